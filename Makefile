@@ -1,0 +1,35 @@
+# briefbot: `make run` and `make test` work on a fresh clone with nothing but python3.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= ../shared/bench
+
+.PHONY: run test lint bench install clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/briefbot reload seeds
+	$(BIN)/briefbot run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests
+	$(BIN)/mypy bot
+
+# Benchmarks (never part of `make test`). DATA points at the public benchmark data,
+# e.g. `make bench DATA=../shared/bench`.
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.run --data $(DATA)
+
+clean:
+	rm -rf var/*.db var/*.db-* var/*.index

@@ -1,0 +1,99 @@
+"""From raw text to an `Article`: cleaned paragraphs, sentences with their positions, metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from .cleaning import clean_article
+from .metadata import OutletCatalog, extract_metadata, parse_date
+from .segment import split_sentences
+
+_CREDIT = re.compile(r"\b(source|credit|image|photo|picture|via|courtesy)\b", re.I)
+
+
+@dataclass
+class Sentence:
+    position: int  # 0-based order in the document
+    paragraph: int  # 0-based paragraph index
+    text: str
+    kind: str = "body"  # body | heading
+
+
+@dataclass
+class Article:
+    doc_id: str
+    title: str | None
+    author: str | None
+    published: str | None
+    dateline: str | None
+    dateline_date: str | None
+    wire: str | None
+    outlets: list[str]
+    url: str | None
+    sentences: list[Sentence] = field(default_factory=list)
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The cleaned article: paragraphs separated by blank lines."""
+        paras: dict[int, list[str]] = {}
+        for s in self.sentences:
+            paras.setdefault(s.paragraph, []).append(s.text)
+        return "\n\n".join(" ".join(p) for _, p in sorted(paras.items()))
+
+    @property
+    def body_count(self) -> int:
+        return sum(1 for s in self.sentences if s.kind == "body")
+
+
+def sentence_key(text: str) -> str:
+    """Identity of a sentence across documents (syndicated copies share it)."""
+    norm = re.sub(r"[^0-9a-z]+", " ", text.lower().replace("’", "'")).strip()
+    return hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
+
+
+def parse_article(
+    raw: str,
+    doc_id: str,
+    catalog: OutletCatalog,
+    *,
+    markdown: bool = False,
+    title: str | None = None,
+    author: str | None = None,
+    published: str | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+) -> Article:
+    """Clean `raw` and extract its metadata; fields given by the caller (JSONL) win."""
+    cleaned = clean_article(raw, markdown=markdown, has_title=title is None)
+    paragraphs = [p.text for p in cleaned.paragraphs]
+    credits = [line for line, _ in cleaned.dropped if _CREDIT.search(line)]
+    meta = extract_metadata(title or cleaned.title, cleaned.header, paragraphs, credits, catalog)
+    outlets = list(meta.outlets)
+    if outlet:
+        name = catalog.canonical(outlet)
+        if name in outlets:
+            outlets.remove(name)
+        outlets.insert(0, name)
+    sentences: list[Sentence] = []
+    for p_index, para in enumerate(cleaned.paragraphs):
+        if para.kind == "heading":
+            sentences.append(Sentence(len(sentences), p_index, para.text, "heading"))
+            continue
+        for s in split_sentences(para.text):
+            sentences.append(Sentence(len(sentences), p_index, s, "body"))
+    return Article(
+        doc_id=doc_id,
+        title=(title or cleaned.title or None),
+        author=author or meta.author,
+        published=(parse_date(published) if published else None) or meta.published,
+        dateline=meta.dateline,
+        dateline_date=meta.dateline_date,
+        wire=meta.wire,
+        outlets=outlets,
+        url=url,
+        sentences=sentences,
+        dropped=cleaned.dropped,
+    )

@@ -1,0 +1,289 @@
+"""Cleaning scraped article text: keep every sentence of the article, drop the site chrome.
+
+General rules, not a list of known lines:
+- chrome lines: share/subscribe prompts, "x min read", view counters, comment forms, chat
+  widgets, cookie and copyright notices, image credits;
+- tail sections: from a "More like this"/"Related" teaser block, a comment section or an
+  author box to the end of the page, everything is the site's, not the article's;
+- orphan headings: a section heading with no text under it (its image was removed);
+- the header zone under the title (byline, date, reading time) is metadata, not text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Whole-line chrome patterns, matched against a lower-cased line with bullets and trailing
+# punctuation stripped.
+_CHROME_PATTERNS = [
+    r"(spread|share) the love",
+    r"share( this| post| article| story| on \w+| via \w+)*",
+    r"(tweet|pin it|print|email|whatsapp|facebook|twitter|linkedin|telegram|reddit)( this)?",
+    r".{0,60}\b(don'?t forget to|please|click to|sign up (to|for)|be sure to) subscribe\b.*",
+    r"(subscribe|sign up)( now| today| to (our|the) \w+.*| for .*newsletter.*)?",
+    r".{0,40}\bnewsletter\b.{0,40}",
+    r"thank you for reading.*",
+    r"\d+\s*(min|mins|minute|minutes)( read| to read)?",
+    r"(reading time|read time):?.*",
+    r"views?\s*:?\s*[\d,. ]+",
+    r"[\d,.]+\s*(views|reads|shares|likes)",
+    r"(scroll|back|go) to top",
+    r"(leave|post|add|write) a (comment|reply|response)",
+    r"(\d+\s+)?(comments?|responses?|replies)(\s*\(\d+\))?",
+    r"(your )?email address will not be published.*",
+    r"required fields are marked.*",
+    r"(name|email|website|comment)\s*\*",
+    r"save my name, email.*",
+    r"[×✕✖x]\s+.*",  # closable widget: "× How can I help you?"
+    r"how can (i|we) help( you)?\??",
+    r"(live )?chat( now| with us)?",
+    r"chatt?en\b.{0,30}",
+    r"(we use )?cookies?\b.{0,80}",
+    r"accept( all)? cookies.*",
+    r"(copyright|©).{0,80}",
+    r"all rights reserved.*",
+    r"follow us( on .*)?",
+    r"advertisement|sponsored( content)?|promoted",
+    r"(image|photo|picture|video)( credit| source)?\s*:.*",
+    r"(source|credit)\s*:\s*(ref(erence)? )?(image|photo|picture).*",
+    r"tags?\s*:.*",
+    r"(website\s*\|\s*)?\+\s*posts",
+    r"view all posts( by .*)?",
+    r"click here.{0,60}",
+]
+_CHROME = re.compile("|".join(f"(?:{p})" for p in _CHROME_PATTERNS))
+
+# Markers after which the rest of the page is the site's: teasers of other articles,
+# comment sections, author boxes, view counters.
+_TAIL_PATTERNS = [
+    r"more like this",
+    r"(related|recommended|similar|popular|latest|trending|recent)( posts| articles| stories| news| reads| for you| now)?",
+    r"you (may|might) (also )?like",
+    r"(read|see) (more|also|next)",
+    r"more (from|stories|news|articles)( .*)?",
+    r"(leave|post|add|write) a (comment|reply|response)",
+    r"(\d+\s+)?comments?(\s*\(\d+\))?",
+    r"(website\s*\|\s*)?\+\s*posts",
+    r"about the author",
+    r"view all posts( by .*)?",
+    r"views?\s*:?\s*[\d,. ]+",
+    r"share( this)?( post| article| story)?",
+]
+_TAIL = re.compile("|".join(f"(?:{p})" for p in _TAIL_PATTERNS))
+
+_READ_TIME = re.compile(r"^\d+\s*(min|mins|minute|minutes)( read| to read)?$", re.I)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)])\s+")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(\S(?:.*?\S)?)\1")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]{0,200}>")
+_TERMINAL = re.compile(r"[.!…]['\"’”)\]]*$")
+
+
+@dataclass
+class Line:
+    text: str
+    kind: str = "body"  # body | heading
+    bullet: bool = False
+
+
+@dataclass
+class CleanText:
+    title: str | None
+    header: list[str]  # lines between title and text: byline, date, reading time
+    paragraphs: list[Line]  # kept paragraphs (body and headings) in order
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, reason)
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFC, unified newlines, no zero-width or control characters, plain spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = text.replace("\u2029", "\n\n")
+    text = "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text
+    )
+    return re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+
+
+def _key(line: str) -> str:
+    """Lower-cased line without bullet, surrounding punctuation and repeated space."""
+    s = _BULLET.sub("", line).strip().lower()
+    s = s.replace("’", "'")
+    return re.sub(r"\s+", " ", s).strip(" .:!-–—|•")
+
+
+def is_chrome(line: str) -> bool:
+    return bool(_CHROME.fullmatch(_key(line)))
+
+
+def _is_tail_marker(line: str) -> bool:
+    return bool(_TAIL.fullmatch(_key(line)))
+
+
+def _strip_markdown(line: str) -> tuple[str, bool]:
+    """Markdown/HTML markup off a line; returns (text, was_heading)."""
+    heading = bool(re.match(r"^\s*#{1,6}\s", line))
+    line = re.sub(r"^\s*#{1,6}\s+", "", line)
+    line = re.sub(r"^\s*>\s?", "", line)
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = _HTML_TAG.sub("", line)
+    line = _MD_EMPHASIS.sub(r"\2", line)
+    line = line.replace("`", "")
+    return line.strip(), heading
+
+
+def looks_like_heading(line: str) -> bool:
+    """Short, no terminal period, mostly capitalised words: a section heading."""
+    s = _BULLET.sub("", line).strip()
+    words = s.split()
+    if not words or len(words) > 14 or _TERMINAL.search(s):
+        return False
+    if s[0].islower():
+        return False
+    content = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    if not content:
+        return len(words) <= 4
+    caps = sum(1 for w in content if w[0].isupper())
+    return caps / len(content) >= 0.6 or len(words) <= 4
+
+
+def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
+    """Logical paragraphs: hard-wrapped lines inside a block are joined."""
+    out: list[tuple[str, bool]] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        current = ""
+        current_heading = False
+        for raw in lines:
+            if markdown and re.match(r"^\s*(```|---+\s*$|\*\*\*+\s*$|\|)", raw):
+                continue  # code fences, rules, tables
+            line, md_heading = _strip_markdown(raw) if markdown else (raw.strip(), False)
+            if not line:
+                continue
+            joinable = (
+                current
+                and not current_heading
+                and not md_heading
+                and not _BULLET.match(raw)
+                and not _TERMINAL.search(current)
+                and len(current) >= 50
+                and (line[0].islower() or line[0].isdigit() or len(current) >= 60)
+            )
+            if joinable:
+                current = f"{current} {line}"
+                continue
+            if current:
+                out.append((current, current_heading))
+            current, current_heading = line, md_heading
+        if current:
+            out.append((current, current_heading))
+    return out
+
+
+def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> CleanText:
+    """Split an article into title, header lines and kept paragraphs, dropping chrome.
+
+    `has_title`: the first line is the title (plain-text and Markdown files); JSONL records
+    carry their title separately."""
+    lines = _paragraph_lines(normalize_text(text), markdown)
+    dropped: list[tuple[str, str]] = []
+    title: str | None = None
+    i = 0
+    if has_title:
+        while i < len(lines) and is_chrome(lines[i][0]):
+            dropped.append((lines[i][0], "chrome"))
+            i += 1
+        if i < len(lines):
+            title = lines[i][0]
+            i += 1
+    # Header zone: short byline/date/reading-time lines right under the title.
+    header: list[str] = []
+    while i < len(lines):
+        line = lines[i][0]
+        words = line.split()
+        if (_BULLET.match(line) or len(words) <= 6) and not _TERMINAL.search(line) and (
+            _READ_TIME.match(_key(line)) or _is_byline_or_date(line)
+        ):
+            header.append(_BULLET.sub("", line).strip())
+            i += 1
+            continue
+        break
+
+    body = lines[i:]
+    # Tail: from a marker in the last part of the page to the end.
+    substantive = [j for j, (ln, _) in enumerate(body) if len(ln.split()) >= 12]
+    cut = len(body)
+    if substantive:
+        first_text = substantive[0]
+        for j, (ln, _) in enumerate(body):
+            if j > first_text and _is_tail_marker(ln):
+                remaining_text = [k for k in substantive if k > j]
+                # Stop only when what follows is not article text, or is a small share of it.
+                if len(remaining_text) <= max(2, len(substantive) // 3):
+                    cut = j
+                    break
+    for ln, _ in body[cut:]:
+        dropped.append((ln, "tail"))
+    body = body[:cut]
+
+    kept: list[Line] = []
+    for ln, md_heading in body:
+        if is_chrome(ln):
+            dropped.append((ln, "chrome"))
+            continue
+        bullet = bool(_BULLET.match(ln))
+        clean = _BULLET.sub("", ln).strip() if bullet else ln
+        heading = md_heading or (not bullet and looks_like_heading(ln))
+        kept.append(Line(clean, "heading" if heading else "body", bullet))
+
+    # Orphan headings: a heading followed by another heading or by nothing.
+    final: list[Line] = []
+    for j, item in enumerate(kept):
+        if item.kind == "heading":
+            nxt = kept[j + 1] if j + 1 < len(kept) else None
+            if nxt is None or nxt.kind == "heading":
+                dropped.append((item.text, "orphan heading"))
+                continue
+        final.append(item)
+    return CleanText(title=title, header=header, paragraphs=final, dropped=dropped)
+
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATE_LINE = re.compile(
+    rf"^(?:(?:published|posted|updated|last updated|date)\s*:?\s*(?:on\s+)?)?"
+    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?"
+    rf"(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}})(?:[ ,T]+\d{{1,2}}:\d{{2}}.*)?$",
+    re.I,
+)
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:van|von|de|der|da|di|du|al|bin|el|la|le)$)")
+_HONORIFIC = re.compile(r"^(?:prof|dr|mr|mrs|ms|sir|dame|rev|gen|col|capt|sen|rep)\.?(?=[A-Z]|$)", re.I)
+
+
+def _is_byline_or_date(line: str) -> bool:
+    s = _BULLET.sub("", line).strip()
+    return bool(DATE_LINE.match(s)) or byline_name(s) is not None
+
+
+def byline_name(line: str) -> str | None:
+    """A person's name from a byline ("By Jane Doe", "Prof.Serban Gabriel"), else None."""
+    s = _BULLET.sub("", line).strip()
+    s = re.sub(r"^(?:by|written by|author)\s*:?\s+", "", s, flags=re.I)
+    s = re.sub(r"^((?:prof|dr|mr|mrs|ms|rev|gen|sen|rep)\.)(?=[A-Z])", r"\1 ", s, flags=re.I)
+    words = s.split()
+    if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in s):
+        return None
+    names = [w for w in words if not _HONORIFIC.match(w)]
+    if len(names) < 2 or not all(_NAME_TOKEN.match(w) for w in names):
+        return None
+    if is_chrome(s):
+        return None
+    return s

@@ -1,0 +1,197 @@
+"""The `briefbot` command line (click). User errors exit non-zero with a one-line message."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import Settings, load_dotenv_if_present, load_settings
+from .errors import UserError
+from .reload import ReloadReport, reload_corpus
+from .storage import Store
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            try:
+                self._store = Store(self.settings.db_path)
+            except Exception as exc:  # sqlite3 errors: not a database, unwritable folder, ...
+                raise click.ClickException(
+                    f"cannot open the database {self.settings.db_path}: {exc}"
+                ) from exc
+        return self._store
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+class BriefbotGroup(click.Group):
+    """Turns `UserError` into a clean `click.ClickException` for every subcommand."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            raise click.ClickException(exc.message) from exc
+
+
+@click.group(cls=BriefbotGroup)
+@click.option("--db", "db", metavar="PATH", help="SQLite database (default from config: var/briefbot.db).")
+@click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Settings file (default: config/briefbot.toml).")
+@click.version_option(__version__, prog_name="briefbot")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
+    """briefbot: cited briefings and claim lookups over a news corpus."""
+    try:
+        settings = load_settings(config_path, db=db)
+    except UserError as exc:
+        raise click.ClickException(exc.message) from exc
+    load_dotenv_if_present(settings.root)
+    ctx.obj = AppContext(settings)
+
+
+def index_refresher(settings: Settings) -> Any:
+    """The hook reload calls after committing: brings derived indexes up to date."""
+    try:
+        from .search_index import refresh_index
+    except ImportError:  # pragma: no cover - before the search index exists
+        return None
+
+    def refresh(store: Store) -> None:
+        refresh_index(store, settings.index_path)
+
+    return refresh
+
+
+class _Progress:
+    """A single self-updating progress line on a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, docs: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.last < 0.2:
+            return
+        self.last = now
+        rate = docs / max(now - self.started, 1e-6)
+        files = f"{done:,}/{total:,} files, " if done >= 0 else ""
+        sys.stderr.write(f"\rreloading: {files}{docs:,} documents ({rate:,.0f}/s)   ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+
+def print_report(report: ReloadReport, verbose: bool = True) -> None:
+    for o in report.outcomes:
+        if verbose or o.outcome != "unchanged":
+            line = o.summary()
+            if o.outcome == "rejected":
+                click.echo(line, err=True)
+            else:
+                click.echo(line)
+    click.echo(report.headline())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="Only print changes, rejections and the summary.")
+@pass_app
+def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool) -> None:
+    """Load articles from folders or files (.txt, .md, .jsonl); default: seeds/.
+
+    Incremental and atomic; exits 1 when any file or line was rejected."""
+    progress = _Progress()
+    try:
+        report = reload_corpus(app.store, app.settings, list(paths) or None, progress=progress,
+                               actor="cli", after_commit=index_refresher(app.settings))
+    finally:
+        progress.close()
+    print_report(report, verbose=not quiet)
+    if report.rejected:
+        sys.exit(1)
+
+
+def _doc_summary(d: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": d["id"], "title": d["title"], "author": d["author"], "published": d["published"],
+        "dateline": d["dateline"], "outlets": d["outlets"], "url": d["url"],
+        "sentences": d["sentence_count"], "source_path": d["source_path"],
+    }
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_app
+def sources(app: AppContext, as_json: bool) -> None:
+    """List the documents in the corpus."""
+    docs = [_doc_summary(d) for d in app.store.documents()]
+    if as_json:
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+        return
+    if not docs:
+        click.echo("the corpus is empty — run `briefbot reload`")
+        return
+    for d in docs:
+        outlets = ", ".join(d["outlets"]) or "-"
+        click.echo(
+            f"{d['id']}  {d['title'] or '(untitled)'}\n"
+            f"    author: {d['author'] or '-'} · published: {d['published'] or d['dateline'] or '-'}"
+            f" · outlets: {outlets} · {d['sentences']} sentences\n    {d['source_path']}"
+        )
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_app
+def source(app: AppContext, doc_id: str, as_json: bool) -> None:
+    """Show one document: metadata and cleaned text."""
+    doc = app.store.document(doc_id)
+    if doc is None or doc["status"] != "active":
+        raise click.ClickException(f"no document with id {doc_id!r} — see `briefbot sources`")
+    sents = list(app.store.sentences(doc_id))
+    paragraphs: dict[int, list[str]] = {}
+    for s in sents:
+        paragraphs.setdefault(s["paragraph"], []).append(s["text"])
+    text = "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
+    if as_json:
+        out = _doc_summary(doc) | {"text": text, "sentence_list": [
+            {"position": s["position"], "paragraph": s["paragraph"], "kind": s["kind"],
+             "text": s["text"]} for s in sents]}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{doc['title'] or '(untitled)'}")
+    click.echo(f"id: {doc['id']} · author: {doc['author'] or '-'} · published: "
+               f"{doc['published'] or '-'} · outlets: {', '.join(doc['outlets']) or '-'}")
+    if doc["dateline"]:
+        click.echo(f"dateline: {doc['dateline']}")
+    click.echo("")
+    click.echo(text)
+
+
+def main() -> None:
+    cli(prog_name="briefbot")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

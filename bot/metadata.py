@@ -1,0 +1,136 @@
+"""Article metadata: author, publication date, dateline and the outlets or wires credited.
+
+Unknown stays None: a dateline without a year gives a month and day ("--06-19" in ISO 8601's
+reduced form) but never a guessed year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .cleaning import DATE_LINE, byline_name
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+
+# "MOSCOW/SEOUL, June 19 (Reuters) –", "WASHINGTON, Jan. 5, 2024 (AP) -", "SEOUL (Reuters) -"
+DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Z .'’/-]{{1,60}}?)"
+    rf"(?:,\s*(?P<month>(?i:{_MONTH_RE}))\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?)?"
+    rf"\s*\((?P<wire>[^)]{{2,40}})\)\s*[-–—:]\s*",
+)
+
+
+@dataclass
+class Metadata:
+    author: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) when known
+    dateline: str | None = None  # e.g. "MOSCOW/SEOUL, June 19 (Reuters)"
+    dateline_date: str | None = None  # ISO date, or "--MM-DD" when the year is not given
+    wire: str | None = None
+    outlets: list[str] = field(default_factory=list)
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date from "Dec 18, 2024", "18 December 2024", "2024-12-18", "2024-12-18T10:00Z"."""
+    s = text.strip()
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", s)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.search(rf"({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", s, re.I)
+    if m:
+        return _iso(int(m.group(3)), MONTHS[m.group(1)[:3].lower()], int(m.group(2)))
+    m = re.search(rf"(\d{{1,2}})\s+({_MONTH_RE}),?\s+(\d{{4}})", s, re.I)
+    if m:
+        return _iso(int(m.group(3)), MONTHS[m.group(2)[:3].lower()], int(m.group(1)))
+    return None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+class OutletCatalog:
+    """Known outlets and wires (config/outlets.txt): canonical name and its other spellings."""
+
+    def __init__(self, entries: dict[str, list[str]]) -> None:
+        self.entries = entries
+        alternatives: list[tuple[str, str]] = []
+        for name, aliases in entries.items():
+            for spelling in [name, *aliases]:
+                alternatives.append((spelling, name))
+        alternatives.sort(key=lambda a: -len(a[0]))
+        self._canonical = {s.lower(): n for s, n in alternatives}
+        pattern = "|".join(re.escape(s) for s, _ in alternatives) or r"(?!x)x"
+        # Case-sensitive on purpose: "AP" the wire, not "ap" in a word.
+        self._re = re.compile(rf"(?<![\w/])(?:{pattern})(?![\w])")
+
+    @classmethod
+    def load(cls, path: Path | None) -> OutletCatalog:
+        entries: dict[str, list[str]] = {}
+        if path is not None and path.is_file():
+            for raw in path.read_text(encoding="utf-8").splitlines():
+                line = raw.split("#", 1)[0].strip()
+                if not line:
+                    continue
+                name, _, rest = line.partition("=")
+                entries[name.strip()] = [a.strip() for a in rest.split("|") if a.strip()]
+        return cls(entries)
+
+    def canonical(self, name: str) -> str:
+        return self._canonical.get(name.strip().lower(), name.strip())
+
+    def find(self, text: str) -> list[str]:
+        found: list[str] = []
+        for m in self._re.finditer(text):
+            name = self._canonical[m.group(0).lower()]
+            if name not in found:
+                found.append(name)
+        return found
+
+
+def extract_metadata(
+    title: str | None,
+    header: list[str],
+    paragraphs: list[str],
+    credit_lines: list[str],
+    catalog: OutletCatalog,
+) -> Metadata:
+    """Metadata from the title, the header zone, the first paragraph's dateline, credit lines
+    (e.g. "SOURCE: Ref Image from Radio Free Europe") and the outlets the text names."""
+    meta = Metadata()
+    for line in header:
+        if meta.published is None and DATE_LINE.match(line):
+            meta.published = parse_date(line)
+        elif meta.author is None and (name := byline_name(line)):
+            meta.author = name
+    if paragraphs:
+        m = DATELINE.match(paragraphs[0])
+        if m:
+            meta.dateline = m.group(0).rstrip(" -–—:")
+            meta.wire = catalog.canonical(m.group("wire"))
+            if m.group("month"):
+                month = MONTHS[m.group("month")[:3].lower()]
+                day = int(m.group("day"))
+                if m.group("year"):
+                    meta.dateline_date = _iso(int(m.group("year")), month, day)
+                    meta.published = meta.published or meta.dateline_date
+                else:
+                    meta.dateline_date = f"--{month:02d}-{day:02d}"
+    outlets: list[str] = []
+    if meta.wire:
+        outlets.append(meta.wire)
+    for text in [title or "", *credit_lines, *paragraphs]:
+        for name in catalog.find(text):
+            if name not in outlets:
+                outlets.append(name)
+    meta.outlets = outlets
+    return meta

@@ -1,0 +1,228 @@
+"""The platform-neutral reply model, and the splitter that cuts a reply to a size budget.
+
+The core answers every command with a `Reply`; each adapter renders it (Markdown and the
+terminal here, Block Kit in the Slack adapter, embeds in the Discord adapter). Citations are
+numbers into `Reply.sources`, rendered as "[1][3]"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A numbered source a reply cites."""
+
+    number: int
+    doc_id: str
+    title: str | None = None
+    author: str | None = None
+    outlets: tuple[str, ...] = ()
+    published: str | None = None
+    url: str | None = None
+
+    def label(self) -> str:
+        parts = [self.title or self.doc_id]
+        if self.author:
+            parts.append(self.author)
+        if self.outlets:
+            parts.append(", ".join(self.outlets))
+        parts.append(self.published or "date unknown")
+        return " — ".join(parts)
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Bullet:
+    text: str
+    citations: list[int] = field(default_factory=list)
+    note: str | None = None  # e.g. "2 sources", "single source", "hedged"
+
+
+@dataclass
+class Fields:
+    items: list[tuple[str, str]]
+
+
+@dataclass
+class Context:
+    """A small, de-emphasised line (dates, counts, hints)."""
+
+    text: str
+
+
+@dataclass
+class Divider:
+    pass
+
+
+Block = Heading | Paragraph | Bullet | Fields | Context | Divider
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content: str
+    mime: str = "application/json"
+
+
+@dataclass
+class Reply:
+    title: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    sources: list[SourceRef] = field(default_factory=list)
+    attachment: Attachment | None = None
+    ephemeral: bool = False
+    kind: str = "info"  # info | error | denied — adapters may style errors differently
+
+    def add(self, *blocks: Block) -> Reply:
+        self.blocks.extend(blocks)
+        return self
+
+    @classmethod
+    def text(cls, message: str, *, title: str | None = None, ephemeral: bool = False,
+             kind: str = "info") -> Reply:
+        return cls(title=title, blocks=[Paragraph(message)], ephemeral=ephemeral, kind=kind)
+
+    @classmethod
+    def error(cls, message: str) -> Reply:
+        return cls.text(message, ephemeral=True, kind="error")
+
+    def plain_text(self) -> str:
+        """Everything a user would read, without markup (for tests and logs)."""
+        from .render_markdown import render_text
+
+        return render_text(self)
+
+
+def cite(citations: list[int]) -> str:
+    return "".join(f"[{n}]" for n in citations)
+
+
+# ---------------------------------------------------------------------------- splitting
+
+_SAFE_BREAK = re.compile(r"\s+")
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that must not be cut: citations "[12]", Markdown links, code, bold/italics,
+    Slack/Discord angle-bracket tokens."""
+    spans: list[tuple[int, int]] = []
+    for pattern in (r"\[\d+\]", r"\[[^\]\n]*\]\([^)\n]*\)", r"`[^`\n]*`", r"\*\*[^*\n]+\*\*",
+                    r"(?<!\*)\*[^*\n]+\*(?!\*)", r"__[^_\n]+__", r"~~[^~\n]+~~", r"<[^<>\n]+>"):
+        spans.extend((m.start(), m.end()) for m in re.finditer(pattern, text))
+    return spans
+
+
+def split_text(text: str, budget: int) -> list[str]:
+    """Cut `text` into pieces of at most `budget` characters, at white space outside
+    protected spans (never inside a word, a citation or a Markdown construct). A single
+    word longer than the budget is the only thing ever cut mid-word."""
+    if budget <= 0:
+        raise ValueError("budget must be positive")
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > budget:
+        spans = _protected_spans(rest)
+        cut = -1
+        # Prefer a paragraph or sentence end, then any white space.
+        for pattern in (r"\n\s*\n", r"(?<=[.!?])\s+", r"\n", r"\s+"):
+            for m in _SAFE_BREAK.finditer(rest) if pattern == r"\s+" else re.finditer(pattern, rest):
+                if m.start() > budget:
+                    break
+                if m.start() == 0 or any(a < m.start() < b for a, b in spans):
+                    continue
+                cut = m.start()
+            if cut > budget // 3:
+                break
+        if cut <= 0:
+            # One enormous token: keep protected spans whole when they fit, else hard cut.
+            cut = budget
+            for a, b in spans:
+                if a < cut < b and b - a <= budget:
+                    cut = a if a > 0 else b
+                    break
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _split_block(block: Block, budget: int) -> list[Block]:
+    if isinstance(block, Paragraph | Context | Heading):
+        return [replace(block, text=t) for t in split_text(block.text, budget)]
+    if isinstance(block, Bullet):
+        suffix = len(cite(block.citations)) + len(block.note or "") + 8
+        parts = split_text(block.text, max(budget - suffix, 20))
+        out: list[Block] = [Bullet(p) for p in parts[:-1]]
+        out.append(Bullet(parts[-1], list(block.citations), block.note))
+        return out
+    if isinstance(block, Fields):
+        out = []
+        current: list[tuple[str, str]] = []
+        size = 0
+        for name, value in block.items:
+            item_size = len(name) + len(value) + 4
+            if current and size + item_size > budget:
+                out.append(Fields(current))
+                current, size = [], 0
+            current.append((name, value[: max(budget - len(name) - 4, 1)]))
+            size += item_size
+        if current:
+            out.append(Fields(current))
+        return out
+    return [block]
+
+
+def split_reply(reply: Reply, budget: int, measure: Callable[[Block], int] | None = None,
+                max_blocks: int | None = None) -> list[Reply]:
+    """Cut a reply into several replies, each within `budget` characters as measured by
+    `measure` (the adapter's rendered length of one block; default: its text length) and at
+    most `max_blocks` blocks. The title goes on the first part; sources on the last."""
+    measure = measure or _default_measure
+    blocks: list[Block] = []
+    for b in reply.blocks:
+        blocks.extend(_split_block(b, budget) if measure(b) > budget else [b])
+    parts: list[list[Block]] = [[]]
+    size = len(reply.title or "")
+    for b in blocks:
+        n = measure(b)
+        full = max_blocks is not None and len(parts[-1]) >= max_blocks
+        if parts[-1] and (size + n > budget or full):
+            parts.append([])
+            size = 0
+        parts[-1].append(b)
+        size += n
+    out = []
+    for i, blocks_i in enumerate(parts):
+        out.append(Reply(
+            title=reply.title if i == 0 else None,
+            blocks=blocks_i,
+            sources=reply.sources,
+            attachment=reply.attachment if i == len(parts) - 1 else None,
+            ephemeral=reply.ephemeral,
+            kind=reply.kind,
+        ))
+    return out
+
+
+def _default_measure(block: Block) -> int:
+    if isinstance(block, Fields):
+        return sum(len(k) + len(v) + 4 for k, v in block.items)
+    if isinstance(block, Bullet):
+        return len(block.text) + len(cite(block.citations)) + len(block.note or "") + 6
+    if isinstance(block, Divider):
+        return 4
+    return len(block.text) + 2

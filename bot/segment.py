@@ -1,0 +1,97 @@
+"""Sentence segmentation: a rule-based splitter that knows abbreviations, initials,
+decimal numbers and closing quotes.
+
+A boundary is end punctuation (. ! ? …), optionally followed by closing quotes or brackets,
+then white space, then something that can start a sentence (a capital, a digit, an opening
+quote or bracket). A period after a known abbreviation ("Prof.", "Gen.", "Jan.") or an
+initial ("J. Smith", "U.S.") is not a boundary unless the next word is a typical sentence
+opener ("... the U.S. The talks ...")."""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations that are usually followed by more of the same sentence (lower-cased, no dot).
+ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "mx", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "cpl", "pvt", "gov", "sen", "rep", "rev", "hon", "pres", "amb", "supt", "insp", "det", "fr", "br", "sec", "dept", "univ", "assn", "bros", "inc", "ltd", "co", "corp", "plc", "llc", "vs", "v", "etc", "al", "approx", "est", "ca", "cf", "eg", "ie", "viz", "fig", "figs", "vol", "vols", "no", "nos", "pp", "op", "ed", "eds", "ch", "art", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "u.s.a", "u.s.s.r", "d.c", "n.y", "l.a"]
+)
+
+# Abbreviations that often end a sentence ("... allies of the U.S. The talks ...").
+SENTENCE_FINAL_ABBREVIATIONS = frozenset(
+    ["u.s", "u.k", "u.n", "e.u", "u.s.a", "u.s.s.r", "a.m", "p.m", "d.c", "etc", "inc", "ltd", "co", "corp", "jr", "sr", "al"]
+)
+
+# Words that typically open a sentence: after "U.S." or "a.m." they signal a boundary.
+SENTENCE_STARTERS = frozenset(
+    ["the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "there", "here", "but", "and", "however", "meanwhile", "yet", "still", "so", "then", "thus", "also", "in", "on", "at", "for", "after", "before", "when", "while", "as", "if", "although", "though", "since", "because", "despite", "during", "mr", "mrs", "ms", "dr", "prof", "president", "officials", "some", "many", "most", "several", "both", "all", "one", "two", "three", "four", "five"]
+)
+
+_BOUNDARY = re.compile(
+    r"""
+    (?P<end>[.!?…]+|\.\.\.)          # end punctuation
+    (?P<close>['"’”»)\]]*)           # closing quotes / brackets
+    (?P<space>\s+)                   # white space
+    (?=(?P<next>[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ]))   # something that can start a sentence
+    """,
+    re.VERBOSE,
+)
+
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_INITIAL = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")  # "J", "U.S", "e.g" (dot stripped)
+_NEXT_WORD = re.compile(r"[\"'“‘«(\[]?([A-Za-z]+)")
+
+
+def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
+    """Is the period ending at `end` part of an abbreviation or initial (not a boundary)?"""
+    m = _WORD_BEFORE.search(text, 0, end)
+    if not m:
+        return False
+    word = m.group(1)
+    low = word.lower()
+    nxt = _NEXT_WORD.match(text, next_start)
+    next_word = nxt.group(1) if nxt else ""
+    is_initial = bool(_INITIAL.match(word))
+    if low in ABBREVIATIONS or (is_initial and len(word) > 1):
+        # "U.S. The ..." / "5 p.m. Officials ...": a sentence starter after it is a boundary.
+        if next_word.lower() in SENTENCE_STARTERS and next_word[:1].isupper():
+            return low not in SENTENCE_FINAL_ABBREVIATIONS
+        return True
+    if is_initial:  # single letter: "J. Smith", "Kim Jong Un. He" is not a single letter
+        return word.isupper()
+    return False
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split one paragraph into sentences; white space inside a sentence is normalised."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end_punct = m.group("end")
+        period_end = m.start("end") + len(end_punct)
+        if end_punct == "." and not m.group("close") and _is_abbreviation(
+            text, m.start("end"), m.end("space")
+        ):
+            continue
+        # A digit right before and after the period is a number ("3. 5" is rare; keep).
+        sentence = text[start : m.end("close") if m.group("close") else period_end].strip()
+        if sentence:
+            out.append(sentence)
+        start = m.end("space")
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return _merge_fragments(out)
+
+
+def _merge_fragments(sentences: list[str]) -> list[str]:
+    """Re-attach pieces that cannot stand alone (a lone "No." or an enumerator such as "1.")."""
+    merged: list[str] = []
+    for s in sentences:
+        if merged and (re.fullmatch(r"\(?[0-9ivxIVX]{1,3}[.)]", merged[-1]) or len(merged[-1]) <= 2):
+            merged[-1] = f"{merged[-1]} {s}"
+        else:
+            merged.append(s)
+    return merged
