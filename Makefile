@@ -29,7 +29,7 @@ lint: $(STAMP)
 # Benchmarks (never part of `make test`). DATA points at the public benchmark data,
 # e.g. `make bench DATA=../shared/bench`.
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.run --data $(DATA)
+	$(BIN)/python -m tests.bench.run --data $(DATA) $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf var/*.db var/*.db-* var/*.index
