@@ -28,6 +28,9 @@ Quick start (sync)::
         [call] = api.wait_for("chat.postMessage")       # the listener runs after ack()
         assert call.body["text"] == "hi"
 
+Without HTTP: ``app.dispatch(bolt_request(*signed_slash_command_request(...)))``
+(signature and timestamp are still verified by Bolt).
+
 Async: the mock is a thread-backed server, so it works unchanged with
 ``AsyncWebClient(base_url=api.base_url)``; run an ``AsyncApp`` over HTTP with
 ``async with serve_async_bolt_app(app) as url:`` and wait for calls with
