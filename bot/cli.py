@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from dataclasses import dataclass, field
@@ -187,6 +188,49 @@ def source(app: AppContext, doc_id: str, as_json: bool) -> None:
         click.echo(f"dateline: {doc['dateline']}")
     click.echo("")
     click.echo(text)
+
+
+def setup_logging(level: str) -> None:
+    """Logs go to stderr (and never include tokens: adapters log ids, not credentials)."""
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("apscheduler", "discord", "slack_bolt", "slack_sdk", "aiohttp", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+@cli.command()
+@click.option("--admin", is_flag=True, help="Console only: give the console user admin rights.")
+@click.option("--console", "force_console", is_flag=True,
+              help="Use the console even when platform tokens are configured.")
+@click.option("--slack-http", is_flag=True,
+              help="Slack over HTTP (needs SLACK_SIGNING_SECRET) instead of Socket Mode.")
+@click.option("--port", default=3000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port for --slack-http.")
+@click.option("--no-briefing", is_flag=True, help="Console: don't print the briefing at start.")
+@click.option("--log-level", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@pass_app
+def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, port: int,
+        no_briefing: bool, log_level: str) -> None:
+    """Run the bot: Slack and/or Discord when their tokens are set, else the console."""
+    import asyncio
+
+    from .core import Core
+    from .runner import RunOptions, run_bot
+
+    setup_logging(log_level)
+    options = RunOptions(admin=admin, slack_http=slack_http, port=port, console=force_console,
+                         show_briefing=not no_briefing)
+    core = Core(app.settings)
+    try:
+        code = asyncio.run(run_bot(core, options))
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        core.close()
+    sys.exit(code)
 
 
 def main() -> None:

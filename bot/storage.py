@@ -348,3 +348,56 @@ class Store:
     # ------------------------------------------------------------------ search (claim lookup)
 
     # ------------------------------------------------------------------ schedules (scheduler)
+    def _ensure_subscriptions(self) -> None:
+        if "subscriptions" not in self.db.table_names():
+            self.db.table("subscriptions").create(
+                {"id": int, "platform": str, "channel": str, "digest": str, "cron": str,
+                 "timezone": str, "created_by": str, "created_at": str, "enabled": int,
+                 "disabled_reason": str, "last_success_at": str, "last_slot": str,
+                 "last_status": str},
+                pk="id",
+            )
+
+    def add_subscription(self, platform: str, channel: str, digest: str, cron: str,
+                         timezone: str, created_by: str) -> dict[str, Any]:
+        self._ensure_subscriptions()
+        with self.db.atomic():
+            table = self.db.table("subscriptions")
+            table.insert({"platform": platform, "channel": channel, "digest": digest,
+                          "cron": cron, "timezone": timezone, "created_by": created_by,
+                          "created_at": utcnow(), "enabled": 1})
+            pk = int(table.last_pk or 0)
+        sub = self.subscription(pk)
+        assert sub is not None
+        return sub
+
+    def subscription(self, sub_id: int) -> dict[str, Any] | None:
+        self._ensure_subscriptions()
+        rows = list(self.db.query("select * from subscriptions where id = ?", [sub_id]))
+        return dict(rows[0]) if rows else None
+
+    def subscriptions(self, platform: str | None = None, channel: str | None = None,
+                      include_disabled: bool = True) -> list[dict[str, Any]]:
+        self._ensure_subscriptions()
+        clauses, params = [], []
+        if platform is not None:
+            clauses.append("platform = ?")
+            params.append(platform)
+        if channel is not None:
+            clauses.append("channel = ?")
+            params.append(channel)
+        if not include_disabled:
+            clauses.append("enabled = 1")
+        where = f"where {' and '.join(clauses)}" if clauses else ""
+        return [dict(r) for r in self.db.query(
+            f"select * from subscriptions {where} order by id", params)]
+
+    def remove_subscription(self, sub_id: int) -> None:
+        self._ensure_subscriptions()
+        with self.db.atomic():
+            self.db.table("subscriptions").delete_where("id = ?", [sub_id])
+
+    def update_subscription(self, sub_id: int, **fields: Any) -> None:
+        self._ensure_subscriptions()
+        with self.db.atomic():
+            self.db.table("subscriptions").update(sub_id, fields)

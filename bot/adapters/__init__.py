@@ -1,0 +1,2 @@
+"""Adapters: each translates a platform request into a core command and renders the reply.
+No business logic lives here."""

@@ -1,0 +1,64 @@
+"""A test adapter: commands in through a queue, replies out through another, and a recording
+`deliver` for the scheduler (with failure injection). Used by the tests of every command."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from ..commands import Caller, CommandRequest, Router, split_command_line
+from ..core import Core
+from ..delivery import DeliveryError
+from ..reply import Reply
+
+
+@dataclass
+class Sent:
+    line: str
+    caller: Caller
+    channel: str
+    reply: Reply
+
+
+@dataclass
+class TestAdapter:
+    core: Core
+    platform: str = "test"
+    user_id: str = "tester"
+    admin: bool = False
+    inbox: asyncio.Queue[tuple[str, Caller, str]] = field(default_factory=asyncio.Queue)
+    outbox: asyncio.Queue[Sent] = field(default_factory=asyncio.Queue)
+    posts: list[tuple[str, Reply]] = field(default_factory=list)
+    failures: list[DeliveryError] = field(default_factory=list)  # raised by deliver, in order
+
+    __test__ = False  # not a pytest test class
+
+    def __post_init__(self) -> None:
+        self.router = Router(self.core)
+
+    def caller(self, user_id: str | None = None, admin: bool | None = None) -> Caller:
+        uid = user_id or self.user_id
+        return Caller(self.platform, uid, uid, self.admin if admin is None else admin)
+
+    def send(self, line: str, *, user_id: str | None = None, admin: bool | None = None,
+             channel: str = "test-channel") -> Reply:
+        """Run one command line synchronously and return the reply."""
+        name, text = split_command_line(line)
+        return self.router.handle(CommandRequest(name, text, self.caller(user_id, admin), channel))
+
+    async def put(self, line: str, *, user_id: str | None = None, admin: bool | None = None,
+                  channel: str = "test-channel") -> None:
+        await self.inbox.put((line, self.caller(user_id, admin), channel))
+
+    async def run(self) -> None:
+        """Answer queued commands until cancelled."""
+        while True:
+            line, caller, channel = await self.inbox.get()
+            name, text = split_command_line(line)
+            reply = await self.router.handle_async(CommandRequest(name, text, caller, channel))
+            await self.outbox.put(Sent(line, caller, channel, reply))
+
+    async def deliver(self, channel: str, reply: Reply) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.posts.append((channel, reply))

@@ -1,0 +1,399 @@
+"""The command router: parsing, validation, permissions, rate limits and help, once for every
+platform. Adapters pass the command name, its text, the caller and the channel, and render
+the `Reply` they get back.
+
+Errors: a `UserError` becomes an ephemeral reply with its message verbatim; anything else is
+logged with its traceback under a short error id, and the user gets a generic reply that
+quotes the id."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shlex
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .core import Core
+from .errors import PermissionDenied, RateLimited, UserError
+from .reply import Bullet, Context, Fields, Heading, Paragraph, Reply
+from .schedules import (
+    Subscription,
+    digest_default_schedule,
+    digest_names,
+    validate_subscription,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_COMMAND_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Caller:
+    platform: str  # console | slack | discord | test
+    user_id: str
+    display_name: str = ""
+    is_platform_admin: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    command: str  # "claim", "/claim", or the umbrella "briefbot" with the subcommand in text
+    text: str
+    caller: Caller
+    channel: str
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    usage: str
+    summary: str
+    admin: bool
+    handler: Callable[[Router, CommandRequest, str], Reply]
+
+
+class RateLimiter:
+    """Sliding one-minute window per caller."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: str) -> None:
+        if self.per_minute <= 0:
+            return
+        now = self.clock()
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            while hits and now - hits[0] >= 60:
+                hits.popleft()
+            if len(hits) >= self.per_minute:
+                wait = max(1, int(60 - (now - hits[0]) + 0.999))
+                raise RateLimited(
+                    f"You're sending commands too fast (limit: {self.per_minute} per minute). "
+                    f"Try again in {wait} s.",
+                    retry_after=wait,
+                )
+            hits.append(now)
+
+
+def split_command_line(line: str) -> tuple[str, str]:
+    """"/claim Putin visited" -> ("claim", "Putin visited")."""
+    line = line.strip()
+    name, _, rest = line.partition(" ")
+    return name.lstrip("/").lower(), rest.strip()
+
+
+class Router:
+    def __init__(self, core: Core, clock: Callable[[], float] = time.monotonic) -> None:
+        self.core = core
+        self.limiter = RateLimiter(core.settings.rate_limit_per_minute, clock)
+        self.specs: dict[str, CommandSpec] = {s.name: s for s in _SPECS}
+
+    # ------------------------------------------------------------------ entry points
+    async def handle_async(self, request: CommandRequest) -> Reply:
+        """For adapters running in an event loop: the work runs in a worker thread."""
+        return await asyncio.to_thread(self.handle, request)
+
+    def handle(self, request: CommandRequest) -> Reply:
+        name = request.command.strip().lstrip("/").lower()
+        text = request.text or ""
+        if name == "briefbot":  # umbrella command: "/briefbot reload"
+            name, text = split_command_line(text) if text.strip() else ("help", "")
+        spec = self.specs.get(name)
+        try:
+            if len(text) > MAX_COMMAND_CHARS:
+                raise UserError(
+                    f"That's too long ({len(text):,} characters; the limit is "
+                    f"{MAX_COMMAND_CHARS:,})."
+                )
+            if spec is None:
+                raise UserError(f"Unknown command /{name[:40]}. Try /help.")
+            self.limiter.check(request.caller.key)
+            if spec.admin and not self.is_admin(request.caller):
+                log.warning("denied /%s to %s (%s)", name, request.caller.key,
+                            request.caller.display_name)
+                self._record(request, name, text, "denied")
+                raise PermissionDenied(f"/{name} needs admin rights.")
+            reply = spec.handler(self, request, text.strip())
+            if spec.admin:
+                self._record(request, name, text, "ok")
+            return reply
+        except PermissionDenied as exc:
+            return Reply.text(exc.message, ephemeral=True, kind="denied")
+        except UserError as exc:
+            if spec is not None and spec.admin and self.is_admin(request.caller):
+                self._record(request, name, text, "error", exc.message)
+            return Reply.error(exc.message)
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("error %s while handling /%s for %s", error_id, name,
+                          request.caller.key)
+            if spec is not None and spec.admin:
+                self._record(request, name, text, "failed", f"error id {error_id}")
+            return Reply.error(
+                f"Something went wrong on our side (error id {error_id}). "
+                "It has been logged; please try again later."
+            )
+
+    def is_admin(self, caller: Caller) -> bool:
+        return caller.is_platform_admin or caller.key in self.core.settings.admins
+
+    def _record(self, request: CommandRequest, name: str, text: str, outcome: str,
+                detail: str = "") -> None:
+        try:
+            self.core.store.record_admin_action(
+                request.caller.platform, request.caller.user_id, request.caller.display_name,
+                request.channel, name, text[:500], outcome, detail)
+        except Exception:
+            log.exception("could not record the admin action /%s", name)
+
+    def help_reply(self, caller: Caller | None = None) -> Reply:
+        reply = Reply(title="briefbot commands")
+        for spec in self.specs.values():
+            if spec.admin:
+                continue
+            reply.add(Bullet(f"`{spec.usage}` — {spec.summary}"))
+        reply.add(Heading("Admin"))
+        for spec in self.specs.values():
+            if spec.admin:
+                reply.add(Bullet(f"`{spec.usage}` — {spec.summary}"))
+        if caller is not None and not self.is_admin(caller):
+            reply.add(Context("Admin commands need your platform's admin rights or a listed user id."))
+        return reply
+
+
+# ---------------------------------------------------------------------------- handlers
+
+
+def _no_args(name: str, text: str) -> None:
+    if text:
+        raise UserError(f"/{name} takes no arguments. Usage: /{name}")
+
+
+def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
+    parts = text.split()
+    if len(parts) > 1:
+        raise UserError("Usage: /brief [NAME] — one digest name, e.g. /brief daily")
+    name = parts[0] if parts else None
+    if name is not None:
+        names = digest_names(router.core.settings.digests_dir)
+        if name not in names:
+            raise UserError(f"No digest named {name!r}. Available: {', '.join(names) or 'none'}.")
+    return router.core.digest_reply(name=name)
+
+
+def _claim(router: Router, req: CommandRequest, text: str) -> Reply:
+    if not text:
+        raise UserError("Usage: /claim TEXT — e.g. /claim Putin visited North Korea in June 2024")
+    return router.core.claim_reply(text)
+
+
+def _sources(router: Router, req: CommandRequest, text: str) -> Reply:
+    _no_args("sources", text)
+    docs = router.core.sources()
+    if not docs:
+        return Reply.text("The corpus is empty — an admin can run /reload.")
+    reply = Reply(title=f"Sources ({len(docs)})")
+    for d in docs:
+        bits = [d["author"] or "", ", ".join(d["outlets"]), d["published"] or d["dateline"] or "date unknown"]
+        reply.add(Bullet(f"{d['title'] or '(untitled)'} — {' · '.join(b for b in bits if b)}",
+                         note=f"id {d['id']}"))
+    reply.add(Context("Show one with /source ID."))
+    return reply
+
+
+def _source(router: Router, req: CommandRequest, text: str) -> Reply:
+    parts = text.split()
+    if len(parts) != 1:
+        raise UserError("Usage: /source ID — the ids are listed by /sources")
+    doc, sentences = router.core.source(parts[0])
+    reply = Reply(title=doc["title"] or doc["id"])
+    reply.add(Fields([
+        ("Author", doc["author"] or "unknown"),
+        ("Published", doc["published"] or doc["dateline"] or "unknown"),
+        ("Outlets", ", ".join(doc["outlets"]) or "none credited"),
+        ("Id", doc["id"]),
+    ]))
+    paragraphs: dict[int, list[str]] = {}
+    kinds: dict[int, str] = {}
+    for s in sentences:
+        paragraphs.setdefault(s["paragraph"], []).append(s["text"])
+        kinds[s["paragraph"]] = s["kind"]
+    for p, texts in sorted(paragraphs.items()):
+        reply.add(Heading(texts[0]) if kinds[p] == "heading" else Paragraph(" ".join(texts)))
+    if doc.get("url"):
+        reply.add(Context(doc["url"]))
+    return reply
+
+
+def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
+    _no_args("timeline", text)
+    return router.core.digest_reply(only="timeline")
+
+
+def _help(router: Router, req: CommandRequest, text: str) -> Reply:
+    if text:
+        name = text.split()[0].lstrip("/").lower()
+        spec = router.specs.get(name)
+        if spec is None:
+            raise UserError(f"Unknown command /{name[:40]}. Try /help.")
+        return Reply.text(f"`{spec.usage}` — {spec.summary}" + (" (admin)" if spec.admin else ""))
+    return router.help_reply(req.caller)
+
+
+def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
+    _no_args("reload", text)
+    report = router.core.reload(actor=req.caller.key)
+    reply = Reply(title="Reload finished" if not report.rejected else "Reload finished with rejections")
+    reply.add(Paragraph(report.headline()))
+    for o in report.outcomes:
+        if o.outcome not in ("unchanged",):
+            reply.add(Bullet(o.summary()))
+    stats = router.core.store.corpus_stats()
+    reply.add(Context(f"Corpus: {stats['documents']} documents, {stats['sentences']} sentences."))
+    return reply
+
+
+def _parse_subscribe(text: str) -> tuple[str, str, str | None]:
+    try:
+        tokens = shlex.split(text)
+    except ValueError as exc:
+        raise UserError(f"Could not parse the arguments: {exc}") from exc
+    if not tokens:
+        raise UserError('Usage: /subscribe DIGEST CRON [TZ] — e.g. /subscribe daily "0 8 * * 1-5" Europe/Berlin')
+    digest, rest = tokens[0], tokens[1:]
+    if len(rest) == 1:
+        cron, tz = rest[0], None  # quoted cron
+    elif len(rest) == 2 and len(rest[0].split()) == 5:
+        cron, tz = rest[0], rest[1]
+    elif len(rest) in (5, 6):
+        cron, tz = " ".join(rest[:5]), (rest[5] if len(rest) == 6 else None)
+    elif not rest:
+        cron, tz = "", None
+    else:
+        raise UserError(
+            "Usage: /subscribe DIGEST CRON [TZ] — CRON has 5 fields: minute hour day month "
+            'weekday, e.g. /subscribe daily 0 8 * * 1-5 Europe/Berlin'
+        )
+    return digest, cron, tz
+
+
+def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
+    digest, cron, tz = _parse_subscribe(text)
+    settings = router.core.settings
+    default_cron, default_tz = digest_default_schedule(settings.digests_dir, digest)
+    cron = cron or default_cron or ""
+    tz = tz or default_tz or "UTC"
+    if not cron:
+        raise UserError(f"Give a schedule: /subscribe {digest} 0 8 * * * [TZ]")
+    validate_subscription(req.caller.platform, req.channel, digest, cron, tz, settings.digests_dir)
+    row = router.core.store.add_subscription(req.caller.platform, req.channel, digest, cron, tz,
+                                             req.caller.key)
+    sub = Subscription.from_row(row)
+    if router.core.on_subscriptions_changed is not None:
+        router.core.on_subscriptions_changed()
+    nxt = sub.next_run()
+    return Reply(title=f"Subscribed: {digest}").add(
+        Fields([("Id", str(sub.id)), ("Schedule", f"{cron} ({tz})"),
+                ("Next post", nxt.isoformat(timespec="minutes") if nxt else "never")]),
+        Context(f"Remove with /unsubscribe {sub.id}."),
+    )
+
+
+def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
+    parts = text.split()
+    if len(parts) != 1 or not parts[0].lstrip("#").isdigit():
+        raise UserError("Usage: /unsubscribe ID — the ids are listed by /schedules")
+    sub_id = int(parts[0].lstrip("#"))
+    row = router.core.store.subscription(sub_id)
+    if row is None or row["platform"] != req.caller.platform:
+        raise UserError(f"No subscription #{sub_id} here. See /schedules.")
+    router.core.store.remove_subscription(sub_id)
+    if router.core.on_subscriptions_changed is not None:
+        router.core.on_subscriptions_changed()
+    return Reply.text(f"Unsubscribed #{sub_id} ({row['digest']} in {row['channel']}).")
+
+
+def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
+    _no_args("schedules", text)
+    rows = router.core.store.subscriptions(platform=req.caller.platform)
+    if not rows:
+        return Reply.text("No scheduled briefings. Add one with /subscribe DIGEST CRON [TZ].")
+    reply = Reply(title=f"Scheduled briefings ({len(rows)})")
+    for row in rows:
+        sub = Subscription.from_row(row)
+        nxt = sub.next_run()
+        state = "next " + nxt.isoformat(timespec="minutes") if nxt else f"disabled: {sub.disabled_reason or 'off'}"
+        last = f"; last: {sub.last_status} {sub.last_slot}" if sub.last_status else ""
+        reply.add(Bullet(f"#{sub.id} {sub.digest} → {sub.channel} · {sub.cron} ({sub.timezone}) · {state}{last}"))
+    return reply
+
+
+def _status(router: Router, req: CommandRequest, text: str) -> Reply:
+    _no_args("status", text)
+    info = router.core.status()
+    reply = Reply(title="briefbot status")
+    span = " to ".join(x for x in (info.first_published, info.last_published) if x) or "unknown"
+    fields = [("Version", info.version), ("Documents", str(info.documents)),
+              ("Sentences", str(info.sentences)), ("Coverage", span)]
+    run = info.last_reload
+    if run:
+        c = run["counts"]
+        state = {"running": "running or interrupted"}.get(run["status"], run["status"])
+        fields.append(("Last reload", f"#{run['id']} {run['started_at']} — {state}; "
+                       f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, "
+                       f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected"))
+    else:
+        fields.append(("Last reload", "never"))
+    reply.add(Fields(fields))
+    if info.next_posts:
+        reply.add(Heading("Next scheduled posts"))
+        for p in info.next_posts[:10]:
+            reply.add(Bullet(f"#{p['id']} {p['digest']} → {p['platform']}:{p['channel']} at {p['next_run']}"))
+    else:
+        subs = router.core.store.subscriptions(include_disabled=False)
+        if subs:
+            reply.add(Heading("Next scheduled posts"))
+            for row in subs[:10]:
+                sub = Subscription.from_row(row)
+                nxt = sub.next_run()
+                reply.add(Bullet(f"#{sub.id} {sub.digest} → {sub.platform}:{sub.channel} at "
+                                 f"{nxt.isoformat(timespec='minutes') if nxt else 'never'}"))
+        else:
+            reply.add(Context("No scheduled posts."))
+    if info.failed_posts:
+        reply.add(Heading("Failed posts"))
+        for f in info.failed_posts:
+            reply.add(Bullet(f"#{f['subscription_id']} slot {f['slot']}: {f.get('error') or 'failed'}"))
+    disabled = [r for r in router.core.store.subscriptions() if not r["enabled"]]
+    for row in disabled:
+        reply.add(Bullet(f"#{row['id']} disabled: {row['disabled_reason'] or 'no reason recorded'}"))
+    return reply
+
+
+_SPECS = [
+    CommandSpec("brief", "/brief [NAME]", "the briefing (default: the daily digest)", False, _brief),
+    CommandSpec("claim", "/claim TEXT", "check a claim against the corpus: evidence, sources, verdict", False, _claim),
+    CommandSpec("sources", "/sources", "list the articles in the corpus", False, _sources),
+    CommandSpec("source", "/source ID", "one article: metadata and text", False, _source),
+    CommandSpec("timeline", "/timeline", "dated events, oldest first", False, _timeline),
+    CommandSpec("help", "/help [COMMAND]", "this help", False, _help),
+    CommandSpec("reload", "/reload", "reload the corpus from its folders", True, _reload),
+    CommandSpec("subscribe", "/subscribe DIGEST CRON [TZ]", "post a digest to this channel on a schedule", True, _subscribe),
+    CommandSpec("unsubscribe", "/unsubscribe ID", "stop a scheduled briefing", True, _unsubscribe),
+    CommandSpec("schedules", "/schedules", "list the scheduled briefings", True, _schedules),
+    CommandSpec("status", "/status", "corpus size, last reload, next posts, version", True, _status),
+]

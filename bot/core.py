@@ -1,0 +1,129 @@
+"""The core facade: what every adapter and the scheduler call. Knows nothing of Discord or Slack.
+
+`Core` owns the settings and hands each thread its own `Store` (SQLite connections are
+per thread); the command router (`bot.commands`) turns chat commands into calls here and
+the results into `Reply` objects."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Settings
+from .errors import EmptyCorpus, UserError
+from .reload import ReloadReport, reload_corpus
+from .reply import Reply
+from .storage import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StatusInfo:
+    version: str
+    documents: int
+    sentences: int
+    first_published: str | None
+    last_published: str | None
+    last_reload: dict[str, Any] | None
+    next_posts: list[dict[str, Any]]
+    failed_posts: list[dict[str, Any]]
+
+
+class Core:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+        self._reload_lock = threading.Lock()
+        # Set by the scheduler when it runs: returns upcoming posts for /status.
+        self.next_posts_provider: Callable[[], list[dict[str, Any]]] | None = None
+        # Set by the scheduler when it runs: called after /subscribe and /unsubscribe.
+        self.on_subscriptions_changed: Callable[[], None] | None = None
+
+    # ------------------------------------------------------------------ storage
+    @property
+    def store(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.settings.db_path)
+            self._local.store = store
+        return store
+
+    def close(self) -> None:
+        store = getattr(self._local, "store", None)
+        if store is not None:
+            store.close()
+            self._local.store = None
+
+    def require_corpus(self) -> None:
+        if self.store.corpus_stats()["documents"] == 0:
+            raise EmptyCorpus()
+
+    # ------------------------------------------------------------------ corpus
+    def reload(self, paths: list[Path] | None = None, actor: str | None = None) -> ReloadReport:
+        if not self._reload_lock.acquire(blocking=False):
+            raise UserError("a reload is already running — try again when it has finished")
+        try:
+            return reload_corpus(self.store, self.settings, paths, actor=actor,
+                                 after_commit=self._refresh_index)
+        finally:
+            self._reload_lock.release()
+
+    def _refresh_index(self, store: Store) -> None:
+        try:
+            from .search_index import refresh_index
+        except ImportError:  # pragma: no cover - before the search index exists
+            return
+        refresh_index(store, self.settings.index_path)
+
+    def sources(self) -> list[dict[str, Any]]:
+        return self.store.documents()
+
+    def source(self, doc_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        doc = self.store.document(doc_id)
+        if doc is None or doc["status"] != "active":
+            raise UserError(f"no source with id {doc_id!r} — see /sources")
+        return doc, list(self.store.sentences(doc_id))
+
+    # ------------------------------------------------------------------ features
+    def claim_reply(self, text: str, limit: int = 5) -> Reply:
+        from .claims import answer_to_reply, lookup_claim
+
+        self.require_corpus()
+        answer = lookup_claim(self.store, self.settings, text, limit=limit)
+        return answer_to_reply(answer)
+
+    def digest_reply(self, name: str | None = None, since: str | None = None,
+                     only: str | None = None) -> Reply:
+        from .digest import build_digest, digest_to_reply
+
+        self.require_corpus()
+        digest = build_digest(self.store, self.settings, name=name, since=since, only=only)
+        return digest_to_reply(digest)
+
+    def status(self) -> StatusInfo:
+        stats = self.store.corpus_stats()
+        next_posts: list[dict[str, Any]] = []
+        if self.next_posts_provider is not None:
+            try:
+                next_posts = self.next_posts_provider()
+            except Exception:  # status must always answer
+                log.exception("could not list the next scheduled posts")
+        failed: list[dict[str, Any]] = []
+        if hasattr(self.store, "failed_posts"):
+            failed = self.store.failed_posts(limit=5)
+        return StatusInfo(
+            version=__version__,
+            documents=stats["documents"],
+            sentences=stats["sentences"],
+            first_published=stats["first_published"],
+            last_published=stats["last_published"],
+            last_reload=self.store.last_run(),
+            next_posts=next_posts,
+            failed_posts=failed,
+        )

@@ -1,0 +1,114 @@
+"""`briefbot run`: start the adapters whose tokens are configured (Slack, Discord), or the
+console when none is, plus the scheduler, all in one asyncio loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .core import Core
+from .errors import UserError
+from .reply import Reply
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunOptions:
+    admin: bool = False  # console user is admin
+    slack_http: bool = False  # Slack over HTTP instead of Socket Mode
+    port: int = 3000
+    console: bool = False  # force the console even when tokens are configured
+    show_briefing: bool = True
+
+
+class PlatformAdapter(Protocol):
+    platform: str
+
+    async def run(self) -> None: ...  # until cancelled or closed
+
+    async def close(self) -> None: ...
+
+    async def deliver(self, channel: str, reply: Reply) -> None: ...
+
+
+def configured_platforms(options: RunOptions) -> list[str]:
+    if options.console:
+        return []
+    found = []
+    if os.environ.get("SLACK_BOT_TOKEN"):
+        found.append("slack")
+    if os.environ.get("DISCORD_TOKEN"):
+        found.append("discord")
+    return found
+
+
+def _create_adapter(name: str, core: Core, options: RunOptions) -> PlatformAdapter:
+    if name == "slack":
+        from .adapters.slack import create_adapter as create_slack
+
+        return create_slack(core, options)
+    from .adapters.discord import create_adapter as create_discord
+
+    return create_discord(core, options)
+
+
+def _start_scheduler(core: Core, deliverers: dict[str, Any]) -> Any:
+    try:
+        from .scheduler import BriefingScheduler
+    except ImportError:  # pragma: no cover - before the scheduler exists
+        return None
+    scheduler = BriefingScheduler(core, deliverers)
+    scheduler.start()
+    return scheduler
+
+
+async def run_bot(core: Core, options: RunOptions) -> int:
+    platforms = configured_platforms(options)
+    if not platforms:
+        from .adapters.console import ConsoleAdapter
+
+        console = ConsoleAdapter(core, admin=options.admin)
+        scheduler = _start_scheduler(core, {"console": console})
+        try:
+            return await console.run(show_briefing=options.show_briefing)
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown()
+
+    adapters = [_create_adapter(name, core, options) for name in platforms]
+    scheduler = _start_scheduler(core, {a.platform: a for a in adapters})
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
+            pass
+    tasks = [asyncio.create_task(a.run(), name=f"adapter-{a.platform}") for a in adapters]
+    stopper = asyncio.create_task(stop.wait())
+    log.info("briefbot running on %s", ", ".join(platforms))
+    try:
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopper and task.exception() is not None:
+                exc = task.exception()
+                if isinstance(exc, UserError):
+                    raise exc
+                log.error("adapter %s stopped: %r", task.get_name(), exc)
+                return 1
+        return 0
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+        for a in adapters:
+            try:
+                await a.close()
+            except Exception:
+                log.exception("error while closing the %s adapter", a.platform)
+        for t in [*tasks, stopper]:
+            t.cancel()
