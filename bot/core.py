@@ -106,6 +106,14 @@ class Core:
         digest = build_digest(self.store, self.settings, name=name, since=since, only=only)
         return digest_to_reply(digest)
 
+    def digest_for_schedule(self, name: str, since: str | None) -> tuple[Reply, bool]:
+        """The digest a scheduled post sends: (reply, whether anything is new since `since`)."""
+        from .digest import build_digest, digest_to_reply
+
+        self.require_corpus()
+        digest = build_digest(self.store, self.settings, name=name, since=since)
+        return digest_to_reply(digest), bool(getattr(digest, "new_count", 1))
+
     def status(self) -> StatusInfo:
         stats = self.store.corpus_stats()
         next_posts: list[dict[str, Any]] = []
