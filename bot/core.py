@@ -92,17 +92,17 @@ class Core:
 
     # ------------------------------------------------------------------ features
     def claim_reply(self, text: str, limit: int = 5) -> Reply:
+        self.require_corpus()
         from .claims import answer_to_reply, lookup_claim
 
-        self.require_corpus()
         answer = lookup_claim(self.store, self.settings, text, limit=limit)
         return answer_to_reply(answer)
 
     def digest_reply(self, name: str | None = None, since: str | None = None,
                      only: str | None = None) -> Reply:
+        self.require_corpus()
         from .digest import build_digest, digest_to_reply
 
-        self.require_corpus()
         digest = build_digest(self.store, self.settings, name=name, since=since, only=only)
         return digest_to_reply(digest)
 

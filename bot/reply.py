@@ -112,49 +112,75 @@ def cite(citations: list[int]) -> str:
 
 # ---------------------------------------------------------------------------- splitting
 
-_SAFE_BREAK = re.compile(r"\s+")
+_SPAN_PATTERNS: list[tuple[str, str | None]] = [
+    (r"\[\d+\]", None),  # citation
+    (r"\[[^\]\n]*\]\([^)\n]*\)", None),  # Markdown link
+    (r"<[^<>\n]+>", None),  # Slack/Discord angle-bracket token
+    (r"`[^`\n]*`", "`"),
+    (r"\*\*[^*\n]+\*\*", "**"),
+    (r"(?<!\*)\*[^*\n]+\*(?!\*)", "*"),
+    (r"__[^_\n]+__", "__"),
+    (r"~~[^~\n]+~~", "~~"),
+]
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    """Spans that must not be cut: citations "[12]", Markdown links, code, bold/italics,
-    Slack/Discord angle-bracket tokens."""
-    spans: list[tuple[int, int]] = []
-    for pattern in (r"\[\d+\]", r"\[[^\]\n]*\]\([^)\n]*\)", r"`[^`\n]*`", r"\*\*[^*\n]+\*\*",
-                    r"(?<!\*)\*[^*\n]+\*(?!\*)", r"__[^_\n]+__", r"~~[^~\n]+~~", r"<[^<>\n]+>"):
-        spans.extend((m.start(), m.end()) for m in re.finditer(pattern, text))
+def _protected_spans(text: str) -> list[tuple[int, int, str | None]]:
+    """Spans that must not be cut: citations "[12]", links, angle-bracket tokens (never), and
+    emphasis or code (cut only when longer than the budget, then closed and reopened)."""
+    spans: list[tuple[int, int, str | None]] = []
+    for pattern, marker in _SPAN_PATTERNS:
+        spans.extend((m.start(), m.end(), marker) for m in re.finditer(pattern, text))
     return spans
+
+
+def _cut_point(rest: str, budget: int) -> tuple[int, str | None]:
+    """Where to cut `rest` (a white-space position) and the emphasis marker to close and
+    reopen there, if the cut falls inside an emphasis span too long to keep whole."""
+    spans = _protected_spans(rest)
+    best: tuple[int, str | None] = (-1, None)
+    for pattern in (r"\n\s*\n", r"(?<=[.!?])\s+", r"\n", r"\s+"):
+        for m in re.finditer(pattern, rest):
+            pos = m.start()
+            if pos > budget:
+                break
+            if pos == 0:
+                continue
+            inside = [(a, b, mk) for a, b, mk in spans if a < pos < b]
+            marker: str | None = None
+            if inside:
+                a, b, mk = inside[0]
+                if mk is None or b - a <= budget or pos + len(mk) > budget:
+                    continue
+                marker = mk
+            best = (pos, marker)
+        if best[0] > budget // 3:
+            break
+    if best[0] > 0:
+        return best
+    # One enormous token: keep a protected span whole when it fits, else hard cut.
+    cut = budget
+    for a, b, _ in spans:
+        if a < cut < b and b - a <= budget:
+            cut = a if a > 0 else b
+            break
+    return cut, None
 
 
 def split_text(text: str, budget: int) -> list[str]:
     """Cut `text` into pieces of at most `budget` characters, at white space outside
-    protected spans (never inside a word, a citation or a Markdown construct). A single
-    word longer than the budget is the only thing ever cut mid-word."""
+    protected spans (never inside a word, a citation or a Markdown construct; emphasis
+    longer than the budget is closed and reopened). A single word longer than the budget is
+    the only thing ever cut mid-word."""
     if budget <= 0:
         raise ValueError("budget must be positive")
     pieces: list[str] = []
     rest = text.strip()
     while len(rest) > budget:
-        spans = _protected_spans(rest)
-        cut = -1
-        # Prefer a paragraph or sentence end, then any white space.
-        for pattern in (r"\n\s*\n", r"(?<=[.!?])\s+", r"\n", r"\s+"):
-            for m in _SAFE_BREAK.finditer(rest) if pattern == r"\s+" else re.finditer(pattern, rest):
-                if m.start() > budget:
-                    break
-                if m.start() == 0 or any(a < m.start() < b for a, b in spans):
-                    continue
-                cut = m.start()
-            if cut > budget // 3:
-                break
-        if cut <= 0:
-            # One enormous token: keep protected spans whole when they fit, else hard cut.
-            cut = budget
-            for a, b in spans:
-                if a < cut < b and b - a <= budget:
-                    cut = a if a > 0 else b
-                    break
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].strip()
+        cut, marker = _cut_point(rest, budget)
+        head, rest = rest[:cut].rstrip(), rest[cut:].strip()
+        if marker:
+            head, rest = head + marker, marker + rest
+        pieces.append(head)
     if rest:
         pieces.append(rest)
     return pieces

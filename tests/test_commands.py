@@ -1,0 +1,213 @@
+"""The command router through the test adapter: every command, arguments, permissions,
+rate limits, errors and the admin audit trail."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.testing import TestAdapter
+from bot.commands import Caller, CommandRequest, Router, split_command_line
+from bot.config import Settings
+from bot.core import Core
+from bot.reply import Reply
+
+ARTICLE = """A Test Headline About Ports
+- Jane Doe
+- Mar 3, 2024
+The port of Exampleton reopened on Monday after a two-week strike, officials said.
+Dock workers accepted a 7% raise, according to the union.
+"""
+
+
+@pytest.fixture
+def core(settings: Settings, corpus: Path, tmp_path: Path) -> Core:
+    (corpus / "ports.txt").write_text(ARTICLE, encoding="utf-8")
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    (digests / "daily.toml").write_text('title = "Daily"\n[schedule]\ncron = "0 8 * * *"\n'
+                                        'timezone = "UTC"\n')
+    settings.digests_dir = digests
+    c = Core(settings)
+    c.reload()
+    return c
+
+
+@pytest.fixture
+def bot(core: Core) -> TestAdapter:
+    return TestAdapter(core)
+
+
+def text_of(reply: Reply) -> str:
+    return reply.plain_text()
+
+
+def test_split_command_line() -> None:
+    assert split_command_line("/claim  Putin went  ") == ("claim", "Putin went")
+    assert split_command_line("HELP") == ("help", "")
+    assert split_command_line("") == ("", "")
+
+
+def test_help_lists_every_command(bot: TestAdapter) -> None:
+    out = text_of(bot.send("/help"))
+    for name in ("brief", "claim", "sources", "source", "timeline", "help", "reload",
+                 "subscribe", "unsubscribe", "schedules", "status"):
+        assert f"/{name}" in out
+    assert "/claim TEXT" in text_of(bot.send("/help claim"))
+    assert bot.send("/help nope").kind == "error"
+
+
+def test_unknown_command(bot: TestAdapter) -> None:
+    reply = bot.send("/frobnicate now")
+    assert reply.kind == "error" and reply.ephemeral
+    assert "Unknown command /frobnicate" in text_of(reply)
+
+
+def test_umbrella_command_dispatches_subcommands(bot: TestAdapter) -> None:
+    req = CommandRequest("briefbot", "sources", bot.caller(), "c1")
+    assert "Sources (1)" in text_of(bot.router.handle(req))
+    req = CommandRequest("/briefbot", "", bot.caller(), "c1")
+    assert "briefbot commands" in text_of(bot.router.handle(req))
+
+
+def test_sources_and_source(bot: TestAdapter) -> None:
+    out = text_of(bot.send("/sources"))
+    assert "A Test Headline About Ports" in out and "id ports" in out and "Jane Doe" in out
+    out = text_of(bot.send("/source ports"))
+    assert "2024-03-03" in out and "7% raise" in out
+
+
+@pytest.mark.parametrize("line,usage", [
+    ("/sources extra", "/sources takes no arguments"),
+    ("/timeline now", "/timeline takes no arguments"),
+    ("/source", "Usage: /source ID"),
+    ("/source a b", "Usage: /source ID"),
+    ("/claim", "Usage: /claim TEXT"),
+    ("/claim    ", "Usage: /claim TEXT"),
+    ("/brief a b", "Usage: /brief [NAME]"),
+    ("/brief nosuchdigest", "No digest named 'nosuchdigest'"),
+])
+def test_argument_errors(bot: TestAdapter, line: str, usage: str) -> None:
+    reply = bot.send(line, admin=True)
+    assert reply.kind == "error", text_of(reply)
+    assert usage in text_of(reply)
+
+
+def test_unknown_source_id(bot: TestAdapter) -> None:
+    reply = bot.send("/source does-not-exist")
+    assert reply.kind == "error" and "no source with id 'does-not-exist'" in text_of(reply)
+
+
+@pytest.mark.parametrize("line", ["/reload", "/status", "/schedules", "/unsubscribe 1",
+                                  "/subscribe daily 0 8 * * *"])
+def test_admin_commands_denied(bot: TestAdapter, core: Core, line: str,
+                               caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.commands"):
+        reply = bot.send(line, user_id="mallory")
+    name = line.split()[0]
+    assert reply.kind == "denied" and reply.ephemeral
+    assert text_of(reply).strip() == f"{name} needs admin rights."
+    assert any("denied" in r.message for r in caplog.records)
+    action = core.store.admin_actions(limit=1)[0]
+    assert (action["user_id"], action["command"], action["outcome"]) == ("mallory", name[1:], "denied")
+
+
+def test_admin_by_config_list(settings: Settings, core: Core) -> None:
+    settings.admins = ["test:alice"]
+    bot = TestAdapter(core)
+    assert bot.send("/status", user_id="alice").kind == "info"
+    assert bot.send("/status", user_id="bob").kind == "denied"
+    # The same id on another platform is someone else.
+    other = Router(core).handle(CommandRequest("status", "", Caller("slack", "alice"), "c"))
+    assert other.kind == "denied"
+
+
+def test_reload_status_and_audit(bot: TestAdapter, core: Core, corpus: Path) -> None:
+    (corpus / "empty.txt").write_text("   \n")
+    reply = bot.send("/reload", admin=True, user_id="root")
+    out = text_of(reply)
+    assert "Reload finished with rejections" in out and "empty file" in out
+    status = text_of(bot.send("/status", admin=True))
+    assert "Documents: 1" in status and "Last reload" in status and "rejected" in status
+    assert "Version" in status
+    actions = core.store.admin_actions()
+    assert [a["command"] for a in actions[:2]] == ["status", "reload"]
+    assert all(a["outcome"] == "ok" for a in actions[:2])
+
+
+def test_subscribe_validation_and_lifecycle(bot: TestAdapter, core: Core) -> None:
+    err = bot.send("/subscribe daily 61 8 * * *", admin=True)
+    assert err.kind == "error" and "minute" in text_of(err)
+    err = bot.send("/subscribe daily 0 8 * * * Mars/Olympus", admin=True)
+    assert err.kind == "error" and "unknown time zone" in text_of(err)
+    err = bot.send("/subscribe nosuch 0 8 * * *", admin=True)
+    assert err.kind == "error" and "no digest named 'nosuch'" in text_of(err)
+    err = bot.send("/subscribe daily 0 8 *", admin=True)
+    assert err.kind == "error" and "Usage: /subscribe" in text_of(err)
+    ok = bot.send('/subscribe daily "0 8 * * 1-5" Europe/Berlin', admin=True, channel="C42")
+    assert ok.kind == "info", text_of(ok)
+    assert "Next post" in text_of(ok)
+    subs = core.store.subscriptions()
+    assert len(subs) == 1 and subs[0]["channel"] == "C42" and subs[0]["timezone"] == "Europe/Berlin"
+    assert "#1 daily → C42" in text_of(bot.send("/schedules", admin=True))
+    assert bot.send("/unsubscribe 99", admin=True).kind == "error"
+    assert "Unsubscribed #1" in text_of(bot.send("/unsubscribe 1", admin=True))
+    assert core.store.subscriptions() == []
+
+
+def test_rate_limit(core: Core) -> None:
+    now = [1000.0]
+    router = Router(core, clock=lambda: now[0])
+    caller = Caller("test", "spammer")
+    for _ in range(core.settings.rate_limit_per_minute):
+        assert router.handle(CommandRequest("help", "", caller, "c")).kind == "info"
+    blocked = router.handle(CommandRequest("help", "", caller, "c"))
+    assert blocked.kind == "error" and "too fast" in text_of(blocked) and "per minute" in text_of(blocked)
+    # Another user is not affected; the first one is let through after the window.
+    assert router.handle(CommandRequest("help", "", Caller("test", "other"), "c")).kind == "info"
+    now[0] += 61
+    assert router.handle(CommandRequest("help", "", caller, "c")).kind == "info"
+
+
+def test_unexpected_error_gets_generic_reply_with_logged_id(
+    bot: TestAdapter, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom(*args: object, **kwargs: object) -> list[dict[str, object]]:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(Core, "sources", boom)
+    with caplog.at_level(logging.ERROR, logger="bot.commands"):
+        reply = bot.send("/sources")
+    out = text_of(reply)
+    assert reply.kind == "error" and "database on fire" not in out
+    error_id = out.split("error id ")[1].split(")")[0]
+    logged = [r for r in caplog.records if error_id in r.getMessage()]
+    assert logged and logged[0].exc_info is not None
+
+
+def test_over_long_command_is_refused(bot: TestAdapter) -> None:
+    reply = bot.send("/claim " + "x" * 10_000)
+    assert reply.kind == "error" and "too long" in text_of(reply)
+
+
+def test_queue_in_replies_out(core: Core) -> None:
+    async def scenario() -> list[str]:
+        bot = TestAdapter(core)
+        task = asyncio.create_task(bot.run())
+        await bot.put("/sources")
+        await bot.put("/nonsense")
+        got = [await asyncio.wait_for(bot.outbox.get(), 10) for _ in range(2)]
+        task.cancel()
+        return [g.reply.kind for g in got]
+
+    assert asyncio.run(scenario()) == ["info", "error"]
+
+
+def test_empty_corpus_messages(settings: Settings) -> None:
+    bot = TestAdapter(Core(settings))
+    assert "The corpus is empty" in text_of(bot.send("/sources"))
+    reply = bot.send("/claim anything at all")
+    assert reply.kind == "error" and "the corpus is empty" in text_of(reply)

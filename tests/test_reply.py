@@ -1,0 +1,111 @@
+"""The reply model: splitting within a budget, and the Markdown/text renderings."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.render_markdown import render_markdown, render_text
+from bot.reply import (
+    Bullet,
+    Context,
+    Divider,
+    Fields,
+    Heading,
+    Paragraph,
+    Reply,
+    split_reply,
+    split_text,
+)
+
+
+def test_short_text_is_one_piece() -> None:
+    assert split_text("hello world", 100) == ["hello world"]
+
+
+def test_split_at_word_boundaries_within_budget() -> None:
+    text = " ".join(f"word{i}" for i in range(200))
+    pieces = split_text(text, 50)
+    assert all(len(p) <= 50 for p in pieces)
+    assert " ".join(pieces) == text  # nothing lost, no word cut
+
+
+def test_long_word_is_the_only_thing_cut() -> None:
+    word = "x" * 130
+    pieces = split_text(f"start {word} end", 50)
+    assert all(len(p) <= 50 for p in pieces)
+    assert "".join(pieces).replace(" ", "") == f"start{word}end"
+
+
+def test_citation_at_the_edge_is_not_broken() -> None:
+    # The budget falls inside "[12]": the citation moves whole to the next piece.
+    text = "a" * 40 + " fact [12][3] more text follows here"
+    for budget in range(44, 52):
+        pieces = split_text(text, budget)
+        joined = " ".join(pieces)
+        assert "[12][3]" in joined.replace(" [", "[")
+        for p in pieces:
+            assert len(p) <= budget
+            assert not re.search(r"\[\d*$", p), (budget, pieces)
+            assert not re.match(r"^\d*\]", p), (budget, pieces)
+
+
+def test_markdown_constructs_are_not_broken() -> None:
+    text = "intro " + "**bold phrase that should stay whole** " * 3 + "[a link](https://example.com/x) `some code here`"
+    # 32: the link (31 characters) still fits whole; the bold spans (39) must be re-wrapped.
+    for budget in (32, 45, 60):
+        for p in split_text(text, budget):
+            assert p.count("**") % 2 == 0, p
+            assert p.count("`") % 2 == 0, p
+            assert ("[a link]" in p) == ("(https://example.com/x)" in p), p
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600),
+       st.integers(min_value=10, max_value=200))
+def test_split_text_never_exceeds_budget_or_loses_words(text: str, budget: int) -> None:
+    pieces = split_text(text, budget)
+    assert all(len(p) <= budget for p in pieces)
+    assert "".join("".join(pieces).split()) == "".join(text.split())
+
+
+def _reply() -> Reply:
+    return Reply(
+        title="Daily briefing",
+        blocks=[
+            Heading("Key developments"),
+            *[Bullet(f"Fact number {i} " + "detail " * 30, citations=[i % 4 + 1, 5], note="2 sources")
+              for i in range(20)],
+            Fields([("Articles", "5"), ("Outlets", "3")]),
+            Context("generated today"),
+            Divider(),
+            Paragraph("closing " * 200),
+        ],
+    )
+
+
+def test_split_reply_parts_within_budget_and_complete() -> None:
+    reply = _reply()
+    parts = split_reply(reply, 500)
+    assert len(parts) > 1
+    assert parts[0].title == "Daily briefing" and all(p.title is None for p in parts[1:])
+    for p in parts:
+        assert sum(len(render_text(Reply(blocks=[b]))) for b in p.blocks) <= 500 + 20 * len(p.blocks)
+    words = lambda r: " ".join(render_text(r).split())  # noqa: E731
+    assert "".join(words(p) for p in parts).replace(" ", "") == words(reply).replace(" ", "")
+
+
+def test_split_reply_max_blocks() -> None:
+    parts = split_reply(_reply(), 100_000, max_blocks=5)
+    assert all(len(p.blocks) <= 5 for p in parts)
+    assert sum(len(p.blocks) for p in parts) == len(_reply().blocks)
+
+
+def test_markdown_rendering() -> None:
+    md = render_markdown(_reply())
+    assert md.startswith("# Daily briefing\n")
+    assert "## Key developments" in md
+    assert "- Fact number 1 " in md and "[2][5] _(2 sources)_" in md
+    assert "**Articles:** 5" in md and "_generated today_" in md and "\n---\n" in md
