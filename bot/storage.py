@@ -348,3 +348,35 @@ class Store:
     # ------------------------------------------------------------------ search (claim lookup)
 
     # ------------------------------------------------------------------ schedules (scheduler)
+
+    # ------------------------------------------------------------------ digests
+    def sentences_of(self, doc_ids: Iterable[str], kind: str | None = None) -> list[dict[str, Any]]:
+        """Sentences of the given documents, in document and position order."""
+        ids = sorted(set(doc_ids))
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            params: list[Any] = list(chunk)
+            extra = ""
+            if kind is not None:
+                extra = " and kind = ?"
+                params.append(kind)
+            out.extend(dict(r) for r in self.db.query(
+                "select id, doc_id, position, paragraph, kind, text, key from sentences"
+                f" where doc_id in ({','.join('?' * len(chunk))}){extra}"
+                " order by doc_id, position", params))
+        return out
+
+    def subscription_last_post(self, subscription: str) -> tuple[bool, str | None]:
+        """(exists, time of its last successful post or None) for a scheduler subscription.
+        The subscriptions table belongs to the scheduler; until it exists nothing is found."""
+        if "subscriptions" not in self.db.table_names():
+            return False, None
+        cols = {c.name for c in self.db.table("subscriptions").columns}
+        when = next((c for c in ("last_success_at", "last_posted_at", "last_post_at") if c in cols), None)
+        rows = list(self.db.query(
+            f"select {when or 'null'} as at from subscriptions where cast(id as text) = ?",
+            [str(subscription)]))
+        if not rows:
+            return False, None
+        return True, rows[0]["at"]
