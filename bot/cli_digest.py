@@ -6,11 +6,13 @@ import json
 
 import click
 
-from .cli import AppContext, pass_app
+from .cli import AppContext
 from .digest import build_digest, since_last
 from .digest_defs import section_kind
 from .errors import UserError
 from .render_markdown import render_markdown, render_text
+
+pass_app = click.make_pass_decorator(AppContext)
 
 
 @click.command("digest")

@@ -220,10 +220,9 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     if defn.topic:
         q = set(tokens(defn.topic))
         if q:
-            keep = set()
             by_doc: dict[str, set[str]] = {}
-            for s in store.sentences_of([d["id"] for d in docs]):
-                by_doc.setdefault(s["doc_id"], set()).update(tokens(s["text"]))
+            for row in store.sentences_of([d["id"] for d in docs]):
+                by_doc.setdefault(row["doc_id"], set()).update(tokens(row["text"]))
             keep = {i for i, t in by_doc.items() if _matches_topic(q, t)}
             docs = [d for d in docs if d["id"] in keep]
     new_count = None
@@ -365,6 +364,9 @@ def _key_developments(ctx: _Context, max_items: int, max_words: int, shown: set[
 _FIGURE = re.compile(r"\b\d[\d,.]*\s*(?:%|percent|per cent)|\b\d[\d,.]*\b(?!\s*(?:years?|months?|weeks?|days?)\b)")
 
 
+_WEAK_HEDGE = re.compile(r"(?i)(?:could|might|may)(?: also)? \w+|likely|unlikely|possibly|perhaps|potentially")
+
+
 def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) -> list[Item]:
     """Denials, hedged statements and single-source figures, most important first."""
     units = ctx.units
@@ -381,6 +383,7 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
         bonus = 0.0
         d = denials(text)
         h = hedges(text)
+        strong = [x for x in h if not _WEAK_HEDGE.fullmatch(x)]
         figures = [m.group(0).strip() for m in _FIGURE.finditer(text)
                    if not re.fullmatch(r"(?:1[89]|20)\d\d", m.group(0).strip())]
         single = [f for f in figures if len(num_docs.get(re.sub(r"[^\d,.]", "", f).strip(".,"), {0, 1})) == 1]
@@ -390,8 +393,8 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
             reason, bonus = f"single-source figure, hedged: {h[0]}", 0.35
         elif single:
             reason, bonus = "single-source figure", 0.25
-        elif h and ctx.scored.support[i] == 0:
-            reason, bonus = f"hedged: {h[0]}", 0.1
+        elif strong and ctx.scored.support[i] == 0:
+            reason, bonus = f"hedged: {strong[0]}", 0.2
         if reason:
             candidates.append((ctx.scored.scores[i] + bonus, i, reason))
     candidates.sort(key=lambda c: (-c[0], c[1]))

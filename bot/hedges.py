@@ -10,7 +10,7 @@ import re
 
 _HEDGE_PATTERNS = [
     r"reportedly", r"allegedly", r"purportedly", r"supposedly", r"apparently",
-    r"according to [^,.;]{2,60}",
+    r"according to (?![^,.;]*\b(?:interests|plans?|rules|law|needs|wishes|vision|schedule)\b)[^,.;]{2,60}",
     r"(?:reports?|sources?|analysts?|experts?|officials?|observers?|critics?) (?:suggest|suggests|say|says|claim|claims|believe|believes|indicate|indicates)",
     r"(?:is|are|was|were) (?:said|believed|thought|reported|alleged|expected) to",
     r"it is (?:believed|thought|reported|alleged|unclear|not clear)",

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .hedges import is_denial
 from .textproc import tokens
 
 # Commentary and filler: words that describe significance instead of stating a fact.
@@ -81,17 +82,21 @@ class Pick:
 
 @dataclass
 class Weights:
-    centrality: float = 1.0
+    centrality: float = 0.7
     support: float = 0.35
     position: float = 0.35
     specificity: float = 0.25
     commentary: float = 0.4
-    attribution: float = 0.25
+    attribution: float = 0.3
     shared_number: float = 0.2
+    doc_quality: float = 0.3  # prefer sentences of information-dense articles
+    long_penalty: float = 0.01  # per word over `long_words`
+    long_words: int = 30
     personal: float = 0.6
     connective: float = 0.08
     mmr_lambda: float = 0.7
-    same_fact: float = 0.5  # similarity at which two sentences state the same fact
+    same_fact: float = 0.45  # similarity at which two sentences state the same fact
+    anchored_same: float = 0.15  # ... when they also share a number, a month or a denial
     support_sim: float = 0.3  # similarity at which another document backs a sentence
     min_words: int = 6
     max_words: int = 70
@@ -136,8 +141,7 @@ def specificity(text: str, idf: dict[str, float] | None = None, top_idf: float =
         toks = tokens(name)
         if toks:
             total += max(idf.get(t, top_idf) for t in toks) / top_idf
-    for m in _NUM.findall(text):
-        total += 0.5  # numbers are facts: count twice
+    total += 0.5 * len(_NUM.findall(text))  # numbers are facts: count twice
     return min(1.0, (total + months) / 4)
 
 
@@ -167,6 +171,18 @@ def is_personal(text: str) -> bool:
 def eligible(text: str, w: Weights) -> bool:
     n = len(text.split())
     return w.min_words <= n <= w.max_words and not text.rstrip().endswith(("?", ":"))
+
+
+def anchors(text: str) -> frozenset[str]:
+    """What pins a fact down: its numbers, months, and whether it is a denial."""
+    out = {n.strip(".,") for n in _NUM.findall(text)} | {m.lower() for m in _MONTH.findall(text)}
+    if is_denial(text):
+        out.add("<denial>")
+    return frozenset(out)
+
+
+def same_fact(sim: float, a: frozenset[str], b: frozenset[str], w: Weights) -> bool:
+    return sim >= w.same_fact or (sim >= w.anchored_same and bool(a & b))
 
 
 # ------------------------------------------------------------------ scoring
@@ -206,11 +222,20 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
     central = [cosine(v, cvec) for v in vecs]
     top_central = max(central, default=0.0) or 1.0
     top_idf = max(idf.values(), default=1.0) or 1.0
-    # Position prior within each document (body sentences only).
+    # Position prior within each document (body sentences only); a lead is worth more in
+    # an article that names things (news) than in one that opens with a hook (commentary).
+    lead: dict[int, float] = defaultdict(lambda: 1.0)
+    if n_docs > 1 and w.doc_quality:
+        first_specific: dict[int, list[float]] = defaultdict(list)
+        for u in units:
+            if u.position < 3:
+                first_specific[u.doc].append(specificity(u.text, idf, top_idf) - commentary(u.text))
+        for d, v in first_specific.items():
+            lead[d] = 0.5 + 0.5 * max(0.0, min(1.0, max(v)))
     base = []
     for i, u in enumerate(units):
         s = w.centrality * central[i] / top_central
-        s += w.position / (1.0 + u.position / 3.0)
+        s += w.position * lead[u.doc] / (1.0 + u.position / 3.0)
         s += w.specificity * specificity(u.text, idf, top_idf)
         s -= w.commentary * commentary(u.text)
         if attributed(u.text):
@@ -219,7 +244,18 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
             s -= w.personal
         if _LEADING_CONNECTIVE.match(u.text):
             s -= w.connective
+        s -= w.long_penalty * max(0, len(u.text.split()) - w.long_words)
         base.append(s)
+    # Article quality: the mean informativeness of its sentences, scaled to 0..1 across articles.
+    if n_docs > 1 and w.doc_quality:
+        info: dict[int, list[float]] = defaultdict(list)
+        for u in units:
+            info[u.doc].append(specificity(u.text, idf, top_idf) + 0.5 * attributed(u.text)
+                               - commentary(u.text) - is_personal(u.text))
+        mean = {d: sum(v) / len(v) for d, v in info.items()}
+        lo, hi = min(mean.values()), max(mean.values())
+        for i, u in enumerate(units):
+            base[i] += w.doc_quality * ((mean[u.doc] - lo) / (hi - lo) if hi > lo else 0.5)
     # Cross-document support for the strongest candidates (inverted index, frequent terms pruned).
     support = [0] * n
     if n_docs > 1:
@@ -318,23 +354,26 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
             for j_local, y in post.get(t, ()):
                 acc[j_local] += x * y
         sims = {pool[j_local]: s for j_local, s in acc.items()}
+        a_best = anchors(units[best].text)
         for j in pool:
             s = sims.get(j, 0.0)
             if s > max_sim[j]:
                 max_sim[j] = s
-            if j not in taken and s >= w.same_fact:
+            if j not in taken and same_fact(s, a_best, anchors(units[j].text), w):
                 taken.add(j)
         picks.append(pick)
-        if units[best].key:
-            seen_keys.add(units[best].key)
+        best_key = units[best].key
+        if best_key:
+            seen_keys.add(best_key)
         used_words += n_words
         if used_words >= max_words:
             break
     # Citations: every document stating the same fact (whole corpus, not just the pool).
-    same = _similar_in_other_docs(units, vecs, [p.unit for p in picks], w.same_fact)
+    same = _similar_in_other_docs(units, vecs, [p.unit for p in picks], w.anchored_same)
     for p in picks:
         key = units[p.unit].key
-        p.same = sorted({j for j, _ in same[p.unit].values()}
+        a = anchors(units[p.unit].text)
+        p.same = sorted({j for j, s in same[p.unit].values() if same_fact(s, a, anchors(units[j].text), w)}
                         | {j for j, u in enumerate(units) if key and u.key == key and j != p.unit})
     return picks
 
