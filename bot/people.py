@@ -58,6 +58,16 @@ NOT_NAME = frozenset(
 )
 
 
+# Words that make a capitalised phrase an organisation or a place, not a person.
+ORG_WORDS = frozenset(
+    """University College Institute Institution Ministry Department Council Agency Times News
+    Post Journal Party Army Navy Force Forces Bank Company Corporation Group Committee Commission
+    Office Centre Center School Foundation Association Union Square Street Peninsula Sea River
+    Government Parliament Congress Senate Court Service Press Radio Television Network""".split()
+)
+_TITLE_WORD = re.compile(rf"^{TITLES}$")
+
+
 @dataclass
 class Person:
     name: str
@@ -73,8 +83,10 @@ class Person:
 
 def _clean_name(name: str) -> str | None:
     parts = name.split()
-    while parts and parts[0] in NOT_NAME:
+    while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])):
         parts = parts[1:]
+    if any(p in ORG_WORDS for p in parts):
+        return None
     if len(parts) < 2 and not (len(parts) == 1 and len(parts[0]) > 2):
         return None
     if not parts or any(p in NOT_NAME for p in parts):
@@ -104,16 +116,16 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
                     return
             out.append((name, role, quoted))
 
-    for m in _ROLE_BEFORE.finditer(text):
-        add(m.group("name"), _clean_role(m.group("role")), said)
-    for m in _ROLE_AFTER.finditer(text):
-        add(m.group("name"), _clean_role(m.group("role")), said)
     for m in _AFFILIATION.finditer(text):
         name = _clean_name(m.group("name"))
         org = m.group("role").strip()
         # A person has a given name and a surname; "Kim Il Sung Square" has no affiliation.
         if name and len(name.split()) >= 2 and said:
             add(m.group("name"), _clean_role(org), True)
+    for m in _ROLE_BEFORE.finditer(text):
+        add(m.group("name"), _clean_role(m.group("role")), said)
+    for m in _ROLE_AFTER.finditer(text):
+        add(m.group("name"), _clean_role(m.group("role")), said)
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
             raw = m.group("name")
