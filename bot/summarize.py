@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .hedges import is_denial
-from .textproc import tokens
+from .textproc import STOPWORDS, fold, stem, tokens
 
 # Commentary and filler: words that describe significance instead of stating a fact.
 COMMENTARY = frozenset(
@@ -92,6 +92,7 @@ class Weights:
     doc_quality: float = 0.3  # prefer sentences of information-dense articles
     long_penalty: float = 0.01  # per word over `long_words`
     long_words: int = 30
+    feature_pool: int = 4000  # sentences that get the full feature set on large inputs
     personal: float = 0.6
     connective: float = 0.08
     mmr_lambda: float = 0.7
@@ -138,9 +139,9 @@ def specificity(text: str, idf: dict[str, float] | None = None, top_idf: float =
         return min(1.0, (len(names) + 2 * months) / 8)
     total = 0.0
     for name in names:
-        toks = tokens(name)
-        if toks:
-            total += max(idf.get(t, top_idf) for t in toks) / top_idf
+        word = fold(name).split("'")[0]
+        if word not in STOPWORDS:
+            total += idf.get(stem(word), top_idf) / top_idf
     total += 0.5 * len(_NUM.findall(text))  # numbers are facts: count twice
     return min(1.0, (total + months) / 4)
 
@@ -222,25 +223,36 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
     central = [cosine(v, cvec) for v in vecs]
     top_central = max(central, default=0.0) or 1.0
     top_idf = max(idf.values(), default=1.0) or 1.0
+    # Large inputs: the sentence features (regular expressions) only for the most central
+    # and earliest sentences; the rest cannot make it into a digest anyway.
+    if n > w.feature_pool:
+        cheap = sorted(range(n), key=lambda i: -(central[i] / top_central
+                                                  + 1.0 / (1.0 + units[i].position / 3.0)))
+        for i in cheap[w.feature_pool:]:
+            ok[i] = False
+    spec = [specificity(u.text, idf, top_idf) if ok[i] else 0.0 for i, u in enumerate(units)]
+    comm = [commentary(u.text) if ok[i] else 0.0 for i, u in enumerate(units)]
+    att = [attributed(u.text) if ok[i] else False for i, u in enumerate(units)]
+    pers = [is_personal(u.text) if ok[i] else False for i, u in enumerate(units)]
     # Position prior within each document (body sentences only); a lead is worth more in
     # an article that names things (news) than in one that opens with a hook (commentary).
     lead: dict[int, float] = defaultdict(lambda: 1.0)
     if n_docs > 1 and w.doc_quality:
         first_specific: dict[int, list[float]] = defaultdict(list)
-        for u in units:
+        for i, u in enumerate(units):
             if u.position < 3:
-                first_specific[u.doc].append(specificity(u.text, idf, top_idf) - commentary(u.text))
+                first_specific[u.doc].append(spec[i] - comm[i])
         for d, v in first_specific.items():
             lead[d] = 0.5 + 0.5 * max(0.0, min(1.0, max(v)))
     base = []
     for i, u in enumerate(units):
         s = w.centrality * central[i] / top_central
         s += w.position * lead[u.doc] / (1.0 + u.position / 3.0)
-        s += w.specificity * specificity(u.text, idf, top_idf)
-        s -= w.commentary * commentary(u.text)
-        if attributed(u.text):
+        s += w.specificity * spec[i]
+        s -= w.commentary * comm[i]
+        if att[i]:
             s += w.attribution
-        if is_personal(u.text):
+        if pers[i]:
             s -= w.personal
         if _LEADING_CONNECTIVE.match(u.text):
             s -= w.connective
@@ -249,9 +261,8 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
     # Article quality: the mean informativeness of its sentences, scaled to 0..1 across articles.
     if n_docs > 1 and w.doc_quality:
         info: dict[int, list[float]] = defaultdict(list)
-        for u in units:
-            info[u.doc].append(specificity(u.text, idf, top_idf) + 0.5 * attributed(u.text)
-                               - commentary(u.text) - is_personal(u.text))
+        for i, u in enumerate(units):
+            info[u.doc].append(spec[i] + 0.5 * att[i] - comm[i] - pers[i])
         mean = {d: sum(v) / len(v) for d, v in info.items()}
         lo, hi = min(mean.values()), max(mean.values())
         for i, u in enumerate(units):
