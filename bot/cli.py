@@ -239,3 +239,8 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+from .cli_digest import digest_command  # noqa: E402
+
+cli.add_command(digest_command)

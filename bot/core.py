@@ -101,18 +101,18 @@ class Core:
     def digest_reply(self, name: str | None = None, since: str | None = None,
                      only: str | None = None) -> Reply:
         self.require_corpus()
-        from .digest import build_digest, digest_to_reply
+        from .digest import build_digest
 
         digest = build_digest(self.store, self.settings, name=name, since=since, only=only)
-        return digest_to_reply(digest)
+        return digest.to_reply()
 
     def digest_for_schedule(self, name: str, since: str | None) -> tuple[Reply, bool]:
         """The digest a scheduled post sends: (reply, whether anything is new since `since`)."""
-        from .digest import build_digest, digest_to_reply
-
         self.require_corpus()
+        from .digest import build_digest
+
         digest = build_digest(self.store, self.settings, name=name, since=since)
-        return digest_to_reply(digest), bool(getattr(digest, "new_count", 1))
+        return digest.to_reply(), since is None or bool(digest.new_documents)
 
     def status(self) -> StatusInfo:
         stats = self.store.corpus_stats()

@@ -401,3 +401,31 @@ class Store:
         self._ensure_subscriptions()
         with self.db.atomic():
             self.db.table("subscriptions").update(sub_id, fields)
+
+
+    # ------------------------------------------------------------------ digests
+    def sentences_of(self, doc_ids: Iterable[str], kind: str | None = None) -> list[dict[str, Any]]:
+        """Sentences of the given documents, in document and position order."""
+        ids = sorted(set(doc_ids))
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            params: list[Any] = list(chunk)
+            extra = ""
+            if kind is not None:
+                extra = " and kind = ?"
+                params.append(kind)
+            out.extend(dict(r) for r in self.db.query(
+                "select id, doc_id, position, paragraph, kind, text, key from sentences"
+                f" where doc_id in ({','.join('?' * len(chunk))}){extra}"
+                " order by doc_id, position", params))
+        return out
+
+    def subscription_last_post(self, subscription: str) -> tuple[bool, str | None]:
+        """(exists, time of its last successful post or None) for a scheduler subscription."""
+        if not str(subscription).strip().lstrip("#").isdigit():
+            return False, None
+        row = self.subscription(int(str(subscription).strip().lstrip("#")))
+        if row is None:
+            return False, None
+        return True, row["last_success_at"]

@@ -1,0 +1,55 @@
+"""`briefbot digest`: build a briefing from the corpus and print it (Markdown, text or JSON)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .cli import AppContext
+from .digest import build_digest, since_last
+from .digest_defs import section_kind
+from .errors import UserError
+from .render_markdown import render_markdown, render_text
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.command("digest")
+@click.argument("name", required=False)
+@click.option("--since", "since", metavar="DATE", help="Only articles added or updated after DATE (ISO).")
+@click.option("--since-last", "since_last_sub", metavar="SUBSCRIPTION",
+              help="Only articles new since the subscription's last successful post.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "text"]), default="markdown",
+              show_default=True, help="Output format (ignored with --json).")
+@click.option("--only", "only", metavar="SECTION",
+              help="One section: key-developments, timeline, whos-who, to-watch, sources.")
+@click.option("--words", "words", type=click.IntRange(min=1), metavar="N",
+              help="Word budget (of the section with --only).")
+@pass_app
+def digest_command(app: AppContext, name: str | None, since: str | None,
+                   since_last_sub: str | None, as_json: bool, fmt: str, only: str | None,
+                   words: int | None) -> None:
+    """Print a digest (default: the default definition in digests/).
+
+    With --only key-developments --format text, print just the key-development sentences,
+    one per line, within --words words."""
+    if since and since_last_sub:
+        raise UserError("use either --since or --since-last, not both")
+    kind = section_kind(only) if only else None
+    store = app.store
+    if since_last_sub:
+        since = since_last(store, since_last_sub)
+    digest = build_digest(store, app.settings, name=name, since=since, only=kind, words=words)
+    if as_json:
+        click.echo(json.dumps(digest.to_json(), ensure_ascii=False, indent=2))
+        return
+    if kind == "key-developments" and fmt == "text":
+        lines = digest.lines(kind)
+        if not lines and digest.notice:
+            lines = [digest.notice]
+        click.echo("\n".join(lines))
+        return
+    reply = digest.to_reply()
+    click.echo(render_markdown(reply) if fmt == "markdown" else render_text(reply), nl=False)

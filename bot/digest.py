@@ -1,0 +1,486 @@
+"""Digests: a cited multi-source briefing built from the store, as a `Digest` (plain data) that
+renders into the neutral `Reply` (Markdown, text, Slack, Discord) and into JSON.
+
+Sections (which and in what order come from the definition in `digests/*.toml`):
+- headline: N articles from M outlets, date span;
+- key developments: extractive sentences by importance (`summarize`), each with citations to
+  every article stating the same fact and the number of independent sources;
+- timeline: dated events, ISO where the text allows, oldest first (`timeline`);
+- who's who: people quoted or acting, with the role the text gives (`people`);
+- to watch: denials, hedged statements, single-source figures (`hedges`);
+- sources: the numbered articles.
+With `since`, only articles added or updated after that point are briefed ("what's new").
+Deterministic: the same corpus and arguments give the same digest."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from .config import Settings
+from .digest_defs import DigestDef, SectionDef, load_definition, section_kind
+from .errors import EmptyCorpus, UserError
+from .hedges import denials, hedges
+from .people import whos_who
+from .reply import Bullet, Context, Heading, Paragraph, Reply, SourceRef
+from .storage import Store
+from .summarize import Scored, Unit, Weights, score_units, summarize
+from .textproc import tokens
+from .timeline import DateMention, article_anchor, extract_dates, label
+
+DEFAULT_MAX_DOCUMENTS = 500
+
+# Site chrome that must never be briefed, should any survive cleaning.
+CHROME = re.compile(
+    r"\b(?:subscribe|sign up for|newsletter|click here|share this|share post|spread the love|"
+    r"leave a comment|all rights reserved|cookie|advertisement|enlarge this image|"
+    r"follow us|read more|scroll to top|min read|email address will not be published|"
+    r"required fields|posted by|related articles?|more like this|stay informed)\b|https?://|www\.",
+    re.I,
+)
+
+
+# ------------------------------------------------------------------ the digest (plain data)
+@dataclass
+class Item:
+    text: str
+    citations: list[int] = field(default_factory=list)
+    sources: int = 0  # independent sources backing the item
+    note: str | None = None
+    date: str | None = None  # timeline: ISO or as written
+    certain: bool = True  # timeline: False when the year could not be anchored
+
+
+@dataclass
+class Section:
+    kind: str
+    heading: str
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Digest:
+    name: str
+    title: str
+    headline: str
+    sections: list[Section]
+    sources: list[SourceRef]
+    since: str | None = None
+    new_documents: int | None = None  # with `since`: how many articles are new
+    notice: str | None = None  # e.g. "Nothing new since ..."
+
+    def section(self, kind: str) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    def to_reply(self) -> Reply:
+        reply = Reply(title=self.title, sources=list(self.sources), kind="info")
+        reply.add(Context(self.headline))
+        if self.notice:
+            reply.add(Paragraph(self.notice))
+        for sec in self.sections:
+            if sec.kind == "sources":
+                if self.sources:
+                    reply.add(Heading(sec.heading))
+                    reply.add(*(Bullet(f"[{s.number}] {s.label()}") for s in self.sources))
+                continue
+            if not sec.items:
+                continue
+            reply.add(Heading(sec.heading))
+            for it in sec.items:
+                text = f"{it.date} — {it.text}" if it.date else it.text
+                reply.add(Bullet(text, list(it.citations), it.note))
+        return reply
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "title": self.title, "headline": self.headline,
+            "since": self.since, "new_documents": self.new_documents, "notice": self.notice,
+            "sections": [
+                {"kind": s.kind, "heading": s.heading, "items": [asdict(i) for i in s.items]}
+                for s in self.sections if s.kind != "sources"
+            ],
+            "sources": [
+                {"number": s.number, "id": s.doc_id, "title": s.title, "author": s.author,
+                 "outlets": list(s.outlets), "published": s.published, "url": s.url}
+                for s in self.sources
+            ],
+        }
+
+    def lines(self, kind: str) -> list[str]:
+        """The plain sentences of one section, one per item (no citations or notes)."""
+        sec = self.section(kind)
+        return [i.text for i in sec.items] if sec else []
+
+
+# ------------------------------------------------------------------ helpers
+def parse_since(value: str) -> str:
+    """An ISO date or date-time (UTC when no zone) -> ISO date-time string in UTC."""
+    v = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            dt = datetime.combine(date.fromisoformat(v), datetime.min.time(), UTC)
+        else:
+            dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+            if dt.tzinfo is None:
+                dt = dt.replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise UserError(f"--since: {value!r} is not a date (use YYYY-MM-DD or an ISO date-time)") from exc
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def since_last(store: Store, subscription: str) -> str:
+    """When the subscription last posted successfully (the start of its "what's new")."""
+    exists, at = store.subscription_last_post(subscription)
+    if not exists:
+        raise UserError(f"no subscription {subscription} — see the scheduler's subscription list")
+    if not at:
+        return "1970-01-01T00:00:00+00:00"  # never posted: everything is new
+    return parse_since(at)
+
+
+def _doc_date(d: dict[str, Any]) -> str | None:
+    for value in (d.get("published"), d.get("dateline_date")):
+        if value and re.match(r"^\d{4}-\d{2}-\d{2}", value):
+            return str(value)[:10]
+    return None
+
+
+def _order_key(d: dict[str, Any]) -> tuple[str, str, str]:
+    return (_doc_date(d) or "", d.get("first_ingested_at") or "", d["id"])
+
+
+def _matches_topic(query_tokens: set[str], doc_tokens: set[str]) -> bool:
+    return query_tokens <= doc_tokens
+
+
+def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]) -> list[int]:
+    """Group index per document: syndicated copies (sharing long sentences) are one source."""
+    parent = list(range(len(docs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    index = {d["id"]: i for i, d in enumerate(docs)}
+    first_doc: dict[str, int] = {}
+    shared: Counter[tuple[int, int]] = Counter()
+    for s in sents:
+        if len(s["text"].split()) < 8:
+            continue
+        i = index[s["doc_id"]]
+        j = first_doc.setdefault(s["key"], i)
+        if j != i:
+            shared[(min(i, j), max(i, j))] += 1
+    for (i, j), n in shared.items():
+        if n >= 2:
+            parent[find(i)] = find(j)
+    return [find(i) for i in range(len(docs))]
+
+
+def _budgets(defn: DigestDef, words: int | None, only: str | None) -> dict[str, tuple[int, int]]:
+    """{section kind: (max items, max words)}."""
+    out: dict[str, tuple[int, int]] = {}
+    scale = (words / defn.words) if (words and not only) else 1.0
+    for sec in defn.sections:
+        w = sec.max_words or defn.words
+        if only:
+            w = words or w
+        else:
+            w = max(1, int(w * scale))
+        out[sec.kind] = (sec.max_items, w)
+    return out
+
+
+# ------------------------------------------------------------------ building
+def build_digest(store: Store, settings: Settings, name: str | None = None,
+                 since: str | None = None, only: str | None = None,
+                 words: int | None = None, definition: DigestDef | None = None,
+                 max_documents: int = DEFAULT_MAX_DOCUMENTS) -> Digest:
+    """Build the digest `name` (default: the configured default) over the corpus in `store`.
+
+    `since` (ISO) restricts the briefing to articles added or updated after it; `only` keeps
+    one section; `words` overrides the word budget (of that section with `only`). Only the
+    latest `max_documents` articles are briefed."""
+    defn = definition or load_definition(settings.digests_dir, name or settings.default_digest)
+    if only:
+        defn = defn.only(section_kind(only))
+    if words is not None and words <= 0:
+        raise UserError("--words must be a positive number")
+    all_docs = store.documents()
+    if not all_docs:
+        raise EmptyCorpus()
+    docs = sorted(all_docs, key=_order_key)
+    notice = None
+    if defn.topic:
+        q = set(tokens(defn.topic))
+        if q:
+            by_doc: dict[str, set[str]] = {}
+            for row in store.sentences_of([d["id"] for d in docs]):
+                by_doc.setdefault(row["doc_id"], set()).update(tokens(row["text"]))
+            keep = {i for i, t in by_doc.items() if _matches_topic(q, t)}
+            docs = [d for d in docs if d["id"] in keep]
+    new_count = None
+    if since is not None:
+        since = parse_since(since)
+        docs = [d for d in docs if (d.get("updated_at") or d.get("first_ingested_at") or "") > since]
+        new_count = len(docs)
+        if not docs:
+            notice = f"Nothing new since {since}: no article was added or updated."
+    docs = docs[-max_documents:]
+    budgets = _budgets(defn, words, only)
+    title = defn.title
+    if not docs:
+        if notice is None:
+            notice = f"No article matches the topic {defn.topic!r}." if defn.topic else "No articles."
+        return Digest(defn.name, title, _headline([], since), [
+            Section(s.kind, s.heading) for s in defn.sections], [], since, new_count, notice)
+    ctx = _Context.build(store, docs)
+    sections: list[Section] = []
+    shown: set[int] = set()
+    for sec in defn.sections:
+        items, words_cap = budgets[sec.kind]
+        sections.append(_build_section(sec, ctx, items, words_cap, shown))
+    # Number the sources by first citation, then the uncited ones, in date order.
+    order: list[int] = []
+    for s in sections:
+        for it in s.items:
+            for c in it.citations:
+                if c not in order:
+                    order.append(c)
+    order += [i for i in range(len(docs)) if i not in order]
+    number = {doc_index: n for n, doc_index in enumerate(order, 1)}
+    for s in sections:
+        for it in s.items:
+            it.citations = sorted(number[c] for c in it.citations)
+    sources = [_source_ref(number[i], docs[i]) for i in order]
+    if since is not None and notice is None:
+        notice = f"What's new since {since}: {len(docs)} new or updated article(s)."
+    return Digest(defn.name, title, _headline(docs, since), sections, sources, since,
+                  new_count, notice)
+
+
+def _source_ref(n: int, d: dict[str, Any]) -> SourceRef:
+    published = d.get("published") or d.get("dateline_date")
+    if published and published.startswith("--"):
+        published = (d.get("dateline") or published)
+    return SourceRef(number=n, doc_id=d["id"], title=d.get("title"), author=d.get("author"),
+                     outlets=tuple(d.get("outlets") or ()), published=published, url=d.get("url"))
+
+
+def _headline(docs: Sequence[dict[str, Any]], since: str | None) -> str:
+    if not docs:
+        return "0 articles" + (f" since {since}" if since else "")
+    outlets = {o for d in docs for o in (d.get("outlets") or [])[:1]}
+    unnamed = sum(1 for d in docs if not d.get("outlets"))
+    dates = sorted(x for x in (_doc_date(d) for d in docs) if x)
+    n = len(docs)
+    parts = [f"{n} article{'s' if n != 1 else ''} from {len(outlets)} outlet{'s' if len(outlets) != 1 else ''}"
+             + (f" ({unnamed} without a named outlet)" if unnamed else "")]
+    if dates:
+        span = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
+        undated = n - len(dates)
+        parts.append(span + (f" ({undated} undated)" if undated else ""))
+    else:
+        parts.append("undated")
+    return " · ".join(parts)
+
+
+@dataclass
+class _Context:
+    docs: list[dict[str, Any]]
+    units: list[Unit]
+    sents: list[dict[str, Any]]
+    scored: Scored
+    groups: list[int]
+    anchors: list[str | None]
+    weights: Weights
+
+    @classmethod
+    def build(cls, store: Store, docs: list[dict[str, Any]]) -> _Context:
+        index = {d["id"]: i for i, d in enumerate(docs)}
+        rows = store.sentences_of(index)
+        body = [r for r in rows if r["kind"] == "body" and not CHROME.search(r["text"])]
+        body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
+        units: list[Unit] = []
+        pos: Counter[int] = Counter()
+        for r in body:
+            i = index[r["doc_id"]]
+            units.append(Unit(i, pos[i], r["text"], r["key"]))
+            pos[i] += 1
+        w = Weights()
+        scored = score_units(units, w)
+        anchors = [article_anchor(d.get("published"), d.get("dateline_date")) for d in docs]
+        return cls(docs, units, body, scored, _independence_groups(docs, rows), anchors, w)
+
+    def independent(self, doc_indexes: Sequence[int]) -> int:
+        return len({self.groups[i] for i in doc_indexes})
+
+    def top(self, limit: int) -> list[int]:
+        sc = self.scored.scores
+        return sorted((i for i in range(len(self.units)) if self.scored.eligible[i]),
+                      key=lambda i: (-sc[i], i))[:limit]
+
+
+def _fits(used: int, text: str, cap: int) -> bool:
+    return used + len(text.split()) <= cap
+
+
+def _build_section(sec: SectionDef, ctx: _Context, max_items: int, max_words: int,
+                   shown: set[int]) -> Section:
+    out = Section(sec.kind, sec.heading)
+    if sec.kind == "key-developments":
+        out.items = _key_developments(ctx, max_items, max_words, shown)
+    elif sec.kind == "to-watch":
+        out.items = _to_watch(ctx, max_items, max_words, shown)
+    elif sec.kind == "timeline":
+        out.items = _timeline(ctx, max_items, max_words)
+    elif sec.kind == "whos-who":
+        out.items = _whos_who(ctx, max_items, max_words)
+    return out
+
+
+def _note(n: int) -> str:
+    return f"{n} sources" if n != 1 else "1 source"
+
+
+def _key_developments(ctx: _Context, max_items: int, max_words: int, shown: set[int]) -> list[Item]:
+    picks = summarize(ctx.units, max_words, max_items, ctx.weights, scored=ctx.scored)
+    items = []
+    for p in picks:
+        docs = p.docs(ctx.units)
+        shown.add(p.unit)
+        shown.update(p.same)
+        n = ctx.independent(docs)
+        items.append(Item(ctx.units[p.unit].text, sorted(docs), n, _note(n)))
+    return items
+
+
+_FIGURE = re.compile(r"\b\d[\d,.]*\s*(?:%|percent|per cent)|\b\d[\d,.]*\b(?!\s*(?:years?|months?|weeks?|days?)\b)")
+
+
+_WEAK_HEDGE = re.compile(r"(?i)(?:could|might|may)(?: also)? \w+|likely|unlikely|possibly|perhaps|potentially")
+
+
+def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) -> list[Item]:
+    """Denials, hedged statements and single-source figures, most important first."""
+    units = ctx.units
+    num_docs: dict[str, set[int]] = {}
+    for u in units:
+        for x in re.findall(r"\d[\d,.]*\d|\d", u.text):
+            num_docs.setdefault(x, set()).add(u.doc)
+    candidates: list[tuple[float, int, str]] = []
+    for i in ctx.top(400):
+        if i in shown:
+            continue
+        text = units[i].text
+        reason = None
+        bonus = 0.0
+        d = denials(text)
+        h = hedges(text)
+        strong = [x for x in h if not _WEAK_HEDGE.fullmatch(x)]
+        figures = [m.group(0).strip() for m in _FIGURE.finditer(text)
+                   if not re.fullmatch(r"(?:1[89]|20)\d\d", m.group(0).strip())]
+        single = [f for f in figures if len(num_docs.get(re.sub(r"[^\d,.]", "", f).strip(".,"), {0, 1})) == 1]
+        if d:
+            reason, bonus = f"denial: {d[0]}", 0.4
+        elif single and h:
+            reason, bonus = f"single-source figure, hedged: {h[0]}", 0.35
+        elif single:
+            reason, bonus = "single-source figure", 0.25
+        elif strong and ctx.scored.support[i] == 0:
+            reason, bonus = f"hedged: {strong[0]}", 0.2
+        if reason:
+            candidates.append((ctx.scored.scores[i] + bonus, i, reason))
+    candidates.sort(key=lambda c: (-c[0], c[1]))
+    items: list[Item] = []
+    chosen: list[int] = []
+    used = 0
+    from .summarize import cosine
+
+    for _, i, reason in candidates:
+        if len(items) >= max_items:
+            break
+        text = units[i].text
+        if not _fits(used, text, max_words):
+            continue
+        if any(cosine(ctx.scored.vectors[i], ctx.scored.vectors[j]) >= 0.5 for j in chosen):
+            continue
+        chosen.append(i)
+        shown.add(i)
+        used += len(text.split())
+        n = ctx.independent([units[i].doc])
+        items.append(Item(text, [units[i].doc], n, reason))
+    return items
+
+
+def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
+    units = ctx.units
+    has_date = re.compile(r"\d|January|February|March|April|May|June|July|August|September|"
+                          r"October|November|December")
+    years = Counter(a[:4] for a in ctx.anchors if a)
+    corpus_year = max(years, key=lambda y: (years[y], y)) if years else None
+    events: list[tuple[float, int, DateMention]] = []
+    for i in ctx.top(1500):
+        text = units[i].text
+        if not has_date.search(text):
+            continue
+        mentions = extract_dates(text, ctx.anchors[units[i].doc])
+        if mentions:
+            events.append((ctx.scored.scores[i], i, mentions[0]))
+    events.sort(key=lambda e: (-e[0], e[1]))
+    items: list[Item] = []
+    taken: list[tuple[int, str]] = []
+    used = 0
+    for _, i, m in events:
+        if len(items) >= max_items:
+            break
+        # The same event from another article: add the citation instead of repeating it.
+        dup = next((k for k, (j, iso) in enumerate(taken) if iso == m.iso and
+                    _similar(ctx, i, j, 0.3)), None)
+        if dup is not None:
+            if units[i].doc not in items[dup].citations:
+                items[dup].citations.append(units[i].doc)
+            continue
+        text = units[i].text
+        if not _fits(used, text, max_words):
+            continue
+        used += len(text.split()) + 1
+        taken.append((i, m.iso or ""))
+        items.append(Item(text, [units[i].doc], 1, None, label(m), m.certain))
+    for it in items:
+        it.sources = ctx.independent(it.citations)
+    # Oldest first; a date without a year sorts in the corpus's most common year.
+    order = []
+    for it, (_, iso) in zip(items, taken, strict=True):
+        k = iso if not iso.startswith("--") else f"{corpus_year or '9999'}{iso[1:]}"
+        order.append((k, it.text, it))
+    return [it for _, _, it in sorted(order, key=lambda o: (o[0], o[1]))]
+
+
+def _similar(ctx: _Context, i: int, j: int, threshold: float) -> bool:
+    from .summarize import cosine
+
+    return cosine(ctx.scored.vectors[i], ctx.scored.vectors[j]) >= threshold
+
+
+def _whos_who(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
+    pool = sorted(ctx.top(600))
+    people = whos_who([ctx.units[i].text for i in pool])
+    items: list[Item] = []
+    used = 0
+    for p in people:
+        if len(items) >= max_items:
+            break
+        text = f"{p.name}, {p.role}" if p.role else p.name
+        if not _fits(used, text, max_words):
+            continue
+        used += len(text.split())
+        docs = sorted({ctx.units[pool[k]].doc for k in p.sentences})
+        items.append(Item(text, docs, ctx.independent(docs), "quoted" if p.quoted else None))
+    return items

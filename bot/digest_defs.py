@@ -1,0 +1,175 @@
+"""Digest definitions: one TOML file per briefing in `digests/` (title, sections and their
+order, item caps, word budget, optional topic filter, default schedule).
+
+A bad definition raises `UserError` naming the file and the field, so an admin can fix it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import UserError
+
+SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_ALIASES = {"key": "key-developments", "developments": "key-developments",
+            "who": "whos-who", "people": "whos-who", "watch": "to-watch"}
+
+
+@dataclass(frozen=True)
+class SectionDef:
+    kind: str
+    max_items: int = 10
+    max_words: int | None = None
+    title: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return self.title or DEFAULT_TITLES[self.kind]
+
+
+DEFAULT_TITLES = {
+    "key-developments": "Key developments",
+    "timeline": "Timeline",
+    "whos-who": "Who's who",
+    "to-watch": "To watch",
+    "sources": "Sources",
+}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    cron: str
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class DigestDef:
+    name: str
+    title: str
+    sections: tuple[SectionDef, ...]
+    words: int = 1000
+    topic: str | None = None
+    schedule: Schedule | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    def section(self, kind: str) -> SectionDef | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    def only(self, kind: str) -> DigestDef:
+        """This definition restricted to one section (its own caps, or defaults)."""
+        sec = self.section(kind) or SectionDef(kind, max_items=50)
+        return replace(self, sections=(sec,))
+
+
+def section_kind(name: str) -> str:
+    """Canonical section kind for a user-typed name ("key-developments", "who", "timeline")."""
+    key = name.strip().lower().replace("_", "-").replace(" ", "-").replace("'", "")
+    key = _ALIASES.get(key, key)
+    if key not in SECTION_KINDS:
+        raise UserError(f"unknown section {name!r}; known: {', '.join(SECTION_KINDS)}")
+    return key
+
+
+def _positive_int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise UserError(f"{where} must be a positive whole number, not {value!r}")
+    return value
+
+
+def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) -> DigestDef:
+    """Validate a parsed TOML table; raises UserError with the file and the field at fault."""
+    where = str(path) if path else f"digest {name!r}"
+    known = {"title", "words", "topic", "sections", "schedule", "description"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise UserError(f"{where}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    title = data.get("title", name.replace("-", " ").capitalize())
+    if not isinstance(title, str) or not title.strip():
+        raise UserError(f"{where}: title must be a non-empty string")
+    words = _positive_int(data.get("words", 1000), f"{where}: words")
+    topic = data.get("topic") or None
+    if topic is not None and not isinstance(topic, str):
+        raise UserError(f"{where}: topic must be a string (a query)")
+    raw_sections = data.get("sections")
+    if not isinstance(raw_sections, list) or not raw_sections:
+        raise UserError(f"{where}: sections must be a non-empty list of [[sections]] tables")
+    sections: list[SectionDef] = []
+    for i, sec in enumerate(raw_sections, 1):
+        here = f"{where}: sections #{i}"
+        if isinstance(sec, str):
+            sec = {"kind": sec}
+        if not isinstance(sec, dict) or "kind" not in sec:
+            raise UserError(f"{here} needs a kind ({', '.join(SECTION_KINDS)})")
+        extra = sorted(set(sec) - {"kind", "max_items", "max_words", "title"})
+        if extra:
+            raise UserError(f"{here}: unknown field(s) {', '.join(extra)}")
+        try:
+            kind = section_kind(str(sec["kind"]))
+        except UserError as exc:
+            raise UserError(f"{here}: {exc.message}") from exc
+        if any(s.kind == kind for s in sections):
+            raise UserError(f"{here}: section {kind} appears twice")
+        max_items = _positive_int(sec.get("max_items", 10), f"{here}: max_items")
+        max_words = sec.get("max_words")
+        if max_words is not None:
+            max_words = _positive_int(max_words, f"{here}: max_words")
+        sec_title = sec.get("title")
+        if sec_title is not None and (not isinstance(sec_title, str) or not sec_title.strip()):
+            raise UserError(f"{here}: title must be a non-empty string")
+        sections.append(SectionDef(kind, max_items, max_words, sec_title))
+    schedule = None
+    if "schedule" in data:
+        sched = data["schedule"]
+        if not isinstance(sched, dict) or "cron" not in sched:
+            raise UserError(f"{where}: [schedule] needs cron = \"m h dom mon dow\"")
+        cron = str(sched["cron"])
+        tz = str(sched.get("timezone", "UTC"))
+        validate_schedule(cron, tz, where)
+        schedule = Schedule(cron, tz)
+    return DigestDef(name, title.strip(), tuple(sections), words, topic, schedule, path)
+
+
+def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UserError(f"{where}: unknown timezone {timezone!r}") from exc
+    if len(cron.split()) != 5:
+        raise UserError(f"{where}: cron {cron!r} must have 5 fields (minute hour day month weekday)")
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(cron, timezone=timezone)
+    except ValueError as exc:
+        raise UserError(f"{where}: invalid cron {cron!r}: {exc}") from exc
+
+
+def available(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def load_definition(folder: Path | None, name: str) -> DigestDef:
+    """The definition `name` from `folder` (e.g. digests/daily.toml)."""
+    if not _NAME.match(name):
+        raise UserError(f"invalid digest name {name!r} (letters, digits, - and _ only)")
+    if folder is None:
+        raise UserError("no digest folder configured ([digests] folder in config)")
+    path = folder / f"{name}.toml"
+    if not path.is_file():
+        names = available(folder)
+        hint = f"; available: {', '.join(names)}" if names else f" (no definitions in {folder})"
+        raise UserError(f"no digest named {name!r}{hint}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path} is not valid TOML: {exc}") from exc
+    return parse_definition(name, data, path)
+
+
+def load_all(folder: Path) -> list[DigestDef]:
+    return [load_definition(folder, n) for n in available(folder)]

@@ -1,0 +1,176 @@
+"""Who's who: people (and named bodies) quoted or acting in a text, with the role the text
+gives them. Pure functions; rules, no model.
+
+Recognised forms (role as written):
+- "former Russian Foreign Minister Andrei Kozyrev", "North Korean leader Kim Jong Un"
+- "Sergei Shoigu, the Russian defense minister,"
+- "Ramon Pacheco Pardo of King's College London", "Artyom Lukin from Russia's Far Eastern
+  Federal University"
+- "Lukin said", "said Lukin" (quoted; a surname joins the full name seen elsewhere)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+TITLES = (
+    r"(?:[Pp]resident|[Pp]rime [Mm]inister|[Ff]oreign [Mm]inister|[Dd]efen[cs]e [Mm]inister|"
+    r"[Mm]inister|[Ll]eader|[Ss]pokes(?:man|woman|person)|[Ss]ecretary(?: of [A-Z][a-z]+)?|"
+    r"[Cc]hancellor|[Gg]eneral|[Aa]mbassador|[Ee]nvoy|[Aa]nalyst|[Pp]rofessor|[Dd]irector|"
+    r"[Cc]hief|CEO|[Cc]hairman|[Cc]hairwoman|[Cc]hair|[Hh]ead|[Ss]enator|[Gg]overnor|[Mm]ayor|"
+    r"[Cc]ommander|[Dd]iplomat|[Rr]esearcher|[Ff]ellow|[Ee]conomist|[Ee]xpert|[Oo]fficial|"
+    r"[Kk]ing|[Qq]ueen|[Pp]remier|[Cc]ongressman|[Cc]ongresswoman|[Ll]awmaker|[Jj]udge|"
+    r"[Pp]rosecutor|[Ss]cholar|[Ee]ditor|[Cc]orrespondent)"
+)
+_WORD = r"[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)*"
+NAME = rf"{_WORD}(?:\s+(?:de|da|van|von|bin|al|del|la|le)?\s*{_WORD}){{1,3}}"
+_REPORT = (r"(?:said|says|say|told|noted|notes|note|added|explained|explains|warned|warns|asserted|"
+           r"asserts|argued|argues|argue|suggested|suggests|suggest|claimed|claims|stated|wrote|writes|"
+           r"believes|insisted|insists|denied|denies|accused|accuses|praised|praises|announced|"
+           r"highlighted|cautioned|predicted|recalled|acknowledged)")
+_ORG = r"(?:[A-Z][A-Za-z’'.&-]*(?:’s|'s)?)(?:\s+(?:of|for|and|on)?\s*[A-Z][A-Za-z’'.&-]*){0,6}"
+
+_ROLE_BEFORE = re.compile(
+    rf"(?P<role>(?:(?:former|then|acting|deputy|senior|chief|top)[\s-]+)?"
+    rf"(?:[A-Z][a-z]+\s+){{0,3}}{TITLES})\s+(?P<name>{NAME})"
+)
+_ROLE_AFTER = re.compile(
+    rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?P<role>[^,;.()“”\"]{{3,80}}?{TITLES}[^,;.()“”\"]{{0,60}}?)\s*[,;.)]"
+)
+_AFFILIATION = re.compile(
+    rf"(?P<name>{NAME})\s+(?:of|from|at)\s+(?P<role>{_ORG})"
+)
+_SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD})\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
+_SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?P<name>{NAME}|{_WORD})\b")
+
+# Capitalised words that do not start a person's name.
+NOT_NAME = frozenset(
+    """The A An This That These Those It Its In On At For From With By Of And But Or If As
+    When While After Before Since During Despite Although Though However Meanwhile Both
+    Another Other Some Many Most Several All Each Every No Not He She They We I You His Her
+    Their Our My Your Mr Mrs Ms Dr Prof President Minister Leader Former According Reports
+    Analysts Experts Officials Diplomats Sources Critics North South East West Western Eastern
+    Northern Southern United Russian American Chinese European Korean Japanese British French
+    German Ukrainian Soviet Kremlin White House Pentagon Security Council Nations Union States
+    Federal Republic Democratic People Peoples Monday Tuesday Wednesday Thursday Friday
+    Saturday Sunday January February March April May June July August September October
+    November December Overall Recent Speculation Historically Currently Also Yet Still Thus""".split()
+)
+
+
+# Words that make a capitalised phrase an organisation or a place, not a person.
+ORG_WORDS = frozenset(
+    """University College Institute Institution Ministry Department Council Agency Times News
+    Post Journal Party Army Navy Force Forces Bank Company Corporation Group Committee Commission
+    Office Centre Center School Foundation Association Union Square Street Peninsula Sea River
+    Government Parliament Congress Senate Court Service Press Radio Television Network""".split()
+)
+_TITLE_WORD = re.compile(rf"^{TITLES}$")
+
+
+@dataclass
+class Person:
+    name: str
+    role: str | None = None
+    mentions: int = 0
+    quoted: bool = False
+    sentences: list[int] = field(default_factory=list)  # indexes of the sentences naming them
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1]
+
+
+def _clean_name(name: str) -> str | None:
+    parts = name.split()
+    while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])):
+        parts = parts[1:]
+    if any(p in ORG_WORDS for p in parts):
+        return None
+    if len(parts) < 2 and not (len(parts) == 1 and len(parts[0]) > 2):
+        return None
+    if not parts or any(p in NOT_NAME for p in parts):
+        return None
+    if any(p.endswith(("’s", "'s")) for p in parts):
+        return None
+    return " ".join(parts)
+
+
+def _clean_role(role: str) -> str:
+    role = re.sub(r"\s+", " ", role).strip(" ,;")
+    role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
+    return role
+
+
+def mentions(text: str) -> list[tuple[str, str | None, bool]]:
+    """(name, role or None, quoted/attributed) for each person the sentence names."""
+    out: list[tuple[str, str | None, bool]] = []
+    said = bool(re.search(rf"\b{_REPORT}\b", text)) or "“" in text or '"' in text
+
+    def add(raw: str, role: str | None, quoted: bool) -> None:
+        name = _clean_name(raw)
+        if name and " " in name:
+            for i, (n, r, q) in enumerate(out):
+                if n == name:
+                    out[i] = (n, r or role, q or quoted)
+                    return
+            out.append((name, role, quoted))
+
+    for m in _AFFILIATION.finditer(text):
+        name = _clean_name(m.group("name"))
+        org = m.group("role").strip()
+        # A person has a given name and a surname; "Kim Il Sung Square" has no affiliation.
+        if name and len(name.split()) >= 2 and said:
+            add(m.group("name"), _clean_role(org), True)
+    for m in _ROLE_BEFORE.finditer(text):
+        add(m.group("name"), _clean_role(m.group("role")), said)
+    for m in _ROLE_AFTER.finditer(text):
+        add(m.group("name"), _clean_role(m.group("role")), said)
+    for rx in (_SAID_AFTER, _SAID_BEFORE):
+        for m in rx.finditer(text):
+            raw = m.group("name")
+            if " " in raw:
+                add(raw, None, True)
+            elif raw not in NOT_NAME:
+                out.append((raw, None, True))  # a surname; joined to a full name later
+    return out
+
+
+def whos_who(sentences: list[str]) -> list[Person]:
+    """People across sentences, merged by name (a bare surname joins the full name), most
+    mentioned first; ties by first appearance."""
+    people: dict[str, Person] = {}
+    surnames: list[tuple[int, str]] = []
+    for i, text in enumerate(sentences):
+        for name, role, quoted in mentions(text):
+            if " " not in name:
+                surnames.append((i, name))
+                continue
+            p = people.setdefault(name, Person(name))
+            p.role = p.role or role
+            p.quoted = p.quoted or quoted
+            p.mentions += 1
+            if i not in p.sentences:
+                p.sentences.append(i)
+    # Join bare surnames ("Lukin said") to the one full name they match.
+    for i, surname in surnames:
+        matches = [p for p in people.values() if p.surname == surname]
+        if len(matches) == 1:
+            p = matches[0]
+            p.quoted = True
+            p.mentions += 1
+            if i not in p.sentences:
+                p.sentences.append(i)
+    # Shorter names contained in longer ones ("Pacheco Pardo" in "Ramon Pacheco Pardo") merge.
+    for name in sorted(people, key=len):
+        longer = [q for q in people.values() if q.name != name
+                  and (q.name.startswith(name + " ") or q.name.endswith(" " + name))]
+        if len(longer) == 1:
+            p, q = people.pop(name), longer[0]
+            q.role = q.role or p.role
+            q.quoted = q.quoted or p.quoted
+            q.mentions += p.mentions
+            q.sentences = sorted(set(q.sentences) | set(p.sentences))
+    ranked = sorted(people.values(), key=lambda p: (-(p.role is not None) - p.quoted,
+                                                    -p.mentions, min(p.sentences or [0])))
+    return ranked

@@ -1,0 +1,416 @@
+"""Extractive multi-document summarising: pure functions over plain data.
+
+Given the body sentences of a set of documents, `summarize` ranks them by importance and picks
+a diverse set within a word budget (MMR), grouping sentences of other documents that state the
+same fact under the chosen one (their documents become its citations).
+
+Importance is a mix of general signals, none specific to a story:
+- centrality: similarity to the cluster centroid (the terms the documents share);
+- cross-document support: how many other documents have a similar sentence;
+- position: news puts the key facts first (a mild lead prior);
+- specificity: names, numbers and dates make a sentence informative;
+- a penalty for generic or opinion sentences (vague, first/second person, questions).
+
+Also `lexrank`: the plain LexRank baseline (TF-IDF cosine graph, PageRank), used by the
+benchmarks beside `summarize`."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .hedges import is_denial
+from .textproc import STOPWORDS, fold, stem, tokens
+
+# Commentary and filler: words that describe significance instead of stating a fact.
+COMMENTARY = frozenset(
+    """significant significantly crucial important essential vital remarkable notable
+    interesting implication implications landscape dynamics broader overall ultimately
+    certainly clearly undoubtedly truly really stark reminder uncertain evolving unfold unfolds
+    unfolding pivotal profound dramatic fascinating arguably increasingly geopolitical
+    geopolitics reshape reshaping underscore underscores underscoring highlight highlights
+    perceptions perception trajectories era chapter narrative""".split()
+)
+# Reporting verbs: a sentence that attributes a statement or an act to a named source.
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|noted|notes|added|stated|asserted|asserts|argued|"
+    r"argues|explained|explains|warned|warns|claimed|claims|denied|denies|deny|accused|accuses|"
+    r"praised|praises|announced|announces|confirmed|confirms|insisted|insists|according to|"
+    r"suggested|suggests|reported|wrote|writes|criticized|criticised|maintains|rejected)\b"
+)
+_PERSONAL_STRICT = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our|[Mm]y)\b")
+_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
+_NUM = re.compile(r"\b\d[\d,.]*\b")
+_MONTH = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+_LEADING_CONNECTIVE = re.compile(
+    r"^(?:However|But|And|So|Also|Yet|Meanwhile|Moreover|Furthermore|Additionally|Nevertheless|"
+    r"Overall|Still|Thus|Therefore|This|These|That|Those|It|They|He|She)\b"
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One candidate sentence: its document (index), position among the document's body
+    sentences, text, and an optional identity shared by syndicated copies."""
+
+    doc: int
+    position: int
+    text: str
+    key: str | None = None
+
+
+@dataclass
+class Pick:
+    """A chosen sentence and the other units that state the same fact."""
+
+    unit: int  # index into the units
+    score: float
+    same: list[int] = field(default_factory=list)  # indexes of units stating the same fact
+
+    def docs(self, units: Sequence[Unit]) -> list[int]:
+        out = [units[self.unit].doc]
+        for i in self.same:
+            if units[i].doc not in out:
+                out.append(units[i].doc)
+        return out
+
+
+@dataclass
+class Weights:
+    centrality: float = 0.7
+    support: float = 0.35
+    position: float = 0.35
+    specificity: float = 0.25
+    commentary: float = 0.4
+    attribution: float = 0.3
+    shared_number: float = 0.2
+    doc_quality: float = 0.3  # prefer sentences of information-dense articles
+    long_penalty: float = 0.01  # per word over `long_words`
+    long_words: int = 30
+    feature_pool: int = 4000  # sentences that get the full feature set on large inputs
+    personal: float = 0.6
+    connective: float = 0.08
+    mmr_lambda: float = 0.7
+    same_fact: float = 0.45  # similarity at which two sentences state the same fact
+    anchored_same: float = 0.15  # ... when they also share a number, a month or a denial
+    support_sim: float = 0.3  # similarity at which another document backs a sentence
+    min_words: int = 6
+    max_words: int = 70
+
+
+# ------------------------------------------------------------------ vectors
+Vector = dict[str, float]
+
+
+def _norm(v: dict[str, float]) -> Vector:
+    n = math.sqrt(sum(x * x for x in v.values()))
+    return {t: x / n for t, x in v.items()} if n else {}
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(t, 0.0) for t, x in a.items())
+
+
+def tfidf(token_lists: Sequence[Sequence[str]]) -> tuple[list[Vector], dict[str, float]]:
+    """Unit-length TF-IDF vectors (IDF over the given sentences) and the IDF table."""
+    n = len(token_lists)
+    sf: Counter[str] = Counter()
+    for toks in token_lists:
+        sf.update(set(toks))
+    idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in sf.items()}
+    vecs = [_norm({t: c * idf[t] for t, c in Counter(toks).items()}) for toks in token_lists]
+    return vecs, idf
+
+
+# ------------------------------------------------------------------ features
+def specificity(text: str, idf: dict[str, float] | None = None, top_idf: float = 1.0) -> float:
+    """0..1: how much the sentence names (proper nouns, numbers, dates); with `idf`, rare
+    names count more than the names every sentence repeats."""
+    names = [m.group(0) for m in _CAP.finditer(text)] + _NUM.findall(text)
+    months = len(_MONTH.findall(text))
+    if idf is None:
+        return min(1.0, (len(names) + 2 * months) / 8)
+    total = 0.0
+    for name in names:
+        word = fold(name).split("'")[0]
+        if word not in STOPWORDS:
+            total += idf.get(stem(word), top_idf) / top_idf
+    total += 0.5 * len(_NUM.findall(text))  # numbers are facts: count twice
+    return min(1.0, (total + months) / 4)
+
+
+def commentary(text: str) -> float:
+    """0..1: how much of the sentence is commentary ("a significant shift in the landscape")."""
+    ws = re.findall(r"[a-z]+", text.lower())
+    if not ws:
+        return 0.0
+    return min(1.0, sum(w in COMMENTARY for w in ws) / 3)
+
+
+def attributed(text: str) -> bool:
+    """A reporting verb and a quotation or a named source (a capitalised word past the start)."""
+    if not _REPORTING.search(text):
+        return False
+    return bool(re.search(r"[“\"]", text)) or len(_CAP.findall(text)) >= 2
+
+
+def is_personal(text: str) -> bool:
+    """First or second person outside quotes, questions: commentary, not a development."""
+    unquoted = re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
+    return text.rstrip().endswith("?") or bool(_PERSONAL_STRICT.search(unquoted)) or bool(
+        re.search(r"\bthis (?:blog|post|article)\b", unquoted, re.I)
+    )
+
+
+def eligible(text: str, w: Weights) -> bool:
+    n = len(text.split())
+    return w.min_words <= n <= w.max_words and not text.rstrip().endswith(("?", ":"))
+
+
+def anchors(text: str) -> frozenset[str]:
+    """What pins a fact down: its numbers, months, and whether it is a denial."""
+    out = {n.strip(".,") for n in _NUM.findall(text)} | {m.lower() for m in _MONTH.findall(text)}
+    if is_denial(text):
+        out.add("<denial>")
+    return frozenset(out)
+
+
+def same_fact(sim: float, a: frozenset[str], b: frozenset[str], w: Weights) -> bool:
+    return sim >= w.same_fact or (sim >= w.anchored_same and bool(a & b))
+
+
+# ------------------------------------------------------------------ scoring
+@dataclass
+class Scored:
+    vectors: list[Vector]
+    scores: list[float]
+    support: list[int]  # number of other documents backing each unit (0 = single source)
+    eligible: list[bool]
+
+
+def score_units(units: Sequence[Unit], w: Weights | None = None,
+                token_lists: Sequence[Sequence[str]] | None = None,
+                support_pool: int = 200) -> Scored:
+    """Importance of every unit (higher is more important)."""
+    w = w or Weights()
+    toks = list(token_lists) if token_lists is not None else [tokens(u.text) for u in units]
+    vecs, idf = tfidf(toks)
+    n = len(units)
+    ok = [eligible(u.text, w) and bool(vecs[i]) for i, u in enumerate(units)]
+    # Centroid: the mean of the documents' normalised vectors, so each document counts once.
+    by_doc: dict[int, Counter[str]] = defaultdict(Counter)
+    for u, t in zip(units, toks, strict=True):
+        by_doc[u.doc].update(t)
+    centroid: dict[str, float] = defaultdict(float)
+    for counts in by_doc.values():
+        for t, x in _norm({t: c * idf[t] for t, c in counts.items()}).items():
+            centroid[t] += x
+    # Terms in one document only do not describe the cluster.
+    doc_freq: Counter[str] = Counter()
+    for counts in by_doc.values():
+        doc_freq.update(counts.keys())
+    n_docs = len(by_doc)
+    if n_docs > 1:
+        centroid = defaultdict(float, {t: x for t, x in centroid.items() if doc_freq[t] > 1})
+    cvec = _norm(centroid)
+    central = [cosine(v, cvec) for v in vecs]
+    top_central = max(central, default=0.0) or 1.0
+    top_idf = max(idf.values(), default=1.0) or 1.0
+    # Large inputs: the sentence features (regular expressions) only for the most central
+    # and earliest sentences; the rest cannot make it into a digest anyway.
+    if n > w.feature_pool:
+        cheap = sorted(range(n), key=lambda i: -(central[i] / top_central
+                                                  + 1.0 / (1.0 + units[i].position / 3.0)))
+        for i in cheap[w.feature_pool:]:
+            ok[i] = False
+    spec = [specificity(u.text, idf, top_idf) if ok[i] else 0.0 for i, u in enumerate(units)]
+    comm = [commentary(u.text) if ok[i] else 0.0 for i, u in enumerate(units)]
+    att = [attributed(u.text) if ok[i] else False for i, u in enumerate(units)]
+    pers = [is_personal(u.text) if ok[i] else False for i, u in enumerate(units)]
+    # Position prior within each document (body sentences only); a lead is worth more in
+    # an article that names things (news) than in one that opens with a hook (commentary).
+    lead: dict[int, float] = defaultdict(lambda: 1.0)
+    if n_docs > 1 and w.doc_quality:
+        first_specific: dict[int, list[float]] = defaultdict(list)
+        for i, u in enumerate(units):
+            if u.position < 3:
+                first_specific[u.doc].append(spec[i] - comm[i])
+        for d, v in first_specific.items():
+            lead[d] = 0.5 + 0.5 * max(0.0, min(1.0, max(v)))
+    base = []
+    for i, u in enumerate(units):
+        s = w.centrality * central[i] / top_central
+        s += w.position * lead[u.doc] / (1.0 + u.position / 3.0)
+        s += w.specificity * spec[i]
+        s -= w.commentary * comm[i]
+        if att[i]:
+            s += w.attribution
+        if pers[i]:
+            s -= w.personal
+        if _LEADING_CONNECTIVE.match(u.text):
+            s -= w.connective
+        s -= w.long_penalty * max(0, len(u.text.split()) - w.long_words)
+        base.append(s)
+    # Article quality: the mean informativeness of its sentences, scaled to 0..1 across articles.
+    if n_docs > 1 and w.doc_quality:
+        info: dict[int, list[float]] = defaultdict(list)
+        for i, u in enumerate(units):
+            info[u.doc].append(spec[i] + 0.5 * att[i] - comm[i] - pers[i])
+        mean = {d: sum(v) / len(v) for d, v in info.items()}
+        lo, hi = min(mean.values()), max(mean.values())
+        for i, u in enumerate(units):
+            base[i] += w.doc_quality * ((mean[u.doc] - lo) / (hi - lo) if hi > lo else 0.5)
+    # Cross-document support for the strongest candidates (inverted index, frequent terms pruned).
+    support = [0] * n
+    if n_docs > 1:
+        # Numbers stated in more than one document are corroborated facts.
+        num_docs: dict[str, set[int]] = defaultdict(set)
+        nums = [set(_NUM.findall(u.text)) for u in units]
+        for u, ns in zip(units, nums, strict=True):
+            for x in ns:
+                num_docs[x].add(u.doc)
+        for i in range(n):
+            if any(len(num_docs[x]) > 1 for x in nums[i]):
+                base[i] += w.shared_number
+        pool = sorted((i for i in range(n) if ok[i]), key=lambda i: -base[i])[:support_pool]
+        sims = _similar_in_other_docs(units, vecs, pool, 0.05)
+        k = min(n_docs - 1, 3)
+        for i in pool:
+            best = sorted((s for _, s in sims[i].values()), reverse=True)[:k]
+            support[i] = sum(1 for s in best if s >= w.support_sim)
+            soft = sum(best) / k
+            base[i] += w.support * min(1.0, soft / 0.3)
+    scores = [b if ok[i] else -1e9 for i, b in enumerate(base)]
+    return Scored(vecs, scores, support, ok)
+
+
+def _postings(vecs: Sequence[Vector], max_share: float = 0.2) -> dict[str, list[tuple[int, float]]]:
+    post: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for i, v in enumerate(vecs):
+        for t, x in v.items():
+            post[t].append((i, x))
+    limit = max(50, int(len(vecs) * max_share))
+    return {t: p for t, p in post.items() if len(p) <= limit}
+
+
+def _similar_in_other_docs(units: Sequence[Unit], vecs: Sequence[Vector], pool: Sequence[int],
+                           threshold: float) -> dict[int, dict[int, tuple[int, float]]]:
+    """For each unit in `pool`: {other doc: (best unit, similarity)} for docs whose best
+    sentence is at least `threshold` similar (syndicated copies count as the same doc group)."""
+    post = _postings(vecs)
+    out: dict[int, dict[int, tuple[int, float]]] = {}
+    for i in pool:
+        acc: dict[int, float] = defaultdict(float)
+        for t, x in vecs[i].items():
+            for j, y in post.get(t, ()):
+                acc[j] += x * y
+        best: dict[int, tuple[int, float]] = {}
+        di = units[i].doc
+        for j, s in acc.items():
+            dj = units[j].doc
+            if dj == di or s < threshold:
+                continue
+            if dj not in best or s > best[dj][1]:
+                best[dj] = (j, s)
+        out[i] = best
+    return out
+
+
+# ------------------------------------------------------------------ selection
+def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = None,
+              w: Weights | None = None, token_lists: Sequence[Sequence[str]] | None = None,
+              scored: Scored | None = None) -> list[Pick]:
+    """Pick sentences by importance with MMR diversity, within `max_words` words (whole
+    sentences only) and `max_items` items. Each pick lists the units of other documents that
+    state the same fact (they are not picked again)."""
+    w = w or Weights()
+    sc = scored or score_units(units, w, token_lists)
+    vecs, scores = sc.vectors, sc.scores
+    order = sorted((i for i in range(len(units)) if sc.eligible[i]), key=lambda i: (-scores[i], i))
+    pool = order[: max(60, 4 * (max_items or 20))]
+    top = max((scores[i] for i in pool), default=1.0) or 1.0
+    post = _postings([vecs[i] for i in pool], max_share=1.0)
+    picks: list[Pick] = []
+    taken: set[int] = set()  # units used (picked or grouped under a pick)
+    used_words = 0
+    seen_keys: set[str] = set()
+    max_sim = dict.fromkeys(pool, 0.0)
+    while pool and (max_items is None or len(picks) < max_items):
+        best, best_val = -1, -1e18
+        for i in pool:
+            if i in taken:
+                continue
+            val = w.mmr_lambda * scores[i] / top - (1 - w.mmr_lambda) * max_sim[i]
+            if val > best_val:
+                best, best_val = i, val
+        if best < 0:
+            break
+        taken.add(best)
+        n_words = len(units[best].text.split())
+        if used_words + n_words > max_words:
+            continue  # too long for what is left; a shorter one may still fit
+        if units[best].key and units[best].key in seen_keys:
+            continue
+        pick = Pick(best, scores[best])
+        # Similarities to the new pick, and the same fact stated elsewhere.
+        acc: dict[int, float] = defaultdict(float)
+        for t, x in vecs[best].items():
+            for j_local, y in post.get(t, ()):
+                acc[j_local] += x * y
+        sims = {pool[j_local]: s for j_local, s in acc.items()}
+        a_best = anchors(units[best].text)
+        for j in pool:
+            s = sims.get(j, 0.0)
+            if s > max_sim[j]:
+                max_sim[j] = s
+            if j not in taken and same_fact(s, a_best, anchors(units[j].text), w):
+                taken.add(j)
+        picks.append(pick)
+        best_key = units[best].key
+        if best_key:
+            seen_keys.add(best_key)
+        used_words += n_words
+        if used_words >= max_words:
+            break
+    # Citations: every document stating the same fact (whole corpus, not just the pool).
+    same = _similar_in_other_docs(units, vecs, [p.unit for p in picks], w.anchored_same)
+    for p in picks:
+        key = units[p.unit].key
+        a = anchors(units[p.unit].text)
+        p.same = sorted({j for j, s in same[p.unit].values() if same_fact(s, a, anchors(units[j].text), w)}
+                        | {j for j, u in enumerate(units) if key and u.key == key and j != p.unit})
+    return picks
+
+
+# ------------------------------------------------------------------ baseline
+def lexrank(token_lists: Sequence[Sequence[str]], threshold: float = 0.1, damping: float = 0.85,
+            iterations: int = 50) -> list[float]:
+    """Plain LexRank: TF-IDF cosine graph (edges above `threshold`), PageRank scores."""
+    vecs, _ = tfidf(token_lists)
+    n = len(vecs)
+    if n == 0:
+        return []
+    post = _postings(vecs, max_share=1.0)
+    nbrs: list[list[int]] = []
+    for i, v in enumerate(vecs):
+        acc: dict[int, float] = defaultdict(float)
+        for t, x in v.items():
+            for j, y in post[t]:
+                acc[j] += x * y
+        nbrs.append([j for j, s in acc.items() if s > threshold] or [i])
+    p = [1.0 / n] * n
+    for _ in range(iterations):
+        nxt = [(1 - damping) / n] * n
+        for j, out in enumerate(nbrs):
+            share = damping * p[j] / len(out)
+            for i in out:
+                nxt[i] += share
+        p = nxt
+    return p

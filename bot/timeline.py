@@ -1,0 +1,152 @@
+"""Dates in text, normalised to ISO and anchored on the article's year: pure functions.
+
+- "June 19, 2024" / "19 June 2024" -> 2024-06-19 (day precision, certain)
+- "June 19" in an article of 2024 -> 2024-06-19; "in March" -> 2024-03 (month precision)
+- "June of 2024" / "March 2024" -> 2024-06 (month); "1961" -> 1961 (year)
+- a month/day with no year to anchor it is kept as written and marked uncertain.
+A month-day more than two months after the article's date is taken from the year before
+(an article of January 2025 speaking of "December 20" means 2024-12-20)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_PATTERNS = [
+    # Month D, YYYY / Month D YYYY
+    ("mdy", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b")),
+    # D Month YYYY
+    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
+    # Month of YYYY / Month YYYY
+    ("my", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b")),
+    # Month D (no year)
+    ("md", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|,?\s*{_YEAR}))")),
+    # D Month (no year)
+    ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\b(?!,?\s+{_YEAR})")),
+    # in/since/by/until/last/this/early/late Month (no year); "May" only after such a word
+    ("m", re.compile(rf"\b(?:in|since|by|until|during|last|this|early|late|mid-?)\s+(?P<m>{_MONTH})\b(?!\s+\d)")),
+    # ISO
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b")),
+    # a year on its own
+    ("y", re.compile(rf"(?<![\d,.$£€-])\b(?P<y>{_YEAR})\b(?![\d%]|-\d|\s*(?:troops|soldiers|people|km|miles|tons|tonnes|dollars|euros))")),
+]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    written: str  # as in the text
+    iso: str | None  # YYYY-MM-DD, YYYY-MM or YYYY; "--MM-DD" / "--MM" when no year is known
+    precision: str  # day | month | year
+    certain: bool  # False: the year was not stated and could not be anchored
+    start: int = 0
+
+    @property
+    def sort_key(self) -> str:
+        return self.iso or ""
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.rstrip(".").lower()]
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def anchor_year(month: int, day: int | None, anchor: date | str | None) -> int | None:
+    """The year of a yearless month(/day) in an article dated `anchor` (date or ISO string;
+    a bare year "2024" anchors by year only)."""
+    if anchor is None:
+        return None
+    if isinstance(anchor, str):
+        m = re.match(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", anchor)
+        if not m:
+            return None
+        year = int(m.group(1))
+        if not m.group(2):
+            return year
+        anchor = date(year, int(m.group(2)), int(m.group(3) or 1))
+    # Later than two months after the article: last year's.
+    if (month - anchor.month) % 12 > 2 and month > anchor.month:
+        return anchor.year - 1
+    return anchor.year
+
+
+def extract_dates(text: str, anchor: date | str | None = None) -> list[DateMention]:
+    """Date mentions in `text`, in order of appearance, normalised against `anchor`."""
+    taken: list[tuple[int, int]] = []
+    out: list[DateMention] = []
+    for kind, rx in _PATTERNS:
+        for m in rx.finditer(text):
+            a, b = m.span()
+            if kind == "m":
+                a = m.start("m")
+            if any(a < y and x < b for x, y in taken):
+                continue
+            written = text[a:b]
+            g = m.groupdict()
+            mention: DateMention | None = None
+            if kind == "iso":
+                y, mo, d = int(g["y"]), int(g["mo"]), int(g["d"])
+                if _valid(y, mo, d):
+                    mention = DateMention(written, f"{y:04d}-{mo:02d}-{d:02d}", "day", True, a)
+            elif kind in ("mdy", "dmy"):
+                y, mo, d = int(g["y"]), _month(g["m"]), int(g["d"])
+                if _valid(y, mo, d):
+                    mention = DateMention(written, f"{y:04d}-{mo:02d}-{d:02d}", "day", True, a)
+            elif kind == "my":
+                mention = DateMention(written, f"{int(g['y']):04d}-{_month(g['m']):02d}", "month", True, a)
+            elif kind in ("md", "dm"):
+                mo, d = _month(g["m"]), int(g["d"])
+                if not _valid(2000, mo, d):
+                    continue
+                yr = anchor_year(mo, d, anchor)
+                if yr is not None and _valid(yr, mo, d):
+                    mention = DateMention(written, f"{yr:04d}-{mo:02d}-{d:02d}", "day", True, a)
+                else:
+                    mention = DateMention(written, f"--{mo:02d}-{d:02d}", "day", False, a)
+            elif kind == "m":
+                mo = _month(g["m"])
+                yr = anchor_year(mo, None, anchor)
+                if yr is not None:
+                    mention = DateMention(written, f"{yr:04d}-{mo:02d}", "month", True, a)
+                else:
+                    mention = DateMention(written, f"--{mo:02d}", "month", False, a)
+            elif kind == "y":
+                mention = DateMention(written, g["y"], "year", True, a)
+            if mention is not None:
+                out.append(mention)
+                taken.append((a, b))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def article_anchor(published: str | None, dateline_date: str | None) -> str | None:
+    """What a yearless date in an article is anchored on: its publication date, else its
+    dateline date when that has a year, else None (a year merely mentioned in the text is
+    not the article's own year)."""
+    for value in (published, dateline_date):
+        if value and re.match(r"^\d{4}", value):
+            return value
+    return None
+
+
+def label(d: DateMention) -> str:
+    """How a timeline shows the date: ISO when known, else as written, marked uncertain."""
+    if d.certain and d.iso:
+        return d.iso
+    return f"{d.written} (year uncertain)"

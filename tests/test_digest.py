@@ -1,0 +1,270 @@
+"""Digests: each section on tiny hand-written corpora, the seeds, the renderings, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.config import Settings
+from bot.digest import build_digest, parse_since
+from bot.digest_defs import load_definition, parse_definition
+from bot.errors import EmptyCorpus, UserError
+from bot.reload import reload_corpus
+from bot.storage import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# General site-chrome phrases (a copy of the kinds the eval's boilerplate list holds).
+CHROME = ["spread the love", "subscribe", "leave a comment", "scroll to top", "how can i help you",
+          "views:", "more like this", "share post", "website |", "required fields",
+          "min read", "email address will not be published", "stay informed"]
+
+PACT_A = ("SEOUL, June 19 (Wire) – Leaders of Freedonia and Sylvania signed a mutual defence pact "
+          "in Pyongyang on Wednesday, replacing the 1961 treaty. The pact commits each side to "
+          "help the other if attacked. Analyst Maria Lopez of Harbor University said the deal "
+          "changes the balance in the region. Both governments have denied that weapons were "
+          "transferred.")
+PACT_B = ("Freedonia and Sylvania signed a defence pact on June 19, replacing their 1961 treaty, "
+          "officials said. Crowds lined the streets of the capital to welcome the visitors. The "
+          "Freedonian army reportedly received 5,000 shells last month. Sylvania's foreign "
+          "minister Tomas Berg called the pact purely defensive.")
+OTHER = ("A drought hit the southern farms in March, cutting the wheat harvest by 30 percent. "
+         "Farmers asked the government for emergency loans to buy seed. The agriculture ministry "
+         "said it would publish a relief plan soon.")
+
+
+def write_jsonl(folder: Path, records: list[dict[str, str]], name: str = "corpus.jsonl") -> Path:
+    path = folder / name
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def load(store: Store, settings: Settings, folder: Path) -> None:
+    report = reload_corpus(store, settings, [folder])
+    assert not report.rejected, [o.summary() for o in report.rejected]
+
+
+@pytest.fixture
+def pact_store(store: Store, settings: Settings, corpus: Path) -> Store:
+    write_jsonl(corpus, [
+        {"id": "a", "title": "Pact signed", "text": PACT_A, "outlet": "Wire"},
+        {"id": "b", "title": "Crowds greet pact", "text": PACT_B, "published": "2024-06-20",
+         "author": "Jane Roe", "outlet": "Daily Planet"},
+        {"id": "c", "title": "Drought", "text": OTHER, "published": "2024-05-02"},
+    ])
+    load(store, settings, corpus)
+    return store
+
+
+# ------------------------------------------------------------------ key developments
+def test_same_fact_from_two_articles_appears_once_with_both_citations(pact_store, settings):
+    d = build_digest(pact_store, settings)
+    kd = d.section("key-developments")
+    assert kd is not None
+    signed = [i for i in kd.items if "signed" in i.text and "1961" in i.text]
+    assert len(signed) == 1, [i.text for i in kd.items]
+    item = signed[0]
+    assert len(item.citations) == 2 and item.sources == 2 and item.note == "2 sources"
+    numbers = {s.doc_id: s.number for s in d.sources}
+    assert set(item.citations) == {numbers["a"], numbers["b"]}
+
+
+def test_citations_number_the_sources_list(pact_store, settings):
+    d = build_digest(pact_store, settings)
+    assert [s.number for s in d.sources] == list(range(1, len(d.sources) + 1))
+    assert {s.doc_id for s in d.sources} == {"a", "b", "c"}
+    cited = [c for sec in d.sections for it in sec.items for c in it.citations]
+    assert cited and all(1 <= c <= len(d.sources) for c in cited)
+    assert cited[0] == 1  # numbered in order of first citation
+
+
+def test_key_developments_are_extractive_and_within_budget(pact_store, settings):
+    texts = {s["text"] for s in pact_store.sentences()}
+    d = build_digest(pact_store, settings, only="key-developments", words=40)
+    lines = d.lines("key-developments")
+    assert lines and all(line in texts for line in lines)
+    assert sum(len(line.split()) for line in lines) <= 40
+
+
+def test_headline_counts_articles_outlets_and_dates(pact_store, settings):
+    d = build_digest(pact_store, settings)
+    assert d.headline.startswith("3 articles from 2 outlets (1 without a named outlet)")
+    assert "2024-05-02 to 2024-06-20" in d.headline
+
+
+# ------------------------------------------------------------------ timeline
+def test_timeline_anchors_dates_on_the_article_year(pact_store, settings):
+    d = build_digest(pact_store, settings, only="timeline")
+    items = d.section("timeline").items
+    dates = [i.date for i in items]
+    assert "2024-06-19" in dates  # "June 19" in an article published 2024-06-20
+    assert "2024-03" in dates  # "in March" in an article of 2024
+    assert any(i.date == "June 19 (year uncertain)" and not i.certain for i in items)  # dateline without year
+    certain = [i.date for i in items if i.certain]
+    assert certain == sorted(certain)  # oldest first
+
+
+def test_extract_dates_precision_and_uncertainty():
+    from bot.timeline import extract_dates
+
+    assert [m.iso for m in extract_dates("signed on June 19, 2024 in Seoul")] == ["2024-06-19"]
+    assert [m.iso for m in extract_dates("in June of 2024")] == ["2024-06"]
+    assert [m.iso for m in extract_dates("the 1961 treaty")] == ["1961"]
+    (m,) = extract_dates("MOSCOW, June 19 (Reuters) - talks")
+    assert m.iso == "--06-19" and not m.certain
+    assert [m.iso for m in extract_dates("On December 20 he left", "2025-01-05")] == ["2024-12-20"]
+    assert extract_dates("They may meet; 2,000 troops and 30 percent") == []
+
+
+# ------------------------------------------------------------------ who's who, to watch
+def test_whos_who_gives_roles_as_written(pact_store, settings):
+    d = build_digest(pact_store, settings, only="whos-who")
+    texts = [i.text for i in d.section("whos-who").items]
+    assert "Maria Lopez, Harbor University" in texts
+    assert any(t.startswith("Tomas Berg, ") and "foreign minister" in t for t in texts)
+
+
+def test_to_watch_lists_denials_hedges_and_single_source_figures(pact_store, settings):
+    d = build_digest(pact_store, settings, only="to-watch")
+    notes = [i.note or "" for i in d.section("to-watch").items]
+    assert any(n.startswith("denial") for n in notes)
+    assert any("reportedly" in n or "single-source" in n for n in notes)
+
+
+def test_hedges_and_denials():
+    from bot.hedges import denials, hedges
+
+    assert "reportedly" in hedges("Putin reportedly paid Kim")
+    assert hedges("Analysts suggest this could alter the balance")[0] == "Analysts suggest"
+    assert denials("Both nations have denied the claims") == ["have denied"]
+    assert denials("The pact was signed") == []
+
+
+# ------------------------------------------------------------------ windows and filters
+def test_since_nothing_new_and_everything_new(pact_store, settings):
+    d = build_digest(pact_store, settings, since="2999-01-01")
+    assert d.new_documents == 0 and d.notice and d.notice.startswith("Nothing new since")
+    assert all(not s.items for s in d.sections)
+    d = build_digest(pact_store, settings, since="2000-01-01")
+    assert d.new_documents == 3 and "What's new" in (d.notice or "")
+    with pytest.raises(UserError):
+        parse_since("yesterday-ish")
+
+
+def test_topic_filter(pact_store, settings, tmp_path):
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    (folder / "farm.toml").write_text(
+        'title = "Farm"\ntopic = "drought wheat"\n[[sections]]\nkind = "key-developments"\n'
+        '[[sections]]\nkind = "sources"\n', encoding="utf-8")
+    settings.digests_dir = folder
+    d = build_digest(pact_store, settings, name="farm")
+    assert [s.doc_id for s in d.sources] == ["c"]
+    assert all("drought" in t or "wheat" in t or "ministry" in t or "Farmers" in t
+               for t in d.lines("key-developments"))
+
+
+def test_empty_corpus(store, settings):
+    with pytest.raises(EmptyCorpus):
+        build_digest(store, settings)
+
+
+# ------------------------------------------------------------------ definitions
+def test_shipped_definitions_load():
+    for name in ("daily", "weekly"):
+        d = load_definition(ROOT / "digests", name)
+        assert d.sections[0].kind == "key-developments" and d.schedule is not None
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"sections": []}, "sections must be a non-empty list"),
+    ({"sections": [{"kind": "gossip"}]}, "unknown section"),
+    ({"sections": [{"kind": "timeline", "max_items": 0}]}, "max_items must be a positive"),
+    ({"sections": ["timeline", "timeline"]}, "appears twice"),
+    ({"sections": ["timeline"], "schedule": {"cron": "every day"}}, "5 fields"),
+    ({"sections": ["timeline"], "schedule": {"cron": "0 99 * * *"}}, "invalid cron"),
+    ({"sections": ["timeline"], "schedule": {"cron": "0 8 * * *", "timezone": "Mars/Base"}},
+     "unknown timezone"),
+    ({"sections": ["timeline"], "colour": "red"}, "unknown field"),
+])
+def test_bad_definitions_are_explained(data, message):
+    with pytest.raises(UserError, match=message):
+        parse_definition("x", data)
+
+
+def test_unknown_and_malformed_definition_files(tmp_path):
+    (tmp_path / "broken.toml").write_text("title = ", encoding="utf-8")
+    with pytest.raises(UserError, match="not valid TOML"):
+        load_definition(tmp_path, "broken")
+    with pytest.raises(UserError, match="no digest named 'nope'; available: broken"):
+        load_definition(tmp_path, "nope")
+    with pytest.raises(UserError, match="invalid digest name"):
+        load_definition(tmp_path, "../etc/passwd")
+
+
+# ------------------------------------------------------------------ seeds, renderings, CLI
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory) -> str:
+    db = str(tmp_path_factory.mktemp("seeds") / "seeds.db")
+    result = CliRunner().invoke(cli, ["--db", db, "reload", str(ROOT / "seeds")])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def run(db: str, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", db, "digest", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_seed_digest_has_every_section_and_no_chrome(seeds_db):
+    md = run(seeds_db)
+    for heading in ("## Key developments", "## To watch", "## Who's who", "## Timeline", "## Sources"):
+        assert heading in md
+    low = md.lower()
+    assert not [c for c in CHROME if c in low]
+    # The key developments come first, each one sentence with its citations.
+    first = md.split("## Key developments", 1)[1].split("##", 1)[0]
+    bullets = [b for b in first.splitlines() if b.startswith("- ")]
+    assert len(bullets) >= 10
+    assert all(re.search(r"(\[\d+\])+ _\(\d+ sources?\)_$", b) for b in bullets)
+
+
+def test_renderings_markdown_text_json(seeds_db):
+    text = run(seeds_db, "--format", "text")
+    assert "KEY DEVELOPMENTS" in text and "##" not in text
+    data = json.loads(run(seeds_db, "--json"))
+    assert data["name"] == "daily" and len(data["sources"]) == 5
+    kinds = [s["kind"] for s in data["sections"]]
+    assert kinds[0] == "key-developments"
+    assert all(it["citations"] for s in data["sections"] for it in s["items"])
+
+
+def test_only_key_developments_text_is_one_sentence_per_line(seeds_db):
+    out = run(seeds_db, "--only", "key-developments", "--format", "text", "--words", "120")
+    lines = out.strip().splitlines()
+    assert lines and sum(len(line.split()) for line in lines) <= 120
+    assert not any("[" in line and "]" in line and re.search(r"\[\d+\]$", line) for line in lines)
+
+
+def test_digest_is_deterministic(seeds_db):
+    assert run(seeds_db, "--json") == run(seeds_db, "--json")
+
+
+def test_cli_errors(seeds_db, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(cli, ["--db", seeds_db, "digest", "--since-last", "7"])
+    assert r.exit_code != 0 and "no subscription 7" in r.output
+    r = runner.invoke(cli, ["--db", seeds_db, "digest", "--only", "gossip"])
+    assert r.exit_code != 0 and "unknown section" in r.output
+    r = runner.invoke(cli, ["--db", seeds_db, "digest", "nope"])
+    assert r.exit_code != 0 and "no digest named 'nope'" in r.output
+    r = runner.invoke(cli, ["--db", str(tmp_path / "empty.db"), "digest"])
+    assert r.exit_code != 0 and "the corpus is empty" in r.output
+    r = runner.invoke(cli, ["--db", seeds_db, "digest", "--since", "2999-01-01"])
+    assert r.exit_code == 0 and "Nothing new since" in r.output
