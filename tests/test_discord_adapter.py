@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from bot.adapters import discord as discord_adapter
 from bot.adapters.discord import BriefbotClient, create_adapter, guild_id_from
 from bot.adapters.discord_embeds import ZWSP, render_reply
+from bot.commands import Caller, CommandRequest
 from bot.config import Settings
 from bot.core import Core
 from bot.delivery import DeliveryError
 from bot.errors import UserError
-from bot.reply import Bullet, Context, Fields, Heading, Paragraph, Reply, SourceRef
+from bot.reply import Attachment, Bullet, Context, Fields, Heading, Paragraph, Reply, SourceRef
 from tests.emulators.discord_api import (
     DEFAULT_CATEGORY_ID,
     MANAGE_GUILD,
@@ -576,3 +577,49 @@ def test_rendered_messages_always_fit_discords_limits(
     for m in messages:
         body = {"embeds": [e.to_dict() for e in m.embeds]}
         assert_within_limits(body)
+
+
+@pytest.mark.asyncio
+async def test_help_names_the_discord_admin_group(emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    sent = await emu.send_interaction("help", {"command": "claim"})
+    text = all_text([(await emu.wait_for_response(sent)).json["data"]])
+    assert "/claim TEXT" in text and "/briefbot reload" in text
+    sent = await emu.send_interaction("help", {"command": "nope"})
+    call = await emu.wait_for_response(sent)
+    assert call.json["data"]["flags"] & EPHEMERAL and "/briefbot" not in all_text([call.json["data"]])
+
+
+@pytest.mark.asyncio
+async def test_long_fast_reply_answers_then_follows_up(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core, corpus: Path) -> None:
+    paragraphs = [f"Paragraph {i} says the pact matters for reason number {i}. " * 12
+                  for i in range(40)]
+    (corpus / "long-read.txt").write_text("A very long read\n\n" + "\n\n".join(paragraphs),
+                                          encoding="utf-8")
+    core.reload()
+    sent = await emu.send_interaction("source", {"id": "long-read"})
+    call = await emu.wait_for_response(sent)
+    assert call.json["type"] == 4 and not call.json["data"].get("flags")
+    expected = bot.router.handle(CommandRequest("source", "long-read", Caller("discord", "x"), "c"))
+    n_parts = len(render_reply(expected))
+    assert n_parts >= 3
+    rest = await followups(emu, sent, n_parts - 1)
+    assert len(rest) == n_parts - 1 and all(c.status == 200 for c in rest)
+    bodies = [call.json["data"]] + [c.json for c in rest]
+    for body in bodies:
+        assert_within_limits(body)
+    text = all_text(bodies)
+    assert all(f"reason number {i}." in text for i in range(40))
+
+
+@pytest.mark.asyncio
+async def test_attachment_is_uploaded_with_the_last_part(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    reply = Reply.text("digest attached")
+    reply.attachment = Attachment("digest.json", '{"ok": true}')
+    channel = emu.guild.text_channel.id
+    await bot.deliver(str(channel), reply)
+    [post] = emu.calls_to(rf"/channels/{channel}/messages", method="POST")
+    assert post.json["allowed_mentions"]["parse"] == []
+    [upload] = post.files
+    assert upload.filename == "digest.json" and upload.data == b'{"ok": true}'

@@ -26,7 +26,7 @@ from ..commands import Caller, CommandRequest, Router
 from ..core import Core
 from ..delivery import DeliveryError
 from ..errors import UserError
-from ..reply import Reply
+from ..reply import Context, Reply
 from ..schedules import digest_names
 from .discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
 
@@ -38,6 +38,8 @@ SLOW_COMMANDS = frozenset({"brief", "claim", "timeline", "reload", "status"})
 # Other commands are answered directly if the work is done within this, else deferred.
 FAST_ANSWER_SECONDS = 1.0
 READY_TIMEOUT = 30.0
+ADMIN_NOTE = ("On Discord the admin commands are /briefbot reload, subscribe, unsubscribe, "
+              "schedules and status (Manage Server).")
 _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral"
 
 
@@ -89,9 +91,10 @@ class BriefbotClient(discord.Client):
 
     # ------------------------------------------------------------------ commands
     async def answer(self, interaction: discord.Interaction[Any], command: str,
-                     text: str = "", *, private: bool = False) -> None:
+                     text: str = "", *, private: bool = False, note: str | None = None) -> None:
         """Run one command through the router and answer the interaction. `private`: the
-        answer is ephemeral whatever the reply says (the admin group)."""
+        answer is ephemeral whatever the reply says (the admin group); `note`: a line added
+        to a successful reply."""
         request = CommandRequest(command, text, caller_for(interaction),
                                  str(interaction.channel_id or ""))
         work = asyncio.ensure_future(self.router.handle_async(request))
@@ -102,6 +105,8 @@ class BriefbotClient(discord.Client):
             if not done:
                 await self._defer(interaction, ephemeral=private)
         reply = await work
+        if note and reply.kind == "info":
+            reply.add(Context(note))
         await self.send_reply(interaction, reply, ephemeral=private or reply.ephemeral)
 
     async def _defer(self, interaction: discord.Interaction[Any], *, ephemeral: bool) -> None:
@@ -245,8 +250,9 @@ def _register_commands(tree: BriefbotTree) -> None:
         await client(interaction).answer(interaction, "timeline")
 
     @tree.command(name="help", description="What briefbot can do")
-    async def help_(interaction: discord.Interaction[Any]) -> None:
-        await client(interaction).answer(interaction, "help")
+    @app_commands.describe(command="One command, e.g. claim")
+    async def help_(interaction: discord.Interaction[Any], command: str | None = None) -> None:
+        await client(interaction).answer(interaction, "help", command or "", note=ADMIN_NOTE)
 
     admin = app_commands.Group(
         name="briefbot", description="briefbot administration (Manage Server)",

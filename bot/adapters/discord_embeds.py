@@ -54,7 +54,13 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 _MENTION_WORDS = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
 _MENTION_TOKENS = re.compile(r"<(@[!&]?|#)(\d+)>")
-_LINE_START = re.compile(r"^(\s*)(#{1,3}\s|-#\s|>|[-*+]\s|\d+\.\s)", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)(#{1,3}\s|-#\s|>|[-*+]\s)", re.MULTILINE)
+_NUMBERED = re.compile(r"^(\s*\d+)(\.\s)", re.MULTILINE)
+
+
+@dataclass
+class SourceLine(Paragraph):
+    """One entry of the closing source list (rendered without blank lines between)."""
 
 
 @dataclass
@@ -83,7 +89,8 @@ def neutralise(text: str) -> str:
 
 
 def _escape_line_starts(text: str) -> str:
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _NUMBERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def _neutralise_block(block: Block) -> Block:
@@ -131,7 +138,7 @@ def _prepare(reply: Reply) -> Reply:
             blocks.append(block)
     if reply.sources:
         blocks.append(Heading("Sources"))
-        blocks.extend(Paragraph(neutralise(_source_line(ref))) for ref in reply.sources)
+        blocks.extend(SourceLine(neutralise(_source_line(ref))) for ref in reply.sources)
     return Reply(title=title, blocks=blocks, attachment=reply.attachment,
                  ephemeral=reply.ephemeral, kind=reply.kind)
 
@@ -188,7 +195,8 @@ def _embed(part: Reply, colour: int) -> list[discord.Embed]:
     prev: Block | None = None
     for block in text_blocks:
         rendered = render_block(block)
-        tight = isinstance(block, Bullet) and isinstance(prev, Bullet)
+        tight = (isinstance(block, Bullet) and isinstance(prev, Bullet)) or (
+            isinstance(block, SourceLine) and isinstance(prev, SourceLine | Heading))
         if lines and not tight:
             lines.append("")
         lines.append(rendered)
