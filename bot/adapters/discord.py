@@ -80,7 +80,7 @@ class BriefbotClient(discord.Client):
                 log.info("synced %d commands to guild %s", len(synced), self.guild_id)
             else:
                 synced = await self.tree.sync()
-                log.info("synced %d global commands (may take up to an hour to appear)",
+                log.info("synced %d global commands (they may take a while to appear)",
                          len(synced))
         except discord.Forbidden as exc:
             log.error("could not sync the slash commands (%s): invite the bot with the "
