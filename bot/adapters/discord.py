@@ -1,0 +1,335 @@
+"""The Discord adapter (discord.py): slash commands in, embeds out, scheduled posts.
+
+A thin layer: each app command becomes a `CommandRequest` for the router (`bot.commands`),
+which parses, checks permissions and rate limits, and answers with a `Reply`; the reply is
+rendered by `discord_embeds`. Slow commands are deferred at once (Discord wants an answer
+within 3 s); fast ones are answered directly unless they run over a second.
+
+The token comes from the environment (DISCORD_TOKEN) only and is never logged. The command
+tree is synced in `setup_hook`: to the guild in `[discord] guild_id` (instant), else
+globally (may take a while to show up)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shlex
+import uuid
+from typing import Any
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from ..commands import Caller, CommandRequest, Router
+from ..core import Core
+from ..delivery import DeliveryError
+from ..errors import UserError
+from ..reply import Context, Reply
+from ..schedules import digest_names
+from .discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+# Deferred at once: these may take more than a second.
+SLOW_COMMANDS = frozenset({"brief", "claim", "timeline", "reload", "status"})
+# Other commands are answered directly if the work is done within this, else deferred.
+FAST_ANSWER_SECONDS = 1.0
+READY_TIMEOUT = 30.0
+ADMIN_NOTE = ("On Discord the admin commands are /briefbot reload, subscribe, unsubscribe, "
+              "schedules and status (Manage Server).")
+_DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral"
+
+
+def caller_for(interaction: discord.Interaction[Any]) -> Caller:
+    """The router's view of who is asking. Manage Server (or Administrator) in the guild the
+    command runs in makes a platform admin; in DMs nobody is."""
+    user = interaction.user
+    admin = False
+    if interaction.guild_id is not None and isinstance(user, discord.Member):
+        perms = interaction.permissions
+        admin = perms.manage_guild or perms.administrator
+    return Caller(PLATFORM, str(user.id), user.display_name, is_platform_admin=admin)
+
+
+class BriefbotTree(app_commands.CommandTree["BriefbotClient"]):
+    async def on_error(self, interaction: discord.Interaction[BriefbotClient],
+                       error: app_commands.AppCommandError) -> None:
+        await interaction.client.report_error(interaction, error)
+
+
+class BriefbotClient(discord.Client):
+    """The bot: owns the command tree; `answer` is the whole command path."""
+
+    def __init__(self, core: Core, guild_id: int | None = None) -> None:
+        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS)
+        self.core = core
+        self.router = Router(core)
+        self.guild_id = guild_id
+        self.tree = BriefbotTree(self)
+        _register_commands(self.tree)
+
+    async def setup_hook(self) -> None:
+        try:
+            if self.guild_id is not None:
+                guild = discord.Object(self.guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to guild %s", len(synced), self.guild_id)
+            else:
+                synced = await self.tree.sync()
+                log.info("synced %d global commands (they may take a while to appear)",
+                         len(synced))
+        except discord.Forbidden as exc:
+            log.error("could not sync the slash commands (%s): invite the bot with the "
+                      "'applications.commands' scope%s", exc.text,
+                      f" to guild {self.guild_id}" if self.guild_id else "")
+        except discord.HTTPException as exc:
+            log.error("could not sync the slash commands: %s %s", exc.status, exc.text)
+
+    # ------------------------------------------------------------------ commands
+    async def answer(self, interaction: discord.Interaction[Any], command: str,
+                     text: str = "", *, private: bool = False, note: str | None = None) -> None:
+        """Run one command through the router and answer the interaction. `private`: the
+        answer is ephemeral whatever the reply says (the admin group); `note`: a line added
+        to a successful reply."""
+        request = CommandRequest(command, text, caller_for(interaction),
+                                 str(interaction.channel_id or ""))
+        work = asyncio.ensure_future(self.router.handle_async(request))
+        if command in SLOW_COMMANDS:
+            await self._defer(interaction, ephemeral=private)
+        else:
+            done, _ = await asyncio.wait({work}, timeout=FAST_ANSWER_SECONDS)
+            if not done:
+                await self._defer(interaction, ephemeral=private)
+        reply = await work
+        if note and reply.kind == "info":
+            reply.add(Context(note))
+        await self.send_reply(interaction, reply, ephemeral=private or reply.ephemeral)
+
+    async def _defer(self, interaction: discord.Interaction[Any], *, ephemeral: bool) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        interaction.extras[_DEFERRED] = "ephemeral" if ephemeral else "public"
+
+    async def send_reply(self, interaction: discord.Interaction[Any], reply: Reply, *,
+                         ephemeral: bool) -> None:
+        messages = render_reply(reply)
+        if not interaction.response.is_done():
+            first, rest = messages[0], messages[1:]
+            await interaction.response.send_message(
+                ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **_payload(first))
+        else:
+            rest = messages
+            if interaction.extras.pop(_DEFERRED, None) == "public" and ephemeral:
+                # The public "thinking…" placeholder cannot turn private: remove it, and
+                # send the answer as new ephemeral follow-ups.
+                try:
+                    await interaction.delete_original_response()
+                except discord.HTTPException as exc:
+                    log.warning("could not remove the deferred placeholder: %s", exc)
+        for message in rest:
+            await interaction.followup.send(
+                ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, wait=True, **_payload(message))
+
+    async def report_error(self, interaction: discord.Interaction[Any],
+                           error: app_commands.AppCommandError) -> None:
+        """Tree errors: log with the traceback under an id, answer with a short ephemeral
+        reply that quotes it."""
+        if isinstance(error, app_commands.CommandNotFound):
+            reply = Reply.error("That command is no longer available; try /help.")
+        else:
+            cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+            error_id = uuid.uuid4().hex[:8]
+            name = interaction.command.qualified_name if interaction.command else "?"
+            log.error("error %s in /%s for discord:%s", error_id, name, interaction.user.id,
+                      exc_info=cause)
+            reply = Reply.error(f"Something went wrong on our side (error id {error_id}). "
+                                "It has been logged; please try again later.")
+        try:
+            await self.send_reply(interaction, reply, ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("could not tell the user about the error: %s", exc)
+
+    # ------------------------------------------------------------------ delivery
+    async def deliver(self, channel: str, reply: Reply) -> None:
+        """Post `reply` to a channel id for the scheduler, or raise DeliveryError."""
+        try:
+            channel_id = int(channel)
+        except ValueError:
+            raise DeliveryError(f"{channel!r} is not a Discord channel id", transient=False,
+                                channel_gone=True) from None
+        try:
+            await asyncio.wait_for(self.wait_until_ready(), READY_TIMEOUT)
+        except (TimeoutError, RuntimeError) as exc:
+            raise DeliveryError("not connected to Discord yet", transient=True,
+                                retry_after=READY_TIMEOUT) from exc
+        messages = render_reply(reply)
+        posted = 0
+        try:
+            target = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+            if not isinstance(target, discord.abc.Messageable):
+                raise DeliveryError(
+                    f"Discord channel {channel_id} ({type(target).__name__}) cannot take "
+                    "messages; subscribe from a text channel", transient=False,
+                    channel_gone=True)
+            for message in messages:
+                await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
+                posted += 1
+        except discord.NotFound as exc:
+            raise DeliveryError(f"Discord channel {channel_id} no longer exists "
+                                f"({exc.code} {exc.text})", transient=False,
+                                channel_gone=True) from exc
+        except discord.Forbidden as exc:
+            raise DeliveryError(f"the bot may not post in Discord channel {channel_id} "
+                                f"({exc.code} {exc.text}); give it View Channel, Send "
+                                "Messages and Embed Links there", transient=False,
+                                channel_gone=True) from exc
+        except discord.RateLimited as exc:
+            raise DeliveryError(f"rate limited by Discord{_progress(posted, messages)}",
+                                transient=True, retry_after=exc.retry_after) from exc
+        except discord.HTTPException as exc:
+            transient = exc.status == 429 or exc.status >= 500
+            raise DeliveryError(f"Discord answered {exc.status} {exc.text}"
+                                f"{_progress(posted, messages)}", transient=transient) from exc
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise DeliveryError(f"network error talking to Discord: {exc!r}"
+                                f"{_progress(posted, messages)}", transient=True) from exc
+
+
+def _progress(posted: int, messages: list[DiscordMessage]) -> str:
+    return f" after posting {posted} of {len(messages)} parts" if posted else ""
+
+
+def _payload(message: DiscordMessage) -> dict[str, Any]:
+    payload: dict[str, Any] = {"embeds": message.embeds}
+    file = message.file()
+    if file is not None:
+        payload["file"] = file
+    return payload
+
+
+# ---------------------------------------------------------------------------- the tree
+
+
+def _register_commands(tree: BriefbotTree) -> None:
+    def client(interaction: discord.Interaction[Any]) -> BriefbotClient:
+        bot = interaction.client
+        assert isinstance(bot, BriefbotClient)
+        return bot
+
+    @tree.command(name="brief", description="The briefing (default: the daily digest)")
+    @app_commands.describe(name="Which digest (see the suggestions)")
+    async def brief(interaction: discord.Interaction[Any], name: str | None = None) -> None:
+        await client(interaction).answer(interaction, "brief", name or "")
+
+    @brief.autocomplete("name")
+    async def brief_names(interaction: discord.Interaction[Any],
+                          current: str) -> list[app_commands.Choice[str]]:
+        names = digest_names(client(interaction).core.settings.digests_dir)
+        return [app_commands.Choice(name=n, value=n) for n in names
+                if current.lower() in n.lower()][:25]
+
+    @tree.command(name="claim", description="Check a claim: evidence, sources, verdict")
+    @app_commands.describe(text="The claim, e.g. Putin visited North Korea in June 2024")
+    async def claim(interaction: discord.Interaction[Any], text: str) -> None:
+        await client(interaction).answer(interaction, "claim", text)
+
+    @tree.command(name="sources", description="The articles in the corpus")
+    async def sources(interaction: discord.Interaction[Any]) -> None:
+        await client(interaction).answer(interaction, "sources")
+
+    @tree.command(name="source", description="One article: metadata and text")
+    @app_commands.describe(id="The article id (listed by /sources)")
+    async def source(interaction: discord.Interaction[Any], id: str) -> None:
+        await client(interaction).answer(interaction, "source", id)
+
+    @tree.command(name="timeline", description="Dated events, oldest first")
+    async def timeline(interaction: discord.Interaction[Any]) -> None:
+        await client(interaction).answer(interaction, "timeline")
+
+    @tree.command(name="help", description="What briefbot can do")
+    @app_commands.describe(command="One command, e.g. claim")
+    async def help_(interaction: discord.Interaction[Any], command: str | None = None) -> None:
+        await client(interaction).answer(interaction, "help", command or "", note=ADMIN_NOTE)
+
+    admin = app_commands.Group(
+        name="briefbot", description="briefbot administration (Manage Server)",
+        default_permissions=discord.Permissions(manage_guild=True), guild_only=True)
+
+    @admin.command(name="reload", description="Reload the corpus from its folders")
+    async def reload(interaction: discord.Interaction[Any]) -> None:
+        await client(interaction).answer(interaction, "reload", private=True)
+
+    @admin.command(name="subscribe", description="Post a digest to this channel on a schedule")
+    @app_commands.describe(digest="Digest name", cron='Five cron fields, e.g. "0 8 * * 1-5"',
+                           timezone="IANA time zone, e.g. Europe/Berlin (default UTC)")
+    async def subscribe(interaction: discord.Interaction[Any], digest: str, cron: str,
+                        timezone: str | None = None) -> None:
+        text = " ".join(shlex.quote(a) for a in (digest, cron, timezone) if a is not None)
+        await client(interaction).answer(interaction, "subscribe", text, private=True)
+
+    @admin.command(name="unsubscribe", description="Stop a scheduled briefing")
+    @app_commands.describe(id="The subscription id (listed by /briefbot schedules)")
+    async def unsubscribe(interaction: discord.Interaction[Any], id: int) -> None:
+        await client(interaction).answer(interaction, "unsubscribe", str(id), private=True)
+
+    @admin.command(name="schedules", description="The scheduled briefings")
+    async def schedules(interaction: discord.Interaction[Any]) -> None:
+        await client(interaction).answer(interaction, "schedules", private=True)
+
+    @admin.command(name="status", description="Corpus size, last reload, next posts, version")
+    async def status(interaction: discord.Interaction[Any]) -> None:
+        await client(interaction).answer(interaction, "status", private=True)
+
+    tree.add_command(admin)
+
+
+# ---------------------------------------------------------------------------- runner
+
+
+class DiscordAdapter:
+    """What `briefbot run` drives: `run()` until closed, `deliver()` for the scheduler."""
+
+    platform = PLATFORM
+
+    def __init__(self, core: Core, token: str, guild_id: int | None = None) -> None:
+        self.client = BriefbotClient(core, guild_id=guild_id)
+        self._token = token
+
+    def __repr__(self) -> str:  # never show the token
+        return f"DiscordAdapter(guild_id={self.client.guild_id})"
+
+    async def run(self) -> None:
+        try:
+            await self.client.start(self._token)
+        except discord.LoginFailure as exc:
+            raise UserError("Discord rejected DISCORD_TOKEN (login failed): check the bot "
+                            "token in the environment or .env") from exc
+        except discord.PrivilegedIntentsRequired as exc:  # pragma: no cover - we ask for none
+            raise UserError(f"Discord refused the gateway intents: {exc}") from exc
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def deliver(self, channel: str, reply: Reply) -> None:
+        await self.client.deliver(channel, reply)
+
+
+def guild_id_from(core: Core) -> int | None:
+    """`DISCORD_GUILD_ID` from the environment, else `[discord] guild_id` from the config."""
+    value = os.environ.get("DISCORD_GUILD_ID") or core.settings.section("discord").get("guild_id")
+    if value in (None, "", 0):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise UserError(f"[discord] guild_id must be a server id (a number), not {value!r}") from None
+
+
+def create_adapter(core: Core, options: object) -> DiscordAdapter:
+    token = os.environ.get("DISCORD_TOKEN", "").strip()
+    if not token:
+        raise UserError("DISCORD_TOKEN is not set")
+    return DiscordAdapter(core, token, guild_id=guild_id_from(core))

@@ -1,0 +1,625 @@
+"""The Discord adapter: a REAL discord.Client (BriefbotClient) against the loopback emulator.
+
+Digest and claim lookup are replaced by synthetic replies (long, hostile, slow, failing) so
+these tests exercise only the adapter: deferral, follow-ups, embed limits, mentions,
+permissions, errors and delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import pytest_asyncio
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from bot.adapters import discord as discord_adapter
+from bot.adapters.discord import BriefbotClient, create_adapter, guild_id_from
+from bot.adapters.discord_embeds import ZWSP, render_reply
+from bot.commands import Caller, CommandRequest
+from bot.config import Settings
+from bot.core import Core
+from bot.delivery import DeliveryError
+from bot.errors import UserError
+from bot.reply import Attachment, Bullet, Context, Fields, Heading, Paragraph, Reply, SourceRef
+from tests.emulators.discord_api import (
+    DEFAULT_CATEGORY_ID,
+    MANAGE_GUILD,
+    DiscordEmulator,
+    RecordedCall,
+    SentInteraction,
+    patch_discord,
+)
+
+EPHEMERAL = 64
+HOSTILE = "Breaking: @everyone and @here, ping <@123> <@!1300000000000000002> <@&1200000000000000020> in <#1>"
+
+ARTICLES = {
+    "pact-signed": "Russia and North Korea sign a pact\n\nBy Jane Doe\n\nJune 19, 2024\n\n"
+    "Russia and North Korea signed a mutual defense pact in Pyongyang on Wednesday. "
+    "The treaty obliges each side to help the other if attacked.\n",
+    "analysis": "What the pact means\n\nBy John Roe\n\nJune 20, 2024\n\n"
+    "Analysts suggest the agreement deepens military cooperation. "
+    "Officials in Seoul reportedly protested.\n",
+}
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def core(settings: Settings, corpus: Path, tmp_path: Path) -> Iterator[Core]:
+    for doc_id, text in ARTICLES.items():
+        (corpus / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    (digests / "daily.toml").write_text('title = "Daily"\n', encoding="utf-8")
+    (digests / "weekly.toml").write_text('title = "Weekly"\n', encoding="utf-8")
+    settings.digests_dir = digests
+    settings.rate_limit_per_minute = 1000
+    c = Core(settings)
+    c.reload()
+    yield c
+    c.close()
+
+
+@pytest_asyncio.fixture
+async def emu() -> AsyncIterator[DiscordEmulator]:
+    async with DiscordEmulator() as emulator:
+        yield emulator
+
+
+@pytest_asyncio.fixture
+async def bot(emu: DiscordEmulator, core: Core) -> AsyncIterator[BriefbotClient]:
+    client = BriefbotClient(core, guild_id=emu.guild.id)
+    async with emu.running(client):
+        yield client
+    assert_no_mentions_anywhere(emu)
+
+
+def long_reply(n_bullets: int = 120) -> Reply:
+    reply = Reply(title="T" * 300)  # longer than an embed title may be
+    reply.add(Paragraph(("A long paragraph about the pact " + HOSTILE + ". ") * 60))
+    for i in range(n_bullets):
+        reply.add(Bullet(f"marker{i:04d} " + "word " * 60, citations=[1 + i % 3], note="2 sources"))
+    reply.add(Fields([(f"name{i}", f"value{i} " * 3) for i in range(30)]
+                     + [("huge", "x " * 1500)]))
+    reply.add(Heading("Closing"), Context("context line"))
+    reply.sources = [SourceRef(n, f"doc{n}", f"Title {n}", "Author", ("Reuters",), "2024-06-19",
+                               f"https://example.com/{n}") for n in range(1, 21)]
+    return reply
+
+
+def hostile_reply() -> Reply:
+    reply = Reply(title="Claim: @everyone")
+    reply.add(Paragraph(HOSTILE), Bullet(HOSTILE, citations=[1], note="@here"),
+              Paragraph("# not a header\n> not a quote\n||not a spoiler||"))
+    reply.sources = [SourceRef(1, "d1", "@everyone read this", published="2024-06-19")]
+    return reply
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def message_bodies(emu: DiscordEmulator) -> list[tuple[RecordedCall, dict[str, Any]]]:
+    """Every message payload the bot sent: interaction callbacks with data, follow-ups,
+    edits and channel posts."""
+    out = []
+    for call in emu.calls:
+        body = call.json if isinstance(call.json, dict) else None
+        if body is None or call.method not in ("POST", "PATCH"):
+            continue
+        if call.path.endswith("/callback"):
+            if body.get("type") == 4:
+                out.append((call, body["data"]))
+        elif call.path.startswith("/webhooks/") or re.fullmatch(r"/channels/\d+/messages", call.path):
+            out.append((call, body))
+    return out
+
+
+def assert_no_mentions_anywhere(emu: DiscordEmulator) -> None:
+    for call, body in message_bodies(emu):
+        assert body.get("allowed_mentions", {}).get("parse") == [], (call.route, body)
+
+
+def assert_within_limits(body: dict[str, Any]) -> None:
+    assert len(body.get("content") or "") <= 2000
+    embeds = body.get("embeds") or []
+    assert 1 <= len(embeds) <= 10
+    total = 0
+    for e in embeds:
+        title, desc = e.get("title") or "", e.get("description") or ""
+        footer = (e.get("footer") or {}).get("text") or ""
+        assert len(title) <= 256 and len(desc) <= 4096 and len(footer) <= 2048
+        fields = e.get("fields") or []
+        assert len(fields) <= 25
+        for f in fields:
+            assert 0 < len(f["name"]) <= 256 and 0 < len(f["value"]) <= 1024
+        total += len(title) + len(desc) + len(footer) + sum(
+            len(f["name"]) + len(f["value"]) for f in fields)
+    assert total <= 6000
+
+
+def all_text(bodies: list[dict[str, Any]]) -> str:
+    parts = []
+    for body in bodies:
+        for e in body.get("embeds") or []:
+            parts += [e.get("title") or "", e.get("description") or ""]
+            parts += [f"{f['name']} {f['value']}" for f in e.get("fields") or []]
+    return "\n".join(parts)
+
+
+async def followups(emu: DiscordEmulator, sent: SentInteraction, n: int) -> list[RecordedCall]:
+    await emu.wait_for_followup(sent, n)
+    return [c for c in emu.calls if c.method == "POST" and c.path == sent.webhook_path]
+
+
+def patch_reply(monkeypatch: pytest.MonkeyPatch, attr: str, reply: Reply | Exception,
+                delay: float = 0.0) -> list[str]:
+    seen: list[str] = []
+
+    def fake(self: Core, *args: Any, **kwargs: Any) -> Reply:
+        seen.append(" ".join(str(a) for a in args))
+        if delay:
+            time.sleep(delay)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    monkeypatch.setattr(Core, attr, fake)
+    return seen
+
+
+# --------------------------------------------------------------------------- login and sync
+
+
+@pytest.mark.asyncio
+async def test_login_syncs_commands_to_the_configured_guild(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    [put] = emu.calls_to(
+        rf"/applications/{emu.application_id}/guilds/{emu.guild.id}/commands", method="PUT")
+    assert put.status == 200
+    names = {c["name"] for c in put.json}
+    assert names == {"brief", "claim", "sources", "source", "timeline", "help", "briefbot"}
+    admin = next(c for c in emu.commands(emu.guild.id) if c["name"] == "briefbot")
+    assert admin["default_member_permissions"] == str(MANAGE_GUILD)
+    assert {o["name"] for o in admin["options"]} == {
+        "reload", "subscribe", "unsubscribe", "schedules", "status"}
+    identify = next(m.d for m in emu.gateway_received if m.op == 2)
+    assert identify["intents"] == discord.Intents(guilds=True).value
+    assert not emu.calls_to(rf"/applications/{emu.application_id}/commands", method="PUT")
+
+
+@pytest.mark.asyncio
+async def test_without_guild_id_commands_sync_globally(emu: DiscordEmulator, core: Core) -> None:
+    async with emu.running(BriefbotClient(core)):
+        pass
+    [put] = emu.calls_to(rf"/applications/{emu.application_id}/commands", method="PUT")
+    assert "claim" in {c["name"] for c in put.json}
+
+
+@pytest.mark.asyncio
+async def test_runner_adapter_runs_answers_and_never_logs_the_token(
+        emu: DiscordEmulator, core: Core, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("DISCORD_TOKEN", emu.token)
+    monkeypatch.setenv("DISCORD_GUILD_ID", str(emu.guild.id))
+    adapter = create_adapter(core, object())
+    assert adapter.platform == "discord" and emu.token not in repr(adapter)
+    adapter.client._connection.guild_ready_timeout = 0.05
+    with patch_discord(emu):
+        task = asyncio.create_task(adapter.run())
+        await asyncio.wait_for(adapter.client.wait_until_ready(), 5)
+        sent = await emu.send_interaction("help")
+        call = await emu.wait_for_response(sent)
+        assert call.json["type"] == 4
+        assert "briefbot commands" in all_text([call.json["data"]])
+        await adapter.deliver(str(emu.guild.text_channel.id), Reply.text("scheduled"))
+        await adapter.close()
+        await asyncio.wait_for(task, 5)
+    assert emu.token not in caplog.text
+    assert_no_mentions_anywhere(emu)
+
+
+@pytest.mark.asyncio
+async def test_bad_token_is_a_clear_user_error(emu: DiscordEmulator, core: Core) -> None:
+    adapter = discord_adapter.DiscordAdapter(core, "not-the-token")
+    with patch_discord(emu), pytest.raises(UserError, match="DISCORD_TOKEN"):
+        await adapter.run()
+    await adapter.close()
+
+
+def test_create_adapter_needs_a_token_and_a_numeric_guild_id(
+        core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("DISCORD_GUILD_ID", raising=False)
+    with pytest.raises(UserError, match="DISCORD_TOKEN"):
+        create_adapter(core, object())
+    assert guild_id_from(core) is None
+    core.settings.raw["discord"] = {"guild_id": 1234}
+    assert guild_id_from(core) == 1234
+    core.settings.raw["discord"] = {"guild_id": "my server"}
+    with pytest.raises(UserError, match="guild_id"):
+        guild_id_from(core)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@pytest.mark.asyncio
+async def test_claim_defers_then_follows_up_and_pings_nobody(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = patch_reply(monkeypatch, "claim_reply", hostile_reply())
+    sent = await emu.send_interaction("claim", {"text": "Putin visited @everyone"})
+    callback = await emu.wait_for_response(sent)
+    assert callback.json["type"] == 5 and not callback.json.get("data", {}).get("flags")
+    [followup] = await followups(emu, sent, 1)
+    assert seen == ["Putin visited @everyone"]
+    body = followup.json
+    assert body["allowed_mentions"]["parse"] == []
+    assert not (body.get("flags") or 0) & EPHEMERAL
+    assert_within_limits(body)
+    text = all_text([body])
+    assert "@everyone" not in text and "@here" not in text
+    assert f"@{ZWSP}everyone" in text and f"<@{ZWSP}123>" in text
+    assert "\\# not a header" in text and "\\> not a quote" in text and "\\|\\|" in text
+    assert "Sources" in text and "[1]" in text
+    message = emu.messages[int(followup.response["id"])]
+    assert message["mentions"] == [] and not message["mention_everyone"]
+
+
+@pytest.mark.asyncio
+async def test_huge_brief_is_split_into_followups_within_limits(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    reply = long_reply()
+    patch_reply(monkeypatch, "digest_reply", reply)
+    sent = await emu.send_interaction("brief", {"name": "daily"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5
+    expected = len(render_reply(reply))
+    assert expected >= 5
+    calls = await followups(emu, sent, expected)
+    await asyncio.sleep(0.05)
+    calls = [c for c in emu.calls if c.method == "POST" and c.path == sent.webhook_path]
+    assert len(calls) == expected and all(c.status == 200 for c in calls)
+    bodies = [c.json for c in calls]
+    for body in bodies:
+        assert_within_limits(body)
+    text = all_text(bodies)
+    # Nothing dropped: every bullet, field, source and the full title made it.
+    for i in range(120):
+        assert f"marker{i:04d}" in text
+    for i in range(30):
+        assert f"name{i}" in text
+    assert text.count("x ") >= 1500 and "T" * 300 in text
+    assert all(f"https://example.com/{n}" in text for n in range(1, 21))
+    footers = [b["embeds"][0]["footer"]["text"] for b in bodies]
+    assert footers[0] == f"part 1/{expected}" and footers[-1] == f"part {expected}/{expected}"
+
+
+@pytest.mark.asyncio
+async def test_slow_brief_is_deferred_before_discords_deadline(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    emu.interaction_response_deadline = 0.3
+    patch_reply(monkeypatch, "digest_reply", Reply.text("late but fine"), delay=0.6)
+    sent = await emu.send_interaction("timeline")
+    callback = await emu.wait_for_response(sent)
+    assert callback.json["type"] == 5
+    [followup] = await followups(emu, sent, 1)
+    assert "late but fine" in all_text([followup.json])
+
+
+@pytest.mark.asyncio
+async def test_fast_command_answers_directly_and_defers_when_it_runs_long(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    sent = await emu.send_interaction("sources")
+    call = await emu.wait_for_response(sent)
+    assert call.json["type"] == 4
+    text = all_text([call.json["data"]])
+    assert "Sources (2)" in text and "pact-signed" in text
+    assert_within_limits(call.json["data"])
+
+    monkeypatch.setattr(discord_adapter, "FAST_ANSWER_SECONDS", 0.05)
+    real_sources = Core.sources
+
+    def slow_sources(self: Core) -> list[dict[str, Any]]:
+        time.sleep(0.3)
+        return real_sources(self)
+
+    monkeypatch.setattr(Core, "sources", slow_sources)
+    sent = await emu.send_interaction("sources")
+    assert (await emu.wait_for_response(sent)).json["type"] == 5
+    [followup] = await followups(emu, sent, 1)
+    assert "Sources (2)" in all_text([followup.json])
+
+
+@pytest.mark.asyncio
+async def test_user_error_is_ephemeral(emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    sent = await emu.send_interaction("source", {"id": "no-such-doc"})
+    call = await emu.wait_for_response(sent)
+    assert call.json["type"] == 4 and call.json["data"]["flags"] & EPHEMERAL
+    assert "no source with id 'no-such-doc'" in all_text([call.json["data"]])
+    sent = await emu.send_interaction("brief", {"name": "nope"})
+    [followup] = await followups(emu, sent, 1)
+    assert followup.json["flags"] & EPHEMERAL and "No digest named" in all_text([followup.json])
+
+
+@pytest.mark.asyncio
+async def test_unexpected_error_gives_an_ephemeral_generic_reply_with_an_error_id(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    patch_reply(monkeypatch, "claim_reply", RuntimeError("index exploded"))
+    sent = await emu.send_interaction("claim", {"text": "anything"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5
+    [followup] = await followups(emu, sent, 1)
+    # The public "thinking" placeholder was removed; the error went out privately.
+    assert emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original", method="DELETE")
+    assert followup.json["flags"] & EPHEMERAL
+    message = emu.messages[int(followup.response["id"])]
+    assert message["flags"] & EPHEMERAL
+    text = all_text([followup.json])
+    error_id = re.search(r"error id ([0-9a-f]{8})", text)
+    assert error_id and "index exploded" not in text
+    assert error_id.group(1) in caplog.text and "index exploded" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_adapter_failure_goes_through_on_error(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    calls = {"n": 0}
+
+    def broken_once(reply: Reply) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ValueError("renderer bug")
+        return render_reply(reply)
+
+    monkeypatch.setattr(discord_adapter, "render_reply", broken_once)
+    sent = await emu.send_interaction("help")
+    call = await emu.wait_for_response(sent)
+    assert call.json["type"] == 4 and call.json["data"]["flags"] & EPHEMERAL
+    error_id = re.search(r"error id ([0-9a-f]{8})", all_text([call.json["data"]]))
+    assert error_id is not None
+    record = next(r for r in caplog.records if error_id.group(1) in r.getMessage())
+    assert record.exc_info is not None and "renderer bug" in caplog.text
+
+
+# --------------------------------------------------------------------------- admin
+
+
+@pytest.mark.asyncio
+async def test_admin_commands_are_denied_without_manage_server(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:
+    sent = await emu.send_interaction("briefbot schedules", user_id=4242, permissions="0")
+    call = await emu.wait_for_response(sent)
+    assert call.json["type"] == 4 and call.json["data"]["flags"] & EPHEMERAL
+    assert "/schedules needs admin rights" in all_text([call.json["data"]])
+
+    sent = await emu.send_interaction("briefbot reload", user_id=4242, permissions="0")
+    callback = await emu.wait_for_response(sent)
+    assert callback.json["type"] == 5 and callback.json["data"]["flags"] & EPHEMERAL
+    [followup] = await followups(emu, sent, 1)
+    assert "/reload needs admin rights" in all_text([followup.json])
+    assert emu.messages[int(followup.response["id"])]["flags"] & EPHEMERAL
+    denied = [a for a in core.store.admin_actions() if a["outcome"] == "denied"]
+    assert {a["command"] for a in denied} >= {"schedules", "reload"}
+    assert all(a["user_id"] == "4242" and a["platform"] == "discord" for a in denied)
+
+
+@pytest.mark.asyncio
+async def test_admin_with_manage_server_subscribes_lists_and_unsubscribes(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:
+    channel = emu.guild.text_channel.id
+    sent = await emu.send_interaction(
+        "briefbot subscribe", {"digest": "daily", "cron": "0 8 * * 1-5",
+                               "timezone": "Europe/Berlin"}, permissions=MANAGE_GUILD)
+    call = await emu.wait_for_response(sent)
+    assert call.json["type"] == 4 and call.json["data"]["flags"] & EPHEMERAL
+    assert "Subscribed: daily" in all_text([call.json["data"]])
+    [row] = core.store.subscriptions(platform="discord")
+    assert row["channel"] == str(channel) and row["cron"] == "0 8 * * 1-5"
+    assert row["timezone"] == "Europe/Berlin"
+
+    sent = await emu.send_interaction("briefbot subscribe", {"digest": "daily", "cron": "0 8 * *"},
+                                      permissions=MANAGE_GUILD)
+    call = await emu.wait_for_response(sent)
+    assert call.json["data"]["flags"] & EPHEMERAL and "4 fields" in all_text([call.json["data"]])
+
+    sent = await emu.send_interaction("briefbot schedules", roles=[], permissions=MANAGE_GUILD)
+    text = all_text([(await emu.wait_for_response(sent)).json["data"]])
+    assert f"#{row['id']} daily → {channel}" in text
+
+    sent = await emu.send_interaction("briefbot status", permissions=MANAGE_GUILD)
+    assert (await emu.wait_for_response(sent)).json["type"] == 5
+    [followup] = await followups(emu, sent, 1)
+    assert "briefbot status" in all_text([followup.json])
+    assert_within_limits(followup.json)
+
+    sent = await emu.send_interaction("briefbot unsubscribe", {"id": row["id"]},
+                                      permissions=MANAGE_GUILD)
+    assert "Unsubscribed" in all_text([(await emu.wait_for_response(sent)).json["data"]])
+    assert core.store.subscriptions(platform="discord") == []
+
+
+@pytest.mark.asyncio
+async def test_admin_listed_in_config_is_allowed_without_manage_server(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:
+    core.settings.admins.append("discord:4242")
+    sent = await emu.send_interaction("briefbot schedules", user_id=4242, permissions="0")
+    text = all_text([(await emu.wait_for_response(sent)).json["data"]])
+    assert "No scheduled briefings" in text
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+@pytest.mark.asyncio
+async def test_deliver_posts_to_the_channel_without_pinging(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    channel = emu.guild.text_channel.id
+    await bot.deliver(str(channel), hostile_reply())
+    [post] = emu.calls_to(rf"/channels/{channel}/messages", method="POST")
+    assert post.status == 200 and post.json["allowed_mentions"]["parse"] == []
+    assert_within_limits(post.json)
+    assert "@everyone" not in all_text([post.json])
+    [message] = emu.channel_messages(channel)
+    assert message["mentions"] == [] and not message["mention_everyone"]
+
+    reply = long_reply(60)
+    await bot.deliver(str(channel), reply)
+    posts = emu.calls_to(rf"/channels/{channel}/messages", method="POST")[1:]
+    assert len(posts) == len(render_reply(reply)) > 1
+    for p in posts:
+        assert_within_limits(p.json)
+
+
+@pytest.mark.asyncio
+async def test_deliver_to_a_missing_channel_is_channel_gone(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    with pytest.raises(DeliveryError) as gone:
+        await bot.deliver("999", Reply.text("hello"))  # not cached: fetched, 404 10003
+    assert gone.value.channel_gone and not gone.value.transient
+    assert "999 no longer exists" in gone.value.message
+
+    channel = emu.guild.text_channel.id
+    emu.not_found("POST", rf"/channels/{channel}/messages")
+    with pytest.raises(DeliveryError) as deleted:
+        await bot.deliver(str(channel), Reply.text("hello"))
+    assert deleted.value.channel_gone
+
+    with pytest.raises(DeliveryError) as bad:
+        await bot.deliver("general", Reply.text("hello"))
+    assert bad.value.channel_gone and "not a Discord channel id" in bad.value.message
+
+    with pytest.raises(DeliveryError) as not_text:
+        await bot.deliver(str(DEFAULT_CATEGORY_ID), Reply.text("hello"))
+    assert not_text.value.channel_gone and "cannot take messages" in not_text.value.message
+
+
+@pytest.mark.asyncio
+async def test_deliver_without_permission_is_channel_gone(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    channel = emu.guild.text_channel.id
+    emu.forbidden("POST", rf"/channels/{channel}/messages")
+    with pytest.raises(DeliveryError) as forbidden:
+        await bot.deliver(str(channel), Reply.text("hello"))
+    assert forbidden.value.channel_gone and "may not post" in forbidden.value.message
+
+
+@pytest.mark.asyncio
+async def test_deliver_rate_limited_once_is_retried(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    channel = emu.guild.text_channel.id
+    rule = emu.rate_limit("POST", rf"/channels/{channel}/messages", retry_after=0.05)
+    await bot.deliver(str(channel), Reply.text("eventually"))
+    calls = emu.calls_to(rf"/channels/{channel}/messages", method="POST")
+    assert [c.status for c in calls] == [429, 200] and rule.hits == 1
+    assert [m["embeds"][0]["description"] for m in emu.channel_messages(channel)] == ["eventually"]
+
+
+@pytest.mark.asyncio
+async def test_deliver_server_and_network_errors_are_transient(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    channel = emu.guild.text_channel.id
+    emu.fail("POST", rf"/channels/{channel}/messages", 503,
+             json={"message": "Service Unavailable", "code": 0})
+    with pytest.raises(DeliveryError) as server:
+        await bot.deliver(str(channel), Reply.text("hello"))
+    assert server.value.transient and not server.value.channel_gone
+
+    async def unreachable(*args: Any, **kwargs: Any) -> None:
+        raise OSError("connection reset")
+
+    monkeypatch.setattr(discord.TextChannel, "send", unreachable)
+    with pytest.raises(DeliveryError) as network:
+        await bot.deliver(str(channel), Reply.text("hello"))
+    assert network.value.transient and "network error" in network.value.message
+
+
+@pytest.mark.asyncio
+async def test_deliver_before_login_is_transient(core: Core) -> None:
+    client = BriefbotClient(core)
+    with pytest.raises(DeliveryError) as early:
+        await client.deliver("1", Reply.text("x"))
+    assert early.value.transient
+
+
+# --------------------------------------------------------------------------- renderer
+
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=3000)
+_block = st.one_of(
+    st.builds(Paragraph, _text), st.builds(Heading, st.text(max_size=400)),
+    st.builds(Context, _text),
+    st.builds(Bullet, _text, st.lists(st.integers(1, 99), max_size=5),
+              st.one_of(st.none(), st.text(max_size=50))),
+    st.builds(Fields, st.lists(st.tuples(st.text(max_size=300), st.text(max_size=1500)),
+                               max_size=40)),
+)
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=st.one_of(st.none(), st.text(max_size=400)), blocks=st.lists(_block, max_size=12))
+def test_rendered_messages_always_fit_discords_limits(
+        title: str | None, blocks: list[Any]) -> None:
+    reply = Reply(title=title, blocks=blocks)
+    messages = render_reply(reply)
+    assert messages
+    for m in messages:
+        body = {"embeds": [e.to_dict() for e in m.embeds]}
+        assert_within_limits(body)
+
+
+@pytest.mark.asyncio
+async def test_help_names_the_discord_admin_group(emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    sent = await emu.send_interaction("help", {"command": "claim"})
+    text = all_text([(await emu.wait_for_response(sent)).json["data"]])
+    assert "/claim TEXT" in text and "/briefbot reload" in text
+    sent = await emu.send_interaction("help", {"command": "nope"})
+    call = await emu.wait_for_response(sent)
+    assert call.json["data"]["flags"] & EPHEMERAL and "/briefbot" not in all_text([call.json["data"]])
+
+
+@pytest.mark.asyncio
+async def test_long_fast_reply_answers_then_follows_up(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core, corpus: Path) -> None:
+    paragraphs = [f"Paragraph {i} says the pact matters for reason number {i}. " * 12
+                  for i in range(40)]
+    (corpus / "long-read.txt").write_text("A very long read\n\n" + "\n\n".join(paragraphs),
+                                          encoding="utf-8")
+    core.reload()
+    sent = await emu.send_interaction("source", {"id": "long-read"})
+    call = await emu.wait_for_response(sent)
+    assert call.json["type"] == 4 and not call.json["data"].get("flags")
+    expected = bot.router.handle(CommandRequest("source", "long-read", Caller("discord", "x"), "c"))
+    n_parts = len(render_reply(expected))
+    assert n_parts >= 3
+    rest = await followups(emu, sent, n_parts - 1)
+    assert len(rest) == n_parts - 1 and all(c.status == 200 for c in rest)
+    bodies = [call.json["data"]] + [c.json for c in rest]
+    for body in bodies:
+        assert_within_limits(body)
+    text = all_text(bodies)
+    assert all(f"reason number {i}." in text for i in range(40))
+
+
+@pytest.mark.asyncio
+async def test_attachment_is_uploaded_with_the_last_part(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    reply = Reply.text("digest attached")
+    reply.attachment = Attachment("digest.json", '{"ok": true}')
+    channel = emu.guild.text_channel.id
+    await bot.deliver(str(channel), reply)
+    [post] = emu.calls_to(rf"/channels/{channel}/messages", method="POST")
+    assert post.json["allowed_mentions"]["parse"] == []
+    [upload] = post.files
+    assert upload.filename == "digest.json" and upload.data == b'{"ok": true}'
