@@ -135,13 +135,19 @@ def split_text(text: str, budget: int) -> list[str]:
     rest = text.strip()
     while len(rest) > budget:
         spans = _protected_spans(rest)
+        # inside[i]: position i (<= budget) is strictly inside a protected span.
+        inside = bytearray(budget + 1)
+        for a, b in spans:
+            if a < budget:
+                end = min(b, budget + 1)
+                inside[a + 1:end] = b"\x01" * max(end - a - 1, 0)
         cut = -1
         # Prefer a paragraph or sentence end, then any white space.
         for pattern in (r"\n\s*\n", r"(?<=[.!?])\s+", r"\n", r"\s+"):
             for m in _SAFE_BREAK.finditer(rest) if pattern == r"\s+" else re.finditer(pattern, rest):
                 if m.start() > budget:
                     break
-                if m.start() == 0 or any(a < m.start() < b for a, b in spans):
+                if m.start() == 0 or inside[m.start()]:
                     continue
                 cut = m.start()
             if cut > budget // 3:

@@ -115,9 +115,12 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
             log.exception("Slack: error %s answering %s for %s", error_id,
                           command.get("command"), command.get("user_id"))
             try:
-                await respond(response_type="ephemeral", **render_text_message(
+                result = await respond(response_type="ephemeral", **render_text_message(
                     f"Something went wrong on our side (error id {error_id}). "
                     "It has been logged; please try again later.", kind="error"))
+                if result.status_code != 200:
+                    log.error("Slack: could not report error %s to the user: response_url "
+                              "answered %s", error_id, result.status_code)
             except Exception:
                 log.exception("Slack: could not report error %s to the user", error_id)
 
