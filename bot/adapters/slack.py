@@ -103,10 +103,12 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
     async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                          client: AsyncWebClient) -> None:
         name = _subcommand(command)
-        if name in SLOW:
-            await ack(response_type="ephemeral", **render_text_message("Working on it…"))
+        if name in SLOW:  # a constant, plain text: nothing here can fail before the ack
+            await ack(text="Working on it…", response_type="ephemeral")
         else:
             await ack()
+        # Nothing may escape after ack(): Bolt turns an exception raised right after the ack
+        # into a 404 for Slack ("dispatch_failed"), and the user would get no answer.
         try:
             reply = await _run_command(router, lookup, command, client, name)
             await _send(reply, command, respond, client)
