@@ -311,11 +311,27 @@ async def test_hostile_article_text_is_escaped(slack: SlackAdapter, api: SlackWe
     assert "@\u200bhere" in joined
     assert_inert({"text": answer["text"]})
 
-    # User text quoted back in an error is escaped too, and the error is ephemeral.
-    answer = await command(slack, api, "/brief", "<!channel>")
+    # User text quoted back in an error is escaped too, and the error is ephemeral
+    # (Slack sends "<" as "&lt;"; the core sees what the user typed).
+    answer = await command(slack, api, "/brief", "&lt;!channel&gt;")
     assert answer["response_type"] == "ephemeral"
     assert "&lt;!channel&gt;" in text_of([answer])
     assert_inert(answer)
+
+
+@pytest.mark.asyncio
+async def test_command_text_reaches_the_core_unescaped(slack: SlackAdapter, api: SlackWebAPIMock,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def claim(self: Core, text: str, limit: int = 5) -> Reply:
+        seen.append(text)
+        return Reply.text(f"You asked: {text}")
+
+    monkeypatch.setattr(Core, "claim_reply", claim)
+    answer = await command(slack, api, "/claim", "Kim &amp; Putin &lt;met&gt; &amp;lt;")
+    assert seen == ["Kim & Putin <met> &lt;"]
+    assert "You asked: Kim &amp; Putin &lt;met&gt; &amp;lt;" in text_of([answer])
 
 
 # ---------------------------------------------------------------------------- admin rights

@@ -96,6 +96,11 @@ def _subcommand(command: dict[str, Any]) -> str:
     return name
 
 
+def unescape(text: str) -> str:
+    """Slack sends `&`, `<`, `>` in command text as entities; the core gets what was typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -> None:
     """Register the slash commands and the error handler on `app` (no tokens needed here)."""
     lookup = admins or AdminLookup()
@@ -144,7 +149,7 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
     if spec is not None and spec.admin and not router.is_admin(caller):
         caller = Caller("slack", caller.user_id, caller.display_name,
                         is_platform_admin=await admins.is_admin(client, user_id))
-    request = CommandRequest(str(command.get("command", "")), str(command.get("text") or ""),
+    request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")))
     return await router.handle_async(request)
 
@@ -244,6 +249,8 @@ class SlackAdapter:
             except SlackApiError as exc:
                 raise UserError(f"Slack Socket Mode: could not connect "
                                 f"({exc.response.get('error')}): check {ENV_APP}") from exc
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise UserError(f"Slack Socket Mode: cannot reach Slack: {exc}") from exc
             log.info("Slack: connected in Socket Mode")
         else:
             await self._serve_http()
