@@ -272,6 +272,19 @@ async def test_huge_reply_is_split_and_nothing_lost(slack: SlackAdapter, api: Sl
     check_huge_content(messages)
 
 
+@pytest.mark.asyncio
+async def test_overflow_parts_refused_are_reported(slack: SlackAdapter, api: SlackWebAPIMock,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    api.add_channel("C1", is_member=False)  # response_url works there; chat.postMessage not
+    monkeypatch.setattr(Core, "claim_reply", lambda self, text, limit=5: huge_reply())
+    status, _, _ = await post(slack, api, "/claim", "anything", key="over")
+    assert status == 200
+    posts = await answers(api, "over", count=5)
+    assert posts[-1]["response_type"] == "ephemeral"
+    assert "could not be posted (not_in_channel)" in posts[-1]["text"]
+    assert len(render_messages(huge_reply())) - 4 == int(posts[-1]["text"].split()[1])
+
+
 def huge_reply() -> Reply:
     reply = Reply(title="T" * 300 + " & <b>", sources=[
         SourceRef(n, f"doc{n}", f"Source {n} <@U9>", "Author", ("Reuters",), "2024-06-19")
