@@ -136,19 +136,24 @@ def _protected_spans(text: str) -> list[tuple[int, int, str | None]]:
 def _cut_point(rest: str, budget: int) -> tuple[int, str | None]:
     """Where to cut `rest` (a white-space position) and the emphasis marker to close and
     reopen there, if the cut falls inside an emphasis span too long to keep whole."""
-    spans = _protected_spans(rest)
+    # Only the head of the text matters; scanning all of a huge paragraph for every piece
+    # would make hostile input (thousands of "<...>") quadratic.
+    spans = _protected_spans(rest[: 4 * budget + 8])
+    # owner[i]: the span that position i (<= budget) lies strictly inside, or -1.
+    owner = [-1] * (budget + 1)
+    for index, (a, b, _) in enumerate(spans):
+        for i in range(a + 1, min(b, budget + 1)):
+            if owner[i] == -1:
+                owner[i] = index
     best: tuple[int, str | None] = (-1, None)
     for pattern in (r"\n\s*\n", r"(?<=[.!?])\s+", r"\n", r"\s+"):
-        for m in re.finditer(pattern, rest):
+        for m in re.finditer(pattern, rest[: budget + 1]):
             pos = m.start()
-            if pos > budget:
-                break
             if pos == 0:
                 continue
-            inside = [(a, b, mk) for a, b, mk in spans if a < pos < b]
             marker: str | None = None
-            if inside:
-                a, b, mk = inside[0]
+            if owner[pos] != -1:
+                a, b, mk = spans[owner[pos]]
                 if mk is None or b - a <= budget or pos + len(mk) > budget:
                     continue
                 marker = mk

@@ -1,0 +1,329 @@
+"""The Slack adapter (slack-bolt `AsyncApp`): slash commands in, Block Kit out.
+
+A thin layer. `/brief`, `/claim` and `/briefbot` are acknowledged at once (an ephemeral
+"Working on it…" for the slow ones), the router answers in a worker thread, and the reply goes
+back through the command's `response_url` (ephemeral replies to the caller only). Admin rights:
+the router's configured ids, or a workspace admin/owner per `users.info` (cached briefly).
+Socket Mode when SLACK_APP_TOKEN is set, else HTTP with SLACK_SIGNING_SECRET verified by
+Bolt (bad or stale signatures get 401). Tokens come from the environment and are never logged.
+`deliver` posts scheduled briefings with chat.postMessage and maps Slack's errors to
+`DeliveryError`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from ..commands import Caller, CommandRequest, Router, split_command_line
+from ..core import Core
+from ..delivery import DeliveryError
+from ..errors import UserError
+from ..reply import Reply
+from .slack_blocks import Message, render_messages, render_text_message
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("/brief", "/claim", "/briefbot")
+SLOW = {"brief", "claim", "timeline", "reload"}  # acknowledged with "Working on it…"
+ADMIN_CACHE_SECONDS = 300.0
+RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url
+ENV_BOT, ENV_APP, ENV_SECRET = "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"
+
+_GONE = {
+    "not_in_channel": "the app is not in Slack channel {c}: invite it (/invite @briefbot)",
+    "channel_not_found": "Slack channel {c} does not exist or the app cannot see it",
+    "is_archived": "Slack channel {c} is archived",
+}
+_AUTH = {
+    "invalid_auth": "the Slack bot token is invalid (check SLACK_BOT_TOKEN)",
+    "not_authed": "no Slack bot token was sent (check SLACK_BOT_TOKEN)",
+    "token_revoked": "the Slack bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN",
+    "token_expired": "the Slack bot token expired: update SLACK_BOT_TOKEN",
+    "account_inactive": "the Slack app's account is inactive (app uninstalled or workspace disabled)",
+    "missing_scope": "the Slack app lacks a scope it needs (chat:write): update it from config/slack-manifest.yml",
+}
+_TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
+              "request_timeout"}
+
+
+class AdminLookup:
+    """Workspace admins and owners per `users.info`, cached for `ttl` seconds per user."""
+
+    def __init__(self, ttl: float = ADMIN_CACHE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._cache: dict[str, tuple[float, bool]] = {}
+
+    async def is_admin(self, client: AsyncWebClient, user_id: str) -> bool:
+        hit = self._cache.get(user_id)
+        if hit is not None and self.clock() - hit[0] < self.ttl:
+            return hit[1]
+        try:
+            user = (await client.users_info(user=user_id))["user"]
+        except SlackApiError as exc:
+            log.warning("users.info failed for %s (%s): not treated as an admin", user_id,
+                        exc.response.get("error"))
+            return False
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
+            return False
+        flag = bool(not user.get("deleted") and (user.get("is_admin") or user.get("is_owner")
+                                                  or user.get("is_primary_owner")))
+        self._cache[user_id] = (self.clock(), flag)
+        return flag
+
+
+def _subcommand(command: dict[str, Any]) -> str:
+    name = str(command.get("command", "")).lstrip("/").lower()
+    if name == "briefbot":
+        name = split_command_line(command.get("text") or "")[0] or "help"
+    return name
+
+
+def unescape(text: str) -> str:
+    """Slack sends `&`, `<`, `>` in command text as entities; the core gets what was typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -> None:
+    """Register the slash commands and the error handler on `app` (no tokens needed here)."""
+    lookup = admins or AdminLookup()
+
+    async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
+                         client: AsyncWebClient) -> None:
+        name = _subcommand(command)
+        if name in SLOW:  # a constant, plain text: nothing here can fail before the ack
+            await ack(text="Working on it…", response_type="ephemeral")
+        else:
+            await ack()
+        # Nothing may escape after ack(): Bolt turns an exception raised right after the ack
+        # into a 404 for Slack ("dispatch_failed"), and the user would get no answer.
+        try:
+            reply = await _run_command(router, lookup, command, client, name)
+            await _send(reply, command, respond, client)
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("Slack: error %s answering %s for %s", error_id,
+                          command.get("command"), command.get("user_id"))
+            try:
+                result = await respond(response_type="ephemeral", **render_text_message(
+                    f"Something went wrong on our side (error id {error_id}). "
+                    "It has been logged; please try again later.", kind="error"))
+                if result.status_code != 200:
+                    log.error("Slack: could not report error %s to the user: response_url "
+                              "answered %s", error_id, result.status_code)
+            except Exception:
+                log.exception("Slack: could not report error %s to the user", error_id)
+
+    for name in COMMANDS:
+        app.command(name)(on_command)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        # The body holds no secrets we print: only the command and the user id are logged.
+        log.error("Slack: unhandled error for %s from %s", body.get("command"),
+                  body.get("user_id"), exc_info=error)
+
+
+async def _run_command(router: Router, admins: AdminLookup, command: dict[str, Any],
+                       client: AsyncWebClient, name: str) -> Reply:
+    user_id = str(command.get("user_id", ""))
+    caller = Caller("slack", user_id, str(command.get("user_name") or user_id))
+    spec = router.specs.get(name)
+    if spec is not None and spec.admin and not router.is_admin(caller):
+        caller = Caller("slack", caller.user_id, caller.display_name,
+                        is_platform_admin=await admins.is_admin(client, user_id))
+    request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
+                             caller, str(command.get("channel_id", "")))
+    return await router.handle_async(request)
+
+
+async def _send(reply: Reply, command: dict[str, Any], respond: AsyncRespond,
+                client: AsyncWebClient) -> None:
+    """Through response_url (works in any channel, ephemeral when asked); parts beyond what a
+    response_url accepts go through chat.postMessage / chat.postEphemeral."""
+    messages = render_messages(reply)
+    response_type = "ephemeral" if reply.ephemeral else "in_channel"
+    first = messages if len(messages) <= RESPONSE_URL_USES else messages[:RESPONSE_URL_USES - 1]
+    for m in first:
+        result = await respond(response_type=response_type, unfurl_links=False,
+                               unfurl_media=False, **m)
+        if result.status_code != 200:
+            raise RuntimeError(f"response_url answered {result.status_code}: {result.body!r}")
+    rest = messages[len(first):]
+    channel, user = str(command.get("channel_id", "")), str(command.get("user_id", ""))
+    for i, m in enumerate(rest):
+        try:
+            if reply.ephemeral:
+                await client.chat_postEphemeral(channel=channel, user=user, **m)
+            else:
+                await client.chat_postMessage(channel=channel, unfurl_links=False,
+                                              unfurl_media=False, **m)
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            log.warning("Slack: could not post part %d of a reply in %s: %s",
+                        len(first) + i + 1, channel, error)
+            await respond(response_type="ephemeral", **render_text_message(
+                f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
+                "Invite the app to this channel, or ask in a direct message.", kind="error"))
+            return
+
+
+def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -> DeliveryError:
+    error = str(exc.response.get("error") or "")
+    status = exc.response.status_code
+    where = f" (after {posted} of {total} parts)" if posted else ""
+    if error in _GONE:
+        return DeliveryError(_GONE[error].format(c=channel) + where, transient=False,
+                             channel_gone=True)
+    if error in _AUTH:
+        return DeliveryError(_AUTH[error] + where, transient=False)
+    if status == 429 or status >= 500 or error in _TRANSIENT:
+        retry_after: float | None = None
+        header = {k.lower(): v for k, v in (exc.response.headers or {}).items()}.get("retry-after")
+        if header is not None:
+            try:
+                retry_after = float(header[0] if isinstance(header, list) else header)
+            except ValueError:
+                retry_after = None
+        return DeliveryError(f"Slack is unavailable or rate-limiting ({error or status}){where}",
+                             transient=True, retry_after=retry_after)
+    return DeliveryError(f"Slack rejected the post to {channel}: {error or status}{where}",
+                         transient=False)
+
+
+def make_client(token: str, base_url: str | None = None, rate_limit_retries: int = 3,
+                server_error_retries: int = 1) -> AsyncWebClient:
+    """A Web API client that retries connection errors, 429s (after Retry-After) and 5xx."""
+    handlers = [AsyncConnectionErrorRetryHandler(max_retry_count=1),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
+                AsyncServerErrorRetryHandler(max_retry_count=server_error_retries)]
+    kwargs: dict[str, Any] = {"base_url": base_url} if base_url else {}
+    return AsyncWebClient(token=token, timeout=30, retry_handlers=handlers, **kwargs)
+
+
+class SlackAdapter:
+    platform = "slack"
+
+    def __init__(self, core: Core, *, bot_token: str, signing_secret: str = "",
+                 app_token: str | None = None, port: int = 3000, host: str = "0.0.0.0",
+                 path: str = "/slack/events", client: AsyncWebClient | None = None) -> None:
+        self.core = core
+        self.router = Router(core)
+        self.mode = "socket" if app_token else "http"
+        self.port, self.host, self.path = port, host, path
+        self.client = client or make_client(bot_token)
+        self.app = AsyncApp(client=self.client, signing_secret=signing_secret,
+                            request_verification_enabled=self.mode == "http")
+        register(self.app, self.router)
+        self.url: str | None = None  # HTTP mode: where Slack posts, once listening
+        self._app_token = app_token
+        self._stop = asyncio.Event()
+        self._socket: Any = None
+        self._runner: Any = None
+
+    async def run(self) -> None:
+        await self._check_token()
+        if self.mode == "socket":
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.app, self._app_token)
+            try:
+                await self._socket.connect_async()
+            except SlackApiError as exc:
+                raise UserError(f"Slack Socket Mode: could not connect "
+                                f"({exc.response.get('error')}): check {ENV_APP}") from exc
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise UserError(f"Slack Socket Mode: cannot reach Slack: {exc}") from exc
+            log.info("Slack: connected in Socket Mode")
+        else:
+            await self._serve_http()
+        await self._stop.wait()
+
+    async def _check_token(self) -> None:
+        try:
+            auth = await self.client.auth_test()
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            raise UserError(_AUTH.get(error, f"Slack rejected {ENV_BOT} ({error})")) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise UserError(f"cannot reach the Slack API: {exc}") from exc
+        log.info("Slack: authenticated as %s in %s", auth.get("user"), auth.get("team"))
+
+    async def _serve_http(self) -> None:
+        from aiohttp import web
+        from slack_bolt.app.async_server import AsyncSlackAppServer
+
+        server = AsyncSlackAppServer(port=self.port, path=self.path, app=self.app,
+                                     host=self.host)
+        self._runner = web.AppRunner(server.web_app, access_log=None)
+        await self._runner.setup()
+        try:
+            await web.TCPSite(self._runner, self.host, self.port).start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            raise UserError(f"Slack HTTP mode: cannot listen on port {self.port}: {exc}") from exc
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}{self.path}"
+        log.info("Slack: listening for slash commands on %s", self.url)
+
+    async def close(self) -> None:
+        self._stop.set()
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def deliver(self, channel: str, reply: Reply) -> None:
+        """Post a (scheduled) reply to `channel`, split into several messages if long."""
+        messages: list[Message] = render_messages(reply)
+        for i, m in enumerate(messages):
+            try:
+                await self.client.chat_postMessage(channel=channel, unfurl_links=False,
+                                                   unfurl_media=False, **m)
+            except SlackApiError as exc:
+                raise _delivery_error(exc, channel, i, len(messages)) from exc
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise DeliveryError(f"network error posting to Slack channel {channel}: {exc!r}",
+                                    transient=True) from exc
+
+
+def create_adapter(core: Core, options: Any) -> SlackAdapter:
+    """From the environment (`.env` already loaded): Socket Mode when SLACK_APP_TOKEN is set
+    and --slack-http is not given, else HTTP on `options.port`."""
+    bot_token = os.environ.get(ENV_BOT, "").strip()
+    app_token = os.environ.get(ENV_APP, "").strip()
+    secret = os.environ.get(ENV_SECRET, "").strip()
+    if not bot_token:
+        raise UserError(f"Slack: {ENV_BOT} is not set (the Bot User OAuth Token, xoxb-…).")
+    if not bot_token.startswith("xoxb-"):
+        raise UserError(f"Slack: {ENV_BOT} must be a bot token (it starts with xoxb-).")
+    http = bool(getattr(options, "slack_http", False)) or not app_token
+    if http:
+        if not secret:
+            raise UserError(
+                f"Slack: {ENV_SECRET} is not set; HTTP mode needs it (Basic Information → "
+                f"Signing Secret). Or set {ENV_APP} to use Socket Mode.")
+        return SlackAdapter(core, bot_token=bot_token, signing_secret=secret,
+                            port=int(getattr(options, "port", 3000)))
+    if not app_token.startswith("xapp-"):
+        raise UserError(f"Slack: {ENV_APP} must be an app-level token (it starts with xapp-).")
+    return SlackAdapter(core, bot_token=bot_token, signing_secret=secret, app_token=app_token)
