@@ -135,7 +135,8 @@ def _repeated_wall_time(when: datetime, tz: ZoneInfo) -> bool:
 
 
 def fire_times(trigger: CronTrigger, after: datetime, until: datetime) -> Iterator[datetime]:
-    """Fire times t with after < t <= until, in order. A wall-clock time repeated at the
+    """Fire times t with after < t <= until, in order, as valid local times of the trigger's
+    zone. A wall-clock time repeated at the
     autumn DST switch fires once (the first occurrence); a time skipped in spring fires at
     the same offset after the switch (APScheduler's rule: 02:30 becomes 03:30)."""
     tz = trigger.timezone
@@ -150,7 +151,8 @@ def fire_times(trigger: CronTrigger, after: datetime, until: datetime) -> Iterat
             previous = None
             continue
         if nxt > after and not (isinstance(tz, ZoneInfo) and _repeated_wall_time(nxt, tz)):
-            yield nxt
+            # normalised: a skipped wall time (02:30 in the spring gap) becomes a real one
+            yield nxt.astimezone(UTC).astimezone(tz)
         previous, cursor = nxt, nxt
 
 

@@ -350,7 +350,11 @@ class Store:
 
     # ------------------------------------------------------------------ schedules (scheduler)
     def _ensure_subscriptions(self) -> None:
-        if "subscriptions" not in self.db.table_names():
+        if "subscriptions" in self.db.table_names():
+            return
+        with self._write_transaction():
+            if "subscriptions" in self.db.table_names():  # created meanwhile
+                return
             self.db.table("subscriptions").create(
                 {"id": int, "platform": str, "channel": str, "digest": str, "cron": str,
                  "timezone": str, "created_by": str, "created_at": str, "enabled": int,
@@ -362,7 +366,7 @@ class Store:
     def add_subscription(self, platform: str, channel: str, digest: str, cron: str,
                          timezone: str, created_by: str) -> dict[str, Any]:
         self._ensure_subscriptions()
-        with self.db.atomic():
+        with self._write_transaction():
             table = self.db.table("subscriptions")
             table.insert({"platform": platform, "channel": channel, "digest": digest,
                           "cron": cron, "timezone": timezone, "created_by": created_by,
@@ -398,34 +402,51 @@ class Store:
         subscription must not inherit an old one's slots)."""
         self._ensure_subscriptions()
         self._ensure_post_ledger()
-        with self.db.atomic():
+        with self._write_transaction():
             self.db.table("subscriptions").delete_where("id = ?", [sub_id])
             self.db.table("post_ledger").delete_where("subscription_id = ?", [sub_id])
 
     def update_subscription(self, sub_id: int, **fields: Any) -> None:
         self._ensure_subscriptions()
-        with self.db.atomic():
+        with self._write_transaction():
             self.db.table("subscriptions").update(sub_id, fields)
 
     # Post ledger: one row per (subscription, slot), the slot being the scheduled fire time in
     # UTC ISO. The UNIQUE key makes claiming a slot atomic across threads and processes:
     # claimed -> posted | skipped | failed. A claim carries a lease; a claimed slot whose
     # lease has expired (its process died) may be taken over, never a finished one.
+    @contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE: take the write lock up front (waiting up to the busy timeout), so
+        that a read-then-write never fails with "database is locked" under contention.
+        Inside an open transaction it simply joins it."""
+        if self.db.conn.in_transaction:
+            yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
     def _ensure_post_ledger(self) -> None:
-        if "post_ledger" not in self.db.table_names():
-            with self.db.atomic():
-                if "post_ledger" in self.db.table_names():  # created meanwhile
-                    return
-                self.db.table("post_ledger").create(
-                    {"id": int, "subscription_id": int, "slot": str, "state": str,
-                     "attempts": int, "error": str, "claimant": str, "claimed_at": str,
-                     "lease_until": str, "built_at": str, "since": str, "finished_at": str,
-                     "updated_at": str},
-                    pk="id",
-                )
-                self.db.table("post_ledger").create_index(
-                    ["subscription_id", "slot"], unique=True)
-                self.db.table("post_ledger").create_index(["state"])
+        if "post_ledger" in self.db.table_names():
+            return
+        with self._write_transaction():
+            if "post_ledger" in self.db.table_names():  # created meanwhile
+                return
+            self.db.table("post_ledger").create(
+                {"id": int, "subscription_id": int, "slot": str, "state": str,
+                 "attempts": int, "error": str, "claimant": str, "claimed_at": str,
+                 "lease_until": str, "built_at": str, "since": str, "finished_at": str,
+                 "updated_at": str},
+                pk="id",
+            )
+            self.db.table("post_ledger").create_index(["subscription_id", "slot"], unique=True)
+            self.db.table("post_ledger").create_index(["state"])
 
     def claim_post_slot(self, sub_id: int, slot: str, claimant: str, now: str,
                         lease_until: str) -> dict[str, Any] | None:
@@ -434,7 +455,7 @@ class Store:
         the slot is posted, skipped, failed or validly claimed by someone else."""
         self._ensure_post_ledger()
         try:
-            with self.db.atomic():
+            with self._write_transaction():
                 self.db.table("post_ledger").insert(
                     {"subscription_id": sub_id, "slot": slot, "state": "claimed",
                      "attempts": 0, "error": None, "claimant": claimant, "claimed_at": now,
