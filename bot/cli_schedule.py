@@ -107,8 +107,8 @@ def list_(app: Any, as_json: bool) -> None:
             err = f" — {it['last_error']}" if it["last_error"] else ""
             click.echo(f"    last: {it['last_status']} {it['last_slot']}{err}")
         for f in it["failed_slots"]:
-            click.echo(f"    FAILED slot {f['slot']} after {f['attempts']} attempt(s): "
-                       f"{f['error'] or 'unknown error'}")
+            tries = f" after {f['attempts']} attempt(s)" if f["attempts"] else ""
+            click.echo(f"    FAILED slot {f['slot']}{tries}: {f['error'] or 'unknown error'}")
 
 
 @schedule.command("remove")

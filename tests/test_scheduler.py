@@ -267,11 +267,12 @@ async def test_restart_does_not_post_a_slot_again(sched_settings: Settings, fake
     sub = add_sub(first)
     adapter = TestAdapter(first)
     clock = Clock(SLOT + timedelta(seconds=5))
-    assert await make_scheduler(first, adapter, clock).run_slot(sub, SLOT) == "posted"
+    sched1 = make_scheduler(first, adapter, clock)
+    assert await sched1.run_slot(sub, SLOT) == "posted"
     first.close()
     second = Core(sched_settings)  # a new process: new connections, new claimant
     sched2 = make_scheduler(second, adapter, clock)
-    assert sched2.claimant != ""
+    assert sched2.claimant != sched1.claimant
     await sched2.catch_up()  # the start-up catch-up finds nothing due
     assert await sched2.run_slot(sub, SLOT) == "taken"
     assert len(adapter.posts) == 1
@@ -634,3 +635,64 @@ def test_scheduler_config_from_settings(sched_settings: Settings) -> None:
         sched_settings.raw = {"scheduler": bad}
         with pytest.raises(UserError):
             SchedulerConfig.from_settings(sched_settings)
+
+
+CRASHING_PROCESS = """
+import asyncio, os, sys
+from datetime import datetime
+from pathlib import Path
+from bot.config import load_settings
+from bot.core import Core
+from bot.reply import Reply
+from bot.scheduler import BriefingScheduler, SchedulerConfig
+
+Core.digest_for_schedule = lambda self, name, since: (Reply(title="built"), True)
+
+class DiesWhilePosting:
+    platform = "test"
+    async def deliver(self, channel, reply):
+        os._exit(17)  # the process dies after building, before the post is confirmed
+
+settings = load_settings(db=sys.argv[1])
+settings.digests_dir = Path(sys.argv[2])
+sched = BriefingScheduler(Core(settings), {"test": DiesWhilePosting()}, config=SchedulerConfig())
+asyncio.run(sched.run_slot(int(sys.argv[3]), datetime.fromisoformat(sys.argv[4])))
+"""
+
+
+@pytest.mark.asyncio
+async def test_killed_process_slot_is_posted_once_by_the_next_start(
+        core: Core, fake: FakeDigests, digests: Path) -> None:
+    slot = datetime.now(UTC).replace(second=0, microsecond=0)
+    sub = add_sub(core, cron=f"{slot.minute} {slot.hour} * * *", tz="UTC")
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASHING_PROCESS, str(core.settings.db_path), str(digests),
+         str(sub), slot.isoformat()], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 17, proc.stderr
+    row = core.store.post_slot(sub, slot_key(slot))
+    assert row is not None and row["state"] == "claimed" and row["attempts"] == 1
+    adapter = TestAdapter(core)
+    clock = Clock(slot + timedelta(minutes=1))
+    sched = make_scheduler(core, adapter, clock)
+    await sched.catch_up()  # lease still valid
+    assert adapter.posts == []
+    clock.now = slot + timedelta(minutes=12)  # lease (600 s) expired: "next start"
+    await sched.catch_up()
+    await sched.catch_up()
+    assert len(adapter.posts) == 1
+    row = core.store.post_slot(sub, slot_key(slot))
+    assert row is not None and row["state"] == "posted" and row["attempts"] == 2
+
+
+def test_next_posts_for_status(core: Core) -> None:
+    a = add_sub(core, cron="0 9 * * 1-5", tz="UTC")
+    b = add_sub(core, platform="slack", cron="0 7 * * *", tz="Europe/Berlin")
+    off = add_sub(core, channel="C9")
+    core.store.update_subscription(off, enabled=0, disabled_reason="gone")
+    sched = make_scheduler(core, TestAdapter(core), Clock(utc(2024, 6, 21, 10)))  # a Friday
+    posts = sched.next_posts()
+    assert [p["id"] for p in posts] == [b, a]  # Sat 05:00 UTC before Mon 09:00 UTC
+    assert posts[0]["next_run"].startswith("2024-06-22 07:00 CEST")
+    assert "slack is not connected" in posts[0]["next_run"]
+    assert posts[1]["next_run"] == "2024-06-24 09:00 UTC"
+    assert set(posts[1]) == {"id", "digest", "platform", "channel", "next_run"}
