@@ -233,6 +233,11 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
     sys.exit(code)
 
 
+from .cli_schedule import schedule  # noqa: E402
+
+cli.add_command(schedule)
+
+
 def main() -> None:
     cli(prog_name="briefbot")
 

@@ -7,6 +7,7 @@ Tables
 - files: what reload last saw of each source file (size, mtime, hash) for incremental reloads
 - ingest_runs / ingest_outcomes: every reload and the outcome of every file (and JSONL line)
 - admin_actions: who ran which admin command, when, with what outcome
+- subscriptions / post_ledger: scheduled briefings and one row per (subscription, slot) posted
 - meta: key/value (corpus generation, ...)
 
 Every reload runs in one transaction (`Store.transaction`), so a failed or killed reload leaves
@@ -349,7 +350,11 @@ class Store:
 
     # ------------------------------------------------------------------ schedules (scheduler)
     def _ensure_subscriptions(self) -> None:
-        if "subscriptions" not in self.db.table_names():
+        if "subscriptions" in self.db.table_names():
+            return
+        with self._write_transaction():
+            if "subscriptions" in self.db.table_names():  # created meanwhile
+                return
             self.db.table("subscriptions").create(
                 {"id": int, "platform": str, "channel": str, "digest": str, "cron": str,
                  "timezone": str, "created_by": str, "created_at": str, "enabled": int,
@@ -361,7 +366,7 @@ class Store:
     def add_subscription(self, platform: str, channel: str, digest: str, cron: str,
                          timezone: str, created_by: str) -> dict[str, Any]:
         self._ensure_subscriptions()
-        with self.db.atomic():
+        with self._write_transaction():
             table = self.db.table("subscriptions")
             table.insert({"platform": platform, "channel": channel, "digest": digest,
                           "cron": cron, "timezone": timezone, "created_by": created_by,
@@ -393,13 +398,17 @@ class Store:
             f"select * from subscriptions {where} order by id", params)]
 
     def remove_subscription(self, sub_id: int) -> None:
+        """Remove a subscription and its post ledger (ids can be reused by SQLite, and a new
+        subscription must not inherit an old one's slots)."""
         self._ensure_subscriptions()
-        with self.db.atomic():
+        self._ensure_post_ledger()
+        with self._write_transaction():
             self.db.table("subscriptions").delete_where("id = ?", [sub_id])
+            self.db.table("post_ledger").delete_where("subscription_id = ?", [sub_id])
 
     def update_subscription(self, sub_id: int, **fields: Any) -> None:
         self._ensure_subscriptions()
-        with self.db.atomic():
+        with self._write_transaction():
             self.db.table("subscriptions").update(sub_id, fields)
 
 
@@ -429,3 +438,140 @@ class Store:
         if row is None:
             return False, None
         return True, row["last_success_at"]
+
+    # Post ledger: one row per (subscription, slot), the slot being the scheduled fire time in
+    # UTC ISO. The UNIQUE key makes claiming a slot atomic across threads and processes:
+    # claimed -> posted | skipped | failed. A claim carries a lease; a claimed slot whose
+    # lease has expired (its process died) may be taken over, never a finished one.
+    @contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE: take the write lock up front (waiting up to the busy timeout), so
+        that a read-then-write never fails with "database is locked" under contention.
+        Inside an open transaction it simply joins it."""
+        if self.db.conn.in_transaction:
+            yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
+    def _ensure_post_ledger(self) -> None:
+        if "post_ledger" in self.db.table_names():
+            return
+        with self._write_transaction():
+            if "post_ledger" in self.db.table_names():  # created meanwhile
+                return
+            self.db.table("post_ledger").create(
+                {"id": int, "subscription_id": int, "slot": str, "state": str,
+                 "attempts": int, "error": str, "claimant": str, "claimed_at": str,
+                 "lease_until": str, "built_at": str, "since": str, "finished_at": str,
+                 "updated_at": str},
+                pk="id",
+            )
+            self.db.table("post_ledger").create_index(["subscription_id", "slot"], unique=True)
+            self.db.table("post_ledger").create_index(["state"])
+
+    def claim_post_slot(self, sub_id: int, slot: str, claimant: str, now: str,
+                        lease_until: str) -> dict[str, Any] | None:
+        """Claim a slot for posting. Returns the ledger row when this caller now owns the slot
+        (a new claim, or the takeover of a claim whose lease expired before `now`); None when
+        the slot is posted, skipped, failed or validly claimed by someone else."""
+        self._ensure_post_ledger()
+        try:
+            with self._write_transaction():
+                self.db.table("post_ledger").insert(
+                    {"subscription_id": sub_id, "slot": slot, "state": "claimed",
+                     "attempts": 0, "error": None, "claimant": claimant, "claimed_at": now,
+                     "lease_until": lease_until, "built_at": None, "since": None,
+                     "finished_at": None, "updated_at": now})
+        except sqlite3.IntegrityError:
+            cursor = self.db.execute(
+                "update post_ledger set claimant = ?, claimed_at = ?, lease_until = ?,"
+                " updated_at = ? where subscription_id = ? and slot = ? and state = 'claimed'"
+                " and lease_until < ?",
+                [claimant, now, lease_until, now, sub_id, slot, now])
+            if cursor.rowcount != 1:
+                return None
+        return self.post_slot(sub_id, slot)
+
+    def post_slot(self, sub_id: int, slot: str) -> dict[str, Any] | None:
+        self._ensure_post_ledger()
+        rows = list(self.db.query(
+            "select * from post_ledger where subscription_id = ? and slot = ?", [sub_id, slot]))
+        return dict(rows[0]) if rows else None
+
+    def update_post_slot(self, sub_id: int, slot: str, claimant: str,
+                         **fields: Any) -> bool:
+        """Update a slot this claimant still holds (state 'claimed'). False when the claim
+        was lost (taken over after the lease expired) or the slot is already finished."""
+        self._ensure_post_ledger()
+        allowed = {"state", "attempts", "error", "lease_until", "built_at", "since",
+                   "finished_at", "updated_at"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown ledger fields: {sorted(unknown)}")
+        names = sorted(fields)
+        assignments = ", ".join(f"{name} = ?" for name in names)  # fixed column names only
+        cursor = self.db.execute(
+            f"update post_ledger set {assignments} where subscription_id = ? and slot = ?"
+            " and claimant = ? and state = 'claimed'",
+            [*(fields[n] for n in names), sub_id, slot, claimant])
+        return cursor.rowcount == 1
+
+    def post_slots(self, sub_id: int | None = None, state: str | None = None,
+                   limit: int | None = None) -> list[dict[str, Any]]:
+        """Ledger rows, newest slot first."""
+        self._ensure_post_ledger()
+        clauses: list[str] = []
+        params: list[Any] = []
+        if sub_id is not None:
+            clauses.append("subscription_id = ?")
+            params.append(sub_id)
+        if state is not None:
+            clauses.append("state = ?")
+            params.append(state)
+        where = f"where {' and '.join(clauses)}" if clauses else ""
+        sql = f"select * from post_ledger {where} order by slot desc, id desc"
+        if limit is not None:
+            sql += " limit ?"
+            params.append(limit)
+        return [dict(r) for r in self.db.query(sql, params)]
+
+    def last_post_slot(self, sub_id: int) -> str | None:
+        """The latest slot in the ledger for a subscription, whatever its state."""
+        self._ensure_post_ledger()
+        rows = list(self.db.query(
+            "select max(slot) slot from post_ledger where subscription_id = ?", [sub_id]))
+        return rows[0]["slot"] if rows else None
+
+    def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:
+        self._ensure_post_ledger()
+        rows = list(self.db.query(
+            "select * from post_ledger where subscription_id = ? and state = 'posted'"
+            " order by slot desc limit 1", [sub_id]))
+        return dict(rows[0]) if rows else None
+
+    def expired_post_claims(self, now: str, sub_id: int | None = None) -> list[dict[str, Any]]:
+        """Claimed slots whose lease ran out before `now` (their process stopped)."""
+        self._ensure_post_ledger()
+        sql = "select * from post_ledger where state = 'claimed' and lease_until < ?"
+        params: list[Any] = [now]
+        if sub_id is not None:
+            sql += " and subscription_id = ?"
+            params.append(sub_id)
+        return [dict(r) for r in self.db.query(sql + " order by slot", params)]
+
+    def failed_posts(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Failed slots, newest first, with their subscription's digest and channel."""
+        self._ensure_post_ledger()
+        self._ensure_subscriptions()
+        return [dict(r) for r in self.db.query(
+            "select l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
+            " s.digest, s.platform, s.channel from post_ledger l"
+            " left join subscriptions s on s.id = l.subscription_id"
+            " where l.state = 'failed' order by l.slot desc, l.id desc limit ?", [limit])]

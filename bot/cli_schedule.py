@@ -1,0 +1,124 @@
+"""`briefbot schedule add|list|remove`: manage scheduled briefings from the command line.
+
+A running bot picks up changes made here within `[scheduler] sweep_seconds` (default 60 s)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from .errors import UserError
+from .schedules import (
+    PLATFORMS,
+    Subscription,
+    digest_default_schedule,
+    validate_subscription,
+)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+@click.group("schedule")
+def schedule() -> None:
+    """Scheduled briefings: add, list, remove."""
+
+
+@schedule.command("add")
+@click.option("--platform", required=True, type=click.Choice(PLATFORMS),
+              help="Where to post.")
+@click.option("--channel", required=True, help="Channel id (Slack C…, Discord snowflake, …).")
+@click.option("--digest", "digest", required=True, help="Digest definition (digests/NAME.toml).")
+@click.option("--cron", default=None, metavar="EXPR",
+              help='5-field cron "minute hour day month weekday" (weekday 0/7 = Sunday). '
+                   "Default: the digest's [schedule] cron.")
+@click.option("--tz", "tz", default=None, metavar="ZONE",
+              help="IANA time zone. Default: the digest's [schedule] timezone, else UTC.")
+@click.pass_obj
+def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
+        tz: str | None) -> None:
+    """Post DIGEST to CHANNEL on a schedule."""
+    settings = app.settings
+    default_cron, default_tz = digest_default_schedule(settings.digests_dir, digest)
+    cron = (cron or default_cron or "").strip()
+    tz = (tz or default_tz or "UTC").strip()
+    if not cron:
+        validate_subscription(platform, channel, digest, "0 0 * * *", tz, settings.digests_dir)
+        raise UserError(f"no --cron given and digests/{digest}.toml has no [schedule] cron")
+    validate_subscription(platform, channel.strip(), digest, cron, tz, settings.digests_dir)
+    row = app.store.add_subscription(platform, channel.strip(), digest, cron, tz,
+                                     f"cli:{_user()}")
+    sub = Subscription.from_row(row)
+    nxt = sub.next_run()
+    click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {cron} ({tz}) · "
+               f"next post {nxt.isoformat(timespec='minutes') if nxt else 'never'}")
+
+
+def _describe(store: Any, row: dict[str, Any]) -> dict[str, Any]:
+    sub = Subscription.from_row(row)
+    try:
+        nxt = sub.next_run()
+    except UserError:
+        nxt = None
+    slots = store.post_slots(sub.id, limit=1)
+    failed = store.post_slots(sub.id, state="failed", limit=10)
+    return {
+        "id": sub.id, "platform": sub.platform, "channel": sub.channel, "digest": sub.digest,
+        "cron": sub.cron, "timezone": sub.timezone, "enabled": sub.enabled,
+        "disabled_reason": sub.disabled_reason, "created_by": sub.created_by,
+        "created_at": sub.created_at,
+        "next_run": nxt.isoformat(timespec="minutes") if nxt else None,
+        "last_slot": slots[0]["slot"] if slots else None,
+        "last_status": slots[0]["state"] if slots else None,
+        "last_error": slots[0]["error"] if slots else None,
+        "last_success_at": sub.last_success_at,
+        "failed_slots": [{"slot": f["slot"], "attempts": f["attempts"], "error": f["error"]}
+                         for f in failed],
+    }
+
+
+@schedule.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_obj
+def list_(app: Any, as_json: bool) -> None:
+    """List subscriptions with their next run, last status and failed slots."""
+    store = app.store
+    items = [_describe(store, row) for row in store.subscriptions()]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("No scheduled briefings. Add one with `briefbot schedule add`.")
+        return
+    for it in items:
+        state = (f"next {it['next_run']}" if it["enabled"]
+                 else f"DISABLED: {it['disabled_reason'] or 'no reason recorded'}")
+        click.echo(f"#{it['id']} {it['digest']} → {it['platform']}:{it['channel']} · "
+                   f"{it['cron']} ({it['timezone']}) · {state}")
+        if it["last_status"]:
+            err = f" — {it['last_error']}" if it["last_error"] else ""
+            click.echo(f"    last: {it['last_status']} {it['last_slot']}{err}")
+        for f in it["failed_slots"]:
+            tries = f" after {f['attempts']} attempt(s)" if f["attempts"] else ""
+            click.echo(f"    FAILED slot {f['slot']}{tries}: {f['error'] or 'unknown error'}")
+
+
+@schedule.command("remove")
+@click.argument("sub_id", metavar="ID", type=int)
+@click.pass_obj
+def remove(app: Any, sub_id: int) -> None:
+    """Remove subscription ID (see `briefbot schedule list`)."""
+    row = app.store.subscription(sub_id)
+    if row is None:
+        raise UserError(f"no subscription #{sub_id}; see `briefbot schedule list`")
+    app.store.remove_subscription(sub_id)
+    click.echo(f"Removed #{sub_id} ({row['digest']} → {row['platform']}:{row['channel']}) at "
+               f"{datetime.now(UTC).isoformat(timespec='seconds')}")

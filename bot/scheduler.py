@@ -1,0 +1,557 @@
+"""Scheduled briefings: post each subscription's digest on its cron schedule, exactly once per
+slot.
+
+- APScheduler 3 (`AsyncIOScheduler`) runs in the bot's event loop. One job per enabled
+  subscription (id `sub-<id>`), persisted by the SQLAlchemy job store in the bot's own SQLite
+  database (table `apscheduler_jobs`; the only table not written through `bot.storage`).
+  Jobs are re-synced from the subscriptions table at start, when `/subscribe` or
+  `/unsubscribe` runs (`core.on_subscriptions_changed`) and by a periodic sweep (which also
+  picks up `briefbot schedule add/remove` from another process).
+- A *slot* is one scheduled fire time (UTC ISO). Every run — the APScheduler job, the start
+  catch-up, the sweep — claims its slot in the post ledger (`Store.claim_post_slot`: an
+  INSERT on a UNIQUE (subscription_id, slot) key) before building the digest. Whoever
+  inserts the row owns the slot; everyone else (another process, a restart, a misfire
+  catch-up) sees it taken and does nothing. A claim has a lease, renewed before every
+  delivery attempt; a claim whose lease expired (its process died between building and
+  posting) is taken over once by the next start or sweep, so the slot is not lost.
+- Failures: transient delivery errors and rate limits are retried with exponential backoff
+  (honouring `retry_after`); after `max_attempts` the slot is marked failed (shown by
+  `/status` and `briefbot schedule list`); the next slot runs as usual. A deleted channel
+  disables the subscription with the reason.
+- Misfires coalesce: at most one missed slot per subscription (the most recent one within
+  `misfire_grace_seconds`) is posted when the bot starts.
+
+Remaining at-least-once window: if the process dies after the platform accepted a post but
+before the ledger row is marked posted (milliseconds), the slot is posted again after the
+lease expires. Chat APIs offer no idempotency key to close that gap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+import tomllib
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from .config import Settings
+from .core import Core
+from .delivery import Deliverer, DeliveryError
+from .errors import EmptyCorpus, UserError
+from .reply import Context, Paragraph, Reply
+from .schedules import Subscription, make_trigger
+
+log = logging.getLogger(__name__)
+
+JOBS_TABLE = "apscheduler_jobs"
+JOB_PREFIX = "sub-"
+ON_EMPTY = ("post", "skip")
+
+
+# ---------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    """The `[scheduler]` section of config/briefbot.toml."""
+
+    misfire_grace_seconds: float = 3600.0  # a slot missed by more than this is not posted
+    max_attempts: int = 4  # delivery attempts per slot before it is marked failed
+    retry_base_seconds: float = 5.0  # backoff: base * 2**(attempt-1), at least retry_after
+    retry_max_seconds: float = 300.0  # cap of the exponential backoff
+    lease_seconds: float = 600.0  # how long a claim is honoured without renewal
+    delivery_timeout_seconds: float = 60.0  # one delivery attempt; a timeout is transient
+    sweep_seconds: float = 60.0  # re-sync jobs and catch up due or interrupted slots
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SchedulerConfig:
+        section = settings.section("scheduler")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(section) - known)
+        if unknown:
+            raise UserError(f"config [scheduler]: unknown key(s) {', '.join(unknown)}; "
+                            f"known: {', '.join(sorted(known))}")
+        values: dict[str, Any] = {}
+        for key, value in section.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise UserError(f"config [scheduler] {key} must be a number, not {value!r}")
+            minimum = 1 if key in ("max_attempts", "sweep_seconds", "lease_seconds") else 0
+            if value < minimum:
+                raise UserError(f"config [scheduler] {key} must be at least {minimum}")
+            values[key] = int(value) if key == "max_attempts" else float(value)
+        return cls(**values)
+
+
+def digest_on_empty(digests_dir: Path | None, name: str) -> str:
+    """What a scheduled run does when nothing is new: `[schedule] on_empty = "post"` (post
+    "nothing new since …", the default) or `"skip"` (post nothing; the slot is recorded
+    as skipped)."""
+    if digests_dir is None:
+        return "post"
+    try:
+        data = tomllib.loads((digests_dir / f"{name}.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return "post"
+    sched = data.get("schedule", {})
+    value = sched.get("on_empty", "post") if isinstance(sched, dict) else "post"
+    if value not in ON_EMPTY:
+        log.warning("digests/%s.toml: [schedule] on_empty = %r is not one of %s; posting",
+                    name, value, ON_EMPTY)
+        return "post"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------- time arithmetic
+
+
+def slot_key(when: datetime) -> str:
+    """The ledger key of a fire time: UTC ISO to the second ("2024-06-19T06:00:00+00:00")."""
+    return when.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def parse_time(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _repeated_wall_time(when: datetime, tz: ZoneInfo) -> bool:
+    """True for the second occurrence of a wall-clock time in the hour repeated when the
+    clocks go back (that time already fired an hour earlier)."""
+    local = when.astimezone(UTC).astimezone(tz)
+    return local.fold == 1 and local.replace(fold=0).astimezone(UTC) != local.astimezone(UTC)
+
+
+def fire_times(trigger: CronTrigger, after: datetime, until: datetime) -> Iterator[datetime]:
+    """Fire times t with after < t <= until, in order, as valid local times of the trigger's
+    zone. A wall-clock time repeated at the
+    autumn DST switch fires once (the first occurrence); a time skipped in spring fires at
+    the same offset after the switch (APScheduler's rule: 02:30 becomes 03:30)."""
+    tz = trigger.timezone
+    previous: datetime | None = None
+    cursor = after
+    while True:
+        nxt = trigger.get_next_fire_time(previous, cursor)
+        if nxt is None or nxt > until:
+            return
+        if previous is not None and nxt <= previous:  # defensive: never loop in place
+            cursor = previous + timedelta(seconds=1)
+            previous = None
+            continue
+        if nxt > after and not (isinstance(tz, ZoneInfo) and _repeated_wall_time(nxt, tz)):
+            # normalised: a skipped wall time (02:30 in the spring gap) becomes a real one
+            yield nxt.astimezone(UTC).astimezone(tz)
+        previous, cursor = nxt, nxt
+
+
+def latest_fire_time(trigger: CronTrigger, after: datetime, until: datetime) -> datetime | None:
+    last = None
+    for last in fire_times(trigger, after, until):  # noqa: B007 - we want the last one
+        pass
+    return last
+
+
+def next_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
+    for t in fire_times(trigger, now, now + timedelta(days=400)):
+        return t
+    return None
+
+
+# ---------------------------------------------------------------------------- the job
+
+_LIVE: BriefingScheduler | None = None
+
+
+async def run_subscription_job(sub_id: int) -> None:
+    """The APScheduler job function. Module level with a plain int argument so that the
+    SQLAlchemy job store can persist it; it hands over to the live scheduler of this process."""
+    scheduler = _LIVE
+    if scheduler is None:
+        log.warning("scheduled job for subscription #%s fired with no scheduler running", sub_id)
+        return
+    await scheduler.run_due(sub_id)
+
+
+def _job_id(sub_id: int) -> str:
+    return f"{JOB_PREFIX}{sub_id}"
+
+
+def _job_name(sub: Subscription) -> str:
+    """Also the job's definition fingerprint: a job is replaced only when this changes."""
+    return f"{sub.digest} -> {sub.platform}:{sub.channel} [{sub.cron}] {sub.timezone}"
+
+
+# ---------------------------------------------------------------------------- the scheduler
+
+
+class BriefingScheduler:
+    """Runs scheduled briefings for the platforms in `deliverers` (platform name → adapter).
+
+    Subscriptions for platforms this process does not serve are left to a process that does.
+    `clock` and `sleep` can be replaced in tests."""
+
+    def __init__(self, core: Core, deliverers: Mapping[str, Deliverer],
+                 config: SchedulerConfig | None = None,
+                 clock: Callable[[], datetime] | None = None,
+                 sleep: Callable[[float], Awaitable[Any]] | None = None) -> None:
+        self.core = core
+        self.deliverers = dict(deliverers)
+        self.config = config or SchedulerConfig.from_settings(core.settings)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.sleep = sleep or asyncio.sleep
+        self.claimant = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.scheduler: AsyncIOScheduler | None = None
+        self._engine: Any = None
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        """Start inside the running event loop: job store, jobs, hooks, start-up catch-up."""
+        global _LIVE
+        from sqlalchemy import create_engine
+
+        self._engine = create_engine(f"sqlite:///{self.core.settings.db_path}",
+                                     connect_args={"timeout": 60})
+        self.scheduler = AsyncIOScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self._engine, tablename=JOBS_TABLE),
+                       "memory": MemoryJobStore()},
+            job_defaults={"coalesce": True, "max_instances": 1,
+                          "misfire_grace_time": int(self.config.misfire_grace_seconds) or 1},
+            timezone=UTC,
+        )
+        self.scheduler.start()
+        _LIVE = self
+        self.sync_jobs()
+        self.scheduler.add_job(self.sweep, "interval", seconds=self.config.sweep_seconds,
+                               id="briefbot-sweep", jobstore="memory", replace_existing=True)
+        self.core.next_posts_provider = self.next_posts
+        self.core.on_subscriptions_changed = self.sync_jobs
+        self._spawn(self.catch_up())
+        log.info("scheduler started for %s as %s", ", ".join(self.deliverers) or "no platform",
+                 self.claimant)
+
+    def shutdown(self) -> None:
+        global _LIVE
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        for task in list(self._tasks):
+            task.cancel()  # a claimed slot is recovered after its lease by the next start
+        if _LIVE is self:
+            _LIVE = None
+        if self.core.next_posts_provider == self.next_posts:
+            self.core.next_posts_provider = None
+        if self.core.on_subscriptions_changed == self.sync_jobs:
+            self.core.on_subscriptions_changed = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------------ jobs
+    def sync_jobs(self) -> None:
+        """Make the persisted jobs match the enabled subscriptions. Thread-safe (the router
+        calls it from worker threads). Unchanged jobs keep their next run time."""
+        if self.scheduler is None:
+            return
+        subs = {row["id"]: Subscription.from_row(row)
+                for row in self.core.store.subscriptions(include_disabled=False)}
+        existing = {job.id: job for job in self.scheduler.get_jobs(jobstore="default")}
+        for job_id in existing:
+            sub_id = _sub_id(job_id)
+            if sub_id is None or sub_id not in subs:
+                try:
+                    self.scheduler.remove_job(job_id, jobstore="default")
+                except JobLookupError:  # another process removed it first
+                    pass
+        for sub in subs.values():
+            job = existing.get(_job_id(sub.id))
+            if job is not None and job.name == _job_name(sub):
+                continue
+            try:
+                trigger = make_trigger(sub.cron, sub.timezone)
+            except UserError as exc:
+                self._disable(sub.id, f"invalid schedule: {exc.message}")
+                continue
+            self.scheduler.add_job(
+                run_subscription_job, trigger, args=[sub.id], id=_job_id(sub.id),
+                name=_job_name(sub), jobstore="default", replace_existing=True)
+
+    async def sweep(self) -> None:
+        """Periodic: re-sync jobs (changes made by the CLI or another process) and post any
+        due or interrupted slot that no job has posted."""
+        try:
+            await asyncio.to_thread(self.sync_jobs)
+            await self.catch_up(skip_busy=True)
+        except Exception:
+            log.exception("scheduler sweep failed")
+
+    async def catch_up(self, now: datetime | None = None, skip_busy: bool = False) -> None:
+        """For every served subscription, post its due slot if any: at most one per
+        subscription (the most recent missed one within the grace window)."""
+        rows = await self._in_thread(lambda s: s.subscriptions(include_disabled=False))
+        ids = [r["id"] for r in rows if r["platform"] in self.deliverers]
+        if skip_busy:
+            ids = [i for i in ids if not self._lock(i).locked()]
+        results = await asyncio.gather(*(self.run_due(i, now) for i in ids),
+                                       return_exceptions=True)
+        for sub_id, result in zip(ids, results, strict=True):
+            if isinstance(result, Exception):
+                log.error("catch-up of subscription #%s failed: %r", sub_id, result)
+
+    # ------------------------------------------------------------------ slots
+    def _lock(self, sub_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(sub_id, asyncio.Lock())
+
+    async def run_due(self, sub_id: int, now: datetime | None = None) -> str:
+        """Post the subscription's due slot, if any: the latest fire time after its last
+        ledger entry (and after its creation) within the grace window, or else its
+        interrupted claim (expired lease) if that is still the latest slot in the grace
+        window. Other interrupted claims are marked failed with the reason."""
+        async with self._lock(sub_id):
+            now = now or self.clock()
+            slot = await asyncio.to_thread(self._plan_due, sub_id, now)
+            if slot is None:
+                return "nothing-due"
+            return await self._run_slot(sub_id, slot, now)
+
+    def _plan_due(self, sub_id: int, now: datetime) -> datetime | None:
+        store = self.core.store
+        row = store.subscription(sub_id)
+        if row is None or not row["enabled"] or row["platform"] not in self.deliverers:
+            return None
+        sub = Subscription.from_row(row)
+        try:
+            trigger = make_trigger(sub.cron, sub.timezone)
+        except UserError as exc:
+            self._disable(sub_id, f"invalid schedule: {exc.message}")
+            return None
+        grace_start = now - timedelta(seconds=self.config.misfire_grace_seconds)
+        last = store.last_post_slot(sub_id)
+        lower = max(grace_start, parse_time(sub.created_at),
+                    parse_time(last) if last else grace_start)
+        due = latest_fire_time(trigger, lower, now)
+        recover: datetime | None = None
+        for claim in store.expired_post_claims(slot_key(now), sub_id):
+            when = parse_time(claim["slot"])
+            if due is None and recover is None and claim["slot"] == last and when >= grace_start:
+                recover = when
+                continue
+            reason = ("superseded by a later slot" if when >= grace_start
+                      else "not recovered within the misfire grace window")
+            self._abandon(sub_id, claim["slot"], now,
+                          f"interrupted (the posting process stopped); {reason}")
+        return due or recover
+
+    def _abandon(self, sub_id: int, slot: str, now: datetime, reason: str) -> None:
+        store = self.core.store
+        lease = slot_key(now + timedelta(seconds=self.config.lease_seconds))
+        if store.claim_post_slot(sub_id, slot, self.claimant, slot_key(now), lease) is None:
+            return
+        log.warning("subscription #%s slot %s: %s", sub_id, slot, reason)
+        store.update_post_slot(sub_id, slot, self.claimant, state="failed", error=reason,
+                               finished_at=slot_key(now), updated_at=slot_key(now))
+
+    async def run_slot(self, sub_id: int, slot: datetime) -> str:
+        """Claim and post one slot (a fire time). Returns the outcome: posted, skipped,
+        failed, channel-gone, taken (someone else has or had this slot), lost (the claim
+        was taken over), or not-served / no-subscription / disabled."""
+        async with self._lock(sub_id):
+            return await self._run_slot(sub_id, slot, self.clock())
+
+    async def _run_slot(self, sub_id: int, slot: datetime, now: datetime) -> str:
+        store_call = self._in_thread
+        key = slot_key(slot)
+        row = await store_call(lambda s: s.subscription(sub_id))
+        if row is None:
+            return "no-subscription"
+        sub = Subscription.from_row(row)
+        if not sub.enabled:
+            return "disabled"
+        deliverer = self.deliverers.get(sub.platform)
+        if deliverer is None:
+            return "not-served"
+        lease = slot_key(now + timedelta(seconds=self.config.lease_seconds))
+        claim = await store_call(
+            lambda s: s.claim_post_slot(sub_id, key, self.claimant, slot_key(now), lease))
+        if claim is None:
+            log.info("subscription #%s slot %s is already taken", sub_id, key)
+            return "taken"
+
+        # Build. `since` is when the last successful post's digest was built, so an article
+        # ingested while that post was being delivered is new for this one.
+        built_at = slot_key(self.clock())
+        try:
+            last = await store_call(lambda s: s.last_successful_post(sub_id))
+            since = (last or {}).get("built_at")
+            reply, has_new = await asyncio.to_thread(self._build, sub, since)
+        except Exception as exc:
+            log.exception("subscription #%s slot %s: building the digest failed", sub_id, key)
+            detail = exc.message if isinstance(exc, UserError) else type(exc).__name__
+            return await self._finish(sub, key, "failed", f"could not build the digest: {detail}")
+        await self._update_slot(sub_id, key, built_at=built_at, since=since)
+        if not has_new:
+            if digest_on_empty(self.core.settings.digests_dir, sub.digest) == "skip":
+                return await self._finish(sub, key, "skipped", "nothing new")
+            reply = nothing_new_reply(sub, since)
+        reply.add(Context(f"Scheduled briefing #{sub.id} for "
+                          f"{_local(slot, sub.timezone)} · stop with /unsubscribe {sub.id}"))
+        return await self._deliver(sub, key, deliverer, reply, int(claim["attempts"] or 0))
+
+    def _build(self, sub: Subscription, since: str | None) -> tuple[Reply, bool]:
+        try:
+            return self.core.digest_for_schedule(sub.digest, since)
+        except EmptyCorpus:
+            return Reply(), False
+
+    async def _deliver(self, sub: Subscription, key: str, deliverer: Deliverer, reply: Reply,
+                       attempts: int) -> str:
+        cfg = self.config
+        for attempt in range(1, cfg.max_attempts + 1):
+            attempts += 1
+            now = self.clock()
+            renewed = await self._update_slot(
+                sub.id, key, attempts=attempts, updated_at=slot_key(now),
+                lease_until=slot_key(now + timedelta(seconds=cfg.lease_seconds)))
+            if not renewed:
+                log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
+                return "lost"
+            try:
+                await asyncio.wait_for(deliverer.deliver(sub.channel, reply),
+                                       timeout=cfg.delivery_timeout_seconds)
+            except DeliveryError as exc:
+                error = exc.message
+                if exc.channel_gone:
+                    await self._finish(sub, key, "failed", f"channel gone: {error}")
+                    await asyncio.to_thread(
+                        self._disable, sub.id, f"channel {sub.channel} is gone: {error}")
+                    if self.scheduler is not None:
+                        await asyncio.to_thread(self.sync_jobs)
+                    return "channel-gone"
+                if not exc.transient:
+                    return await self._finish(sub, key, "failed", error)
+                delay = self.retry_delay(attempt, exc.retry_after)
+            except TimeoutError:
+                error = f"delivery timed out after {cfg.delivery_timeout_seconds:g} s"
+                delay = self.retry_delay(attempt, None)
+            except Exception as exc:  # an adapter bug or an unwrapped network error
+                log.exception("subscription #%s slot %s: delivery raised", sub.id, key)
+                error = f"{type(exc).__name__}: {exc}"
+                delay = self.retry_delay(attempt, None)
+            else:
+                return await self._finish(sub, key, "posted", None)
+            if attempt == cfg.max_attempts:
+                return await self._finish(
+                    sub, key, "failed", f"{error} (gave up after {attempts} attempts)")
+            log.warning("subscription #%s slot %s: attempt %d failed (%s); retrying in %.3g s",
+                        sub.id, key, attempt, error, delay)
+            now = self.clock()
+            await self._update_slot(
+                sub.id, key, error=error, updated_at=slot_key(now),
+                lease_until=slot_key(now + timedelta(seconds=delay + cfg.lease_seconds)))
+            await self.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def retry_delay(self, attempt: int, retry_after: float | None) -> float:
+        backoff = min(self.config.retry_max_seconds,
+                      self.config.retry_base_seconds * 2 ** (attempt - 1))
+        return max(backoff, retry_after or 0.0)
+
+    async def _finish(self, sub: Subscription, key: str, state: str, error: str | None) -> str:
+        now = slot_key(self.clock())
+
+        def write(store: Any) -> bool:
+            done = bool(store.update_post_slot(sub.id, key, self.claimant, state=state,
+                                               error=error, finished_at=now, updated_at=now))
+            if done and store.subscription(sub.id) is not None:
+                changes: dict[str, Any] = {"last_slot": key, "last_status": state}
+                if state == "posted":
+                    changes["last_success_at"] = now
+                store.update_subscription(sub.id, **changes)
+            return done
+
+        if not await self._in_thread(write):
+            log.warning("subscription #%s slot %s: claim lost before marking it %s",
+                        sub.id, key, state)
+            return "lost"
+        if state == "failed":
+            log.error("subscription #%s slot %s failed: %s", sub.id, key, error)
+        else:
+            log.info("subscription #%s slot %s %s", sub.id, key, state)
+        return state
+
+    def _disable(self, sub_id: int, reason: str) -> None:
+        log.warning("disabling subscription #%s: %s", sub_id, reason)
+        self.core.store.update_subscription(sub_id, enabled=0, disabled_reason=reason)
+
+    async def _update_slot(self, sub_id: int, key: str, **fields: Any) -> bool:
+        """Update a slot this scheduler still holds; False when the claim was lost."""
+        store_fields = dict(fields)
+        return bool(await asyncio.to_thread(
+            lambda: self.core.store.update_post_slot(sub_id, key, self.claimant, **store_fields)))
+
+    async def _in_thread(self, fn: Callable[[Any], Any]) -> Any:
+        """Run a storage call in a worker thread (with that thread's own Store)."""
+        return await asyncio.to_thread(lambda: fn(self.core.store))
+
+    # ------------------------------------------------------------------ status
+    def next_posts(self) -> list[dict[str, Any]]:
+        """Upcoming posts for /status: {id, digest, platform, channel, next_run}."""
+        out: list[tuple[str, dict[str, Any]]] = []
+        now = self.clock()
+        for row in self.core.store.subscriptions(include_disabled=False):
+            sub = Subscription.from_row(row)
+            job = self.scheduler.get_job(_job_id(sub.id)) if self.scheduler else None
+            when: datetime | None = getattr(job, "next_run_time", None)
+            if when is None:
+                try:
+                    when = next_fire_time(make_trigger(sub.cron, sub.timezone), now)
+                except UserError:
+                    when = None
+            text = _local(when, sub.timezone) if when else "never"
+            if sub.platform not in self.deliverers:
+                text += f" (not posted by this process: {sub.platform} is not connected)"
+            out.append((slot_key(when) if when else "~", {
+                "id": sub.id, "digest": sub.digest, "platform": sub.platform,
+                "channel": sub.channel, "next_run": text}))
+        return [item for _, item in sorted(out, key=lambda pair: pair[0])]
+
+
+def nothing_new_reply(sub: Subscription, since: str | None) -> Reply:
+    reply = Reply(title=f"{sub.digest} briefing: nothing new")
+    if since:
+        reply.add(Paragraph(f"Nothing new since {_local(parse_time(since), sub.timezone)}."))
+    else:
+        reply.add(Paragraph("Nothing to report yet: the corpus has no articles."))
+    return reply
+
+
+def _local(when: datetime, timezone: str) -> str:
+    try:
+        tz = ZoneInfo(timezone)
+    except Exception:  # validated on creation; never fail a post over display
+        tz = ZoneInfo("UTC")
+    local = when.astimezone(UTC).astimezone(tz)
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or timezone)
+
+
+def _sub_id(job_id: str) -> int | None:
+    if job_id.startswith(JOB_PREFIX) and job_id[len(JOB_PREFIX):].isdigit():
+        return int(job_id[len(JOB_PREFIX):])
+    return None
