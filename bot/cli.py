@@ -195,3 +195,8 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+from .cli_claims import claim as _claim_command  # noqa: E402  (registers `briefbot claim`)
+
+cli.add_command(_claim_command)
