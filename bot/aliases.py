@@ -86,7 +86,7 @@ class AliasTable:
                     if size < matched:
                         break
                     if i + size <= n and all(
-                        words[i + k].stem == s and (not caps or words[i + k].orig.isupper())
+                        words[i + k].stem == s and (not caps or words[i + k].orig.removesuffix("'s").isupper())
                         for k, (s, caps) in enumerate(pattern)
                     ):
                         spans.append((i, i + size, name))

@@ -33,7 +33,10 @@ MONTHS = frozenset(
     "january february march april may june july august september october november december"
     .split()
 )
-NEGATIONS = frozenset("not no never n't nor neither none nobody nothing".split())
+NEGATIONS = frozenset(
+    "not no never n't nor neither none nobody nothing unlikely withhold withholds withheld "
+    "refuse refuses refused declined".split()
+)
 DENIALS = frozenset(
     "deny denies denied denying denial denials reject rejects rejected rejecting refute refutes "
     "refuted dismiss dismisses dismissed dismissing false untrue baseless fabricated hoax "
@@ -103,6 +106,9 @@ class Unit:
     unit: str | None = None  # numbers: the stem of the word after the number ("year", "%")
     weight: float = 1.0
     tag: bool = False  # from a hashtag: never required
+    parts: tuple[str, ...] = ()  # names: the stems of the name's words, in order
+    unknown: bool = False  # names: a word of it never occurs in the corpus
+    after_prep: bool = False  # names: "at Kim Il Sung Square" is a where, not a who
 
     @property
     def is_slot(self) -> bool:
@@ -166,10 +172,12 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
         if w.lower in MONTHS and w.orig[:1].isupper() and (
                 w.lower != "may" or (i + 1 < len(words) and words[i + 1].lower.isdigit())):
             f.months.add(w.lower)
-        if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS:
+        if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
+                and i not in concept_at:
             f.entities.add(w.stem)
-    for start, _end, name in a.concepts:
-        if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS:
+    for start, end, name in a.concepts:
+        if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS \
+                and not words[end - 1].orig.endswith("'s"):
             f.places.add(name)
     return f
 
@@ -221,7 +229,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> 
                 j += 1
             text_ = " ".join(x.orig for x in words[i:j])
             units.append(Unit(stems[-1], frozenset(stems), "entity", text_,
-                              tag=all(x.lower in tags for x in words[i:j])))
+                              tag=all(x.lower in tags for x in words[i:j]), parts=tuple(stems),
+                              after_prep=words[i - 1].lower in PREPOSITIONS))
             i = j
             continue
         else:
@@ -248,7 +257,9 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
         w = idf(freq, n) if freq or u.is_slot else unseen_word
         if u.tag:
             w *= 0.5
-        out.append(Unit(u.key, u.alts, u.kind, u.text, u.unit, max(w, 0.05), u.tag))
+        unknown = u.kind == "entity" and any(df.get(p, 0) == 0 for p in u.parts)
+        out.append(Unit(u.key, u.alts, u.kind, u.text, u.unit, max(w, 0.05), u.tag, u.parts,
+                        unknown, u.after_prep))
     return Claim(claim.text, out, claim.negated, claim.denies)
 
 
@@ -269,6 +280,22 @@ class Match:
 
 
 def _has(u: Unit, f: Features) -> bool:
+    if u.kind == "place":
+        # "to Moscow": the sentence names the place itself, or the same country after a
+        # preposition, or the country with no other place given ("Russia ... towards
+        # Pyongyang" does not place the event in Moscow).
+        literal = u.alts - {u.key}
+        return bool(literal & f.terms) or u.key[1:] in f.places or (
+            u.key in f.terms and not f.places)
+    if u.kind == "entity" and len(u.parts) > 1:
+        # A name: its first or last word, and two of its words when it has three or more
+        # ("Putin" for "Vladimir Putin"; not "Kim" for "Kim Il Sung Square"). A name the corpus
+        # has never seen ("Red Square") needs all its words.
+        present = [p in f.terms for p in u.parts]
+        if u.unknown:
+            return all(present)
+        need = 1 if len(u.parts) <= 2 else 2
+        return sum(present) >= need and (present[0] or present[-1])
     return bool(u.alts & f.terms)
 
 
@@ -280,7 +307,7 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     missing: list[Unit] = []
     for u in claim.units:
         in_own = _has(u, own)
-        in_ctx = ctx is not None and _has(u, ctx)
+        in_ctx = ctx is not None and u.kind != "place" and _has(u, ctx)
         credit = u.weight if in_own else (u.weight * CONTEXT_WEIGHT if in_ctx else 0.0)
         got += credit
         matched += credit > 0
@@ -315,7 +342,7 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
             out.append(f"{', '.join(sorted(own.months)).title()} rather than {u.text}")
         elif u.kind == "number" and u.unit is not None and own.numbers.get(u.unit):
             out.append(f"{', '.join(sorted(own.numbers[u.unit]))} rather than {u.text}")
-        elif u.kind == "place" and own.places and not (u.alts & own.terms):
+        elif u.kind == "place" and own.places and not _has(u, own):
             names = ", ".join(sorted(p.replace("_", " ").title() for p in own.places))
             out.append(f"{names} rather than {u.text}")
     return out
@@ -324,7 +351,7 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
 def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:
     """Another actor for the same event: a name of the claim is missing while the sentence,
     matching the whole frame, names someone the claim does not."""
-    names = [u for u in m.missing_slots if u.kind == "entity"]
+    names = [u for u in m.missing_slots if u.kind == "entity" and not u.after_prep]
     if not names or m.frame < 0.8 or m.frame_units < 2:
         return None
     claim_terms = set().union(*(u.alts for u in claim.units))
