@@ -29,6 +29,7 @@ FRAME_STRONG = 0.6  # frame coverage for a slot conflict to count
 FRAME_WEAK = 0.3  # frame coverage for a date/number conflict shown as evidence
 CONTEXT_WEIGHT = 0.7
 
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 MONTHS = frozenset(
     "january february march april may june july august september october november december"
     .split()
@@ -173,7 +174,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
                 w.lower != "may" or (i + 1 < len(words) and words[i + 1].lower.isdigit())):
             f.months.add(w.lower)
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
-                and i not in concept_at:
+                and i not in concept_at and w.lower not in WEEKDAYS:
             f.entities.add(w.stem)
     for start, end, name in a.concepts:
         if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS \
@@ -324,9 +325,7 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     if own.denies and not claim.denies:
         disputes = denial = True
     elif not claim.negated and any(u.alts & own.negated_terms for u in claim.units
-                                   if not u.is_slot and _has(u, own)):
-        disputes = True
-    elif claim.negated and not own.negated_terms and not own.denies:
+                                   if not u.is_slot and _has(u, own)) or claim.negated and not own.negated_terms and not own.denies:
         disputes = True
     return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
                  disputes, denial)
@@ -352,7 +351,7 @@ def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:
     """Another actor for the same event: a name of the claim is missing while the sentence,
     matching the whole frame, names someone the claim does not."""
     names = [u for u in m.missing_slots if u.kind == "entity" and not u.after_prep]
-    if not names or m.frame < 0.8 or m.frame_units < 2:
+    if not names or m.frame < 0.8 or m.frame_units < 3:
         return None
     claim_terms = set().union(*(u.alts for u in claim.units))
     others = own.entities - claim_terms

@@ -83,11 +83,8 @@ _NUMBER_WORDS = {
     "seventy": 70, "eighty": 80, "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_NUMBER_RUN = re.compile(
-    r"\b(?:(?:%s|%s|and)[\s-]+)*(?:%s|%s)\b" % (
-        "|".join(_NUMBER_WORDS), "|".join(_SCALES), "|".join(_NUMBER_WORDS), "|".join(_SCALES)),
-    re.I,
-)
+_NUMBER_ALT = "|".join([*_NUMBER_WORDS, *_SCALES])
+_NUMBER_RUN = re.compile(rf"\b(?:(?:{_NUMBER_ALT}|and)[\s-]+)*(?:{_NUMBER_ALT})\b", re.I)
 _CASED_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?|%")
 
 
