@@ -32,7 +32,7 @@ from .storage import Store
 
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
-CANDIDATES = 80
+CANDIDATES = 30
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
 
 
@@ -94,7 +94,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     limit = max(1, min(int(limit), MAX_LIMIT))
     if aliases is None:
         aliases = load_aliases(aliases_path)
-    if store.corpus_stats()["sentences"] == 0:
+    if not store.has_sentences():
         raise EmptyCorpus()
     index = open_index(store, index_path, aliases)
     plain, tags = clean_claim(text)
@@ -250,3 +250,37 @@ def answer_as_dict(answer: ClaimAnswer) -> dict[str, Any]:
 
 __all__ = ["ClaimAnswer", "Evidence", "VERDICTS", "answer_to_reply", "lookup_claim",
            "check_claim_text", "answer_dict_error", "asdict"]
+
+
+def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: AliasTable,
+                   k: int = 5, candidates: int = 100, bm25_weight: float = 1.0) -> list[str]:
+    """Documents ranked for a claim without the verdict's relevance cut (for retrieval
+    benchmarks): the lookup's coverage score plus a share of the normalised BM25 score."""
+    from .stance import match
+
+    text = check_claim_text(claim)
+    index = open_index(store, index_path, aliases)
+    plain, tags = clean_claim(text)
+    parsed = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+    if not parsed.units:
+        return []
+    terms = sorted({t for u in parsed.units for t in u.alts})
+    parsed = weigh(parsed, {t: index.doc_freq(t) for t in terms}, index.num_docs)
+    query: dict[str, float] = {}
+    for u in parsed.units:
+        for t in u.alts:
+            query[t] = max(query.get(t, 0.0), u.weight * (1.0 if t == u.key else 0.5))
+    hits = index.search(sorted(query.items()), candidates)
+    if not hits:
+        return []
+    top = max(s for _, s in hits) or 1.0
+    rows = store.sentences_by_ids(sid for sid, _ in hits)
+    best: dict[str, float] = {}
+    for sid, bm in hits:
+        row = rows.get(sid)
+        if row is None:
+            continue
+        f = features(aliases.analyze(row["text"]), aliases)
+        score = match(parsed, f, None).coverage + bm25_weight * bm / top
+        best[row["doc_id"]] = max(best.get(row["doc_id"], 0.0), score)
+    return [d for d, _ in sorted(best.items(), key=lambda x: -x[1])[:k]]

@@ -199,7 +199,7 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable) -> SearchInd
     (see the module doc for when a stale index is served instead)."""
     pointer = read_pointer(index_path)
     if not is_current(pointer, store, aliases):
-        if pointer is None or store.corpus_stats()["sentences"] <= AUTO_REBUILD_MAX:
+        if pointer is None or pointer.sentences <= AUTO_REBUILD_MAX:
             pointer = refresh_index(store, index_path, aliases)
         else:
             return _open_cached(index_path, pointer, stale=True)
