@@ -119,22 +119,20 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     prev_ids = [sid - 1 for sid in rows]
     prev_rows = store.sentences_by_ids(prev_ids)
     judged = []
-    cache: dict[int, Features] = {}
 
     def feats(row: dict[str, Any]) -> Features:
-        if row["id"] not in cache:
-            cache[row["id"]] = features(aliases.analyze(strip_dateline(row["text"])), aliases)
-        return cache[row["id"]]
+        return _features(row["text"], aliases)
 
     for sid, row in rows.items():
         if row["kind"] != "body":
             continue
-        prev = prev_rows.get(sid - 1)
-        ctx = None
-        if prev and prev["doc_id"] == row["doc_id"] and prev["paragraph"] == row["paragraph"] \
-                and prev["kind"] == "body":
-            ctx = feats(prev)
-        j = judge(parsed, feats(row), ctx)
+        j = judge(parsed, feats(row), None)
+        if j.stance not in ("supports", "disputes"):
+            # Only then can the previous sentence of the paragraph (context) change the answer.
+            prev = prev_rows.get(sid - 1)
+            if prev and prev["doc_id"] == row["doc_id"] and prev["paragraph"] == row["paragraph"] \
+                    and prev["kind"] == "body":
+                j = judge(parsed, feats(row), feats(prev))
         if j.stance == "none":
             continue
         judged.append((j, row))
@@ -176,6 +174,20 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if index.stale:
         note += "; the search index is older than the corpus — run `briefbot reload`"
     return ClaimAnswer(text, v.verdict, v.sources, evidence[:limit], note)
+
+
+_FEATURE_CACHE: dict[tuple[str, int], Features] = {}
+
+
+def _features(text: str, aliases: AliasTable) -> Features:
+    """Sentence features, memoised per process (sentences recur across lookups)."""
+    key = (text, id(aliases))
+    found = _FEATURE_CACHE.get(key)
+    if found is None:
+        if len(_FEATURE_CACHE) > 50_000:
+            _FEATURE_CACHE.clear()
+        found = _FEATURE_CACHE[key] = features(aliases.analyze(strip_dateline(text)), aliases)
+    return found
 
 
 def _add_support(groups: list[set[str]], doc_id: str, key: str) -> None:
