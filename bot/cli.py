@@ -233,8 +233,13 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
     sys.exit(code)
 
 
+# Feature commands live in their own modules; registering them here keeps `cli` the one entry.
+from .cli_claims import claim as _claim_command  # noqa: E402
+from .cli_digest import digest_command  # noqa: E402
 from .cli_schedule import schedule  # noqa: E402
 
+cli.add_command(_claim_command)
+cli.add_command(digest_command)
 cli.add_command(schedule)
 
 
@@ -244,8 +249,3 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-
-from .cli_digest import digest_command  # noqa: E402
-
-cli.add_command(digest_command)

@@ -95,7 +95,8 @@ class Core:
         self.require_corpus()
         from .claims import answer_to_reply, lookup_claim
 
-        answer = lookup_claim(self.store, self.settings, text, limit=limit)
+        answer = lookup_claim(self.store, text, index_path=self.settings.index_path,
+                              aliases_path=self.settings.aliases_path, limit=limit)
         return answer_to_reply(answer)
 
     def digest_reply(self, name: str | None = None, since: str | None = None,

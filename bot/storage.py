@@ -347,6 +347,9 @@ class Store:
             "select * from admin_actions order by id desc limit ?", [limit])]
 
     # ------------------------------------------------------------------ search (claim lookup)
+    def has_sentences(self) -> bool:
+        """Cheap emptiness check (count(*) scans the table)."""
+        return bool(list(self.db.query("select 1 from sentences limit 1")))
 
     # ------------------------------------------------------------------ schedules (scheduler)
     def _ensure_subscriptions(self) -> None:

@@ -72,3 +72,70 @@ def tokens(text: str, keep_negation: bool = False) -> list[str]:
 def numbers(text: str) -> set[str]:
     """Numbers in the text as written in digits ("24", "2019", "60", "1.5")."""
     return set(re.findall(r"\d+(?:\.\d+)?", _THOUSANDS.sub("", text)))
+
+
+# ---------------------------------------------------------------------------- claim lookup
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_NUMBER_ALT = "|".join([*_NUMBER_WORDS, *_SCALES])
+_NUMBER_RUN = re.compile(rf"\b(?:(?:{_NUMBER_ALT}|and)[\s-]+)*(?:{_NUMBER_ALT})\b", re.I)
+_CASED_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?|%")
+
+
+def _number_run_value(run: str) -> str | None:
+    total, current, seen = 0, 0, False
+    for part in re.split(r"[\s-]+", run.lower()):
+        if part in _NUMBER_WORDS:
+            current += _NUMBER_WORDS[part]
+            seen = True
+        elif part in _SCALES:
+            current = max(current, 1) * _SCALES[part]
+            if _SCALES[part] >= 1000:
+                total, current = total + current, 0
+            seen = True
+        elif part != "and":
+            return None
+    return str(total + current) if seen else None
+
+
+def number_words_to_digits(text: str) -> str:
+    """"Sixty percent" -> "60 percent", "twenty-four years" -> "24 years". A lone "one" is kept
+    (it is mostly a pronoun: "one of the ...")."""
+
+    def repl(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if run.lower() in ("one", "and") or run.lower().startswith("and"):
+            return run
+        value = _number_run_value(run.strip())
+        return value if value is not None else run
+
+    return _NUMBER_RUN.sub(repl, text)
+
+
+def cased_words(text: str) -> list[tuple[str, str]]:
+    """(folded lower-case word, word as written) pairs, numbers normalised like `fold`
+    (number words become digits, "20 percent" -> "20 %"). For matching aliases that depend on
+    case ("UN" the organisation vs "Un" in a name)."""
+    text = number_words_to_digits(text.translate(_QUOTES))
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    text = _THOUSANDS.sub("", text)
+    text = _PERCENT_CASED.sub(r"\1 %", text)
+    out = []
+    for w in _CASED_WORD.findall(text):
+        lower = w.lower()
+        if lower.endswith("'s"):
+            lower = lower[:-2]  # the written form keeps it: "Russia's" is not a place
+        out.append((lower, w))
+    return out
+
+
+_PERCENT_CASED = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:%|[Pp]er ?[Cc]ent\b|PER ?CENT\b)")

@@ -1,0 +1,298 @@
+"""Claim lookup, the core API the adapters call: a claim in, evidence and a verdict out.
+
+Flow: clean the claim (links, hashtags, "BREAKING:") -> analyse it (stems + alias concepts)
+-> top-k BM25 candidates from the search index (term queries only; user text never reaches a
+query parser) -> every candidate re-read from SQLite and judged against the claim
+(`bot.stance`) with the previous sentence of its paragraph as context -> syndicated copies
+(same `sentence_key`) merged -> verdict from the stances. Nothing relevant -> `not-found`
+with no evidence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .aliases import AliasTable, load_aliases
+from .errors import EmptyCorpus, UserError
+from .reply import Bullet, Context, Paragraph, Reply, SourceRef
+from .search_index import open_index
+from .stance import (
+    Features,
+    clean_claim,
+    features,
+    is_hedged,
+    judge,
+    parse_claim,
+    strip_dateline,
+    verdict,
+    weigh,
+)
+from .storage import Store
+
+MAX_CLAIM_CHARS = 1000
+MAX_LIMIT = 50
+CANDIDATES = 30
+VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
+
+
+@dataclass
+class Evidence:
+    sentence: str
+    doc_id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    outlets: list[str]
+    stance: str  # supports | disputes | mentions
+    hedged: bool
+    score: float
+    also_in: list[str] = field(default_factory=list)  # syndicated verbatim copies (doc ids)
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("sentence", "doc_id", "title", "source",
+                                              "published", "outlets", "stance", "hedged",
+                                              "score")}
+
+
+@dataclass
+class ClaimAnswer:
+    claim: str
+    verdict: str
+    sources: int  # independent documents that support the claim
+    evidence: list[Evidence]
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claim": self.claim, "verdict": self.verdict, "sources": self.sources,
+                "evidence": [e.to_dict() for e in self.evidence], "note": self.note}
+
+
+def check_claim_text(text: str) -> str:
+    """The claim as looked up, or a `UserError` saying what is wrong with it."""
+    cleaned = "".join(c if c.isprintable() else " " for c in text).strip()
+    if not cleaned:
+        raise UserError("empty claim: type the statement to check, e.g. "
+                        "`briefbot claim \"Putin visited North Korea\"`")
+    if len(cleaned) > MAX_CLAIM_CHARS:
+        raise UserError(f"claim too long ({len(cleaned):,} characters; the limit is "
+                        f"{MAX_CLAIM_CHARS:,}) — shorten it to the statement to check")
+    return cleaned
+
+
+def _source_name(doc: dict[str, Any]) -> str | None:
+    outlets = doc.get("outlets") or []
+    return doc.get("author") or (outlets[0] if outlets else None) or doc.get("title")
+
+
+def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTable | None = None,
+                 aliases_path: Path | None = None, limit: int = 5) -> ClaimAnswer:
+    """Answer one claim. Raises `UserError` for an empty or over-long claim and
+    `EmptyCorpus` when there is nothing to search."""
+    text = check_claim_text(claim)
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    if aliases is None:
+        aliases = load_aliases(aliases_path)
+    if not store.has_sentences():
+        raise EmptyCorpus()
+    index = open_index(store, index_path, aliases)
+    plain, tags = clean_claim(text)
+    analysis = aliases.analyze(plain)
+    parsed = parse_claim(plain, analysis, aliases, tags)
+    if not parsed.units:
+        return _not_found(text, "the claim has no words to look up", index.stale)
+    terms = sorted({t for u in parsed.units for t in u.alts})
+    df = {t: index.doc_freq(t) for t in terms}
+    parsed = weigh(parsed, df, index.num_docs)
+    query: dict[str, float] = {}
+    for u in parsed.units:
+        for t in u.alts:
+            boost = u.weight * (1.0 if t == u.key else 0.5)
+            query[t] = max(query.get(t, 0.0), boost)
+    hits = index.search(sorted(query.items()), CANDIDATES)
+    if not hits:
+        return _not_found(text, None, index.stale)
+    bm25 = {sid: score for sid, score in hits}
+    rows = store.sentences_by_ids(bm25)
+    # Context: the previous sentence of the same paragraph.
+    prev_ids = [sid - 1 for sid in rows]
+    prev_rows = store.sentences_by_ids(prev_ids)
+    judged = []
+
+    def feats(row: dict[str, Any]) -> Features:
+        return _features(row["text"], aliases)
+
+    for sid, row in rows.items():
+        if row["kind"] != "body":
+            continue
+        j = judge(parsed, feats(row), None)
+        if j.stance not in ("supports", "disputes"):
+            # Only then can the previous sentence of the paragraph (context) change the answer.
+            prev = prev_rows.get(sid - 1)
+            if prev and prev["doc_id"] == row["doc_id"] and prev["paragraph"] == row["paragraph"] \
+                    and prev["kind"] == "body":
+                j = judge(parsed, feats(row), feats(prev))
+        if j.stance == "none":
+            continue
+        judged.append((j, row))
+    top_bm25 = max(bm25.values()) or 1.0
+    order = {"disputes": 0, "supports": 0, "mentions": 1}
+    judged.sort(key=lambda x: (order[x[0].stance], -(x[0].score + 0.05 * bm25[x[1]["id"]] / top_bm25)))
+    # Syndicated copies: one evidence item per sentence key; documents sharing a supporting
+    # sentence count as one source.
+    docs = store.documents_by_ids(row["doc_id"] for _, row in judged)
+    evidence: list[Evidence] = []
+    by_key: dict[str, Evidence] = {}
+    stances: list[tuple[str, bool, bool]] = []
+    support_groups: list[set[str]] = []
+    for j, row in judged:
+        stances.append((j.stance, j.denial, j.conflict))
+        key = row["key"] or str(row["id"])
+        if j.stance == "supports":
+            _add_support(support_groups, row["doc_id"], key)
+        if key in by_key:
+            if row["doc_id"] not in by_key[key].also_in and row["doc_id"] != by_key[key].doc_id:
+                by_key[key].also_in.append(row["doc_id"])
+            continue
+        doc = docs.get(row["doc_id"], {})
+        ev = Evidence(
+            sentence=row["text"], doc_id=row["doc_id"], title=doc.get("title"),
+            source=_source_name(doc), published=doc.get("published") or doc.get("dateline_date"),
+            outlets=list(doc.get("outlets") or []), stance=j.stance,
+            hedged=is_hedged(row["text"]), score=round(j.score, 3), reason=j.reason,
+        )
+        by_key[key] = ev
+        evidence.append(ev)
+    independent = _independent(support_groups)
+    v = verdict(stances, independent)
+    if v.verdict == "not-found":
+        return _not_found(text, None, index.stale)
+    note = v.note
+    if any(e.hedged for e in evidence if e.stance == "supports"):
+        note += "; some sources hedge or attribute it"
+    if index.stale:
+        note += "; the search index is older than the corpus — run `briefbot reload`"
+    return ClaimAnswer(text, v.verdict, v.sources, evidence[:limit], note)
+
+
+_FEATURE_CACHE: dict[tuple[str, int], Features] = {}
+
+
+def _features(text: str, aliases: AliasTable) -> Features:
+    """Sentence features, memoised per process (sentences recur across lookups)."""
+    key = (text, id(aliases))
+    found = _FEATURE_CACHE.get(key)
+    if found is None:
+        if len(_FEATURE_CACHE) > 50_000:
+            _FEATURE_CACHE.clear()
+        found = _FEATURE_CACHE[key] = features(aliases.analyze(strip_dateline(text)), aliases)
+    return found
+
+
+def _add_support(groups: list[set[str]], doc_id: str, key: str) -> None:
+    """Union documents that share a supporting sentence (syndicated copies)."""
+    tokens = {"doc:" + doc_id, "key:" + key}
+    merged = [g for g in groups if g & tokens]
+    for g in merged:
+        groups.remove(g)
+        tokens |= g
+    groups.append(tokens)
+
+
+def _independent(groups: list[set[str]]) -> int:
+    return len(groups)
+
+
+def _not_found(text: str, why: str | None, stale: bool) -> ClaimAnswer:
+    note = why or "nothing in the corpus bears on this claim"
+    if stale:
+        note += "; the search index is older than the corpus — run `briefbot reload`"
+    return ClaimAnswer(text, "not-found", 0, [], note)
+
+
+def answer_dict_error(claim: str, message: str) -> dict[str, Any]:
+    """The JSON object that stands for a claim that could not be looked up."""
+    return {"claim": claim[:200], "verdict": None, "sources": 0, "evidence": [],
+            "note": message, "error": message}
+
+
+# ---------------------------------------------------------------------------- chat reply
+
+_LABELS = {
+    "corroborated": "Corroborated",
+    "single-source": "Single source",
+    "contested": "Contested",
+    "contradicted": "Contradicted",
+    "not-found": "Not found",
+}
+
+
+def answer_to_reply(answer: ClaimAnswer) -> Reply:
+    """The neutral reply for chat: verdict line, evidence bullets citing numbered sources
+    with date and hedge, then the sources."""
+    reply = Reply(title=f"Claim: {answer.claim[:200]}")
+    reply.add(Paragraph(f"**{_LABELS.get(answer.verdict, answer.verdict)}** — {answer.note}"))
+    numbers: dict[str, int] = {}
+    for ev in answer.evidence:
+        for doc_id in [ev.doc_id, *ev.also_in]:
+            if doc_id not in numbers:
+                numbers[doc_id] = len(numbers) + 1
+                reply.sources.append(SourceRef(
+                    numbers[doc_id], doc_id,
+                    title=ev.title if doc_id == ev.doc_id else None,
+                    outlets=tuple(ev.outlets) if doc_id == ev.doc_id else (),
+                    published=ev.published if doc_id == ev.doc_id else None))
+        parts = [ev.stance]
+        if ev.hedged:
+            parts.append("hedged")
+        if ev.reason:
+            parts.append(ev.reason)
+        parts.append(f"{ev.source or ev.doc_id}, {ev.published or 'date unknown'}")
+        reply.add(Bullet(ev.sentence, [numbers[d] for d in [ev.doc_id, *ev.also_in]],
+                         " · ".join(parts)))
+    if not answer.evidence:
+        reply.add(Context("No sentence of the corpus bears on this claim."))
+    return reply
+
+
+def answer_as_dict(answer: ClaimAnswer) -> dict[str, Any]:
+    return answer.to_dict()
+
+
+__all__ = ["ClaimAnswer", "Evidence", "VERDICTS", "answer_to_reply", "lookup_claim",
+           "check_claim_text", "answer_dict_error", "asdict"]
+
+
+def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: AliasTable,
+                   k: int = 5, candidates: int = 100, bm25_weight: float = 1.0) -> list[str]:
+    """Documents ranked for a claim without the verdict's relevance cut (for retrieval
+    benchmarks): the lookup's coverage score plus a share of the normalised BM25 score."""
+    from .stance import match
+
+    text = check_claim_text(claim)
+    index = open_index(store, index_path, aliases)
+    plain, tags = clean_claim(text)
+    parsed = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+    if not parsed.units:
+        return []
+    terms = sorted({t for u in parsed.units for t in u.alts})
+    parsed = weigh(parsed, {t: index.doc_freq(t) for t in terms}, index.num_docs)
+    query: dict[str, float] = {}
+    for u in parsed.units:
+        for t in u.alts:
+            query[t] = max(query.get(t, 0.0), u.weight * (1.0 if t == u.key else 0.5))
+    hits = index.search(sorted(query.items()), candidates)
+    if not hits:
+        return []
+    top = max(s for _, s in hits) or 1.0
+    rows = store.sentences_by_ids(sid for sid, _ in hits)
+    best: dict[str, float] = {}
+    for sid, bm in hits:
+        row = rows.get(sid)
+        if row is None:
+            continue
+        f = features(aliases.analyze(row["text"]), aliases)
+        score = match(parsed, f, None).coverage + bm25_weight * bm / top
+        best[row["doc_id"]] = max(best.get(row["doc_id"], 0.0), score)
+    return [d for d, _ in sorted(best.items(), key=lambda x: -x[1])[:k]]

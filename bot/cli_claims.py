@@ -1,0 +1,80 @@
+"""`briefbot claim TEXT` and `briefbot claim -` (one claim per line from stdin)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .claims import ClaimAnswer, answer_dict_error, lookup_claim
+from .cli import AppContext
+from .errors import EmptyCorpus, UserError
+
+MAX_LINE_CHARS = 1000
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def _lookup(app: AppContext, text: str, limit: int) -> ClaimAnswer:
+    return lookup_claim(app.store, text, index_path=app.settings.index_path,
+                        aliases_path=app.settings.aliases_path, limit=limit)
+
+
+def _print_human(answer: ClaimAnswer) -> None:
+    click.echo(f"{answer.verdict.upper()}: {answer.claim}")
+    click.echo(f"  {answer.note}" + (f" (independent sources: {answer.sources})"
+                                      if answer.sources else ""))
+    for n, ev in enumerate(answer.evidence, start=1):
+        flags = ev.stance + (", hedged" if ev.hedged else "")
+        if ev.reason:
+            flags += f", {ev.reason}"
+        click.echo(f"\n  {n}. {ev.sentence}")
+        copies = f" (also in {', '.join(ev.also_in)})" if ev.also_in else ""
+        click.echo(f"     — {ev.source or ev.doc_id}, {ev.published or 'date unknown'}"
+                   f" [{ev.doc_id}]{copies} · {flags} · score {ev.score}")
+
+
+@click.command("claim")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="JSON output (JSON Lines with `-`).")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
+              help="Evidence sentences to show.")
+@pass_app
+def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
+    """Look up a claim: evidence sentences, their sources and dates, and a verdict.
+
+    TEXT `-` reads one claim per line from stdin and answers each in order."""
+    if text != "-":
+        answer = _lookup(app, text, limit)
+        if as_json:
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            _print_human(answer)
+        return
+    failed = False
+    for line_no, raw in enumerate(sys.stdin, start=1):
+        line = raw.rstrip("\r\n")
+        try:
+            if not line.strip():
+                raise UserError(f"line {line_no}: empty claim")
+            if len(line) > MAX_LINE_CHARS:
+                raise UserError(f"line {line_no}: claim too long ({len(line):,} characters; "
+                                f"the limit is {MAX_LINE_CHARS:,})")
+            answer = _lookup(app, line, limit)
+        except EmptyCorpus:
+            raise
+        except UserError as exc:
+            failed = True
+            if as_json:
+                click.echo(json.dumps(answer_dict_error(line, exc.message), ensure_ascii=False))
+            else:
+                click.echo(f"ERROR: {exc.message}\n")
+            continue
+        if as_json:
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            _print_human(answer)
+            click.echo("")
+        sys.stdout.flush()
+    if failed and not as_json:
+        sys.exit(1)

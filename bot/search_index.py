@@ -1,0 +1,219 @@
+"""The search index for claim lookup: tantivy (top-k BM25) derived from SQLite.
+
+SQLite stays the system of record; this index holds, for every body sentence (headings are
+never evidence), its stemmed words and alias concepts (`bot.aliases`), and the sentence id.
+
+Layout of `index_path` (a folder):
+    CURRENT            JSON pointer: {"folder", "generation", "aliases", "sentences"}
+    gen-<N>-<token>/   one complete tantivy index per build
+    .lock              taken by builders (fcntl), never by readers
+
+A build writes a new folder, commits it, then replaces CURRENT atomically (os.replace), so
+readers in any process only ever open a complete index. A reload that is killed before the
+refresh leaves CURRENT pointing at an older generation: `open_index` notices (generation or
+aliases differ from the store's) and rebuilds when the corpus is small enough to do so within
+a request, else serves the older index and says so (`SearchIndex.stale`); every hit is checked
+against SQLite, so a stale index can miss sentences but never returns deleted ones.
+
+User text never reaches tantivy's query parser: queries are built from term queries."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+from .aliases import AliasTable, load_aliases
+from .storage import Store
+
+FIELD = "body"
+ID_FIELD = "sid"
+POINTER = "CURRENT"
+AUTO_REBUILD_MAX = 200_000  # sentences: above this a stale index is served, not rebuilt inline
+WRITER_HEAP = 200_000_000
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field(FIELD, stored=False, tokenizer_name="whitespace", index_option="freq")
+    sb.add_integer_field(ID_FIELD, stored=False, fast=True, indexed=False)
+    return sb.build()
+
+
+SCHEMA = _schema()
+
+
+def aliases_fingerprint(aliases: AliasTable) -> str:
+    data = json.dumps([sorted(aliases.concepts.items()), sorted(aliases.places)])
+    return hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
+
+
+@dataclass
+class Pointer:
+    folder: str
+    generation: int
+    aliases: str
+    sentences: int
+
+
+def read_pointer(index_path: Path) -> Pointer | None:
+    try:
+        raw = json.loads((index_path / POINTER).read_text(encoding="utf-8"))
+        pointer = Pointer(str(raw["folder"]), int(raw["generation"]), str(raw["aliases"]),
+                          int(raw["sentences"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not (index_path / pointer.folder).is_dir():
+        return None
+    return pointer
+
+
+@contextlib.contextmanager
+def _build_lock(index_path: Path) -> Iterator[None]:
+    index_path.mkdir(parents=True, exist_ok=True)
+    with open(index_path / ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build_index(store: Store, index_path: Path, aliases: AliasTable) -> Pointer:
+    """Build a complete index of the store's body sentences and switch CURRENT to it."""
+    with _build_lock(index_path):
+        return _build_locked(store, index_path, aliases)
+
+
+def _build_locked(store: Store, index_path: Path, aliases: AliasTable) -> Pointer:
+    generation = store.generation
+    folder = f"gen-{generation}-{uuid.uuid4().hex[:8]}"
+    target = index_path / folder
+    target.mkdir(parents=True)
+    try:
+        index = tantivy.Index(SCHEMA, path=str(target))
+        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        count = 0
+        for s in store.sentences(kind="body"):
+            terms = aliases.analyze(s["text"]).index_terms()
+            writer.add_document(tantivy.Document(**{FIELD: " ".join(terms), ID_FIELD: s["id"]}))
+            count += 1
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    pointer = Pointer(folder, generation, aliases_fingerprint(aliases), count)
+    tmp = index_path / f".{POINTER}.{uuid.uuid4().hex[:8]}"
+    tmp.write_text(json.dumps(pointer.__dict__), encoding="utf-8")
+    os.replace(tmp, index_path / POINTER)
+    _remove_old(index_path, keep={folder})
+    return pointer
+
+
+def _remove_old(index_path: Path, keep: set[str]) -> None:
+    """Delete all but the newest two builds (a reader may still hold the previous one)."""
+    builds = sorted((p for p in index_path.glob("gen-*") if p.is_dir() and p.name not in keep),
+                    key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for p in builds[1:]:
+        shutil.rmtree(p, ignore_errors=True)
+    for tmp in index_path.glob(f".{POINTER}.*"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def is_current(pointer: Pointer | None, store: Store, aliases: AliasTable) -> bool:
+    return (pointer is not None and pointer.generation == store.generation
+            and pointer.aliases == aliases_fingerprint(aliases))
+
+
+def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = None) -> Pointer:
+    """Bring the index in line with the store (called by reload after its commit)."""
+    aliases = aliases if aliases is not None else default_aliases()
+    pointer = read_pointer(index_path)
+    if is_current(pointer, store, aliases):
+        assert pointer is not None
+        return pointer
+    with _build_lock(index_path):
+        pointer = read_pointer(index_path)  # another process may have just built it
+        if is_current(pointer, store, aliases):
+            assert pointer is not None
+            return pointer
+        return _build_locked(store, index_path, aliases)
+
+
+def default_aliases() -> AliasTable:
+    from .config import load_settings
+
+    return load_aliases(load_settings().aliases_path)
+
+
+class SearchIndex:
+    """An opened build. Thread-safe for searching."""
+
+    def __init__(self, index_path: Path, pointer: Pointer, stale: bool = False) -> None:
+        self.path = index_path / pointer.folder
+        self.pointer = pointer
+        self.stale = stale
+        self.index = tantivy.Index.open(str(self.path))
+        self.searcher = self.index.searcher()
+        self.num_docs = int(self.searcher.num_docs)
+
+    def doc_freq(self, term: str) -> int:
+        return int(self.searcher.doc_freq(FIELD, term))
+
+    def search(self, terms: list[tuple[str, float]], limit: int) -> list[tuple[int, float]]:
+        """Top `limit` sentence ids by BM25 for an OR of weighted terms."""
+        clauses = []
+        for term, boost in terms:
+            q = tantivy.Query.term_query(SCHEMA, FIELD, term)
+            if boost != 1.0:
+                q = tantivy.Query.boost_query(q, boost)
+            clauses.append((tantivy.Occur.Should, q))
+        if not clauses or self.num_docs == 0:
+            return []
+        result = self.searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False)
+        if not result.hits:
+            return []
+        ids = self.searcher.fast_field_values(ID_FIELD, [addr for _, addr in result.hits])
+        return [(int(i), float(score)) for (score, _), i in zip(result.hits, ids, strict=True)
+                if i is not None]
+
+
+_cache: dict[str, SearchIndex] = {}
+_cache_lock = threading.Lock()
+
+
+def open_index(store: Store, index_path: Path, aliases: AliasTable) -> SearchIndex:
+    """The current index for `store`, building or rebuilding it when it is missing or stale
+    (see the module doc for when a stale index is served instead)."""
+    pointer = read_pointer(index_path)
+    if not is_current(pointer, store, aliases):
+        if pointer is None or pointer.sentences <= AUTO_REBUILD_MAX:
+            pointer = refresh_index(store, index_path, aliases)
+        else:
+            return _open_cached(index_path, pointer, stale=True)
+    assert pointer is not None
+    return _open_cached(index_path, pointer, stale=False)
+
+
+def _open_cached(index_path: Path, pointer: Pointer, stale: bool) -> SearchIndex:
+    key = str(index_path / pointer.folder)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is None:
+            for old in [k for k in _cache if k.startswith(str(index_path) + os.sep)]:
+                del _cache[old]
+            found = _cache[key] = SearchIndex(index_path, pointer, stale)
+        found.stale = stale
+        return found

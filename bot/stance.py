@@ -1,0 +1,423 @@
+"""Stance, hedges and verdicts for claim lookup: pure functions over analysed text.
+
+A claim becomes *units* (content words, alias concepts, names, numbers, years, months,
+places) with weights (rarer = heavier). A sentence is compared with the claim:
+
+- coverage: the weighted share of the claim's units found in the sentence (units found only
+  in the previous sentence of the same paragraph count at `CONTEXT_WEIGHT`: "This
+  development, the first in 24 years" inherits "Putin ... North Korea");
+- the claim's *frame* (what happens: its words and non-name concepts) versus its *slots*
+  (numbers, years, months, places after a preposition, names). A sentence that matches the
+  frame but gives another value for a slot ("in June of 2024" for "in 2019", "24 years" for
+  "10 years", "towards Pyongyang" for "to Moscow", Kim for Putin) conflicts with the claim;
+- polarity: a denial ("denied", "rejected") or a negation near the matched words on one side
+  only disputes the claim.
+
+Verdicts come from the stances of the evidence, never from the claim's own wording."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from .aliases import CONCEPT_PREFIX, AliasTable, Analysis
+
+SUPPORT = 0.62  # coverage a sentence needs to state the claim
+RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
+FRAME_STRONG = 0.6  # frame coverage for a slot conflict to count
+FRAME_WEAK = 0.3  # frame coverage for a date/number conflict shown as evidence
+CONTEXT_WEIGHT = 0.7
+
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = frozenset(
+    "january february march april may june july august september october november december"
+    .split()
+)
+NEGATIONS = frozenset(
+    "not no never n't nor neither none nobody nothing unlikely withhold withholds withheld "
+    "refuse refuses refused declined".split()
+)
+DENIALS = frozenset(
+    "deny denies denied denying denial denials reject rejects rejected rejecting refute refutes "
+    "refuted dismiss dismisses dismissed dismissing false untrue baseless fabricated hoax "
+    "debunked disputed disputes dispute".split()
+)
+PREPOSITIONS = frozenset("in at to towards toward into from inside near via".split())
+# Words that say something about the claim, not what it claims.
+CLAIM_META = frozenset(
+    "breaking true really actually fact check claim claims rumor rumour confirm confirmed "
+    "news update urgent just whether lol omg please report reports reported".split()
+)
+
+_HEDGES = re.compile(
+    r"\b(reportedly|allegedly|apparently|purportedly|supposedly|suggests?|suggested|could|"
+    r"may|might|likely|unlikely|possibl[ey]|potentially|perhaps|probably|speculat\w*|"
+    r"rumou?rs?|unconfirmed|believed|appears?|seems?|according to|analysts?|experts?|"
+    r"reports? (?:say|said|suggest|indicate)\w*|is expected|are expected|claims?|claimed|"
+    r"said|says|say|noted|notes|explained|asserts?|asserted|argues?|argued|told|"
+    r"insists?|insisted|indicates?|maintains?|accused|accusations?|allegations?)\b",
+    re.I,
+)
+_QUOTED = re.compile(r"[\"“][^\"”]{12,}[\"”]")
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'/-]{2,40},?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+)?(?:\(\w[^)]{0,30}\)\s*)?[-–—]+\s*"
+)
+_URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+")
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def is_hedged(sentence: str) -> bool:
+    """The sentence hedges or attributes ("reportedly", "could", "X said", "according to")."""
+    return bool(_HEDGES.search(sentence) or _QUOTED.search(sentence))
+
+
+def strip_dateline(sentence: str) -> str:
+    """"MOSCOW/SEOUL, June 19 (Reuters) – Putin ..." -> "Putin ..." (the dateline names where
+    the story was filed, not where the event happened)."""
+    return _DATELINE.sub("", sentence, count=1)
+
+
+def clean_claim(text: str) -> tuple[str, set[str]]:
+    """Claim text as a user or a tweet writes it -> plain text, and the hashtag words."""
+    text = _URL.sub(" ", text)
+    tags: set[str] = set()
+
+    def tag(m: re.Match[str]) -> str:
+        words = _CAMEL.sub(" ", m.group(1))
+        tags.update(w.lower() for w in words.split())
+        return words
+
+    text = _HASHTAG.sub(tag, text)
+    text = re.sub(r"^\s*(?:BREAKING|UPDATE|URGENT|JUST IN|FACT CHECK|CLAIM)\s*[:!-]+\s*", "",
+                  text, flags=re.I)
+    return re.sub(r"\s+", " ", text).strip(), tags
+
+
+# ---------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str  # the index term that finds it: a stem or "=concept"
+    alts: frozenset[str]  # terms any of which satisfies it
+    kind: str  # word | concept | entity | number | year | month | place | deny
+    text: str
+    unit: str | None = None  # numbers: the stem of the word after the number ("year", "%")
+    weight: float = 1.0
+    tag: bool = False  # from a hashtag: never required
+    parts: tuple[str, ...] = ()  # names: the stems of the name's words, in order
+    unknown: bool = False  # names: a word of it never occurs in the corpus
+    after_prep: bool = False  # names: "at Kim Il Sung Square" is a where, not a who
+
+    @property
+    def is_slot(self) -> bool:
+        return self.kind in ("entity", "number", "year", "month", "place")
+
+
+@dataclass
+class Claim:
+    text: str
+    units: list[Unit]
+    negated: bool
+    denies: bool
+
+
+@dataclass
+class Features:
+    """What the stance rules need to know about one sentence."""
+
+    terms: set[str]
+    years: set[str] = field(default_factory=set)
+    months: set[str] = field(default_factory=set)
+    numbers: dict[str, set[str]] = field(default_factory=dict)  # unit -> values
+    places: set[str] = field(default_factory=set)  # concept names / stems after a preposition
+    entities: set[str] = field(default_factory=set)  # stems of capitalised names
+    negated_terms: set[str] = field(default_factory=set)  # terms within 3 words after a negation
+    denies: bool = False
+
+
+def _is_year(w: str) -> bool:
+    return w.isdigit() and len(w) == 4 and 1900 <= int(w) <= 2099
+
+
+def _number_unit(a: Analysis, i: int) -> str | None:
+    for j in range(i + 1, min(i + 4, len(a.words))):
+        w = a.words[j]
+        if w.lower == "%":
+            return "%"
+        if not w.stop and not w.lower.isdigit():
+            return w.stem
+    return None
+
+
+def features(a: Analysis, aliases: AliasTable) -> Features:
+    words = a.words
+    concept_at = a.concept_at()
+    f = Features(terms=set(a.index_terms()))
+    negation_at = -10
+    for i, w in enumerate(words):
+        if w.lower in NEGATIONS or w.lower.endswith("n't"):
+            negation_at = i
+        if i - negation_at <= 3 and not w.stop:
+            f.negated_terms.add(w.stem)
+            if i in concept_at:
+                f.negated_terms.add(CONCEPT_PREFIX + concept_at[i])
+        if w.lower in DENIALS:
+            f.denies = True
+        if _is_year(w.lower):
+            f.years.add(w.lower)
+        elif w.lower.replace(".", "", 1).isdigit():
+            f.numbers.setdefault(_number_unit(a, i) or "", set()).add(w.lower)
+        if w.lower in MONTHS and w.orig[:1].isupper() and (
+                w.lower != "may" or (i + 1 < len(words) and words[i + 1].lower.isdigit())):
+            f.months.add(w.lower)
+        if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
+                and i not in concept_at and w.lower not in WEEKDAYS:
+            f.entities.add(w.stem)
+    for start, end, name in a.concepts:
+        if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS \
+                and not words[end - 1].orig.endswith("'s"):
+            f.places.add(name)
+    return f
+
+
+def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> Claim:
+    """The claim's units (weights are set later from corpus statistics)."""
+    words = a.words
+    units: list[Unit] = []
+    covered: set[int] = set()
+    for start, end, name in a.concepts:
+        if any(i in covered for i in range(start, end)):
+            continue
+        covered.update(range(start, end))
+        literal = [w.stem for w in words[start:end] if not w.stop]
+        capital = any(w.orig[:1].isupper() for w in words[start:end])
+        prep = start > 0 and words[start - 1].lower in PREPOSITIONS
+        if name == "deny":
+            kind = "deny"
+        elif aliases.is_place(name) and prep:
+            kind = "place"
+        else:
+            kind = "entity" if capital and aliases.is_place(name) else "concept"
+        text_ = " ".join(w.orig for w in words[start:end])
+        units.append(Unit(CONCEPT_PREFIX + name, frozenset([CONCEPT_PREFIX + name, *literal]),
+                          kind, text_, tag=all(w.lower in tags for w in words[start:end])))
+    i = 0
+    n = len(words)
+    while i < n:
+        w = words[i]
+        if i in covered or w.stop or w.lower in CLAIM_META:
+            i += 1
+            continue
+        if w.lower in DENIALS:
+            units.append(Unit(w.stem, frozenset([w.stem, CONCEPT_PREFIX + "deny"]), "deny", w.orig))
+        elif _is_year(w.lower):
+            units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig))
+        elif w.lower.replace(".", "", 1).isdigit():
+            units.append(Unit(w.lower, frozenset([w.lower]), "number", w.orig,
+                              unit=_number_unit(a, i)))
+        elif w.lower in MONTHS and w.orig[:1].isupper() and w.lower != "may":
+            units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig))
+        elif w.orig[:1].isupper() and i > 0 and not (w.orig.isupper() and len(w.orig) > 4):
+            # A name: consecutive capitalised words are one unit, matched by any of them.
+            j = i
+            stems = []
+            while j < n and words[j].orig[:1].isupper() and not words[j].stop \
+                    and j not in covered and words[j].lower not in MONTHS:
+                stems.append(words[j].stem)
+                j += 1
+            text_ = " ".join(x.orig for x in words[i:j])
+            units.append(Unit(stems[-1], frozenset(stems), "entity", text_,
+                              tag=all(x.lower in tags for x in words[i:j]), parts=tuple(stems),
+                              after_prep=words[i - 1].lower in PREPOSITIONS))
+            i = j
+            continue
+        else:
+            units.append(Unit(w.stem, frozenset([w.stem]), "word", w.orig, tag=w.lower in tags))
+        i += 1
+    negated = any(w.lower in NEGATIONS or w.lower.endswith("n't") for w in words)
+    denies = any(u.kind == "deny" for u in units)
+    return Claim(text, units, negated, denies)
+
+
+def idf(df: int, n: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
+    """Weights from document frequencies: rarer is heavier. A plain word the corpus never uses
+    weighs like a fairly rare one, not like a name the corpus never mentions."""
+    n = max(n, 1)
+    unseen_word = idf(max(1, n // 50), n)
+    out = []
+    for u in claim.units:
+        freq = min((df.get(t, 0) for t in u.alts), default=0) if u.kind == "entity" else \
+            max((df.get(t, 0) for t in u.alts), default=0)
+        w = idf(freq, n) if freq or u.is_slot else unseen_word
+        if u.tag:
+            w *= 0.5
+        unknown = u.kind == "entity" and any(df.get(p, 0) == 0 for p in u.parts)
+        out.append(Unit(u.key, u.alts, u.kind, u.text, u.unit, max(w, 0.05), u.tag, u.parts,
+                        unknown, u.after_prep))
+    return Claim(claim.text, out, claim.negated, claim.denies)
+
+
+# ---------------------------------------------------------------------------- matching
+
+
+@dataclass
+class Match:
+    coverage: float
+    frame: float
+    frame_units: int  # frame units matched
+    frame_total: int
+    matched: int
+    missing_slots: list[Unit]
+    conflicts: list[str]
+    disputes: bool  # denial or negation on one side only
+    denial: bool  # the dispute is a denial (someone denies what the claim states)
+
+
+def _has(u: Unit, f: Features) -> bool:
+    if u.kind == "place":
+        # "to Moscow": the sentence names the place itself, or the same country after a
+        # preposition, or the country with no other place given ("Russia ... towards
+        # Pyongyang" does not place the event in Moscow).
+        literal = u.alts - {u.key}
+        return bool(literal & f.terms) or u.key[1:] in f.places or (
+            u.key in f.terms and not f.places)
+    if u.kind == "entity" and len(u.parts) > 1:
+        # A name: its first or last word, and two of its words when it has three or more
+        # ("Putin" for "Vladimir Putin"; not "Kim" for "Kim Il Sung Square"). A name the corpus
+        # has never seen ("Red Square") needs all its words.
+        present = [p in f.terms for p in u.parts]
+        if u.unknown:
+            return all(present)
+        need = 1 if len(u.parts) <= 2 else 2
+        return sum(present) >= need and (present[0] or present[-1])
+    return bool(u.alts & f.terms)
+
+
+def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
+    total = sum(u.weight for u in claim.units) or 1.0
+    got = 0.0
+    frame_total = frame_got = 0.0
+    frame_units = frame_n = matched = 0
+    missing: list[Unit] = []
+    for u in claim.units:
+        in_own = _has(u, own)
+        in_ctx = ctx is not None and u.kind != "place" and _has(u, ctx)
+        credit = u.weight if in_own else (u.weight * CONTEXT_WEIGHT if in_ctx else 0.0)
+        got += credit
+        matched += credit > 0
+        if not u.is_slot:
+            frame_total += u.weight
+            frame_got += credit
+            frame_n += 1
+            frame_units += credit > 0
+        elif not credit and not u.tag:
+            missing.append(u)
+    frame = frame_got / frame_total if frame_total else 0.0
+    conflicts = _conflicts(claim, own, ctx, missing)
+    disputes = denial = False
+    if own.denies and not claim.denies:
+        disputes = denial = True
+    elif not claim.negated and any(u.alts & own.negated_terms for u in claim.units
+                                   if not u.is_slot and _has(u, own)) or claim.negated and not own.negated_terms and not own.denies:
+        disputes = True
+    return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
+                 disputes, denial)
+
+
+def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[Unit]) -> list[str]:
+    """Slots of the claim for which the sentence gives another value."""
+    out = []
+    for u in missing:
+        if u.kind == "year" and own.years:
+            out.append(f"{', '.join(sorted(own.years))} rather than {u.text}")
+        elif u.kind == "month" and own.months:
+            out.append(f"{', '.join(sorted(own.months)).title()} rather than {u.text}")
+        elif u.kind == "number" and u.unit is not None and own.numbers.get(u.unit):
+            out.append(f"{', '.join(sorted(own.numbers[u.unit]))} rather than {u.text}")
+        elif u.kind == "place" and own.places and not _has(u, own):
+            names = ", ".join(sorted(p.replace("_", " ").title() for p in own.places))
+            out.append(f"{names} rather than {u.text}")
+    return out
+
+
+def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:
+    """Another actor for the same event: a name of the claim is missing while the sentence,
+    matching the whole frame, names someone the claim does not."""
+    names = [u for u in m.missing_slots if u.kind == "entity" and not u.after_prep]
+    if not names or m.frame < 0.8 or m.frame_units < 3:
+        return None
+    claim_terms = set().union(*(u.alts for u in claim.units))
+    others = own.entities - claim_terms
+    if not others:
+        return None
+    return f"names {', '.join(sorted(others))[:60]} rather than {names[0].text}"
+
+
+# ---------------------------------------------------------------------------- stance
+
+
+@dataclass
+class Judgement:
+    stance: str  # supports | disputes | mentions | none
+    score: float
+    reason: str | None = None
+    denial: bool = False
+    conflict: bool = False
+
+
+def judge(claim: Claim, own: Features, ctx: Features | None) -> Judgement:
+    m = match(claim, own, ctx)
+    strong_frame = m.frame >= FRAME_STRONG and m.frame_units >= min(2, m.frame_total)
+    conflicts = list(m.conflicts)
+    actor = entity_conflict(claim, own, m)
+    if actor:
+        conflicts.append(actor)
+    if conflicts and (strong_frame or (m.frame >= FRAME_WEAK and m.frame_units >= 1
+                                       and any(u.kind in ("year", "month", "number")
+                                               for u in m.missing_slots))):
+        score = max(m.coverage, 0.5 * m.frame + 0.3)
+        return Judgement("disputes", score, "; ".join(conflicts), conflict=True)
+    if m.coverage < RELEVANT or m.matched < min(2, len(claim.units)):
+        return Judgement("none", m.coverage)
+    required_missing = m.missing_slots
+    if m.disputes and m.coverage >= SUPPORT - 0.1 and strong_frame:
+        reason = "denies it" if m.denial else "says the opposite"
+        return Judgement("disputes", m.coverage, reason, denial=m.denial)
+    if claim.denies and not own.denies:
+        return Judgement("mentions", m.coverage)
+    if m.coverage >= SUPPORT and not required_missing and not m.disputes:
+        return Judgement("supports", m.coverage)
+    return Judgement("mentions", m.coverage)
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    sources: int
+    note: str
+
+
+def verdict(stances: list[tuple[str, bool, bool]], independent_support: int) -> Verdict:
+    """From the evidence's (stance, is_denial, is_conflict) to a verdict."""
+    supports = independent_support
+    denials = any(s == "disputes" and d for s, d, _ in stances)
+    conflicts = any(s == "disputes" and c for s, _, c in stances)
+    negations = any(s == "disputes" and not d and not c for s, d, c in stances)
+    if denials:
+        return Verdict("contested", supports, "the corpus also reports a denial")
+    if supports and (conflicts or negations):
+        return Verdict("contested", supports, "the sources give conflicting accounts")
+    if conflicts or negations:
+        return Verdict("contradicted", 0, "the corpus states something incompatible with it")
+    if supports >= 2:
+        return Verdict("corroborated", supports, f"{supports} independent sources state it")
+    if supports == 1:
+        return Verdict("single-source", 1, "only one source states it")
+    return Verdict("not-found", 0, "nothing in the corpus bears on this claim")

@@ -1,0 +1,139 @@
+"""Claim lookup speed on synthetic corpora of 10k / 100k / 1M sentences.
+
+For each size: build the store (documents of 30 sentences, inserted directly: this measures
+lookup, not ingest), build the tantivy index, then time 6–12-word claims through
+`lookup_claim` (p50/p95), beside a raw top-10 tantivy OR query of the same terms and a
+top-10 SQLite FTS5 OR query (bm25 order) over the same sentences, all in this run.
+Also: index build time, index size on disk, peak RSS. BENCH_SIZES=10000,100000 limits sizes."""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bot.aliases import load_aliases
+from bot.article import sentence_key
+from bot.claims import lookup_claim
+from bot.config import load_settings
+from bot.search_index import build_index, open_index
+from bot.storage import Store
+
+SENTS_PER_DOC = 30
+QUERIES = 200
+ALIAS_WORDS = ["Russia", "Moscow", "Kremlin", "North Korea", "Pyongyang", "troops", "soldiers",
+               "Seoul", "Beijing", "treaty", "pact", "weapons", "arms", "percent"]
+
+
+def vocabulary(rng: random.Random, n: int = 30_000) -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = set()
+    while len(words) < n:
+        words.add("".join(rng.choice(letters) for _ in range(rng.randint(3, 10))))
+    return sorted(words)
+
+
+def make_sentence(rng: random.Random, vocab: list[str], weights: list[float]) -> str:
+    words = rng.choices(vocab, weights, k=rng.randint(10, 24))
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words)), rng.choice(ALIAS_WORDS))
+    if rng.random() < 0.2:
+        words.append(str(rng.randint(1, 2030)))
+    return " ".join(words).capitalize() + "."
+
+
+def populate(store: Store, n_sentences: int, rng: random.Random) -> None:
+    vocab = vocabulary(rng)
+    weights = [1 / (i + 1) ** 1.05 for i in range(len(vocab))]
+    n_docs = n_sentences // SENTS_PER_DOC
+    with store.transaction():
+        for start in range(0, n_docs, 500):
+            docs, sents = [], []
+            for d in range(start, min(start + 500, n_docs)):
+                doc_id = f"d{d:07d}"
+                docs.append({"id": doc_id, "source_path": "synthetic", "source_kind": "jsonl",
+                             "title": f"Doc {d}", "published": "2024-06-19", "outlets": [],
+                             "content_hash": doc_id, "sentence_count": SENTS_PER_DOC})
+                for p in range(SENTS_PER_DOC):
+                    text = make_sentence(rng, vocab, weights)
+                    sents.append({"doc_id": doc_id, "position": p, "paragraph": p // 3,
+                                  "kind": "body", "text": text, "key": sentence_key(text)})
+            store.put_documents(docs, sents)
+        store.bump_generation()
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def run_size(n: int, tmp: Path) -> dict[str, float]:
+    rng = random.Random(n)
+    settings = load_settings(db=str(tmp / f"s{n}.db"))
+    store = Store(settings.db_path)
+    aliases = load_aliases(settings.aliases_path)
+    t0 = time.monotonic()
+    populate(store, n, rng)
+    t_store = time.monotonic() - t0
+    t0 = time.monotonic()
+    build_index(store, settings.index_path, aliases)
+    t_index = time.monotonic() - t0
+    index = open_index(store, settings.index_path, aliases)
+    size_mb = sum(f.stat().st_size for f in settings.index_path.rglob("*") if f.is_file()) / 1e6
+    # Claims: 6-12 words taken from stored sentences (so they match), sometimes shuffled.
+    rows = store.sentences_by_ids(rng.sample(range(1, n + 1), QUERIES))
+    claims = []
+    for row in rows.values():
+        words = row["text"].rstrip(".").split()
+        k = rng.randint(6, 12)
+        start = rng.randrange(max(1, len(words) - k))
+        claims.append(" ".join(words[start:start + k]))
+    # FTS5 over the same sentences, in a separate database.
+    fts_db = sqlite3.connect(str(tmp / f"fts{n}.db"))
+    fts_db.execute("create virtual table f using fts5(text)")
+    fts_db.executemany("insert into f(rowid, text) values (?, ?)",
+                       ((s["id"], s["text"]) for s in store.sentences(kind="body")))
+    fts_db.commit()
+    lookup_ms, raw_ms, fts_ms = [], [], []
+    for c in claims[:5]:  # warm-up
+        lookup_claim(store, c, index_path=settings.index_path, aliases=aliases)
+    for c in claims:
+        t0 = time.perf_counter()
+        lookup_claim(store, c, index_path=settings.index_path, aliases=aliases)
+        lookup_ms.append((time.perf_counter() - t0) * 1000)
+        terms = sorted(set(aliases.analyze(c).index_terms()))
+        t0 = time.perf_counter()
+        index.search([(t, 1.0) for t in terms], 10)
+        raw_ms.append((time.perf_counter() - t0) * 1000)
+        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in c.split())
+        t0 = time.perf_counter()
+        fts_db.execute("select rowid from f where f match ? order by bm25(f) limit 10",
+                       [match]).fetchall()
+        fts_ms.append((time.perf_counter() - t0) * 1000)
+    fts_db.close()
+    store.close()
+    return {
+        "sentences": n, "store_s": t_store, "index_s": t_index, "index_mb": size_mb,
+        "lookup_p50": statistics.median(lookup_ms), "lookup_p95": pct(lookup_ms, 0.95),
+        "raw_p50": statistics.median(raw_ms), "raw_p95": pct(raw_ms, 0.95),
+        "fts_p50": statistics.median(fts_ms), "fts_p95": pct(fts_ms, 0.95),
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main(data: Path) -> None:
+    sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",")]
+    print("sentences | lookup p50/p95 ms | raw tantivy top-10 p50/p95 ms | FTS5 top-10 p50/p95 ms"
+          " | lookup p95 / raw p95 | index MB | index build s | peak RSS MB")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            r = run_size(n, Path(tmp))
+            print(f"{n:>9,} | {r['lookup_p50']:.1f} / {r['lookup_p95']:.1f} | "
+                  f"{r['raw_p50']:.2f} / {r['raw_p95']:.2f} | {r['fts_p50']:.1f} / {r['fts_p95']:.1f} | "
+                  f"{r['lookup_p95'] / max(r['raw_p95'], 1e-6):.1f}x | {r['index_mb']:.0f} | "
+                  f"{r['index_s']:.0f} | {r['rss_mb']:.0f}", flush=True)

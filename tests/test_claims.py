@@ -1,0 +1,328 @@
+"""Claim lookup: stance/verdict rules on tiny corpora, aliases, hostile input, JSON contract,
+the index's life cycle, and the dev set (plus our own held-out-style claims) with the bars."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from bot.aliases import AliasTable, load_aliases
+from bot.claims import answer_to_reply, lookup_claim
+from bot.cli import cli
+from bot.config import Settings
+from bot.errors import EmptyCorpus, UserError
+from bot.reload import reload_corpus
+from bot.search_index import read_pointer, refresh_index
+from bot.stance import is_hedged
+from bot.storage import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = Path("/work/shared/eval/claims_dev.jsonl")
+EXTRA = Path(__file__).parent / "data" / "claims_extra.jsonl"
+KEYS = {"claim", "verdict", "sources", "evidence", "note"}
+EV_KEYS = {"sentence", "doc_id", "title", "source", "published", "outlets", "stance", "hedged",
+           "score"}
+
+# A small world: a summit, a denial, a number, a syndicated sentence, chrome.
+ARTICLES = {
+    "a_wire.txt": """Ministers Sign Fishing Accord
+
+VALDORIA, March 3 (Wirecast) – Valdoria and Norland signed a fishing accord in Port Elm on Tuesday, the first such deal in 15 years.
+The accord caps the annual catch at 40,000 tonnes.
+Norland denied that its trawlers had entered Valdorian waters illegally.
+
+Share this article
+""",
+    "b_paper.txt": """Fishing Deal Reached
+
+Valdoria and Norland signed a fishing accord in Port Elm on Tuesday, the first such deal in 15 years.
+Fishermen in Valdoria welcomed the agreement, which was reached after months of talks.
+The accord caps the annual catch at 40,000 tonnes.
+""",
+    "c_blog.txt": """Why the fishing accord matters
+
+Valdorian officials accused Norland's trawlers of entering Valdorian waters illegally.
+Analysts say the deal could reportedly ease tensions between the two neighbours.
+Observers noted that the signing ceremony was held in Port Elm in March.
+""",
+}
+
+
+@pytest.fixture
+def world(tmp_path: Path, settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+        s, settings.index_path, load_aliases(settings.aliases_path)))
+    return store, settings
+
+
+def ask(world: tuple[Store, Settings], claim: str):
+    store, settings = world
+    return lookup_claim(store, claim, index_path=settings.index_path,
+                        aliases_path=settings.aliases_path)
+
+
+# ---------------------------------------------------------------------------- verdict rules
+
+def test_corroborated_counts_independent_documents(world):
+    a = ask(world, "Valdoria and Norland signed a fishing accord in Port Elm.")
+    assert a.verdict == "corroborated"
+    assert a.sources == 2
+    assert all(e.stance != "disputes" for e in a.evidence)
+
+
+def test_syndicated_sentence_counts_once(world):
+    # "The accord caps the annual catch at 40,000 tonnes." is verbatim in two articles.
+    a = ask(world, "The accord caps the yearly catch at 40000 tonnes.")
+    assert a.verdict == "single-source"
+    assert a.sources == 1
+    texts = [e.sentence for e in a.evidence]
+    assert len(texts) == len(set(texts))
+
+
+def test_wrong_number_is_contradicted(world):
+    a = ask(world, "The accord caps the annual catch at 90,000 tonnes.")
+    assert a.verdict == "contradicted"
+    assert a.evidence and a.evidence[0].stance == "disputes"
+
+
+def test_wrong_year_count_is_contradicted(world):
+    assert ask(world, "It was the first fishing deal in 3 years.").verdict == "contradicted"
+
+
+def test_wrong_month_is_contradicted(world):
+    assert ask(world, "The signing ceremony was held in Port Elm in July.").verdict == "contradicted"
+
+
+def test_denial_makes_contested(world):
+    a = ask(world, "Norland's trawlers entered Valdorian waters illegally.")
+    assert a.verdict == "contested"
+    assert any(e.stance == "disputes" for e in a.evidence)
+
+
+def test_claim_of_denial_is_supported_by_the_denial(world):
+    a = ask(world, "Norland denied that its trawlers entered Valdorian waters.")
+    assert a.verdict in ("single-source", "corroborated")
+
+
+def test_unrelated_claim_is_not_found_without_evidence(world):
+    for claim in ("The central bank raised interest rates by half a point.",
+                  "Share this article", "Elon Musk visited Port Elm."):
+        a = ask(world, claim)
+        assert a.verdict == "not-found", claim
+        assert a.evidence == []
+
+
+def test_hedges_are_flagged(world):
+    a = ask(world, "The deal could ease tensions between the two neighbours.")
+    assert a.verdict == "single-source"
+    assert a.evidence[0].hedged
+
+
+@pytest.mark.parametrize("sentence,hedged", [
+    ("Putin reportedly paid Kim.", True), ("Analysts suggest it could change.", True),
+    ("According to officials, the deal is done.", True), ("“It is over,” Lukin said.", True),
+    ("The leaders signed the treaty in June.", False),
+])
+def test_is_hedged(sentence, hedged):
+    assert is_hedged(sentence) is hedged
+
+
+# ---------------------------------------------------------------------------- aliases
+
+def test_aliases_find_paraphrases(tmp_path, settings, store, corpus):
+    (corpus / "x.txt").write_text(
+        "Talks\n\nMoscow sent 2,000 soldiers to the border, officials in Seoul said.\n"
+        "Pyongyang welcomed the 20 percent rise in trade.\n", encoding="utf-8")
+    reload_corpus(store, settings, [corpus])
+    a = lookup_claim(store, "Russia deployed 2000 troops to the border, South Korea says.",
+                     index_path=settings.index_path, aliases_path=settings.aliases_path)
+    assert a.verdict == "single-source", a
+    a = lookup_claim(store, "North Korea welcomed a 20% rise in trade.",
+                     index_path=settings.index_path, aliases_path=settings.aliases_path)
+    assert a.verdict == "single-source"
+
+
+def test_aliases_are_case_aware_for_acronyms():
+    table = AliasTable.from_mapping({"un": ["UN"], "russia": ["Russia", "Kremlin"]})
+    assert table.analyze("Kim Jong Un spoke").concepts == []
+    assert [c[2] for c in table.analyze("The UN and the Kremlin's chief").concepts] == ["un", "russia"]
+
+
+def test_admin_can_extend_aliases(tmp_path, settings, store, corpus):
+    (corpus / "x.txt").write_text("Title\n\nThe Zorblax council approved the budget.\n", encoding="utf-8")
+    reload_corpus(store, settings, [corpus])
+    claim = "The Gleep council approved the budget."
+    assert lookup_claim(store, claim, index_path=settings.index_path,
+                        aliases_path=settings.aliases_path).verdict != "single-source"
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[concepts]\nzorblax = ["Zorblax", "Gleep"]\n', encoding="utf-8")
+    a = lookup_claim(store, claim, index_path=settings.index_path, aliases_path=aliases)
+    assert a.verdict == "single-source"
+
+
+# ---------------------------------------------------------------------------- index life cycle
+
+def test_stale_index_is_rebuilt_and_switch_is_atomic(world, corpus):
+    store, settings = world
+    before = read_pointer(settings.index_path)
+    assert before is not None and before.generation == store.generation
+    (corpus / "d_new.txt").write_text("New\n\nThe Zebra Treaty was signed in Quarto.\n", encoding="utf-8")
+    reload_corpus(store, settings, [corpus])  # no after_commit: as if killed before the refresh
+    assert read_pointer(settings.index_path).generation < store.generation
+    a = ask(world, "The Zebra Treaty was signed in Quarto.")
+    assert a.verdict == "single-source"
+    after = read_pointer(settings.index_path)
+    assert after.generation == store.generation and after.folder != before.folder
+    builds = [p.name for p in settings.index_path.glob("gen-*")]
+    assert after.folder in builds and len(builds) <= 2
+    assert not list(settings.index_path.glob(".CURRENT.*"))
+
+
+def test_retired_documents_leave_the_index(world, corpus):
+    store, settings = world
+    assert ask(world, "Fishermen in Valdoria welcomed the agreement.").verdict == "single-source"
+    os.remove(corpus / "b_paper.txt")
+    reload_corpus(store, settings, [corpus])
+    assert ask(world, "Fishermen in Valdoria welcomed the agreement.").verdict == "not-found"
+
+
+# ---------------------------------------------------------------------------- hostile input
+
+HOSTILE = st.one_of(
+    st.text(min_size=1, max_size=300),
+    st.lists(st.sampled_from(['"', "NEAR", "*", ":", "(", ")", "AND", "OR", "NOT", "'", ";",
+                              "DROP TABLE sentences;--", "🔥", "\x00", "\x1b[31m", "^", "~2",
+                              "fishing", "accord", "Valdoria", "{", "}", "[", "]", "\\", "-"]),
+             min_size=1, max_size=30).map(" ".join),
+)
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE)
+def test_hostile_claims_never_crash(world, text):
+    try:
+        a = ask(world, text)
+    except UserError:
+        return
+    assert a.verdict in ("corroborated", "single-source", "contested", "contradicted", "not-found")
+    json.dumps(a.to_dict())
+
+
+def test_long_claim_is_a_user_error(world):
+    with pytest.raises(UserError, match="too long"):
+        ask(world, "fishing " * 1250)
+
+
+def test_empty_corpus(settings, store):
+    with pytest.raises(EmptyCorpus):
+        lookup_claim(store, "anything", index_path=settings.index_path)
+    r = CliRunner().invoke(cli, ["--db", str(settings.db_path), "claim", "anything"])
+    assert r.exit_code == 1
+    assert "the corpus is empty — run `briefbot reload`" in r.output
+
+
+# ---------------------------------------------------------------------------- CLI and contract
+
+@pytest.fixture
+def cli_db(tmp_path, corpus):
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    db = str(tmp_path / "cli.db")
+    r = CliRunner().invoke(cli, ["--db", db, "reload", str(corpus)])
+    assert r.exit_code == 0, r.output
+    return db
+
+
+def test_json_contract(cli_db):
+    r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "--json", "--limit", "2",
+                                 "Valdoria and Norland signed a fishing accord."])
+    assert r.exit_code == 0, r.output
+    obj = json.loads(r.output)
+    assert set(obj) == KEYS
+    assert obj["verdict"] == "corroborated" and obj["sources"] == 2
+    assert 1 <= len(obj["evidence"]) <= 2
+    for ev in obj["evidence"]:
+        assert set(ev) == EV_KEYS
+        assert ev["stance"] in ("supports", "disputes", "mentions")
+        assert isinstance(ev["hedged"], bool) and isinstance(ev["score"], float)
+    scores = [ev["score"] for ev in obj["evidence"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_stdin_json_lines_with_error_objects(cli_db):
+    lines = ["Valdoria and Norland signed a fishing accord.", "", "x" * 5000,
+             'NEAR("fishing" * accord:)', "The moon is made of cheese."]
+    r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "-", "--json"], input="\n".join(lines) + "\n")
+    assert r.exit_code == 0, r.output
+    out = [json.loads(line) for line in r.output.splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["verdict"] == "corroborated"
+    assert "error" in out[1] and "empty" in out[1]["error"]
+    assert "error" in out[2] and "too long" in out[2]["error"]
+    assert out[3]["verdict"] is not None
+    assert out[4]["verdict"] == "not-found" and out[4]["evidence"] == []
+
+
+def test_human_output_shows_verdict_source_and_hedge(cli_db):
+    r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "The deal could ease tensions."])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("SINGLE-SOURCE")
+    assert "hedged" in r.output
+
+
+def test_answer_to_reply(world):
+    reply = answer_to_reply(ask(world, "Valdoria and Norland signed a fishing accord."))
+    text = reply.plain_text()
+    assert "Corroborated" in text
+    assert len(reply.sources) >= 2
+    assert re.search(r"\[1\]", text)
+
+
+# ---------------------------------------------------------------------------- gold sets
+
+def _score(path: Path, tmp_path: Path) -> tuple[float, float, int]:
+    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    db = str(tmp_path / "seeds.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db, "reload", str(ROOT / "seeds")]).exit_code == 0
+    r = runner.invoke(cli, ["--db", db, "claim", "--json", "-"],
+                      input="\n".join(g["claim"] for g in gold) + "\n")
+    answers = [json.loads(line) for line in r.output.splitlines()]
+    assert len(answers) == len(gold)
+    boiler = [b.strip().lower() for b in
+              (ROOT / "tests" / "data" / "boilerplate.txt").read_text().splitlines() if b.strip()]
+
+    def norm(s: str) -> str:
+        s = s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+        return re.sub(r"\s+", " ", s).strip().lower()
+
+    hits = total = right = leaks = 0
+    for g, a in zip(gold, answers, strict=True):
+        ev = [norm(e["sentence"]) for e in a["evidence"][:5]]
+        leaks += sum(any(b in e for b in boiler) for e in ev)
+        for _, phrase in g["evidence"]:
+            total += 1
+            hits += any(norm(phrase) in e for e in ev)
+        right += a["verdict"] in g["verdicts"]
+    return hits / max(total, 1), right / len(gold), leaks
+
+
+@pytest.mark.skipif(not DEV.is_file(), reason="shared dev set not available")
+def test_dev_set_meets_the_bars(tmp_path):
+    recall, accuracy, leaks = _score(DEV, tmp_path)
+    assert recall >= 0.90 and accuracy >= 0.85 and leaks == 0, (recall, accuracy, leaks)
+
+
+def test_extra_heldout_style_claims(tmp_path):
+    recall, accuracy, leaks = _score(EXTRA, tmp_path)
+    assert recall >= 0.90 and accuracy >= 0.85 and leaks == 0, (recall, accuracy, leaks)
