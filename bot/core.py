@@ -123,9 +123,7 @@ class Core:
                 next_posts = self.next_posts_provider()
             except Exception:  # status must always answer
                 log.exception("could not list the next scheduled posts")
-        failed: list[dict[str, Any]] = []
-        if hasattr(self.store, "failed_posts"):
-            failed = self.store.failed_posts(limit=5)
+        failed = self.store.failed_posts(limit=5)
         return StatusInfo(
             version=__version__,
             documents=stats["documents"],

@@ -335,7 +335,7 @@ class Store:
     # ------------------------------------------------------------------ admin actions
     def record_admin_action(self, platform: str, user_id: str, user_name: str, channel: str,
                             command: str, args: str, outcome: str, detail: str = "") -> None:
-        with self.db.atomic():
+        with self._write_transaction():
             self.db.table("admin_actions").insert(
                 {"at": utcnow(), "platform": platform, "user_id": user_id, "user_name": user_name,
                  "channel": channel, "command": command, "args": args, "outcome": outcome,
