@@ -416,6 +416,13 @@ class Store:
 
 
     # ------------------------------------------------------------------ digests
+    def document_dates(self) -> list[dict[str, Any]]:
+        """Active documents' ids and dates only (cheap on large corpora: the digest windows
+        on these, then loads the full rows of the window with `documents_by_ids`)."""
+        return [dict(r) for r in self.db.query(
+            "select id, published, dateline_date, first_ingested_at, updated_at from documents"
+            " where status = 'active' order by id")]
+
     def sentences_of(self, doc_ids: Iterable[str], kind: str | None = None) -> list[dict[str, Any]]:
         """Sentences of the given documents, in document and position order."""
         ids = sorted(set(doc_ids))

@@ -32,14 +32,31 @@ COMMENTARY = frozenset(
     certainly clearly undoubtedly truly really stark reminder uncertain evolving unfold unfolds
     unfolding pivotal profound dramatic fascinating arguably increasingly geopolitical
     geopolitics reshape reshaping underscore underscores underscoring highlight highlights
-    perceptions perception trajectories era chapter narrative""".split()
+    perceptions perception trajectories era chapter narrative striking commonality
+    commonalities intriguing compelling alarming troubling worrying intricate nuanced
+    multifaceted tumultuous precarious paradigm realm tapestry interplay juncture crossroads
+    signify signifies signifying symbolize symbolizes symbolic exemplify exemplifies
+    exemplified testament historically complex""".split()
+)
+# Speculation: a sentence about what could happen is not a development (it may go to "to watch").
+_SPECULATIVE = re.compile(
+    r"\b(?:could|might|may|would|potential|potentially|possibly|perhaps|likely|unlikely)\b|^\W*If\b")
+# Leading discourse markers that can be dropped from a sentence without changing its claim.
+_DISCOURSE = re.compile(
+    r"^(?:Also|In fact|However|Moreover|Furthermore|Additionally|In addition|Meanwhile|"
+    r"Nevertheless|Nonetheless|Indeed|Still|Besides|Notably|Importantly|Interestingly|Of course|"
+    r"As a result|In turn|Instead|Similarly|Likewise|Consequently|Thus|Therefore|Hence|"
+    r"Overall|Ultimately|Yet|But|And|So|Now|Separately|On the other hand|At the same time|"
+    r"In other words|That said|Even so|To be sure),\s+(?=\S)"
 )
 # Reporting verbs: a sentence that attributes a statement or an act to a named source.
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|noted|notes|added|stated|asserted|asserts|argued|"
     r"argues|explained|explains|warned|warns|claimed|claims|denied|denies|deny|accused|accuses|"
     r"praised|praises|announced|announces|confirmed|confirms|insisted|insists|according to|"
-    r"suggested|suggests|reported|wrote|writes|criticized|criticised|maintains|rejected)\b"
+    r"suggested|suggests|reported|wrote|writes|criticized|criticised|maintains|rejected|"
+    r"responded|responds|reacted|reacts|condemned|condemns|welcomed|welcomes|vowed|vows|"
+    r"pledged|pledges|urged|urges|called for|calls for)\b"
 )
 _PERSONAL_STRICT = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our|[Mm]y)\b")
 _CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
@@ -87,14 +104,17 @@ class Weights:
     position: float = 0.35
     specificity: float = 0.25
     commentary: float = 0.4
-    attribution: float = 0.3
+    attribution: float = 0.15
     shared_number: float = 0.2
     doc_quality: float = 0.3  # prefer sentences of information-dense articles
-    long_penalty: float = 0.01  # per word over `long_words`
-    long_words: int = 30
+    long_penalty: float = 0.02  # per word over `long_words`
+    long_words: int = 22
     feature_pool: int = 4000  # sentences that get the full feature set on large inputs
     personal: float = 0.6
     connective: float = 0.08
+    speculative: float = 0.2  # could / might / likely: not (yet) a development
+    doc_repeat: float = 0.0  # MMR: per sentence already picked from the same document (off:
+    # it favoured weak articles over the informative one on both the seeds and Multi-News)
     mmr_lambda: float = 0.7
     same_fact: float = 0.45  # similarity at which two sentences state the same fact
     anchored_same: float = 0.15  # ... when they also share a number, a month or a denial
@@ -154,6 +174,21 @@ def commentary(text: str) -> float:
     return min(1.0, sum(w in COMMENTARY for w in ws) / 3)
 
 
+def speculative(text: str) -> bool:
+    """The sentence speculates (could, might, likely, if ...), quotes included."""
+    return bool(_SPECULATIVE.search(text))
+
+
+def trim_discourse(text: str) -> str:
+    """Drop a leading discourse marker ("Also, ", "In fact, ", "However, ") and capitalise
+    what follows; the rest of the sentence stays verbatim."""
+    m = _DISCOURSE.match(text)
+    if not m:
+        return text
+    rest = text[m.end():]
+    return rest[:1].upper() + rest[1:]
+
+
 def attributed(text: str) -> bool:
     """A reporting verb and a quotation or a named source (a capitalised word past the start)."""
     if not _REPORTING.search(text):
@@ -193,6 +228,8 @@ class Scored:
     scores: list[float]
     support: list[int]  # number of other documents backing each unit (0 = single source)
     eligible: list[bool]
+    postings: Postings | None = None  # over the sentences that may back or restate a fact
+    filler: list[bool] = field(default_factory=list)  # commentary, not a development
 
 
 def score_units(units: Sequence[Unit], w: Weights | None = None,
@@ -234,6 +271,7 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
     comm = [commentary(u.text) if ok[i] else 0.0 for i, u in enumerate(units)]
     att = [attributed(u.text) if ok[i] else False for i, u in enumerate(units)]
     pers = [is_personal(u.text) if ok[i] else False for i, u in enumerate(units)]
+    spec_l = [speculative(u.text) if ok[i] else False for i, u in enumerate(units)]
     # Position prior within each document (body sentences only); a lead is worth more in
     # an article that names things (news) than in one that opens with a hook (commentary).
     lead: dict[int, float] = defaultdict(lambda: 1.0)
@@ -256,6 +294,8 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
             s -= w.personal
         if _LEADING_CONNECTIVE.match(u.text):
             s -= w.connective
+        if spec_l[i]:
+            s -= w.speculative
         s -= w.long_penalty * max(0, len(u.text.split()) - w.long_words)
         base.append(s)
     # Article quality: the mean informativeness of its sentences, scaled to 0..1 across articles.
@@ -269,6 +309,7 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
             base[i] += w.doc_quality * ((mean[u.doc] - lo) / (hi - lo) if hi > lo else 0.5)
     # Cross-document support for the strongest candidates (inverted index, frequent terms pruned).
     support = [0] * n
+    post: Postings | None = None
     if n_docs > 1:
         # Numbers stated in more than one document are corroborated facts.
         num_docs: dict[str, set[int]] = defaultdict(set)
@@ -280,7 +321,10 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
             if any(len(num_docs[x]) > 1 for x in nums[i]):
                 base[i] += w.shared_number
         pool = sorted((i for i in range(n) if ok[i]), key=lambda i: -base[i])[:support_pool]
-        sims = _similar_in_other_docs(units, vecs, pool, 0.05)
+        # On large inputs only the candidate sentences can back (or restate) a fact: the
+        # index over all of them costs more than the rest of the scoring.
+        post = _postings(vecs, only=[i for i in range(n) if ok[i]] if n > w.feature_pool else None)
+        sims = _similar_in_other_docs(units, vecs, pool, 0.05, post)
         k = min(n_docs - 1, 3)
         for i in pool:
             best = sorted((s for _, s in sims[i].values()), reverse=True)[:k]
@@ -288,23 +332,35 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
             soft = sum(best) / k
             base[i] += w.support * min(1.0, soft / 0.3)
     scores = [b if ok[i] else -1e9 for i, b in enumerate(base)]
-    return Scored(vecs, scores, support, ok)
+    # Filler: mostly commentary, first/second person, or speculation that names nothing.
+    filler = [ok[i] and (pers[i] or comm[i] >= 0.66 or (spec_l[i] and spec[i] < 0.1))
+              for i in range(n)]
+    return Scored(vecs, scores, support, ok, post, filler)
 
 
-def _postings(vecs: Sequence[Vector], max_share: float = 0.2) -> dict[str, list[tuple[int, float]]]:
+Postings = dict[str, list[tuple[int, float]]]
+
+
+def _postings(vecs: Sequence[Vector], max_share: float = 0.2,
+              only: Sequence[int] | None = None) -> Postings:
+    """Inverted index term -> [(index, weight)] over `vecs` (or the indexes `only`); terms in
+    more than `max_share` of them are dropped (they add little and cost the most)."""
     post: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for i, v in enumerate(vecs):
-        for t, x in v.items():
+    for i in (range(len(vecs)) if only is None else only):
+        for t, x in vecs[i].items():
             post[t].append((i, x))
-    limit = max(50, int(len(vecs) * max_share))
+    size = len(vecs) if only is None else len(only)
+    limit = max(50, int(size * max_share))
     return {t: p for t, p in post.items() if len(p) <= limit}
 
 
 def _similar_in_other_docs(units: Sequence[Unit], vecs: Sequence[Vector], pool: Sequence[int],
-                           threshold: float) -> dict[int, dict[int, tuple[int, float]]]:
+                           threshold: float, post: Postings | None = None,
+                           ) -> dict[int, dict[int, tuple[int, float]]]:
     """For each unit in `pool`: {other doc: (best unit, similarity)} for docs whose best
     sentence is at least `threshold` similar (syndicated copies count as the same doc group)."""
-    post = _postings(vecs)
+    if post is None:
+        post = _postings(vecs)
     out: dict[int, dict[int, tuple[int, float]]] = {}
     for i in pool:
         acc: dict[int, float] = defaultdict(float)
@@ -334,6 +390,9 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
     sc = scored or score_units(units, w, token_lists)
     vecs, scores = sc.vectors, sc.scores
     order = sorted((i for i in range(len(units)) if sc.eligible[i]), key=lambda i: (-scores[i], i))
+    # Commentary never takes a slot a fact could have (unless there is nothing else).
+    facts = [i for i in order if not (sc.filler and sc.filler[i])]
+    order = facts or order
     pool = order[: max(60, 4 * (max_items or 20))]
     top = max((scores[i] for i in pool), default=1.0) or 1.0
     post = _postings([vecs[i] for i in pool], max_share=1.0)
@@ -342,18 +401,20 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
     used_words = 0
     seen_keys: set[str] = set()
     max_sim = dict.fromkeys(pool, 0.0)
+    per_doc: Counter[int] = Counter()  # picks per document: spread the coverage over sources
     while pool and (max_items is None or len(picks) < max_items):
         best, best_val = -1, -1e18
         for i in pool:
             if i in taken:
                 continue
-            val = w.mmr_lambda * scores[i] / top - (1 - w.mmr_lambda) * max_sim[i]
+            val = (w.mmr_lambda * scores[i] / top - (1 - w.mmr_lambda) * max_sim[i]
+                   - w.doc_repeat * per_doc[units[i].doc])
             if val > best_val:
                 best, best_val = i, val
         if best < 0:
             break
         taken.add(best)
-        n_words = len(units[best].text.split())
+        n_words = len(trim_discourse(units[best].text).split())
         if used_words + n_words > max_words:
             continue  # too long for what is left; a shorter one may still fit
         if units[best].key and units[best].key in seen_keys:
@@ -373,6 +434,7 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
             if j not in taken and same_fact(s, a_best, anchors(units[j].text), w):
                 taken.add(j)
         picks.append(pick)
+        per_doc[units[best].doc] += 1
         best_key = units[best].key
         if best_key:
             seen_keys.add(best_key)
@@ -380,7 +442,7 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
         if used_words >= max_words:
             break
     # Citations: every document stating the same fact (whole corpus, not just the pool).
-    same = _similar_in_other_docs(units, vecs, [p.unit for p in picks], w.anchored_same)
+    same = _similar_in_other_docs(units, vecs, [p.unit for p in picks], w.anchored_same, sc.postings)
     for p in picks:
         key = units[p.unit].key
         a = anchors(units[p.unit].text)
