@@ -10,7 +10,6 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import UserError
 
@@ -130,23 +129,21 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
         cron = str(sched["cron"])
         tz = str(sched.get("timezone", "UTC"))
         validate_schedule(cron, tz, where)
+        on_empty = sched.get("on_empty", "post")
+        if on_empty not in ("post", "skip"):
+            raise UserError(f"{where}: [schedule] on_empty must be \"post\" or \"skip\"")
         schedule = Schedule(cron, tz)
     return DigestDef(name, title.strip(), tuple(sections), words, topic, schedule, path)
 
 
 def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None:
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise UserError(f"{where}: unknown timezone {timezone!r}") from exc
-    if len(cron.split()) != 5:
-        raise UserError(f"{where}: cron {cron!r} must have 5 fields (minute hour day month weekday)")
-    from apscheduler.triggers.cron import CronTrigger
+    """The same validation as subscriptions (standard cron day-of-week, IANA zones)."""
+    from .schedules import make_trigger
 
     try:
-        CronTrigger.from_crontab(cron, timezone=timezone)
-    except ValueError as exc:
-        raise UserError(f"{where}: invalid cron {cron!r}: {exc}") from exc
+        make_trigger(cron, timezone)
+    except UserError as exc:
+        raise UserError(f"{where}: {exc.message}") from exc
 
 
 def available(folder: Path) -> list[str]:

@@ -90,7 +90,7 @@ def make_trigger(cron: str, timezone: str) -> CronTrigger:
     fields = cron.split()
     if len(fields) != 5:
         raise UserError(
-            f"cron expression {cron!r} has {len(fields)} fields; expected 5: "
+            f"cron expression {cron!r} must have 5 fields (it has {len(fields)}): "
             "minute hour day-of-month month day-of-week (e.g. \"0 8 * * 1-5\")"
         )
     values: dict[str, str] = {}

@@ -71,7 +71,7 @@ def test_invalid_cron_exits_non_zero_naming_the_field(project: Path, cron: str, 
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--cron", "0 8 * *"], "expected 5"),
+    (["--cron", "0 8 * *"], "must have 5 fields"),
     (["--tz", "Mars/Olympus"], "unknown time zone"),
     (["--digest", "nope"], "no digest named 'nope'"),
 ])
