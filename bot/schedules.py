@@ -90,7 +90,7 @@ def make_trigger(cron: str, timezone: str) -> CronTrigger:
     fields = cron.split()
     if len(fields) != 5:
         raise UserError(
-            f"cron expression {cron!r} must have 5 fields (it has {len(fields)}): "
+            f"cron expression {cron!r} has {len(fields)} fields; it must have 5 fields: "
             "minute hour day-of-month month day-of-week (e.g. \"0 8 * * 1-5\")"
         )
     values: dict[str, str] = {}
@@ -109,7 +109,7 @@ def validate_timezone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as exc:
         raise UserError(
-            f"unknown time zone {name!r}: use an IANA name such as UTC, Europe/Berlin or "
+            f"unknown timezone {name!r}: use an IANA time zone name such as UTC, Europe/Berlin or "
             "America/New_York"
         ) from exc
 

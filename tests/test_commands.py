@@ -142,7 +142,7 @@ def test_subscribe_validation_and_lifecycle(bot: TestAdapter, core: Core) -> Non
     err = bot.send("/subscribe daily 61 8 * * *", admin=True)
     assert err.kind == "error" and "minute" in text_of(err)
     err = bot.send("/subscribe daily 0 8 * * * Mars/Olympus", admin=True)
-    assert err.kind == "error" and "unknown time zone" in text_of(err)
+    assert err.kind == "error" and "unknown timezone" in text_of(err)
     err = bot.send("/subscribe nosuch 0 8 * * *", admin=True)
     assert err.kind == "error" and "no digest named 'nosuch'" in text_of(err)
     err = bot.send("/subscribe daily 0 8 *", admin=True)

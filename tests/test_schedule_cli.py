@@ -72,7 +72,7 @@ def test_invalid_cron_exits_non_zero_naming_the_field(project: Path, cron: str, 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--cron", "0 8 * *"], "must have 5 fields"),
-    (["--tz", "Mars/Olympus"], "unknown time zone"),
+    (["--tz", "Mars/Olympus"], "unknown timezone"),
     (["--digest", "nope"], "no digest named 'nope'"),
 ])
 def test_other_bad_input_is_refused(project: Path, args: list[str], message: str) -> None:
