@@ -211,3 +211,37 @@ def test_empty_corpus_messages(settings: Settings) -> None:
     assert "The corpus is empty" in text_of(bot.send("/sources"))
     reply = bot.send("/claim anything at all")
     assert reply.kind == "error" and "the corpus is empty" in text_of(reply)
+
+
+@pytest.fixture
+def seeds_bot(settings: Settings, seeds_copy: Path) -> TestAdapter:
+    settings.default_paths = [seeds_copy]
+    core = Core(settings)
+    core.reload()
+    return TestAdapter(core)
+
+
+def test_brief_claim_and_timeline_on_the_seeds(seeds_bot: TestAdapter) -> None:
+    brief = seeds_bot.send("/brief")
+    out = text_of(brief)
+    assert brief.kind == "info" and "Key developments".upper() in out.upper()
+    assert "[1]" in out and "spread the love" not in out.lower()
+    weekly = seeds_bot.send("/brief weekly")
+    assert weekly.kind == "info" and weekly.title != brief.title
+    claim = seeds_bot.send("/claim Putin visited North Korea for the first time in 24 years")
+    out = text_of(claim)
+    assert claim.kind == "info" and "corroborated" in out.lower() and "24 years" in out
+    nothing = seeds_bot.send("/claim The site's cookie policy was updated")
+    assert "not found" in text_of(nothing).lower() or "not-found" in text_of(nothing).lower()
+    timeline = text_of(seeds_bot.send("/timeline"))
+    assert "1961" in timeline and "2024" in timeline
+    assert "Key developments".upper() not in timeline.upper()
+
+
+def test_hostile_claims_are_answered_not_crashed(seeds_bot: TestAdapter) -> None:
+    for text in ['"unbalanced', "NEAR(a b)", "*:*", "'; DROP TABLE sentences; --", "🙂🙃" * 50,
+                 "(((", "a" * 3000, "\x00\x1b[31m"]:
+        reply = seeds_bot.send(f"/claim {text}")
+        assert reply.kind in ("info", "error"), text
+        assert "Something went wrong" not in text_of(reply), text
+    assert "Sources (5)" in text_of(seeds_bot.send("/sources"))
