@@ -13,6 +13,9 @@ from .segment import split_sentences
 _CREDIT = re.compile(r"\b(source|credit|image|photo|picture|via|courtesy)\b", re.I)
 
 
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 @dataclass
 class Sentence:
     position: int  # 0-based order in the document
@@ -50,7 +53,7 @@ class Article:
 
 def sentence_key(text: str) -> str:
     """Identity of a sentence across documents (syndicated copies share it)."""
-    norm = re.sub(r"[^0-9a-z]+", " ", text.lower().replace("’", "'")).strip()
+    norm = _NON_ALNUM.sub(" ", text.lower().replace("’", "'")).strip()
     return hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
 
 

@@ -75,6 +75,12 @@ _TAIL = re.compile("|".join(f"(?:{p})" for p in _TAIL_PATTERNS))
 
 _READ_TIME = re.compile(r"^\d+\s*(min|mins|minute|minutes)( read| to read)?$", re.I)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_WS = re.compile(r"\s+")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_MD_QUOTE = re.compile(r"^\s*>\s?")
+_MD_SKIP = re.compile(r"^\s*(```|---+\s*$|\*\*\*+\s*$|\|)")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)])\s+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -100,20 +106,26 @@ class CleanText:
 
 def normalize_text(text: str) -> str:
     """Unicode NFC, unified newlines, no zero-width or control characters, plain spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = text.replace("\u2029", "\n\n")
-    text = "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text
-    )
-    return re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACES.sub(" ", text)
+    # Fast path: a line that is printable has no control or format characters to remove.
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.isprintable():
+            lines[i] = _SPACES.sub(" ", "".join(
+                ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else " " for ch in line
+            ))
+    return "\n".join(lines)
 
 
 def _key(line: str) -> str:
     """Lower-cased line without bullet, surrounding punctuation and repeated space."""
     s = _BULLET.sub("", line).strip().lower()
     s = s.replace("’", "'")
-    return re.sub(r"\s+", " ", s).strip(" .:!-–—|•")
+    return _WS.sub(" ", s).strip(" .:!-–—|•")
 
 
 def is_chrome(line: str) -> bool:
@@ -126,9 +138,9 @@ def _is_tail_marker(line: str) -> bool:
 
 def _strip_markdown(line: str) -> tuple[str, bool]:
     """Markdown/HTML markup off a line; returns (text, was_heading)."""
-    heading = bool(re.match(r"^\s*#{1,6}\s", line))
-    line = re.sub(r"^\s*#{1,6}\s+", "", line)
-    line = re.sub(r"^\s*>\s?", "", line)
+    heading = bool(_MD_HEADING.match(line))
+    line = _MD_HEADING.sub("", line)
+    line = _MD_QUOTE.sub("", line)
     line = _MD_IMAGE.sub("", line)
     line = _MD_LINK.sub(r"\1", line)
     line = _HTML_TAG.sub("", line)
@@ -155,12 +167,12 @@ def looks_like_heading(line: str) -> bool:
 def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
     """Logical paragraphs: hard-wrapped lines inside a block are joined."""
     out: list[tuple[str, bool]] = []
-    for block in re.split(r"\n\s*\n", text):
+    for block in _BLANK_LINE.split(text):
         lines = [ln for ln in block.split("\n") if ln.strip()]
         current = ""
         current_heading = False
         for raw in lines:
-            if markdown and re.match(r"^\s*(```|---+\s*$|\*\*\*+\s*$|\|)", raw):
+            if markdown and _MD_SKIP.match(raw):
                 continue  # code fences, rules, tables
             line, md_heading = _strip_markdown(raw) if markdown else (raw.strip(), False)
             if not line:

@@ -80,19 +80,25 @@ def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+
+
 def decode(data: bytes) -> str:
     """Text of a file: UTF-8 (BOM allowed) or UTF-16 with a BOM; else a clear rejection."""
     if not data.strip():
         raise _Rejected("empty file")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise _Rejected(f"undecodable: invalid UTF-16 at byte {exc.start}") from exc
+        if not text.strip():
+            raise _Rejected("empty file")
+        return text
     head = data[:8192]
     if b"\x00" in head:
         raise _Rejected("binary file (NUL bytes)")
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > len(head) * 0.1:
         raise _Rejected("binary file (control bytes)")
     try:
@@ -148,6 +154,7 @@ class _Loader:
         self.docs_written = 0
         self._docs: list[dict[str, Any]] = []
         self._sents: list[dict[str, Any]] = []
+        self._files: list[tuple[FileState, str | None]] = []
         self._claimed: dict[str, str] = {}  # doc id -> path, within this run
 
     # -- batching
@@ -159,17 +166,29 @@ class _Loader:
         if len(self._docs) >= BATCH_DOCS:
             self.flush()
 
+    def _save_file(self, state: FileState, reason: str | None) -> None:
+        self._files.append((state, reason))
+        if len(self._files) >= BATCH_DOCS:
+            self.flush()
+
     def flush(self) -> None:
         if self._docs:
             self.store.put_documents(self._docs, self._sents)
             self.docs_written += len(self._docs)
             self._docs, self._sents = [], []
+        if self._files:
+            self.store.save_file_states(self._files, self.run_id)
+            self._files = []
 
-    def _claim(self, doc_id: str, path: str) -> None:
-        """A document id belongs to one source; a second source with the same id is rejected."""
+    def _claim(self, doc_id: str, path: str, state: tuple[str, str, str] | None | bool = False
+               ) -> None:
+        """A document id belongs to one source; a second source with the same id is rejected.
+
+        `state`: the document's stored (source_path, status, hash) if already looked up."""
         other = self._claimed.get(doc_id)
         if other is None:
-            owner = self.store.document_owner(doc_id)
+            row = self.store.document_state(doc_id) if state is False else state
+            owner = row[0] if isinstance(row, tuple) and row[1] == "active" else None
             if owner is not None and owner != path and Path(owner).exists():
                 other = owner
         if other is not None and other != path:
@@ -224,7 +243,8 @@ class _Loader:
                 return
             text = decode(data)
             doc_id = path.stem
-            self._claim(doc_id, key)
+            stored = self.store.document_state(doc_id)
+            self._claim(doc_id, key, stored)
             article = parse_article(text, doc_id, self.catalog, markdown=markdown)
             if article.body_count == 0:
                 raise _Rejected("no article text left after cleaning")
@@ -233,18 +253,18 @@ class _Loader:
             if prev is None:
                 # Remember nothing; a later good version is simply "added".
                 return
-            self.store.save_file_state(
+            self._save_file(
                 FileState(key, prev.size, prev.mtime_ns, prev.content_hash, prev.doc_ids, prev.outcome),
-                str(exc), self.run_id)
+                str(exc))
             return
-        existed = bool(self.store.document_hashes([doc_id]).get(doc_id, ("", ""))[1] == "active")
+        existed = stored is not None and stored[1] == "active"
         self._put(article, key, "file", content_hash)
         stale = [d for d in (prev.doc_ids if prev else []) if d != doc_id]
         if stale:
             self.flush()
             self.store.retire_documents(stale)
-        self.store.save_file_state(
-            FileState(key, st.st_size, st.st_mtime_ns, content_hash, [doc_id], "ok"), None, self.run_id)
+        self._save_file(
+            FileState(key, st.st_size, st.st_mtime_ns, content_hash, [doc_id], "ok"), None)
         self._record(Outcome(key, "updated" if existed else "added", doc_id=doc_id))
 
     def _load_jsonl(self, path: Path, key: str, st: os.stat_result, prev: FileState | None) -> None:
@@ -341,9 +361,9 @@ class _Loader:
                 counts["removed"] += len(stale)
                 self.changed = True
         counts["rejected"] += len(line_errors)
-        self.store.save_file_state(
+        self._save_file(
             FileState(key, st.st_size, st.st_mtime_ns, hasher.hexdigest(), good, "ok"),
-            f"{len(line_errors)} rejected lines" if line_errors else None, self.run_id)
+            f"{len(line_errors)} rejected lines" if line_errors else None)
         if counts["added"] and not prev:
             outcome = "added"
         elif counts["added"] or counts["updated"] or counts["removed"]:
