@@ -11,6 +11,7 @@ General rules, not a list of known lines:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -80,7 +81,9 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _MD_QUOTE = re.compile(r"^\s*>\s?")
 _MD_SKIP = re.compile(r"^\s*(```|---+\s*$|\*\*\*+\s*$|\|)")
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_CHARS = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# Only runs that need rewriting: two or more spaces, or any other kind of space.
+_SPACES = re.compile(rf"(?: ?[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]| {{2}})[{_SPACE_CHARS}]*")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)])\s+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -121,6 +124,7 @@ def normalize_text(text: str) -> str:
     return "\n".join(lines)
 
 
+@functools.lru_cache(maxsize=8192)
 def _key(line: str) -> str:
     """Lower-cased line without bullet, surrounding punctuation and repeated space."""
     s = _BULLET.sub("", line).strip().lower()

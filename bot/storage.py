@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +40,7 @@ class FileState:
     content_hash: str
     doc_ids: list[str]
     outcome: str
+    reason: str | None = None  # e.g. "3 rejected lines": such a file is re-read next time
 
 
 class Store:
@@ -133,6 +134,24 @@ class Store:
         with self.db.atomic():
             yield self
 
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Settings for a large write (a reload), restored afterwards: a bigger page cache, and
+        synchronous=NORMAL, which in WAL mode keeps every transaction atomic (a crash loses at
+        most the last commit, never consistency)."""
+        if str(self.path) == ":memory:":
+            yield
+            return
+        sync = self.db.execute("PRAGMA synchronous").fetchone()[0]
+        cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA cache_size = -32000")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA synchronous = {int(sync)}")
+            self.db.execute(f"PRAGMA cache_size = {int(cache)}")
+
     # ------------------------------------------------------------------ ingest runs
     def start_run(self, paths: list[str], actor: str | None = None) -> int:
         with self.db.atomic():
@@ -150,7 +169,12 @@ class Store:
             )
 
     def record_outcomes(self, rows: Iterable[dict[str, Any]]) -> None:
-        self.db.table("ingest_outcomes").insert_all(rows, batch_size=500)
+        self.db.conn.executemany(
+            "insert into ingest_outcomes (run_id, path, outcome, reason, line, doc_id)"
+            " values (?, ?, ?, ?, ?, ?)",
+            ((r["run_id"], r["path"], r["outcome"], r.get("reason"), r.get("line"),
+              r.get("doc_id")) for r in rows),
+        )
 
     def last_run(self) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from ingest_runs order by id desc limit 1"))
@@ -174,11 +198,10 @@ class Store:
     # ------------------------------------------------------------------ files
     def file_states(self) -> dict[str, FileState]:
         return {
-            r["path"]: FileState(r["path"], r["size"], r["mtime_ns"], r["content_hash"],
-                                 json.loads(r["doc_ids"] or "[]"), r["outcome"])
-            for r in self.db.query(
-                "select path, size, mtime_ns, content_hash, doc_ids, outcome from files"
-            )
+            r[0]: FileState(r[0], r[1], r[2], r[3], json.loads(r[4] or "[]"), r[5], r[6])
+            for r in self.db.execute(
+                "select path, size, mtime_ns, content_hash, doc_ids, outcome, reason from files"
+            ).fetchall()
         }
 
     def save_file_state(self, state: FileState, reason: str | None, run_id: int) -> None:
@@ -193,11 +216,14 @@ class Store:
             "insert or replace into files (path, size, mtime_ns, content_hash, doc_ids, outcome,"
             " reason, run_id, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(st.path, st.size, st.mtime_ns, st.content_hash, json.dumps(st.doc_ids), st.outcome,
-              reason, run_id, now) for st, reason in states],
+              reason if reason is not None else st.reason, run_id, now) for st, reason in states],
         )
 
     def touch_file(self, path: str, size: int, mtime_ns: int) -> None:
-        self.db.table("files").update(path, {"size": size, "mtime_ns": mtime_ns})
+        self.db.execute(
+            "update files set size = ?, mtime_ns = ?, reason = null where path = ?",
+            [size, mtime_ns, path],
+        )
 
     def delete_file_state(self, path: str) -> None:
         self.db.table("files").delete_where("path = ?", [path])
@@ -234,8 +260,11 @@ class Store:
     )
     _SENTENCE_COLUMNS = ("doc_id", "position", "paragraph", "kind", "text", "key")
 
-    def put_documents(self, docs: list[dict[str, Any]], sentences: list[dict[str, Any]]) -> None:
+    def put_documents(self, docs: list[dict[str, Any]],
+                      sentences: Sequence[dict[str, Any] | tuple[Any, ...]]) -> None:
         """Insert or replace documents (with their sentences). Call inside `transaction`.
+
+        A sentence is a dict or a tuple in `_SENTENCE_COLUMNS` order.
 
         The hot path of a reload: one prepared statement per table through `executemany`
         (parameters only, never text spliced into SQL), not a row-by-row upsert."""
@@ -270,7 +299,7 @@ class Store:
         scols = self._SENTENCE_COLUMNS
         self.db.conn.executemany(
             f"insert into sentences ({', '.join(scols)}) values ({', '.join('?' * len(scols))})",
-            [tuple(s[c] for c in scols) for s in sentences],
+            [s if isinstance(s, tuple) else tuple(s[c] for c in scols) for s in sentences],
         )
 
     def _delete_sentences(self, doc_ids: list[str]) -> None:
