@@ -24,7 +24,9 @@ _CHROME_PATTERNS = [
     r"(tweet|pin it|print|email|whatsapp|facebook|twitter|linkedin|telegram|reddit)( this)?",
     r".{0,60}\b(don'?t forget to|please|click to|sign up (to|for)|be sure to) subscribe\b.*",
     r"(subscribe|sign up)( now| today| to (our|the) \w+.*| for .*newsletter.*)?",
-    r".{0,40}\bnewsletter\b.{0,40}",
+    r".{0,40}\b(our|free|weekly|daily|email|the)( \w+)? newsletters?\b.{0,40}",
+    r"(sign up|subscribe|join|get)\b.{0,30}\bnewsletters?\b.{0,40}",
+    r"stay (informed|tuned|updated|connected|in the loop|in touch)( with .{0,40})?",
     r"thank you for reading.*",
     r"\d+\s*(min|mins|minute|minutes)( read| to read)?",
     r"(reading time|read time):?.*",
@@ -37,13 +39,14 @@ _CHROME_PATTERNS = [
     r"required fields are marked.*",
     r"(name|email|website|comment)\s*\*",
     r"save my name, email.*",
-    r"[×✕✖x]\s+.*",  # closable widget: "× How can I help you?"
+    r"[×✕✖]\s*.{0,60}",  # closable widget: "× How can I help you?"
     r"how can (i|we) help( you)?\??",
     r"(live )?chat( now| with us)?",
     r"chatt?en\b.{0,30}",
-    r"(we use )?cookies?\b.{0,80}",
-    r"accept( all)? cookies.*",
-    r"(copyright|©).{0,80}",
+    r".{0,60}\b(we|this (web)?site|our (web)?site|site) uses? cookies\b.{0,160}",
+    r"(accept|allow|reject|manage)( all)? cookies.{0,80}",
+    r"cookie (policy|settings|preferences|consent)( .{0,60})?",
+    r"(©|\(c\)|copyright ©?\s*(\d{4}|\w+ \d{4})).{0,80}",
     r"all rights reserved.*",
     r"follow us( on .*)?",
     r"advertisement|sponsored( content)?|promoted",
@@ -187,6 +190,7 @@ def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
                 and not md_heading
                 and not _BULLET.match(raw)
                 and not _TERMINAL.search(current)
+                and not current.endswith(":")
                 and len(current) >= 50
                 and (line[0].islower() or line[0].isdigit() or len(current) >= 60)
             )
