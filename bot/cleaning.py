@@ -87,6 +87,7 @@ _MD_SKIP = re.compile(r"^\s*(```|---+\s*$|\*\*\*+\s*$|\|)")
 _SPACE_CHARS = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Only runs that need rewriting: two or more spaces, or any other kind of space.
 _SPACES = re.compile(rf"(?: ?[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]| {{2}})[{_SPACE_CHARS}]*")
+_SEPARATORS = re.compile(r"\s+[|·•/]\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)])\s+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -136,7 +137,11 @@ def _key(line: str) -> str:
 
 
 def is_chrome(line: str) -> bool:
-    return bool(_CHROME.fullmatch(_key(line)))
+    """A whole line of site chrome; a line of several chrome items ("Share | Tweet") too."""
+    if _CHROME.fullmatch(_key(line)):
+        return True
+    parts = _SEPARATORS.split(line)
+    return len(parts) > 1 and all(not p.strip() or _CHROME.fullmatch(_key(p)) for p in parts)
 
 
 def _is_tail_marker(line: str) -> bool:
@@ -224,15 +229,11 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
     # Header zone: short byline/date/reading-time lines right under the title.
     header: list[str] = []
     while i < len(lines):
-        line = lines[i][0]
-        words = line.split()
-        if (_BULLET.match(line) or len(words) <= 6) and not _TERMINAL.search(line) and (
-            _READ_TIME.match(_key(line)) or _is_byline_or_date(line)
-        ):
-            header.append(_BULLET.sub("", line).strip())
-            i += 1
-            continue
-        break
+        parts = _header_parts(lines[i][0])
+        if parts is None:
+            break
+        header.extend(parts)
+        i += 1
 
     body = lines[i:]
     # Tail: from a marker in the last part of the page to the end.
@@ -286,6 +287,20 @@ DATE_LINE = re.compile(
 )
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:van|von|de|der|da|di|du|al|bin|el|la|le)$)")
 _HONORIFIC = re.compile(r"^(?:prof|dr|mr|mrs|ms|sir|dame|rev|gen|col|capt|sen|rep)\.?(?=[A-Z]|$)", re.I)
+
+
+def _header_parts(line: str) -> list[str] | None:
+    """The items of a header line ("By Jane Doe · May 2, 2024 · 5 min read"), or None when
+    it is not a header line."""
+    parts = [p.strip() for p in _SEPARATORS.split(_BULLET.sub("", line).strip()) if p.strip()]
+    if not parts:
+        return None
+    for part in parts:
+        if len(part.split()) > 8 or _TERMINAL.search(part):
+            return None
+        if not (_READ_TIME.match(_key(part)) or _is_byline_or_date(part)):
+            return None
+    return parts
 
 
 def _is_byline_or_date(line: str) -> bool:
