@@ -647,7 +647,7 @@ def reload_corpus(
                 files.append((root, _file_key(root)))
             else:
                 loader._record(Outcome(str(root), "rejected", "no such file or folder"), order=0)
-        with store.bulk_writes(), store.transaction():
+        with store.bulk_writes(settings.ingest_cache_mb), store.transaction():
             loader.load_files(files)
             loader.retire_missing(folders, {key for _, key in files})
             generation = store.bump_generation() if loader.changed else store.generation

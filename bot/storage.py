@@ -135,7 +135,7 @@ class Store:
             yield self
 
     @contextmanager
-    def bulk_writes(self) -> Iterator[None]:
+    def bulk_writes(self, cache_mb: int = 32) -> Iterator[None]:
         """Settings for a large write (a reload), restored afterwards: a bigger page cache, and
         synchronous=NORMAL, which in WAL mode keeps every transaction atomic (a crash loses at
         most the last commit, never consistency)."""
@@ -145,7 +145,7 @@ class Store:
         sync = self.db.execute("PRAGMA synchronous").fetchone()[0]
         cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
         self.db.execute("PRAGMA synchronous = NORMAL")
-        self.db.execute("PRAGMA cache_size = -32000")
+        self.db.execute(f"PRAGMA cache_size = {-1000 * max(1, int(cache_mb))}")
         try:
             yield
         finally:
