@@ -14,6 +14,8 @@ _CREDIT = re.compile(r"\b(source|credit|image|photo|picture|via|courtesy)\b", re
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_KEY_TABLE = bytes(c if chr(c).isascii() and chr(c) in "0123456789abcdefghijklmnopqrstuvwxyz"
+                   else 32 for c in range(256))
 
 
 @dataclass
@@ -53,8 +55,12 @@ class Article:
 
 def sentence_key(text: str) -> str:
     """Identity of a sentence across documents (syndicated copies share it)."""
-    norm = _NON_ALNUM.sub(" ", text.lower().replace("’", "'")).strip()
-    return hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
+    low = text.lower()
+    if low.isascii():  # fast path, same result: non-alphanumeric runs become one space
+        data = b" ".join(low.encode("ascii").translate(_KEY_TABLE).split())
+    else:
+        data = _NON_ALNUM.sub(" ", low).strip().encode()
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 def parse_article(

@@ -79,7 +79,6 @@ _TAIL = re.compile("|".join(f"(?:{p})" for p in _TAIL_PATTERNS))
 
 _READ_TIME = re.compile(r"^\d+\s*(min|mins|minute|minutes)( read| to read)?$", re.I)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_WS = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _MD_QUOTE = re.compile(r"^\s*>\s?")
@@ -117,7 +116,8 @@ def normalize_text(text: str) -> str:
         text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
         text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", text)
+    if "\t" in text or "  " in text or not text.isascii():
+        text = _SPACES.sub(" ", text)
     # Fast path: a line that is printable has no control or format characters to remove.
     lines = text.split("\n")
     for i, line in enumerate(lines):
@@ -128,18 +128,24 @@ def normalize_text(text: str) -> str:
     return "\n".join(lines)
 
 
+def _strip_bullet(line: str) -> str:
+    m = _BULLET.match(line)
+    return (line[m.end():] if m else line).strip()
+
+
 @functools.lru_cache(maxsize=8192)
 def _key(line: str) -> str:
     """Lower-cased line without bullet, surrounding punctuation and repeated space."""
-    s = _BULLET.sub("", line).strip().lower()
-    s = s.replace("’", "'")
-    return _WS.sub(" ", s).strip(" .:!-–—|•")
+    s = _strip_bullet(line).lower().replace("’", "'")
+    return " ".join(s.split()).strip(" .:!-–—|•")
 
 
 def is_chrome(line: str) -> bool:
     """A whole line of site chrome; a line of several chrome items ("Share | Tweet") too."""
     if _CHROME.fullmatch(_key(line)):
         return True
+    if not any(sep in line for sep in "|·•/"):
+        return False
     parts = _SEPARATORS.split(line)
     return len(parts) > 1 and all(not p.strip() or _CHROME.fullmatch(_key(p)) for p in parts)
 
@@ -163,7 +169,7 @@ def _strip_markdown(line: str) -> tuple[str, bool]:
 
 def looks_like_heading(line: str) -> bool:
     """Short, no terminal period, mostly capitalised words: a section heading."""
-    s = _BULLET.sub("", line).strip()
+    s = _strip_bullet(line)
     words = s.split()
     if not words or len(words) > 14 or _TERMINAL.search(s):
         return False
@@ -258,7 +264,7 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
             dropped.append((ln, "chrome"))
             continue
         bullet = bool(_BULLET.match(ln))
-        clean = _BULLET.sub("", ln).strip() if bullet else ln
+        clean = _strip_bullet(ln) if bullet else ln
         heading = md_heading or (not bullet and looks_like_heading(ln))
         kept.append(Line(clean, "heading" if heading else "body", bullet))
 
@@ -292,7 +298,7 @@ _HONORIFIC = re.compile(r"^(?:prof|dr|mr|mrs|ms|sir|dame|rev|gen|col|capt|sen|re
 def _header_parts(line: str) -> list[str] | None:
     """The items of a header line ("By Jane Doe · May 2, 2024 · 5 min read"), or None when
     it is not a header line."""
-    parts = [p.strip() for p in _SEPARATORS.split(_BULLET.sub("", line).strip()) if p.strip()]
+    parts = [p.strip() for p in _SEPARATORS.split(_strip_bullet(line)) if p.strip()]
     if not parts:
         return None
     for part in parts:
@@ -304,13 +310,13 @@ def _header_parts(line: str) -> list[str] | None:
 
 
 def _is_byline_or_date(line: str) -> bool:
-    s = _BULLET.sub("", line).strip()
+    s = _strip_bullet(line)
     return bool(DATE_LINE.match(s)) or byline_name(s) is not None
 
 
 def byline_name(line: str) -> str | None:
     """A person's name from a byline ("By Jane Doe", "Prof.Serban Gabriel"), else None."""
-    s = _BULLET.sub("", line).strip()
+    s = _strip_bullet(line)
     s = re.sub(r"^(?:by|written by|author)\s*:?\s+", "", s, flags=re.I)
     s = re.sub(r"^((?:prof|dr|mr|mrs|ms|rev|gen|sen|rep)\.)(?=[A-Z])", r"\1 ", s, flags=re.I)
     words = s.split()

@@ -36,7 +36,6 @@ _BOUNDARY = re.compile(
     re.VERBOSE,
 )
 
-_WS = re.compile(r"\s+")
 _ENUMERATOR = re.compile(r"\(?[0-9ivxIVX]{1,3}[.)]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _INITIAL = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")  # "J", "U.S", "e.g" (dot stripped)
@@ -65,7 +64,7 @@ def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
 
 def split_sentences(text: str) -> list[str]:
     """Split one paragraph into sentences; white space inside a sentence is normalised."""
-    text = _WS.sub(" ", text).strip()
+    text = " ".join(text.split())
     if not text:
         return []
     out: list[str] = []
