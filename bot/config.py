@@ -28,7 +28,7 @@ class Settings:
     root: Path
     db_path: Path
     max_file_bytes: int = 5_000_000
-    ingest_workers: int = 0  # parser processes for large reloads; 0 = one per CPU (at most 4)
+    ingest_workers: int = 1  # parser processes for large reloads; 0 = one per CPU (at most 4)
     ingest_cache_mb: int = 32  # SQLite page cache during a reload
     default_paths: list[Path] = field(default_factory=list)
     outlets_path: Path | None = None
@@ -88,7 +88,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         admins += [a.strip() for a in os.environ["BRIEFBOT_ADMINS"].split(",") if a.strip()]
     try:
         max_bytes = int(ingest.get("max_file_bytes", 5_000_000))
-        workers = int(ingest.get("workers", 0))
+        workers = int(ingest.get("workers", 1))
         cache_mb = int(ingest.get("cache_mb", 32))
         rate = int(commands.get("rate_limit_per_minute", 10))
     except (TypeError, ValueError) as exc:

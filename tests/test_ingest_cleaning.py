@@ -255,12 +255,17 @@ def test_chrome_line_classifier() -> None:
               "3 Comments", "Required fields are marked *", "Scroll to top", "× Need help?",
               "Subscribe now", "Sign up for our weekly newsletter", "Follow us on X",
               "Advertisement", "Image source: Getty", "© 2024 Example Media", "All rights reserved.",
-              "Stay tuned", "Click here to read more"]
+              "Stay tuned", "Click here to read more", "1.2k views", "12K Views", "Views: 1.2k",
+              "Continue reading", "Listen to this article", "Print this page", "Log in to comment",
+              "Join the conversation", "Comments are closed.", "Filed under: Asia",
+              "Advertisement - Continue reading below", "Read the full story"]
     for line in chrome:
         assert is_chrome(line), line
     article = ["Shares of Samsung rose 3% on Monday.", "Comments by the minister drew criticism.",
                "X was the first platform to report it.", "Subscribers fell by a third.",
-               "Chat logs were later published by investigators."]
+               "Chat logs were later published by investigators.",
+               "Read more about the treaty in the official text, the ministry said.",
+               "Registered voters in the region backed the plan."]
     for line in article:
         assert not is_chrome(line), line
 

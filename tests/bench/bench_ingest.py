@@ -5,6 +5,9 @@
   line, headings and a few lines of site chrome like real scraped pages.
 - For each corpus: a full rebuild (fresh database) and a no-op reload (nothing changed), each
   in its own subprocess so that peak RSS is that reload's alone; DB size after the rebuild.
+  Each is run with parsing in the reloading process (workers = 1, the default) and with a
+  pool of two parser processes (workers = 2). Rates are wall-clock; articles per CPU-second are shown
+  too, since the machine is shared and wall time is noisy.
 - Targets (2-core machine): >= 1,000 articles/s rebuild, >= 20,000 files/s no-op check,
   peak RSS <= 300 MB at 100k.
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,8 +42,11 @@ try:
 except SystemExit as exc:
     code = exc.code or 0
 elapsed = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"elapsed": elapsed, "maxrss_kb": rss, "code": code}), file=sys.stderr)
+me = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"elapsed": elapsed, "maxrss_kb": me.ru_maxrss, "child_maxrss_kb": kids.ru_maxrss,
+                  "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+                  "code": code}), file=sys.stderr)
 """
 
 
@@ -117,11 +124,22 @@ def make_jsonl_corpus(path: Path, n: int, vocab: Vocabulary) -> None:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
-def run_reload(db: Path, target: Path) -> dict[str, float]:
-    """One `briefbot reload -q` in a subprocess; its wall time and peak RSS."""
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _config(work: Path, workers: int) -> Path:
+    cfg = work / f"bench-{workers}.toml"
+    cfg.write_text(f'[ingest]\nworkers = {workers}\noutlets = "{ROOT / "config" / "outlets.txt"}"\n')
+    return cfg
+
+
+def run_reload(db: Path, target: Path, config: Path) -> dict[str, float]:
+    """One `briefbot reload -q` in a subprocess; its wall time, CPU time and peak RSS (of the
+    reloading process; parser workers, if any, separately)."""
     env = dict(os.environ)
     proc = subprocess.run(
-        [sys.executable, "-c", _RUNNER, "--db", str(db), "reload", "-q", str(target)],
+        [sys.executable, "-c", _RUNNER, "--config", str(config), "--db", str(db), "reload", "-q",
+         str(target)],
         capture_output=True, text=True, env=env, check=False,
     )
     last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "{}"
@@ -131,14 +149,15 @@ def run_reload(db: Path, target: Path) -> dict[str, float]:
         raise RuntimeError(f"reload failed: {proc.stderr[-2000:]}") from exc
     if stats.get("code"):
         raise RuntimeError(f"reload exited {stats['code']}: {proc.stdout[-1000:]}")
-    return {"elapsed": stats["elapsed"], "rss_mb": stats["maxrss_kb"] / 1024}
+    return {"elapsed": stats["elapsed"], "rss_mb": stats["maxrss_kb"] / 1024,
+            "child_rss_mb": stats["child_maxrss_kb"] / 1024, "cpu": stats["cpu"]}
 
 
 def _db_size(db: Path) -> int:
     return sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
 
 
-def bench(kind: str, n: int, work: Path, vocab: Vocabulary, repeat: int) -> dict[str, float]:
+def bench(kind: str, n: int, work: Path, vocab: Vocabulary, repeat: int) -> None:
     t0 = time.perf_counter()
     if kind == "txt":
         target = work / f"txt{n}"
@@ -146,31 +165,35 @@ def bench(kind: str, n: int, work: Path, vocab: Vocabulary, repeat: int) -> dict
     else:
         target = work / f"corpus{n}.jsonl"
         make_jsonl_corpus(target, n, vocab)
-    gen = time.perf_counter() - t0
-    print(f"  generated {n:,} articles as {kind} in {gen:.1f} s", flush=True)
-    rebuilds, rebuild_rss, noops, noop_rss = [], [], [], []
-    size = 0
-    for r in range(repeat):
-        db = work / f"{kind}{n}-{r}.db"
-        res = run_reload(db, target)
-        rebuilds.append(n / res["elapsed"])
-        rebuild_rss.append(res["rss_mb"])
-        size = _db_size(db)
-        res = run_reload(db, target)
-        noops.append(n / res["elapsed"])
-        noop_rss.append(res["rss_mb"])
-        for p in work.glob(db.name + "*"):
-            p.unlink()
-    out = {"n": n, "rebuild_per_s": statistics.median(rebuilds),
-           "noop_per_s": statistics.median(noops), "db_mb": size / 1e6,
-           "rss_mb": max(max(rebuild_rss), max(noop_rss))}
-    unit = "files" if kind == "txt" else "records (1 file)"
-    print(f"  {kind} {n:>7,}: rebuild {out['rebuild_per_s']:8,.0f} articles/s"
-          f" (target >= {TARGET_REBUILD:,})  no-op {out['noop_per_s']:9,.0f} {unit}/s"
-          + (f" (target >= {TARGET_NOOP:,})" if kind == "txt" else "")
-          + f"  DB {out['db_mb']:6.1f} MB  peak RSS rebuild {max(rebuild_rss):5.0f} MB"
-          f" / no-op {max(noop_rss):5.0f} MB (target <= {TARGET_RSS_MB})", flush=True)
-    return out
+    print(f"  generated {n:,} articles as {kind} in {time.perf_counter() - t0:.1f} s"
+          f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)", flush=True)
+    unit = "files" if kind == "txt" else "records"
+    # workers=1: parsing in the reloading process (the default); workers=2: a parser pool.
+    for workers in (1, 2):
+        cfg = _config(work, workers)
+        rebuild: list[dict[str, float]] = []
+        noop: list[dict[str, float]] = []
+        size = 0
+        for r in range(repeat):
+            db = work / f"{kind}{n}-{workers}-{r}.db"
+            rebuild.append(run_reload(db, target, cfg))
+            size = _db_size(db)
+            noop.append(run_reload(db, target, cfg))
+            for p in work.glob(db.name + "*"):
+                p.unlink()
+        rb = statistics.median(n / x["elapsed"] for x in rebuild)
+        rb_cpu = statistics.median(n / x["cpu"] for x in rebuild)
+        nop = statistics.median(n / x["elapsed"] for x in noop)
+        rss = max(x["rss_mb"] for x in rebuild + noop)
+        child = max(x["child_rss_mb"] for x in rebuild)
+        label = "in-process" if workers == 1 else f"{workers} workers"
+        print(f"  {kind} {n:>7,} [{label:12s}] rebuild {rb:7,.0f} articles/s"
+              f" ({rb_cpu:,.0f} per CPU-second; target >= {TARGET_REBUILD:,})"
+              f" | no-op {nop:9,.0f} {unit}/s"
+              + (f" (target >= {TARGET_NOOP:,})" if kind == "txt" else "")
+              + f" | DB {size / 1e6:6.1f} MB | peak RSS {rss:4.0f} MB"
+              + (f" (+ workers {child:4.0f} MB each)" if workers != 1 else "")
+              + f" (target <= {TARGET_RSS_MB})", flush=True)
 
 
 def main(data: Path | None = None) -> None:
@@ -184,6 +207,11 @@ def main(data: Path | None = None) -> None:
             kinds = ["txt", "jsonl"] if n <= 10_000 else ["jsonl"]
             for kind in kinds:
                 bench(kind, n, work, vocab, repeat)
+            for p in work.iterdir():  # free the disk between sizes
+                if p.is_dir():
+                    shutil.rmtree(p)
+                else:
+                    p.unlink()
 
 
 if __name__ == "__main__":
