@@ -41,6 +41,8 @@ _CHROME_PATTERNS = [
     r"join the (conversation|discussion)",
     r"comments (are|have been) closed",
     r"loading",
+    r"skip to (main )?(content|navigation)|(main )?menu|search|toggle navigation",
+    r"home\s*[>›»/|].{0,80}",  # breadcrumbs
     r"(filed|posted) (under|in)\s*:.*",
     r"categor(y|ies)\s*:.*",
     r"(scroll|back|go) to top",

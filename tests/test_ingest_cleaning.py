@@ -133,6 +133,14 @@ def test_chat_widget_image_credit_and_outlet_credit() -> None:
     assert a.outlets == ["Associated Press"]
 
 
+def test_navigation_before_the_title_is_not_the_title() -> None:
+    a = parse("\n".join(["Skip to content", "Menu", "Home › World › Asia",
+                          "Seoul Reviews the Pact", *BODY]))
+    assert a.title == "Seoul Reviews the Pact"
+    assert_body_kept(a)
+    assert_gone(a, "skip to", "menu", "home ›")
+
+
 def test_orphan_headings_dropped_real_headings_kept() -> None:
     text = "\n\n".join([
         "What the Treaty Means",
