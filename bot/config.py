@@ -29,7 +29,7 @@ class Settings:
     db_path: Path
     max_file_bytes: int = 5_000_000
     ingest_workers: int = 1  # parser processes for large reloads; 0 = one per CPU (at most 4)
-    ingest_cache_mb: int = 32  # SQLite page cache during a reload
+    ingest_cache_mb: int = 96  # SQLite page cache during a reload
     default_paths: list[Path] = field(default_factory=list)
     outlets_path: Path | None = None
     aliases_path: Path | None = None
@@ -89,7 +89,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     try:
         max_bytes = int(ingest.get("max_file_bytes", 5_000_000))
         workers = int(ingest.get("workers", 1))
-        cache_mb = int(ingest.get("cache_mb", 32))
+        cache_mb = int(ingest.get("cache_mb", 96))
         rate = int(commands.get("rate_limit_per_minute", 10))
     except (TypeError, ValueError) as exc:
         raise UserError(f"config: a numeric setting is not a number: {exc}") from exc

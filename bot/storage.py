@@ -135,7 +135,7 @@ class Store:
             yield self
 
     @contextmanager
-    def bulk_writes(self, cache_mb: int = 32) -> Iterator[None]:
+    def bulk_writes(self, cache_mb: int = 96) -> Iterator[None]:
         """Settings for a large write (a reload), restored afterwards: a bigger page cache, and
         synchronous=NORMAL, which in WAL mode keeps every transaction atomic (a crash loses at
         most the last commit, never consistency)."""

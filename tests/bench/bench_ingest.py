@@ -13,7 +13,7 @@
 
 `main(data)`: `data` is unused (the corpora are generated). Environment: BENCH_INGEST_SIZES
 (default "10000,100000"), BENCH_INGEST_REPEAT (default 1; medians are reported),
-BENCH_INGEST_WORKERS (default "1,2"), BENCH_INGEST_CACHE_MB (default 32).
+BENCH_INGEST_WORKERS (default "1,2"), BENCH_INGEST_CACHE_MB (default 96).
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _config(work: Path, workers: int) -> Path:
     cfg = work / f"bench-{workers}.toml"
-    cache = os.environ.get("BENCH_INGEST_CACHE_MB", "32")
+    cache = os.environ.get("BENCH_INGEST_CACHE_MB", "96")
     cfg.write_text(f'[ingest]\nworkers = {workers}\ncache_mb = {cache}\n'
                    f'outlets = "{ROOT / "config" / "outlets.txt"}"\n')
     return cfg
