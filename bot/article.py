@@ -13,6 +13,11 @@ from .segment import split_sentences
 _CREDIT = re.compile(r"\b(source|credit|image|photo|picture|via|courtesy)\b", re.I)
 
 
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_KEY_TABLE = bytes(c if chr(c).isascii() and chr(c) in "0123456789abcdefghijklmnopqrstuvwxyz"
+                   else 32 for c in range(256))
+
+
 @dataclass
 class Sentence:
     position: int  # 0-based order in the document
@@ -50,8 +55,12 @@ class Article:
 
 def sentence_key(text: str) -> str:
     """Identity of a sentence across documents (syndicated copies share it)."""
-    norm = re.sub(r"[^0-9a-z]+", " ", text.lower().replace("’", "'")).strip()
-    return hashlib.blake2b(norm.encode(), digest_size=8).hexdigest()
+    low = text.lower()
+    if low.isascii():  # fast path, same result: non-alphanumeric runs become one space
+        data = b" ".join(low.encode("ascii").translate(_KEY_TABLE).split())
+    else:
+        data = _NON_ALNUM.sub(" ", low).strip().encode()
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 def parse_article(

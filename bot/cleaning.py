@@ -11,6 +11,7 @@ General rules, not a list of known lines:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,12 +24,27 @@ _CHROME_PATTERNS = [
     r"(tweet|pin it|print|email|whatsapp|facebook|twitter|linkedin|telegram|reddit)( this)?",
     r".{0,60}\b(don'?t forget to|please|click to|sign up (to|for)|be sure to) subscribe\b.*",
     r"(subscribe|sign up)( now| today| to (our|the) \w+.*| for .*newsletter.*)?",
-    r".{0,40}\bnewsletter\b.{0,40}",
+    r".{0,40}\b(our|free|weekly|daily|email|the)( \w+)? newsletters?\b.{0,40}",
+    r"(sign up|subscribe|join|get)\b.{0,30}\bnewsletters?\b.{0,40}",
+    r"stay (informed|tuned|updated|connected|in the loop|in touch)( with .{0,40})?",
     r"thank you for reading.*",
     r"\d+\s*(min|mins|minute|minutes)( read| to read)?",
     r"(reading time|read time):?.*",
-    r"views?\s*:?\s*[\d,. ]+",
-    r"[\d,.]+\s*(views|reads|shares|likes)",
+    r"views?\s*:?\s*[\d,. ]+[km]?( [\d,.]+)?",
+    r"[\d,.]+\s*[km]?\s*(views|reads|shares|likes|comments|responses)",
+    r"(continue|keep) reading.{0,40}",
+    r"(read|see) (more|also|next)( (here|below|stories|articles|news|on \w+( \w+)?))?",
+    r"read the full (story|article|report)( (here|on \w+( \w+)?))?",
+    r"listen to (this )?(article|story|post)( \d+:\d+)?.{0,20}",
+    r"print( this)?( page| article| story)?",
+    r"(sign|log) ?in( to (comment|reply|continue))?|register|create (an|a free) account",
+    r"join the (conversation|discussion)",
+    r"comments (are|have been) closed",
+    r"loading",
+    r"skip to (main )?(content|navigation)|(main )?menu|search|toggle navigation",
+    r"home\s*[>›»/|].{0,80}",  # breadcrumbs
+    r"(filed|posted) (under|in)\s*:.*",
+    r"categor(y|ies)\s*:.*",
     r"(scroll|back|go) to top",
     r"(leave|post|add|write) a (comment|reply|response)",
     r"(\d+\s+)?(comments?|responses?|replies)(\s*\(\d+\))?",
@@ -36,16 +52,17 @@ _CHROME_PATTERNS = [
     r"required fields are marked.*",
     r"(name|email|website|comment)\s*\*",
     r"save my name, email.*",
-    r"[×✕✖x]\s+.*",  # closable widget: "× How can I help you?"
+    r"[×✕✖]\s*.{0,60}",  # closable widget: "× How can I help you?"
     r"how can (i|we) help( you)?\??",
     r"(live )?chat( now| with us)?",
     r"chatt?en\b.{0,30}",
-    r"(we use )?cookies?\b.{0,80}",
-    r"accept( all)? cookies.*",
-    r"(copyright|©).{0,80}",
+    r".{0,60}\b(we|this (web)?site|our (web)?site|site) uses? cookies\b.{0,160}",
+    r"(accept|allow|reject|manage)( all)? cookies.{0,80}",
+    r"cookie (policy|settings|preferences|consent)( .{0,60})?",
+    r"(©|\(c\)|copyright ©?\s*(\d{4}|\w+ \d{4})).{0,80}",
     r"all rights reserved.*",
     r"follow us( on .*)?",
-    r"advertisement|sponsored( content)?|promoted",
+    r"(advertisement|sponsored( content)?|promoted)( [-–—:]? ?.{0,40})?",
     r"(image|photo|picture|video)( credit| source)?\s*:.*",
     r"(source|credit)\s*:\s*(ref(erence)? )?(image|photo|picture).*",
     r"tags?\s*:.*",
@@ -68,13 +85,21 @@ _TAIL_PATTERNS = [
     r"(website\s*\|\s*)?\+\s*posts",
     r"about the author",
     r"view all posts( by .*)?",
-    r"views?\s*:?\s*[\d,. ]+",
+    r"views?\s*:?\s*[\d,. ]+[km]?( [\d,.]+)?",
     r"share( this)?( post| article| story)?",
 ]
 _TAIL = re.compile("|".join(f"(?:{p})" for p in _TAIL_PATTERNS))
 
 _READ_TIME = re.compile(r"^\d+\s*(min|mins|minute|minutes)( read| to read)?$", re.I)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_MD_QUOTE = re.compile(r"^\s*>\s?")
+_MD_SKIP = re.compile(r"^\s*(```|---+\s*$|\*\*\*+\s*$|\|)")
+_SPACE_CHARS = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# Only runs that need rewriting: two or more spaces, or any other kind of space.
+_SPACES = re.compile(rf"(?: ?[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]| {{2}})[{_SPACE_CHARS}]*")
+_SEPARATORS = re.compile(r"\s+[|·•/]\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)])\s+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -100,24 +125,42 @@ class CleanText:
 
 def normalize_text(text: str) -> str:
     """Unicode NFC, unified newlines, no zero-width or control characters, plain spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = text.replace("\u2029", "\n\n")
-    text = "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text
-    )
-    return re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text or "  " in text or not text.isascii():
+        text = _SPACES.sub(" ", text)
+    # Fast path: a line that is printable has no control or format characters to remove.
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.isprintable():
+            lines[i] = _SPACES.sub(" ", "".join(
+                ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else " " for ch in line
+            ))
+    return "\n".join(lines)
 
 
+def _strip_bullet(line: str) -> str:
+    m = _BULLET.match(line)
+    return (line[m.end():] if m else line).strip()
+
+
+@functools.lru_cache(maxsize=8192)
 def _key(line: str) -> str:
     """Lower-cased line without bullet, surrounding punctuation and repeated space."""
-    s = _BULLET.sub("", line).strip().lower()
-    s = s.replace("’", "'")
-    return re.sub(r"\s+", " ", s).strip(" .:!-–—|•")
+    s = _strip_bullet(line).lower().replace("’", "'")
+    return " ".join(s.split()).strip(" .:!-–—|•")
 
 
 def is_chrome(line: str) -> bool:
-    return bool(_CHROME.fullmatch(_key(line)))
+    """A whole line of site chrome; a line of several chrome items ("Share | Tweet") too."""
+    if _CHROME.fullmatch(_key(line)):
+        return True
+    if not any(sep in line for sep in "|·•/"):
+        return False
+    parts = _SEPARATORS.split(line)
+    return len(parts) > 1 and all(not p.strip() or _CHROME.fullmatch(_key(p)) for p in parts)
 
 
 def _is_tail_marker(line: str) -> bool:
@@ -126,9 +169,9 @@ def _is_tail_marker(line: str) -> bool:
 
 def _strip_markdown(line: str) -> tuple[str, bool]:
     """Markdown/HTML markup off a line; returns (text, was_heading)."""
-    heading = bool(re.match(r"^\s*#{1,6}\s", line))
-    line = re.sub(r"^\s*#{1,6}\s+", "", line)
-    line = re.sub(r"^\s*>\s?", "", line)
+    heading = bool(_MD_HEADING.match(line))
+    line = _MD_HEADING.sub("", line)
+    line = _MD_QUOTE.sub("", line)
     line = _MD_IMAGE.sub("", line)
     line = _MD_LINK.sub(r"\1", line)
     line = _HTML_TAG.sub("", line)
@@ -139,7 +182,7 @@ def _strip_markdown(line: str) -> tuple[str, bool]:
 
 def looks_like_heading(line: str) -> bool:
     """Short, no terminal period, mostly capitalised words: a section heading."""
-    s = _BULLET.sub("", line).strip()
+    s = _strip_bullet(line)
     words = s.split()
     if not words or len(words) > 14 or _TERMINAL.search(s):
         return False
@@ -155,12 +198,12 @@ def looks_like_heading(line: str) -> bool:
 def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
     """Logical paragraphs: hard-wrapped lines inside a block are joined."""
     out: list[tuple[str, bool]] = []
-    for block in re.split(r"\n\s*\n", text):
+    for block in _BLANK_LINE.split(text):
         lines = [ln for ln in block.split("\n") if ln.strip()]
         current = ""
         current_heading = False
         for raw in lines:
-            if markdown and re.match(r"^\s*(```|---+\s*$|\*\*\*+\s*$|\|)", raw):
+            if markdown and _MD_SKIP.match(raw):
                 continue  # code fences, rules, tables
             line, md_heading = _strip_markdown(raw) if markdown else (raw.strip(), False)
             if not line:
@@ -171,6 +214,7 @@ def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
                 and not md_heading
                 and not _BULLET.match(raw)
                 and not _TERMINAL.search(current)
+                and not current.endswith(":")
                 and len(current) >= 50
                 and (line[0].islower() or line[0].isdigit() or len(current) >= 60)
             )
@@ -204,15 +248,11 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
     # Header zone: short byline/date/reading-time lines right under the title.
     header: list[str] = []
     while i < len(lines):
-        line = lines[i][0]
-        words = line.split()
-        if (_BULLET.match(line) or len(words) <= 6) and not _TERMINAL.search(line) and (
-            _READ_TIME.match(_key(line)) or _is_byline_or_date(line)
-        ):
-            header.append(_BULLET.sub("", line).strip())
-            i += 1
-            continue
-        break
+        parts = _header_parts(lines[i][0])
+        if parts is None:
+            break
+        header.extend(parts)
+        i += 1
 
     body = lines[i:]
     # Tail: from a marker in the last part of the page to the end.
@@ -237,7 +277,7 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
             dropped.append((ln, "chrome"))
             continue
         bullet = bool(_BULLET.match(ln))
-        clean = _BULLET.sub("", ln).strip() if bullet else ln
+        clean = _strip_bullet(ln) if bullet else ln
         heading = md_heading or (not bullet and looks_like_heading(ln))
         kept.append(Line(clean, "heading" if heading else "body", bullet))
 
@@ -268,14 +308,28 @@ _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:van|von|de|der|da|di|
 _HONORIFIC = re.compile(r"^(?:prof|dr|mr|mrs|ms|sir|dame|rev|gen|col|capt|sen|rep)\.?(?=[A-Z]|$)", re.I)
 
 
+def _header_parts(line: str) -> list[str] | None:
+    """The items of a header line ("By Jane Doe · May 2, 2024 · 5 min read"), or None when
+    it is not a header line."""
+    parts = [p.strip() for p in _SEPARATORS.split(_strip_bullet(line)) if p.strip()]
+    if not parts:
+        return None
+    for part in parts:
+        if len(part.split()) > 8 or _TERMINAL.search(part):
+            return None
+        if not (_READ_TIME.match(_key(part)) or _is_byline_or_date(part)):
+            return None
+    return parts
+
+
 def _is_byline_or_date(line: str) -> bool:
-    s = _BULLET.sub("", line).strip()
+    s = _strip_bullet(line)
     return bool(DATE_LINE.match(s)) or byline_name(s) is not None
 
 
 def byline_name(line: str) -> str | None:
     """A person's name from a byline ("By Jane Doe", "Prof.Serban Gabriel"), else None."""
-    s = _BULLET.sub("", line).strip()
+    s = _strip_bullet(line)
     s = re.sub(r"^(?:by|written by|author)\s*:?\s+", "", s, flags=re.I)
     s = re.sub(r"^((?:prof|dr|mr|mrs|ms|rev|gen|sen|rep)\.)(?=[A-Z])", r"\1 ", s, flags=re.I)
     words = s.split()

@@ -135,7 +135,8 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool) -> None:
 def _doc_summary(d: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": d["id"], "title": d["title"], "author": d["author"], "published": d["published"],
-        "dateline": d["dateline"], "outlets": d["outlets"], "url": d["url"],
+        "dateline": d["dateline"], "dateline_date": d["dateline_date"], "wire": d["wire"],
+        "outlets": d["outlets"], "url": d["url"],
         "sentences": d["sentence_count"], "source_path": d["source_path"],
     }
 

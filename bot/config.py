@@ -28,6 +28,8 @@ class Settings:
     root: Path
     db_path: Path
     max_file_bytes: int = 5_000_000
+    ingest_workers: int = 1  # parser processes for large reloads; 0 = one per CPU (at most 4)
+    ingest_cache_mb: int = 96  # SQLite page cache during a reload
     default_paths: list[Path] = field(default_factory=list)
     outlets_path: Path | None = None
     aliases_path: Path | None = None
@@ -86,6 +88,8 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         admins += [a.strip() for a in os.environ["BRIEFBOT_ADMINS"].split(",") if a.strip()]
     try:
         max_bytes = int(ingest.get("max_file_bytes", 5_000_000))
+        workers = int(ingest.get("workers", 1))
+        cache_mb = int(ingest.get("cache_mb", 96))
         rate = int(commands.get("rate_limit_per_minute", 10))
     except (TypeError, ValueError) as exc:
         raise UserError(f"config: a numeric setting is not a number: {exc}") from exc
@@ -93,6 +97,8 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         root=root,
         db_path=db_path.absolute(),
         max_file_bytes=max_bytes,
+        ingest_workers=workers,
+        ingest_cache_mb=cache_mb,
         default_paths=[_resolve(root, p) for p in ingest.get("default_paths", ["seeds"])],
         outlets_path=_resolve(root, ingest.get("outlets", "config/outlets.txt")),
         aliases_path=_resolve(root, search.get("aliases", "config/aliases.toml")),

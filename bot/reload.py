@@ -14,22 +14,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import multiprocessing
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .article import Article, parse_article, sentence_key
+from .article import parse_article, sentence_key
 from .config import Settings
 from .metadata import OutletCatalog
 from .storage import FileState, Store
 
 TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-BATCH_DOCS = 200
-MAX_JSONL_LINE_BYTES_DEFAULT = 5_000_000
+BATCH_DOCS = 500  # documents per database write
+FILE_BATCH = 256  # text files per parse batch
+JSONL_BATCH = 512  # records per parse batch
+POOL_MIN_JOBS = 64  # a batch smaller than this is parsed in-process
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,6 +47,7 @@ class Outcome:
     line: int | None = None
     doc_id: str | None = None
     counts: dict[str, int] = field(default_factory=dict)  # JSONL: per-record counts
+    order: int = field(default=0, repr=False, compare=False)  # position in the run's report
 
     def summary(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -80,21 +88,22 @@ def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or b > 13)
+
+
 def decode(data: bytes) -> str:
     """Text of a file: UTF-8 (BOM allowed) or UTF-16 with a BOM; else a clear rejection."""
     if not data.strip():
         raise _Rejected("empty file")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise _Rejected(f"undecodable: invalid UTF-16 at byte {exc.start}") from exc
-    head = data[:8192]
-    if b"\x00" in head:
-        raise _Rejected("binary file (NUL bytes)")
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    if controls > len(head) * 0.1:
-        raise _Rejected("binary file (control bytes)")
+        if not text.strip():
+            raise _Rejected("empty file")
+        return text
+    _check_not_binary(data[:8192])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -106,31 +115,155 @@ def decode(data: bytes) -> str:
     return text
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _check_not_binary(head: bytes) -> None:
+    if b"\x00" in head:
+        raise _Rejected("binary file (NUL bytes)")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > len(head) * 0.1:
+        raise _Rejected("binary file (control bytes)")
+
+
+def _walk(root: str) -> Iterator[str]:
     """Files under a folder, sorted, skipping hidden files and folders."""
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith("."):
-                yield Path(dirpath) / name
+                yield os.path.join(dirpath, name)
 
 
-def _doc_row(article: Article, source_path: str, kind: str, content_hash: str,
-             run_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _file_key(path: Path) -> str:
+    """A file's identity: its folder resolved (symlinks, "..") and its own name."""
+    return os.path.join(os.path.realpath(path.parent), path.name)
+
+
+# ---------------------------------------------------------------- parsing (maybe in workers)
+
+
+@dataclass
+class _Job:
+    """One article to parse: raw bytes of a file, or a JSONL record's text and fields."""
+
+    doc_id: str
+    raw: bytes | str
+    markdown: bool = False
+    fields: dict[str, str | None] | None = None  # JSONL: title, author, published, outlet, url
+
+
+@dataclass
+class _Parsed:
+    reason: str | None  # rejection reason, or None
+    doc: dict[str, Any] | None = None
+    sentences: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
+    """Decode, clean, segment and describe one article; a rejection instead of an exception."""
+    try:
+        text = decode(job.raw) if isinstance(job.raw, bytes) else job.raw
+        f = job.fields
+        if f is None:
+            article = parse_article(text, job.doc_id, catalog, markdown=job.markdown)
+        else:
+            article = parse_article(
+                text, job.doc_id, catalog, markdown=job.markdown, title=f.get("title") or "",
+                author=f.get("author"), published=f.get("published"), outlet=f.get("outlet"),
+                url=f.get("url"),
+            )
+            if not article.title:
+                article.title = None
+        if article.body_count == 0:
+            raise _Rejected("no article text left after cleaning")
+    except _Rejected as exc:
+        return _Parsed(str(exc))
+    except Exception as exc:  # a bug must not take the whole reload down: reject, and log it
+        log.exception("parsing %s failed", job.doc_id)
+        return _Parsed(f"internal error while parsing ({type(exc).__name__}: {exc})")
     doc = {
-        "id": article.doc_id, "source_path": source_path, "source_kind": kind,
-        "title": article.title, "author": article.author, "published": article.published,
-        "dateline": article.dateline, "dateline_date": article.dateline_date,
-        "wire": article.wire, "outlets": article.outlets, "url": article.url,
-        "content_hash": content_hash, "sentence_count": len(article.sentences),
-        "run_id": run_id,
+        "id": article.doc_id, "title": article.title, "author": article.author,
+        "published": article.published, "dateline": article.dateline,
+        "dateline_date": article.dateline_date, "wire": article.wire,
+        "outlets": article.outlets, "url": article.url, "sentence_count": len(article.sentences),
     }
-    sents = [
-        {"doc_id": article.doc_id, "position": s.position, "paragraph": s.paragraph,
-         "kind": s.kind, "text": s.text, "key": sentence_key(s.text)}
-        for s in article.sentences
-    ]
-    return doc, sents
+    sents = [(article.doc_id, s.position, s.paragraph, s.kind, s.text, sentence_key(s.text))
+             for s in article.sentences]
+    return _Parsed(None, doc, sents)
+
+
+_worker_catalog: OutletCatalog | None = None
+
+
+def _worker_init(outlets_path: Path | None) -> None:
+    global _worker_catalog
+    _worker_catalog = OutletCatalog.load(outlets_path)
+
+
+def _worker_parse(job: _Job) -> _Parsed:
+    assert _worker_catalog is not None
+    return parse_job(job, _worker_catalog)
+
+
+class _Done:
+    """A batch parsed in this process, lazily (so that it runs when its results are needed)."""
+
+    def __init__(self, fn: Callable[[], list[_Parsed]]) -> None:
+        self.fn = fn
+
+    def get(self) -> list[_Parsed]:
+        return self.fn()
+
+
+class _Parser:
+    """Parses batches of jobs in this process or, for large batches, in a worker pool.
+
+    The pool is started on the first large batch only (a handful of files is parsed faster
+    than worker processes start)."""
+
+    def __init__(self, catalog: OutletCatalog, outlets_path: Path | None, workers: int) -> None:
+        self.catalog = catalog
+        self.outlets_path = outlets_path
+        self.workers = workers
+        self.pool: Any = None
+
+    def submit(self, jobs: list[_Job]) -> _Done | Any:
+        if self.workers > 1 and len(jobs) >= POOL_MIN_JOBS:
+            if self.pool is None:
+                # fork is cheap and safe in a single-threaded process (the CLI); in a threaded
+                # one (the bot) a forkserver starts clean workers.
+                method = "fork" if threading.active_count() == 1 else "forkserver"
+                ctx = multiprocessing.get_context(method)
+                self.pool = ctx.Pool(self.workers, _worker_init, (self.outlets_path,))
+            chunk = max(1, len(jobs) // (self.workers * 4))
+            return self.pool.map_async(_worker_parse, jobs, chunksize=chunk)
+        return _Done(lambda: [parse_job(j, self.catalog) for j in jobs])
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _auto_workers(setting: int) -> int:
+    if setting > 0:
+        return setting
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+# ---------------------------------------------------------------- the loader
+
+
+@dataclass
+class _FileItem:
+    """A text file read and found changed: waiting for its parse result."""
+
+    key: str
+    size: int
+    mtime_ns: int
+    content_hash: str
+    prev: FileState | None
+    order: int
+    job: _Job
 
 
 class _Loader:
@@ -140,6 +273,8 @@ class _Loader:
         self.settings = settings
         self.run_id = run_id
         self.catalog = OutletCatalog.load(settings.outlets_path)
+        self.parser = _Parser(self.catalog, settings.outlets_path,
+                              _auto_workers(settings.ingest_workers))
         self.states = store.file_states()
         self.outcomes: list[Outcome] = []
         self.counts: Counter[str] = Counter()
@@ -147,16 +282,25 @@ class _Loader:
         self.progress = progress
         self.docs_written = 0
         self._docs: list[dict[str, Any]] = []
-        self._sents: list[dict[str, Any]] = []
+        self._sents: list[tuple[Any, ...]] = []
+        self._files: list[tuple[FileState, str | None]] = []
         self._claimed: dict[str, str] = {}  # doc id -> path, within this run
+        self._order = 0  # index of the file being handled, to report outcomes in file order
 
     # -- batching
-    def _put(self, article: Article, path: str, kind: str, content_hash: str) -> None:
-        doc, sents = _doc_row(article, path, kind, content_hash, self.run_id)
+    def _put(self, parsed: _Parsed, path: str, kind: str, content_hash: str) -> None:
+        assert parsed.doc is not None
+        doc = dict(parsed.doc, source_path=path, source_kind=kind, content_hash=content_hash,
+                   run_id=self.run_id)
         self._docs.append(doc)
-        self._sents.extend(sents)
+        self._sents.extend(parsed.sentences)
         self.changed = True
         if len(self._docs) >= BATCH_DOCS:
+            self.flush()
+
+    def _save_file(self, state: FileState, reason: str | None) -> None:
+        self._files.append((state, reason))
+        if len(self._files) >= BATCH_DOCS:
             self.flush()
 
     def flush(self) -> None:
@@ -164,131 +308,218 @@ class _Loader:
             self.store.put_documents(self._docs, self._sents)
             self.docs_written += len(self._docs)
             self._docs, self._sents = [], []
+        if self._files:
+            self.store.save_file_states(self._files, self.run_id)
+            self._files = []
 
-    def _claim(self, doc_id: str, path: str) -> None:
-        """A document id belongs to one source; a second source with the same id is rejected."""
+    def _claim(self, doc_id: str, path: str, state: tuple[str, str, str] | None | bool = False
+               ) -> None:
+        """A document id belongs to one source; a second source with the same id is rejected.
+
+        `state`: the document's stored (source_path, status, hash) if already looked up."""
         other = self._claimed.get(doc_id)
         if other is None:
-            owner = self.store.document_owner(doc_id)
+            row = self.store.document_state(doc_id) if state is False else state
+            owner = row[0] if isinstance(row, tuple) and row[1] == "active" else None
             if owner is not None and owner != path and Path(owner).exists():
                 other = owner
         if other is not None and other != path:
             raise _Rejected(f"duplicate document id {doc_id!r} (already from {other})")
         self._claimed[doc_id] = path
 
-    def _record(self, outcome: Outcome) -> None:
+    def _record(self, outcome: Outcome, order: int | None = None) -> None:
+        outcome.order = self._order if order is None else order
         self.outcomes.append(outcome)
         if not outcome.counts:
             self.counts[outcome.outcome] += 1
 
+    def _reject_file(self, key: str, reason: str, prev: FileState | None, order: int) -> None:
+        """A rejected file keeps its previously indexed version (and its recorded state)."""
+        self._record(Outcome(key, "rejected", reason), order)
+        if prev is not None:
+            self._save_file(
+                FileState(key, prev.size, prev.mtime_ns, prev.content_hash, prev.doc_ids,
+                          prev.outcome), reason)
+
     # -- files
-    def load_path(self, path: Path) -> None:
-        key = str(path.resolve())
+    def prepare_file(self, path: Path, key: str) -> _FileItem | None:
+        """Everything up to parsing: type, size/mtime shortcut, size cap, read, hash.
+
+        Returns the parse job of a new or changed text file; None when the file is done
+        (unchanged, rejected, or a JSONL file, which is loaded here in full)."""
         suffix = path.suffix.lower()
         if suffix not in TEXT_SUFFIXES and suffix not in JSONL_SUFFIXES:
             self._record(Outcome(key, "rejected", f"unsupported file type ({suffix or 'no extension'});"
                                  " expected .txt, .md or .jsonl"))
-            return
+            return None
         try:
             st = path.stat()
         except OSError as exc:
             self._record(Outcome(key, "rejected", f"cannot read: {exc.strerror}"))
-            return
+            return None
         prev = self.states.get(key)
-        if prev and prev.outcome != "rejected" and prev.size == st.st_size and prev.mtime_ns == st.st_mtime_ns:
-            self._record(Outcome(key, "unchanged", counts={"unchanged": len(prev.doc_ids)}
-                                 if suffix in JSONL_SUFFIXES else {}))
-            if suffix in JSONL_SUFFIXES:
+        jsonl = suffix in JSONL_SUFFIXES
+        if (prev and prev.outcome != "rejected" and prev.size == st.st_size
+                and prev.mtime_ns == st.st_mtime_ns and not (jsonl and prev.reason)):
+            if jsonl:
+                self._record(Outcome(key, "unchanged", counts={"unchanged": len(prev.doc_ids)}))
                 self.counts["unchanged"] += len(prev.doc_ids)
-            return
-        if suffix in JSONL_SUFFIXES:
+            else:
+                self._record(Outcome(key, "unchanged",
+                                     doc_id=prev.doc_ids[0] if prev.doc_ids else None))
+            return None
+        if jsonl:
             self._load_jsonl(path, key, st, prev)
-        else:
-            self._load_text(path, key, st, prev, TEXT_SUFFIXES[suffix])
-
-    def _load_text(self, path: Path, key: str, st: os.stat_result, prev: FileState | None,
-                   markdown: bool) -> None:
+            return None
         try:
             if st.st_size > self.settings.max_file_bytes:
                 raise _Rejected(
-                    f"over the size cap ({st.st_size:,} bytes > {self.settings.max_file_bytes:,})"
+                    f"over the size cap ({st.st_size:,} bytes > {self.settings.max_file_bytes:,};"
+                    " setting ingest.max_file_bytes)"
                 )
             try:
                 data = path.read_bytes()
             except OSError as exc:
                 raise _Rejected(f"cannot read: {exc.strerror}") from exc
-            content_hash = _hash(data)
-            if prev and prev.content_hash == content_hash and prev.outcome != "rejected":
-                self.store.touch_file(key, st.st_size, st.st_mtime_ns)
-                self._record(Outcome(key, "unchanged", doc_id=prev.doc_ids[0] if prev.doc_ids else None))
-                return
-            text = decode(data)
-            doc_id = path.stem
-            self._claim(doc_id, key)
-            article = parse_article(text, doc_id, self.catalog, markdown=markdown)
-            if article.body_count == 0:
-                raise _Rejected("no article text left after cleaning")
         except _Rejected as exc:
-            self._record(Outcome(key, "rejected", str(exc)))
-            if prev is None:
-                # Remember nothing; a later good version is simply "added".
-                return
-            self.store.save_file_state(
-                FileState(key, prev.size, prev.mtime_ns, prev.content_hash, prev.doc_ids, prev.outcome),
-                str(exc), self.run_id)
+            self._reject_file(key, str(exc), prev, self._order)
+            return None
+        content_hash = _hash(data)
+        if prev and prev.content_hash == content_hash and prev.outcome != "rejected":
+            self.store.touch_file(key, st.st_size, st.st_mtime_ns)
+            self._record(Outcome(key, "unchanged", doc_id=prev.doc_ids[0] if prev.doc_ids else None))
+            return None
+        job = _Job(path.stem, data, markdown=TEXT_SUFFIXES[suffix])
+        return _FileItem(key, st.st_size, st.st_mtime_ns, content_hash, prev, self._order, job)
+
+    def apply_file(self, item: _FileItem, parsed: _Parsed) -> None:
+        """Store a parsed text file (or reject it) once its parse result is back."""
+        key, prev, doc_id = item.key, item.prev, item.job.doc_id
+        try:
+            if parsed.reason is not None:
+                raise _Rejected(parsed.reason)
+            stored = self.store.document_state(doc_id)
+            self._claim(doc_id, key, stored)
+        except _Rejected as exc:
+            self._reject_file(key, str(exc), prev, item.order)
             return
-        existed = bool(self.store.document_hashes([doc_id]).get(doc_id, ("", ""))[1] == "active")
-        self._put(article, key, "file", content_hash)
+        existed = stored is not None and stored[1] == "active"
+        self._put(parsed, key, "file", item.content_hash)
         stale = [d for d in (prev.doc_ids if prev else []) if d != doc_id]
         if stale:
             self.flush()
             self.store.retire_documents(stale)
-        self.store.save_file_state(
-            FileState(key, st.st_size, st.st_mtime_ns, content_hash, [doc_id], "ok"), None, self.run_id)
-        self._record(Outcome(key, "updated" if existed else "added", doc_id=doc_id))
+        self._save_file(
+            FileState(key, item.size, item.mtime_ns, item.content_hash, [doc_id], "ok"), None)
+        self._record(Outcome(key, "updated" if existed else "added", doc_id=doc_id), item.order)
+
+    def load_files(self, files: list[tuple[Path, str]]) -> None:
+        """All files, in order; text files are parsed in batches, the next batch being read
+        while the previous one is parsed."""
+        batch: list[_FileItem] = []
+        inflight: tuple[list[_FileItem], Any] | None = None
+
+        def drain() -> None:
+            nonlocal inflight
+            if inflight is not None:
+                items, handle = inflight
+                inflight = None
+                for item, parsed in zip(items, handle.get(), strict=True):
+                    self.apply_file(item, parsed)
+
+        def submit() -> None:
+            nonlocal batch, inflight
+            if not batch:
+                return
+            handle = self.parser.submit([i.job for i in batch])
+            drain()
+            inflight = (batch, handle)
+            batch = []
+
+        total = len(files)
+        for n, (path, key) in enumerate(files, start=1):
+            self._order = n
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                # Keep document-id claims in file order: finish the text files before.
+                submit()
+                drain()
+            item = self.prepare_file(path, key)
+            if item is not None:
+                batch.append(item)
+                if len(batch) >= FILE_BATCH:
+                    submit()
+            if self.progress:
+                self.progress(n, total, self.docs_written + len(self._docs))
+        submit()
+        drain()
+        self.flush()
 
     def _load_jsonl(self, path: Path, key: str, st: os.stat_result, prev: FileState | None) -> None:
+        """Stream a JSONL file: records are read, checked and parsed in batches, so memory
+        stays flat however many records it holds."""
+        order = self._order
         hasher = hashlib.blake2b(digest_size=16)
         counts: Counter[str] = Counter()
         seen: list[str] = []
         seen_set: set[str] = set()
         line_errors: list[Outcome] = []
-        pending: list[tuple[int, str, dict[str, Any], str]] = []
+        failed_ids: set[str] = set()
+        pending: list[tuple[int, str, _Job, str]] = []
+        inflight: tuple[list[tuple[int, str, _Job, str]], dict[str, tuple[str, str]], Any] | None = None
         cap = self.settings.max_file_bytes
 
-        def process_pending() -> None:
-            existing = self.store.document_hashes([p[1] for p in pending])
-            for line_no, doc_id, rec, rec_hash in pending:
+        def drain() -> None:
+            nonlocal inflight
+            if inflight is None:
+                return
+            items, existing, handle = inflight
+            inflight = None
+            for (line_no, doc_id, _job, rec_hash), parsed in zip(items, handle.get(), strict=True):
                 old = existing.get(doc_id)
-                if old and old[0] == rec_hash and old[1] == "active":
-                    counts["unchanged"] += 1
-                    continue
                 try:
+                    if parsed.reason is not None:
+                        raise _Rejected(parsed.reason)
                     self._claim(doc_id, key)
-                    article = parse_article(
-                        rec["text"], doc_id, self.catalog,
-                        markdown=False,
-                        title=_opt_str(rec.get("title")) or "",
-                        author=_opt_str(rec.get("author")),
-                        published=_opt_str(rec.get("published")),
-                        outlet=_opt_str(rec.get("outlet")),
-                        url=_opt_str(rec.get("url")),
-                    )
-                    if not article.title:
-                        article.title = None
-                    if article.body_count == 0:
-                        raise _Rejected("no article text left after cleaning")
                 except _Rejected as exc:
                     line_errors.append(Outcome(key, "rejected", str(exc), line=line_no, doc_id=doc_id))
+                    failed_ids.add(doc_id)
                     continue
-                self._put(article, key, "jsonl", rec_hash)
+                self._put(parsed, key, "jsonl", rec_hash)
                 counts["updated" if old and old[1] == "active" else "added"] += 1
+            if self.progress:
+                self.progress(-1, -1, self.docs_written + len(self._docs))
+
+        def submit() -> None:
+            nonlocal inflight
+            if not pending:
+                return
+            existing = self.store.document_hashes([p[1] for p in pending])
+            todo = []
+            for item in pending:
+                old = existing.get(item[1])
+                if old and old[0] == item[3] and old[1] == "active":
+                    counts["unchanged"] += 1
+                else:
+                    todo.append(item)
             pending.clear()
+            handle = self.parser.submit([t[2] for t in todo])
+            drain()
+            inflight = (todo, existing, handle)
 
         try:
             fh = path.open("rb")
+            head = fh.read(8192)
+            fh.seek(0)
+            if not head.strip():
+                raise _Rejected("empty file")
+            if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                _check_not_binary(head)
         except OSError as exc:
-            self._record(Outcome(key, "rejected", f"cannot read: {exc.strerror}"))
+            self._reject_file(key, f"cannot read: {exc.strerror}", prev, order)
+            return
+        except _Rejected as exc:
+            fh.close()
+            self._reject_file(key, str(exc), prev, order)
             return
         with fh:
             for line_no, raw in enumerate(fh, start=1):
@@ -299,7 +530,7 @@ class _Loader:
                     if len(raw) > cap:
                         raise _Rejected(f"record over the size cap ({len(raw):,} bytes > {cap:,})")
                     try:
-                        rec = json.loads(raw.decode("utf-8-sig"))
+                        rec = json.loads(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
                     except UnicodeDecodeError as exc:
                         raise _Rejected(f"undecodable: not UTF-8 at offset {exc.start}") from exc
                     except json.JSONDecodeError as exc:
@@ -310,7 +541,7 @@ class _Loader:
                     if not isinstance(text, str) or not text.strip():
                         raise _Rejected("malformed record: missing or empty \"text\"")
                     raw_id = rec.get("id")
-                    if raw_id is None or isinstance(raw_id, (dict, list)) or str(raw_id).strip() == "":
+                    if raw_id is None or isinstance(raw_id, (dict, list, bool)) or str(raw_id).strip() == "":
                         doc_id = f"{path.stem}-{_hash(text.encode())[:12]}"
                     else:
                         doc_id = str(raw_id).strip()
@@ -322,28 +553,30 @@ class _Loader:
                 seen.append(doc_id)
                 seen_set.add(doc_id)
                 rec_hash = _hash(json.dumps(rec, sort_keys=True, ensure_ascii=False).encode())
-                pending.append((line_no, doc_id, rec, rec_hash))
-                if len(pending) >= BATCH_DOCS:
-                    process_pending()
-                    if self.progress:
-                        self.progress(-1, -1, self.docs_written + len(self._docs))
-            process_pending()
-        good = [d for d in seen if not any(e.doc_id == d for e in line_errors)]
+                fields = {k: _opt_str(rec.get(k)) for k in ("title", "author", "published",
+                                                            "outlet", "url")}
+                pending.append((line_no, doc_id, _Job(doc_id, text, fields=fields), rec_hash))
+                if len(pending) >= JSONL_BATCH:
+                    submit()
+            submit()
+            drain()
+        good = [d for d in seen if d not in failed_ids]
+        prev_ids = prev.doc_ids if prev else []
         if line_errors:
             # A bad line might be a previously indexed record: keep everything we had.
-            keep = set(good) | set(prev.doc_ids if prev else [])
-            good = [d for d in (prev.doc_ids if prev else []) if d in keep and d not in set(good)] + good
+            good_set = set(good)
+            good = [d for d in prev_ids if d not in good_set] + good
         else:
-            stale = [d for d in (prev.doc_ids if prev else []) if d not in seen_set]
+            stale = [d for d in prev_ids if d not in seen_set]
             if stale:
                 self.flush()
                 self.store.retire_documents(stale)
                 counts["removed"] += len(stale)
                 self.changed = True
         counts["rejected"] += len(line_errors)
-        self.store.save_file_state(
+        self._save_file(
             FileState(key, st.st_size, st.st_mtime_ns, hasher.hexdigest(), good, "ok"),
-            f"{len(line_errors)} rejected lines" if line_errors else None, self.run_id)
+            f"{len(line_errors)} rejected lines" if line_errors else None)
         if counts["added"] and not prev:
             outcome = "added"
         elif counts["added"] or counts["updated"] or counts["removed"]:
@@ -354,14 +587,17 @@ class _Loader:
             outcome = "rejected"
         summary = Outcome(key, outcome, counts={k: counts[k] for k in
                                                 ("added", "updated", "unchanged", "removed", "rejected")})
+        summary.order = order
         self.outcomes.append(summary)
+        for e in line_errors:
+            e.order = order
         self.outcomes.extend(line_errors)
         for k in ("added", "updated", "unchanged", "removed", "rejected"):
             self.counts[k] += counts[k]
 
     # -- removal
-    def retire_missing(self, roots: list[Path], present: set[str]) -> None:
-        prefixes = [str(r.resolve()) + os.sep for r in roots]
+    def retire_missing(self, roots: list[str], present: set[str]) -> None:
+        prefixes = [r.rstrip(os.sep) + os.sep for r in roots]
         for path, state in sorted(self.states.items()):
             if path in present or not any(path.startswith(p) for p in prefixes):
                 continue
@@ -372,13 +608,14 @@ class _Loader:
             self.store.delete_file_state(path)
             self.changed = self.changed or bool(state.doc_ids)
             self._record(Outcome(path, "removed", "file no longer present",
-                                 counts={"removed": len(state.doc_ids)} if len(state.doc_ids) > 1 else {}))
+                                 counts={"removed": len(state.doc_ids)} if len(state.doc_ids) > 1 else {}),
+                         order=1 << 62)
             if len(state.doc_ids) > 1:
                 self.counts["removed"] += len(state.doc_ids)
 
 
 def _opt_str(value: Any) -> str | None:
-    if value is None:
+    if value is None or isinstance(value, (dict, list)):
         return None
     text = str(value).strip()
     return text or None
@@ -399,24 +636,22 @@ def reload_corpus(
     status = "failed"
     loader = _Loader(store, settings, run_id, progress)
     try:
-        files: list[Path] = []
-        folders: list[Path] = []
+        files: list[tuple[Path, str]] = []
+        folders: list[str] = []
         for root in roots:
             if root.is_dir():
-                folders.append(root)
-                files.extend(_walk(root))
+                real = os.path.realpath(root)
+                folders.append(real)
+                files.extend((Path(f), f) for f in _walk(real))
             elif root.is_file():
-                files.append(root)
+                files.append((root, _file_key(root)))
             else:
-                loader._record(Outcome(str(root), "rejected", "no such file or folder"))
-        with store.transaction():
-            for n, f in enumerate(files, start=1):
-                loader.load_path(f)
-                if progress:
-                    progress(n, len(files), loader.docs_written)
-            loader.flush()
-            loader.retire_missing(folders, {str(f.resolve()) for f in files})
+                loader._record(Outcome(str(root), "rejected", "no such file or folder"), order=0)
+        with store.bulk_writes(settings.ingest_cache_mb), store.transaction():
+            loader.load_files(files)
+            loader.retire_missing(folders, {key for _, key in files})
             generation = store.bump_generation() if loader.changed else store.generation
+            loader.outcomes.sort(key=lambda o: o.order)  # stable: JSONL line errors stay in order
             store.record_outcomes(
                 {"run_id": run_id, "path": o.path, "outcome": o.outcome, "reason": o.reason,
                  "line": o.line, "doc_id": o.doc_id}
@@ -424,6 +659,7 @@ def reload_corpus(
             )
         status = "ok" if not loader.counts["rejected"] else "with-rejections"
     finally:
+        loader.parser.close()
         store.finish_run(run_id, status, dict(loader.counts))
     report = ReloadReport(run_id, loader.outcomes, loader.counts, generation, loader.changed)
     if after_commit is not None:

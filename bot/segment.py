@@ -36,6 +36,7 @@ _BOUNDARY = re.compile(
     re.VERBOSE,
 )
 
+_ENUMERATOR = re.compile(r"\(?[0-9ivxIVX]{1,3}[.)]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _INITIAL = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")  # "J", "U.S", "e.g" (dot stripped)
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[]?([A-Za-z]+)")
@@ -43,7 +44,7 @@ _NEXT_WORD = re.compile(r"[\"'“‘«(\[]?([A-Za-z]+)")
 
 def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
     """Is the period ending at `end` part of an abbreviation or initial (not a boundary)?"""
-    m = _WORD_BEFORE.search(text, 0, end)
+    m = _WORD_BEFORE.search(text, max(0, end - 64), end)
     if not m:
         return False
     word = m.group(1)
@@ -63,7 +64,7 @@ def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
 
 def split_sentences(text: str) -> list[str]:
     """Split one paragraph into sentences; white space inside a sentence is normalised."""
-    text = re.sub(r"\s+", " ", text).strip()
+    text = " ".join(text.split())
     if not text:
         return []
     out: list[str] = []
@@ -90,7 +91,7 @@ def _merge_fragments(sentences: list[str]) -> list[str]:
     """Re-attach pieces that cannot stand alone (a lone "No." or an enumerator such as "1.")."""
     merged: list[str] = []
     for s in sentences:
-        if merged and (re.fullmatch(r"\(?[0-9ivxIVX]{1,3}[.)]", merged[-1]) or len(merged[-1]) <= 2):
+        if merged and (_ENUMERATOR.fullmatch(merged[-1]) or len(merged[-1]) <= 2):
             merged[-1] = f"{merged[-1]} {s}"
         else:
             merged.append(s)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +41,7 @@ class FileState:
     content_hash: str
     doc_ids: list[str]
     outcome: str
+    reason: str | None = None  # e.g. "3 rejected lines": such a file is re-read next time
 
 
 class Store:
@@ -134,6 +135,24 @@ class Store:
         with self.db.atomic():
             yield self
 
+    @contextmanager
+    def bulk_writes(self, cache_mb: int = 96) -> Iterator[None]:
+        """Settings for a large write (a reload), restored afterwards: a bigger page cache, and
+        synchronous=NORMAL, which in WAL mode keeps every transaction atomic (a crash loses at
+        most the last commit, never consistency)."""
+        if str(self.path) == ":memory:":
+            yield
+            return
+        sync = self.db.execute("PRAGMA synchronous").fetchone()[0]
+        cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute(f"PRAGMA cache_size = {-1000 * max(1, int(cache_mb))}")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA synchronous = {int(sync)}")
+            self.db.execute(f"PRAGMA cache_size = {int(cache)}")
+
     # ------------------------------------------------------------------ ingest runs
     def start_run(self, paths: list[str], actor: str | None = None) -> int:
         with self.db.atomic():
@@ -151,7 +170,12 @@ class Store:
             )
 
     def record_outcomes(self, rows: Iterable[dict[str, Any]]) -> None:
-        self.db.table("ingest_outcomes").insert_all(rows, batch_size=500)
+        self.db.conn.executemany(
+            "insert into ingest_outcomes (run_id, path, outcome, reason, line, doc_id)"
+            " values (?, ?, ?, ?, ?, ?)",
+            ((r["run_id"], r["path"], r["outcome"], r.get("reason"), r.get("line"),
+              r.get("doc_id")) for r in rows),
+        )
 
     def last_run(self) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from ingest_runs order by id desc limit 1"))
@@ -175,24 +199,32 @@ class Store:
     # ------------------------------------------------------------------ files
     def file_states(self) -> dict[str, FileState]:
         return {
-            r["path"]: FileState(r["path"], r["size"], r["mtime_ns"], r["content_hash"],
-                                 json.loads(r["doc_ids"] or "[]"), r["outcome"])
-            for r in self.db.query(
-                "select path, size, mtime_ns, content_hash, doc_ids, outcome from files"
-            )
+            r[0]: FileState(r[0], r[1], r[2], r[3], json.loads(r[4] or "[]"), r[5], r[6])
+            for r in self.db.execute(
+                "select path, size, mtime_ns, content_hash, doc_ids, outcome, reason from files"
+            ).fetchall()
         }
 
     def save_file_state(self, state: FileState, reason: str | None, run_id: int) -> None:
-        self.db.table("files").upsert(
-            {"path": state.path, "size": state.size, "mtime_ns": state.mtime_ns,
-             "content_hash": state.content_hash, "doc_ids": json.dumps(state.doc_ids),
-             "outcome": state.outcome, "reason": reason, "run_id": run_id,
-             "updated_at": utcnow()},
-            pk="path",
+        self.save_file_states([(state, reason)], run_id)
+
+    def save_file_states(self, states: list[tuple[FileState, str | None]], run_id: int) -> None:
+        """Record what reload saw of each file (batched; call inside `transaction`)."""
+        if not states:
+            return
+        now = utcnow()
+        self.db.conn.executemany(
+            "insert or replace into files (path, size, mtime_ns, content_hash, doc_ids, outcome,"
+            " reason, run_id, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(st.path, st.size, st.mtime_ns, st.content_hash, json.dumps(st.doc_ids), st.outcome,
+              reason if reason is not None else st.reason, run_id, now) for st, reason in states],
         )
 
     def touch_file(self, path: str, size: int, mtime_ns: int) -> None:
-        self.db.table("files").update(path, {"size": size, "mtime_ns": mtime_ns})
+        self.db.execute(
+            "update files set size = ?, mtime_ns = ?, reason = null where path = ?",
+            [size, mtime_ns, path],
+        )
 
     def delete_file_state(self, path: str) -> None:
         self.db.table("files").delete_where("path = ?", [path])
@@ -212,31 +244,64 @@ class Store:
         return out
 
     def document_owner(self, doc_id: str) -> str | None:
-        rows = list(self.db.query("select source_path, status from documents where id = ?", [doc_id]))
-        return rows[0]["source_path"] if rows and rows[0]["status"] == "active" else None
+        row = self.document_state(doc_id)
+        return row[0] if row and row[1] == "active" else None
 
-    def put_documents(self, docs: list[dict[str, Any]], sentences: list[dict[str, Any]]) -> None:
-        """Insert or replace documents (with their sentences). Call inside `transaction`."""
+    def document_state(self, doc_id: str) -> tuple[str, str, str] | None:
+        """(source_path, status, content_hash) of a document, or None."""
+        row = self.db.execute(
+            "select source_path, status, content_hash from documents where id = ?", [doc_id]
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    _DOC_COLUMNS = (
+        "id", "source_path", "source_kind", "title", "author", "published", "dateline",
+        "dateline_date", "wire", "outlets", "url", "content_hash", "sentence_count", "status",
+        "first_ingested_at", "updated_at", "retired_at", "run_id",
+    )
+    _SENTENCE_COLUMNS = ("doc_id", "position", "paragraph", "kind", "text", "key")
+
+    def put_documents(self, docs: list[dict[str, Any]],
+                      sentences: Sequence[dict[str, Any] | tuple[Any, ...]]) -> None:
+        """Insert or replace documents (with their sentences). Call inside `transaction`.
+
+        A sentence is a dict or a tuple in `_SENTENCE_COLUMNS` order.
+
+        The hot path of a reload: one prepared statement per table through `executemany`
+        (parameters only, never text spliced into SQL), not a row-by-row upsert."""
         if not docs:
             return
         ids = [d["id"] for d in docs]
         now = utcnow()
-        existing = {
-            r["id"]: r["first_ingested_at"]
-            for r in self.db.query(
-                f"select id, first_ingested_at from documents where id in ({','.join('?' * len(ids))})",
-                ids,
+        existing: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            existing.update(
+                (r[0], r[1])
+                for r in self.db.execute(
+                    f"select id, first_ingested_at from documents where id in ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
             )
-        }
         for d in docs:
-            d["outlets"] = json.dumps(d.get("outlets") or [])
+            d["outlets"] = json.dumps(d.get("outlets") or [], ensure_ascii=False)
             d["status"] = "active"
             d["updated_at"] = now
             d["retired_at"] = None
             d["first_ingested_at"] = existing.get(d["id"]) or now
-        self._delete_sentences(ids)
-        self.db.table("documents").upsert_all(docs, pk="id", batch_size=200)
-        self.db.table("sentences").insert_all(sentences, batch_size=1000)
+        if existing:
+            self._delete_sentences([i for i in ids if i in existing])
+        cols = self._DOC_COLUMNS
+        self.db.conn.executemany(
+            f"insert or replace into documents ({', '.join(cols)})"
+            f" values ({', '.join('?' * len(cols))})",
+            [tuple(d.get(c) for c in cols) for d in docs],
+        )
+        scols = self._SENTENCE_COLUMNS
+        self.db.conn.executemany(
+            f"insert into sentences ({', '.join(scols)}) values ({', '.join('?' * len(scols))})",
+            [s if isinstance(s, tuple) else tuple(s[c] for c in scols) for s in sentences],
+        )
 
     def _delete_sentences(self, doc_ids: list[str]) -> None:
         for start in range(0, len(doc_ids), 500):

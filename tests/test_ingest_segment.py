@@ -1,0 +1,69 @@
+"""Sentence segmentation edge cases: abbreviations, initials, times, decimals, quotes,
+ellipses, brackets, numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.segment import split_sentences
+
+CASES = [
+    ("The U.S. and its allies met in Seoul. The talks ended on Friday.",
+     ["The U.S. and its allies met in Seoul.", "The talks ended on Friday."]),
+    ("Sanctions were imposed by the U.S. The talks ended.",
+     ["Sanctions were imposed by the U.S.", "The talks ended."]),
+    ("Prof. Serban Gabriel wrote the post. It was widely shared.",
+     ["Prof. Serban Gabriel wrote the post.", "It was widely shared."]),
+    ("Dr. Smith arrived at 9 a.m. on Monday. He left at 5 p.m. The meeting was short.",
+     ["Dr. Smith arrived at 9 a.m. on Monday.", "He left at 5 p.m.", "The meeting was short."]),
+    ("J. R. R. Tolkien wrote books. Kim Jong Un met Putin.",
+     ["J. R. R. Tolkien wrote books.", "Kim Jong Un met Putin."]),
+    ("In 2024, Russia and N. Korea signed a pact. It was historic.",
+     ["In 2024, Russia and N. Korea signed a pact.", "It was historic."]),
+    ("Growth was 2.5 percent in 2023. Inflation hit 3.1%.",
+     ["Growth was 2.5 percent in 2023.", "Inflation hit 3.1%."]),
+    ('"We will respond," he said. "This is final." Then he left.',
+     ['"We will respond," he said.', '"This is final."', "Then he left."]),
+    ("He said: “The deal is done.” Others disagreed.",
+     ["He said: “The deal is done.”", "Others disagreed."]),
+    ("“Is this the end?” she asked. “No!” he replied. They laughed.",
+     ["“Is this the end?” she asked.", "“No!” he replied.", "They laughed."]),
+    ("The talks stalled... Then a deal emerged. Wait… what happened?",
+     ["The talks stalled...", "Then a deal emerged.", "Wait… what happened?"]),
+    ("The talks stalled... and then resumed.", ["The talks stalled... and then resumed."]),
+    ("The pact (signed in June.) is binding. It covers defence (see Art. 4). Both agreed.",
+     ["The pact (signed in June.) is binding.", "It covers defence (see Art. 4).", "Both agreed."]),
+    ("He lives at No. 5 Main St. in Seoul. Resolution No. 2397 was adopted.",
+     ["He lives at No. 5 Main St. in Seoul.", "Resolution No. 2397 was adopted."]),
+    ("Washington, D.C. is the capital. The U.S. Army said so.",
+     ["Washington, D.C. is the capital.", "The U.S. Army said so."]),
+    ("It was signed on Jan. 5 by both sides. Mr. Lee agreed.",
+     ["It was signed on Jan. 5 by both sides.", "Mr. Lee agreed."]),
+    ("Gen. Kim inspected it. A U.N. panel disagreed.",
+     ["Gen. Kim inspected it.", "A U.N. panel disagreed."]),
+    ("Is it true? Yes! It is.", ["Is it true?", "Yes!", "It is."]),
+    ("He cited e.g. the 1961 treaty. It was old.", ["He cited e.g. the 1961 treaty.", "It was old."]),
+    ("(The meeting was private.) Officials said little.",
+     ["(The meeting was private.)", "Officials said little."]),
+    ("Kim Jong Un. He met Putin.", ["Kim Jong Un.", "He met Putin."]),
+    ("", []),
+    ("   \n  ", []),
+    ("No terminal punctuation here", ["No terminal punctuation here"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_white_space_normalised_and_nothing_lost() -> None:
+    text = "First  sentence\nwraps here. Second one!  Third?"
+    out = split_sentences(text)
+    assert out == ["First sentence wraps here.", "Second one!", "Third?"]
+    assert " ".join(out) == " ".join(text.split())
+
+
+def test_enumerators_reattached() -> None:
+    assert split_sentences("1. The first point. 2. The second point.") == [
+        "1. The first point.", "2. The second point."]
