@@ -246,7 +246,3 @@ cli.add_command(schedule)
 
 def main() -> None:
     cli(prog_name="briefbot")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

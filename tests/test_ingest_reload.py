@@ -397,7 +397,7 @@ def test_killed_reload_leaves_previous_corpus(db: Path, small: Path, tmp_path: P
     wal = Path(str(db) + "-wal")
     wal_before = wal.stat().st_size if wal.exists() else 0
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "--config", str(cfg), "--db", str(db), "reload", str(big)],
+        [sys.executable, "-m", "bot", "--config", str(cfg), "--db", str(db), "reload", str(big)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 8
@@ -414,7 +414,7 @@ def test_killed_reload_leaves_previous_corpus(db: Path, small: Path, tmp_path: P
             proc.kill()
             proc.wait()
     # A new process sees the previous corpus, whole.
-    check = subprocess.run([sys.executable, "-m", "bot.cli", "--db", str(db), "sources", "--json"],
+    check = subprocess.run([sys.executable, "-m", "bot", "--db", str(db), "sources", "--json"],
                            capture_output=True, text=True, timeout=30)
     assert check.returncode == 0, check.stderr
     assert {d["id"] for d in json.loads(check.stdout)} == {"a0", "a1", "a2"}
@@ -424,7 +424,7 @@ def test_killed_reload_leaves_previous_corpus(db: Path, small: Path, tmp_path: P
     con.close()
     # And a later reload works.
     (small / "a0.txt").write_text(article("Article Zero Revised After the Crash"))
-    later = subprocess.run([sys.executable, "-m", "bot.cli", "--db", str(db), "reload", str(small)],
+    later = subprocess.run([sys.executable, "-m", "bot", "--db", str(db), "reload", str(small)],
                            capture_output=True, text=True, timeout=30)
     assert later.returncode == 0, later.stdout + later.stderr
     assert "1 updated, 2 unchanged" in later.stdout
