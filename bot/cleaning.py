@@ -290,6 +290,15 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
                 dropped.append((item.text, "orphan heading"))
                 continue
         final.append(item)
+    if not has_title and not any(item.kind == "body" for item in final):
+        # A record (JSONL) whose whole text is one short, title-like line ("Chain Letters",
+        # "Is X true?"): that line is the text, not a byline or an orphan heading.
+        plain = [(ln, False) for ln, _ in lines if not is_chrome(ln)]
+        if plain:
+            kept_texts = {ln for ln, _ in plain}
+            dropped = [(ln, why) for ln, why in dropped if ln not in kept_texts]
+            final = [Line(_strip_bullet(ln), "body", bool(_BULLET.match(ln))) for ln, _ in plain]
+            header = []
     return CleanText(title=title, header=header, paragraphs=final, dropped=dropped)
 
 

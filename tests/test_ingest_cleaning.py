@@ -296,3 +296,15 @@ def test_clean_article_reports_dropped_lines() -> None:
 ])
 def test_parse_date(raw: str, iso: str | None) -> None:
     assert parse_date(raw) == iso
+
+
+def test_jsonl_record_whose_whole_text_is_one_title_like_line_is_kept() -> None:
+    """A record's text is never all byline/orphan heading: a one-liner is the text."""
+    from bot.cleaning import clean_article
+
+    for text in ["Chain Letters", "Breaking Dawn", "A (Virtual) Card for You",
+                 "Is the GOP's Plan Called 'World's Greatest Healthcare Plan of 2017'?"]:
+        cleaned = clean_article(text, has_title=False)
+        assert [p.text for p in cleaned.paragraphs if p.kind == "body"] == [text], text
+    # Chrome alone is still no article text.
+    assert clean_article("Spread the love", has_title=False).paragraphs == []
