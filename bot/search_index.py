@@ -168,9 +168,15 @@ class SearchIndex:
         self.index = tantivy.Index.open(str(self.path))
         self.searcher = self.index.searcher()
         self.num_docs = int(self.searcher.num_docs)
+        self._df: dict[str, int] = {}
 
     def doc_freq(self, term: str) -> int:
-        return int(self.searcher.doc_freq(FIELD, term))
+        found = self._df.get(term)
+        if found is None:
+            if len(self._df) > 500_000:
+                self._df.clear()
+            found = self._df[term] = int(self.searcher.doc_freq(FIELD, term))
+        return found
 
     def search(self, terms: list[tuple[str, float]], limit: int) -> list[tuple[int, float]]:
         """Top `limit` sentence ids by BM25 for an OR of weighted terms."""
