@@ -31,7 +31,7 @@ from .stance import (
     match,
     parse_claim,
     reverse_coverage,
-    strip_dateline,
+    sentence_features,
     verdict,
     weigh,
 )
@@ -113,10 +113,11 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed = weigh(parsed, df, index.num_docs)
-    hits = index.search(query_terms(parsed), CANDIDATES)
+    hits = index.search_with_features(query_terms(parsed), CANDIDATES)
     if not hits:
         return _not_found(text, None, index.stale)
-    bm25 = {sid: score for sid, score in hits}
+    bm25 = {sid: score for sid, score, _ in hits}
+    stored = {sid: f for sid, _, f in hits if f is not None}
     rows = store.sentences_by_ids(bm25)
     # Context: the previous sentence of the same paragraph.
     prev_ids = [sid - 1 for sid in rows]
@@ -127,7 +128,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     max_idf = idf(0, index.num_docs)
 
     def feats(row: dict[str, Any]) -> Features:
-        return _features(row["text"], aliases)
+        return stored.get(row["id"]) or _features(row["text"], aliases)
 
     def idf_of(term: str) -> float:
         return idf(index.doc_freq(term), index.num_docs)
@@ -214,7 +215,7 @@ def _features(text: str, aliases: AliasTable) -> Features:
     if found is None:
         if len(_FEATURE_CACHE) > 50_000:
             _FEATURE_CACHE.clear()
-        found = _FEATURE_CACHE[key] = features(aliases.analyze(strip_dateline(text)), aliases)
+        found = _FEATURE_CACHE[key] = sentence_features(text, aliases)
     return found
 
 

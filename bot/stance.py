@@ -17,6 +17,7 @@ Verdicts come from the stances of the evidence, never from the claim's own wordi
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable
@@ -174,6 +175,33 @@ class Features:
     content: dict[str, str] = field(default_factory=dict)
 
 
+FEATURES_VERSION = 1  # bump when `Features` or `features()` change: stored copies are ignored
+
+
+def features_to_bytes(f: Features) -> bytes:
+    """A compact copy of the features, stored in the search index at build time so that a
+    lookup does not analyse its candidates again."""
+    return json.dumps([FEATURES_VERSION, sorted(f.terms), sorted(f.years), sorted(f.months),
+                       {k: sorted(v) for k, v in f.numbers.items()}, sorted(f.places),
+                       sorted(f.entities), sorted(f.negated_terms), f.denies, f.content],
+                      separators=(",", ":")).encode()
+
+
+def features_from_bytes(data: bytes | None) -> Features | None:
+    """The stored copy, or None when it is missing or of another version."""
+    if not data:
+        return None
+    try:
+        raw = json.loads(data)
+        if raw[0] != FEATURES_VERSION:
+            return None
+        return Features(set(raw[1]), set(raw[2]), set(raw[3]),
+                        {k: set(v) for k, v in raw[4].items()}, set(raw[5]), set(raw[6]),
+                        set(raw[7]), bool(raw[8]), dict(raw[9]))
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError):
+        return None
+
+
 def _is_year(w: str) -> bool:
     return w.isdigit() and len(w) == 4 and 1900 <= int(w) <= 2099
 
@@ -219,6 +247,11 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
                 and not words[end - 1].orig.endswith("'s"):
             f.places.add(name)
     return f
+
+
+def sentence_features(text: str, aliases: AliasTable) -> Features:
+    """The features of one corpus sentence (its dateline is not part of what it says)."""
+    return features(aliases.analyze(strip_dateline(text)), aliases)
 
 
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> Claim:

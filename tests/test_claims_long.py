@@ -93,3 +93,24 @@ def test_short_claims_keep_the_strict_rules(world):
     answer = ask(world, "Grain prices fell in Norland.")
     assert answer.verdict in ("not-found", "contradicted")
     assert not any(e.stance == "supports" for e in answer.evidence)
+
+
+def test_stored_features_round_trip_and_version_check():
+    from bot.stance import features_from_bytes, features_to_bytes, sentence_features
+
+    aliases = AliasTable.from_mapping({"russia": ["Russia", "Moscow"]}, ["russia"])
+    f = sentence_features("Officials denied that 40 tonnes were shipped to Moscow in May 2024.",
+                          aliases)
+    assert features_from_bytes(features_to_bytes(f)) == f
+    stale = features_to_bytes(f).replace(b"[1,", b"[999,", 1)
+    assert features_from_bytes(stale) is None
+    assert features_from_bytes(b"not json") is None and features_from_bytes(None) is None
+
+
+def test_index_serves_stored_features(world):
+    from bot.search_index import open_index
+
+    store, settings = world
+    index = open_index(store, settings.index_path, load_aliases(settings.aliases_path))
+    hits = index.search_with_features([("lighthous", 1.0)], 5)
+    assert hits and all(f is not None and "lighthous" in f.terms for _, _, f in hits)
