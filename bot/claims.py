@@ -9,6 +9,7 @@ with no evidence."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,19 @@ from .errors import EmptyCorpus, UserError
 from .reply import Bullet, Context, Paragraph, Reply, SourceRef
 from .search_index import open_index
 from .stance import (
+    Claim,
     Features,
     clean_claim,
     features,
+    idf,
     is_hedged,
+    is_long,
     judge,
+    judge_long,
+    match,
     parse_claim,
-    strip_dateline,
+    reverse_coverage,
+    sentence_features,
     verdict,
     weigh,
 )
@@ -33,6 +40,7 @@ from .storage import Store
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
 CANDIDATES = 30
+ALIAS_BOOST = 0.75  # query boost of an alias alternative ("Moscow" for "Russia")
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
 
 
@@ -105,28 +113,35 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed = weigh(parsed, df, index.num_docs)
-    query: dict[str, float] = {}
-    for u in parsed.units:
-        for t in u.alts:
-            boost = u.weight * (1.0 if t == u.key else 0.5)
-            query[t] = max(query.get(t, 0.0), boost)
-    hits = index.search(sorted(query.items()), CANDIDATES)
+    hits = index.search_with_features(query_terms(parsed), CANDIDATES)
     if not hits:
         return _not_found(text, None, index.stale)
-    bm25 = {sid: score for sid, score in hits}
+    bm25 = {sid: score for sid, score, _ in hits}
+    stored = {sid: f for sid, _, f in hits if f is not None}
     rows = store.sentences_by_ids(bm25)
     # Context: the previous sentence of the same paragraph.
     prev_ids = [sid - 1 for sid in rows]
     prev_rows = store.sentences_by_ids(prev_ids)
     judged = []
+    top_bm25 = max(bm25.values()) or 1.0
+    long_claim = is_long(parsed)
+    max_idf = idf(0, index.num_docs)
 
     def feats(row: dict[str, Any]) -> Features:
-        return _features(row["text"], aliases)
+        return stored.get(row["id"]) or _features(row["text"], aliases)
+
+    def idf_of(term: str) -> float:
+        return idf(index.doc_freq(term), index.num_docs)
 
     for sid, row in rows.items():
         if row["kind"] != "body":
             continue
         j = judge(parsed, feats(row), None)
+        if long_claim and j.stance not in ("supports", "disputes"):
+            own = feats(row)
+            rev, _ = reverse_coverage(parsed, own, idf_of)
+            j = judge_long(parsed, match(parsed, own, None), rev, bm25[sid] / top_bm25,
+                           max_idf) or j
         if j.stance not in ("supports", "disputes"):
             # Only then can the previous sentence of the paragraph (context) change the answer.
             prev = prev_rows.get(sid - 1)
@@ -136,9 +151,11 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         if j.stance == "none":
             continue
         judged.append((j, row))
-    top_bm25 = max(bm25.values()) or 1.0
     order = {"disputes": 0, "supports": 0, "mentions": 1}
-    judged.sort(key=lambda x: (order[x[0].stance], -(x[0].score + 0.05 * bm25[x[1]["id"]] / top_bm25)))
+    # A long claim's coverage says little (see `judge_long`): retrieval's score ranks first.
+    share = 4.0 if long_claim else 0.05
+    judged.sort(key=lambda x: (0 if long_claim else order[x[0].stance],
+                               -(x[0].score + share * bm25[x[1]["id"]] / top_bm25)))
     # Syndicated copies: one evidence item per sentence key; documents sharing a supporting
     # sentence count as one source.
     docs = store.documents_by_ids(row["doc_id"] for _, row in judged)
@@ -176,6 +193,18 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     return ClaimAnswer(text, v.verdict, v.sources, evidence[:limit], note)
 
 
+def query_terms(claim: Claim) -> list[tuple[str, float]]:
+    """The claim's search terms and boosts: a unit's key at the square root of its weight
+    (BM25 weighs rarity again), alias alternatives at `ALIAS_BOOST`. Hashtag words, weighed
+    down as evidence, count fully here: they name what a post is about."""
+    query: dict[str, float] = {}
+    for u in claim.units:
+        boost = math.sqrt(u.weight * (2.0 if u.tag else 1.0))
+        for t in u.alts:
+            query[t] = max(query.get(t, 0.0), boost * (1.0 if t == u.key else ALIAS_BOOST))
+    return sorted(query.items())
+
+
 _FEATURE_CACHE: dict[tuple[str, int], Features] = {}
 
 
@@ -186,7 +215,7 @@ def _features(text: str, aliases: AliasTable) -> Features:
     if found is None:
         if len(_FEATURE_CACHE) > 50_000:
             _FEATURE_CACHE.clear()
-        found = _FEATURE_CACHE[key] = features(aliases.analyze(strip_dateline(text)), aliases)
+        found = _FEATURE_CACHE[key] = sentence_features(text, aliases)
     return found
 
 
@@ -268,8 +297,6 @@ def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: Alias
                    k: int = 5, candidates: int = 100, bm25_weight: float = 1.0) -> list[str]:
     """Documents ranked for a claim without the verdict's relevance cut (for retrieval
     benchmarks): the lookup's coverage score plus a share of the normalised BM25 score."""
-    from .stance import match
-
     text = check_claim_text(claim)
     index = open_index(store, index_path, aliases)
     plain, tags = clean_claim(text)
@@ -278,11 +305,7 @@ def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: Alias
         return []
     terms = sorted({t for u in parsed.units for t in u.alts})
     parsed = weigh(parsed, {t: index.doc_freq(t) for t in terms}, index.num_docs)
-    query: dict[str, float] = {}
-    for u in parsed.units:
-        for t in u.alts:
-            query[t] = max(query.get(t, 0.0), u.weight * (1.0 if t == u.key else 0.5))
-    hits = index.search(sorted(query.items()), candidates)
+    hits = index.search(query_terms(parsed), candidates)
     if not hits:
         return []
     top = max(s for _, s in hits) or 1.0

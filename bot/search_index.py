@@ -34,10 +34,19 @@ from pathlib import Path
 import tantivy
 
 from .aliases import AliasTable, load_aliases
+from .stance import (
+    FEATURES_VERSION,
+    Features,
+    features_from_bytes,
+    features_to_bytes,
+    sentence_features,
+)
 from .storage import Store
 
 FIELD = "body"
 ID_FIELD = "sid"
+FEAT_FIELD = "feat"  # the sentence's stance features (`bot.stance.features_to_bytes`)
+SCHEMA_VERSION = 2
 POINTER = "CURRENT"
 AUTO_REBUILD_MAX = 200_000  # sentences: above this a stale index is served, not rebuilt inline
 WRITER_HEAP = 200_000_000
@@ -47,6 +56,7 @@ def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field(FIELD, stored=False, tokenizer_name="whitespace", index_option="freq")
     sb.add_integer_field(ID_FIELD, stored=False, fast=True, indexed=False)
+    sb.add_bytes_field(FEAT_FIELD, stored=True, indexed=False, fast=False)
     return sb.build()
 
 
@@ -54,7 +64,8 @@ SCHEMA = _schema()
 
 
 def aliases_fingerprint(aliases: AliasTable) -> str:
-    data = json.dumps([sorted(aliases.concepts.items()), sorted(aliases.places)])
+    data = json.dumps([sorted(aliases.concepts.items()), sorted(aliases.places), SCHEMA_VERSION,
+                       FEATURES_VERSION])
     return hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
 
 
@@ -106,7 +117,9 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable) -> Pointe
         count = 0
         for s in store.sentences(kind="body"):
             terms = aliases.analyze(s["text"]).index_terms()
-            writer.add_document(tantivy.Document(**{FIELD: " ".join(terms), ID_FIELD: s["id"]}))
+            feat = features_to_bytes(sentence_features(s["text"], aliases))
+            writer.add_document(tantivy.Document(**{FIELD: " ".join(terms), ID_FIELD: s["id"],
+                                                    FEAT_FIELD: feat}))
             count += 1
         writer.commit()
         writer.wait_merging_threads()
@@ -168,12 +181,27 @@ class SearchIndex:
         self.index = tantivy.Index.open(str(self.path))
         self.searcher = self.index.searcher()
         self.num_docs = int(self.searcher.num_docs)
+        self._df: dict[str, int] = {}
 
     def doc_freq(self, term: str) -> int:
-        return int(self.searcher.doc_freq(FIELD, term))
+        found = self._df.get(term)
+        if found is None:
+            if len(self._df) > 500_000:
+                self._df.clear()
+            found = self._df[term] = int(self.searcher.doc_freq(FIELD, term))
+        return found
 
     def search(self, terms: list[tuple[str, float]], limit: int) -> list[tuple[int, float]]:
         """Top `limit` sentence ids by BM25 for an OR of weighted terms."""
+        return [(sid, score) for sid, score, _ in self._search(terms, limit, False)]
+
+    def search_with_features(self, terms: list[tuple[str, float]],
+                             limit: int) -> list[tuple[int, float, Features | None]]:
+        """Like `search`, with each sentence's stored features (None if absent)."""
+        return self._search(terms, limit, True)
+
+    def _search(self, terms: list[tuple[str, float]], limit: int,
+                with_features: bool) -> list[tuple[int, float, Features | None]]:
         clauses = []
         for term, boost in terms:
             q = tantivy.Query.term_query(SCHEMA, FIELD, term)
@@ -186,8 +214,16 @@ class SearchIndex:
         if not result.hits:
             return []
         ids = self.searcher.fast_field_values(ID_FIELD, [addr for _, addr in result.hits])
-        return [(int(i), float(score)) for (score, _), i in zip(result.hits, ids, strict=True)
-                if i is not None]
+        out: list[tuple[int, float, Features | None]] = []
+        for (score, addr), i in zip(result.hits, ids, strict=True):
+            if i is None:
+                continue
+            feat = None
+            if with_features:
+                stored = self.searcher.doc(addr).get_first(FEAT_FIELD)
+                feat = features_from_bytes(stored if isinstance(stored, bytes) else None)
+            out.append((int(i), float(score), feat))
+        return out
 
 
 _cache: dict[str, SearchIndex] = {}

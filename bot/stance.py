@@ -17,8 +17,10 @@ Verdicts come from the stances of the evidence, never from the claim's own wordi
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .aliases import CONCEPT_PREFIX, AliasTable, Analysis
@@ -28,6 +30,15 @@ RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
 FRAME_STRONG = 0.6  # frame coverage for a slot conflict to count
 FRAME_WEAK = 0.3  # frame coverage for a date/number conflict shown as evidence
 CONTEXT_WEIGHT = 0.7
+# Long, noisy claims (a tweet: a statement wrapped in commentary, names, hashtags). No one
+# sentence can cover most of such a claim, so the share of the claim covered says little;
+# a sentence states it when the claim covers a fair part of the sentence, it shares specific
+# (rare) content with the claim, and retrieval ranks it near the best candidate.
+LONG_CLAIM_UNITS = 8  # units from which a claim is read as a long, noisy post
+LONG_REVERSE = 0.1  # share of the sentence's weighted content the claim must cover
+LONG_MATCHED_MASS = 0.5  # matched weight, in units of the rarest possible term's weight
+LONG_MATCHED_UNITS = 2  # claim units the sentence must share
+LONG_RELATIVE_SCORE = 0.4  # retrieval score relative to the best candidate
 
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 MONTHS = frozenset(
@@ -63,9 +74,17 @@ _QUOTED = re.compile(r"[\"“][^\"”]{12,}[\"”]")
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Z .'/-]{2,40},?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+)?(?:\(\w[^)]{0,30}\)\s*)?[-–—]+\s*"
 )
-_URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+")
+_URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+|\b[\w-]+\.(?:com|org|net|ly|co)/\S*")
 _HASHTAG = re.compile(r"#(\w+)")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
+_RETWEET = re.compile(r"^\s*RT\s+@\w+\s*:?\s*")
+# A tweet's signature: "— Brad Trost 🇨🇦 (@BradTrostCPC) December 26, 2019". The name is kept
+# (it carries signal), the handle and the posting date go (the date is not a slot of the claim).
+_SIGNATURE = re.compile(
+    r"\s*[—–-]{1,2}\s*([^()\n]{0,80}?)\s*\(@\w{1,30}\)\s*"
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})?[\s\"'”]*$"
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def is_hedged(sentence: str) -> bool:
@@ -79,19 +98,33 @@ def strip_dateline(sentence: str) -> str:
     return _DATELINE.sub("", sentence, count=1)
 
 
+def _is_shouting(text: str) -> bool:
+    """Mostly capitals ("STOP POSING AS MY DAD"): case says nothing about names then."""
+    words = [w for w in re.findall(r"[A-Za-z]{2,}", text)]
+    return len(words) >= 4 and sum(w.isupper() for w in words) / len(words) >= 0.6
+
+
 def clean_claim(text: str) -> tuple[str, set[str]]:
-    """Claim text as a user or a tweet writes it -> plain text, and the hashtag words."""
+    """Claim text as a user or a tweet writes it -> plain text, and the words that came from
+    hashtags or @mentions (never required, weighed down). Links, "RT @x:", the signature's
+    handle and date, "BREAKING:" go; "#AustralianFires" -> "Australian Fires"; a shouted
+    claim is lower-cased."""
     text = _URL.sub(" ", text)
+    text = _RETWEET.sub("", text)
+    text = _SIGNATURE.sub(lambda m: " — " + m.group(1) if m.group(1).strip() else "", text)
     tags: set[str] = set()
 
     def tag(m: re.Match[str]) -> str:
-        words = _CAMEL.sub(" ", m.group(1))
+        words = _CAMEL.sub(" ", m.group(1)).replace("_", " ")
         tags.update(w.lower() for w in words.split())
         return words
 
     text = _HASHTAG.sub(tag, text)
+    text = _MENTION.sub(tag, text)
     text = re.sub(r"^\s*(?:BREAKING|UPDATE|URGENT|JUST IN|FACT CHECK|CLAIM)\s*[:!-]+\s*", "",
                   text, flags=re.I)
+    if _is_shouting(text):
+        text = text.lower()
     return re.sub(r"\s+", " ", text).strip(), tags
 
 
@@ -122,6 +155,7 @@ class Claim:
     units: list[Unit]
     negated: bool
     denies: bool
+    terms: frozenset[str] = frozenset()  # every stem and concept term of the claim
 
 
 @dataclass
@@ -136,6 +170,36 @@ class Features:
     entities: set[str] = field(default_factory=set)  # stems of capitalised names
     negated_terms: set[str] = field(default_factory=set)  # terms within 3 words after a negation
     denies: bool = False
+    # Distinct content words: stem -> the concept term it names ("" if none). For the reverse
+    # coverage (how much of the sentence the claim covers).
+    content: dict[str, str] = field(default_factory=dict)
+
+
+FEATURES_VERSION = 1  # bump when `Features` or `features()` change: stored copies are ignored
+
+
+def features_to_bytes(f: Features) -> bytes:
+    """A compact copy of the features, stored in the search index at build time so that a
+    lookup does not analyse its candidates again."""
+    return json.dumps([FEATURES_VERSION, sorted(f.terms), sorted(f.years), sorted(f.months),
+                       {k: sorted(v) for k, v in f.numbers.items()}, sorted(f.places),
+                       sorted(f.entities), sorted(f.negated_terms), f.denies, f.content],
+                      separators=(",", ":")).encode()
+
+
+def features_from_bytes(data: bytes | None) -> Features | None:
+    """The stored copy, or None when it is missing or of another version."""
+    if not data:
+        return None
+    try:
+        raw = json.loads(data)
+        if raw[0] != FEATURES_VERSION:
+            return None
+        return Features(set(raw[1]), set(raw[2]), set(raw[3]),
+                        {k: set(v) for k, v in raw[4].items()}, set(raw[5]), set(raw[6]),
+                        set(raw[7]), bool(raw[8]), dict(raw[9]))
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError):
+        return None
 
 
 def _is_year(w: str) -> bool:
@@ -158,6 +222,8 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
     f = Features(terms=set(a.index_terms()))
     negation_at = -10
     for i, w in enumerate(words):
+        if not w.stop and w.stem not in f.content:
+            f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
         if w.lower in NEGATIONS or w.lower.endswith("n't"):
             negation_at = i
         if i - negation_at <= 3 and not w.stop:
@@ -181,6 +247,11 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
                 and not words[end - 1].orig.endswith("'s"):
             f.places.add(name)
     return f
+
+
+def sentence_features(text: str, aliases: AliasTable) -> Features:
+    """The features of one corpus sentence (its dateline is not part of what it says)."""
+    return features(aliases.analyze(strip_dateline(text)), aliases)
 
 
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> Claim:
@@ -239,7 +310,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> 
         i += 1
     negated = any(w.lower in NEGATIONS or w.lower.endswith("n't") for w in words)
     denies = any(u.kind == "deny" for u in units)
-    return Claim(text, units, negated, denies)
+    return Claim(text, units, negated, denies, frozenset(a.index_terms()))
 
 
 def idf(df: int, n: int) -> float:
@@ -261,10 +332,24 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
         unknown = u.kind == "entity" and any(df.get(p, 0) == 0 for p in u.parts)
         out.append(Unit(u.key, u.alts, u.kind, u.text, u.unit, max(w, 0.05), u.tag, u.parts,
                         unknown, u.after_prep))
-    return Claim(claim.text, out, claim.negated, claim.denies)
+    return Claim(claim.text, out, claim.negated, claim.denies, claim.terms)
 
 
 # ---------------------------------------------------------------------------- matching
+
+
+def reverse_coverage(claim: Claim, f: Features, idf_of: Callable[[str], float]) -> tuple[float, float]:
+    """(share, weight): the IDF-weighted share of the sentence's content words that the claim
+    also uses (itself or through an alias concept), and the sentence's total weight. A long,
+    noisy claim (a tweet) covers little of itself in any one sentence, but a sentence that
+    states it is covered by the claim almost entirely."""
+    total = got = 0.0
+    for stem_, concept in f.content.items():
+        w = idf_of(stem_)
+        total += w
+        if stem_ in claim.terms or (concept and concept in claim.terms):
+            got += w
+    return (got / total if total else 0.0), total
 
 
 @dataclass
@@ -278,6 +363,7 @@ class Match:
     conflicts: list[str]
     disputes: bool  # denial or negation on one side only
     denial: bool  # the dispute is a denial (someone denies what the claim states)
+    matched_names: float = 0.0  # weight of the claim's names found in the sentence itself
 
 
 def _has(u: Unit, f: Features) -> bool:
@@ -305,9 +391,12 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     got = 0.0
     frame_total = frame_got = 0.0
     frame_units = frame_n = matched = 0
+    names = 0.0
     missing: list[Unit] = []
     for u in claim.units:
         in_own = _has(u, own)
+        if in_own and u.kind == "entity":
+            names += u.weight
         in_ctx = ctx is not None and u.kind != "place" and _has(u, ctx)
         credit = u.weight if in_own else (u.weight * CONTEXT_WEIGHT if in_ctx else 0.0)
         got += credit
@@ -328,7 +417,7 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
                                    if not u.is_slot and _has(u, own)) or claim.negated and not own.negated_terms and not own.denies:
         disputes = True
     return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
-                 disputes, denial)
+                 disputes, denial, names)
 
 
 def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[Unit]) -> list[str]:
@@ -395,6 +484,26 @@ def judge(claim: Claim, own: Features, ctx: Features | None) -> Judgement:
     if m.coverage >= SUPPORT and not required_missing and not m.disputes:
         return Judgement("supports", m.coverage)
     return Judgement("mentions", m.coverage)
+
+
+def is_long(claim: Claim) -> bool:
+    return len(claim.units) >= LONG_CLAIM_UNITS
+
+
+def judge_long(claim: Claim, m: Match, reverse: float, relative_score: float,
+               max_idf: float) -> Judgement | None:
+    """For a long, noisy claim: `supports` when the sentence states part of it (see
+    `LONG_CLAIM_UNITS`), else None (the ordinary judgement stands). Names shared with the
+    claim count double: they are what a post is about. A post's negations are not read as
+    disputing the sentence: in a long text they rarely bear on the shared part."""
+    if not is_long(claim) or relative_score < LONG_RELATIVE_SCORE \
+            or reverse < LONG_REVERSE:
+        return None
+    total = sum(u.weight for u in claim.units) or 1.0
+    mass = m.coverage * total + m.matched_names
+    if m.matched < LONG_MATCHED_UNITS or mass < LONG_MATCHED_MASS * max(max_idf, 1e-9):
+        return None
+    return Judgement("supports", max(m.coverage, reverse))
 
 
 @dataclass

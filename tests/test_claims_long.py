@@ -1,0 +1,116 @@
+"""Long, noisy claims (posts): cleaning, reverse coverage, and the long-claim judgement, on a
+tiny hand-written corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.aliases import AliasTable, load_aliases
+from bot.claims import lookup_claim
+from bot.config import Settings
+from bot.reload import reload_corpus
+from bot.search_index import refresh_index
+from bot.stance import Features, clean_claim, is_long, parse_claim, reverse_coverage
+from bot.storage import Store
+
+ARTICLES = {
+    "a.txt": """Harbour Report
+
+The city council of Port Elm approved a new lighthouse on the northern pier in May.
+Fishermen had asked for the lighthouse after two trawlers ran aground last winter.
+""",
+    "b.txt": """Market Notes
+
+Grain prices in Valdoria rose sharply after the dry summer, traders said.
+The ministry plans to release grain from state reserves.
+""",
+}
+
+
+@pytest.fixture
+def world(tmp_path: Path, settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+        s, settings.index_path, load_aliases(settings.aliases_path)))
+    return store, settings
+
+
+def ask(world: tuple[Store, Settings], claim: str):
+    store, settings = world
+    return lookup_claim(store, claim, index_path=settings.index_path,
+                        aliases_path=settings.aliases_path, limit=10)
+
+
+def test_clean_claim_strips_tweet_furniture():
+    plain, tags = clean_claim(
+        "RT @harbour_news: Port Elm gets a #NewLighthouse!! https://t.co/abc pic.twitter.com/x1 "
+        "— Jane Roe 🇺🇸 (@JaneRoe42) May 3, 2024")
+    assert "http" not in plain and "pic.twitter" not in plain and "RT" not in plain
+    assert "New Lighthouse" in plain and "Jane Roe" in plain
+    assert "2024" not in plain and "@" not in plain and "JaneRoe42" not in plain
+    assert {"new", "lighthouse"} <= tags
+
+
+def test_clean_claim_lowercases_shouting_and_splits_mentions():
+    plain, _ = clean_claim("STOP SHARING THIS FAKE PHOTO OF THE LIGHTHOUSE")
+    assert plain == "stop sharing this fake photo of the lighthouse"
+    plain, tags = clean_claim("@PortElmCouncil approved it")
+    assert plain.startswith("Port Elm Council") and "council" in tags
+
+
+def test_reverse_coverage_counts_the_sentence_side():
+    aliases = AliasTable.from_mapping({})
+    text = "so many people keep telling me the council approved a lighthouse on the pier today"
+    claim = parse_claim(text, aliases.analyze(text), aliases, set())
+    f = Features(terms={"council", "approv", "lighthous", "pier", "grain"},
+                 content={"council": "", "approv": "", "lighthous": "", "pier": "", "grain": ""})
+    share, weight = reverse_coverage(claim, f, lambda t: 2.0 if t == "grain" else 1.0)
+    assert weight == 6.0 and share == pytest.approx(4 / 6)
+    assert is_long(claim)
+
+
+def test_long_post_finds_the_sentence_it_states(world):
+    post = ("Can't believe it, after all these years of complaining, the council finally "
+            "approved a lighthouse for the northern pier of Port Elm!! #harbour "
+            "— Sam Doe (@samdoe) June 1, 2024")
+    answer = ask(world, post)
+    assert answer.verdict != "not-found"
+    assert "lighthouse on the northern pier" in answer.evidence[0].sentence
+
+
+def test_long_offtopic_post_stays_not_found(world):
+    post = ("Honestly the best concert of my life last night, the band played every song "
+            "from the new album and the crowd sang along until midnight #music #tour")
+    answer = ask(world, post)
+    assert answer.verdict == "not-found" and answer.evidence == []
+
+
+def test_short_claims_keep_the_strict_rules(world):
+    # Shares two words with a sentence, but the rest of this short claim is missing.
+    answer = ask(world, "Grain prices fell in Norland.")
+    assert answer.verdict in ("not-found", "contradicted")
+    assert not any(e.stance == "supports" for e in answer.evidence)
+
+
+def test_stored_features_round_trip_and_version_check():
+    from bot.stance import features_from_bytes, features_to_bytes, sentence_features
+
+    aliases = AliasTable.from_mapping({"russia": ["Russia", "Moscow"]}, ["russia"])
+    f = sentence_features("Officials denied that 40 tonnes were shipped to Moscow in May 2024.",
+                          aliases)
+    assert features_from_bytes(features_to_bytes(f)) == f
+    stale = features_to_bytes(f).replace(b"[1,", b"[999,", 1)
+    assert features_from_bytes(stale) is None
+    assert features_from_bytes(b"not json") is None and features_from_bytes(None) is None
+
+
+def test_index_serves_stored_features(world):
+    from bot.search_index import open_index
+
+    store, settings = world
+    index = open_index(store, settings.index_path, load_aliases(settings.aliases_path))
+    hits = index.search_with_features([("lighthous", 1.0)], 5)
+    assert hits and all(f is not None and "lighthous" in f.terms for _, _, f in hits)
