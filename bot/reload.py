@@ -17,6 +17,7 @@ import json
 import logging
 import multiprocessing
 import os
+import stat
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -53,6 +54,8 @@ class Outcome:
         where = f"{self.path}:{self.line}" if self.line else self.path
         if self.counts:
             parts = ", ".join(f"{n:,} {k}" for k, n in self.counts.items() if n)
+            if not parts and self.reason:
+                return f"{where}: {self.outcome} — {self.reason}"
             return f"{where}: {self.outcome} ({parts or 'no records'})"
         return f"{where}: {self.outcome}" + (f" — {self.reason}" if self.reason else "")
 
@@ -89,6 +92,12 @@ def _hash(data: bytes) -> str:
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or b > 13)
+
+
+def read_capped(path: Path, cap: int) -> bytes:
+    """At most cap + 1 bytes of a file, whatever its size claimed (it may be growing)."""
+    with path.open("rb") as fh:
+        return fh.read(cap + 1)
 
 
 def decode(data: bytes) -> str:
@@ -327,6 +336,11 @@ class _Loader:
             raise _Rejected(f"duplicate document id {doc_id!r} (already from {other})")
         self._claimed[doc_id] = path
 
+    def _owned(self, doc_ids: list[str], path: str) -> list[str]:
+        """Of the ids a file used to hold, those no other file took over in this run (an
+        article moved or renamed must not be retired under its new path)."""
+        return [d for d in doc_ids if self._claimed.get(d, path) == path]
+
     def _record(self, outcome: Outcome, order: int | None = None) -> None:
         outcome.order = self._order if order is None else order
         self.outcomes.append(outcome)
@@ -357,6 +371,10 @@ class _Loader:
         except OSError as exc:
             self._record(Outcome(key, "rejected", f"cannot read: {exc.strerror}"))
             return None
+        if not stat.S_ISREG(st.st_mode):
+            # A pipe, device or socket would block or never end (e.g. a link to /dev/zero).
+            self._record(Outcome(key, "rejected", "not a regular file (pipe, device or socket)"))
+            return None
         prev = self.states.get(key)
         jsonl = suffix in JSONL_SUFFIXES
         if (prev and prev.outcome != "rejected" and prev.size == st.st_size
@@ -378,9 +396,14 @@ class _Loader:
                     " setting ingest.max_file_bytes)"
                 )
             try:
-                data = path.read_bytes()
+                data = read_capped(path, self.settings.max_file_bytes)
             except OSError as exc:
                 raise _Rejected(f"cannot read: {exc.strerror}") from exc
+            if len(data) > self.settings.max_file_bytes:
+                raise _Rejected(
+                    f"over the size cap (more than {self.settings.max_file_bytes:,} bytes;"
+                    " setting ingest.max_file_bytes)"
+                )
         except _Rejected as exc:
             self._reject_file(key, str(exc), prev, self._order)
             return None
@@ -405,7 +428,7 @@ class _Loader:
             return
         existed = stored is not None and stored[1] == "active"
         self._put(parsed, key, "file", item.content_hash)
-        stale = [d for d in (prev.doc_ids if prev else []) if d != doc_id]
+        stale = self._owned([d for d in (prev.doc_ids if prev else []) if d != doc_id], key)
         if stale:
             self.flush()
             self.store.retire_documents(stale)
@@ -567,7 +590,7 @@ class _Loader:
             good_set = set(good)
             good = [d for d in prev_ids if d not in good_set] + good
         else:
-            stale = [d for d in prev_ids if d not in seen_set]
+            stale = self._owned([d for d in prev_ids if d not in seen_set], key)
             if stale:
                 self.flush()
                 self.store.retire_documents(stale)
@@ -603,15 +626,22 @@ class _Loader:
                 continue
             if Path(path).exists() and Path(path).name.startswith("."):
                 continue
+            gone = self._owned(state.doc_ids, path)
             self.flush()
-            self.store.retire_documents(state.doc_ids)
+            self.store.retire_documents(gone)
             self.store.delete_file_state(path)
-            self.changed = self.changed or bool(state.doc_ids)
-            self._record(Outcome(path, "removed", "file no longer present",
-                                 counts={"removed": len(state.doc_ids)} if len(state.doc_ids) > 1 else {}),
-                         order=1 << 62)
-            if len(state.doc_ids) > 1:
-                self.counts["removed"] += len(state.doc_ids)
+            self.changed = self.changed or bool(gone)
+            moved = len(state.doc_ids) - len(gone)
+            reason = "file no longer present" + (
+                f" ({moved} of its documents now come from another file)" if moved else "")
+            outcome = Outcome(path, "removed", reason,
+                              counts={"removed": len(gone)} if len(gone) != 1 else {})
+            if len(gone) == 1:
+                self._record(outcome, order=1 << 62)
+            else:  # several records (JSONL), or none left once moved: count documents
+                outcome.order = 1 << 62
+                self.outcomes.append(outcome)
+                self.counts["removed"] += len(gone)
 
 
 def _opt_str(value: Any) -> str | None:

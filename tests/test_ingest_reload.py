@@ -120,8 +120,9 @@ def test_unchanged_files_are_not_reprocessed(db: Path, small: Path,
 
     counter = ParseCounter(monkeypatch)
     reads: list[str] = []
-    real_read = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real_read(self))
+    real_read = bot.reload.read_capped
+    monkeypatch.setattr(bot.reload, "read_capped",
+                        lambda path, cap: reads.append(path.name) or real_read(path, cap))
     second = reload(db, small)
     assert second.exit_code == 0
     assert "0 added, 0 updated, 3 unchanged" in second.output
@@ -479,3 +480,28 @@ def test_progress_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     q = _Progress()
     q(1, 2, 3)
     assert capsys.readouterr().err == ""
+
+
+def test_moved_or_renamed_file_keeps_its_article(db: Path, small: Path) -> None:
+    assert reload(db, small).exit_code == 0
+    (small / "sub").mkdir()
+    (small / "a1.txt").rename(small / "sub" / "a1.txt")
+    res = reload(db, small)
+    assert res.exit_code == 0, res.output
+    assert "a1.txt: removed — file no longer present (1 of its documents now come from another file)" in res.output
+    assert set(sources(db)) == {"a0", "a1", "a2"}
+    (small / "sub" / "a1.txt").rename(small / "sub" / "a1.md")
+    assert reload(db, small).exit_code == 0
+    assert set(sources(db)) == {"a0", "a1", "a2"}
+    assert sources(db)["a1"]["source_path"].endswith("a1.md")
+    assert "0 removed" in reload(db, small).output
+
+
+def test_pipes_and_devices_are_rejected_not_read(db: Path, small: Path) -> None:
+    os.mkfifo(small / "pipe.txt")
+    (small / "zero.txt").symlink_to("/dev/zero")
+    res = reload(db, small)
+    assert res.exit_code == 1
+    assert "pipe.txt: rejected — not a regular file" in res.output
+    assert "zero.txt: rejected — not a regular file" in res.output
+    assert set(sources(db)) == {"a0", "a1", "a2"}
