@@ -298,10 +298,21 @@ class Store:
             [tuple(d.get(c) for c in cols) for d in docs],
         )
         scols = self._SENTENCE_COLUMNS
+        rows = [s if isinstance(s, tuple) else tuple(s[c] for c in scols) for s in sentences]
+        # Sentence ids are never reused (a high-water mark in meta, not max(id)+1): a search
+        # index built before a reload can then never mistake a new sentence for an old one.
+        first = self._next_sentence_id()
         self.db.conn.executemany(
-            f"insert into sentences ({', '.join(scols)}) values ({', '.join('?' * len(scols))})",
-            [s if isinstance(s, tuple) else tuple(s[c] for c in scols) for s in sentences],
+            f"insert into sentences (id, {', '.join(scols)})"
+            f" values (?, {', '.join('?' * len(scols))})",
+            [(first + n, *row) for n, row in enumerate(rows)],
         )
+        if rows:
+            self.set_meta("sentence_id_high", str(first + len(rows) - 1))
+
+    def _next_sentence_id(self) -> int:
+        top = self.db.execute("select max(id) from sentences").fetchone()[0] or 0
+        return max(top, int(self.get_meta("sentence_id_high", "0") or 0)) + 1
 
     def _delete_sentences(self, doc_ids: list[str]) -> None:
         for start in range(0, len(doc_ids), 500):

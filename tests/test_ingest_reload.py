@@ -505,3 +505,21 @@ def test_pipes_and_devices_are_rejected_not_read(db: Path, small: Path) -> None:
     assert "pipe.txt: rejected — not a regular file" in res.output
     assert "zero.txt: rejected — not a regular file" in res.output
     assert set(sources(db)) == {"a0", "a1", "a2"}
+
+
+def test_sentence_ids_are_never_reused(db: Path, small: Path) -> None:
+    assert reload(db, small).exit_code == 0
+    con = sqlite3.connect(db)
+    before = {r[0] for r in con.execute("select id from sentences")}
+    top = max(before)
+    # Update the article holding the highest ids, then delete another one.
+    last = con.execute("select doc_id from sentences where id = ?", [top]).fetchone()[0]
+    con.close()
+    path = small / f"{last}.txt"
+    path.write_text(path.read_text() + "\nA new closing sentence was added by the editors today.\n")
+    (small / "a0.txt").unlink() if last != "a0" else (small / "a1.txt").unlink()
+    assert reload(db, small).exit_code == 0
+    con = sqlite3.connect(db)
+    after = {r[0] for r in con.execute("select id from sentences where doc_id = ?", [last])}
+    con.close()
+    assert after and min(after) > top  # fresh ids above every id ever used
