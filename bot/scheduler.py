@@ -172,6 +172,22 @@ def next_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
 # ---------------------------------------------------------------------------- the job
 
 _LIVE: BriefingScheduler | None = None
+JOBSTORE_LOCK_TIMEOUT = 1.0  # seconds
+
+
+class _LoopSafeScheduler(AsyncIOScheduler):
+    """An AsyncIOScheduler whose wake-up survives a busy job store: the failed pass is
+    retried after `jobstore_retry_interval` instead of ending the wake-up chain. A job that
+    ran but could not be rescheduled runs again for the same slot, which the post ledger
+    turns into a no-op."""
+
+    def _process_jobs(self) -> float | None:
+        try:
+            return super()._process_jobs()  # type: ignore[no-any-return]
+        except Exception as exc:
+            log.warning("job store busy while processing jobs (%s); retrying in %s s", exc,
+                        self.jobstore_retry_interval)
+            return float(self.jobstore_retry_interval)
 
 
 async def run_subscription_job(sub_id: int) -> None:
@@ -223,9 +239,12 @@ class BriefingScheduler:
         global _LIVE
         from sqlalchemy import create_engine
 
+        # APScheduler 3 touches its job store on the event loop: a short lock timeout keeps a
+        # long reload (which holds SQLite's write lock) from stalling Slack acks and Discord
+        # heartbeats; a busy store is retried (see _LoopSafeScheduler) and the sweep re-syncs.
         self._engine = create_engine(f"sqlite:///{self.core.settings.db_path}",
-                                     connect_args={"timeout": 60})
-        self.scheduler = AsyncIOScheduler(
+                                     connect_args={"timeout": JOBSTORE_LOCK_TIMEOUT})
+        self.scheduler = _LoopSafeScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self._engine, tablename=JOBS_TABLE),
                        "memory": MemoryJobStore()},
             job_defaults={"coalesce": True, "max_instances": 1,
@@ -234,7 +253,10 @@ class BriefingScheduler:
         )
         self.scheduler.start()
         _LIVE = self
-        self.sync_jobs()
+        try:
+            self.sync_jobs()
+        except Exception as exc:  # the store is busy (a reload): the sweep syncs later
+            log.warning("could not sync scheduled jobs at start (%s); retrying in the sweep", exc)
         self.scheduler.add_job(self.sweep, "interval", seconds=self.config.sweep_seconds,
                                id="briefbot-sweep", jobstore="memory", replace_existing=True)
         self.core.next_posts_provider = self.next_posts

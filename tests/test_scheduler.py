@@ -700,3 +700,47 @@ def test_next_posts_for_status(core: Core) -> None:
     assert "slack is not connected" in posts[0]["next_run"]
     assert posts[1]["next_run"] == "2024-06-24 09:00 UTC"
     assert set(posts[1]) == {"id", "digest", "platform", "channel", "next_run"}
+
+
+async def _tick() -> None:
+    """A persisted job's callable must be importable."""
+
+
+@pytest.mark.asyncio
+async def test_busy_job_store_does_not_stall_the_event_loop(core: Core, fake: FakeDigests) -> None:
+    """A reload holds SQLite's write lock for its whole transaction; the scheduler's job
+    store must not freeze the loop (Slack acks, Discord heartbeats) meanwhile."""
+    import sqlite3
+    import threading
+    import time
+
+    sched = BriefingScheduler(core, {}, config=FAST)
+    sched.start()
+    try:
+        assert sched.scheduler is not None
+
+        sched.scheduler.add_job(_tick, "interval", seconds=0.2, id="tick", jobstore="default")
+        release = threading.Event()
+
+        def hold_write_lock() -> None:
+            con = sqlite3.connect(core.settings.db_path, isolation_level=None)
+            con.execute("BEGIN IMMEDIATE")
+            release.wait(10)
+            con.execute("COMMIT")
+            con.close()
+
+        holder = threading.Thread(target=hold_write_lock)
+        holder.start()
+        worst, last = 0.0, time.monotonic()
+        for _ in range(25):  # 2.5 s with the lock held
+            await asyncio.sleep(0.1)
+            now = time.monotonic()
+            worst, last = max(worst, now - last - 0.1), now
+        release.set()
+        await asyncio.to_thread(holder.join)
+        assert worst < 1.6, f"event loop stalled {worst:.2f} s"
+        # The scheduler keeps working once the lock is released.
+        await asyncio.sleep(0.5)
+        assert sched.scheduler.get_job("tick") is not None
+    finally:
+        sched.shutdown()
