@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ import click
 from . import __version__
 from .config import Settings, load_dotenv_if_present, load_settings
 from .errors import UserError
-from .reload import ReloadReport, reload_corpus
+from .reload import ReloadReport
 from .storage import Store
 
 
@@ -47,6 +48,9 @@ class BriefbotGroup(click.Group):
             return super().invoke(ctx)
         except UserError as exc:
             raise click.ClickException(exc.message) from exc
+        except sqlite3.Error as exc:  # not a database, unwritable folder, locked too long, ...
+            db = ctx.obj.settings.db_path if isinstance(ctx.obj, AppContext) else "?"
+            raise click.ClickException(f"database error ({db}): {exc}") from exc
 
 
 @click.group(cls=BriefbotGroup)
@@ -63,19 +67,6 @@ def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
         raise click.ClickException(exc.message) from exc
     load_dotenv_if_present(settings.root)
     ctx.obj = AppContext(settings)
-
-
-def index_refresher(settings: Settings) -> Any:
-    """The hook reload calls after committing: brings derived indexes up to date."""
-    try:
-        from .search_index import refresh_index
-    except ImportError:  # pragma: no cover - before the search index exists
-        return None
-
-    def refresh(store: Store) -> None:
-        refresh_index(store, settings.index_path)
-
-    return refresh
 
 
 class _Progress:
@@ -123,8 +114,13 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool) -> None:
     Incremental and atomic; exits 1 when any file or line was rejected."""
     progress = _Progress()
     try:
-        report = reload_corpus(app.store, app.settings, list(paths) or None, progress=progress,
-                               actor="cli", after_commit=index_refresher(app.settings))
+        from .core import Core
+
+        core = Core(app.settings)
+        try:
+            report = core.reload(list(paths) or None, actor="cli", progress=progress)
+        finally:
+            core.close()
     finally:
         progress.close()
     print_report(report, verbose=not quiet)
@@ -222,6 +218,7 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
     from .runner import RunOptions, run_bot
 
     setup_logging(log_level)
+    _ = app.store  # fail fast, with a clear message, on a database that cannot be opened
     options = RunOptions(admin=admin, slack_http=slack_http, port=port, console=force_console,
                          show_briefing=not no_briefing)
     core = Core(app.settings)

@@ -16,7 +16,7 @@ from typing import Any
 from . import __version__
 from .config import Settings
 from .errors import EmptyCorpus, UserError
-from .reload import ReloadReport, reload_corpus
+from .reload import ProgressFn, ReloadReport, reload_corpus
 from .reply import Reply
 from .storage import Store
 
@@ -65,21 +65,23 @@ class Core:
             raise EmptyCorpus()
 
     # ------------------------------------------------------------------ corpus
-    def reload(self, paths: list[Path] | None = None, actor: str | None = None) -> ReloadReport:
+    def reload(self, paths: list[Path] | None = None, actor: str | None = None,
+               progress: ProgressFn | None = None) -> ReloadReport:
+        """Reload the corpus (one at a time per process), then bring the search index up to
+        date with the configured aliases."""
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:
             return reload_corpus(self.store, self.settings, paths, actor=actor,
-                                 after_commit=self._refresh_index)
+                                 progress=progress, after_commit=self.refresh_index)
         finally:
             self._reload_lock.release()
 
-    def _refresh_index(self, store: Store) -> None:
-        try:
-            from .search_index import refresh_index
-        except ImportError:  # pragma: no cover - before the search index exists
-            return
-        refresh_index(store, self.settings.index_path)
+    def refresh_index(self, store: Store) -> None:
+        from .aliases import load_aliases
+        from .search_index import refresh_index
+
+        refresh_index(store, self.settings.index_path, load_aliases(self.settings.aliases_path))
 
     def sources(self) -> list[dict[str, Any]]:
         return self.store.documents()
