@@ -294,6 +294,9 @@ def _parse_subscribe(text: str) -> tuple[str, str, str | None]:
 def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     digest, cron, tz = _parse_subscribe(text)
     settings = router.core.settings
+    names = digest_names(settings.digests_dir)
+    if digest not in names:  # before reading digests/<digest>.toml
+        raise UserError(f"no digest named {digest[:60]!r}; available: {', '.join(names) or 'none'}")
     default_cron, default_tz = digest_default_schedule(settings.digests_dir, digest)
     cron = cron or default_cron or ""
     tz = tz or default_tz or "UTC"
@@ -315,7 +318,7 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
 
 def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     parts = text.split()
-    if len(parts) != 1 or not parts[0].lstrip("#").isdigit():
+    if len(parts) != 1 or not (parts[0].lstrip("#").isascii() and parts[0].lstrip("#").isdigit()):
         raise UserError("Usage: /unsubscribe ID — the ids are listed by /schedules")
     sub_id = int(parts[0].lstrip("#"))
     row = router.core.store.subscription(sub_id)
@@ -336,7 +339,10 @@ def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
     for row in rows:
         sub = Subscription.from_row(row)
         nxt = sub.next_run()
-        state = "next " + nxt.isoformat(timespec="minutes") if nxt else f"disabled: {sub.disabled_reason or 'off'}"
+        if not sub.enabled:
+            state = f"disabled: {sub.disabled_reason or 'no reason recorded'}"
+        else:
+            state = "next " + nxt.isoformat(timespec="minutes") if nxt else "never fires"
         last = f"; last: {sub.last_status} {sub.last_slot}" if sub.last_status else ""
         reply.add(Bullet(f"#{sub.id} {sub.digest} → {sub.channel} · {sub.cron} ({sub.timezone}) · {state}{last}"))
     return reply

@@ -107,9 +107,9 @@ def make_trigger(cron: str, timezone: str) -> CronTrigger:
 def validate_timezone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
         raise UserError(
-            f"unknown timezone {name!r}: use an IANA time zone name such as UTC, Europe/Berlin or "
+            f"unknown timezone {name[:60]!r}: use an IANA time zone name such as UTC, Europe/Berlin or "
             "America/New_York"
         ) from exc
 
@@ -144,4 +144,6 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
     names = digest_names(digests_dir)
     if digest not in names:
         raise UserError(f"no digest named {digest!r}; available: {', '.join(names) or 'none'}")
-    make_trigger(cron, timezone)
+    trigger = make_trigger(cron, timezone)
+    if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(timezone))) is None:
+        raise UserError(f"cron expression {cron!r} never fires (e.g. 31 February)")

@@ -518,7 +518,8 @@ class Store:
 
     def subscription_last_post(self, subscription: str) -> tuple[bool, str | None]:
         """(exists, time of its last successful post or None) for a scheduler subscription."""
-        if not str(subscription).strip().lstrip("#").isdigit():
+        digits = str(subscription).strip().lstrip("#")
+        if not (digits.isascii() and digits.isdigit()):
             return False, None
         row = self.subscription(int(str(subscription).strip().lstrip("#")))
         if row is None:

@@ -245,3 +245,16 @@ def test_hostile_claims_are_answered_not_crashed(seeds_bot: TestAdapter) -> None
         assert reply.kind in ("info", "error"), text
         assert "Something went wrong" not in text_of(reply), text
     assert "Sources (5)" in text_of(seeds_bot.send("/sources"))
+
+
+def test_odd_subscription_arguments_get_clear_messages(bot: TestAdapter) -> None:
+    cases = {
+        "/unsubscribe ²": "Usage: /unsubscribe ID",
+        "/subscribe daily 0 8 31 2 *": "never fires",
+        "/subscribe daily 0 8 * * * " + "A" * 300: "unknown timezone",
+        "/subscribe a\x00b 0 8 * * *": "no digest named",
+        "/subscribe ../config/briefbot 0 8 * * *": "no digest named",
+    }
+    for line, message in cases.items():
+        reply = bot.send(line, admin=True)
+        assert reply.kind == "error" and message in text_of(reply), (line, text_of(reply))
