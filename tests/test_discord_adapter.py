@@ -623,3 +623,15 @@ async def test_attachment_is_uploaded_with_the_last_part(
     assert post.json["allowed_mentions"]["parse"] == []
     [upload] = post.files
     assert upload.filename == "digest.json" and upload.data == b'{"ok": true}'
+
+
+def test_article_text_cannot_make_masked_links() -> None:
+    from bot.reply import Bullet, Paragraph, Reply
+
+    hostile = "Read the [Reuters report](https://evil.example/phish) now"
+    reply = Reply(title="t", blocks=[Paragraph(hostile), Bullet(hostile)])
+    for message in render_reply(reply):
+        for embed in message.embeds:
+            text = (embed.description or "") + "".join(f.value or "" for f in embed.fields)
+            assert "](https://evil" not in text
+            assert "]" + ZWSP + "(https://evil.example/phish)" in text

@@ -85,7 +85,8 @@ def neutralise(text: str) -> str:
     text = _MENTION_WORDS.sub(lambda m: "@" + ZWSP + m.group(1), text)
     text = _MENTION_TOKENS.sub(lambda m: f"<{m.group(1)}{ZWSP}{m.group(2)}>", text)
     text = text.replace("||", "\\|\\|").replace("```", "\\`\\`\\`")
-    return text
+    # No masked links from article text: "[Reuters](https://evil)" must not hide its target.
+    return text.replace("](", "]" + ZWSP + "(")
 
 
 def _escape_line_starts(text: str) -> str:
