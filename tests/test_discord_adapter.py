@@ -506,13 +506,14 @@ async def test_deliver_to_a_missing_channel_is_channel_gone(
 
 
 @pytest.mark.asyncio
-async def test_deliver_without_permission_is_channel_gone(
+async def test_deliver_without_permission_fails_but_keeps_the_subscription(
         emu: DiscordEmulator, bot: BriefbotClient) -> None:
     channel = emu.guild.text_channel.id
     emu.forbidden("POST", rf"/channels/{channel}/messages")
     with pytest.raises(DeliveryError) as forbidden:
         await bot.deliver(str(channel), Reply.text("hello"))
-    assert forbidden.value.channel_gone and "may not post" in forbidden.value.message
+    assert not forbidden.value.channel_gone and not forbidden.value.transient
+    assert "may not post" in forbidden.value.message
 
 
 @pytest.mark.asyncio

@@ -185,7 +185,7 @@ class BriefbotClient(discord.Client):
             raise DeliveryError(f"the bot may not post in Discord channel {channel_id} "
                                 f"({exc.code} {exc.text}); give it View Channel, Send "
                                 "Messages and Embed Links there", transient=False,
-                                channel_gone=True) from exc
+                                channel_gone=False) from exc  # fixable: keep it enabled
         except discord.RateLimited as exc:
             raise DeliveryError(f"rate limited by Discord{_progress(posted, messages)}",
                                 transient=True, retry_after=exc.retry_after) from exc
