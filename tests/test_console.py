@@ -82,3 +82,9 @@ def test_make_run_with_piped_commands(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "5 added" in proc.stdout or "5 unchanged" in proc.stdout
     assert "Sources (5)" in proc.stdout and "briefbot commands" in proc.stdout
+
+
+def test_piped_scripts_are_not_rate_limited(core: Core) -> None:
+    out = run_console(core, "/help\n" * (core.settings.rate_limit_per_minute + 5))
+    assert out.count("briefbot commands") == core.settings.rate_limit_per_minute + 5
+    assert "too fast" not in out
