@@ -70,7 +70,17 @@ _HEDGES = re.compile(
     r"insists?|insisted|indicates?|maintains?|accused|accusations?|allegations?)\b",
     re.I,
 )
-_QUOTED = re.compile(r"[\"“][^\"”]{12,}[\"”]")
+_QUOTE = re.compile(r"[\"“]([^\"”]{2,})[\"”]")
+LONG_QUOTE = 30  # characters of quoted speech that read as a quotation on their own
+# Verbs that attribute a quotation to someone ("…,” he declared); "said"/"told"/… are hedges
+# already. Within a few words of the quote, before or after it.
+_QUOTE_VERBS = re.compile(
+    r"\b(?:declar|stat|add|wr[io]t|warn|vow|pledg|announc|remark|quot|describ|call|"
+    r"writ|tweet|post|repl|respond|stress|emphasi[sz]|recall|acknowledg|admit|conced|"
+    r"predict|promis|proclaim|insist|comment|observ|explain|argu)\w*\b",
+    re.I,
+)
+QUOTE_WINDOW = 40  # characters either side of a quotation searched for an attributing verb
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Z .'/-]{2,40},?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+)?(?:\(\w[^)]{0,30}\)\s*)?[-–—]+\s*"
 )
@@ -89,7 +99,19 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 def is_hedged(sentence: str) -> bool:
     """The sentence hedges or attributes ("reportedly", "could", "X said", "according to")."""
-    return bool(_HEDGES.search(sentence) or _QUOTED.search(sentence))
+    return bool(_HEDGES.search(sentence)) or any(_is_quotation(sentence, m)
+                                                 for m in _QUOTE.finditer(sentence))
+
+
+def _is_quotation(sentence: str, m: re.Match[str]) -> bool:
+    """A quotation attributes what it says when it is long (a quoted statement) or an
+    attributing verb stands next to it; a short quoted phrase alone (crowds chanting
+    “Welcome Putin.”, a nickname, a title) does not."""
+    if len(m.group(1).strip()) >= LONG_QUOTE:
+        return True
+    before = sentence[max(0, m.start() - QUOTE_WINDOW):m.start()]
+    after = sentence[m.end():m.end() + QUOTE_WINDOW]
+    return bool(_QUOTE_VERBS.search(before) or _QUOTE_VERBS.search(after))
 
 
 def strip_dateline(sentence: str) -> str:

@@ -132,6 +132,12 @@ def test_hedges_are_flagged(world):
     ("Putin reportedly paid Kim.", True), ("Analysts suggest it could change.", True),
     ("According to officials, the deal is done.", True), ("“It is over,” Lukin said.", True),
     ("The leaders signed the treaty in June.", False),
+    # A short quoted phrase is not attribution unless a verb attributes it; a long quotation is.
+    ("Thousands lined the streets, waving flags and chanting “Welcome Putin.”", False),
+    ("The pact was nicknamed the “iron deal” in Valdoria.", False),
+    ("“We stand together,” Kim declared.", True),
+    ("Lukin wrote: “Never again.”", True),
+    ("“The accord changes the balance of power in the whole region” was the verdict.", True),
 ])
 def test_is_hedged(sentence, hedged):
     assert is_hedged(sentence) is hedged
