@@ -16,7 +16,7 @@ from typing import Any
 
 from .aliases import AliasTable, load_aliases
 from .errors import EmptyCorpus, UserError
-from .reply import Bullet, Context, Paragraph, Reply, SourceRef
+from .reply import Bullet, Context, Fields, Paragraph, Reply, SourceRef
 from .search_index import open_index
 from .stance import (
     Claim,
@@ -261,7 +261,11 @@ def answer_to_reply(answer: ClaimAnswer) -> Reply:
     """The neutral reply for chat: verdict line, evidence bullets citing numbered sources
     with date and hedge, then the sources."""
     reply = Reply(title=f"Claim: {answer.claim[:200]}")
-    reply.add(Paragraph(f"**{_LABELS.get(answer.verdict, answer.verdict)}** — {answer.note}"))
+    fields = [("Verdict", _LABELS.get(answer.verdict, answer.verdict))]
+    if answer.sources:
+        fields.append(("Independent sources", str(answer.sources)))
+    reply.add(Fields(fields))
+    reply.add(Paragraph(answer.note[:1].upper() + answer.note[1:] + "."))
     numbers: dict[str, int] = {}
     for ev in answer.evidence:
         for doc_id in [ev.doc_id, *ev.also_in]:

@@ -77,7 +77,7 @@ LONG_QUOTE = 30  # characters of quoted speech that read as a quotation on their
 _QUOTE_VERBS = re.compile(
     r"\b(?:declar|stat|add|wr[io]t|warn|vow|pledg|announc|remark|quot|describ|call|"
     r"writ|tweet|post|repl|respond|stress|emphasi[sz]|recall|acknowledg|admit|conced|"
-    r"predict|promis|proclaim|insist|comment|observ|explain|argu)\w*\b",
+    r"predict|promis|proclaim|insist|comment|observ|explain|argu)\w{0,3}\b",
     re.I,
 )
 QUOTE_WINDOW = 40  # characters either side of a quotation searched for an attributing verb

@@ -19,6 +19,7 @@ from bot.claims import answer_to_reply, lookup_claim
 from bot.cli import cli
 from bot.config import Settings
 from bot.errors import EmptyCorpus, UserError
+from bot.reply import Fields
 from bot.reload import reload_corpus
 from bot.search_index import read_pointer, refresh_index
 from bot.stance import is_hedged
@@ -292,6 +293,10 @@ def test_answer_to_reply(world):
     assert "Corroborated" in text
     assert len(reply.sources) >= 2
     assert re.search(r"\[1\]", text)
+    # Platform-neutral: the verdict is a field, no inline Markdown for adapters to show raw.
+    assert ("Verdict", "Corroborated") in [i for b in reply.blocks if isinstance(b, Fields)
+                                           for i in b.items]
+    assert "**" not in text
 
 
 # ---------------------------------------------------------------------------- gold sets
