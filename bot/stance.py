@@ -165,6 +165,9 @@ class Unit:
     parts: tuple[str, ...] = ()  # names: the stems of the name's words, in order
     unknown: bool = False  # names: a word of it never occurs in the corpus
     after_prep: bool = False  # names: "at Kim Il Sung Square" is a where, not a who
+    # numbers: what is counted, when the number says "of" what ("20 percent of Russia's oil"
+    # -> {"oil"} and its concept term); empty when the text does not say
+    counted: frozenset[str] = frozenset()
 
     @property
     def is_slot(self) -> bool:
@@ -195,9 +198,11 @@ class Features:
     # Distinct content words: stem -> the concept term it names ("" if none). For the reverse
     # coverage (how much of the sentence the claim covers).
     content: dict[str, str] = field(default_factory=dict)
+    # "unit<TAB>value" -> what the number counts ("60% of its population" -> ["population"])
+    counted: dict[str, list[str]] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 1  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 2  # bump when `Features` or `features()` change: stored copies are ignored
 
 
 def features_to_bytes(f: Features) -> bytes:
@@ -205,7 +210,8 @@ def features_to_bytes(f: Features) -> bytes:
     lookup does not analyse its candidates again."""
     return json.dumps([FEATURES_VERSION, sorted(f.terms), sorted(f.years), sorted(f.months),
                        {k: sorted(v) for k, v in f.numbers.items()}, sorted(f.places),
-                       sorted(f.entities), sorted(f.negated_terms), f.denies, f.content],
+                       sorted(f.entities), sorted(f.negated_terms), f.denies, f.content,
+                       f.counted],
                       separators=(",", ":")).encode()
 
 
@@ -219,7 +225,8 @@ def features_from_bytes(data: bytes | None) -> Features | None:
             return None
         return Features(set(raw[1]), set(raw[2]), set(raw[3]),
                         {k: set(v) for k, v in raw[4].items()}, set(raw[5]), set(raw[6]),
-                        set(raw[7]), bool(raw[8]), dict(raw[9]))
+                        set(raw[7]), bool(raw[8]), dict(raw[9]),
+                        {k: list(v) for k, v in raw[10].items()})
     except (ValueError, TypeError, IndexError, KeyError, AttributeError):
         return None
 
@@ -236,6 +243,26 @@ def _number_unit(a: Analysis, i: int) -> str | None:
         if not w.stop and not w.lower.isdigit():
             return w.stem
     return None
+
+
+def _counted(a: Analysis, i: int, concept_at: dict[int, str]) -> list[str]:
+    """What the number at `i` counts when the text says so with "of": the first common noun
+    after "of" ("20 % of Russia's oil" -> oil; "60 % of its population" -> population), with
+    its concept term. Names and possessives before it are modifiers. [] when not said."""
+    words = a.words
+    j = i + 1
+    while j < len(words) and j <= i + 3 and words[j].lower != "of":
+        j += 1
+    if j >= len(words) or words[j].lower != "of":
+        return []
+    for k in range(j + 1, min(j + 6, len(words))):
+        w = words[k]
+        if w.stop or w.lower.replace(".", "", 1).isdigit():
+            continue
+        if w.orig[:1].isupper() or w.orig.endswith("'s"):
+            continue
+        return [w.stem] + ([CONCEPT_PREFIX + concept_at[k]] if k in concept_at else [])
+    return []
 
 
 def features(a: Analysis, aliases: AliasTable) -> Features:
@@ -257,7 +284,11 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
         if _is_year(w.lower):
             f.years.add(w.lower)
         elif w.lower.replace(".", "", 1).isdigit():
-            f.numbers.setdefault(_number_unit(a, i) or "", set()).add(w.lower)
+            unit = _number_unit(a, i) or ""
+            f.numbers.setdefault(unit, set()).add(w.lower)
+            counted = _counted(a, i, concept_at)
+            if counted:
+                f.counted.setdefault(f"{unit}\t{w.lower}", []).extend(counted)
         if w.lower in MONTHS and w.orig[:1].isupper() and (
                 w.lower != "may" or (i + 1 < len(words) and words[i + 1].lower.isdigit())):
             f.months.add(w.lower)
@@ -310,7 +341,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> 
             units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig))
         elif w.lower.replace(".", "", 1).isdigit():
             units.append(Unit(w.lower, frozenset([w.lower]), "number", w.orig,
-                              unit=_number_unit(a, i)))
+                              unit=_number_unit(a, i),
+                              counted=frozenset(_counted(a, i, a.concept_at()))))
         elif w.lower in MONTHS and w.orig[:1].isupper() and w.lower != "may":
             units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig))
         elif w.orig[:1].isupper() and i > 0 and not (w.orig.isupper() and len(w.orig) > 4):
@@ -353,7 +385,7 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
             w *= 0.5
         unknown = u.kind == "entity" and any(df.get(p, 0) == 0 for p in u.parts)
         out.append(Unit(u.key, u.alts, u.kind, u.text, u.unit, max(w, 0.05), u.tag, u.parts,
-                        unknown, u.after_prep))
+                        unknown, u.after_prep, u.counted))
     return Claim(claim.text, out, claim.negated, claim.denies, claim.terms)
 
 
@@ -451,11 +483,23 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
         elif u.kind == "month" and own.months:
             out.append(f"{', '.join(sorted(own.months)).title()} rather than {u.text}")
         elif u.kind == "number" and u.unit is not None and own.numbers.get(u.unit):
-            out.append(f"{', '.join(sorted(own.numbers[u.unit]))} rather than {u.text}")
+            values = [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)]
+            if values:
+                out.append(f"{', '.join(sorted(values))} rather than {u.text}")
         elif u.kind == "place" and own.places and not _has(u, own):
             names = ", ".join(sorted(p.replace("_", " ").title() for p in own.places))
             out.append(f"{names} rather than {u.text}")
     return out
+
+
+def _same_quantity(claim: Claim, u: Unit, own: Features, value: str) -> bool:
+    """Another number contradicts only when it counts the same thing: what each side says it
+    counts ("of" what) must occur on the other side ("20 percent of Russia's oil" vs "60% of
+    its population" do not; "20%" vs "45%" of the same shortage, unsaid on both sides, do)."""
+    theirs = own.counted.get(f"{u.unit}\t{value}", [])
+    if u.counted and not u.counted & own.terms:
+        return False
+    return not theirs or bool(set(theirs) & claim.terms)
 
 
 def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:

@@ -19,8 +19,8 @@ from bot.claims import answer_to_reply, lookup_claim
 from bot.cli import cli
 from bot.config import Settings
 from bot.errors import EmptyCorpus, UserError
-from bot.reply import Fields
 from bot.reload import reload_corpus
+from bot.reply import Fields
 from bot.search_index import read_pointer, refresh_index
 from bot.stance import is_hedged
 from bot.storage import Store
@@ -337,3 +337,39 @@ def test_dev_set_meets_the_bars(tmp_path):
 def test_extra_heldout_style_claims(tmp_path):
     recall, accuracy, leaks = _score(EXTRA, tmp_path)
     assert recall >= 0.90 and accuracy >= 0.85 and leaks == 0, (recall, accuracy, leaks)
+
+
+# ---------------------------------------------------------------------------- same quantity
+
+QUANTITIES = {
+    "q_trade.txt": """Valdoria Trade Figures
+
+About 30% of Valdoria's fish exports go to Norland, customs data show.
+Officials said 60% of the fleet was idle during the storms.
+""",
+}
+
+
+@pytest.fixture
+def quantities(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    for name, text in QUANTITIES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+        s, settings.index_path, load_aliases(settings.aliases_path)))
+    return store, settings
+
+
+def test_another_number_for_the_same_quantity_contradicts(quantities):
+    a = ask(quantities, "Norland takes 45 percent of Valdoria's fish exports.")
+    assert a.verdict == "contradicted"
+    assert "30" in (a.evidence[0].reason or "")
+
+
+def test_another_number_for_another_quantity_does_not_contradict(quantities):
+    # "20 percent of ... timber" and "60% of the fleet" / "30% of fish exports" count
+    # different things: a different number there says nothing about the claim.
+    for claim in ("Valdoria received 20 percent of Norland's timber.",
+                  "Norland holds 20 percent of Valdoria's debt."):
+        a = ask(quantities, claim)
+        assert a.verdict == "not-found", (claim, a.verdict, [e.sentence for e in a.evidence])
+        assert all(e.stance != "disputes" for e in a.evidence)
