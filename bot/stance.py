@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .aliases import CONCEPT_PREFIX, AliasTable, Analysis
+from .textproc import STOPWORDS
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
 RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
@@ -126,6 +127,19 @@ def _is_shouting(text: str) -> bool:
     return len(words) >= 4 and sum(w.isupper() for w in words) / len(words) >= 0.6
 
 
+def _is_headline(text: str) -> bool:
+    """Headline case ("Clinton Foundation Honors Wife of Palestinian Terrorist"): every
+    content word after the first is capitalised, so capitals say nothing about names."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)[1:]
+    content = [w for w in words if w.lower() not in STOPWORDS and not w.isupper()]
+    return len(content) >= 3 and all(w[:1].isupper() for w in content)
+
+
+def _unheadline(text: str) -> str:
+    """Lower-case a headline's capitalised words; acronyms ("NATO", "SOTU") keep their case."""
+    return re.sub(r"\b[A-Z][a-z][A-Za-z'’-]*", lambda m: m.group(0).lower(), text)
+
+
 def clean_claim(text: str) -> tuple[str, set[str]]:
     """Claim text as a user or a tweet writes it -> plain text, and the words that came from
     hashtags or @mentions (never required, weighed down). Links, "RT @x:", the signature's
@@ -133,8 +147,20 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
     claim is lower-cased."""
     text = _URL.sub(" ", text)
     text = _RETWEET.sub("", text)
-    text = _SIGNATURE.sub(lambda m: " — " + m.group(1) if m.group(1).strip() else "", text)
     tags: set[str] = set()
+    signature = _SIGNATURE.search(text)
+    if signature:
+        # The poster's name: signal for retrieval, never a slot of the claim ("ARnews 1936"
+        # is no year), so its words count like hashtag words.
+        name = signature.group(1).strip()
+        text = text[:signature.start()]
+        said = {w.lower() for w in re.findall(r"\w+", text)}
+        tags.update(w.lower() for w in re.findall(r"\w+", name) if w.lower() not in said)
+        if _is_headline(text):
+            text = _unheadline(text)
+        text += " — " + name if name else ""
+    elif _is_headline(text):
+        text = _unheadline(text)
 
     def tag(m: re.Match[str]) -> str:
         words = _CAMEL.sub(" ", m.group(1)).replace("_", " ")
@@ -338,13 +364,15 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> 
         if w.lower in DENIALS:
             units.append(Unit(w.stem, frozenset([w.stem, CONCEPT_PREFIX + "deny"]), "deny", w.orig))
         elif _is_year(w.lower):
-            units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig))
+            units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig,
+                              tag=w.lower in tags))
         elif w.lower.replace(".", "", 1).isdigit():
             units.append(Unit(w.lower, frozenset([w.lower]), "number", w.orig,
-                              unit=_number_unit(a, i),
+                              unit=_number_unit(a, i), tag=w.lower in tags,
                               counted=frozenset(_counted(a, i, a.concept_at()))))
         elif w.lower in MONTHS and w.orig[:1].isupper() and w.lower != "may":
-            units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig))
+            units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig,
+                              tag=w.lower in tags))
         elif w.orig[:1].isupper() and i > 0 and not (w.orig.isupper() and len(w.orig) > 4):
             # A name: consecutive capitalised words are one unit, matched by any of them.
             j = i

@@ -61,6 +61,23 @@ def test_clean_claim_lowercases_shouting_and_splits_mentions():
     assert plain.startswith("Port Elm Council") and "council" in tags
 
 
+def test_clean_claim_headline_case_is_not_names():
+    # Every content word capitalised: case says nothing about names (acronyms keep theirs).
+    plain, _ = clean_claim("Valdoria Fishermen Welcome New NATO Catch Limits")
+    assert plain == "valdoria fishermen welcome new NATO catch limits"
+    plain, _ = clean_claim("Lukin met Norland's envoy in Port Elm.")
+    assert plain == "Lukin met Norland's envoy in Port Elm."
+
+
+def test_signature_name_is_never_a_slot():
+    aliases = AliasTable.from_mapping({})
+    plain, tags = clean_claim("Fishing accord honours Valdoria — FishNews 1936 (@fishnews1936) "
+                              "May 2, 2019")
+    assert plain.endswith("— FishNews 1936") and {"fishnews", "1936"} <= tags
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+    assert all(u.tag for u in claim.units if u.kind == "year")
+
+
 def test_reverse_coverage_counts_the_sentence_side():
     aliases = AliasTable.from_mapping({})
     text = "so many people keep telling me the council approved a lighthouse on the pier today"
