@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .aliases import CONCEPT_PREFIX, AliasTable, Analysis
-from .textproc import STOPWORDS
+from .textproc import STOPWORDS, fold
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
 RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
@@ -155,7 +155,7 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
         name = signature.group(1).strip()
         text = text[:signature.start()]
         said = {w.lower() for w in re.findall(r"\w+", text)}
-        tags.update(w.lower() for w in re.findall(r"\w+", name) if w.lower() not in said)
+        tags.update(fold(w) for w in re.findall(r"\w+", name) if w.lower() not in said)
         if _is_headline(text):
             text = _unheadline(text)
         text += " — " + name if name else ""
@@ -578,6 +578,27 @@ def judge(claim: Claim, own: Features, ctx: Features | None) -> Judgement:
     if m.coverage >= SUPPORT and not required_missing and not m.disputes:
         return Judgement("supports", m.coverage)
     return Judgement("mentions", m.coverage)
+
+
+MEDIUM_CLAIM_UNITS = 5
+MEDIUM_MASS = 0.5  # weighted share of the claim the sentence must hold
+
+
+def clear_match(claim: Claim, own: Features) -> Judgement | None:
+    """`supports` for a medium claim when the sentence holds its rarest content and most of
+    its weight: the claim's heaviest untagged unit, at least half its weighted mass, two
+    frame words or more, no number/date/place of the claim missing and no name missing that
+    says where (a claim placing an event elsewhere is never stated by it)."""
+    m = match(claim, own, None)
+    units = [u for u in claim.units if not u.tag]
+    if not units or m.disputes or m.conflicts or m.frame_units < 2:
+        return None
+    heaviest = max(units, key=lambda u: u.weight)
+    if not _has(heaviest, own) or m.coverage < MEDIUM_MASS:
+        return None
+    if any(u.kind != "entity" or u.after_prep for u in m.missing_slots):
+        return None
+    return Judgement("supports", m.coverage)
 
 
 def is_long(claim: Claim) -> bool:

@@ -133,3 +133,28 @@ def test_index_serves_stored_features(world):
     index = open_index(store, settings.index_path, load_aliases(settings.aliases_path))
     hits = index.search_with_features([("lighthous", 1.0)], 5)
     assert hits and all(f is not None and "lighthous" in f.terms for _, _, f in hits)
+
+
+def test_clear_match_for_medium_claims():
+    from bot.stance import clear_match, sentence_features, weigh
+
+    aliases = AliasTable.from_mapping({})
+    sentence = sentence_features("A video shows a little girl calling Lukin a disgrace to "
+                                 "the whole harbour.", aliases)
+
+    def claim(text: str, df: dict[str, int]):
+        plain, tags = clean_claim(text)
+        c = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+        return weigh(c, df, 1000)
+
+    rare = {"disgrac": 1, "girl": 20, "lukin": 5, "harbour": 10, "littl": 40, "video": 60,
+            "today": 100, "whole": 80}
+    # Holds the rarest unit and most of the weight: stated.
+    assert clear_match(claim("Little girl tells Lukin: you are a disgrace to the harbour "
+                             "today", rare), sentence) is not None
+    # The rarest unit is missing: not stated, however much else is shared.
+    assert clear_match(claim("Little girl video calls Lukin a hero of the whole harbour",
+                             rare | {"hero": 1}), sentence) is None
+    # A place the sentence does not give: never stated.
+    assert clear_match(claim("Little girl calls Lukin a disgrace to the harbour in Norland",
+                             rare), sentence) is None
