@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .aliases import CONCEPT_PREFIX, AliasTable, Analysis
-from .textproc import STOPWORDS, fold
+from .textproc import STOPWORDS, cased_words, fold
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
 RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
@@ -333,9 +333,31 @@ def sentence_features(text: str, aliases: AliasTable) -> Features:
     return features(aliases.analyze(strip_dateline(text)), aliases)
 
 
+_PIECES = re.compile(r"([.!?…]+[\"'”’)]*\s+|\s*[:;,—–]+\s*|\s+-{1,2}\s+)")
+
+
+def _boundaries(text: str, n: int) -> tuple[set[int], set[int]]:
+    """(sentence starts, breaks) as word positions of `text`'s analysis (`n` words): a
+    capitalised word that starts a sentence says nothing about names, and no name runs over
+    punctuation ("… me. AP — Neko Case" is "AP" and "Neko Case"). Empty sets when the
+    pieces' words do not add up to the analysis (number words folded across a boundary)."""
+    starts: set[int] = set()
+    breaks: set[int] = set()
+    pos = 0
+    parts = _PIECES.split(text)
+    for k in range(0, len(parts), 2):
+        if k > 0:
+            breaks.add(pos)
+            if re.match(r"[.!?…]", parts[k - 1]):
+                starts.add(pos)
+        pos += len(cased_words(parts[k]))
+    return (starts, breaks) if pos == n else (set(), set())
+
+
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> Claim:
     """The claim's units (weights are set later from corpus statistics)."""
     words = a.words
+    starts, breaks = _boundaries(text, len(words))
     units: list[Unit] = []
     covered: set[int] = set()
     for start, end, name in a.concepts:
@@ -373,12 +395,14 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> 
         elif w.lower in MONTHS and w.orig[:1].isupper() and w.lower != "may":
             units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig,
                               tag=w.lower in tags))
-        elif w.orig[:1].isupper() and i > 0 and not (w.orig.isupper() and len(w.orig) > 4):
+        elif w.orig[:1].isupper() and i > 0 and i not in starts \
+                and not (w.orig.isupper() and len(w.orig) > 4):
             # A name: consecutive capitalised words are one unit, matched by any of them.
             j = i
             stems = []
             while j < n and words[j].orig[:1].isupper() and not words[j].stop \
-                    and j not in covered and words[j].lower not in MONTHS:
+                    and j not in covered and words[j].lower not in MONTHS \
+                    and (j == i or j not in breaks):
                 stems.append(words[j].stem)
                 j += 1
             text_ = " ".join(x.orig for x in words[i:j])

@@ -158,3 +158,16 @@ def test_clear_match_for_medium_claims():
     # A place the sentence does not give: never stated.
     assert clear_match(claim("Little girl calls Lukin a disgrace to the harbour in Norland",
                              rare), sentence) is None
+
+
+def test_names_stop_at_punctuation_and_sentence_starts_are_not_names():
+    aliases = AliasTable.from_mapping({})
+    plain, tags = clean_claim("My boat sank? Not my boat. Scary stuff. @PortNews — Jane Roe "
+                              "(@JaneRoe42) May 3, 2024")
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+    names = {u.text for u in claim.units if u.kind == "entity"}
+    assert "Jane Roe" in names  # not merged with "Port News" before the dash
+    assert not any("Not" in n or "Scary" in n for n in names)
+    plain = "Lukin, Roe and Moss met in Port Elm."
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, set())
+    assert {"Roe", "Moss", "Port Elm"} <= {u.text for u in claim.units if u.kind == "entity"}
