@@ -226,9 +226,12 @@ class Features:
     content: dict[str, str] = field(default_factory=dict)
     # "unit<TAB>value" -> what the number counts ("60% of its population" -> ["population"])
     counted: dict[str, list[str]] = field(default_factory=dict)
+    # What a denial denies, when the sentence says so: "amid accusations that P, which both
+    # nations have denied" denies P only (its terms); None = the whole sentence.
+    denial_scope: list[str] | None = None
 
 
-FEATURES_VERSION = 2  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 3  # bump when `Features` or `features()` change: stored copies are ignored
 
 
 def features_to_bytes(f: Features) -> bytes:
@@ -237,7 +240,7 @@ def features_to_bytes(f: Features) -> bytes:
     return json.dumps([FEATURES_VERSION, sorted(f.terms), sorted(f.years), sorted(f.months),
                        {k: sorted(v) for k, v in f.numbers.items()}, sorted(f.places),
                        sorted(f.entities), sorted(f.negated_terms), f.denies, f.content,
-                       f.counted],
+                       f.counted, f.denial_scope],
                       separators=(",", ":")).encode()
 
 
@@ -252,7 +255,8 @@ def features_from_bytes(data: bytes | None) -> Features | None:
         return Features(set(raw[1]), set(raw[2]), set(raw[3]),
                         {k: set(v) for k, v in raw[4].items()}, set(raw[5]), set(raw[6]),
                         set(raw[7]), bool(raw[8]), dict(raw[9]),
-                        {k: list(v) for k, v in raw[10].items()})
+                        {k: list(v) for k, v in raw[10].items()},
+                        None if raw[11] is None else list(raw[11]))
     except (ValueError, TypeError, IndexError, KeyError, AttributeError):
         return None
 
@@ -291,6 +295,32 @@ def _counted(a: Analysis, i: int, concept_at: dict[int, str]) -> list[str]:
     return []
 
 
+ACCUSATIONS = frozenset(
+    "accusation accusations allegation allegations claim claims report reports suspicion "
+    "suspicions charge charges rumor rumors rumour rumours suggestion suggestions".split()
+)
+
+
+def _denial_scope(a: Analysis, concept_at: dict[int, str]) -> list[str] | None:
+    """The terms a denial denies when the sentence names them: "accusations that P, which
+    they denied" -> P's terms (not the rest of the sentence: "Putin's visit comes amid
+    accusations that ..." does not deny the visit). None when there is no such frame."""
+    words = a.words
+    denial = next((i for i, w in enumerate(words) if w.lower in DENIALS), None)
+    if denial is None:
+        return None
+    start = None
+    for i in range(denial - 1, 0, -1):
+        if words[i].lower == "that" and words[i - 1].lower in ACCUSATIONS:
+            start = i + 1
+            break
+    if start is None:
+        return None
+    scope = {w.stem for w in words[start:denial] if not w.stop}
+    scope |= {CONCEPT_PREFIX + concept_at[i] for i in range(start, denial) if i in concept_at}
+    return sorted(scope)
+
+
 def features(a: Analysis, aliases: AliasTable) -> Features:
     words = a.words
     concept_at = a.concept_at()
@@ -321,6 +351,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
                 and i not in concept_at and w.lower not in WEEKDAYS:
             f.entities.add(w.stem)
+    f.denial_scope = _denial_scope(a, concept_at)
     for start, end, name in a.concepts:
         if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS \
                 and not words[end - 1].orig.endswith("'s"):
@@ -517,13 +548,23 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     frame = frame_got / frame_total if frame_total else 0.0
     conflicts = _conflicts(claim, own, ctx, missing)
     disputes = denial = False
-    if own.denies and not claim.denies:
+    if own.denies and not claim.denies and _denial_bears(claim, own):
         disputes = denial = True
     elif not claim.negated and any(u.alts & own.negated_terms for u in claim.units
                                    if not u.is_slot and _has(u, own)) or claim.negated and not own.negated_terms and not own.denies:
         disputes = True
     return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
                  disputes, denial, names)
+
+
+def _denial_bears(claim: Claim, own: Features) -> bool:
+    """The sentence's denial is about the claim: no scope named, or the claim's frame words
+    found in the sentence are (some of them) inside what is denied."""
+    if own.denial_scope is None:
+        return True
+    scope = set(own.denial_scope)
+    frame = [u for u in claim.units if not u.is_slot and _has(u, own)]
+    return not frame or any(u.alts & scope for u in frame)
 
 
 def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[Unit]) -> list[str]:

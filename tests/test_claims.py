@@ -347,6 +347,10 @@ QUANTITIES = {
 About 30% of Valdoria's fish exports go to Norland, customs data show.
 Officials said 60% of the fleet was idle during the storms.
 """,
+    "q_talks.txt": """Envoys Meet
+
+The Valdorian envoy visited Norland's capital amid accusations that Valdorian trawlers fished in Norland's reserve, which Valdoria denied.
+""",
 }
 
 
@@ -373,3 +377,11 @@ def test_another_number_for_another_quantity_does_not_contradict(quantities):
         a = ask(quantities, claim)
         assert a.verdict == "not-found", (claim, a.verdict, [e.sentence for e in a.evidence])
         assert all(e.stance != "disputes" for e in a.evidence)
+
+
+def test_a_denial_denies_what_it_names(quantities):
+    # "… amid accusations that P, which X denied": P is denied, not the visit.
+    a = ask(quantities, "The Valdorian envoy visited Norland.")
+    assert a.verdict == "single-source", (a.verdict, a.note)
+    a = ask(quantities, "Valdorian trawlers fished in Norland's reserve.")
+    assert a.verdict == "contested"
