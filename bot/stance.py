@@ -367,6 +367,13 @@ def sentence_features(text: str, aliases: AliasTable) -> Features:
 _PIECES = re.compile(r"([.!?…]+[\"'”’)]*\s+|\s*[:;,—–]+\s*|\s+-{1,2}\s+)")
 
 
+# A full stop after these ends no sentence ("Mark R. Levin", "Dr. Ford", "U.S. troops").
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s.])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Rev|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|Prof|Pres|"
+    r"Mt|Ft|No|vs|Inc|Co|Corp|Ltd)$"
+)
+
+
 def _boundaries(text: str, n: int) -> tuple[set[int], set[int]]:
     """(sentence starts, breaks) as word positions of `text`'s analysis (`n` words): a
     capitalised word that starts a sentence says nothing about names, and no name runs over
@@ -377,7 +384,7 @@ def _boundaries(text: str, n: int) -> tuple[set[int], set[int]]:
     pos = 0
     parts = _PIECES.split(text)
     for k in range(0, len(parts), 2):
-        if k > 0:
+        if k > 0 and not (parts[k - 1].startswith(".") and _ABBREVIATION.search(parts[k - 2])):
             breaks.add(pos)
             if re.match(r"[.!?…]", parts[k - 1]):
                 starts.add(pos)
@@ -437,8 +444,10 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> 
                 stems.append(words[j].stem)
                 j += 1
             text_ = " ".join(x.orig for x in words[i:j])
-            units.append(Unit(stems[-1], frozenset(stems), "entity", text_,
-                              tag=all(x.lower in tags for x in words[i:j]), parts=tuple(stems),
+            # A middle initial ("Robert E. Lee") is not needed to name the person.
+            parts = tuple(p for p in stems if len(p) > 1) or tuple(stems)
+            units.append(Unit(parts[-1], frozenset(parts), "entity", text_,
+                              tag=all(x.lower in tags for x in words[i:j]), parts=parts,
                               after_prep=words[i - 1].lower in PREPOSITIONS))
             i = j
             continue
@@ -656,7 +665,7 @@ def clear_match(claim: Claim, own: Features) -> Judgement | None:
     says where (a claim placing an event elsewhere is never stated by it)."""
     m = match(claim, own, None)
     units = [u for u in claim.units if not u.tag]
-    if not units or m.disputes or m.conflicts or m.frame_units < 2:
+    if not units or m.disputes or m.conflicts or m.frame_units < min(2, m.frame_total):
         return None
     heaviest = max(units, key=lambda u: u.weight)
     if not _has(heaviest, own) or m.coverage < MEDIUM_MASS:

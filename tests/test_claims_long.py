@@ -171,3 +171,12 @@ def test_names_stop_at_punctuation_and_sentence_starts_are_not_names():
     plain = "Lukin, Roe and Moss met in Port Elm."
     claim = parse_claim(plain, aliases.analyze(plain), aliases, set())
     assert {"Roe", "Moss", "Port Elm"} <= {u.text for u in claim.units if u.kind == "entity"}
+
+
+def test_initials_and_titles_end_no_sentence_and_are_not_needed():
+    aliases = AliasTable.from_mapping({})
+    plain = "Dr. Ford said Mark R. Lukin met Gov. Moss."
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, set())
+    names = {u.text: u for u in claim.units if u.kind == "entity"}
+    assert "Mark R Lukin" in names and "Ford" in names
+    assert names["Mark R Lukin"].parts == ("mark", "lukin")  # the initial is not required
