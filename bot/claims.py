@@ -10,18 +10,22 @@ with no evidence."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .aliases import AliasTable, load_aliases
 from .errors import EmptyCorpus, UserError
-from .reply import Bullet, Context, Paragraph, Reply, SourceRef
+from .reply import Bullet, Context, Fields, Paragraph, Reply, SourceRef
 from .search_index import open_index
 from .stance import (
+    MEDIUM_CLAIM_UNITS,
     Claim,
     Features,
+    Judgement,
     clean_claim,
+    clear_match,
     features,
     idf,
     is_hedged,
@@ -151,6 +155,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         if j.stance == "none":
             continue
         judged.append((j, row))
+    if not long_claim:
+        judged = _medium_support(parsed, judged, bm25, top_bm25, feats)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     # A long claim's coverage says little (see `judge_long`): retrieval's score ranks first.
     share = 4.0 if long_claim else 0.05
@@ -191,6 +197,25 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if index.stale:
         note += "; the search index is older than the corpus — run `briefbot reload`"
     return ClaimAnswer(text, v.verdict, v.sources, evidence[:limit], note)
+
+
+def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]],
+                    bm25: dict[int, float], top_bm25: float,
+                    feats: Callable[[dict[str, Any]], Features]) -> list[tuple[Judgement, dict[str, Any]]]:
+    """A medium claim (a short post: `MEDIUM_CLAIM_UNITS` units or more) that no sentence
+    covers fully: the best retrieved candidate states it when it alone is the clear match
+    (see `stance.clear_match`). Everything else keeps the strict rules."""
+    if len(claim.units) < MEDIUM_CLAIM_UNITS or any(j.stance in ("supports", "disputes")
+                                                     for j, _ in judged):
+        return judged
+    out = []
+    for j, row in judged:
+        if j.stance == "mentions" and bm25[row["id"]] >= top_bm25 * 0.999:
+            better = clear_match(claim, feats(row))
+            if better is not None:
+                j = better
+        out.append((j, row))
+    return out
 
 
 def query_terms(claim: Claim) -> list[tuple[str, float]]:
@@ -261,7 +286,11 @@ def answer_to_reply(answer: ClaimAnswer) -> Reply:
     """The neutral reply for chat: verdict line, evidence bullets citing numbered sources
     with date and hedge, then the sources."""
     reply = Reply(title=f"Claim: {answer.claim[:200]}")
-    reply.add(Paragraph(f"**{_LABELS.get(answer.verdict, answer.verdict)}** — {answer.note}"))
+    fields = [("Verdict", _LABELS.get(answer.verdict, answer.verdict))]
+    if answer.sources:
+        fields.append(("Independent sources", str(answer.sources)))
+    reply.add(Fields(fields))
+    reply.add(Paragraph(answer.note[:1].upper() + answer.note[1:] + "."))
     numbers: dict[str, int] = {}
     for ev in answer.evidence:
         for doc_id in [ev.doc_id, *ev.also_in]:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .aliases import CONCEPT_PREFIX, AliasTable, Analysis
+from .textproc import STOPWORDS, cased_words, fold
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
 RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
@@ -70,7 +71,17 @@ _HEDGES = re.compile(
     r"insists?|insisted|indicates?|maintains?|accused|accusations?|allegations?)\b",
     re.I,
 )
-_QUOTED = re.compile(r"[\"“][^\"”]{12,}[\"”]")
+_QUOTE = re.compile(r"[\"“]([^\"”]{2,})[\"”]")
+LONG_QUOTE = 30  # characters of quoted speech that read as a quotation on their own
+# Verbs that attribute a quotation to someone ("…,” he declared); "said"/"told"/… are hedges
+# already. Within a few words of the quote, before or after it.
+_QUOTE_VERBS = re.compile(
+    r"\b(?:declar|stat|add|wr[io]t|warn|vow|pledg|announc|remark|quot|describ|call|"
+    r"writ|tweet|post|repl|respond|stress|emphasi[sz]|recall|acknowledg|admit|conced|"
+    r"predict|promis|proclaim|insist|comment|observ|explain|argu)\w{0,3}\b",
+    re.I,
+)
+QUOTE_WINDOW = 40  # characters either side of a quotation searched for an attributing verb
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Z .'/-]{2,40},?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+)?(?:\(\w[^)]{0,30}\)\s*)?[-–—]+\s*"
 )
@@ -89,7 +100,19 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 def is_hedged(sentence: str) -> bool:
     """The sentence hedges or attributes ("reportedly", "could", "X said", "according to")."""
-    return bool(_HEDGES.search(sentence) or _QUOTED.search(sentence))
+    return bool(_HEDGES.search(sentence)) or any(_is_quotation(sentence, m)
+                                                 for m in _QUOTE.finditer(sentence))
+
+
+def _is_quotation(sentence: str, m: re.Match[str]) -> bool:
+    """A quotation attributes what it says when it is long (a quoted statement) or an
+    attributing verb stands next to it; a short quoted phrase alone (crowds chanting
+    “Welcome Putin.”, a nickname, a title) does not."""
+    if len(m.group(1).strip()) >= LONG_QUOTE:
+        return True
+    before = sentence[max(0, m.start() - QUOTE_WINDOW):m.start()]
+    after = sentence[m.end():m.end() + QUOTE_WINDOW]
+    return bool(_QUOTE_VERBS.search(before) or _QUOTE_VERBS.search(after))
 
 
 def strip_dateline(sentence: str) -> str:
@@ -104,6 +127,19 @@ def _is_shouting(text: str) -> bool:
     return len(words) >= 4 and sum(w.isupper() for w in words) / len(words) >= 0.6
 
 
+def _is_headline(text: str) -> bool:
+    """Headline case ("Clinton Foundation Honors Wife of Palestinian Terrorist"): every
+    content word after the first is capitalised, so capitals say nothing about names."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)[1:]
+    content = [w for w in words if w.lower() not in STOPWORDS and not w.isupper()]
+    return len(content) >= 3 and all(w[:1].isupper() for w in content)
+
+
+def _unheadline(text: str) -> str:
+    """Lower-case a headline's capitalised words; acronyms ("NATO", "SOTU") keep their case."""
+    return re.sub(r"\b[A-Z][a-z][A-Za-z'’-]*", lambda m: m.group(0).lower(), text)
+
+
 def clean_claim(text: str) -> tuple[str, set[str]]:
     """Claim text as a user or a tweet writes it -> plain text, and the words that came from
     hashtags or @mentions (never required, weighed down). Links, "RT @x:", the signature's
@@ -111,8 +147,20 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
     claim is lower-cased."""
     text = _URL.sub(" ", text)
     text = _RETWEET.sub("", text)
-    text = _SIGNATURE.sub(lambda m: " — " + m.group(1) if m.group(1).strip() else "", text)
     tags: set[str] = set()
+    signature = _SIGNATURE.search(text)
+    if signature:
+        # The poster's name: signal for retrieval, never a slot of the claim ("ARnews 1936"
+        # is no year), so its words count like hashtag words.
+        name = signature.group(1).strip()
+        text = text[:signature.start()]
+        said = {w.lower() for w in re.findall(r"\w+", text)}
+        tags.update(fold(w) for w in re.findall(r"\w+", name) if w.lower() not in said)
+        if _is_headline(text):
+            text = _unheadline(text)
+        text += " — " + name if name else ""
+    elif _is_headline(text):
+        text = _unheadline(text)
 
     def tag(m: re.Match[str]) -> str:
         words = _CAMEL.sub(" ", m.group(1)).replace("_", " ")
@@ -143,6 +191,9 @@ class Unit:
     parts: tuple[str, ...] = ()  # names: the stems of the name's words, in order
     unknown: bool = False  # names: a word of it never occurs in the corpus
     after_prep: bool = False  # names: "at Kim Il Sung Square" is a where, not a who
+    # numbers: what is counted, when the number says "of" what ("20 percent of Russia's oil"
+    # -> {"oil"} and its concept term); empty when the text does not say
+    counted: frozenset[str] = frozenset()
 
     @property
     def is_slot(self) -> bool:
@@ -173,9 +224,14 @@ class Features:
     # Distinct content words: stem -> the concept term it names ("" if none). For the reverse
     # coverage (how much of the sentence the claim covers).
     content: dict[str, str] = field(default_factory=dict)
+    # "unit<TAB>value" -> what the number counts ("60% of its population" -> ["population"])
+    counted: dict[str, list[str]] = field(default_factory=dict)
+    # What a denial denies, when the sentence says so: "amid accusations that P, which both
+    # nations have denied" denies P only (its terms); None = the whole sentence.
+    denial_scope: list[str] | None = None
 
 
-FEATURES_VERSION = 1  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 3  # bump when `Features` or `features()` change: stored copies are ignored
 
 
 def features_to_bytes(f: Features) -> bytes:
@@ -183,7 +239,8 @@ def features_to_bytes(f: Features) -> bytes:
     lookup does not analyse its candidates again."""
     return json.dumps([FEATURES_VERSION, sorted(f.terms), sorted(f.years), sorted(f.months),
                        {k: sorted(v) for k, v in f.numbers.items()}, sorted(f.places),
-                       sorted(f.entities), sorted(f.negated_terms), f.denies, f.content],
+                       sorted(f.entities), sorted(f.negated_terms), f.denies, f.content,
+                       f.counted, f.denial_scope],
                       separators=(",", ":")).encode()
 
 
@@ -197,7 +254,9 @@ def features_from_bytes(data: bytes | None) -> Features | None:
             return None
         return Features(set(raw[1]), set(raw[2]), set(raw[3]),
                         {k: set(v) for k, v in raw[4].items()}, set(raw[5]), set(raw[6]),
-                        set(raw[7]), bool(raw[8]), dict(raw[9]))
+                        set(raw[7]), bool(raw[8]), dict(raw[9]),
+                        {k: list(v) for k, v in raw[10].items()},
+                        None if raw[11] is None else list(raw[11]))
     except (ValueError, TypeError, IndexError, KeyError, AttributeError):
         return None
 
@@ -214,6 +273,52 @@ def _number_unit(a: Analysis, i: int) -> str | None:
         if not w.stop and not w.lower.isdigit():
             return w.stem
     return None
+
+
+def _counted(a: Analysis, i: int, concept_at: dict[int, str]) -> list[str]:
+    """What the number at `i` counts when the text says so with "of": the first common noun
+    after "of" ("20 % of Russia's oil" -> oil; "60 % of its population" -> population), with
+    its concept term. Names and possessives before it are modifiers. [] when not said."""
+    words = a.words
+    j = i + 1
+    while j < len(words) and j <= i + 3 and words[j].lower != "of":
+        j += 1
+    if j >= len(words) or words[j].lower != "of":
+        return []
+    for k in range(j + 1, min(j + 6, len(words))):
+        w = words[k]
+        if w.stop or w.lower.replace(".", "", 1).isdigit():
+            continue
+        if w.orig[:1].isupper() or w.orig.endswith("'s"):
+            continue
+        return [w.stem] + ([CONCEPT_PREFIX + concept_at[k]] if k in concept_at else [])
+    return []
+
+
+ACCUSATIONS = frozenset(
+    "accusation accusations allegation allegations claim claims report reports suspicion "
+    "suspicions charge charges rumor rumors rumour rumours suggestion suggestions".split()
+)
+
+
+def _denial_scope(a: Analysis, concept_at: dict[int, str]) -> list[str] | None:
+    """The terms a denial denies when the sentence names them: "accusations that P, which
+    they denied" -> P's terms (not the rest of the sentence: "Putin's visit comes amid
+    accusations that ..." does not deny the visit). None when there is no such frame."""
+    words = a.words
+    denial = next((i for i, w in enumerate(words) if w.lower in DENIALS), None)
+    if denial is None:
+        return None
+    start = None
+    for i in range(denial - 1, 0, -1):
+        if words[i].lower == "that" and words[i - 1].lower in ACCUSATIONS:
+            start = i + 1
+            break
+    if start is None:
+        return None
+    scope = {w.stem for w in words[start:denial] if not w.stop}
+    scope |= {CONCEPT_PREFIX + concept_at[i] for i in range(start, denial) if i in concept_at}
+    return sorted(scope)
 
 
 def features(a: Analysis, aliases: AliasTable) -> Features:
@@ -235,13 +340,18 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
         if _is_year(w.lower):
             f.years.add(w.lower)
         elif w.lower.replace(".", "", 1).isdigit():
-            f.numbers.setdefault(_number_unit(a, i) or "", set()).add(w.lower)
+            unit = _number_unit(a, i) or ""
+            f.numbers.setdefault(unit, set()).add(w.lower)
+            counted = _counted(a, i, concept_at)
+            if counted:
+                f.counted.setdefault(f"{unit}\t{w.lower}", []).extend(counted)
         if w.lower in MONTHS and w.orig[:1].isupper() and (
                 w.lower != "may" or (i + 1 < len(words) and words[i + 1].lower.isdigit())):
             f.months.add(w.lower)
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
                 and i not in concept_at and w.lower not in WEEKDAYS:
             f.entities.add(w.stem)
+    f.denial_scope = _denial_scope(a, concept_at)
     for start, end, name in a.concepts:
         if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS \
                 and not words[end - 1].orig.endswith("'s"):
@@ -254,9 +364,38 @@ def sentence_features(text: str, aliases: AliasTable) -> Features:
     return features(aliases.analyze(strip_dateline(text)), aliases)
 
 
+_PIECES = re.compile(r"([.!?…]+[\"'”’)]*\s+|\s*[:;,—–]+\s*|\s+-{1,2}\s+)")
+
+
+# A full stop after these ends no sentence ("Mark R. Levin", "Dr. Ford", "U.S. troops").
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s.])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Rev|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|Prof|Pres|"
+    r"Mt|Ft|No|vs|Inc|Co|Corp|Ltd)$"
+)
+
+
+def _boundaries(text: str, n: int) -> tuple[set[int], set[int]]:
+    """(sentence starts, breaks) as word positions of `text`'s analysis (`n` words): a
+    capitalised word that starts a sentence says nothing about names, and no name runs over
+    punctuation ("… me. AP — Neko Case" is "AP" and "Neko Case"). Empty sets when the
+    pieces' words do not add up to the analysis (number words folded across a boundary)."""
+    starts: set[int] = set()
+    breaks: set[int] = set()
+    pos = 0
+    parts = _PIECES.split(text)
+    for k in range(0, len(parts), 2):
+        if k > 0 and not (parts[k - 1].startswith(".") and _ABBREVIATION.search(parts[k - 2])):
+            breaks.add(pos)
+            if re.match(r"[.!?…]", parts[k - 1]):
+                starts.add(pos)
+        pos += len(cased_words(parts[k]))
+    return (starts, breaks) if pos == n else (set(), set())
+
+
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> Claim:
     """The claim's units (weights are set later from corpus statistics)."""
     words = a.words
+    starts, breaks = _boundaries(text, len(words))
     units: list[Unit] = []
     covered: set[int] = set()
     for start, end, name in a.concepts:
@@ -285,23 +424,30 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> 
         if w.lower in DENIALS:
             units.append(Unit(w.stem, frozenset([w.stem, CONCEPT_PREFIX + "deny"]), "deny", w.orig))
         elif _is_year(w.lower):
-            units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig))
+            units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig,
+                              tag=w.lower in tags))
         elif w.lower.replace(".", "", 1).isdigit():
             units.append(Unit(w.lower, frozenset([w.lower]), "number", w.orig,
-                              unit=_number_unit(a, i)))
+                              unit=_number_unit(a, i), tag=w.lower in tags,
+                              counted=frozenset(_counted(a, i, a.concept_at()))))
         elif w.lower in MONTHS and w.orig[:1].isupper() and w.lower != "may":
-            units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig))
-        elif w.orig[:1].isupper() and i > 0 and not (w.orig.isupper() and len(w.orig) > 4):
+            units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig,
+                              tag=w.lower in tags))
+        elif w.orig[:1].isupper() and i > 0 and i not in starts \
+                and not (w.orig.isupper() and len(w.orig) > 4):
             # A name: consecutive capitalised words are one unit, matched by any of them.
             j = i
             stems = []
             while j < n and words[j].orig[:1].isupper() and not words[j].stop \
-                    and j not in covered and words[j].lower not in MONTHS:
+                    and j not in covered and words[j].lower not in MONTHS \
+                    and (j == i or j not in breaks):
                 stems.append(words[j].stem)
                 j += 1
             text_ = " ".join(x.orig for x in words[i:j])
-            units.append(Unit(stems[-1], frozenset(stems), "entity", text_,
-                              tag=all(x.lower in tags for x in words[i:j]), parts=tuple(stems),
+            # A middle initial ("Robert E. Lee") is not needed to name the person.
+            parts = tuple(p for p in stems if len(p) > 1) or tuple(stems)
+            units.append(Unit(parts[-1], frozenset(parts), "entity", text_,
+                              tag=all(x.lower in tags for x in words[i:j]), parts=parts,
                               after_prep=words[i - 1].lower in PREPOSITIONS))
             i = j
             continue
@@ -331,7 +477,7 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
             w *= 0.5
         unknown = u.kind == "entity" and any(df.get(p, 0) == 0 for p in u.parts)
         out.append(Unit(u.key, u.alts, u.kind, u.text, u.unit, max(w, 0.05), u.tag, u.parts,
-                        unknown, u.after_prep))
+                        unknown, u.after_prep, u.counted))
     return Claim(claim.text, out, claim.negated, claim.denies, claim.terms)
 
 
@@ -411,13 +557,23 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     frame = frame_got / frame_total if frame_total else 0.0
     conflicts = _conflicts(claim, own, ctx, missing)
     disputes = denial = False
-    if own.denies and not claim.denies:
+    if own.denies and not claim.denies and _denial_bears(claim, own):
         disputes = denial = True
     elif not claim.negated and any(u.alts & own.negated_terms for u in claim.units
                                    if not u.is_slot and _has(u, own)) or claim.negated and not own.negated_terms and not own.denies:
         disputes = True
     return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
                  disputes, denial, names)
+
+
+def _denial_bears(claim: Claim, own: Features) -> bool:
+    """The sentence's denial is about the claim: no scope named, or the claim's frame words
+    found in the sentence are (some of them) inside what is denied."""
+    if own.denial_scope is None:
+        return True
+    scope = set(own.denial_scope)
+    frame = [u for u in claim.units if not u.is_slot and _has(u, own)]
+    return not frame or any(u.alts & scope for u in frame)
 
 
 def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[Unit]) -> list[str]:
@@ -429,11 +585,23 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
         elif u.kind == "month" and own.months:
             out.append(f"{', '.join(sorted(own.months)).title()} rather than {u.text}")
         elif u.kind == "number" and u.unit is not None and own.numbers.get(u.unit):
-            out.append(f"{', '.join(sorted(own.numbers[u.unit]))} rather than {u.text}")
+            values = [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)]
+            if values:
+                out.append(f"{', '.join(sorted(values))} rather than {u.text}")
         elif u.kind == "place" and own.places and not _has(u, own):
             names = ", ".join(sorted(p.replace("_", " ").title() for p in own.places))
             out.append(f"{names} rather than {u.text}")
     return out
+
+
+def _same_quantity(claim: Claim, u: Unit, own: Features, value: str) -> bool:
+    """Another number contradicts only when it counts the same thing: what each side says it
+    counts ("of" what) must occur on the other side ("20 percent of Russia's oil" vs "60% of
+    its population" do not; "20%" vs "45%" of the same shortage, unsaid on both sides, do)."""
+    theirs = own.counted.get(f"{u.unit}\t{value}", [])
+    if u.counted and not u.counted & own.terms:
+        return False
+    return not theirs or bool(set(theirs) & claim.terms)
 
 
 def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:
@@ -484,6 +652,27 @@ def judge(claim: Claim, own: Features, ctx: Features | None) -> Judgement:
     if m.coverage >= SUPPORT and not required_missing and not m.disputes:
         return Judgement("supports", m.coverage)
     return Judgement("mentions", m.coverage)
+
+
+MEDIUM_CLAIM_UNITS = 5
+MEDIUM_MASS = 0.5  # weighted share of the claim the sentence must hold
+
+
+def clear_match(claim: Claim, own: Features) -> Judgement | None:
+    """`supports` for a medium claim when the sentence holds its rarest content and most of
+    its weight: the claim's heaviest untagged unit, at least half its weighted mass, two
+    frame words or more, no number/date/place of the claim missing and no name missing that
+    says where (a claim placing an event elsewhere is never stated by it)."""
+    m = match(claim, own, None)
+    units = [u for u in claim.units if not u.tag]
+    if not units or m.disputes or m.conflicts or m.frame_units < min(2, m.frame_total):
+        return None
+    heaviest = max(units, key=lambda u: u.weight)
+    if not _has(heaviest, own) or m.coverage < MEDIUM_MASS:
+        return None
+    if any(u.kind != "entity" or u.after_prep for u in m.missing_slots):
+        return None
+    return Judgement("supports", m.coverage)
 
 
 def is_long(claim: Claim) -> bool:

@@ -20,6 +20,7 @@ from bot.cli import cli
 from bot.config import Settings
 from bot.errors import EmptyCorpus, UserError
 from bot.reload import reload_corpus
+from bot.reply import Fields
 from bot.search_index import read_pointer, refresh_index
 from bot.stance import is_hedged
 from bot.storage import Store
@@ -132,6 +133,12 @@ def test_hedges_are_flagged(world):
     ("Putin reportedly paid Kim.", True), ("Analysts suggest it could change.", True),
     ("According to officials, the deal is done.", True), ("“It is over,” Lukin said.", True),
     ("The leaders signed the treaty in June.", False),
+    # A short quoted phrase is not attribution unless a verb attributes it; a long quotation is.
+    ("Thousands lined the streets, waving flags and chanting “Welcome Putin.”", False),
+    ("The pact was nicknamed the “iron deal” in Valdoria.", False),
+    ("“We stand together,” Kim declared.", True),
+    ("Lukin wrote: “Never again.”", True),
+    ("“The accord changes the balance of power in the whole region” was the verdict.", True),
 ])
 def test_is_hedged(sentence, hedged):
     assert is_hedged(sentence) is hedged
@@ -286,6 +293,10 @@ def test_answer_to_reply(world):
     assert "Corroborated" in text
     assert len(reply.sources) >= 2
     assert re.search(r"\[1\]", text)
+    # Platform-neutral: the verdict is a field, no inline Markdown for adapters to show raw.
+    assert ("Verdict", "Corroborated") in [i for b in reply.blocks if isinstance(b, Fields)
+                                           for i in b.items]
+    assert "**" not in text
 
 
 # ---------------------------------------------------------------------------- gold sets
@@ -326,3 +337,51 @@ def test_dev_set_meets_the_bars(tmp_path):
 def test_extra_heldout_style_claims(tmp_path):
     recall, accuracy, leaks = _score(EXTRA, tmp_path)
     assert recall >= 0.90 and accuracy >= 0.85 and leaks == 0, (recall, accuracy, leaks)
+
+
+# ---------------------------------------------------------------------------- same quantity
+
+QUANTITIES = {
+    "q_trade.txt": """Valdoria Trade Figures
+
+About 30% of Valdoria's fish exports go to Norland, customs data show.
+Officials said 60% of the fleet was idle during the storms.
+""",
+    "q_talks.txt": """Envoys Meet
+
+The Valdorian envoy visited Norland's capital amid accusations that Valdorian trawlers fished in Norland's reserve, which Valdoria denied.
+""",
+}
+
+
+@pytest.fixture
+def quantities(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    for name, text in QUANTITIES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+        s, settings.index_path, load_aliases(settings.aliases_path)))
+    return store, settings
+
+
+def test_another_number_for_the_same_quantity_contradicts(quantities):
+    a = ask(quantities, "Norland takes 45 percent of Valdoria's fish exports.")
+    assert a.verdict == "contradicted"
+    assert "30" in (a.evidence[0].reason or "")
+
+
+def test_another_number_for_another_quantity_does_not_contradict(quantities):
+    # "20 percent of ... timber" and "60% of the fleet" / "30% of fish exports" count
+    # different things: a different number there says nothing about the claim.
+    for claim in ("Valdoria received 20 percent of Norland's timber.",
+                  "Norland holds 20 percent of Valdoria's debt."):
+        a = ask(quantities, claim)
+        assert a.verdict == "not-found", (claim, a.verdict, [e.sentence for e in a.evidence])
+        assert all(e.stance != "disputes" for e in a.evidence)
+
+
+def test_a_denial_denies_what_it_names(quantities):
+    # "… amid accusations that P, which X denied": P is denied, not the visit.
+    a = ask(quantities, "The Valdorian envoy visited Norland.")
+    assert a.verdict == "single-source", (a.verdict, a.note)
+    a = ask(quantities, "Valdorian trawlers fished in Norland's reserve.")
+    assert a.verdict == "contested"

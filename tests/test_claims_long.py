@@ -61,6 +61,23 @@ def test_clean_claim_lowercases_shouting_and_splits_mentions():
     assert plain.startswith("Port Elm Council") and "council" in tags
 
 
+def test_clean_claim_headline_case_is_not_names():
+    # Every content word capitalised: case says nothing about names (acronyms keep theirs).
+    plain, _ = clean_claim("Valdoria Fishermen Welcome New NATO Catch Limits")
+    assert plain == "valdoria fishermen welcome new NATO catch limits"
+    plain, _ = clean_claim("Lukin met Norland's envoy in Port Elm.")
+    assert plain == "Lukin met Norland's envoy in Port Elm."
+
+
+def test_signature_name_is_never_a_slot():
+    aliases = AliasTable.from_mapping({})
+    plain, tags = clean_claim("Fishing accord honours Valdoria — FishNews 1936 (@fishnews1936) "
+                              "May 2, 2019")
+    assert plain.endswith("— FishNews 1936") and {"fishnews", "1936"} <= tags
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+    assert all(u.tag for u in claim.units if u.kind == "year")
+
+
 def test_reverse_coverage_counts_the_sentence_side():
     aliases = AliasTable.from_mapping({})
     text = "so many people keep telling me the council approved a lighthouse on the pier today"
@@ -102,7 +119,9 @@ def test_stored_features_round_trip_and_version_check():
     f = sentence_features("Officials denied that 40 tonnes were shipped to Moscow in May 2024.",
                           aliases)
     assert features_from_bytes(features_to_bytes(f)) == f
-    stale = features_to_bytes(f).replace(b"[1,", b"[999,", 1)
+    from bot.stance import FEATURES_VERSION
+
+    stale = features_to_bytes(f).replace(f"[{FEATURES_VERSION},".encode(), b"[999,", 1)
     assert features_from_bytes(stale) is None
     assert features_from_bytes(b"not json") is None and features_from_bytes(None) is None
 
@@ -114,3 +133,50 @@ def test_index_serves_stored_features(world):
     index = open_index(store, settings.index_path, load_aliases(settings.aliases_path))
     hits = index.search_with_features([("lighthous", 1.0)], 5)
     assert hits and all(f is not None and "lighthous" in f.terms for _, _, f in hits)
+
+
+def test_clear_match_for_medium_claims():
+    from bot.stance import clear_match, sentence_features, weigh
+
+    aliases = AliasTable.from_mapping({})
+    sentence = sentence_features("A video shows a little girl calling Lukin a disgrace to "
+                                 "the whole harbour.", aliases)
+
+    def claim(text: str, df: dict[str, int]):
+        plain, tags = clean_claim(text)
+        c = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+        return weigh(c, df, 1000)
+
+    rare = {"disgrac": 1, "girl": 20, "lukin": 5, "harbour": 10, "littl": 40, "video": 60,
+            "today": 100, "whole": 80}
+    # Holds the rarest unit and most of the weight: stated.
+    assert clear_match(claim("Little girl tells Lukin: you are a disgrace to the harbour "
+                             "today", rare), sentence) is not None
+    # The rarest unit is missing: not stated, however much else is shared.
+    assert clear_match(claim("Little girl video calls Lukin a hero of the whole harbour",
+                             rare | {"hero": 1}), sentence) is None
+    # A place the sentence does not give: never stated.
+    assert clear_match(claim("Little girl calls Lukin a disgrace to the harbour in Norland",
+                             rare), sentence) is None
+
+
+def test_names_stop_at_punctuation_and_sentence_starts_are_not_names():
+    aliases = AliasTable.from_mapping({})
+    plain, tags = clean_claim("My boat sank? Not my boat. Scary stuff. @PortNews — Jane Roe "
+                              "(@JaneRoe42) May 3, 2024")
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+    names = {u.text for u in claim.units if u.kind == "entity"}
+    assert "Jane Roe" in names  # not merged with "Port News" before the dash
+    assert not any("Not" in n or "Scary" in n for n in names)
+    plain = "Lukin, Roe and Moss met in Port Elm."
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, set())
+    assert {"Roe", "Moss", "Port Elm"} <= {u.text for u in claim.units if u.kind == "entity"}
+
+
+def test_initials_and_titles_end_no_sentence_and_are_not_needed():
+    aliases = AliasTable.from_mapping({})
+    plain = "Dr. Ford said Mark R. Lukin met Gov. Moss."
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, set())
+    names = {u.text: u for u in claim.units if u.kind == "entity"}
+    assert "Mark R Lukin" in names and "Ford" in names
+    assert names["Mark R Lukin"].parts == ("mark", "lukin")  # the initial is not required
