@@ -114,6 +114,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     parsed = parse_claim(plain, analysis, aliases, tags)
     if not parsed.units:
         return _not_found(text, "the claim has no words to look up", index.stale)
+    if len(parsed.units) < 2:
+        return _not_found(text, "that names one thing but claims nothing about it; say who did "
+                          "what, e.g. \"Putin visited North Korea\"", index.stale)
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed = weigh(parsed, df, index.num_docs)

@@ -56,6 +56,11 @@ DENIALS = frozenset(
     "debunked disputed disputes dispute".split()
 )
 PREPOSITIONS = frozenset("in at to towards toward into from inside near via".split())
+# Grammar, not content: a claim made only of these states nothing ("not", "said", "AND OR NOT").
+FUNCTION_WORDS = frozenset(
+    "not no never nor neither none nobody nothing and or but said says say saying told tells "
+    "tell stated states according".split()
+)
 # Words that say something about the claim, not what it claims.
 CLAIM_META = frozenset(
     "breaking true really actually fact check claim claims rumor rumour confirm confirmed "
@@ -418,7 +423,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> 
     n = len(words)
     while i < n:
         w = words[i]
-        if i in covered or w.stop or w.lower in CLAIM_META:
+        if i in covered or w.stop or w.lower in CLAIM_META or w.lower in FUNCTION_WORDS:
             i += 1
             continue
         if w.lower in DENIALS:

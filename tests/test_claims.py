@@ -123,6 +123,14 @@ def test_unrelated_claim_is_not_found_without_evidence(world):
         assert a.evidence == []
 
 
+def test_words_that_claim_nothing_are_not_found(world):
+    """Grammar words and a bare name state nothing: no verdict from incidental matches."""
+    for claim in ("not", "said", "AND OR NOT", "Norland", "never, nobody said"):
+        a = ask(world, claim)
+        assert a.verdict == "not-found" and a.evidence == [], claim
+    assert ask(world, "Norland signed an accord").verdict in ("single-source", "corroborated")
+
+
 def test_hedges_are_flagged(world):
     a = ask(world, "The deal could ease tensions between the two neighbours.")
     assert a.verdict == "single-source"
