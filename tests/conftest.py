@@ -43,3 +43,25 @@ def seeds_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "seeds"
     shutil.copytree(SEEDS, dest)
     return dest
+
+
+def build_claim_world(settings: Settings, store: Store, corpus: Path,
+                      articles: dict[str, str]) -> tuple[Store, Settings]:
+    """Write hand-written articles, reload them and build the search index."""
+    from bot.aliases import load_aliases
+    from bot.reload import reload_corpus
+    from bot.search_index import refresh_index
+
+    for name, text in articles.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+        s, settings.index_path, load_aliases(settings.aliases_path)))
+    return store, settings
+
+
+def ask_claim(world: tuple[Store, Settings], claim: str, limit: int = 5):  # type: ignore[no-untyped-def]
+    from bot.claims import lookup_claim
+
+    store, settings = world
+    return lookup_claim(store, claim, index_path=settings.index_path,
+                        aliases_path=settings.aliases_path, limit=limit)

@@ -24,6 +24,7 @@ from bot.reply import Fields
 from bot.search_index import read_pointer, refresh_index
 from bot.stance import is_hedged
 from bot.storage import Store
+from tests.conftest import ask_claim, build_claim_world
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = Path("/work/shared/eval/claims_dev.jsonl")
@@ -58,18 +59,12 @@ Observers noted that the signing ceremony was held in Port Elm in March.
 
 
 @pytest.fixture
-def world(tmp_path: Path, settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
-    for name, text in ARTICLES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
-        s, settings.index_path, load_aliases(settings.aliases_path)))
-    return store, settings
+def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, ARTICLES)
 
 
 def ask(world: tuple[Store, Settings], claim: str):
-    store, settings = world
-    return lookup_claim(store, claim, index_path=settings.index_path,
-                        aliases_path=settings.aliases_path)
+    return ask_claim(world, claim)
 
 
 # ---------------------------------------------------------------------------- verdict rules

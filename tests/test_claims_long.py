@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.aliases import AliasTable, load_aliases
-from bot.claims import lookup_claim
 from bot.config import Settings
-from bot.reload import reload_corpus
-from bot.search_index import refresh_index
 from bot.stance import Features, clean_claim, is_long, parse_claim, reverse_coverage
 from bot.storage import Store
+from tests.conftest import ask_claim, build_claim_world
 
 ARTICLES = {
     "a.txt": """Harbour Report
@@ -30,18 +28,12 @@ The ministry plans to release grain from state reserves.
 
 
 @pytest.fixture
-def world(tmp_path: Path, settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
-    for name, text in ARTICLES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
-        s, settings.index_path, load_aliases(settings.aliases_path)))
-    return store, settings
+def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, ARTICLES)
 
 
 def ask(world: tuple[Store, Settings], claim: str):
-    store, settings = world
-    return lookup_claim(store, claim, index_path=settings.index_path,
-                        aliases_path=settings.aliases_path, limit=10)
+    return ask_claim(world, claim, limit=10)
 
 
 def test_clean_claim_strips_tweet_furniture():
