@@ -57,6 +57,7 @@ class Store:
             self.db.enable_wal()
         self.db.execute("PRAGMA busy_timeout = 60000")
         self.db.execute("PRAGMA foreign_keys = ON")
+        self._ready: set[str] = set()  # tables created on first use, known to exist
         self._ensure_schema()
 
     def close(self) -> None:
@@ -428,19 +429,26 @@ class Store:
         return bool(list(self.db.query("select 1 from sentences limit 1")))
 
     # ------------------------------------------------------------------ schedules (scheduler)
-    def _ensure_subscriptions(self) -> None:
-        if "subscriptions" in self.db.table_names():
+    def _ensure_table(self, name: str, columns: dict[str, Any],
+                      indexes: tuple[tuple[list[str], bool], ...] = ()) -> None:
+        """Create a table on first use, safely against another process doing the same
+        (BEGIN IMMEDIATE, then look again); remembered per connection."""
+        if name in self._ready:
             return
-        with self._write_transaction():
-            if "subscriptions" in self.db.table_names():  # created meanwhile
-                return
-            self.db.table("subscriptions").create(
-                {"id": int, "platform": str, "channel": str, "digest": str, "cron": str,
-                 "timezone": str, "created_by": str, "created_at": str, "enabled": int,
-                 "disabled_reason": str, "last_success_at": str, "last_slot": str,
-                 "last_status": str},
-                pk="id",
-            )
+        if name not in self.db.table_names():
+            with self._write_transaction():
+                if name not in self.db.table_names():  # not created meanwhile
+                    self.db.table(name).create(columns, pk="id")
+                    for cols, unique in indexes:
+                        self.db.table(name).create_index(cols, unique=unique)
+        self._ready.add(name)
+
+    def _ensure_subscriptions(self) -> None:
+        self._ensure_table("subscriptions", {
+            "id": int, "platform": str, "channel": str, "digest": str, "cron": str,
+            "timezone": str, "created_by": str, "created_at": str, "enabled": int,
+            "disabled_reason": str, "last_success_at": str, "last_slot": str,
+            "last_status": str})
 
     def add_subscription(self, platform: str, channel: str, digest: str, cron: str,
                          timezone: str, created_by: str) -> dict[str, Any]:
@@ -548,20 +556,11 @@ class Store:
         self.db.conn.execute("COMMIT")
 
     def _ensure_post_ledger(self) -> None:
-        if "post_ledger" in self.db.table_names():
-            return
-        with self._write_transaction():
-            if "post_ledger" in self.db.table_names():  # created meanwhile
-                return
-            self.db.table("post_ledger").create(
-                {"id": int, "subscription_id": int, "slot": str, "state": str,
-                 "attempts": int, "error": str, "claimant": str, "claimed_at": str,
-                 "lease_until": str, "built_at": str, "since": str, "finished_at": str,
-                 "updated_at": str},
-                pk="id",
-            )
-            self.db.table("post_ledger").create_index(["subscription_id", "slot"], unique=True)
-            self.db.table("post_ledger").create_index(["state"])
+        self._ensure_table("post_ledger", {
+            "id": int, "subscription_id": int, "slot": str, "state": str, "attempts": int,
+            "error": str, "claimant": str, "claimed_at": str, "lease_until": str,
+            "built_at": str, "since": str, "finished_at": str, "updated_at": str},
+            indexes=((["subscription_id", "slot"], True), (["state"], False)))
 
     def claim_post_slot(self, sub_id: int, slot: str, claimant: str, now: str,
                         lease_until: str) -> dict[str, Any] | None:
