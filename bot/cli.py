@@ -187,6 +187,15 @@ def source(app: AppContext, doc_id: str, as_json: bool) -> None:
     click.echo(text)
 
 
+class _DropMessage(logging.Filter):
+    def __init__(self, needle: str) -> None:
+        super().__init__()
+        self.needle = needle
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.needle not in record.getMessage()
+
+
 def setup_logging(level: str) -> None:
     """Logs go to stderr (and never include tokens: adapters log ids, not credentials)."""
     logging.basicConfig(
@@ -195,6 +204,11 @@ def setup_logging(level: str) -> None:
     )
     for noisy in ("apscheduler", "discord", "slack_bolt", "slack_sdk", "aiohttp", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    # Library notices that say nothing to a briefbot user (no voice; Bolt reading the bot
+    # token from the environment although the adapter passes its own client).
+    for name, needle in (("discord.client", "voice will NOT be supported"),
+                         ("slack_bolt.AsyncApp", "`token` will be unused")):
+        logging.getLogger(name).addFilter(_DropMessage(needle))
 
 
 @cli.command()

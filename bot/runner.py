@@ -99,7 +99,8 @@ async def run_bot(core: Core, options: RunOptions) -> int:
                 exc = task.exception()
                 if isinstance(exc, UserError):
                     raise exc
-                log.error("adapter %s stopped: %r", task.get_name(), exc)
+                log.error("the %s adapter stopped: %s", task.get_name().removeprefix("adapter-"),
+                          exc or repr(exc))
                 return 1
         return 0
     finally:
