@@ -107,8 +107,10 @@ def print_report(report: ReloadReport, verbose: bool = True) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="Only print changes, rejections and the summary.")
+@click.option("--no-index", is_flag=True,
+              help="Skip rebuilding the search index (bulk loads; the next reload builds it).")
 @pass_app
-def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool) -> None:
+def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool) -> None:
     """Load articles from folders or files (.txt, .md, .jsonl); default: seeds/.
 
     Incremental and atomic; exits 1 when any file or line was rejected."""
@@ -118,7 +120,8 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool) -> None:
 
         core = Core(app.settings)
         try:
-            report = core.reload(list(paths) or None, actor="cli", progress=progress)
+            report = core.reload(list(paths) or None, actor="cli", progress=progress,
+                                 index=not no_index)
         finally:
             core.close()
     finally:

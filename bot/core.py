@@ -66,14 +66,16 @@ class Core:
 
     # ------------------------------------------------------------------ corpus
     def reload(self, paths: list[Path] | None = None, actor: str | None = None,
-               progress: ProgressFn | None = None) -> ReloadReport:
+               progress: ProgressFn | None = None, index: bool = True) -> ReloadReport:
         """Reload the corpus (one at a time per process), then bring the search index up to
-        date with the configured aliases."""
+        date with the configured aliases (unless `index` is False: a bulk load whose index is
+        built by the next reload, or by the next lookup on corpora up to 200k sentences)."""
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:
             return reload_corpus(self.store, self.settings, paths, actor=actor,
-                                 progress=progress, after_commit=self.refresh_index)
+                                 progress=progress,
+                                 after_commit=self.refresh_index if index else None)
         finally:
             self._reload_lock.release()
 
