@@ -174,9 +174,15 @@ def commentary(text: str) -> float:
     return min(1.0, sum(w in COMMENTARY for w in ws) / 3)
 
 
+# A trailing clause that only guesses at a motive ("…has responded cautiously, likely to avoid
+# …") leaves the main statement a fact.
+_TRAILING_GUESS = re.compile(
+    r",\s+(?:most\s+)?(?:likely|possibly|perhaps|probably|presumably)\b[^,.;:]*")
+
+
 def speculative(text: str) -> bool:
-    """The sentence speculates (could, might, likely, if ...), quotes included."""
-    return bool(_SPECULATIVE.search(text))
+    """The main statement speculates (could, might, likely, if ...), quotes included."""
+    return bool(_SPECULATIVE.search(_TRAILING_GUESS.sub("", text)))
 
 
 def trim_discourse(text: str) -> str:
@@ -333,7 +339,8 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
             base[i] += w.support * min(1.0, soft / 0.3)
     scores = [b if ok[i] else -1e9 for i, b in enumerate(base)]
     # Filler: mostly commentary, first/second person, or speculation that names nothing.
-    filler = [ok[i] and (pers[i] or comm[i] >= 0.66 or (spec_l[i] and spec[i] < 0.1))
+    filler = [ok[i] and (pers[i] or comm[i] >= 0.66 or (spec_l[i] and spec[i] < 0.1)
+                         or (spec[i] == 0.0 and len(units[i].text.split()) < 15))
               for i in range(n)]
     return Scored(vecs, scores, support, ok, post, filler)
 

@@ -156,6 +156,13 @@ def test_trim_discourse_and_filler_rules():
              Unit(1, 0, "We should all pay attention to what comes next in the talks here.")]
     sc = score_units(units)
     assert sc.filler == [False, True, True]
+    # A trailing guess at a motive leaves the main statement a fact.
+    assert not speculative("Norland has responded cautiously, likely to avoid a row with Holm.")
+    assert speculative("Norland could respond cautiously.")
+    # A short sentence that names nothing is filler; one that names something is not.
+    units = [Unit(0, 0, "Observers are closely watching this development."),
+             Unit(0, 1, "Dock workers in Valmere ended the strike on Monday.")]
+    assert score_units(units).filler == [True, False]
 
 
 def test_window_keeps_the_latest_articles(store, settings, tmp_path):
