@@ -44,6 +44,7 @@ DEFAULT_TITLES = {
 class Schedule:
     cron: str
     timezone: str = "UTC"
+    on_empty: str = "post"  # when nothing is new: "post" a notice, or "skip" the slot
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
         on_empty = sched.get("on_empty", "post")
         if on_empty not in ("post", "skip"):
             raise UserError(f"{where}: [schedule] on_empty must be \"post\" or \"skip\"")
-        schedule = Schedule(cron, tz)
+        schedule = Schedule(cron, tz, on_empty)
     return DigestDef(name, title.strip(), tuple(sections), words, topic, schedule, path)
 
 
@@ -146,8 +147,11 @@ def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None
         raise UserError(f"{where}: {exc.message}") from exc
 
 
-def available(folder: Path) -> list[str]:
-    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+def available(folder: Path | None) -> list[str]:
+    """Names of the digest definitions in `folder`."""
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.toml"))
 
 
 def load_definition(folder: Path | None, name: str) -> DigestDef:

@@ -33,7 +33,6 @@ import logging
 import os
 import secrets
 import socket
-import tomllib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
@@ -50,6 +49,7 @@ from apscheduler.triggers.cron import CronTrigger
 from .config import Settings
 from .core import Core
 from .delivery import Deliverer, DeliveryError
+from .digest_defs import load_definition
 from .errors import EmptyCorpus, UserError
 from .reply import Context, Paragraph, Reply
 from .schedules import Subscription, make_trigger
@@ -58,7 +58,6 @@ log = logging.getLogger(__name__)
 
 JOBS_TABLE = "apscheduler_jobs"
 JOB_PREFIX = "sub-"
-ON_EMPTY = ("post", "skip")
 
 
 # ---------------------------------------------------------------------------- configuration
@@ -98,20 +97,13 @@ class SchedulerConfig:
 def digest_on_empty(digests_dir: Path | None, name: str) -> str:
     """What a scheduled run does when nothing is new: `[schedule] on_empty = "post"` (post
     "nothing new since …", the default) or `"skip"` (post nothing; the slot is recorded
-    as skipped)."""
-    if digests_dir is None:
-        return "post"
+    as skipped). An unreadable definition posts, with a warning."""
     try:
-        data = tomllib.loads((digests_dir / f"{name}.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        schedule = load_definition(digests_dir, name).schedule
+    except UserError as exc:
+        log.warning("digest %r: %s; posting when nothing is new", name, exc.message)
         return "post"
-    sched = data.get("schedule", {})
-    value = sched.get("on_empty", "post") if isinstance(sched, dict) else "post"
-    if value not in ON_EMPTY:
-        log.warning("digests/%s.toml: [schedule] on_empty = %r is not one of %s; posting",
-                    name, value, ON_EMPTY)
-        return "post"
-    return str(value)
+    return schedule.on_empty if schedule else "post"
 
 
 # ---------------------------------------------------------------------------- time arithmetic

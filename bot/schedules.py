@@ -4,7 +4,6 @@ post ledger, delivery) is in `bot.scheduler`; this module only manages the defin
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
+from .digest_defs import available, load_definition
 from .errors import UserError
 
 CRON_FIELDS = ("minute", "hour", "day of month", "month", "day of week")
@@ -115,24 +115,14 @@ def validate_timezone(name: str) -> ZoneInfo:
 
 
 def digest_names(digests_dir: Path | None) -> list[str]:
-    if digests_dir is None or not digests_dir.is_dir():
-        return []
-    return sorted(p.stem for p in digests_dir.glob("*.toml"))
+    return available(digests_dir)
 
 
 def digest_default_schedule(digests_dir: Path | None, name: str) -> tuple[str | None, str | None]:
-    """The (cron, timezone) a digest definition suggests, if it has a [schedule] table."""
-    if digests_dir is None:
-        return None, None
-    path = digests_dir / f"{name}.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return None, None
-    sched = data.get("schedule", {})
-    if not isinstance(sched, dict):
-        return None, None
-    return sched.get("cron"), sched.get("timezone")
+    """The (cron, timezone) a digest definition suggests, if it has a [schedule] table. A
+    definition that does not load is reported (UserError), not taken for one without."""
+    schedule = load_definition(digests_dir, name).schedule
+    return (schedule.cron, schedule.timezone) if schedule else (None, None)
 
 
 def validate_subscription(platform: str, channel: str, digest: str, cron: str, timezone: str,

@@ -28,7 +28,8 @@ def core(settings: Settings, corpus: Path, tmp_path: Path) -> Core:
     (corpus / "ports.txt").write_text(ARTICLE, encoding="utf-8")
     digests = tmp_path / "digests"
     digests.mkdir()
-    (digests / "daily.toml").write_text('title = "Daily"\n[schedule]\ncron = "0 8 * * *"\n'
+    (digests / "daily.toml").write_text('title = "Daily"\n[[sections]]\nkind = "key-developments"\n'
+                                        '[schedule]\ncron = "0 8 * * *"\n'
                                         'timezone = "UTC"\n')
     settings.digests_dir = digests
     c = Core(settings)
@@ -247,8 +248,11 @@ def test_hostile_claims_are_answered_not_crashed(seeds_bot: TestAdapter) -> None
     assert "Sources (5)" in text_of(seeds_bot.send("/sources"))
 
 
-def test_odd_subscription_arguments_get_clear_messages(bot: TestAdapter) -> None:
+def test_odd_subscription_arguments_get_clear_messages(bot: TestAdapter, core: Core) -> None:
+    assert core.settings.digests_dir is not None
+    (core.settings.digests_dir / "broken.toml").write_text('title = "No sections"\n')
     cases = {
+        "/subscribe broken 0 8 * * *": "sections must be a non-empty list",
         "/unsubscribe ²": "Usage: /unsubscribe ID",
         "/subscribe daily 0 8 31 2 *": "never fires",
         "/subscribe daily 0 8 * * * " + "A" * 300: "unknown timezone",

@@ -61,7 +61,8 @@ def core(settings: Settings, corpus: Path, tmp_path: Path) -> Iterator[Core]:
         (corpus / f"{doc_id}.txt").write_text(text, encoding="utf-8")
     digests = tmp_path / "digests"
     digests.mkdir()
-    (digests / "daily.toml").write_text('title = "Daily"\n', encoding="utf-8")
+    (digests / "daily.toml").write_text(
+        'title = "Daily"\n[[sections]]\nkind = "key-developments"\n', encoding="utf-8")
     (digests / "weekly.toml").write_text('title = "Weekly"\n', encoding="utf-8")
     settings.digests_dir = digests
     settings.rate_limit_per_minute = 1000

@@ -21,8 +21,10 @@ def project(tmp_path: Path) -> Path:
     digests = tmp_path / "digests"
     digests.mkdir()
     (digests / "daily.toml").write_text(
+        'title = "Daily"\n[[sections]]\nkind = "key-developments"\n'
         '[schedule]\ncron = "0 8 * * 1-5"\ntimezone = "Europe/Berlin"\n')
-    (digests / "adhoc.toml").write_text('title = "No schedule"\n')
+    (digests / "adhoc.toml").write_text(
+        'title = "No schedule"\n[[sections]]\nkind = "key-developments"\n')
     return tmp_path
 
 

@@ -76,9 +76,11 @@ def digests(tmp_path: Path) -> Path:
     folder = tmp_path / "digests"
     folder.mkdir()
     (folder / "daily.toml").write_text(
-        'title = "Daily"\n[schedule]\ncron = "0 8 * * *"\ntimezone = "Europe/Berlin"\n')
+        'title = "Daily"\n[[sections]]\nkind = "key-developments"\n'
+        '[schedule]\ncron = "0 8 * * *"\ntimezone = "Europe/Berlin"\n')
     (folder / "quiet.toml").write_text(
-        'title = "Quiet"\n[schedule]\ncron = "0 8 * * *"\ntimezone = "UTC"\non_empty = "skip"\n')
+        'title = "Quiet"\n[[sections]]\nkind = "key-developments"\n'
+        '[schedule]\ncron = "0 8 * * *"\ntimezone = "UTC"\non_empty = "skip"\n')
     return folder
 
 

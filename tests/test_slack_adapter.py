@@ -71,7 +71,8 @@ def core(settings: Settings, corpus: Path, tmp_path: Path) -> Iterator[Core]:
     (corpus / "pact.txt").write_text(ARTICLE, encoding="utf-8")
     digests = tmp_path / "digests"
     digests.mkdir()
-    (digests / "daily.toml").write_text('[schedule]\ncron = "0 8 * * *"\ntimezone = "UTC"\n')
+    (digests / "daily.toml").write_text('title = "Daily"\n[[sections]]\nkind = "key-developments"\n'
+                                        '[schedule]\ncron = "0 8 * * *"\ntimezone = "UTC"\n')
     settings.digests_dir = digests
     settings.rate_limit_per_minute = 0  # these tests send many commands
     c = Core(settings)
