@@ -29,6 +29,15 @@ import sqlite_utils
 SCHEMA_VERSION = 1
 
 
+def _where(**equals: Any) -> tuple[str, list[Any]]:
+    """A WHERE clause of column = ? for every filter that is not None (column names come
+    from the code, values are parameters)."""
+    given = {k: v for k, v in equals.items() if v is not None}
+    if not given:
+        return "", []
+    return "where " + " and ".join(f"{k} = ?" for k in given), list(given.values())
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -370,14 +379,7 @@ class Store:
 
     def sentences(self, doc_id: str | None = None, kind: str | None = None) -> Iterator[dict[str, Any]]:
         """Sentences of active documents, in document and position order."""
-        clauses, params = [], []
-        if doc_id is not None:
-            clauses.append("doc_id = ?")
-            params.append(doc_id)
-        if kind is not None:
-            clauses.append("kind = ?")
-            params.append(kind)
-        where = f"where {' and '.join(clauses)}" if clauses else ""
+        where, params = _where(doc_id=doc_id, kind=kind)
         yield from (
             dict(r)
             for r in self.db.query(
@@ -471,16 +473,8 @@ class Store:
     def subscriptions(self, platform: str | None = None, channel: str | None = None,
                       include_disabled: bool = True) -> list[dict[str, Any]]:
         self._ensure_subscriptions()
-        clauses, params = [], []
-        if platform is not None:
-            clauses.append("platform = ?")
-            params.append(platform)
-        if channel is not None:
-            clauses.append("channel = ?")
-            params.append(channel)
-        if not include_disabled:
-            clauses.append("enabled = 1")
-        where = f"where {' and '.join(clauses)}" if clauses else ""
+        where, params = _where(platform=platform, channel=channel,
+                               enabled=None if include_disabled else 1)
         return [dict(r) for r in self.db.query(
             f"select * from subscriptions {where} order by id", params)]
 
