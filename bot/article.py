@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .cleaning import clean_article
@@ -43,14 +44,20 @@ class Article:
     @property
     def text(self) -> str:
         """The cleaned article: paragraphs separated by blank lines."""
-        paras: dict[int, list[str]] = {}
-        for s in self.sentences:
-            paras.setdefault(s.paragraph, []).append(s.text)
-        return "\n\n".join(" ".join(p) for _, p in sorted(paras.items()))
+        return "\n\n".join(text for _, text in paragraphs(
+            (s.paragraph, s.kind, s.text) for s in self.sentences))
 
     @property
     def body_count(self) -> int:
         return sum(1 for s in self.sentences if s.kind == "body")
+
+
+def paragraphs(sentences: Iterable[tuple[int, str, str]]) -> list[tuple[str, str]]:
+    """(kind, text) of each paragraph, in order, from (paragraph, kind, text) sentences."""
+    grouped: dict[int, tuple[str, list[str]]] = {}
+    for para, kind, text in sentences:
+        grouped.setdefault(para, (kind, []))[1].append(text)
+    return [(kind, " ".join(texts)) for _, (kind, texts) in sorted(grouped.items())]
 
 
 def sentence_key(text: str) -> str:
@@ -77,9 +84,9 @@ def parse_article(
 ) -> Article:
     """Clean `raw` and extract its metadata; fields given by the caller (JSONL) win."""
     cleaned = clean_article(raw, markdown=markdown, has_title=title is None)
-    paragraphs = [p.text for p in cleaned.paragraphs]
+    texts = [p.text for p in cleaned.paragraphs]
     credits = [line for line, _ in cleaned.dropped if _CREDIT.search(line)]
-    meta = extract_metadata(title or cleaned.title, cleaned.header, paragraphs, credits, catalog)
+    meta = extract_metadata(title or cleaned.title, cleaned.header, texts, credits, catalog)
     outlets = list(meta.outlets)
     if outlet:
         name = catalog.canonical(outlet)

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .article import paragraphs
 from .config import Settings, load_dotenv_if_present, load_settings
 from .errors import UserError
 from .reload import ReloadReport
@@ -171,10 +172,8 @@ def source(app: AppContext, doc_id: str, as_json: bool) -> None:
     if doc is None or doc["status"] != "active":
         raise click.ClickException(f"no document with id {doc_id!r} — see `briefbot sources`")
     sents = list(app.store.sentences(doc_id))
-    paragraphs: dict[int, list[str]] = {}
-    for s in sents:
-        paragraphs.setdefault(s["paragraph"], []).append(s["text"])
-    text = "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
+    text = "\n\n".join(t for _, t in paragraphs(
+        (s["paragraph"], s["kind"], s["text"]) for s in sents))
     if as_json:
         out = _doc_summary(doc) | {"text": text, "sentence_list": [
             {"position": s["position"], "paragraph": s["paragraph"], "kind": s["kind"],

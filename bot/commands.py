@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .article import paragraphs
 from .core import Core
 from .errors import PermissionDenied, RateLimited, UserError
 from .reply import Bullet, Context, Fields, Heading, Paragraph, Reply
@@ -228,13 +229,8 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
         ("Outlets", ", ".join(doc["outlets"]) or "none credited"),
         ("Id", doc["id"]),
     ]))
-    paragraphs: dict[int, list[str]] = {}
-    kinds: dict[int, str] = {}
-    for s in sentences:
-        paragraphs.setdefault(s["paragraph"], []).append(s["text"])
-        kinds[s["paragraph"]] = s["kind"]
-    for p, texts in sorted(paragraphs.items()):
-        reply.add(Heading(texts[0]) if kinds[p] == "heading" else Paragraph(" ".join(texts)))
+    for kind, para in paragraphs((s["paragraph"], s["kind"], s["text"]) for s in sentences):
+        reply.add(Heading(para) if kind == "heading" else Paragraph(para))
     if doc.get("url"):
         reply.add(Context(doc["url"]))
     return reply
