@@ -61,7 +61,7 @@ class Core:
             self._local.store = None
 
     def require_corpus(self) -> None:
-        if self.store.corpus_stats()["documents"] == 0:
+        if not self.store.has_sentences():  # cheap: count(*) would scan every sentence
             raise EmptyCorpus()
 
     # ------------------------------------------------------------------ corpus
