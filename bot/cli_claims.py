@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 import click
@@ -63,12 +64,15 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
             answer = _lookup(app, line, limit)
         except EmptyCorpus:
             raise
-        except UserError as exc:
+        except (UserError, sqlite3.Error, OSError) as exc:
+            # One failing line (bad input, or the database busy for too long) gets its error
+            # object; the lines after it are still answered.
             failed = True
+            message = exc.message if isinstance(exc, UserError) else f"line {line_no}: {exc}"
             if as_json:
-                click.echo(json.dumps(answer_dict_error(line, exc.message), ensure_ascii=False))
+                click.echo(json.dumps(answer_dict_error(line, message), ensure_ascii=False))
             else:
-                click.echo(f"ERROR: {exc.message}\n")
+                click.echo(f"ERROR: {message}\n")
             continue
         if as_json:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))

@@ -388,3 +388,26 @@ def test_a_denial_denies_what_it_names(quantities):
     assert a.verdict == "single-source", (a.verdict, a.note)
     a = ask(quantities, "Valdorian trawlers fished in Norland's reserve.")
     assert a.verdict == "contested"
+
+
+def test_stdin_batch_survives_a_database_error_on_one_line(world, monkeypatch):
+    import sqlite3
+
+    import bot.cli_claims as cli_claims
+
+    store, settings = world
+    real = cli_claims._lookup
+    calls = []
+
+    def flaky(app, text, limit):
+        calls.append(text)
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("database is locked")
+        return real(app, text, limit)
+
+    monkeypatch.setattr(cli_claims, "_lookup", flaky)
+    res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "claim", "-", "--json"],
+                             input="Norland signed an accord\nsecond claim here\nthird one now\n")
+    lines = [json.loads(x) for x in res.output.splitlines()]
+    assert len(lines) == 3 and "database is locked" in lines[1]["note"]
+    assert lines[0]["verdict"] and lines[2]["verdict"]
