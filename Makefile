@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install semantic clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Optional: the semantic candidate source (see README, "Semantic search"). torch's CPU
+# build first (TORCH=... to choose another), then the extra; ~1.5 GB in .venv.
+TORCH ?= torch==2.13.0
+semantic: $(STAMP)
+	$(BIN)/python -m pip install --quiet '$(TORCH)'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,semantic]'
 
 run: $(STAMP)
 	$(BIN)/briefbot reload seeds

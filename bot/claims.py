@@ -18,7 +18,7 @@ from typing import Any
 from .aliases import AliasTable, load_aliases
 from .errors import EmptyCorpus, UserError
 from .reply import Bullet, Context, Fields, Paragraph, Reply, SourceRef
-from .search_index import open_index
+from .search_index import SearchIndex, open_index
 from .stance import (
     MEDIUM_CLAIM_UNITS,
     Claim,
@@ -44,6 +44,8 @@ from .storage import Store
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
 CANDIDATES = 30
+SEMANTIC_WEIGHT = 0.7  # share of the embedding cosine in a candidate's score (`semantic`)
+SEMANTIC_MENTION = 0.4  # cosine from which a sentence sharing a claim word is related evidence
 ALIAS_BOOST = 0.75  # query boost of an alias alternative ("Moscow" for "Russia")
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
 
@@ -99,38 +101,45 @@ def _source_name(doc: dict[str, Any]) -> str | None:
 
 
 def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTable | None = None,
-                 aliases_path: Path | None = None, limit: int = 5) -> ClaimAnswer:
+                 aliases_path: Path | None = None, limit: int = 5,
+                 semantic: bool = False) -> ClaimAnswer:
     """Answer one claim. Raises `UserError` for an empty or over-long claim and
-    `EmptyCorpus` when there is nothing to search."""
+    `EmptyCorpus` when there is nothing to search. `semantic` adds the nearest sentences by
+    embedding to the candidates (`bot.semantic`; optional packages)."""
     text = check_claim_text(claim)
     limit = max(1, min(int(limit), MAX_LIMIT))
     if aliases is None:
         aliases = load_aliases(aliases_path)
     if not store.has_sentences():
         raise EmptyCorpus()
-    index = open_index(store, index_path, aliases)
+    index = open_index(store, index_path, aliases, semantic)
     plain, tags = clean_claim(text)
     analysis = aliases.analyze(plain)
     parsed = parse_claim(plain, analysis, aliases, tags)
     if not parsed.units:
-        return _not_found(text, "the claim has no words to look up", index.stale)
+        return _not_found(text, "the claim has no words to look up", index, semantic)
     if len(parsed.units) < 2:
         return _not_found(text, "that names one thing but claims nothing about it; say who did "
-                          "what, e.g. \"Putin visited North Korea\"", index.stale)
+                          "what, e.g. \"Putin visited North Korea\"", index, semantic)
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed = weigh(parsed, df, index.num_docs)
     hits = index.search_with_features(query_terms(parsed), CANDIDATES)
-    if not hits:
-        return _not_found(text, None, index.stale)
     bm25 = {sid: score for sid, score, _ in hits}
     stored = {sid: f for sid, _, f in hits if f is not None}
-    rows = store.sentences_by_ids(bm25)
+    # The stance rules read BM25 relative to the best hit (`lexical`, what they were
+    # calibrated on); the order of the evidence and the candidate pool use `retr`, which
+    # fuses in the embeddings' cosines when `semantic` is on.
+    top_bm25 = max(bm25.values(), default=0.0) or 1.0
+    lexical = {sid: score / top_bm25 for sid, score in bm25.items()}
+    retr, cosine = retrieval_scores(index, plain, bm25, semantic)
+    if not retr:
+        return _not_found(text, None, index, semantic)
+    rows = store.sentences_by_ids(retr)
     # Context: the previous sentence of the same paragraph.
     prev_ids = [sid - 1 for sid in rows]
     prev_rows = store.sentences_by_ids(prev_ids)
     judged = []
-    top_bm25 = max(bm25.values()) or 1.0
     long_claim = is_long(parsed)
     max_idf = idf(0, index.num_docs)
 
@@ -147,7 +156,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         if long_claim and j.stance not in ("supports", "disputes"):
             own = feats(row)
             rev, _ = reverse_coverage(parsed, own, idf_of)
-            j = judge_long(parsed, match(parsed, own, None), rev, bm25[sid] / top_bm25,
+            j = judge_long(parsed, match(parsed, own, None), rev, lexical.get(sid, 0.0),
                            max_idf) or j
         if j.stance not in ("supports", "disputes"):
             # Only then can the previous sentence of the paragraph (context) change the answer.
@@ -155,16 +164,21 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             if prev and prev["doc_id"] == row["doc_id"] and prev["paragraph"] == row["paragraph"] \
                     and prev["kind"] == "body":
                 j = judge(parsed, feats(row), feats(prev))
+        if j.stance == "none" and cosine.get(sid, 0.0) >= SEMANTIC_MENTION \
+                and match(parsed, feats(row), None).matched >= 1:
+            # Close in meaning and sharing a word of the claim: shown as related evidence,
+            # never as support (`verdict` reads supports and disputes only).
+            j = Judgement("mentions", cosine[sid] * 0.5, "related in meaning")
         if j.stance == "none":
             continue
         judged.append((j, row))
     if not long_claim:
-        judged = _medium_support(parsed, judged, bm25, top_bm25, feats)
+        judged = _medium_support(parsed, judged, lexical, feats)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     # A long claim's coverage says little (see `judge_long`): retrieval's score ranks first.
     share = 4.0 if long_claim else 0.05
     judged.sort(key=lambda x: (0 if long_claim else order[x[0].stance],
-                               -(x[0].score + share * bm25[x[1]["id"]] / top_bm25)))
+                               -(x[0].score + share * retr[x[1]["id"]])))
     # Syndicated copies: one evidence item per sentence key; documents sharing a supporting
     # sentence count as one source.
     docs = store.documents_by_ids(row["doc_id"] for _, row in judged)
@@ -193,18 +207,16 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     independent = _independent(support_groups)
     v = verdict(stances, independent)
     if v.verdict == "not-found":
-        return _not_found(text, None, index.stale)
+        return _not_found(text, None, index, semantic)
     note = v.note
     if any(e.hedged for e in evidence if e.stance == "supports"):
         note += "; some sources hedge or attribute it"
-    if index.stale:
-        note += "; the search index is older than the corpus — run `briefbot reload`"
-    return ClaimAnswer(text, v.verdict, v.sources, evidence[:limit], note)
+    return ClaimAnswer(text, v.verdict, v.sources, evidence[:limit],
+                       note + _index_note(index, semantic))
 
 
 def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]],
-                    bm25: dict[int, float], top_bm25: float,
-                    feats: Callable[[dict[str, Any]], Features]) -> list[tuple[Judgement, dict[str, Any]]]:
+                    lexical: dict[int, float], feats: Callable[[dict[str, Any]], Features]) -> list[tuple[Judgement, dict[str, Any]]]:
     """A medium claim (a short post: `MEDIUM_CLAIM_UNITS` units or more) that no sentence
     covers fully: the best retrieved candidate states it when it alone is the clear match
     (see `stance.clear_match`). Everything else keeps the strict rules."""
@@ -213,12 +225,34 @@ def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]]
         return judged
     out = []
     for j, row in judged:
-        if j.stance == "mentions" and bm25[row["id"]] >= top_bm25 * 0.999:
+        if j.stance == "mentions" and lexical.get(row["id"], 0.0) >= 0.999:
             better = clear_match(claim, feats(row))
             if better is not None:
                 j = better
         out.append((j, row))
     return out
+
+
+def retrieval_scores(index: SearchIndex, claim_text: str, bm25: dict[int, float],
+                     semantic: bool, k: int = CANDIDATES
+                     ) -> tuple[dict[int, float], dict[int, float]]:
+    """The candidates (sentence id -> retrieval score, the best 1.0): BM25 relative to the
+    best hit; with `semantic` and vectors in the build, also the nearest sentences by
+    embedding, each candidate scored `SEMANTIC_WEIGHT` cosine + the rest relative BM25.
+    Also each candidate's cosine with the claim (empty without `semantic`)."""
+    top = max(bm25.values(), default=0.0) or 1.0
+    lexical = {sid: score / top for sid, score in bm25.items()}
+    if not semantic or index.vectors is None:
+        return lexical, {}
+    from .semantic import encoder
+
+    query = encoder().encode([claim_text])[0]
+    near = dict(index.vectors.nearest(query, k))
+    cos = {**index.vectors.similarity(query, lexical), **near}
+    fused = {sid: SEMANTIC_WEIGHT * max(cos.get(sid, 0.0), 0.0)
+             + (1 - SEMANTIC_WEIGHT) * lexical.get(sid, 0.0) for sid in {*lexical, *near}}
+    best = max(fused.values(), default=0.0) or 1.0
+    return {sid: score / best for sid, score in fused.items()}, cos
 
 
 def query_terms(claim: Claim) -> list[tuple[str, float]]:
@@ -261,10 +295,17 @@ def _independent(groups: list[set[str]]) -> int:
     return len(groups)
 
 
-def _not_found(text: str, why: str | None, stale: bool) -> ClaimAnswer:
-    note = why or "nothing in the corpus bears on this claim"
-    if stale:
-        note += "; the search index is older than the corpus — run `briefbot reload`"
+def _index_note(index: SearchIndex, semantic: bool) -> str:
+    if index.stale and semantic and index.vectors is None:
+        return ("; semantic search is on but the search index has no embeddings yet — run "
+                "`briefbot reload`")
+    if index.stale:
+        return "; the search index is older than the corpus — run `briefbot reload`"
+    return ""
+
+
+def _not_found(text: str, why: str | None, index: SearchIndex, semantic: bool) -> ClaimAnswer:
+    note = (why or "nothing in the corpus bears on this claim") + _index_note(index, semantic)
     return ClaimAnswer(text, "not-found", 0, [], note)
 
 
@@ -326,11 +367,12 @@ __all__ = ["ClaimAnswer", "Evidence", "VERDICTS", "answer_to_reply", "lookup_cla
 
 
 def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: AliasTable,
-                   k: int = 5, candidates: int = 100, bm25_weight: float = 1.0) -> list[str]:
+                   k: int = 5, candidates: int = 100, bm25_weight: float = 1.0,
+                   semantic: bool = False) -> list[str]:
     """Documents ranked for a claim without the verdict's relevance cut (for retrieval
-    benchmarks): the lookup's coverage score plus a share of the normalised BM25 score."""
+    benchmarks): the lookup's coverage score plus a share of its retrieval score."""
     text = check_claim_text(claim)
-    index = open_index(store, index_path, aliases)
+    index = open_index(store, index_path, aliases, semantic)
     plain, tags = clean_claim(text)
     parsed = parse_claim(plain, aliases.analyze(plain), aliases, tags)
     if not parsed.units:
@@ -338,16 +380,16 @@ def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: Alias
     terms = sorted({t for u in parsed.units for t in u.alts})
     parsed = weigh(parsed, {t: index.doc_freq(t) for t in terms}, index.num_docs)
     hits = index.search(query_terms(parsed), candidates)
-    if not hits:
+    retr, _ = retrieval_scores(index, plain, dict(hits), semantic, candidates)
+    if not retr:
         return []
-    top = max(s for _, s in hits) or 1.0
-    rows = store.sentences_by_ids(sid for sid, _ in hits)
+    rows = store.sentences_by_ids(retr)
     best: dict[str, float] = {}
-    for sid, bm in hits:
+    for sid, r in retr.items():
         row = rows.get(sid)
         if row is None:
             continue
         f = features(aliases.analyze(row["text"]), aliases)
-        score = match(parsed, f, None).coverage + bm25_weight * bm / top
+        score = match(parsed, f, None).coverage + bm25_weight * r
         best[row["doc_id"]] = max(best.get(row["doc_id"], 0.0), score)
     return [d for d, _ in sorted(best.items(), key=lambda x: -x[1])[:k]]

@@ -18,7 +18,8 @@ pass_app = click.make_pass_decorator(AppContext)
 
 def _lookup(app: AppContext, text: str, limit: int) -> ClaimAnswer:
     return lookup_claim(app.store, text, index_path=app.settings.index_path,
-                        aliases_path=app.settings.aliases_path, limit=limit)
+                        aliases_path=app.settings.aliases_path, limit=limit,
+                        semantic=app.settings.semantic)
 
 
 def _print_human(answer: ClaimAnswer) -> None:

@@ -33,6 +33,7 @@ class Settings:
     default_paths: list[Path] = field(default_factory=list)
     outlets_path: Path | None = None
     aliases_path: Path | None = None
+    semantic: bool = False  # embeddings as a second candidate source (`bot.semantic`)
     rate_limit_per_minute: int = 10
     admins: list[str] = field(default_factory=list)
     digests_dir: Path | None = None
@@ -93,6 +94,11 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         rate = int(commands.get("rate_limit_per_minute", 10))
     except (TypeError, ValueError) as exc:
         raise UserError(f"config: a numeric setting is not a number: {exc}") from exc
+    semantic = search.get("semantic", False)
+    if os.environ.get("BRIEFBOT_SEMANTIC"):
+        semantic = os.environ["BRIEFBOT_SEMANTIC"].strip().lower() in ("1", "true", "yes", "on")
+    if not isinstance(semantic, bool):
+        raise UserError(f"config: [search] semantic must be true or false, not {semantic!r}")
     return Settings(
         root=root,
         db_path=db_path.absolute(),
@@ -102,6 +108,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         default_paths=[_resolve(root, p) for p in ingest.get("default_paths", ["seeds"])],
         outlets_path=_resolve(root, ingest.get("outlets", "config/outlets.txt")),
         aliases_path=_resolve(root, search.get("aliases", "config/aliases.toml")),
+        semantic=semantic,
         rate_limit_per_minute=rate,
         admins=admins,
         digests_dir=_resolve(root, digests.get("folder", "digests")),

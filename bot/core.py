@@ -83,7 +83,8 @@ class Core:
         from .aliases import load_aliases
         from .search_index import refresh_index
 
-        refresh_index(store, self.settings.index_path, load_aliases(self.settings.aliases_path))
+        refresh_index(store, self.settings.index_path, load_aliases(self.settings.aliases_path),
+                      semantic_vectors=self.settings.semantic)
 
     def sources(self) -> list[dict[str, Any]]:
         return self.store.documents()
@@ -100,7 +101,8 @@ class Core:
         from .claims import answer_to_reply, lookup_claim
 
         answer = lookup_claim(self.store, text, index_path=self.settings.index_path,
-                              aliases_path=self.settings.aliases_path, limit=limit)
+                              aliases_path=self.settings.aliases_path, limit=limit,
+                              semantic=self.settings.semantic)
         return answer_to_reply(answer)
 
     def digest_reply(self, name: str | None = None, since: str | None = None,

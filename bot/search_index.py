@@ -33,6 +33,7 @@ from pathlib import Path
 
 import tantivy
 
+from . import semantic
 from .aliases import AliasTable, load_aliases
 from .stance import (
     FEATURES_VERSION,
@@ -49,6 +50,7 @@ FEAT_FIELD = "feat"  # the sentence's stance features (`bot.stance.features_to_b
 SCHEMA_VERSION = 2
 POINTER = "CURRENT"
 AUTO_REBUILD_MAX = 200_000  # sentences: above this a stale index is served, not rebuilt inline
+SEMANTIC_REBUILD_MAX = 5_000  # the same with vectors to embed (~240 sentences/s)
 WRITER_HEAP = 200_000_000
 
 
@@ -75,13 +77,15 @@ class Pointer:
     generation: int
     aliases: str
     sentences: int
+    dense: str | None = None  # the embedding model of the build's vectors (`bot.semantic`)
 
 
 def read_pointer(index_path: Path) -> Pointer | None:
     try:
         raw = json.loads((index_path / POINTER).read_text(encoding="utf-8"))
+        dense = raw.get("dense")
         pointer = Pointer(str(raw["folder"]), int(raw["generation"]), str(raw["aliases"]),
-                          int(raw["sentences"]))
+                          int(raw["sentences"]), str(dense) if dense else None)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not (index_path / pointer.folder).is_dir():
@@ -100,13 +104,15 @@ def _build_lock(index_path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def build_index(store: Store, index_path: Path, aliases: AliasTable) -> Pointer:
+def build_index(store: Store, index_path: Path, aliases: AliasTable,
+                semantic_vectors: bool = False) -> Pointer:
     """Build a complete index of the store's body sentences and switch CURRENT to it."""
     with _build_lock(index_path):
-        return _build_locked(store, index_path, aliases)
+        return _build_locked(store, index_path, aliases, semantic_vectors)
 
 
-def _build_locked(store: Store, index_path: Path, aliases: AliasTable) -> Pointer:
+def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
+                  semantic_vectors: bool = False) -> Pointer:
     generation = store.generation
     folder = f"gen-{generation}-{uuid.uuid4().hex[:8]}"
     target = index_path / folder
@@ -123,10 +129,14 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable) -> Pointe
             count += 1
         writer.commit()
         writer.wait_merging_threads()
+        if semantic_vectors:
+            semantic.build_vectors(target, ((s["id"], s["text"])
+                                            for s in store.sentences(kind="body")))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    pointer = Pointer(folder, generation, aliases_fingerprint(aliases), count)
+    pointer = Pointer(folder, generation, aliases_fingerprint(aliases), count,
+                      semantic.MODEL_ID if semantic_vectors else None)
     tmp = index_path / f".{POINTER}.{uuid.uuid4().hex[:8]}"
     tmp.write_text(json.dumps(pointer.__dict__), encoding="utf-8")
     os.replace(tmp, index_path / POINTER)
@@ -145,24 +155,31 @@ def _remove_old(index_path: Path, keep: set[str]) -> None:
             tmp.unlink()
 
 
-def is_current(pointer: Pointer | None, store: Store, aliases: AliasTable) -> bool:
+def is_current(pointer: Pointer | None, store: Store, aliases: AliasTable,
+               semantic_vectors: bool = False) -> bool:
+    """The build matches the store and the aliases (and has vectors when they are wanted;
+    vectors that are not wanted are simply not used)."""
     return (pointer is not None and pointer.generation == store.generation
-            and pointer.aliases == aliases_fingerprint(aliases))
+            and pointer.aliases == aliases_fingerprint(aliases)
+            and (not semantic_vectors or pointer.dense == semantic.MODEL_ID))
 
 
-def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = None) -> Pointer:
+def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = None,
+                  semantic_vectors: bool = False) -> Pointer:
     """Bring the index in line with the store (called by reload after its commit)."""
     aliases = aliases if aliases is not None else default_aliases()
+    if semantic_vectors:
+        semantic.require()
     pointer = read_pointer(index_path)
-    if is_current(pointer, store, aliases):
+    if is_current(pointer, store, aliases, semantic_vectors):
         assert pointer is not None
         return pointer
     with _build_lock(index_path):
         pointer = read_pointer(index_path)  # another process may have just built it
-        if is_current(pointer, store, aliases):
+        if is_current(pointer, store, aliases, semantic_vectors):
             assert pointer is not None
             return pointer
-        return _build_locked(store, index_path, aliases)
+        return _build_locked(store, index_path, aliases, semantic_vectors)
 
 
 def default_aliases() -> AliasTable:
@@ -182,6 +199,8 @@ class SearchIndex:
         self.searcher = self.index.searcher()
         self.num_docs = int(self.searcher.num_docs)
         self._df: dict[str, int] = {}
+        self.vectors = (semantic.Vectors(self.path)
+                        if pointer.dense and semantic.Vectors.exists(self.path) else None)
 
     def doc_freq(self, term: str) -> int:
         found = self._df.get(term)
@@ -230,13 +249,15 @@ _cache: dict[str, SearchIndex] = {}
 _cache_lock = threading.Lock()
 
 
-def open_index(store: Store, index_path: Path, aliases: AliasTable) -> SearchIndex:
+def open_index(store: Store, index_path: Path, aliases: AliasTable,
+               semantic_vectors: bool = False) -> SearchIndex:
     """The current index for `store`, building or rebuilding it when it is missing or stale
     (see the module doc for when a stale index is served instead)."""
     pointer = read_pointer(index_path)
-    if not is_current(pointer, store, aliases):
-        if pointer is None or pointer.sentences <= AUTO_REBUILD_MAX:
-            pointer = refresh_index(store, index_path, aliases)
+    if not is_current(pointer, store, aliases, semantic_vectors):
+        limit = SEMANTIC_REBUILD_MAX if semantic_vectors else AUTO_REBUILD_MAX
+        if pointer is None or pointer.sentences <= limit:
+            pointer = refresh_index(store, index_path, aliases, semantic_vectors)
         else:
             return _open_cached(index_path, pointer, stale=True)
     assert pointer is not None

@@ -1,0 +1,223 @@
+"""The optional semantic candidate source (`bot.semantic`): vectors beside the tantivy build,
+nearest-sentence search, fusion into the lookup, and the rules that keep it honest
+(closeness in meaning never makes support, never turns `not-found` into an answer).
+
+The model itself is optional (1.5 GB with torch): these tests use a small deterministic
+encoder (hashed bag of words, with a few synonyms folded together) so they run everywhere;
+one test checks the real model and runs only where `make semantic` installed it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from bot import claims, semantic
+from bot.aliases import load_aliases
+from bot.claims import lookup_claim, retrieval_scores
+from bot.cli import cli
+from bot.config import Settings, load_settings
+from bot.errors import UserError
+from bot.reload import reload_corpus
+from bot.search_index import open_index, read_pointer, refresh_index
+from bot.storage import Store
+
+SYNONYMS = {"vessel": "ship", "boat": "ship", "sank": "sink", "sunk": "sink", "capsized": "sink"}
+
+
+class BagOfWords:
+    """Stands in for the sentence model: texts sharing (folded) words are close."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: list[str]) -> Any:
+        self.calls += 1
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for w in re.findall(r"[a-z]+", text.lower()):
+                w = SYNONYMS.get(w, w)
+                if len(w) > 2:
+                    out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % 384] += 1.0
+            norm = np.linalg.norm(out[i])
+            if norm:
+                out[i] /= norm
+        return out
+
+
+ARTICLES = {
+    "a.txt": """Ferry Disaster in the Strait
+
+A ferry sank in the Strait of Vell on Monday, the coast guard said.
+Rescuers pulled 40 passengers from the water.
+""",
+    "b.txt": """Harbour News
+
+The old ferry capsized near the harbour of Tarn last winter, locals recall.
+Fishermen in Tarn have asked for a new breakwater.
+""",
+}
+
+
+@pytest.fixture
+def fake_encoder() -> Any:
+    enc = BagOfWords()
+    semantic.set_encoder(enc)  # type: ignore[arg-type]
+    yield enc
+    semantic.set_encoder(None)
+
+
+def _world(settings: Settings, store: Store, corpus: Path, vectors: bool) -> None:
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    aliases = load_aliases(settings.aliases_path)
+    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+        s, settings.index_path, aliases, semantic_vectors=vectors))
+
+
+def _ask(settings: Settings, store: Store, claim: str, on: bool = True) -> claims.ClaimAnswer:
+    return lookup_claim(store, claim, index_path=settings.index_path,
+                        aliases_path=settings.aliases_path, semantic=on)
+
+
+def test_vectors_are_built_beside_the_index_in_sentence_id_order(settings, store, corpus,
+                                                                 fake_encoder):
+    _world(settings, store, corpus, vectors=True)
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None and pointer.dense == semantic.MODEL_ID
+    folder = settings.index_path / pointer.folder
+    ids = np.load(folder / semantic.VECTOR_IDS)
+    vecs = np.load(folder / semantic.VECTORS)
+    body = sorted(s["id"] for s in store.sentences(kind="body"))
+    assert ids.tolist() == body and vecs.shape == (len(body), 384)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    # Each stored vector is the encoding of its own sentence.
+    texts = {s["id"]: s["text"] for s in store.sentences(kind="body")}
+    assert np.allclose(vecs[0], fake_encoder.encode([texts[body[0]]])[0])
+
+
+def test_nearest_and_similarity_agree_and_rank_by_cosine(settings, store, corpus, fake_encoder):
+    _world(settings, store, corpus, vectors=True)
+    index = open_index(store, settings.index_path, load_aliases(settings.aliases_path), True)
+    assert index.vectors is not None
+    q = fake_encoder.encode(["a vessel sunk"])[0]
+    near = index.vectors.nearest(q, 3)
+    assert [c for _, c in near] == sorted((c for _, c in near), reverse=True)
+    texts = {s["id"]: s["text"] for s in store.sentences(kind="body")}
+    assert "sank" in texts[near[0][0]] or "capsized" in texts[near[0][0]]
+    sims = index.vectors.similarity(q, [sid for sid, _ in near] + [10**9])
+    assert 10**9 not in sims
+    for sid, c in near:
+        assert sims[sid] == pytest.approx(c, abs=1e-5)
+
+
+def test_dense_candidates_join_the_lexical_pool(settings, store, corpus, fake_encoder):
+    _world(settings, store, corpus, vectors=True)
+    index = open_index(store, settings.index_path, load_aliases(settings.aliases_path), True)
+    # No lexical hit at all: the pool is the nearest sentences by meaning, best scored 1.0.
+    retr, cos = retrieval_scores(index, "a boat sunk", {}, True)
+    texts = {s["id"]: s["text"] for s in store.sentences(kind="body")}
+    best = max(retr, key=retr.__getitem__)
+    assert retr[best] == pytest.approx(1.0) and "capsized" in texts[best] or "sank" in texts[best]
+    assert set(cos) == set(retr)
+    # Off: only BM25, relative to the best hit, and no cosines.
+    retr, cos = retrieval_scores(index, "a boat sunk", {5: 2.0, 7: 1.0}, False)
+    assert retr == {5: 1.0, 7: 0.5} and cos == {}
+
+
+def test_close_in_meaning_is_related_evidence_never_support(settings, store, corpus,
+                                                           fake_encoder, monkeypatch):
+    _world(settings, store, corpus, vectors=True)
+    claim = "A ferry sank in the Strait of Vell on Monday."
+    off = _ask(settings, store, claim, on=False)
+    on = _ask(settings, store, claim)
+    assert off.verdict == on.verdict == "single-source"
+    assert [e.sentence for e in on.evidence if e.stance == "supports"] == \
+        [e.sentence for e in off.evidence if e.stance == "supports"]
+    # The capsized ferry of another story shares "ferry" and, by the fake model, "sank":
+    # with a low enough threshold it shows up, labelled, after the support.
+    monkeypatch.setattr(claims, "SEMANTIC_MENTION", 0.1)
+    on = _ask(settings, store, claim)
+    assert on.verdict == "single-source" and on.sources == 1
+    related = [e for e in on.evidence if e.reason == "related in meaning"]
+    assert related and all(e.stance == "mentions" for e in related)
+    assert on.evidence[0].stance == "supports"
+
+
+def test_semantic_never_turns_not_found_into_an_answer(settings, store, corpus, fake_encoder,
+                                                       monkeypatch):
+    _world(settings, store, corpus, vectors=True)
+    monkeypatch.setattr(claims, "SEMANTIC_MENTION", 0.0)
+    a = _ask(settings, store, "A ship was sunk by pirates off Norland in 1990.")
+    assert a.verdict == "not-found" and a.evidence == []
+
+
+def test_switched_on_without_the_packages_says_how_to_install(settings, store, corpus,
+                                                             monkeypatch):
+    _world(settings, store, corpus, vectors=False)
+    monkeypatch.setattr(semantic, "available", lambda: False)
+    with pytest.raises(UserError, match="make semantic"):
+        _ask(settings, store, "A ferry sank in the Strait of Vell.")
+    # Off, the same index answers as always.
+    assert _ask(settings, store, "A ferry sank in the Strait of Vell.", on=False).verdict \
+        == "single-source"
+
+
+def test_a_large_index_without_vectors_is_served_lexically_and_says_so(settings, store, corpus,
+                                                                      fake_encoder, monkeypatch):
+    _world(settings, store, corpus, vectors=False)
+    import bot.search_index as search_index
+
+    monkeypatch.setattr(search_index, "SEMANTIC_REBUILD_MAX", 0)
+    a = _ask(settings, store, "A ferry sank in the Strait of Vell on Monday.")
+    assert a.verdict == "single-source"
+    assert "no embeddings yet" in a.note and "briefbot reload" in a.note
+    assert fake_encoder.calls == 0
+    # A reload with semantic on builds them; the note goes.
+    refresh_index(store, settings.index_path, load_aliases(settings.aliases_path),
+                  semantic_vectors=True)
+    a = _ask(settings, store, "A ferry sank in the Strait of Vell on Monday.")
+    assert "embeddings" not in a.note and fake_encoder.calls > 0
+
+
+def test_the_setting_is_a_boolean_from_the_file_or_the_environment(tmp_path, monkeypatch):
+    cfg = tmp_path / "config" / "briefbot.toml"
+    cfg.parent.mkdir()
+    cfg.write_text("[search]\nsemantic = true\n", encoding="utf-8")
+    assert load_settings(cfg).semantic is True
+    cfg.write_text("[search]\nsemantic = \"maybe\"\n", encoding="utf-8")
+    with pytest.raises(UserError, match="true or false"):
+        load_settings(cfg)
+    cfg.write_text("[search]\n", encoding="utf-8")
+    assert load_settings(cfg).semantic is False
+    monkeypatch.setenv("BRIEFBOT_SEMANTIC", "1")
+    assert load_settings(cfg).semantic is True
+
+
+def test_cli_claim_uses_the_setting(tmp_path, monkeypatch, fake_encoder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_SEMANTIC", "1")
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db, "reload", str(corpus)]).exit_code == 0
+    pointer = read_pointer(Path(db + ".index"))
+    assert pointer is not None and pointer.dense == semantic.MODEL_ID
+    r = runner.invoke(cli, ["--db", db, "claim", "A ferry sank in the Strait of Vell."])
+    assert r.exit_code == 0 and "SINGLE-SOURCE" in r.output and fake_encoder.calls > 0
+
+
+@pytest.mark.skipif(not semantic.available(), reason="optional semantic packages not installed")
+def test_the_packaged_model_brings_paraphrases_close():
+    enc = semantic.Encoder()
+    v = enc.encode(["Moscow sent soldiers to the border.", "Russia deployed troops to the frontier.",
+                    "The bakery sells fresh bread every morning."])
+    assert v.shape == (3, 384)
+    assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.2
