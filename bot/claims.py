@@ -44,7 +44,7 @@ from .storage import Store
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
 CANDIDATES = 30
-SEMANTIC_WEIGHT = 0.7  # share of the embedding cosine in a candidate's score (`semantic`)
+SEMANTIC_WEIGHT = 0.9  # share of the embedding cosine in a candidate's score (`semantic`)
 SEMANTIC_MENTION = 0.4  # cosine from which a sentence sharing a claim word is related evidence
 ALIAS_BOOST = 0.75  # query boost of an alias alternative ("Moscow" for "Russia")
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
