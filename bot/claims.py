@@ -135,19 +135,18 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     retr, cosine = retrieval_scores(index, plain, bm25, semantic)
     if not retr:
         return _not_found(text, None, index, semantic)
-    rows = store.sentences_by_ids(retr)
-    # Context: the previous sentence of the same paragraph.
-    prev_ids = [sid - 1 for sid in rows]
-    prev_rows = store.sentences_by_ids(prev_ids)
+    # Context: the previous sentence of the same paragraph (read in the same query).
+    prev_rows = store.sentences_by_ids(sorted({*retr, *(sid - 1 for sid in retr)}))
+    rows = {sid: row for sid, row in prev_rows.items() if sid in retr}
     judged = []
     long_claim = is_long(parsed)
     max_idf = idf(0, index.num_docs)
 
     def feats(row: dict[str, Any]) -> Features:
-        return stored.get(row["id"]) or _features(row["text"], aliases)
+        return stored.get(row["id"]) or index.stored_features(row["id"]) \
+            or _features(row["text"], aliases)
 
-    def idf_of(term: str) -> float:
-        return idf(index.doc_freq(term), index.num_docs)
+    idf_of = index.idf
 
     for sid, row in rows.items():
         if row["kind"] != "body":
@@ -181,7 +180,6 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                                -(x[0].score + share * retr[x[1]["id"]])))
     # Syndicated copies: one evidence item per sentence key; documents sharing a supporting
     # sentence count as one source.
-    docs = store.documents_by_ids(row["doc_id"] for _, row in judged)
     evidence: list[Evidence] = []
     by_key: dict[str, Evidence] = {}
     stances: list[tuple[str, bool, bool]] = []
@@ -195,13 +193,12 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             if row["doc_id"] not in by_key[key].also_in and row["doc_id"] != by_key[key].doc_id:
                 by_key[key].also_in.append(row["doc_id"])
             continue
-        doc = docs.get(row["doc_id"], {})
-        ev = Evidence(
-            sentence=row["text"], doc_id=row["doc_id"], title=doc.get("title"),
-            source=_source_name(doc), published=doc.get("published") or doc.get("dateline_date"),
-            outlets=list(doc.get("outlets") or []), stance=j.stance,
-            hedged=is_hedged(row["text"]), score=round(j.score, 3), reason=j.reason,
-        )
+        # Only the evidence shown (the first `limit`) and the supporting one (the note) need
+        # the hedge test; the document fields are filled in for the shown ones below.
+        hedged = (len(evidence) < limit or j.stance == "supports") and is_hedged(row["text"])
+        ev = Evidence(sentence=row["text"], doc_id=row["doc_id"], title=None, source=None,
+                      published=None, outlets=[], stance=j.stance, hedged=hedged,
+                      score=round(j.score, 3), reason=j.reason)
         by_key[key] = ev
         evidence.append(ev)
     independent = _independent(support_groups)
@@ -211,8 +208,19 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     note = v.note
     if any(e.hedged for e in evidence if e.stance == "supports"):
         note += "; some sources hedge or attribute it"
-    return ClaimAnswer(text, v.verdict, v.sources, evidence[:limit],
-                       note + _index_note(index, semantic))
+    shown = evidence[:limit]
+    docs = store.documents_by_ids(ev.doc_id for ev in shown)
+    for ev in shown:
+        _cite(ev, docs.get(ev.doc_id, {}))
+    return ClaimAnswer(text, v.verdict, v.sources, shown, note + _index_note(index, semantic))
+
+
+def _cite(ev: Evidence, doc: dict[str, Any]) -> None:
+    """The evidence's document fields: title, source, date, outlets."""
+    ev.title = doc.get("title")
+    ev.source = _source_name(doc)
+    ev.published = doc.get("published") or doc.get("dateline_date")
+    ev.outlets = list(doc.get("outlets") or [])
 
 
 def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]],

@@ -40,6 +40,7 @@ from .stance import (
     Features,
     features_from_bytes,
     features_to_bytes,
+    idf,
     sentence_features,
 )
 from .storage import Store
@@ -52,6 +53,7 @@ POINTER = "CURRENT"
 AUTO_REBUILD_MAX = 200_000  # sentences: above this a stale index is served, not rebuilt inline
 SEMANTIC_REBUILD_MAX = 5_000  # the same with vectors to embed (~240 sentences/s)
 WRITER_HEAP = 200_000_000
+WHERE_MAX = 100_000  # remembered sentence addresses (`SearchIndex.stored_features`)
 
 
 def _schema() -> tantivy.Schema:
@@ -65,10 +67,22 @@ def _schema() -> tantivy.Schema:
 SCHEMA = _schema()
 
 
+_fingerprints: dict[int, tuple[AliasTable, str]] = {}
+
+
 def aliases_fingerprint(aliases: AliasTable) -> str:
+    """What the index's terms and features depend on. Memoised per table (every lookup
+    checks it; a table is not changed once built)."""
+    found = _fingerprints.get(id(aliases))
+    if found is not None and found[0] is aliases:
+        return found[1]
     data = json.dumps([sorted(aliases.concepts.items()), sorted(aliases.places), SCHEMA_VERSION,
                        FEATURES_VERSION])
-    return hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
+    fingerprint = hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
+    if len(_fingerprints) >= 16:
+        _fingerprints.clear()
+    _fingerprints[id(aliases)] = (aliases, fingerprint)
+    return fingerprint
 
 
 @dataclass
@@ -199,6 +213,10 @@ class SearchIndex:
         self.searcher = self.index.searcher()
         self.num_docs = int(self.searcher.num_docs)
         self._df: dict[str, int] = {}
+        self._idf: dict[str, float] = {}
+        # Where recent searches saw sentences (id -> address): their hits and the sentences
+        # stored just before them, read later without a search. Bounded.
+        self._where: dict[int, tantivy.DocAddress] = {}
         self.vectors = (semantic.Vectors(self.path)
                         if pointer.dense and semantic.Vectors.exists(self.path) else None)
 
@@ -208,6 +226,15 @@ class SearchIndex:
             if len(self._df) > 500_000:
                 self._df.clear()
             found = self._df[term] = int(self.searcher.doc_freq(FIELD, term))
+        return found
+
+    def idf(self, term: str) -> float:
+        """`stance.idf` of the term over this index (memoised like `doc_freq`)."""
+        found = self._idf.get(term)
+        if found is None:
+            if len(self._idf) > 500_000:
+                self._idf.clear()
+            found = self._idf[term] = idf(self.doc_freq(term), self.num_docs)
         return found
 
     def search(self, terms: list[tuple[str, float]], limit: int) -> list[tuple[int, float]]:
@@ -232,17 +259,40 @@ class SearchIndex:
         result = self.searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False)
         if not result.hits:
             return []
-        ids = self.searcher.fast_field_values(ID_FIELD, [addr for _, addr in result.hits])
+        addrs = [addr for _, addr in result.hits]
+        # The sentence stored just before each hit too: a build adds a document's sentences in
+        # order, so it is usually the hit's previous sentence (see `stored_features`). One
+        # fast-field read for both (each read opens the column).
+        before = [tantivy.DocAddress(a.segment_ord, a.doc - 1) for a in addrs if a.doc > 0]
+        values = self.searcher.fast_field_values(ID_FIELD, addrs + before)
+        ids = values[:len(addrs)]
+        if len(self._where) > WHERE_MAX:
+            self._where.clear()
+        for addr, i in zip(before, values[len(addrs):], strict=True):
+            if i is not None:
+                self._where[int(i)] = addr
         out: list[tuple[int, float, Features | None]] = []
         for (score, addr), i in zip(result.hits, ids, strict=True):
             if i is None:
                 continue
-            feat = None
-            if with_features:
-                stored = self.searcher.doc(addr).get_first(FEAT_FIELD)
-                feat = features_from_bytes(stored if isinstance(stored, bytes) else None)
-            out.append((int(i), float(score), feat))
+            sid = int(i)
+            self._where[sid] = addr
+            out.append((sid, float(score), self._stored(addr) if with_features else None))
         return out
+
+    def _stored(self, addr: tantivy.DocAddress) -> Features | None:
+        stored = self.searcher.doc(addr).get_first(FEAT_FIELD)
+        return features_from_bytes(stored if isinstance(stored, bytes) else None)
+
+    def stored_features(self, sid: int) -> Features | None:
+        """The stored features of sentence `sid` when a recent search saw where it is: one of
+        its hits or the sentence stored just before one (usually the hit's previous sentence,
+        the lookup's context). None otherwise or when the index is stale: the caller then
+        analyses the text itself."""
+        addr = self._where.get(sid)
+        if addr is None or self.stale:
+            return None
+        return self._stored(addr)
 
 
 _cache: dict[str, SearchIndex] = {}

@@ -544,11 +544,14 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     frame_units = frame_n = matched = 0
     names = 0.0
     missing: list[Unit] = []
+    in_own_units: list[Unit] = []
     for u in claim.units:
         in_own = _has(u, own)
-        if in_own and u.kind == "entity":
-            names += u.weight
-        in_ctx = ctx is not None and u.kind != "place" and _has(u, ctx)
+        if in_own:
+            in_own_units.append(u)
+            if u.kind == "entity":
+                names += u.weight
+        in_ctx = not in_own and ctx is not None and u.kind != "place" and _has(u, ctx)
         credit = u.weight if in_own else (u.weight * CONTEXT_WEIGHT if in_ctx else 0.0)
         got += credit
         matched += credit > 0
@@ -564,8 +567,9 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     disputes = denial = False
     if own.denies and not claim.denies and _denial_bears(claim, own):
         disputes = denial = True
-    elif not claim.negated and any(u.alts & own.negated_terms for u in claim.units
-                                   if not u.is_slot and _has(u, own)) or claim.negated and not own.negated_terms and not own.denies:
+    elif not claim.negated and own.negated_terms and any(
+            u.alts & own.negated_terms for u in in_own_units if not u.is_slot) \
+            or claim.negated and not own.negated_terms and not own.denies:
         disputes = True
     return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
                  disputes, denial, names)

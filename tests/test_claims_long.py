@@ -172,3 +172,62 @@ def test_initials_and_titles_end_no_sentence_and_are_not_needed():
     names = {u.text: u for u in claim.units if u.kind == "entity"}
     assert "Mark R Lukin" in names and "Ford" in names
     assert names["Mark R Lukin"].parts == ("mark", "lukin")  # the initial is not required
+
+
+def test_index_serves_the_features_of_a_hits_previous_sentence(world):
+    from bot.search_index import open_index
+    from bot.stance import sentence_features
+
+    store, settings = world
+    aliases = load_aliases(settings.aliases_path)
+    index = open_index(store, settings.index_path, aliases)
+    hits = index.search_with_features([("trawler", 1.0)], 5)
+    assert len(hits) == 1
+    sid, _, own = hits[0]
+    assert index.stored_features(sid) == own
+    prev = store.sentences_by_ids([sid - 1])[sid - 1]
+    assert prev["kind"] == "body" and prev["doc_id"] == store.sentences_by_ids([sid])[sid]["doc_id"]
+    assert index.stored_features(sid - 1) == sentence_features(prev["text"], aliases)
+    assert index.stored_features(sid + 1000) is None  # never seen by a search
+    index.stale = True  # a stale index may hold another reading of the sentence
+    try:
+        assert index.stored_features(sid - 1) is None
+    finally:
+        index.stale = False
+
+
+CONTEXT_ARTICLES = {
+    "c.txt": """Pier Notes
+
+The harbour master of Port Elm met the fishermen on Monday. She promised them a second lighthouse by winter.
+""",
+}
+
+
+def test_stored_context_answers_like_analysed_context(settings: Settings, store: Store,
+                                                      corpus: Path, monkeypatch):
+    from bot.search_index import SearchIndex
+
+    world = build_claim_world(settings, store, corpus, CONTEXT_ARTICLES)
+    claim = "Port Elm will get a second lighthouse by winter, she promised."
+    # One candidate: the previous sentence (the context) is then not a hit of its own.
+    monkeypatch.setattr("bot.claims.CANDIDATES", 1)
+    served: list[int] = []
+    original = SearchIndex.stored_features
+
+    def counting(self: SearchIndex, sid: int) -> Features | None:
+        found = original(self, sid)
+        if found is not None:
+            served.append(sid)
+        return found
+
+    monkeypatch.setattr(SearchIndex, "stored_features", counting)
+    with_stored = ask(world, claim).to_dict()
+    assert served  # the context came from the index
+    # The sentence says it only with its context (the previous sentence names Port Elm).
+    assert with_stored["verdict"] == "single-source"
+    monkeypatch.setattr(SearchIndex, "stored_features", lambda self, sid: None)
+    assert ask(world, claim).to_dict() == with_stored
+    # A wrong context would change the answer.
+    monkeypatch.setattr(SearchIndex, "stored_features", lambda self, sid: Features(set()))
+    assert ask(world, claim).to_dict() != with_stored
