@@ -67,13 +67,35 @@ CLAIM_META = frozenset(
     "news update urgent just whether lol omg please report reports reported".split()
 )
 
-_HEDGES = re.compile(
-    r"\b(reportedly|allegedly|apparently|purportedly|supposedly|suggests?|suggested|could|"
+
+def _by_first_letter(alternation: str) -> str:
+    """`ab|cd|ae` -> `a(?:b|e)|c(?:d)`: the same alternatives grouped by their first letter,
+    which Python's regex engine tries far faster (one test per letter at each word, not one
+    per alternative). Every top-level alternative must start with a plain lower-case letter."""
+    alternatives, depth, current = [], 0, ""
+    for ch in alternation:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            alternatives.append(current)
+            current = ""
+        else:
+            current += ch
+    alternatives.append(current)
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives:
+        if not ("a" <= alt[0] <= "z") or alt[1:2] in ("?", "*", "+", "{"):
+            raise ValueError(f"cannot group {alt!r} by its first letter")
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_HEDGES = re.compile(r"\b(?:" + _by_first_letter(
+    r"reportedly|allegedly|apparently|purportedly|supposedly|suggests?|suggested|could|"
     r"may|might|likely|unlikely|possibl[ey]|potentially|perhaps|probably|speculat\w*|"
     r"rumou?rs?|unconfirmed|believed|appears?|seems?|according to|analysts?|experts?|"
     r"reports? (?:say|said|suggest|indicate)\w*|is expected|are expected|claims?|claimed|"
     r"said|says|say|noted|notes|explained|asserts?|asserted|argues?|argued|told|"
-    r"insists?|insisted|indicates?|maintains?|accused|accusations?|allegations?)\b",
+    r"insists?|insisted|indicates?|maintains?|accused|accusations?|allegations?") + r")\b",
     re.I,
 )
 _QUOTE = re.compile(r"[\"“]([^\"”]{2,})[\"”]")

@@ -147,6 +147,22 @@ def test_is_hedged(sentence, hedged):
     assert is_hedged(sentence) is hedged
 
 
+def test_alternatives_grouped_by_first_letter_match_the_same_texts():
+    import re
+
+    from bot.stance import _by_first_letter
+
+    words = r"says?|said|seems?|reports? (?:say|said)\w*|rumou?rs?|may|might|according to"
+    assert _by_first_letter("ab|cd|ae") == "a(?:b|e)|c(?:d)"
+    plain = re.compile(rf"\b(?:{words})\b", re.I)
+    grouped = re.compile(rf"\b(?:{_by_first_letter(words)})\b", re.I)
+    texts = ["He says so", "SAID", "it seem", "Reports saying", "report say", "rumours", "Rumor",
+             "mayor", "Might", "according  to", "According to", "saidx", "ſaid", "x-may-y", ""]
+    assert [bool(plain.search(t)) for t in texts] == [bool(grouped.search(t)) for t in texts]
+    with pytest.raises(ValueError):
+        _by_first_letter("s?ay")
+
+
 # ---------------------------------------------------------------------------- aliases
 
 def test_aliases_find_paraphrases(tmp_path, settings, store, corpus):
