@@ -53,7 +53,7 @@ POINTER = "CURRENT"
 AUTO_REBUILD_MAX = 200_000  # sentences: above this a stale index is served, not rebuilt inline
 SEMANTIC_REBUILD_MAX = 5_000  # the same with vectors to embed (~240 sentences/s)
 WRITER_HEAP = 200_000_000
-WHERE_MAX = 100_000  # remembered sentence addresses (`SearchIndex.stored_features`)
+WHERE_MAX = 20_000  # remembered sentence addresses (`SearchIndex.stored_features`)
 
 
 def _schema() -> tantivy.Schema:
