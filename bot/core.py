@@ -83,8 +83,11 @@ class Core:
         from .aliases import load_aliases
         from .search_index import refresh_index
 
-        refresh_index(store, self.settings.index_path, load_aliases(self.settings.aliases_path),
-                      semantic_vectors=self.settings.semantic)
+        pointer = refresh_index(store, self.settings.index_path,
+                                load_aliases(self.settings.aliases_path),
+                                semantic_vectors=self.settings.semantic)
+        if pointer.log:
+            store.prune_retired(pointer.log)  # the index has applied these deletions
 
     def sources(self) -> list[dict[str, Any]]:
         return self.store.documents()

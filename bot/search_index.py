@@ -27,9 +27,10 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -48,18 +49,28 @@ from .storage import Store
 FIELD = "body"
 ID_FIELD = "sid"
 FEAT_FIELD = "feat"  # the sentence's stance features (`bot.stance.features_to_bytes`)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 POINTER = "CURRENT"
 AUTO_REBUILD_MAX = 200_000  # sentences: above this a stale index is served, not rebuilt inline
 SEMANTIC_REBUILD_MAX = 5_000  # the same with vectors to embed (~240 sentences/s)
 WRITER_HEAP = 200_000_000
+# Updating a build in place of rebuilding it: from this many sentences (a full build of
+# fewer takes seconds and gives exact statistics, see UPDATE_MAX_DELETED).
+UPDATE_FROM = 50_000
+UPDATE_MAX_SHARE = 0.3  # changed sentences (of the build's) above which a reload rebuilds
+UPDATE_MIN = 1_000  # ... but an update of this many sentences is always worth it
+# Deleted documents stay in a tantivy segment's BM25 statistics until it is merged (as in
+# Lucene): an updated article's rare words count twice in document frequencies. On a large
+# index that moves an IDF by a few percent; past this share of deletions since the last full
+# build, a reload rebuilds.
+UPDATE_MAX_DELETED = 0.05
 WHERE_MAX = 20_000  # remembered sentence addresses (`SearchIndex.stored_features`)
 
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field(FIELD, stored=False, tokenizer_name="whitespace", index_option="freq")
-    sb.add_integer_field(ID_FIELD, stored=False, fast=True, indexed=False)
+    sb.add_integer_field(ID_FIELD, stored=False, fast=True, indexed=True)  # indexed: deletes
     sb.add_bytes_field(FEAT_FIELD, stored=True, indexed=False, fast=False)
     return sb.build()
 
@@ -92,14 +103,20 @@ class Pointer:
     aliases: str
     sentences: int
     dense: str | None = None  # the embedding model of the build's vectors (`bot.semantic`)
+    high: int | None = None  # the store's sentence id high-water mark the build has seen
+    log: int | None = None  # the store's retired-sentence log position the build has applied
+    deleted: int = 0  # sentences deleted by updates since the last full build
 
 
 def read_pointer(index_path: Path) -> Pointer | None:
     try:
         raw = json.loads((index_path / POINTER).read_text(encoding="utf-8"))
         dense = raw.get("dense")
+        high, log = raw.get("high"), raw.get("log")
         pointer = Pointer(str(raw["folder"]), int(raw["generation"]), str(raw["aliases"]),
-                          int(raw["sentences"]), str(dense) if dense else None)
+                          int(raw["sentences"]), str(dense) if dense else None,
+                          int(high) if high is not None else None,
+                          int(log) if log is not None else None, int(raw.get("deleted", 0)))
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not (index_path / pointer.folder).is_dir():
@@ -127,35 +144,114 @@ def build_index(store: Store, index_path: Path, aliases: AliasTable,
 
 def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
                   semantic_vectors: bool = False) -> Pointer:
+    """A complete build from every body sentence of the store."""
     generation = store.generation
+    high, log = store.sentence_id_high, store.retired_log_position()
     folder = f"gen-{generation}-{uuid.uuid4().hex[:8]}"
     target = index_path / folder
     target.mkdir(parents=True)
     try:
         index = tantivy.Index(SCHEMA, path=str(target))
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-        count = 0
-        for s in store.sentences(kind="body"):
-            terms = aliases.analyze(s["text"]).index_terms()
-            feat = features_to_bytes(sentence_features(s["text"], aliases))
-            writer.add_document(tantivy.Document(**{FIELD: " ".join(terms), ID_FIELD: s["id"],
-                                                    FEAT_FIELD: feat}))
-            count += 1
+        count = _add_sentences(writer, (s for s in store.sentences(kind="body")
+                                        if s["id"] <= high), aliases)
         writer.commit()
         writer.wait_merging_threads()
         if semantic_vectors:
             semantic.build_vectors(target, ((s["id"], s["text"])
-                                            for s in store.sentences(kind="body")))
+                                            for s in store.sentences(kind="body")
+                                            if s["id"] <= high))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    pointer = Pointer(folder, generation, aliases_fingerprint(aliases), count,
-                      semantic.MODEL_ID if semantic_vectors else None)
+    return _publish(index_path, Pointer(folder, generation, aliases_fingerprint(aliases), count,
+                                        semantic.MODEL_ID if semantic_vectors else None,
+                                        high, log))
+
+
+def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, Any]],
+                   aliases: AliasTable) -> int:
+    count = 0
+    for s in sentences:
+        terms = aliases.analyze(s["text"]).index_terms()
+        feat = features_to_bytes(sentence_features(s["text"], aliases))
+        writer.add_document(tantivy.Document(**{FIELD: " ".join(terms), ID_FIELD: s["id"],
+                                                FEAT_FIELD: feat}))
+        count += 1
+    return count
+
+
+def _publish(index_path: Path, pointer: Pointer) -> Pointer:
     tmp = index_path / f".{POINTER}.{uuid.uuid4().hex[:8]}"
     tmp.write_text(json.dumps(pointer.__dict__), encoding="utf-8")
     os.replace(tmp, index_path / POINTER)
-    _remove_old(index_path, keep={folder})
+    _remove_old(index_path, keep={pointer.folder})
     return pointer
+
+
+def _update_locked(store: Store, index_path: Path, aliases: AliasTable,
+                   semantic_vectors: bool) -> Pointer:
+    """Bring the index up to the store: from the current build when it can be updated
+    (`_update_from`), else a complete build."""
+    pointer = read_pointer(index_path)
+    if pointer is not None:
+        updated = _update_from(pointer, store, index_path, aliases, semantic_vectors)
+        if updated is not None:
+            return updated
+    return _build_locked(store, index_path, aliases, semantic_vectors)
+
+
+def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTable,
+                 semantic_vectors: bool) -> Pointer | None:
+    """A new build from a copy of `old`: its retired sentences deleted (the store's log since
+    `old.log`), the sentences above its high-water mark added. Sentence ids are never reused
+    and a sentence's text never changes under its id, so that is exactly the store's body
+    sentences; the count is checked against the store all the same. None when `old` cannot
+    be updated (other aliases or schema, no marks, log pruned past it, the store went back,
+    vectors wanted but absent) or when the change is too large to be worth it."""
+    if (old.sentences < UPDATE_FROM or old.aliases != aliases_fingerprint(aliases)
+            or old.high is None or old.log is None
+            or (semantic_vectors and old.dense != semantic.MODEL_ID)):
+        return None
+    high = store.sentence_id_high
+    if high < old.high or old.log < store.retired_pruned_upto \
+            or old.log > store.retired_log_position():
+        return None
+    retired, log = store.retired_since(old.log)
+    added = store.count_body_sentences() - store.count_body_sentences(old.high)
+    if len(retired) + added > max(UPDATE_MAX_SHARE * old.sentences, UPDATE_MIN) \
+            or old.deleted + len(retired) > UPDATE_MAX_DELETED * max(old.sentences, 1):
+        return None
+    generation = store.generation
+    source = index_path / old.folder
+    folder = f"gen-{generation}-{uuid.uuid4().hex[:8]}"
+    target = index_path / folder
+    try:
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns(
+            ".tantivy-*.lock", *(() if semantic_vectors else (semantic.VECTORS,
+                                                              semantic.VECTOR_IDS))))
+        index = tantivy.Index.open(str(target))
+        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        for sid in retired:
+            writer.delete_documents_by_term(ID_FIELD, sid)
+        new = [s for s in store.body_sentences_after(old.high) if s["id"] <= high]
+        _add_sentences(writer, new, aliases)
+        writer.commit()
+        writer.wait_merging_threads()
+        index.reload()
+        count = int(index.searcher().num_docs)
+        if count != store.count_body_sentences(high):
+            # Out of step with the store (a concurrent reload, a damaged build): rebuild.
+            shutil.rmtree(target, ignore_errors=True)
+            return None
+        if semantic_vectors:
+            semantic.update_vectors(target, set(retired), ((s["id"], s["text"]) for s in new))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return _publish(index_path, Pointer(folder, generation, old.aliases, count,
+                                        semantic.MODEL_ID if semantic_vectors else None,
+                                        high, log, old.deleted + len(retired)))
 
 
 def _remove_old(index_path: Path, keep: set[str]) -> None:
@@ -193,7 +289,7 @@ def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = N
         if is_current(pointer, store, aliases, semantic_vectors):
             assert pointer is not None
             return pointer
-        return _build_locked(store, index_path, aliases, semantic_vectors)
+        return _update_locked(store, index_path, aliases, semantic_vectors)
 
 
 def default_aliases() -> AliasTable:

@@ -123,6 +123,31 @@ def build_vectors(folder: Path, sentences: Iterable[tuple[int, str]],
     return len(ids)
 
 
+def update_vectors(folder: Path, retired: set[int], added: Iterable[tuple[int, str]],
+                   enc: Encoder | None = None) -> int:
+    """Update the vectors copied into `folder` (a build being written): drop the retired
+    sentences, embed and append the added ones (their ids are above every kept one)."""
+    import numpy as np
+
+    vecs = np.load(folder / VECTORS)
+    ids = np.load(folder / VECTOR_IDS)
+    keep = ~np.isin(ids, np.fromiter(retired, dtype=np.int64, count=len(retired)))
+    new_ids: list[int] = []
+    chunks = [vecs[keep]]
+    batches = list(_batches(added, 4096))
+    if batches:
+        enc = enc or encoder()
+    for batch in batches:
+        assert enc is not None
+        new_ids.extend(i for i, _ in batch)
+        chunks.append(enc.encode([t for _, t in batch]).astype(np.float32))
+    all_ids = np.concatenate([ids[keep], np.asarray(new_ids, dtype=np.int64)])
+    order = np.argsort(all_ids, kind="stable")
+    np.save(folder / VECTORS, np.concatenate(chunks)[order])
+    np.save(folder / VECTOR_IDS, all_ids[order])
+    return len(all_ids)
+
+
 def _batches(items: Iterable[tuple[int, str]], n: int) -> Iterator[list[tuple[int, str]]]:
     batch: list[tuple[int, str]] = []
     for item in items:

@@ -8,7 +8,9 @@ Tables
 - ingest_runs / ingest_outcomes: every reload and the outcome of every file (and JSONL line)
 - admin_actions: who ran which admin command, when, with what outcome
 - subscriptions / post_ledger: scheduled briefings and one row per (subscription, slot) posted
-- meta: key/value (corpus generation, ...)
+- meta: key/value (corpus generation, sentence id high-water mark, ...)
+- retired_sentences: ids of deleted sentences in deletion order (`seq`), so the search index
+  can be brought up to date by deleting those and adding the ids above its high-water mark
 
 Every reload runs in one transaction (`Store.transaction`), so a failed or killed reload leaves
 the previous corpus fully served; WAL mode lets readers go on during a reload."""
@@ -124,6 +126,8 @@ class Store:
                  "channel": str, "command": str, "args": str, "outcome": str, "detail": str},
                 pk="id",
             )
+        if "retired_sentences" not in db.table_names():
+            db.table("retired_sentences").create({"seq": int, "id": int}, pk="seq")
         self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     # ------------------------------------------------------------------ meta
@@ -322,15 +326,16 @@ class Store:
             self.set_meta("sentence_id_high", str(first + len(rows) - 1))
 
     def _next_sentence_id(self) -> int:
-        top = self.db.execute("select max(id) from sentences").fetchone()[0] or 0
-        return max(top, int(self.get_meta("sentence_id_high", "0") or 0)) + 1
+        return self.sentence_id_high + 1
 
     def _delete_sentences(self, doc_ids: list[str]) -> None:
         for start in range(0, len(doc_ids), 500):
             chunk = doc_ids[start : start + 500]
-            self.db.table("sentences").delete_where(
-                f"doc_id in ({','.join('?' * len(chunk))})", chunk
-            )
+            marks = ','.join('?' * len(chunk))
+            # Logged first (same transaction): the search index deletes them on its update.
+            self.db.execute(f"insert into retired_sentences (id) select id from sentences"
+                            f" where doc_id in ({marks}) and kind = 'body' order by id", chunk)
+            self.db.table("sentences").delete_where(f"doc_id in ({marks})", chunk)
 
     def retire_documents(self, doc_ids: list[str]) -> None:
         if not doc_ids:
@@ -428,6 +433,48 @@ class Store:
             "select * from admin_actions order by id desc limit ?", [limit])]
 
     # ------------------------------------------------------------------ search (claim lookup)
+    @property
+    def sentence_id_high(self) -> int:
+        """The highest sentence id ever given (ids are never reused)."""
+        top = self.db.execute("select max(id) from sentences").fetchone()[0] or 0
+        return max(top, int(self.get_meta("sentence_id_high", "0") or 0))
+
+    def retired_since(self, seq: int) -> tuple[list[int], int]:
+        """Ids of body sentences deleted after log position `seq`, and the log's last position."""
+        rows = self.db.execute("select seq, id from retired_sentences where seq > ? order by seq",
+                               [seq]).fetchall()
+        last = rows[-1][0] if rows else max(seq, self.retired_log_position())
+        return [r[1] for r in rows], last
+
+    def retired_log_position(self) -> int:
+        return self.db.execute("select max(seq) from retired_sentences").fetchone()[0] or 0
+
+    def prune_retired(self, upto_seq: int) -> None:
+        """Forget log entries the current search index has applied. The last entry stays, so
+        positions keep growing; `retired_pruned_upto` says what an index must have applied."""
+        with self._write_transaction():
+            self.db.execute("delete from retired_sentences where seq <= ? and seq <"
+                            " (select max(seq) from retired_sentences)", [upto_seq])
+            pruned = max(upto_seq, self.retired_pruned_upto)
+            self.set_meta("retired_pruned_upto", str(pruned))
+
+    @property
+    def retired_pruned_upto(self) -> int:
+        return int(self.get_meta("retired_pruned_upto", "0") or 0)
+
+    def body_sentences_after(self, sentence_id: int) -> Iterator[dict[str, Any]]:
+        """Body sentences with an id above `sentence_id`, in id order."""
+        yield from (dict(r) for r in self.db.query(
+            "select id, doc_id, position, paragraph, kind, text, key from sentences"
+            " where id > ? and kind = 'body' order by id", [sentence_id]))
+
+    def count_body_sentences(self, upto_id: int | None = None) -> int:
+        if upto_id is None:
+            return int(self.db.execute(
+                "select count(*) from sentences where kind = 'body'").fetchone()[0])
+        return int(self.db.execute("select count(*) from sentences where kind = 'body'"
+                                   " and id <= ?", [upto_id]).fetchone()[0])
+
     def has_sentences(self) -> bool:
         """Cheap emptiness check (count(*) scans the table)."""
         return bool(list(self.db.query("select 1 from sentences limit 1")))
