@@ -539,14 +539,22 @@ class Match:
     matched_names: float = 0.0  # weight of the claim's names found in the sentence itself
 
 
+def _literal(u: Unit, f: Features) -> bool:
+    """A concept unit's own words in the sentence: all of them when there are several ("South
+    Korea" is not named by the "Korea" of "North Korea")."""
+    literal = u.alts - {u.key}
+    return bool(literal) and (literal <= f.terms if len(literal) > 1 else bool(literal & f.terms))
+
+
 def _has(u: Unit, f: Features) -> bool:
     if u.kind == "place":
         # "to Moscow": the sentence names the place itself, or the same country after a
         # preposition, or the country with no other place given ("Russia ... towards
         # Pyongyang" does not place the event in Moscow).
-        literal = u.alts - {u.key}
-        return bool(literal & f.terms) or u.key[1:] in f.places or (
+        return _literal(u, f) or u.key[1:] in f.places or (
             u.key in f.terms and not f.places)
+    if u.key.startswith(CONCEPT_PREFIX):
+        return u.key in f.terms or _literal(u, f)
     if u.kind == "entity" and len(u.parts) > 1:
         # A name: its first or last word, and two of its words when it has three or more
         # ("Putin" for "Vladimir Putin"; not "Kim" for "Kim Il Sung Square"). A name the corpus

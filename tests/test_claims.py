@@ -427,3 +427,35 @@ def test_stdin_batch_survives_a_database_error_on_one_line(world, monkeypatch):
     lines = [json.loads(x) for x in res.output.splitlines()]
     assert len(lines) == 3 and "database is locked" in lines[1]["note"]
     assert lines[0]["verdict"] and lines[2]["verdict"]
+
+
+# ---------------------------------------------------------------------------- multiword aliases
+
+PLEDGE = {
+    "pledge.txt": """Defense Pledge Signed
+
+Russia and North Korea signed a mutual defense pledge in Pyongyang on Wednesday.
+Analysts in Tokyo called the agreement a turning point.
+""",
+}
+
+
+@pytest.fixture
+def pledge(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, PLEDGE)
+
+
+def test_one_word_of_a_multiword_name_does_not_name_it(pledge):
+    # "Korea" of "North Korea" is not "South Korea": nothing states this claim.
+    a = ask_claim(pledge, "Russia pledged to attack South Korea.")
+    assert a.verdict == "not-found", [(e.stance, e.sentence) for e in a.evidence]
+    assert ask_claim(pledge, "Russia pledged to defend North Korea.").verdict == "single-source"
+
+
+def test_paraphrases_of_promising_each_other(pledge):
+    # "promised"/"vowed" ≈ "pledge", "each other"/"one another" ≈ "mutual" (config/aliases.toml)
+    for claim in ("Russia and North Korea promised each other protection.",
+                  "Russia and North Korea vowed to protect one another."):
+        a = ask_claim(pledge, claim)
+        assert a.verdict == "single-source", (claim, a.verdict, a.note)
+        assert a.evidence[0].sentence.startswith("Russia and North Korea signed")
