@@ -688,9 +688,27 @@ def judge(claim: Claim, own: Features, ctx: Features | None) -> Judgement:
         return Judgement("disputes", m.coverage, reason, denial=m.denial)
     if claim.denies and not own.denies:
         return Judgement("mentions", m.coverage)
-    if m.coverage >= SUPPORT and not required_missing and not m.disputes:
+    if m.coverage >= SUPPORT and not required_missing and not m.disputes \
+            and _states_itself(claim, own, ctx, m):
         return Judgement("supports", m.coverage)
     return Judgement("mentions", m.coverage)
+
+
+def _capitalised_word(u: Unit) -> bool:
+    """A capitalised word the claim parser did not take for a name (it starts a sentence:
+    "Valdoria invaded ..."): a name as likely as not, so it does not say what happened."""
+    return u.kind == "word" and u.text[:1].isupper()
+
+
+def _states_itself(claim: Claim, own: Features, ctx: Features | None, m: Match) -> bool:
+    """Names and context alone never state a claim: the sentence must hold one of the
+    claim's other words (what happened), and with the previous sentence as context it must
+    bear on the claim by itself ("The Kremlin chief accused South Korea ..." after a sentence
+    on Putin's visit does not state that Putin visited South Korea)."""
+    happened = [u for u in claim.units if not u.is_slot and not _capitalised_word(u)]
+    if happened and not any(_has(u, own) for u in happened):
+        return False
+    return ctx is None or match(claim, own, None).coverage >= RELEVANT
 
 
 MEDIUM_CLAIM_UNITS = 5

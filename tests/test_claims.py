@@ -459,3 +459,35 @@ def test_paraphrases_of_promising_each_other(pledge):
         a = ask_claim(pledge, claim)
         assert a.verdict == "single-source", (claim, a.verdict, a.note)
         assert a.evidence[0].sentence.startswith("Russia and North Korea signed")
+
+
+# ---------------------------------------------------------------------------- names and context
+
+NAMES = {
+    "visit.txt": """Envoy in Port Elm
+
+Valdoria and Norland signed a fishing accord in Port Elm in March.
+The Valdorian envoy arrived in Port Elm for a three-day visit on Tuesday. The envoy then accused Korvia and Estmark of raising tensions in the strait.
+""",
+}
+
+
+@pytest.fixture
+def names(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, NAMES)
+
+
+def test_names_alone_do_not_state_what_happened(names):
+    # Every name and the month are there; what happened (invading) is not.
+    a = ask_claim(names, "Valdoria invaded Norland in March.")
+    assert a.verdict == "not-found", [(e.stance, e.sentence) for e in a.evidence]
+    assert ask_claim(names, "Valdoria and Norland signed an accord in March.").verdict \
+        == "single-source"
+
+
+def test_context_completes_a_sentence_but_never_carries_it(names):
+    # The visit is in the previous sentence; the sentence itself only names Korvia.
+    a = ask_claim(names, "The Valdorian envoy visited Korvia.")
+    assert all(e.stance != "supports" for e in a.evidence), [(e.stance, e.sentence)
+                                                              for e in a.evidence]
+    assert a.verdict != "single-source"
