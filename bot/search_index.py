@@ -213,6 +213,7 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
             or old.high is None or old.log is None
             or (semantic_vectors and old.dense != semantic.MODEL_ID)):
         return None
+    generation = store.generation  # first: a reload committed after this makes it stale
     high = store.sentence_id_high
     if high < old.high or old.log < store.retired_pruned_upto \
             or old.log > store.retired_log_position():
@@ -222,7 +223,6 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
     if len(retired) + added > max(UPDATE_MAX_SHARE * old.sentences, UPDATE_MIN) \
             or old.deleted + len(retired) > UPDATE_MAX_DELETED * max(old.sentences, 1):
         return None
-    generation = store.generation
     source = index_path / old.folder
     folder = f"gen-{generation}-{uuid.uuid4().hex[:8]}"
     target = index_path / folder
