@@ -108,6 +108,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     embedding to the candidates (`bot.semantic`; optional packages)."""
     text = check_claim_text(claim)
     limit = max(1, min(int(limit), MAX_LIMIT))
+    if semantic:
+        from .semantic import require
+
+        require()  # switched on without its packages: say how to install them
     if aliases is None:
         aliases = load_aliases(aliases_path)
     if not store.has_sentences():

@@ -7,6 +7,7 @@ the results into `Reply` objects."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,6 +71,10 @@ class Core:
         """Reload the corpus (one at a time per process), then bring the search index up to
         date with the configured aliases (unless `index` is False: a bulk load whose index is
         built by the next reload, or by the next lookup on corpora up to 200k sentences)."""
+        if index and self.settings.semantic:
+            from . import semantic
+
+            semantic.require()  # before loading: say it now, not after the commit
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:
@@ -87,7 +92,12 @@ class Core:
                                 load_aliases(self.settings.aliases_path),
                                 semantic_vectors=self.settings.semantic)
         if pointer.log:
-            store.prune_retired(pointer.log)  # the index has applied these deletions
+            # The index has applied these deletions. Best effort: the reload is committed
+            # and indexed; a busy database only keeps the log a little longer.
+            try:
+                store.prune_retired(pointer.log, busy_timeout_ms=1000)
+            except sqlite3.OperationalError as exc:
+                log.info("retired-sentence log not pruned (%s); the next reload will", exc)
 
     def sources(self) -> list[dict[str, Any]]:
         return self.store.documents()

@@ -23,6 +23,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import threading
@@ -36,6 +37,7 @@ import tantivy
 
 from . import semantic
 from .aliases import AliasTable, load_aliases
+from .errors import UserError
 from .stance import (
     FEATURES_VERSION,
     Features,
@@ -45,6 +47,8 @@ from .stance import (
     sentence_features,
 )
 from .storage import Store
+
+logger = logging.getLogger(__name__)
 
 FIELD = "body"
 ID_FIELD = "sid"
@@ -106,6 +110,7 @@ class Pointer:
     high: int | None = None  # the store's sentence id high-water mark the build has seen
     log: int | None = None  # the store's retired-sentence log position the build has applied
     deleted: int = 0  # sentences deleted by updates since the last full build
+    token: str | None = None  # the store's token for `generation` (`Store.generation_stamp`)
 
 
 def read_pointer(index_path: Path) -> Pointer | None:
@@ -116,7 +121,8 @@ def read_pointer(index_path: Path) -> Pointer | None:
         pointer = Pointer(str(raw["folder"]), int(raw["generation"]), str(raw["aliases"]),
                           int(raw["sentences"]), str(dense) if dense else None,
                           int(high) if high is not None else None,
-                          int(log) if log is not None else None, int(raw.get("deleted", 0)))
+                          int(log) if log is not None else None, int(raw.get("deleted", 0)),
+                          str(raw["token"]) if raw.get("token") is not None else None)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not (index_path / pointer.folder).is_dir():
@@ -145,7 +151,7 @@ def build_index(store: Store, index_path: Path, aliases: AliasTable,
 def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
                   semantic_vectors: bool = False) -> Pointer:
     """A complete build from every body sentence of the store."""
-    generation = store.generation
+    generation, token = store.generation_stamp()  # first: see `_update_from`
     high, log = store.sentence_id_high, store.retired_log_position()
     folder = f"gen-{generation}-{uuid.uuid4().hex[:8]}"
     target = index_path / folder
@@ -166,7 +172,7 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
         raise
     return _publish(index_path, Pointer(folder, generation, aliases_fingerprint(aliases), count,
                                         semantic.MODEL_ID if semantic_vectors else None,
-                                        high, log))
+                                        high, log, 0, token))
 
 
 def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, Any]],
@@ -195,7 +201,14 @@ def _update_locked(store: Store, index_path: Path, aliases: AliasTable,
     (`_update_from`), else a complete build."""
     pointer = read_pointer(index_path)
     if pointer is not None:
-        updated = _update_from(pointer, store, index_path, aliases, semantic_vectors)
+        try:
+            updated = _update_from(pointer, store, index_path, aliases, semantic_vectors)
+        except UserError:
+            raise
+        except Exception:  # a damaged build, a full disk...: a full build replaces it
+            logger.warning("updating search index build %s failed; building it anew",
+                        pointer.folder, exc_info=True)
+            updated = None
         if updated is not None:
             return updated
     return _build_locked(store, index_path, aliases, semantic_vectors)
@@ -211,9 +224,11 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
     vectors wanted but absent) or when the change is too large to be worth it."""
     if (old.sentences < UPDATE_FROM or old.aliases != aliases_fingerprint(aliases)
             or old.high is None or old.log is None
-            or (semantic_vectors and old.dense != semantic.MODEL_ID)):
-        return None
-    generation = store.generation  # first: a reload committed after this makes it stale
+            or (semantic_vectors and old.dense != semantic.MODEL_ID)
+            or not store.had_generation(old.generation, old.token)):
+        return None  # (the last: a database restored from a backup, or another one)
+    # First: a reload committed after this makes the new build stale, not falsely current.
+    generation, token = store.generation_stamp()
     high = store.sentence_id_high
     if high < old.high or old.log < store.retired_pruned_upto \
             or old.log > store.retired_log_position():
@@ -251,7 +266,7 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
         raise
     return _publish(index_path, Pointer(folder, generation, old.aliases, count,
                                         semantic.MODEL_ID if semantic_vectors else None,
-                                        high, log, old.deleted + len(retired)))
+                                        high, log, old.deleted + len(retired), token))
 
 
 def _remove_old(index_path: Path, keep: set[str]) -> None:
@@ -269,7 +284,8 @@ def is_current(pointer: Pointer | None, store: Store, aliases: AliasTable,
                semantic_vectors: bool = False) -> bool:
     """The build matches the store and the aliases (and has vectors when they are wanted;
     vectors that are not wanted are simply not used)."""
-    return (pointer is not None and pointer.generation == store.generation
+    return (pointer is not None and (pointer.generation, pointer.token or "")
+            == store.generation_stamp()
             and pointer.aliases == aliases_fingerprint(aliases)
             and (not semantic_vectors or pointer.dense == semantic.MODEL_ID))
 
@@ -313,8 +329,18 @@ class SearchIndex:
         # Where recent searches saw sentences (id -> address): their hits and the sentences
         # stored just before them, read later without a search. Bounded.
         self._where: dict[int, tantivy.DocAddress] = {}
-        self.vectors = (semantic.Vectors(self.path)
-                        if pointer.dense and semantic.Vectors.exists(self.path) else None)
+        self._vectors: semantic.Vectors | None = None
+        self._vectors_lock = threading.Lock()
+
+    @property
+    def vectors(self) -> semantic.Vectors | None:
+        """The build's sentence vectors, loaded on first use (numpy is optional: only a
+        semantic lookup asks), None when the build has none."""
+        if self._vectors is None and self.pointer.dense:
+            with self._vectors_lock:
+                if self._vectors is None and semantic.Vectors.exists(self.path):
+                    self._vectors = semantic.Vectors(self.path)
+        return self._vectors
 
     def doc_freq(self, term: str) -> int:
         found = self._df.get(term)

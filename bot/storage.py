@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -126,6 +127,11 @@ class Store:
                  "channel": str, "command": str, "args": str, "outcome": str, "detail": str},
                 pk="id",
             )
+        if "generations" not in db.table_names():
+            # Every corpus generation with a random token: a derived index records the pair,
+            # so an index can tell this database's history from a restored or new one.
+            db.table("generations").create({"generation": int, "token": str},
+                                           pk="generation")
         if "retired_sentences" not in db.table_names():
             db.table("retired_sentences").create({"seq": int, "id": int}, pk="seq")
         self.set_meta("schema_version", str(SCHEMA_VERSION))
@@ -352,8 +358,25 @@ class Store:
 
     def bump_generation(self) -> int:
         gen = self.generation + 1
+        token = uuid.uuid4().hex
         self.set_meta("generation", str(gen))
+        self.set_meta("generation_token", token)
+        self.db.execute("insert or replace into generations (generation, token) values (?, ?)",
+                        [gen, token])
         return gen
+
+    def generation_stamp(self) -> tuple[int, str]:
+        """(generation, its token), read together (one statement, one snapshot)."""
+        rows = dict(self.db.execute("select key, value from meta where key in"
+                                    " ('generation', 'generation_token')").fetchall())
+        return int(rows.get("generation") or 0), str(rows.get("generation_token") or "")
+
+    def had_generation(self, generation: int, token: str | None) -> bool:
+        """This database went through `generation` with that token (not a restored backup
+        from before it, nor another database)."""
+        row = self.db.execute("select token from generations where generation = ?",
+                              [generation]).fetchone()
+        return row is not None and token is not None and row[0] == token
 
     @staticmethod
     def _doc_row(r: Any) -> dict[str, Any]:
@@ -449,9 +472,17 @@ class Store:
     def retired_log_position(self) -> int:
         return self.db.execute("select max(seq) from retired_sentences").fetchone()[0] or 0
 
-    def prune_retired(self, upto_seq: int) -> None:
+    def prune_retired(self, upto_seq: int, busy_timeout_ms: int = 60_000) -> None:
         """Forget log entries the current search index has applied. The last entry stays, so
-        positions keep growing; `retired_pruned_upto` says what an index must have applied."""
+        positions keep growing; `retired_pruned_upto` says what an index must have applied.
+        Waits at most `busy_timeout_ms` for the write lock (then sqlite3.OperationalError)."""
+        self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        try:
+            self._prune_retired(upto_seq)
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 60000")
+
+    def _prune_retired(self, upto_seq: int) -> None:
         with self._write_transaction():
             self.db.execute("delete from retired_sentences where seq <= ? and seq <"
                             " (select max(seq) from retired_sentences)", [upto_seq])

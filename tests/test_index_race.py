@@ -1,4 +1,5 @@
-"""Repro: another process's reload commits while an index update is in progress."""
+"""Another process's reload commits while an index update is in progress: the new build must
+not be taken as current without that reload's sentences."""
 from __future__ import annotations
 
 from typing import Any

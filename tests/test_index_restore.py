@@ -1,10 +1,10 @@
-"""Repro: the database is restored from a backup under an existing index folder."""
+"""The database is restored from a backup under an existing index folder: the index must be
+built anew, not updated from a build of another history."""
 from __future__ import annotations
 
 import shutil
 import sqlite3
 
-import pytest
 import tantivy
 
 import bot.search_index as si
@@ -21,7 +21,6 @@ def index_ids(settings, store, aliases) -> set[int]:
                                                              [a for _, a in res.hits])}
 
 
-@pytest.mark.xfail(strict=True, reason="review: restored DB passes the update checks")
 def test_restored_database(settings, corpus, monkeypatch, tmp_path):
     monkeypatch.setattr(si, "UPDATE_FROM", 0)
     monkeypatch.setattr(si, "UPDATE_MAX_DELETED", 1.0)

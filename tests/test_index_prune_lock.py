@@ -1,16 +1,13 @@
-"""Repro: the log prune after a successful reload fails the reload when another process
-holds the write lock (a long reload elsewhere)."""
+"""The log prune after a successful reload is best effort: another process holding the write
+lock (a long reload elsewhere) must not fail a reload that committed."""
 from __future__ import annotations
 
 import sqlite3
-
-import pytest
 
 from bot.core import Core
 from tests.test_index_update import article, world
 
 
-@pytest.mark.xfail(strict=True, reason="review: prune after refresh fails a successful reload")
 def test_prune_waits_then_fails_the_reload(settings, corpus):
     world(corpus, 5)
     core = Core(settings)

@@ -1,4 +1,5 @@
-"""Repros for the optional semantic path."""
+"""The optional semantic path: vectors in a build never load numpy when semantic is off, and
+switched on without its packages a lookup says how to install them."""
 from __future__ import annotations
 
 import sys
@@ -11,7 +12,6 @@ from bot.errors import UserError
 from tests.test_semantic import _ask, _world, fake_encoder  # noqa: F401
 
 
-@pytest.mark.xfail(strict=True, reason="review: vectors loaded (numpy) with semantic off")
 def test_vectors_in_build_but_semantic_off_and_numpy_absent(settings, store, corpus,
                                                             fake_encoder, monkeypatch):  # noqa: F811
     _world(settings, store, corpus, vectors=True)   # built while semantic was on
@@ -22,7 +22,6 @@ def test_vectors_in_build_but_semantic_off_and_numpy_absent(settings, store, cor
     assert a.verdict == "single-source"
 
 
-@pytest.mark.xfail(strict=True, reason="review: no UserError at lookup for a large index")
 def test_large_index_semantic_on_packages_missing(settings, store, corpus, monkeypatch):
     _world(settings, store, corpus, vectors=False)
     monkeypatch.setattr(si, "SEMANTIC_REBUILD_MAX", 0)   # stands for a >5k-sentence corpus
