@@ -34,6 +34,7 @@ VECTORS = "vectors.npy"
 VECTOR_IDS = "vector_ids.npy"
 BATCH = 128
 SMALL_BATCH = 8  # texts encoded on one thread (see `Encoder.encode`)
+EMBED_CHUNK = 512  # sentences per encoder call at reload: a lookup waits at most ~2 s for it
 MISSING = ("semantic search is switched on ([search] semantic = true) but its packages are "
            "not installed — run `make semantic` (or pip install -e '.[semantic]'), or set "
            "semantic = false")
@@ -113,7 +114,7 @@ def build_vectors(folder: Path, sentences: Iterable[tuple[int, str]],
     enc = enc or encoder()
     ids: list[int] = []
     chunks = []
-    for batch in _batches(sentences, 4096):
+    for batch in _batches(sentences, EMBED_CHUNK):
         ids.extend(i for i, _ in batch)
         chunks.append(enc.encode([t for _, t in batch]).astype(np.float32))
     vecs = np.concatenate(chunks) if chunks else np.zeros((0, 384), dtype=np.float32)
@@ -134,7 +135,7 @@ def update_vectors(folder: Path, retired: set[int], added: Iterable[tuple[int, s
     keep = ~np.isin(ids, np.fromiter(retired, dtype=np.int64, count=len(retired)))
     new_ids: list[int] = []
     chunks = [vecs[keep]]
-    batches = list(_batches(added, 4096))
+    batches = list(_batches(added, EMBED_CHUNK))
     if batches:
         enc = enc or encoder()
     for batch in batches:
