@@ -113,8 +113,9 @@ def test_stored_features_round_trip_and_version_check():
     assert features_from_bytes(features_to_bytes(f)) == f
     from bot.stance import FEATURES_VERSION
 
-    stale = features_to_bytes(f).replace(f"[{FEATURES_VERSION},".encode(), b"[999,", 1)
-    assert features_from_bytes(stale) is None
+    data = features_to_bytes(f)
+    stale = data.replace(b"F" + bytes([FEATURES_VERSION]), b"F" + bytes([FEATURES_VERSION - 1]), 1)
+    assert stale != data and features_from_bytes(stale) is None
     assert features_from_bytes(b"not json") is None and features_from_bytes(None) is None
 
 

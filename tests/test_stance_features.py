@@ -1,0 +1,80 @@
+"""The stored copy of a sentence's stance features (`features_to_bytes` / `features_from_bytes`):
+exact round trips over real sentences and hostile strings, and rejection of other versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.aliases import load_aliases
+from bot.config import Settings
+from bot.reload import reload_corpus
+from bot.stance import (
+    FEATURES_VERSION,
+    Features,
+    features_from_bytes,
+    features_to_bytes,
+    sentence_features,
+)
+from bot.storage import Store
+
+HOSTILE = ["", " ", "\x00", "\x00\x01\x1f", "é", "naïve café", "Ünïcödé", "北朝鮮", "🇰🇵🚀",
+           "\ud800", "a\udfffb", "\u200b\u2028\u2029", "\"quoted\" \\ back\\slash", "[1,{]}",
+           "F" + chr(FEATURES_VERSION), "x" * 100_000, "ß" * 70_000, "\U0010ffff"]
+
+
+def test_round_trip_is_exact_over_the_seed_sentences(settings: Settings, store: Store,
+                                                     seeds_copy: Path) -> None:
+    reload_corpus(store, settings, [seeds_copy])
+    aliases = load_aliases(settings.aliases_path)
+    texts = [s["text"] for s in store.sentences(kind="body")]
+    assert len(texts) > 50
+    for text in texts:
+        f = sentence_features(text, aliases)
+        assert features_from_bytes(features_to_bytes(f)) == f, text
+    # the seeds exercise more than the terms: numbers, years, entities, denials
+    all_f = [sentence_features(t, aliases) for t in texts]
+    assert any(f.numbers for f in all_f) and any(f.years for f in all_f)
+    assert any(f.entities for f in all_f) and any(f.denies for f in all_f)
+
+
+def test_round_trip_is_exact_for_hostile_strings() -> None:
+    s = set(HOSTILE)
+    f = Features(terms=set(s), years={"", "2024"}, months=set(s), numbers={h: set(s) for h in HOSTILE},
+                 places=set(s), entities=set(s), negated_terms=set(s), denies=True,
+                 content={h: h[::-1] for h in HOSTILE}, counted={h: list(HOSTILE) + [h, h] for h in HOSTILE},
+                 denial_scope=list(HOSTILE) + ["", ""])
+    back = features_from_bytes(features_to_bytes(f))
+    assert back == f
+    assert back is not None and back.counted[""] == list(HOSTILE) + ["", ""]  # order, repeats
+    empty = Features(terms=set())
+    assert features_from_bytes(features_to_bytes(empty)) == empty
+    assert features_from_bytes(features_to_bytes(Features({""}, denial_scope=[]))) == \
+        Features({""}, denial_scope=[])
+
+
+def test_hostile_sentences_round_trip_through_the_analyser() -> None:
+    aliases = load_aliases(None)
+    for text in HOSTILE + [" ".join(HOSTILE[:-3]), "Moscow denied 40 % of 2024 " * 2000]:
+        f = sentence_features(text, aliases)
+        assert features_from_bytes(features_to_bytes(f)) == f
+
+
+def test_decoded_fields_are_independent_sets() -> None:
+    f = Features({"a"}, years=set(), months=set())
+    back = features_from_bytes(features_to_bytes(f))
+    assert back is not None
+    back.years.add("2024")
+    assert back.months == set() and type(back.terms) is set
+
+
+@pytest.mark.parametrize("data", [
+    None, b"", b"F", b"not json", b'[3,["a"],[],[],{},[],[],[],false,{},{},null]',
+    b"F" + bytes([FEATURES_VERSION + 1]) + features_to_bytes(Features({"a"}))[2:],
+    features_to_bytes(Features({"a"}))[:-3],  # truncated
+    b"F" + bytes([FEATURES_VERSION]) + b"\xff\xfe",  # damaged
+    b"F" + bytes([FEATURES_VERSION]) + __import__("marshal").dumps(("too", "short")),
+])
+def test_other_versions_and_damaged_copies_are_ignored(data: bytes | None) -> None:
+    assert features_from_bytes(data) is None
