@@ -3,7 +3,8 @@
 For each size: build the store (documents of 30 sentences, inserted directly: this measures
 lookup, not ingest), build the tantivy index, then time 6–12-word claims through
 `lookup_claim` (p50/p95), beside a raw top-10 tantivy OR query of the same terms and a
-top-10 SQLite FTS5 OR query (bm25 order) over the same sentences, all in this run.
+top-10 SQLite FTS5 OR query (bm25 order) over the same sentences, all in this run; then,
+after 1,000 other lookups, 200 new claims again (steady state: pages mapped, caches filled).
 Also: index build time, index size on disk, peak RSS. BENCH_SIZES=10000,100000 limits sizes."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.storage import Store
 
 SENTS_PER_DOC = 30
 QUERIES = 200
+WARM_LOOKUPS = 1_000
 # FTS5 scores every match (~0.5 s a query at 1M sentences): from 1M on it is timed on a
 # sample of the claims only (BENCH_FTS_SAMPLE), so the whole bench stays within minutes.
 FTS_SAMPLE_LARGE = int(os.environ.get("BENCH_FTS_SAMPLE", "20"))
@@ -73,6 +75,18 @@ def populate(store: Store, n_sentences: int, rng: random.Random) -> None:
         store.bump_generation()
 
 
+def make_claims(store: Store, n: int, rng: random.Random, count: int) -> list[str]:
+    """Claims of 6-12 consecutive words taken from stored sentences (so they match)."""
+    rows = store.sentences_by_ids(rng.sample(range(1, n + 1), count))
+    claims = []
+    for row in rows.values():
+        words = row["text"].rstrip(".").split()
+        k = rng.randint(6, 12)
+        start = rng.randrange(max(1, len(words) - k))
+        claims.append(" ".join(words[start:start + k]))
+    return claims
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
@@ -91,14 +105,7 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
     t_index = time.monotonic() - t0
     index = open_index(store, settings.index_path, aliases)
     size_mb = sum(f.stat().st_size for f in settings.index_path.rglob("*") if f.is_file()) / 1e6
-    # Claims: 6-12 words taken from stored sentences (so they match), sometimes shuffled.
-    rows = store.sentences_by_ids(rng.sample(range(1, n + 1), QUERIES))
-    claims = []
-    for row in rows.values():
-        words = row["text"].rstrip(".").split()
-        k = rng.randint(6, 12)
-        start = rng.randrange(max(1, len(words) - k))
-        claims.append(" ".join(words[start:start + k]))
+    claims = make_claims(store, n, rng, QUERIES)
     # FTS5 over the same sentences, in a separate database.
     fts_db = sqlite3.connect(str(tmp / f"fts{n}.db"))
     fts_db.execute("create virtual table f using fts5(text)")
@@ -127,8 +134,24 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
                        [match]).fetchall()
         fts_ms.append((time.perf_counter() - t0) * 1000)
     fts_db.close()
+    # Steady state: after WARM_LOOKUPS other claims (the index's pages mapped, the per-process
+    # caches filled, as in a bot that has been answering for a while), 200 new claims.
+    for c in make_claims(store, n, rng, WARM_LOOKUPS):
+        lookup_claim(store, c, index_path=settings.index_path, aliases=aliases)
+    warm_ms: list[float] = []
+    warm_raw: list[float] = []
+    for c in make_claims(store, n, rng, QUERIES):
+        t0 = time.perf_counter()
+        lookup_claim(store, c, index_path=settings.index_path, aliases=aliases)
+        warm_ms.append((time.perf_counter() - t0) * 1000)
+        terms = sorted(set(aliases.analyze(c).index_terms()))
+        t0 = time.perf_counter()
+        index.search([(t, 1.0) for t in terms], 10)
+        warm_raw.append((time.perf_counter() - t0) * 1000)
     store.close()
     return {
+        "warm_p50": statistics.median(warm_ms), "warm_p95": pct(warm_ms, 0.95),
+        "warm_raw_p50": statistics.median(warm_raw), "warm_raw_p95": pct(warm_raw, 0.95),
         "sentences": n, "store_s": t_store, "index_s": t_index, "index_mb": size_mb,
         "lookup_p50": statistics.median(lookup_ms), "lookup_p95": pct(lookup_ms, 0.95),
         "raw_p50": statistics.median(raw_ms), "raw_p95": pct(raw_ms, 0.95),
@@ -151,3 +174,7 @@ def main(data: Path) -> None:
                   f"({r['fts_n']:.0f}) | {r['lookup_p95'] / max(r['raw_p95'], 1e-6):.1f}x | "
                   f"{r['index_mb']:.0f} | {r['store_s']:.0f} | {r['index_s']:.0f} | "
                   f"{r['rss_mb']:.0f}", flush=True)
+            print(f"{'':>9} | steady state, after {WARM_LOOKUPS:,} other lookups: lookup "
+                  f"{r['warm_p50']:.1f} / {r['warm_p95']:.1f}, raw {r['warm_raw_p50']:.2f} / "
+                  f"{r['warm_raw_p95']:.2f}, ratio "
+                  f"{r['warm_p95'] / max(r['warm_raw_p95'], 1e-6):.1f}x", flush=True)
