@@ -134,9 +134,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # The stance rules read BM25 relative to the best hit (`lexical`, what they were
     # calibrated on); the order of the evidence and the candidate pool use `retr`, which
     # fuses in the embeddings' cosines when `semantic` is on.
-    top_bm25 = max(bm25.values(), default=0.0) or 1.0
-    lexical = {sid: score / top_bm25 for sid, score in bm25.items()}
-    retr, cosine = retrieval_scores(index, plain, bm25, semantic)
+    lexical = relative_bm25(bm25)
+    retr, cosine = retrieval_scores(index, plain, lexical, semantic)
     if not retr:
         return _not_found(text, None, index, semantic)
     # Context: the previous sentence of the same paragraph (read in the same query).
@@ -245,15 +244,19 @@ def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]]
     return out
 
 
-def retrieval_scores(index: SearchIndex, claim_text: str, bm25: dict[int, float],
+def relative_bm25(bm25: dict[int, float]) -> dict[int, float]:
+    """BM25 scores relative to the best hit (1.0)."""
+    top = max(bm25.values(), default=0.0) or 1.0
+    return {sid: score / top for sid, score in bm25.items()}
+
+
+def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, float],
                      semantic: bool, k: int = CANDIDATES
                      ) -> tuple[dict[int, float], dict[int, float]]:
-    """The candidates (sentence id -> retrieval score, the best 1.0): BM25 relative to the
-    best hit; with `semantic` and vectors in the build, also the nearest sentences by
-    embedding, each candidate scored `SEMANTIC_WEIGHT` cosine + the rest relative BM25.
-    Also each candidate's cosine with the claim (empty without `semantic`)."""
-    top = max(bm25.values(), default=0.0) or 1.0
-    lexical = {sid: score / top for sid, score in bm25.items()}
+    """The candidates (sentence id -> retrieval score, the best 1.0): the BM25 hits'
+    `relative_bm25` scores; with `semantic` and vectors in the build, also the nearest
+    sentences by embedding, each candidate scored `SEMANTIC_WEIGHT` cosine + the rest its
+    relative BM25. Also each candidate's cosine with the claim (empty without `semantic`)."""
     if not semantic or index.vectors is None:
         return lexical, {}
     from .semantic import encoder
@@ -392,7 +395,7 @@ def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: Alias
     terms = sorted({t for u in parsed.units for t in u.alts})
     parsed = weigh(parsed, {t: index.doc_freq(t) for t in terms}, index.num_docs)
     hits = index.search(query_terms(parsed), candidates)
-    retr, _ = retrieval_scores(index, plain, dict(hits), semantic, candidates)
+    retr, _ = retrieval_scores(index, plain, relative_bm25(dict(hits)), semantic, candidates)
     if not retr:
         return []
     rows = store.sentences_by_ids(retr)

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from bot import claims, semantic
 from bot.aliases import load_aliases
-from bot.claims import lookup_claim, retrieval_scores
+from bot.claims import lookup_claim, relative_bm25, retrieval_scores
 from bot.cli import cli
 from bot.config import Settings, load_settings
 from bot.errors import UserError
@@ -126,7 +126,7 @@ def test_dense_candidates_join_the_lexical_pool(settings, store, corpus, fake_en
     assert retr[best] == pytest.approx(1.0) and "capsized" in texts[best] or "sank" in texts[best]
     assert set(cos) == set(retr)
     # Off: only BM25, relative to the best hit, and no cosines.
-    retr, cos = retrieval_scores(index, "a boat sunk", {5: 2.0, 7: 1.0}, False)
+    retr, cos = retrieval_scores(index, "a boat sunk", relative_bm25({5: 2.0, 7: 1.0}), False)
     assert retr == {5: 1.0, 7: 0.5} and cos == {}
 
 
