@@ -14,13 +14,13 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bot.aliases import load_aliases
-from bot.article import sentence_key
 from bot.config import load_settings
 from bot.search_index import build_index, read_pointer, refresh_index
 from bot.storage import Store
-from tests.bench.bench_speed import SENTS_PER_DOC, make_sentence, populate, vocabulary
+from tests.bench.bench_speed import SENTS_PER_DOC, populate, synthetic_document, vocabulary
 
 CHANGE = 0.005
 ROUNDS = 3
@@ -31,21 +31,12 @@ def change(store: Store, rng: random.Random, n_docs: int, round_no: int) -> int:
     weights = [float(i + 1) for i in range(len(vocab))]
     k = max(1, int(n_docs * CHANGE))
     replaced = rng.sample(range(n_docs), k)
-    docs, sents = [], []
-    for d in replaced:
-        docs.append((f"d{d:07d}", f"r{round_no}"))
-    for n in range(k):
-        docs.append((f"new{round_no}-{n:06d}", f"n{round_no}"))
+    docs = [(f"d{d:07d}", f"r{round_no}") for d in replaced]
+    docs += [(f"new{round_no}-{n:06d}", f"n{round_no}") for n in range(k)]
+    sents: list[dict[str, Any]] = []
     with store.transaction():
-        rows = []
-        for doc_id, tag in docs:
-            rows.append({"id": doc_id, "source_path": "synthetic", "source_kind": "jsonl",
-                         "title": doc_id, "published": "2024-06-20", "outlets": [],
-                         "content_hash": doc_id + tag, "sentence_count": SENTS_PER_DOC})
-            for p in range(SENTS_PER_DOC):
-                text = make_sentence(rng, vocab, weights)
-                sents.append({"doc_id": doc_id, "position": p, "paragraph": p // 3,
-                              "kind": "body", "text": text, "key": sentence_key(text)})
+        rows = [synthetic_document(doc_id, doc_id, doc_id + tag, "2024-06-20", sents, rng,
+                                   vocab, weights) for doc_id, tag in docs]
         store.put_documents(rows, sents)
         store.bump_generation()
     return len(sents)

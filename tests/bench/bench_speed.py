@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bot.aliases import load_aliases
 from bot.article import sentence_key
@@ -54,6 +55,19 @@ def make_sentence(rng: random.Random, vocab: list[str], cum_weights: list[float]
     return " ".join(words).capitalize() + "."
 
 
+def synthetic_document(doc_id: str, title: str, content_hash: str, published: str,
+                       sents: list[dict[str, Any]], rng: random.Random, vocab: list[str],
+                       cum_weights: list[float]) -> dict[str, Any]:
+    """A document row of SENTS_PER_DOC synthetic body sentences (appended to `sents`)."""
+    for p in range(SENTS_PER_DOC):
+        text = make_sentence(rng, vocab, cum_weights)
+        sents.append({"doc_id": doc_id, "position": p, "paragraph": p // 3, "kind": "body",
+                      "text": text, "key": sentence_key(text)})
+    return {"id": doc_id, "source_path": "synthetic", "source_kind": "jsonl", "title": title,
+            "published": published, "outlets": [], "content_hash": content_hash,
+            "sentence_count": SENTS_PER_DOC}
+
+
 def populate(store: Store, n_sentences: int, rng: random.Random) -> None:
     vocab = vocabulary(rng)
     # Cumulative weights once (passing plain weights re-sums 30k floats for every sentence).
@@ -64,13 +78,8 @@ def populate(store: Store, n_sentences: int, rng: random.Random) -> None:
             docs, sents = [], []
             for d in range(start, min(start + 500, n_docs)):
                 doc_id = f"d{d:07d}"
-                docs.append({"id": doc_id, "source_path": "synthetic", "source_kind": "jsonl",
-                             "title": f"Doc {d}", "published": "2024-06-19", "outlets": [],
-                             "content_hash": doc_id, "sentence_count": SENTS_PER_DOC})
-                for p in range(SENTS_PER_DOC):
-                    text = make_sentence(rng, vocab, weights)
-                    sents.append({"doc_id": doc_id, "position": p, "paragraph": p // 3,
-                                  "kind": "body", "text": text, "key": sentence_key(text)})
+                docs.append(synthetic_document(doc_id, f"Doc {d}", doc_id, "2024-06-19", sents,
+                                               rng, vocab, weights))
             store.put_documents(docs, sents)
         store.bump_generation()
 
