@@ -234,8 +234,8 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
             or old.log > store.retired_log_position():
         return None
     retired, log = store.retired_since(old.log)
-    added = store.count_body_sentences() - store.count_body_sentences(old.high)
-    if len(retired) + added > max(UPDATE_MAX_SHARE * old.sentences, UPDATE_MIN) \
+    new = [s for s in store.body_sentences_after(old.high) if s["id"] <= high]
+    if len(retired) + len(new) > max(UPDATE_MAX_SHARE * old.sentences, UPDATE_MIN) \
             or old.deleted + len(retired) > UPDATE_MAX_DELETED * max(old.sentences, 1):
         return None
     source = index_path / old.folder
@@ -249,7 +249,6 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         for sid in retired:
             writer.delete_documents_by_term(ID_FIELD, sid)
-        new = [s for s in store.body_sentences_after(old.high) if s["id"] <= high]
         _add_sentences(writer, new, aliases)
         writer.commit()
         writer.wait_merging_threads()

@@ -109,44 +109,45 @@ def set_encoder(enc: Encoder | None) -> None:
 def build_vectors(folder: Path, sentences: Iterable[tuple[int, str]],
                   enc: Encoder | None = None) -> int:
     """Embed `(sentence id, text)` pairs into `folder` (a build being written)."""
-    import numpy as np
-
-    enc = enc or encoder()
-    ids: list[int] = []
-    chunks = []
-    for batch in _batches(sentences, EMBED_CHUNK):
-        ids.extend(i for i, _ in batch)
-        chunks.append(enc.encode([t for _, t in batch]).astype(np.float32))
-    vecs = np.concatenate(chunks) if chunks else np.zeros((0, 384), dtype=np.float32)
-    order = np.argsort(np.asarray(ids, dtype=np.int64), kind="stable")  # by id: see similarity
-    np.save(folder / VECTORS, vecs[order])
-    np.save(folder / VECTOR_IDS, np.asarray(ids, dtype=np.int64)[order])
-    return len(ids)
+    return _save(folder, *_embed(sentences, enc))
 
 
 def update_vectors(folder: Path, retired: set[int], added: Iterable[tuple[int, str]],
                    enc: Encoder | None = None) -> int:
     """Update the vectors copied into `folder` (a build being written): drop the retired
-    sentences, embed and append the added ones (their ids are above every kept one)."""
+    sentences, embed and add the added ones."""
     import numpy as np
 
     vecs = np.load(folder / VECTORS)
     ids = np.load(folder / VECTOR_IDS)
     keep = ~np.isin(ids, np.fromiter(retired, dtype=np.int64, count=len(retired)))
-    new_ids: list[int] = []
-    chunks = [vecs[keep]]
-    batches = list(_batches(added, EMBED_CHUNK))
-    if batches:
+    new_ids, new_vecs = _embed(added, enc)
+    return _save(folder, np.concatenate([ids[keep], new_ids]),
+                 np.concatenate([vecs[keep], new_vecs]))
+
+
+def _embed(pairs: Iterable[tuple[int, str]], enc: Encoder | None) -> tuple[Any, Any]:
+    """(ids, vectors) of `(sentence id, text)` pairs, `EMBED_CHUNK` texts per encoder call
+    (the encoder is loaded only when there is something to embed)."""
+    import numpy as np
+
+    ids: list[int] = []
+    chunks = [np.zeros((0, 384), dtype=np.float32)]
+    for batch in _batches(pairs, EMBED_CHUNK):
         enc = enc or encoder()
-    for batch in batches:
-        assert enc is not None
-        new_ids.extend(i for i, _ in batch)
+        ids.extend(i for i, _ in batch)
         chunks.append(enc.encode([t for _, t in batch]).astype(np.float32))
-    all_ids = np.concatenate([ids[keep], np.asarray(new_ids, dtype=np.int64)])
-    order = np.argsort(all_ids, kind="stable")
-    np.save(folder / VECTORS, np.concatenate(chunks)[order])
-    np.save(folder / VECTOR_IDS, all_ids[order])
-    return len(all_ids)
+    return np.asarray(ids, dtype=np.int64), np.concatenate(chunks)
+
+
+def _save(folder: Path, ids: Any, vecs: Any) -> int:
+    """Write vectors and ids in id order (`Vectors.similarity` relies on it)."""
+    import numpy as np
+
+    order = np.argsort(ids, kind="stable")
+    np.save(folder / VECTORS, vecs[order])
+    np.save(folder / VECTOR_IDS, ids[order])
+    return len(ids)
 
 
 def _batches(items: Iterable[tuple[int, str]], n: int) -> Iterator[list[tuple[int, str]]]:
