@@ -32,6 +32,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests
 	$(BIN)/mypy bot
+	$(BIN)/lint-imports
 
 # Benchmarks (never part of `make test`). DATA points at the public benchmark data,
 # e.g. `make bench DATA=../shared/bench`.

@@ -1,3 +1,13 @@
-"""briefbot: cited digests and claim lookups over a news corpus, for Discord, Slack and the console."""
+"""briefbot: cited digests and claim lookups over a news corpus, for Discord, Slack and the console.
+
+Packages by job, each importing only the layers below it (enforced by the import-linter
+contract in pyproject.toml, run by `make lint`):
+
+    cli → runner → adapters → chat → schedule → core → claims | digest → search
+        → corpus | text → config, errors, reply, cron
+
+Top-level modules: `core` (the facade adapters and the scheduler call), `runner` (`briefbot
+run`), `config`, `errors`, `reply` (the neutral reply model every feature returns) and `cron`
+(cron and time-zone parsing shared by digest definitions and subscriptions)."""
 
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
+from bot.errors import UserError
 
 CONFIG_ENV = "BRIEFBOT_CONFIG"
 

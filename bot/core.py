@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .config import Settings
-from .errors import EmptyCorpus, UserError
-from .reload import ProgressFn, ReloadReport, reload_corpus
-from .reply import Reply
-from .storage import Store
+from bot import __version__
+from bot.config import Settings
+from bot.corpus.reload import ProgressFn, ReloadReport, reload_corpus
+from bot.corpus.storage import Store
+from bot.errors import EmptyCorpus, UserError
+from bot.reply import Reply
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class Core:
         date with the configured aliases (unless `index` is False: a bulk load whose index is
         built by the next reload, or by the next lookup on corpora up to 200k sentences)."""
         if index and self.settings.semantic:
-            from . import semantic
+            from bot.search import semantic
 
             semantic.require()  # before loading: say it now, not after the commit
         if not self._reload_lock.acquire(blocking=False):
@@ -85,8 +85,8 @@ class Core:
             self._reload_lock.release()
 
     def refresh_index(self, store: Store) -> None:
-        from .aliases import load_aliases
-        from .search_index import refresh_index
+        from bot.search.index import refresh_index
+        from bot.text.aliases import load_aliases
 
         pointer = refresh_index(store, self.settings.index_path,
                                 load_aliases(self.settings.aliases_path),
@@ -111,7 +111,7 @@ class Core:
     # ------------------------------------------------------------------ features
     def claim_reply(self, text: str, limit: int = 5) -> Reply:
         self.require_corpus()
-        from .claims import answer_to_reply, lookup_claim
+        from bot.claims.lookup import answer_to_reply, lookup_claim
 
         answer = lookup_claim(self.store, text, index_path=self.settings.index_path,
                               aliases_path=self.settings.aliases_path, limit=limit,
@@ -121,7 +121,7 @@ class Core:
     def digest_reply(self, name: str | None = None, since: str | None = None,
                      only: str | None = None) -> Reply:
         self.require_corpus()
-        from .digest import build_digest
+        from bot.digest.build import build_digest
 
         digest = build_digest(self.store, self.settings, name=name, since=since, only=only)
         return digest.to_reply()
@@ -129,7 +129,7 @@ class Core:
     def digest_for_schedule(self, name: str, since: str | None) -> tuple[Reply, bool]:
         """The digest a scheduled post sends: (reply, whether anything is new since `since`)."""
         self.require_corpus()
-        from .digest import build_digest
+        from bot.digest.build import build_digest
 
         digest = build_digest(self.store, self.settings, name=name, since=since)
         return digest.to_reply(), since is None or bool(digest.new_documents)

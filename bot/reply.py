@@ -101,14 +101,42 @@ class Reply:
 
     def plain_text(self) -> str:
         """Everything a user would read, without markup (for tests and logs)."""
-        from .render_markdown import render_text
-
         return render_text(self)
 
 
 def cite(citations: list[int]) -> str:
     return "".join(f"[{n}]" for n in citations)
 
+
+# ------------------------------------------------------------------ plain-text rendering
+
+
+def bullet_line(block: Bullet, markup: bool) -> str:
+    text = block.text
+    tail = cite(block.citations)
+    if block.note:
+        tail += f" ({block.note})" if not markup else f" _({block.note})_"
+    return f"- {text}{(' ' + tail) if tail else ''}"
+
+
+def render_block_text(block: Block) -> str:
+    if isinstance(block, Heading):
+        return block.text.upper()
+    if isinstance(block, Paragraph | Context):
+        return block.text
+    if isinstance(block, Bullet):
+        return bullet_line(block, markup=False)
+    if isinstance(block, Fields):
+        return "\n".join(f"{k}: {v}" for k, v in block.items)
+    if isinstance(block, Divider):
+        return ""
+    raise TypeError(f"unknown block {block!r}")
+
+
+def render_text(reply: Reply) -> str:
+    lines = [reply.title] if reply.title else []
+    lines += [render_block_text(b) for b in reply.blocks]
+    return "\n".join(lines).strip() + "\n"
 
 # ---------------------------------------------------------------------------- splitting
 

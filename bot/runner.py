@@ -10,9 +10,9 @@ import signal
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .core import Core
-from .errors import UserError
-from .reply import Reply
+from bot.core import Core
+from bot.errors import UserError
+from bot.reply import Reply
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +49,17 @@ def configured_platforms(options: RunOptions) -> list[str]:
 
 def _create_adapter(name: str, core: Core, options: RunOptions) -> PlatformAdapter:
     if name == "slack":
-        from .adapters.slack import create_adapter as create_slack
+        from bot.adapters.slack import create_adapter as create_slack
 
         return create_slack(core, options)
-    from .adapters.discord import create_adapter as create_discord
+    from bot.adapters.discord import create_adapter as create_discord
 
     return create_discord(core, options)
 
 
 def _start_scheduler(core: Core, deliverers: dict[str, Any]) -> Any:
     try:
-        from .scheduler import BriefingScheduler
+        from bot.schedule.scheduler import BriefingScheduler
     except ImportError:  # pragma: no cover - before the scheduler exists
         return None
     scheduler = BriefingScheduler(core, deliverers)
@@ -70,7 +70,7 @@ def _start_scheduler(core: Core, deliverers: dict[str, Any]) -> Any:
 async def run_bot(core: Core, options: RunOptions) -> int:
     platforms = configured_platforms(options)
     if not platforms:
-        from .adapters.console import ConsoleAdapter
+        from bot.adapters.console import ConsoleAdapter
 
         console = ConsoleAdapter(core, admin=options.admin)
         scheduler = _start_scheduler(core, {"console": console})

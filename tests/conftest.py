@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.storage import Store
+from bot.corpus.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -48,9 +48,9 @@ def seeds_copy(tmp_path: Path) -> Path:
 def build_claim_world(settings: Settings, store: Store, corpus: Path,
                       articles: dict[str, str]) -> tuple[Store, Settings]:
     """Write hand-written articles, reload them and build the search index."""
-    from bot.aliases import load_aliases
-    from bot.reload import reload_corpus
-    from bot.search_index import refresh_index
+    from bot.corpus.reload import reload_corpus
+    from bot.search.index import refresh_index
+    from bot.text.aliases import load_aliases
 
     for name, text in articles.items():
         (corpus / name).write_text(text, encoding="utf-8")
@@ -60,7 +60,7 @@ def build_claim_world(settings: Settings, store: Store, corpus: Path,
 
 
 def ask_claim(world: tuple[Store, Settings], claim: str, limit: int = 5):  # type: ignore[no-untyped-def]
-    from bot.claims import lookup_claim
+    from bot.claims.lookup import lookup_claim
 
     store, settings = world
     return lookup_claim(store, claim, index_path=settings.index_path,

@@ -14,16 +14,16 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from bot.aliases import AliasTable, load_aliases
-from bot.claims import answer_to_reply, lookup_claim
-from bot.cli import cli
+from bot.claims.lookup import answer_to_reply, lookup_claim
+from bot.cli.main import cli
 from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
-from bot.reload import reload_corpus
 from bot.reply import Fields
-from bot.search_index import read_pointer, refresh_index
-from bot.stance import is_hedged
-from bot.storage import Store
+from bot.search.index import read_pointer, refresh_index
+from bot.text.aliases import AliasTable, load_aliases
+from bot.text.stance import is_hedged
 from tests.conftest import ask_claim, build_claim_world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,7 +150,7 @@ def test_is_hedged(sentence, hedged):
 def test_alternatives_grouped_by_first_letter_match_the_same_texts():
     import re
 
-    from bot.stance import _by_first_letter
+    from bot.text.stance import _by_first_letter
 
     words = r"says?|said|seems?|reports? (?:say|said)\w*|rumou?rs?|may|might|according to"
     assert _by_first_letter("ab|cd|ae") == "a(?:b|e)|c(?:d)"
@@ -409,7 +409,7 @@ def test_a_denial_denies_what_it_names(quantities):
 def test_stdin_batch_survives_a_database_error_on_one_line(world, monkeypatch):
     import sqlite3
 
-    import bot.cli_claims as cli_claims
+    import bot.cli.claims as cli_claims
 
     store, settings = world
     real = cli_claims._lookup

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.aliases import AliasTable, load_aliases
 from bot.config import Settings
-from bot.stance import Features, clean_claim, is_long, parse_claim, reverse_coverage
-from bot.storage import Store
+from bot.corpus.storage import Store
+from bot.text.aliases import AliasTable, load_aliases
+from bot.text.stance import Features, clean_claim, is_long, parse_claim, reverse_coverage
 from tests.conftest import ask_claim, build_claim_world
 
 ARTICLES = {
@@ -105,13 +105,13 @@ def test_short_claims_keep_the_strict_rules(world):
 
 
 def test_stored_features_round_trip_and_version_check():
-    from bot.stance import features_from_bytes, features_to_bytes, sentence_features
+    from bot.text.stance import features_from_bytes, features_to_bytes, sentence_features
 
     aliases = AliasTable.from_mapping({"russia": ["Russia", "Moscow"]}, ["russia"])
     f = sentence_features("Officials denied that 40 tonnes were shipped to Moscow in May 2024.",
                           aliases)
     assert features_from_bytes(features_to_bytes(f)) == f
-    from bot.stance import FEATURES_VERSION
+    from bot.text.stance import FEATURES_VERSION
 
     data = features_to_bytes(f)
     stale = data.replace(b"F" + bytes([FEATURES_VERSION]), b"F" + bytes([FEATURES_VERSION - 1]), 1)
@@ -120,7 +120,7 @@ def test_stored_features_round_trip_and_version_check():
 
 
 def test_index_serves_stored_features(world):
-    from bot.search_index import open_index
+    from bot.search.index import open_index
 
     store, settings = world
     index = open_index(store, settings.index_path, load_aliases(settings.aliases_path))
@@ -129,7 +129,7 @@ def test_index_serves_stored_features(world):
 
 
 def test_clear_match_for_medium_claims():
-    from bot.stance import clear_match, sentence_features, weigh
+    from bot.text.stance import clear_match, sentence_features, weigh
 
     aliases = AliasTable.from_mapping({})
     sentence = sentence_features("A video shows a little girl calling Lukin a disgrace to "
@@ -176,8 +176,8 @@ def test_initials_and_titles_end_no_sentence_and_are_not_needed():
 
 
 def test_index_serves_the_features_of_a_hits_previous_sentence(world):
-    from bot.search_index import open_index
-    from bot.stance import sentence_features
+    from bot.search.index import open_index
+    from bot.text.stance import sentence_features
 
     store, settings = world
     aliases = load_aliases(settings.aliases_path)
@@ -207,12 +207,12 @@ The harbour master of Port Elm met the fishermen on Monday. She promised them a 
 
 def test_stored_context_answers_like_analysed_context(settings: Settings, store: Store,
                                                       corpus: Path, monkeypatch):
-    from bot.search_index import SearchIndex
+    from bot.search.index import SearchIndex
 
     world = build_claim_world(settings, store, corpus, CONTEXT_ARTICLES)
     claim = "Port Elm will get a second lighthouse by winter, she promised."
     # One candidate: the previous sentence (the context) is then not a hit of its own.
-    monkeypatch.setattr("bot.claims.CANDIDATES", 1)
+    monkeypatch.setattr("bot.claims.lookup.CANDIDATES", 1)
     served: list[int] = []
     original = SearchIndex.stored_features
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.testing import TestAdapter
-from bot.commands import Caller, CommandRequest, Router, split_command_line
+from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
 from bot.config import Settings
 from bot.core import Core
 from bot.reply import Reply
@@ -106,7 +106,7 @@ def test_unknown_source_id(bot: TestAdapter) -> None:
                                   "/subscribe daily 0 8 * * *"])
 def test_admin_commands_denied(bot: TestAdapter, core: Core, line: str,
                                caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.commands"):
+    with caplog.at_level(logging.WARNING, logger="bot.chat.commands"):
         reply = bot.send(line, user_id="mallory")
     name = line.split()[0]
     assert reply.kind == "denied" and reply.ephemeral
@@ -180,7 +180,7 @@ def test_unexpected_error_gets_generic_reply_with_logged_id(
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(Core, "sources", boom)
-    with caplog.at_level(logging.ERROR, logger="bot.commands"):
+    with caplog.at_level(logging.ERROR, logger="bot.chat.commands"):
         reply = bot.send("/sources")
     out = text_of(reply)
     assert reply.kind == "error" and "database on fire" not in out

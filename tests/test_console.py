@@ -16,8 +16,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.config import Settings
 from bot.core import Core
 from bot.reply import Reply
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def run_console(core: Core, lines: str, admin: bool = False, briefing: bool = False) -> str:

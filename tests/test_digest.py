@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.main import cli
 from bot.config import Settings
-from bot.digest import build_digest, parse_since
-from bot.digest_defs import load_definition, parse_definition
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest, parse_since
+from bot.digest.definitions import load_definition, parse_definition
 from bot.errors import EmptyCorpus, UserError
-from bot.reload import reload_corpus
-from bot.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +110,7 @@ def test_timeline_anchors_dates_on_the_article_year(pact_store, settings):
 
 
 def test_extract_dates_precision_and_uncertainty():
-    from bot.timeline import extract_dates
+    from bot.digest.timeline import extract_dates
 
     assert [m.iso for m in extract_dates("signed on June 19, 2024 in Seoul")] == ["2024-06-19"]
     assert [m.iso for m in extract_dates("in June of 2024")] == ["2024-06"]
@@ -137,7 +137,7 @@ def test_to_watch_lists_denials_hedges_and_single_source_figures(pact_store, set
 
 
 def test_hedges_and_denials():
-    from bot.hedges import denials, hedges
+    from bot.text.hedges import denials, hedges
 
     assert "reportedly" in hedges("Putin reportedly paid Kim")
     assert hedges("Analysts suggest this could alter the balance")[0] == "Analysts suggest"

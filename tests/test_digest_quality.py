@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat.render_markdown import render_markdown
 from bot.config import Settings
-from bot.digest import build_digest
-from bot.reload import reload_corpus
-from bot.render_markdown import render_markdown
-from bot.storage import Store
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest
 
 # ------------------------------------------------------------------ story 1: a port strike
 PORT = [
@@ -144,7 +144,7 @@ def test_every_article_contributes_a_key_development(store, settings, tmp_path):
 
 
 def test_trim_discourse_and_filler_rules():
-    from bot.summarize import Unit, score_units, speculative, trim_discourse
+    from bot.digest.summarize import Unit, score_units, speculative, trim_discourse
 
     assert trim_discourse("In fact, the strike lasted 11 days.") == "The strike lasted 11 days."
     assert trim_discourse("However the talks failed.") == "However the talks failed."  # no comma

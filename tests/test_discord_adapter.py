@@ -24,12 +24,12 @@ from hypothesis import strategies as st
 from bot.adapters import discord as discord_adapter
 from bot.adapters.discord import BriefbotClient, create_adapter, guild_id_from
 from bot.adapters.discord_embeds import ZWSP, render_reply
-from bot.commands import Caller, CommandRequest
+from bot.chat.commands import Caller, CommandRequest
 from bot.config import Settings
 from bot.core import Core
-from bot.delivery import DeliveryError
 from bot.errors import UserError
 from bot.reply import Attachment, Bullet, Context, Fields, Heading, Paragraph, Reply, SourceRef
+from bot.schedule.delivery import DeliveryError
 from tests.emulators.discord_api import (
     DEFAULT_CATEGORY_ID,
     MANAGE_GUILD,

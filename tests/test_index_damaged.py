@@ -2,10 +2,10 @@
 fail)."""
 from __future__ import annotations
 
-import bot.search_index as si
-from bot.aliases import load_aliases
-from bot.reload import reload_corpus
-from bot.search_index import read_pointer, refresh_index
+import bot.search.index as si
+from bot.corpus.reload import reload_corpus
+from bot.search.index import read_pointer, refresh_index
+from bot.text.aliases import load_aliases
 from tests.test_index_update import article, reload, world
 
 

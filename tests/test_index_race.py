@@ -6,11 +6,11 @@ from typing import Any
 
 import tantivy
 
-import bot.search_index as si
-from bot.aliases import load_aliases
-from bot.reload import reload_corpus
-from bot.search_index import open_index, read_pointer, refresh_index
-from bot.storage import Store
+import bot.search.index as si
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.search.index import open_index, read_pointer, refresh_index
+from bot.text.aliases import load_aliases
 from tests.test_index_update import article, reload, world
 
 

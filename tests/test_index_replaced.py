@@ -1,9 +1,9 @@
 """A new database under an old index folder: generation numbers collide, the tokens do not."""
 from __future__ import annotations
 
-from bot.aliases import load_aliases
-from bot.claims import lookup_claim
-from bot.storage import Store
+from bot.claims.lookup import lookup_claim
+from bot.corpus.storage import Store
+from bot.text.aliases import load_aliases
 from tests.test_index_update import reload
 
 

@@ -7,10 +7,10 @@ import sqlite3
 
 import tantivy
 
-import bot.search_index as si
-from bot.aliases import load_aliases
-from bot.search_index import open_index, read_pointer
-from bot.storage import Store
+import bot.search.index as si
+from bot.corpus.storage import Store
+from bot.search.index import open_index, read_pointer
+from bot.text.aliases import load_aliases
 from tests.test_index_update import article, reload, world
 
 

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-import bot.search_index as si
-from bot import semantic
+import bot.search.index as si
 from bot.errors import UserError
+from bot.search import semantic
 from tests.test_semantic import _ask, _world, fake_encoder  # noqa: F401
 
 

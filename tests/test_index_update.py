@@ -11,13 +11,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-import bot.search_index as search_index
-from bot import semantic
-from bot.aliases import AliasTable, load_aliases
+import bot.search.index as search_index
 from bot.config import Settings
-from bot.reload import reload_corpus
-from bot.search_index import build_index, open_index, read_pointer, refresh_index
-from bot.storage import Store
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.search import semantic
+from bot.search.index import build_index, open_index, read_pointer, refresh_index
+from bot.text.aliases import AliasTable, load_aliases
 from tests.test_semantic import BagOfWords
 
 
@@ -111,7 +111,7 @@ def test_added_changed_and_removed_articles_update_the_previous_build(
 
 
 def test_a_lookup_reads_the_updated_build(settings, store, corpus, calls):
-    from bot.claims import lookup_claim
+    from bot.claims.lookup import lookup_claim
 
     aliases = load_aliases(settings.aliases_path)
     world(corpus, 20)

@@ -7,10 +7,10 @@ import random
 import pytest
 import tantivy
 
-import bot.search_index as si
-from bot.aliases import load_aliases
-from bot.reload import reload_corpus
-from bot.search_index import build_index, refresh_index
+import bot.search.index as si
+from bot.corpus.reload import reload_corpus
+from bot.search.index import build_index, refresh_index
+from bot.text.aliases import load_aliases
 from tests.test_index_update import article
 
 

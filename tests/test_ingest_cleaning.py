@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.article import Article, parse_article
-from bot.cleaning import clean_article, is_chrome, normalize_text
-from bot.metadata import OutletCatalog, parse_date
+from bot.corpus.article import Article, parse_article
+from bot.corpus.cleaning import clean_article, is_chrome, normalize_text
+from bot.corpus.metadata import OutletCatalog, parse_date
 
 CATALOG = OutletCatalog.load(Path(__file__).resolve().parent.parent / "config" / "outlets.txt")
 
@@ -300,7 +300,7 @@ def test_parse_date(raw: str, iso: str | None) -> None:
 
 def test_jsonl_record_whose_whole_text_is_one_title_like_line_is_kept() -> None:
     """A record's text is never all byline/orphan heading: a one-liner is the text."""
-    from bot.cleaning import clean_article
+    from bot.corpus.cleaning import clean_article
 
     for text in ["Chain Letters", "Breaking Dawn", "A (Virtual) Card for You",
                  "Is the GOP's Plan Called 'World's Greatest Healthcare Plan of 2017'?"]:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import bot.reload
-from bot.cli import _Progress, cli
+import bot.corpus.reload
+from bot.cli.main import _Progress, cli
 
 SENTENCES = [
     "Officials in Seoul said on Tuesday that the agreement would be reviewed by parliament.",
@@ -99,13 +99,13 @@ def small(corpus: Path) -> Path:
 class ParseCounter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[str] = []
-        real = bot.reload.parse_article
+        real = bot.corpus.reload.parse_article
 
         def counting(raw: str, doc_id: str, *args: Any, **kwargs: Any) -> Any:
             self.calls.append(doc_id)
             return real(raw, doc_id, *args, **kwargs)
 
-        monkeypatch.setattr(bot.reload, "parse_article", counting)
+        monkeypatch.setattr(bot.corpus.reload, "parse_article", counting)
 
 
 # ------------------------------------------------------------------ incremental
@@ -120,8 +120,8 @@ def test_unchanged_files_are_not_reprocessed(db: Path, small: Path,
 
     counter = ParseCounter(monkeypatch)
     reads: list[str] = []
-    real_read = bot.reload.read_capped
-    monkeypatch.setattr(bot.reload, "read_capped",
+    real_read = bot.corpus.reload.read_capped
+    monkeypatch.setattr(bot.corpus.reload, "read_capped",
                         lambda path, cap: reads.append(path.name) or real_read(path, cap))
     second = reload(db, small)
     assert second.exit_code == 0
@@ -367,11 +367,11 @@ def test_large_jsonl_streams_through_worker_pool(db: Path, corpus: Path) -> None
                                  + SENTENCES[i % 4]}) + "\n")
     progress_calls: list[int] = []
     from bot.config import load_settings
-    from bot.storage import Store
+    from bot.corpus.storage import Store
     settings = load_settings(db=str(db))
     settings.ingest_workers = 2
     store = Store(db)
-    report = bot.reload.reload_corpus(store, settings, [corpus],
+    report = bot.corpus.reload.reload_corpus(store, settings, [corpus],
                                       progress=lambda d, t, docs: progress_calls.append(docs))
     store.close()
     assert report.counts["added"] == n and not report.rejected

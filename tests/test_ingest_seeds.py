@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.main import cli
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

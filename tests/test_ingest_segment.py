@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.segment import split_sentences
+from bot.corpus.segment import split_sentences
 
 CASES = [
     ("The U.S. and its allies met in Seoul. The talks ended on Friday.",

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render_markdown import render_markdown, render_text
+from bot.chat.render_markdown import render_markdown, render_text
 from bot.reply import (
     Bullet,
     Context,

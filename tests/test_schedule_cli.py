@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli import cli
-from bot.storage import Store
+from bot.cli.main import cli
+from bot.corpus.storage import Store
 
 
 @pytest.fixture

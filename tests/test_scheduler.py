@@ -21,10 +21,12 @@ from bot.adapters.console import ConsoleAdapter
 from bot.adapters.testing import TestAdapter
 from bot.config import Settings
 from bot.core import Core
-from bot.delivery import DeliveryError
+from bot.corpus.storage import Store
+from bot.cron import make_trigger
 from bot.errors import UserError
 from bot.reply import Paragraph, Reply
-from bot.scheduler import (
+from bot.schedule.delivery import DeliveryError
+from bot.schedule.scheduler import (
     BriefingScheduler,
     SchedulerConfig,
     digest_on_empty,
@@ -33,8 +35,6 @@ from bot.scheduler import (
     run_subscription_job,
     slot_key,
 )
-from bot.schedules import make_trigger
-from bot.storage import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FAST = SchedulerConfig(max_attempts=3, retry_base_seconds=0.001, retry_max_seconds=0.01,
@@ -232,7 +232,7 @@ def test_two_processes_race_for_the_same_slots(settings: Settings) -> None:
     Store(settings.db_path).close()
     script = textwrap.dedent("""
         import sys
-        from bot.storage import Store
+        from bot.corpus.storage import Store
         store = Store(sys.argv[1])
         for n in range(60):
             if store.claim_post_slot(3, f"slot-{n:03d}", sys.argv[2], "2024", "2099"):
@@ -650,7 +650,7 @@ from pathlib import Path
 from bot.config import load_settings
 from bot.core import Core
 from bot.reply import Reply
-from bot.scheduler import BriefingScheduler, SchedulerConfig
+from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
 
 Core.digest_for_schedule = lambda self, name, since: (Reply(title="built"), True)
 

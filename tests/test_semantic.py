@@ -1,4 +1,4 @@
-"""The optional semantic candidate source (`bot.semantic`): vectors beside the tantivy build,
+"""The optional semantic candidate source (`bot.search.semantic`): vectors beside the tantivy build,
 nearest-sentence search, fusion into the lookup, and the rules that keep it honest
 (closeness in meaning never makes support, never turns `not-found` into an answer).
 
@@ -17,15 +17,16 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from bot import claims, semantic
-from bot.aliases import load_aliases
-from bot.claims import lookup_claim, relative_bm25, retrieval_scores
-from bot.cli import cli
+from bot.claims import lookup as claims
+from bot.claims.lookup import lookup_claim, relative_bm25, retrieval_scores
+from bot.cli.main import cli
 from bot.config import Settings, load_settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
 from bot.errors import UserError
-from bot.reload import reload_corpus
-from bot.search_index import open_index, read_pointer, refresh_index
-from bot.storage import Store
+from bot.search import semantic
+from bot.search.index import open_index, read_pointer, refresh_index
+from bot.text.aliases import load_aliases
 
 SYNONYMS = {"vessel": "ship", "boat": "ship", "sank": "sink", "sunk": "sink", "capsized": "sink"}
 
@@ -171,7 +172,7 @@ def test_switched_on_without_the_packages_says_how_to_install(settings, store, c
 def test_a_large_index_without_vectors_is_served_lexically_and_says_so(settings, store, corpus,
                                                                       fake_encoder, monkeypatch):
     _world(settings, store, corpus, vectors=False)
-    import bot.search_index as search_index
+    import bot.search.index as search_index
 
     monkeypatch.setattr(search_index, "SEMANTIC_REBUILD_MAX", 0)
     a = _ask(settings, store, "A ferry sank in the Strait of Vell on Monday.")

@@ -23,13 +23,13 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.adapters.slack import SlackAdapter, create_adapter, make_client
 from bot.adapters.slack_blocks import escape, render_messages
-from bot.cli import cli
+from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
-from bot.delivery import DeliveryError
 from bot.errors import UserError
 from bot.reply import Bullet, Context, Divider, Fields, Heading, Paragraph, Reply, SourceRef
 from bot.runner import RunOptions
+from bot.schedule.delivery import DeliveryError
 from tests.emulators.slack_api import (
     SlackWebAPIMock,
     signed_slash_command_request,

@@ -1,6 +1,6 @@
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.main import cli
 
 
 def test_reload_seeds_and_list_sources(tmp_path, seeds_copy):

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.aliases import load_aliases
 from bot.config import Settings
-from bot.reload import reload_corpus
-from bot.stance import (
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.text.aliases import load_aliases
+from bot.text.stance import (
     FEATURES_VERSION,
     Features,
     features_from_bytes,
     features_to_bytes,
     sentence_features,
 )
-from bot.storage import Store
 
 HOSTILE = ["", " ", "\x00", "\x00\x01\x1f", "é", "naïve café", "Ünïcödé", "北朝鮮", "🇰🇵🚀",
            "\ud800", "a\udfffb", "\u200b\u2028\u2029", "\"quoted\" \\ back\\slash", "[1,{]}",

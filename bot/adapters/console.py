@@ -14,10 +14,10 @@ from typing import TextIO
 
 from rich.console import Console
 
-from ..commands import Caller, CommandRequest, Router, split_command_line
-from ..core import Core
-from ..render_terminal import render_terminal
-from ..reply import Reply
+from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
+from bot.chat.render_terminal import render_terminal
+from bot.core import Core
+from bot.reply import Reply
 
 QUIT = {"quit", "exit", "/quit", "/exit", r"\q"}
 CHANNEL = "console"

@@ -22,13 +22,13 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from ..commands import Caller, CommandRequest, Router
-from ..core import Core
-from ..delivery import DeliveryError
-from ..errors import UserError
-from ..reply import Context, Reply
-from ..schedules import digest_names
-from .discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
+from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
+from bot.chat.commands import Caller, CommandRequest, Router
+from bot.core import Core
+from bot.errors import UserError
+from bot.reply import Context, Reply
+from bot.schedule.delivery import DeliveryError
+from bot.schedule.subscriptions import digest_names
 
 log = logging.getLogger(__name__)
 

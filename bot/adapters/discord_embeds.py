@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import discord
 
-from ..reply import (
+from bot.reply import (
     Block,
     Bullet,
     Context,

@@ -29,12 +29,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from ..commands import Caller, CommandRequest, Router, split_command_line
-from ..core import Core
-from ..delivery import DeliveryError
-from ..errors import UserError
-from ..reply import Reply
-from .slack_blocks import Message, render_messages, render_text_message
+from bot.adapters.slack_blocks import Message, render_messages, render_text_message
+from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
+from bot.core import Core
+from bot.errors import UserError
+from bot.reply import Reply
+from bot.schedule.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
 

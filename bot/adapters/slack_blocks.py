@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..reply import (
+from bot.reply import (
     Block,
     Bullet,
     Context,
@@ -181,7 +181,7 @@ def _chunks(text: str, size: int) -> list[str]:
 
 
 def _fallback(reply: Reply, blocks: list[Block], title: str | None) -> str:
-    from ..render_markdown import render_block_text
+    from bot.chat.render_markdown import render_block_text
 
     lines = [title] if title else []
     lines += [render_block_text(b) for b in blocks if not isinstance(b, Divider)]

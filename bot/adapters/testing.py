@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from ..commands import Caller, CommandRequest, Router, split_command_line
-from ..core import Core
-from ..delivery import DeliveryError
-from ..reply import Reply
+from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
+from bot.core import Core
+from bot.reply import Reply
+from bot.schedule.delivery import DeliveryError
 
 
 @dataclass

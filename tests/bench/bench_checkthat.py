@@ -22,14 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot import semantic
-from bot.aliases import load_aliases
-from bot.claims import lookup_claim, rank_documents
+from bot.claims.lookup import lookup_claim, rank_documents
 from bot.config import load_settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
 from bot.errors import UserError
-from bot.reload import reload_corpus
-from bot.search_index import refresh_index
-from bot.storage import Store
+from bot.search import semantic
+from bot.search.index import refresh_index
+from bot.text.aliases import load_aliases
 
 csv.field_size_limit(sys.maxsize)
 TOK = re.compile(r"[a-z0-9]+")

@@ -11,9 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.digest import build_digest
-
-from .digest_common import ingest, lead3, lexrank_summary, load_multinews
+from bot.digest.build import build_digest
+from tests.bench.digest_common import ingest, lead3, lexrank_summary, load_multinews
 
 
 def main(data: Path) -> None:

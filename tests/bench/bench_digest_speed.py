@@ -10,11 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.digest import build_digest
-from bot.summarize import lexrank
-from bot.textproc import tokens
-
-from .digest_common import ingest, load_multinews
+from bot.digest.build import build_digest
+from bot.digest.summarize import lexrank
+from bot.text.words import tokens
+from tests.bench.digest_common import ingest, load_multinews
 
 
 def _records(docs: list[str], n: int) -> list[dict[str, str]]:

@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.aliases import load_aliases
 from bot.config import load_settings
-from bot.search_index import build_index, read_pointer, refresh_index
-from bot.storage import Store
+from bot.corpus.storage import Store
+from bot.search.index import build_index, read_pointer, refresh_index
+from bot.text.aliases import load_aliases
 from tests.bench.bench_speed import SENTS_PER_DOC, populate, synthetic_document, vocabulary
 
 CHANGE = 0.005

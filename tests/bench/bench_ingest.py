@@ -35,7 +35,7 @@ TARGET_RSS_MB = 300
 
 _RUNNER = r"""
 import json, resource, sys, time
-from bot.cli import cli
+from bot.cli.main import cli
 t0 = time.perf_counter()
 try:
     cli.main(sys.argv[1:], prog_name="briefbot", standalone_mode=False)

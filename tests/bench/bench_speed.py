@@ -20,12 +20,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.aliases import load_aliases
-from bot.article import sentence_key
-from bot.claims import lookup_claim
+from bot.claims.lookup import lookup_claim
 from bot.config import load_settings
-from bot.search_index import build_index, open_index
-from bot.storage import Store
+from bot.corpus.article import sentence_key
+from bot.corpus.storage import Store
+from bot.search.index import build_index, open_index
+from bot.text.aliases import load_aliases
 
 SENTS_PER_DOC = 30
 QUERIES = 200

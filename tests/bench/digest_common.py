@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings, load_settings
-from bot.reload import reload_corpus
-from bot.storage import Store
-from bot.summarize import lexrank
-from bot.textproc import tokens
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.summarize import lexrank
+from bot.text.words import tokens
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+")
 

@@ -23,8 +23,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
-from .aliases import CONCEPT_PREFIX, AliasTable, Analysis
-from .textproc import STOPWORDS, cased_words, fold
+from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis
+from bot.text.words import STOPWORDS, cased_words, fold
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
 RELEVANT = 0.45  # coverage a sentence needs to bear on it at all

@@ -18,11 +18,11 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .article import paragraphs
-from .core import Core
-from .errors import PermissionDenied, RateLimited, UserError
-from .reply import Bullet, Context, Fields, Heading, Paragraph, Reply
-from .schedules import (
+from bot.core import Core
+from bot.corpus.article import paragraphs
+from bot.errors import PermissionDenied, RateLimited, UserError
+from bot.reply import Bullet, Context, Fields, Heading, Paragraph, Reply
+from bot.schedule.subscriptions import (
     Subscription,
     digest_default_schedule,
     digest_names,

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .article import parse_article, sentence_key
-from .config import Settings
-from .metadata import OutletCatalog
-from .storage import FileState, Store
+from bot.config import Settings
+from bot.corpus.article import parse_article, sentence_key
+from bot.corpus.metadata import OutletCatalog
+from bot.corpus.storage import FileState, Store
 
 TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}

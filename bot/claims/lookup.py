@@ -15,11 +15,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .aliases import AliasTable, load_aliases
-from .errors import EmptyCorpus, UserError
-from .reply import Bullet, Context, Fields, Paragraph, Reply, SourceRef
-from .search_index import SearchIndex, open_index
-from .stance import (
+from bot.corpus.storage import Store
+from bot.errors import EmptyCorpus, UserError
+from bot.reply import Bullet, Context, Fields, Paragraph, Reply, SourceRef
+from bot.search.index import SearchIndex, open_index
+from bot.text.aliases import AliasTable, load_aliases
+from bot.text.stance import (
     MEDIUM_CLAIM_UNITS,
     Claim,
     Features,
@@ -39,7 +40,6 @@ from .stance import (
     verdict,
     weigh,
 )
-from .storage import Store
 
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
@@ -109,7 +109,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     text = check_claim_text(claim)
     limit = max(1, min(int(limit), MAX_LIMIT))
     if semantic:
-        from .semantic import require
+        from bot.search.semantic import require
 
         require()  # switched on without its packages: say how to install them
     if aliases is None:
@@ -259,7 +259,7 @@ def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, flo
     relative BM25. Also each candidate's cosine with the claim (empty without `semantic`)."""
     if not semantic or index.vectors is None:
         return lexical, {}
-    from .semantic import encoder
+    from bot.search.semantic import encoder
 
     query = encoder().encode([claim_text])[0]
     near = dict(index.vectors.nearest(query, k))

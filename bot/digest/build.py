@@ -21,16 +21,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .config import Settings
-from .digest_defs import DigestDef, SectionDef, load_definition, section_kind
-from .errors import EmptyCorpus, UserError
-from .hedges import denials, hedges
-from .people import whos_who
-from .reply import Bullet, Context, Heading, Paragraph, Reply, SourceRef
-from .storage import Store
-from .summarize import Scored, Unit, Weights, score_units, summarize, trim_discourse
-from .textproc import tokens
-from .timeline import DateMention, article_anchor, extract_dates, label
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
+from bot.digest.people import whos_who
+from bot.digest.summarize import Scored, Unit, Weights, score_units, summarize, trim_discourse
+from bot.digest.timeline import DateMention, article_anchor, extract_dates, label
+from bot.errors import EmptyCorpus, UserError
+from bot.reply import Bullet, Context, Heading, Paragraph, Reply, SourceRef
+from bot.text.hedges import denials, hedges
+from bot.text.words import tokens
 
 DEFAULT_MAX_DOCUMENTS = 500
 
@@ -412,7 +412,7 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
     items: list[Item] = []
     chosen: list[int] = []
     used = 0
-    from .summarize import cosine
+    from bot.digest.summarize import cosine
 
     for _, i, reason in candidates:
         if len(items) >= max_items:
@@ -475,7 +475,7 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
 
 
 def _similar(ctx: _Context, i: int, j: int, threshold: float) -> bool:
-    from .summarize import cosine
+    from bot.digest.summarize import cosine
 
     return cosine(ctx.scored.vectors[i], ctx.scored.vectors[j]) >= threshold
 

@@ -22,8 +22,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .hedges import is_denial
-from .textproc import STOPWORDS, fold, stem, tokens
+from bot.text.hedges import is_denial
+from bot.text.words import STOPWORDS, fold, stem, tokens
 
 # Commentary and filler: words that describe significance instead of stating a fact.
 COMMENTARY = frozenset(

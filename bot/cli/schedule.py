@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from .errors import UserError
-from .schedules import (
+from bot.errors import UserError
+from bot.schedule.subscriptions import (
     PLATFORMS,
     Subscription,
     digest_default_schedule,

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
+from bot.cron import make_trigger
+from bot.errors import UserError
 
 SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -139,8 +140,6 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
 
 def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None:
     """The same validation as subscriptions (standard cron day-of-week, IANA zones)."""
-    from .schedules import make_trigger
-
     try:
         make_trigger(cron, timezone)
     except UserError as exc:

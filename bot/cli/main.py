@@ -7,38 +7,17 @@ import logging
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import __version__
-from .article import paragraphs
-from .config import Settings, load_dotenv_if_present, load_settings
-from .errors import UserError
-from .reload import ReloadReport
-from .storage import Store
-
-
-@dataclass
-class AppContext:
-    settings: Settings
-    _store: Store | None = field(default=None, repr=False)
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            try:
-                self._store = Store(self.settings.db_path)
-            except Exception as exc:  # sqlite3 errors: not a database, unwritable folder, ...
-                raise click.ClickException(
-                    f"cannot open the database {self.settings.db_path}: {exc}"
-                ) from exc
-        return self._store
-
-
-pass_app = click.make_pass_decorator(AppContext)
+from bot import __version__
+from bot.cli.context import AppContext, pass_app
+from bot.config import load_dotenv_if_present, load_settings
+from bot.corpus.article import paragraphs
+from bot.corpus.reload import ReloadReport
+from bot.errors import UserError
 
 
 class BriefbotGroup(click.Group):
@@ -117,7 +96,7 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
     Incremental and atomic; exits 1 when any file or line was rejected."""
     progress = _Progress()
     try:
-        from .core import Core
+        from bot.core import Core
 
         core = Core(app.settings)
         try:
@@ -230,8 +209,8 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
     """Run the bot: Slack and/or Discord when their tokens are set, else the console."""
     import asyncio
 
-    from .core import Core
-    from .runner import RunOptions, run_bot
+    from bot.core import Core
+    from bot.runner import RunOptions, run_bot
 
     setup_logging(log_level)
     _ = app.store  # fail fast, with a clear message, on a database that cannot be opened
@@ -248,9 +227,9 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
 
 
 # Feature commands live in their own modules; registering them here keeps `cli` the one entry.
-from .cli_claims import claim as _claim_command  # noqa: E402
-from .cli_digest import digest_command  # noqa: E402
-from .cli_schedule import schedule  # noqa: E402
+from bot.cli.claims import claim as _claim_command  # noqa: E402
+from bot.cli.digest import digest_command  # noqa: E402
+from bot.cli.schedule import schedule  # noqa: E402
 
 cli.add_command(_claim_command)
 cli.add_command(digest_command)

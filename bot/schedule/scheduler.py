@@ -46,13 +46,14 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from .config import Settings
-from .core import Core
-from .delivery import Deliverer, DeliveryError
-from .digest_defs import load_definition
-from .errors import EmptyCorpus, UserError
-from .reply import Context, Paragraph, Reply
-from .schedules import Subscription, make_trigger
+from bot.config import Settings
+from bot.core import Core
+from bot.cron import make_trigger
+from bot.digest.definitions import load_definition
+from bot.errors import EmptyCorpus, UserError
+from bot.reply import Context, Paragraph, Reply
+from bot.schedule.delivery import Deliverer, DeliveryError
+from bot.schedule.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 

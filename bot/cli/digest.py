@@ -6,13 +6,11 @@ import json
 
 import click
 
-from .cli import AppContext
-from .digest import build_digest, since_last
-from .digest_defs import section_kind
-from .errors import UserError
-from .render_markdown import render_markdown, render_text
-
-pass_app = click.make_pass_decorator(AppContext)
+from bot.chat.render_markdown import render_markdown, render_text
+from bot.cli.context import AppContext, pass_app
+from bot.digest.build import build_digest, since_last
+from bot.digest.definitions import section_kind
+from bot.errors import UserError
 
 
 @click.command("digest")

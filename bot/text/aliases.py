@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import UserError
-from .textproc import STOPWORDS, cased_words, stem
+from bot.errors import UserError
+from bot.text.words import STOPWORDS, cased_words, stem
 
 CONCEPT_PREFIX = "="  # index term of a concept: "=russia"
 

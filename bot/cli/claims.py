@@ -8,12 +8,11 @@ import sys
 
 import click
 
-from .claims import ClaimAnswer, answer_dict_error, lookup_claim
-from .cli import AppContext
-from .errors import EmptyCorpus, UserError
+from bot.claims.lookup import ClaimAnswer, answer_dict_error, lookup_claim
+from bot.cli.context import AppContext, pass_app
+from bot.errors import EmptyCorpus, UserError
 
 MAX_LINE_CHARS = 1000
-pass_app = click.make_pass_decorator(AppContext)
 
 
 def _lookup(app: AppContext, text: str, limit: int) -> ClaimAnswer:

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.rule import Rule
 from rich.text import Text
 
-from .reply import Bullet, Context, Divider, Fields, Heading, Paragraph, Reply, cite
+from bot.reply import Bullet, Context, Divider, Fields, Heading, Paragraph, Reply, cite
 
 
 def render_terminal(reply: Reply, console: Console) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .reply import Reply
+from bot.reply import Reply
 
 
 class DeliveryError(Exception):

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .cleaning import clean_article
-from .metadata import OutletCatalog, extract_metadata, parse_date
-from .segment import split_sentences
+from bot.corpus.cleaning import clean_article
+from bot.corpus.metadata import OutletCatalog, extract_metadata, parse_date
+from bot.corpus.segment import split_sentences
 
 _CREDIT = re.compile(r"\b(source|credit|image|photo|picture|via|courtesy)\b", re.I)
 

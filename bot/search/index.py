@@ -35,10 +35,11 @@ from typing import Any
 
 import tantivy
 
-from . import semantic
-from .aliases import AliasTable, load_aliases
-from .errors import UserError
-from .stance import (
+from bot.corpus.storage import Store
+from bot.errors import UserError
+from bot.search import semantic
+from bot.text.aliases import AliasTable, load_aliases
+from bot.text.stance import (
     FEATURES_VERSION,
     Features,
     features_from_bytes,
@@ -46,7 +47,6 @@ from .stance import (
     idf,
     sentence_features,
 )
-from .storage import Store
 
 logger = logging.getLogger(__name__)
 
@@ -308,7 +308,7 @@ def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = N
 
 
 def default_aliases() -> AliasTable:
-    from .config import load_settings
+    from bot.config import load_settings
 
     return load_aliases(load_settings().aliases_path)
 

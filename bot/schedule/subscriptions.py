@@ -1,0 +1,78 @@
+"""Subscriptions: which digest is posted where and when, and their validation. Cron
+expressions and time zones are parsed by `bot.cron`; the running scheduler (APScheduler, the
+post ledger, delivery) is in `bot.schedule.scheduler`; this module only manages the
+definitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.cron import make_trigger
+from bot.digest.definitions import available, load_definition
+from bot.errors import UserError
+
+PLATFORMS = ("console", "slack", "discord", "test")
+
+
+@dataclass
+class Subscription:
+    id: int
+    platform: str
+    channel: str
+    digest: str
+    cron: str
+    timezone: str
+    created_by: str
+    created_at: str
+    enabled: bool = True
+    disabled_reason: str | None = None
+    last_success_at: str | None = None
+    last_slot: str | None = None
+    last_status: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Subscription:
+        return cls(
+            id=row["id"], platform=row["platform"], channel=row["channel"],
+            digest=row["digest"], cron=row["cron"], timezone=row["timezone"],
+            created_by=row["created_by"] or "", created_at=row["created_at"],
+            enabled=bool(row["enabled"]), disabled_reason=row.get("disabled_reason"),
+            last_success_at=row.get("last_success_at"), last_slot=row.get("last_slot"),
+            last_status=row.get("last_status"),
+        )
+
+    def next_run(self, now: datetime | None = None) -> datetime | None:
+        if not self.enabled:
+            return None
+        trigger = make_trigger(self.cron, self.timezone)
+        now = now or datetime.now(ZoneInfo(self.timezone))
+        return trigger.get_next_fire_time(None, now)
+
+
+def digest_names(digests_dir: Path | None) -> list[str]:
+    return available(digests_dir)
+
+
+def digest_default_schedule(digests_dir: Path | None, name: str) -> tuple[str | None, str | None]:
+    """The (cron, timezone) a digest definition suggests, if it has a [schedule] table. A
+    definition that does not load is reported (UserError), not taken for one without."""
+    schedule = load_definition(digests_dir, name).schedule
+    return (schedule.cron, schedule.timezone) if schedule else (None, None)
+
+
+def validate_subscription(platform: str, channel: str, digest: str, cron: str, timezone: str,
+                          digests_dir: Path | None) -> None:
+    if platform not in PLATFORMS:
+        raise UserError(f"unknown platform {platform!r}: use one of {', '.join(PLATFORMS)}")
+    if not channel.strip():
+        raise UserError("a channel is required")
+    names = digest_names(digests_dir)
+    if digest not in names:
+        raise UserError(f"no digest named {digest!r}; available: {', '.join(names) or 'none'}")
+    trigger = make_trigger(cron, timezone)
+    if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(timezone))) is None:
+        raise UserError(f"cron expression {cron!r} never fires (e.g. 31 February)")
