@@ -22,8 +22,10 @@ semantic: $(STAMP)
 	$(BIN)/python -m pip install --quiet '$(TORCH)'
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench,semantic]'
 
+# The demo seeds go only into an empty default database (var/briefbot.db): never into an
+# operator's (--db, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) or one already in use.
 run: $(STAMP)
-	$(BIN)/briefbot reload seeds
+	$(BIN)/briefbot reload --demo
 	$(BIN)/briefbot run
 
 test: $(STAMP)

@@ -10,17 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot import paths
 from bot.errors import UserError
 
-CONFIG_ENV = "BRIEFBOT_CONFIG"
+CONFIG_ENV = paths.CONFIG_ENV
 
 
 def project_root() -> Path:
-    """The folder holding `config/`: the current directory when it has one, else the checkout."""
-    cwd = Path.cwd()
-    if (cwd / "config" / "briefbot.toml").is_file():
-        return cwd
-    return Path(__file__).resolve().parent.parent
+    """The checkout in use, else the shipped defaults of the installed package (bot.paths)."""
+    return paths.defaults_root()
 
 
 @dataclass
@@ -55,25 +53,24 @@ def _resolve(root: Path, value: str | os.PathLike[str]) -> Path:
     return p if p.is_absolute() else root / p
 
 
+def _or_default(root: Path, value: str | None, default: Path) -> Path:
+    return _resolve(root, value) if value else default
+
+
 def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | None = None) -> Settings:
     """Read settings; `db` (from `--db`) wins over BRIEFBOT_DB, which wins over the file."""
-    root = project_root()
-    path = Path(config_path) if config_path else None
-    if path is None and os.environ.get(CONFIG_ENV):
-        path = Path(os.environ[CONFIG_ENV])
-    if path is None:
-        path = root / "config" / "briefbot.toml"
-        if not path.is_file():
-            path = None
+    # Which file (bot.paths.choose_config); keys it leaves out take the shipped defaults.
+    choice = paths.choose_config(config_path)
+    path, defaults = choice.path, paths.defaults_root()
+    root = paths.config_root(path)
     raw: dict[str, Any] = {}
-    if path is not None:
+    if choice.source in ("--config", CONFIG_ENV) or path.is_file():
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise UserError(f"config file not found: {path}") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise UserError(f"config file {path} is not valid TOML: {exc}") from exc
-        root = path.resolve().parent.parent if path.parent.name == "config" else path.resolve().parent
 
     storage = raw.get("storage", {})
     ingest = raw.get("ingest", {})
@@ -81,9 +78,10 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     commands = raw.get("commands", {})
     digests = raw.get("digests", {})
 
-    db_value = db or os.environ.get("BRIEFBOT_DB") or storage.get("db", "var/briefbot.db")
+    db_value = db or os.environ.get("BRIEFBOT_DB") or storage.get("db")
     # --db is relative to where the user typed it, not to the project root.
-    db_path = Path(db_value).expanduser() if db else _resolve(root, db_value)
+    db_path = (Path(db_value).expanduser() if db else _resolve(root, db_value) if db_value
+               else paths.default_db())
     admins = list(commands.get("admins", []))
     if os.environ.get("BRIEFBOT_ADMINS"):
         admins += [a.strip() for a in os.environ["BRIEFBOT_ADMINS"].split(",") if a.strip()]
@@ -105,22 +103,24 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         max_file_bytes=max_bytes,
         ingest_workers=workers,
         ingest_cache_mb=cache_mb,
-        default_paths=[_resolve(root, p) for p in ingest.get("default_paths", ["seeds"])],
-        outlets_path=_resolve(root, ingest.get("outlets", "config/outlets.txt")),
-        aliases_path=_resolve(root, search.get("aliases", "config/aliases.toml")),
+        default_paths=[_resolve(root, p) for p in ingest["default_paths"]]
+        if "default_paths" in ingest else [defaults / "seeds"],
+        outlets_path=_or_default(root, ingest.get("outlets"), defaults / "config/outlets.txt"),
+        aliases_path=_or_default(root, search.get("aliases"), defaults / "config/aliases.toml"),
         semantic=semantic,
         rate_limit_per_minute=rate,
         admins=admins,
-        digests_dir=_resolve(root, digests.get("folder", "digests")),
+        digests_dir=_or_default(root, digests.get("folder"), defaults / "digests"),
         default_digest=str(digests.get("default", "daily")),
         raw=raw,
     )
 
 
 def load_dotenv_if_present(root: Path) -> None:
-    """Load `.env` from the project root into the environment (existing variables win)."""
-    env_file = root / ".env"
-    if env_file.is_file():
-        from dotenv import load_dotenv
+    """Load `.env` from the project root, then the config folder, into the environment
+    (existing variables win)."""
+    for env_file in paths.dotenv_files(root):
+        if env_file.is_file():
+            from dotenv import load_dotenv
 
-        load_dotenv(env_file, override=False)
+            load_dotenv(env_file, override=False)

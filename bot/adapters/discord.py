@@ -42,6 +42,34 @@ ADMIN_NOTE = ("On Discord the admin commands are /briefbot reload, subscribe, un
               "schedules and status (Manage Server).")
 _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral"
 
+# What the invite asks for (`briefbot discord invite`). Slash commands need the
+# applications.commands scope; answers go through the interaction (no channel permission
+# needed), but scheduled posts are sent to a channel: they need to see it, send there (and in
+# its threads), embed, and attach the long-reply file (`deliver`).
+INVITE_SCOPES = ("bot", "applications.commands")
+REQUIRED_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
+    attach_files=True)
+
+
+def invite_url(client_id: int) -> str:
+    """The OAuth2 URL that adds the bot to a server with exactly what it needs."""
+    return discord.utils.oauth_url(client_id, permissions=REQUIRED_PERMISSIONS,
+                                   scopes=INVITE_SCOPES)
+
+
+def client_id_from_token(token: str) -> int | None:
+    """A bot token's first part is its user id (= the application id) in base64."""
+    import base64
+    import binascii
+
+    head = token.strip().split(".", 1)[0]
+    try:
+        value = base64.b64decode(head + "=" * (-len(head) % 4), validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return int(value) if value.isdigit() else None
+
 
 def caller_for(interaction: discord.Interaction[Any]) -> Caller:
     """The router's view of who is asking. Manage Server (or Administrator) in the guild the

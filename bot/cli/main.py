@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import sys
 import time
@@ -18,6 +19,7 @@ from bot.config import load_dotenv_if_present, load_settings
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import ReloadReport
 from bot.errors import UserError
+from bot.paths import CONFIG_ENV, DB_ENV, HOME_ENV, default_db, defaults_root
 
 
 class BriefbotGroup(click.Group):
@@ -34,9 +36,9 @@ class BriefbotGroup(click.Group):
 
 
 @click.group(cls=BriefbotGroup)
-@click.option("--db", "db", metavar="PATH", help="SQLite database (default from config: var/briefbot.db).")
+@click.option("--db", "db", metavar="PATH", help="SQLite database (default: see `briefbot paths`).")
 @click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Settings file (default: config/briefbot.toml).")
+              help="Settings file (default: see `briefbot paths`).")
 @click.version_option(__version__, prog_name="briefbot")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
@@ -89,11 +91,23 @@ def print_report(report: ReloadReport, verbose: bool = True) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Only print changes, rejections and the summary.")
 @click.option("--no-index", is_flag=True,
               help="Skip rebuilding the search index (bulk loads; the next reload builds it).")
+@click.option("--demo", is_flag=True,
+              help="Load the shipped demo seeds, only into an empty default database "
+                   "(what `make run` does); otherwise say why not and change nothing.")
 @pass_app
-def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool) -> None:
+def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool,
+           demo: bool) -> None:
     """Load articles from folders or files (.txt, .md, .jsonl); default: seeds/.
 
     Incremental and atomic; exits 1 when any file or line was rejected."""
+    if demo:
+        if paths:
+            raise click.UsageError("--demo loads the shipped seeds; give no paths with it")
+        reason = _not_for_demo(app)
+        if reason:
+            click.echo(f"demo seeds not loaded: {reason}")
+            return
+        paths = (defaults_root() / "seeds",)
     progress = _Progress()
     try:
         from bot.core import Core
@@ -109,6 +123,24 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
     print_report(report, verbose=not quiet)
     if report.rejected:
         sys.exit(1)
+
+
+def _not_for_demo(app: AppContext) -> str | None:
+    """Why the demo seeds must not go into this database (None: they may). Only the default
+    database of a checkout or a plain install, never reloaded, takes them: an operator's
+    database (--db, --config, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) is never touched."""
+    flags = click.get_current_context().find_root().params
+    for flag, name in (("db", "--db"), ("config_path", "--config")):
+        if flags.get(flag):
+            return f"{name} names an operator's database or config"
+    for env in (DB_ENV, CONFIG_ENV, HOME_ENV):
+        if os.environ.get(env, "").strip():
+            return f"{env} is set (an operator's database or config)"
+    if app.settings.db_path != default_db().absolute():
+        return f"the config names its own database ({app.settings.db_path})"
+    if app.store.last_run() is not None or app.store.has_sentences():
+        return f"{app.settings.db_path} is not empty (`briefbot reload` loads new articles)"
+    return None
 
 
 def _doc_summary(d: dict[str, Any]) -> dict[str, Any]:
@@ -230,10 +262,13 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
 from bot.cli.claims import claim as _claim_command  # noqa: E402
 from bot.cli.digest import digest_command  # noqa: E402
 from bot.cli.schedule import schedule  # noqa: E402
+from bot.cli.setup import discord_group, paths_command  # noqa: E402
 
 cli.add_command(_claim_command)
 cli.add_command(digest_command)
 cli.add_command(schedule)
+cli.add_command(paths_command)
+cli.add_command(discord_group)
 
 
 def main() -> None:

@@ -1,0 +1,102 @@
+"""Setting briefbot up: `briefbot paths` (where its files are) and `briefbot discord invite`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot import paths
+from bot.cli.context import AppContext, pass_app
+
+
+def _where(app: AppContext) -> dict[str, Any]:
+    s = app.settings
+    flags = click.get_current_context().find_root().params
+    choice = paths.choose_config(flags.get("config_path"))
+    checkout = paths.checkout_root()
+
+    def entry(p: Path | None) -> dict[str, Any] | None:
+        return None if p is None else {"path": str(p), "exists": p.exists()}
+
+    return {
+        "mode": "checkout" if checkout is not None else "installed",
+        "home": os.environ.get(paths.HOME_ENV) or None,
+        "config": {"path": str(choice.path), "exists": choice.path.exists(),
+                   "source": choice.source},
+        "config_dir": entry(paths.config_dir()),
+        "data_dir": entry(paths.data_dir()),
+        "db": entry(s.db_path),
+        "index": entry(s.index_path),
+        "defaults": entry(paths.defaults_root()),
+        "seeds": [entry(p) for p in s.default_paths],
+        "digests": entry(s.digests_dir),
+        "aliases": entry(s.aliases_path),
+        "outlets": entry(s.outlets_path),
+        "env_files": [entry(p) for p in paths.dotenv_files(s.root)],
+    }
+
+
+@click.command("paths")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_app
+def paths_command(app: AppContext, as_json: bool) -> None:
+    """Where briefbot reads its config and defaults and keeps its database.
+
+    Override with --config/BRIEFBOT_CONFIG, --db/BRIEFBOT_DB, or BRIEFBOT_HOME (config
+    BRIEFBOT_HOME/briefbot.toml and database BRIEFBOT_HOME/briefbot.db)."""
+    where = _where(app)
+    if as_json:
+        click.echo(json.dumps(where, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"mode: {where['mode']}" + (f" (BRIEFBOT_HOME={where['home']})"
+                                            if where["home"] else ""))
+    for key, value in where.items():
+        if key in ("mode", "home"):
+            continue
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            label = f"{key}:" if i == 0 else ""
+            note = "" if item["exists"] else "  (missing)"
+            source = f"  [{item['source']}]" if "source" in item else ""
+            click.echo(f"{label:<12}{item['path']}{source}{note}")
+
+
+@click.group("discord")
+def discord_group() -> None:
+    """Discord set-up."""
+
+
+@discord_group.command("invite")
+@click.option("--client-id", type=int, metavar="ID",
+              help="The application id (Developer Portal → General Information); "
+                   "default: read from DISCORD_TOKEN.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def discord_invite(client_id: int | None, as_json: bool) -> None:
+    """Print the URL that adds the bot to a server, with the scopes and permissions it needs."""
+    from bot.adapters.discord import (
+        INVITE_SCOPES,
+        REQUIRED_PERMISSIONS,
+        client_id_from_token,
+        invite_url,
+    )
+
+    if client_id is None:
+        client_id = client_id_from_token(os.environ.get("DISCORD_TOKEN", ""))
+    if client_id is None:
+        raise click.ClickException(
+            "give --client-id (Developer Portal → your application → General Information → "
+            "Application ID), or set DISCORD_TOKEN to read it from the token")
+    names = [name for name, on in REQUIRED_PERMISSIONS if on]
+    url = invite_url(client_id)
+    if as_json:
+        click.echo(json.dumps({"url": url, "client_id": client_id, "scopes": list(INVITE_SCOPES),
+                               "permissions": REQUIRED_PERMISSIONS.value,
+                               "permission_names": names}, indent=2))
+        return
+    click.echo(url)
+    click.echo(f"scopes: {' '.join(INVITE_SCOPES)}; permissions {REQUIRED_PERMISSIONS.value}: "
+               f"{', '.join(names)}")

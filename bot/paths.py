@@ -1,0 +1,129 @@
+"""Where briefbot's files are: the shipped defaults, the config file and the data folder.
+
+- **A checkout** (the current directory, or the source tree this module runs from, holds
+  `config/briefbot.toml`): everything is where a clone keeps it — `config/briefbot.toml`,
+  `var/briefbot.db`, `seeds/`, `digests/`, `config/aliases.toml`, `config/outlets.txt`.
+- **An installed package** (`pip install .`, `pipx install .`, a wheel): the same defaults
+  are package data (`bot/data/`, built from the repository's `seeds/`, `digests/` and
+  `config/` by the mapping in pyproject.toml); the config file is the user's
+  (`briefbot.toml` in the platform's config folder, when there is one), the database lives
+  in the platform's data folder (platformdirs).
+- **`BRIEFBOT_HOME=DIR`** (containers, services): the config file `DIR/briefbot.toml` (when
+  there is one) and the database `DIR/briefbot.db`, whichever of the above supplies the
+  defaults.
+
+`--config`/`BRIEFBOT_CONFIG` and `--db`/`BRIEFBOT_DB` win over all of these (bot.config).
+Base layer: imports nothing from the bot but `bot.errors`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP = "briefbot"
+HOME_ENV = "BRIEFBOT_HOME"
+CONFIG_ENV = "BRIEFBOT_CONFIG"
+DB_ENV = "BRIEFBOT_DB"
+CONFIG_NAME = "briefbot.toml"
+DB_NAME = "briefbot.db"
+
+
+def _has_config(folder: Path) -> bool:
+    return (folder / "config" / CONFIG_NAME).is_file()
+
+
+def source_root() -> Path:
+    """The folder above the `bot` package: a checkout, or site-packages when installed."""
+    return Path(__file__).resolve().parent.parent
+
+
+def package_defaults() -> Path:
+    """The shipped defaults inside the installed package (`bot/data/`)."""
+    return Path(__file__).resolve().parent / "data"
+
+
+def checkout_root() -> Path | None:
+    """The checkout in use: the current directory when it holds `config/briefbot.toml`,
+    else the source tree this code runs from when it is a clone; None when installed."""
+    cwd = Path.cwd()
+    if _has_config(cwd):
+        return cwd
+    src = source_root()
+    if _has_config(src) and (src / "pyproject.toml").is_file():
+        return src
+    return None
+
+
+def defaults_root() -> Path:
+    """Where `seeds/`, `digests/` and `config/{aliases.toml,outlets.txt}` come from when the
+    config file does not name them: the checkout, else the package data."""
+    return checkout_root() or package_defaults()
+
+
+def home() -> Path | None:
+    value = os.environ.get(HOME_ENV, "").strip()
+    return Path(value).expanduser().absolute() if value else None
+
+
+def config_dir() -> Path:
+    """Where an operator's `briefbot.toml` (and `.env`) is looked for."""
+    if (h := home()) is not None:
+        return h
+    if (c := checkout_root()) is not None:
+        return c / "config"
+    return platformdirs.user_config_path(APP, appauthor=False)
+
+
+def data_dir() -> Path:
+    """Where the database (and its search index beside it) lives by default."""
+    if (h := home()) is not None:
+        return h
+    if (c := checkout_root()) is not None:
+        return c / "var"
+    return platformdirs.user_data_path(APP, appauthor=False)
+
+
+def default_db() -> Path:
+    return data_dir() / DB_NAME
+
+
+@dataclass(frozen=True)
+class ConfigChoice:
+    path: Path
+    source: str  # "--config", "BRIEFBOT_CONFIG", "BRIEFBOT_HOME", "checkout", "user", "shipped"
+
+
+def choose_config(explicit: str | os.PathLike[str] | None = None) -> ConfigChoice:
+    """The config file to read, and why: `--config`, `BRIEFBOT_CONFIG`,
+    `$BRIEFBOT_HOME/briefbot.toml`, the checkout's, the user's, else the shipped one."""
+    if explicit:
+        return ConfigChoice(Path(explicit), "--config")
+    if os.environ.get(CONFIG_ENV, "").strip():
+        return ConfigChoice(Path(os.environ[CONFIG_ENV].strip()).expanduser(), CONFIG_ENV)
+    if (h := home()) is not None and (h / CONFIG_NAME).is_file():
+        return ConfigChoice(h / CONFIG_NAME, HOME_ENV)
+    if (c := checkout_root()) is not None:
+        return ConfigChoice(c / "config" / CONFIG_NAME, "checkout")
+    user = platformdirs.user_config_path(APP, appauthor=False) / CONFIG_NAME
+    if user.is_file():
+        return ConfigChoice(user, "user")
+    return ConfigChoice(package_defaults() / "config" / CONFIG_NAME, "shipped")
+
+
+def config_root(config_file: Path) -> Path:
+    """Relative paths in a config file resolve against its folder, or the folder above
+    when that folder is named `config` (a checkout's `config/briefbot.toml`)."""
+    folder = config_file.expanduser().absolute().parent
+    return folder.parent if folder.name == "config" else folder
+
+
+def dotenv_files(root: Path) -> list[Path]:
+    """`.env` files to read (a variable already set wins): in the config root (a checkout's
+    top folder), then in the config folder."""
+    files = [root / ".env"]
+    if (config_dir() / ".env") not in files:
+        files.append(config_dir() / ".env")
+    return files
