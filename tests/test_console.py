@@ -69,18 +69,55 @@ def test_briefbot_run_subprocess_with_piped_stdin(core: Core, settings: Settings
     assert "Sources (5)" in proc.stdout and "Usage: /claim TEXT" in proc.stdout
 
 
+def make_clone(dest: Path) -> Path:
+    """A clone's files in `dest` sharing this checkout's .venv, so `make run` there uses its
+    own config/ and var/ (never this checkout's database)."""
+    for name in ("config", "seeds", "digests"):
+        shutil.copytree(ROOT / name, dest / name)
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dest / name)
+    os.utime(dest / "pyproject.toml", (0, 0))  # older than the install stamp: no reinstall
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    return dest
+
+
+def make_run(clone: Path, stdin: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_"))} | env_vars
+    return subprocess.run(["make", "--no-print-directory", "run"], cwd=clone, env=env,
+                          input=stdin, capture_output=True, text=True, timeout=300)
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_with_piped_commands(tmp_path: Path) -> None:
-    env = dict(os.environ, BRIEFBOT_DB=str(tmp_path / "make-run.db"))
-    env.pop("SLACK_BOT_TOKEN", None)
-    env.pop("DISCORD_TOKEN", None)
-    proc = subprocess.run(
-        ["make", "--no-print-directory", "run"], cwd=ROOT, env=env,
-        input="/sources\n/help\n", capture_output=True, text=True, timeout=300,
-    )
+    clone = make_clone(tmp_path)
+    proc = make_run(clone, "/sources\n/help\n")
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert "5 added" in proc.stdout or "5 unchanged" in proc.stdout
+    assert "5 added" in proc.stdout
     assert "Sources (5)" in proc.stdout and "briefbot commands" in proc.stdout
+    assert (clone / "var" / "briefbot.db").is_file()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_loads_the_demo_seeds_only_into_an_empty_default_database(
+        tmp_path: Path) -> None:
+    """Issue 13 item 18: `make run` reloaded seeds/ into whatever database was configured."""
+    clone = make_clone(tmp_path / "clone")
+    operator = tmp_path / "operator"
+    operator.mkdir()
+    (operator / "briefbot.toml").write_text(f'[storage]\ndb = "{operator / "ops.db"}"\n')
+    proc = make_run(clone, "/sources\n", BRIEFBOT_CONFIG=str(operator / "briefbot.toml"))
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "demo seeds not loaded: BRIEFBOT_CONFIG is set" in proc.stdout
+    assert "5 added" not in proc.stdout and "the corpus is empty" in proc.stdout.lower()
+    for home_or_db in ({"BRIEFBOT_HOME": str(operator)},
+                       {"BRIEFBOT_DB": str(operator / "other.db")}):
+        proc = make_run(clone, "", **home_or_db)
+        assert "demo seeds not loaded" in proc.stdout and "5 added" not in proc.stdout
+    # The default database: loaded while empty, then left alone (edits are the user's).
+    assert "5 added" in make_run(clone, "").stdout
+    again = make_run(clone, "")
+    assert "demo seeds not loaded" in again.stdout and "is not empty" in again.stdout
 
 
 def test_piped_scripts_are_not_rate_limited(core: Core) -> None:
