@@ -35,6 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot tests
 	$(BIN)/mypy bot
 	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
 
 # Benchmarks (never part of `make test`). DATA points at the public benchmark data,
 # e.g. `make bench DATA=../shared/bench`.

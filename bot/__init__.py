@@ -4,10 +4,11 @@ Packages by job, each importing only the layers below it (enforced by the import
 contract in pyproject.toml, run by `make lint`):
 
     cli → runner → adapters → chat → schedule → core → claims | digest → search
-        → corpus | text → config, errors, reply, cron
+        → corpus | text → config, reply, cron → paths → errors
 
 Top-level modules: `core` (the facade adapters and the scheduler call), `runner` (`briefbot
-run`), `config`, `errors`, `reply` (the neutral reply model every feature returns) and `cron`
+run`), `config`, `paths` (where the config, the database and the shipped defaults are),
+`errors`, `reply` (the neutral reply model every feature returns) and `cron`
 (cron and time-zone parsing shared by digest definitions and subscriptions)."""
 
 __version__ = "0.1.0"

@@ -17,8 +17,6 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 CLAIM = "Putin visited Pyongyang"
 

@@ -47,9 +47,9 @@ _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral
 # needed), but scheduled posts are sent to a channel: they need to see it, send there (and in
 # its threads), embed, and attach the long-reply file (`deliver`).
 INVITE_SCOPES = ("bot", "applications.commands")
-REQUIRED_PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
-    attach_files=True)
+REQUIRED_PERMISSION_NAMES = ("view_channel", "send_messages", "send_messages_in_threads",
+                             "embed_links", "attach_files")
+REQUIRED_PERMISSIONS = discord.Permissions(**dict.fromkeys(REQUIRED_PERMISSION_NAMES, True))
 
 
 def invite_url(client_id: int) -> str:

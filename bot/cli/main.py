@@ -19,7 +19,15 @@ from bot.config import load_dotenv_if_present, load_settings
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import ReloadReport
 from bot.errors import UserError
-from bot.paths import CONFIG_ENV, DB_ENV, HOME_ENV, default_db, defaults_root
+from bot.paths import (
+    CONFIG_ENV,
+    DB_ENV,
+    HOME_ENV,
+    choose_config,
+    config_root,
+    default_db,
+    defaults_root,
+)
 
 
 class BriefbotGroup(click.Group):
@@ -44,10 +52,12 @@ class BriefbotGroup(click.Group):
 def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
     """briefbot: cited briefings and claim lookups over a news corpus."""
     try:
+        # `.env` first (beside the config in use, then in the config folder), so that the
+        # BRIEFBOT_* settings in it count too.
+        load_dotenv_if_present(config_root(choose_config(config_path).path))
         settings = load_settings(config_path, db=db)
     except UserError as exc:
         raise click.ClickException(exc.message) from exc
-    load_dotenv_if_present(settings.root)
     ctx.obj = AppContext(settings)
 
 

@@ -79,6 +79,7 @@ def discord_invite(client_id: int | None, as_json: bool) -> None:
     """Print the URL that adds the bot to a server, with the scopes and permissions it needs."""
     from bot.adapters.discord import (
         INVITE_SCOPES,
+        REQUIRED_PERMISSION_NAMES,
         REQUIRED_PERMISSIONS,
         client_id_from_token,
         invite_url,
@@ -90,7 +91,7 @@ def discord_invite(client_id: int | None, as_json: bool) -> None:
         raise click.ClickException(
             "give --client-id (Developer Portal → your application → General Information → "
             "Application ID), or set DISCORD_TOKEN to read it from the token")
-    names = [name for name, on in REQUIRED_PERMISSIONS if on]
+    names = list(REQUIRED_PERMISSION_NAMES)
     url = invite_url(client_id)
     if as_json:
         click.echo(json.dumps({"url": url, "client_id": client_id, "scopes": list(INVITE_SCOPES),
@@ -99,4 +100,4 @@ def discord_invite(client_id: int | None, as_json: bool) -> None:
         return
     click.echo(url)
     click.echo(f"scopes: {' '.join(INVITE_SCOPES)}; permissions {REQUIRED_PERMISSIONS.value}: "
-               f"{', '.join(names)}")
+               f"{', '.join(n.replace('_', ' ') for n in names)}")
