@@ -1,0 +1,121 @@
+"""Where briefbot's files are (bot/paths.py): a clone, an installed package (platformdirs),
+BRIEFBOT_HOME, --config/--db; `briefbot paths`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot import paths
+from bot.cli.main import cli
+from bot.config import load_settings
+from tests.conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for var in ("BRIEFBOT_HOME", "BRIEFBOT_CONFIG", "BRIEFBOT_DB", "BRIEFBOT_ADMINS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def installed(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """As a wheel sees itself: no clone; the package data laid out as the repository."""
+    monkeypatch.setattr(paths, "checkout_root", lambda: None)
+    monkeypatch.setattr(paths, "package_defaults", lambda: ROOT)
+    return ROOT
+
+
+def test_a_clone_keeps_its_layout() -> None:
+    s = load_settings()
+    assert paths.checkout_root() == ROOT
+    assert s.db_path == ROOT / "var" / "briefbot.db"
+    assert s.default_paths == [ROOT / "seeds"] and s.digests_dir == ROOT / "digests"
+    assert s.aliases_path == ROOT / "config" / "aliases.toml"
+    assert s.outlets_path == ROOT / "config" / "outlets.txt"
+
+
+def test_installed_uses_package_data_and_the_platform_folders(installed: Path,
+                                                             tmp_path: Path) -> None:
+    s = load_settings()
+    assert paths.choose_config().source == "shipped"
+    assert s.db_path == tmp_path / "home" / ".local" / "share" / "briefbot" / "briefbot.db"
+    assert s.default_paths == [installed / "seeds"] and s.digests_dir == installed / "digests"
+    assert s.aliases_path == installed / "config" / "aliases.toml"
+    # The user's own config, once there: its relative paths are its own, the rest shipped.
+    user = tmp_path / "home" / ".config" / "briefbot"
+    user.mkdir(parents=True)
+    (user / "briefbot.toml").write_text('[ingest]\ndefault_paths = ["articles"]\n')
+    s = load_settings()
+    assert paths.choose_config().source == "user"
+    assert s.default_paths == [user / "articles"]
+    assert s.aliases_path == installed / "config" / "aliases.toml"
+
+
+def test_briefbot_home_holds_the_database_and_an_optional_config(installed: Path,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    home = tmp_path / "srv"
+    monkeypatch.setenv("BRIEFBOT_HOME", str(home))
+    assert load_settings().db_path == home / "briefbot.db"
+    assert paths.choose_config().source == "shipped"
+    home.mkdir()
+    (home / "briefbot.toml").write_text("[commands]\nrate_limit_per_minute = 3\n")
+    s = load_settings()
+    assert paths.choose_config().source == "BRIEFBOT_HOME" and s.rate_limit_per_minute == 3
+    assert load_settings(db=str(tmp_path / "x.db")).db_path == tmp_path / "x.db"
+
+
+def test_a_config_elsewhere_keeps_the_shipped_aliases_and_digests(tmp_path: Path) -> None:
+    """Before: a config outside the clone lost the alias file and the digests silently
+    (their default paths were resolved against the config's folder)."""
+    cfg = tmp_path / "etc" / "briefbot.toml"
+    cfg.parent.mkdir()
+    cfg.write_text("[commands]\nadmins = []\n")
+    s = load_settings(cfg)
+    assert s.aliases_path == ROOT / "config" / "aliases.toml" and s.aliases_path.is_file()
+    assert (s.digests_dir / "daily.toml").is_file()
+    assert s.db_path == ROOT / "var" / "briefbot.db"  # not <config folder>/var/briefbot.db
+
+
+def test_the_copied_shipped_config_works_anywhere(installed: Path, tmp_path: Path) -> None:
+    cfg = tmp_path / "etc" / "briefbot.toml"
+    cfg.parent.mkdir()
+    cfg.write_text((ROOT / "config" / "briefbot.toml").read_text())
+    s = load_settings(cfg)
+    for p in (*s.default_paths, s.aliases_path, s.outlets_path, s.digests_dir):
+        assert p.exists(), p
+
+
+def test_dotenv_is_read_before_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            installed: Path) -> None:
+    """`.env` (here in BRIEFBOT_HOME) is read before the settings, so BRIEFBOT_* in it apply."""
+    monkeypatch.setenv("BRIEFBOT_DB", "-")
+    monkeypatch.delenv("BRIEFBOT_DB")  # undone at teardown: .env's value goes too
+    monkeypatch.setenv("BRIEFBOT_HOME", str(tmp_path / "srv"))
+    (tmp_path / "srv").mkdir()
+    (tmp_path / "srv" / ".env").write_text(f"BRIEFBOT_DB={tmp_path / 'from-env.db'}\n")
+    result = CliRunner().invoke(cli, ["paths", "--json"])
+    assert result.exit_code == 0, result.output
+    where = json.loads(result.output)
+    assert where["db"]["path"] == str(tmp_path / "from-env.db")
+    assert {"path": str(tmp_path / "srv" / ".env"), "exists": True} in where["env_files"]
+
+
+def test_paths_command(installed: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["paths", "--json"])
+    assert result.exit_code == 0, result.output
+    where = json.loads(result.output)
+    assert where["mode"] == "installed" and where["config"]["source"] == "shipped"
+    assert where["db"] == {"path": str(tmp_path / "home" / ".local" / "share" / "briefbot"
+                                       / "briefbot.db"), "exists": False}
+    assert where["index"]["path"] == where["db"]["path"] + ".index"
+    text = CliRunner().invoke(cli, ["--db", str(tmp_path / "o.db"), "paths"]).output
+    assert f"db:         {tmp_path / 'o.db'}  (missing)" in text and "[shipped]" in text
