@@ -98,6 +98,7 @@ def test_make_run_with_piped_commands(tmp_path: Path) -> None:
     assert (clone / "var" / "briefbot.db").is_file()
 
 
+@pytest.mark.slow  # ~7 s: three `make run`s
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_loads_the_demo_seeds_only_into_an_empty_default_database(
         tmp_path: Path) -> None:
@@ -110,14 +111,36 @@ def test_make_run_loads_the_demo_seeds_only_into_an_empty_default_database(
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "demo seeds not loaded: BRIEFBOT_CONFIG is set" in proc.stdout
     assert "5 added" not in proc.stdout and "the corpus is empty" in proc.stdout.lower()
-    for home_or_db in ({"BRIEFBOT_HOME": str(operator)},
-                       {"BRIEFBOT_DB": str(operator / "other.db")}):
-        proc = make_run(clone, "", **home_or_db)
-        assert "demo seeds not loaded" in proc.stdout and "5 added" not in proc.stdout
     # The default database: loaded while empty, then left alone (edits are the user's).
     assert "5 added" in make_run(clone, "").stdout
     again = make_run(clone, "")
     assert "demo seeds not loaded" in again.stdout and "is not empty" in again.stdout
+
+
+@pytest.mark.parametrize("how", ["--db", "--config", "BRIEFBOT_DB", "BRIEFBOT_CONFIG",
+                                 "BRIEFBOT_HOME"])
+def test_demo_seeds_never_go_into_an_operators_database(
+        how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+    from bot.corpus.storage import Store
+
+    for var in ("BRIEFBOT_DB", "BRIEFBOT_CONFIG", "BRIEFBOT_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    db, cfg = tmp_path / "ops.db", tmp_path / "briefbot.toml"
+    cfg.write_text(f'[storage]\ndb = "{db}"\n')
+    args = {"--db": ["--db", str(db)], "--config": ["--config", str(cfg)]}.get(how, [])
+    if how.startswith("BRIEFBOT_"):
+        monkeypatch.setenv(how, str({"BRIEFBOT_DB": db, "BRIEFBOT_CONFIG": cfg,
+                                     "BRIEFBOT_HOME": tmp_path}[how]))
+    result = CliRunner().invoke(cli, [*args, "reload", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"demo seeds not loaded: {how} ")
+    if db.exists():
+        store = Store(db)
+        assert not store.has_sentences() and store.last_run() is None
+        store.close()
 
 
 def test_piped_scripts_are_not_rate_limited(core: Core) -> None:

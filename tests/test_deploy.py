@@ -94,6 +94,7 @@ def test_dockerfile_is_slim_multistage_unprivileged_with_data_volume() -> None:
     assert "*" in ignore and "**/.env" in ignore, "the build context never carries tokens"
 
 
+@pytest.mark.slow  # ~10 s: a venv and an install from source
 def test_the_dockerfile_install_steps_work_in_a_venv(tmp_path: Path) -> None:
     """The build stage's COPY and RUN lines, performed here with /opt and /src mapped into
     tmp_path (offline: no index, dependencies seen from this venv); then the runtime stage's
