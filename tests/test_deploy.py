@@ -305,6 +305,10 @@ def test_slack_manifest_matches_the_commands_the_adapter_registers() -> None:
     assert {s.name for s in _SPECS} <= in_hint | own
     assert in_hint <= {s.name for s in _SPECS}, "the hint names no command the bot lacks"
     assert manifest["settings"]["socket_mode_enabled"] is True
+    # The README's Slack section names the same commands and scopes.
+    readme = (ROOT / "README.md").read_text().split("\n## Slack\n", 1)[1].split("\n## ", 1)[0]
+    for name in [*declared, *manifest["oauth_config"]["scopes"]["bot"]]:
+        assert f"`{name}`" in readme, name
 
 
 def discord_permission_bits(names: list[str]) -> int:
