@@ -123,7 +123,7 @@ def config_root(config_file: Path) -> Path:
 def dotenv_files(root: Path) -> list[Path]:
     """`.env` files to read (a variable already set wins): in the config root (a checkout's
     top folder), then in the config folder."""
-    files = [root / ".env"]
+    files = [] if root == package_defaults() else [root / ".env"]  # never inside the package
     if (config_dir() / ".env") not in files:
         files.append(config_dir() / ".env")
     return files

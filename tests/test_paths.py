@@ -117,5 +117,7 @@ def test_paths_command(installed: Path, tmp_path: Path) -> None:
     assert where["db"] == {"path": str(tmp_path / "home" / ".local" / "share" / "briefbot"
                                        / "briefbot.db"), "exists": False}
     assert where["index"]["path"] == where["db"]["path"] + ".index"
+    assert [e["path"] for e in where["env_files"]] == [
+        str(tmp_path / "home" / ".config" / "briefbot" / ".env")]
     text = CliRunner().invoke(cli, ["--db", str(tmp_path / "o.db"), "paths"]).output
     assert f"db:         {tmp_path / 'o.db'}  (missing)" in text and "[shipped]" in text
