@@ -1,10 +1,20 @@
 """Cron expressions and time zones: standard 5-field cron (day of week 0/7 = Sunday) turned
 into APScheduler triggers, with messages that name the bad field. Shared by digest
 definitions (their default schedule) and subscriptions; imports nothing of the bot but its
-errors."""
+errors.
+
+Only standard cron is accepted (numbers, `*`, ranges `a-b`, lists `a,b`, steps `/n`, and the
+names jan-dec and sun-sat); APScheduler's extensions (`last`, `1#2`, `2nd mon`) are refused.
+Time zones must be IANA zone names (the tzdata list), not files that happen to sit in the
+system's zoneinfo folder (`localtime`, `posixrules`, `right/UTC`)."""
 
 from __future__ import annotations
 
+import importlib.resources
+import re
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
@@ -13,62 +23,125 @@ from bot.errors import UserError
 
 CRON_FIELDS = ("minute", "hour", "day of month", "month", "day of week")
 _APS_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+_BOUNDS = {"minute": (0, 59), "hour": (0, 23), "day": (1, 31), "month": (1, 12),
+           "day_of_week": (0, 7)}
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _DOW_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_NAMES = {"month": {n: i + 1 for i, n in enumerate(_MONTHS)},
+          "day_of_week": {n: i for i, n in enumerate(_DOW_NAMES[:7])}}
+_ITEM = re.compile(r"^(?:(\*)|([a-z0-9]+)(?:-([a-z0-9]+))?)(?:/(\d+))?$")
+# In the IANA list, but not a place: tzdata's placeholder for "time zone not configured".
+_NOT_PLACES = frozenset({"Factory"})
 
 
-def _dow_to_aps(value: str) -> str:
-    """Standard cron day-of-week (0/7 = Sunday, 1 = Monday) to APScheduler 3 names.
+def _value(aps: str, token: str) -> int:
+    lo, hi = _BOUNDS[aps]
+    names = _NAMES.get(aps, {})
+    if token.isdigit():
+        number = int(token)
+    elif token in names:
+        return names[token]
+    else:
+        allowed = f"a number {lo}-{hi}" + (
+            f" or a name ({'-'.join((next(iter(names)), list(names)[-1]))})" if names else "")
+        raise ValueError(f"{token!r} is not {allowed}")
+    if not lo <= number <= hi:
+        extra = " (Sunday = 0 or 7)" if aps == "day_of_week" else ""
+        raise ValueError(f"{number} is out of range {lo}-{hi}{extra}")
+    return number
 
-    APScheduler 3 reads numbers as 0 = Monday; names avoid that trap."""
-    out: list[str] = []
-    for item in value.split(","):
-        step = ""
-        if "/" in item:
-            item, step_s = item.split("/", 1)
-            step = step_s
-        if item == "*" or not any(ch.isdigit() for ch in item):
-            out.append(item + (f"/{step}" if step else ""))
-            continue
-        if "-" in item:
-            a_s, b_s = item.split("-", 1)
-            a, b = int(a_s), int(b_s)
+
+def _parse_field(aps: str, value: str) -> list[int]:
+    """The values a standard cron field selects, or ValueError saying what is wrong."""
+    lo, hi = _BOUNDS[aps]
+    dow = aps == "day_of_week"
+    top = 6 if dow else hi  # 7 is another name for Sunday (0): only as a range's end
+    selected: list[int] = []
+    for item in value.lower().split(","):
+        m = _ITEM.match(item)
+        if not m:
+            raise ValueError(
+                f"{item!r} is not standard cron: use numbers, names, * , ranges (1-5), "
+                "lists (1,3) and steps (*/15)")
+        star, first, last, step_s = m.groups()
+        step = int(step_s) if step_s else 1
+        if step < 1:
+            raise ValueError("a step must be at least 1")
+        if star:
+            a, b = lo, top
         else:
-            a = b = int(item)
-            if step:
-                b = 6
-        if not (0 <= a <= 7 and 0 <= b <= 7) or a > b:
-            raise ValueError(f"bad day-of-week value {item!r} (0-7, Sunday = 0 or 7)")
-        days = list(range(a, b + 1, int(step) if step else 1))
-        out.extend(_DOW_NAMES[d] for d in days)
-    return ",".join(dict.fromkeys(out))
+            a = _value(aps, first)
+            if last:
+                b = 7 if dow and last == "sun" else _value(aps, last)  # "fri-sun"
+            else:
+                b = top if step_s else a
+            if a > b:
+                raise ValueError(f"the range {item!r} runs backwards")
+        selected.extend(d % 7 if dow else d for d in range(a, b + 1, step))
+    return sorted(set(selected))
 
 
-def make_trigger(cron: str, timezone: str) -> CronTrigger:
-    """A CronTrigger from a standard 5-field cron expression, or a UserError naming the
-    field that is wrong."""
+def _to_aps(aps: str, values: list[int]) -> str:
+    lo, hi = _BOUNDS[aps]
+    if len(values) == (7 if aps == "day_of_week" else hi - lo + 1):
+        return "*"
+    if aps == "day_of_week":  # APScheduler 3 reads numbers as 0 = Monday; names avoid that trap
+        return ",".join(_DOW_NAMES[d] for d in values)
+    return ",".join(str(v) for v in values)
+
+
+class CronSchedule(CronTrigger):  # type: ignore[misc]
+    """A CronTrigger that keeps to the wall clock when it moves to the next day, month or
+    hour. APScheduler 3 adds the step in UTC, so across a DST switch it lands an hour off and
+    can pass a slot: `30 0 * * *` in America/Santiago skipped 2024-09-08 (midnight does not
+    exist there that day), `0 0 1 * *` in Europe/Berlin skipped 1 April. Here the new wall
+    time is built directly; a time in the spring gap then fires once, shifted by the gap
+    (00:30 becomes 01:30), as 02:30 becomes 03:30 in Berlin."""
+
+    def _increment_field_value(self, dateval: datetime, fieldnum: int) -> tuple[datetime, int]:
+        moved, fieldnum = super()._increment_field_value(dateval, fieldnum)
+        # the wall time APScheduler meant: it added (wanted - dateval) to dateval in UTC
+        wanted = dateval.replace(tzinfo=None) + (moved.astimezone(UTC) - dateval.astimezone(UTC))
+        civil = wanted.replace(tzinfo=self.timezone)
+        if civil.astimezone(UTC) > dateval.astimezone(UTC):
+            return civil, fieldnum
+        return moved, fieldnum  # never step backwards (the repeated hour in autumn)
+
+
+def make_trigger(cron: str, timezone: str) -> CronSchedule:
+    """A trigger from a standard 5-field cron expression, or a UserError naming the field
+    that is wrong."""
     tz = validate_timezone(timezone)
     fields = cron.split()
     if len(fields) != 5:
         raise UserError(
-            f"cron expression {cron!r} has {len(fields)} fields; it must have 5 fields: "
+            f"cron expression {cron[:80]!r} has {len(fields)} fields; it must have 5 fields: "
             "minute hour day-of-month month day-of-week (e.g. \"0 8 * * 1-5\")"
         )
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for name, aps, value in zip(CRON_FIELDS, _APS_FIELDS, fields, strict=True):
         try:
-            converted = _dow_to_aps(value) if aps == "day_of_week" else value
-            CronTrigger(**{aps: converted}, timezone=tz)
+            values[aps] = _to_aps(aps, _parse_field(aps, value))
+            CronTrigger(**{aps: values[aps]}, timezone=tz)
         except (ValueError, TypeError) as exc:
-            raise UserError(f"invalid cron {name} field {value!r}: {exc}") from exc
-        values[aps] = converted
-    return CronTrigger(**values, timezone=tz)
+            raise UserError(f"invalid cron {name} field {value[:40]!r}: {exc}") from exc
+    return CronSchedule(**values, timezone=tz)
+
+
+@lru_cache(maxsize=1)
+def iana_zone_names() -> frozenset[str]:
+    """The IANA time zone names (tzdata's list, with its backward-compatible links)."""
+    text = importlib.resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    return frozenset(text.split()) - _NOT_PLACES
 
 
 def validate_timezone(name: str) -> ZoneInfo:
+    error = UserError(
+        f"unknown timezone {name[:60]!r}: use an IANA time zone name such as UTC, Europe/Berlin "
+        "or America/New_York")
+    if name not in iana_zone_names():
+        raise error
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
-        raise UserError(
-            f"unknown timezone {name[:60]!r}: use an IANA time zone name such as UTC, Europe/Berlin or "
-            "America/New_York"
-        ) from exc
+        raise error from exc

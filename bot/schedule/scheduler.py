@@ -48,7 +48,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
 from bot.core import Core
-from bot.cron import make_trigger
+from bot.cron import CronSchedule, make_trigger
 from bot.digest.definitions import load_definition
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import Context, Paragraph, Reply
@@ -297,7 +297,8 @@ class BriefingScheduler:
                     pass
         for sub in subs.values():
             job = existing.get(_job_id(sub.id))
-            if job is not None and job.name == _job_name(sub):
+            if (job is not None and job.name == _job_name(sub)
+                    and isinstance(job.trigger, CronSchedule)):  # older builds: CronTrigger
                 continue
             try:
                 trigger = make_trigger(sub.cron, sub.timezone)
