@@ -1,14 +1,20 @@
-"""Settings: `config/briefbot.toml`, overridden by environment variables (and `.env`).
+"""Settings: `config/briefbot.toml`, checked against a schema (pydantic: every key, its type
+and bounds; unknown keys refused; each problem one line naming the file and the field),
+overridden by environment variables (and `.env`).
 
 Platform tokens are read from the environment only and are never logged or stored."""
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bot import paths
 from bot.errors import UserError
@@ -57,6 +63,173 @@ def _or_default(root: Path, value: str | None, default: Path) -> Path:
     return _resolve(root, value) if value else default
 
 
+# ---------------------------------------------------------------------------- the schema
+# Every key of config/briefbot.toml, its type and its bounds. Unknown sections and keys are
+# errors (a misspelt key would otherwise be ignored silently); nothing is coerced (a string
+# where a list belongs is not read as a list of characters).
+
+NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
+PLATFORMS = ("slack", "discord", "console")
+AdminId = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(PLATFORMS)}):[^\s:]+$")]
+FiniteSeconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class StorageConfig(_Section):
+    db: NonEmptyStr | None = None  # None: bot.paths.default_db()
+
+
+class IngestConfig(_Section):
+    max_file_bytes: Annotated[int, Field(ge=1)] = 5_000_000
+    workers: Annotated[int, Field(ge=0, le=64)] = 1  # 0 = one per CPU (at most 4)
+    cache_mb: Annotated[int, Field(ge=1, le=65_536)] = 96
+    default_paths: list[NonEmptyStr] | None = None  # None: the shipped seeds/
+    outlets: NonEmptyStr | None = None  # None: the shipped config/outlets.txt
+
+
+class SearchConfig(_Section):
+    aliases: NonEmptyStr | None = None  # None: the shipped config/aliases.toml
+    semantic: bool = False
+
+
+class CommandsConfig(_Section):
+    rate_limit_per_minute: Annotated[int, Field(ge=0, le=100_000)] = 10  # 0 = no limit
+    admins: list[AdminId] = []
+
+
+class DigestsConfig(_Section):
+    folder: NonEmptyStr | None = None  # None: the shipped digests/
+    default: NonEmptyStr = "daily"
+
+
+class DiscordConfig(_Section):
+    guild_id: Annotated[int, Field(ge=1)] | Annotated[str, StringConstraints(
+        pattern=r"^[1-9][0-9]*$")] | None = None
+
+
+class SchedulerSettings(_Section):
+    """Bounds of `[scheduler]`; its values are read by `bot.schedule.scheduler`."""
+
+    misfire_grace_seconds: FiniteSeconds = 3600
+    max_attempts: Annotated[int, Field(ge=1, le=1000)] = 4
+    retry_base_seconds: FiniteSeconds = 5
+    retry_max_seconds: FiniteSeconds = 300
+    lease_seconds: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 600
+    delivery_timeout_seconds: FiniteSeconds = 60
+    sweep_seconds: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 60
+
+
+class ConfigFile(_Section):
+    storage: StorageConfig = StorageConfig()
+    ingest: IngestConfig = IngestConfig()
+    search: SearchConfig = SearchConfig()
+    commands: CommandsConfig = CommandsConfig()
+    digests: DigestsConfig = DigestsConfig()
+    discord: DiscordConfig = DiscordConfig()
+    scheduler: SchedulerSettings = SchedulerSettings()
+
+
+_TYPE_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false",
+               "string": "a string", "list": "a list", "dict": "a table", "model": "a table"}
+
+
+def _describe(value: Any) -> str:
+    text = str(value).lower() if isinstance(value, bool) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    """('ingest', 'default_paths', 0) -> "[ingest] default_paths[0]"."""
+    parts = list(loc)
+    if not parts:
+        return "(top level)"
+    name = f"[{parts[0]}]"
+    if len(parts) > 1:
+        name += f" {parts[1]}"
+    for p in parts[2:]:
+        name += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return name
+
+
+def _problem(error: Any, model: type[BaseModel]) -> str:
+    kind, ctx, loc, value = error["type"], error.get("ctx") or {}, error["loc"], error["input"]
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        what = "section" if len(loc) == 1 else "key"
+        hint = f"did you mean {guess[0]!r}?" if guess else f"known: {', '.join(known)}"
+        return f"unknown {what} ({hint})"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"must be a table ([{loc[0]}] with key = value lines), not {_describe(value)}"
+    if kind == "string_pattern_mismatch" and "admins" in loc:
+        return (f"must be \"platform:user_id\" with platform one of {', '.join(PLATFORMS)}, "
+                f"not {_describe(value)}")
+    if kind == "string_pattern_mismatch" and "guild_id" in loc:
+        return f"must be a Discord server id (a number), not {_describe(value)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, not {_describe(value)}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"must be at most {ctx.get('le', ctx.get('lt'))}, not {_describe(value)}"
+    if kind == "finite_number":
+        return f"must be a finite number, not {_describe(value)}"
+    if kind.endswith("_type") or kind in ("int_from_float", "int_parsing"):
+        expected = _TYPE_WORDS.get(kind.split("_", 1)[0], kind)
+        if kind == "int_from_float":
+            expected = "a whole number"
+        if isinstance(value, str) and kind == "list_type":
+            return f"must be a list of strings (e.g. [{value!r}]), not the string {_describe(value)}"
+        return f"must be {expected}, not {_describe(value)}"
+    return f"{error['msg']} (got {_describe(value)})"
+
+
+def _known_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return sorted(model.model_fields)
+
+
+def _errors(where: str, exc: ValidationError) -> list[str]:
+    """One line per problem, deduplicated (a union reports each alternative)."""
+    lines: dict[str, None] = {}
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        lines[f"{where}: {_field_name(loc)}: {_problem(error, ConfigFile)}"] = None
+    return list(lines)
+
+
+def validate_config(raw: dict[str, Any], where: str) -> ConfigFile:
+    """The parsed file checked against the schema, or a UserError: one line per problem,
+    each naming the file and the field."""
+    try:
+        return ConfigFile.model_validate(raw)
+    except ValidationError as exc:
+        lines = _errors(where, exc)
+        if any("guild_id" in line for line in lines):
+            lines = [ln for ln in lines if "guild_id" not in ln] + [
+                f"{where}: [discord] guild_id: must be a Discord server id (a number), not "
+                f"{_describe(raw.get('discord', {}).get('guild_id'))}"]
+        raise UserError("\n".join(lines)) from None
+
+
+def _existing(root: Path, value: str | None, default: Path, where: str, field: str) -> Path:
+    """A configured file must exist; the default may be missing (no outlets, no aliases)."""
+    if value is None:
+        return default
+    path = _resolve(root, value)
+    if not path.is_file():
+        raise UserError(f"{where}: {field}: file not found: {path}")
+    return path
+
+
 def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | None = None) -> Settings:
     """Read settings; `db` (from `--db`) wins over BRIEFBOT_DB, which wins over the file."""
     # Which file (bot.paths.choose_config); keys it leaves out take the shipped defaults.
@@ -64,54 +237,53 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     path, defaults = choice.path, paths.defaults_root()
     root = paths.config_root(path)
     raw: dict[str, Any] = {}
+    where = str(path)
     if choice.source in ("--config", CONFIG_ENV) or path.is_file():
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise UserError(f"config file not found: {path}") from exc
+        except IsADirectoryError as exc:
+            raise UserError(f"config file {path} is a folder, not a file") from exc
+        except PermissionError as exc:
+            raise UserError(f"config file {path} cannot be read: permission denied") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise UserError(f"config file {path} is not valid TOML: {exc}") from exc
+            raise UserError(f"{path}: not valid TOML: {exc}") from exc
+    cfg = validate_config(raw, where)
 
-    storage = raw.get("storage", {})
-    ingest = raw.get("ingest", {})
-    search = raw.get("search", {})
-    commands = raw.get("commands", {})
-    digests = raw.get("digests", {})
-
-    db_value = db or os.environ.get("BRIEFBOT_DB") or storage.get("db")
+    db_value = db or os.environ.get("BRIEFBOT_DB") or cfg.storage.db
     # --db is relative to where the user typed it, not to the project root.
     db_path = (Path(db_value).expanduser() if db else _resolve(root, db_value) if db_value
                else paths.default_db())
-    admins = list(commands.get("admins", []))
-    if os.environ.get("BRIEFBOT_ADMINS"):
-        admins += [a.strip() for a in os.environ["BRIEFBOT_ADMINS"].split(",") if a.strip()]
-    try:
-        max_bytes = int(ingest.get("max_file_bytes", 5_000_000))
-        workers = int(ingest.get("workers", 1))
-        cache_mb = int(ingest.get("cache_mb", 96))
-        rate = int(commands.get("rate_limit_per_minute", 10))
-    except (TypeError, ValueError) as exc:
-        raise UserError(f"config: a numeric setting is not a number: {exc}") from exc
-    semantic = search.get("semantic", False)
+    admins = list(cfg.commands.admins)
+    for entry in os.environ.get("BRIEFBOT_ADMINS", "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        if not re.fullmatch(rf"({'|'.join(PLATFORMS)}):[^\s:]+", entry):
+            raise UserError(f"BRIEFBOT_ADMINS: {entry[:60]!r} must be \"platform:user_id\" with "
+                            f"platform one of {', '.join(PLATFORMS)}")
+        admins.append(entry)
+    semantic = cfg.search.semantic
     if os.environ.get("BRIEFBOT_SEMANTIC"):
         semantic = os.environ["BRIEFBOT_SEMANTIC"].strip().lower() in ("1", "true", "yes", "on")
-    if not isinstance(semantic, bool):
-        raise UserError(f"config: [search] semantic must be true or false, not {semantic!r}")
     return Settings(
         root=root,
         db_path=db_path.absolute(),
-        max_file_bytes=max_bytes,
-        ingest_workers=workers,
-        ingest_cache_mb=cache_mb,
-        default_paths=[_resolve(root, p) for p in ingest["default_paths"]]
-        if "default_paths" in ingest else [defaults / "seeds"],
-        outlets_path=_or_default(root, ingest.get("outlets"), defaults / "config/outlets.txt"),
-        aliases_path=_or_default(root, search.get("aliases"), defaults / "config/aliases.toml"),
+        max_file_bytes=cfg.ingest.max_file_bytes,
+        ingest_workers=cfg.ingest.workers,
+        ingest_cache_mb=cfg.ingest.cache_mb,
+        default_paths=[_resolve(root, p) for p in cfg.ingest.default_paths]
+        if cfg.ingest.default_paths is not None else [defaults / "seeds"],
+        outlets_path=_existing(root, cfg.ingest.outlets, defaults / "config/outlets.txt", where,
+                               "[ingest] outlets"),
+        aliases_path=_existing(root, cfg.search.aliases, defaults / "config/aliases.toml", where,
+                               "[search] aliases"),
         semantic=semantic,
-        rate_limit_per_minute=rate,
+        rate_limit_per_minute=cfg.commands.rate_limit_per_minute,
         admins=admins,
-        digests_dir=_or_default(root, digests.get("folder"), defaults / "digests"),
-        default_digest=str(digests.get("default", "daily")),
+        digests_dir=_or_default(root, cfg.digests.folder, defaults / "digests"),
+        default_digest=cfg.digests.default,
         raw=raw,
     )
 

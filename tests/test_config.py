@@ -1,0 +1,94 @@
+"""config/briefbot.toml is checked against a schema: every problem is one line naming the
+file and the field, nothing is coerced or ignored (issue 13, item 8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot import paths
+from bot.cli.main import cli
+from bot.config import load_settings
+from bot.errors import UserError
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> Path:
+    path = tmp_path / "config" / "briefbot.toml"
+    path.parent.mkdir()
+    return path
+
+
+def _error(cfg: Path, text: str) -> str:
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as exc:
+        load_settings(cfg)
+    return exc.value.message
+
+
+@pytest.mark.parametrize(("text", "field", "says"), [
+    # these crashed with a traceback
+    ("ingest = [1, 2]\n", "[ingest]", "must be a table"),
+    ('storage = "x"\n', "[storage]", "must be a table"),
+    ("[ingest]\ndefault_paths = [1]\n", "[ingest] default_paths[0]", "must be a string"),
+    ("[commands]\nrate_limit_per_minute = 1e400\n", "[commands] rate_limit_per_minute",
+     "must be a whole number"),
+    # these were misread silently
+    ('[ingest]\ndefault_paths = "seeds"\n', "[ingest] default_paths", "must be a list"),
+    ('[commands]\nadmins = "slack:U1"\n', "[commands] admins", "must be a list"),
+    ("[ingest]\nmax_file_bytes = -5\n", "[ingest] max_file_bytes", "must be at least 1"),
+    ("[ingest]\nmax_file_byte = 5\n", "[ingest] max_file_byte", "did you mean 'max_file_bytes'"),
+    ("[ingst]\nworkers = 1\n", "[ingst]", "unknown section (did you mean 'ingest'?)"),
+    ('[search]\naliases = "config/nope.toml"\n', "[search] aliases", "file not found"),
+    ('[ingest]\noutlets = "nope.txt"\n', "[ingest] outlets", "file not found"),
+    ('[commands]\nadmins = ["U2"]\n', "[commands] admins[0]", '"platform:user_id"'),
+    ("[ingest]\nworkers = true\n", "[ingest] workers", "must be a whole number, not true"),
+    ('[discord]\nguild_id = "abc"\n', "[discord] guild_id", "Discord server id"),
+    ("[scheduler]\nsweep_seconds = nan\n", "[scheduler] sweep_seconds", "finite number"),
+    ('[digests]\ndefault = ""\n', "[digests] default", "must not be empty"),
+])
+def test_each_problem_is_one_line_naming_the_file_and_the_field(
+        cfg: Path, text: str, field: str, says: str) -> None:
+    message = _error(cfg, text)
+    assert message.count("\n") == 0
+    assert message.startswith(f"{cfg}: {field}: ")
+    assert says in message
+
+
+def test_several_problems_give_one_line_each(cfg: Path) -> None:
+    message = _error(cfg, "[ingest]\nmax_file_bytes = 0\ncache_mb = \"big\"\n[commands]\nadmin = []\n")
+    lines = message.splitlines()
+    assert len(lines) == 3 and all(line.startswith(f"{cfg}: ") for line in lines)
+
+
+def test_the_shipped_config_is_valid_and_read_as_written() -> None:
+    root = Path(__file__).resolve().parent.parent
+    settings = load_settings(root / "config" / "briefbot.toml")
+    assert settings.default_paths == [root / "seeds"]
+    assert settings.ingest_workers == 0 and settings.max_file_bytes == 5_000_000
+    assert settings.outlets_path == root / "config" / "outlets.txt"
+
+
+def test_defaults_without_a_file_key(cfg: Path) -> None:
+    cfg.write_text("[commands]\nadmins = [\"slack:U1\"]\n", encoding="utf-8")
+    settings = load_settings(cfg)
+    assert settings.admins == ["slack:U1"]
+    assert settings.ingest_workers == 1 and settings.rate_limit_per_minute == 10
+    assert settings.default_paths == [paths.defaults_root() / "seeds"]  # the shipped seeds
+
+
+def test_bad_admin_in_the_environment_is_named(cfg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg.write_text("", encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_ADMINS", "slack:U1, U2")
+    with pytest.raises(UserError, match="BRIEFBOT_ADMINS: 'U2'"):
+        load_settings(cfg)
+
+
+def test_the_cli_prints_the_lines_without_a_traceback(cfg: Path) -> None:
+    cfg.write_text("ingest = [1, 2]\n[commands]\nrate_limit_per_minute = 1e400\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--config", str(cfg), "sources"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert f"{cfg}: [ingest]: must be a table" in res.output
+    assert f"{cfg}: [commands] rate_limit_per_minute: must be a whole number" in res.output
