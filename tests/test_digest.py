@@ -268,3 +268,29 @@ def test_cli_errors(seeds_db, tmp_path):
     assert r.exit_code != 0 and "the corpus is empty" in r.output
     r = runner.invoke(cli, ["--db", seeds_db, "digest", "--since", "2999-01-01"])
     assert r.exit_code == 0 and "Nothing new since" in r.output
+
+
+# ------------------------------------------------------------------ README contract (issue 13, item 24)
+def test_json_carries_the_renderings_the_readme_promises(seeds_db):
+    data = json.loads(run(seeds_db, "--json"))
+    assert data["renderings"]["markdown"] == run(seeds_db)
+    assert data["renderings"]["text"] == run(seeds_db, "--format", "text")
+
+
+def test_since_last_on_a_subscription_that_never_posted_briefs_everything(tmp_path):
+    db = str(tmp_path / "fresh.db")
+    assert CliRunner().invoke(cli, ["--db", db, "reload", str(ROOT / "seeds")]).exit_code == 0
+    store = Store(Path(db))
+    sub = store.add_subscription("slack", "C1", "daily", "0 8 * * *", "UTC", "test")
+    store.close()
+    out = run(db, "--since-last", str(sub["id"]))
+    assert "1970-01-01" not in out and "new since" not in out.lower()
+    assert out == run(db)
+
+
+def test_cli_sources_labels_a_dateline_as_a_dateline(store, settings, corpus):
+    write_jsonl(corpus, [{"id": "a", "title": "Pact signed", "text": PACT_A}])
+    load(store, settings, corpus)
+    res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "sources"])
+    assert res.exit_code == 0, res.output
+    assert "published: -" in res.output and "dateline: SEOUL, June 19 (Wire)" in res.output

@@ -210,7 +210,8 @@ def _sources(router: Router, req: CommandRequest, text: str) -> Reply:
         return Reply.text("The corpus is empty — an admin can run /reload.")
     reply = Reply(title=f"Sources ({len(docs)})")
     for d in docs:
-        bits = [d["author"] or "", ", ".join(d["outlets"]), d["published"] or d["dateline"] or "date unknown"]
+        bits = [d["author"] or "", ", ".join(d["outlets"]),
+                d["published"] or (d["dateline"] and f"dateline {d['dateline']}") or "date unknown"]
         reply.add(Bullet(f"{d['title'] or '(untitled)'} — {' · '.join(b for b in bits if b)}",
                          note=f"id {d['id']}"))
     reply.add(Context("Show one with /source ID."))
@@ -225,7 +226,8 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
     reply = Reply(title=doc["title"] or doc["id"])
     reply.add(Fields([
         ("Author", doc["author"] or "unknown"),
-        ("Published", doc["published"] or doc["dateline"] or "unknown"),
+        ("Published", doc["published"] or "unknown"),
+        *([("Dateline", doc["dateline"])] if doc["dateline"] else []),
         ("Outlets", ", ".join(doc["outlets"]) or "none credited"),
         ("Id", doc["id"]),
     ]))

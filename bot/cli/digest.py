@@ -41,7 +41,10 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
         since = since_last(store, since_last_sub)
     digest = build_digest(store, app.settings, name=name, since=since, only=kind, words=words)
     if as_json:
-        click.echo(json.dumps(digest.to_json(), ensure_ascii=False, indent=2))
+        reply = digest.to_reply()
+        out = digest.to_json() | {"renderings": {"markdown": render_markdown(reply),
+                                                 "text": render_text(reply)}}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     if kind == "key-developments" and fmt == "text":
         lines = digest.lines(kind)

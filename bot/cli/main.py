@@ -178,8 +178,9 @@ def sources(app: AppContext, as_json: bool) -> None:
         outlets = ", ".join(d["outlets"]) or "-"
         click.echo(
             f"{d['id']}  {d['title'] or '(untitled)'}\n"
-            f"    author: {d['author'] or '-'} · published: {d['published'] or d['dateline'] or '-'}"
-            f" · outlets: {outlets} · {d['sentences']} sentences\n    {d['source_path']}"
+            f"    author: {d['author'] or '-'} · published: {d['published'] or '-'}"
+            + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
+            + f" · outlets: {outlets} · {d['sentences']} sentences\n    {d['source_path']}"
         )
 
 

@@ -137,13 +137,14 @@ def parse_since(value: str) -> str:
     return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def since_last(store: Store, subscription: str) -> str:
-    """When the subscription last posted successfully (the start of its "what's new")."""
+def since_last(store: Store, subscription: str) -> str | None:
+    """When the subscription last posted successfully (the start of its "what's new");
+    None when it never posted: everything is new, and the digest says no "since"."""
     exists, at = store.subscription_last_post(subscription)
     if not exists:
         raise UserError(f"no subscription {subscription} — see the scheduler's subscription list")
     if not at:
-        return "1970-01-01T00:00:00+00:00"  # never posted: everything is new
+        return None
     return parse_since(at)
 
 
