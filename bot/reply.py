@@ -104,6 +104,27 @@ class Reply:
         return render_text(self)
 
 
+# Caps on corpus text shown in chat. One unpunctuated article is one "sentence" of any size;
+# uncapped it turned a /claim into hundreds of messages. A piece of evidence fits one embed
+# field (1,024) or Block Kit section with its citations and note; /source shows a few
+# messages of an article (the whole text: `briefbot source ID`).
+EVIDENCE_MAX_CHARS = 600
+SOURCE_MAX_CHARS = 12_000
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to about `limit` characters at a word boundary, marked as clipped
+    ("… [clipped: 600 of 4,000,000 characters shown]"); shorter text is returned as is."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space >= limit * 4 // 5:  # a word boundary near the end; else cut inside the word
+        cut = cut[:space]
+    cut = cut.rstrip()
+    return f"{cut} … [clipped: {len(cut):,} of {len(text):,} characters shown]"
+
+
 def cite(citations: list[int]) -> str:
     return "".join(f"[{n}]" for n in citations)
 

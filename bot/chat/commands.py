@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.errors import PermissionDenied, RateLimited, UserError
-from bot.reply import Bullet, Context, Fields, Heading, Paragraph, Reply
+from bot.reply import SOURCE_MAX_CHARS, Bullet, Context, Fields, Heading, Paragraph, Reply, clip
 from bot.schedule.subscriptions import (
     Subscription,
     digest_default_schedule,
@@ -231,8 +231,15 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
         ("Outlets", ", ".join(doc["outlets"]) or "none credited"),
         ("Id", doc["id"]),
     ]))
+    budget = SOURCE_MAX_CHARS
     for kind, para in paragraphs((s["paragraph"], s["kind"], s["text"]) for s in sentences):
-        reply.add(Heading(para) if kind == "heading" else Paragraph(para))
+        if budget <= 0:
+            reply.add(Context(f"[clipped: the article is longer than {SOURCE_MAX_CHARS:,} "
+                              f"characters; the whole text: `briefbot source {doc['id']}`]"))
+            break
+        shown = clip(para, budget)
+        budget -= len(para)
+        reply.add(Heading(shown) if kind == "heading" else Paragraph(shown))
     if doc.get("url"):
         reply.add(Context(doc["url"]))
     return reply

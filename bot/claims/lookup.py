@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
-from bot.reply import Bullet, Context, Fields, Paragraph, Reply, SourceRef
+from bot.reply import EVIDENCE_MAX_CHARS, Bullet, Context, Fields, Paragraph, Reply, SourceRef, clip
 from bot.search.index import SearchIndex, open_index
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import (
@@ -199,7 +199,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         # Only the evidence shown (the first `limit`) and the supporting one (the note) need
         # the hedge test; the document fields are filled in for the shown ones below.
         hedged = (len(evidence) < limit or j.stance == "supports") and is_hedged(row["text"])
-        ev = Evidence(sentence=row["text"], doc_id=row["doc_id"], title=None, source=None,
+        ev = Evidence(sentence=clip(row["text"], EVIDENCE_MAX_CHARS), doc_id=row["doc_id"], title=None, source=None,
                       published=None, outlets=[], stance=j.stance, hedged=hedged,
                       score=round(j.score, 3), reason=j.reason)
         by_key[key] = ev

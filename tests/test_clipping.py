@@ -1,0 +1,103 @@
+"""One unpunctuated article is one "sentence" of any size: evidence and chat /source are
+clipped, marked as clipped, so a /claim or /source stays a few messages (issue 13, item 15)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+import pytest_asyncio
+
+from bot.adapters.slack import SlackAdapter, make_client
+from bot.adapters.slack_blocks import render_messages
+from bot.adapters.testing import TestAdapter
+from bot.config import Settings
+from bot.core import Core
+from bot.reply import EVIDENCE_MAX_CHARS, SOURCE_MAX_CHARS, clip
+from tests.emulators.slack_api import SlackWebAPIMock, signed_slash_command_request
+
+TOKEN, SECRET = "xoxb-test", "test-signing-secret"
+# ~300 KB without a full stop: the ferry claim matches it (its words recur throughout)
+RUN_ON = "Ferry sank in the Strait of Vell on Monday " + " ".join(
+    f"and rescuers from boat {i} searched the water" for i in range(6000))
+
+
+@pytest.fixture
+def core(settings: Settings, corpus: Path) -> Iterator[Core]:
+    (corpus / "runon.txt").write_text("Ferry disaster\n\n" + RUN_ON + "\n", encoding="utf-8")
+    settings.rate_limit_per_minute = 0
+    c = Core(settings)
+    c.reload()
+    yield c
+    c.close()
+
+
+def test_clip_marks_what_it_cut() -> None:
+    assert clip("short text", 100) == "short text"
+    out = clip("word " * 1000, 100)
+    assert len(out) < 160 and out.endswith("[clipped: 99 of 5,000 characters shown]")
+    assert clip("x" * 1000, 100).startswith("x" * 100 + " …")
+
+
+def test_claim_evidence_is_clipped(core: Core) -> None:
+    reply = TestAdapter(core).send("/claim A ferry sank in the Strait of Vell on Monday")
+    text = reply.plain_text()
+    assert "[clipped:" in text
+    assert len(text) < 4 * EVIDENCE_MAX_CHARS
+    assert len(render_messages(reply)) == 1
+
+
+def test_source_is_clipped_in_chat(core: Core) -> None:
+    reply = TestAdapter(core).send("/source runon")
+    text = reply.plain_text()
+    assert "[clipped:" in text and len(text) < SOURCE_MAX_CHARS + 1000
+    assert len(render_messages(reply)) <= 6
+
+
+@pytest.fixture
+def api() -> Iterator[SlackWebAPIMock]:
+    with SlackWebAPIMock(tokens=[TOKEN]) as mock:
+        yield mock
+
+
+@pytest_asyncio.fixture
+async def slack(api: SlackWebAPIMock, core: Core) -> AsyncIterator[SlackAdapter]:
+    adapter = SlackAdapter(core, bot_token=TOKEN, signing_secret=SECRET, port=0,
+                           host="127.0.0.1", client=make_client(TOKEN, api.base_url))
+    task = asyncio.create_task(adapter.run())
+    while not adapter.url and not task.done():
+        await asyncio.sleep(0.01)
+    yield adapter
+    await adapter.close()
+    await asyncio.wait_for(task, 5)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                 "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.asyncio
+async def test_a_claim_on_a_run_on_article_is_one_slack_message(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:
+    body, headers = signed_slash_command_request(
+        SECRET, command="/claim", text="A ferry sank in the Strait of Vell on Monday",
+        user_id="U1", channel_id="C1", response_url=api.response_url("c"))
+    assert slack.url
+    async with aiohttp.ClientSession() as session, \
+            session.post(slack.url, data=body, headers=headers) as resp:
+        assert resp.status == 200
+    deadline = time.monotonic() + 10
+    while not api.response_posts("c"):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)  # nothing more follows
+    posts = api.response_posts("c") + api.calls_to("chat.postMessage")
+    assert len(posts) == 1
+    assert "[clipped:" in str(posts[0].body)
