@@ -125,7 +125,13 @@ class BriefbotClient(discord.Client):
         to a successful reply."""
         request = CommandRequest(command, text, caller_for(interaction),
                                  str(interaction.channel_id or ""))
-        work = asyncio.ensure_future(self.router.handle_async(request))
+        # Usage errors, denials and rate limits are answered before deferring: a public
+        # "thinking…" cannot turn private, and they must stay ephemeral.
+        admitted = await asyncio.to_thread(self.router.admit, request)
+        if isinstance(admitted, Reply):
+            await self.send_reply(interaction, admitted, ephemeral=True)
+            return
+        work = asyncio.ensure_future(asyncio.to_thread(self.router.run, admitted))
         if command in SLOW_COMMANDS:
             await self._defer(interaction, ephemeral=private)
         else:

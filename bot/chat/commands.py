@@ -61,6 +61,19 @@ class CommandSpec:
     summary: str
     admin: bool
     handler: Callable[[Router, CommandRequest, str], Reply]
+    # Cheap argument checks (no corpus, no I/O) that `Router.admit` runs before any work,
+    # so a usage error is answered at once and privately, never after a public "thinking…".
+    validate: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A request that passed `Router.admit`: ready for `Router.run` (the slow part)."""
+
+    request: CommandRequest
+    spec: CommandSpec
+    name: str
+    text: str
 
 
 class RateLimiter:
@@ -109,6 +122,13 @@ class Router:
         return await asyncio.to_thread(self.handle, request)
 
     def handle(self, request: CommandRequest) -> Reply:
+        admitted = self.admit(request)
+        return admitted if isinstance(admitted, Reply) else self.run(admitted)
+
+    def admit(self, request: CommandRequest) -> Admitted | Reply:
+        """The quick checks, before any work: length, command name, rate limit, permission
+        and the command's own argument checks. An ephemeral error `Reply`, or the request
+        ready for `run`. Adapters that must acknowledge first call this, then `run`."""
         name = request.command.strip().lstrip("/").lower()
         text = request.text or ""
         if name == "briefbot":  # umbrella command: "/briefbot reload"
@@ -129,6 +149,21 @@ class Router:
                             request.caller.display_name)
                 self._record(request, name, text, "denied")
                 raise PermissionDenied(f"/{name} needs admin rights.")
+            if spec.validate is not None:
+                spec.validate(text.strip())
+        except PermissionDenied as exc:
+            return Reply.text(exc.message, ephemeral=True, kind="denied")
+        except UserError as exc:
+            if spec is not None and spec.admin and self.is_admin(request.caller):
+                self._record(request, name, text, "error", exc.message)
+            return Reply.error(exc.message)
+        return Admitted(request, spec, name, text)
+
+    def run(self, admitted: Admitted) -> Reply:
+        """The work of an admitted command (in a worker thread for adapters in a loop)."""
+        request, spec, name, text = (admitted.request, admitted.spec, admitted.name,
+                                     admitted.text)
+        try:
             reply = spec.handler(self, request, text.strip())
             if spec.admin:
                 self._record(request, name, text, "ok")
@@ -136,14 +171,14 @@ class Router:
         except PermissionDenied as exc:
             return Reply.text(exc.message, ephemeral=True, kind="denied")
         except UserError as exc:
-            if spec is not None and spec.admin and self.is_admin(request.caller):
+            if spec.admin and self.is_admin(request.caller):
                 self._record(request, name, text, "error", exc.message)
             return Reply.error(exc.message)
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             log.exception("error %s while handling /%s for %s", error_id, name,
                           request.caller.key)
-            if spec is not None and spec.admin:
+            if spec.admin:
                 self._record(request, name, text, "failed", f"error id {error_id}")
             return Reply.error(
                 f"Something went wrong on our side (error id {error_id}). "
@@ -197,9 +232,16 @@ def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
     return router.core.digest_reply(name=name)
 
 
-def _claim(router: Router, req: CommandRequest, text: str) -> Reply:
+def _claim_args(text: str) -> None:
     if not text:
         raise UserError("Usage: /claim TEXT — e.g. /claim Putin visited North Korea in June 2024")
+    from bot.claims.lookup import check_claim_text
+
+    check_claim_text(text)
+
+
+def _claim(router: Router, req: CommandRequest, text: str) -> Reply:
+    _claim_args(text)
     return router.core.claim_reply(text)
 
 
@@ -398,7 +440,7 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
 
 _SPECS = [
     CommandSpec("brief", "/brief [NAME]", "the briefing (default: the daily digest)", False, _brief),
-    CommandSpec("claim", "/claim TEXT", "check a claim against the corpus: evidence, sources, verdict", False, _claim),
+    CommandSpec("claim", "/claim TEXT", "check a claim against the corpus: evidence, sources, verdict", False, _claim, _claim_args),
     CommandSpec("sources", "/sources", "list the articles in the corpus", False, _sources),
     CommandSpec("source", "/source ID", "one article: metadata and text", False, _source),
     CommandSpec("timeline", "/timeline", "dated events, oldest first", False, _timeline),
