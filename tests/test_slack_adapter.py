@@ -383,6 +383,39 @@ async def test_failed_admin_lookup_means_no_admin(slack: SlackAdapter,
     assert "needs admin rights" in text_of([answer])
 
 
+@pytest.mark.asyncio
+async def test_admin_lookup_survives_a_non_json_error_page(slack: SlackAdapter,
+                                                           api: SlackWebAPIMock,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    # issue 13, item 22: an HTML 503 from users.info raised AttributeError in the admin check
+    api.outage("users.info", times=None)
+    answer = await command(slack, api, "/briefbot", "schedules", user_id="UY")
+    assert answer["response_type"] == "ephemeral"
+    assert "needs admin rights" in text_of([answer])
+    assert "AttributeError" not in caplog.text and "error id" not in text_of([answer])
+    assert "HTTP 503" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_start_tells_a_slack_outage_from_a_bad_token(api: SlackWebAPIMock,
+                                                           core: Core) -> None:
+    def adapter() -> SlackAdapter:
+        return SlackAdapter(core, bot_token=TOKEN, signing_secret=SECRET, port=0,
+                            host="127.0.0.1", client=make_client(TOKEN, api.base_url,
+                                                                 server_error_retries=0))
+    api.outage("auth.test")
+    with pytest.raises(UserError) as err:
+        await adapter().run()
+    assert "Slack API is unavailable (HTTP 503" in err.value.message
+    assert "rejected" not in err.value.message and "invalid" not in err.value.message
+    api.outage("auth.test", status=502, page="Bad Gateway")
+    with pytest.raises(UserError, match=r"unavailable \(HTTP 502"):
+        await adapter().run()
+    api.fail("auth.test", error="invalid_auth")
+    with pytest.raises(UserError, match="token is invalid"):
+        await adapter().run()
+
+
 # ---------------------------------------------------------------------------- errors
 
 

@@ -61,6 +61,28 @@ _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailab
               "request_timeout"}
 
 
+def slack_error(exc: SlackApiError) -> str | None:
+    """Slack's error code from a failed call, or None when the body was not Slack's JSON
+    (an HTML 503 page from a proxy or an outage: `response.data` is then a string)."""
+    data = getattr(exc.response, "data", None)
+    if isinstance(data, dict):
+        error = data.get("error")
+        return str(error) if error else None
+    return None
+
+
+def _outage(exc: SlackApiError) -> str | None:
+    """A description when the failure is Slack (or the way to it) being down or busy, not
+    something wrong with the request or the token."""
+    status = int(getattr(exc.response, "status_code", 0) or 0)
+    error = slack_error(exc)
+    if status >= 500 or status == 429 or error in _TRANSIENT:
+        return f"HTTP {status}" + (f", {error}" if error else ", not a Slack API answer")
+    if error is None:
+        return f"HTTP {status}, not a Slack API answer"
+    return None
+
+
 class AdminLookup:
     """Workspace admins and owners per `users.info`, cached for `ttl` seconds per user."""
 
@@ -78,7 +100,7 @@ class AdminLookup:
             user = (await client.users_info(user=user_id))["user"]
         except SlackApiError as exc:
             log.warning("users.info failed for %s (%s): not treated as an admin", user_id,
-                        exc.response.get("error"))
+                        slack_error(exc) or _outage(exc))
             return False
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
@@ -176,7 +198,7 @@ async def _send(reply: Reply, command: dict[str, Any], respond: AsyncRespond,
                 await client.chat_postMessage(channel=channel, unfurl_links=False,
                                               unfurl_media=False, **m)
         except SlackApiError as exc:
-            error = exc.response.get("error")
+            error = slack_error(exc) or _outage(exc)
             log.warning("Slack: could not post part %d of a reply in %s: %s",
                         len(first) + i + 1, channel, error)
             await respond(response_type="ephemeral", **render_text_message(
@@ -186,7 +208,7 @@ async def _send(reply: Reply, command: dict[str, Any], respond: AsyncRespond,
 
 
 def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -> DeliveryError:
-    error = str(exc.response.get("error") or "")
+    error = slack_error(exc) or ""
     status = exc.response.status_code
     where = f" (after {posted} of {total} parts)" if posted else ""
     if error in _GONE:
@@ -248,7 +270,7 @@ class SlackAdapter:
                 await self._socket.connect_async()
             except SlackApiError as exc:
                 raise UserError(f"Slack Socket Mode: could not connect "
-                                f"({exc.response.get('error')}): check {ENV_APP}") from exc
+                                f"({slack_error(exc) or _outage(exc)}): check {ENV_APP}") from exc
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 raise UserError(f"Slack Socket Mode: cannot reach Slack: {exc}") from exc
             log.info("Slack: connected in Socket Mode")
@@ -260,7 +282,12 @@ class SlackAdapter:
         try:
             auth = await self.client.auth_test()
         except SlackApiError as exc:
-            error = str(exc.response.get("error"))
+            outage = _outage(exc)
+            if outage is not None:
+                raise UserError(f"the Slack API is unavailable ({outage}); {ENV_BOT} was not "
+                                "checked — try again later (status: https://slack-status.com)"
+                                ) from exc
+            error = str(slack_error(exc))
             raise UserError(_AUTH.get(error, f"Slack rejected {ENV_BOT} ({error})")) from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise UserError(f"cannot reach the Slack API: {exc}") from exc

@@ -543,6 +543,13 @@ class SlackWebAPIMock:
         )
         return self._inject(Injection(method, status, payload, dict(headers or {}), times))
 
+    def outage(self, method: str = "*", status: int = 503, *, times: int | None = 1,
+               page: str = "<html><body><h1>503 Service Unavailable</h1></body></html>"
+               ) -> Injection:
+        """Answer the next ``times`` calls with a non-JSON error page (a load balancer's or
+        proxy's HTML during an outage), not Slack's ``{"ok": false, ...}``."""
+        return self._inject(Injection(method, status, page, {}, times))
+
     def rate_limit(self, method: str, retry_after: int = 1, *, times: int | None = 1) -> Injection:
         """Answer the next ``times`` calls with HTTP 429, ``Retry-After: retry_after`` and
         ``{"ok": false, "error": "ratelimited"}``. Keep ``retry_after`` an int (slack_sdk's
