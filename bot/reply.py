@@ -125,6 +125,24 @@ def clip(text: str, limit: int) -> str:
     return f"{cut} … [clipped: {len(cut):,} of {len(text):,} characters shown]"
 
 
+# The slash commands each platform registers at the top level (config/slack-manifest.yml;
+# the Discord command tree); every other command goes through the umbrella `/briefbot`.
+# Platforms not listed (the console, tests) take every command at the top level.
+TOP_LEVEL_COMMANDS: dict[str, frozenset[str]] = {
+    "slack": frozenset({"brief", "claim"}),
+    "discord": frozenset({"brief", "claim", "sources", "source", "timeline", "help"}),
+}
+
+
+def command_syntax(platform: str, name: str, args: str = "") -> str:
+    """How a user types command `name` on `platform`: "/unsubscribe 5" on the console,
+    "/briefbot unsubscribe 5" on Slack and Discord; "/sources" on Discord, "/briefbot
+    sources" on Slack."""
+    top = TOP_LEVEL_COMMANDS.get(platform)
+    typed = f"/{name}" if top is None or name in top else f"/briefbot {name}"
+    return f"{typed} {args}" if args else typed
+
+
 def cite(citations: list[int]) -> str:
     return "".join(f"[{n}]" for n in citations)
 

@@ -417,13 +417,13 @@ async def test_admin_commands_are_denied_without_manage_server(
     sent = await emu.send_interaction("briefbot schedules", user_id=4242, permissions="0")
     call = await emu.wait_for_response(sent)
     assert call.json["type"] == 4 and call.json["data"]["flags"] & EPHEMERAL
-    assert "/schedules needs admin rights" in all_text([call.json["data"]])
+    assert "/briefbot schedules needs admin rights" in all_text([call.json["data"]])
 
     # A slow command's denial is answered before deferring: at once, and ephemeral.
     sent = await emu.send_interaction("briefbot reload", user_id=4242, permissions="0")
     callback = await emu.wait_for_response(sent)
     assert callback.json["type"] == 4 and callback.json["data"]["flags"] & EPHEMERAL
-    assert "/reload needs admin rights" in all_text([callback.json["data"]])
+    assert "/briefbot reload needs admin rights" in all_text([callback.json["data"]])
     denied = [a for a in core.store.admin_actions() if a["outcome"] == "denied"]
     assert {a["command"] for a in denied} >= {"schedules", "reload"}
     assert all(a["user_id"] == "4242" and a["platform"] == "discord" for a in denied)

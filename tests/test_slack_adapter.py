@@ -357,7 +357,7 @@ async def test_admin_command_denied_to_non_admin(slack: SlackAdapter,
     api.add_user("UPLAIN", is_admin=False)
     answer = await command(slack, api, "/briefbot", "reload", user_id="UPLAIN")
     assert answer["response_type"] == "ephemeral"
-    assert "/reload needs admin rights" in text_of([answer])
+    assert "/briefbot reload needs admin rights" in text_of([answer])
     [lookup] = api.calls_to("users.info")
     assert lookup.body["user"] == "UPLAIN"
 

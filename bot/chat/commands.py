@@ -21,7 +21,17 @@ from dataclasses import dataclass
 from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.errors import PermissionDenied, RateLimited, UserError
-from bot.reply import SOURCE_MAX_CHARS, Bullet, Context, Fields, Heading, Paragraph, Reply, clip
+from bot.reply import (
+    SOURCE_MAX_CHARS,
+    Bullet,
+    Context,
+    Fields,
+    Heading,
+    Paragraph,
+    Reply,
+    clip,
+    command_syntax,
+)
 from bot.schedule.subscriptions import (
     Subscription,
     digest_default_schedule,
@@ -110,6 +120,17 @@ def split_command_line(line: str) -> tuple[str, str]:
     return name.lstrip("/").lower(), rest.strip()
 
 
+def _cmd(req: CommandRequest, name: str, args: str = "") -> str:
+    """Command `name` as the caller's platform spells it (see `bot.reply.command_syntax`)."""
+    return command_syntax(req.caller.platform, name, args)
+
+
+def usage_of(spec: CommandSpec, platform: str) -> str:
+    """A spec's usage line ("/unsubscribe ID") in the platform's syntax."""
+    _, _, args = spec.usage.partition(" ")
+    return command_syntax(platform, spec.name, args)
+
+
 class Router:
     def __init__(self, core: Core, clock: Callable[[], float] = time.monotonic) -> None:
         self.core = core
@@ -141,14 +162,15 @@ class Router:
                     f"{MAX_COMMAND_CHARS:,})."
                 )
             if spec is None:
-                raise UserError(f"Unknown command /{name[:40]}. Try /help.")
+                raise UserError(f"Unknown command /{name[:40]}. "
+                                f"Try {_cmd(request, 'help')}.")
             if request.caller.platform != "console":  # the local user may pipe a script
                 self.limiter.check(request.caller.key)
             if spec.admin and not self.is_admin(request.caller):
                 log.warning("denied /%s to %s (%s)", name, request.caller.key,
                             request.caller.display_name)
                 self._record(request, name, text, "denied")
-                raise PermissionDenied(f"/{name} needs admin rights.")
+                raise PermissionDenied(f"{_cmd(request, name)} needs admin rights.")
             if spec.validate is not None:
                 spec.validate(text.strip())
         except PermissionDenied as exc:
@@ -198,15 +220,16 @@ class Router:
             log.exception("could not record the admin action /%s", name)
 
     def help_reply(self, caller: Caller | None = None) -> Reply:
+        platform = caller.platform if caller is not None else "console"
         reply = Reply(title="briefbot commands")
         for spec in self.specs.values():
             if spec.admin:
                 continue
-            reply.add(Bullet(f"`{spec.usage}` — {spec.summary}"))
+            reply.add(Bullet(f"`{usage_of(spec, platform)}` — {spec.summary}"))
         reply.add(Heading("Admin"))
         for spec in self.specs.values():
             if spec.admin:
-                reply.add(Bullet(f"`{spec.usage}` — {spec.summary}"))
+                reply.add(Bullet(f"`{usage_of(spec, platform)}` — {spec.summary}"))
         if caller is not None and not self.is_admin(caller):
             reply.add(Context("Admin commands need your platform's admin rights or a listed user id."))
         return reply
@@ -215,9 +238,9 @@ class Router:
 # ---------------------------------------------------------------------------- handlers
 
 
-def _no_args(name: str, text: str) -> None:
+def _no_args(req: CommandRequest, name: str, text: str) -> None:
     if text:
-        raise UserError(f"/{name} takes no arguments. Usage: /{name}")
+        raise UserError(f"{_cmd(req, name)} takes no arguments. Usage: {_cmd(req, name)}")
 
 
 def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
@@ -246,25 +269,29 @@ def _claim(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _sources(router: Router, req: CommandRequest, text: str) -> Reply:
-    _no_args("sources", text)
+    _no_args(req, "sources", text)
     docs = router.core.sources()
     if not docs:
-        return Reply.text("The corpus is empty — an admin can run /reload.")
+        return Reply.text(f"The corpus is empty — an admin can run {_cmd(req, 'reload')}.")
     reply = Reply(title=f"Sources ({len(docs)})")
     for d in docs:
         bits = [d["author"] or "", ", ".join(d["outlets"]),
                 d["published"] or (d["dateline"] and f"dateline {d['dateline']}") or "date unknown"]
         reply.add(Bullet(f"{d['title'] or '(untitled)'} — {' · '.join(b for b in bits if b)}",
                          note=f"id {d['id']}"))
-    reply.add(Context("Show one with /source ID."))
+    reply.add(Context(f"Show one with {_cmd(req, 'source', 'ID')}."))
     return reply
 
 
 def _source(router: Router, req: CommandRequest, text: str) -> Reply:
     parts = text.split()
     if len(parts) != 1:
-        raise UserError("Usage: /source ID — the ids are listed by /sources")
-    doc, sentences = router.core.source(parts[0])
+        raise UserError(f"Usage: {_cmd(req, 'source', 'ID')} — the ids are listed by "
+                        f"{_cmd(req, 'sources')}")
+    try:
+        doc, sentences = router.core.source(parts[0])
+    except UserError as exc:
+        raise UserError(exc.message.replace("see /sources", f"see {_cmd(req, 'sources')}")) from None
     reply = Reply(title=doc["title"] or doc["id"])
     reply.add(Fields([
         ("Author", doc["author"] or "unknown"),
@@ -288,7 +315,7 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
-    _no_args("timeline", text)
+    _no_args(req, "timeline", text)
     return router.core.digest_reply(only="timeline")
 
 
@@ -297,13 +324,14 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
         name = text.split()[0].lstrip("/").lower()
         spec = router.specs.get(name)
         if spec is None:
-            raise UserError(f"Unknown command /{name[:40]}. Try /help.")
-        return Reply.text(f"`{spec.usage}` — {spec.summary}" + (" (admin)" if spec.admin else ""))
+            raise UserError(f"Unknown command /{name[:40]}. Try {_cmd(req, 'help')}.")
+        return Reply.text(f"`{usage_of(spec, req.caller.platform)}` — {spec.summary}"
+                          + (" (admin)" if spec.admin else ""))
     return router.help_reply(req.caller)
 
 
 def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
-    _no_args("reload", text)
+    _no_args(req, "reload", text)
     report = router.core.reload(actor=req.caller.key)
     reply = Reply(title="Reload finished" if not report.rejected else "Reload finished with rejections")
     reply.add(Paragraph(report.headline()))
@@ -315,13 +343,15 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
     return reply
 
 
-def _parse_subscribe(text: str) -> tuple[str, str, str | None]:
+def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | None]:
+    usage = _cmd(req, "subscribe", "DIGEST CRON [TZ]")
     try:
         tokens = shlex.split(text)
     except ValueError as exc:
         raise UserError(f"Could not parse the arguments: {exc}") from exc
     if not tokens:
-        raise UserError('Usage: /subscribe DIGEST CRON [TZ] — e.g. /subscribe daily "0 8 * * 1-5" Europe/Berlin')
+        example = _cmd(req, "subscribe", 'daily "0 8 * * 1-5" Europe/Berlin')
+        raise UserError(f"Usage: {usage} — e.g. {example}")
     digest, rest = tokens[0], tokens[1:]
     if len(rest) == 1:
         cron, tz = rest[0], None  # quoted cron
@@ -333,14 +363,14 @@ def _parse_subscribe(text: str) -> tuple[str, str, str | None]:
         cron, tz = "", None
     else:
         raise UserError(
-            "Usage: /subscribe DIGEST CRON [TZ] — CRON has 5 fields: minute hour day month "
-            'weekday, e.g. /subscribe daily 0 8 * * 1-5 Europe/Berlin'
+            f"Usage: {usage} — CRON has 5 fields: minute hour day month weekday, e.g. "
+            f"{_cmd(req, 'subscribe', 'daily 0 8 * * 1-5 Europe/Berlin')}"
         )
     return digest, cron, tz
 
 
 def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
-    digest, cron, tz = _parse_subscribe(text)
+    digest, cron, tz = _parse_subscribe(req, text)
     settings = router.core.settings
     names = digest_names(settings.digests_dir)
     if digest not in names:  # before reading digests/<digest>.toml
@@ -349,7 +379,7 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     cron = cron or default_cron or ""
     tz = tz or default_tz or "UTC"
     if not cron:
-        raise UserError(f"Give a schedule: /subscribe {digest} 0 8 * * * [TZ]")
+        raise UserError(f"Give a schedule: {_cmd(req, 'subscribe', f'{digest} 0 8 * * * [TZ]')}")
     validate_subscription(req.caller.platform, req.channel, digest, cron, tz, settings.digests_dir)
     row = router.core.store.add_subscription(req.caller.platform, req.channel, digest, cron, tz,
                                              req.caller.key)
@@ -360,18 +390,19 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     return Reply(title=f"Subscribed: {digest}").add(
         Fields([("Id", str(sub.id)), ("Schedule", f"{cron} ({tz})"),
                 ("Next post", nxt.isoformat(timespec="minutes") if nxt else "never")]),
-        Context(f"Remove with /unsubscribe {sub.id}."),
+        Context(f"Remove with {_cmd(req, 'unsubscribe', str(sub.id))}."),
     )
 
 
 def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     parts = text.split()
     if len(parts) != 1 or not (parts[0].lstrip("#").isascii() and parts[0].lstrip("#").isdigit()):
-        raise UserError("Usage: /unsubscribe ID — the ids are listed by /schedules")
+        raise UserError(f"Usage: {_cmd(req, 'unsubscribe', 'ID')} — the ids are listed by "
+                        f"{_cmd(req, 'schedules')}")
     sub_id = int(parts[0].lstrip("#"))
     row = router.core.store.subscription(sub_id)
     if row is None or row["platform"] != req.caller.platform:
-        raise UserError(f"No subscription #{sub_id} here. See /schedules.")
+        raise UserError(f"No subscription #{sub_id} here. See {_cmd(req, 'schedules')}.")
     router.core.store.remove_subscription(sub_id)
     if router.core.on_subscriptions_changed is not None:
         router.core.on_subscriptions_changed()
@@ -379,10 +410,11 @@ def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
-    _no_args("schedules", text)
+    _no_args(req, "schedules", text)
     rows = router.core.store.subscriptions(platform=req.caller.platform)
     if not rows:
-        return Reply.text("No scheduled briefings. Add one with /subscribe DIGEST CRON [TZ].")
+        return Reply.text("No scheduled briefings. Add one with "
+                          f"{_cmd(req, 'subscribe', 'DIGEST CRON [TZ]')}.")
     reply = Reply(title=f"Scheduled briefings ({len(rows)})")
     for row in rows:
         sub = Subscription.from_row(row)
@@ -397,7 +429,7 @@ def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _status(router: Router, req: CommandRequest, text: str) -> Reply:
-    _no_args("status", text)
+    _no_args(req, "status", text)
     info = router.core.status()
     reply = Reply(title="briefbot status")
     span = " to ".join(x for x in (info.first_published, info.last_published) if x) or "unknown"

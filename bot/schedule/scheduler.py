@@ -51,7 +51,7 @@ from bot.core import Core
 from bot.cron import CronSchedule, make_trigger
 from bot.digest.definitions import load_definition
 from bot.errors import EmptyCorpus, UserError
-from bot.reply import Context, Paragraph, Reply
+from bot.reply import Context, Paragraph, Reply, command_syntax
 from bot.schedule.delivery import Deliverer, DeliveryError
 from bot.schedule.subscriptions import Subscription
 
@@ -427,7 +427,8 @@ class BriefingScheduler:
                 return await self._finish(sub, key, "skipped", "nothing new")
             reply = nothing_new_reply(sub, since)
         reply.add(Context(f"Scheduled briefing #{sub.id} for "
-                          f"{_local(slot, sub.timezone)} · stop with /unsubscribe {sub.id}"))
+                          f"{_local(slot, sub.timezone)} · stop with "
+                          f"{command_syntax(sub.platform, 'unsubscribe', str(sub.id))}"))
         return await self._deliver(sub, key, deliverer, reply, int(claim["attempts"] or 0))
 
     def _build(self, sub: Subscription, since: str | None) -> tuple[Reply, bool]:

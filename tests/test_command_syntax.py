@@ -1,0 +1,105 @@
+"""Each platform's replies name that platform's own command syntax: Slack registers only
+/brief, /claim and /briefbot; Discord has /brief, /claim, /sources, /source, /timeline, /help
+and the /briefbot admin group; the console takes every command (issue 13, item 20)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.testing import TestAdapter
+from bot.chat.commands import Caller, CommandRequest, Router
+from bot.config import Settings
+from bot.core import Core
+from bot.reply import Reply, command_syntax
+from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = "Ports reopen\n\nThe port of Exampleton reopened on Monday after a strike, officials said.\n"
+# What each platform registers: the Slack manifest, the Discord tree (bot/adapters/discord.py)
+SLACK_MANIFEST = (ROOT / "config" / "slack-manifest.yml").read_text(encoding="utf-8")
+SLACK_TOP = set(re.findall(r"- command: /(\w+)", SLACK_MANIFEST))
+DISCORD_TOP = {"brief", "claim", "sources", "source", "timeline", "help", "briefbot"}
+
+
+@pytest.fixture
+def core(settings: Settings, corpus: Path, tmp_path: Path) -> Core:
+    (corpus / "ports.txt").write_text(ARTICLE, encoding="utf-8")
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    (digests / "daily.toml").write_text('title = "Daily"\n[[sections]]\nkind = "key-developments"\n')
+    settings.digests_dir = digests
+    settings.rate_limit_per_minute = 0
+    c = Core(settings)
+    c.reload()
+    return c
+
+
+def ask(core: Core, platform: str, line: str, admin: bool = True) -> str:
+    name, _, text = line.lstrip("/").partition(" ")
+    reply = Router(core).handle(CommandRequest(name, text, Caller(platform, "U1", "u", admin), "C1"))
+    return reply.plain_text()
+
+
+def named_commands(text: str) -> set[str]:
+    """The top-level slash commands a text tells the user to type ("/x" not in a path)."""
+    return set(re.findall(r"(?<![\w/])/(\w+)", text))
+
+
+LINES = ["/help", "/help unsubscribe", "/sources", "/source nope", "/source", "/unsubscribe",
+         "/unsubscribe 999", "/schedules", "/subscribe", "/subscribe daily", "/status x",
+         "/nosuchcommand", "/subscribe daily 0 8 * * * UTC"]
+
+
+@pytest.mark.parametrize(("platform", "top"), [("slack", SLACK_TOP), ("discord", DISCORD_TOP)])
+def test_replies_name_only_commands_the_platform_registers(core: Core, platform: str,
+                                                           top: set[str]) -> None:
+    assert SLACK_TOP == {"brief", "claim", "briefbot"}
+    for line in LINES:
+        text = ask(core, platform, line)
+        named = named_commands(text) - {"nosuchcommand"}
+        assert named <= top, (platform, line, text)
+    denied = ask(core, platform, "/reload", admin=False)
+    assert "/briefbot reload needs admin rights" in denied
+
+
+def test_slack_help_spells_the_umbrella_command(core: Core) -> None:
+    text = ask(core, "slack", "/help")
+    assert "/briefbot sources" in text and "/briefbot unsubscribe ID" in text
+    assert "/claim TEXT" in text
+    assert "/briefbot unsubscribe" in ask(core, "slack", "/subscribe daily 0 8 * * * UTC")
+
+
+def test_console_keeps_the_short_commands(core: Core) -> None:
+    text = TestAdapter(core).send("/help", admin=True).plain_text()
+    assert "/unsubscribe ID" in text and "/briefbot" not in text
+
+
+def test_command_syntax() -> None:
+    assert command_syntax("slack", "unsubscribe", "5") == "/briefbot unsubscribe 5"
+    assert command_syntax("slack", "claim", "TEXT") == "/claim TEXT"
+    assert command_syntax("discord", "sources") == "/sources"
+    assert command_syntax("discord", "status") == "/briefbot status"
+    assert command_syntax("console", "unsubscribe", "5") == "/unsubscribe 5"
+
+
+class _Fake:
+    def __init__(self) -> None:
+        self.replies: list[Reply] = []
+
+    async def deliver(self, channel: str, reply: Reply) -> None:
+        self.replies.append(reply)
+
+
+@pytest.mark.asyncio
+async def test_scheduled_post_footer_uses_the_platform_syntax(core: Core) -> None:
+    from datetime import UTC, datetime
+
+    fake = _Fake()
+    sched = BriefingScheduler(core, {"slack": fake}, SchedulerConfig())
+    sub = core.store.add_subscription("slack", "C1", "daily", "0 8 * * *", "UTC", "slack:U1")["id"]
+    assert await sched.run_slot(sub, datetime.now(UTC).replace(microsecond=0)) == "posted"
+    footer = fake.replies[-1].plain_text()
+    assert f"stop with /briefbot unsubscribe {sub}" in footer
