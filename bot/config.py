@@ -40,6 +40,8 @@ class Settings:
     semantic: bool = False  # embeddings as a second candidate source (`bot.semantic`)
     rate_limit_per_minute: int = 10
     admins: list[str] = field(default_factory=list)
+    command_workers: int = 2  # threads running chat commands at once
+    command_queue: int = 32  # chat commands that may wait for one; more are shed ("busy")
     digests_dir: Path | None = None
     default_digest: str = "daily"
     raw: dict[str, Any] = field(default_factory=dict)
@@ -98,6 +100,8 @@ class SearchConfig(_Section):
 class CommandsConfig(_Section):
     rate_limit_per_minute: Annotated[int, Field(ge=0, le=100_000)] = 10  # 0 = no limit
     admins: list[AdminId] = []
+    workers: Annotated[int, Field(ge=1, le=32)] = 2
+    queue: Annotated[int, Field(ge=0, le=10_000)] = 32
 
 
 class DigestsConfig(_Section):
@@ -282,6 +286,8 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         semantic=semantic,
         rate_limit_per_minute=cfg.commands.rate_limit_per_minute,
         admins=admins,
+        command_workers=cfg.commands.workers,
+        command_queue=cfg.commands.queue,
         digests_dir=_or_default(root, cfg.digests.folder, defaults / "digests"),
         default_digest=cfg.digests.default,
         raw=raw,

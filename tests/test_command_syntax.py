@@ -56,7 +56,7 @@ LINES = ["/help", "/help unsubscribe", "/sources", "/source nope", "/source", "/
 @pytest.mark.parametrize(("platform", "top"), [("slack", SLACK_TOP), ("discord", DISCORD_TOP)])
 def test_replies_name_only_commands_the_platform_registers(core: Core, platform: str,
                                                            top: set[str]) -> None:
-    assert SLACK_TOP == {"brief", "claim", "briefbot"}
+    assert {"brief", "claim", "briefbot"} == SLACK_TOP
     for line in LINES:
         text = ask(core, platform, line)
         named = named_commands(text) - {"nosuchcommand"}

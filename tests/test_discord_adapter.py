@@ -333,6 +333,16 @@ async def test_over_long_claim_is_refused_privately_before_deferring(
 
 
 @pytest.mark.asyncio
+async def test_a_full_worker_pool_sheds_with_an_ephemeral_busy(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bot.router.pool, "capacity", 0)  # every place taken
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    call = await emu.wait_for_response(sent)
+    assert call.json["type"] == 4 and call.json["data"]["flags"] & EPHEMERAL
+    assert "busy" in all_text([call.json["data"]])
+
+
+@pytest.mark.asyncio
 async def test_fast_command_answers_directly_and_defers_when_it_runs_long(
         emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
     sent = await emu.send_interaction("sources")

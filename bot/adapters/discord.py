@@ -23,7 +23,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
-from bot.chat.commands import Caller, CommandRequest, Router
+from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router
 from bot.core import Core
 from bot.errors import UserError
 from bot.reply import Context, Reply
@@ -131,7 +131,12 @@ class BriefbotClient(discord.Client):
         if isinstance(admitted, Reply):
             await self.send_reply(interaction, admitted, ephemeral=True)
             return
-        work = asyncio.ensure_future(asyncio.to_thread(self.router.run, admitted))
+        if not self.router.pool.reserve():  # shed at once rather than answer late
+            log.warning("Discord: busy (%d commands in the pool); shed /%s",
+                        self.router.pool.pending, command)
+            await self.send_reply(interaction, Reply.error(BUSY_MESSAGE), ephemeral=True)
+            return
+        work = asyncio.ensure_future(self.router.run_reserved(admitted))
         if command in SLOW_COMMANDS:
             await self._defer(interaction, ephemeral=private)
         else:

@@ -30,7 +30,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_blocks import Message, render_messages, render_text_message
-from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
+from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router, split_command_line
 from bot.core import Core
 from bot.errors import UserError
 from bot.reply import Reply
@@ -130,10 +130,21 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
     async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                          client: AsyncWebClient) -> None:
         name = _subcommand(command)
-        if name in SLOW:  # a constant, plain text: nothing here can fail before the ack
-            await ack(text="Working on it…", response_type="ephemeral")
-        else:
-            await ack()
+        # Nothing before the ack but a counter: a full worker pool sheds the command in the
+        # ack itself (ephemeral "busy") instead of acknowledging after Slack's 3 s.
+        if not router.pool.reserve():
+            log.warning("Slack: busy (%d commands in the pool); shed /%s", router.pool.pending,
+                        name[:20])
+            await ack(text=BUSY_MESSAGE, response_type="ephemeral")
+            return
+        try:
+            if name in SLOW:  # a constant, plain text: nothing here can fail before the ack
+                await ack(text="Working on it…", response_type="ephemeral")
+            else:
+                await ack()
+        except BaseException:
+            router.pool.release()
+            raise
         # Nothing may escape after ack(): Bolt turns an exception raised right after the ack
         # into a 404 for Slack ("dispatch_failed"), and the user would get no answer.
         try:
@@ -173,7 +184,7 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
                         is_platform_admin=await admins.is_admin(client, user_id))
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")))
-    return await router.handle_async(request)
+    return await router.handle_reserved(request)
 
 
 async def _send(reply: Reply, command: dict[str, Any], respond: AsyncRespond,

@@ -16,7 +16,9 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.core import Core
 from bot.corpus.article import paragraphs
@@ -40,6 +42,7 @@ from bot.schedule.subscriptions import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_COMMAND_CHARS = 4000
 
@@ -131,16 +134,74 @@ def usage_of(spec: CommandSpec, platform: str) -> str:
     return command_syntax(platform, spec.name, args)
 
 
+BUSY_MESSAGE = ("briefbot is busy with other people's commands right now; "
+                "please try again in a minute.")
+
+
+class WorkerPool:
+    """The threads that run command work, bounded: `workers` run at once and at most `queue`
+    wait. Digests and lookups are CPU-bound Python: many threads at once starve the event
+    loop of the GIL, and acknowledgements (Slack's 3 s, Discord's 3 s) come late. Adapters
+    `reserve()` a place before acknowledging and shed the command with `BUSY_MESSAGE` when
+    there is none, rather than acknowledging late."""
+
+    def __init__(self, workers: int, queue: int) -> None:
+        self.workers = max(1, workers)
+        self.capacity = self.workers + max(0, queue)
+        self.executor = ThreadPoolExecutor(max_workers=self.workers,
+                                           thread_name_prefix="briefbot-command")
+        self._pending = 0
+        self._lock = threading.Lock()
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def reserve(self) -> bool:
+        """Take a place (running or waiting); False when the pool is full."""
+        with self._lock:
+            if self._pending >= self.capacity:
+                return False
+            self._pending += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._pending = max(0, self._pending - 1)
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        """Run `fn(*args)` on a pool thread (the caller holds a reservation or accepts
+        waiting behind the queue)."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+
 class Router:
     def __init__(self, core: Core, clock: Callable[[], float] = time.monotonic) -> None:
         self.core = core
         self.limiter = RateLimiter(core.settings.rate_limit_per_minute, clock)
         self.specs: dict[str, CommandSpec] = {s.name: s for s in _SPECS}
+        self.pool = WorkerPool(core.settings.command_workers, core.settings.command_queue)
 
     # ------------------------------------------------------------------ entry points
     async def handle_async(self, request: CommandRequest) -> Reply:
-        """For adapters running in an event loop: the work runs in a worker thread."""
-        return await asyncio.to_thread(self.handle, request)
+        """For adapters running in an event loop: the work runs on the worker pool (waiting
+        for a thread if need be; adapters that must acknowledge first use `try_reserve`)."""
+        return await self.pool.run(self.handle, request)
+
+    async def handle_reserved(self, request: CommandRequest) -> Reply:
+        """`handle` on the pool for a caller that got a place with `pool.reserve()`; the
+        place is given back when the work is done."""
+        try:
+            return await self.pool.run(self.handle, request)
+        finally:
+            self.pool.release()
+
+    async def run_reserved(self, admitted: Admitted) -> Reply:
+        """`run` on the pool for a caller holding a reservation (given back when done)."""
+        try:
+            return await self.pool.run(self.run, admitted)
+        finally:
+            self.pool.release()
 
     def handle(self, request: CommandRequest) -> Reply:
         admitted = self.admit(request)
