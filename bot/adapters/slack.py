@@ -148,7 +148,10 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
         # Nothing may escape after ack(): Bolt turns an exception raised right after the ack
         # into a 404 for Slack ("dispatch_failed"), and the user would get no answer.
         try:
-            reply = await _run_command(router, lookup, command, client, name)
+            try:
+                reply = await _run_command(router, lookup, command, client, name)
+            finally:
+                router.pool.release()  # the place reserved before the ack
             await _send(reply, command, respond, client)
         except Exception:
             error_id = uuid.uuid4().hex[:8]
@@ -184,7 +187,7 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
                         is_platform_admin=await admins.is_admin(client, user_id))
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")))
-    return await router.handle_reserved(request)
+    return await router.handle_async(request)  # on the pool, in the place reserved
 
 
 async def _send(reply: Reply, command: dict[str, Any], respond: AsyncRespond,

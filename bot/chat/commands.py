@@ -185,16 +185,9 @@ class Router:
     # ------------------------------------------------------------------ entry points
     async def handle_async(self, request: CommandRequest) -> Reply:
         """For adapters running in an event loop: the work runs on the worker pool (waiting
-        for a thread if need be; adapters that must acknowledge first use `try_reserve`)."""
+        for a thread if need be). Adapters that must acknowledge in time `pool.reserve()` a
+        place first, shed the command when there is none, and release it afterwards."""
         return await self.pool.run(self.handle, request)
-
-    async def handle_reserved(self, request: CommandRequest) -> Reply:
-        """`handle` on the pool for a caller that got a place with `pool.reserve()`; the
-        place is given back when the work is done."""
-        try:
-            return await self.pool.run(self.handle, request)
-        finally:
-            self.pool.release()
 
     async def run_reserved(self, admitted: Admitted) -> Reply:
         """`run` on the pool for a caller holding a reservation (given back when done)."""
