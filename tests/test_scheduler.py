@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.testing import TestAdapter
@@ -744,5 +745,33 @@ async def test_busy_job_store_does_not_stall_the_event_loop(core: Core, fake: Fa
         # The scheduler keeps working once the lock is released.
         await asyncio.sleep(0.5)
         assert sched.scheduler.get_job("tick") is not None
+    finally:
+        sched.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_a_job_persisted_with_apschedulers_own_trigger_is_replaced(
+        core: Core, fake: FakeDigests) -> None:
+    # issue 13, item 12: jobs stored before the wall-clock trigger keep losing the slot at a
+    # midnight DST switch unless sync replaces them
+    from bot.cron import CronSchedule
+    from bot.schedule.scheduler import _job_name, run_subscription_job
+    from bot.schedule.subscriptions import Subscription
+
+    sub = add_sub(core, cron="30 0 * * *", tz="America/Santiago")
+    adapter = TestAdapter(core, admin=True)
+    sched = BriefingScheduler(core, {"test": adapter}, config=FAST)
+    sched.start()
+    try:
+        assert sched.scheduler is not None
+        row = core.store.subscription(sub)
+        assert row is not None
+        sched.scheduler.add_job(
+            run_subscription_job, CronTrigger(minute="30", hour="0", timezone="America/Santiago"),
+            args=[sub], id=f"sub-{sub}", name=_job_name(Subscription.from_row(row)),
+            jobstore="default", replace_existing=True)
+        sched.sync_jobs()
+        job = sched.scheduler.get_job(f"sub-{sub}")
+        assert job is not None and isinstance(job.trigger, CronSchedule)
     finally:
         sched.shutdown()
