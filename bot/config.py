@@ -160,6 +160,12 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
 
 def _problem(error: Any, model: type[BaseModel]) -> str:
     kind, ctx, loc, value = error["type"], error.get("ctx") or {}, error["loc"], error["input"]
+    if kind == "extra_forbidden" and len(loc) == 1 and not isinstance(value, dict):
+        homes = [f"[{section}] {loc[0]}" for section, field in model.model_fields.items()
+                 if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+                 and str(loc[0]) in field.annotation.model_fields]
+        hint = f"did you mean {homes[0]}?" if homes else "keys belong in a [section]"
+        return f"unknown top-level key ({hint})"
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)

@@ -41,6 +41,7 @@ def _error(cfg: Path, text: str) -> str:
     ("[ingest]\nmax_file_bytes = -5\n", "[ingest] max_file_bytes", "must be at least 1"),
     ("[ingest]\nmax_file_byte = 5\n", "[ingest] max_file_byte", "did you mean 'max_file_bytes'"),
     ("[ingst]\nworkers = 1\n", "[ingst]", "unknown section (did you mean 'ingest'?)"),
+    ('db = "x.db"\n', "[db]", "unknown top-level key (did you mean [storage] db?)"),
     ('[search]\naliases = "config/nope.toml"\n', "[search] aliases", "file not found"),
     ('[ingest]\noutlets = "nope.txt"\n', "[ingest] outlets", "file not found"),
     ('[commands]\nadmins = ["U2"]\n', "[commands] admins[0]", '"platform:user_id"'),

@@ -195,6 +195,19 @@ async def test_help_over_signed_http(slack: SlackAdapter, api: SlackWebAPIMock,
 
 
 @pytest.mark.asyncio
+async def test_replies_name_slacks_own_command_syntax(slack: SlackAdapter,
+                                                      api: SlackWebAPIMock) -> None:
+    # issue 13, item 20: the manifest registers /brief, /claim and /briefbot only
+    help_text = text_of([await command(slack, api, "/briefbot", "help")])
+    assert "/briefbot sources" in help_text and "/briefbot unsubscribe ID" in help_text
+    sources = text_of([await command(slack, api, "/briefbot", "sources")])
+    hint = text_of([await command(slack, api, "/briefbot", "source")])
+    for text in (help_text, sources, hint):
+        assert not re.search(r"(?<![\w/])/(sources|source|unsubscribe|schedules|help|reload)\b",
+                             text.replace("/briefbot ", "")), text
+
+
+@pytest.mark.asyncio
 async def test_bad_or_stale_signature_is_401(slack: SlackAdapter, api: SlackWebAPIMock) -> None:
     status, _, _ = await post(slack, api, "/briefbot", "help", key="bad", secret="wrong")
     assert status == 401
