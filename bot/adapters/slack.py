@@ -21,6 +21,9 @@ from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.middleware.authorization.async_single_team_authorization import (
+    AsyncSingleTeamAuthorization,
+)
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -306,6 +309,12 @@ class SlackAdapter:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise UserError(f"cannot reach the Slack API: {exc}") from exc
         log.info("Slack: authenticated as %s in %s", auth.get("user"), auth.get("team"))
+        # Hand this auth.test to Bolt's single-workspace authorization, which otherwise calls
+        # auth.test itself on the first requests — once per request in a burst at start (it
+        # caches only after an answer), each waiting on Slack before its ack.
+        for middleware in getattr(self.app, "_async_middleware_list", []):
+            if isinstance(middleware, AsyncSingleTeamAuthorization):
+                middleware.auth_test_result = auth
 
     async def _serve_http(self) -> None:
         from aiohttp import web

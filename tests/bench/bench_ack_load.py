@@ -71,8 +71,6 @@ async def _run(tmp: Path) -> None:
         url = adapter.url
         started = time.monotonic()
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-            # one command first: Bolt authorizes lazily (auth.test on the first requests)
-            await _post(session, url, api, "/briefbot", "help", "warm", "U0")
             briefs = [asyncio.create_task(_post(session, url, api, "/brief", "", f"b{i}", f"U{i}"))
                       for i in range(BRIEFS)]
             await asyncio.sleep(0.5)
