@@ -263,8 +263,12 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
 
     db_value = db or os.environ.get("BRIEFBOT_DB") or cfg.storage.db
     # --db is relative to where the user typed it, not to the project root.
-    db_path = (Path(db_value).expanduser() if db else _resolve(root, db_value) if db_value
-               else paths.default_db())
+    if db:
+        db_path = Path(db).expanduser()
+    elif db_value:
+        db_path = _resolve(root, db_value)
+    else:
+        db_path = paths.default_db()
     admins = list(cfg.commands.admins)
     for entry in os.environ.get("BRIEFBOT_ADMINS", "").split(","):
         entry = entry.strip()
