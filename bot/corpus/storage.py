@@ -42,6 +42,15 @@ def _where(**equals: Any) -> tuple[str, list[Any]]:
     return "where " + " and ".join(f"{k} = ?" for k in given), list(given.values())
 
 
+SQLITE_INT_MAX = 2**63 - 1  # SQLite's INTEGER is 64-bit signed
+
+
+def fits_sqlite_int(value: int) -> bool:
+    """An id a caller typed can be looked up (a bigger int would raise OverflowError when
+    bound as a parameter; no row has such an id)."""
+    return -SQLITE_INT_MAX - 1 <= value <= SQLITE_INT_MAX
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -547,6 +556,8 @@ class Store:
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
         self._ensure_subscriptions()
+        if not fits_sqlite_int(sub_id):
+            return None
         rows = list(self.db.query("select * from subscriptions where id = ?", [sub_id]))
         return dict(rows[0]) if rows else None
 
@@ -563,6 +574,8 @@ class Store:
         subscription must not inherit an old one's slots)."""
         self._ensure_subscriptions()
         self._ensure_post_ledger()
+        if not fits_sqlite_int(sub_id):
+            return
         with self._write_transaction():
             self.db.table("subscriptions").delete_where("id = ?", [sub_id])
             self.db.table("post_ledger").delete_where("subscription_id = ?", [sub_id])
