@@ -545,11 +545,15 @@ class Store:
                          timezone: str, created_by: str) -> dict[str, Any]:
         self._ensure_subscriptions()
         with self._write_transaction():
-            table = self.db.table("subscriptions")
-            table.insert({"platform": platform, "channel": channel, "digest": digest,
-                          "cron": cron, "timezone": timezone, "created_by": created_by,
-                          "created_at": utcnow(), "enabled": 1})
-            pk = int(table.last_pk or 0)
+            # Ids are never reused (a high-water mark in meta, not max(id)+1): an old post's
+            # "stop with /unsubscribe 5" must never remove a later subscription.
+            top = self.db.execute("select max(id) from subscriptions").fetchone()[0] or 0
+            pk = max(top, int(self.get_meta("subscription_id_high", "0") or 0)) + 1
+            self.db.table("subscriptions").insert(
+                {"id": pk, "platform": platform, "channel": channel, "digest": digest,
+                 "cron": cron, "timezone": timezone, "created_by": created_by,
+                 "created_at": utcnow(), "enabled": 1})
+            self.set_meta("subscription_id_high", str(pk))
         sub = self.subscription(pk)
         assert sub is not None
         return sub
@@ -570,8 +574,7 @@ class Store:
             f"select * from subscriptions {where} order by id", params)]
 
     def remove_subscription(self, sub_id: int) -> None:
-        """Remove a subscription and its post ledger (ids can be reused by SQLite, and a new
-        subscription must not inherit an old one's slots)."""
+        """Remove a subscription and its post ledger (its id is never given again)."""
         self._ensure_subscriptions()
         self._ensure_post_ledger()
         if not fits_sqlite_int(sub_id):
