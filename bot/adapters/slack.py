@@ -144,11 +144,14 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
 async def _run_command(router: Router, admins: AdminLookup, command: dict[str, Any],
                        client: AsyncWebClient, name: str) -> Reply:
     user_id = str(command.get("user_id", ""))
-    caller = Caller("slack", user_id, str(command.get("user_name") or user_id))
+    team = str(command.get("team_id") or "") or None  # the workspace: scopes subscriptions
+    caller = Caller("slack", user_id, str(command.get("user_name") or user_id),
+                    workspace_id=team)
     spec = router.specs.get(name)
     if spec is not None and spec.admin and not router.is_admin(caller):
         caller = Caller("slack", caller.user_id, caller.display_name,
-                        is_platform_admin=await admins.is_admin(client, user_id))
+                        is_platform_admin=await admins.is_admin(client, user_id),
+                        workspace_id=team)
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")))
     return await router.handle_async(request)

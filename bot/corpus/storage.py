@@ -80,6 +80,7 @@ class Store:
         self.db.execute("PRAGMA busy_timeout = 60000")
         self.db.execute("PRAGMA foreign_keys = ON")
         self._ready: set[str] = set()  # tables created on first use, known to exist
+        self.read_only = False
         self._ensure_schema()
 
     def close(self) -> None:
@@ -535,14 +536,31 @@ class Store:
         self._ready.add(name)
 
     def _ensure_subscriptions(self) -> None:
+        if "subscriptions" in self._ready:
+            return
         self._ensure_table("subscriptions", {
             "id": int, "platform": str, "channel": str, "digest": str, "cron": str,
             "timezone": str, "created_by": str, "created_at": str, "enabled": int,
             "disabled_reason": str, "last_success_at": str, "last_slot": str,
-            "last_status": str})
+            "last_status": str, "workspace": str})
+        self._ensure_column("subscriptions", "workspace", str)
+
+    def _ensure_column(self, table: str, column: str, kind: type) -> None:
+        """Add a column to a table created before it existed (additive; safe against another
+        process doing the same)."""
+        if column in self.db.table(table).columns_dict:
+            return
+        if self.read_only:
+            return  # readers do without it (see `subscriptions_in_scope`)
+        with self._write_transaction():
+            if column not in self.db.table(table).columns_dict:
+                self.db.table(table).add_column(column, kind)
 
     def add_subscription(self, platform: str, channel: str, digest: str, cron: str,
-                         timezone: str, created_by: str) -> dict[str, Any]:
+                         timezone: str, created_by: str,
+                         workspace: str | None = None) -> dict[str, Any]:
+        """`workspace`: the Slack workspace (team) or Discord server (guild) it was made in;
+        chat admins there may list and remove it. Without one, only from its channel."""
         self._ensure_subscriptions()
         with self._write_transaction():
             # Ids are never reused (a high-water mark in meta, not max(id)+1): an old post's
@@ -552,7 +570,7 @@ class Store:
             self.db.table("subscriptions").insert(
                 {"id": pk, "platform": platform, "channel": channel, "digest": digest,
                  "cron": cron, "timezone": timezone, "created_by": created_by,
-                 "created_at": utcnow(), "enabled": 1})
+                 "created_at": utcnow(), "enabled": 1, "workspace": workspace or None})
             self.set_meta("subscription_id_high", str(pk))
         sub = self.subscription(pk)
         assert sub is not None
@@ -572,6 +590,22 @@ class Store:
                                enabled=None if include_disabled else 1)
         return [dict(r) for r in self.db.query(
             f"select * from subscriptions {where} order by id", params)]
+
+    def subscriptions_in_scope(self, platform: str, workspace: str | None, channel: str,
+                               include_disabled: bool = True) -> list[dict[str, Any]]:
+        """The subscriptions a chat admin may see and manage: on their platform, made in their
+        workspace (Slack team, Discord guild), or, for one made without a workspace (the CLI,
+        a direct message, an older database), in their channel."""
+        self._ensure_subscriptions()
+        has_workspace = "workspace" in self.db.table("subscriptions").columns_dict
+        where = "platform = ? and " + (
+            "(case when coalesce(workspace, '') = '' then channel = ? else workspace = ? end)"
+            if has_workspace else "channel = ? and ? is not null")
+        if not include_disabled:
+            where += " and enabled = 1"
+        return [dict(r) for r in self.db.query(
+            f"select * from subscriptions where {where} order by id",
+            [platform, channel, workspace or ""])]
 
     def remove_subscription(self, sub_id: int) -> None:
         """Remove a subscription and its post ledger (its id is never given again)."""
@@ -742,12 +776,23 @@ class Store:
             params.append(sub_id)
         return [dict(r) for r in self.db.query(sql + " order by slot", params)]
 
-    def failed_posts(self, limit: int = 20) -> list[dict[str, Any]]:
-        """Failed slots, newest first, with their subscription's digest and channel."""
+    def failed_posts(self, limit: int = 20,
+                     subscription_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+        """Failed slots, newest first, with their subscription's digest and channel (only of
+        `subscription_ids` when given)."""
         self._ensure_post_ledger()
         self._ensure_subscriptions()
+        only = ""
+        params: list[Any] = []
+        if subscription_ids is not None:
+            ids = sorted(set(subscription_ids))
+            if not ids:
+                return []
+            only = f" and l.subscription_id in ({','.join('?' * len(ids))})"
+            params = list(ids)
         return [dict(r) for r in self.db.query(
             "select l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
             " s.digest, s.platform, s.channel from post_ledger l"
             " left join subscriptions s on s.id = l.subscription_id"
-            " where l.state = 'failed' order by l.slot desc, l.id desc limit ?", [limit])]
+            f" where l.state = 'failed'{only} order by l.slot desc, l.id desc limit ?",
+            [*params, limit])]
