@@ -129,7 +129,7 @@ class Router:
             if request.caller.platform != "console":  # the local user may pipe a script
                 self.limiter.check(request.caller.key)
             if spec.admin and not self.is_admin(request.caller):
-                log.warning("denied /%s to %s (%s)", name, request.caller.key,
+                log.warning("denied /%s to %r (%r)", name, request.caller.key,
                             request.caller.display_name)
                 self._record(request, name, text, "denied")
                 raise PermissionDenied(f"/{name} needs admin rights.")

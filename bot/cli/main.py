@@ -242,12 +242,15 @@ def setup_logging(level: str) -> None:
               help="Slack over HTTP (needs SLACK_SIGNING_SECRET) instead of Socket Mode.")
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(1, 65535),
               help="Port for --slack-http.")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+              help="Address --slack-http binds: 127.0.0.1 behind a reverse proxy on the same "
+                   "host (the safe default); 0.0.0.0 to listen on every interface.")
 @click.option("--no-briefing", is_flag=True, help="Console: don't print the briefing at start.")
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @pass_app
 def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, port: int,
-        no_briefing: bool, log_level: str) -> None:
+        host: str, no_briefing: bool, log_level: str) -> None:
     """Run the bot: Slack and/or Discord when their tokens are set, else the console."""
     import asyncio
 
@@ -256,7 +259,8 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
 
     setup_logging(log_level)
     _ = app.store  # fail fast, with a clear message, on a database that cannot be opened
-    options = RunOptions(admin=admin, slack_http=slack_http, port=port, console=force_console,
+    options = RunOptions(admin=admin, slack_http=slack_http, port=port, host=host,
+                         console=force_console,
                          show_briefing=not no_briefing)
     core = Core(app.settings)
     try:
