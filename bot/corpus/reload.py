@@ -545,21 +545,49 @@ class _Loader:
             self._reject_file(key, str(exc), prev, order)
             return
         with fh:
-            for line_no, raw in enumerate(fh, start=1):
+            line_no = 0
+            while True:
+                # At most cap + 1 bytes of a line are ever held: a longer one is rejected and
+                # the rest of it skipped in small chunks (hashed, never kept).
+                raw = fh.readline(cap + 1)
+                if not raw:
+                    break
+                line_no += 1
                 hasher.update(raw)
-                if not raw.strip():
+                size = len(raw)
+                if size > cap and not raw.endswith(b"\n"):
+                    raw = b""  # not kept: only its size matters now
+                    while True:
+                        chunk = fh.readline(1 << 20)
+                        hasher.update(chunk)
+                        size += len(chunk)
+                        if not chunk or chunk.endswith(b"\n"):
+                            break
+                if size <= cap and not raw.strip():
                     continue
                 try:
-                    if len(raw) > cap:
-                        raise _Rejected(f"record over the size cap ({len(raw):,} bytes > {cap:,})")
+                    if size > cap:
+                        raise _Rejected(f"record over the size cap ({size:,} bytes > {cap:,})")
                     try:
                         rec = json.loads(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
                     except UnicodeDecodeError as exc:
                         raise _Rejected(f"undecodable: not UTF-8 at offset {exc.start}") from exc
                     except json.JSONDecodeError as exc:
                         raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno})") from exc
+                    except RecursionError as exc:
+                        raise _Rejected("malformed record: nested too deeply") from exc
                     if not isinstance(rec, dict):
                         raise _Rejected("malformed record: expected a JSON object")
+                    try:
+                        rec_hash = _hash(json.dumps(rec, sort_keys=True,
+                                                    ensure_ascii=False).encode())
+                    except UnicodeEncodeError as exc:
+                        # JSON allows a lone surrogate escape (\ud800); no text may hold one.
+                        bad = exc.object[exc.start:exc.end]
+                        raise _Rejected("invalid Unicode: an unpaired surrogate escape "
+                                        f"({ascii(bad)[1:-1]})") from exc
+                    except RecursionError as exc:
+                        raise _Rejected("malformed record: nested too deeply") from exc
                     text = rec.get("text")
                     if not isinstance(text, str) or not text.strip():
                         raise _Rejected("malformed record: missing or empty \"text\"")
@@ -575,7 +603,6 @@ class _Loader:
                     continue
                 seen.append(doc_id)
                 seen_set.add(doc_id)
-                rec_hash = _hash(json.dumps(rec, sort_keys=True, ensure_ascii=False).encode())
                 fields = {k: _opt_str(rec.get(k)) for k in ("title", "author", "published",
                                                             "outlet", "url")}
                 pending.append((line_no, doc_id, _Job(doc_id, text, fields=fields), rec_hash))
