@@ -141,6 +141,25 @@ def _walk(root: str) -> Iterator[str]:
                 yield os.path.join(dirpath, name)
 
 
+def _inside(path: str, folder: str) -> bool:
+    """`path` (resolved) is `folder` (resolved) or below it."""
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # different drives
+        return False
+
+
+def _link_escape(path: str, folder: str) -> str | None:
+    """Why a file found in `folder` must not be read: a symbolic link that resolves outside
+    the folder. A link to a file inside it is followed. (Folders are walked from their
+    resolved path without following links to folders, so only the file itself can be one.)"""
+    if not os.path.islink(path):
+        return None
+    if _inside(os.path.realpath(path), folder):
+        return None
+    return "symbolic link pointing outside the reloaded folder (not followed)"
+
+
 def _file_key(path: Path) -> str:
     """A file's identity: its folder resolved (symlinks, "..") and its own name."""
     return os.path.join(os.path.realpath(path.parent), path.name)
@@ -294,6 +313,7 @@ class _Loader:
         self._sents: list[tuple[Any, ...]] = []
         self._files: list[tuple[FileState, str | None]] = []
         self._claimed: dict[str, str] = {}  # doc id -> path, within this run
+        self.folder_of: dict[str, str] = {}  # file key -> the reloaded folder it was found in
         self._order = 0  # index of the file being handled, to report outcomes in file order
 
     # -- batching
@@ -361,6 +381,11 @@ class _Loader:
 
         Returns the parse job of a new or changed text file; None when the file is done
         (unchanged, rejected, or a JSONL file, which is loaded here in full)."""
+        folder = self.folder_of.get(key)
+        escape = _link_escape(str(path), folder) if folder is not None else None
+        if escape is not None:
+            self._reject_file(key, escape, self.states.get(key), self._order)
+            return None
         suffix = path.suffix.lower()
         if suffix not in TEXT_SUFFIXES and suffix not in JSONL_SUFFIXES:
             self._record(Outcome(key, "rejected", f"unsupported file type ({suffix or 'no extension'});"
@@ -699,7 +724,9 @@ def reload_corpus(
             if root.is_dir():
                 real = os.path.realpath(root)
                 folders.append(real)
-                files.extend((Path(f), f) for f in _walk(real))
+                found = list(_walk(real))
+                loader.folder_of.update((f, real) for f in found)
+                files.extend((Path(f), f) for f in found)
             elif root.is_file():
                 files.append((root, _file_key(root)))
             else:
