@@ -260,6 +260,9 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
     report = router.core.reload(actor=req.caller.key)
     reply = Reply(title="Reload finished" if not report.rejected else "Reload finished with rejections")
     reply.add(Paragraph(report.headline()))
+    failure = report.index_failure()
+    if failure:
+        reply.add(Paragraph(failure))
     for o in report.outcomes:
         if o.outcome not in ("unchanged",):
             reply.add(Bullet(o.summary()))

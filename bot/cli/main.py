@@ -94,6 +94,9 @@ def print_report(report: ReloadReport, verbose: bool = True) -> None:
             else:
                 click.echo(line)
     click.echo(report.headline())
+    failure = report.index_failure()
+    if failure:
+        click.echo(failure, err=True)
 
 
 @cli.command()
@@ -131,7 +134,7 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
     finally:
         progress.close()
     print_report(report, verbose=not quiet)
-    if report.rejected:
+    if report.rejected or report.index_error:
         sys.exit(1)
 
 

@@ -67,6 +67,9 @@ class ReloadReport:
     counts: Counter[str]
     generation: int
     changed: bool
+    # Set when the corpus committed but bringing the search index up to date failed after it
+    # (a full disk, ...): why. The next reload (or lookup) builds the index again.
+    index_error: str | None = None
 
     @property
     def rejected(self) -> list[Outcome]:
@@ -78,6 +81,13 @@ class ReloadReport:
             f"reload #{self.run_id}: {c['added']} added, {c['updated']} updated, "
             f"{c['unchanged']} unchanged, {c['removed']} removed, {c['rejected']} rejected"
         )
+
+    def index_failure(self) -> str | None:
+        """The line that says the corpus is committed but its search index is not built."""
+        if self.index_error is None:
+            return None
+        return (f"reload #{self.run_id}: the corpus is committed, but the search index build "
+                f"failed: {self.index_error}. The next reload (or lookup) builds it.")
 
 
 ProgressFn = Callable[[int, int, int], None]  # (files done, files total, documents written)
@@ -747,5 +757,19 @@ def reload_corpus(
         store.finish_run(run_id, status, dict(loader.counts))
     report = ReloadReport(run_id, loader.outcomes, loader.counts, generation, loader.changed)
     if after_commit is not None:
-        after_commit(store)
+        try:
+            after_commit(store)
+        except Exception as exc:  # the corpus is committed: report, don't lose the report
+            log.info("reload #%d: the index build after the commit failed", run_id,
+                     exc_info=True)
+            report.index_error = _why(exc)
     return report
+
+
+def _why(exc: BaseException) -> str:
+    """One line saying why something failed, from its exception."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    text = " ".join(str(exc).split())
+    return text[:300] or type(exc).__name__
