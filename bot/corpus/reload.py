@@ -36,6 +36,8 @@ BATCH_DOCS = 500  # documents per database write
 FILE_BATCH = 256  # text files per parse batch
 JSONL_BATCH = 512  # records per parse batch
 POOL_MIN_JOBS = 64  # a batch smaller than this is parsed in-process
+# How long a reload waits for another one (in any process) to finish before giving up.
+RELOAD_LOCK_WAIT_SECONDS = 3600.0
 
 log = logging.getLogger(__name__)
 
@@ -722,26 +724,33 @@ def reload_corpus(
     actor: str | None = None,
     after_commit: Callable[[Store], None] | None = None,
 ) -> ReloadReport:
-    """Bring the corpus in line with `paths` (default: the configured folders)."""
+    """Bring the corpus in line with `paths` (default: the configured folders).
+
+    Another reload (in any process) is waited for, up to `RELOAD_LOCK_WAIT_SECONDS`: this one
+    takes the write lock before it reads what the database knows of the files, so it works
+    from the other's result, and its run is always finished (never left `running`)."""
     roots = list(paths) if paths else list(settings.default_paths)
-    run_id = store.start_run([str(p) for p in roots], actor)
+    run_id = store.start_run([str(p) for p in roots], actor, wait_seconds=RELOAD_LOCK_WAIT_SECONDS)
     status = "failed"
-    loader = _Loader(store, settings, run_id, progress)
+    loader: _Loader | None = None
     try:
-        files: list[tuple[Path, str]] = []
-        folders: list[str] = []
-        for root in roots:
-            if root.is_dir():
-                real = os.path.realpath(root)
-                folders.append(real)
-                found = list(_walk(real))
-                loader.folder_of.update((f, real) for f in found)
-                files.extend((Path(f), f) for f in found)
-            elif root.is_file():
-                files.append((root, _file_key(root)))
-            else:
-                loader._record(Outcome(str(root), "rejected", "no such file or folder"), order=0)
-        with store.bulk_writes(settings.ingest_cache_mb), store.transaction():
+        with store.bulk_writes(settings.ingest_cache_mb), \
+                store.transaction(wait_seconds=RELOAD_LOCK_WAIT_SECONDS):
+            loader = _Loader(store, settings, run_id, progress)  # reads file states: locked
+            files: list[tuple[Path, str]] = []
+            folders: list[str] = []
+            for root in roots:
+                if root.is_dir():
+                    real = os.path.realpath(root)
+                    folders.append(real)
+                    found = list(_walk(real))
+                    loader.folder_of.update((f, real) for f in found)
+                    files.extend((Path(f), f) for f in found)
+                elif root.is_file():
+                    files.append((root, _file_key(root)))
+                else:
+                    loader._record(Outcome(str(root), "rejected", "no such file or folder"),
+                                   order=0)
             loader.load_files(files)
             loader.retire_missing(folders, {key for _, key in files})
             generation = store.bump_generation() if loader.changed else store.generation
@@ -753,8 +762,11 @@ def reload_corpus(
             )
         status = "ok" if not loader.counts["rejected"] else "with-rejections"
     finally:
-        loader.parser.close()
-        store.finish_run(run_id, status, dict(loader.counts))
+        if loader is not None:
+            loader.parser.close()
+        store.finish_run(run_id, status, dict(loader.counts) if loader else {},
+                         wait_seconds=RELOAD_LOCK_WAIT_SECONDS)
+    assert loader is not None
     report = ReloadReport(run_id, loader.outcomes, loader.counts, generation, loader.changed)
     if after_commit is not None:
         try:

@@ -161,10 +161,34 @@ class Store:
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
-        """One atomic unit: everything inside commits together or not at all."""
-        with self.db.atomic():
+    def transaction(self, wait_seconds: float | None = None) -> Iterator[Store]:
+        """One atomic unit: everything inside commits together or not at all.
+
+        `wait_seconds`: take the write lock first (BEGIN IMMEDIATE), waiting up to that long
+        for another writer (a reload) to finish, so that what is read inside is what is
+        written against: a read-then-write never fails with "database is locked"."""
+        if wait_seconds is None or self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        with self._waiting(wait_seconds):
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield self
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
+    @contextmanager
+    def _waiting(self, seconds: float) -> Iterator[None]:
+        """A longer busy timeout for one step (SQLite waits for the lock that long)."""
+        self.db.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 60000")
 
     @contextmanager
     def bulk_writes(self, cache_mb: int = 96) -> Iterator[None]:
@@ -185,8 +209,9 @@ class Store:
             self.db.execute(f"PRAGMA cache_size = {int(cache)}")
 
     # ------------------------------------------------------------------ ingest runs
-    def start_run(self, paths: list[str], actor: str | None = None) -> int:
-        with self.db.atomic():
+    def start_run(self, paths: list[str], actor: str | None = None,
+                  wait_seconds: float = 60) -> int:
+        with self._waiting(wait_seconds), self._write_transaction():
             table = self.db.table("ingest_runs")
             table.insert(
                 {"started_at": utcnow(), "status": "running", "paths": json.dumps(paths),
@@ -194,8 +219,9 @@ class Store:
             )
             return int(table.last_pk or 0)
 
-    def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
-        with self.db.atomic():
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int],
+                   wait_seconds: float = 60) -> None:
+        with self._waiting(wait_seconds), self._write_transaction():
             self.db.table("ingest_runs").update(
                 run_id, {"finished_at": utcnow(), "status": status, "counts": json.dumps(counts)}
             )
