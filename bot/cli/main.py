@@ -18,6 +18,7 @@ from bot.cli.context import AppContext, pass_app
 from bot.config import load_dotenv_if_present, load_settings
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import ReloadReport
+from bot.corpus.storage import is_read_only_error
 from bot.errors import UserError
 from bot.paths import (
     CONFIG_ENV,
@@ -40,6 +41,11 @@ class BriefbotGroup(click.Group):
             raise click.ClickException(exc.message) from exc
         except sqlite3.Error as exc:  # not a database, unwritable folder, locked too long, ...
             db = ctx.obj.settings.db_path if isinstance(ctx.obj, AppContext) else "?"
+            if is_read_only_error(exc):
+                raise click.ClickException(
+                    f"the database {db} is read-only here and this command writes to it "
+                    "(reading commands work: sources, source, claim, digest, schedule list)"
+                ) from exc
             raise click.ClickException(f"database error ({db}): {exc}") from exc
 
 
@@ -261,7 +267,10 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
     from bot.runner import RunOptions, run_bot
 
     setup_logging(log_level)
-    _ = app.store  # fail fast, with a clear message, on a database that cannot be opened
+    if app.store.read_only:  # fail fast, with a clear message, on a database that cannot be opened
+        raise click.ClickException(
+            f"the database {app.settings.db_path} is read-only here: the bot writes to it "
+            "(admin actions, schedules); give it a writable database")
     options = RunOptions(admin=admin, slack_http=slack_http, port=port, host=host,
                          console=force_console,
                          show_briefing=not no_briefing)

@@ -18,6 +18,7 @@ the previous corpus fully served; WAL mode lets readers go on during a reload.""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -51,6 +53,20 @@ def fits_sqlite_int(value: int) -> bool:
     return -SQLITE_INT_MAX - 1 <= value <= SQLITE_INT_MAX
 
 
+def _read_only_error(exc: sqlite3.OperationalError) -> bool:
+    """SQLite could not write the database or its journal (permissions, read-only mount)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)) \
+        or "readonly" in str(exc) or "read-only" in str(exc)
+
+
+def is_read_only_error(exc: BaseException) -> bool:
+    """A write refused because the database is read-only."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY
+        or "readonly database" in str(exc))
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -71,17 +87,57 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._ready: set[str] = set()  # tables created on first use, known to exist
+        # A database this process may not write (file or folder permissions, a read-only
+        # mount) is opened read-only: reading commands work, a write fails saying so.
+        self.read_only = False
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
-        if str(path) != ":memory:":
-            self.db.enable_wal()
+        try:
+            if str(path) != ":memory:":
+                self.db.enable_wal()
+            self.db.execute("PRAGMA busy_timeout = 60000")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._ensure_schema()
+        except sqlite3.OperationalError as exc:
+            if str(path) == ":memory:" or not self.path.is_file() or not _read_only_error(exc):
+                raise
+            self.db.close()
+            self._open_read_only()
+
+    def _open_read_only(self) -> None:
+        """Open the database for reading only. Its tables that do not exist yet (a database
+        from before them) are made empty TEMP tables, so reads find nothing, not an error."""
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL database in a folder we cannot write (no -shm to create): read it as an
+            # immutable file (right for a read-only copy; nothing writes it meanwhile).
+            conn.close()
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=60,
+                                   check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA busy_timeout = 60000")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self._ready: set[str] = set()  # tables created on first use, known to exist
-        self.read_only = False
-        self._ensure_schema()
+        self.read_only = True
+        model = Store(":memory:")  # the schema, created where it can be
+        try:
+            for name, sql in model.db.execute(
+                    "select name, sql from sqlite_master where type = 'table'").fetchall():
+                self._create_temp_like(name, sql)
+        finally:
+            model.close()
+
+    def _create_temp_like(self, name: str, sql: str) -> None:
+        """A read-only store's stand-in for a table the database does not have."""
+        if name in self.db.table_names() or name in self._ready:
+            return
+        self.db.execute(re.sub(r"^\s*CREATE TABLE", "CREATE TEMP TABLE", sql, count=1,
+                               flags=re.I))
+        self._ready.add(name)
 
     def close(self) -> None:
         self.db.close()
@@ -553,7 +609,13 @@ class Store:
         (BEGIN IMMEDIATE, then look again); remembered per connection."""
         if name in self._ready:
             return
-        if name not in self.db.table_names():
+        if self.read_only and name not in self.db.table_names():
+            model = sqlite_utils.Database(memory=True)
+            model.table(name).create(columns, pk="id")
+            self._create_temp_like(name, model.execute(
+                "select sql from sqlite_master where name = ?", [name]).fetchone()[0])
+            model.close()
+        if name not in self.db.table_names() and name not in self._ready:
             with self._write_transaction():
                 if name not in self.db.table_names():  # not created meanwhile
                     self.db.table(name).create(columns, pk="id")

@@ -26,8 +26,10 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -359,7 +361,13 @@ class SearchIndex:
         self.path = index_path / pointer.folder
         self.pointer = pointer
         self.stale = stale
-        self.index = probe_build(self.path)
+        opened = self.path
+        if not os.access(self.path, os.W_OK):
+            # tantivy takes a lock file even to read: a build in a folder this process may
+            # not write (a read-only database and index) is read from a private copy.
+            opened = _private_copy(self.path)
+            weakref.finalize(self, shutil.rmtree, opened.parent, True)
+        self.index = probe_build(opened)
         self.searcher = self.index.searcher()
         self.num_docs = int(self.searcher.num_docs)
         self._df: dict[str, int] = {}
@@ -455,6 +463,15 @@ class SearchIndex:
         return self._stored(addr)
 
 
+def _private_copy(build: Path) -> Path:
+    target = Path(tempfile.mkdtemp(prefix="briefbot-index-")) / build.name
+    target.mkdir()
+    for item in build.iterdir():
+        if item.is_file() and not item.name.startswith(".tantivy-"):
+            shutil.copyfile(item, target / item.name)  # contents only: writable copies
+    return target
+
+
 _cache: dict[str, SearchIndex] = {}
 _cache_lock = threading.Lock()
 
@@ -468,7 +485,13 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
     stale = False
     if not is_current(pointer, store, aliases, semantic_vectors):
         if pointer is None or pointer.sentences <= limit:
-            pointer = refresh_index(store, index_path, aliases, semantic_vectors)
+            try:
+                pointer = refresh_index(store, index_path, aliases, semantic_vectors)
+            except OSError as exc:
+                if pointer is None:
+                    raise UserError(f"The search index cannot be built in {index_path} "
+                                    f"({exc.strerror or exc}): is it read-only?") from exc
+                stale = True  # cannot be brought up to date here: serve what there is
         else:
             stale = True
     assert pointer is not None
@@ -481,7 +504,11 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
             raise UserError("The search index is damaged and too large to rebuild during a "
                             "lookup: an admin can rebuild it with /reload (or `briefbot "
                             "reload`).") from exc
-    pointer = rebuild_damaged(store, index_path, aliases, pointer, semantic_vectors)
+    try:
+        pointer = rebuild_damaged(store, index_path, aliases, pointer, semantic_vectors)
+    except OSError as exc:
+        raise UserError(f"The search index in {index_path} cannot be opened, and cannot be "
+                        f"rebuilt here ({exc.strerror or exc}): is it read-only?") from exc
     return _open_cached(index_path, pointer, stale=False)
 
 
