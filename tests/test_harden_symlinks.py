@@ -28,6 +28,9 @@ def test_links_out_of_the_folder_are_rejected(tmp_path: Path, corpus: Path) -> N
     for name in ("notes.txt", "passwd.txt"):
         assert o[name] == "rejected — symbolic link pointing outside the reloaded folder (not followed)"
     assert o["alias.txt"].startswith("added")
+    assert o["outside-dir"].startswith("rejected — symbolic link pointing outside")
+    (corpus / "inside-dir").symlink_to(sub)  # a link to a folder inside: silently not walked
+    assert "inside-dir" not in outcomes(reload(db, corpus))
     docs = sources(db)
     assert set(docs) == {"real", "alias"}
     assert "s3cr3t" not in run(db, "source", "alias").output

@@ -145,12 +145,15 @@ def _check_not_binary(head: bytes) -> None:
 
 
 def _walk(root: str) -> Iterator[str]:
-    """Files under a folder, sorted, skipping hidden files and folders."""
+    """Files under a folder, sorted, skipping hidden files and folders. Links to folders are
+    not walked; one pointing out of `root` is yielded too, to be rejected with the reason."""
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield os.path.join(dirpath, name)
+        names = [n for n in filenames if not n.startswith(".")]
+        names += [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
+                  and not _inside(os.path.realpath(os.path.join(dirpath, d)), root)]
+        for name in sorted(names):
+            yield os.path.join(dirpath, name)
 
 
 def _inside(path: str, folder: str) -> bool:
