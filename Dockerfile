@@ -32,7 +32,7 @@ ENV PATH=/opt/briefbot/bin:$PATH \
 VOLUME ["/data"]
 WORKDIR /data
 USER 10001:10001
-# Slack HTTP mode (`run --slack-http --port 3000`) listens here; Socket Mode and Discord
+# Slack HTTP mode (`run --slack-http --host 0.0.0.0 --port 3000`) listens here; Socket Mode and Discord
 # need no inbound port.
 EXPOSE 3000
 ENTRYPOINT ["briefbot"]

@@ -75,6 +75,9 @@ class Core:
             from bot.search import semantic
 
             semantic.require()  # before loading: say it now, not after the commit
+        if self.store.read_only:
+            raise UserError(f"the database {self.settings.db_path} is read-only here: a reload "
+                            "needs to write to it")
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:

@@ -22,6 +22,7 @@ class RunOptions:
     admin: bool = False  # console user is admin
     slack_http: bool = False  # Slack over HTTP instead of Socket Mode
     port: int = 3000
+    host: str = "127.0.0.1"  # Slack HTTP mode: the address to bind (behind a TLS proxy)
     console: bool = False  # force the console even when tokens are configured
     show_briefing: bool = True
 

@@ -153,9 +153,10 @@ def test_subscribe_validation_and_lifecycle(bot: TestAdapter, core: Core) -> Non
     assert "Next post" in text_of(ok)
     subs = core.store.subscriptions()
     assert len(subs) == 1 and subs[0]["channel"] == "C42" and subs[0]["timezone"] == "Europe/Berlin"
-    assert "#1 daily → C42" in text_of(bot.send("/schedules", admin=True))
-    assert bot.send("/unsubscribe 99", admin=True).kind == "error"
-    assert "Unsubscribed #1" in text_of(bot.send("/unsubscribe 1", admin=True))
+    # Listed and removed from its channel (no workspace: a test caller has none).
+    assert "#1 daily → C42" in text_of(bot.send("/schedules", admin=True, channel="C42"))
+    assert bot.send("/unsubscribe 99", admin=True, channel="C42").kind == "error"
+    assert "Unsubscribed #1" in text_of(bot.send("/unsubscribe 1", admin=True, channel="C42"))
     assert core.store.subscriptions() == []
 
 

@@ -398,7 +398,7 @@ async def test_retry_then_failure_is_visible_and_the_next_slot_still_runs(
     failed = core.store.failed_posts()
     assert [(f["subscription_id"], f["slot"]) for f in failed] == [(sub, slot_key(SLOT))]
     assert "HTTP 502" in failed[0]["error"] and "3 attempts" in failed[0]["error"]
-    status = adapter.send("/status").plain_text()
+    status = adapter.send("/status", channel="C1").plain_text()  # the subscription's scope
     assert "failed posts" in status.lower() and slot_key(SLOT) in status and "HTTP 502" in status
     nxt = SLOT + timedelta(days=1)
     assert await sched.run_slot(sub, nxt) == "posted"
@@ -447,7 +447,7 @@ async def test_deleted_channel_disables_the_subscription(core: Core, fake: FakeD
     assert "C1" in row["disabled_reason"] and "channel_not_found" in row["disabled_reason"]
     assert await sched.run_slot(sub, SLOT + timedelta(days=1)) == "disabled"
     assert adapter.posts == []
-    assert "channel_not_found" in adapter.send("/status").plain_text()
+    assert "channel_not_found" in adapter.send("/status", channel="C1").plain_text()
 
 
 @pytest.mark.asyncio
@@ -571,7 +571,7 @@ async def test_jobs_are_persisted_synced_and_fired(core: Core, fake: FakeDigests
             await asyncio.sleep(0.02)
         assert len(adapter.posts) == 1
         # removing a subscription from chat removes its job
-        reply = adapter.send(f"/unsubscribe {gone}")
+        reply = adapter.send(f"/unsubscribe {gone}", channel="C2")
         assert "Unsubscribed" in reply.plain_text()
         assert {j.id for j in sched.scheduler.get_jobs()} >= {f"sub-{sub}"}
         assert sched.scheduler.get_job(f"sub-{gone}") is None

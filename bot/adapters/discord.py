@@ -73,13 +73,16 @@ def client_id_from_token(token: str) -> int | None:
 
 def caller_for(interaction: discord.Interaction[Any]) -> Caller:
     """The router's view of who is asking. Manage Server (or Administrator) in the guild the
-    command runs in makes a platform admin; in DMs nobody is."""
+    command runs in makes a platform admin of that guild (its subscriptions); in DMs nobody
+    is."""
     user = interaction.user
     admin = False
     if interaction.guild_id is not None and isinstance(user, discord.Member):
         perms = interaction.permissions
         admin = perms.manage_guild or perms.administrator
-    return Caller(PLATFORM, str(user.id), user.display_name, is_platform_admin=admin)
+    guild = str(interaction.guild_id) if interaction.guild_id is not None else None
+    return Caller(PLATFORM, str(user.id), user.display_name, is_platform_admin=admin,
+                  workspace_id=guild)
 
 
 class BriefbotTree(app_commands.CommandTree["BriefbotClient"]):

@@ -114,6 +114,19 @@ class AdminLookup:
         return flag
 
 
+def _loggable(value: Any, limit: int = 60) -> str:
+    """A request field as it may appear in a log line: quoted and escaped (a newline in a
+    forged user id cannot start a log line of its own), and short."""
+    text = str(value) if value is not None else ""
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
+
+
+def _timestamp_ok(value: str | None) -> bool:
+    """X-Slack-Request-Timestamp as Slack sends it: seconds since the epoch in ASCII digits.
+    Anything else fails verification (401) before Bolt reads it (its int() would raise)."""
+    return value is not None and value.isascii() and value.isdigit() and len(value) <= 12
+
+
 def _subcommand(command: dict[str, Any]) -> str:
     name = str(command.get("command", "")).lstrip("/").lower()
     if name == "briefbot":
@@ -159,7 +172,7 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             log.exception("Slack: error %s answering %s for %s", error_id,
-                          command.get("command"), command.get("user_id"))
+                          _loggable(command.get("command")), _loggable(command.get("user_id")))
             try:
                 result = await respond(response_type="ephemeral", **render_text_message(
                     f"Something went wrong on our side (error id {error_id}). "
@@ -175,19 +188,23 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
-        # The body holds no secrets we print: only the command and the user id are logged.
-        log.error("Slack: unhandled error for %s from %s", body.get("command"),
-                  body.get("user_id"), exc_info=error)
+        # The body may be unverified (an error in a middleware before or during the signature
+        # check): its fields are logged quoted and escaped, never raw, and no others.
+        log.error("Slack: unhandled error for %s from %s", _loggable(body.get("command")),
+                  _loggable(body.get("user_id")), exc_info=error)
 
 
 async def _run_command(router: Router, admins: AdminLookup, command: dict[str, Any],
                        client: AsyncWebClient, name: str) -> Reply:
     user_id = str(command.get("user_id", ""))
-    caller = Caller("slack", user_id, str(command.get("user_name") or user_id))
+    team = str(command.get("team_id") or "") or None  # the workspace: scopes subscriptions
+    caller = Caller("slack", user_id, str(command.get("user_name") or user_id),
+                    workspace_id=team)
     spec = router.specs.get(name)
     if spec is not None and spec.admin and not router.is_admin(caller):
         caller = Caller("slack", caller.user_id, caller.display_name,
-                        is_platform_admin=await admins.is_admin(client, user_id))
+                        is_platform_admin=await admins.is_admin(client, user_id),
+                        workspace_id=team)
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")))
     return await router.handle_async(request)  # on the pool, in the place reserved
@@ -261,7 +278,7 @@ class SlackAdapter:
     platform = "slack"
 
     def __init__(self, core: Core, *, bot_token: str, signing_secret: str = "",
-                 app_token: str | None = None, port: int = 3000, host: str = "0.0.0.0",
+                 app_token: str | None = None, port: int = 3000, host: str = "127.0.0.1",
                  path: str = "/slack/events", client: AsyncWebClient | None = None) -> None:
         self.core = core
         self.router = Router(core)
@@ -322,6 +339,16 @@ class SlackAdapter:
 
         server = AsyncSlackAppServer(port=self.port, path=self.path, app=self.app,
                                      host=self.host)
+
+        @web.middleware
+        async def reject_malformed_timestamp(request: web.Request, handler: Any) -> Any:
+            if request.method == "POST" and not _timestamp_ok(
+                    request.headers.get("X-Slack-Request-Timestamp")):
+                log.info("Slack: refused a request without a valid timestamp header (401)")
+                return web.Response(status=401, text="invalid request")
+            return await handler(request)
+
+        server.web_app.middlewares.append(reject_malformed_timestamp)
         self._runner = web.AppRunner(server.web_app, access_log=None)
         await self._runner.setup()
         try:
@@ -358,7 +385,7 @@ class SlackAdapter:
 
 def create_adapter(core: Core, options: Any) -> SlackAdapter:
     """From the environment (`.env` already loaded): Socket Mode when SLACK_APP_TOKEN is set
-    and --slack-http is not given, else HTTP on `options.port`."""
+    and --slack-http is not given, else HTTP on `options.host`:`options.port`."""
     bot_token = os.environ.get(ENV_BOT, "").strip()
     app_token = os.environ.get(ENV_APP, "").strip()
     secret = os.environ.get(ENV_SECRET, "").strip()
@@ -373,7 +400,8 @@ def create_adapter(core: Core, options: Any) -> SlackAdapter:
                 f"Slack: {ENV_SECRET} is not set; HTTP mode needs it (Basic Information → "
                 f"Signing Secret). Or set {ENV_APP} to use Socket Mode.")
         return SlackAdapter(core, bot_token=bot_token, signing_secret=secret,
-                            port=int(getattr(options, "port", 3000)))
+                            port=int(getattr(options, "port", 3000)),
+                            host=str(getattr(options, "host", "127.0.0.1")))
     if not app_token.startswith("xapp-"):
         raise UserError(f"Slack: {ENV_APP} must be an app-level token (it starts with xapp-).")
     return SlackAdapter(core, bot_token=bot_token, signing_secret=secret, app_token=app_token)

@@ -36,15 +36,19 @@ class TestAdapter:
     def __post_init__(self) -> None:
         self.router = Router(self.core)
 
-    def caller(self, user_id: str | None = None, admin: bool | None = None) -> Caller:
+    def caller(self, user_id: str | None = None, admin: bool | None = None,
+               workspace: str | None = None) -> Caller:
         uid = user_id or self.user_id
-        return Caller(self.platform, uid, uid, self.admin if admin is None else admin)
+        return Caller(self.platform, uid, uid, self.admin if admin is None else admin,
+                      workspace_id=workspace)
 
     def send(self, line: str, *, user_id: str | None = None, admin: bool | None = None,
-             channel: str = "test-channel") -> Reply:
-        """Run one command line synchronously and return the reply."""
+             channel: str = "test-channel", workspace: str | None = None) -> Reply:
+        """Run one command line synchronously and return the reply (`workspace`: the
+        caller's Slack team / Discord guild)."""
         name, text = split_command_line(line)
-        return self.router.handle(CommandRequest(name, text, self.caller(user_id, admin), channel))
+        return self.router.handle(CommandRequest(name, text,
+                                                 self.caller(user_id, admin, workspace), channel))
 
     async def put(self, line: str, *, user_id: str | None = None, admin: bool | None = None,
                   channel: str = "test-channel") -> None:

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot.core import Core
 from bot.corpus.article import paragraphs
@@ -53,6 +53,9 @@ class Caller:
     user_id: str
     display_name: str = ""
     is_platform_admin: bool = False
+    # The Discord server (guild) or Slack workspace (team) the command came from; None in a
+    # direct message and on the console. Admin commands on subscriptions are scoped to it.
+    workspace_id: str | None = None
 
     @property
     def key(self) -> str:
@@ -221,7 +224,7 @@ class Router:
             if request.caller.platform != "console":  # the local user may pipe a script
                 self.limiter.check(request.caller.key)
             if spec.admin and not self.is_admin(request.caller):
-                log.warning("denied /%s to %s (%s)", name, request.caller.key,
+                log.warning("denied /%s to %r (%r)", name, request.caller.key,
                             request.caller.display_name)
                 self._record(request, name, text, "denied")
                 raise PermissionDenied(f"{_cmd(request, name)} needs admin rights.")
@@ -389,6 +392,9 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
     report = router.core.reload(actor=req.caller.key)
     reply = Reply(title="Reload finished" if not report.rejected else "Reload finished with rejections")
     reply.add(Paragraph(report.headline()))
+    failure = report.index_failure()
+    if failure:
+        reply.add(Paragraph(failure))
     for o in report.outcomes:
         if o.outcome not in ("unchanged",):
             reply.add(Bullet(o.summary()))
@@ -436,7 +442,7 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
         raise UserError(f"Give a schedule: {_cmd(req, 'subscribe', f'{digest} 0 8 * * * [TZ]')}")
     validate_subscription(req.caller.platform, req.channel, digest, cron, tz, settings.digests_dir)
     row = router.core.store.add_subscription(req.caller.platform, req.channel, digest, cron, tz,
-                                             req.caller.key)
+                                             req.caller.key, workspace=req.caller.workspace_id)
     sub = Subscription.from_row(row)
     if router.core.on_subscriptions_changed is not None:
         router.core.on_subscriptions_changed()
@@ -455,7 +461,7 @@ def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
                         f"{_cmd(req, 'schedules')}")
     sub_id = int(parts[0].lstrip("#"))
     row = router.core.store.subscription(sub_id)
-    if row is None or row["platform"] != req.caller.platform:
+    if row is None or row["id"] not in _visible_ids(router, req):
         raise UserError(f"No subscription #{sub_id} here. See {_cmd(req, 'schedules')}.")
     router.core.store.remove_subscription(sub_id)
     if router.core.on_subscriptions_changed is not None:
@@ -463,9 +469,23 @@ def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     return Reply.text(f"Unsubscribed #{sub_id} ({row['digest']} in {row['channel']}).")
 
 
+def _scoped_subscriptions(router: Router, req: CommandRequest,
+                          include_disabled: bool = True) -> list[dict[str, Any]]:
+    """The subscriptions this caller may see and manage: their platform, and their workspace
+    (Slack team, Discord guild) or, for one made without a workspace, their channel. A
+    platform admin is an admin of their own workspace only."""
+    return router.core.store.subscriptions_in_scope(
+        req.caller.platform, req.caller.workspace_id, req.channel,
+        include_disabled=include_disabled)
+
+
+def _visible_ids(router: Router, req: CommandRequest) -> set[int]:
+    return {int(r["id"]) for r in _scoped_subscriptions(router, req)}
+
+
 def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
     _no_args(req, "schedules", text)
-    rows = router.core.store.subscriptions(platform=req.caller.platform)
+    rows = _scoped_subscriptions(router, req)
     if not rows:
         return Reply.text("No scheduled briefings. Add one with "
                           f"{_cmd(req, 'subscribe', 'DIGEST CRON [TZ]')}.")
@@ -499,12 +519,17 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     else:
         fields.append(("Last reload", "never"))
     reply.add(Fields(fields))
-    if info.next_posts:
+    # Subscriptions, posts and failures of the caller's own scope only (see _scoped_subscriptions).
+    scoped = _scoped_subscriptions(router, req)
+    visible = {int(r["id"]) for r in scoped}
+    next_posts = [p for p in info.next_posts if p["id"] in visible]
+    failed_posts = router.core.store.failed_posts(limit=5, subscription_ids=visible)
+    if next_posts:
         reply.add(Heading("Next scheduled posts"))
-        for p in info.next_posts[:10]:
+        for p in next_posts[:10]:
             reply.add(Bullet(f"#{p['id']} {p['digest']} → {p['platform']}:{p['channel']} at {p['next_run']}"))
     else:
-        subs = router.core.store.subscriptions(include_disabled=False)
+        subs = [r for r in scoped if r["enabled"]]
         if subs:
             reply.add(Heading("Next scheduled posts"))
             for row in subs[:10]:
@@ -514,11 +539,11 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
                                  f"{nxt.isoformat(timespec='minutes') if nxt else 'never'}"))
         else:
             reply.add(Context("No scheduled posts."))
-    if info.failed_posts:
+    if failed_posts:
         reply.add(Heading("Failed posts"))
-        for f in info.failed_posts:
+        for f in failed_posts:
             reply.add(Bullet(f"#{f['subscription_id']} slot {f['slot']}: {f.get('error') or 'failed'}"))
-    disabled = [r for r in router.core.store.subscriptions() if not r["enabled"]]
+    disabled = [r for r in scoped if not r["enabled"]]
     for row in disabled:
         reply.add(Bullet(f"#{row['id']} disabled: {row['disabled_reason'] or 'no reason recorded'}"))
     return reply

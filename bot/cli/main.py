@@ -18,6 +18,7 @@ from bot.cli.context import AppContext, pass_app
 from bot.config import load_dotenv_if_present, load_settings
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import ReloadReport
+from bot.corpus.storage import is_read_only_error
 from bot.errors import UserError
 from bot.paths import (
     CONFIG_ENV,
@@ -40,6 +41,11 @@ class BriefbotGroup(click.Group):
             raise click.ClickException(exc.message) from exc
         except sqlite3.Error as exc:  # not a database, unwritable folder, locked too long, ...
             db = ctx.obj.settings.db_path if isinstance(ctx.obj, AppContext) else "?"
+            if is_read_only_error(exc):
+                raise click.ClickException(
+                    f"the database {db} is read-only here and this command writes to it "
+                    "(reading commands work: sources, source, claim, digest, schedule list)"
+                ) from exc
             raise click.ClickException(f"database error ({db}): {exc}") from exc
 
 
@@ -94,6 +100,9 @@ def print_report(report: ReloadReport, verbose: bool = True) -> None:
             else:
                 click.echo(line)
     click.echo(report.headline())
+    failure = report.index_failure()
+    if failure:
+        click.echo(failure, err=True)
 
 
 @cli.command()
@@ -131,7 +140,7 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
     finally:
         progress.close()
     print_report(report, verbose=not quiet)
-    if report.rejected:
+    if report.rejected or report.index_error:
         sys.exit(1)
 
 
@@ -243,12 +252,15 @@ def setup_logging(level: str) -> None:
               help="Slack over HTTP (needs SLACK_SIGNING_SECRET) instead of Socket Mode.")
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(1, 65535),
               help="Port for --slack-http.")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+              help="Address --slack-http binds: 127.0.0.1 behind a reverse proxy on the same "
+                   "host (the safe default); 0.0.0.0 to listen on every interface.")
 @click.option("--no-briefing", is_flag=True, help="Console: don't print the briefing at start.")
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @pass_app
 def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, port: int,
-        no_briefing: bool, log_level: str) -> None:
+        host: str, no_briefing: bool, log_level: str) -> None:
     """Run the bot: Slack and/or Discord when their tokens are set, else the console."""
     import asyncio
 
@@ -256,8 +268,12 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
     from bot.runner import RunOptions, run_bot
 
     setup_logging(log_level)
-    _ = app.store  # fail fast, with a clear message, on a database that cannot be opened
-    options = RunOptions(admin=admin, slack_http=slack_http, port=port, console=force_console,
+    if app.store.read_only:  # fail fast, with a clear message, on a database that cannot be opened
+        raise click.ClickException(
+            f"the database {app.settings.db_path} is read-only here: the bot writes to it "
+            "(admin actions, schedules); give it a writable database")
+    options = RunOptions(admin=admin, slack_http=slack_http, port=port, host=host,
+                         console=force_console,
                          show_briefing=not no_briefing)
     core = Core(app.settings)
     try:

@@ -42,9 +42,13 @@ def schedule() -> None:
                    "Default: the digest's [schedule] cron.")
 @click.option("--tz", "tz", default=None, metavar="ZONE",
               help="IANA time zone. Default: the digest's [schedule] timezone, else UTC.")
+@click.option("--workspace", default=None, metavar="ID",
+              help="The Slack workspace (team T…) or Discord server (guild) id it belongs to: "
+                   "its chat admins may then list and remove it. Default: none (only admins "
+                   "in CHANNEL may).")
 @click.pass_obj
 def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
-        tz: str | None) -> None:
+        tz: str | None, workspace: str | None) -> None:
     """Post DIGEST to CHANNEL on a schedule."""
     settings = app.settings
     default_cron, default_tz = digest_default_schedule(settings.digests_dir, digest)
@@ -55,7 +59,8 @@ def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
         raise UserError(f"no --cron given and digests/{digest}.toml has no [schedule] cron")
     validate_subscription(platform, channel.strip(), digest, cron, tz, settings.digests_dir)
     row = app.store.add_subscription(platform, channel.strip(), digest, cron, tz,
-                                     f"cli:{_user()}")
+                                     f"cli:{_user()}",
+                                     workspace=(workspace or "").strip() or None)
     sub = Subscription.from_row(row)
     nxt = sub.next_run()
     click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {cron} ({tz}) · "
@@ -71,7 +76,8 @@ def _describe(store: Any, row: dict[str, Any]) -> dict[str, Any]:
     slots = store.post_slots(sub.id, limit=1)
     failed = store.post_slots(sub.id, state="failed", limit=10)
     return {
-        "id": sub.id, "platform": sub.platform, "channel": sub.channel, "digest": sub.digest,
+        "id": sub.id, "platform": sub.platform, "workspace": sub.workspace,
+        "channel": sub.channel, "digest": sub.digest,
         "cron": sub.cron, "timezone": sub.timezone, "enabled": sub.enabled,
         "disabled_reason": sub.disabled_reason, "created_by": sub.created_by,
         "created_at": sub.created_at,

@@ -16,29 +16,38 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-# Whole-line chrome patterns, matched against a lower-cased line with bullets and trailing
-# punctuation stripped.
-_CHROME_PATTERNS = [
+# Prompts: the site asking its reader to do something (share, subscribe, sign up, read on,
+# follow). Site chrome like the patterns below; a prompt is a sentence of its own, so a line
+# that starts with one may go on with the article's sentences (see `clean_article`).
+_PROMPT_PATTERNS = [
     r"(spread|share) the love",
     r"share( this| post| article| story| on \w+| via \w+)*",
-    r"(tweet|pin it|print|email|whatsapp|facebook|twitter|linkedin|telegram|reddit)( this)?",
     r".{0,60}\b(don'?t forget to|please|click to|sign up (to|for)|be sure to) subscribe\b.*",
     r"(subscribe|sign up)( now| today| to (our|the) \w+.*| for .*newsletter.*)?",
     r".{0,40}\b(our|free|weekly|daily|email|the)( \w+)? newsletters?\b.{0,40}",
     r"(sign up|subscribe|join|get)\b.{0,30}\bnewsletters?\b.{0,40}",
     r"stay (informed|tuned|updated|connected|in the loop|in touch)( with .{0,40})?",
     r"thank you for reading.*",
+    r"(continue|keep) reading.{0,40}",
+    r"read the full (story|article|report)( (here|on \w+( \w+)?))?",
+    r"join the (conversation|discussion)",
+    r"follow us( on .*)?",
+    r"click here.{0,60}",
+]
+_PROMPT = re.compile("|".join(f"(?:{p})" for p in _PROMPT_PATTERNS))
+
+# Whole-line chrome patterns, matched against a lower-cased line with bullets and trailing
+# punctuation stripped: the prompts above, and notices, counters, forms, captions, widgets.
+_CHROME_PATTERNS = [*_PROMPT_PATTERNS,
+    r"(tweet|pin it|print|email|whatsapp|facebook|twitter|linkedin|telegram|reddit)( this)?",
     r"\d+\s*(min|mins|minute|minutes)( read| to read)?",
     r"(reading time|read time):?.*",
     r"views?\s*:?\s*[\d,. ]+[km]?( [\d,.]+)?",
     r"[\d,.]+\s*[km]?\s*(views|reads|shares|likes|comments|responses)",
-    r"(continue|keep) reading.{0,40}",
     r"(read|see) (more|also|next)( (here|below|stories|articles|news|on \w+( \w+)?))?",
-    r"read the full (story|article|report)( (here|on \w+( \w+)?))?",
     r"listen to (this )?(article|story|post)( \d+:\d+)?.{0,20}",
     r"print( this)?( page| article| story)?",
     r"(sign|log) ?in( to (comment|reply|continue))?|register|create (an|a free) account",
-    r"join the (conversation|discussion)",
     r"comments (are|have been) closed",
     r"loading",
     r"skip to (main )?(content|navigation)|(main )?menu|search|toggle navigation",
@@ -61,14 +70,12 @@ _CHROME_PATTERNS = [
     r"cookie (policy|settings|preferences|consent)( .{0,60})?",
     r"(©|\(c\)|copyright ©?\s*(\d{4}|\w+ \d{4})).{0,80}",
     r"all rights reserved.*",
-    r"follow us( on .*)?",
     r"(advertisement|sponsored( content)?|promoted)( [-–—:]? ?.{0,40})?",
     r"(image|photo|picture|video)( credit| source)?\s*:.*",
     r"(source|credit)\s*:\s*(ref(erence)? )?(image|photo|picture).*",
     r"tags?\s*:.*",
     r"(website\s*\|\s*)?\+\s*posts",
     r"view all posts( by .*)?",
-    r"click here.{0,60}",
 ]
 _CHROME = re.compile("|".join(f"(?:{p})" for p in _CHROME_PATTERNS))
 
@@ -106,6 +113,7 @@ _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(\S(?:.*?\S)?)\1")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]{0,200}>")
 _TERMINAL = re.compile(r"[.!…]['\"’”)\]]*$")
+_TERMINAL_SENTENCE = re.compile(r"[.!?…]['\"’”)\]]*$")
 
 
 @dataclass
@@ -161,6 +169,41 @@ def is_chrome(line: str) -> bool:
         return False
     parts = _SEPARATORS.split(line)
     return len(parts) > 1 and all(not p.strip() or _CHROME.fullmatch(_key(p)) for p in parts)
+
+
+# Between two sentences of a line: after end punctuation (and a closing quote or bracket).
+_SENTENCE_GAP = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…]['\"’”)\]]))\s+")
+
+
+# The site talking to its reader ("Don't miss out, you can unsubscribe at any time."): how
+# a prompt's own follow-up sentences read, unlike the article's reported sentences.
+_READER = re.compile(r"\b(?:you|your|yours|we|our|us)\b", re.I)
+
+
+def article_text_of_chrome_line(line: str) -> str | None:
+    """A prompt may share its line with the article's sentences: "Thank you for reading this
+    post, don't forget to subscribe! Putin met Kim in Pyongyang." When a sentence of a chrome
+    line is a prompt, the line's other sentences are kept if they read as article text:
+    whole sentences (end punctuation), neither chrome themselves nor the site addressing its
+    reader (the prompt's follow-up). Their text, joined as it was, or None. A line whose chrome
+    is a notice or caption ("Photo: … Credit: …", "All rights reserved. This piece …") is
+    the site's to its end, as before."""
+    pieces = [p for p in _SENTENCE_GAP.split(line) if p.strip()]
+    if len(pieces) < 2 or not any(_PROMPT.fullmatch(_key(p)) for p in pieces):
+        return None
+    kept = [p for p in pieces if not is_chrome(p) and not _READER.search(p)
+            and _TERMINAL_SENTENCE.search(p)]
+    return " ".join(kept) if kept else None
+
+
+def _without_prompts(line: str) -> str:
+    """A line of article text without the prompts among its sentences ("Share this article!
+    Putin met Kim."); the line itself when it holds none."""
+    pieces = _SENTENCE_GAP.split(line)
+    if len(pieces) < 2:
+        return line
+    kept = [p for p in pieces if p.strip() and not _PROMPT.fullmatch(_key(p))]
+    return " ".join(kept) if len(kept) < len(pieces) else line
 
 
 def _is_tail_marker(line: str) -> bool:
@@ -274,8 +317,19 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
     kept: list[Line] = []
     for ln, md_heading in body:
         if is_chrome(ln):
-            dropped.append((ln, "chrome"))
-            continue
+            rest = article_text_of_chrome_line(ln)
+            if rest is None:
+                dropped.append((ln, "chrome"))
+                continue
+            dropped.append((ln, "chrome sentence"))  # only the chrome sentences go
+            ln, md_heading = rest, False
+        elif not md_heading:
+            rest = _without_prompts(ln)
+            if rest is not ln:
+                dropped.append((ln, "prompt sentence" if rest else "chrome"))
+                if not rest:
+                    continue
+                ln = rest
         bullet = bool(_BULLET.match(ln))
         clean = _strip_bullet(ln) if bullet else ln
         heading = md_heading or (not bullet and looks_like_heading(ln))

@@ -36,6 +36,8 @@ BATCH_DOCS = 500  # documents per database write
 FILE_BATCH = 256  # text files per parse batch
 JSONL_BATCH = 512  # records per parse batch
 POOL_MIN_JOBS = 64  # a batch smaller than this is parsed in-process
+# How long a reload waits for another one (in any process) to finish before giving up.
+RELOAD_LOCK_WAIT_SECONDS = 3600.0
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,9 @@ class ReloadReport:
     counts: Counter[str]
     generation: int
     changed: bool
+    # Set when the corpus committed but bringing the search index up to date failed after it
+    # (a full disk, ...): why. The next reload (or lookup) builds the index again.
+    index_error: str | None = None
 
     @property
     def rejected(self) -> list[Outcome]:
@@ -78,6 +83,13 @@ class ReloadReport:
             f"reload #{self.run_id}: {c['added']} added, {c['updated']} updated, "
             f"{c['unchanged']} unchanged, {c['removed']} removed, {c['rejected']} rejected"
         )
+
+    def index_failure(self) -> str | None:
+        """The line that says the corpus is committed but its search index is not built."""
+        if self.index_error is None:
+            return None
+        return (f"reload #{self.run_id}: the corpus is committed, but the search index build "
+                f"failed: {self.index_error}. The next reload (or lookup) builds it.")
 
 
 ProgressFn = Callable[[int, int, int], None]  # (files done, files total, documents written)
@@ -133,12 +145,34 @@ def _check_not_binary(head: bytes) -> None:
 
 
 def _walk(root: str) -> Iterator[str]:
-    """Files under a folder, sorted, skipping hidden files and folders."""
+    """Files under a folder, sorted, skipping hidden files and folders. Links to folders are
+    not walked; one pointing out of `root` is yielded too, to be rejected with the reason."""
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield os.path.join(dirpath, name)
+        names = [n for n in filenames if not n.startswith(".")]
+        names += [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
+                  and not _inside(os.path.realpath(os.path.join(dirpath, d)), root)]
+        for name in sorted(names):
+            yield os.path.join(dirpath, name)
+
+
+def _inside(path: str, folder: str) -> bool:
+    """`path` (resolved) is `folder` (resolved) or below it."""
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # different drives
+        return False
+
+
+def _link_escape(path: str, folder: str) -> str | None:
+    """Why a file found in `folder` must not be read: a symbolic link that resolves outside
+    the folder. A link to a file inside it is followed. (Folders are walked from their
+    resolved path without following links to folders, so only the file itself can be one.)"""
+    if not os.path.islink(path):
+        return None
+    if _inside(os.path.realpath(path), folder):
+        return None
+    return "symbolic link pointing outside the reloaded folder (not followed)"
 
 
 def _file_key(path: Path) -> str:
@@ -294,6 +328,7 @@ class _Loader:
         self._sents: list[tuple[Any, ...]] = []
         self._files: list[tuple[FileState, str | None]] = []
         self._claimed: dict[str, str] = {}  # doc id -> path, within this run
+        self.folder_of: dict[str, str] = {}  # file key -> the reloaded folder it was found in
         self._order = 0  # index of the file being handled, to report outcomes in file order
 
     # -- batching
@@ -361,6 +396,11 @@ class _Loader:
 
         Returns the parse job of a new or changed text file; None when the file is done
         (unchanged, rejected, or a JSONL file, which is loaded here in full)."""
+        folder = self.folder_of.get(key)
+        escape = _link_escape(str(path), folder) if folder is not None else None
+        if escape is not None:
+            self._reject_file(key, escape, self.states.get(key), self._order)
+            return None
         suffix = path.suffix.lower()
         if suffix not in TEXT_SUFFIXES and suffix not in JSONL_SUFFIXES:
             self._record(Outcome(key, "rejected", f"unsupported file type ({suffix or 'no extension'});"
@@ -545,21 +585,49 @@ class _Loader:
             self._reject_file(key, str(exc), prev, order)
             return
         with fh:
-            for line_no, raw in enumerate(fh, start=1):
+            line_no = 0
+            while True:
+                # At most cap + 1 bytes of a line are ever held: a longer one is rejected and
+                # the rest of it skipped in small chunks (hashed, never kept).
+                raw = fh.readline(cap + 1)
+                if not raw:
+                    break
+                line_no += 1
                 hasher.update(raw)
-                if not raw.strip():
+                size = len(raw)
+                if size > cap and not raw.endswith(b"\n"):
+                    raw = b""  # not kept: only its size matters now
+                    while True:
+                        chunk = fh.readline(1 << 20)
+                        hasher.update(chunk)
+                        size += len(chunk)
+                        if not chunk or chunk.endswith(b"\n"):
+                            break
+                if size <= cap and not raw.strip():
                     continue
                 try:
-                    if len(raw) > cap:
-                        raise _Rejected(f"record over the size cap ({len(raw):,} bytes > {cap:,})")
+                    if size > cap:
+                        raise _Rejected(f"record over the size cap ({size:,} bytes > {cap:,})")
                     try:
                         rec = json.loads(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
                     except UnicodeDecodeError as exc:
                         raise _Rejected(f"undecodable: not UTF-8 at offset {exc.start}") from exc
                     except json.JSONDecodeError as exc:
                         raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno})") from exc
+                    except RecursionError as exc:
+                        raise _Rejected("malformed record: nested too deeply") from exc
                     if not isinstance(rec, dict):
                         raise _Rejected("malformed record: expected a JSON object")
+                    try:
+                        rec_hash = _hash(json.dumps(rec, sort_keys=True,
+                                                    ensure_ascii=False).encode())
+                    except UnicodeEncodeError as exc:
+                        # JSON allows a lone surrogate escape (\ud800); no text may hold one.
+                        bad = exc.object[exc.start:exc.end]
+                        raise _Rejected("invalid Unicode: an unpaired surrogate escape "
+                                        f"({ascii(bad)[1:-1]})") from exc
+                    except RecursionError as exc:
+                        raise _Rejected("malformed record: nested too deeply") from exc
                     text = rec.get("text")
                     if not isinstance(text, str) or not text.strip():
                         raise _Rejected("malformed record: missing or empty \"text\"")
@@ -575,7 +643,6 @@ class _Loader:
                     continue
                 seen.append(doc_id)
                 seen_set.add(doc_id)
-                rec_hash = _hash(json.dumps(rec, sort_keys=True, ensure_ascii=False).encode())
                 fields = {k: _opt_str(rec.get(k)) for k in ("title", "author", "published",
                                                             "outlet", "url")}
                 pending.append((line_no, doc_id, _Job(doc_id, text, fields=fields), rec_hash))
@@ -660,24 +727,33 @@ def reload_corpus(
     actor: str | None = None,
     after_commit: Callable[[Store], None] | None = None,
 ) -> ReloadReport:
-    """Bring the corpus in line with `paths` (default: the configured folders)."""
+    """Bring the corpus in line with `paths` (default: the configured folders).
+
+    Another reload (in any process) is waited for, up to `RELOAD_LOCK_WAIT_SECONDS`: this one
+    takes the write lock before it reads what the database knows of the files, so it works
+    from the other's result, and its run is always finished (never left `running`)."""
     roots = list(paths) if paths else list(settings.default_paths)
-    run_id = store.start_run([str(p) for p in roots], actor)
+    run_id = store.start_run([str(p) for p in roots], actor, wait_seconds=RELOAD_LOCK_WAIT_SECONDS)
     status = "failed"
-    loader = _Loader(store, settings, run_id, progress)
+    loader: _Loader | None = None
     try:
-        files: list[tuple[Path, str]] = []
-        folders: list[str] = []
-        for root in roots:
-            if root.is_dir():
-                real = os.path.realpath(root)
-                folders.append(real)
-                files.extend((Path(f), f) for f in _walk(real))
-            elif root.is_file():
-                files.append((root, _file_key(root)))
-            else:
-                loader._record(Outcome(str(root), "rejected", "no such file or folder"), order=0)
-        with store.bulk_writes(settings.ingest_cache_mb), store.transaction():
+        with store.bulk_writes(settings.ingest_cache_mb), \
+                store.transaction(wait_seconds=RELOAD_LOCK_WAIT_SECONDS):
+            loader = _Loader(store, settings, run_id, progress)  # reads file states: locked
+            files: list[tuple[Path, str]] = []
+            folders: list[str] = []
+            for root in roots:
+                if root.is_dir():
+                    real = os.path.realpath(root)
+                    folders.append(real)
+                    found = list(_walk(real))
+                    loader.folder_of.update((f, real) for f in found)
+                    files.extend((Path(f), f) for f in found)
+                elif root.is_file():
+                    files.append((root, _file_key(root)))
+                else:
+                    loader._record(Outcome(str(root), "rejected", "no such file or folder"),
+                                   order=0)
             loader.load_files(files)
             loader.retire_missing(folders, {key for _, key in files})
             generation = store.bump_generation() if loader.changed else store.generation
@@ -689,9 +765,26 @@ def reload_corpus(
             )
         status = "ok" if not loader.counts["rejected"] else "with-rejections"
     finally:
-        loader.parser.close()
-        store.finish_run(run_id, status, dict(loader.counts))
+        if loader is not None:
+            loader.parser.close()
+        store.finish_run(run_id, status, dict(loader.counts) if loader else {},
+                         wait_seconds=RELOAD_LOCK_WAIT_SECONDS)
+    assert loader is not None
     report = ReloadReport(run_id, loader.outcomes, loader.counts, generation, loader.changed)
     if after_commit is not None:
-        after_commit(store)
+        try:
+            after_commit(store)
+        except Exception as exc:  # the corpus is committed: report, don't lose the report
+            log.info("reload #%d: the index build after the commit failed", run_id,
+                     exc_info=True)
+            report.index_error = _why(exc)
     return report
+
+
+def _why(exc: BaseException) -> str:
+    """One line saying why something failed, from its exception."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    text = " ".join(str(exc).split())
+    return text[:300] or type(exc).__name__

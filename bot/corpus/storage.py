@@ -18,6 +18,7 @@ the previous corpus fully served; WAL mode lets readers go on during a reload.""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -40,6 +42,29 @@ def _where(**equals: Any) -> tuple[str, list[Any]]:
     if not given:
         return "", []
     return "where " + " and ".join(f"{k} = ?" for k in given), list(given.values())
+
+
+SQLITE_INT_MAX = 2**63 - 1  # SQLite's INTEGER is 64-bit signed
+
+
+def fits_sqlite_int(value: int) -> bool:
+    """An id a caller typed can be looked up (a bigger int would raise OverflowError when
+    bound as a parameter; no row has such an id)."""
+    return -SQLITE_INT_MAX - 1 <= value <= SQLITE_INT_MAX
+
+
+def _read_only_error(exc: sqlite3.OperationalError) -> bool:
+    """SQLite could not write the database or its journal (permissions, read-only mount)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)) \
+        or "readonly" in str(exc) or "read-only" in str(exc)
+
+
+def is_read_only_error(exc: BaseException) -> bool:
+    """A write refused because the database is read-only."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY
+        or "readonly database" in str(exc))
 
 
 def utcnow() -> str:
@@ -62,16 +87,57 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._ready: set[str] = set()  # tables created on first use, known to exist
+        # A database this process may not write (file or folder permissions, a read-only
+        # mount) is opened read-only: reading commands work, a write fails saying so.
+        self.read_only = False
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
-        if str(path) != ":memory:":
-            self.db.enable_wal()
+        try:
+            if str(path) != ":memory:":
+                self.db.enable_wal()
+            self.db.execute("PRAGMA busy_timeout = 60000")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._ensure_schema()
+        except sqlite3.OperationalError as exc:
+            if str(path) == ":memory:" or not self.path.is_file() or not _read_only_error(exc):
+                raise
+            self.db.close()
+            self._open_read_only()
+
+    def _open_read_only(self) -> None:
+        """Open the database for reading only. Its tables that do not exist yet (a database
+        from before them) are made empty TEMP tables, so reads find nothing, not an error."""
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL database in a folder we cannot write (no -shm to create): read it as an
+            # immutable file (right for a read-only copy; nothing writes it meanwhile).
+            conn.close()
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=60,
+                                   check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA busy_timeout = 60000")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self._ready: set[str] = set()  # tables created on first use, known to exist
-        self._ensure_schema()
+        self.read_only = True
+        model = Store(":memory:")  # the schema, created where it can be
+        try:
+            for name, sql in model.db.execute(
+                    "select name, sql from sqlite_master where type = 'table'").fetchall():
+                self._create_temp_like(name, sql)
+        finally:
+            model.close()
+
+    def _create_temp_like(self, name: str, sql: str) -> None:
+        """A read-only store's stand-in for a table the database does not have."""
+        if name in self.db.table_names() or name in self._ready:
+            return
+        self.db.execute(re.sub(r"^\s*CREATE TABLE", "CREATE TEMP TABLE", sql, count=1,
+                               flags=re.I))
+        self._ready.add(name)
 
     def close(self) -> None:
         self.db.close()
@@ -151,10 +217,34 @@ class Store:
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
-        """One atomic unit: everything inside commits together or not at all."""
-        with self.db.atomic():
+    def transaction(self, wait_seconds: float | None = None) -> Iterator[Store]:
+        """One atomic unit: everything inside commits together or not at all.
+
+        `wait_seconds`: take the write lock first (BEGIN IMMEDIATE), waiting up to that long
+        for another writer (a reload) to finish, so that what is read inside is what is
+        written against: a read-then-write never fails with "database is locked"."""
+        if wait_seconds is None or self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        with self._waiting(wait_seconds):
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield self
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
+    @contextmanager
+    def _waiting(self, seconds: float) -> Iterator[None]:
+        """A longer busy timeout for one step (SQLite waits for the lock that long)."""
+        self.db.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 60000")
 
     @contextmanager
     def bulk_writes(self, cache_mb: int = 96) -> Iterator[None]:
@@ -175,8 +265,9 @@ class Store:
             self.db.execute(f"PRAGMA cache_size = {int(cache)}")
 
     # ------------------------------------------------------------------ ingest runs
-    def start_run(self, paths: list[str], actor: str | None = None) -> int:
-        with self.db.atomic():
+    def start_run(self, paths: list[str], actor: str | None = None,
+                  wait_seconds: float = 60) -> int:
+        with self._waiting(wait_seconds), self._write_transaction():
             table = self.db.table("ingest_runs")
             table.insert(
                 {"started_at": utcnow(), "status": "running", "paths": json.dumps(paths),
@@ -184,8 +275,9 @@ class Store:
             )
             return int(table.last_pk or 0)
 
-    def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
-        with self.db.atomic():
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int],
+                   wait_seconds: float = 60) -> None:
+        with self._waiting(wait_seconds), self._write_transaction():
             self.db.table("ingest_runs").update(
                 run_id, {"finished_at": utcnow(), "status": status, "counts": json.dumps(counts)}
             )
@@ -517,7 +609,13 @@ class Store:
         (BEGIN IMMEDIATE, then look again); remembered per connection."""
         if name in self._ready:
             return
-        if name not in self.db.table_names():
+        if self.read_only and name not in self.db.table_names():
+            model = sqlite_utils.Database(memory=True)
+            model.table(name).create(columns, pk="id")
+            self._create_temp_like(name, model.execute(
+                "select sql from sqlite_master where name = ?", [name]).fetchone()[0])
+            model.close()
+        if name not in self.db.table_names() and name not in self._ready:
             with self._write_transaction():
                 if name not in self.db.table_names():  # not created meanwhile
                     self.db.table(name).create(columns, pk="id")
@@ -526,27 +624,50 @@ class Store:
         self._ready.add(name)
 
     def _ensure_subscriptions(self) -> None:
+        if "subscriptions" in self._ready:
+            return
         self._ensure_table("subscriptions", {
             "id": int, "platform": str, "channel": str, "digest": str, "cron": str,
             "timezone": str, "created_by": str, "created_at": str, "enabled": int,
             "disabled_reason": str, "last_success_at": str, "last_slot": str,
-            "last_status": str})
+            "last_status": str, "workspace": str})
+        self._ensure_column("subscriptions", "workspace", str)
+
+    def _ensure_column(self, table: str, column: str, kind: type) -> None:
+        """Add a column to a table created before it existed (additive; safe against another
+        process doing the same)."""
+        if column in self.db.table(table).columns_dict:
+            return
+        if self.read_only:
+            return  # readers do without it (see `subscriptions_in_scope`)
+        with self._write_transaction():
+            if column not in self.db.table(table).columns_dict:
+                self.db.table(table).add_column(column, kind)
 
     def add_subscription(self, platform: str, channel: str, digest: str, cron: str,
-                         timezone: str, created_by: str) -> dict[str, Any]:
+                         timezone: str, created_by: str,
+                         workspace: str | None = None) -> dict[str, Any]:
+        """`workspace`: the Slack workspace (team) or Discord server (guild) it was made in;
+        chat admins there may list and remove it. Without one, only from its channel."""
         self._ensure_subscriptions()
         with self._write_transaction():
-            table = self.db.table("subscriptions")
-            table.insert({"platform": platform, "channel": channel, "digest": digest,
-                          "cron": cron, "timezone": timezone, "created_by": created_by,
-                          "created_at": utcnow(), "enabled": 1})
-            pk = int(table.last_pk or 0)
+            # Ids are never reused (a high-water mark in meta, not max(id)+1): an old post's
+            # "stop with /unsubscribe 5" must never remove a later subscription.
+            top = self.db.execute("select max(id) from subscriptions").fetchone()[0] or 0
+            pk = max(top, int(self.get_meta("subscription_id_high", "0") or 0)) + 1
+            self.db.table("subscriptions").insert(
+                {"id": pk, "platform": platform, "channel": channel, "digest": digest,
+                 "cron": cron, "timezone": timezone, "created_by": created_by,
+                 "created_at": utcnow(), "enabled": 1, "workspace": workspace or None})
+            self.set_meta("subscription_id_high", str(pk))
         sub = self.subscription(pk)
         assert sub is not None
         return sub
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
         self._ensure_subscriptions()
+        if not fits_sqlite_int(sub_id):
+            return None
         rows = list(self.db.query("select * from subscriptions where id = ?", [sub_id]))
         return dict(rows[0]) if rows else None
 
@@ -558,11 +679,28 @@ class Store:
         return [dict(r) for r in self.db.query(
             f"select * from subscriptions {where} order by id", params)]
 
+    def subscriptions_in_scope(self, platform: str, workspace: str | None, channel: str,
+                               include_disabled: bool = True) -> list[dict[str, Any]]:
+        """The subscriptions a chat admin may see and manage: on their platform, made in their
+        workspace (Slack team, Discord guild), or, for one made without a workspace (the CLI,
+        a direct message, an older database), in their channel."""
+        self._ensure_subscriptions()
+        has_workspace = "workspace" in self.db.table("subscriptions").columns_dict
+        where = "platform = ? and " + (
+            "(case when coalesce(workspace, '') = '' then channel = ? else workspace = ? end)"
+            if has_workspace else "channel = ? and ? is not null")
+        if not include_disabled:
+            where += " and enabled = 1"
+        return [dict(r) for r in self.db.query(
+            f"select * from subscriptions where {where} order by id",
+            [platform, channel, workspace or ""])]
+
     def remove_subscription(self, sub_id: int) -> None:
-        """Remove a subscription and its post ledger (ids can be reused by SQLite, and a new
-        subscription must not inherit an old one's slots)."""
+        """Remove a subscription and its post ledger (its id is never given again)."""
         self._ensure_subscriptions()
         self._ensure_post_ledger()
+        if not fits_sqlite_int(sub_id):
+            return
         with self._write_transaction():
             self.db.table("subscriptions").delete_where("id = ?", [sub_id])
             self.db.table("post_ledger").delete_where("subscription_id = ?", [sub_id])
@@ -726,12 +864,23 @@ class Store:
             params.append(sub_id)
         return [dict(r) for r in self.db.query(sql + " order by slot", params)]
 
-    def failed_posts(self, limit: int = 20) -> list[dict[str, Any]]:
-        """Failed slots, newest first, with their subscription's digest and channel."""
+    def failed_posts(self, limit: int = 20,
+                     subscription_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+        """Failed slots, newest first, with their subscription's digest and channel (only of
+        `subscription_ids` when given)."""
         self._ensure_post_ledger()
         self._ensure_subscriptions()
+        only = ""
+        params: list[Any] = []
+        if subscription_ids is not None:
+            ids = sorted(set(subscription_ids))
+            if not ids:
+                return []
+            only = f" and l.subscription_id in ({','.join('?' * len(ids))})"
+            params = list(ids)
         return [dict(r) for r in self.db.query(
             "select l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
             " s.digest, s.platform, s.channel from post_ledger l"
             " left join subscriptions s on s.id = l.subscription_id"
-            " where l.state = 'failed' order by l.slot desc, l.id desc limit ?", [limit])]
+            f" where l.state = 'failed'{only} order by l.slot desc, l.id desc limit ?",
+            [*params, limit])]

@@ -33,6 +33,7 @@ class Subscription:
     last_success_at: str | None = None
     last_slot: str | None = None
     last_status: str | None = None
+    workspace: str | None = None  # Slack team / Discord guild it was made in
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Subscription:
@@ -42,7 +43,7 @@ class Subscription:
             created_by=row["created_by"] or "", created_at=row["created_at"],
             enabled=bool(row["enabled"]), disabled_reason=row.get("disabled_reason"),
             last_success_at=row.get("last_success_at"), last_slot=row.get("last_slot"),
-            last_status=row.get("last_status"),
+            last_status=row.get("last_status"), workspace=row.get("workspace") or None,
         )
 
     def next_run(self, now: datetime | None = None) -> datetime | None:

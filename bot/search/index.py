@@ -26,8 +26,10 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,22 +291,61 @@ def is_current(pointer: Pointer | None, store: Store, aliases: AliasTable,
             and (not semantic_vectors or pointer.dense == semantic.MODEL_ID))
 
 
+def probe_build(path: Path) -> tantivy.Index:
+    """Open a build and read from it (the term dictionary, postings, the id column and the
+    stored features of one document), so that a damaged build (a deleted or truncated
+    segment file, a garbage meta.json) fails here with the reason, not in every lookup."""
+    index = tantivy.Index.open(str(path))
+    searcher = index.searcher()
+    hits = searcher.search(tantivy.Query.all_query(), 1, count=False).hits
+    if hits:
+        addr = hits[0][1]
+        searcher.fast_field_values(ID_FIELD, [addr])
+        searcher.doc(addr)
+    searcher.doc_freq(FIELD, "a")
+    return index
+
+
+def build_opens(index_path: Path, pointer: Pointer) -> bool:
+    try:
+        probe_build(index_path / pointer.folder)
+    except Exception as exc:  # tantivy reports damage as ValueError; any failure counts
+        logger.warning("search index build %s cannot be opened (%s): it will be rebuilt",
+                       pointer.folder, exc)
+        return False
+    return True
+
+
 def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = None,
                   semantic_vectors: bool = False) -> Pointer:
-    """Bring the index in line with the store (called by reload after its commit)."""
+    """Bring the index in line with the store (called by reload after its commit). A current
+    build that cannot be opened (damaged) is replaced by a full build."""
     aliases = aliases if aliases is not None else default_aliases()
     if semantic_vectors:
         semantic.require()
     pointer = read_pointer(index_path)
-    if is_current(pointer, store, aliases, semantic_vectors):
-        assert pointer is not None
+    if is_current(pointer, store, aliases, semantic_vectors) and pointer is not None \
+            and build_opens(index_path, pointer):
         return pointer
     with _build_lock(index_path):
         pointer = read_pointer(index_path)  # another process may have just built it
+        if pointer is not None and not build_opens(index_path, pointer):
+            return _build_locked(store, index_path, aliases, semantic_vectors)
         if is_current(pointer, store, aliases, semantic_vectors):
             assert pointer is not None
             return pointer
         return _update_locked(store, index_path, aliases, semantic_vectors)
+
+
+def rebuild_damaged(store: Store, index_path: Path, aliases: AliasTable, damaged: Pointer,
+                    semantic_vectors: bool = False) -> Pointer:
+    """A full build in place of `damaged` (unless another process replaced it meanwhile)."""
+    with _build_lock(index_path):
+        pointer = read_pointer(index_path)
+        if pointer is not None and pointer.folder != damaged.folder \
+                and build_opens(index_path, pointer):
+            return pointer
+        return _build_locked(store, index_path, aliases, semantic_vectors)
 
 
 def default_aliases() -> AliasTable:
@@ -320,7 +361,13 @@ class SearchIndex:
         self.path = index_path / pointer.folder
         self.pointer = pointer
         self.stale = stale
-        self.index = tantivy.Index.open(str(self.path))
+        opened = self.path
+        if not os.access(self.path, os.W_OK):
+            # tantivy takes a lock file even to read: a build in a folder this process may
+            # not write (a read-only database and index) is read from a private copy.
+            opened = _private_copy(self.path)
+            weakref.finalize(self, shutil.rmtree, opened.parent, True)
+        self.index = probe_build(opened)
         self.searcher = self.index.searcher()
         self.num_docs = int(self.searcher.num_docs)
         self._df: dict[str, int] = {}
@@ -416,6 +463,15 @@ class SearchIndex:
         return self._stored(addr)
 
 
+def _private_copy(build: Path) -> Path:
+    target = Path(tempfile.mkdtemp(prefix="briefbot-index-")) / build.name
+    target.mkdir()
+    for item in build.iterdir():
+        if item.is_file() and not item.name.startswith(".tantivy-"):
+            shutil.copyfile(item, target / item.name)  # contents only: writable copies
+    return target
+
+
 _cache: dict[str, SearchIndex] = {}
 _cache_lock = threading.Lock()
 
@@ -425,13 +481,34 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
     """The current index for `store`, building or rebuilding it when it is missing or stale
     (see the module doc for when a stale index is served instead)."""
     pointer = read_pointer(index_path)
+    limit = SEMANTIC_REBUILD_MAX if semantic_vectors else AUTO_REBUILD_MAX
+    stale = False
     if not is_current(pointer, store, aliases, semantic_vectors):
-        limit = SEMANTIC_REBUILD_MAX if semantic_vectors else AUTO_REBUILD_MAX
         if pointer is None or pointer.sentences <= limit:
-            pointer = refresh_index(store, index_path, aliases, semantic_vectors)
+            try:
+                pointer = refresh_index(store, index_path, aliases, semantic_vectors)
+            except OSError as exc:
+                if pointer is None:
+                    raise UserError(f"The search index cannot be built in {index_path} "
+                                    f"({exc.strerror or exc}): is it read-only?") from exc
+                stale = True  # cannot be brought up to date here: serve what there is
         else:
-            return _open_cached(index_path, pointer, stale=True)
+            stale = True
     assert pointer is not None
+    try:
+        return _open_cached(index_path, pointer, stale=stale)
+    except Exception as exc:  # a damaged build: rebuilt, never served broken for good
+        logger.warning("search index build %s cannot be opened (%s); rebuilding it",
+                       pointer.folder, exc)
+        if pointer.sentences > limit:
+            raise UserError("The search index is damaged and too large to rebuild during a "
+                            "lookup: an admin can rebuild it with /reload (or `briefbot "
+                            "reload`).") from exc
+    try:
+        pointer = rebuild_damaged(store, index_path, aliases, pointer, semantic_vectors)
+    except OSError as exc:
+        raise UserError(f"The search index in {index_path} cannot be opened, and cannot be "
+                        f"rebuilt here ({exc.strerror or exc}): is it read-only?") from exc
     return _open_cached(index_path, pointer, stale=False)
 
 

@@ -1,0 +1,32 @@
+"""Huge ids (beyond SQLite's 64-bit INTEGER) get a clear "no such subscription", never an
+OverflowError traceback: chat /unsubscribe, `schedule remove`, `digest --since-last`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.adapters.testing import TestAdapter
+from bot.cli.main import cli
+from bot.core import Core
+from tests.test_commands import bot, core  # noqa: F401  (fixtures)
+
+HUGE = "99999999999999999999999999"
+
+
+def test_unsubscribe_huge_id_in_chat(bot: TestAdapter) -> None:  # noqa: F811
+    reply = bot.send(f"/unsubscribe {HUGE}", admin=True)
+    assert reply.kind == "error"
+    assert "No subscription" in reply.plain_text()
+    assert "went wrong" not in reply.plain_text()
+
+
+def test_schedule_remove_and_since_last_huge_id(core: Core, tmp_path: Path) -> None:  # noqa: F811
+    db = str(core.settings.db_path)
+    res = CliRunner().invoke(cli, ["--db", db, "schedule", "remove", HUGE])
+    assert res.exit_code == 1 and not isinstance(res.exception, OverflowError), res.output
+    assert "no subscription" in res.output
+    res = CliRunner().invoke(cli, ["--db", db, "digest", "--since-last", HUGE])
+    assert res.exit_code == 1 and not isinstance(res.exception, OverflowError), res.output
+    assert "no subscription" in res.output

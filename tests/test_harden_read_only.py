@@ -1,0 +1,93 @@
+"""A database (and its index) this process may not write: reading commands work (sources,
+source, claim, digest, schedule list) and a writing one fails saying "read-only". It used to
+fail on open, since `Store()` wrote its schema. When the tests run as root (who may write
+anything), the commands run without the capability to override file permissions."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+from tests.test_ingest_reload import article
+
+ROOT = Path(__file__).resolve().parent.parent
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE = 24, 1
+
+
+@pytest.fixture
+def ro_db() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="briefbot-ro-"))
+    os.chmod(folder, 0o755)
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / "pact.txt").write_text(article("Pact signed in Seoul"), encoding="utf-8")
+    db = folder / "var" / "t.db"
+    res = CliRunner().invoke(cli, ["--db", str(db), "reload", str(corpus)])
+    assert res.exit_code == 0, res.output
+    for path in [folder, *folder.rglob("*")]:
+        mode = path.stat().st_mode
+        os.chmod(path, stat.S_IMODE(mode) & ~0o222)
+    try:
+        probe = subprocess.run([sys.executable, "-c", f"open({str(db)!r}, 'ab')"],
+                               preexec_fn=_as_reader, capture_output=True)
+        if probe.returncode == 0:  # pragma: no cover - e.g. root without CAP_SETPCAP
+            pytest.skip("this environment cannot make a file read-only for the test process")
+        yield db
+    finally:
+        for path in [folder, *folder.rglob("*")]:
+            os.chmod(path, stat.S_IMODE(path.stat().st_mode) | 0o200)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _as_reader() -> None:
+    """Root without CAP_DAC_OVERRIDE: file permissions hold for it too."""
+    if os.geteuid() == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0)  # checked by the fixture
+
+
+def briefbot(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+    env["HOME"] = str(db.parent.parent)
+    env["TMPDIR"] = "/tmp"
+    return subprocess.run([sys.executable, "-m", "bot", "--db", str(db), *args], cwd=ROOT,
+                          capture_output=True, text=True, env=env, preexec_fn=_as_reader,
+                          timeout=120)
+
+
+def test_read_commands_work_on_a_read_only_database(ro_db: Path) -> None:
+    res = briefbot(ro_db, "sources", "--json")
+    assert res.returncode == 0, res.stderr
+    [doc] = json.loads(res.stdout)
+    res = briefbot(ro_db, "source", doc["id"])
+    assert res.returncode == 0 and "Pact signed in Seoul" in res.stdout, res.stderr
+    res = briefbot(ro_db, "claim", "officials in Seoul said the agreement would be reviewed "
+                   "by parliament", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["evidence"], res.stdout
+    res = briefbot(ro_db, "digest")
+    assert res.returncode == 0 and "Pact signed in Seoul" in res.stdout, res.stderr
+    res = briefbot(ro_db, "schedule", "list", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout) == [], res.stderr
+
+
+def test_writing_commands_say_read_only(ro_db: Path) -> None:
+    for args in (["reload", str(ro_db.parent.parent / "corpus")],
+                 ["schedule", "add", "--platform", "slack", "--channel", "C1",
+                  "--digest", "daily"],
+                 ["run", "--console", "--no-briefing"]):
+        res = briefbot(ro_db, *args)
+        assert res.returncode != 0, (args, res.stdout)
+        assert "read-only" in res.stderr and "Traceback" not in res.stderr, (args, res.stderr)
