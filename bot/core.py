@@ -102,6 +102,16 @@ class Core:
             except sqlite3.OperationalError as exc:
                 log.info("retired-sentence log not pruned (%s); the next reload will", exc)
 
+    def rebuild_index(self) -> Any:
+        """A complete build of the search index from the store (after a restore): never an
+        update of the previous build. Returns its pointer."""
+        from bot.search.index import build_index
+        from bot.text.aliases import load_aliases
+
+        return build_index(self.store, self.settings.index_path,
+                           load_aliases(self.settings.aliases_path),
+                           semantic_vectors=self.settings.semantic)
+
     def sources(self) -> list[dict[str, Any]]:
         return self.store.documents()
 

@@ -8,6 +8,7 @@ import click
 
 from bot.config import Settings
 from bot.corpus.storage import Store
+from bot.errors import UserError
 
 
 @dataclass
@@ -20,6 +21,8 @@ class AppContext:
         if self._store is None:
             try:
                 self._store = Store(self.settings.db_path)
+            except UserError as exc:  # a newer schema: its message says what to do
+                raise click.ClickException(exc.message) from exc
             except Exception as exc:  # sqlite3 errors: not a database, unwritable folder, ...
                 raise click.ClickException(
                     f"cannot open the database {self.settings.db_path}: {exc}"

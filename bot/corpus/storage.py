@@ -11,6 +11,14 @@ Tables
 - meta: key/value (corpus generation, sentence id high-water mark, ...)
 - retired_sentences: ids of deleted sentences in deletion order (`seq`), so the search index
   can be brought up to date by deleting those and adding the ids above its high-water mark
+- schema_migrations: every versioned upgrade applied (from/to version, when, its backup)
+
+Schema versions: `meta.schema_version`. Version 1 is the baseline (the tables as of 7327a2a,
+created if missing by `_ensure_schema`). A new table, or a new column with a default, is an
+additive "create if missing" step in `_ensure_schema`: it needs no version. A change older
+code could misread (a changed column, moved data) is a numbered step in `MIGRATIONS`: a
+database below `SCHEMA_VERSION` is backed up (online backup API) and upgraded when it is
+opened; a database above it is refused (`SchemaTooNew`).
 
 Every reload runs in one transaction (`Store.transaction`), so a failed or killed reload leaves
 the previous corpus fully served; WAL mode lets readers go on during a reload."""
@@ -18,10 +26,12 @@ the previous corpus fully served; WAL mode lets readers go on during a reload.""
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,7 +41,11 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+from bot.errors import UserError
+
+log = logging.getLogger(__name__)
+
+BASELINE_VERSION = 1  # the schema written by 7327a2a (and every build before versioning)
 _SENTENCE_COLUMNS = ("id", "doc_id", "position", "paragraph", "kind", "text", "key")
 
 
@@ -71,6 +85,93 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+class SchemaTooNew(UserError):
+    """The database was written by a newer briefbot: opening it could misread or damage it."""
+
+
+class NotADatabase(UserError):
+    """A file given as a backup, or to restore, is not a briefbot database."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered schema step: `apply` runs inside the upgrade's write transaction."""
+
+    version: int
+    summary: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def _v2_migration_log(db: sqlite_utils.Database) -> None:
+    if "schema_migrations" not in db.table_names():
+        db.table("schema_migrations").create(
+            {"version": int, "from_version": int, "summary": str, "applied_at": str,
+             "backup": str}, pk="version")
+
+
+# Append new steps here (versions 2, 3, ... in order); never edit a released one.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "schema_migrations: a log of the upgrades applied and their backups",
+              _v2_migration_log),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE_VERSION
+
+
+def backup_database(source: sqlite3.Connection, dest: str | Path) -> Path:
+    """A consistent copy of `source` at `dest` through SQLite's online backup API (one step,
+    so one read snapshot: safe while other connections write), as a single file (rollback
+    journal, not WAL), checked with `PRAGMA integrity_check`. Written beside `dest` and
+    renamed into place, so `dest` is never a half-written file."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
+    target = sqlite3.connect(str(tmp))
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode = DELETE")
+        check = target.execute("PRAGMA integrity_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"the backup failed its integrity check: {check}")
+        target.close()
+        os.replace(tmp, dest)
+    except BaseException:
+        target.close()
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def inspect_database(path: str | Path) -> dict[str, Any]:
+    """Open a briefbot database file read-only and describe it: {"schema_version",
+    "documents", "sentences", "integrity"}. Raises `NotADatabase` with the reason."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotADatabase(f"{path}: no such file")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise NotADatabase(f"{path}: cannot be opened ({exc})") from exc
+    try:
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+        if not {"meta", "documents", "sentences"} <= tables:
+            raise NotADatabase(f"{path}: not a briefbot database (no meta/documents/sentences"
+                               " tables)")
+        row = conn.execute("select value from meta where key = 'schema_version'").fetchone()
+        return {
+            "schema_version": int(row[0]) if row else BASELINE_VERSION,
+            "documents": conn.execute(
+                "select count(*) from documents where status = 'active'").fetchone()[0],
+            "sentences": conn.execute("select count(*) from sentences").fetchone()[0],
+            "integrity": integrity,
+        }
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabase(f"{path}: not an SQLite database ({exc})") from exc
+    finally:
+        conn.close()
+
+
 @dataclass
 class FileState:
     path: str
@@ -91,21 +192,36 @@ class Store:
         # A database this process may not write (file or folder permissions, a read-only
         # mount) is opened read-only: reading commands work, a write fails saying so.
         self.read_only = False
+        # The upgrade applied by this open, if any: {"from", "to", "backup"}.
+        self.upgraded: dict[str, Any] | None = None
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         try:
+            found = self._stored_version()  # before anything is written (even the WAL switch)
+            self._refuse_newer(found)
             if str(path) != ":memory:":
                 self.db.enable_wal()
             self.db.execute("PRAGMA busy_timeout = 60000")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._ensure_schema()
+            if found is None or found < SCHEMA_VERSION:
+                self._migrate(found)  # (a read-only database is read as it is)
         except sqlite3.OperationalError as exc:
             if str(path) == ":memory:" or not self.path.is_file() or not _read_only_error(exc):
                 raise
             self.db.close()
             self._open_read_only()
+            self._refuse_newer(self._stored_version())
+
+    def _refuse_newer(self, found: int | None) -> None:
+        if found is not None and found > SCHEMA_VERSION:
+            self.db.close()
+            raise SchemaTooNew(
+                f"the database {self.path} has schema version {found}, newer than this "
+                f"briefbot understands (up to {SCHEMA_VERSION}): run the newer briefbot, or "
+                "restore a backup made for this version (`briefbot restore FILE`)")
 
     def _open_read_only(self) -> None:
         """Open the database for reading only. Its tables that do not exist yet (a database
@@ -200,7 +316,75 @@ class Store:
                                            pk="generation")
         if "retired_sentences" not in db.table_names():
             db.table("retired_sentences").create({"seq": int, "id": int}, pk="seq")
-        self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    def _stored_version(self) -> int | None:
+        """The schema version written in the database; None for a new (empty) database."""
+        try:
+            row = self.db.execute(
+                "select value from meta where key = 'schema_version'").fetchone()
+        except sqlite3.OperationalError:  # no meta table
+            return BASELINE_VERSION if "documents" in self.db.table_names() else None
+        return int(row[0]) if row else BASELINE_VERSION
+
+    def _migrate(self, found: int | None) -> None:
+        """Apply the numbered steps above the stored version, under the write lock (another
+        process may be upgrading the same file: the version is read again once locked). A
+        database holding data is first backed up beside itself (`<db>.v<N>-backup-<time>.db`)."""
+        with self._write_transaction():
+            row = self.db.execute(
+                "select value from meta where key = 'schema_version'").fetchone()
+            if row is not None:  # (re)read under the lock: another process may have upgraded
+                found = int(row[0])
+                if found >= SCHEMA_VERSION:
+                    return
+            backup: Path | None = None
+            if found is not None and str(self.path) != ":memory:":
+                # Read through a second connection: the backup API cannot read from a
+                # connection inside its own write transaction; this lock keeps the file as is.
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                reader = sqlite3.connect(str(self.path), timeout=60)
+                try:
+                    backup = backup_database(
+                        reader, self.path.with_name(f"{self.path.name}.v{found}-backup-{stamp}.db"))
+                finally:
+                    reader.close()
+            for step in MIGRATIONS:
+                if found is None or step.version > found:
+                    step.apply(self.db)
+                    if "schema_migrations" in self.db.table_names():
+                        self.db.execute(
+                            "insert or replace into schema_migrations (version, from_version,"
+                            " summary, applied_at, backup) values (?, ?, ?, ?, ?)",
+                            [step.version, found or 0, step.summary, utcnow(),
+                             str(backup) if backup else None])
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
+        if found is not None:
+            self.upgraded = {"from": found, "to": SCHEMA_VERSION,
+                             "backup": str(backup) if backup else None}
+            log.warning("upgraded the database %s from schema version %s to %s; the previous"
+                        " version is backed up at %s", self.path, found, SCHEMA_VERSION, backup)
+
+    def schema_history(self) -> list[dict[str, Any]]:
+        if "schema_migrations" not in self.db.table_names():
+            return []
+        return [dict(r) for r in self.db.query(
+            "select * from schema_migrations order by version")]
+
+    # ------------------------------------------------------------------ backups
+    def backup(self, dest: str | Path) -> Path:
+        """An online backup of this database to `dest` (see `backup_database`)."""
+        return backup_database(self.db.conn, dest)
+
+    def restore_from(self, source: str | Path) -> None:
+        """Replace this database's content with the backup at `source`, page by page through
+        the backup API (other connections see the restored database on their next read). The
+        caller checks `source` first (`inspect_database`) and keeps a copy of the current one."""
+        src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            src.backup(self.db.conn)
+        finally:
+            src.close()
+        self._ready.clear()
 
     # ------------------------------------------------------------------ meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:

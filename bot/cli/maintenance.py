@@ -1,0 +1,128 @@
+"""`briefbot backup FILE` and `briefbot restore FILE`: online backups of the database.
+
+A backup goes through SQLite's online backup API, so it is consistent and safe while the bot
+runs or a reload is writing (copying the file is not: the database is in WAL mode). A restore
+first keeps a copy of the current database beside it, copies the backup in (an older schema
+is then upgraded as on any start) and rebuilds the search index from it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from bot.cli.context import AppContext, pass_app
+from bot.corpus.storage import SCHEMA_VERSION, Store, backup_database, inspect_database
+from bot.errors import UserError
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_app
+def backup(app: AppContext, file: Path, force: bool, as_json: bool) -> None:
+    """Write a consistent copy of the database to FILE (safe while the bot runs)."""
+    db = app.settings.db_path
+    if _same_file(file, db):
+        raise UserError(f"{file} is the database itself; choose another file")
+    if file.exists() and not force:
+        raise UserError(f"{file} exists; pass --force to overwrite it")
+    if file.is_dir():
+        raise UserError(f"{file} is a folder")
+    store = app.store
+    try:
+        store.backup(file)
+    except OSError as exc:
+        raise UserError(f"cannot write the backup {file}: {exc.strerror or exc}") from exc
+    info = inspect_database(file)
+    out = {"backup": str(file), "database": str(db), "bytes": file.stat().st_size, **info}
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(f"backup of {db} written to {file}: {info['documents']} documents, "
+               f"{info['sentences']} sentences, schema version {info['schema_version']}, "
+               f"{out['bytes']:,} bytes, integrity {info['integrity']}")
+
+
+def _keep_current(db: Path) -> str | None:
+    """A copy of the current database beside it before it is replaced; a database that
+    cannot be read is moved aside instead. Returns where it went (None: there was none)."""
+    if not db.exists():
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    keep = db.with_name(f"{db.name}.before-restore-{stamp}.db")
+    try:
+        conn = sqlite3.connect(str(db), timeout=60)
+        try:
+            backup_database(conn, keep)
+        finally:
+            conn.close()
+        return str(keep)
+    except sqlite3.DatabaseError:
+        broken = db.with_name(f"{db.name}.broken-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            part = db.with_name(db.name + suffix)
+            if part.exists():
+                part.rename(broken.with_name(broken.name + suffix))
+        return str(broken)
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-index", is_flag=True, help="Don't rebuild the search index now (the next"
+              " reload or lookup builds it).")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_app
+def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
+    """Replace the database with the backup FILE and rebuild the search index from it.
+
+    The current database is kept beside it (<db>.before-restore-<time>.db)."""
+    db = app.settings.db_path
+    if _same_file(file, db):
+        raise UserError(f"{file} is the database itself")
+    info = inspect_database(file)
+    if info["integrity"] != "ok":
+        raise UserError(f"{file} fails its integrity check ({info['integrity']}); not restored")
+    if info["schema_version"] > SCHEMA_VERSION:
+        raise UserError(f"{file} has schema version {info['schema_version']}, newer than this "
+                        f"briefbot understands (up to {SCHEMA_VERSION}); not restored")
+    kept = _keep_current(db)
+    store = Store(db)
+    try:
+        store.restore_from(file)
+    finally:
+        store.close()
+    from bot.core import Core
+
+    core = Core(app.settings)  # opening it upgrades an older schema (with its own backup)
+    try:
+        upgraded = core.store.upgraded
+        indexed = None if no_index else core.rebuild_index().sentences
+        stats = core.store.corpus_stats()
+    finally:
+        core.close()
+    out = {"restored": str(file), "database": str(db), "previous": kept,
+           "documents": stats["documents"], "sentences": stats["sentences"],
+           "upgraded": upgraded, "index_sentences": indexed}
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(f"restored {file} into {db}: {stats['documents']} documents, "
+               f"{stats['sentences']} sentences")
+    if kept:
+        click.echo(f"the previous database is kept at {kept}")
+    if upgraded:
+        click.echo(f"upgraded from schema version {upgraded['from']} to {upgraded['to']}")
+    click.echo("search index rebuilt" + (f" ({indexed:,} sentences)" if indexed is not None
+                                         else ": skipped (--no-index)"))

@@ -1,0 +1,230 @@
+"""Backups (online backup API), restores, and versioned schema upgrades.
+
+tests/data/db-7327a2a.db was written by commit 7327a2a (the last schema before versioned
+migrations, schema_version 1): `git worktree add /tmp/old7327 7327a2a`, then with that code
+`python -m bot --db old.db reload a.txt b.txt` (two short articles on Putin's visit to
+Pyongyang) and `python -m bot --db old.db schedule add --platform console --channel console
+--digest daily --cron "0 8 * * *" --tz Europe/Berlin`; then VACUUM in rollback-journal mode
+so it is one small file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.corpus.storage import (
+    SCHEMA_VERSION,
+    SchemaTooNew,
+    Store,
+    inspect_database,
+)
+from tests.conftest import ROOT
+
+FIXTURE = ROOT / "tests" / "data" / "db-7327a2a.db"
+BRIEFBOT = [sys.executable, "-m", "bot"]
+
+
+def briefbot(db: Path, *args: str, stdin: str | None = None,
+             timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*BRIEFBOT, "--db", str(db), *args], input=stdin, cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def meta(path: Path, key: str) -> str | None:
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("select value from meta where key = ?", [key]).fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def old_db(tmp_path: Path) -> Path:
+    db = tmp_path / "old.db"
+    shutil.copy(FIXTURE, db)
+    return db
+
+
+def test_fixture_is_a_7327a2a_database() -> None:
+    info = inspect_database(FIXTURE)
+    assert info == {"schema_version": 1, "documents": 2, "sentences": 4, "integrity": "ok"}
+    assert SCHEMA_VERSION > 1
+
+
+def test_7327a2a_database_is_upgraded_at_start_after_a_backup(old_db: Path) -> None:
+    proc = briefbot(old_db, "run", "--console", "--admin", "--no-briefing",
+                    stdin="/sources\n/schedules\n/claim Putin arrived in Pyongyang\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "Sources (2)" in proc.stdout
+    assert "#1 daily → console" in proc.stdout  # the subscription survived the upgrade
+    assert "arrived in Pyongyang" in proc.stdout  # index built from the upgraded database
+    backups = list(old_db.parent.glob("old.db.v1-backup-*.db"))
+    assert len(backups) == 1, list(old_db.parent.iterdir())
+    assert "upgraded the database" in proc.stderr and str(backups[0]) in proc.stderr
+    # The backup was made before the upgrade: it holds version 1 and all the data.
+    assert inspect_database(backups[0]) == {"schema_version": 1, "documents": 2,
+                                            "sentences": 4, "integrity": "ok"}
+    assert meta(old_db, "schema_version") == str(SCHEMA_VERSION)
+    store = Store(old_db)
+    try:
+        assert store.upgraded is None  # already upgraded: no second backup
+        history = store.schema_history()
+        assert [h["version"] for h in history] == list(range(2, SCHEMA_VERSION + 1))
+        assert history[0]["from_version"] == 1 and history[0]["backup"] == str(backups[0])
+        assert [s["id"] for s in store.subscriptions()] == [1]
+    finally:
+        store.close()
+    assert len(list(old_db.parent.glob("old.db.v1-backup-*.db"))) == 1
+
+
+def test_newer_database_is_refused_untouched(old_db: Path) -> None:
+    conn = sqlite3.connect(old_db)
+    conn.execute("update meta set value = ? where key = 'schema_version'",
+                 [str(SCHEMA_VERSION + 1)])
+    conn.execute("drop table retired_sentences")  # would be re-created by an open
+    conn.commit()
+    conn.close()
+    before = old_db.read_bytes()
+    with pytest.raises(SchemaTooNew, match=f"schema version {SCHEMA_VERSION + 1}, newer"):
+        Store(old_db)
+    proc = briefbot(old_db, "sources")
+    assert proc.returncode == 1
+    assert f"has schema version {SCHEMA_VERSION + 1}, newer than this briefbot" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert old_db.read_bytes() == before
+    assert not list(old_db.parent.glob("*backup*"))
+
+
+def test_new_database_starts_at_the_current_version_without_backup(tmp_path: Path) -> None:
+    store = Store(tmp_path / "new.db")
+    try:
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+        assert store.upgraded is None
+    finally:
+        store.close()
+    assert not list(tmp_path.glob("*backup*"))
+
+
+def test_additive_tables_are_created_if_missing_without_a_version(tmp_path: Path) -> None:
+    """Tables added "create if missing" (no migration step) appear in a current database."""
+    db = tmp_path / "x.db"
+    Store(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute("drop table retired_sentences")
+    conn.commit()
+    conn.close()
+    store = Store(db)
+    try:
+        assert "retired_sentences" in store.db.table_names()
+        assert store.upgraded is None
+    finally:
+        store.close()
+
+
+def _jsonl(path: Path, n: int, tag: str) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = " ".join(f"The {tag} council met on day {i} in town {j} and voted on budget"
+                            f" item {i * 7 + j}." for j in range(12))
+            fh.write(json.dumps({"id": f"{tag}-{i}", "title": f"{tag} {i}", "text": text}) + "\n")
+
+
+def test_backup_during_a_running_reload_is_consistent(tmp_path: Path) -> None:
+    db = tmp_path / "live.db"
+    small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
+    _jsonl(small, 3, "small")
+    assert briefbot(db, "reload", "--no-index", str(small)).returncode == 0
+    _jsonl(big, 6000, "big")
+    reload = subprocess.Popen([*BRIEFBOT, "--db", str(db), "reload", "--no-index", str(big)],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while meta(db, "sentence_id_high") is None or _last_run_status(db) != "running":
+            assert reload.poll() is None and time.monotonic() < deadline, "reload never ran"
+            time.sleep(0.05)
+        backup = tmp_path / "during.db"
+        proc = briefbot(db, "backup", "--json", str(backup))
+        still_running = reload.poll() is None
+        assert proc.returncode == 0, proc.stderr
+    finally:
+        out, err = reload.communicate(timeout=300)
+    assert reload.returncode == 0, err
+    assert still_running, "the reload finished before the backup: make the corpus larger"
+    report = json.loads(proc.stdout)
+    assert report["integrity"] == "ok"
+    conn = sqlite3.connect(backup)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one file
+        # The snapshot before the reload's commit: the running run, the old corpus only.
+        assert conn.execute("select status from ingest_runs order by id desc"
+                            " limit 1").fetchone()[0] == "running"
+        assert conn.execute("select count(*) from documents").fetchone()[0] == 3
+    finally:
+        conn.close()
+    assert inspect_database(db)["documents"] == 6003
+
+
+def _last_run_status(db: Path) -> str | None:
+    conn = sqlite3.connect(db, timeout=10)
+    try:
+        row = conn.execute("select status from ingest_runs order by id desc limit 1").fetchone()
+        return row[0] if row else None
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        conn.close()
+
+
+def test_restore_swaps_the_backup_in_and_rebuilds_the_index(old_db: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "b.db"
+    assert briefbot(old_db, "backup", str(backup)).returncode == 0
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Storm hits harbour\n\nA storm flooded the harbour of Wonsan on Monday.\n",
+                     encoding="utf-8")
+    assert briefbot(old_db, "reload", str(extra)).returncode == 0
+    found = briefbot(old_db, "claim", "--json", "a storm flooded the harbour of Wonsan")
+    assert json.loads(found.stdout)["verdict"] == "single-source"
+    proc = briefbot(old_db, "restore", str(backup))
+    assert proc.returncode == 0, proc.stderr
+    assert "restored" in proc.stdout and "search index rebuilt (4 sentences)" in proc.stdout
+    kept = list(tmp_path.glob("old.db.before-restore-*.db"))
+    assert len(kept) == 1 and inspect_database(kept[0])["documents"] == 3
+    assert inspect_database(old_db)["documents"] == 2
+    gone = briefbot(old_db, "claim", "--json", "a storm flooded the harbour of Wonsan")
+    assert json.loads(gone.stdout)["verdict"] == "not-found", gone.stdout
+    back = briefbot(old_db, "claim", "--json", "Putin arrived in Pyongyang")
+    assert json.loads(back.stdout)["verdict"] != "not-found", back.stdout
+
+
+def test_restore_refuses_what_is_not_a_briefbot_backup(old_db: Path, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.close()
+    before = old_db.read_bytes()
+    for bad, reason in ((junk, "not an SQLite database"), (other, "not a briefbot database"),
+                        (tmp_path / "missing.db", "no such file")):
+        proc = briefbot(old_db, "restore", str(bad))
+        assert proc.returncode == 1 and reason in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert old_db.read_bytes() == before
+
+
+def test_backup_refuses_to_overwrite(old_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "b.db"
+    target.write_text("keep me", encoding="utf-8")
+    proc = briefbot(old_db, "backup", str(target))
+    assert proc.returncode == 1 and "pass --force" in proc.stderr
+    assert target.read_text(encoding="utf-8") == "keep me"
+    proc = briefbot(old_db, "backup", str(old_db))
+    assert proc.returncode == 1 and "the database itself" in proc.stderr
