@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 from bot.core import Core
 from bot.errors import UserError
+from bot.health import Health
+from bot.health import serve as serve_health
 from bot.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ class RunOptions:
     host: str = "127.0.0.1"  # Slack HTTP mode: the address to bind (behind a TLS proxy)
     console: bool = False  # force the console even when tokens are configured
     show_briefing: bool = True
+    health_port: int | None = None  # serve /healthz and /metrics on this port
+    health_host: str = "127.0.0.1"
 
 
 class PlatformAdapter(Protocol):
@@ -68,6 +72,23 @@ def _start_scheduler(core: Core, deliverers: dict[str, Any]) -> Any:
     return scheduler
 
 
+async def _start_health(core: Core, options: RunOptions, adapters: list[Any],
+                        scheduler: Any) -> tuple[Health, Any]:
+    """The health report of this process, served on `--health-port` when given (and by the
+    Slack HTTP server). Returns it with the health server's runner (None: not served)."""
+    health = Health(core)
+    health.scheduler = scheduler
+    for adapter in adapters:
+        check = getattr(adapter, "connected", None)
+        health.platforms[adapter.platform] = check if check is not None else (lambda: True)
+        if hasattr(adapter, "health"):
+            adapter.health = health
+    server = None
+    if options.health_port is not None:
+        server = await serve_health(health, options.health_host, options.health_port)
+    return health, server
+
+
 async def run_bot(core: Core, options: RunOptions) -> int:
     platforms = configured_platforms(options)
     if not platforms:
@@ -75,14 +96,19 @@ async def run_bot(core: Core, options: RunOptions) -> int:
 
         console = ConsoleAdapter(core, admin=options.admin)
         scheduler = _start_scheduler(core, {"console": console})
+        server = None
         try:
+            _, server = await _start_health(core, options, [console], scheduler)
             return await console.run(show_briefing=options.show_briefing)
         finally:
             if scheduler is not None:
                 scheduler.shutdown()
+            if server is not None:
+                await server.cleanup()
 
     adapters = [_create_adapter(name, core, options) for name in platforms]
     scheduler = _start_scheduler(core, {a.platform: a for a in adapters})
+    _, server = await _start_health(core, options, adapters, scheduler)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -107,6 +133,8 @@ async def run_bot(core: Core, options: RunOptions) -> int:
     finally:
         if scheduler is not None:
             scheduler.shutdown()
+        if server is not None:
+            await server.cleanup()
         for a in adapters:
             try:
                 await a.close()

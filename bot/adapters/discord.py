@@ -352,6 +352,16 @@ class DiscordAdapter:
         except discord.PrivilegedIntentsRequired as exc:  # pragma: no cover - we ask for none
             raise UserError(f"Discord refused the gateway intents: {exc}") from exc
 
+    def connected(self) -> bool | None:
+        """For /healthz: the gateway session is ready and its websocket open; None while
+        logging in."""
+        client = self.client
+        if client.is_closed():
+            return False
+        if not client.is_ready():
+            return None
+        return bool(client.ws is not None and client.ws.open)
+
     async def close(self) -> None:
         await self.client.close()
 

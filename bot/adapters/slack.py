@@ -293,6 +293,14 @@ class SlackAdapter:
         self._stop = asyncio.Event()
         self._socket: Any = None
         self._runner: Any = None
+        self.health: Any = None  # a bot.health.Health: HTTP mode serves /healthz, /metrics
+
+    def connected(self) -> Any:
+        """For /healthz: Socket Mode asks its client (a coroutine); HTTP mode is up while it
+        listens. None while still connecting."""
+        if self.mode == "socket":
+            return self._socket.client.is_connected() if self._socket is not None else None
+        return True if self._runner is not None else None
 
     async def run(self) -> None:
         await self._check_token()
@@ -349,6 +357,10 @@ class SlackAdapter:
             return await handler(request)
 
         server.web_app.middlewares.append(reject_malformed_timestamp)
+        if self.health is not None:
+            from bot.health import add_routes
+
+            add_routes(server.web_app, self.health)
         self._runner = web.AppRunner(server.web_app, access_log=None)
         await self._runner.setup()
         try:

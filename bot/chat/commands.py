@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bot import metrics
 from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.errors import PermissionDenied, RateLimited, UserError
@@ -212,6 +213,7 @@ class Router:
         if name == "briefbot":  # umbrella command: "/briefbot reload"
             name, text = split_command_line(text) if text.strip() else ("help", "")
         spec = self.specs.get(name)
+        started = time.monotonic()
         try:
             if len(text) > MAX_COMMAND_CHARS:
                 raise UserError(
@@ -231,8 +233,12 @@ class Router:
             if spec.validate is not None:
                 spec.validate(text.strip())
         except PermissionDenied as exc:
+            metrics.command_done(name, request.caller.platform, "denied",
+                                 time.monotonic() - started)
             return Reply.text(exc.message, ephemeral=True, kind="denied")
         except UserError as exc:
+            metrics.command_done(name, request.caller.platform, "error",
+                                 time.monotonic() - started)
             if spec is not None and spec.admin and self.is_admin(request.caller):
                 self._record(request, name, text, "error", exc.message)
             return Reply.error(exc.message)
@@ -242,18 +248,22 @@ class Router:
         """The work of an admitted command (in a worker thread for adapters in a loop)."""
         request, spec, name, text = (admitted.request, admitted.spec, admitted.name,
                                      admitted.text)
+        started, outcome = time.monotonic(), "ok"
         try:
             reply = spec.handler(self, request, text.strip())
             if spec.admin:
                 self._record(request, name, text, "ok")
             return reply
         except PermissionDenied as exc:
+            outcome = "denied"
             return Reply.text(exc.message, ephemeral=True, kind="denied")
         except UserError as exc:
+            outcome = "error"
             if spec.admin and self.is_admin(request.caller):
                 self._record(request, name, text, "error", exc.message)
             return Reply.error(exc.message)
         except Exception:
+            outcome = "failed"
             error_id = uuid.uuid4().hex[:8]
             log.exception("error %s while handling /%s for %s", error_id, name,
                           request.caller.key)
@@ -263,6 +273,9 @@ class Router:
                 f"Something went wrong on our side (error id {error_id}). "
                 "It has been logged; please try again later."
             )
+        finally:
+            metrics.command_done(name, request.caller.platform, outcome,
+                                 time.monotonic() - started)
 
     def is_admin(self, caller: Caller) -> bool:
         return caller.is_platform_admin or caller.key in self.core.settings.admins
@@ -562,3 +575,4 @@ _SPECS = [
     CommandSpec("schedules", "/schedules", "list the scheduled briefings", True, _schedules),
     CommandSpec("status", "/status", "corpus size, last reload, next posts, version", True, _status),
 ]
+metrics.KNOWN_COMMANDS.update(spec.name for spec in _SPECS)

@@ -256,11 +256,16 @@ def setup_logging(level: str) -> None:
               help="Address --slack-http binds: 127.0.0.1 behind a reverse proxy on the same "
                    "host (the safe default); 0.0.0.0 to listen on every interface.")
 @click.option("--no-briefing", is_flag=True, help="Console: don't print the briefing at start.")
+@click.option("--health-port", type=click.IntRange(0, 65535), default=None, metavar="N",
+              help="Serve GET /healthz and /metrics on this port (0: any free port).")
+@click.option("--health-host", default="127.0.0.1", show_default=True,
+              help="Address for --health-port (0.0.0.0 in a container).")
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @pass_app
 def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, port: int,
-        host: str, no_briefing: bool, log_level: str) -> None:
+        host: str, no_briefing: bool, health_port: int | None, health_host: str,
+        log_level: str) -> None:
     """Run the bot: Slack and/or Discord when their tokens are set, else the console."""
     import asyncio
 
@@ -274,7 +279,8 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
             "(admin actions, schedules); give it a writable database")
     options = RunOptions(admin=admin, slack_http=slack_http, port=port, host=host,
                          console=force_console,
-                         show_briefing=not no_briefing)
+                         show_briefing=not no_briefing, health_port=health_port,
+                         health_host=health_host)
     core = Core(app.settings)
     try:
         code = asyncio.run(run_bot(core, options))

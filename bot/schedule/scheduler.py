@@ -46,6 +46,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot import metrics
 from bot.config import Settings
 from bot.core import Core
 from bot.cron import CronSchedule, make_trigger
@@ -507,6 +508,7 @@ class BriefingScheduler:
             log.warning("subscription #%s slot %s: claim lost before marking it %s",
                         sub.id, key, state)
             return "lost"
+        metrics.post_done(sub.platform, state)
         if state == "failed":
             log.error("subscription #%s slot %s failed: %s", sub.id, key, error)
         else:

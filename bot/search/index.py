@@ -522,3 +522,27 @@ def _open_cached(index_path: Path, pointer: Pointer, stale: bool) -> SearchIndex
             found = _cache[key] = SearchIndex(index_path, pointer, stale)
         found.stale = stale
         return found
+
+
+def check_index(index_path: Path) -> dict[str, Any]:
+    """Can the current build be opened? For health checks: {"ok", "path", "state", "error"?,
+    "build"?, "sentences"?}. No build yet is fine (the next reload or lookup makes one); a
+    folder that is not one, an unreadable pointer or a build tantivy cannot open is not."""
+    out: dict[str, Any] = {"ok": True, "path": str(index_path)}
+    try:
+        if index_path.exists() and not index_path.is_dir():
+            raise OSError("not a folder")
+        if not index_path.exists():
+            return out | {"state": "not built"}
+        names = os.listdir(index_path)  # an unreadable folder fails here
+        pointer = read_pointer(index_path)
+        if pointer is None:
+            if POINTER in names:
+                raise OSError(f"{POINTER} is unreadable, or names a build that is gone")
+            return out | {"state": "not built"}
+        index = tantivy.Index.open(str(index_path / pointer.folder))
+        searcher = index.searcher()
+        return out | {"state": "built", "build": pointer.folder, "generation": pointer.generation,
+                      "sentences": int(searcher.num_docs)}
+    except Exception as exc:  # OSError; tantivy raises ValueError on a damaged build
+        return out | {"ok": False, "state": "broken", "error": str(exc)}

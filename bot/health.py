@@ -1,0 +1,180 @@
+"""Health and metrics over HTTP: `GET /healthz` and `GET /metrics`.
+
+`briefbot run --health-port N` serves them on their own port; the Slack HTTP server serves
+them beside `/slack/events`. `/healthz` answers 200 with a JSON report (uptime, corpus size,
+last reload, scheduler, extra components such as feeds, platform connections) or 503 with
+the same report when the database or the search index cannot be opened, or a platform
+connection is down; `problems` then says what is wrong. `/metrics` is Prometheus' text format
+(`bot.metrics`).
+
+Each check opens the database afresh, read-only, and opens the current index build, so a
+file that was replaced, damaged or made unreadable since start is seen at once. May import
+the core and below; the runner and the adapters import it."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot import __version__, metrics
+from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+# A platform's connection state: True (connected), False (down) or None (not known yet);
+# may be a coroutine function (Slack's Socket Mode client asks asynchronously).
+ConnectionCheck = Callable[[], Any]
+
+
+class Health:
+    def __init__(self, core: Core, clock: Callable[[], float] = time.monotonic) -> None:
+        self.core = core
+        self.clock = clock
+        self.started = clock()
+        self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self.platforms: dict[str, ConnectionCheck] = {}
+        self.scheduler: Any = None  # a BriefingScheduler, when one runs
+        # Other parts of the bot (feeds, ...) add a report here: a dict, with "ok": False
+        # when that part is broken (the check then answers 503).
+        self.components: dict[str, Callable[[], dict[str, Any]]] = {}
+
+    async def check(self) -> tuple[int, dict[str, Any]]:
+        report: dict[str, Any] = {
+            "status": "ok", "version": __version__, "started_at": self.started_at,
+            "uptime_seconds": round(self.clock() - self.started, 1)}
+        problems: list[str] = []
+        storage = await asyncio.to_thread(self._storage, problems)
+        report.update(storage)
+        report["scheduler"] = self._scheduler(problems)
+        for name, fn in self.components.items():
+            try:
+                part = dict(fn())
+            except Exception as exc:  # a report must always be written
+                log.exception("health: the %s report failed", name)
+                part = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            if part.get("ok") is False:
+                problems.append(f"{name}: {part.get('error') or 'not ok'}")
+            report[name] = part
+        report["platforms"] = await self._platforms(problems)
+        if problems:
+            report["status"] = "unhealthy"
+            report["problems"] = problems
+        return (503 if problems else 200), report
+
+    # -- parts
+    def _storage(self, problems: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        db = self.core.settings.db_path
+        try:
+            conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+            try:
+                docs = conn.execute(
+                    "select count(*) from documents where status = 'active'").fetchone()[0]
+                sents = conn.execute("select count(*) from sentences").fetchone()[0]
+                run = conn.execute("select id, started_at, finished_at, status, counts from"
+                                   " ingest_runs order by id desc limit 1").fetchone()
+            finally:
+                conn.close()
+            out["database"] = {"ok": True, "path": str(db)}
+            out["corpus"] = {"documents": docs, "sentences": sents}
+            out["last_reload"] = None if run is None else {
+                "id": run[0], "started_at": run[1], "finished_at": run[2], "status": run[3],
+                "counts": _json(run[4])}
+        except sqlite3.Error as exc:
+            out["database"] = {"ok": False, "path": str(db), "error": str(exc)}
+            problems.append(f"database {db} cannot be opened: {exc}")
+        from bot.search.index import check_index
+
+        index = check_index(self.core.settings.index_path)
+        out["index"] = index
+        if not index["ok"]:
+            problems.append(f"search index {index['path']} cannot be opened: {index['error']}")
+        return out
+
+    def _scheduler(self, problems: list[str]) -> dict[str, Any]:
+        sched = self.scheduler
+        if sched is None:
+            return {"running": False}
+        inner = getattr(sched, "scheduler", None)
+        running = bool(inner is not None and inner.running)
+        out: dict[str, Any] = {"running": running}
+        try:
+            posts = sched.next_posts()
+            out["subscriptions"] = len(posts)
+            out["next_post"] = min((p["next_run"] for p in posts if p.get("next_run")),
+                                   default=None)
+        except Exception as exc:
+            out["error"] = str(exc)
+        if not running:
+            problems.append("the scheduler is not running")
+        return out
+
+    async def _platforms(self, problems: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, fn in self.platforms.items():
+            try:
+                state = fn()
+                if inspect.isawaitable(state):
+                    state = await asyncio.wait_for(state, 5)
+            except Exception as exc:
+                log.warning("health: cannot ask %s for its connection state: %s", name, exc)
+                state = False
+            out[name] = {True: "connected", False: "disconnected"}.get(state, "connecting")
+            if state is not True:
+                problems.append(f"{name} is {out[name]}")
+        return out
+
+
+def _json(text: str | None) -> Any:
+    import json
+
+    try:
+        return json.loads(text or "{}")
+    except ValueError:
+        return {}
+
+
+def add_routes(app: web.Application, health: Health) -> None:
+    """`/healthz` and `/metrics` on an aiohttp application (the health server's, or the
+    Slack HTTP server's)."""
+
+    async def healthz(request: web.Request) -> web.Response:
+        try:
+            status, report = await health.check()
+        except Exception as exc:  # never a 500 without a body
+            log.exception("health check failed")
+            status, report = 503, {"status": "unhealthy", "problems": [f"check failed: {exc}"]}
+        return web.json_response(report, status=status)
+
+    async def metrics_view(request: web.Request) -> web.Response:
+        return web.Response(body=metrics.exposition(),
+                            headers={"Content-Type": metrics.CONTENT_TYPE})
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_view)
+
+
+async def serve(health: Health, host: str, port: int) -> web.AppRunner:
+    """Start the health server; returns its runner (`cleanup()` stops it; `addresses` says
+    where it listens, useful with port 0)."""
+    from bot.errors import UserError
+
+    app = web.Application()
+    add_routes(app, health)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise UserError(f"health server: cannot listen on {host}:{port}: {exc}") from exc
+    log.info("health: serving /healthz and /metrics on %s:%s", host, port)
+    return runner
