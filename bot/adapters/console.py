@@ -1,17 +1,22 @@
 """The console adapter: the embedded default when no platform token is configured.
 
-Prints the default briefing, then reads commands: an interactive prompt with line editing
-and history on a terminal; with piped stdin it answers each line and exits at end of input.
-Scheduled briefings for the "console" platform are printed here too."""
+Prints the default briefing, then reads commands: on a terminal, a prompt_toolkit prompt
+(line editing, history, completion of commands and document ids; Ctrl-C or Ctrl-D at the
+prompt leaves cleanly and the terminal is restored); with piped stdin it answers each line and
+exits at end of input. Scheduled briefings for the "console" platform are printed here too,
+above the prompt (which is redrawn below them, not overwritten)."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
 from rich.console import Console
 
 from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
@@ -21,23 +26,31 @@ from bot.reply import Reply
 
 QUIT = {"quit", "exit", "/quit", "/exit", r"\q"}
 CHANNEL = "console"
+PROMPT = "briefbot> "
 
 
 class ConsoleAdapter:
     platform = "console"
 
     def __init__(self, core: Core, admin: bool = False, stdin: TextIO | None = None,
-                 stdout: TextIO | None = None) -> None:
+                 stdout: TextIO | None = None, interactive: bool | None = None) -> None:
         self.core = core
         self.router = Router(core)
         self.stdin = stdin or sys.stdin
         out = stdout or sys.stdout
+        self.out = out
         tty = out.isatty()
         self.console = Console(file=out, soft_wrap=not tty, highlight=False,
                                force_terminal=None if tty else False)
         user = _user_name()
         self.caller = Caller("console", user, user, is_platform_admin=admin)
-        self.interactive = self.stdin.isatty() and out.isatty()
+        self.interactive = (self.stdin.isatty() and out.isatty()) if interactive is None \
+            else interactive
+        self._session: Any = None  # the prompt_toolkit session while the prompt runs
+
+    def connected(self) -> bool:
+        """For /healthz: the console is always there."""
+        return True
 
     # -- rendering / delivery
     def show(self, reply: Reply) -> None:
@@ -45,7 +58,18 @@ class ConsoleAdapter:
         self.console.print()
 
     async def deliver(self, channel: str, reply: Reply) -> None:
-        """Scheduled posts for the console are printed."""
+        """Scheduled posts for the console are printed; while the prompt is shown, above it
+        (the prompt is erased, the post printed, the prompt and what was typed redrawn)."""
+        session = self._session
+        if session is not None and session.app.is_running:
+            from prompt_toolkit.application import in_terminal
+
+            async with in_terminal():
+                self._print_post(channel, reply)
+        else:
+            self._print_post(channel, reply)
+
+    def _print_post(self, channel: str, reply: Reply) -> None:
         self.console.print(f"[dim]— scheduled briefing for {channel} —[/dim]")
         self.show(reply)
 
@@ -55,22 +79,56 @@ class ConsoleAdapter:
         if not line:
             return None
         name, text = split_command_line(line)
-        request = CommandRequest(name, text, self.caller, CHANNEL)
+        request = CommandRequest(name, text, self.caller, CHANNEL, notify=self._notify)
         return await self.router.handle_async(request)
 
+    def _notify(self, reply: Reply) -> None:
+        """Interim news from a running command ("Reload started…"), printed at once."""
+        self.show(reply)
+
     async def run(self, show_briefing: bool = True) -> int:
+        if self.interactive:
+            return await self._run_prompt(show_briefing)
         if show_briefing:
             await self._print_briefing()
-        if self.interactive:
-            self.console.print("[dim]Type /help for commands, /quit to leave.[/dim]")
-            _setup_readline(self.core.settings.db_path.parent / "console_history")
         while True:
-            line = await asyncio.to_thread(self._read_line)
+            line = await asyncio.to_thread(self._read_piped_line)
             if line is None or line.strip().lower() in QUIT:
                 break
             reply = await self.execute(line)
             if reply is not None:
                 self.show(reply)
+        return 0
+
+    async def _run_prompt(self, show_briefing: bool) -> int:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+        history: Any = InMemoryHistory()
+        path = self.core.settings.db_path.parent / "console_history"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            history = FileHistory(str(path))
+        except OSError:
+            pass
+        self._session = PromptSession(history=history, completer=_Completer(self),
+                                      complete_while_typing=False)
+        try:
+            if show_briefing:
+                await self._print_briefing()
+            self.console.print("[dim]Type /help for commands, /quit (or Ctrl-D) to leave.[/dim]")
+            while True:
+                try:
+                    line = await self._session.prompt_async(PROMPT)
+                except (EOFError, KeyboardInterrupt):  # Ctrl-D, Ctrl-C: leave cleanly
+                    break
+                if line.strip().lower() in QUIT:
+                    break
+                reply = await self.execute(line)
+                if reply is not None:
+                    self.show(reply)
+        finally:
+            self._session = None
         return 0
 
     async def _print_briefing(self) -> None:
@@ -79,16 +137,35 @@ class ConsoleAdapter:
         )
         self.show(reply)
 
-    def _read_line(self) -> str | None:
-        if self.interactive:
-            try:
-                return input("briefbot> ")
-            except EOFError:
-                return None
-            except KeyboardInterrupt:
-                return None
+    def _read_piped_line(self) -> str | None:
         line = self.stdin.readline()
         return line if line else None
+
+
+class _Completer(Completer):
+    """Completes command names, and document ids after /source."""
+
+    def __init__(self, console: ConsoleAdapter) -> None:
+        self.console = console
+
+    def get_completions(self, document: Document,
+                        complete_event: CompleteEvent) -> Iterable[Completion]:
+        text = document.text_before_cursor
+        if " " not in text:
+            word = text.lstrip("/").lower()
+            for name in self.console.router.specs:
+                if name.startswith(word):
+                    yield Completion("/" + name, start_position=-len(text))
+            return
+        name, _, rest = text.partition(" ")
+        if name.lstrip("/").lower() == "source" and " " not in rest.strip():
+            try:
+                ids = [d["id"] for d in self.console.core.sources()]
+            except Exception:  # completion must never break the prompt
+                return
+            for doc_id in ids:
+                if doc_id.startswith(rest.strip()):
+                    yield Completion(doc_id, start_position=-len(rest.strip()))
 
 
 def _user_name() -> str:
@@ -96,20 +173,3 @@ def _user_name() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "console"
-
-
-def _setup_readline(history: Path) -> None:
-    try:
-        import readline
-    except ImportError:  # pragma: no cover - Windows without pyreadline
-        return
-    try:
-        history.parent.mkdir(parents=True, exist_ok=True)
-        if history.exists():
-            readline.read_history_file(str(history))
-        readline.set_history_length(1000)
-        import atexit
-
-        atexit.register(readline.write_history_file, str(history))
-    except OSError:
-        pass

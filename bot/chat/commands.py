@@ -69,6 +69,9 @@ class CommandRequest:
     text: str
     caller: Caller
     channel: str
+    # Interim news from a long command ("Reload started…"), sent before its final reply.
+    # Called from the worker thread; the adapter delivers it (and returns once it is sent).
+    notify: Callable[[Reply], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,156 @@
+"""The console on a terminal: a real pseudo-terminal for Ctrl-C / Ctrl-D (issue 13 item 19:
+the first Ctrl-C did nothing, later ones printed "Exception ignored in: <module 'threading'>"
+and left the terminal with echo off), and prompt_toolkit's pipe input for what is printed
+while the prompt is shown."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import io
+import os
+import pty
+import select
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.data_structures import Size
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.vt100 import Vt100_Output
+
+from bot.adapters.console import ConsoleAdapter
+from bot.config import Settings
+from bot.core import Core
+from bot.reply import Reply
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def core(settings: Settings, seeds_copy: Path) -> Core:
+    settings.default_paths = [seeds_copy]
+    c = Core(settings)
+    c.reload()
+    return c
+
+
+class _Session:
+    """`briefbot run` on a pseudo-terminal it has as its controlling terminal."""
+
+    def __init__(self, db: Path) -> None:
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: exec at once
+            for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
+                os.environ.pop(name, None)
+            os.environ["PROMPT_TOOLKIT_NO_CPR"] = "1"  # the test answers no cursor queries
+            os.chdir(ROOT)
+            os.execv(sys.executable, [sys.executable, "-m", "bot", "--db", str(db), "run",
+                                      "--no-briefing"])
+        self.pid, self.fd = pid, fd
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        self.attrs = termios.tcgetattr(fd)
+        self.out = b""
+
+    def read_until(self, needle: bytes, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while needle not in self.out and time.monotonic() < end:
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                self.out += chunk
+        return needle in self.out
+
+    def wait(self, timeout: float) -> int | None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.read_until(b"\x00never", 0.05)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+        return None
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        os.close(self.fd)
+
+
+@pytest.mark.parametrize("key", [b"\x03", b"\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_or_d_at_the_prompt_exits_cleanly(core: Core, settings: Settings,
+                                                 key: bytes) -> None:
+    core.close()
+    session = _Session(settings.db_path)
+    try:
+        assert session.read_until(b"briefbot>", 30), session.out[-500:]
+        os.write(session.fd, key)
+        code = session.wait(10)
+        assert code == 0, (code, session.out[-800:])
+        assert b"Exception ignored" not in session.out and b"Traceback" not in session.out
+        attrs = termios.tcgetattr(session.fd)
+        assert attrs[3] & termios.ECHO and attrs[3] & termios.ICANON  # echo and lines back
+        assert attrs == session.attrs  # the terminal exactly as it was given
+    finally:
+        session.kill()
+
+
+def test_command_then_ctrl_c(core: Core, settings: Settings) -> None:
+    core.close()
+    session = _Session(settings.db_path)
+    try:
+        assert session.read_until(b"briefbot>", 30)
+        os.write(session.fd, b"/sources\r")
+        assert session.read_until(b"Sources (5)", 30), session.out[-800:]
+        os.write(session.fd, b"\x03")
+        assert session.wait(10) == 0, session.out[-800:]
+    finally:
+        session.kill()
+
+
+class _Screen(io.StringIO):
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("not a terminal")
+
+
+def test_scheduled_post_is_printed_above_the_prompt(core: Core) -> None:
+    """A post delivered while the user is typing: printed, then the prompt is drawn again
+    below it with what was typed so far (it is not overwritten)."""
+    screen = _Screen()
+
+    async def session() -> tuple[int, int]:
+        with create_pipe_input() as keys:
+            output = Vt100_Output(screen, lambda: Size(rows=30, columns=100), term="xterm",
+                                  enable_cpr=False)
+            with create_app_session(input=keys, output=output):
+                adapter = ConsoleAdapter(core, stdout=screen, interactive=True)
+                task = asyncio.create_task(adapter.run(show_briefing=False))
+                for _ in range(200):
+                    if "briefbot>" in screen.getvalue():
+                        break
+                    await asyncio.sleep(0.02)
+                keys.send_text("/sou")
+                await asyncio.sleep(0.3)
+                await adapter.deliver("console", Reply.text("Hello from the scheduler",
+                                                            title="Daily"))
+                await asyncio.sleep(0.3)
+                mark = len(screen.getvalue())
+                keys.send_text("\x03")
+                return await asyncio.wait_for(task, 10), mark
+
+    code, mark = asyncio.run(session())
+    assert code == 0
+    text = screen.getvalue()[:mark]
+    posted = text.index("Hello from the scheduler")
+    assert "scheduled briefing for console" in text
+    assert "briefbot> /sou" in text[posted:], text[posted:]  # the prompt redrawn below it
