@@ -12,7 +12,6 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any, TextIO
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
