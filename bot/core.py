@@ -24,6 +24,28 @@ from bot.reply import Reply
 log = logging.getLogger(__name__)
 
 
+SHOWN_CANDIDATES = 10
+
+
+def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
+    """The active document whose id is `text`, or the only one whose id starts with it;
+    None when none does. Several: a `UserError` listing them (`hint`: where to see all)."""
+    text = text.strip()
+    if not text:
+        return None
+    doc = store.document(text)
+    if doc is not None and doc["status"] == "active":
+        return text
+    ids = store.active_ids_with_prefix(text, limit=SHOWN_CANDIDATES + 1)
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        return None
+    more = " and more" if len(ids) > SHOWN_CANDIDATES else ""
+    raise UserError(f"{text!r} is the start of several document ids: "
+                    f"{', '.join(ids[:SHOWN_CANDIDATES])}{more} — type more of it (see {hint})")
+
+
 @dataclass
 class StatusInfo:
     version: str
@@ -67,7 +89,8 @@ class Core:
 
     # ------------------------------------------------------------------ corpus
     def reload(self, paths: list[Path] | None = None, actor: str | None = None,
-               progress: ProgressFn | None = None, index: bool = True) -> ReloadReport:
+               progress: ProgressFn | None = None, index: bool = True,
+               index_progress: Callable[[int, int], None] | None = None) -> ReloadReport:
         """Reload the corpus (one at a time per process), then bring the search index up to
         date with the configured aliases (unless `index` is False: a bulk load whose index is
         built by the next reload, or by the next lookup on corpora up to 200k sentences)."""
@@ -83,17 +106,22 @@ class Core:
         try:
             return reload_corpus(self.store, self.settings, paths, actor=actor,
                                  progress=progress,
-                                 after_commit=self.refresh_index if index else None)
+                                 after_commit=(lambda store: self.refresh_index(
+                                     store, index_progress)) if index else None)
         finally:
             self._reload_lock.release()
 
-    def refresh_index(self, store: Store) -> None:
+    def reload_running(self) -> bool:
+        return self._reload_lock.locked()
+
+    def refresh_index(self, store: Store,
+                      progress: Callable[[int, int], None] | None = None) -> None:
         from bot.search.index import refresh_index
         from bot.text.aliases import load_aliases
 
         pointer = refresh_index(store, self.settings.index_path,
                                 load_aliases(self.settings.aliases_path),
-                                semantic_vectors=self.settings.semantic)
+                                semantic_vectors=self.settings.semantic, progress=progress)
         if pointer.log:
             # The index has applied these deletions. Best effort: the reload is committed
             # and indexed; a busy database only keeps the log a little longer.
@@ -116,10 +144,12 @@ class Core:
         return self.store.documents()
 
     def source(self, doc_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        doc = self.store.document(doc_id)
+        """One active document and its sentences; `doc_id` may be any unique prefix."""
+        found = resolve_doc_id(self.store, doc_id, hint="/sources")
+        doc = self.store.document(found) if found else None
         if doc is None or doc["status"] != "active":
             raise UserError(f"no source with id {doc_id!r} — see /sources")
-        return doc, list(self.store.sentences(doc_id))
+        return doc, list(self.store.sentences(doc["id"]))
 
     # ------------------------------------------------------------------ features
     def claim_reply(self, text: str, limit: int = 5) -> Reply:

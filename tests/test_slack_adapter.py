@@ -259,12 +259,27 @@ async def test_every_command_within_block_kit_limits(slack: SlackAdapter, api: S
              ("/briefbot", "sources"), ("/briefbot", f"source {doc['id']}"),
              ("/briefbot", "timeline"), ("/briefbot", "help claim"),
              ("/briefbot", "subscribe daily 0 8 * * 1-5 Europe/Berlin"),
-             ("/briefbot", "schedules"), ("/briefbot", "status"), ("/briefbot", "reload"),
-             ("/briefbot", "unsubscribe 1")]
+             ("/briefbot", "schedules"), ("/briefbot", "status"),
+             ("/briefbot", "unsubscribe 1")]  # reload answers twice: see the next test
     for name, text in cases:
         answer = await command(slack, api, name, text, user_id="UADMIN")
         assert answer["response_type"] == "in_channel", (name, text, answer)
     assert api.calls_to("users.info") == []  # listed admin: no lookup needed
+
+
+@pytest.mark.asyncio
+async def test_reload_says_it_started_then_reports(slack: SlackAdapter, api: SlackWebAPIMock,
+                                                   core: Core) -> None:
+    core.settings.admins.append("slack:UADMIN")
+    key = "reload-key"
+    status, _, _ = await post(slack, api, "/briefbot", "reload", user_id="UADMIN", key=key)
+    assert status == 200
+    started, report = await answers(api, key, count=2)
+    assert started["response_type"] == "ephemeral"
+    assert "Reload started" in text_of([started]) and "Reload finished" in text_of([report])
+    assert report["response_type"] == "in_channel"
+    for message in (started, report):
+        assert_within_limits(message)
 
 
 @pytest.mark.asyncio

@@ -126,8 +126,20 @@ class BriefbotClient(discord.Client):
         """Run one command through the router and answer the interaction. `private`: the
         answer is ephemeral whatever the reply says (the admin group); `note`: a line added
         to a successful reply."""
+        loop = asyncio.get_running_loop()
+        deferred = asyncio.Event()
+
+        async def send_notice(reply: Reply) -> None:
+            await asyncio.wait_for(deferred.wait(), 10)  # the notice replaces "thinking…"
+            for message in render_reply(reply):
+                await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS,
+                                                wait=True, **_payload(message))
+
+        def notify(reply: Reply) -> None:  # from the worker thread: sent before the answer
+            asyncio.run_coroutine_threadsafe(send_notice(reply), loop).result(timeout=30)
+
         request = CommandRequest(command, text, caller_for(interaction),
-                                 str(interaction.channel_id or ""))
+                                 str(interaction.channel_id or ""), notify=notify)
         # Usage errors, denials and rate limits are answered before deferring: a public
         # "thinking…" cannot turn private, and they must stay ephemeral.
         admitted = await asyncio.to_thread(self.router.admit, request)
@@ -142,10 +154,12 @@ class BriefbotClient(discord.Client):
         work = asyncio.ensure_future(self.router.run_reserved(admitted))
         if command in SLOW_COMMANDS:
             await self._defer(interaction, ephemeral=private)
+            deferred.set()
         else:
             done, _ = await asyncio.wait({work}, timeout=FAST_ANSWER_SECONDS)
             if not done:
                 await self._defer(interaction, ephemeral=private)
+                deferred.set()
         reply = await work
         if note and reply.kind == "info":
             reply.add(Context(note))

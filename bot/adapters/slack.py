@@ -165,7 +165,7 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
         # into a 404 for Slack ("dispatch_failed"), and the user would get no answer.
         try:
             try:
-                reply = await _run_command(router, lookup, command, client, name)
+                reply = await _run_command(router, lookup, command, client, name, respond)
             finally:
                 router.pool.release()  # the place reserved before the ack
             await _send(reply, command, respond, client)
@@ -195,7 +195,8 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
 
 
 async def _run_command(router: Router, admins: AdminLookup, command: dict[str, Any],
-                       client: AsyncWebClient, name: str) -> Reply:
+                       client: AsyncWebClient, name: str,
+                       respond: AsyncRespond | None = None) -> Reply:
     user_id = str(command.get("user_id", ""))
     team = str(command.get("team_id") or "") or None  # the workspace: scopes subscriptions
     caller = Caller("slack", user_id, str(command.get("user_name") or user_id),
@@ -205,8 +206,17 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
         caller = Caller("slack", caller.user_id, caller.display_name,
                         is_platform_admin=await admins.is_admin(client, user_id),
                         workspace_id=team)
+    notify = None
+    if respond is not None:
+        loop = asyncio.get_running_loop()
+        send = respond
+
+        def notify(reply: Reply) -> None:  # from the worker thread: sent before the answer
+            asyncio.run_coroutine_threadsafe(_send(reply, command, send, client),
+                                             loop).result(timeout=30)
+
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
-                             caller, str(command.get("channel_id", "")))
+                             caller, str(command.get("channel_id", "")), notify=notify)
     return await router.handle_async(request)  # on the pool, in the place reserved
 
 

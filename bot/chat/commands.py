@@ -388,8 +388,18 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
+    """The timeline, then the articles it cites (only those), as a section of its own on
+    every platform."""
     _no_args(req, "timeline", text)
-    return router.core.digest_reply(only="timeline")
+    reply = router.core.digest_reply(only="timeline")
+    cited = {n for b in reply.blocks if isinstance(b, Bullet) for n in b.citations}
+    refs = [ref for ref in reply.sources if ref.number in cited]
+    reply.sources = []
+    if refs:
+        reply.add(Heading("Sources"))
+        reply.add(*(Bullet(f"[{ref.number}] {ref.label()}" + (f" — {ref.url}" if ref.url else ""))
+                    for ref in sorted(refs, key=lambda r: r.number)))
+    return reply
 
 
 def _help(router: Router, req: CommandRequest, text: str) -> Reply:
@@ -405,6 +415,13 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
 
 def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
     _no_args(req, "reload", text)
+    if req.notify is not None and not router.core.reload_running():
+        folders = ", ".join(p.name or str(p) for p in router.core.settings.default_paths)
+        try:
+            req.notify(Reply.text(f"Reload started ({folders}); the report follows when it is "
+                                  "done.", ephemeral=True))
+        except Exception:  # the notice is a courtesy: the reload goes on without it
+            log.exception("could not send the reload-started notice")
     report = router.core.reload(actor=req.caller.key)
     reply = Reply(title="Reload finished" if not report.rejected else "Reload finished with rejections")
     reply.add(Paragraph(report.headline()))

@@ -85,6 +85,19 @@ class _Progress:
         sys.stderr.write(f"\rreloading: {files}{docs:,} documents ({rate:,.0f}/s)   ")
         sys.stderr.flush()
 
+    def indexing(self, done: int, total: int) -> None:
+        """The search index build after the commit (most of a large reload's time)."""
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.2 and done):
+            return
+        if not hasattr(self, "index_started"):
+            self.index_started = now
+        self.last = now
+        rate = done / max(now - self.index_started, 1e-6)
+        share = f" ({100 * done / total:.0f}%)" if total else ""
+        sys.stderr.write(f"\rindexing: {done:,}/{total:,} sentences{share}, {rate:,.0f}/s      ")
+        sys.stderr.flush()
+
     def close(self) -> None:
         if self.enabled:
             sys.stderr.write("\r" + " " * 70 + "\r")
@@ -134,7 +147,7 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
         core = Core(app.settings)
         try:
             report = core.reload(list(paths) or None, actor="cli", progress=progress,
-                                 index=not no_index)
+                                 index=not no_index, index_progress=progress.indexing)
         finally:
             core.close()
     finally:
@@ -198,11 +211,14 @@ def sources(app: AppContext, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @pass_app
 def source(app: AppContext, doc_id: str, as_json: bool) -> None:
-    """Show one document: metadata and cleaned text."""
-    doc = app.store.document(doc_id)
+    """Show one document: metadata and cleaned text. DOC_ID may be any unique prefix."""
+    from bot.core import resolve_doc_id
+
+    found = resolve_doc_id(app.store, doc_id, hint="`briefbot sources`")
+    doc = app.store.document(found) if found else None
     if doc is None or doc["status"] != "active":
         raise click.ClickException(f"no document with id {doc_id!r} — see `briefbot sources`")
-    sents = list(app.store.sentences(doc_id))
+    sents = list(app.store.sentences(doc["id"]))
     text = "\n\n".join(t for _, t in paragraphs(
         (s["paragraph"], s["kind"], s["text"]) for s in sents))
     if as_json:

@@ -671,6 +671,13 @@ class Store:
         rows = list(self.db.query("select * from documents where id = ?", [doc_id]))
         return self._doc_row(rows[0]) if rows else None
 
+    def active_ids_with_prefix(self, prefix: str, limit: int = 11) -> list[str]:
+        """Ids of active documents starting with `prefix`, in id order (a range on the
+        primary key: ids sort as text, so they all lie in [prefix, prefix + U+10FFFF))."""
+        return [r[0] for r in self.db.execute(
+            "select id from documents where id >= ? and id < ? and status = 'active'"
+            " order by id limit ?", [prefix, prefix + "\U0010ffff", limit]).fetchall()]
+
     def documents_by_ids(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         ids = list(dict.fromkeys(doc_ids))
         out: dict[str, dict[str, Any]] = {}

@@ -30,7 +30,7 @@ import tempfile
 import threading
 import uuid
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,15 +143,21 @@ def _build_lock(index_path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+# Index progress: (sentences indexed, sentences to index), called every few thousand.
+IndexProgress = Callable[[int, int], None]
+PROGRESS_EVERY = 2000
+
+
 def build_index(store: Store, index_path: Path, aliases: AliasTable,
-                semantic_vectors: bool = False) -> Pointer:
+                semantic_vectors: bool = False, progress: IndexProgress | None = None) -> Pointer:
     """Build a complete index of the store's body sentences and switch CURRENT to it."""
     with _build_lock(index_path):
-        return _build_locked(store, index_path, aliases, semantic_vectors)
+        return _build_locked(store, index_path, aliases, semantic_vectors, progress)
 
 
 def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
-                  semantic_vectors: bool = False) -> Pointer:
+                  semantic_vectors: bool = False,
+                  progress: IndexProgress | None = None) -> Pointer:
     """A complete build from every body sentence of the store."""
     generation, token = store.generation_stamp()  # first: see `_update_from`
     high, log = store.sentence_id_high, store.retired_log_position()
@@ -161,8 +167,9 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
     try:
         index = tantivy.Index(SCHEMA, path=str(target))
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        total = store.count_body_sentences(high) if progress else 0
         count = _add_sentences(writer, (s for s in store.sentences(kind="body")
-                                        if s["id"] <= high), aliases)
+                                        if s["id"] <= high), aliases, progress, total)
         writer.commit()
         writer.wait_merging_threads()
         if semantic_vectors:
@@ -178,14 +185,19 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
 
 
 def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, Any]],
-                   aliases: AliasTable) -> int:
+                   aliases: AliasTable, progress: IndexProgress | None = None,
+                   total: int = 0) -> int:
     count = 0
     for s in sentences:
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count, total)
         terms = aliases.analyze(s["text"]).index_terms()
         feat = features_to_bytes(sentence_features(s["text"], aliases))
         writer.add_document(tantivy.Document(**{FIELD: " ".join(terms), ID_FIELD: s["id"],
                                                 FEAT_FIELD: feat}))
         count += 1
+    if progress is not None:
+        progress(count, total)
     return count
 
 
@@ -198,13 +210,14 @@ def _publish(index_path: Path, pointer: Pointer) -> Pointer:
 
 
 def _update_locked(store: Store, index_path: Path, aliases: AliasTable,
-                   semantic_vectors: bool) -> Pointer:
+                   semantic_vectors: bool, progress: IndexProgress | None = None) -> Pointer:
     """Bring the index up to the store: from the current build when it can be updated
     (`_update_from`), else a complete build."""
     pointer = read_pointer(index_path)
     if pointer is not None:
         try:
-            updated = _update_from(pointer, store, index_path, aliases, semantic_vectors)
+            updated = _update_from(pointer, store, index_path, aliases, semantic_vectors,
+                                   progress)
         except UserError:
             raise
         except Exception:  # a damaged build, a full disk...: a full build replaces it
@@ -213,11 +226,11 @@ def _update_locked(store: Store, index_path: Path, aliases: AliasTable,
             updated = None
         if updated is not None:
             return updated
-    return _build_locked(store, index_path, aliases, semantic_vectors)
+    return _build_locked(store, index_path, aliases, semantic_vectors, progress)
 
 
 def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTable,
-                 semantic_vectors: bool) -> Pointer | None:
+                 semantic_vectors: bool, progress: IndexProgress | None = None) -> Pointer | None:
     """A new build from a copy of `old`: its retired sentences deleted (the store's log since
     `old.log`), the sentences above its high-water mark added. Sentence ids are never reused
     and a sentence's text never changes under its id, so that is exactly the store's body
@@ -251,7 +264,7 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         for sid in retired:
             writer.delete_documents_by_term(ID_FIELD, sid)
-        _add_sentences(writer, new, aliases)
+        _add_sentences(writer, new, aliases, progress, len(new))
         writer.commit()
         writer.wait_merging_threads()
         index.reload()
@@ -317,7 +330,8 @@ def build_opens(index_path: Path, pointer: Pointer) -> bool:
 
 
 def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = None,
-                  semantic_vectors: bool = False) -> Pointer:
+                  semantic_vectors: bool = False,
+                  progress: IndexProgress | None = None) -> Pointer:
     """Bring the index in line with the store (called by reload after its commit). A current
     build that cannot be opened (damaged) is replaced by a full build."""
     aliases = aliases if aliases is not None else default_aliases()
@@ -330,11 +344,11 @@ def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = N
     with _build_lock(index_path):
         pointer = read_pointer(index_path)  # another process may have just built it
         if pointer is not None and not build_opens(index_path, pointer):
-            return _build_locked(store, index_path, aliases, semantic_vectors)
+            return _build_locked(store, index_path, aliases, semantic_vectors, progress)
         if is_current(pointer, store, aliases, semantic_vectors):
             assert pointer is not None
             return pointer
-        return _update_locked(store, index_path, aliases, semantic_vectors)
+        return _update_locked(store, index_path, aliases, semantic_vectors, progress)
 
 
 def rebuild_damaged(store: Store, index_path: Path, aliases: AliasTable, damaged: Pointer,
