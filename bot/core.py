@@ -106,10 +106,17 @@ class Core:
         try:
             return reload_corpus(self.store, self.settings, paths, actor=actor,
                                  progress=progress,
-                                 after_commit=(lambda store: self.refresh_index(
-                                     store, index_progress)) if index else None)
+                                 after_commit=self._after_commit(index, index_progress))
         finally:
             self._reload_lock.release()
+
+    def _after_commit(self, index: bool, progress: Callable[[int, int], None] | None
+                      ) -> Callable[[Store], None] | None:
+        if not index:
+            return None
+        if progress is None:
+            return self.refresh_index
+        return lambda store: self.refresh_index(store, progress)
 
     def reload_running(self) -> bool:
         return self._reload_lock.locked()
