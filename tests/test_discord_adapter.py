@@ -661,3 +661,17 @@ def test_article_text_cannot_make_masked_links() -> None:
             text = (embed.description or "") + "".join(f.value or "" for f in embed.fields)
             assert "](https://evil" not in text
             assert "]" + ZWSP + "(https://evil.example/phish)" in text
+
+
+@pytest.mark.asyncio
+async def test_reload_says_it_started_then_reports(emu: DiscordEmulator, bot: BriefbotClient,
+                                                   core: Core) -> None:
+    sent = await emu.send_interaction("briefbot reload", user_id=4242,
+                                      permissions=MANAGE_GUILD)
+    callback = await emu.wait_for_response(sent)
+    assert callback.json["type"] == 5 and callback.json["data"]["flags"] & EPHEMERAL
+    started, report = await followups(emu, sent, 2)
+    assert "Reload started" in all_text([started.json])
+    assert "Reload finished" in all_text([report.json])
+    for message in (started, report):
+        assert emu.messages[int(message.response["id"])]["flags"] & EPHEMERAL
