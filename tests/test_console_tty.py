@@ -41,15 +41,17 @@ def core(settings: Settings, seeds_copy: Path) -> Core:
 class _Session:
     """`briefbot run` on a pseudo-terminal it has as its controlling terminal."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, *args: str, config: Path | None = None) -> None:
         pid, fd = pty.fork()
         if pid == 0:  # the child: exec at once
             for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
                 os.environ.pop(name, None)
             os.environ["PROMPT_TOOLKIT_NO_CPR"] = "1"  # the test answers no cursor queries
+            if config is not None:
+                os.environ["BRIEFBOT_CONFIG"] = str(config)
             os.chdir(ROOT)
             os.execv(sys.executable, [sys.executable, "-m", "bot", "--db", str(db), "run",
-                                      "--no-briefing"])
+                                      "--no-briefing", *args])
         self.pid, self.fd = pid, fd
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         self.attrs = termios.tcgetattr(fd)
@@ -116,6 +118,47 @@ def test_command_then_ctrl_c(core: Core, settings: Settings) -> None:
         assert session.wait(10) == 0, session.out[-800:]
     finally:
         session.kill()
+
+
+def test_ctrl_c_during_a_long_command_leaves_at_once(tmp_path: Path) -> None:
+    """The command runs in a daemon thread: the process does not wait for it at exit, and
+    the abandoned reload is rolled back."""
+    import json
+    import sqlite3
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    with (folder / "big.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(6000):
+            text = " ".join(f"The council {i} met in town {j} and voted on item {i * 7 + j}."
+                            for j in range(10))
+            fh.write(json.dumps({"id": f"d{i}", "title": f"t{i}", "text": text}) + "\n")
+    config = tmp_path / "briefbot.toml"
+    config.write_text(f"[ingest]\ndefault_paths = [{json.dumps(str(folder))}]\n"
+                      "workers = 1\n", encoding="utf-8")
+    db = tmp_path / "big.db"
+    session = _Session(db, "--admin", config=config)
+    try:
+        assert session.read_until(b"briefbot>", 30), session.out[-500:]
+        os.write(session.fd, b"/reload\r")
+        assert session.read_until(b"Reload started", 30), session.out[-800:]
+        time.sleep(0.3)
+        os.write(session.fd, b"\x03")
+        started = time.monotonic()
+        code = session.wait(10)
+        assert code == 0 and time.monotonic() - started < 5, (code, session.out[-800:])
+        assert b"Reload finished" not in session.out  # left mid-way, not after it
+        assert b"Interrupted" in session.out
+        assert b"Exception ignored" not in session.out and b"Traceback" not in session.out
+        assert termios.tcgetattr(session.fd) == session.attrs
+    finally:
+        session.kill()
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("select count(*) from documents").fetchone()[0] == 0
+    finally:
+        conn.close()
 
 
 class _Screen(io.StringIO):
