@@ -228,3 +228,30 @@ def test_backup_refuses_to_overwrite(old_db: Path, tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "keep me"
     proc = briefbot(old_db, "backup", str(old_db))
     assert proc.returncode == 1 and "the database itself" in proc.stderr
+
+
+def test_two_processes_opening_an_old_database_upgrade_it_once(old_db: Path) -> None:
+    procs = [subprocess.Popen([*BRIEFBOT, "--db", str(old_db), "sources", "--json"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    assert all(len(json.loads(out)) == 2 for out, _ in outs)
+    assert sum("upgraded the database" in err for _, err in outs) == 1
+    assert len(list(old_db.parent.glob("old.db.v1-backup-*.db"))) == 1
+    assert meta(old_db, "schema_version") == str(SCHEMA_VERSION)
+
+
+def test_upgrade_without_room_for_its_backup_changes_nothing(
+        old_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.corpus.storage as storage
+
+    def no_space(source: sqlite3.Connection, dest: Path) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "backup_database", no_space)  # an injected failure
+    with pytest.raises(storage.UserError, match="backup made first could not be written"):
+        Store(old_db)
+    assert meta(old_db, "schema_version") == "1"
+    assert "schema_migrations" not in {r[0] for r in sqlite3.connect(old_db).execute(
+        "select name from sqlite_master")}

@@ -342,10 +342,15 @@ class Store:
                 # Read through a second connection: the backup API cannot read from a
                 # connection inside its own write transaction; this lock keeps the file as is.
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                dest = self.path.with_name(f"{self.path.name}.v{found}-backup-{stamp}.db")
                 reader = sqlite3.connect(str(self.path), timeout=60)
                 try:
-                    backup = backup_database(
-                        reader, self.path.with_name(f"{self.path.name}.v{found}-backup-{stamp}.db"))
+                    backup = backup_database(reader, dest)
+                except (OSError, sqlite3.Error) as exc:
+                    raise UserError(
+                        f"the database {self.path} needs an upgrade from schema version {found}"
+                        f" to {SCHEMA_VERSION}, but the backup made first could not be written"
+                        f" ({dest}: {exc}); it was not upgraded") from exc
                 finally:
                     reader.close()
             for step in MIGRATIONS:
