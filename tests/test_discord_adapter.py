@@ -675,3 +675,14 @@ async def test_reload_says_it_started_then_reports(emu: DiscordEmulator, bot: Br
     assert "Reload finished" in all_text([report.json])
     for message in (started, report):
         assert emu.messages[int(message.response["id"])]["flags"] & EPHEMERAL
+
+
+@pytest.mark.asyncio
+async def test_connection_state_for_healthz(emu: DiscordEmulator, core: Core) -> None:
+    from bot.adapters.discord import DiscordAdapter
+
+    adapter = DiscordAdapter(core, "token", guild_id=emu.guild.id)
+    assert adapter.connected() is None  # logging in
+    async with emu.running(adapter.client):
+        assert adapter.connected() is True
+    assert adapter.connected() is False  # closed

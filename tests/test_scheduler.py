@@ -775,3 +775,23 @@ async def test_a_job_persisted_with_apschedulers_own_trigger_is_replaced(
         assert job is not None and isinstance(job.trigger, CronSchedule)
     finally:
         sched.shutdown()
+
+
+async def test_posts_and_failures_are_counted_for_metrics(core: Core, fake: FakeDigests) -> None:
+    from bot import metrics
+
+    def value(name: str, **labels: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+    posted = value("briefbot_posts_total", platform="test", state="posted")
+    failed = value("briefbot_posts_total", platform="test", state="failed")
+    failures = value("briefbot_failures_total", where="scheduled-post")
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    sched = make_scheduler(core, adapter, Clock(SLOT))
+    assert await sched.run_slot(sub, SLOT) == "posted"
+    adapter.failures = [DeliveryError("invalid_blocks", transient=False)]
+    assert await sched.run_slot(sub, SLOT + timedelta(days=1)) == "failed"
+    assert value("briefbot_posts_total", platform="test", state="posted") == posted + 1
+    assert value("briefbot_posts_total", platform="test", state="failed") == failed + 1
+    assert value("briefbot_failures_total", where="scheduled-post") == failures + 1
