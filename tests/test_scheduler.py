@@ -777,6 +777,7 @@ async def test_a_job_persisted_with_apschedulers_own_trigger_is_replaced(
         sched.shutdown()
 
 
+@pytest.mark.asyncio
 async def test_posts_and_failures_are_counted_for_metrics(core: Core, fake: FakeDigests) -> None:
     from bot import metrics
 
