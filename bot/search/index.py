@@ -554,9 +554,8 @@ def check_index(index_path: Path) -> dict[str, Any]:
             if POINTER in names:
                 raise OSError(f"{POINTER} is unreadable, or names a build that is gone")
             return out | {"state": "not built"}
-        index = tantivy.Index.open(str(index_path / pointer.folder))
-        searcher = index.searcher()
+        index = probe_build(index_path / pointer.folder)  # reads from it: finds damage
         return out | {"state": "built", "build": pointer.folder, "generation": pointer.generation,
-                      "sentences": int(searcher.num_docs)}
+                      "sentences": int(index.searcher().num_docs)}
     except Exception as exc:  # OSError; tantivy raises ValueError on a damaged build
         return out | {"ok": False, "state": "broken", "error": str(exc)}
