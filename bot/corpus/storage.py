@@ -43,6 +43,21 @@ import sqlite_utils
 
 from bot.errors import UserError
 
+_HOST = os.uname().nodename if hasattr(os, "uname") else ""
+
+
+def _process_exists(pid: int) -> bool:
+    """Whether a process with this id exists on this host (signal 0 checks, sends nothing)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # exists, owned by another user (or an id we cannot judge: keep it)
+    return True
+
 log = logging.getLogger(__name__)
 
 BASELINE_VERSION = 1  # the schema written by 7327a2a (and every build before versioning)
@@ -456,13 +471,29 @@ class Store:
     # ------------------------------------------------------------------ ingest runs
     def start_run(self, paths: list[str], actor: str | None = None,
                   wait_seconds: float = 60) -> int:
+        """A new `running` run, owned by this process. Runs left `running` by a process of
+        this host that no longer exists (killed mid-reload) are closed as `interrupted`
+        first, so no run stays `running` for good."""
+        self._ensure_column("ingest_runs", "host", str)
+        self._ensure_column("ingest_runs", "pid", int)
         with self._waiting(wait_seconds), self._write_transaction():
+            self._close_orphaned_runs()
             table = self.db.table("ingest_runs")
             table.insert(
                 {"started_at": utcnow(), "status": "running", "paths": json.dumps(paths),
-                 "counts": "{}", "actor": actor}
+                 "counts": "{}", "actor": actor, "host": _HOST, "pid": os.getpid()}
             )
             return int(table.last_pk or 0)
+
+    def _close_orphaned_runs(self) -> None:
+        rows = self.db.execute(
+            "select id, pid from ingest_runs where status = 'running' and host = ?"
+            " and pid is not null", [_HOST]).fetchall()
+        for run_id, pid in rows:
+            if not _process_exists(int(pid)):
+                self.db.execute(
+                    "update ingest_runs set status = 'interrupted', finished_at = ?"
+                    " where id = ?", [utcnow(), run_id])
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, int],
                    wait_seconds: float = 60) -> None:
