@@ -15,7 +15,7 @@ Deterministic: the same corpus and arguments give the same digest."""
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
 from bot.digest.people import whos_who
+from bot.digest.stories import StoryDoc, group_stories
 from bot.digest.summarize import Scored, Unit, Weights, score_units, summarize, trim_discourse
 from bot.digest.timeline import DateMention, article_anchor, extract_dates, label
 from bot.errors import EmptyCorpus, UserError
@@ -33,6 +34,9 @@ from bot.text.hedges import denials, hedges
 from bot.text.words import tokens
 
 DEFAULT_MAX_DOCUMENTS = 500
+DEFAULT_OPEN_HINT = "/brief story {id}"  # how a reader opens one story (per platform)
+STORY_MAX_DEVELOPMENTS = 5  # key developments of one story in a briefing of several
+STORY_MIN_DEVELOPMENTS = 2
 
 # Site chrome that must never be briefed, should any survive cleaning.
 CHROME = re.compile(
@@ -68,6 +72,23 @@ class Section:
 
 
 @dataclass
+class StoryDigest:
+    """One story of the briefing: its id (stable while articles join it), headline, the ids
+    of its articles, and its own sections (citations number the digest's sources)."""
+
+    id: str
+    headline: str
+    documents: list[str]
+    sections: list[Section]
+    articles: int = 0
+    independent: int = 0  # independent sources (syndicated copies once)
+    importance: float = 0.0
+
+    def section(self, kind: str) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+
+@dataclass
 class Digest:
     name: str
     title: str
@@ -77,11 +98,22 @@ class Digest:
     since: str | None = None
     new_documents: int | None = None  # with `since`: how many articles are new
     notice: str | None = None  # e.g. "Nothing new since ..."
+    stories: list[StoryDigest] = field(default_factory=list)  # most important first
+    max_stories: int = 8
+    open_hint: str = DEFAULT_OPEN_HINT
+    story_view: bool = False  # one story opened whole
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
 
+    @property
+    def several(self) -> bool:
+        """A briefing of several stories (else today's one-story layout)."""
+        return len(self.stories) > 1
+
     def to_reply(self) -> Reply:
+        if self.several:
+            return self._stories_reply()
         reply = Reply(title=self.title, sources=list(self.sources), kind="info")
         reply.add(Context(self.headline))
         if self.notice:
@@ -100,18 +132,60 @@ class Digest:
                 reply.add(Bullet(text, list(it.citations), it.note))
         return reply
 
+    def _stories_reply(self) -> Reply:
+        """The top stories: headline, sources with counts, 2-5 key developments each (or the
+        one section asked for), then the sources they cite."""
+        shown = self.stories[: self.max_stories]
+        reply = Reply(title=self.title, kind="info")
+        more = len(self.stories) - len(shown)
+        reply.add(Context(self.headline + (f" · top {len(shown)} shown" if more > 0 else "")))
+        if self.notice:
+            reply.add(Paragraph(self.notice))
+        kinds = [s.kind for s in self.sections if s.kind != "sources"]
+        kind = kinds[0] if len(kinds) == 1 else "key-developments"
+        budget = self._story_words(len(shown))
+        cited: set[int] = set()
+        for rank, st in enumerate(shown, 1):
+            reply.add(Heading(f"{rank}. {st.headline}"))
+            n, m = st.articles, st.independent
+            reply.add(Context(
+                f"{n} article{'s' if n != 1 else ''}, {m} independent source{'s' if m != 1 else ''}"
+                f" · open: {self.open_hint.format(id=st.id)}"))
+            sec = st.section(kind)
+            items = sec.items if sec else []
+            used = 0
+            for k, it in enumerate(items):
+                words = len(it.text.split())
+                if k >= STORY_MIN_DEVELOPMENTS and used + words > budget:
+                    break
+                used += words
+                text = f"{it.date} — {it.text}" if it.date else it.text
+                reply.add(Bullet(text, list(it.citations), it.note))
+                cited.update(it.citations)
+        if self.section("sources") is not None:
+            reply.sources = [s for s in self.sources if s.number in cited]
+        return reply
+
+    def _story_words(self, stories: int) -> int:
+        """Words of key developments per story in a briefing of several."""
+        sec = self.section("key-developments")
+        total = sum(len(i.text.split()) for i in sec.items) if sec else 0
+        return max(60, max(total, 300) // max(1, stories))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name, "title": self.title, "headline": self.headline,
             "since": self.since, "new_documents": self.new_documents, "notice": self.notice,
-            "sections": [
-                {"kind": s.kind, "heading": s.heading, "items": [asdict(i) for i in s.items]}
-                for s in self.sections if s.kind != "sources"
-            ],
+            "sections": _sections_json(self.sections),
             "sources": [
                 {"number": s.number, "id": s.doc_id, "title": s.title, "author": s.author,
                  "outlets": list(s.outlets), "published": s.published, "url": s.url}
                 for s in self.sources
+            ],
+            "stories": [
+                {"id": st.id, "headline": st.headline, "documents": list(st.documents),
+                 "sections": _sections_json(st.sections)}
+                for st in self.stories
             ],
         }
 
@@ -119,6 +193,11 @@ class Digest:
         """The plain sentences of one section, one per item (no citations or notes)."""
         sec = self.section(kind)
         return [i.text for i in sec.items] if sec else []
+
+
+def _sections_json(sections: Sequence[Section]) -> list[dict[str, Any]]:
+    return [{"kind": s.kind, "heading": s.heading, "items": [asdict(i) for i in s.items]}
+            for s in sections if s.kind != "sources"]
 
 
 # ------------------------------------------------------------------ helpers
@@ -207,12 +286,15 @@ def _budgets(defn: DigestDef, words: int | None, only: str | None) -> dict[str, 
 def build_digest(store: Store, settings: Settings, name: str | None = None,
                  since: str | None = None, only: str | None = None,
                  words: int | None = None, definition: DigestDef | None = None,
-                 max_documents: int = DEFAULT_MAX_DOCUMENTS) -> Digest:
+                 max_documents: int = DEFAULT_MAX_DOCUMENTS, story: str | None = None,
+                 open_hint: str = DEFAULT_OPEN_HINT) -> Digest:
     """Build the digest `name` (default: the configured default) over the corpus in `store`.
 
     `since` (ISO) restricts the briefing to articles added or updated after it; `only` keeps
     one section; `words` overrides the word budget (of that section with `only`). Only the
-    latest `max_documents` articles are briefed."""
+    latest `max_documents` articles are briefed. The window is grouped into stories
+    (`stories`); `story` (an id) briefs that one story whole. `open_hint` is how a reader
+    opens a story on the platform ("/brief story {id}")."""
     defn = definition or load_definition(settings.digests_dir, name or settings.default_digest)
     if only:
         defn = defn.only(section_kind(only))
@@ -232,46 +314,194 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             keep = {i for i, t in by_doc.items() if _matches_topic(q, t)}
             docs = [d for d in docs if d["id"] in keep]
     new_count = None
+    window = docs[-max_documents:]
+    briefed_ids: set[str] | None = None
     if since is not None:
         since = parse_since(since)
-        docs = [d for d in docs if (d.get("updated_at") or d.get("first_ingested_at") or "") > since]
-        new_count = len(docs)
-        if not docs:
+        new = [d for d in docs if (d.get("updated_at") or d.get("first_ingested_at") or "") > since]
+        new_count = len(new)
+        new = new[-max_documents:]
+        briefed_ids = {d["id"] for d in new}
+        # New articles dated before the window still join it (their stories keep their ids).
+        in_window = {d["id"] for d in window}
+        if any(d["id"] not in in_window for d in new):
+            window = sorted([*window, *(d for d in new if d["id"] not in in_window)], key=_order_key)
+        if not new:
             notice = f"Nothing new since {since}: no article was added or updated."
-    docs = docs[-max_documents:]
     # Full rows (title, outlets ...) of the window only.
-    full = store.documents_by_ids(d["id"] for d in docs)
-    docs = [full[d["id"]] for d in docs if d["id"] in full]
+    full = store.documents_by_ids(d["id"] for d in window)
+    window = [full[d["id"]] for d in window if d["id"] in full]
     budgets = _budgets(defn, words, only)
     title = defn.title
-    if not docs:
+    rows = store.sentences_of([d["id"] for d in window]) if window else []
+    stories = _stories(window, rows)
+    if briefed_ids is not None:
+        stories = [(sid, [d for d in members if d["id"] in briefed_ids]) for sid, members in stories]
+        stories = [(sid, members) for sid, members in stories if members]
+    if defn.stories_about:
+        stories = [st for st in stories if _mentions_any(defn.stories_about, st[1], rows)]
+        if not stories and notice is None:
+            notice = ("No story mentions " + ", ".join(repr(a) for a in defn.stories_about) + ".")
+    if story is not None:
+        wanted = story.strip().lower()
+        match = [st for st in stories if st[0] == wanted]
+        if not match:
+            known = ", ".join(sid for sid, _ in stories[:10])
+            raise UserError(f"No story {story!r} in the current briefing"
+                            + (f"; stories: {known}" if known else "") + ".")
+        stories = match
+    briefed = [d for _, members in stories for d in members]
+    briefed.sort(key=_order_key)
+    if not briefed:
         if notice is None:
             notice = f"No article matches the topic {defn.topic!r}." if defn.topic else "No articles."
         return Digest(defn.name, title, _headline([], since), [
             Section(s.kind, s.heading) for s in defn.sections], [], since, new_count, notice)
-    ctx = _Context.build(store, docs)
-    sections: list[Section] = []
-    shown: set[int] = set()
-    for sec in defn.sections:
-        items, words_cap = budgets[sec.kind]
-        sections.append(_build_section(sec, ctx, items, words_cap, shown))
-    # Number the sources by first citation, then the uncited ones, in date order.
+    by_doc_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_doc_rows[r["doc_id"]].append(r)
+    groups = _independence_groups(window, rows)
+    group_of = {d["id"]: groups[i] for i, d in enumerate(window)}
+    newest = max((x for x in (_doc_date(d) for d in briefed) if x), default=None)
+    index = {d["id"]: i for i, d in enumerate(briefed)}  # citations: indexes into `briefed`
+    single = len(stories) == 1
+    built: list[StoryDigest] = []
+    for sid, members in stories:
+        ctx = _Context.from_rows(members, [r for d in members for r in by_doc_rows[d["id"]]])
+        shown: set[int] = set()
+        sections = []
+        for sec in defn.sections:
+            items, words_cap = budgets[sec.kind]
+            if not single and sec.kind == "key-developments":
+                items = min(items, STORY_MAX_DEVELOPMENTS)
+            section = _build_section(sec, ctx, items, words_cap, shown)
+            for it in section.items:  # story-local document indexes -> briefing indexes
+                it.citations = [index[members[c]["id"]] for c in it.citations]
+            sections.append(section)
+        indep = len({group_of[d["id"]] for d in members})
+        built.append(StoryDigest(
+            sid, _story_headline(members, sections, ctx), [d["id"] for d in members], sections,
+            len(members), indep, _importance(members, indep, newest, since)))
+    built.sort(key=lambda s: (-s.importance, -s.articles, s.id))
+    if single:
+        sections = built[0].sections
+    else:
+        sections = _merged_sections(defn, built[: defn.max_stories], budgets)
+    # Number the sources by first citation (stories in order), then the uncited ones, in
+    # date order.
     order: list[int] = []
-    for s in sections:
-        for it in s.items:
-            for c in it.citations:
-                if c not in order:
-                    order.append(c)
-    order += [i for i in range(len(docs)) if i not in order]
+    for sec_list in [sections, *(s.sections for s in built)]:
+        for s in sec_list:
+            for it in s.items:
+                for c in it.citations:
+                    if c not in order:
+                        order.append(c)
+    order += [i for i in range(len(briefed)) if i not in order]
     number = {doc_index: n for n, doc_index in enumerate(order, 1)}
-    for s in sections:
-        for it in s.items:
-            it.citations = sorted(number[c] for c in it.citations)
-    sources = [_source_ref(number[i], docs[i]) for i in order]
+    renumbered: set[int] = set()
+    for sec_list in [sections, *(s.sections for s in built)]:
+        for s in sec_list:
+            for it in s.items:
+                if id(it) not in renumbered:
+                    renumbered.add(id(it))
+                    it.citations = sorted(number[c] for c in it.citations)
+    sources = [_source_ref(number[i], briefed[i]) for i in order]
     if since is not None and notice is None:
-        notice = f"What's new since {since}: {len(docs)} new or updated article(s)."
-    return Digest(defn.name, title, _headline(docs, since), sections, sources, since,
-                  new_count, notice)
+        notice = f"What's new since {since}: {len(briefed)} new or updated article(s)."
+    headline = _headline(briefed, since)
+    if not single:
+        headline += f" · {len(built)} stories"
+    if story is not None:
+        title = f"{title}: {built[0].headline}"
+    return Digest(defn.name, title, headline, sections, sources, since, new_count, notice,
+                  stories=built, max_stories=defn.max_stories, open_hint=open_hint,
+                  story_view=story is not None)
+
+
+def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
+             ) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The window's articles grouped into stories: [(id, articles in window order)]."""
+    text: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        if not is_chrome(r["text"]):
+            text[r["doc_id"]].append(r["text"])
+    sdocs = [StoryDoc(d["id"], " ".join([d.get("title") or "", *text[d["id"]]]), _doc_date(d),
+                      d.get("first_ingested_at") or "") for d in window]
+    return [(sid, [window[i] for i in members]) for sid, members in group_stories(sdocs)]
+
+
+def _mentions_any(terms: Sequence[str], members: Sequence[dict[str, Any]],
+                  rows: Sequence[dict[str, Any]]) -> bool:
+    """Whether the story's articles mention one of `terms` (each a word or a name: its words
+    in sequence, case and accents ignored, stems compared)."""
+    ids = {d["id"] for d in members}
+    story_tokens = [tokens(r["text"]) for r in rows if r["doc_id"] in ids]
+    story_tokens += [tokens(d.get("title") or "") for d in members]
+    for term in terms:
+        want = tokens(term)
+        if not want:
+            continue
+        k = len(want)
+        for toks in story_tokens:
+            if any(toks[i:i + k] == want for i in range(len(toks) - k + 1)):
+                return True
+    return False
+
+
+def _importance(members: Sequence[dict[str, Any]], independent: int, newest: str | None,
+                since: str | None) -> float:
+    """Independent sources, then recency (a story's latest article against the briefing's
+    newest, halving every week), then articles new since the last post."""
+    score = float(independent)
+    latest = max((x for x in (_doc_date(d) for d in members) if x), default=None)
+    if newest and latest:
+        try:
+            age = (date.fromisoformat(newest) - date.fromisoformat(latest)).days
+            score += 2.0 * 0.5 ** (max(0, age) / 7)
+        except ValueError:
+            pass
+    if since is not None:
+        score += 0.5 * len(members)  # all briefed articles are new then
+    return score
+
+
+def _story_headline(members: Sequence[dict[str, Any]], sections: Sequence[Section],
+                    ctx: _Context) -> str:
+    """The title of the article of the story's top development (else of its first article);
+    without a title, the top development itself, shortened."""
+    top = ctx.top(1)
+    doc = members[ctx.units[top[0]].doc] if top else members[0]
+    title = (doc.get("title") or "").strip()
+    if title and title != doc["id"]:
+        return title
+    text = ctx.units[top[0]].text if top else doc["id"]
+    w = trim_discourse(text).split()
+    return " ".join(w[:18]) + ("…" if len(w) > 18 else "")
+
+
+def _merged_sections(defn: DigestDef, stories: Sequence[StoryDigest],
+                     budgets: dict[str, tuple[int, int]]) -> list[Section]:
+    """The top-level sections of a briefing of several stories: each section takes the top
+    stories' items in turn (the first of each story, then the second ...) within its caps,
+    so that every item still cites its own story only."""
+    out: list[Section] = []
+    for sec in defn.sections:
+        max_items, max_words = budgets[sec.kind]
+        per_story = [next((s for s in st.sections if s.kind == sec.kind), None) for st in stories]
+        queues = [list(s.items) if s else [] for s in per_story]
+        merged = Section(sec.kind, sec.heading)
+        used = 0
+        while any(queues) and len(merged.items) < max_items:
+            for q in queues:
+                if not q or len(merged.items) >= max_items:
+                    continue
+                it = q.pop(0)
+                n = len(it.text.split())
+                if used + n <= max_words:
+                    merged.items.append(it)
+                    used += n
+        out.append(merged)
+    return out
 
 
 def _source_ref(n: int, d: dict[str, Any]) -> SourceRef:
@@ -313,8 +543,11 @@ class _Context:
 
     @classmethod
     def build(cls, store: Store, docs: list[dict[str, Any]]) -> _Context:
+        return cls.from_rows(docs, store.sentences_of(d["id"] for d in docs))
+
+    @classmethod
+    def from_rows(cls, docs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> _Context:
         index = {d["id"]: i for i, d in enumerate(docs)}
-        rows = store.sentences_of(index)
         body = [r for r in rows if r["kind"] == "body" and not is_chrome(r["text"])]
         body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
         units: list[Unit] = []

@@ -1,5 +1,6 @@
 """Digest definitions: one TOML file per briefing in `digests/` (title, sections and their
-order, item caps, word budget, optional topic filter, default schedule).
+order, item caps, word budget, optional topic filter, default schedule, how many stories a
+briefing of several stories shows and which stories it keeps).
 
 A bad definition raises `UserError` naming the file and the field, so an admin can fix it."""
 
@@ -57,6 +58,8 @@ class DigestDef:
     topic: str | None = None
     schedule: Schedule | None = None
     path: Path | None = field(default=None, compare=False)
+    max_stories: int = 8  # stories shown in a briefing of several stories
+    stories_about: tuple[str, ...] = ()  # terms or names: a story must mention one of them
 
     def section(self, kind: str) -> SectionDef | None:
         return next((s for s in self.sections if s.kind == kind), None)
@@ -85,7 +88,8 @@ def _positive_int(value: Any, where: str) -> int:
 def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) -> DigestDef:
     """Validate a parsed TOML table; raises UserError with the file and the field at fault."""
     where = str(path) if path else f"digest {name!r}"
-    known = {"title", "words", "topic", "sections", "schedule", "description"}
+    known = {"title", "words", "topic", "sections", "schedule", "description", "max_stories",
+             "stories_about"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise UserError(f"{where}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -96,6 +100,12 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
     topic = data.get("topic") or None
     if topic is not None and not isinstance(topic, str):
         raise UserError(f"{where}: topic must be a string (a query)")
+    max_stories = _positive_int(data.get("max_stories", 8), f"{where}: max_stories")
+    about = data.get("stories_about", [])
+    if isinstance(about, str):
+        about = [about] if about.strip() else []
+    if not isinstance(about, list) or not all(isinstance(a, str) and a.strip() for a in about):
+        raise UserError(f"{where}: stories_about must be a list of terms or names (strings)")
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         raise UserError(f"{where}: sections must be a non-empty list of [[sections]] tables")
@@ -135,7 +145,8 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
         if on_empty not in ("post", "skip"):
             raise UserError(f"{where}: [schedule] on_empty must be \"post\" or \"skip\"")
         schedule = Schedule(cron, tz, on_empty)
-    return DigestDef(name, title.strip(), tuple(sections), words, topic, schedule, path)
+    return DigestDef(name, title.strip(), tuple(sections), words, topic, schedule, path,
+                     max_stories, tuple(a.strip() for a in about))
 
 
 def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None:
