@@ -227,6 +227,16 @@ def same_fact(sim: float, a: frozenset[str], b: frozenset[str], w: Weights) -> b
     return sim >= w.same_fact or (sim >= w.anchored_same and bool(a & b))
 
 
+_MONTHS = frozenset(m.lower() for m in _MONTH.pattern[5:-3].split("|"))
+
+
+def states_fact(sim: float, a: frozenset[str], b: frozenset[str], w: Weights) -> bool:
+    """Whether a sentence states the fact of another, so that its article may be cited for it:
+    as similar as a restatement, or nearly so and sharing what pins the fact down (a number
+    or a denial). A month alone pins nothing: most sentences of a story share it."""
+    return sim >= w.same_fact or (sim >= w.anchored_same and bool((a & b) - _MONTHS))
+
+
 # ------------------------------------------------------------------ scoring
 @dataclass
 class Scored:
@@ -453,7 +463,7 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
     for p in picks:
         key = units[p.unit].key
         a = anchors(units[p.unit].text)
-        p.same = sorted({j for j, s in same[p.unit].values() if same_fact(s, a, anchors(units[j].text), w)}
+        p.same = sorted({j for j, s in same[p.unit].values() if states_fact(s, a, anchors(units[j].text), w)}
                         | {j for j, u in enumerate(units) if key and u.key == key and j != p.unit})
     return picks
 
