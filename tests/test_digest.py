@@ -104,7 +104,9 @@ def test_timeline_anchors_dates_on_the_article_year(pact_store, settings):
     dates = [i.date for i in items]
     assert "2024-06-19" in dates  # "June 19" in an article published 2024-06-20
     assert "2024-03" in dates  # "in March" in an article of 2024
-    assert any(i.date == "June 19 (year uncertain)" and not i.certain for i in items)  # dateline without year
+    # The dateline without a year ("June 19 (Wire)") is anchored on its story's other dated
+    # article (2024-06-20): nothing is left uncertain.
+    assert all(i.certain for i in items), [i.date for i in items]
     certain = [i.date for i in items if i.certain]
     assert certain == sorted(certain)  # oldest first
 

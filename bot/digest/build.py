@@ -27,7 +27,7 @@ from bot.digest.definitions import DigestDef, SectionDef, load_definition, secti
 from bot.digest.people import whos_who
 from bot.digest.stories import StoryDoc, group_stories
 from bot.digest.summarize import Scored, Unit, Weights, score_units, summarize, trim_discourse
-from bot.digest.timeline import DateMention, article_anchor, extract_dates, label
+from bot.digest.timeline import DateMention, article_anchor, extract_dates, label, story_anchor
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import Bullet, Context, Heading, Paragraph, Reply, SourceRef
 from bot.text.hedges import denials, hedges
@@ -670,12 +670,14 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
                           r"October|November|December")
     years = Counter(a[:4] for a in ctx.anchors if a)
     corpus_year = max(years, key=lambda y: (years[y], y)) if years else None
+    story_year = story_anchor(ctx.anchors)
     events: list[tuple[float, int, DateMention]] = []
     for i in ctx.top(1500):
         text = units[i].text
         if not has_date.search(text):
             continue
-        mentions = extract_dates(text, ctx.anchors[units[i].doc])
+        anchor = ctx.anchors[units[i].doc] or story_year
+        mentions = [m for m in extract_dates(text, anchor) if m.event]
         if mentions:
             events.append((ctx.scored.scores[i], i, mentions[0]))
     events.sort(key=lambda e: (-e[0], e[1]))

@@ -5,7 +5,10 @@
 - "June of 2024" / "March 2024" -> 2024-06 (month); "1961" -> 1961 (year)
 - a month/day with no year to anchor it is kept as written and marked uncertain.
 A month-day more than two months after the article's date is taken from the year before
-(an article of January 2025 speaking of "December 20" means 2024-12-20)."""
+(an article of January 2025 speaking of "December 20" means 2024-12-20). An article with no
+year of its own ("June 19 (Reuters)") is anchored on its story's other dated articles when
+they agree on the year (`story_anchor`). A bare year dates the event only after "in",
+"during" ...: in "replaces deals from 1961" it dates the older deals, not the event."""
 
 from __future__ import annotations
 
@@ -42,6 +45,12 @@ _PATTERNS = [
 ]
 
 
+# A bare year dates the sentence's event after "in", "during" ... ("signed in 2024"); after
+# anything else it dates a thing the sentence names ("replaces deals from 1961", "the 1961
+# treaty"), which is not when the event happened.
+_EVENT_YEAR = re.compile(r"\b(?:[Ii]n|[Dd]uring|[Bb]y|[Uu]ntil|[Tt]hroughout|[Ee]arly|[Ll]ate|[Mm]id-?)\s*$")
+
+
 @dataclass(frozen=True)
 class DateMention:
     written: str  # as in the text
@@ -49,6 +58,7 @@ class DateMention:
     precision: str  # day | month | year
     certain: bool  # False: the year was not stated and could not be anchored
     start: int = 0
+    event: bool = True  # False: a bare year that dates a thing named, not the sentence's event
 
     @property
     def sort_key(self) -> str:
@@ -127,12 +137,20 @@ def extract_dates(text: str, anchor: date | str | None = None) -> list[DateMenti
                 else:
                     mention = DateMention(written, f"--{mo:02d}", "month", False, a)
             elif kind == "y":
-                mention = DateMention(written, g["y"], "year", True, a)
+                event = bool(_EVENT_YEAR.search(text[max(0, a - 20):a]))
+                mention = DateMention(written, g["y"], "year", True, a, event)
             if mention is not None:
                 out.append(mention)
                 taken.append((a, b))
     out.sort(key=lambda d: d.start)
     return out
+
+
+def story_anchor(anchors: list[str | None]) -> str | None:
+    """What a yearless date in an article without a year of its own is anchored on: the
+    year of the story's other dated articles, when they all agree on it (else None)."""
+    years = {a[:4] for a in anchors if a and re.match(r"^\d{4}", a)}
+    return years.pop() if len(years) == 1 else None
 
 
 def article_anchor(published: str | None, dateline_date: str | None) -> str | None:
