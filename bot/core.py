@@ -169,19 +169,25 @@ class Core:
         return answer_to_reply(answer)
 
     def digest_reply(self, name: str | None = None, since: str | None = None,
-                     only: str | None = None) -> Reply:
+                     only: str | None = None, story: str | None = None,
+                     platform: str | None = None) -> Reply:
+        """The briefing (its top stories), or with `story` that one story whole; `platform`
+        picks how the reply says to open a story (each platform's own command syntax)."""
         self.require_corpus()
-        from bot.digest.build import build_digest
+        from bot.digest.build import build_digest, open_hint
 
-        digest = build_digest(self.store, self.settings, name=name, since=since, only=only)
+        digest = build_digest(self.store, self.settings, name=name, since=since, only=only,
+                              story=story, open_hint=open_hint(platform))
         return digest.to_reply()
 
-    def digest_for_schedule(self, name: str, since: str | None) -> tuple[Reply, bool]:
+    def digest_for_schedule(self, name: str, since: str | None,
+                            platform: str | None = None) -> tuple[Reply, bool]:
         """The digest a scheduled post sends: (reply, whether anything is new since `since`)."""
         self.require_corpus()
-        from bot.digest.build import build_digest
+        from bot.digest.build import build_digest, open_hint
 
-        digest = build_digest(self.store, self.settings, name=name, since=since)
+        digest = build_digest(self.store, self.settings, name=name, since=since,
+                              open_hint=open_hint(platform))
         return digest.to_reply(), since is None or bool(digest.new_documents)
 
     def status(self) -> StatusInfo:

@@ -42,3 +42,168 @@ def test_a_yearless_dateline_is_anchored_on_the_storys_dated_articles_when_they_
     assert story_anchor([None, "2024-08-10", "2024-12-18"]) == "2024"
     assert story_anchor([None, "2023-12-30", "2024-01-02"]) is None  # they disagree
     assert story_anchor([None, None]) is None
+
+
+# ------------------------------------------------------------------ a corpus of many stories
+_FIRST = ["Amara", "Bogdan", "Celeste", "Dmitri", "Esther", "Farid", "Greta", "Hiroshi", "Ingrid",
+          "Jomo", "Katya", "Lorenzo", "Mirela", "Nikhil", "Oksana", "Pedro", "Quentin", "Rasmus",
+          "Svetla", "Tomasz", "Ulla", "Viktor"]
+_LAST = ["Okonkwo", "Haldorsen", "Virtanen", "Castellano", "Marchetti", "Albescu", "Nakagawa",
+         "Delacroix", "Petrovic", "Lindqvist", "Ferreira", "Wojcik", "Balogun", "Rautio",
+         "Szabo", "Moreau", "Kowalczyk", "Jansen", "Ibarra", "Sorensen", "Tanaka", "Brandt"]
+_PLACES = ["Arkholm", "Belvara", "Corrin", "Dunmere", "Eskeby", "Fallow Bay", "Galtree",
+           "Harrowgate", "Isenmark", "Jorvale", "Kestrel Point", "Lowmoor", "Marrowick",
+           "Northfen", "Oakhaven", "Pellridge", "Quarry Hill", "Ravensby", "Saltcombe",
+           "Thornbury", "Umberfield", "Vexley"]
+_THINGS = ["bridge collapse", "port strike", "reservoir leak", "museum theft", "rail merger",
+           "hospital fire", "factory closure", "mayoral recount", "ferry accident",
+           "vaccine trial", "stadium vote", "mining permit", "port strike", "bank fraud",
+           "school strike", "festival ban", "airport expansion", "chemical spill",
+           "forest blaze", "tax rebellion", "dam repair", "water ban"]
+
+
+def story_records(stories: int = 20, per_story: int = 2) -> list[dict[str, str]]:
+    """`stories` distinct stories (own people, place and subject), `per_story` articles each."""
+    out = []
+    for k in range(stories):
+        who = f"{_FIRST[k]} {_LAST[k]}"
+        place, thing = _PLACES[k], _THINGS[k]
+        for j in range(per_story):
+            n = 12 + 7 * k + j
+            text = (
+                f"Officials in {place} confirmed the {thing} on Tuesday after {n} residents "
+                f"were evacuated from the {place} district. {who}, the regional commissioner "
+                f"for {place}, said the {thing} had been reported to the council in {k + 2} "
+                f"separate complaints. Investigators from {place} opened an inquiry into the "
+                f"{thing} and questioned {who} for {j + 2} hours. The council of {place} "
+                f"approved {n * 10} thousand euros of emergency aid for families affected by "
+                f"the {thing}. {who} told reporters that the {thing} would be reviewed by an "
+                f"independent panel in {place} before the end of the month."
+            )
+            out.append({"id": f"s{k:02d}-{j}", "title": f"{thing.capitalize()} in {place}",
+                        "text": text, "published": f"2024-05-{1 + (k + j) % 27:02d}",
+                        "outlet": f"The {place} {'Herald' if j % 2 == 0 else 'Courier'}"})
+    return out
+
+
+def test_grouping_finds_the_stories_without_being_told_how_many():
+    from bot.digest.stories import StoryDoc, bcubed, group_stories
+
+    recs = story_records(20, 3)
+    docs = [StoryDoc(r["id"], r["title"] + " " + r["text"], r["published"], r["id"]) for r in recs]
+    groups = group_stories(docs)
+    gold = [[i for i, r in enumerate(recs) if r["id"].startswith(f"s{k:02d}")] for k in range(20)]
+    assert bcubed([m for _, m in groups], gold) == (1.0, 1.0, 1.0)
+    assert sorted(i for _, m in groups for i in m) == list(range(len(recs)))  # each once
+
+
+def test_grouping_is_deterministic_and_a_story_keeps_its_id_as_articles_join():
+    from bot.digest.stories import StoryDoc, group_stories
+
+    recs = story_records(6, 3)
+    docs = [StoryDoc(r["id"], r["title"] + " " + r["text"], r["published"], f"t{i:03d}")
+            for i, r in enumerate(recs)]
+    # Earlier briefing: only the first two articles of each story had arrived.
+    early = [d for d in docs if not d.id.endswith("-2")]
+    before = {sid: {early[i].id[:3] for i in m} for sid, m in group_stories(early)}
+    after = {sid: {docs[i].id[:3] for i in m} for sid, m in group_stories(docs)}
+    assert before == after  # same ids, same stories
+    assert group_stories(list(reversed(docs))) != [] and {
+        sid for sid, _ in group_stories(list(reversed(docs)))} == set(after)
+
+
+def test_bcubed():
+    from bot.digest.stories import bcubed
+
+    assert bcubed([[0, 1], [2]], [[0, 1], [2]]) == (1.0, 1.0, 1.0)
+    p, r, f = bcubed([[0, 1, 2]], [[0, 1], [2]])
+    assert round(p, 3) == round((2 / 3 * 2 + 1 / 3) / 3, 3) and r == 1.0
+
+
+# ------------------------------------------------------------------ briefings of stories
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from bot.config import Settings  # noqa: E402
+from bot.corpus.reload import reload_corpus  # noqa: E402
+from bot.corpus.storage import Store  # noqa: E402
+from bot.digest.build import build_digest  # noqa: E402
+from bot.digest.definitions import parse_definition  # noqa: E402
+from bot.errors import UserError  # noqa: E402
+
+
+@pytest.fixture
+def many(store: Store, settings: Settings, corpus: Path) -> Store:
+    (corpus / "many.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in story_records(12, 2)) + "\n", encoding="utf-8")
+    report = reload_corpus(store, settings, [corpus])
+    assert not report.rejected
+    return store
+
+
+def _defn(**extra: object):
+    data = {"title": "Briefing", "words": 600,
+            "sections": [{"kind": "key-developments", "max_items": 16, "max_words": 385},
+                         "whos-who", "to-watch", "timeline", "sources"]}
+    data.update(extra)
+    return parse_definition("t", data)
+
+
+def test_json_lists_every_article_in_exactly_one_story_and_cites_within_it(many, settings):
+    d = build_digest(many, settings, definition=_defn())
+    data = d.to_json()
+    assert {"name", "title", "headline", "since", "new_documents", "notice", "sections",
+            "sources"} <= set(data)
+    stories = data["stories"]
+    assert len(stories) == 12
+    docs = [doc for s in stories for doc in s["documents"]]
+    assert sorted(docs) == sorted(r["id"] for r in story_records(12, 2))
+    number = {s["number"]: s["id"] for s in data["sources"]}
+    for s in stories:
+        assert set(s) == {"id", "headline", "documents", "sections"}
+        assert len({doc[:3] for doc in s["documents"]}) == 1  # one synthetic story each
+        kd = next(sec for sec in s["sections"] if sec["kind"] == "key-developments")
+        assert 2 <= len(kd["items"]) <= 5
+        for sec in s["sections"]:
+            for it in sec["items"]:  # no citation across stories
+                assert {number[c] for c in it["citations"]} <= set(s["documents"])
+    for sec in data["sections"]:  # the top-level sections cite within one story per item
+        for it in sec["items"]:
+            assert len({number[c][:3] for c in it["citations"]}) <= 1
+
+
+def test_the_briefing_shows_the_top_stories_and_a_story_opens_whole(many, settings):
+    d = build_digest(many, settings, definition=_defn(max_stories=5))
+    text = d.to_reply().plain_text()
+    assert text.count("open: /brief story ") == 5
+    top = d.stories[0]
+    whole = build_digest(many, settings, definition=_defn(), story=top.id)
+    assert [s.id for s in whole.stories] == [top.id]
+    assert whole.title.endswith(top.headline)
+    assert {s.doc_id for s in whole.sources} == set(top.documents)
+    assert whole.section("whos-who") and whole.section("whos-who").items
+    with pytest.raises(UserError, match="No story 'zzzzzz'"):
+        build_digest(many, settings, definition=_defn(), story="zzzzzz")
+
+
+def test_stories_about_keeps_the_stories_that_mention_a_term_or_name(many, settings):
+    who = f"{_FIRST[3]} {_LAST[3]}"
+    d = build_digest(many, settings, definition=_defn(stories_about=[who, "port strike"]))
+    assert len(d.stories) == 2
+    assert {doc[:3] for s in d.stories for doc in s.documents} == {
+        "s03", f"s{_THINGS.index("port strike"):02d}"}
+    with pytest.raises(UserError, match="stories_about"):
+        _defn(stories_about=[3])
+
+
+def test_the_seeds_are_one_story_with_the_single_story_layout(settings, store):
+    from bot.corpus.reload import reload_corpus as reload
+
+    root = Path(__file__).resolve().parent.parent
+    reload(store, settings, [root / "seeds"])
+    d = build_digest(store, settings)
+    assert len(d.stories) == 1 and not d.several
+    text = d.to_reply().plain_text()
+    assert "KEY DEVELOPMENTS" in text and "open: /brief story" not in text

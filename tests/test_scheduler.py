@@ -95,7 +95,7 @@ def sched_settings(settings: Settings, digests: Path) -> Settings:
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeDigests:
     fake = FakeDigests()
     monkeypatch.setattr(Core, "digest_for_schedule",
-                        lambda self, name, since: fake(self, name, since))
+                        lambda self, name, since, **kw: fake(self, name, since))
     return fake
 
 
@@ -653,7 +653,7 @@ from bot.core import Core
 from bot.reply import Reply
 from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
 
-Core.digest_for_schedule = lambda self, name, since: (Reply(title="built"), True)
+Core.digest_for_schedule = lambda self, name, since, **kw: (Reply(title="built"), True)
 
 class DiesWhilePosting:
     platform = "test"

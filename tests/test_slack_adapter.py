@@ -252,7 +252,7 @@ async def test_every_command_within_block_kit_limits(slack: SlackAdapter, api: S
     core.settings.admins.append("slack:UADMIN")
     monkeypatch.setattr(Core, "claim_reply", lambda self, text, limit=5: Reply(
         title="Claim: corroborated").add(Bullet("Evidence sentence.", [1], "2 sources")))
-    monkeypatch.setattr(Core, "digest_reply", lambda self, name=None, since=None, only=None:
+    monkeypatch.setattr(Core, "digest_reply", lambda self, name=None, since=None, only=None, **kw:
                         Reply(title="Digest").add(Heading("Timeline"), Bullet("June 19: pact")))
     [doc] = core.sources()
     cases = [("/brief", ""), ("/claim", "Russia signed a pact"), ("/briefbot", ""),

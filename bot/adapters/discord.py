@@ -276,9 +276,12 @@ def _register_commands(tree: BriefbotTree) -> None:
         return bot
 
     @tree.command(name="brief", description="The briefing (default: the daily digest)")
-    @app_commands.describe(name="Which digest (see the suggestions)")
-    async def brief(interaction: discord.Interaction[Any], name: str | None = None) -> None:
-        await client(interaction).answer(interaction, "brief", name or "")
+    @app_commands.describe(name="Which digest (see the suggestions)",
+                           story="Open one story whole: its id, as the briefing shows it")
+    async def brief(interaction: discord.Interaction[Any], name: str | None = None,
+                    story: str | None = None) -> None:
+        text = " ".join(p for p in (name or "", f"story {story}" if story else "") if p)
+        await client(interaction).answer(interaction, "brief", text)
 
     @brief.autocomplete("name")
     async def brief_names(interaction: discord.Interaction[Any],

@@ -53,6 +53,11 @@ class _Bold(Paragraph):
     """A title too long (or too odd) for a plain-text header."""
 
 
+@dataclass
+class _Packed(Paragraph):
+    """Several text blocks rendered as the lines of one section (text already mrkdwn)."""
+
+
 def escape(text: str) -> str:
     """Make `text` inert in Slack mrkdwn: no mentions, broadcasts or links can come of it."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -68,6 +73,8 @@ def _clip(text: str, limit: int) -> str:
 
 def _block_text(block: Block) -> str:
     """The mrkdwn text of a text block (escaped)."""
+    if isinstance(block, _Packed):
+        return block.text
     if isinstance(block, _Code):
         return f"```{escape(block.text)}```"
     if isinstance(block, Heading | _Bold):
@@ -117,6 +124,35 @@ def _split_text_block(block: Block, budget: int) -> list[Block]:
         out: list[Block] = [Bullet(p) for p in parts[:-1]]
         return [*out, Bullet(parts[-1], list(block.citations), block.note)]
     return [replace(block, text=p) for p in parts]
+
+
+def _pack(blocks: list[Block], at_headings: bool) -> list[Block]:
+    """Consecutive text blocks as the lines of one section each (a long briefing then fits
+    in one message of at most 50 blocks); a heading starts a new section when `at_headings`."""
+    out: list[Block] = []
+    lines: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal lines, size
+        if lines:
+            out.append(_Packed("\n".join(lines)))
+        lines, size = [], 0
+
+    for b in blocks:
+        if isinstance(b, Divider | Fields | _Code) or _measure(b) > SECTION_CHARS:
+            flush()
+            out.append(b)
+            continue
+        text = _block_text(b)
+        if isinstance(b, Context):
+            text = f"_{text}_" if "_" not in text else text
+        if lines and (size + len(text) + 1 > SECTION_CHARS or (at_headings and isinstance(b, Heading))):
+            flush()
+        lines.append(text)
+        size += len(text) + 1
+    flush()
+    return out
 
 
 def _fit(block: Block) -> list[Block]:
@@ -207,6 +243,10 @@ def render_messages(reply: Reply) -> list[Message]:
     blocks: list[Block] = []
     for b in [*reply.blocks, *_source_blocks(reply), *_attachment_blocks(reply)]:
         blocks.extend(_fit(b))
+    if len(blocks) > MAX_BLOCKS - 1:  # pack lines so that the content fits in one message
+        blocks = _pack(blocks, at_headings=True)
+        if len(blocks) > MAX_BLOCKS - 1:
+            blocks = _pack(blocks, at_headings=False)
     title = reply.title.strip() if reply.title else None
     if title and (len(title) > SECTION_CHARS // 2):
         blocks[:0] = _fit(_Bold(title))  # a very long title is split like any text

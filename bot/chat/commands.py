@@ -316,16 +316,33 @@ def _no_args(req: CommandRequest, name: str, text: str) -> None:
         raise UserError(f"{_cmd(req, name)} takes no arguments. Usage: {_cmd(req, name)}")
 
 
-def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
+def _brief_parts(text: str) -> tuple[str | None, str | None]:
+    """"[NAME] [story ID]" -> (name, story id); usage errors as UserError."""
     parts = text.split()
+    story = None
+    if "story" in parts:
+        k = parts.index("story")
+        if k + 2 != len(parts):
+            raise UserError("Usage: /brief [NAME] story ID — the id the briefing shows, "
+                            "e.g. /brief story 3fa2c1")
+        story = parts[k + 1]
+        parts = parts[:k]
     if len(parts) > 1:
         raise UserError("Usage: /brief [NAME] — one digest name, e.g. /brief daily")
-    name = parts[0] if parts else None
+    return (parts[0] if parts else None), story
+
+
+def _brief_args(text: str) -> None:
+    _brief_parts(text)
+
+
+def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
+    name, story = _brief_parts(text)
     if name is not None:
         names = digest_names(router.core.settings.digests_dir)
         if name not in names:
             raise UserError(f"No digest named {name!r}. Available: {', '.join(names) or 'none'}.")
-    return router.core.digest_reply(name=name)
+    return router.core.digest_reply(name=name, story=story, platform=req.caller.platform)
 
 
 def _claim_args(text: str) -> None:
@@ -583,7 +600,9 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 _SPECS = [
-    CommandSpec("brief", "/brief [NAME]", "the briefing (default: the daily digest)", False, _brief),
+    CommandSpec("brief", "/brief [NAME] [story ID]",
+                "the briefing (default: the daily digest); one story whole", False, _brief,
+                _brief_args),
     CommandSpec("claim", "/claim TEXT", "check a claim against the corpus: evidence, sources, verdict", False, _claim, _claim_args),
     CommandSpec("sources", "/sources", "list the articles in the corpus", False, _sources),
     CommandSpec("source", "/source ID", "one article: metadata and text", False, _source),

@@ -35,6 +35,8 @@ from bot.text.words import tokens
 
 DEFAULT_MAX_DOCUMENTS = 500
 DEFAULT_OPEN_HINT = "/brief story {id}"  # how a reader opens one story (per platform)
+# How each platform opens one story (its own command syntax); others use the default.
+OPEN_HINTS = {"discord": "/brief story:{id}"}
 STORY_MAX_DEVELOPMENTS = 5  # key developments of one story in a briefing of several
 STORY_MIN_DEVELOPMENTS = 2
 
@@ -201,6 +203,11 @@ def _sections_json(sections: Sequence[Section]) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------ helpers
+def open_hint(platform: str | None) -> str:
+    """How a reader on `platform` opens one story of a briefing."""
+    return OPEN_HINTS.get(platform or "", DEFAULT_OPEN_HINT)
+
+
 def parse_since(value: str) -> str:
     """An ISO date or date-time (UTC when no zone) -> ISO date-time string in UTC."""
     v = value.strip()

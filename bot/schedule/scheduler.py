@@ -434,7 +434,7 @@ class BriefingScheduler:
 
     def _build(self, sub: Subscription, since: str | None) -> tuple[Reply, bool]:
         try:
-            return self.core.digest_for_schedule(sub.digest, since)
+            return self.core.digest_for_schedule(sub.digest, since, platform=sub.platform)
         except EmptyCorpus:
             return Reply(), False
 
