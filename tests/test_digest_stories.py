@@ -57,7 +57,7 @@ _PLACES = ["Arkholm", "Belvara", "Corrin", "Dunmere", "Eskeby", "Fallow Bay", "G
            "Thornbury", "Umberfield", "Vexley"]
 _THINGS = ["bridge collapse", "port strike", "reservoir leak", "museum theft", "rail merger",
            "hospital fire", "factory closure", "mayoral recount", "ferry accident",
-           "vaccine trial", "stadium vote", "mining permit", "port strike", "bank fraud",
+           "vaccine trial", "stadium vote", "mining permit", "tram derailment", "bank fraud",
            "school strike", "festival ban", "airport expansion", "chemical spill",
            "forest blaze", "tax rebellion", "dam repair", "water ban"]
 
@@ -193,7 +193,7 @@ def test_stories_about_keeps_the_stories_that_mention_a_term_or_name(many, setti
     d = build_digest(many, settings, definition=_defn(stories_about=[who, "port strike"]))
     assert len(d.stories) == 2
     assert {doc[:3] for s in d.stories for doc in s.documents} == {
-        "s03", f"s{_THINGS.index("port strike"):02d}"}
+        "s03", f"s{_THINGS.index('port strike'):02d}"}
     with pytest.raises(UserError, match="stories_about"):
         _defn(stories_about=[3])
 
