@@ -58,8 +58,8 @@ _PLACES = ["Arkholm", "Belvara", "Corrin", "Dunmere", "Eskeby", "Fallow Bay", "G
 _THINGS = ["bridge collapse", "port strike", "reservoir leak", "museum theft", "rail merger",
            "hospital fire", "factory closure", "mayoral recount", "ferry accident",
            "vaccine trial", "stadium vote", "mining permit", "tram derailment", "bank fraud",
-           "school strike", "festival ban", "airport expansion", "chemical spill",
-           "forest blaze", "tax rebellion", "dam repair", "water ban"]
+           "library flood", "festival ban", "airport expansion", "chemical spill",
+           "forest blaze", "tax rebellion", "dam repair", "orchard blight"]
 
 
 def story_records(stories: int = 20, per_story: int = 2) -> list[dict[str, str]]:
@@ -207,3 +207,12 @@ def test_the_seeds_are_one_story_with_the_single_story_layout(settings, store):
     assert len(d.stories) == 1 and not d.several
     text = d.to_reply().plain_text()
     assert "KEY DEVELOPMENTS" in text and "open: /brief story" not in text
+
+
+def test_a_sentence_with_another_figure_does_not_state_the_fact():
+    from bot.digest.summarize import Weights, anchors, states_fact
+
+    a = anchors("The council approved 1450 thousand euros of aid on Tuesday.")
+    b = anchors("The council approved 1460 thousand euros of aid on Tuesday.")
+    assert not states_fact(0.9, a, b, Weights())
+    assert states_fact(0.9, a, anchors("The council approved the aid on Tuesday."), Weights())

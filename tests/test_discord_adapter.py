@@ -686,3 +686,34 @@ async def test_connection_state_for_healthz(emu: DiscordEmulator, core: Core) ->
     async with emu.running(adapter.client):
         assert adapter.connected() is True
     assert adapter.connected() is False  # closed
+
+
+# --------------------------------------------------------------------------- many stories
+
+
+@pytest.mark.asyncio
+async def test_a_20_story_briefing_stays_within_discords_limits(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core, corpus: Path) -> None:
+    import json
+
+    from tests.test_digest_stories import story_records
+
+    for p in corpus.glob("*.txt"):
+        p.unlink()
+    (corpus / "many.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in story_records(20, 2)) + "\n", encoding="utf-8")
+    core.reload()
+    assert core.settings.digests_dir is not None
+    (core.settings.digests_dir / "many.toml").write_text(
+        'title = "Top stories"\nwords = 1100\nmax_stories = 20\n[[sections]]\n'
+        'kind = "key-developments"\n[[sections]]\nkind = "sources"\n', encoding="utf-8")
+    reply = core.digest_reply("many", platform="discord")
+    channel = emu.guild.text_channel.id
+    await bot.deliver(str(channel), reply)
+    posts = emu.calls_to(rf"/channels/{channel}/messages", method="POST")
+    assert posts
+    for p in posts:
+        assert p.status == 200
+        assert_within_limits(p.json)
+    text = all_text([p.json for p in posts])
+    assert text.count("open: /brief story:") == 20  # Discord's own syntax (the option)

@@ -228,7 +228,7 @@ async def test_slow_command_is_acked_at_once(slack: SlackAdapter, api: SlackWebA
     release = threading.Event()
 
     def slow_digest(self: Core, name: str | None = None, since: str | None = None,
-                    only: str | None = None) -> Reply:
+                    only: str | None = None, **kw: Any) -> Reply:
         assert release.wait(10)
         return Reply(title="Daily briefing").add(Bullet("The pact was signed.", [1]))
 
@@ -722,3 +722,30 @@ def test_manifest_declares_commands_scopes_and_socket_mode() -> None:
     for scope in ("commands", "chat:write", "chat:write.public", "users:read"):
         assert f"- {scope}\n" in text
     assert "socket_mode_enabled: true" in text
+
+
+# ---------------------------------------------------------------------------- many stories
+
+
+@pytest.mark.asyncio
+async def test_a_20_story_briefing_is_one_message_within_limits(
+        slack: SlackAdapter, api: SlackWebAPIMock, core: Core, corpus: Path) -> None:
+    import json
+
+    from tests.test_digest_stories import story_records
+
+    (corpus / "pact.txt").unlink()
+    (corpus / "many.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in story_records(20, 2)) + "\n", encoding="utf-8")
+    core.reload()
+    assert core.settings.digests_dir is not None
+    (core.settings.digests_dir / "many.toml").write_text(
+        'title = "Top stories"\nwords = 1100\nmax_stories = 20\n[[sections]]\n'
+        'kind = "key-developments"\n[[sections]]\nkind = "sources"\n', encoding="utf-8")
+    answer = await command(slack, api, "/brief", "many")  # one answer, within Block Kit limits
+    assert len(answer["blocks"]) <= 50
+    text = text_of([answer])
+    assert text.count("open: /brief story ") == 20  # Slack's own syntax
+    story_id = re.search(r"open: /brief story ([0-9a-f]+)", text).group(1)  # type: ignore[union-attr]
+    whole = await command(slack, api, "/brief", f"many story {story_id}")
+    assert "open: /brief story" not in text_of([whole]) and "Key developments" in text_of([whole])

@@ -104,6 +104,7 @@ class Digest:
     max_stories: int = 8
     open_hint: str = DEFAULT_OPEN_HINT
     story_view: bool = False  # one story opened whole
+    story_budget: int = 385  # words of key developments over the stories a briefing shows
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
@@ -169,10 +170,9 @@ class Digest:
         return reply
 
     def _story_words(self, stories: int) -> int:
-        """Words of key developments per story in a briefing of several."""
-        sec = self.section("key-developments")
-        total = sum(len(i.text.split()) for i in sec.items) if sec else 0
-        return max(60, max(total, 300) // max(1, stories))
+        """Words of key developments per story in a briefing of several: the section's
+        budget shared by the stories shown (each still gets its first two developments)."""
+        return max(40, self.story_budget // max(1, stories))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -422,7 +422,8 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         title = f"{title}: {built[0].headline}"
     return Digest(defn.name, title, headline, sections, sources, since, new_count, notice,
                   stories=built, max_stories=defn.max_stories, open_hint=open_hint,
-                  story_view=story is not None)
+                  story_view=story is not None,
+                  story_budget=budgets.get("key-developments", (0, 385))[1])
 
 
 def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],

@@ -233,7 +233,11 @@ _MONTHS = frozenset(m.lower() for m in _MONTH.pattern[5:-3].split("|"))
 def states_fact(sim: float, a: frozenset[str], b: frozenset[str], w: Weights) -> bool:
     """Whether a sentence states the fact of another, so that its article may be cited for it:
     as similar as a restatement, or nearly so and sharing what pins the fact down (a number
-    or a denial). A month alone pins nothing: most sentences of a story share it."""
+    or a denial). A month alone pins nothing: most sentences of a story share it. A sentence
+    that gives other figures (1,460 where the fact says 1,450) does not state it."""
+    nums_a, nums_b = {x for x in a if x[:1].isdigit()}, {x for x in b if x[:1].isdigit()}
+    if nums_a - nums_b and nums_b - nums_a:
+        return False  # another figure for the same thing: not a statement of this one
     return sim >= w.same_fact or (sim >= w.anchored_same and bool((a & b) - _MONTHS))
 
 
