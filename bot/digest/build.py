@@ -372,8 +372,20 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     newest = max((x for x in (_doc_date(d) for d in briefed) if x), default=None)
     index = {d["id"]: i for i, d in enumerate(briefed)}  # citations: indexes into `briefed`
     single = len(stories) == 1
-    built: list[StoryDigest] = []
+    ranked = []
     for sid, members in stories:
+        indep = len({group_of[d["id"]] for d in members})
+        ranked.append((sid, members, indep, _importance(members, indep, newest, since)))
+    ranked.sort(key=lambda s: (-s[3], -len(s[1]), s[0]))
+    built: list[StoryDigest] = []
+    for rank, (sid, members, indep, importance) in enumerate(ranked):
+        if rank >= defn.max_stories:
+            # Below the briefing's top stories: listed with their articles, not briefed
+            # (their sections stay empty; `/brief story ID` briefs one whole).
+            built.append(StoryDigest(sid, _title_headline(members), [d["id"] for d in members],
+                                     [Section(s.kind, s.heading) for s in defn.sections],
+                                     len(members), indep, importance))
+            continue
         ctx = _Context.from_rows(members, [r for d in members for r in by_doc_rows[d["id"]]])
         shown: set[int] = set()
         sections = []
@@ -385,11 +397,9 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             for it in section.items:  # story-local document indexes -> briefing indexes
                 it.citations = [index[members[c]["id"]] for c in it.citations]
             sections.append(section)
-        indep = len({group_of[d["id"]] for d in members})
         built.append(StoryDigest(
             sid, _story_headline(members, sections, ctx), [d["id"] for d in members], sections,
-            len(members), indep, _importance(members, indep, newest, since)))
-    built.sort(key=lambda s: (-s.importance, -s.articles, s.id))
+            len(members), indep, importance))
     if single:
         sections = built[0].sections
     else:
@@ -485,6 +495,15 @@ def _story_headline(members: Sequence[dict[str, Any]], sections: Sequence[Sectio
     text = ctx.units[top[0]].text if top else doc["id"]
     w = trim_discourse(text).split()
     return " ".join(w[:18]) + ("…" if len(w) > 18 else "")
+
+
+def _title_headline(members: Sequence[dict[str, Any]]) -> str:
+    """A story's headline without briefing it: its first titled article's title."""
+    for d in members:
+        title = (d.get("title") or "").strip()
+        if title and title != d["id"]:
+            return title
+    return members[0]["id"]
 
 
 def _merged_sections(defn: DigestDef, stories: Sequence[StoryDigest],

@@ -54,11 +54,12 @@ class StoryDoc:
 class Grouping:
     threshold: float = 0.14
     name_weight: float = 2.0
-    max_terms: int = 120
+    max_terms: int = 60
     date_window_days: int = 30
     date_floor: float = 0.5  # the most a date gap damps a similarity
     dense_weight: float = 0.5  # share of the dense cosine when an encoder is given
     background: int = 20  # IDF prior: pseudo-articles that contain none of the terms
+    max_df_share: float = 0.25  # on windows of 50+ articles, terms in more are dropped (speed)
 
 
 Vector = dict[str, float]
@@ -69,8 +70,10 @@ def _norm(v: dict[str, float]) -> Vector:
     return {t: x / n for t, x in v.items()} if n else {}
 
 
-def _terms(text: str, name_weight: float) -> Counter[str]:
-    counts: Counter[str] = Counter(tokens(text))
+def _terms(text: str, name_weight: float) -> dict[str, float]:
+    counts: dict[str, float] = defaultdict(float)
+    for t in tokens(text):
+        counts[t] += 1.0
     if name_weight != 1.0:
         for m in _NAME.finditer(text):
             word = fold(m.group(0)).split("'")[0]
@@ -87,10 +90,11 @@ def doc_vectors(docs: Sequence[StoryDoc], g: Grouping | None = None) -> list[Vec
     for c in counts:
         df.update(c.keys())
     n = len(docs)
+    top_df = n * g.max_df_share if n >= 50 else n
     out: list[Vector] = []
     for c in counts:
-        v = {t: (1.0 + math.log(x)) * math.log((n + g.background + 1) / (df[t] + 0.5)) for t, x in c.items()
-             if df[t] > 1 and x > 0}
+        v = {t: (1.0 + math.log(x)) * math.log((n + g.background + 1) / (df[t] + 0.5))
+             for t, x in c.items() if 1 < df[t] <= top_df and x > 0}
         if len(v) > g.max_terms:
             v = dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[: g.max_terms])
         out.append(_norm(v))
