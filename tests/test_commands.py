@@ -236,7 +236,8 @@ def test_brief_claim_and_timeline_on_the_seeds(seeds_bot: TestAdapter) -> None:
     nothing = seeds_bot.send("/claim The site's cookie policy was updated")
     assert "not found" in text_of(nothing).lower() or "not-found" in text_of(nothing).lower()
     timeline = text_of(seeds_bot.send("/timeline"))
-    assert "1961" in timeline and "2024" in timeline
+    # 1961 is the year of the older treaty the pact replaces, not a date of the story (issue 15)
+    assert "2024" in timeline and "1961 —" not in timeline
     assert "Key developments".upper() not in timeline.upper()
 
 

@@ -152,7 +152,7 @@ def _defn(**extra: object):
 
 
 def test_json_lists_every_article_in_exactly_one_story_and_cites_within_it(many, settings):
-    d = build_digest(many, settings, definition=_defn())
+    d = build_digest(many, settings, definition=_defn(max_stories=12))
     data = d.to_json()
     assert {"name", "title", "headline", "since", "new_documents", "notice", "sections",
             "sources"} <= set(data)
@@ -178,6 +178,8 @@ def test_the_briefing_shows_the_top_stories_and_a_story_opens_whole(many, settin
     d = build_digest(many, settings, definition=_defn(max_stories=5))
     text = d.to_reply().plain_text()
     assert text.count("open: /brief story ") == 5
+    assert len(d.stories) == 12  # the others are listed (JSON) with their articles only
+    assert all(not sec.items for s in d.stories[5:] for sec in s.sections)
     top = d.stories[0]
     whole = build_digest(many, settings, definition=_defn(), story=top.id)
     assert [s.id for s in whole.stories] == [top.id]
