@@ -4,8 +4,9 @@ over plain data; no number of stories is given in advance.
 Each article becomes a TF-IDF vector over its words (stemmed, stop words dropped, sublinear
 term frequency, IDF over the window), where names (capitalised words past a sentence start)
 count double: shared names and rare terms are what tie two reports of one event together.
-Terms in a single article tie nothing and are dropped; each vector keeps its strongest
-`max_terms` terms. Articles whose dates (publication, else dateline with a year) lie far
+Terms in a single article tie nothing and are dropped, and so are terms in more than
+`max_df` articles and `max_df_share` of the window (they tie little and cost the most); each
+vector keeps its strongest `max_terms` terms. Articles whose dates (publication, else dateline with a year) lie far
 apart are less likely one event: beyond `date_window_days` their similarity is damped by
 sqrt(window / gap), at most halved (mild on purpose: the benchmark's articles are undated,
 so this rule is not fitted). A term's IDF has a prior of `background` articles that lack it,
@@ -27,12 +28,14 @@ import hashlib
 import heapq
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from bot.text.words import STOPWORDS, fold, stem, tokens
+from bot.text.words import STOPWORDS, fold, stem
 
 # A dense encoder: texts -> unit vectors (lists of floats). Optional.
 Encoder = Callable[[Sequence[str]], Sequence[Sequence[float]]]
@@ -59,7 +62,8 @@ class Grouping:
     date_floor: float = 0.5  # the most a date gap damps a similarity
     dense_weight: float = 0.5  # share of the dense cosine when an encoder is given
     background: int = 20  # IDF prior: pseudo-articles that contain none of the terms
-    max_df_share: float = 0.25  # on windows of 50+ articles, terms in more are dropped (speed)
+    max_df: int = 50  # terms in more articles than this and than `max_df_share` of them
+    max_df_share: float = 0.1  # are dropped: they tie little together and cost the most
 
 
 Vector = dict[str, float]
@@ -70,15 +74,42 @@ def _norm(v: dict[str, float]) -> Vector:
     return {t: x / n for t, x in v.items()} if n else {}
 
 
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def _words(text: str) -> list[str]:
+    """Folded words: the same tokens as `bot.text.words.tokens`, faster on long texts (accents
+    dropped in one pass; characters with no ASCII form are dropped)."""
+    text = text.translate(_QUOTES).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=100_000)
+def _term(word: str) -> str | None:
+    word = word.removesuffix("'s")
+    return None if not word or word in STOPWORDS else stem(word)
+
+
+@lru_cache(maxsize=100_000)
+def _name_term(name: str) -> str | None:
+    word = fold(name).split("'")[0]
+    return None if not word or word in STOPWORDS else stem(word)
+
+
 def _terms(text: str, name_weight: float) -> dict[str, float]:
     counts: dict[str, float] = defaultdict(float)
-    for t in tokens(text):
-        counts[t] += 1.0
+    for w in _words(text):
+        t = _term(w)
+        if t is not None:
+            counts[t] += 1.0
     if name_weight != 1.0:
-        for m in _NAME.finditer(text):
-            word = fold(m.group(0)).split("'")[0]
-            if word and word not in STOPWORDS:
-                counts[stem(word)] += name_weight - 1.0
+        for name, k in Counter(m.group(0) for m in _NAME.finditer(text)).items():
+            t = _name_term(name)
+            if t is not None:
+                counts[t] += k * (name_weight - 1.0)
     return counts
 
 
@@ -90,7 +121,7 @@ def doc_vectors(docs: Sequence[StoryDoc], g: Grouping | None = None) -> list[Vec
     for c in counts:
         df.update(c.keys())
     n = len(docs)
-    top_df = n * g.max_df_share if n >= 50 else n
+    top_df = max(g.max_df, n * g.max_df_share)
     out: list[Vector] = []
     for c in counts:
         v = {t: (1.0 + math.log(x)) * math.log((n + g.background + 1) / (df[t] + 0.5))

@@ -106,54 +106,59 @@ def main(data: Path) -> None:
     print(f"grouping, held-out half, 5 mixtures of {N_CLUSTERS} clusters: "
           f"ours P {o[0]:.3f} R {o[1]:.3f} F1 {o[2]:.3f} (min F1 {min(x[2] for x in ours):.3f}); "
           f"TF-IDF agglomerative P {b[0]:.3f} R {b[1]:.3f} F1 {b[2]:.3f}")
-    # One held-out mixture through the whole bot: reload, digest, stories.
-    docs, gold, summaries = held[0]
+    # The held-out mixtures through the whole bot: reload, digest, stories.
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        store, settings = ingest(Path(tmp), [{"id": d.id, "text": d.text} for d in docs])
-        defn = parse_definition("bench", {
-            "title": "Bench", "words": 1100, "max_stories": 1000,
-            "sections": [{"kind": "key-developments", "max_items": 16, "max_words": 300},
-                         "whos-who", "to-watch", "timeline", "sources"]})
-        try:
-            t = time.perf_counter()
-            digest = build_digest(store, settings, definition=defn)
-            build_s = time.perf_counter() - t
-        finally:
-            store.close()
-    cluster_of = {docs[i].id: c for c, members in enumerate(gold) for i in members}
-    pred = [[k for k, d in enumerate(docs) if d.id in set(s.documents)] for s in digest.stories]
-    p, r, f = bcubed(pred, gold)
-    number = {s.number: s.doc_id for s in digest.sources}
+    defn = parse_definition("bench", {
+        "title": "Bench", "words": 1100, "max_stories": 1000,
+        "sections": [{"kind": "key-developments", "max_items": 16, "max_words": 300},
+                     "whos-who", "to-watch", "timeline", "sources"]})
+    bot_b3, builds, n_stories = [], [], []
     cross = total = 0
-    for st in digest.stories:
-        for sec in st.sections:
-            for it in sec.items:
-                total += 1
-                if len({cluster_of[number[c]] for c in it.citations}) > 1:
-                    cross += 1
-    print(f"through the bot (1 mixture, {len(docs)} articles): {len(digest.stories)} stories for "
-          f"{N_CLUSTERS} clusters; B3 P {p:.3f} R {r:.3f} F1 {f:.3f}; cross-story citations "
-          f"{cross} of {total} cited items; built in {build_s:.2f} s")
     r1, r2, b1, b2, lens = [], [], [], [], []
-    for c, members in enumerate(gold):
-        ids = {docs[i].id for i in members}
-        story = max(digest.stories, key=lambda s: (len(ids & set(s.documents)), -len(s.documents)))
-        kd = story.section("key-developments")
-        text = truncate([i.text for i in kd.items] if kd else [], 300)
-        n = len(text.split())
-        lens.append(n)
-        sc = scorer.score(summaries[c], text)
-        r1.append(sc["rouge1"].fmeasure)
-        r2.append(sc["rouge2"].fmeasure)
-        lex = lexrank_summary([docs[i].text for i in members], max(n, 1))
-        sb = scorer.score(summaries[c], lex)
-        b1.append(sb["rouge1"].fmeasure)
-        b2.append(sb["rouge2"].fmeasure)
-    print(f"per-story key developments (mean {statistics.mean(lens):.0f} words): ROUGE-1 "
-          f"{100 * statistics.mean(r1):.2f} ROUGE-2 {100 * statistics.mean(r2):.2f}; LexRank on "
-          f"the gold cluster, same length: ROUGE-1 {100 * statistics.mean(b1):.2f} ROUGE-2 "
-          f"{100 * statistics.mean(b2):.2f}")
+    for docs, gold, summaries in held:
+        with tempfile.TemporaryDirectory() as tmp:
+            store, settings = ingest(Path(tmp), [{"id": d.id, "text": d.text} for d in docs])
+            try:
+                t = time.perf_counter()
+                digest = build_digest(store, settings, definition=defn)
+                builds.append(time.perf_counter() - t)
+            finally:
+                store.close()
+        cluster_of = {docs[i].id: c for c, members in enumerate(gold) for i in members}
+        bot_b3.append(bcubed([[k for k, d in enumerate(docs) if d.id in set(s.documents)]
+                              for s in digest.stories], gold))
+        n_stories.append(len(digest.stories))
+        number = {s.number: s.doc_id for s in digest.sources}
+        for st in digest.stories:
+            for sec in st.sections:
+                for it in sec.items:
+                    total += 1
+                    if len({cluster_of[number[c]] for c in it.citations}) > 1:
+                        cross += 1
+        for c, members in enumerate(gold):
+            ids = {docs[i].id for i in members}
+            story = max(digest.stories,
+                        key=lambda s: (len(ids & set(s.documents)), -len(s.documents)))
+            kd = story.section("key-developments")
+            text = truncate([i.text for i in kd.items] if kd else [], 300)
+            n = len(text.split())
+            lens.append(n)
+            sc = scorer.score(summaries[c], text)
+            r1.append(sc["rouge1"].fmeasure)
+            r2.append(sc["rouge2"].fmeasure)
+            lex = lexrank_summary([docs[i].text for i in members], max(n, 1))
+            sb = scorer.score(summaries[c], lex)
+            b1.append(sb["rouge1"].fmeasure)
+            b2.append(sb["rouge2"].fmeasure)
+    p, r, f = _mean(bot_b3)
+    print(f"through the bot ({len(held)} mixtures, {sum(len(d) for d, _, _ in held)} articles): "
+          f"stories per mixture {n_stories} for {N_CLUSTERS} clusters; B3 P {p:.3f} R {r:.3f} "
+          f"F1 {f:.3f}; cross-story citations {cross} of {total} cited items; built in "
+          f"{statistics.median(builds):.2f} s (median)")
+    print(f"per-story key developments ({len(lens)} clusters, mean {statistics.mean(lens):.0f} "
+          f"words): ROUGE-1 {100 * statistics.mean(r1):.2f} ROUGE-2 {100 * statistics.mean(r2):.2f}; "
+          f"LexRank on the gold cluster, same length: ROUGE-1 {100 * statistics.mean(b1):.2f} "
+          f"ROUGE-2 {100 * statistics.mean(b2):.2f}")
     # Speed: a 10k-article corpus windowed to its latest 500.
     texts = [d for cs in halves.values() for ds, _ in cs for d in ds]
     with tempfile.TemporaryDirectory() as tmp:
