@@ -741,7 +741,8 @@ async def test_a_20_story_briefing_is_one_message_within_limits(
     assert core.settings.digests_dir is not None
     (core.settings.digests_dir / "many.toml").write_text(
         'title = "Top stories"\nwords = 1100\nmax_stories = 20\n[[sections]]\n'
-        'kind = "key-developments"\n[[sections]]\nkind = "sources"\n', encoding="utf-8")
+        'kind = "key-developments"\nmax_items = 16\nmax_words = 385\n'  # as digests/daily.toml
+        '[[sections]]\nkind = "sources"\n', encoding="utf-8")
     answer = await command(slack, api, "/brief", "many")  # one answer, within Block Kit limits
     assert len(answer["blocks"]) <= 50
     text = text_of([answer])

@@ -146,9 +146,10 @@ class Digest:
             reply.add(Paragraph(self.notice))
         kinds = [s.kind for s in self.sections if s.kind != "sources"]
         kind = kinds[0] if len(kinds) == 1 else "key-developments"
-        budget = self._story_words(len(shown))
         cited: set[int] = set()
+        total_importance = sum(max(st.importance, 0.1) for st in shown)
         for rank, st in enumerate(shown, 1):
+            budget = self._story_words(max(st.importance, 0.1) / total_importance)
             reply.add(Heading(f"{rank}. {st.headline}"))
             n, m = st.articles, st.independent
             reply.add(Context(
@@ -169,10 +170,10 @@ class Digest:
             reply.sources = [s for s in self.sources if s.number in cited]
         return reply
 
-    def _story_words(self, stories: int) -> int:
-        """Words of key developments per story in a briefing of several: the section's
-        budget shared by the stories shown (each still gets its first two developments)."""
-        return max(40, self.story_budget // max(1, stories))
+    def _story_words(self, share: float) -> int:
+        """Words of key developments for a story with `share` of the shown stories'
+        importance (each still gets its first two developments)."""
+        return int(self.story_budget * share)
 
     def to_json(self) -> dict[str, Any]:
         return {
