@@ -218,3 +218,24 @@ def test_a_sentence_with_another_figure_does_not_state_the_fact():
     b = anchors("The council approved 1460 thousand euros of aid on Tuesday.")
     assert not states_fact(0.9, a, b, Weights())
     assert states_fact(0.9, a, anchors("The council approved the aid on Tuesday."), Weights())
+
+
+def test_whats_new_is_per_story_and_the_story_keeps_its_id(many, settings, corpus):
+    import time
+    from datetime import UTC, datetime
+
+    before = build_digest(many, settings, definition=_defn(max_stories=12))
+    old_id = next(s.id for s in before.stories if s.documents[0].startswith("s04"))
+    time.sleep(1.1)
+    since = datetime.now(UTC).isoformat(timespec="seconds")
+    time.sleep(1.1)
+    extra = story_records(12, 3)[3 * 4 + 2]  # a third article on story s04
+    (corpus / "late.jsonl").write_text(json.dumps(extra) + "\n", encoding="utf-8")
+    assert not reload_corpus(many, settings, [corpus]).rejected
+    after = build_digest(many, settings, definition=_defn(max_stories=12), since=since)
+    assert after.new_documents == 1
+    assert [s.id for s in after.stories] == [old_id]  # the story it joined, under its old id
+    assert after.stories[0].documents == [extra["id"]]
+    full = build_digest(many, settings, definition=_defn(max_stories=12))
+    grown = next(s for s in full.stories if s.id == old_id)
+    assert len(grown.documents) == 3

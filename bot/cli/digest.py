@@ -25,10 +25,11 @@ from bot.errors import UserError
               help="One section: key-developments, timeline, whos-who, to-watch, sources.")
 @click.option("--words", "words", type=click.IntRange(min=1), metavar="N",
               help="Word budget (of the section with --only).")
+@click.option("--story", "story", metavar="ID", help="One story whole (its id, as the briefing shows).")
 @pass_app
 def digest_command(app: AppContext, name: str | None, since: str | None,
                    since_last_sub: str | None, as_json: bool, fmt: str, only: str | None,
-                   words: int | None) -> None:
+                   words: int | None, story: str | None) -> None:
     """Print a digest (default: the default definition in digests/).
 
     With --only key-developments --format text, print just the key-development sentences,
@@ -39,7 +40,8 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
     store = app.store
     if since_last_sub:
         since = since_last(store, since_last_sub)
-    digest = build_digest(store, app.settings, name=name, since=since, only=kind, words=words)
+    digest = build_digest(store, app.settings, name=name, since=since, only=kind, words=words,
+                          story=story, open_hint="briefbot digest --story {id}")
     if as_json:
         reply = digest.to_reply()
         out = digest.to_json() | {"renderings": {"markdown": render_markdown(reply),
