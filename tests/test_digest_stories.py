@@ -209,6 +209,14 @@ def test_the_seeds_are_one_story_with_the_single_story_layout(settings, store):
     assert len(d.stories) == 1 and not d.several
     text = d.to_reply().plain_text()
     assert "KEY DEVELOPMENTS" in text and "open: /brief story" not in text
+    # Issue 13, item 13 on the seeds: the pact bullet cited [1][2] (2 sources), but [2] (the
+    # Ventura piece) only says Putin "signed a bilateral summit" with Kim in June.
+    kd = d.section("key-developments")
+    assert kd is not None
+    pact = next(i for i in kd.items if "mutual defense pact" in i.text and "June 19" in i.text)
+    number = {s.number: s.doc_id for s in d.sources}
+    assert [number[c] for c in pact.citations] == ["002_4965b19ef9fb6ed8"], pact
+    assert pact.sources == 1
 
 
 def test_a_sentence_with_another_figure_does_not_state_the_fact():
