@@ -145,7 +145,7 @@ class Digest:
         if self.notice:
             reply.add(Paragraph(self.notice))
         kinds = [s.kind for s in self.sections if s.kind != "sources"]
-        kind = kinds[0] if len(kinds) == 1 else "key-developments"
+        kind = "key-developments" if "key-developments" in kinds or not kinds else kinds[0]
         cited: set[int] = set()
         total_importance = sum(max(st.importance, 0.1) for st in shown)
         for rank, st in enumerate(shown, 1):
@@ -166,8 +166,13 @@ class Digest:
                 text = f"{it.date} — {it.text}" if it.date else it.text
                 reply.add(Bullet(text, list(it.citations), it.note))
                 cited.update(it.citations)
-        if self.section("sources") is not None:
-            reply.sources = [s for s in self.sources if s.number in cited]
+        sources = self.section("sources")
+        listed = [s for s in self.sources if s.number in cited]
+        if sources is not None and listed:
+            # As blocks (not `Reply.sources`, which chat adapters list again): every
+            # renderer shows them once.
+            reply.add(Heading(sources.heading))
+            reply.add(*(Bullet(f"[{s.number}] {s.label()}") for s in listed))
         return reply
 
     def _story_words(self, share: float) -> int:
@@ -379,6 +384,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         ranked.append((sid, members, indep, _importance(members, indep, newest, since)))
     ranked.sort(key=lambda s: (-s[3], -len(s[1]), s[0]))
     built: list[StoryDigest] = []
+    more: dict[str, list[Item]] = {}
     for rank, (sid, members, indep, importance) in enumerate(ranked):
         if rank >= defn.max_stories:
             # Below the briefing's top stories: listed with their articles, not briefed
@@ -392,11 +398,12 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         sections = []
         for sec in defn.sections:
             items, words_cap = budgets[sec.kind]
-            if not single and sec.kind == "key-developments":
-                items = min(items, STORY_MAX_DEVELOPMENTS)
             section = _build_section(sec, ctx, items, words_cap, shown)
             for it in section.items:  # story-local document indexes -> briefing indexes
                 it.citations = [index[members[c]["id"]] for c in it.citations]
+            if not single and sec.kind == "key-developments":
+                more[sid] = section.items  # the top-level section may take more of them
+                section.items = section.items[:STORY_MAX_DEVELOPMENTS]
             sections.append(section)
         built.append(StoryDigest(
             sid, _story_headline(members, sections, ctx), [d["id"] for d in members], sections,
@@ -404,11 +411,11 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     if single:
         sections = built[0].sections
     else:
-        sections = _merged_sections(defn, built[: defn.max_stories], budgets)
+        sections = _merged_sections(defn, built[: defn.max_stories], budgets, more)
     # Number the sources by first citation (stories in order), then the uncited ones, in
     # date order.
     order: list[int] = []
-    for sec_list in [sections, *(s.sections for s in built)]:
+    for sec_list in [*(s.sections for s in built), sections]:
         for s in sec_list:
             for it in s.items:
                 for c in it.citations:
@@ -417,7 +424,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     order += [i for i in range(len(briefed)) if i not in order]
     number = {doc_index: n for n, doc_index in enumerate(order, 1)}
     renumbered: set[int] = set()
-    for sec_list in [sections, *(s.sections for s in built)]:
+    for sec_list in [*(s.sections for s in built), sections]:
         for s in sec_list:
             for it in s.items:
                 if id(it) not in renumbered:
@@ -508,16 +515,44 @@ def _title_headline(members: Sequence[dict[str, Any]]) -> str:
 
 
 def _merged_sections(defn: DigestDef, stories: Sequence[StoryDigest],
-                     budgets: dict[str, tuple[int, int]]) -> list[Section]:
-    """The top-level sections of a briefing of several stories: each section takes the top
-    stories' items in turn (the first of each story, then the second ...) within its caps,
-    so that every item still cites its own story only."""
+                     budgets: dict[str, tuple[int, int]],
+                     developments: dict[str, list[Item]]) -> list[Section]:
+    """The top-level sections of a briefing of several stories, each item still citing its
+    own story only. Key developments: each story's words in proportion to its importance
+    (its own developments in order, story after story); words left over give a story left
+    without any its first, then go to the stories in order. The other sections take the stories' items in turn (the first of each, then the
+    second ...) within their caps."""
     out: list[Section] = []
     for sec in defn.sections:
         max_items, max_words = budgets[sec.kind]
+        merged = Section(sec.kind, sec.heading)
+        if sec.kind == "key-developments":
+            queues = [list(developments.get(st.id, [])) for st in stories]
+            total = sum(max(st.importance, 0.1) for st in stories) or 1.0
+            caps = [max_words * max(st.importance, 0.1) / total for st in stories]
+            chosen: list[list[Item]] = [[] for _ in stories]
+            used = 0
+            # 0: within each story's share; 1: a story left without any gets its first;
+            # 2: what is left, story after story.
+            for pass_ in (0, 1, 2):
+                for k, q in enumerate(queues):
+                    if pass_ == 1 and chosen[k]:
+                        continue
+                    spent = sum(len(i.text.split()) for i in chosen[k])
+                    while q and sum(len(c) for c in chosen) < max_items:
+                        n = len(q[0].text.split())
+                        if used + n > max_words or (pass_ == 0 and spent + n > caps[k]):
+                            break
+                        chosen[k].append(q.pop(0))
+                        used += n
+                        spent += n
+                        if pass_ == 1:
+                            break
+            merged.items = [it for c in chosen for it in c]
+            out.append(merged)
+            continue
         per_story = [next((s for s in st.sections if s.kind == sec.kind), None) for st in stories]
         queues = [list(s.items) if s else [] for s in per_story]
-        merged = Section(sec.kind, sec.heading)
         used = 0
         while any(queues) and len(merged.items) < max_items:
             for q in queues:
