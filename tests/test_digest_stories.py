@@ -247,3 +247,26 @@ def test_whats_new_is_per_story_and_the_story_keeps_its_id(many, settings, corpu
     full = build_digest(many, settings, definition=_defn(max_stories=12))
     grown = next(s for s in full.stories if s.id == old_id)
     assert len(grown.documents) == 3
+
+
+def test_stories_are_ordered_by_independent_sources_then_recency(store, settings, corpus):
+    recs = story_records(12, 2)
+    # Story 0 gets a third article written independently (no sentence shared): 2 sources.
+    recs.append({"id": "s00-x", "title": "Bridge collapse inquiry", "published": "2024-05-02",
+                 "outlet": "Independent Wire",
+                 "text": f"{_FIRST[0]} {_LAST[0]} faced questions in {_PLACES[0]} over the "
+                         f"bridge collapse as engineers inspected the wreckage. The {_PLACES[0]} "
+                         "bridge collapse closed the main road for a week, engineers said."})
+    (corpus / "r.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings, definition=_defn(max_stories=12))
+    order = [s.documents[0][:3] for s in d.stories]
+    s00 = d.stories[order.index("s00")]
+    assert s00.independent == 2 and sorted(s00.documents) == ["s00-0", "s00-1", "s00-x"]
+    assert [s.importance for s in d.stories] == sorted((s.importance for s in d.stories), reverse=True)
+    # A second independent source outweighs a day of recency (s01's latest is a day newer);
+    # among equals in sources the more recent story comes first (story k: May k+1, k+2), and
+    # the newest story (s11, three weeks newer than s00) comes first of all.
+    assert order.index("s00") < order.index("s01")
+    assert [o for o in order if o != "s00"] == [f"s{k:02d}" for k in range(11, 0, -1)]
+    assert order[0] == "s11"

@@ -348,6 +348,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     title = defn.title
     rows = store.sentences_of([d["id"] for d in window]) if window else []
     stories = _stories(window, rows)
+    whole = dict(stories)  # each story's articles in the window, new or not
     if briefed_ids is not None:
         stories = [(sid, [d for d in members if d["id"] in briefed_ids]) for sid, members in stories]
         stories = [(sid, members) for sid, members in stories if members]
@@ -381,7 +382,10 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     ranked = []
     for sid, members in stories:
         indep = len({group_of[d["id"]] for d in members})
-        ranked.append((sid, members, indep, _importance(members, indep, newest, since)))
+        everyone = whole[sid]
+        score = _importance(everyone, len({group_of[d["id"]] for d in everyone}), newest,
+                            len(members) if since is not None else 0)
+        ranked.append((sid, members, indep, score))
     ranked.sort(key=lambda s: (-s[3], -len(s[1]), s[0]))
     built: list[StoryDigest] = []
     more: dict[str, list[Item]] = {}
@@ -475,9 +479,10 @@ def _mentions_any(terms: Sequence[str], members: Sequence[dict[str, Any]],
 
 
 def _importance(members: Sequence[dict[str, Any]], independent: int, newest: str | None,
-                since: str | None) -> float:
-    """Independent sources, then recency (a story's latest article against the briefing's
-    newest, halving every week), then articles new since the last post."""
+                new: int) -> float:
+    """The story's independent sources (all its articles in the window), plus recency (2
+    points for a story whose latest article is as new as the briefing's newest, halving every
+    week behind it), plus half a point per article new since the last post."""
     score = float(independent)
     latest = max((x for x in (_doc_date(d) for d in members) if x), default=None)
     if newest and latest:
@@ -486,9 +491,7 @@ def _importance(members: Sequence[dict[str, Any]], independent: int, newest: str
             score += 2.0 * 0.5 ** (max(0, age) / 7)
         except ValueError:
             pass
-    if since is not None:
-        score += 0.5 * len(members)  # all briefed articles are new then
-    return score
+    return score + 0.5 * new
 
 
 def _story_headline(members: Sequence[dict[str, Any]], sections: Sequence[Section],
@@ -563,6 +566,8 @@ def _merged_sections(defn: DigestDef, stories: Sequence[StoryDigest],
                 if used + n <= max_words:
                     merged.items.append(it)
                     used += n
+        if sec.kind == "timeline":  # oldest first across stories; uncertain years last
+            merged.items.sort(key=lambda it: (not it.certain, (it.date or "") if it.certain else ""))
         out.append(merged)
     return out
 

@@ -55,7 +55,7 @@ class StoryDoc:
 
 @dataclass(frozen=True)
 class Grouping:
-    threshold: float = 0.14
+    threshold: float = 0.06
     name_weight: float = 2.0
     max_terms: int = 60
     date_window_days: int = 30
@@ -124,11 +124,16 @@ def doc_vectors(docs: Sequence[StoryDoc], g: Grouping | None = None) -> list[Vec
     top_df = max(g.max_df, n * g.max_df_share)
     out: list[Vector] = []
     for c in counts:
-        v = {t: (1.0 + math.log(x)) * math.log((n + g.background + 1) / (df[t] + 0.5))
-             for t, x in c.items() if 1 < df[t] <= top_df and x > 0}
+        w = {t: (1.0 + math.log(x)) * math.log((n + g.background + 1) / (df[t] + 0.5))
+             for t, x in c.items() if x > 0}
+        # The norm is the whole article's, so that the terms kept below (those that can tie
+        # it to another article) weigh what they weigh in it: an article sharing only a few
+        # common words with the others is not made similar by dropping the rest.
+        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
+        v = {t: x for t, x in w.items() if 1 < df[t] <= top_df}
         if len(v) > g.max_terms:
             v = dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[: g.max_terms])
-        out.append(_norm(v))
+        out.append({t: x / norm for t, x in v.items()})
     return out
 
 
