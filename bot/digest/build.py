@@ -39,6 +39,7 @@ DEFAULT_OPEN_HINT = "/brief story {id}"  # how a reader opens one story (per pla
 OPEN_HINTS = {"discord": "/brief story:{id}"}
 STORY_MAX_DEVELOPMENTS = 5  # key developments of one story in a briefing of several
 STORY_MIN_DEVELOPMENTS = 2
+HEADLINE_WORDS = 18  # an untitled story's headline: its top development, cut to this
 
 # Site chrome that must never be briefed, should any survive cleaning.
 CHROME = re.compile(
@@ -497,15 +498,15 @@ def _importance(members: Sequence[dict[str, Any]], independent: int, newest: str
 def _story_headline(members: Sequence[dict[str, Any]], sections: Sequence[Section],
                     ctx: _Context) -> str:
     """The title of the article of the story's top development (else of its first article);
-    without a title, the top development itself, shortened."""
+    without a title, the top development itself, cut to `HEADLINE_WORDS` words."""
     top = ctx.top(1)
     doc = members[ctx.units[top[0]].doc] if top else members[0]
     title = (doc.get("title") or "").strip()
     if title and title != doc["id"]:
         return title
-    text = ctx.units[top[0]].text if top else doc["id"]
-    w = trim_discourse(text).split()
-    return " ".join(w[:18]) + ("…" if len(w) > 18 else "")
+    text = trim_discourse(ctx.units[top[0]].text) if top else doc["id"]
+    w = text.split()
+    return text if len(w) <= HEADLINE_WORDS else " ".join(w[:HEADLINE_WORDS]) + "…"
 
 
 def _title_headline(members: Sequence[dict[str, Any]]) -> str:
