@@ -90,6 +90,9 @@ def test_sources_and_source(bot: TestAdapter) -> None:
     ("/claim    ", "Usage: /claim TEXT"),
     ("/brief a b", "Usage: /brief [NAME]"),
     ("/brief nosuchdigest", "No digest named 'nosuchdigest'"),
+    ("/brief story", "Usage: /brief [NAME] story ID"),
+    ("/brief story a b", "Usage: /brief [NAME] story ID"),
+    ("/brief story zzzzzz", "No story 'zzzzzz'"),
 ])
 def test_argument_errors(bot: TestAdapter, line: str, usage: str) -> None:
     reply = bot.send(line, admin=True)
