@@ -178,8 +178,12 @@ def test_the_briefing_shows_the_top_stories_and_a_story_opens_whole(many, settin
     d = build_digest(many, settings, definition=_defn(max_stories=5))
     text = d.to_reply().plain_text()
     assert text.count("open: /brief story ") == 5
-    assert len(d.stories) == 12  # the others are listed (JSON) with their articles only
+    assert len(d.stories) == 12  # the others are listed with their articles
     assert all(not sec.items for s in d.stories[5:] for sec in s.sections)
+    every = build_digest(many, settings, definition=_defn(max_stories=5), every_story=True)
+    assert [s.id for s in every.stories] == [s.id for s in d.stories]
+    for s in every.stories[5:]:  # JSON: every story briefed whole
+        assert s.section("key-developments").items and s.section("whos-who").items
     top = d.stories[0]
     whole = build_digest(many, settings, definition=_defn(), story=top.id)
     assert [s.id for s in whole.stories] == [top.id]

@@ -41,7 +41,8 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
     if since_last_sub:
         since = since_last(store, since_last_sub)
     digest = build_digest(store, app.settings, name=name, since=since, only=kind, words=words,
-                          story=story, open_hint="briefbot digest --story {id}")
+                          story=story, open_hint="briefbot digest --story {id}",
+                          every_story=as_json)
     if as_json:
         reply = digest.to_reply()
         out = digest.to_json() | {"renderings": {"markdown": render_markdown(reply),

@@ -301,14 +301,16 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
                  since: str | None = None, only: str | None = None,
                  words: int | None = None, definition: DigestDef | None = None,
                  max_documents: int = DEFAULT_MAX_DOCUMENTS, story: str | None = None,
-                 open_hint: str = DEFAULT_OPEN_HINT) -> Digest:
+                 open_hint: str = DEFAULT_OPEN_HINT, every_story: bool = False) -> Digest:
     """Build the digest `name` (default: the configured default) over the corpus in `store`.
 
     `since` (ISO) restricts the briefing to articles added or updated after it; `only` keeps
     one section; `words` overrides the word budget (of that section with `only`). Only the
     latest `max_documents` articles are briefed. The window is grouped into stories
     (`stories`); `story` (an id) briefs that one story whole. `open_hint` is how a reader
-    opens a story on the platform ("/brief story {id}")."""
+    opens a story on the platform ("/brief story {id}"). The top `max_stories` stories are
+    briefed whole, and with `every_story` (JSON) all of them; else the others only list
+    their articles (a briefing does not show them)."""
     defn = definition or load_definition(settings.digests_dir, name or settings.default_digest)
     if only:
         defn = defn.only(section_kind(only))
@@ -391,14 +393,13 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     built: list[StoryDigest] = []
     more: dict[str, list[Item]] = {}
     for rank, (sid, members, indep, importance) in enumerate(ranked):
-        if rank >= defn.max_stories:
-            # Below the briefing's top stories: listed with their articles, not briefed
-            # (their sections stay empty; `/brief story ID` briefs one whole).
+        story_rows = [r for d in members for r in by_doc_rows[d["id"]]]
+        if rank >= defn.max_stories and not every_story:
             built.append(StoryDigest(sid, _title_headline(members), [d["id"] for d in members],
-                                     [Section(s.kind, s.heading) for s in defn.sections],
+                                     [Section(x.kind, x.heading) for x in defn.sections],
                                      len(members), indep, importance))
             continue
-        ctx = _Context.from_rows(members, [r for d in members for r in by_doc_rows[d["id"]]])
+        ctx = _Context.from_rows(members, story_rows)
         shown: set[int] = set()
         sections = []
         for sec in defn.sections:
@@ -615,7 +616,8 @@ class _Context:
         return cls.from_rows(docs, store.sentences_of(d["id"] for d in docs))
 
     @classmethod
-    def from_rows(cls, docs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> _Context:
+    def from_rows(cls, docs: list[dict[str, Any]], rows: list[dict[str, Any]],
+                  weights: Weights | None = None) -> _Context:
         index = {d["id"]: i for i, d in enumerate(docs)}
         body = [r for r in rows if r["kind"] == "body" and not is_chrome(r["text"])]
         body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
@@ -625,7 +627,7 @@ class _Context:
             i = index[r["doc_id"]]
             units.append(Unit(i, pos[i], r["text"], r["key"]))
             pos[i] += 1
-        w = Weights()
+        w = weights or Weights()
         scored = score_units(units, w)
         anchors = [article_anchor(d.get("published"), d.get("dateline_date")) for d in docs]
         return cls(docs, units, body, scored, _independence_groups(docs, rows), anchors, w)

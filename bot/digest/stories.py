@@ -51,6 +51,7 @@ class StoryDoc:
     text: str  # title and body
     date: str | None = None  # ISO date (YYYY-MM-DD...) or None
     ingested: str = ""  # when it first entered the corpus (ISO), for stable ids
+    terms: tuple[str, ...] | None = None  # its tokens (`bot.text.words.tokens`), if known
 
 
 @dataclass(frozen=True)
@@ -99,24 +100,28 @@ def _name_term(name: str) -> str | None:
     return None if not word or word in STOPWORDS else stem(word)
 
 
-def _terms(text: str, name_weight: float) -> dict[str, float]:
+def _terms(text: str, name_weight: float, known: Sequence[str] | None = None) -> dict[str, float]:
     counts: dict[str, float] = defaultdict(float)
-    for w in _words(text):
-        t = _term(w)
-        if t is not None:
+    if known is not None:
+        for t in known:
             counts[t] += 1.0
+    else:
+        for w in _words(text):
+            term = _term(w)
+            if term is not None:
+                counts[term] += 1.0
     if name_weight != 1.0:
         for name, k in Counter(m.group(0) for m in _NAME.finditer(text)).items():
-            t = _name_term(name)
-            if t is not None:
-                counts[t] += k * (name_weight - 1.0)
+            n = _name_term(name)
+            if n is not None:
+                counts[n] += k * (name_weight - 1.0)
     return counts
 
 
 def doc_vectors(docs: Sequence[StoryDoc], g: Grouping | None = None) -> list[Vector]:
     """Unit-length TF-IDF vectors of the articles (terms of one article only dropped)."""
     g = g or Grouping()
-    counts = [_terms(d.text, g.name_weight) for d in docs]
+    counts = [_terms(d.text, g.name_weight, d.terms) for d in docs]
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())

@@ -410,6 +410,13 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
     w = w or Weights()
     sc = scored or score_units(units, w, token_lists)
     vecs, scores = sc.vectors, sc.scores
+    anchor_cache: dict[int, frozenset[str]] = {}
+
+    def anchor_of(i: int) -> frozenset[str]:
+        if i not in anchor_cache:
+            anchor_cache[i] = anchors(units[i].text)
+        return anchor_cache[i]
+
     order = sorted((i for i in range(len(units)) if sc.eligible[i]), key=lambda i: (-scores[i], i))
     # Commentary never takes a slot a fact could have (unless there is nothing else).
     facts = [i for i in order if not (sc.filler and sc.filler[i])]
@@ -447,12 +454,12 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
             for j_local, y in post.get(t, ()):
                 acc[j_local] += x * y
         sims = {pool[j_local]: s for j_local, s in acc.items()}
-        a_best = anchors(units[best].text)
+        a_best = anchor_of(best)
         for j in pool:
             s = sims.get(j, 0.0)
             if s > max_sim[j]:
                 max_sim[j] = s
-            if j not in taken and same_fact(s, a_best, anchors(units[j].text), w):
+            if j not in taken and s >= w.anchored_same and same_fact(s, a_best, anchor_of(j), w):
                 taken.add(j)
         picks.append(pick)
         per_doc[units[best].doc] += 1
@@ -466,8 +473,8 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
     same = _similar_in_other_docs(units, vecs, [p.unit for p in picks], w.anchored_same, sc.postings)
     for p in picks:
         key = units[p.unit].key
-        a = anchors(units[p.unit].text)
-        p.same = sorted({j for j, s in same[p.unit].values() if states_fact(s, a, anchors(units[j].text), w)}
+        a = anchor_of(p.unit)
+        p.same = sorted({j for j, s in same[p.unit].values() if states_fact(s, a, anchor_of(j), w)}
                         | {j for j, u in enumerate(units) if key and u.key == key and j != p.unit})
     return picks
 
