@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from bot import metrics
 from bot.core import Core
 from bot.corpus.article import paragraphs
+from bot.digest.build import source_bullet
 from bot.errors import PermissionDenied, RateLimited, UserError
 from bot.reply import (
     SOURCE_MAX_CHARS,
@@ -414,8 +415,7 @@ def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
     reply.sources = []
     if refs:
         reply.add(Heading("Sources"))
-        reply.add(*(Bullet(f"[{ref.number}] {ref.label()}" + (f" — {ref.url}" if ref.url else ""))
-                    for ref in sorted(refs, key=lambda r: r.number)))
+        reply.add(*(source_bullet(ref) for ref in sorted(refs, key=lambda r: r.number)))
     return reply
 
 

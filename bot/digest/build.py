@@ -118,7 +118,11 @@ class Digest:
     def to_reply(self) -> Reply:
         if self.several:
             return self._stories_reply()
-        reply = Reply(title=self.title, sources=list(self.sources), kind="info")
+        # A "sources" section lists them as blocks, which every renderer shows; `Reply.sources`
+        # (listed again by the chat adapters) only when the definition has no such section.
+        listed_as_section = self.section("sources") is not None
+        reply = Reply(title=self.title, sources=[] if listed_as_section else list(self.sources),
+                      kind="info")
         reply.add(Context(self.headline))
         if self.notice:
             reply.add(Paragraph(self.notice))
@@ -126,7 +130,7 @@ class Digest:
             if sec.kind == "sources":
                 if self.sources:
                     reply.add(Heading(sec.heading))
-                    reply.add(*(Bullet(f"[{s.number}] {s.label()}") for s in self.sources))
+                    reply.add(*(source_bullet(s) for s in self.sources))
                 continue
             if not sec.items:
                 continue
@@ -173,7 +177,7 @@ class Digest:
             # As blocks (not `Reply.sources`, which chat adapters list again): every
             # renderer shows them once.
             reply.add(Heading(sources.heading))
-            reply.add(*(Bullet(f"[{s.number}] {s.label()}") for s in listed))
+            reply.add(*(source_bullet(s) for s in listed))
         return reply
 
     def _story_words(self, share: float) -> int:
@@ -802,3 +806,9 @@ def _whos_who(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
         docs = sorted({ctx.units[pool[k]].doc for k in p.sentences})
         items.append(Item(text, docs, ctx.independent(docs), "quoted" if p.quoted else None))
     return items
+
+
+
+def source_bullet(ref: SourceRef) -> Bullet:
+    """One line of a briefing's Sources section: number, label and link."""
+    return Bullet(f"[{ref.number}] {ref.label()}" + (f" — {ref.url}" if ref.url else ""))
