@@ -73,3 +73,27 @@ def test_create_adapter_binds_the_given_host(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
     assert create_adapter(core, RunOptions()).host == "127.0.0.1"
     assert create_adapter(core, RunOptions(host="0.0.0.0")).host == "0.0.0.0"
+
+
+@pytest.mark.asyncio
+async def test_body_not_utf8_is_401_unsigned_400_signed_no_traceback(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Slack sends UTF-8 form bodies; Bolt decodes the body before it checks the signature,
+    # so an undecodable one was a 500 with a traceback whatever its signature.
+    import time
+
+    from tests.emulators.slack_api import sign
+    from tests.test_slack_adapter import SECRET
+
+    body = b"command=/claim&text=\xff\xfe&user_id=U1"
+    now = str(int(time.time()))
+    assert slack.url
+    with caplog.at_level(logging.DEBUG):
+        async with aiohttp.ClientSession() as session:
+            for signature, status in (("v0=00", 401), (sign(SECRET, now, body), 400)):
+                headers = {"X-Slack-Request-Timestamp": now, "X-Slack-Signature": signature,
+                           "Content-Type": "application/x-www-form-urlencoded"}
+                async with session.post(slack.url, data=body, headers=headers) as resp:
+                    assert resp.status == status
+    assert not any(r.exc_info for r in caplog.records)

@@ -12,6 +12,8 @@ Bolt (bad or stale signatures get 401). Tokens come from the environment and are
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import os
 import time
@@ -125,6 +127,14 @@ def _timestamp_ok(value: str | None) -> bool:
     """X-Slack-Request-Timestamp as Slack sends it: seconds since the epoch in ASCII digits.
     Anything else fails verification (401) before Bolt reads it (its int() would raise)."""
     return value is not None and value.isascii() and value.isdigit() and len(value) <= 12
+
+
+def _signed(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    """Slack's v0 request signature over the raw body (slack_sdk's verifier decodes the body
+    first, so it cannot judge one that is not UTF-8)."""
+    base = b"v0:" + timestamp.encode("ascii") + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
 
 
 def _subcommand(command: dict[str, Any]) -> str:
@@ -295,6 +305,7 @@ class SlackAdapter:
         self.mode = "socket" if app_token else "http"
         self.port, self.host, self.path = port, host, path
         self.client = client or make_client(bot_token)
+        self._signing_secret = signing_secret
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret,
                             request_verification_enabled=self.mode == "http")
         register(self.app, self.router)
@@ -359,14 +370,28 @@ class SlackAdapter:
                                      host=self.host)
 
         @web.middleware
-        async def reject_malformed_timestamp(request: web.Request, handler: Any) -> Any:
-            if request.method == "POST" and not _timestamp_ok(
-                    request.headers.get("X-Slack-Request-Timestamp")):
+        async def reject_malformed(request: web.Request, handler: Any) -> Any:
+            """What Bolt would choke on before its signature check (its int() of the
+            timestamp, its decoding of the body) is refused here, never a 500."""
+            if request.method != "POST":
+                return await handler(request)
+            timestamp = request.headers.get("X-Slack-Request-Timestamp")
+            if not _timestamp_ok(timestamp):
                 log.info("Slack: refused a request without a valid timestamp header (401)")
                 return web.Response(status=401, text="invalid request")
+            raw = await request.read()
+            try:
+                raw.decode(request.charset or "utf-8")
+            except (UnicodeDecodeError, LookupError):
+                if not _signed(self._signing_secret, timestamp or "", raw,
+                               request.headers.get("X-Slack-Signature", "")):
+                    log.info("Slack: refused an unsigned request with an undecodable body (401)")
+                    return web.Response(status=401, text="invalid request")
+                log.warning("Slack: a signed request's body is not text (400)")
+                return web.Response(status=400, text="request body is not UTF-8")
             return await handler(request)
 
-        server.web_app.middlewares.append(reject_malformed_timestamp)
+        server.web_app.middlewares.append(reject_malformed)
         if self.health is not None:
             from bot.health import add_routes
 
