@@ -44,6 +44,22 @@ def test_deep_nesting_and_lone_surrogates_are_line_rejections(db: Path, corpus: 
     assert set(sources(db)) == {"first", "last"}
 
 
+def test_a_number_json_cannot_convert_is_a_line_rejection(db: Path, corpus: Path) -> None:
+    # Python refuses to convert an integer of more than 4,300 digits (a ValueError that is
+    # not a JSONDecodeError): it stopped the whole reload with a traceback.
+    lines = [_record("first"), '{"id": "big", "text": "x", "n": ' + "9" * 5_000 + "}",
+             '{"id": ' + "7" * 4_301 + ', "text": "x"}', _record("last")]
+    (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 1, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+    o = outcomes(res)
+    assert "2 added" in o["feed.jsonl"] and "2 rejected" in o["feed.jsonl"], o
+    for line in (2, 3):
+        assert "malformed record" in o[f"feed.jsonl:{line}"], o
+    assert set(sources(db)) == {"first", "last"}
+
+
 def test_oversized_line_is_never_read_whole(db: Path, corpus: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     cap = 2_000

@@ -616,6 +616,9 @@ class _Loader:
                         raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno})") from exc
                     except RecursionError as exc:
                         raise _Rejected("malformed record: nested too deeply") from exc
+                    except ValueError as exc:  # valid JSON Python will not convert (a huge int)
+                        why = str(exc).split(";")[0]  # not Python's own advice after it
+                        raise _Rejected(f"malformed record: {why}") from exc
                     if not isinstance(rec, dict):
                         raise _Rejected("malformed record: expected a JSON object")
                     try:
