@@ -30,3 +30,12 @@ def test_schedule_remove_and_since_last_huge_id(core: Core, tmp_path: Path) -> N
     res = CliRunner().invoke(cli, ["--db", db, "digest", "--since-last", HUGE])
     assert res.exit_code == 1 and not isinstance(res.exception, OverflowError), res.output
     assert "no subscription" in res.output
+
+
+def test_since_last_id_of_more_digits_than_python_converts(core: Core) -> None:  # noqa: F811
+    # int() refuses a string of more than 4,300 digits (ValueError, not OverflowError).
+    db = str(core.settings.db_path)
+    for typed in ("9" * 5_000, "#" + "9" * 5_000, "0" * 5_000 + "1"):
+        res = CliRunner().invoke(cli, ["--db", db, "digest", "--since-last", typed])
+        assert res.exit_code == 1 and not isinstance(res.exception, ValueError), res.output
+        assert "no subscription" in res.output

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from bot import metrics
 from bot.core import Core
 from bot.corpus.article import paragraphs
+from bot.corpus.storage import parse_id
 from bot.digest.build import source_bullet
 from bot.errors import PermissionDenied, RateLimited, UserError
 from bot.reply import (
@@ -509,10 +510,11 @@ def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     if len(parts) != 1 or not (parts[0].lstrip("#").isascii() and parts[0].lstrip("#").isdigit()):
         raise UserError(f"Usage: {_cmd(req, 'unsubscribe', 'ID')} — the ids are listed by "
                         f"{_cmd(req, 'schedules')}")
-    sub_id = int(parts[0].lstrip("#"))
-    row = router.core.store.subscription(sub_id)
-    if row is None or row["id"] not in _visible_ids(router, req):
-        raise UserError(f"No subscription #{sub_id} here. See {_cmd(req, 'schedules')}.")
+    sub_id = parse_id(parts[0])
+    row = None if sub_id is None else router.core.store.subscription(sub_id)
+    if sub_id is None or row is None or row["id"] not in _visible_ids(router, req):
+        shown = parts[0].lstrip("#") if sub_id is None else sub_id
+        raise UserError(f"No subscription #{shown} here. See {_cmd(req, 'schedules')}.")
     router.core.store.remove_subscription(sub_id)
     if router.core.on_subscriptions_changed is not None:
         router.core.on_subscriptions_changed()

@@ -82,6 +82,19 @@ def fits_sqlite_int(value: int) -> bool:
     return -SQLITE_INT_MAX - 1 <= value <= SQLITE_INT_MAX
 
 
+def parse_id(text: str) -> int | None:
+    """A row id as a user typed it: ASCII digits, maybe after a "#". None when it is not one,
+    or is too big for any row (checked on the digits: int() refuses more than 4,300)."""
+    digits = str(text).strip().lstrip("#")
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > len(str(SQLITE_INT_MAX)):
+        return None
+    value = int(digits)
+    return value if fits_sqlite_int(value) else None
+
+
 def _read_only_error(exc: sqlite3.OperationalError) -> bool:
     """SQLite could not write the database or its journal (permissions, read-only mount)."""
     code = getattr(exc, "sqlite_errorcode", None)
@@ -965,10 +978,8 @@ class Store:
 
     def subscription_last_post(self, subscription: str) -> tuple[bool, str | None]:
         """(exists, time of its last successful post or None) for a scheduler subscription."""
-        digits = str(subscription).strip().lstrip("#")
-        if not (digits.isascii() and digits.isdigit()):
-            return False, None
-        row = self.subscription(int(str(subscription).strip().lstrip("#")))
+        sub_id = parse_id(subscription)
+        row = None if sub_id is None else self.subscription(sub_id)
         if row is None:
             return False, None
         return True, row["last_success_at"]
