@@ -61,10 +61,6 @@ def _resolve(root: Path, value: str | os.PathLike[str]) -> Path:
     return p if p.is_absolute() else root / p
 
 
-def _or_default(root: Path, value: str | None, default: Path) -> Path:
-    return _resolve(root, value) if value else default
-
-
 # ---------------------------------------------------------------------------- the schema
 # Every key of config/briefbot.toml, its type and its bounds. Unknown sections and keys are
 # errors (a misspelt key would otherwise be ignored silently); nothing is coerced (a string
@@ -85,7 +81,9 @@ class StorageConfig(_Section):
 
 
 class IngestConfig(_Section):
-    max_file_bytes: Annotated[int, Field(ge=1)] = 5_000_000
+    # At most 1 TiB: far past any article, and within what a read size may be (a larger int
+    # was an OverflowError at reload).
+    max_file_bytes: Annotated[int, Field(ge=1, le=1 << 40)] = 5_000_000
     workers: Annotated[int, Field(ge=0, le=64)] = 1  # 0 = one per CPU (at most 4)
     cache_mb: Annotated[int, Field(ge=1, le=65_536)] = 96
     default_paths: list[NonEmptyStr] | None = None  # None: the shipped seeds/
@@ -230,12 +228,16 @@ def validate_config(raw: dict[str, Any], where: str) -> ConfigFile:
         raise UserError("\n".join(lines)) from None
 
 
-def _existing(root: Path, value: str | None, default: Path, where: str, field: str) -> Path:
-    """A configured file must exist; the default may be missing (no outlets, no aliases)."""
+def _existing(root: Path, value: str | None, default: Path, where: str, field: str,
+              folder: bool = False) -> Path:
+    """A configured file (or folder) must exist; the default may be missing (no outlets, no
+    aliases)."""
     if value is None:
         return default
     path = _resolve(root, value)
-    if not path.is_file():
+    if folder and not path.is_dir():
+        raise UserError(f"{where}: {field}: folder not found: {path}")
+    if not folder and not path.is_file():
         raise UserError(f"{where}: {field}: file not found: {path}")
     return path
 
@@ -298,7 +300,8 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         admins=admins,
         command_workers=cfg.commands.workers,
         command_queue=cfg.commands.queue,
-        digests_dir=_or_default(root, cfg.digests.folder, defaults / "digests"),
+        digests_dir=_existing(root, cfg.digests.folder, defaults / "digests", where,
+                              "[digests] folder", folder=True),
         default_digest=cfg.digests.default,
         raw=raw,
     )

@@ -49,6 +49,10 @@ def _error(cfg: Path, text: str) -> str:
     ('[discord]\nguild_id = "abc"\n', "[discord] guild_id", "Discord server id"),
     ("[scheduler]\nsweep_seconds = nan\n", "[scheduler] sweep_seconds", "finite number"),
     ('[digests]\ndefault = ""\n', "[digests] default", "must not be empty"),
+    # found by the second reader: an OverflowError at reload, a digest folder never checked
+    ("[ingest]\nmax_file_bytes = 99999999999999999999999\n", "[ingest] max_file_bytes",
+     "must be at most"),
+    ('[digests]\nfolder = "nope"\n', "[digests] folder", "folder not found"),
 ])
 def test_each_problem_is_one_line_naming_the_file_and_the_field(
         cfg: Path, text: str, field: str, says: str) -> None:
@@ -93,3 +97,20 @@ def test_the_cli_prints_the_lines_without_a_traceback(cfg: Path) -> None:
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert f"{cfg}: [ingest]: must be a table" in res.output
     assert f"{cfg}: [commands] rate_limit_per_minute: must be a whole number" in res.output
+
+
+def test_the_largest_size_cap_reads_files_without_reserving_it(
+        cfg: Path, tmp_path: Path) -> None:
+    # read(cap + 1) reserved cap + 1 bytes up front: a 100 GB cap was a MemoryError on a
+    # 1 KB article.
+    from bot.config import IngestConfig
+    top = IngestConfig.model_fields["max_file_bytes"].metadata[-1].le
+    cfg.write_text(f"[ingest]\nmax_file_bytes = {top}\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Title\n\nPutin met Kim in Pyongyang in June 2024.\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(
+        '{"id": "b", "text": "Putin met Kim in Pyongyang in June 2024."}\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--config", str(cfg), "--db", str(tmp_path / "t.db"),
+                                   "reload", str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl")])
+    assert res.exit_code == 0, res.output
+    assert "2 added" in res.output

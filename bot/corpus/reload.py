@@ -107,9 +107,18 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or b > 13)
 
 
 def read_capped(path: Path, cap: int) -> bytes:
-    """At most cap + 1 bytes of a file, whatever its size claimed (it may be growing)."""
+    """At most cap + 1 bytes of a file, whatever its size claimed (it may be growing). Read
+    in chunks: read(cap + 1) would reserve cap + 1 bytes up front, however small the file."""
+    chunks: list[bytes] = []
+    left = cap + 1
     with path.open("rb") as fh:
-        return fh.read(cap + 1)
+        while left > 0:
+            chunk = fh.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    return b"".join(chunks)
 
 
 def decode(data: bytes) -> str:
