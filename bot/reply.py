@@ -23,8 +23,14 @@ class SourceRef:
     published: str | None = None
     url: str | None = None
 
+    def __post_init__(self) -> None:
+        # metadata of any size (a JSONL field, a .txt title line) is shown clipped
+        for name in ("title", "author", "url"):
+            object.__setattr__(self, name, clip_meta(getattr(self, name)))
+        object.__setattr__(self, "outlets", tuple(clip_meta(o) or "" for o in self.outlets))
+
     def label(self) -> str:
-        parts = [self.title or self.doc_id]
+        parts = [self.title or clip_meta(self.doc_id) or ""]
         if self.author:
             parts.append(self.author)
         if self.outlets:
@@ -110,6 +116,9 @@ class Reply:
 # messages of an article (the whole text: `briefbot source ID`).
 EVIDENCE_MAX_CHARS = 600
 SOURCE_MAX_CHARS = 12_000
+# A title, byline, outlet or URL is a line, not a text: one of any size (a JSONL field, the
+# first line of an unpunctuated .txt) turned /brief into hundreds of messages.
+METADATA_MAX_CHARS = 300
 
 
 def clip(text: str, limit: int) -> str:
@@ -123,6 +132,11 @@ def clip(text: str, limit: int) -> str:
         cut = cut[:space]
     cut = cut.rstrip()
     return f"{cut} … [clipped: {len(cut):,} of {len(text):,} characters shown]"
+
+
+def clip_meta(text: str | None) -> str | None:
+    """A metadata value (title, author, outlet, URL, id) clipped for a reply."""
+    return None if text is None else clip(text, METADATA_MAX_CHARS)
 
 
 # The slash commands each platform registers at the top level (config/slack-manifest.yml;

@@ -101,3 +101,40 @@ async def test_a_claim_on_a_run_on_article_is_one_slack_message(
     posts = api.response_posts("c") + api.calls_to("chat.postMessage")
     assert len(posts) == 1
     assert "[clipped:" in str(posts[0].body)
+
+
+def test_long_metadata_is_clipped_in_every_reply(settings: Settings, corpus: Path) -> None:
+    # A title, byline, outlet or URL of any size (a JSONL field, a .txt title line) was shown
+    # whole: /brief was 81 Slack and 262 Discord messages, /claim 28 and 122, /sources 39.
+    import json
+
+    from bot.adapters.discord_embeds import render_reply
+    from bot.reply import METADATA_MAX_CHARS
+
+    words = " ".join(f"word{i}" for i in range(20_000))
+    (corpus / "meta.jsonl").write_text(json.dumps({
+        "id": "meta", "title": "Title " + words, "author": "Author " + words,
+        "outlet": "Outlet " + words, "url": "https://example.org/" + "x" * 100_000,
+        "text": "A ferry sank in the Strait of Vell on Monday, June 3, 2024, officials said."})
+        + "\n" + json.dumps({"id": "id-" + words, "text": "A ferry sank in the Strait of Vell on"
+                             " Monday, June 3, 2024, a coast guard spokesman said."}) + "\n",
+        encoding="utf-8")
+    (corpus / "longtitle.txt").write_text(
+        "Ferry " + words + "\n\nA ferry sank in the Strait of Vell on Monday, June 3, 2024, "
+        "rescuers said.\n", encoding="utf-8")
+    settings.rate_limit_per_minute = 0
+    core = Core(settings)
+    try:
+        core.reload()
+        bot = TestAdapter(core)
+        for line in ("/brief", "/timeline", "/claim A ferry sank in the Strait of Vell",
+                     "/sources", "/source meta", "/source longtitle"):
+            reply = bot.send(line)
+            assert reply.kind == "info", reply.plain_text()[:300]
+            shown = reply.plain_text() + "".join(ref.label() for ref in reply.sources)
+            assert "[clipped:" in shown, line
+            assert len(render_messages(reply)) <= 2, line
+            assert len(render_reply(reply)) <= 2, line
+        assert METADATA_MAX_CHARS < 1_000
+    finally:
+        core.close()

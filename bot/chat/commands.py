@@ -35,6 +35,7 @@ from bot.reply import (
     Paragraph,
     Reply,
     clip,
+    clip_meta,
     command_syntax,
 )
 from bot.schedule.subscriptions import (
@@ -367,10 +368,10 @@ def _sources(router: Router, req: CommandRequest, text: str) -> Reply:
         return Reply.text(f"The corpus is empty — an admin can run {_cmd(req, 'reload')}.")
     reply = Reply(title=f"Sources ({len(docs)})")
     for d in docs:
-        bits = [d["author"] or "", ", ".join(d["outlets"]),
+        bits = [_meta(d["author"]), _meta(", ".join(d["outlets"])),
                 d["published"] or (d["dateline"] and f"dateline {d['dateline']}") or "date unknown"]
-        reply.add(Bullet(f"{d['title'] or '(untitled)'} — {' · '.join(b for b in bits if b)}",
-                         note=f"id {d['id']}"))
+        reply.add(Bullet(f"{_meta(d['title']) or '(untitled)'} — {' · '.join(b for b in bits if b)}",
+                         note=f"id {_meta(d['id'])}"))
     reply.add(Context(f"Show one with {_cmd(req, 'source', 'ID')}."))
     return reply
 
@@ -384,13 +385,13 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
         doc, sentences = router.core.source(parts[0])
     except UserError as exc:
         raise UserError(exc.message.replace("see /sources", f"see {_cmd(req, 'sources')}")) from None
-    reply = Reply(title=doc["title"] or doc["id"])
+    reply = Reply(title=_meta(doc["title"] or doc["id"]))
     reply.add(Fields([
-        ("Author", doc["author"] or "unknown"),
+        ("Author", _meta(doc["author"]) or "unknown"),
         ("Published", doc["published"] or "unknown"),
-        *([("Dateline", doc["dateline"])] if doc["dateline"] else []),
-        ("Outlets", ", ".join(doc["outlets"]) or "none credited"),
-        ("Id", doc["id"]),
+        *([("Dateline", _meta(doc["dateline"]))] if doc["dateline"] else []),
+        ("Outlets", _meta(", ".join(doc["outlets"])) or "none credited"),
+        ("Id", _meta(doc["id"])),
     ]))
     budget = SOURCE_MAX_CHARS
     for kind, para in paragraphs((s["paragraph"], s["kind"], s["text"]) for s in sentences):
@@ -402,8 +403,12 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
         budget -= len(para)
         reply.add(Heading(shown) if kind == "heading" else Paragraph(shown))
     if doc.get("url"):
-        reply.add(Context(doc["url"]))
+        reply.add(Context(_meta(doc["url"])))
     return reply
+
+
+def _meta(value: str | None) -> str:
+    return clip_meta(value) or ""
 
 
 def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:

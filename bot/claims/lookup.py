@@ -17,7 +17,17 @@ from typing import Any
 
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
-from bot.reply import EVIDENCE_MAX_CHARS, Bullet, Context, Fields, Paragraph, Reply, SourceRef, clip
+from bot.reply import (
+    EVIDENCE_MAX_CHARS,
+    Bullet,
+    Context,
+    Fields,
+    Paragraph,
+    Reply,
+    SourceRef,
+    clip,
+    clip_meta,
+)
 from bot.search.index import SearchIndex, open_index
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import (
@@ -365,7 +375,7 @@ def answer_to_reply(answer: ClaimAnswer) -> Reply:
             parts.append("hedged")
         if ev.reason:
             parts.append(ev.reason)
-        parts.append(f"{ev.source or ev.doc_id}, {ev.published or 'date unknown'}")
+        parts.append(f"{clip_meta(ev.source or ev.doc_id)}, {ev.published or 'date unknown'}")
         reply.add(Bullet(ev.sentence, [numbers[d] for d in [ev.doc_id, *ev.also_in]],
                          " · ".join(parts)))
     if not answer.evidence:
