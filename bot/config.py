@@ -108,7 +108,7 @@ class DigestsConfig(_Section):
 
 
 class DiscordConfig(_Section):
-    guild_id: Annotated[int, Field(ge=1)] | Annotated[str, StringConstraints(
+    guild_id: Annotated[int, Field(ge=1, le=2**64 - 1)] | Annotated[str, StringConstraints(
         pattern=r"^[1-9][0-9]*$")] | None = None
 
 

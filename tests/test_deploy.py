@@ -349,6 +349,20 @@ def test_discord_invite_reads_the_id_from_the_token_or_says_what_is_missing() ->
     assert invite(DISCORD_TOKEN="not-a-token").exit_code != 0
 
 
+def test_discord_invite_refuses_an_id_that_is_no_discord_id() -> None:
+    # A Discord id (snowflake) is a positive 64-bit integer: -5, 0 or a 26-digit number made
+    # an invite URL Discord refuses, printed as if it were fine.
+    import base64
+
+    for bad in ("-5", "0", "99999999999999999999999999", str(2**64)):
+        result = invite("--client-id", bad)
+        assert result.exit_code != 0 and "client_id=" not in result.output, (bad, result.output)
+        head = base64.b64encode(bad.encode()).decode().rstrip("=")
+        result = invite(DISCORD_TOKEN=f"{head}.GxYz12.abc")
+        assert result.exit_code != 0 and "client_id=" not in result.output, (bad, result.output)
+    assert invite("--client-id", str(2**64 - 1)).exit_code == 0
+
+
 # ------------------------------------------------------------------ README "Deploy"
 
 

@@ -253,6 +253,22 @@ def test_create_adapter_needs_a_token_and_a_numeric_guild_id(
         guild_id_from(core)
 
 
+def test_guild_id_must_be_a_discord_id_wherever_it_comes_from(
+        core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    # DISCORD_GUILD_ID="-5" (or a 26-digit number) was taken as a server id; an error about
+    # the variable named the config key instead.
+    for bad in ("-5", "0", "99999999999999999999999999", "١٢"):
+        monkeypatch.setenv("DISCORD_GUILD_ID", bad)
+        with pytest.raises(UserError, match="DISCORD_GUILD_ID"):
+            guild_id_from(core)
+    monkeypatch.setenv("DISCORD_GUILD_ID", " 1234 ")
+    assert guild_id_from(core) == 1234
+    monkeypatch.delenv("DISCORD_GUILD_ID")
+    core.settings.raw["discord"] = {"guild_id": 2**64}
+    with pytest.raises(UserError, match=r"\[discord\] guild_id"):
+        guild_id_from(core)
+
+
 # --------------------------------------------------------------------------- commands
 
 

@@ -68,7 +68,18 @@ def client_id_from_token(token: str) -> int | None:
         value = base64.b64decode(head + "=" * (-len(head) % 4), validate=True).decode("ascii")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    return int(value) if value.isdigit() else None
+    return snowflake(value)
+
+
+SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit integers
+
+
+def snowflake(value: str) -> int | None:
+    """A Discord id from its decimal digits; None when it cannot be one (0, too big)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(SNOWFLAKE_MAX)):
+        return None
+    number = int(value)
+    return number if 0 < number <= SNOWFLAKE_MAX else None
 
 
 def caller_for(interaction: discord.Interaction[Any]) -> Caller:
@@ -388,13 +399,16 @@ class DiscordAdapter:
 
 def guild_id_from(core: Core) -> int | None:
     """`DISCORD_GUILD_ID` from the environment, else `[discord] guild_id` from the config."""
-    value = os.environ.get("DISCORD_GUILD_ID") or core.settings.section("discord").get("guild_id")
-    if value in (None, "", 0):
+    env = os.environ.get("DISCORD_GUILD_ID", "").strip()
+    where = "DISCORD_GUILD_ID" if env else "[discord] guild_id"
+    value = env or core.settings.section("discord").get("guild_id")
+    if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise UserError(f"[discord] guild_id must be a server id (a number), not {value!r}") from None
+    guild_id = snowflake(str(value).strip())
+    if guild_id is None or isinstance(value, bool):
+        raise UserError(f"{where} must be a Discord server id (a number from 1 to 2^64-1), "
+                        f"not {str(value)[:40]!r}")
+    return guild_id
 
 
 def create_adapter(core: Core, options: object) -> DiscordAdapter:

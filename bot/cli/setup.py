@@ -71,7 +71,7 @@ def discord_group() -> None:
 
 
 @discord_group.command("invite")
-@click.option("--client-id", type=int, metavar="ID",
+@click.option("--client-id", type=click.IntRange(1, 2**64 - 1), metavar="ID",
               help="The application id (Developer Portal → General Information); "
                    "default: read from DISCORD_TOKEN.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
