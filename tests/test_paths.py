@@ -121,3 +121,17 @@ def test_paths_command(installed: Path, tmp_path: Path) -> None:
         str(tmp_path / "home" / ".config" / "briefbot" / ".env")]
     text = CliRunner().invoke(cli, ["--db", str(tmp_path / "o.db"), "paths"]).output
     assert f"db:         {tmp_path / 'o.db'}  (missing)" in text and "[shipped]" in text
+
+
+def test_a_database_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    # `reload` made the database's folder with no error handling: a --db (or BRIEFBOT_HOME)
+    # under a regular file was a FileExistsError traceback (`sources` said it cleanly).
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    for args in (["--db", str(blocker / "sub" / "t.db"), "reload", str(tmp_path)],
+                 ["--db", str(blocker / "t.db"), "schedule", "list"]):
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+        assert "cannot create the database folder" in res.output, res.output
+    res = CliRunner(env={"BRIEFBOT_HOME": str(blocker)}).invoke(cli, ["reload", str(tmp_path)])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output

@@ -223,7 +223,11 @@ class Store:
         # The upgrade applied by this open, if any: {"from", "to", "backup"}.
         self.upgraded: dict[str, Any] | None = None
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a file in the way, no permission, a read-only mount
+                raise UserError(f"cannot create the database folder {self.path.parent}: "
+                                f"{exc.strerror or exc}") from exc
         conn = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         try:
