@@ -103,3 +103,19 @@ async def test_scheduled_post_footer_uses_the_platform_syntax(core: Core) -> Non
     assert await sched.run_slot(sub, datetime.now(UTC).replace(microsecond=0)) == "posted"
     footer = fake.replies[-1].plain_text()
     assert f"stop with /briefbot unsubscribe {sub}" in footer
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord", "console"])
+def test_an_empty_corpus_names_the_platform_reload_not_the_shell(
+        settings: Settings, platform: str) -> None:
+    # /brief, /claim and /timeline on an empty corpus said "run `briefbot reload`": a shell
+    # command, in chat (/sources already said "an admin can run /briefbot reload").
+    settings.rate_limit_per_minute = 0
+    core = Core(settings)
+    try:
+        for line in ("/brief", "/claim Ports reopened", "/timeline", "/sources"):
+            text = ask(core, platform, line, admin=False)
+            assert "`briefbot reload`" not in text, (line, text)
+            assert f"an admin can run {command_syntax(platform, 'reload')}" in text, (line, text)
+    finally:
+        core.close()

@@ -25,7 +25,7 @@ from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.corpus.storage import parse_id
 from bot.digest.build import source_bullet
-from bot.errors import PermissionDenied, RateLimited, UserError
+from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError
 from bot.reply import (
     SOURCE_MAX_CHARS,
     Bullet,
@@ -260,6 +260,8 @@ class Router:
             if spec.admin:
                 self._record(request, name, text, "ok")
             return reply
+        except EmptyCorpus:  # the core says `briefbot reload` (the shell); chat names its own
+            return Reply.error(_empty_corpus(request))
         except PermissionDenied as exc:
             outcome = "denied"
             return Reply.text(exc.message, ephemeral=True, kind="denied")
@@ -361,11 +363,15 @@ def _claim(router: Router, req: CommandRequest, text: str) -> Reply:
     return router.core.claim_reply(text)
 
 
+def _empty_corpus(req: CommandRequest) -> str:
+    return f"The corpus is empty — an admin can run {_cmd(req, 'reload')}."
+
+
 def _sources(router: Router, req: CommandRequest, text: str) -> Reply:
     _no_args(req, "sources", text)
     docs = router.core.sources()
     if not docs:
-        return Reply.text(f"The corpus is empty — an admin can run {_cmd(req, 'reload')}.")
+        return Reply.text(_empty_corpus(req))
     reply = Reply(title=f"Sources ({len(docs)})")
     for d in docs:
         bits = [_meta(d["author"]), _meta(", ".join(d["outlets"])),
