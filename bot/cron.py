@@ -98,6 +98,48 @@ class CronSchedule(CronTrigger):  # type: ignore[misc]
     time is built directly; a time in the spring gap then fires once, shifted by the gap
     (00:30 becomes 01:30), as 02:30 becomes 03:30 in Berlin."""
 
+    def get_next_fire_time(self, previous_fire_time: datetime | None,
+                           now: datetime) -> datetime | None:
+        """Standard (Vixie) cron: when day of month and day of week are both restricted
+        (neither starts with "*"), a day matching either fires (`0 8 1 * 1`: the 1st and
+        every Monday); APScheduler requires both."""
+        either = self._either_day()
+        if either is None:
+            return super().get_next_fire_time(previous_fire_time, now)
+        times = [t for t in (c.get_next_fire_time(previous_fire_time, now) for c in either)
+                 if t is not None]
+        return min(times) if times else None
+
+    # Set by make_trigger from the expression as typed ("*/2" is unrestricted, as in Vixie
+    # cron, though APScheduler gets it as a list); kept in the job store's pickle.
+    either_day = False
+    stale = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**super().__getstate__(), "either_day": self.either_day}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        either = state.pop("either_day", None)
+        super().__setstate__(state)
+        # pickled before either_day: a guess from the fields, until the scheduler's next
+        # sync replaces it (`stale`) with one made from the subscription's expression
+        self.stale = either is None
+        if either is None:
+            fields = {f.name: str(f) for f in self.fields}
+            either = not (fields["day"].startswith("*") or fields["day_of_week"].startswith("*"))
+        self.either_day = either
+
+    def _either_day(self) -> tuple[CronSchedule, CronSchedule] | None:
+        if not self.either_day:
+            return None
+        kept = {f.name: str(f) for f in self.fields
+                if f.name in _APS_FIELDS and not str(f).startswith("*")}
+        extra = {"timezone": self.timezone, "start_date": self.start_date,
+                 "end_date": self.end_date}
+        return (CronSchedule(**{**kept, "day_of_week": "*"}, **extra),
+                CronSchedule(**{**kept, "day": "*"}, **extra))
+
     def _increment_field_value(self, dateval: datetime, fieldnum: int) -> tuple[datetime, int]:
         moved, fieldnum = super()._increment_field_value(dateval, fieldnum)
         # the wall time APScheduler meant: it added (wanted - dateval) to dateval in UTC
@@ -125,7 +167,9 @@ def make_trigger(cron: str, timezone: str) -> CronSchedule:
             CronTrigger(**{aps: values[aps]}, timezone=tz)
         except (ValueError, TypeError) as exc:
             raise UserError(f"invalid cron {name} field {value[:40]!r}: {exc}") from exc
-    return CronSchedule(**values, timezone=tz)
+    trigger = CronSchedule(**values, timezone=tz)
+    trigger.either_day = not (fields[2].startswith("*") or fields[4].startswith("*"))
+    return trigger
 
 
 @lru_cache(maxsize=1)

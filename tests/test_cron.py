@@ -3,7 +3,7 @@ zones only, and slots on DST days in zones that switch at midnight (issue 13, it
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -94,3 +94,32 @@ def test_only_iana_zone_names_are_time_zones(name: str) -> None:
                                   "Etc/GMT+5"])
 def test_iana_zone_names_are_accepted(name: str) -> None:
     assert validate_timezone(name).key == name
+
+
+@pytest.mark.parametrize(("cron", "start", "days"), [
+    # standard (Vixie) cron: day of month and day of week both restricted = either matches
+    ("0 8 1 * 1", utc(2024, 1, 1), [1, 8, 15, 22, 29]),  # the 1st, and every Monday
+    ("0 8 13 * 5", utc(2024, 9, 1), [6, 13, 20, 27]),  # the 13th, and every Friday
+    ("0 8 1,15 * sun", utc(2024, 9, 1), [1, 8, 15, 22, 29]),
+    # a field starting with "*" is unrestricted: both must match, as before
+    ("0 8 */2 * 1", utc(2024, 1, 1), [1, 15, 29]),
+    ("0 8 * * 1", utc(2024, 1, 1), [1, 8, 15, 22, 29]),
+    ("0 8 1 * *", utc(2024, 1, 1), [1]),
+])
+def test_day_of_month_or_day_of_week(cron: str, start: datetime, days: list[int]) -> None:
+    # APScheduler requires both: "0 8 1 1 1" fired next in 2029 (1 January on a Monday).
+    end = (start + timedelta(days=31)).replace(day=1) - timedelta(seconds=1)
+    times = list(fire_times(make_trigger(cron, "UTC"), start - timedelta(seconds=1), end))
+    assert [t.day for t in times] == days
+    assert [t.day for t in _next_aps(cron, "UTC", start - timedelta(seconds=1), len(days))] == days
+
+
+def test_either_day_survives_the_job_store() -> None:
+    import pickle
+
+    trigger = pickle.loads(pickle.dumps(make_trigger("0 8 1 * 1", "UTC")))
+    start = utc(2024, 1, 1) - timedelta(seconds=1)
+    assert [t.day for t in _next_aps("0 8 1 * 1", "UTC", start, 3)] == [1, 8, 15]
+    assert trigger.get_next_fire_time(None, utc(2024, 1, 2)) == utc(2024, 1, 8, 8)
+    plain = pickle.loads(pickle.dumps(make_trigger("0 8 */2 * 1", "UTC")))
+    assert plain.get_next_fire_time(None, utc(2024, 1, 2)) == utc(2024, 1, 15, 8)

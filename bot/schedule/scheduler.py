@@ -299,7 +299,8 @@ class BriefingScheduler:
         for sub in subs.values():
             job = existing.get(_job_id(sub.id))
             if (job is not None and job.name == _job_name(sub)
-                    and isinstance(job.trigger, CronSchedule)):  # older builds: CronTrigger
+                    and isinstance(job.trigger, CronSchedule)  # older builds: CronTrigger
+                    and not job.trigger.stale):
                 continue
             try:
                 trigger = make_trigger(sub.cron, sub.timezone)
