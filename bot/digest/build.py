@@ -29,7 +29,7 @@ from bot.digest.stories import StoryDoc, group_stories
 from bot.digest.summarize import Scored, Unit, Weights, score_units, summarize, trim_discourse
 from bot.digest.timeline import DateMention, article_anchor, extract_dates, label, story_anchor
 from bot.errors import EmptyCorpus, UserError
-from bot.reply import Bullet, Context, Heading, Paragraph, Reply, SourceRef
+from bot.reply import Bullet, Context, Heading, Paragraph, Reply, SourceRef, clip_meta
 from bot.text.hedges import denials, hedges
 from bot.text.words import tokens
 
@@ -508,10 +508,10 @@ def _story_headline(members: Sequence[dict[str, Any]], sections: Sequence[Sectio
     doc = members[ctx.units[top[0]].doc] if top else members[0]
     title = (doc.get("title") or "").strip()
     if title and title != doc["id"]:
-        return title
+        return clip_meta(title) or ""
     text = trim_discourse(ctx.units[top[0]].text) if top else doc["id"]
     w = text.split()
-    return text if len(w) <= HEADLINE_WORDS else " ".join(w[:HEADLINE_WORDS]) + "…"
+    return clip_meta(text if len(w) <= HEADLINE_WORDS else " ".join(w[:HEADLINE_WORDS]) + "…") or ""
 
 
 def _title_headline(members: Sequence[dict[str, Any]]) -> str:
@@ -519,8 +519,8 @@ def _title_headline(members: Sequence[dict[str, Any]]) -> str:
     for d in members:
         title = (d.get("title") or "").strip()
         if title and title != d["id"]:
-            return title
-    return members[0]["id"]
+            return clip_meta(title) or ""
+    return clip_meta(members[0]["id"]) or ""
 
 
 def _merged_sections(defn: DigestDef, stories: Sequence[StoryDigest],
