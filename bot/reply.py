@@ -25,8 +25,9 @@ class SourceRef:
 
     def __post_init__(self) -> None:
         # metadata of any size (a JSONL field, a .txt title line) is shown clipped
-        for name in ("title", "author", "url"):
+        for name in ("title", "author"):
             object.__setattr__(self, name, clip_meta(getattr(self, name)))
+        object.__setattr__(self, "url", link(self.url))
         object.__setattr__(self, "outlets", tuple(clip_meta(o) or "" for o in self.outlets))
 
     def label(self) -> str:
@@ -119,6 +120,9 @@ SOURCE_MAX_CHARS = 12_000
 # A title, byline, outlet or URL is a line, not a text: one of any size (a JSONL field, the
 # first line of an unpunctuated .txt) turned /brief into hundreds of messages.
 METADATA_MAX_CHARS = 300
+# A link is shown whole or not at all (a clipped one is broken): up to the length browsers
+# and servers commonly accept.
+URL_MAX_CHARS = 2_048
 
 
 def clip(text: str, limit: int) -> str:
@@ -132,6 +136,11 @@ def clip(text: str, limit: int) -> str:
         cut = cut[:space]
     cut = cut.rstrip()
     return f"{cut} … [clipped: {len(cut):,} of {len(text):,} characters shown]"
+
+
+def link(url: str | None) -> str | None:
+    """An article's URL for a reply: None when it is too long to be a working link."""
+    return url if url and len(url) <= URL_MAX_CHARS else None
 
 
 def clip_meta(text: str | None) -> str | None:

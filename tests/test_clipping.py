@@ -109,7 +109,7 @@ def test_long_metadata_is_clipped_in_every_reply(settings: Settings, corpus: Pat
     import json
 
     from bot.adapters.discord_embeds import render_reply
-    from bot.reply import METADATA_MAX_CHARS
+    from bot.reply import METADATA_MAX_CHARS, SourceRef
 
     words = " ".join(f"word{i}" for i in range(20_000))
     (corpus / "meta.jsonl").write_text(json.dumps({
@@ -136,5 +136,9 @@ def test_long_metadata_is_clipped_in_every_reply(settings: Settings, corpus: Pat
             assert len(render_messages(reply)) <= 2, line
             assert len(render_reply(reply)) <= 2, line
         assert METADATA_MAX_CHARS < 1_000
+        # a link is whole or absent: a clipped URL would be a broken one
+        url = "https://example.org/" + "q" * 1_000
+        assert SourceRef(1, "d", url=url).url == url
+        assert SourceRef(1, "d", url=url + "q" * 2_000).url is None
     finally:
         core.close()

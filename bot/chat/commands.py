@@ -37,6 +37,7 @@ from bot.reply import (
     clip,
     clip_meta,
     command_syntax,
+    link,
 )
 from bot.schedule.subscriptions import (
     Subscription,
@@ -408,8 +409,8 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
         shown = clip(para, budget)
         budget -= len(para)
         reply.add(Heading(shown) if kind == "heading" else Paragraph(shown))
-    if doc.get("url"):
-        reply.add(Context(_meta(doc["url"])))
+    if link(doc.get("url")):
+        reply.add(Context(doc["url"]))
     return reply
 
 
