@@ -142,3 +142,27 @@ def test_long_metadata_is_clipped_in_every_reply(settings: Settings, corpus: Pat
         assert SourceRef(1, "d", url=url + "q" * 2_000).url is None
     finally:
         core.close()
+
+
+def test_sources_lists_a_bounded_number_in_chat(settings: Settings, corpus: Path) -> None:
+    # every document was listed: 3,000 documents made one /sources 62 Slack messages
+    import json
+
+    from bot.adapters.discord_embeds import render_reply
+    from bot.chat.commands import SOURCES_MAX_LISTED
+
+    with (corpus / "many.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(SOURCES_MAX_LISTED * 4):
+            fh.write(json.dumps({"id": f"doc{i}", "title": f"Ferry report number {i}",
+                                 "text": f"Ferry {i} sank in the Strait of Vell on Monday."}) + "\n")
+    core = Core(settings)
+    try:
+        core.reload()
+        reply = TestAdapter(core).send("/sources")
+        text = reply.plain_text()
+        total = len(core.sources())
+        assert f"Sources ({total})" in text
+        assert f"{total - SOURCES_MAX_LISTED:,} more" in text and "briefbot sources" in text
+        assert len(render_messages(reply)) <= 3 and len(render_reply(reply)) <= 3
+    finally:
+        core.close()

@@ -368,17 +368,25 @@ def _empty_corpus(req: CommandRequest) -> str:
     return f"The corpus is empty — an admin can run {_cmd(req, 'reload')}."
 
 
+# Documents /sources lists in chat (a corpus may hold 100,000: one message or two, not
+# hundreds); the CLI's `briefbot sources` lists them all.
+SOURCES_MAX_LISTED = 25
+
+
 def _sources(router: Router, req: CommandRequest, text: str) -> Reply:
     _no_args(req, "sources", text)
     docs = router.core.sources()
     if not docs:
         return Reply.text(_empty_corpus(req))
     reply = Reply(title=f"Sources ({len(docs)})")
-    for d in docs:
+    for d in docs[:SOURCES_MAX_LISTED]:
         bits = [_meta(d["author"]), _meta(", ".join(d["outlets"])),
                 d["published"] or (d["dateline"] and f"dateline {d['dateline']}") or "date unknown"]
         reply.add(Bullet(f"{_meta(d['title']) or '(untitled)'} — {' · '.join(b for b in bits if b)}",
                          note=f"id {_meta(d['id'])}"))
+    if len(docs) > SOURCES_MAX_LISTED:
+        reply.add(Context(f"… and {len(docs) - SOURCES_MAX_LISTED:,} more (the whole list: "
+                          "`briefbot sources`)."))
     reply.add(Context(f"Show one with {_cmd(req, 'source', 'ID')}."))
     return reply
 
