@@ -38,7 +38,7 @@ def test_deep_nesting_and_lone_surrogates_are_line_rejections(db: Path, corpus: 
     assert not isinstance(res.exception, (RecursionError, UnicodeEncodeError)), res.output
     o = outcomes(res)
     assert "2 added" in o["feed.jsonl"] and "4 rejected" in o["feed.jsonl"]
-    assert "nested too deeply" in o["feed.jsonl:2"]
+    assert "nested too deeply" in o.get("feed.jsonl:2", ""), res.output  # flaked once in the full suite
     for line in (3, 4, 5):
         assert "unpaired surrogate" in o[f"feed.jsonl:{line}"], o
     assert set(sources(db)) == {"first", "last"}
