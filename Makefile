@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench install semantic clean
+.PHONY: run test lint bench eval install semantic clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ lint: $(STAMP)
 # e.g. `make bench DATA=../shared/bench`.
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run --data $(DATA) $(if $(ONLY),--only $(ONLY))
+
+# Claim lookup on every dev set in one table, beside the previous run's figures (stored in
+# var/eval_last.json). DATA: the shared folder (its bench/ is accepted too).
+eval: $(STAMP)
+	nice $(BIN)/python -m tests.bench.eval --data $(DATA) $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf var/*.db var/*.db-* var/*.index

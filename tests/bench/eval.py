@@ -1,0 +1,268 @@
+"""`make eval`: claim lookup on every dev set at once, in one table, beside the last run.
+
+usage: python -m tests.bench.eval --data ../shared [--out var/eval_last.json] [--only NAME ...]
+
+DATA is the shared folder (holding eval/ and bench/; its bench/ folder is accepted too). The
+data never enters the repository: every set is reloaded into a temporary database by the
+project's own command line (`.venv/bin/briefbot`, so the default configuration is what is
+measured), and scored with the shared scorers where they fit (`eval/score.py` for the seeds
+and news sets, `eval/climate_fever.py` for Climate-FEVER; CheckThat's MAP@5 and plain BM25
+come from `bench_checkthat`).
+
+Columns: evidence recall@5 and the plain-BM25 baseline computed by the same scorer (MAP@5
+of the evidence's documents for CheckThat), verdict accuracy, macro-F1 over the gold
+verdict classes, false contradicted (`contradicted` for a claim whose gold verdicts do not
+include it), not-found precision and recall. The figures are stored in `--out` (git-ignored
+var/ by default) and the previous run's are printed beside the new ones."""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+CLI = ".venv/bin/briefbot"
+SETS = ("seeds", "news", "climate-fever", "checkthat")
+COLUMNS = (("recall5", "R@5"), ("bm25", "BM25"), ("verdict_acc", "acc"), ("macro_f1", "F1"),
+           ("false_contradicted", "falseC"), ("nf_precision", "NF-P"), ("nf_recall", "NF-R"))
+
+
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def lookup(corpus: Path, claims: Sequence[str], limit: int = 10) -> tuple[list[dict[str, Any]], float]:
+    """Reload `corpus` into a private database and look every claim up (JSON Lines), with the
+    command line's default configuration. Also the lookup time per claim (ms)."""
+    with tempfile.TemporaryDirectory(prefix="briefbot-eval-") as tmp:
+        db = os.path.join(tmp, "eval.db")
+        p = subprocess.run([CLI, "--db", db, "reload", "-q", str(corpus)], capture_output=True,
+                           text=True)
+        if p.returncode:
+            raise RuntimeError(f"reload {corpus} failed: {(p.stderr or p.stdout)[-400:]}")
+        stdin = "".join(re.sub(r"\s+", " ", c).strip() + "\n" for c in claims)
+        started = time.monotonic()
+        p = subprocess.run([CLI, "--db", db, "claim", "--json", "--limit", str(limit), "-"],
+                           input=stdin, capture_output=True, text=True)
+        took = (time.monotonic() - started) * 1000 / max(len(claims), 1)
+        if p.returncode:
+            raise RuntimeError(f"claim lookup failed: {p.stderr[-400:]}")
+    answers = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+    if len(answers) != len(claims):
+        raise RuntimeError(f"expected {len(claims)} answers, got {len(answers)}")
+    return answers, took
+
+
+def verdict_figures(pairs: list[tuple[set[str], str]]) -> dict[str, float]:
+    """Accuracy, macro-F1, false contradicted and not-found precision/recall from (gold
+    verdicts, predicted verdict) pairs. A prediction in the gold set is right; macro-F1 is over
+    the classes that occur in gold (a wrong prediction counts against gold's first class)."""
+    n = len(pairs) or 1
+    right = [p in g for g, p in pairs]
+    truth = [p if ok else sorted(g)[0] for (g, p), ok in zip(pairs, right, strict=True)]
+    preds = [p for _, p in pairs]
+    classes = sorted({t for t in truth})
+    f1s = []
+    for c in classes:
+        tp = sum(t == c and p == c for t, p in zip(truth, preds, strict=True))
+        wrong = sum((t == c) != (p == c) for t, p in zip(truth, preds, strict=True))
+        f1s.append(2 * tp / (2 * tp + wrong) if tp else 0.0)
+    nf_pred = [g for g, p in pairs if p == "not-found"]
+    nf_gold = [p for g, p in pairs if "not-found" in g]
+    return {
+        "verdict_acc": sum(right) / n,
+        "macro_f1": sum(f1s) / max(len(f1s), 1),
+        "false_contradicted": sum(p == "contradicted" and "contradicted" not in g
+                                  for g, p in pairs),
+        "nf_precision": (sum("not-found" in g for g in nf_pred) / len(nf_pred)) if nf_pred
+        else float("nan"),
+        "nf_recall": (sum(p == "not-found" for p in nf_gold) / len(nf_gold)) if nf_gold
+        else float("nan"),
+    }
+
+
+def eval_gold(score: ModuleType, gold_path: Path, corpus: Path, by_stem: bool) -> dict[str, Any]:
+    """A seeds-form gold file (`score.py claims`): the scorer's evidence test and baseline."""
+    score.SEEDS, score.BY_STEM = str(corpus), by_stem
+    gold = [json.loads(line) for line in gold_path.read_text().splitlines() if line.strip()]
+    answers, took = lookup(corpus, [g["claim"] for g in gold], limit=5)
+    sents = score.naive_sentences()
+    hits = base = total = 0
+    pairs = []
+    for g, a in zip(gold, answers, strict=True):
+        ev = [(e.get("doc_id"), score.norm(e.get("sentence", ""))) for e in a.get("evidence", [])[:5]]
+        top = [(d, score.norm(s)) for d, s in score.bm25_top(g["claim"], sents)]
+        for doc, phrase in g["evidence"]:
+            total += 1
+            hits += score.has_evidence(ev, doc, phrase)
+            base += score.has_evidence(top, doc, phrase)
+        pairs.append((set(g["verdicts"]), a.get("verdict") or "error"))
+    return {"n": len(gold), "recall5": hits / max(total, 1), "bm25": base / max(total, 1),
+            **verdict_figures(pairs), "ms": took}
+
+
+CF_VERDICT = {"SUPPORTS": {"corroborated", "single-source"}, "REFUTES": {"contradicted"},
+              "NOT_ENOUGH_INFO": {"not-found"}, "DISPUTED": {"contested"}}
+
+
+def eval_climate_fever(cf: ModuleType, root: Path) -> dict[str, Any]:
+    """Climate-FEVER dev with `climate_fever.py`'s helpers (its mapping of verdicts: evidence
+    that only mentions counts as not-found; DISPUTED is left out of accuracy and F1 as there)."""
+    everything = cf.read_jsonl(str(root / "climate-fever.jsonl"))
+    corpus_rows = cf.read_jsonl(str(root / "corpus.jsonl"))
+    claims = [c for c in everything if cf.split_of(c["claim_id"]) == "dev"]
+    with tempfile.TemporaryDirectory(prefix="briefbot-eval-cf-") as tmp:
+        cfile = Path(tmp) / "corpus.jsonl"
+        cf.write_jsonl(str(cfile), corpus_rows)
+        answers, took = lookup(cfile, [c["claim"] for c in claims], limit=10)
+    bm25 = cf.bm25_ranker([cf.norm(s) for d in corpus_rows for s in d["text"].split("\n\n")
+                           if s.strip()])
+    ev_total = ev_hit = ev_base = 0
+    pairs: list[tuple[set[str], str]] = []
+    label_pairs = []
+    for c, a in zip(claims, answers, strict=True):
+        pred = cf.predicted(a)
+        gold = c["claim_label"]
+        if gold in cf.LABELS:
+            label_pairs.append((gold, cf.AS_LABEL.get(pred, pred)))
+            pairs.append((CF_VERDICT[gold], "not-found" if pred == "mentions-only" else pred))
+        top5 = [cf.norm(e.get("sentence", "")) for e in (a.get("evidence") or [])[:5]]
+        base5 = bm25(c["claim"])
+        for e in c["evidences"]:
+            if e["evidence_label"] in cf.STANCE:
+                g = cf.norm(e["evidence"])
+                ev_total += 1
+                ev_hit += cf.found(g, top5)
+                ev_base += cf.found(g, base5)
+    figures = verdict_figures(pairs)
+    figures["macro_f1"] = cf.macro_f1(label_pairs)  # the scorer's own (three labels)
+    majority = collections.Counter(g for g, _ in label_pairs).most_common(1)[0][0]
+    figures["majority_acc"] = sum(g == majority for g, _ in label_pairs) / len(label_pairs)
+    return {"n": len(claims), "recall5": ev_hit / max(ev_total, 1),
+            "bm25": ev_base / max(ev_total, 1), **figures, "ms": took}
+
+
+def eval_checkthat(root: Path) -> dict[str, Any]:
+    """CheckThat! 2020 dev: MAP@5 of the documents of the lookup's evidence (what a user sees,
+    not-found = nothing) beside plain BM25 over claim + title (`bench_checkthat`)."""
+    from tests.bench import bench_checkthat as ct
+
+    docs = {r[0]: (r[1], r[2] if len(r) > 2 else "") for r in
+            ct.read_tsv(root / "verified_claims.docs.tsv") if len(r) >= 2}
+    gold = ct.qrels(root / "dev" / "tweet-vclaim-pairs.qrels")
+    rows = [r for r in ct.read_tsv(root / "dev" / "tweets.queries.tsv") if len(r) >= 2 and r[0] in gold]
+    with tempfile.TemporaryDirectory(prefix="briefbot-eval-ct-") as tmp:
+        cfile = Path(tmp) / "vclaims.jsonl"
+        with cfile.open("w", encoding="utf-8") as fh:
+            for vid, (claim, title) in docs.items():
+                fh.write(json.dumps({"id": vid, "title": title, "text": f"{claim}\n\n{title}"}) + "\n")
+        answers, took = lookup(cfile, [r[1] for r in rows], limit=20)
+    bm25 = ct.BM25({vid: f"{c} {t}" for vid, (c, t) in docs.items()})
+    ours = base = 0.0
+    not_found = 0
+    for r, a in zip(rows, answers, strict=True):
+        ranked = list(dict.fromkeys(e["doc_id"] for e in a.get("evidence") or []))
+        ours += ct.ap_at_5(ranked, gold[r[0]])
+        base += ct.ap_at_5(bm25.top(r[1]), gold[r[0]])
+        not_found += a.get("verdict") == "not-found"
+    n = len(rows)
+    # Every dev tweet has a verified claim in the corpus: not-found is always wrong here.
+    return {"n": n, "recall5": ours / n, "bm25": base / n, "verdict_acc": float("nan"),
+            "macro_f1": float("nan"), "false_contradicted": float("nan"),
+            "nf_precision": float("nan"), "nf_recall": float("nan"),
+            "not_found_rate": not_found / n, "ms": took}
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return "—" if value != value else f"{value:.3f}"
+    return str(value)
+
+
+def print_table(new: dict[str, dict[str, Any]], old: dict[str, dict[str, Any]],
+                out: Callable[[str], None] = print) -> None:
+    head = f"| {'set':<14} | {'n':>4} | " + " | ".join(f"{label:>13}" for _, label in COLUMNS) + " | ms/claim |"
+    out(head)
+    out("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
+    for name in SETS:
+        if name not in new:
+            continue
+        row, prev = new[name], old.get(name, {})
+        cells = []
+        for key, _ in COLUMNS:
+            cell = _fmt(row.get(key, float("nan")))
+            if key in prev:
+                cell += f" ({_fmt(prev[key])})"
+            cells.append(f"{cell:>13}")
+        out(f"| {name:<14} | {row['n']:>4} | " + " | ".join(cells) + f" | {row['ms']:8.1f} |")
+    out("(previous run in brackets; R@5/BM25 = evidence recall@5 and plain BM25, MAP@5 for "
+        "checkthat; falseC = contradicted verdicts on claims not gold-contradicted; NF = not-found)")
+
+
+def resolve(data: Path) -> tuple[Path, Path]:
+    """(eval folder, bench folder) from DATA (the shared folder or its bench/)."""
+    if (data / "eval").is_dir():
+        return data / "eval", data / "bench"
+    if data.name == "bench" and (data.parent / "eval").is_dir():
+        return data.parent / "eval", data
+    raise SystemExit(f"{data}: expected the shared folder (with eval/ and bench/)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path("../shared"))
+    ap.add_argument("--out", type=Path, default=Path("var/eval_last.json"))
+    ap.add_argument("--only", nargs="*", default=[], choices=SETS)
+    args = ap.parse_args(argv)
+    ev, bench = resolve(args.data)
+    score = _load(ev / "score.py", "shared_score")
+    cf = _load(ev / "climate_fever.py", "shared_climate_fever")
+    runs: dict[str, Callable[[], dict[str, Any]]] = {
+        "seeds": lambda: eval_gold(score, ev / "claims_dev.jsonl", Path("seeds"), False),
+        "news": lambda: eval_gold(score, ev / "news_dev" / "claims.jsonl",
+                                  ev / "news_dev" / "corpus", True),
+        "climate-fever": lambda: eval_climate_fever(cf, bench / "climate-fever"),
+        "checkthat": lambda: eval_checkthat(bench / "checkthat2020"),
+    }
+    old: dict[str, dict[str, Any]] = {}
+    if args.out.is_file():
+        try:
+            old = json.loads(args.out.read_text()).get("sets", {})
+        except (OSError, ValueError):
+            old = {}
+    new: dict[str, dict[str, Any]] = {}
+    for name in SETS:
+        if args.only and name not in args.only:
+            continue
+        started = time.monotonic()
+        new[name] = runs[name]()
+        print(f"{name}: done in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    print_table(new, old)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    merged = {**old, **new}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    args.out.write_text(json.dumps({"commit": commit, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                           time.gmtime()),
+                                    "sets": merged}, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
