@@ -37,7 +37,7 @@ class Settings:
     default_paths: list[Path] = field(default_factory=list)
     outlets_path: Path | None = None
     aliases_path: Path | None = None
-    semantic: bool = False  # embeddings as a second candidate source (`bot.semantic`)
+    semantic: bool = True  # embeddings fused with BM25 (`bot.semantic`, `bot.search.dense`)
     rate_limit_per_minute: int = 10
     admins: list[str] = field(default_factory=list)
     command_workers: int = 2  # threads running chat commands at once
@@ -92,7 +92,7 @@ class IngestConfig(_Section):
 
 class SearchConfig(_Section):
     aliases: NonEmptyStr | None = None  # None: the shipped config/aliases.toml
-    semantic: bool = False
+    semantic: bool = True  # hybrid lookup with the shipped static sentence model
 
 
 class CommandsConfig(_Section):

@@ -10,6 +10,7 @@ with no evidence."""
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -54,9 +55,11 @@ from bot.text.stance import (
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
 CANDIDATES = 30
-SEMANTIC_WEIGHT = 0.9  # share of the embedding cosine in a candidate's score (`semantic`)
-SEMANTIC_MENTION = 0.4  # cosine from which a sentence sharing a claim word is related evidence
+FUSION_BM25 = float(os.environ.get("BB_FW", "0.3"))  # share of min-max BM25 in a candidate's fused score (the rest: cosine)
+SEMANTIC_MENTION = float(os.environ.get("BB_MCOS", "0.4"))  # cosine from which a sentence sharing a claim word is related evidence
 ALIAS_BOOST = 0.75  # query boost of an alias alternative ("Moscow" for "Russia")
+CLOSEST = 3  # closest sentences shown beside a not-found answer
+CLOSEST_REASON = "closest match; does not confirm the claim"
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
 
 
@@ -152,6 +155,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     prev_rows = store.sentences_by_ids(sorted({*retr, *(sid - 1 for sid in retr)}))
     rows = {sid: row for sid, row in prev_rows.items() if sid in retr}
     judged = []
+    unrelated: list[dict[str, Any]] = []  # candidates judged irrelevant: the closest are shown
     long_claim = is_long(parsed)
     max_idf = idf(0, index.num_docs)
 
@@ -182,14 +186,16 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             # never as support (`verdict` reads supports and disputes only).
             j = Judgement("mentions", cosine[sid] * 0.5, "related in meaning")
         if j.stance == "none":
+            unrelated.append(row)
             continue
         judged.append((j, row))
     if not long_claim:
         judged = _medium_support(parsed, judged, lexical, feats)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     # A long claim's coverage says little (see `judge_long`): retrieval's score ranks first.
-    share = 4.0 if long_claim else 0.05
-    judged.sort(key=lambda x: (0 if long_claim else order[x[0].stance],
+    share = 4.0 if long_claim else float(os.environ.get("BB_SHARE", "0.05"))
+    group = os.environ.get("BB_LONG_GROUP", "0") == "1"
+    judged.sort(key=lambda x: (0 if long_claim and not group else order[x[0].stance],
                                -(x[0].score + share * retr[x[1]["id"]])))
     # Syndicated copies: one evidence item per sentence key; documents sharing a supporting
     # sentence count as one source.
@@ -216,7 +222,23 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         evidence.append(ev)
     independent = _independent(support_groups)
     v = verdict(stances, independent)
-    if v.verdict == "not-found":
+    mode = os.environ.get("BB_CLOSEST", "nf")
+    if v.verdict == "not-found" or mode == "all":
+        # The closest sentences, so the reader can judge: never counted as confirming it.
+        if v.verdict == "not-found":
+            evidence = []
+        for row in sorted(unrelated, key=lambda r: -retr[r["id"]]):
+            if len(evidence) >= (CLOSEST if v.verdict == "not-found" else limit):
+                break
+            key = row["key"] or str(row["id"])
+            if key in by_key:
+                continue
+            by_key[key] = Evidence(sentence=row["text"], doc_id=row["doc_id"], title=None,
+                                   source=None, published=None, outlets=[], stance="mentions",
+                                   hedged=is_hedged(row["text"]), score=0.0,
+                                   reason=CLOSEST_REASON)
+            evidence.append(by_key[key])
+    if v.verdict == "not-found" and mode == "none":
         return _not_found(text, None, index, semantic)
     note = v.note
     if any(e.hedged for e in evidence if e.stance == "supports"):
@@ -260,13 +282,35 @@ def relative_bm25(bm25: dict[int, float]) -> dict[int, float]:
     return {sid: score / top for sid, score in bm25.items()}
 
 
+def minmax(scores: dict[int, float], pool: set[int]) -> dict[int, float]:
+    """Per-query min-max scaling over the candidate pool (absent = 0), so BM25 and cosine
+    add up on one scale."""
+    values = [scores.get(sid, 0.0) for sid in pool]
+    lo, hi = min(values, default=0.0), max(values, default=0.0)
+    span = hi - lo
+    return {sid: (scores.get(sid, 0.0) - lo) / span if span > 0 else 1.0 for sid in pool}
+
+
+def fuse(lexical: dict[int, float], cos: dict[int, float],
+         bm25_weight: float | None = None) -> dict[int, float]:
+    """`bm25_weight` x min-max BM25 + the rest x min-max cosine over the union of the two
+    candidate lists, relative to the best (1.0)."""
+    if bm25_weight is None:
+        bm25_weight = FUSION_BM25
+    pool = {*lexical, *cos}
+    b, c = minmax(lexical, pool), minmax(cos, pool)
+    fused = {sid: bm25_weight * b[sid] + (1 - bm25_weight) * c[sid] for sid in pool}
+    best = max(fused.values(), default=0.0) or 1.0
+    return {sid: score / best for sid, score in fused.items()}
+
+
 def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, float],
                      semantic: bool, k: int = CANDIDATES
                      ) -> tuple[dict[int, float], dict[int, float]]:
     """The candidates (sentence id -> retrieval score, the best 1.0): the BM25 hits'
-    `relative_bm25` scores; with `semantic` and vectors in the build, also the nearest
-    sentences by embedding, each candidate scored `SEMANTIC_WEIGHT` cosine + the rest its
-    relative BM25. Also each candidate's cosine with the claim (empty without `semantic`)."""
+    `relative_bm25` scores; with `semantic` and vectors in the build, also the `k` nearest
+    sentences by embedding, every candidate scored by `fuse`. Also each candidate's cosine
+    with the claim (empty without `semantic`)."""
     if not semantic or index.vectors is None:
         return lexical, {}
     from bot.search.semantic import encoder
@@ -274,10 +318,7 @@ def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, flo
     query = encoder().encode([claim_text])[0]
     near = dict(index.vectors.nearest(query, k))
     cos = {**index.vectors.similarity(query, lexical), **near}
-    fused = {sid: SEMANTIC_WEIGHT * max(cos.get(sid, 0.0), 0.0)
-             + (1 - SEMANTIC_WEIGHT) * lexical.get(sid, 0.0) for sid in {*lexical, *near}}
-    best = max(fused.values(), default=0.0) or 1.0
-    return {sid: score / best for sid, score in fused.items()}, cos
+    return fuse(lexical, cos), cos
 
 
 def query_terms(claim: Claim) -> list[tuple[str, float]]:

