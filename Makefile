@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench eval install semantic clean
+.PHONY: run test lint bench eval install train-deps static-model clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,12 +15,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Optional: the semantic candidate source (see README, "Semantic search"). torch's CPU
-# build first (TORCH=... to choose another), then the extra; ~1.5 GB in .venv.
+# Training only (~1.5 GB in .venv: torch's CPU build first, TORCH=... to choose another).
+# `make static-model` rebuilds the shipped sentence model (bot/search/models/minilm-static,
+# ~20-95 s on 2 cores); nothing at run time needs these packages.
 TORCH ?= torch==2.13.0
-semantic: $(STAMP)
+train-deps: $(STAMP)
 	$(BIN)/python -m pip install --quiet '$(TORCH)'
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,semantic]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,train]'
+
+static-model: train-deps
+	HF_HUB_OFFLINE=1 nice $(BIN)/python tools/build_static_model.py
 
 # The demo seeds go only into an empty default database (var/briefbot.db): never into an
 # operator's (--db, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) or one already in use.

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from bot.claims.lookup import answer_to_reply, lookup_claim
+from bot.claims.lookup import CLOSEST_REASON, answer_to_reply, lookup_claim
 from bot.cli.main import cli
 from bot.config import Settings
 from bot.corpus.reload import reload_corpus
@@ -110,12 +110,22 @@ def test_claim_of_denial_is_supported_by_the_denial(world):
     assert a.verdict in ("single-source", "corroborated")
 
 
-def test_unrelated_claim_is_not_found_without_evidence(world):
+def only_closest(evidence) -> bool:
+    """A not-found answer shows at most the 3 closest sentences, none confirming the claim."""
+    return len(evidence) <= 3 and all(e.stance == "mentions" and e.reason == CLOSEST_REASON
+                                      for e in evidence)
+
+
+def test_unrelated_claim_is_not_found_with_only_the_closest_sentences(world):
     for claim in ("The central bank raised interest rates by half a point.",
                   "Share this article", "Elon Musk visited Port Elm."):
         a = ask(world, claim)
         assert a.verdict == "not-found", claim
-        assert a.evidence == []
+        assert only_closest(a.evidence), claim
+        assert "Share this" not in " ".join(e.sentence for e in a.evidence)  # chrome never
+    # The closest sentences are those nearest to the claim: the signing in Port Elm first.
+    a = ask(world, "Elon Musk visited Port Elm.")
+    assert a.evidence and "Port Elm" in a.evidence[0].sentence
 
 
 def test_words_that_claim_nothing_are_not_found(world):
@@ -296,7 +306,8 @@ def test_stdin_json_lines_with_error_objects(cli_db):
     assert "error" in out[1] and "empty" in out[1]["error"]
     assert "error" in out[2] and "too long" in out[2]["error"]
     assert out[3]["verdict"] is not None
-    assert out[4]["verdict"] == "not-found" and out[4]["evidence"] == []
+    assert out[4]["verdict"] == "not-found" and len(out[4]["evidence"]) <= 3
+    assert all(e["stance"] == "mentions" for e in out[4]["evidence"])
 
 
 def test_human_output_shows_verdict_source_and_hedge(cli_db):

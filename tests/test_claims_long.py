@@ -94,7 +94,8 @@ def test_long_offtopic_post_stays_not_found(world):
     post = ("Honestly the best concert of my life last night, the band played every song "
             "from the new album and the crowd sang along until midnight #music #tour")
     answer = ask(world, post)
-    assert answer.verdict == "not-found" and answer.evidence == []
+    assert answer.verdict == "not-found" and len(answer.evidence) <= 3
+    assert all(e.stance == "mentions" for e in answer.evidence)
 
 
 def test_short_claims_keep_the_strict_rules(world):

@@ -62,7 +62,7 @@ def encoder() -> Encoder:
         if _encoder is not None:
             return _encoder
     require()
-    from .search.dense import default_encoder
+    from bot.search.dense import default_encoder
 
     return default_encoder()
 
