@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench eval install train-deps static-model clean
+.PHONY: run test lint bench eval install train-deps static-model judge clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ train-deps: $(STAMP)
 
 static-model: train-deps
 	HF_HUB_OFFLINE=1 nice $(BIN)/python tools/build_static_model.py
+
+# Refit the claim judge (bot/claims/judge_weights.json) on the training pairs: CheckThat 2020
+# train, Climate-FEVER dev (cross-validated) and synthetic pairs. DATA: the shared folder.
+judge: train-deps
+	nice $(BIN)/python -m tools.fit_judge --data $(DATA)
 
 # The demo seeds go only into an empty default database (var/briefbot.db): never into an
 # operator's (--db, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) or one already in use.

@@ -143,7 +143,8 @@ def test_close_in_meaning_is_related_evidence_never_support(settings, store, cor
     # The capsized ferry of another story shares "ferry" and, by the fake model, "sank":
     # with a low enough threshold it shows up, labelled, after the support.
     monkeypatch.setattr(claims, "SEMANTIC_MENTION", 0.1)
-    on = _ask(settings, store, claim)
+    on = lookup_claim(store, claim, index_path=settings.index_path,
+                      aliases_path=settings.aliases_path, use_judge=False)  # the rules alone
     assert on.verdict == "single-source" and on.sources == 1
     related = [e for e in on.evidence if e.reason == "related in meaning"]
     assert related and all(e.stance == "mentions" for e in related)

@@ -10,12 +10,12 @@ with no evidence."""
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.claims.judge import Pair, load_judge, pair_features
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import (
@@ -32,6 +32,7 @@ from bot.reply import (
 from bot.search.index import SearchIndex, open_index
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import (
+    FRAME_STRONG,
     MEDIUM_CLAIM_UNITS,
     Claim,
     Features,
@@ -55,8 +56,8 @@ from bot.text.stance import (
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
 CANDIDATES = 30
-FUSION_BM25 = float(os.environ.get("BB_FW", "0.3"))  # share of min-max BM25 in a candidate's fused score (the rest: cosine)
-SEMANTIC_MENTION = float(os.environ.get("BB_MCOS", "0.4"))  # cosine from which a sentence sharing a claim word is related evidence
+FUSION_BM25 = 0.3  # share of min-max BM25 in a candidate's fused score (the rest: cosine)
+SEMANTIC_MENTION = 0.4  # cosine from which a sentence sharing a claim word is related evidence
 ALIAS_BOOST = 0.75  # query boost of an alias alternative ("Moscow" for "Russia")
 CLOSEST = 3  # closest sentences shown beside a not-found answer
 CLOSEST_REASON = "closest match; does not confirm the claim"
@@ -115,7 +116,8 @@ def _source_name(doc: dict[str, Any]) -> str | None:
 
 def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTable | None = None,
                  aliases_path: Path | None = None, limit: int = 5,
-                 semantic: bool = False) -> ClaimAnswer:
+                 semantic: bool = True, use_judge: bool = True,
+                 trace: list[dict[str, Any]] | None = None) -> ClaimAnswer:
     """Answer one claim. Raises `UserError` for an empty or over-long claim and
     `EmptyCorpus` when there is nothing to search. `semantic` adds the nearest sentences by
     embedding to the candidates (`bot.semantic`; optional packages)."""
@@ -148,7 +150,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # calibrated on); the order of the evidence and the candidate pool use `retr`, which
     # fuses in the embeddings' cosines when `semantic` is on.
     lexical = relative_bm25(bm25)
-    retr, cosine = retrieval_scores(index, plain, lexical, semantic)
+    fitted = load_judge() if use_judge else None
+    retr, cosine = retrieval_scores(index, plain, lexical, semantic,
+                                    bm25_weight=fitted.fusion_bm25 if fitted else FUSION_BM25)
     if not retr:
         return _not_found(text, None, index, semantic)
     # Context: the previous sentence of the same paragraph (read in the same query).
@@ -165,23 +169,52 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
 
     idf_of = index.idf
 
-    for sid, row in rows.items():
-        if row["kind"] != "body":
-            continue
-        j = judge(parsed, feats(row), None)
+    body = [sid for sid in rows if rows[sid]["kind"] == "body"]
+    rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -retr[x]))}
+    bm25_mm, cos_mm = minmax(lexical, set(body)), minmax(cosine, set(body))
+    relevance: dict[int, float] = {}
+    for sid in body:
+        row = rows[sid]
+        own = feats(row)
+        j = judge(parsed, own, None)
+        rev, _ = reverse_coverage(parsed, own, idf_of)
+        m = match(parsed, own, None)
         if long_claim and j.stance not in ("supports", "disputes"):
-            own = feats(row)
-            rev, _ = reverse_coverage(parsed, own, idf_of)
-            j = judge_long(parsed, match(parsed, own, None), rev, lexical.get(sid, 0.0),
-                           max_idf) or j
-        if j.stance not in ("supports", "disputes"):
+            j = judge_long(parsed, m, rev, lexical.get(sid, 0.0), max_idf) or j
+        prev = prev_rows.get(sid - 1)
+        ctx = feats(prev) if prev and prev["doc_id"] == row["doc_id"] \
+            and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body" else None
+        if j.stance not in ("supports", "disputes") and ctx is not None:
             # Only then can the previous sentence of the paragraph (context) change the answer.
-            prev = prev_rows.get(sid - 1)
-            if prev and prev["doc_id"] == row["doc_id"] and prev["paragraph"] == row["paragraph"] \
-                    and prev["kind"] == "body":
-                j = judge(parsed, feats(row), feats(prev))
-        if j.stance == "none" and cosine.get(sid, 0.0) >= SEMANTIC_MENTION \
-                and match(parsed, feats(row), None).matched >= 1:
+            j = judge(parsed, own, ctx)
+        x = pair_features(parsed, m, match(parsed, own, ctx) if ctx is not None else None, rev,
+                          Pair(cosine.get(sid, 0.0), cos_mm.get(sid, 0.0),
+                               lexical.get(sid, 0.0), bm25_mm.get(sid, 0.0), rank[sid]),
+                          j.stance)
+        if trace is not None:
+            trace.append({"sid": sid, "doc_id": row["doc_id"], "text": row["text"], "x": x,
+                          "stance": j.stance, "pool": [cos_mm.get(sid, 0.0),
+                                                       bm25_mm.get(sid, 0.0), rank[sid]]})
+        if fitted is not None:
+            p = relevance[sid] = fitted.relevance(x)
+            # Below `related` a candidate is not evidence: a weak match (a long post's
+            # reverse coverage) never supports, and a conflicting value or a denial counts
+            # only for the same event. The strict rules' support of a short claim stands.
+            if j.stance == "disputes":
+                # The same event: the rules' strong frame (most of what happens, two words
+                # or more), or the judge says so.
+                same = m.frame >= FRAME_STRONG and m.frame_units >= 2
+                if p < fitted.same_event and not same:
+                    j = Judgement("none", j.score)
+            elif p < fitted.related and not (j.stance == "supports" and not long_claim):
+                j = Judgement("none", j.score)
+            elif j.stance == "none":
+                j = Judgement("mentions", p, "related")
+            if p >= fitted.states and j.stance == "mentions" and not m.conflicts \
+                    and not m.disputes and not parsed.negated \
+                    and not any(not u.tag for u in m.missing_slots):
+                j = Judgement("supports", p, "states it in other words")
+        elif j.stance == "none" and cosine.get(sid, 0.0) >= SEMANTIC_MENTION and m.matched >= 1:
             # Close in meaning and sharing a word of the claim: shown as related evidence,
             # never as support (`verdict` reads supports and disputes only).
             j = Judgement("mentions", cosine[sid] * 0.5, "related in meaning")
@@ -192,11 +225,16 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if not long_claim:
         judged = _medium_support(parsed, judged, lexical, feats)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
-    # A long claim's coverage says little (see `judge_long`): retrieval's score ranks first.
-    share = 4.0 if long_claim else float(os.environ.get("BB_SHARE", "0.05"))
-    group = os.environ.get("BB_LONG_GROUP", "0") == "1"
-    judged.sort(key=lambda x: (0 if long_claim and not group else order[x[0].stance],
-                               -(x[0].score + share * retr[x[1]["id"]])))
+    if fitted is not None:
+        # The judge's probability orders the evidence: what states or disputes it first.
+        judged.sort(key=lambda x: (order[x[0].stance], -retr[x[1]["id"]]))
+        unrelated.sort(key=lambda r: -retr[r["id"]])
+    else:
+        # A long claim's coverage says little (see `judge_long`): retrieval ranks first.
+        share = 4.0 if long_claim else 0.05
+        judged.sort(key=lambda x: (0 if long_claim else order[x[0].stance],
+                                   -(x[0].score + share * retr[x[1]["id"]])))
+        unrelated.sort(key=lambda r: -retr[r["id"]])
     # Syndicated copies: one evidence item per sentence key; documents sharing a supporting
     # sentence count as one source.
     evidence: list[Evidence] = []
@@ -222,24 +260,24 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         evidence.append(ev)
     independent = _independent(support_groups)
     v = verdict(stances, independent)
-    mode = os.environ.get("BB_CLOSEST", "nf")
-    if v.verdict == "not-found" or mode == "all":
+    room = limit
+    if v.verdict == "not-found":
         # The closest sentences, so the reader can judge: never counted as confirming it.
-        if v.verdict == "not-found":
-            evidence = []
-        for row in sorted(unrelated, key=lambda r: -retr[r["id"]]):
-            if len(evidence) >= (CLOSEST if v.verdict == "not-found" else limit):
-                break
-            key = row["key"] or str(row["id"])
-            if key in by_key:
-                continue
-            by_key[key] = Evidence(sentence=row["text"], doc_id=row["doc_id"], title=None,
-                                   source=None, published=None, outlets=[], stance="mentions",
-                                   hedged=is_hedged(row["text"]), score=0.0,
-                                   reason=CLOSEST_REASON)
-            evidence.append(by_key[key])
-    if v.verdict == "not-found" and mode == "none":
-        return _not_found(text, None, index, semantic)
+        room = CLOSEST
+        evidence = [e for e in evidence if e.stance == "mentions"][:CLOSEST]
+        for e in evidence:
+            e.reason, e.score = CLOSEST_REASON, 0.0
+        by_key = {k: e for k, e in by_key.items() if any(e is x for x in evidence)}
+    for row in unrelated:  # the shown list filled up with the closest other sentences
+        if len(evidence) >= room:
+            break
+        key = row["key"] or str(row["id"])
+        if key in by_key:
+            continue
+        by_key[key] = Evidence(sentence=row["text"], doc_id=row["doc_id"], title=None,
+                               source=None, published=None, outlets=[], stance="mentions",
+                               hedged=is_hedged(row["text"]), score=0.0, reason=CLOSEST_REASON)
+        evidence.append(by_key[key])
     note = v.note
     if any(e.hedged for e in evidence if e.stance == "supports"):
         note += "; some sources hedge or attribute it"
@@ -305,7 +343,7 @@ def fuse(lexical: dict[int, float], cos: dict[int, float],
 
 
 def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, float],
-                     semantic: bool, k: int = CANDIDATES
+                     semantic: bool, k: int = CANDIDATES, bm25_weight: float | None = None
                      ) -> tuple[dict[int, float], dict[int, float]]:
     """The candidates (sentence id -> retrieval score, the best 1.0): the BM25 hits'
     `relative_bm25` scores; with `semantic` and vectors in the build, also the `k` nearest
@@ -318,7 +356,7 @@ def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, flo
     query = encoder().encode([claim_text])[0]
     near = dict(index.vectors.nearest(query, k))
     cos = {**index.vectors.similarity(query, lexical), **near}
-    return fuse(lexical, cos), cos
+    return fuse(lexical, cos, bm25_weight), cos
 
 
 def query_terms(claim: Claim) -> list[tuple[str, float]]:
