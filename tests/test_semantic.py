@@ -4,7 +4,7 @@ nearest-sentence search, fusion into the lookup, and the rules that keep it hone
 
 The model itself is optional (1.5 GB with torch): these tests use a small deterministic
 encoder (hashed bag of words, with a few synonyms folded together) so they run everywhere;
-one test checks the real model and runs only where `make semantic` installed it."""
+two tests check the shipped static model itself."""
 
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ lookup the sentences nearest to the claim by cosine, fused with the BM25 candida
 (`bot.claims.retrieval_scores`). Candidates still go through the stance rules (`bot.stance`).
 
 Costs (2 cores, see the README): 1 KB per sentence on disk, and a brute-force cosine scan
-(~9 ms at 200k sentences) below `ANN_FROM` sentences, an inverted-file scan above it.
+(~9 ms at 200k sentences); above `NEAREST_MAX` sentences only the BM25 candidates' cosines
+are read.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.errors import UserError
 MODEL_ID = "minilm-static-256-v1"  # bump when the shipped model is rebuilt
 VECTORS = "vectors.npy"
 VECTOR_IDS = "vector_ids.npy"
+NEAREST_MAX = 200_000  # vectors up to which `Vectors.nearest` scans them all
 EMBED_CHUNK = 2048  # sentences per encoder call at reload
 MISSING = ("semantic search is switched on ([search] semantic = true) but its packages "
            "(numpy, tokenizers, safetensors) are not installed — run `make install` (or pip "
@@ -146,6 +148,10 @@ class Vectors:
 
         self.vecs = np.load(folder / VECTORS, mmap_mode="r")
         self.ids = np.load(folder / VECTOR_IDS)
+        # A brute-force scan costs ~9 ms at 200k sentences and grows with the corpus: above
+        # that the nearest sentences are not searched (the cosines of the BM25 candidates
+        # still feed the judge; the fitted fusion weight orders by BM25 anyway).
+        self.searchable = len(self.ids) <= NEAREST_MAX
 
     @staticmethod
     def exists(folder: Path) -> bool:
@@ -156,7 +162,7 @@ class Vectors:
         import numpy as np
 
         n = len(self.ids)
-        if n == 0 or k <= 0:
+        if n == 0 or k <= 0 or not self.searchable:
             return []
         sims = self.vecs @ query.astype(np.float32)
         k = min(k, n)

@@ -6,7 +6,7 @@ MAP@5 of (a) briefbot's document ranking (`rank_documents`: lookup scoring, no v
 (b) the ranked documents of `lookup_claim`'s evidence (what users see, each item's document
 then its syndicated copies; not-found = nothing), next to (c) a plain BM25 (k1=1.2, b=0.75
 over claim+title) computed here in the same run. Where the optional semantic packages are
-installed (`make semantic`), (a) and (b) again with `semantic=True`, and its costs: time to
+installed (numpy, tokenizers, safetensors: core dependencies), (a) and (b) again with `semantic=True`, and its costs: time to
 embed the corpus, per-tweet time, peak RSS."""
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def main(data: Path) -> None:
             print(f"semantic: embedded the corpus in {time.monotonic() - started:.1f} s")
             modes.append(True)
         else:
-            print("semantic: optional packages not installed (make semantic): lexical only")
+            print("semantic: optional packages not installed (make install): lexical only")
         for split in ("dev", "train"):
             queries = read_tsv(root / split / "tweets.queries.tsv")
             gold = qrels(root / split / "tweet-vclaim-pairs.qrels")

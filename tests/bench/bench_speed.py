@@ -110,9 +110,9 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
     populate(store, n, rng)
     t_store = time.monotonic() - t0
     t0 = time.monotonic()
-    build_index(store, settings.index_path, aliases)
+    build_index(store, settings.index_path, aliases, semantic_vectors=True)  # the default
     t_index = time.monotonic() - t0
-    index = open_index(store, settings.index_path, aliases)
+    index = open_index(store, settings.index_path, aliases, True)
     size_mb = sum(f.stat().st_size for f in settings.index_path.rglob("*") if f.is_file()) / 1e6
     claims = make_claims(store, n, rng, QUERIES)
     # FTS5 over the same sentences, in a separate database.

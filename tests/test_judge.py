@@ -1,0 +1,88 @@
+"""The fitted judge (`bot.claims.judge`) and the fusion of retrieval scores: pure functions
+over plain data, the shipped weights, and what the lookup does with them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.claims.judge import (
+    FEATURES,
+    WEIGHTS,
+    Judge,
+    Pair,
+    judge_from_dict,
+    load_judge,
+    pair_features,
+)
+from bot.claims.lookup import fuse, minmax
+from bot.text.aliases import load_aliases
+from bot.text.stance import clean_claim, match, parse_claim, sentence_features, weigh
+
+
+def _judge(coef: list[float], related: float = 0.5, states: float = 0.9) -> Judge:
+    n = len(FEATURES)
+    return Judge(FEATURES, (0.0,) * n, (1.0,) * n, tuple(coef), 0.0, related, states)
+
+
+def test_shipped_weights_load_and_fit_the_features():
+    judge = load_judge()
+    assert judge is not None and judge.names == FEATURES
+    assert 0 < judge.related < judge.states < 1
+    assert 0 <= judge.fusion_bm25 <= 1 and 0 < judge.same_event < 1
+    raw = json.loads(WEIGHTS.read_text())
+    assert judge_from_dict(raw) == judge
+
+
+def test_relevance_is_a_probability_rising_with_a_positive_weight():
+    coef = [0.0] * len(FEATURES)
+    coef[FEATURES.index("cosine")] = 2.0
+    judge = _judge(coef)
+    x = [0.0] * len(FEATURES)
+    low = judge.relevance(x)
+    x[FEATURES.index("cosine")] = 1.0
+    assert 0.0 < low < judge.relevance(x) < 1.0
+    x[FEATURES.index("cosine")] = 1e9  # no overflow on absurd input
+    assert judge.relevance(x) == pytest.approx(1.0)
+
+
+def test_weights_for_other_features_are_refused(tmp_path: Path):
+    raw = json.loads(WEIGHTS.read_text())
+    with pytest.raises(ValueError):
+        judge_from_dict({**raw, "names": list(FEATURES[:-1])})
+    with pytest.raises(ValueError):
+        judge_from_dict({**raw, "coef": raw["coef"][:-1]})
+    bad = tmp_path / "w.json"
+    bad.write_text("{not json")
+    assert load_judge(bad) is None  # the rules then decide alone
+
+
+def test_pair_features_read_the_match():
+    aliases = load_aliases(None)
+    plain, tags = clean_claim("Norland signed a fishing accord with Valdoria in 2021.")
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+    claim = weigh(claim, {}, 100)
+    same = sentence_features("Norland signed a fishing accord with Valdoria in 2021.", aliases)
+    other = sentence_features("Norland signed a fishing accord with Valdoria in 2019.", aliases)
+    pair = Pair(0.9, 1.0, 1.0, 1.0, 0)
+    x_same = pair_features(claim, match(claim, same, None), None, 1.0, pair, "supports")
+    x_other = pair_features(claim, match(claim, other, None), None, 1.0, pair, "disputes")
+    assert len(x_same) == len(x_other) == len(FEATURES)
+    named = dict(zip(FEATURES, x_same, strict=True))
+    assert named["coverage"] == pytest.approx(1.0) and named["conflict"] == 0.0
+    assert named["rule_states"] == 1.0 and named["rule_disputes"] == 0.0
+    other_named = dict(zip(FEATURES, x_other, strict=True))
+    assert other_named["conflict"] == 1.0 and other_named["missing_slots"] > 0
+    assert other_named["rule_disputes"] == 1.0
+
+
+def test_minmax_and_fuse():
+    assert minmax({1: 2.0, 2: 4.0}, {1, 2, 3}) == {1: 0.5, 2: 1.0, 3: 0.0}
+    assert minmax({1: 3.0}, {1}) == {1: 1.0}  # one candidate: no spread
+    fused = fuse({1: 1.0, 2: 0.5}, {2: 0.9, 3: 0.8}, bm25_weight=0.3)
+    assert set(fused) == {1, 2, 3} and max(fused.values()) == pytest.approx(1.0)
+    assert max(fused, key=fused.__getitem__) == 2  # good on both sides
+    only_bm25 = fuse({1: 1.0, 2: 0.5}, {2: 0.9, 3: 0.8}, bm25_weight=1.0)
+    assert sorted(only_bm25, key=lambda k: -only_bm25[k]) == [1, 2, 3]
