@@ -172,6 +172,8 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=Path("../shared"))
     ap.add_argument("--out", type=Path, default=WEIGHTS)
     ap.add_argument("--no-synthetic", action="store_true")
+    ap.add_argument("--drop", default="", help="comma-separated features left out (held at "
+                    "0; for ablations)")
     ap.add_argument("--pairs", type=Path, help="cache of the training pairs (JSON): read "
                     "when it exists, else written")
     args = ap.parse_args()
@@ -193,6 +195,10 @@ def main() -> int:
                 sources["synthetic"] = synthetic(bench / "climate-fever", tmp)
         if args.pairs:
             args.pairs.write_text(json.dumps(sources))
+    dropped = [FEATURES.index(f) for f in args.drop.split(",") if f]
+    if dropped:
+        sources = {name: [(g, [0.0 if i in dropped else v for i, v in enumerate(x)], y)
+                          for g, x, y in pairs] for name, pairs in sources.items()}
     for name, pairs in sources.items():
         print(f"{name}: {len(pairs)} pairs, {sum(p[2] for p in pairs)} relevant")
     everything = [p for pairs in sources.values() for p in pairs]

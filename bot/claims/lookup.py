@@ -163,6 +163,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     long_claim = is_long(parsed)
     max_idf = idf(0, index.num_docs)
 
+    stored.update(index.features_by_ids([sid for sid in rows if sid not in stored]))
+
     def feats(row: dict[str, Any]) -> Features:
         return stored.get(row["id"]) or index.stored_features(row["id"]) \
             or _features(row["text"], aliases)
@@ -176,18 +178,19 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     for sid in body:
         row = rows[sid]
         own = feats(row)
-        j = judge(parsed, own, None)
-        rev, _ = reverse_coverage(parsed, own, idf_of)
         m = match(parsed, own, None)
+        j = judge(parsed, own, None, m)
+        rev, _ = reverse_coverage(parsed, own, idf_of)
         if long_claim and j.stance not in ("supports", "disputes"):
             j = judge_long(parsed, m, rev, lexical.get(sid, 0.0), max_idf) or j
         prev = prev_rows.get(sid - 1)
         ctx = feats(prev) if prev and prev["doc_id"] == row["doc_id"] \
             and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body" else None
+        m_ctx = match(parsed, own, ctx) if ctx is not None else None
         if j.stance not in ("supports", "disputes") and ctx is not None:
             # Only then can the previous sentence of the paragraph (context) change the answer.
-            j = judge(parsed, own, ctx)
-        x = pair_features(parsed, m, match(parsed, own, ctx) if ctx is not None else None, rev,
+            j = judge(parsed, own, ctx, m_ctx)
+        x = pair_features(parsed, m, m_ctx, rev,
                           Pair(cosine.get(sid, 0.0), cos_mm.get(sid, 0.0),
                                lexical.get(sid, 0.0), bm25_mm.get(sid, 0.0), rank[sid]),
                           j.stance)

@@ -466,6 +466,26 @@ class SearchIndex:
         stored = self.searcher.doc(addr).get_first(FEAT_FIELD)
         return features_from_bytes(stored if isinstance(stored, bytes) else None)
 
+    def features_by_ids(self, sids: list[int]) -> dict[int, Features]:
+        """The stored features of the given sentences (one id-set query; the dense
+        candidates that BM25 did not return). Empty when the index is stale."""
+        if not sids or self.stale or self.num_docs == 0:
+            return {}
+        query = tantivy.Query.term_set_query(SCHEMA, ID_FIELD, sorted(set(sids)))
+        result = self.searcher.search(query, len(set(sids)), count=False)
+        addrs = [addr for _, addr in result.hits]
+        if not addrs:
+            return {}
+        out: dict[int, Features] = {}
+        for addr, i in zip(addrs, self.searcher.fast_field_values(ID_FIELD, addrs), strict=True):
+            if i is None:
+                continue
+            self._where[int(i)] = addr
+            found = self._stored(addr)
+            if found is not None:
+                out[int(i)] = found
+        return out
+
     def stored_features(self, sid: int) -> Features | None:
         """The stored features of sentence `sid` when a recent search saw where it is: one of
         its hits or the sentence stored just before one (usually the hit's previous sentence,

@@ -670,8 +670,12 @@ class Judgement:
     conflict: bool = False
 
 
-def judge(claim: Claim, own: Features, ctx: Features | None) -> Judgement:
-    m = match(claim, own, ctx)
+def judge(claim: Claim, own: Features, ctx: Features | None,
+          m: Match | None = None) -> Judgement:
+    """The rules' stance of a sentence (`m`: its `match(claim, own, ctx)`, when the caller
+    has it already)."""
+    if m is None:
+        m = match(claim, own, ctx)
     strong_frame = m.frame >= FRAME_STRONG and m.frame_units >= min(2, m.frame_total)
     conflicts = list(m.conflicts)
     actor = entity_conflict(claim, own, m)
