@@ -212,8 +212,11 @@ def test_stored_context_answers_like_analysed_context(settings: Settings, store:
 
     world = build_claim_world(settings, store, corpus, CONTEXT_ARTICLES)
     claim = "Port Elm will get a second lighthouse by winter, she promised."
-    # One candidate: the previous sentence (the context) is then not a hit of its own.
+    # One candidate, lexical only: the previous sentence (the context) is then not a
+    # candidate of its own (a dense candidate's stored features come with it).
     monkeypatch.setattr("bot.claims.lookup.CANDIDATES", 1)
+    monkeypatch.setattr("bot.claims.lookup.retrieval_scores",
+                        lambda index, text, lexical, semantic, **kw: (lexical, {}))
     served: list[int] = []
     original = SearchIndex.stored_features
 

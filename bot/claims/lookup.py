@@ -277,7 +277,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         key = row["key"] or str(row["id"])
         if key in by_key:
             continue
-        by_key[key] = Evidence(sentence=row["text"], doc_id=row["doc_id"], title=None,
+        by_key[key] = Evidence(sentence=clip(row["text"], EVIDENCE_MAX_CHARS), doc_id=row["doc_id"], title=None,
                                source=None, published=None, outlets=[], stance="mentions",
                                hedged=is_hedged(row["text"]), score=0.0, reason=CLOSEST_REASON)
         evidence.append(by_key[key])
