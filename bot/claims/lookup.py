@@ -56,7 +56,9 @@ from bot.text.stance import (
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
 CANDIDATES = 30
-FUSION_BM25 = 0.3  # share of min-max BM25 in a candidate's fused score (the rest: cosine)
+# Share of min-max BM25 in a candidate's fused score (the rest: cosine) when the judge's
+# weights file (which holds the fitted value, `Judge.fusion_bm25`) is missing: the same 1.0.
+FUSION_BM25 = 1.0
 SEMANTIC_MENTION = 0.4  # cosine from which a sentence sharing a claim word is related evidence
 ALIAS_BOOST = 0.75  # query boost of an alias alternative ("Moscow" for "Russia")
 CLOSEST = 3  # closest sentences shown beside a not-found answer
@@ -487,7 +489,9 @@ def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: Alias
     terms = sorted({t for u in parsed.units for t in u.alts})
     parsed = weigh(parsed, {t: index.doc_freq(t) for t in terms}, index.num_docs)
     hits = index.search(query_terms(parsed), candidates)
-    retr, _ = retrieval_scores(index, plain, relative_bm25(dict(hits)), semantic, candidates)
+    fitted = load_judge()
+    retr, _ = retrieval_scores(index, plain, relative_bm25(dict(hits)), semantic, candidates,
+                               fitted.fusion_bm25 if fitted else FUSION_BM25)
     if not retr:
         return []
     rows = store.sentences_by_ids(retr)
