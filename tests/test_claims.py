@@ -126,6 +126,7 @@ def test_unrelated_claim_is_not_found_with_only_the_closest_sentences(world):
     # The closest sentences are those nearest to the claim: the signing in Port Elm first.
     a = ask(world, "Elon Musk visited Port Elm.")
     assert a.evidence and "Port Elm" in a.evidence[0].sentence
+    assert "none of them confirms it" in a.to_dict()["note"]  # said in the JSON too
 
 
 def test_words_that_claim_nothing_are_not_found(world):

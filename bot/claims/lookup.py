@@ -284,6 +284,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                                hedged=is_hedged(row["text"]), score=0.0, reason=CLOSEST_REASON)
         evidence.append(by_key[key])
     note = v.note
+    if v.verdict == "not-found" and evidence:
+        note += "; the closest sentences are shown, none of them confirms it"
     if any(e.hedged for e in evidence if e.stance == "supports"):
         note += "; some sources hedge or attribute it"
     shown = evidence[:limit]
