@@ -24,12 +24,12 @@ train-deps: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench,train]'
 
 static-model: train-deps
-	HF_HUB_OFFLINE=1 nice $(BIN)/python tools/build_static_model.py
+	HF_HUB_OFFLINE=1 nice $(BIN)/python tests/bench/build_static_model.py
 
 # Refit the claim judge (bot/claims/judge_weights.json) on the training pairs: CheckThat 2020
 # train, Climate-FEVER dev (cross-validated) and synthetic pairs. DATA: the shared folder.
 judge: train-deps
-	nice $(BIN)/python -m tools.fit_judge --data $(DATA)
+	nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
 
 # The demo seeds go only into an empty default database (var/briefbot.db): never into an
 # operator's (--db, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) or one already in use.

@@ -4,7 +4,7 @@ Pure functions over plain data. For each (claim, candidate sentence with its con
 `pair_features` computes a fixed vector (retrieval scores, meaning, lexical coverage, slots,
 polarity); `Judge.relevance` turns it into a probability with a logistic regression whose
 weights ship in `judge_weights.json` beside this module, fitted by `make judge`
-(tools/fit_judge.py) on training pairs — CheckThat! 2020 train, Climate-FEVER dev (cross-
+(tests/bench/fit_judge.py) on training pairs — CheckThat! 2020 train, Climate-FEVER dev (cross-
 validated by claim) and synthetic pairs — never on the seeds or news sets that check it.
 
 The stance rules (`bot.text.stance`) still say *how* a sentence bears on the claim (states
