@@ -1126,3 +1126,108 @@ class Store:
             " left join subscriptions s on s.id = l.subscription_id"
             f" where l.state = 'failed'{only} order by l.slot desc, l.id desc limit ?",
             [*params, limit])]
+
+    # ------------------------------------------------------------------ feeds (bot.feeds)
+    # feeds: one row per followed feed, with its polling state. feed_items: one row per
+    # (feed, item key) seen, with the document it became (or why it was rejected). Both are
+    # created on first use. Removing a feed keeps its documents.
+    _FEED_FIELDS = frozenset({
+        "name", "every_minutes", "feed_url", "title", "etag", "last_modified", "last_ok",
+        "last_error", "last_error_at", "next_poll", "failures", "last_status"})
+
+    def _ensure_feeds(self) -> None:
+        self._ensure_table("feeds", {
+            "id": int, "url": str, "name": str, "every_minutes": int, "feed_url": str,
+            "title": str, "etag": str, "last_modified": str, "last_ok": str, "last_error": str,
+            "last_error_at": str, "next_poll": str, "failures": int, "last_status": str,
+            "created_by": str, "created_at": str},
+            indexes=((["url"], True),))
+        self._ensure_table("feed_items", {
+            "id": int, "feed_id": int, "item_key": str, "link": str, "doc_id": str,
+            "fingerprint": str, "outcome": str, "reason": str, "first_seen": str,
+            "last_seen": str},
+            indexes=((["feed_id", "item_key"], True), (["doc_id"], False)))
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        """One atomic write holding the write lock from its start (BEGIN IMMEDIATE)."""
+        with self._write_transaction():
+            yield
+
+    def add_feed(self, url: str, name: str | None, every_minutes: int,
+                 created_by: str) -> dict[str, Any]:
+        """A new feed, due at once. Raises sqlite3.IntegrityError for a URL already followed."""
+        self._ensure_feeds()
+        with self._write_transaction():
+            table = self.db.table("feeds")
+            table.insert({"url": url, "name": name, "every_minutes": every_minutes,
+                          "failures": 0, "next_poll": utcnow(), "created_by": created_by,
+                          "created_at": utcnow()})
+            pk = int(table.last_pk or 0)
+        feed = self.feed(pk)
+        assert feed is not None
+        return feed
+
+    def feed(self, feed_id: int) -> dict[str, Any] | None:
+        self._ensure_feeds()
+        rows = list(self.db.query(
+            "select f.*, (select count(*) from feed_items i where i.feed_id = f.id) items"
+            " from feeds f where f.id = ?", [feed_id]))
+        return dict(rows[0]) if rows else None
+
+    def feed_by_url(self, url: str) -> dict[str, Any] | None:
+        self._ensure_feeds()
+        rows = list(self.db.query("select id from feeds where url = ?", [url]))
+        return self.feed(int(rows[0]["id"])) if rows else None
+
+    def feeds(self) -> list[dict[str, Any]]:
+        """Every feed with `items`, the number of items seen."""
+        self._ensure_feeds()
+        return [dict(r) for r in self.db.query(
+            "select f.*, (select count(*) from feed_items i where i.feed_id = f.id) items"
+            " from feeds f order by f.id")]
+
+    def due_feeds(self, now: str) -> list[dict[str, Any]]:
+        self._ensure_feeds()
+        return [dict(r) for r in self.db.query(
+            "select * from feeds where next_poll is null or next_poll <= ?"
+            " order by next_poll, id", [now])]
+
+    def update_feed(self, feed_id: int, **fields: Any) -> None:
+        self._ensure_feeds()
+        unknown = set(fields) - self._FEED_FIELDS
+        if unknown:
+            raise ValueError(f"unknown feed fields: {sorted(unknown)}")
+        with self._write_transaction():
+            self.db.table("feeds").update(feed_id, fields)
+
+    def remove_feed(self, feed_id: int) -> bool:
+        """Stop following a feed; its documents stay in the corpus."""
+        self._ensure_feeds()
+        with self._write_transaction():
+            cursor = self.db.execute("delete from feeds where id = ?", [feed_id])
+            self.db.execute("delete from feed_items where feed_id = ?", [feed_id])
+        return cursor.rowcount == 1
+
+    def feed_items(self, feed_id: int) -> dict[str, dict[str, Any]]:
+        """{item key: row} of the items a feed has shown."""
+        self._ensure_feeds()
+        return {r["item_key"]: dict(r) for r in self.db.query(
+            "select * from feed_items where feed_id = ?", [feed_id])}
+
+    def save_feed_items(self, feed_id: int, rows: list[dict[str, Any]]) -> None:
+        """Record items seen (keyed by `item_key`): outcome, reason, document, fingerprint."""
+        self._ensure_feeds()
+        if not rows:
+            return
+        now = utcnow()
+        with self._write_transaction():
+            self.db.conn.executemany(
+                "insert into feed_items (feed_id, item_key, link, doc_id, fingerprint, outcome,"
+                " reason, first_seen, last_seen) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " on conflict (feed_id, item_key) do update set link = excluded.link,"
+                " doc_id = coalesce(excluded.doc_id, feed_items.doc_id),"
+                " fingerprint = excluded.fingerprint, outcome = excluded.outcome,"
+                " reason = excluded.reason, last_seen = excluded.last_seen",
+                [(feed_id, r["item_key"], r.get("link"), r.get("doc_id"), r.get("fingerprint"),
+                  r["outcome"], r.get("reason"), now, now) for r in rows])

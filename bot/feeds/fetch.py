@@ -1,0 +1,429 @@
+"""The safe HTTP client for feeds and article pages.
+
+Every limit is a refusal with a reason a person can act on (`FetchError.reason`):
+- http and https only; at most `max_redirects` redirects, each hop checked like the first;
+- the host name is resolved once per hop, every address it resolves to is checked, and the
+  connection goes to the checked address (then the peer address is checked again), so DNS
+  rebinding cannot swap in a private address between the check and the connection;
+- loopback, private, link-local (cloud metadata 169.254.169.254), shared, reserved and
+  multicast addresses are refused unless `allow_private_addresses`;
+- a connect timeout and a total timeout (headers and body together);
+- the size cap is enforced while streaming, on the decoded (decompressed) bytes too, so a
+  gzip bomb stops at the cap;
+- content types checked against what the caller expects (feed or page).
+
+Politeness: one request at a time per host, with `host_delay` seconds between the end of one
+request and the start of the next (`HostGate`, shared by everything using one `Fetcher`)."""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import ipaddress
+import socket
+import ssl
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+DEFAULT_CONTACT = "https://github.com/briefbot/briefbot"
+
+FEED_TYPES = frozenset({
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml",
+    "application/x-rss+xml", "application/xml", "text/xml", "application/feed+json",
+    "application/json", "text/html", "application/xhtml+xml", "text/plain",
+})
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+CHUNK = 64 * 1024
+
+Resolver = Callable[[str, int], list[str]]
+
+
+class FetchError(Exception):
+    """A refused or failed fetch. `reason` is shown to the user as is; `retry_after` (seconds)
+    comes from a 429/503 answer's Retry-After."""
+
+    def __init__(self, reason: str, *, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    user_agent: str = f"briefbot/0.1 (+{DEFAULT_CONTACT})"
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    allow_private: bool = False
+    host_delay: float = 1.0
+
+
+@dataclass
+class Response:
+    url: str  # after redirects
+    status: int  # 200, or 304 for a conditional GET that found nothing new
+    headers: dict[str, str]  # lower-case names
+    body: bytes  # decoded (decompressed); empty for a 304
+    content_type: str  # media type, lower-case, without parameters ("" when absent)
+    charset: str | None
+    redirects: list[str] = field(default_factory=list)
+    peer: str = ""  # the address connected to
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise FetchError(f"cannot resolve host {host!r} ({exc.strerror})") from exc
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def address_problem(ip_text: str) -> str | None:
+    """Why an address may not be fetched from (None: a public address)."""
+    try:
+        ip = ipaddress.ip_address(ip_text.split("%", 1)[0])
+    except ValueError:
+        return "not an IP address"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "a loopback address"
+    if ip.is_link_local:
+        return "a link-local address (cloud metadata lives there)"
+    if ip.is_multicast:
+        return "a multicast address"
+    if ip.is_unspecified:
+        return "an unspecified address"
+    if ip.is_private:
+        return "a private address"
+    if not ip.is_global:
+        return "a reserved or shared address"
+    return None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), capped at a day."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), 86400.0)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    delta = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(delta, 0.0), 86400.0)
+
+
+class HostGate:
+    """One request at a time per host, `delay` seconds apart."""
+
+    def __init__(self, delay: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.delay = delay
+        self.clock = clock
+        self.sleep = sleep
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._last: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        with self._guard:
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:
+            last = self._last.get(host)
+            if last is not None and self.delay > 0:
+                wait = last + self.delay - self.clock()
+                if wait > 0:
+                    self.sleep(wait)
+            try:
+                yield
+            finally:
+                self._last[host] = self.clock()
+
+
+class _HTTP(http.client.HTTPConnection):
+    """Connects to a given (checked) address; the Host header keeps the name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _HTTPS(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _Decoder:
+    """Content-Encoding decoding with the output capped (a decompression bomb stops at the
+    cap, having inflated at most cap + 1 bytes)."""
+
+    def __init__(self, encoding: str, cap: int) -> None:
+        self.cap = cap
+        self.size = 0
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self.z: Any = None
+        elif encoding in ("gzip", "x-gzip"):
+            self.z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self.z = zlib.decompressobj()
+        else:
+            raise FetchError(f"unsupported content encoding {encoding!r}")
+        self.parts: list[bytes] = []
+
+    def feed(self, data: bytes) -> None:
+        if self.z is None:
+            self._add(data)
+            return
+        try:
+            out = self.z.decompress(data, self.cap - self.size + 1)
+            self._add(out)
+            while self.z.unconsumed_tail:
+                out = self.z.decompress(self.z.unconsumed_tail, self.cap - self.size + 1)
+                if not out:
+                    break
+                self._add(out)
+        except zlib.error as exc:
+            raise FetchError(f"corrupt compressed body ({exc})") from exc
+
+    def _add(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.cap:
+            raise FetchError(f"over the size cap (more than {self.cap:,} bytes once decompressed;"
+                             " setting ingest.max_file_bytes)")
+        self.parts.append(data)
+
+    def finish(self) -> bytes:
+        if self.z is not None:
+            try:
+                self._add(self.z.flush())
+            except zlib.error as exc:
+                raise FetchError(f"corrupt compressed body ({exc})") from exc
+        return b"".join(self.parts)
+
+
+class Fetcher:
+    """GETs with every limit of the module docstring. Thread-safe; share one per process so
+    that the per-host politeness holds across feeds."""
+
+    def __init__(self, policy: FetchPolicy, resolver: Resolver | None = None,
+                 gate: HostGate | None = None) -> None:
+        self.policy = policy
+        self.resolver = resolver or system_resolver
+        self.gate = gate or HostGate(policy.host_delay)
+
+    def address_problem(self, ip: str) -> str | None:
+        """Overridable in tests (to call one loopback address public)."""
+        return address_problem(ip)
+
+    def get(self, url: str, *, kind: str = "page", etag: str | None = None,
+            last_modified: str | None = None) -> Response:
+        """GET `url` (kind "feed" or "page" decides the accepted content types)."""
+        deadline = time.monotonic() + self.policy.total_timeout
+        redirects: list[str] = []
+        current = url
+        while True:
+            status, headers, body_or_location, peer = self._one(
+                current, deadline, kind, etag, last_modified)
+            if status in REDIRECTS:
+                location = body_or_location.decode("latin-1") if isinstance(
+                    body_or_location, bytes) else ""
+                if not location:
+                    raise FetchError(f"redirect ({status}) without a Location", status=status)
+                if len(redirects) >= self.policy.max_redirects:
+                    raise FetchError(f"too many redirects (more than {self.policy.max_redirects})"
+                                     f", last to {location[:200]}", status=status)
+                redirects.append(current)
+                current = urljoin(current, location)
+                continue
+            mime, _, params = headers.get("content-type", "").partition(";")
+            charset = None
+            for p in params.split(";"):
+                k, _, v = p.strip().partition("=")
+                if k.lower() == "charset" and v:
+                    charset = v.strip().strip('"\'') or None
+            return Response(current, status, headers,
+                            body_or_location if status != 304 else b"",
+                            mime.strip().lower(), charset, redirects, peer)
+
+    # ------------------------------------------------------------------ one hop
+    def _check_url(self, url: str) -> tuple[str, str, int, str]:
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:
+            raise FetchError(f"invalid URL {url[:200]!r} ({exc})") from exc
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https"):
+            raise FetchError(f"only http and https URLs are fetched, not {scheme or 'no scheme'!r}"
+                             f" ({url[:200]})")
+        host = parts.hostname or ""
+        if not host:
+            raise FetchError(f"no host in URL {url[:200]!r}")
+        if parts.username or parts.password:
+            raise FetchError("URLs with a user name or password are not fetched")
+        port = port or (443 if scheme == "https" else 80)
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        return scheme, host, port, path
+
+    def _address(self, host: str, port: int) -> str:
+        addresses = self.resolver(host, port)
+        if not addresses:
+            raise FetchError(f"cannot resolve host {host!r}")
+        if not self.policy.allow_private:
+            for ip in addresses:
+                problem = self.address_problem(ip)
+                if problem:
+                    raise FetchError(
+                        f"refused: {host} resolves to {ip}, {problem} (set [feeds] "
+                        "allow_private_addresses = true to allow)")
+        return addresses[0]
+
+    def _one(self, url: str, deadline: float, kind: str, etag: str | None,
+             last_modified: str | None) -> tuple[int, dict[str, str], bytes, str]:
+        scheme, host, port, path = self._check_url(url)
+        with self.gate.slot(host):
+            address = self._address(host, port)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise FetchError(self._total_timeout_reason())
+            cls = _HTTPS if scheme == "https" else _HTTP
+            conn = cls(host, port, address, min(self.policy.connect_timeout, remaining))
+            try:
+                try:
+                    conn.connect()
+                except TimeoutError as exc:
+                    raise FetchError(f"connect timeout ({self.policy.connect_timeout:g} s) to "
+                                     f"{host}") from exc
+                except ssl.SSLError as exc:
+                    raise FetchError(f"TLS error with {host}: {exc.reason or exc}") from exc
+                except OSError as exc:
+                    raise FetchError(f"cannot connect to {host}: "
+                                     f"{exc.strerror or exc}") from exc
+                peer = str(conn.sock.getpeername()[0]) if conn.sock else ""
+                if not self.policy.allow_private and peer and self.address_problem(peer):
+                    raise FetchError(f"refused: connected to {peer}, "
+                                     f"{self.address_problem(peer)}")
+                return self._exchange(conn, host, path, deadline, kind, etag, last_modified,
+                                      peer)
+            finally:
+                conn.close()
+
+    def _total_timeout_reason(self) -> str:
+        return f"timed out (total timeout {self.policy.total_timeout:g} s)"
+
+    def _exchange(self, conn: http.client.HTTPConnection, host: str, path: str,
+                  deadline: float, kind: str, etag: str | None, last_modified: str | None,
+                  peer: str) -> tuple[int, dict[str, str], bytes, str]:
+        headers = {
+            "User-Agent": self.policy.user_agent,
+            "Accept-Encoding": "gzip, deflate",
+            "Accept": ("application/rss+xml, application/atom+xml, application/feed+json, "
+                       "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1")
+            if kind == "feed" else "text/html, application/xhtml+xml;q=0.9, */*;q=0.1",
+        }
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            self._set_timeout(conn, deadline)
+            conn.request("GET", path, headers=headers)
+            resp = conn.getresponse()
+            status = resp.status
+            hdrs = {k.lower(): v for k, v in resp.getheaders()}
+            if status in REDIRECTS:
+                return status, hdrs, hdrs.get("location", "").encode("latin-1", "replace"), peer
+            if status == 304:
+                return status, hdrs, b"", peer
+            if status != 200:
+                retry = parse_retry_after(hdrs.get("retry-after")) if status in (429, 503) \
+                    else None
+                raise FetchError(f"HTTP {status} {resp.reason}".strip()
+                                 + (f" (retry after {retry:g} s)" if retry else ""),
+                                 status=status, retry_after=retry)
+            self._check_type(hdrs.get("content-type", ""), kind)
+            cap = self.policy.max_bytes
+            length = hdrs.get("content-length", "")
+            if length.strip().isdigit() and int(length) > cap:
+                raise FetchError(f"over the size cap ({int(length):,} bytes > {cap:,};"
+                                 " setting ingest.max_file_bytes)")
+            decoder = _Decoder(hdrs.get("content-encoding", ""), cap)
+            raw = 0
+            while True:
+                self._set_timeout(conn, deadline)
+                chunk = resp.read1(CHUNK) if hasattr(resp, "read1") else resp.read(CHUNK)
+                if not chunk:
+                    break
+                raw += len(chunk)
+                if raw > cap:
+                    raise FetchError(f"over the size cap (more than {cap:,} bytes;"
+                                     " setting ingest.max_file_bytes)")
+                decoder.feed(chunk)
+                if time.monotonic() > deadline:
+                    raise FetchError(self._total_timeout_reason())
+            return status, hdrs, decoder.finish(), peer
+        except FetchError:
+            raise
+        except TimeoutError as exc:
+            raise FetchError(self._total_timeout_reason() if time.monotonic() >= deadline - 0.01
+                             else f"timed out waiting for {host}") from exc
+        except (http.client.HTTPException, OSError) as exc:
+            raise FetchError(f"connection to {host} failed: {type(exc).__name__}"
+                             f"{': ' + str(exc) if str(exc) else ''}") from exc
+
+    def _set_timeout(self, conn: http.client.HTTPConnection, deadline: float) -> None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchError(self._total_timeout_reason())
+        if conn.sock is not None:
+            conn.sock.settimeout(remaining)
+
+    @staticmethod
+    def _check_type(content_type: str, kind: str) -> None:
+        mime = content_type.partition(";")[0].strip().lower()
+        if not mime:
+            return  # sniffed by the parser
+        allowed = FEED_TYPES if kind == "feed" else PAGE_TYPES
+        if mime not in allowed and not mime.endswith(("+xml", "+json") if kind == "feed"
+                                                       else ("+html",)):
+            expected = "a feed (RSS, Atom or JSON Feed)" if kind == "feed" else "an HTML page"
+            raise FetchError(f"unsupported content type {mime} (expected {expected})")

@@ -1,0 +1,193 @@
+"""Feeds: RSS and Atom through feedparser, JSON Feed (1.0/1.1) through a small reader here,
+and feed discovery on an HTML page (`<link rel="alternate" type="application/rss+xml">`)."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
+                   "application/json", "application/rdf+xml")
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
+_ATTR = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+
+
+class FeedError(Exception):
+    """Not a feed, or a feed that cannot be read: `reason` is shown as is."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass
+class FeedItem:
+    key: str  # guid / id, else the link, else a hash of the item
+    link: str | None
+    title: str | None
+    author: str | None
+    published: str | None  # ISO 8601 (UTC) when the feed gives one
+    content: str | None  # the item's own content (HTML or text), else its summary
+    fingerprint: str  # changes when the feed's version of the item changes
+
+
+@dataclass
+class ParsedFeed:
+    title: str | None
+    items: list[FeedItem] = field(default_factory=list)
+
+
+def _fingerprint(*parts: str | None) -> str:
+    return hashlib.blake2b("\x1f".join(p or "" for p in parts).encode(),
+                           digest_size=8).hexdigest()
+
+
+def _iso_struct(value: Any) -> str | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat(timespec="seconds")
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _iso_text(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _sniff(body: bytes, content_type: str) -> str:
+    head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if content_type in ("application/feed+json", "application/json") or head.startswith(b"{"):
+        return "json"
+    if head.startswith(b"<!doctype html") or head.startswith(b"<html") or (
+            content_type in ("text/html", "application/xhtml+xml")
+            and b"<rss" not in head and b"<feed" not in head and b"<rdf" not in head):
+        return "html"
+    return "xml"
+
+
+def discover_feed(html: bytes, base_url: str) -> str | None:
+    """The feed a page advertises (`<link rel="alternate" type="application/rss+xml" ...>`),
+    RSS/Atom first, as an absolute URL; None when it advertises none."""
+    text = html[:512_000].decode("utf-8", "replace")
+    found: list[tuple[int, str]] = []
+    for tag in _LINK_TAG.findall(text):
+        attrs = {k.lower(): v.strip("\"'") for k, v in _ATTR.findall(tag)}
+        rels = attrs.get("rel", "").lower().split()
+        kind = attrs.get("type", "").lower().strip()
+        href = attrs.get("href", "").strip()
+        if "alternate" in rels and kind in FEED_LINK_TYPES and href:
+            found.append((FEED_LINK_TYPES.index(kind), urljoin(base_url, href)))
+    return min(found)[1] if found else None
+
+
+def parse_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
+    """Items of an RSS, Atom or JSON Feed document. Raises FeedError for an HTML page (the
+    caller looks for an advertised feed first), malformed XML with no items, or a JSON
+    document that is not a JSON Feed."""
+    kind = _sniff(body, content_type)
+    if kind == "json":
+        return parse_json_feed(body, url)
+    if kind == "html":
+        raise FeedError("not a feed: an HTML page that advertises no RSS, Atom or JSON feed")
+    return _parse_xml_feed(body, content_type, url)
+
+
+def _parse_xml_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
+    import feedparser  # type: ignore[import-untyped]
+
+    parsed = feedparser.parse(body, response_headers={
+        "content-location": url, "content-type": content_type or "application/xml"})
+    version = parsed.get("version") or ""
+    entries = parsed.get("entries") or []
+    if parsed.get("bozo") and not entries:
+        exc = parsed.get("bozo_exception")
+        raise FeedError(f"malformed feed: {getattr(exc, 'getMessage', lambda: exc)()}"
+                        if exc else "malformed feed")
+    if not version and not entries:
+        raise FeedError("not a feed: no RSS or Atom document found")
+    feed = parsed.get("feed") or {}
+    out = ParsedFeed(title=(feed.get("title") or "").strip() or None)
+    for e in entries:
+        link = e.get("link")
+        if link:
+            link = urljoin(url, link)
+        content = None
+        for c in e.get("content") or []:
+            if c.get("value"):
+                content = c["value"]
+                break
+        content = content or e.get("summary") or None
+        published = _iso_struct(e.get("published_parsed") or e.get("updated_parsed"))
+        updated = _iso_struct(e.get("updated_parsed"))
+        title = (e.get("title") or "").strip() or None
+        key = (e.get("id") or "").strip() or link or _fingerprint(title, content)
+        out.items.append(FeedItem(
+            key=key[:1000], link=link, title=title, author=(e.get("author") or None),
+            published=published, content=content,
+            fingerprint=_fingerprint(link, title, updated or published, content)))
+    return out
+
+
+def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
+    """JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1)."""
+    try:
+        doc = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FeedError(f"malformed JSON feed: {exc}") from exc
+    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
+            "https://jsonfeed.org/version/"):
+        raise FeedError("not a feed: JSON without a JSON Feed \"version\"")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        raise FeedError("malformed JSON feed: \"items\" is not a list")
+    feed_authors = _json_authors(doc)
+    out = ParsedFeed(title=_s(doc.get("title")))
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        link = _s(item.get("url")) or _s(item.get("external_url"))
+        if link:
+            link = urljoin(url, link)
+        title = _s(item.get("title"))
+        content = _s(item.get("content_html")) or _s(item.get("content_text")) \
+            or _s(item.get("summary"))
+        published = _iso_text(item.get("date_published"))
+        modified = _iso_text(item.get("date_modified"))
+        author = _json_authors(item) or feed_authors
+        key = _s(item.get("id")) or link or _fingerprint(title, content)
+        out.items.append(FeedItem(
+            key=key[:1000], link=link, title=title, author=author, published=published or modified,
+            content=content, fingerprint=_fingerprint(link, title, modified or published, content)))
+    return out
+
+
+def _s(value: Any) -> str | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _json_authors(obj: dict[str, Any]) -> str | None:
+    authors = obj.get("authors")
+    if not isinstance(authors, list):
+        authors = [obj["author"]] if isinstance(obj.get("author"), dict) else []
+    names = [_s(a.get("name")) for a in authors if isinstance(a, dict)]
+    return ", ".join(n for n in names if n) or None

@@ -1,0 +1,450 @@
+"""Polling feeds into the store, and fetching single article pages.
+
+A poll of one feed: a conditional GET of the feed (ETag / Last-Modified; a 304 ends it), the
+feed parsed (an HTML page is followed to the feed it advertises, remembered for next time),
+then for each new or changed item its page is fetched and extracted (falling back to the
+item's own content or summary), cleaned, segmented and stored under the id of its canonical
+URL, through the same parsing as `reload`. Items already seen with the same fingerprint cost
+nothing. All of a feed's documents are written in one transaction after its pages are
+fetched; the search index is brought up to date once per poll run (`after_commit`).
+
+Failures never lose stored data and never stop the other feeds: a feed error is recorded on
+the feed (last error, failures, next poll backed off exponentially and at least its
+Retry-After); a page error makes the item fall back to the feed's content, or be rejected
+with the reason."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..config import Settings
+from ..errors import UserError
+from ..metadata import OutletCatalog
+from ..reload import _hash, _Job, parse_job
+from ..storage import Store
+from .extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
+from .fetch import DEFAULT_CONTACT, FetchError, Fetcher, FetchPolicy
+from .parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
+from .urls import canonical_url, doc_id_for, same_site
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    """The `[feeds]` section of config/briefbot.toml."""
+
+    allow_private_addresses: bool = False  # loopback/private/link-local targets (tests only)
+    contact_url: str = DEFAULT_CONTACT  # in the User-Agent
+    every_minutes: int = 30  # default poll interval of a new feed
+    min_every_minutes: int = 5
+    host_delay_seconds: float = 1.0  # between two requests to one host
+    connect_timeout_seconds: float = 10.0
+    total_timeout_seconds: float = 30.0
+    check_seconds: float = 60.0  # how often the bot looks for due feeds
+    max_items_per_poll: int = 100  # new items fetched per feed and poll; the rest next time
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FeedsConfig:
+        section = settings.section("feeds")
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(section) - set(known))
+        if unknown:
+            raise UserError(f"config [feeds]: unknown key(s) {', '.join(unknown)}; "
+                            f"known: {', '.join(sorted(known))}")
+        values: dict[str, Any] = {}
+        for key, value in section.items():
+            default = getattr(cls, key)
+            if isinstance(default, bool):
+                if not isinstance(value, bool):
+                    raise UserError(f"config [feeds] {key} must be true or false, not {value!r}")
+            elif isinstance(default, str):
+                if not isinstance(value, str) or not value.strip():
+                    raise UserError(f"config [feeds] {key} must be a non-empty string")
+                if key == "contact_url" and urlsplit(value).scheme not in ("http", "https",
+                                                                             "mailto"):
+                    raise UserError("config [feeds] contact_url must be an http(s) or mailto URL")
+            else:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise UserError(f"config [feeds] {key} must be a number, not {value!r}")
+                minimum = 0 if key == "host_delay_seconds" else (1 if isinstance(default, int)
+                                                                  else 0.1)
+                if value < minimum:
+                    raise UserError(f"config [feeds] {key} must be at least {minimum}")
+                value = int(value) if isinstance(default, int) else float(value)
+            values[key] = value
+        cfg = cls(**values)
+        if cfg.every_minutes < cfg.min_every_minutes:
+            raise UserError("config [feeds] every_minutes must be at least min_every_minutes "
+                            f"({cfg.min_every_minutes})")
+        return cfg
+
+    def policy(self, max_bytes: int) -> FetchPolicy:
+        from .. import __version__
+
+        return FetchPolicy(
+            user_agent=f"briefbot/{__version__} (+{self.contact_url})",
+            connect_timeout=self.connect_timeout_seconds,
+            total_timeout=self.total_timeout_seconds, max_bytes=max_bytes, max_redirects=5,
+            allow_private=self.allow_private_addresses, host_delay=self.host_delay_seconds)
+
+
+def check_feed_url(url: str) -> str:
+    """A feed URL as typed, checked for shape (fetching comes at the first poll)."""
+    url = url.strip().strip("<>")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise UserError(f"not an http(s) URL: {url[:200]!r} — give the feed's or the site's "
+                        "address, e.g. https://example.com/feed.xml")
+    if not parts.hostname:
+        raise UserError(f"no host in {url[:200]!r}")
+    if len(url) > 2000:
+        raise UserError("that URL is too long (over 2,000 characters)")
+    return url
+
+
+def check_every(minutes: int | None, config: FeedsConfig) -> int:
+    if minutes is None:
+        return config.every_minutes
+    if minutes < config.min_every_minutes:
+        raise UserError(f"the poll interval must be at least {config.min_every_minutes} minutes "
+                        f"(got {minutes})")
+    if minutes > 7 * 24 * 60:
+        raise UserError("the poll interval must be at most a week (10080 minutes)")
+    return minutes
+
+
+# ---------------------------------------------------------------------------- outcomes
+
+
+@dataclass
+class ItemOutcome:
+    url: str | None
+    outcome: str  # added | updated | unchanged | rejected
+    reason: str | None = None  # rejected: why; else a note (e.g. the page's fallback)
+    doc_id: str | None = None
+    title: str | None = None
+
+    def summary(self) -> str:
+        head = f"{self.outcome}"
+        if self.outcome == "rejected":
+            return f"{head} {self.url or '(no link)'} — {self.reason}"
+        line = f"{head} {self.doc_id} {self.title or '(untitled)'} <{self.url}>"
+        return line + (f" ({self.reason})" if self.reason else "")
+
+
+@dataclass
+class FeedReport:
+    id: int | None
+    name: str | None
+    url: str
+    status: str  # ok | not-modified | error
+    error: str | None = None
+    next_poll: str | None = None
+    items: list[ItemOutcome] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {"added": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+        for it in self.items:
+            out[it.outcome] = out.get(it.outcome, 0) + 1
+        return out
+
+    def headline(self) -> str:
+        label = f"feed #{self.id} {self.name or self.url}"
+        if self.status == "error":
+            return f"{label}: error — {self.error}"
+        if self.status == "not-modified":
+            return f"{label}: not modified (304)"
+        c = self.counts()
+        return (f"{label}: {c['added']} added, {c['updated']} updated, "
+                f"{c['unchanged']} unchanged, {c['rejected']} rejected")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def iso(when: datetime) -> str:
+    return when.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
+    """A feed as `feeds list` shows it (the keys of --json and of the text)."""
+    return {"id": row["id"], "name": row.get("name") or row.get("title"), "url": row["url"],
+            "every": row["every_minutes"], "last_ok": row.get("last_ok"),
+            "last_error": row.get("last_error"), "next_poll": row.get("next_poll"),
+            "items": int(row.get("items") or 0)}
+
+
+# ---------------------------------------------------------------------------- the poller
+
+
+class _Rejected(Exception):
+    pass
+
+
+@dataclass
+class _Built:
+    """An article ready to store."""
+
+    item_key: str | None
+    link: str | None
+    fingerprint: str | None
+    outcome: ItemOutcome
+    doc: dict[str, Any] | None = None
+    sentences: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+class FeedPoller:
+    """Polls feeds and fetches pages into one store. `after_commit(store)` runs once after a
+    run that changed the corpus (the search index update)."""
+
+    def __init__(self, store: Store, settings: Settings, config: FeedsConfig | None = None,
+                 fetcher: Fetcher | None = None,
+                 after_commit: Callable[[Store], None] | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.config = config or FeedsConfig.from_settings(settings)
+        self.fetcher = fetcher or Fetcher(self.config.policy(settings.max_file_bytes))
+        self.after_commit = after_commit
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._catalog: OutletCatalog | None = None
+
+    @property
+    def catalog(self) -> OutletCatalog:
+        if self._catalog is None:
+            self._catalog = OutletCatalog.load(self.settings.outlets_path)
+        return self._catalog
+
+    # ------------------------------------------------------------------ runs
+    def poll(self, feed_id: int | None = None, *, due_only: bool = False) -> list[FeedReport]:
+        """Poll one feed, every feed, or (due_only) the feeds whose next poll has come."""
+        if feed_id is not None:
+            row = self.store.feed(feed_id)
+            if row is None:
+                raise UserError(f"no feed #{feed_id} — see `briefbot feeds list`")
+            rows = [row]
+        elif due_only:
+            rows = self.store.due_feeds(iso(self.clock()))
+        else:
+            rows = self.store.feeds()
+        reports: list[FeedReport] = []
+        changed = False
+        for row in rows:
+            report, wrote = self._poll_one(row)
+            reports.append(report)
+            changed = changed or wrote
+        if changed:
+            self._after_commit()
+        return reports
+
+    def fetch_pages(self, urls: list[str]) -> list[ItemOutcome]:
+        """Ingest single article pages (`briefbot fetch`)."""
+        built: list[_Built] = []
+        for url in urls:
+            try:
+                url = check_feed_url(url)
+            except UserError as exc:
+                built.append(_Built(None, url, None, ItemOutcome(url, "rejected", exc.message)))
+                continue
+            built.append(self._build(None, url, None, kind="page"))
+        wrote = self._commit(None, built)
+        if wrote:
+            self._after_commit()
+        return [b.outcome for b in built]
+
+    def _after_commit(self) -> None:
+        if self.after_commit is None:
+            return
+        try:
+            self.after_commit(self.store)
+        except Exception:  # stored and committed: the index catches up on the next refresh
+            log.exception("search index update after a feed poll failed")
+
+    # ------------------------------------------------------------------ one feed
+    def _poll_one(self, row: dict[str, Any]) -> tuple[FeedReport, bool]:
+        feed_id = int(row["id"])
+        report = FeedReport(feed_id, row.get("name") or row.get("title"), row["url"], "ok")
+        now = self.clock()
+        every = int(row.get("every_minutes") or self.config.every_minutes)
+        wrote = False
+        try:
+            target = row.get("feed_url") or row["url"]
+            resp = self.fetcher.get(target, kind="feed", etag=row.get("etag"),
+                                    last_modified=row.get("last_modified"))
+            if resp.status == 304:
+                report.status = "not-modified"
+                report.next_poll = iso(now + timedelta(minutes=every))
+                self.store.update_feed(feed_id, last_ok=iso(now), last_error=None, failures=0,
+                                       next_poll=report.next_poll, last_status="not-modified")
+                return report, False
+            feed_url = target
+            try:
+                parsed = parse_feed(resp.body, resp.content_type, resp.url)
+            except FeedError:
+                link = discover_feed(resp.body, resp.url) if resp.content_type in (
+                    "text/html", "application/xhtml+xml", "") or b"<html" in resp.body[:2048].lower() \
+                    else None
+                if link is None:
+                    raise
+                resp = self.fetcher.get(link, kind="feed")
+                parsed = parse_feed(resp.body, resp.content_type, resp.url)
+                feed_url = link
+            built = self._items(feed_id, parsed)
+            wrote = self._commit(feed_id, built)
+            report.items = [b.outcome for b in built]
+            report.next_poll = iso(now + timedelta(minutes=every))
+            self.store.update_feed(
+                feed_id, last_ok=iso(now), last_error=None, failures=0,
+                next_poll=report.next_poll, etag=resp.etag, last_modified=resp.last_modified,
+                feed_url=feed_url if feed_url != row["url"] else None, title=parsed.title,
+                last_status="ok")
+        except (FetchError, FeedError) as exc:
+            retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+            self._failed(row, report, exc.reason, retry_after, now)
+        except Exception as exc:  # a bug must not stop the other feeds
+            log.exception("polling feed #%s (%s) failed", feed_id, row["url"])
+            self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now)
+        return report, wrote
+
+    def _failed(self, row: dict[str, Any], report: FeedReport, reason: str,
+                retry_after: float | None, now: datetime) -> None:
+        failures = int(row.get("failures") or 0) + 1
+        every = int(row.get("every_minutes") or self.config.every_minutes)
+        backoff = min(every * 2 ** (failures - 1), max(every, MAX_BACKOFF_MINUTES))
+        delay = max(timedelta(minutes=backoff), timedelta(seconds=retry_after or 0))
+        report.status, report.error = "error", reason
+        report.next_poll = iso(now + delay)
+        log.warning("feed #%s %s: %s (next poll %s)", row["id"], row["url"], reason,
+                    report.next_poll)
+        try:
+            self.store.update_feed(int(row["id"]), last_error=reason, last_error_at=iso(now),
+                                   failures=failures, next_poll=report.next_poll,
+                                   last_status="error")
+        except Exception:
+            log.exception("could not record the error of feed #%s", row["id"])
+
+    def _items(self, feed_id: int, parsed: ParsedFeed) -> list[_Built]:
+        seen = self.store.feed_items(feed_id)
+        built: list[_Built] = []
+        budget = self.config.max_items_per_poll
+        keys: set[str] = set()
+        for item in parsed.items:
+            if item.key in keys:  # the same item twice in one feed document
+                continue
+            keys.add(item.key)
+            prev = seen.get(item.key)
+            # A rejected item is saved without a fingerprint, so it is tried again next time.
+            if prev is not None and prev["fingerprint"] == item.fingerprint:
+                built.append(_Built(None, item.link, None, ItemOutcome(
+                    item.link, "unchanged", None, prev["doc_id"], item.title)))
+                continue
+            if budget <= 0:
+                continue  # not recorded: the next poll takes it
+            budget -= 1
+            built.append(self._build(item, item.link, item.fingerprint, kind="feed"))
+        return built
+
+    # ------------------------------------------------------------------ one article
+    def _build(self, item: FeedItem | None, link: str | None, fingerprint: str | None,
+               kind: str) -> _Built:
+        key = item.key if item is not None else None
+        title = item.title if item is not None else None
+        try:
+            fields_, url, note = self._article(item, link)
+            doc_id = doc_id_for(url) if url else f"feed-{_hash((key or '').encode())[:12]}"
+            text = fields_.pop("text")
+            content_hash = _hash(json.dumps([text, fields_], sort_keys=True,
+                                            ensure_ascii=False).encode())
+            parsed = parse_job(_Job(doc_id, text, fields=fields_), self.catalog)
+            if parsed.reason is not None:
+                raise _Rejected(parsed.reason)
+            assert parsed.doc is not None
+            doc = dict(parsed.doc, source_path=url or link or key, source_kind=kind,
+                       content_hash=content_hash, run_id=None)
+            outcome = ItemOutcome(url or link, "added", note, doc_id, doc.get("title") or title)
+            return _Built(key, link, fingerprint, outcome, doc, parsed.sentences)
+        except _Rejected as exc:
+            return _Built(key, link, fingerprint, ItemOutcome(link, "rejected", str(exc), None,
+                                                              title))
+
+    def _article(self, item: FeedItem | None, link: str | None
+                 ) -> tuple[dict[str, Any], str | None, str | None]:
+        """(fields for parse_job plus "text", canonical URL, note) of an item or a page."""
+        page: PageArticle | None = None
+        final_url = link
+        problem: str | None = None
+        if link:
+            try:
+                resp = self.fetcher.get(link, kind="page")
+                final_url = resp.url
+                page = extract_page(decode_html(resp.body, resp.charset), resp.url)
+            except (FetchError, ExtractError) as exc:
+                problem = exc.reason
+        else:
+            problem = "the item has no link"
+        if page is not None:
+            canonical = final_url or link
+            if page.canonical and urlsplit(page.canonical).scheme in ("http", "https") \
+                    and same_site(page.canonical, final_url or ""):
+                canonical = page.canonical
+            url = canonical_url(canonical) if canonical else None
+            fields_: dict[str, Any] = {
+                "text": page.text,
+                "title": page.title or (item.title if item else None),
+                "author": page.author or (item.author if item else None),
+                "published": (item.published if item and item.published else page.published),
+                "outlet": page.sitename, "url": url}
+            return fields_, url, None
+        content = html_to_text(item.content) if item is not None and item.content else ""
+        if not content.strip():
+            raise _Rejected(problem or "no article text")
+        assert item is not None
+        url = canonical_url(link) if link else None
+        return ({"text": content, "title": item.title, "author": item.author,
+                 "published": item.published, "outlet": None, "url": url}, url,
+                f"page not used: {problem}; stored the feed's own content")
+
+    # ------------------------------------------------------------------ storing
+    def _commit(self, feed_id: int | None, built: list[_Built]) -> bool:
+        """Write the new and changed documents and the items seen, in one transaction.
+        Returns whether the corpus changed."""
+        store = self.store
+        todo = [b for b in built if b.doc is not None]
+        states = store.document_hashes([b.doc["id"] for b in todo if b.doc]) if todo else {}
+        docs: list[dict[str, Any]] = []
+        sents: list[tuple[Any, ...]] = []
+        batch: dict[str, str] = {}  # doc id -> content hash, within this commit
+        for b in todo:
+            assert b.doc is not None
+            doc_id, content_hash = b.doc["id"], b.doc["content_hash"]
+            old = states.get(doc_id)
+            if doc_id in batch or (old is not None and old[1] == "active"
+                                   and old[0] == content_hash):
+                b.outcome.outcome = "unchanged"
+                continue
+            b.outcome.outcome = "updated" if old is not None and old[1] == "active" else "added"
+            batch[doc_id] = content_hash
+            docs.append(b.doc)
+            sents.extend(b.sentences)
+        items = [{"item_key": b.item_key, "link": b.link, "doc_id": b.outcome.doc_id,
+                  "fingerprint": b.fingerprint if b.outcome.outcome != "rejected" else None,
+                  "outcome": b.outcome.outcome,
+                  "reason": b.outcome.reason} for b in built if b.item_key is not None]
+        if not docs and not items:
+            return False
+        with store.write_transaction():
+            if docs:
+                store.put_documents(docs, sents)
+                store.bump_generation()
+            if feed_id is not None:
+                store.save_feed_items(feed_id, items)
+        return bool(docs)

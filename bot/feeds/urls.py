@@ -1,0 +1,57 @@
+"""Canonical URLs and document ids: the same article reached through two feeds, or with
+tracking parameters, gets one id."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that identify a campaign or a click, never the article.
+_TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "ga_", "hsa_", "oly_", "vero_", "_hs")
+_TRACKING = frozenset({
+    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
+    "mc_eid", "_ga", "_gl", "ref", "ref_src", "ref_url", "referrer", "cmpid", "cmp", "ocid",
+    "smid", "smtyp", "sr_share", "share", "s_cid", "icid", "ito", "wt_mc", "wt.mc_id",
+    "ncid", "rss", "rssfeed", "feed", "from", "src", "spm", "mkt_tok", "_hsenc", "_hsmi",
+    "at_medium", "at_campaign", "guccounter", "taid", "xtor",
+})
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def is_tracking(name: str) -> bool:
+    low = name.lower()
+    return low in _TRACKING or low.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no default port, no fragment, no tracking parameters,
+    the other parameters sorted; "/" for an empty path."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    port = parts.port
+    netloc = host
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        netloc = f"{host}:{port}"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not is_tracking(k))
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+def same_site(a: str, b: str) -> bool:
+    """Same host, ignoring a leading "www." (a page may name its canonical URL only there)."""
+    def host(u: str) -> str:
+        h = (urlsplit(u).hostname or "").lower()
+        return h[4:] if h.startswith("www.") else h
+    return bool(host(a)) and host(a) == host(b)
+
+
+def doc_id_for(url: str) -> str:
+    """A stable, readable document id: the host and a hash of the canonical URL
+    ("example.com-1f3a5c7e9b2d")."""
+    canon = canonical_url(url)
+    host = urlsplit(canon).hostname or "web"
+    host = host[4:] if host.startswith("www.") else host
+    digest = hashlib.blake2b(canon.encode(), digest_size=6).hexdigest()
+    return f"{_SLUG.sub('-', host).strip('-')[:40]}-{digest}"
