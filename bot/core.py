@@ -10,7 +10,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,16 @@ from bot.config import Settings
 from bot.corpus.reload import ProgressFn, ReloadReport, reload_corpus
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
+from bot.feeds.fetch import Fetcher
+from bot.feeds.poll import (
+    FeedPoller,
+    FeedReport,
+    FeedsConfig,
+    ItemOutcome,
+    check_every,
+    check_feed_url,
+    feed_summary,
+)
 from bot.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -56,6 +66,7 @@ class StatusInfo:
     last_reload: dict[str, Any] | None
     next_posts: list[dict[str, Any]]
     failed_posts: list[dict[str, Any]]
+    feeds: list[dict[str, Any]] = field(default_factory=list)  # feed_summary() of each feed
 
 
 class Core:
@@ -67,6 +78,12 @@ class Core:
         self.next_posts_provider: Callable[[], list[dict[str, Any]]] | None = None
         # Set by the scheduler when it runs: called after /subscribe and /unsubscribe.
         self.on_subscriptions_changed: Callable[[], None] | None = None
+        # Feeds: one poll run at a time per process; one fetcher, so that the per-host
+        # politeness (one request at a time, a delay between two) holds across runs.
+        self._feeds_lock = threading.Lock()
+        self._fetcher: Any = None
+        # Set by the scheduler when it runs: called after a feed is added (polled soon).
+        self.on_feeds_changed: Callable[[], None] | None = None
 
     # ------------------------------------------------------------------ storage
     @property
@@ -208,4 +225,60 @@ class Core:
             last_reload=self.store.last_run(),
             next_posts=next_posts,
             failed_posts=failed,
+            feeds=self.feeds(),
         )
+
+    # ------------------------------------------------------------------ feeds
+    def feeds_config(self) -> FeedsConfig:
+        return FeedsConfig.from_settings(self.settings)
+
+    def feed_poller(self) -> FeedPoller:
+        config = self.feeds_config()
+        if self._fetcher is None:
+            self._fetcher = Fetcher(config.policy(self.settings.max_file_bytes))
+        return FeedPoller(self.store, self.settings, config, fetcher=self._fetcher,
+                          after_commit=self.refresh_index)
+
+    def add_feed(self, url: str, every: int | None = None, name: str | None = None,
+                 actor: str = "cli") -> dict[str, Any]:
+        """Follow a feed (checked for shape now; fetched at its first poll, which is due at
+        once). Returns its feed_summary()."""
+        config = self.feeds_config()
+        url = check_feed_url(url)
+        minutes = check_every(every, config)
+        if name is not None:
+            name = " ".join(name.split())[:200] or None
+        existing = self.store.feed_by_url(url)
+        if existing is not None:
+            raise UserError(f"already following {url[:200]} as feed #{existing['id']}")
+        try:
+            row = self.store.add_feed(url, name, minutes, actor)
+        except sqlite3.IntegrityError as exc:  # added meanwhile by another process
+            raise UserError(f"already following {url[:200]}") from exc
+        if self.on_feeds_changed is not None:
+            self.on_feeds_changed()
+        return feed_summary(row)
+
+    def remove_feed(self, feed_id: int) -> dict[str, Any]:
+        row = self.store.feed(feed_id)
+        if row is None or not self.store.remove_feed(feed_id):
+            raise UserError(f"no feed #{feed_id} — see the feed list")
+        return feed_summary(row)
+
+    def feeds(self) -> list[dict[str, Any]]:
+        return [feed_summary(r) for r in self.store.feeds()]
+
+    def poll_feeds(self, feed_id: int | None = None, due_only: bool = False,
+                   wait: bool = True) -> list[FeedReport] | None:
+        """Poll now (one feed, all, or those due). With `wait` False, returns None at once
+        when a poll is already running in this process (the scheduler's periodic check)."""
+        if not self._feeds_lock.acquire(blocking=wait):
+            return None
+        try:
+            return self.feed_poller().poll(feed_id, due_only=due_only)
+        finally:
+            self._feeds_lock.release()
+
+    def fetch_pages(self, urls: list[str]) -> list[ItemOutcome]:
+        with self._feeds_lock:
+            return self.feed_poller().fetch_pages(urls)

@@ -193,7 +193,7 @@ async def test_login_syncs_commands_to_the_configured_guild(
     admin = next(c for c in emu.commands(emu.guild.id) if c["name"] == "briefbot")
     assert admin["default_member_permissions"] == str(MANAGE_GUILD)
     assert {o["name"] for o in admin["options"]} == {
-        "reload", "subscribe", "unsubscribe", "schedules", "status"}
+        "reload", "subscribe", "unsubscribe", "schedules", "status", "feeds"}
     identify = next(m.d for m in emu.gateway_received if m.op == 2)
     assert identify["intents"] == discord.Intents(guilds=True).value
     assert not emu.calls_to(rf"/applications/{emu.application_id}/commands", method="PUT")

@@ -16,7 +16,7 @@ import logging
 import os
 import shlex
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 import discord
@@ -39,7 +39,7 @@ SLOW_COMMANDS = frozenset({"brief", "claim", "timeline", "reload", "status"})
 FAST_ANSWER_SECONDS = 1.0
 READY_TIMEOUT = 30.0
 ADMIN_NOTE = ("On Discord the admin commands are /briefbot reload, subscribe, unsubscribe, "
-              "schedules and status (Manage Server).")
+              "schedules, status and feeds (Manage Server).")
 _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral"
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
@@ -352,6 +352,16 @@ def _register_commands(tree: BriefbotTree) -> None:
     @admin.command(name="status", description="Corpus size, last reload, next posts, version")
     async def status(interaction: discord.Interaction[Any]) -> None:
         await client(interaction).answer(interaction, "status", private=True)
+
+    @admin.command(name="feeds", description="List, follow or drop RSS/Atom/JSON feeds")
+    @app_commands.describe(action="list (default), add or remove",
+                           target="add: the feed or site URL; remove: the feed id",
+                           minutes="add: poll interval in minutes (default 30, at least 5)")
+    async def feeds(interaction: discord.Interaction[Any],
+                    action: Literal["list", "add", "remove"] = "list",
+                    target: str | None = None, minutes: int | None = None) -> None:
+        text = " ".join(str(a) for a in (action, target, minutes) if a is not None)
+        await client(interaction).answer(interaction, "feeds", text, private=True)
 
     tree.add_command(admin)
 

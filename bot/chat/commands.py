@@ -618,7 +618,65 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     disabled = [r for r in scoped if not r["enabled"]]
     for row in disabled:
         reply.add(Bullet(f"#{row['id']} disabled: {row['disabled_reason'] or 'no reason recorded'}"))
+    if info.feeds:
+        reply.add(Heading(f"Feeds ({len(info.feeds)})"))
+        for feed in info.feeds:
+            reply.add(Bullet(_feed_text(feed)))
     return reply
+
+
+_FEEDS_USAGE = "Usage: /feeds · /feeds add URL [MINUTES] · /feeds remove ID"
+
+
+def _feed_text(f: dict[str, Any]) -> str:
+    state = f"last ok {f['last_ok'] or 'never'}"
+    if f["last_error"]:
+        state += f"; last error: {f['last_error']}"
+    return (f"#{f['id']} {f['name'] or f['url']} · every {f['every']} min · {f['items']} items"
+            f" · {state} · next poll {f['next_poll'] or '-'}")
+
+
+def _slack_link(text: str) -> str:
+    """Slack may send a URL as <https://…> or <https://…|label>."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1].split("|", 1)[0]
+    return text
+
+
+def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
+    parts = text.split()
+    action = parts[0].lower() if parts else "list"
+    core = router.core
+    if action == "list" and len(parts) <= 1:
+        rows = core.feeds()
+        if not rows:
+            return Reply.text("No feeds. Add one with /feeds add URL [MINUTES].")
+        reply = Reply(title=f"Feeds ({len(rows)})")
+        for f in rows:
+            reply.add(Bullet(_feed_text(f), note=f["url"] if f["name"] else None))
+        reply.add(Context("Remove one with /feeds remove ID."))
+        return reply
+    if action == "add" and len(parts) in (2, 3):
+        minutes: int | None = None
+        if len(parts) == 3:
+            if not (parts[2].isascii() and parts[2].isdigit()):
+                raise UserError(f"MINUTES must be a whole number, not {parts[2][:20]!r}. "
+                                + _FEEDS_USAGE)
+            minutes = int(parts[2])
+        feed = core.add_feed(_slack_link(parts[1]), minutes, actor=req.caller.key)
+        return Reply(title=f"Following feed #{feed['id']}").add(
+            Fields([("Id", str(feed["id"])), ("URL", feed["url"]),
+                    ("Every", f"{feed['every']} minutes")]),
+            Context(f"First poll within a minute. Remove with /feeds remove {feed['id']}."))
+    if action == "remove" and len(parts) == 2:
+        raw = parts[1].lstrip("#")
+        if not (raw.isascii() and raw.isdigit()):
+            raise UserError("Usage: /feeds remove ID — the ids are listed by /feeds")
+        feed = core.remove_feed(int(raw))
+        return Reply.text(f"Stopped following feed #{feed['id']} ({feed['url']}); "
+                          "its articles stay in the corpus.")
+    raise UserError(_FEEDS_USAGE)
 
 
 _SPECS = [
@@ -634,6 +692,7 @@ _SPECS = [
     CommandSpec("subscribe", "/subscribe DIGEST CRON [TZ]", "post a digest to this channel on a schedule", True, _subscribe),
     CommandSpec("unsubscribe", "/unsubscribe ID", "stop a scheduled briefing", True, _unsubscribe),
     CommandSpec("schedules", "/schedules", "list the scheduled briefings", True, _schedules),
-    CommandSpec("status", "/status", "corpus size, last reload, next posts, version", True, _status),
+    CommandSpec("status", "/status", "corpus size, last reload, next posts, feeds, version", True, _status),
+    CommandSpec("feeds", "/feeds [add URL [MINUTES] | remove ID]", "list, follow or drop RSS/Atom/JSON feeds", True, _feeds),
 ]
 metrics.KNOWN_COMMANDS.update(spec.name for spec in _SPECS)

@@ -310,6 +310,8 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
 # Feature commands live in their own modules; registering them here keeps `cli` the one entry.
 from bot.cli.claims import claim as _claim_command  # noqa: E402
 from bot.cli.digest import digest_command  # noqa: E402
+from bot.cli.feeds import feeds as _feeds_group  # noqa: E402
+from bot.cli.feeds import fetch as _fetch_command  # noqa: E402
 from bot.cli.maintenance import backup as _backup_command  # noqa: E402
 from bot.cli.maintenance import restore as _restore_command  # noqa: E402
 from bot.cli.schedule import schedule  # noqa: E402
@@ -322,6 +324,8 @@ cli.add_command(paths_command)
 cli.add_command(discord_group)
 cli.add_command(_backup_command)
 cli.add_command(_restore_command)
+cli.add_command(_feeds_group)
+cli.add_command(_fetch_command)
 
 
 def main() -> None:

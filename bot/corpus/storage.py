@@ -9,6 +9,8 @@ Tables
 - admin_actions: who ran which admin command, when, with what outcome
 - subscriptions / post_ledger: scheduled briefings and one row per (subscription, slot) posted
 - meta: key/value (corpus generation, sentence id high-water mark, ...)
+- feeds / feed_items: followed feeds with their polling state, and the items each has shown
+  (created on first use; see bot.feeds)
 - retired_sentences: ids of deleted sentences in deletion order (`seq`), so the search index
   can be brought up to date by deleting those and adding the ids above its high-water mark
 - schema_migrations: every versioned upgrade applied (from/to version, when, its backup)
@@ -1148,6 +1150,15 @@ class Store:
             "last_seen": str},
             indexes=((["feed_id", "item_key"], True), (["doc_id"], False)))
 
+    def _feeds_exist(self) -> bool:
+        """Reads of a database that never had a feed create nothing (and take no lock)."""
+        if "feeds" in self._ready:
+            return True
+        if "feeds" in self.db.table_names():
+            self._ensure_feeds()
+            return True
+        return False
+
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
         """One atomic write holding the write lock from its start (BEGIN IMMEDIATE)."""
@@ -1169,26 +1180,30 @@ class Store:
         return feed
 
     def feed(self, feed_id: int) -> dict[str, Any] | None:
-        self._ensure_feeds()
+        if not self._feeds_exist():
+            return None
         rows = list(self.db.query(
             "select f.*, (select count(*) from feed_items i where i.feed_id = f.id) items"
             " from feeds f where f.id = ?", [feed_id]))
         return dict(rows[0]) if rows else None
 
     def feed_by_url(self, url: str) -> dict[str, Any] | None:
-        self._ensure_feeds()
+        if not self._feeds_exist():
+            return None
         rows = list(self.db.query("select id from feeds where url = ?", [url]))
         return self.feed(int(rows[0]["id"])) if rows else None
 
     def feeds(self) -> list[dict[str, Any]]:
         """Every feed with `items`, the number of items seen."""
-        self._ensure_feeds()
+        if not self._feeds_exist():
+            return []
         return [dict(r) for r in self.db.query(
             "select f.*, (select count(*) from feed_items i where i.feed_id = f.id) items"
             " from feeds f order by f.id")]
 
     def due_feeds(self, now: str) -> list[dict[str, Any]]:
-        self._ensure_feeds()
+        if not self._feeds_exist():
+            return []
         return [dict(r) for r in self.db.query(
             "select * from feeds where next_poll is null or next_poll <= ?"
             " order by next_poll, id", [now])]
@@ -1211,7 +1226,8 @@ class Store:
 
     def feed_items(self, feed_id: int) -> dict[str, dict[str, Any]]:
         """{item key: row} of the items a feed has shown."""
-        self._ensure_feeds()
+        if not self._feeds_exist():
+            return {}
         return {r["item_key"]: dict(r) for r in self.db.query(
             "select * from feed_items where feed_id = ?", [feed_id])}
 

@@ -7,6 +7,7 @@ import calendar
 import hashlib
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -125,25 +126,30 @@ def _parse_xml_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
         raise FeedError("not a feed: no RSS or Atom document found")
     feed = parsed.get("feed") or {}
     out = ParsedFeed(title=(feed.get("title") or "").strip() or None)
-    for e in entries:
-        link = e.get("link")
-        if link:
-            link = urljoin(url, link)
-        content = None
-        for c in e.get("content") or []:
-            if c.get("value"):
-                content = c["value"]
-                break
-        content = content or e.get("summary") or None
-        published = _iso_struct(e.get("published_parsed") or e.get("updated_parsed"))
-        updated = _iso_struct(e.get("updated_parsed"))
-        title = (e.get("title") or "").strip() or None
-        key = (e.get("id") or "").strip() or link or _fingerprint(title, content)
-        out.items.append(FeedItem(
-            key=key[:1000], link=link, title=title, author=(e.get("author") or None),
-            published=published, content=content,
-            fingerprint=_fingerprint(link, title, updated or published, content)))
+    with warnings.catch_warnings():  # feedparser's notice about its updated_parsed fallback
+        warnings.simplefilter("ignore", DeprecationWarning)
+        out.items = [_xml_item(e, url) for e in entries]
     return out
+
+
+def _xml_item(e: Any, url: str) -> FeedItem:
+    link = e.get("link")
+    if link:
+        link = urljoin(url, link)
+    content = None
+    for c in e.get("content") or []:
+        if c.get("value"):
+            content = c["value"]
+            break
+    content = content or e.get("summary") or None
+    published = _iso_struct(e.get("published_parsed") or e.get("updated_parsed"))
+    updated = _iso_struct(e.get("updated_parsed"))
+    title = (e.get("title") or "").strip() or None
+    key = (e.get("id") or "").strip() or link or _fingerprint(title, content)
+    return FeedItem(
+        key=key[:1000], link=link, title=title, author=(e.get("author") or None),
+        published=published, content=content,
+        fingerprint=_fingerprint(link, title, updated or published, content))
 
 
 def parse_json_feed(body: bytes, url: str) -> ParsedFeed:

@@ -23,15 +23,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..config import Settings
-from ..errors import UserError
-from ..metadata import OutletCatalog
-from ..reload import _hash, _Job, parse_job
-from ..storage import Store
-from .extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
-from .fetch import DEFAULT_CONTACT, FetchError, Fetcher, FetchPolicy
-from .parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
-from .urls import canonical_url, doc_id_for, same_site
+from bot import __version__
+from bot.config import Settings
+from bot.corpus.metadata import OutletCatalog
+from bot.corpus.reload import _hash, _Job, parse_job
+from bot.corpus.storage import Store
+from bot.errors import UserError
+from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
+from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy
+from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
+from bot.feeds.urls import canonical_url, doc_id_for, same_site
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +89,6 @@ class FeedsConfig:
         return cfg
 
     def policy(self, max_bytes: int) -> FetchPolicy:
-        from .. import __version__
-
         return FetchPolicy(
             user_agent=f"briefbot/{__version__} (+{self.contact_url})",
             connect_timeout=self.connect_timeout_seconds,
@@ -200,6 +199,7 @@ class _Built:
     outcome: ItemOutcome
     doc: dict[str, Any] | None = None
     sentences: list[tuple[Any, ...]] = field(default_factory=list)
+    fallback: bool = False  # built from the feed's content because the page failed
 
 
 class FeedPoller:
@@ -362,16 +362,20 @@ class FeedPoller:
             fields_, url, note = self._article(item, link)
             doc_id = doc_id_for(url) if url else f"feed-{_hash((key or '').encode())[:12]}"
             text = fields_.pop("text")
-            content_hash = _hash(json.dumps([text, fields_], sort_keys=True,
-                                            ensure_ascii=False).encode())
             parsed = parse_job(_Job(doc_id, text, fields=fields_), self.catalog)
             if parsed.reason is not None:
                 raise _Rejected(parsed.reason)
             assert parsed.doc is not None
+            # The hash of what is stored (not of the raw input): the same article reached as
+            # a feed item and as a page, or with another date format, is unchanged.
+            content_hash = _hash(json.dumps(
+                [parsed.doc, [s[3:5] for s in parsed.sentences]], sort_keys=True,
+                ensure_ascii=False).encode())
             doc = dict(parsed.doc, source_path=url or link or key, source_kind=kind,
                        content_hash=content_hash, run_id=None)
             outcome = ItemOutcome(url or link, "added", note, doc_id, doc.get("title") or title)
-            return _Built(key, link, fingerprint, outcome, doc, parsed.sentences)
+            return _Built(key, link, fingerprint, outcome, doc, parsed.sentences,
+                          fallback=note is not None)
         except _Rejected as exc:
             return _Built(key, link, fingerprint, ItemOutcome(link, "rejected", str(exc), None,
                                                               title))
@@ -430,6 +434,14 @@ class FeedPoller:
             if doc_id in batch or (old is not None and old[1] == "active"
                                    and old[0] == content_hash):
                 b.outcome.outcome = "unchanged"
+                continue
+            if b.fallback and old is not None and old[1] == "active":
+                # The page failed this time: the stored article (from its page) is kept, not
+                # replaced by the feed's summary; the item is tried again next poll.
+                b.outcome.outcome = "unchanged"
+                b.outcome.reason = (b.outcome.reason or "").split(";")[0] + \
+                    "; kept the stored version"
+                b.fingerprint = None
                 continue
             b.outcome.outcome = "updated" if old is not None and old[1] == "active" else "added"
             batch[doc_id] = content_hash

@@ -255,6 +255,14 @@ class BriefingScheduler:
                                id="briefbot-sweep", jobstore="memory", replace_existing=True)
         self.core.next_posts_provider = self.next_posts
         self.core.on_subscriptions_changed = self.sync_jobs
+        # Feeds: due feeds are polled at start and every [feeds] check_seconds, in a worker
+        # thread (one poll run at a time); a feed added from chat is polled at once.
+        self._loop = asyncio.get_event_loop()
+        self.scheduler.add_job(self.poll_feeds, "interval",
+                               seconds=self.core.feeds_config().check_seconds,
+                               id="briefbot-feeds", jobstore="memory", replace_existing=True,
+                               next_run_time=datetime.now(UTC))
+        self.core.on_feeds_changed = self.feeds_changed
         self._spawn(self.catch_up())
         log.info("scheduler started for %s as %s", ", ".join(self.deliverers) or "no platform",
                  self.claimant)
@@ -271,9 +279,30 @@ class BriefingScheduler:
             self.core.next_posts_provider = None
         if self.core.on_subscriptions_changed == self.sync_jobs:
             self.core.on_subscriptions_changed = None
+        if self.core.on_feeds_changed == self.feeds_changed:
+            self.core.on_feeds_changed = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+    # ------------------------------------------------------------------ feeds
+    async def poll_feeds(self) -> list[Any]:
+        """Poll the feeds that are due (skipped while another poll runs in this process).
+        New articles are indexed by the poll, so the next briefing has them."""
+        try:
+            reports = await asyncio.to_thread(self.core.poll_feeds, None, True, False)
+        except Exception:
+            log.exception("feed poll failed")
+            return []
+        for report in reports or []:
+            log.info("%s", report.headline())
+        return list(reports or [])
+
+    def feeds_changed(self) -> None:
+        """Thread-safe: a feed was added; poll the due feeds soon."""
+        loop = getattr(self, "_loop", None)
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: self._spawn(self.poll_feeds()))
 
     def _spawn(self, coro: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coro)

@@ -1,0 +1,117 @@
+"""`briefbot feeds add|list|remove|poll` and `briefbot fetch URL ...`: live sources from the
+command line. A running bot polls the feeds on their own; `feeds poll` polls now, once.
+
+Output: one line per item outcome (added / updated / unchanged / rejected with the reason)
+and a headline per feed; `--json` objects have the same keys as the text. Exit status 1 when
+a feed failed (`feeds poll`) or a page was rejected (`fetch`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+
+import click
+
+from bot.cli.context import AppContext, pass_app
+from bot.core import Core
+
+
+@contextmanager
+def _core(app: AppContext) -> Iterator[Core]:
+    core = Core(app.settings)
+    try:
+        yield core
+    finally:
+        core.close()
+
+
+@click.group("feeds")
+def feeds() -> None:
+    """Follow RSS, Atom and JSON feeds: add, list, remove, poll."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--every", "every", type=int, default=None, metavar="MINUTES",
+              help="Poll interval in minutes (default 30, at least 5).")
+@click.option("--name", default=None, help="A name to show instead of the URL.")
+@pass_app
+def add(app: AppContext, url: str, every: int | None, name: str | None) -> None:
+    """Follow the feed at URL (or the feed a site page advertises); prints the feed id."""
+    with _core(app) as core:
+        feed = core.add_feed(url, every, name, actor="cli")
+    click.echo(feed["id"])
+
+
+def _feed_line(f: dict[str, object]) -> str:
+    return (f"#{f['id']} {f['name'] or '-'} {f['url']} · every {f['every']} min · "
+            f"last_ok {f['last_ok'] or 'never'} · last_error {f['last_error'] or '-'} · "
+            f"next_poll {f['next_poll'] or '-'} · items {f['items']}")
+
+
+@feeds.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_app
+def list_(app: AppContext, as_json: bool) -> None:
+    """The feeds: id, name, url, every, last_ok, last_error, next_poll, items."""
+    with _core(app) as core:
+        rows = core.feeds()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No feeds. Add one with `briefbot feeds add URL`.")
+        return
+    for f in rows:
+        click.echo(_feed_line(f))
+
+
+@feeds.command("remove")
+@click.argument("feed_id", metavar="ID", type=int)
+@pass_app
+def remove(app: AppContext, feed_id: int) -> None:
+    """Stop following feed ID (its articles stay in the corpus)."""
+    with _core(app) as core:
+        feed = core.remove_feed(feed_id)
+    click.echo(f"Removed feed #{feed['id']} ({feed['url']}); its articles stay in the corpus.")
+
+
+@feeds.command("poll")
+@click.argument("feed_id", metavar="[ID]", type=int, required=False)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_app
+def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
+    """Poll now, once: feed ID, or every feed. Exits 1 when a feed failed."""
+    with _core(app) as core:
+        reports = core.poll_feeds(feed_id) or []
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        if not reports:
+            click.echo("No feeds. Add one with `briefbot feeds add URL`.")
+        for r in reports:
+            for item in r.items:
+                click.echo(f"  {item.summary()}", err=item.outcome == "rejected")
+            click.echo(r.headline(), err=r.status == "error")
+    if any(r.status == "error" for r in reports):
+        sys.exit(1)
+
+
+@click.command("fetch")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_app
+def fetch(app: AppContext, urls: tuple[str, ...], as_json: bool) -> None:
+    """Ingest single article pages. Exits 1 when a page was rejected."""
+    with _core(app) as core:
+        outcomes = core.fetch_pages(list(urls))
+    if as_json:
+        click.echo(json.dumps([asdict(o) for o in outcomes], ensure_ascii=False, indent=2))
+    else:
+        for o in outcomes:
+            click.echo(o.summary(), err=o.outcome == "rejected")
+    if any(o.outcome == "rejected" for o in outcomes):
+        sys.exit(1)
