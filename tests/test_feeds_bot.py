@@ -1,0 +1,174 @@
+"""Feeds in the running bot (scheduler, chat commands, /status) and on the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.adapters.testing import TestAdapter
+from bot.cli.main import cli
+from bot.config import Settings
+from bot.core import Core
+from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
+from tests.conftest import ROOT
+from tests.feeds_server import LATE_ITEM, STORY, FixtureServer, install_story, running, set_feed
+from tests.test_feeds import CONTACT, feed_settings
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    with running() as srv:
+        install_story(srv)
+        yield srv
+
+
+async def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    end = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > end:
+            raise AssertionError("timed out waiting")
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.asyncio
+async def test_bot_with_three_feeds_posts_a_briefing_with_an_item_published_after_it_started(
+        server: FixtureServer, settings: Settings) -> None:
+    feed_settings(settings, check_seconds=0.2)
+    settings.digests_dir = ROOT / "digests"
+    core = Core(settings)
+    for path in ("/feed.xml", "/atom.xml", "/feed.json"):
+        core.add_feed(server.url(path))
+    sub = int(core.store.add_subscription("test", "C1", "daily", "0 8 * * *", "UTC",
+                                          "test:admin")["id"])
+    adapter = TestAdapter(core)
+    sched = BriefingScheduler(core, {"test": adapter},
+                              config=SchedulerConfig(sweep_seconds=3600, max_attempts=1))
+    sched.start()
+    started = datetime.now(UTC)
+    try:
+        # the running bot polls its feeds by itself
+        await wait_for(lambda: all(f["last_ok"] for f in core.feeds()))
+        assert len(core.store.documents()) == 3
+        assert await sched.run_slot(sub, started.replace(microsecond=0)) == "posted"
+        first = adapter.posts[-1][1].plain_text()
+        assert "harbour bridge" in first and "job guarantees" not in first
+
+        await asyncio.sleep(1.1)  # "what's new" is compared to the second
+        published = dict(LATE_ITEM, date=(datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        set_feed(server, [published, *STORY])
+        for f in core.feeds():  # their interval has passed
+            core.store.update_feed(f["id"], next_poll=(started - timedelta(minutes=1)).isoformat())
+        await wait_for(lambda: any(d["title"] == LATE_ITEM["title"]
+                                   for d in core.store.documents()))
+        slot = started.replace(microsecond=0) + timedelta(days=1)
+        assert await sched.run_slot(sub, slot) == "posted"
+        second = adapter.posts[-1][1].plain_text()
+        assert "guarantee every job on its harbour routes" in second
+        assert "1 new or updated article" in second
+        assert server.conditional["/feed.xml"] >= 1  # later polls were conditional
+    finally:
+        sched.shutdown()
+        core.close()
+
+
+# ---------------------------------------------------------------------------- chat
+
+
+@pytest.fixture
+def core(settings: Settings) -> Iterator[Core]:
+    c = Core(feed_settings(settings))
+    yield c
+    c.close()
+
+
+def test_feeds_chat_commands_are_admin_only(server: FixtureServer, core: Core) -> None:
+    chat = TestAdapter(core)
+    denied = chat.send(f"/feeds add {server.url('/feed.xml')}", admin=False)
+    assert denied.kind == "denied" and "/feeds needs admin rights" in denied.plain_text()
+    assert core.feeds() == []
+    added = chat.send(f"/feeds add <{server.url('/feed.xml')}> 10", admin=True)
+    assert "Following feed #1" in added.plain_text() and "10 minutes" in added.plain_text()
+    listing = chat.send("/feeds", admin=True).plain_text()
+    assert "#1" in listing and "every 10 min" in listing
+    assert "already following" in chat.send(f"/feeds add {server.url('/feed.xml')}",
+                                            admin=True).plain_text()
+    assert "at least 5 minutes" in chat.send(f"/feeds add {server.url('/x.xml')} 2",
+                                             admin=True).plain_text()
+    assert "Usage: /feeds" in chat.send("/feeds frobnicate", admin=True).plain_text()
+    core.poll_feeds()
+    status = chat.send("/status", admin=True).plain_text()
+    assert "FEEDS (1)" in status and "3 items" in status
+    removed = chat.send("/feeds remove 1", admin=True).plain_text()
+    assert "Stopped following feed #1" in removed
+    assert len(core.store.documents()) == 3  # its articles stay
+    assert "no feed #1" in chat.send("/feeds remove 1", admin=True).plain_text()
+    actions = {a["command"] for a in core.store.admin_actions()}
+    assert "feeds" in actions
+
+
+def test_slack_reaches_feeds_through_the_umbrella_command(server: FixtureServer,
+                                                         core: Core) -> None:
+    chat = TestAdapter(core, platform="slack")
+    reply = chat.send(f"/briefbot feeds add {server.url('/feed.xml')}", admin=True)
+    assert "Following feed #1" in reply.plain_text()
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def _cli(settings: Settings, *args: str) -> tuple[int, str, str]:
+    config = Path(settings.db_path).parent / "briefbot.toml"
+    config.write_text('[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n'
+                      f'contact_url = "{CONTACT}"\n')
+    runner = CliRunner()
+    res = runner.invoke(cli, ["--db", str(settings.db_path), "--config", str(config), *args])
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_cli_feeds_list_poll_remove_and_fetch(server: FixtureServer, settings: Settings) -> None:
+    code, out, _ = _cli(settings, "feeds", "add", server.url("/feed.xml"), "--every", "15",
+                        "--name", "Herald")
+    assert code == 0 and out.strip() == "1"
+    code, out, _ = _cli(settings, "feeds", "add", server.url("/broken.xml"))
+    assert out.strip() == "2"
+    code, out, err = _cli(settings, "feeds", "poll")
+    assert code == 1  # one feed failed
+    assert "added" in out and "malformed feed" in err
+    code, out, _ = _cli(settings, "feeds", "list", "--json")
+    rows = json.loads(out)
+    assert set(rows[0]) == {"id", "name", "url", "every", "last_ok", "last_error", "next_poll",
+                            "items"}
+    assert rows[0]["name"] == "Herald" and rows[0]["every"] == 15 and rows[0]["items"] == 3
+    assert rows[1]["last_error"].startswith("malformed feed") and rows[1]["last_ok"] is None
+    code, out, _ = _cli(settings, "feeds", "list")
+    assert "#1 Herald" in out and "items 3" in out and "last_error malformed feed" in out
+    code, out, _ = _cli(settings, "feeds", "poll", "1", "--json")
+    assert code == 0 and json.loads(out)[0]["status"] == "not-modified"
+    code, out, _ = _cli(settings, "fetch", server.url(f"/news/{LATE_ITEM['slug']}"),
+                        server.url("/nothing-here"), "--json")
+    assert code == 1
+    fetched = json.loads(out)
+    assert [f["outcome"] for f in fetched] == ["added", "rejected"]
+    assert set(fetched[0]) == {"url", "outcome", "reason", "doc_id", "title"}
+    assert fetched[1]["reason"] == "HTTP 404 Not Found"
+    code, out, _ = _cli(settings, "feeds", "remove", "2")
+    assert code == 0 and "Removed feed #2" in out
+    code, _, err = _cli(settings, "feeds", "remove", "2")
+    assert code == 1 and "no feed #2" in err
+
+
+def test_cli_refuses_bad_input_with_a_message(settings: Settings) -> None:
+    code, _, err = _cli(settings, "feeds", "add", "ftp://example.com/feed")
+    assert code == 1 and "not an http(s) URL" in err
+    code, _, err = _cli(settings, "feeds", "add", "https://example.com/feed", "--every", "2")
+    assert code == 1 and "at least 5 minutes" in err
+    code, _, err = _cli(settings, "feeds", "poll", "7")
+    assert code == 1 and "no feed #7" in err
+    code, out, _ = _cli(settings, "feeds", "list")
+    assert "No feeds" in out
