@@ -536,3 +536,24 @@ def test_poller_used_directly(server: FixtureServer, fsettings: Settings, store:
     assert outcomes(report) == ["added"] * 3
     with pytest.raises(UserError, match="no feed #99"):
         poller.poll(99)
+
+
+def test_syndicated_copy_on_another_site_counts_once(fsettings: Settings) -> None:
+    with running("127.0.0.1") as origin, running("127.0.0.2") as partner:
+        install_story(origin)
+        install_story(partner)  # the same articles on another host (a syndication partner)
+        core = Core(fsettings)
+        try:
+            outcomes_ = core.fetch_pages([origin.url("/news/bridge-vote"),
+                                          partner.url("/news/bridge-vote")])
+            assert [o.outcome for o in outcomes_] == ["added", "added"]
+            assert outcomes_[0].doc_id != outcomes_[1].doc_id  # two sites, two documents
+            from bot.claims.lookup import lookup_claim
+
+            answer = lookup_claim(core.store, "The council approved a new bridge across the "
+                                  "harbour", index_path=fsettings.index_path,
+                                  aliases_path=fsettings.aliases_path)
+            assert len(core.store.documents()) == 2
+            assert answer.sources == 1 and answer.verdict == "single-source"
+        finally:
+            core.close()
