@@ -557,3 +557,52 @@ def test_syndicated_copy_on_another_site_counts_once(fsettings: Settings) -> Non
             assert answer.sources == 1 and answer.verdict == "single-source"
         finally:
             core.close()
+
+
+def test_every_limit_refuses_a_stored_page_with_a_reason_and_keeps_it(
+        server: FixtureServer, fsettings: Settings) -> None:
+    feed_settings(fsettings, total_timeout_seconds=0.5)
+    core = Core(fsettings)
+    try:
+        pages = {a["slug"]: server.url(f"/news/{a['slug']}") for a in STORY}
+        stored = core.fetch_pages(list(pages.values()))
+        assert [o.outcome for o in stored] == ["added"] * 3
+        before = {d["id"]: (d["content_hash"], [s["text"] for s in core.store.sentences(d["id"])])
+                  for d in core.store.documents()}
+        hazards = {
+            "/big": "over the size cap (more than 5,000,000 bytes",
+            "/bomb": "once decompressed",
+            "/image.png": "unsupported content type image/png",
+            "/loop/a": "too many redirects",
+            "/slow": "timed out (total timeout 0.5 s)",
+            "/nothing": "HTTP 404 Not Found",
+        }
+        routes = dict(server.routes)
+        expected: list[str] = []
+        for (slug, url), (path, reason) in zip(
+                [*pages.items(), *pages.items()], hazards.items(), strict=True):
+            server.set(f"/news/{slug}", routes.get(path, Route(status=404, body=b"gone")))
+            [o] = core.fetch_pages([url])
+            assert o.outcome == "rejected", (path, o)
+            assert reason in (o.reason or ""), (path, o.reason)
+            expected.append(reason)
+        after = {d["id"]: (d["content_hash"], [s["text"] for s in core.store.sentences(d["id"])])
+                 for d in core.store.documents()}
+        assert after == before and len(expected) == 6
+    finally:
+        core.close()
+
+
+def test_default_config_refuses_a_loopback_feed_from_the_cli(
+        server: FixtureServer, settings: Settings) -> None:
+    runner = CliRunner()
+    config = Path(settings.db_path).parent / "briefbot.toml"
+    config.write_text("[feeds]\nhost_delay_seconds = 0\n")  # allow_private_addresses: default
+    args = ["--db", str(settings.db_path), "--config", str(config)]
+    assert runner.invoke(cli, [*args, "feeds", "add", server.url("/feed.xml")]).exit_code == 0
+    res = runner.invoke(cli, [*args, "feeds", "poll"])
+    assert res.exit_code == 1
+    assert "refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address" in res.stderr
+    res = runner.invoke(cli, [*args, "fetch", server.url("/news/bridge-vote")])
+    assert res.exit_code == 1 and "a loopback address" in res.stderr
+    assert sum(server.hits.values()) == 0
