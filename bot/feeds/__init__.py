@@ -7,5 +7,7 @@
 - `extract`: an article page's main text and metadata (trafilatura).
 - `poll`: feeds polled into the store (feed state, per-item outcomes), single pages too.
 
-Layering: feeds sits just above the corpus (it uses `reload`'s parsing and the `Store`);
-core and the scheduler call it, never the other way round."""
+May import `bot.corpus` (reload's parsing, the `Store`), `bot.config`, `bot.errors` and the
+layers below; never `bot.claims` or `bot.digest` (its siblings) nor anything above. `bot.core`
+and the scheduler call it; the search index is updated through the `after_commit` callback
+`Core` passes in."""
