@@ -77,6 +77,26 @@ async def test_bot_with_three_feeds_posts_a_briefing_with_an_item_published_afte
         core.close()
 
 
+@pytest.mark.asyncio
+async def test_a_feed_added_while_the_bot_runs_is_polled_at_once(
+        server: FixtureServer, settings: Settings) -> None:
+    feed_settings(settings, check_seconds=3600)  # only the "added" hook can poll it in time
+    core = Core(settings)
+    adapter = TestAdapter(core)
+    sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(sweep_seconds=3600))
+    sched.start()
+    try:
+        await asyncio.sleep(0.2)  # the start-up poll (no feeds yet)
+        reply = await asyncio.to_thread(
+            adapter.send, f"/feeds add {server.url('/feed.json')}", admin=True)
+        assert "Following feed #1" in reply.plain_text()
+        await wait_for(lambda: len(core.store.documents()) == 3, timeout=5)
+        assert core.feeds()[0]["last_ok"] is not None
+    finally:
+        sched.shutdown()
+        core.close()
+
+
 # ---------------------------------------------------------------------------- chat
 
 
