@@ -606,3 +606,16 @@ def test_default_config_refuses_a_loopback_feed_from_the_cli(
     res = runner.invoke(cli, [*args, "fetch", server.url("/news/bridge-vote")])
     assert res.exit_code == 1 and "a loopback address" in res.stderr
     assert sum(server.hits.values()) == 0
+
+
+def test_entity_expansion_bomb_in_a_feed_is_not_expanded() -> None:
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+    doc = (f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]><rss version="2.0"><channel>'
+           "<title>&lol9;</title><item><title>a</title><link>http://x.example/a</link></item>"
+           "</channel></rss>")
+    started = time.monotonic()
+    feed = parse_feed(doc.encode(), "application/rss+xml", "http://x.example/feed")
+    assert time.monotonic() - started < 5
+    assert len(feed.title or "") < 100  # 10^9 "lol"s were never built
+    assert [i.link for i in feed.items] == ["http://x.example/a"]
