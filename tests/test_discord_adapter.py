@@ -734,3 +734,26 @@ async def test_a_20_story_briefing_stays_within_discords_limits(
         assert_within_limits(p.json)
     text = all_text([p.json for p in posts])
     assert text.count("open: /brief story:") == 20  # Discord's own syntax (the option)
+
+
+@pytest.mark.asyncio
+async def test_admin_follows_lists_and_drops_a_feed(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:
+    sent = await emu.send_interaction(
+        "briefbot feeds", {"action": "add", "target": "https://news.example/feed.xml",
+                           "minutes": 15}, permissions=MANAGE_GUILD)
+    call = await emu.wait_for_response(sent)
+    assert call.json["data"]["flags"] & EPHEMERAL
+    assert "Following feed #1" in all_text([call.json["data"]])
+    [feed] = core.feeds()
+    assert feed["url"] == "https://news.example/feed.xml" and feed["every"] == 15
+    sent = await emu.send_interaction("briefbot feeds", permissions=MANAGE_GUILD)
+    assert "every 15 min" in all_text([(await emu.wait_for_response(sent)).json["data"]])
+    sent = await emu.send_interaction("briefbot feeds", {"action": "remove", "target": "1"},
+                                      permissions=MANAGE_GUILD)
+    assert "Stopped following feed #1" in all_text(
+        [(await emu.wait_for_response(sent)).json["data"]])
+    assert core.feeds() == []
+    sent = await emu.send_interaction("briefbot feeds", user_id=4242, permissions="0")
+    assert "/feeds needs admin rights" in all_text(
+        [(await emu.wait_for_response(sent)).json["data"]])
