@@ -124,6 +124,21 @@ class SchedulerSettings(_Section):
     sweep_seconds: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 60
 
 
+class FeedsSettings(_Section):
+    """Bounds of `[feeds]`; its values are read by `bot.feeds.poll.FeedsConfig`."""
+
+    allow_private_addresses: bool = False
+    contact_url: Annotated[str, StringConstraints(pattern=r"^(https?|mailto):\S+$")] = \
+        "https://github.com/briefbot/briefbot"
+    every_minutes: Annotated[int, Field(ge=1, le=10_080)] = 30
+    min_every_minutes: Annotated[int, Field(ge=1, le=10_080)] = 5
+    host_delay_seconds: FiniteSeconds = 1.0
+    connect_timeout_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 10
+    total_timeout_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 30
+    check_seconds: Annotated[float, Field(ge=0.1, allow_inf_nan=False)] = 60
+    max_items_per_poll: Annotated[int, Field(ge=1, le=100_000)] = 100
+
+
 class ConfigFile(_Section):
     storage: StorageConfig = StorageConfig()
     ingest: IngestConfig = IngestConfig()
@@ -132,6 +147,7 @@ class ConfigFile(_Section):
     digests: DigestsConfig = DigestsConfig()
     discord: DiscordConfig = DiscordConfig()
     scheduler: SchedulerSettings = SchedulerSettings()
+    feeds: FeedsSettings = FeedsSettings()
 
 
 _TYPE_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false",

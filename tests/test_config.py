@@ -53,6 +53,12 @@ def _error(cfg: Path, text: str) -> str:
     ("[ingest]\nmax_file_bytes = 99999999999999999999999\n", "[ingest] max_file_bytes",
      "must be at most"),
     ('[digests]\nfolder = "nope"\n', "[digests] folder", "folder not found"),
+    ('[feeds]\nallow_private_addresses = "yes"\n', "[feeds] allow_private_addresses",
+     "must be true or false"),
+    ("[feeds]\nevery_minutes = 0\n", "[feeds] every_minutes", "must be at least 1"),
+    ('[feeds]\ncontact_url = "call me"\n', "[feeds] contact_url", "should match pattern"),
+    ("[feeds]\nallow_private = true\n", "[feeds] allow_private",
+     "did you mean 'allow_private_addresses'"),
 ])
 def test_each_problem_is_one_line_naming_the_file_and_the_field(
         cfg: Path, text: str, field: str, says: str) -> None:

@@ -755,5 +755,5 @@ async def test_admin_follows_lists_and_drops_a_feed(
         [(await emu.wait_for_response(sent)).json["data"]])
     assert core.feeds() == []
     sent = await emu.send_interaction("briefbot feeds", user_id=4242, permissions="0")
-    assert "/feeds needs admin rights" in all_text(
+    assert "/briefbot feeds needs admin rights" in all_text(
         [(await emu.wait_for_response(sent)).json["data"]])

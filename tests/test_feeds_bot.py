@@ -127,7 +127,7 @@ def test_feeds_chat_commands_are_admin_only(server: FixtureServer, core: Core) -
     removed = chat.send("/feeds remove 1", admin=True).plain_text()
     assert "Stopped following feed #1" in removed
     assert len(core.store.documents()) == 3  # its articles stay
-    assert "no feed #1" in chat.send("/feeds remove 1", admin=True).plain_text()
+    assert "No feed #1. See /feeds." in chat.send("/feeds remove 1", admin=True).plain_text()
     actions = {a["command"] for a in core.store.admin_actions()}
     assert "feeds" in actions
 
@@ -137,6 +137,7 @@ def test_slack_reaches_feeds_through_the_umbrella_command(server: FixtureServer,
     chat = TestAdapter(core, platform="slack")
     reply = chat.send(f"/briefbot feeds add {server.url('/feed.xml')}", admin=True)
     assert "Following feed #1" in reply.plain_text()
+    assert "Remove with /briefbot feeds remove 1." in reply.plain_text()  # Slack's syntax
 
 
 # ---------------------------------------------------------------------------- CLI

@@ -625,7 +625,9 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     return reply
 
 
-_FEEDS_USAGE = "Usage: /feeds · /feeds add URL [MINUTES] · /feeds remove ID"
+def _feeds_usage(req: CommandRequest) -> str:
+    return (f"Usage: {_cmd(req, 'feeds')} · {_cmd(req, 'feeds', 'add URL [MINUTES]')} · "
+            f"{_cmd(req, 'feeds', 'remove ID')}")
 
 
 def _feed_text(f: dict[str, Any]) -> str:
@@ -651,32 +653,37 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
     if action == "list" and len(parts) <= 1:
         rows = core.feeds()
         if not rows:
-            return Reply.text("No feeds. Add one with /feeds add URL [MINUTES].")
+            return Reply.text(f"No feeds. Add one with {_cmd(req, 'feeds', 'add URL [MINUTES]')}.")
         reply = Reply(title=f"Feeds ({len(rows)})")
         for f in rows:
             reply.add(Bullet(_feed_text(f), note=f["url"] if f["name"] else None))
-        reply.add(Context("Remove one with /feeds remove ID."))
+        reply.add(Context(f"Remove one with {_cmd(req, 'feeds', 'remove ID')}."))
         return reply
     if action == "add" and len(parts) in (2, 3):
         minutes: int | None = None
         if len(parts) == 3:
             if not (parts[2].isascii() and parts[2].isdigit()):
                 raise UserError(f"MINUTES must be a whole number, not {parts[2][:20]!r}. "
-                                + _FEEDS_USAGE)
+                                + _feeds_usage(req))
             minutes = int(parts[2])
         feed = core.add_feed(_slack_link(parts[1]), minutes, actor=req.caller.key)
         return Reply(title=f"Following feed #{feed['id']}").add(
             Fields([("Id", str(feed["id"])), ("URL", feed["url"]),
                     ("Every", f"{feed['every']} minutes")]),
-            Context(f"First poll within a minute. Remove with /feeds remove {feed['id']}."))
+            Context("First poll within a minute. Remove with "
+                    f"{_cmd(req, 'feeds', 'remove ' + str(feed['id']))}."))
     if action == "remove" and len(parts) == 2:
         raw = parts[1].lstrip("#")
         if not (raw.isascii() and raw.isdigit()):
-            raise UserError("Usage: /feeds remove ID — the ids are listed by /feeds")
-        feed = core.remove_feed(int(raw))
+            raise UserError(f"Usage: {_cmd(req, 'feeds', 'remove ID')} — the ids are listed by "
+                            f"{_cmd(req, 'feeds')}")
+        try:
+            feed = core.remove_feed(int(raw))
+        except UserError:
+            raise UserError(f"No feed #{int(raw)}. See {_cmd(req, 'feeds')}.") from None
         return Reply.text(f"Stopped following feed #{feed['id']} ({feed['url']}); "
                           "its articles stay in the corpus.")
-    raise UserError(_FEEDS_USAGE)
+    raise UserError(_feeds_usage(req))
 
 
 _SPECS = [
