@@ -33,6 +33,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
@@ -288,15 +289,27 @@ class BriefingScheduler:
     # ------------------------------------------------------------------ feeds
     async def poll_feeds(self) -> list[Any]:
         """Poll the feeds that are due (skipped while another poll runs in this process).
-        New articles are indexed by the poll, so the next briefing has them."""
+        New articles are indexed by the poll, so the next briefing has them.
+
+        The poll runs in a daemon thread of its own: a bot told to stop does not wait for a
+        poll (up to a timeout per request) to finish; abandoning it is safe, since each feed's
+        documents are written in one transaction."""
         try:
-            reports = await asyncio.to_thread(self.core.poll_feeds, None, True, False)
+            reports = await _in_daemon_thread(self._poll_due_feeds)
+        except asyncio.CancelledError:  # the bot is stopping
+            return []
         except Exception:
             log.exception("feed poll failed")
             return []
-        for report in reports or []:
+        for report in reports:
             log.info("%s", report.headline())
-        return list(reports or [])
+        return reports
+
+    def _poll_due_feeds(self) -> list[Any]:
+        try:
+            return list(self.core.poll_feeds(None, True, False) or [])
+        finally:
+            self.core.close()  # this thread's own database connection
 
     def feeds_changed(self) -> None:
         """Thread-safe: a feed was added; poll the due feeds soon."""
@@ -580,6 +593,36 @@ class BriefingScheduler:
                 "id": sub.id, "digest": sub.digest, "platform": sub.platform,
                 "channel": sub.channel, "next_run": text}))
         return [item for _, item in sorted(out, key=lambda pair: pair[0])]
+
+
+async def _in_daemon_thread(fn: Callable[[], Any]) -> Any:
+    """`fn()` in a daemon thread; its result or exception comes back to the awaiting task
+    (nothing is delivered once the task was cancelled or the loop closed)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def work() -> None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = fn()
+        except BaseException as exc:  # handed to the awaiting task
+            error = exc
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:  # the loop is closed: the bot has stopped
+            pass
+
+    threading.Thread(target=work, name="briefbot-feeds", daemon=True).start()
+    return await future
 
 
 def nothing_new_reply(sub: Subscription, since: str | None) -> Reply:
