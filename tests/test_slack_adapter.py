@@ -289,9 +289,13 @@ async def test_huge_reply_is_split_and_nothing_lost(slack: SlackAdapter, api: Sl
     status, ack, _ = await post(slack, api, "/claim", "anything", key="huge")
     assert status == 200 and "Working" in ack["text"]
     first = await answers(api, "huge", count=4)
-    rest = await api.wait_for_async("chat.postMessage", count=1)
-    await asyncio.sleep(0.3)
+    # Every part past the response_url's four goes by chat.postMessage: wait for all of them
+    # (a fixed sleep lost the last parts on a loaded machine), then check none came twice.
+    expected = len(render_messages(huge_reply()))
+    await api.wait_for_async("chat.postMessage", count=expected - 4, timeout=30)
+    await asyncio.sleep(0.1)
     rest = [c.body for c in api.calls_to("chat.postMessage")]
+    assert len(rest) == expected - 4
     messages = first + rest
     assert len(api.response_posts("huge")) == 4  # a response_url takes at most 5 posts
     assert len(messages) > 5
