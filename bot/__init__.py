@@ -3,7 +3,8 @@
 Packages by job, each importing only the layers below it (enforced by the import-linter
 contract in pyproject.toml, run by `make lint`):
 
-    cli → runner → adapters → health → chat → schedule → core → claims | digest → search
+    cli → runner → adapters → health → chat → schedule → core → claims | digest | feeds
+        → search
         → corpus | text → config, reply, cron, metrics → paths → errors
 
 Top-level modules: `core` (the facade adapters and the scheduler call), `runner` (`briefbot
