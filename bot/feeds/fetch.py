@@ -32,6 +32,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from bot.feeds.errors import FeedProblem
+
 DEFAULT_CONTACT = "https://github.com/briefbot/briefbot"
 
 FEED_TYPES = frozenset({
@@ -46,19 +48,15 @@ CHUNK = 64 * 1024
 Resolver = Callable[[str, int], list[str]]
 
 
-class FetchError(Exception):
+class FetchError(FeedProblem):
     """A refused or failed fetch. `reason` is shown to the user as is; `retry_after` (seconds)
     comes from a 429/503 answer's Retry-After."""
 
     def __init__(self, reason: str, *, status: int | None = None,
                  retry_after: float | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
         self.status = status
         self.retry_after = retry_after
-
-    def __str__(self) -> str:
-        return self.reason
 
 
 @dataclass(frozen=True)

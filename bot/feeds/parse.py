@@ -13,21 +13,16 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from bot.feeds.errors import FeedProblem
+
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
                    "application/json", "application/rdf+xml")
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
 _ATTR = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 
 
-class FeedError(Exception):
+class FeedError(FeedProblem):
     """Not a feed, or a feed that cannot be read: `reason` is shown as is."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return self.reason
 
 
 @dataclass
