@@ -86,3 +86,30 @@ def test_minmax_and_fuse():
     assert max(fused, key=fused.__getitem__) == 2  # good on both sides
     only_bm25 = fuse({1: 1.0, 2: 0.5}, {2: 0.9, 3: 0.8}, bm25_weight=1.0)
     assert sorted(only_bm25, key=lambda k: -only_bm25[k]) == [1, 2, 3]
+
+
+LONG_CLAIM_ARTICLES = {
+    "a.txt": "Harbour Report\n\nThe city council of Port Elm approved a new lighthouse on the "
+             "northern pier in May, after a long debate.\nFishermen had asked for it.\n",
+    "b.txt": "Council Notes\n\nIn May the Port Elm city council approved a new lighthouse for "
+             "the northern pier.\nThe vote was close.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_long_claim_stated_by_the_rules_is_not_vetoed_by_a_low_relevance(
+        settings, store, corpus, monkeypatch):
+    # A claim of 8 units or more that two sentences state in full (the strict rules): the
+    # judge's relevance, which is relative to the best hit, must not drop the second source
+    # (it used to: news claims lost `corroborated`). Only support read from a long post's
+    # reverse coverage needs the judge's agreement.
+    from bot.claims import lookup as lookup_module
+    from tests.conftest import ask_claim, build_claim_world
+
+    world = build_claim_world(settings, store, corpus, LONG_CLAIM_ARTICLES)
+    n = len(FEATURES)
+    doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
+    monkeypatch.setattr(lookup_module, "load_judge", lambda: doubtful)
+    answer = ask_claim(world, "The city council of Port Elm approved a new lighthouse on the "
+                              "northern pier in May.")
+    assert answer.verdict == "corroborated" and answer.sources == 2

@@ -183,8 +183,11 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         m = match(parsed, own, None)
         j = judge(parsed, own, None, m)
         rev, _ = reverse_coverage(parsed, own, idf_of)
+        by_coverage = False  # support read from a long post's reverse coverage
         if long_claim and j.stance not in ("supports", "disputes"):
-            j = judge_long(parsed, m, rev, lexical.get(sid, 0.0), max_idf) or j
+            jl = judge_long(parsed, m, rev, lexical.get(sid, 0.0), max_idf)
+            if jl is not None:
+                j, by_coverage = jl, True
         prev = prev_rows.get(sid - 1)
         ctx = feats(prev) if prev and prev["doc_id"] == row["doc_id"] \
             and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body" else None
@@ -211,7 +214,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 same = m.frame >= FRAME_STRONG and m.frame_units >= 2
                 if p < fitted.same_event and not same:
                     j = Judgement("none", j.score)
-            elif p < fitted.related and not (j.stance == "supports" and not long_claim):
+            elif p < fitted.related and not (j.stance == "supports" and not by_coverage):
                 j = Judgement("none", j.score)
             elif j.stance == "none":
                 j = Judgement("mentions", p, "related")
