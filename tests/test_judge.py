@@ -115,16 +115,15 @@ def test_a_long_claim_stated_by_the_rules_is_not_vetoed_by_a_low_relevance(
     assert answer.verdict == "corroborated" and answer.sources == 2
 
 
-def test_a_long_claim_is_disputed_only_when_the_judge_agrees(settings, store, corpus,
-                                                              monkeypatch):
+def test_a_long_claim_is_disputed_only_when_the_judge_agrees(settings, store, corpus):
     # Another year in a closely worded sentence: for a claim of 8 units or more the rules'
     # strong frame alone no longer makes it the same event (Climate-FEVER's false
     # `contradicted`); the judge must agree. A short claim keeps the rules' reading
     # (test_claims.py::test_wrong_year_count_is_contradicted).
     from bot.claims import lookup as lookup_module
-    from tests.conftest import ask_claim, build_claim_world
+    from tests.conftest import build_claim_world
 
-    world = build_claim_world(settings, store, corpus, {
+    build_claim_world(settings, store, corpus, {
         "a.txt": "Harbour Report\n\nThe city council of Port Elm approved a new lighthouse on "
                  "the northern pier in 2021.\nFishermen had asked for it.\n",
         "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n"})
@@ -132,5 +131,7 @@ def test_a_long_claim_is_disputed_only_when_the_judge_agrees(settings, store, co
     n = len(FEATURES)
     for intercept, expected in ((-20.0, False), (20.0, True)):
         judge = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, intercept, 0.5, 0.9)
-        monkeypatch.setattr(lookup_module, "load_judge", lambda j=judge: j)
-        assert (ask_claim(world, claim).verdict == "contradicted") is expected
+        answer = lookup_module.lookup_claim(  # `judge_weights`: the evaluation's per-fold fits
+            store, claim, index_path=settings.index_path, aliases_path=settings.aliases_path,
+            judge_weights=judge)
+        assert (answer.verdict == "contradicted") is expected

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.claims.judge import Pair, load_judge, pair_features
+from bot.claims.judge import Judge, Pair, load_judge, pair_features
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import (
@@ -119,10 +119,12 @@ def _source_name(doc: dict[str, Any]) -> str | None:
 def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTable | None = None,
                  aliases_path: Path | None = None, limit: int = 5,
                  semantic: bool = True, use_judge: bool = True,
-                 trace: list[dict[str, Any]] | None = None) -> ClaimAnswer:
+                 trace: list[dict[str, Any]] | None = None,
+                 judge_weights: Judge | None = None) -> ClaimAnswer:
     """Answer one claim. Raises `UserError` for an empty or over-long claim and
     `EmptyCorpus` when there is nothing to search. `semantic` adds the nearest sentences by
-    embedding to the candidates (`bot.semantic`; optional packages)."""
+    embedding to the candidates (`bot.semantic`; optional packages). `judge_weights`
+    replaces the shipped judge (the cross-validated evaluation's per-fold fits)."""
     text = check_claim_text(claim)
     limit = max(1, min(int(limit), MAX_LIMIT))
     if semantic:
@@ -152,7 +154,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # calibrated on); the order of the evidence and the candidate pool use `retr`, which
     # fuses in the embeddings' cosines when `semantic` is on.
     lexical = relative_bm25(bm25)
-    fitted = load_judge() if use_judge else None
+    fitted = (judge_weights or load_judge()) if use_judge else None
     retr, cosine = retrieval_scores(index, plain, lexical, semantic,
                                     bm25_weight=fitted.fusion_bm25 if fitted else FUSION_BM25)
     if not retr:
