@@ -86,3 +86,52 @@ def test_minmax_and_fuse():
     assert max(fused, key=fused.__getitem__) == 2  # good on both sides
     only_bm25 = fuse({1: 1.0, 2: 0.5}, {2: 0.9, 3: 0.8}, bm25_weight=1.0)
     assert sorted(only_bm25, key=lambda k: -only_bm25[k]) == [1, 2, 3]
+
+
+LONG_CLAIM_ARTICLES = {
+    "a.txt": "Harbour Report\n\nThe city council of Port Elm approved a new lighthouse on the "
+             "northern pier in May, after a long debate.\nFishermen had asked for it.\n",
+    "b.txt": "Council Notes\n\nIn May the Port Elm city council approved a new lighthouse for "
+             "the northern pier.\nThe vote was close.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_long_claim_stated_by_the_rules_is_not_vetoed_by_a_low_relevance(
+        settings, store, corpus, monkeypatch):
+    # A claim of 8 units or more that two sentences state in full (the strict rules): the
+    # judge's relevance, which is relative to the best hit, must not drop the second source
+    # (it used to: news claims lost `corroborated`). Only support read from a long post's
+    # reverse coverage needs the judge's agreement.
+    from bot.claims import lookup as lookup_module
+    from tests.conftest import ask_claim, build_claim_world
+
+    world = build_claim_world(settings, store, corpus, LONG_CLAIM_ARTICLES)
+    n = len(FEATURES)
+    doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
+    monkeypatch.setattr(lookup_module, "load_judge", lambda: doubtful)
+    answer = ask_claim(world, "The city council of Port Elm approved a new lighthouse on the "
+                              "northern pier in May.")
+    assert answer.verdict == "corroborated" and answer.sources == 2
+
+
+def test_a_long_claim_is_disputed_only_when_the_judge_agrees(settings, store, corpus):
+    # Another year in a closely worded sentence: for a claim of 8 units or more the rules'
+    # strong frame alone no longer makes it the same event (Climate-FEVER's false
+    # `contradicted`); the judge must agree. A short claim keeps the rules' reading
+    # (test_claims.py::test_wrong_year_count_is_contradicted).
+    from bot.claims import lookup as lookup_module
+    from tests.conftest import build_claim_world
+
+    build_claim_world(settings, store, corpus, {
+        "a.txt": "Harbour Report\n\nThe city council of Port Elm approved a new lighthouse on "
+                 "the northern pier in 2021.\nFishermen had asked for it.\n",
+        "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n"})
+    claim = "The city council of Port Elm approved a new lighthouse on the northern pier in 2019."
+    n = len(FEATURES)
+    for intercept, expected in ((-20.0, False), (20.0, True)):
+        judge = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, intercept, 0.5, 0.9)
+        answer = lookup_module.lookup_claim(  # `judge_weights`: the evaluation's per-fold fits
+            store, claim, index_path=settings.index_path, aliases_path=settings.aliases_path,
+            judge_weights=judge)
+        assert (answer.verdict == "contradicted") is expected

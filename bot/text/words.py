@@ -36,6 +36,25 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|%")
 _PERCENT = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_ZERO_DECIMALS = re.compile(r"\b(\d+)\.0+\b(?!\.\d)")  # "3.0" -> "3"
+_MONTHS = {m[:3]: m for m in ("january february march april may june july august september "
+                              "october november december").split()}
+# An abbreviated month before a day or a year ("Feb. 21", "Sept 2024", "Dec. 2"): the full name.
+_MONTH_ABBREV = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?=\s+\d)",
+                           re.I)
+
+
+def _month(m: re.Match[str]) -> str:
+    full = _MONTHS[m.group(1)[:3].lower()]
+    return full.capitalize() if m.group(1)[:1].isupper() else full
+
+
+def normalise_formats(text: str) -> str:
+    """Number and date formats written one way: "1,000" -> "1000", "3.0" -> "3",
+    "Feb. 21" -> "February 21" (number words are `number_words_to_digits`)."""
+    text = _THOUSANDS.sub("", text)
+    text = _ZERO_DECIMALS.sub(r"\1", text)
+    return _MONTH_ABBREV.sub(_month, text)
 
 
 def fold(text: str) -> str:
@@ -45,7 +64,7 @@ def fold(text: str) -> str:
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
         )
-    text = _THOUSANDS.sub("", text)
+    text = normalise_formats(text)
     return _PERCENT.sub(r"\1 %", text)
 
 
@@ -71,7 +90,7 @@ def tokens(text: str, keep_negation: bool = False) -> list[str]:
 
 def numbers(text: str) -> set[str]:
     """Numbers in the text as written in digits ("24", "2019", "60", "1.5")."""
-    return set(re.findall(r"\d+(?:\.\d+)?", _THOUSANDS.sub("", text)))
+    return set(re.findall(r"\d+(?:\.\d+)?", normalise_formats(text)))
 
 
 # ---------------------------------------------------------------------------- claim lookup
@@ -127,7 +146,7 @@ def cased_words(text: str) -> list[tuple[str, str]]:
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
         )
-    text = _THOUSANDS.sub("", text)
+    text = normalise_formats(text)
     text = _PERCENT_CASED.sub(r"\1 %", text)
     out = []
     for w in _CASED_WORD.findall(text):

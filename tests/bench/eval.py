@@ -12,7 +12,10 @@ come from `bench_checkthat`).
 Columns: evidence recall@5 and the plain-BM25 baseline computed by the same scorer (MAP@5
 of the evidence's documents for CheckThat), verdict accuracy, macro-F1 over the gold
 verdict classes, false contradicted (`contradicted` for a claim whose gold verdicts do not
-include it), not-found precision and recall. The figures are stored in `--out` (git-ignored
+include it), not-found precision and recall. Climate-FEVER dev is one of the judge's training
+sources, so its row is in-sample; the `climate-fever-cv` row answers each claim with a judge
+fitted without its fold's claims (5 folds by claim; needs the training extra, scikit-learn,
+else it is skipped). The figures are stored in `--out` (git-ignored
 var/ by default) and the previous run's are printed beside the new ones."""
 
 from __future__ import annotations
@@ -33,9 +36,13 @@ from types import ModuleType
 from typing import Any
 
 CLI = ".venv/bin/briefbot"
-SETS = ("seeds", "news", "climate-fever", "checkthat")
+SETS = ("seeds", "news", "climate-fever", "climate-fever-cv", "checkthat")
 COLUMNS = (("recall5", "R@5"), ("bm25", "BM25"), ("verdict_acc", "acc"), ("macro_f1", "F1"),
            ("false_contradicted", "falseC"), ("nf_precision", "NF-P"), ("nf_recall", "NF-R"))
+
+
+class SkipSet(Exception):
+    """A set that cannot be measured here (a missing optional package): left out."""
 
 
 def _load(path: Path, name: str) -> ModuleType:
@@ -122,7 +129,9 @@ CF_VERDICT = {"SUPPORTS": {"corroborated", "single-source"}, "REFUTES": {"contra
 
 def eval_climate_fever(cf: ModuleType, root: Path) -> dict[str, Any]:
     """Climate-FEVER dev with `climate_fever.py`'s helpers (its mapping of verdicts: evidence
-    that only mentions counts as not-found; DISPUTED is left out of accuracy and F1 as there)."""
+    that only mentions counts as not-found; DISPUTED is left out of accuracy and F1 as there).
+    In-sample for the judge: Climate-FEVER dev is one of its training sources (see
+    `eval_climate_fever_cv`)."""
     everything = cf.read_jsonl(str(root / "climate-fever.jsonl"))
     corpus_rows = cf.read_jsonl(str(root / "corpus.jsonl"))
     claims = [c for c in everything if cf.split_of(c["claim_id"]) == "dev"]
@@ -130,6 +139,67 @@ def eval_climate_fever(cf: ModuleType, root: Path) -> dict[str, Any]:
         cfile = Path(tmp) / "corpus.jsonl"
         cf.write_jsonl(str(cfile), corpus_rows)
         answers, took = lookup(cfile, [c["claim"] for c in claims], limit=10)
+    return score_climate_fever(cf, claims, corpus_rows, answers, took)
+
+
+def eval_climate_fever_cv(cf: ModuleType, root: Path, folds: int = 5) -> dict[str, Any]:
+    """Climate-FEVER dev, honestly: each claim answered by a judge fitted (`make judge`'s
+    `make_judge`, same sources and cuts) without the training pairs of its fold's claims
+    (folds by claim). In process, with the command line's default settings. Needs the
+    training extra (scikit-learn)."""
+    import importlib.util as iu
+
+    if iu.find_spec("sklearn") is None:
+        raise SkipSet("needs scikit-learn: pip install -e '.[train]'")
+    from bot.claims.lookup import answer_dict_error, lookup_claim
+    from bot.config import load_settings
+    from bot.corpus.reload import reload_corpus
+    from bot.corpus.storage import Store
+    from bot.errors import UserError
+    from bot.search.index import refresh_index
+    from bot.text.aliases import load_aliases
+    from tests.bench import fit_judge
+
+    sources = fit_judge.training_pairs(root.parent, cf.split_of)
+    everything = cf.read_jsonl(str(root / "climate-fever.jsonl"))
+    corpus_rows = cf.read_jsonl(str(root / "corpus.jsonl"))
+    claims = [c for c in everything if cf.split_of(c["claim_id"]) == "dev"]
+    fold_of = {cid: i % folds for i, cid in enumerate(sorted(c["claim_id"] for c in claims))}
+    answers: list[dict[str, Any]] = [{} for _ in claims]
+    took = 0.0
+    with tempfile.TemporaryDirectory(prefix="briefbot-eval-cfcv-") as tmp:
+        cfile = Path(tmp) / "corpus.jsonl"
+        cf.write_jsonl(str(cfile), corpus_rows)
+        settings = load_settings(db=str(Path(tmp) / "eval.db"))
+        store = Store(settings.db_path)
+        aliases = load_aliases(settings.aliases_path)
+        reload_corpus(store, settings, [cfile], after_commit=lambda s: refresh_index(
+            s, settings.index_path, aliases, semantic_vectors=True))
+        for k in range(folds):
+            train = {name: [p for p in pairs if not (p[0].startswith("cf:")
+                                                     and fold_of.get(p[0][3:]) == k)]
+                     for name, pairs in sources.items()}
+            judge = fit_judge.make_judge(train, verbose=False)
+            started = time.monotonic()
+            for i, c in enumerate(claims):
+                if fold_of[c["claim_id"]] != k:
+                    continue
+                text = re.sub(r"\s+", " ", c["claim"]).strip()
+                try:
+                    answers[i] = lookup_claim(store, text, index_path=settings.index_path,
+                                              aliases=aliases, limit=10,
+                                              judge_weights=judge).to_dict()
+                except UserError as e:
+                    answers[i] = answer_dict_error(text, str(e))
+            took += time.monotonic() - started
+        store.close()
+    return score_climate_fever(cf, claims, corpus_rows, answers,
+                               took * 1000 / max(len(claims), 1))
+
+
+def score_climate_fever(cf: ModuleType, claims: list[dict[str, Any]],
+                        corpus_rows: list[dict[str, Any]], answers: list[dict[str, Any]],
+                        took: float) -> dict[str, Any]:
     bm25 = cf.bm25_ranker([cf.norm(s) for d in corpus_rows for s in d["text"].split("\n\n")
                            if s.strip()])
     ev_total = ev_hit = ev_base = 0
@@ -196,7 +266,7 @@ def _fmt(value: Any) -> str:
 
 def print_table(new: dict[str, dict[str, Any]], old: dict[str, dict[str, Any]],
                 out: Callable[[str], None] = print) -> None:
-    head = f"| {'set':<14} | {'n':>4} | " + " | ".join(f"{label:>13}" for _, label in COLUMNS) + " | ms/claim |"
+    head = f"| {'set':<16} | {'n':>4} | " + " | ".join(f"{label:>13}" for _, label in COLUMNS) + " | ms/claim |"
     out(head)
     out("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
     for name in SETS:
@@ -209,9 +279,11 @@ def print_table(new: dict[str, dict[str, Any]], old: dict[str, dict[str, Any]],
             if key in prev:
                 cell += f" ({_fmt(prev[key])})"
             cells.append(f"{cell:>13}")
-        out(f"| {name:<14} | {row['n']:>4} | " + " | ".join(cells) + f" | {row['ms']:8.1f} |")
+        out(f"| {name:<16} | {row['n']:>4} | " + " | ".join(cells) + f" | {row['ms']:8.1f} |")
     out("(previous run in brackets; R@5/BM25 = evidence recall@5 and plain BM25, MAP@5 for "
-        "checkthat; falseC = contradicted verdicts on claims not gold-contradicted; NF = not-found)")
+        "checkthat; falseC = contradicted verdicts on claims not gold-contradicted; NF = not-found; "
+        "climate-fever is in-sample for the judge, climate-fever-cv answers each claim with a "
+        "judge fitted without its fold)")
 
 
 def resolve(data: Path) -> tuple[Path, Path]:
@@ -238,6 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "news": lambda: eval_gold(score, ev / "news_dev" / "claims.jsonl",
                                   ev / "news_dev" / "corpus", True),
         "climate-fever": lambda: eval_climate_fever(cf, bench / "climate-fever"),
+        "climate-fever-cv": lambda: eval_climate_fever_cv(cf, bench / "climate-fever"),
         "checkthat": lambda: eval_checkthat(bench / "checkthat2020"),
     }
     old: dict[str, dict[str, Any]] = {}
@@ -251,7 +324,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.only and name not in args.only:
             continue
         started = time.monotonic()
-        new[name] = runs[name]()
+        try:
+            new[name] = runs[name]()
+        except SkipSet as e:
+            print(f"{name}: skipped ({e})", file=sys.stderr, flush=True)
+            continue
         print(f"{name}: done in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     print_table(new, old)
     args.out.parent.mkdir(parents=True, exist_ok=True)

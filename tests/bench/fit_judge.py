@@ -166,48 +166,35 @@ def predict(scaler: Any, model: Any, pairs: list[tuple[str, list[float], int]]) 
     return model.predict_proba(scaler.transform(x))[:, 1]
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=Path("../shared"))
-    ap.add_argument("--out", type=Path, default=WEIGHTS)
-    ap.add_argument("--no-synthetic", action="store_true")
-    ap.add_argument("--drop", default="", help="comma-separated features left out (held at "
-                    "0; for ablations)")
-    ap.add_argument("--pairs", type=Path, help="cache of the training pairs (JSON): read "
-                    "when it exists, else written")
-    args = ap.parse_args()
+def training_pairs(bench: Path, split_of: Any, with_synthetic: bool = True
+                   ) -> dict[str, list[tuple[str, list[float], int]]]:
+    """Every training source's pairs (building three temporary databases)."""
+    with tempfile.TemporaryDirectory(prefix="fit-judge-") as tmp_:
+        tmp = Path(tmp_)
+        sources = {"checkthat-train": checkthat(bench / "checkthat2020", tmp),
+                   "climate-fever-dev": climate_fever(bench / "climate-fever", tmp, split_of)}
+        if with_synthetic:
+            sources["synthetic"] = synthetic(bench / "climate-fever", tmp)
+    return sources
+
+
+def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: bool = True
+               ) -> Judge:
+    """The judge fitted on every pair of `sources`, its cuts chosen on predictions
+    cross-validated by claim, and the retrieval fusion weight."""
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import GroupKFold
 
-    bench = args.data / "bench" if (args.data / "bench").is_dir() else args.data
-    sys.path.insert(0, str(bench.parent / "eval"))
-    from climate_fever import split_of  # the shared scorer's dev split
-
-    if args.pairs and args.pairs.is_file():
-        sources = {k: [tuple(p) for p in v] for k, v in json.loads(args.pairs.read_text()).items()}
-    else:
-        with tempfile.TemporaryDirectory(prefix="fit-judge-") as tmp_:
-            tmp = Path(tmp_)
-            sources = {"checkthat-train": checkthat(bench / "checkthat2020", tmp),
-                       "climate-fever-dev": climate_fever(bench / "climate-fever", tmp, split_of)}
-            if not args.no_synthetic:
-                sources["synthetic"] = synthetic(bench / "climate-fever", tmp)
-        if args.pairs:
-            args.pairs.write_text(json.dumps(sources))
-    dropped = [FEATURES.index(f) for f in args.drop.split(",") if f]
-    if dropped:
-        sources = {name: [(g, [0.0 if i in dropped else v for i, v in enumerate(x)], y)
-                          for g, x, y in pairs] for name, pairs in sources.items()}
+    say = print if verbose else (lambda *a, **k: None)
     for name, pairs in sources.items():
-        print(f"{name}: {len(pairs)} pairs, {sum(p[2] for p in pairs)} relevant")
+        say(f"{name}: {len(pairs)} pairs, {sum(p[2] for p in pairs)} relevant")
     everything = [p for pairs in sources.values() for p in pairs]
-    # Each source predicted by a model fitted on the others.
-    for name, pairs in sources.items():
+    # Each source predicted by a model fitted on the others (a report only).
+    for name, pairs in (sources.items() if verbose else ()):
         others = [p for n, ps in sources.items() if n != name for p in ps]
         scaler, model = fit(others)
         y = [p[2] for p in pairs]
-        print(f"AUC on {name}, fitted on the others: {roc_auc_score(y, predict(scaler, model, pairs)):.3f}")
+        say(f"AUC on {name}, fitted on the others: {roc_auc_score(y, predict(scaler, model, pairs)):.3f}")
     # Cross-validated predictions by claim (for the cuts and the report).
     groups = [p[0] for p in everything]
     y = np.asarray([p[2] for p in everything])
@@ -215,7 +202,7 @@ def main() -> int:
     for train, test in GroupKFold(n_splits=5).split(everything, y, groups):
         scaler, model = fit([everything[i] for i in train])
         oof[test] = predict(scaler, model, [everything[i] for i in test])
-    print(f"5-fold AUC by claim: {roc_auc_score(y, oof):.3f}")
+    say(f"5-fold AUC by claim: {roc_auc_score(y, oof):.3f}")
     # related: the cut with the best F1 of relevance; states: the lowest cut with 90% precision.
     best_f1, related = 0.0, 0.5
     states = 0.9
@@ -241,8 +228,8 @@ def main() -> int:
         f1 = 2 * prec * rec / max(prec + rec, 1e-9)
         if f1 > best_d:
             best_d, same_event = f1, float(cut)
-    print(f"cuts: related {related:.2f} (F1 {best_f1:.3f}), states {states:.2f}, "
-          f"same event {same_event:.2f} (F1 {best_d:.3f} of the rules' disputes)")
+    say(f"cuts: related {related:.2f} (F1 {best_f1:.3f}), states {states:.2f}, "
+        f"same event {same_event:.2f} (F1 {best_d:.3f} of the rules' disputes)")
     # The retrieval fusion weight: the best mean AP@5 over the real sources (the pool's
     # min-max BM25 and cosine are the two values after the features).
     n = len(FEATURES)
@@ -253,14 +240,43 @@ def main() -> int:
                                                     for p in sources[name]]) for name in real]))
         if ap > best_ap + 1e-9:
             best_w, best_ap = float(w), ap
-    print(f"fusion: BM25 weight {best_w:.2f} (mean AP@5 {best_ap:.3f} over {', '.join(real)})")
+    say(f"fusion: BM25 weight {best_w:.2f} (mean AP@5 {best_ap:.3f} over {', '.join(real)})")
     scaler, model = fit(everything)
     judge = Judge(FEATURES, tuple(float(v) for v in scaler.mean_),
                   tuple(float(v) for v in scaler.scale_), tuple(float(v) for v in model.coef_[0]),
                   float(model.intercept_[0]), round(related, 2), round(states, 2), best_w,
                   round(same_event, 2))
     for name, c in zip(FEATURES, judge.coef, strict=True):
-        print(f"  {name:>14} {c:+.3f}")
+        say(f"  {name:>14} {c:+.3f}")
+    return judge
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path("../shared"))
+    ap.add_argument("--out", type=Path, default=WEIGHTS)
+    ap.add_argument("--no-synthetic", action="store_true")
+    ap.add_argument("--drop", default="", help="comma-separated features left out (held at "
+                    "0; for ablations)")
+    ap.add_argument("--pairs", type=Path, help="cache of the training pairs (JSON): read "
+                    "when it exists, else written")
+    args = ap.parse_args()
+    bench = args.data / "bench" if (args.data / "bench").is_dir() else args.data
+    sys.path.insert(0, str(bench.parent / "eval"))
+    from climate_fever import split_of  # the shared scorer's dev split
+
+    if args.pairs and args.pairs.is_file():
+        sources = {k: [tuple(p) for p in v] for k, v in json.loads(args.pairs.read_text()).items()}
+    else:
+        sources = training_pairs(bench, split_of, not args.no_synthetic)
+        if args.pairs:
+            args.pairs.write_text(json.dumps(sources))
+    dropped = [FEATURES.index(f) for f in args.drop.split(",") if f]
+    if dropped:
+        sources = {name: [(g, [0.0 if i in dropped else v for i, v in enumerate(x)], y)
+                          for g, x, y in pairs] for name, pairs in sources.items()}
+    judge = make_judge(sources)
     args.out.write_text(json.dumps(judge.to_dict(), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
