@@ -36,4 +36,4 @@ USER 10001:10001
 # need no inbound port.
 EXPOSE 3000
 ENTRYPOINT ["briefbot"]
-CMD ["run", "--log-level", "INFO"]
+CMD ["run", "--require-platform", "--log-level", "INFO"]

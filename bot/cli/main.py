@@ -272,6 +272,9 @@ def setup_logging(level: str) -> None:
               help="Address --slack-http binds: 127.0.0.1 behind a reverse proxy on the same "
                    "host (the safe default); 0.0.0.0 to listen on every interface.")
 @click.option("--no-briefing", is_flag=True, help="Console: don't print the briefing at start.")
+@click.option("--require-platform", is_flag=True,
+              help="Fail (exit 1) instead of falling back to the console when no platform "
+                   "token is set: for services and containers, which have no console.")
 @click.option("--health-port", type=click.IntRange(0, 65535), default=None, metavar="N",
               help="Serve GET /healthz and /metrics on this port (0: any free port).")
 @click.option("--health-host", default="127.0.0.1", show_default=True,
@@ -280,13 +283,13 @@ def setup_logging(level: str) -> None:
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @pass_app
 def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, port: int,
-        host: str, no_briefing: bool, health_port: int | None, health_host: str,
-        log_level: str) -> None:
+        host: str, no_briefing: bool, require_platform: bool, health_port: int | None,
+        health_host: str, log_level: str) -> None:
     """Run the bot: Slack and/or Discord when their tokens are set, else the console."""
     import asyncio
 
     from bot.core import Core
-    from bot.runner import RunOptions, run_bot
+    from bot.runner import RunOptions, configured_platforms, run_bot
 
     setup_logging(log_level)
     if app.store.read_only:  # fail fast, with a clear message, on a database that cannot be opened
@@ -297,6 +300,11 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
                          console=force_console,
                          show_briefing=not no_briefing, health_port=health_port,
                          health_host=health_host)
+    if require_platform and not configured_platforms(options):
+        raise click.ClickException(
+            "no platform token is set (--require-platform): set SLACK_BOT_TOKEN with "
+            "SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, and/or DISCORD_TOKEN, in the environment "
+            "or .env (see config/.env.example)")
     core = Core(app.settings)
     try:
         code = asyncio.run(run_bot(core, options))
