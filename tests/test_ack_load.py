@@ -18,7 +18,12 @@ from bot.adapters.slack import SlackAdapter, make_client
 from bot.config import Settings
 from bot.core import Core
 from bot.reply import Reply
-from tests.emulators.slack_api import SlackWebAPIMock, signed_slash_command_request
+from tests.emulators.slack_api import (
+    SlackWebAPIMock,
+    serving,
+    signed_slash_command_request,
+    without_proxies,
+)
 
 TOKEN, SECRET = "xoxb-test", "test-signing-secret"
 ARTICLE = "Ports reopen\n\nThe port of Exampleton reopened on Monday after a strike, officials said.\n"
@@ -26,9 +31,7 @@ ARTICLE = "Ports reopen\n\nThe port of Exampleton reopened on Monday after a str
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
-                 "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    without_proxies(monkeypatch)
 
 
 @pytest.fixture
@@ -58,12 +61,8 @@ async def slack(api: SlackWebAPIMock, settings: Settings, corpus: Path,
     monkeypatch.setattr(Core, "digest_reply", _busy_digest)
     adapter = SlackAdapter(core, bot_token=TOKEN, signing_secret=SECRET, port=0,
                            host="127.0.0.1", client=make_client(TOKEN, api.base_url))
-    task = asyncio.create_task(adapter.run())
-    while not adapter.url and not task.done():
-        await asyncio.sleep(0.01)
-    yield adapter
-    await adapter.close()
-    await asyncio.wait_for(task, 10)
+    async with serving(adapter):
+        yield adapter
     core.close()
 
 

@@ -18,7 +18,12 @@ from bot.adapters.testing import TestAdapter
 from bot.config import Settings
 from bot.core import Core
 from bot.reply import EVIDENCE_MAX_CHARS, SOURCE_MAX_CHARS, clip
-from tests.emulators.slack_api import SlackWebAPIMock, signed_slash_command_request
+from tests.emulators.slack_api import (
+    SlackWebAPIMock,
+    serving,
+    signed_slash_command_request,
+    without_proxies,
+)
 
 TOKEN, SECRET = "xoxb-test", "test-signing-secret"
 # ~300 KB without a full stop: the ferry claim matches it (its words recur throughout)
@@ -68,19 +73,13 @@ def api() -> Iterator[SlackWebAPIMock]:
 async def slack(api: SlackWebAPIMock, core: Core) -> AsyncIterator[SlackAdapter]:
     adapter = SlackAdapter(core, bot_token=TOKEN, signing_secret=SECRET, port=0,
                            host="127.0.0.1", client=make_client(TOKEN, api.base_url))
-    task = asyncio.create_task(adapter.run())
-    while not adapter.url and not task.done():
-        await asyncio.sleep(0.01)
-    yield adapter
-    await adapter.close()
-    await asyncio.wait_for(task, 5)
+    async with serving(adapter, stop_timeout=5):
+        yield adapter
 
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
-                 "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    without_proxies(monkeypatch)
 
 
 @pytest.mark.asyncio

@@ -34,6 +34,7 @@ from tests.emulators.slack_api import (
     SlackWebAPIMock,
     signed_slash_command_request,
     slash_command_payload,
+    without_proxies,
 )
 
 TOKEN = "xoxb-test"
@@ -55,9 +56,7 @@ Analysts suggest the deal deepens military cooperation between the two countries
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
-                 "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    without_proxies(monkeypatch)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from tests.emulators.slack_api import (
     signed_event_request,
     signed_interaction_request,
     signed_slash_command_request,
+    without_proxies,
 )
 
 SECRET = "test-signing-secret"
@@ -40,16 +41,7 @@ STALE = 360  # seconds; Bolt accepts at most 5 minutes of clock skew
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # slack_sdk picks up HTTP(S)_PROXY by itself; loopback traffic must not go through a proxy.
-    for name in (
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    without_proxies(monkeypatch)
 
 
 @pytest.fixture

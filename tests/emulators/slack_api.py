@@ -1145,3 +1145,28 @@ async def serve_async_bolt_app(app: AsyncApp, path: str = "/slack/events") -> As
         yield f"http://{host}:{port}{path}"
     finally:
         await runner.cleanup()
+
+
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                   "all_proxy")
+
+
+def without_proxies(monkeypatch: Any) -> None:
+    """slack_sdk picks up HTTP(S)_PROXY by itself; loopback traffic must not go through a proxy.
+    Tests call this from an autouse fixture with pytest's `monkeypatch`."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@contextlib.asynccontextmanager
+async def serving(adapter: Any, stop_timeout: float = 10) -> AsyncIterator[Any]:
+    """Run a Slack adapter in HTTP mode until it listens (its `url` is set), yield it, then
+    close it and wait for its task."""
+    task = asyncio.create_task(adapter.run())
+    while not adapter.url and not task.done():
+        await asyncio.sleep(0.01)
+    try:
+        yield adapter
+    finally:
+        await adapter.close()
+        await asyncio.wait_for(task, stop_timeout)
