@@ -127,6 +127,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
+from bot.core import Core  # noqa: E402
 from bot.corpus.reload import reload_corpus  # noqa: E402
 from bot.corpus.storage import Store  # noqa: E402
 from bot.digest.build import build_digest  # noqa: E402
@@ -274,3 +275,19 @@ def test_stories_are_ordered_by_independent_sources_then_recency(store, settings
     assert order.index("s00") < order.index("s01")
     assert [o for o in order if o != "s00"] == [f"s{k:02d}" for k in range(11, 0, -1)]
     assert order[0] == "s11"
+
+
+def load_twenty_stories(core: Core, corpus: Path) -> None:
+    """Replace the corpus with 20 stories of 2 articles each and add a `many` digest (the
+    shipped daily layout, up to 20 stories): the chat adapters' 20-story briefing tests."""
+    for p in corpus.glob("*.txt"):
+        p.unlink()
+    (corpus / "many.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in story_records(20, 2)) + "\n", encoding="utf-8")
+    core.reload()
+    assert core.settings.digests_dir is not None
+    (core.settings.digests_dir / "many.toml").write_text(
+        'title = "Top stories"\nwords = 1100\nmax_stories = 20\n[[sections]]\n'
+        'kind = "key-developments"\nmax_items = 16\nmax_words = 385\n'  # as digests/daily.toml
+        '[[sections]]\nkind = "sources"\n', encoding="utf-8")
+

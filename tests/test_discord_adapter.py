@@ -710,20 +710,9 @@ async def test_connection_state_for_healthz(emu: DiscordEmulator, core: Core) ->
 @pytest.mark.asyncio
 async def test_a_20_story_briefing_stays_within_discords_limits(
         emu: DiscordEmulator, bot: BriefbotClient, core: Core, corpus: Path) -> None:
-    import json
+    from tests.test_digest_stories import load_twenty_stories
 
-    from tests.test_digest_stories import story_records
-
-    for p in corpus.glob("*.txt"):
-        p.unlink()
-    (corpus / "many.jsonl").write_text(
-        "\n".join(json.dumps(r) for r in story_records(20, 2)) + "\n", encoding="utf-8")
-    core.reload()
-    assert core.settings.digests_dir is not None
-    (core.settings.digests_dir / "many.toml").write_text(
-        'title = "Top stories"\nwords = 1100\nmax_stories = 20\n[[sections]]\n'
-        'kind = "key-developments"\nmax_items = 16\nmax_words = 385\n'  # as digests/daily.toml
-        '[[sections]]\nkind = "sources"\n', encoding="utf-8")
+    load_twenty_stories(core, corpus)
     reply = core.digest_reply("many", platform="discord")
     channel = emu.guild.text_channel.id
     await bot.deliver(str(channel), reply)

@@ -733,19 +733,9 @@ def test_manifest_declares_commands_scopes_and_socket_mode() -> None:
 @pytest.mark.asyncio
 async def test_a_20_story_briefing_is_one_message_within_limits(
         slack: SlackAdapter, api: SlackWebAPIMock, core: Core, corpus: Path) -> None:
-    import json
+    from tests.test_digest_stories import load_twenty_stories
 
-    from tests.test_digest_stories import story_records
-
-    (corpus / "pact.txt").unlink()
-    (corpus / "many.jsonl").write_text(
-        "\n".join(json.dumps(r) for r in story_records(20, 2)) + "\n", encoding="utf-8")
-    core.reload()
-    assert core.settings.digests_dir is not None
-    (core.settings.digests_dir / "many.toml").write_text(
-        'title = "Top stories"\nwords = 1100\nmax_stories = 20\n[[sections]]\n'
-        'kind = "key-developments"\nmax_items = 16\nmax_words = 385\n'  # as digests/daily.toml
-        '[[sections]]\nkind = "sources"\n', encoding="utf-8")
+    load_twenty_stories(core, corpus)
     answer = await command(slack, api, "/brief", "many")  # one answer, within Block Kit limits
     assert len(answer["blocks"]) <= 50
     text = text_of([answer])
