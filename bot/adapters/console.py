@@ -11,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
-import threading
-from collections.abc import Callable, Iterable
-from typing import Any, TextIO, TypeVar
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -23,9 +22,8 @@ from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
 from bot.chat.render_terminal import render_terminal
 from bot.core import Core
 from bot.reply import Reply
+from bot.schedule.scheduler import in_daemon_thread
 
-T = TypeVar("T")
-R = TypeVar("R")
 QUIT = {"quit", "exit", "/quit", "/exit", r"\q"}
 CHANNEL = "console"
 PROMPT = "briefbot> "
@@ -82,7 +80,7 @@ class ConsoleAdapter:
             return None
         name, text = split_command_line(line)
         request = CommandRequest(name, text, self.caller, CHANNEL, notify=self._notify)
-        return await _in_daemon_thread(self.router.handle, request)
+        return await in_daemon_thread(self.router.handle, request)
 
     def _notify(self, reply: Reply) -> None:
         """Interim news from a running command ("Reload started…"), printed at once."""
@@ -139,8 +137,8 @@ class ConsoleAdapter:
         return 0
 
     async def _print_briefing(self) -> None:
-        reply = await _in_daemon_thread(self.router.handle,
-                                        CommandRequest("brief", "", self.caller, CHANNEL))
+        reply = await in_daemon_thread(self.router.handle,
+                                       CommandRequest("brief", "", self.caller, CHANNEL))
         self.show(reply)
 
     def _read_piped_line(self) -> str | None:
@@ -172,34 +170,6 @@ class _Completer(Completer):
             for doc_id in ids:
                 if doc_id.startswith(rest.strip()):
                     yield Completion(doc_id, start_position=-len(rest.strip()))
-
-
-async def _in_daemon_thread(fn: Callable[[T], R], arg: T) -> R:
-    """`fn(arg)` in a daemon thread of its own. Ctrl-C during a long command (a reload) then
-    ends the process at once: the event loop's worker threads are joined at exit, so the
-    process would wait for the command to finish. Abandoning it is safe: every write is one
-    transaction, rolled back when the process ends."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[R] = loop.create_future()
-
-    def settle(result: Any, error: BaseException | None) -> None:
-        if future.done():  # cancelled meanwhile
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)
-
-    def work() -> None:
-        try:
-            result = fn(arg)
-        except BaseException as exc:
-            loop.call_soon_threadsafe(settle, None, exc)
-        else:
-            loop.call_soon_threadsafe(settle, result, None)
-
-    threading.Thread(target=work, name="console-command", daemon=True).start()
-    return await future
 
 
 def _user_name() -> str:

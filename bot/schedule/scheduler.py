@@ -38,7 +38,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.base import JobLookupError
@@ -58,6 +58,7 @@ from bot.schedule.delivery import Deliverer, DeliveryError
 from bot.schedule.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 JOBS_TABLE = "apscheduler_jobs"
 JOB_PREFIX = "sub-"
@@ -295,7 +296,7 @@ class BriefingScheduler:
         poll (up to a timeout per request) to finish; abandoning it is safe, since each feed's
         documents are written in one transaction."""
         try:
-            reports = await _in_daemon_thread(self._poll_due_feeds)
+            reports = await in_daemon_thread(self._poll_due_feeds, name="briefbot-feeds")
         except asyncio.CancelledError:  # the bot is stopping
             return []
         except Exception:
@@ -595,14 +596,17 @@ class BriefingScheduler:
         return [item for _, item in sorted(out, key=lambda pair: pair[0])]
 
 
-async def _in_daemon_thread(fn: Callable[[], Any]) -> Any:
-    """`fn()` in a daemon thread; its result or exception comes back to the awaiting task
-    (nothing is delivered once the task was cancelled or the loop closed)."""
+async def in_daemon_thread(fn: Callable[..., R], *args: Any, name: str = "briefbot-worker") -> R:
+    """`fn(*args)` in a daemon thread of its own; its result or exception comes back to the
+    awaiting task (nothing is delivered once the task was cancelled or the loop closed).
+    A daemon thread is never joined at exit, so a stopping process does not wait for it (the
+    event loop's own worker threads are): feed polls here, console commands (a long reload
+    abandoned by Ctrl-C; every write is one transaction, rolled back when the process ends)."""
     loop = asyncio.get_running_loop()
-    future: asyncio.Future[Any] = loop.create_future()
+    future: asyncio.Future[R] = loop.create_future()
 
     def settle(result: Any, error: BaseException | None) -> None:
-        if future.done():
+        if future.done():  # cancelled meanwhile
             return
         if error is not None:
             future.set_exception(error)
@@ -613,7 +617,7 @@ async def _in_daemon_thread(fn: Callable[[], Any]) -> Any:
         result: Any = None
         error: BaseException | None = None
         try:
-            result = fn()
+            result = fn(*args)
         except BaseException as exc:  # handed to the awaiting task
             error = exc
         try:
@@ -621,7 +625,7 @@ async def _in_daemon_thread(fn: Callable[[], Any]) -> Any:
         except RuntimeError:  # the loop is closed: the bot has stopped
             pass
 
-    threading.Thread(target=work, name="briefbot-feeds", daemon=True).start()
+    threading.Thread(target=work, name=name, daemon=True).start()
     return await future
 
 
