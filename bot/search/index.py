@@ -44,10 +44,11 @@ from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import (
     FEATURES_VERSION,
     Features,
+    features,
     features_from_bytes,
     features_to_bytes,
     idf,
-    sentence_features,
+    strip_dateline,
 )
 
 logger = logging.getLogger(__name__)
@@ -191,8 +192,14 @@ def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, An
     for s in sentences:
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count, total)
-        terms = aliases.analyze(s["text"]).index_terms()
-        feat = features_to_bytes(sentence_features(s["text"], aliases))
+        text = s["text"]
+        analysis = aliases.analyze(text)
+        # The stance features read the sentence without its dateline (`sentence_features`);
+        # most sentences have none, and their one analysis serves both.
+        said = strip_dateline(text)
+        feat = features_to_bytes(features(analysis if said == text else aliases.analyze(said),
+                                          aliases))
+        terms = analysis.index_terms()
         writer.add_document(tantivy.Document(**{FIELD: " ".join(terms), ID_FIELD: s["id"],
                                                 FEAT_FIELD: feat}))
         count += 1
