@@ -75,7 +75,8 @@ class OnnxEncoder:
         self.inputs = {i.name for i in self.session.get_inputs()}
         width = self.session.get_outputs()[0].shape[-1]
         self.dim = width if isinstance(width, int) else 384
-        digest = hashlib.blake2b(model.read_bytes()[:1 << 20], digest_size=6).hexdigest()
+        with model.open("rb") as fh:
+            digest = hashlib.blake2b(fh.read(1 << 20), digest_size=6).hexdigest()
         self.model_id = f"minilm-onnx-int8-{digest}"
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._cache_size = cache_size
