@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench eval install train-deps static-model judge clean
+.PHONY: run test lint bench eval install train-deps static-model onnx-model judge clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Training only (~1.5 GB in .venv: torch's CPU build first, TORCH=... to choose another).
-# `make static-model` rebuilds the shipped sentence model (bot/search/models/minilm-static,
+# `make static-model` rebuilds the shipped static sentence model (bot/search/models/minilm-static,
 # ~20-95 s on 2 cores); nothing at run time needs these packages.
 TORCH ?= torch==2.13.0
 train-deps: $(STAMP)
@@ -26,10 +26,20 @@ train-deps: $(STAMP)
 static-model: train-deps
 	HF_HUB_OFFLINE=1 nice $(BIN)/python tests/bench/build_static_model.py
 
+# `make onnx-model` rebuilds the full sentence model the lookup re-scores with
+# (bot/search/models/minilm-onnx: torch export of the packaged MiniLM, int8 by onnxruntime,
+# ~23 MB, ~25 s) and prints its agreement with torch fp32 (Climate-FEVER sentences in DATA).
+onnx-model: train-deps
+	HF_HUB_OFFLINE=1 nice $(BIN)/python tests/bench/build_onnx_model.py --data $(DATA)
+
 # Refit the claim judge (bot/claims/judge_weights.json) on the training pairs: CheckThat 2020
 # train, Climate-FEVER dev (cross-validated) and synthetic pairs. DATA: the shared folder.
+# Then the judge of lookups re-scored by the full sentence model (judge_weights_rescored.json,
+# RESCORE candidates; ~2 min each).
+RESCORE ?= 60
 judge: train-deps
-	nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
+	BRIEFBOT_RESCORE=0 nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
+	BRIEFBOT_RESCORE=$(RESCORE) nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
 
 # The demo seeds go only into an empty default database (var/briefbot.db): never into an
 # operator's (--db, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) or one already in use.

@@ -38,6 +38,7 @@ class Settings:
     outlets_path: Path | None = None
     aliases_path: Path | None = None
     semantic: bool = True  # embeddings fused with BM25 (`bot.semantic`, `bot.search.dense`)
+    rescore: int = 0  # candidates re-scored by the full sentence model (`bot.search.minilm`)
     rate_limit_per_minute: int = 10
     admins: list[str] = field(default_factory=list)
     command_workers: int = 2  # threads running chat commands at once
@@ -93,6 +94,8 @@ class IngestConfig(_Section):
 class SearchConfig(_Section):
     aliases: NonEmptyStr | None = None  # None: the shipped config/aliases.toml
     semantic: bool = True  # hybrid lookup with the shipped static sentence model
+    # Candidates of a lookup re-scored by the full sentence model (int8 ONNX); 0 = off.
+    rescore: Annotated[int, Field(ge=0, le=200)] = 0
 
 
 class CommandsConfig(_Section):
@@ -299,6 +302,16 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     semantic = cfg.search.semantic
     if os.environ.get("BRIEFBOT_SEMANTIC"):
         semantic = os.environ["BRIEFBOT_SEMANTIC"].strip().lower() in ("1", "true", "yes", "on")
+    rescore = cfg.search.rescore
+    if os.environ.get("BRIEFBOT_RESCORE"):
+        given = os.environ["BRIEFBOT_RESCORE"].strip().lower()
+        if given in ("off", "false", "no"):
+            rescore = 0
+        elif given.isdigit() and int(given) <= 200:
+            rescore = int(given)
+        else:
+            raise UserError(f"BRIEFBOT_RESCORE: {given[:20]!r} must be a count of candidates "
+                            "from 0 to 200 (0 or off: the static model only)")
     return Settings(
         root=root,
         db_path=db_path.absolute(),
@@ -312,6 +325,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         aliases_path=_existing(root, cfg.search.aliases, defaults / "config/aliases.toml", where,
                                "[search] aliases"),
         semantic=semantic,
+        rescore=rescore,
         rate_limit_per_minute=cfg.commands.rate_limit_per_minute,
         admins=admins,
         command_workers=cfg.commands.workers,

@@ -27,6 +27,9 @@ from pathlib import Path
 from bot.text.stance import Claim, Match
 
 WEIGHTS = Path(__file__).with_name("judge_weights.json")
+# The judge for lookups whose cosines come from the full sentence model (`[search] rescore`):
+# the cosine feature has another distribution, so it has its own fit.
+WEIGHTS_RESCORED = Path(__file__).with_name("judge_weights_rescored.json")
 
 FEATURES = (
     "cosine",          # embedding cosine of claim and sentence

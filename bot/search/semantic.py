@@ -12,11 +12,19 @@ lookup the sentences nearest to the claim by cosine, fused with the BM25 candida
 Costs (2 cores, see the README): 1 KB per sentence on disk, and a brute-force cosine scan
 (~9 ms at 200k sentences); above `NEAREST_MAX` sentences only the BM25 candidates' cosines
 are read.
+
+The re-scorer (`rescorer`): the full all-MiniLM-L6-v2 as int8 ONNX (`bot.search.minilm`,
+onnxruntime), milliseconds a sentence, so it embeds no corpus: a lookup re-scores the claim
+and its candidate pool with it (`[search] rescore`, candidates re-scored; 0 = off). When its
+model cannot be loaded the lookup goes on with the static model's cosines (logged once per
+process, and said in the answer's note): a chat bot keeps answering.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,6 +37,7 @@ VECTORS = "vectors.npy"
 VECTOR_IDS = "vector_ids.npy"
 NEAREST_MAX = 200_000  # vectors up to which `Vectors.nearest` scans them all
 EMBED_CHUNK = 2048  # sentences per encoder call at reload
+RESCORE = 0  # default: candidates of a lookup re-scored by the full model (0 = off)
 MISSING = ("semantic search is switched on ([search] semantic = true) but its packages "
            "(numpy, tokenizers, safetensors) are not installed — run `make install` (or pip "
            "install -e .), or set semantic = false")
@@ -70,10 +79,69 @@ def encoder() -> Encoder:
 
 
 def set_encoder(enc: Encoder | None) -> None:
-    """Replace the process's encoder (tests use a small deterministic one)."""
+    """Replace the process's encoder (tests use a small deterministic one). It re-scores
+    too (see `rescorer`) unless `set_rescorer` says otherwise."""
     global _encoder
     with _encoder_lock:
         _encoder = enc
+
+
+log = logging.getLogger(__name__)
+_UNSET: Any = object()
+_rescorer: Any = _UNSET  # what `set_rescorer` set (`_UNSET`: the default)
+_full: Any = _UNSET  # the shipped full model once loaded, or None when it failed
+_full_error: str | None = None
+
+
+def rescore_default() -> int:
+    """Candidates re-scored by the full model when the caller does not say:
+    `BRIEFBOT_RESCORE` (a count; 0 = off), else `RESCORE`."""
+    raw = os.environ.get("BRIEFBOT_RESCORE", "").strip().lower()
+    if raw in ("off", "false", "no"):
+        return 0
+    try:
+        return max(0, int(raw)) if raw else RESCORE
+    except ValueError:
+        return RESCORE
+
+
+def rescorer() -> Encoder | None:
+    """The full sentence model (`bot.search.minilm.OnnxEncoder`, loaded once per process),
+    or None when it cannot be loaded: the lookup then keeps the static cosines, the failure
+    logged once (`rescorer_error` says why). A test's encoder (`set_encoder`) re-scores too,
+    so its cosines are the ones the lookup reads."""
+    global _full, _full_error
+    with _encoder_lock:
+        if _rescorer is not _UNSET:
+            return _rescorer  # type: ignore[no-any-return]
+        if _encoder is not None:
+            return _encoder
+        if _full is _UNSET:
+            from bot.search.minilm import ModelError, OnnxEncoder
+
+            try:
+                _full = OnnxEncoder()
+                _full_error = None
+            except ModelError as e:
+                _full, _full_error = None, str(e)
+                log.error("the full sentence model is unavailable, claim lookup uses the "
+                          "static model's cosines: %s", e)
+        return _full  # type: ignore[no-any-return]
+
+
+def rescorer_error() -> str | None:
+    """Why the shipped full model could not be loaded (None: it was, or was not tried)."""
+    return _full_error
+
+
+def set_rescorer(enc: Encoder | None = _UNSET, *, reload: bool = False) -> None:
+    """Replace the re-scorer (None: no full model, as when it cannot be loaded; no argument:
+    back to the default). `reload` forgets the loaded shipped model (tests)."""
+    global _rescorer, _full, _full_error
+    with _encoder_lock:
+        _rescorer = enc
+        if reload:
+            _full, _full_error = _UNSET, None
 
 
 def build_vectors(folder: Path, sentences: Iterable[tuple[int, str]],

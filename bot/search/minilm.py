@@ -1,0 +1,143 @@
+"""The full sentence encoder: all-MiniLM-L6-v2 as int8 ONNX, run by onnxruntime (no torch).
+
+The model ships with the project (`models/minilm-onnx/`: `model.onnx`, ~23 MB, the
+transformer with its MatMul weights and token embeddings quantised to int8, and the model's
+`tokenizer.json`), built by `make onnx-model` (tests/bench/build_onnx_model.py, training
+extra) from the packaged MiniLM. A text is tokenised (WordPiece, [CLS] ... [SEP], at most
+`max_tokens` tokens), run through the transformer, and its token states are averaged over
+the attention mask and L2-normalised: the arithmetic of sentence-transformers' `encode`
+(mean cosine with the torch fp32 model ~0.99, see the README).
+
+It costs milliseconds a sentence (the static model: microseconds), so it never embeds the
+corpus: a lookup re-scores its candidate pool with it (`bot.search.semantic.rescorer`).
+Embeddings are cached per text in a bounded LRU (`CACHE_SIZE`), since the same sentences
+come back across lookups. One intra-op thread by default (the lookup's batches are small and
+the machine is shared; see `bot/__init__.py` on BLAS threads)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+MODEL_DIR = Path(__file__).parent / "models" / "minilm-onnx"
+MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
+CHARS_PER_TOKEN = 8  # texts are cut at max_tokens * this many characters before tokenizing
+# Texts per transformer call. One: the int8 model quantises each call's activations with one
+# scale, so a text batched with others gets a slightly different vector (cosine ~0.985 with
+# its own); alone it is deterministic, and on one core no slower (60 sentences: 121 ms one
+# by one, 168 ms in sorted batches of 16, padding included).
+BATCH = 1
+CACHE_SIZE = 20_000  # cached embeddings (1.5 KB each: ~30 MB at most)
+
+
+class ModelError(Exception):
+    """The shipped model cannot be loaded (a missing or damaged file)."""
+
+
+def _clean(text: str) -> str:
+    """Text the tokenizer accepts: lone surrogates (which no UTF-8 string holds) replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+class OnnxEncoder:
+    """Text -> L2-normalised float32 vectors, shape (n, 384). Thread-safe."""
+
+    def __init__(self, folder: Path = MODEL_DIR, threads: int = 1,
+                 max_tokens: int = MAX_TOKENS, cache_size: int = CACHE_SIZE) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as e:  # pragma: no cover - a runtime dependency
+            raise ModelError(f"onnxruntime or tokenizers is not installed ({e})") from e
+        model, tok = folder / "model.onnx", folder / "tokenizer.json"
+        for p in (model, tok):
+            if not p.is_file():
+                raise ModelError(f"{p} is missing — reinstall briefbot (or run `make "
+                                 "onnx-model` in a checkout)")
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = max(1, threads)
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3  # errors only: no optimiser chatter on the console
+        try:
+            self.session = ort.InferenceSession(str(model), opts,
+                                                providers=["CPUExecutionProvider"])
+            self.tokenizer = Tokenizer.from_file(str(tok))
+        except Exception as e:  # onnxruntime and tokenizers raise their own types
+            raise ModelError(f"cannot load the sentence model in {folder}: "
+                             f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from e
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_tokens)
+        self.max_tokens = max_tokens
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        width = self.session.get_outputs()[0].shape[-1]
+        self.dim = width if isinstance(width, int) else 384
+        with model.open("rb") as fh:
+            digest = hashlib.blake2b(fh.read(1 << 20), digest_size=6).hexdigest()
+        self.model_id = f"minilm-onnx-int8-{digest}"
+        self._cache: OrderedDict[str, Any] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def _run(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        cut = self.max_tokens * CHARS_PER_TOKEN
+        encodings = self.tokenizer.encode_batch([_clean(t[:cut]) for t in texts])
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), BATCH):
+            rows = order[start:start + BATCH]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self.inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            states = self.session.run(None, feed)[0]
+            m = mask[:, :, None].astype(np.float32)
+            pooled = (states * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+            out[rows] = pooled
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out
+
+    def encode(self, texts: Sequence[str], cache: bool = True) -> Any:
+        """The texts' embeddings; with `cache`, each text is embedded once per process (up
+        to `cache_size` texts, least recently used first out)."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if not cache:
+            return self._run(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        todo: dict[str, list[int]] = {}
+        with self._lock:
+            for i, t in enumerate(texts):
+                hit = self._cache.get(t)
+                if hit is None:
+                    todo.setdefault(t, []).append(i)
+                else:
+                    self._cache.move_to_end(t)
+                    out[i] = hit
+        if todo:
+            new = self._run(list(todo))
+            with self._lock:
+                for (t, where), vec in zip(todo.items(), new, strict=True):
+                    out[where] = vec
+                    self._cache[t] = vec
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return out
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
