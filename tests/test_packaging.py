@@ -77,6 +77,7 @@ def test_the_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
                     "bot/search/models/minilm-static/model.safetensors",
                     "bot/search/models/minilm-onnx/model.onnx",
                     "bot/search/models/minilm-onnx/tokenizer.json",
+                    "bot/text/wordnet/lexicon.sqlite", "bot/text/wordnet/LICENSE",
                     *(f"bot/data/seeds/{p.name}" for p in (ROOT / "seeds").iterdir())):
         assert shipped in names
 

@@ -23,7 +23,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
-from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis
+from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, Word
+from bot.text.wordnet import Lexicon, load_lexicon
 from bot.text.words import STOPWORDS, cased_words, fold
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
@@ -31,6 +32,10 @@ RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
 FRAME_STRONG = 0.6  # frame coverage for a slot conflict to count
 FRAME_WEAK = 0.3  # frame coverage for a date/number conflict shown as evidence
 CONTEXT_WEIGHT = 0.7
+SYNONYM_CREDIT = 0.75  # a unit found only as a WordNet synonym or derivation counts this much
+PHRASE_WORDS = (3, 2)  # lengths of the claim phrases looked up in WordNet ("own up")
+# After these a word is a noun or an adjective, never a verb ("the bear", "a call").
+DETERMINERS = frozenset("a an the this that these those my your his her its our their".split())
 # Long, noisy claims (a tweet: a statement wrapped in commentary, names, hashtags). No one
 # sentence can cover most of such a claim, so the share of the claim covered says little;
 # a sentence states it when the claim covers a fair part of the sentence, it shares specific
@@ -221,6 +226,10 @@ class Unit:
     # numbers: what is counted, when the number says "of" what ("20 percent of Russia's oil"
     # -> {"oil"} and its concept term); empty when the text does not say
     counted: frozenset[str] = frozenset()
+    # words: WordNet synonyms and derivations of the word's frequent senses, each as its
+    # stems (all needed: "police officer"); any of them satisfies the unit at
+    # `SYNONYM_CREDIT` (bot/text/wordnet.py)
+    syns: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def is_slot(self) -> bool:
@@ -421,9 +430,33 @@ def _boundaries(text: str, n: int) -> tuple[set[int], set[int]]:
     return (starts, breaks) if pos == n else (set(), set())
 
 
-def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> Claim:
-    """The claim's units (weights are set later from corpus statistics)."""
+def _phrase_alternatives(words: list[Word], lexicon: Lexicon) -> dict[int, list[tuple[str, ...]]]:
+    """WordNet alternatives of the claim's multiword expressions ("own up", "police
+    officer"), for each content word inside one."""
+    out: dict[int, list[tuple[str, ...]]] = {}
+    n = len(words)
+    for i in range(n):
+        for size in PHRASE_WORDS:
+            span = words[i:i + size]
+            if len(span) < size or all(w.stop for w in span) \
+                    or any(not w.lower.isalpha() for w in span):
+                continue
+            alts = lexicon.alternatives(" ".join(w.lower for w in span),
+                                        noun_like=i > 0 and words[i - 1].lower in DETERMINERS)
+            for k, w in enumerate(span):
+                if alts and not w.stop:
+                    out.setdefault(i + k, []).extend(alts)
+    return out
+
+
+def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
+                lexicon: Lexicon | None = None) -> Claim:
+    """The claim's units (weights are set later from corpus statistics). `lexicon`: the
+    WordNet synonyms and derivations (None: the shipped one)."""
     words = a.words
+    if lexicon is None:
+        lexicon = load_lexicon()
+    phrases = _phrase_alternatives(words, lexicon) if lexicon else {}
     starts, breaks = _boundaries(text, len(words))
     units: list[Unit] = []
     covered: set[int] = set()
@@ -481,7 +514,11 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str]) -> 
             i = j
             continue
         else:
-            units.append(Unit(w.stem, frozenset([w.stem]), "word", w.orig, tag=w.lower in tags))
+            noun_like = i > 0 and words[i - 1].lower in DETERMINERS
+            syns = [*lexicon.alternatives(w.lower, noun_like=noun_like), *phrases.get(i, [])] \
+                if lexicon and w.lower.isalpha() else []
+            units.append(Unit(w.stem, frozenset([w.stem]), "word", w.orig, tag=w.lower in tags,
+                              syns=frozenset(s for s in syns if w.stem not in s)))
         i += 1
     negated = any(w.lower in NEGATIONS or w.lower.endswith("n't") for w in words)
     denies = any(u.kind == "deny" for u in units)
@@ -506,7 +543,7 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
             w *= 0.5
         unknown = u.kind == "entity" and any(df.get(p, 0) == 0 for p in u.parts)
         out.append(Unit(u.key, u.alts, u.kind, u.text, u.unit, max(w, 0.05), u.tag, u.parts,
-                        unknown, u.after_prep, u.counted))
+                        unknown, u.after_prep, u.counted, u.syns))
     return Claim(claim.text, out, claim.negated, claim.denies, claim.terms)
 
 
@@ -569,6 +606,16 @@ def _has(u: Unit, f: Features) -> bool:
     return bool(u.alts & f.terms)
 
 
+def _credit(u: Unit, f: Features) -> float:
+    """1 when the sentence has the unit, `SYNONYM_CREDIT` when it has one of its WordNet
+    alternatives only, else 0."""
+    if _has(u, f):
+        return 1.0
+    if u.syns and any(all(t in f.terms for t in alt) for alt in u.syns):
+        return SYNONYM_CREDIT
+    return 0.0
+
+
 def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     total = sum(u.weight for u in claim.units) or 1.0
     got = 0.0
@@ -578,13 +625,15 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     missing: list[Unit] = []
     in_own_units: list[Unit] = []
     for u in claim.units:
-        in_own = _has(u, own)
+        own_credit = _credit(u, own)
+        in_own = own_credit > 0
         if in_own:
             in_own_units.append(u)
             if u.kind == "entity":
                 names += u.weight
-        in_ctx = not in_own and ctx is not None and u.kind != "place" and _has(u, ctx)
-        credit = u.weight if in_own else (u.weight * CONTEXT_WEIGHT if in_ctx else 0.0)
+        ctx_credit = _credit(u, ctx) if not in_own and ctx is not None \
+            and u.kind != "place" else 0.0
+        credit = u.weight * (own_credit or CONTEXT_WEIGHT * ctx_credit)
         got += credit
         matched += credit > 0
         if not u.is_slot:
@@ -712,7 +761,7 @@ def _states_itself(claim: Claim, own: Features, ctx: Features | None, m: Match) 
     bear on the claim by itself ("The Kremlin chief accused South Korea ..." after a sentence
     on Putin's visit does not state that Putin visited South Korea)."""
     happened = [u for u in claim.units if not u.is_slot and not _capitalised_word(u)]
-    if happened and not any(_has(u, own) for u in happened):
+    if happened and not any(_credit(u, own) for u in happened):
         return False
     return ctx is None or match(claim, own, None).coverage >= RELEVANT
 

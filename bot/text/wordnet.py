@@ -1,0 +1,146 @@
+"""WordNet synonyms and derivations as general knowledge for claim matching ("phoned" ≈
+"called", "confess" ≈ "own up", "murder" ≈ "murderer"). No I/O but reading the shipped table.
+
+The table (`wordnet/lexicon.sqlite` beside this module: WordNet 3.0, under its licence in
+`wordnet/LICENSE`) is built by `make wordnet` (tests/bench/build_wordnet.py): for each lemma
+and part of speech, the synonyms and derivations of its *frequent* senses only (a sense's
+share of the lemma's tag count), and only when the sense is frequent for the other word too.
+It is read-only package data, not the corpus database: a lookup reads the few rows it needs
+(nothing is loaded up front). A word is reduced to its WordNet lemmas by morphy's suffix
+rules (irregular forms are keys of the table); its part of speech is whatever those rules
+allow ("called" is a verb form only) and the caller's hint (no verb after a determiner).
+
+A missing or damaged table means no expansion (logged once): claims are matched as without."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from bot.text.words import tokens
+
+log = logging.getLogger(__name__)
+
+LEXICON = Path(__file__).with_name("wordnet") / "lexicon.sqlite"
+FORMAT = "1"
+MAX_ALTERNATIVES = 8  # per word: bounds the query terms and matching work a claim adds
+
+# morphy's detachment rules (WordNet's morph(7)), per part of speech.
+_RULES: dict[str, tuple[tuple[str, str], ...]] = {
+    "n": (("s", ""), ("ses", "s"), ("ves", "f"), ("xes", "x"), ("zes", "z"), ("ches", "ch"),
+          ("shes", "sh"), ("men", "man"), ("ies", "y")),
+    "v": (("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""),
+          ("ing", "e"), ("ing", "")),
+    "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e")),
+    "r": (),
+}
+
+
+def _bases(word: str, rules: tuple[tuple[str, str], ...]) -> set[str]:
+    found = {word}
+    for suffix, ending in rules:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            found.add(word[: len(word) - len(suffix)] + ending)
+    return found
+
+
+def candidates(phrase: str) -> dict[str, set[str]]:
+    """pos -> the forms a lower-case word or phrase may be an inflection of ("phoned" ->
+    {"v": {"phoned", "phone", "phon"}, ...}). A phrase inflects its first word as a verb
+    ("owned up" -> "own up") and its last as a noun ("police officers")."""
+    head, _, rest = phrase.partition(" ")
+    first, _, last = phrase.rpartition(" ")
+    out: dict[str, set[str]] = {}
+    for pos, rules in _RULES.items():
+        if not rest:
+            out[pos] = _bases(phrase, rules)
+        elif pos == "v":
+            out[pos] = {f"{b} {rest}" for b in _bases(head, rules)}
+        elif pos == "n":
+            out[pos] = {f"{first} {b}" for b in _bases(last, rules)}
+        else:
+            out[pos] = {phrase}
+    return out
+
+
+class Lexicon:
+    """The shipped table, read on demand; `Lexicon(None)` is the empty one."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        if path is not None:
+            self._db = _open(path)
+
+    def __bool__(self) -> bool:
+        return self._db is not None
+
+    def entries(self, phrase: str, noun_like: bool = False) -> list[tuple[str, list[str],
+                                                                            list[str]]]:
+        """(pos, synonyms, derivations) of each lemma the word or phrase may be, verbs left
+        out when `noun_like` (it follows a determiner: "the bear")."""
+        if self._db is None:
+            return []
+        wanted = {(form, pos) for pos, forms in candidates(phrase).items()
+                  if not (noun_like and pos == "v") for form in forms}
+        forms = sorted({form for form, _ in wanted})
+        marks = ",".join("?" * len(forms))
+        try:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT form, pos, synonyms, derivations FROM lemma WHERE form IN ({marks})"
+                    " ORDER BY pos, form", forms).fetchall()
+        except sqlite3.Error as exc:
+            log.warning("WordNet lexicon unreadable (%s): claims are matched without synonyms",
+                        exc)
+            self._db = None
+            return []
+        return [(pos, syn.split("|") if syn else [], der.split("|") if der else [])
+                for form, pos, syn, der in rows if (form, pos) in wanted]
+
+    def alternatives(self, phrase: str, noun_like: bool = False,
+                     derivations: bool = True) -> list[tuple[str, ...]]:
+        """The stemmed content words of each synonym (then derivation) of a word or phrase's
+        frequent senses, at most `MAX_ALTERNATIVES`, without the word's own stems."""
+        return list(self._alternatives(phrase, noun_like, derivations)) if self else []
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one lexicon per process, kept for its life
+    def _alternatives(self, phrase: str, noun_like: bool,
+                      derivations: bool) -> tuple[tuple[str, ...], ...]:
+        own = set(tokens(phrase))
+        out: list[tuple[str, ...]] = []
+        for _pos, synonyms, derived in self.entries(phrase, noun_like):
+            for other in [*synonyms, *(derived if derivations else [])]:
+                stems = tuple(tokens(other))
+                if len(stems) == 1 and " " in other:
+                    continue  # "head off" without "off" is "head": another meaning
+                if stems and not set(stems) <= own and stems not in out:
+                    out.append(stems)
+        return tuple(out[:MAX_ALTERNATIVES])
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    if not path.is_file():
+        log.warning("WordNet lexicon %s is missing: claims are matched without synonyms", path)
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                             check_same_thread=False)
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("format") != FORMAT:
+            raise sqlite3.DatabaseError(f"format {meta.get('format')!r}, not {FORMAT}")
+        db.execute("SELECT form, pos, synonyms, derivations FROM lemma LIMIT 1").fetchall()
+        return db
+    except sqlite3.Error as exc:
+        log.warning("WordNet lexicon %s is unreadable (%s): claims are matched without "
+                    "synonyms", path, exc)
+        return None
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON) -> Lexicon:
+    """The shipped lexicon (an empty one, logged, when the file is missing or damaged)."""
+    return Lexicon(path)

