@@ -62,6 +62,7 @@ FUSION_BM25 = 1.0
 SEMANTIC_MENTION = 0.4  # cosine from which a sentence sharing a claim word is related evidence
 ALIAS_BOOST = 0.75  # query boost of an alias alternative ("Moscow" for "Russia")
 SYNONYM_BOOST = 0.25  # query boost of a WordNet synonym or derivation ("called" for "phoned")
+QUERY_SYNONYMS = 3  # a word's first (most frequent sense's) alternatives in the query
 CLOSEST = 3  # closest sentences shown beside a not-found answer
 CLOSEST_REASON = "closest match; does not confirm the claim"
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
@@ -443,7 +444,7 @@ def query_terms(claim: Claim) -> list[tuple[str, float]]:
         boost = math.sqrt(u.weight * (2.0 if u.tag else 1.0))
         for t in u.alts:
             query[t] = max(query.get(t, 0.0), boost * (1.0 if t == u.key else ALIAS_BOOST))
-        for alt in u.syns:
+        for alt in u.syns[:QUERY_SYNONYMS]:
             for t in alt:
                 query[t] = max(query.get(t, 0.0), boost * SYNONYM_BOOST)
     return sorted(query.items())

@@ -226,10 +226,10 @@ class Unit:
     # numbers: what is counted, when the number says "of" what ("20 percent of Russia's oil"
     # -> {"oil"} and its concept term); empty when the text does not say
     counted: frozenset[str] = frozenset()
-    # words: WordNet synonyms and derivations of the word's frequent senses, each as its
-    # stems (all needed: "police officer"); any of them satisfies the unit at
-    # `SYNONYM_CREDIT` (bot/text/wordnet.py)
-    syns: frozenset[tuple[str, ...]] = frozenset()
+    # words: WordNet synonyms and derivations of the word's frequent senses (most frequent
+    # first), each as its stems (all needed: "police officer"); any of them satisfies the
+    # unit at `SYNONYM_CREDIT` (bot/text/wordnet.py)
+    syns: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_slot(self) -> bool:
@@ -430,22 +430,27 @@ def _boundaries(text: str, n: int) -> tuple[set[int], set[int]]:
     return (starts, breaks) if pos == n else (set(), set())
 
 
-def _phrase_alternatives(words: list[Word], lexicon: Lexicon) -> dict[int, list[tuple[str, ...]]]:
-    """WordNet alternatives of the claim's multiword expressions ("own up", "police
-    officer"), for each content word inside one."""
-    out: dict[int, list[tuple[str, ...]]] = {}
+def _alternatives(words: list[Word], lexicon: Lexicon) -> dict[int, list[tuple[str, ...]]]:
+    """WordNet alternatives of each content word of the claim, its own first, then those of
+    the multiword expressions it is part of ("own up", "police officer"): one lexicon read."""
     n = len(words)
-    for i in range(n):
+    mine: dict[int, tuple[str, bool]] = {}
+    spans: list[tuple[int, int, tuple[str, bool]]] = []
+    for i, w in enumerate(words):
+        noun_like = i > 0 and words[i - 1].lower in DETERMINERS
+        if not w.stop and w.lower.isalpha():
+            mine[i] = (w.lower, noun_like)
         for size in PHRASE_WORDS:
             span = words[i:i + size]
-            if len(span) < size or all(w.stop for w in span) \
-                    or any(not w.lower.isalpha() for w in span):
-                continue
-            alts = lexicon.alternatives(" ".join(w.lower for w in span),
-                                        noun_like=i > 0 and words[i - 1].lower in DETERMINERS)
-            for k, w in enumerate(span):
-                if alts and not w.stop:
-                    out.setdefault(i + k, []).extend(alts)
+            if len(span) == size and not all(x.stop for x in span) \
+                    and all(x.lower.isalpha() for x in span):
+                spans.append((i, i + size, (" ".join(x.lower for x in span), noun_like)))
+    found = lexicon.alternatives_many([*mine.values(), *(item for _, _, item in spans)])
+    out = {i: list(found[item]) for i, item in mine.items()}
+    for start, end, item in spans:
+        for k in range(start, end):
+            if found[item] and k in out:
+                out[k].extend(a for a in found[item] if a not in out[k])
     return out
 
 
@@ -456,7 +461,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     words = a.words
     if lexicon is None:
         lexicon = load_lexicon()
-    phrases = _phrase_alternatives(words, lexicon) if lexicon else {}
+    alternatives = _alternatives(words, lexicon) if lexicon else {}
     starts, breaks = _boundaries(text, len(words))
     units: list[Unit] = []
     covered: set[int] = set()
@@ -514,11 +519,9 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             i = j
             continue
         else:
-            noun_like = i > 0 and words[i - 1].lower in DETERMINERS
-            syns = [*lexicon.alternatives(w.lower, noun_like=noun_like), *phrases.get(i, [])] \
-                if lexicon and w.lower.isalpha() else []
+            syns = alternatives.get(i, [])
             units.append(Unit(w.stem, frozenset([w.stem]), "word", w.orig, tag=w.lower in tags,
-                              syns=frozenset(s for s in syns if w.stem not in s)))
+                              syns=tuple(s for s in syns if w.stem not in s)))
         i += 1
     negated = any(w.lower in NEGATIONS or w.lower.endswith("n't") for w in words)
     denies = any(u.kind == "deny" for u in units)

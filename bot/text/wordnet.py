@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 LEXICON = Path(__file__).with_name("wordnet") / "lexicon.sqlite"
 FORMAT = "1"
-MAX_ALTERNATIVES = 8  # per word: bounds the query terms and matching work a claim adds
+MAX_ALTERNATIVES = 8  # per word: bounds the matching work a claim adds
+MEMO_FORMS = 50_000  # forms whose rows are kept in memory (then the memo starts over)
 
 # morphy's detachment rules (WordNet's morph(7)), per part of speech.
 _RULES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -66,60 +67,88 @@ def candidates(phrase: str) -> dict[str, set[str]]:
     return out
 
 
+Rows = list[tuple[str, list[str], list[str]]]  # (pos, synonyms, derivations) of one form
+
+
 class Lexicon:
     """The shipped table, read on demand; `Lexicon(None)` is the empty one."""
 
     def __init__(self, path: Path | None) -> None:
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self._rows: dict[str, Rows] = {}  # form -> its rows (none: []), read once
+        self._done: dict[tuple[str, bool], tuple[tuple[str, ...], ...]] = {}  # answers
         if path is not None:
             self._db = _open(path)
 
     def __bool__(self) -> bool:
         return self._db is not None
 
-    def entries(self, phrase: str, noun_like: bool = False) -> list[tuple[str, list[str],
-                                                                            list[str]]]:
-        """(pos, synonyms, derivations) of each lemma the word or phrase may be, verbs left
-        out when `noun_like` (it follows a determiner: "the bear")."""
+    def _read(self, forms: set[str]) -> dict[str, Rows]:
+        """The rows of every form, from memory or in one query for those not read yet."""
+        new = sorted(forms - self._rows.keys())
+        if new and self._db is not None:
+            found: dict[str, Rows] = {form: [] for form in new}
+            try:
+                with self._lock:
+                    for k in range(0, len(new), 500):
+                        chunk = new[k:k + 500]
+                        for form, pos, syn, der in self._db.execute(
+                                "SELECT form, pos, synonyms, derivations FROM lemma WHERE form "
+                                f"IN ({','.join('?' * len(chunk))}) ORDER BY form, pos", chunk):
+                            found[form].append((pos, syn.split("|") if syn else [],
+                                                der.split("|") if der else []))
+            except sqlite3.Error as exc:
+                log.warning("WordNet lexicon unreadable (%s): claims are matched without "
+                            "synonyms", exc)
+                self._db = None
+                return {}
+            if len(self._rows) > MEMO_FORMS:
+                self._rows.clear()
+            self._rows.update(found)
+        return {form: self._rows.get(form, []) for form in forms}
+
+    def alternatives_many(self, items: list[tuple[str, bool]]
+                          ) -> dict[tuple[str, bool], tuple[tuple[str, ...], ...]]:
+        """`alternatives` of several (word or phrase, noun_like) at once: one query at most."""
         if self._db is None:
-            return []
-        wanted = {(form, pos) for pos, forms in candidates(phrase).items()
-                  if not (noun_like and pos == "v") for form in forms}
-        forms = sorted({form for form, _ in wanted})
-        marks = ",".join("?" * len(forms))
-        try:
-            with self._lock:
-                rows = self._db.execute(
-                    f"SELECT form, pos, synonyms, derivations FROM lemma WHERE form IN ({marks})"
-                    " ORDER BY pos, form", forms).fetchall()
-        except sqlite3.Error as exc:
-            log.warning("WordNet lexicon unreadable (%s): claims are matched without synonyms",
-                        exc)
-            self._db = None
-            return []
-        return [(pos, syn.split("|") if syn else [], der.split("|") if der else [])
-                for form, pos, syn, der in rows if (form, pos) in wanted]
+            return {item: () for item in items}
+        out = {item: self._done[item] for item in items if item in self._done}
+        wanted = {item: candidates(item[0]) for item in items if item not in out}
+        rows = self._read({form for c in wanted.values() for forms in c.values()
+                           for form in forms})
+        if len(self._done) > MEMO_FORMS:
+            self._done.clear()
+        for (phrase, noun_like), by_pos in wanted.items():
+            own = set(_stems(phrase))
+            alts: list[tuple[str, ...]] = []
+            for pos in sorted(by_pos):
+                if noun_like and pos == "v":
+                    continue
+                for form in sorted(by_pos[pos]):
+                    for row_pos, synonyms, derived in rows.get(form, []):
+                        if row_pos != pos:
+                            continue
+                        for other in [*synonyms, *derived]:
+                            stems = _stems(other)
+                            if len(stems) == 1 and " " in other:
+                                continue  # "head off" without "off" is "head": another meaning
+                            if stems and not set(stems) <= own and stems not in alts:
+                                alts.append(stems)
+            out[(phrase, noun_like)] = self._done[(phrase, noun_like)] = \
+                tuple(alts[:MAX_ALTERNATIVES])
+        return out
 
-    def alternatives(self, phrase: str, noun_like: bool = False,
-                     derivations: bool = True) -> list[tuple[str, ...]]:
+    def alternatives(self, phrase: str, noun_like: bool = False) -> tuple[tuple[str, ...], ...]:
         """The stemmed content words of each synonym (then derivation) of a word or phrase's
-        frequent senses, at most `MAX_ALTERNATIVES`, without the word's own stems."""
-        return list(self._alternatives(phrase, noun_like, derivations)) if self else []
+        frequent senses, most frequent sense first, at most `MAX_ALTERNATIVES`, without the
+        word's own stems. `noun_like`: it follows a determiner ("the bear"): no verb."""
+        return self.alternatives_many([(phrase, noun_like)])[(phrase, noun_like)]
 
-    @lru_cache(maxsize=8192)  # noqa: B019 - one lexicon per process, kept for its life
-    def _alternatives(self, phrase: str, noun_like: bool,
-                      derivations: bool) -> tuple[tuple[str, ...], ...]:
-        own = set(tokens(phrase))
-        out: list[tuple[str, ...]] = []
-        for _pos, synonyms, derived in self.entries(phrase, noun_like):
-            for other in [*synonyms, *(derived if derivations else [])]:
-                stems = tuple(tokens(other))
-                if len(stems) == 1 and " " in other:
-                    continue  # "head off" without "off" is "head": another meaning
-                if stems and not set(stems) <= own and stems not in out:
-                    out.append(stems)
-        return tuple(out[:MAX_ALTERNATIVES])
+
+@lru_cache(maxsize=50_000)
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text))
 
 
 def _open(path: Path) -> sqlite3.Connection | None:
