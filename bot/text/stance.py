@@ -433,7 +433,6 @@ def _boundaries(text: str, n: int) -> tuple[set[int], set[int]]:
 def _alternatives(words: list[Word], lexicon: Lexicon) -> dict[int, list[tuple[str, ...]]]:
     """WordNet alternatives of each content word of the claim, its own first, then those of
     the multiword expressions it is part of ("own up", "police officer"): one lexicon read."""
-    n = len(words)
     mine: dict[int, tuple[str, bool]] = {}
     spans: list[tuple[int, int, tuple[str, bool]]] = []
     for i, w in enumerate(words):
