@@ -442,8 +442,9 @@ def _alternatives(words: list[Word], lexicon: Lexicon) -> dict[int, list[tuple[s
         for size in PHRASE_WORDS:
             span = words[i:i + size]
             if len(span) == size and not all(x.stop for x in span) \
-                    and all(x.lower.isalpha() for x in span):
-                spans.append((i, i + size, (" ".join(x.lower for x in span), noun_like)))
+                    and all(x.lower.isalpha() for x in span) \
+                    and lexicon.may_be_phrase(phrase := " ".join(x.lower for x in span)):
+                spans.append((i, i + size, (phrase, noun_like)))
     found = lexicon.alternatives_many([*mine.values(), *(item for _, _, item in spans)])
     out = {i: list(found[item]) for i, item in mine.items()}
     for start, end, item in spans:

@@ -78,6 +78,7 @@ class Lexicon:
         self._lock = threading.Lock()
         self._rows: dict[str, Rows] = {}  # form -> its rows (none: []), read once
         self._done: dict[tuple[str, bool], tuple[tuple[str, ...], ...]] = {}  # answers
+        self._heads: frozenset[str] | None = None  # first words of the multiword forms
         if path is not None:
             self._db = _open(path)
 
@@ -107,6 +108,22 @@ class Lexicon:
                 self._rows.clear()
             self._rows.update(found)
         return {form: self._rows.get(form, []) for form in forms}
+
+    def may_be_phrase(self, phrase: str) -> bool:
+        """Whether a multiword form of the table may start like `phrase` (its first word,
+        or a base form of it, starts one): the spans not worth a lookup are most of them."""
+        if self._db is None:
+            return False
+        if self._heads is None:
+            try:
+                with self._lock:
+                    self._heads = frozenset(h for (h,) in self._db.execute(
+                        "SELECT DISTINCT substr(form, 1, instr(form, ' ') - 1) FROM lemma "
+                        "WHERE instr(form, ' ') > 0"))
+            except sqlite3.Error:
+                self._heads = frozenset()
+        head = phrase.partition(" ")[0]
+        return head in self._heads or not self._heads.isdisjoint(_bases(head, _RULES["v"]))
 
     def alternatives_many(self, items: list[tuple[str, bool]]
                           ) -> dict[tuple[str, bool], tuple[tuple[str, ...], ...]]:
