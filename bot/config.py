@@ -68,6 +68,8 @@ def _resolve(root: Path, value: str | os.PathLike[str]) -> Path:
 # where a list belongs is not read as a list of characters).
 
 NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
+TRUE_WORDS = ("1", "true", "yes", "on")  # what an on/off environment variable accepts
+FALSE_WORDS = ("0", "false", "no", "off")
 PLATFORMS = ("slack", "discord", "console")
 AdminId = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(PLATFORMS)}):[^\s:]+$")]
 FiniteSeconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -301,7 +303,11 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         admins.append(entry)
     semantic = cfg.search.semantic
     if os.environ.get("BRIEFBOT_SEMANTIC"):
-        semantic = os.environ["BRIEFBOT_SEMANTIC"].strip().lower() in ("1", "true", "yes", "on")
+        given = os.environ["BRIEFBOT_SEMANTIC"].strip().lower()
+        if given not in (*TRUE_WORDS, *FALSE_WORDS):
+            raise UserError(f"BRIEFBOT_SEMANTIC: {given[:20]!r} must be one of "
+                            f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off)")
+        semantic = given in TRUE_WORDS
     rescore = cfg.search.rescore
     if os.environ.get("BRIEFBOT_RESCORE"):
         given = os.environ["BRIEFBOT_RESCORE"].strip().lower()

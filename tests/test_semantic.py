@@ -200,6 +200,11 @@ def test_the_setting_is_a_boolean_from_the_file_or_the_environment(tmp_path, mon
     assert load_settings(cfg).semantic is True  # on by default
     monkeypatch.setenv("BRIEFBOT_SEMANTIC", "0")
     assert load_settings(cfg).semantic is False
+    monkeypatch.setenv("BRIEFBOT_SEMANTIC", " Off ")
+    assert load_settings(cfg).semantic is False
+    monkeypatch.setenv("BRIEFBOT_SEMANTIC", "maybe")  # was silently off
+    with pytest.raises(UserError, match=r"BRIEFBOT_SEMANTIC: 'maybe' must be one of 1, true"):
+        load_settings(cfg)
 
 
 def test_cli_claim_uses_the_setting(tmp_path, monkeypatch, fake_encoder):
