@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.adapters.testing import TestAdapter
@@ -39,3 +40,23 @@ def test_since_last_id_of_more_digits_than_python_converts(core: Core) -> None: 
         res = CliRunner().invoke(cli, ["--db", db, "digest", "--since-last", typed])
         assert res.exit_code == 1 and not isinstance(res.exception, ValueError), res.output
         assert "no subscription" in res.output
+
+
+@pytest.mark.parametrize("typed", ["٣", "+3", "3_0", " ３", "3.0", "three"])
+@pytest.mark.parametrize("command", [["schedule", "remove"], ["feeds", "remove"],
+                                     ["feeds", "poll"]])
+def test_cli_ids_are_read_as_chat_reads_them(core: Core, typed: str,  # noqa: F811
+                                             command: list[str]) -> None:
+    # click's int took "٣" (an Arabic-Indic three), "+3" and "3_0" for numbers; chat refuses
+    # them. Every command that takes a row id now reads it like chat (`parse_id`).
+    core.store.add_subscription("console", "C1", "daily", "0 8 * * *", "UTC", "console:me")
+    res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), *command, typed])
+    assert res.exit_code == 2 and "is not an id" in res.output, res.output
+    assert core.store.subscription(1) is not None
+
+
+def test_cli_ids_take_a_hash_and_leading_zeros(core: Core) -> None:  # noqa: F811
+    row = core.store.add_subscription("console", "C1", "daily", "0 8 * * *", "UTC", "console:me")
+    res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), "schedule", "remove",
+                                   f"#00{row['id']}"])
+    assert res.exit_code == 0 and f"Removed #{row['id']}" in res.output, res.output

@@ -15,7 +15,7 @@ from dataclasses import asdict
 
 import click
 
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import ROW_ID, AppContext, pass_app
 from bot.core import Core
 
 
@@ -70,7 +70,7 @@ def list_(app: AppContext, as_json: bool) -> None:
 
 
 @feeds.command("remove")
-@click.argument("feed_id", metavar="ID", type=int)
+@click.argument("feed_id", metavar="ID", type=ROW_ID)
 @pass_app
 def remove(app: AppContext, feed_id: int) -> None:
     """Stop following feed ID (its articles stay in the corpus)."""
@@ -80,7 +80,7 @@ def remove(app: AppContext, feed_id: int) -> None:
 
 
 @feeds.command("poll")
-@click.argument("feed_id", metavar="[ID]", type=int, required=False)
+@click.argument("feed_id", metavar="[ID]", type=ROW_ID, required=False)
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @pass_app
 def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:

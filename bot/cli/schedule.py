@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from bot.cli.context import ROW_ID
 from bot.errors import UserError
 from bot.schedule.subscriptions import (
     PLATFORMS,
@@ -118,7 +119,7 @@ def list_(app: Any, as_json: bool) -> None:
 
 
 @schedule.command("remove")
-@click.argument("sub_id", metavar="ID", type=int)
+@click.argument("sub_id", metavar="ID", type=ROW_ID)
 @click.pass_obj
 def remove(app: Any, sub_id: int) -> None:
     """Remove subscription ID (see `briefbot schedule list`)."""
