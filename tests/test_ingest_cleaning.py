@@ -266,7 +266,9 @@ def test_chrome_line_classifier() -> None:
               "Stay tuned", "Click here to read more", "1.2k views", "12K Views", "Views: 1.2k",
               "Continue reading", "Listen to this article", "Print this page", "Log in to comment",
               "Join the conversation", "Comments are closed.", "Filed under: Asia",
-              "Advertisement - Continue reading below", "Read the full story"]
+              "Advertisement - Continue reading below", "Read the full story",
+              "Subscribe now to read more!", "Subscribe to continue reading",
+              "Sign up and get unlimited access"]
     for line in chrome:
         assert is_chrome(line), line
     article = ["Shares of Samsung rose 3% on Monday.", "Comments by the minister drew criticism.",

@@ -23,7 +23,8 @@ _PROMPT_PATTERNS = [
     r"(spread|share) the love",
     r"share( this| post| article| story| on \w+| via \w+)*",
     r".{0,60}\b(don'?t forget to|please|click to|sign up (to|for)|be sure to) subscribe\b.*",
-    r"(subscribe|sign up)( now| today| to (our|the) \w+.*| for .*newsletter.*)?",
+    r"(subscribe|sign up)( now| today)?( to (our|the) \w+.*| for .*newsletter.*"
+    r"| (to|and) (read|continue|keep reading|unlock|access|get) .{0,40})?",
     r".{0,40}\b(our|free|weekly|daily|email|the)( \w+)? newsletters?\b.{0,40}",
     r"(sign up|subscribe|join|get)\b.{0,30}\bnewsletters?\b.{0,40}",
     r"stay (informed|tuned|updated|connected|in the loop|in touch)( with .{0,40})?",
