@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -132,25 +133,20 @@ def test_the_shipped_lexicon_loads_and_links_frequent_senses():
     assert (LEXICON.parent / "LICENSE").read_text().startswith("WordNet Release 3.0")
 
 
-def _other_format(path: Path) -> None:
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
-    db.execute("INSERT INTO meta VALUES ('format', '99')")
-    db.commit()
-    db.close()
-
-
-def _no_lemma_table(path: Path) -> None:
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
-    db.execute("INSERT INTO meta VALUES ('format', '1')")
-    db.commit()
-    db.close()
+def _meta_only(fmt: str) -> Callable[[Path], None]:
+    """A lexicon file with only its meta table, of format `fmt` (no lemma table)."""
+    def write(path: Path) -> None:
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+        db.execute("INSERT INTO meta VALUES ('format', ?)", (fmt,))
+        db.commit()
+        db.close()
+    return write
 
 
 @pytest.mark.parametrize("damage", [
     None, lambda p: p.write_bytes(b"not a database at all" * 100), lambda p: p.write_bytes(b""),
-    _other_format, _no_lemma_table, lambda p: p.mkdir()])
+    _meta_only("99"), _meta_only("1"), lambda p: p.mkdir()])
 def test_a_missing_or_damaged_lexicon_falls_back_to_no_synonyms(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, damage):
     path = tmp_path / "lexicon.sqlite"
