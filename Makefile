@@ -69,9 +69,12 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run --data $(DATA) $(if $(ONLY),--only $(ONLY))
 
 # Claim lookup on every dev set in one table, beside the previous run's figures (stored in
-# var/eval_last.json). DATA: the shared folder (its bench/ is accepted too).
+# var/eval_last.json). DATA: the shared folder (its bench/ is accepted too). Ablation:
+# DROP=cosine,frame answers every row with a judge refitted without those features (training
+# extra); PAIRS=FILE caches the judge's training pairs.
 eval: $(STAMP)
-	nice $(BIN)/python -m tests.bench.eval --data $(DATA) $(if $(ONLY),--only $(ONLY))
+	nice $(BIN)/python -m tests.bench.eval --data $(DATA) $(if $(ONLY),--only $(ONLY)) \
+		$(if $(DROP),--drop $(DROP)) $(if $(PAIRS),--pairs $(PAIRS))
 
 clean:
 	rm -rf var/*.db var/*.db-* var/*.index

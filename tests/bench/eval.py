@@ -1,6 +1,7 @@
 """`make eval`: claim lookup on every dev set at once, in one table, beside the last run.
 
 usage: python -m tests.bench.eval --data ../shared [--out var/eval_last.json] [--only NAME ...]
+                                  [--drop FEATURE,... | --no-judge] [--pairs FILE]
 
 DATA is the shared folder (holding eval/ and bench/; its bench/ folder is accepted too). The
 data never enters the repository: every set is reloaded into a temporary database by the
@@ -16,7 +17,16 @@ include it), not-found precision and recall. Climate-FEVER dev is one of the jud
 sources, so its row is in-sample; the `climate-fever-cv` row answers each claim with a judge
 fitted without its fold's claims (5 folds by claim; needs the training extra, scikit-learn,
 else it is skipped). The figures are stored in `--out` (git-ignored
-var/ by default) and the previous run's are printed beside the new ones."""
+var/ by default) and the previous run's are printed beside the new ones.
+
+Ablations: `--drop cosine,frame` answers every row with a judge refitted with those features
+held at 0 (as `fit_judge --drop`: the shipped-weights rows by one fitted on all the training
+pairs, the cv row's folds likewise), `--no-judge` with the stance rules alone
+(`lookup_claim(use_judge=False)`), `--judge FILE` with another weights file (a refit written
+by `fit_judge --out`; the cv row refits as always). `--drop` needs the training extra. The command line is
+the same, its judge replaced in process (`cli_with_judge`): bot/ and the shipped weights are
+untouched. `--pairs FILE` caches the training pairs (as `fit_judge --pairs`: read when it
+exists, else written)."""
 
 from __future__ import annotations
 
@@ -36,6 +46,8 @@ from types import ModuleType
 from typing import Any
 
 CLI = ".venv/bin/briefbot"
+# The command line with its judge replaced (argv[1]: a judge's JSON file, or "none").
+JUDGED_CLI = "from tests.bench.eval import cli_with_judge; cli_with_judge()"
 SETS = ("seeds", "news", "climate-fever", "climate-fever-cv", "checkthat")
 COLUMNS = (("recall5", "R@5"), ("bm25", "BM25"), ("verdict_acc", "acc"), ("macro_f1", "F1"),
            ("false_contradicted", "falseC"), ("nf_precision", "NF-P"), ("nf_recall", "NF-R"))
@@ -53,18 +65,41 @@ def _load(path: Path, name: str) -> ModuleType:
     return module
 
 
-def lookup(corpus: Path, claims: Sequence[str], limit: int = 10) -> tuple[list[dict[str, Any]], float]:
+def cli_with_judge() -> None:
+    """`briefbot ARGS` run as `python -c JUDGED_CLI JUDGE ARGS`: every lookup judged by the
+    judge in the JSON file JUDGE (`Judge.to_dict`), or by the rules alone when JUDGE is
+    "none" (the shipped weights are not read)."""
+    import bot.claims.lookup
+    from bot.claims.judge import judge_from_dict
+    from bot.cli.main import main
+
+    judge = None if sys.argv[1] == "none" else judge_from_dict(
+        json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")))
+    bot.claims.lookup._judge_for = lambda rescored: judge  # type: ignore[attr-defined]
+    sys.argv = ["briefbot", *sys.argv[2:]]
+    main()
+
+
+def command(judge: str | None) -> list[str]:
+    """The command line: as installed, or with its judge replaced (see `cli_with_judge`)."""
+    return [CLI] if judge is None else [sys.executable, "-c", JUDGED_CLI, judge]
+
+
+def lookup(corpus: Path, claims: Sequence[str], limit: int = 10, judge: str | None = None
+           ) -> tuple[list[dict[str, Any]], float]:
     """Reload `corpus` into a private database and look every claim up (JSON Lines), with the
-    command line's default configuration. Also the lookup time per claim (ms)."""
+    command line's default configuration (`judge`: see `command`). Also the lookup time per
+    claim (ms)."""
+    cli = command(judge)
     with tempfile.TemporaryDirectory(prefix="briefbot-eval-") as tmp:
         db = os.path.join(tmp, "eval.db")
-        p = subprocess.run([CLI, "--db", db, "reload", "-q", str(corpus)], capture_output=True,
+        p = subprocess.run([*cli, "--db", db, "reload", "-q", str(corpus)], capture_output=True,
                            text=True)
         if p.returncode:
             raise RuntimeError(f"reload {corpus} failed: {(p.stderr or p.stdout)[-400:]}")
         stdin = "".join(re.sub(r"\s+", " ", c).strip() + "\n" for c in claims)
         started = time.monotonic()
-        p = subprocess.run([CLI, "--db", db, "claim", "--json", "--limit", str(limit), "-"],
+        p = subprocess.run([*cli, "--db", db, "claim", "--json", "--limit", str(limit), "-"],
                            input=stdin, capture_output=True, text=True)
         took = (time.monotonic() - started) * 1000 / max(len(claims), 1)
         if p.returncode:
@@ -103,11 +138,12 @@ def verdict_figures(pairs: list[tuple[set[str], str]]) -> dict[str, float]:
     }
 
 
-def eval_gold(score: ModuleType, gold_path: Path, corpus: Path, by_stem: bool) -> dict[str, Any]:
+def eval_gold(score: ModuleType, gold_path: Path, corpus: Path, by_stem: bool,
+              judge: str | None = None) -> dict[str, Any]:
     """A seeds-form gold file (`score.py claims`): the scorer's evidence test and baseline."""
     score.SEEDS, score.BY_STEM = str(corpus), by_stem
     gold = [json.loads(line) for line in gold_path.read_text().splitlines() if line.strip()]
-    answers, took = lookup(corpus, [g["claim"] for g in gold], limit=5)
+    answers, took = lookup(corpus, [g["claim"] for g in gold], limit=5, judge=judge)
     sents = score.naive_sentences()
     hits = base = total = 0
     pairs = []
@@ -127,7 +163,7 @@ CF_VERDICT = {"SUPPORTS": {"corroborated", "single-source"}, "REFUTES": {"contra
               "NOT_ENOUGH_INFO": {"not-found"}, "DISPUTED": {"contested"}}
 
 
-def eval_climate_fever(cf: ModuleType, root: Path) -> dict[str, Any]:
+def eval_climate_fever(cf: ModuleType, root: Path, judge: str | None = None) -> dict[str, Any]:
     """Climate-FEVER dev with `climate_fever.py`'s helpers (its mapping of verdicts: evidence
     that only mentions counts as not-found; DISPUTED is left out of accuracy and F1 as there).
     In-sample for the judge: Climate-FEVER dev is one of its training sources (see
@@ -138,15 +174,18 @@ def eval_climate_fever(cf: ModuleType, root: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefbot-eval-cf-") as tmp:
         cfile = Path(tmp) / "corpus.jsonl"
         cf.write_jsonl(str(cfile), corpus_rows)
-        answers, took = lookup(cfile, [c["claim"] for c in claims], limit=10)
+        answers, took = lookup(cfile, [c["claim"] for c in claims], limit=10, judge=judge)
     return score_climate_fever(cf, claims, corpus_rows, answers, took)
 
 
-def eval_climate_fever_cv(cf: ModuleType, root: Path, folds: int = 5) -> dict[str, Any]:
+def eval_climate_fever_cv(cf: ModuleType, root: Path, folds: int = 5,
+                          sources: Callable[[], Any] | None = None,
+                          drop: Sequence[str] = (), use_judge: bool = True) -> dict[str, Any]:
     """Climate-FEVER dev, honestly: each claim answered by a judge fitted (`make judge`'s
     `make_judge`, same sources and cuts) without the training pairs of its fold's claims
-    (folds by claim). In process, with the command line's default settings. Needs the
-    training extra (scikit-learn)."""
+    (folds by claim), the features `drop` held at 0 (without `use_judge`: the rules alone).
+    In process, with the command line's default settings. `sources`: the training pairs
+    (default: built here). Needs the training extra (scikit-learn)."""
     import importlib.util as iu
 
     if iu.find_spec("sklearn") is None:
@@ -160,7 +199,9 @@ def eval_climate_fever_cv(cf: ModuleType, root: Path, folds: int = 5) -> dict[st
     from bot.text.aliases import load_aliases
     from tests.bench import fit_judge
 
-    sources = fit_judge.training_pairs(root.parent, cf.split_of)
+    pairs = fit_judge.drop_features(
+        sources() if sources else fit_judge.training_pairs(root.parent, cf.split_of),
+        list(drop)) if use_judge else {}
     everything = cf.read_jsonl(str(root / "climate-fever.jsonl"))
     corpus_rows = cf.read_jsonl(str(root / "corpus.jsonl"))
     claims = [c for c in everything if cf.split_of(c["claim_id"]) == "dev"]
@@ -176,10 +217,10 @@ def eval_climate_fever_cv(cf: ModuleType, root: Path, folds: int = 5) -> dict[st
         reload_corpus(store, settings, [cfile], after_commit=lambda s: refresh_index(
             s, settings.index_path, aliases, semantic_vectors=True))
         for k in range(folds):
-            train = {name: [p for p in pairs if not (p[0].startswith("cf:")
-                                                     and fold_of.get(p[0][3:]) == k)]
-                     for name, pairs in sources.items()}
-            judge = fit_judge.make_judge(train, verbose=False)
+            train = {name: [p for p in ps if not (p[0].startswith("cf:")
+                                                  and fold_of.get(p[0][3:]) == k)]
+                     for name, ps in pairs.items()}
+            judge = fit_judge.make_judge(train, verbose=False) if use_judge else None
             started = time.monotonic()
             for i, c in enumerate(claims):
                 if fold_of[c["claim_id"]] != k:
@@ -187,7 +228,7 @@ def eval_climate_fever_cv(cf: ModuleType, root: Path, folds: int = 5) -> dict[st
                 text = re.sub(r"\s+", " ", c["claim"]).strip()
                 try:
                     answers[i] = lookup_claim(store, text, index_path=settings.index_path,
-                                              aliases=aliases, limit=10,
+                                              aliases=aliases, limit=10, use_judge=use_judge,
                                               judge_weights=judge).to_dict()
                 except UserError as e:
                     answers[i] = answer_dict_error(text, str(e))
@@ -227,7 +268,7 @@ def score_climate_fever(cf: ModuleType, claims: list[dict[str, Any]],
             "bm25": ev_base / max(ev_total, 1), **figures, "ms": took}
 
 
-def eval_checkthat(root: Path) -> dict[str, Any]:
+def eval_checkthat(root: Path, judge: str | None = None) -> dict[str, Any]:
     """CheckThat! 2020 dev: MAP@5 of the documents of the lookup's evidence (what a user sees,
     not-found = nothing) beside plain BM25 over claim + title (`bench_checkthat`)."""
     from tests.bench import bench_checkthat as ct
@@ -241,7 +282,7 @@ def eval_checkthat(root: Path) -> dict[str, Any]:
         with cfile.open("w", encoding="utf-8") as fh:
             for vid, (claim, title) in docs.items():
                 fh.write(json.dumps({"id": vid, "title": title, "text": f"{claim}\n\n{title}"}) + "\n")
-        answers, took = lookup(cfile, [r[1] for r in rows], limit=20)
+        answers, took = lookup(cfile, [r[1] for r in rows], limit=20, judge=judge)
     bm25 = ct.BM25({vid: f"{c} {t}" for vid, (c, t) in docs.items()})
     ours = base = 0.0
     not_found = 0
@@ -295,33 +336,12 @@ def resolve(data: Path) -> tuple[Path, Path]:
     raise SystemExit(f"{data}: expected the shared folder (with eval/ and bench/)")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=Path("../shared"))
-    ap.add_argument("--out", type=Path, default=Path("var/eval_last.json"))
-    ap.add_argument("--only", nargs="*", default=[], choices=SETS)
-    args = ap.parse_args(argv)
-    ev, bench = resolve(args.data)
-    score = _load(ev / "score.py", "shared_score")
-    cf = _load(ev / "climate_fever.py", "shared_climate_fever")
-    runs: dict[str, Callable[[], dict[str, Any]]] = {
-        "seeds": lambda: eval_gold(score, ev / "claims_dev.jsonl", Path("seeds"), False),
-        "news": lambda: eval_gold(score, ev / "news_dev" / "claims.jsonl",
-                                  ev / "news_dev" / "corpus", True),
-        "climate-fever": lambda: eval_climate_fever(cf, bench / "climate-fever"),
-        "climate-fever-cv": lambda: eval_climate_fever_cv(cf, bench / "climate-fever"),
-        "checkthat": lambda: eval_checkthat(bench / "checkthat2020"),
-    }
-    old: dict[str, dict[str, Any]] = {}
-    if args.out.is_file():
-        try:
-            old = json.loads(args.out.read_text()).get("sets", {})
-        except (OSError, ValueError):
-            old = {}
+def run_sets(runs: dict[str, Callable[[], dict[str, Any]]], only: Sequence[str]
+             ) -> dict[str, dict[str, Any]]:
+    """Each set's figures, in `SETS` order (those of `only` if given; a skipped set left out)."""
     new: dict[str, dict[str, Any]] = {}
     for name in SETS:
-        if args.only and name not in args.only:
+        if only and name not in only:
             continue
         started = time.monotonic()
         try:
@@ -330,14 +350,78 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name}: skipped ({e})", file=sys.stderr, flush=True)
             continue
         print(f"{name}: done in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    return new
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path("../shared"))
+    ap.add_argument("--out", type=Path, default=Path("var/eval_last.json"))
+    ap.add_argument("--only", nargs="*", default=[], choices=SETS)
+    judged = ap.add_mutually_exclusive_group()
+    judged.add_argument("--drop", default="", help="comma-separated features of the judge "
+                        "held at 0 in a refitted judge that answers every row (an ablation)")
+    judged.add_argument("--no-judge", action="store_true", help="the stance rules alone")
+    judged.add_argument("--judge", type=Path, help="a judge's weights file answering the rows "
+                        "of the shipped one (e.g. a refit written by fit_judge --out)")
+    ap.add_argument("--pairs", type=Path, help="cache of the judge's training pairs (JSON): "
+                    "read when it exists, else written")
+    args = ap.parse_args(argv)
+    from tests.bench import fit_judge
+
+    try:
+        drop = fit_judge.parse_drop(args.drop)
+    except ValueError as e:
+        ap.error(str(e))
+    ev, bench = resolve(args.data)
+    score = _load(ev / "score.py", "shared_score")
+    cf = _load(ev / "climate_fever.py", "shared_climate_fever")
+    cached: list[Any] = []
+
+    def sources() -> Any:
+        if not cached:
+            cached.append(fit_judge.cached_pairs(bench, cf.split_of, args.pairs))
+        return cached[0]
+
+    with tempfile.TemporaryDirectory(prefix="briefbot-eval-judge-") as tmp:
+        judge: str | None = "none" if args.no_judge else args.judge and str(args.judge)
+        if drop:
+            judge = str(Path(tmp) / "judge.json")
+            fitted = fit_judge.make_judge(fit_judge.drop_features(sources(), drop), verbose=False)
+            Path(judge).write_text(json.dumps(fitted.to_dict()), encoding="utf-8")
+        runs: dict[str, Callable[[], dict[str, Any]]] = {
+            "seeds": lambda: eval_gold(score, ev / "claims_dev.jsonl", Path("seeds"), False,
+                                       judge),
+            "news": lambda: eval_gold(score, ev / "news_dev" / "claims.jsonl",
+                                      ev / "news_dev" / "corpus", True, judge),
+            "climate-fever": lambda: eval_climate_fever(cf, bench / "climate-fever", judge),
+            "climate-fever-cv": lambda: eval_climate_fever_cv(
+                cf, bench / "climate-fever", sources=sources, drop=drop,
+                use_judge=not args.no_judge),
+            "checkthat": lambda: eval_checkthat(bench / "checkthat2020", judge),
+        }
+        new = run_sets(runs, args.only)
+    old: dict[str, dict[str, Any]] = {}
+    if args.out.is_file():
+        try:
+            old = json.loads(args.out.read_text()).get("sets", {})
+        except (OSError, ValueError):
+            old = {}
     print_table(new, old)
+    if drop or args.no_judge or args.judge:
+        print("judge: " + (f"refitted without {', '.join(drop)}" if drop else
+                           f"{args.judge} (the cv row refits)" if args.judge else
+                           "none (rules alone)"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     merged = {**old, **new}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
     args.out.write_text(json.dumps({"commit": commit, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                                            time.gmtime()),
-                                    "sets": merged}, indent=1, default=str))
+                                    "sets": merged, "drop": drop, "no_judge": args.no_judge,
+                                    "judge": args.judge and str(args.judge)},
+                                   indent=1, default=str))
     return 0
 
 

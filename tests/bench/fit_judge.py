@@ -182,6 +182,42 @@ def training_pairs(bench: Path, split_of: Any, with_synthetic: bool = True
     return sources
 
 
+Sources = dict[str, list[tuple[str, list[float], int]]]
+
+
+def cached_pairs(bench: Path, split_of: Any, cache: Path | None, with_synthetic: bool = True
+                 ) -> Sources:
+    """`training_pairs`, read from the JSON file `cache` when it exists, else built (and
+    written there when `cache` is given)."""
+    if cache is not None and cache.is_file():
+        return {k: [(g, list(x), int(y)) for g, x, y in v]
+                for k, v in json.loads(cache.read_text(encoding="utf-8")).items()}
+    sources = training_pairs(bench, split_of, with_synthetic)
+    if cache is not None:
+        cache.write_text(json.dumps(sources), encoding="utf-8")
+    return sources
+
+
+def parse_drop(text: str) -> list[str]:
+    """The feature names of a `--drop` list ("cosine,frame"); ValueError naming any unknown."""
+    names = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in names if f not in FEATURES]
+    if unknown:
+        raise ValueError(f"unknown feature(s) {', '.join(unknown)}; the judge's features: "
+                         f"{', '.join(FEATURES)}")
+    return names
+
+
+def drop_features(sources: Sources, names: list[str]) -> Sources:
+    """`sources` with the named features held at 0 in every pair (an ablation: standardised,
+    a constant gets no weight, so the fitted judge ignores the feature)."""
+    dropped = {FEATURES.index(f) for f in parse_drop(",".join(names))}
+    if not dropped:
+        return sources
+    return {name: [(g, [0.0 if i in dropped else v for i, v in enumerate(x)], y)
+                   for g, x, y in pairs] for name, pairs in sources.items()}
+
+
 def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: bool = True
                ) -> Judge:
     """The judge fitted on every pair of `sources`, its cuts chosen on predictions
@@ -272,17 +308,12 @@ def main() -> int:
     sys.path.insert(0, str(bench.parent / "eval"))
     from climate_fever import split_of  # the shared scorer's dev split
 
-    if args.pairs and args.pairs.is_file():
-        sources = {k: [tuple(p) for p in v] for k, v in json.loads(args.pairs.read_text()).items()}
-    else:
-        sources = training_pairs(bench, split_of, not args.no_synthetic)
-        if args.pairs:
-            args.pairs.write_text(json.dumps(sources))
-    dropped = [FEATURES.index(f) for f in args.drop.split(",") if f]
-    if dropped:
-        sources = {name: [(g, [0.0 if i in dropped else v for i, v in enumerate(x)], y)
-                          for g, x, y in pairs] for name, pairs in sources.items()}
-    judge = make_judge(sources)
+    try:
+        dropped = parse_drop(args.drop)
+    except ValueError as e:
+        ap.error(str(e))
+    sources = cached_pairs(bench, split_of, args.pairs, not args.no_synthetic)
+    judge = make_judge(drop_features(sources, dropped))
     if args.out is None:
         args.out = WEIGHTS_RESCORED if rescore_default() else WEIGHTS
     args.out.write_text(json.dumps(judge.to_dict(), indent=1) + "\n", encoding="utf-8")
