@@ -229,3 +229,15 @@ def test_rescore_setting_from_config_and_environment(tmp_path: Path, monkeypatch
     cfg.write_text("[search]\nrescore = -1\n", encoding="utf-8")
     with pytest.raises(UserError, match="rescore"):
         load_settings(str(cfg), db=str(tmp_path / "x.db"))
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "1" * 5000, "+3", "3_0", "250"])
+def test_a_bad_rescore_variable_is_one_line_naming_it_in_config_and_lookup(
+        raw: str, tmp_path: Path, monkeypatch):
+    # "²".isdigit() is true but int("²") raises; "٣" is a number to int(); 5,000 digits are
+    # past int()'s limit: each was a ValueError traceback (or a silent count) before.
+    monkeypatch.setenv("BRIEFBOT_RESCORE", raw)
+    with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE: .* must be a count"):
+        load_settings(db=str(tmp_path / "x.db"))
+    with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE: .* must be a count"):
+        semantic.rescore_default()  # the lookup's default reads the variable the same way
