@@ -201,3 +201,19 @@ def test_a_lexicon_given_up_by_another_thread_is_no_crash(tiny_wordnet_path: Pat
     lexicon = Lexicon(tiny_wordnet_path)
     lexicon._lock = _FailsOnEntry(lexicon)  # type: ignore[assignment]
     assert lexicon.alternatives("phoned") == ()
+
+
+class _ClearedAfterLook(dict):  # type: ignore[type-arg]
+    """A memo another thread empties (past MEMO_FORMS) just after this one looked in it."""
+
+    def __contains__(self, key: object) -> bool:
+        found = super().__contains__(key)
+        self.clear()
+        return found
+
+
+def test_a_memo_emptied_by_another_thread_is_no_crash(tiny_wordnet_path: Path):
+    lexicon = Lexicon(tiny_wordnet_path)
+    assert ("call",) in lexicon.alternatives("phoned")
+    lexicon._done = _ClearedAfterLook(lexicon._done)
+    assert ("call",) in lexicon.alternatives("phoned")  # was a KeyError

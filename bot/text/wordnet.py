@@ -133,7 +133,8 @@ class Lexicon:
         """`alternatives` of several (word or phrase, noun_like) at once: one query at most."""
         if self._db is None:
             return {item: () for item in items}
-        out = {item: self._done[item] for item in items if item in self._done}
+        # `.get`, not `in` then `[]`: another thread may empty the memo in between.
+        out = {item: done for item in items if (done := self._done.get(item)) is not None}
         wanted = {item: candidates(item[0]) for item in items if item not in out}
         rows = self._read({form for c in wanted.values() for forms in c.values()
                            for form in forms})
