@@ -90,6 +90,18 @@ def test_the_cache_embeds_a_text_once_and_stays_bounded():
     assert len(e._cache) == 3 and "one fact" not in e._cache
 
 
+def test_the_cache_keeps_no_more_of_a_text_than_is_embedded(enc):
+    # A sentence may be a whole article; only its first max_tokens * CHARS_PER_TOKEN
+    # characters are embedded, but the cache kept the whole text as its key (20,000 of them).
+    enc.cache_clear()
+    texts = [("Officials said the ferry sank. " * 400) + f"Tail {i}." for i in range(3)]
+    vecs = enc.encode(texts)
+    cut = enc.max_tokens * minilm.CHARS_PER_TOKEN
+    assert sum(len(key) for key in enc._cache) <= cut
+    assert np.allclose(vecs, enc.encode(texts, cache=False))
+    enc.cache_clear()
+
+
 def test_a_missing_model_is_a_clear_error(tmp_path: Path):
     with pytest.raises(minilm.ModelError, match="model.onnx is missing"):
         minilm.OnnxEncoder(tmp_path)
