@@ -266,12 +266,12 @@ def _existing(root: Path, value: str | None, default: Path, where: str, field: s
 
 def env_rescore(default: int) -> int:
     """`BRIEFBOT_RESCORE` (candidates re-scored by the full sentence model: ASCII digits up to
-    `MAX_RESCORE`, or off/false/no for 0), else `default`; anything else is a `UserError`
+    `MAX_RESCORE`, or one of `FALSE_WORDS` for 0), else `default`; anything else is a `UserError`
     naming the variable ("²" or "٣" pass str.isdigit, but are no count)."""
     given = os.environ.get("BRIEFBOT_RESCORE", "").strip().lower()
     if not given:
         return default
-    if given in ("off", "false", "no"):
+    if given in FALSE_WORDS:
         return 0
     if given.isascii() and given.isdigit() and len(given) <= 3 and int(given) <= MAX_RESCORE:
         return int(given)
