@@ -217,3 +217,29 @@ def test_a_memo_emptied_by_another_thread_is_no_crash(tiny_wordnet_path: Path):
     assert ("call",) in lexicon.alternatives("phoned")
     lexicon._done = _ClearedAfterLook(lexicon._done)
     assert ("call",) in lexicon.alternatives("phoned")  # was a KeyError
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_a_refused_lexicon_leaves_no_file_open(tmp_path: Path):
+    # The connection opened to check the table was dropped, not closed, when the table was
+    # refused: each refusal held the file open until a garbage collection.
+    path = tmp_path / "lexicon.sqlite"
+    _meta_only("99")(path)
+
+    def open_on_it() -> int:
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir() if fd.resolve() == path.resolve())
+
+    for _ in range(3):
+        assert not Lexicon(path)
+    assert open_on_it() == 0
+    # A table damaged past its first pages: found out by a lookup, given up and closed.
+    damaged = bytearray(LEXICON.read_bytes())
+    for at in range(len(damaged) // 4, len(damaged), 4096):
+        damaged[at:at + 2000] = b"\xff" * 2000
+    path.write_bytes(bytes(damaged))
+    lexicon = Lexicon(path)
+    assert lexicon
+    for word in "phoned called murder zebra yellow walked police testify set run".split():
+        lexicon.alternatives(word)
+    assert not lexicon and open_on_it() == 0

@@ -104,6 +104,7 @@ class Lexicon:
             except sqlite3.Error as exc:
                 log.warning("WordNet lexicon unreadable (%s): claims are matched without "
                             "synonyms", exc)
+                self._db.close()
                 self._db = None
                 return {}
             if len(self._rows) > MEMO_FORMS:
@@ -176,6 +177,7 @@ def _open(path: Path) -> sqlite3.Connection | None:
     if not path.is_file():
         log.warning("WordNet lexicon %s is missing: claims are matched without synonyms", path)
         return None
+    db: sqlite3.Connection | None = None
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                              check_same_thread=False)
@@ -185,6 +187,8 @@ def _open(path: Path) -> sqlite3.Connection | None:
         db.execute("SELECT form, pos, synonyms, derivations FROM lemma LIMIT 1").fetchall()
         return db
     except sqlite3.Error as exc:
+        if db is not None:
+            db.close()  # else the file stays open until a garbage collection
         log.warning("WordNet lexicon %s is unreadable (%s): claims are matched without "
                     "synonyms", path, exc)
         return None
