@@ -72,6 +72,7 @@ TRUE_WORDS = ("1", "true", "yes", "on")  # what an on/off environment variable a
 FALSE_WORDS = ("0", "false", "no", "off")
 PLATFORMS = ("slack", "discord", "console")
 AdminId = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(PLATFORMS)}):[^\s:]+$")]
+MAX_RESCORE = 200  # `[search] rescore`, `BRIEFBOT_RESCORE`: candidates re-scored at most
 FiniteSeconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
@@ -97,7 +98,7 @@ class SearchConfig(_Section):
     aliases: NonEmptyStr | None = None  # None: the shipped config/aliases.toml
     semantic: bool = True  # hybrid lookup with the shipped static sentence model
     # Candidates of a lookup re-scored by the full sentence model (int8 ONNX); 0 = off.
-    rescore: Annotated[int, Field(ge=0, le=200)] = 0
+    rescore: Annotated[int, Field(ge=0, le=MAX_RESCORE)] = 0
 
 
 class CommandsConfig(_Section):
@@ -263,6 +264,21 @@ def _existing(root: Path, value: str | None, default: Path, where: str, field: s
     return path
 
 
+def env_rescore(default: int) -> int:
+    """`BRIEFBOT_RESCORE` (candidates re-scored by the full sentence model: ASCII digits up to
+    `MAX_RESCORE`, or one of `FALSE_WORDS` for 0), else `default`; anything else is a `UserError`
+    naming the variable ("²" or "٣" pass str.isdigit, but are no count)."""
+    given = os.environ.get("BRIEFBOT_RESCORE", "").strip().lower()
+    if not given:
+        return default
+    if given in FALSE_WORDS:
+        return 0
+    if given.isascii() and given.isdigit() and len(given) <= 3 and int(given) <= MAX_RESCORE:
+        return int(given)
+    raise UserError(f"BRIEFBOT_RESCORE: {given[:20]!r} must be a count of candidates from 0 "
+                    f"to {MAX_RESCORE} (0 or off: the static model only)")
+
+
 def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | None = None) -> Settings:
     """Read settings; `db` (from `--db`) wins over BRIEFBOT_DB, which wins over the file."""
     # Which file (bot.paths.choose_config); keys it leaves out take the shipped defaults.
@@ -308,16 +324,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
             raise UserError(f"BRIEFBOT_SEMANTIC: {given[:20]!r} must be one of "
                             f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off)")
         semantic = given in TRUE_WORDS
-    rescore = cfg.search.rescore
-    if os.environ.get("BRIEFBOT_RESCORE"):
-        given = os.environ["BRIEFBOT_RESCORE"].strip().lower()
-        if given in ("off", "false", "no"):
-            rescore = 0
-        elif given.isdigit() and int(given) <= 200:
-            rescore = int(given)
-        else:
-            raise UserError(f"BRIEFBOT_RESCORE: {given[:20]!r} must be a count of candidates "
-                            "from 0 to 200 (0 or off: the static model only)")
+    rescore = env_rescore(cfg.search.rescore)
     return Settings(
         root=root,
         db_path=db_path.absolute(),

@@ -120,3 +120,21 @@ def test_the_largest_size_cap_reads_files_without_reserving_it(
                                    "reload", str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl")])
     assert res.exit_code == 0, res.output
     assert "2 added" in res.output
+
+
+def test_every_config_key_is_in_the_readme_table():
+    """The README's Configuration table names every key of the schema (`section.key`, a row
+    of one section's keys, or `section.*`): `[search] rescore` was missing."""
+    from bot.config import ConfigFile
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| key | type, bounds | default | what |", 1)[1].split("\n\n", 1)[0]
+    firsts = [row.split("|")[1] for row in table.splitlines() if row.startswith("| `")]
+    missing = []
+    for section, info in ConfigFile.model_fields.items():
+        model = info.annotation
+        for key in model.model_fields:  # type: ignore[union-attr]
+            if not any(f"`{section}.{key}`" in cell or f"`{section}.*`" in cell
+                       or (f"`{section}." in cell and f"`{key}`" in cell) for cell in firsts):
+                missing.append(f"{section}.{key}")
+    assert not missing

@@ -90,6 +90,18 @@ def test_the_cache_embeds_a_text_once_and_stays_bounded():
     assert len(e._cache) == 3 and "one fact" not in e._cache
 
 
+def test_the_cache_keeps_no_more_of_a_text_than_is_embedded(enc):
+    # A sentence may be a whole article; only its first max_tokens * CHARS_PER_TOKEN
+    # characters are embedded, but the cache kept the whole text as its key (20,000 of them).
+    enc.cache_clear()
+    texts = [("Officials said the ferry sank. " * 400) + f"Tail {i}." for i in range(3)]
+    vecs = enc.encode(texts)
+    cut = enc.max_tokens * minilm.CHARS_PER_TOKEN
+    assert sum(len(key) for key in enc._cache) <= cut
+    assert np.allclose(vecs, enc.encode(texts, cache=False))
+    enc.cache_clear()
+
+
 def test_a_missing_model_is_a_clear_error(tmp_path: Path):
     with pytest.raises(minilm.ModelError, match="model.onnx is missing"):
         minilm.OnnxEncoder(tmp_path)
@@ -229,3 +241,15 @@ def test_rescore_setting_from_config_and_environment(tmp_path: Path, monkeypatch
     cfg.write_text("[search]\nrescore = -1\n", encoding="utf-8")
     with pytest.raises(UserError, match="rescore"):
         load_settings(str(cfg), db=str(tmp_path / "x.db"))
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "1" * 5000, "+3", "3_0", "250"])
+def test_a_bad_rescore_variable_is_one_line_naming_it_in_config_and_lookup(
+        raw: str, tmp_path: Path, monkeypatch):
+    # "²".isdigit() is true but int("²") raises; "٣" is a number to int(); 5,000 digits are
+    # past int()'s limit: each was a ValueError traceback (or a silent count) before.
+    monkeypatch.setenv("BRIEFBOT_RESCORE", raw)
+    with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE: .* must be a count"):
+        load_settings(db=str(tmp_path / "x.db"))
+    with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE: .* must be a count"):
+        semantic.rescore_default()  # the lookup's default reads the variable the same way

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.text import wordnet
 from bot.text.aliases import AliasTable
 from bot.text.stance import (
     SYNONYM_CREDIT,
@@ -63,7 +64,7 @@ def _data_lines(synsets: dict[int, tuple[list[str], list]], pos: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def tiny_wordnet(tmp_path_factory: pytest.TempPathFactory) -> Lexicon:
+def tiny_wordnet_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("wordnet")
     (root / "data.noun").write_text(_data_lines(NOUNS, "n"))
     (root / "data.verb").write_text(_data_lines(VERBS, "v"))
@@ -75,7 +76,12 @@ def tiny_wordnet(tmp_path_factory: pytest.TempPathFactory) -> Lexicon:
     (root / "verb.exc").write_text("slew slay\n")
     (root / "noun.exc").write_text("")
     write_sqlite(build(root, share=0.1), root / "lexicon.sqlite", share=0.1)
-    return Lexicon(root / "lexicon.sqlite")
+    return root / "lexicon.sqlite"
+
+
+@pytest.fixture(scope="module")
+def tiny_wordnet(tiny_wordnet_path: Path) -> Lexicon:
+    return Lexicon(tiny_wordnet_path)
 
 
 def _coverage(claim: str, sentence: str, lexicon: Lexicon) -> float:
@@ -158,3 +164,82 @@ def test_a_missing_or_damaged_lexicon_falls_back_to_no_synonyms(
     assert "without synonyms" in caplog.text
     assert _coverage("Demoski phoned officers", "Demoski called officers", lexicon) \
         == pytest.approx(2 / 3)
+
+
+def test_a_full_memo_keeps_the_rows_the_lookup_needs(tiny_wordnet_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    # When the memo of rows overflowed, it was emptied before the answer was read from it:
+    # the forms read by an earlier lookup ("phone", for "phoned") lost their rows, and "phones"
+    # got no synonyms, an answer memoised for good.
+    monkeypatch.setattr(wordnet, "MEMO_FORMS", 3)
+    lexicon = Lexicon(tiny_wordnet_path)
+    assert ("call",) in lexicon.alternatives("phoned")
+    assert ("call",) in lexicon.alternatives("phones")
+    assert ("call",) in lexicon.alternatives("phoning")
+
+
+class _FailsOnEntry:
+    """A lock whose holder finds the lexicon given up by another thread (`_db` None) on the
+    way in: what a command thread sees when another one met a damaged table first."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def __enter__(self) -> None:
+        self.lexicon._db = None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_a_lexicon_given_up_by_another_thread_is_no_crash(tiny_wordnet_path: Path):
+    # The connection was checked before taking the lock, then used under it: a thread that
+    # found the table damaged meanwhile (`_db = None`) made the next one raise AttributeError.
+    lexicon = Lexicon(tiny_wordnet_path)
+    lexicon._lock = _FailsOnEntry(lexicon)  # type: ignore[assignment]
+    assert lexicon.may_be_phrase("own up") is False
+    lexicon = Lexicon(tiny_wordnet_path)
+    lexicon._lock = _FailsOnEntry(lexicon)  # type: ignore[assignment]
+    assert lexicon.alternatives("phoned") == ()
+
+
+class _ClearedAfterLook(dict):  # type: ignore[type-arg]
+    """A memo another thread empties (past MEMO_FORMS) just after this one looked in it."""
+
+    def __contains__(self, key: object) -> bool:
+        found = super().__contains__(key)
+        self.clear()
+        return found
+
+
+def test_a_memo_emptied_by_another_thread_is_no_crash(tiny_wordnet_path: Path):
+    lexicon = Lexicon(tiny_wordnet_path)
+    assert ("call",) in lexicon.alternatives("phoned")
+    lexicon._done = _ClearedAfterLook(lexicon._done)
+    assert ("call",) in lexicon.alternatives("phoned")  # was a KeyError
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_a_refused_lexicon_leaves_no_file_open(tmp_path: Path):
+    # The connection opened to check the table was dropped, not closed, when the table was
+    # refused: each refusal held the file open until a garbage collection.
+    path = tmp_path / "lexicon.sqlite"
+    _meta_only("99")(path)
+
+    def open_on_it() -> int:
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir() if fd.resolve() == path.resolve())
+
+    for _ in range(3):
+        assert not Lexicon(path)
+    assert open_on_it() == 0
+    # A table damaged past its first pages: found out by a lookup, given up and closed.
+    damaged = bytearray(LEXICON.read_bytes())
+    for at in range(len(damaged) // 4, len(damaged), 4096):
+        damaged[at:at + 2000] = b"\xff" * 2000
+    path.write_bytes(bytes(damaged))
+    lexicon = Lexicon(path)
+    assert lexicon
+    for word in "phoned called murder zebra yellow walked police testify set run".split():
+        lexicon.alternatives(word)
+    assert not lexicon and open_on_it() == 0

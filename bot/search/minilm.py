@@ -31,7 +31,7 @@ CHARS_PER_TOKEN = 8  # texts are cut at max_tokens * this many characters before
 # its own); alone it is deterministic, and on one core no slower (60 sentences: 121 ms one
 # by one, 168 ms in sorted batches of 16, padding included).
 BATCH = 1
-CACHE_SIZE = 20_000  # cached embeddings (1.5 KB each: ~30 MB at most)
+CACHE_SIZE = 20_000  # cached embeddings (1.5 KB each, ~30 MB; keys at most 2,048 characters)
 
 
 class ModelError(Exception):
@@ -111,7 +111,8 @@ class OnnxEncoder:
 
     def encode(self, texts: Sequence[str], cache: bool = True) -> Any:
         """The texts' embeddings; with `cache`, each text is embedded once per process (up
-        to `cache_size` texts, least recently used first out)."""
+        to `cache_size` texts, least recently used first out, each kept as far as it is read:
+        `max_tokens * CHARS_PER_TOKEN` characters)."""
         import numpy as np
 
         if not texts:
@@ -120,8 +121,10 @@ class OnnxEncoder:
             return self._run(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         todo: dict[str, list[int]] = {}
-        with self._lock:
+        cut = self.max_tokens * CHARS_PER_TOKEN  # all `_run` reads: the key, so memory is
+        with self._lock:  # bounded by `cache_size` however long a sentence is
             for i, t in enumerate(texts):
+                t = t[:cut]
                 hit = self._cache.get(t)
                 if hit is None:
                     todo.setdefault(t, []).append(i)

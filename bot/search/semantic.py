@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.config import env_rescore
 from bot.errors import UserError
 
 MODEL_ID = "minilm-static-256-v1"  # bump when the shipped model is rebuilt
@@ -95,14 +95,8 @@ _full_error: str | None = None
 
 def rescore_default() -> int:
     """Candidates re-scored by the full model when the caller does not say:
-    `BRIEFBOT_RESCORE` (a count; 0 = off), else `RESCORE`."""
-    raw = os.environ.get("BRIEFBOT_RESCORE", "").strip().lower()
-    if raw in ("off", "false", "no"):
-        return 0
-    try:
-        return max(0, int(raw)) if raw else RESCORE
-    except ValueError:
-        return RESCORE
+    `BRIEFBOT_RESCORE` (a count; 0 = off; read as `load_settings` reads it), else `RESCORE`."""
+    return env_rescore(RESCORE)
 
 
 def rescorer() -> Encoder | None:

@@ -87,41 +87,45 @@ class Lexicon:
 
     def _read(self, forms: set[str]) -> dict[str, Rows]:
         """The rows of every form, from memory or in one query for those not read yet."""
-        new = sorted(forms - self._rows.keys())
-        if new and self._db is not None:
+        with self._lock:  # the memo and the connection are shared by the command threads
+            known = {form: self._rows[form] for form in forms if form in self._rows}
+            new = sorted(forms - known.keys())
+            if not new or self._db is None:
+                return {form: known.get(form, []) for form in forms}
             found: dict[str, Rows] = {form: [] for form in new}
             try:
-                with self._lock:
-                    for k in range(0, len(new), 500):
-                        chunk = new[k:k + 500]
-                        for form, pos, syn, der in self._db.execute(
-                                "SELECT form, pos, synonyms, derivations FROM lemma WHERE form "
-                                f"IN ({','.join('?' * len(chunk))}) ORDER BY form, pos", chunk):
-                            found[form].append((pos, syn.split("|") if syn else [],
-                                                der.split("|") if der else []))
+                for k in range(0, len(new), 500):
+                    chunk = new[k:k + 500]
+                    for form, pos, syn, der in self._db.execute(
+                            "SELECT form, pos, synonyms, derivations FROM lemma WHERE form "
+                            f"IN ({','.join('?' * len(chunk))}) ORDER BY form, pos", chunk):
+                        found[form].append((pos, syn.split("|") if syn else [],
+                                            der.split("|") if der else []))
             except sqlite3.Error as exc:
                 log.warning("WordNet lexicon unreadable (%s): claims are matched without "
                             "synonyms", exc)
+                self._db.close()
                 self._db = None
                 return {}
             if len(self._rows) > MEMO_FORMS:
                 self._rows.clear()
             self._rows.update(found)
-        return {form: self._rows.get(form, []) for form in forms}
+        return {**known, **found}
 
     def may_be_phrase(self, phrase: str) -> bool:
         """Whether a multiword form of the table may start like `phrase` (its first word,
         or a base form of it, starts one): the spans not worth a lookup are most of them."""
+        if self._heads is None:
+            with self._lock:
+                try:
+                    self._heads = frozenset() if self._db is None else frozenset(
+                        h for (h,) in self._db.execute(
+                            "SELECT DISTINCT substr(form, 1, instr(form, ' ') - 1) FROM lemma "
+                            "WHERE instr(form, ' ') > 0"))
+                except sqlite3.Error:
+                    self._heads = frozenset()
         if self._db is None:
             return False
-        if self._heads is None:
-            try:
-                with self._lock:
-                    self._heads = frozenset(h for (h,) in self._db.execute(
-                        "SELECT DISTINCT substr(form, 1, instr(form, ' ') - 1) FROM lemma "
-                        "WHERE instr(form, ' ') > 0"))
-            except sqlite3.Error:
-                self._heads = frozenset()
         head = phrase.partition(" ")[0]
         return head in self._heads or not self._heads.isdisjoint(_bases(head, _RULES["v"]))
 
@@ -130,7 +134,8 @@ class Lexicon:
         """`alternatives` of several (word or phrase, noun_like) at once: one query at most."""
         if self._db is None:
             return {item: () for item in items}
-        out = {item: self._done[item] for item in items if item in self._done}
+        # `.get`, not `in` then `[]`: another thread may empty the memo in between.
+        out = {item: done for item in items if (done := self._done.get(item)) is not None}
         wanted = {item: candidates(item[0]) for item in items if item not in out}
         rows = self._read({form for c in wanted.values() for forms in c.values()
                            for form in forms})
@@ -172,6 +177,7 @@ def _open(path: Path) -> sqlite3.Connection | None:
     if not path.is_file():
         log.warning("WordNet lexicon %s is missing: claims are matched without synonyms", path)
         return None
+    db: sqlite3.Connection | None = None
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                              check_same_thread=False)
@@ -181,6 +187,8 @@ def _open(path: Path) -> sqlite3.Connection | None:
         db.execute("SELECT form, pos, synonyms, derivations FROM lemma LIMIT 1").fetchall()
         return db
     except sqlite3.Error as exc:
+        if db is not None:
+            db.close()  # else the file stays open until a garbage collection
         log.warning("WordNet lexicon %s is unreadable (%s): claims are matched without "
                     "synonyms", path, exc)
         return None
