@@ -243,3 +243,19 @@ def test_a_refused_lexicon_leaves_no_file_open(tmp_path: Path):
     for word in "phoned called murder zebra yellow walked police testify set run".split():
         lexicon.alternatives(word)
     assert not lexicon and open_on_it() == 0
+
+
+def test_synonyms_alone_never_state_a_claim(tiny_wordnet: Lexicon):
+    # A sentence that holds a claim's words only as WordNet alternatives, and no word of the
+    # claim itself, does not state it ("set set" was single-source on a seed sentence through
+    # "put"); with one word of the claim beside the synonym it still does.
+    from bot.text.stance import judge
+
+    def stance(claim: str, sentence: str) -> str:
+        plain, tags = clean_claim(claim)
+        parsed = weigh(parse_claim(plain, ALIASES.analyze(plain), ALIASES, tags,
+                                   lexicon=tiny_wordnet), {}, 100)
+        return judge(parsed, sentence_features(sentence, ALIASES), None).stance
+
+    assert stance("phoned phoned", "They called the rangers.") != "supports"
+    assert stance("Demoski phoned rangers", "Demoski called rangers.") == "supports"

@@ -762,10 +762,13 @@ def _states_itself(claim: Claim, own: Features, ctx: Features | None, m: Match) 
     """Names and context alone never state a claim: the sentence must hold one of the
     claim's other words (what happened), and with the previous sentence as context it must
     bear on the claim by itself ("The Kremlin chief accused South Korea ..." after a sentence
-    on Putin's visit does not state that Putin visited South Korea)."""
+    on Putin's visit does not state that Putin visited South Korea), and WordNet synonyms
+    alone, with no word of the claim itself, never do."""
     happened = [u for u in claim.units if not u.is_slot and not _capitalised_word(u)]
     if happened and not any(_credit(u, own) for u in happened):
         return False
+    if not any(_has(u, own) for u in claim.units):
+        return False  # synonyms alone: the sentence shares no word with the claim
     return ctx is None or match(claim, own, None).coverage >= RELEVANT
 
 
