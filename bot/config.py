@@ -325,6 +325,12 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
                             f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off)")
         semantic = given in TRUE_WORDS
     rescore = env_rescore(cfg.search.rescore)
+    if rescore and not semantic:
+        # Re-scoring refines the hybrid lookup's candidates; without it nothing would read it.
+        said = ("BRIEFBOT_RESCORE" if os.environ.get("BRIEFBOT_RESCORE", "").strip()
+                else f"{where}: search.rescore")
+        raise UserError(f"{said}: re-scoring ({rescore}) needs the hybrid lookup on "
+                        "(search.semantic = true, or BRIEFBOT_SEMANTIC unset); set it to 0")
     return Settings(
         root=root,
         db_path=db_path.absolute(),

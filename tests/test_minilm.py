@@ -9,6 +9,7 @@ BM25 still find the evidence); the operator sees why in the log."""
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,6 +242,23 @@ def test_rescore_setting_from_config_and_environment(tmp_path: Path, monkeypatch
     cfg.write_text("[search]\nrescore = -1\n", encoding="utf-8")
     with pytest.raises(UserError, match="rescore"):
         load_settings(str(cfg), db=str(tmp_path / "x.db"))
+
+
+def test_rescore_without_the_hybrid_lookup_is_refused(tmp_path: Path, monkeypatch):
+    # It was silently ignored: nothing re-scores when the hybrid lookup is off.
+    monkeypatch.delenv("BRIEFBOT_RESCORE", raising=False)
+    monkeypatch.delenv("BRIEFBOT_SEMANTIC", raising=False)
+    cfg = tmp_path / "briefbot.toml"
+    cfg.write_text("[search]\nsemantic = false\nrescore = 30\n", encoding="utf-8")
+    with pytest.raises(UserError, match=rf"^{re.escape(str(cfg))}: search.rescore: re-scoring "
+                       r"\(30\) needs the hybrid lookup on"):
+        load_settings(str(cfg), db=str(tmp_path / "x.db"))
+    cfg.write_text("[search]\nsemantic = false\n", encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_RESCORE", "10")
+    with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE: re-scoring \(10\) needs"):
+        load_settings(str(cfg), db=str(tmp_path / "x.db"))
+    monkeypatch.setenv("BRIEFBOT_RESCORE", "0")
+    assert load_settings(str(cfg), db=str(tmp_path / "x.db")).rescore == 0
 
 
 @pytest.mark.parametrize("raw", ["²", "٣", "1" * 5000, "+3", "3_0", "250"])
