@@ -4,6 +4,7 @@ over plain data, the shipped weights, and what the lookup does with them."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,17 @@ def test_a_long_claim_is_disputed_only_when_the_judge_agrees(settings, store, co
             store, claim, index_path=settings.index_path, aliases_path=settings.aliases_path,
             judge_weights=judge)
         assert (answer.verdict == "contradicted") is expected
+
+
+@pytest.mark.parametrize("content", [None, "{not json", "[1, 2]", '{"names": []}', "\udcff"])
+def test_unusable_weights_are_logged_once(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                          content: str | None):
+    # A missing or damaged weights file fell back to the rules without a word in the log.
+    path = tmp_path / "weights.json"
+    if content is not None:
+        path.write_bytes(content.encode("utf-8", "surrogateescape"))
+    with caplog.at_level(logging.ERROR, logger="bot.claims.judge"):
+        assert load_judge(path) is None
+        assert load_judge(path) is None
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.claims.judge"]
+    assert len(lines) == 1 and str(path) in lines[0] and "rules judge alone" in lines[0]

@@ -19,6 +19,7 @@ pairs for the best mean AP@5 per source."""
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -132,6 +133,7 @@ def judge_from_dict(raw: dict[str, object]) -> Judge:
                  float(raw.get("same_event", raw["related"])))  # type: ignore[arg-type]
 
 
+log = logging.getLogger(__name__)
 _loaded: dict[Path, Judge | None] = {}
 
 
@@ -140,6 +142,9 @@ def load_judge(path: Path = WEIGHTS) -> Judge | None:
     if path not in _loaded:
         try:
             _loaded[path] = judge_from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            # Once per process and file: claims are then judged by the stance rules alone.
+            log.error("claim judge weights %s unusable (%s: %s); the stance rules judge alone",
+                      path, type(e).__name__, str(e)[:200])
             _loaded[path] = None
     return _loaded[path]
