@@ -369,23 +369,22 @@ def fuse(lexical: dict[int, float], cos: dict[int, float],
 def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, float],
                      semantic: bool, k: int = CANDIDATES, bm25_weight: float | None = None,
                      texts: Callable[[list[int]], dict[int, str]] | None = None,
-                     rescore: int | None = None
-                     ) -> tuple[dict[int, float], dict[int, float]]:
+                     rescore: int = 0) -> tuple[dict[int, float], dict[int, float]]:
     """The candidates (sentence id -> retrieval score, the best 1.0): the BM25 hits'
     `relative_bm25` scores; with `semantic` and vectors in the build, also the `k` nearest
     sentences by embedding, every candidate scored by `fuse`. Also each candidate's cosine
     with the claim (empty without `semantic`): the static model's, or with `texts` (sentence
-    ids -> their text) the full model's for the best `rescore` candidates (`_rescored`)."""
+    ids -> their text) the full model's for the best `rescore` candidates (`_rescored`; the
+    caller resolves the setting with `rescore_count`)."""
     if not semantic or index.vectors is None:
         return lexical, {}
-    from bot.search.semantic import encoder, rescore_default
+    from bot.search.semantic import encoder
 
     query = encoder().encode([claim_text])[0]
     near = dict(index.vectors.nearest(query, k))
     cos = {**index.vectors.similarity(query, lexical), **near}
-    n = rescore_default() if rescore is None else rescore
-    if texts is not None and n > 0:
-        cos = _rescored(claim_text, lexical, cos, texts, n, bm25_weight) or cos
+    if texts is not None and rescore > 0:
+        cos = _rescored(claim_text, lexical, cos, texts, rescore, bm25_weight) or cos
     return fuse(lexical, cos, bm25_weight), cos
 
 
