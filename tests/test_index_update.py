@@ -219,7 +219,7 @@ def test_vectors_are_updated_like_a_full_embedding(settings, store, corpus, tmp_
         assert calls == {"full": 1, "update": 1}
         assert enc.calls - before == 1  # only the new sentences were embedded
         pointer = read_pointer(settings.index_path)
-        assert pointer is not None and pointer.dense == semantic.MODEL_ID
+        assert pointer is not None and pointer.dense == semantic.model_id()
         folder = settings.index_path / pointer.folder
         ids, vecs = np.load(folder / semantic.VECTOR_IDS), np.load(folder / semantic.VECTORS)
         body = sorted((s["id"], s["text"]) for s in store.sentences(kind="body"))

@@ -110,7 +110,7 @@ def test_a_long_claim_stated_by_the_rules_is_not_vetoed_by_a_low_relevance(
     world = build_claim_world(settings, store, corpus, LONG_CLAIM_ARTICLES)
     n = len(FEATURES)
     doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
-    monkeypatch.setattr(lookup_module, "load_judge", lambda: doubtful)
+    monkeypatch.setattr(lookup_module, "load_judge", lambda path=None: doubtful)
     answer = ask_claim(world, "The city council of Port Elm approved a new lighthouse on the "
                               "northern pier in May.")
     assert answer.verdict == "corroborated" and answer.sources == 2

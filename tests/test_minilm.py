@@ -1,10 +1,9 @@
-"""The full sentence model (`bot.search.minilm`: all-MiniLM-L6-v2, int8 ONNX, onnxruntime)
-and the lookup's re-scoring with it (`bot.search.semantic.rescorer`,
-`bot.claims.lookup.retrieval_scores`).
+"""The full sentence model (`bot.search.minilm`: all-MiniLM-L6-v2, int8 ONNX, onnxruntime),
+the default encoder of builds and claims, and the static one beside it
+(`bot.search.semantic`, `[search] encoder`).
 
-A missing or damaged model is logged once and the lookup goes on with the static model's
-cosines, saying so in the answer's note: a chat bot keeps answering (the static model and
-BM25 still find the evidence); the operator sees why in the log."""
+A missing or damaged model is logged once and the static model embeds instead, the answer's
+note saying so: a chat bot keeps answering; the operator sees why in the log."""
 
 from __future__ import annotations
 
@@ -24,7 +23,7 @@ from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
 from bot.errors import UserError
 from bot.search import minilm, semantic
-from bot.search.index import refresh_index
+from bot.search.index import read_pointer, refresh_index
 from bot.text.aliases import load_aliases
 
 
@@ -33,11 +32,12 @@ def enc() -> minilm.OnnxEncoder:
     return minilm.OnnxEncoder()
 
 
-@pytest.fixture
-def default_rescorer() -> Iterator[None]:
-    """The process's re-scorer back to the shipped model after the test."""
+@pytest.fixture(autouse=True)
+def default_models() -> Iterator[None]:
+    """The process's encoder choice and full model back to the defaults after the test."""
     yield
-    semantic.set_rescorer(reload=True)
+    semantic.select(None)
+    semantic.forget_full_model()
 
 
 def test_embeddings_are_unit_vectors_and_paraphrases_score_above_unrelated(enc):
@@ -141,65 +141,99 @@ def _trace(settings: Settings, store: Store, claim: str, **kw: Any) -> tuple[Any
     return answer, trace
 
 
-def test_the_judge_reads_the_full_models_cosine(settings, store, corpus, enc,
-                                                default_rescorer):
-    """With re-scoring on, each candidate's `cosine` feature is the full model's cosine of
-    claim and sentence (the static model's without it)."""
+def test_the_default_build_is_embedded_by_the_full_model_and_so_is_the_claim(
+        settings, store, corpus, enc):
+    """The default encoder: the full model makes the build's vectors (its id in the pointer)
+    and encodes the claim; each candidate's `cosine` feature is that model's cosine."""
     _world(settings, store, corpus)
-    semantic.set_rescorer(enc)
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None and pointer.dense == semantic.MODEL_IDS["full"]
+    vectors = np.load(settings.index_path / pointer.folder / semantic.VECTORS)
+    assert vectors.shape[1] == 384
     claim = "A ferry went down in the Strait of Vell"
-    _, trace = _trace(settings, store, claim, rescore=60)
-    assert trace
+    answer, trace = _trace(settings, store, claim)
+    assert answer.verdict == "single-source" and trace
     for t in trace:
         want = float(enc.encode([claim])[0] @ enc.encode([t["text"]])[0])
         assert t["x"][0] == pytest.approx(want, abs=1e-4)
-    _, static = _trace(settings, store, claim, rescore=0)
-    static_enc = semantic.encoder()
-    for t in static:
-        want = float(static_enc.encode([claim])[0] @ static_enc.encode([t["text"]])[0])
+
+
+def test_the_static_encoder_setting_builds_and_reads_the_static_models_vectors(
+        settings, store, corpus):
+    semantic.select("static")
+    _world(settings, store, corpus)
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None and pointer.dense == semantic.MODEL_IDS["static"]
+    claim = "A ferry went down in the Strait of Vell"
+    _, trace = _trace(settings, store, claim)
+    static = semantic.encoder_for(semantic.MODEL_IDS["static"])
+    assert static is not None and trace
+    for t in trace:
+        want = float(static.encode([claim])[0] @ static.encode([t["text"]])[0])
         assert t["x"][0] == pytest.approx(want, abs=1e-4)
 
 
-def test_only_the_best_candidates_are_rescored(settings, store, corpus, enc, default_rescorer):
+def test_changing_the_encoder_makes_the_build_stale_and_the_next_lookup_rebuilds_it(
+        settings, store, corpus):
+    semantic.select("static")
     _world(settings, store, corpus)
-    seen: list[list[str]] = []
+    semantic.select("full")
+    answer, _ = _trace(settings, store, "A ferry sank in the Strait of Vell")
+    assert answer.verdict == "single-source"
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None and pointer.dense == semantic.MODEL_IDS["full"]
 
-    class Spy:
-        def encode(self, texts: list[str]) -> Any:
-            seen.append(list(texts))
-            return enc.encode(texts)
 
-    semantic.set_rescorer(Spy())  # type: ignore[arg-type]
-    _trace(settings, store, "A ferry sank in the Strait of Vell", rescore=2)
-    assert len(seen) == 1 and len(seen[0]) == 3  # the claim and the 2 best candidates
-    assert seen[0][0] == "A ferry sank in the Strait of Vell"
+def test_the_corpus_is_embedded_on_several_threads_into_the_same_vectors(enc):
+    texts = [f"Sentence {i} of the corpus, about ferries and harbour number {i * 7}."
+             for i in range(80)] + ["", "x" * 3000]
+    threaded = minilm.OnnxEncoder(corpus_threads=3).encode_corpus(texts)
+    assert np.array_equal(threaded, enc.encode(texts, cache=False))
+    assert enc.encode_corpus([]).shape == (0, 384)
 
 
 def test_an_unloadable_model_falls_back_to_the_static_model_and_says_so(
-        settings, store, corpus, tmp_path, monkeypatch, caplog, default_rescorer):
-    _world(settings, store, corpus)
+        settings, store, corpus, tmp_path, monkeypatch, caplog):
     broken = tmp_path / "broken-model"
     broken.mkdir()
     (broken / "model.onnx").write_bytes(b"not a model")
     shutil.copy(minilm.MODEL_DIR / "tokenizer.json", broken / "tokenizer.json")
     monkeypatch.setattr(minilm, "MODEL_DIR", broken)
     monkeypatch.setattr(minilm.OnnxEncoder.__init__, "__defaults__",
-                        (broken, 1, minilm.MAX_TOKENS, minilm.CACHE_SIZE))
-    semantic.set_rescorer(reload=True)
+                        (broken, 1, minilm.MAX_TOKENS, minilm.CACHE_SIZE, None))
+    semantic.forget_full_model()
     with caplog.at_level(logging.ERROR, logger="bot.search.semantic"):
-        answer, _ = _trace(settings, store, "A ferry sank in the Strait of Vell", rescore=60)
-        again, _ = _trace(settings, store, "The old ferry capsized near Tarn", rescore=60)
+        _world(settings, store, corpus)  # the reload's build: the static model's vectors
+        answer, _ = _trace(settings, store, "A ferry sank in the Strait of Vell")
+        again, _ = _trace(settings, store, "The old ferry capsized near Tarn")
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None and pointer.dense == semantic.MODEL_IDS["static"]
     assert answer.verdict == "single-source"  # still answered, from the static cosines
     assert "full sentence model could not be loaded" in answer.note
-    assert "full sentence model could not be loaded" in again.note
+    assert "static model embeds" in again.note
     logged = [r for r in caplog.records if "full sentence model is unavailable" in r.message]
     assert len(logged) == 1  # once per process, not once per lookup
 
 
-def test_each_cosine_has_its_own_fitted_judge(settings, store, corpus, enc, monkeypatch,
-                                               default_rescorer):
-    """The judge's weights were fitted on one model's cosines: a re-scored lookup reads the
-    full model's judge, a static one (or one whose full model failed to load) the other."""
+def test_a_full_build_whose_model_is_gone_is_searched_lexically_and_says_so(
+        settings, store, corpus, monkeypatch):
+    """A build too large to rebuild during a lookup, made by the full model, in a process
+    that cannot load it: BM25 alone answers (no cosine from another model's space)."""
+    from bot.search import index as index_module
+
+    _world(settings, store, corpus)
+    monkeypatch.setattr(index_module, "FULL_REBUILD_MAX", 0)  # too large to rebuild here
+    monkeypatch.setattr(semantic, "_full", None)
+    monkeypatch.setattr(semantic, "_full_error", "model.onnx is missing")
+    answer, trace = _trace(settings, store, "A ferry sank in the Strait of Vell")
+    assert answer.verdict == "single-source"
+    assert "the lookup is lexical" in answer.note
+    assert all(t["x"][0] == 0.0 for t in trace)
+
+
+def test_each_model_has_its_own_fitted_judge(settings, store, corpus, monkeypatch):
+    """The judge's weights were fitted on one model's cosines: a lookup on a full build reads
+    the full model's judge, one on a static build (or a lexical one) the other."""
     from bot.claims import judge as judge_module
     from bot.claims import lookup as lookup_module
 
@@ -212,62 +246,45 @@ def test_each_cosine_has_its_own_fitted_judge(settings, store, corpus, enc, monk
         return real(path)
 
     monkeypatch.setattr(lookup_module, "load_judge", spy)
-    semantic.set_rescorer(enc)
-    _trace(settings, store, "A ferry sank in the Strait of Vell", rescore=60)
-    _trace(settings, store, "A ferry sank in the Strait of Vell", rescore=0)
-    semantic.set_rescorer(None)  # as when the model cannot be loaded
-    _trace(settings, store, "A ferry sank in the Strait of Vell", rescore=60)
-    assert read == [judge_module.WEIGHTS_RESCORED, judge_module.WEIGHTS, judge_module.WEIGHTS]
-    assert real(judge_module.WEIGHTS_RESCORED) is not None
-    assert real(judge_module.WEIGHTS_RESCORED) != real(judge_module.WEIGHTS)
+    _trace(settings, store, "A ferry sank in the Strait of Vell")
+    _trace(settings, store, "A ferry sank in the Strait of Vell", semantic=False)
+    semantic.select("static")
+    _trace(settings, store, "A ferry sank in the Strait of Vell")  # rebuilt: static vectors
+    assert read == [judge_module.WEIGHTS_FULL, judge_module.WEIGHTS, judge_module.WEIGHTS]
+    assert real(judge_module.WEIGHTS_FULL) is not None
+    assert real(judge_module.WEIGHTS_FULL) != real(judge_module.WEIGHTS)
 
 
-def test_rescore_setting_from_config_and_environment(tmp_path: Path, monkeypatch):
+def test_encoder_setting_from_config_and_environment(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("BRIEFBOT_ENCODER", raising=False)
     monkeypatch.delenv("BRIEFBOT_RESCORE", raising=False)
-    assert load_settings(db=str(tmp_path / "x.db")).rescore == 0  # off: the latency target
-    assert semantic.rescore_default() == 0
-    monkeypatch.setenv("BRIEFBOT_RESCORE", "60")
-    assert load_settings(db=str(tmp_path / "x.db")).rescore == 60
-    assert semantic.rescore_default() == 60
-    monkeypatch.setenv("BRIEFBOT_RESCORE", "off")
-    assert load_settings(db=str(tmp_path / "x.db")).rescore == 0
-    assert semantic.rescore_default() == 0
-    monkeypatch.setenv("BRIEFBOT_RESCORE", "lots")
-    with pytest.raises(UserError, match="BRIEFBOT_RESCORE"):
-        load_settings(db=str(tmp_path / "x.db"))
-    monkeypatch.delenv("BRIEFBOT_RESCORE")
+    db = str(tmp_path / "x.db")
+    assert load_settings(db=db).encoder == "full"
+    assert semantic.chosen() == "full"
+    monkeypatch.setenv("BRIEFBOT_ENCODER", " Static ")
+    assert load_settings(db=db).encoder == "static"
+    assert semantic.chosen() == "static"
+    monkeypatch.setenv("BRIEFBOT_ENCODER", "big")
+    with pytest.raises(UserError, match=r"^BRIEFBOT_ENCODER: 'big' must be one of full, static"):
+        load_settings(db=db)
+    monkeypatch.delenv("BRIEFBOT_ENCODER")
+    cfg = tmp_path / "briefbot.toml"
+    cfg.write_text('[search]\nencoder = "static"\n', encoding="utf-8")
+    assert load_settings(str(cfg), db=db).encoder == "static"
+    cfg.write_text('[search]\nencoder = "huge"\n', encoding="utf-8")
+    with pytest.raises(UserError, match=rf"^{re.escape(str(cfg))}: \[search\] encoder: "
+                       r"must be 'full' or 'static', not 'huge'$"):
+        load_settings(str(cfg), db=db)
+
+
+def test_the_replaced_rescore_setting_is_refused_with_the_reason(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("BRIEFBOT_ENCODER", raising=False)
+    monkeypatch.delenv("BRIEFBOT_RESCORE", raising=False)
     cfg = tmp_path / "briefbot.toml"
     cfg.write_text("[search]\nrescore = 30\n", encoding="utf-8")
-    assert load_settings(str(cfg), db=str(tmp_path / "x.db")).rescore == 30
-    cfg.write_text("[search]\nrescore = -1\n", encoding="utf-8")
-    with pytest.raises(UserError, match="rescore"):
+    with pytest.raises(UserError, match=rf"^{re.escape(str(cfg))}: \[search\] rescore: no longer "
+                       r"read: the full sentence model now embeds"):
         load_settings(str(cfg), db=str(tmp_path / "x.db"))
-
-
-def test_rescore_without_the_hybrid_lookup_is_refused(tmp_path: Path, monkeypatch):
-    # It was silently ignored: nothing re-scores when the hybrid lookup is off.
-    monkeypatch.delenv("BRIEFBOT_RESCORE", raising=False)
-    monkeypatch.delenv("BRIEFBOT_SEMANTIC", raising=False)
-    cfg = tmp_path / "briefbot.toml"
-    cfg.write_text("[search]\nsemantic = false\nrescore = 30\n", encoding="utf-8")
-    with pytest.raises(UserError, match=rf"^{re.escape(str(cfg))}: search.rescore: re-scoring "
-                       r"\(30\) needs the hybrid lookup on"):
-        load_settings(str(cfg), db=str(tmp_path / "x.db"))
-    cfg.write_text("[search]\nsemantic = false\n", encoding="utf-8")
-    monkeypatch.setenv("BRIEFBOT_RESCORE", "10")
-    with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE: re-scoring \(10\) needs"):
-        load_settings(str(cfg), db=str(tmp_path / "x.db"))
-    monkeypatch.setenv("BRIEFBOT_RESCORE", "0")
-    assert load_settings(str(cfg), db=str(tmp_path / "x.db")).rescore == 0
-
-
-@pytest.mark.parametrize("raw", ["²", "٣", "1" * 5000, "+3", "3_0", "250"])
-def test_a_bad_rescore_variable_is_one_line_naming_it_in_config_and_lookup(
-        raw: str, tmp_path: Path, monkeypatch):
-    # "²".isdigit() is true but int("²") raises; "٣" is a number to int(); 5,000 digits are
-    # past int()'s limit: each was a ValueError traceback (or a silent count) before.
-    monkeypatch.setenv("BRIEFBOT_RESCORE", raw)
-    with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE: .* must be a count"):
+    monkeypatch.setenv("BRIEFBOT_RESCORE", "60")
+    with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE is no longer read"):
         load_settings(db=str(tmp_path / "x.db"))
-    with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE: .* must be a count"):
-        semantic.rescore_default()  # the lookup's default reads the variable the same way

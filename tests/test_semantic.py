@@ -90,7 +90,7 @@ def test_vectors_are_built_beside_the_index_in_sentence_id_order(settings, store
                                                                  fake_encoder):
     _world(settings, store, corpus, vectors=True)
     pointer = read_pointer(settings.index_path)
-    assert pointer is not None and pointer.dense == semantic.MODEL_ID
+    assert pointer is not None and pointer.dense == semantic.model_id()
     folder = settings.index_path / pointer.folder
     ids = np.load(folder / semantic.VECTOR_IDS)
     vecs = np.load(folder / semantic.VECTORS)
@@ -176,7 +176,7 @@ def test_a_large_index_without_vectors_is_served_lexically_and_says_so(settings,
     _world(settings, store, corpus, vectors=False)
     import bot.search.index as search_index
 
-    monkeypatch.setattr(search_index, "SEMANTIC_REBUILD_MAX", 0)
+    monkeypatch.setattr(search_index, "rebuild_max", lambda semantic_vectors: 0)
     a = _ask(settings, store, "A ferry sank in the Strait of Vell on Monday.")
     assert a.verdict == "single-source"
     assert "no embeddings yet" in a.note and "briefbot reload" in a.note
@@ -217,7 +217,7 @@ def test_cli_claim_uses_the_setting(tmp_path, monkeypatch, fake_encoder):
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", db, "reload", str(corpus)]).exit_code == 0
     pointer = read_pointer(Path(db + ".index"))
-    assert pointer is not None and pointer.dense == semantic.MODEL_ID
+    assert pointer is not None and pointer.dense == semantic.model_id()
     r = runner.invoke(cli, ["--db", db, "claim", "A ferry sank in the Strait of Vell."])
     assert r.exit_code == 0 and "SINGLE-SOURCE" in r.output and fake_encoder.calls > 0
 

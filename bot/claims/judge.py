@@ -27,10 +27,11 @@ from pathlib import Path
 
 from bot.text.stance import Claim, Match
 
+# The judge for lookups whose cosines come from the full sentence model (`[search] encoder =
+# "full"`, the default); the static model's cosines have another distribution, so they have
+# their own fit (also used by lexical lookups, whose cosines are absent).
+WEIGHTS_FULL = Path(__file__).with_name("judge_weights_full.json")
 WEIGHTS = Path(__file__).with_name("judge_weights.json")
-# The judge for lookups whose cosines come from the full sentence model (`[search] rescore`):
-# the cosine feature has another distribution, so it has its own fit.
-WEIGHTS_RESCORED = Path(__file__).with_name("judge_weights_rescored.json")
 
 FEATURES = (
     "cosine",          # embedding cosine of claim and sentence

@@ -13,9 +13,9 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.claims.judge import WEIGHTS_RESCORED, Judge, Pair, load_judge, pair_features
+from bot.claims.judge import WEIGHTS_FULL, Judge, Pair, load_judge, pair_features
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import (
@@ -52,6 +52,9 @@ from bot.text.stance import (
     verdict,
     weigh,
 )
+
+if TYPE_CHECKING:
+    from bot.search.semantic import Encoder
 
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
@@ -122,13 +125,11 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                  aliases_path: Path | None = None, limit: int = 5,
                  semantic: bool = True, use_judge: bool = True,
                  trace: list[dict[str, Any]] | None = None,
-                 judge_weights: Judge | None = None, rescore: int | None = None) -> ClaimAnswer:
+                 judge_weights: Judge | None = None) -> ClaimAnswer:
     """Answer one claim. Raises `UserError` for an empty or over-long claim and
     `EmptyCorpus` when there is nothing to search. `semantic` adds the nearest sentences by
     embedding to the candidates (`bot.semantic`; optional packages). `judge_weights`
-    replaces the shipped judge (the cross-validated evaluation's per-fold fits). `rescore`:
-    how many candidates the full sentence model re-scores (`bot.search.semantic.rescorer`;
-    None: `[search] rescore`'s default, 0: none, the static model's cosines)."""
+    replaces the shipped judge (the cross-validated evaluation's per-fold fits)."""
     text = check_claim_text(claim)
     limit = max(1, min(int(limit), MAX_LIMIT))
     if semantic:
@@ -158,11 +159,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # calibrated on); the order of the evidence and the candidate pool use `retr`, which
     # fuses in the embeddings' cosines when `semantic` is on.
     lexical = relative_bm25(bm25)
-    n_full = rescore_count(semantic, rescore)
-    fitted = (judge_weights or _judge_for(n_full)) if use_judge else None
+    fitted = (judge_weights or _judge_for(index, semantic)) if use_judge else None
     retr, cosine = retrieval_scores(index, plain, lexical, semantic,
-                                    bm25_weight=fitted.fusion_bm25 if fitted else FUSION_BM25,
-                                    texts=_texts_of(store), rescore=n_full)
+                                    bm25_weight=fitted.fusion_bm25 if fitted else FUSION_BM25)
     if not retr:
         return _not_found(text, None, index, semantic)
     # Context: the previous sentence of the same paragraph (read in the same query).
@@ -367,71 +366,40 @@ def fuse(lexical: dict[int, float], cos: dict[int, float],
 
 
 def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, float],
-                     semantic: bool, k: int = CANDIDATES, bm25_weight: float | None = None,
-                     texts: Callable[[list[int]], dict[int, str]] | None = None,
-                     rescore: int = 0) -> tuple[dict[int, float], dict[int, float]]:
+                     semantic: bool, k: int = CANDIDATES, bm25_weight: float | None = None
+                     ) -> tuple[dict[int, float], dict[int, float]]:
     """The candidates (sentence id -> retrieval score, the best 1.0): the BM25 hits'
     `relative_bm25` scores; with `semantic` and vectors in the build, also the `k` nearest
     sentences by embedding, every candidate scored by `fuse`. Also each candidate's cosine
-    with the claim (empty without `semantic`): the static model's, or with `texts` (sentence
-    ids -> their text) the full model's for the best `rescore` candidates (`_rescored`; the
-    caller resolves the setting with `rescore_count`)."""
-    if not semantic or index.vectors is None:
+    with the claim (empty without `semantic`), the claim encoded by the model that made the
+    build's vectors (`bot.search.semantic.encoder_for`)."""
+    enc = _claim_encoder(index, semantic)
+    if enc is None or index.vectors is None:
         return lexical, {}
-    from bot.search.semantic import encoder
-
-    query = encoder().encode([claim_text])[0]
+    query = enc.encode([claim_text])[0]
     near = dict(index.vectors.nearest(query, k))
     cos = {**index.vectors.similarity(query, lexical), **near}
-    if texts is not None and rescore > 0:
-        cos = _rescored(claim_text, lexical, cos, texts, rescore, bm25_weight) or cos
     return fuse(lexical, cos, bm25_weight), cos
 
 
-def rescore_count(semantic: bool, rescore: int | None) -> int:
-    """How many candidates the full sentence model re-scores: `rescore` (None: the
-    default, `bot.search.semantic.rescore_default`), 0 without `semantic` or when the model
-    cannot be loaded (then the static cosines and their judge serve)."""
-    if not semantic:
-        return 0
-    from bot.search.semantic import rescore_default, rescorer
-
-    n = rescore_default() if rescore is None else max(0, rescore)
-    return n if n > 0 and rescorer() is not None else 0
-
-
-def _judge_for(rescored: int) -> Judge | None:
-    """The shipped judge fitted on the cosines the lookup reads: the full model's when it
-    re-scores candidates, else the static model's."""
-    return load_judge(WEIGHTS_RESCORED) if rescored else load_judge()
-
-
-def _rescored(claim_text: str, lexical: dict[int, float], cos: dict[int, float],
-              texts: Callable[[list[int]], dict[int, str]], n: int,
-              bm25_weight: float | None) -> dict[int, float] | None:
-    """The pool's cosines with the claim by the full sentence model for the `n` best
-    candidates by the static fused score (the others keep theirs); None when the full model
-    is unavailable (`bot.search.semantic.rescorer`)."""
-    from bot.search.semantic import rescorer
-
-    full = rescorer()
-    if full is None:
+def _claim_encoder(index: SearchIndex, semantic: bool) -> Encoder | None:
+    """The encoder of the build's vectors, None when the lookup is lexical (`semantic` off,
+    no vectors, or their model cannot be loaded)."""
+    if not semantic or not index.pointer.dense:
         return None
-    first = fuse(lexical, cos, bm25_weight)
-    best = sorted(first, key=lambda sid: (-first[sid], sid))[:n]
-    text_of = texts(best)
-    ids = [sid for sid in best if sid in text_of]
-    vecs = full.encode([claim_text] + [text_of[sid] for sid in ids])
-    sims = vecs[1:] @ vecs[0]
-    out = dict(cos)
-    out.update({sid: float(c) for sid, c in zip(ids, sims, strict=True)})
-    return out
+    from bot.search.semantic import encoder_for
+
+    return encoder_for(index.pointer.dense)
 
 
-def _texts_of(store: Store) -> Callable[[list[int]], dict[int, str]]:
-    def texts(ids: list[int]) -> dict[int, str]:
-        return {sid: row["text"] for sid, row in store.sentences_by_ids(ids).items()}
-    return texts
+def _judge_for(index: SearchIndex, semantic: bool) -> Judge | None:
+    """The shipped judge fitted on the cosines the lookup reads: the full model's when it
+    made the build's vectors (and can encode the claim), else the static model's (also for a
+    lexical lookup, whose cosines are absent)."""
+    from bot.search.semantic import MODEL_IDS
+
+    full = index.pointer.dense == MODEL_IDS["full"] and _claim_encoder(index, semantic)
+    return load_judge(WEIGHTS_FULL) if full else load_judge()
 
 
 def query_terms(claim: Claim) -> list[tuple[str, float]]:
@@ -478,11 +446,13 @@ def _independent(groups: list[set[str]]) -> int:
 
 
 def _index_note(index: SearchIndex, semantic: bool) -> str:
-    from bot.search.semantic import rescorer_error
+    from bot.search.semantic import full_model_error
 
-    if semantic and rescorer_error():
-        return ("; the full sentence model could not be loaded (see the log): meaning is "
-                "scored by the static model") + _index_note(index, False)
+    if semantic and full_model_error():
+        lexical = _claim_encoder(index, semantic) is None
+        return ("; the full sentence model could not be loaded (see the log): "
+                + ("the lookup is lexical" if lexical else "the static model embeds")
+                + _index_note(index, False))
     if index.stale and semantic and index.vectors is None:
         return ("; semantic search is on but the search index has no embeddings yet — run "
                 "`briefbot reload`")
@@ -567,11 +537,9 @@ def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: Alias
     terms = sorted({t for u in parsed.units for t in u.alts})
     parsed = weigh(parsed, {t: index.doc_freq(t) for t in terms}, index.num_docs)
     hits = index.search(query_terms(parsed), candidates)
-    n_full = rescore_count(semantic, None)
-    fitted = _judge_for(n_full)
+    fitted = _judge_for(index, semantic)
     retr, _ = retrieval_scores(index, plain, relative_bm25(dict(hits)), semantic, candidates,
-                               fitted.fusion_bm25 if fitted else FUSION_BM25,
-                               texts=_texts_of(store), rescore=n_full)
+                               fitted.fusion_bm25 if fitted else FUSION_BM25)
     if not retr:
         return []
     rows = store.sentences_by_ids(retr)

@@ -18,7 +18,7 @@ MAX_LINE_CHARS = 1000
 def _lookup(app: AppContext, text: str, limit: int) -> ClaimAnswer:
     return lookup_claim(app.store, text, index_path=app.settings.index_path,
                         aliases_path=app.settings.aliases_path, limit=limit,
-                        semantic=app.settings.semantic, rescore=app.settings.rescore)
+                        semantic=app.settings.semantic)
 
 
 def _print_human(answer: ClaimAnswer) -> None:

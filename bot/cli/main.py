@@ -29,6 +29,7 @@ from bot.paths import (
     default_db,
     defaults_root,
 )
+from bot.search.semantic import select as select_encoder
 
 
 class BriefbotGroup(click.Group):
@@ -64,6 +65,7 @@ def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
         settings = load_settings(config_path, db=db)
     except UserError as exc:
         raise click.ClickException(exc.message) from exc
+    select_encoder(settings.encoder)  # the sentence model this process's builds are made with
     ctx.obj = AppContext(settings)
 
 

@@ -59,7 +59,8 @@ FEAT_FIELD = "feat"  # the sentence's stance features (`bot.stance.features_to_b
 SCHEMA_VERSION = 3
 POINTER = "CURRENT"
 AUTO_REBUILD_MAX = 200_000  # sentences: above this a stale index is served, not rebuilt inline
-SEMANTIC_REBUILD_MAX = 200_000  # the same with vectors to embed (~15,000 sentences/s)
+SEMANTIC_REBUILD_MAX = 200_000  # the same with the static model's vectors (~15,000 sentences/s)
+FULL_REBUILD_MAX = 30_000  # the same with the full model's (~500-1,000 sentences/s: ~30-60 s)
 WRITER_HEAP = 200_000_000
 # Updating a build in place of rebuilding it: from this many sentences (a full build of
 # fewer takes seconds and gives exact statistics, see UPDATE_MAX_DELETED).
@@ -173,16 +174,17 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
                                         if s["id"] <= high), aliases, progress, total)
         writer.commit()
         writer.wait_merging_threads()
+        dense = None
         if semantic_vectors:
+            dense, enc = semantic.build_model()
             semantic.build_vectors(target, ((s["id"], s["text"])
                                             for s in store.sentences(kind="body")
-                                            if s["id"] <= high))
+                                            if s["id"] <= high), enc)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     return _publish(index_path, Pointer(folder, generation, aliases_fingerprint(aliases), count,
-                                        semantic.MODEL_ID if semantic_vectors else None,
-                                        high, log, 0, token))
+                                        dense, high, log, 0, token))
 
 
 def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, Any]],
@@ -246,7 +248,7 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
     vectors wanted but absent) or when the change is too large to be worth it."""
     if (old.sentences < UPDATE_FROM or old.aliases != aliases_fingerprint(aliases)
             or old.high is None or old.log is None
-            or (semantic_vectors and old.dense != semantic.MODEL_ID)
+            or (semantic_vectors and old.dense != semantic.model_id())
             or not store.had_generation(old.generation, old.token)):
         return None  # (the last: a database restored from a backup, or another one)
     # First: a reload committed after this makes the new build stale, not falsely current.
@@ -280,13 +282,15 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
             # Out of step with the store (a concurrent reload, a damaged build): rebuild.
             shutil.rmtree(target, ignore_errors=True)
             return None
+        dense = None
         if semantic_vectors:
-            semantic.update_vectors(target, set(retired), ((s["id"], s["text"]) for s in new))
+            dense, enc = semantic.build_model()
+            semantic.update_vectors(target, set(retired), ((s["id"], s["text"]) for s in new),
+                                    enc)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    return _publish(index_path, Pointer(folder, generation, old.aliases, count,
-                                        semantic.MODEL_ID if semantic_vectors else None,
+    return _publish(index_path, Pointer(folder, generation, old.aliases, count, dense,
                                         high, log, old.deleted + len(retired), token))
 
 
@@ -308,7 +312,7 @@ def is_current(pointer: Pointer | None, store: Store, aliases: AliasTable,
     return (pointer is not None and (pointer.generation, pointer.token or "")
             == store.generation_stamp()
             and pointer.aliases == aliases_fingerprint(aliases)
-            and (not semantic_vectors or pointer.dense == semantic.MODEL_ID))
+            and (not semantic_vectors or pointer.dense == semantic.model_id()))
 
 
 def probe_build(path: Path) -> tantivy.Index:
@@ -513,6 +517,15 @@ def _private_copy(build: Path) -> Path:
     return target
 
 
+def rebuild_max(semantic_vectors: bool) -> int:
+    """Sentences up to which a lookup brings a stale or damaged build up to date itself (a
+    larger one is served stale, or refused when damaged, until a reload): about a minute's
+    work at most, so the bound depends on the model that would embed them."""
+    if not semantic_vectors:
+        return AUTO_REBUILD_MAX
+    return FULL_REBUILD_MAX if semantic.chosen() == "full" else SEMANTIC_REBUILD_MAX
+
+
 _cache: dict[str, SearchIndex] = {}
 _cache_lock = threading.Lock()
 
@@ -522,7 +535,7 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
     """The current index for `store`, building or rebuilding it when it is missing or stale
     (see the module doc for when a stale index is served instead)."""
     pointer = read_pointer(index_path)
-    limit = SEMANTIC_REBUILD_MAX if semantic_vectors else AUTO_REBUILD_MAX
+    limit = rebuild_max(semantic_vectors)
     stale = False
     if not is_current(pointer, store, aliases, semantic_vectors):
         if pointer is None or pointer.sentences <= limit:

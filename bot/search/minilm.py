@@ -8,15 +8,16 @@ extra) from the packaged MiniLM. A text is tokenised (WordPiece, [CLS] ... [SEP]
 the attention mask and L2-normalised: the arithmetic of sentence-transformers' `encode`
 (mean cosine with the torch fp32 model ~0.99, see the README).
 
-It costs milliseconds a sentence (the static model: microseconds), so it never embeds the
-corpus: a lookup re-scores its candidate pool with it (`bot.search.semantic.rescorer`).
-Embeddings are cached per text in a bounded LRU (`CACHE_SIZE`), since the same sentences
-come back across lookups. One intra-op thread by default (the lookup's batches are small and
-the machine is shared; see `bot/__init__.py` on BLAS threads)."""
+It costs milliseconds a sentence (the static model: microseconds): a reload embeds its new
+sentences with it on every core (`encode_corpus`, ~500 sentences/s a core), a lookup its claim
+(`encode`, ~2 ms; see `bot.search.semantic`). Claims are cached per text in a bounded LRU
+(`CACHE_SIZE`), since the same claims come back. One intra-op thread per run (the runs are
+single texts and the machine is shared; see `bot/__init__.py` on BLAS threads)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ CHARS_PER_TOKEN = 8  # texts are cut at max_tokens * this many characters before
 # its own); alone it is deterministic, and on one core no slower (60 sentences: 121 ms one
 # by one, 168 ms in sorted batches of 16, padding included).
 BATCH = 1
+CORPUS_THREADS = 4  # threads embedding a reload's sentences, at most (one per core)
 CACHE_SIZE = 20_000  # cached embeddings (1.5 KB each, ~30 MB; keys at most 2,048 characters)
 
 
@@ -47,7 +49,8 @@ class OnnxEncoder:
     """Text -> L2-normalised float32 vectors, shape (n, 384). Thread-safe."""
 
     def __init__(self, folder: Path = MODEL_DIR, threads: int = 1,
-                 max_tokens: int = MAX_TOKENS, cache_size: int = CACHE_SIZE) -> None:
+                 max_tokens: int = MAX_TOKENS, cache_size: int = CACHE_SIZE,
+                 corpus_threads: int | None = None) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -72,6 +75,9 @@ class OnnxEncoder:
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_tokens)
         self.max_tokens = max_tokens
+        # Threads running `encode_corpus` (a reload's sentences): one per core, at most
+        # CORPUS_THREADS.
+        self.corpus_threads = corpus_threads or min(CORPUS_THREADS, os.cpu_count() or 1)
         self.inputs = {i.name for i in self.session.get_inputs()}
         width = self.session.get_outputs()[0].shape[-1]
         self.dim = width if isinstance(width, int) else 384
@@ -82,32 +88,56 @@ class OnnxEncoder:
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
-    def _run(self, texts: Sequence[str]) -> Any:
+    def _run(self, texts: Sequence[str], threads: int = 1) -> Any:
+        """The texts' embeddings, each run alone (see `BATCH`); with `threads` > 1 the texts
+        are shared among that many threads (a session's runs release the GIL and may overlap;
+        the vectors are the same)."""
         import numpy as np
 
         cut = self.max_tokens * CHARS_PER_TOKEN
         encodings = self.tokenizer.encode_batch([_clean(t[:cut]) for t in texts])
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), BATCH):
-            rows = order[start:start + BATCH]
-            width = max(len(encodings[i].ids) for i in rows)
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for r, i in enumerate(rows):
-                n = len(encodings[i].ids)
-                ids[r, :n] = encodings[i].ids
-                mask[r, :n] = 1
-            feed = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self.inputs:
-                feed["token_type_ids"] = np.zeros_like(ids)
-            states = self.session.run(None, feed)[0]
-            m = mask[:, :, None].astype(np.float32)
-            pooled = (states * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
-            out[rows] = pooled
+
+        def run(rows_of_part: list[int]) -> None:
+            for start in range(0, len(rows_of_part), BATCH):
+                rows = rows_of_part[start:start + BATCH]
+                width = max(len(encodings[i].ids) for i in rows)
+                ids = np.zeros((len(rows), width), dtype=np.int64)
+                mask = np.zeros((len(rows), width), dtype=np.int64)
+                for r, i in enumerate(rows):
+                    n = len(encodings[i].ids)
+                    ids[r, :n] = encodings[i].ids
+                    mask[r, :n] = 1
+                feed = {"input_ids": ids, "attention_mask": mask}
+                if "token_type_ids" in self.inputs:
+                    feed["token_type_ids"] = np.zeros_like(ids)
+                states = self.session.run(None, feed)[0]
+                m = mask[:, :, None].astype(np.float32)
+                out[rows] = (states * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+
+        threads = max(1, min(threads, len(order) // 16))
+        if threads == 1:
+            run(order)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(threads, thread_name_prefix="embed") as pool:
+                # Interleaved: each thread gets short and long texts alike.
+                list(pool.map(run, [order[k::threads] for k in range(threads)]))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
+
+    def encode_corpus(self, texts: Sequence[str]) -> Any:
+        """Embeddings for a build: not cached (a corpus would only push the claims' sentences
+        out), the texts shared among up to `corpus_threads` threads (one per core by
+        default): the same vectors as `encode`."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._run(texts, self.corpus_threads)
 
     def encode(self, texts: Sequence[str], cache: bool = True) -> Any:
         """The texts' embeddings; with `cache`, each text is embedded once per process (up

@@ -1,23 +1,27 @@
 """Semantic candidates for claim lookup: sentence embeddings, CPU only, on by default.
 
-The encoder is the static distillation of all-MiniLM-L6-v2 that ships with the project
-(`bot.search.dense`: numpy + tokenizers + safetensors, no torch; ~15,000 sentences/s to embed,
-<0.1 ms to encode a claim). `[search] semantic = false` turns it off (purely lexical).
+Two encoders of all-MiniLM-L6-v2 ship with the project; `[search] encoder` (or
+`BRIEFBOT_ENCODER`) says which one embeds the corpus and the claims:
+  - `full` (the default): the transformer itself as int8 ONNX (`bot.search.minilm`,
+    onnxruntime, no torch): ~2 ms a sentence on one core, so a reload embeds ~500-1,000
+    sentences/s (every core, `bot.search.minilm.CORPUS_THREADS` at most), and a claim costs ~2 ms.
+  - `static`: its model2vec distillation (`bot.search.dense`: numpy + tokenizers +
+    safetensors): ~15,000 sentences/s and <0.1 ms a claim, but weaker (see the README's
+    table): for archives too large to embed with the full model.
+`[search] semantic = false` turns both off (purely lexical).
 
 What it adds: every body sentence's embedding, stored beside the tantivy build it belongs to
-(`vectors.npy`, float32, L2-normalised, in sentence id order, with `vector_ids.npy`), and at
-lookup the sentences nearest to the claim by cosine, fused with the BM25 candidates
-(`bot.claims.retrieval_scores`). Candidates still go through the stance rules (`bot.stance`).
+(`vectors.npy`, float32, L2-normalised, in sentence id order, with `vector_ids.npy`; the build's
+pointer names the model, `MODEL_IDS`), and at lookup the sentences nearest to the claim by
+cosine, fused with the BM25 candidates (`bot.claims.retrieval_scores`). A claim is always
+encoded by the model that made the build's vectors (`encoder_for`).
 
-Costs (2 cores, see the README): 1 KB per sentence on disk, and a brute-force cosine scan
-(~9 ms at 200k sentences); above `NEAREST_MAX` sentences only the BM25 candidates' cosines
-are read.
+When the full model cannot be loaded (a damaged install) the static model makes the builds
+(logged once per process, and said in the answer's note): a chat bot keeps answering.
 
-The re-scorer (`rescorer`): the full all-MiniLM-L6-v2 as int8 ONNX (`bot.search.minilm`,
-onnxruntime), milliseconds a sentence, so it embeds no corpus: a lookup re-scores the claim
-and its candidate pool with it (`[search] rescore`, candidates re-scored; 0 = off). When its
-model cannot be loaded the lookup goes on with the static model's cosines (logged once per
-process, and said in the answer's note): a chat bot keeps answering.
+Costs (2 cores, see the README): 1.5 KB (full) or 1 KB (static) per sentence on disk, and a
+brute-force cosine scan (~10 ms at 200k sentences); above `NEAREST_MAX` sentences only the
+BM25 candidates' cosines are read.
 """
 
 from __future__ import annotations
@@ -29,15 +33,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.config import env_rescore
+from bot.config import env_encoder
 from bot.errors import UserError
 
-MODEL_ID = "minilm-static-256-v1"  # bump when the shipped model is rebuilt
+# What a build's pointer records of the model that made its vectors: bump one when its
+# shipped model is rebuilt (the builds it made become stale).
+MODEL_IDS = {"full": "minilm-onnx-int8-384-v1", "static": "minilm-static-256-v1"}
+ENCODER = "full"  # the default of `[search] encoder`
 VECTORS = "vectors.npy"
 VECTOR_IDS = "vector_ids.npy"
 NEAREST_MAX = 200_000  # vectors up to which `Vectors.nearest` scans them all
 EMBED_CHUNK = 2048  # sentences per encoder call at reload
-RESCORE = 0  # default: candidates of a lookup re-scored by the full model (0 = off)
 MISSING = ("semantic search is switched on ([search] semantic = true) but its packages "
            "(numpy, tokenizers, safetensors) are not installed — run `make install` (or pip "
            "install -e .), or set semantic = false")
@@ -57,59 +63,51 @@ def require() -> None:
 
 class Encoder(Protocol):
     """Claim and sentence text -> L2-normalised float32 vectors (numpy, shape (n, dim)).
-    The default is the shipped static model (`bot.search.dense.StaticEncoder`); tests
-    substitute any object with this `encode` (see `set_encoder`)."""
+    The shipped ones are `bot.search.minilm.OnnxEncoder` and `bot.search.dense.StaticEncoder`;
+    tests substitute any object with this `encode` (see `set_encoder`)."""
 
     def encode(self, texts: list[str]) -> Any: ...
 
 
-_encoder: Encoder | None = None
+log = logging.getLogger(__name__)
+_encoder: Encoder | None = None  # a test's encoder (`set_encoder`): it serves every build
 _encoder_lock = threading.Lock()
+_choice: str | None = None  # `select`'s; None: `BRIEFBOT_ENCODER`, else `ENCODER`
+_UNSET: Any = object()
+_full: Any = _UNSET  # the shipped full model once loaded, or None when it failed
+_full_error: str | None = None
 
 
-def encoder() -> Encoder:
-    """The process's encoder: the shipped static model unless a test set another."""
+def select(name: str | None) -> None:
+    """Which encoder makes this process's builds (`[search] encoder`, read by
+    `bot.config.load_settings`; None: `BRIEFBOT_ENCODER`, else `ENCODER`)."""
+    global _choice
+    if name is not None and name not in MODEL_IDS:
+        raise ValueError(f"unknown encoder {name!r}")
     with _encoder_lock:
-        if _encoder is not None:
-            return _encoder
-    require()
-    from bot.search.dense import default_encoder
+        _choice = name
 
-    return default_encoder()
+
+def chosen() -> str:
+    """The encoder this process's builds are meant to be made with (see `select`)."""
+    with _encoder_lock:
+        choice = _choice
+    return choice or env_encoder(ENCODER)
 
 
 def set_encoder(enc: Encoder | None) -> None:
-    """Replace the process's encoder (tests use a small deterministic one). It re-scores
-    too (see `rescorer`) unless `set_rescorer` says otherwise."""
+    """Replace the process's encoders (tests use a small deterministic one): it makes every
+    build's vectors and encodes every claim; None: back to the shipped models."""
     global _encoder
     with _encoder_lock:
         _encoder = enc
 
 
-log = logging.getLogger(__name__)
-_UNSET: Any = object()
-_rescorer: Any = _UNSET  # what `set_rescorer` set (`_UNSET`: the default)
-_full: Any = _UNSET  # the shipped full model once loaded, or None when it failed
-_full_error: str | None = None
-
-
-def rescore_default() -> int:
-    """Candidates re-scored by the full model when the caller does not say:
-    `BRIEFBOT_RESCORE` (a count; 0 = off; read as `load_settings` reads it), else `RESCORE`."""
-    return env_rescore(RESCORE)
-
-
-def rescorer() -> Encoder | None:
-    """The full sentence model (`bot.search.minilm.OnnxEncoder`, loaded once per process),
-    or None when it cannot be loaded: the lookup then keeps the static cosines, the failure
-    logged once (`rescorer_error` says why). A test's encoder (`set_encoder`) re-scores too,
-    so its cosines are the ones the lookup reads."""
+def full_model() -> Encoder | None:
+    """The shipped full model (`bot.search.minilm.OnnxEncoder`, loaded once per process), or
+    None when it cannot be loaded (logged once; `full_model_error` says why)."""
     global _full, _full_error
     with _encoder_lock:
-        if _rescorer is not _UNSET:
-            return _rescorer  # type: ignore[no-any-return]
-        if _encoder is not None:
-            return _encoder
         if _full is _UNSET:
             from bot.search.minilm import ModelError, OnnxEncoder
 
@@ -118,24 +116,69 @@ def rescorer() -> Encoder | None:
                 _full_error = None
             except ModelError as e:
                 _full, _full_error = None, str(e)
-                log.error("the full sentence model is unavailable, claim lookup uses the "
-                          "static model's cosines: %s", e)
+                log.error("the full sentence model is unavailable, the static model embeds "
+                          "instead: %s", e)
         return _full  # type: ignore[no-any-return]
 
 
-def rescorer_error() -> str | None:
+def full_model_error() -> str | None:
     """Why the shipped full model could not be loaded (None: it was, or was not tried)."""
     return _full_error
 
 
-def set_rescorer(enc: Encoder | None = _UNSET, *, reload: bool = False) -> None:
-    """Replace the re-scorer (None: no full model, as when it cannot be loaded; no argument:
-    back to the default). `reload` forgets the loaded shipped model (tests)."""
-    global _rescorer, _full, _full_error
+def forget_full_model() -> None:
+    """Forget the loaded full model, so that the next use loads it again (tests)."""
+    global _full, _full_error
     with _encoder_lock:
-        _rescorer = enc
-        if reload:
-            _full, _full_error = _UNSET, None
+        _full, _full_error = _UNSET, None
+
+
+def build_model() -> tuple[str, Encoder]:
+    """The id (`MODEL_IDS`) and encoder that new vectors are made with: the chosen one
+    (`chosen`), or the static model when the full one cannot be loaded. A test's encoder
+    (`set_encoder`) makes them under the chosen id."""
+    choice = chosen()
+    with _encoder_lock:
+        fake = _encoder
+    if fake is not None:
+        return MODEL_IDS[choice], fake
+    require()
+    if choice == "full":
+        full = full_model()
+        if full is not None:
+            return MODEL_IDS["full"], full
+    from bot.search.dense import default_encoder
+
+    return MODEL_IDS["static"], default_encoder()
+
+
+def model_id() -> str:
+    """The id new vectors are made under (`build_model`): a build made under another one is
+    stale."""
+    return build_model()[0]
+
+
+def encoder_for(dense: str | None) -> Encoder | None:
+    """The encoder of a build's vectors (its pointer's `dense`), to encode a claim with; None
+    when it cannot be had (an unknown id, or the full model failed to load): the lookup is
+    then lexical."""
+    with _encoder_lock:
+        fake = _encoder
+    if fake is not None:
+        return fake
+    if dense == MODEL_IDS["full"]:
+        return full_model()
+    if dense == MODEL_IDS["static"]:
+        require()
+        from bot.search.dense import default_encoder
+
+        return default_encoder()
+    return None
+
+
+def encoder() -> Encoder:
+    """The encoder new vectors are made with (`build_model`)."""
+    return build_model()[1]
 
 
 def build_vectors(folder: Path, sentences: Iterable[tuple[int, str]],
@@ -167,8 +210,9 @@ def _embed(pairs: Iterable[tuple[int, str]], enc: Encoder | None) -> tuple[Any, 
     chunks = []
     for batch in _batches(pairs, EMBED_CHUNK):
         enc = enc or encoder()
+        embed = getattr(enc, "encode_corpus", enc.encode)  # the full model: every core
         ids.extend(i for i, _ in batch)
-        chunks.append(enc.encode([t for _, t in batch]).astype(np.float32))
+        chunks.append(embed([t for _, t in batch]).astype(np.float32))
     if not chunks:
         return np.zeros(0, dtype=np.int64), np.zeros((0, _dim(enc)), dtype=np.float32)
     return np.asarray(ids, dtype=np.int64), np.concatenate(chunks)

@@ -170,11 +170,11 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
 
 def main(data: Path) -> None:
     sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",")]
-    from bot.search.semantic import rescore_default
+    from bot.search.semantic import chosen
 
     print(f"{QUERIES} claims per size (FTS5: {FTS_SAMPLE_LARGE} of them from {LARGE:,} sentences);"
-          f" candidates re-scored by the full sentence model: {rescore_default()} "
-          f"(BRIEFBOT_RESCORE); load average {os.getloadavg()[0]:.2f}")
+          f" sentence model: {chosen()} (BRIEFBOT_ENCODER); load average "
+          f"{os.getloadavg()[0]:.2f}")
     print("sentences | lookup p50/p95 ms | raw tantivy top-10 p50/p95 ms | FTS5 top-10 p50/p95 ms"
           " (n) | lookup p95 / raw p95 | index MB | store s | index build s | peak RSS MB")
     with tempfile.TemporaryDirectory() as tmp:

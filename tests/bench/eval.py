@@ -75,7 +75,7 @@ def cli_with_judge() -> None:
 
     judge = None if sys.argv[1] == "none" else judge_from_dict(
         json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")))
-    bot.claims.lookup._judge_for = lambda rescored: judge  # type: ignore[attr-defined]
+    bot.claims.lookup._judge_for = lambda index, semantic: judge  # type: ignore[attr-defined]
     sys.argv = ["briefbot", *sys.argv[2:]]
     main()
 

@@ -11,10 +11,10 @@ judged by the stance rules only) for the claims of
     it bears on the claim) beside other sentences (not relevant).
 Reported: ROC AUC of each source predicted by a model fitted on the others, and 5-fold
 cross-validation by claim. The seeds and news sets are never read: they check the result.
-Writes bot/claims/judge_weights.json (feature means, scales, coefficients, and the two
-cuts chosen on cross-validated predictions); with BRIEFBOT_RESCORE=N (the lookup re-scores
-N candidates with the full sentence model, so the cosine feature is that model's)
-bot/claims/judge_weights_rescored.json. The features come from `lookup_claim` itself, so
+Writes bot/claims/judge_weights_full.json (feature means, scales, coefficients, the cuts
+chosen on cross-validated predictions, and the retrieval fusion weight); with
+BRIEFBOT_ENCODER=static (the static model embeds, so the cosine feature is that model's)
+bot/claims/judge_weights.json. The features come from `lookup_claim` itself, so
 they are the ones the lookup computes with the same setting."""
 
 from __future__ import annotations
@@ -29,14 +29,14 @@ from typing import Any
 
 import numpy as np
 
-from bot.claims.judge import FEATURES, WEIGHTS, WEIGHTS_RESCORED, Judge
+from bot.claims.judge import FEATURES, WEIGHTS, WEIGHTS_FULL, Judge
 from bot.claims.lookup import lookup_claim
 from bot.config import load_settings
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
 from bot.errors import UserError
 from bot.search.index import refresh_index
-from bot.search.semantic import rescore_default
+from bot.search.semantic import chosen
 from bot.text.aliases import load_aliases
 
 TOK = re.compile(r"\s+")
@@ -299,9 +299,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("../shared"))
-    ap.add_argument("--out", type=Path, help="default: judge_weights.json, or with "
-                    "BRIEFBOT_RESCORE=N (the full sentence model re-scores N candidates, as the "
-                    "lookup will) judge_weights_rescored.json")
+    ap.add_argument("--out", type=Path, help="default: judge_weights_full.json, or with "
+                    "BRIEFBOT_ENCODER=static (the static model embeds, as the lookup will) "
+                    "judge_weights.json")
     ap.add_argument("--no-synthetic", action="store_true")
     ap.add_argument("--drop", default="", help="comma-separated features left out (held at "
                     "0; for ablations)")
@@ -319,7 +319,7 @@ def main() -> int:
     sources = cached_pairs(bench, split_of, args.pairs, not args.no_synthetic)
     judge = make_judge(drop_features(sources, dropped))
     if args.out is None:
-        args.out = WEIGHTS_RESCORED if rescore_default() else WEIGHTS
+        args.out = WEIGHTS_FULL if chosen() == "full" else WEIGHTS
     args.out.write_text(json.dumps(judge.to_dict(), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
