@@ -9,6 +9,7 @@ Also: index build time, index size on disk, peak RSS. BENCH_SIZES=10000,100000 l
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import random
@@ -17,6 +18,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,12 @@ WARM_LOOKUPS = 1_000
 # sample of the claims only (BENCH_FTS_SAMPLE), so the whole bench stays within minutes.
 FTS_SAMPLE_LARGE = int(os.environ.get("BENCH_FTS_SAMPLE", "20"))
 LARGE = 1_000_000
+# BENCH_RANDOM_VECTORS=1: the build's vectors are random unit vectors of the encoder's width
+# instead of its embeddings (the claims are still encoded by it). A lookup's work does not
+# depend on the vectors' values, so its timings hold; the index build time then leaves the
+# embedding out. For the full model at 1M sentences: embedding the synthetic sentences (~60
+# word pieces each) would take over an hour on 2 cores.
+RANDOM_VECTORS = os.environ.get("BENCH_RANDOM_VECTORS", "").strip() not in ("", "0")
 ALIAS_WORDS = ["Russia", "Moscow", "Kremlin", "North Korea", "Pyongyang", "troops", "soldiers",
                "Seoul", "Beijing", "treaty", "pact", "weapons", "arms", "percent"]
 
@@ -96,6 +104,30 @@ def make_claims(store: Store, n: int, rng: random.Random, count: int) -> list[st
     return claims
 
 
+@contextlib.contextmanager
+def random_vectors() -> Iterator[None]:
+    """Builds whose vectors are random unit vectors of the encoder's width (see
+    `RANDOM_VECTORS`)."""
+    import numpy as np
+
+    from bot.search import semantic
+
+    real = semantic.build_vectors
+
+    def fake(folder: Path, sentences: Any, enc: Any = None) -> int:
+        ids = np.fromiter((i for i, _ in sentences), dtype=np.int64)
+        width = semantic._dim(enc)
+        vecs = np.random.default_rng(0).standard_normal((len(ids), width), dtype=np.float32)
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        return semantic._save(folder, ids, vecs)
+
+    semantic.build_vectors = fake  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        semantic.build_vectors = real  # type: ignore[assignment]
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
@@ -110,7 +142,8 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
     populate(store, n, rng)
     t_store = time.monotonic() - t0
     t0 = time.monotonic()
-    build_index(store, settings.index_path, aliases, semantic_vectors=True)  # the default
+    with random_vectors() if RANDOM_VECTORS else contextlib.nullcontext():
+        build_index(store, settings.index_path, aliases, semantic_vectors=True)  # the default
     t_index = time.monotonic() - t0
     index = open_index(store, settings.index_path, aliases, True)
     size_mb = sum(f.stat().st_size for f in settings.index_path.rglob("*") if f.is_file()) / 1e6
@@ -173,7 +206,8 @@ def main(data: Path) -> None:
     from bot.search.semantic import chosen
 
     print(f"{QUERIES} claims per size (FTS5: {FTS_SAMPLE_LARGE} of them from {LARGE:,} sentences);"
-          f" sentence model: {chosen()} (BRIEFBOT_ENCODER); load average "
+          f" sentence model: {chosen()} (BRIEFBOT_ENCODER)"
+          f"{'; random vectors (BENCH_RANDOM_VECTORS)' if RANDOM_VECTORS else ''}; load average "
           f"{os.getloadavg()[0]:.2f}")
     print("sentences | lookup p50/p95 ms | raw tantivy top-10 p50/p95 ms | FTS5 top-10 p50/p95 ms"
           " (n) | lookup p95 / raw p95 | index MB | store s | index build s | peak RSS MB")
