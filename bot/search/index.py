@@ -268,7 +268,8 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
     try:
         shutil.copytree(source, target, ignore=shutil.ignore_patterns(
             ".tantivy-*.lock", *(() if semantic_vectors else (semantic.VECTORS,
-                                                              semantic.VECTOR_IDS))))
+                                                              semantic.VECTOR_IDS,
+                                                              semantic.ANN_FILE))))
         index = tantivy.Index.open(str(target))
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         for sid in retired:

@@ -1,0 +1,113 @@
+"""The inverted-file index of a large build's vectors (`bot.search.semantic`, faiss IVF):
+made from `ANN_MIN` sentences, updated with the build, searched instead of a brute-force
+scan, and never a reason for a lookup to fail."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.search import semantic
+
+
+class Hashing:
+    """A deterministic encoder: each word hashed into 32 dimensions."""
+
+    dim = 32
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in t.lower().split():
+                out[i, sum(map(ord, w)) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out
+
+
+WORDS = ("ferry harbour strait storm rescue coast guard village council budget school river "
+         "bridge election vote court judge fire forest drought rain").split()
+
+
+def sentences(start: int, n: int) -> list[tuple[int, str]]:
+    rng = np.random.default_rng(start)
+    return [(start + i, " ".join(rng.choice(WORDS, size=6))) for i in range(n)]
+
+
+@pytest.fixture
+def small_ann(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index from 100 sentences, of 4 lists, every list probed (so it is exact)."""
+    monkeypatch.setattr(semantic, "ANN_MIN", 100)
+    monkeypatch.setattr(semantic, "ANN_LISTS", 4)
+    monkeypatch.setattr(semantic, "ANN_TRAIN", 400)
+    monkeypatch.setattr(semantic, "ANN_PROBE", 4)
+
+
+def best_cosines(folder: Path, query: np.ndarray, k: int) -> list[float]:
+    """The `k` best cosines by a brute-force scan (ties make ids ambiguous)."""
+    sims = np.load(folder / semantic.VECTORS) @ query
+    return sorted((float(c) for c in sims), reverse=True)[:k]
+
+
+def test_a_large_build_is_searched_through_its_index_as_the_scan_would(tmp_path, small_ann,
+                                                                      monkeypatch):
+    enc = Hashing()
+    semantic.build_vectors(tmp_path, sentences(1, 300), enc)
+    assert (tmp_path / semantic.ANN_FILE).is_file()
+    monkeypatch.setattr(semantic, "NEAREST_MAX", 10)  # past what would be scanned
+    vectors = semantic.Vectors(tmp_path)
+    assert vectors.ann is not None and vectors.searchable
+    query = enc.encode(["ferry storm rescue coast"])[0]
+    found = vectors.nearest(query, 10)
+    # Every list probed: the scan's best; their cosines the exact ones, best first.
+    assert [c for _, c in found] == pytest.approx(best_cosines(tmp_path, query, 10), abs=1e-6)
+    cos = vectors.similarity(query, [sid for sid, _ in found])
+    assert [c for _, c in found] == [cos[s] for s, _ in found]
+
+
+def test_a_small_build_has_no_index_and_is_scanned(tmp_path, small_ann):
+    semantic.build_vectors(tmp_path, sentences(1, 50), Hashing())
+    assert not (tmp_path / semantic.ANN_FILE).exists()
+    vectors = semantic.Vectors(tmp_path)
+    assert vectors.ann is None and vectors.searchable
+
+
+def test_an_update_drops_the_retired_and_finds_the_added(tmp_path, small_ann):
+    enc = Hashing()
+    semantic.build_vectors(tmp_path, sentences(1, 300), enc)
+    retired = set(range(1, 151))
+    added = [(1000, "lighthouse keeper lighthouse keeper lighthouse keeper")]
+    semantic.update_vectors(tmp_path, retired, added, enc)
+    vectors = semantic.Vectors(tmp_path)
+    assert vectors.ann is not None and vectors.ann.ntotal == 151
+    found = [sid for sid, _ in vectors.nearest(enc.encode(["lighthouse keeper"])[0], 200)]
+    assert found[0] == 1000
+    assert not retired & set(found)
+
+
+def test_an_update_below_the_size_removes_the_index_and_above_makes_one(tmp_path, small_ann):
+    enc = Hashing()
+    semantic.build_vectors(tmp_path, sentences(1, 120), enc)
+    assert (tmp_path / semantic.ANN_FILE).is_file()
+    semantic.update_vectors(tmp_path, set(range(1, 61)), [], enc)
+    assert not (tmp_path / semantic.ANN_FILE).exists()
+    semantic.update_vectors(tmp_path, set(), sentences(500, 80), enc)
+    assert (tmp_path / semantic.ANN_FILE).is_file()
+    assert semantic.Vectors(tmp_path).ann.ntotal == 140
+
+
+def test_a_damaged_index_is_logged_and_the_vectors_are_scanned(tmp_path, small_ann, caplog):
+    enc = Hashing()
+    semantic.build_vectors(tmp_path, sentences(1, 300), enc)
+    path = tmp_path / semantic.ANN_FILE
+    path.write_bytes(path.read_bytes()[:200])  # truncated
+    with caplog.at_level(logging.ERROR, logger="bot.search.semantic"):
+        vectors = semantic.Vectors(tmp_path)
+    assert vectors.ann is None and vectors.searchable
+    assert any("cannot be read" in r.message for r in caplog.records)
+    query = enc.encode(["ferry storm"])[0]
+    assert [c for _, c in vectors.nearest(query, 5)] == pytest.approx(
+        best_cosines(tmp_path, query, 5), abs=1e-6)
