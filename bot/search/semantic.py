@@ -17,7 +17,10 @@ cosine, fused with the BM25 candidates (`bot.claims.retrieval_scores`). A claim 
 encoded by the model that made the build's vectors (`encoder_for`).
 
 When the full model cannot be loaded (a damaged install) the static model makes the builds
-(logged once per process, and said in the answer's note): a chat bot keeps answering.
+(logged once per process, and said in the answer's note): a chat bot keeps answering. Vectors
+that do not match their build (a missing or truncated file, another model's width: `DIMS`)
+are damaged: lookups are lexical (logged once per build, said in the note) until a reload
+rebuilds it (`bot.search.index.build_opens`).
 
 Costs (2 cores, see the README): 1.5 KB (full) or 1 KB (static) per sentence on disk, and a
 brute-force cosine scan (~10 ms at 200k sentences); above `NEAREST_MAX` sentences only the
@@ -40,6 +43,9 @@ from bot.errors import UserError
 # shipped model is rebuilt (the builds it made become stale).
 MODEL_IDS = {"full": "minilm-onnx-int8-384-v1", "static": "minilm-static-256-v1"}
 ENCODER = "full"  # the default of `[search] encoder`
+# The width of the vectors each shipped model makes, by the id a build's pointer records: a
+# build's vectors of another width are damaged (`Vectors`).
+DIMS = {MODEL_IDS["full"]: 384, MODEL_IDS["static"]: 256}
 VECTORS = "vectors.npy"
 VECTOR_IDS = "vector_ids.npy"
 NEAREST_MAX = 200_000  # vectors up to which `Vectors.nearest` scans them all
@@ -246,12 +252,44 @@ def _batches(items: Iterable[tuple[int, str]], n: int) -> Iterator[list[tuple[in
         yield batch
 
 
+def vectors_problem(folder: Path, dense: str | None) -> str | None:
+    """What is wrong with the vectors of the build in `folder` whose pointer names the model
+    `dense` (None: nothing; read from the files' headers, so cheap): missing or unreadable
+    files, shapes that do not match each other, or a width that is not the model's (`DIMS`:
+    a file written by another model or version)."""
+    import numpy as np
+
+    try:
+        ids = np.load(folder / VECTOR_IDS, mmap_mode="r")
+        vecs = np.load(folder / VECTORS, mmap_mode="r")
+    except FileNotFoundError as exc:
+        return f"{Path(exc.filename or VECTORS).name} is missing"
+    except (OSError, ValueError, EOFError) as exc:  # truncated, garbage, pickled
+        return f"unreadable ({' '.join(str(exc).split())[:200]})"
+    if ids.ndim != 1 or ids.dtype.kind not in "iu":
+        return f"{VECTOR_IDS} is not a list of sentence ids (shape {ids.shape}, {ids.dtype})"
+    if vecs.ndim != 2 or vecs.dtype.kind != "f" or len(vecs) != len(ids):
+        return (f"{VECTORS} has shape {vecs.shape} ({vecs.dtype}) for {len(ids)} sentence "
+                "ids")
+    with _encoder_lock:
+        fake = _encoder  # a test's encoder makes every build, at its own width
+    width = None if fake is not None else DIMS.get(dense or "")
+    if width is not None and vecs.shape[1] != width:
+        return f"{VECTORS} holds {vecs.shape[1]}-dimensional vectors, {dense} makes {width}"
+    return None
+
+
 class Vectors:
     """A build's sentence vectors, memory-mapped. Thread-safe for searching."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, dense: str | None = None) -> None:
+        """Raises `ValueError` saying why when they are damaged (`vectors_problem`; `dense`:
+        the model the build's pointer names)."""
         import numpy as np
 
+        problem = vectors_problem(folder, dense)
+        if problem:
+            raise ValueError(problem)
         self.ids = np.load(folder / VECTOR_IDS)
         # Scanned ones are read into memory (a scan of a memory map re-reads the pages:
         # 12 ms instead of 1 ms at 20k sentences); larger ones stay mapped.
