@@ -190,12 +190,27 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
             dense, enc = semantic.build_model()
             semantic.build_vectors(target, ((s["id"], s["text"])
                                             for s in store.sentences(kind="body")
-                                            if s["id"] <= high), enc)
+                                            if s["id"] <= high), enc,
+                                   _reusable_vectors(index_path, store, dense, folder))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     return _publish(index_path, Pointer(folder, generation, aliases_fingerprint(aliases), count,
                                         dense, high, log, 0, token))
+
+
+def _reusable_vectors(index_path: Path, store: Store, dense: str, building: str) -> Path | None:
+    """The current build's folder when a full build may copy its vectors (embedding with the
+    full model costs ~1-2 ms a sentence, so a full build re-embeds only what it lacks): made
+    by the same model (`dense`), for this store's history (`Store.had_generation`: a sentence
+    id is never reused and its text never changes, as `_update_from` relies on), and not
+    damaged (`semantic.vectors_problem`)."""
+    old = read_pointer(index_path)
+    if old is None or old.folder == building or old.dense != dense \
+            or not store.had_generation(old.generation, old.token):
+        return None
+    folder = index_path / old.folder
+    return None if semantic.vectors_problem(folder, dense) else folder
 
 
 def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, Any]],

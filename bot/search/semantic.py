@@ -188,9 +188,24 @@ def encoder() -> Encoder:
 
 
 def build_vectors(folder: Path, sentences: Iterable[tuple[int, str]],
-                  enc: Encoder | None = None) -> int:
-    """Embed `(sentence id, text)` pairs into `folder` (a build being written)."""
-    return _save(folder, *_embed(sentences, enc))
+                  enc: Encoder | None = None, reuse: Path | None = None) -> int:
+    """Embed `(sentence id, text)` pairs into `folder` (a build being written). `reuse`: a
+    previous build whose vectors the same model made for the same store history (a sentence
+    id is never reused, its text never changes: see `bot.search.index._reusable_vectors`):
+    the sentences it holds are copied from it, only the others embedded."""
+    return _save(folder, *_embed(sentences, enc, _known(reuse, enc)))
+
+
+def _known(folder: Path | None, enc: Encoder | None) -> tuple[Any, Any] | None:
+    """(ids, vectors) of the build in `folder` (memory-mapped), None without one or when its
+    width is not the encoder's."""
+    import numpy as np
+
+    if folder is None:
+        return None
+    ids = np.load(folder / VECTOR_IDS, mmap_mode="r")
+    vecs = np.load(folder / VECTORS, mmap_mode="r")
+    return (ids, vecs) if len(ids) and vecs.shape[1] == _dim(enc) else None
 
 
 def update_vectors(folder: Path, retired: set[int], added: Iterable[tuple[int, str]],
@@ -202,23 +217,40 @@ def update_vectors(folder: Path, retired: set[int], added: Iterable[tuple[int, s
     vecs = np.load(folder / VECTORS)
     ids = np.load(folder / VECTOR_IDS)
     keep = ~np.isin(ids, np.fromiter(retired, dtype=np.int64, count=len(retired)))
-    new_ids, new_vecs = _embed(added, enc)
+    new_ids, new_vecs = _embed(added, enc, None)
     return _save(folder, np.concatenate([ids[keep], new_ids]),
                  np.concatenate([vecs[keep], new_vecs]))
 
 
-def _embed(pairs: Iterable[tuple[int, str]], enc: Encoder | None) -> tuple[Any, Any]:
+def _embed(pairs: Iterable[tuple[int, str]], enc: Encoder | None,
+           known: tuple[Any, Any] | None) -> tuple[Any, Any]:
     """(ids, vectors) of `(sentence id, text)` pairs, `EMBED_CHUNK` texts per encoder call
-    (the encoder is loaded only when there is something to embed)."""
+    (the encoder is loaded only when there is something to embed); a sentence in `known`
+    (sorted ids, their vectors) is copied from it instead."""
     import numpy as np
 
     ids: list[int] = []
     chunks = []
     for batch in _batches(pairs, EMBED_CHUNK):
-        enc = enc or encoder()
-        embed = getattr(enc, "encode_corpus", enc.encode)  # the full model: every core
-        ids.extend(i for i, _ in batch)
-        chunks.append(embed([t for _, t in batch]).astype(np.float32))
+        batch_ids = np.fromiter((i for i, _ in batch), dtype=np.int64, count=len(batch))
+        out: Any = None
+        todo = list(range(len(batch)))
+        if known is not None:
+            pos = np.clip(np.searchsorted(known[0], batch_ids), 0, len(known[0]) - 1)
+            hit = known[0][pos] == batch_ids
+            out = np.empty((len(batch), known[1].shape[1]), dtype=np.float32)
+            out[hit] = known[1][pos[hit]]
+            todo = np.flatnonzero(~hit).tolist()
+        if todo:
+            enc = enc or encoder()
+            embed = getattr(enc, "encode_corpus", enc.encode)  # the full model: every core
+            new = embed([batch[k][1] for k in todo]).astype(np.float32)
+            if out is None:
+                out = new
+            else:
+                out[todo] = new
+        ids.extend(batch_ids.tolist())
+        chunks.append(out)
     if not chunks:
         return np.zeros(0, dtype=np.int64), np.zeros((0, _dim(enc)), dtype=np.float32)
     return np.asarray(ids, dtype=np.int64), np.concatenate(chunks)
