@@ -26,7 +26,7 @@ train-deps: $(STAMP)
 static-model: train-deps
 	HF_HUB_OFFLINE=1 nice $(BIN)/python tests/bench/build_static_model.py
 
-# `make onnx-model` rebuilds the full sentence model the lookup re-scores with
+# `make onnx-model` rebuilds the full sentence model (the default encoder of the corpus and claims)
 # (bot/search/models/minilm-onnx: torch export of the packaged MiniLM, int8 by onnxruntime,
 # ~23 MB, ~25 s) and prints its agreement with torch fp32 (Climate-FEVER sentences in DATA).
 onnx-model: train-deps

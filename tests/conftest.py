@@ -15,6 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
+@pytest.fixture(autouse=True)
+def _encoder_choice_reset() -> Iterator[None]:
+    """`Core(settings)` and the CLI choose the process's sentence model (`semantic.select`,
+    process-wide): back to the default after every test, so that no test depends on which
+    ran before it."""
+    yield
+    from bot.search import semantic
+
+    semantic.select(None)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     s = load_settings(db=str(tmp_path / "test.db"))

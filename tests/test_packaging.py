@@ -73,7 +73,7 @@ def test_the_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("bot/data/config/briefbot.toml", "bot/data/config/aliases.toml",
                     "bot/data/config/outlets.txt", "bot/data/digests/daily.toml",
-                    # the sentence models: the static one and the full int8 ONNX re-scorer
+                    # the sentence models: the static one and the full int8 ONNX one (the default)
                     "bot/search/models/minilm-static/model.safetensors",
                     "bot/search/models/minilm-onnx/model.onnx",
                     "bot/search/models/minilm-onnx/tokenizer.json",

@@ -384,8 +384,8 @@ def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, flo
 
 def _claim_encoder(index: SearchIndex, semantic: bool) -> Encoder | None:
     """The encoder of the build's vectors, None when the lookup is lexical (`semantic` off,
-    no vectors, or their model cannot be loaded)."""
-    if not semantic or not index.pointer.dense:
+    no vectors or damaged ones, or their model cannot be loaded)."""
+    if not semantic or not index.pointer.dense or index.vectors is None:
         return None
     from bot.search.semantic import encoder_for
 
@@ -446,13 +446,28 @@ def _independent(groups: list[set[str]]) -> int:
 
 
 def _index_note(index: SearchIndex, semantic: bool) -> str:
-    from bot.search.semantic import full_model_error
+    from bot.search.semantic import full_model_error, model_id
 
     if semantic and full_model_error():
         lexical = _claim_encoder(index, semantic) is None
         return ("; the full sentence model could not be loaded (see the log): "
                 + ("the lookup is lexical" if lexical else "the static model embeds")
                 + _index_note(index, False))
+    if semantic and index.vectors_error:
+        return ("; the search index's sentence vectors are damaged (see the log): the lookup "
+                "is lexical — run `briefbot reload` to rebuild them")
+    if index.stale and index.stale_why == "building":
+        return ("; the search index is being brought up to date (a reload, or another "
+                "lookup): this answer is from the previous build")
+    if index.stale and index.stale_why == "failed":
+        return ("; the search index is older than the corpus and bringing it up to date "
+                "failed (see the log) — run `briefbot reload`")
+    if index.stale and semantic and index.pointer.dense \
+            and index.pointer.dense != model_id():
+        lexical = _claim_encoder(index, semantic) is None
+        return (f"; the search index's sentence vectors were made by another model "
+                f"({index.pointer.dense}{': the lookup is lexical' if lexical else ''}) — run "
+                "`briefbot reload` to embed the corpus with the configured one")
     if index.stale and semantic and index.vectors is None:
         return ("; semantic search is on but the search index has no embeddings yet — run "
                 "`briefbot reload`")

@@ -12,8 +12,11 @@ A build writes a new folder, commits it, then replaces CURRENT atomically (os.re
 readers in any process only ever open a complete index. A reload that is killed before the
 refresh leaves CURRENT pointing at an older generation: `open_index` notices (generation or
 aliases differ from the store's) and rebuilds when the corpus is small enough to do so within
-a request, else serves the older index and says so (`SearchIndex.stale`); every hit is checked
-against SQLite, so a stale index can miss sentences but never returns deleted ones.
+a request (`rebuild_max`), else serves the older index and says so (`SearchIndex.stale`); so it
+does when another builder holds the lock (a reload embedding its sentences: a lookup never
+waits for it) or when bringing it up to date failed (not tried again for
+`REFRESH_RETRY_SECONDS`). Every hit is checked against SQLite, so a stale index can miss
+sentences but never returns deleted ones.
 
 User text never reaches tantivy's query parser: queries are built from term queries."""
 
@@ -28,6 +31,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -134,11 +138,18 @@ def read_pointer(index_path: Path) -> Pointer | None:
     return pointer
 
 
+class BuildBusy(Exception):
+    """Another thread or process is building the index (`_build_lock` with `wait` False)."""
+
+
 @contextlib.contextmanager
-def _build_lock(index_path: Path) -> Iterator[None]:
+def _build_lock(index_path: Path, wait: bool = True) -> Iterator[None]:
     index_path.mkdir(parents=True, exist_ok=True)
     with open(index_path / ".lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError as exc:
+            raise BuildBusy(str(index_path)) from exc
         try:
             yield
         finally:
@@ -179,12 +190,27 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
             dense, enc = semantic.build_model()
             semantic.build_vectors(target, ((s["id"], s["text"])
                                             for s in store.sentences(kind="body")
-                                            if s["id"] <= high), enc)
+                                            if s["id"] <= high), enc,
+                                   _reusable_vectors(index_path, store, dense, folder))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     return _publish(index_path, Pointer(folder, generation, aliases_fingerprint(aliases), count,
                                         dense, high, log, 0, token))
+
+
+def _reusable_vectors(index_path: Path, store: Store, dense: str, building: str) -> Path | None:
+    """The current build's folder when a full build may copy its vectors (embedding with the
+    full model costs ~1-2 ms a sentence, so a full build re-embeds only what it lacks): made
+    by the same model (`dense`), for this store's history (`Store.had_generation`: a sentence
+    id is never reused and its text never changes, as `_update_from` relies on), and not
+    damaged (`semantic.vectors_problem`)."""
+    old = read_pointer(index_path)
+    if old is None or old.folder == building or old.dense != dense \
+            or not store.had_generation(old.generation, old.token):
+        return None
+    folder = index_path / old.folder
+    return None if semantic.vectors_problem(folder, dense) else folder
 
 
 def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, Any]],
@@ -214,6 +240,7 @@ def _publish(index_path: Path, pointer: Pointer) -> Pointer:
     tmp = index_path / f".{POINTER}.{uuid.uuid4().hex[:8]}"
     tmp.write_text(json.dumps(pointer.__dict__), encoding="utf-8")
     os.replace(tmp, index_path / POINTER)
+    _refresh_failed.pop(str(index_path), None)  # lookups may bring it up to date again
     _remove_old(index_path, keep={pointer.folder})
     return pointer
 
@@ -331,9 +358,15 @@ def probe_build(path: Path) -> tantivy.Index:
     return index
 
 
-def build_opens(index_path: Path, pointer: Pointer) -> bool:
+def build_opens(index_path: Path, pointer: Pointer, semantic_vectors: bool = False) -> bool:
+    """Can the build be read? With `semantic_vectors`, its vectors too (when its pointer
+    names a model: `semantic.vectors_problem`)."""
     try:
         probe_build(index_path / pointer.folder)
+        problem = (semantic.vectors_problem(index_path / pointer.folder, pointer.dense)
+                   if semantic_vectors and pointer.dense else None)
+        if problem:
+            raise ValueError(f"its sentence vectors: {problem}")
     except Exception as exc:  # tantivy reports damage as ValueError; any failure counts
         logger.warning("search index build %s cannot be opened (%s): it will be rebuilt",
                        pointer.folder, exc)
@@ -343,19 +376,20 @@ def build_opens(index_path: Path, pointer: Pointer) -> bool:
 
 def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = None,
                   semantic_vectors: bool = False,
-                  progress: IndexProgress | None = None) -> Pointer:
+                  progress: IndexProgress | None = None, wait: bool = True) -> Pointer:
     """Bring the index in line with the store (called by reload after its commit). A current
-    build that cannot be opened (damaged) is replaced by a full build."""
+    build that cannot be opened (damaged) is replaced by a full build. Without `wait`, raises
+    `BuildBusy` instead of waiting for another builder."""
     aliases = aliases if aliases is not None else default_aliases()
     if semantic_vectors:
         semantic.require()
     pointer = read_pointer(index_path)
     if is_current(pointer, store, aliases, semantic_vectors) and pointer is not None \
-            and build_opens(index_path, pointer):
+            and build_opens(index_path, pointer, semantic_vectors):
         return pointer
-    with _build_lock(index_path):
+    with _build_lock(index_path, wait):
         pointer = read_pointer(index_path)  # another process may have just built it
-        if pointer is not None and not build_opens(index_path, pointer):
+        if pointer is not None and not build_opens(index_path, pointer, semantic_vectors):
             return _build_locked(store, index_path, aliases, semantic_vectors, progress)
         if is_current(pointer, store, aliases, semantic_vectors):
             assert pointer is not None
@@ -369,7 +403,7 @@ def rebuild_damaged(store: Store, index_path: Path, aliases: AliasTable, damaged
     with _build_lock(index_path):
         pointer = read_pointer(index_path)
         if pointer is not None and pointer.folder != damaged.folder \
-                and build_opens(index_path, pointer):
+                and build_opens(index_path, pointer, semantic_vectors):
             return pointer
         return _build_locked(store, index_path, aliases, semantic_vectors)
 
@@ -387,6 +421,9 @@ class SearchIndex:
         self.path = index_path / pointer.folder
         self.pointer = pointer
         self.stale = stale
+        # Why a stale build is served, when it is not simply too large to rebuild here:
+        # "building" (another builder holds the lock), "failed" (bringing it up to date failed).
+        self.stale_why: str | None = None
         opened = self.path
         if not os.access(self.path, os.W_OK):
             # tantivy takes a lock file even to read: a build in a folder this process may
@@ -403,15 +440,25 @@ class SearchIndex:
         self._where: dict[int, tantivy.DocAddress] = {}
         self._vectors: semantic.Vectors | None = None
         self._vectors_lock = threading.Lock()
+        # Why the build's vectors cannot be read (damaged: see `vectors`), None when they can.
+        self.vectors_error: str | None = None
 
     @property
     def vectors(self) -> semantic.Vectors | None:
         """The build's sentence vectors, loaded on first use (numpy is optional: only a
-        semantic lookup asks), None when the build has none."""
-        if self._vectors is None and self.pointer.dense:
+        semantic lookup asks), None when the build has none, or when they are damaged (a
+        missing or truncated file, another model's width: logged once, `vectors_error` says
+        why, and lookups are lexical until a reload rebuilds the build)."""
+        if self._vectors is None and self.pointer.dense and self.vectors_error is None:
             with self._vectors_lock:
-                if self._vectors is None and semantic.Vectors.exists(self.path):
-                    self._vectors = semantic.Vectors(self.path)
+                if self._vectors is None and self.vectors_error is None:
+                    try:
+                        self._vectors = semantic.Vectors(self.path, self.pointer.dense)
+                    except ValueError as exc:
+                        self.vectors_error = str(exc)
+                        logger.warning("the sentence vectors of search index build %s are "
+                                       "damaged (%s): lookups are lexical until a reload "
+                                       "rebuilds it", self.pointer.folder, exc)
         return self._vectors
 
     def doc_freq(self, term: str) -> int:
@@ -529,6 +576,11 @@ def rebuild_max(semantic_vectors: bool) -> int:
 
 _cache: dict[str, SearchIndex] = {}
 _cache_lock = threading.Lock()
+# A lookup whose inline refresh of a stale build failed (anything but a read-only folder: the
+# full model raising mid-build, ...) serves the build it has; lookups do not try again for
+# this long (a failing build may cost a minute each time), a reload always does.
+REFRESH_RETRY_SECONDS = 300.0
+_refresh_failed: dict[str, float] = {}  # index path -> time.monotonic() of the failure
 
 
 def open_index(store: Store, index_path: Path, aliases: AliasTable,
@@ -537,21 +589,41 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
     (see the module doc for when a stale index is served instead)."""
     pointer = read_pointer(index_path)
     limit = rebuild_max(semantic_vectors)
-    stale = False
+    stale, why = False, None
     if not is_current(pointer, store, aliases, semantic_vectors):
-        if pointer is None or pointer.sentences <= limit:
+        failed = _refresh_failed.get(str(index_path))
+        if pointer is not None and failed is not None \
+                and time.monotonic() - failed < REFRESH_RETRY_SECONDS:
+            stale, why = True, "failed"
+        elif pointer is None or pointer.sentences <= limit:
             try:
-                pointer = refresh_index(store, index_path, aliases, semantic_vectors)
+                # With a build to serve, never wait for another builder (a reload embedding
+                # a large corpus): answer from the build there is.
+                pointer = refresh_index(store, index_path, aliases, semantic_vectors,
+                                        wait=pointer is None)
+                _refresh_failed.pop(str(index_path), None)
+            except BuildBusy:
+                stale, why = True, "building"
             except OSError as exc:
                 if pointer is None:
                     raise UserError(f"The search index cannot be built in {index_path} "
                                     f"({exc.strerror or exc}): is it read-only?") from exc
                 stale = True  # cannot be brought up to date here: serve what there is
+            except UserError:
+                raise
+            except Exception:
+                if pointer is None:
+                    raise
+                logger.warning("bringing search index %s up to date failed; lookups serve "
+                               "build %s as it is (tried again in %d s, or by a reload)",
+                               index_path, pointer.folder, REFRESH_RETRY_SECONDS, exc_info=True)
+                _refresh_failed[str(index_path)] = time.monotonic()
+                stale, why = True, "failed"
         else:
             stale = True
     assert pointer is not None
     try:
-        return _open_cached(index_path, pointer, stale=stale)
+        return _open_cached(index_path, pointer, stale=stale, why=why)
     except Exception as exc:  # a damaged build: rebuilt, never served broken for good
         logger.warning("search index build %s cannot be opened (%s); rebuilding it",
                        pointer.folder, exc)
@@ -567,7 +639,8 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
     return _open_cached(index_path, pointer, stale=False)
 
 
-def _open_cached(index_path: Path, pointer: Pointer, stale: bool) -> SearchIndex:
+def _open_cached(index_path: Path, pointer: Pointer, stale: bool,
+                 why: str | None = None) -> SearchIndex:
     key = str(index_path / pointer.folder)
     with _cache_lock:
         found = _cache.get(key)
@@ -575,7 +648,7 @@ def _open_cached(index_path: Path, pointer: Pointer, stale: bool) -> SearchIndex
             for old in [k for k in _cache if k.startswith(str(index_path) + os.sep)]:
                 del _cache[old]
             found = _cache[key] = SearchIndex(index_path, pointer, stale)
-        found.stale = stale
+        found.stale, found.stale_why = stale, why if stale else None
         return found
 
 

@@ -24,6 +24,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+# onnxruntime's official Linux wheels (1.3x) send usage telemetry to Microsoft by default and
+# keep a device id and an event queue under ~/.cache/Microsoft (or warn on every start when
+# HOME is read-only). A bot has no business doing either: off unless the operator says
+# otherwise. Read when onnxruntime is imported (its API switch comes too late for that).
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-onnx"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
 CHARS_PER_TOKEN = 8  # texts are cut at max_tokens * this many characters before tokenizing

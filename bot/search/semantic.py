@@ -17,7 +17,10 @@ cosine, fused with the BM25 candidates (`bot.claims.retrieval_scores`). A claim 
 encoded by the model that made the build's vectors (`encoder_for`).
 
 When the full model cannot be loaded (a damaged install) the static model makes the builds
-(logged once per process, and said in the answer's note): a chat bot keeps answering.
+(logged once per process, and said in the answer's note): a chat bot keeps answering. Vectors
+that do not match their build (a missing or truncated file, another model's width: `DIMS`)
+are damaged: lookups are lexical (logged once per build, said in the note) until a reload
+rebuilds it (`bot.search.index.build_opens`).
 
 Costs (2 cores, see the README): 1.5 KB (full) or 1 KB (static) per sentence on disk, and a
 brute-force cosine scan (~10 ms at 200k sentences); above `NEAREST_MAX` sentences only the
@@ -40,6 +43,9 @@ from bot.errors import UserError
 # shipped model is rebuilt (the builds it made become stale).
 MODEL_IDS = {"full": "minilm-onnx-int8-384-v1", "static": "minilm-static-256-v1"}
 ENCODER = "full"  # the default of `[search] encoder`
+# The width of the vectors each shipped model makes, by the id a build's pointer records: a
+# build's vectors of another width are damaged (`Vectors`).
+DIMS = {MODEL_IDS["full"]: 384, MODEL_IDS["static"]: 256}
 VECTORS = "vectors.npy"
 VECTOR_IDS = "vector_ids.npy"
 NEAREST_MAX = 200_000  # vectors up to which a build without an inverted-file index is scanned
@@ -192,14 +198,29 @@ def encoder() -> Encoder:
 
 
 def build_vectors(folder: Path, sentences: Iterable[tuple[int, str]],
-                  enc: Encoder | None = None) -> int:
+                  enc: Encoder | None = None, reuse: Path | None = None) -> int:
     """Embed `(sentence id, text)` pairs into `folder` (a build being written), with the
-    inverted-file index (`ANN_FILE`) from `ANN_MIN` sentences."""
-    ids, vecs = _embed(sentences, enc)
+    inverted-file index (`ANN_FILE`) from `ANN_MIN` sentences. `reuse`: a previous build whose
+    vectors the same model made for the same store history (a sentence id is never reused,
+    its text never changes: see `bot.search.index._reusable_vectors`): the sentences it holds
+    are copied from it, only the others embedded."""
+    ids, vecs = _embed(sentences, enc, _known(reuse, enc))
     n = _save(folder, ids, vecs)
     if n >= ANN_MIN:
         _build_ann(folder, ids, vecs)
     return n
+
+
+def _known(folder: Path | None, enc: Encoder | None) -> tuple[Any, Any] | None:
+    """(ids, vectors) of the build in `folder` (memory-mapped), None without one or when its
+    width is not the encoder's."""
+    import numpy as np
+
+    if folder is None:
+        return None
+    ids = np.load(folder / VECTOR_IDS, mmap_mode="r")
+    vecs = np.load(folder / VECTORS, mmap_mode="r")
+    return (ids, vecs) if len(ids) and vecs.shape[1] == _dim(enc) else None
 
 
 def update_vectors(folder: Path, retired: set[int], added: Iterable[tuple[int, str]],
@@ -213,7 +234,7 @@ def update_vectors(folder: Path, retired: set[int], added: Iterable[tuple[int, s
     ids = np.load(folder / VECTOR_IDS)
     gone = np.fromiter(retired, dtype=np.int64, count=len(retired))
     keep = ~np.isin(ids, gone)
-    new_ids, new_vecs = _embed(added, enc)
+    new_ids, new_vecs = _embed(added, enc, None)
     all_ids = np.concatenate([ids[keep], new_ids])
     all_vecs = np.concatenate([vecs[keep], new_vecs])
     n = _save(folder, all_ids, all_vecs)
@@ -257,18 +278,35 @@ def _update_ann(folder: Path, gone: Any, new_ids: Any, new_vecs: Any) -> None:
     faiss.write_index(index, str(path))
 
 
-def _embed(pairs: Iterable[tuple[int, str]], enc: Encoder | None) -> tuple[Any, Any]:
+def _embed(pairs: Iterable[tuple[int, str]], enc: Encoder | None,
+           known: tuple[Any, Any] | None) -> tuple[Any, Any]:
     """(ids, vectors) of `(sentence id, text)` pairs, `EMBED_CHUNK` texts per encoder call
-    (the encoder is loaded only when there is something to embed)."""
+    (the encoder is loaded only when there is something to embed); a sentence in `known`
+    (sorted ids, their vectors) is copied from it instead."""
     import numpy as np
 
     ids: list[int] = []
     chunks = []
     for batch in _batches(pairs, EMBED_CHUNK):
-        enc = enc or encoder()
-        embed = getattr(enc, "encode_corpus", enc.encode)  # the full model: every core
-        ids.extend(i for i, _ in batch)
-        chunks.append(embed([t for _, t in batch]).astype(np.float32))
+        batch_ids = np.fromiter((i for i, _ in batch), dtype=np.int64, count=len(batch))
+        out: Any = None
+        todo = list(range(len(batch)))
+        if known is not None:
+            pos = np.clip(np.searchsorted(known[0], batch_ids), 0, len(known[0]) - 1)
+            hit = known[0][pos] == batch_ids
+            out = np.empty((len(batch), known[1].shape[1]), dtype=np.float32)
+            out[hit] = known[1][pos[hit]]
+            todo = np.flatnonzero(~hit).tolist()
+        if todo:
+            enc = enc or encoder()
+            embed = getattr(enc, "encode_corpus", enc.encode)  # the full model: every core
+            new = embed([batch[k][1] for k in todo]).astype(np.float32)
+            if out is None:
+                out = new
+            else:
+                out[todo] = new
+        ids.extend(batch_ids.tolist())
+        chunks.append(out)
     if not chunks:
         return np.zeros(0, dtype=np.int64), np.zeros((0, _dim(enc)), dtype=np.float32)
     return np.asarray(ids, dtype=np.int64), np.concatenate(chunks)
@@ -302,13 +340,45 @@ def _batches(items: Iterable[tuple[int, str]], n: int) -> Iterator[list[tuple[in
         yield batch
 
 
+def vectors_problem(folder: Path, dense: str | None) -> str | None:
+    """What is wrong with the vectors of the build in `folder` whose pointer names the model
+    `dense` (None: nothing; read from the files' headers, so cheap): missing or unreadable
+    files, shapes that do not match each other, or a width that is not the model's (`DIMS`:
+    a file written by another model or version)."""
+    import numpy as np
+
+    try:
+        ids = np.load(folder / VECTOR_IDS, mmap_mode="r")
+        vecs = np.load(folder / VECTORS, mmap_mode="r")
+    except FileNotFoundError as exc:
+        return f"{Path(exc.filename or VECTORS).name} is missing"
+    except (OSError, ValueError, EOFError) as exc:  # truncated, garbage, pickled
+        return f"unreadable ({' '.join(str(exc).split())[:200]})"
+    if ids.ndim != 1 or ids.dtype.kind not in "iu":
+        return f"{VECTOR_IDS} is not a list of sentence ids (shape {ids.shape}, {ids.dtype})"
+    if vecs.ndim != 2 or vecs.dtype.kind != "f" or len(vecs) != len(ids):
+        return (f"{VECTORS} has shape {vecs.shape} ({vecs.dtype}) for {len(ids)} sentence "
+                "ids")
+    with _encoder_lock:
+        fake = _encoder  # a test's encoder makes every build, at its own width
+    width = None if fake is not None else DIMS.get(dense or "")
+    if width is not None and vecs.shape[1] != width:
+        return f"{VECTORS} holds {vecs.shape[1]}-dimensional vectors, {dense} makes {width}"
+    return None
+
+
 class Vectors:
     """A build's sentence vectors, memory-mapped, and their inverted-file index when the
     build has one. Thread-safe for searching."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, dense: str | None = None) -> None:
+        """Raises `ValueError` saying why when they are damaged (`vectors_problem`; `dense`:
+        the model the build's pointer names)."""
         import numpy as np
 
+        problem = vectors_problem(folder, dense)
+        if problem:
+            raise ValueError(problem)
         self.ids = np.load(folder / VECTOR_IDS)
         self.ann: Any = None
         if (folder / ANN_FILE).is_file():
@@ -325,9 +395,9 @@ class Vectors:
         # Scanned ones are read into memory (a scan of a memory map re-reads the pages:
         # 12 ms instead of 1 ms at 20k sentences); the others stay mapped.
         self.vecs = np.load(folder / VECTORS, mmap_mode=None if scan else "r")
-        # Without an inverted-file index, a brute-force scan above `NEAREST_MAX` would pass the latency
-        # budget: the nearest sentences are then not searched (the cosines of the BM25
-        # candidates still feed the judge). Builds from `ANN_MIN` sentences have one.
+        # Without an inverted-file index, a brute-force scan above `NEAREST_MAX` would pass
+        # the latency budget: the nearest sentences are then not searched (the cosines of the
+        # BM25 candidates still feed the judge). Builds from `ANN_MIN` sentences have one.
         self.searchable = scan or self.ann is not None
 
     @staticmethod
