@@ -7,6 +7,7 @@ Platform tokens are read from the environment only and are never logged or store
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import tomllib
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from bot import paths
 from bot.errors import UserError
+
+log = logging.getLogger(__name__)
 
 CONFIG_ENV = paths.CONFIG_ENV
 
@@ -245,6 +248,14 @@ def _errors(where: str, exc: ValidationError) -> list[str]:
 def validate_config(raw: dict[str, Any], where: str) -> ConfigFile:
     """The parsed file checked against the schema, or a UserError: one line per problem,
     each naming the file and the field."""
+    search = raw.get("search")
+    if isinstance(search, dict) and search.get("rescore") in (0, False) \
+            and type(search.get("rescore")) in (int, bool):
+        # `rescore = 0` was in the shipped file until the full model embedded the corpus: it
+        # asked for nothing, so an upgraded copy still starts (said in the log).
+        raw = {**raw, "search": {k: v for k, v in search.items() if k != "rescore"}}
+        log.warning("%s: [search] rescore is no longer read (the full sentence model now "
+                    "embeds the corpus itself): remove the line", where)
     try:
         return ConfigFile.model_validate(raw)
     except ValidationError as exc:
@@ -272,8 +283,13 @@ def _existing(root: Path, value: str | None, default: Path, where: str, field: s
 
 def env_encoder(default: str) -> str:
     """`BRIEFBOT_ENCODER` (one of `ENCODERS`), else `default`; anything else is a `UserError`
-    naming the variable. `BRIEFBOT_RESCORE`, which it replaced, is refused with the reason."""
-    if os.environ.get("BRIEFBOT_RESCORE", "").strip():
+    naming the variable. `BRIEFBOT_RESCORE`, which it replaced, is refused with the reason
+    (0 or off, which asked for nothing, only logged)."""
+    rescore = os.environ.get("BRIEFBOT_RESCORE", "").strip().lower()
+    if rescore in FALSE_WORDS:  # asked for nothing: an old .env still starts
+        log.warning("BRIEFBOT_RESCORE is no longer read (the full sentence model now embeds "
+                    "the corpus itself): unset it")
+    elif rescore:
         raise UserError("BRIEFBOT_RESCORE is no longer read: the full sentence model now embeds "
                         "the corpus itself (BRIEFBOT_ENCODER=full, the default); unset it")
     given = os.environ.get("BRIEFBOT_ENCODER", "").strip().lower()

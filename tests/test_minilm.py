@@ -288,3 +288,22 @@ def test_the_replaced_rescore_setting_is_refused_with_the_reason(tmp_path: Path,
     monkeypatch.setenv("BRIEFBOT_RESCORE", "60")
     with pytest.raises(UserError, match=r"^BRIEFBOT_RESCORE is no longer read"):
         load_settings(db=str(tmp_path / "x.db"))
+
+
+def test_the_replaced_rescore_setting_at_zero_still_starts_and_says_so(tmp_path: Path,
+                                                                       monkeypatch, caplog):
+    """`rescore = 0` was in the shipped config file: an upgraded copy of it must start."""
+    monkeypatch.delenv("BRIEFBOT_ENCODER", raising=False)
+    monkeypatch.delenv("BRIEFBOT_RESCORE", raising=False)
+    cfg = tmp_path / "briefbot.toml"
+    cfg.write_text("[search]\nsemantic = true\nrescore = 0\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="bot.config"):
+        assert load_settings(str(cfg), db=str(tmp_path / "x.db")).encoder == "full"
+        monkeypatch.setenv("BRIEFBOT_RESCORE", "off")
+        assert load_settings(db=str(tmp_path / "x.db")).encoder == "full"
+    said = [r.message for r in caplog.records if "rescore" in r.message.lower()]
+    assert len(said) == 2 and "remove the line" in said[0] and "unset it" in said[1]
+    cfg.write_text("[search]\nrescore = \"0\"\n", encoding="utf-8")  # not the shipped form
+    monkeypatch.delenv("BRIEFBOT_RESCORE")
+    with pytest.raises(UserError, match="rescore: no longer read"):
+        load_settings(str(cfg), db=str(tmp_path / "x.db"))
