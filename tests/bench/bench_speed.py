@@ -114,12 +114,15 @@ def random_vectors() -> Iterator[None]:
 
     real = semantic.build_vectors
 
-    def fake(folder: Path, sentences: Any, enc: Any = None) -> int:
+    def fake(folder: Path, sentences: Any, enc: Any = None, reuse: Any = None) -> int:
         ids = np.fromiter((i for i, _ in sentences), dtype=np.int64)
         width = semantic._dim(enc)
         vecs = np.random.default_rng(0).standard_normal((len(ids), width), dtype=np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        return semantic._save(folder, ids, vecs)
+        n = semantic._save(folder, ids, vecs)
+        if n >= semantic.ANN_MIN:  # as `build_vectors` does
+            semantic._build_ann(folder, ids, vecs)
+        return n
 
     semantic.build_vectors = fake  # type: ignore[assignment]
     try:
