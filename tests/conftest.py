@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +77,19 @@ def ask_claim(world: tuple[Store, Settings], claim: str, limit: int = 5):  # typ
     store, settings = world
     return lookup_claim(store, claim, index_path=settings.index_path,
                         aliases_path=settings.aliases_path, limit=limit)
+
+
+def spy_on_judges(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The judge weight files the lookup reads from now on, in order."""
+    from bot.claims import judge as judge_module
+    from bot.claims import lookup as lookup_module
+
+    read: list[Path] = []
+    real = judge_module.load_judge
+
+    def spy(path: Path = judge_module.WEIGHTS) -> Any:
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(lookup_module, "load_judge", spy)
+    return read

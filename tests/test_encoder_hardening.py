@@ -14,32 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
 from bot.corpus.reload import reload_corpus
 from bot.search import index as index_module
 from bot.search import semantic
 from bot.search.index import read_pointer, refresh_index
 from bot.text.aliases import load_aliases
+from tests.conftest import spy_on_judges
 from tests.test_minilm import _trace, _world
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIM = "A ferry sank in the Strait of Vell"
-
-
-def _spy_judges(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    from bot.claims import judge as judge_module
-    from bot.claims import lookup as lookup_module
-
-    read: list[Path] = []
-    real = judge_module.load_judge
-
-    def spy(path: Path = judge_module.WEIGHTS) -> Any:
-        read.append(path)
-        return real(path)
-
-    monkeypatch.setattr(lookup_module, "load_judge", spy)
-    return read
 
 
 def test_vectors_of_another_width_are_damaged_the_lookup_is_lexical_and_a_reload_rebuilds(
@@ -57,7 +42,7 @@ def test_vectors_of_another_width_are_damaged_the_lookup_is_lexical_and_a_reload
     n = len(np.load(vectors))
     np.save(vectors, np.full((n, 256), 1 / 16, dtype=np.float32))
     index_module._cache.clear()
-    judges = _spy_judges(monkeypatch)
+    judges = spy_on_judges(monkeypatch)
     answer, trace = _trace(settings, store, CLAIM)
     assert answer.verdict == "single-source"
     assert "sentence vectors are damaged" in answer.note and "lexical" in answer.note
@@ -81,7 +66,7 @@ def test_a_full_build_without_its_vectors_is_judged_like_a_lexical_lookup(
     assert pointer is not None
     (settings.index_path / pointer.folder / semantic.VECTORS).unlink()
     index_module._cache.clear()
-    judges = _spy_judges(monkeypatch)
+    judges = spy_on_judges(monkeypatch)
     answer, _ = _trace(settings, store, CLAIM)
     assert judges == [judge_module.WEIGHTS]
     assert "sentence vectors are damaged" in answer.note

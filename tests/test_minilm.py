@@ -25,6 +25,7 @@ from bot.errors import UserError
 from bot.search import minilm, semantic
 from bot.search.index import read_pointer, refresh_index
 from bot.text.aliases import load_aliases
+from tests.conftest import spy_on_judges
 
 
 @pytest.fixture(scope="module")
@@ -235,17 +236,10 @@ def test_each_model_has_its_own_fitted_judge(settings, store, corpus, monkeypatc
     """The judge's weights were fitted on one model's cosines: a lookup on a full build reads
     the full model's judge, one on a static build (or a lexical one) the other."""
     from bot.claims import judge as judge_module
-    from bot.claims import lookup as lookup_module
 
     _world(settings, store, corpus)
-    read: list[Path] = []
+    read = spy_on_judges(monkeypatch)
     real = judge_module.load_judge
-
-    def spy(path: Path = judge_module.WEIGHTS) -> Any:
-        read.append(path)
-        return real(path)
-
-    monkeypatch.setattr(lookup_module, "load_judge", spy)
     _trace(settings, store, "A ferry sank in the Strait of Vell")
     _trace(settings, store, "A ferry sank in the Strait of Vell", semantic=False)
     semantic.select("static")
