@@ -10,7 +10,9 @@ with no evidence."""
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
 CANDIDATES = 30
+DENSE_THREADS = 4  # lookups whose claims are encoded at once (`dense_side_soon`)
 # Share of min-max BM25 in a candidate's fused score (the rest: cosine) when the judge's
 # weights file (which holds the fitted value, `Judge.fusion_bm25`) is missing: the same 1.0.
 FUSION_BM25 = 1.0
@@ -149,6 +152,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if len(parsed.units) < 2:
         return _not_found(text, "that names one thing but claims nothing about it; say who did "
                           "what, e.g. \"Putin visited North Korea\"", index, semantic)
+    dense = dense_side_soon(index, semantic, plain)  # meanwhile, the BM25 side
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed = weigh(parsed, df, index.num_docs)
@@ -161,7 +165,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     lexical = relative_bm25(bm25)
     fitted = (judge_weights or _judge_for(index, semantic)) if use_judge else None
     retr, cosine = retrieval_scores(index, plain, lexical, semantic,
-                                    bm25_weight=fitted.fusion_bm25 if fitted else FUSION_BM25)
+                                    bm25_weight=fitted.fusion_bm25 if fitted else FUSION_BM25,
+                                    dense=dense)
     if not retr:
         return _not_found(text, None, index, semantic)
     # Context: the previous sentence of the same paragraph (read in the same query).
@@ -366,20 +371,50 @@ def fuse(lexical: dict[int, float], cos: dict[int, float],
 
 
 def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, float],
-                     semantic: bool, k: int = CANDIDATES, bm25_weight: float | None = None
+                     semantic: bool, k: int = CANDIDATES, bm25_weight: float | None = None,
+                     dense: Future[DenseSide | None] | None = None
                      ) -> tuple[dict[int, float], dict[int, float]]:
     """The candidates (sentence id -> retrieval score, the best 1.0): the BM25 hits'
     `relative_bm25` scores; with `semantic` and vectors in the build, also the `k` nearest
     sentences by embedding, every candidate scored by `fuse`. Also each candidate's cosine
     with the claim (empty without `semantic`), the claim encoded by the model that made the
-    build's vectors (`bot.search.semantic.encoder_for`)."""
-    enc = _claim_encoder(index, semantic)
-    if enc is None or index.vectors is None:
+    build's vectors (`bot.search.semantic.encoder_for`). `dense`: that side already started
+    (`dense_side_soon`, with the same `k`)."""
+    side = dense.result() if dense is not None else _dense_side(index, semantic, claim_text, k)
+    if side is None:
         return lexical, {}
-    query = enc.encode([claim_text])[0]
-    near = dict(index.vectors.nearest(query, k))
+    query, near = side
+    assert index.vectors is not None  # a dense side was found in them
     cos = {**index.vectors.similarity(query, lexical), **near}
     return fuse(lexical, cos, bm25_weight), cos
+
+
+DenseSide = tuple[Any, dict[int, float]]  # the claim's vector, its nearest sentences' cosines
+_dense_pool: ThreadPoolExecutor | None = None
+_dense_pool_lock = threading.Lock()
+
+
+def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int
+                ) -> DenseSide | None:
+    """The claim's vector and the `k` nearest sentences (None: the lookup is lexical)."""
+    enc = _claim_encoder(index, semantic)
+    if enc is None or index.vectors is None:
+        return None
+    query = enc.encode([claim_text])[0]
+    return query, dict(index.vectors.nearest(query, k))
+
+
+def dense_side_soon(index: SearchIndex, semantic: bool, claim_text: str,
+                    k: int = CANDIDATES) -> Future[DenseSide | None]:
+    """`_dense_side` started on a worker thread, so that encoding the claim (~2-4 ms with the
+    full model, which releases the GIL) overlaps the BM25 search."""
+    global _dense_pool
+    with _dense_pool_lock:
+        if _dense_pool is None:
+            _dense_pool = ThreadPoolExecutor(max_workers=DENSE_THREADS,
+                                             thread_name_prefix="claim-dense")
+        pool = _dense_pool
+    return pool.submit(_dense_side, index, semantic, claim_text, k)
 
 
 def _claim_encoder(index: SearchIndex, semantic: bool) -> Encoder | None:
