@@ -206,10 +206,12 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
 
 def main(data: Path) -> None:
     sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",")]
-    from bot.search.semantic import chosen
+    from bot.search.semantic import chosen, model_id
 
+    # model_id(): the model the builds are really made with (the static one when the full one
+    # fails to load), beside the one asked for.
     print(f"{QUERIES} claims per size (FTS5: {FTS_SAMPLE_LARGE} of them from {LARGE:,} sentences);"
-          f" sentence model: {chosen()} (BRIEFBOT_ENCODER)"
+          f" sentence model: {chosen()} (BRIEFBOT_ENCODER), builds made with {model_id()}"
           f"{'; random vectors (BENCH_RANDOM_VECTORS)' if RANDOM_VECTORS else ''}; load average "
           f"{os.getloadavg()[0]:.2f}")
     print("sentences | lookup p50/p95 ms | raw tantivy top-10 p50/p95 ms | FTS5 top-10 p50/p95 ms"
