@@ -281,14 +281,20 @@ def _existing(root: Path, value: str | None, default: Path, where: str, field: s
     return path
 
 
+_rescore_warned = False
+
+
 def env_encoder(default: str) -> str:
     """`BRIEFBOT_ENCODER` (one of `ENCODERS`), else `default`; anything else is a `UserError`
     naming the variable. `BRIEFBOT_RESCORE`, which it replaced, is refused with the reason
     (0 or off, which asked for nothing, only logged)."""
+    global _rescore_warned
     rescore = os.environ.get("BRIEFBOT_RESCORE", "").strip().lower()
     if rescore in FALSE_WORDS:  # asked for nothing: an old .env still starts
-        log.warning("BRIEFBOT_RESCORE is no longer read (the full sentence model now embeds "
-                    "the corpus itself): unset it")
+        if not _rescore_warned:  # once a process (this is read again where no config is)
+            _rescore_warned = True
+            log.warning("BRIEFBOT_RESCORE is no longer read (the full sentence model now "
+                        "embeds the corpus itself): unset it")
     elif rescore:
         raise UserError("BRIEFBOT_RESCORE is no longer read: the full sentence model now embeds "
                         "the corpus itself (BRIEFBOT_ENCODER=full, the default); unset it")

@@ -291,10 +291,14 @@ def test_the_replaced_rescore_setting_at_zero_still_starts_and_says_so(tmp_path:
     monkeypatch.delenv("BRIEFBOT_RESCORE", raising=False)
     cfg = tmp_path / "briefbot.toml"
     cfg.write_text("[search]\nsemantic = true\nrescore = 0\n", encoding="utf-8")
+    from bot import config
+
+    monkeypatch.setattr(config, "_rescore_warned", False)
     with caplog.at_level(logging.WARNING, logger="bot.config"):
         assert load_settings(str(cfg), db=str(tmp_path / "x.db")).encoder == "full"
         monkeypatch.setenv("BRIEFBOT_RESCORE", "off")
         assert load_settings(db=str(tmp_path / "x.db")).encoder == "full"
+        assert semantic.chosen() == "full"  # read again: not said again
     said = [r.message for r in caplog.records if "rescore" in r.message.lower()]
     assert len(said) == 2 and "remove the line" in said[0] and "unset it" in said[1]
     cfg.write_text("[search]\nrescore = \"0\"\n", encoding="utf-8")  # not the shipped form
