@@ -152,7 +152,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if len(parsed.units) < 2:
         return _not_found(text, "that names one thing but claims nothing about it; say who did "
                           "what, e.g. \"Putin visited North Korea\"", index, semantic)
-    dense = dense_side_soon(index, semantic, plain)  # meanwhile, the BM25 side
+    # The dense side on a worker thread meanwhile (when there is one: no thread hop for a
+    # lexical lookup).
+    dense = dense_side_soon(index, semantic, plain) if semantic and index.pointer.dense \
+        else None
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed = weigh(parsed, df, index.num_docs)
