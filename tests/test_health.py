@@ -112,6 +112,19 @@ async def test_damaged_index_build_is_503(probe: Probe, core: Core) -> None:
 
 
 @pytest.mark.asyncio
+async def test_damaged_sentence_vectors_are_503(probe: Probe, core: Core) -> None:
+    """Lookups on them are lexical until a reload: the operator is told (they were not)."""
+    pointer = read_pointer(core.settings.index_path)
+    assert pointer is not None and pointer.dense
+    vectors = core.settings.index_path / pointer.folder / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:100])  # truncated
+    status, report = await probe.get()
+    assert status == 503 and not report["index"]["ok"], report
+    assert any("sentence vectors are damaged" in p and "reload" in p
+               for p in report["problems"])
+
+
+@pytest.mark.asyncio
 async def test_database_that_cannot_be_opened_is_503(probe: Probe, core: Core) -> None:
     db = core.settings.db_path
     core.close()

@@ -655,7 +655,8 @@ def _open_cached(index_path: Path, pointer: Pointer, stale: bool,
 def check_index(index_path: Path) -> dict[str, Any]:
     """Can the current build be opened? For health checks: {"ok", "path", "state", "error"?,
     "build"?, "sentences"?}. No build yet is fine (the next reload or lookup makes one); a
-    folder that is not one, an unreadable pointer or a build tantivy cannot open is not."""
+    folder that is not one, an unreadable pointer, a build tantivy cannot open or one whose
+    sentence vectors are damaged (`semantic.vectors_problem`) is not."""
     out: dict[str, Any] = {"ok": True, "path": str(index_path)}
     try:
         if index_path.exists() and not index_path.is_dir():
@@ -669,6 +670,10 @@ def check_index(index_path: Path) -> dict[str, Any]:
                 raise OSError(f"{POINTER} is unreadable, or names a build that is gone")
             return out | {"state": "not built"}
         index = probe_build(index_path / pointer.folder)  # reads from it: finds damage
+        if pointer.dense:  # lookups would be lexical until a reload rebuilds them
+            problem = semantic.vectors_problem(index_path / pointer.folder, pointer.dense)
+            if problem:
+                raise ValueError(f"its sentence vectors are damaged ({problem}): run a reload")
         return out | {"state": "built", "build": pointer.folder, "generation": pointer.generation,
                       "sentences": int(index.searcher().num_docs)}
     except Exception as exc:  # OSError; tantivy raises ValueError on a damaged build
