@@ -142,6 +142,14 @@ def _trace(settings: Settings, store: Store, claim: str, **kw: Any) -> tuple[Any
     return answer, trace
 
 
+def assert_cosines_by(enc: Any, claim: str, trace: list[Any]) -> None:
+    """Each traced candidate's `cosine` feature is `enc`'s cosine of claim and sentence."""
+    assert trace
+    for t in trace:
+        want = float(enc.encode([claim])[0] @ enc.encode([t["text"]])[0])
+        assert t["x"][0] == pytest.approx(want, abs=1e-4)
+
+
 def test_the_default_build_is_embedded_by_the_full_model_and_so_is_the_claim(
         settings, store, corpus, enc):
     """The default encoder: the full model makes the build's vectors (its id in the pointer)
@@ -154,9 +162,7 @@ def test_the_default_build_is_embedded_by_the_full_model_and_so_is_the_claim(
     claim = "A ferry went down in the Strait of Vell"
     answer, trace = _trace(settings, store, claim)
     assert answer.verdict == "single-source" and trace
-    for t in trace:
-        want = float(enc.encode([claim])[0] @ enc.encode([t["text"]])[0])
-        assert t["x"][0] == pytest.approx(want, abs=1e-4)
+    assert_cosines_by(enc, claim, trace)
 
 
 def test_the_static_encoder_setting_builds_and_reads_the_static_models_vectors(
@@ -168,10 +174,8 @@ def test_the_static_encoder_setting_builds_and_reads_the_static_models_vectors(
     claim = "A ferry went down in the Strait of Vell"
     _, trace = _trace(settings, store, claim)
     static = semantic.encoder_for(semantic.MODEL_IDS["static"])
-    assert static is not None and trace
-    for t in trace:
-        want = float(static.encode([claim])[0] @ static.encode([t["text"]])[0])
-        assert t["x"][0] == pytest.approx(want, abs=1e-4)
+    assert static is not None
+    assert_cosines_by(static, claim, trace)
 
 
 def test_changing_the_encoder_makes_the_build_stale_and_the_next_lookup_rebuilds_it(

@@ -163,9 +163,14 @@ def build_model() -> tuple[str, Encoder]:
         full = full_model()
         if full is not None:
             return MODEL_IDS["full"], full
+    return MODEL_IDS["static"], _static_model()
+
+
+def _static_model() -> Encoder:
+    """The shipped static model (`bot.search.dense`, loaded once per process)."""
     from bot.search.dense import default_encoder
 
-    return MODEL_IDS["static"], default_encoder()
+    return default_encoder()
 
 
 def model_id() -> str:
@@ -186,9 +191,7 @@ def encoder_for(dense: str | None) -> Encoder | None:
         return full_model()
     if dense == MODEL_IDS["static"]:
         require()
-        from bot.search.dense import default_encoder
-
-        return default_encoder()
+        return _static_model()
     return None
 
 

@@ -112,23 +112,20 @@ def random_vectors() -> Iterator[None]:
 
     from bot.search import semantic
 
-    real = semantic.build_vectors
+    real = semantic._embed
 
-    def fake(folder: Path, sentences: Any, enc: Any = None, reuse: Any = None) -> int:
-        ids = np.fromiter((i for i, _ in sentences), dtype=np.int64)
+    def fake(pairs: Any, enc: Any, known: Any) -> tuple[Any, Any]:
+        ids = np.fromiter((i for i, _ in pairs), dtype=np.int64)
         width = semantic._dim(enc)
         vecs = np.random.default_rng(0).standard_normal((len(ids), width), dtype=np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        n = semantic._save(folder, ids, vecs)
-        if n >= semantic.ANN_MIN:  # as `build_vectors` does
-            semantic._build_ann(folder, ids, vecs)
-        return n
+        return ids, vecs
 
-    semantic.build_vectors = fake  # type: ignore[assignment]
+    semantic._embed = fake  # type: ignore[assignment]  # saved and indexed as a build does
     try:
         yield
     finally:
-        semantic.build_vectors = real  # type: ignore[assignment]
+        semantic._embed = real  # type: ignore[assignment]
 
 
 def pct(values: list[float], q: float) -> float:
