@@ -244,7 +244,10 @@ def _cut_point(rest: str, budget: int) -> tuple[int, str | None]:
             marker: str | None = None
             if owner[pos] != -1:
                 a, b, mk = spans[owner[pos]]
-                if mk is None or b - a <= budget or pos + len(mk) > budget:
+                if mk is None or b - a <= budget or pos + len(mk) > budget \
+                        or pos - a <= len(mk) or b - m.end() <= len(mk):
+                    # (the last two: only a marker on one side of the cut, which would be
+                    # closed or reopened around nothing — "*x *" cut into "*x*" and "**")
                     continue
                 marker = mk
             best = (pos, marker)

@@ -62,6 +62,13 @@ def test_markdown_constructs_are_not_broken() -> None:
             assert ("[a link]" in p) == ("(https://example.com/x)" in p), p
 
 
+def test_emphasis_is_not_reopened_around_nothing() -> None:
+    # Found by the property below: a span's only text on one side of the space is its
+    # marker, and the cut made a piece "**" out of nothing (a hard cut keeps the words).
+    assert split_text("*00000000 *", 10) == ["*00000000", "*"]
+    assert split_text("* 00000000*", 10) == ["* 00000000", "*"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600),
        st.integers(min_value=10, max_value=200))
