@@ -142,13 +142,19 @@ class Core:
         return self._reload_lock.locked()
 
     def refresh_index(self, store: Store,
-                      progress: Callable[[int, int], None] | None = None) -> None:
+                      progress: Callable[[int, int], None] | None = None,
+                      keep_model: bool = False) -> None:
+        """Bring the search index up to the store. A reload's vectors are made by the
+        configured sentence model; with `keep_model` (a feed poll's update, not an admin's
+        reload) a build made by another model this process can load stays that model's, as
+        a lookup's update does: another process set to the other encoder made it."""
         from bot.search.index import refresh_index
         from bot.text.aliases import load_aliases
 
         pointer = refresh_index(store, self.settings.index_path,
                                 load_aliases(self.settings.aliases_path),
-                                semantic_vectors=self.settings.semantic, progress=progress)
+                                semantic_vectors=self.settings.semantic, progress=progress,
+                                keep_model=keep_model)
         if pointer.log:
             # The index has applied these deletions. Best effort: the reload is committed
             # and indexed; a busy database only keeps the log a little longer.
@@ -239,8 +245,10 @@ class Core:
         config = self.feeds_config()
         if self._fetcher is None:
             self._fetcher = Fetcher(config.policy(self.settings.max_file_bytes))
+        # A poll's update keeps the build's sentence model (see `refresh_index`).
         return FeedPoller(self.store, self.settings, config, fetcher=self._fetcher,
-                          after_commit=self.refresh_index)
+                          after_commit=lambda store: self.refresh_index(store,
+                                                                        keep_model=True))
 
     def add_feed(self, url: str, every: int | None = None, name: str | None = None,
                  actor: str = "cli") -> dict[str, Any]:

@@ -141,8 +141,9 @@ def test_a_lookup_answers_from_the_previous_build_while_another_builder_works(
 
 def test_a_build_of_the_other_model_served_as_it_is_says_why(settings, store, corpus,
                                                              monkeypatch):
-    """Too large to re-embed during a lookup: a build made by the other model, or by one this
-    version does not know, is served as it is, and the note says its vectors are another
+    """A build made by the other model is served as it is (at any size:
+    tests/test_encoder_coexist.py), one by a model this version does not know too when it is
+    too large to re-embed during a lookup, and the note says its vectors are another
     model's (it used to say the index was older than the corpus, which it was not)."""
     semantic.select("static")
     _world(settings, store, corpus)
@@ -151,7 +152,7 @@ def test_a_build_of_the_other_model_served_as_it_is_says_why(settings, store, co
     answer, _ = _trace(settings, store, CLAIM)
     assert answer.verdict == "single-source"
     assert "older than the corpus" not in answer.note
-    assert f"made by another model ({semantic.MODEL_IDS['static']})" in answer.note
+    assert "built with the static encoder (this process is set to full)" in answer.note
     raw = json.loads((settings.index_path / index_module.POINTER).read_text(encoding="utf-8"))
     raw["dense"] = "minilm-future-v9"  # written by a newer version
     (settings.index_path / index_module.POINTER).write_text(json.dumps(raw), encoding="utf-8")

@@ -24,7 +24,7 @@ def test_vectors_in_build_but_semantic_off_and_numpy_absent(settings, store, cor
 
 def test_large_index_semantic_on_packages_missing(settings, store, corpus, monkeypatch):
     _world(settings, store, corpus, vectors=False)
-    monkeypatch.setattr(si, "rebuild_max", lambda semantic_vectors: 0)   # stands for a >200k-sentence corpus
+    monkeypatch.setattr(si, "rebuild_max", lambda *_: 0)   # stands for a >200k-sentence corpus
     monkeypatch.setattr(semantic, "available", lambda: False)
     with pytest.raises(UserError, match="make install"):
         _ask(settings, store, "A ferry sank in the Strait of Vell on Monday.")

@@ -178,13 +178,21 @@ def test_the_static_encoder_setting_builds_and_reads_the_static_models_vectors(
     assert_cosines_by(static, claim, trace)
 
 
-def test_changing_the_encoder_makes_the_build_stale_and_the_next_lookup_rebuilds_it(
-        settings, store, corpus):
+def test_changing_the_encoder_takes_effect_at_the_next_reload(settings, store, corpus):
+    """A lookup serves the build of the previous setting as it is and says so (another
+    process may still be set to it: tests/test_encoder_coexist.py); a reload re-embeds."""
     semantic.select("static")
     _world(settings, store, corpus)
     semantic.select("full")
     answer, _ = _trace(settings, store, "A ferry sank in the Strait of Vell")
     assert answer.verdict == "single-source"
+    assert "built with the static encoder" in answer.note
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None and pointer.dense == semantic.MODEL_IDS["static"]
+    refresh_index(store, settings.index_path, load_aliases(settings.aliases_path),
+                  semantic_vectors=True)
+    answer, _ = _trace(settings, store, "A ferry sank in the Strait of Vell")
+    assert "encoder" not in answer.note
     pointer = read_pointer(settings.index_path)
     assert pointer is not None and pointer.dense == semantic.MODEL_IDS["full"]
 
@@ -247,7 +255,9 @@ def test_each_model_has_its_own_fitted_judge(settings, store, corpus, monkeypatc
     _trace(settings, store, "A ferry sank in the Strait of Vell")
     _trace(settings, store, "A ferry sank in the Strait of Vell", semantic=False)
     semantic.select("static")
-    _trace(settings, store, "A ferry sank in the Strait of Vell")  # rebuilt: static vectors
+    refresh_index(store, settings.index_path, load_aliases(settings.aliases_path),
+                  semantic_vectors=True)  # a reload: static vectors
+    _trace(settings, store, "A ferry sank in the Strait of Vell")
     assert read == [judge_module.WEIGHTS_FULL, judge_module.WEIGHTS, judge_module.WEIGHTS]
     assert real(judge_module.WEIGHTS_FULL) is not None
     assert real(judge_module.WEIGHTS_FULL) != real(judge_module.WEIGHTS)

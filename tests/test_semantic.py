@@ -176,7 +176,7 @@ def test_a_large_index_without_vectors_is_served_lexically_and_says_so(settings,
     _world(settings, store, corpus, vectors=False)
     import bot.search.index as search_index
 
-    monkeypatch.setattr(search_index, "rebuild_max", lambda semantic_vectors: 0)
+    monkeypatch.setattr(search_index, "rebuild_max", lambda *_: 0)
     a = _ask(settings, store, "A ferry sank in the Strait of Vell on Monday.")
     assert a.verdict == "single-source"
     assert "no embeddings yet" in a.note and "briefbot reload" in a.note

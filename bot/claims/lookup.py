@@ -484,7 +484,7 @@ def _independent(groups: list[set[str]]) -> int:
 
 
 def _index_note(index: SearchIndex, semantic: bool) -> str:
-    from bot.search.semantic import full_model_error, model_id
+    from bot.search.semantic import full_model_error, model_id, name_of
 
     if semantic and full_model_error():
         lexical = _claim_encoder(index, semantic) is None
@@ -500,12 +500,16 @@ def _index_note(index: SearchIndex, semantic: bool) -> str:
     if index.stale and index.stale_why == "failed":
         return ("; the search index is older than the corpus and bringing it up to date "
                 "failed (see the log) — run `briefbot reload`")
-    if index.stale and semantic and index.pointer.dense \
-            and index.pointer.dense != model_id():
-        lexical = _claim_encoder(index, semantic) is None
-        return (f"; the search index's sentence vectors were made by another model "
-                f"({index.pointer.dense}{': the lookup is lexical' if lexical else ''}) — run "
-                "`briefbot reload` to embed the corpus with the configured one")
+    if semantic and index.pointer.dense and index.pointer.dense != model_id():
+        if _claim_encoder(index, semantic) is not None:  # served as it is: `kept_model`
+            return (f"; the search index was built with the {name_of(index.pointer.dense)} "
+                    f"encoder (this process is set to {name_of(model_id())})"
+                    f"{' and is older than the corpus' if index.stale else ''}: `briefbot "
+                    f"reload` rebuilds it with the configured one")
+        if index.stale:
+            return (f"; the search index's sentence vectors were made by another model "
+                    f"({index.pointer.dense}: the lookup is lexical) — run `briefbot reload` "
+                    "to embed the corpus with the configured one")
     if index.stale and semantic and index.vectors is None:
         return ("; semantic search is on but the search index has no embeddings yet — run "
                 "`briefbot reload`")

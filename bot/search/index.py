@@ -170,8 +170,9 @@ def build_index(store: Store, index_path: Path, aliases: AliasTable,
 
 def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
                   semantic_vectors: bool = False,
-                  progress: IndexProgress | None = None) -> Pointer:
-    """A complete build from every body sentence of the store."""
+                  progress: IndexProgress | None = None, keep: str | None = None) -> Pointer:
+    """A complete build from every body sentence of the store (its vectors made by the
+    configured model, or by `keep`: see `semantic.build_model`)."""
     generation, token = store.generation_stamp()  # first: see `_update_from`
     high, log = store.sentence_id_high, store.retired_log_position()
     folder = f"gen-{generation}-{uuid.uuid4().hex[:8]}"
@@ -187,7 +188,7 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
         writer.wait_merging_threads()
         dense = None
         if semantic_vectors:
-            dense, enc = semantic.build_model()
+            dense, enc = semantic.build_model(keep)
             semantic.build_vectors(target, ((s["id"], s["text"])
                                             for s in store.sentences(kind="body")
                                             if s["id"] <= high), enc,
@@ -246,14 +247,15 @@ def _publish(index_path: Path, pointer: Pointer) -> Pointer:
 
 
 def _update_locked(store: Store, index_path: Path, aliases: AliasTable,
-                   semantic_vectors: bool, progress: IndexProgress | None = None) -> Pointer:
+                   semantic_vectors: bool, progress: IndexProgress | None = None,
+                   keep: str | None = None) -> Pointer:
     """Bring the index up to the store: from the current build when it can be updated
-    (`_update_from`), else a complete build."""
+    (`_update_from`), else a complete build (`keep`: see `semantic.build_model`)."""
     pointer = read_pointer(index_path)
     if pointer is not None:
         try:
             updated = _update_from(pointer, store, index_path, aliases, semantic_vectors,
-                                   progress)
+                                   progress, keep)
         except UserError:
             raise
         except Exception:  # a damaged build, a full disk...: a full build replaces it
@@ -262,11 +264,12 @@ def _update_locked(store: Store, index_path: Path, aliases: AliasTable,
             updated = None
         if updated is not None:
             return updated
-    return _build_locked(store, index_path, aliases, semantic_vectors, progress)
+    return _build_locked(store, index_path, aliases, semantic_vectors, progress, keep)
 
 
 def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTable,
-                 semantic_vectors: bool, progress: IndexProgress | None = None) -> Pointer | None:
+                 semantic_vectors: bool, progress: IndexProgress | None = None,
+                 keep: str | None = None) -> Pointer | None:
     """A new build from a copy of `old`: its retired sentences deleted (the store's log since
     `old.log`), the sentences above its high-water mark added. Sentence ids are never reused
     and a sentence's text never changes under its id, so that is exactly the store's body
@@ -275,7 +278,7 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
     vectors wanted but absent) or when the change is too large to be worth it."""
     if (old.sentences < UPDATE_FROM or old.aliases != aliases_fingerprint(aliases)
             or old.high is None or old.log is None
-            or (semantic_vectors and old.dense != semantic.model_id())
+            or (semantic_vectors and old.dense != semantic.model_id(keep))
             or not store.had_generation(old.generation, old.token)):
         return None  # (the last: a database restored from a backup, or another one)
     # First: a reload committed after this makes the new build stale, not falsely current.
@@ -312,7 +315,7 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
             return None
         dense = None
         if semantic_vectors:
-            dense, enc = semantic.build_model()
+            dense, enc = semantic.build_model(keep)
             semantic.update_vectors(target, set(retired), ((s["id"], s["text"]) for s in new),
                                     enc)
     except BaseException:
@@ -334,13 +337,27 @@ def _remove_old(index_path: Path, keep: set[str]) -> None:
 
 
 def is_current(pointer: Pointer | None, store: Store, aliases: AliasTable,
-               semantic_vectors: bool = False) -> bool:
-    """The build matches the store and the aliases (and has vectors when they are wanted;
-    vectors that are not wanted are simply not used)."""
+               semantic_vectors: bool = False, keep: str | None = None) -> bool:
+    """The build matches the store and the aliases (and has vectors when they are wanted,
+    made by the configured model, or by `keep`: `kept_model`; vectors that are not wanted
+    are simply not used)."""
     return (pointer is not None and (pointer.generation, pointer.token or "")
             == store.generation_stamp()
             and pointer.aliases == aliases_fingerprint(aliases)
-            and (not semantic_vectors or pointer.dense == semantic.model_id()))
+            and (not semantic_vectors or pointer.dense == semantic.model_id(keep)))
+
+
+def kept_model(pointer: Pointer | None, semantic_vectors: bool) -> str | None:
+    """The model a lookup keeps the build's vectors in: the build's own when this process
+    can load it (`semantic.loadable`), even if another one is configured here. Two processes
+    sharing an index with different encoder settings (a chat bot on the full model, an
+    operator's CLI on the static one) thus serve each other's builds, never re-embed them;
+    only a reload (an admin's act) embeds with the configured model. None: the configured
+    model (no build, no vectors, or another version's or an unloadable model's)."""
+    if not semantic_vectors or pointer is None or not pointer.dense \
+            or pointer.dense == semantic.model_id():
+        return None
+    return pointer.dense if semantic.loadable(pointer.dense) else None
 
 
 def probe_build(path: Path) -> tantivy.Index:
@@ -376,36 +393,44 @@ def build_opens(index_path: Path, pointer: Pointer, semantic_vectors: bool = Fal
 
 def refresh_index(store: Store, index_path: Path, aliases: AliasTable | None = None,
                   semantic_vectors: bool = False,
-                  progress: IndexProgress | None = None, wait: bool = True) -> Pointer:
-    """Bring the index in line with the store (called by reload after its commit). A current
-    build that cannot be opened (damaged) is replaced by a full build. Without `wait`, raises
-    `BuildBusy` instead of waiting for another builder."""
+                  progress: IndexProgress | None = None, wait: bool = True,
+                  keep_model: bool = False) -> Pointer:
+    """Bring the index in line with the store (called by reload after its commit: its
+    vectors then made by the configured model). A current build that cannot be opened
+    (damaged) is replaced by a full build. Without `wait`, raises `BuildBusy` instead of
+    waiting for another builder. `keep_model` (a lookup's refresh): vectors made by another
+    model that this process can load stay that model's (`kept_model`)."""
     aliases = aliases if aliases is not None else default_aliases()
     if semantic_vectors:
         semantic.require()
     pointer = read_pointer(index_path)
-    if is_current(pointer, store, aliases, semantic_vectors) and pointer is not None \
+    keep = kept_model(pointer, semantic_vectors) if keep_model else None
+    if is_current(pointer, store, aliases, semantic_vectors, keep) and pointer is not None \
             and build_opens(index_path, pointer, semantic_vectors):
         return pointer
     with _build_lock(index_path, wait):
         pointer = read_pointer(index_path)  # another process may have just built it
+        keep = kept_model(pointer, semantic_vectors) if keep_model else None
         if pointer is not None and not build_opens(index_path, pointer, semantic_vectors):
-            return _build_locked(store, index_path, aliases, semantic_vectors, progress)
-        if is_current(pointer, store, aliases, semantic_vectors):
+            return _build_locked(store, index_path, aliases, semantic_vectors, progress, keep)
+        if is_current(pointer, store, aliases, semantic_vectors, keep):
             assert pointer is not None
             return pointer
-        return _update_locked(store, index_path, aliases, semantic_vectors, progress)
+        return _update_locked(store, index_path, aliases, semantic_vectors, progress, keep)
 
 
 def rebuild_damaged(store: Store, index_path: Path, aliases: AliasTable, damaged: Pointer,
                     semantic_vectors: bool = False) -> Pointer:
-    """A full build in place of `damaged` (unless another process replaced it meanwhile)."""
+    """A full build in place of `damaged` (unless another process replaced it meanwhile),
+    its vectors in the damaged build's model when this process can load it (`kept_model`:
+    a lookup's rebuild)."""
     with _build_lock(index_path):
         pointer = read_pointer(index_path)
         if pointer is not None and pointer.folder != damaged.folder \
                 and build_opens(index_path, pointer, semantic_vectors):
             return pointer
-        return _build_locked(store, index_path, aliases, semantic_vectors)
+        return _build_locked(store, index_path, aliases, semantic_vectors,
+                             keep=kept_model(damaged, semantic_vectors))
 
 
 def default_aliases() -> AliasTable:
@@ -565,13 +590,15 @@ def _private_copy(build: Path) -> Path:
     return target
 
 
-def rebuild_max(semantic_vectors: bool) -> int:
+def rebuild_max(semantic_vectors: bool, keep: str | None = None) -> int:
     """Sentences up to which a lookup brings a stale or damaged build up to date itself (a
     larger one is served stale, or refused when damaged, until a reload): about a minute's
-    work at most, so the bound depends on the model that would embed them."""
+    work at most, so the bound depends on the model that would embed them (`keep`: see
+    `kept_model`; None: the configured one)."""
     if not semantic_vectors:
         return AUTO_REBUILD_MAX
-    return FULL_REBUILD_MAX if semantic.chosen() == "full" else SEMANTIC_REBUILD_MAX
+    full = keep == semantic.MODEL_IDS["full"] if keep else semantic.chosen() == "full"
+    return FULL_REBUILD_MAX if full else SEMANTIC_REBUILD_MAX
 
 
 _cache: dict[str, SearchIndex] = {}
@@ -588,9 +615,10 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
     """The current index for `store`, building or rebuilding it when it is missing or stale
     (see the module doc for when a stale index is served instead)."""
     pointer = read_pointer(index_path)
-    limit = rebuild_max(semantic_vectors)
+    keep = kept_model(pointer, semantic_vectors)
+    limit = rebuild_max(semantic_vectors, keep)
     stale, why = False, None
-    if not is_current(pointer, store, aliases, semantic_vectors):
+    if not is_current(pointer, store, aliases, semantic_vectors, keep):
         failed = _refresh_failed.get(str(index_path))
         if pointer is not None and failed is not None \
                 and time.monotonic() - failed < REFRESH_RETRY_SECONDS:
@@ -600,7 +628,7 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
                 # With a build to serve, never wait for another builder (a reload embedding
                 # a large corpus): answer from the build there is.
                 pointer = refresh_index(store, index_path, aliases, semantic_vectors,
-                                        wait=pointer is None)
+                                        wait=pointer is None, keep_model=True)
                 _refresh_failed.pop(str(index_path), None)
             except BuildBusy:
                 stale, why = True, "building"

@@ -149,10 +149,16 @@ def forget_full_model() -> None:
         _full, _full_error = _UNSET, None
 
 
-def build_model() -> tuple[str, Encoder]:
+def build_model(keep: str | None = None) -> tuple[str, Encoder]:
     """The id (`MODEL_IDS`) and encoder that new vectors are made with: the chosen one
-    (`chosen`), or the static model when the full one cannot be loaded. A test's encoder
-    (`set_encoder`) makes them under the chosen id."""
+    (`chosen`), or the static model when the full one cannot be loaded. `keep`: a build's
+    model id that this process can load (`loadable`) makes them instead (a lookup bringing
+    another process's build up to date: `bot.search.index.refresh_index`). A test's encoder
+    (`set_encoder`) makes them under the chosen id (or `keep`)."""
+    if keep is not None and loadable(keep):
+        enc = encoder_for(keep)
+        assert enc is not None
+        return keep, enc
     choice = chosen()
     with _encoder_lock:
         fake = _encoder
@@ -173,10 +179,10 @@ def _static_model() -> Encoder:
     return default_encoder()
 
 
-def model_id() -> str:
+def model_id(keep: str | None = None) -> str:
     """The id new vectors are made under (`build_model`): a build made under another one is
-    stale."""
-    return build_model()[0]
+    stale (for a lookup, unless this process can load its model: `keep`)."""
+    return build_model(keep)[0]
 
 
 def encoder_for(dense: str | None) -> Encoder | None:
@@ -193,6 +199,18 @@ def encoder_for(dense: str | None) -> Encoder | None:
         require()
         return _static_model()
     return None
+
+
+def loadable(dense: str | None) -> bool:
+    """Can this process encode claims with the model of a build's vectors (its pointer's
+    `dense`)? A shipped model's id whose model loads (the full one may not: a damaged
+    install); another version's id cannot."""
+    return dense in DIMS and encoder_for(dense) is not None
+
+
+def name_of(dense: str | None) -> str:
+    """The `[search] encoder` name of a model id (`MODEL_IDS`), or the id itself."""
+    return next((name for name, mid in MODEL_IDS.items() if mid == dense), str(dense))
 
 
 def encoder() -> Encoder:
