@@ -18,6 +18,13 @@ waits for it) or when bringing it up to date failed (not tried again for
 `REFRESH_RETRY_SECONDS`). Every hit is checked against SQLite, so a stale index can miss
 sentences but never returns deleted ones.
 
+Vectors made by another sentence model than the configured one (`Pointer.dense`,
+`semantic.model_id`) make a build stale for a reload, which re-embeds it with the configured
+model. Not for a lookup when this process can load that model (`kept_model`): processes
+sharing an index with different encoder settings serve each other's builds as they are
+(the claim encoded with the build's model), and a lookup or feed poll that brings one up to
+date embeds with the build's model; they used to re-embed each other's build back and forth.
+
 User text never reaches tantivy's query parser: queries are built from term queries."""
 
 from __future__ import annotations

@@ -14,7 +14,10 @@ What it adds: every body sentence's embedding, stored beside the tantivy build i
 (`vectors.npy`, float32, L2-normalised, in sentence id order, with `vector_ids.npy`; the build's
 pointer names the model, `MODEL_IDS`), and at lookup the sentences nearest to the claim by
 cosine, fused with the BM25 candidates (`bot.claims.retrieval_scores`). A claim is always
-encoded by the model that made the build's vectors (`encoder_for`).
+encoded by the model that made the build's vectors (`encoder_for`): a build made by the other
+model (another process's setting, or this one's before a change) is served as it is when
+that model loads (`loadable`); only a reload re-embeds it with the configured one
+(`bot.search.index.kept_model`).
 
 When the full model cannot be loaded (a damaged install) the static model makes the builds
 (logged once per process, and said in the answer's note): a chat bot keeps answering. Vectors
