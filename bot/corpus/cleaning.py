@@ -101,7 +101,7 @@ _TAIL = re.compile("|".join(f"(?:{p})" for p in _TAIL_PATTERNS))
 _READ_TIME = re.compile(r"^\d+\s*(min|mins|minute|minutes)( read| to read)?$", re.I)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _BLANK_LINE = re.compile(r"\n\s*\n")
-_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_MD_HEADING = re.compile(r"^\s*#{1,6}(?:\s+|$)")  # "#" alone: an empty heading
 _MD_QUOTE = re.compile(r"^\s*>\s?")
 _MD_SKIP = re.compile(r"^\s*(```|---+\s*$|\*\*\*+\s*$|\|)")
 _SPACE_CHARS = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
@@ -273,22 +273,56 @@ def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
     return out
 
 
+def _can_be_title(line: str) -> bool:
+    """A line that may stand above an article as its title: neither a sentence of its text
+    (end punctuation) nor a header line with a date, a reading time or a "By" byline (a bare
+    name is not told from a Title Case headline, so it may be a title)."""
+    if _TERMINAL.search(line):
+        return False
+    parts = _header_parts(line)
+    return parts is None or not any(
+        DATE_LINE.match(p) or _READ_TIME.match(_key(p)) or _BYLINE_LEAD.match(p) for p in parts)
+
+
+def _title_index(lines: list[str], title_line_blank: bool) -> int | None:
+    """Which of an article file's first paragraphs is its title (the file format declares
+    its first line the title). Lines of site chrome before a line that can be a title are a
+    scraped page's navigation or share bar, not the title ("Skip to content", "Share | Tweet",
+    then the headline). When no such line follows them (the article's byline or text comes
+    next), the line right above is the title, whatever it reads like ("Twitter", "Email").
+    An empty first line is an empty title: the text below it is all article text, unless a
+    title line follows the blank lines."""
+    j = 0
+    while j < len(lines) and is_chrome(lines[j]):
+        j += 1
+    if j < len(lines) and _can_be_title(lines[j]):
+        return j
+    if j > 0:
+        return j - 1
+    if title_line_blank or not lines:
+        return None
+    return 0
+
+
 def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> CleanText:
     """Split an article into title, header lines and kept paragraphs, dropping chrome.
 
     `has_title`: the first line is the title (plain-text and Markdown files); JSONL records
     carry their title separately."""
-    lines = _paragraph_lines(normalize_text(text), markdown)
+    text = normalize_text(text)
+    lines = _paragraph_lines(text, markdown)
     dropped: list[tuple[str, str]] = []
     title: str | None = None
     i = 0
     if has_title:
-        while i < len(lines) and is_chrome(lines[i][0]):
-            dropped.append((lines[i][0], "chrome"))
-            i += 1
-        if i < len(lines):
-            title = lines[i][0]
-            i += 1
+        first = text.split("\n", 1)[0]
+        if markdown and _MD_HEADING.match(first):
+            first = _MD_HEADING.sub("", first)
+        at = _title_index([ln for ln, _ in lines], title_line_blank=not first.strip())
+        if at is not None:
+            dropped.extend((ln, "chrome") for ln, _ in lines[:at])
+            title = lines[at][0]
+            i = at + 1
     # Header zone: short byline/date/reading-time lines right under the title.
     header: list[str] = []
     while i < len(lines):
@@ -368,6 +402,7 @@ DATE_LINE = re.compile(
     rf"|\d{{4}}-\d{{2}}-\d{{2}})(?:[ ,T]+\d{{1,2}}:\d{{2}}.*)?$",
     re.I,
 )
+_BYLINE_LEAD = re.compile(r"^(?:by|written by|author)\s*:?\s+", re.I)
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:van|von|de|der|da|di|du|al|bin|el|la|le)$)")
 _HONORIFIC = re.compile(r"^(?:prof|dr|mr|mrs|ms|sir|dame|rev|gen|col|capt|sen|rep)\.?(?=[A-Z]|$)", re.I)
 
@@ -394,7 +429,7 @@ def _is_byline_or_date(line: str) -> bool:
 def byline_name(line: str) -> str | None:
     """A person's name from a byline ("By Jane Doe", "Prof.Serban Gabriel"), else None."""
     s = _strip_bullet(line)
-    s = re.sub(r"^(?:by|written by|author)\s*:?\s+", "", s, flags=re.I)
+    s = _BYLINE_LEAD.sub("", s)
     s = re.sub(r"^((?:prof|dr|mr|mrs|ms|rev|gen|sen|rep)\.)(?=[A-Z])", r"\1 ", s, flags=re.I)
     words = s.split()
     if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in s):
