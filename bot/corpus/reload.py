@@ -58,8 +58,27 @@ class Outcome:
             parts = ", ".join(f"{n:,} {k}" for k, n in self.counts.items() if n)
             if not parts and self.reason:
                 return f"{where}: {self.outcome} — {self.reason}"
-            return f"{where}: {self.outcome} ({parts or 'no records'})"
-        return f"{where}: {self.outcome}" + (f" — {self.reason}" if self.reason else "")
+            return _shown(f"{where}: {self.outcome} ({parts or 'no records'})")
+        return _shown(f"{where}: {self.outcome}" + (f" — {self.reason}" if self.reason else ""))
+
+
+def _shown(line: str) -> str:
+    """One printable line: control characters (a newline or an escape sequence in a file
+    name) as escapes, never a line break or terminal control."""
+    if line.isprintable():
+        return line
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in line)
+
+
+def path_text(path: str) -> str:
+    """A path as text that SQLite, a terminal and a chat can hold: the bytes of a name that
+    are not UTF-8 (a Latin-1 name from an old archive; Python keeps them as surrogate
+    escapes) as \\xNN. The same file always gets the same text, so it is its key."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
 
 
 @dataclass
@@ -461,7 +480,7 @@ class _Loader:
             self.store.touch_file(key, st.st_size, st.st_mtime_ns)
             self._record(Outcome(key, "unchanged", doc_id=prev.doc_ids[0] if prev.doc_ids else None))
             return None
-        job = _Job(path.stem, data, markdown=TEXT_SUFFIXES[suffix])
+        job = _Job(path_text(path.stem), data, markdown=TEXT_SUFFIXES[suffix])
         return _FileItem(key, st.st_size, st.st_mtime_ns, content_hash, prev, self._order, job)
 
     def apply_file(self, item: _FileItem, parsed: _Parsed) -> None:
@@ -645,7 +664,7 @@ class _Loader:
                         raise _Rejected("malformed record: missing or empty \"text\"")
                     raw_id = rec.get("id")
                     if raw_id is None or isinstance(raw_id, (dict, list, bool)) or str(raw_id).strip() == "":
-                        doc_id = f"{path.stem}-{_hash(text.encode())[:12]}"
+                        doc_id = f"{path_text(path.stem)}-{_hash(text.encode())[:12]}"
                     else:
                         doc_id = str(raw_id).strip()
                     if doc_id in seen_set:
@@ -745,7 +764,8 @@ def reload_corpus(
     takes the write lock before it reads what the database knows of the files, so it works
     from the other's result, and its run is always finished (never left `running`)."""
     roots = list(paths) if paths else list(settings.default_paths)
-    run_id = store.start_run([str(p) for p in roots], actor, wait_seconds=RELOAD_LOCK_WAIT_SECONDS)
+    run_id = store.start_run([path_text(str(p)) for p in roots], actor,
+                             wait_seconds=RELOAD_LOCK_WAIT_SECONDS)
     status = "failed"
     loader: _Loader | None = None
     try:
@@ -757,14 +777,15 @@ def reload_corpus(
             for root in roots:
                 if root.is_dir():
                     real = os.path.realpath(root)
-                    folders.append(real)
+                    folders.append(path_text(real))
                     found = list(_walk(real))
-                    loader.folder_of.update((f, real) for f in found)
-                    files.extend((Path(f), f) for f in found)
+                    loader.folder_of.update((path_text(f), real) for f in found)
+                    files.extend((Path(f), path_text(f)) for f in found)
                 elif root.is_file():
-                    files.append((root, _file_key(root)))
+                    files.append((root, path_text(_file_key(root))))
                 else:
-                    loader._record(Outcome(str(root), "rejected", "no such file or folder"),
+                    loader._record(Outcome(path_text(str(root)), "rejected",
+                                           "no such file or folder"),
                                    order=0)
             loader.load_files(files)
             loader.retire_missing(folders, {key for _, key in files})
