@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import multiprocessing
@@ -23,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
@@ -597,13 +598,15 @@ class _Loader:
             drain()
             inflight = (todo, existing, handle)
 
+        utf16 = False
         try:
             fh = path.open("rb")
             head = fh.read(8192)
             fh.seek(0)
             if not head.strip():
                 raise _Rejected("empty file")
-            if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+            if not utf16:
                 _check_not_binary(head)
         except OSError as exc:
             self._reject_file(key, f"cannot read: {exc.strerror}", prev, order)
@@ -612,12 +615,18 @@ class _Loader:
             fh.close()
             self._reject_file(key, str(exc), prev, order)
             return
+        lines: _Lines = _Utf16Lines(fh) if utf16 else fh
         with fh:
             line_no = 0
             while True:
                 # At most cap + 1 bytes of a line are ever held: a longer one is rejected and
                 # the rest of it skipped in small chunks (hashed, never kept).
-                raw = fh.readline(cap + 1)
+                try:
+                    raw = lines.readline(cap + 1)
+                except UnicodeDecodeError as exc:  # a UTF-16 file ending mid-character
+                    line_errors.append(Outcome(key, "rejected", "undecodable: invalid UTF-16"
+                                               f" ({exc.reason})", line=line_no + 1))
+                    break
                 if not raw:
                     break
                 line_no += 1
@@ -626,7 +635,10 @@ class _Loader:
                 if size > cap and not raw.endswith(b"\n"):
                     raw = b""  # not kept: only its size matters now
                     while True:
-                        chunk = fh.readline(1 << 20)
+                        try:
+                            chunk = lines.readline(1 << 20)
+                        except UnicodeDecodeError:
+                            chunk = b""  # reported by the next read
                         hasher.update(chunk)
                         size += len(chunk)
                         if not chunk or chunk.endswith(b"\n"):
@@ -639,6 +651,8 @@ class _Loader:
                     try:
                         rec = json.loads(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
                     except UnicodeDecodeError as exc:
+                        if utf16:  # the line's UTF-16 held a lone surrogate (see _Utf16Lines)
+                            raise _Rejected("invalid Unicode: an unpaired UTF-16 surrogate") from exc
                         raise _Rejected(f"undecodable: not UTF-8 at offset {exc.start}") from exc
                     except json.JSONDecodeError as exc:
                         raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno})") from exc
@@ -740,6 +754,25 @@ class _Loader:
                 outcome.order = 1 << 62
                 self.outcomes.append(outcome)
                 self.counts["removed"] += len(gone)
+
+
+class _Lines(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+class _Utf16Lines:
+    """A JSONL file saved as UTF-16 with a byte-order mark (Windows PowerShell's `>` writes
+    one), read as UTF-8 lines like any other: lines end at "\\n" only, as in JSON Lines
+    (a U+2028 inside a string is not a line end). `size` counts characters here; a line's
+    UTF-8 may be up to 3 times longer, which the size cap then rejects as usual. A lone
+    surrogate is passed through, so that only its own line fails to decode as UTF-8."""
+
+    def __init__(self, fh: Any) -> None:
+        self._text = io.TextIOWrapper(fh, encoding="utf-16", errors="surrogatepass",
+                                      newline="\n")
+
+    def readline(self, size: int = -1, /) -> bytes:
+        return self._text.readline(size).encode("utf-8", "surrogatepass")
 
 
 def _opt_str(value: Any) -> str | None:

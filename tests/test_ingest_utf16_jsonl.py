@@ -1,0 +1,53 @@
+"""A JSONL file saved as UTF-16 with a byte-order mark (what Windows PowerShell's `>` writes)
+is read like a UTF-8 one, as `.txt` files are: its records load, no line is rejected for its
+encoding. A UTF-16 file broken part-way keeps the records before the break and says where."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+
+RECORDS = [
+    {"id": "w1", "title": "Talks in Seoul", "text": "Officials in Seoul said on Tuesday that the pact would be reviewed."},
+    {"id": "w2", "text": "The defence ministry said in Séoul that joint drills were not planned."},
+    {"id": "w3", "text": "Analysts warned that the pact could shift the balance of power — “for years”."},
+]
+
+
+def _jsonl(records: list[dict[str, str]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in records)
+
+
+def test_utf16_jsonl_records_load(settings: Settings, store: Store, corpus: Path) -> None:
+    (corpus / "le.jsonl").write_bytes(_jsonl(RECORDS[:2]).encode("utf-16"))  # BOM + LE
+    (corpus / "be.jsonl").write_bytes(b"\xfe\xff" + _jsonl(RECORDS[2:]).encode("utf-16-be"))
+    report = reload_corpus(store, settings, [corpus])
+    assert [o.summary().rsplit("/", 1)[1] for o in report.outcomes] == [
+        "be.jsonl: added (1 added)", "le.jsonl: added (2 added)"]
+    docs = {d["id"]: d for d in store.documents()}
+    assert set(docs) == {"w1", "w2", "w3"}
+    assert docs["w1"]["title"] == "Talks in Seoul"
+    again = reload_corpus(store, settings, [corpus])
+    assert [o.outcome for o in again.outcomes] == ["unchanged", "unchanged"]
+
+
+def test_utf16_jsonl_with_a_bad_line_or_a_cut_end(settings: Settings, store: Store,
+                                                  corpus: Path) -> None:
+    first = _jsonl(RECORDS[:1]).encode("utf-16-le")
+    rest = _jsonl(RECORDS[2:]).encode("utf-16-le")
+    # A record holding a lone high surrogate (0xD800, then "A"): only that line is rejected.
+    bad = '{"id": "bad", "text": "x'.encode("utf-16-le") + b"\x00\xd8A\x00" + '"}\n'.encode("utf-16-le")
+    (corpus / "lone.jsonl").write_bytes(b"\xff\xfe" + first + bad + rest)
+    # A file cut in the middle of a character (an odd number of bytes): the records are kept.
+    (corpus / "cut.jsonl").write_bytes(b"\xff\xfe" + _jsonl(RECORDS[1:2]).encode("utf-16-le") + b"{")
+    report = reload_corpus(store, settings, [corpus])
+    assert [o.summary().rsplit("/", 1)[1] for o in report.outcomes] == [
+        "cut.jsonl: added (1 added, 1 rejected)",
+        "cut.jsonl:2: rejected — undecodable: invalid UTF-16 (truncated data)",
+        "lone.jsonl: added (2 added, 1 rejected)",
+        "lone.jsonl:2: rejected — invalid Unicode: an unpaired UTF-16 surrogate"]
+    assert {d["id"] for d in store.documents()} == {"w1", "w2", "w3"}
