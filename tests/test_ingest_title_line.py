@@ -104,3 +104,22 @@ def test_reload_keeps_the_one_sentence_article_and_reports_only_real_problems(
         "rejected", "no article text left after cleaning")
     titles = {d["id"]: d["title"] for d in store.documents()}
     assert titles == {"ads": "Twitter", "untitled": None, "bar": "Twitter Bans Political Ads"}
+
+
+def test_a_file_of_only_its_title_line_is_told_so(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    """Nothing was cleaned away from a one-line file: the message says the line is its title,
+    not that cleaning left no text."""
+    (corpus / "headline.txt").write_text("Twitter Bans Political Ads\n", encoding="utf-8")
+    (corpus / "sentence.txt").write_text(BODY + "\n", encoding="utf-8")
+    (corpus / "byline.md").write_text("# Twitter Bans Political Ads\n\nBy Jane Doe\n",
+                                      encoding="utf-8")
+    (corpus / "chrome.txt").write_text("Pact Signed\n\nShare this\n\nSubscribe now\n",
+                                       encoding="utf-8")
+    report = reload_corpus(store, settings, [corpus])
+    reasons = {Path(o.path).name: o.reason for o in report.outcomes}
+    only_title = ("no article text below its title line"
+                  " (the first line of a .txt or .md file is its title)")
+    assert reasons == {"headline.txt": only_title, "sentence.txt": only_title,
+                       "byline.md": only_title,
+                       "chrome.txt": "no article text left after cleaning"}

@@ -245,6 +245,10 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
             if not article.title:
                 article.title = None
         if article.body_count == 0:
+            if f is None and article.title and not article.sentences and not article.dropped:
+                # Nothing was cleaned away: the file is its title line (and maybe a byline).
+                raise _Rejected("no article text below its title line"
+                                " (the first line of a .txt or .md file is its title)")
             raise _Rejected("no article text left after cleaning")
     except _Rejected as exc:
         return _Parsed(str(exc))
