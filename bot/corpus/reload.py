@@ -653,7 +653,8 @@ class _Loader:
                     if size > cap:
                         raise _Rejected(f"record over the size cap ({size:,} bytes > {cap:,})")
                     try:
-                        rec = json.loads(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
+                        # A BOM may start any line: files saved with one, concatenated.
+                        rec = json.loads(raw.decode("utf-8-sig"))
                     except UnicodeDecodeError as exc:
                         if utf16:  # the line's UTF-16 held a lone surrogate (see _Utf16Lines)
                             raise _Rejected("invalid Unicode: an unpaired UTF-16 surrogate") from exc

@@ -1,6 +1,7 @@
-"""A JSONL file saved as UTF-16 with a byte-order mark (what Windows PowerShell's `>` writes)
-is read like a UTF-8 one, as `.txt` files are: its records load, no line is rejected for its
-encoding. A UTF-16 file broken part-way keeps the records before the break and says where."""
+"""Encodings of a JSONL file. One saved as UTF-16 with a byte-order mark (what Windows
+PowerShell's `>` writes) is read like a UTF-8 one, as `.txt` files are: its records load, no
+line is rejected for its encoding; a bad UTF-16 line or a cut end rejects only itself. A UTF-8
+byte-order mark may start any line (files concatenated)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,15 @@ def test_utf16_jsonl_with_a_bad_line_or_a_cut_end(settings: Settings, store: Sto
         "lone.jsonl: added (2 added, 1 rejected)",
         "lone.jsonl:2: rejected — invalid Unicode: an unpaired UTF-16 surrogate"]
     assert {d["id"] for d in store.documents()} == {"w1", "w2", "w3"}
+
+
+def test_a_byte_order_mark_on_a_later_line_is_not_a_bad_record(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    """`cat a.jsonl b.jsonl > all.jsonl` where b.jsonl was saved with a UTF-8 BOM: the BOM
+    starts line 2, and its record is read like the others."""
+    part = [json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in RECORDS]
+    (corpus / "all.jsonl").write_bytes(b"\xef\xbb\xbf" + part[0] + b"\xef\xbb\xbf" + part[1]
+                                       + part[2])
+    report = reload_corpus(store, settings, [corpus])
+    assert [o.summary().rsplit("/", 1)[1] for o in report.outcomes] == [
+        "all.jsonl: added (3 added)"]
