@@ -64,3 +64,19 @@ def test_a_byte_order_mark_on_a_later_line_is_not_a_bad_record(
     report = reload_corpus(store, settings, [corpus])
     assert [o.summary().rsplit("/", 1)[1] for o in report.outcomes] == [
         "all.jsonl: added (3 added)"]
+
+
+def test_a_text_that_is_not_a_string_is_named_as_such(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    (corpus / "types.jsonl").write_text("\n".join([
+        json.dumps({"id": "list", "text": ["Officials said so.", "Analysts agreed."]}),
+        json.dumps({"id": "num", "text": 5}),
+        json.dumps({"id": "none", "text": None}),
+        json.dumps(RECORDS[0]),
+    ]) + "\n", encoding="utf-8")
+    report = reload_corpus(store, settings, [corpus])
+    assert [o.summary().rsplit("/", 1)[1] for o in report.outcomes] == [
+        "types.jsonl: added (1 added, 3 rejected)",
+        'types.jsonl:1: rejected — malformed record: "text" is a JSON array, not a string',
+        'types.jsonl:2: rejected — malformed record: "text" is a JSON number, not a string',
+        'types.jsonl:3: rejected — malformed record: missing or empty "text"']

@@ -679,7 +679,10 @@ class _Loader:
                     except RecursionError as exc:
                         raise _Rejected("malformed record: nested too deeply") from exc
                     text = rec.get("text")
-                    if not isinstance(text, str) or not text.strip():
+                    if text is not None and not isinstance(text, str):
+                        raise _Rejected("malformed record: \"text\" is a JSON "
+                                        f"{_JSON_TYPES.get(type(text), 'value')}, not a string")
+                    if text is None or not text.strip():
                         raise _Rejected("malformed record: missing or empty \"text\"")
                     raw_id = rec.get("id")
                     if raw_id is None or isinstance(raw_id, (dict, list, bool)) or str(raw_id).strip() == "":
@@ -778,6 +781,9 @@ class _Utf16Lines:
 
     def readline(self, size: int = -1, /) -> bytes:
         return self._text.readline(size).encode("utf-8", "surrogatepass")
+
+
+_JSON_TYPES = {dict: "object", list: "array", bool: "boolean", int: "number", float: "number"}
 
 
 def _opt_str(value: Any) -> str | None:
