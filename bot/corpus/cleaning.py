@@ -6,7 +6,9 @@ General rules, not a list of known lines:
 - tail sections: from a "More like this"/"Related" teaser block, a comment section or an
   author box to the end of the page, everything is the site's, not the article's;
 - orphan headings: a section heading with no text under it (its image was removed);
-- the header zone under the title (byline, date, reading time) is metadata, not text.
+- the header zone under the title (byline, date, reading time) is metadata, not text;
+- the title line of a file is its first line, even one that reads like chrome ("Twitter"):
+  chrome is skipped to find it only when a line that can be a title follows (`_title_index`).
 """
 
 from __future__ import annotations
