@@ -106,9 +106,43 @@ def parse_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
     return _parse_xml_feed(body, content_type, url)
 
 
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b[^\[>]*\[", re.I)
+
+
+def strip_internal_subset(body: bytes) -> bytes:
+    """The document without its DOCTYPE's internal subset (`<!DOCTYPE rss [ ... ]>` ->
+    `<!DOCTYPE rss >`): entity declarations there are what an entity-expansion bomb ("billion
+    laughs") is made of, and no feed needs them. expat stops such a bomb only after about a
+    million expansions (about a second of feedparser's time a poll); without the
+    declarations a reference to one is just an undefined entity, which feedparser reads
+    leniently. Quoted values may hold "]>" (`<!ENTITY a "]>">`): the end of the subset is the
+    first "]" outside quotes, comments and processing instructions. A subset with no end
+    leaves an unparseable document (refused as malformed, never expanded)."""
+    m = _DOCTYPE.search(body, 0, 65_536)
+    if m is None:
+        return body
+    i, n = m.end(), len(body)
+    while i < n:
+        c = body[i:i + 1]
+        if c == b"]":
+            return body[:m.end() - 1] + body[i + 1:]
+        closer = {b'"': b'"', b"'": b"'"}.get(c) or (b"-->" if body.startswith(b"<!--", i)
+                                                   else b"?>" if body.startswith(b"<?", i)
+                                                   else None)
+        if closer is None:
+            i += 1
+            continue
+        end = body.find(closer, i + 1 if len(closer) == 1 else i + 2)
+        if end < 0:
+            break
+        i = end + len(closer)
+    return body[:m.end() - 1] + b">"  # no end: nothing of the subset is kept
+
+
 def _parse_xml_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
     import feedparser  # type: ignore[import-untyped]
 
+    body = strip_internal_subset(body)
     parsed = feedparser.parse(body, response_headers={
         "content-location": url, "content-type": content_type or "application/xml"})
     version = parsed.get("version") or ""
