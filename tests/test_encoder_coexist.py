@@ -16,7 +16,7 @@ from bot.search import semantic
 from bot.search.index import check_index, read_pointer, refresh_index
 from bot.text.aliases import load_aliases
 from tests.conftest import spy_on_judges
-from tests.test_minilm import _trace, _world, assert_cosines_by
+from tests.test_minilm import _trace, _world, assert_cosines_by, count_full_embeddings
 
 CLAIM = "A ferry sank in the Strait of Vell"
 
@@ -101,16 +101,7 @@ def test_a_lookup_brings_the_other_encoders_build_up_to_date_in_its_model(
     build's model, embedding only the new sentence (it used to re-embed every sentence with
     its own model, which the other process then re-embedded back)."""
     _world(settings, store, corpus)
-    full = semantic.full_model()
-    assert full is not None
-    embedded: list[str] = []
-    real = full.encode_corpus
-
-    def counting(texts: Any) -> Any:
-        embedded.extend(texts)
-        return real(texts)
-
-    monkeypatch.setattr(full, "encode_corpus", counting)
+    embedded = count_full_embeddings(monkeypatch)
     (corpus / "c.txt").write_text("Bridge News\n\nA bridge collapsed in Tarn on Friday.\n",
                                   encoding="utf-8")
     reload_corpus(store, settings, [corpus])  # committed, the index not brought up to date

@@ -21,7 +21,7 @@ from bot.search import semantic
 from bot.search.index import read_pointer, refresh_index
 from bot.text.aliases import load_aliases
 from tests.conftest import spy_on_judges
-from tests.test_minilm import _trace, _world
+from tests.test_minilm import _trace, _world, count_full_embeddings
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIM = "A ferry sank in the Strait of Vell"
@@ -205,16 +205,7 @@ def test_a_full_build_embeds_only_the_sentences_the_previous_build_lacks(
     from bot.corpus.storage import Store
 
     _world(settings, store, corpus)
-    full = semantic.full_model()
-    assert full is not None
-    embedded: list[str] = []
-    real = full.encode_corpus
-
-    def counting(texts: Any) -> Any:
-        embedded.extend(texts)
-        return real(texts)
-
-    monkeypatch.setattr(full, "encode_corpus", counting)
+    embedded = count_full_embeddings(monkeypatch)
     (corpus / "c.txt").write_text("Bridge News\n\nA bridge collapsed in Tarn on Friday.\n",
                                   encoding="utf-8")
     aliases = load_aliases(settings.aliases_path)
@@ -226,7 +217,7 @@ def test_a_full_build_embeds_only_the_sentences_the_previous_build_lacks(
     ids = np.load(settings.index_path / pointer.folder / semantic.VECTOR_IDS)
     vecs = np.load(settings.index_path / pointer.folder / semantic.VECTORS)
     texts = {sid: row["text"] for sid, row in store.sentences_by_ids(ids.tolist()).items()}
-    fresh = full.encode([texts[int(i)] for i in ids], cache=False)
+    fresh = semantic.full_model().encode([texts[int(i)] for i in ids], cache=False)
     assert np.allclose(vecs, fresh, atol=1e-6)
 
     other = Store(tmp_path / "other.db")  # same sentence ids, other texts

@@ -319,3 +319,19 @@ def test_the_replaced_rescore_setting_at_zero_still_starts_and_says_so(tmp_path:
     monkeypatch.delenv("BRIEFBOT_RESCORE")
     with pytest.raises(UserError, match="rescore: no longer read"):
         load_settings(str(cfg), db=str(tmp_path / "x.db"))
+
+
+def count_full_embeddings(monkeypatch: Any) -> list[str]:
+    """The sentences the full model embeds from now on (for a reload's or lookup's build),
+    recorded in the returned list as they go."""
+    full = semantic.full_model()
+    assert full is not None
+    embedded: list[str] = []
+    real = full.encode_corpus
+
+    def counting(texts: Any) -> Any:
+        embedded.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(full, "encode_corpus", counting)
+    return embedded
