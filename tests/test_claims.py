@@ -99,6 +99,15 @@ def test_wrong_month_is_contradicted(world):
     assert ask(world, "The signing ceremony was held in Port Elm in July.").verdict == "contradicted"
 
 
+def test_may_after_a_date_word_is_a_month(world):
+    # "May" is also a verb (a stop word): it used to be no month in a claim at all, so the
+    # March sentence stated "... in May". The verb stays a verb.
+    a = ask(world, "The signing ceremony was held in Port Elm in May.")
+    assert a.verdict == "contradicted" and "March rather than May" in a.evidence[0].reason
+    assert ask(world, "The signing ceremony may have been held in Port Elm.").verdict != \
+        "contradicted"
+
+
 def test_denial_makes_contested(world):
     a = ask(world, "Norland's trawlers entered Valdorian waters illegally.")
     assert a.verdict == "contested"

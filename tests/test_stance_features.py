@@ -78,3 +78,15 @@ def test_decoded_fields_are_independent_sets() -> None:
 ])
 def test_other_versions_and_damaged_copies_are_ignored(data: bytes | None) -> None:
     assert features_from_bytes(data) is None
+
+
+@pytest.mark.parametrize(("text", "months"), [
+    ("The panel was closed in May, officials said.", {"may"}),
+    ("Talks resumed on May 5 in Port Elm.", {"may"}),
+    ("May 5 was the day of the vote.", {"may"}),
+    ("Officials said Russia May Send Troops.", set()),
+    ("Russia may send troops in June.", {"june"}),
+])
+def test_may_is_a_month_only_as_a_date(text: str, months: set[str], settings: Settings) -> None:
+    assert sentence_features(text, load_aliases(settings.aliases_path)).months == months
+

@@ -20,7 +20,7 @@ from __future__ import annotations
 import marshal
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 
 from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, Word
@@ -267,7 +267,7 @@ class Features:
     denial_scope: list[str] | None = None
 
 
-FEATURES_VERSION = 5  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 6  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -359,6 +359,19 @@ def _denial_scope(a: Analysis, concept_at: dict[int, str]) -> list[str] | None:
     return sorted(scope)
 
 
+# Words after which a capitalised "May" is the month, not the verb ("in May", "since May",
+# "last May"); the verb follows a subject ("Russia May Send ..." in a headline).
+MONTH_LEADS = frozenset("in on since until till by of from through during before after "
+                        "early late mid last next this".split())
+
+
+def may_is_month(words: Sequence[Word], i: int) -> bool:
+    """A capitalised "May" at `i` is the month: a day number follows ("May 5") or a word that
+    takes a date comes before it ("in May")."""
+    return (i + 1 < len(words) and words[i + 1].lower.isdigit()) or (
+        i > 0 and words[i - 1].lower in MONTH_LEADS)
+
+
 def features(a: Analysis, aliases: AliasTable) -> Features:
     words = a.words
     concept_at = a.concept_at()
@@ -383,8 +396,8 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
             counted = _counted(a, i, concept_at)
             if counted:
                 f.counted.setdefault(f"{unit}\t{w.lower}", []).extend(counted)
-        if w.lower in MONTHS and w.orig[:1].isupper() and (
-                w.lower != "may" or (i + 1 < len(words) and words[i + 1].lower.isdigit())):
+        if w.lower in MONTHS and w.orig[:1].isupper() and (w.lower != "may"
+                                                             or may_is_month(words, i)):
             f.months.add(w.lower)
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
                 and i not in concept_at and w.lower not in WEEKDAYS:
@@ -485,7 +498,10 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     n = len(words)
     while i < n:
         w = words[i]
-        if i in covered or w.stop or w.lower in CLAIM_META or w.lower in FUNCTION_WORDS:
+        month = w.lower in MONTHS and w.orig[:1].isupper() and (w.lower != "may"
+                                                                or may_is_month(words, i))
+        if i in covered or (w.stop and not month) or w.lower in CLAIM_META \
+                or w.lower in FUNCTION_WORDS:
             i += 1
             continue
         if w.lower in DENIALS:
@@ -497,7 +513,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             units.append(Unit(w.lower, frozenset([w.lower]), "number", w.orig,
                               unit=_number_unit(a, i), tag=w.lower in tags,
                               counted=frozenset(_counted(a, i, a.concept_at()))))
-        elif w.lower in MONTHS and w.orig[:1].isupper() and w.lower != "may":
+        elif month:
             units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig,
                               tag=w.lower in tags))
         elif w.orig[:1].isupper() and i > 0 and i not in starts \
