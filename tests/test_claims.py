@@ -99,6 +99,17 @@ def test_wrong_month_is_contradicted(world):
     assert ask(world, "The signing ceremony was held in Port Elm in July.").verdict == "contradicted"
 
 
+@pytest.mark.parametrize("claim", [
+    "According to the NYT, fishermen welcomed the agreement reached after months of talks.",
+    "The signing ceremony was held in Port Elm in March, according to the BBC.",
+])
+def test_the_outlet_a_claim_cites_is_not_required_nor_a_rival(world, claim):
+    # The citing outlet used to be a name slot of the claim: missing from every sentence, it
+    # vetoed support (not-found), or the sentence's other names read as another actor for the
+    # same event (contradicted).
+    assert ask(world, claim).verdict in ("single-source", "corroborated")
+
+
 def test_may_after_a_date_word_is_a_month(world):
     # "May" is also a verb (a stop word): it used to be no month in a claim at all, so the
     # March sentence stated "... in May". The verb stays a verb.

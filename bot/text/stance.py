@@ -172,11 +172,16 @@ def _unheadline(text: str) -> str:
     return re.sub(r"\b[A-Z][a-z][A-Za-z'’-]*", lambda m: m.group(0).lower(), text)
 
 
+_ACCORDING_LEAD = re.compile(r"\s*according to ([^,;:.!?]{1,80})[,:]", re.I)
+_ACCORDING_TAIL = re.compile(r",\s*according to ([^,;:.!?]{1,80})[.!?]*\s*$", re.I)
+
+
 def clean_claim(text: str) -> tuple[str, set[str]]:
     """Claim text as a user or a tweet writes it -> plain text, and the words that came from
     hashtags or @mentions (never required, weighed down). Links, "RT @x:", the signature's
     handle and date, "BREAKING:" go; "#AustralianFires" -> "Australian Fires"; a shouted
-    claim is lower-cased."""
+    claim is lower-cased; the outlet it cites ("According to the NYT, ...") is tagged like
+    the signature's name."""
     text = _URL.sub(" ", text)
     text = _RETWEET.sub("", text)
     tags: set[str] = set()
@@ -201,6 +206,14 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
 
     text = _HASHTAG.sub(tag, text)
     text = _MENTION.sub(tag, text)
+    # Who the claim cites ("According to the NYT, ...", "..., according to Reuters"): the
+    # sentence that states it need not name the citing outlet, and a citing name missing from
+    # a sentence is no rival actor. Its words stay for retrieval, weighed like hashtag words.
+    cited = _ACCORDING_LEAD.match(text) or _ACCORDING_TAIL.search(text)
+    if cited:
+        said = {w.lower() for w in re.findall(r"\w+", text[:cited.start(1)] + text[cited.end(1):])}
+        tags.update(w.lower() for w in re.findall(r"\w+", cited.group(1)) if w.lower() not in said)
+        tags.add("according")
     text = re.sub(r"^\s*(?:BREAKING|UPDATE|URGENT|JUST IN|FACT CHECK|CLAIM)\s*[:!-]+\s*", "",
                   text, flags=re.I)
     if _is_shouting(text):
