@@ -280,7 +280,7 @@ class Features:
     denial_scope: list[str] | None = None
 
 
-FEATURES_VERSION = 6  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 7  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -412,6 +412,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
         if w.lower in MONTHS and w.orig[:1].isupper() and (w.lower != "may"
                                                              or may_is_month(words, i)):
             f.months.add(w.lower)
+            f.terms.add(w.stem)  # "May" (a stop word, never an index term) when a month
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
                 and i not in concept_at and w.lower not in WEEKDAYS:
             f.entities.add(w.stem)
