@@ -93,3 +93,31 @@ def test_may_is_a_month_only_as_a_date(text: str, months: set[str], settings: Se
     # A claim's month is matched through the terms: "may" is a stop word, never an index term.
     assert ("may" in f.terms) == ("may" in months)
 
+
+
+CIRCUMSTANCE_SENTENCE = (
+    "Marta Ruiz, the fisheries minister, opened the new harbour office in Port Elm in July, "
+    "the first such opening by a fisheries minister since the Federation's breakup.")
+
+
+@pytest.mark.parametrize(("claim", "rival"), [
+    # A name after a preposition of time or relation says when or of what, not who acted:
+    # missing from the sentence, it used to read as another actor ("names elm, feder, port
+    # rather than Union": contradicted).
+    ("Ruiz's opening was the first by a fisheries minister since the Union broke up.", False),
+    ("Ruiz opened the harbour office, the first opening by a fisheries minister since the "
+     "Union's breakup.", False),
+    # Who acted is still checked: another minister opening it is a conflicting account.
+    ("Lena Ortiz, the fisheries minister, opened the new harbour office in Port Elm.", True),
+    ("Lena Ortiz opened the new harbour office in Port Elm in July.", True),
+])
+def test_a_name_in_a_circumstance_is_no_rival_actor(claim: str, rival: bool,
+                                                    settings: Settings) -> None:
+    from bot.text.stance import clean_claim, judge, match, parse_claim
+
+    aliases = load_aliases(settings.aliases_path)
+    plain, tags = clean_claim(claim)
+    parsed = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+    own = sentence_features(CIRCUMSTANCE_SENTENCE, aliases)
+    j = judge(parsed, own, None, match(parsed, own, None))
+    assert (j.stance == "disputes" and "rather than" in (j.reason or "")) == rival, j

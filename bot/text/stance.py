@@ -21,7 +21,7 @@ import marshal
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, Word
 from bot.text.wordnet import Lexicon, load_lexicon
@@ -61,6 +61,11 @@ DENIALS = frozenset(
     "debunked disputed disputes dispute".split()
 )
 PREPOSITIONS = frozenset("in at to towards toward into from inside near via".split())
+# The other prepositions but "by" (which names the doer of a passive: "signed by Putin"): a
+# name after one is a circumstance of the event, never a rival actor.
+CIRCUMSTANCE_PREPOSITIONS = frozenset(
+    "since until till after before during of with without for against about over under "
+    "between among amid across through throughout within beyond despite like than".split())
 # Grammar, not content: a claim made only of these states nothing ("not", "said", "AND OR NOT").
 FUNCTION_WORDS = frozenset(
     "not no never nor neither none nobody nothing and or but said says say saying told tells "
@@ -236,6 +241,9 @@ class Unit:
     parts: tuple[str, ...] = ()  # names: the stems of the name's words, in order
     unknown: bool = False  # names: a word of it never occurs in the corpus
     after_prep: bool = False  # names: "at Kim Il Sung Square" is a where, not a who
+    # names: after a preposition of time, manner or relation ("since the USSR", "with
+    # China"): a circumstance of the event, not who did it (`entity_conflict`)
+    circumstance: bool = False
     # numbers: what is counted, when the number says "of" what ("20 percent of Russia's oil"
     # -> {"oil"} and its concept term); empty when the text does not say
     counted: frozenset[str] = frozenset()
@@ -481,6 +489,14 @@ def _alternatives(words: list[Word], lexicon: Lexicon) -> dict[int, list[tuple[s
     return out
 
 
+def _lead(words: Sequence[Word], i: int) -> str:
+    """The word before position `i`, past an article ("since the USSR" -> "since")."""
+    j = i - 1
+    while j > 0 and words[j].lower in ("the", "a", "an"):
+        j -= 1
+    return words[j].lower if j >= 0 else ""
+
+
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                 lexicon: Lexicon | None = None) -> Claim:
     """The claim's units (weights are set later from corpus statistics). `lexicon`: the
@@ -545,7 +561,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             parts = tuple(p for p in stems if len(p) > 1) or tuple(stems)
             units.append(Unit(parts[-1], frozenset(parts), "entity", text_,
                               tag=all(x.lower in tags for x in words[i:j]), parts=parts,
-                              after_prep=words[i - 1].lower in PREPOSITIONS))
+                              after_prep=words[i - 1].lower in PREPOSITIONS,
+                              circumstance=_lead(words, i) in CIRCUMSTANCE_PREPOSITIONS))
             i = j
             continue
         else:
@@ -575,8 +592,7 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
         if u.tag:
             w *= 0.5
         unknown = u.kind == "entity" and any(df.get(p, 0) == 0 for p in u.parts)
-        out.append(Unit(u.key, u.alts, u.kind, u.text, u.unit, max(w, 0.05), u.tag, u.parts,
-                        unknown, u.after_prep, u.counted, u.syns))
+        out.append(replace(u, weight=max(w, 0.05), unknown=unknown))
     return Claim(claim.text, out, claim.negated, claim.denies, claim.terms)
 
 
@@ -730,7 +746,8 @@ def _same_quantity(claim: Claim, u: Unit, own: Features, value: str) -> bool:
 def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:
     """Another actor for the same event: a name of the claim is missing while the sentence,
     matching the whole frame, names someone the claim does not."""
-    names = [u for u in m.missing_slots if u.kind == "entity" and not u.after_prep]
+    names = [u for u in m.missing_slots if u.kind == "entity" and not u.after_prep
+             and not u.circumstance]
     if not names or m.frame < 0.8 or m.frame_units < 3:
         return None
     claim_terms = set().union(*(u.alts for u in claim.units))
