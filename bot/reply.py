@@ -36,7 +36,7 @@ class SourceRef:
             parts.append(self.author)
         if self.outlets:
             parts.append(", ".join(self.outlets))
-        parts.append(self.published or "date unknown")
+        parts.append(date_label(self.published))
         return " — ".join(parts)
 
 
@@ -141,6 +141,22 @@ def clip(text: str, limit: int) -> str:
 def link(url: str | None) -> str | None:
     """An article's URL for a reply: None when it is too long to be a working link."""
     return url if url and len(url) <= URL_MAX_CHARS else None
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+
+
+def date_label(published: str | None) -> str:
+    """A document's date as a reader sees it: ISO dates as they are, a dateline's date with no
+    year (ISO "--06-19", how the JSON gives it) as "June 19 (no year given)"; None: "date
+    unknown"."""
+    if not published:
+        return "date unknown"
+    m = re.fullmatch(r"--(\d\d)-(\d\d)", published)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"{_MONTH_NAMES[int(m.group(1)) - 1]} {int(m.group(2))} (no year given)"
+    return published
 
 
 def clip_meta(text: str | None) -> str | None:

@@ -127,3 +127,18 @@ def test_markdown_rendering() -> None:
     assert "## Key developments" in md
     assert "- Fact number 1 " in md and "[2][5] _(2 sources)_" in md
     assert "**Articles:** 5" in md and "_generated today_" in md and "\n---\n" in md
+
+
+def test_a_date_with_no_year_is_written_for_a_reader() -> None:
+    from bot.claims.lookup import ClaimAnswer, Evidence, answer_to_reply
+    from bot.reply import date_label
+
+    assert date_label("--06-19") == "June 19 (no year given)"
+    assert date_label("2024-06-19") == "2024-06-19"
+    assert date_label(None) == "date unknown"
+    assert date_label("--13-40") == "--13-40"  # not a date: shown as stored
+    ev = Evidence(sentence="Putin signed a pact.", doc_id="d1", title="T", source="Reuters",
+                  published="--06-19", outlets=[], stance="supports", hedged=False, score=1.0)
+    text = render_text(answer_to_reply(ClaimAnswer("Putin signed a pact", "single-source", 1,
+                                                   [ev], "only one source states it")))
+    assert "Reuters, June 19 (no year given)" in text and "--06-19" not in text
