@@ -386,10 +386,13 @@ MONTH_LEADS = frozenset("in on since until till by of from through during before
                         "early late mid last next this".split())
 
 
-def may_is_month(words: Sequence[Word], i: int) -> bool:
-    """A capitalised "May" at `i` is the month: a day number follows ("May 5") or a word that
-    takes a date comes before it ("in May")."""
-    return (i + 1 < len(words) and words[i + 1].lower.isdigit()) or (
+def is_month(words: Sequence[Word], i: int) -> bool:
+    """The word at `i` names a month: capitalised, and a "May" only when a day number follows
+    ("May 5") or a word that takes a date comes before it ("in May")."""
+    w = words[i]
+    if w.lower not in MONTHS or not w.orig[:1].isupper():
+        return False
+    return w.lower != "may" or (i + 1 < len(words) and words[i + 1].lower.isdigit()) or (
         i > 0 and words[i - 1].lower in MONTH_LEADS)
 
 
@@ -417,8 +420,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
             counted = _counted(a, i, concept_at)
             if counted:
                 f.counted.setdefault(f"{unit}\t{w.lower}", []).extend(counted)
-        if w.lower in MONTHS and w.orig[:1].isupper() and (w.lower != "may"
-                                                             or may_is_month(words, i)):
+        if is_month(words, i):
             f.months.add(w.lower)
             f.terms.add(w.stem)  # "May" (a stop word, never an index term) when a month
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
@@ -528,8 +530,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     n = len(words)
     while i < n:
         w = words[i]
-        month = w.lower in MONTHS and w.orig[:1].isupper() and (w.lower != "may"
-                                                                or may_is_month(words, i))
+        month = is_month(words, i)
         if i in covered or (w.stop and not month) or w.lower in CLAIM_META \
                 or w.lower in FUNCTION_WORDS:
             i += 1
