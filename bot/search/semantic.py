@@ -158,10 +158,9 @@ def build_model(keep: str | None = None) -> tuple[str, Encoder]:
     model id that this process can load (`loadable`) makes them instead (a lookup bringing
     another process's build up to date: `bot.search.index.refresh_index`). A test's encoder
     (`set_encoder`) makes them under the chosen id (or `keep`)."""
-    if keep is not None and loadable(keep):
-        enc = encoder_for(keep)
-        assert enc is not None
-        return keep, enc
+    kept = encoder_for(keep) if keep in DIMS else None  # `loadable`, keeping its encoder
+    if keep is not None and kept is not None:
+        return keep, kept
     choice = chosen()
     with _encoder_lock:
         fake = _encoder
