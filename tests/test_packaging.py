@@ -77,6 +77,10 @@ def test_the_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
                     "bot/search/models/minilm-static/model.safetensors",
                     "bot/search/models/minilm-onnx/model.onnx",
                     "bot/search/models/minilm-onnx/tokenizer.json",
+                    # the claim cross-encoder, its tokenizer and its cut
+                    "bot/claims/models/minilm-cross/model.onnx",
+                    "bot/claims/models/minilm-cross/tokenizer.json",
+                    "bot/claims/models/minilm-cross/config.json",
                     "bot/text/wordnet/lexicon.sqlite", "bot/text/wordnet/LICENSE",
                     *(f"bot/data/seeds/{p.name}" for p in (ROOT / "seeds").iterdir())):
         assert shipped in names

@@ -1,0 +1,106 @@
+"""The claim cross-encoder: does this sentence state the claim? (int8 ONNX, no torch).
+
+A cross-encoder reads the claim and one candidate sentence together ([CLS] claim [SEP]
+sentence [SEP]) and gives one logit: whether the sentence states the claim, in other words
+if need be. It reads pairs the sentence embeddings cannot: two outlets' wordings of one fact
+embed far apart when the rest of each sentence differs. It costs a transformer run per pair
+(milliseconds), so the lookup asks it only about the few related candidates that could
+become support (see `bot.claims.lookup`).
+
+The model ships with the project (`models/minilm-cross/`: `model.onnx`, all-MiniLM-L6-v2
+fine-tuned by `make cross-model` — tests/bench/train_cross.py, training extra — quantised to
+int8, its `tokenizer.json`, and `config.json` with the probability cut chosen on held-out
+training pairs). Missing or damaged, lookups go on without it (logged once)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bot.search import minilm  # noqa: F401  (sets onnxruntime's telemetry switch first)
+
+MODEL_DIR = Path(__file__).parent / "models" / "minilm-cross"
+MAX_TOKENS = 128  # claim and sentence together, as in training
+CLAIM_TOKENS = 48  # the claim's share at most (the sentence keeps the rest)
+CACHE_SIZE = 20_000  # (claim, sentence) probabilities kept
+
+log = logging.getLogger(__name__)
+
+
+class CrossEncoder:
+    """(claim, sentence) -> probability that the sentence states the claim. Thread-safe."""
+
+    def __init__(self, folder: Path = MODEL_DIR, cache_size: int = CACHE_SIZE) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), opts,
+                                            providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.states = float(config["states_cut"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self._cache: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def _ids(self, claim: str, sentence: str) -> tuple[list[int], list[int]]:
+        a = self.tokenizer.encode(claim[:CLAIM_TOKENS * 8], add_special_tokens=False).ids
+        b = self.tokenizer.encode(sentence[:MAX_TOKENS * 8], add_special_tokens=False).ids
+        a = a[:CLAIM_TOKENS]
+        b = b[:MAX_TOKENS - 3 - len(a)]
+        cls, sep = 101, 102  # BERT's [CLS] and [SEP] in the model's vocabulary
+        ids = [cls, *a, sep, *b, sep]
+        return ids, [0] * (len(a) + 2) + [1] * (len(b) + 1)
+
+    def _run(self, claim: str, sentence: str) -> float:
+        import numpy as np
+
+        ids, types = self._ids(claim, sentence)
+        feed: dict[str, Any] = {"input_ids": np.asarray([ids], dtype=np.int64),
+                                "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
+        if "token_type_ids" in self.inputs:
+            feed["token_type_ids"] = np.asarray([types], dtype=np.int64)
+        logit = float(self.session.run(None, feed)[0].reshape(-1)[0])
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+    def probability(self, claim: str, sentence: str) -> float:
+        key = (claim, sentence)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        p = self._run(_clean(claim), _clean(sentence))
+        with self._lock:
+            self._cache[key] = p
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return p
+
+
+def _clean(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+@lru_cache(maxsize=2)
+def load_cross(folder: Path = MODEL_DIR) -> CrossEncoder | None:
+    """The shipped cross-encoder, or None (logged once) when it cannot be loaded."""
+    try:
+        return CrossEncoder(folder)
+    except Exception as e:  # onnxruntime, tokenizers and json raise their own types
+        log.error("claim cross-encoder in %s unusable (%s: %s); claims are judged without it",
+                  folder, type(e).__name__, str(e).splitlines()[0][:200] if str(e) else "")
+        return None

@@ -1,0 +1,133 @@
+"""The claim cross-encoder (`bot.claims.cross`) and what the lookup asks it: a sentence it
+finds stating the claim is support (another outlet's wording), within a small budget."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.claims import cross as cross_module
+from bot.claims import lookup as lookup_module
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "a.txt": "Harbour Report\n\nThe city council of Port Elm approved a new lighthouse for the "
+             "northern pier.\nFishermen had asked for it for years.\n",
+    "b.txt": "Coast Weekly\n\nLocal leaders in Port Elm gave the green light to a beacon tower on "
+             "the north jetty.\nWork starts in spring.\n",
+    "c.txt": "Valdoria Farm News\n\nGrain prices in Valdoria rose sharply after the dry summer.\n"
+             "Farmers in Valdoria blamed the weather.\n",
+    "d.txt": "Elm Gazette\n\nThe Port Elm council said no to a lighthouse on the northern pier "
+             "in 1990.\nThe vote was close.\n",
+}
+CLAIM = "The Port Elm council approved a new lighthouse."
+
+
+class FakeCross:
+    """Says a sentence states the claim when it holds one of `stating`; records the asks."""
+
+    states = 0.5
+
+    def __init__(self, *stating: str) -> None:
+        self.stating = stating
+        self.asked: list[str] = []
+
+    def probability(self, claim: str, sentence: str) -> float:
+        self.asked.append(sentence)
+        return 0.99 if any(s in sentence for s in self.stating) else 0.01
+
+
+@pytest.fixture
+def world(settings, store, corpus):  # type: ignore[no-untyped-def]
+    return build_claim_world(settings, store, corpus, ARTICLES)
+
+
+def _with(monkeypatch: pytest.MonkeyPatch, fake: FakeCross | None) -> None:
+    monkeypatch.setattr(lookup_module, "load_cross", lambda: fake)
+
+
+def test_another_outlets_wording_found_by_the_cross_encoder_corroborates(world, monkeypatch):
+    _with(monkeypatch, None)
+    alone = ask_claim(world, CLAIM)
+    assert alone.verdict == "single-source"  # the rules and the judge read b.txt as related
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, CLAIM)
+    assert answer.verdict == "corroborated" and answer.sources == 2
+    stated = [e for e in answer.evidence if e.doc_id == "b" and e.stance == "supports"]
+    assert stated and stated[0].reason == "states it in other words"
+
+
+def test_the_cross_encoder_saying_no_changes_nothing(world, monkeypatch):
+    _with(monkeypatch, None)
+    alone = ask_claim(world, CLAIM)
+    _with(monkeypatch, FakeCross())
+    answer = ask_claim(world, CLAIM)
+    assert answer.verdict == alone.verdict
+    assert [(e.sentence, e.stance) for e in answer.evidence] == \
+        [(e.sentence, e.stance) for e in alone.evidence]
+
+
+def test_it_is_asked_within_its_budget_one_sentence_per_document(world, monkeypatch):
+    fake = FakeCross()
+    _with(monkeypatch, fake)
+    ask_claim(world, CLAIM)
+    assert 0 < len(fake.asked) <= lookup_module.CROSS_PAIRS
+    # Never about the document that states it already (one support per document counts).
+    assert not any("approved a new lighthouse" in s for s in fake.asked)
+    docs = [next(d for d, t in ARTICLES.items() if s in t) for s in fake.asked]
+    assert len(docs) == len(set(docs))
+
+
+def test_it_is_not_asked_once_two_sources_state_it(settings, store, corpus, monkeypatch):
+    world = build_claim_world(settings, store, corpus, {
+        **ARTICLES, "e.txt": "Pier News\n\nThe city council of Port Elm approved a new "
+                             "lighthouse for the northern pier on Monday.\n"})
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, CLAIM)
+    assert answer.verdict == "corroborated" and fake.asked == []
+
+
+def test_a_conflicting_value_or_a_negated_claim_is_never_support(world, monkeypatch):
+    # The cross-encoder may be fooled by the wording; the rules' conflicts and the claim's
+    # polarity still stand: a sentence giving another year is not asked about, nor is any
+    # sentence when the claim is negated.
+    fake = FakeCross("lighthouse", "beacon tower")
+    _with(monkeypatch, fake)
+    ask_claim(world, "The Port Elm council approved a lighthouse on the northern pier in 2021.")
+    assert not any("1990" in s for s in fake.asked)
+    fake.asked.clear()
+    answer = ask_claim(world, "The Port Elm council did not approve a new lighthouse.")
+    assert fake.asked == [] and answer.verdict != "corroborated"
+
+
+def test_the_shipped_model_reads_wording_and_values():
+    model = cross_module.load_cross()
+    assert model is not None and 0 < model.states < 1
+    claim = "The company cut 300 jobs at its Ohio plant."
+    same = "The firm eliminated 300 positions at its factory in Ohio, a spokeswoman said."
+    other_number = "The firm eliminated 30 positions at its factory in Ohio, a spokeswoman said."
+    unrelated = "Shares of the company rose 4 percent on Tuesday after strong earnings."
+    p_same = model.probability(claim, same)
+    assert p_same > model.probability(claim, other_number)
+    assert p_same > model.probability(claim, unrelated)
+    assert model.probability(claim, unrelated) < model.states
+    assert model.probability(claim, same) == p_same  # cached, and deterministic
+
+
+def test_a_missing_or_damaged_model_is_logged_and_lookups_go_on(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, world, monkeypatch):
+    broken = tmp_path / "cross"
+    shutil.copytree(cross_module.MODEL_DIR, broken)
+    (broken / "model.onnx").write_bytes(b"\x00not a model")
+    with caplog.at_level(logging.ERROR, logger="bot.claims.cross"):
+        assert cross_module.load_cross(tmp_path / "missing") is None
+        assert cross_module.load_cross(broken) is None
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.claims.cross"]
+    assert len(lines) == 2 and "judged without it" in lines[0]
+    _with(monkeypatch, None)
+    assert ask_claim(world, CLAIM).verdict == "single-source"
