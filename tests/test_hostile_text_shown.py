@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from bot.adapters.testing import TestAdapter
@@ -36,8 +37,11 @@ RAW = ["two\nlines", "esc\x1b[31mred", "bidi\u202eevil", "j\x1b[2Jx"]
 
 def _hostile_corpus(settings: Settings, store: Store, corpus: Path) -> None:
     for name in NAMES:
-        with open(os.path.join(os.fsencode(corpus), name), "wb") as fh:
-            fh.write(TEXT)
+        try:
+            with open(os.path.join(os.fsencode(corpus), name), "wb") as fh:
+                fh.write(TEXT)
+        except OSError as exc:  # a file system that only takes UTF-8 names (macOS)
+            pytest.skip(f"cannot create the file name {name!r}: {exc}")
     (corpus / "feed.jsonl").write_text(json.dumps(RECORD) + "\n", encoding="utf-8")
     reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
         s, settings.index_path, load_aliases(settings.aliases_path)))
