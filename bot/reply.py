@@ -7,6 +7,7 @@ numbers into `Reply.sources`, rendered as "[1][3]"."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -31,13 +32,14 @@ class SourceRef:
         object.__setattr__(self, "outlets", tuple(clip_meta(o) or "" for o in self.outlets))
 
     def label(self) -> str:
+        """The source as one printable line: title (else id), author, outlets, date."""
         parts = [self.title or clip_meta(self.doc_id) or ""]
         if self.author:
             parts.append(self.author)
         if self.outlets:
             parts.append(", ".join(self.outlets))
         parts.append(date_label(self.published))
-        return " — ".join(parts)
+        return printable_line(" — ".join(parts))
 
 
 @dataclass
@@ -157,6 +159,18 @@ def date_label(published: str | None) -> str:
     if m and 1 <= int(m.group(1)) <= 12:
         return f"{_MONTH_NAMES[int(m.group(1)) - 1]} {int(m.group(2))} (no year given)"
     return published
+
+
+def printable_line(text: str) -> str:
+    """`text` as one printable line, for a terminal or a chat: every character that could
+    break the line or control the terminal (a newline, an escape sequence, a bidi override, a
+    lone surrogate; any control, format or line/paragraph separator character) as its Python
+    escape (`\\n`, `\\x1b`, `\\u202e`). Spaces stay as they are. For text a reader is shown;
+    the values of `--json` output stay as they are."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs"
+                   else ascii(ch)[1:-1] for ch in text)
 
 
 def clip_meta(text: str | None) -> str | None:

@@ -227,6 +227,28 @@ def test_header_zone_variants() -> None:
         assert_gone(a, "min read", "written by", "posted on")
 
 
+def test_title_case_section_line_under_the_title_is_not_the_author() -> None:
+    # A bare Title Case line reads like a name ("Jane Doe") and like a section line or
+    # kicker alike: alone it names no author; a byline introduced as one wins over it.
+    for lines, author, date in [
+        (["Seoul Weighs Its Options", "World News Today"], None, None),
+        (["Seoul Weighs Its Options", "", "Latest Stories Here"], None, None),
+        (["Latest Stories Here", "Seoul Weighs Its Options"], None, None),
+        (["Seoul Weighs Its Options", "World News Today", "By Jane Doe", "May 2, 2024"],
+         "Jane Doe", "2024-05-02"),
+        (["Seoul Weighs Its Options", "Latest Stories Here", "Written by: Kim Soo-jin"],
+         "Kim Soo-jin", None),
+        # A bare name in a byline's place, beside a date or a reading time, is the author.
+        (["Seoul Weighs Its Options", "World News Today", "Jane Doe", "May 2, 2024"],
+         "Jane Doe", "2024-05-02"),
+        (["Seoul Weighs Its Options", "Jane Doe · 4 min read"], "Jane Doe", None),
+        (["Seoul Weighs Its Options", "- 4 min read", "- Jane Doe"], "Jane Doe", None),
+    ]:
+        a = parse("\n".join([*lines, "", *BODY]))
+        assert (a.author, a.published) == (author, date), lines
+        assert_body_kept(a)
+
+
 def test_dateline_variants_and_unknown_year() -> None:
     a = parse("Title Here\n\nWASHINGTON, Jan. 5, 2024 (AP) - " + " ".join(BODY))
     assert (a.dateline_date, a.wire, a.published) == ("2024-01-05", "Associated Press", "2024-01-05")

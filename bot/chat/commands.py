@@ -38,6 +38,7 @@ from bot.reply import (
     clip_meta,
     command_syntax,
     link,
+    printable_line,
 )
 from bot.schedule.subscriptions import (
     Subscription,
@@ -423,7 +424,9 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _meta(value: str | None) -> str:
-    return clip_meta(value) or ""
+    """A metadata value (title, author, outlet, id: anyone's text) clipped, on one printable
+    line."""
+    return printable_line(clip_meta(value) or "")
 
 
 def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
@@ -634,8 +637,9 @@ def _feed_text(f: dict[str, Any]) -> str:
     state = f"last ok {f['last_ok'] or 'never'}"
     if f["last_error"]:
         state += f"; last error: {f['last_error']}"
-    return (f"#{f['id']} {f['name'] or f['url']} · every {f['every']} min · {f['items']} items"
-            f" · {state} · next poll {f['next_poll'] or '-'}")
+    return printable_line(
+        f"#{f['id']} {f['name'] or f['url']} · every {f['every']} min · {f['items']} items"
+        f" · {state} · next poll {f['next_poll'] or '-'}")
 
 
 def _slack_link(text: str) -> str:

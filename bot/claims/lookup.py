@@ -34,6 +34,7 @@ from bot.reply import (
     clip,
     clip_meta,
     date_label,
+    printable_line,
 )
 from bot.search.index import SearchIndex, open_index
 from bot.text.aliases import AliasTable, load_aliases
@@ -607,7 +608,8 @@ def answer_to_reply(answer: ClaimAnswer) -> Reply:
             parts.append("hedged")
         if ev.reason:
             parts.append(ev.reason)
-        parts.append(f"{clip_meta(ev.source or ev.doc_id)}, {date_label(ev.published)}")
+        parts.append(printable_line(
+            f"{clip_meta(ev.source or ev.doc_id)}, {date_label(ev.published)}"))
         reply.add(Bullet(ev.sentence, [numbers[d] for d in [ev.doc_id, *ev.also_in]],
                          " · ".join(parts)))
     if not answer.evidence:

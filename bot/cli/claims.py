@@ -11,7 +11,7 @@ import click
 from bot.claims.lookup import ClaimAnswer, answer_dict_error, lookup_claim
 from bot.cli.context import AppContext, pass_app
 from bot.errors import EmptyCorpus, UserError
-from bot.reply import date_label
+from bot.reply import date_label, printable_line
 
 MAX_LINE_CHARS = 1000
 
@@ -32,8 +32,8 @@ def _print_human(answer: ClaimAnswer) -> None:
             flags += f", {ev.reason}"
         click.echo(f"\n  {n}. {ev.sentence}")
         copies = f" (also in {', '.join(ev.also_in)})" if ev.also_in else ""
-        click.echo(f"     — {ev.source or ev.doc_id}, {date_label(ev.published)}"
-                   f" [{ev.doc_id}]{copies} · {flags} · score {ev.score}")
+        click.echo(printable_line(f"     — {ev.source or ev.doc_id}, {date_label(ev.published)}"
+                                  f" [{ev.doc_id}]{copies} · {flags} · score {ev.score}"))
 
 
 @click.command("claim")

@@ -17,6 +17,7 @@ import click
 
 from bot.cli.context import ROW_ID, AppContext, pass_app
 from bot.core import Core
+from bot.reply import printable_line
 
 
 @contextmanager
@@ -47,9 +48,11 @@ def add(app: AppContext, url: str, every: int | None, name: str | None) -> None:
 
 
 def _feed_line(f: dict[str, object]) -> str:
-    return (f"#{f['id']} {f['name'] or '-'} {f['url']} · every {f['every']} min · "
-            f"last_ok {f['last_ok'] or 'never'} · last_error {f['last_error'] or '-'} · "
-            f"next_poll {f['next_poll'] or '-'} · items {f['items']}")
+    """One printable line (a feed's name is its own title, its error the server's words)."""
+    return printable_line(
+        f"#{f['id']} {f['name'] or '-'} {f['url']} · every {f['every']} min · "
+        f"last_ok {f['last_ok'] or 'never'} · last_error {f['last_error'] or '-'} · "
+        f"next_poll {f['next_poll'] or '-'} · items {f['items']}")
 
 
 @feeds.command("list")

@@ -29,6 +29,7 @@ from bot.paths import (
     default_db,
     defaults_root,
 )
+from bot.reply import printable_line
 from bot.search.semantic import select as select_encoder
 
 
@@ -200,12 +201,16 @@ def sources(app: AppContext, as_json: bool) -> None:
         return
     for d in docs:
         outlets = ", ".join(d["outlets"]) or "-"
-        click.echo(
-            f"{d['id']}  {d['title'] or '(untitled)'}\n"
+        # Ids, titles and paths come from file names and fields of any content: each line
+        # printable, so that none can break a line or send the terminal an escape sequence.
+        for line in (
+            f"{d['id']}  {d['title'] or '(untitled)'}",
             f"    author: {d['author'] or '-'} · published: {d['published'] or '-'}"
             + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
-            + f" · outlets: {outlets} · {d['sentences']} sentences\n    {d['source_path']}"
-        )
+            + f" · outlets: {outlets} · {d['sentences']} sentences",
+            f"    {d['source_path']}",
+        ):
+            click.echo(printable_line(line))
 
 
 @cli.command()
@@ -229,11 +234,12 @@ def source(app: AppContext, doc_id: str, as_json: bool) -> None:
              "text": s["text"]} for s in sents]}
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{doc['title'] or '(untitled)'}")
-    click.echo(f"id: {doc['id']} · author: {doc['author'] or '-'} · published: "
-               f"{doc['published'] or '-'} · outlets: {', '.join(doc['outlets']) or '-'}")
+    click.echo(printable_line(f"{doc['title'] or '(untitled)'}"))
+    click.echo(printable_line(
+        f"id: {doc['id']} · author: {doc['author'] or '-'} · published: "
+        f"{doc['published'] or '-'} · outlets: {', '.join(doc['outlets']) or '-'}"))
     if doc["dateline"]:
-        click.echo(f"dateline: {doc['dateline']}")
+        click.echo(printable_line(f"dateline: {doc['dateline']}"))
     click.echo("")
     click.echo(text)
 

@@ -512,6 +512,23 @@ def _is_byline_or_date(line: str) -> bool:
     return bool(DATE_LINE.match(s)) or byline_name(s) is not None
 
 
+def header_author(header: list[str]) -> str | None:
+    """The author an article's header zone names (its items: the byline, date and reading
+    time lines under the title, `CleanText.header`). A byline introduced as one ("By Jane
+    Doe", "Written by: …") names the author. A bare name ("Jane Doe", "- Prof.Serban
+    Gabriel") is not told by its words from a Title Case section line or kicker above the
+    text ("World News Today"), so it counts only in a byline's position: right beside a date
+    or a reading time ("Jane Doe · May 2, 2024", or the line above or below one)."""
+    for part in header:
+        if _BYLINE_LEAD.match(_strip_bullet(part)) and (name := byline_name(part)):
+            return name
+    dated = [bool(DATE_LINE.match(_strip_bullet(p)) or _READ_TIME.match(_key(p))) for p in header]
+    for k, part in enumerate(header):
+        if any(dated[max(k - 1, 0):k + 2]) and (name := byline_name(part)):
+            return name
+    return None
+
+
 def byline_name(line: str) -> str | None:
     """A person's name from a byline ("By Jane Doe", "Prof.Serban Gabriel"), else None."""
     s = _strip_bullet(line)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.corpus.cleaning import DATE_LINE, byline_name
+from bot.corpus.cleaning import DATE_LINE, header_author
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -106,12 +106,10 @@ def extract_metadata(
 ) -> Metadata:
     """Metadata from the title, the header zone, the first paragraph's dateline, credit lines
     (e.g. "SOURCE: Ref Image from Radio Free Europe") and the outlets the text names."""
-    meta = Metadata()
+    meta = Metadata(author=header_author(header))
     for line in header:
         if meta.published is None and DATE_LINE.match(line):
             meta.published = parse_date(line)
-        elif meta.author is None and (name := byline_name(line)):
-            meta.author = name
     if paragraphs:
         m = DATELINE.match(paragraphs[0])
         if m:

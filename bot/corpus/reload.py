@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
 from bot.corpus.metadata import OutletCatalog
 from bot.corpus.storage import FileState, Store
+from bot.reply import printable_line
 
 TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -59,16 +60,9 @@ class Outcome:
             parts = ", ".join(f"{n:,} {k}" for k, n in self.counts.items() if n)
             if not parts and self.reason:
                 return f"{where}: {self.outcome} — {self.reason}"
-            return _shown(f"{where}: {self.outcome} ({parts or 'no records'})")
-        return _shown(f"{where}: {self.outcome}" + (f" — {self.reason}" if self.reason else ""))
-
-
-def _shown(line: str) -> str:
-    """One printable line: control characters (a newline or an escape sequence in a file
-    name) as escapes, never a line break or terminal control."""
-    if line.isprintable():
-        return line
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in line)
+            return printable_line(f"{where}: {self.outcome} ({parts or 'no records'})")
+        return printable_line(f"{where}: {self.outcome}"
+                              + (f" — {self.reason}" if self.reason else ""))
 
 
 def path_text(path: str) -> str:

@@ -29,7 +29,16 @@ from bot.digest.stories import StoryDoc, group_stories
 from bot.digest.summarize import Scored, Unit, Weights, score_units, summarize, trim_discourse
 from bot.digest.timeline import DateMention, article_anchor, extract_dates, label, story_anchor
 from bot.errors import EmptyCorpus, UserError
-from bot.reply import Bullet, Context, Heading, Paragraph, Reply, SourceRef, clip_meta
+from bot.reply import (
+    Bullet,
+    Context,
+    Heading,
+    Paragraph,
+    Reply,
+    SourceRef,
+    clip_meta,
+    printable_line,
+)
 from bot.text.hedges import denials, hedges
 from bot.text.words import tokens
 
@@ -121,8 +130,10 @@ class Digest:
         # A "sources" section lists them as blocks, which every renderer shows; `Reply.sources`
         # (listed again by the chat adapters) only when the definition has no such section.
         listed_as_section = self.section("sources") is not None
-        reply = Reply(title=self.title, sources=[] if listed_as_section else list(self.sources),
-                      kind="info")
+        # The title and headings hold articles' titles and ids (a story's headline): each is
+        # shown as one printable line; the JSON keeps them as they are.
+        reply = Reply(title=printable_line(self.title),
+                      sources=[] if listed_as_section else list(self.sources), kind="info")
         reply.add(Context(self.headline))
         if self.notice:
             reply.add(Paragraph(self.notice))
@@ -144,7 +155,7 @@ class Digest:
         """The top stories: headline, sources with counts, 2-5 key developments each (or the
         one section asked for), then the sources they cite."""
         shown = self.stories[: self.max_stories]
-        reply = Reply(title=self.title, kind="info")
+        reply = Reply(title=printable_line(self.title), kind="info")
         more = len(self.stories) - len(shown)
         reply.add(Context(self.headline + (f" · top {len(shown)} shown" if more > 0 else "")))
         if self.notice:
@@ -155,7 +166,7 @@ class Digest:
         total_importance = sum(max(st.importance, 0.1) for st in shown)
         for rank, st in enumerate(shown, 1):
             budget = self._story_words(max(st.importance, 0.1) / total_importance)
-            reply.add(Heading(f"{rank}. {st.headline}"))
+            reply.add(Heading(printable_line(f"{rank}. {st.headline}")))
             n, m = st.articles, st.independent
             reply.add(Context(
                 f"{n} article{'s' if n != 1 else ''}, {m} independent source{'s' if m != 1 else ''}"
@@ -811,4 +822,5 @@ def _whos_who(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
 
 def source_bullet(ref: SourceRef) -> Bullet:
     """One line of a briefing's Sources section: number, label and link."""
-    return Bullet(f"[{ref.number}] {ref.label()}" + (f" — {ref.url}" if ref.url else ""))
+    return Bullet(printable_line(f"[{ref.number}] {ref.label()}"
+                                 + (f" — {ref.url}" if ref.url else "")))

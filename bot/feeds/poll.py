@@ -33,6 +33,7 @@ from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_pa
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
 from bot.feeds.urls import canonical_url, doc_id_for, same_site
+from bot.reply import printable_line
 
 log = logging.getLogger(__name__)
 
@@ -133,11 +134,12 @@ class ItemOutcome:
     title: str | None = None
 
     def summary(self) -> str:
+        """One printable line (a feed's titles and links are anyone's text)."""
         head = f"{self.outcome}"
         if self.outcome == "rejected":
-            return f"{head} {self.url or '(no link)'} — {self.reason}"
+            return printable_line(f"{head} {self.url or '(no link)'} — {self.reason}")
         line = f"{head} {self.doc_id} {self.title or '(untitled)'} <{self.url}>"
-        return line + (f" ({self.reason})" if self.reason else "")
+        return printable_line(line + (f" ({self.reason})" if self.reason else ""))
 
 
 @dataclass
@@ -157,14 +159,15 @@ class FeedReport:
         return out
 
     def headline(self) -> str:
+        """One printable line (a feed's name is its own title, anyone's text)."""
         label = f"feed #{self.id} {self.name or self.url}"
         if self.status == "error":
-            return f"{label}: error — {self.error}"
+            return printable_line(f"{label}: error — {self.error}")
         if self.status == "not-modified":
-            return f"{label}: not modified (304)"
+            return printable_line(f"{label}: not modified (304)")
         c = self.counts()
-        return (f"{label}: {c['added']} added, {c['updated']} updated, "
-                f"{c['unchanged']} unchanged, {c['rejected']} rejected")
+        return printable_line(f"{label}: {c['added']} added, {c['updated']} updated, "
+                              f"{c['unchanged']} unchanged, {c['rejected']} rejected")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
