@@ -42,6 +42,7 @@ class Settings:
     aliases_path: Path | None = None
     semantic: bool = True  # embeddings fused with BM25 (`bot.search.semantic`)
     encoder: str = "full"  # which sentence model embeds: "full" or "static" (`ENCODERS`)
+    cross_encoder: bool = True  # the claim cross-encoder reads likely second sources
     rate_limit_per_minute: int = 10
     admins: list[str] = field(default_factory=list)
     command_workers: int = 2  # threads running chat commands at once
@@ -103,6 +104,9 @@ class SearchConfig(_Section):
     # Which sentence model embeds the corpus and the claims: the full MiniLM (int8 ONNX) or
     # its static distillation (~20x faster to reload, weaker).
     encoder: Literal["full", "static"] = "full"
+    # The claim cross-encoder (`bot.claims.cross`): reads up to two likely second sources of a
+    # claim with it (~5 ms a lookup that asks it).
+    cross_encoder: bool = True
 
 
 class CommandsConfig(_Section):
@@ -352,6 +356,13 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
                             f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off)")
         semantic = given in TRUE_WORDS
     encoder = env_encoder(cfg.search.encoder)
+    cross_encoder = cfg.search.cross_encoder
+    if os.environ.get("BRIEFBOT_CROSS_ENCODER"):
+        given = os.environ["BRIEFBOT_CROSS_ENCODER"].strip().lower()
+        if given not in (*TRUE_WORDS, *FALSE_WORDS):
+            raise UserError(f"BRIEFBOT_CROSS_ENCODER: {given[:20]!r} must be one of "
+                            f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off)")
+        cross_encoder = given in TRUE_WORDS
     return Settings(
         root=root,
         db_path=db_path.absolute(),
@@ -366,6 +377,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
                                "[search] aliases"),
         semantic=semantic,
         encoder=encoder,
+        cross_encoder=cross_encoder,
         rate_limit_per_minute=cfg.commands.rate_limit_per_minute,
         admins=admins,
         command_workers=cfg.commands.workers,

@@ -191,7 +191,8 @@ class Core:
 
         answer = lookup_claim(self.store, text, index_path=self.settings.index_path,
                               aliases_path=self.settings.aliases_path, limit=limit,
-                              semantic=self.settings.semantic)
+                              semantic=self.settings.semantic,
+                              cross=self.settings.cross_encoder)
         return answer_to_reply(answer)
 
     def digest_reply(self, name: str | None = None, since: str | None = None,

@@ -35,9 +35,10 @@ class FakeCross:
         self.stating = stating
         self.asked: list[str] = []
 
-    def probability(self, claim: str, sentence: str) -> float:
-        self.asked.append(sentence)
-        return 0.99 if any(s in sentence for s in self.stating) else 0.01
+    def probabilities(self, claim: str, sentences: list[str]) -> list[float]:
+        self.asked.extend(sentences)
+        return [0.99 if any(s in sentence for s in self.stating) else 0.01
+                for sentence in sentences]
 
 
 @pytest.fixture
@@ -117,6 +118,10 @@ def test_the_shipped_model_reads_wording_and_values():
     assert p_same > model.probability(claim, unrelated)
     assert model.probability(claim, unrelated) < model.states
     assert model.probability(claim, same) == p_same  # cached, and deterministic
+    # Side by side, each pair alone: the same probabilities as one by one.
+    fresh = cross_module.CrossEncoder(cache_size=0)
+    assert fresh.probabilities(claim, [same, other_number, unrelated]) == [
+        fresh.probability(claim, s) for s in (same, other_number, unrelated)]
 
 
 def test_a_missing_or_damaged_model_is_logged_and_lookups_go_on(
@@ -131,3 +136,48 @@ def test_a_missing_or_damaged_model_is_logged_and_lookups_go_on(
     assert len(lines) == 2 and "judged without it" in lines[0]
     _with(monkeypatch, None)
     assert ask_claim(world, CLAIM).verdict == "single-source"
+
+
+@pytest.mark.parametrize("claim,sentence", [
+    ("word " * 400, "other " * 5000),  # both far over the model's length: cut, not refused
+    ("a lone surrogate \udcff here", "and \ud800 there"),  # no UTF-8 string holds these
+    ("Putin visited Pyongyang.", ""),
+    ("\u202e\x1b[31m", "\x00\x00"),
+])
+def test_any_text_gives_a_probability(claim: str, sentence: str):
+    model = cross_module.load_cross()
+    assert model is not None
+    assert 0.0 <= model.probability(claim, sentence) <= 1.0
+
+
+def test_the_setting_switches_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     settings, store, corpus):
+    from bot.config import load_settings
+    from bot.errors import UserError
+
+    cfg = tmp_path / "briefbot.toml"
+    cfg.write_text("[search]\n", encoding="utf-8")
+    assert load_settings(cfg).cross_encoder is True  # on by default
+    cfg.write_text("[search]\ncross_encoder = false\n", encoding="utf-8")
+    assert load_settings(cfg).cross_encoder is False
+    cfg.write_text("[search]\ncross_encoder = \"maybe\"\n", encoding="utf-8")
+    with pytest.raises(UserError, match="cross_encoder"):
+        load_settings(cfg)
+    cfg.write_text("[search]\n", encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_CROSS_ENCODER", " Off ")
+    assert load_settings(cfg).cross_encoder is False
+    monkeypatch.setenv("BRIEFBOT_CROSS_ENCODER", "maybe")
+    with pytest.raises(UserError, match=r"BRIEFBOT_CROSS_ENCODER: 'maybe' must be one of"):
+        load_settings(cfg)
+    # Off, the lookup never asks it (the chat core and the CLI pass the setting).
+    from bot.core import Core
+
+    build_claim_world(settings, store, corpus, ARTICLES)
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    settings.cross_encoder = False
+    reply = Core(settings).claim_reply(CLAIM)
+    assert fake.asked == [] and "('Verdict', 'Single source" in repr(reply.blocks)
+    settings.cross_encoder = True
+    reply = Core(settings).claim_reply(CLAIM)
+    assert fake.asked and "('Verdict', 'Corroborated" in repr(reply.blocks)

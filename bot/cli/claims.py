@@ -19,7 +19,8 @@ MAX_LINE_CHARS = 1000
 def _lookup(app: AppContext, text: str, limit: int) -> ClaimAnswer:
     return lookup_claim(app.store, text, index_path=app.settings.index_path,
                         aliases_path=app.settings.aliases_path, limit=limit,
-                        semantic=app.settings.semantic)
+                        semantic=app.settings.semantic,
+                        cross=app.settings.cross_encoder)
 
 
 def _print_human(answer: ClaimAnswer) -> None:
