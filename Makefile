@@ -33,9 +33,9 @@ onnx-model: train-deps
 	HF_HUB_OFFLINE=1 nice $(BIN)/python tests/bench/build_onnx_model.py --data $(DATA)
 
 # `make cross-model` rebuilds the claim cross-encoder (bot/claims/models/minilm-cross: the
-# packaged MiniLM fine-tuned on CheckThat 2020 train and synthetic Multi-News pairs, int8 ONNX,
-# ~23 MB; ~30 min on 2 cores) and prints its held-out AUC and the cut it ships. DATA: the shared
-# folder. Climate-FEVER, seeds and news are never read.
+# packaged MiniLM fine-tuned on CheckThat 2020 train and synthetic pairs of its verified claims,
+# int8 ONNX, ~23 MB; ~15 min on 2 cores) and prints its held-out AUC and the cut it ships.
+# DATA: the shared folder. Climate-FEVER, seeds, news and Multi-News are never read.
 cross-model: train-deps
 	HF_HUB_OFFLINE=1 nice $(BIN)/python tests/bench/train_cross.py --data $(DATA)
 

