@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.claims.cross import load_cross
+from bot.claims.cross import CrossEncoder, load_cross
 from bot.claims.judge import WEIGHTS_FULL, Judge, Pair, load_judge, pair_features
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
@@ -269,38 +269,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if not long_claim:
         judged = _medium_support(parsed, judged, lexical, feats)
     if may_state and reader is not None:
-        # The cross-encoder reads the likeliest of the rest with the claim: a sentence it
-        # finds stating the claim supports it (another outlet's wording). One sentence per
-        # document not supporting it yet (one suffices for its count), the judge's likeliest
-        # first, `CROSS_PAIRS` at most, until two independent sources state it (more would
-        # not change the verdict).
-        groups: list[set[str]] = []
-        done: set[str] = set()  # documents supporting it or asked about
-        for jj, r in judged:
-            if jj.stance == "supports":
-                _add_support(groups, r["doc_id"], r["key"] or str(r["id"]))
-                done.add(r["doc_id"])
-        asked: list[tuple[int, dict[str, Any]]] = []
-        for _, sid, row in sorted(may_state, key=lambda t: -t[0]):
-            if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2:
-                break
-            if row["doc_id"] not in done:
-                asked.append((sid, row))
-                done.add(row["doc_id"])
-        # Read together (side by side), taken in order: once two independent sources state
-        # it, the rest changes nothing.
-        said = reader.probabilities(plain, [row["text"] for _, row in asked])
-        for (sid, row), p_states in zip(asked, said, strict=True):
-            if p_states < reader.states or _independent(groups) >= 2:
-                continue
-            now = Judgement("supports", p_states, "states it in other words")
-            _add_support(groups, row["doc_id"], row["key"] or str(row["id"]))
-            at = next((i for i, (_, r) in enumerate(judged) if r["id"] == sid), None)
-            if at is None:
-                unrelated.remove(row)
-                judged.append((now, row))
-            else:
-                judged[at] = (now, row)
+        _cross_support(reader, plain, may_state, judged, unrelated)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
         # The judge's probability orders the evidence: what states or disputes it first.
@@ -320,7 +289,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     support_groups: list[set[str]] = []
     for j, row in judged:
         stances.append((j.stance, j.denial, j.conflict))
-        key = row["key"] or str(row["id"])
+        key = _sentence_key(row)
         if j.stance == "supports":
             _add_support(support_groups, row["doc_id"], key)
         if key in by_key:
@@ -348,7 +317,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     for row in unrelated:  # the shown list filled up with the closest other sentences
         if len(evidence) >= room:
             break
-        key = row["key"] or str(row["id"])
+        key = _sentence_key(row)
         if key in by_key:
             continue
         by_key[key] = Evidence(sentence=clip(row["text"], EVIDENCE_MAX_CHARS), doc_id=row["doc_id"], title=None,
@@ -515,6 +484,49 @@ def _features(text: str, aliases: AliasTable) -> Features:
             _FEATURE_CACHE.clear()
         found = _FEATURE_CACHE[key] = sentence_features(text, aliases)
     return found
+
+
+def _sentence_key(row: dict[str, Any]) -> str:
+    """What syndicated copies of a sentence share (its own id when it has no key)."""
+    return row["key"] or str(row["id"])
+
+
+def _cross_support(reader: CrossEncoder, claim_text: str,
+                   may_state: list[tuple[float, int, dict[str, Any]]],
+                   judged: list[tuple[Judgement, dict[str, Any]]],
+                   unrelated: list[dict[str, Any]]) -> None:
+    """The cross-encoder reads the likeliest of the rest with the claim: a sentence it finds
+    stating the claim supports it (another outlet's wording), moved into `judged` as such.
+    One sentence per document not supporting it yet (one suffices for its count), the judge's
+    likeliest first (`may_state`: the judge's probability, sentence id, row), `CROSS_PAIRS`
+    at most, until two independent sources state it (more would not change the verdict)."""
+    groups: list[set[str]] = []
+    done: set[str] = set()  # documents supporting it or asked about
+    for j, row in judged:
+        if j.stance == "supports":
+            _add_support(groups, row["doc_id"], _sentence_key(row))
+            done.add(row["doc_id"])
+    asked: list[tuple[int, dict[str, Any]]] = []
+    for _, sid, row in sorted(may_state, key=lambda t: -t[0]):
+        if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2:
+            break
+        if row["doc_id"] not in done:
+            asked.append((sid, row))
+            done.add(row["doc_id"])
+    # Read together (side by side), taken in order: once two independent sources state it,
+    # the rest changes nothing.
+    said = reader.probabilities(claim_text, [row["text"] for _, row in asked])
+    for (sid, row), p_states in zip(asked, said, strict=True):
+        if p_states < reader.states or _independent(groups) >= 2:
+            continue
+        now = Judgement("supports", p_states, "states it in other words")
+        _add_support(groups, row["doc_id"], _sentence_key(row))
+        at = next((i for i, (_, r) in enumerate(judged) if r["id"] == sid), None)
+        if at is None:
+            unrelated.remove(row)
+            judged.append((now, row))
+        else:
+            judged[at] = (now, row)
 
 
 def _add_support(groups: list[set[str]], doc_id: str, key: str) -> None:

@@ -46,7 +46,7 @@ class ModelError(Exception):
     """The shipped model cannot be loaded (a missing or damaged file)."""
 
 
-def _clean(text: str) -> str:
+def tokenizable(text: str) -> str:
     """Text the tokenizer accepts: lone surrogates (which no UTF-8 string holds) replaced."""
     return text.encode("utf-8", "replace").decode("utf-8")
 
@@ -101,7 +101,7 @@ class OnnxEncoder:
         import numpy as np
 
         cut = self.max_tokens * CHARS_PER_TOKEN
-        encodings = self.tokenizer.encode_batch([_clean(t[:cut]) for t in texts])
+        encodings = self.tokenizer.encode_batch([tokenizable(t[:cut]) for t in texts])
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
 
