@@ -236,3 +236,49 @@ def test_stored_context_answers_like_analysed_context(settings: Settings, store:
     # A wrong context would change the answer.
     monkeypatch.setattr(SearchIndex, "stored_features", lambda self, sid: Features(set()))
     assert ask(world, claim).to_dict() != with_stored
+
+
+def test_features_by_id_also_place_the_previous_sentence(world):
+    # A dense candidate's context (the sentence before it) is then read from the index, as a
+    # BM25 hit's is, instead of being analysed again from its text.
+    from bot.search.index import open_index
+    from bot.text.stance import sentence_features
+
+    store, settings = world
+    aliases = load_aliases(settings.aliases_path)
+    index = open_index(store, settings.index_path, aliases)
+    sid = next(s["id"] for s in store.sentences() if "trawlers" in s["text"])
+    rows = store.sentences_by_ids([sid - 1, sid])
+    assert rows[sid - 1]["doc_id"] == rows[sid]["doc_id"]
+    assert index.stored_features(sid - 1) is None  # no search has seen it yet
+    assert index.features_by_ids([sid]) == {sid: sentence_features(rows[sid]["text"], aliases)}
+    assert index.stored_features(sid - 1) == sentence_features(rows[sid - 1]["text"], aliases)
+
+
+def test_a_dense_candidates_context_is_not_analysed_again(settings: Settings, store: Store,
+                                                          corpus: Path, monkeypatch):
+    from bot.claims import lookup as lookup_module
+    from bot.search.index import SearchIndex
+
+    world = build_claim_world(settings, store, corpus, CONTEXT_ARTICLES)
+    claim = "Port Elm will get a second lighthouse by winter, she promised."
+    sid = next(s["id"] for s in store.sentences() if "second lighthouse" in s["text"])
+    # Found by the embeddings only: BM25 returns nothing, the dense side this sentence, whose
+    # context (the previous sentence, naming Port Elm) is needed to state the claim.
+    monkeypatch.setattr(SearchIndex, "search_with_features", lambda self, terms, limit: [])
+    monkeypatch.setattr(lookup_module, "retrieval_scores",
+                        lambda index, text, lexical, semantic, **kw: ({sid: 1.0}, {sid: 0.9}))
+    analysed: list[str] = []
+    real = lookup_module._features
+
+    def counting(text: str, aliases: AliasTable) -> Features:
+        analysed.append(text)
+        return real(text, aliases)
+
+    monkeypatch.setattr(lookup_module, "_features", counting)
+    from_index = ask(world, claim).to_dict()
+    assert analysed == [] and from_index["verdict"] == "single-source"
+    # The same answer as with both sentences analysed from their text.
+    monkeypatch.setattr(SearchIndex, "features_by_ids", lambda self, sids: {})
+    monkeypatch.setattr(SearchIndex, "stored_features", lambda self, sid: None)
+    assert ask(world, claim).to_dict() == from_index and len(analysed) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,24 @@ def test_the_shipped_model_reads_wording_and_values():
     fresh = cross_module.CrossEncoder(cache_size=0)
     assert fresh.probabilities(claim, [same, other_number, unrelated]) == [
         fresh.probability(claim, s) for s in (same, other_number, unrelated)]
+
+
+def test_the_first_pair_is_read_on_the_callers_thread(monkeypatch):
+    # The others beside it on the pool's: one thread fewer to wake per lookup.
+    model = cross_module.CrossEncoder(cache_size=0)
+    real = model._run
+    threads: dict[str, threading.Thread] = {}
+
+    def run(claim: str, sentence: str) -> float:
+        threads[sentence] = threading.current_thread()
+        return real(claim, sentence)
+
+    monkeypatch.setattr(model, "_run", run)
+    claim, first, second = "Port Elm approved a lighthouse.", "A lighthouse.", "Grain rose."
+    assert model.probabilities(claim, [first, second]) == [real(claim, first),
+                                                           real(claim, second)]
+    assert threads[first] is threading.current_thread()
+    assert threads[second] is not threading.current_thread()
 
 
 def test_a_missing_or_damaged_model_is_logged_and_lookups_go_on(

@@ -242,3 +242,24 @@ def test_static_encoder_is_normalised_and_handles_empty_and_unknown_text():
     assert np.isfinite(v).all()
     assert np.allclose(np.linalg.norm(v[2:], axis=1), 1.0, atol=1e-5)
     assert enc.encode([]).shape == (0, 256)
+
+
+def test_the_packages_are_looked_for_until_found(monkeypatch):
+    # Asked several times in every lookup: once found, they are not looked for again.
+    import importlib.util
+
+    real = importlib.util.find_spec
+    looked: list[str] = []
+
+    def find_spec(name: str, *args: Any) -> Any:
+        looked.append(name)
+        return None if name == "safetensors" and missing else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(semantic, "_installed", False, raising=False)
+    missing = True
+    assert not semantic.available() and not semantic.available()
+    assert looked.count("safetensors") == 2  # not found: looked for again
+    missing = False
+    assert semantic.available() and semantic.available() and semantic.available()
+    assert looked.count("safetensors") == 3

@@ -532,18 +532,7 @@ class SearchIndex:
         result = self.searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False)
         if not result.hits:
             return []
-        addrs = [addr for _, addr in result.hits]
-        # The sentence stored just before each hit too: a build adds a document's sentences in
-        # order, so it is usually the hit's previous sentence (see `stored_features`). One
-        # fast-field read for both (each read opens the column).
-        before = [tantivy.DocAddress(a.segment_ord, a.doc - 1) for a in addrs if a.doc > 0]
-        values = self.searcher.fast_field_values(ID_FIELD, addrs + before)
-        ids = values[:len(addrs)]
-        if len(self._where) > WHERE_MAX:
-            self._where.clear()
-        for addr, i in zip(before, values[len(addrs):], strict=True):
-            if i is not None:
-                self._where[int(i)] = addr
+        ids = self._ids_remembering_previous([addr for _, addr in result.hits])
         out: list[tuple[int, float, Features | None]] = []
         for (score, addr), i in zip(result.hits, ids, strict=True):
             if i is None:
@@ -553,13 +542,30 @@ class SearchIndex:
             out.append((sid, float(score), self._stored(addr) if with_features else None))
         return out
 
+    def _ids_remembering_previous(self, addrs: list[tantivy.DocAddress]) -> list[Any]:
+        """The sentence ids at `addrs` (None: no id). The sentence stored just before each is
+        remembered too: a build adds a document's sentences in order, so it is usually the
+        previous sentence, a lookup's context (see `stored_features`; it mostly shares the
+        stored block, which is then read again cheaply). One fast-field read for both (each
+        read opens the column)."""
+        before = [tantivy.DocAddress(a.segment_ord, a.doc - 1) for a in addrs if a.doc > 0]
+        values = self.searcher.fast_field_values(ID_FIELD, addrs + before)
+        if len(self._where) > WHERE_MAX:
+            self._where.clear()
+        for addr, i in zip(before, values[len(addrs):], strict=True):
+            if i is not None:
+                self._where[int(i)] = addr
+        return list(values[:len(addrs)])
+
     def _stored(self, addr: tantivy.DocAddress) -> Features | None:
         stored = self.searcher.doc(addr).get_first(FEAT_FIELD)
         return features_from_bytes(stored if isinstance(stored, bytes) else None)
 
     def features_by_ids(self, sids: list[int]) -> dict[int, Features]:
         """The stored features of the given sentences (one id-set query; the dense
-        candidates that BM25 did not return). Empty when the index is stale."""
+        candidates that BM25 did not return); where each one's previous sentence is stored is
+        remembered, as for a search's hits (`stored_features`). Empty when the index is
+        stale."""
         if not sids or self.stale or self.num_docs == 0:
             return {}
         query = tantivy.Query.term_set_query(SCHEMA, ID_FIELD, sorted(set(sids)))
@@ -568,7 +574,7 @@ class SearchIndex:
         if not addrs:
             return {}
         out: dict[int, Features] = {}
-        for addr, i in zip(addrs, self.searcher.fast_field_values(ID_FIELD, addrs), strict=True):
+        for addr, i in zip(addrs, self._ids_remembering_previous(addrs), strict=True):
             if i is None:
                 continue
             self._where[int(i)] = addr

@@ -68,10 +68,16 @@ MISSING = ("semantic search is switched on ([search] semantic = true) but its pa
            "install -e .), or set semantic = false")
 
 
+_installed = False  # `available` found them once: they stay (it is asked in every lookup)
+
+
 def available() -> bool:
     """True when the optional packages are installed (without importing them)."""
-    return all(importlib.util.find_spec(m) is not None
-               for m in ("numpy", "tokenizers", "safetensors"))
+    global _installed
+    if not _installed:
+        _installed = all(importlib.util.find_spec(m) is not None
+                         for m in ("numpy", "tokenizers", "safetensors"))
+    return _installed
 
 
 def require() -> None:
