@@ -162,14 +162,16 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if len(parsed.units) < 2:
         return _not_found(text, "that names one thing but claims nothing about it; say who did "
                           "what, e.g. \"Putin visited North Korea\"", index, semantic)
-    # The dense side on a worker thread meanwhile (when there is one: no thread hop for a
-    # lexical lookup).
-    dense = dense_side_soon(index, semantic, plain) if semantic and index.pointer.dense \
-        else None
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed = weigh(parsed, df, index.num_docs)
-    hits = index.search_with_features(query_terms(parsed), CANDIDATES)
+    query = query_terms(parsed)
+    # The dense side on a worker thread while BM25 searches (when there is one: no thread hop
+    # for a lexical lookup). Started once the query is made (~0.1 ms): the worker's Python
+    # then runs while the search has let go of the GIL, neither thread waiting for the other.
+    dense = dense_side_soon(index, semantic, plain) if semantic and index.pointer.dense \
+        else None
+    hits = index.search_with_features(query, CANDIDATES)
     bm25 = {sid: score for sid, score, _ in hits}
     stored = {sid: f for sid, _, f in hits if f is not None}
     # The stance rules read BM25 relative to the best hit (`lexical`, what they were
