@@ -562,14 +562,18 @@ class SearchIndex:
         return features_from_bytes(stored if isinstance(stored, bytes) else None)
 
     def features_by_ids(self, sids: list[int]) -> dict[int, Features]:
-        """The stored features of the given sentences (one id-set query; the dense
-        candidates that BM25 did not return); where each one's previous sentence is stored is
-        remembered, as for a search's hits (`stored_features`). Empty when the index is
-        stale."""
+        """The stored features of the given sentences (one query; the dense candidates that
+        BM25 did not return); where each one's previous sentence is stored is remembered, as
+        for a search's hits (`stored_features`). Empty when the index is stale."""
         if not sids or self.stale or self.num_docs == 0:
             return {}
-        query = tantivy.Query.term_set_query(SCHEMA, ID_FIELD, sorted(set(sids)))
-        result = self.searcher.search(query, len(set(sids)), count=False)
+        wanted = sorted(set(sids))
+        # An OR of one term query per id: a term-set query matches its set against the id
+        # field's whole term dictionary (30 ids at 1M sentences: ~0.5 ms against ~0.06 ms).
+        query = tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, ID_FIELD, sid))
+            for sid in wanted])
+        result = self.searcher.search(query, len(wanted), count=False)
         addrs = [addr for _, addr in result.hits]
         if not addrs:
             return {}
