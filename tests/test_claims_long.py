@@ -299,3 +299,19 @@ def test_features_by_id_look_each_id_up(world, monkeypatch):
     rows = {s["id"]: s for s in store.sentences()}
     found = index.features_by_ids([*rows, *rows, max(rows) + 1000])  # repeats, an unknown id
     assert found == {sid: sentence_features(r["text"], aliases) for sid, r in rows.items()}
+
+
+def test_what_a_lookup_places_stays_placed(world, monkeypatch):
+    # The bound on remembered places applies when a lookup's search starts, never between its
+    # search and its dense candidates' features (which would forget the hits' contexts).
+    from bot.search.index import open_index
+
+    store, settings = world
+    index = open_index(store, settings.index_path, load_aliases(settings.aliases_path))
+    monkeypatch.setattr("bot.search.index.WHERE_MAX", 1)
+    hits = index.search_with_features([("trawler", 1.0)], 5)
+    sid = hits[0][0]
+    other = next(s["id"] for s in store.sentences() if "reserves" in s["text"])
+    assert other - 1 != sid and set(index.features_by_ids([other])) == {other}
+    assert index.stored_features(sid - 1) is not None
+    assert index.stored_features(other - 1) is not None

@@ -521,6 +521,8 @@ class SearchIndex:
 
     def _search(self, terms: list[tuple[str, float]], limit: int,
                 with_features: bool) -> list[tuple[int, float, Features | None]]:
+        if len(self._where) > WHERE_MAX:  # at a lookup's start: what it places stays placed
+            self._where.clear()
         clauses = []
         for term, boost in terms:
             q = tantivy.Query.term_query(SCHEMA, FIELD, term)
@@ -550,8 +552,6 @@ class SearchIndex:
         read opens the column)."""
         before = [tantivy.DocAddress(a.segment_ord, a.doc - 1) for a in addrs if a.doc > 0]
         values = self.searcher.fast_field_values(ID_FIELD, addrs + before)
-        if len(self._where) > WHERE_MAX:
-            self._where.clear()
         for addr, i in zip(before, values[len(addrs):], strict=True):
             if i is not None:
                 self._where[int(i)] = addr
