@@ -6,10 +6,12 @@ numbers into `Reply.sources`, rendered as "[1][3]"."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from urllib.parse import quote, urlsplit, urlunsplit
 
 
 @dataclass(frozen=True)
@@ -140,9 +142,45 @@ def clip(text: str, limit: int) -> str:
     return f"{cut} … [clipped: {len(cut):,} of {len(text):,} characters shown]"
 
 
+# What a shown URL's path, query and fragment keep as they are: letters, digits and the URI
+# delimiters that break no line and that no platform's markup or escaping rewrites. Everything
+# else (white space, controls, `<>|()[]{}`, quotes, backticks, `*`, `@` of "@everyone", `\\`,
+# `^`, non-ASCII) is percent-encoded, as a browser would send it.
+_URL_SAFE = "-._~:/?#!$&+,;=%"
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")
+
+
 def link(url: str | None) -> str | None:
-    """An article's URL for a reply: None when it is too long to be a working link."""
-    return url if url and len(url) <= URL_MAX_CHARS else None
+    """An article's URL as a reader is shown it (a JSONL `url`, a feed item's link: anyone's
+    text), or None when it is no working web link: only http(s) with a valid host; the host
+    in ASCII (IDNA), without the user part that can pose as another host
+    ("https://reuters.com@evil.example"); every character that could break a line or a
+    platform's markup percent-encoded, so the platform's auto-link covers exactly the URL;
+    at most `URL_MAX_CHARS` (a clipped link is broken). The stored value stays as it came."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
+        if parts.scheme.lower() not in ("http", "https") or not host:
+            return None
+        if ":" in host:  # an IPv6 literal
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        else:
+            host = host.encode("idna").decode("ascii").lower()
+            if not _HOST.fullmatch(host):
+                return None
+        netloc = host + (f":{port}" if port is not None else "")
+
+        def encoded(part: str) -> str:
+            return quote(_STRAY_PERCENT.sub("%25", part), safe=_URL_SAFE)
+
+        shown = urlunsplit((parts.scheme.lower(), netloc, encoded(parts.path),
+                            encoded(parts.query), encoded(parts.fragment)))
+    except (ValueError, UnicodeError):  # a bad port or IPv6 literal; a host IDNA refuses
+        return None
+    return shown if len(shown) <= URL_MAX_CHARS else None
 
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",

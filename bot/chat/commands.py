@@ -418,8 +418,9 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
         shown = clip(para, budget)
         budget -= len(para)
         reply.add(Heading(shown) if kind == "heading" else Paragraph(shown))
-    if link(doc.get("url")):
-        reply.add(Context(doc["url"]))
+    url = link(doc.get("url"))
+    if url:
+        reply.add(Context(url))
     return reply
 
 
@@ -573,7 +574,9 @@ def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
         else:
             state = "next " + nxt.isoformat(timespec="minutes") if nxt else "never fires"
         last = f"; last: {sub.last_status} {sub.last_slot}" if sub.last_status else ""
-        reply.add(Bullet(f"#{sub.id} {sub.digest} → {sub.channel} · {sub.cron} ({sub.timezone}) · {state}{last}"))
+        # (a disabled reason holds the platform's own error text)
+        reply.add(Bullet(printable_line(
+            f"#{sub.id} {sub.digest} → {sub.channel} · {sub.cron} ({sub.timezone}) · {state}{last}")))
     return reply
 
 
@@ -617,10 +620,12 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     if failed_posts:
         reply.add(Heading("Failed posts"))
         for f in failed_posts:
-            reply.add(Bullet(f"#{f['subscription_id']} slot {f['slot']}: {f.get('error') or 'failed'}"))
+            reply.add(Bullet(printable_line(  # the platform's own error text
+                f"#{f['subscription_id']} slot {f['slot']}: {f.get('error') or 'failed'}")))
     disabled = [r for r in scoped if not r["enabled"]]
     for row in disabled:
-        reply.add(Bullet(f"#{row['id']} disabled: {row['disabled_reason'] or 'no reason recorded'}"))
+        reply.add(Bullet(printable_line(
+            f"#{row['id']} disabled: {row['disabled_reason'] or 'no reason recorded'}")))
     if info.feeds:
         reply.add(Heading(f"Feeds ({len(info.feeds)})"))
         for feed in info.feeds:
@@ -638,8 +643,13 @@ def _feed_text(f: dict[str, Any]) -> str:
     if f["last_error"]:
         state += f"; last error: {f['last_error']}"
     return printable_line(
-        f"#{f['id']} {f['name'] or f['url']} · every {f['every']} min · {f['items']} items"
+        f"#{f['id']} {f['name'] or _feed_url(f)} · every {f['every']} min · {f['items']} items"
         f" · {state} · next poll {f['next_poll'] or '-'}")
+
+
+def _feed_url(f: dict[str, Any]) -> str:
+    """A feed's URL as shown: a safe link (`link`), else (one `link` refuses) a printable line."""
+    return link(f["url"]) or _meta(f["url"])
 
 
 def _slack_link(text: str) -> str:
@@ -660,7 +670,7 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
             return Reply.text(f"No feeds. Add one with {_cmd(req, 'feeds', 'add URL [MINUTES]')}.")
         reply = Reply(title=f"Feeds ({len(rows)})")
         for f in rows:
-            reply.add(Bullet(_feed_text(f), note=f["url"] if f["name"] else None))
+            reply.add(Bullet(_feed_text(f), note=_feed_url(f) if f["name"] else None))
         reply.add(Context(f"Remove one with {_cmd(req, 'feeds', 'remove ID')}."))
         return reply
     if action == "add" and len(parts) in (2, 3):
@@ -672,7 +682,7 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
             minutes = int(parts[2])
         feed = core.add_feed(_slack_link(parts[1]), minutes, actor=req.caller.key)
         return Reply(title=f"Following feed #{feed['id']}").add(
-            Fields([("Id", str(feed["id"])), ("URL", feed["url"]),
+            Fields([("Id", str(feed["id"])), ("URL", _feed_url(feed)),
                     ("Every", f"{feed['every']} minutes")]),
             Context("First poll within a minute. Remove with "
                     f"{_cmd(req, 'feeds', 'remove ' + str(feed['id']))}."))
@@ -685,7 +695,7 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
             feed = core.remove_feed(int(raw))
         except UserError:
             raise UserError(f"No feed #{int(raw)}. See {_cmd(req, 'feeds')}.") from None
-        return Reply.text(f"Stopped following feed #{feed['id']} ({feed['url']}); "
+        return Reply.text(f"Stopped following feed #{feed['id']} ({_feed_url(feed)}); "
                           "its articles stay in the corpus.")
     raise UserError(_feeds_usage(req))
 

@@ -13,6 +13,7 @@ import click
 
 from bot.cli.context import ROW_ID
 from bot.errors import UserError
+from bot.reply import printable_line
 from bot.schedule.subscriptions import (
     PLATFORMS,
     Subscription,
@@ -108,14 +109,16 @@ def list_(app: Any, as_json: bool) -> None:
     for it in items:
         state = (f"next {it['next_run']}" if it["enabled"]
                  else f"DISABLED: {it['disabled_reason'] or 'no reason recorded'}")
-        click.echo(f"#{it['id']} {it['digest']} → {it['platform']}:{it['channel']} · "
-                   f"{it['cron']} ({it['timezone']}) · {state}")
+        # Each line printable: errors and disabled reasons hold the platform's own text.
+        click.echo(printable_line(f"#{it['id']} {it['digest']} → {it['platform']}:{it['channel']} · "
+                                  f"{it['cron']} ({it['timezone']}) · {state}"))
         if it["last_status"]:
             err = f" — {it['last_error']}" if it["last_error"] else ""
-            click.echo(f"    last: {it['last_status']} {it['last_slot']}{err}")
+            click.echo(printable_line(f"    last: {it['last_status']} {it['last_slot']}{err}"))
         for f in it["failed_slots"]:
             tries = f" after {f['attempts']} attempt(s)" if f["attempts"] else ""
-            click.echo(f"    FAILED slot {f['slot']}{tries}: {f['error'] or 'unknown error'}")
+            click.echo(printable_line(
+                f"    FAILED slot {f['slot']}{tries}: {f['error'] or 'unknown error'}"))
 
 
 @schedule.command("remove")

@@ -1,0 +1,216 @@
+"""Hostile URLs and platform error text in what users see.
+
+An article's URL (a JSONL record's `url`, a feed item's link) is stored as it came; what a
+reader is shown is `bot.reply.link`: only an http(s) URL with a host, its characters that could
+break a line or a platform's markup (white space, `<>|()[]`, backticks, quotes, controls,
+non-ASCII) percent-encoded, so that the platform's auto-link covers exactly the link and nothing
+after it can pose as a source line, a mention or a masked link. Other schemes (`javascript:`,
+`data:`, `file:`) are not shown; the title is. Delivery errors (a platform's own text) are shown
+by `briefbot schedule list`, `/schedules` and `/status` as printable lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.adapters.discord_embeds import render_reply
+from bot.adapters.slack_blocks import render_messages
+from bot.adapters.testing import TestAdapter
+from bot.chat.render_markdown import render_markdown
+from bot.cli.main import cli
+from bot.config import Settings
+from bot.core import Core
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.reply import Reply, SourceRef, link, render_text
+from bot.search.index import refresh_index
+from bot.text.aliases import load_aliases
+
+# URL as stored -> as shown (None: not shown)
+CASES: list[tuple[str, str | None]] = [
+    ("https://example.org/a b|c>d<e", "https://example.org/a%20b%7Cc%3Ed%3Ce"),
+    # (a newline or tab in a URL is dropped, as browsers do: WHATWG URL, urllib.parse)
+    ("https://example.org/x\n[2] Reuters — https://evil.example",
+     "https://example.org/x%5B2%5D%20Reuters%20%E2%80%94%20https://evil.example"),
+    ("https://example.org/q?a=(1)&b=[2]#`x`", "https://example.org/q?a=%281%29&b=%5B2%5D#%60x%60"),
+    ("https://example.org/<!channel> @everyone", "https://example.org/%3C!channel%3E%20%40everyone"),
+    ("https://example.org/\x1b[2J\u202e", "https://example.org/%1B%5B2J%E2%80%AE"),
+    ("  HTTPS://Example.org/ok  ", "https://example.org/ok"),
+    ("https://reuters.com@evil.example/x", "https://evil.example/x"),  # userinfo: a fake host
+    ("https://bücher.example/ä", "https://xn--bcher-kva.example/%C3%A4"),
+    ("https://example.org/100%25%zz", "https://example.org/100%25%25zz"),
+    ("javascript:alert(document.cookie)", None),
+    ("data:text/html,<script>alert(1)</script>", None),
+    ("file:///etc/passwd", None),
+    ("JavaScript://example.org/%0Aalert(1)", None),
+    ("https:///no-host", None),
+    ("https://exa mple.org/", None),
+    ("https://[::1/", None),
+    ("//example.org/relative", None),
+    ("https://example.org/" + "a" * 3000, None),  # too long to be a working link
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), CASES)
+def test_link_shows_only_http_urls_with_markup_breaking_characters_encoded(
+        raw: str, shown: str | None) -> None:
+    assert link(raw) == shown
+    assert SourceRef(1, "d", title="T", url=raw).url == shown
+
+
+def _rendered(reply: Reply) -> dict[str, str]:
+    slack = render_messages(reply)
+    discord = render_reply(reply)
+    return {
+        "slack": json.dumps([m["blocks"] for m in slack], ensure_ascii=False)
+        + "\n".join(m["text"] for m in slack),
+        "discord": "\n".join(e.description or "" for m in discord for e in m.embeds),
+        "text": render_text(reply),
+        "markdown": render_markdown(reply),
+    }
+
+
+@pytest.mark.parametrize(("raw", "shown"), CASES)
+def test_source_urls_reach_slack_and_discord_only_as_safe_links(
+        raw: str, shown: str | None) -> None:
+    reply = Reply(title="Claim", sources=[SourceRef(1, "doc-1", title="Talks in Seoul", url=raw)])
+    out = _rendered(reply)
+    slack_line = next(b["elements"][0]["text"] for m in render_messages(reply)
+                      for b in m["blocks"] if b["type"] == "context")
+    discord_line = next(line for line in out["discord"].splitlines() if "[1]" in line)
+    for line, as_sent in ((slack_line, (shown or "").replace("&", "&amp;")),
+                          (discord_line, shown)):
+        assert "Talks in Seoul" in line  # the title stays, whatever the URL
+        if shown is None:
+            assert "://" not in line and ":alert" not in line and "file:" not in line
+        else:
+            # The URL is the line's last word, whole: nothing after it, no break inside.
+            assert line.endswith(f" {as_sent}"), line
+            assert line.isprintable(), line
+    assert "[2] Reuters" not in out["slack"] + out["discord"]
+    assert "<!channel>" not in out["slack"] and "\u202e" not in out["slack"] + out["discord"]
+
+
+def _hostile_url_corpus(settings: Settings, store: Store, corpus: Path) -> None:
+    records = [
+        {"id": "evil", "title": "Talks in Seoul", "url": "javascript:alert(1)",
+         "text": "Officials in Seoul said on Tuesday that the pact would be reviewed soon."},
+        {"id": "broken", "title": "Talks in Busan",
+         "url": "https://example.org/a\x1b[2J\n<!channel> [2] fake",
+         "text": "Officials in Busan said on Monday that the talks would resume in June."},
+    ]
+    (corpus / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
+                                       encoding="utf-8")
+    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+        s, settings.index_path, load_aliases(settings.aliases_path)))
+
+
+def test_source_command_shows_a_stored_url_only_as_a_safe_link(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    _hostile_url_corpus(settings, store, corpus)
+    core = Core(settings)
+    try:
+        bot = TestAdapter(core)
+        evil = bot.send("/source evil")
+        out = _rendered(evil)
+        assert not any("javascript" in text for text in out.values()), out
+        assert "Talks in Seoul" in out["text"]
+        broken = bot.send("/source broken")
+        out = _rendered(broken)
+        for text in out.values():
+            assert "https://example.org/a%1B%5B2J%3C!channel%3E%20%5B2%5D%20fake" in text
+            assert "\x1b" not in text and "[2] fake" not in text and "<!channel>" not in text
+        # The stored value is kept as it came (`--json` shows it).
+        assert store.document("broken")["url"] == "https://example.org/a\x1b[2J\n<!channel> [2] fake"
+    finally:
+        core.close()
+
+
+# ------------------------------------------------------------------ platform error text
+
+ERROR = "channel_not_found\x1b[2J\n#9 daily → slack:C9 · next 2099\u202e"
+
+
+def _subscriptions_with_hostile_errors(st: Store) -> None:
+    st.add_subscription("slack", "C1", "daily", "0 8 * * *", "UTC", "cli:test")
+    st.add_subscription("slack", "C1", "daily", "0 9 * * *", "UTC", "cli:test")
+    st.claim_post_slot(1, "2024-06-19T06:00:00+00:00", "p", "2024", "2099")
+    st.update_post_slot(1, "2024-06-19T06:00:00+00:00", "p", state="failed", attempts=2,
+                        error=ERROR)
+    st.update_subscription(1, last_slot="2024-06-19T06:00:00+00:00", last_status="failed")
+    st.update_subscription(2, enabled=0, disabled_reason="channel C1 is gone: " + ERROR)
+
+
+def test_schedule_list_shows_platform_errors_as_printable_lines(settings: Settings) -> None:
+    st = Store(settings.db_path)
+    try:
+        _subscriptions_with_hostile_errors(st)
+    finally:
+        st.close()
+    run = ["--db", str(settings.db_path), "schedule", "list"]
+    res = CliRunner().invoke(cli, run, color=True)  # color: escape sequences pass through
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert all(line.isprintable() for line in lines), lines
+    assert len(lines) == 4  # #1, its last status, its failed slot, #2
+    assert res.output.count("channel_not_found\\x1b[2J\\n#9 daily → slack:C9 · next 2099\\u202e") == 3
+    data = json.loads(CliRunner().invoke(cli, [*run, "--json"]).output)
+    assert data[0]["last_error"] == ERROR and data[1]["disabled_reason"].endswith(ERROR)
+
+
+def test_chat_schedules_and_status_show_platform_errors_as_printable_lines(
+        settings: Settings) -> None:
+    core = Core(settings)
+    try:
+        _subscriptions_with_hostile_errors(core.store)
+        bot = TestAdapter(core, platform="slack", admin=True)
+        for command in ("/schedules", "/status"):
+            reply = bot.send(command, channel="C1")
+            for name, text in _rendered(reply).items():
+                assert "\x1b" not in text and "\u202e" not in text, (command, name)
+                assert "\\x1b[2J\\n#9 daily" in text, (command, name, text)
+    finally:
+        core.close()
+
+
+# ------------------------------------------------------------- JSONL title, author, id
+
+RECORDS = [
+    {"id": "j\x1b[2Jx", "title": "Fake\r\nauthor: nobody\u202e", "author": "Ann\u202eLee",
+     "url": "https://example.org/\x1b[1m",
+     "text": "Officials in Seoul said on Tuesday that the pact would be reviewed soon by ministers."},
+    {"id": "k\u2028y", "title": "Talks\x1b]8;;https://evil.example\x07 in Seoul",
+     "author": "Bob\x1b[31m",
+     "text": "Officials in Seoul said on Tuesday, June 18, 2024 that the pact would be reviewed."},
+]
+RAW_METADATA = ["\x1b", "\u202e", "\u2028", "\r", "Fake\n"]
+
+
+def test_every_chat_reply_shows_hostile_jsonl_metadata_as_printable_lines_on_every_platform(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    """The rendered Slack blocks, Discord embeds, Markdown and text of every command that
+    shows articles' titles, authors or ids (the stored values stay as they came)."""
+    (corpus / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS),
+                                       encoding="utf-8")
+    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+        s, settings.index_path, load_aliases(settings.aliases_path)))
+    core = Core(settings)
+    try:
+        bot = TestAdapter(core, admin=True)
+        for command in ("/brief", "/claim Officials in Seoul said the pact would be reviewed",
+                        "/sources", "/source j", "/source k", "/timeline"):
+            reply = bot.send(command)
+            assert reply.kind == "info", (command, reply.plain_text())
+            discord = "\n".join(
+                f"{e.title}\n{e.description}\n" + "\n".join(f.name + f.value for f in e.fields)
+                for m in render_reply(reply) for e in m.embeds)
+            for name, text in {**_rendered(reply), "discord": discord}.items():
+                assert not [r for r in RAW_METADATA if r in text], (command, name, text)
+        shown = _rendered(bot.send("/sources"))
+        assert all("Ann\\u202eLee" in text and "j\\x1b[2Jx" in text for text in shown.values())
+    finally:
+        core.close()
+    assert store.document("j\x1b[2Jx")["title"] == RECORDS[0]["title"]
