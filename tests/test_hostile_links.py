@@ -129,6 +129,20 @@ def test_source_command_shows_a_stored_url_only_as_a_safe_link(
         core.close()
 
 
+def test_markdown_shows_a_hostile_title_without_links_or_html_of_its_own() -> None:
+    """`briefbot digest --format markdown`: a title is text, not a masked link, an autolink
+    or an HTML tag (emphasis stays as written)."""
+    from bot.digest.build import source_bullet
+
+    title = "[Reuters](javascript:alert(1)) <img src=x onerror=alert(1)> <javascript:x> *b*"
+    ref = SourceRef(1, "d", title=title, url="https://example.org/a")
+    reply = Reply(title=title).add(source_bullet(ref))
+    md = render_markdown(reply)
+    assert "](" not in md and "<" not in md.replace("\\<", ""), md
+    assert "[Reuters]\\(javascript:alert(1)) \\<img src=x" in md and "*b*" in md
+    assert md.splitlines()[-1].endswith(" — https://example.org/a")
+
+
 # ------------------------------------------------------------------ platform error text
 
 ERROR = "channel_not_found\x1b[2J\n#9 daily → slack:C9 · next 2099\u202e"

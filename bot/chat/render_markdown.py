@@ -4,6 +4,8 @@ re-exported here."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.reply import (
     Block,
     Bullet,
@@ -21,17 +23,26 @@ from bot.reply import (
 __all__ = ["render_block_markdown", "render_block_text", "render_markdown", "render_text"]
 
 
+def inert(text: str) -> str:
+    """`text` with no link or HTML of its own in Markdown: "[Reuters](javascript:…)" (a title,
+    anyone's text) keeps its words but is no masked link (`]\\(`), and no `<` starts an
+    autolink ("<javascript:…>") or a tag (`\\<`). Emphasis stays as written."""
+    return text.replace("<", "\\<").replace("](", "]\\(")
+
+
 def render_block_markdown(block: Block) -> str:
     if isinstance(block, Heading):
-        return f"## {block.text}"
+        return f"## {inert(block.text)}"
     if isinstance(block, Paragraph):
-        return block.text
+        return inert(block.text)
     if isinstance(block, Bullet):
-        return bullet_line(block, markup=True)
+        return bullet_line(replace(block, text=inert(block.text),
+                                   note=inert(block.note) if block.note else block.note),
+                           markup=True)
     if isinstance(block, Fields):
-        return "\n".join(f"**{k}:** {v}" for k, v in block.items)
+        return "\n".join(f"**{inert(k)}:** {inert(v)}" for k, v in block.items)
     if isinstance(block, Context):
-        return f"_{block.text}_"
+        return f"_{inert(block.text)}_"
     if isinstance(block, Divider):
         return "---"
     raise TypeError(f"unknown block {block!r}")
@@ -40,7 +51,7 @@ def render_block_markdown(block: Block) -> str:
 def render_markdown(reply: Reply) -> str:
     out: list[str] = []
     if reply.title:
-        out.append(f"# {reply.title}")
+        out.append(f"# {inert(reply.title)}")
     prev: Block | None = None
     for block in reply.blocks:
         text = render_block_markdown(block)
