@@ -143,6 +143,20 @@ def test_markdown_shows_a_hostile_title_without_links_or_html_of_its_own() -> No
     assert md.splitlines()[-1].endswith(" — https://example.org/a")
 
 
+def test_feeds_show_a_stored_feed_url_as_a_safe_link(settings: Settings) -> None:
+    """A feed added from the command line may hold white space or `|>` in its URL."""
+    core = Core(settings)
+    try:
+        core.store.add_feed("https://example.org/a b|<!channel>", None, 30, "cli:test")
+        core.store.add_feed("https://example.org/feed", "News\x1b[2J", 30, "cli:test")
+        out = _rendered(TestAdapter(core, admin=True).send("/feeds"))
+        for text in out.values():
+            assert "https://example.org/a%20b%7C%3C!channel%3E" in text, text
+            assert "a b|" not in text and "<!channel>" not in text and "\x1b" not in text
+    finally:
+        core.close()
+
+
 # ------------------------------------------------------------------ platform error text
 
 ERROR = "channel_not_found\x1b[2J\n#9 daily → slack:C9 · next 2099\u202e"
