@@ -28,7 +28,7 @@ def server() -> Iterator[FixtureServer]:
         yield srv
 
 
-async def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> None:
+async def wait_for(check: Callable[[], bool], timeout: float = 30.0) -> None:
     end = asyncio.get_running_loop().time() + timeout
     while not check():
         if asyncio.get_running_loop().time() > end:
@@ -90,7 +90,34 @@ async def test_a_feed_added_while_the_bot_runs_is_polled_at_once(
         reply = await asyncio.to_thread(
             adapter.send, f"/feeds add {server.url('/feed.json')}", admin=True)
         assert "Following feed #1" in reply.plain_text()
-        await wait_for(lambda: len(core.store.documents()) == 3, timeout=5)
+        await wait_for(lambda: len(core.store.documents()) == 3)
+        assert core.feeds()[0]["last_ok"] is not None
+    finally:
+        sched.shutdown()
+        core.close()
+
+
+@pytest.mark.asyncio
+async def test_a_feed_added_during_a_running_poll_is_polled_once_that_poll_ends(
+        server: FixtureServer, settings: Settings) -> None:
+    """The running poll listed the feeds before this one was added: the poll the addition
+    asks for must wait for it, not be skipped (it was: polled only at the next check)."""
+    feed_settings(settings, check_seconds=3600)
+    core = Core(settings)
+    adapter = TestAdapter(core)
+    sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(sweep_seconds=3600))
+    sched.start()
+    try:
+        await asyncio.sleep(0.2)  # the start-up poll (no feeds yet)
+        core._feeds_lock.acquire()  # a poll is running (its feed list read before the add)
+        try:
+            reply = await asyncio.to_thread(
+                adapter.send, f"/feeds add {server.url('/feed.json')}", admin=True)
+            assert "Following feed #1" in reply.plain_text()
+            await asyncio.sleep(0.3)  # the addition's poll has asked for the lock meanwhile
+        finally:
+            core._feeds_lock.release()
+        await wait_for(lambda: len(core.store.documents()) == 3, timeout=10)
         assert core.feeds()[0]["last_ok"] is not None
     finally:
         sched.shutdown()

@@ -288,15 +288,18 @@ class BriefingScheduler:
             self._engine = None
 
     # ------------------------------------------------------------------ feeds
-    async def poll_feeds(self) -> list[Any]:
-        """Poll the feeds that are due (skipped while another poll runs in this process).
-        New articles are indexed by the poll, so the next briefing has them.
+    async def poll_feeds(self, after_running: bool = False) -> list[Any]:
+        """Poll the feeds that are due: skipped while another poll runs in this process, or,
+        with `after_running` (a feed was just added, which that poll may have listed too
+        early to see), once it has finished. New articles are indexed by the poll, so the
+        next briefing has them.
 
         The poll runs in a daemon thread of its own: a bot told to stop does not wait for a
         poll (up to a timeout per request) to finish; abandoning it is safe, since each feed's
         documents are written in one transaction."""
         try:
-            reports = await in_daemon_thread(self._poll_due_feeds, name="briefbot-feeds")
+            reports = await in_daemon_thread(self._poll_due_feeds, after_running,
+                                             name="briefbot-feeds")
         except asyncio.CancelledError:  # the bot is stopping
             return []
         except Exception:
@@ -306,17 +309,18 @@ class BriefingScheduler:
             log.info("%s", report.headline())
         return reports
 
-    def _poll_due_feeds(self) -> list[Any]:
+    def _poll_due_feeds(self, after_running: bool) -> list[Any]:
         try:
-            return list(self.core.poll_feeds(None, True, False) or [])
+            return list(self.core.poll_feeds(None, True, after_running) or [])
         finally:
             self.core.close()  # this thread's own database connection
 
     def feeds_changed(self) -> None:
-        """Thread-safe: a feed was added; poll the due feeds soon."""
+        """Thread-safe: a feed was added; poll the due feeds soon (after a poll running now,
+        which may have listed the feeds before this one was added)."""
         loop = getattr(self, "_loop", None)
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(lambda: self._spawn(self.poll_feeds()))
+            loop.call_soon_threadsafe(lambda: self._spawn(self.poll_feeds(after_running=True)))
 
     def _spawn(self, coro: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coro)
