@@ -281,12 +281,17 @@ class Core:
         return [feed_summary(r) for r in self.store.feeds()]
 
     def poll_feeds(self, feed_id: int | None = None, due_only: bool = False,
-                   wait: bool = True) -> list[FeedReport] | None:
+                   wait: bool = True, go: Callable[[], bool] | None = None
+                   ) -> list[FeedReport] | None:
         """Poll now (one feed, all, or those due). With `wait` False, returns None at once
-        when a poll is already running in this process (the scheduler's periodic check)."""
+        when a poll is already running in this process (the scheduler's periodic check).
+        `go`, asked once this poll's turn has come (the running one finished): False returns
+        None without polling (the scheduler has stopped meanwhile)."""
         if not self._feeds_lock.acquire(blocking=wait):
             return None
         try:
+            if go is not None and not go():
+                return None
             return self.feed_poller().poll(feed_id, due_only=due_only)
         finally:
             self._feeds_lock.release()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -119,6 +120,38 @@ async def test_a_feed_added_during_a_running_poll_is_polled_once_that_poll_ends(
             core._feeds_lock.release()
         await wait_for(lambda: len(core.store.documents()) == 3, timeout=10)
         assert core.feeds()[0]["last_ok"] is not None
+    finally:
+        sched.shutdown()
+        core.close()
+
+
+@pytest.mark.asyncio
+async def test_feeds_added_during_a_running_poll_wait_as_one_poll_that_a_stop_cancels(
+        server: FixtureServer, settings: Settings) -> None:
+    """Three additions during a long poll ask for one poll, not three; the bot stopping
+    before its turn comes means it never runs (no fetch, no write after the stop)."""
+    feed_settings(settings, check_seconds=3600)
+    core = Core(settings)
+    adapter = TestAdapter(core)
+    sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(sweep_seconds=3600))
+    sched.start()
+    try:
+        await asyncio.sleep(0.2)  # the start-up poll (no feeds yet)
+        core._feeds_lock.acquire()  # a long poll is running
+        try:
+            for path in ("/feed.xml", "/atom.xml", "/feed.json"):
+                reply = await asyncio.to_thread(
+                    adapter.send, f"/feeds add {server.url(path)}", admin=True)
+                assert "Following feed" in reply.plain_text()
+            await asyncio.sleep(0.3)
+            waiting = [t for t in threading.enumerate() if t.name == "briefbot-feeds"]
+            assert len(waiting) == 1, waiting
+            sched.shutdown()
+        finally:
+            core._feeds_lock.release()
+        await asyncio.sleep(0.5)
+        assert core.store.documents() == [] and all(f["last_ok"] is None for f in core.feeds())
+        assert not any(t.name == "briefbot-feeds" for t in threading.enumerate())
     finally:
         sched.shutdown()
         core.close()

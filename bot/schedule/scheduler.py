@@ -228,6 +228,11 @@ class BriefingScheduler:
         self._engine: Any = None
         self._locks: dict[int, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._stopped = False  # set by `shutdown`: a poll whose turn comes later does not run
+        # A poll asked for by an added feed is waiting for the running one: further additions
+        # need no poll of their own (that one lists the feeds once its turn comes).
+        self._feeds_poll_waiting = False
+        self._feeds_flag_lock = threading.Lock()
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -271,6 +276,7 @@ class BriefingScheduler:
 
     def shutdown(self) -> None:
         global _LIVE
+        self._stopped = True
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         for task in list(self._tasks):
@@ -310,8 +316,14 @@ class BriefingScheduler:
         return reports
 
     def _poll_due_feeds(self, after_running: bool) -> list[Any]:
+        def go() -> bool:  # this poll's turn: it lists the feeds from now on
+            if after_running:
+                with self._feeds_flag_lock:
+                    self._feeds_poll_waiting = False
+            return not self._stopped
+
         try:
-            return list(self.core.poll_feeds(None, True, after_running) or [])
+            return list(self.core.poll_feeds(None, True, after_running, go) or [])
         finally:
             self.core.close()  # this thread's own database connection
 
@@ -319,8 +331,13 @@ class BriefingScheduler:
         """Thread-safe: a feed was added; poll the due feeds soon (after a poll running now,
         which may have listed the feeds before this one was added)."""
         loop = getattr(self, "_loop", None)
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(lambda: self._spawn(self.poll_feeds(after_running=True)))
+        if loop is None or loop.is_closed() or self._stopped:
+            return
+        with self._feeds_flag_lock:
+            if self._feeds_poll_waiting:  # it has not listed the feeds yet: it will see this one
+                return
+            self._feeds_poll_waiting = True
+        loop.call_soon_threadsafe(lambda: self._spawn(self.poll_feeds(after_running=True)))
 
     def _spawn(self, coro: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coro)
