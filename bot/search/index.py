@@ -521,7 +521,10 @@ class SearchIndex:
 
     def _search(self, terms: list[tuple[str, float]], limit: int,
                 with_features: bool) -> list[tuple[int, float, Features | None]]:
-        if len(self._where) > WHERE_MAX:  # at a lookup's start: what it places stays placed
+        # Bounded at a lookup's start, so what one lookup places stays placed for its reads;
+        # another thread's lookup starting meanwhile can still clear it (its reads then
+        # analyse those sentences from their text: the same answer, ~1.5 ms more at 1M).
+        if len(self._where) > WHERE_MAX:
             self._where.clear()
         clauses = []
         for term, boost in terms:
