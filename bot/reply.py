@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import idna
+
 
 @dataclass(frozen=True)
 class SourceRef:
@@ -30,8 +32,20 @@ class SourceRef:
         # metadata of any size (a JSONL field, a .txt title line) is shown clipped
         for name in ("title", "author"):
             object.__setattr__(self, name, clip_meta(getattr(self, name)))
-        object.__setattr__(self, "url", link(self.url))
+        # as stored (`--json` gives it so); `shown_url` is what a reader is shown
+        object.__setattr__(self, "url", self.url if self.url and len(self.url) <= URL_MAX_CHARS
+                           else None)
         object.__setattr__(self, "outlets", tuple(clip_meta(o) or "" for o in self.outlets))
+
+    @property
+    def shown_url(self) -> str | None:
+        """The URL as a reader is shown it (`link`), or None."""
+        return link(self.url)
+
+    def linked_label(self) -> str:
+        """`label`, then " — " and the shown URL when there is one."""
+        url = self.shown_url
+        return self.label() + (f" — {url}" if url else "")
 
     def label(self) -> str:
         """The source as one printable line: title (else id), author, outlets, date."""
@@ -148,6 +162,7 @@ def clip(text: str, limit: int) -> str:
 # `^`, non-ASCII) is percent-encoded, as a browser would send it.
 _URL_SAFE = "-._~:/?#!$&+,;=%"
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_WEB_SCHEME = re.compile(r"https?:", re.IGNORECASE)
 _HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")
 
 
@@ -160,15 +175,24 @@ def link(url: str | None) -> str | None:
     at most `URL_MAX_CHARS` (a clipped link is broken). The stored value stays as it came."""
     if not url:
         return None
+    url = url.strip()
+    if _WEB_SCHEME.match(url):
+        # A backslash before the query is a slash to a browser (WHATWG URL): in the authority
+        # "https://example.com\\@evil.example/" is example.com, not a user part.
+        cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+        url = url[:cut].replace("\\", "/") + url[cut:]
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         host, port = parts.hostname, parts.port
         if parts.scheme.lower() not in ("http", "https") or not host:
             return None
         if ":" in host:  # an IPv6 literal
             host = f"[{ipaddress.IPv6Address(host).compressed}]"
         else:
-            host = host.encode("idna").decode("ascii").lower()
+            # Non-ASCII hosts as browsers resolve them (UTS #46, IDNA 2008: "faß.de" is
+            # xn--fa-hia.de, not fass.de); ASCII ones keep the underscores IDNA 2008 refuses.
+            host = host.encode("idna").decode("ascii").lower() if host.isascii() else \
+                idna.encode(host, uts46=True, transitional=False).decode("ascii")
             if not _HOST.fullmatch(host):
                 return None
         netloc = host + (f":{port}" if port is not None else "")

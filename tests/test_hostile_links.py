@@ -11,6 +11,7 @@ by `briefbot schedule list`, `/schedules` and `/status` as printable lines."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,10 @@ CASES: list[tuple[str, str | None]] = [
     ("  HTTPS://Example.org/ok  ", "https://example.org/ok"),
     ("https://reuters.com@evil.example/x", "https://evil.example/x"),  # userinfo: a fake host
     ("https://bücher.example/ä", "https://xn--bcher-kva.example/%C3%A4"),
+    # non-ASCII hosts as browsers resolve them (UTS #46 / IDNA 2008), not IDNA 2003's fass.de
+    ("https://faß.de/", "https://xn--fa-hia.de/"),
+    # a backslash before the query is a slash to a browser: example.com is the host here
+    ("https://example.com\\@evil.example/", "https://example.com/%40evil.example/"),
     ("https://example.org/100%25%zz", "https://example.org/100%25%25zz"),
     ("javascript:alert(document.cookie)", None),
     ("data:text/html,<script>alert(1)</script>", None),
@@ -58,7 +63,7 @@ CASES: list[tuple[str, str | None]] = [
 def test_link_shows_only_http_urls_with_markup_breaking_characters_encoded(
         raw: str, shown: str | None) -> None:
     assert link(raw) == shown
-    assert SourceRef(1, "d", title="T", url=raw).url == shown
+    assert SourceRef(1, "d", title="T", url=raw).shown_url == shown
 
 
 def _rendered(reply: Reply) -> dict[str, str]:
@@ -69,8 +74,14 @@ def _rendered(reply: Reply) -> dict[str, str]:
         + "\n".join(m["text"] for m in slack),
         "discord": "\n".join(e.description or "" for m in discord for e in m.embeds),
         "text": render_text(reply),
-        "markdown": render_markdown(reply),
+        "markdown": _as_read(render_markdown(reply)),
     }
+
+
+def _as_read(markdown: str) -> str:
+    """Markdown as a reader sees it: its backslash escapes (CommonMark: before ASCII
+    punctuation) resolved."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 @pytest.mark.parametrize(("raw", "shown"), CASES)
@@ -91,7 +102,9 @@ def test_source_urls_reach_slack_and_discord_only_as_safe_links(
             assert line.endswith(f" {as_sent}"), line
             assert line.isprintable(), line
     assert "[2] Reuters" not in out["slack"] + out["discord"]
-    assert "<!channel>" not in out["slack"] and "\u202e" not in out["slack"] + out["discord"]
+    # (Slack's own escaping turns a raw "<" into "&lt;": the URL must be percent-encoded)
+    assert "<!channel>" not in out["slack"] and "&lt;!channel" not in out["slack"]
+    assert "\u202e" not in out["slack"] + out["discord"]
 
 
 def _hostile_url_corpus(settings: Settings, store: Store, corpus: Path) -> None:
@@ -129,16 +142,39 @@ def test_source_command_shows_a_stored_url_only_as_a_safe_link(
         core.close()
 
 
+def test_digest_json_gives_source_urls_as_stored_like_source_json(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    """`--json` values stay as they came: a briefing's sources carry the stored URL, as
+    `briefbot source ID --json` does; only what a reader is shown is `link`."""
+    _hostile_url_corpus(settings, store, corpus)
+    res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "digest", "--json"])
+    assert res.exit_code == 0, res.output
+    urls = {s["id"]: s["url"] for s in json.loads(res.output)["sources"]}
+    assert urls == {"evil": "javascript:alert(1)",
+                    "broken": "https://example.org/a\x1b[2J\n<!channel> [2] fake"}, urls
+    text = CliRunner().invoke(cli, ["--db", str(settings.db_path), "digest"], color=True).output
+    assert "javascript" not in text and "%1B%5B2J%3C!channel%3E" in text, text
+
+
 def test_markdown_shows_a_hostile_title_without_links_or_html_of_its_own() -> None:
     """`briefbot digest --format markdown`: a title is text, not a masked link, an autolink
     or an HTML tag (emphasis stays as written)."""
     from bot.digest.build import source_bullet
 
-    title = "[Reuters](javascript:alert(1)) <img src=x onerror=alert(1)> <javascript:x> *b*"
+    title = ("[Reuters](javascript:alert(1)) <img src=x onerror=alert(1)> <javascript:x> *b*"
+             " \\<img src=y onerror=alert(2)> [AP]\\(javascript:alert(3))")
     ref = SourceRef(1, "d", title=title, url="https://example.org/a")
     reply = Reply(title=title).add(source_bullet(ref))
     md = render_markdown(reply)
-    assert "](" not in md and "<" not in md.replace("\\<", ""), md
+
+    def escaped(at: int) -> bool:  # an odd run of backslashes before: a literal character
+        run = len(md[:at]) - len(md[:at].rstrip("\\"))
+        return run % 2 == 1
+
+    opens = [i for i, ch in enumerate(md) if ch == "<"]
+    links = [i + 1 for i in range(len(md) - 1) if md[i:i + 2] == "]("]
+    assert opens and all(escaped(i) for i in opens), md  # no tag, no autolink
+    assert all(escaped(i) for i in links), md  # no masked link
     assert "[Reuters]\\(javascript:alert(1)) \\<img src=x" in md and "*b*" in md
     assert md.splitlines()[-1].endswith(" — https://example.org/a")
 

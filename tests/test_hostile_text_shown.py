@@ -105,7 +105,10 @@ def test_digest_sources_show_hostile_titles_and_authors_as_printable_lines(
     _hostile_corpus(settings, store, corpus)
     for fmt in ("text", "markdown"):
         out = _run(settings, "digest", "--format", fmt).output
-        _assert_printable(out, ["Fake\\r\\nauthor: nobody", "Ann\\u202eLee"])
+        shown = ["Fake\\r\\nauthor: nobody", "Ann\\u202eLee"]
+        if fmt == "markdown":  # its backslashes escaped, so a reader sees one
+            shown = [s.replace("\\", "\\\\") for s in shown]
+        _assert_printable(out, shown)
     sources = json.loads(_run(settings, "digest", "--json").output)["sources"]
     assert {(s["title"], s["author"]) for s in sources} >= {(RECORD["title"], RECORD["author"])}
 

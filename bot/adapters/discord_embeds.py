@@ -107,7 +107,8 @@ def _neutralise_block(block: Block) -> Block:
 
 def _source_line(ref: SourceRef) -> str:
     line = f"`[{ref.number}]` {ref.label()}"
-    return f"{line} {ref.url}" if ref.url else line
+    url = ref.shown_url
+    return f"{line} {url}" if url else line
 
 
 def _prepare(reply: Reply) -> Reply:

@@ -183,8 +183,7 @@ def _source_blocks(reply: Reply) -> list[Block]:
         return []
     lines: list[Block] = [Heading("Sources")]
     for ref in reply.sources:
-        label = ref.label() + (f" — {ref.url}" if ref.url else "")
-        lines.append(Context(f"[{ref.number}] {label}"))
+        lines.append(Context(f"[{ref.number}] {ref.linked_label()}"))
     return lines
 
 

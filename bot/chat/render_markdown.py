@@ -26,8 +26,9 @@ __all__ = ["render_block_markdown", "render_block_text", "render_markdown", "ren
 def inert(text: str) -> str:
     """`text` with no link or HTML of its own in Markdown: "[Reuters](javascript:…)" (a title,
     anyone's text) keeps its words but is no masked link (`]\\(`), and no `<` starts an
-    autolink ("<javascript:…>") or a tag (`\\<`). Emphasis stays as written."""
-    return text.replace("<", "\\<").replace("](", "]\\(")
+    autolink ("<javascript:…>") or a tag (`\\<`). Its backslashes are escaped first, so that
+    none can cancel those escapes ("\\<img …>" stays text). Emphasis stays as written."""
+    return text.replace("\\", "\\\\").replace("<", "\\<").replace("](", "]\\(")
 
 
 def render_block_markdown(block: Block) -> str:

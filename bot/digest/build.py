@@ -822,5 +822,4 @@ def _whos_who(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
 
 def source_bullet(ref: SourceRef) -> Bullet:
     """One line of a briefing's Sources section: number, label and link."""
-    return Bullet(printable_line(f"[{ref.number}] {ref.label()}"
-                                 + (f" — {ref.url}" if ref.url else "")))
+    return Bullet(printable_line(f"[{ref.number}] {ref.linked_label()}"))
