@@ -163,6 +163,7 @@ def clip(text: str, limit: int) -> str:
 _URL_SAFE = "-._~:/?#!$&+,;=%"
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _WEB_SCHEME = re.compile(r"https?:", re.IGNORECASE)
+_URL_DROPPED = re.compile(r"[\t\r\n]")
 _HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")
 
 
@@ -175,7 +176,9 @@ def link(url: str | None) -> str | None:
     at most `URL_MAX_CHARS` (a clipped link is broken). The stored value stays as it came."""
     if not url:
         return None
-    url = url.strip()
+    # Tabs and line breaks inside a URL are dropped first, as browsers (and urlsplit) drop
+    # them: "ht\ttps:" is https: to a browser, so its backslash rule below must apply too.
+    url = _URL_DROPPED.sub("", url.strip())
     if _WEB_SCHEME.match(url):
         # A backslash before the query is a slash to a browser (WHATWG URL): in the authority
         # "https://example.com\\@evil.example/" is example.com, not a user part.
@@ -190,7 +193,8 @@ def link(url: str | None) -> str | None:
             host = f"[{ipaddress.IPv6Address(host).compressed}]"
         else:
             # Non-ASCII hosts as browsers resolve them (UTS #46, IDNA 2008: "faß.de" is
-            # xn--fa-hia.de, not fass.de); ASCII ones keep the underscores IDNA 2008 refuses.
+            # xn--fa-hia.de, not fass.de); ASCII ones keep the underscores IDNA 2008 refuses
+            # (a non-ASCII host with one, rare, is refused: no link shown, the title is).
             host = host.encode("idna").decode("ascii").lower() if host.isascii() else \
                 idna.encode(host, uts46=True, transitional=False).decode("ascii")
             if not _HOST.fullmatch(host):

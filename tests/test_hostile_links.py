@@ -46,6 +46,9 @@ CASES: list[tuple[str, str | None]] = [
     ("https://faß.de/", "https://xn--fa-hia.de/"),
     # a backslash before the query is a slash to a browser: example.com is the host here
     ("https://example.com\\@evil.example/", "https://example.com/%40evil.example/"),
+    # ... also when a tab or line break splits the scheme (browsers drop them first)
+    ("ht\ttps://example.com\\@evil.example/", "https://example.com/%40evil.example/"),
+    ("h\r\nttps://example.com\\@evil.example/x", "https://example.com/%40evil.example/x"),
     ("https://example.org/100%25%zz", "https://example.org/100%25%25zz"),
     ("javascript:alert(document.cookie)", None),
     ("data:text/html,<script>alert(1)</script>", None),
