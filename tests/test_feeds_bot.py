@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -152,6 +153,43 @@ async def test_feeds_added_during_a_running_poll_wait_as_one_poll_that_a_stop_ca
         await asyncio.sleep(0.5)
         assert core.store.documents() == [] and all(f["last_ok"] is None for f in core.feeds())
         assert not any(t.name == "briefbot-feeds" for t in threading.enumerate())
+    finally:
+        sched.shutdown()
+        core.close()
+
+
+@pytest.mark.asyncio
+async def test_an_added_feeds_poll_that_could_not_start_does_not_hold_up_the_next_addition(
+        server: FixtureServer, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The waiting poll's mark is cleared when its poll fails before its turn (no thread
+    could start): the next addition asks for a poll again (it was never asked: polled only
+    at the next check)."""
+    import bot.schedule.scheduler as scheduler_module
+
+    real = scheduler_module.in_daemon_thread
+    failed: list[bool] = []
+
+    async def first_added_poll_fails(fn: Callable[..., Any], *args: Any, name: str = "") -> Any:
+        if args == (True,) and not failed:
+            failed.append(True)
+            raise RuntimeError("can't start new thread")
+        return await real(fn, *args, name=name)
+
+    monkeypatch.setattr(scheduler_module, "in_daemon_thread", first_added_poll_fails)
+    feed_settings(settings, check_seconds=3600)
+    core = Core(settings)
+    adapter = TestAdapter(core)
+    sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(sweep_seconds=3600))
+    sched.start()
+    try:
+        await asyncio.sleep(0.2)  # the start-up poll (no feeds yet)
+        for path in ("/feed.xml", "/feed.json"):
+            reply = await asyncio.to_thread(
+                adapter.send, f"/feeds add {server.url(path)}", admin=True)
+            assert "Following feed" in reply.plain_text()
+            await asyncio.sleep(0.2)
+        assert failed
+        await wait_for(lambda: all(f["last_ok"] for f in core.feeds()), timeout=10)
     finally:
         sched.shutdown()
         core.close()

@@ -310,6 +310,9 @@ class BriefingScheduler:
             return []
         except Exception:
             log.exception("feed poll failed")
+            if after_running:  # perhaps before its turn (no thread): the next addition asks
+                with self._feeds_flag_lock:
+                    self._feeds_poll_waiting = False
             return []
         for report in reports:
             log.info("%s", report.headline())
