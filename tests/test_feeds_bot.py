@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -79,31 +80,11 @@ async def test_bot_with_three_feeds_posts_a_briefing_with_an_item_published_afte
         core.close()
 
 
-@pytest.mark.asyncio
-async def test_a_feed_added_while_the_bot_runs_is_polled_at_once(
-        server: FixtureServer, settings: Settings) -> None:
-    feed_settings(settings, check_seconds=3600)  # only the "added" hook can poll it in time
-    core = Core(settings)
-    adapter = TestAdapter(core)
-    sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(sweep_seconds=3600))
-    sched.start()
-    try:
-        await asyncio.sleep(0.2)  # the start-up poll (no feeds yet)
-        reply = await asyncio.to_thread(
-            adapter.send, f"/feeds add {server.url('/feed.json')}", admin=True)
-        assert "Following feed #1" in reply.plain_text()
-        await wait_for(lambda: len(core.store.documents()) == 3)
-        assert core.feeds()[0]["last_ok"] is not None
-    finally:
-        sched.shutdown()
-        core.close()
-
-
-@pytest.mark.asyncio
-async def test_a_feed_added_during_a_running_poll_is_polled_once_that_poll_ends(
-        server: FixtureServer, settings: Settings) -> None:
-    """The running poll listed the feeds before this one was added: the poll the addition
-    asks for must wait for it, not be skipped (it was: polled only at the next check)."""
+@contextlib.asynccontextmanager
+async def bot_polling_added_feeds(settings: Settings
+                                  ) -> AsyncIterator[tuple[Core, TestAdapter, BriefingScheduler]]:
+    """A running bot whose feeds are polled only at its start (it has none yet) and when one
+    is added: its periodic check is an hour away."""
     feed_settings(settings, check_seconds=3600)
     core = Core(settings)
     adapter = TestAdapter(core)
@@ -111,6 +92,30 @@ async def test_a_feed_added_during_a_running_poll_is_polled_once_that_poll_ends(
     sched.start()
     try:
         await asyncio.sleep(0.2)  # the start-up poll (no feeds yet)
+        yield core, adapter, sched
+    finally:
+        sched.shutdown()
+        core.close()
+
+
+@pytest.mark.asyncio
+async def test_a_feed_added_while_the_bot_runs_is_polled_at_once(
+        server: FixtureServer, settings: Settings) -> None:
+    async with bot_polling_added_feeds(settings) as (core, adapter, _):
+        # only the "added" hook can poll it in time
+        reply = await asyncio.to_thread(
+            adapter.send, f"/feeds add {server.url('/feed.json')}", admin=True)
+        assert "Following feed #1" in reply.plain_text()
+        await wait_for(lambda: len(core.store.documents()) == 3)
+        assert core.feeds()[0]["last_ok"] is not None
+
+
+@pytest.mark.asyncio
+async def test_a_feed_added_during_a_running_poll_is_polled_once_that_poll_ends(
+        server: FixtureServer, settings: Settings) -> None:
+    """The running poll listed the feeds before this one was added: the poll the addition
+    asks for must wait for it, not be skipped (it was: polled only at the next check)."""
+    async with bot_polling_added_feeds(settings) as (core, adapter, _):
         core._feeds_lock.acquire()  # a poll is running (its feed list read before the add)
         try:
             reply = await asyncio.to_thread(
@@ -121,9 +126,6 @@ async def test_a_feed_added_during_a_running_poll_is_polled_once_that_poll_ends(
             core._feeds_lock.release()
         await wait_for(lambda: len(core.store.documents()) == 3, timeout=10)
         assert core.feeds()[0]["last_ok"] is not None
-    finally:
-        sched.shutdown()
-        core.close()
 
 
 @pytest.mark.asyncio
@@ -131,13 +133,7 @@ async def test_feeds_added_during_a_running_poll_wait_as_one_poll_that_a_stop_ca
         server: FixtureServer, settings: Settings) -> None:
     """Three additions during a long poll ask for one poll, not three; the bot stopping
     before its turn comes means it never runs (no fetch, no write after the stop)."""
-    feed_settings(settings, check_seconds=3600)
-    core = Core(settings)
-    adapter = TestAdapter(core)
-    sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(sweep_seconds=3600))
-    sched.start()
-    try:
-        await asyncio.sleep(0.2)  # the start-up poll (no feeds yet)
+    async with bot_polling_added_feeds(settings) as (core, adapter, sched):
         core._feeds_lock.acquire()  # a long poll is running
         try:
             for path in ("/feed.xml", "/atom.xml", "/feed.json"):
@@ -153,9 +149,6 @@ async def test_feeds_added_during_a_running_poll_wait_as_one_poll_that_a_stop_ca
         await asyncio.sleep(0.5)
         assert core.store.documents() == [] and all(f["last_ok"] is None for f in core.feeds())
         assert not any(t.name == "briefbot-feeds" for t in threading.enumerate())
-    finally:
-        sched.shutdown()
-        core.close()
 
 
 @pytest.mark.asyncio
@@ -176,13 +169,7 @@ async def test_an_added_feeds_poll_that_could_not_start_does_not_hold_up_the_nex
         return await real(fn, *args, name=name)
 
     monkeypatch.setattr(scheduler_module, "in_daemon_thread", first_added_poll_fails)
-    feed_settings(settings, check_seconds=3600)
-    core = Core(settings)
-    adapter = TestAdapter(core)
-    sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(sweep_seconds=3600))
-    sched.start()
-    try:
-        await asyncio.sleep(0.2)  # the start-up poll (no feeds yet)
+    async with bot_polling_added_feeds(settings) as (core, adapter, _):
         for path in ("/feed.xml", "/feed.json"):
             reply = await asyncio.to_thread(
                 adapter.send, f"/feeds add {server.url(path)}", admin=True)
@@ -190,9 +177,6 @@ async def test_an_added_feeds_poll_that_could_not_start_does_not_hold_up_the_nex
             await asyncio.sleep(0.2)
         assert failed
         await wait_for(lambda: all(f["last_ok"] for f in core.feeds()), timeout=10)
-    finally:
-        sched.shutdown()
-        core.close()
 
 
 # ---------------------------------------------------------------------------- chat
