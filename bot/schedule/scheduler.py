@@ -311,8 +311,7 @@ class BriefingScheduler:
         except Exception:
             log.exception("feed poll failed")
             if after_running:  # perhaps before its turn (no thread): the next addition asks
-                with self._feeds_flag_lock:
-                    self._feeds_poll_waiting = False
+                self._no_feeds_poll_waiting()
             return []
         for report in reports:
             log.info("%s", report.headline())
@@ -321,14 +320,19 @@ class BriefingScheduler:
     def _poll_due_feeds(self, after_running: bool) -> list[Any]:
         def go() -> bool:  # this poll's turn: it lists the feeds from now on
             if after_running:
-                with self._feeds_flag_lock:
-                    self._feeds_poll_waiting = False
+                self._no_feeds_poll_waiting()
             return not self._stopped
 
         try:
             return list(self.core.poll_feeds(None, True, after_running, go) or [])
         finally:
             self.core.close()  # this thread's own database connection
+
+    def _no_feeds_poll_waiting(self) -> None:
+        """The added-feed poll waits no more (its turn came, or it failed before): the next
+        addition asks for a poll of its own."""
+        with self._feeds_flag_lock:
+            self._feeds_poll_waiting = False
 
     def feeds_changed(self) -> None:
         """Thread-safe: a feed was added; poll the due feeds soon (after a poll running now,

@@ -537,25 +537,23 @@ class SearchIndex:
         result = self.searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False)
         if not result.hits:
             return []
-        ids = self._ids_remembering_previous([addr for _, addr in result.hits])
+        ids = self._ids_remembering_places([addr for _, addr in result.hits])
         out: list[tuple[int, float, Features | None]] = []
         for (score, addr), i in zip(result.hits, ids, strict=True):
-            if i is None:
-                continue
-            sid = int(i)
-            self._where[sid] = addr
-            out.append((sid, float(score), self._stored(addr) if with_features else None))
+            if i is not None:
+                out.append((int(i), float(score), self._stored(addr) if with_features else None))
         return out
 
-    def _ids_remembering_previous(self, addrs: list[tantivy.DocAddress]) -> list[Any]:
-        """The sentence ids at `addrs` (None: no id). The sentence stored just before each is
-        remembered too: a build adds a document's sentences in order, so it is usually the
-        previous sentence, a lookup's context (see `stored_features`; it mostly shares the
-        stored block, which is then read again cheaply). One fast-field read for both (each
-        read opens the column)."""
+    def _ids_remembering_places(self, addrs: list[tantivy.DocAddress]) -> list[Any]:
+        """The sentence ids at `addrs` (None: no id), each remembered with its place, and so
+        is the sentence stored just before each: a build adds a document's sentences in order,
+        so it is usually the previous sentence, a lookup's context (see `stored_features`; it
+        mostly shares the stored block, which is then read again cheaply). One fast-field
+        read for both (each read opens the column)."""
         before = [tantivy.DocAddress(a.segment_ord, a.doc - 1) for a in addrs if a.doc > 0]
         values = self.searcher.fast_field_values(ID_FIELD, addrs + before)
-        for addr, i in zip(before, values[len(addrs):], strict=True):
+        for addr, i in zip(before + addrs, values[len(addrs):] + values[:len(addrs)],
+                           strict=True):
             if i is not None:
                 self._where[int(i)] = addr
         return list(values[:len(addrs)])
@@ -581,10 +579,9 @@ class SearchIndex:
         if not addrs:
             return {}
         out: dict[int, Features] = {}
-        for addr, i in zip(addrs, self._ids_remembering_previous(addrs), strict=True):
+        for addr, i in zip(addrs, self._ids_remembering_places(addrs), strict=True):
             if i is None:
                 continue
-            self._where[int(i)] = addr
             found = self._stored(addr)
             if found is not None:
                 out[int(i)] = found
