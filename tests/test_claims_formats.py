@@ -33,3 +33,38 @@ def test_an_abbreviated_date_and_a_zero_decimal_match_the_plain_forms(settings, 
         == "single-source"
     assert ask_claim(world, "The accord limits catches to 3.0 tonnes a boat.").verdict \
         == "single-source"
+
+
+def test_amounts_are_written_one_way():
+    """A decimal is one number, a scale word is multiplied in and a currency sign is the
+    currency's name after the amount."""
+    assert [w for w, _ in cased_words("warming of 1.5 degrees")] == ["warming", "of", "1.5",
+                                                                    "degrees"]
+    assert cased_words("2.5 million people") == cased_words("2,500,000 people")
+    assert cased_words("five million people") == cased_words("5 million people")
+    assert [w for w, _ in cased_words("They charged $6,000.")] == ["they", "charged", "6000",
+                                                                  "dollars"]
+    assert [w for w, _ in cased_words("€3.5bn in aid")] == ["3500000000", "euros", "in", "aid"]
+    assert [w for w, _ in cased_words("US$5 million")] == ["us", "5000000", "dollars"]
+    assert [w for w, _ in cased_words("in the 1990s, CO2 at 400ppm")] == [
+        "in", "the", "1990s", "co2", "at", "400ppm"]
+
+
+AMOUNTS = {
+    "a.txt": "Visa Fraud Report\n\nThe Valdoria consulate charged its applicants $6,000 for a "
+             "visa.\nThe accord limits warming to 1.5 degrees.\nThe fund received 2.5 million "
+             "dollars last year.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_an_amount_is_one_number_with_its_currency(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, AMOUNTS)
+    # "1.5" was two numbers, "1" and "5": a sentence on 1.5 degrees stated 5 degrees.
+    assert ask_claim(world, "The accord limits warming to 5 degrees.").verdict != "single-source"
+    assert ask_claim(world, "The accord limits warming to 1.5 degrees.").verdict \
+        == "single-source"
+    # "$10,000" against "$6,000": another amount of the same currency for the same charge.
+    answer = ask_claim(world, "The Valdoria consulate charged its applicants $10,000 for a visa.")
+    assert answer.verdict == "contradicted"
+    assert ask_claim(world, "The fund received $2,500,000 last year.").verdict == "single-source"

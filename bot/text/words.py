@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 
 import Stemmer
@@ -104,7 +105,31 @@ _NUMBER_WORDS = {
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _NUMBER_ALT = "|".join([*_NUMBER_WORDS, *_SCALES])
 _NUMBER_RUN = re.compile(rf"\b(?:(?:{_NUMBER_ALT}|and)[\s-]+)*(?:{_NUMBER_ALT})\b", re.I)
-_CASED_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?|%")
+# A decimal is one word ("1.5 degrees", "3.2mm"); other digits and letters run together as
+# written ("co2", "400ppm", "1990s").
+_CASED_WORD = re.compile(r"\d+\.\d+|[A-Za-z0-9]+(?:'[A-Za-z]+)?|%")
+# A number in digits times a scale word: "5 million" -> "5000000", "3.5bn" -> "3500000000" (as
+# "five million" is, and as "5,000,000" is once its separators go).
+_SCALED = re.compile(r"\b(\d+(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion|bn)\b",
+                     re.I)
+_SCALE_OF = {**_SCALES, "trillion": 1_000_000_000_000, "bn": 1_000_000_000}
+# A currency sign before an amount is the currency's name after it: "$6,000" is "6000 dollars"
+# (what the amount counts, as "6,000 dollars" says it).
+_CURRENCY = re.compile(r"([$€£])\s?(\d+(?:\.\d+)?)")
+_CURRENCY_NAME = {"$": "dollars", "€": "euros", "£": "pounds"}
+
+
+def _scaled(m: re.Match[str]) -> str:
+    value = Decimal(m.group(1)) * _SCALE_OF[m.group(2).lower()]
+    return str(int(value)) if value == value.to_integral_value() else m.group(0)
+
+
+def amounts_written_out(text: str) -> str:
+    """Amounts written one way (thousands separators already gone): a scale word multiplied
+    in ("2.5 million" -> "2500000") and a currency sign named after the amount ("$5 million"
+    -> "5000000 dollars")."""
+    text = _SCALED.sub(_scaled, text)
+    return _CURRENCY.sub(lambda m: f" {m.group(2)} {_CURRENCY_NAME[m.group(1)]}", text)
 
 
 def _number_run_value(run: str) -> str | None:
@@ -141,7 +166,7 @@ def cased_words(text: str) -> list[tuple[str, str]]:
     """(folded lower-case word, word as written) pairs, numbers normalised like `fold`
     (number words become digits, "20 percent" -> "20 %"). For matching aliases that depend on
     case ("UN" the organisation vs "Un" in a name)."""
-    text = number_words_to_digits(text.translate(_QUOTES))
+    text = number_words_to_digits(amounts_written_out(_THOUSANDS.sub("", text.translate(_QUOTES))))
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
