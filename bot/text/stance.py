@@ -288,7 +288,7 @@ class Features:
     denial_scope: list[str] | None = None
 
 
-FEATURES_VERSION = 8  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 9  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -401,15 +401,17 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
     concept_at = a.concept_at()
     f = Features(terms=set(a.index_terms()))
     negation_at = -10
+    asserted: set[str] = set()  # terms said outside any negation's reach
     for i, w in enumerate(words):
         if not w.stop and w.stem not in f.content:
             f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
         if w.lower in NEGATIONS or w.lower.endswith("n't"):
             negation_at = i
-        if i - negation_at <= 3 and not w.stop:
-            f.negated_terms.add(w.stem)
+        if not w.stop:
+            said = f.negated_terms if i - negation_at <= 3 else asserted
+            said.add(w.stem)
             if i in concept_at:
-                f.negated_terms.add(CONCEPT_PREFIX + concept_at[i])
+                said.add(CONCEPT_PREFIX + concept_at[i])
         if w.lower in DENIALS:
             f.denies = True
         if _is_year(w.lower):
@@ -426,6 +428,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
                 and i not in concept_at and w.lower not in WEEKDAYS:
             f.entities.add(w.stem)
+    f.negated_terms -= asserted
     f.denial_scope = _denial_scope(a, concept_at)
     for start, end, name in a.concepts:
         if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS \
@@ -699,7 +702,7 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     if own.denies and not claim.denies and _denial_bears(claim, own):
         disputes = denial = True
     elif not claim.negated and own.negated_terms and any(
-            u.alts & own.negated_terms for u in in_own_units if not u.is_slot) \
+            u.alts & own.negated_terms for u in in_own_units) \
             or claim.negated and not own.negated_terms and not own.denies:
         disputes = True
     return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,

@@ -1,0 +1,39 @@
+"""A negation disputes a claim only through what it negates: a word of the claim that the
+sentence also says outside the negation's reach is asserted, not denied."""
+
+from __future__ import annotations
+
+from bot.text.aliases import AliasTable
+from bot.text.stance import sentence_features
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "a.txt": "Inquiry Report\n\nA raid at the bakery ended the inquiry when the lawyer lied to the "
+             "detectives, telling them they could not enter the bakery.\n"
+             "The Norland envoy visited Port Elm in June but did not visit Valdoria.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_word_said_outside_the_negation_is_not_negated():
+    f = sentence_features("A raid at the bakery ended the inquiry when the lawyer lied, telling "
+                          "them they could not enter the bakery.",
+                          AliasTable.from_mapping({}))
+    assert "bakeri" not in f.negated_terms  # said before the negation too
+    assert "enter" in f.negated_terms
+
+
+def test_a_negation_elsewhere_in_the_sentence_does_not_dispute_what_it_states(
+        settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    answer = ask_claim(world, "A raid at the bakery ended the inquiry when the lawyer lied to "
+                              "the detectives.")
+    assert answer.verdict == "single-source", answer
+
+
+def test_a_name_said_only_under_the_negation_is_still_disputed(settings, store, corpus):
+    # "visit" is said outside the negation too, but the name only under it: the sentence
+    # says the opposite of the claim about that name.
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    answer = ask_claim(world, "The Norland envoy visited Valdoria.")
+    assert answer.verdict not in ("single-source", "corroborated"), answer
