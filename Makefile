@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench eval install train-deps static-model onnx-model cross-model judge wordnet clean
+.PHONY: run test lint bench eval install train-deps static-model onnx-model cross-model judge wordnet countries clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ judge: train-deps
 WORDNET ?=
 wordnet: $(STAMP)
 	nice $(BIN)/python -m tests.bench.build_wordnet $(if $(WORDNET),--dict $(WORDNET),--download)
+
+# Rebuild the shipped country names (bot/text/countries.toml: name, capital, demonym of each
+# country, ~1 s) from countryinfo's data (MIT): pip downloads countryinfo==1.0.1 (0.4 MB)
+# unless it is installed. Nothing at run time needs the package.
+countries: $(STAMP)
+	nice $(BIN)/python -m tests.bench.build_countries
 
 # The demo seeds go only into an empty default database (var/briefbot.db): never into an
 # operator's (--db, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) or one already in use.

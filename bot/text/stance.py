@@ -288,7 +288,7 @@ class Features:
     denial_scope: list[str] | None = None
 
 
-FEATURES_VERSION = 9  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 10  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -402,6 +402,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
     f = Features(terms=set(a.index_terms()))
     negation_at = -10
     asserted: set[str] = set()  # terms said outside any negation's reach
+    named_only = aliases.names.keys() - aliases.concepts.keys()  # generated countries
     for i, w in enumerate(words):
         if not w.stop and w.stem not in f.content:
             f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
@@ -426,8 +427,9 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
             f.months.add(w.lower)
             f.terms.add(w.stem)  # "May" (a stop word, never an index term) when a month
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
-                and i not in concept_at and w.lower not in WEEKDAYS:
-            f.entities.add(w.stem)
+                and (i not in concept_at or concept_at[i] in named_only) \
+                and w.lower not in WEEKDAYS:
+            f.entities.add(w.stem)  # a country's name stays a name too (another actor)
     f.negated_terms -= asserted
     f.denial_scope = _denial_scope(a, concept_at)
     for start, end, name in a.concepts:

@@ -1,0 +1,76 @@
+"""Country names from a general resource (`bot/text/countries.toml`, `make countries`): a
+country's name, capital and demonym are one place concept, matched only capitalised, merged
+into the aliases file's concept when they share a phrase."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.errors import UserError
+from bot.text import aliases as aliases_module
+from bot.text.aliases import load_aliases
+from tests.conftest import ask_claim, build_claim_world
+
+
+def _concepts(table, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [name for _, _, name in table.analyze(text).concepts]
+
+
+def _aliases_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "aliases.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_a_countrys_name_capital_and_demonym_are_one_place(tmp_path):
+    table = load_aliases(_aliases_file(tmp_path, '[concepts]\nrussia = ["Russia", "Kremlin"]\n'))
+    assert _concepts(table, "a Dutch consulate") == _concepts(table, "the Netherlands") \
+        == _concepts(table, "in Amsterdam") == ["netherlands"]
+    assert table.is_place("netherlands")
+    # Capitalised only: the bird is not the country, the adjective not the Maldives' capital.
+    assert _concepts(table, "Turkey said") == ["turkey"]
+    assert _concepts(table, "roast turkey") == []
+    assert _concepts(table, "male voters") == []
+    # A concept of the aliases file takes in the country's phrases under its own name, once.
+    assert _concepts(table, "the Russian Federation") == ["russia"]
+    assert _concepts(table, "Moscow") == ["russia"]
+
+
+def test_the_aliases_file_can_leave_the_countries_out(tmp_path):
+    table = load_aliases(_aliases_file(tmp_path, 'countries = false\n[concepts]\n'))
+    assert _concepts(table, "the Netherlands") == []
+    with pytest.raises(UserError, match="countries must be true or false"):
+        load_aliases(_aliases_file(tmp_path, 'countries = "yes"\n'))
+
+
+def test_a_damaged_countries_file_is_logged_and_lookups_go_on(tmp_path, monkeypatch, caplog):
+    broken = tmp_path / "countries.toml"
+    broken.write_text("[countries\n", encoding="utf-8")
+    monkeypatch.setattr(aliases_module, "COUNTRIES", broken)
+    with caplog.at_level(logging.WARNING):
+        table = load_aliases(_aliases_file(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
+    assert _concepts(table, "the Kremlin and the Netherlands") == ["x"]
+    assert "unreadable" in caplog.text
+
+
+ARTICLES = {
+    "a.txt": "Consulate Report\n\nThe Valdoria ministry opened a Dutch consulate in Port Elm.\n"
+             "The consular officers spoke English and Dutch.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_demonym_states_a_claim_naming_the_country(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    answer = ask_claim(world, "The Valdoria ministry opened a Netherlands consulate in Port Elm.")
+    assert answer.verdict == "single-source", answer
+
+
+def test_another_country_named_is_still_another_actor(settings, store, corpus):
+    # "French" and "Dutch" are two concepts now; the sentence still names another.
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    assert ask_claim(world, "The consular officers spoke English and French.").verdict \
+        == "contradicted"
