@@ -68,3 +68,25 @@ def test_an_amount_is_one_number_with_its_currency(settings, store, corpus):
     answer = ask_claim(world, "The Valdoria consulate charged its applicants $10,000 for a visa.")
     assert answer.verdict == "contradicted"
     assert ask_claim(world, "The fund received $2,500,000 last year.").verdict == "single-source"
+
+
+def test_a_time_of_day_is_one_number_in_24_hours():
+    assert [w for w, _ in cased_words("at about 3:25 a.m.")] == ["at", "about", "3.25", "h"]
+    assert cased_words("at 2:17 p.m.") == cased_words("at 14:17")
+    assert cased_words("at 3 p.m.") == cased_words("at 3:00 PM") == cased_words("at 15:00")
+    assert [w for w, _ in cased_words("I am 5")] == ["i", "am", "5"]
+
+
+TIMES = {
+    "a.txt": "Ferry Report\n\nThe Norland ferry reached Port Elm at about 2:17 a.m. on "
+             "Saturday.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_another_time_of_day_conflicts(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, TIMES)
+    assert ask_claim(world, "The Norland ferry reached Port Elm at about 3:25 a.m. on "
+                            "Saturday.").verdict == "contradicted"
+    assert ask_claim(world, "The Norland ferry reached Port Elm at 2:17 AM on Saturday.").verdict \
+        == "single-source"

@@ -119,6 +119,26 @@ _CURRENCY = re.compile(r"([$€£])\s?(\d+(?:\.\d+)?)")
 _CURRENCY_NAME = {"$": "dollars", "€": "euros", "£": "pounds"}
 
 
+# A time of day in one form, 24-hour, with its own unit word: "3:25 a.m." -> "3.25 h",
+# "2:17 p.m." -> "14.17 h", "14:30" -> "14.30 h" (not "hours", a duration).
+_TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?:\s*([AaPp])\.?\s?[Mm]\b\.?)?"
+                   r"|\b(1[0-2]|0?[1-9])()\s*([AaPp])\.?\s?[Mm]\b\.?")
+
+
+def _time(m: re.Match[str]) -> str:
+    """(hour, minutes, a/p) of "3:25 a.m.", "14:30" or "3 p.m." in 24 hours."""
+    hour = int(m.group(1) or m.group(4))
+    minutes = m.group(2) or "00"
+    half = (m.group(3) or m.group(6) or "").lower()
+    if half and not 1 <= hour <= 12:
+        return m.group(0)
+    if half == "p" and hour < 12:
+        hour += 12
+    elif half == "a" and hour == 12:
+        hour = 0
+    return f"{hour}.{minutes} h"
+
+
 def _scaled(m: re.Match[str]) -> str:
     value = Decimal(m.group(1)) * _SCALE_OF[m.group(2).lower()]
     return str(int(value)) if value == value.to_integral_value() else m.group(0)
@@ -126,9 +146,9 @@ def _scaled(m: re.Match[str]) -> str:
 
 def amounts_written_out(text: str) -> str:
     """Amounts written one way (thousands separators already gone): a scale word multiplied
-    in ("2.5 million" -> "2500000") and a currency sign named after the amount ("$5 million"
-    -> "5000000 dollars")."""
-    text = _SCALED.sub(_scaled, text)
+    in ("2.5 million" -> "2500000"), a currency sign named after the amount ("$5 million"
+    -> "5000000 dollars") and a time of day in 24 hours ("3:25 a.m." -> "3.25 h")."""
+    text = _TIME.sub(_time, _SCALED.sub(_scaled, text))
     return _CURRENCY.sub(lambda m: f" {m.group(2)} {_CURRENCY_NAME[m.group(1)]}", text)
 
 
