@@ -11,6 +11,7 @@ with no evidence."""
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Callable
@@ -62,6 +63,8 @@ from bot.text.stance import (
 
 if TYPE_CHECKING:
     from bot.search.semantic import Encoder
+
+log = logging.getLogger(__name__)
 
 MAX_CLAIM_CHARS = 1000
 MAX_LIMIT = 50
@@ -484,7 +487,12 @@ def _features(text: str, aliases: AliasTable) -> Features:
     if found is None:
         if len(_FEATURE_CACHE) > 50_000:
             _FEATURE_CACHE.clear()
-        found = _FEATURE_CACHE[key] = sentence_features(text, aliases)
+        try:
+            found = sentence_features(text, aliases)
+        except Exception:  # as at build time (`index._add_sentences`): judged as saying nothing
+            log.exception("a sentence could not be analysed: it is judged as saying nothing")
+            found = Features(terms=set())
+        _FEATURE_CACHE[key] = found
     return found
 
 

@@ -230,13 +230,19 @@ def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, An
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count, total)
         text = s["text"]
-        analysis = aliases.analyze(text)
-        # The stance features read the sentence without its dateline (`sentence_features`);
-        # most sentences have none, and their one analysis serves both.
-        said = strip_dateline(text)
-        feat = features_to_bytes(features(analysis if said == text else aliases.analyze(said),
-                                          aliases))
-        terms = analysis.index_terms()
+        try:
+            analysis = aliases.analyze(text)
+            # The stance features read the sentence without its dateline
+            # (`sentence_features`); most sentences have none, and their one analysis serves
+            # both.
+            said = strip_dateline(text)
+            feat = features_to_bytes(features(
+                analysis if said == text else aliases.analyze(said), aliases))
+            terms = analysis.index_terms()
+        except Exception:  # one sentence's text never breaks the build of the whole corpus
+            logger.exception("sentence %s could not be analysed: it is indexed without terms "
+                             "(lookups cannot find it)", s["id"])
+            feat, terms = b"", []
         writer.add_document(tantivy.Document(**{FIELD: " ".join(terms), ID_FIELD: s["id"],
                                                 FEAT_FIELD: feat}))
         count += 1

@@ -110,8 +110,8 @@ _NUMBER_RUN = re.compile(rf"\b(?:(?:{_NUMBER_ALT}|and)[\s-]+)*(?:{_NUMBER_ALT})\
 _CASED_WORD = re.compile(r"\d+\.\d+|[A-Za-z0-9]+(?:'[A-Za-z]+)?|%")
 # A number in digits times a scale word: "5 million" -> "5000000", "3.5bn" -> "3500000000" (as
 # "five million" is, and as "5,000,000" is once its separators go).
-_SCALED = re.compile(r"\b(\d+(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion|bn)\b",
-                     re.I)
+_SCALED = re.compile(r"\b(\d{1,15}(?:\.\d{1,6})?)\s*(hundred|thousand|million|billion|trillion|bn)\b",
+                     re.I)  # at most 15 digits: a longer "number" is not an amount (nor cheap to multiply)
 _SCALE_OF = {**_SCALES, "trillion": 1_000_000_000_000, "bn": 1_000_000_000}
 # A currency sign before an amount is the currency's name after it: "$6,000" is "6000 dollars"
 # (what the amount counts, as "6,000 dollars" says it).
@@ -152,6 +152,9 @@ def amounts_written_out(text: str) -> str:
     return _CURRENCY.sub(lambda m: f" {m.group(2)} {_CURRENCY_NAME[m.group(1)]}", text)
 
 
+_LARGEST = 10**15  # a run of number words worth more is left as words
+
+
 def _number_run_value(run: str) -> str | None:
     total, current, seen = 0, 0, False
     for part in re.split(r"[\s-]+", run.lower()):
@@ -165,6 +168,8 @@ def _number_run_value(run: str) -> str | None:
             seen = True
         elif part != "and":
             return None
+        if total + current > _LARGEST:
+            return None  # "nine hundred nine hundred ...": words, not a number
     return str(total + current) if seen else None
 
 
