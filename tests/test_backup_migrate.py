@@ -255,3 +255,42 @@ def test_upgrade_without_room_for_its_backup_changes_nothing(
     assert meta(old_db, "schema_version") == "1"
     assert "schema_migrations" not in {r[0] for r in sqlite3.connect(old_db).execute(
         "select name from sqlite_master")}
+
+
+def test_restore_without_room_for_the_kept_copy_changes_nothing(tmp_path: Path) -> None:
+    """A full disk (a file-size limit here) while the current database is copied aside: the
+    healthy database was taken for an unreadable one, renamed `.broken-…`, and an empty one
+    put in its place. Now nothing is restored, and the database is as it was."""
+    import resource
+
+    db = tmp_path / "db.sqlite"
+    assert briefbot(db, "reload", "--no-index", str(ROOT / "seeds")).returncode == 0
+    backup = tmp_path / "b.db"
+    assert briefbot(db, "backup", str(backup)).returncode == 0
+    before = inspect_database(db)["documents"]
+    limit = db.stat().st_size // 2
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run([*BRIEFBOT, "--db", str(db), "restore", "--no-index", str(backup)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          preexec_fn=small_files)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "cannot keep a copy of the current database" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list(tmp_path.glob("db.sqlite.broken-*"))
+    assert not list(tmp_path.glob("db.sqlite.before-restore-*"))
+    assert inspect_database(db)["documents"] == before > 0
+
+
+def test_restore_over_an_unreadable_database_moves_it_aside(old_db: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "b.db"
+    assert briefbot(old_db, "backup", str(backup)).returncode == 0
+    db = tmp_path / "garbage.db"
+    db.write_bytes(b"not a database at all" * 100)
+    proc = briefbot(db, "restore", "--no-index", str(backup))
+    assert proc.returncode == 0, proc.stderr
+    broken = list(tmp_path.glob("garbage.db.broken-*"))
+    assert len(broken) == 1 and broken[0].read_bytes() == b"not a database at all" * 100
+    assert inspect_database(db)["documents"] == 2

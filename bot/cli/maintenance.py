@@ -62,20 +62,38 @@ def _keep_current(db: Path) -> str | None:
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     keep = db.with_name(f"{db.name}.before-restore-{stamp}.db")
-    try:
-        conn = sqlite3.connect(str(db), timeout=60)
-        try:
-            backup_database(conn, keep)
-        finally:
-            conn.close()
-        return str(keep)
-    except sqlite3.DatabaseError:
+    if not _readable(db):
         broken = db.with_name(f"{db.name}.broken-{stamp}")
         for suffix in ("", "-wal", "-shm"):
             part = db.with_name(db.name + suffix)
             if part.exists():
                 part.rename(broken.with_name(broken.name + suffix))
         return str(broken)
+    # A readable database whose copy cannot be written (a full disk, no permission to write
+    # beside it) is left as it is, and nothing is restored: it is no broken database.
+    try:
+        conn = sqlite3.connect(str(db), timeout=60)
+        try:
+            backup_database(conn, keep)
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise UserError(f"cannot keep a copy of the current database at {keep}: {exc}; "
+                        "nothing was restored, the database is unchanged") from exc
+    return str(keep)
+
+
+def _readable(db: Path) -> bool:
+    """The database opens and its schema can be read (else it is moved aside as broken)."""
+    try:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return True
 
 
 @click.command("restore")
@@ -101,6 +119,9 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     store = Store(db)
     try:
         store.restore_from(file)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise UserError(f"cannot restore {file} into {db}: {exc}"
+                        + (f"; the previous database is kept at {kept}" if kept else "")) from exc
     finally:
         store.close()
     from bot.core import Core
