@@ -333,7 +333,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     where = str(path)
     if choice.source in ("--config", CONFIG_ENV) or path.is_file():
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError as exc:
             raise UserError(f"config file not found: {path}") from exc
         except IsADirectoryError as exc:

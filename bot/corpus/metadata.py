@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.corpus.cleaning import DATE_LINE, header_author
+from bot.errors import UserError
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -77,7 +78,18 @@ class OutletCatalog:
     def load(cls, path: Path | None) -> OutletCatalog:
         entries: dict[str, list[str]] = {}
         if path is not None and path.is_file():
-            for raw in path.read_text(encoding="utf-8").splitlines():
+            try:
+                # "utf-8-sig": a byte-order mark (Notepad's "UTF-8 with BOM") is no part of
+                # the first outlet's name.
+                text = path.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError as exc:
+                at = exc.object[:exc.start].count(b"\n") + 1
+                raise UserError(f"outlets file {path}, line {at}: not valid UTF-8 (byte "
+                                f"0x{exc.object[exc.start]:02x}); save it as UTF-8") from exc
+            except OSError as exc:
+                raise UserError(f"outlets file {path} cannot be read: "
+                                f"{exc.strerror or exc}") from exc
+            for raw in text.splitlines():
                 line = raw.split("#", 1)[0].strip()
                 if not line:
                     continue

@@ -138,6 +138,10 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
         sched = data["schedule"]
         if not isinstance(sched, dict) or "cron" not in sched:
             raise UserError(f"{where}: [schedule] needs cron = \"m h dom mon dow\"")
+        unknown = sorted(set(sched) - SCHEDULE_FIELDS)
+        if unknown:  # a misspelt "timzone" silently meant UTC
+            raise UserError(f"{where}: [schedule] unknown field(s) {', '.join(unknown)}; "
+                            f"known: {', '.join(sorted(SCHEDULE_FIELDS))}")
         cron = str(sched["cron"])
         tz = str(sched.get("timezone", "UTC"))
         validate_schedule(cron, tz, where)
@@ -147,6 +151,9 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
         schedule = Schedule(cron, tz, on_empty)
     return DigestDef(name, title.strip(), tuple(sections), words, topic, schedule, path,
                      max_stories, tuple(a.strip() for a in about))
+
+
+SCHEDULE_FIELDS = frozenset({"cron", "timezone", "on_empty"})
 
 
 def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None:
@@ -176,7 +183,7 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
         hint = f"; available: {', '.join(names)}" if names else f" (no definitions in {folder})"
         raise UserError(f"no digest named {name!r}{hint}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"{path} is not valid TOML: {exc}") from exc
     return parse_definition(name, data, path)

@@ -145,7 +145,7 @@ def load_aliases(path: Path | None) -> AliasTable:
 @lru_cache(maxsize=8)
 def _load_cached(path: str, _mtime: int) -> AliasTable:
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"aliases file {path} is not valid TOML: {exc}") from exc
     concepts = raw.get("concepts", {})
