@@ -85,7 +85,7 @@ def test_sources_and_source(bot: TestAdapter) -> None:
     ("/sources extra", "/sources takes no arguments"),
     ("/timeline now", "/timeline takes no arguments"),
     ("/source", "Usage: /source ID"),
-    ("/source a b", "Usage: /source ID"),
+    ("/source a b", "no source with id 'a b'"),
     ("/claim", "Usage: /claim TEXT"),
     ("/claim    ", "Usage: /claim TEXT"),
     ("/brief a b", "Usage: /brief [NAME]"),
@@ -98,6 +98,18 @@ def test_argument_errors(bot: TestAdapter, line: str, usage: str) -> None:
     reply = bot.send(line, admin=True)
     assert reply.kind == "error", text_of(reply)
     assert usage in text_of(reply)
+
+
+def test_a_source_id_with_a_space_opens(bot: TestAdapter, core: Core, corpus: Path) -> None:
+    # A file "Pact signed.txt" has the id "Pact signed": the whole argument is the id, typed
+    # bare or in quotes (the router split it on spaces and answered "Usage: /source ID").
+    (corpus / "Pact signed.txt").write_text("Pact Signed\n\nThe ports pact was signed on "
+                                            "Monday by both unions.\n", encoding="utf-8")
+    core.reload()
+    for line in ("/source Pact signed", '/source "Pact signed"', "/source  Pact signed "):
+        reply = bot.send(line)
+        assert reply.kind != "error", text_of(reply)
+        assert "signed on Monday by both unions" in text_of(reply)
 
 
 def test_unknown_source_id(bot: TestAdapter) -> None:

@@ -393,12 +393,16 @@ def _sources(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _source(router: Router, req: CommandRequest, text: str) -> Reply:
-    parts = text.split()
-    if len(parts) != 1:
+    # The whole argument is the id: a file "Pact signed.txt" has the id "Pact signed" (quotes
+    # around it are allowed, as a user may type them).
+    doc_id = text.strip()
+    if len(doc_id) >= 2 and doc_id[0] == doc_id[-1] and doc_id[0] in "\"'":
+        doc_id = doc_id[1:-1].strip()
+    if not doc_id:
         raise UserError(f"Usage: {_cmd(req, 'source', 'ID')} — the ids are listed by "
                         f"{_cmd(req, 'sources')}")
     try:
-        doc, sentences = router.core.source(parts[0])
+        doc, sentences = router.core.source(doc_id)
     except UserError as exc:
         raise UserError(exc.message.replace("see /sources", f"see {_cmd(req, 'sources')}")) from None
     reply = Reply(title=_meta(doc["title"] or doc["id"]))
