@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from bot import metrics
 from bot.core import Core
 from bot.corpus.article import paragraphs
-from bot.corpus.storage import parse_id
+from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
 from bot.digest.build import source_bullet
 from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError
 from bot.reply import (
@@ -272,7 +272,11 @@ class Router:
             if spec.admin and self.is_admin(request.caller):
                 self._record(request, name, text, "error", exc.message)
             return Reply.error(exc.message)
-        except Exception:
+        except Exception as exc:
+            if is_busy_error(exc):  # a long reload holds the write lock: say so, no error id
+                outcome = "error"
+                log.warning("/%s for %s: %s", name, request.caller.key, exc)
+                return Reply.error(DB_BUSY_MESSAGE[0].upper() + DB_BUSY_MESSAGE[1:] + ".")
             outcome = "failed"
             error_id = uuid.uuid4().hex[:8]
             log.exception("error %s while handling /%s for %s", error_id, name,

@@ -18,7 +18,7 @@ from bot.cli.context import AppContext, pass_app
 from bot.config import load_dotenv_if_present, load_settings
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import ReloadReport
-from bot.corpus.storage import is_read_only_error
+from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
 from bot.errors import UserError
 from bot.paths import (
     CONFIG_ENV,
@@ -48,6 +48,8 @@ class BriefbotGroup(click.Group):
                     f"the database {db} is read-only here and this command writes to it "
                     "(reading commands work: sources, source, claim, digest, schedule list)"
                 ) from exc
+            if is_busy_error(exc):
+                raise click.ClickException(f"{DB_BUSY_MESSAGE} ({db})") from exc
             raise click.ClickException(f"database error ({db}): {exc}") from exc
 
 

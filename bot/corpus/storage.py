@@ -111,6 +111,17 @@ def is_read_only_error(exc: BaseException) -> bool:
         or "readonly database" in str(exc))
 
 
+def is_busy_error(exc: BaseException) -> bool:
+    """A write that waited its whole busy timeout for another writer (a long reload)."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        or "database is locked" in str(exc))
+
+
+DB_BUSY_MESSAGE = ("the database is busy: another change (a reload, most likely) is still being "
+                "written; try again in a minute")
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
