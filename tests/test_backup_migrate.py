@@ -294,3 +294,21 @@ def test_restore_over_an_unreadable_database_moves_it_aside(old_db: Path, tmp_pa
     broken = list(tmp_path.glob("garbage.db.broken-*"))
     assert len(broken) == 1 and broken[0].read_bytes() == b"not a database at all" * 100
     assert inspect_database(db)["documents"] == 2
+
+
+def test_a_backup_on_a_full_disk_names_the_backup_not_the_database(tmp_path: Path) -> None:
+    import resource
+
+    db = tmp_path / "db.sqlite"
+    assert briefbot(db, "reload", "--no-index", str(ROOT / "seeds")).returncode == 0
+    limit = db.stat().st_size // 2
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    target = tmp_path / "b.db"
+    proc = subprocess.run([*BRIEFBOT, "--db", str(db), "backup", str(target)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, preexec_fn=small_files)
+    assert proc.returncode == 1
+    assert f"cannot write the backup {target}" in proc.stderr, proc.stderr
+    assert not target.exists() and not list(tmp_path.glob(".b.db.*"))

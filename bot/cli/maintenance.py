@@ -45,6 +45,9 @@ def backup(app: AppContext, file: Path, force: bool, as_json: bool) -> None:
         store.backup(file)
     except OSError as exc:
         raise UserError(f"cannot write the backup {file}: {exc.strerror or exc}") from exc
+    except sqlite3.OperationalError as exc:  # a full disk while SQLite writes the copy
+        raise UserError(f"cannot write the backup {file}: {exc}; the database {db} is "
+                        "unchanged") from exc
     info = inspect_database(file)
     out = {"backup": str(file), "database": str(db), "bytes": file.stat().st_size, **info}
     if as_json:

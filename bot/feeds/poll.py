@@ -33,7 +33,7 @@ from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_pa
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
 from bot.feeds.urls import canonical_url, doc_id_for, same_site
-from bot.reply import printable_line
+from bot.reply import link, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,8 @@ def check_feed_url(url: str) -> str:
                         "address, e.g. https://example.com/feed.xml")
     if not parts.hostname:
         raise UserError(f"no host in {url[:200]!r}")
+    if link(url) is None:  # the rules of a shown link: a host name, IDNA for non-ASCII
+        raise UserError(f"{parts.hostname[:200]!r} is no valid host name in {url[:200]!r}")
     if len(url) > 2000:
         raise UserError("that URL is too long (over 2,000 characters)")
     return url

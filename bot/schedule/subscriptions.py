@@ -71,6 +71,10 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
         raise UserError(f"unknown platform {platform!r}: use one of {', '.join(PLATFORMS)}")
     if not channel.strip():
         raise UserError("a channel is required")
+    if platform == "discord" and not channel.strip().isdigit():
+        # Posting would fail at the first slot ("not a Discord channel id"): say it now.
+        raise UserError(f"{channel!r} is not a Discord channel id: give the channel's number "
+                        "(Developer Mode: right-click the channel, Copy Channel ID)")
     names = digest_names(digests_dir)
     if digest not in names:
         raise UserError(f"no digest named {digest!r}; available: {', '.join(names) or 'none'}")

@@ -1,0 +1,31 @@
+"""What would only fail later is refused when it is added: a Discord subscription to a channel
+name (posting fails at the first slot: "not a Discord channel id") and a feed URL whose host is
+no host name ("https://exa mple.com/")."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import UserError
+from bot.feeds.poll import check_feed_url
+from bot.schedule.subscriptions import validate_subscription
+from tests.conftest import ROOT
+
+
+def test_a_discord_subscription_needs_a_channel_id() -> None:
+    with pytest.raises(UserError, match="'general' is not a Discord channel id"):
+        validate_subscription("discord", "general", "daily", "0 8 * * *", "UTC",
+                              ROOT / "digests")
+    validate_subscription("discord", "1234567890", "daily", "0 8 * * *", "UTC", ROOT / "digests")
+    validate_subscription("slack", "general", "daily", "0 8 * * *", "UTC", ROOT / "digests")
+
+
+@pytest.mark.parametrize("url", ["https://exa mple.com/", "https://exa<mple.com/feed"])
+def test_a_feed_url_needs_a_valid_host(url: str) -> None:
+    with pytest.raises(UserError, match="no valid host name"):
+        check_feed_url(url)
+
+
+def test_good_feed_urls_pass() -> None:
+    for url in ("https://example.com/feed.xml", "https://faß.de/rss", "http://127.0.0.1:9/f"):
+        assert check_feed_url(url) == url
