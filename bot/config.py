@@ -367,6 +367,16 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     cross_encoder = env_switch("BRIEFBOT_CROSS_ENCODER",
                                os.environ.get("BRIEFBOT_CROSS_ENCODER"),
                                cfg.search.cross_encoder)
+    feeds = cfg.feeds
+    if feeds.every_minutes < feeds.min_every_minutes:
+        raise UserError(f"{where}: [feeds] every_minutes: must be at least min_every_minutes "
+                        f"({feeds.min_every_minutes}), not {feeds.every_minutes}")
+    digests_dir = _existing(root, cfg.digests.folder, defaults / "digests", where,
+                            "[digests] folder", folder=True)
+    if digests_dir.is_dir() and not (digests_dir / f"{cfg.digests.default}.toml").is_file():
+        names = sorted(p.stem for p in digests_dir.glob("*.toml"))
+        raise UserError(f"{where}: [digests] default: no digest named {cfg.digests.default!r} in "
+                        f"{digests_dir} (available: {', '.join(names) or 'none'})")
     return Settings(
         root=root,
         db_path=db_path.absolute(),
@@ -386,8 +396,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         admins=admins,
         command_workers=cfg.commands.workers,
         command_queue=cfg.commands.queue,
-        digests_dir=_existing(root, cfg.digests.folder, defaults / "digests", where,
-                              "[digests] folder", folder=True),
+        digests_dir=digests_dir,
         default_digest=cfg.digests.default,
         raw=raw,
     )

@@ -59,6 +59,10 @@ def _error(cfg: Path, text: str) -> str:
     ('[feeds]\ncontact_url = "call me"\n', "[feeds] contact_url", "should match pattern"),
     ("[feeds]\nallow_private = true\n", "[feeds] allow_private",
      "did you mean 'allow_private_addresses'"),
+    # found by the tester: caught only when used, without the file and field
+    ('[digests]\ndefault = "nope"\n', "[digests] default", "no digest named 'nope'"),
+    ("[feeds]\nevery_minutes = 2\nmin_every_minutes = 5\n", "[feeds] every_minutes",
+     "must be at least min_every_minutes (5)"),
 ])
 def test_each_problem_is_one_line_naming_the_file_and_the_field(
         cfg: Path, text: str, field: str, says: str) -> None:
