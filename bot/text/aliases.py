@@ -89,11 +89,13 @@ class AliasTable:
     def _add(self, name: str, phrase: str, capitalised: bool) -> None:
         pattern = tuple((stem(lower), _case(orig, capitalised))
                         for lower, orig in cased_words(phrase))
-        entries = self._index.setdefault(pattern[0][0], []) if pattern else []
+        if not pattern:
+            return
+        entries = self._index.setdefault(pattern[0][0], [])
         # The same words for the same concept once ("Russian Federation" in both files):
         # a concept found twice would count twice in the search.
         stems = [s for s, _ in pattern]
-        if pattern and not any(n == name and [s for s, _ in p] == stems for p, n in entries):
+        if not any(n == name and [s for s, _ in p] == stems for p, n in entries):
             entries.append((pattern, name))
 
     def analyze(self, text: str) -> Analysis:
