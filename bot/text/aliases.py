@@ -63,6 +63,8 @@ class AliasTable:
     places: frozenset[str] = frozenset()
     # Phrases matched only where their capitalised words are capitalised (countries).
     names: dict[str, list[str]] = field(default_factory=dict)
+    # Concepts of `names` alone (no phrase of theirs in `concepts`): their words stay names.
+    names_only: frozenset[str] = frozenset()
     # first stem -> [(pattern of (stem, case), concept)], longest first
     _index: dict[str, list[tuple[tuple[tuple[str, int], ...], str]]] = field(
         default_factory=dict, repr=False)
@@ -75,7 +77,8 @@ class AliasTable:
         capitalised words matched only capitalised."""
         table = cls(concepts={k: list(v) for k, v in concepts.items()},
                     places=frozenset(places or []),
-                    names={k: list(v) for k, v in (names or {}).items()})
+                    names={k: list(v) for k, v in (names or {}).items()},
+                    names_only=frozenset((names or {}).keys() - concepts.keys()))
         for name, phrases in table.concepts.items():
             for phrase in phrases:
                 table._add(name, phrase, capitalised=False)

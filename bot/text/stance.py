@@ -402,7 +402,6 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
     f = Features(terms=set(a.index_terms()))
     negation_at = -10
     asserted: set[str] = set()  # terms said outside any negation's reach
-    named_only = aliases.names.keys() - aliases.concepts.keys()  # generated countries
     for i, w in enumerate(words):
         if not w.stop and w.stem not in f.content:
             f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
@@ -427,7 +426,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
             f.months.add(w.lower)
             f.terms.add(w.stem)  # "May" (a stop word, never an index term) when a month
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
-                and (i not in concept_at or concept_at[i] in named_only) \
+                and (i not in concept_at or concept_at[i] in aliases.names_only) \
                 and w.lower not in WEEKDAYS:
             f.entities.add(w.stem)  # a country's name stays a name too (another actor)
     f.negated_terms -= asserted
