@@ -5,9 +5,11 @@ usage: python -m tests.bench.build_countries [--data DIR] [--out PATH]
        a pip download of countryinfo==1.0.1, MIT licence)
 
 General knowledge for claim lookup, from a general resource rather than a hand list: for each
-country with an ISO code, its name, capital, demonym and multiword other names ("Netherlands",
-"Amsterdam", "Dutch", "Kingdom of the Netherlands"), one concept that is a place. What is left
-out, and why:
+country with an ISO code, its name, capital, demonym and multiword other names in English
+("Netherlands", "Amsterdam", "Dutch", "Kingdom of the Netherlands"), one concept that is a
+place. What is left out, and why:
+  - other names that hold no word of the name or the demonym (the name in its own language:
+    "Rossiyskaya Federatsiya"), and a leading "The" ("The Gambia" is "Gambia");
   - single-word other names (ISO codes "GH", "NL", short forms such as "Mann"): codes collide
     with words written in capitals ("IT", "ME", "NO"), and short forms with names;
   - a name, capital or demonym written in a script the analyser folds to nothing, or whose
@@ -95,10 +97,17 @@ def countries(data: Path, lexicon: sqlite3.Connection | None) -> dict[str, list[
         if not isinstance(name, str):
             continue
         raw = [name, entry.get("capital"), entry.get("demonym")]
-        raw += [a for a in entry.get("altSpellings") or [] if isinstance(a, str) and " " in a]
+        own = {w.lower() for p in raw if isinstance(p, str) for w in re.findall(r"\w+", p)}
+        # Other names in English only: those that hold a word of the name or the demonym
+        # ("Republic of Ghana", "Kingdom of the Netherlands"; not "Rossiyskaya Federatsiya").
+        raw += [a for a in entry.get("altSpellings") or [] if isinstance(a, str) and " " in a
+                and own & {w.lower() for w in re.findall(r"\w+", a)}]
         phrases: list[str] = []
         for p in raw:
             plain = _plain(p) if isinstance(p, str) else None
+            # A leading "The" is no part of the name, and would make every "the" of a text a
+            # place to try the name at ("The Gambia" is "Gambia").
+            plain = re.sub(r"^[Tt]he\s+", "", plain) if plain else None
             if plain and plain not in phrases and "," not in plain and "(" not in plain:
                 phrases.append(plain)
         names = phrases + [a for a in entry.get("altSpellings") or [] if isinstance(a, str)]
