@@ -22,6 +22,7 @@ from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
 from bot.chat.render_terminal import render_terminal
 from bot.core import Core
 from bot.reply import Reply
+from bot.schedule.delivery import PartProgress
 from bot.schedule.scheduler import in_daemon_thread
 
 QUIT = {"quit", "exit", "/quit", "/exit", r"\q"}
@@ -57,9 +58,13 @@ class ConsoleAdapter:
         render_terminal(reply, self.console)
         self.console.print()
 
-    async def deliver(self, channel: str, reply: Reply) -> None:
-        """Scheduled posts for the console are printed; while the prompt is shown, above it
-        (the prompt is erased, the post printed, the prompt and what was typed redrawn)."""
+    async def deliver(self, channel: str, reply: Reply,
+                      progress: PartProgress | None = None) -> None:
+        """Scheduled posts for the console are printed (one part); while the prompt is shown,
+        above it (the prompt is erased, the post printed, the prompt and what was typed
+        redrawn)."""
+        if progress is not None and progress.posted >= 1:
+            return
         session = self._session
         if session is not None and session.app.is_running:
             from prompt_toolkit.application import in_terminal
@@ -68,6 +73,8 @@ class ConsoleAdapter:
                 self._print_post(channel, reply)
         else:
             self._print_post(channel, reply)
+        if progress is not None:
+            await progress.mark(1)
 
     def _print_post(self, channel: str, reply: Reply) -> None:
         self.console.print(f"[dim]— scheduled briefing for {channel} —[/dim]")

@@ -39,7 +39,7 @@ from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router, spli
 from bot.core import Core
 from bot.errors import UserError
 from bot.reply import Reply
-from bot.schedule.delivery import DeliveryError
+from bot.schedule.delivery import DeliveryError, PartProgress
 
 log = logging.getLogger(__name__)
 
@@ -416,18 +416,22 @@ class SlackAdapter:
             await self._runner.cleanup()
             self._runner = None
 
-    async def deliver(self, channel: str, reply: Reply) -> None:
-        """Post a (scheduled) reply to `channel`, split into several messages if long."""
+    async def deliver(self, channel: str, reply: Reply,
+                      progress: PartProgress | None = None) -> None:
+        """Post a (scheduled) reply to `channel`, split into several messages if long; with
+        `progress`, only the messages not yet posted (see `PartProgress`)."""
         messages: list[Message] = render_messages(reply)
-        for i, m in enumerate(messages):
+        progress = progress or PartProgress()
+        for i in range(progress.posted, len(messages)):
             try:
                 await self.client.chat_postMessage(channel=channel, unfurl_links=False,
-                                                   unfurl_media=False, **m)
+                                                   unfurl_media=False, **messages[i])
             except SlackApiError as exc:
                 raise _delivery_error(exc, channel, i, len(messages)) from exc
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 raise DeliveryError(f"network error posting to Slack channel {channel}: {exc!r}",
                                     transient=True) from exc
+            await progress.mark(i + 1)
 
 
 def create_adapter(core: Core, options: Any) -> SlackAdapter:
