@@ -21,6 +21,7 @@ from rich.console import Console
 from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
 from bot.chat.render_terminal import render_terminal
 from bot.core import Core
+from bot.lines import read_line
 from bot.reply import Reply
 from bot.schedule.delivery import PartProgress
 from bot.schedule.scheduler import in_daemon_thread
@@ -98,11 +99,17 @@ class ConsoleAdapter:
             return await self._run_prompt(show_briefing)
         if show_briefing:
             await self._print_briefing()
+        line_no = 0
         while True:
-            line = await asyncio.to_thread(self._read_piped_line)
-            if line is None or line.strip().lower() in QUIT:
+            read = await asyncio.to_thread(read_line, self.stdin)
+            line_no += 1
+            if read is None or read.text.strip().lower() in QUIT:
                 break
-            reply = await self.execute(line)
+            if read.problem is not None:  # this line only; the next ones are answered
+                self.show(Reply.error(f"Could not read input line {line_no}: {read.problem}. "
+                                      "The line was skipped."))
+                continue
+            reply = await self.execute(read.text)
             if reply is not None:
                 self.show(reply)
         return 0
@@ -147,10 +154,6 @@ class ConsoleAdapter:
         reply = await in_daemon_thread(self.router.handle,
                                        CommandRequest("brief", "", self.caller, CHANNEL))
         self.show(reply)
-
-    def _read_piped_line(self) -> str | None:
-        line = self.stdin.readline()
-        return line if line else None
 
 
 class _Completer(Completer):
