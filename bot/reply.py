@@ -7,10 +7,12 @@ numbers into `Reply.sources`, rendered as "[1][3]"."""
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import idna
@@ -127,6 +129,40 @@ class Reply:
     def plain_text(self) -> str:
         """Everything a user would read, without markup (for tests and logs)."""
         return render_text(self)
+
+
+_BLOCK_TYPES: dict[str, type[Block]] = {
+    cls.__name__: cls for cls in (Heading, Paragraph, Bullet, Fields, Context, Divider)}
+
+
+def reply_to_json(reply: Reply) -> str:
+    """The whole reply as JSON (`reply_from_json` gives it back equal): the scheduler keeps a
+    briefing as built, so a post resumed after a restart sends the same messages."""
+    def block(b: Block) -> dict[str, Any]:
+        return {"type": type(b).__name__, **asdict(b)}
+
+    return json.dumps({
+        "title": reply.title, "blocks": [block(b) for b in reply.blocks],
+        "sources": [asdict(s) for s in reply.sources],
+        "attachment": asdict(reply.attachment) if reply.attachment else None,
+        "ephemeral": reply.ephemeral, "kind": reply.kind}, ensure_ascii=False)
+
+
+def reply_from_json(text: str) -> Reply:
+    """The reply `reply_to_json` wrote; ValueError (or KeyError/TypeError) when it is not one."""
+    data = json.loads(text)
+    blocks: list[Block] = []
+    for item in data["blocks"]:
+        fields_ = dict(item)
+        cls = _BLOCK_TYPES[fields_.pop("type")]
+        if cls is Fields:
+            fields_["items"] = [(str(k), str(v)) for k, v in fields_["items"]]
+        blocks.append(cls(**fields_))
+    sources = [SourceRef(**{**s, "outlets": tuple(s.get("outlets") or ())})
+               for s in data["sources"]]
+    attachment = Attachment(**data["attachment"]) if data.get("attachment") else None
+    return Reply(title=data["title"], blocks=blocks, sources=sources, attachment=attachment,
+                 ephemeral=bool(data["ephemeral"]), kind=str(data["kind"]))
 
 
 # Caps on corpus text shown in chat. One unpunctuated article is one "sentence" of any size;

@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.health import Health
 from bot.health import serve as serve_health
 from bot.reply import Reply
+from bot.schedule.delivery import PartProgress
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ class PlatformAdapter(Protocol):
 
     async def close(self) -> None: ...
 
-    async def deliver(self, channel: str, reply: Reply) -> None: ...
+    async def deliver(self, channel: str, reply: Reply,
+                      progress: PartProgress | None = None) -> None: ...
 
 
 def configured_platforms(options: RunOptions) -> list[str]:

@@ -331,6 +331,29 @@ def test_stdin_json_lines_with_error_objects(cli_db):
     assert all(e["stance"] == "mentions" for e in out[4]["evidence"])
 
 
+LATIN1_LINES = (b"Valdoria and Norland signed a fishing accord.\n"
+                b"Kim met Putin in the caf\xe9\n"
+                b"The moon is made of cheese.\n")
+
+
+def test_stdin_line_not_valid_utf8_is_an_error_record(cli_db):
+    r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "-", "--json"], input=LATIN1_LINES)
+    assert r.exception is None, r.output
+    out = [json.loads(line) for line in r.output.splitlines()]
+    assert len(out) == 3
+    assert out[0]["verdict"] == "corroborated"
+    assert out[1]["verdict"] is None and out[1]["claim"] == "Kim met Putin in the caf\\xe9"
+    assert "line 2: not valid utf-8 text (byte 0xe9 at byte 25" in out[1]["error"]
+    assert out[2]["verdict"] == "not-found"
+
+
+def test_stdin_line_not_valid_utf8_in_text_output_exits_1(cli_db):
+    r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "-"], input=LATIN1_LINES)
+    assert r.exit_code == 1 and not isinstance(r.exception, UnicodeDecodeError), r.output
+    assert r.output.count("ERROR: line 2: not valid utf-8 text") == 1
+    assert r.output.startswith("CORROBORATED") and "NOT-FOUND" in r.output
+
+
 def test_human_output_shows_verdict_source_and_hedge(cli_db):
     r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "The deal could ease tensions."])
     assert r.exit_code == 0, r.output

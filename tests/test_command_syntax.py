@@ -89,7 +89,7 @@ class _Fake:
     def __init__(self) -> None:
         self.replies: list[Reply] = []
 
-    async def deliver(self, channel: str, reply: Reply) -> None:
+    async def deliver(self, channel: str, reply: Reply, progress: object = None) -> None:
         self.replies.append(reply)
 
 

@@ -69,6 +69,35 @@ def test_briefbot_run_subprocess_with_piped_stdin(core: Core, settings: Settings
     assert "Sources (5)" in proc.stdout and "Usage: /claim TEXT" in proc.stdout
 
 
+STRICT_UTF8 = {"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict", "PYTHONUTF8": "0"}
+
+
+def test_piped_line_not_valid_utf8_is_skipped_and_the_rest_answered(
+        core: Core, settings: Settings) -> None:
+    """A Latin-1 byte in one piped line (strict UTF-8 stdin, as under an ordinary UTF-8
+    locale) is reported for that line; the lines before and after it are answered."""
+    exe = Path(sys.executable).with_name("briefbot")
+    proc = subprocess.run(
+        [str(exe), "--db", str(settings.db_path), "run", "--no-briefing"],
+        input=b"/help claim\n/claim caf\xe9 owner met Putin\n/sources\n", capture_output=True,
+        timeout=60, env={**os.environ, **STRICT_UTF8})
+    stdout, stderr = proc.stdout.decode(), proc.stderr.decode()
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr and "UnicodeDecodeError" not in stderr
+    assert "/claim TEXT" in stdout  # the line before
+    assert "Could not read input line 2: not valid utf-8 text (byte 0xe9" in stdout
+    assert "Sources (5)" in stdout  # the line after
+
+
+def test_piped_line_not_valid_utf8_in_process(core: Core) -> None:
+    out = io.StringIO()
+    stdin = io.TextIOWrapper(io.BytesIO(b"/claim caf\xe9\n/sources\n"), encoding="utf-8")
+    adapter = ConsoleAdapter(core, stdin=stdin, stdout=out)
+    assert asyncio.run(adapter.run(show_briefing=False)) == 0
+    assert "Could not read input line 1" in out.getvalue()
+    assert "Sources (5)" in out.getvalue()
+
+
 def make_clone(dest: Path) -> Path:
     """A clone's files in `dest` sharing this checkout's .venv, so `make run` there uses its
     own config/ and var/ (never this checkout's database)."""

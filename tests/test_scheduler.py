@@ -26,7 +26,7 @@ from bot.corpus.storage import Store
 from bot.cron import make_trigger
 from bot.errors import UserError
 from bot.reply import Paragraph, Reply
-from bot.schedule.delivery import DeliveryError
+from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.scheduler import (
     BriefingScheduler,
     SchedulerConfig,
@@ -314,7 +314,7 @@ async def test_crash_between_build_and_post_is_redelivered_once(
     sub = add_sub(dead_core)
     dying = TestAdapter(dead_core)
 
-    async def crash(channel: str, reply: Reply) -> None:
+    async def crash(channel: str, reply: Reply, progress: PartProgress | None = None) -> None:
         raise Crash()
 
     dying.deliver = crash  # type: ignore[method-assign]
@@ -423,7 +423,7 @@ async def test_unexpected_adapter_exception_is_retried(core: Core, fake: FakeDig
     adapter = TestAdapter(core)
     calls = 0
 
-    async def flaky(channel: str, reply: Reply) -> None:
+    async def flaky(channel: str, reply: Reply, progress: PartProgress | None = None) -> None:
         nonlocal calls
         calls += 1
         if calls == 1:
@@ -659,7 +659,7 @@ Core.digest_for_schedule = lambda self, name, since, **kw: (Reply(title="built")
 
 class DiesWhilePosting:
     platform = "test"
-    async def deliver(self, channel, reply):
+    async def deliver(self, channel, reply, progress=None):
         os._exit(17)  # the process dies after building, before the post is confirmed
 
 settings = load_settings(db=sys.argv[1])

@@ -8,6 +8,7 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,17 +22,27 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.adapters.slack import SlackAdapter, create_adapter, make_client
-from bot.adapters.slack_blocks import escape, render_messages
+from bot.adapters.slack import (
+    RESPONSE_URL_USES,
+    ResponseURL,
+    SlackAdapter,
+    _tell_caller,
+    create_adapter,
+    make_client,
+)
+from bot.adapters.slack_blocks import escape, render_messages, render_text_message
+from bot.adapters.testing import TestAdapter
 from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
+from bot.corpus.reload import Outcome, ReloadReport
 from bot.errors import UserError
 from bot.reply import Bullet, Context, Divider, Fields, Heading, Paragraph, Reply, SourceRef
 from bot.runner import RunOptions
 from bot.schedule.delivery import DeliveryError
 from tests.emulators.slack_api import (
     SlackWebAPIMock,
+    http_post,
     signed_slash_command_request,
     slash_command_payload,
     without_proxies,
@@ -279,6 +290,77 @@ async def test_reload_says_it_started_then_reports(slack: SlackAdapter, api: Sla
     assert report["response_type"] == "in_channel"
     for message in (started, report):
         assert_within_limits(message)
+
+
+def reload_report(rejected: int) -> ReloadReport:
+    outcomes = [Outcome(f"folder/rejected-file-{i:05d}.txt", "rejected", "the file is empty")
+                for i in range(rejected)]
+    return ReloadReport(1, outcomes, Counter(rejected=rejected), 1, False)
+
+
+@pytest.mark.asyncio
+async def test_reload_never_posts_more_than_slack_allows_to_a_response_url(
+        slack: SlackAdapter, api: SlackWebAPIMock, core: Core,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reload report of exactly RESPONSE_URL_USES messages after the "Reload started"
+    notice: the parts that do not fit in the uses left go by chat.postMessage, nothing is
+    refused, nothing is lost or sent twice."""
+    core.settings.admins.append("slack:UADMIN")
+    local = TestAdapter(core)
+
+    def report_messages(rejected: int) -> list[str]:
+        monkeypatch.setattr(Core, "reload", lambda self, **kw: reload_report(rejected))
+        return [str(m["text"]) for m in render_messages(local.send("reload", admin=True))]
+
+    low, high = 1, 4096  # the fewest rejected files whose report is that many messages
+    while low < high:
+        mid = (low + high) // 2
+        if len(report_messages(mid)) >= RESPONSE_URL_USES:
+            high = mid
+        else:
+            low = mid + 1
+    expected = report_messages(low)
+    assert len(expected) == RESPONSE_URL_USES
+
+    status, _, _ = await post(slack, api, "/briefbot", "reload", user_id="UADMIN", key="r5")
+    assert status == 200
+    await answers(api, "r5", count=2)
+    deadline = time.monotonic() + 10
+    while True:
+        on_url = [c for c in api.response_posts("r5")]
+        delivered = [str(c.body.get("text")) for c in on_url[1:]]
+        delivered += [str(c.body.get("text")) for c in api.calls_to("chat.postMessage")]
+        if len(delivered) >= len(expected) or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)
+    on_url = api.response_posts("r5")
+    assert "Reload started" in str(on_url[0].body.get("text"))
+    assert len(on_url) <= RESPONSE_URL_USES and all(c.status == 200 for c in on_url)
+    delivered = [str(c.body.get("text")) for c in on_url[1:]]
+    delivered += [str(c.body.get("text")) for c in api.calls_to("chat.postMessage")]
+    assert delivered == expected
+
+
+@pytest.mark.asyncio
+async def test_notice_with_no_response_url_use_left_goes_by_post_ephemeral(
+        api: SlackWebAPIMock) -> None:
+    async def respond(**kwargs: Any) -> Any:
+        raise AssertionError("the response_url has no use left")
+
+    url = ResponseURL(respond, uses=0)
+    client = make_client(TOKEN, api.base_url)
+    await _tell_caller(url, {"channel_id": "C1", "user_id": "U1"}, client,
+                       render_text_message("went wrong", kind="error"), "error x")
+    [call] = api.calls_to("chat.postEphemeral")
+    assert call.body["user"] == "U1" and "went wrong" in str(call.body["text"])
+
+
+def test_emulated_response_url_takes_five_posts(api: SlackWebAPIMock) -> None:
+    url = api.response_url("five")
+    statuses = [http_post(url, b'{"text": "x"}', {"Content-Type": "application/json"})[0]
+                for _ in range(RESPONSE_URL_USES + 1)]
+    assert statuses == [200] * RESPONSE_URL_USES + [404]
 
 
 @pytest.mark.asyncio

@@ -21,7 +21,9 @@ from rich.console import Console
 from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
 from bot.chat.render_terminal import render_terminal
 from bot.core import Core
+from bot.lines import read_line
 from bot.reply import Reply
+from bot.schedule.delivery import PartProgress
 from bot.schedule.scheduler import in_daemon_thread
 
 QUIT = {"quit", "exit", "/quit", "/exit", r"\q"}
@@ -57,9 +59,13 @@ class ConsoleAdapter:
         render_terminal(reply, self.console)
         self.console.print()
 
-    async def deliver(self, channel: str, reply: Reply) -> None:
-        """Scheduled posts for the console are printed; while the prompt is shown, above it
-        (the prompt is erased, the post printed, the prompt and what was typed redrawn)."""
+    async def deliver(self, channel: str, reply: Reply,
+                      progress: PartProgress | None = None) -> None:
+        """Scheduled posts for the console are printed (one part); while the prompt is shown,
+        above it (the prompt is erased, the post printed, the prompt and what was typed
+        redrawn)."""
+        if progress is not None and progress.posted >= 1:
+            return
         session = self._session
         if session is not None and session.app.is_running:
             from prompt_toolkit.application import in_terminal
@@ -68,6 +74,8 @@ class ConsoleAdapter:
                 self._print_post(channel, reply)
         else:
             self._print_post(channel, reply)
+        if progress is not None:
+            await progress.mark(1)
 
     def _print_post(self, channel: str, reply: Reply) -> None:
         self.console.print(f"[dim]— scheduled briefing for {channel} —[/dim]")
@@ -91,11 +99,17 @@ class ConsoleAdapter:
             return await self._run_prompt(show_briefing)
         if show_briefing:
             await self._print_briefing()
+        line_no = 0
         while True:
-            line = await asyncio.to_thread(self._read_piped_line)
-            if line is None or line.strip().lower() in QUIT:
+            read = await asyncio.to_thread(read_line, self.stdin)
+            line_no += 1
+            if read is None or read.text.strip().lower() in QUIT:
                 break
-            reply = await self.execute(line)
+            if read.problem is not None:  # this line only; the next ones are answered
+                self.show(Reply.error(f"Could not read input line {line_no}: {read.problem}. "
+                                      "The line was skipped."))
+                continue
+            reply = await self.execute(read.text)
             if reply is not None:
                 self.show(reply)
         return 0
@@ -140,10 +154,6 @@ class ConsoleAdapter:
         reply = await in_daemon_thread(self.router.handle,
                                        CommandRequest("brief", "", self.caller, CHANNEL))
         self.show(reply)
-
-    def _read_piped_line(self) -> str | None:
-        line = self.stdin.readline()
-        return line if line else None
 
 
 class _Completer(Completer):

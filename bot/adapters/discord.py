@@ -27,7 +27,7 @@ from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router
 from bot.core import Core
 from bot.errors import UserError
 from bot.reply import Context, Reply
-from bot.schedule.delivery import DeliveryError
+from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.subscriptions import digest_names
 
 log = logging.getLogger(__name__)
@@ -220,8 +220,10 @@ class BriefbotClient(discord.Client):
             log.warning("could not tell the user about the error: %s", exc)
 
     # ------------------------------------------------------------------ delivery
-    async def deliver(self, channel: str, reply: Reply) -> None:
-        """Post `reply` to a channel id for the scheduler, or raise DeliveryError."""
+    async def deliver(self, channel: str, reply: Reply,
+                      progress: PartProgress | None = None) -> None:
+        """Post `reply` to a channel id for the scheduler, or raise DeliveryError; with
+        `progress`, only the messages not yet posted (see `PartProgress`)."""
         try:
             channel_id = int(channel)
         except ValueError:
@@ -233,7 +235,8 @@ class BriefbotClient(discord.Client):
             raise DeliveryError("not connected to Discord yet", transient=True,
                                 retry_after=READY_TIMEOUT) from exc
         messages = render_reply(reply)
-        posted = 0
+        progress = progress or PartProgress()
+        posted = progress.posted
         try:
             target = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
             if not isinstance(target, discord.abc.Messageable):
@@ -241,9 +244,10 @@ class BriefbotClient(discord.Client):
                     f"Discord channel {channel_id} ({type(target).__name__}) cannot take "
                     "messages; subscribe from a text channel", transient=False,
                     channel_gone=True)
-            for message in messages:
+            for message in messages[posted:]:
                 await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
                 posted += 1
+                await progress.mark(posted)
         except discord.NotFound as exc:
             raise DeliveryError(f"Discord channel {channel_id} no longer exists "
                                 f"({exc.code} {exc.text})", transient=False,
@@ -403,8 +407,9 @@ class DiscordAdapter:
     async def close(self) -> None:
         await self.client.close()
 
-    async def deliver(self, channel: str, reply: Reply) -> None:
-        await self.client.deliver(channel, reply)
+    async def deliver(self, channel: str, reply: Reply,
+                      progress: PartProgress | None = None) -> None:
+        await self.client.deliver(channel, reply, progress)
 
 
 def guild_id_from(core: Core) -> int | None:

@@ -39,7 +39,7 @@ from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router, spli
 from bot.core import Core
 from bot.errors import UserError
 from bot.reply import Reply
-from bot.schedule.delivery import DeliveryError
+from bot.schedule.delivery import DeliveryError, PartProgress
 
 log = logging.getLogger(__name__)
 
@@ -173,25 +173,21 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
             raise
         # Nothing may escape after ack(): Bolt turns an exception raised right after the ack
         # into a 404 for Slack ("dispatch_failed"), and the user would get no answer.
+        url = ResponseURL(respond)
         try:
             try:
-                reply = await _run_command(router, lookup, command, client, name, respond)
+                reply = await _run_command(router, lookup, command, client, name, url)
             finally:
                 router.pool.release()  # the place reserved before the ack
-            await _send(reply, command, respond, client)
+            await _send(reply, command, url, client)
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             log.exception("Slack: error %s answering %s for %s", error_id,
                           _loggable(command.get("command")), _loggable(command.get("user_id")))
-            try:
-                result = await respond(response_type="ephemeral", **render_text_message(
-                    f"Something went wrong on our side (error id {error_id}). "
-                    "It has been logged; please try again later.", kind="error"))
-                if result.status_code != 200:
-                    log.error("Slack: could not report error %s to the user: response_url "
-                              "answered %s", error_id, result.status_code)
-            except Exception:
-                log.exception("Slack: could not report error %s to the user", error_id)
+            await _tell_caller(url, command, client, render_text_message(
+                f"Something went wrong on our side (error id {error_id}). "
+                "It has been logged; please try again later.", kind="error"),
+                f"error {error_id}")
 
     for name in COMMANDS:
         app.command(name)(on_command)
@@ -204,9 +200,46 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
                   _loggable(body.get("user_id")), exc_info=error)
 
 
+class ResponseURL:
+    """A command's response_url and the posts Slack still accepts there: RESPONSE_URL_USES in
+    all, counting every post (a notice such as "Reload started", each part of the answer, an
+    error notice)."""
+
+    def __init__(self, respond: AsyncRespond, uses: int = RESPONSE_URL_USES) -> None:
+        self._respond = respond
+        self.left = uses
+
+    async def post(self, **message: Any) -> Any:
+        """Post one message (Bolt's `respond` arguments); RuntimeError when no use is left."""
+        if self.left <= 0:
+            raise RuntimeError(f"response_url already used {RESPONSE_URL_USES} times")
+        self.left -= 1
+        return await self._respond(**message)
+
+
+async def _tell_caller(url: ResponseURL, command: dict[str, Any], client: AsyncWebClient,
+                       message: Message, what: str) -> None:
+    """An ephemeral notice to the caller: through the response_url while it has a use left,
+    else with chat.postEphemeral (which needs the app in the channel); a failure is logged."""
+    try:
+        if url.left > 0:
+            result = await url.post(response_type="ephemeral", **message)
+            if result.status_code != 200:
+                log.error("Slack: could not report %s to the user: response_url answered %s",
+                          what, result.status_code)
+        else:
+            await client.chat_postEphemeral(channel=str(command.get("channel_id", "")),
+                                            user=str(command.get("user_id", "")), **message)
+    except SlackApiError as exc:
+        log.error("Slack: could not report %s to the user: %s", what,
+                  slack_error(exc) or _outage(exc))
+    except Exception:
+        log.exception("Slack: could not report %s to the user", what)
+
+
 async def _run_command(router: Router, admins: AdminLookup, command: dict[str, Any],
                        client: AsyncWebClient, name: str,
-                       respond: AsyncRespond | None = None) -> Reply:
+                       respond: ResponseURL | None = None) -> Reply:
     user_id = str(command.get("user_id", ""))
     team = str(command.get("team_id") or "") or None  # the workspace: scopes subscriptions
     caller = Caller("slack", user_id, str(command.get("user_name") or user_id),
@@ -230,16 +263,17 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
     return await router.handle_async(request)  # on the pool, in the place reserved
 
 
-async def _send(reply: Reply, command: dict[str, Any], respond: AsyncRespond,
+async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
                 client: AsyncWebClient) -> None:
-    """Through response_url (works in any channel, ephemeral when asked); parts beyond what a
-    response_url accepts go through chat.postMessage / chat.postEphemeral."""
+    """Through response_url (works in any channel, ephemeral when asked) while it has uses
+    left for every part; otherwise the parts beyond go through chat.postMessage /
+    chat.postEphemeral, and one use is kept to tell the caller if those are refused."""
     messages = render_messages(reply)
     response_type = "ephemeral" if reply.ephemeral else "in_channel"
-    first = messages if len(messages) <= RESPONSE_URL_USES else messages[:RESPONSE_URL_USES - 1]
+    first = messages if len(messages) <= url.left else messages[:max(0, url.left - 1)]
     for m in first:
-        result = await respond(response_type=response_type, unfurl_links=False,
-                               unfurl_media=False, **m)
+        result = await url.post(response_type=response_type, unfurl_links=False,
+                                unfurl_media=False, **m)
         if result.status_code != 200:
             raise RuntimeError(f"response_url answered {result.status_code}: {result.body!r}")
     rest = messages[len(first):]
@@ -255,9 +289,10 @@ async def _send(reply: Reply, command: dict[str, Any], respond: AsyncRespond,
             error = slack_error(exc) or _outage(exc)
             log.warning("Slack: could not post part %d of a reply in %s: %s",
                         len(first) + i + 1, channel, error)
-            await respond(response_type="ephemeral", **render_text_message(
+            await _tell_caller(url, command, client, render_text_message(
                 f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
-                "Invite the app to this channel, or ask in a direct message.", kind="error"))
+                "Invite the app to this channel, or ask in a direct message.", kind="error"),
+                "refused parts")
             return
 
 
@@ -416,18 +451,22 @@ class SlackAdapter:
             await self._runner.cleanup()
             self._runner = None
 
-    async def deliver(self, channel: str, reply: Reply) -> None:
-        """Post a (scheduled) reply to `channel`, split into several messages if long."""
+    async def deliver(self, channel: str, reply: Reply,
+                      progress: PartProgress | None = None) -> None:
+        """Post a (scheduled) reply to `channel`, split into several messages if long; with
+        `progress`, only the messages not yet posted (see `PartProgress`)."""
         messages: list[Message] = render_messages(reply)
-        for i, m in enumerate(messages):
+        progress = progress or PartProgress()
+        for i in range(progress.posted, len(messages)):
             try:
                 await self.client.chat_postMessage(channel=channel, unfurl_links=False,
-                                                   unfurl_media=False, **m)
+                                                   unfurl_media=False, **messages[i])
             except SlackApiError as exc:
                 raise _delivery_error(exc, channel, i, len(messages)) from exc
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 raise DeliveryError(f"network error posting to Slack channel {channel}: {exc!r}",
                                     transient=True) from exc
+            await progress.mark(i + 1)
 
 
 def create_adapter(core: Core, options: Any) -> SlackAdapter:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
 from bot.core import Core
 from bot.reply import Reply
-from bot.schedule.delivery import DeliveryError
+from bot.schedule.delivery import DeliveryError, PartProgress
 
 
 @dataclass
@@ -62,7 +62,13 @@ class TestAdapter:
             reply = await self.router.handle_async(CommandRequest(name, text, caller, channel))
             await self.outbox.put(Sent(line, caller, channel, reply))
 
-    async def deliver(self, channel: str, reply: Reply) -> None:
+    async def deliver(self, channel: str, reply: Reply,
+                      progress: PartProgress | None = None) -> None:
+        """One part per reply: nothing to do when a retry finds it already posted."""
+        if progress is not None and progress.posted >= 1:
+            return
         if self.failures:
             raise self.failures.pop(0)
         self.posts.append((channel, reply))
+        if progress is not None:
+            await progress.mark(1)

@@ -11,6 +11,7 @@ import click
 from bot.claims.lookup import ClaimAnswer, answer_dict_error, lookup_claim
 from bot.cli.context import AppContext, pass_app
 from bot.errors import EmptyCorpus, UserError
+from bot.lines import iter_lines
 from bot.reply import date_label, printable_line
 
 MAX_LINE_CHARS = 1000
@@ -55,9 +56,10 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
             _print_human(answer)
         return
     failed = False
-    for line_no, raw in enumerate(sys.stdin, start=1):
-        line = raw.rstrip("\r\n")
+    for line_no, (line, problem) in enumerate(iter_lines(sys.stdin), start=1):
         try:
+            if problem is not None:
+                raise UserError(f"line {line_no}: {problem}")
             if not line.strip():
                 raise UserError(f"line {line_no}: empty claim")
             if len(line) > MAX_LINE_CHARS:

@@ -1026,8 +1026,15 @@ class Store:
         self._ensure_table("post_ledger", {
             "id": int, "subscription_id": int, "slot": str, "state": str, "attempts": int,
             "error": str, "claimant": str, "claimed_at": str, "lease_until": str,
-            "built_at": str, "since": str, "finished_at": str, "updated_at": str},
+            "built_at": str, "since": str, "finished_at": str, "updated_at": str,
+            "parts_posted": int, "reply": str},
             indexes=((["subscription_id", "slot"], True), (["state"], False)))
+        # A briefing of several messages: how many are posted, and the reply as built (JSON)
+        # so that a post resumed after a restart sends the rest of the same messages.
+        if "post_ledger.parts" not in self._ready:
+            self._ensure_column("post_ledger", "parts_posted", int)
+            self._ensure_column("post_ledger", "reply", str)
+            self._ready.add("post_ledger.parts")
 
     def claim_post_slot(self, sub_id: int, slot: str, claimant: str, now: str,
                         lease_until: str) -> dict[str, Any] | None:
@@ -1064,7 +1071,7 @@ class Store:
         was lost (taken over after the lease expired) or the slot is already finished."""
         self._ensure_post_ledger()
         allowed = {"state", "attempts", "error", "lease_until", "built_at", "since",
-                   "finished_at", "updated_at"}
+                   "finished_at", "updated_at", "parts_posted", "reply"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown ledger fields: {sorted(unknown)}")

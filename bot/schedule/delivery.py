@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.reply import Reply
@@ -21,11 +22,33 @@ class DeliveryError(Exception):
         self.channel_gone = channel_gone
 
 
+class PartProgress:
+    """How many parts of one reply are posted: a long reply is several messages, posted in
+    order, and a retry must post only the ones not yet posted.
+
+    The scheduler owns it (and persists it through `on_posted`); an adapter only reads
+    `posted` (skip that many of its rendered messages) and calls `mark(n)` after each message
+    the platform accepted (`n` = parts posted so far, counted from the first)."""
+
+    def __init__(self, posted: int = 0,
+                 on_posted: Callable[[int], Awaitable[None]] | None = None) -> None:
+        self.posted = posted
+        self._on_posted = on_posted
+
+    async def mark(self, posted: int) -> None:
+        self.posted = posted
+        if self._on_posted is not None:
+            await self._on_posted(posted)
+
+
 class Deliverer(Protocol):
     """Implemented by every adapter that can post to a channel."""
 
     platform: str
 
-    async def deliver(self, channel: str, reply: Reply) -> None:
-        """Post `reply` to `channel`, or raise DeliveryError."""
+    async def deliver(self, channel: str, reply: Reply,
+                      progress: PartProgress | None = None) -> None:
+        """Post `reply` to `channel`, or raise DeliveryError. With `progress`: skip the first
+        `progress.posted` rendered messages and `await progress.mark(i)` after each one
+        posted (`i` counted from the first), so a retry posts only what is missing."""
         ...

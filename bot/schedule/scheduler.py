@@ -21,9 +21,14 @@ slot.
 - Misfires coalesce: at most one missed slot per subscription (the most recent one within
   `misfire_grace_seconds`) is posted when the bot starts.
 
-Remaining at-least-once window: if the process dies after the platform accepted a post but
-before the ledger row is marked posted (milliseconds), the slot is posted again after the
-lease expires. Chat APIs offer no idempotency key to close that gap.
+- A long briefing is several messages (parts). The adapter skips the parts already posted and
+  reports each one accepted (`PartProgress`); the count is kept in memory and in the ledger
+  (`parts_posted`, with the reply as built in `reply` until the slot is finished), so a retry
+  posts only what is missing and a takeover after a crash posts the rest of the same reply.
+
+Remaining at-least-once window: if the process dies after the platform accepted a message but
+before the ledger row records it (milliseconds), that message is posted again after the lease
+expires. Chat APIs offer no idempotency key to close that gap.
 """
 
 from __future__ import annotations
@@ -53,8 +58,8 @@ from bot.core import Core
 from bot.cron import CronSchedule, make_trigger
 from bot.digest.definitions import load_definition
 from bot.errors import EmptyCorpus, UserError
-from bot.reply import Context, Paragraph, Reply, command_syntax
-from bot.schedule.delivery import Deliverer, DeliveryError
+from bot.reply import Context, Paragraph, Reply, command_syntax, reply_from_json, reply_to_json
+from bot.schedule.delivery import Deliverer, DeliveryError, PartProgress
 from bot.schedule.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -483,6 +488,14 @@ class BriefingScheduler:
             log.info("subscription #%s slot %s is already taken", sub_id, key)
             return "taken"
 
+        attempts = int(claim["attempts"] or 0)
+        resumed = _resumable(sub_id, key, claim)
+        if resumed is not None:  # an interrupted post: the rest of the same messages
+            reply, posted = resumed
+            log.info("subscription #%s slot %s: resuming after %d posted part(s)", sub_id, key,
+                     posted)
+            return await self._deliver(sub, key, deliverer, reply, attempts, posted)
+
         # Build. `since` is when the last successful post's digest was built, so an article
         # ingested while that post was being delivered is new for this one.
         built_at = slot_key(self.clock())
@@ -502,7 +515,9 @@ class BriefingScheduler:
         reply.add(Context(f"Scheduled briefing #{sub.id} for "
                           f"{_local(slot, sub.timezone)} · stop with "
                           f"{command_syntax(sub.platform, 'unsubscribe', str(sub.id))}"))
-        return await self._deliver(sub, key, deliverer, reply, int(claim["attempts"] or 0))
+        # Kept until the slot is finished: a restart resumes a partly posted reply from it.
+        await self._update_slot(sub_id, key, reply=reply_to_json(reply), parts_posted=0)
+        return await self._deliver(sub, key, deliverer, reply, attempts, 0)
 
     def _build(self, sub: Subscription, since: str | None) -> tuple[Reply, bool]:
         try:
@@ -511,8 +526,23 @@ class BriefingScheduler:
             return Reply(), False
 
     async def _deliver(self, sub: Subscription, key: str, deliverer: Deliverer, reply: Reply,
-                       attempts: int) -> str:
+                       attempts: int, posted: int) -> str:
+        """Post `reply` (its first `posted` parts are already in the channel), retrying
+        transient failures. A long reply is several messages: each one the platform accepts
+        is recorded (in memory and in the ledger), so a retry — in this process or after a
+        restart — posts only the parts not yet posted."""
         cfg = self.config
+
+        async def record(parts: int) -> None:
+            try:
+                if not await self._update_slot(sub.id, key, parts_posted=parts):
+                    log.warning("subscription #%s slot %s: claim lost while posting part %d",
+                                sub.id, key, parts)
+            except Exception:  # the count in memory still serves this process's retries
+                log.exception("subscription #%s slot %s: could not record part %d as posted",
+                              sub.id, key, parts)
+
+        progress = PartProgress(posted, on_posted=record)
         for attempt in range(1, cfg.max_attempts + 1):
             attempts += 1
             now = self.clock()
@@ -523,7 +553,7 @@ class BriefingScheduler:
                 log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
                 return "lost"
             try:
-                await asyncio.wait_for(deliverer.deliver(sub.channel, reply),
+                await asyncio.wait_for(deliverer.deliver(sub.channel, reply, progress),
                                        timeout=cfg.delivery_timeout_seconds)
             except DeliveryError as exc:
                 error = exc.message
@@ -549,8 +579,9 @@ class BriefingScheduler:
             if attempt == cfg.max_attempts:
                 return await self._finish(
                     sub, key, "failed", f"{error} (gave up after {attempts} attempts)")
-            log.warning("subscription #%s slot %s: attempt %d failed (%s); retrying in %.3g s",
-                        sub.id, key, attempt, error, delay)
+            log.warning("subscription #%s slot %s: attempt %d failed (%s); retrying in %.3g s"
+                        "%s", sub.id, key, attempt, error, delay,
+                        f" from part {progress.posted + 1}" if progress.posted else "")
             now = self.clock()
             await self._update_slot(
                 sub.id, key, error=error, updated_at=slot_key(now),
@@ -568,7 +599,8 @@ class BriefingScheduler:
 
         def write(store: Any) -> bool:
             done = bool(store.update_post_slot(sub.id, key, self.claimant, state=state,
-                                               error=error, finished_at=now, updated_at=now))
+                                               error=error, finished_at=now, updated_at=now,
+                                               reply=None))
             if done and store.subscription(sub.id) is not None:
                 changes: dict[str, Any] = {"last_slot": key, "last_status": state}
                 if state == "posted":
@@ -655,6 +687,21 @@ async def in_daemon_thread(fn: Callable[..., R], *args: Any, name: str = "briefb
 
     threading.Thread(target=work, name=name, daemon=True).start()
     return await future
+
+
+def _resumable(sub_id: int, key: str, claim: Mapping[str, Any]) -> tuple[Reply, int] | None:
+    """The reply and its posted part count when a claim taken over had posted some of its
+    parts; None when nothing was posted (the digest is built afresh)."""
+    posted = int(claim.get("parts_posted") or 0)
+    if posted <= 0:
+        return None
+    try:
+        return reply_from_json(str(claim["reply"])), posted
+    except (ValueError, KeyError, TypeError) as exc:
+        log.error("subscription #%s slot %s: %d part(s) were posted but the reply kept for "
+                  "resuming is unreadable (%r); posting a fresh digest whole", sub_id, key,
+                  posted, exc)
+        return None
 
 
 def nothing_new_reply(sub: Subscription, since: str | None) -> Reply:

@@ -51,7 +51,9 @@ What the mock does
   (override/extend with :meth:`SlackWebAPIMock.on`).
 * ``POST /response/<key>`` (see :meth:`SlackWebAPIMock.response_url`) emulates a
   slash-command/interaction ``response_url``; answers ``200 ok`` (text/plain) and is
-  recorded with ``method == "response_url"``.
+  recorded with ``method == "response_url"``. Like Slack, one response URL takes at most
+  ``RESPONSE_URL_USES`` (5) posts: later ones get ``404 used_url`` (``response_url_uses``
+  in the constructor; None = no limit).
 * Every request is recorded as a :class:`RecordedCall` in ``api.calls`` (the
   Authorization header value is never stored; ``call.token`` says which token was
   used).
@@ -140,6 +142,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SCOPES = "chat:write,commands,users:read,channels:read,groups:read,im:read"
 RESPONSE_URL_METHOD = "response_url"
+RESPONSE_URL_USES = 5  # Slack: "up to 5 times within 30 minutes" per response_url
 
 JSONDict = dict[str, Any]
 MethodHandler = Callable[["RecordedCall"], JSONDict]
@@ -304,6 +307,8 @@ class SlackWebAPIMock:
         strict: if True, unknown users -> ``user_not_found`` and unknown channels ->
             ``channel_not_found``; if False (default) they are synthesised on demand.
         accept_any_token: accept every non-revoked token (identity = defaults).
+        response_url_uses: posts one response URL accepts (Slack: 5); later ones get
+            ``404 used_url``. None = unlimited.
     """
 
     def __init__(
@@ -319,6 +324,7 @@ class SlackWebAPIMock:
         scopes: str = DEFAULT_SCOPES,
         strict: bool = False,
         accept_any_token: bool = False,
+        response_url_uses: int | None = RESPONSE_URL_USES,
     ) -> None:
         self.team_id = team_id
         self.team_name = team_name
@@ -329,6 +335,8 @@ class SlackWebAPIMock:
         self.scopes = scopes
         self.strict = strict
         self.accept_any_token = accept_any_token
+        self.response_url_uses = response_url_uses
+        self._response_url_used: dict[str | None, int] = {}
 
         self.calls: list[RecordedCall] = []
         self.messages: list[JSONDict] = []
@@ -581,6 +589,7 @@ class SlackWebAPIMock:
             self.calls.clear()
             self.messages.clear()
             self._injections.clear()
+            self._response_url_used.clear()
 
     # -- inspection --------------------------------------------------------
 
@@ -708,6 +717,10 @@ class SlackWebAPIMock:
                 return injection.status, payload, dict(injection.headers)
 
         if call.kind == "response_url":
+            used = self._response_url_used.get(call.response_key, 0)
+            if self.response_url_uses is not None and used >= self.response_url_uses:
+                return 404, "used_url", {}
+            self._response_url_used[call.response_key] = used + 1
             return 200, "ok", {}
 
         if call.method == "api.test":

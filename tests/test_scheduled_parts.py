@@ -1,0 +1,256 @@
+"""A scheduled briefing of several messages is posted exactly once per slot even when one part
+meets a transient platform error (the retry posts only the parts not yet posted) or the
+process dies half-way (the next start posts the rest of the same reply). Real adapters, real
+BriefingScheduler, the loopback Slack and Discord emulators."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import pytest_asyncio
+
+from bot.adapters import discord as discord_adapter
+from bot.adapters import slack as slack_adapter
+from bot.adapters.discord import BriefbotClient
+from bot.adapters.slack import SlackAdapter, make_client
+from bot.config import Settings
+from bot.core import Core
+from bot.reply import (
+    Attachment,
+    Bullet,
+    Context,
+    Divider,
+    Fields,
+    Heading,
+    Paragraph,
+    Reply,
+    SourceRef,
+    reply_from_json,
+    reply_to_json,
+)
+from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig, slot_key
+from tests.emulators.discord_api import DiscordEmulator
+from tests.emulators.slack_api import SlackWebAPIMock, without_proxies
+
+TOKEN = "xoxb-test"
+SLOT = datetime(2024, 6, 19, 6, 0, tzinfo=UTC)
+FAST = SchedulerConfig(max_attempts=3, retry_base_seconds=0.001, retry_max_seconds=0.01,
+                       lease_seconds=600)
+
+
+class Digests:
+    """Stands in for Core.digest_for_schedule: a reply long enough for several messages;
+    `edition` changes its text (what a rebuild after new articles would give)."""
+
+    def __init__(self, bullets: int) -> None:
+        self.bullets = bullets
+        self.edition = "first"
+        self.builds = 0
+
+    def __call__(self, core: Core, name: str, since: str | None, **kw: Any) -> tuple[Reply, bool]:
+        self.builds += 1
+        reply = Reply(title="Daily")
+        for i in range(self.bullets):
+            reply.add(Bullet(f"{self.edition} edition, development {i:03d}: "
+                             + "the council met and voted on the budget " * 3))
+        return reply, True
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    without_proxies(monkeypatch)
+
+
+@pytest.fixture
+def digests(monkeypatch: pytest.MonkeyPatch) -> Digests:
+    fake = Digests(bullets=400)
+    monkeypatch.setattr(Core, "digest_for_schedule",
+                        lambda self, name, since, **kw: fake(self, name, since))
+    return fake
+
+
+@pytest.fixture
+def core(settings: Settings) -> Iterator[Core]:
+    c = Core(settings)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def api() -> Iterator[SlackWebAPIMock]:
+    with SlackWebAPIMock(tokens=[TOKEN]) as mock:
+        mock.add_channel("C1")
+        yield mock
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The texts of the Slack messages of every reply the adapter renders."""
+    seen: list[list[str]] = []
+    original = slack_adapter.render_messages
+
+    def spy(reply: Reply) -> Any:
+        messages = original(reply)
+        seen.append([str(m["text"]) for m in messages])
+        return messages
+
+    monkeypatch.setattr(slack_adapter, "render_messages", spy)
+    return seen
+
+
+def add_sub(core: Core, platform: str, channel: str) -> int:
+    row = core.store.add_subscription(platform, channel, "daily", "0 6 * * *", "UTC", "test")
+    core.store.update_subscription(row["id"], created_at="2024-01-01T00:00:00+00:00")
+    return int(row["id"])
+
+
+def scheduler(core: Core, adapter: Any, now: datetime, platform: str = "slack"
+              ) -> BriefingScheduler:
+    async def no_sleep(_: float) -> None:
+        return None
+
+    return BriefingScheduler(core, {platform: adapter}, config=FAST,
+                             clock=lambda: now, sleep=no_sleep)
+
+
+def slack(core: Core, api: SlackWebAPIMock) -> SlackAdapter:
+    return SlackAdapter(core, bot_token=TOKEN, signing_secret="x",
+                        client=make_client(TOKEN, api.base_url, server_error_retries=0))
+
+
+def accepted_texts(api: SlackWebAPIMock) -> list[str]:
+    return [str(c.body.get("text")) for c in api.calls_to("chat.postMessage")
+            if isinstance(c.response, dict) and c.response.get("ok")]
+
+
+@pytest.mark.asyncio
+async def test_slack_retry_posts_only_the_parts_not_yet_posted(
+        core: Core, api: SlackWebAPIMock, digests: Digests, rendered: list[list[str]]) -> None:
+    sub = add_sub(core, "slack", "C1")
+    calls = 0
+
+    def post(call: Any) -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # the third part meets a transient Slack error once
+            return {"ok": False, "error": "internal_error"}
+        return {"ok": True, "channel": "C1", "ts": f"{calls}.0"}
+
+    api.on("chat.postMessage", post)
+    outcome = await scheduler(core, slack(core, api), SLOT).run_slot(sub, SLOT)
+    assert outcome == "posted"
+    parts = rendered[0]
+    assert len(parts) >= 4 and len(set(parts)) == len(parts)
+    assert accepted_texts(api) == parts  # every part once, in order
+    assert calls == len(parts) + 1  # the one refused part was sent again, nothing else
+    row = core.store.post_slot(sub, slot_key(SLOT))
+    assert row is not None and row["state"] == "posted" and row["attempts"] == 2
+    assert row["parts_posted"] == len(parts) and row["reply"] is None  # not kept once done
+
+
+def test_a_reply_kept_in_the_ledger_comes_back_equal() -> None:
+    reply = Reply(title="T", sources=[SourceRef(1, "d1", "Title", "A", ("Reuters",), "2024-06-19",
+                                                "https://example.com/a")],
+                  attachment=Attachment("f.json", "{}"), kind="info")
+    reply.add(Heading("h"), Paragraph("p"), Bullet("b", [1], "2 sources"),
+              Fields([("k", "v")]), Context("c"), Divider())
+    assert reply_from_json(reply_to_json(reply)) == reply
+
+
+class Died(BaseException):
+    """The process dies while posting (not an error the scheduler could handle)."""
+
+
+@pytest.mark.asyncio
+async def test_slack_post_interrupted_by_a_crash_is_resumed_with_the_same_messages(
+        settings: Settings, api: SlackWebAPIMock, digests: Digests,
+        rendered: list[list[str]]) -> None:
+    first = Core(settings)
+    sub = add_sub(first, "slack", "C1")
+    dying = slack(first, api)
+    original = dying.client.chat_postMessage
+    sent = 0
+
+    async def post_then_die(**kwargs: Any) -> Any:
+        nonlocal sent
+        if sent == 2:
+            raise Died()
+        sent += 1
+        return await original(**kwargs)
+
+    dying.client.chat_postMessage = post_then_die  # type: ignore[method-assign]
+    with pytest.raises(Died):
+        await scheduler(first, dying, SLOT).run_slot(sub, SLOT)
+    row = first.store.post_slot(sub, slot_key(SLOT))
+    assert row is not None and row["state"] == "claimed"
+    parts = rendered[0]
+    assert accepted_texts(api) == parts[:2]
+
+    digests.edition = "second"  # new articles meanwhile: a rebuild would differ
+    second = Core(settings)
+    after_lease = SLOT + timedelta(minutes=11)
+    assert await scheduler(second, slack(second, api), after_lease).run_due(sub) == "posted"
+    assert accepted_texts(api) == parts  # the rest of the same reply, nothing twice
+    assert digests.builds == 1
+    assert row.get("parts_posted") == 2
+    row = second.store.post_slot(sub, slot_key(SLOT))
+    assert row is not None and row["state"] == "posted" and row["parts_posted"] == len(parts)
+    first.close()
+    second.close()
+
+
+@pytest_asyncio.fixture
+async def emu() -> AsyncIterator[DiscordEmulator]:
+    async with DiscordEmulator() as emulator:
+        yield emulator
+
+
+@pytest.mark.asyncio
+async def test_discord_retry_posts_only_the_parts_not_yet_posted(
+        core: Core, emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+        ) -> None:
+    fake = Digests(bullets=40)
+    monkeypatch.setattr(Core, "digest_for_schedule",
+                        lambda self, name, since, **kw: fake(self, name, since))
+    channel = emu.guild.text_channel.id
+    sub = add_sub(core, "discord", str(channel))
+    rule = emu.fail("POST", rf"/channels/{channel}/messages", 503,
+                    json={"message": "Service Unavailable", "code": 0}, times=0)
+    original = discord.abc.Messageable.send
+    sent = 0
+
+    async def send(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal sent
+        message = await original(self, *args, **kwargs)
+        sent += 1
+        if sent == 1:
+            rule.remaining = 1  # Discord has a hiccup on the very next request only
+        return message
+
+    monkeypatch.setattr(discord.abc.Messageable, "send", send)
+    renders: list[int] = []
+    original_render = discord_adapter.render_reply
+
+    def spy(reply: Reply) -> Any:
+        messages = original_render(reply)
+        renders.append(len(messages))
+        return messages
+
+    monkeypatch.setattr(discord_adapter, "render_reply", spy)
+    client = BriefbotClient(core, guild_id=emu.guild.id)
+    async with emu.running(client):
+        outcome = await scheduler(core, client, SLOT, "discord").run_slot(sub, SLOT)
+    assert outcome == "posted" and rule.hits == 1
+    expected = renders[0]
+    assert expected >= 2
+    messages = emu.channel_messages(channel)
+    firsts = [str(m["embeds"][0].get("title") or m["embeds"][0].get("description"))
+              for m in messages]
+    assert len(messages) == expected, Counter(firsts)
+    assert len(set(firsts)) == len(firsts)
