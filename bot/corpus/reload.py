@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -167,10 +168,19 @@ def _check_not_binary(head: bytes) -> None:
         raise _Rejected("binary file (control bytes)")
 
 
-def _walk(root: str) -> Iterator[str]:
+def _walk(root: str, unlisted: list[tuple[str, str]] | None = None) -> Iterator[str]:
     """Files under a folder, sorted, skipping hidden files and folders. Links to folders are
-    not walked; one pointing out of `root` is yielded too, to be rejected with the reason."""
-    for dirpath, dirnames, filenames in os.walk(root):
+    not walked; one pointing out of `root` is yielded too, to be rejected with the reason.
+
+    A folder that cannot be listed (no read permission, vanished meanwhile, an I/O error) is
+    appended to `unlisted` with why: os.walk would skip it silently, and the files under it
+    would look deleted."""
+
+    def onerror(exc: OSError) -> None:
+        if unlisted is not None:
+            unlisted.append((exc.filename or root, exc.strerror or str(exc)))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         names = [n for n in filenames if not n.startswith(".")]
         names += [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
@@ -196,6 +206,20 @@ def _link_escape(path: str, folder: str) -> str | None:
     if _inside(os.path.realpath(path), folder):
         return None
     return "symbolic link pointing outside the reloaded folder (not followed)"
+
+
+def _gone(path: str) -> bool | None:
+    """Whether a file is gone: True (no such file), False (it is there), None (it cannot be
+    told: a folder on its way may not be searched, an I/O error). Path.exists() raises then."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return True if exc.errno in (errno.ENOENT, errno.ENOTDIR) else None
+    return False
+
+
+def _under(path: str, folders: list[str]) -> bool:
+    return any(path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
 
 def _file_key(path: Path) -> str:
@@ -733,10 +757,25 @@ class _Loader:
             self.counts[k] += counts[k]
 
     # -- removal
-    def retire_missing(self, roots: list[str], present: set[str]) -> None:
+    def report_unlisted(self, folders: list[tuple[str, str]]) -> None:
+        """A folder of a reloaded tree that could not be listed: rejected with the reason; the
+        documents of the files under it are kept (see `retire_missing`)."""
+        for folder, why in folders:
+            kept = sum(len(s.doc_ids) for p, s in self.states.items() if _under(p, [folder]))
+            docs = "the document" if kept == 1 else f"the {kept} documents"
+            self._record(Outcome(folder, "rejected",
+                                 f"cannot list this folder ({why}); {docs} loaded from under"
+                                 f" it {'is' if kept == 1 else 'are'} kept"), order=0)
+
+    def retire_missing(self, roots: list[str], present: set[str],
+                       unlisted: list[str] | None = None) -> None:
+        """Retire the files last seen under a reloaded folder that are gone now. Files under a
+        folder that could not be listed (`unlisted`) are not known to be gone: kept."""
         prefixes = [r.rstrip(os.sep) + os.sep for r in roots]
         for path, state in sorted(self.states.items()):
             if path in present or not any(path.startswith(p) for p in prefixes):
+                continue
+            if unlisted and _under(path, unlisted):
                 continue
             if Path(path).exists() and Path(path).name.startswith("."):
                 continue
@@ -812,21 +851,29 @@ def reload_corpus(
             loader = _Loader(store, settings, run_id, progress)  # reads file states: locked
             files: list[tuple[Path, str]] = []
             folders: list[str] = []
+            unlisted: list[tuple[str, str]] = []  # folders that could not be listed, and why
             for root in roots:
-                if root.is_dir():
+                try:
+                    mode = root.stat().st_mode
+                except OSError as exc:
+                    # Gone, unmounted, or on a path this process may not search: what was
+                    # loaded from it is kept (only a folder that was listed retires files).
+                    why = ("no such file or folder" if exc.errno in (errno.ENOENT, errno.ENOTDIR)
+                           else f"cannot read: {exc.strerror}")
+                    loader._record(Outcome(path_text(str(root)), "rejected", why), order=0)
+                    continue
+                if stat.S_ISDIR(mode):
                     real = os.path.realpath(root)
                     folders.append(path_text(real))
-                    found = list(_walk(real))
+                    found = list(_walk(real, unlisted))
                     loader.folder_of.update((path_text(f), real) for f in found)
                     files.extend((Path(f), path_text(f)) for f in found)
-                elif root.is_file():
-                    files.append((root, path_text(_file_key(root))))
                 else:
-                    loader._record(Outcome(path_text(str(root)), "rejected",
-                                           "no such file or folder"),
-                                   order=0)
+                    files.append((root, path_text(_file_key(root))))
             loader.load_files(files)
-            loader.retire_missing(folders, {key for _, key in files})
+            loader.report_unlisted([(path_text(f), why) for f, why in unlisted])
+            loader.retire_missing(folders, {key for _, key in files},
+                                  [path_text(f) for f, _ in unlisted])
             generation = store.bump_generation() if loader.changed else store.generation
             loader.outcomes.sort(key=lambda o: o.order)  # stable: JSONL line errors stay in order
             store.record_outcomes(
