@@ -135,3 +135,56 @@ def test_a_vanished_folder_keeps_its_documents(tmp_path: Path, corpus: Path) -> 
     assert res.exit_code == 1
     assert f"{corpus}: rejected — no such file or folder" in res.output
     assert set(sources(db)) == {"a"}
+
+
+def test_an_unreadable_subfolder_is_rejected_and_the_rest_applies(
+        tmp_path: Path, corpus: Path, restore_modes: list[Path]) -> None:
+    """chmod 000 on a subfolder: the reload crashed with a PermissionError traceback (from
+    Path.exists() on a file under it) and rolled back every other change."""
+    db = tmp_path / "db.sqlite"
+    locked = corpus / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text(article("Budget passes the council"), encoding="utf-8")
+    (corpus / "ok.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    (corpus / "ok.txt").write_text(article("Bridge reopens in June"), encoding="utf-8")
+    _lock(locked, 0o000, restore_modes)
+    res = briefbot("--db", str(db), "reload", "--no-index", str(corpus), home=tmp_path)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "Traceback" not in res.stderr, res.stderr
+    assert (f"{locked}: rejected — cannot list this folder (Permission denied); the document"
+            " loaded from under it is kept") in res.stderr
+    assert f"{corpus / 'ok.txt'}: updated" in res.stdout
+    docs = sources(db)
+    assert set(docs) == {"b", "ok"} and docs["ok"]["title"] == "Bridge reopens in June"
+
+
+def test_a_file_that_cannot_be_looked_at_is_not_taken_for_gone(
+        tmp_path: Path, corpus: Path, restore_modes: list[Path]) -> None:
+    """Files a reload does not walk to but knows (one loaded by its own path under a hidden
+    folder; the owner of a document id claimed again elsewhere) behind a folder that may not
+    be searched: Path.exists() raised PermissionError and the reload crashed."""
+    db = tmp_path / "db.sqlite"
+    hidden = corpus / ".drafts"
+    hidden.mkdir()
+    (hidden / "draft.txt").write_text(article("Draft on the harbor"), encoding="utf-8")
+    other = tmp_path / "other" / "locked"
+    other.mkdir(parents=True)
+    (other / "pact.txt").write_text(article("Pact signed in Seoul"), encoding="utf-8")
+    (corpus / "a.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
+    assert reload(db, corpus, hidden / "draft.txt", other).exit_code == 0
+    _lock(hidden, 0o000, restore_modes)
+    _lock(other, 0o000, restore_modes)
+    elsewhere = tmp_path / "new"
+    elsewhere.mkdir()
+    (elsewhere / "pact.txt").write_text(article("Pact copy"), encoding="utf-8")
+    res = briefbot("--db", str(db), "reload", "--no-index", str(corpus), str(elsewhere),
+                   home=tmp_path)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "Traceback" not in res.stderr, res.stderr
+    assert (f"{hidden / 'draft.txt'}: rejected — cannot check that the file is still there"
+            " (Permission denied); its documents are kept") in res.stderr
+    assert (f"{elsewhere / 'pact.txt'}: rejected — duplicate document id 'pact' (already from"
+            f" {other / 'pact.txt'})") in res.stderr
+    docs = sources(db)
+    assert set(docs) == {"a", "draft", "pact"} and docs["pact"]["title"] == "Pact signed in Seoul"

@@ -208,13 +208,15 @@ def _link_escape(path: str, folder: str) -> str | None:
     return "symbolic link pointing outside the reloaded folder (not followed)"
 
 
-def _gone(path: str) -> bool | None:
-    """Whether a file is gone: True (no such file), False (it is there), None (it cannot be
-    told: a folder on its way may not be searched, an I/O error). Path.exists() raises then."""
+def _gone(path: str) -> bool | str:
+    """Whether a file is gone: True (no such file), False (it is there), or why it cannot be
+    told (a folder on its way may not be searched, an I/O error; Path.exists() raises then)."""
     try:
         os.stat(path)
     except OSError as exc:
-        return True if exc.errno in (errno.ENOENT, errno.ENOTDIR) else None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return True
+        return exc.strerror or type(exc).__name__
     return False
 
 
@@ -416,7 +418,8 @@ class _Loader:
         if other is None:
             row = self.store.document_state(doc_id) if state is False else state
             owner = row[0] if isinstance(row, tuple) and row[1] == "active" else None
-            if owner is not None and owner != path and Path(owner).exists():
+            # An owner that cannot be looked at (a folder on its way locked) counts as there.
+            if owner is not None and owner != path and _gone(owner) is not True:
                 other = owner
         if other is not None and other != path:
             raise _Rejected(f"duplicate document id {doc_id!r} (already from {other})")
@@ -777,7 +780,13 @@ class _Loader:
                 continue
             if unlisted and _under(path, unlisted):
                 continue
-            if Path(path).exists() and Path(path).name.startswith("."):
+            missing = _gone(path)
+            if isinstance(missing, str):  # not known to be gone: kept, and said why
+                self._record(Outcome(path, "rejected", "cannot check that the file is still"
+                                     f" there ({missing}); its documents are kept"),
+                             order=1 << 62)
+                continue
+            if not missing and Path(path).name.startswith("."):
                 continue
             gone = self._owned(state.doc_ids, path)
             self.flush()
