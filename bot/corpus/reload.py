@@ -23,6 +23,8 @@ import stat
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +33,7 @@ from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
 from bot.corpus.metadata import OutletCatalog
 from bot.corpus.storage import FileState, Store
+from bot.errors import UserError
 from bot.reply import printable_line
 
 TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
@@ -299,6 +302,17 @@ def _worker_parse(job: _Job) -> _Parsed:
     return parse_job(job, _worker_catalog)
 
 
+class ParserDied(UserError):
+    """A parser process died mid-reload (killed: the out-of-memory killer, kill -9): the
+    articles it held have no result, so the reload fails and is rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "reload failed: a parser process died (killed, e.g. by the out-of-memory killer);"
+            " the reload was rolled back and the corpus is unchanged. Run it again, or set"
+            " [ingest] workers = 1 to parse in the reloading process.")
+
+
 class _Done:
     """A batch parsed in this process, lazily (so that it runs when its results are needed)."""
 
@@ -309,34 +323,54 @@ class _Done:
         return self.fn()
 
 
+class _Pooled:
+    """A batch handed to the parser pool: its results, in order, once all are back."""
+
+    def __init__(self, results: Iterator[_Parsed]) -> None:
+        self.results = results
+
+    def get(self) -> list[_Parsed]:
+        try:
+            return list(self.results)
+        except BrokenProcessPool as exc:
+            raise ParserDied() from exc
+
+
 class _Parser:
     """Parses batches of jobs in this process or, for large batches, in a worker pool.
 
     The pool is started on the first large batch only (a handful of files is parsed faster
-    than worker processes start)."""
+    than worker processes start). A process pool executor, not multiprocessing.Pool: when a
+    worker dies, Pool replaces it and never answers the batch it held (the reload would wait
+    forever, holding the write lock); the executor fails every pending batch instead."""
 
     def __init__(self, catalog: OutletCatalog, outlets_path: Path | None, workers: int) -> None:
         self.catalog = catalog
         self.outlets_path = outlets_path
         self.workers = workers
-        self.pool: Any = None
+        self.pool: ProcessPoolExecutor | None = None
 
-    def submit(self, jobs: list[_Job]) -> _Done | Any:
+    def submit(self, jobs: list[_Job]) -> _Done | _Pooled:
         if self.workers > 1 and len(jobs) >= POOL_MIN_JOBS:
             if self.pool is None:
                 # fork is cheap and safe in a single-threaded process (the CLI); in a threaded
                 # one (the bot) a forkserver starts clean workers.
                 method = "fork" if threading.active_count() == 1 else "forkserver"
                 ctx = multiprocessing.get_context(method)
-                self.pool = ctx.Pool(self.workers, _worker_init, (self.outlets_path,))
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
+                                                initializer=_worker_init,
+                                                initargs=(self.outlets_path,))
             chunk = max(1, len(jobs) // (self.workers * 4))
-            return self.pool.map_async(_worker_parse, jobs, chunksize=chunk)
+            try:
+                return _Pooled(self.pool.map(_worker_parse, jobs, chunksize=chunk))
+            except BrokenProcessPool as exc:  # a worker died between batches
+                raise ParserDied() from exc
         return _Done(lambda: [parse_job(j, self.catalog) for j in jobs])
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            # After a failure, batches not started are dropped; those running end quickly.
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
 
