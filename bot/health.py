@@ -79,15 +79,14 @@ class Health:
                 docs = conn.execute(
                     "select count(*) from documents where status = 'active'").fetchone()[0]
                 sents = conn.execute("select count(*) from sentences").fetchone()[0]
-                run = conn.execute("select id, started_at, finished_at, status, counts from"
-                                   " ingest_runs order by id desc limit 1").fetchone()
+                conn.row_factory = sqlite3.Row
+                run = conn.execute("select * from ingest_runs order by id desc limit 1"
+                                   ).fetchone()
             finally:
                 conn.close()
             out["database"] = {"ok": True, "path": str(db)}
             out["corpus"] = {"documents": docs, "sentences": sents}
-            out["last_reload"] = None if run is None else {
-                "id": run[0], "started_at": run[1], "finished_at": run[2], "status": run[3],
-                "counts": _json(run[4])}
+            out["last_reload"] = None if run is None else _run_summary(dict(run))
         except sqlite3.Error as exc:
             out["database"] = {"ok": False, "path": str(db), "error": str(exc)}
             problems.append(f"database {db} cannot be opened: {exc}")
@@ -131,6 +130,15 @@ class Health:
             if state is not True:
                 problems.append(f"{name} is {out[name]}")
         return out
+
+
+def _run_summary(run: dict[str, Any]) -> dict[str, Any]:
+    """The last reload: a run that did not finish (failed, interrupted, running) counts
+    nothing (its work was rolled back); a failed one says why (`error`)."""
+    done = run["status"] in ("ok", "with-rejections")
+    return {"id": run["id"], "started_at": run["started_at"], "finished_at": run["finished_at"],
+            "status": run["status"], "counts": _json(run["counts"]) if done else {},
+            "error": run.get("error")}
 
 
 def _json(text: str | None) -> Any:

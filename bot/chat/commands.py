@@ -599,9 +599,14 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     if run:
         c = run["counts"]
         state = {"running": "running or interrupted"}.get(run["status"], run["status"])
-        fields.append(("Last reload", f"#{run['id']} {run['started_at']} — {state}; "
-                       f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, "
-                       f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected"))
+        if run["status"] in ("ok", "with-rejections"):
+            state += (f"; {c.get('added', 0)} added, {c.get('updated', 0)} updated, "
+                      f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected")
+        elif run["status"] == "failed":  # rolled back: nothing to count, but why
+            state += (f" ({run.get('error') or 'no reason recorded'}); rolled back, the corpus"
+                      " is as before")
+        fields.append(("Last reload", printable_line(f"#{run['id']} {run['started_at']} — "
+                                                     f"{state}")))
     else:
         fields.append(("Last reload", "never"))
     reply.add(Fields(fields))

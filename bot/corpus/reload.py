@@ -887,6 +887,7 @@ def reload_corpus(
     run_id = store.start_run([path_text(str(p)) for p in roots], actor,
                              wait_seconds=RELOAD_LOCK_WAIT_SECONDS)
     status = "failed"
+    error: str | None = "interrupted"
     loader: _Loader | None = None
     try:
         with store.bulk_writes(settings.ingest_cache_mb), \
@@ -925,11 +926,17 @@ def reload_corpus(
                 for o in loader.outcomes
             )
         status = "ok" if not loader.counts["rejected"] else "with-rejections"
+        error = None
+    except Exception as exc:
+        error = _why(exc)
+        raise
     finally:
         if loader is not None:
             loader.parser.close()
-        store.finish_run(run_id, status, dict(loader.counts) if loader else {},
-                         wait_seconds=RELOAD_LOCK_WAIT_SECONDS)
+        # A failed run was rolled back: it counts nothing, and says why it failed.
+        counts = dict(loader.counts) if loader is not None and error is None else {}
+        store.finish_run(run_id, status, counts, wait_seconds=RELOAD_LOCK_WAIT_SECONDS,
+                         error=error)
     assert loader is not None
     report = ReloadReport(run_id, loader.outcomes, loader.counts, generation, loader.changed)
     if after_commit is not None:

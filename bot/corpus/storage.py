@@ -506,6 +506,7 @@ class Store:
         first, so no run stays `running` for good."""
         self._ensure_column("ingest_runs", "host", str)
         self._ensure_column("ingest_runs", "pid", int)
+        self._ensure_column("ingest_runs", "error", str)
         with self._waiting(wait_seconds), self._write_transaction():
             self._close_orphaned_runs()
             table = self.db.table("ingest_runs")
@@ -526,11 +527,13 @@ class Store:
                     " where id = ?", [utcnow(), run_id])
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, int],
-                   wait_seconds: float = 60) -> None:
+                   wait_seconds: float = 60, error: str | None = None) -> None:
+        """`error`: why a `failed` run failed (its counts are then empty: its work was rolled
+        back)."""
         with self._waiting(wait_seconds), self._write_transaction():
             self.db.table("ingest_runs").update(
-                run_id, {"finished_at": utcnow(), "status": status, "counts": json.dumps(counts)}
-            )
+                run_id, {"finished_at": utcnow(), "status": status, "counts": json.dumps(counts),
+                         "error": error})
 
     def record_outcomes(self, rows: Iterable[dict[str, Any]]) -> None:
         self.db.conn.executemany(
