@@ -113,7 +113,7 @@ def print_report(report: ReloadReport, verbose: bool = True) -> None:
     for o in report.outcomes:
         if verbose or o.outcome != "unchanged":
             line = o.summary()
-            if o.outcome == "rejected":
+            if o.outcome in ("rejected", "warning"):
                 click.echo(line, err=True)
             else:
                 click.echo(line)

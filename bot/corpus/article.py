@@ -79,7 +79,7 @@ def parse_article(
     title: str | None = None,
     author: str | None = None,
     published: str | None = None,
-    outlet: str | None = None,
+    outlet: str | list[str] | None = None,
     url: str | None = None,
 ) -> Article:
     """Clean `raw` and extract its metadata; fields given by the caller (JSONL) win."""
@@ -88,8 +88,8 @@ def parse_article(
     credits = [line for line, _ in cleaned.dropped if _CREDIT.search(line)]
     meta = extract_metadata(title or cleaned.title, cleaned.header, texts, credits, catalog)
     outlets = list(meta.outlets)
-    if outlet:
-        name = catalog.canonical(outlet)
+    given = [outlet] if isinstance(outlet, str) else (outlet or [])
+    for name in reversed([catalog.canonical(o) for o in given if o]):  # first, in their order
         if name in outlets:
             outlets.remove(name)
         outlets.insert(0, name)

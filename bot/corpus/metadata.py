@@ -38,11 +38,13 @@ class Metadata:
 
 
 def parse_date(text: str) -> str | None:
-    """ISO date from "Dec 18, 2024", "18 December 2024", "2024-12-18", "2024-12-18T10:00Z"."""
+    """ISO date from "Dec 18, 2024", "18 December 2024", "2024-12-18", "2024-12-18T10:00Z",
+    "2024/12/18", "2024.12.18" (year first, one separator). A year of more digits is no year
+    ("20244-05-02" is not read as 0244-05-02)."""
     s = text.strip()
-    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", s)
+    m = re.search(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)", s)
     if m:
-        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return _iso(int(m.group(1)), int(m.group(3)), int(m.group(4)))
     m = re.search(rf"({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", s, re.I)
     if m:
         return _iso(int(m.group(3)), MONTHS[m.group(1)[:3].lower()], int(m.group(2)))

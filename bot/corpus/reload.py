@@ -19,6 +19,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import stat
 import threading
 from collections import Counter
@@ -31,7 +32,7 @@ from typing import Any, Protocol
 
 from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
-from bot.corpus.metadata import OutletCatalog
+from bot.corpus.metadata import OutletCatalog, parse_date
 from bot.corpus.storage import FileState, Store
 from bot.errors import UserError
 from bot.reply import printable_line
@@ -51,7 +52,8 @@ log = logging.getLogger(__name__)
 @dataclass
 class Outcome:
     path: str
-    outcome: str  # added | updated | unchanged | removed | rejected
+    outcome: str  # added | updated | unchanged | removed | rejected | warning (loaded, a field
+    # left out: JSONL)
     reason: str | None = None
     line: int | None = None
     doc_id: str | None = None
@@ -97,9 +99,11 @@ class ReloadReport:
 
     def headline(self) -> str:
         c = self.counts
+        warnings = f", {c['warnings']} warnings" if c["warnings"] else ""
         return (
             f"reload #{self.run_id}: {c['added']} added, {c['updated']} updated, "
             f"{c['unchanged']} unchanged, {c['removed']} removed, {c['rejected']} rejected"
+            + warnings
         )
 
     def index_failure(self) -> str | None:
@@ -242,7 +246,8 @@ class _Job:
     doc_id: str
     raw: bytes | str
     markdown: bool = False
-    fields: dict[str, str | None] | None = None  # JSONL: title, author, published, outlet, url
+    # JSONL: title, author, published, outlet (a name or a list of names), url
+    fields: dict[str, str | list[str] | None] | None = None
 
 
 @dataclass
@@ -261,9 +266,10 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
             article = parse_article(text, job.doc_id, catalog, markdown=job.markdown)
         else:
             article = parse_article(
-                text, job.doc_id, catalog, markdown=job.markdown, title=f.get("title") or "",
-                author=f.get("author"), published=f.get("published"), outlet=f.get("outlet"),
-                url=f.get("url"),
+                text, job.doc_id, catalog, markdown=job.markdown,
+                title=_one(f.get("title")) or "", author=_one(f.get("author")),
+                published=_one(f.get("published")), outlet=f.get("outlet"),
+                url=_one(f.get("url")),
             )
             if not article.title:
                 article.title = None
@@ -614,9 +620,11 @@ class _Loader:
         seen: list[str] = []
         seen_set: set[str] = set()
         line_errors: list[Outcome] = []
+        line_warnings: list[Outcome] = []  # records loaded with a field left out
         failed_ids: set[str] = set()
-        pending: list[tuple[int, str, _Job, str]] = []
-        inflight: tuple[list[tuple[int, str, _Job, str]], dict[str, tuple[str, str]], Any] | None = None
+        pending: list[tuple[int, str, _Job, str, list[str]]] = []
+        inflight: tuple[list[tuple[int, str, _Job, str, list[str]]],
+                        dict[str, tuple[str, str]], Any] | None = None
         cap = self.settings.max_file_bytes
 
         def drain() -> None:
@@ -625,7 +633,8 @@ class _Loader:
                 return
             items, existing, handle = inflight
             inflight = None
-            for (line_no, doc_id, _job, rec_hash), parsed in zip(items, handle.get(), strict=True):
+            for (line_no, doc_id, _job, rec_hash, warnings), parsed in zip(items, handle.get(),
+                                                                          strict=True):
                 old = existing.get(doc_id)
                 try:
                     if parsed.reason is not None:
@@ -637,6 +646,8 @@ class _Loader:
                     continue
                 self._put(parsed, key, "jsonl", rec_hash)
                 counts["updated" if old and old[1] == "active" else "added"] += 1
+                line_warnings.extend(Outcome(key, "warning", w, line=line_no, doc_id=doc_id)
+                                     for w in warnings)
             if self.progress:
                 self.progress(-1, -1, self.docs_written + len(self._docs))
 
@@ -751,9 +762,9 @@ class _Loader:
                     continue
                 seen.append(doc_id)
                 seen_set.add(doc_id)
-                fields = {k: _opt_str(rec.get(k)) for k in ("title", "author", "published",
-                                                            "outlet", "url")}
-                pending.append((line_no, doc_id, _Job(doc_id, text, fields=fields), rec_hash))
+                fields, warnings = _record_fields(rec)
+                pending.append((line_no, doc_id, _Job(doc_id, text, fields=fields), rec_hash,
+                                warnings))
                 if len(pending) >= JSONL_BATCH:
                     submit()
             submit()
@@ -787,9 +798,11 @@ class _Loader:
                                                 ("added", "updated", "unchanged", "removed", "rejected")})
         summary.order = order
         self.outcomes.append(summary)
-        for e in line_errors:
+        notes = sorted(line_errors + line_warnings, key=lambda o: o.line or 0)
+        for e in notes:
             e.order = order
-        self.outcomes.extend(line_errors)
+        self.outcomes.extend(notes)
+        self.counts["warnings"] += len(line_warnings)
         for k in ("added", "updated", "unchanged", "removed", "rejected"):
             self.counts[k] += counts[k]
 
@@ -862,11 +875,59 @@ class _Utf16Lines:
 _JSON_TYPES = {dict: "object", list: "array", bool: "boolean", int: "number", float: "number"}
 
 
-def _opt_str(value: Any) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    text = str(value).strip()
-    return text or None
+def _one(value: str | list[str] | None) -> str | None:
+    return value if isinstance(value, str) or value is None else ", ".join(value)
+
+
+_FIELDS = ("title", "author", "published", "outlet", "url")
+# A date written with the day and month in an order that cannot be known: 05/02/2024.
+_NUMERIC_DMY = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
+
+
+def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | None], list[str]]:
+    """A JSONL record's optional fields, and a warning for each one left out (the record is
+    loaded all the same). A field is text; a number is taken as its text (a title "1984"),
+    except a date; a list of names is taken for "author" (joined: "Jane Doe, John Roe") and
+    "outlet" (each an outlet). "published" is read as a date (see `parse_date`) or left out,
+    never guessed: a number (Unix seconds? milliseconds? 20240502?) or "05/02/2024" (May 2
+    or February 5?) is not a date."""
+    fields: dict[str, str | list[str] | None] = {}
+    warnings: list[str] = []
+    for key in _FIELDS:
+        value = rec.get(key)
+        fields[key] = None
+        if value is None:
+            continue
+        if (key in ("author", "outlet") and isinstance(value, list)
+                and all(isinstance(v, str) for v in value)):
+            names = [v.strip() for v in value if v.strip()]
+            fields[key] = (", ".join(names) if key == "author" else names) or None
+            continue
+        if isinstance(value, (dict, list, bool)) or (key == "published"
+                                                     and isinstance(value, (int, float))):
+            kind = _JSON_TYPES.get(type(value), "value")
+            shown = "" if isinstance(value, (dict, list)) else f" ({_clip(json.dumps(value))})"
+            want = ("a date as text, e.g. \"2024-05-02\"" if key == "published"
+                    else "text or a list of names" if key in ("author", "outlet") else "text")
+            warnings.append(f"\"{key}\" is a JSON {kind}{shown}, expected {want}: left out")
+            continue
+        text = str(value).strip()
+        if key == "published" and text:
+            iso = parse_date(text)
+            if iso is None:
+                why = ("the order of day and month is unknown" if _NUMERIC_DMY.match(text)
+                       else "not a date with year, month and day")
+                warnings.append(f"\"published\" ({_clip(json.dumps(text, ensure_ascii=False))})"
+                                f" is not read as a date ({why}): left out; write it as"
+                                " \"2024-05-02\" or \"May 2, 2024\"")
+                continue
+            text = iso
+        fields[key] = text or None
+    return fields, warnings
+
+
+def _clip(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"
 
 
 def reload_corpus(

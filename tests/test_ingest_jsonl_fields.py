@@ -1,0 +1,70 @@
+"""JSONL optional fields of an unexpected shape were dropped without a word (an author list,
+an outlet list, a title object, a date "2024/05/02" or "05/02/2024", an epoch number) and a
+five-digit year was read as another date ("20244-05-02" gave 0244-05-02). The unambiguous
+shapes are now read; every other field left out is a warning naming the line and the field,
+and the record still loads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.corpus.metadata import parse_date
+from tests.test_ingest_reload import reload, sources
+
+TEXT = "The council voted to approve the budget on Monday. The vote was close, officials said."
+
+RECORDS = [
+    {"id": "authors-list", "text": TEXT, "author": ["Jane Doe", "John Roe"]},
+    {"id": "outlet-list", "text": TEXT, "outlet": ["Reuters", "Associated Press"]},
+    {"id": "title-object", "text": TEXT, "title": {"main": "Rain at last", "sub": "Relief"}},
+    {"id": "slash-date", "text": TEXT, "published": "2024/05/02"},
+    {"id": "us-date", "text": TEXT, "published": "05/02/2024"},
+    {"id": "epoch-date", "text": TEXT, "published": 1714640000},
+    {"id": "month-only", "text": TEXT, "published": "May 2024"},
+    {"id": "typo-year", "text": TEXT, "published": "20244-05-02"},
+    {"id": "authors-objects", "text": TEXT, "author": [{"name": "Jane Doe"}]},
+    {"id": "title-number", "text": TEXT, "title": 1984},
+]
+
+
+def test_field_shapes_are_read_or_reported(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "t.db"
+    feed = corpus / "a.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output  # warnings: every record loaded
+    assert res.output.splitlines()[-1].endswith("0 rejected, 6 warnings"), res.output
+    warnings = [line.split(": warning — ", 1) for line in res.output.splitlines()
+                if ": warning — " in line]
+    assert [(w[0].rsplit(":", 1)[1], w[1]) for w in warnings] == [
+        ("3", '"title" is a JSON object, expected text: left out'),
+        ("5", '"published" ("05/02/2024") is not read as a date (the order of day and month'
+              ' is unknown): left out; write it as "2024-05-02" or "May 2, 2024"'),
+        ("6", '"published" is a JSON number (1714640000), expected a date as text, e.g.'
+              ' "2024-05-02": left out'),
+        ("7", '"published" ("May 2024") is not read as a date (not a date with year, month and'
+              ' day): left out; write it as "2024-05-02" or "May 2, 2024"'),
+        ("8", '"published" ("20244-05-02") is not read as a date (not a date with year, month'
+              ' and day): left out; write it as "2024-05-02" or "May 2, 2024"'),
+        ("9", '"author" is a JSON array, expected text or a list of names: left out'),
+    ]
+    docs: dict[str, dict[str, Any]] = sources(db)
+    assert len(docs) == len(RECORDS)
+    assert docs["authors-list"]["author"] == "Jane Doe, John Roe"
+    assert docs["outlet-list"]["outlets"][:2] == ["Reuters", "Associated Press"]
+    assert docs["slash-date"]["published"] == "2024-05-02"
+    for doc_id in ("us-date", "epoch-date", "month-only", "typo-year"):
+        assert docs[doc_id]["published"] is None, doc_id  # never a guessed date
+    assert docs["title-number"]["title"] == "1984"
+    # Unchanged records are not re-reported; the run still loads nothing twice.
+    res = reload(db, corpus)
+    assert res.exit_code == 0 and "warning" not in res.output, res.output
+
+
+def test_a_date_is_read_only_with_a_four_digit_year() -> None:
+    assert parse_date("2024/05/02") == parse_date("2024.5.2") == "2024-05-02"
+    assert parse_date("2024-12-18T10:00Z") == "2024-12-18"
+    assert parse_date("20244-05-02") is None and parse_date("2024-05-021") is None
+    assert parse_date("2024-05/02") is None  # one separator
