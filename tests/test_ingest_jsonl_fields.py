@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.corpus.metadata import parse_date
-from tests.test_ingest_reload import reload, sources
+from tests.test_ingest_reload import reload, run, sources
 
 TEXT = "The council voted to approve the budget on Monday. The vote was close, officials said."
 
@@ -68,3 +68,20 @@ def test_a_date_is_read_only_with_a_four_digit_year() -> None:
     assert parse_date("2024-12-18T10:00Z") == "2024-12-18"
     assert parse_date("20244-05-02") is None and parse_date("2024-05-021") is None
     assert parse_date("2024-05/02") is None  # one separator
+
+
+def test_reload_json_gives_the_warnings(tmp_path: Path, corpus: Path) -> None:
+    feed = corpus / "a.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    res = run(tmp_path / "t.db", "reload", "--no-index", "--json", str(corpus))
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["counts"] == {"added": 10, "updated": 0, "unchanged": 0, "removed": 0,
+                                "rejected": 0, "warnings": 6}
+    first, *notes = report["outcomes"]
+    assert (first["path"], first["outcome"], first["counts"]["added"]) == (str(feed), "added", 10)
+    assert [(n["outcome"], n["line"], n["doc_id"]) for n in notes] == [
+        ("warning", 3, "title-object"), ("warning", 5, "us-date"), ("warning", 6, "epoch-date"),
+        ("warning", 7, "month-only"), ("warning", 8, "typo-year"),
+        ("warning", 9, "authors-objects")]
+    assert notes[2]["reason"].startswith('"published" is a JSON number (1714640000)')

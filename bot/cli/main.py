@@ -123,6 +123,20 @@ def print_report(report: ReloadReport, verbose: bool = True) -> None:
         click.echo(failure, err=True)
 
 
+def report_json(report: ReloadReport) -> dict[str, Any]:
+    """A reload's report for programs: its counts and every outcome (a JSONL file's summary
+    with its per-record counts, then its line rejections and warnings)."""
+    return {
+        "run": report.run_id, "changed": report.changed,
+        "counts": {k: report.counts[k] for k in ("added", "updated", "unchanged", "removed",
+                                                  "rejected", "warnings")},
+        "outcomes": [{"path": o.path, "outcome": o.outcome, "reason": o.reason, "line": o.line,
+                      "doc_id": o.doc_id, **({"counts": o.counts} if o.counts else {})}
+                     for o in report.outcomes],
+        "index_error": report.index_error,
+    }
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="Only print changes, rejections and the summary.")
@@ -131,9 +145,11 @@ def print_report(report: ReloadReport, verbose: bool = True) -> None:
 @click.option("--demo", is_flag=True,
               help="Load the shipped demo seeds, only into an empty default database "
                    "(what `make run` does); otherwise say why not and change nothing.")
+@click.option("--json", "as_json", is_flag=True,
+              help="The report as one JSON object (every outcome, rejections and warnings).")
 @pass_app
 def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool,
-           demo: bool) -> None:
+           demo: bool, as_json: bool) -> None:
     """Load articles from folders or files (.txt, .md, .jsonl); default: seeds/.
 
     Incremental and atomic; exits 1 when any file or line was rejected."""
@@ -157,7 +173,10 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
             core.close()
     finally:
         progress.close()
-    print_report(report, verbose=not quiet)
+    if as_json:
+        click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    else:
+        print_report(report, verbose=not quiet)
     if report.rejected or report.index_error:
         sys.exit(1)
 
