@@ -200,3 +200,23 @@ def test_the_setting_switches_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     settings.cross_encoder = True
     reply = Core(settings).claim_reply(CLAIM)
     assert fake.asked and "('Verdict', 'Corroborated" in repr(reply.blocks)
+
+
+def test_it_is_not_asked_about_a_candidate_the_judge_finds_too_unlikely():
+    # Below `CROSS_FLOOR` (the judge's probability under which the cross-encoder passed under
+    # 1% of what it read on the training lookups) a candidate is not worth a run.
+    floor = lookup_module.CROSS_FLOOR
+    assert 0 < floor < 0.05
+    rows = {d: {"id": i, "doc_id": d, "key": None, "text": f"sentence of {d}"}
+            for i, d in enumerate("abc", start=1)}
+    fake = FakeCross("sentence of")
+    judged: list = []
+    unrelated = [rows["a"], rows["c"]]
+    lookup_module._cross_support(fake, CLAIM, [(floor * 0.9, 1, rows["a"]),  # type: ignore[arg-type]
+                                               (0.4, 3, rows["c"])], judged, unrelated)
+    assert fake.asked == ["sentence of c"]
+    assert [row["doc_id"] for _, row in judged] == ["c"] and unrelated == [rows["a"]]
+    fake.asked.clear()
+    lookup_module._cross_support(fake, CLAIM, [(floor, 2, rows["b"])], [],  # type: ignore[arg-type]
+                                 [rows["b"]])
+    assert fake.asked == ["sentence of b"]  # at the floor: asked

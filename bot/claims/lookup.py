@@ -81,6 +81,12 @@ QUERY_SYNONYMS = 3  # a word's first (most frequent sense's) alternatives in the
 # most, side by side). With 2, 4 and 8 the dev verdicts differ by at most one Climate-FEVER
 # claim in 418; with 1, seeds-more loses one claim and Climate-FEVER five.
 CROSS_PAIRS = 2
+# The judge's probability under which a candidate is not worth a cross-encoder run: on the
+# judge's training lookups that are no dev set (CheckThat train tweets, synthetic claims from
+# Climate-FEVER corpus sentences: 1,400 lookups, 817 pairs asked), 118 of the 119 pairs the
+# cross-encoder passed had a judge's probability of 0.002 or more (1%: 0.00214), and 19% of
+# the pairs were under it (`python -m tests.bench.fit_cross_floor`).
+CROSS_FLOOR = 0.002
 CLOSEST = 3  # closest sentences shown beside a not-found answer
 CLOSEST_REASON = "closest match; does not confirm the claim"
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
@@ -509,7 +515,8 @@ def _cross_support(reader: CrossEncoder, claim_text: str,
     stating the claim supports it (another outlet's wording), moved into `judged` as such.
     One sentence per document not supporting it yet (one suffices for its count), the judge's
     likeliest first (`may_state`: the judge's probability, sentence id, row), `CROSS_PAIRS`
-    at most, until two independent sources state it (more would not change the verdict)."""
+    at most, until two independent sources state it (more would not change the verdict);
+    never one the judge finds less likely than `CROSS_FLOOR`."""
     groups: list[set[str]] = []
     done: set[str] = set()  # documents supporting it or asked about
     for j, row in judged:
@@ -517,14 +524,16 @@ def _cross_support(reader: CrossEncoder, claim_text: str,
             _add_support(groups, row["doc_id"], _sentence_key(row))
             done.add(row["doc_id"])
     asked: list[tuple[int, dict[str, Any]]] = []
-    for _, sid, row in sorted(may_state, key=lambda t: -t[0]):
-        if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2:
+    for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
+        if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2 or p < CROSS_FLOOR:
             break
         if row["doc_id"] not in done:
             asked.append((sid, row))
             done.add(row["doc_id"])
     # Read together (side by side), taken in order: once two independent sources state it,
     # the rest changes nothing.
+    if not asked:
+        return
     said = reader.probabilities(claim_text, [row["text"] for _, row in asked])
     for (sid, row), p_states in zip(asked, said, strict=True):
         if p_states < reader.states or _independent(groups) >= 2:
