@@ -83,12 +83,6 @@ QUERY_SYNONYMS = 3  # a word's first (most frequent sense's) alternatives in the
 # most, side by side). With 2, 4 and 8 the dev verdicts differ by at most one Climate-FEVER
 # claim in 418; with 1, seeds-more loses one claim and Climate-FEVER five.
 CROSS_PAIRS = 2
-# The judge's probability under which a candidate is not worth a cross-encoder run: on the
-# judge's training lookups that are no dev set (CheckThat train tweets, synthetic claims from
-# Climate-FEVER corpus sentences: 1,400 lookups, 817 pairs asked), 118 of the 119 pairs the
-# cross-encoder passed had a judge's probability of 0.002 or more (1%: 0.00214), and 19% of
-# the pairs were under it (`python -m tests.bench.fit_cross_floor`).
-CROSS_FLOOR = 0.002
 CLOSEST = 3  # closest sentences shown beside a not-found answer
 CLOSEST_REASON = "closest match; does not confirm the claim"
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
@@ -283,7 +277,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if not long_claim:
         judged = _medium_support(parsed, judged, lexical, feats)
     if may_state and reader is not None:
-        _cross_support(reader, plain, may_state, judged, unrelated)
+        _cross_support(reader, plain, may_state, judged, unrelated,
+                       fitted.cross_floor if fitted is not None else 0.0)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
         # The judge's probability orders the evidence: what states or disputes it first.
@@ -538,13 +533,14 @@ def _sentence_key(row: dict[str, Any]) -> str:
 def _cross_support(reader: CrossEncoder, claim_text: str,
                    may_state: list[tuple[float, int, dict[str, Any]]],
                    judged: list[tuple[Judgement, dict[str, Any]]],
-                   unrelated: list[dict[str, Any]]) -> None:
+                   unrelated: list[dict[str, Any]], floor: float = 0.0) -> None:
     """The cross-encoder reads the likeliest of the rest with the claim: a sentence it finds
     stating the claim supports it (another outlet's wording), moved into `judged` as such.
     One sentence per document not supporting it yet (one suffices for its count), the judge's
     likeliest first (`may_state`: the judge's probability, sentence id, row), `CROSS_PAIRS`
     at most, until two independent sources state it (more would not change the verdict);
-    never one the judge finds less likely than `CROSS_FLOOR`."""
+    never one the judge finds less likely than `floor` (the judge's `cross_floor`: the
+    cross-encoder passed under 1% of such pairs on the training lookups)."""
     groups: list[set[str]] = []
     done: set[str] = set()  # documents supporting it or asked about
     for j, row in judged:
@@ -553,7 +549,7 @@ def _cross_support(reader: CrossEncoder, claim_text: str,
             done.add(row["doc_id"])
     asked: list[tuple[int, dict[str, Any]]] = []
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
-        if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2 or p < CROSS_FLOOR:
+        if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2 or p < floor:
             break
         if row["doc_id"] not in done:
             asked.append((sid, row))

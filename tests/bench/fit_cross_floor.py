@@ -1,5 +1,5 @@
-"""The floor under which the lookup does not ask the cross-encoder (`CROSS_FLOOR` in
-bot/claims/lookup.py): `python -m tests.bench.fit_cross_floor --data ../shared`.
+"""The floor under which the lookup does not ask the cross-encoder (the judge's `cross_floor`,
+bot/claims/judge.py): `python -m tests.bench.fit_cross_floor --data ../shared [--write]`.
 
 On the judge's training lookups that are no dev set (CheckThat! 2020 *train* tweets against
 the verified claims; the synthetic claims made of Climate-FEVER corpus sentences, as
@@ -9,11 +9,14 @@ floor is the largest round value (1, 2 or 5 × a power of ten) that still asks a
 of the pairs the cross-encoder passes (its probability at or above its `states` cut): a pair
 under it would become support less than once in a hundred times. Printed with the share of
 pairs and lookups it spares. The shipped judge of the configured encoder
-(`BRIEFBOT_ENCODER`) is the one read."""
+(`BRIEFBOT_ENCODER`: full, judge_weights_full.json; static, judge_weights.json) is the one
+read, and `--write` stores the floor in its weights file (`make judge` runs it after each
+fit, as the floor depends on the judge)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import tempfile
@@ -21,11 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.claims import lookup as lookup_module
+from bot.claims.judge import WEIGHTS, WEIGHTS_FULL, judge_from_dict
 from bot.config import load_settings
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
 from bot.errors import UserError
 from bot.search.index import refresh_index
+from bot.search.semantic import chosen
 from bot.text.aliases import load_aliases
 from tests.bench import fit_judge
 
@@ -37,7 +42,8 @@ def asked_pairs(bench: Path) -> list[tuple[str, list[tuple[float, float]]]]:
     out: list[tuple[str, list[tuple[float, float]]]] = []
     real = lookup_module._cross_support
 
-    def recording(reader: Any, claim: str, may_state: Any, judged: Any, unrelated: Any) -> None:
+    def recording(reader: Any, claim: str, may_state: Any, judged: Any, unrelated: Any,
+                  floor: float = 0.0) -> None:
         judge_p = {row["text"]: p for p, _, row in may_state}
         read = reader.probabilities
 
@@ -48,7 +54,7 @@ def asked_pairs(bench: Path) -> list[tuple[str, list[tuple[float, float]]]]:
 
         reader.probabilities = probabilities
         try:
-            real(reader, claim, may_state, judged, unrelated)
+            real(reader, claim, may_state, judged, unrelated, 0.0)  # asked as without one
         finally:
             del reader.probabilities
 
@@ -69,7 +75,6 @@ def asked_pairs(bench: Path) -> list[tuple[str, list[tuple[float, float]]]]:
         return []
 
     lookup_claim = lookup_module.lookup_claim
-    floor, lookup_module.CROSS_FLOOR = lookup_module.CROSS_FLOOR, 0.0  # ask as before it
     lookup_module._cross_support = recording  # type: ignore[assignment]
     real_pairs_for, fit_judge.pairs_for = fit_judge.pairs_for, pairs_for  # type: ignore[assignment]
     try:
@@ -78,7 +83,6 @@ def asked_pairs(bench: Path) -> list[tuple[str, list[tuple[float, float]]]]:
             fit_judge.synthetic(bench / "climate-fever", Path(tmp_))
     finally:
         lookup_module._cross_support = real  # type: ignore[assignment]
-        lookup_module.CROSS_FLOOR = floor
         fit_judge.pairs_for = real_pairs_for  # type: ignore[assignment]
     return out
 
@@ -101,7 +105,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("../shared"))
+    ap.add_argument("--write", action="store_true",
+                    help="store the floor in the configured encoder's judge weights file")
     args = ap.parse_args()
+    weights = WEIGHTS_FULL if chosen() == "full" else WEIGHTS
+    raw = json.loads(weights.read_text(encoding="utf-8"))
     bench = args.data / "bench" if (args.data / "bench").is_dir() else args.data
     reader = lookup_module.load_cross()
     if reader is None:
@@ -116,8 +124,13 @@ def main() -> int:
           f"pairs, {len(passed)} passed (cross-encoder p >= {reader.states})")
     print(f"floor {floor:g}: passed pairs still asked {sum(j >= floor for j in passed)}"
           f"/{len(passed)}, pairs not asked {sum(j < floor for j in pairs)}/{len(pairs)}, "
-          f"lookups asking none {spared}/{len(lookups)} (shipped: "
-          f"{lookup_module.CROSS_FLOOR:g})")
+          f"lookups asking none {spared}/{len(lookups)} ({weights.name}: "
+          f"{float(raw.get('cross_floor', 0.0)):g})")
+    if args.write:
+        raw["cross_floor"] = floor
+        judge_from_dict(raw)  # still a judge
+        weights.write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
+        print(f"written to {weights}")
     return 0
 
 
