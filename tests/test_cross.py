@@ -200,3 +200,32 @@ def test_the_setting_switches_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     settings.cross_encoder = True
     reply = Core(settings).claim_reply(CLAIM)
     assert fake.asked and "('Verdict', 'Corroborated" in repr(reply.blocks)
+
+
+def test_it_is_not_asked_about_a_candidate_the_judge_finds_too_unlikely():
+    # Below the judge's `cross_floor` (its probability under which the cross-encoder passed
+    # under 1% of what it read on the training lookups) a candidate is not worth a run; each
+    # shipped judge has its own.
+    from bot.claims.judge import WEIGHTS, WEIGHTS_FULL, load_judge
+
+    for weights in (WEIGHTS_FULL, WEIGHTS):
+        judge = load_judge(weights)
+        assert judge is not None and 0 < judge.cross_floor < 0.05
+    floor = 0.002
+    rows = {d: {"id": i, "doc_id": d, "key": None, "text": f"sentence of {d}"}
+            for i, d in enumerate("abc", start=1)}
+    fake = FakeCross("sentence of")
+    judged: list = []
+    unrelated = [rows["a"], rows["c"]]
+    may_state = [(floor * 0.9, 1, rows["a"]), (0.4, 3, rows["c"])]
+    lookup_module._cross_support(fake, CLAIM, may_state, judged, unrelated,  # type: ignore[arg-type]
+                                 floor)
+    assert fake.asked == ["sentence of c"]
+    assert [row["doc_id"] for _, row in judged] == ["c"] and unrelated == [rows["a"]]
+    fake.asked.clear()
+    lookup_module._cross_support(fake, CLAIM, [(floor, 2, rows["b"])], [],  # type: ignore[arg-type]
+                                 [rows["b"]], floor)
+    assert fake.asked == ["sentence of b"]  # at the floor: asked
+    fake.asked.clear()
+    lookup_module._cross_support(fake, CLAIM, may_state, [], [rows["a"], rows["c"]])  # type: ignore[arg-type]
+    assert fake.asked == ["sentence of c", "sentence of a"]  # no floor (0): as before

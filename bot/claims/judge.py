@@ -103,6 +103,9 @@ class Judge:
     states: float  # probability from which a related paraphrase states it
     fusion_bm25: float = 0.3  # share of min-max BM25 in the fused retrieval order
     same_event: float = 0.25  # probability from which a conflict or denial is the same event
+    # Probability under which the lookup does not ask the cross-encoder about a candidate
+    # (fitted for this judge by tests/bench/fit_cross_floor.py; 0: it is asked at any).
+    cross_floor: float = 0.0
 
     def relevance(self, x: Sequence[float]) -> float:
         z = self.intercept + sum(c * (v - mu) / (s or 1.0) for c, v, mu, s in
@@ -113,7 +116,7 @@ class Judge:
         return {"names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
                 "coef": list(self.coef), "intercept": self.intercept, "related": self.related,
                 "states": self.states, "fusion_bm25": self.fusion_bm25,
-                "same_event": self.same_event}
+                "same_event": self.same_event, "cross_floor": self.cross_floor}
 
 
 def judge_from_dict(raw: dict[str, object]) -> Judge:
@@ -131,7 +134,8 @@ def judge_from_dict(raw: dict[str, object]) -> Judge:
                  float(raw["intercept"]), float(raw["related"]),  # type: ignore[arg-type]
                  float(raw["states"]),  # type: ignore[arg-type]
                  float(raw.get("fusion_bm25", 0.3)),  # type: ignore[arg-type]
-                 float(raw.get("same_event", raw["related"])))  # type: ignore[arg-type]
+                 float(raw.get("same_event", raw["related"])),  # type: ignore[arg-type]
+                 float(raw.get("cross_floor", 0.0)))  # type: ignore[arg-type]
 
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,11 @@ with no evidence."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -157,6 +159,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if not store.has_sentences():
         raise EmptyCorpus()
     index = open_index(store, index_path, aliases, semantic)
+    _settle(index)
     plain, tags = clean_claim(text)
     analysis = aliases.analyze(plain)
     parsed = parse_claim(plain, analysis, aliases, tags)
@@ -274,7 +277,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if not long_claim:
         judged = _medium_support(parsed, judged, lexical, feats)
     if may_state and reader is not None:
-        _cross_support(reader, plain, may_state, judged, unrelated)
+        _cross_support(reader, plain, may_state, judged, unrelated,
+                       fitted.cross_floor if fitted is not None else 0.0)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
         # The judge's probability orders the evidence: what states or disputes it first.
@@ -496,6 +500,31 @@ def _features(text: str, aliases: AliasTable) -> Features:
     return found
 
 
+# The index whose first lookup has run (loading the models it needs) and the one settled last.
+_served: list[weakref.ref[SearchIndex] | None] = [None, None]
+_settle_lock = threading.Lock()
+
+
+def _settle(index: SearchIndex) -> None:
+    """Once an index has served a lookup (it is open, the models and judge its lookups read
+    are loaded: the process's long-lived state), the next lookup first runs one full
+    collection and `gc.freeze()`s what is alive, so that Python's full collections, which
+    the lookups' allocations set off every ~170 lookups at 1M sentences, no longer walk it
+    (26–76 ms each, 1 ms frozen). Again for a new index (after a reload): the frozen state
+    is unfrozen and collected with the rest, so an old index's cycles are freed."""
+    with _settle_lock:
+        seen, settled = (r() if r is not None else None for r in _served)
+        if settled is index:
+            return
+        if seen is not index:
+            _served[0] = weakref.ref(index)  # its first lookup loads the rest: then
+            return
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        _served[1] = weakref.ref(index)
+
+
 def _sentence_key(row: dict[str, Any]) -> str:
     """What syndicated copies of a sentence share (its own id when it has no key)."""
     return row["key"] or str(row["id"])
@@ -504,12 +533,14 @@ def _sentence_key(row: dict[str, Any]) -> str:
 def _cross_support(reader: CrossEncoder, claim_text: str,
                    may_state: list[tuple[float, int, dict[str, Any]]],
                    judged: list[tuple[Judgement, dict[str, Any]]],
-                   unrelated: list[dict[str, Any]]) -> None:
+                   unrelated: list[dict[str, Any]], floor: float = 0.0) -> None:
     """The cross-encoder reads the likeliest of the rest with the claim: a sentence it finds
     stating the claim supports it (another outlet's wording), moved into `judged` as such.
     One sentence per document not supporting it yet (one suffices for its count), the judge's
     likeliest first (`may_state`: the judge's probability, sentence id, row), `CROSS_PAIRS`
-    at most, until two independent sources state it (more would not change the verdict)."""
+    at most, until two independent sources state it (more would not change the verdict);
+    never one the judge finds less likely than `floor` (the judge's `cross_floor`: the
+    cross-encoder passed under 1% of such pairs on the training lookups)."""
     groups: list[set[str]] = []
     done: set[str] = set()  # documents supporting it or asked about
     for j, row in judged:
@@ -517,14 +548,16 @@ def _cross_support(reader: CrossEncoder, claim_text: str,
             _add_support(groups, row["doc_id"], _sentence_key(row))
             done.add(row["doc_id"])
     asked: list[tuple[int, dict[str, Any]]] = []
-    for _, sid, row in sorted(may_state, key=lambda t: -t[0]):
-        if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2:
+    for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
+        if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2 or p < floor:
             break
         if row["doc_id"] not in done:
             asked.append((sid, row))
             done.add(row["doc_id"])
     # Read together (side by side), taken in order: once two independent sources state it,
     # the rest changes nothing.
+    if not asked:
+        return
     said = reader.probabilities(claim_text, [row["text"] for _, row in asked])
     for (sid, row), p_states in zip(asked, said, strict=True):
         if p_states < reader.states or _independent(groups) >= 2:
