@@ -13,9 +13,9 @@ from tests.conftest import ROOT
 
 
 def test_a_discord_subscription_needs_a_channel_id() -> None:
-    with pytest.raises(UserError, match="'general' is not a Discord channel id"):
-        validate_subscription("discord", "general", "daily", "0 8 * * *", "UTC",
-                              ROOT / "digests")
+    for name in ("general", "\u00b9\u00b2\u00b3"):  # a name; Unicode digits int() refuses
+        with pytest.raises(UserError, match="is not a Discord channel id"):
+            validate_subscription("discord", name, "daily", "0 8 * * *", "UTC", ROOT / "digests")
     validate_subscription("discord", "1234567890", "daily", "0 8 * * *", "UTC", ROOT / "digests")
     validate_subscription("slack", "general", "daily", "0 8 * * *", "UTC", ROOT / "digests")
 

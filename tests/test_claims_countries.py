@@ -44,6 +44,21 @@ def test_the_aliases_file_can_leave_the_countries_out(tmp_path):
     assert _concepts(table, "the Netherlands") == []
     with pytest.raises(UserError, match="countries must be true or false"):
         load_aliases(_aliases_file(tmp_path, 'countries = "yes"\n'))
+    with pytest.raises(UserError, match="goes at the top of the file"):
+        load_aliases(_aliases_file(tmp_path, '[concepts]\ncountries = false\n'))
+
+
+def test_only_a_concept_holding_the_countrys_name_takes_it_in(tmp_path):
+    # The second reader's cases: "european_union" holds "Brussels", "china" "Chinese": that
+    # made Belgium the EU and Hong Kong China; a phrase of two countries ("American") names
+    # the more populous one.
+    table = load_aliases(_aliases_file(tmp_path, '[concepts]\neuropean_union = ["EU", '
+                                       '"Brussels"]\nchina = ["China", "Chinese"]\n'))
+    assert _concepts(table, "Belgium") == ["belgium"]
+    assert _concepts(table, "Hong Kong") == ["hong_kong"]
+    assert _concepts(table, "Beijing") == ["china"]
+    bare = load_aliases(_aliases_file(tmp_path, "[concepts]\n"))
+    assert _concepts(bare, "American troops") == ["united_states"]
 
 
 def test_a_damaged_countries_file_is_logged_and_lookups_go_on(tmp_path, monkeypatch, caplog):

@@ -90,3 +90,13 @@ def test_another_time_of_day_conflicts(settings, store, corpus):
                             "Saturday.").verdict == "contradicted"
     assert ask_claim(world, "The Norland ferry reached Port Elm at 2:17 AM on Saturday.").verdict \
         == "single-source"
+
+
+def test_currency_scales_and_years_before_scale_words():
+    # The second reader's cases: "$5m" was "5", "dollarsm"; a year before "billion" was
+    # multiplied in ("2020000000000"), and its conflict read so.
+    assert cased_words("$5m") == cased_words("$5 million") == cased_words("5,000,000 dollars")
+    assert [w for w, _ in cased_words("€5k in aid")] == ["5000", "euros", "in", "aid"]
+    assert [w for w, _ in cased_words("In 2020 billion-dollar firms grew")][:2] == ["in",
+                                                                                     "2020"]
+    assert [w for w, _ in cased_words("5m people")] == ["5m", "people"]  # metres, maybe

@@ -37,3 +37,13 @@ def test_a_name_said_only_under_the_negation_is_still_disputed(settings, store, 
     world = build_claim_world(settings, store, corpus, ARTICLES)
     answer = ask_claim(world, "The Norland envoy visited Valdoria.")
     assert answer.verdict not in ("single-source", "corroborated"), answer
+
+
+def test_a_name_after_a_preposition_in_the_negations_reach_is_not_negated():
+    # "not far from Valdoria" negates "far", not the place (the second reader's case: a claim
+    # that the blast was near Valdoria came back contradicted).
+    f = sentence_features("The blast hit a fuel depot not far from Valdoria on Monday.",
+                          AliasTable.from_mapping({}))
+    assert "far" in f.negated_terms and "valdoria" not in f.negated_terms
+    g = sentence_features("The envoy did not visit Valdoria.", AliasTable.from_mapping({}))
+    assert "valdoria" in g.negated_terms

@@ -71,7 +71,7 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
         raise UserError(f"unknown platform {platform!r}: use one of {', '.join(PLATFORMS)}")
     if not channel.strip():
         raise UserError("a channel is required")
-    if platform == "discord" and not channel.strip().isdigit():
+    if platform == "discord" and not (channel.strip().isascii() and channel.strip().isdigit()):
         # Posting would fail at the first slot ("not a Discord channel id"): say it now.
         raise UserError(f"{channel!r} is not a Discord channel id: give the channel's number "
                         "(Developer Mode: right-click the channel, Copy Channel ID)")

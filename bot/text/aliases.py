@@ -154,6 +154,9 @@ def _load_cached(path: str, _mtime: int) -> AliasTable:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"aliases file {path} is not valid TOML: {exc}") from exc
     concepts = raw.get("concepts", {})
+    if isinstance(concepts, dict) and isinstance(concepts.get("countries"), bool):
+        raise UserError(f"aliases file {path}: countries = true/false goes at the top of the "
+                        "file, before [concepts]")
     if not isinstance(concepts, dict) or not all(
         isinstance(v, list) and all(isinstance(p, str) for p in v) for v in concepts.values()
     ):
@@ -168,8 +171,10 @@ def _load_cached(path: str, _mtime: int) -> AliasTable:
 
 def _countries(concepts: dict[str, list[str]]) -> dict[str, list[str]]:
     """The shipped countries (`COUNTRIES`), each under the name of a concept of the aliases
-    file that shares a phrase with it ("russia" takes in "Russian Federation"), else its own.
-    Empty, logged, when the file is missing or damaged."""
+    file that holds the country's name ("russia" has "Russia": it takes in "Russian
+    Federation"), else its own. Another shared phrase does not merge them: "european_union"
+    has "Brussels", which does not make Belgium the EU. Empty, logged, when the file is
+    missing or damaged."""
     try:
         raw = tomllib.loads(COUNTRIES.read_text(encoding="utf-8")).get("countries", {})
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -182,7 +187,10 @@ def _countries(concepts: dict[str, list[str]]) -> dict[str, list[str]]:
         if not isinstance(phrases, list):
             continue
         phrases = [p for p in phrases if isinstance(p, str)]
-        name = next((owner[_folded(p)] for p in phrases if _folded(p) in owner), country)
+        if not phrases:
+            continue
+        # The first phrase is the country's name (`make countries` writes it first).
+        name = owner.get(_folded(phrases[0]), country)
         out.setdefault(name, []).extend(phrases)
     return out
 

@@ -288,7 +288,7 @@ class Features:
     denial_scope: list[str] | None = None
 
 
-FEATURES_VERSION = 11  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 12  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -400,15 +400,22 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
     words = a.words
     concept_at = a.concept_at()
     f = Features(terms=set(a.index_terms()))
-    negation_at = -10
+    negation_at, preposition_since = -10, False
     asserted: set[str] = set()  # terms said outside any negation's reach
     for i, w in enumerate(words):
         if not w.stop and w.stem not in f.content:
             f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
         if w.lower in NEGATIONS or w.lower.endswith("n't"):
-            negation_at = i
+            negation_at, preposition_since = i, False
+        elif w.lower in PREPOSITIONS:
+            preposition_since = True
         if not w.stop:
-            said = f.negated_terms if i - negation_at <= 3 else asserted
+            # A name after a preposition in the negation's reach is where or with whom, not
+            # what is negated: "not far from Valdoria" does not deny Valdoria ("did not visit
+            # Valdoria" does).
+            named = w.orig[:1].isupper() or i in concept_at
+            negated = i - negation_at <= 3 and not (named and preposition_since)
+            said = f.negated_terms if negated else asserted
             said.add(w.stem)
             if i in concept_at:
                 said.add(CONCEPT_PREFIX + concept_at[i])

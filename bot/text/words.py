@@ -115,8 +115,20 @@ _SCALED = re.compile(r"\b(\d{1,15}(?:\.\d{1,6})?)\s*(hundred|thousand|million|bi
 _SCALE_OF = {**_SCALES, "trillion": 1_000_000_000_000, "bn": 1_000_000_000}
 # A currency sign before an amount is the currency's name after it: "$6,000" is "6000 dollars"
 # (what the amount counts, as "6,000 dollars" says it).
-_CURRENCY = re.compile(r"([$€£])\s?(\d+(?:\.\d+)?)")
+# After a currency sign, "m" and "k" are scales too ("$5m", "€5k"; "5m" alone may be metres).
+_CURRENCY = re.compile(r"([$€£])\s?(\d{1,15}(?:\.\d{1,6})?)(?![\d.])(?:\s?([mMkK])\b)?"
+                       r"|([$€£])\s?(\d+(?:\.\d+)?)")
 _CURRENCY_NAME = {"$": "dollars", "€": "euros", "£": "pounds"}
+_CURRENCY_SCALE = {"m": 1_000_000, "k": 1_000}
+
+
+def _currency(m: re.Match[str]) -> str:
+    sign, amount = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(5))
+    if m.group(3):
+        value = Decimal(amount) * _CURRENCY_SCALE[m.group(3).lower()]
+        if value == value.to_integral_value():
+            amount = str(int(value))
+    return f" {amount} {_CURRENCY_NAME[sign]}"
 
 
 # A time of day in one form, 24-hour, with its own unit word: "3:25 a.m." -> "3.25 h",
@@ -140,6 +152,8 @@ def _time(m: re.Match[str]) -> str:
 
 
 def _scaled(m: re.Match[str]) -> str:
+    if re.fullmatch(r"(19|20)\d\d", m.group(1)):
+        return m.group(0)  # a year: "In 2020 billion-dollar companies grew"
     value = Decimal(m.group(1)) * _SCALE_OF[m.group(2).lower()]
     return str(int(value)) if value == value.to_integral_value() else m.group(0)
 
@@ -149,7 +163,7 @@ def amounts_written_out(text: str) -> str:
     in ("2.5 million" -> "2500000"), a currency sign named after the amount ("$5 million"
     -> "5000000 dollars") and a time of day in 24 hours ("3:25 a.m." -> "3.25 h")."""
     text = _TIME.sub(_time, _SCALED.sub(_scaled, text))
-    return _CURRENCY.sub(lambda m: f" {m.group(2)} {_CURRENCY_NAME[m.group(1)]}", text)
+    return _CURRENCY.sub(_currency, text)
 
 
 _LARGEST = 10**15  # a run of number words worth more is left as words

@@ -14,6 +14,8 @@ place. What is left out, and why:
     with words written in capitals ("IT", "ME", "NO"), and short forms with names;
   - a name, capital or demonym written in a script the analyser folds to nothing, or whose
     folded form is not the plain Latin words it is looked up by;
+  - a phrase of several countries, but for the most populous of them ("American" is the
+    United States', not the Northern Mariana Islands');
   - a one-word name that WordNet lists as a common word or another place and whose synonyms
     never name the country ("Male", the capital of the Maldives, is the adjective "male";
     "Georgia" is WordNet's US state), so that it is not taken for the country. A word is kept
@@ -89,6 +91,7 @@ def _common_word(phrase: str, others: list[str], lexicon: sqlite3.Connection | N
 
 def countries(data: Path, lexicon: sqlite3.Connection | None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
+    population: dict[str, int] = {}
     for path in sorted(data.glob("*.json")):
         entry = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(entry, dict) or not (entry.get("ISO") or {}).get("alpha2"):
@@ -116,7 +119,16 @@ def countries(data: Path, lexicon: sqlite3.Connection | None) -> dict[str, list[
         if kept:
             out.setdefault(_slug(name), []).extend(p for p in kept
                                                    if p not in out.get(_slug(name), []))
-    return out
+            population[_slug(name)] = entry.get("population") or 0
+    # A phrase of several countries ("American": the United States and the Northern Mariana
+    # Islands; "Chinese": China, Hong Kong, Macau) names the most populous of them only: the
+    # first match of a claim's words is its unit, and file order must not decide it.
+    owner: dict[str, str] = {}
+    for country in sorted(out, key=lambda c: -population[c]):
+        for p in out[country]:
+            owner.setdefault(p.lower(), country)
+    return {c: kept for c, phrases in out.items()
+            if (kept := [p for p in phrases if owner[p.lower()] == c])}
 
 
 def _licence(data: Path) -> list[str]:
