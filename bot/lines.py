@@ -29,6 +29,13 @@ def read_line(stream: IO[Any]) -> Line | None:
     if not raw:
         return None
     raw = raw.rstrip(b"\r\n")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw:
+        # UTF-16 (a byte-order mark, or NUL bytes between the characters of the next lines):
+        # never answered as garbage.
+        return Line(raw.decode("utf-8", "backslashreplace").replace("\x00", ""),
+                    "the input looks like UTF-16 (NUL bytes or its byte-order mark); save it "
+                    "as UTF-8")
+    raw = raw.removeprefix(codecs.BOM_UTF8)  # Notepad's "UTF-8 with BOM": no part of the text
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
         codecs.lookup(encoding)

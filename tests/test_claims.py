@@ -582,3 +582,17 @@ def test_context_completes_a_sentence_but_never_carries_it(names):
     assert all(e.stance != "supports" for e in a.evidence), [(e.stance, e.sentence)
                                                               for e in a.evidence]
     assert a.verdict != "single-source"
+
+
+def test_stdin_in_utf16_is_reported_line_by_line_and_a_utf8_bom_is_dropped(cli_db):
+    # The second reader's cases: UTF-16 lines after the first were answered as garbage
+    # ("U k r a i n e" -> not-found, an empty claim of NUL bytes); a UTF-8 byte-order mark
+    # became part of the first claim.
+    utf16 = "Putin visited North Korea\nUkraine grain\n".encode("utf-16")
+    r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "-", "--json"], input=utf16)
+    out = [json.loads(line) for line in r.output.splitlines()]
+    assert out and all(o["verdict"] is None and "UTF-16" in o["error"] for o in out), out
+    bom = b"\xef\xbb\xbfPutin visited North Korea\n"
+    r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "-", "--json"], input=bom)
+    answer = json.loads(r.output)
+    assert answer["claim"] == "Putin visited North Korea" and answer["verdict"] is not None
