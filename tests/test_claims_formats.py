@@ -75,6 +75,11 @@ def test_a_time_of_day_is_one_number_in_24_hours():
     assert cased_words("at 2:17 p.m.") == cased_words("at 14:17")
     assert cased_words("at 3 p.m.") == cased_words("at 3:00 PM") == cased_words("at 15:00")
     assert [w for w, _ in cased_words("I am 5")] == ["i", "am", "5"]
+    # Without a.m./p.m., only after a word that takes a time (the second reader's cases).
+    assert [w for w, _ in cased_words("by 9:15 the")] == ["by", "9.15", "h", "the"]
+    assert [w for w, _ in cased_words("John 3:16")] == ["john", "3", "16"]
+    assert [w for w, _ in cased_words("won 10:15")] == ["won", "10", "15"]
+    assert [w for w, _ in cased_words("at 10:30:15")] == ["at", "10", "30", "15"]
 
 
 TIMES = {

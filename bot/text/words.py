@@ -133,14 +133,18 @@ def _currency(m: re.Match[str]) -> str:
 
 # A time of day in one form, 24-hour, with its own unit word: "3:25 a.m." -> "3.25 h",
 # "2:17 p.m." -> "14.17 h", "14:30" -> "14.30 h" (not "hours", a duration).
-_TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?:\s*([AaPp])\.?\s?[Mm]\b\.?)?"
-                   r"|\b(1[0-2]|0?[1-9])()\s*([AaPp])\.?\s?[Mm]\b\.?")
+# Without "a.m."/"p.m.", "H:MM" is a time only after a word that takes one ("at 14:30", "by
+# 9:15"): "John 3:16" and a score "won 10:15" are not. Seconds ("10:30:15") are no time here.
+_TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?![:\d])\s*([ap])\.?\s?m\b\.?"
+                   r"|\b(1[0-2]|0?[1-9])()\s*([ap])\.?\s?m\b\.?"
+                   r"|\b((?:at|by|until|till|before|after|from|since|around|about)\s+)"
+                   r"([01]?\d|2[0-3]):([0-5]\d)(?![:\d])(?!\s*[ap]\.?\s?m\b)", re.I)
 
 
 def _time(m: re.Match[str]) -> str:
-    """(hour, minutes, a/p) of "3:25 a.m.", "14:30" or "3 p.m." in 24 hours."""
-    hour = int(m.group(1) or m.group(4))
-    minutes = m.group(2) or "00"
+    """(hour, minutes, a/p) of "3:25 a.m.", "3 p.m." or "at 14:30" in 24 hours."""
+    hour = int(m.group(1) or m.group(4) or m.group(8))
+    minutes = m.group(2) or m.group(9) or "00"
     half = (m.group(3) or m.group(6) or "").lower()
     if half and not 1 <= hour <= 12:
         return m.group(0)
@@ -148,7 +152,7 @@ def _time(m: re.Match[str]) -> str:
         hour += 12
     elif half == "a" and hour == 12:
         hour = 0
-    return f"{hour}.{minutes} h"
+    return f"{m.group(7) or ''}{hour}.{minutes} h"
 
 
 def _scaled(m: re.Match[str]) -> str:
