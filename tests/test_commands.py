@@ -279,3 +279,15 @@ def test_odd_subscription_arguments_get_clear_messages(bot: TestAdapter, core: C
     for line, message in cases.items():
         reply = bot.send(line, admin=True)
         assert reply.kind == "error" and message in text_of(reply), (line, text_of(reply))
+
+
+def test_status_counts_the_last_reloads_warnings(bot: TestAdapter, core: Core,
+                                                  corpus: Path) -> None:
+    # A JSONL field left out is a warning in the reload's report; /status said nothing of it.
+    (corpus / "a.jsonl").write_text(
+        '{"id": "w1", "text": "The ports deal was signed on Monday by both unions.", '
+        '"published": 1714640000}\n', encoding="utf-8")
+    core.reload()
+    status = text_of(bot.send("/status", admin=True))
+    line = next(x for x in status.splitlines() if "Last reload" in x)
+    assert "1 warnings" in line, line

@@ -601,7 +601,9 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
         state = {"running": "running or interrupted"}.get(run["status"], run["status"])
         if run["status"] in ("ok", "with-rejections"):
             state += (f"; {c.get('added', 0)} added, {c.get('updated', 0)} updated, "
-                      f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected")
+                      f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected"
+                      + (f", {c['warnings']} warnings (a field left out; `briefbot reload` "
+                         "lists them)" if c.get("warnings") else ""))
         elif run["status"] == "failed":  # rolled back: nothing to count, but why
             state += (f" ({run.get('error') or 'no reason recorded'}); rolled back, the corpus"
                       " is as before")
