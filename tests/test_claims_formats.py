@@ -105,3 +105,4 @@ def test_currency_scales_and_years_before_scale_words():
     assert [w for w, _ in cased_words("In 2020 billion-dollar firms grew")][:2] == ["in",
                                                                                      "2020"]
     assert [w for w, _ in cased_words("5m people")] == ["5m", "people"]  # metres, maybe
+    assert cased_words("5 hundred thousand") == cased_words("five hundred thousand")

@@ -110,8 +110,10 @@ _NUMBER_RUN = re.compile(rf"\b(?:(?:{_NUMBER_ALT}|and)[\s-]+)*(?:{_NUMBER_ALT})\
 _CASED_WORD = re.compile(r"\d+\.\d+|[A-Za-z0-9]+(?:'[A-Za-z]+)?|%")
 # A number in digits times a scale word: "5 million" -> "5000000", "3.5bn" -> "3500000000" (as
 # "five million" is, and as "5,000,000" is once its separators go).
-_SCALED = re.compile(r"\b(\d{1,15}(?:\.\d{1,6})?)\s*(hundred|thousand|million|billion|trillion|bn)\b",
-                     re.I)  # at most 15 digits: a longer "number" is not an amount (nor cheap to multiply)
+# At most 15 digits (a longer "number" is no amount, nor cheap to multiply) and 3 scale words
+# ("5 hundred thousand" = 500000, as "five hundred thousand" is).
+_SCALED = re.compile(r"\b(\d{1,15}(?:\.\d{1,6})?)((?:\s*(?:hundred|thousand|million|billion|"
+                     r"trillion|bn)\b){1,3})", re.I)
 _SCALE_OF = {**_SCALES, "trillion": 1_000_000_000_000, "bn": 1_000_000_000}
 # A currency sign before an amount is the currency's name after it: "$6,000" is "6000 dollars"
 # (what the amount counts, as "6,000 dollars" says it).
@@ -158,7 +160,9 @@ def _time(m: re.Match[str]) -> str:
 def _scaled(m: re.Match[str]) -> str:
     if re.fullmatch(r"(19|20)\d\d", m.group(1)):
         return m.group(0)  # a year: "In 2020 billion-dollar companies grew"
-    value = Decimal(m.group(1)) * _SCALE_OF[m.group(2).lower()]
+    value = Decimal(m.group(1))
+    for scale in m.group(2).split():
+        value *= _SCALE_OF[scale.lower()]
     return str(int(value)) if value == value.to_integral_value() else m.group(0)
 
 
