@@ -124,12 +124,18 @@ _CURRENCY_NAME = {"$": "dollars", "€": "euros", "£": "pounds"}
 _CURRENCY_SCALE = {"m": 1_000_000, "k": 1_000}
 
 
+def _multiplied(number: str, factors: list[int]) -> str | None:
+    """`number` times the factors, in digits; None when that is no whole number."""
+    value = Decimal(number)
+    for factor in factors:
+        value *= factor
+    return str(int(value)) if value == value.to_integral_value() else None
+
+
 def _currency(m: re.Match[str]) -> str:
     sign, amount = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(5))
     if m.group(3):
-        value = Decimal(amount) * _CURRENCY_SCALE[m.group(3).lower()]
-        if value == value.to_integral_value():
-            amount = str(int(value))
+        amount = _multiplied(amount, [_CURRENCY_SCALE[m.group(3).lower()]]) or amount
     return f" {amount} {_CURRENCY_NAME[sign]}"
 
 
@@ -160,10 +166,8 @@ def _time(m: re.Match[str]) -> str:
 def _scaled(m: re.Match[str]) -> str:
     if re.fullmatch(r"(19|20)\d\d", m.group(1)):
         return m.group(0)  # a year: "In 2020 billion-dollar companies grew"
-    value = Decimal(m.group(1))
-    for scale in m.group(2).split():
-        value *= _SCALE_OF[scale.lower()]
-    return str(int(value)) if value == value.to_integral_value() else m.group(0)
+    return _multiplied(m.group(1), [_SCALE_OF[scale.lower()] for scale in m.group(2).split()]) \
+        or m.group(0)
 
 
 def amounts_written_out(text: str) -> str:
