@@ -106,3 +106,17 @@ def test_currency_scales_and_years_before_scale_words():
                                                                                      "2020"]
     assert [w for w, _ in cased_words("5m people")] == ["5m", "people"]  # metres, maybe
     assert cased_words("5 hundred thousand") == cased_words("five hundred thousand")
+
+
+def test_a_number_word_after_and_is_a_number(settings, store, corpus):
+    # "... and five counts": the run the number pattern finds starts with the sentence's
+    # "and", which left the whole run as words, so "five" was never 5.
+    assert [w for w, _ in cased_words("two fines and five counts")] == ["2", "fines", "and", "5",
+                                                                       "counts"]
+    assert [w for w, _ in cased_words("bread and one egg")] == ["bread", "and", "one", "egg"]
+    assert cased_words("one hundred and five") == cased_words("105")
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Court Report\n\nThe man faces two counts of theft and five counts of fraud in "
+                 "Port Elm.\n"})
+    answer = ask_claim(world, "The man faces six counts of fraud in Port Elm.")
+    assert answer.verdict == "contradicted"

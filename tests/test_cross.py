@@ -35,9 +35,12 @@ class FakeCross:
     def __init__(self, *stating: str) -> None:
         self.stating = stating
         self.asked: list[str] = []
+        self.contexts: list[str] = []  # what was read before each sentence asked
 
-    def probabilities(self, claim: str, sentences: list[str]) -> list[float]:
+    def probabilities(self, claim: str, sentences: list[str],
+                      contexts: list[str] | None = None) -> list[float]:
         self.asked.extend(sentences)
+        self.contexts.extend(contexts or [""] * len(sentences))
         return [0.99 if any(s in sentence for s in self.stating) else 0.01
                 for sentence in sentences]
 
@@ -107,6 +110,43 @@ def test_a_conflicting_value_or_a_negated_claim_is_never_support(world, monkeypa
     assert fake.asked == [] and answer.verdict != "corroborated"
 
 
+def test_a_sentence_naming_the_claims_actors_only_in_its_context_is_read_with_it(
+        settings, store, corpus, monkeypatch):
+    # "Its council gave the green light to a beacon tower": whose (Port Elm's) is said by the
+    # previous sentence of the paragraph. Alone the sentence misses a name of the claim and
+    # was never asked about; now it is, with that sentence read before it.
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": ARTICLES["a.txt"],
+        "b.txt": "Coast Weekly\n\nStorms wrecked three boats off Port Elm this winter. Its "
+                 "council gave the green light to a beacon tower on the north jetty.\n"})
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, CLAIM)
+    at = fake.asked.index("Its council gave the green light to a beacon tower on the north "
+                          "jetty.")
+    assert fake.contexts[at] == "Storms wrecked three boats off Port Elm this winter."
+    assert answer.verdict == "corroborated" and answer.sources == 2
+    # A sentence that names them itself is read alone.
+    fake = FakeCross()
+    _with(monkeypatch, fake)
+    ask_claim(build_claim_world(settings, store, corpus, ARTICLES), CLAIM)
+    assert fake.asked and set(fake.contexts) == {""}
+
+
+def test_the_shipped_model_reads_the_context_before_the_sentence():
+    model = cross_module.CrossEncoder(cache_size=0)
+    claim = "Valdoria and Ostrava have both been hit by heavy floods."
+    sentence = "Both towns have suffered heavy flooding this spring, fostering a climate of fear."
+    context = "Valdoria and Ostrava lie on the same river."
+    alone, read = model.probability(claim, sentence), model.probability(claim, sentence, context)
+    assert alone < model.states <= read
+    # The context is cut from its start: the sentence itself is read whole.
+    ids, types = model._ids(claim, sentence, "word " * 500 + context)
+    assert len(ids) <= cross_module.MAX_TOKENS + cross_module.CONTEXT_TOKENS
+    own = model.tokenizer.encode(sentence, add_special_tokens=False).ids
+    assert ids[-len(own) - 1:-1] == own and len(types) == len(ids)
+
+
 def test_the_shipped_model_reads_wording_and_values():
     model = cross_module.load_cross()
     assert model is not None and 0 < model.states < 1
@@ -131,9 +171,9 @@ def test_the_first_pair_is_read_on_the_callers_thread(monkeypatch):
     real = model._run
     threads: dict[str, threading.Thread] = {}
 
-    def run(claim: str, sentence: str) -> float:
+    def run(claim: str, sentence: str, context: str = "") -> float:
         threads[sentence] = threading.current_thread()
-        return real(claim, sentence)
+        return real(claim, sentence, context)
 
     monkeypatch.setattr(model, "_run", run)
     claim, first, second = "Port Elm approved a lighthouse.", "A lighthouse.", "Grain rose."

@@ -32,6 +32,7 @@ MODEL_DIR = Path(__file__).parent / "models" / "minilm-cross"
 # one Climate-FEVER claim in 418): the cheapest is read.
 MAX_TOKENS = 48
 CLAIM_TOKENS = 24  # the claim's share at most (the sentence keeps the rest)
+CONTEXT_TOKENS = 24  # a context's share at most, before the sentence (its end is kept)
 THREADS = 2  # pool threads reading a lookup's other pairs beside the caller's first (same result)
 CACHE_SIZE = 20_000  # (claim, sentence) probabilities kept
 
@@ -61,22 +62,25 @@ class CrossEncoder:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.states = float(config["states_cut"])
         self.inputs = {i.name for i in self.session.get_inputs()}
-        self._cache: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, str], float] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._pool: Any = None  # ThreadPoolExecutor, made on the first pair of pairs
 
-    def _ids(self, claim: str, sentence: str) -> tuple[list[int], list[int]]:
+    def _ids(self, claim: str, sentence: str, context: str = "") -> tuple[list[int], list[int]]:
         a = self.tokenizer.encode(claim, add_special_tokens=False).ids[:CLAIM_TOKENS]
         b = self.tokenizer.encode(sentence, add_special_tokens=False).ids
         b = b[:MAX_TOKENS - 3 - len(a)]
+        if context:
+            c = self.tokenizer.encode(context, add_special_tokens=False).ids
+            b = c[-CONTEXT_TOKENS:] + b
         ids = [self.cls, *a, self.sep, *b, self.sep]
         return ids, [0] * (len(a) + 2) + [1] * (len(b) + 1)
 
-    def _run(self, claim: str, sentence: str) -> float:
+    def _run(self, claim: str, sentence: str, context: str = "") -> float:
         import numpy as np
 
-        ids, types = self._ids(claim, sentence)
+        ids, types = self._ids(claim, sentence, context)
         feed: dict[str, Any] = {"input_ids": np.asarray([ids], dtype=np.int64),
                                 "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
         if "token_type_ids" in self.inputs:
@@ -84,11 +88,14 @@ class CrossEncoder:
         logit = float(self.session.run(None, feed)[0].reshape(-1)[0])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
-    def probabilities(self, claim: str, sentences: list[str]) -> list[float]:
-        """`probability` of each sentence, the pairs run side by side (a run releases the
-        GIL; each pair is run alone, so the result is the same as one by one)."""
+    def probabilities(self, claim: str, sentences: list[str],
+                      contexts: list[str] | None = None) -> list[float]:
+        """`probability` of each sentence (with its context, if any: read before it), the
+        pairs run side by side (a run releases the GIL; each pair is run alone, so the result
+        is the same as one by one)."""
+        ctx = contexts if contexts is not None else [""] * len(sentences)
         if len(sentences) <= 1:
-            return [self.probability(claim, s) for s in sentences]
+            return [self.probability(claim, s, c) for s, c in zip(sentences, ctx, strict=True)]
         with self._lock:
             if self._pool is None:
                 from concurrent.futures import ThreadPoolExecutor
@@ -97,19 +104,21 @@ class CrossEncoder:
             pool = self._pool
         # The first pair on this thread, the rest on the pool's meanwhile: one thread fewer to
         # wake and wait for per lookup.
-        rest = [pool.submit(self.probability, claim, s) for s in sentences[1:]]
-        return [self.probability(claim, sentences[0]), *(f.result() for f in rest)]
+        rest = [pool.submit(self.probability, claim, s, c)
+                for s, c in zip(sentences[1:], ctx[1:], strict=True)]
+        return [self.probability(claim, sentences[0], ctx[0]), *(f.result() for f in rest)]
 
-    def probability(self, claim: str, sentence: str) -> float:
+    def probability(self, claim: str, sentence: str, context: str = "") -> float:
         # What a run reads (texts cut at 8 characters a token, as the sentence model cuts
         # them) is the key: the cache's memory is bounded however long the texts are.
-        key = (claim[:CLAIM_TOKENS * 8], sentence[:MAX_TOKENS * 8])
+        key = (claim[:CLAIM_TOKENS * 8], sentence[:MAX_TOKENS * 8],
+               context[-CONTEXT_TOKENS * 8:])
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        p = self._run(tokenizable(key[0]), tokenizable(key[1]))
+        p = self._run(tokenizable(key[0]), tokenizable(key[1]), tokenizable(key[2]))
         with self._lock:
             self._cache[key] = p
             while len(self._cache) > self._cache_size:

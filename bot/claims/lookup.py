@@ -211,6 +211,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     bm25_mm, cos_mm = minmax(lexical, set(body)), minmax(cosine, set(body))
     relevance: dict[int, float] = {}
     may_state: list[tuple[float, int, dict[str, Any]]] = []  # (judge's p, sid, row)
+    context_of: dict[int, str] = {}  # the previous sentence, where it says a slot of the claim
     reader = load_cross() if fitted is not None and cross else None
     for sid in body:
         row = rows[sid]
@@ -259,7 +260,13 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 j = Judgement("none", j.score)
             elif j.stance == "none":
                 j = Judgement("mentions", p, "related")
-            whole = not any(not u.tag for u in m.missing_slots)
+            # Every slot of the claim said, by the sentence or with its context (the previous
+            # sentence of the paragraph names who "both nations" are).
+            alone = not any(not u.tag for u in m.missing_slots)
+            whole = alone or (m_ctx is not None
+                              and not any(not u.tag for u in m_ctx.missing_slots))
+            if whole and not alone and prev is not None:
+                context_of[sid] = prev["text"]
             if p >= fitted.states and j.stance == "mentions" and not m.conflicts \
                     and not m.disputes and not parsed.negated and whole:
                 j = Judgement("supports", p, "states it in other words")
@@ -278,7 +285,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         judged = _medium_support(parsed, judged, lexical, feats)
     if may_state and reader is not None:
         _cross_support(reader, plain, may_state, judged, unrelated,
-                       fitted.cross_floor if fitted is not None else 0.0)
+                       fitted.cross_floor if fitted is not None else 0.0, context_of)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
         # The judge's probability orders the evidence: what states or disputes it first.
@@ -533,14 +540,17 @@ def _sentence_key(row: dict[str, Any]) -> str:
 def _cross_support(reader: CrossEncoder, claim_text: str,
                    may_state: list[tuple[float, int, dict[str, Any]]],
                    judged: list[tuple[Judgement, dict[str, Any]]],
-                   unrelated: list[dict[str, Any]], floor: float = 0.0) -> None:
+                   unrelated: list[dict[str, Any]], floor: float = 0.0,
+                   context_of: dict[int, str] | None = None) -> None:
     """The cross-encoder reads the likeliest of the rest with the claim: a sentence it finds
     stating the claim supports it (another outlet's wording), moved into `judged` as such.
     One sentence per document not supporting it yet (one suffices for its count), the judge's
     likeliest first (`may_state`: the judge's probability, sentence id, row), `CROSS_PAIRS`
     at most, until two independent sources state it (more would not change the verdict);
     never one the judge finds less likely than `floor` (the judge's `cross_floor`: the
-    cross-encoder passed under 1% of such pairs on the training lookups)."""
+    cross-encoder passed under 1% of such pairs on the training lookups). `context_of` gives,
+    per sentence id, the previous sentence that says what the sentence leaves unnamed: it is
+    read before the sentence."""
     groups: list[set[str]] = []
     done: set[str] = set()  # documents supporting it or asked about
     for j, row in judged:
@@ -558,7 +568,8 @@ def _cross_support(reader: CrossEncoder, claim_text: str,
     # the rest changes nothing.
     if not asked:
         return
-    said = reader.probabilities(claim_text, [row["text"] for _, row in asked])
+    said = reader.probabilities(claim_text, [row["text"] for _, row in asked],
+                                [(context_of or {}).get(sid, "") for sid, _ in asked])
     for (sid, row), p_states in zip(asked, said, strict=True):
         if p_states < reader.states or _independent(groups) >= 2:
             continue

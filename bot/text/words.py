@@ -199,13 +199,22 @@ def _number_run_value(run: str) -> str | None:
     return str(total + current) if seen else None
 
 
+_LEADING_AND = re.compile(r"(?:and[\s-]+)+", re.IGNORECASE)
+
+
 def number_words_to_digits(text: str) -> str:
     """"Sixty percent" -> "60 percent", "twenty-four years" -> "24 years". A lone "one" is kept
     (it is mostly a pronoun: "one of the ...")."""
 
     def repl(m: re.Match[str]) -> str:
         run = m.group(0)
-        if run.lower() in ("one", "and") or run.lower().startswith("and"):
+        lead = _LEADING_AND.match(run)
+        if lead:  # "... and five counts": the "and" joins the sentence, not the number
+            return lead.group(0) + repl_run(run[lead.end():])
+        return repl_run(run)
+
+    def repl_run(run: str) -> str:
+        if run.lower() in ("one", "and"):
             return run
         value = _number_run_value(run.strip())
         return value if value is not None else run
