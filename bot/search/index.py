@@ -107,7 +107,7 @@ def aliases_fingerprint(aliases: AliasTable) -> str:
     if found is not None and found[0] is aliases:
         return found[1]
     data = json.dumps([sorted(aliases.concepts.items()), sorted(aliases.names.items()),
-                       sorted(aliases.places), SCHEMA_VERSION,
+                       sorted(aliases.places), sorted(aliases.within.items()), SCHEMA_VERSION,
                        FEATURES_VERSION])
     fingerprint = hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
     if len(_fingerprints) >= 16:

@@ -11,10 +11,13 @@ a phrase with a country takes the country's phrases in."""
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bot.errors import UserError
 from bot.text.words import STOPWORDS, cased_words, stem
@@ -23,6 +26,8 @@ log = logging.getLogger(__name__)
 
 CONCEPT_PREFIX = "="  # index term of a concept: "=russia"
 COUNTRIES = Path(__file__).with_name("countries.toml")
+CITIES = Path(__file__).with_name("cities.toml")
+CITY_PREFIX = "city_"  # a city's concept name: "city_vladivostok" (`make cities` writes them)
 # How a phrase word must be written in the text: as any case, in capitals ("UN"), or with a
 # capital first letter (a country's name: "Turkey").
 ANY_CASE, CAPITALS, CAPITALISED = 0, 1, 2
@@ -65,6 +70,8 @@ class AliasTable:
     names: dict[str, list[str]] = field(default_factory=dict)
     # Concepts of `names` alone (no phrase of theirs in `concepts`): their words stay names.
     names_only: frozenset[str] = frozenset()
+    # A place within another (a city -> its country's concept): neither contradicts the other.
+    within: dict[str, str] = field(default_factory=dict)
     # first stem -> [(pattern of (stem, case), concept)], longest first
     _index: dict[str, list[tuple[tuple[tuple[str, int], ...], str]]] = field(
         default_factory=dict, repr=False)
@@ -72,13 +79,15 @@ class AliasTable:
     @classmethod
     def from_mapping(cls, concepts: dict[str, list[str]],
                      places: list[str] | None = None,
-                     names: dict[str, list[str]] | None = None) -> AliasTable:
+                     names: dict[str, list[str]] | None = None,
+                     within: dict[str, str] | None = None) -> AliasTable:
         """`names`: more phrases of concepts (new ones or those of `concepts`), each of their
-        capitalised words matched only capitalised."""
+        capitalised words matched only capitalised; `within`: place -> the place it lies in."""
         table = cls(concepts={k: list(v) for k, v in concepts.items()},
                     places=frozenset(places or []),
                     names={k: list(v) for k, v in (names or {}).items()},
-                    names_only=frozenset((names or {}).keys() - concepts.keys()))
+                    names_only=frozenset((names or {}).keys() - concepts.keys()),
+                    within=dict(within or {}))
         for name, phrases in table.concepts.items():
             for phrase in phrases:
                 table._add(name, phrase, capitalised=False)
@@ -90,8 +99,7 @@ class AliasTable:
         return table
 
     def _add(self, name: str, phrase: str, capitalised: bool) -> None:
-        pattern = tuple((stem(lower), _case(orig, capitalised))
-                        for lower, orig in cased_words(phrase))
+        pattern = _pattern(phrase, capitalised)
         if not pattern:
             return
         entries = self._index.setdefault(pattern[0][0], [])
@@ -126,6 +134,13 @@ class AliasTable:
 
     def is_place(self, concept: str) -> bool:
         return concept in self.places
+
+
+@lru_cache(maxsize=32_768)
+def _pattern(phrase: str, capitalised: bool) -> tuple[tuple[str, int], ...]:
+    """A phrase as (stem, case) pairs: worked out once per process (the shipped countries'
+    and cities' phrases are in every table)."""
+    return tuple((stem(lower), _case(orig, capitalised)) for lower, orig in cased_words(phrase))
 
 
 def _case(orig: str, capitalised: bool) -> int:
@@ -166,7 +181,45 @@ def _load_cached(path: str, _mtime: int) -> AliasTable:
     if not isinstance(countries, bool):
         raise UserError(f"aliases file {path}: countries must be true or false")
     names = _countries(concepts) if countries else {}
-    return AliasTable.from_mapping(concepts, sorted({*places, *names}), names)
+    within: dict[str, str] = {}
+    if countries:
+        for city, (name, country) in _cities(names).items():
+            names[city], within[city] = [name], country
+    return AliasTable.from_mapping(concepts, sorted({*places, *names}), names, within)
+
+
+def _cities(countries: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
+    """The shipped cities (`CITIES`): city concept -> (its name, the concept of its country as
+    `_countries` named it). A city of a country not among `countries`, or a name a country has
+    already, is left out. Empty, logged, when the file is missing or damaged."""
+    try:
+        raw = _shipped(CITIES, "cities")
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        log.warning("city names %s unreadable (%s): claims are matched without them",
+                    CITIES, exc)
+        return {}
+    # A country's concept by its countries.toml name (the first phrase of each is its name).
+    concept_of = {_slug_of(phrases[0]): name for name, phrases in countries.items() if phrases}
+    for name in countries:
+        concept_of.setdefault(name, name)
+    taken = {_folded(p) for phrases in countries.values() for p in phrases}
+    out: dict[str, tuple[str, str]] = {}
+    for city, entry in raw.items():
+        if not (isinstance(entry, list) and len(entry) == 2
+                and all(isinstance(x, str) for x in entry)):
+            continue
+        name, country = entry
+        if country not in concept_of or _folded(name) in taken or city in countries:
+            continue
+        out[city] = (name, concept_of[country])
+    return out
+
+
+def _slug_of(name: str) -> str:
+    """A country's key in countries.toml from its name (as `make countries` writes it)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name)
+                    if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
 
 
 def _countries(concepts: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -176,7 +229,7 @@ def _countries(concepts: dict[str, list[str]]) -> dict[str, list[str]]:
     has "Brussels", which does not make Belgium the EU. Empty, logged, when the file is
     missing or damaged."""
     try:
-        raw = tomllib.loads(COUNTRIES.read_text(encoding="utf-8")).get("countries", {})
+        raw = _shipped(COUNTRIES, "countries")
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         log.warning("country names %s unreadable (%s): claims are matched without them",
                     COUNTRIES, exc)
@@ -195,5 +248,17 @@ def _countries(concepts: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
+def _shipped(path: Path, table: str) -> dict[str, Any]:
+    """A table of a shipped generated file, parsed once per process and version of the file."""
+    return _shipped_cached(str(path), path.stat().st_mtime_ns, table)
+
+
+@lru_cache(maxsize=8)
+def _shipped_cached(path: str, _mtime: int, table: str) -> dict[str, Any]:
+    found = tomllib.loads(Path(path).read_text(encoding="utf-8")).get(table, {})
+    return found if isinstance(found, dict) else {}
+
+
+@lru_cache(maxsize=32_768)
 def _folded(phrase: str) -> tuple[str, ...]:
     return tuple(stem(lower) for lower, _ in cased_words(phrase))

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 
-from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, Word
+from bot.text.aliases import CITY_PREFIX, CONCEPT_PREFIX, AliasTable, Analysis, Word
 from bot.text.wordnet import Lexicon, load_lexicon
 from bot.text.words import STOPWORDS, cased_words, fold
 
@@ -247,6 +247,9 @@ class Unit:
     # numbers: what is counted, when the number says "of" what ("20 percent of Russia's oil"
     # -> {"oil"} and its concept term); empty when the text does not say
     counted: frozenset[str] = frozenset()
+    # places: the place it lies in (a city's country): a sentence placing the event there, or
+    # in another place of the claim's country, does not give another place
+    within: frozenset[str] = frozenset()
     # words: WordNet synonyms and derivations of the word's frequent senses (most frequent
     # first), each as its stems (all needed: "police officer"); any of them satisfies the
     # unit at `SYNONYM_CREDIT` (bot/text/wordnet.py)
@@ -286,9 +289,12 @@ class Features:
     # What a denial denies, when the sentence says so: "amid accusations that P, which both
     # nations have denied" denies P only (its terms); None = the whole sentence.
     denial_scope: list[str] | None = None
+    # The places those of `places` lie in (a city's country): a claim placing the event in
+    # one of them is not given another place ("in Vladivostok" for "in Russia").
+    regions: set[str] = field(default_factory=set)
 
 
-FEATURES_VERSION = 15  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 16  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -442,6 +448,8 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
         if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS \
                 and not words[end - 1].orig.endswith("'s"):
             f.places.add(name)
+            if name in aliases.within:
+                f.regions.add(aliases.within[name])
     return f
 
 
@@ -536,7 +544,9 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             kind = "entity" if capital and aliases.is_place(name) else "concept"
         text_ = " ".join(w.orig for w in words[start:end])
         units.append(Unit(CONCEPT_PREFIX + name, frozenset([CONCEPT_PREFIX + name, *literal]),
-                          kind, text_, tag=all(w.lower in tags for w in words[start:end])))
+                          kind, text_, tag=all(w.lower in tags for w in words[start:end]),
+                          within=frozenset([aliases.within[name]] if name in aliases.within
+                                           else [])))
     i = 0
     n = len(words)
     while i < n:
@@ -739,8 +749,12 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
             values = [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)]
             if values:
                 out.append(f"{', '.join(sorted(values))} rather than {u.text}")
-        elif u.kind == "place" and own.places and not _has(u, own):
-            names = ", ".join(sorted(p.replace("_", " ").title() for p in own.places))
+        elif u.kind == "place" and own.places and not _has(u, own) \
+                and not u.within & own.places and u.key[1:] not in own.regions:
+            # Not a place within the other: "in Anchorage" is not contradicted by "in the United
+            # States", nor "in Russia" by "in Vladivostok".
+            names = ", ".join(sorted(p.removeprefix(CITY_PREFIX).replace("_", " ").title()
+                                     for p in own.places))
             out.append(f"{names} rather than {u.text}")
     return out
 

@@ -1,0 +1,91 @@
+"""City names from a general resource (`bot/text/cities.toml`, `make cities`): a city is a
+place within its country. Another city or country contradicts a claim's city; the city's own
+country, or a city of the country a claim names, does not."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from pathlib import Path
+
+from bot.text import aliases as aliases_module
+from bot.text.aliases import load_aliases
+from tests.conftest import ask_claim, build_claim_world
+
+
+def _aliases_file(tmp_path: Path, body: str = '[concepts]\nrussia = ["Russia", "Kremlin"]\n'
+                  ) -> Path:
+    path = tmp_path / "aliases.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_a_city_is_a_place_within_its_countrys_concept(tmp_path):
+    table = load_aliases(_aliases_file(tmp_path))
+    spans = [name for _, _, name in table.analyze("They met in Vladivostok.").concepts]
+    assert spans == ["city_vladivostok"] and table.is_place("city_vladivostok")
+    # Within the concept of the aliases file that took the country in ("russia").
+    assert table.within["city_vladivostok"] == "russia"
+    assert table.within["city_anchorage"] == "united_states"
+    # Matched only capitalised, as the countries are.
+    assert table.analyze("the anchorage of the ships").concepts == []
+    # A name WordNet knows as another word is no city: "Reading", "Surprise".
+    assert not any(n in table.within for n in ("city_reading", "city_surprise", "city_irving"))
+    # Every city's country is a country concept of the table.
+    assert set(table.within.values()) <= set(table.names)
+    off = load_aliases(_aliases_file(tmp_path, "countries = false\n[concepts]\n"))
+    assert off.within == {} and off.analyze("They met in Vladivostok.").concepts == []
+
+
+def test_the_shipped_file_names_each_city_once_with_its_country():
+    raw = tomllib.loads(aliases_module.CITIES.read_text(encoding="utf-8"))["cities"]
+    countries = tomllib.loads(aliases_module.COUNTRIES.read_text(encoding="utf-8"))["countries"]
+    assert len(raw) > 1000
+    names = [entry[0].lower() for entry in raw.values()]
+    assert len(names) == len(set(names))
+    assert all(entry[1] in countries for entry in raw.values())
+    assert "GeoNames" in aliases_module.CITIES.read_text(encoding="utf-8").split("[cities]")[0]
+
+
+def test_a_damaged_cities_file_is_logged_and_lookups_go_on(tmp_path, monkeypatch, caplog):
+    broken = tmp_path / "cities.toml"
+    broken.write_text("[cities\n", encoding="utf-8")
+    monkeypatch.setattr(aliases_module, "CITIES", broken)
+    with caplog.at_level(logging.WARNING):
+        table = load_aliases(_aliases_file(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
+    assert table.within == {} and "unreadable" in caplog.text
+    assert [n for _, _, n in table.analyze("the Kremlin and the Netherlands").concepts] == [
+        "x", "netherlands"]
+
+
+ARTICLES = {
+    "a.txt": "Summit Report\n\nThe leaders of Valdoria and Norland signed the harbour treaty in "
+             "Vladivostok on Monday.\nThe talks had lasted two days.\n",
+    "b.txt": "Harbour News\n\nThe mayors of Port Elm and Bayside opened the new ferry line in "
+             "Anchorage on Friday.\n",
+}
+
+
+def test_another_city_or_country_gives_another_place(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    answer = ask_claim(world, "The leaders of Valdoria and Norland signed the harbour treaty in "
+                              "Pyongyang.")
+    assert answer.verdict == "contradicted", answer
+    assert "Vladivostok rather than Pyongyang" in " ".join(e.reason or "" for e in answer.evidence)
+    assert ask_claim(world, "The mayors of Port Elm and Bayside opened the new ferry line in "
+                            "Seattle.").verdict == "contradicted"
+
+
+def test_a_place_within_the_other_gives_no_other_place(settings, store, corpus):
+    # "in Russia" for "in Vladivostok", and "in Vladivostok" for "in Moscow" (Russia's
+    # capital, the country's concept): neither contradicts the claim.
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    for place in ("Russia", "Moscow"):
+        answer = ask_claim(world, "The leaders of Valdoria and Norland signed the harbour treaty "
+                                  f"in {place}.")
+        assert answer.verdict != "contradicted", (place, answer)
+    world = build_claim_world(settings, store, corpus, {
+        "c.txt": "Ferry Weekly\n\nThe mayors of Port Elm and Bayside opened the new ferry line "
+                 "in the United States on Friday.\n"})
+    assert ask_claim(world, "The mayors of Port Elm and Bayside opened the new ferry line in "
+                            "Anchorage.").verdict != "contradicted"
