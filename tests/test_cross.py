@@ -147,6 +147,21 @@ def test_the_shipped_model_reads_the_context_before_the_sentence():
     assert ids[-len(own) - 1:-1] == own and len(types) == len(ids)
 
 
+def test_a_long_sentence_is_read_to_its_end():
+    # What states the claim comes after a long preamble: read on 48 tokens it was cut off.
+    model = cross_module.CrossEncoder(cache_size=0)
+    claim = "The company cut 300 jobs at its Ohio plant."
+    sentence = ("On a grey Tuesday morning, in a short statement read out to reporters gathered "
+                "outside the headquarters by a spokeswoman who took no questions afterwards, the "
+                "firm said it had eliminated 300 positions at its factory in Ohio.")
+    ids, _ = model._ids(claim, sentence)
+    assert ids[-2] == model.tokenizer.encode("Ohio.", add_special_tokens=False).ids[-1]
+    assert len(ids) <= cross_module.MAX_TOKENS == 128  # the training length
+    # The end changes what it reads (on 48 tokens, it stopped at "the firm said it had").
+    cut = sentence.split(" the firm said")[0]
+    assert model.probability(claim, sentence) != model.probability(claim, cut)
+
+
 def test_the_shipped_model_reads_wording_and_values():
     model = cross_module.load_cross()
     assert model is not None and 0 < model.states < 1

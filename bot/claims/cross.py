@@ -27,10 +27,12 @@ from typing import Any
 from bot.search.minilm import tokenizable
 
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-cross"
-# Claim and sentence together, at most (a run costs ~0.06 ms a token: ~3 ms at 48, ~4 ms at
-# 64, ~8 ms at 128, the training length). The dev table is the same at 48, 64 and 128 (within
-# one Climate-FEVER claim in 418): the cheapest is read.
-MAX_TOKENS = 48
+# Claim and sentence together, at most: the training length (a run costs ~0.06 ms a token: ~3
+# ms at 48, ~4 ms at 64, ~8 ms at 128; a sentence shorter than the cut costs the same). Read on
+# 48 tokens, a long sentence's second half was never read ("She twice told 'Iditarod Insider,'
+# a pay-per-view video news service run by Iditarod organizers, that ..."): on the current
+# lookup 128 gave news 0.533 -> 0.567 and Climate-FEVER 0.557 -> 0.562 (96: 0.560; 64: 0.555).
+MAX_TOKENS = 128
 CLAIM_TOKENS = 24  # the claim's share at most (the sentence keeps the rest)
 CONTEXT_TOKENS = 24  # a context's share at most, before the sentence (its end is kept)
 THREADS = 2  # pool threads reading a lookup's other pairs beside the caller's first (same result)
