@@ -56,6 +56,7 @@ from bot.text.stance import (
     judge,
     judge_long,
     match,
+    names_only,
     parse_claim,
     reverse_coverage,
     sentence_features,
@@ -165,8 +166,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     parsed = parse_claim(plain, analysis, aliases, tags)
     if not parsed.units:
         return _not_found(text, "the claim has no words to look up", index, semantic)
-    if len(parsed.units) < 2:
-        return _not_found(text, "that names one thing but claims nothing about it; say who did "
+    if len(parsed.units) < 2 or names_only(parsed):
+        return _not_found(text, "that names things but claims nothing about them; say who did "
                           "what, e.g. \"Putin visited North Korea\"", index, semantic)
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}

@@ -1,0 +1,50 @@
+"""A claim that adds a detail no source gives is not stated by them, and a claim of names
+alone claims nothing (the break-it tester's cases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "herald.txt": "Council approves harbour bridge\n\nThe Port Elm city council voted on Thursday "
+                  "to approve a new bridge across the harbour. Mayor Ann Lindqvist said "
+                  "construction would start next spring.\n",
+    "gazette.txt": "Port Elm backs bridge plan\n\nPort Elm's council on Thursday approved a new "
+                   "bridge across the harbour by a vote of 9 to 4. Residents of the Old Port said "
+                   "they would go to court.\n",
+}
+CLAIM = "The Port Elm council voted {} to approve a new harbour bridge"
+
+
+@pytest.fixture
+def world(settings, store, corpus):  # type: ignore[no-untyped-def]
+    return build_claim_world(settings, store, corpus, ARTICLES)
+
+
+def test_the_claim_as_the_sources_give_it_is_corroborated(world):
+    assert ask_claim(world, CLAIM.format("on Thursday")).verdict == "corroborated"
+
+
+@pytest.mark.parametrize("when", ["in 2019", "in January"])
+def test_a_date_no_source_gives_is_not_stated(world, when: str):
+    # An eight-word claim is read as a long post, whose support came from how much of the
+    # sentence it covers: the year or month it adds was never checked.
+    answer = ask_claim(world, CLAIM.format(when))
+    assert answer.verdict == "not-found", answer
+    assert not any(e.stance == "supports" for e in answer.evidence)
+
+
+def test_another_weekday_is_another_date(world):
+    answer = ask_claim(world, CLAIM.format("on Monday"))
+    assert answer.verdict == "contradicted", answer
+    assert any("Thursday rather than Monday" in (e.reason or "") for e in answer.evidence)
+
+
+@pytest.mark.parametrize("claim", ["Port Elm", "Lindqvist Lindqvist", "Lindqvist Port Elm",
+                                   "Lindqvist and Port Elm"])
+def test_names_alone_claim_nothing(world, claim: str):
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "not-found" and answer.sources == 0 and answer.evidence == []
+    assert "claims nothing" in answer.note
