@@ -323,35 +323,57 @@ def env_encoder(default: str) -> str:
     raise UserError(f"BRIEFBOT_ENCODER: {given[:20]!r} must be one of {', '.join(ENCODERS)}")
 
 
+def _read_config(config_path: str | os.PathLike[str] | None) -> tuple[Path, dict[str, Any]]:
+    """The config file in use (bot.paths.choose_config) and its parsed TOML ({} when the file
+    is the default one and absent); an unreadable file is a one-line UserError."""
+    choice = paths.choose_config(config_path)
+    path = choice.path
+    if not (choice.source in ("--config", CONFIG_ENV) or path.is_file()):
+        return path, {}
+    try:
+        return path, tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise UserError(f"config file not found: {path}") from exc
+    except IsADirectoryError as exc:
+        raise UserError(f"config file {path} is a folder, not a file") from exc
+    except PermissionError as exc:
+        raise UserError(f"config file {path} cannot be read: permission denied") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _db_path(root: Path, db: str | None, configured: str | None) -> Path:
+    """`db` (from `--db`, relative to where the user typed it) wins over BRIEFBOT_DB, which
+    wins over `[storage] db` (both relative to the config root)."""
+    if db:
+        return Path(db).expanduser().absolute()
+    value = os.environ.get("BRIEFBOT_DB") or configured
+    return (_resolve(root, value) if value else paths.default_db()).absolute()
+
+
+def load_db_path(config_path: str | os.PathLike[str] | None = None,
+                 db: str | None = None) -> Path:
+    """The database path alone, as `load_settings` finds it: for the maintenance commands
+    (`paths`, `backup`, `restore`), which must work while another part of the config is wrong.
+    `--db` and BRIEFBOT_DB need no config file; otherwise the file must be readable TOML and
+    its `[storage]` table valid (one line naming the file and the field, as ever); the rest of
+    the file is not checked here."""
+    if db or os.environ.get("BRIEFBOT_DB"):
+        return _db_path(paths.config_root(paths.choose_config(config_path).path), db, None)
+    path, raw = _read_config(config_path)
+    storage = validate_config({"storage": raw["storage"]} if "storage" in raw else {}, str(path))
+    return _db_path(paths.config_root(path), None, storage.storage.db)
+
+
 def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | None = None) -> Settings:
     """Read settings; `db` (from `--db`) wins over BRIEFBOT_DB, which wins over the file."""
     # Which file (bot.paths.choose_config); keys it leaves out take the shipped defaults.
-    choice = paths.choose_config(config_path)
-    path, defaults = choice.path, paths.defaults_root()
+    path, raw = _read_config(config_path)
+    defaults = paths.defaults_root()
     root = paths.config_root(path)
-    raw: dict[str, Any] = {}
     where = str(path)
-    if choice.source in ("--config", CONFIG_ENV) or path.is_file():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError as exc:
-            raise UserError(f"config file not found: {path}") from exc
-        except IsADirectoryError as exc:
-            raise UserError(f"config file {path} is a folder, not a file") from exc
-        except PermissionError as exc:
-            raise UserError(f"config file {path} cannot be read: permission denied") from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise UserError(f"{path}: not valid TOML: {exc}") from exc
     cfg = validate_config(raw, where)
-
-    db_value = db or os.environ.get("BRIEFBOT_DB") or cfg.storage.db
-    # --db is relative to where the user typed it, not to the project root.
-    if db:
-        db_path = Path(db).expanduser()
-    elif db_value:
-        db_path = _resolve(root, db_value)
-    else:
-        db_path = paths.default_db()
+    db_path = _db_path(root, db, cfg.storage.db)
     admins = list(cfg.commands.admins)
     for entry in os.environ.get("BRIEFBOT_ADMINS", "").split(","):
         entry = entry.strip()
@@ -379,7 +401,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
                         f"{digests_dir} (available: {', '.join(names) or 'none'})")
     return Settings(
         root=root,
-        db_path=db_path.absolute(),
+        db_path=db_path,
         max_file_bytes=cfg.ingest.max_file_bytes,
         ingest_workers=cfg.ingest.workers,
         ingest_cache_mb=cfg.ingest.cache_mb,

@@ -193,10 +193,15 @@ def clip(text: str, limit: int) -> str:
 
 
 # What a shown URL's path, query and fragment keep as they are: letters, digits and the URI
-# delimiters that break no line and that no platform's markup or escaping rewrites. Everything
-# else (white space, controls, `<>|()[]{}`, quotes, backticks, `*`, `@` of "@everyone", `\\`,
-# `^`, non-ASCII) is percent-encoded, as a browser would send it.
-_URL_SAFE = "-._~:/?#!$&+,;=%"
+# delimiters that break no line and that no platform's markup or escaping rewrites, and `@`
+# ("https://medium.com/@user/post"). Everything else (white space, controls, `<>|()[]{}`,
+# quotes, backticks, `*`, `\\`, `^`, non-ASCII) is percent-encoded, as a browser would send it;
+# so is an `@` before a broadcast word ("@everyone", "@here", "@channel": the chat renderers
+# would break the link to defuse it) or before a dotted name that reads as a host
+# ("https://example.com/@evil.example/" poses as a user part, "user@evil.example").
+_URL_SAFE = "-._~:/?#!$&+,;=%@"
+_AT_ENCODED = re.compile(r"@(?=(?:everyone|here|channel)\b|[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)",
+                         re.IGNORECASE)
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _WEB_SCHEME = re.compile(r"https?:", re.IGNORECASE)
 _URL_DROPPED = re.compile(r"[\t\r\n]")
@@ -208,7 +213,8 @@ def link(url: str | None) -> str | None:
     text), or None when it is no working web link: only http(s) with a valid host; the host
     in ASCII (IDNA), without the user part that can pose as another host
     ("https://reuters.com@evil.example"); every character that could break a line or a
-    platform's markup percent-encoded, so the platform's auto-link covers exactly the URL;
+    platform's markup percent-encoded (an `@` only before a broadcast word or a host-like
+    name: `_AT_ENCODED`), so the platform's auto-link covers exactly the URL;
     at most `URL_MAX_CHARS` (a clipped link is broken). The stored value stays as it came."""
     if not url:
         return None
@@ -238,7 +244,7 @@ def link(url: str | None) -> str | None:
         netloc = host + (f":{port}" if port is not None else "")
 
         def encoded(part: str) -> str:
-            return quote(_STRAY_PERCENT.sub("%25", part), safe=_URL_SAFE)
+            return _AT_ENCODED.sub("%40", quote(_STRAY_PERCENT.sub("%25", part), safe=_URL_SAFE))
 
         shown = urlunsplit((parts.scheme.lower(), netloc, encoded(parts.path),
                             encoded(parts.query), encoded(parts.fragment)))

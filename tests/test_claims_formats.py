@@ -82,6 +82,19 @@ def test_a_time_of_day_is_one_number_in_24_hours():
     assert [w for w, _ in cased_words("at 10:30:15")] == ["at", "10", "30", "15"]
 
 
+def test_a_number_after_a_label_word_is_no_hour():
+    # "No. 10 PM Rishi Sunak": PM is the prime minister, 10 the house number (was 22.00 h).
+    for label in ("No.", "no.", "No", "Nos.", "#", "number", "Number"):
+        words = [w for w, _ in cased_words(f"{label} 10 PM Rishi Sunak")]
+        assert "22" not in words and "h" not in words, (label, words)
+    assert [w for w, _ in cased_words("No. 10 pm")] == ["no", "10", "pm"]
+    # A time still reads as one after any other word, and lower-case "no" is the word.
+    assert [w for w, _ in cased_words("at 10 PM Rishi Sunak")] == ["at", "22", "h", "rishi",
+                                                                    "sunak"]
+    assert [w for w, _ in cased_words("Bruno 10 pm")] == ["bruno", "22", "h"]
+    assert [w for w, _ in cased_words("no 5 p.m. deadline")] == ["no", "17", "h", "deadline"]
+
+
 TIMES = {
     "a.txt": "Ferry Report\n\nThe Norland ferry reached Port Elm at about 2:17 a.m. on "
              "Saturday.\n",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.adapters.discord_embeds import render_reply
 from bot.adapters.slack_blocks import render_messages
-from bot.chat.render_markdown import render_markdown
+from bot.chat.render_markdown import render_markdown, render_text
 from bot.config import Settings
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
@@ -36,3 +36,26 @@ def test_a_one_story_briefing_lists_each_source_once_everywhere(
     discord = "\n".join(json.dumps(e.to_dict(), ensure_ascii=False)
                         for m in render_reply(reply) for e in m.embeds)
     assert sorted(_source_lines(discord)) == expected
+
+
+def test_only_the_sources_the_shown_points_cite_are_listed(
+        store: Store, settings: Settings, seeds_copy: Path) -> None:
+    # `digest --words 1` listed all five seeds under "Sources" although no point fits in one
+    # word; a budget of a few points listed the ones nothing shown cites as well.
+    reload_corpus(store, settings, [seeds_copy])
+    for words in (1, 60, None):
+        digest = build_digest(store, settings, words=words)
+        cited = {str(c) for sec in digest.sections for it in sec.items for c in it.citations}
+        assert len(cited) < len(digest.sources) or words is None, words  # the case at issue
+        reply = digest.to_reply()
+        slack = "\n".join(json.dumps(m, ensure_ascii=False) for m in render_messages(reply))
+        discord = "\n".join(json.dumps(e.to_dict(), ensure_ascii=False)
+                            for m in render_reply(reply) for e in m.embeds)
+        for shown in (render_markdown(reply), render_text(reply), slack, discord):
+            assert set(_source_lines(shown)) == cited, (words, shown)
+        data = digest.to_json()
+        assert {str(s["number"]) for s in data["sources"]} == cited
+    # A digest of its sources alone lists them all.
+    only = build_digest(store, settings, only="sources", words=1)
+    assert len(only.cited_sources(only.sections)) == len(only.sources) == 5
+    assert len(_source_lines(render_markdown(only.to_reply()))) == 5

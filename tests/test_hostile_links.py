@@ -50,6 +50,12 @@ CASES: list[tuple[str, str | None]] = [
     ("ht\ttps://example.com\\@evil.example/", "https://example.com/%40evil.example/"),
     ("h\r\nttps://example.com\\@evil.example/x", "https://example.com/%40evil.example/x"),
     ("https://example.org/100%25%zz", "https://example.org/100%25%25zz"),
+    # An "@" in a path is shown as written; before a broadcast word or a host-like name not.
+    ("https://medium.com/@jane/post-1?via=@feed#@top",
+     "https://medium.com/@jane/post-1?via=@feed#@top"),
+    ("https://example.org/@Everyone/@here/@channel/@hereford",
+     "https://example.org/%40Everyone/%40here/%40channel/@hereford"),
+    ("https://example.org/@evil.example/x", "https://example.org/%40evil.example/x"),
     ("javascript:alert(document.cookie)", None),
     ("data:text/html,<script>alert(1)</script>", None),
     ("file:///etc/passwd", None),

@@ -1,33 +1,69 @@
-"""The state every `briefbot` subcommand shares: settings and a lazily opened store."""
+"""The state every `briefbot` subcommand shares: settings and a store, each read or opened
+when a command first needs it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import click
 
-from bot.config import Settings
+from bot.config import Settings, load_db_path, load_settings
 from bot.corpus.storage import Store, parse_id
 from bot.errors import UserError
+from bot.search.semantic import select as select_encoder
 
 
 @dataclass
 class AppContext:
-    settings: Settings
+    """What the command line gave (`--config`, `--db`); the config is read when a command
+    first asks for it, so that a command needing only the database path (`paths`, `backup`,
+    `restore`) works while another part of the config is wrong. Every other command reads
+    the whole config (`settings`) and refuses on any error in it, one line per problem."""
+
+    config_path: str | None = None
+    db: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+    _db_path: Path | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
 
     @property
+    def settings(self) -> Settings:
+        """The whole config, checked (a UserError names the file and the field)."""
+        if self._settings is None:
+            self._settings = load_settings(self.config_path, db=self.db)
+            self._db_path = self._settings.db_path
+            select_encoder(self._settings.encoder)  # what this process's builds are made with
+        return self._settings
+
+    @property
+    def db_path(self) -> Path:
+        """The database path alone (`load_db_path`): only `--db`, BRIEFBOT_DB or the config's
+        `[storage]` table must be right."""
+        if self._db_path is None:
+            self._db_path = load_db_path(self.config_path, db=self.db)
+        return self._db_path
+
+    def known_db(self) -> str:
+        """The database path if it was read already ("?" if not): for error messages."""
+        return str(self._db_path) if self._db_path is not None else "?"
+
+    @property
     def store(self) -> Store:
+        """The store of a command that needs the whole config."""
         if self._store is None:
-            try:
-                self._store = Store(self.settings.db_path)
-            except UserError as exc:  # a newer schema: its message says what to do
-                raise click.ClickException(exc.message) from exc
-            except Exception as exc:  # sqlite3 errors: not a database, unwritable folder, ...
-                raise click.ClickException(
-                    f"cannot open the database {self.settings.db_path}: {exc}"
-                ) from exc
+            self._store = open_store(self.settings.db_path)
         return self._store
+
+
+def open_store(db_path: Path) -> Store:
+    """`Store(db_path)`, its failures one line."""
+    try:
+        return Store(db_path)
+    except UserError as exc:  # a newer schema: its message says what to do
+        raise click.ClickException(exc.message) from exc
+    except Exception as exc:  # sqlite3 errors: not a database, unwritable folder, ...
+        raise click.ClickException(f"cannot open the database {db_path}: {exc}") from exc
 
 
 pass_app = click.make_pass_decorator(AppContext)

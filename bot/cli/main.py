@@ -15,7 +15,7 @@ import click
 
 from bot import __version__
 from bot.cli.context import AppContext, pass_app
-from bot.config import load_dotenv_if_present, load_settings
+from bot.config import load_dotenv_if_present
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import ReloadReport
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
@@ -30,7 +30,6 @@ from bot.paths import (
     defaults_root,
 )
 from bot.reply import printable_line
-from bot.search.semantic import select as select_encoder
 
 
 class BriefbotGroup(click.Group):
@@ -42,7 +41,7 @@ class BriefbotGroup(click.Group):
         except UserError as exc:
             raise click.ClickException(exc.message) from exc
         except sqlite3.Error as exc:  # not a database, unwritable folder, locked too long, ...
-            db = ctx.obj.settings.db_path if isinstance(ctx.obj, AppContext) else "?"
+            db = ctx.obj.known_db() if isinstance(ctx.obj, AppContext) else "?"
             if is_read_only_error(exc):
                 raise click.ClickException(
                     f"the database {db} is read-only here and this command writes to it "
@@ -61,15 +60,12 @@ class BriefbotGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
     """briefbot: cited briefings and claim lookups over a news corpus."""
-    try:
-        # `.env` first (beside the config in use, then in the config folder), so that the
-        # BRIEFBOT_* settings in it count too.
-        load_dotenv_if_present(config_root(choose_config(config_path).path))
-        settings = load_settings(config_path, db=db)
-    except UserError as exc:
-        raise click.ClickException(exc.message) from exc
-    select_encoder(settings.encoder)  # the sentence model this process's builds are made with
-    ctx.obj = AppContext(settings)
+    # `.env` first (beside the config in use, then in the config folder), so that the
+    # BRIEFBOT_* settings in it count too. The config itself is read when the command asks
+    # for it (`AppContext`): the whole of it, or only the database path (`paths`, `backup`,
+    # `restore`, which then work while another part of it is wrong).
+    load_dotenv_if_present(config_root(choose_config(config_path).path))
+    ctx.obj = AppContext(config_path, db)
 
 
 class _Progress:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import AppContext, open_store, pass_app
 from bot.corpus.storage import SCHEMA_VERSION, Store, backup_database, inspect_database
 from bot.errors import UserError
 
@@ -33,14 +33,14 @@ def _same_file(a: Path, b: Path) -> bool:
 @pass_app
 def backup(app: AppContext, file: Path, force: bool, as_json: bool) -> None:
     """Write a consistent copy of the database to FILE (safe while the bot runs)."""
-    db = app.settings.db_path
+    db = app.db_path  # the database path alone: an error elsewhere in the config is no matter
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself; choose another file")
     if file.exists() and not force:
         raise UserError(f"{file} exists; pass --force to overwrite it")
     if file.is_dir():
         raise UserError(f"{file} is a folder")
-    store = app.store
+    store = open_store(db)
     try:
         store.backup(file)
     except OSError as exc:
@@ -48,6 +48,8 @@ def backup(app: AppContext, file: Path, force: bool, as_json: bool) -> None:
     except sqlite3.OperationalError as exc:  # a full disk while SQLite writes the copy
         raise UserError(f"cannot write the backup {file}: {exc}; the database {db} is "
                         "unchanged") from exc
+    finally:
+        store.close()
     info = inspect_database(file)
     out = {"backup": str(file), "database": str(db), "bytes": file.stat().st_size, **info}
     if as_json:
@@ -109,7 +111,7 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     """Replace the database with the backup FILE and rebuild the search index from it.
 
     The current database is kept beside it (<db>.before-restore-<time>.db)."""
-    db = app.settings.db_path
+    db = app.db_path  # the database path alone: an error elsewhere in the config is no matter
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself")
     info = inspect_database(file)
@@ -127,18 +129,36 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
                         + (f"; the previous database is kept at {kept}" if kept else "")) from exc
     finally:
         store.close()
-    from bot.core import Core
+    # The index build reads the whole config (aliases, encoder): when part of it is wrong,
+    # the database is restored all the same and the build is left to the next reload or
+    # lookup, saying why.
+    settings, index_error = None, None
+    if not no_index:
+        try:
+            settings = app.settings
+        except UserError as exc:
+            index_error = f"search index not rebuilt: {exc.message}"
+    if settings is None:
+        store = Store(db)  # opening it upgrades an older schema (with its own backup)
+        try:
+            upgraded, indexed, stats = store.upgraded, None, store.corpus_stats()
+        finally:
+            store.close()
+    else:
+        from bot.core import Core
 
-    core = Core(app.settings)  # opening it upgrades an older schema (with its own backup)
-    try:
-        upgraded = core.store.upgraded
-        indexed = None if no_index else core.rebuild_index().sentences
-        stats = core.store.corpus_stats()
-    finally:
-        core.close()
+        core = Core(settings)  # opening it upgrades an older schema (with its own backup)
+        try:
+            upgraded = core.store.upgraded
+            indexed = core.rebuild_index().sentences
+            stats = core.store.corpus_stats()
+        finally:
+            core.close()
     out = {"restored": str(file), "database": str(db), "previous": kept,
            "documents": stats["documents"], "sentences": stats["sentences"],
-           "upgraded": upgraded, "index_sentences": indexed}
+           "upgraded": upgraded, "index_sentences": indexed, "index_error": index_error}
+    if index_error:
+        click.echo(index_error, err=True)
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
@@ -148,5 +168,6 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         click.echo(f"the previous database is kept at {kept}")
     if upgraded:
         click.echo(f"upgraded from schema version {upgraded['from']} to {upgraded['to']}")
-    click.echo("search index rebuilt" + (f" ({indexed:,} sentences)" if indexed is not None
-                                         else ": skipped (--no-index)"))
+    if not index_error:
+        click.echo("search index rebuilt" + (f" ({indexed:,} sentences)" if indexed is not None
+                                             else ": skipped (--no-index)"))

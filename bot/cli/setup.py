@@ -11,13 +11,29 @@ import click
 
 from bot import paths
 from bot.cli.context import AppContext, pass_app
+from bot.config import Settings
+from bot.errors import UserError
 
 
 def _where(app: AppContext) -> dict[str, Any]:
-    s = app.settings
+    """Where everything is. With a config error, what can still be known is shown (the
+    config file, the folders, the database unless `[storage]` itself is wrong), the rest is
+    None and `config_error` says why (one line per problem, naming the file and the field)."""
     flags = click.get_current_context().find_root().params
     choice = paths.choose_config(flags.get("config_path"))
     checkout = paths.checkout_root()
+    s: Settings | None = None
+    db: Path | None = None
+    error = None
+    try:
+        s = app.settings
+        db = s.db_path
+    except UserError as exc:
+        error = exc.message
+        try:
+            db = app.db_path
+        except UserError:
+            pass
 
     def entry(p: Path | None) -> dict[str, Any] | None:
         return None if p is None else {"path": str(p), "exists": p.exists()}
@@ -29,14 +45,15 @@ def _where(app: AppContext) -> dict[str, Any]:
                    "source": choice.source},
         "config_dir": entry(paths.config_dir()),
         "data_dir": entry(paths.data_dir()),
-        "db": entry(s.db_path),
-        "index": entry(s.index_path),
+        "db": entry(db),
+        "index": entry(db.with_name(db.name + ".index") if db else None),
         "defaults": entry(paths.defaults_root()),
-        "seeds": [entry(p) for p in s.default_paths],
-        "digests": entry(s.digests_dir),
-        "aliases": entry(s.aliases_path),
-        "outlets": entry(s.outlets_path),
-        "env_files": [entry(p) for p in paths.dotenv_files(s.root)],
+        "seeds": [entry(p) for p in s.default_paths] if s else None,
+        "digests": entry(s.digests_dir) if s else None,
+        "aliases": entry(s.aliases_path) if s else None,
+        "outlets": entry(s.outlets_path) if s else None,
+        "env_files": [entry(p) for p in paths.dotenv_files(paths.config_root(choice.path))],
+        "config_error": error,
     }
 
 
@@ -47,7 +64,8 @@ def paths_command(app: AppContext, as_json: bool) -> None:
     """Where briefbot reads its config and defaults and keeps its database.
 
     Override with --config/BRIEFBOT_CONFIG, --db/BRIEFBOT_DB, or BRIEFBOT_HOME (config
-    BRIEFBOT_HOME/briefbot.toml and database BRIEFBOT_HOME/briefbot.db)."""
+    BRIEFBOT_HOME/briefbot.toml and database BRIEFBOT_HOME/briefbot.db). Works while the
+    config has an error: what that leaves unknown is marked, the error printed (stderr)."""
     where = _where(app)
     if as_json:
         click.echo(json.dumps(where, ensure_ascii=False, indent=2))
@@ -55,7 +73,10 @@ def paths_command(app: AppContext, as_json: bool) -> None:
     click.echo(f"mode: {where['mode']}" + (f" (BRIEFBOT_HOME={where['home']})"
                                             if where["home"] else ""))
     for key, value in where.items():
-        if key in ("mode", "home"):
+        if key in ("mode", "home", "config_error"):
+            continue
+        if value is None:
+            click.echo(f"{key + ':':<12}(unknown: config error)")
             continue
         items = value if isinstance(value, list) else [value]
         for i, item in enumerate(items):
@@ -63,6 +84,8 @@ def paths_command(app: AppContext, as_json: bool) -> None:
             note = "" if item["exists"] else "  (missing)"
             source = f"  [{item['source']}]" if "source" in item else ""
             click.echo(f"{label:<12}{item['path']}{source}{note}")
+    if where["config_error"]:
+        click.echo(where["config_error"], err=True)
 
 
 @click.group("discord")

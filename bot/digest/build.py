@@ -8,7 +8,7 @@ Sections (which and in what order come from the definition in `digests/*.toml`):
 - timeline: dated events, ISO where the text allows, oldest first (`timeline`);
 - who's who: people quoted or acting, with the role the text gives (`people`);
 - to watch: denials, hedged statements, single-source figures (`hedges`);
-- sources: the numbered articles.
+- sources: the numbered articles (shown and in JSON: only those the items cite).
 With `since`, only articles added or updated after that point are briefed ("what's new").
 Deterministic: the same corpus and arguments give the same digest."""
 
@@ -124,24 +124,35 @@ class Digest:
         """A briefing of several stories (else today's one-story layout)."""
         return len(self.stories) > 1
 
+    def cited_sources(self, sections: Sequence[Section]) -> list[SourceRef]:
+        """The sources the items of `sections` cite (a word budget too small for any item
+        cites none); every source when the digest has no section but its sources (`--only
+        sources`: listing them is the point)."""
+        if all(sec.kind == "sources" for sec in self.sections):
+            return list(self.sources)
+        cited = {c for sec in sections for it in sec.items for c in it.citations}
+        return [s for s in self.sources if s.number in cited]
+
     def to_reply(self) -> Reply:
         if self.several:
             return self._stories_reply()
-        # A "sources" section lists them as blocks, which every renderer shows; `Reply.sources`
-        # (listed again by the chat adapters) only when the definition has no such section.
+        # Only the sources the shown items cite. A "sources" section lists them as blocks,
+        # which every renderer shows; `Reply.sources` (listed again by the chat adapters) only
+        # when the definition has no such section.
+        listed = self.cited_sources(self.sections)
         listed_as_section = self.section("sources") is not None
         # The title and headings hold articles' titles and ids (a story's headline): each is
         # shown as one printable line; the JSON keeps them as they are.
         reply = Reply(title=printable_line(self.title),
-                      sources=[] if listed_as_section else list(self.sources), kind="info")
+                      sources=[] if listed_as_section else listed, kind="info")
         reply.add(Context(self.headline))
         if self.notice:
             reply.add(Paragraph(self.notice))
         for sec in self.sections:
             if sec.kind == "sources":
-                if self.sources:
+                if listed:
                     reply.add(Heading(sec.heading))
-                    reply.add(*(source_bullet(s) for s in self.sources))
+                    reply.add(*(source_bullet(s) for s in listed))
                 continue
             if not sec.items:
                 continue
@@ -197,6 +208,9 @@ class Digest:
         return int(self.story_budget * share)
 
     def to_json(self) -> dict[str, Any]:
+        # The sources the items of `sections` and `stories` cite (numbers as in the rendering).
+        cited = self.cited_sources([*self.sections, *(x for st in self.stories
+                                                      for x in st.sections)])
         return {
             "name": self.name, "title": self.title, "headline": self.headline,
             "since": self.since, "new_documents": self.new_documents, "notice": self.notice,
@@ -204,7 +218,7 @@ class Digest:
             "sources": [
                 {"number": s.number, "id": s.doc_id, "title": s.title, "author": s.author,
                  "outlets": list(s.outlets), "published": s.published, "url": s.url}
-                for s in self.sources
+                for s in cited
             ],
             "stories": [
                 {"id": st.id, "headline": st.headline, "documents": list(st.documents),

@@ -143,14 +143,23 @@ def _currency(m: re.Match[str]) -> str:
 # "2:17 p.m." -> "14.17 h", "14:30" -> "14.30 h" (not "hours", a duration).
 # Without "a.m."/"p.m.", "H:MM" is a time only after a word that takes one ("at 14:30", "by
 # 9:15"): "John 3:16" and a score "won 10:15" are not. Seconds ("10:30:15") are no time here.
+# After a label word ("No. 10 PM") the number is no hour (`_LABEL_BEFORE`).
 _TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?![:\d])\s*([ap])\.?\s?m\b\.?"
                    r"|\b(1[0-2]|0?[1-9])()\s*([ap])\.?\s?m\b\.?"
                    r"|\b((?:at|by|until|till|before|after|from|since|around|about)\s+)"
                    r"([01]?\d|2[0-3]):([0-5]\d)(?![:\d])(?!\s*[ap]\.?\s?m\b)", re.I)
 
 
+# A number right after "No."/"Nos."/"#"/"number" is a label ("No. 10", "No 10" as British
+# papers write it), not an hour: "No. 10 PM Rishi Sunak" is no 22.00 h. Lower-case "no" without
+# a point stays the word ("no 5 p.m. deadline").
+_LABEL_BEFORE = re.compile(r"(?:\b(?:[Nn]os?\.|Nos?|[Nn]umber|NUMBER|NOS?\.?)|#)\s*$")
+
+
 def _time(m: re.Match[str]) -> str:
     """(hour, minutes, a/p) of "3:25 a.m.", "3 p.m." or "at 14:30" in 24 hours."""
+    if not m.group(7) and _LABEL_BEFORE.search(m.string[max(0, m.start() - 24):m.start()]):
+        return m.group(0)
     hour = int(m.group(1) or m.group(4) or m.group(8))
     minutes = m.group(2) or m.group(9) or "00"
     half = (m.group(3) or m.group(6) or "").lower()
