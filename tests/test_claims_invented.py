@@ -48,3 +48,23 @@ def test_names_alone_claim_nothing(world, claim: str):
     answer = ask_claim(world, claim)
     assert answer.verdict == "not-found" and answer.sources == 0 and answer.evidence == []
     assert "claims nothing" in answer.note
+
+
+def test_an_article_without_punctuation_does_not_state_every_claim_of_its_words(
+        settings, store, corpus):
+    # A transcript without punctuation was one "sentence" holding every word of the article.
+    body = ("the mayor of port elm opened the meeting at six and thanked the volunteers who "
+            "cleaned the beach last weekend then the treasurer read the accounts for the year "
+            "and the fishermen asked for a new pier on the north side of the harbour and the "
+            "engineers showed three designs for the bridge and the residents of the old port "
+            "said they would go to court over the noise of the works and after a long debate "
+            "about the schools and the roads and the summer market the council voted on the "
+            "budget and the chair refused every request for more money this year")
+    world = build_claim_world(settings, store, corpus, {"t.txt": "Transcript\n\n" + body + "\n"})
+    answer = ask_claim(world, "The treasurer asked for more money for the schools")
+    assert answer.verdict == "not-found", answer
+
+
+def test_a_claim_in_another_script_says_only_latin_text_is_searchable(world):
+    answer = ask_claim(world, "Путин прибыл в Пхеньян")
+    assert answer.verdict == "not-found" and "Latin alphabet" in answer.note

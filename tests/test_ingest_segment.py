@@ -67,3 +67,27 @@ def test_white_space_normalised_and_nothing_lost() -> None:
 def test_enumerators_reattached() -> None:
     assert split_sentences("1. The first point. 2. The second point.") == [
         "1. The first point.", "2. The second point."]
+
+
+def test_cased_scripts_other_than_latin_split_at_their_capitals():
+    # Cyrillic capitals start a sentence as Latin ones do (a Russian article was one sentence).
+    assert split_sentences("Путин прибыл в Пхеньян. Ким Чен Ын встретил его. Стороны "
+                           "подписали договор.") == ["Путин прибыл в Пхеньян.",
+                                                     "Ким Чен Ын встретил его.",
+                                                     "Стороны подписали договор."]
+    assert split_sentences("Ο Πούτιν έφτασε. Η συνάντηση έγινε.") == ["Ο Πούτιν έφτασε.",
+                                                                     "Η συνάντηση έγινε."]
+    assert split_sentences("It was the end. then more came.") == ["It was the end. then more came."]
+
+
+def test_a_sentence_that_lost_its_punctuation_is_cut_into_pieces():
+    from bot.corpus.segment import MAX_SENTENCE_WORDS, PIECE_WORDS
+
+    words = [f"w{i}" for i in range(200)]
+    words[70] += ","  # a comma in the second half of the second piece: cut after it
+    pieces = split_sentences(" ".join(words))
+    assert all(len(p.split()) <= PIECE_WORDS for p in pieces)
+    assert " ".join(pieces).split() == [w for w in " ".join(words).split()]
+    assert pieces[1].endswith("w70,") and pieces[0].endswith("w39")
+    written = " ".join(["word"] * MAX_SENTENCE_WORDS) + "."
+    assert split_sentences(written) == [written]  # up to the cap, a sentence stays whole

@@ -165,6 +165,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     analysis = aliases.analyze(plain)
     parsed = parse_claim(plain, analysis, aliases, tags)
     if not parsed.units:
+        if any(c.isalpha() for c in plain):  # letters, but none the analysis reads
+            return _not_found(text, "the claim has no words to look up: only text in the Latin "
+                              "alphabet is searchable (accents are fine)", index, semantic)
         return _not_found(text, "the claim has no words to look up", index, semantic)
     if len(parsed.units) < 2 or names_only(parsed):
         return _not_found(text, "that names things but claims nothing about them; say who did "
