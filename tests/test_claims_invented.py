@@ -68,3 +68,17 @@ def test_an_article_without_punctuation_does_not_state_every_claim_of_its_words(
 def test_a_claim_in_another_script_says_only_latin_text_is_searchable(world):
     answer = ask_claim(world, "Путин прибыл в Пхеньян")
     assert answer.verdict == "not-found" and "Latin alphabet" in answer.note
+
+
+def test_a_denial_of_something_else_does_not_agree_with_a_negated_claim(settings, store, corpus):
+    # "... accusations that he took bribes, which the ministry has denied" denies the bribes,
+    # not the visit: it neither states "did not visit" nor "it is false that ... visited".
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Visit Report\n\nThe minister's visit to Port Elm came amid accusations that "
+                 "he took bribes from builders, which the ministry has denied.\n",
+        "b.txt": "Harbour News\n\nThe minister visited Port Elm on Monday and met the mayor.\n"})
+    for claim in ("The minister did not visit Port Elm",
+                  "It is false that the minister visited Port Elm"):
+        answer = ask_claim(world, claim)
+        assert not any(e.stance == "supports" for e in answer.evidence), (claim, answer)
+        assert answer.verdict in ("contradicted", "not-found"), (claim, answer)

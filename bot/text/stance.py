@@ -727,7 +727,11 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
         disputes = denial = True
     elif not claim.negated and own.negated_terms and any(
             u.alts & own.negated_terms for u in in_own_units) \
-            or claim.negated and not own.negated_terms and not own.denies:
+            or claim.negated and not own.negated_terms and not (
+                own.denies and _denial_bears(claim, own)):
+        # A negated claim agrees with a negation, or with a denial of what it says ("...
+        # accusations of arms supplies, which both nations have denied" does not say that
+        # Putin did not visit).
         disputes = True
     return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
                  disputes, denial, names)
@@ -825,7 +829,7 @@ def judge(claim: Claim, own: Features, ctx: Features | None,
     if m.disputes and m.coverage >= SUPPORT - 0.1 and strong_frame:
         reason = "denies it" if m.denial else "says the opposite"
         return Judgement("disputes", m.coverage, reason, denial=m.denial)
-    if claim.denies and not own.denies:
+    if claim.denies and not (own.denies and _denial_bears(claim, own)):
         return Judgement("mentions", m.coverage)
     if m.coverage >= SUPPORT and not required_missing and not m.disputes \
             and _states_itself(claim, own, ctx, m):
