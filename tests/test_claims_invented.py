@@ -82,3 +82,19 @@ def test_a_denial_of_something_else_does_not_agree_with_a_negated_claim(settings
         answer = ask_claim(world, claim)
         assert not any(e.stance == "supports" for e in answer.evidence), (claim, answer)
         assert answer.verdict in ("contradicted", "not-found"), (claim, answer)
+
+
+def test_an_edited_copy_of_an_article_is_not_a_second_source(settings, store, corpus):
+    # A local paper runs the agency story with "in Port Elm" added to its lead: the leads
+    # differ, the rest is verbatim. The digest counts it once; so does the claim lookup.
+    body = ["The council of Valdoria approved the new harbour bridge on Wednesday after a long "
+            "debate.",
+            "The bridge will cost forty million crowns and open in three years, the mayor said.",
+            "Fishermen had opposed the plan because the works would close the north channel.",
+            "Residents of the old port said they would go to court over the noise."]
+    edited = [body[0].replace("on Wednesday", "in Port Elm on Wednesday"), *body[1:]]
+    world = build_claim_world(settings, store, corpus, {
+        "agency.txt": "Bridge approved\n\n" + " ".join(body) + "\n",
+        "local.txt": "Bridge approved in Port Elm\n\n" + " ".join(edited) + "\n"})
+    answer = ask_claim(world, "The council of Valdoria approved the new harbour bridge")
+    assert answer.verdict == "single-source" and answer.sources == 1, answer

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.claims.cross import CrossEncoder, load_cross
 from bot.claims.judge import WEIGHTS_FULL, Judge, Pair, load_judge, pair_features
+from bot.corpus.article import copied_pairs
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import (
@@ -324,6 +325,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                       score=round(j.score, 3), reason=j.reason)
         by_key[key] = ev
         evidence.append(ev)
+    if len(support_groups) >= 2:
+        _merge_copies(store, support_groups)
     independent = _independent(support_groups)
     v = verdict(stances, independent)
     room = limit
@@ -595,6 +598,20 @@ def _add_support(groups: list[set[str]], doc_id: str, key: str) -> None:
         groups.remove(g)
         tokens |= g
     groups.append(tokens)
+
+
+def _merge_copies(store: Store, groups: list[set[str]]) -> None:
+    """Documents that are copies of each other (`copied_pairs`: they share two long sentences,
+    as the digest counts them) are one source, though their supporting sentences differ (an
+    edited lead)."""
+    docs = sorted(t[4:] for g in groups for t in g if t.startswith("doc:"))
+    rows = store.sentences_of(docs, kind="body")
+    for a, b in sorted(copied_pairs((r["doc_id"], r["text"], r["key"]) for r in rows)):
+        merged = [g for g in groups if "doc:" + a in g or "doc:" + b in g]
+        if len(merged) > 1:
+            for g in merged:
+                groups.remove(g)
+            groups.append(set().union(*merged))
 
 
 def _independent(groups: list[set[str]]) -> int:

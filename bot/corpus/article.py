@@ -70,6 +70,28 @@ def sentence_key(text: str) -> str:
     return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
+# Syndicated copies: two documents sharing at least `COPY_SHARED` sentences of at least
+# `COPY_WORDS` words (by `sentence_key`) are one source, edited lead or not (the digest and the
+# claim lookup count them once alike).
+COPY_WORDS = 8
+COPY_SHARED = 2
+
+
+def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, str]]:
+    """(doc a, doc b), a < b, of the documents that are copies of each other, from their
+    (doc id, sentence text, sentence key) rows."""
+    first_doc: dict[str, str] = {}
+    shared: dict[tuple[str, str], int] = {}
+    for doc, text, key in sentences:
+        if not key or len(text.split()) < COPY_WORDS:
+            continue
+        other = first_doc.setdefault(key, doc)
+        if other != doc:
+            pair = (min(doc, other), max(doc, other))
+            shared[pair] = shared.get(pair, 0) + 1
+    return {pair for pair, n in shared.items() if n >= COPY_SHARED}
+
+
 def parse_article(
     raw: str,
     doc_id: str,

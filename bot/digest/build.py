@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.config import Settings
+from bot.corpus.article import copied_pairs
 from bot.corpus.storage import Store
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
 from bot.digest.people import whos_who
@@ -296,18 +297,8 @@ def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[st
         return i
 
     index = {d["id"]: i for i, d in enumerate(docs)}
-    first_doc: dict[str, int] = {}
-    shared: Counter[tuple[int, int]] = Counter()
-    for s in sents:
-        if len(s["text"].split()) < 8:
-            continue
-        i = index[s["doc_id"]]
-        j = first_doc.setdefault(s["key"], i)
-        if j != i:
-            shared[(min(i, j), max(i, j))] += 1
-    for (i, j), n in shared.items():
-        if n >= 2:
-            parent[find(i)] = find(j)
+    for a, b in copied_pairs((s["doc_id"], s["text"], s["key"]) for s in sents):
+        parent[find(index[a])] = find(index[b])
     return [find(i) for i in range(len(docs))]
 
 
