@@ -4,10 +4,12 @@ renders into the neutral `Reply` (Markdown, text, Slack, Discord) and into JSON.
 Sections (which and in what order come from the definition in `digests/*.toml`):
 - headline: N articles from M outlets, date span;
 - key developments: extractive sentences by importance (`summarize`), each with citations to
-  every article stating the same fact and the number of independent sources;
+  every article stating the same fact and the number of independent sources (an article
+  giving another date, number or place for it is a conflicting account, not a citation);
 - timeline: dated events, ISO where the text allows, oldest first (`timeline`);
 - who's who: people quoted or acting, with the role the text gives (`people`);
-- to watch: denials, hedged statements, single-source figures (`hedges`);
+- to watch: conflicting accounts of key developments (another date, number or place:
+  `accounts`), denials, hedged statements, single-source figures (`hedges`);
 - sources: the numbered articles (shown and in JSON: only those the items cite).
 With `since`, only articles added or updated after that point are briefed ("what's new").
 Deterministic: the same corpus and arguments give the same digest."""
