@@ -709,7 +709,7 @@ def _key_developments(ctx: _Context, max_items: int, max_words: int, shown: set[
     items = []
     for p in picks:
         same, conflicting = _accounts(ctx, p.unit, p.same, p.near)
-        docs = [ctx.units[p.unit].doc, *sorted({ctx.units[j].doc for j in same})]
+        docs = sorted({ctx.units[p.unit].doc} | {ctx.units[j].doc for j in same})
         shown.add(p.unit)
         shown.update(p.same)
         shown.update(conflicting)
@@ -719,7 +719,7 @@ def _key_developments(ctx: _Context, max_items: int, max_words: int, shown: set[
             ctx.disputes.append((p.unit, conflicting))
             others = {ctx.units[j].doc for j in conflicting} - set(docs)
             note += f"; disputed by {_note(ctx.independent(sorted(others)))}"
-        items.append(Item(trim_discourse(ctx.units[p.unit].text), sorted(docs), n, note))
+        items.append(Item(trim_discourse(ctx.units[p.unit].text), docs, n, note))
     return items
 
 
