@@ -4,10 +4,12 @@ renders into the neutral `Reply` (Markdown, text, Slack, Discord) and into JSON.
 Sections (which and in what order come from the definition in `digests/*.toml`):
 - headline: N articles from M outlets, date span;
 - key developments: extractive sentences by importance (`summarize`), each with citations to
-  every article stating the same fact and the number of independent sources;
+  every article stating the same fact and the number of independent sources (an article
+  giving another date, number or place for it is a conflicting account, not a citation);
 - timeline: dated events, ISO where the text allows, oldest first (`timeline`);
 - who's who: people quoted or acting, with the role the text gives (`people`);
-- to watch: denials, hedged statements, single-source figures (`hedges`);
+- to watch: conflicting accounts of key developments (another date, number or place:
+  `accounts`), denials, hedged statements, single-source figures (`hedges`);
 - sources: the numbered articles (shown and in JSON: only those the items cite).
 With `since`, only articles added or updated after that point are briefed ("what's new").
 Deterministic: the same corpus and arguments give the same digest."""
@@ -24,6 +26,7 @@ from typing import Any
 from bot.config import Settings
 from bot.corpus.article import copied_pairs
 from bot.corpus.storage import Store
+from bot.digest.accounts import Accounts
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
 from bot.digest.people import whos_who
 from bot.digest.stories import StoryDoc, group_stories
@@ -40,6 +43,7 @@ from bot.reply import (
     clip_meta,
     printable_line,
 )
+from bot.text.aliases import AliasTable, load_aliases
 from bot.text.hedges import denials, hedges
 from bot.text.words import tokens
 
@@ -339,6 +343,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     all_docs = store.document_dates()
     if not all_docs:
         raise EmptyCorpus()
+    aliases = load_aliases(settings.aliases_path)  # places, for conflicting accounts
     docs = sorted(all_docs, key=_order_key)
     notice = None
     if defn.topic:
@@ -419,7 +424,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
                                      [Section(x.kind, x.heading) for x in defn.sections],
                                      len(members), indep, importance))
             continue
-        ctx = _Context.from_rows(members, story_rows)
+        ctx = _Context.from_rows(members, story_rows, aliases=aliases)
         shown: set[int] = set()
         sections = []
         for sec in defn.sections:
@@ -629,6 +634,10 @@ class _Context:
     groups: list[int]
     anchors: list[str | None]
     weights: Weights
+    accounts: Accounts = field(default_factory=Accounts)
+    # Key developments other articles give another date, number or place for (filled when
+    # the key developments are built): (the development's unit, {unit: what it says instead}).
+    disputes: list[tuple[int, dict[int, str]]] = field(default_factory=list)
     _ranked: list[int] | None = None
 
     @classmethod
@@ -637,7 +646,7 @@ class _Context:
 
     @classmethod
     def from_rows(cls, docs: list[dict[str, Any]], rows: list[dict[str, Any]],
-                  weights: Weights | None = None) -> _Context:
+                  weights: Weights | None = None, aliases: AliasTable | None = None) -> _Context:
         index = {d["id"]: i for i, d in enumerate(docs)}
         body = [r for r in rows if r["kind"] == "body" and not is_chrome(r["text"])]
         body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
@@ -650,7 +659,8 @@ class _Context:
         w = weights or Weights()
         scored = score_units(units, w)
         anchors = [article_anchor(d.get("published"), d.get("dateline_date")) for d in docs]
-        return cls(docs, units, body, scored, _independence_groups(docs, rows), anchors, w)
+        return cls(docs, units, body, scored, _independence_groups(docs, rows), anchors, w,
+                   Accounts(aliases))
 
     def independent(self, doc_indexes: Sequence[int]) -> int:
         return len({self.groups[i] for i in doc_indexes})
@@ -689,12 +699,46 @@ def _key_developments(ctx: _Context, max_items: int, max_words: int, shown: set[
     picks = summarize(ctx.units, max_words, max_items, ctx.weights, scored=ctx.scored)
     items = []
     for p in picks:
-        docs = p.docs(ctx.units)
+        same, conflicting = _accounts(ctx, p.unit, p.same, p.near)
+        docs = sorted({ctx.units[p.unit].doc} | {ctx.units[j].doc for j in same})
         shown.add(p.unit)
         shown.update(p.same)
+        shown.update(conflicting)
         n = ctx.independent(docs)
-        items.append(Item(trim_discourse(ctx.units[p.unit].text), sorted(docs), n, _note(n)))
+        note = _note(n)
+        if conflicting:
+            ctx.disputes.append((p.unit, conflicting))
+            others = {ctx.units[j].doc for j in conflicting} - set(docs)
+            note += f"; disputed by {_note(ctx.independent(sorted(others)))}"
+        items.append(Item(trim_discourse(ctx.units[p.unit].text), docs, n, note))
     return items
+
+
+def _accounts(ctx: _Context, unit: int, same: Sequence[int],
+              near: dict[int, tuple[int, float]]) -> tuple[list[int], dict[int, str]]:
+    """The units that state the development `unit` (cited for it), and those that restate
+    it with another date, number or place: {unit: what it gives instead} (shown as
+    conflicting accounts, never cited as support). Candidates: the units grouped under it,
+    and each other article's most similar sentence when it is as similar as a restatement."""
+    units, anchors = ctx.units, ctx.anchors
+    a = units[unit]
+    candidates = dict.fromkeys(same)
+    candidates.update(dict.fromkeys(j for j, s in near.values() if s >= ctx.weights.same_fact))
+    stating: list[int] = []
+    conflicting: dict[int, str] = {}
+    for j in candidates:
+        b = units[j]
+        if b.doc == a.doc:
+            stating.append(j)  # the same article (a syndicated key): never a rival account
+            continue
+        why = ctx.accounts.conflict(a.text, anchors[a.doc], b.text, anchors[b.doc])
+        if why:
+            conflicting[j] = why
+        elif j in same:
+            stating.append(j)
+    # An article that states the development in one sentence does not dispute it in another.
+    stated = {units[j].doc for j in stating}
+    return stating, {j: why for j, why in conflicting.items() if units[j].doc not in stated}
 
 
 _FIGURE = re.compile(r"\b\d[\d,.]*\s*(?:%|percent|per cent)|\b\d[\d,.]*\b(?!\s*(?:years?|months?|weeks?|days?)\b)")
@@ -739,6 +783,21 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
     used = 0
     from bot.digest.summarize import cosine
 
+    # First the key developments other articles give another date, number or place for: each
+    # rival account (what it says instead), cited to the articles that give it.
+    for _, conflicting in ctx.disputes:
+        accounts: dict[str, list[int]] = {}
+        for j, why in sorted(conflicting.items()):
+            accounts.setdefault(why, []).append(j)
+        for why, js in accounts.items():
+            text = trim_discourse(units[js[0]].text)
+            if len(items) >= max_items or not _fits(used, text, max_words):
+                continue
+            docs = sorted({units[j].doc for j in js})
+            chosen.extend(js)
+            shown.update(js)
+            used += len(text.split())
+            items.append(Item(text, docs, ctx.independent(docs), f"conflicting account: {why}"))
     for _, i, reason in candidates:
         if len(items) >= max_items:
             break

@@ -88,6 +88,10 @@ class Pick:
     unit: int  # index into the units
     score: float
     same: list[int] = field(default_factory=list)  # indexes of units stating the same fact
+    # The most similar unit of each other document (similarity >= `anchored_same`):
+    # {doc: (unit, similarity)}, whether or not it states the fact (`bot.digest.accounts`
+    # reads the ones giving another date, number or place as conflicting accounts).
+    near: dict[int, tuple[int, float]] = field(default_factory=dict)
 
     def docs(self, units: Sequence[Unit]) -> list[int]:
         out = [units[self.unit].doc]
@@ -474,6 +478,7 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
     for p in picks:
         key = units[p.unit].key
         a = anchor_of(p.unit)
+        p.near = dict(same[p.unit])
         p.same = sorted({j for j, s in same[p.unit].values() if states_fact(s, a, anchor_of(j), w)}
                         | {j for j, u in enumerate(units) if key and u.key == key and j != p.unit})
     return picks

@@ -1,0 +1,135 @@
+"""Conflicting accounts of one fact: whether a sentence that restates a key development gives
+another value for one of its slots (a date, a number, a place), so that its article is shown
+as disputing the development instead of being cited for it. Pure functions.
+
+Two checks, both between the development (A) and a similar sentence of another article (B):
+- the claim lookup's slot analysis (`bot.text.stance`): A read as a claim, B's features; B
+  matches A's frame (at least `FRAME_STRONG` of it) and gives another year, month, weekday,
+  number of the same quantity, or place for a slot of A ("on Thursday" for "on Tuesday");
+- dates across kinds: each side's dates (`timeline.extract_dates`, anchored on its article)
+  and weekdays (the one on or before the article's publication date, or the one after it)
+  are read as calendar dates; when both sides give dates and none of B's can be one of A's,
+  B dates the event otherwise ("on May 3" or "in March" for "on Tuesday" in an article of
+  Wednesday 2024-05-08)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.digest.timeline import extract_dates
+from bot.text.aliases import AliasTable, Analysis
+from bot.text.stance import FRAME_STRONG, Claim, Features, match, parse_claim, strip_dateline
+from bot.text.stance import features as stance_features
+from bot.text.wordnet import Lexicon
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")s?\b")
+_DAY_ANCHOR = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
+_NO_LEXICON = Lexicon(None)  # synonyms do not make a slot: the claim's units need no WordNet
+
+# A calendar reading of a date mention: (year, month, day), None where the text does not say.
+Reading = tuple[int | None, int | None, int | None]
+
+
+@dataclass(frozen=True)
+class Dated:
+    """The dates a sentence gives, as written and as calendar readings."""
+
+    written: list[str]
+    readings: list[Reading]
+
+
+def _reading(iso: str) -> Reading | None:
+    parts = iso.split("-")
+    if iso.startswith("--"):  # no year known: "--MM-DD" / "--MM"
+        rest = [int(x) for x in parts[2:] if x]
+        return (None, rest[0] if rest else None, rest[1] if len(rest) > 1 else None)
+    try:
+        nums = [int(x) for x in parts]
+    except ValueError:
+        return None
+    return (nums[0], nums[1] if len(nums) > 1 else None, nums[2] if len(nums) > 2 else None)
+
+
+def dates_of(text: str, anchor: str | None) -> Dated:
+    """The dates `text` gives for its event: date mentions anchored on `anchor` (the article's
+    date), and weekdays read as the day on or before the article's date and the one after it
+    (news says "on Tuesday" of the past week, and sometimes of the next). A weekday without a
+    dated article gives no reading (another weekday still conflicts through the slots)."""
+    written: list[str] = []
+    readings: list[Reading] = []
+    text = strip_dateline(text)
+    for d in extract_dates(text, anchor):
+        r = _reading(d.iso) if d.iso else None
+        if r is not None:
+            written.append(d.written)
+            readings.append(r)
+    m_anchor = _DAY_ANCHOR.match(anchor or "")
+    published: date | None = None
+    if m_anchor:
+        try:
+            published = date(*(int(x) for x in m_anchor.groups()))
+        except ValueError:
+            published = None
+    for m in _WEEKDAY.finditer(text):
+        if published is None:
+            continue
+        wd = _WEEKDAYS.index(m.group(1))
+        before = published - timedelta(days=(published.weekday() - wd) % 7)
+        written.append(m.group(1))
+        for day in (before, before + timedelta(days=7)):
+            readings.append((day.year, day.month, day.day))
+    return Dated(written, readings)
+
+
+def _compatible(a: Reading, b: Reading) -> bool:
+    return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
+
+
+def date_conflict(a: Dated, b: Dated) -> str | None:
+    """B dates the event otherwise than A: both give dates and none of B's can be one of A's."""
+    if not a.readings or not b.readings:
+        return None
+    if any(_compatible(x, y) for x in a.readings for y in b.readings):
+        return None
+    return f"{', '.join(dict.fromkeys(b.written))} rather than {', '.join(dict.fromkeys(a.written))}"
+
+
+class Accounts:
+    """Compares one development with the sentences of other articles; analyses are cached
+    (a sentence is read once however many developments it is compared with)."""
+
+    def __init__(self, aliases: AliasTable | None = None) -> None:
+        self.aliases = aliases or AliasTable.from_mapping({})
+        self._analysis: dict[str, Analysis] = {}
+        self._claims: dict[str, Claim] = {}
+        self._features: dict[str, Features] = {}
+
+    def _analyze(self, text: str) -> Analysis:
+        if text not in self._analysis:
+            self._analysis[text] = self.aliases.analyze(strip_dateline(text))
+        return self._analysis[text]
+
+    def _claim(self, text: str) -> Claim:
+        if text not in self._claims:
+            self._claims[text] = parse_claim(strip_dateline(text), self._analyze(text),
+                                             self.aliases, set(), lexicon=_NO_LEXICON)
+        return self._claims[text]
+
+    def _feats(self, text: str) -> Features:
+        if text not in self._features:
+            self._features[text] = stance_features(self._analyze(text), self.aliases)
+        return self._features[text]
+
+    def conflict(self, a_text: str, a_anchor: str | None, b_text: str,
+                 b_anchor: str | None) -> str | None:
+        """What B gives instead of A's slot value ("Thursday rather than Tuesday"), when B
+        restates A's frame with another date, number or place; else None."""
+        m = match(self._claim(a_text), self._feats(b_text), None)
+        if m.frame < FRAME_STRONG or m.frame_units < 2:
+            return None
+        if m.conflicts:
+            return "; ".join(m.conflicts)
+        return date_conflict(dates_of(a_text, a_anchor), dates_of(b_text, b_anchor))

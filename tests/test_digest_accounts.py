@@ -1,0 +1,109 @@
+"""Digests: an article restating a key development with another date, number or place is a
+conflicting account (the development marked disputed, the account under "To watch"), never a
+citation for it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.accounts import Accounts, date_conflict, dates_of
+from bot.digest.build import Digest, build_digest
+
+VOTE = "The Port Elm city council voted {when} to approve a new bridge across the harbour."
+
+
+def _load(store: Store, settings: Settings, corpus: Path, records: list[dict[str, str]]) -> Digest:
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    return build_digest(store, settings)
+
+
+def _vote_records(whens: list[str]) -> list[dict[str, str]]:
+    rest = ["Mayor Ann Lindqvist said construction would start next spring.",
+            "Residents of the Old Port said they would go to court.",
+            "Engineers expect the work to take four years.",
+            "The vote followed a three-year debate."]
+    return [{"id": f"a{k}", "title": f"Bridge {k}", "outlet": f"Outlet {k}",
+             "published": "2024-05-08" if k < 2 else "2024-05-09",
+             "text": f"{VOTE.format(when=when)} {rest[k % len(rest)]}"}
+            for k, when in enumerate(whens)]
+
+
+def _sources(d: Digest) -> dict[int, str]:
+    return {s.number: s.doc_id for s in d.sources}
+
+
+def test_other_dates_for_the_development_are_conflicting_accounts_not_citations(
+        store, settings, corpus):
+    d = _load(store, settings, corpus,
+              _vote_records(["on Tuesday", "on Thursday", "on May 3", "in March"]))
+    number = _sources(d)
+    kd = d.section("key-developments")
+    assert kd is not None
+    vote = next(i for i in kd.items if "voted on" in i.text)
+    stated = [number[c] for c in vote.citations]
+    # Exactly one article is cited for the development's own date, and it is the one whose
+    # sentence is shown; the three others date the vote otherwise.
+    assert len(stated) == 1 and vote.sources == 1, vote
+    shown_doc = stated[0]
+    assert vote.note == "1 source; disputed by 3 sources", vote
+    watch = d.section("to-watch")
+    assert watch is not None
+    rivals = [i for i in watch.items if (i.note or "").startswith("conflicting account:")]
+    assert len(rivals) == 3, watch.items
+    assert sorted(number[c] for i in rivals for c in i.citations) == sorted(
+        {"a0", "a1", "a2", "a3"} - {shown_doc})
+    for it in rivals:  # who says what: each account cited to the article giving it
+        assert len(it.citations) == 1
+        assert "rather than" in (it.note or "")
+    # Nothing is cited twice: a rival account's article is not among the development's.
+    assert not set(vote.citations) & {c for i in rivals for c in i.citations}
+
+
+def test_a_restatement_with_the_same_date_is_still_cited(store, settings, corpus):
+    # Tuesday in an article of Wednesday 2024-05-08 is May 7: the same day, not a rival.
+    recs = _vote_records(["on Tuesday", "on May 7", "on Tuesday"])
+    d = _load(store, settings, corpus, recs)
+    kd = d.section("key-developments")
+    assert kd is not None
+    vote = next(i for i in kd.items if "voted on" in i.text)
+    assert vote.sources == 3 and "disputed" not in (vote.note or ""), vote
+    watch = d.section("to-watch")
+    assert not any((i.note or "").startswith("conflicting") for i in (watch.items if watch else []))
+
+
+def test_slot_conflicts_reuse_the_claim_lookups_slots():
+    acc = Accounts()
+    a = "The council approved 1450 new homes for the harbour district in 2023."
+    assert acc.conflict(a, None, a.replace("1450", "1460"), None) == "1460 rather than 1450"
+    assert acc.conflict(a, None, a.replace("2023", "2021"), None) == "2021 rather than 2023"
+    assert acc.conflict(a, None, a, None) is None
+    # Another subject altogether is not a rival account, whatever its numbers.
+    assert acc.conflict(a, None, "Farmers sold 1460 tonnes of wheat in 2021.", None) is None
+
+
+def test_another_place_is_a_conflicting_account(settings):
+    from bot.text.aliases import load_aliases
+
+    acc = Accounts(load_aliases(settings.aliases_path))
+    a = "The two leaders met in Moscow on Friday to sign the trade agreement."
+    assert acc.conflict(a, None, a.replace("Moscow", "Kyiv"), None) is not None
+    # A place within the other ("in Russia" for "in Moscow") gives no other place.
+    assert acc.conflict(a, None, a.replace("in Moscow", "in Russia"), None) is None
+
+
+def test_weekdays_are_read_against_the_articles_date():
+    tue = dates_of("The council voted on Tuesday.", "2024-05-08")  # a Wednesday
+    assert date_conflict(tue, dates_of("It voted on May 7.", "2024-05-09")) is None
+    assert date_conflict(tue, dates_of("It voted on May 3.", "2024-05-09")) == "May 3 rather than Tuesday"
+    assert date_conflict(tue, dates_of("It voted in March.", "2024-05-09")) == "March rather than Tuesday"
+    # Undated articles: a weekday pins no day, so only another weekday disputes it.
+    assert date_conflict(dates_of("It voted on Tuesday.", None),
+                         dates_of("It voted on May 3.", None)) is None
+    # Nothing dated on one side: nothing to dispute.
+    assert date_conflict(tue, dates_of("It voted to approve the bridge.", "2024-05-09")) is None
