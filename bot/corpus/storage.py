@@ -1159,6 +1159,8 @@ class Store:
         "last_error", "last_error_at", "next_poll", "failures", "last_status"})
 
     def _ensure_feeds(self) -> None:
+        if "feed_items" in self._ready:
+            return
         self._ensure_table("feeds", {
             "id": int, "url": str, "name": str, "every_minutes": int, "feed_url": str,
             "title": str, "etag": str, "last_modified": str, "last_ok": str, "last_error": str,
@@ -1170,6 +1172,8 @@ class Store:
             "fingerprint": str, "outcome": str, "reason": str, "first_seen": str,
             "last_seen": str},
             indexes=((["feed_id", "item_key"], True), (["doc_id"], False)))
+        # failed attempts at the item's current version (additive: 0 when absent)
+        self._ensure_column("feed_items", "retries", int)
 
     def _feeds_exist(self) -> bool:
         """Reads of a database that never had a feed create nothing (and take no lock)."""
@@ -1261,10 +1265,12 @@ class Store:
         with self._write_transaction():
             self.db.conn.executemany(
                 "insert into feed_items (feed_id, item_key, link, doc_id, fingerprint, outcome,"
-                " reason, first_seen, last_seen) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " reason, first_seen, last_seen, retries) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " on conflict (feed_id, item_key) do update set link = excluded.link,"
                 " doc_id = coalesce(excluded.doc_id, feed_items.doc_id),"
                 " fingerprint = excluded.fingerprint, outcome = excluded.outcome,"
-                " reason = excluded.reason, last_seen = excluded.last_seen",
+                " reason = excluded.reason, last_seen = excluded.last_seen,"
+                " retries = excluded.retries",
                 [(feed_id, r["item_key"], r.get("link"), r.get("doc_id"), r.get("fingerprint"),
-                  r["outcome"], r.get("reason"), now, now) for r in rows])
+                  r["outcome"], r.get("reason"), now, now, int(r.get("retries") or 0))
+                 for r in rows])
