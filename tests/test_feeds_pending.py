@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Core
+from bot.corpus.storage import Store
 from bot.feeds.fetch import Fetcher, FetchError
 from bot.feeds.parse import FeedError, parse_json_feed
 from tests.feeds_server import (
@@ -313,3 +315,49 @@ def test_deeply_nested_json_feed_is_refused_with_a_reason() -> None:
         + b"]" * 100_000 + b"}"
     with pytest.raises(FeedError, match="nested too deeply"):
         parse_json_feed(body, "http://127.0.0.1/feed.json")
+
+
+# ---------------------------------------------------------------------------- small ones
+
+
+def test_a_poll_behind_a_long_writer_says_the_database_is_busy_and_stays_due(
+        server: FixtureServer, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    core = make_core(settings)
+    try:
+        feed = core.add_feed(server.url("/feed.xml"))
+
+        def locked(*args: object, **kwargs: object) -> None:
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(Store, "put_documents", locked)
+        [report] = poll_once(core)
+        assert report.status == "error"
+        assert "database is busy" in (report.error or "") and "internal" not in report.error
+        row = core.store.feed(feed["id"])
+        assert row is not None and not row["failures"] and row["last_error"] is None
+        assert row["next_poll"] == feed["next_poll"]  # still due: the next check polls it
+        monkeypatch.undo()
+        [again] = poll_once(core)
+        assert again.status == "ok" and outcomes(again) == ["added"] * 3
+    finally:
+        core.close()
+
+
+def test_a_huge_feed_title_is_clipped_where_feeds_are_listed(
+        server: FixtureServer, settings: Settings) -> None:
+    title = "Harbour Herald " * 13_334
+    body = bytes(server.routes["/feed.xml"].body)  # type: ignore[arg-type]
+    server.set("/huge.xml", Route(body=body.replace(
+        b"<title>Harbour Herald</title>", f"<title>{title}</title>".encode(), 1),
+        content_type="application/rss+xml"))
+    core = make_core(settings)
+    try:
+        core.add_feed(server.url("/huge.xml"))
+        poll_once(core)
+        [listed] = core.feeds()
+        assert listed["name"].startswith("Harbour Herald") and "clipped" in listed["name"]
+        assert len(listed["name"]) < 400
+        [report] = poll_once(core)
+        assert len(report.headline()) < 500
+    finally:
+        core.close()

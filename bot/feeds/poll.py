@@ -27,13 +27,13 @@ from bot import __version__
 from bot.config import Settings
 from bot.corpus.metadata import OutletCatalog
 from bot.corpus.reload import _hash, _Job, parse_job
-from bot.corpus.storage import Store
+from bot.corpus.storage import DB_BUSY_MESSAGE, Store, is_busy_error
 from bot.errors import UserError
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
 from bot.feeds.urls import canonical_url, doc_id_for, same_site
-from bot.reply import link, printable_line
+from bot.reply import clip_meta, link, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,8 @@ def iso(when: datetime) -> str:
 
 def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
     """A feed as `feeds list` shows it (the keys of --json and of the text)."""
-    return {"id": row["id"], "name": row.get("name") or row.get("title"), "url": row["url"],
+    return {"id": row["id"], "name": clip_meta(row.get("name") or row.get("title")),
+            "url": row["url"],
             "every": row["every_minutes"], "last_ok": row.get("last_ok"),
             "last_error": row.get("last_error"), "next_poll": row.get("next_poll"),
             "items": int(row.get("items") or 0)}
@@ -279,7 +280,8 @@ class FeedPoller:
     # ------------------------------------------------------------------ one feed
     def _poll_one(self, row: dict[str, Any]) -> tuple[FeedReport, bool]:
         feed_id = int(row["id"])
-        report = FeedReport(feed_id, row.get("name") or row.get("title"), row["url"], "ok")
+        report = FeedReport(feed_id, clip_meta(row.get("name") or row.get("title")), row["url"],
+                            "ok")
         now = self.clock()
         every = int(row.get("every_minutes") or self.config.every_minutes)
         wrote = False
@@ -317,12 +319,20 @@ class FeedPoller:
                 feed_id, last_ok=iso(now), last_error=None, failures=0,
                 next_poll=report.next_poll, etag=None if pending else resp.etag,
                 last_modified=None if pending else resp.last_modified,
-                feed_url=feed_url if feed_url != row["url"] else None, title=parsed.title,
+                feed_url=feed_url if feed_url != row["url"] else None, title=clip_meta(parsed.title),
                 last_status="ok")
         except (FetchError, FeedError) as exc:
             retry_after = exc.retry_after if isinstance(exc, FetchError) else None
             self._failed(row, report, exc.reason, retry_after, now)
         except Exception as exc:  # a bug must not stop the other feeds
+            if is_busy_error(exc):
+                # Another writer (a long reload) held the database: not the feed's failure.
+                # Nothing is recorded (that write would wait as long): the feed stays due and
+                # is polled again at the next check.
+                report.status, report.error = "error", DB_BUSY_MESSAGE.replace(
+                    "try again in a minute", "the feed is polled again at the next check")
+                log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
+                return report, False
             log.exception("polling feed #%s (%s) failed", feed_id, row["url"])
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now)
         return report, wrote
