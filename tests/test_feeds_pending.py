@@ -361,3 +361,32 @@ def test_a_huge_feed_title_is_clipped_where_feeds_are_listed(
         assert len(report.headline()) < 500
     finally:
         core.close()
+
+
+def test_a_feed_removed_during_its_poll_leaves_nothing_and_its_id_is_never_reused(
+        server: FixtureServer, settings: Settings) -> None:
+    a = STORY[0]
+    server.set(f"/news/{a['slug']}", Route(body=article_page(a, server.base).encode(),
+                                           delay=0.8))
+    set_feed(server, [a])
+    core = make_core(settings)
+    try:
+        feed = core.add_feed(server.url("/feed.xml"))
+
+        def remove() -> None:
+            other = Store(settings.db_path)
+            try:
+                assert other.remove_feed(feed["id"])
+            finally:
+                other.close()
+
+        remover = threading.Timer(0.3, remove)
+        remover.start()
+        poll_once(core)
+        remover.join()
+        assert core.feeds() == []
+        later = core.add_feed(server.url("/atom.xml"))
+        assert later["id"] != feed["id"]
+        assert core.feeds()[0]["items"] == 0
+    finally:
+        core.close()

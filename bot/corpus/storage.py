@@ -1195,11 +1195,16 @@ class Store:
         """A new feed, due at once. Raises sqlite3.IntegrityError for a URL already followed."""
         self._ensure_feeds()
         with self._write_transaction():
-            table = self.db.table("feeds")
-            table.insert({"url": url, "name": name, "every_minutes": every_minutes,
-                          "failures": 0, "next_poll": utcnow(), "created_by": created_by,
-                          "created_at": utcnow()})
-            pk = int(table.last_pk or 0)
+            # Ids are never reused (a high-water mark in meta, not max(id)+1): an old
+            # "/feeds remove 3", a log line, or a poll still running for a removed feed must
+            # never reach a later feed.
+            top = self.db.execute("select max(id) from feeds").fetchone()[0] or 0
+            pk = max(top, int(self.get_meta("feed_id_high", "0") or 0)) + 1
+            self.db.table("feeds").insert(
+                {"id": pk, "url": url, "name": name, "every_minutes": every_minutes,
+                 "failures": 0, "next_poll": utcnow(), "created_by": created_by,
+                 "created_at": utcnow()})
+            self.set_meta("feed_id_high", str(pk))
         feed = self.feed(pk)
         assert feed is not None
         return feed
@@ -1239,7 +1244,10 @@ class Store:
         if unknown:
             raise ValueError(f"unknown feed fields: {sorted(unknown)}")
         with self._write_transaction():
-            self.db.table("feeds").update(feed_id, fields)
+            try:
+                self.db.table("feeds").update(feed_id, fields)
+            except sqlite_utils.db.NotFoundError:
+                pass  # removed meanwhile (during its poll): nothing to record
 
     def remove_feed(self, feed_id: int) -> bool:
         """Stop following a feed; its documents stay in the corpus."""
@@ -1263,6 +1271,8 @@ class Store:
             return
         now = utcnow()
         with self._write_transaction():
+            if not self.db.execute("select 1 from feeds where id = ?", [feed_id]).fetchone():
+                return  # removed meanwhile (during its poll): its items go with it
             self.db.conn.executemany(
                 "insert into feed_items (feed_id, item_key, link, doc_id, fingerprint, outcome,"
                 " reason, first_seen, last_seen, retries) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
