@@ -151,6 +151,7 @@ class FeedsSettings(_Section):
     total_timeout_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 30
     check_seconds: Annotated[float, Field(ge=0.1, allow_inf_nan=False)] = 60
     max_items_per_poll: Annotated[int, Field(ge=1, le=100_000)] = 100
+    item_retries: Annotated[int, Field(ge=1, le=1000)] = 5
 
 
 class ConfigFile(_Section):

@@ -1159,6 +1159,8 @@ class Store:
         "last_error", "last_error_at", "next_poll", "failures", "last_status"})
 
     def _ensure_feeds(self) -> None:
+        if "feed_items" in self._ready:
+            return
         self._ensure_table("feeds", {
             "id": int, "url": str, "name": str, "every_minutes": int, "feed_url": str,
             "title": str, "etag": str, "last_modified": str, "last_ok": str, "last_error": str,
@@ -1170,6 +1172,8 @@ class Store:
             "fingerprint": str, "outcome": str, "reason": str, "first_seen": str,
             "last_seen": str},
             indexes=((["feed_id", "item_key"], True), (["doc_id"], False)))
+        # failed attempts at the item's current version (additive: 0 when absent)
+        self._ensure_column("feed_items", "retries", int)
 
     def _feeds_exist(self) -> bool:
         """Reads of a database that never had a feed create nothing (and take no lock)."""
@@ -1191,11 +1195,16 @@ class Store:
         """A new feed, due at once. Raises sqlite3.IntegrityError for a URL already followed."""
         self._ensure_feeds()
         with self._write_transaction():
-            table = self.db.table("feeds")
-            table.insert({"url": url, "name": name, "every_minutes": every_minutes,
-                          "failures": 0, "next_poll": utcnow(), "created_by": created_by,
-                          "created_at": utcnow()})
-            pk = int(table.last_pk or 0)
+            # Ids are never reused (a high-water mark in meta, not max(id)+1): an old
+            # "/feeds remove 3", a log line, or a poll still running for a removed feed must
+            # never reach a later feed.
+            top = self.db.execute("select max(id) from feeds").fetchone()[0] or 0
+            pk = max(top, int(self.get_meta("feed_id_high", "0") or 0)) + 1
+            self.db.table("feeds").insert(
+                {"id": pk, "url": url, "name": name, "every_minutes": every_minutes,
+                 "failures": 0, "next_poll": utcnow(), "created_by": created_by,
+                 "created_at": utcnow()})
+            self.set_meta("feed_id_high", str(pk))
         feed = self.feed(pk)
         assert feed is not None
         return feed
@@ -1235,7 +1244,10 @@ class Store:
         if unknown:
             raise ValueError(f"unknown feed fields: {sorted(unknown)}")
         with self._write_transaction():
-            self.db.table("feeds").update(feed_id, fields)
+            try:
+                self.db.table("feeds").update(feed_id, fields)
+            except sqlite_utils.db.NotFoundError:
+                pass  # removed meanwhile (during its poll): nothing to record
 
     def remove_feed(self, feed_id: int) -> bool:
         """Stop following a feed; its documents stay in the corpus."""
@@ -1259,12 +1271,16 @@ class Store:
             return
         now = utcnow()
         with self._write_transaction():
+            if not self.db.execute("select 1 from feeds where id = ?", [feed_id]).fetchone():
+                return  # removed meanwhile (during its poll): its items go with it
             self.db.conn.executemany(
                 "insert into feed_items (feed_id, item_key, link, doc_id, fingerprint, outcome,"
-                " reason, first_seen, last_seen) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " reason, first_seen, last_seen, retries) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " on conflict (feed_id, item_key) do update set link = excluded.link,"
                 " doc_id = coalesce(excluded.doc_id, feed_items.doc_id),"
                 " fingerprint = excluded.fingerprint, outcome = excluded.outcome,"
-                " reason = excluded.reason, last_seen = excluded.last_seen",
+                " reason = excluded.reason, last_seen = excluded.last_seen,"
+                " retries = excluded.retries",
                 [(feed_id, r["item_key"], r.get("link"), r.get("doc_id"), r.get("fingerprint"),
-                  r["outcome"], r.get("reason"), now, now) for r in rows])
+                  r["outcome"], r.get("reason"), now, now, int(r.get("retries") or 0))
+                 for r in rows])

@@ -7,7 +7,11 @@ Every limit is a refusal with a reason a person can act on (`FetchError.reason`)
   rebinding cannot swap in a private address between the check and the connection;
 - loopback, private, link-local (cloud metadata 169.254.169.254), shared, reserved and
   multicast addresses are refused unless `allow_private_addresses`;
-- a connect timeout and a total timeout (headers and body together);
+- a connect timeout and a total timeout for the whole exchange (every read of the status
+  line, headers, chunk sizes and body waits at most for what is left of it, so a server
+  sending one byte at a time cannot stretch it);
+- a body shorter than its Content-Length, a chunked body cut before its last chunk, or a
+  compressed body cut before its end is a failed fetch, never a complete article;
 - the size cap is enforced while streaming, on the decoded (decompressed) bytes too, so a
   gzip bomb stops at the cap;
 - content types checked against what the caller expects (feed or page).
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import io
 import ipaddress
 import socket
 import ssl
@@ -187,6 +192,45 @@ class _HTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
+class _DeadlineReader(socket.SocketIO):
+    """The socket's reads, each waiting at most until `deadline` (http.client reads the
+    status line, headers and chunk sizes line by line through this). Like the file of
+    `socket.makefile`, it keeps the socket open until it is closed itself."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        super().__init__(sock, "rb")
+        sock._io_refs += 1  # type: ignore[attr-defined]  # as socket.makefile does
+        self._deadline = deadline
+
+    def readinto(self, buffer: Any) -> int | None:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("total timeout")
+        self._sock.settimeout(remaining)  # type: ignore[attr-defined]
+        return super().readinto(buffer)
+
+
+class _DeadlineSocket:
+    """A connected socket whose sends and reads (through `makefile`) end at `deadline`."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str = "r", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+
+    def sendall(self, data: Any) -> None:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("total timeout")
+        self._sock.settimeout(remaining)
+        self._sock.sendall(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
 class _Decoder:
     """Content-Encoding decoding with the output capped (a decompression bomb stops at the
     cap, having inflated at most cap + 1 bytes)."""
@@ -233,6 +277,9 @@ class _Decoder:
                 self._add(self.z.flush())
             except zlib.error as exc:
                 raise FetchError(f"corrupt compressed body ({exc})") from exc
+            if not self.z.eof:
+                raise FetchError("incomplete body: the compressed body ends before its end "
+                                 "(connection closed early)")
         return b"".join(self.parts)
 
 
@@ -340,6 +387,8 @@ class Fetcher:
                 if not self.policy.allow_private and peer and self.address_problem(peer):
                     raise FetchError(f"refused: connected to {peer}, "
                                      f"{self.address_problem(peer)}")
+                if conn.sock is not None:
+                    conn.sock = _DeadlineSocket(conn.sock, deadline)  # type: ignore[assignment]
                 return self._exchange(conn, host, path, deadline, kind, etag, last_modified,
                                       peer)
             finally:
@@ -398,7 +447,14 @@ class Fetcher:
                 decoder.feed(chunk)
                 if time.monotonic() > deadline:
                     raise FetchError(self._total_timeout_reason())
+            if resp.length:  # http.client counts down a Content-Length; left over: cut short
+                raise FetchError(f"incomplete body: {raw:,} of {raw + resp.length:,} bytes "
+                                 "(connection closed early)")
             return status, hdrs, decoder.finish(), peer
+        except http.client.IncompleteRead as exc:
+            raise FetchError(f"incomplete body: the connection to {host} closed before the "
+                             f"end of the body ({len(exc.partial):,} bytes of the last "
+                             "chunk)") from exc
         except FetchError:
             raise
         except TimeoutError as exc:

@@ -187,6 +187,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         doc = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FeedError(f"malformed JSON feed: {exc}") from exc
+    except RecursionError as exc:
+        raise FeedError("malformed JSON feed: nested too deeply") from exc
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
             "https://jsonfeed.org/version/"):
         raise FeedError("not a feed: JSON without a JSON Feed \"version\"")

@@ -27,13 +27,13 @@ from bot import __version__
 from bot.config import Settings
 from bot.corpus.metadata import OutletCatalog
 from bot.corpus.reload import _hash, _Job, parse_job
-from bot.corpus.storage import Store
+from bot.corpus.storage import DB_BUSY_MESSAGE, Store, is_busy_error
 from bot.errors import UserError
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
 from bot.feeds.urls import canonical_url, doc_id_for, same_site
-from bot.reply import link, printable_line
+from bot.reply import clip_meta, link, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class FeedsConfig:
     total_timeout_seconds: float = 30.0
     check_seconds: float = 60.0  # how often the bot looks for due feeds
     max_items_per_poll: int = 100  # new items fetched per feed and poll; the rest next time
+    item_retries: int = 5  # polls that retry an item whose page failed (while it is unchanged)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FeedsConfig:
@@ -181,7 +182,8 @@ def iso(when: datetime) -> str:
 
 def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
     """A feed as `feeds list` shows it (the keys of --json and of the text)."""
-    return {"id": row["id"], "name": row.get("name") or row.get("title"), "url": row["url"],
+    return {"id": row["id"], "name": clip_meta(row.get("name") or row.get("title")),
+            "url": row["url"],
             "every": row["every_minutes"], "last_ok": row.get("last_ok"),
             "last_error": row.get("last_error"), "next_poll": row.get("next_poll"),
             "items": int(row.get("items") or 0)}
@@ -205,6 +207,7 @@ class _Built:
     doc: dict[str, Any] | None = None
     sentences: list[tuple[Any, ...]] = field(default_factory=list)
     fallback: bool = False  # built from the feed's content because the page failed
+    retries: int = 0  # failed attempts at this version of the item (after _commit: with this one)
 
 
 class FeedPoller:
@@ -277,7 +280,8 @@ class FeedPoller:
     # ------------------------------------------------------------------ one feed
     def _poll_one(self, row: dict[str, Any]) -> tuple[FeedReport, bool]:
         feed_id = int(row["id"])
-        report = FeedReport(feed_id, row.get("name") or row.get("title"), row["url"], "ok")
+        report = FeedReport(feed_id, clip_meta(row.get("name") or row.get("title")), row["url"],
+                            "ok")
         now = self.clock()
         every = int(row.get("every_minutes") or self.config.every_minutes)
         wrote = False
@@ -303,19 +307,32 @@ class FeedPoller:
                 resp = self.fetcher.get(link, kind="feed")
                 parsed = parse_feed(resp.body, resp.content_type, resp.url)
                 feed_url = link
-            built = self._items(feed_id, parsed)
+            built, left_over = self._items(feed_id, parsed)
             wrote = self._commit(feed_id, built)
             report.items = [b.outcome for b in built]
             report.next_poll = iso(now + timedelta(minutes=every))
+            # Items left for the next poll (over the budget, or to be retried) must reach it:
+            # without the validators the next request is not conditional, so no 304 hides them.
+            pending = left_over or any(
+                0 < b.retries < self.config.item_retries for b in built if b.item_key)
             self.store.update_feed(
                 feed_id, last_ok=iso(now), last_error=None, failures=0,
-                next_poll=report.next_poll, etag=resp.etag, last_modified=resp.last_modified,
-                feed_url=feed_url if feed_url != row["url"] else None, title=parsed.title,
+                next_poll=report.next_poll, etag=None if pending else resp.etag,
+                last_modified=None if pending else resp.last_modified,
+                feed_url=feed_url if feed_url != row["url"] else None, title=clip_meta(parsed.title),
                 last_status="ok")
         except (FetchError, FeedError) as exc:
             retry_after = exc.retry_after if isinstance(exc, FetchError) else None
             self._failed(row, report, exc.reason, retry_after, now)
         except Exception as exc:  # a bug must not stop the other feeds
+            if is_busy_error(exc):
+                # Another writer (a long reload) held the database: not the feed's failure.
+                # Nothing is recorded (that write would wait as long): the feed stays due and
+                # is polled again at the next check.
+                report.status, report.error = "error", DB_BUSY_MESSAGE.replace(
+                    "try again in a minute", "the feed is polled again at the next check")
+                log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
+                return report, False
             log.exception("polling feed #%s (%s) failed", feed_id, row["url"])
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now)
         return report, wrote
@@ -337,35 +354,54 @@ class FeedPoller:
         except Exception:
             log.exception("could not record the error of feed #%s", row["id"])
 
-    def _items(self, feed_id: int, parsed: ParsedFeed) -> list[_Built]:
+    def _items(self, feed_id: int, parsed: ParsedFeed) -> tuple[list[_Built], bool]:
+        """The items to store, and whether new items were left over the budget."""
         seen = self.store.feed_items(feed_id)
         built: list[_Built] = []
         budget = self.config.max_items_per_poll
         keys: set[str] = set()
+        left_over = False
+        # Which item of this feed each document id belongs to: a canonical URL another item
+        # already has is not this item's identity (a template naming one page everywhere).
+        owners = {str(r["doc_id"]): key for key, r in seen.items() if r.get("doc_id")}
         for item in parsed.items:
             if item.key in keys:  # the same item twice in one feed document
                 continue
             keys.add(item.key)
             prev = seen.get(item.key)
-            # A rejected item is saved without a fingerprint, so it is tried again next time.
+            retries = 0
             if prev is not None and prev["fingerprint"] == item.fingerprint:
-                built.append(_Built(None, item.link, None, ItemOutcome(
-                    item.link, "unchanged", None, prev["doc_id"], item.title)))
-                continue
+                # A rejected item, or one stored from the feed because its page failed, is
+                # tried again at the next polls, `item_retries` times while it is unchanged.
+                retries = int(prev.get("retries") or 0)
+                if retries == 0 or retries >= self.config.item_retries:
+                    built.append(_Built(None, item.link, None, ItemOutcome(
+                        item.link, "unchanged", None, prev["doc_id"], item.title)))
+                    continue
             if budget <= 0:
+                left_over = True
                 continue  # not recorded: the next poll takes it
             budget -= 1
-            built.append(self._build(item, item.link, item.fingerprint, kind="feed"))
-        return built
+            b = self._build(item, item.link, item.fingerprint, kind="feed", owners=owners,
+                            doc_id=(prev or {}).get("doc_id") if retries else None)
+            b.retries = retries
+            if b.outcome.doc_id:
+                owners.setdefault(b.outcome.doc_id, item.key)
+            built.append(b)
+        return built, left_over
 
     # ------------------------------------------------------------------ one article
     def _build(self, item: FeedItem | None, link: str | None, fingerprint: str | None,
-               kind: str) -> _Built:
+               kind: str, owners: dict[str, str] | None = None,
+               doc_id: str | None = None) -> _Built:
+        """`owners`: document id -> item key of the feed's items so far; `doc_id`: the id
+        the item was stored under before (kept when a retry reaches its page)."""
         key = item.key if item is not None else None
         title = item.title if item is not None else None
         try:
-            fields_, url, note = self._article(item, link)
-            doc_id = doc_id_for(url) if url else f"feed-{_hash((key or '').encode())[:12]}"
+            fields_, url, note = self._article(item, link, owners or {})
+            doc_id = doc_id or (doc_id_for(url) if url
+                                else f"feed-{_hash((key or '').encode())[:12]}")
             text = fields_.pop("text")
             parsed = parse_job(_Job(doc_id, text, fields=fields_), self.catalog)
             if parsed.reason is not None:
@@ -385,7 +421,7 @@ class FeedPoller:
             return _Built(key, link, fingerprint, ItemOutcome(link, "rejected", str(exc), None,
                                                               title))
 
-    def _article(self, item: FeedItem | None, link: str | None
+    def _article(self, item: FeedItem | None, link: str | None, owners: dict[str, str]
                  ) -> tuple[dict[str, Any], str | None, str | None]:
         """(fields for parse_job plus "text", canonical URL, note) of an item or a page."""
         page: PageArticle | None = None
@@ -402,8 +438,8 @@ class FeedPoller:
             problem = "the item has no link"
         if page is not None:
             canonical = final_url or link
-            if page.canonical and urlsplit(page.canonical).scheme in ("http", "https") \
-                    and same_site(page.canonical, final_url or ""):
+            if page.canonical and self._canonical_fits(page.canonical, final_url or "",
+                                                       item.key if item else None, owners):
                 canonical = page.canonical
             url = canonical_url(canonical) if canonical else None
             fields_: dict[str, Any] = {
@@ -421,6 +457,21 @@ class FeedPoller:
         return ({"text": content, "title": item.title, "author": item.author,
                  "published": item.published, "outlet": None, "url": url}, url,
                 f"page not used: {problem}; stored the feed's own content")
+
+    @staticmethod
+    def _canonical_fits(canonical: str, fetched: str, key: str | None,
+                        owners: dict[str, str]) -> bool:
+        """Whether a page's canonical URL can be its article's identity: on the same site,
+        not the site's home page (unless the page fetched is it), and not the document of
+        another item of the feed (a template naming one page on every article)."""
+        if urlsplit(canonical).scheme not in ("http", "https") or not same_site(canonical,
+                                                                                 fetched):
+            return False
+        canon = canonical_url(canonical)
+        if urlsplit(canon).path in ("", "/") and canon != canonical_url(fetched):
+            return False
+        owner = owners.get(doc_id_for(canon))
+        return owner is None or owner == key
 
     # ------------------------------------------------------------------ storing
     def _commit(self, feed_id: int | None, built: list[_Built]) -> bool:
@@ -441,19 +492,21 @@ class FeedPoller:
                 b.outcome.outcome = "unchanged"
                 continue
             if b.fallback and old is not None and old[1] == "active":
-                # The page failed this time: the stored article (from its page) is kept, not
-                # replaced by the feed's summary; the item is tried again next poll.
+                # The page failed this time: the stored article is kept, not replaced by the
+                # feed's summary; the item is tried again next poll.
                 b.outcome.outcome = "unchanged"
                 b.outcome.reason = (b.outcome.reason or "").split(";")[0] + \
                     "; kept the stored version"
-                b.fingerprint = None
                 continue
             b.outcome.outcome = "updated" if old is not None and old[1] == "active" else "added"
             batch[doc_id] = content_hash
             docs.append(b.doc)
             sents.extend(b.sentences)
+        for b in built:  # a failed page (rejected, or the feed's content stored) is retried
+            if b.item_key is not None:
+                b.retries = b.retries + 1 if b.fallback or b.outcome.outcome == "rejected" else 0
         items = [{"item_key": b.item_key, "link": b.link, "doc_id": b.outcome.doc_id,
-                  "fingerprint": b.fingerprint if b.outcome.outcome != "rejected" else None,
+                  "fingerprint": b.fingerprint, "retries": b.retries,
                   "outcome": b.outcome.outcome,
                   "reason": b.outcome.reason} for b in built if b.item_key is not None]
         if not docs and not items:
