@@ -478,12 +478,40 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
     failure = report.index_failure()
     if failure:
         reply.add(Paragraph(failure))
-    for o in report.outcomes:
-        if o.outcome not in ("unchanged",):
-            reply.add(Bullet(o.summary()))
+    _add_outcomes(reply, report.outcomes, report.run_id)
     stats = router.core.store.corpus_stats()
     reply.add(Context(f"Corpus: {stats['documents']} documents, {stats['sentences']} sentences."))
     return reply
+
+
+# A chat reload reply names at most this many files per kind (rejections and warnings: more),
+# then counts the rest: a reload of 10,000 new files is one message, not hundreds. The CLI
+# (`briefbot reload`, `--json`) keeps the full listing.
+RELOAD_SHOWN = {"rejected": 10, "warning": 10, "added": 5, "updated": 5, "removed": 5}
+
+
+def _add_outcomes(reply: Reply, outcomes: list[Any], run_id: int) -> None:
+    """A reload's changed files in chat: per kind (rejections and warnings first), the first
+    few, then "… and N more"."""
+    by_kind: dict[str, list[Any]] = {}
+    for o in outcomes:
+        if o.outcome != "unchanged":
+            by_kind.setdefault(o.outcome, []).append(o)
+    cut = False
+    kinds = [k for k in RELOAD_SHOWN if k in by_kind] + [k for k in by_kind
+                                                         if k not in RELOAD_SHOWN]
+    for kind in kinds:
+        items, limit = by_kind[kind], RELOAD_SHOWN.get(kind, 5)
+        reply.add(*(Bullet(o.summary()) for o in items[:limit]))
+        if len(items) > limit:
+            cut = True
+            reply.add(Bullet(f"… and {len(items) - limit:,} more "
+                             f"{'warnings' if kind == 'warning' else kind}"))
+    if cut:
+        reply.add(Context(f"Chat names the first few of each kind; every file of reload "
+                          f"#{run_id} is kept in the database (table ingest_outcomes), and "
+                          "`briefbot reload` (or `--json`) on the host lists each file it "
+                          "changes."))
 
 
 def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | None]:

@@ -1,0 +1,41 @@
+"""/reload in chat summarises its report (per kind: the first few files, then a count) so a
+reload of many files is one message on Slack and Discord, not one bullet per file; the CLI
+keeps its full listing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.adapters.discord_embeds import render_reply
+from bot.adapters.slack_blocks import render_messages
+from bot.chat.commands import Caller, CommandRequest, Router
+from bot.config import Settings
+from bot.core import Core
+
+ADDED, REJECTED = 60, 15
+
+
+def test_reload_reply_summarises_many_files(settings: Settings, corpus: Path) -> None:
+    for i in range(ADDED):
+        (corpus / f"a{i:03d}.txt").write_text(
+            f"Item {i}\n\nPort Elm approved bridge number {i} on Monday, officials said.\n")
+    for i in range(REJECTED):
+        (corpus / f"empty{i:02d}.txt").write_text("  \n")
+    core = Core(settings)
+    caller = Caller("slack", "U1", is_platform_admin=True, workspace_id="T1")
+    reply = Router(core).handle(CommandRequest("reload", "", caller, "C1"))
+    text = reply.plain_text()
+    assert len(render_messages(reply)) == 1 and len(render_reply(reply)) == 1
+    shown_rejected, shown_added = 10, 5
+    # rejections stay visible: the first ones with their reason, then a count
+    for i in range(shown_rejected):
+        assert f"empty{i:02d}.txt: rejected — empty file" in text
+    assert f"empty{shown_rejected:02d}.txt" not in text
+    assert f"… and {REJECTED - shown_rejected} more rejected" in text
+    for i in range(shown_added):
+        assert f"a{i:03d}.txt: added" in text
+    assert f"a{shown_added:03d}.txt" not in text
+    assert f"… and {ADDED - shown_added} more added" in text
+    assert f"{ADDED} added" in text and f"{REJECTED} rejected" in text  # the headline
+    assert "briefbot reload" in text  # where the full listing is
+    core.close()
