@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -453,6 +455,40 @@ async def test_admin_commands_are_denied_without_manage_server(
     denied = [a for a in core.store.admin_actions() if a["outcome"] == "denied"]
     assert {a["command"] for a in denied} >= {"schedules", "reload"}
     assert all(a["user_id"] == "4242" and a["platform"] == "discord" for a in denied)
+
+
+@pytest.mark.asyncio
+async def test_denial_is_answered_at_once_while_a_reload_holds_the_write_lock(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:
+    """The denial's audit record waits for the lock in the background: the answer comes
+    within Discord's 3 s, and the record is written once the lock frees."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:  # another writer (a reload in another process)
+        conn = sqlite3.connect(core.settings.db_path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(15)
+        conn.execute("ROLLBACK")
+        conn.close()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert locked.wait(5)
+        started = time.monotonic()
+        sent = await emu.send_interaction("briefbot status", user_id=4242, permissions="0")
+        call = await emu.wait_for_response(sent, timeout=20)
+        took = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join()
+    assert took < 2.0, f"the denial took {took:.1f} s"
+    assert call.json["type"] == 4 and call.json["data"]["flags"] & EPHEMERAL
+    assert "/briefbot status needs admin rights" in all_text([call.json["data"]])
+    await asyncio.to_thread(bot.router.flush_audit, 30)
+    denied = [a for a in core.store.admin_actions() if a["outcome"] == "denied"]
+    assert [(a["command"], a["user_id"]) for a in denied] == [("status", "4242")]
 
 
 @pytest.mark.asyncio

@@ -292,8 +292,10 @@ async def test_reload_says_it_started_then_reports(slack: SlackAdapter, api: Sla
         assert_within_limits(message)
 
 
-def reload_report(rejected: int) -> ReloadReport:
-    outcomes = [Outcome(f"folder/rejected-file-{i:05d}.txt", "rejected", "the file is empty")
+def reload_report(words: int, rejected: int = 10) -> ReloadReport:
+    """Rejections whose reasons are `words` words long (chat shows the first 10 in full)."""
+    reason = "the file is odd: " + " ".join(f"w{k}" for k in range(words))
+    outcomes = [Outcome(f"folder/rejected-file-{i:05d}.txt", "rejected", reason)
                 for i in range(rejected)]
     return ReloadReport(1, outcomes, Counter(rejected=rejected), 1, False)
 
@@ -308,11 +310,11 @@ async def test_reload_never_posts_more_than_slack_allows_to_a_response_url(
     core.settings.admins.append("slack:UADMIN")
     local = TestAdapter(core)
 
-    def report_messages(rejected: int) -> list[str]:
-        monkeypatch.setattr(Core, "reload", lambda self, **kw: reload_report(rejected))
+    def report_messages(words: int) -> list[str]:
+        monkeypatch.setattr(Core, "reload", lambda self, **kw: reload_report(words))
         return [str(m["text"]) for m in render_messages(local.send("reload", admin=True))]
 
-    low, high = 1, 4096  # the fewest rejected files whose report is that many messages
+    low, high = 1, 4096  # the shortest reasons whose report is that many messages
     while low < high:
         mid = (low + high) // 2
         if len(report_messages(mid)) >= RESPONSE_URL_USES:

@@ -17,6 +17,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -51,6 +52,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_COMMAND_CHARS = 4000
+# `Router.admit` waits this long for its audit record (a denial) before answering anyway;
+# the record is written when the write lock frees, retried for up to AUDIT_RETRY_SECONDS.
+AUDIT_WAIT_SECONDS = 0.5
+AUDIT_RETRY_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,9 @@ class Router:
         self.limiter = RateLimiter(core.settings.rate_limit_per_minute, clock)
         self.specs: dict[str, CommandSpec] = {s.name: s for s in _SPECS}
         self.pool = WorkerPool(core.settings.command_workers, core.settings.command_queue)
+        # Audit records written by `admit` (denials, usage errors of admins): on a thread of
+        # their own, so that a reload holding the write lock never delays the answer.
+        self._audit = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefbot-audit")
 
     # ------------------------------------------------------------------ entry points
     async def handle_async(self, request: CommandRequest) -> Reply:
@@ -236,7 +244,7 @@ class Router:
             if spec.admin and not self.is_admin(request.caller):
                 log.warning("denied /%s to %r (%r)", name, request.caller.key,
                             request.caller.display_name)
-                self._record(request, name, text, "denied")
+                self._record_soon(request, name, text, "denied")
                 raise PermissionDenied(f"{_cmd(request, name)} needs admin rights.")
             if spec.validate is not None:
                 spec.validate(text.strip())
@@ -248,7 +256,7 @@ class Router:
             metrics.command_done(name, request.caller.platform, "error",
                                  time.monotonic() - started)
             if spec is not None and spec.admin and self.is_admin(request.caller):
-                self._record(request, name, text, "error", exc.message)
+                self._record_soon(request, name, text, "error", exc.message)
             return Reply.error(exc.message)
         return Admitted(request, spec, name, text)
 
@@ -302,6 +310,40 @@ class Router:
                 request.channel, name, text[:500], outcome, detail)
         except Exception:
             log.exception("could not record the admin action /%s", name)
+
+    def _record_soon(self, request: CommandRequest, name: str, text: str, outcome: str,
+                     detail: str = "") -> None:
+        """`_record` for `admit`, which must answer at once (Discord's 3 s): the write runs on
+        the audit thread (its own connection) and is waited for at most AUDIT_WAIT_SECONDS;
+        while another writer (a reload) holds the lock it goes on there, retrying until
+        AUDIT_RETRY_SECONDS have passed, then logs the record it could not write."""
+        args = (request.caller.platform, request.caller.user_id, request.caller.display_name,
+                request.channel, name, text[:500], outcome, detail)
+        future = self._audit.submit(self._write_audit, args)
+        try:
+            future.result(timeout=AUDIT_WAIT_SECONDS)
+        except FutureTimeout:
+            log.info("the write lock is held: the admin action /%s is recorded when it frees",
+                     name)
+
+    def _write_audit(self, args: tuple[str, ...]) -> None:
+        deadline = time.monotonic() + AUDIT_RETRY_SECONDS
+        while True:
+            try:
+                self.core.store.record_admin_action(*args)
+                return
+            except Exception as exc:
+                if is_busy_error(exc) and time.monotonic() < deadline:
+                    continue  # each try waits the store's busy timeout for the lock
+                log.exception("could not record the admin action /%s (dropped: %s)", args[4],
+                              "; ".join(f"{k}={v!r}" for k, v in zip(
+                                  ("platform", "user", "name", "channel", "command", "args",
+                                   "outcome", "detail"), args, strict=True)))
+                return
+
+    def flush_audit(self, timeout: float | None = None) -> None:
+        """Wait until the audit records submitted so far are written (tests, shutdown)."""
+        self._audit.submit(lambda: None).result(timeout=timeout)
 
     def help_reply(self, caller: Caller | None = None) -> Reply:
         platform = caller.platform if caller is not None else "console"
