@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.testing import TestAdapter
-from bot.chat.commands import Caller, CommandRequest, Router
+from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
 from bot.config import Settings
 from bot.core import Core
 from bot.reply import Reply, command_syntax
@@ -119,3 +119,17 @@ def test_an_empty_corpus_names_the_platform_reload_not_the_shell(
             assert f"an admin can run {command_syntax(platform, 'reload')}" in text, (line, text)
     finally:
         core.close()
+
+
+@pytest.mark.parametrize("space", ["\t", "\u00a0", "\u2003", "\u3000", " \t\u00a0 "])
+def test_any_unicode_whitespace_separates_the_command_from_its_arguments(
+        core: Core, space: str) -> None:
+    """A tab (console scripts) or a no-break space (macOS Option+Space) after the command
+    name: the command, not "Unknown command"."""
+    assert split_command_line(f"/claim{space}Putin visited") == ("claim", "Putin visited")
+    assert split_command_line(f"HELP{space}") == ("help", "")
+    console = TestAdapter(core)
+    reply = console.send(f"/source{space}000", admin=True)
+    assert "Unknown command" not in reply.plain_text()
+    out = ask(core, "slack", f"/briefbot feeds{space}list")
+    assert "Unknown command" not in out and "No feeds" in out

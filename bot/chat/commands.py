@@ -134,10 +134,12 @@ class RateLimiter:
 
 
 def split_command_line(line: str) -> tuple[str, str]:
-    """"/claim Putin visited" -> ("claim", "Putin visited")."""
-    line = line.strip()
-    name, _, rest = line.partition(" ")
-    return name.lstrip("/").lower(), rest.strip()
+    """"/claim Putin visited" -> ("claim", "Putin visited"). Any Unicode whitespace (a tab, a
+    no-break space) separates the name from its arguments."""
+    parts = line.split(maxsplit=1)  # str.split(): every Unicode whitespace character
+    if not parts:
+        return "", ""
+    return parts[0].lstrip("/").lower(), (parts[1].strip() if len(parts) > 1 else "")
 
 
 def _cmd(req: CommandRequest, name: str, args: str = "") -> str:
