@@ -133,3 +133,14 @@ def test_any_unicode_whitespace_separates_the_command_from_its_arguments(
     assert "Unknown command" not in reply.plain_text()
     out = ask(core, "slack", f"/briefbot feeds{space}list")
     assert "Unknown command" not in out and "No feeds" in out
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord", "console"])
+@pytest.mark.parametrize("invisible", ["\u200b\u200b", "\u200e\u200f", "\ufeff", "\u200b \u2060"])
+def test_invisible_only_claim_gets_the_chat_usage(core: Core, platform: str,
+                                                  invisible: str) -> None:
+    """Zero-width characters only: the same usage line as a blank /claim, naming the chat
+    command, never the shell's `briefbot claim "…"`."""
+    blank = ask(core, platform, "/claim", admin=False)
+    out = ask(core, platform, f"/claim {invisible}", admin=False)
+    assert out == blank and "/claim TEXT" in out and "briefbot claim" not in out

@@ -400,12 +400,18 @@ def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
     return router.core.digest_reply(name=name, story=story, platform=req.caller.platform)
 
 
+CLAIM_USAGE = "Usage: /claim TEXT — e.g. /claim Putin visited North Korea in June 2024"
+
+
 def _claim_args(text: str) -> None:
     if not text:
-        raise UserError("Usage: /claim TEXT — e.g. /claim Putin visited North Korea in June 2024")
-    from bot.claims.lookup import check_claim_text
+        raise UserError(CLAIM_USAGE)
+    from bot.claims.lookup import EmptyClaim, check_claim_text
 
-    check_claim_text(text)
+    try:
+        check_claim_text(text)
+    except EmptyClaim:  # only invisible characters: chat's usage, not the shell's
+        raise UserError(CLAIM_USAGE) from None
 
 
 def _claim(router: Router, req: CommandRequest, text: str) -> Reply:

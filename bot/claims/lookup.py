@@ -123,11 +123,16 @@ class ClaimAnswer:
                 "evidence": [e.to_dict() for e in self.evidence], "note": self.note}
 
 
+class EmptyClaim(UserError):
+    """A claim with nothing visible in it (blank, or only zero-width and control characters).
+    Its message names the CLI; chat answers with its own usage line instead."""
+
+
 def check_claim_text(text: str) -> str:
     """The claim as looked up, or a `UserError` saying what is wrong with it."""
     cleaned = "".join(c if c.isprintable() else " " for c in text).strip()
     if not cleaned:
-        raise UserError("empty claim: type the statement to check, e.g. "
+        raise EmptyClaim("empty claim: type the statement to check, e.g. "
                         "`briefbot claim \"Putin visited North Korea\"`")
     if len(cleaned) > MAX_CLAIM_CHARS:
         raise UserError(f"claim too long ({len(cleaned):,} characters; the limit is "
