@@ -20,6 +20,16 @@ def test_a_discord_subscription_needs_a_channel_id() -> None:
     validate_subscription("slack", "general", "daily", "0 8 * * *", "UTC", ROOT / "digests")
 
 
+@pytest.mark.parametrize("channel", [str(2**64), "9" * 25, "9" * 5000, "0", "000"])
+def test_a_discord_channel_id_is_a_64_bit_snowflake(channel: str) -> None:
+    """Discord ids are unsigned 64-bit: a larger number (or 0) could never be posted to."""
+    with pytest.raises(UserError, match="is not a Discord channel id") as err:
+        validate_subscription("discord", channel, "daily", "0 8 * * *", "UTC", ROOT / "digests")
+    assert "\n" not in err.value.message and len(err.value.message) < 200  # one short line
+    validate_subscription("discord", str(2**64 - 1), "daily", "0 8 * * *", "UTC",
+                          ROOT / "digests")
+
+
 @pytest.mark.parametrize("url", ["https://exa mple.com/", "https://exa<mple.com/feed"])
 def test_a_feed_url_needs_a_valid_host(url: str) -> None:
     with pytest.raises(UserError, match="no valid host name"):

@@ -28,7 +28,7 @@ from bot.core import Core
 from bot.errors import UserError
 from bot.reply import Context, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
-from bot.schedule.subscriptions import digest_names
+from bot.schedule.subscriptions import SNOWFLAKE_MAX, digest_names
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,6 @@ def client_id_from_token(token: str) -> int | None:
         return None
     return snowflake(value)
 
-
-SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit integers
 
 
 def snowflake(value: str) -> int | None:

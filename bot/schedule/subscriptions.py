@@ -16,6 +16,7 @@ from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
 
 PLATFORMS = ("console", "slack", "discord", "test")
+SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit integers
 
 
 @dataclass
@@ -75,6 +76,10 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
         # Posting would fail at the first slot ("not a Discord channel id"): say it now.
         raise UserError(f"{channel!r} is not a Discord channel id: give the channel's number "
                         "(Developer Mode: right-click the channel, Copy Channel ID)")
+    if platform == "discord" and (len(channel.strip()) > len(str(SNOWFLAKE_MAX))
+                                  or not 0 < int(channel.strip()) <= SNOWFLAKE_MAX):
+        raise UserError(f"{channel.strip()[:40]!r} is not a Discord channel id: Discord ids "
+                        f"are 1 to {SNOWFLAKE_MAX} (64 bits)")
     names = digest_names(digests_dir)
     if digest not in names:
         raise UserError(f"no digest named {digest!r}; available: {', '.join(names) or 'none'}")
