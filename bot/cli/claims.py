@@ -48,6 +48,7 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
     """Look up a claim: evidence sentences, their sources and dates, and a verdict.
 
     TEXT `-` reads one claim per line from stdin and answers each in order."""
+    app.require_database()
     if text != "-":
         answer = _lookup(app, text, limit)
         if as_json:

@@ -3,6 +3,7 @@ when a command first needs it."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 from bot.config import Settings, load_db_path, load_settings
 from bot.corpus.storage import Store, parse_id
 from bot.errors import UserError
+from bot.paths import DB_ENV
 from bot.search.semantic import select as select_encoder
 
 
@@ -47,6 +49,20 @@ class AppContext:
     def known_db(self) -> str:
         """The database path if it was read already ("?" if not): for error messages."""
         return str(self._db_path) if self._db_path is not None else "?"
+
+    def require_database(self) -> None:
+        """For commands that only read: refuse a database path typed with `--db` or
+        BRIEFBOT_DB that does not exist (mistyped), rather than create it and its folders and
+        answer "the corpus is empty". The default and the config's database are not checked
+        (a fresh install or deployment: those commands say to run `briefbot reload`);
+        commands that fill a database (reload, run, restore, feeds add, schedule add) create
+        it."""
+        typed = "--db" if self.db else (DB_ENV if os.environ.get(DB_ENV, "").strip() else None)
+        path = self.db_path
+        if typed is None or str(path) == ":memory:" or path.exists():
+            return
+        raise click.ClickException(f"no database at {path} (from {typed}): check the path; "
+                                   "`briefbot reload` creates one")
 
     @property
     def store(self) -> Store:

@@ -34,6 +34,7 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
 
     With --only key-developments --format text, print just the key-development sentences,
     one per line, within --words words."""
+    app.require_database()
     if since and since_last_sub:
         raise UserError("use either --since or --since-last, not both")
     kind = section_kind(only) if only else None

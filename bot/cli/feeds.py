@@ -60,6 +60,7 @@ def _feed_line(f: dict[str, object]) -> str:
 @pass_app
 def list_(app: AppContext, as_json: bool) -> None:
     """The feeds: id, name, url, every, last_ok, last_error, next_poll, items."""
+    app.require_database()
     with _core(app) as core:
         rows = core.feeds()
     if as_json:

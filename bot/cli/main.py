@@ -209,6 +209,7 @@ def _doc_summary(d: dict[str, Any]) -> dict[str, Any]:
 @pass_app
 def sources(app: AppContext, as_json: bool) -> None:
     """List the documents in the corpus."""
+    app.require_database()
     docs = [_doc_summary(d) for d in app.store.documents()]
     if as_json:
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
@@ -236,6 +237,7 @@ def sources(app: AppContext, as_json: bool) -> None:
 @pass_app
 def source(app: AppContext, doc_id: str, as_json: bool) -> None:
     """Show one document: metadata and cleaned text. DOC_ID may be any unique prefix."""
+    app.require_database()
     from bot.core import resolve_doc_id
 
     found = resolve_doc_id(app.store, doc_id, hint="`briefbot sources`")

@@ -34,6 +34,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def backup(app: AppContext, file: Path, force: bool, as_json: bool) -> None:
     """Write a consistent copy of the database to FILE (safe while the bot runs)."""
     db = app.db_path  # the database path alone: an error elsewhere in the config is no matter
+    app.require_database()
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself; choose another file")
     if file.exists() and not force:
@@ -112,6 +113,7 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
 
     The current database is kept beside it (<db>.before-restore-<time>.db)."""
     db = app.db_path  # the database path alone: an error elsewhere in the config is no matter
+    app.require_database()
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself")
     info = inspect_database(file)

@@ -98,6 +98,7 @@ def _describe(store: Any, row: dict[str, Any]) -> dict[str, Any]:
 @click.pass_obj
 def list_(app: Any, as_json: bool) -> None:
     """List subscriptions with their next run, last status and failed slots."""
+    app.require_database()
     store = app.store
     items = [_describe(store, row) for row in store.subscriptions()]
     if as_json:
