@@ -291,3 +291,13 @@ def test_status_counts_the_last_reloads_warnings(bot: TestAdapter, core: Core,
     status = text_of(bot.send("/status", admin=True))
     line = next(x for x in status.splitlines() if "Last reload" in x)
     assert "1 warnings" in line, line
+
+
+def test_timeline_without_dated_events_says_so(settings: Settings, corpus: Path) -> None:
+    (corpus / "undated.txt").write_text(
+        "Ports reopen\n\nThe port of Exampleton reopened after a strike, officials said.\n")
+    core = Core(settings)
+    core.reload(index=False)
+    out = text_of(TestAdapter(core).send("/timeline"))
+    assert "No dated events" in out
+    core.close()

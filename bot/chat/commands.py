@@ -493,6 +493,9 @@ def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
     every platform."""
     _no_args(req, "timeline", text)
     reply = router.core.digest_reply(only="timeline")
+    if not any(isinstance(b, Bullet) for b in reply.blocks):  # not only the headline
+        reply.add(Paragraph("No dated events: no article in the corpus states a date the "
+                            "timeline can place."))
     cited = {n for b in reply.blocks if isinstance(b, Bullet) for n in b.citations}
     refs = [ref for ref in reply.sources if ref.number in cited]
     reply.sources = []
