@@ -267,6 +267,9 @@ def test_cli_errors(seeds_db, tmp_path):
     r = runner.invoke(cli, ["--db", seeds_db, "digest", "nope"])
     assert r.exit_code != 0 and "no digest named 'nope'" in r.output
     r = runner.invoke(cli, ["--db", str(tmp_path / "empty.db"), "digest"])
+    assert r.exit_code != 0 and "no database at" in r.output  # a mistyped --db: not created
+    Store(tmp_path / "empty.db").close()
+    r = runner.invoke(cli, ["--db", str(tmp_path / "empty.db"), "digest"])
     assert r.exit_code != 0 and "the corpus is empty" in r.output
     r = runner.invoke(cli, ["--db", seeds_db, "digest", "--since", "2999-01-01"])
     assert r.exit_code == 0 and "Nothing new since" in r.output

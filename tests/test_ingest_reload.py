@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 
 import bot.corpus.reload
 from bot.cli.main import _Progress, cli
+from bot.corpus.storage import Store
 
 SENTENCES = [
     "Officials in Seoul said on Tuesday that the agreement would be reviewed by parliament.",
@@ -463,6 +464,7 @@ def test_unknown_source_id(db: Path, small: Path) -> None:
 
 
 def test_empty_corpus_listing(db: Path) -> None:
+    Store(db).close()  # an existing, empty database (a missing --db path is refused)
     res = run(db, "sources")
     assert res.exit_code == 0 and "corpus is empty" in res.output
     assert json.loads(run(db, "sources", "--json").output) == []

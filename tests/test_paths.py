@@ -129,9 +129,13 @@ def test_a_database_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) 
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
     for args in (["--db", str(blocker / "sub" / "t.db"), "reload", str(tmp_path)],
-                 ["--db", str(blocker / "t.db"), "schedule", "list"]):
+                 ["--db", str(blocker / "t.db"), "schedule", "add", "--platform", "slack",
+                  "--channel", "C1", "--digest", "daily"]):
         res = CliRunner().invoke(cli, args)
         assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
         assert "cannot create the database folder" in res.output, res.output
+    # a read command does not create a missing --db path at all
+    res = CliRunner().invoke(cli, ["--db", str(blocker / "t.db"), "schedule", "list"])
+    assert res.exit_code == 1 and "no database at" in res.output, res.output
     res = CliRunner(env={"BRIEFBOT_HOME": str(blocker)}).invoke(cli, ["reload", str(tmp_path)])
     assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
