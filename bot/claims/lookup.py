@@ -597,7 +597,11 @@ def _cross_support(reader: CrossEncoder, claim_text: str,
 
 def _add_support(groups: list[set[str]], doc_id: str, key: str) -> None:
     """Union documents that share a supporting sentence (syndicated copies)."""
-    tokens = {"doc:" + doc_id, "key:" + key}
+    _join(groups, {"doc:" + doc_id, "key:" + key})
+
+
+def _join(groups: list[set[str]], tokens: set[str]) -> None:
+    """The groups holding any of `tokens` become one, with them."""
     merged = [g for g in groups if g & tokens]
     for g in merged:
         groups.remove(g)
@@ -612,11 +616,7 @@ def _merge_copies(store: Store, groups: list[set[str]]) -> None:
     docs = sorted(t[4:] for g in groups for t in g if t.startswith("doc:"))
     rows = store.sentences_of(docs, kind="body")
     for a, b in sorted(copied_pairs((r["doc_id"], r["text"], r["key"]) for r in rows)):
-        merged = [g for g in groups if "doc:" + a in g or "doc:" + b in g]
-        if len(merged) > 1:
-            for g in merged:
-                groups.remove(g)
-            groups.append(set().union(*merged))
+        _join(groups, {"doc:" + a, "doc:" + b})
 
 
 def _independent(groups: list[set[str]]) -> int:
