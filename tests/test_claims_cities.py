@@ -89,3 +89,13 @@ def test_a_place_within_the_other_gives_no_other_place(settings, store, corpus):
                  "in the United States on Friday.\n"})
     assert ask_claim(world, "The mayors of Port Elm and Bayside opened the new ferry line in "
                             "Anchorage.").verdict != "contradicted"
+
+
+def test_a_city_name_of_several_countries_is_no_place():
+    # "Valencia" is Spain's and Venezuela's: as Venezuela's, "in Valencia" contradicted "in Spain".
+    import tomllib as toml
+
+    raw = toml.loads(aliases_module.CITIES.read_text(encoding="utf-8"))["cities"]
+    names = {entry[0] for entry in raw.values()}
+    assert not names & {"Valencia", "Hyderabad", "Sydney", "Cordoba", "San Juan", "La Paz"}
+    assert "Vladivostok" in names

@@ -98,3 +98,9 @@ def test_an_edited_copy_of_an_article_is_not_a_second_source(settings, store, co
         "local.txt": "Bridge approved in Port Elm\n\n" + " ".join(edited) + "\n"})
     answer = ask_claim(world, "The council of Valdoria approved the new harbour bridge")
     assert answer.verdict == "single-source" and answer.sources == 1, answer
+
+
+def test_a_title_case_headline_is_still_looked_up(world):
+    # Its capitalised words read as names; it was "claims nothing" (second reader's case).
+    answer = ask_claim(world, "Port Elm Council Approves Harbour Bridge")
+    assert "claims nothing" not in answer.note and answer.verdict != "not-found", answer

@@ -59,3 +59,14 @@ def test_only_the_sources_the_shown_points_cite_are_listed(
     only = build_digest(store, settings, only="sources", words=1)
     assert len(only.cited_sources(only.sections)) == len(only.sources) == 5
     assert len(_source_lines(render_markdown(only.to_reply()))) == 5
+
+
+def test_copies_are_found_whatever_the_document_order():
+    # A, B and C share one sentence; B and C share a second: B and C are copies, though each
+    # first meets the shared sentence in A (second reader's case).
+    from bot.corpus.article import copied_pairs
+
+    long = "a sentence of well over eight words in it {}"
+    rows = [("A", long.format(1), "k1"), ("B", long.format(1), "k1"), ("C", long.format(1), "k1"),
+            ("B", long.format(2), "k2"), ("C", long.format(2), "k2")]
+    assert copied_pairs(rows) == {("B", "C")}

@@ -175,7 +175,11 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             return _not_found(text, "the claim has no words to look up: only text in the Latin "
                               "alphabet is searchable (accents are fine)", index, semantic)
         return _not_found(text, "the claim has no words to look up", index, semantic)
-    if len(parsed.units) < 2 or names_only(parsed):
+    # A headline in Title Case or capitals ("Vaccines Cause Autism") reads as names alone: it
+    # is looked up as before (three words of four letters or more, all capitalised).
+    long_words = [w for w in plain.split() if w[:1].isalpha() and len(w) > 3]
+    headline = len(long_words) >= 3 and all(w[:1].isupper() for w in long_words)
+    if len(parsed.units) < 2 or (names_only(parsed) and not headline):
         return _not_found(text, "that names things but claims nothing about them; say who did "
                           "what, e.g. \"Putin visited North Korea\"", index, semantic)
     terms = sorted({t for u in parsed.units for t in u.alts})

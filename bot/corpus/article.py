@@ -75,20 +75,25 @@ def sentence_key(text: str) -> str:
 # claim lookup count them once alike).
 COPY_WORDS = 8
 COPY_SHARED = 2
+COPY_MAX_HOLDERS = 50  # a sentence in more documents than this is boilerplate
 
 
 def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, str]]:
     """(doc a, doc b), a < b, of the documents that are copies of each other, from their
     (doc id, sentence text, sentence key) rows."""
-    first_doc: dict[str, str] = {}
-    shared: dict[tuple[str, str], int] = {}
+    docs_of: dict[str, set[str]] = {}
     for doc, text, key in sentences:
-        if not key or len(text.split()) < COPY_WORDS:
-            continue
-        other = first_doc.setdefault(key, doc)
-        if other != doc:
-            pair = (min(doc, other), max(doc, other))
-            shared[pair] = shared.get(pair, 0) + 1
+        if key and len(text.split()) >= COPY_WORDS:
+            docs_of.setdefault(key, set()).add(doc)
+    shared: dict[tuple[str, str], int] = {}
+    for docs in docs_of.values():
+        # Every pair holding the sentence (not only pairs with its first holder); a sentence
+        # in very many documents is boilerplate, not a sign of copying (and would be O(n^2)).
+        if 1 < len(docs) <= COPY_MAX_HOLDERS:
+            ordered = sorted(docs)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1:]:
+                    shared[(a, b)] = shared.get((a, b), 0) + 1
     return {pair for pair, n in shared.items() if n >= COPY_SHARED}
 
 

@@ -110,16 +110,18 @@ def _pieces(sentence: str) -> list[str]:
     if len(words) <= MAX_SENTENCE_WORDS:
         return [sentence]
     out: list[str] = []
-    while len(words) > PIECE_WORDS:
+    start = 0  # walked by index: slicing the rest off each time was quadratic (1M words: 56 s)
+    while len(words) - start > PIECE_WORDS:
         cut = PIECE_WORDS
         for i in range(PIECE_WORDS, PIECE_WORDS // 2, -1):
-            if words[i - 1][-1:] in ",;:" or words[i - 1] in ("-", "–", "—"):
+            w = words[start + i - 1]
+            if w[-1:] in ",;:" or w in ("-", "–", "—"):
                 cut = i
                 break
-        out.append(" ".join(words[:cut]))
-        words = words[cut:]
-    if words:
-        out.append(" ".join(words))
+        out.append(" ".join(words[start:start + cut]))
+        start += cut
+    if start < len(words):
+        out.append(" ".join(words[start:]))
     return out
 
 

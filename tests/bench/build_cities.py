@@ -12,8 +12,8 @@ or another country ("signed in Vladivostok" / "signed in Pyongyang"), never by o
 in the city's own country or in a city of the country the claim names ("in Moscow", which is
 Russia, / "in Vladivostok": neither contradicts nor states the other). What is left out:
   - a name that is a country's phrase already (a capital, "Singapore");
-  - a name of several cities but for the most populous ("Hyderabad" is India's, not
-    Pakistan's): the first match of a claim's words is its unit;
+  - a name that cities of several countries bear, at any size in the data ("Valencia": Spain
+    and Venezuela; "Hyderabad": India and Pakistan): it names no one country;
   - a one-word name that WordNet knows at all ("Reading", "Surprise", "Irving", "Lincoln" are
     words or people; WordNet's own cities go too, "Munich": it keeps no case nor kind of sense
     to tell them apart; "Anchorage" and "Vladivostok" are not in it and stay). Stricter than
@@ -62,6 +62,14 @@ def cities(raw_cities: dict[str, dict[str, object]], raw_countries: dict[str, di
             if isinstance(value, str) and value.lower() in phrase_country:
                 iso_country[iso] = phrase_country[value.lower()]
                 break
+    # A name that cities of several countries bear, at any size in the data ("Valencia": Spain
+    # and Venezuela; "Sydney": Australia and Canada), names no one country: left out, or a
+    # sentence on Valencia, Spain would contradict a claim on Spain.
+    countries_of: dict[str, set[str]] = {}
+    for city in raw_cities.values():
+        name = _plain(str(city.get("name") or ""))
+        if name:
+            countries_of.setdefault(name.lower(), set()).add(str(city.get("countrycode")))
     out: dict[str, tuple[str, str]] = {}
     seen: set[str] = set()
     ordered = sorted(raw_cities.values(), key=lambda c: -int(c.get("population") or 0))
@@ -73,8 +81,9 @@ def cities(raw_cities: dict[str, dict[str, object]], raw_countries: dict[str, di
         if not name or not country or "," in name or "(" in name:
             continue
         folded = name.lower()
-        if folded in seen or folded in phrase_country:
-            continue  # a more populous city's name, or a country's phrase
+        if folded in seen or folded in phrase_country or len(countries_of[folded]) > 1:
+            continue  # a more populous city's name, a country's phrase, or several countries'
+
         seen.add(folded)
         if _known_word(name, lexicon):
             continue
