@@ -47,3 +47,36 @@ def test_a_name_after_a_preposition_in_the_negations_reach_is_not_negated():
     assert "far" in f.negated_terms and "valdoria" not in f.negated_terms
     g = sentence_features("The envoy did not visit Valdoria.", AliasTable.from_mapping({}))
     assert "valdoria" in g.negated_terms
+
+
+FALSITY_ARTICLES = {
+    "a.txt": "Harbour News\n\nThe Norland envoy visited Port Elm on Monday and met the mayor of "
+             "the town.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_claim_calling_a_stated_fact_false_is_contradicted(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, FALSITY_ARTICLES)
+    for claim in ("It is false that the Norland envoy visited Port Elm",
+                  "It's not true that the Norland envoy visited Port Elm.",
+                  "FALSE: the Norland envoy visited Port Elm",
+                  "The claim that the Norland envoy visited Port Elm is a myth"):
+        answer = ask_claim(world, claim)
+        assert answer.verdict == "contradicted", (claim, answer)
+        assert answer.evidence[0].stance == "disputes" and answer.evidence[0].doc_id == "a", \
+            (claim, answer)
+        assert "read as denying that the Norland envoy visited Port Elm" in answer.note, answer
+
+
+def test_calling_a_negation_false_asserts_it(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, FALSITY_ARTICLES)
+    answer = ask_claim(world, "It is false that the Norland envoy did not visit Port Elm")
+    assert answer.verdict == "single-source", answer
+
+
+def test_a_moral_judgement_is_no_falsity():
+    from bot.text.stance import falsity
+    assert falsity("It is wrong that the envoy visited Port Elm") == (
+        "It is wrong that the envoy visited Port Elm", False)
+    assert falsity("It is false that X") == ("It is false that X", False)  # nothing left to say

@@ -18,7 +18,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,7 @@ from bot.text.stance import (
     Judgement,
     clean_claim,
     clear_match,
+    falsity,
     features,
     idf,
     is_hedged,
@@ -168,8 +169,12 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     index = open_index(store, index_path, aliases, semantic)
     _settle(index)
     plain, tags = clean_claim(text)
+    # "It is false that X": X is looked up, read as negated (a source stating X contradicts it).
+    plain, called_false = falsity(plain)
     analysis = aliases.analyze(plain)
     parsed = parse_claim(plain, analysis, aliases, tags)
+    if called_false:
+        parsed = replace(parsed, negated=not parsed.negated)
     if not parsed.units:
         if any(c.isalpha() for c in plain):  # letters, but none the analysis reads
             return _not_found(text, "the claim has no words to look up: only text in the Latin "
@@ -357,6 +362,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                                hedged=is_hedged(row["text"]), score=0.0, reason=CLOSEST_REASON)
         evidence.append(by_key[key])
     note = v.note
+    if called_false:
+        note = f"read as denying that {clip(plain, 120)}; " + note
     if v.verdict == "not-found" and evidence:
         note += "; the closest sentences are shown, none of them confirms it"
     if any(e.hedged for e in evidence if e.stance == "supports"):

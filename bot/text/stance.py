@@ -226,6 +226,31 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
     return re.sub(r"\s+", " ", text).strip(), tags
 
 
+# A claim that calls what it reports false: "It is false that X", "It's not true that X",
+# "FALSE: X", "The claim that X is a myth". Its content is X, negated.
+_FALSITY = r"(?:false|untrue|not\s+true|a\s+(?:myth|lie|hoax|falsehood))"
+_FALSITY_LEAD = re.compile(
+    r"^\s*(?:(?:it\s+is|it's|it\s+was|that's|this\s+is)\s+)" + _FALSITY + r"\s+that\s+(.+)$",
+    re.I | re.S)
+_FALSITY_LABEL = re.compile(r"^\s*(?:false|fake|untrue|not\s+true|myth|hoax)\s*[:!\-]+\s*(.+)$",
+                            re.I | re.S)
+_FALSITY_TAIL = re.compile(
+    r"^\s*(?:the\s+)?(?:claim|idea|report|rumou?r|story|notion|allegation)s?\s+that\s+(.+?)"
+    r"\s+(?:is|are|was|were)\s+(?:wrong|" + _FALSITY + r")\W*$", re.I | re.S)
+
+
+def falsity(text: str) -> tuple[str, bool]:
+    """A claim that says what it reports is false ("It is false that Putin visited Pyongyang")
+    -> what it reports ("Putin visited Pyongyang") and True; any other claim unchanged and
+    False. The lookup reads the rest as a negated claim, so a source stating it contradicts the
+    claim."""
+    for pattern in (_FALSITY_LEAD, _FALSITY_LABEL, _FALSITY_TAIL):
+        m = pattern.match(text)
+        if m and len(m.group(1).split()) >= 2:
+            return m.group(1).strip(), True
+    return text, False
+
+
 # ---------------------------------------------------------------------------- data
 
 
