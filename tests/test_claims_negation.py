@@ -80,3 +80,15 @@ def test_a_moral_judgement_is_no_falsity():
     assert falsity("It is wrong that the envoy visited Port Elm") == (
         "It is wrong that the envoy visited Port Elm", False)
     assert falsity("It is false that X") == ("It is false that X", False)  # nothing left to say
+
+
+def test_used_to_is_a_tense_not_a_word_of_the_claim():
+    from bot.text.stance import clean_claim, parse_claim
+    aliases = AliasTable.from_mapping({})
+
+    def units(text):
+        plain, tags = clean_claim(text)
+        return [u.text for u in parse_claim(plain, aliases.analyze(plain), aliases, tags).units]
+
+    assert "used" not in units("The council used to fund the harbour school")
+    assert "used" in units("Coal is used to make steel in Valdoria")  # passive: someone uses it

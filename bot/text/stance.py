@@ -581,7 +581,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
         w = words[i]
         month = is_month(words, i)
         if i in covered or (w.stop and not month) or w.lower in CLAIM_META \
-                or w.lower in FUNCTION_WORDS:
+                or w.lower in FUNCTION_WORDS or _habitual(words, i):
             i += 1
             continue
         if w.lower in DENIALS:
@@ -626,6 +626,17 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     negated = any(w.lower in NEGATIONS or w.lower.endswith("n't") for w in words)
     denies = any(u.kind == "deny" for u in units)
     return Claim(text, units, negated, denies, frozenset(a.index_terms()))
+
+
+_PASSIVE_AUXILIARIES = frozenset("be is are was were been being get gets got gotten getting".split())
+
+
+def _habitual(words: Sequence[Word], i: int) -> bool:
+    """ "used" of "used to" + verb, the habitual past ("Russia used to back the sanctions"):
+    a tense, not a word of what happened. "is used to make" (passive: someone uses it) keeps
+    its meaning."""
+    return words[i].lower == "used" and i + 1 < len(words) and words[i + 1].lower == "to" \
+        and not (i > 0 and words[i - 1].lower in _PASSIVE_AUXILIARIES)
 
 
 def idf(df: int, n: int) -> float:
