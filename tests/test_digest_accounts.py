@@ -174,3 +174,27 @@ def test_the_best_supported_account_by_independent_sources():
     assert reversed_account("Thursday rather than Tuesday") == "Tuesday rather than Thursday"
     assert reversed_account("1460 rather than 1450; Kyiv rather than Moscow") == (
         "1450 rather than 1460; Moscow rather than Kyiv")
+
+
+def test_a_conflicting_place_is_named_as_the_text_writes_it(store, settings, corpus):
+    # Paris and Moscow are capitals: the place concept is their country's, but the account
+    # says "Paris", so does the conflict ("France rather than Moscow" before).
+    met = "The two foreign ministers met in {where} on Friday to sign the grain export agreement."
+    rest = ["Officials said the deal covers three harvests.", "Shipments could begin in May.",
+            "Farm groups welcomed the deal."]
+    d = _load(store, settings, corpus, [
+        {"id": f"m{k}", "title": f"Grain {k}", "outlet": f"Outlet {k}", "published": "2024-05-10",
+         "text": f"{met.format(where=where)} {rest[k]}"}
+        for k, where in enumerate(["Moscow", "Moscow", "Paris"])])
+    watch = d.section("to-watch")
+    assert watch is not None
+    notes = [i.note for i in watch.items if (i.note or "").startswith("conflicting account:")]
+    assert notes == ["conflicting account: Paris rather than Moscow"], watch.items
+    from bot.text.aliases import load_aliases
+
+    acc = Accounts(load_aliases(settings.aliases_path))
+    a = met.format(where="Moscow")
+    assert acc.conflict(a, None, met.format(where="St. Petersburg"), None) == \
+        "St. Petersburg rather than Moscow"
+    assert acc.conflict(a, None, met.format(where="Rio de Janeiro"), None) == \
+        "Rio de Janeiro rather than Moscow"
