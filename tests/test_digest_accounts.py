@@ -107,3 +107,94 @@ def test_weekdays_are_read_against_the_articles_date():
                          dates_of("It voted on May 3.", None)) is None
     # Nothing dated on one side: nothing to dispute.
     assert date_conflict(tue, dates_of("It voted to approve the bridge.", "2024-05-09")) is None
+
+
+def _rich_minority(whens: list[str], texts: list[str]) -> list[dict[str, str]]:
+    """The vote in articles of their own, the first one (the minority's) the most informative,
+    so that the summariser's pick is its sentence."""
+    return [{"id": f"a{k}", "title": f"Bridge {k}", "outlet": f"Outlet {k}",
+             "published": "2024-05-08" if k < 2 else "2024-05-09",
+             "text": f"{VOTE.format(when=when)} {text}"}
+            for k, (when, text) in enumerate(zip(whens, texts, strict=True))]
+
+
+RICH = "Mayor Ann Lindqvist said the 450-metre bridge would cost 120 million euros and open in 2028."
+
+
+def test_a_minority_account_is_not_stated_as_the_development(store, settings, corpus):
+    # One outlet says Tuesday, three say Thursday; the Tuesday article is the richest, so
+    # its sentence is the one the summariser picks. The development is stated by the
+    # Thursday account and the Tuesday one is the conflicting account.
+    d = _load(store, settings, corpus, _rich_minority(
+        ["on Tuesday", "on Thursday", "on Thursday", "on Thursday"],
+        [RICH, "Residents said they would go to court.",
+         "Engineers expect the work to take four years.", "The vote followed a three-year debate."]))
+    number = _sources(d)
+    kd = d.section("key-developments")
+    assert kd is not None
+    vote = next(i for i in kd.items if "voted on" in i.text)
+    assert "on Thursday" in vote.text, vote
+    assert sorted(number[c] for c in vote.citations) == ["a1", "a2", "a3"], vote
+    assert vote.note == "3 sources; disputed by 1 source", vote
+    watch = d.section("to-watch")
+    assert watch is not None
+    rivals = [i for i in watch.items if (i.note or "").startswith("conflicting account:")]
+    assert [(i.text, [number[c] for c in i.citations], i.note) for i in rivals] == [
+        (VOTE.format(when="on Tuesday"), ["a0"], "conflicting account: Tuesday rather than Thursday")]
+
+
+def test_copies_count_once_when_accounts_are_weighed(store, settings, corpus):
+    # Thursday is in three articles, but they are copies of one (they share two long
+    # sentences): one source against Tuesday's two. The Tuesday sentence stays the development.
+    copy = ("The vote followed a three-year debate about the cost of the crossing. "
+            "Opponents of the project collected more than nine thousand signatures last winter.")
+    d = _load(store, settings, corpus, _rich_minority(
+        ["on Tuesday", "on Thursday", "on Thursday", "on Thursday", "on Tuesday"],
+        [RICH, copy, copy, copy, "Engineers expect the work to take four years."]))
+    number = _sources(d)
+    kd = d.section("key-developments")
+    assert kd is not None
+    vote = next(i for i in kd.items if "voted on" in i.text)
+    assert "on Tuesday" in vote.text, vote
+    assert sorted(number[c] for c in vote.citations) == ["a0", "a4"], vote
+    assert vote.note == "2 sources; disputed by 1 source", vote
+
+
+def test_the_best_supported_account_by_independent_sources():
+    from bot.digest.accounts import best_account, reversed_account, rival_accounts
+
+    groups = [0, 1, 2, 2, 2, 5]  # articles 2, 3 and 4 are copies of one
+    assert best_account([[0], [1, 5]], groups) == 1
+    assert best_account([[0, 1], [2, 3, 4]], groups) == 0  # three copies: one source
+    assert best_account([[0], [1], [5]], groups) == 0  # a tie keeps the development
+    assert best_account([[0], [2, 3], [1, 5]], groups) == 2
+    assert rival_accounts({7: "Thursday rather than Tuesday", 3: "May 3 rather than Tuesday",
+                           5: "Thursday rather than Tuesday"}) == {
+        "May 3 rather than Tuesday": [3], "Thursday rather than Tuesday": [5, 7]}
+    assert reversed_account("Thursday rather than Tuesday") == "Tuesday rather than Thursday"
+    assert reversed_account("1460 rather than 1450; Kyiv rather than Moscow") == (
+        "1450 rather than 1460; Moscow rather than Kyiv")
+
+
+def test_a_conflicting_place_is_named_as_the_text_writes_it(store, settings, corpus):
+    # Paris and Moscow are capitals: the place concept is their country's, but the account
+    # says "Paris", so does the conflict ("France rather than Moscow" before).
+    met = "The two foreign ministers met in {where} on Friday to sign the grain export agreement."
+    rest = ["Officials said the deal covers three harvests.", "Shipments could begin in May.",
+            "Farm groups welcomed the deal."]
+    d = _load(store, settings, corpus, [
+        {"id": f"m{k}", "title": f"Grain {k}", "outlet": f"Outlet {k}", "published": "2024-05-10",
+         "text": f"{met.format(where=where)} {rest[k]}"}
+        for k, where in enumerate(["Moscow", "Moscow", "Paris"])])
+    watch = d.section("to-watch")
+    assert watch is not None
+    notes = [i.note for i in watch.items if (i.note or "").startswith("conflicting account:")]
+    assert notes == ["conflicting account: Paris rather than Moscow"], watch.items
+    from bot.text.aliases import load_aliases
+
+    acc = Accounts(load_aliases(settings.aliases_path))
+    a = met.format(where="Moscow")
+    assert acc.conflict(a, None, met.format(where="St. Petersburg"), None) == \
+        "St. Petersburg rather than Moscow"
+    assert acc.conflict(a, None, met.format(where="Rio de Janeiro"), None) == \
+        "Rio de Janeiro rather than Moscow"

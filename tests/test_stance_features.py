@@ -44,7 +44,7 @@ def test_round_trip_is_exact_for_hostile_strings() -> None:
     f = Features(terms=set(s), years={"", "2024"}, months=set(s), numbers={h: set(s) for h in HOSTILE},
                  places=set(s), entities=set(s), negated_terms=set(s), denies=True,
                  content={h: h[::-1] for h in HOSTILE}, counted={h: list(HOSTILE) + [h, h] for h in HOSTILE},
-                 denial_scope=list(HOSTILE) + ["", ""])
+                 denial_scope=list(HOSTILE) + ["", ""], place_names={h: h[::-1] for h in HOSTILE})
     back = features_from_bytes(features_to_bytes(f))
     assert back == f
     assert back is not None and back.counted[""] == list(HOSTILE) + ["", ""]  # order, repeats

@@ -10,11 +10,16 @@ Two checks, both between the development (A) and a similar sentence of another a
   and weekdays (the one on or before the article's publication date, or the one after it)
   are read as calendar dates; when both sides give dates and none of B's can be one of A's,
   B dates the event otherwise ("on May 3" or "in March" for "on Tuesday" in an article of
-  Wednesday 2024-05-08)."""
+  Wednesday 2024-05-08).
+
+When the development's own sentence is the account fewer sources give (one article says
+Tuesday, three say Thursday), `best_account` says which account to state instead: the one
+the most independent sources give (syndicated copies count once)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -95,6 +100,39 @@ def date_conflict(a: Dated, b: Dated) -> str | None:
     if any(_compatible(x, y) for x in a.readings for y in b.readings):
         return None
     return f"{', '.join(dict.fromkeys(b.written))} rather than {', '.join(dict.fromkeys(a.written))}"
+
+
+def rival_accounts(conflicting: Mapping[int, str]) -> dict[str, list[int]]:
+    """The rival accounts of one development: {what it gives instead: the units giving it},
+    in the order of the units ("Thursday rather than Tuesday": [3, 5, 9])."""
+    out: dict[str, list[int]] = {}
+    for j, why in sorted(conflicting.items()):
+        out.setdefault(why, []).append(j)
+    return out
+
+
+def best_account(accounts: Sequence[Sequence[int]], groups: Sequence[int]) -> int:
+    """Which of the accounts of one development is best supported: the index of the one the
+    most independent sources give. `accounts`: the articles giving each (indexes into
+    `groups`, each article's independence group: syndicated copies share one and count
+    once). The first account is the development as chosen; another replaces it only with
+    more sources (a tie keeps it, and among rivals the earlier)."""
+    best, most = 0, -1
+    for k, docs in enumerate(accounts):
+        n = len({groups[d] for d in docs})
+        if n > most:
+            best, most = k, n
+    return best
+
+
+def reversed_account(why: str) -> str:
+    """What the development says instead of a rival's account, from the rival's ("Tuesday
+    rather than Thursday" from "Thursday rather than Tuesday")."""
+    parts = []
+    for part in why.split("; "):
+        theirs, sep, ours = part.partition(" rather than ")
+        parts.append(f"{ours} rather than {theirs}" if sep else part)
+    return "; ".join(parts)
 
 
 class Accounts:

@@ -26,7 +26,7 @@ from typing import Any
 from bot.config import Settings
 from bot.corpus.article import copied_pairs
 from bot.corpus.storage import Store
-from bot.digest.accounts import Accounts
+from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
 from bot.digest.people import whos_who
 from bot.digest.stories import StoryDoc, group_stories
@@ -697,33 +697,46 @@ def _note(n: int) -> str:
 
 def _key_developments(ctx: _Context, max_items: int, max_words: int, shown: set[int]) -> list[Item]:
     picks = summarize(ctx.units, max_words, max_items, ctx.weights, scored=ctx.scored)
+    spare = max_words - sum(_words(ctx.units[p.unit].text) for p in picks)
     items = []
     for p in picks:
-        same, conflicting = _accounts(ctx, p.unit, p.same, p.near)
-        docs = sorted({ctx.units[p.unit].doc} | {ctx.units[j].doc for j in same})
-        shown.add(p.unit)
+        near = [j for j, s in p.near.values() if s >= ctx.weights.same_fact]
+        unit = p.unit
+        same, conflicting = _accounts(ctx, unit, p.same, near)
+        if conflicting:
+            unit, same, conflicting = _best_supported(ctx, unit, same, conflicting, p.same, spare)
+            spare -= _words(ctx.units[unit].text) - _words(ctx.units[p.unit].text)
+        docs = sorted({ctx.units[unit].doc} | {ctx.units[j].doc for j in same})
+        shown.update((p.unit, unit))
         shown.update(p.same)
+        shown.update(same)
         shown.update(conflicting)
         n = ctx.independent(docs)
         note = _note(n)
         if conflicting:
-            ctx.disputes.append((p.unit, conflicting))
+            ctx.disputes.append((unit, conflicting))
             others = {ctx.units[j].doc for j in conflicting} - set(docs)
             note += f"; disputed by {_note(ctx.independent(sorted(others)))}"
-        items.append(Item(trim_discourse(ctx.units[p.unit].text), docs, n, note))
+        items.append(Item(trim_discourse(ctx.units[unit].text), docs, n, note))
     return items
 
 
+def _words(text: str) -> int:
+    return len(trim_discourse(text).split())
+
+
 def _accounts(ctx: _Context, unit: int, same: Sequence[int],
-              near: dict[int, tuple[int, float]]) -> tuple[list[int], dict[int, str]]:
+              near: Sequence[int]) -> tuple[list[int], dict[int, str]]:
     """The units that state the development `unit` (cited for it), and those that restate
     it with another date, number or place: {unit: what it gives instead} (shown as
-    conflicting accounts, never cited as support). Candidates: the units grouped under it,
-    and each other article's most similar sentence when it is as similar as a restatement."""
+    conflicting accounts, never cited as support). Candidates: the units grouped under it
+    (`same`), and units that may only be rival accounts (`near`: each other article's most
+    similar sentence when it is as similar as a restatement)."""
     units, anchors = ctx.units, ctx.anchors
     a = units[unit]
     candidates = dict.fromkeys(same)
-    candidates.update(dict.fromkeys(j for j, s in near.values() if s >= ctx.weights.same_fact))
+    candidates.update(dict.fromkeys(near))
+    candidates.pop(unit, None)
     stating: list[int] = []
     conflicting: dict[int, str] = {}
     for j in candidates:
@@ -739,6 +752,40 @@ def _accounts(ctx: _Context, unit: int, same: Sequence[int],
     # An article that states the development in one sentence does not dispute it in another.
     stated = {units[j].doc for j in stating}
     return stating, {j: why for j, why in conflicting.items() if units[j].doc not in stated}
+
+
+def _best_supported(ctx: _Context, unit: int, same: list[int], conflicting: dict[int, str],
+                    grouped: Sequence[int], spare: int) -> tuple[int, list[int], dict[int, str]]:
+    """The development stated by the account the most independent sources give: when the
+    chosen sentence (`unit`, stated by `same`) is outnumbered by a rival account (one outlet
+    says Tuesday, three say Thursday), that account's best sentence that fits the word budget
+    (`spare` words left) states it, and the chosen one becomes a conflicting account.
+    `grouped`: the units the summariser grouped under `unit` (they may state the new one)."""
+    units = ctx.units
+    rivals = rival_accounts(conflicting)
+    ours = [unit, *same]
+    accounts = [ours, *rivals.values()]
+    k = best_account([[units[j].doc for j in acc] for acc in accounts], ctx.groups)
+    if k == 0:
+        return unit, same, conflicting
+    chosen = accounts[k]
+    room = _words(units[unit].text) + spare
+    fitting = [j for j in chosen if ctx.scored.eligible[j] and _words(units[j].text) <= room]
+    if not fitting:
+        return unit, same, conflicting
+    new = min(fitting, key=lambda j: (-ctx.scored.scores[j], j))
+    others = [j for acc in accounts[1:] if acc is not chosen for j in acc]
+    new_same, new_conflicting = _accounts(
+        ctx, new, [j for j in chosen if j != new] + [j for j in others if j in grouped],
+        ours + [j for j in others if j not in grouped])
+    # The first chosen account disputes the new development even where its slots are not
+    # read back (the frame match is one-way): what it says instead is the rival's, reversed.
+    back = reversed_account(list(rivals)[k - 1])
+    stated = {units[j].doc for j in [new, *new_same]}
+    for j in ours:
+        if j not in new_conflicting and units[j].doc not in stated:
+            new_conflicting[j] = back
+    return new, new_same, dict(sorted(new_conflicting.items()))
 
 
 _FIGURE = re.compile(r"\b\d[\d,.]*\s*(?:%|percent|per cent)|\b\d[\d,.]*\b(?!\s*(?:years?|months?|weeks?|days?)\b)")
@@ -786,10 +833,7 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
     # First the key developments other articles give another date, number or place for: each
     # rival account (what it says instead), cited to the articles that give it.
     for _, conflicting in ctx.disputes:
-        accounts: dict[str, list[int]] = {}
-        for j, why in sorted(conflicting.items()):
-            accounts.setdefault(why, []).append(j)
-        for why, js in accounts.items():
+        for why, js in rival_accounts(conflicting).items():
             text = trim_discourse(units[js[0]].text)
             if len(items) >= max_items or not _fits(used, text, max_words):
                 continue

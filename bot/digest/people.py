@@ -6,7 +6,12 @@ Recognised forms (role as written):
 - "Sergei Shoigu, the Russian defense minister,"
 - "Ramon Pacheco Pardo of King's College London", "Artyom Lukin from Russia's Far Eastern
   Federal University"
-- "Lukin said", "said Lukin" (quoted; a surname joins the full name seen elsewhere)."""
+- "Lukin said", "said Lukin" (quoted; a surname joins the full name seen elsewhere).
+
+A name the texts use as a place's more often than as a person's is no person: a person's name
+takes no article and is not where something is ("Residents of the Old Port said", "a diplomat
+in New York said", "arrived at Constitution Hall"), while a person's role, a title or a
+reporting verb of their own makes a person's use."""
 
 from __future__ import annotations
 
@@ -66,6 +71,10 @@ ORG_WORDS = frozenset(
     Government Parliament Congress Senate Court Service Press Radio Television Network""".split()
 )
 _TITLE_WORD = re.compile(rf"^{TITLES}$")
+# What comes before a place's name and never before a person's: the article, or a preposition
+# of place ("the Old Port", "in Upper Darby", "at Constitution Hall", "near Pine Island").
+_PLACE_BEFORE = re.compile(r"\b(?:the|in|at|near|outside|inside|across|around|throughout|into)\s+$",
+                           re.IGNORECASE)
 
 
 @dataclass
@@ -136,6 +145,29 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
     return out
 
 
+def _uses(name: re.Pattern[str], text: str) -> list[bool]:
+    """Each use of the `name` in `text`: whether it is a place's (after the article or a
+    preposition of place)."""
+    return [bool(_PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start()))
+            for m in name.finditer(text)]
+
+
+def _a_place(p: Person, sentences: list[str]) -> bool:
+    """The texts use `p`'s name as a place's more often than as a person's: a sentence naming
+    them is a person's use unless each of its uses of the name is a place's."""
+    # A possessive ("Lukin's") or a longer name ("Donald Trump Jr.") is no use of the name.
+    name = re.compile(rf"(?<![\w’'-]){re.escape(p.name)}(?![\w’'-]|\s+[A-Z])")
+    place = 0
+    person = 0
+    mine = set(p.sentences)
+    for i, text in enumerate(sentences):
+        uses = _uses(name, text) if p.name in text else []
+        place += sum(uses)
+        if i in mine and not (uses and all(uses)):
+            person += 1
+    return place > person
+
+
 def whos_who(sentences: list[str]) -> list[Person]:
     """People across sentences, merged by name (a bare surname joins the full name), most
     mentioned first; ties by first appearance."""
@@ -171,6 +203,6 @@ def whos_who(sentences: list[str]) -> list[Person]:
             q.quoted = q.quoted or p.quoted
             q.mentions += p.mentions
             q.sentences = sorted(set(q.sentences) | set(p.sentences))
-    ranked = sorted(people.values(), key=lambda p: (-(p.role is not None) - p.quoted,
+    ranked = sorted((p for p in people.values() if not _a_place(p, sentences)), key=lambda p: (-(p.role is not None) - p.quoted,
                                                     -p.mentions, min(p.sentences or [0])))
     return ranked

@@ -318,9 +318,12 @@ class Features:
     # one of them is not given another place ("in Vladivostok" for "in Russia").
     regions: set[str] = field(default_factory=set)
     weekdays: set[str] = field(default_factory=set)  # weekdays named ("monday")
+    # Each place of `places` as the sentence writes it ("france" -> "Paris"): how a conflict
+    # names it.
+    place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 18  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 19  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -476,9 +479,21 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
         if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS \
                 and not words[end - 1].orig.endswith("'s"):
             f.places.add(name)
+            f.place_names.setdefault(name, _as_written(words[start:end], aliases, name))
             if name in aliases.within:
                 f.regions.add(aliases.within[name])
     return f
+
+
+def _as_written(span: list[Word], aliases: AliasTable, concept: str) -> str:
+    """A concept's words as the text writes them ("Paris", not its country's name): the
+    concept's phrase of the same words when there is one (it keeps the punctuation that words
+    drop: "St. Petersburg"), else the words."""
+    written = [w.orig for w in span]
+    for phrase in (*aliases.names.get(concept, ()), *aliases.concepts.get(concept, ())):
+        if [orig for _, orig in cased_words(phrase)] == written:
+            return phrase
+    return " ".join(written)
 
 
 def sentence_features(text: str, aliases: AliasTable) -> Features:
@@ -801,8 +816,9 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
                 and not u.within & own.places and u.key[1:] not in own.regions:
             # Not a place within the other: "in Anchorage" is not contradicted by "in the United
             # States", nor "in Russia" by "in Vladivostok".
-            names = ", ".join(sorted(p.removeprefix(CITY_PREFIX).replace("_", " ").title()
-                                     for p in own.places))
+            names = ", ".join(sorted(
+                own.place_names.get(p) or p.removeprefix(CITY_PREFIX).replace("_", " ").title()
+                for p in own.places))
             out.append(f"{names} rather than {u.text}")
     return out
 

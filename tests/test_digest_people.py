@@ -1,0 +1,52 @@
+"""Who's who lists people: a name the texts use as a place's (after the article or a
+preposition of place) more often than as a person's is not listed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest
+from bot.digest.people import whos_who
+
+TOWN = [
+    ("The Port Elm city council voted on Tuesday to approve a new bridge across the harbour. "
+     "Mayor Ann Lindqvist said construction would start next spring."),
+    ("The Port Elm council approved the bridge across the harbour on Tuesday. "
+     "Residents of the Old Port said they would go to court."),
+    ("Councillors in Port Elm backed the harbour bridge on Tuesday. "
+     "Engineers expect the work to take four years, Lindqvist said."),
+]
+
+
+def test_a_place_of_the_town_is_not_in_whos_who(store: Store, settings: Settings,
+                                                  corpus: Path) -> None:
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(
+        {"id": f"a{k}", "title": f"Bridge {k}", "outlet": f"Outlet {k}", "text": text})
+        for k, text in enumerate(TOWN)) + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings, only="whos-who")
+    section = d.section("whos-who")
+    assert section is not None
+    names = [i.text.split(",")[0] for i in section.items]
+    assert names == ["Ann Lindqvist"], names
+
+
+def test_place_uses_outweigh_person_uses_over_the_texts() -> None:
+    people = whos_who([
+        "A diplomat in New Harbor said talks would resume.",  # a place, once "said" follows
+        "Ships were unloaded at New Harbor overnight.",
+        "Pope Francis said the talks were a gift.",
+        "In Pope Francis it is revealed plainly.",  # one use after "in" against two of his own
+        "Pope Francis met the envoys at the Old Port.",
+        "Critics of the Rosa Vance campaign said it overspent.",  # a name as a modifier
+        "Rosa Vance, the campaign's chair, said it did not.",
+        "Lindqvist's aides in Kim Tae-ho's office said nothing.",  # possessives: no place use
+        "Kim Tae-ho, the deputy minister, said the vote was close.",
+    ])
+    names = [p.name for p in people]
+    assert "New Harbor" not in names and "Old Port" not in names
+    assert {"Pope Francis", "Rosa Vance", "Kim Tae-ho"} <= set(names), names
