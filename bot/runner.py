@@ -107,6 +107,7 @@ async def run_bot(core: Core, options: RunOptions) -> int:
                 scheduler.shutdown()
             if server is not None:
                 await server.cleanup()
+            await console.close()
 
     adapters = [_create_adapter(name, core, options) for name in platforms]
     scheduler = _start_scheduler(core, {a.platform: a for a in adapters})

@@ -471,6 +471,12 @@ class Store:
             raise
         self.db.conn.execute("COMMIT")
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long this connection's writes wait for another writer's lock (60 s by default)
+        before failing busy; a store used by one thread only may shorten it (the audit writer
+        tries in short steps so that a close is never held up for a whole minute)."""
+        self.db.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
     @contextmanager
     def _waiting(self, seconds: float) -> Iterator[None]:
         """A longer busy timeout for one step (SQLite waits for the lock that long)."""
