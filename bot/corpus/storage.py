@@ -118,6 +118,9 @@ def is_busy_error(exc: BaseException) -> bool:
         or "database is locked" in str(exc))
 
 
+# How long a write waits for another writer's lock (PRAGMA busy_timeout) before failing busy.
+BUSY_TIMEOUT_SECONDS = 60
+
 DB_BUSY_MESSAGE = ("the database is busy: another change (a reload, most likely) is still being "
                 "written; try again in a minute")
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
@@ -27,7 +29,7 @@ from bot import __version__
 from bot.config import Settings
 from bot.corpus.metadata import OutletCatalog
 from bot.corpus.reload import _hash, _Job, parse_job
-from bot.corpus.storage import DB_BUSY_MESSAGE, Store, is_busy_error
+from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, DB_BUSY_MESSAGE, Store, is_busy_error
 from bot.errors import UserError
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy
@@ -38,6 +40,9 @@ from bot.reply import clip_meta, link, printable_line
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_MINUTES = 24 * 60
+# Requests of one feed's poll besides its pages, at most: the feed, and its discovery on a
+# page (the page, the feed it advertises).
+FEED_REQUESTS = 3
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,22 @@ class FeedsConfig:
                             f"({cfg.min_every_minutes})")
         return cfg
 
+    def poll_bound_seconds(self) -> float:
+        """The longest one feed's poll can honestly take: each of its requests (FEED_REQUESTS
+        plus `max_items_per_poll` pages) waiting `host_delay_seconds` and then its whole
+        `total_timeout_seconds`, and its commit waiting the database's busy timeout. A poll of
+        one feed running longer is stuck (a host name that never resolves, a hung write):
+        /healthz says so."""
+        requests = FEED_REQUESTS + self.max_items_per_poll
+        return requests * (self.total_timeout_seconds + self.host_delay_seconds) \
+            + BUSY_TIMEOUT_SECONDS
+
+    def poll_bound_text(self) -> str:
+        return (f"({FEED_REQUESTS} + max_items_per_poll {self.max_items_per_poll}) requests × "
+                f"(total_timeout_seconds {self.total_timeout_seconds:g} + host_delay_seconds "
+                f"{self.host_delay_seconds:g}) + {BUSY_TIMEOUT_SECONDS:g} s database busy "
+                "timeout")
+
     def policy(self, max_bytes: int) -> FetchPolicy:
         return FetchPolicy(
             user_agent=f"briefbot/{__version__} (+{self.contact_url})",
@@ -123,6 +144,54 @@ def check_every(minutes: int | None, config: FeedsConfig) -> int:
     if minutes > 7 * 24 * 60:
         raise UserError("the poll interval must be at most a week (10080 minutes)")
     return minutes
+
+
+class PollWatch:
+    """Which feed the poll running in this process is on, and since when (for /healthz).
+    Thread-safe; one per process (`Core.feed_watch`)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._current: tuple[int, str, float] | None = None
+
+    def begin(self, feed_id: int, url: str) -> None:
+        with self._lock:
+            self._current = (feed_id, url, self.clock())
+
+    def end(self) -> None:
+        with self._lock:
+            self._current = None
+
+    def current(self) -> tuple[int, str, float] | None:
+        """(feed id, URL, seconds its poll has been running), or None when none runs."""
+        with self._lock:
+            if self._current is None:
+                return None
+            feed_id, url, started = self._current
+            return feed_id, url, max(0.0, self.clock() - started)
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.1f} s"
+
+
+def poll_health(watch: PollWatch, config: FeedsConfig) -> dict[str, Any]:
+    """The feeds' part of /healthz: the poll running now, and "ok": False with a one-line
+    `error` when one feed's poll has run past `config.poll_bound_seconds()`."""
+    bound = config.poll_bound_seconds()
+    out: dict[str, Any] = {"ok": True, "poll_bound_seconds": round(bound, 1), "polling": None}
+    current = watch.current()
+    if current is None:
+        return out
+    feed_id, url, seconds = current
+    out["polling"] = {"feed": feed_id, "url": url, "seconds": round(seconds, 1)}
+    if seconds > bound:
+        out["ok"] = False
+        out["error"] = printable_line(
+            f"the poll of feed #{feed_id} {url[:200]} has been running for {_minutes(seconds)}, "
+            f"over its bound of {_minutes(bound)} ({config.poll_bound_text()}): it is stuck")
+    return out
 
 
 # ---------------------------------------------------------------------------- outcomes
@@ -217,8 +286,10 @@ class FeedPoller:
     def __init__(self, store: Store, settings: Settings, config: FeedsConfig | None = None,
                  fetcher: Fetcher | None = None,
                  after_commit: Callable[[Store], None] | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 watch: PollWatch | None = None) -> None:
         self.store = store
+        self.watch = watch
         self.settings = settings
         self.config = config or FeedsConfig.from_settings(settings)
         self.fetcher = fetcher or Fetcher(self.config.policy(settings.max_file_bytes))
@@ -247,7 +318,13 @@ class FeedPoller:
         reports: list[FeedReport] = []
         changed = False
         for row in rows:
-            report, wrote = self._poll_one(row)
+            if self.watch is not None:
+                self.watch.begin(int(row["id"]), str(row["url"]))
+            try:
+                report, wrote = self._poll_one(row)
+            finally:
+                if self.watch is not None:
+                    self.watch.end()
             reports.append(report)
             changed = changed or wrote
         if changed:
