@@ -874,6 +874,8 @@ def _feed_text(f: dict[str, Any]) -> str:
     state = f"last ok {f['last_ok'] or 'never'}"
     if f["last_error"]:
         state += f"; last error: {f['last_error']}"
+    if f.get("moved"):  # its feed URL was found dead and discovered again on its page
+        state += f"; feed moved {f['moved']}"
     return printable_line(
         f"#{f['id']} {f['name'] or _feed_url(f)} · every {f['every']} min · {f['items']} items"
         f" · {state} · next poll {f['next_poll'] or '-'}")

@@ -1165,7 +1165,8 @@ class Store:
     # created on first use. Removing a feed keeps its documents.
     _FEED_FIELDS = frozenset({
         "name", "every_minutes", "feed_url", "title", "etag", "last_modified", "last_ok",
-        "last_error", "last_error_at", "next_poll", "failures", "last_status"})
+        "last_error", "last_error_at", "next_poll", "failures", "last_status",
+        "rediscovered_at", "moved"})
 
     def _ensure_feeds(self) -> None:
         if "feed_items" in self._ready:
@@ -1183,6 +1184,10 @@ class Store:
             indexes=((["feed_id", "item_key"], True), (["doc_id"], False)))
         # failed attempts at the item's current version (additive: 0 when absent)
         self._ensure_column("feed_items", "retries", int)
+        # A discovered feed URL found dead: when discovery last ran again on the page the
+        # user gave, and the last switch to another feed URL ("WHEN: OLD → NEW").
+        self._ensure_column("feeds", "rediscovered_at", str)
+        self._ensure_column("feeds", "moved", str)
 
     def _feeds_exist(self) -> bool:
         """Reads of a database that never had a feed create nothing (and take no lock)."""
