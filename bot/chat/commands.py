@@ -675,7 +675,7 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
 
 # A chat reload reply names at most this many files per kind (rejections and warnings: more),
 # then counts the rest: a reload of 10,000 new files is one message, not hundreds. The CLI
-# (`briefbot reload`, `--json`) keeps the full listing.
+# (`briefbot runs show RUN_ID`, `--json`) lists every file of the run.
 RELOAD_SHOWN = {"rejected": 10, "warning": 10, "added": 5, "updated": 5, "removed": 5}
 
 
@@ -697,10 +697,9 @@ def _add_outcomes(reply: Reply, outcomes: list[Any], run_id: int) -> None:
             reply.add(Bullet(f"… and {len(items) - limit:,} more "
                              f"{'warnings' if kind == 'warning' else kind}"))
     if cut:
-        reply.add(Context(f"Chat names the first few of each kind; every file of reload "
-                          f"#{run_id} is kept in the database (table ingest_outcomes), and "
-                          "`briefbot reload` (or `--json`) on the host lists each file it "
-                          "changes."))
+        reply.add(Context(f"Chat names the first few of each kind; `briefbot runs show "
+                          f"{run_id}` (or `--json`) on the host lists every file of reload "
+                          f"#{run_id}."))
 
 
 def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | None]:
@@ -819,8 +818,8 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
         if run["status"] in ("ok", "with-rejections"):
             state += (f"; {c.get('added', 0)} added, {c.get('updated', 0)} updated, "
                       f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected"
-                      + (f", {c['warnings']} warnings (a field left out; `briefbot reload` "
-                         "lists them)" if c.get("warnings") else ""))
+                      + (f", {c['warnings']} warnings (a field left out; `briefbot runs show "
+                         f"{run['id']}` lists them)" if c.get("warnings") else ""))
         elif run["status"] == "failed":  # rolled back: nothing to count, but why
             state += (f" ({run.get('error') or 'no reason recorded'}); rolled back, the corpus"
                       " is as before")

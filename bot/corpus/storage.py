@@ -129,6 +129,17 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _run_row(run: dict[str, Any]) -> dict[str, Any]:
+    """An ingest_runs row with its JSON columns decoded (a damaged one read as empty)."""
+    for key, empty in (("counts", {}), ("paths", [])):
+        try:
+            run[key] = json.loads(run.get(key) or "null") or empty
+        except ValueError:
+            run[key] = empty
+    run.setdefault("error", None)  # a database from before the column
+    return run
+
+
 class SchemaTooNew(UserError):
     """The database was written by a newer briefbot: opening it could misread or damage it."""
 
@@ -553,13 +564,17 @@ class Store:
         )
 
     def last_run(self) -> dict[str, Any] | None:
-        rows = list(self.db.query("select * from ingest_runs order by id desc limit 1"))
-        if not rows:
-            return None
-        run = dict(rows[0])
-        run["counts"] = json.loads(run["counts"] or "{}")
-        run["paths"] = json.loads(run["paths"] or "[]")
-        return run
+        runs = self.runs(limit=1)
+        return runs[0] if runs else None
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest reload runs, newest first (counts and paths decoded)."""
+        return [_run_row(dict(r)) for r in self.db.query(
+            "select * from ingest_runs order by id desc limit ?", [limit])]
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from ingest_runs where id = ?", [run_id]))
+        return _run_row(dict(rows[0])) if rows else None
 
     def run_outcomes(self, run_id: int) -> list[dict[str, Any]]:
         return [
