@@ -140,6 +140,23 @@ def _run_row(run: dict[str, Any]) -> dict[str, Any]:
     return run
 
 
+_NOT_UPGRADED_SAID: set[Path] = set()
+
+
+def _say_not_upgraded(path: Path, found: int) -> None:
+    """One warning line per database and process: a read-only database below SCHEMA_VERSION
+    is read as it is (every step so far only adds), but is not upgraded."""
+    key = path.resolve()
+    if key in _NOT_UPGRADED_SAID:
+        return
+    _NOT_UPGRADED_SAID.add(key)
+    log.warning("the database %s has schema version %s and this briefbot upgrades it to %s, "
+                "but it is read-only here: it is read as it is, not upgraded. To upgrade it, "
+                "run a briefbot command once with write access to the file and its folder "
+                "(a backup is made first), or give --db a writable copy", path, found,
+                SCHEMA_VERSION)
+
+
 class SchemaTooNew(UserError):
     """The database was written by a newer briefbot: opening it could misread or damage it."""
 
@@ -249,6 +266,8 @@ class Store:
         self.read_only = False
         # The upgrade applied by this open, if any: {"from", "to", "backup"}.
         self.upgraded: dict[str, Any] | None = None
+        # A read-only database below SCHEMA_VERSION: its version (read as it is, not upgraded).
+        self.not_upgraded: int | None = None
         if str(path) != ":memory:":
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -272,7 +291,11 @@ class Store:
                 raise
             self.db.close()
             self._open_read_only()
-            self._refuse_newer(self._stored_version())
+            found = self._stored_version()
+            self._refuse_newer(found)
+            if found is not None and found < SCHEMA_VERSION:
+                self.not_upgraded = found
+                _say_not_upgraded(self.path, found)
 
     def _refuse_newer(self, found: int | None) -> None:
         if found is not None and found > SCHEMA_VERSION:
