@@ -91,3 +91,17 @@ def test_process_exit_without_close_is_not_held_by_a_pending_audit_record(
     assert done.stdout.strip() == "denied"
     assert took < EXIT_BOUND_SECONDS, f"the exit took {took:.1f} s"
     assert "not recorded" in done.stderr and "user='trudy'" in done.stderr, done.stderr
+
+
+def test_a_database_the_audit_writer_cannot_open_drops_the_record_with_a_log_line(
+        settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "file").write_text("in the way")
+    settings.db_path = tmp_path / "file" / "sub" / "t.db"  # its folder cannot be created
+    router = Router(Core(settings))
+    with caplog.at_level(logging.ERROR, logger="bot.chat.commands"):
+        reply = router.handle(CommandRequest("reload", "", Caller("test", "oscar"), "C3"))
+        assert reply.kind == "denied"
+        router.flush_audit(5)  # given up, not left pending
+    assert "could not record the admin action /reload" in caplog.text
+    assert "user='oscar'" in caplog.text
+    router.close(timeout=1.0)

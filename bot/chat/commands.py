@@ -261,9 +261,16 @@ class AuditWriter:
                         return  # what is left is logged by close
                     args, future = self._pending[0]
                 if store is None:
-                    store = self.core.store  # this thread's own connection
-                    store.set_busy_timeout(AUDIT_TRY_SECONDS)
-                written = self._write(store, args)
+                    try:
+                        store = self.core.store  # this thread's own connection
+                        store.set_busy_timeout(AUDIT_TRY_SECONDS)
+                    except Exception:  # cannot open the database: this record is logged
+                        log.exception("could not record the admin action /%s (dropped: %s)",
+                                      args[4], audit_record_text(args))
+                        store = None
+                        written = True
+                if store is not None:
+                    written = self._write(store, args)
                 with self._cond:
                     if not written and self._closed:
                         return  # left in _pending: close logs it
@@ -273,11 +280,10 @@ class AuditWriter:
         except Exception:  # pragma: no cover - the loop itself never raises
             log.exception("the audit writer stopped")
         finally:
-            if store is not None:
-                try:
-                    self.core.close()  # this thread's store
-                except Exception:
-                    log.exception("could not close the audit writer's database connection")
+            try:
+                self.core.close()  # this thread's store, if it opened one
+            except Exception:
+                log.exception("could not close the audit writer's database connection")
 
     def _write(self, store: Any, args: tuple[str, ...]) -> bool:
         """Write one record; False when the writer was closed while the lock was held."""
