@@ -25,9 +25,11 @@ from bot.feeds.poll import (
     FeedReport,
     FeedsConfig,
     ItemOutcome,
+    PollWatch,
     check_every,
     check_feed_url,
     feed_summary,
+    poll_health,
 )
 from bot.reply import Reply
 
@@ -85,6 +87,8 @@ class Core:
         # politeness (one request at a time, a delay between two) holds across runs.
         self._feeds_lock = threading.Lock()
         self._fetcher: Any = None
+        # Which feed the running poll is on, since when (/healthz: a stuck poll).
+        self.feed_watch = PollWatch()
         # Set by the scheduler when it runs: called after a feed is added (polled soon).
         self.on_feeds_changed: Callable[[], None] | None = None
 
@@ -249,7 +253,13 @@ class Core:
         # A poll's update keeps the build's sentence model (see `refresh_index`).
         return FeedPoller(self.store, self.settings, config, fetcher=self._fetcher,
                           after_commit=lambda store: self.refresh_index(store,
-                                                                        keep_model=True))
+                                                                        keep_model=True),
+                          watch=self.feed_watch)
+
+    def feeds_health(self) -> dict[str, Any]:
+        """The feeds' part of /healthz (no database access): the poll running now; not ok
+        when one feed's poll has run past its bound (`FeedsConfig.poll_bound_seconds`)."""
+        return poll_health(self.feed_watch, self.feeds_config())
 
     def add_feed(self, url: str, every: int | None = None, name: str | None = None,
                  actor: str = "cli") -> dict[str, Any]:

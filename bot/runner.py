@@ -80,6 +80,7 @@ async def _start_health(core: Core, options: RunOptions, adapters: list[Any],
     Slack HTTP server). Returns it with the health server's runner (None: not served)."""
     health = Health(core)
     health.scheduler = scheduler
+    health.components["feeds"] = core.feeds_health  # a feed poll stuck past its bound
     for adapter in adapters:
         check = getattr(adapter, "connected", None)
         health.platforms[adapter.platform] = check if check is not None else (lambda: True)
@@ -107,6 +108,7 @@ async def run_bot(core: Core, options: RunOptions) -> int:
                 scheduler.shutdown()
             if server is not None:
                 await server.cleanup()
+            await console.close()
 
     adapters = [_create_adapter(name, core, options) for name in platforms]
     scheduler = _start_scheduler(core, {a.platform: a for a in adapters})

@@ -50,6 +50,11 @@ class ConsoleAdapter:
             else interactive
         self._session: Any = None  # the prompt_toolkit session while the prompt runs
 
+    async def close(self) -> None:
+        """When the bot stops: audit records still waiting for the write lock get a bounded
+        wait, then are logged (`Router.close`)."""
+        await asyncio.to_thread(self.router.close)
+
     def connected(self) -> bool:
         """For /healthz: the console is always there."""
         return True

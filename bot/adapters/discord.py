@@ -403,7 +403,10 @@ class DiscordAdapter:
         return bool(client.ws is not None and client.ws.open)
 
     async def close(self) -> None:
-        await self.client.close()
+        try:
+            await self.client.close()
+        finally:
+            await asyncio.to_thread(self.client.router.close)  # audit records: bounded wait
 
     async def deliver(self, channel: str, reply: Reply,
                       progress: PartProgress | None = None) -> None:

@@ -444,12 +444,15 @@ class SlackAdapter:
 
     async def close(self) -> None:
         self._stop.set()
-        if self._socket is not None:
-            await self._socket.close_async()
-            self._socket = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        try:
+            if self._socket is not None:
+                await self._socket.close_async()
+                self._socket = None
+            if self._runner is not None:
+                await self._runner.cleanup()
+                self._runner = None
+        finally:
+            await asyncio.to_thread(self.router.close)  # audit records: bounded wait
 
     async def deliver(self, channel: str, reply: Reply,
                       progress: PartProgress | None = None) -> None:

@@ -9,14 +9,16 @@ quotes the id."""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import shlex
 import threading
 import time
 import uuid
+import weakref
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -56,6 +58,13 @@ MAX_COMMAND_CHARS = 4000
 # the record is written when the write lock frees, retried for up to AUDIT_RETRY_SECONDS.
 AUDIT_WAIT_SECONDS = 0.5
 AUDIT_RETRY_SECONDS = 600.0
+# Each try of an audit write waits this long for the write lock (instead of the store's
+# 60 s), so that a close is noticed between two tries.
+AUDIT_TRY_SECONDS = 0.5
+# On `Router.close` (and at process exit without one): how long the audit records not yet
+# written may still take; each one left is then logged in full at warning, never lost silently.
+AUDIT_CLOSE_SECONDS = 3.0
+AUDIT_FIELDS = ("platform", "user", "name", "channel", "command", "args", "outcome", "detail")
 
 
 @dataclass(frozen=True)
@@ -194,6 +203,148 @@ class WorkerPool:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
 
+def audit_record_text(args: tuple[str, ...]) -> str:
+    """An audit record in one log line: every field, so that the log keeps what the
+    database could not."""
+    return "; ".join(f"{k}={v!r}" for k, v in zip(AUDIT_FIELDS, args, strict=True))
+
+
+class AuditWriter:
+    """Writes the audit records of `Router.admit` on a daemon thread of its own, with that
+    thread's store: a reload holding the write lock never delays an answer, and never holds
+    the process at exit. While the lock is held a record is retried (in tries of
+    AUDIT_TRY_SECONDS) for up to AUDIT_RETRY_SECONDS. `close` waits a bounded time for the
+    records pending, logs each one left at warning with its content, and closes the store;
+    a process that exits without it does the same at exit (atexit)."""
+
+    def __init__(self, core: Core, retry_seconds: float = AUDIT_RETRY_SECONDS) -> None:
+        self.core = core
+        self.retry_seconds = retry_seconds
+        self._pending: deque[tuple[tuple[str, ...], Future[None]]] = deque()
+        self._cond = threading.Condition()
+        self._closed = False  # no new records, and no more tries once the current one ends
+        self._thread: threading.Thread | None = None
+        _LIVE_WRITERS.add(self)
+
+    def submit(self, args: tuple[str, ...]) -> Future[None]:
+        """Queue a record (`record_admin_action`'s arguments); done once written or given up."""
+        future: Future[None] = Future()
+        with self._cond:
+            if self._closed:
+                log.warning("the bot is closing: admin action not recorded: %s",
+                            audit_record_text(args))
+                future.set_result(None)
+                return future
+            self._pending.append((args, future))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="briefbot-audit",
+                                                daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+        return future
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait until the records submitted so far are written or given up (TimeoutError)."""
+        with self._cond:
+            futures = [f for _, f in self._pending]
+        for future in futures:
+            future.result(timeout=timeout)
+
+    def _run(self) -> None:
+        store = None
+        try:
+            while True:
+                with self._cond:
+                    while not self._pending and not self._closed:
+                        self._cond.wait()
+                    if self._closed:
+                        return  # what is left is logged by close
+                    args, future = self._pending[0]
+                if store is None:
+                    try:
+                        store = self.core.store  # this thread's own connection
+                        store.set_busy_timeout(AUDIT_TRY_SECONDS)
+                    except Exception:  # cannot open the database: this record is logged
+                        log.exception("could not record the admin action /%s (dropped: %s)",
+                                      args[4], audit_record_text(args))
+                        store = None
+                        written = True
+                if store is not None:
+                    written = self._write(store, args)
+                with self._cond:
+                    if not written and self._closed:
+                        return  # left in _pending: close logs it
+                    self._pending.popleft()
+                    future.set_result(None)
+                    self._cond.notify_all()
+        except Exception:  # pragma: no cover - the loop itself never raises
+            log.exception("the audit writer stopped")
+        finally:
+            try:
+                self.core.close()  # this thread's store, if it opened one
+            except Exception:
+                log.exception("could not close the audit writer's database connection")
+
+    def _write(self, store: Any, args: tuple[str, ...]) -> bool:
+        """Write one record; False when the writer was closed while the lock was held."""
+        deadline = time.monotonic() + self.retry_seconds
+        while True:
+            try:
+                store.record_admin_action(*args)
+                return True
+            except Exception as exc:
+                if is_busy_error(exc) and time.monotonic() < deadline:
+                    with self._cond:
+                        if self._closed:
+                            return False
+                    continue  # each try waits AUDIT_TRY_SECONDS for the lock
+                log.exception("could not record the admin action /%s (dropped: %s)", args[4],
+                              audit_record_text(args))
+                return True  # given up: logged here
+
+    def close(self, timeout: float = AUDIT_CLOSE_SECONDS) -> None:
+        """Give the pending records up to `timeout` seconds, then stop: each record still
+        unwritten is logged at warning with its content; the writer's connection is closed.
+        Returns within about `timeout` + AUDIT_TRY_SECONDS. Idempotent."""
+        end = time.monotonic() + max(0.0, timeout)
+        with self._cond:
+            while self._pending and not self._closed:
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+            self._closed = True
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(AUDIT_TRY_SECONDS + 2.0)  # the try under way, then the store's close
+            if thread.is_alive():
+                log.warning("the audit writer did not stop within %.1f s",
+                            AUDIT_TRY_SECONDS + 2.0)
+        with self._cond:
+            left_over = list(self._pending)
+            self._pending.clear()
+        for args, future in left_over:
+            log.warning("admin action not recorded (the database stayed locked until "
+                        "shutdown): %s", audit_record_text(args))
+            future.set_result(None)
+        _LIVE_WRITERS.discard(self)
+
+
+_LIVE_WRITERS: weakref.WeakSet[AuditWriter] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_audit_writers() -> None:
+    """A process leaving without `Router.close` (a script, an exception): pending audit
+    records get the same bounded wait and are logged, instead of the exit waiting for them."""
+    for writer in list(_LIVE_WRITERS):
+        try:
+            writer.close()
+        except Exception:  # pragma: no cover - never fail the exit
+            log.exception("could not close the audit writer")
+
+
 class Router:
     def __init__(self, core: Core, clock: Callable[[], float] = time.monotonic) -> None:
         self.core = core
@@ -202,7 +353,12 @@ class Router:
         self.pool = WorkerPool(core.settings.command_workers, core.settings.command_queue)
         # Audit records written by `admit` (denials, usage errors of admins): on a thread of
         # their own, so that a reload holding the write lock never delays the answer.
-        self._audit = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefbot-audit")
+        self._audit = AuditWriter(core)
+
+    def close(self, timeout: float = AUDIT_CLOSE_SECONDS) -> None:
+        """When the bot stops: audit records still waiting for the write lock get `timeout`
+        seconds, then are logged in full; the audit connection is closed. Idempotent."""
+        self._audit.close(timeout)
 
     # ------------------------------------------------------------------ entry points
     async def handle_async(self, request: CommandRequest) -> Reply:
@@ -318,34 +474,20 @@ class Router:
         """`_record` for `admit`, which must answer at once (Discord's 3 s): the write runs on
         the audit thread (its own connection) and is waited for at most AUDIT_WAIT_SECONDS;
         while another writer (a reload) holds the lock it goes on there, retrying until
-        AUDIT_RETRY_SECONDS have passed, then logs the record it could not write."""
+        AUDIT_RETRY_SECONDS have passed (or the router is closed), then logs the record it
+        could not write."""
         args = (request.caller.platform, request.caller.user_id, request.caller.display_name,
                 request.channel, name, text[:500], outcome, detail)
-        future = self._audit.submit(self._write_audit, args)
+        future = self._audit.submit(args)
         try:
             future.result(timeout=AUDIT_WAIT_SECONDS)
         except FutureTimeout:
             log.info("the write lock is held: the admin action /%s is recorded when it frees",
                      name)
 
-    def _write_audit(self, args: tuple[str, ...]) -> None:
-        deadline = time.monotonic() + AUDIT_RETRY_SECONDS
-        while True:
-            try:
-                self.core.store.record_admin_action(*args)
-                return
-            except Exception as exc:
-                if is_busy_error(exc) and time.monotonic() < deadline:
-                    continue  # each try waits the store's busy timeout for the lock
-                log.exception("could not record the admin action /%s (dropped: %s)", args[4],
-                              "; ".join(f"{k}={v!r}" for k, v in zip(
-                                  ("platform", "user", "name", "channel", "command", "args",
-                                   "outcome", "detail"), args, strict=True)))
-                return
-
     def flush_audit(self, timeout: float | None = None) -> None:
         """Wait until the audit records submitted so far are written (tests, shutdown)."""
-        self._audit.submit(lambda: None).result(timeout=timeout)
+        self._audit.flush(timeout)
 
     def help_reply(self, caller: Caller | None = None) -> Reply:
         platform = caller.platform if caller is not None else "console"
@@ -539,7 +681,7 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
 
 # A chat reload reply names at most this many files per kind (rejections and warnings: more),
 # then counts the rest: a reload of 10,000 new files is one message, not hundreds. The CLI
-# (`briefbot reload`, `--json`) keeps the full listing.
+# (`briefbot runs show RUN_ID`, `--json`) lists every file of the run.
 RELOAD_SHOWN = {"rejected": 10, "warning": 10, "added": 5, "updated": 5, "removed": 5}
 
 
@@ -561,10 +703,9 @@ def _add_outcomes(reply: Reply, outcomes: list[Any], run_id: int) -> None:
             reply.add(Bullet(f"… and {len(items) - limit:,} more "
                              f"{'warnings' if kind == 'warning' else kind}"))
     if cut:
-        reply.add(Context(f"Chat names the first few of each kind; every file of reload "
-                          f"#{run_id} is kept in the database (table ingest_outcomes), and "
-                          "`briefbot reload` (or `--json`) on the host lists each file it "
-                          "changes."))
+        reply.add(Context(f"Chat names the first few of each kind; `briefbot runs show "
+                          f"{run_id}` (or `--json`) on the host lists every file of reload "
+                          f"#{run_id}."))
 
 
 def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | None]:
@@ -683,8 +824,8 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
         if run["status"] in ("ok", "with-rejections"):
             state += (f"; {c.get('added', 0)} added, {c.get('updated', 0)} updated, "
                       f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected"
-                      + (f", {c['warnings']} warnings (a field left out; `briefbot reload` "
-                         "lists them)" if c.get("warnings") else ""))
+                      + (f", {c['warnings']} warnings (a field left out; `briefbot runs show "
+                         f"{run['id']}` lists them)" if c.get("warnings") else ""))
         elif run["status"] == "failed":  # rolled back: nothing to count, but why
             state += (f" ({run.get('error') or 'no reason recorded'}); rolled back, the corpus"
                       " is as before")
@@ -738,6 +879,8 @@ def _feed_text(f: dict[str, Any]) -> str:
     state = f"last ok {f['last_ok'] or 'never'}"
     if f["last_error"]:
         state += f"; last error: {f['last_error']}"
+    if f.get("moved"):  # its feed URL was found dead and discovered again on its page
+        state += f"; feed moved {f['moved']}"
     return printable_line(
         f"#{f['id']} {f['name'] or _feed_url(f)} · every {f['every']} min · {f['items']} items"
         f" · {state} · next poll {f['next_poll'] or '-'}")

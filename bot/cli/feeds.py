@@ -52,7 +52,8 @@ def _feed_line(f: dict[str, object]) -> str:
     return printable_line(
         f"#{f['id']} {f['name'] or '-'} {f['url']} · every {f['every']} min · "
         f"last_ok {f['last_ok'] or 'never'} · last_error {f['last_error'] or '-'} · "
-        f"next_poll {f['next_poll'] or '-'} · items {f['items']}")
+        f"next_poll {f['next_poll'] or '-'} · items {f['items']}"
+        + (f" · moved {f['moved']}" if f.get("moved") else ""))
 
 
 @feeds.command("list")

@@ -349,6 +349,7 @@ from bot.cli.feeds import feeds as _feeds_group  # noqa: E402
 from bot.cli.feeds import fetch as _fetch_command  # noqa: E402
 from bot.cli.maintenance import backup as _backup_command  # noqa: E402
 from bot.cli.maintenance import restore as _restore_command  # noqa: E402
+from bot.cli.runs import runs as _runs_group  # noqa: E402
 from bot.cli.schedule import schedule  # noqa: E402
 from bot.cli.setup import discord_group, paths_command  # noqa: E402
 
@@ -361,6 +362,7 @@ cli.add_command(_backup_command)
 cli.add_command(_restore_command)
 cli.add_command(_feeds_group)
 cli.add_command(_fetch_command)
+cli.add_command(_runs_group)
 
 
 def main() -> None:

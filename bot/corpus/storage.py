@@ -118,12 +118,43 @@ def is_busy_error(exc: BaseException) -> bool:
         or "database is locked" in str(exc))
 
 
+# How long a write waits for another writer's lock (PRAGMA busy_timeout) before failing busy.
+BUSY_TIMEOUT_SECONDS = 60
+
 DB_BUSY_MESSAGE = ("the database is busy: another change (a reload, most likely) is still being "
                 "written; try again in a minute")
 
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _run_row(run: dict[str, Any]) -> dict[str, Any]:
+    """An ingest_runs row with its JSON columns decoded (a damaged one read as empty)."""
+    for key, empty in (("counts", {}), ("paths", [])):
+        try:
+            run[key] = json.loads(run.get(key) or "null") or empty
+        except ValueError:
+            run[key] = empty
+    run.setdefault("error", None)  # a database from before the column
+    return run
+
+
+_NOT_UPGRADED_SAID: set[Path] = set()
+
+
+def _say_not_upgraded(path: Path, found: int) -> None:
+    """One warning line per database and process: a read-only database below SCHEMA_VERSION
+    is read as it is (every step so far only adds), but is not upgraded."""
+    key = path.resolve()
+    if key in _NOT_UPGRADED_SAID:
+        return
+    _NOT_UPGRADED_SAID.add(key)
+    log.warning("the database %s has schema version %s and this briefbot upgrades it to %s, "
+                "but it is read-only here: it is read as it is, not upgraded. To upgrade it, "
+                "run a briefbot command once with write access to the file and its folder "
+                "(a backup is made first), or give --db a writable copy", path, found,
+                SCHEMA_VERSION)
 
 
 class SchemaTooNew(UserError):
@@ -235,6 +266,8 @@ class Store:
         self.read_only = False
         # The upgrade applied by this open, if any: {"from", "to", "backup"}.
         self.upgraded: dict[str, Any] | None = None
+        # A read-only database below SCHEMA_VERSION: its version (read as it is, not upgraded).
+        self.not_upgraded: int | None = None
         if str(path) != ":memory:":
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -258,7 +291,11 @@ class Store:
                 raise
             self.db.close()
             self._open_read_only()
-            self._refuse_newer(self._stored_version())
+            found = self._stored_version()
+            self._refuse_newer(found)
+            if found is not None and found < SCHEMA_VERSION:
+                self.not_upgraded = found
+                _say_not_upgraded(self.path, found)
 
     def _refuse_newer(self, found: int | None) -> None:
         if found is not None and found > SCHEMA_VERSION:
@@ -471,6 +508,12 @@ class Store:
             raise
         self.db.conn.execute("COMMIT")
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long this connection's writes wait for another writer's lock (60 s by default)
+        before failing busy; a store used by one thread only may shorten it (the audit writer
+        tries in short steps so that a close is never held up for a whole minute)."""
+        self.db.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
     @contextmanager
     def _waiting(self, seconds: float) -> Iterator[None]:
         """A longer busy timeout for one step (SQLite waits for the lock that long)."""
@@ -544,13 +587,17 @@ class Store:
         )
 
     def last_run(self) -> dict[str, Any] | None:
-        rows = list(self.db.query("select * from ingest_runs order by id desc limit 1"))
-        if not rows:
-            return None
-        run = dict(rows[0])
-        run["counts"] = json.loads(run["counts"] or "{}")
-        run["paths"] = json.loads(run["paths"] or "[]")
-        return run
+        runs = self.runs(limit=1)
+        return runs[0] if runs else None
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest reload runs, newest first (counts and paths decoded)."""
+        return [_run_row(dict(r)) for r in self.db.query(
+            "select * from ingest_runs order by id desc limit ?", [limit])]
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from ingest_runs where id = ?", [run_id]))
+        return _run_row(dict(rows[0])) if rows else None
 
     def run_outcomes(self, run_id: int) -> list[dict[str, Any]]:
         return [
@@ -1156,7 +1203,8 @@ class Store:
     # created on first use. Removing a feed keeps its documents.
     _FEED_FIELDS = frozenset({
         "name", "every_minutes", "feed_url", "title", "etag", "last_modified", "last_ok",
-        "last_error", "last_error_at", "next_poll", "failures", "last_status"})
+        "last_error", "last_error_at", "next_poll", "failures", "last_status",
+        "rediscovered_at", "moved"})
 
     def _ensure_feeds(self) -> None:
         if "feed_items" in self._ready:
@@ -1174,6 +1222,10 @@ class Store:
             indexes=((["feed_id", "item_key"], True), (["doc_id"], False)))
         # failed attempts at the item's current version (additive: 0 when absent)
         self._ensure_column("feed_items", "retries", int)
+        # A discovered feed URL found dead: when discovery last ran again on the page the
+        # user gave, and the last switch to another feed URL ("WHEN: OLD → NEW").
+        self._ensure_column("feeds", "rediscovered_at", str)
+        self._ensure_column("feeds", "moved", str)
 
     def _feeds_exist(self) -> bool:
         """Reads of a database that never had a feed create nothing (and take no lock)."""

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
@@ -27,10 +29,11 @@ from bot import __version__
 from bot.config import Settings
 from bot.corpus.metadata import OutletCatalog
 from bot.corpus.reload import _hash, _Job, parse_job
-from bot.corpus.storage import DB_BUSY_MESSAGE, Store, is_busy_error
+from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, DB_BUSY_MESSAGE, Store, is_busy_error
 from bot.errors import UserError
+from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
-from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy
+from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy, Response
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
 from bot.feeds.urls import canonical_url, doc_id_for, same_site
 from bot.reply import clip_meta, link, printable_line
@@ -38,6 +41,9 @@ from bot.reply import clip_meta, link, printable_line
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_MINUTES = 24 * 60
+# Requests of one feed's poll besides its pages, at most: the feed, and its discovery on a
+# page (the page, the feed it advertises).
+FEED_REQUESTS = 3
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,22 @@ class FeedsConfig:
                             f"({cfg.min_every_minutes})")
         return cfg
 
+    def poll_bound_seconds(self) -> float:
+        """The longest one feed's poll can honestly take: each of its requests (FEED_REQUESTS
+        plus `max_items_per_poll` pages) waiting `host_delay_seconds` and then its whole
+        `total_timeout_seconds`, and its commit waiting the database's busy timeout. A poll of
+        one feed running longer is stuck (a host name that never resolves, a hung write):
+        /healthz says so."""
+        requests = FEED_REQUESTS + self.max_items_per_poll
+        return requests * (self.total_timeout_seconds + self.host_delay_seconds) \
+            + BUSY_TIMEOUT_SECONDS
+
+    def poll_bound_text(self) -> str:
+        return (f"({FEED_REQUESTS} + max_items_per_poll {self.max_items_per_poll}) requests × "
+                f"(total_timeout_seconds {self.total_timeout_seconds:g} + host_delay_seconds "
+                f"{self.host_delay_seconds:g}) + {BUSY_TIMEOUT_SECONDS:g} s database busy "
+                "timeout")
+
     def policy(self, max_bytes: int) -> FetchPolicy:
         return FetchPolicy(
             user_agent=f"briefbot/{__version__} (+{self.contact_url})",
@@ -125,6 +147,54 @@ def check_every(minutes: int | None, config: FeedsConfig) -> int:
     return minutes
 
 
+class PollWatch:
+    """Which feed the poll running in this process is on, and since when (for /healthz).
+    Thread-safe; one per process (`Core.feed_watch`)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._current: tuple[int, str, float] | None = None
+
+    def begin(self, feed_id: int, url: str) -> None:
+        with self._lock:
+            self._current = (feed_id, url, self.clock())
+
+    def end(self) -> None:
+        with self._lock:
+            self._current = None
+
+    def current(self) -> tuple[int, str, float] | None:
+        """(feed id, URL, seconds its poll has been running), or None when none runs."""
+        with self._lock:
+            if self._current is None:
+                return None
+            feed_id, url, started = self._current
+            return feed_id, url, max(0.0, self.clock() - started)
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.1f} s"
+
+
+def poll_health(watch: PollWatch, config: FeedsConfig) -> dict[str, Any]:
+    """The feeds' part of /healthz: the poll running now, and "ok": False with a one-line
+    `error` when one feed's poll has run past `config.poll_bound_seconds()`."""
+    bound = config.poll_bound_seconds()
+    out: dict[str, Any] = {"ok": True, "poll_bound_seconds": round(bound, 1), "polling": None}
+    current = watch.current()
+    if current is None:
+        return out
+    feed_id, url, seconds = current
+    out["polling"] = {"feed": feed_id, "url": url, "seconds": round(seconds, 1)}
+    if seconds > bound:
+        out["ok"] = False
+        out["error"] = printable_line(
+            f"the poll of feed #{feed_id} {url[:200]} has been running for {_minutes(seconds)}, "
+            f"over its bound of {_minutes(bound)} ({config.poll_bound_text()}): it is stuck")
+    return out
+
+
 # ---------------------------------------------------------------------------- outcomes
 
 
@@ -154,6 +224,7 @@ class FeedReport:
     error: str | None = None
     next_poll: str | None = None
     items: list[ItemOutcome] = field(default_factory=list)
+    note: str | None = None  # e.g. "feed moved: OLD → NEW (found again on PAGE)"
 
     def counts(self) -> dict[str, int]:
         out = {"added": 0, "updated": 0, "unchanged": 0, "rejected": 0}
@@ -164,6 +235,8 @@ class FeedReport:
     def headline(self) -> str:
         """One printable line (a feed's name is its own title, anyone's text)."""
         label = f"feed #{self.id} {self.name or self.url}"
+        if self.note:
+            label += f" ({self.note})"
         if self.status == "error":
             return printable_line(f"{label}: error — {self.error}")
         if self.status == "not-modified":
@@ -186,7 +259,8 @@ def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
             "url": row["url"],
             "every": row["every_minutes"], "last_ok": row.get("last_ok"),
             "last_error": row.get("last_error"), "next_poll": row.get("next_poll"),
-            "items": int(row.get("items") or 0)}
+            "items": int(row.get("items") or 0), "feed_url": row.get("feed_url"),
+            "moved": row.get("moved")}
 
 
 # ---------------------------------------------------------------------------- the poller
@@ -194,6 +268,19 @@ def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
 
 class _Rejected(Exception):
     pass
+
+
+# A feed URL answering these is gone: a discovered one is looked for again on its page.
+DEAD_STATUSES = frozenset({404, 410})
+
+
+class _DeadFeedURL(FeedError):
+    """The feed URL answered an HTML page advertising no feed (the feed is gone)."""
+
+
+def _is_html(resp: Response) -> bool:
+    return resp.content_type in ("text/html", "application/xhtml+xml", "") \
+        or b"<html" in resp.body[:2048].lower()
 
 
 @dataclass
@@ -217,8 +304,10 @@ class FeedPoller:
     def __init__(self, store: Store, settings: Settings, config: FeedsConfig | None = None,
                  fetcher: Fetcher | None = None,
                  after_commit: Callable[[Store], None] | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 watch: PollWatch | None = None) -> None:
         self.store = store
+        self.watch = watch
         self.settings = settings
         self.config = config or FeedsConfig.from_settings(settings)
         self.fetcher = fetcher or Fetcher(self.config.policy(settings.max_file_bytes))
@@ -247,7 +336,13 @@ class FeedPoller:
         reports: list[FeedReport] = []
         changed = False
         for row in rows:
-            report, wrote = self._poll_one(row)
+            if self.watch is not None:
+                self.watch.begin(int(row["id"]), str(row["url"]))
+            try:
+                report, wrote = self._poll_one(row)
+            finally:
+                if self.watch is not None:
+                    self.watch.end()
             reports.append(report)
             changed = changed or wrote
         if changed:
@@ -285,28 +380,44 @@ class FeedPoller:
         now = self.clock()
         every = int(row.get("every_minutes") or self.config.every_minutes)
         wrote = False
+        extra: dict[str, Any] = {}  # fields recorded with the outcome, success or failure
         try:
             target = row.get("feed_url") or row["url"]
-            resp = self.fetcher.get(target, kind="feed", etag=row.get("etag"),
-                                    last_modified=row.get("last_modified"))
-            if resp.status == 304:
-                report.status = "not-modified"
-                report.next_poll = iso(now + timedelta(minutes=every))
-                self.store.update_feed(feed_id, last_ok=iso(now), last_error=None, failures=0,
-                                       next_poll=report.next_poll, last_status="not-modified")
-                return report, False
-            feed_url = target
             try:
-                parsed = parse_feed(resp.body, resp.content_type, resp.url)
-            except FeedError:
-                link = discover_feed(resp.body, resp.url) if resp.content_type in (
-                    "text/html", "application/xhtml+xml", "") or b"<html" in resp.body[:2048].lower() \
-                    else None
-                if link is None:
+                resp = self.fetcher.get(target, kind="feed", etag=row.get("etag"),
+                                        last_modified=row.get("last_modified"))
+                if resp.status == 304:
+                    report.status = "not-modified"
+                    report.next_poll = iso(now + timedelta(minutes=every))
+                    self.store.update_feed(feed_id, last_ok=iso(now), last_error=None,
+                                           failures=0, next_poll=report.next_poll,
+                                           last_status="not-modified")
+                    return report, False
+                feed_url = target
+                try:
+                    parsed = parse_feed(resp.body, resp.content_type, resp.url)
+                except FeedError as exc:
+                    link = discover_feed(resp.body, resp.url) if _is_html(resp) else None
+                    if link is None:
+                        if _is_html(resp):  # a page where the feed was: its address is dead
+                            raise _DeadFeedURL(exc.reason) from exc
+                        raise
+                    resp = self.fetcher.get(link, kind="feed")
+                    parsed = parse_feed(resp.body, resp.content_type, resp.url)
+                    feed_url = link
+            except (FetchError, _DeadFeedURL) as exc:
+                if isinstance(exc, FetchError) and exc.status not in DEAD_STATUSES:
                     raise
-                resp = self.fetcher.get(link, kind="feed")
-                parsed = parse_feed(resp.body, resp.content_type, resp.url)
-                feed_url = link
+                if not self._may_rediscover(row, now):
+                    raise
+                extra["rediscovered_at"] = iso(now)
+                resp, parsed, feed_url = self._rediscover(row, exc)
+            if row.get("feed_url") and feed_url != row["feed_url"]:
+                report.note = printable_line(
+                    f"feed moved: {row['feed_url'][:300]} → {feed_url[:300]} (found again on "
+                    f"{row['url'][:300]})")
+                extra["moved"] = f"{iso(now)}: {row['feed_url'][:1000]} → {feed_url[:1000]}"
+                log.warning("feed #%s: %s", feed_id, report.note)
             built, left_over = self._items(feed_id, parsed)
             wrote = self._commit(feed_id, built)
             report.items = [b.outcome for b in built]
@@ -320,10 +431,10 @@ class FeedPoller:
                 next_poll=report.next_poll, etag=None if pending else resp.etag,
                 last_modified=None if pending else resp.last_modified,
                 feed_url=feed_url if feed_url != row["url"] else None, title=clip_meta(parsed.title),
-                last_status="ok")
+                last_status="ok", **extra)
         except (FetchError, FeedError) as exc:
             retry_after = exc.retry_after if isinstance(exc, FetchError) else None
-            self._failed(row, report, exc.reason, retry_after, now)
+            self._failed(row, report, exc.reason, retry_after, now, **extra)
         except Exception as exc:  # a bug must not stop the other feeds
             if is_busy_error(exc):
                 # Another writer (a long reload) held the database: not the feed's failure.
@@ -334,11 +445,47 @@ class FeedPoller:
                 log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
                 return report, False
             log.exception("polling feed #%s (%s) failed", feed_id, row["url"])
-            self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now)
+            self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now,
+                         **extra)
         return report, wrote
 
+    def _may_rediscover(self, row: dict[str, Any], now: datetime) -> bool:
+        """A feed whose URL was discovered on the page the user gave (`url`) is looked for
+        there again when that URL is dead: at most once per poll interval."""
+        if not row.get("feed_url") or row["feed_url"] == row["url"]:
+            return False
+        last = row.get("rediscovered_at")
+        if not last:
+            return True
+        every = int(row.get("every_minutes") or self.config.every_minutes)
+        try:
+            return now - datetime.fromisoformat(last) >= timedelta(minutes=every)
+        except ValueError:
+            return True
+
+    def _rediscover(self, row: dict[str, Any], dead: FeedProblem
+                    ) -> tuple[Response, ParsedFeed, str]:
+        """Discovery again from the page the user gave: (response, feed, its URL), or a
+        FeedError saying why the dead URL has no successor."""
+        page, old = row["url"], row["feed_url"]
+        why = f"the feed URL {old[:300]} is dead ({dead.reason})"
+        try:
+            resp = self.fetcher.get(page, kind="feed")
+            try:  # the page itself is a feed now
+                return resp, parse_feed(resp.body, resp.content_type, resp.url), page
+            except FeedError:
+                link = discover_feed(resp.body, resp.url) if _is_html(resp) else None
+            if link is None:
+                raise FeedError(f"{page[:300]} advertises no feed any more")
+            if canonical_url(link) == canonical_url(old):
+                raise FeedError(f"{page[:300]} still advertises it")
+            resp = self.fetcher.get(link, kind="feed")
+            return resp, parse_feed(resp.body, resp.content_type, resp.url), link
+        except (FetchError, FeedError) as exc:
+            raise FeedError(f"{why}; discovery again from {page[:300]}: {exc.reason}") from exc
+
     def _failed(self, row: dict[str, Any], report: FeedReport, reason: str,
-                retry_after: float | None, now: datetime) -> None:
+                retry_after: float | None, now: datetime, **extra: Any) -> None:
         failures = int(row.get("failures") or 0) + 1
         every = int(row.get("every_minutes") or self.config.every_minutes)
         backoff = min(every * 2 ** (failures - 1), max(every, MAX_BACKOFF_MINUTES))
@@ -350,7 +497,7 @@ class FeedPoller:
         try:
             self.store.update_feed(int(row["id"]), last_error=reason, last_error_at=iso(now),
                                    failures=failures, next_poll=report.next_poll,
-                                   last_status="error")
+                                   last_status="error", **extra)
         except Exception:
             log.exception("could not record the error of feed #%s", row["id"])
 

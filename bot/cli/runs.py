@@ -1,0 +1,93 @@
+"""`briefbot runs` and `briefbot runs show RUN_ID`: past reloads and each one's per-file
+outcomes, as stored (ingest_runs, ingest_outcomes) — the full list a chat /reload reply
+only summarises."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from bot.cli.context import ROW_ID, AppContext, pass_app
+from bot.corpus.reload import Outcome
+from bot.reply import printable_line
+
+COUNT_KEYS = ("added", "updated", "unchanged", "removed", "rejected", "warnings")
+
+
+def run_json(run: dict[str, Any]) -> dict[str, Any]:
+    return {"id": run["id"], "started_at": run["started_at"],
+            "finished_at": run["finished_at"], "status": run["status"],
+            "actor": run.get("actor"), "paths": run["paths"],
+            "counts": {k: int(run["counts"].get(k, 0)) for k in COUNT_KEYS}
+            if run["counts"] else {},  # a run not finished counts nothing (rolled back)
+            "error": run.get("error")}
+
+
+def run_line(run: dict[str, Any]) -> str:
+    """One printable line: id, times, status, who, counts (or why it failed), paths."""
+    c = run["counts"]
+    if run["status"] in ("ok", "with-rejections"):
+        what = (f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, "
+                f"{c.get('unchanged', 0)} unchanged, {c.get('removed', 0)} removed, "
+                f"{c.get('rejected', 0)} rejected"
+                + (f", {c['warnings']} warnings" if c.get("warnings") else ""))
+    elif run["status"] == "failed":
+        what = f"rolled back: {run.get('error') or 'no reason recorded'}"
+    else:  # running, or interrupted (killed): its work is not committed
+        what = "not finished: nothing committed"
+    paths = ", ".join(str(p) for p in run["paths"]) or "-"
+    return printable_line(
+        f"#{run['id']} {run['started_at']} → {run['finished_at'] or '-'} · {run['status']} · "
+        f"{run.get('actor') or '-'} · {what} · {paths}")
+
+
+@click.group("runs", invoke_without_command=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000),
+              help="How many of the latest reloads to list.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Past reloads, newest first (`runs show RUN_ID`: one reload's files)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app = ctx.find_object(AppContext)
+    assert app is not None
+    app.require_database()
+    rows = app.store.runs(limit)
+    if as_json:
+        click.echo(json.dumps([run_json(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No reloads yet — run `briefbot reload`.")
+        return
+    for row in rows:
+        click.echo(run_line(row))
+
+
+@runs.command("show")
+@click.argument("run_id", type=ROW_ID)
+@click.option("--quiet", "-q", is_flag=True, help="Leave out the unchanged files.")
+@click.option("--json", "as_json", is_flag=True,
+              help='JSON: the run and its "outcomes": [{"path", "outcome", "reason", "line", '
+                   '"doc_id"}].')
+@pass_app
+def show(app: AppContext, run_id: int, quiet: bool, as_json: bool) -> None:
+    """One reload's outcome for every file (and JSONL line), in its report's order."""
+    app.require_database()
+    run = app.store.run(run_id)
+    if run is None:
+        raise click.ClickException(f"no reload #{run_id} — see `briefbot runs`")
+    outcomes = [o for o in app.store.run_outcomes(run_id)
+                if not quiet or o["outcome"] != "unchanged"]
+    if as_json:
+        click.echo(json.dumps(run_json(run) | {"outcomes": outcomes}, ensure_ascii=False,
+                              indent=2))
+        return
+    click.echo(run_line(run))
+    if not outcomes and run["status"] not in ("ok", "with-rejections"):
+        click.echo("(no file outcomes: they are committed with the reload's work)")
+    for o in outcomes:
+        line = Outcome(o["path"], o["outcome"], o["reason"], o["line"], o["doc_id"]).summary()
+        click.echo(line, err=o["outcome"] in ("rejected", "warning"))
