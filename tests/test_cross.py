@@ -97,6 +97,25 @@ def test_it_is_not_asked_once_two_sources_state_it(settings, store, corpus, monk
     assert answer.verdict == "corroborated" and fake.asked == []
 
 
+def test_an_article_and_its_copy_do_not_stop_it_asking_a_second_source(
+        settings, store, corpus, monkeypatch):
+    # e.txt is a.txt with an edited lead: one source, so b.txt's wording is still asked about.
+    copy = ARTICLES["a.txt"].replace("Harbour Report", "Pier Report").replace(
+        "northern pier.", "northern pier on Monday.") + (
+        "The new lighthouse will guide the fishing boats home at night.\n"
+        "The old lamp on the harbour wall will be kept for the tourists.\n")
+    original = ARTICLES["a.txt"] + ("The new lighthouse will guide the fishing boats home at "
+                                    "night.\nThe old lamp on the harbour wall will be kept for "
+                                    "the tourists.\n")
+    world = build_claim_world(settings, store, corpus, {
+        **ARTICLES, "a.txt": original, "e.txt": copy})
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, CLAIM)
+    assert any("beacon tower" in s for s in fake.asked), fake.asked
+    assert answer.verdict == "corroborated" and answer.sources == 2, answer
+
+
 def test_a_conflicting_value_or_a_negated_claim_is_never_support(world, monkeypatch):
     # The cross-encoder may be fooled by the wording; the rules' conflicts and the claim's
     # polarity still stand: a sentence giving another year is not asked about, nor is any
@@ -142,9 +161,17 @@ def test_the_shipped_model_reads_the_context_before_the_sentence():
     assert alone < model.states <= read
     # The context is cut from its start: the sentence itself is read whole.
     ids, types = model._ids(claim, sentence, "word " * 500 + context)
-    assert len(ids) <= cross_module.MAX_TOKENS + cross_module.CONTEXT_TOKENS
+    assert len(ids) <= cross_module.MAX_TOKENS
     own = model.tokenizer.encode(sentence, add_special_tokens=False).ids
     assert ids[-len(own) - 1:-1] == own and len(types) == len(ids)
+    # A long sentence with its context: the pair stays within the training length, the
+    # sentence first (it was cut to 128 tokens, then the context added: 152).
+    long_sentence = "Both towns have suffered heavy flooding " + "this spring " * 80
+    ids, types = model._ids(claim, long_sentence, context)
+    assert len(ids) == cross_module.MAX_TOKENS and len(types) == len(ids)
+    a = model.tokenizer.encode(claim, add_special_tokens=False).ids
+    own = model.tokenizer.encode(long_sentence, add_special_tokens=False).ids
+    assert ids[len(a) + 2:-1] == own[:cross_module.MAX_TOKENS - 3 - len(a)]
 
 
 def test_a_long_sentence_is_read_to_its_end():
@@ -273,14 +300,14 @@ def test_it_is_not_asked_about_a_candidate_the_judge_finds_too_unlikely():
     judged: list = []
     unrelated = [rows["a"], rows["c"]]
     may_state = [(floor * 0.9, 1, rows["a"]), (0.4, 3, rows["c"])]
-    lookup_module._cross_support(fake, CLAIM, may_state, judged, unrelated,  # type: ignore[arg-type]
+    lookup_module._cross_support(None, fake, CLAIM, may_state, judged, unrelated,  # type: ignore[arg-type]
                                  floor)
     assert fake.asked == ["sentence of c"]
     assert [row["doc_id"] for _, row in judged] == ["c"] and unrelated == [rows["a"]]
     fake.asked.clear()
-    lookup_module._cross_support(fake, CLAIM, [(floor, 2, rows["b"])], [],  # type: ignore[arg-type]
+    lookup_module._cross_support(None, fake, CLAIM, [(floor, 2, rows["b"])], [],  # type: ignore[arg-type]
                                  [rows["b"]], floor)
     assert fake.asked == ["sentence of b"]  # at the floor: asked
     fake.asked.clear()
-    lookup_module._cross_support(fake, CLAIM, may_state, [], [rows["a"], rows["c"]])  # type: ignore[arg-type]
+    lookup_module._cross_support(None, fake, CLAIM, may_state, [], [rows["a"], rows["c"]])  # type: ignore[arg-type]
     assert fake.asked == ["sentence of c", "sentence of a"]  # no floor (0): as before

@@ -72,10 +72,13 @@ class CrossEncoder:
     def _ids(self, claim: str, sentence: str, context: str = "") -> tuple[list[int], list[int]]:
         a = self.tokenizer.encode(claim, add_special_tokens=False).ids[:CLAIM_TOKENS]
         b = self.tokenizer.encode(sentence, add_special_tokens=False).ids
-        b = b[:MAX_TOKENS - 3 - len(a)]
-        if context:
+        room = MAX_TOKENS - 3 - len(a)  # the training length holds the whole pair
+        b = b[:room]
+        if context and room > len(b):
+            # The context (its end) only in the room the sentence leaves: the sentence is the
+            # evidence, read whole first.
             c = self.tokenizer.encode(context, add_special_tokens=False).ids
-            b = c[-CONTEXT_TOKENS:] + b
+            b = c[-min(CONTEXT_TOKENS, room - len(b)):] + b
         ids = [self.cls, *a, self.sep, *b, self.sep]
         return ids, [0] * (len(a) + 2) + [1] * (len(b) + 1)
 

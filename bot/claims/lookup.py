@@ -303,7 +303,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if not long_claim:
         judged = _medium_support(parsed, judged, lexical, feats)
     if may_state and reader is not None:
-        _cross_support(reader, plain, may_state, judged, unrelated,
+        _cross_support(store, reader, plain, may_state, judged, unrelated,
                        fitted.cross_floor if fitted is not None else 0.0, context_of)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
@@ -560,7 +560,7 @@ def _sentence_key(row: dict[str, Any]) -> str:
     return row["key"] or str(row["id"])
 
 
-def _cross_support(reader: CrossEncoder, claim_text: str,
+def _cross_support(store: Store, reader: CrossEncoder, claim_text: str,
                    may_state: list[tuple[float, int, dict[str, Any]]],
                    judged: list[tuple[Judgement, dict[str, Any]]],
                    unrelated: list[dict[str, Any]], floor: float = 0.0,
@@ -573,13 +573,16 @@ def _cross_support(reader: CrossEncoder, claim_text: str,
     never one the judge finds less likely than `floor` (the judge's `cross_floor`: the
     cross-encoder passed under 1% of such pairs on the training lookups). `context_of` gives,
     per sentence id, the previous sentence that says what the sentence leaves unnamed: it is
-    read before the sentence."""
+    read before the sentence. Sources are counted as the verdict counts them: an article and
+    its copy are one (`_merge_copies`), so they do not stop it asking a second source."""
     groups: list[set[str]] = []
     done: set[str] = set()  # documents supporting it or asked about
     for j, row in judged:
         if j.stance == "supports":
             _add_support(groups, row["doc_id"], _sentence_key(row))
             done.add(row["doc_id"])
+    if len(groups) >= 2:
+        _merge_copies(store, groups)
     asked: list[tuple[int, dict[str, Any]]] = []
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
         if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2 or p < floor:
