@@ -1,5 +1,6 @@
 """A story most of the window reports stays one story (its own vocabulary was dropped as too
-common: 150 articles on one hurricane gave 21 "stories")."""
+common: 150 articles on one hurricane gave 21 "stories"), and copies count once in the digest
+as in /claim (a one-sentence copy too)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import random
 from pathlib import Path
 
 from bot.config import Settings
+from bot.corpus.article import copied_pairs
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
 from bot.digest.build import build_digest
@@ -67,3 +69,68 @@ def test_a_big_storys_header_and_bullets_count_the_same_sources(
     lead = max(items, key=lambda it: len(it.citations))
     if len(lead.citations) == 80:
         assert lead.sources == st.independent
+
+
+def _rows(docs: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    return [(doc, text, "k:" + text) for doc, texts in docs.items() for text in texts]
+
+
+def _one_source(pairs: set[tuple[str, str]], docs: list[str]) -> bool:
+    parent = {d: d for d in docs}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    return len({find(d) for d in docs}) == 1
+
+
+def test_a_one_sentence_copy_is_a_copy_and_boilerplate_copies_nothing():
+    lead = "Workers at the car factory went on strike demanding higher wages."
+    five = {f"n{i}": [lead, "The union said talks had failed.", "Management declined to comment."]
+            for i in range(5)}
+    assert _one_source(copied_pairs(_rows(five)), list(five))
+    # A short copy of a longer article (its only long sentence, and a trivial one).
+    longer = {"full": [lead, "The strike began at the night shift in the northern plant.",
+                       "Police were called to the gates of the plant on Monday."],
+              "brief": [lead, "More soon."]}
+    assert copied_pairs(_rows(longer)) == {("brief", "full")}
+    # An article with the same lead and a sentence of its own, short as it is, is no copy.
+    rewrite = {"a": [lead, "Residents said they would go to court."],
+               "b": [lead, "The vote followed a three-year debate."]}
+    assert copied_pairs(_rows(rewrite)) == set()
+    # A brief quoting a sentence two independent articles both hold is a copy of one of them:
+    # it never makes them one source.
+    quoted = {"a": [lead, "Our reporter at the plant saw pickets at the main gate all day."],
+              "b": [lead, "The company's shares fell sharply in early trading in Frankfurt."],
+              "brief": [lead]}
+    pairs = copied_pairs(_rows(quoted))
+    assert len(pairs) == 1 and ("a", "b") not in pairs
+    # A sentence in over 50 documents (boilerplate) makes no copies of documents with their
+    # own text, nor of documents whose other (short) sentences differ ...
+    footer = "Read all our coverage of the regional economy in our weekly newsletter."
+    own = {f"d{i}": [footer, f"Story number {i} is about something else entirely today."]
+           for i in range(60)}
+    assert copied_pairs(_rows(own)) == set()
+    short = {f"d{i}": [footer, f"Item {i}."] for i in range(60)}
+    assert copied_pairs(_rows(short)) == set()
+    # ... but 60 identical articles are one source.
+    same = {f"d{i}": [footer, "Nothing else."] for i in range(60)}
+    assert _one_source(copied_pairs(_rows(same)), list(same))
+
+
+def test_identical_articles_are_one_source_in_the_digest(
+        store: Store, settings: Settings, corpus: Path):
+    recs = [{"id": f"n{i}", "title": f"Factory strike {i}", "outlet": f"Paper {i}",
+             "text": "Workers at the car factory went on strike demanding higher wages. "
+                     "The union said talks had failed. Management declined to comment."}
+            for i in range(5)]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    item = next(it for it in d.section("key-developments").items if "went on strike" in it.text)
+    assert len(item.citations) == 5 and item.sources == 1 and item.note == "1 source"
+    assert d.stories[0].independent == 1

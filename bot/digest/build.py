@@ -424,7 +424,9 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
                                      [Section(x.kind, x.heading) for x in defn.sections],
                                      len(members), indep, importance))
             continue
-        ctx = _Context.from_rows(members, story_rows, aliases=aliases)
+        # Copies as the window counts them (the story's header): its bullets count alike.
+        ctx = _Context.from_rows(members, story_rows, aliases=aliases,
+                                 groups=[group_of[d["id"]] for d in members])
         shown: set[int] = set()
         sections = []
         for sec in defn.sections:
@@ -646,7 +648,8 @@ class _Context:
 
     @classmethod
     def from_rows(cls, docs: list[dict[str, Any]], rows: list[dict[str, Any]],
-                  weights: Weights | None = None, aliases: AliasTable | None = None) -> _Context:
+                  weights: Weights | None = None, aliases: AliasTable | None = None,
+                  groups: list[int] | None = None) -> _Context:
         index = {d["id"]: i for i, d in enumerate(docs)}
         body = [r for r in rows if r["kind"] == "body" and not is_chrome(r["text"])]
         body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
@@ -659,7 +662,9 @@ class _Context:
         w = weights or Weights()
         scored = score_units(units, w)
         anchors = [article_anchor(d.get("published"), d.get("dateline_date")) for d in docs]
-        return cls(docs, units, body, scored, _independence_groups(docs, rows), anchors, w,
+        if groups is None:
+            groups = _independence_groups(docs, rows)
+        return cls(docs, units, body, scored, groups, anchors, w,
                    Accounts(aliases))
 
     def independent(self, doc_indexes: Sequence[int]) -> int:
