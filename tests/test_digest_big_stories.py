@@ -1,6 +1,7 @@
 """A story most of the window reports stays one story (its own vocabulary was dropped as too
-common: 150 articles on one hurricane gave 21 "stories"), and copies count once in the digest
-as in /claim (a one-sentence copy too)."""
+common: 150 articles on one hurricane gave 21 "stories"), copies count once in the digest as in
+/claim (a one-sentence copy too), and a story with no sentence the digest can use is named in
+a note, not shown as an empty header."""
 
 from __future__ import annotations
 
@@ -134,3 +135,41 @@ def test_identical_articles_are_one_source_in_the_digest(
     item = next(it for it in d.section("key-developments").items if "went on strike" in it.text)
     assert len(item.citations) == 5 and item.sources == 1 and item.note == "1 source"
     assert d.stories[0].independent == 1
+
+
+def test_a_story_without_a_usable_sentence_is_named_in_a_note(
+        store: Store, settings: Settings, corpus: Path):
+    recs = [
+        {"id": "ru-football", "title": "Футбол", "published": "2024-05-02",
+         "text": "Спартак обыграл Зенит со счётом 3:1 в субботу. Тренер похвалил защиту команды."},
+        {"id": "zh-weather", "title": "天气", "published": "2024-05-02",
+         "text": "北京周二将迎来大雨。气象台发布了黄色预警。"},
+        {"id": "el-museum", "title": "Μουσείο", "published": "2024-05-02",
+         "text": "Το νέο μουσείο άνοιξε στην Αθήνα την Παρασκευή. Χιλιάδες επισκέπτες ήρθαν."},
+        {"id": "en-budget", "title": "Budget", "published": "2024-05-02",
+         "text": "The city council approved a new budget on Monday. The mayor said the plan "
+                 "adds 200 teachers."},
+    ]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs)
+                                    + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    assert sorted(doc for s in d.stories for doc in s.documents) == ["en-budget", "ru-football"]
+    assert all(s.section("key-developments").items for s in d.stories)
+    assert d.notice is not None and d.notice.startswith("2 stories had no sentence the digest")
+    assert "天气" in d.notice and "Μουσείο" in d.notice
+    assert d.headline.endswith("· 2 stories")
+    text = d.to_reply().plain_text()
+    assert "2 stories had no sentence" in text
+
+
+def test_a_corpus_of_one_short_article_says_why_nothing_is_briefed(
+        store: Store, settings: Settings, corpus: Path):
+    (corpus / "b.jsonl").write_text(
+        '{"id":"quake","title":"Quake","text":"An earthquake struck."}\n', encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    assert d.stories == []
+    assert d.notice is not None and "1 story had no sentence the digest can use" in d.notice
+    assert "Quake" in d.to_reply().plain_text()
+    assert "Quake" in json.dumps(d.to_json(), ensure_ascii=False)
