@@ -68,5 +68,6 @@ def test_copies_are_found_whatever_the_document_order():
 
     long = "a sentence of well over eight words in it {}"
     rows = [("A", long.format(1), "k1"), ("B", long.format(1), "k1"), ("C", long.format(1), "k1"),
-            ("B", long.format(2), "k2"), ("C", long.format(2), "k2")]
+            ("B", long.format(2), "k2"), ("C", long.format(2), "k2"),
+            ("A", long.format(3), "k3")]  # A's own sentence: A is no (short) copy
     assert copied_pairs(rows) == {("B", "C")}

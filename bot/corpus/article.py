@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -72,19 +73,36 @@ def sentence_key(text: str) -> str:
 
 # Syndicated copies: two documents sharing at least `COPY_SHARED` sentences of at least
 # `COPY_WORDS` words (by `sentence_key`) are one source, edited lead or not (the digest and the
-# claim lookup count them once alike).
+# claim lookup count them once alike). So is a short copy: a document whose every sentence
+# (of `COPY_TRIVIAL_WORDS` words or more) another document holds, one of them long (a one- or
+# two-sentence copy shares fewer than `COPY_SHARED`).
 COPY_WORDS = 8
 COPY_SHARED = 2
 COPY_MAX_HOLDERS = 50  # a sentence in more documents than this is boilerplate
+COPY_TRIVIAL_WORDS = 4  # a short copy may add sentences shorter than this ("More soon.")
 
 
 def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, str]]:
     """(doc a, doc b), a < b, of the documents that are copies of each other, from their
-    (doc id, sentence text, sentence key) rows."""
+    (doc id, sentence text, sentence key) rows. Two documents sharing `COPY_SHARED` long
+    sentences held by at most `COPY_MAX_HOLDERS` documents are a pair. A short copy (another
+    document holds every sentence of it but those under `COPY_TRIVIAL_WORDS` words, one of
+    them long) is paired with one such document only, so that it never makes two documents it
+    quotes one source: one with exactly its long sentences, else the one of fewest long
+    sentences (then the smallest id). A document whose long sentences are all boilerplate (each in over
+    `COPY_MAX_HOLDERS` documents) is a copy only of the documents whose sentences, long and
+    short, are exactly its own."""
     docs_of: dict[str, set[str]] = {}
+    long_of: dict[str, set[str]] = defaultdict(set)
+    words_of: dict[str, dict[str, int]] = defaultdict(dict)  # doc -> sentence key -> words
     for doc, text, key in sentences:
-        if key and len(text.split()) >= COPY_WORDS:
+        n = len(text.split())
+        if not key:
+            continue
+        words_of[doc][key] = n
+        if n >= COPY_WORDS:
             docs_of.setdefault(key, set()).add(doc)
+            long_of[doc].add(key)
     shared: dict[tuple[str, str], int] = {}
     for docs in docs_of.values():
         # Every pair holding the sentence (not only pairs with its first holder); a sentence
@@ -94,7 +112,28 @@ def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, st
             for i, a in enumerate(ordered):
                 for b in ordered[i + 1:]:
                     shared[(a, b)] = shared.get((a, b), 0) + 1
-    return {pair for pair, n in shared.items() if n >= COPY_SHARED}
+    pairs = {pair for pair, n in shared.items() if n >= COPY_SHARED}
+    # Short copies.
+    identical: dict[frozenset[str], list[str]] = defaultdict(list)
+    for doc, keys in long_of.items():
+        rare = [k for k in keys if len(docs_of[k]) <= COPY_MAX_HOLDERS]
+        if not rare:  # boilerplate alone: a copy only of the same sentences, long and short
+            identical[frozenset(words_of[doc])].append(doc)
+            continue
+        holders = set.intersection(*(docs_of[k] for k in rare)) - {doc}
+        # ... holding every sentence of it but the shortest ("More soon."): a sentence of its
+        # own, even a short one, is something it reports itself.
+        own = [k for k, n in words_of[doc].items() if n >= COPY_TRIVIAL_WORDS]
+        holders = {h for h in holders if keys <= long_of[h]
+                   and all(k in words_of[h] for k in own)}
+        if holders:
+            same = [h for h in holders if long_of[h] == keys]
+            other = min(same) if same else min(holders, key=lambda h: (len(long_of[h]), h))
+            pairs.add((min(doc, other), max(doc, other)))
+    for group in identical.values():  # each paired with the first
+        ordered = sorted(group)
+        pairs.update((ordered[0], b) for b in ordered[1:])
+    return pairs
 
 
 def parse_article(

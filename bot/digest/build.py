@@ -417,14 +417,20 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     ranked.sort(key=lambda s: (-s[3], -len(s[1]), s[0]))
     built: list[StoryDigest] = []
     more: dict[str, list[Item]] = {}
-    for rank, (sid, members, indep, importance) in enumerate(ranked):
+    unusable: list[str] = []  # headlines of stories with no sentence the digest can use
+    for sid, members, indep, importance in ranked:
         story_rows = [r for d in members for r in by_doc_rows[d["id"]]]
-        if rank >= defn.max_stories and not every_story:
+        if len(built) >= defn.max_stories and not every_story:
             built.append(StoryDigest(sid, _title_headline(members), [d["id"] for d in members],
                                      [Section(x.kind, x.heading) for x in defn.sections],
                                      len(members), indep, importance))
             continue
-        ctx = _Context.from_rows(members, story_rows, aliases=aliases)
+        # Copies as the window counts them (the story's header): its bullets count alike.
+        ctx = _Context.from_rows(members, story_rows, aliases=aliases,
+                                 groups=[group_of[d["id"]] for d in members])
+        if not ctx.top(1):  # nothing to brief (too short, or a script it cannot read)
+            unusable.append(_title_headline(members))
+            continue
         shown: set[int] = set()
         sections = []
         for sec in defn.sections:
@@ -439,7 +445,9 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         built.append(StoryDigest(
             sid, _story_headline(members, sections, ctx), [d["id"] for d in members], sections,
             len(members), indep, importance))
-    if single:
+    if not built:
+        sections = [Section(x.kind, x.heading) for x in defn.sections]
+    elif single:
         sections = built[0].sections
     else:
         sections = _merged_sections(defn, built[: defn.max_stories], budgets, more)
@@ -464,10 +472,16 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     sources = [_source_ref(number[i], briefed[i]) for i in order]
     if since is not None and notice is None:
         notice = f"What's new since {since}: {len(briefed)} new or updated article(s)."
+    if unusable:
+        k = len(unusable)
+        notice = " ".join(filter(None, [notice, (
+            f"{k} stor{'ies' if k != 1 else 'y'} had no sentence the digest can use (all under"
+            f" {Weights().min_words} words, or with no word in Latin letters): "
+            + "; ".join(unusable[:5]) + ("; …" if k > 5 else "") + ".")]))
     headline = _headline(briefed, since)
     if not single:
-        headline += f" · {len(built)} stories"
-    if story is not None:
+        headline += f" · {len(built)} stor{'ies' if len(built) != 1 else 'y'}"
+    if story is not None and built:
         title = f"{title}: {built[0].headline}"
     return Digest(defn.name, title, headline, sections, sources, since, new_count, notice,
                   stories=built, max_stories=defn.max_stories, open_hint=open_hint,
@@ -646,7 +660,8 @@ class _Context:
 
     @classmethod
     def from_rows(cls, docs: list[dict[str, Any]], rows: list[dict[str, Any]],
-                  weights: Weights | None = None, aliases: AliasTable | None = None) -> _Context:
+                  weights: Weights | None = None, aliases: AliasTable | None = None,
+                  groups: list[int] | None = None) -> _Context:
         index = {d["id"]: i for i, d in enumerate(docs)}
         body = [r for r in rows if r["kind"] == "body" and not is_chrome(r["text"])]
         body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
@@ -659,7 +674,9 @@ class _Context:
         w = weights or Weights()
         scored = score_units(units, w)
         anchors = [article_anchor(d.get("published"), d.get("dateline_date")) for d in docs]
-        return cls(docs, units, body, scored, _independence_groups(docs, rows), anchors, w,
+        if groups is None:
+            groups = _independence_groups(docs, rows)
+        return cls(docs, units, body, scored, groups, anchors, w,
                    Accounts(aliases))
 
     def independent(self, doc_indexes: Sequence[int]) -> int:

@@ -4,9 +4,12 @@ over plain data; no number of stories is given in advance.
 Each article becomes a TF-IDF vector over its words (stemmed, stop words dropped, sublinear
 term frequency, IDF over the window), where names (capitalised words past a sentence start)
 count double: shared names and rare terms are what tie two reports of one event together.
-Terms in a single article tie nothing and are dropped, and so are terms in more than
-`max_df` articles and `max_df_share` of the window (they tie little and cost the most); each
-vector keeps its strongest `max_terms` terms. Articles whose dates (publication, else dateline with a year) lie far
+Terms in a single article tie nothing and are dropped; each vector keeps its strongest
+`max_terms` terms. A term in very many articles is kept: its low IDF already makes it weigh
+little, and when one story fills much of the window its own vocabulary is such a term (dropping
+terms in over 50 articles and 10% of the window split a story of 150 articles into 21). Terms
+in more than `dense_df` articles are summed by one matrix product (numpy), not pair by pair
+(O(df^2) each). Articles whose dates (publication, else dateline with a year) lie far
 apart are less likely one event: beyond `date_window_days` their similarity is damped by
 sqrt(window / gap), at most halved (mild on purpose: the benchmark's articles are undated,
 so this rule is not fitted). A term's IDF has a prior of `background` articles that lack it,
@@ -63,8 +66,7 @@ class Grouping:
     date_floor: float = 0.5  # the most a date gap damps a similarity
     dense_weight: float = 0.5  # share of the dense cosine when an encoder is given
     background: int = 20  # IDF prior: pseudo-articles that contain none of the terms
-    max_df: int = 50  # terms in more articles than this and than `max_df_share` of them
-    max_df_share: float = 0.1  # are dropped: they tie little together and cost the most
+    dense_df: int = 50  # terms in more articles than this: summed by a matrix product
 
 
 Vector = dict[str, float]
@@ -126,7 +128,6 @@ def doc_vectors(docs: Sequence[StoryDoc], g: Grouping | None = None) -> list[Vec
     for c in counts:
         df.update(c.keys())
     n = len(docs)
-    top_df = max(g.max_df, n * g.max_df_share)
     out: list[Vector] = []
     for c in counts:
         w = {t: (1.0 + math.log(x)) * math.log((n + g.background + 1) / (df[t] + 0.5))
@@ -135,7 +136,7 @@ def doc_vectors(docs: Sequence[StoryDoc], g: Grouping | None = None) -> list[Vec
         # it to another article) weigh what they weigh in it: an article sharing only a few
         # common words with the others is not made similar by dropping the rest.
         norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
-        v = {t: x for t, x in w.items() if 1 < df[t] <= top_df}
+        v = {t: x for t, x in w.items() if df[t] > 1}
         if len(v) > g.max_terms:
             v = dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[: g.max_terms])
         out.append({t: x / norm for t, x in v.items()})
@@ -161,7 +162,12 @@ def similarities(docs: Sequence[StoryDoc], g: Grouping | None = None,
         for t, x in v.items():
             post[t].append((i, x))
     sims: dict[tuple[int, int], float] = defaultdict(float)
+    heavy = [plist for plist in post.values() if len(plist) > g.dense_df]
+    if heavy:
+        _add_heavy(sims, heavy)
     for plist in post.values():
+        if len(plist) > g.dense_df:
+            continue
         for a in range(len(plist)):
             i, x = plist[a]
             for b in range(a + 1, len(plist)):
@@ -185,6 +191,23 @@ def similarities(docs: Sequence[StoryDoc], g: Grouping | None = None,
         if s > 0:
             out[(i, j)] = s
     return out
+
+
+def _add_heavy(sims: dict[tuple[int, int], float],
+               postings: Sequence[Sequence[tuple[int, float]]]) -> None:
+    """Add to `sims` the cosine terms of the terms with long `postings` (one matrix product
+    over the articles that hold any of them)."""
+    import numpy as np
+
+    rows = sorted({i for plist in postings for i, _ in plist})
+    at = {i: k for k, i in enumerate(rows)}
+    m = np.zeros((len(rows), len(postings)))
+    for c, plist in enumerate(postings):
+        for i, x in plist:
+            m[at[i], c] = x
+    prod = np.triu(m @ m.T, 1)
+    for a, b in zip(*np.nonzero(prod), strict=True):
+        sims[(rows[a], rows[b])] += float(prod[a, b])
 
 
 def cluster(n: int, sims: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
