@@ -320,6 +320,7 @@ class Store:
                 pk="id",
             )
             db.table("documents").create_index(["status"])
+        self._ensure_change_seq()
         if "sentences" not in db.table_names():
             db.table("sentences").create(
                 {"id": int, "doc_id": str, "position": int, "paragraph": int, "kind": str,
@@ -361,6 +362,18 @@ class Store:
                                            pk="generation")
         if "retired_sentences" not in db.table_names():
             db.table("retired_sentences").create({"seq": int, "id": int}, pk="seq")
+
+    def _ensure_change_seq(self) -> None:
+        """documents.change_seq: the commit order of each article's last write (additive; a
+        row written before it, or by an older briefbot, has NULL). See `change_seq`."""
+        table = self.db.table("documents")
+        if "change_seq" in table.columns_dict:
+            return
+        try:
+            table.add_column("change_seq", int)
+        except sqlite3.OperationalError:
+            if "change_seq" not in self.db.table("documents").columns_dict:
+                raise  # (not another process adding it at the same moment)
 
     def _stored_version(self) -> int | None:
         """The schema version written in the database; None for a new (empty) database."""
@@ -623,7 +636,7 @@ class Store:
     _DOC_COLUMNS = (
         "id", "source_path", "source_kind", "title", "author", "published", "dateline",
         "dateline_date", "wire", "outlets", "url", "content_hash", "sentence_count", "status",
-        "first_ingested_at", "updated_at", "retired_at", "run_id",
+        "first_ingested_at", "updated_at", "retired_at", "run_id", "change_seq",
     )
     _SENTENCE_COLUMNS = ("doc_id", "position", "paragraph", "kind", "text", "key")
 
@@ -649,10 +662,14 @@ class Store:
                     chunk,
                 ).fetchall()
             )
+        # Taken under the write lock (callers hold it), so sequence numbers follow commit order.
+        seq = self.change_seq + 1
+        self.set_meta("change_seq", str(seq))
         for d in docs:
             d["outlets"] = json.dumps(d.get("outlets") or [], ensure_ascii=False)
             d["status"] = "active"
             d["updated_at"] = now
+            d["change_seq"] = seq
             d["retired_at"] = None
             d["first_ingested_at"] = existing.get(d["id"]) or now
         if existing:
@@ -808,6 +825,13 @@ class Store:
             "select * from admin_actions order by id desc limit ?", [limit])]
 
     # ------------------------------------------------------------------ search (claim lookup)
+    @property
+    def change_seq(self) -> int:
+        """The sequence number of the last write of articles (`put_documents`): increases
+        with every write, in commit order, so an article committed after this was read has a
+        higher `documents.change_seq` (to the second, `updated_at` cannot tell)."""
+        return int(self.get_meta("change_seq", "0") or 0)
+
     @property
     def sentence_id_high(self) -> int:
         """The highest sentence id ever given (ids are never reused)."""
@@ -975,9 +999,11 @@ class Store:
     def document_dates(self) -> list[dict[str, Any]]:
         """Active documents' ids and dates only (cheap on large corpora: the digest windows
         on these, then loads the full rows of the window with `documents_by_ids`)."""
+        seq = ("change_seq" if "change_seq" in self.db.table("documents").columns_dict
+               else "null as change_seq")  # (a read-only database from before the column)
         return [dict(r) for r in self.db.query(
-            "select id, published, dateline_date, first_ingested_at, updated_at from documents"
-            " where status = 'active' order by id")]
+            "select id, published, dateline_date, first_ingested_at, updated_at,"
+            f" {seq} from documents where status = 'active' order by id")]
 
     def sentences_of(self, doc_ids: Iterable[str], kind: str | None = None) -> list[dict[str, Any]]:
         """Sentences of the given documents, in document and position order."""
@@ -1037,6 +1063,9 @@ class Store:
         if "post_ledger.parts" not in self._ready:
             self._ensure_column("post_ledger", "parts_posted", int)
             self._ensure_column("post_ledger", "reply", str)
+            # The corpus change sequence the post's digest was built up to (see `change_seq`):
+            # the next post briefs what was committed after it.
+            self._ensure_column("post_ledger", "seen_seq", int)
             self._ready.add("post_ledger.parts")
 
     def claim_post_slot(self, sub_id: int, slot: str, claimant: str, now: str,
@@ -1074,7 +1103,7 @@ class Store:
         was lost (taken over after the lease expired) or the slot is already finished."""
         self._ensure_post_ledger()
         allowed = {"state", "attempts", "error", "lease_until", "built_at", "since",
-                   "finished_at", "updated_at", "parts_posted", "reply"}
+                   "finished_at", "updated_at", "parts_posted", "reply", "seen_seq"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown ledger fields: {sorted(unknown)}")
