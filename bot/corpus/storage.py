@@ -126,6 +126,16 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+class DuplicateSubscription(UserError):
+    """The same digest, channel, cron and time zone is already subscribed (`existing`)."""
+
+    def __init__(self, existing: int, digest: str, channel: str, cron: str,
+                 timezone: str) -> None:
+        self.existing = existing
+        super().__init__(f"already subscribed as #{existing}: {digest} in {channel[:80]} at "
+                         f"{' '.join(cron.split())} ({timezone}); nothing was added")
+
+
 class SchemaTooNew(UserError):
     """The database was written by a newer briefbot: opening it could misread or damage it."""
 
@@ -935,6 +945,13 @@ class Store:
         chat admins there may list and remove it. Without one, only from its channel."""
         self._ensure_subscriptions()
         with self._write_transaction():
+            # The same briefing twice in one channel (a /subscribe retried after a slow ack,
+            # the CLI and chat) would post every slot twice: refused, checked under the write
+            # lock so two at once cannot both pass. (Duplicates made before this check are
+            # kept as they are; `/unsubscribe` removes one.)
+            existing = self.duplicate_subscription(platform, channel, digest, cron, timezone)
+            if existing is not None:
+                raise DuplicateSubscription(existing, digest, channel, cron, timezone)
             # Ids are never reused (a high-water mark in meta, not max(id)+1): an old post's
             # "stop with /unsubscribe 5" must never remove a later subscription.
             top = self.db.execute("select max(id) from subscriptions").fetchone()[0] or 0
@@ -947,6 +964,20 @@ class Store:
         sub = self.subscription(pk)
         assert sub is not None
         return sub
+
+    def duplicate_subscription(self, platform: str, channel: str, digest: str, cron: str,
+                               timezone: str) -> int | None:
+        """The id of an enabled subscription posting the same digest to the same channel on the
+        same schedule (cron compared field by field, whatever the spacing), or None."""
+        self._ensure_subscriptions()
+        fields = cron.split()
+        for row in self.db.query(
+                "select id, cron from subscriptions where platform = ? and channel = ? and"
+                " digest = ? and timezone = ? and enabled = 1 order by id",
+                [platform, channel, digest, timezone]):
+            if str(row["cron"] or "").split() == fields:
+                return int(row["id"])
+        return None
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
         self._ensure_subscriptions()
