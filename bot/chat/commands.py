@@ -638,7 +638,11 @@ def _scoped_subscriptions(router: Router, req: CommandRequest,
                           include_disabled: bool = True) -> list[dict[str, Any]]:
     """The subscriptions this caller may see and manage: their platform, and their workspace
     (Slack team, Discord guild) or, for one made without a workspace, their channel. A
-    platform admin is an admin of their own workspace only."""
+    platform admin is an admin of their own workspace only. The console is one terminal: it
+    sees every console subscription (all are printed there, whatever channel the CLI gave)."""
+    if req.caller.platform == "console":
+        return router.core.store.subscriptions(platform="console",
+                                               include_disabled=include_disabled)
     return router.core.store.subscriptions_in_scope(
         req.caller.platform, req.caller.workspace_id, req.channel,
         include_disabled=include_disabled)
