@@ -259,9 +259,12 @@ def parse_since(value: str) -> str:
             dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
             if dt.tzinfo is None:
                 dt = dt.replace(tzinfo=UTC)
+        utc = dt.astimezone(UTC)
     except ValueError as exc:
         raise UserError(f"--since: {value!r} is not a date (use YYYY-MM-DD or an ISO date-time)") from exc
-    return dt.astimezone(UTC).isoformat(timespec="seconds")
+    except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise UserError(f"--since: {value[:60]!r} is out of range (years 1 to 9999 in UTC)") from exc
+    return utc.isoformat(timespec="seconds")
 
 
 def since_last(store: Store, subscription: str) -> str | None:
