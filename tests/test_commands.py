@@ -52,6 +52,12 @@ def test_split_command_line() -> None:
     assert split_command_line("") == ("", "")
 
 
+def test_help_names_the_configured_default_digest(bot: TestAdapter) -> None:
+    bot.core.settings.default_digest = "weekly"
+    assert "default: the weekly digest" in text_of(bot.send("/help brief"))
+    assert "default: the weekly digest" in text_of(bot.send("/help"))
+
+
 def test_help_lists_every_command(bot: TestAdapter) -> None:
     out = text_of(bot.send("/help"))
     for name in ("brief", "claim", "sources", "source", "timeline", "help", "reload",

@@ -347,17 +347,21 @@ class Router:
         """Wait until the audit records submitted so far are written (tests, shutdown)."""
         self._audit.submit(lambda: None).result(timeout=timeout)
 
+    def summary_of(self, spec: CommandSpec) -> str:
+        """A command's help line, naming the configured default digest (`{default}`)."""
+        return spec.summary.replace("{default}", self.core.settings.default_digest)
+
     def help_reply(self, caller: Caller | None = None) -> Reply:
         platform = caller.platform if caller is not None else "console"
         reply = Reply(title="briefbot commands")
         for spec in self.specs.values():
             if spec.admin:
                 continue
-            reply.add(Bullet(f"`{usage_of(spec, platform)}` — {spec.summary}"))
+            reply.add(Bullet(f"`{usage_of(spec, platform)}` — {self.summary_of(spec)}"))
         reply.add(Heading("Admin"))
         for spec in self.specs.values():
             if spec.admin:
-                reply.add(Bullet(f"`{usage_of(spec, platform)}` — {spec.summary}"))
+                reply.add(Bullet(f"`{usage_of(spec, platform)}` — {self.summary_of(spec)}"))
         if caller is not None and not self.is_admin(caller):
             reply.add(Context("Admin commands need your platform's admin rights or a listed user id."))
         return reply
@@ -511,7 +515,7 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
         spec = router.specs.get(name)
         if spec is None:
             raise UserError(f"Unknown command /{name[:40]}. Try {_cmd(req, 'help')}.")
-        return Reply.text(f"`{usage_of(spec, req.caller.platform)}` — {spec.summary}"
+        return Reply.text(f"`{usage_of(spec, req.caller.platform)}` — {router.summary_of(spec)}"
                           + (" (admin)" if spec.admin else ""))
     return router.help_reply(req.caller)
 
@@ -802,7 +806,7 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
 
 _SPECS = [
     CommandSpec("brief", "/brief [NAME] [story ID]",
-                "the briefing (default: the daily digest); one story whole", False, _brief,
+                "the briefing (default: the {default} digest); one story whole", False, _brief,
                 _brief_args),
     CommandSpec("claim", "/claim TEXT", "check a claim against the corpus: evidence, sources, verdict", False, _claim, _claim_args),
     CommandSpec("sources", "/sources", "list the articles in the corpus", False, _sources),
