@@ -282,16 +282,6 @@ def _payload(message: DiscordMessage) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- the tree
 
 
-def unquote_option(value: str) -> str:
-    """An option typed with the quotes a shell or chat command line would need
-    ("0 8 * * 1-5", also with typographic quotes, which phones put in): without them."""
-    text = value.strip()
-    pairs = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c"}
-    if len(text) >= 2 and pairs.get(text[0]) == text[-1]:
-        return text[1:-1].strip()
-    return text
-
-
 def _register_commands(tree: BriefbotTree, default_digest: str = "daily") -> None:
     def client(interaction: discord.Interaction[Any]) -> BriefbotClient:
         bot = interaction.client
@@ -350,8 +340,7 @@ def _register_commands(tree: BriefbotTree, default_digest: str = "daily") -> Non
                            timezone="IANA time zone, e.g. Europe/Berlin (default UTC)")
     async def subscribe(interaction: discord.Interaction[Any], digest: str, cron: str,
                         timezone: str | None = None) -> None:
-        text = " ".join(shlex.quote(a) for a in (digest, unquote_option(cron), timezone)
-                        if a is not None)
+        text = " ".join(shlex.quote(a) for a in (digest, cron, timezone) if a is not None)
         await client(interaction).answer(interaction, "subscribe", text, private=True)
 
     @admin.command(name="unsubscribe", description="Stop a scheduled briefing")

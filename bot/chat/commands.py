@@ -571,6 +571,16 @@ def _add_outcomes(reply: Reply, outcomes: list[Any], run_id: int) -> None:
                           "changes."))
 
 
+def unquote_option(value: str) -> str:
+    """An option typed with the quotes a shell or chat command line would need
+    ("0 8 * * 1-5", also with typographic quotes, which phones put in): without them."""
+    text = value.strip()
+    pairs = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c"}
+    if len(text) >= 2 and pairs.get(text[0]) == text[-1]:
+        return text[1:-1].strip()
+    return text
+
+
 def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | None]:
     usage = _cmd(req, "subscribe", "DIGEST CRON [TZ]")
     try:
@@ -594,7 +604,7 @@ def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | No
             f"Usage: {usage} — CRON has 5 fields: minute hour day month weekday, e.g. "
             f"{_cmd(req, 'subscribe', 'daily 0 8 * * 1-5 Europe/Berlin')}"
         )
-    return digest, cron, tz
+    return digest, unquote_option(cron), tz
 
 
 def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
