@@ -77,7 +77,10 @@ FALSE_WORDS = ("0", "false", "no", "off")
 PLATFORMS = ("slack", "discord", "console")
 AdminId = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(PLATFORMS)}):[^\s:]+$")]
 ENCODERS = ("full", "static")  # `[search] encoder`, `BRIEFBOT_ENCODER` (`bot.search.semantic`)
-FiniteSeconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+DAY = 86_400.0
+# Durations have an upper bound too: a huge one (1e15) passed a finite check but overflowed a
+# timedelta or a timer when the bot started.
+FiniteSeconds = Annotated[float, Field(ge=0, le=DAY, allow_inf_nan=False)]
 
 
 class _Section(BaseModel):
@@ -129,13 +132,13 @@ class DiscordConfig(_Section):
 class SchedulerSettings(_Section):
     """Bounds of `[scheduler]`; its values are read by `bot.schedule.scheduler`."""
 
-    misfire_grace_seconds: FiniteSeconds = 3600
+    misfire_grace_seconds: Annotated[float, Field(ge=0, le=31 * DAY, allow_inf_nan=False)] = 3600
     max_attempts: Annotated[int, Field(ge=1, le=1000)] = 4
     retry_base_seconds: FiniteSeconds = 5
     retry_max_seconds: FiniteSeconds = 300
-    lease_seconds: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 600
+    lease_seconds: Annotated[float, Field(ge=1, le=7 * DAY, allow_inf_nan=False)] = 600
     delivery_timeout_seconds: FiniteSeconds = 60
-    sweep_seconds: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 60
+    sweep_seconds: Annotated[float, Field(ge=1, le=DAY, allow_inf_nan=False)] = 60
 
 
 class FeedsSettings(_Section):
@@ -147,9 +150,9 @@ class FeedsSettings(_Section):
     every_minutes: Annotated[int, Field(ge=1, le=10_080)] = 30
     min_every_minutes: Annotated[int, Field(ge=1, le=10_080)] = 5
     host_delay_seconds: FiniteSeconds = 1.0
-    connect_timeout_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 10
-    total_timeout_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 30
-    check_seconds: Annotated[float, Field(ge=0.1, allow_inf_nan=False)] = 60
+    connect_timeout_seconds: Annotated[float, Field(gt=0, le=DAY, allow_inf_nan=False)] = 10
+    total_timeout_seconds: Annotated[float, Field(gt=0, le=DAY, allow_inf_nan=False)] = 30
+    check_seconds: Annotated[float, Field(ge=0.1, le=DAY, allow_inf_nan=False)] = 60
     max_items_per_poll: Annotated[int, Field(ge=1, le=100_000)] = 100
     item_retries: Annotated[int, Field(ge=1, le=1000)] = 5
 

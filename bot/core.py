@@ -212,13 +212,15 @@ class Core:
         return digest.to_reply()
 
     def digest_for_schedule(self, name: str, since: str | None,
-                            platform: str | None = None) -> tuple[Reply, bool]:
-        """The digest a scheduled post sends: (reply, whether anything is new since `since`)."""
+                            platform: str | None = None,
+                            changes: tuple[int | None, int] | None = None) -> tuple[Reply, bool]:
+        """The digest a scheduled post sends: (reply, whether anything is new since `since`).
+        `changes`: the corpus change sequences it briefs between (see `build_digest`)."""
         self.require_corpus()
         from bot.digest.build import build_digest, open_hint
 
         digest = build_digest(self.store, self.settings, name=name, since=since,
-                              open_hint=open_hint(platform))
+                              open_hint=open_hint(platform), changes=changes)
         return digest.to_reply(), since is None or bool(digest.new_documents)
 
     def status(self) -> StatusInfo:

@@ -52,6 +52,23 @@ def test_split_command_line() -> None:
     assert split_command_line("") == ("", "")
 
 
+def test_help_names_the_configured_default_digest(bot: TestAdapter) -> None:
+    bot.core.settings.default_digest = "weekly"
+    assert "default: the weekly digest" in text_of(bot.send("/help brief"))
+    assert "default: the weekly digest" in text_of(bot.send("/help"))
+
+
+@pytest.mark.parametrize("line", [
+    "/subscribe daily '\"0 8 * * 1-5\"' UTC",  # what Discord's options give for "0 8 * * 1-5"
+    "/subscribe daily \u201c0 8 * * 1-5\u201d UTC",  # a phone's typographic quotes
+    "/subscribe daily \"'0 8 * * 1-5'\"",
+])
+def test_a_cron_in_matching_quotes_is_read_without_them(core: Core, line: str) -> None:
+    admin = TestAdapter(core, admin=True)
+    assert "Subscribed" in text_of(admin.send(line, channel="C1"))
+    assert core.store.subscriptions()[0]["cron"] == "0 8 * * 1-5"
+
+
 def test_help_lists_every_command(bot: TestAdapter) -> None:
     out = text_of(bot.send("/help"))
     for name in ("brief", "claim", "sources", "source", "timeline", "help", "reload",

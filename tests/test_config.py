@@ -63,6 +63,12 @@ def _error(cfg: Path, text: str) -> str:
     ('[digests]\ndefault = "nope"\n', "[digests] default", "no digest named 'nope'"),
     ("[feeds]\nevery_minutes = 2\nmin_every_minutes = 5\n", "[feeds] every_minutes",
      "must be at least min_every_minutes (5)"),
+    # passed the check, then an OverflowError when `run` started the scheduler
+    ("[scheduler]\nsweep_seconds = 1e15\n", "[scheduler] sweep_seconds", "must be at most"),
+    ("[feeds]\ncheck_seconds = 1e15\n", "[feeds] check_seconds", "must be at most"),
+    ("[scheduler]\nlease_seconds = 1e15\n", "[scheduler] lease_seconds", "must be at most"),
+    ("[scheduler]\nmisfire_grace_seconds = 1e15\n", "[scheduler] misfire_grace_seconds",
+     "must be at most"),
 ])
 def test_each_problem_is_one_line_naming_the_file_and_the_field(
         cfg: Path, text: str, field: str, says: str) -> None:

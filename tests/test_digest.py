@@ -282,6 +282,12 @@ def test_json_carries_the_renderings_the_readme_promises(seeds_db):
     assert data["renderings"]["text"] == run(seeds_db, "--format", "text")
 
 
+@pytest.mark.parametrize("value", ["0001-01-01T00:00+01:00", "9999-12-31T23:00-05:00"])
+def test_since_at_the_edge_of_the_calendar_is_a_one_line_error(value):
+    with pytest.raises(UserError, match="out of range"):
+        parse_since(value)
+
+
 def test_since_last_on_a_subscription_that_never_posted_briefs_everything(tmp_path):
     db = str(tmp_path / "fresh.db")
     assert CliRunner().invoke(cli, ["--db", db, "reload", str(ROOT / "seeds")]).exit_code == 0

@@ -527,6 +527,27 @@ async def test_admin_with_manage_server_subscribes_lists_and_unsubscribes(
 
 
 @pytest.mark.asyncio
+async def test_cron_typed_as_the_hint_shows_with_quotes_is_accepted(
+        emu: DiscordEmulator, core: Core) -> None:
+    core.settings.default_digest = "weekly"
+    async with emu.running(BriefbotClient(core, guild_id=emu.guild.id)):
+        brief = next(c for c in emu.commands(emu.guild.id) if c["name"] == "brief")
+        assert "default: the weekly digest" in brief["description"]
+        admin = next(c for c in emu.commands(emu.guild.id) if c["name"] == "briefbot")
+        subscribe = next(o for o in admin["options"] if o["name"] == "subscribe")
+        cron = next(o for o in subscribe["options"] if o["name"] == "cron")
+        assert '"' not in cron["description"] and "0 8 * * 1-5" in cron["description"]
+        for typed, tz in (('"0 8 * * 1-5"', "UTC"), ("\u201c0 9 * * 1-5\u201d", "UTC")):
+            sent = await emu.send_interaction(
+                "briefbot subscribe", {"digest": "daily", "cron": typed, "timezone": tz},
+                permissions=MANAGE_GUILD)
+            text = all_text([(await emu.wait_for_response(sent)).json["data"]])
+            assert "Subscribed: daily" in text, text
+    assert [r["cron"] for r in core.store.subscriptions(platform="discord")] == [
+        "0 8 * * 1-5", "0 9 * * 1-5"]
+
+
+@pytest.mark.asyncio
 async def test_admin_listed_in_config_is_allowed_without_manage_server(
         emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:
     core.settings.admins.append("discord:4242")

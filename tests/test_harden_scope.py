@@ -90,7 +90,7 @@ def test_cli_add_with_workspace(core: Core) -> None:  # noqa: F811
     from bot.cli.main import cli
 
     res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), "schedule", "add",
-                                   "--platform", "test", "--channel", "C1", "--digest", "daily",
+                                   "--platform", "slack", "--channel", "C1", "--digest", "daily",
                                    "--workspace", "W1"])
     assert res.exit_code == 0, res.output
     assert core.store.subscriptions()[0]["workspace"] == "W1"

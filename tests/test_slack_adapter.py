@@ -669,7 +669,7 @@ async def test_deliver_rate_limit_exhausted_is_transient(deliverer: SlackAdapter
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found", "is_archived"])
+@pytest.mark.parametrize("error", ["channel_not_found", "is_archived"])
 async def test_deliver_channel_gone(deliverer: SlackAdapter, api: SlackWebAPIMock,
                                     error: str) -> None:
     api.fail("chat.postMessage", error=error)
@@ -677,6 +677,29 @@ async def test_deliver_channel_gone(deliverer: SlackAdapter, api: SlackWebAPIMoc
         await deliverer.deliver("CGONE", Reply.text("hi"))
     assert err.value.channel_gone and not err.value.transient
     assert "CGONE" in err.value.message
+
+
+@pytest.mark.asyncio
+async def test_not_in_channel_keeps_the_subscription_and_posts_after_the_invite(
+        deliverer: SlackAdapter, api: SlackWebAPIMock, core: Core) -> None:
+    """A private channel the app was not invited to: the slot fails saying to invite it, the
+    subscription stays enabled, and once invited the next slot is posted."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
+
+    sub = core.store.add_subscription("slack", "G1", "daily", "0 8 * * *", "UTC", "t", "T1")
+    api.add_channel("G1", is_private=True, is_member=False)
+    sched = BriefingScheduler(core, {"slack": deliverer}, SchedulerConfig(max_attempts=1))
+    slot = datetime(2024, 6, 19, 8, 0, tzinfo=UTC)
+    assert await sched.run_slot(sub["id"], slot) == "failed"
+    row = core.store.subscription(sub["id"])
+    assert row is not None and row["enabled"] == 1 and row["last_status"] == "failed"
+    [failed] = core.store.failed_posts()
+    assert "invite it" in failed["error"] and "G1" in failed["error"]
+    api.add_channel("G1", is_private=True, is_member=True)  # the admin invites the app
+    assert await sched.run_slot(sub["id"], slot + timedelta(days=1)) == "posted"
+    assert len(api.messages_in("G1")) >= 1
 
 
 @pytest.mark.asyncio

@@ -109,7 +109,7 @@ class BriefbotClient(discord.Client):
         self.router = Router(core)
         self.guild_id = guild_id
         self.tree = BriefbotTree(self)
-        _register_commands(self.tree)
+        _register_commands(self.tree, core.settings.default_digest)
 
     async def setup_hook(self) -> None:
         try:
@@ -282,13 +282,14 @@ def _payload(message: DiscordMessage) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- the tree
 
 
-def _register_commands(tree: BriefbotTree) -> None:
+def _register_commands(tree: BriefbotTree, default_digest: str = "daily") -> None:
     def client(interaction: discord.Interaction[Any]) -> BriefbotClient:
         bot = interaction.client
         assert isinstance(bot, BriefbotClient)
         return bot
 
-    @tree.command(name="brief", description="The briefing (default: the daily digest)")
+    @tree.command(name="brief",
+                  description=f"The briefing (default: the {default_digest[:60]} digest)")
     @app_commands.describe(name="Which digest (see the suggestions)",
                            story="Open one story whole: its id, as the briefing shows it")
     async def brief(interaction: discord.Interaction[Any], name: str | None = None,
@@ -335,7 +336,7 @@ def _register_commands(tree: BriefbotTree) -> None:
         await client(interaction).answer(interaction, "reload", private=True)
 
     @admin.command(name="subscribe", description="Post a digest to this channel on a schedule")
-    @app_commands.describe(digest="Digest name", cron='Five cron fields, e.g. "0 8 * * 1-5"',
+    @app_commands.describe(digest="Digest name", cron="Five cron fields, e.g. 0 8 * * 1-5",
                            timezone="IANA time zone, e.g. Europe/Berlin (default UTC)")
     async def subscribe(interaction: discord.Interaction[Any], digest: str, cron: str,
                         timezone: str | None = None) -> None:

@@ -50,9 +50,14 @@ RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url
 ENV_BOT, ENV_APP, ENV_SECRET = "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"
 
 _GONE = {
-    "not_in_channel": "the app is not in Slack channel {c}: invite it (/invite @briefbot)",
     "channel_not_found": "Slack channel {c} does not exist or the app cannot see it",
     "is_archived": "Slack channel {c} is archived",
+}
+# Fixable in the channel: the slot fails with the reason, the subscription stays enabled and
+# the next slot posts once the app is invited (as Discord's missing permissions).
+_FIXABLE = {
+    "not_in_channel": "the app is not in Slack channel {c}: invite it (/invite @briefbot); "
+                      "the next scheduled post goes out once it is there",
 }
 _AUTH = {
     "invalid_auth": "the Slack bot token is invalid (check SLACK_BOT_TOKEN)",
@@ -303,6 +308,9 @@ def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -
     if error in _GONE:
         return DeliveryError(_GONE[error].format(c=channel) + where, transient=False,
                              channel_gone=True)
+    if error in _FIXABLE:
+        return DeliveryError(_FIXABLE[error].format(c=channel) + where, transient=False,
+                             channel_gone=False)
     if error in _AUTH:
         return DeliveryError(_AUTH[error] + where, transient=False)
     if status == 429 or status >= 500 or error in _TRANSIENT:

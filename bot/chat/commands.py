@@ -489,17 +489,21 @@ class Router:
         """Wait until the audit records submitted so far are written (tests, shutdown)."""
         self._audit.flush(timeout)
 
+    def summary_of(self, spec: CommandSpec) -> str:
+        """A command's help line, naming the configured default digest (`{default}`)."""
+        return spec.summary.replace("{default}", self.core.settings.default_digest)
+
     def help_reply(self, caller: Caller | None = None) -> Reply:
         platform = caller.platform if caller is not None else "console"
         reply = Reply(title="briefbot commands")
         for spec in self.specs.values():
             if spec.admin:
                 continue
-            reply.add(Bullet(f"`{usage_of(spec, platform)}` — {spec.summary}"))
+            reply.add(Bullet(f"`{usage_of(spec, platform)}` — {self.summary_of(spec)}"))
         reply.add(Heading("Admin"))
         for spec in self.specs.values():
             if spec.admin:
-                reply.add(Bullet(f"`{usage_of(spec, platform)}` — {spec.summary}"))
+                reply.add(Bullet(f"`{usage_of(spec, platform)}` — {self.summary_of(spec)}"))
         if caller is not None and not self.is_admin(caller):
             reply.add(Context("Admin commands need your platform's admin rights or a listed user id."))
         return reply
@@ -653,7 +657,7 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
         spec = router.specs.get(name)
         if spec is None:
             raise UserError(f"Unknown command /{name[:40]}. Try {_cmd(req, 'help')}.")
-        return Reply.text(f"`{usage_of(spec, req.caller.platform)}` — {spec.summary}"
+        return Reply.text(f"`{usage_of(spec, req.caller.platform)}` — {router.summary_of(spec)}"
                           + (" (admin)" if spec.admin else ""))
     return router.help_reply(req.caller)
 
@@ -708,6 +712,16 @@ def _add_outcomes(reply: Reply, outcomes: list[Any], run_id: int) -> None:
                           f"#{run_id}."))
 
 
+def unquote_option(value: str) -> str:
+    """An option typed with the quotes a shell or chat command line would need
+    ("0 8 * * 1-5", also with typographic quotes, which phones put in): without them."""
+    text = value.strip()
+    pairs = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c"}
+    if len(text) >= 2 and pairs.get(text[0]) == text[-1]:
+        return text[1:-1].strip()
+    return text
+
+
 def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | None]:
     usage = _cmd(req, "subscribe", "DIGEST CRON [TZ]")
     try:
@@ -731,7 +745,7 @@ def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | No
             f"Usage: {usage} — CRON has 5 fields: minute hour day month weekday, e.g. "
             f"{_cmd(req, 'subscribe', 'daily 0 8 * * 1-5 Europe/Berlin')}"
         )
-    return digest, cron, tz
+    return digest, unquote_option(cron), tz
 
 
 def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
@@ -779,7 +793,11 @@ def _scoped_subscriptions(router: Router, req: CommandRequest,
                           include_disabled: bool = True) -> list[dict[str, Any]]:
     """The subscriptions this caller may see and manage: their platform, and their workspace
     (Slack team, Discord guild) or, for one made without a workspace, their channel. A
-    platform admin is an admin of their own workspace only."""
+    platform admin is an admin of their own workspace only. The console is one terminal: it
+    sees every console subscription (all are printed there, whatever channel the CLI gave)."""
+    if req.caller.platform == "console":
+        return router.core.store.subscriptions(platform="console",
+                                               include_disabled=include_disabled)
     return router.core.store.subscriptions_in_scope(
         req.caller.platform, req.caller.workspace_id, req.channel,
         include_disabled=include_disabled)
@@ -941,7 +959,7 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
 
 _SPECS = [
     CommandSpec("brief", "/brief [NAME] [story ID]",
-                "the briefing (default: the daily digest); one story whole", False, _brief,
+                "the briefing (default: the {default} digest); one story whole", False, _brief,
                 _brief_args),
     CommandSpec("claim", "/claim TEXT", "check a claim against the corpus: evidence, sources, verdict", False, _claim, _claim_args),
     CommandSpec("sources", "/sources", "list the articles in the corpus", False, _sources),

@@ -9,7 +9,7 @@ import sys
 import click
 
 from bot.claims.lookup import ClaimAnswer, answer_dict_error, lookup_claim
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import AppContext, json_errors, pass_app
 from bot.errors import EmptyCorpus, UserError
 from bot.lines import iter_lines
 from bot.reply import date_label, printable_line
@@ -40,7 +40,7 @@ def _print_human(answer: ClaimAnswer) -> None:
 
 @click.command("claim")
 @click.argument("text")
-@click.option("--json", "as_json", is_flag=True, help="JSON output (JSON Lines with `-`).")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output (JSON Lines with `-`).")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
               help="Evidence sentences to show.")
 @pass_app

@@ -15,6 +15,17 @@ from bot.errors import UserError
 from bot.paths import DB_ENV
 from bot.search.semantic import select as select_encoder
 
+JSON_ERRORS = "briefbot.json_errors"  # in the (shared) click context meta
+
+
+def json_errors(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """The `--json` option's callback: a command run with it reports a failure as a JSON
+    object on stdout too (`{"error": "..."}`, see `BriefbotGroup`), so a program reading
+    stdout gets JSON either way."""
+    if value:
+        ctx.meta[JSON_ERRORS] = True
+    return value
+
 
 @dataclass
 class AppContext:

@@ -7,7 +7,7 @@ import json
 import click
 
 from bot.chat.render_markdown import render_markdown, render_text
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import AppContext, json_errors, pass_app
 from bot.digest.build import build_digest, since_last
 from bot.digest.definitions import section_kind
 from bot.errors import UserError
@@ -18,7 +18,7 @@ from bot.errors import UserError
 @click.option("--since", "since", metavar="DATE", help="Only articles added or updated after DATE (ISO).")
 @click.option("--since-last", "since_last_sub", metavar="SUBSCRIPTION",
               help="Only articles new since the subscription's last successful post.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "text"]), default="markdown",
               show_default=True, help="Output format (ignored with --json).")
 @click.option("--only", "only", metavar="SECTION",

@@ -15,7 +15,7 @@ from dataclasses import asdict
 
 import click
 
-from bot.cli.context import ROW_ID, AppContext, pass_app
+from bot.cli.context import ROW_ID, AppContext, json_errors, pass_app
 from bot.core import Core
 from bot.reply import printable_line
 
@@ -57,7 +57,7 @@ def _feed_line(f: dict[str, object]) -> str:
 
 
 @feeds.command("list")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def list_(app: AppContext, as_json: bool) -> None:
     """The feeds: id, name, url, every, last_ok, last_error, next_poll, items."""
@@ -86,7 +86,7 @@ def remove(app: AppContext, feed_id: int) -> None:
 
 @feeds.command("poll")
 @click.argument("feed_id", metavar="[ID]", type=ROW_ID, required=False)
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
     """Poll now, once: feed ID, or every feed. Exits 1 when a feed failed."""
@@ -107,7 +107,7 @@ def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
 
 @click.command("fetch")
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def fetch(app: AppContext, urls: tuple[str, ...], as_json: bool) -> None:
     """Ingest single article pages. Exits 1 when a page was rejected."""

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from bot import __version__
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import JSON_ERRORS, AppContext, json_errors, pass_app
 from bot.config import load_dotenv_if_present
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import ReloadReport
@@ -33,9 +33,19 @@ from bot.reply import printable_line
 
 
 class BriefbotGroup(click.Group):
-    """Turns `UserError` into a clean `click.ClickException` for every subcommand."""
+    """Turns `UserError` into a clean `click.ClickException` for every subcommand: one line
+    on stderr, exit 1. A command run with `--json` also prints `{"error": "..."}` on stdout
+    (`json_errors`)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return self._invoke(ctx)
+        except click.ClickException as exc:
+            if ctx.meta.get(JSON_ERRORS) and not isinstance(exc, click.UsageError):
+                click.echo(json.dumps({"error": exc.format_message()}, ensure_ascii=False))
+            raise
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as exc:
@@ -141,7 +151,7 @@ def report_json(report: ReloadReport) -> dict[str, Any]:
 @click.option("--demo", is_flag=True,
               help="Load the shipped demo seeds, only into an empty default database "
                    "(what `make run` does); otherwise say why not and change nothing.")
-@click.option("--json", "as_json", is_flag=True,
+@click.option("--json", "as_json", is_flag=True, callback=json_errors,
               help="The report as one JSON object (every outcome, rejections and warnings).")
 @pass_app
 def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool,
@@ -205,7 +215,7 @@ def _doc_summary(d: dict[str, Any]) -> dict[str, Any]:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def sources(app: AppContext, as_json: bool) -> None:
     """List the documents in the corpus."""
@@ -233,7 +243,7 @@ def sources(app: AppContext, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("doc_id")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def source(app: AppContext, doc_id: str, as_json: bool) -> None:
     """Show one document: metadata and cleaned text. DOC_ID may be any unique prefix."""

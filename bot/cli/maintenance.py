@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.context import AppContext, open_store, pass_app
+from bot.cli.context import AppContext, json_errors, open_store, pass_app
 from bot.corpus.storage import SCHEMA_VERSION, Store, backup_database, inspect_database
 from bot.errors import UserError
 
@@ -29,7 +29,7 @@ def _same_file(a: Path, b: Path) -> bool:
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def backup(app: AppContext, file: Path, force: bool, as_json: bool) -> None:
     """Write a consistent copy of the database to FILE (safe while the bot runs)."""
@@ -106,7 +106,7 @@ def _readable(db: Path) -> bool:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--no-index", is_flag=True, help="Don't rebuild the search index now (the next"
               " reload or lookup builds it).")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     """Replace the database with the backup FILE and rebuild the search index from it.

@@ -11,11 +11,11 @@ from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID
+from bot.cli.context import ROW_ID, json_errors
 from bot.errors import UserError
 from bot.reply import printable_line
 from bot.schedule.subscriptions import (
-    PLATFORMS,
+    POSTING_PLATFORMS,
     Subscription,
     digest_default_schedule,
     validate_subscription,
@@ -35,7 +35,7 @@ def schedule() -> None:
 
 
 @schedule.command("add")
-@click.option("--platform", required=True, type=click.Choice(PLATFORMS),
+@click.option("--platform", required=True, type=click.Choice(POSTING_PLATFORMS),
               help="Where to post.")
 @click.option("--channel", required=True, help="Channel id (Slack C…, Discord snowflake, …).")
 @click.option("--digest", "digest", required=True, help="Digest definition (digests/NAME.toml).")
@@ -94,7 +94,7 @@ def _describe(store: Any, row: dict[str, Any]) -> dict[str, Any]:
 
 
 @schedule.command("list")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @click.pass_obj
 def list_(app: Any, as_json: bool) -> None:
     """List subscriptions with their next run, last status and failed slots."""

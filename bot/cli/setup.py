@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from bot import paths
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import AppContext, json_errors, pass_app
 from bot.config import Settings
 from bot.errors import UserError
 
@@ -58,7 +58,7 @@ def _where(app: AppContext) -> dict[str, Any]:
 
 
 @click.command("paths")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def paths_command(app: AppContext, as_json: bool) -> None:
     """Where briefbot reads its config and defaults and keeps its database.
@@ -97,7 +97,7 @@ def discord_group() -> None:
 @click.option("--client-id", type=click.IntRange(1, 2**64 - 1), metavar="ID",
               help="The application id (Developer Portal → General Information); "
                    "default: read from DISCORD_TOKEN.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 def discord_invite(client_id: int | None, as_json: bool) -> None:
     """Print the URL that adds the bot to a server, with the scopes and permissions it needs."""
     from bot.adapters.discord import (

@@ -157,6 +157,16 @@ def _say_not_upgraded(path: Path, found: int) -> None:
                 SCHEMA_VERSION)
 
 
+class DuplicateSubscription(UserError):
+    """The same digest, channel, cron and time zone is already subscribed (`existing`)."""
+
+    def __init__(self, existing: int, digest: str, channel: str, cron: str,
+                 timezone: str) -> None:
+        self.existing = existing
+        super().__init__(f"already subscribed as #{existing}: {digest} in {channel[:80]} at "
+                         f"{' '.join(cron.split())} ({timezone}); nothing was added")
+
+
 class SchemaTooNew(UserError):
     """The database was written by a newer briefbot: opening it could misread or damage it."""
 
@@ -357,6 +367,7 @@ class Store:
                 pk="id",
             )
             db.table("documents").create_index(["status"])
+        self._ensure_change_seq()
         if "sentences" not in db.table_names():
             db.table("sentences").create(
                 {"id": int, "doc_id": str, "position": int, "paragraph": int, "kind": str,
@@ -398,6 +409,18 @@ class Store:
                                            pk="generation")
         if "retired_sentences" not in db.table_names():
             db.table("retired_sentences").create({"seq": int, "id": int}, pk="seq")
+
+    def _ensure_change_seq(self) -> None:
+        """documents.change_seq: the commit order of each article's last write (additive; a
+        row written before it, or by an older briefbot, has NULL). See `change_seq`."""
+        table = self.db.table("documents")
+        if "change_seq" in table.columns_dict:
+            return
+        try:
+            table.add_column("change_seq", int)
+        except sqlite3.OperationalError:
+            if "change_seq" not in self.db.table("documents").columns_dict:
+                raise  # (not another process adding it at the same moment)
 
     def _stored_version(self) -> int | None:
         """The schema version written in the database; None for a new (empty) database."""
@@ -670,7 +693,7 @@ class Store:
     _DOC_COLUMNS = (
         "id", "source_path", "source_kind", "title", "author", "published", "dateline",
         "dateline_date", "wire", "outlets", "url", "content_hash", "sentence_count", "status",
-        "first_ingested_at", "updated_at", "retired_at", "run_id",
+        "first_ingested_at", "updated_at", "retired_at", "run_id", "change_seq",
     )
     _SENTENCE_COLUMNS = ("doc_id", "position", "paragraph", "kind", "text", "key")
 
@@ -696,10 +719,14 @@ class Store:
                     chunk,
                 ).fetchall()
             )
+        # Taken under the write lock (callers hold it), so sequence numbers follow commit order.
+        seq = self.change_seq + 1
+        self.set_meta("change_seq", str(seq))
         for d in docs:
             d["outlets"] = json.dumps(d.get("outlets") or [], ensure_ascii=False)
             d["status"] = "active"
             d["updated_at"] = now
+            d["change_seq"] = seq
             d["retired_at"] = None
             d["first_ingested_at"] = existing.get(d["id"]) or now
         if existing:
@@ -856,6 +883,13 @@ class Store:
 
     # ------------------------------------------------------------------ search (claim lookup)
     @property
+    def change_seq(self) -> int:
+        """The sequence number of the last write of articles (`put_documents`): increases
+        with every write, in commit order, so an article committed after this was read has a
+        higher `documents.change_seq` (to the second, `updated_at` cannot tell)."""
+        return int(self.get_meta("change_seq", "0") or 0)
+
+    @property
     def sentence_id_high(self) -> int:
         """The highest sentence id ever given (ids are never reused)."""
         top = self.db.execute("select max(id) from sentences").fetchone()[0] or 0
@@ -958,6 +992,13 @@ class Store:
         chat admins there may list and remove it. Without one, only from its channel."""
         self._ensure_subscriptions()
         with self._write_transaction():
+            # The same briefing twice in one channel (a /subscribe retried after a slow ack,
+            # the CLI and chat) would post every slot twice: refused, checked under the write
+            # lock so two at once cannot both pass. (Duplicates made before this check are
+            # kept as they are; `/unsubscribe` removes one.)
+            existing = self.duplicate_subscription(platform, channel, digest, cron, timezone)
+            if existing is not None:
+                raise DuplicateSubscription(existing, digest, channel, cron, timezone)
             # Ids are never reused (a high-water mark in meta, not max(id)+1): an old post's
             # "stop with /unsubscribe 5" must never remove a later subscription.
             top = self.db.execute("select max(id) from subscriptions").fetchone()[0] or 0
@@ -970,6 +1011,20 @@ class Store:
         sub = self.subscription(pk)
         assert sub is not None
         return sub
+
+    def duplicate_subscription(self, platform: str, channel: str, digest: str, cron: str,
+                               timezone: str) -> int | None:
+        """The id of an enabled subscription posting the same digest to the same channel on the
+        same schedule (cron compared field by field, whatever the spacing), or None."""
+        self._ensure_subscriptions()
+        fields = cron.split()
+        for row in self.db.query(
+                "select id, cron from subscriptions where platform = ? and channel = ? and"
+                " digest = ? and timezone = ? and enabled = 1 order by id",
+                [platform, channel, digest, timezone]):
+            if str(row["cron"] or "").split() == fields:
+                return int(row["id"])
+        return None
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
         self._ensure_subscriptions()
@@ -1022,9 +1077,11 @@ class Store:
     def document_dates(self) -> list[dict[str, Any]]:
         """Active documents' ids and dates only (cheap on large corpora: the digest windows
         on these, then loads the full rows of the window with `documents_by_ids`)."""
+        seq = ("change_seq" if "change_seq" in self.db.table("documents").columns_dict
+               else "null as change_seq")  # (a read-only database from before the column)
         return [dict(r) for r in self.db.query(
-            "select id, published, dateline_date, first_ingested_at, updated_at from documents"
-            " where status = 'active' order by id")]
+            "select id, published, dateline_date, first_ingested_at, updated_at,"
+            f" {seq} from documents where status = 'active' order by id")]
 
     def sentences_of(self, doc_ids: Iterable[str], kind: str | None = None) -> list[dict[str, Any]]:
         """Sentences of the given documents, in document and position order."""
@@ -1084,6 +1141,9 @@ class Store:
         if "post_ledger.parts" not in self._ready:
             self._ensure_column("post_ledger", "parts_posted", int)
             self._ensure_column("post_ledger", "reply", str)
+            # The corpus change sequence the post's digest was built up to (see `change_seq`):
+            # the next post briefs what was committed after it.
+            self._ensure_column("post_ledger", "seen_seq", int)
             self._ready.add("post_ledger.parts")
 
     def claim_post_slot(self, sub_id: int, slot: str, claimant: str, now: str,
@@ -1121,7 +1181,7 @@ class Store:
         was lost (taken over after the lease expired) or the slot is already finished."""
         self._ensure_post_ledger()
         allowed = {"state", "attempts", "error", "lease_until", "built_at", "since",
-                   "finished_at", "updated_at", "parts_posted", "reply"}
+                   "finished_at", "updated_at", "parts_posted", "reply", "seen_seq"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown ledger fields: {sorted(unknown)}")

@@ -259,9 +259,12 @@ def parse_since(value: str) -> str:
             dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
             if dt.tzinfo is None:
                 dt = dt.replace(tzinfo=UTC)
+        utc = dt.astimezone(UTC)
     except ValueError as exc:
         raise UserError(f"--since: {value!r} is not a date (use YYYY-MM-DD or an ISO date-time)") from exc
-    return dt.astimezone(UTC).isoformat(timespec="seconds")
+    except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise UserError(f"--since: {value[:60]!r} is out of range (years 1 to 9999 in UTC)") from exc
+    return utc.isoformat(timespec="seconds")
 
 
 def since_last(store: Store, subscription: str) -> str | None:
@@ -273,6 +276,25 @@ def since_last(store: Store, subscription: str) -> str | None:
     if not at:
         return None
     return parse_since(at)
+
+
+def _is_new(d: dict[str, Any], since: str | None, changes: tuple[int | None, int] | None) -> bool:
+    """Whether an article is new: added or updated after `since`. `changes` (a scheduled
+    post) is (the corpus change sequence the previous post was built up to, or None; the one
+    this post read before building): an article is new when its own sequence lies between,
+    which loses nothing and repeats nothing where one-second stamps cannot tell (an article
+    committed in the second a post was built). One committed after this post's read is the
+    next post's. An article without a sequence (older rows) is judged by its stamp."""
+    stamp = d.get("updated_at") or d.get("first_ingested_at") or ""
+    seq = d.get("change_seq")
+    if changes is None or seq is None:
+        return since is None or stamp > since
+    after, until = changes
+    if seq > until:
+        return False
+    if after is None:
+        return since is None or stamp > since
+    return bool(seq > after)
 
 
 def _doc_date(d: dict[str, Any]) -> str | None:
@@ -325,7 +347,8 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
                  since: str | None = None, only: str | None = None,
                  words: int | None = None, definition: DigestDef | None = None,
                  max_documents: int = DEFAULT_MAX_DOCUMENTS, story: str | None = None,
-                 open_hint: str = DEFAULT_OPEN_HINT, every_story: bool = False) -> Digest:
+                 open_hint: str = DEFAULT_OPEN_HINT, every_story: bool = False,
+                 changes: tuple[int | None, int] | None = None) -> Digest:
     """Build the digest `name` (default: the configured default) over the corpus in `store`.
 
     `since` (ISO) restricts the briefing to articles added or updated after it; `only` keeps
@@ -334,7 +357,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     (`stories`); `story` (an id) briefs that one story whole. `open_hint` is how a reader
     opens a story on the platform ("/brief story {id}"). The top `max_stories` stories are
     briefed whole, and with `every_story` (JSON) all of them; else the others only list
-    their articles (a briefing does not show them)."""
+    their articles (a briefing does not show them). `changes` (scheduled posts): see `_is_new`."""
     defn = definition or load_definition(settings.digests_dir, name or settings.default_digest)
     if only:
         defn = defn.only(section_kind(only))
@@ -357,9 +380,9 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     new_count = None
     window = docs[-max_documents:]
     briefed_ids: set[str] | None = None
-    if since is not None:
-        since = parse_since(since)
-        new = [d for d in docs if (d.get("updated_at") or d.get("first_ingested_at") or "") > since]
+    if since is not None or changes is not None:
+        since = parse_since(since) if since is not None else None
+        new = [d for d in docs if _is_new(d, since, changes)]
         new_count = len(new)
         new = new[-max_documents:]
         briefed_ids = {d["id"] for d in new}
@@ -367,7 +390,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         in_window = {d["id"] for d in window}
         if any(d["id"] not in in_window for d in new):
             window = sorted([*window, *(d for d in new if d["id"] not in in_window)], key=_order_key)
-        if not new:
+        if not new and since is not None:
             notice = f"Nothing new since {since}: no article was added or updated."
     # Full rows (title, outlets ...) of the window only.
     full = store.documents_by_ids(d["id"] for d in window)

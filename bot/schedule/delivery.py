@@ -11,7 +11,8 @@ from bot.reply import Reply
 class DeliveryError(Exception):
     """A post failed. `transient`: worth retrying (network, 5xx, rate limit with
     `retry_after` seconds); otherwise permanent. `channel_gone`: the channel no longer exists
-    or the bot was removed from it — the subscription is disabled with this message."""
+    (deleted, archived) — the subscription is disabled with this message; a channel the bot
+    may only not post in yet (permissions, an app not invited) is not gone."""
 
     def __init__(self, message: str, *, transient: bool, retry_after: float | None = None,
                  channel_gone: bool = False) -> None:

@@ -496,18 +496,21 @@ class BriefingScheduler:
                      posted)
             return await self._deliver(sub, key, deliverer, reply, attempts, posted)
 
-        # Build. `since` is when the last successful post's digest was built, so an article
-        # ingested while that post was being delivered is new for this one.
+        # Build. `since` is when the last successful post's digest was built (what the post
+        # says); what is new is what was committed after the corpus change sequence that
+        # post read (`seen_seq`), up to the one this build reads first: an article committed
+        # in the same second as a build, or during a delivery, is in the next post, once.
         built_at = slot_key(self.clock())
         try:
             last = await store_call(lambda s: s.last_successful_post(sub_id))
             since = (last or {}).get("built_at")
-            reply, has_new = await asyncio.to_thread(self._build, sub, since)
+            after = (last or {}).get("seen_seq")
+            reply, has_new, seen_seq = await asyncio.to_thread(self._build, sub, since, after)
         except Exception as exc:
             log.exception("subscription #%s slot %s: building the digest failed", sub_id, key)
             detail = exc.message if isinstance(exc, UserError) else type(exc).__name__
             return await self._finish(sub, key, "failed", f"could not build the digest: {detail}")
-        await self._update_slot(sub_id, key, built_at=built_at, since=since)
+        await self._update_slot(sub_id, key, built_at=built_at, since=since, seen_seq=seen_seq)
         if not has_new:
             if digest_on_empty(self.core.settings.digests_dir, sub.digest) == "skip":
                 return await self._finish(sub, key, "skipped", "nothing new")
@@ -519,11 +522,16 @@ class BriefingScheduler:
         await self._update_slot(sub_id, key, reply=reply_to_json(reply), parts_posted=0)
         return await self._deliver(sub, key, deliverer, reply, attempts, 0)
 
-    def _build(self, sub: Subscription, since: str | None) -> tuple[Reply, bool]:
+    def _build(self, sub: Subscription, since: str | None,
+               after: int | None) -> tuple[Reply, bool, int]:
+        seen_seq = self.core.store.change_seq  # read before the build reads the articles
         try:
-            return self.core.digest_for_schedule(sub.digest, since, platform=sub.platform)
+            reply, has_new = self.core.digest_for_schedule(
+                sub.digest, since, platform=sub.platform,
+                changes=(None if after is None else int(after), seen_seq))
         except EmptyCorpus:
-            return Reply(), False
+            return Reply(), False, seen_seq
+        return reply, has_new, seen_seq
 
     async def _deliver(self, sub: Subscription, key: str, deliverer: Deliverer, reply: Reply,
                        attempts: int, posted: int) -> str:

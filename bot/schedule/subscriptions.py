@@ -15,7 +15,10 @@ from bot.cron import make_trigger
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
 
-PLATFORMS = ("console", "slack", "discord", "test")
+POSTING_PLATFORMS = ("console", "slack", "discord")  # what `briefbot schedule add` takes
+# "test": the test suite's chat adapter (`bot.adapters.testing`); no running bot posts for it.
+PLATFORMS = (*POSTING_PLATFORMS, "test")
+CONSOLE_CHANNEL = "console"  # the console's only channel (what its commands are sent from)
 SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit integers
 
 
@@ -72,6 +75,11 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
         raise UserError(f"unknown platform {platform!r}: use one of {', '.join(PLATFORMS)}")
     if not channel.strip():
         raise UserError("a channel is required")
+    if platform == "console" and channel.strip() != CONSOLE_CHANNEL:
+        # The console is one terminal: its posts are printed there whatever the channel, and
+        # its /schedules and /unsubscribe see every console subscription.
+        raise UserError(f"the console has one channel, {CONSOLE_CHANNEL!r}: use --channel "
+                        f"{CONSOLE_CHANNEL}, not {channel.strip()[:40]!r}")
     if platform == "discord" and not (channel.strip().isascii() and channel.strip().isdigit()):
         # Posting would fail at the first slot ("not a Discord channel id"): say it now.
         raise UserError(f"{channel!r} is not a Discord channel id: give the channel's number "

@@ -1,0 +1,55 @@
+"""With `--json`, a failing command prints {"error": "..."} on stdout (exit 1, the line on
+stderr as before): a program reading stdout gets JSON either way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+from bot.config import Settings
+from bot.corpus.storage import Store
+
+
+@pytest.fixture
+def db(settings: Settings) -> str:
+    Store(settings.db_path).close()  # an empty database
+    return str(settings.db_path)
+
+
+@pytest.mark.parametrize("args", [
+    ["claim", "the council met", "--json"],
+    ["source", "nope", "--json"],
+    ["digest", "--since", "0001-01-01T00:00+01:00", "--json"],
+    ["digest", "--json"],
+    ["feeds", "poll", "999", "--json"],
+    ["discord", "invite", "--json"],
+])
+def test_json_commands_print_a_json_error_on_stdout(
+        db: str, args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    res = CliRunner().invoke(cli, ["--db", db, *args])
+    assert res.exit_code == 1, res.output
+    error = json.loads(res.stdout)["error"]
+    assert error and "\n" not in error
+    assert error in res.stderr and "Traceback" not in res.stderr
+
+
+def test_without_json_stdout_stays_empty(db: str) -> None:
+    res = CliRunner().invoke(cli, ["--db", db, "source", "nope"])
+    assert res.exit_code == 1 and res.stdout == "" and "no document" in res.stderr
+
+
+def test_a_missing_database_is_a_json_error_too(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "sources", "--json"])
+    assert res.exit_code == 1 and "no database" in json.loads(res.stdout)["error"]
+
+
+def test_schedule_add_refuses_a_platform_nothing_posts_for(db: str) -> None:
+    res = CliRunner().invoke(cli, ["--db", db, "schedule", "add", "--platform", "test",
+                                   "--channel", "C1", "--digest", "daily", "--cron", "0 8 * * *"])
+    assert res.exit_code == 2 and "'test' is not one of" in res.output
+    assert Store(db).subscriptions() == []
