@@ -45,6 +45,10 @@ class Settings:
     cross_encoder: bool = True  # the claim cross-encoder reads likely second sources
     rate_limit_per_minute: int = 10
     admins: list[str] = field(default_factory=list)
+    # Discord servers (guild ids) whose Manage Server members are bot admins: they may reload,
+    # follow and drop feeds (what every server sees). Elsewhere Manage Server covers only that
+    # server's subscriptions.
+    discord_admin_guilds: list[str] = field(default_factory=list)
     command_workers: int = 2  # threads running chat commands at once
     command_queue: int = 32  # chat commands that may wait for one; more are shed ("busy")
     digests_dir: Path | None = None
@@ -121,9 +125,15 @@ class DigestsConfig(_Section):
     default: NonEmptyStr = "daily"
 
 
+GuildId = Annotated[int, Field(ge=1, le=2**64 - 1)] | Annotated[str, StringConstraints(
+    pattern=r"^[1-9][0-9]*$")]
+
+
 class DiscordConfig(_Section):
-    guild_id: Annotated[int, Field(ge=1, le=2**64 - 1)] | Annotated[str, StringConstraints(
-        pattern=r"^[1-9][0-9]*$")] | None = None
+    guild_id: GuildId | None = None
+    # Servers whose Manage Server members are bot admins (reload, feeds: what every server
+    # sees); elsewhere Manage Server covers that server's subscriptions only.
+    admin_guilds: list[GuildId] = []
 
 
 class SchedulerSettings(_Section):
@@ -265,6 +275,13 @@ def validate_config(raw: dict[str, Any], where: str) -> ConfigFile:
         return ConfigFile.model_validate(raw)
     except ValidationError as exc:
         lines = _errors(where, exc)
+        if any("admin_guilds[" in line for line in lines):
+            guilds = raw.get("discord", {}).get("admin_guilds")
+            bad = {ln.split("admin_guilds[", 1)[1].split("]", 1)[0] for ln in lines
+                   if "admin_guilds[" in ln}
+            lines = [ln for ln in lines if "admin_guilds[" not in ln] + [
+                f"{where}: [discord] admin_guilds[{i}]: must be a Discord server id (a number), "
+                f"not {_describe(guilds[int(i)])}" for i in sorted(bad, key=int)]
         if any("guild_id" in line for line in lines):
             lines = [ln for ln in lines if "guild_id" not in ln] + [
                 f"{where}: [discord] guild_id: must be a Discord server id (a number), not "
@@ -417,6 +434,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         cross_encoder=cross_encoder,
         rate_limit_per_minute=cfg.commands.rate_limit_per_minute,
         admins=admins,
+        discord_admin_guilds=[str(g) for g in cfg.discord.admin_guilds],
         command_workers=cfg.commands.workers,
         command_queue=cfg.commands.queue,
         digests_dir=digests_dir,
