@@ -45,6 +45,10 @@ class Settings:
     cross_encoder: bool = True  # the claim cross-encoder reads likely second sources
     rate_limit_per_minute: int = 10
     admins: list[str] = field(default_factory=list)
+    # Discord servers (guild ids) whose Manage Server members are bot admins: they may reload,
+    # follow and drop feeds (what every server sees). Elsewhere Manage Server covers only that
+    # server's subscriptions.
+    discord_admin_guilds: list[str] = field(default_factory=list)
     command_workers: int = 2  # threads running chat commands at once
     command_queue: int = 32  # chat commands that may wait for one; more are shed ("busy")
     digests_dir: Path | None = None
@@ -124,9 +128,15 @@ class DigestsConfig(_Section):
     default: NonEmptyStr = "daily"
 
 
+GuildId = Annotated[int, Field(ge=1, le=2**64 - 1)] | Annotated[str, StringConstraints(
+    pattern=r"^[1-9][0-9]*$")]
+
+
 class DiscordConfig(_Section):
-    guild_id: Annotated[int, Field(ge=1, le=2**64 - 1)] | Annotated[str, StringConstraints(
-        pattern=r"^[1-9][0-9]*$")] | None = None
+    guild_id: GuildId | None = None
+    # Servers whose Manage Server members are bot admins (reload, feeds: what every server
+    # sees); elsewhere Manage Server covers that server's subscriptions only.
+    admin_guilds: list[GuildId] = []
 
 
 class SchedulerSettings(_Section):
@@ -177,15 +187,32 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _field_name(loc: tuple[int | str, ...]) -> str:
-    """('ingest', 'default_paths', 0) -> "[ingest] default_paths[0]"."""
+def _is_section(model: type[BaseModel], key: str) -> bool:
+    """Whether a top-level key of `model` is a [section] (a table of its own) rather than a
+    key = value line at the top of the file ("countries = false")."""
+    field = model.model_fields.get(key)
+    if field is None:
+        return True
+    annotation = field.annotation
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return getattr(annotation, "__origin__", None) is dict
+
+
+def _field_name(loc: tuple[int | str, ...], model: type[BaseModel] | None = None) -> str:
+    """('ingest', 'default_paths', 0) -> "[ingest] default_paths[0]"; a top-level key that
+    is no section (`_is_section`) is named as written: "countries"."""
     parts = list(loc)
     if not parts:
         return "(top level)"
-    name = f"[{parts[0]}]"
-    if len(parts) > 1:
-        name += f" {parts[1]}"
-    for p in parts[2:]:
+    if model is not None and not _is_section(model, str(parts[0])):
+        name = str(parts[0])
+    else:
+        name = f"[{parts[0]}]"
+        if len(parts) > 1:
+            name += f" {parts[1]}"
+        parts = parts[1:]
+    for p in parts[1:]:
         name += f"[{p}]" if isinstance(p, int) else f".{p}"
     return name
 
@@ -196,7 +223,10 @@ def _problem(error: Any, model: type[BaseModel]) -> str:
         homes = [f"[{section}] {loc[0]}" for section, field in model.model_fields.items()
                  if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
                  and str(loc[0]) in field.annotation.model_fields]
-        hint = f"did you mean {homes[0]}?" if homes else "keys belong in a [section]"
+        top = difflib.get_close_matches(str(loc[0]), [k for k in model.model_fields
+                                                      if not _is_section(model, k)], n=1)
+        hint = (f"did you mean {homes[0]}?" if homes else f"did you mean {top[0]!r}?" if top
+                else "keys belong in a [section]")
         return f"unknown top-level key ({hint})"
     if kind == "extra_forbidden" and tuple(loc) == ("search", "rescore"):
         return ("no longer read: the full sentence model now embeds the corpus itself "
@@ -207,8 +237,10 @@ def _problem(error: Any, model: type[BaseModel]) -> str:
         what = "section" if len(loc) == 1 else "key"
         hint = f"did you mean {guess[0]!r}?" if guess else f"known: {', '.join(known)}"
         return f"unknown {what} ({hint})"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
+    if kind in ("model_type", "model_attributes_type", "dict_type") and len(loc) == 1:
         return f"must be a table ([{loc[0]}] with key = value lines), not {_describe(value)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"must be a table, not {_describe(value)}"
     if kind == "string_pattern_mismatch" and "admins" in loc:
         return (f"must be \"platform:user_id\" with platform one of {', '.join(PLATFORMS)}, "
                 f"not {_describe(value)}")
@@ -244,13 +276,23 @@ def _known_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]
     return sorted(model.model_fields)
 
 
-def _errors(where: str, exc: ValidationError) -> list[str]:
-    """One line per problem, deduplicated (a union reports each alternative)."""
+def schema_errors(where: str, exc: ValidationError,
+                  model: type[BaseModel] | None = None) -> list[str]:
+    """The problems `model` (default: `ConfigFile`) found in the file `where`: one line per
+    problem naming the file and the field, deduplicated (a union reports each alternative).
+    Other checked files (`bot.text.aliases`) report theirs the same way."""
+    schema = model or ConfigFile
     lines: dict[str, None] = {}
+    has_top_keys = not all(_is_section(schema, k) for k in schema.model_fields)
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
-        lines[f"{where}: {_field_name(loc)}: {_problem(error, ConfigFile)}"] = None
+        field = _field_name(loc, schema)
+        if has_top_keys and len(loc) == 1 and error["type"] == "extra_forbidden" \
+                and not isinstance(error["input"], dict):  # "countrie = false"
+            field = str(loc[0])
+        lines[f"{where}: {field}: {_problem(error, schema)}"] = None
     return list(lines)
+
 
 
 def validate_config(raw: dict[str, Any], where: str) -> ConfigFile:
@@ -267,7 +309,14 @@ def validate_config(raw: dict[str, Any], where: str) -> ConfigFile:
     try:
         return ConfigFile.model_validate(raw)
     except ValidationError as exc:
-        lines = _errors(where, exc)
+        lines = schema_errors(where, exc)
+        if any("admin_guilds[" in line for line in lines):
+            guilds = raw.get("discord", {}).get("admin_guilds")
+            bad = {ln.split("admin_guilds[", 1)[1].split("]", 1)[0] for ln in lines
+                   if "admin_guilds[" in ln}
+            lines = [ln for ln in lines if "admin_guilds[" not in ln] + [
+                f"{where}: [discord] admin_guilds[{i}]: must be a Discord server id (a number), "
+                f"not {_describe(guilds[int(i)])}" for i in sorted(bad, key=int)]
         if any("guild_id" in line for line in lines):
             lines = [ln for ln in lines if "guild_id" not in ln] + [
                 f"{where}: [discord] guild_id: must be a Discord server id (a number), not "
@@ -420,6 +469,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         cross_encoder=cross_encoder,
         rate_limit_per_minute=cfg.commands.rate_limit_per_minute,
         admins=admins,
+        discord_admin_guilds=[str(g) for g in cfg.discord.admin_guilds],
         command_workers=cfg.commands.workers,
         command_queue=cfg.commands.queue,
         digests_dir=digests_dir,

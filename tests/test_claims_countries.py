@@ -42,7 +42,7 @@ def test_a_countrys_name_capital_and_demonym_are_one_place(tmp_path):
 def test_the_aliases_file_can_leave_the_countries_out(tmp_path):
     table = load_aliases(_aliases_file(tmp_path, 'countries = false\n[concepts]\n'))
     assert _concepts(table, "the Netherlands") == []
-    with pytest.raises(UserError, match="countries must be true or false"):
+    with pytest.raises(UserError, match="countries: must be true or false"):
         load_aliases(_aliases_file(tmp_path, 'countries = "yes"\n'))
     with pytest.raises(UserError, match="goes at the top of the file"):
         load_aliases(_aliases_file(tmp_path, '[concepts]\ncountries = false\n'))

@@ -47,6 +47,11 @@ def _error(cfg: Path, text: str) -> str:
     ('[commands]\nadmins = ["U2"]\n', "[commands] admins[0]", '"platform:user_id"'),
     ("[ingest]\nworkers = true\n", "[ingest] workers", "must be a whole number, not true"),
     ('[discord]\nguild_id = "abc"\n', "[discord] guild_id", "Discord server id"),
+    ('[discord]\nadmin_guilds = [1, "abc"]\n', "[discord] admin_guilds[1]",
+     "must be a Discord server id (a number), not 'abc'"),
+    ('[discord]\nadmin_guilds = [0]\n', "[discord] admin_guilds[0]", "Discord server id"),
+    ('[discord]\nadmin_guilds = 12\n', "[discord] admin_guilds", "must be a list"),
+    ('[discord]\nadmin_guild = [12]\n', "[discord] admin_guild", "did you mean 'admin_guilds'"),
     ("[scheduler]\nsweep_seconds = nan\n", "[scheduler] sweep_seconds", "finite number"),
     ('[digests]\ndefault = ""\n', "[digests] default", "must not be empty"),
     # found by the second reader: an OverflowError at reload, a digest folder never checked
@@ -148,3 +153,8 @@ def test_every_config_key_is_in_the_readme_table():
                        or (f"`{section}." in cell and f"`{key}`" in cell) for cell in firsts):
                 missing.append(f"{section}.{key}")
     assert not missing
+
+
+def test_discord_admin_guilds_are_read_as_ids(cfg: Path) -> None:
+    cfg.write_text('[discord]\nadmin_guilds = [123456789012345678, "42"]\n', encoding="utf-8")
+    assert load_settings(cfg).discord_admin_guilds == ["123456789012345678", "42"]

@@ -335,6 +335,7 @@ def test_discord_invite_url_has_the_scopes_and_permissions() -> None:
     assert query["permissions"] == ["274877959168"]
     text = invite("--client-id", "42")
     assert text.exit_code == 0 and text.output.startswith("https://discord.com/oauth2/authorize")
+    assert "[discord] admin_guilds = [SERVER_ID]" in text.output  # who may reload, feeds
 
 
 def test_discord_invite_reads_the_id_from_the_token_or_says_what_is_missing() -> None:

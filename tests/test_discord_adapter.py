@@ -33,11 +33,20 @@ from bot.errors import UserError
 from bot.reply import Attachment, Bullet, Context, Fields, Heading, Paragraph, Reply, SourceRef
 from bot.schedule.delivery import DeliveryError
 from tests.emulators.discord_api import (
+    DEFAULT_APPLICATION_ID,
+    DEFAULT_BOT_PERMISSIONS,
     DEFAULT_CATEGORY_ID,
+    DEFAULT_EVERYONE_PERMISSIONS,
     MANAGE_GUILD,
     DiscordEmulator,
+    EmulatedChannel,
+    EmulatedGuild,
+    EmulatedMember,
+    EmulatedRole,
+    EmulatedUser,
     RecordedCall,
     SentInteraction,
+    default_guild,
     patch_discord,
 )
 
@@ -739,6 +748,7 @@ def test_article_text_cannot_make_masked_links() -> None:
 @pytest.mark.asyncio
 async def test_reload_says_it_started_then_reports(emu: DiscordEmulator, bot: BriefbotClient,
                                                    core: Core) -> None:
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))  # a bot admin's server
     sent = await emu.send_interaction("briefbot reload", user_id=4242,
                                       permissions=MANAGE_GUILD)
     callback = await emu.wait_for_response(sent)
@@ -785,6 +795,7 @@ async def test_a_20_story_briefing_stays_within_discords_limits(
 @pytest.mark.asyncio
 async def test_admin_follows_lists_and_drops_a_feed(
         emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))  # a bot admin's server
     sent = await emu.send_interaction(
         "briefbot feeds", {"action": "add", "target": "https://news.example/feed.xml",
                            "minutes": 15}, permissions=MANAGE_GUILD)
@@ -803,3 +814,103 @@ async def test_admin_follows_lists_and_drops_a_feed(
     sent = await emu.send_interaction("briefbot feeds", user_id=4242, permissions="0")
     assert "/briefbot feeds needs admin rights" in all_text(
         [(await emu.wait_for_response(sent)).json["data"]])
+
+
+# --------------------------------------------------------------------------- two servers
+
+OTHER_GUILD_ID = 1400000000000000001
+OTHER_CHANNEL_ID = 1400000000000000010
+MALLORY_ID = 1400000000000000099  # owns the other server: Manage Server there
+
+
+def other_guild() -> EmulatedGuild:
+    """A server someone else added the (public) bot to, which they own."""
+    mallory = EmulatedUser(MALLORY_ID, "mallory")
+    return EmulatedGuild(
+        id=OTHER_GUILD_ID, name="Mallory's server", owner_id=MALLORY_ID,
+        channels=[EmulatedChannel(OTHER_CHANNEL_ID, "lobby")],
+        roles=[EmulatedRole(OTHER_GUILD_ID, "@everyone", DEFAULT_EVERYONE_PERMISSIONS),
+               EmulatedRole(OTHER_GUILD_ID + 21, "bot", DEFAULT_BOT_PERMISSIONS, position=1,
+                            managed=True, bot_id=DEFAULT_APPLICATION_ID)],
+        members=[EmulatedMember(mallory)])
+
+
+async def answer_text(emu: DiscordEmulator, sent: SentInteraction) -> str:
+    """The whole answer: the callback's message, or a deferral's follow-up."""
+    call = await emu.wait_for_response(sent)
+    if call.json["type"] == 5:
+        return all_text([f.json for f in await followups(emu, sent, 1)])
+    return all_text([call.json["data"]])
+
+
+@pytest.mark.asyncio
+async def test_manage_server_in_another_server_is_not_admin_of_the_shared_corpus(
+        core: Core) -> None:
+    """Guild A's operator names A in [discord] admin_guilds. The owner of guild B (anyone may
+    add a public bot to their server) keeps B's own subscriptions, but may not list, drop or
+    add feeds (they reach every server's briefings), reload, nor see A's feeds in /status."""
+    core.settings.discord_admin_guilds.append(str(default_guild().id))
+    async with DiscordEmulator(guilds=[default_guild(), other_guild()]) as emu:
+        client = BriefbotClient(core)  # commands synced globally: both servers have them
+        async with emu.running(client):
+            a_channel = emu.guild.text_channel.id
+            sent = await emu.send_interaction(
+                "briefbot feeds", {"action": "add", "target": "https://a.example/private?key=s3cret"},
+                permissions=MANAGE_GUILD)
+            assert "Following feed #1" in await answer_text(emu, sent)
+            sent = await emu.send_interaction(
+                "briefbot subscribe", {"digest": "daily", "cron": "0 8 * * *"},
+                permissions=MANAGE_GUILD, channel_id=a_channel)
+            assert "Subscribed: daily" in await answer_text(emu, sent)
+
+            def as_mallory(command: str, options: dict[str, Any] | None = None
+                           ) -> Any:
+                return emu.send_interaction(command, options, user_id=MALLORY_ID,
+                                            guild_id=OTHER_GUILD_ID,
+                                            channel_id=OTHER_CHANNEL_ID)
+
+            for command, options in [("briefbot feeds", None),
+                                     ("briefbot feeds", {"action": "remove", "target": "1"}),
+                                     ("briefbot feeds", {"action": "add",
+                                                         "target": "https://evil.example/feed"}),
+                                     ("briefbot reload", None)]:
+                sent = await as_mallory(command, options)
+                call = await emu.wait_for_response(sent)
+                assert call.json["type"] == 4 and call.json["data"]["flags"] & EPHEMERAL
+                text = all_text([call.json["data"]])
+                assert "changes what every server using this bot sees" in text, text
+                assert f'[commands] admins = ["discord:{MALLORY_ID}"]' in text
+                assert f"[discord] admin_guilds = [{OTHER_GUILD_ID}]" in text
+                assert "s3cret" not in text
+            assert [f["url"] for f in core.feeds()] == ["https://a.example/private?key=s3cret"]
+            denied = [a for a in core.store.admin_actions() if a["outcome"] == "denied"]
+            assert {a["command"] for a in denied} == {"feeds", "reload"}
+            assert all(a["user_id"] == str(MALLORY_ID) for a in denied)
+
+            # What Manage Server in B still gives: B's own subscriptions, a scoped status.
+            sent = await as_mallory("briefbot schedules")
+            assert "No scheduled briefings" in await answer_text(emu, sent)
+            sent = await as_mallory("briefbot status")
+            status = await answer_text(emu, sent)
+            assert "briefbot status" in status and "1 feeds followed: bot admins see them" in status
+            assert "a.example" not in status and "s3cret" not in status
+            assert str(a_channel) not in status
+            sent = await as_mallory("briefbot subscribe", {"digest": "daily", "cron": "0 9 * * 1"})
+            assert "Subscribed: daily" in await answer_text(emu, sent)
+
+            # A's admin sees the feeds in /status; a listed user is a bot admin anywhere.
+            sent = await emu.send_interaction("briefbot status", permissions=MANAGE_GUILD)
+            assert "a.example/private" in await answer_text(emu, sent)
+            core.settings.admins.append(f"discord:{MALLORY_ID}")
+            sent = await as_mallory("briefbot feeds")
+            assert "Feeds (1)" in await answer_text(emu, sent)
+        assert_no_mentions_anywhere(emu)
+
+
+@pytest.mark.asyncio
+async def test_help_tells_a_discord_admin_who_the_bot_admins_are(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    sent = await emu.send_interaction("help", permissions=MANAGE_GUILD)
+    text = all_text([(await emu.wait_for_response(sent)).json["data"]])
+    assert "/briefbot reload` — reload the corpus from its folders (bot admins)" in text
+    assert "[discord] admin_guilds" in text

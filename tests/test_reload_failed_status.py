@@ -44,6 +44,12 @@ def test_a_failed_reload_shows_its_reason_and_no_rolled_back_counts(
         line = next(x for x in status.splitlines() if "Last reload" in x)
         assert line.endswith("— failed (database or disk is full); rolled back, the corpus is"
                              " as before"), line
+        # A Discord server's admin who is no bot admin learns that it failed, not the host's
+        # reason (issue: Manage Server in any server saw the operator's details).
+        guild = TestAdapter(core, platform="discord").send("/status", admin=True, workspace="222")
+        line = next(x for x in guild.plain_text().splitlines() if "Last reload" in x)
+        assert line.endswith("— failed (the reason: bot admins); rolled back, the corpus is as "
+                             "before"), line
         last = Health(core)._storage([])["last_reload"]
         assert (last["status"], last["counts"], last["error"]) == (
             "failed", {}, "database or disk is full")

@@ -38,8 +38,9 @@ SLOW_COMMANDS = frozenset({"brief", "claim", "timeline", "reload", "status"})
 # Other commands are answered directly if the work is done within this, else deferred.
 FAST_ANSWER_SECONDS = 1.0
 READY_TIMEOUT = 30.0
-ADMIN_NOTE = ("On Discord the admin commands are /briefbot reload, subscribe, unsubscribe, "
-              "schedules, status and feeds (Manage Server).")
+ADMIN_NOTE = ("On Discord the admin commands are /briefbot subscribe, unsubscribe, schedules "
+              "and status (Manage Server: this server's subscriptions), and /briefbot reload "
+              "and feeds (bot admins: they change what every server sees).")
 _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral"
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
@@ -83,7 +84,9 @@ def snowflake(value: str) -> int | None:
 def caller_for(interaction: discord.Interaction[Any]) -> Caller:
     """The router's view of who is asking. Manage Server (or Administrator) in the guild the
     command runs in makes a platform admin of that guild (its subscriptions); in DMs nobody
-    is."""
+    is. Corpus-wide commands (reload, feeds) need more: a bot admin (`Router.is_bot_admin`:
+    a listed user, or Manage Server in a guild of `[discord] admin_guilds`), as anyone may add
+    the bot to a server they own."""
     user = interaction.user
     admin = False
     if interaction.guild_id is not None and isinstance(user, discord.Member):

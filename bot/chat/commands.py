@@ -103,6 +103,9 @@ class CommandSpec:
     # Cheap argument checks (no corpus, no I/O) that `Router.admit` runs before any work,
     # so a usage error is answered at once and privately, never after a public "thinking…".
     validate: Callable[[str], None] | None = None
+    # Changes or shows what every server and workspace shares (the corpus, the feeds): needs a
+    # bot admin (`Router.is_bot_admin`), not only the platform's admin flag.
+    bot_admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -404,6 +407,12 @@ class Router:
                             request.caller.display_name)
                 self._record_soon(request, name, text, "denied")
                 raise PermissionDenied(f"{_cmd(request, name)} needs admin rights.")
+            if spec.bot_admin and not self.is_bot_admin(request.caller):
+                log.warning("denied /%s to %r (%r) of %s %r: not a bot admin", name,
+                            request.caller.key, request.caller.display_name,
+                            request.caller.platform, request.caller.workspace_id)
+                self._record_soon(request, name, text, "denied", "not a bot admin")
+                raise PermissionDenied(bot_admin_needed(request, name))
             if spec.validate is not None:
                 spec.validate(text.strip())
         except PermissionDenied as exc:
@@ -458,7 +467,27 @@ class Router:
                                  time.monotonic() - started)
 
     def is_admin(self, caller: Caller) -> bool:
+        """May use the admin commands: the platform's admin flag (Slack workspace admin or
+        owner, Discord Manage Server in the server the command runs in, the console's
+        `--admin`) or a user listed in `[commands] admins`."""
         return caller.is_platform_admin or caller.key in self.core.settings.admins
+
+    def is_bot_admin(self, caller: Caller) -> bool:
+        """May change (or see the private parts of) what every server and workspace shares:
+        reload the corpus, follow and drop feeds, see them and the reload errors in /status.
+        A user listed in `[commands] admins`; the local operator (console `--admin`); a Slack
+        workspace admin (the bot's token belongs to one workspace: its admins run the bot);
+        on Discord, where anyone may add the bot to a server they own, Manage Server counts
+        only in a server listed in `[discord] admin_guilds`."""
+        settings = self.core.settings
+        if caller.key in settings.admins:
+            return True
+        if not caller.is_platform_admin:
+            return False
+        if caller.platform == "discord":
+            return caller.workspace_id is not None and \
+                caller.workspace_id in settings.discord_admin_guilds
+        return True
 
     def _record(self, request: CommandRequest, name: str, text: str, outcome: str,
                 detail: str = "") -> None:
@@ -503,10 +532,36 @@ class Router:
         reply.add(Heading("Admin"))
         for spec in self.specs.values():
             if spec.admin:
-                reply.add(Bullet(f"`{usage_of(spec, platform)}` — {self.summary_of(spec)}"))
+                reply.add(Bullet(f"`{usage_of(spec, platform)}` — {self.summary_of(spec)}"
+                                 + (" (bot admins)" if spec.bot_admin else "")))
         if caller is not None and not self.is_admin(caller):
             reply.add(Context("Admin commands need your platform's admin rights or a listed user id."))
+        if platform == "discord" and (caller is None or not self.is_bot_admin(caller)):
+            reply.add(Context(BOT_ADMIN_NOTE))
         return reply
+
+
+# Discord: who the bot admins are, and how the operator names them (see `Router.is_bot_admin`).
+BOT_ADMIN_NOTE = ("The commands marked (bot admins) change what every server using this bot "
+                  "sees: Manage Server is not enough for them. The bot's operator names bot "
+                  "admins in config/briefbot.toml: [commands] admins = [\"discord:USER_ID\"], "
+                  "or [discord] admin_guilds = [SERVER_ID] for the Manage Server members of a "
+                  "server.")
+
+
+def bot_admin_needed(req: CommandRequest, name: str) -> str:
+    """The denial of a corpus-wide command to an admin who is no bot admin: who may run it,
+    and what the operator configures to make this caller one."""
+    caller = req.caller
+    where = {"discord": "server", "slack": "workspace"}.get(caller.platform, "place")
+    text = (f"{_cmd(req, name)} changes what every {where} using this bot sees, so only a bot "
+            f"admin may run it; your admin rights cover this {where}'s subscriptions. The "
+            f"bot's operator can make you one in config/briefbot.toml: "
+            f"[commands] admins = [\"{caller.key}\"]")
+    if caller.platform == "discord" and caller.workspace_id:
+        text += (f", or [discord] admin_guilds = [{caller.workspace_id}] (every Manage Server "
+                 "member of this server)")
+    return text + "."
 
 
 # ---------------------------------------------------------------------------- handlers
@@ -658,7 +713,8 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
         if spec is None:
             raise UserError(f"Unknown command /{name[:40]}. Try {_cmd(req, 'help')}.")
         return Reply.text(f"`{usage_of(spec, req.caller.platform)}` — {router.summary_of(spec)}"
-                          + (" (admin)" if spec.admin else ""))
+                          + (" (bot admins)" if spec.bot_admin else
+                             " (admin)" if spec.admin else ""))
     return router.help_reply(req.caller)
 
 
@@ -829,7 +885,12 @@ def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _status(router: Router, req: CommandRequest, text: str) -> Reply:
+    """What every admin may see: the corpus (public: /sources lists it), the last reload's
+    outcome and counts, and the subscriptions, posts and failures of their own scope. Only a
+    bot admin sees what the operator shares with every server: the feeds (their URLs may hold
+    keys, their errors the host's details) and why a reload failed."""
     _no_args(req, "status", text)
+    bot_admin = router.is_bot_admin(req.caller)
     info = router.core.status()
     reply = Reply(title="briefbot status")
     span = " to ".join(x for x in (info.first_published, info.last_published) if x) or "unknown"
@@ -845,8 +906,9 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
                       + (f", {c['warnings']} warnings (a field left out; `briefbot runs show "
                          f"{run['id']}` lists them)" if c.get("warnings") else ""))
         elif run["status"] == "failed":  # rolled back: nothing to count, but why
-            state += (f" ({run.get('error') or 'no reason recorded'}); rolled back, the corpus"
-                      " is as before")
+            reason = ((run.get("error") or "no reason recorded") if bot_admin
+                      else "the reason: bot admins")  # the host's paths and errors
+            state += f" ({reason}); rolled back, the corpus is as before"
         fields.append(("Last reload", printable_line(f"#{run['id']} {run['started_at']} — "
                                                      f"{state}")))
     else:
@@ -881,10 +943,13 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     for row in disabled:
         reply.add(Bullet(printable_line(
             f"#{row['id']} disabled: {row['disabled_reason'] or 'no reason recorded'}")))
-    if info.feeds:
+    if info.feeds and bot_admin:
         reply.add(Heading(f"Feeds ({len(info.feeds)})"))
         for feed in info.feeds:
             reply.add(Bullet(_feed_text(feed)))
+    elif info.feeds:
+        reply.add(Context(f"{len(info.feeds)} feeds followed: bot admins see them "
+                          f"({_cmd(req, 'feeds')})."))
     return reply
 
 
@@ -966,11 +1031,13 @@ _SPECS = [
     CommandSpec("source", "/source ID", "one article: metadata and text", False, _source),
     CommandSpec("timeline", "/timeline", "dated events, oldest first", False, _timeline),
     CommandSpec("help", "/help [COMMAND]", "this help", False, _help),
-    CommandSpec("reload", "/reload", "reload the corpus from its folders", True, _reload),
+    CommandSpec("reload", "/reload", "reload the corpus from its folders", True, _reload,
+                bot_admin=True),
     CommandSpec("subscribe", "/subscribe DIGEST CRON [TZ]", "post a digest to this channel on a schedule", True, _subscribe),
     CommandSpec("unsubscribe", "/unsubscribe ID", "stop a scheduled briefing", True, _unsubscribe),
     CommandSpec("schedules", "/schedules", "list the scheduled briefings", True, _schedules),
     CommandSpec("status", "/status", "corpus size, last reload, next posts, feeds, version", True, _status),
-    CommandSpec("feeds", "/feeds [add URL [MINUTES] | remove ID]", "list, follow or drop RSS/Atom/JSON feeds", True, _feeds),
+    CommandSpec("feeds", "/feeds [add URL [MINUTES] | remove ID]", "list, follow or drop RSS/Atom/JSON feeds", True, _feeds,
+                bot_admin=True),
 ]
 metrics.KNOWN_COMMANDS.update(spec.name for spec in _SPECS)

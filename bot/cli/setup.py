@@ -124,3 +124,7 @@ def discord_invite(client_id: int | None, as_json: bool) -> None:
     click.echo(url)
     click.echo(f"scopes: {' '.join(INVITE_SCOPES)}; permissions {REQUIRED_PERMISSIONS.value}: "
                f"{', '.join(n.replace('_', ' ') for n in names)}")
+    click.echo("Anyone with this URL can add the bot to a server they own (a public bot) and use "
+               "Manage Server there for that server's subscriptions; /briefbot reload and feeds "
+               "(what every server sees) need a bot admin: [commands] admins = "
+               "[\"discord:USER_ID\"] or [discord] admin_guilds = [SERVER_ID] in briefbot.toml.")

