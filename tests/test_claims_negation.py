@@ -92,3 +92,23 @@ def test_used_to_is_a_tense_not_a_word_of_the_claim():
 
     assert "used" not in units("The council used to fund the harbour school")
     assert "used" in units("Coal is used to make steel in Valdoria")  # passive: someone uses it
+
+
+def test_a_hyphenated_first_word_is_no_falsity_label_and_a_curly_apostrophe_is_read():
+    from bot.text.stance import falsity
+    for claim in ("Fake-news law passed in Valdoria", "False-flag attack claimed in Port Elm",
+                  "Myth-busting website launched by the council"):
+        assert falsity(claim) == (claim, False)
+    assert falsity("FALSE - the envoy visited Port Elm") == ("the envoy visited Port Elm", True)
+    assert falsity("It\u2019s not true that the envoy visited Port Elm") == (
+        "the envoy visited Port Elm", True)
+
+
+def test_a_passive_with_an_adverb_keeps_used():
+    from bot.text.stance import clean_claim, parse_claim
+    aliases = AliasTable.from_mapping({})
+    for claim in ("The tunnel was reportedly used to smuggle weapons into Valdoria",
+                  "Drones are also used to smuggle drugs into prisons"):
+        plain, tags = clean_claim(claim)
+        units = [u.text for u in parse_claim(plain, aliases.analyze(plain), aliases, tags).units]
+        assert "used" in units, (claim, units)

@@ -597,7 +597,11 @@ def _cross_support(store: Store, reader: CrossEncoder, claim_text: str,
     said = reader.probabilities(claim_text, [row["text"] for _, row in asked],
                                 [(context_of or {}).get(sid, "") for sid, _ in asked])
     for (sid, row), p_states in zip(asked, said, strict=True):
-        if p_states < reader.states or _independent(groups) >= 2:
+        if p_states < reader.states:
+            continue
+        if len(groups) >= 2:
+            _merge_copies(store, groups)  # a copy it confirmed is no second source
+        if _independent(groups) >= 2:
             continue
         now = Judgement("supports", p_states, "states it in other words")
         _add_support(groups, row["doc_id"], _sentence_key(row))

@@ -232,8 +232,10 @@ _FALSITY = r"(?:false|untrue|not\s+true|a\s+(?:myth|lie|hoax|falsehood))"
 _FALSITY_LEAD = re.compile(
     r"^\s*(?:(?:it\s+is|it's|it\s+was|that's|this\s+is)\s+)" + _FALSITY + r"\s+that\s+(.+)$",
     re.I | re.S)
-_FALSITY_LABEL = re.compile(r"^\s*(?:false|fake|untrue|not\s+true|myth|hoax)\s*[:!\-]+\s*(.+)$",
-                            re.I | re.S)
+# A label ends with a colon or "!", or a dash with a space after it ("Fake-news law ..." is
+# no label).
+_FALSITY_LABEL = re.compile(r"^\s*(?:false|fake|untrue|not\s+true|myth|hoax)"
+                            r"(?:\s*[:!]+|\s*[-\u2013\u2014]+(?=\s))\s*(.+)$", re.I | re.S)
 _FALSITY_TAIL = re.compile(
     r"^\s*(?:the\s+)?(?:claim|idea|report|rumou?r|story|notion|allegation)s?\s+that\s+(.+?)"
     r"\s+(?:is|are|was|were)\s+(?:wrong|" + _FALSITY + r")\W*$", re.I | re.S)
@@ -244,8 +246,9 @@ def falsity(text: str) -> tuple[str, bool]:
     -> what it reports ("Putin visited Pyongyang") and True; any other claim unchanged and
     False. The lookup reads the rest as a negated claim, so a source stating it contradicts the
     claim."""
+    plain = text.replace("\u2019", "'")  # "It\u2019s not true that" as a phone types it
     for pattern in (_FALSITY_LEAD, _FALSITY_LABEL, _FALSITY_TAIL):
-        m = pattern.match(text)
+        m = pattern.match(plain)
         if m and len(m.group(1).split()) >= 2:
             return m.group(1).strip(), True
     return text, False
@@ -648,10 +651,11 @@ _PASSIVE_AUXILIARIES = frozenset("be is are was were been being get gets got got
 
 def _habitual(words: Sequence[Word], i: int) -> bool:
     """ "used" of "used to" + verb, the habitual past ("Russia used to back the sanctions"):
-    a tense, not a word of what happened. "is used to make" (passive: someone uses it) keeps
-    its meaning."""
+    a tense, not a word of what happened. A passive (someone uses it: "is used to make", "was
+    reportedly used to smuggle", an auxiliary within the three words before) keeps its
+    meaning."""
     return words[i].lower == "used" and i + 1 < len(words) and words[i + 1].lower == "to" \
-        and not (i > 0 and words[i - 1].lower in _PASSIVE_AUXILIARIES)
+        and not any(w.lower in _PASSIVE_AUXILIARIES for w in words[max(0, i - 3):i])
 
 
 def idf(df: int, n: int) -> float:
