@@ -12,6 +12,7 @@ import pytest
 
 from bot.claims import cross as cross_module
 from bot.claims import lookup as lookup_module
+from bot.corpus.storage import Store
 from tests.conftest import ask_claim, build_claim_world
 
 ARTICLES = {
@@ -143,6 +144,26 @@ def test_a_copy_the_cross_encoder_confirms_does_not_crowd_out_a_second_source(tm
     lookup_module._cross_support(store, FakeCross("beacon tower"), CLAIM, may_state, judged,  # type: ignore[arg-type]
                                  [rows["C"], rows["B"]])
     assert [r["doc_id"] for j, r in judged if j.stance == "supports"] == ["A", "C", "B"]
+
+
+def test_a_lookup_reads_each_supporting_documents_sentences_once(
+        settings, store, corpus, monkeypatch):
+    # The copy merges before the cross-encoder's count and for the verdict share one reader.
+    world = build_claim_world(settings, store, corpus, {
+        **ARTICLES, "e.txt": "Pier News\n\nThe city council of Port Elm approved a new "
+                             "lighthouse for the northern pier on Monday.\n"})
+    read: list[str] = []
+    original = Store.sentences_of
+
+    def counting(self, doc_ids, kind=None):  # type: ignore[no-untyped-def]
+        if kind == "body":
+            read.extend(doc_ids)
+        return original(self, doc_ids, kind=kind)
+
+    monkeypatch.setattr(Store, "sentences_of", counting)
+    _with(monkeypatch, FakeCross("beacon tower"))
+    ask_claim(world, CLAIM)
+    assert read and len(read) == len(set(read)), read
 
 
 def test_a_conflicting_value_or_a_negated_claim_is_never_support(world, monkeypatch):

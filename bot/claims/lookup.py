@@ -232,6 +232,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     may_state: list[tuple[float, int, dict[str, Any]]] = []  # (judge's p, sid, row)
     context_of: dict[int, str] = {}  # the previous sentence, where it says a slot of the claim
     reader = load_cross() if fitted is not None and cross else None
+    copies = Copies(store)  # which supporting documents are copies (read once per document)
     for sid in body:
         row = rows[sid]
         own = feats(row)
@@ -303,7 +304,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if not long_claim:
         judged = _medium_support(parsed, judged, lexical, feats)
     if may_state and reader is not None:
-        _cross_support(store, reader, plain, may_state, judged, unrelated,
+        _cross_support(copies, reader, plain, may_state, judged, unrelated,
                        fitted.cross_floor if fitted is not None else 0.0, context_of)
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
@@ -340,7 +341,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         by_key[key] = ev
         evidence.append(ev)
     if len(support_groups) >= 2:
-        _merge_copies(store, support_groups)
+        _merge_copies(copies, support_groups)
     independent = _independent(support_groups)
     v = verdict(stances, independent)
     room = limit
@@ -560,7 +561,7 @@ def _sentence_key(row: dict[str, Any]) -> str:
     return row["key"] or str(row["id"])
 
 
-def _cross_support(store: Store, reader: CrossEncoder, claim_text: str,
+def _cross_support(store: Store | Copies, reader: CrossEncoder, claim_text: str,
                    may_state: list[tuple[float, int, dict[str, Any]]],
                    judged: list[tuple[Judgement, dict[str, Any]]],
                    unrelated: list[dict[str, Any]], floor: float = 0.0,
@@ -627,14 +628,31 @@ def _join(groups: list[set[str]], tokens: set[str]) -> None:
     groups.append(tokens)
 
 
-def _merge_copies(store: Store, groups: list[set[str]]) -> None:
+class Copies:
     """Documents that are copies of each other (`copied_pairs`: they share two long sentences,
-    as the digest counts them) are one source, though their supporting sentences differ (an
-    edited lead)."""
-    docs = sorted(t[4:] for g in groups for t in g if t.startswith("doc:"))
-    rows = store.sentences_of(docs, kind="body")
-    for a, b in sorted(copied_pairs((r["doc_id"], r["text"], r["key"]) for r in rows)):
-        _join(groups, {"doc:" + a, "doc:" + b})
+    or one holds every sentence of the other, as the digest counts them) are one source, though
+    their supporting sentences differ (an edited lead). One per lookup: each document's
+    sentences are read once, however often its groups are merged."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._rows: dict[str, list[tuple[str, str, str]]] = {}
+
+    def merge(self, groups: list[set[str]]) -> None:
+        docs = sorted(t[4:] for g in groups for t in g if t.startswith("doc:"))
+        new = [d for d in docs if d not in self._rows]
+        for d in new:
+            self._rows[d] = []
+        if new:
+            for r in self.store.sentences_of(new, kind="body"):
+                self._rows[r["doc_id"]].append((r["doc_id"], r["text"], r["key"]))
+        for a, b in sorted(copied_pairs(row for d in docs for row in self._rows[d])):
+            _join(groups, {"doc:" + a, "doc:" + b})
+
+
+def _merge_copies(store: Store | Copies, groups: list[set[str]]) -> None:
+    """`Copies.merge` (a store: with a reader of its own, for one merge)."""
+    (store if isinstance(store, Copies) else Copies(store)).merge(groups)
 
 
 def _independent(groups: list[set[str]]) -> int:
