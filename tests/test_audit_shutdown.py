@@ -9,8 +9,10 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,3 +109,46 @@ def test_a_database_the_audit_writer_cannot_open_drops_the_record_with_a_log_lin
     assert "could not record the admin action /reload" in caplog.text
     assert "user='oscar'" in caplog.text
     router.close(timeout=1.0)
+
+
+def test_a_write_still_under_way_at_close_is_logged_as_such_and_then_written(
+        settings: Settings, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write slower than close's wait for the writer (a slow disk): close logs the record as
+    one that may or may not be recorded, not as lost, and the writer thread, once the write
+    ends, finishes without error (it used to pop the queue close had emptied)."""
+    from bot.chat import commands
+    from bot.corpus.storage import Store
+
+    monkeypatch.setattr(commands, "AUDIT_STOP_SECONDS", 0.2, raising=False)
+    core = Core(settings)
+    core.store.admin_actions()
+    release = threading.Event()
+    started = threading.Event()
+    original = Store.record_admin_action
+
+    def slow_write(self: Store, *args: Any, **kwargs: Any) -> Any:
+        started.set()
+        release.wait(10)  # the commit of a slow disk
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "record_admin_action", slow_write)
+    writer = commands.AuditWriter(core)
+    future = writer.submit(("test", "walter", "Walt", "C5", "reload", "", "denied", ""))
+    assert started.wait(5)
+    thread = writer._thread
+    assert thread is not None
+    with caplog.at_level(logging.WARNING, logger="bot.chat.commands"):
+        writer.close(timeout=0.1)
+        assert future.done()
+        release.set()
+        thread.join(10)
+    assert not thread.is_alive()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert not [m for m in warnings if "not recorded" in m], caplog.text
+    maybe = [m for m in warnings if "may or may not be recorded" in m]
+    assert len(maybe) == 1 and "user='walter'" in maybe[0] and "command='reload'" in maybe[0]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+    assert [(a["command"], a["user_id"]) for a in core.store.admin_actions()] == [
+        ("reload", "walter")]
+    core.close()

@@ -27,6 +27,7 @@ def db(settings: Settings) -> str:
     ["digest", "--json"],
     ["feeds", "poll", "999", "--json"],
     ["discord", "invite", "--json"],
+    ["runs", "show", "999", "--json"],
 ])
 def test_json_commands_print_a_json_error_on_stdout(
         db: str, args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,8 +44,10 @@ def test_without_json_stdout_stays_empty(db: str) -> None:
     assert res.exit_code == 1 and res.stdout == "" and "no document" in res.stderr
 
 
-def test_a_missing_database_is_a_json_error_too(tmp_path: Path) -> None:
-    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "sources", "--json"])
+@pytest.mark.parametrize("args", [["sources", "--json"], ["runs", "--json"],
+                                  ["runs", "show", "1", "--json"]])
+def test_a_missing_database_is_a_json_error_too(tmp_path: Path, args: list[str]) -> None:
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), *args])
     assert res.exit_code == 1 and "no database" in json.loads(res.stdout)["error"]
 
 

@@ -47,3 +47,13 @@ def test_cli_refuses_a_console_channel_other_than_console(core: Core) -> None:
                                    "--channel", "console", "--digest", "daily", "--cron",
                                    "0 8 * * *"])
     assert res.exit_code == 0, res.output
+
+
+def test_the_console_sends_from_the_one_channel_its_subscriptions_must_name() -> None:
+    """One constant: the channel the console's commands come from is the one `schedule add
+    --platform console` requires (a second copy could drift from it)."""
+    from bot.adapters import console
+    from bot.schedule import subscriptions
+
+    assert not hasattr(console, "CHANNEL")
+    assert console.CONSOLE_CHANNEL is subscriptions.CONSOLE_CHANNEL

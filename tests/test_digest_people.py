@@ -50,3 +50,17 @@ def test_place_uses_outweigh_person_uses_over_the_texts() -> None:
     names = [p.name for p in people]
     assert "New Harbor" not in names and "Old Port" not in names
     assert {"Pope Francis", "Rosa Vance", "Kim Tae-ho"} <= set(names), names
+
+
+def test_a_person_named_as_a_modifier_after_the_article_stays_in_whos_who() -> None:
+    """"the Donald Trump administration", "in the Donald Trump campaign": the name modifies a
+    noun; it is not where something is, and no place's use."""
+    people = whos_who([
+        "Donald Trump, the US president, said the tariffs would stay.",
+        "Officials said the Donald Trump administration had ignored the warnings.",
+        "Aides in the Donald Trump campaign declined to comment.",
+        "Residents of the Old Port said they would go to court.",  # still a place
+        "Ferries left the Old Port at dawn.",
+    ])
+    names = [p.name for p in people]
+    assert names == ["Donald Trump"], names

@@ -15,6 +15,7 @@ from bot.adapters.testing import TestAdapter
 from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
+from bot.feeds.poll import FEED_REQUESTS
 from tests.feeds_server import (
     LATE_ITEM,
     NOT_A_FEED,
@@ -107,6 +108,26 @@ def test_an_html_page_at_the_feed_url_starts_discovery_again(
     [report] = poll_once(core)
     assert report.status == "ok", report.error
     assert outcomes(report) == ["unchanged"] * 3
+    assert core.store.feed(feed_id)["feed_url"] == server.url("/feed2.xml")
+
+
+def test_the_longest_rediscovery_stays_within_the_poll_bound(
+        server: FixtureServer, core: Core) -> None:
+    """The most feed requests one poll makes: the stored feed URL now shows a page advertising
+    another address, which is dead (404), then the page the user gave, then the feed it
+    advertises. /healthz's stuck-poll bound counts them all (FEED_REQUESTS, besides pages)."""
+    feed_id = subscribed(server, core)
+    server.set("/feed.xml", Route(body=home("/old2.xml")))  # /old2.xml: 404
+    set_feed(server, STORY, path="/feed2.xml")
+    server.set("/", Route(body=home("/feed2.xml")))
+    make_due(core, feed_id)
+    before = server.hits.copy()
+    [report] = poll_once(core)
+    assert report.status == "ok", report.error
+    assert outcomes(report) == ["unchanged"] * 3  # no page fetched
+    made = server.hits - before
+    assert made == {"/feed.xml": 1, "/old2.xml": 1, "/": 1, "/feed2.xml": 1}, made
+    assert sum(made.values()) <= FEED_REQUESTS
     assert core.store.feed(feed_id)["feed_url"] == server.url("/feed2.xml")
 
 

@@ -25,9 +25,9 @@ from bot.lines import read_line
 from bot.reply import Reply
 from bot.schedule.delivery import PartProgress
 from bot.schedule.scheduler import in_daemon_thread
+from bot.schedule.subscriptions import CONSOLE_CHANNEL
 
 QUIT = {"quit", "exit", "/quit", "/exit", r"\q"}
-CHANNEL = "console"
 PROMPT = "briefbot> "
 
 
@@ -92,7 +92,7 @@ class ConsoleAdapter:
         if not line:
             return None
         name, text = split_command_line(line)
-        request = CommandRequest(name, text, self.caller, CHANNEL, notify=self._notify)
+        request = CommandRequest(name, text, self.caller, CONSOLE_CHANNEL, notify=self._notify)
         return await in_daemon_thread(self.router.handle, request)
 
     def _notify(self, reply: Reply) -> None:
@@ -157,7 +157,7 @@ class ConsoleAdapter:
 
     async def _print_briefing(self) -> None:
         reply = await in_daemon_thread(self.router.handle,
-                                       CommandRequest("brief", "", self.caller, CHANNEL))
+                                       CommandRequest("brief", "", self.caller, CONSOLE_CHANNEL))
         self.show(reply)
 
 

@@ -64,6 +64,9 @@ AUDIT_TRY_SECONDS = 0.5
 # On `Router.close` (and at process exit without one): how long the audit records not yet
 # written may still take; each one left is then logged in full at warning, never lost silently.
 AUDIT_CLOSE_SECONDS = 3.0
+# Then how long `close` waits for the writer thread to stop: the try under way, then the
+# closing of its store. A write still under way after that is logged as such by `close`.
+AUDIT_STOP_SECONDS = AUDIT_TRY_SECONDS + 2.0
 AUDIT_FIELDS = ("platform", "user", "name", "channel", "command", "args", "outcome", "detail")
 
 
@@ -218,7 +221,9 @@ class AuditWriter:
     the process at exit. While the lock is held a record is retried (in tries of
     AUDIT_TRY_SECONDS) for up to AUDIT_RETRY_SECONDS. `close` waits a bounded time for the
     records pending, logs each one left at warning with its content, and closes the store;
-    a process that exits without it does the same at exit (atexit)."""
+    a process that exits without it does the same at exit (atexit). A record whose write is
+    still under way when `close` gives up (a slow disk) is logged as one that may or may not
+    be recorded, and the writer leaves it to `close` once that write ends."""
 
     def __init__(self, core: Core, retry_seconds: float = AUDIT_RETRY_SECONDS) -> None:
         self.core = core
@@ -227,6 +232,9 @@ class AuditWriter:
         self._cond = threading.Condition()
         self._closed = False  # no new records, and no more tries once the current one ends
         self._thread: threading.Thread | None = None
+        # The record whose write is under way (still at the head of _pending unless `close`
+        # took it): set and cleared by the writer thread under _cond.
+        self._in_flight: Future[None] | None = None
         _LIVE_WRITERS.add(self)
 
     def submit(self, args: tuple[str, ...]) -> Future[None]:
@@ -263,6 +271,7 @@ class AuditWriter:
                     if self._closed:
                         return  # what is left is logged by close
                     args, future = self._pending[0]
+                    self._in_flight = future
                 if store is None:
                     try:
                         store = self.core.store  # this thread's own connection
@@ -275,10 +284,14 @@ class AuditWriter:
                 if store is not None:
                     written = self._write(store, args)
                 with self._cond:
+                    self._in_flight = None
                     if not written and self._closed:
                         return  # left in _pending: close logs it
-                    self._pending.popleft()
-                    future.set_result(None)
+                    # `close` may have given up on this write while it was under way: it then
+                    # took the record (and logged it as such) and finished its future.
+                    if self._pending and self._pending[0][1] is future and not future.done():
+                        self._pending.popleft()
+                        future.set_result(None)
                     self._cond.notify_all()
         except Exception:  # pragma: no cover - the loop itself never raises
             log.exception("the audit writer stopped")
@@ -308,7 +321,8 @@ class AuditWriter:
     def close(self, timeout: float = AUDIT_CLOSE_SECONDS) -> None:
         """Give the pending records up to `timeout` seconds, then stop: each record still
         unwritten is logged at warning with its content; the writer's connection is closed.
-        Returns within about `timeout` + AUDIT_TRY_SECONDS. Idempotent."""
+        A record whose write is still under way then is logged as one that may or may not
+        be recorded. Returns within about `timeout` + AUDIT_STOP_SECONDS. Idempotent."""
         end = time.monotonic() + max(0.0, timeout)
         with self._cond:
             while self._pending and not self._closed:
@@ -320,17 +334,22 @@ class AuditWriter:
             self._cond.notify_all()
             thread = self._thread
         if thread is not None:
-            thread.join(AUDIT_TRY_SECONDS + 2.0)  # the try under way, then the store's close
+            thread.join(AUDIT_STOP_SECONDS)  # the try under way, then the store's close
             if thread.is_alive():
-                log.warning("the audit writer did not stop within %.1f s",
-                            AUDIT_TRY_SECONDS + 2.0)
+                log.warning("the audit writer did not stop within %.1f s", AUDIT_STOP_SECONDS)
         with self._cond:
             left_over = list(self._pending)
             self._pending.clear()
+            in_flight = self._in_flight  # the thread is still writing it
         for args, future in left_over:
-            log.warning("admin action not recorded (the database stayed locked until "
-                        "shutdown): %s", audit_record_text(args))
-            future.set_result(None)
+            if future is in_flight:
+                log.warning("admin action may or may not be recorded (its write was still "
+                            "under way at shutdown): %s", audit_record_text(args))
+            else:
+                log.warning("admin action not recorded (the database stayed locked until "
+                            "shutdown): %s", audit_record_text(args))
+            if not future.done():
+                future.set_result(None)
         _LIVE_WRITERS.discard(self)
 
 

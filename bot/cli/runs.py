@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID, AppContext, pass_app
+from bot.cli.context import ROW_ID, AppContext, json_errors, pass_app
 from bot.corpus.reload import Outcome
 from bot.reply import printable_line
 
@@ -46,7 +46,7 @@ def run_line(run: dict[str, Any]) -> str:
 @click.group("runs", invoke_without_command=True)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000),
               help="How many of the latest reloads to list.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @click.pass_context
 def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
     """Past reloads, newest first (`runs show RUN_ID`: one reload's files)."""
@@ -69,7 +69,7 @@ def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
 @runs.command("show")
 @click.argument("run_id", type=ROW_ID)
 @click.option("--quiet", "-q", is_flag=True, help="Leave out the unchanged files.")
-@click.option("--json", "as_json", is_flag=True,
+@click.option("--json", "as_json", is_flag=True, callback=json_errors,
               help='JSON: the run and its "outcomes": [{"path", "outcome", "reason", "line", '
                    '"doc_id"}].')
 @pass_app

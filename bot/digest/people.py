@@ -11,12 +11,15 @@ Recognised forms (role as written):
 A name the texts use as a place's more often than as a person's is no person: a person's name
 takes no article and is not where something is ("Residents of the Old Port said", "a diplomat
 in New York said", "arrived at Constitution Hall"), while a person's role, a title or a
-reporting verb of their own makes a person's use."""
+reporting verb of their own makes a person's use. A name used as a modifier after the article
+("the Donald Trump administration", "in the Rosa Vance campaign") is no place's use."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from bot.text.words import STOPWORDS
 
 TITLES = (
     r"(?:[Pp]resident|[Pp]rime [Mm]inister|[Ff]oreign [Mm]inister|[Dd]efen[cs]e [Mm]inister|"
@@ -75,6 +78,13 @@ _TITLE_WORD = re.compile(rf"^{TITLES}$")
 # of place ("the Old Port", "in Upper Darby", "at Constitution Hall", "near Pine Island").
 _PLACE_BEFORE = re.compile(r"\b(?:the|in|at|near|outside|inside|across|around|throughout|into)\s+$",
                            re.IGNORECASE)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# The lowercase word after a name: "the NAME administration" uses the name as a modifier of that
+# noun (a person's name may be one), unless the word is a verb or a function word ("Residents
+# of the Old Port said", "at the Old Port on Tuesday", "the Old Port flooded").
+_NEXT_WORD = re.compile(r"\s+([a-z][a-z’'-]*)")
+_NOT_A_NOUN = re.compile(rf"^(?:{_REPORT}|[a-z]+(?:ed|ly)|yesterday|today|tonight|overnight|now|"
+                         r"again|earlier|later|last|next|once|first|alone|instead)$")
 
 
 @dataclass
@@ -145,10 +155,22 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
     return out
 
 
+def _a_modifier(text: str, start: int, end: int) -> bool:
+    """The name at text[start:end] modifies the noun after it: "the NAME administration"."""
+    if not _THE_BEFORE.search(text, max(0, start - 5), start):
+        return False
+    after = _NEXT_WORD.match(text, end)
+    if after is None:
+        return False
+    word = after.group(1)
+    return word not in STOPWORDS and not _NOT_A_NOUN.match(word)
+
+
 def _uses(name: re.Pattern[str], text: str) -> list[bool]:
     """Each use of the `name` in `text`: whether it is a place's (after the article or a
-    preposition of place)."""
+    preposition of place, and not a modifier: "the NAME administration")."""
     return [bool(_PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start()))
+            and not _a_modifier(text, m.start(), m.end())
             for m in name.finditer(text)]
 
 

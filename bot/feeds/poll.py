@@ -41,9 +41,12 @@ from bot.reply import clip_meta, link, printable_line
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_MINUTES = 24 * 60
-# Requests of one feed's poll besides its pages, at most: the feed, and its discovery on a
-# page (the page, the feed it advertises).
-FEED_REQUESTS = 3
+# Requests of one feed's poll besides its pages, at most (`_poll_one`): at the stored feed
+# URL, the feed, or a page there and the feed it advertises; when that address is dead, the
+# discovery again from the page the user gave (`_rediscover`): the page, the feed it advertises.
+STORED_FEED_REQUESTS = 2
+REDISCOVERY_REQUESTS = 2
+FEED_REQUESTS = STORED_FEED_REQUESTS + REDISCOVERY_REQUESTS
 
 
 @dataclass(frozen=True)
