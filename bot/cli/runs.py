@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from bot.cli.context import ROW_ID, AppContext, json_errors, pass_app
-from bot.corpus.reload import Outcome
+from bot.corpus.reload import Outcome, counts_text
 from bot.reply import printable_line
 
 COUNT_KEYS = ("added", "updated", "unchanged", "removed", "rejected", "warnings")
@@ -27,12 +27,8 @@ def run_json(run: dict[str, Any]) -> dict[str, Any]:
 
 def run_line(run: dict[str, Any]) -> str:
     """One printable line: id, times, status, who, counts (or why it failed), paths."""
-    c = run["counts"]
     if run["status"] in ("ok", "with-rejections"):
-        what = (f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, "
-                f"{c.get('unchanged', 0)} unchanged, {c.get('removed', 0)} removed, "
-                f"{c.get('rejected', 0)} rejected"
-                + (f", {c['warnings']} warnings" if c.get("warnings") else ""))
+        what = counts_text(run["counts"])
     elif run["status"] == "failed":
         what = f"rolled back: {run.get('error') or 'no reason recorded'}"
     else:  # running, or interrupted (killed): its work is not committed

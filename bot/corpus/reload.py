@@ -23,7 +23,7 @@ import re
 import stat
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -82,6 +82,15 @@ def path_text(path: str) -> str:
     return path
 
 
+def counts_text(c: Mapping[str, int]) -> str:
+    """A reload's counts in words ("3 added, 0 updated, ..., 1 warnings"): its report's
+    headline and `briefbot runs` (a count missing from an old run's record is 0)."""
+    return (f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, "
+            f"{c.get('unchanged', 0)} unchanged, {c.get('removed', 0)} removed, "
+            f"{c.get('rejected', 0)} rejected"
+            + (f", {c['warnings']} warnings" if c.get("warnings") else ""))
+
+
 @dataclass
 class ReloadReport:
     run_id: int
@@ -98,13 +107,7 @@ class ReloadReport:
         return [o for o in self.outcomes if o.outcome == "rejected"]
 
     def headline(self) -> str:
-        c = self.counts
-        warnings = f", {c['warnings']} warnings" if c["warnings"] else ""
-        return (
-            f"reload #{self.run_id}: {c['added']} added, {c['updated']} updated, "
-            f"{c['unchanged']} unchanged, {c['removed']} removed, {c['rejected']} rejected"
-            + warnings
-        )
+        return f"reload #{self.run_id}: {counts_text(self.counts)}"
 
     def index_failure(self) -> str | None:
         """The line that says the corpus is committed but its search index is not built."""
