@@ -141,8 +141,8 @@ def test_a_copy_the_cross_encoder_confirms_does_not_crowd_out_a_second_source(tm
             if r["position"] == 0}
     judged = [(Judgement("supports", 1.0), rows["A"])]
     may_state = [(0.9, rows["C"]["id"], rows["C"]), (0.8, rows["B"]["id"], rows["B"])]
-    lookup_module._cross_support(store, FakeCross("beacon tower"), CLAIM, may_state, judged,  # type: ignore[arg-type]
-                                 [rows["C"], rows["B"]])
+    lookup_module._cross_support(lookup_module.Copies(store), FakeCross("beacon tower"), CLAIM,  # type: ignore[arg-type]
+                                 may_state, judged, [rows["C"], rows["B"]])
     assert [r["doc_id"] for j, r in judged if j.stance == "supports"] == ["A", "C", "B"]
 
 

@@ -341,7 +341,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         by_key[key] = ev
         evidence.append(ev)
     if len(support_groups) >= 2:
-        _merge_copies(copies, support_groups)
+        copies.merge(support_groups)
     independent = _independent(support_groups)
     v = verdict(stances, independent)
     room = limit
@@ -561,7 +561,7 @@ def _sentence_key(row: dict[str, Any]) -> str:
     return row["key"] or str(row["id"])
 
 
-def _cross_support(store: Store | Copies, reader: CrossEncoder, claim_text: str,
+def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
                    may_state: list[tuple[float, int, dict[str, Any]]],
                    judged: list[tuple[Judgement, dict[str, Any]]],
                    unrelated: list[dict[str, Any]], floor: float = 0.0,
@@ -575,7 +575,7 @@ def _cross_support(store: Store | Copies, reader: CrossEncoder, claim_text: str,
     cross-encoder passed under 1% of such pairs on the training lookups). `context_of` gives,
     per sentence id, the previous sentence that says what the sentence leaves unnamed: it is
     read before the sentence. Sources are counted as the verdict counts them: an article and
-    its copy are one (`_merge_copies`), so they do not stop it asking a second source."""
+    its copy are one (`copies`), so they do not stop it asking a second source."""
     groups: list[set[str]] = []
     done: set[str] = set()  # documents supporting it or asked about
     for j, row in judged:
@@ -583,7 +583,7 @@ def _cross_support(store: Store | Copies, reader: CrossEncoder, claim_text: str,
             _add_support(groups, row["doc_id"], _sentence_key(row))
             done.add(row["doc_id"])
     if len(groups) >= 2:
-        _merge_copies(store, groups)
+        copies.merge(groups)
     asked: list[tuple[int, dict[str, Any]]] = []
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
         if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2 or p < floor:
@@ -601,7 +601,7 @@ def _cross_support(store: Store | Copies, reader: CrossEncoder, claim_text: str,
         if p_states < reader.states:
             continue
         if len(groups) >= 2:
-            _merge_copies(store, groups)  # a copy it confirmed is no second source
+            copies.merge(groups)  # a copy it confirmed is no second source
         if _independent(groups) >= 2:
             continue
         now = Judgement("supports", p_states, "states it in other words")
@@ -648,11 +648,6 @@ class Copies:
                 self._rows[r["doc_id"]].append((r["doc_id"], r["text"], r["key"]))
         for a, b in sorted(copied_pairs(row for d in docs for row in self._rows[d])):
             _join(groups, {"doc:" + a, "doc:" + b})
-
-
-def _merge_copies(store: Store | Copies, groups: list[set[str]]) -> None:
-    """`Copies.merge` (a store: with a reader of its own, for one merge)."""
-    (store if isinstance(store, Copies) else Copies(store)).merge(groups)
 
 
 def _independent(groups: list[set[str]]) -> int:
