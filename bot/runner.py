@@ -92,38 +92,89 @@ async def _start_health(core: Core, options: RunOptions, adapters: list[Any],
     return health, server
 
 
-async def run_bot(core: Core, options: RunOptions) -> int:
-    platforms = configured_platforms(options)
-    if not platforms:
-        from bot.adapters.console import ConsoleAdapter
-
-        console = ConsoleAdapter(core, admin=options.admin)
-        scheduler = _start_scheduler(core, {"console": console})
-        server = None
-        try:
-            _, server = await _start_health(core, options, [console], scheduler)
-            return await console.run(show_briefing=options.show_briefing)
-        finally:
-            if scheduler is not None:
-                scheduler.shutdown()
-            if server is not None:
-                await server.cleanup()
-            await console.close()
-
-    adapters = [_create_adapter(name, core, options) for name in platforms]
-    scheduler = _start_scheduler(core, {a.platform: a for a in adapters})
-    _, server = await _start_health(core, options, adapters, scheduler)
-    stop = asyncio.Event()
+def _on_stop_signals(stop: asyncio.Event) -> list[signal.Signals]:
+    """SIGINT and SIGTERM set `stop` (the loop's handlers; none on platforms without them).
+    Returns the signals handled, for `_restore_signals`."""
     loop = asyncio.get_running_loop()
+    handled = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
-            pass
-    tasks = [asyncio.create_task(a.run(), name=f"adapter-{a.platform}") for a in adapters]
-    stopper = asyncio.create_task(stop.wait())
-    log.info("briefbot running on %s", ", ".join(platforms))
+            continue
+        handled.append(sig)
+    return handled
+
+
+def _restore_signals(handled: list[signal.Signals]) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in handled:
+        loop.remove_signal_handler(sig)
+
+
+async def _run_console(core: Core, options: RunOptions) -> int:
+    """The console until its input ends, /quit, Ctrl-C or SIGTERM: each leaves the same way,
+    exit 0 after the scheduler, the health server and the router (its pending audit records:
+    a bounded wait, then logged) are closed. SIGINT is left to the prompt (Ctrl-C there is
+    read as a key) and to asyncio.run (piped input); SIGTERM, whose default is to die at
+    once, stops the console here. A command running then is abandoned (its daemon thread
+    is not waited for; its write, one transaction, is rolled back when the process ends)."""
+    from bot.adapters.console import ConsoleAdapter
+
+    console = ConsoleAdapter(core, admin=options.admin)
+    scheduler = server = None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    handled = False
     try:
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        handled = True
+    except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
+        pass
+    session = stopper = None
+    try:
+        scheduler = _start_scheduler(core, {"console": console})
+        _, server = await _start_health(core, options, [console], scheduler)
+        session = asyncio.create_task(console.run(show_briefing=options.show_briefing),
+                                      name="console")
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait([session, stopper], return_when=asyncio.FIRST_COMPLETED)
+        if session.done():
+            return session.result()
+        log.info("SIGTERM: the console stops")
+        session.cancel()
+        await asyncio.gather(session, return_exceptions=True)
+        return 0
+    finally:
+        for task in (session, stopper):
+            if task is not None and not task.done():
+                task.cancel()
+        if scheduler is not None:
+            scheduler.shutdown()
+        if server is not None:
+            await server.cleanup()
+        await console.close()
+        if handled:  # last: a second SIGTERM while closing does not cut the close short
+            loop.remove_signal_handler(signal.SIGTERM)
+
+
+async def run_bot(core: Core, options: RunOptions) -> int:
+    platforms = configured_platforms(options)
+    if not platforms:
+        return await _run_console(core, options)
+
+    adapters = [_create_adapter(name, core, options) for name in platforms]
+    scheduler = server = None
+    stop = asyncio.Event()
+    handled = _on_stop_signals(stop)
+    tasks: list[asyncio.Task[Any]] = []
+    stopper = None
+    try:
+        scheduler = _start_scheduler(core, {a.platform: a for a in adapters})
+        _, server = await _start_health(core, options, adapters, scheduler)
+        tasks = [asyncio.create_task(a.run(), name=f"adapter-{a.platform}") for a in adapters]
+        stopper = asyncio.create_task(stop.wait())
+        log.info("briefbot running on %s", ", ".join(platforms))
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             if task is not stopper and task.exception() is not None:
@@ -144,5 +195,6 @@ async def run_bot(core: Core, options: RunOptions) -> int:
                 await a.close()
             except Exception:
                 log.exception("error while closing the %s adapter", a.platform)
-        for t in [*tasks, stopper]:
+        for t in [*tasks, *([stopper] if stopper is not None else [])]:
             t.cancel()
+        _restore_signals(handled)  # last: a second signal while closing is not fatal

@@ -106,7 +106,9 @@ class ConsoleAdapter:
             await self._print_briefing()
         line_no = 0
         while True:
-            read = await asyncio.to_thread(read_line, self.stdin)
+            # A daemon thread: a stop (SIGTERM, Ctrl-C) while it waits for input is not held
+            # by it (asyncio.run joins its own worker threads at exit).
+            read = await in_daemon_thread(read_line, self.stdin, name="briefbot-console-input")
             line_no += 1
             if read is None or read.text.strip().lower() in QUIT:
                 break

@@ -18,7 +18,7 @@ import uuid
 import weakref
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -172,20 +172,34 @@ BUSY_MESSAGE = ("briefbot is busy with other people's commands right now; "
                 "please try again in a minute.")
 
 
+# On `Router.close`: how long the commands still running may take to finish. Each one left
+# is then abandoned (logged): its thread is a daemon, which the process exit does not wait
+# for (a write under way is one transaction, rolled back when the process ends).
+POOL_CLOSE_SECONDS = 2.0
+
+
 class WorkerPool:
     """The threads that run command work, bounded: `workers` run at once and at most `queue`
     wait. Digests and lookups are CPU-bound Python: many threads at once starve the event
     loop of the GIL, and acknowledgements (Slack's 3 s, Discord's 3 s) come late. Adapters
     `reserve()` a place before acknowledging and shed the command with `BUSY_MESSAGE` when
-    there is none, rather than acknowledging late."""
+    there is none, rather than acknowledging late.
+
+    The threads are daemons (a ThreadPoolExecutor's are joined at exit, however long a
+    stuck command takes: a write waiting 60 s for the lock). `close` cancels the commands
+    still waiting, gives the running ones a bounded wait and logs each one it abandons."""
 
     def __init__(self, workers: int, queue: int) -> None:
         self.workers = max(1, workers)
         self.capacity = self.workers + max(0, queue)
-        self.executor = ThreadPoolExecutor(max_workers=self.workers,
-                                           thread_name_prefix="briefbot-command")
         self._pending = 0
         self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._work: deque[tuple[Future[Any], Callable[[], Any], str]] = deque()
+        self._threads: list[threading.Thread] = []
+        self._idle = 0
+        self._running: dict[Future[Any], str] = {}  # what each busy thread runs
+        self._closed = False
 
     @property
     def pending(self) -> int:
@@ -203,10 +217,86 @@ class WorkerPool:
         with self._lock:
             self._pending = max(0, self._pending - 1)
 
-    async def run(self, fn: Callable[..., T], *args: object) -> T:
+    def submit(self, fn: Callable[..., T], *args: object, label: str = "") -> Future[T]:
+        """Queue `fn(*args)` for a pool thread; `label` names it in the log if it is
+        abandoned at `close`. After `close`, the future is cancelled at once."""
+        future: Future[T] = Future()
+        with self._cond:
+            if self._closed:
+                future.cancel()
+                return future
+            self._work.append((future, lambda: fn(*args), label or getattr(fn, "__name__", "?")))
+            if self._idle == 0 and len(self._threads) < self.workers:
+                thread = threading.Thread(target=self._worker, daemon=True,
+                                          name=f"briefbot-command_{len(self._threads)}")
+                self._threads.append(thread)
+                thread.start()
+            self._cond.notify()
+        return future
+
+    async def run(self, fn: Callable[..., T], *args: object, label: str = "") -> T:
         """Run `fn(*args)` on a pool thread (the caller holds a reservation or accepts
-        waiting behind the queue)."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+        waiting behind the queue). Cancelling the awaiting task cancels the command if it has
+        not started."""
+        return await asyncio.wrap_future(self.submit(fn, *args, label=label))
+
+    def _worker(self) -> None:
+        while True:
+            with self._cond:
+                self._idle += 1
+                while not self._work and not self._closed:
+                    self._cond.wait()
+                self._idle -= 1
+                if not self._work:  # closed
+                    return
+                future, call, label = self._work.popleft()
+                if not future.set_running_or_notify_cancel():
+                    continue  # cancelled while it waited
+                self._running[future] = label
+            try:
+                result = call()
+            except BaseException as exc:
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+            finally:
+                with self._cond:
+                    self._running.pop(future, None)
+                    self._cond.notify_all()
+
+    def close(self, timeout: float = POOL_CLOSE_SECONDS) -> list[str]:
+        """Take no more work, cancel the commands still waiting, give the running ones up to
+        `timeout` seconds, then abandon them, each logged at warning. Returns the labels of the
+        abandoned ones. Idempotent."""
+        end = time.monotonic() + max(0.0, timeout)
+        with self._cond:
+            self._closed = True
+            waiting = list(self._work)
+            self._work.clear()
+            self._cond.notify_all()
+        for future, _, label in waiting:
+            if future.cancel():
+                log.info("closing: the waiting command %s was cancelled", label)
+        with self._cond:
+            while self._running:
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+            abandoned = list(self._running.values())
+        for label in abandoned:
+            log.warning("closing: the command %s was still running after %.1f s; abandoned "
+                        "(a write under way is rolled back when the process ends)", label,
+                        timeout)
+        return abandoned
+
+
+def _label(request: CommandRequest) -> str:
+    """A command in one log line: its name, its caller and channel (not its text)."""
+    name = request.command.strip().lstrip("/") or "?"
+    if name == "briefbot" and request.text.strip():
+        name += " " + request.text.split()[0]
+    return f"/{name[:40]!s} for {request.caller.key!r} in {request.channel!r}"
 
 
 def audit_record_text(args: tuple[str, ...]) -> str:
@@ -377,9 +467,14 @@ class Router:
         # their own, so that a reload holding the write lock never delays the answer.
         self._audit = AuditWriter(core)
 
-    def close(self, timeout: float = AUDIT_CLOSE_SECONDS) -> None:
-        """When the bot stops: audit records still waiting for the write lock get `timeout`
-        seconds, then are logged in full; the audit connection is closed. Idempotent."""
+    def close(self, timeout: float = AUDIT_CLOSE_SECONDS,
+              pool_timeout: float = POOL_CLOSE_SECONDS) -> None:
+        """When the bot stops: the commands still waiting for a pool thread are cancelled and
+        the running ones get `pool_timeout` seconds before they are abandoned (logged; see
+        `WorkerPool.close`); then audit records still waiting for the write lock get
+        `timeout` seconds, and are logged in full; the audit connection is closed.
+        Idempotent."""
+        self.pool.close(pool_timeout)
         self._audit.close(timeout)
 
     # ------------------------------------------------------------------ entry points
@@ -387,12 +482,12 @@ class Router:
         """For adapters running in an event loop: the work runs on the worker pool (waiting
         for a thread if need be). Adapters that must acknowledge in time `pool.reserve()` a
         place first, shed the command when there is none, and release it afterwards."""
-        return await self.pool.run(self.handle, request)
+        return await self.pool.run(self.handle, request, label=_label(request))
 
     async def run_reserved(self, admitted: Admitted) -> Reply:
         """`run` on the pool for a caller holding a reservation (given back when done)."""
         try:
-            return await self.pool.run(self.run, admitted)
+            return await self.pool.run(self.run, admitted, label=_label(admitted.request))
         finally:
             self.pool.release()
 

@@ -38,6 +38,7 @@ import logging
 import os
 import secrets
 import socket
+import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -55,6 +56,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot import metrics
 from bot.config import Settings
 from bot.core import Core
+from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
 from bot.cron import CronSchedule, make_trigger
 from bot.digest.definitions import load_definition
 from bot.errors import EmptyCorpus, UserError
@@ -174,6 +176,9 @@ def next_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
 
 _LIVE: BriefingScheduler | None = None
 JOBSTORE_LOCK_TIMEOUT = 1.0  # seconds
+# Creating the job table (the first start on a database) writes: it waits for another
+# writer (a reload) as long as any other write does, then fails with the busy message.
+JOBS_TABLE_WAIT_SECONDS = float(BUSY_TIMEOUT_SECONDS)
 
 
 class _LoopSafeScheduler(AsyncIOScheduler):
@@ -199,6 +204,26 @@ async def run_subscription_job(sub_id: int) -> None:
         log.warning("scheduled job for subscription #%s fired with no scheduler running", sub_id)
         return
     await scheduler.run_due(sub_id)
+
+
+def _create_jobs_table(url: str) -> None:
+    """Create the job table (and its index) if the database has none yet, waiting up to
+    JOBS_TABLE_WAIT_SECONDS for another writer; the job store's own start then only reads.
+    A lock still held after that raises the `sqlite3` error itself (not SQLAlchemy's
+    wrapper), which the command line reports as the one-line busy message."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+
+    engine = create_engine(url, connect_args={"timeout": JOBS_TABLE_WAIT_SECONDS})
+    try:
+        SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE).jobs_t.create(engine,
+                                                                              checkfirst=True)
+    except DBAPIError as exc:
+        if isinstance(exc.orig, sqlite3.Error):
+            raise exc.orig from None
+        raise
+    finally:
+        engine.dispose()
 
 
 def _job_id(sub_id: int) -> str:
@@ -248,8 +273,9 @@ class BriefingScheduler:
         # APScheduler 3 touches its job store on the event loop: a short lock timeout keeps a
         # long reload (which holds SQLite's write lock) from stalling Slack acks and Discord
         # heartbeats; a busy store is retried (see _LoopSafeScheduler) and the sweep re-syncs.
-        self._engine = create_engine(f"sqlite:///{self.core.settings.db_path}",
-                                     connect_args={"timeout": JOBSTORE_LOCK_TIMEOUT})
+        url = f"sqlite:///{self.core.settings.db_path}"
+        _create_jobs_table(url)
+        self._engine = create_engine(url, connect_args={"timeout": JOBSTORE_LOCK_TIMEOUT})
         self.scheduler = _LoopSafeScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self._engine, tablename=JOBS_TABLE),
                        "memory": MemoryJobStore()},
