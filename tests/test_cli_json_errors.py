@@ -56,3 +56,34 @@ def test_schedule_add_refuses_a_platform_nothing_posts_for(db: str) -> None:
                                    "--channel", "C1", "--digest", "daily", "--cron", "0 8 * * *"])
     assert res.exit_code == 2 and "'test' is not one of" in res.output
     assert Store(db).subscriptions() == []
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["claim", "--json"], "Missing argument 'TEXT'."),
+    (["claim", "--json", "--bogus", "x"], "No such option '--bogus'."),
+    (["claim", "x", "--bogus", "--json"], "No such option '--bogus'."),  # --json after it
+    (["digest", "--json", "--format", "nope"], "Invalid value for '--format': 'nope' is not "
+                                               "one of 'markdown', 'text'."),
+    (["runs", "show", "--json"], "Missing argument 'RUN_ID'."),
+    (["runs", "show", "abc", "--json"], "Invalid value for 'RUN_ID': 'abc' is not an id "
+                                        "(ASCII digits, as listed)"),
+    (["schedule", "list", "--json", "--bogus"], "No such option '--bogus'."),
+    (["sources", "--json", "extra"], "Got unexpected extra argument (extra)"),
+    (["reload", "--demo", "--json", "seeds"], "--demo loads the shipped seeds; give no paths "
+                                              "with it"),
+])
+def test_usage_errors_under_json_are_a_json_error_too(
+        db: str, args: list[str], message: str) -> None:
+    res = CliRunner().invoke(cli, ["--db", db, *args])
+    assert res.exit_code == 2, res.output
+    assert json.loads(res.stdout) == {"error": message}
+    # stderr as without --json: click's usage, then the same message
+    assert res.stderr.startswith("Usage: ") and f"Error: {message}" in res.stderr
+
+
+@pytest.mark.parametrize("args", [["claim"], ["claim", "--bogus", "x"],
+                                  ["digest", "--format", "nope"],
+                                  ["claim", "--", "--json", "--bogus"]])  # a claim's words
+def test_usage_errors_without_json_stay_plain(db: str, args: list[str]) -> None:
+    res = CliRunner().invoke(cli, ["--db", db, *args])
+    assert res.exit_code == 2 and res.stdout == "" and "Error: " in res.stderr

@@ -31,17 +31,24 @@ from bot.paths import (
 )
 from bot.reply import printable_line
 
+ARGS = "briefbot.args"  # in the click context meta: the words after `briefbot`
+
 
 class BriefbotGroup(click.Group):
     """Turns `UserError` into a clean `click.ClickException` for every subcommand: one line
     on stderr, exit 1. A command run with `--json` also prints `{"error": "..."}` on stdout
-    (`json_errors`)."""
+    (`json_errors`), usage errors included (a missing argument, an unknown option, a bad
+    choice: exit 2, click's usage text on stderr as without `--json`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[ARGS] = list(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return self._invoke(ctx)
         except click.ClickException as exc:
-            if ctx.meta.get(JSON_ERRORS) and not isinstance(exc, click.UsageError):
+            if ctx.meta.get(JSON_ERRORS) or _usage_error_under_json(exc, ctx):
                 click.echo(json.dumps({"error": exc.format_message()}, ensure_ascii=False))
             raise
 
@@ -60,6 +67,19 @@ class BriefbotGroup(click.Group):
             if is_busy_error(exc):
                 raise click.ClickException(f"{DB_BUSY_MESSAGE} ({db})") from exc
             raise click.ClickException(f"database error ({db}): {exc}") from exc
+
+
+def _usage_error_under_json(exc: click.ClickException, ctx: click.Context) -> bool:
+    """A usage error of a command that has `--json`, given among the words of the command
+    line (before any `--`): found while the words were parsed, before the option's callback
+    could ask for JSON errors (`json_errors`)."""
+    if not isinstance(exc, click.UsageError) or exc.ctx is None:
+        return False
+    if not any("--json" in p.opts for p in exc.ctx.command.params):
+        return False
+    args = ctx.meta.get(ARGS, [])
+    words = args[:args.index("--")] if "--" in args else args
+    return "--json" in words
 
 
 @click.group(cls=BriefbotGroup)
