@@ -114,10 +114,13 @@ class Core:
     # ------------------------------------------------------------------ corpus
     def reload(self, paths: list[Path] | None = None, actor: str | None = None,
                progress: ProgressFn | None = None, index: bool = True,
-               index_progress: Callable[[int, int], None] | None = None) -> ReloadReport:
+               index_progress: Callable[[int, int], None] | None = None,
+               allow_empty: bool = False) -> ReloadReport:
         """Reload the corpus (one at a time per process), then bring the search index up to
         date with the configured aliases (unless `index` is False: a bulk load whose index is
-        built by the next reload, or by the next lookup on corpora up to 200k sentences)."""
+        built by the next reload, or by the next lookup on corpora up to 200k sentences).
+        `allow_empty`: a folder found empty retires what was loaded from it (see
+        `reload_corpus`)."""
         if index and self.settings.semantic:
             from bot.search import semantic
 
@@ -129,7 +132,7 @@ class Core:
             raise UserError("a reload is already running — try again when it has finished")
         try:
             return reload_corpus(self.store, self.settings, paths, actor=actor,
-                                 progress=progress,
+                                 progress=progress, allow_empty=allow_empty,
                                  after_commit=self._after_commit(index, index_progress))
         finally:
             self._reload_lock.release()

@@ -171,11 +171,14 @@ def report_json(report: ReloadReport) -> dict[str, Any]:
 @click.option("--demo", is_flag=True,
               help="Load the shipped demo seeds, only into an empty default database "
                    "(what `make run` does); otherwise say why not and change nothing.")
+@click.option("--allow-empty", is_flag=True,
+              help="Retire the documents of a folder found empty (refused otherwise: an "
+                   "unmounted share leaves an empty folder).")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors,
               help="The report as one JSON object (every outcome, rejections and warnings).")
 @pass_app
 def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool,
-           demo: bool, as_json: bool) -> None:
+           demo: bool, allow_empty: bool, as_json: bool) -> None:
     """Load articles from folders or files (.txt, .md, .jsonl); default: seeds/.
 
     Incremental and atomic; exits 1 when any file or line was rejected."""
@@ -194,7 +197,8 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
         core = Core(app.settings)
         try:
             report = core.reload(list(paths) or None, actor="cli", progress=progress,
-                                 index=not no_index, index_progress=progress.indexing)
+                                 index=not no_index, index_progress=progress.indexing,
+                                 allow_empty=allow_empty)
         finally:
             core.close()
     finally:

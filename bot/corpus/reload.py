@@ -20,6 +20,7 @@ import logging
 import multiprocessing
 import os
 import re
+import shlex
 import stat
 import threading
 from collections import Counter
@@ -810,11 +811,27 @@ class _Loader:
             self.counts[k] += counts[k]
 
     # -- removal
+    def held_under(self, folder: str) -> int:
+        """How many documents the files last seen under `folder` were loaded as."""
+        return sum(len(s.doc_ids) for p, s in self.states.items() if _under(p, [folder]))
+
+    def refuse_empty(self, root: Path, held: int) -> None:
+        """A folder that was listed and has no file left, while `held` documents were loaded
+        from it: an unmounted share (its empty mount point) or a folder being replaced looks
+        the same. Rejected, and nothing under it is retired (`allow_empty` to retire them)."""
+        docs = "1 document was" if held == 1 else f"{held} documents were"
+        given = path_text(str(root))
+        self._record(Outcome(given, "rejected",
+                             f"the folder is empty, but {docs} loaded from it: none retired "
+                             "(an unmounted share or a folder being replaced?); if it is "
+                             "meant to be empty, `briefbot reload --allow-empty "
+                             f"{shlex.quote(given)}` retires them"), order=0)
+
     def report_unlisted(self, folders: list[tuple[str, str]]) -> None:
         """A folder of a reloaded tree that could not be listed: rejected with the reason; the
         documents of the files under it are kept (see `retire_missing`)."""
         for folder, why in folders:
-            kept = sum(len(s.doc_ids) for p, s in self.states.items() if _under(p, [folder]))
+            kept = self.held_under(folder)
             docs = "the document" if kept == 1 else f"the {kept} documents"
             self._record(Outcome(folder, "rejected",
                                  f"cannot list this folder ({why}); {docs} loaded from under"
@@ -941,8 +958,13 @@ def reload_corpus(
     progress: ProgressFn | None = None,
     actor: str | None = None,
     after_commit: Callable[[Store], None] | None = None,
+    allow_empty: bool = False,
 ) -> ReloadReport:
     """Bring the corpus in line with `paths` (default: the configured folders).
+
+    A folder found empty (no file that is not hidden) while documents were loaded from it is
+    rejected and retires nothing, unless `allow_empty`: an unmounted network share leaves an
+    empty mount point, which must not retire the corpus it served.
 
     Another reload (in any process) is waited for, up to `RELOAD_LOCK_WAIT_SECONDS`: this one
     takes the write lock before it reads what the database knows of the files, so it works
@@ -974,6 +996,12 @@ def reload_corpus(
                     real = os.path.realpath(root)
                     folders.append(path_text(real))
                     found = list(_walk(real, unlisted))
+                    if not found and not allow_empty and not any(f == real for f, _ in unlisted):
+                        held = loader.held_under(path_text(real))
+                        if held:
+                            folders.pop()  # its files are not taken for deleted
+                            loader.refuse_empty(root, held)
+                            continue
                     loader.folder_of.update((path_text(f), real) for f in found)
                     files.extend((Path(f), path_text(f)) for f in found)
                 else:
