@@ -92,12 +92,14 @@ async def _start_health(core: Core, options: RunOptions, adapters: list[Any],
     return health, server
 
 
-def _on_stop_signals(stop: asyncio.Event) -> list[signal.Signals]:
-    """SIGINT and SIGTERM set `stop` (the loop's handlers; none on platforms without them).
-    Returns the signals handled, for `_restore_signals`."""
+def _on_stop_signals(stop: asyncio.Event,
+                     signals: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM)
+                     ) -> list[signal.Signals]:
+    """`signals` set `stop` (the loop's handlers; none on platforms without them). Returns
+    the signals handled, for `_restore_signals`."""
     loop = asyncio.get_running_loop()
     handled = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in signals:
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
@@ -124,13 +126,7 @@ async def _run_console(core: Core, options: RunOptions) -> int:
     console = ConsoleAdapter(core, admin=options.admin)
     scheduler = server = None
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    handled = False
-    try:
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
-        handled = True
-    except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
-        pass
+    handled = _on_stop_signals(stop, (signal.SIGTERM,))
     session = stopper = None
     try:
         scheduler = _start_scheduler(core, {"console": console})
@@ -154,8 +150,7 @@ async def _run_console(core: Core, options: RunOptions) -> int:
         if server is not None:
             await server.cleanup()
         await console.close()
-        if handled:  # last: a second SIGTERM while closing does not cut the close short
-            loop.remove_signal_handler(signal.SIGTERM)
+        _restore_signals(handled)  # last: a second SIGTERM while closing does not cut it short
 
 
 async def run_bot(core: Core, options: RunOptions) -> int:
