@@ -194,7 +194,7 @@ def test_a_conflicting_place_is_named_as_the_text_writes_it(store, settings, cor
 
     acc = Accounts(load_aliases(settings.aliases_path))
     a = met.format(where="Moscow")
-    assert acc.conflict(a, None, met.format(where="St. Petersburg"), None) == \
-        "St. Petersburg rather than Moscow"
+    assert acc.conflict(a, None, met.format(where="St. Louis"), None) == \
+        "St. Louis rather than Moscow"
     assert acc.conflict(a, None, met.format(where="Rio de Janeiro"), None) == \
         "Rio de Janeiro rather than Moscow"

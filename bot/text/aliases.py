@@ -228,18 +228,18 @@ def _load_cached(path: str, _mtime: int) -> AliasTable:
     concepts, places = checked.concepts, checked.places.names
     names, concept_of = _countries(concepts) if checked.countries else ({}, {})
     within: dict[str, str] = {}
-    for city, (name, country) in _cities(names, concept_of).items():
-        names[city], within[city] = [name], country
+    for city, (phrases, country) in _cities(names, concept_of).items():
+        names[city], within[city] = phrases, country
     _unknown_places(places, {*concepts, *names}, path)
     return AliasTable.from_mapping(concepts, sorted({*places, *names}), names, within)
 
 
 def _cities(countries: dict[str, list[str]],
-            concept_of: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """The shipped cities (`CITIES`): city concept -> (its name, the concept of its country as
-    `_countries` named it: `concept_of`). A city of a country not among them, or a name a
-    country has already, is left out. Empty, logged, when the file is missing or damaged (or
-    there are no countries)."""
+            concept_of: dict[str, str]) -> dict[str, tuple[list[str], str]]:
+    """The shipped cities (`CITIES`, each `[name, country, other spellings...]`): city concept
+    -> (its names, the concept of its country as `_countries` named it: `concept_of`). A city
+    of a country not among them, or a name a country has already, is left out. Empty, logged,
+    when the file is missing or damaged (or there are no countries)."""
     if not concept_of:
         return {}
     try:
@@ -249,15 +249,16 @@ def _cities(countries: dict[str, list[str]],
                     CITIES, exc)
         return {}
     taken = {_folded(p) for phrases in countries.values() for p in phrases}
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, tuple[list[str], str]] = {}
     for city, entry in raw.items():
-        if not (isinstance(entry, list) and len(entry) == 2
+        if not (isinstance(entry, list) and len(entry) >= 2
                 and all(isinstance(x, str) for x in entry)):
             continue
-        name, country = entry
+        name, country, *spellings = entry
         if country not in concept_of or _folded(name) in taken or city in countries:
             continue
-        out[city] = (name, concept_of[country])
+        out[city] = ([name, *(s for s in spellings if _folded(s) not in taken)],
+                     concept_of[country])
     return out
 
 

@@ -491,7 +491,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
 def _as_written(span: list[Word], aliases: AliasTable, concept: str) -> str:
     """A concept's words as the text writes them ("Paris", not its country's name): the
     concept's phrase of the same words when there is one (it keeps the punctuation that words
-    drop: "St. Petersburg"), else the words."""
+    drop: "St. Louis"), else the words."""
     written = [w.orig for w in span]
     for phrase in (*aliases.names.get(concept, ()), *aliases.concepts.get(concept, ())):
         if [orig for _, orig in cased_words(phrase)] == written:
