@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import logging
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +82,9 @@ class AliasTable:
     names_only: frozenset[str] = frozenset()
     # A place within another (a city -> its country's concept): neither contradicts the other.
     within: dict[str, str] = field(default_factory=dict)
+    # The stems of each phrase that a phrase writes after "the" ("Kingdom of the Netherlands":
+    # "Netherlands"): a name that takes the article ("in the Netherlands").
+    after_the: frozenset[tuple[str, ...]] = frozenset()
     # first stem -> [(pattern of (stem, case), concept)], longest first
     _index: dict[str, list[tuple[tuple[tuple[str, int], ...], str]]] = field(
         default_factory=dict, repr=False)
@@ -105,7 +109,14 @@ class AliasTable:
                 table._add(name, phrase, capitalised=True)
         for entries in table._index.values():
             entries.sort(key=lambda e: -len(e[0]))
+        table.after_the = frozenset(_after_the(
+            p for phrases in (*table.concepts.values(), *table.names.values()) for p in phrases))
         return table
+
+    def takes_the(self, span: Sequence[Word]) -> bool:
+        """The words of a concept's span name something the phrases write after "the": "the"
+        before them is part of the name ("in the Netherlands", "in the Philippines")."""
+        return tuple(w.stem for w in span) in self.after_the
 
     def _add(self, name: str, phrase: str, capitalised: bool) -> None:
         pattern = _pattern(phrase, capitalised)
@@ -145,14 +156,29 @@ class AliasTable:
         return concept in self.places
 
 
+def _after_the(phrases: Iterable[str]) -> set[tuple[str, ...]]:
+    """The stems of what each phrase writes after a "the" of its own, to its end ("Republic
+    of the Philippines": ("philippin",))."""
+    out: set[tuple[str, ...]] = set()
+    for phrase in phrases:
+        words = [lower for lower, _ in cased_words(phrase)]
+        for k, w in enumerate(words[:-1]):
+            if w == "the":
+                out.add(tuple(stem(x) for x in words[k + 1:]))
+    return out
+
+
 @lru_cache(maxsize=32_768)
 def _pattern(phrase: str, capitalised: bool) -> tuple[tuple[str, int], ...]:
     """A phrase as (stem, case) pairs: worked out once per process (the shipped countries'
     and cities' phrases are in every table)."""
-    return tuple((stem(lower), _case(orig, capitalised)) for lower, orig in cased_words(phrase))
+    return tuple((stem(lower), _case(orig, capitalised and (k > 0 or lower != "the")))
+                 for k, (lower, orig) in enumerate(cased_words(phrase)))
 
 
 def _case(orig: str, capitalised: bool) -> int:
+    """How a phrase word must be written; a name's leading "The" in either case ("in the
+    Hague" is "The Hague"'s)."""
     if orig.isupper() and any(c.isalpha() for c in orig):
         return CAPITALS
     return CAPITALISED if capitalised and orig[:1].isupper() else ANY_CASE
