@@ -88,3 +88,5 @@ def test_a_title_is_a_whole_word() -> None:
                     "met in Pyongyang.") == []
     assert mentions("Russian President Vladimir Putin arrived.") == [
         ("Vladimir Putin", "Russian President", False)]
+    # A capitalised title word with a possessive is a name's ("Jeff King's kennel").
+    assert mentions("Visitors can tour Husky Homestead Tours, King's kennel, in summer.") == []

@@ -54,6 +54,10 @@ _ROLE_AFTER = re.compile(
 _AFFILIATION = re.compile(
     rf"(?P<name>{NAME})\s+(?:of|from|at)\s+(?P<role>{_ORG})"
 )
+# A role after the name that starts with a title word's possessive, capitalised and with no
+# article, is a name's: "Husky Homestead Tours, King's kennel" (not "the President's adviser").
+_TITLE_POSSESSIVE = re.compile(rf"{_TITLE_WORDS}[’']s\b")
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
 _SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD})\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
 _SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?P<name>{NAME}|{_WORD})\b")
 
@@ -150,6 +154,10 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
     for m in _ROLE_BEFORE.finditer(text):
         add(m.group("name"), _clean_role(m.group("role")), said)
     for m in _ROLE_AFTER.finditer(text):
+        role = m.group("role")
+        if role[:1].isupper() and _TITLE_POSSESSIVE.match(role) \
+                and not _ARTICLE_BEFORE.search(text, m.start(), m.start("role")):
+            continue  # "Husky Homestead Tours, King's kennel": (Jeff) King's, no king
         add(m.group("name"), _clean_role(m.group("role")), said)
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
