@@ -819,7 +819,8 @@ def _best_supported(ctx: _Context, unit: int, same: list[int], conflicting: dict
         ctx, new, [j for j in chosen if j != new] + [j for j in others if j in grouped],
         ours + [j for j in others if j not in grouped])
     # The first chosen account disputes the new development even where its slots are not
-    # read back (the frame match is one-way): what it says instead is the rival's, reversed.
+    # read back (a sentence of it may share too little of the new one's frame either way
+    # round): what it says instead is the rival's, reversed.
     back = reversed_account(list(rivals)[k - 1])
     stated = {units[j].doc for j in [new, *new_same]}
     for j in ours:
