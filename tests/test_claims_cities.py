@@ -41,7 +41,7 @@ def test_the_shipped_file_names_each_city_once_with_its_country():
     raw = tomllib.loads(aliases_module.CITIES.read_text(encoding="utf-8"))["cities"]
     countries = tomllib.loads(aliases_module.COUNTRIES.read_text(encoding="utf-8"))["countries"]
     assert len(raw) > 1000
-    names = [entry[0].lower() for entry in raw.values()]
+    names = [n.lower() for entry in raw.values() for n in (entry[0], *entry[2:])]
     assert len(names) == len(set(names))
     assert all(entry[1] in countries for entry in raw.values())
     assert "GeoNames" in aliases_module.CITIES.read_text(encoding="utf-8").split("[cities]")[0]
@@ -99,3 +99,37 @@ def test_a_city_name_of_several_countries_is_no_place():
     names = {entry[0] for entry in raw.values()}
     assert not names & {"Valencia", "Hyderabad", "Sydney", "Cordoba", "San Juan", "La Paz"}
     assert "Vladivostok" in names
+
+
+def test_a_spelling_of_a_larger_citys_name_names_the_larger_city(tmp_path):
+    # "St. Petersburg" (Florida, 257,000 people) was a US city while "Saint Petersburg" was
+    # Russia's: a claim "in Russia" was contradicted by a sentence "in St. Petersburg".
+    table = load_aliases(_aliases_file(tmp_path))
+    for text in ("They met in St. Petersburg.", "They met in Saint Petersburg."):
+        spans = [name for _, _, name in table.analyze(text).concepts]
+        assert spans == ["city_saint_petersburg"], (text, spans)
+    assert table.within["city_saint_petersburg"] == "russia"
+    assert "city_st_petersburg" not in table.within
+
+
+def test_the_builder_compares_city_names_as_the_matcher_reads_them():
+    from tests.bench.build_cities import cities
+
+    def city(name: str, country: str, population: int) -> dict[str, object]:
+        return {"name": name, "countrycode": country, "population": population}
+
+    raw = {str(k): c for k, c in enumerate([
+        city("Saint Petersburg", "RU", 5_351_935), city("St. Petersburg", "US", 257_083),
+        city("Mount Vernon", "US", 300_000), city("Mt. Vernon", "US", 200_000),
+        city("San-Pedro", "CI", 390_654), city("San Pedro", "PH", 348_968),
+        city("Vladivostok", "RU", 600_000)])}
+    raw_countries = {"RU": {"name": "Russia"}, "US": {"name": "United States"},
+                     "CI": {"name": "Ivory Coast"}, "PH": {"name": "Philippines"}}
+    countries = {"russia": ["Russia"], "united_states": ["United States"],
+                 "ivory_coast": ["Ivory Coast"], "philippines": ["Philippines"]}
+    found = cities(raw, raw_countries, countries, None)
+    # The larger city wins an abbreviated spelling of its name, in another country or its own.
+    assert found["city_saint_petersburg"] == ("Saint Petersburg", "russia", ["St. Petersburg"])
+    assert found["city_mount_vernon"] == ("Mount Vernon", "united_states", ["Mt. Vernon"])
+    # "San-Pedro" is read as "San Pedro": a name of two countries, no one's.
+    assert sorted(found) == ["city_mount_vernon", "city_saint_petersburg", "city_vladivostok"]

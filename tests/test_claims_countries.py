@@ -89,3 +89,36 @@ def test_another_country_named_is_still_another_actor(settings, store, corpus):
     world = build_claim_world(settings, store, corpus, ARTICLES)
     assert ask_claim(world, "The consular officers spoke English and French.").verdict \
         == "contradicted"
+
+
+def test_a_the_that_is_part_of_the_places_name_still_places_it(tmp_path):
+    # A place was one only right after a preposition: "in the Hague", "to the Philippines"
+    # placed nothing. A "the" is part of a name that the lists write with it ("The Hague";
+    # "Republic of the Philippines", "Kingdom of the Netherlands"), not of others.
+    from bot.text.stance import sentence_features
+
+    table = load_aliases(_aliases_file(tmp_path, '[concepts]\nrussia = ["Russia", "Kremlin"]\n'))
+
+    def places(text: str) -> set[str]:
+        return sentence_features(text, table).places
+
+    assert places("The court sat in the Hague on Monday.") == {"city_the_hague"}
+    assert places("The court sat in The Hague on Monday.") == {"city_the_hague"}
+    assert places("The fleet sailed to the Philippines on Monday.") == {"philippines"}
+    assert places("He has lived in the Netherlands since 2019.") == {"netherlands"}
+    assert places("He has lived in the United States since 2019.") == {"united_states"}
+    assert places("He has lived in the Netherlands Tuesday.") == {"netherlands"}
+    # Not "the" of a name the lists write without it, nor the start of a longer name.
+    assert places("Talks resumed in the Russia talks format.") == set()
+    assert places("Oil spills in the Niger Delta went on.") == set()
+    assert places("He met the Netherlands coach.") == set()
+
+
+def test_a_place_after_the_article_gives_another_place(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Court Report\n\nThe judges of the tribunal opened the war crimes hearing in "
+                 "the Hague on Monday.\nThe hearing will last two weeks.\n"})
+    answer = ask_claim(world, "The judges of the tribunal opened the war crimes hearing in "
+                              "Vladivostok.")
+    assert answer.verdict == "contradicted", answer
+    assert "the Hague rather than Vladivostok" in " ".join(e.reason or "" for e in answer.evidence)

@@ -299,6 +299,34 @@ def test_since_last_on_a_subscription_that_never_posted_briefs_everything(tmp_pa
     assert out == run(db)
 
 
+def test_since_last_briefs_what_the_next_scheduled_post_would(store, settings, corpus):
+    # A post is built (it reads the corpus change sequence), then delivered; an article
+    # committed meanwhile is the next post's. --since-last filtered by the time the post
+    # finished, so it missed that article the scheduler would post.
+    from datetime import UTC, datetime, timedelta
+
+    write_jsonl(corpus, [{"id": "c", "title": "Drought", "text": OTHER}], name="a.jsonl")
+    load(store, settings, corpus)
+    sub = store.add_subscription("slack", "C1", "daily", "0 8 * * *", "UTC", "test")["id"]
+    now = datetime.now(UTC).replace(microsecond=0)
+    slot = now.isoformat()
+    built, seen = (now - timedelta(seconds=1)).isoformat(), store.change_seq
+    assert store.claim_post_slot(sub, slot, "test", slot, (now + timedelta(hours=1)).isoformat())
+    write_jsonl(corpus, [{"id": "a", "title": "Pact signed", "text": PACT_A}], name="b.jsonl")
+    load(store, settings, corpus)  # committed while the post was being delivered
+    finished = (now + timedelta(minutes=5)).isoformat()
+    assert store.update_post_slot(sub, slot, "test", state="posted", built_at=built,
+                                  seen_seq=seen, finished_at=finished)
+    store.update_subscription(sub, last_success_at=finished, last_slot=slot,
+                              last_status="posted")
+    out = json.loads(run(str(settings.db_path), "--since-last", str(sub), "--json"))
+    assert out["new_documents"] == 1 and out["since"] == parse_since(built), out["notice"]
+    assert [s["id"] for s in out["sources"]] == ["a"]
+    # What the scheduled post builds from the same cursor.
+    scheduled = build_digest(store, settings, since=built, changes=(seen, store.change_seq))
+    assert scheduled.new_documents == 1 and scheduled.to_json()["sources"] == out["sources"]
+
+
 def test_cli_sources_labels_a_dateline_as_a_dateline(store, settings, corpus):
     write_jsonl(corpus, [{"id": "a", "title": "Pact signed", "text": PACT_A}])
     load(store, settings, corpus)

@@ -194,7 +194,44 @@ def test_a_conflicting_place_is_named_as_the_text_writes_it(store, settings, cor
 
     acc = Accounts(load_aliases(settings.aliases_path))
     a = met.format(where="Moscow")
-    assert acc.conflict(a, None, met.format(where="St. Petersburg"), None) == \
-        "St. Petersburg rather than Moscow"
+    assert acc.conflict(a, None, met.format(where="St. Louis"), None) == \
+        "St. Louis rather than Moscow"
     assert acc.conflict(a, None, met.format(where="Rio de Janeiro"), None) == \
         "Rio de Janeiro rather than Moscow"
+
+
+def test_a_short_restatement_with_another_date_is_a_rival_of_a_long_one(store, settings, corpus):
+    # The frame check ran one way: the short sentence holds too little of the long one's frame
+    # to restate it, so it was cited for the development ("2 sources") while dating it Thursday.
+    long = "Port Elm councillors voted on Tuesday to approve a 450-metre harbour bridge and a new ferry terminal."
+    short = "The 450-metre bridge was approved on Thursday."
+    acc = Accounts()
+    assert acc.conflict(long, None, short, None) == "Thursday rather than Tuesday"
+    assert acc.conflict(short, None, long, None) == "Tuesday rather than Thursday"
+    # A short sentence that restates a part of the long one, giving a value the long one gives
+    # too, does not dispute the long one's other values of that kind (Multi-News cluster 76).
+    clashes = ("Monday's clashes in the capital came after twin car bombs ripped through two "
+               "neighbourhoods of Damascus on Saturday, killing 27 people.")
+    assert acc.conflict(clashes, None, "On Saturday, three suicide bombings in Damascus killed "
+                                       "27 people.", None) is None
+    fill = ["Farmers in the valley harvested a record crop of apples this autumn.",
+            "The national football team lost its opening match of the tournament.",
+            "A new museum of modern art opened downtown with a sculpture exhibition."]
+    d = _load(store, settings, corpus, [
+        {"id": "a0", "title": "Bridge 0", "outlet": "Outlet 0", "published": "2024-05-08",
+         "text": f"{long} {RICH}"},
+        {"id": "a1", "title": "Bridge 1", "outlet": "Outlet 1", "published": "2024-05-09",
+         "text": f"{short} Engineers expect the work to take four years."},
+        *({"id": f"f{k}", "title": f"Other {k}", "outlet": f"Other {k}",
+           "published": "2024-05-09", "text": text} for k, text in enumerate(fill))])
+    number = _sources(d)
+    kd = d.section("key-developments")
+    assert kd is not None
+    vote = next(i for i in kd.items if "voted on Tuesday" in i.text)
+    assert [number[c] for c in vote.citations] == ["a0"], vote
+    assert vote.note == "1 source; disputed by 1 source", vote
+    watch = d.section("to-watch")
+    assert watch is not None
+    assert [(i.text, [number[c] for c in i.citations], i.note) for i in watch.items
+            if (i.note or "").startswith("conflicting account:")] == [
+        (short, ["a1"], "conflicting account: Thursday rather than Tuesday")]

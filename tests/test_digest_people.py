@@ -64,3 +64,29 @@ def test_a_person_named_as_a_modifier_after_the_article_stays_in_whos_who() -> N
     ])
     names = [p.name for p in people]
     assert names == ["Donald Trump"], names
+
+
+def test_a_title_is_a_whole_word() -> None:
+    from bot.digest.people import mentions
+
+    # "presidential", "speaking", "officially" hold "president", "king", "official": no title.
+    assert mentions("Mark Herron, an election lawyer in the 2000 presidential recount, "
+                    "declined to comment.") == []
+    assert mentions("Meg Whitman, whom Meredith Whitney will also be speaking with, "
+                    "arrived late.") == []
+    assert mentions("Jake Gyllenhaal, you are officially the indie music snob, wrote one fan.") \
+        == []
+    # A role that starts with its title, and "one of" the title's plural, are still roles.
+    assert mentions("Daniel Baker, CEO of flight tracking service FlightAware, said the "
+                    "planes were grounded.") == [
+        ("Daniel Baker", "CEO of flight tracking service FlightAware", True)]
+    assert mentions("Janet Stout, one of the nation’s top experts in Legionnaires’ disease, "
+                    "said the tower was the source.") == [
+        ("Janet Stout", "one of the nation’s top experts in Legionnaires’ disease", True)]
+    # A plural role after a list of names is theirs together, not the last one's.
+    assert mentions("Vladimir Putin and Kim Jong Un, the leaders of Russia and North Korea, "
+                    "met in Pyongyang.") == []
+    assert mentions("Russian President Vladimir Putin arrived.") == [
+        ("Vladimir Putin", "Russian President", False)]
+    # A capitalised title word with a possessive is a name's ("Jeff King's kennel").
+    assert mentions("Visitors can tour Husky Homestead Tours, King's kennel, in summer.") == []

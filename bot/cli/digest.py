@@ -17,7 +17,7 @@ from bot.errors import UserError
 @click.argument("name", required=False)
 @click.option("--since", "since", metavar="DATE", help="Only articles added or updated after DATE (ISO).")
 @click.option("--since-last", "since_last_sub", metavar="SUBSCRIPTION",
-              help="Only articles new since the subscription's last successful post.")
+              help="Only articles its next scheduled post would brief as new.")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "text"]), default="markdown",
               show_default=True, help="Output format (ignored with --json).")
@@ -39,11 +39,12 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
         raise UserError("use either --since or --since-last, not both")
     kind = section_kind(only) if only else None
     store = app.store
-    if since_last_sub:
-        since = since_last(store, since_last_sub)
+    changes = None
+    if since_last_sub:  # the cursor of the subscription's scheduled posts
+        since, changes = since_last(store, since_last_sub)
     digest = build_digest(store, app.settings, name=name, since=since, only=kind, words=words,
                           story=story, open_hint="briefbot digest --story {id}",
-                          every_story=as_json)
+                          every_story=as_json, changes=changes)
     if as_json:
         reply = digest.to_reply()
         out = digest.to_json() | {"renderings": {"markdown": render_markdown(reply),

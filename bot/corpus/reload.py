@@ -957,7 +957,7 @@ def reload_corpus(
     *,
     progress: ProgressFn | None = None,
     actor: str | None = None,
-    after_commit: Callable[[Store], None] | None = None,
+    after_commit: Callable[[Store], object] | None = None,
     allow_empty: bool = False,
 ) -> ReloadReport:
     """Bring the corpus in line with `paths` (default: the configured folders).

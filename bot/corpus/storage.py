@@ -1100,13 +1100,15 @@ class Store:
                 " order by doc_id, position", params))
         return out
 
-    def subscription_last_post(self, subscription: str) -> tuple[bool, str | None]:
-        """(exists, time of its last successful post or None) for a scheduler subscription."""
+    def subscription_last_post(self, subscription: str) -> tuple[bool, dict[str, Any] | None]:
+        """(exists, its last successful post or None) for a scheduler subscription (as typed):
+        the post's ledger row, whose `built_at` and `seen_seq` are where the next post's
+        "what's new" starts (`last_successful_post`)."""
         sub_id = parse_id(subscription)
         row = None if sub_id is None else self.subscription(sub_id)
-        if row is None:
+        if row is None or sub_id is None:
             return False, None
-        return True, row["last_success_at"]
+        return True, self.last_successful_post(sub_id)
 
     # Post ledger: one row per (subscription, slot), the slot being the scheduled fire time in
     # UTC ISO. The UNIQUE key makes claiming a slot atomic across threads and processes:

@@ -4,8 +4,10 @@ as disputing the development instead of being cited for it. Pure functions.
 
 Two checks, both between the development (A) and a similar sentence of another article (B):
 - the claim lookup's slot analysis (`bot.text.stance`): A read as a claim, B's features; B
-  matches A's frame (at least `FRAME_STRONG` of it) and gives another year, month, weekday,
-  number of the same quantity, or place for a slot of A ("on Thursday" for "on Tuesday");
+  matches A's frame (at least `FRAME_STRONG` of it), or A matches B's (B read as a claim: a
+  short B, "The bridge was approved on Thursday", holds too little of a long A's frame), and
+  B gives another year, month, weekday, number of the same quantity, or place for a slot of
+  A ("on Thursday" for "on Tuesday");
 - dates across kinds: each side's dates (`timeline.extract_dates`, anchored on its article)
   and weekdays (the one on or before the article's publication date, or the one after it)
   are read as calendar dates; when both sides give dates and none of B's can be one of A's,
@@ -20,12 +22,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.digest.timeline import extract_dates
 from bot.text.aliases import AliasTable, Analysis
-from bot.text.stance import FRAME_STRONG, Claim, Features, match, parse_claim, strip_dateline
+from bot.text.stance import (
+    FRAME_STRONG,
+    Claim,
+    Features,
+    Match,
+    match,
+    parse_claim,
+    strip_dateline,
+)
 from bot.text.stance import features as stance_features
 from bot.text.wordnet import Lexicon
 
@@ -164,10 +174,37 @@ class Accounts:
     def conflict(self, a_text: str, a_anchor: str | None, b_text: str,
                  b_anchor: str | None) -> str | None:
         """What B gives instead of A's slot value ("Thursday rather than Tuesday"), when B
-        restates A's frame with another date, number or place; else None."""
-        m = match(self._claim(a_text), self._feats(b_text), None)
-        if m.frame < FRAME_STRONG or m.frame_units < 2:
+        restates A's fact with another date, number or place; else None. The same fact either
+        way round: B holds A's frame, or A holds B's (a short B, "The bridge was approved on
+        Thursday", holds too little of a long A's frame, but A holds all of B's)."""
+        claim, b = self._claim(a_text), self._feats(b_text)
+        m = match(claim, b, None)
+        if _restates(m):
+            conflicts = m.conflicts
+        elif _restates(match(self._claim(b_text), self._feats(a_text), None)):
+            # B restates a part of A: where B gives a value A gives too ("on Saturday, killing
+            # 27" of "Monday's clashes came after bombs on Saturday killed 27"), A's other values
+            # of that kind are about the rest of A ("Saturday rather than Monday's" is none).
+            conflicts = match(claim, _disagreeing(b, self._feats(a_text)), None).conflicts
+        else:
             return None
-        if m.conflicts:
-            return "; ".join(m.conflicts)
+        if conflicts:
+            return "; ".join(conflicts)
         return date_conflict(dates_of(a_text, a_anchor), dates_of(b_text, b_anchor))
+
+
+def _restates(m: Match) -> bool:
+    """The sentence holds enough of the claim's frame to restate its fact."""
+    return m.frame >= FRAME_STRONG and m.frame_units >= 2
+
+
+def _disagreeing(b: Features, a: Features) -> Features:
+    """B's features without the slot values of each kind (years, months, weekdays, places,
+    numbers of one unit) where B gives a value of A's: left, the kinds B disagrees on."""
+    def apart(mine: set[str], theirs: set[str]) -> set[str]:
+        return set() if mine & theirs else mine
+
+    return replace(b, years=apart(b.years, a.years), months=apart(b.months, a.months),
+                   weekdays=apart(b.weekdays, a.weekdays), places=apart(b.places, a.places),
+                   numbers={unit: apart(values, a.numbers.get(unit, set()))
+                            for unit, values in b.numbers.items()})

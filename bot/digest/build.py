@@ -267,15 +267,19 @@ def parse_since(value: str) -> str:
     return utc.isoformat(timespec="seconds")
 
 
-def since_last(store: Store, subscription: str) -> str | None:
-    """When the subscription last posted successfully (the start of its "what's new");
-    None when it never posted: everything is new, and the digest says no "since"."""
-    exists, at = store.subscription_last_post(subscription)
+def since_last(store: Store, subscription: str) -> tuple[str | None, tuple[int | None, int] | None]:
+    """(`since`, `changes`) for `build_digest`: what the subscription's next scheduled post
+    would brief as new (bot/schedule/scheduler.py), from its last successful post — the
+    articles committed after the corpus change sequence that post read (`seen_seq`) up to
+    the current one, and, for rows without a sequence, the time it was built. (None, None)
+    when it never posted: everything is new, and the digest says no "since"."""
+    exists, last = store.subscription_last_post(subscription)
     if not exists:
         raise UserError(f"no subscription {subscription} — see the scheduler's subscription list")
-    if not at:
-        return None
-    return parse_since(at)
+    if not last or not last.get("built_at"):
+        return None, None
+    after = last.get("seen_seq")
+    return parse_since(last["built_at"]), (None if after is None else int(after), store.change_seq)
 
 
 def _is_new(d: dict[str, Any], since: str | None, changes: tuple[int | None, int] | None) -> bool:
@@ -819,7 +823,8 @@ def _best_supported(ctx: _Context, unit: int, same: list[int], conflicting: dict
         ctx, new, [j for j in chosen if j != new] + [j for j in others if j in grouped],
         ours + [j for j in others if j not in grouped])
     # The first chosen account disputes the new development even where its slots are not
-    # read back (the frame match is one-way): what it says instead is the rival's, reversed.
+    # read back (a sentence of it may share too little of the new one's frame either way
+    # round): what it says instead is the rival's, reversed.
     back = reversed_account(list(rivals)[k - 1])
     stated = {units[j].doc for j in [new, *new_same]}
     for j in ours:

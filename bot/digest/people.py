@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 from bot.text.words import STOPWORDS
 
-TITLES = (
+# Whole words only: "presidential", "making" or "officially" holds no title ("Mark Herron, a
+# lawyer in the 2000 presidential recount," is no president).
+_TITLE_WORDS = (
     r"(?:[Pp]resident|[Pp]rime [Mm]inister|[Ff]oreign [Mm]inister|[Dd]efen[cs]e [Mm]inister|"
     r"[Mm]inister|[Ll]eader|[Ss]pokes(?:man|woman|person)|[Ss]ecretary(?: of [A-Z][a-z]+)?|"
     r"[Cc]hancellor|[Gg]eneral|[Aa]mbassador|[Ee]nvoy|[Aa]nalyst|[Pp]rofessor|[Dd]irector|"
@@ -30,6 +32,10 @@ TITLES = (
     r"[Kk]ing|[Qq]ueen|[Pp]remier|[Cc]ongressman|[Cc]ongresswoman|[Ll]awmaker|[Jj]udge|"
     r"[Pp]rosecutor|[Ss]cholar|[Ee]ditor|[Cc]orrespondent)"
 )
+TITLES = rf"\b{_TITLE_WORDS}\b"
+# In a role after the name, "one of" the plural too: "Janet Stout, one of the nation's top
+# experts in ..." (not "Putin and Kim Jong Un, the leaders of Russia and North Korea").
+_TITLES_IN_ROLE = rf"(?:{TITLES}|(?<=\bone of\s)[^,;.()“”\"]{{0,80}}?\b{_TITLE_WORDS}s\b)"
 _WORD = r"[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)*"
 NAME = rf"{_WORD}(?:\s+(?:de|da|van|von|bin|al|del|la|le)?\s*{_WORD}){{1,3}}"
 _REPORT = (r"(?:said|says|say|told|noted|notes|note|added|explained|explains|warned|warns|asserted|"
@@ -43,11 +49,15 @@ _ROLE_BEFORE = re.compile(
     rf"(?:[A-Z][a-z]+\s+){{0,3}}{TITLES})\s+(?P<name>{NAME})"
 )
 _ROLE_AFTER = re.compile(
-    rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?P<role>[^,;.()“”\"]{{3,80}}?{TITLES}[^,;.()“”\"]{{0,60}}?)\s*[,;.)]"
+    rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?P<role>[^,;.()“”\"]{{0,80}}?{_TITLES_IN_ROLE}[^,;.()“”\"]{{0,60}}?)\s*[,;.)]"
 )
 _AFFILIATION = re.compile(
     rf"(?P<name>{NAME})\s+(?:of|from|at)\s+(?P<role>{_ORG})"
 )
+# A role after the name that starts with a title word's possessive, capitalised and with no
+# article, is a name's: "Husky Homestead Tours, King's kennel" (not "the President's adviser").
+_TITLE_POSSESSIVE = re.compile(rf"{_TITLE_WORDS}[’']s\b")
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
 _SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD})\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
 _SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?P<name>{NAME}|{_WORD})\b")
 
@@ -144,6 +154,10 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
     for m in _ROLE_BEFORE.finditer(text):
         add(m.group("name"), _clean_role(m.group("role")), said)
     for m in _ROLE_AFTER.finditer(text):
+        role = m.group("role")
+        if role[:1].isupper() and _TITLE_POSSESSIVE.match(role) \
+                and not _ARTICLE_BEFORE.search(text, m.start(), m.start("role")):
+            continue  # "Husky Homestead Tours, King's kennel": (Jeff) King's, no king
         add(m.group("name"), _clean_role(m.group("role")), said)
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import logging
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +82,9 @@ class AliasTable:
     names_only: frozenset[str] = frozenset()
     # A place within another (a city -> its country's concept): neither contradicts the other.
     within: dict[str, str] = field(default_factory=dict)
+    # The stems of each phrase that a phrase writes after "the" ("Kingdom of the Netherlands":
+    # "Netherlands"): a name that takes the article ("in the Netherlands").
+    after_the: frozenset[tuple[str, ...]] = frozenset()
     # first stem -> [(pattern of (stem, case), concept)], longest first
     _index: dict[str, list[tuple[tuple[tuple[str, int], ...], str]]] = field(
         default_factory=dict, repr=False)
@@ -105,7 +109,14 @@ class AliasTable:
                 table._add(name, phrase, capitalised=True)
         for entries in table._index.values():
             entries.sort(key=lambda e: -len(e[0]))
+        table.after_the = frozenset(_after_the(
+            p for phrases in (*table.concepts.values(), *table.names.values()) for p in phrases))
         return table
+
+    def takes_the(self, span: Sequence[Word]) -> bool:
+        """The words of a concept's span name something the phrases write after "the": "the"
+        before them is part of the name ("in the Netherlands", "in the Philippines")."""
+        return tuple(w.stem for w in span) in self.after_the
 
     def _add(self, name: str, phrase: str, capitalised: bool) -> None:
         pattern = _pattern(phrase, capitalised)
@@ -145,14 +156,31 @@ class AliasTable:
         return concept in self.places
 
 
+def _after_the(phrases: Iterable[str]) -> set[tuple[str, ...]]:
+    """The stems of what each phrase writes after a "the" of its own, to its end ("Republic
+    of the Philippines": ("philippin",))."""
+    out: set[tuple[str, ...]] = set()
+    for phrase in phrases:
+        if "the " not in phrase.lower():
+            continue  # most do not (the words of all the cities' would take ~90 ms)
+        words = [lower for lower, _ in cased_words(phrase)]
+        for k, w in enumerate(words[:-1]):
+            if w == "the":
+                out.add(tuple(stem(x) for x in words[k + 1:]))
+    return out
+
+
 @lru_cache(maxsize=32_768)
 def _pattern(phrase: str, capitalised: bool) -> tuple[tuple[str, int], ...]:
     """A phrase as (stem, case) pairs: worked out once per process (the shipped countries'
     and cities' phrases are in every table)."""
-    return tuple((stem(lower), _case(orig, capitalised)) for lower, orig in cased_words(phrase))
+    return tuple((stem(lower), _case(orig, capitalised and (k > 0 or lower != "the")))
+                 for k, (lower, orig) in enumerate(cased_words(phrase)))
 
 
 def _case(orig: str, capitalised: bool) -> int:
+    """How a phrase word must be written; a name's leading "The" in either case ("in the
+    Hague" is "The Hague"'s)."""
     if orig.isupper() and any(c.isalpha() for c in orig):
         return CAPITALS
     return CAPITALISED if capitalised and orig[:1].isupper() else ANY_CASE
@@ -228,18 +256,18 @@ def _load_cached(path: str, _mtime: int) -> AliasTable:
     concepts, places = checked.concepts, checked.places.names
     names, concept_of = _countries(concepts) if checked.countries else ({}, {})
     within: dict[str, str] = {}
-    for city, (name, country) in _cities(names, concept_of).items():
-        names[city], within[city] = [name], country
+    for city, (phrases, country) in _cities(names, concept_of).items():
+        names[city], within[city] = phrases, country
     _unknown_places(places, {*concepts, *names}, path)
     return AliasTable.from_mapping(concepts, sorted({*places, *names}), names, within)
 
 
 def _cities(countries: dict[str, list[str]],
-            concept_of: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """The shipped cities (`CITIES`): city concept -> (its name, the concept of its country as
-    `_countries` named it: `concept_of`). A city of a country not among them, or a name a
-    country has already, is left out. Empty, logged, when the file is missing or damaged (or
-    there are no countries)."""
+            concept_of: dict[str, str]) -> dict[str, tuple[list[str], str]]:
+    """The shipped cities (`CITIES`, each `[name, country, other spellings...]`): city concept
+    -> (its names, the concept of its country as `_countries` named it: `concept_of`). A city
+    of a country not among them, or a name a country has already, is left out. Empty, logged,
+    when the file is missing or damaged (or there are no countries)."""
     if not concept_of:
         return {}
     try:
@@ -249,15 +277,16 @@ def _cities(countries: dict[str, list[str]],
                     CITIES, exc)
         return {}
     taken = {_folded(p) for phrases in countries.values() for p in phrases}
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, tuple[list[str], str]] = {}
     for city, entry in raw.items():
-        if not (isinstance(entry, list) and len(entry) == 2
+        if not (isinstance(entry, list) and len(entry) >= 2
                 and all(isinstance(x, str) for x in entry)):
             continue
-        name, country = entry
+        name, country, *spellings = entry
         if country not in concept_of or _folded(name) in taken or city in countries:
             continue
-        out[city] = (name, concept_of[country])
+        out[city] = ([name, *(s for s in spellings if _folded(s) not in taken)],
+                     concept_of[country])
     return out
 
 

@@ -326,7 +326,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 19  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 20  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -479,7 +479,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
     f.negated_terms -= asserted
     f.denial_scope = _denial_scope(a, concept_at)
     for start, end, name in a.concepts:
-        if aliases.is_place(name) and start > 0 and words[start - 1].lower in PREPOSITIONS \
+        if aliases.is_place(name) and after_preposition(words, start, end, aliases) \
                 and not words[end - 1].orig.endswith("'s"):
             f.places.add(name)
             f.place_names.setdefault(name, _as_written(words[start:end], aliases, name))
@@ -488,10 +488,25 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
     return f
 
 
+def after_preposition(words: Sequence[Word], start: int, end: int, aliases: AliasTable) -> bool:
+    """The concept at words[start:end] follows a preposition ("in Moscow"), past a "the" that
+    is part of its name: one the phrases write after "the" ("in the Netherlands": "Kingdom of
+    the Netherlands"), and not the first words of a longer name ("in the Niger Delta"; "in the
+    Netherlands Tuesday" is the country)."""
+    if start > 0 and words[start - 1].lower in PREPOSITIONS:
+        return True
+    if not (start > 1 and words[start - 1].lower == "the"
+            and words[start - 2].lower in PREPOSITIONS and aliases.takes_the(words[start:end])):
+        return False
+    after = words[end] if end < len(words) else None
+    return after is None or not after.orig[:1].isupper() or after.stop \
+        or after.lower in WEEKDAYS or after.lower in MONTHS
+
+
 def _as_written(span: list[Word], aliases: AliasTable, concept: str) -> str:
     """A concept's words as the text writes them ("Paris", not its country's name): the
     concept's phrase of the same words when there is one (it keeps the punctuation that words
-    drop: "St. Petersburg"), else the words."""
+    drop: "St. Louis"), else the words."""
     written = [w.orig for w in span]
     for phrase in (*aliases.names.get(concept, ()), *aliases.concepts.get(concept, ())):
         if [orig for _, orig in cased_words(phrase)] == written:
@@ -581,7 +596,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
         covered.update(range(start, end))
         literal = [w.stem for w in words[start:end] if not w.stop]
         capital = any(w.orig[:1].isupper() for w in words[start:end])
-        prep = start > 0 and words[start - 1].lower in PREPOSITIONS
+        prep = after_preposition(words, start, end, aliases)
         if name == "deny":
             kind = "deny"
         elif aliases.is_place(name) and prep:

@@ -47,7 +47,7 @@ def main(data: Path) -> None:
             t = time.perf_counter()
             enc.encode([c], cache=False)
             ms.append((time.perf_counter() - t) * 1000)
-        line = [f"max {max_tokens} tokens: 1 claim p50 {statistics.median(ms):.1f} / p95 "
+        cells = [f"max {max_tokens} tokens: 1 claim p50 {statistics.median(ms):.1f} / p95 "
                 f"{pct(ms, 0.95):.1f} ms"]
         for k in KS:
             ms = []
@@ -56,8 +56,8 @@ def main(data: Path) -> None:
                 t = time.perf_counter()
                 enc.encode(batch, cache=False)
                 ms.append((time.perf_counter() - t) * 1000)
-            line.append(f"K={k}: {statistics.median(ms):.0f} / {pct(ms, 0.95):.0f} ms")
-        print("; ".join(line), flush=True)
+            cells.append(f"K={k}: {statistics.median(ms):.0f} / {pct(ms, 0.95):.0f} ms")
+        print("; ".join(cells), flush=True)
     ms = []
     for r in range(ROUNDS):
         t = time.perf_counter()

@@ -53,7 +53,7 @@ ALIAS_WORDS = ["Russia", "Moscow", "Kremlin", "North Korea", "Pyongyang", "troop
 
 def vocabulary(rng: random.Random, n: int = 30_000) -> list[str]:
     letters = "abcdefghijklmnopqrstuvwxyz"
-    words = set()
+    words: set[str] = set()
     while len(words) < n:
         words.add("".join(rng.choice(letters) for _ in range(rng.randint(3, 10))))
     return sorted(words)
@@ -88,7 +88,8 @@ def populate(store: Store, n_sentences: int, rng: random.Random) -> None:
     n_docs = n_sentences // SENTS_PER_DOC
     with store.transaction():
         for start in range(0, n_docs, 500):
-            docs, sents = [], []
+            docs: list[dict[str, Any]] = []
+            sents: list[dict[str, Any]] = []
             for d in range(start, min(start + 500, n_docs)):
                 doc_id = f"d{d:07d}"
                 docs.append(synthetic_document(doc_id, f"Doc {d}", doc_id, "2024-06-19", sents,

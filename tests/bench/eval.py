@@ -146,7 +146,7 @@ def verdict_figures(pairs: list[tuple[set[str], str]]) -> dict[str, float]:
 def eval_gold(score: ModuleType, gold_path: Path, corpus: Path, by_stem: bool,
               judge: str | None = None) -> dict[str, Any]:
     """A seeds-form gold file (`score.py claims`): the scorer's evidence test and baseline."""
-    score.SEEDS, score.BY_STEM = str(corpus), by_stem
+    vars(score).update(SEEDS=str(corpus), BY_STEM=by_stem)  # the scorer's module settings
     gold = [json.loads(line) for line in gold_path.read_text().splitlines() if line.strip()]
     answers, took = lookup(corpus, [g["claim"] for g in gold], limit=5, judge=judge)
     sents = score.naive_sentences()

@@ -42,8 +42,8 @@ def asked_pairs(bench: Path) -> list[tuple[str, list[tuple[float, float]]]]:
     out: list[tuple[str, list[tuple[float, float]]]] = []
     real = lookup_module._cross_support
 
-    def recording(reader: Any, claim: str, may_state: Any, judged: Any, unrelated: Any,
-                  floor: float = 0.0) -> None:
+    def recording(copies: Any, reader: Any, claim: str, may_state: Any, judged: Any,
+                  unrelated: Any, floor: float = 0.0, context_of: Any = None) -> None:
         judge_p = {row["text"]: p for p, _, row in may_state}
         read = reader.probabilities
 
@@ -54,7 +54,8 @@ def asked_pairs(bench: Path) -> list[tuple[str, list[tuple[float, float]]]]:
 
         reader.probabilities = probabilities
         try:
-            real(reader, claim, may_state, judged, unrelated, 0.0)  # asked as without one
+            # asked as without one
+            real(copies, reader, claim, may_state, judged, unrelated, 0.0, context_of)
         finally:
             del reader.probabilities
 

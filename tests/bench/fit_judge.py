@@ -233,8 +233,9 @@ def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: 
     for name, pairs in (sources.items() if verbose else ()):
         others = [p for n, ps in sources.items() if n != name for p in ps]
         scaler, model = fit(others)
-        y = [p[2] for p in pairs]
-        say(f"AUC on {name}, fitted on the others: {roc_auc_score(y, predict(scaler, model, pairs)):.3f}")
+        labels = [p[2] for p in pairs]
+        say(f"AUC on {name}, fitted on the others: "
+            f"{roc_auc_score(labels, predict(scaler, model, pairs)):.3f}")
     # Cross-validated predictions by claim (for the cuts and the report).
     groups = [p[0] for p in everything]
     y = np.asarray([p[2] for p in everything])
