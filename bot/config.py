@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from bot import paths
 from bot.errors import UserError
@@ -79,7 +86,59 @@ NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
 TRUE_WORDS = ("1", "true", "yes", "on")  # what an on/off environment variable accepts
 FALSE_WORDS = ("0", "false", "no", "off")
 PLATFORMS = ("slack", "discord", "console")
-AdminId = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(PLATFORMS)}):[^\s:]+$")]
+SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit integers
+
+
+def is_snowflake(value: str) -> bool:
+    """Whether `value` is a Discord id as Discord writes it: 1 to 2^64-1 in decimal digits,
+    no leading zero (a caller's id is compared as that text)."""
+    return (value.isascii() and value.isdigit() and not value.startswith("0")
+            and len(value) <= len(str(SNOWFLAKE_MAX)) and int(value) <= SNOWFLAKE_MAX)
+
+
+def admin_id_problem(entry: str) -> str | None:
+    """Why `entry` (`[commands] admins`, BRIEFBOT_ADMINS) can never be a caller's
+    "platform:user_id", or None when it can be one. Discord ids are snowflakes (1 to 2^64-1 in
+    decimal), Slack user ids upper-case letters and digits after U or W; a mention or a
+    lower-case id gets the form the operator meant named, never a silent rewrite."""
+    platform, colon, user = entry.partition(":")
+    if platform not in PLATFORMS or not colon or not re.fullmatch(r"[^\s:]+", user):
+        return (f"must be \"platform:user_id\" with platform one of {', '.join(PLATFORMS)}, "
+                f"not {_describe(entry)}")
+    if platform == "discord" and not is_snowflake(user):
+        mention = re.fullmatch(r"<@!?([0-9]+)>", user)
+        if mention and is_snowflake(mention[1]):
+            return f"{_describe(entry)} is a mention: write \"discord:{mention[1]}\""
+        if user.isascii() and user.isdigit():
+            return (f"must be a Discord user id (a number from 1 to 2^64-1, no leading zero), "
+                    f"not {_describe(entry)}")
+        return (f"must be a Discord user's numeric id (Developer Mode on, right-click the user, "
+                f"Copy User ID), not {_describe(entry)}")
+    if platform == "slack" and not re.fullmatch(r"[UW][A-Z0-9]+", user):
+        mention = re.fullmatch(r"<@([A-Za-z0-9]+)(?:\|[^>]*)?>", user)
+        meant = (mention[1] if mention else user).upper()
+        if re.fullmatch(r"[UW][A-Z0-9]+", meant):
+            what = "a mention" if mention else "not Slack's spelling (ids are upper-case)"
+            return f"{_describe(entry)} is {what}: write \"slack:{meant}\""
+        return (f"must be a Slack user id (U or W, then upper-case letters and digits: "
+                f"the profile's ⋮ menu, Copy member ID), not {_describe(entry)}")
+    return None
+
+
+def _admin_id(entry: str) -> str:
+    problem = admin_id_problem(entry)
+    if problem:
+        raise ValueError(problem)
+    return entry
+
+
+def _guild_id(value: str) -> str:
+    if not is_snowflake(value):
+        raise ValueError("not a Discord server id")  # validate_config words it
+    return value
+
+
+AdminId = Annotated[str, AfterValidator(_admin_id)]
 ENCODERS = ("full", "static")  # `[search] encoder`, `BRIEFBOT_ENCODER` (`bot.search.semantic`)
 DAY = 86_400.0
 # Durations have an upper bound too: a huge one (1e15) passed a finite check but overflowed a
@@ -128,8 +187,8 @@ class DigestsConfig(_Section):
     default: NonEmptyStr = "daily"
 
 
-GuildId = Annotated[int, Field(ge=1, le=2**64 - 1)] | Annotated[str, StringConstraints(
-    pattern=r"^[1-9][0-9]*$")]
+GuildId = Annotated[int, Field(ge=1, le=SNOWFLAKE_MAX)] | Annotated[str, AfterValidator(
+    _guild_id)]
 
 
 class DiscordConfig(_Section):
@@ -205,6 +264,8 @@ def _field_name(loc: tuple[int | str, ...], model: type[BaseModel] | None = None
     parts = list(loc)
     if not parts:
         return "(top level)"
+    if len(parts) >= 2 and parts[-1] == "[key]":  # a table's key itself: ("concepts", "", "[key]")
+        return f"{_field_name(tuple(parts[:-2]), model)} key {str(parts[-2])!r}"
     if model is not None and not _is_section(model, str(parts[0])):
         name = str(parts[0])
     else:
@@ -241,11 +302,10 @@ def _problem(error: Any, model: type[BaseModel]) -> str:
         return f"must be a table ([{loc[0]}] with key = value lines), not {_describe(value)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"must be a table, not {_describe(value)}"
-    if kind == "string_pattern_mismatch" and "admins" in loc:
-        return (f"must be \"platform:user_id\" with platform one of {', '.join(PLATFORMS)}, "
-                f"not {_describe(value)}")
-    if kind == "string_pattern_mismatch" and "guild_id" in loc:
-        return f"must be a Discord server id (a number), not {_describe(value)}"
+    if kind == "value_error":  # an AfterValidator's ValueError: its message is the problem
+        return str(ctx.get("error") or error["msg"])
+    if kind == "too_short" and isinstance(value, list):
+        return "must not be an empty list"
     if kind == "literal_error":
         return f"must be {ctx.get('expected', 'one of the known values')}, not {_describe(value)}"
     if kind == "string_too_short":
@@ -295,6 +355,9 @@ def schema_errors(where: str, exc: ValidationError,
 
 
 
+GUILD_ID_WORDS = "must be a Discord server id (a number from 1 to 2^64-1)"
+
+
 def validate_config(raw: dict[str, Any], where: str) -> ConfigFile:
     """The parsed file checked against the schema, or a UserError: one line per problem,
     each naming the file and the field."""
@@ -315,11 +378,11 @@ def validate_config(raw: dict[str, Any], where: str) -> ConfigFile:
             bad = {ln.split("admin_guilds[", 1)[1].split("]", 1)[0] for ln in lines
                    if "admin_guilds[" in ln}
             lines = [ln for ln in lines if "admin_guilds[" not in ln] + [
-                f"{where}: [discord] admin_guilds[{i}]: must be a Discord server id (a number), "
+                f"{where}: [discord] admin_guilds[{i}]: {GUILD_ID_WORDS}, "
                 f"not {_describe(guilds[int(i)])}" for i in sorted(bad, key=int)]
         if any("guild_id" in line for line in lines):
             lines = [ln for ln in lines if "guild_id" not in ln] + [
-                f"{where}: [discord] guild_id: must be a Discord server id (a number), not "
+                f"{where}: [discord] guild_id: {GUILD_ID_WORDS}, not "
                 f"{_describe(raw.get('discord', {}).get('guild_id'))}"]
         raise UserError("\n".join(lines)) from None
 
@@ -432,9 +495,9 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         entry = entry.strip()
         if not entry:
             continue
-        if not re.fullmatch(rf"({'|'.join(PLATFORMS)}):[^\s:]+", entry):
-            raise UserError(f"BRIEFBOT_ADMINS: {entry[:60]!r} must be \"platform:user_id\" with "
-                            f"platform one of {', '.join(PLATFORMS)}")
+        problem = admin_id_problem(entry)
+        if problem:
+            raise UserError(f"BRIEFBOT_ADMINS: {problem}")
         admins.append(entry)
     semantic = env_switch("BRIEFBOT_SEMANTIC", os.environ.get("BRIEFBOT_SEMANTIC"),
                           cfg.search.semantic)

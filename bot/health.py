@@ -26,6 +26,8 @@ from aiohttp import web
 
 from bot import __version__, metrics
 from bot.core import Core
+from bot.corpus.reload import run_counts
+from bot.corpus.storage import run_row
 
 log = logging.getLogger(__name__)
 
@@ -133,21 +135,12 @@ class Health:
 
 
 def _run_summary(run: dict[str, Any]) -> dict[str, Any]:
-    """The last reload: a run that did not finish (failed, interrupted, running) counts
-    nothing (its work was rolled back); a failed one says why (`error`)."""
-    done = run["status"] in ("ok", "with-rejections")
+    """The last reload: its counts as `briefbot runs --json` gives them (all of them; none for
+    a run that did not finish — failed, interrupted, running — as its work was rolled back);
+    a failed one says why (`error`)."""
+    run = run_row(run)
     return {"id": run["id"], "started_at": run["started_at"], "finished_at": run["finished_at"],
-            "status": run["status"], "counts": _json(run["counts"]) if done else {},
-            "error": run.get("error")}
-
-
-def _json(text: str | None) -> Any:
-    import json
-
-    try:
-        return json.loads(text or "{}")
-    except ValueError:
-        return {}
+            "status": run["status"], "counts": run_counts(run), "error": run.get("error")}
 
 
 def add_routes(app: web.Application, health: Health) -> None:

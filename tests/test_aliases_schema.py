@@ -44,6 +44,13 @@ def _error(tmp_path: Path, body: str) -> tuple[Path, str]:
     ("[concepts]\nx = [1]\n", "[concepts] x[0]", "must be a string, not 1"),
     ('countries = "yes"\n', "countries", "must be true or false, not 'yes'"),
     ("[concepts]\ncountries = false\n", "[concepts] countries", "goes at the top of the file"),
+    # accepted before (bt4 #11): README says lists of non-empty strings
+    ('[concepts]\nx = ["   "]\n', "[concepts] x[0]", "must not be empty (it is only spaces"),
+    ('[concepts]\nx = ["Foo", "\\t"]\n', "[concepts] x[1]", "must not be empty"),
+    ("[concepts]\nx = []\n", "[concepts] x", "must not be an empty list"),
+    ('[concepts]\n"" = ["Foo"]\n', "[concepts] key ''", "must not be empty"),
+    ('[concepts]\n" " = ["Foo"]\n', "[concepts] key ' '", "must not be empty"),
+    ('[places]\nnames = ["  "]\n', "[places] names[0]", "must not be empty"),
 ])
 def test_each_problem_is_one_line_naming_the_file_and_the_field(
         tmp_path: Path, body: str, field: str, says: str) -> None:

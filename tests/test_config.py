@@ -48,7 +48,7 @@ def _error(cfg: Path, text: str) -> str:
     ("[ingest]\nworkers = true\n", "[ingest] workers", "must be a whole number, not true"),
     ('[discord]\nguild_id = "abc"\n', "[discord] guild_id", "Discord server id"),
     ('[discord]\nadmin_guilds = [1, "abc"]\n', "[discord] admin_guilds[1]",
-     "must be a Discord server id (a number), not 'abc'"),
+     "must be a Discord server id (a number from 1 to 2^64-1), not 'abc'"),
     ('[discord]\nadmin_guilds = [0]\n', "[discord] admin_guilds[0]", "Discord server id"),
     ('[discord]\nadmin_guilds = 12\n', "[discord] admin_guilds", "must be a list"),
     ('[discord]\nadmin_guild = [12]\n', "[discord] admin_guild", "did you mean 'admin_guilds'"),
@@ -70,6 +70,29 @@ def _error(cfg: Path, text: str) -> str:
      "must be at least min_every_minutes (5)"),
     # passed the check, then an OverflowError when `run` started the scheduler
     ("[scheduler]\nsweep_seconds = 1e15\n", "[scheduler] sweep_seconds", "must be at most"),
+    # accepted before, and no caller could ever match them (bt4 #13)
+    ('[commands]\nadmins = ["discord:<@123456789012345678>"]\n', "[commands] admins[0]",
+     'is a mention: write "discord:123456789012345678"'),
+    ('[commands]\nadmins = ["discord:<@!42>"]\n', "[commands] admins[0]",
+     'is a mention: write "discord:42"'),
+    ('[commands]\nadmins = ["discord:@alice"]\n', "[commands] admins[0]",
+     "must be a Discord user's numeric id"),
+    ('[commands]\nadmins = ["discord:0"]\n', "[commands] admins[0]",
+     "must be a Discord user id (a number from 1 to 2^64-1"),
+    ('[commands]\nadmins = ["discord:18446744073709551616"]\n', "[commands] admins[0]",
+     "must be a Discord user id"),
+    ('[commands]\nadmins = ["slack:u0123abc"]\n', "[commands] admins[0]",
+     'ids are upper-case): write "slack:U0123ABC"'),
+    ('[commands]\nadmins = ["slack:<@U0123ABC|bob>"]\n', "[commands] admins[0]",
+     'is a mention: write "slack:U0123ABC"'),
+    ('[commands]\nadmins = ["slack:C0123ABC"]\n', "[commands] admins[0]",
+     "must be a Slack user id (U or W"),
+    ('[discord]\nadmin_guilds = ["99999999999999999999999999"]\n', "[discord] admin_guilds[0]",
+     "must be a Discord server id (a number from 1 to 2^64-1), not '9999"),
+    ('[discord]\nadmin_guilds = ["18446744073709551616"]\n', "[discord] admin_guilds[0]",
+     "must be a Discord server id"),
+    ('[discord]\nguild_id = "18446744073709551616"\n', "[discord] guild_id",
+     "must be a Discord server id (a number from 1 to 2^64-1)"),
     ("[feeds]\ncheck_seconds = 1e15\n", "[feeds] check_seconds", "must be at most"),
     ("[scheduler]\nlease_seconds = 1e15\n", "[scheduler] lease_seconds", "must be at most"),
     ("[scheduler]\nmisfire_grace_seconds = 1e15\n", "[scheduler] misfire_grace_seconds",
@@ -97,6 +120,21 @@ def test_the_shipped_config_is_valid_and_read_as_written() -> None:
     assert settings.outlets_path == root / "config" / "outlets.txt"
 
 
+def test_admin_ids_that_can_match_are_read_as_written(cfg: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg.write_text('[commands]\nadmins = ["discord:18446744073709551615", "slack:W0123ABC", '
+                   '"slack:U1", "console:me"]\n[discord]\nadmin_guilds = '
+                   '["18446744073709551615", 1]\n', encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_ADMINS", "discord:1")
+    settings = load_settings(cfg)
+    assert settings.admins == ["discord:18446744073709551615", "slack:W0123ABC", "slack:U1",
+                               "console:me", "discord:1"]
+    assert settings.discord_admin_guilds == ["18446744073709551615", "1"]
+    monkeypatch.setenv("BRIEFBOT_ADMINS", "slack:u1")  # the environment is checked the same way
+    with pytest.raises(UserError, match='BRIEFBOT_ADMINS: .* write "slack:U1"'):
+        load_settings(cfg)
+
+
 def test_defaults_without_a_file_key(cfg: Path) -> None:
     cfg.write_text("[commands]\nadmins = [\"slack:U1\"]\n", encoding="utf-8")
     settings = load_settings(cfg)
@@ -108,7 +146,7 @@ def test_defaults_without_a_file_key(cfg: Path) -> None:
 def test_bad_admin_in_the_environment_is_named(cfg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cfg.write_text("", encoding="utf-8")
     monkeypatch.setenv("BRIEFBOT_ADMINS", "slack:U1, U2")
-    with pytest.raises(UserError, match="BRIEFBOT_ADMINS: 'U2'"):
+    with pytest.raises(UserError, match="BRIEFBOT_ADMINS: must be \"platform:user_id\".* not 'U2'"):
         load_settings(cfg)
 
 

@@ -65,7 +65,7 @@ async def _slack(slack: SlackAdapter, api: SlackWebAPIMock, text: str, team: str
     key = f"k{time.monotonic_ns()}"
     body, headers = signed_slash_command_request(
         SECRET, command="/briefbot", text=text, user_id="UBOSS", channel_id=channel,
-        team_id=team, response_url=api.response_url(key))
+        team_id=team, response_url=api.response_url(key), extra={"enterprise_id": "E1"})
     assert slack.url
     async with aiohttp.ClientSession() as session, \
             session.post(slack.url, data=body, headers=headers) as resp:
@@ -75,7 +75,10 @@ async def _slack(slack: SlackAdapter, api: SlackWebAPIMock, text: str, team: str
 
 @pytest.mark.asyncio
 async def test_slack_workspace_scope(slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
-    api.add_user("UBOSS", is_admin=True)
+    # an Enterprise Grid org admin (an org-wide install): an admin in both workspaces
+    api.add_user("UBOSS", team_id="E1", enterprise_user={
+        "id": "UBOSS", "enterprise_id": "E1", "is_admin": True, "is_owner": False,
+        "teams": ["T1", "T2"]})
     assert "Subscribed" in await _slack(slack, api, "subscribe daily 0 8 * * *", "T1", "C1")
     [row] = slack.core.store.subscriptions()
     assert row["workspace"] == "T1"

@@ -87,6 +87,23 @@ async def test_healthy_report(probe: Probe) -> None:
 
 
 @pytest.mark.asyncio
+async def test_last_reload_counts_are_those_of_briefbot_runs_json(probe: Probe,
+                                                                  core: Core) -> None:
+    # bt4 #10: /healthz gave only the non-zero counts ({"added": 1}), `runs --json` all six
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    _, report = await probe.get()
+    res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), "runs", "--json"])
+    assert res.exit_code == 0, res.output
+    [run] = json.loads(res.output)
+    assert report["last_reload"]["id"] == run["id"]
+    assert report["last_reload"]["counts"] == run["counts"] == {
+        "added": 1, "updated": 0, "unchanged": 0, "removed": 0, "rejected": 0, "warnings": 0}
+
+
+@pytest.mark.asyncio
 async def test_index_folder_replaced_by_a_file_is_503(probe: Probe, core: Core) -> None:
     index = core.settings.index_path
     assert (await probe.get())[0] == 200

@@ -111,12 +111,15 @@ async def slack(api: SlackWebAPIMock, core: Core) -> AsyncIterator[SlackAdapter]
 
 async def post(adapter: SlackAdapter, api: SlackWebAPIMock, command: str, text: str = "", *,
                user_id: str = "U1", key: str | None = None, secret: str = SECRET,
-               timestamp: int | None = None) -> tuple[int, dict[str, Any], float]:
-    """POST a signed slash command to the adapter; returns (status, ack body, seconds)."""
+               timestamp: int | None = None, team_id: str | None = None,
+               extra: dict[str, str] | None = None) -> tuple[int, dict[str, Any], float]:
+    """POST a signed slash command to the adapter; returns (status, ack body, seconds). It
+    comes from the emulator's workspace (the bot's) unless `team_id` says otherwise."""
     assert adapter.url
     body, headers = signed_slash_command_request(
         secret, command=command, text=text, user_id=user_id, channel_id="C1",
-        response_url=api.response_url(key), timestamp=timestamp)
+        team_id=team_id or api.team_id, response_url=api.response_url(key),
+        timestamp=timestamp, extra=extra)
     started = time.monotonic()
     async with aiohttp.ClientSession() as session, \
             session.post(adapter.url, data=body, headers=headers) as resp:
@@ -136,9 +139,11 @@ async def answers(api: SlackWebAPIMock, key: str, count: int = 1,
 
 
 async def command(slack: SlackAdapter, api: SlackWebAPIMock, name: str, text: str = "",
-                  user_id: str = "U1") -> dict[str, Any]:
+                  user_id: str = "U1", team_id: str | None = None,
+                  extra: dict[str, str] | None = None) -> dict[str, Any]:
     key = f"k{time.monotonic_ns()}"
-    status, _, _ = await post(slack, api, name, text, user_id=user_id, key=key)
+    status, _, _ = await post(slack, api, name, text, user_id=user_id, key=key,
+                              team_id=team_id, extra=extra)
     assert status == 200
     [answer] = await answers(api, key)
     assert_within_limits(answer)
@@ -487,6 +492,61 @@ async def test_workspace_admin_granted_and_cached(slack: SlackAdapter, api: Slac
         assert answer["response_type"] == "in_channel"
         assert "briefbot status" in text_of([answer])
     assert len(api.calls_to("users.info")) == 1  # cached
+
+
+@pytest.mark.asyncio
+async def test_another_workspaces_admin_is_no_admin_here(slack: SlackAdapter,
+                                                         api: SlackWebAPIMock) -> None:
+    # bt4 #05: a Slack Connect user is in users.info with their own workspace's team_id and
+    # its admin flag; they were let /briefbot reload here.
+    api.add_user("UEXT", is_admin=True, is_owner=True, team_id="TOTHER")
+    answer = await command(slack, api, "/briefbot", "reload", user_id="UEXT")
+    assert "/briefbot reload needs admin rights" in text_of([answer])
+    api.add_user("USTRANGE", is_admin=True, is_stranger=True)  # external: never an admin
+    answer = await command(slack, api, "/briefbot", "status", user_id="USTRANGE")
+    assert "needs admin rights" in text_of([answer])
+
+
+@pytest.mark.asyncio
+async def test_admin_flags_count_for_the_commands_workspace_only(slack: SlackAdapter,
+                                                                 api: SlackWebAPIMock) -> None:
+    api.add_user("UBOSS", is_admin=True)  # an admin of the bot's workspace (api.team_id)...
+    assert "briefbot status" in text_of([await command(slack, api, "/briefbot", "status",
+                                                       user_id="UBOSS")])
+    # ... is none of a command sent from another workspace (the cache is per workspace too)
+    answer = await command(slack, api, "/briefbot", "status", user_id="UBOSS", team_id="T9")
+    assert "needs admin rights" in text_of([answer])
+
+
+def _grid_user(api: SlackWebAPIMock, user_id: str, *, home: str, org: str, org_admin: bool,
+               workspace_admin: bool, teams: list[str]) -> None:
+    api.add_user(user_id, is_admin=workspace_admin, team_id=home, enterprise_id=org,
+                 enterprise_user={"id": user_id, "enterprise_id": org, "enterprise_name": org,
+                                  "is_admin": org_admin, "is_owner": False, "teams": teams})
+
+
+@pytest.mark.asyncio
+async def test_enterprise_grid_admins(slack: SlackAdapter, api: SlackWebAPIMock) -> None:
+    grid = {"enterprise_id": "E1"}
+
+    async def status(user: str, team: str, extra: dict[str, str] | None = grid) -> str:
+        return text_of([await command(slack, api, "/briefbot", "status", user_id=user,
+                                      team_id=team, extra=extra)])
+
+    # an org admin of the command's own org: an admin in each of its workspaces
+    _grid_user(api, "WORG", home="E1", org="E1", org_admin=True, workspace_admin=False,
+               teams=["T1"])
+    assert "briefbot status" in await status("WORG", "T2")
+    # a workspace admin of the org whose users.info team_id is another of its workspaces
+    _grid_user(api, "WWS", home="T1", org="E1", org_admin=False, workspace_admin=True,
+               teams=["T1", "T2"])
+    assert "briefbot status" in await status("WWS", "T2")
+    assert "needs admin rights" in await status("WWS", "T3")  # not a member of T3
+    # another org's admin, and an org admin when the command names no org
+    _grid_user(api, "WOTHER", home="E2", org="E2", org_admin=True, workspace_admin=True,
+               teams=["T2"])
+    assert "needs admin rights" in await status("WOTHER", "T2")
+    assert "needs admin rights" in await status("WORG", "T2", extra=None)
 
 
 @pytest.mark.asyncio

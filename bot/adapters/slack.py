@@ -3,7 +3,8 @@
 A thin layer. `/brief`, `/claim` and `/briefbot` are acknowledged at once (an ephemeral
 "Working on it…" for the slow ones), the router answers in a worker thread, and the reply goes
 back through the command's `response_url` (ephemeral replies to the caller only). Admin rights:
-the router's configured ids, or a workspace admin/owner per `users.info` (cached briefly).
+the router's configured ids, or an admin/owner of the command's workspace (or of its Enterprise
+Grid org) per `users.info`, cached briefly; another organisation's admins are not (`admin_here`).
 Socket Mode when SLACK_APP_TOKEN is set, else HTTP with SLACK_SIGNING_SECRET verified by
 Bolt (bad or stale signatures get 401). Tokens come from the environment and are never logged.
 `deliver` posts scheduled briefings with chat.postMessage and maps Slack's errors to
@@ -94,16 +95,29 @@ def _outage(exc: SlackApiError) -> str | None:
 
 
 class AdminLookup:
-    """Workspace admins and owners per `users.info`, cached for `ttl` seconds per user."""
+    """Workspace admins and owners per `users.info`, cached for `ttl` seconds per user and
+    place (the command's team and Enterprise Grid org).
+
+    `users.info` also describes users of other organisations (Slack Connect: a shared channel
+    brings in users whose `team_id` is their own workspace and whose `is_admin` is their own
+    workspace's flag). So the flags count only for the place the command came from: the
+    user's `team_id` is the command's `team_id`, or both are in the same Enterprise Grid org
+    (the command's `enterprise_id` is the user's `enterprise_user.enterprise_id`) and the
+    user's `enterprise_user.teams` lists the command's team; an org admin or owner
+    (`enterprise_user.is_admin` / `is_owner`) of the command's own org is an admin in each of
+    its workspaces. A user flagged `is_stranger` (an external user Slack tells little about)
+    never is. See `admin_here`."""
 
     def __init__(self, ttl: float = ADMIN_CACHE_SECONDS,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.clock = clock
-        self._cache: dict[str, tuple[float, bool]] = {}
+        self._cache: dict[tuple[str, str | None, str | None], tuple[float, bool]] = {}
 
-    async def is_admin(self, client: AsyncWebClient, user_id: str) -> bool:
-        hit = self._cache.get(user_id)
+    async def is_admin(self, client: AsyncWebClient, user_id: str, team_id: str | None,
+                       enterprise_id: str | None = None) -> bool:
+        key = (user_id, team_id, enterprise_id)
+        hit = self._cache.get(key)
         if hit is not None and self.clock() - hit[0] < self.ttl:
             return hit[1]
         try:
@@ -115,10 +129,39 @@ class AdminLookup:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
             return False
-        flag = bool(not user.get("deleted") and (user.get("is_admin") or user.get("is_owner")
-                                                  or user.get("is_primary_owner")))
-        self._cache[user_id] = (self.clock(), flag)
+        flag = admin_here(user, team_id, enterprise_id)
+        if not flag and _flagged(user) and not user.get("deleted"):
+            log.warning("Slack: %s is an admin of team %s, not of %s (enterprise %s): not "
+                        "treated as an admin here", _loggable(user_id),
+                        _loggable(user.get("team_id")), _loggable(team_id),
+                        _loggable(enterprise_id))
+        self._cache[key] = (self.clock(), flag)
         return flag
+
+
+def _flagged(user: dict[str, Any]) -> bool:
+    org = user.get("enterprise_user") or {}
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
+                or (isinstance(org, dict) and (org.get("is_admin") or org.get("is_owner"))))
+
+
+def admin_here(user: dict[str, Any], team_id: str | None, enterprise_id: str | None) -> bool:
+    """Whether a `users.info` user is an admin or owner of the workspace a command came from
+    (`team_id`, and `enterprise_id` when that workspace is in an Enterprise Grid org); the
+    rule is AdminLookup's. Without the command's team nothing can be compared: no admin."""
+    if not team_id or user.get("deleted") or user.get("is_stranger"):
+        return False
+    org = user.get("enterprise_user")
+    org = org if isinstance(org, dict) else {}
+    same_org = bool(enterprise_id) and enterprise_id == (org.get("enterprise_id")
+                                                         or user.get("enterprise_id"))
+    if same_org and (org.get("is_admin") or org.get("is_owner")):
+        return True  # an admin or owner of the whole org the command's workspace belongs to
+    teams = org.get("teams") or user.get("teams") or []
+    member = user.get("team_id") == team_id or (same_org and isinstance(teams, list)
+                                                and team_id in teams)
+    return bool(member and (user.get("is_admin") or user.get("is_owner")
+                            or user.get("is_primary_owner")))
 
 
 def _loggable(value: Any, limit: int = 60) -> str:
@@ -247,12 +290,14 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
                        respond: ResponseURL | None = None) -> Reply:
     user_id = str(command.get("user_id", ""))
     team = str(command.get("team_id") or "") or None  # the workspace: scopes subscriptions
+    enterprise = str(command.get("enterprise_id") or "") or None  # its Grid org, if any
     caller = Caller("slack", user_id, str(command.get("user_name") or user_id),
                     workspace_id=team)
     spec = router.specs.get(name)
     if spec is not None and spec.admin and not router.is_admin(caller):
         caller = Caller("slack", caller.user_id, caller.display_name,
-                        is_platform_admin=await admins.is_admin(client, user_id),
+                        is_platform_admin=await admins.is_admin(client, user_id, team,
+                                                                 enterprise),
                         workspace_id=team)
     notify = None
     if respond is not None:

@@ -17,7 +17,7 @@ from bot import __version__
 from bot.cli.context import JSON_ERRORS, AppContext, json_errors, pass_app
 from bot.config import load_dotenv_if_present
 from bot.corpus.article import paragraphs
-from bot.corpus.reload import ReloadReport
+from bot.corpus.reload import COUNT_KEYS, ReloadReport
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
 from bot.errors import UserError
 from bot.paths import (
@@ -154,8 +154,7 @@ def report_json(report: ReloadReport) -> dict[str, Any]:
     with its per-record counts, then its line rejections and warnings)."""
     return {
         "run": report.run_id, "changed": report.changed,
-        "counts": {k: report.counts[k] for k in ("added", "updated", "unchanged", "removed",
-                                                  "rejected", "warnings")},
+        "counts": {k: report.counts[k] for k in COUNT_KEYS},
         "outcomes": [{"path": o.path, "outcome": o.outcome, "reason": o.reason, "line": o.line,
                       "doc_id": o.doc_id, **({"counts": o.counts} if o.counts else {})}
                      for o in report.outcomes],

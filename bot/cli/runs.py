@@ -10,24 +10,21 @@ from typing import Any
 import click
 
 from bot.cli.context import ROW_ID, AppContext, json_errors, pass_app
-from bot.corpus.reload import Outcome, counts_text
+from bot.corpus.reload import FINISHED, Outcome, counts_text, run_counts
 from bot.reply import printable_line
-
-COUNT_KEYS = ("added", "updated", "unchanged", "removed", "rejected", "warnings")
 
 
 def run_json(run: dict[str, Any]) -> dict[str, Any]:
     return {"id": run["id"], "started_at": run["started_at"],
             "finished_at": run["finished_at"], "status": run["status"],
             "actor": run.get("actor"), "paths": run["paths"],
-            "counts": {k: int(run["counts"].get(k, 0)) for k in COUNT_KEYS}
-            if run["counts"] else {},  # a run not finished counts nothing (rolled back)
+            "counts": run_counts(run),  # a run not finished counts nothing (rolled back)
             "error": run.get("error")}
 
 
 def run_line(run: dict[str, Any]) -> str:
     """One printable line: id, times, status, who, counts (or why it failed), paths."""
-    if run["status"] in ("ok", "with-rejections"):
+    if run["status"] in FINISHED:
         what = counts_text(run["counts"])
     elif run["status"] == "failed":
         what = f"rolled back: {run.get('error') or 'no reason recorded'}"
@@ -82,7 +79,7 @@ def show(app: AppContext, run_id: int, quiet: bool, as_json: bool) -> None:
                               indent=2))
         return
     click.echo(run_line(run))
-    if not outcomes and run["status"] not in ("ok", "with-rejections"):
+    if not outcomes and run["status"] not in FINISHED:
         click.echo("(no file outcomes: they are committed with the reload's work)")
     for o in outcomes:
         line = Outcome(o["path"], o["outcome"], o["reason"], o["line"], o["doc_id"]).summary()

@@ -83,6 +83,21 @@ def path_text(path: str) -> str:
     return path
 
 
+COUNT_KEYS = ("added", "updated", "unchanged", "removed", "rejected", "warnings")
+FINISHED = ("ok", "with-rejections")  # the statuses of a run whose work was committed
+
+
+def run_counts(run: Mapping[str, Any]) -> dict[str, int]:
+    """A stored run's counts (`counts` decoded) for programs, every one of COUNT_KEYS (0 when
+    not counted, or missing from an old run's record), as `briefbot runs --json` and /healthz
+    give them; {} for a run that did not finish (failed, interrupted, running: its work was
+    rolled back)."""
+    if run["status"] not in FINISHED:
+        return {}
+    counts = run["counts"] if isinstance(run["counts"], Mapping) else {}
+    return {k: int(counts.get(k, 0)) for k in COUNT_KEYS}
+
+
 def counts_text(c: Mapping[str, int]) -> str:
     """A reload's counts in words ("3 added, 0 updated, ..., 1 warnings"): its report's
     headline and `briefbot runs` (a count missing from an old run's record is 0)."""

@@ -129,7 +129,7 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _run_row(run: dict[str, Any]) -> dict[str, Any]:
+def run_row(run: dict[str, Any]) -> dict[str, Any]:
     """An ingest_runs row with its JSON columns decoded (a damaged one read as empty)."""
     for key, empty in (("counts", {}), ("paths", [])):
         try:
@@ -615,12 +615,12 @@ class Store:
 
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
         """The latest reload runs, newest first (counts and paths decoded)."""
-        return [_run_row(dict(r)) for r in self.db.query(
+        return [run_row(dict(r)) for r in self.db.query(
             "select * from ingest_runs order by id desc limit ?", [limit])]
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from ingest_runs where id = ?", [run_id]))
-        return _run_row(dict(rows[0])) if rows else None
+        return run_row(dict(rows[0])) if rows else None
 
     def run_outcomes(self, run_id: int) -> list[dict[str, Any]]:
         return [

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config import SNOWFLAKE_MAX
 from bot.cron import make_trigger
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
@@ -19,7 +20,6 @@ POSTING_PLATFORMS = ("console", "slack", "discord")  # what `briefbot schedule a
 # "test": the test suite's chat adapter (`bot.adapters.testing`); no running bot posts for it.
 PLATFORMS = (*POSTING_PLATFORMS, "test")
 CONSOLE_CHANNEL = "console"  # the console's only channel (what its commands are sent from)
-SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit integers
 
 
 @dataclass

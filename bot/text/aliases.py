@@ -26,7 +26,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from bot.config import schema_errors
 from bot.errors import UserError
@@ -194,7 +201,16 @@ def _written(orig: str, case: int) -> bool:
 
 # ---------------------------------------------------------------------------- the schema
 
-Phrase = Annotated[str, StringConstraints(min_length=1)]
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError(f"must not be empty (it is only spaces: {text[:20]!r})")
+    return text
+
+
+# A phrase, a concept name: "" is refused as empty, "   " as only spaces (it would name or
+# match nothing); a concept's list holds at least one phrase.
+Phrase = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank)]
+Phrases = Annotated[list[Phrase], Field(min_length=1)]
 
 
 class _Table(BaseModel):
@@ -210,7 +226,7 @@ class AliasesFile(_Table):
     `[places] names`."""
 
     countries: bool = True  # the shipped countries (and their cities) as place concepts
-    concepts: dict[str, list[Phrase]] = {}
+    concepts: dict[Phrase, Phrases] = {}
     places: PlacesTable = PlacesTable()
 
 
