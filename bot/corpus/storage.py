@@ -666,17 +666,18 @@ class Store:
         self.db.table("files").delete_where("path = ?", [path])
 
     # ------------------------------------------------------------------ documents
-    def document_hashes(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """{doc_id: (content_hash, status)} for the given ids."""
+    def document_hashes(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """{doc_id: (content_hash, status, source_path)} for the given ids."""
         ids = list(doc_ids)
-        out: dict[str, tuple[str, str]] = {}
+        out: dict[str, tuple[str, str, str]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" for _ in chunk)
             for r in self.db.query(
-                f"select id, content_hash, status from documents where id in ({marks})", chunk
+                f"select id, content_hash, status, source_path from documents"
+                f" where id in ({marks})", chunk
             ):
-                out[r["id"]] = (r["content_hash"], r["status"])
+                out[r["id"]] = (r["content_hash"], r["status"], r["source_path"])
         return out
 
     def document_owner(self, doc_id: str) -> str | None:
