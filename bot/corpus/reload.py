@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
-from bot.corpus.metadata import OutletCatalog, parse_date
+from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import FileState, Store
 from bot.errors import UserError
 from bot.reply import printable_line
@@ -949,9 +949,9 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
     """A JSONL record's optional fields, and a warning for each one left out (the record is
     loaded all the same). A field is text; a number is taken as its text (a title "1984"),
     except a date; a list of names is taken for "author" (joined: "Jane Doe, John Roe") and
-    "outlet" (each an outlet). "published" is read as a date (see `parse_date`) or left out,
-    never guessed: a number (Unix seconds? milliseconds? 20240502?) or "05/02/2024" (May 2
-    or February 5?) is not a date."""
+    "outlet" (each an outlet). "published" is read as a date (see `parse_date_field`) or left
+    out, never guessed: a number (Unix seconds? milliseconds? 20240502?) or "05/02/2024" (May
+    2 or February 5?) is not a date."""
     fields: dict[str, str | list[str] | None] = {}
     warnings: list[str] = []
     for key in _FIELDS:
@@ -974,7 +974,7 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
             continue
         text = str(value).strip()
         if key == "published" and text:
-            iso = parse_date(text)
+            iso = parse_date_field(text)
             if iso is None:
                 why = ("the order of day and month is unknown" if _NUMERIC_DMY.match(text)
                        else "not a date with year, month and day")
