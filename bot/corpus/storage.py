@@ -619,10 +619,14 @@ class Store:
             "select * from ingest_runs order by id desc limit ?", [limit])]
 
     def run(self, run_id: int) -> dict[str, Any] | None:
+        if not fits_sqlite_int(run_id):  # typed by a user: no run has it (no OverflowError)
+            return None
         rows = list(self.db.query("select * from ingest_runs where id = ?", [run_id]))
         return _run_row(dict(rows[0])) if rows else None
 
     def run_outcomes(self, run_id: int) -> list[dict[str, Any]]:
+        if not fits_sqlite_int(run_id):
+            return []
         return [
             dict(r)
             for r in self.db.query(
@@ -1323,7 +1327,7 @@ class Store:
         return feed
 
     def feed(self, feed_id: int) -> dict[str, Any] | None:
-        if not self._feeds_exist():
+        if not self._feeds_exist() or not fits_sqlite_int(feed_id):
             return None
         rows = list(self.db.query(
             "select f.*, (select count(*) from feed_items i where i.feed_id = f.id) items"
@@ -1365,6 +1369,8 @@ class Store:
     def remove_feed(self, feed_id: int) -> bool:
         """Stop following a feed; its documents stay in the corpus."""
         self._ensure_feeds()
+        if not fits_sqlite_int(feed_id):
+            return False
         with self._write_transaction():
             cursor = self.db.execute("delete from feeds where id = ?", [feed_id])
             self.db.execute("delete from feed_items where feed_id = ?", [feed_id])
