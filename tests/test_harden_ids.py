@@ -1,8 +1,10 @@
 """Huge ids (beyond SQLite's 64-bit INTEGER) get a clear "no such subscription", never an
-OverflowError traceback: chat /unsubscribe, `schedule remove`, `digest --since-last`."""
+OverflowError traceback: chat /unsubscribe and /feeds remove, `schedule remove`, `digest
+--since-last`, `runs show`, `feeds remove`, `feeds poll`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,33 @@ def test_cli_ids_take_a_hash_and_leading_zeros(core: Core) -> None:  # noqa: F81
     res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), "schedule", "remove",
                                    f"#00{row['id']}"])
     assert res.exit_code == 0 and f"Removed #{row['id']}" in res.output, res.output
+
+
+@pytest.mark.parametrize("typed", [str(2**63), HUGE, "9" * 5_000])
+@pytest.mark.parametrize("command,said", [
+    (["runs", "show"], "no reload #"), (["runs", "show", "--json"], "no reload #"),
+    (["feeds", "remove"], "no feed #"), (["feeds", "poll"], "no feed #"),
+    (["feeds", "poll", "--json"], "no feed #"), (["schedule", "remove"], "no subscription #")])
+def test_every_cli_id_past_sqlite_says_there_is_no_such_row(core: Core, typed: str,  # noqa: F811
+                                                             command: list[str], said: str) -> None:
+    # `runs show 9223372036854775808` (2**63) printed an OverflowError traceback, and nothing
+    # on stdout with --json; so did `feeds remove` and `feeds poll` once a feed was followed.
+    core.store.add_feed("http://127.0.0.1:9/feed.xml", None, 30, "cli")
+    assert core.store.runs(5)  # the fixture's reload: the tables are there
+    res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), *command[:2], typed,
+                                   *command[2:]])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), (res.exception,
+                                                                         res.output)
+    assert said in res.output and "Traceback" not in res.output, res.output
+    if "--json" in command:
+        assert said in json.loads(res.stdout)["error"]
+    assert core.store.feed(1) is not None
+
+
+@pytest.mark.parametrize("typed", [HUGE, "9" * 3_990])  # a chat message has 4,000 at most
+def test_feeds_remove_huge_id_in_chat(bot: TestAdapter, typed: str) -> None:  # noqa: F811
+    bot.core.store.add_feed("http://127.0.0.1:9/feed.xml", None, 30, "cli")
+    reply = bot.send(f"/feeds remove {typed}", admin=True)
+    assert reply.kind == "error" and "went wrong" not in reply.plain_text(), reply.plain_text()
+    assert f"No feed #{typed[:40]}" in reply.plain_text()
+    assert bot.core.store.feed(1) is not None

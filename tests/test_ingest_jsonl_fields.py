@@ -85,3 +85,27 @@ def test_reload_json_gives_the_warnings(tmp_path: Path, corpus: Path) -> None:
         ("warning", 7, "month-only"), ("warning", 8, "typo-year"),
         ("warning", 9, "authors-objects")]
     assert notes[2]["reason"].startswith('"published" is a JSON number (1714640000)')
+
+
+def test_an_impossible_date_or_time_is_left_out_with_a_warning(tmp_path: Path,
+                                                                corpus: Path) -> None:
+    # "-0001-01-01" (a year BC) was stored as 0001-01-01 and "2024-05-02T25:00Z" as
+    # 2024-05-02, without a word, while "2024-02-30" was left out with a warning.
+    dates = {"bc": "-0001-01-01", "expanded": "+02024-05-02", "h25": "2024-05-02T25:00Z",
+             "m61": "2024-05-02 10:61", "feb30": "2024-02-30",
+             "iso": "2024-05-02T23:59:59.5+09:00", "midnight": "2024-05-02T24:00:00Z",
+             "rfc": "Thu, 02 May 2024 10:00:00 GMT", "year1": "0001-01-01"}
+    (corpus / "d.jsonl").write_text("".join(
+        json.dumps({"id": k, "text": TEXT, "published": v}) + "\n" for k, v in dates.items()),
+        encoding="utf-8")
+    res = reload(tmp_path / "t.db", corpus)
+    assert res.exit_code == 0, res.output
+    warned = [line.split(": warning — ", 1)[1] for line in res.output.splitlines()
+              if ": warning — " in line]
+    assert warned == [f'"published" ("{dates[k]}") is not read as a date (not a date with'
+                      ' year, month and day): left out; write it as "2024-05-02" or'
+                      ' "May 2, 2024"' for k in ("bc", "expanded", "h25", "m61", "feb30")]
+    assert {k: d["published"] for k, d in sources(tmp_path / "t.db").items()} == {
+        "bc": None, "expanded": None, "h25": None, "m61": None, "feb30": None,
+        "iso": "2024-05-02", "midnight": "2024-05-02", "rfc": "2024-05-02",
+        "year1": "0001-01-01"}

@@ -499,6 +499,81 @@ def test_moved_or_renamed_file_keeps_its_article(db: Path, small: Path) -> None:
     assert "0 removed" in reload(db, small).output
 
 
+def _records(*ids: str) -> str:
+    return "".join(json.dumps({"id": i, "text": f"{SENTENCES[n % 4]} Record {i}."}) + "\n"
+                   for n, i in enumerate(ids))
+
+
+def test_renamed_or_moved_jsonl_file_keeps_its_records(db: Path, corpus: Path) -> None:
+    # Its records were "unchanged" under the new name and never taken over by it, so the old
+    # name's removal retired them, for good: every later reload said "unchanged".
+    (corpus / "a.jsonl").write_text(_records("m1", "m2"), encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    (corpus / "sub").mkdir()
+    (corpus / "a.jsonl").rename(corpus / "sub" / "b.jsonl")
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    assert outcomes(res)["a.jsonl"] == ("removed — file no longer present"
+                                        " (2 of its documents now come from another file)")
+    assert outcomes(res)["b.jsonl"] == "updated (2 updated)"
+    for _ in range(2):
+        new = str(corpus / "sub" / "b.jsonl")
+        assert {i: d["source_path"] for i, d in sources(db).items()} == {"m1": new, "m2": new}
+        res = reload(db, corpus)
+        assert outcomes(res) == {"b.jsonl": "unchanged (2 unchanged)"}, res.output
+
+
+@pytest.mark.parametrize("into", ["a.jsonl", "c.jsonl"])  # read before, after b.jsonl
+def test_a_record_moved_into_another_jsonl_file_is_kept(db: Path, corpus: Path,
+                                                        into: str) -> None:
+    (corpus / "b.jsonl").write_text(_records("m1", "m2"), encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    m1 = _records("m1", "m2").splitlines(keepends=True)[0]
+    (corpus / "b.jsonl").write_text(_records("m1", "m2").replace(m1, ""), encoding="utf-8")
+    (corpus / into).write_text(m1, encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    assert "— rejected" not in res.output and "duplicate" not in res.output, res.output
+    assert {i: Path(d["source_path"]).name for i, d in sources(db).items()} == {
+        "m1": into, "m2": "b.jsonl"}
+    res = reload(db, corpus)
+    assert "0 removed" in res.output and set(sources(db)) == {"m1", "m2"}
+
+
+def test_a_file_removed_retires_only_the_documents_still_loaded_from_it(db: Path,
+                                                                       corpus: Path) -> None:
+    # b.jsonl gives m1 up to a.jsonl but has a bad line, so it keeps listing its previous
+    # records (m1 among them); its removal must not retire m1, which a.jsonl holds now.
+    (corpus / "b.jsonl").write_text(_records("m1", "m2"), encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    m1, m2 = _records("m1", "m2").splitlines(keepends=True)
+    (corpus / "a.jsonl").write_text(m1, encoding="utf-8")
+    (corpus / "b.jsonl").write_text(m2 + m2, encoding="utf-8")
+    res = reload(db, corpus)
+    assert "b.jsonl:2: rejected — duplicate id 'm2' in this file" in res.output, res.output
+    assert {i: Path(d["source_path"]).name for i, d in sources(db).items()} == {
+        "m1": "a.jsonl", "m2": "b.jsonl"}
+    (corpus / "b.jsonl").unlink()
+    res = reload(db, corpus)
+    assert outcomes(res)["b.jsonl"] == "removed — file no longer present" \
+        " (1 of its documents now come from another file)", res.output
+    assert set(sources(db)) == {"m1"}
+
+
+def test_the_same_record_in_two_jsonl_files_is_still_a_duplicate(db: Path, corpus: Path
+                                                                 ) -> None:
+    (corpus / "b.jsonl").write_text(_records("m1", "m2"), encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    for name in ("a.jsonl", "c.jsonl"):  # the same text too: it was "unchanged", unreported
+        (corpus / name).write_text(_records("m1"), encoding="utf-8")
+        res = reload(db, corpus)
+        assert f"{name}:1: rejected — duplicate document id 'm1' (already from " \
+            f"{corpus / 'b.jsonl'})" in res.output, res.output
+        assert {i: Path(d["source_path"]).name for i, d in sources(db).items()} == {
+            "m1": "b.jsonl", "m2": "b.jsonl"}
+        (corpus / name).unlink()
+
+
 def test_pipes_and_devices_are_rejected_not_read(db: Path, small: Path) -> None:
     os.mkfifo(small / "pipe.txt")
     (small / "zero.txt").symlink_to("/dev/zero")

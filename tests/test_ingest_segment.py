@@ -99,3 +99,44 @@ def test_a_huge_unpunctuated_text_is_cut_in_linear_time():
     started = time.monotonic()
     pieces = split_sentences(" ".join(["w"] * 400_000))
     assert len(pieces) == 10_000 and time.monotonic() - started < 1  # quadratic before: 4.7 s
+
+
+PROSE = ("Officials in Seoul said on Tuesday that the pact would be reviewed by ministers. "
+         "Dr. Lee of the U.S. embassy agreed! Did the talks stall... or not? ")
+
+
+@pytest.mark.parametrize("mark", [".", "!", "?", "…"])
+def test_a_run_of_end_marks_not_followed_by_a_space_is_split_in_linear_time(mark: str) -> None:
+    import time
+
+    # 50,000 marks each, 200,000 for the four: the run was tried from each of its marks to
+    # its end (quadratic: 20,000 "!" took 6 s, this size ~40 s; a 1 MB file of periods held a
+    # reload for hours). Bound: ten times what the same length of ordinary prose takes (many
+    # real boundaries, abbreviations), measured here, so a slow machine does not fail it.
+    run = "Wow" + mark * 50_000 + "x"
+    prose = PROSE * (len(run) // len(PROSE) + 1)
+    started = time.perf_counter()
+    assert len(split_sentences(prose)) > 1000
+    baseline = time.perf_counter() - started
+    started = time.perf_counter()
+    assert split_sentences(run) == [run]  # no white space after it: no boundary
+    elapsed = time.perf_counter() - started
+    assert elapsed < max(10 * baseline, 0.25), (elapsed, baseline)
+    # With a space and a capital after it, the whole run still ends the sentence.
+    assert split_sentences(run[:-1] + " Then more.") == [run[:-1], "Then more."]
+
+
+def test_a_megabyte_run_of_periods_in_an_article_parses_quickly() -> None:
+    import time
+
+    from bot.corpus.article import parse_article
+    from bot.corpus.metadata import OutletCatalog
+
+    first = "Officials said the pact would be reviewed" + "!" * 1_000_000
+    second = "They met" + "." * 1_000_000
+    raw = f"Dots\n\n{first} The ministers agree.\n\n{second}\n"
+    started = time.monotonic()
+    article = parse_article(raw, "d", OutletCatalog.load(None))
+    assert time.monotonic() - started < 20  # ~1 s; before: hours
+    assert [(s.paragraph, s.text[:12], len(s.text)) for s in article.sentences] == [
+        (0, "Officials sa", len(first)), (0, "The minister", 20), (1, "They met....", len(second))]

@@ -1127,11 +1127,18 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
         if not (raw.isascii() and raw.isdigit()):
             raise UserError(f"Usage: {_cmd(req, 'feeds', 'remove ID')} — the ids are listed by "
                             f"{_cmd(req, 'feeds')}")
-        try:
-            feed = core.remove_feed(int(raw))
-        except UserError:
-            raise UserError(f"No feed #{int(raw)}. See {_cmd(req, 'feeds')}.") from None
-        return Reply.text(f"Stopped following feed #{feed['id']} ({_feed_url(feed)}); "
+        feed_id = parse_id(raw)  # None: too big for any feed (int() refuses 4,300+ digits)
+        removed: dict[str, Any] | None = None
+        if feed_id is not None:
+            try:
+                removed = core.remove_feed(feed_id)
+            except UserError:
+                pass
+        if removed is None:
+            shown = str(feed_id) if feed_id is not None else raw.lstrip("0")
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            raise UserError(f"No feed #{shown}. See {_cmd(req, 'feeds')}.")
+        return Reply.text(f"Stopped following feed #{removed['id']} ({_feed_url(removed)}); "
                           "its articles stay in the corpus.")
     raise UserError(_feeds_usage(req))
 

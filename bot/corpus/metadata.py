@@ -54,6 +54,26 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+# A sign before a date's year: "-0001-01-01" is a year BC, "+02024-05-02" an expanded year.
+_SIGNED_YEAR = re.compile(r"(?<![\w.])[-+\u2212]\d{4,}[-/.]\d")
+# A time of day: "10:30", "10:30:15" (and a zone's "+09:00").
+_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
+
+
+def parse_date_field(text: str) -> str | None:
+    """`parse_date` of a field that holds a date (JSONL "published"), where nothing in it may
+    be ignored: one with a sign before its year ("-0001-01-01", a year BC, was read as
+    0001-01-01) or with an impossible time of day ("2024-05-02T25:00Z", read as 2024-05-02)
+    is no date, as "2024-02-30" is none."""
+    if _SIGNED_YEAR.search(text):
+        return None
+    for m in _TIME.finditer(text):
+        hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        if minute > 59 or second > 60 or hour > 24 or (hour == 24 and minute + second > 0):
+            return None
+    return parse_date(text)
+
+
 def _iso(year: int, month: int, day: int) -> str | None:
     try:
         return date(year, month, day).isoformat()

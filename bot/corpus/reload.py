@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
-from bot.corpus.metadata import OutletCatalog, parse_date
+from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import FileState, Store
 from bot.errors import UserError
 from bot.reply import printable_line
@@ -440,6 +440,7 @@ class _Loader:
         self._sents: list[tuple[Any, ...]] = []
         self._files: list[tuple[FileState, str | None]] = []
         self._claimed: dict[str, str] = {}  # doc id -> path, within this run
+        self._held: dict[str, set[str] | None] = {}  # JSONL path -> the ids it holds now
         self.folder_of: dict[str, str] = {}  # file key -> the reloaded folder it was found in
         self._order = 0  # index of the file being handled, to report outcomes in file order
 
@@ -478,16 +479,34 @@ class _Loader:
             row = self.store.document_state(doc_id) if state is False else state
             owner = row[0] if isinstance(row, tuple) and row[1] == "active" else None
             # An owner that cannot be looked at (a folder on its way locked) counts as there.
-            if owner is not None and owner != path and _gone(owner) is not True:
+            if owner is not None and owner != path and _gone(owner) is not True \
+                    and self._holds(owner, doc_id):
                 other = owner
         if other is not None and other != path:
             raise _Rejected(f"duplicate document id {doc_id!r} (already from {other})")
         self._claimed[doc_id] = path
 
+    def _holds(self, owner: str, doc_id: str) -> bool:
+        """Does the (present) file a document was loaded from still hold it? A JSONL file may
+        have given the record up to another file (moved from a file loaded later in this run,
+        or not reloaded at all): its ids are read to know, once per run. A text file holds
+        its one id; a JSONL file that cannot be read through counts as holding it."""
+        if Path(owner).suffix.lower() not in JSONL_SUFFIXES:
+            return True
+        if owner not in self._held:
+            self._held[owner] = _jsonl_ids(Path(owner), self.settings.max_file_bytes)
+        ids = self._held[owner]
+        return ids is None or doc_id in ids
+
     def _owned(self, doc_ids: list[str], path: str) -> list[str]:
-        """Of the ids a file used to hold, those no other file took over in this run (an
-        article moved or renamed must not be retired under its new path)."""
-        return [d for d in doc_ids if self._claimed.get(d, path) == path]
+        """Of the ids a file used to hold, those no other file took over, in this run or
+        before (an article moved or renamed must not be retired under its new path)."""
+        ids = [d for d in doc_ids if self._claimed.get(d, path) == path]
+        if not ids:
+            return ids
+        self.flush()
+        stored = self.store.document_hashes(ids)
+        return [d for d in ids if d not in stored or stored[d][2] == path]
 
     def _record(self, outcome: Outcome, order: int | None = None) -> None:
         outcome.order = self._order if order is None else order
@@ -643,7 +662,7 @@ class _Loader:
         failed_ids: set[str] = set()
         pending: list[tuple[int, str, _Job, str, list[str]]] = []
         inflight: tuple[list[tuple[int, str, _Job, str, list[str]]],
-                        dict[str, tuple[str, str]], Any] | None = None
+                        dict[str, tuple[str, str, str]], Any] | None = None
         cap = self.settings.max_file_bytes
 
         def drain() -> None:
@@ -678,7 +697,17 @@ class _Loader:
             todo = []
             for item in pending:
                 old = existing.get(item[1])
-                if old and old[0] == item[3] and old[1] == "active":
+                # Unchanged only if loaded from this very file: a record of a file renamed
+                # or moved, or moved from another file, is stored again under this one (the
+                # old file's removal would retire it otherwise).
+                if old and old[0] == item[3] and old[1] == "active" and old[2] == key:
+                    try:
+                        self._claim(item[1], key, (old[2], old[1], old[0]))
+                    except _Rejected as exc:
+                        line_errors.append(Outcome(key, "rejected", str(exc), line=item[0],
+                                                   doc_id=item[1]))
+                        failed_ids.add(item[1])
+                        continue
                     counts["unchanged"] += 1
                 else:
                     todo.append(item)
@@ -769,11 +798,7 @@ class _Loader:
                                         f"{_JSON_TYPES.get(type(text), 'value')}, not a string")
                     if text is None or not text.strip():
                         raise _Rejected("malformed record: missing or empty \"text\"")
-                    raw_id = rec.get("id")
-                    if raw_id is None or isinstance(raw_id, (dict, list, bool)) or str(raw_id).strip() == "":
-                        doc_id = f"{path_text(path.stem)}-{_hash(text.encode())[:12]}"
-                    else:
-                        doc_id = str(raw_id).strip()
+                    doc_id = _record_id(rec, text, path)
                     if doc_id in seen_set:
                         raise _Rejected(f"duplicate id {doc_id!r} in this file")
                 except _Rejected as exc:
@@ -907,6 +932,39 @@ class _Utf16Lines:
         return self._text.readline(size).encode("utf-8", "surrogatepass")
 
 
+def _record_id(rec: dict[str, Any], text: str, path: Path) -> str:
+    """A JSONL record's document id: its "id", or one made of the file's name and its text."""
+    raw_id = rec.get("id")
+    if raw_id is None or isinstance(raw_id, (dict, list, bool)) or str(raw_id).strip() == "":
+        return f"{path_text(path.stem)}-{_hash(text.encode())[:12]}"
+    return str(raw_id).strip()
+
+
+def _jsonl_ids(path: Path, cap: int) -> set[str] | None:
+    """The ids of a JSONL file's records as a reload would read them, or None when that
+    cannot be told without loading it (unreadable, a line over the cap or not a record: a
+    reload then keeps the file's documents)."""
+    ids: set[str] = set()
+    try:
+        with path.open("rb") as fh:
+            utf16 = fh.read(2) in (b"\xff\xfe", b"\xfe\xff")
+            fh.seek(0)
+            lines: _Lines = _Utf16Lines(fh) if utf16 else fh
+            while raw := lines.readline(cap + 1):
+                if len(raw) > cap:
+                    return None
+                if not raw.strip():
+                    continue
+                rec = json.loads(raw.decode("utf-8-sig"))
+                text = rec.get("text") if isinstance(rec, dict) else None
+                if not isinstance(text, str) or not text.strip():
+                    return None
+                ids.add(_record_id(rec, text, path))
+    except (OSError, ValueError, RecursionError):  # ValueError: JSON, UTF-8 and UTF-16 errors
+        return None
+    return ids
+
+
 _JSON_TYPES = {dict: "object", list: "array", bool: "boolean", int: "number", float: "number"}
 
 
@@ -923,9 +981,9 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
     """A JSONL record's optional fields, and a warning for each one left out (the record is
     loaded all the same). A field is text; a number is taken as its text (a title "1984"),
     except a date; a list of names is taken for "author" (joined: "Jane Doe, John Roe") and
-    "outlet" (each an outlet). "published" is read as a date (see `parse_date`) or left out,
-    never guessed: a number (Unix seconds? milliseconds? 20240502?) or "05/02/2024" (May 2
-    or February 5?) is not a date."""
+    "outlet" (each an outlet). "published" is read as a date (see `parse_date_field`) or left
+    out, never guessed: a number (Unix seconds? milliseconds? 20240502?) or "05/02/2024" (May
+    2 or February 5?) is not a date."""
     fields: dict[str, str | list[str] | None] = {}
     warnings: list[str] = []
     for key in _FIELDS:
@@ -948,7 +1006,7 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
             continue
         text = str(value).strip()
         if key == "published" and text:
-            iso = parse_date(text)
+            iso = parse_date_field(text)
             if iso is None:
                 why = ("the order of day and month is unknown" if _NUMERIC_DMY.match(text)
                        else "not a date with year, month and day")

@@ -619,10 +619,14 @@ class Store:
             "select * from ingest_runs order by id desc limit ?", [limit])]
 
     def run(self, run_id: int) -> dict[str, Any] | None:
+        if not fits_sqlite_int(run_id):  # typed by a user: no run has it (no OverflowError)
+            return None
         rows = list(self.db.query("select * from ingest_runs where id = ?", [run_id]))
         return run_row(dict(rows[0])) if rows else None
 
     def run_outcomes(self, run_id: int) -> list[dict[str, Any]]:
+        if not fits_sqlite_int(run_id):
+            return []
         return [
             dict(r)
             for r in self.db.query(
@@ -666,17 +670,18 @@ class Store:
         self.db.table("files").delete_where("path = ?", [path])
 
     # ------------------------------------------------------------------ documents
-    def document_hashes(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """{doc_id: (content_hash, status)} for the given ids."""
+    def document_hashes(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """{doc_id: (content_hash, status, source_path)} for the given ids."""
         ids = list(doc_ids)
-        out: dict[str, tuple[str, str]] = {}
+        out: dict[str, tuple[str, str, str]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" for _ in chunk)
             for r in self.db.query(
-                f"select id, content_hash, status from documents where id in ({marks})", chunk
+                f"select id, content_hash, status, source_path from documents"
+                f" where id in ({marks})", chunk
             ):
-                out[r["id"]] = (r["content_hash"], r["status"])
+                out[r["id"]] = (r["content_hash"], r["status"], r["source_path"])
         return out
 
     def document_owner(self, doc_id: str) -> str | None:
@@ -1324,7 +1329,7 @@ class Store:
         return feed
 
     def feed(self, feed_id: int) -> dict[str, Any] | None:
-        if not self._feeds_exist():
+        if not self._feeds_exist() or not fits_sqlite_int(feed_id):
             return None
         rows = list(self.db.query(
             "select f.*, (select count(*) from feed_items i where i.feed_id = f.id) items"
@@ -1366,6 +1371,8 @@ class Store:
     def remove_feed(self, feed_id: int) -> bool:
         """Stop following a feed; its documents stay in the corpus."""
         self._ensure_feeds()
+        if not fits_sqlite_int(feed_id):
+            return False
         with self._write_transaction():
             cursor = self.db.execute("delete from feeds where id = ?", [feed_id])
             self.db.execute("delete from feed_items where feed_id = ?", [feed_id])
