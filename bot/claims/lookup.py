@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import re
 import threading
 import weakref
 from collections.abc import Callable
@@ -48,6 +49,7 @@ from bot.text.stance import (
     Claim,
     Features,
     Judgement,
+    Unit,
     clean_claim,
     clear_match,
     falsity,
@@ -88,6 +90,8 @@ QUERY_SYNONYMS = 3  # a word's first (most frequent sense's) alternatives in the
 CROSS_PAIRS = 2
 CLOSEST = 3  # closest sentences shown beside a not-found answer
 CLOSEST_REASON = "closest match; does not confirm the claim"
+# A sentence that lacks the claim's leading name and names someone else (`_lead_word`).
+ANOTHER_ACTOR = "about someone else"
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
 
 
@@ -233,6 +237,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     context_of: dict[int, str] = {}  # the previous sentence, where it says a slot of the claim
     reader = load_cross() if fitted is not None and cross else None
     copies = Copies(store)  # which supporting documents are copies (read once per document)
+    lead = _lead_word(plain, parsed)
+    if lead is not None \
+            and not _written_as_name(lead, [rows[sid]["text"] for sid in body]):
+        lead = None
     for sid in body:
         row = rows[sid]
         own = feats(row)
@@ -248,6 +256,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         ctx = feats(prev) if prev and prev["doc_id"] == row["doc_id"] \
             and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body" else None
         m_ctx = match(parsed, own, ctx) if ctx is not None else None
+        other_actor = lead is not None and not (lead.alts & own.terms) \
+            and not (ctx is not None and lead.alts & ctx.terms) \
+            and bool(own.entities - parsed.terms - lead.alts)
         if j.stance not in ("supports", "disputes") and ctx is not None:
             # Only then can the previous sentence of the paragraph (context) change the answer.
             j = judge(parsed, own, ctx, m_ctx)
@@ -291,12 +302,14 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                     and not m.disputes and not parsed.negated and whole:
                 j = Judgement("supports", p, "states it in other words")
             elif j.stance in ("mentions", "none") and not m.conflicts and not m.disputes \
-                    and not parsed.negated and whole:
+                    and not parsed.negated and whole and not other_actor:
                 may_state.append((p, sid, row))
         elif j.stance == "none" and cosine.get(sid, 0.0) >= SEMANTIC_MENTION and m.matched >= 1:
             # Close in meaning and sharing a word of the claim: shown as related evidence,
             # never as support (`verdict` reads supports and disputes only).
             j = Judgement("mentions", cosine[sid] * 0.5, "related in meaning")
+        if j.stance == "supports" and other_actor:
+            j = Judgement("mentions", j.score, ANOTHER_ACTOR)
         if j.stance == "none":
             unrelated.append(row)
             continue
@@ -394,7 +407,8 @@ def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]]
         return judged
     out = []
     for j, row in judged:
-        if j.stance == "mentions" and lexical.get(row["id"], 0.0) >= 0.999:
+        if j.stance == "mentions" and j.reason != ANOTHER_ACTOR \
+                and lexical.get(row["id"], 0.0) >= 0.999:
             better = clear_match(claim, feats(row))
             if better is not None:
                 j = better
@@ -612,6 +626,32 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
             judged.append((now, row))
         else:
             judged[at] = (now, row)
+
+
+def _lead_word(plain: str, parsed: Claim) -> Unit | None:
+    """The claim's first word when it is capitalised and read as a plain word, and not the
+    first of a longer name ("Aliy Zirkle": its name unit is "Zirkle")."""
+    words = [w.strip("\"'“”‘’,") for w in plain.split(maxsplit=2)]
+    first = words[0] if words else ""
+    if not first[:1].isupper() or not first.isalpha() or len(first) < 3 \
+            or (len(words) > 1 and words[1][:1].isupper()):
+        return None
+    return next((u for u in parsed.units if u.kind == "word" and u.text == first), None)
+
+
+def _written_as_name(unit: Unit, texts: list[str]) -> bool:
+    """The sentences found write the word capitalised wherever it is not their first word,
+    at least once (a name: "Putin"), never in lower case ("investigators")."""
+    pattern = re.compile(r"(?i)\b" + re.escape(unit.key) + r"\w*")
+    capital = False
+    for text in texts:
+        for m in pattern.finditer(text):
+            if not text[:m.start()].strip(" \"'“‘("):
+                continue  # the sentence's first word: capitalised either way
+            if m.group(0)[:1].islower():
+                return False
+            capital = True
+    return capital
 
 
 def _add_support(groups: list[set[str]], doc_id: str, key: str) -> None:

@@ -1,0 +1,72 @@
+"""A claim's capitalised first word that the corpus writes as a name ("Putin") is who the
+claim is about: a sentence that lacks it and names someone else ("Sergei Marov ... visited
+Valdoria in July") does not state the claim. A capitalised common noun ("Investigators",
+which the corpus writes in lower case) is no name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.storage import Store
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "a_wire.txt": """Summit in Valdoria
+
+Russian President Vladimir Putin visited Valdoria in June, his first trip there in 24 years.
+Putin met the leaders of Valdoria for talks on trade.
+""",
+    "b_paper.txt": """Defense Visit
+
+In a surprising move, Sergei Marov, the Norland defense minister, visited Valdoria in July.
+Marov toured a weapons exhibition in the capital with Norland officers.
+""",
+    "c_wire.txt": """Raids in Port Elm
+
+Investigators seized 150 passports in the raids in Port Elm, police said.
+The investigators were acting on a tip from Norland.
+""",
+    "d_paper.txt": """Passport Raids
+
+Officers in Port Elm seized 150 passports in the raids, officials in Norland said.
+""",
+}
+
+
+@pytest.fixture
+def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, ARTICLES)
+
+
+def supporting_docs(answer) -> set[str]:
+    return {e.doc_id for e in answer.evidence if e.stance == "supports"}
+
+
+def test_another_persons_visit_does_not_state_the_claim(world):
+    answer = ask_claim(world, "Putin visited Valdoria")
+    assert not any(d.startswith("b_paper") for d in supporting_docs(answer))
+    assert answer.verdict == "single-source"
+
+
+def test_another_persons_visit_in_another_month_is_no_support_for_that_month(world):
+    answer = ask_claim(world, "Putin visited Valdoria in July")
+    assert not any(d.startswith("b_paper") for d in supporting_docs(answer))
+    assert answer.verdict in ("not-found", "contradicted")
+
+
+def test_a_capitalised_common_noun_is_no_name(world):
+    # "Investigators" is written in lower case by the corpus ("The investigators were ..."):
+    # the other outlet's "Officers ... seized 150 passports" may still state it.
+    answer = ask_claim(world, "Investigators seized 150 passports in the raids")
+    assert any(d.startswith("c_wire") for d in supporting_docs(answer))
+    assert any(d.startswith("d_paper") for d in supporting_docs(answer))
+
+
+def test_a_first_name_is_part_of_the_name_after_it(world):
+    # "Sergei Marov": the name unit is "Marov"; "Sergei", though the corpus writes it as a
+    # name, need not be in a sentence that names Marov.
+    answer = ask_claim(world, "Sergei Marov toured a weapons exhibition in the capital")
+    assert any(d.startswith("b_paper") for d in supporting_docs(answer))
