@@ -133,3 +133,19 @@ def test_a_number_word_after_and_is_a_number(settings, store, corpus):
                  "Port Elm.\n"})
     answer = ask_claim(world, "The man faces six counts of fraud in Port Elm.")
     assert answer.verdict == "contradicted"
+
+
+def test_an_ordinal_is_a_value_like_a_number(settings, store, corpus):
+    # "third place" against "second place": another value of the same slot, as "three
+    # tonnes" against "two tonnes" is. "first" stays a word (mostly an adverb: "first said").
+    assert [w for w, _ in cased_words("left in third place, the 21st and Twelfth")] == [
+        "left", "in", "3rd", "place", "the", "21st", "and", "12th"]
+    assert [w for w, _ in cased_words("she first said")] == ["she", "first", "said"]
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Race Report\n\nAfter a nine-minute rest in Port Elm, Mara Lind left again in "
+                 "second place.\n",
+        "b.txt": "Race Notes\n\nMara Lind reached Port Elm and left in 2nd place after a rest.\n"})
+    assert ask_claim(world, "After a rest in Port Elm, Mara Lind left in third place."
+                     ).verdict == "contradicted"
+    assert ask_claim(world, "After a rest in Port Elm, Mara Lind left in second place."
+                     ).verdict == "corroborated"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from bot.text.aliases import CITY_PREFIX, CONCEPT_PREFIX, AliasTable, Analysis, Word
 from bot.text.wordnet import Lexicon, load_lexicon
-from bot.text.words import STOPWORDS, cased_words, fold
+from bot.text.words import ORDINAL, STOPWORDS, cased_words, fold
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
 RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
@@ -326,7 +326,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 20  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 21  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -461,7 +461,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
             f.denies = True
         if _is_year(w.lower):
             f.years.add(w.lower)
-        elif w.lower.replace(".", "", 1).isdigit():
+        elif w.lower.replace(".", "", 1).isdigit() or ORDINAL.fullmatch(w.lower):
             unit = _number_unit(a, i) or ""
             f.numbers.setdefault(unit, set()).add(w.lower)
             counted = _counted(a, i, concept_at)
@@ -622,7 +622,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
         elif _is_year(w.lower):
             units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig,
                               tag=w.lower in tags))
-        elif w.lower.replace(".", "", 1).isdigit():
+        elif w.lower.replace(".", "", 1).isdigit() or ORDINAL.fullmatch(w.lower):
             units.append(Unit(w.lower, frozenset([w.lower]), "number", w.orig,
                               unit=_number_unit(a, i), tag=w.lower in tags,
                               counted=frozenset(_counted(a, i, a.concept_at()))))

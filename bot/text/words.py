@@ -231,11 +231,30 @@ def number_words_to_digits(text: str) -> str:
     return _NUMBER_RUN.sub(repl, text)
 
 
+_ORDINAL_WORDS = {
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20,
+}
+_ORDINAL_WORD = re.compile(r"\b(" + "|".join(_ORDINAL_WORDS) + r")\b", re.I)
+ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # an ordinal as `cased_words` writes it: "2nd"
+
+
+def _ordinal_digits(m: re.Match[str]) -> str:
+    n = _ORDINAL_WORDS[m.group(1).lower()]
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def cased_words(text: str) -> list[tuple[str, str]]:
     """(folded lower-case word, word as written) pairs, numbers normalised like `fold`
     (number words become digits, "20 percent" -> "20 %"). For matching aliases that depend on
     case ("UN" the organisation vs "Un" in a name)."""
     text = number_words_to_digits(amounts_written_out(_THOUSANDS.sub("", text.translate(_QUOTES))))
+    # An ordinal is a value as a number is ("third place" vs "2nd place"); "first" is mostly
+    # an adverb ("first reported") and stays a word.
+    text = _ORDINAL_WORD.sub(_ordinal_digits, text)
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
