@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from bot.claims.cross import CrossEncoder, load_cross
 from bot.claims.judge import WEIGHTS_FULL, Judge, Pair, load_judge, pair_features
 from bot.corpus.article import copied_pairs
+from bot.corpus.cleaning import ZERO_WIDTH
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import (
@@ -52,6 +53,7 @@ from bot.text.stance import (
     Unit,
     clean_claim,
     clear_match,
+    denial_unstated,
     falsity,
     features,
     idf,
@@ -135,7 +137,9 @@ class EmptyClaim(UserError):
 
 def check_claim_text(text: str) -> str:
     """The claim as looked up, or a `UserError` saying what is wrong with it."""
-    cleaned = "".join(c if c.isprintable() else " " for c in text).strip()
+    # Invisible characters inside a word are deleted as the corpus deletes them ("Pyong\u00adyang"
+    # is "Pyongyang"); any other control or format character is a space.
+    cleaned = "".join(c if c.isprintable() else " " for c in text.translate(ZERO_WIDTH)).strip()
     if not cleaned:
         raise EmptyClaim("empty claim: type the statement to check, e.g. "
                         "`briefbot claim \"Putin visited North Korea\"`")
@@ -175,7 +179,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     plain, tags = clean_claim(text)
     # "It is false that X": X is looked up, read as negated (a source stating X contradicts it).
     plain, called_false = falsity(plain)
-    analysis = aliases.analyze(plain)
+    # A claim typed all in lower case reads as its cased form where the aliases tell.
+    analysis = aliases.recased(aliases.analyze(plain))
     parsed = parse_claim(plain, analysis, aliases, tags)
     if called_false:
         parsed = replace(parsed, negated=not parsed.negated)
@@ -298,6 +303,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                               and not any(not u.tag for u in m_ctx.missing_slots))
             if whole and not alone and prev is not None:
                 context_of[sid] = prev["text"]
+            # Never a claim's denial that the sentence does not report (`denial_unstated`).
+            whole = whole and not denial_unstated(parsed, own)
             if p >= fitted.states and j.stance == "mentions" and not m.conflicts \
                     and not m.disputes and not parsed.negated and whole:
                 j = Judgement("supports", p, "states it in other words")

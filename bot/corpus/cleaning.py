@@ -102,7 +102,10 @@ _TAIL_PATTERNS = [
 _TAIL = re.compile("|".join(f"(?:{p})" for p in _TAIL_PATTERNS))
 
 _READ_TIME = re.compile(r"^\d+\s*(min|mins|minute|minutes)( read| to read)?$", re.I)
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters deleted (not spaced) wherever text is read: zero-width space, non-joiner
+# and joiner, word joiner, byte-order mark, soft hyphen ("Pu\u200btin" is "Putin"). A claim
+# is read with the same table (`bot.claims.lookup.check_claim_text`).
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _MD_HEADING = re.compile(r"^\s*#{1,6}(?:\s+|$)")  # "#" alone: an empty heading
 _MD_QUOTE = re.compile(r"^\s*>\s?")
@@ -144,7 +147,7 @@ class CleanText:
 def normalize_text(text: str) -> str:
     """Unicode NFC, unified newlines, no zero-width or control characters, plain spaces."""
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+        text = unicodedata.normalize("NFC", text).translate(ZERO_WIDTH)
         text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\t" in text or "  " in text or not text.isascii():

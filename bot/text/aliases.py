@@ -21,7 +21,7 @@ import difflib
 import logging
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -158,6 +158,36 @@ class AliasTable:
                         matched = size
             i += max(matched, 1)
         return Analysis(words, spans)
+
+    def recased(self, a: Analysis) -> Analysis:
+        """An analysis of an all-lower-case text ("putin visited pyongyang", as chat users
+        type) with the words of its concept phrases capitalised as the alias file writes them
+        ("Pyongyang") and its first word capitalised, so that the claim reads as its properly
+        cased form: a place named is a name, not a word of what happened. Only phrases the text matched are recased, and
+        only from the alias file's concepts: a name matched only when capitalised (the
+        shipped countries and cities, "Turkey", "Nice") or only in capitals ("UN", "US") is
+        never matched in lower case, so stays a word. A text with a capital letter anywhere
+        is returned as it is: its case is the writer's."""
+        if not a.words or any(w.orig != w.orig.lower() for w in a.words):
+            return a
+        words = list(a.words)
+        # A sentence starts with a capital: the first word reads as in "Putin visited ...".
+        first = words[0]
+        changed = first.orig[:1] != first.orig[:1].upper()
+        words[0] = replace(first, orig=first.orig[:1].upper() + first.orig[1:])
+        for start, end, name in a.concepts:
+            stems = [w.stem for w in words[start:end]]
+            for phrase in self.concepts.get(name, []):
+                written = cased_words(phrase)
+                if [stem(lower) for lower, _ in written] != stems:
+                    continue
+                for k, (_, orig) in enumerate(written):
+                    w = words[start + k]
+                    if orig[:1].isupper() and not w.orig[:1].isupper():
+                        words[start + k] = replace(w, orig=w.orig[:1].upper() + w.orig[1:])
+                        changed = True
+                break
+        return Analysis(words, a.concepts) if changed else a
 
     def is_place(self, concept: str) -> bool:
         return concept in self.places

@@ -227,30 +227,72 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
 
 
 # A claim that calls what it reports false: "It is false that X", "It's not true that X",
-# "FALSE: X", "The claim that X is a myth". Its content is X, negated.
-_FALSITY = r"(?:false|untrue|not\s+true|a\s+(?:myth|lie|hoax|falsehood))"
+# "FALSE: X", "X: FALSE", "The claim that X is a myth". Its content is X, negated. One that
+# calls it true ("It is true that X", "TRUE: X", "It is not false that X") asserts X. The
+# judgement is read at the claim's start or end only: "Putin said it is false that X" reports
+# what someone said, and is no judgement of the user's.
+_FALSE_WORD = r"(?:false|untrue|a\s+(?:myth|lie|hoax|falsehood))"
+_TRUE_WORD = r"(?:true|correct|accurate)"
+_JUDGED = r"(?P<judged>(?:not\s+)?(?:" + _FALSE_WORD + "|" + _TRUE_WORD + r"))"
 _FALSITY_LEAD = re.compile(
-    r"^\s*(?:(?:it\s+is|it's|it\s+was|that's|this\s+is)\s+)" + _FALSITY + r"\s+that\s+(.+)$",
-    re.I | re.S)
+    r"^\s*(?P<lead>it\s+is|it's|it\s+was|that's|this\s+is|it\s+isn't|it\s+wasn't|that\s+isn't)"
+    r"\s+" + _JUDGED + r"\s+that\s+(?P<claim>.+)$", re.I | re.S)
 # A label ends with a colon or "!", or a dash with a space after it ("Fake-news law ..." is
 # no label).
-_FALSITY_LABEL = re.compile(r"^\s*(?:false|fake|untrue|not\s+true|myth|hoax)"
-                            r"(?:\s*[:!]+|\s*[-\u2013\u2014]+(?=\s))\s*(.+)$", re.I | re.S)
+_LABEL_WORD = r"(?P<judged>false|fake|untrue|not\s+true|myth|hoax|true|correct)"
+_FALSITY_LABEL = re.compile(r"^\s*" + _LABEL_WORD +
+                            r"(?:\s*[:!]+|\s*[-\u2013\u2014]+(?=\s))\s*(?P<claim>.+)$", re.I | re.S)
+# The label after the claim, as a fact-check writes it ("X: FALSE", "X - FALSE").
+_LABEL_AFTER = re.compile(r"^\s*(?P<claim>.+?)(?:\s*:|\s+[-\u2013\u2014]+)\s*" + _LABEL_WORD
+                          + r"[\s.!]*$", re.I | re.S)
 _FALSITY_TAIL = re.compile(
-    r"^\s*(?:the\s+)?(?:claim|idea|report|rumou?r|story|notion|allegation)s?\s+that\s+(.+?)"
-    r"\s+(?:is|are|was|were)\s+(?:wrong|" + _FALSITY + r")\W*$", re.I | re.S)
+    r"^\s*(?:the\s+)?(?:claim|idea|report|rumou?r|story|notion|allegation)s?\s+that\s+"
+    r"(?P<claim>.+?)\s+(?:is|are|was|were)\s+(?P<judged>(?:not\s+)?(?:wrong|" + _FALSE_WORD + "|"
+    + _TRUE_WORD + r"))\W*$", re.I | re.S)
+# Someone's judgement reported ("Putin said it is false that he signed ..."): what they
+# said, not the user's judgement. Saying it is false is denying it.
+_REPORTED = re.compile(
+    r"^\s*(?P<who>[^,;:.!?\"\u201c\u201d]{1,60}?)\s+(?:said|says|say|claimed|claims|claim|stated|states"
+    r"|insisted|insists|insist|maintained|maintains|declared|declares|argued|argues)"
+    r"\s+(?:that\s+)?(?P<claim>.+)$", re.I | re.S)
+# The whole claim in quotes, as pasted: read inside them when what is inside is judged.
+_WHOLE_QUOTE = re.compile(r"^\s*[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]\s*$")
+_CALLS_FALSE = re.compile(_FALSE_WORD + r"|wrong|fake|myth|hoax", re.I)
+_NOT = re.compile(r"^not\s+", re.I)
+# Nested judgements ("It is false that it is false that X") are read this deep.
+FALSITY_DEPTH = 4
 
 
-def falsity(text: str) -> tuple[str, bool]:
+def falsity(text: str, depth: int = 0) -> tuple[str, bool]:
     """A claim that says what it reports is false ("It is false that Putin visited Pyongyang")
-    -> what it reports ("Putin visited Pyongyang") and True; any other claim unchanged and
-    False. The lookup reads the rest as a negated claim, so a source stating it contradicts the
-    claim."""
+    -> what it reports ("Putin visited Pyongyang") and True; one that says it is true ("It is
+    true that X", "TRUE: X") -> X and False; any other claim unchanged and False. Judgements
+    of judgements are read in turn ("It is false that it is false that X" -> X, False). The
+    lookup reads the rest as a negated claim, so a source stating it contradicts the claim.
+    A judgement someone is reported to make is theirs: "Putin said it is false that X" ->
+    "Putin denied that X" and False (stated only by a sentence that reports the denial)."""
     plain = text.replace("\u2019", "'")  # "It\u2019s not true that" as a phone types it
-    for pattern in (_FALSITY_LEAD, _FALSITY_LABEL, _FALSITY_TAIL):
+    if depth >= FALSITY_DEPTH:
+        return text, False
+    quoted = _WHOLE_QUOTE.match(plain)
+    if quoted:
+        inner, called_false = falsity(quoted.group(1), depth + 1)
+        return (inner, called_false) if inner != quoted.group(1) else (text, False)
+    for pattern in (_FALSITY_LEAD, _FALSITY_LABEL, _FALSITY_TAIL, _LABEL_AFTER):
         m = pattern.match(plain)
-        if m and len(m.group(1).split()) >= 2:
-            return m.group(1).strip(), True
+        if m and len(m.group("claim").split()) >= 2:
+            judged = m.group("judged")
+            negated = judged.lower().startswith("not")
+            if (m.groupdict().get("lead") or "").lower().endswith("n't"):  # "It isn't true"
+                negated = not negated
+            called_false = bool(_CALLS_FALSE.fullmatch(_NOT.sub("", judged)))
+            rest, nested = falsity(m.group("claim").strip(), depth + 1)
+            return rest, (called_false != negated) != nested
+    reported = _REPORTED.match(plain)
+    if reported and _FALSITY_LEAD.match(reported.group("claim")):
+        said, denied = falsity(reported.group("claim"), depth + 1)
+        if said != reported.group("claim"):
+            return f"{reported.group('who')} {'denied' if denied else 'said'} that {said}", False
     return text, False
 
 
@@ -817,6 +859,15 @@ def _denial_bears(claim: Claim, own: Features) -> bool:
     return not frame or any(u.alts & scope for u in frame)
 
 
+def denial_unstated(claim: Claim, own: Features) -> bool:
+    """The claim reports a denial ("Russia denied supplying arms", "Putin said it is false
+    that ...") and the sentence reports none that bears on it: the sentence does not state
+    the claim, however much of the rest it says. The rules, a medium claim's clear match,
+    the judge and the cross-encoder hold to it; a long post's reverse-coverage support
+    (`judge_long`) does not (holding it to this cost Climate-FEVER a claim)."""
+    return claim.denies and not (own.denies and _denial_bears(claim, own))
+
+
 def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[Unit]) -> list[str]:
     """Slots of the claim for which the sentence gives another value."""
     out = []
@@ -900,7 +951,7 @@ def judge(claim: Claim, own: Features, ctx: Features | None,
     if m.disputes and m.coverage >= SUPPORT - 0.1 and strong_frame:
         reason = "denies it" if m.denial else "says the opposite"
         return Judgement("disputes", m.coverage, reason, denial=m.denial)
-    if claim.denies and not (own.denies and _denial_bears(claim, own)):
+    if denial_unstated(claim, own):
         return Judgement("mentions", m.coverage)
     if m.coverage >= SUPPORT and not required_missing and not m.disputes \
             and _states_itself(claim, own, ctx, m):
@@ -947,7 +998,8 @@ def clear_match(claim: Claim, own: Features) -> Judgement | None:
     says where (a claim placing an event elsewhere is never stated by it)."""
     m = match(claim, own, None)
     units = [u for u in claim.units if not u.tag]
-    if not units or m.disputes or m.conflicts or m.frame_units < min(2, m.frame_total):
+    if not units or denial_unstated(claim, own) or m.disputes or m.conflicts \
+            or m.frame_units < min(2, m.frame_total):
         return None
     heaviest = max(units, key=lambda u: u.weight)
     if not _has(heaviest, own) or m.coverage < MEDIUM_MASS:

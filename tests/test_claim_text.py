@@ -1,0 +1,194 @@
+"""How the text of a claim is read: invisible characters, judgements of truth or falsity
+around it, and a claim typed in lower case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.claims.lookup import EmptyClaim, check_claim_text
+from bot.text.aliases import AliasTable, load_aliases
+from bot.text.stance import FALSITY_DEPTH, falsity
+from tests.conftest import ask_claim, build_claim_world
+
+SHIPPED_ALIASES = Path(__file__).resolve().parents[1] / "config" / "aliases.toml"
+
+# ---------------------------------------------------------------- invisible characters
+
+
+@pytest.mark.parametrize("typed", [
+    "The Norland en\u200bvoy visited Port Elm",  # zero-width space
+    "The Norland envoy vis\u200dited Port Elm",  # zero-width joiner
+    "The Norland envoy visited Port E\u00adlm",  # soft hyphen
+    "\ufeffThe Norland envoy visited Po\u2060rt Elm",  # byte-order mark, word joiner
+])
+def test_an_invisible_character_inside_a_word_is_deleted_as_in_the_corpus(typed: str) -> None:
+    assert check_claim_text(typed) == "The Norland envoy visited Port Elm"
+
+
+def test_other_control_characters_still_separate_words_and_invisible_alone_is_empty() -> None:
+    assert check_claim_text("envoy\tvisited\nPort Elm") == "envoy visited Port Elm"
+    with pytest.raises(EmptyClaim):
+        check_claim_text("\u200b\u00ad\u2060")
+
+
+ARTICLES = {
+    "a.txt": "Harbour News\n\nThe Norland envoy visited Port Elm on Monday and met the mayor of "
+             "the town.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_claim_with_an_invisible_character_gets_the_plain_claims_verdict(
+        settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    plain = ask_claim(world, "The Norland envoy visited Port Elm")
+    assert plain.verdict == "single-source", plain
+    for typed in ("The Norland en\u200bvoy visited Port Elm",
+                  "The Norland envoy visited Port E\u00adlm"):
+        answer = ask_claim(world, typed)
+        assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), answer
+        assert answer.claim == "The Norland envoy visited Port Elm"
+
+
+# ---------------------------------------------------------------- true or false
+
+X = "the envoy visited Port Elm"
+
+
+@pytest.mark.parametrize("claim,read", [
+    # calls X false
+    (f"It is false that {X}", (X, True)),
+    (f"FALSE: {X}", (X, True)),
+    (f'"FALSE: {X}"', (X, True)),  # the whole claim pasted in quotes
+    (f"\u201cFALSE: {X}\u201d", (X, True)),
+    (f"{X}: FALSE", (X, True)),  # a fact-check's label after the claim
+    (f"{X} - FALSE", (X, True)),
+    (f"{X} \u2014 false.", (X, True)),
+    (f"It isn't true that {X}", (X, True)),
+    (f"The claim that {X} is wrong", (X, True)),
+    # calls X true, or calls X's falsity false: X asserted
+    (f"It is true that {X}", (X, False)),
+    (f"TRUE: {X}", (X, False)),
+    (f"The claim that {X} is true", (X, False)),
+    (f"It is not false that {X}", (X, False)),
+    (f"It's not a myth that {X}", (X, False)),
+    (f"It is false that it is false that {X}", (X, False)),
+    (f"FALSE: FALSE: {X}", (X, False)),
+    (f"FALSE: It is not true that {X}", (X, False)),
+    (f"It is false that it is false that it is false that {X}", (X, True)),
+])
+def test_a_judgement_of_the_claim_is_read_and_nested_ones_in_turn(claim, read):
+    assert falsity(claim) == read
+
+
+def test_a_judgement_someone_is_reported_to_make_is_theirs_not_the_users():
+    # Saying it is false is denying it: the claim is the denial, not the user's falsity.
+    assert falsity("Putin said it is false that he signed a mutual defense pact with Kim") == (
+        "Putin denied that he signed a mutual defense pact with Kim", False)
+    assert falsity("Kim claimed that it is false that Putin signed a pact with him") == (
+        "Kim denied that Putin signed a pact with him", False)
+    assert falsity("The mayor says it is not false that the envoy visited") == (
+        "The mayor said that the envoy visited", False)
+    # The user's own label on a reported denial is still the user's.
+    assert falsity("FALSE: Putin said it is false that he signed a pact") == (
+        "Putin denied that he signed a pact", True)
+
+
+def test_a_reported_denial_is_not_stated_by_a_source_stating_the_fact(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    answer = ask_claim(world, "The mayor said it is false that the Norland envoy visited "
+                              "Port Elm")
+    assert answer.verdict not in ("single-source", "corroborated", "contradicted"), answer
+    assert "read as denying" not in answer.note, answer
+
+
+def test_unjudged_claims_and_plain_quotes_are_left_as_they_are():
+    for claim in (X, f'"{X}"',
+                  "Putin said that he signed a mutual defense pact with Kim",
+                  "Putin said it is false that X",  # nothing left to say
+                  "The envoy visited Port Elm: true or false?",
+                  "True-crime podcast launched by the council"):
+        assert falsity(claim) == (claim, False), claim
+
+
+def test_nesting_is_read_to_a_bounded_depth():
+    deep = "FALSE: " * (FALSITY_DEPTH + 3) + X
+    rest, _ = falsity(deep)
+    assert rest.endswith(X) and rest != X  # the labels past the bound stay words of the claim
+
+
+def test_double_negations_and_truth_labels_get_the_plain_claims_verdict(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    plain = ask_claim(world, "The Norland envoy visited Port Elm")
+    for claim in ("It is not false that the Norland envoy visited Port Elm",
+                  "It is false that it is false that the Norland envoy visited Port Elm",
+                  "FALSE: FALSE: the Norland envoy visited Port Elm",
+                  "It is true that the Norland envoy visited Port Elm",
+                  "The claim that the Norland envoy visited Port Elm is true",
+                  "TRUE: the Norland envoy visited Port Elm"):
+        answer = ask_claim(world, claim)
+        assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), (claim, answer)
+        assert "read as denying" not in answer.note, answer
+    for claim in ('"FALSE: the Norland envoy visited Port Elm"',
+                  "The Norland envoy visited Port Elm: FALSE",
+                  "The Norland envoy visited Port Elm - FALSE"):
+        answer = ask_claim(world, claim)
+        assert answer.verdict == "contradicted", (claim, answer)
+        assert "read as denying that" in answer.note, answer
+
+
+# ---------------------------------------------------------------- lower case
+
+
+def test_a_lower_case_claim_gets_the_capitals_the_alias_file_writes():
+    aliases = load_aliases(SHIPPED_ALIASES)
+    a = aliases.recased(aliases.analyze("putin visited pyongyang and north korea"))
+    assert [w.orig for w in a.words] == ["Putin", "visited", "Pyongyang", "and", "North", "Korea"]
+    # Acronyms ("us", "un") and names matched only when capitalised are not recased.
+    a = aliases.recased(aliases.analyze("vaccines harm us and turkey farms"))
+    assert [w.orig for w in a.words] == ["Vaccines", "harm", "us", "and", "turkey", "farms"]
+    # A claim with any capital is the writer's: unchanged.
+    a = aliases.analyze("Putin visited pyongyang")
+    assert aliases.recased(a) is a
+    table = AliasTable.from_mapping({"harbour": ["Port Elm"], "visit": ["visit", "trip"]})
+    a = table.recased(table.analyze("the envoy's trip to port elm"))
+    assert [w.orig for w in a.words] == ["The", "envoy's", "trip", "to", "Port", "Elm"]
+
+
+DENIAL_ARTICLES = {
+    "a.txt": "Summit News\n\nThe Norland envoy visited Pyongyang on Monday and met officials of "
+             "the government.\n",
+    "b.txt": "World Desk\n\nThe Norland envoy's visit comes amid accusations that North Korea "
+             "has been supplying arms to Russia, which both nations have denied.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_claim_typed_in_lower_case_gets_the_cased_claims_verdict(settings, store, corpus):
+    # In lower case "pyongyang" read as a word of what happened, not a name: the named denial
+    # of the arms supplies (which holds "North Korea") then counted against the visit.
+    world = build_claim_world(settings, store, corpus, DENIAL_ARTICLES)
+    cased = ask_claim(world, "The Norland envoy visited Pyongyang")
+    assert cased.verdict in ("single-source", "corroborated"), cased
+    for typed in ("the norland envoy visited pyongyang", "THE NORLAND ENVOY VISITED PYONGYANG"):
+        answer = ask_claim(world, typed)
+        assert (answer.verdict, answer.sources) == (cased.verdict, cased.sources), (typed, answer)
+        assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+def test_a_medium_claims_clear_match_needs_the_denial_it_reports():
+    from bot.text.stance import clean_claim, clear_match, parse_claim, sentence_features
+    aliases = AliasTable.from_mapping({})
+
+    def claim(text):
+        plain, tags = clean_claim(text)
+        return parse_claim(plain, aliases.analyze(plain), aliases, tags)
+
+    sentence = sentence_features("The harbour council raised grain prices in Valdoria sharply "
+                                 "after the summer.", aliases)
+    stated = claim("The harbour council raised grain prices in Valdoria sharply")
+    assert clear_match(stated, sentence) is not None
+    denied = claim("The harbour council denied raising grain prices in Valdoria sharply")
+    assert denied.denies and clear_match(denied, sentence) is None
