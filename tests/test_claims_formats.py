@@ -149,3 +149,17 @@ def test_an_ordinal_is_a_value_like_a_number(settings, store, corpus):
                      ).verdict == "contradicted"
     assert ask_claim(world, "After a rest in Port Elm, Mara Lind left in second place."
                      ).verdict == "corroborated"
+
+
+def test_what_a_number_counts_is_the_phrase_after_of(settings, store, corpus):
+    # "five counts of fifth degree criminal mischief" counts criminal mischief (the phrase
+    # after "of", past an ordinal and modifiers, to its end), so it is another number of the
+    # claim's "six counts of criminal mischief"; "two counts of third degree assault, one
+    # count ..." counts assault, not the claim's quantity.
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Court Report\n\nIn Port Elm, Mara Lind faces two counts of third degree "
+                 "assault and five counts of fifth degree criminal mischief.\n"})
+    answer = ask_claim(world, "In Port Elm, Mara Lind faces six counts of criminal mischief.")
+    assert answer.verdict == "contradicted"
+    assert any("5 rather than 6" in (e.reason or "") for e in answer.evidence)
+    assert not any("2" in (e.reason or "").split(" rather")[0] for e in answer.evidence)

@@ -368,7 +368,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 21  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 22  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -424,14 +424,25 @@ def _counted(a: Analysis, i: int, concept_at: dict[int, str]) -> list[str]:
         j += 1
     if j >= len(words) or words[j].lower != "of":
         return []
-    for k in range(j + 1, min(j + 6, len(words))):
+    out: list[str] = []
+    for k in range(j + 1, min(j + 7, len(words))):
         w = words[k]
-        if w.stop or w.lower.replace(".", "", 1).isdigit():
+        number = w.lower == "one" or w.lower.replace(".", "", 1).isdigit() \
+            or ORDINAL.fullmatch(w.lower)
+        if (w.stop or number) and out:
+            break  # the phrase ends ("of criminal mischief and ...", "of assault, one count")
+        if w.stop or number:
             continue
         if w.orig[:1].isupper() or w.orig.endswith("'s"):
+            if out:
+                break
             continue
-        return [w.stem] + ([CONCEPT_PREFIX + concept_at[k]] if k in concept_at else [])
-    return []
+        out.append(w.stem)
+        if k in concept_at:
+            out.append(CONCEPT_PREFIX + concept_at[k])
+        if len(out) >= 4:
+            break
+    return out
 
 
 ACCUSATIONS = frozenset(
