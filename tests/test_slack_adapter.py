@@ -537,10 +537,12 @@ async def test_enterprise_grid_admins(slack: SlackAdapter, api: SlackWebAPIMock)
     _grid_user(api, "WORG", home="E1", org="E1", org_admin=True, workspace_admin=False,
                teams=["T1"])
     assert "briefbot status" in await status("WORG", "T2")
-    # a workspace admin of the org whose users.info team_id is another of its workspaces
+    # a workspace admin of the org: an admin in the workspace users.info names, not in the
+    # org's other workspaces it is a member of (its flags are that workspace's)
     _grid_user(api, "WWS", home="T1", org="E1", org_admin=False, workspace_admin=True,
                teams=["T1", "T2"])
-    assert "briefbot status" in await status("WWS", "T2")
+    assert "briefbot status" in await status("WWS", "T1")
+    assert "needs admin rights" in await status("WWS", "T2")
     assert "needs admin rights" in await status("WWS", "T3")  # not a member of T3
     # another org's admin, and an org admin when the command names no org
     _grid_user(api, "WOTHER", home="E2", org="E2", org_admin=True, workspace_admin=True,

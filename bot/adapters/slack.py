@@ -157,11 +157,11 @@ def admin_here(user: dict[str, Any], team_id: str | None, enterprise_id: str | N
                                                          or user.get("enterprise_id"))
     if same_org and (org.get("is_admin") or org.get("is_owner")):
         return True  # an admin or owner of the whole org the command's workspace belongs to
-    teams = org.get("teams") or user.get("teams") or []
-    member = user.get("team_id") == team_id or (same_org and isinstance(teams, list)
-                                                and team_id in teams)
-    return bool(member and (user.get("is_admin") or user.get("is_owner")
-                            or user.get("is_primary_owner")))
+    # A workspace's admin flags are its own: they count for the workspace users.info names
+    # (team_id), never for another workspace of the same org the user is a member of (an
+    # admin of one workspace is not known to administer the others: fail closed).
+    return bool(user.get("team_id") == team_id and (user.get("is_admin") or user.get("is_owner")
+                                                    or user.get("is_primary_owner")))
 
 
 def _loggable(value: Any, limit: int = 60) -> str:
