@@ -64,12 +64,31 @@ def _create_adapter(name: str, core: Core, options: RunOptions) -> PlatformAdapt
     return create_discord(core, options)
 
 
-def _start_scheduler(core: Core, deliverers: dict[str, Any]) -> Any:
-    try:
-        from bot.schedule.scheduler import BriefingScheduler
-    except ImportError:  # pragma: no cover - before the scheduler exists
-        return None
+async def _start_scheduler(core: Core, deliverers: dict[str, Any], stop: asyncio.Event
+                           ) -> Any:
+    """The scheduler, started; None when `stop` was set first (nothing started). A first
+    start creates the job table, which waits up to a minute for another writer's lock: that
+    wait runs on a daemon thread raced against `stop`, so that SIGTERM meanwhile still stops
+    the bot at once (the thread is abandoned: a table creation under way is one transaction,
+    rolled back when the process ends; the next start creates the table)."""
+    from bot.schedule.scheduler import BriefingScheduler, in_daemon_thread
+
     scheduler = BriefingScheduler(core, deliverers)
+    prepare = asyncio.create_task(in_daemon_thread(scheduler.prepare,
+                                                   name="briefbot-jobs-table"))
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait([prepare, stopper], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopper.cancel()
+        if not prepare.done():
+            prepare.cancel()
+    if stop.is_set():
+        if prepare.done() and not prepare.cancelled():
+            prepare.exception()  # retrieved: a busy error while stopping is no error
+        log.info("stopped while the scheduler was starting")
+        return None
+    prepare.result()  # the busy error: the lock was held past its bound
     scheduler.start()
     return scheduler
 
@@ -129,7 +148,9 @@ async def _run_console(core: Core, options: RunOptions) -> int:
     handled = _on_stop_signals(stop, (signal.SIGTERM,))
     session = stopper = None
     try:
-        scheduler = _start_scheduler(core, {"console": console})
+        scheduler = await _start_scheduler(core, {"console": console}, stop)
+        if scheduler is None:  # SIGTERM while it waited for another writer's lock
+            return 0
         _, server = await _start_health(core, options, [console], scheduler)
         session = asyncio.create_task(console.run(show_briefing=options.show_briefing),
                                       name="console")
@@ -165,7 +186,9 @@ async def run_bot(core: Core, options: RunOptions) -> int:
     tasks: list[asyncio.Task[Any]] = []
     stopper = None
     try:
-        scheduler = _start_scheduler(core, {a.platform: a for a in adapters})
+        scheduler = await _start_scheduler(core, {a.platform: a for a in adapters}, stop)
+        if scheduler is None:  # a stop signal while it waited for another writer's lock
+            return 0
         _, server = await _start_health(core, options, adapters, scheduler)
         tasks = [asyncio.create_task(a.run(), name=f"adapter-{a.platform}") for a in adapters]
         stopper = asyncio.create_task(stop.wait())

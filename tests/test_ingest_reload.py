@@ -540,6 +540,32 @@ def test_a_record_moved_into_another_jsonl_file_is_kept(db: Path, corpus: Path,
     assert "0 removed" in res.output and set(sources(db)) == {"m1", "m2"}
 
 
+@pytest.mark.parametrize("bad", [
+    b'{"id": "bad", "text": ""}\n', b'["not", "a record"]\n', b'{"id": "bad", "text": \n',
+    b'{"id": "bad", "text": "caf\xe9"}\n'])
+@pytest.mark.parametrize("into", ["a.jsonl", "c.jsonl"])
+def test_a_record_moved_out_of_a_file_with_an_unrelated_bad_line_is_kept(
+        db: Path, corpus: Path, into: str, bad: bytes) -> None:
+    # The file it left was read for its ids, and one line the reload rejects made it count
+    # as holding every id: the moved record was a duplicate on every reload, and stayed
+    # under the old file with its old text.
+    (corpus / "b.jsonl").write_text(_records("m1", "m2"), encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    m1, m2 = _records("m1", "m2").splitlines(keepends=True)
+    (corpus / "b.jsonl").write_bytes(m2.encode() + bad)
+    moved = m1.replace("Record m1.", "Record m1, moved and edited.")
+    (corpus / into).write_text(moved, encoding="utf-8")
+    for _ in range(2):
+        res = reload(db, corpus)
+        assert "duplicate" not in res.output, res.output
+        assert "b.jsonl:2: rejected — " in res.output, res.output  # the bad line, still told
+        found = sources(db)
+        assert {i: Path(d["source_path"]).name for i, d in found.items()} == {
+            "m1": into, "m2": "b.jsonl"}, res.output
+    res = run(db, "source", "m1")
+    assert "moved and edited" in res.output, res.output
+
+
 def test_a_file_removed_retires_only_the_documents_still_loaded_from_it(db: Path,
                                                                        corpus: Path) -> None:
     # b.jsonl gives m1 up to a.jsonl but has a bad line, so it keeps listing its previous

@@ -5,6 +5,7 @@ job table another writer's lock keeps from being created is the one-line busy er
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import signal
@@ -214,3 +215,91 @@ def test_run_waits_for_a_lock_released_before_its_bound(
     assert scheduler_module.JOBS_TABLE in names
 
 
+
+
+def _db_connections(pid: int, db: Path) -> int:
+    """How many of the process's open files are the database (its -wal, -shm counted too)."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            count += str(db) in str(fd.readlink())
+        except OSError:  # closed meanwhile
+            continue
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_sigterm_while_the_job_table_waits_for_a_lock_exits_at_once(
+        db_without_jobs_table: Path) -> None:
+    """A first start waits up to a minute for another writer's lock to create the job table.
+    SIGTERM then stops the bot at once, exit 0, nothing created. Before, the wait blocked the
+    event loop: the signal was seen only when it ended (here 58 s later, the busy error)."""
+    holder = sqlite3.connect(db_without_jobs_table, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's reload, for longer than the test
+    exe = Path(sys.executable).with_name("briefbot")
+    proc = subprocess.Popen(
+        [str(exe), "--db", str(db_without_jobs_table), "run", "--console", "--no-briefing"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # The job table's own connection is open (the core's is db, -wal, -shm): the signal
+        # handlers are in place and the creation waits for the lock.
+        end = time.monotonic() + 60
+        while _db_connections(proc.pid, db_without_jobs_table) <= 3:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < end, "the bot never opened the job table's connection"
+            time.sleep(0.05)
+        time.sleep(1.0)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            _, stderr = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail("SIGTERM was not seen while the job table waited for the lock")
+        took = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert proc.returncode == 0, (proc.returncode, stderr)
+    assert "Traceback" not in stderr and "busy" not in stderr, stderr
+    assert took < 15
+    with sqlite3.connect(db_without_jobs_table) as conn:
+        names = {r[0] for r in conn.execute("select name from sqlite_master")}
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert scheduler_module.JOBS_TABLE not in names  # nothing half-done
+
+
+def test_a_stop_while_the_job_table_waits_starts_nothing(
+        db_without_jobs_table: Path, settings: Settings,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What both the console and the platforms wait on: `stop` set while the job table waits
+    for the lock ends the wait at once with no scheduler (the thread left waiting gives up
+    at its bound)."""
+    from bot import runner
+
+    monkeypatch.setattr(scheduler_module, "JOBS_TABLE_WAIT_SECONDS", 3.0)
+    holder = sqlite3.connect(db_without_jobs_table, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    core = Core(settings)
+
+    async def main() -> tuple[Any, float]:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().call_later(0.3, stop.set)
+        started = time.monotonic()
+        scheduler = await runner._start_scheduler(core, {}, stop)
+        return scheduler, time.monotonic() - started
+
+    try:
+        scheduler, took = asyncio.run(main())
+        assert scheduler is None
+        assert took < 2.0, f"the stop waited {took:.1f} s for the lock"
+        assert scheduler_module._LIVE is None and core.next_posts_provider is None
+        for thread in threading.enumerate():  # the abandoned wait ends at its bound
+            if thread.name == "briefbot-jobs-table":
+                thread.join(10)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        core.close()

@@ -197,7 +197,8 @@ class WorkerPool:
         self._cond = threading.Condition(self._lock)
         self._work: deque[tuple[Future[Any], Callable[[], Any], str]] = deque()
         self._threads: list[threading.Thread] = []
-        self._idle = 0
+        self._idle = 0  # threads waiting for work
+        self._starting = 0  # threads started that have not yet taken the lock
         self._running: dict[Future[Any], str] = {}  # what each busy thread runs
         self._closed = False
 
@@ -226,10 +227,15 @@ class WorkerPool:
                 future.cancel()
                 return future
             self._work.append((future, lambda: fn(*args), label or getattr(fn, "__name__", "?")))
-            if self._idle == 0 and len(self._threads) < self.workers:
+            # A thread more when the waiting work outnumbers the threads free to take it (the
+            # idle ones and those started but not yet waiting): a burst arriving while one
+            # thread is idle runs on `workers` threads, not all behind that one.
+            if (len(self._work) > self._idle + self._starting
+                    and len(self._threads) < self.workers):
                 thread = threading.Thread(target=self._worker, daemon=True,
                                           name=f"briefbot-command_{len(self._threads)}")
                 self._threads.append(thread)
+                self._starting += 1
                 thread.start()
             self._cond.notify()
         return future
@@ -241,8 +247,12 @@ class WorkerPool:
         return await asyncio.wrap_future(self.submit(fn, *args, label=label))
 
     def _worker(self) -> None:
+        starting = True
         while True:
             with self._cond:
+                if starting:  # from started to idle in one step: submit never sees neither
+                    self._starting -= 1
+                    starting = False
                 self._idle += 1
                 while not self._work and not self._closed:
                     self._cond.wait()

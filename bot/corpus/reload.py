@@ -766,39 +766,7 @@ class _Loader:
                 try:
                     if size > cap:
                         raise _Rejected(f"record over the size cap ({size:,} bytes > {cap:,})")
-                    try:
-                        # A BOM may start any line: files saved with one, concatenated.
-                        rec = json.loads(raw.decode("utf-8-sig"))
-                    except UnicodeDecodeError as exc:
-                        if utf16:  # the line's UTF-16 held a lone surrogate (see _Utf16Lines)
-                            raise _Rejected("invalid Unicode: an unpaired UTF-16 surrogate") from exc
-                        raise _Rejected(f"undecodable: not UTF-8 at offset {exc.start}") from exc
-                    except json.JSONDecodeError as exc:
-                        raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno})") from exc
-                    except RecursionError as exc:
-                        raise _Rejected("malformed record: nested too deeply") from exc
-                    except ValueError as exc:  # valid JSON Python will not convert (a huge int)
-                        why = str(exc).split(";")[0]  # not Python's own advice after it
-                        raise _Rejected(f"malformed record: {why}") from exc
-                    if not isinstance(rec, dict):
-                        raise _Rejected("malformed record: expected a JSON object")
-                    try:
-                        rec_hash = _hash(json.dumps(rec, sort_keys=True,
-                                                    ensure_ascii=False).encode())
-                    except UnicodeEncodeError as exc:
-                        # JSON allows a lone surrogate escape (\ud800); no text may hold one.
-                        bad = exc.object[exc.start:exc.end]
-                        raise _Rejected("invalid Unicode: an unpaired surrogate escape "
-                                        f"({ascii(bad)[1:-1]})") from exc
-                    except RecursionError as exc:
-                        raise _Rejected("malformed record: nested too deeply") from exc
-                    text = rec.get("text")
-                    if text is not None and not isinstance(text, str):
-                        raise _Rejected("malformed record: \"text\" is a JSON "
-                                        f"{_JSON_TYPES.get(type(text), 'value')}, not a string")
-                    if text is None or not text.strip():
-                        raise _Rejected("malformed record: missing or empty \"text\"")
-                    doc_id = _record_id(rec, text, path)
+                    rec, text, doc_id, rec_hash = _read_record(raw, path, utf16)
                     if doc_id in seen_set:
                         raise _Rejected(f"duplicate id {doc_id!r} in this file")
                 except _Rejected as exc:
@@ -940,27 +908,71 @@ def _record_id(rec: dict[str, Any], text: str, path: Path) -> str:
     return str(raw_id).strip()
 
 
+def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], str, str, str]:
+    """One JSONL line (not blank, within the cap) as a reload reads it: the record, its text,
+    its document id and its hash; `_Rejected` with the reason for a line it rejects."""
+    try:
+        # A BOM may start any line: files saved with one, concatenated.
+        rec = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        if utf16:  # the line's UTF-16 held a lone surrogate (see _Utf16Lines)
+            raise _Rejected("invalid Unicode: an unpaired UTF-16 surrogate") from exc
+        raise _Rejected(f"undecodable: not UTF-8 at offset {exc.start}") from exc
+    except json.JSONDecodeError as exc:
+        raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise _Rejected("malformed record: nested too deeply") from exc
+    except ValueError as exc:  # valid JSON Python will not convert (a huge int)
+        why = str(exc).split(";")[0]  # not Python's own advice after it
+        raise _Rejected(f"malformed record: {why}") from exc
+    if not isinstance(rec, dict):
+        raise _Rejected("malformed record: expected a JSON object")
+    try:
+        rec_hash = _hash(json.dumps(rec, sort_keys=True,
+                                    ensure_ascii=False).encode())
+    except UnicodeEncodeError as exc:
+        # JSON allows a lone surrogate escape (\ud800); no text may hold one.
+        bad = exc.object[exc.start:exc.end]
+        raise _Rejected("invalid Unicode: an unpaired surrogate escape "
+                        f"({ascii(bad)[1:-1]})") from exc
+    except RecursionError as exc:
+        raise _Rejected("malformed record: nested too deeply") from exc
+    text = rec.get("text")
+    if text is not None and not isinstance(text, str):
+        raise _Rejected("malformed record: \"text\" is a JSON "
+                        f"{_JSON_TYPES.get(type(text), 'value')}, not a string")
+    if text is None or not text.strip():
+        raise _Rejected("malformed record: missing or empty \"text\"")
+    doc_id = _record_id(rec, text, path)
+    return rec, text, doc_id, rec_hash
+
+
 def _jsonl_ids(path: Path, cap: int) -> set[str] | None:
-    """The ids of a JSONL file's records as a reload would read them, or None when that
-    cannot be told without loading it (unreadable, a line over the cap or not a record: a
-    reload then keeps the file's documents)."""
+    """The ids of a JSONL file's records as a reload would load them, or None when that
+    cannot be told without loading it: the file cannot be read through, a line is over the
+    cap, or it is binary (rejected whole); a reload then keeps the file's documents. A line a reload rejects (bad JSON, not an object, no text) is skipped as the
+    reload skips it: it holds no id, and the file's other records are still read."""
     ids: set[str] = set()
     try:
         with path.open("rb") as fh:
-            utf16 = fh.read(2) in (b"\xff\xfe", b"\xfe\xff")
+            head = fh.read(8192)
             fh.seek(0)
+            utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+            if not utf16:
+                _check_not_binary(head)
             lines: _Lines = _Utf16Lines(fh) if utf16 else fh
             while raw := lines.readline(cap + 1):
                 if len(raw) > cap:
                     return None
                 if not raw.strip():
                     continue
-                rec = json.loads(raw.decode("utf-8-sig"))
-                text = rec.get("text") if isinstance(rec, dict) else None
-                if not isinstance(text, str) or not text.strip():
-                    return None
-                ids.add(_record_id(rec, text, path))
-    except (OSError, ValueError, RecursionError):  # ValueError: JSON, UTF-8 and UTF-16 errors
+                try:
+                    ids.add(_read_record(raw, path, utf16)[2])
+                except _Rejected:
+                    continue
+    except _Rejected:  # binary
+        return None
+    except (OSError, ValueError):  # ValueError: a UTF-16 file ending mid-character
         return None
     return ids
 

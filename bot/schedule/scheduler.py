@@ -263,8 +263,17 @@ class BriefingScheduler:
         # need no poll of their own (that one lists the feeds once its turn comes).
         self._feeds_poll_waiting = False
         self._feeds_flag_lock = threading.Lock()
+        self._prepared = False
 
     # ------------------------------------------------------------------ lifecycle
+    def prepare(self) -> None:
+        """The part of `start` that may block: the job table created on a first start, which
+        waits up to JOBS_TABLE_WAIT_SECONDS for another writer (then the busy error). Safe on
+        another thread, so that the bot can still stop while it waits; `start` does it when
+        it was not done."""
+        _create_jobs_table(f"sqlite:///{self.core.settings.db_path}")
+        self._prepared = True
+
     def start(self) -> None:
         """Start inside the running event loop: job store, jobs, hooks, start-up catch-up."""
         global _LIVE
@@ -274,7 +283,8 @@ class BriefingScheduler:
         # long reload (which holds SQLite's write lock) from stalling Slack acks and Discord
         # heartbeats; a busy store is retried (see _LoopSafeScheduler) and the sweep re-syncs.
         url = f"sqlite:///{self.core.settings.db_path}"
-        _create_jobs_table(url)
+        if not self._prepared:
+            self.prepare()
         self._engine = create_engine(url, connect_args={"timeout": JOBSTORE_LOCK_TIMEOUT})
         self.scheduler = _LoopSafeScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self._engine, tablename=JOBS_TABLE),
