@@ -70,3 +70,24 @@ def test_a_first_name_is_part_of_the_name_after_it(world):
     # name, need not be in a sentence that names Marov.
     answer = ask_claim(world, "Sergei Marov toured a weapons exhibition in the capital")
     assert any(d.startswith("b_paper") for d in supporting_docs(answer))
+
+
+@pytest.mark.parametrize("claim", ["putin visited valdoria in july",
+                                   "PUTIN VISITED VALDORIA IN JULY",
+                                   "Putin Visited Valdoria In July"])
+def test_a_claim_without_case_of_its_own_gets_the_same_rule(world, claim):
+    # Typed in lower case, shouted, or a headline read in lower case: the first word is
+    # still the name the corpus writes ("Putin"), so Marov's visit does not state it.
+    answer = ask_claim(world, claim)
+    assert not any(d.startswith("b_paper") for d in supporting_docs(answer))
+    assert answer.verdict in ("not-found", "contradicted")
+
+
+def test_names_typed_in_lower_case_are_names(world):
+    # "sergei marov" is written as a name by every sentence that holds it: the claim names
+    # two people and claims nothing about them, as "Putin and Sergei Marov" does.
+    answer = ask_claim(world, "putin and sergei marov")
+    assert answer.verdict == "not-found"
+    assert "names things" in answer.note
+    # a headline in Title Case is looked up (no names-only answer), and states nothing either
+    assert ask_claim(world, "Putin And Sergei Marov").verdict == "not-found"

@@ -43,7 +43,7 @@ from bot.reply import (
     printable_line,
 )
 from bot.search.index import SearchIndex, open_index
-from bot.text.aliases import AliasTable, load_aliases
+from bot.text.aliases import AliasTable, Analysis, load_aliases
 from bot.text.stance import (
     FRAME_STRONG,
     MEDIUM_CLAIM_UNITS,
@@ -94,6 +94,8 @@ CLOSEST = 3  # closest sentences shown beside a not-found answer
 CLOSEST_REASON = "closest match; does not confirm the claim"
 # A sentence that lacks the claim's leading name and names someone else (`_lead_word`).
 ANOTHER_ACTOR = "about someone else"
+NAMES_ONLY = ("that names things but claims nothing about them; say who did what, e.g. "
+              "\"Putin visited North Korea\"")
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
 
 
@@ -180,7 +182,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # "It is false that X": X is looked up, read as negated (a source stating X contradicts it).
     plain, called_false = falsity(plain)
     # A claim typed all in lower case reads as its cased form where the aliases tell.
-    analysis = aliases.recased(aliases.analyze(plain))
+    analysis = aliases.analyze(plain)
+    caseless = all(w.orig == w.orig.lower() for w in analysis.words)
+    analysis = aliases.recased(analysis)
     parsed = parse_claim(plain, analysis, aliases, tags)
     if called_false:
         parsed = replace(parsed, negated=not parsed.negated)
@@ -194,8 +198,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     long_words = [w for w in plain.split() if w[:1].isalpha() and len(w) > 3]
     headline = len(long_words) >= 3 and all(w[:1].isupper() for w in long_words)
     if len(parsed.units) < 2 or (names_only(parsed) and not headline):
-        return _not_found(text, "that names things but claims nothing about them; say who did "
-                          "what, e.g. \"Putin visited North Korea\"", index, semantic)
+        return _not_found(text, NAMES_ONLY, index, semantic)
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed = weigh(parsed, df, index.num_docs)
@@ -242,9 +245,23 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     context_of: dict[int, str] = {}  # the previous sentence, where it says a slot of the claim
     reader = load_cross() if fitted is not None and cross else None
     copies = Copies(store)  # which supporting documents are copies (read once per document)
-    lead = _lead_word(plain, parsed)
-    if lead is not None \
-            and not _written_as_name(lead, [rows[sid]["text"] for sid in body]):
+    texts = [rows[sid]["text"] for sid in body]
+    if caseless:
+        # A claim with no case of its own (typed in lower case, or a headline read so): the
+        # words the sentences found write as names are names, as in "kim jong un".
+        named = _recased_from(analysis, texts)
+        if named is not analysis:
+            analysis = named
+            recast = parse_claim(plain, analysis, aliases, tags)
+            if called_false:
+                recast = replace(recast, negated=not recast.negated)
+            if names_only(recast) and not headline:
+                return _not_found(text, NAMES_ONLY, index, semantic)
+            more = {t for u in recast.units for t in u.alts} - set(df)
+            df.update({t: index.doc_freq(t) for t in sorted(more)})
+            parsed = weigh(recast, df, index.num_docs)
+    lead = _lead_word(analysis, parsed)
+    if lead is not None and not _written_as_name(lead, texts):
         lead = None
     for sid in body:
         row = rows[sid]
@@ -635,21 +652,41 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
             judged[at] = (now, row)
 
 
-def _lead_word(plain: str, parsed: Claim) -> Unit | None:
-    """The claim's first word when it is capitalised and read as a plain word, and not the
-    first of a longer name ("Aliy Zirkle": its name unit is "Zirkle")."""
-    words = [w.strip("\"'“”‘’,") for w in plain.split(maxsplit=2)]
-    first = words[0] if words else ""
+def _lead_word(analysis: Analysis, parsed: Claim) -> Unit | None:
+    """The claim's first word (as cased: `AliasTable.recased`) when it is capitalised and
+    read as a plain word, and not the first of a longer name ("Aliy Zirkle": its name unit is
+    "Zirkle")."""
+    words = analysis.words
+    if not words:
+        return None
+    first = words[0].orig
     if not first[:1].isupper() or not first.isalpha() or len(first) < 3 \
-            or (len(words) > 1 and words[1][:1].isupper()):
+            or (len(words) > 1 and words[1].orig[:1].isupper()):
         return None
     return next((u for u in parsed.units if u.kind == "word" and u.text == first), None)
+
+
+def _recased_from(analysis: Analysis, texts: list[str]) -> Analysis:
+    """`analysis` with the words that `texts` write as names capitalised (`_written_as`):
+    each capitalised wherever it is not a sentence's first word, at least once."""
+    words = list(analysis.words)
+    changed = False
+    for i, w in enumerate(words):
+        if i == 0 or w.stop or not w.orig.isalpha() or w.orig[:1].isupper():
+            continue
+        if _written_as(re.compile(r"(?i)\b" + re.escape(w.lower) + r"\b"), texts):
+            words[i] = replace(w, orig=w.orig[:1].upper() + w.orig[1:])
+            changed = True
+    return Analysis(words, analysis.concepts) if changed else analysis
 
 
 def _written_as_name(unit: Unit, texts: list[str]) -> bool:
     """The sentences found write the word capitalised wherever it is not their first word,
     at least once (a name: "Putin"), never in lower case ("investigators")."""
-    pattern = re.compile(r"(?i)\b" + re.escape(unit.key) + r"\w*")
+    return _written_as(re.compile(r"(?i)\b" + re.escape(unit.key) + r"\w*"), texts)
+
+
+def _written_as(pattern: re.Pattern[str], texts: list[str]) -> bool:
     capital = False
     for text in texts:
         for m in pattern.finditer(text):
