@@ -141,6 +141,10 @@ def test_an_ordinal_is_a_value_like_a_number(settings, store, corpus):
     assert [w for w, _ in cased_words("left in third place, the 21st and Twelfth")] == [
         "left", "in", "3rd", "place", "the", "21st", "and", "12th"]
     assert [w for w, _ in cased_words("she first said")] == ["she", "first", "said"]
+    # a compound ordinal is one value; after a number, "second" is the unit of time
+    assert [w for w, _ in cased_words("in twenty-first place")] == ["in", "21st", "place"]
+    assert [w for w, _ in cased_words("a 20-second delay, a twenty second wait")] == [
+        "a", "20", "second", "delay", "a", "20", "second", "wait"]
     world = build_claim_world(settings, store, corpus, {
         "a.txt": "Race Report\n\nAfter a nine-minute rest in Port Elm, Mara Lind left again in "
                  "second place.\n",
