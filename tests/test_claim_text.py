@@ -119,6 +119,18 @@ def test_nesting_is_read_to_a_bounded_depth():
     assert rest.endswith(X) and rest != X  # the labels past the bound stay words of the claim
 
 
+def test_every_label_a_claim_can_hold_is_read():
+    # A claim is 1000 characters at most: five labels or a hundred and fifty are all read,
+    # in quotes too, and their parity decides (the bound was 4: the fifth "FALSE:" was left as
+    # a word, read as a denial, and an unrelated "which both nations have denied" stated it).
+    assert falsity("FALSE: " * 5 + X) == (X, True)
+    assert falsity("FALSE: " * 150 + X) == (X, False)
+    assert falsity('"FALSE: "FALSE: "FALSE: ' + X + '"""') == (X, True)
+    assert falsity("'FALSE: " + X + "'") == (X, True)
+    assert falsity("\u2018FALSE: " + X + "\u2019") == (X, True)
+    assert falsity("'Quoted' words in " + X) == ("'Quoted' words in " + X, False)
+
+
 def test_double_negations_and_truth_labels_get_the_plain_claims_verdict(settings, store, corpus):
     world = build_claim_world(settings, store, corpus, ARTICLES)
     plain = ask_claim(world, "The Norland envoy visited Port Elm")

@@ -256,11 +256,12 @@ _REPORTED = re.compile(
     r"|insisted|insists|insist|maintained|maintains|declared|declares|argued|argues)"
     r"\s+(?:that\s+)?(?P<claim>.+)$", re.I | re.S)
 # The whole claim in quotes, as pasted: read inside them when what is inside is judged.
-_WHOLE_QUOTE = re.compile(r"^\s*[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]\s*$")
+# A whole claim in quotes, double or single, quotes inside it too ("\"FALSE: \"FALSE: X\"\"").
+_WHOLE_QUOTE = re.compile(r"^\s*(?:[\"\u201c](.+)[\"\u201d]|['\u2018](.+)['\u2019])\s*$")
 _CALLS_FALSE = re.compile(_FALSE_WORD + r"|wrong|fake|myth|hoax", re.I)
 _NOT = re.compile(r"^not\s+", re.I)
 # Nested judgements ("It is false that it is false that X") are read this deep.
-FALSITY_DEPTH = 4
+FALSITY_DEPTH = 250  # deeper than a claim of MAX_CLAIM_CHARS can nest (a label takes 4+ chars)
 
 
 def falsity(text: str, depth: int = 0) -> tuple[str, bool]:
@@ -276,8 +277,9 @@ def falsity(text: str, depth: int = 0) -> tuple[str, bool]:
         return text, False
     quoted = _WHOLE_QUOTE.match(plain)
     if quoted:
-        inner, called_false = falsity(quoted.group(1), depth + 1)
-        return (inner, called_false) if inner != quoted.group(1) else (text, False)
+        within = quoted.group(1) or quoted.group(2)
+        inner, called_false = falsity(within, depth + 1)
+        return (inner, called_false) if inner != within else (text, False)
     for pattern in (_FALSITY_LEAD, _FALSITY_LABEL, _FALSITY_TAIL, _LABEL_AFTER):
         m = pattern.match(plain)
         if m and len(m.group("claim").split()) >= 2:
