@@ -167,3 +167,13 @@ def test_what_a_number_counts_is_the_phrase_after_of(settings, store, corpus):
     assert answer.verdict == "contradicted"
     assert any("5 rather than 6" in (e.reason or "") for e in answer.evidence)
     assert not any("2" in (e.reason or "").split(" rather")[0] for e in answer.evidence)
+
+
+def test_the_same_number_counting_something_else_does_not_state_it(settings, store, corpus):
+    # "two counts of third degree assault" is no "two counts of criminal mischief".
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Court Report\n\nIn Port Elm, Mara Lind faces two counts of third degree "
+                 "assault and one count of criminal mischief.\n"})
+    answer = ask_claim(world, "In Port Elm, Mara Lind faces two counts of criminal mischief.")
+    assert answer.verdict not in ("single-source", "corroborated")
+    assert not any(e.stance == "supports" for e in answer.evidence)

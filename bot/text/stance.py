@@ -805,6 +805,11 @@ def _has(u: Unit, f: Features) -> bool:
             return all(present)
         need = 1 if len(u.parts) <= 2 else 2
         return sum(present) >= need and (present[0] or present[-1])
+    if u.kind == "number" and u.counted and u.alts & f.terms:
+        # The same number counting something else is not the claim's: "two counts of third
+        # degree assault" does not say "two counts of criminal mischief".
+        theirs = f.counted.get(f"{u.unit}\t{u.key}")
+        return not theirs or bool(set(theirs) & u.counted)
     return bool(u.alts & f.terms)
 
 
