@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.claims.lookup import EmptyClaim, check_claim_text
+from bot.corpus.cleaning import normalize_text
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import FALSITY_DEPTH, falsity
 from tests.conftest import ask_claim, build_claim_world
@@ -27,10 +28,37 @@ def test_an_invisible_character_inside_a_word_is_deleted_as_in_the_corpus(typed:
     assert check_claim_text(typed) == "The Norland envoy visited Port Elm"
 
 
+@pytest.mark.parametrize("mark", [
+    "\u200e", "\u200f", "\u061c",  # left-to-right, right-to-left, Arabic letter marks
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # embeddings, pop, overrides
+    "\u2066", "\u2067", "\u2068", "\u2069",  # isolates
+    "\u2062", "\u2063",  # invisible times, invisible separator
+    "\u034f",  # combining grapheme joiner
+    "\ufe0f", "\ufe0e", "\U000e0101",  # variation selectors
+    "\U000e0067",  # a tag character (of an emoji flag)
+])
+def test_a_bidi_mark_or_selector_inside_a_word_is_deleted_too(mark: str) -> None:
+    """They used to be read as a space: "Pu\u200ftin" was "Pu tin"."""
+    assert check_claim_text(f"Pu{mark}tin signed a pact") == "Putin signed a pact"
+    assert normalize_text(f"Pu{mark}tin signed a pact") == "Putin signed a pact"
+
+
+def test_format_characters_with_a_visible_form_are_not_deleted() -> None:
+    # The Arabic number sign is seen (it spans the digits after it), an annotation anchor
+    # parts a text from its annotation: read as a space, as before, not deleted.
+    for mark in ("\u0600", "\u06dd", "\ufff9"):
+        assert normalize_text(f"a{mark}b") == "a b"
+        assert check_claim_text(f"a{mark}b") == "a b"
+    # The joiner deleted, the letter and its mark compose as typed without it.
+    assert normalize_text("u\u034f\u0308ber") == "\u00fcber"
+
+
 def test_other_control_characters_still_separate_words_and_invisible_alone_is_empty() -> None:
     assert check_claim_text("envoy\tvisited\nPort Elm") == "envoy visited Port Elm"
     with pytest.raises(EmptyClaim):
         check_claim_text("\u200b\u00ad\u2060")
+    with pytest.raises(EmptyClaim):
+        check_claim_text("\u200f\u2066\u2069\ufe0f")
 
 
 ARTICLES = {
@@ -46,7 +74,8 @@ def test_a_claim_with_an_invisible_character_gets_the_plain_claims_verdict(
     plain = ask_claim(world, "The Norland envoy visited Port Elm")
     assert plain.verdict == "single-source", plain
     for typed in ("The Norland en\u200bvoy visited Port Elm",
-                  "The Norland envoy visited Port E\u00adlm"):
+                  "The Norland envoy visited Port E\u00adlm",
+                  "The Norland en\u200fvoy visited \u2066Port Elm\u2069"):
         answer = ask_claim(world, typed)
         assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), answer
         assert answer.claim == "The Norland envoy visited Port Elm"

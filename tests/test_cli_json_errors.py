@@ -81,8 +81,27 @@ def test_usage_errors_under_json_are_a_json_error_too(
     assert res.stderr.startswith("Usage: ") and f"Error: {message}" in res.stderr
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["claim", "x", "--json", "--limit"], "Option '--limit' requires an argument."),
+    (["digest", "--json", "--since-last"], "Option '--since-last' requires an argument."),
+    (["claim", "--json=1", "x"], "Option '--json' does not take a value."),
+    (["runs", "show", "--json", "1", "--json=yes"], "Option '--json' does not take a value."),
+    (["runs", "--json", "--limit"], "Option '--limit' requires an argument."),  # the group's
+])
+def test_usage_errors_found_without_their_command_are_a_json_error_too(
+        db: str, args: list[str], message: str) -> None:
+    """An option missing its value, a flag given one: click raises these without the
+    command's context; the command is found from the words (after `--db PATH` here)."""
+    res = CliRunner().invoke(cli, ["--db", db, *args])
+    assert res.exit_code == 2, res.output
+    assert json.loads(res.stdout) == {"error": message}
+    assert res.stderr == f"Error: {message}\n"  # as without --json
+
+
 @pytest.mark.parametrize("args", [["claim"], ["claim", "--bogus", "x"],
                                   ["digest", "--format", "nope"],
+                                  ["claim", "x", "--limit"], ["claim", "x", "--limit", "--",
+                                                              "--json"],
                                   ["claim", "--", "--json", "--bogus"]])  # a claim's words
 def test_usage_errors_without_json_stay_plain(db: str, args: list[str]) -> None:
     res = CliRunner().invoke(cli, ["--db", db, *args])

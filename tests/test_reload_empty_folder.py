@@ -85,3 +85,44 @@ def test_an_empty_folder_that_held_nothing_is_no_problem(tmp_path: Path) -> None
     for _ in range(2):
         res = reload(db, empty)
         assert res.exit_code == 0 and "rejected" not in res.output.replace("0 rejected", "")
+
+
+def test_a_subfolder_found_empty_retires_nothing_either(tmp_path: Path) -> None:
+    """The share mounted below the reloaded folder (news/share), down: its empty mount point
+    is rejected like a given folder's, at any depth; the rest of the folder goes on as usual."""
+    news = tmp_path / "news"
+    share = news / "share"
+    (share / "deep").mkdir(parents=True)
+    (news / "top.txt").write_text(article("Top"))
+    (news / "gone.txt").write_text(article("Gone"))
+    (share / "a.txt").write_text(article("Alpha"))
+    (share / "deep" / "b.txt").write_text(article("Beta"))
+    (news / "other").mkdir()
+    (news / "other" / "c.txt").write_text(article("Gamma"))
+    db = tmp_path / "b.db"
+    assert reload(db, news).exit_code == 0
+    _unmount(share)
+    (news / "gone.txt").unlink()  # really deleted, next to the share
+    (news / "other" / "c.txt").unlink()
+    (news / "other" / "d.txt").write_text(article("Delta"))
+    res = reload(db, news)
+    assert res.exit_code == 1, res.output
+    assert set(sources(db)) == {"top", "a", "b", "d"}
+    assert (f"{share}: rejected — the folder is empty, but 2 documents were loaded from it: "
+            "none retired (an unmounted share or a folder being replaced?); if it is meant to "
+            f"be empty, `briefbot reload --allow-empty {share}` retires them") in res.stderr
+    assert "gone.txt: removed — file no longer present" in res.stdout
+    assert "c.txt: removed — file no longer present" in res.stdout
+    assert "1 added, 0 updated, 1 unchanged, 2 removed, 1 rejected" in res.stdout
+    # Only the outermost empty folder is named; a deeper one emptied alone is caught too.
+    assert f"{share / 'deep'}: rejected" not in res.output
+    (share / "a.txt").write_text(article("Alpha"))
+    (share / "deep").mkdir()  # the share back but for what was mounted at share/deep
+    res = reload(db, news)
+    assert res.exit_code == 1
+    assert f"{share / 'deep'}: rejected — the folder is empty, but 1 document was" in res.stderr
+    assert set(sources(db)) == {"top", "a", "b", "d"}
+    # --allow-empty retires them.
+    res = run(db, "reload", "--allow-empty", str(news))
+    assert res.exit_code == 0, res.output
+    assert set(sources(db)) == {"top", "a", "d"}

@@ -71,15 +71,40 @@ class BriefbotGroup(click.Group):
 
 def _usage_error_under_json(exc: click.ClickException, ctx: click.Context) -> bool:
     """A usage error of a command that has `--json`, given among the words of the command
-    line (before any `--`): found while the words were parsed, before the option's callback
-    could ask for JSON errors (`json_errors`)."""
-    if not isinstance(exc, click.UsageError) or exc.ctx is None:
-        return False
-    if not any("--json" in p.opts for p in exc.ctx.command.params):
+    line (before any `--`; `--json=VALUE` counts, a flag given a value being the error): found
+    while the words were parsed, before the option's callback could ask for JSON errors
+    (`json_errors`). Some usage errors (an option missing its value, a flag given one) come
+    without their command's context: the command is then found from the words."""
+    if not isinstance(exc, click.UsageError):
         return False
     args = ctx.meta.get(ARGS, [])
     words = args[:args.index("--")] if "--" in args else args
-    return "--json" in words
+    command = exc.ctx.command if exc.ctx is not None else _command_of(ctx, words)
+    if command is None or not any("--json" in p.opts for p in command.params):
+        return False
+    return any(w == "--json" or w.startswith("--json=") for w in words)
+
+
+def _command_of(ctx: click.Context, words: list[str]) -> click.Command | None:
+    """The (sub)command the words name, as click resolves them: past each group's options
+    (and the values of those that take one) to its subcommand's name, or the group itself when
+    its words end there; None for a name that is no command."""
+    command: click.Command = ctx.command
+    rest = list(words)
+    while isinstance(command, click.Group):
+        takes_value = {o for p in command.params if isinstance(p, click.Option)
+                       and not p.is_flag and not p.count for o in p.opts}
+        while rest and rest[0].startswith("-"):
+            word = rest.pop(0)
+            if word in takes_value and rest:
+                rest.pop(0)
+        if not rest:  # the error is in the group's own words (`runs --json --limit`)
+            return command
+        sub = command.get_command(ctx, rest.pop(0))
+        if sub is None:
+            return None
+        command = sub
+    return command
 
 
 @click.group(cls=BriefbotGroup)

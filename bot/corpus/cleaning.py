@@ -102,10 +102,26 @@ _TAIL_PATTERNS = [
 _TAIL = re.compile("|".join(f"(?:{p})" for p in _TAIL_PATTERNS))
 
 _READ_TIME = re.compile(r"^\d+\s*(min|mins|minute|minutes)( read| to read)?$", re.I)
-# Invisible characters deleted (not spaced) wherever text is read: zero-width space, non-joiner
-# and joiner, word joiner, byte-order mark, soft hyphen ("Pu\u200btin" is "Putin"). A claim
-# is read with the same table (`bot.claims.lookup.check_claim_text`).
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters deleted (not spaced) wherever text is read, so that one inside a word
+# does not split it ("Pu\u200btin", "Pu\u200ftin" are "Putin"): zero-width space, non-joiner
+# and joiner, word joiner, byte-order mark, soft hyphen; the bidirectional marks, embeddings,
+# overrides and isolates (LRM, RLM, ALM, U+202A-U+202E, U+2066-U+2069); the invisible
+# mathematical operators (U+2061-U+2064) and the deprecated format characters
+# (U+206A-U+206F); the Mongolian vowel separator and free variation selectors; the combining
+# grapheme joiner; the variation selectors (U+FE00-U+FE0F, U+E0100-U+E01EF: an emoji or glyph
+# variant, not a letter); the tag characters (U+E0001, U+E0020-U+E007F) and the shorthand
+# format controls. Format characters with a visible form are not in it (the Arabic number
+# signs U+0600-U+0605 and end of ayah, the Syriac abbreviation mark, the Kaithi number signs),
+# nor the interlinear annotation marks (U+FFF9-U+FFFB: they part a text from its annotation),
+# the Egyptian hieroglyph format controls or the musical beam and slur marks: those, like any
+# other control or format character, are read as a space. A claim is read with the same
+# table (`bot.claims.lookup.check_claim_text`).
+_INVISIBLE_RANGES = ((0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
+                     (0x180B, 0x180F), (0xFE00, 0xFE0F), (0x1BCA0, 0x1BCA3),
+                     (0xE0020, 0xE007F), (0xE0100, 0xE01EF))
+ZERO_WIDTH: dict[int, None] = dict.fromkeys(
+    [*map(ord, "\u00ad\u034f\u061c\ufeff\U000e0001"),
+     *(c for lo, hi in _INVISIBLE_RANGES for c in range(lo, hi + 1))], None)
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _MD_HEADING = re.compile(r"^\s*#{1,6}(?:\s+|$)")  # "#" alone: an empty heading
 _MD_QUOTE = re.compile(r"^\s*>\s?")
@@ -147,7 +163,8 @@ class CleanText:
 def normalize_text(text: str) -> str:
     """Unicode NFC, unified newlines, no zero-width or control characters, plain spaces."""
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text).translate(ZERO_WIDTH)
+        # Deleted before composing: "u\u034f\u0308" is "ü" as typed without the joiner.
+        text = unicodedata.normalize("NFC", text.translate(ZERO_WIDTH))
         text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\t" in text or "  " in text or not text.isascii():

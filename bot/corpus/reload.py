@@ -194,25 +194,57 @@ def _check_not_binary(head: bytes) -> None:
         raise _Rejected("binary file (control bytes)")
 
 
-def _walk(root: str, unlisted: list[tuple[str, str]] | None = None) -> Iterator[str]:
+def _walk(root: str, unlisted: list[tuple[str, str]] | None = None,
+          listed: list[str] | None = None) -> Iterator[str]:
     """Files under a folder, sorted, skipping hidden files and folders. Links to folders are
     not walked; one pointing out of `root` is yielded too, to be rejected with the reason.
 
     A folder that cannot be listed (no read permission, vanished meanwhile, an I/O error) is
     appended to `unlisted` with why: os.walk would skip it silently, and the files under it
-    would look deleted."""
+    would look deleted. The folders that were listed (`root` first, parents before their
+    subfolders) are appended to `listed`."""
 
     def onerror(exc: OSError) -> None:
         if unlisted is not None:
             unlisted.append((exc.filename or root, exc.strerror or str(exc)))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        if listed is not None:
+            listed.append(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         names = [n for n in filenames if not n.startswith(".")]
         names += [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
                   and not _inside(os.path.realpath(os.path.join(dirpath, d)), root)]
         for name in sorted(names):
             yield os.path.join(dirpath, name)
+
+
+def _emptied(folders: list[str], found: list[str], loader: _Loader) -> list[tuple[str, int]]:
+    """The `folders` (listed by `_walk`, parents first) with no file under them at any depth
+    while documents were loaded from under them, with how many: the outermost ones only."""
+    full: set[str] = set()  # the folders with a file somewhere under them
+    for f in found:
+        d = os.path.dirname(f)
+        while d not in full and d != os.path.dirname(d):
+            full.add(d)
+            d = os.path.dirname(d)
+    empty = [f for f in folders if f not in full]
+    if not empty:
+        return []
+    held: dict[str, int] = {}  # documents loaded from under each folder (one pass, not one a folder)
+    wanted = {path_text(f) for f in empty}
+    for p, state in loader.states.items():
+        d = os.path.dirname(p)
+        while d != os.path.dirname(d):
+            if d in wanted:
+                held[d] = held.get(d, 0) + len(state.doc_ids)
+            d = os.path.dirname(d)
+    out: list[tuple[str, int]] = []
+    for folder in empty:
+        n = held.get(path_text(folder), 0)
+        if n and not _under(folder, [s for s, _ in out]):
+            out.append((folder, n))
+    return out
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -1049,7 +1081,8 @@ def reload_corpus(
 
     A folder found empty (no file that is not hidden) while documents were loaded from it is
     rejected and retires nothing, unless `allow_empty`: an unmounted network share leaves an
-    empty mount point, which must not retire the corpus it served.
+    empty mount point, which must not retire the corpus it served. So is a subfolder of a
+    reloaded folder, at any depth (a share mounted below it).
 
     Another reload (in any process) is waited for, up to `RELOAD_LOCK_WAIT_SECONDS`: this one
     takes the write lock before it reads what the database knows of the files, so it works
@@ -1067,6 +1100,7 @@ def reload_corpus(
             files: list[tuple[Path, str]] = []
             folders: list[str] = []
             unlisted: list[tuple[str, str]] = []  # folders that could not be listed, and why
+            kept: list[str] = []  # subfolders found empty: what was loaded from them is kept
             for root in roots:
                 try:
                     mode = root.stat().st_mode
@@ -1080,13 +1114,18 @@ def reload_corpus(
                 if stat.S_ISDIR(mode):
                     real = os.path.realpath(root)
                     folders.append(path_text(real))
-                    found = list(_walk(real, unlisted))
+                    listed: list[str] = []
+                    found = list(_walk(real, unlisted, listed))
                     if not found and not allow_empty and not any(f == real for f, _ in unlisted):
                         held = loader.held_under(path_text(real))
                         if held:
                             folders.pop()  # its files are not taken for deleted
                             loader.refuse_empty(root, held)
                             continue
+                    if not allow_empty:  # the same for a subfolder (a share mounted below)
+                        for sub, held in _emptied(listed[1:], found, loader):
+                            kept.append(path_text(sub))  # its files are not taken for deleted
+                            loader.refuse_empty(Path(sub), held)
                     loader.folder_of.update((path_text(f), real) for f in found)
                     files.extend((Path(f), path_text(f)) for f in found)
                 else:
@@ -1094,7 +1133,7 @@ def reload_corpus(
             loader.load_files(files)
             loader.report_unlisted([(path_text(f), why) for f, why in unlisted])
             loader.retire_missing(folders, {key for _, key in files},
-                                  [path_text(f) for f, _ in unlisted])
+                                  [path_text(f) for f, _ in unlisted] + kept)
             generation = store.bump_generation() if loader.changed else store.generation
             loader.outcomes.sort(key=lambda o: o.order)  # stable: JSONL line errors stay in order
             store.record_outcomes(
