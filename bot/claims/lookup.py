@@ -260,6 +260,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             more = {t for u in recast.units for t in u.alts} - set(df)
             df.update({t: index.doc_freq(t) for t in sorted(more)})
             parsed = weigh(recast, df, index.num_docs)
+            long_claim = is_long(parsed)
     lead = _lead_word(analysis, parsed)
     if lead is not None and not _written_as_name(lead, texts):
         lead = None
