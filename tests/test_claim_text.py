@@ -233,3 +233,13 @@ def test_a_medium_claims_clear_match_needs_the_denial_it_reports():
     assert clear_match(stated, sentence) is not None
     denied = claim("The harbour council denied raising grain prices in Valdoria sharply")
     assert denied.denies and clear_match(denied, sentence) is None
+
+
+def test_a_label_after_a_full_stop_or_in_brackets_is_read():
+    # "X. FALSE" and "X (FALSE)" as pasted from fact-check pages: read as "X: FALSE" is.
+    assert falsity(X + ". FALSE") == (X, True)
+    assert falsity(X + " (FALSE)") == (X, True)
+    assert falsity(X + " [false]") == (X, True)
+    assert falsity(X + ". True.") == (X, False)
+    assert falsity("The true cost of the accord (2024)") == (
+        "The true cost of the accord (2024)", False)

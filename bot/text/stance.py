@@ -242,9 +242,12 @@ _FALSITY_LEAD = re.compile(
 _LABEL_WORD = r"(?P<judged>false|fake|untrue|not\s+true|myth|hoax|true|correct)"
 _FALSITY_LABEL = re.compile(r"^\s*" + _LABEL_WORD +
                             r"(?:\s*[:!]+|\s*[-\u2013\u2014]+(?=\s))\s*(?P<claim>.+)$", re.I | re.S)
-# The label after the claim, as a fact-check writes it ("X: FALSE", "X - FALSE").
-_LABEL_AFTER = re.compile(r"^\s*(?P<claim>.+?)(?:\s*:|\s+[-\u2013\u2014]+)\s*" + _LABEL_WORD
-                          + r"[\s.!]*$", re.I | re.S)
+# The label after the claim, as a fact-check writes it ("X: FALSE", "X - FALSE", "X. FALSE",
+# "X (FALSE)").
+_LABEL_AFTER = re.compile(r"^\s*(?P<claim>.+?)(?:\s*:|\s+[-\u2013\u2014]+|[.!?]\s+)\s*"
+                          + _LABEL_WORD + r"[\s.!]*$", re.I | re.S)
+_LABEL_BRACKETS = re.compile(r"^\s*(?P<claim>.+?)\s*[(\[]\s*" + _LABEL_WORD + r"\s*[)\]][\s.!]*$",
+                             re.I | re.S)
 _FALSITY_TAIL = re.compile(
     r"^\s*(?:the\s+)?(?:claim|idea|report|rumou?r|story|notion|allegation)s?\s+that\s+"
     r"(?P<claim>.+?)\s+(?:is|are|was|were)\s+(?P<judged>(?:not\s+)?(?:wrong|" + _FALSE_WORD + "|"
@@ -280,7 +283,7 @@ def falsity(text: str, depth: int = 0) -> tuple[str, bool]:
         within = quoted.group(1) or quoted.group(2)
         inner, called_false = falsity(within, depth + 1)
         return (inner, called_false) if inner != within else (text, False)
-    for pattern in (_FALSITY_LEAD, _FALSITY_LABEL, _FALSITY_TAIL, _LABEL_AFTER):
+    for pattern in (_FALSITY_LEAD, _FALSITY_LABEL, _FALSITY_TAIL, _LABEL_AFTER, _LABEL_BRACKETS):
         m = pattern.match(plain)
         if m and len(m.group("claim").split()) >= 2:
             judged = m.group("judged")
