@@ -688,6 +688,8 @@ def _written_as_name(unit: Unit, texts: list[str]) -> bool:
 
 
 def _written_as(pattern: re.Pattern[str], texts: list[str]) -> bool:
+    """Each match of `pattern` in `texts` not at a sentence's start is capitalised, and one
+    is at least (`_written_as_name`, `_recased_from`)."""
     capital = False
     for text in texts:
         for m in pattern.finditer(text):

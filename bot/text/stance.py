@@ -405,6 +405,11 @@ def features_from_bytes(data: bytes | None) -> Features | None:
     return Features(*raw)
 
 
+def _is_value(w: str) -> bool:
+    """A number ("40", "1.5") or an ordinal ("2nd") as the analysis writes it: a slot value."""
+    return w.replace(".", "", 1).isdigit() or bool(ORDINAL.fullmatch(w))
+
+
 def _is_year(w: str) -> bool:
     return w.isdigit() and len(w) == 4 and 1900 <= int(w) <= 2099
 
@@ -432,8 +437,7 @@ def _counted(a: Analysis, i: int, concept_at: dict[int, str]) -> list[str]:
     out: list[str] = []
     for k in range(j + 1, min(j + 7, len(words))):
         w = words[k]
-        number = w.lower == "one" or w.lower.replace(".", "", 1).isdigit() \
-            or ORDINAL.fullmatch(w.lower)
+        number = w.lower == "one" or _is_value(w.lower)
         if (w.stop or number) and out:
             break  # the phrase ends ("of criminal mischief and ...", "of assault, one count")
         if w.stop or number:
@@ -519,7 +523,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
             f.denies = True
         if _is_year(w.lower):
             f.years.add(w.lower)
-        elif w.lower.replace(".", "", 1).isdigit() or ORDINAL.fullmatch(w.lower):
+        elif _is_value(w.lower):
             unit = _number_unit(a, i) or ""
             f.numbers.setdefault(unit, set()).add(w.lower)
             counted = _counted(a, i, concept_at)
@@ -680,7 +684,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
         elif _is_year(w.lower):
             units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig,
                               tag=w.lower in tags))
-        elif w.lower.replace(".", "", 1).isdigit() or ORDINAL.fullmatch(w.lower):
+        elif _is_value(w.lower):
             units.append(Unit(w.lower, frozenset([w.lower]), "number", w.orig,
                               unit=_number_unit(a, i), tag=w.lower in tags,
                               counted=frozenset(_counted(a, i, a.concept_at()))))
