@@ -68,6 +68,12 @@ def test_schedule_add_refuses_a_platform_nothing_posts_for(db: str) -> None:
     (["runs", "show", "abc", "--json"], "Invalid value for 'RUN_ID': 'abc' is not an id "
                                         "(ASCII digits, as listed)"),
     (["schedule", "list", "--json", "--bogus"], "No such option '--bogus'."),
+    # an unknown option in a group's own words: the group has no --json, its command has
+    (["--bogus", "claim", "x", "--json"], "No such option '--bogus'."),
+    (["--bogus", "--json", "claim", "x"], "No such option '--bogus'."),
+    (["--bogus", "paths", "--json"], "No such option '--bogus'."),
+    (["schedule", "--bogus", "list", "--json"], "No such option '--bogus'."),
+    (["--json", "claim", "x"], "No such option '--json'. Did you mean '--version'?"),
     (["sources", "--json", "extra"], "Got unexpected extra argument (extra)"),
     (["reload", "--demo", "--json", "seeds"], "--demo loads the shipped seeds; give no paths "
                                               "with it"),
@@ -102,7 +108,11 @@ def test_usage_errors_found_without_their_command_are_a_json_error_too(
                                   ["digest", "--format", "nope"],
                                   ["claim", "x", "--limit"], ["claim", "x", "--limit", "--",
                                                               "--json"],
-                                  ["claim", "--", "--json", "--bogus"]])  # a claim's words
+                                  ["claim", "--", "--json", "--bogus"],  # a claim's words
+                                  ["--bogus", "claim", "x"], ["schedule", "--bogus", "list"],
+                                  ["--bogus", "claim", "--", "--json"],
+                                  ["--bogus", "--json"],  # no command: none with --json
+                                  ["bogus", "--json"]])
 def test_usage_errors_without_json_stay_plain(db: str, args: list[str]) -> None:
     res = CliRunner().invoke(cli, ["--db", db, *args])
     assert res.exit_code == 2 and res.stdout == "" and "Error: " in res.stderr

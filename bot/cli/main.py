@@ -42,7 +42,12 @@ class BriefbotGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[ARGS] = list(args)
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # in `briefbot`'s own words: before `invoke`
+            if _usage_error_under_json(exc, ctx):
+                click.echo(json.dumps({"error": exc.format_message()}, ensure_ascii=False))
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -74,12 +79,16 @@ def _usage_error_under_json(exc: click.ClickException, ctx: click.Context) -> bo
     line (before any `--`; `--json=VALUE` counts, a flag given a value being the error): found
     while the words were parsed, before the option's callback could ask for JSON errors
     (`json_errors`). Some usage errors (an option missing its value, a flag given one) come
-    without their command's context: the command is then found from the words."""
+    without their command's context, and those in a group's own words (`briefbot --bogus
+    claim x --json`, `schedule --bogus list --json`) come with the group's, which has no
+    `--json`: the command is then found from the words, past the group's unknown option."""
     if not isinstance(exc, click.UsageError):
         return False
     args = ctx.meta.get(ARGS, [])
     words = args[:args.index("--")] if "--" in args else args
-    command = exc.ctx.command if exc.ctx is not None else _command_of(ctx, words)
+    command = exc.ctx.command if exc.ctx is not None else None
+    if command is None or isinstance(command, click.Group):
+        command = _command_of(ctx, words)
     if command is None or not any("--json" in p.opts for p in command.params):
         return False
     return any(w == "--json" or w.startswith("--json=") for w in words)
