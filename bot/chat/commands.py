@@ -8,7 +8,6 @@ quotes the id."""
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import logging
 import shlex
@@ -21,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from bot import metrics
 from bot.core import Core
@@ -49,9 +48,9 @@ from bot.schedule.subscriptions import (
     digest_names,
     validate_subscription,
 )
+from bot.workers import POOL_CLOSE_SECONDS, WorkerPool
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 MAX_COMMAND_CHARS = 4000
 # `Router.admit` waits this long for its audit record (a denial) before answering anyway;
@@ -172,133 +171,6 @@ BUSY_MESSAGE = ("briefbot is busy with other people's commands right now; "
                 "please try again in a minute.")
 
 
-# On `Router.close`: how long the commands still running may take to finish. Each one left
-# is then abandoned (logged): its thread is a daemon, which the process exit does not wait
-# for (a write under way is one transaction, rolled back when the process ends).
-POOL_CLOSE_SECONDS = 2.0
-
-
-class WorkerPool:
-    """The threads that run command work, bounded: `workers` run at once and at most `queue`
-    wait. Digests and lookups are CPU-bound Python: many threads at once starve the event
-    loop of the GIL, and acknowledgements (Slack's 3 s, Discord's 3 s) come late. Adapters
-    `reserve()` a place before acknowledging and shed the command with `BUSY_MESSAGE` when
-    there is none, rather than acknowledging late.
-
-    The threads are daemons (a ThreadPoolExecutor's are joined at exit, however long a
-    stuck command takes: a write waiting 60 s for the lock). `close` cancels the commands
-    still waiting, gives the running ones a bounded wait and logs each one it abandons."""
-
-    def __init__(self, workers: int, queue: int) -> None:
-        self.workers = max(1, workers)
-        self.capacity = self.workers + max(0, queue)
-        self._pending = 0
-        self._lock = threading.Lock()
-        self._cond = threading.Condition(self._lock)
-        self._work: deque[tuple[Future[Any], Callable[[], Any], str]] = deque()
-        self._threads: list[threading.Thread] = []
-        self._idle = 0  # threads waiting for work
-        self._starting = 0  # threads started that have not yet taken the lock
-        self._running: dict[Future[Any], str] = {}  # what each busy thread runs
-        self._closed = False
-
-    @property
-    def pending(self) -> int:
-        return self._pending
-
-    def reserve(self) -> bool:
-        """Take a place (running or waiting); False when the pool is full."""
-        with self._lock:
-            if self._pending >= self.capacity:
-                return False
-            self._pending += 1
-            return True
-
-    def release(self) -> None:
-        with self._lock:
-            self._pending = max(0, self._pending - 1)
-
-    def submit(self, fn: Callable[..., T], *args: object, label: str = "") -> Future[T]:
-        """Queue `fn(*args)` for a pool thread; `label` names it in the log if it is
-        abandoned at `close`. After `close`, the future is cancelled at once."""
-        future: Future[T] = Future()
-        with self._cond:
-            if self._closed:
-                future.cancel()
-                return future
-            self._work.append((future, lambda: fn(*args), label or getattr(fn, "__name__", "?")))
-            # A thread more when the waiting work outnumbers the threads free to take it (the
-            # idle ones and those started but not yet waiting): a burst arriving while one
-            # thread is idle runs on `workers` threads, not all behind that one.
-            if (len(self._work) > self._idle + self._starting
-                    and len(self._threads) < self.workers):
-                thread = threading.Thread(target=self._worker, daemon=True,
-                                          name=f"briefbot-command_{len(self._threads)}")
-                self._threads.append(thread)
-                self._starting += 1
-                thread.start()
-            self._cond.notify()
-        return future
-
-    async def run(self, fn: Callable[..., T], *args: object, label: str = "") -> T:
-        """Run `fn(*args)` on a pool thread (the caller holds a reservation or accepts
-        waiting behind the queue). Cancelling the awaiting task cancels the command if it has
-        not started."""
-        return await asyncio.wrap_future(self.submit(fn, *args, label=label))
-
-    def _worker(self) -> None:
-        starting = True
-        while True:
-            with self._cond:
-                if starting:  # from started to idle in one step: submit never sees neither
-                    self._starting -= 1
-                    starting = False
-                self._idle += 1
-                while not self._work and not self._closed:
-                    self._cond.wait()
-                self._idle -= 1
-                if not self._work:  # closed
-                    return
-                future, call, label = self._work.popleft()
-                if not future.set_running_or_notify_cancel():
-                    continue  # cancelled while it waited
-                self._running[future] = label
-            try:
-                result = call()
-            except BaseException as exc:
-                future.set_exception(exc)
-            else:
-                future.set_result(result)
-            finally:
-                with self._cond:
-                    self._running.pop(future, None)
-                    self._cond.notify_all()
-
-    def close(self, timeout: float = POOL_CLOSE_SECONDS) -> list[str]:
-        """Take no more work, cancel the commands still waiting, give the running ones up to
-        `timeout` seconds, then abandon them, each logged at warning. Returns the labels of the
-        abandoned ones. Idempotent."""
-        end = time.monotonic() + max(0.0, timeout)
-        with self._cond:
-            self._closed = True
-            waiting = list(self._work)
-            self._work.clear()
-            self._cond.notify_all()
-        for future, _, label in waiting:
-            if future.cancel():
-                log.info("closing: the waiting command %s was cancelled", label)
-        with self._cond:
-            while self._running:
-                left = end - time.monotonic()
-                if left <= 0:
-                    break
-                self._cond.wait(left)
-            abandoned = list(self._running.values())
-        for label in abandoned:
-            log.warning("closing: the command %s was still running after %.1f s; abandoned "
-                        "(a write under way is rolled back when the process ends)", label,
-                        timeout)
-        return abandoned
 
 
 def _label(request: CommandRequest) -> str:

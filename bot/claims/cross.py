@@ -25,6 +25,7 @@ from typing import Any
 
 # Importing it sets onnxruntime's telemetry switch first; its text cleaner is shared.
 from bot.search.minilm import tokenizable
+from bot.workers import WorkerPool
 
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-cross"
 # Claim and sentence together, at most: the training length (a run costs ~0.06 ms a token: ~3
@@ -67,7 +68,7 @@ class CrossEncoder:
         self._cache: OrderedDict[tuple[str, str, str], float] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
-        self._pool: Any = None  # ThreadPoolExecutor, made on the first pair of pairs
+        self._pool: WorkerPool | None = None  # made on the first pair of pairs
 
     def _ids(self, claim: str, sentence: str, context: str = "") -> tuple[list[int], list[int]]:
         a = self.tokenizer.encode(claim, add_special_tokens=False).ids[:CLAIM_TOKENS]
@@ -102,10 +103,8 @@ class CrossEncoder:
         if len(sentences) <= 1:
             return [self.probability(claim, s, c) for s, c in zip(sentences, ctx, strict=True)]
         with self._lock:
-            if self._pool is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self._pool = ThreadPoolExecutor(THREADS, thread_name_prefix="claim-cross")
+            if self._pool is None:  # daemon threads: a stuck pair never holds the exit
+                self._pool = WorkerPool(THREADS, name="claim-cross", what="claim pair")
             pool = self._pool
         # The first pair on this thread, the rest on the pool's meanwhile: one thread fewer to
         # wake and wait for per lookup.

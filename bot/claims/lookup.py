@@ -18,7 +18,7 @@ import re
 import threading
 import weakref
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +69,7 @@ from bot.text.stance import (
     verdict,
     weigh,
 )
+from bot.workers import WorkerPool
 
 if TYPE_CHECKING:
     from bot.search.semantic import Encoder
@@ -489,7 +490,7 @@ def retrieval_scores(index: SearchIndex, claim_text: str, lexical: dict[int, flo
 
 
 DenseSide = tuple[Any, dict[int, float]]  # the claim's vector, its nearest sentences' cosines
-_dense_pool: ThreadPoolExecutor | None = None
+_dense_pool: WorkerPool | None = None  # daemon threads: a stuck encoding never holds the exit
 _dense_pool_lock = threading.Lock()
 
 
@@ -510,8 +511,7 @@ def dense_side_soon(index: SearchIndex, semantic: bool, claim_text: str,
     global _dense_pool
     with _dense_pool_lock:
         if _dense_pool is None:
-            _dense_pool = ThreadPoolExecutor(max_workers=DENSE_THREADS,
-                                             thread_name_prefix="claim-dense")
+            _dense_pool = WorkerPool(DENSE_THREADS, name="claim-dense", what="claim encoding")
         pool = _dense_pool
     return pool.submit(_dense_side, index, semantic, claim_text, k)
 
