@@ -51,6 +51,13 @@ def _error(tmp_path: Path, body: str) -> tuple[Path, str]:
     ('[concepts]\n"" = ["Foo"]\n', "[concepts] key ''", "must not be empty"),
     ('[concepts]\n" " = ["Foo"]\n', "[concepts] key ' '", "must not be empty"),
     ('[places]\nnames = ["  "]\n', "[places] names[0]", "must not be empty"),
+    # accepted before: only punctuation names and matches nothing
+    ('[concepts]\nx = ["Foo", "..."]\n', "[concepts] x[1]",
+     "must have a letter or a digit (it is only punctuation or symbols: '...'"),
+    ('[concepts]\nx = ["\u2014"]\n', "[concepts] x[0]", "must have a letter or a digit"),
+    ('[concepts]\nx = [" - / "]\n', "[concepts] x[0]", "must have a letter or a digit"),
+    ('[concepts]\n"..." = ["Foo"]\n', "[concepts] key '...'", "must have a letter or a digit"),
+    ('[places]\nnames = ["?!"]\n', "[places] names[0]", "must have a letter or a digit"),
 ])
 def test_each_problem_is_one_line_naming_the_file_and_the_field(
         tmp_path: Path, body: str, field: str, says: str) -> None:
@@ -70,6 +77,14 @@ def test_a_place_may_be_a_country_the_shipped_list_adds(tmp_path: Path) -> None:
     path = tmp_path / "aliases.toml"
     path.write_text('[concepts]\n[places]\nnames = ["netherlands"]\n', encoding="utf-8")
     assert load_aliases(path).is_place("netherlands")
+
+
+@pytest.mark.parametrize("phrase", ["U.S.", "%", "No. 10", "7/7", "Zürich"])
+def test_a_phrase_with_a_letter_a_digit_or_a_percent_sign_is_accepted(
+        tmp_path: Path, phrase: str) -> None:
+    path = tmp_path / "aliases.toml"
+    path.write_text(f'[concepts]\nx = ["{phrase}"]\n', encoding="utf-8")
+    assert phrase in load_aliases(path).concepts["x"]
 
 
 def test_the_shipped_file_is_valid() -> None:

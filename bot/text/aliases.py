@@ -38,6 +38,7 @@ from pydantic import (
 from bot.config import schema_errors
 from bot.errors import UserError
 from bot.text.words import STOPWORDS, cased_words, stem
+from bot.text.words import words as folded_words
 
 log = logging.getLogger(__name__)
 
@@ -234,11 +235,15 @@ def _written(orig: str, case: int) -> bool:
 def _not_blank(text: str) -> str:
     if not text.strip():
         raise ValueError(f"must not be empty (it is only spaces: {text[:20]!r})")
+    if not any(c.isalnum() for c in text) and not folded_words(text):
+        raise ValueError("must have a letter or a digit (it is only punctuation or symbols: "
+                         f"{text.strip()[:20]!r}, which match nothing)")
     return text
 
 
-# A phrase, a concept name: "" is refused as empty, "   " as only spaces (it would name or
-# match nothing); a concept's list holds at least one phrase.
+# A phrase, a concept name: "" is refused as empty, "   " as only spaces, "..." or "—" as only
+# punctuation (it would name or match nothing; "%", which a sentence's words keep, is a
+# phrase); a concept's list holds at least one phrase.
 Phrase = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank)]
 Phrases = Annotated[list[Phrase], Field(min_length=1)]
 
