@@ -540,6 +540,65 @@ def test_a_record_moved_into_another_jsonl_file_is_kept(db: Path, corpus: Path,
     assert "0 removed" in res.output and set(sources(db)) == {"m1", "m2"}
 
 
+def _lines(*ids: str) -> dict[str, str]:
+    return dict(zip(ids, _records(*ids).splitlines(keepends=True), strict=True))
+
+
+def _active_and_sentences(db: Path) -> tuple[dict[str, str], int, int]:
+    con = sqlite3.connect(db)
+    try:
+        active = dict(con.execute("select id, source_path from documents"
+                                  " where status = 'active'").fetchall())
+        retired = con.execute("select count(*) from documents where status != 'active'"
+                              ).fetchone()[0]
+        sentences = con.execute("select count(*) from sentences").fetchone()[0]
+    finally:
+        con.close()
+    return {i: Path(p).name for i, p in active.items()}, retired, sentences
+
+
+def test_two_jsonl_files_that_swap_records_report_moves(db: Path, corpus: Path) -> None:
+    # m1 goes from a.jsonl to b.jsonl and m2 the other way in one reload. a.jsonl was read
+    # first and retired m1 (b.jsonl, read later, held it): "1 removed" there, then "1 added"
+    # in b.jsonl, the same record stored again.
+    r = _lines("m1", "x1", "m2", "x2")
+    (corpus / "a.jsonl").write_text(r["m1"] + r["x1"], encoding="utf-8")
+    (corpus / "b.jsonl").write_text(r["m2"] + r["x2"], encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    _, _, sentences = _active_and_sentences(db)
+    (corpus / "a.jsonl").write_text(r["m2"] + r["x1"], encoding="utf-8")
+    (corpus / "b.jsonl").write_text(r["m1"] + r["x2"], encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    moved = ("updated (1 updated, 1 unchanged) — 1 of its documents now come from another "
+             "file")
+    assert outcomes(res) == {"a.jsonl": moved, "b.jsonl": moved}, res.output
+    assert "0 added, 2 updated, 2 unchanged, 0 removed, 0 rejected" in res.output
+    # Nothing retired, nothing stored twice.
+    assert _active_and_sentences(db) == (
+        {"m1": "b.jsonl", "m2": "a.jsonl", "x1": "a.jsonl", "x2": "b.jsonl"}, 0, sentences)
+    report = json.loads(run(db, "reload", "--json", str(corpus)).output)  # and it stays
+    assert report["counts"]["removed"] == 0 and report["counts"]["unchanged"] == 4
+
+
+@pytest.mark.parametrize("into", ["a.jsonl", "c.jsonl"])  # read before, after b.jsonl
+def test_a_record_moved_to_another_jsonl_file_is_a_move_in_either_order(
+        db: Path, corpus: Path, into: str) -> None:
+    # Read after b.jsonl, the record was "1 removed" from b.jsonl and "1 added" in c.jsonl.
+    r = _lines("m1", "m2", "m3")
+    (corpus / "b.jsonl").write_text(r["m1"] + r["m2"] + r["m3"], encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    (corpus / "b.jsonl").write_text(r["m2"], encoding="utf-8")  # m1 moves, m3 is deleted
+    (corpus / into).write_text(r["m1"], encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    assert outcomes(res)["b.jsonl"] == ("updated (1 unchanged, 1 removed) — 1 of its "
+                                        "documents now come from another file"), res.output
+    assert outcomes(res)[into] == "updated (1 updated)", res.output
+    assert "0 added, 1 updated, 1 unchanged, 1 removed" in res.output
+    assert _active_and_sentences(db)[:2] == ({"m1": into, "m2": "b.jsonl"}, 1)
+
+
 @pytest.mark.parametrize("bad", [
     b'{"id": "bad", "text": ""}\n', b'["not", "a record"]\n', b'{"id": "bad", "text": \n',
     b'{"id": "bad", "text": "caf\xe9"}\n'])

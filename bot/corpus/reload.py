@@ -67,7 +67,8 @@ class Outcome:
             parts = ", ".join(f"{n:,} {k}" for k, n in self.counts.items() if n)
             if not parts and self.reason:
                 return f"{where}: {self.outcome} — {self.reason}"
-            return printable_line(f"{where}: {self.outcome} ({parts or 'no records'})")
+            return printable_line(f"{where}: {self.outcome} ({parts or 'no records'})"
+                                  + (f" — {self.reason}" if self.reason else ""))
         return printable_line(f"{where}: {self.outcome}"
                               + (f" — {self.reason}" if self.reason else ""))
 
@@ -473,6 +474,9 @@ class _Loader:
         self._files: list[tuple[FileState, str | None]] = []
         self._claimed: dict[str, str] = {}  # doc id -> path, within this run
         self._held: dict[str, set[str] | None] = {}  # JSONL path -> the ids it holds now
+        # JSONL files that no longer hold some of their records: (its summary, those ids),
+        # retired at the end of the files (`settle_left`) unless another file took them.
+        self._left: list[tuple[Outcome, list[str]]] = []
         self.folder_of: dict[str, str] = {}  # file key -> the reloaded folder it was found in
         self._order = 0  # index of the file being handled, to report outcomes in file order
 
@@ -679,6 +683,7 @@ class _Loader:
                 self.progress(n, total, self.docs_written + len(self._docs))
         submit()
         drain()
+        self.settle_left()
         self.flush()
 
     def _load_jsonl(self, path: Path, key: str, st: os.stat_result, prev: FileState | None) -> None:
@@ -819,13 +824,7 @@ class _Loader:
             # A bad line might be a previously indexed record: keep everything we had.
             good_set = set(good)
             good = [d for d in prev_ids if d not in good_set] + good
-        else:
-            stale = self._owned([d for d in prev_ids if d not in seen_set], key)
-            if stale:
-                self.flush()
-                self.store.retire_documents(stale)
-                counts["removed"] += len(stale)
-                self.changed = True
+        left = [] if line_errors else [d for d in prev_ids if d not in seen_set]
         counts["rejected"] += len(line_errors)
         self._save_file(
             FileState(key, st.st_size, st.st_mtime_ns, hasher.hexdigest(), good, "ok"),
@@ -842,6 +841,8 @@ class _Loader:
                                                 ("added", "updated", "unchanged", "removed", "rejected")})
         summary.order = order
         self.outcomes.append(summary)
+        if left:  # retired or moved once every file is read (`settle_left`)
+            self._left.append((summary, left))
         notes = sorted(line_errors + line_warnings, key=lambda o: o.line or 0)
         for e in notes:
             e.order = order
@@ -849,6 +850,26 @@ class _Loader:
         self.counts["warnings"] += len(line_warnings)
         for k in ("added", "updated", "unchanged", "removed", "rejected"):
             self.counts[k] += counts[k]
+
+    def settle_left(self) -> None:
+        """The records JSONL files no longer hold, once every file is read: those another
+        file took, in this run (read before or after it: two files that swap records) or
+        before, are moved, said on the file's line ("N of its documents now come from another
+        file"); the others are retired and counted removed. Retired as each file was read, a
+        record moving to a file read later was removed there, then added again."""
+        for summary, left in self._left:
+            gone = self._owned(left, summary.path)
+            self.flush()
+            self.store.retire_documents(gone)
+            self.changed = self.changed or bool(gone)
+            summary.counts["removed"] += len(gone)
+            self.counts["removed"] += len(gone)
+            moved = len(left) - len(gone)
+            if moved:
+                summary.reason = f"{moved} of its documents now come from another file"
+            if summary.outcome == "unchanged":  # the file changed: records left it
+                summary.outcome = "updated"
+        self._left = []
 
     # -- removal
     def held_under(self, folder: str) -> int:
