@@ -1,15 +1,18 @@
 """A bounded pool of daemon threads (`WorkerPool`): the commands of the chat router, the
 work a claim lookup shares among threads. A ThreadPoolExecutor's threads are joined at
-process exit, however long the work on them is stuck; these are not.
+process exit, however long the work on them is stuck; these are not: at exit, each pool not
+yet closed gets a bounded wait (`POOL_EXIT_SECONDS`), then its stuck work is abandoned.
 
 Imports nothing of bot."""
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -25,6 +28,17 @@ T = TypeVar("T")
 # for (a write under way is one transaction, rolled back when the process ends).
 POOL_CLOSE_SECONDS = 2.0
 
+# At process exit (Ctrl-C, an error leaving the CLI, the end of a script): how long the work
+# still running on the pools not yet closed may take to finish, all pools together. A daemon
+# thread still inside a native call when the interpreter ends is killed there, and
+# onnxruntime's C++ then aborts the process ("terminate called without an active exception",
+# exit 134 instead of 130 or 1): a model call takes milliseconds, so the wait lets it end;
+# work truly stuck is still abandoned after the bound.
+POOL_EXIT_SECONDS = 2.0
+
+_LIVE_POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()
+_LIVE_POOLS_LOCK = threading.Lock()
+
 
 class WorkerPool:
     """The threads that run command work, bounded: `workers` run at once and at most `queue`
@@ -35,7 +49,8 @@ class WorkerPool:
 
     The threads are daemons (a ThreadPoolExecutor's are joined at exit, however long a
     stuck command takes: a write waiting 60 s for the lock). `close` cancels the commands
-    still waiting, gives the running ones a bounded wait and logs each one it abandons.
+    still waiting, gives the running ones a bounded wait and logs each one it abandons; a
+    pool not closed when the process exits is closed then (`close_pools_at_exit`).
 
     Also the executor of the work a claim lookup shares among threads (`bot.claims`: the
     claim's vector, the cross-encoder's pairs), used with `submit` alone: `name` names its
@@ -56,6 +71,12 @@ class WorkerPool:
         self._starting = 0  # threads started that have not yet taken the lock
         self._running: dict[Future[Any], str] = {}  # what each busy thread runs
         self._closed = False
+        with _LIVE_POOLS_LOCK:
+            _LIVE_POOLS.add(self)  # closed at exit with a bounded wait, unless closed before
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def pending(self) -> int:
@@ -134,6 +155,11 @@ class WorkerPool:
         `timeout` seconds, then abandon them, each logged at warning. Returns the labels of the
         abandoned ones. Idempotent."""
         end = time.monotonic() + max(0.0, timeout)
+        self._stop()
+        return self._abandon_after(end, timeout)
+
+    def _stop(self) -> None:
+        """Take no more work; cancel the work still waiting."""
         with self._cond:
             self._closed = True
             waiting = list(self._work)
@@ -142,6 +168,9 @@ class WorkerPool:
         for future, _, label in waiting:
             if future.cancel():
                 log.info("closing: the waiting %s %s was cancelled", self.what, label)
+
+    def _abandon_after(self, end: float, timeout: float) -> list[str]:
+        """Wait until `end` (a `time.monotonic()`) for the running work; log what is left."""
         with self._cond:
             while self._running:
                 left = end - time.monotonic()
@@ -154,3 +183,20 @@ class WorkerPool:
                         "(a write under way is rolled back when the process ends)", self.what,
                         label, timeout)
         return abandoned
+
+
+def close_pools_at_exit(timeout: float = POOL_EXIT_SECONDS) -> None:
+    """Every pool not yet closed (a claim lookup's, a router never closed): no more work, the
+    waiting work cancelled, then one bounded wait for the running work of all of them (see
+    `POOL_EXIT_SECONDS`). Registered with `atexit`, which runs before the interpreter kills
+    the daemon threads."""
+    with _LIVE_POOLS_LOCK:
+        pools = [pool for pool in _LIVE_POOLS if not pool.closed]
+    end = time.monotonic() + max(0.0, timeout)
+    for pool in pools:
+        pool._stop()
+    for pool in pools:
+        pool._abandon_after(end, timeout)
+
+
+atexit.register(close_pools_at_exit)
