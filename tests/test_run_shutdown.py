@@ -111,13 +111,14 @@ def test_closing_the_pool_cancels_the_waiting_and_abandons_the_stuck_within_its_
         assert running.wait(10)
         second = pool.submit(lambda: "never", label="/sources for 'test:v' in 'C2'")
         started = time.monotonic()
-        with caplog.at_level(logging.INFO, logger="bot.chat.commands"):
+        with caplog.at_level(logging.INFO, logger="bot.workers"):
             abandoned = pool.close(timeout=0.3)
         took = time.monotonic() - started
         assert took < 0.3 + 2, f"close took {took:.1f} s"
         assert abandoned == ["/claim for 'test:u' in 'C1'"]
         assert second.cancelled() and not first.done()
         assert "/claim for 'test:u' in 'C1' was still running" in caplog.text
+        assert "/sources for 'test:v' in 'C2' was cancelled" in caplog.text  # at INFO
         assert pool.submit(lambda: 1).cancelled()  # closed: no more work
     finally:
         release.set()
