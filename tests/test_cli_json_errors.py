@@ -73,6 +73,8 @@ def test_schedule_add_refuses_a_platform_nothing_posts_for(db: str) -> None:
     (["--bogus", "--json", "claim", "x"], "No such option '--bogus'."),
     (["--bogus", "paths", "--json"], "No such option '--bogus'."),
     (["schedule", "--bogus", "list", "--json"], "No such option '--bogus'."),
+    # an unknown option of a group with its own --json, a word after it that is no command
+    (["runs", "--last", "5", "--json"], "No such option '--last'. Did you mean '--limit'?"),
     (["--json", "claim", "x"], "No such option '--json'. Did you mean '--version'?"),
     (["sources", "--json", "extra"], "Got unexpected extra argument (extra)"),
     (["reload", "--demo", "--json", "seeds"], "--demo loads the shipped seeds; give no paths "

@@ -88,7 +88,9 @@ def _usage_error_under_json(exc: click.ClickException, ctx: click.Context) -> bo
     words = args[:args.index("--")] if "--" in args else args
     command = exc.ctx.command if exc.ctx is not None else None
     if command is None or isinstance(command, click.Group):
-        command = _command_of(ctx, words)
+        # A word the group's unknown option was not given (`runs --last 5 --json`) names no
+        # command: the group itself, then, if it has --json.
+        command = _command_of(ctx, words) or command
     if command is None or not any("--json" in p.opts for p in command.params):
         return False
     return any(w == "--json" or w.startswith("--json=") for w in words)
