@@ -58,6 +58,13 @@ def _error(tmp_path: Path, body: str) -> tuple[Path, str]:
     ('[concepts]\nx = [" - / "]\n', "[concepts] x[0]", "must have a letter or a digit"),
     ('[concepts]\n"..." = ["Foo"]\n', "[concepts] key '...'", "must have a letter or a digit"),
     ('[places]\nnames = ["?!"]\n', "[places] names[0]", "must have a letter or a digit"),
+    # accepted before: letters of another script, of which the analysis keeps no word
+    ('[concepts]\nmoscow = ["Moscow", "\u041c\u043e\u0441\u043a\u0432\u0430"]\n',
+     "[concepts] moscow[1]",
+     "has no word that is read: only Latin letters (accents are fine) and digits are read "
+     "('\u041c\u043e\u0441\u043a\u0432\u0430' matches nothing)"),
+    ('[concepts]\nchina = ["\u4e2d\u56fd"]\n', "[concepts] china[0]", "only Latin letters"),
+    ('[concepts]\nthree = ["\u0663"]\n', "[concepts] three[0]", "only Latin letters"),
 ])
 def test_each_problem_is_one_line_naming_the_file_and_the_field(
         tmp_path: Path, body: str, field: str, says: str) -> None:

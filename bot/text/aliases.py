@@ -241,11 +241,20 @@ def _not_blank(text: str) -> str:
     return text
 
 
+def _read(text: str) -> str:
+    if not cased_words(text):
+        raise ValueError("has no word that is read: only Latin letters (accents are fine) and "
+                         f"digits are read ({text.strip()[:20]!r} matches nothing)")
+    return text
+
+
 # A phrase, a concept name: "" is refused as empty, "   " as only spaces, "..." or "—" as only
 # punctuation (it would name or match nothing; "%", which a sentence's words keep, is a
-# phrase); a concept's list holds at least one phrase.
+# phrase); a concept's list holds at least one phrase. A phrase is matched by the words the
+# analysis keeps of it: one in another script ("Москва", "中国") keeps none, matches nothing
+# and is refused too (a concept name is only a name: any script).
 Phrase = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank)]
-Phrases = Annotated[list[Phrase], Field(min_length=1)]
+Phrases = Annotated[list[Annotated[Phrase, AfterValidator(_read)]], Field(min_length=1)]
 
 
 class _Table(BaseModel):
