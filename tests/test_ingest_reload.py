@@ -523,6 +523,30 @@ def test_renamed_or_moved_jsonl_file_keeps_its_records(db: Path, corpus: Path) -
         assert outcomes(res) == {"b.jsonl": "unchanged (2 unchanged)"}, res.output
 
 
+@pytest.mark.parametrize("twice", [("corpus", "a.jsonl"), ("corpus", "corpus"),
+                                   ("a.jsonl", "a.jsonl")])
+def test_a_file_reached_twice_in_one_reload_is_read_once(
+        db: Path, corpus: Path, twice: tuple[str, str]) -> None:
+    # Listed and counted once per path that reached it: "5 unchanged, 2 removed" for a file of
+    # 3 records that dropped one (and b.jsonl's 1).
+    r = _lines("m1", "x1", "y1", "m2")
+    (corpus / "a.jsonl").write_text(r["m1"] + r["x1"] + r["y1"], encoding="utf-8")
+    (corpus / "b.jsonl").write_text(r["m2"], encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    (corpus / "a.jsonl").write_text(r["m1"] + r["x1"], encoding="utf-8")
+    paths = [corpus if p == "corpus" else corpus / p for p in twice]
+    res = reload(db, *paths)
+    assert res.exit_code == 0, res.output
+    assert [line for line in res.output.splitlines()
+            if line.startswith("/")] == [f"{corpus / 'a.jsonl'}: updated (2 unchanged, 1 removed)",
+                                         *([f"{corpus / 'b.jsonl'}: unchanged (1 unchanged)"]
+                                           if "corpus" in twice else [])], res.output
+    unchanged = 3 if "corpus" in twice else 2
+    assert f"0 added, 0 updated, {unchanged} unchanged, 1 removed, 0 rejected" in res.output
+    assert _active_and_sentences(db)[:2] == ({"m1": "a.jsonl", "x1": "a.jsonl",
+                                              "m2": "b.jsonl"}, 1)
+
+
 @pytest.mark.parametrize("into", ["a.jsonl", "c.jsonl"])  # read before, after b.jsonl
 def test_a_record_moved_into_another_jsonl_file_is_kept(db: Path, corpus: Path,
                                                         into: str) -> None:

@@ -1151,6 +1151,12 @@ def reload_corpus(
                     files.extend((Path(f), path_text(f)) for f in found)
                 else:
                     files.append((root, path_text(_file_key(root))))
+            # A file reached twice (a folder and a file in it, a folder and its subfolder) is
+            # read once: listed and counted once.
+            unique: dict[str, Path] = {}
+            for path, key in files:
+                unique.setdefault(key, path)
+            files = [(path, key) for key, path in unique.items()]
             loader.load_files(files)
             loader.report_unlisted([(path_text(f), why) for f, why in unlisted])
             loader.retire_missing(folders, {key for _, key in files},
