@@ -547,6 +547,43 @@ def test_a_file_reached_twice_in_one_reload_is_read_once(
                                               "m2": "b.jsonl"}, 1)
 
 
+@pytest.mark.parametrize("then", ["fixed", "dropped"])
+def test_a_record_whose_line_in_the_file_it_moved_to_is_rejected_is_kept(
+        db: Path, corpus: Path, then: str) -> None:
+    # m1 leaves a.jsonl; b.jsonl's line for it has no text (rejected): it was retired, though
+    # a rejected line keeps what we had.
+    r = _lines("m1", "x1", "m2")
+    (corpus / "a.jsonl").write_text(r["m1"] + r["x1"], encoding="utf-8")
+    (corpus / "b.jsonl").write_text(r["m2"], encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    _, _, sentences = _active_and_sentences(db)
+    (corpus / "a.jsonl").write_text(r["x1"], encoding="utf-8")
+    bad = json.dumps({"id": "m1", "text": "  "}) + "\n"
+    (corpus / "b.jsonl").write_text(r["m2"] + bad, encoding="utf-8")
+    for _ in range(2):  # and again: a.jsonl is read again while the line is rejected
+        res = reload(db, corpus)
+        assert res.exit_code == 1, res.output
+        assert outcomes(res)["a.jsonl"] == (
+            "updated (1 unchanged) — 1 of its documents kept: the line another file has for "
+            "it was rejected"), res.output
+        assert "0 added, 0 updated, 2 unchanged, 0 removed, 1 rejected" in res.output
+        assert _active_and_sentences(db) == (
+            {"m1": "a.jsonl", "x1": "a.jsonl", "m2": "b.jsonl"}, 0, sentences)
+    # The line fixed, the record moves; the line dropped, it is retired at last.
+    (corpus / "b.jsonl").write_text(r["m2"] + (r["m1"] if then == "fixed" else ""),
+                                    encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    active, retired, _ = _active_and_sentences(db)
+    if then == "fixed":
+        assert (active, retired) == ({"m1": "b.jsonl", "x1": "a.jsonl", "m2": "b.jsonl"}, 0)
+        assert outcomes(res)["a.jsonl"].endswith("1 of its documents now come from another "
+                                                 "file"), res.output
+    else:
+        assert (active, retired) == ({"x1": "a.jsonl", "m2": "b.jsonl"}, 1)
+        assert outcomes(res)["a.jsonl"] == "updated (1 unchanged, 1 removed)", res.output
+
+
 @pytest.mark.parametrize("into", ["a.jsonl", "c.jsonl"])  # read before, after b.jsonl
 def test_a_record_moved_into_another_jsonl_file_is_kept(db: Path, corpus: Path,
                                                         into: str) -> None:

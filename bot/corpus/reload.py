@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -476,7 +476,11 @@ class _Loader:
         self._held: dict[str, set[str] | None] = {}  # JSONL path -> the ids it holds now
         # JSONL files that no longer hold some of their records: (its summary, those ids),
         # retired at the end of the files (`settle_left`) unless another file took them.
-        self._left: list[tuple[Outcome, list[str]]] = []
+        self._left: list[tuple[Outcome, FileState, list[str]]] = []
+        # Ids that a JSONL line rejected in this run gives: a record one file no longer holds
+        # is kept while another file's line for it is rejected (a rejected line keeps what
+        # we had), not retired.
+        self._rejected_ids: set[str] = set()
         self.folder_of: dict[str, str] = {}  # file key -> the reloaded folder it was found in
         self._order = 0  # index of the file being handled, to report outcomes in file order
 
@@ -718,6 +722,7 @@ class _Loader:
                 except _Rejected as exc:
                     line_errors.append(Outcome(key, "rejected", str(exc), line=line_no, doc_id=doc_id))
                     failed_ids.add(doc_id)
+                    self._rejected_ids.add(doc_id)
                     continue
                 self._put(parsed, key, "jsonl", rec_hash)
                 counts["updated" if old and old[1] == "active" else "added"] += 1
@@ -744,6 +749,7 @@ class _Loader:
                         line_errors.append(Outcome(key, "rejected", str(exc), line=item[0],
                                                    doc_id=item[1]))
                         failed_ids.add(item[1])
+                        self._rejected_ids.add(item[1])
                         continue
                     counts["unchanged"] += 1
                 else:
@@ -808,6 +814,9 @@ class _Loader:
                         raise _Rejected(f"duplicate id {doc_id!r} in this file")
                 except _Rejected as exc:
                     line_errors.append(Outcome(key, "rejected", str(exc), line=line_no))
+                    given = _given_id(raw)
+                    if given is not None:
+                        self._rejected_ids.add(given)
                     continue
                 seen.append(doc_id)
                 seen_set.add(doc_id)
@@ -826,9 +835,8 @@ class _Loader:
             good = [d for d in prev_ids if d not in good_set] + good
         left = [] if line_errors else [d for d in prev_ids if d not in seen_set]
         counts["rejected"] += len(line_errors)
-        self._save_file(
-            FileState(key, st.st_size, st.st_mtime_ns, hasher.hexdigest(), good, "ok"),
-            f"{len(line_errors)} rejected lines" if line_errors else None)
+        state = FileState(key, st.st_size, st.st_mtime_ns, hasher.hexdigest(), good, "ok")
+        self._save_file(state, f"{len(line_errors)} rejected lines" if line_errors else None)
         if counts["added"] and not prev:
             outcome = "added"
         elif counts["added"] or counts["updated"] or counts["removed"]:
@@ -842,7 +850,7 @@ class _Loader:
         summary.order = order
         self.outcomes.append(summary)
         if left:  # retired or moved once every file is read (`settle_left`)
-            self._left.append((summary, left))
+            self._left.append((summary, state, left))
         notes = sorted(line_errors + line_warnings, key=lambda o: o.line or 0)
         for e in notes:
             e.order = order
@@ -855,18 +863,29 @@ class _Loader:
         """The records JSONL files no longer hold, once every file is read: those another
         file took, in this run (read before or after it: two files that swap records) or
         before, are moved, said on the file's line ("N of its documents now come from another
-        file"); the others are retired and counted removed. Retired as each file was read, a
-        record moving to a file read later was removed there, then added again."""
-        for summary, left in self._left:
-            gone = self._owned(left, summary.path)
+        file"); those whose line in another file was rejected in this run are kept (a
+        rejected line keeps what we had), still the file's, which is read again next time;
+        the others are retired and counted removed. Retired as each file was read, a record
+        moving to a file read later was removed there, then added again."""
+        for summary, state, left in self._left:
+            owned = self._owned(left, summary.path)
+            kept = [d for d in owned if d in self._rejected_ids]
+            gone = [d for d in owned if d not in self._rejected_ids]
+            if kept:
+                why = (f"{len(kept)} of its documents kept: the line another file has for "
+                       f"{'it' if len(kept) == 1 else 'them'} was rejected")
+                self._save_file(replace(state, doc_ids=[*state.doc_ids, *kept]), why)
             self.flush()
             self.store.retire_documents(gone)
             self.changed = self.changed or bool(gone)
             summary.counts["removed"] += len(gone)
             self.counts["removed"] += len(gone)
-            moved = len(left) - len(gone)
-            if moved:
-                summary.reason = f"{moved} of its documents now come from another file"
+            moved = len(left) - len(owned)
+            reasons = [f"{moved} of its documents now come from another file"] if moved else []
+            if kept:
+                reasons.append(why)
+            if reasons:
+                summary.reason = "; ".join(reasons)
             if summary.outcome == "unchanged":  # the file changed: records left it
                 summary.outcome = "updated"
         self._left = []
@@ -959,6 +978,19 @@ def _record_id(rec: dict[str, Any], text: str, path: Path) -> str:
     if raw_id is None or isinstance(raw_id, (dict, list, bool)) or str(raw_id).strip() == "":
         return f"{path_text(path.stem)}-{_hash(text.encode())[:12]}"
     return str(raw_id).strip()
+
+
+def _given_id(raw: bytes) -> str | None:
+    """The "id" a JSONL line rejected gives, if it can be read (a JSON object whose "id" is
+    a string or a number): whose record the line was meant to be."""
+    try:
+        rec = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError too
+        return None
+    raw_id = rec.get("id") if isinstance(rec, dict) else None
+    if not isinstance(raw_id, (str, int, float)) or isinstance(raw_id, bool):
+        return None
+    return str(raw_id).strip() or None
 
 
 def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], str, str, str]:
