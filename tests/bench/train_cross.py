@@ -199,10 +199,13 @@ def vclaim_pairs(root: Path, rng: random.Random, n: int, embed: float = 0.0) -> 
             out.append((group, claim, texts[rng.randrange(len(texts))], 0))
         if embed and rng.random() < embed:  # the same, read in a longer sentence (`embedded`)
             other = texts[rng.randrange(len(texts))]
+            while other.lower() == s.lower():  # the frame is another claim, never s
+                other = texts[rng.randrange(len(texts))]
             out.append((group, claim, embedded(s, other, rng), 1))
             if bad is not None and bad != claim:
                 out.append((group, bad, embedded(s, other, rng), 0))
-            out.append((group, claim, embedded(texts[near], other, rng), 0))
+            if texts[near].lower() != s.lower():  # as the plain negative: never s itself
+                out.append((group, claim, embedded(texts[near], other, rng), 0))
     db.close()
     return out
 

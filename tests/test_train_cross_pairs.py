@@ -1,0 +1,91 @@
+"""`tests/bench/train_cross.py`'s synthetic pairs read inside a longer sentence (`--embed`):
+a negative is never the claim's own sentence (the nearest verified claim may differ from it
+only in case), and the other sentence around it is never that sentence either."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.bench import train_cross
+
+TEXTS = ["The Senate passed the budget bill on Monday after a long debate.",
+         "the senate passed the budget bill on monday after a long debate.",
+         "Officials said the bridge would reopen in March once the repairs finish."]
+
+
+class _Matrix:
+    def __init__(self, a: np.ndarray) -> None:
+        self.a = a
+
+    def __getitem__(self, i: int) -> _Matrix:
+        return _Matrix(self.a[i:i + 1])
+
+    @property
+    def T(self) -> _Matrix:  # noqa: N802 - as scipy's
+        return _Matrix(self.a.T)
+
+    def __matmul__(self, other: _Matrix) -> _Matrix:
+        return _Matrix(self.a @ other.a)
+
+    def toarray(self) -> np.ndarray:
+        return self.a
+
+
+class _Tfidf:  # words counted, rows normed: enough for the nearest claim
+    def __init__(self, **_: object) -> None:
+        self.vocab: dict[str, int] = {}
+
+    def fit(self, texts: list[str]) -> _Tfidf:
+        for t in texts:
+            for w in t.lower().rstrip(".").split():
+                self.vocab.setdefault(w, len(self.vocab))
+        return self
+
+    def transform(self, texts: list[str]) -> _Matrix:
+        a = np.zeros((len(texts), len(self.vocab)))
+        for r, t in enumerate(texts):
+            for w in t.lower().rstrip(".").split():
+                a[r, self.vocab[w]] += 1
+        return _Matrix(a / np.linalg.norm(a, axis=1, keepdims=True))
+
+
+@pytest.fixture
+def pairs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[train_cross.Pair]:
+    text = types.ModuleType("sklearn.feature_extraction.text")
+    text.TfidfVectorizer = _Tfidf  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sklearn", types.ModuleType("sklearn"))
+    monkeypatch.setitem(sys.modules, "sklearn.feature_extraction",
+                        types.ModuleType("sklearn.feature_extraction"))
+    monkeypatch.setitem(sys.modules, "sklearn.feature_extraction.text", text)
+    sqlite3.connect(tmp_path / "lexicon.sqlite").close()
+    monkeypatch.setattr(train_cross, "LEXICON", tmp_path / "lexicon.sqlite")
+    monkeypatch.setattr(train_cross, "paraphrase", lambda s, db, rng: "CLAIM\t" + s)
+    monkeypatch.setattr(train_cross, "altered", lambda s, names, rng: None)
+    monkeypatch.setattr(train_cross, "embedded",
+                        lambda sentence, other, rng: f"EMBEDDED\t{sentence}\t{other}")
+    (tmp_path / "verified_claims.docs.tsv").write_text(
+        "id\tclaim\ttitle\n" + "".join(f"{k}\t{t}\tT\n" for k, t in enumerate(TEXTS)),
+        encoding="utf-8")
+    out: list[train_cross.Pair] = []
+    for seed in range(30):
+        out += train_cross.vclaim_pairs(tmp_path, random.Random(seed), 3, embed=1.0)
+    return out
+
+
+def test_embedded_pairs_never_use_the_claims_own_sentence_as_a_negative_or_a_frame(
+        pairs: list[train_cross.Pair]) -> None:
+    embedded = [(claim.split("\t")[1], sentence.split("\t")[1:], label)
+                for _, claim, sentence, label in pairs if sentence.startswith("EMBEDDED\t")]
+    # Each claim stated (1); the nearest other claim (0) only for the one whose nearest is
+    # not itself in other case.
+    assert sorted(label for _, _, label in embedded) == [0] * 30 + [1] * 30 * 3
+    for own, (inner, other), label in embedded:
+        assert other.lower() != own.lower(), (own, other)
+        assert (inner.lower() == own.lower()) == (label == 1), (own, inner, label)
