@@ -55,11 +55,10 @@ from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import (
     FEATURES_VERSION,
     Features,
-    features,
     features_from_bytes,
     features_to_bytes,
     idf,
-    strip_dateline,
+    sentence_features,
 )
 
 logger = logging.getLogger(__name__)
@@ -232,12 +231,9 @@ def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, An
         text = s["text"]
         try:
             analysis = aliases.analyze(text)
-            # The stance features read the sentence without its dateline
-            # (`sentence_features`); most sentences have none, and their one analysis serves
-            # both.
-            said = strip_dateline(text)
-            feat = features_to_bytes(features(
-                analysis if said == text else aliases.analyze(said), aliases))
+            # The stance features read the sentence without its dateline; most sentences
+            # have none, and their one analysis serves both.
+            feat = features_to_bytes(sentence_features(text, aliases, analysis))
             terms = analysis.index_terms()
         except Exception:  # one sentence's text never breaks the build of the whole corpus
             logger.exception("sentence %s could not be analysed: it is indexed without terms "

@@ -373,7 +373,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 23  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 24  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -576,9 +576,22 @@ def _as_written(span: list[Word], aliases: AliasTable, concept: str) -> str:
     return " ".join(written)
 
 
-def sentence_features(text: str, aliases: AliasTable) -> Features:
-    """The features of one corpus sentence (its dateline is not part of what it says)."""
-    return features(aliases.analyze(strip_dateline(text)), aliases)
+def sentence_features(text: str, aliases: AliasTable, analysis: Analysis | None = None
+                      ) -> Features:
+    """The features of one corpus sentence (its dateline is not part of what it says, but
+    its date dates a sentence that names no month: "MOSCOW, June 19 (Reuters) – Putin has
+    signed ..." says when). `analysis`: the text's, when the caller has it."""
+    dateline = _DATELINE.match(text)
+    if dateline is None:
+        return features(analysis or aliases.analyze(text), aliases)
+    f = features(aliases.analyze(text[dateline.end():]), aliases)
+    if not f.months:
+        words = aliases.analyze(dateline.group(0)).words
+        for i, w in enumerate(words):
+            if is_month(words, i):
+                f.months.add(w.lower)
+                f.terms.add(w.stem)
+    return f
 
 
 _PIECES = re.compile(r"([.!?…]+[\"'”’)]*\s+|\s*[:;,—–]+\s*|\s+-{1,2}\s+)")

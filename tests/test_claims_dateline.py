@@ -1,0 +1,40 @@
+"""A dateline's date dates the sentence it opens when the sentence names no month of its own:
+"PORT ELM, June 19 (Wire) – The Norland envoy has signed ..." says when it was signed."""
+
+from __future__ import annotations
+
+from bot.text.aliases import AliasTable
+from bot.text.stance import sentence_features
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "a.txt": "Envoy Signs Accord\n\nPORT ELM, June 19 (Wire) – The Norland envoy has signed a "
+             "fishing accord with the Valdoria council, officials said.\n"
+             "Grain prices rose sharply after the dry summer in the north.\n",
+    "b.txt": "Harbour Notes\n\nThe Norland envoy signed a fishing accord with the Valdoria "
+             "council in June after long talks.\n",
+}
+
+
+def test_a_dateline_dates_a_sentence_that_names_no_month():
+    plain = AliasTable.from_mapping({})
+    f = sentence_features("PORT ELM, June 19 (Wire) – The envoy has signed an accord.", plain)
+    assert f.months == {"june"} and "june" in f.terms
+    # The sentence's own month is what it says; the dateline's is not added.
+    g = sentence_features("PORT ELM, June 19 (Wire) – The accord was drafted in March.", plain)
+    assert g.months == {"march"}
+    # Where the story was filed is still no place of the event.
+    assert "port" not in f.terms and "elm" not in f.terms
+
+
+def test_a_datelined_report_is_a_second_source_for_the_month(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    answer = ask_claim(world, "The Norland envoy signed the fishing accord in June.")
+    assert answer.verdict == "corroborated", answer
+
+
+def test_a_datelined_report_disputes_another_month(settings, store, corpus):
+    # The datelined report alone: its dateline is all that says when.
+    world = build_claim_world(settings, store, corpus, {"a.txt": ARTICLES["a.txt"]})
+    answer = ask_claim(world, "The Norland envoy signed the fishing accord in August.")
+    assert answer.verdict in ("contradicted", "contested"), answer
