@@ -583,7 +583,7 @@ def sentence_features(text: str, aliases: AliasTable, analysis: Analysis | None 
     signed ..." says when). `analysis`: the text's, when the caller has it."""
     dateline = _DATELINE.match(text)
     if dateline is None:
-        return features(analysis or aliases.analyze(text), aliases)
+        return features(analysis if analysis is not None else aliases.analyze(text), aliases)
     f = features(aliases.analyze(text[dateline.end():]), aliases)
     if not f.months:
         words = aliases.analyze(dateline.group(0)).words
