@@ -875,9 +875,10 @@ class _Loader:
                 why = (f"{len(kept)} of its documents kept: the line another file has for "
                        f"{'it' if len(kept) == 1 else 'them'} was rejected")
                 self._save_file(replace(state, doc_ids=[*state.doc_ids, *kept]), why)
-            self.flush()
-            self.store.retire_documents(gone)
-            self.changed = self.changed or bool(gone)
+            if gone:  # written first: what this run stored stays in order before the retiring
+                self.flush()
+                self.store.retire_documents(gone)
+                self.changed = True
             summary.counts["removed"] += len(gone)
             self.counts["removed"] += len(gone)
             moved = len(left) - len(owned)
