@@ -77,6 +77,15 @@ def test_schedule_add_refuses_a_platform_nothing_posts_for(db: str) -> None:
     (["runs", "--last", "5", "--json"], "No such option '--last'. Did you mean '--limit'?"),
     (["--json", "claim", "x"], "No such option '--json'. Did you mean '--version'?"),
     (["sources", "--json", "extra"], "Got unexpected extra argument (extra)"),
+    # words that name no command: none that lacks --json, so JSON as with one
+    (["--bogus", "--json"], "No such option '--bogus'."),
+    (["--json"], "No such option '--json'. Did you mean '--version'?"),
+    (["--json", "--bogus"], "No such option '--json'. Did you mean '--version'?"),
+    (["schedule", "--bogus", "--json"], "No such option '--bogus'."),
+    (["schedule", "--json"], "No such option '--json'."),
+    (["bogus", "--json"], "No such command 'bogus'."),
+    (["--json", "bogus"], "No such option '--json'. Did you mean '--version'?"),
+    (["schedule", "bogus", "--json"], "No such command 'bogus'."),
     (["reload", "--demo", "--json", "seeds"], "--demo loads the shipped seeds; give no paths "
                                               "with it"),
 ])
@@ -113,8 +122,11 @@ def test_usage_errors_found_without_their_command_are_a_json_error_too(
                                   ["claim", "--", "--json", "--bogus"],  # a claim's words
                                   ["--bogus", "claim", "x"], ["schedule", "--bogus", "list"],
                                   ["--bogus", "claim", "--", "--json"],
-                                  ["--bogus", "--json"],  # no command: none with --json
-                                  ["bogus", "--json"]])
+                                  ["--bogus"], ["--bogus", "--", "--json"], ["bogus"],
+                                  # a command that has no --json never prints JSON
+                                  ["feeds", "add", "--json"], ["run", "--json"],
+                                  ["--json", "feeds", "add", "x"],
+                                  ["schedule", "add", "--bogus", "--json"]])
 def test_usage_errors_without_json_stay_plain(db: str, args: list[str]) -> None:
     res = CliRunner().invoke(cli, ["--db", db, *args])
     assert res.exit_code == 2 and res.stdout == "" and "Error: " in res.stderr

@@ -38,7 +38,8 @@ class BriefbotGroup(click.Group):
     """Turns `UserError` into a clean `click.ClickException` for every subcommand: one line
     on stderr, exit 1. A command run with `--json` also prints `{"error": "..."}` on stdout
     (`json_errors`), usage errors included (a missing argument, an unknown option, a bad
-    choice: exit 2, click's usage text on stderr as without `--json`)."""
+    choice, words that name no command: exit 2, click's usage text on stderr as without
+    `--json`; see `_usage_error_under_json`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[ARGS] = list(args)
@@ -75,25 +76,30 @@ class BriefbotGroup(click.Group):
 
 
 def _usage_error_under_json(exc: click.ClickException, ctx: click.Context) -> bool:
-    """A usage error of a command that has `--json`, given among the words of the command
-    line (before any `--`; `--json=VALUE` counts, a flag given a value being the error): found
-    while the words were parsed, before the option's callback could ask for JSON errors
-    (`json_errors`). Some usage errors (an option missing its value, a flag given one) come
-    without their command's context, and those in a group's own words (`briefbot --bogus
-    claim x --json`, `schedule --bogus list --json`) come with the group's, which has no
-    `--json`: the command is then found from the words, past the group's unknown option."""
+    """A usage error of a command line that has `--json` among its words (before any `--`;
+    `--json=VALUE` counts, a flag given a value being the error), unless the words name a
+    command that has no `--json` (`feeds add --json`: it never prints JSON). Found while the
+    words were parsed, before the option's callback could ask for JSON errors (`json_errors`).
+    Some usage errors (an option missing its value, a flag given one) come without their
+    command's context, and those in a group's own words (`briefbot --bogus claim x --json`,
+    `schedule --bogus list --json`) come with the group's, which has no `--json`: the command
+    is then found from the words, past the group's unknown option. Words that name no command
+    (`briefbot --bogus --json`, `briefbot --json`, `schedule --json`, `briefbot bogus
+    --json`) have none that lacks `--json`: their error is JSON too."""
     if not isinstance(exc, click.UsageError):
         return False
     args = ctx.meta.get(ARGS, [])
     words = args[:args.index("--")] if "--" in args else args
+    if not any(w == "--json" or w.startswith("--json=") for w in words):
+        return False
     command = exc.ctx.command if exc.ctx is not None else None
     if command is None or isinstance(command, click.Group):
         # A word the group's unknown option was not given (`runs --last 5 --json`) names no
-        # command: the group itself, then, if it has --json.
+        # command: the group itself, then.
         command = _command_of(ctx, words) or command
-    if command is None or not any("--json" in p.opts for p in command.params):
-        return False
-    return any(w == "--json" or w.startswith("--json=") for w in words)
+    if command is None or isinstance(command, click.Group):
+        return True  # no command named: none that lacks --json
+    return any("--json" in p.opts for p in command.params)
 
 
 def _command_of(ctx: click.Context, words: list[str]) -> click.Command | None:
