@@ -1,7 +1,8 @@
 """A bounded pool of daemon threads (`WorkerPool`): the commands of the chat router, the
-work a claim lookup shares among threads. A ThreadPoolExecutor's threads are joined at
-process exit, however long the work on them is stuck; these are not: at exit, each pool not
-yet closed gets a bounded wait (`POOL_EXIT_SECONDS`), then its stuck work is abandoned.
+work a claim lookup or a build's encoding shares among threads. A ThreadPoolExecutor's
+threads are joined at process exit, however long the work on them is stuck; these are not: at
+exit, each pool not yet closed gets a bounded wait (`POOL_EXIT_SECONDS`), then its stuck work
+is abandoned.
 
 Imports nothing of bot."""
 
@@ -53,8 +54,9 @@ class WorkerPool:
     pool not closed when the process exits is closed then (`close_pools_at_exit`).
 
     Also the executor of the work a claim lookup shares among threads (`bot.claims`: the
-    claim's vector, the cross-encoder's pairs), used with `submit` alone: `name` names its
-    threads, `what` its work in the log."""
+    claim's vector, the cross-encoder's pairs) and of a build's sentence encoding
+    (`bot.search.minilm`), used with `submit` alone: `name` names its threads, `what` its
+    work in the log."""
 
     def __init__(self, workers: int, queue: int = 0, name: str = "briefbot-command",
                  what: str = "command") -> None:

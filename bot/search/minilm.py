@@ -20,9 +20,12 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
+
+from bot.workers import WorkerPool
 
 # onnxruntime's official Linux wheels (1.3x) send usage telemetry to Microsoft by default and
 # keep a device id and an event queue under ~/.cache/Microsoft (or warn on every start when
@@ -40,6 +43,55 @@ CHARS_PER_TOKEN = 8  # texts are cut at max_tokens * this many characters before
 BATCH = 1
 CORPUS_THREADS = 4  # threads embedding a reload's sentences, at most (one per core)
 CACHE_SIZE = 20_000  # cached embeddings (1.5 KB each, ~30 MB; keys at most 2,048 characters)
+
+
+# Texts per task of the build pool (`encode_corpus`): the pool's threads take tasks as they
+# come free, so each gets short and long texts alike; each task checks before every run
+# whether the build was left (below).
+SLICE = 16
+
+StopCheck = Callable[[], bool] | None
+
+# The build pool, one per thread count: a `WorkerPool`, whose daemon threads the process exit
+# does not join (a ThreadPoolExecutor's it does, and its `with` waited for every text of the
+# call when Ctrl-C came: seconds a reload chunk, minutes a large call). A caller that leaves
+# (Ctrl-C, an error) stops its tasks at the next text, and at exit the pool's bounded wait
+# lets the one model call still running end (see `bot.workers.POOL_EXIT_SECONDS`).
+_pools: dict[int, WorkerPool] = {}
+_pools_lock = threading.Lock()
+
+
+def _build_pool(threads: int) -> WorkerPool:
+    with _pools_lock:
+        pool = _pools.get(threads)
+        if pool is None:  # closed at exit (`close_pools_at_exit`): never made again
+            pool = _pools[threads] = WorkerPool(threads, name="embed", what="sentence encoding")
+        return pool
+
+
+def _run_on_pool(run: Callable[[list[int], StopCheck], None], order: list[int], share: int,
+                 pool: WorkerPool) -> None:
+    """`run` over `order` (row numbers sorted by length) on `pool`, `share` threads' worth:
+    slices of at most `SLICE` rows, the longest first. When the caller leaves before they are
+    done (KeyboardInterrupt, an error, a slice's error), the slices not started are cancelled
+    and the running ones stop before their next text; a slice that finds the pool closed (the
+    process exiting) stops too, with an error, never a partial result."""
+    size = max(1, min(SLICE, -(-len(order) // share)))
+    left = threading.Event()
+
+    def stop() -> bool:
+        return left.is_set() or pool.closed
+
+    futures = [pool.submit(run, order[start:start + size], stop, label=f"{size} texts")
+               for start in reversed(range(0, len(order), size))]
+    try:
+        for future in futures:
+            future.result()
+    except BaseException:
+        left.set()
+        for future in futures:
+            future.cancel()
+        raise
 
 
 class ModelError(Exception):
@@ -96,8 +148,8 @@ class OnnxEncoder:
 
     def _run(self, texts: Sequence[str], threads: int = 1) -> Any:
         """The texts' embeddings, each run alone (see `BATCH`); with `threads` > 1 the texts
-        are shared among that many threads (a session's runs release the GIL and may overlap;
-        the vectors are the same)."""
+        are shared among that many threads of the build pool (`_run_on_pool`; a session's runs
+        release the GIL and may overlap; the vectors are the same)."""
         import numpy as np
 
         cut = self.max_tokens * CHARS_PER_TOKEN
@@ -105,8 +157,10 @@ class OnnxEncoder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
 
-        def run(rows_of_part: list[int]) -> None:
+        def run(rows_of_part: list[int], stop: StopCheck = None) -> None:
             for start in range(0, len(rows_of_part), BATCH):
+                if stop is not None and stop():
+                    raise CancelledError("the build's encoding was stopped")
                 rows = rows_of_part[start:start + BATCH]
                 width = max(len(encodings[i].ids) for i in rows)
                 ids = np.zeros((len(rows), width), dtype=np.int64)
@@ -122,15 +176,11 @@ class OnnxEncoder:
                 m = mask[:, :, None].astype(np.float32)
                 out[rows] = (states * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
 
-        threads = max(1, min(threads, len(order) // 16))
-        if threads == 1:
+        share = max(1, min(threads, len(order) // 16))
+        if share == 1:
             run(order)
         else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(threads, thread_name_prefix="embed") as pool:
-                # Interleaved: each thread gets short and long texts alike.
-                list(pool.map(run, [order[k::threads] for k in range(threads)]))
+            _run_on_pool(run, order, share, _build_pool(threads))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
