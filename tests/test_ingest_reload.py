@@ -584,6 +584,51 @@ def test_a_record_whose_line_in_the_file_it_moved_to_is_rejected_is_kept(
         assert outcomes(res)["a.jsonl"] == "updated (1 unchanged, 1 removed)", res.output
 
 
+@pytest.mark.parametrize("then", ["fixed", "dropped"])
+def test_a_record_of_a_deleted_file_whose_line_in_another_file_is_rejected_is_kept(
+        db: Path, corpus: Path, then: str) -> None:
+    # As above, a.jsonl deleted outright rather than edited: m1's line in b.jsonl is rejected
+    # (no text), x1 moved there whole. m1 was retired with the file (lost), though a rejected
+    # line keeps what we had; it is kept now, said on the file's line, and looked at again.
+    r = _lines("m1", "x1", "y1", "m2")
+    (corpus / "a.jsonl").write_text(r["m1"] + r["x1"] + r["y1"], encoding="utf-8")
+    (corpus / "b.jsonl").write_text(r["m2"], encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    _, _, sentences = _active_and_sentences(db)
+    (corpus / "a.jsonl").unlink()
+    bad = json.dumps({"id": "m1", "text": "  "}) + "\n"
+    (corpus / "b.jsonl").write_text(r["m2"] + bad + r["x1"], encoding="utf-8")
+    for n in range(2):  # and again: the deleted file's state stays while the line is rejected
+        res = reload(db, corpus)
+        assert res.exit_code == 1, res.output
+        assert outcomes(res)["a.jsonl"] == (
+            ("removed (1 removed) — file no longer present (1 of its documents now come from "
+             "another file)" if n == 0 else "removed — file no longer present")
+            + "; 1 of its documents kept: the line another file has for it was rejected"
+            ), res.output
+        assert (f"0 added, {1 - n} updated, {1 + n} unchanged, {1 - n} removed, 1 rejected"
+                in res.output), res.output
+        assert _active_and_sentences(db)[:2] == (
+            {"m1": "a.jsonl", "x1": "b.jsonl", "m2": "b.jsonl"}, 1)
+    assert _active_and_sentences(db)[2] == sentences - 2  # y1's two sentences retired
+    # The line fixed, the record moves; the line dropped, it is retired at last. Either way
+    # the deleted file is then forgotten.
+    (corpus / "b.jsonl").write_text(r["m2"] + (r["m1"] if then == "fixed" else "") + r["x1"],
+                                    encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    active, retired, _ = _active_and_sentences(db)
+    if then == "fixed":
+        assert (active, retired) == ({"m1": "b.jsonl", "x1": "b.jsonl", "m2": "b.jsonl"}, 1)
+        assert outcomes(res)["a.jsonl"] == ("removed — file no longer present (1 of its "
+                                            "documents now come from another file)"), res.output
+    else:
+        assert (active, retired) == ({"x1": "b.jsonl", "m2": "b.jsonl"}, 2)
+        assert outcomes(res)["a.jsonl"] == "removed — file no longer present", res.output
+    res = reload(db, corpus)
+    assert "a.jsonl" not in outcomes(res) and "0 removed" in res.output, res.output
+
+
 @pytest.mark.parametrize("into", ["a.jsonl", "c.jsonl"])  # read before, after b.jsonl
 def test_a_record_moved_into_another_jsonl_file_is_kept(db: Path, corpus: Path,
                                                         into: str) -> None:

@@ -872,8 +872,7 @@ class _Loader:
             kept = [d for d in owned if d in self._rejected_ids]
             gone = [d for d in owned if d not in self._rejected_ids]
             if kept:
-                why = (f"{len(kept)} of its documents kept: the line another file has for "
-                       f"{'it' if len(kept) == 1 else 'them'} was rejected")
+                why = _kept_note(kept)
                 self._save_file(replace(state, doc_ids=[*state.doc_ids, *kept]), why)
             if gone:  # written first: what this run stored stays in order before the retiring
                 self.flush()
@@ -920,8 +919,10 @@ class _Loader:
 
     def retire_missing(self, roots: list[str], present: set[str],
                        unlisted: list[str] | None = None) -> None:
-        """Retire the files last seen under a reloaded folder that are gone now. Files under a
-        folder that could not be listed (`unlisted`) are not known to be gone: kept."""
+        """Retire the files last seen under a reloaded folder that are gone now (but for the
+        records whose line in another file was rejected in this run: kept, as in
+        `settle_left`). Files under a folder that could not be listed (`unlisted`) are not
+        known to be gone: kept."""
         prefixes = [r.rstrip(os.sep) + os.sep for r in roots]
         for path, state in sorted(self.states.items()):
             if path in present or not any(path.startswith(p) for p in prefixes):
@@ -936,22 +937,42 @@ class _Loader:
                 continue
             if not missing and Path(path).name.startswith("."):
                 continue
-            gone = self._owned(state.doc_ids, path)
+            owned = self._owned(state.doc_ids, path)
+            # A record whose line in another file was rejected in this run is kept, as when
+            # the file is only edited (`settle_left`): a rejected line keeps what we had. The
+            # file's state is kept for those records alone, so that the next reload looks
+            # again (the line fixed, the record moves; the line dropped, it is retired).
+            kept = [d for d in owned if d in self._rejected_ids]
+            gone = [d for d in owned if d not in self._rejected_ids]
             self.flush()
             self.store.retire_documents(gone)
-            self.store.delete_file_state(path)
+            if kept:
+                self.store.save_file_states([(replace(state, doc_ids=kept), _kept_note(kept))],
+                                            self.run_id)
+            else:
+                self.store.delete_file_state(path)
             self.changed = self.changed or bool(gone)
-            moved = len(state.doc_ids) - len(gone)
+            moved = len(state.doc_ids) - len(owned)
             reason = "file no longer present" + (
                 f" ({moved} of its documents now come from another file)" if moved else "")
+            if kept:
+                reason += f"; {_kept_note(kept)}"
+            single = len(gone) == 1 and not kept  # one document: its own count
             outcome = Outcome(path, "removed", reason,
-                              counts={"removed": len(gone)} if len(gone) != 1 else {})
-            if len(gone) == 1:
+                              counts={} if single else {"removed": len(gone)})
+            if single:
                 self._record(outcome, order=1 << 62)
             else:  # several records (JSONL), or none left once moved: count documents
                 outcome.order = 1 << 62
                 self.outcomes.append(outcome)
                 self.counts["removed"] += len(gone)
+
+
+def _kept_note(kept: list[str]) -> str:
+    """Why a file's records that left it are kept: another file's line for each was rejected
+    in this run (`settle_left`, `retire_missing`)."""
+    return (f"{len(kept)} of its documents kept: the line another file has for "
+            f"{'it' if len(kept) == 1 else 'them'} was rejected")
 
 
 class _Lines(Protocol):
