@@ -51,6 +51,7 @@ from bot.text.stance import (
     Features,
     Judgement,
     Unit,
+    bound_dates,
     clean_claim,
     clear_match,
     denial_unstated,
@@ -268,6 +269,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     for sid in body:
         row = rows[sid]
         own = feats(row)
+        # A sentence giving two dates of a kind the claim names: those of the clause
+        # holding the claim's frame are its own.
+        own = bound_dates(parsed, own, row["text"], aliases)
         m = match(parsed, own, None)
         j = judge(parsed, own, None, m)
         rev, _ = reverse_coverage(parsed, own, idf_of)

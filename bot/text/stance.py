@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from bot.text.aliases import CITY_PREFIX, CONCEPT_PREFIX, AliasTable, Analysis, Word
 from bot.text.wordnet import Lexicon, load_lexicon
-from bot.text.words import ORDINAL, STOPWORDS, cased_words, fold
+from bot.text.words import ORDINAL, STOPWORDS, cased_words, fold, stem
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
 RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
@@ -592,6 +592,57 @@ def sentence_features(text: str, aliases: AliasTable, analysis: Analysis | None 
                 f.months.add(w.lower)
                 f.terms.add(w.stem)
     return f
+
+
+
+# A date belongs to its clause. The fields of `Features` holding each kind of date a claim can
+# name, and what ends a clause for this purpose (a comma, semicolon, colon or dash).
+_DATE_FIELDS = {"year": "years", "month": "months", "weekday": "weekdays"}
+_CLAUSE_END = re.compile(r"\s*[,;:\u2014\u2013]+\s*|\s+-{1,2}\s+")
+
+
+def clauses(text: str) -> list[str]:
+    """`text` cut at its commas, semicolons, colons and dashes, a piece with under four
+    letters ("2016" of "November 2, 2016"; "and 2001") kept with the piece before it."""
+    pieces: list[str] = []
+    for piece in _CLAUSE_END.split(text):
+        letters = sum(c.isalpha() for c in piece)
+        if pieces and (letters < 4 or (piece.lower().startswith("and ") and letters < 7)):
+            pieces[-1] += ", " + piece
+        elif piece.strip():
+            pieces.append(piece)
+    return pieces
+
+
+def bound_dates(claim: Claim, own: Features, text: str, aliases: AliasTable) -> Features:
+    """The sentence's features with its dates bound to their clauses: where it gives two or
+    more values of a kind of date the claim names (year, month, weekday), only those of the
+    clause holding most of the claim's frame (what happens) are its values of that kind. "The
+    information was posted on the Department of State's website on November 2, 2016, the
+    news however, went viral only after ghanabusinessnews.com broke it Friday evening
+    December 2" posted it in November, not December. Unchanged when no single clause holds
+    more of the frame than the others, or that clause gives no such date."""
+    kinds = [k for k, f in _DATE_FIELDS.items()
+             if len(getattr(own, f)) >= 2 and any(u.kind == k for u in claim.units)]
+    if not kinds:
+        return own
+    pieces = clauses(text)
+    if len(pieces) < 2:
+        return own
+    read = [(match(claim, f, None).frame, f) for f in
+            (sentence_features(piece, aliases) for piece in pieces)]
+    best = max(frame for frame, _ in read)
+    holding = [f for frame, f in read if frame == best]
+    if best <= 0 or len(holding) != 1:
+        return own
+    bound = {_DATE_FIELDS[k]: set(getattr(holding[0], _DATE_FIELDS[k])) for k in kinds
+             if getattr(holding[0], _DATE_FIELDS[k])}
+    if not bound:
+        return own
+    gone = {v for name, kept in bound.items() for v in getattr(own, name) - kept}
+    return replace(own, terms=own.terms - gone - {stem(v) for v in gone},
+                   years=bound.get("years", own.years), months=bound.get("months", own.months),
+                   weekdays=bound.get("weekdays", own.weekdays))
 
 
 _PIECES = re.compile(r"([.!?…]+[\"'”’)]*\s+|\s*[:;,—–]+\s*|\s+-{1,2}\s+)")
