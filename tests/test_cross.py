@@ -361,3 +361,25 @@ def test_it_is_not_asked_about_a_candidate_the_judge_finds_too_unlikely():
     fake.asked.clear()
     lookup_module._cross_support(None, fake, CLAIM, may_state, [], [rows["a"], rows["c"]])  # type: ignore[arg-type]
     assert fake.asked == ["sentence of c", "sentence of a"]  # no floor (0): as before
+
+
+def test_make_judges_floor_fit_records_what_the_lookup_asks():
+    # `make judge` runs tests/bench/fit_cross_floor.py after each fit: its recording of the
+    # pairs the lookup asks must take the reader's arguments as the lookup passes them (it
+    # took (claim, sentences) and failed with a TypeError once contexts were passed too).
+    from tests.bench.fit_cross_floor import recording_support
+
+    rows = {d: {"id": i, "doc_id": d, "key": None, "text": f"sentence of {d}"}
+            for i, d in enumerate("abc", start=1)}
+    out: list = [("claim-1", [])]
+    recording = recording_support(out, lookup_module._cross_support)
+    fake = FakeCross("sentence of c")
+    judged: list = []
+    may_state = [(0.001, 1, rows["a"]), (0.4, 3, rows["c"])]
+    recording(None, fake, CLAIM, may_state, judged, [rows["a"], rows["c"]], 0.5,
+              {3: "The council met."})
+    # Asked as without a floor, with the context the lookup gives, both recorded.
+    assert fake.asked == ["sentence of c", "sentence of a"]
+    assert fake.contexts == ["The council met.", ""]
+    assert out == [("claim-1", [(0.4, 0.99), (0.001, 0.01)])]
+    assert [row["doc_id"] for j, row in judged if j.stance == "supports"] == ["c"]

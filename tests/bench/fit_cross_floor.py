@@ -20,6 +20,7 @@ import json
 import math
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,27 +38,46 @@ from tests.bench import fit_judge
 KEEP = 0.99  # share of the pairs the cross-encoder passes that must still be asked
 
 
-def asked_pairs(bench: Path) -> list[tuple[str, list[tuple[float, float]]]]:
-    """(claim group, [(judge's p, cross-encoder's p) of each pair asked]) per lookup."""
-    out: list[tuple[str, list[tuple[float, float]]]] = []
-    real = lookup_module._cross_support
+class RecordingReader:
+    """A cross-encoder reader that also records, for each pair it reads, the judge's
+    probability of the sentence (`judge_p`, by text) beside its own in `sink`."""
+
+    def __init__(self, reader: Any, judge_p: dict[str, float],
+                 sink: list[tuple[float, float]]) -> None:
+        self.reader = reader
+        self.states = reader.states
+        self.judge_p = judge_p
+        self.sink = sink
+
+    def probabilities(self, claim: str, sentences: list[str],
+                      contexts: list[str] | None = None) -> list[float]:
+        said: list[float] = self.reader.probabilities(claim, sentences, contexts)
+        self.sink.extend((self.judge_p[s], q) for s, q in zip(sentences, said, strict=True))
+        return said
+
+
+def recording_support(out: list[tuple[str, list[tuple[float, float]]]],
+                      real: Callable[..., None]) -> Callable[..., None]:
+    """`lookup._cross_support` (`real`) asking every pair (no floor), recording what it
+    asks in the last lookup of `out`. It calls `real` with the lookup's own arguments, so a
+    change of `_cross_support`'s or the reader's signature shows here (`make judge` failed
+    with a TypeError once the reader took the sentences' contexts)."""
 
     def recording(copies: Any, reader: Any, claim: str, may_state: Any, judged: Any,
                   unrelated: Any, floor: float = 0.0, context_of: Any = None) -> None:
         judge_p = {row["text"]: p for p, _, row in may_state}
-        read = reader.probabilities
+        # asked as without a floor
+        real(copies, RecordingReader(reader, judge_p, out[-1][1]), claim, may_state, judged,
+             unrelated, 0.0, context_of)
 
-        def probabilities(claim: str, sentences: list[str]) -> list[float]:
-            said: list[float] = read(claim, sentences)
-            out[-1][1].extend((judge_p[s], q) for s, q in zip(sentences, said, strict=True))
-            return said
+    return recording
 
-        reader.probabilities = probabilities
-        try:
-            # asked as without one
-            real(copies, reader, claim, may_state, judged, unrelated, 0.0, context_of)
-        finally:
-            del reader.probabilities
+
+def asked_pairs(bench: Path) -> list[tuple[str, list[tuple[float, float]]]]:
+    """(claim group, [(judge's p, cross-encoder's p) of each pair asked]) per lookup."""
+    out: list[tuple[str, list[tuple[float, float]]]] = []
+    real = lookup_module._cross_support
+    recording = recording_support(out, real)
 
     def pairs_for(corpus_file: Path, claims: list[tuple[str, str, Any]], tmp: Path,
                   is_relevant: Any) -> list[Any]:
