@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from bot.cli.main import cli
+from bot.cli.main import _echo_json_error, cli
 from bot.config import Settings
 from bot.corpus.storage import Store
 
@@ -126,7 +127,33 @@ def test_usage_errors_found_without_their_command_are_a_json_error_too(
                                   # a command that has no --json never prints JSON
                                   ["feeds", "add", "--json"], ["run", "--json"],
                                   ["--json", "feeds", "add", "x"],
-                                  ["schedule", "add", "--bogus", "--json"]])
+                                  ["schedule", "add", "--bogus", "--json"],
+                                  # after `--`, even when its first word looks like an
+                                  # option (click parses those words again): was JSON, twice
+                                  ["--", "--json"], ["--", "-x", "--json"],
+                                  ["--", "--json", "claim"],
+                                  # the value of an option that takes one, not the option
+                                  ["--db", "--json"], ["--config", "--json"],
+                                  ["--db", "--json", "bogus"], ["claim", "x", "--limit",
+                                                                "--json"]])
 def test_usage_errors_without_json_stay_plain(db: str, args: list[str]) -> None:
     res = CliRunner().invoke(cli, ["--db", db, *args])
     assert res.exit_code == 2 and res.stdout == "" and "Error: " in res.stderr
+
+
+@pytest.mark.parametrize("args", [["--", "--json"], ["--db", "--json"], ["--config", "--json"],
+                                  ["--db", "--json", "bogus"]])
+def test_json_as_an_argument_or_a_value_stays_plain_without_db(
+        args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line exactly as typed (no `--db PATH` before it)."""
+    monkeypatch.setenv("BRIEFBOT_HOME", str(tmp_path))
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2 and res.stdout == "" and "Error: " in res.stderr
+
+
+def test_a_json_error_is_printed_once_however_many_handlers_see_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    exc = click.UsageError("No such option '-x'.")
+    _echo_json_error(exc)
+    _echo_json_error(exc)  # `parse_args` again from `invoke`, then `invoke`'s handler
+    assert capsys.readouterr().out == '{"error": "No such option \'-x\'."}\n'

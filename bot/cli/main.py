@@ -42,12 +42,16 @@ class BriefbotGroup(click.Group):
     `--json`; see `_usage_error_under_json`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        ctx.meta[ARGS] = list(args)
+        # The first call has the whole command line. click calls this again from
+        # `resolve_command` with the words after `--` alone when the first of them looks like
+        # an option (`briefbot -- --json`): those are not the command line, and the `--`
+        # must not be lost (`--json` after it is an argument, not the option).
+        ctx.meta.setdefault(ARGS, list(args))
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:  # in `briefbot`'s own words: before `invoke`
             if _usage_error_under_json(exc, ctx):
-                click.echo(json.dumps({"error": exc.format_message()}, ensure_ascii=False))
+                _echo_json_error(exc)
             raise
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -55,7 +59,7 @@ class BriefbotGroup(click.Group):
             return self._invoke(ctx)
         except click.ClickException as exc:
             if ctx.meta.get(JSON_ERRORS) or _usage_error_under_json(exc, ctx):
-                click.echo(json.dumps({"error": exc.format_message()}, ensure_ascii=False))
+                _echo_json_error(exc)
             raise
 
     def _invoke(self, ctx: click.Context) -> Any:
@@ -75,8 +79,21 @@ class BriefbotGroup(click.Group):
             raise click.ClickException(f"database error ({db}): {exc}") from exc
 
 
+_JSON_SHOWN = "_briefbot_json_shown"  # set on an exception once its JSON error is printed
+
+
+def _echo_json_error(exc: click.ClickException) -> None:
+    """`{"error": ...}` on stdout, once per error however many handlers see it (`parse_args`
+    called again from `invoke`, then `invoke`'s own handler): one JSON document."""
+    if getattr(exc, _JSON_SHOWN, False):
+        return
+    setattr(exc, _JSON_SHOWN, True)
+    click.echo(json.dumps({"error": exc.format_message()}, ensure_ascii=False))
+
+
 def _usage_error_under_json(exc: click.ClickException, ctx: click.Context) -> bool:
-    """A usage error of a command line that has `--json` among its words (before any `--`;
+    """A usage error of a command line that has `--json` among its words as an option (before
+    any `--`, and not the value of an option that takes one: `--db --json` names a database;
     `--json=VALUE` counts, a flag given a value being the error), unless the words name a
     command that has no `--json` (`feeds add --json`: it never prints JSON). Found while the
     words were parsed, before the option's callback could ask for JSON errors (`json_errors`).
@@ -90,38 +107,55 @@ def _usage_error_under_json(exc: click.ClickException, ctx: click.Context) -> bo
         return False
     args = ctx.meta.get(ARGS, [])
     words = args[:args.index("--")] if "--" in args else args
-    if not any(w == "--json" or w.startswith("--json=") for w in words):
+    named, options = _walk(ctx, words)
+    if not any(w == "--json" or w.startswith("--json=") for w in options):
         return False
     command = exc.ctx.command if exc.ctx is not None else None
     if command is None or isinstance(command, click.Group):
         # A word the group's unknown option was not given (`runs --last 5 --json`) names no
         # command: the group itself, then.
-        command = _command_of(ctx, words) or command
+        command = named or command
     if command is None or isinstance(command, click.Group):
         return True  # no command named: none that lacks --json
     return any("--json" in p.opts for p in command.params)
 
 
-def _command_of(ctx: click.Context, words: list[str]) -> click.Command | None:
+def _walk(ctx: click.Context, words: list[str]) -> tuple[click.Command | None, list[str]]:
     """The (sub)command the words name, as click resolves them: past each group's options
     (and the values of those that take one) to its subcommand's name, or the group itself when
-    its words end there; None for a name that is no command."""
+    its words end there; None for a name that is no command. Then the words given as options
+    (to any group or the command), the values of those that take one left out: `--db --json`
+    gives `--json` as the database, not the option. After a name that is no command, every
+    word starting with `-` (nothing is known of what takes a value there)."""
     command: click.Command = ctx.command
     rest = list(words)
+    options: list[str] = []
+
+    def takes_values(cmd: click.Command) -> dict[str, int]:
+        return {o: p.nargs for p in cmd.params if isinstance(p, click.Option)
+                and not p.is_flag and not p.count for o in p.opts}
+
     while isinstance(command, click.Group):
-        takes_value = {o for p in command.params if isinstance(p, click.Option)
-                       and not p.is_flag and not p.count for o in p.opts}
+        takes = takes_values(command)
         while rest and rest[0].startswith("-"):
             word = rest.pop(0)
-            if word in takes_value and rest:
-                rest.pop(0)
+            options.append(word)
+            if word in takes:
+                del rest[:takes[word]]
         if not rest:  # the error is in the group's own words (`runs --json --limit`)
-            return command
+            return command, options
         sub = command.get_command(ctx, rest.pop(0))
         if sub is None:
-            return None
+            return None, options + [w for w in rest if w.startswith("-")]
         command = sub
-    return command
+    takes = takes_values(command)
+    while rest:
+        word = rest.pop(0)
+        if word.startswith("-"):
+            options.append(word)
+            if word in takes:
+                del rest[:takes[word]]
+    return command, options
 
 
 @click.group(cls=BriefbotGroup)

@@ -481,6 +481,10 @@ class _Loader:
         # is kept while another file's line for it is rejected (a rejected line keeps what
         # we had), not retired.
         self._rejected_ids: set[str] = set()
+        # JSONL lines rejected in this run whose id cannot be read (over the cap or broken
+        # before their "id"): (file, line number). Any of them may be a record another file
+        # no longer holds, so while there is one no such record is retired (`_keeps`).
+        self._unreadable: list[tuple[str, int]] = []
         self.folder_of: dict[str, str] = {}  # file key -> the reloaded folder it was found in
         self._order = 0  # index of the file being handled, to report outcomes in file order
 
@@ -787,12 +791,14 @@ class _Loader:
                 except UnicodeDecodeError as exc:  # a UTF-16 file ending mid-character
                     line_errors.append(Outcome(key, "rejected", "undecodable: invalid UTF-16"
                                                f" ({exc.reason})", line=line_no + 1))
+                    self._unreadable.append((key, line_no + 1))
                     break
                 if not raw:
                     break
                 line_no += 1
                 hasher.update(raw)
                 size = len(raw)
+                head = raw  # an over-cap line's first cap + 1 bytes: its id may be there
                 if size > cap and not raw.endswith(b"\n"):
                     raw = b""  # not kept: only its size matters now
                     while True:
@@ -814,9 +820,11 @@ class _Loader:
                         raise _Rejected(f"duplicate id {doc_id!r} in this file")
                 except _Rejected as exc:
                     line_errors.append(Outcome(key, "rejected", str(exc), line=line_no))
-                    given = _given_id(raw)
+                    given, known = _given_id(head)
                     if given is not None:
                         self._rejected_ids.add(given)
+                    elif not known:
+                        self._unreadable.append((key, line_no))
                     continue
                 seen.append(doc_id)
                 seen_set.add(doc_id)
@@ -869,10 +877,8 @@ class _Loader:
         moving to a file read later was removed there, then added again."""
         for summary, state, left in self._left:
             owned = self._owned(left, summary.path)
-            kept = [d for d in owned if d in self._rejected_ids]
-            gone = [d for d in owned if d not in self._rejected_ids]
+            kept, gone, why = self._keeps(owned)
             if kept:
-                why = _kept_note(kept)
                 self._save_file(replace(state, doc_ids=[*state.doc_ids, *kept]), why)
             if gone:  # written first: what this run stored stays in order before the retiring
                 self.flush()
@@ -889,6 +895,18 @@ class _Loader:
             if summary.outcome == "unchanged":  # the file changed: records left it
                 summary.outcome = "updated"
         self._left = []
+
+    def _keeps(self, owned: list[str]) -> tuple[list[str], list[str], str]:
+        """Of the records a file no longer holds (still its own), those kept and those
+        retired, and why the kept are: another file's line for each was rejected in this run;
+        or a JSONL line was rejected whose id cannot be read (over the cap, broken before its
+        "id"), which may be any of them: then all are kept, until a reload reads every line's
+        id (the note makes the file be read again next time)."""
+        if self._unreadable:
+            return owned, [], _unreadable_note(owned, self._unreadable) if owned else ""
+        kept = [d for d in owned if d in self._rejected_ids]
+        gone = [d for d in owned if d not in self._rejected_ids]
+        return kept, gone, _kept_note(kept) if kept else ""
 
     # -- removal
     def held_under(self, folder: str) -> int:
@@ -942,13 +960,11 @@ class _Loader:
             # the file is only edited (`settle_left`): a rejected line keeps what we had. The
             # file's state is kept for those records alone, so that the next reload looks
             # again (the line fixed, the record moves; the line dropped, it is retired).
-            kept = [d for d in owned if d in self._rejected_ids]
-            gone = [d for d in owned if d not in self._rejected_ids]
+            kept, gone, why = self._keeps(owned)
             self.flush()
             self.store.retire_documents(gone)
             if kept:
-                self.store.save_file_states([(replace(state, doc_ids=kept), _kept_note(kept))],
-                                            self.run_id)
+                self.store.save_file_states([(replace(state, doc_ids=kept), why)], self.run_id)
             else:
                 self.store.delete_file_state(path)
             self.changed = self.changed or bool(gone)
@@ -956,7 +972,7 @@ class _Loader:
             reason = "file no longer present" + (
                 f" ({moved} of its documents now come from another file)" if moved else "")
             if kept:
-                reason += f"; {_kept_note(kept)}"
+                reason += f"; {why}"
             single = len(gone) == 1 and not kept  # one document: its own count
             outcome = Outcome(path, "removed", reason,
                               counts={} if single else {"removed": len(gone)})
@@ -973,6 +989,16 @@ def _kept_note(kept: list[str]) -> str:
     in this run (`settle_left`, `retire_missing`)."""
     return (f"{len(kept)} of its documents kept: the line another file has for "
             f"{'it' if len(kept) == 1 else 'them'} was rejected")
+
+
+def _unreadable_note(kept: list[str], lines: list[tuple[str, int]]) -> str:
+    """Why a file's records that left it are kept: a JSONL line was rejected in this run
+    before its id could be read (`_keeps`), named with its file and line number."""
+    (path, line), more = lines[0], len(lines) - 1
+    others = f" (and {more} more line{'s' if more > 1 else ''})" if more else ""
+    return (f"{len(kept)} of its documents kept: the line {path}:{line}{others} was "
+            "rejected before its id could be read, and may be one of them; retired once no "
+            "line is")
 
 
 class _Lines(Protocol):
@@ -1002,17 +1028,70 @@ def _record_id(rec: dict[str, Any], text: str, path: Path) -> str:
     return str(raw_id).strip()
 
 
-def _given_id(raw: bytes) -> str | None:
-    """The "id" a JSONL line rejected gives, if it can be read (a JSON object whose "id" is
-    a string or a number): whose record the line was meant to be."""
+def _given_id(raw: bytes) -> tuple[str | None, bool]:
+    """The "id" a JSONL line rejected gives (a string or a number), whose record the line was
+    meant to be, and whether that is known: a line that is no JSON (broken, or the first
+    cap + 1 bytes of a line over the cap) is scanned from its start for a top-level "id"
+    (`_scan_id`); (None, False) when the line is broken, or cut, before one is read."""
     try:
-        rec = json.loads(raw.decode("utf-8-sig"))
-    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError too
-        return None
-    raw_id = rec.get("id") if isinstance(rec, dict) else None
+        text, whole = raw.decode("utf-8-sig"), True
+    except UnicodeDecodeError:  # the id may still be read; not from its bad bytes
+        text, whole = raw.decode("utf-8-sig", errors="replace"), False
+    try:
+        rec = json.loads(text)
+    except (ValueError, RecursionError):  # JSONDecodeError too
+        given, known = _scan_id(text)
+    else:
+        given, known = _id_value(rec.get("id") if isinstance(rec, dict) else None), True
+    if not whole and given is not None and "\ufffd" in given:
+        return None, False  # an id whose bytes are not UTF-8: which record is not known
+    return given, known
+
+
+def _id_value(raw_id: object) -> str | None:
     if not isinstance(raw_id, (str, int, float)) or isinstance(raw_id, bool):
         return None
     return str(raw_id).strip() or None
+
+
+_JSON_SCAN = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _past_space(text: str, i: int) -> int:
+    return i + len(_SPACE.match(text, i)[0])  # type: ignore[index]  # `*` always matches
+
+
+def _scan_id(text: str) -> tuple[str | None, bool]:
+    """The top-level "id" of a JSON object read from its start as far as it goes (a line
+    broken or cut after its "id" still gives it): its members in order, each value skipped
+    whole (at most the text held, bounded by the cap); (None, False) when the text breaks
+    before an "id" is read, (None, True) when the object ends without one."""
+    try:
+        i = _past_space(text, 0)
+        if not text.startswith("{", i):
+            return None, False
+        i = _past_space(text, i + 1)
+        if text.startswith("}", i):
+            return None, True
+        while True:
+            if not text.startswith('"', i):
+                return None, False
+            key, i = _JSON_SCAN.raw_decode(text, i)  # a string: it starts with "
+            i = _past_space(text, i)
+            if not text.startswith(":", i):
+                return None, False
+            value, i = _JSON_SCAN.raw_decode(text, _past_space(text, i + 1))
+            if key == "id":
+                return _id_value(value), True
+            i = _past_space(text, i)
+            if text.startswith("}", i):
+                return None, True
+            if not text.startswith(",", i):
+                return None, False
+            i = _past_space(text, i + 1)
+    except (ValueError, RecursionError):  # broken or cut inside a key or a value
+        return None, False
 
 
 def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], str, str, str]:
