@@ -4,17 +4,20 @@ the work its caller had cancelled already."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+from collections.abc import Iterator
 
 import pytest
 
 from bot.workers import WorkerPool
 
 
-def test_one_line_for_the_waiting_work_cancelled_at_close(
-        caplog: pytest.LogCaptureFixture) -> None:
-    pool = WorkerPool(workers=1, name="embed", what="sentence encoding")
+@contextlib.contextmanager
+def busy(pool: WorkerPool, label: str) -> Iterator[None]:
+    """`pool`'s one worker held by a task labelled `label` until the block ends, so what is
+    submitted meanwhile waits."""
     release, running = threading.Event(), threading.Event()
 
     def stuck() -> None:
@@ -22,16 +25,23 @@ def test_one_line_for_the_waiting_work_cancelled_at_close(
         release.wait(60)
 
     try:
-        pool.submit(stuck, label="16 texts")
+        pool.submit(stuck, label=label)
         assert running.wait(10)
+        yield
+    finally:
+        release.set()
+
+
+def test_one_line_for_the_waiting_work_cancelled_at_close(
+        caplog: pytest.LogCaptureFixture) -> None:
+    pool = WorkerPool(workers=1, name="embed", what="sentence encoding")
+    with busy(pool, "16 texts"):
         waiting = [pool.submit(lambda: None, label="16 texts") for _ in range(20)]
         other = pool.submit(lambda: None, label="8 texts")
         for future in waiting[:5]:  # the caller left: its slices cancelled already
             assert future.cancel()
         with caplog.at_level(logging.INFO, logger="bot.workers"):
             pool.close(timeout=0.1)
-    finally:
-        release.set()
     assert all(f.cancelled() for f in waiting) and other.cancelled()
     cancelled = [r.getMessage() for r in caplog.records if "cancelled" in r.getMessage()]
     assert cancelled == ["closing: 16 waiting tasks of embed (sentence encoding) cancelled: "
@@ -41,40 +51,20 @@ def test_one_line_for_the_waiting_work_cancelled_at_close(
 def test_nothing_is_logged_for_work_the_caller_cancelled(
         caplog: pytest.LogCaptureFixture) -> None:
     pool = WorkerPool(workers=1, name="embed", what="sentence encoding")
-    release, running = threading.Event(), threading.Event()
-
-    def stuck() -> None:
-        running.set()
-        release.wait(60)
-
-    try:
-        pool.submit(stuck, label="16 texts")
-        assert running.wait(10)
+    with busy(pool, "16 texts"):
         for future in [pool.submit(lambda: None, label="16 texts") for _ in range(3)]:
             future.cancel()
         with caplog.at_level(logging.INFO, logger="bot.workers"):
             pool.close(timeout=0.1)
-    finally:
-        release.set()
     assert "cancelled" not in caplog.text
 
 
 def test_many_labels_are_cut_short(caplog: pytest.LogCaptureFixture) -> None:
     pool = WorkerPool(workers=1, queue=20)
-    release, running = threading.Event(), threading.Event()
-
-    def stuck() -> None:
-        running.set()
-        release.wait(60)
-
-    try:
-        pool.submit(stuck, label="/claim 0")
-        assert running.wait(10)
+    with busy(pool, "/claim 0"):
         for n in range(1, 9):
             pool.submit(lambda: None, label=f"/claim {n}")
         with caplog.at_level(logging.INFO, logger="bot.workers"):
             pool.close(timeout=0.1)
-    finally:
-        release.set()
     assert ("closing: 8 waiting tasks of briefbot-command (command) cancelled: /claim 1, "
             "/claim 2, /claim 3, /claim 4, /claim 5 and 3 more") in caplog.text
