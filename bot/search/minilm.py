@@ -69,14 +69,14 @@ def _build_pool(threads: int) -> WorkerPool:
         return pool
 
 
-def _run_on_pool(run: Callable[[list[int], StopCheck], None], order: list[int], share: int,
+def _run_on_pool(run: Callable[[list[int], StopCheck], None], order: list[int],
                  pool: WorkerPool) -> None:
-    """`run` over `order` (row numbers sorted by length) on `pool`, `share` threads' worth:
-    slices of at most `SLICE` rows, the longest first. When the caller leaves before they are
-    done (KeyboardInterrupt, an error, a slice's error), the slices not started are cancelled
-    and the running ones stop before their next text; a slice that finds the pool closed (the
-    process exiting) stops too, with an error, never a partial result."""
-    size = max(1, min(SLICE, -(-len(order) // share)))
+    """`run` over `order` (row numbers sorted by length) on `pool`'s threads: slices of
+    `SLICE` rows (the last may be shorter), the longest first. When the caller leaves before
+    they are done (KeyboardInterrupt, an error, a slice's error), the slices not started are
+    cancelled and the running ones stop before their next text; a slice that finds the pool
+    closed (the process exiting) stops too, with an error, never a partial result."""
+    size = SLICE
     left = threading.Event()
 
     def stop() -> bool:
@@ -176,11 +176,10 @@ class OnnxEncoder:
                 m = mask[:, :, None].astype(np.float32)
                 out[rows] = (states * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
 
-        share = max(1, min(threads, len(order) // 16))
-        if share == 1:
+        if min(threads, len(order) // SLICE) <= 1:
             run(order)
         else:
-            _run_on_pool(run, order, share, _build_pool(threads))
+            _run_on_pool(run, order, _build_pool(threads))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
