@@ -31,7 +31,7 @@ DEV = Path("/work/shared/eval/claims_dev.jsonl")
 EXTRA = Path(__file__).parent / "data" / "claims_extra.jsonl"
 KEYS = {"claim", "verdict", "sources", "evidence", "note"}
 EV_KEYS = {"sentence", "doc_id", "title", "source", "published", "outlets", "stance", "hedged",
-           "score"}
+           "score", "also_in"}
 
 # A small world: a summit, a denial, a number, a syndicated sentence, chrome.
 ARTICLES = {
@@ -83,6 +83,18 @@ def test_syndicated_sentence_counts_once(world):
     assert a.sources == 1
     texts = [e.sentence for e in a.evidence]
     assert len(texts) == len(set(texts))
+
+
+def test_the_json_names_every_document_holding_a_sentence(world):
+    # Chat cites both articles of the syndicated sentence; the JSON named only the first, so
+    # a program reading it could not see that the second holds it too.
+    a = ask(world, "The accord caps the yearly catch at 40000 tonnes.")
+    shared = [e for e in a.to_dict()["evidence"] if "40,000 tonnes" in e["sentence"]]
+    assert len(shared) == 1
+    docs = [shared[0]["doc_id"], *shared[0]["also_in"]]
+    assert len(docs) == 2 and len(set(docs)) == 2, shared
+    others = [e for e in a.to_dict()["evidence"] if "40,000 tonnes" not in e["sentence"]]
+    assert all(e["also_in"] == [] for e in others)
 
 
 def test_wrong_number_is_contradicted(world):

@@ -116,9 +116,12 @@ class Evidence:
     reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("sentence", "doc_id", "title", "source",
-                                              "published", "outlets", "stance", "hedged",
-                                              "score")}
+        out = {k: getattr(self, k) for k in ("sentence", "doc_id", "title", "source",
+                                             "published", "outlets", "stance", "hedged",
+                                             "score")}
+        # The other documents holding the sentence verbatim, as chat cites them.
+        out["also_in"] = list(self.also_in)
+        return out
 
 
 @dataclass

@@ -274,8 +274,9 @@ def score_climate_fever(cf: ModuleType, claims: list[dict[str, Any]],
 
 
 def eval_checkthat(root: Path, judge: str | None = None) -> dict[str, Any]:
-    """CheckThat! 2020 dev: MAP@5 of the documents of the lookup's evidence (what a user sees,
-    not-found = nothing) beside plain BM25 over claim + title (`bench_checkthat`)."""
+    """CheckThat! 2020 dev: MAP@5 of the documents of the lookup's evidence (what a user sees:
+    each item's document, then the documents holding its sentence verbatim, `also_in`)
+    beside plain BM25 over claim + title (`bench_checkthat`)."""
     from tests.bench import bench_checkthat as ct
 
     docs = {r[0]: (r[1], r[2] if len(r) > 2 else "") for r in
@@ -292,7 +293,10 @@ def eval_checkthat(root: Path, judge: str | None = None) -> dict[str, Any]:
     ours = base = 0.0
     not_found = 0
     for r, a in zip(rows, answers, strict=True):
-        ranked = list(dict.fromkeys(e["doc_id"] for e in a.get("evidence") or []))
+        # Each item's documents: its own, then the others holding its sentence verbatim
+        # (`also_in`, as chat cites them; a duplicate verified claim is such a copy).
+        ranked = list(dict.fromkeys(d for e in a.get("evidence") or []
+                                    for d in [e["doc_id"], *(e.get("also_in") or [])]))
         ours += ct.ap_at_5(ranked, gold[r[0]])
         base += ct.ap_at_5(bm25.top(r[1]), gold[r[0]])
         not_found += a.get("verdict") == "not-found"
