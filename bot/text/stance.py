@@ -598,7 +598,9 @@ def sentence_features(text: str, aliases: AliasTable, analysis: Analysis | None 
 # A date belongs to its clause. The fields of `Features` holding each kind of date a claim can
 # name, and what ends a clause for this purpose (a comma, semicolon, colon or dash).
 _DATE_FIELDS = {"year": "years", "month": "months", "weekday": "weekdays"}
-_CLAUSE_END = re.compile(r"\s*[,;:\u2014\u2013]+\s*|\s+-{1,2}\s+")
+# A clause break inside a sentence (also one of `_PIECES`' breaks).
+_CLAUSE_BREAK = r"\s*[:;,—–]+\s*|\s+-{1,2}\s+"
+_CLAUSE_END = re.compile(_CLAUSE_BREAK)
 
 
 def clauses(text: str) -> list[str]:
@@ -645,7 +647,7 @@ def bound_dates(claim: Claim, own: Features, text: str, aliases: AliasTable) -> 
                    weekdays=bound.get("weekdays", own.weekdays))
 
 
-_PIECES = re.compile(r"([.!?…]+[\"'”’)]*\s+|\s*[:;,—–]+\s*|\s+-{1,2}\s+)")
+_PIECES = re.compile(r"([.!?…]+[\"'”’)]*\s+|" + _CLAUSE_BREAK + ")")
 
 
 # A full stop after these ends no sentence ("Mark R. Levin", "Dr. Ford", "U.S. troops").
