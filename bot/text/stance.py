@@ -707,6 +707,15 @@ def _lead(words: Sequence[Word], i: int) -> str:
     return words[j].lower if j >= 0 else ""
 
 
+def _inflected(words: list[Word], lexicon: Lexicon) -> dict[int, frozenset[str]]:
+    """The stems of the irregular forms and bases of each content word of the claim ("buy"
+    -> "bought", "paid" -> "pay"): the same word, which the stemmer leaves apart."""
+    mine = {i: (w.lower, i > 0 and words[i - 1].lower in DETERMINERS)
+            for i, w in enumerate(words) if not w.stop and w.lower.isalpha()}
+    found = lexicon.inflections_many(list(mine.values()))
+    return {i: forms for i, item in mine.items() if (forms := found[item])}
+
+
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                 lexicon: Lexicon | None = None) -> Claim:
     """The claim's units (weights are set later from corpus statistics). `lexicon`: the
@@ -715,6 +724,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     if lexicon is None:
         lexicon = load_lexicon()
     alternatives = _alternatives(words, lexicon) if lexicon else {}
+    inflected = _inflected(words, lexicon) if lexicon else {}
     starts, breaks = _boundaries(text, len(words))
     units: list[Unit] = []
     covered: set[int] = set()
@@ -781,8 +791,10 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             continue
         else:
             syns = alternatives.get(i, [])
-            units.append(Unit(w.stem, frozenset([w.stem]), "word", w.orig, tag=w.lower in tags,
-                              syns=tuple(s for s in syns if w.stem not in s)))
+            # Its irregular forms are the word itself ("buy": "bought"); synonyms count less.
+            forms = frozenset([w.stem, *inflected.get(i, ())])
+            units.append(Unit(w.stem, forms, "word", w.orig, tag=w.lower in tags,
+                              syns=tuple(s for s in syns if forms.isdisjoint(s))))
         i += 1
     negated = any(w.lower in NEGATIONS or w.lower.endswith("n't") for w in words)
     denies = any(u.kind == "deny" for u in units)

@@ -9,6 +9,8 @@ It is read-only package data, not the corpus database: a lookup reads the few ro
 (nothing is loaded up front). A word is reduced to its WordNet lemmas by morphy's suffix
 rules (irregular forms are keys of the table); its part of speech is whatever those rules
 allow ("called" is a verb form only) and the caller's hint (no verb after a determiner).
+`inflections` gives a word's irregular forms and bases ("buy" <-> "bought", "men" <-> "man"),
+the forms of one word that no stemmer joins.
 
 A missing or damaged table means no expansion (logged once): claims are matched as without."""
 
@@ -20,12 +22,12 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from bot.text.words import tokens
+from bot.text.words import stem, tokens
 
 log = logging.getLogger(__name__)
 
 LEXICON = Path(__file__).with_name("wordnet") / "lexicon.sqlite"
-FORMAT = "1"
+FORMAT = "2"
 MAX_ALTERNATIVES = 8  # per word: bounds the matching work a claim adds
 MEMO_FORMS = 50_000  # forms whose rows are kept in memory (then the memo starts over)
 
@@ -79,6 +81,7 @@ class Lexicon:
         self._rows: dict[str, Rows] = {}  # form -> its rows (none: []), read once
         self._done: dict[tuple[str, bool], tuple[tuple[str, ...], ...]] = {}  # answers
         self._heads: frozenset[str] | None = None  # first words of the multiword forms
+        self._forms: dict[str, list[tuple[str, list[str]]]] = {}  # form -> [(pos, others)]
         if path is not None:
             self._db = _open(path)
 
@@ -161,6 +164,66 @@ class Lexicon:
                 tuple(alts[:MAX_ALTERNATIVES])
         return out
 
+    def _read_forms(self, forms: set[str]) -> dict[str, list[tuple[str, list[str]]]]:
+        """The `inflection` rows of every form (pos, the other forms), as `_read`."""
+        with self._lock:
+            known = {form: self._forms[form] for form in forms if form in self._forms}
+            new = sorted(forms - known.keys())
+            if not new or self._db is None:
+                return {form: known.get(form, []) for form in forms}
+            found: dict[str, list[tuple[str, list[str]]]] = {form: [] for form in new}
+            try:
+                for k in range(0, len(new), 500):
+                    chunk = new[k:k + 500]
+                    for form, pos, others in self._db.execute(
+                            "SELECT form, pos, forms FROM inflection WHERE form "
+                            f"IN ({','.join('?' * len(chunk))}) ORDER BY form, pos", chunk):
+                        found[form].append((pos, others.split("|") if others else []))
+            except sqlite3.Error as exc:
+                log.warning("WordNet lexicon unreadable (%s): claims are matched without "
+                            "synonyms", exc)
+                self._db.close()
+                self._db = None
+                return {}
+            if len(self._forms) > MEMO_FORMS:
+                self._forms.clear()
+            self._forms.update(found)
+        return {**known, **found}
+
+    def inflections_many(self, items: list[tuple[str, bool]]
+                         ) -> dict[tuple[str, bool], frozenset[str]]:
+        """For each (lower-case word, noun_like), the stems of the other forms of the same
+        word that WordNet lists as irregular: its bases ("bought" -> "buy"), its irregular
+        forms ("buy" -> "bought", "pays" -> "paid") and theirs ("went" -> "gone"), as a verb
+        (not when `noun_like`: after a determiner) or a noun ("men" -> "man"). A base found
+        by morphy's suffix rules counts only when the stemmer gives it the word's own stem
+        (the suffix was an inflection: "pays" -> "pay", not "seed" -> "see")."""
+        if self._db is None:
+            return {item: frozenset() for item in items}
+        wanted: dict[tuple[str, bool], set[str]] = {}
+        for word, noun_like in items:
+            if " " in word:
+                wanted[(word, noun_like)] = set()
+                continue
+            own = stem(word)
+            wanted[(word, noun_like)] = {
+                f"{pos}:{base}" for pos, bases in candidates(word).items()
+                if pos in ("v", "n") and not (noun_like and pos == "v")
+                for base in bases if base == word or stem(base) == own}
+        rows = self._read_forms({key.partition(":")[2] for keys in wanted.values()
+                                 for key in keys})
+        out: dict[tuple[str, bool], frozenset[str]] = {}
+        for (word, noun_like), keys in wanted.items():
+            own = stem(word)
+            found: set[str] = set()
+            for key in keys:
+                pos, _, base = key.partition(":")
+                for row_pos, others in rows.get(base, []):
+                    if row_pos == pos:
+                        found.update(t for o in others if o.isalpha() for t in tokens(o))
+            out[(word, noun_like)] = frozenset(found - {own})
+        return out
+
     def alternatives(self, phrase: str, noun_like: bool = False) -> tuple[tuple[str, ...], ...]:
         """The stemmed content words of each synonym (then derivation) of a word or phrase's
         frequent senses, most frequent sense first, at most `MAX_ALTERNATIVES`, without the
@@ -185,6 +248,7 @@ def _open(path: Path) -> sqlite3.Connection | None:
         if meta.get("format") != FORMAT:
             raise sqlite3.DatabaseError(f"format {meta.get('format')!r}, not {FORMAT}")
         db.execute("SELECT form, pos, synonyms, derivations FROM lemma LIMIT 1").fetchall()
+        db.execute("SELECT form, pos, forms FROM inflection LIMIT 1").fetchall()
         return db
     except sqlite3.Error as exc:
         if db is not None:

