@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.claims.lookup import query_terms
 from bot.text import wordnet
 from bot.text.aliases import AliasTable
 from bot.text.stance import (
@@ -73,7 +74,7 @@ def tiny_wordnet_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "index.sense").write_text("".join(
         f"{key.split('%')[0]}%{key.split('%')[1]}:00:00:: {offset:08d} {number} {count}\n"
         for key, senses in SENSES.items() for offset, number, count in senses))
-    (root / "verb.exc").write_text("slew slay\nslain slay\nbought buy\nsaw see\nseen see\n")
+    (root / "verb.exc").write_text("slew slay\nslain slay\nbought buy\nsaw see\nseen see\npaid pay\n")
     (root / "noun.exc").write_text("men man\n")
     write_sqlite(build(root, share=0.1), root / "lexicon.sqlite", share=0.1,
                  inflected=inflections(read_exceptions(root)))
@@ -153,6 +154,19 @@ def test_an_irregular_form_is_the_same_word(tiny_wordnet: Lexicon):
                             ("Rangers met the men", "Rangers met the man")]:
         assert _coverage(claim, sentence, tiny_wordnet) == pytest.approx(1.0), claim
         assert _coverage(claim, sentence, Lexicon(None)) < 1.0, claim
+
+
+def test_a_concept_word_in_another_form_still_names_the_concept(tiny_wordnet: Lexicon):
+    # A concept's phrases list base forms ("pay"): "pays" is the concept, "paid" was not.
+    aliases = AliasTable.from_mapping({"pay": ["pay", "payment"]})
+    plain, tags = clean_claim("Moscow pays Pyongyang")
+    for lexicon, whole in [(tiny_wordnet, True), (Lexicon(None), False)]:
+        parsed = weigh(parse_claim(plain, aliases.analyze(plain), aliases, tags,
+                                   lexicon=lexicon), {}, 100)
+        found = match(parsed, sentence_features("Moscow paid Pyongyang", aliases), None)
+        assert (found.coverage == pytest.approx(1.0)) is whole
+        # A form is matched, not searched: the words' own terms make the query.
+        assert "paid" not in dict(query_terms(parsed))
 
 
 def test_irregular_forms_join_only_forms_of_one_word(tiny_wordnet: Lexicon):

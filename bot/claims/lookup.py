@@ -550,7 +550,7 @@ def query_terms(claim: Claim) -> list[tuple[str, float]]:
     query: dict[str, float] = {}
     for u in claim.units:
         boost = math.sqrt(u.weight * (2.0 if u.tag else 1.0))
-        for t in u.alts:
+        for t in u.alts - u.forms:
             query[t] = max(query.get(t, 0.0), boost * (1.0 if t == u.key else ALIAS_BOOST))
         for alt in u.syns[:QUERY_SYNONYMS]:
             for t in alt:

@@ -329,6 +329,9 @@ class Unit:
     # first), each as its stems (all needed: "police officer"); any of them satisfies the
     # unit at `SYNONYM_CREDIT` (bot/text/wordnet.py)
     syns: tuple[tuple[str, ...], ...] = ()
+    # words and one-word concepts: the stems of the word's irregular forms ("buy": "bought"),
+    # also in `alts`: any of them is the word itself (bot/text/wordnet.py, `inflections_many`)
+    forms: frozenset[str] = frozenset()
 
     @property
     def is_slot(self) -> bool:
@@ -742,8 +745,13 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
         else:
             kind = "entity" if capital and aliases.is_place(name) else "concept"
         text_ = " ".join(w.orig for w in words[start:end])
-        units.append(Unit(CONCEPT_PREFIX + name, frozenset([CONCEPT_PREFIX + name, *literal]),
+        # "pays" is =pay, and so is "paid" (the concept's phrases list base forms).
+        forms = inflected.get(start, frozenset()) if kind == "concept" and end - start == 1 \
+            else frozenset()
+        units.append(Unit(CONCEPT_PREFIX + name,
+                          frozenset([CONCEPT_PREFIX + name, *literal, *forms]),
                           kind, text_, tag=all(w.lower in tags for w in words[start:end]),
+                          forms=forms,
                           within=frozenset([aliases.within[name]] if name in aliases.within
                                            else [])))
     i = 0
@@ -792,9 +800,11 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
         else:
             syns = alternatives.get(i, [])
             # Its irregular forms are the word itself ("buy": "bought"); synonyms count less.
-            forms = frozenset([w.stem, *inflected.get(i, ())])
-            units.append(Unit(w.stem, forms, "word", w.orig, tag=w.lower in tags,
-                              syns=tuple(s for s in syns if forms.isdisjoint(s))))
+            forms = inflected.get(i, frozenset())
+            units.append(Unit(w.stem, frozenset([w.stem, *forms]), "word", w.orig,
+                              tag=w.lower in tags, forms=forms,
+                              syns=tuple(s for s in syns if w.stem not in s
+                                         and forms.isdisjoint(s))))
         i += 1
     negated = any(w.lower in NEGATIONS or w.lower.endswith("n't") for w in words)
     denies = any(u.kind == "deny" for u in units)
@@ -868,8 +878,9 @@ class Match:
 def _literal(u: Unit, f: Features) -> bool:
     """A concept unit's own words in the sentence: all of them when there are several ("South
     Korea" is not named by the "Korea" of "North Korea")."""
-    literal = u.alts - {u.key}
-    return bool(literal) and (literal <= f.terms if len(literal) > 1 else bool(literal & f.terms))
+    literal = u.alts - {u.key} - u.forms
+    return bool(literal) and (literal <= f.terms if len(literal) > 1 else bool(literal & f.terms)) \
+        or bool(u.forms & f.terms)
 
 
 def _has(u: Unit, f: Features) -> bool:
