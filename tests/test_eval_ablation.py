@@ -66,6 +66,20 @@ def test_a_refit_without_a_feature_gives_it_no_weight():
     assert abs(dropped.coef[0]) < 1e-6
 
 
+def test_a_cut_is_the_middle_of_the_near_best_not_the_best_alone():
+    from tests.bench.fit_judge import plateau_middle
+
+    grid = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]
+    # A flat top (the fusion weight's mean AP@5 on the training pairs): the best alone sits at
+    # its edge, 0.45, and moves when that one point drops by 0.003; the middle stays put.
+    flat = [0.6004, 0.5998, 0.6010, 0.6028, 0.6025, 0.6022, 0.6031, 0.6000]
+    assert plateau_middle(grid, flat, 0.005) == pytest.approx(0.3)
+    assert plateau_middle(grid, [*flat[:-2], 0.6001, flat[-1]], 0.005) == pytest.approx(0.3)
+    # A clear peak is its own middle; an even count takes the lower middle.
+    assert plateau_middle(grid, [0.1, 0.2, 0.3, 0.9, 0.3, 0.2, 0.1, 0.0], 0.005) == 0.3
+    assert plateau_middle([0.1, 0.2], [0.5, 0.5], 0.0) == 0.1
+
+
 LATE = ("The city council of Port Elm approved a new lighthouse on the northern pier in "
         "2019.")
 
