@@ -73,11 +73,36 @@ def test_a_cut_is_the_middle_of_the_near_best_not_the_best_alone():
     # A flat top (the fusion weight's mean AP@5 on the training pairs): the best alone sits at
     # its edge, 0.45, and moves when that one point drops by 0.003; the middle stays put.
     flat = [0.6004, 0.5998, 0.6010, 0.6028, 0.6025, 0.6022, 0.6031, 0.6000]
-    assert plateau_middle(grid, flat, 0.005) == pytest.approx(0.3)
-    assert plateau_middle(grid, [*flat[:-2], 0.6001, flat[-1]], 0.005) == pytest.approx(0.3)
+    assert plateau_middle(grid, flat, 0.005, 0.3) == pytest.approx(0.3)
+    assert plateau_middle(grid, [*flat[:-2], 0.6001, flat[-1]], 0.005, 0.3) == pytest.approx(0.3)
     # A clear peak is its own middle; an even count takes the lower middle.
-    assert plateau_middle(grid, [0.1, 0.2, 0.3, 0.9, 0.3, 0.2, 0.1, 0.0], 0.005) == 0.3
-    assert plateau_middle([0.1, 0.2], [0.5, 0.5], 0.0) == 0.1
+    assert plateau_middle(grid, [0.1, 0.2, 0.3, 0.9, 0.3, 0.2, 0.1, 0.0], 0.005, 0.5) == 0.3
+    assert plateau_middle([0.1, 0.2], [0.5, 0.5], 0.0, 0.5) == 0.1
+    # Nothing to choose by (no pairs of that kind: every F1 0, or no source: NaN) gives the
+    # default, as the best alone did; a NaN among scores is no best.
+    assert plateau_middle(grid, [0.0] * 8, 0.01, 0.27) == 0.27
+    assert plateau_middle(grid, [float("nan")] * 8, 0.01, 0.3) == 0.3
+    assert plateau_middle([], [], 0.01, 0.3) == 0.3
+    assert plateau_middle([0.1, 0.2, 0.3], [0.5, float("nan"), 0.4], 0.01, 0.3) == 0.1
+
+
+def test_same_event_falls_back_to_related_without_disputing_pairs():
+    pytest.importorskip("sklearn")
+    from tests.bench.fit_judge import make_judge
+
+    rng = np.random.default_rng(3)
+    pairs = []
+    for i in range(300):
+        label = int(i % 4 == 0)
+        x = [float(v) for v in rng.normal(size=N)]
+        x[0] += 2.0 * label
+        x[FEATURES.index("rule_disputes")] = 0.0  # the rules dispute nothing
+        pairs.append((f"ct:{i // 6}", x + [0.5, 0.5], label))
+    judge = make_judge({"checkthat-train": pairs}, verbose=False)
+    assert judge.same_event == judge.related
+    # No real source: the fusion weight's default (mean AP@5 of nothing is NaN).
+    synthetic = [(f"syn:{g[3:]}", x, y) for g, x, y in pairs]
+    assert make_judge({"synthetic": synthetic}, verbose=False).fusion_bm25 == 0.3
 
 
 LATE = ("The city council of Port Elm approved a new lighthouse on the northern pier in "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,39 @@ def test_a_concept_word_in_another_form_still_names_the_concept(tiny_wordnet: Le
         assert "paid" not in dict(query_terms(parsed))
 
 
+def test_a_form_that_is_another_word_too_joins_nothing():
+    # "found" is also a verb of its own (to found), "wound" a noun, "born" a noun (WordNet's
+    # index), "leaves" the form of two words: joined, "Obama was born in Kenya" was stated by
+    # "A bear in Kenya attacked Obama", and a negated "wind" disputed "soldiers were wounded".
+    exceptions = {"v": {"found": ["find"], "bought": ["buy"], "born": ["bear"],
+                        "wound": ["wind"]},
+                  "n": {"leaves": ["leaf", "leave"], "men": ["man"]}}
+    table = inflections(exceptions, {"found", "wound", "born"})
+    assert table == {("buy", "v"): ["bought"], ("bought", "v"): ["buy"],
+                     ("man", "n"): ["men"], ("men", "n"): ["man"]}
+    shipped = load_lexicon().inflections_many(
+        [("born", False), ("wounded", False), ("founded", False), ("basis", False),
+         ("leaves", False), ("paid", False)])
+    assert not shipped[("born", False)] & {"bear", "bore"}
+    assert "wind" not in shipped[("wounded", False)]
+    assert "find" not in shipped[("founded", False)]
+    assert "base" not in shipped[("basis", False)] and not shipped[("leaves", False)]
+    assert "pay" in shipped[("paid", False)]
+
+
+def test_a_words_forms_do_not_weigh_it():
+    # A unit's weight comes from its own terms' document frequency, not from a form's: a
+    # rare "wounded" is not made common by a common "wind" (nor is the query's boost).
+    plain, tags = clean_claim("Rangers bought skis")
+    parsed = parse_claim(plain, ALIASES.analyze(plain), ALIASES, tags,
+                         lexicon=Lexicon(None))
+    unit = next(u for u in parsed.units if u.key == "bought")
+    with_form = replace(unit, alts=unit.alts | {"buy"}, forms=frozenset({"buy"}))
+    df = {"bought": 3, "buy": 900}
+    alone = weigh(replace(parsed, units=[unit]), df, 1000).units[0].weight
+    assert weigh(replace(parsed, units=[with_form]), df, 1000).units[0].weight == alone
+
+
 def test_irregular_forms_join_only_forms_of_one_word(tiny_wordnet: Lexicon):
     found = tiny_wordnet.inflections_many([("buy", False), ("saw", False), ("seen", False),
                                            ("seed", False), ("saw", True), ("men", True)])
@@ -193,9 +227,19 @@ def _meta_only(fmt: str) -> Callable[[Path], None]:
     return write
 
 
+def _without_inflections(path: Path) -> None:
+    """The shipped table of format 2 without its irregular forms (a build cut short)."""
+    path.write_bytes(LEXICON.read_bytes())
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE inflection")
+    db.commit()
+    db.close()
+
+
 @pytest.mark.parametrize("damage", [
     None, lambda p: p.write_bytes(b"not a database at all" * 100), lambda p: p.write_bytes(b""),
-    _meta_only("99"), _meta_only("1"), _meta_only("2"), lambda p: p.mkdir()])
+    _meta_only("99"), _meta_only("1"), _meta_only("2"), _without_inflections,
+    lambda p: p.mkdir()])
 def test_a_missing_or_damaged_lexicon_falls_back_to_no_synonyms(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, damage):
     path = tmp_path / "lexicon.sqlite"

@@ -834,8 +834,9 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
     unseen_word = idf(max(1, n // 50), n)
     out = []
     for u in claim.units:
-        freq = min((df.get(t, 0) for t in u.alts), default=0) if u.kind == "entity" else \
-            max((df.get(t, 0) for t in u.alts), default=0)
+        own = u.alts - u.forms  # a word's irregular forms do not weigh it ("wound": "wind")
+        freq = min((df.get(t, 0) for t in own), default=0) if u.kind == "entity" else \
+            max((df.get(t, 0) for t in own), default=0)
         w = idf(freq, n) if freq or u.is_slot else unseen_word
         if u.tag:
             w *= 0.5

@@ -248,7 +248,10 @@ def _open(path: Path) -> sqlite3.Connection | None:
         if meta.get("format") != FORMAT:
             raise sqlite3.DatabaseError(f"format {meta.get('format')!r}, not {FORMAT}")
         db.execute("SELECT form, pos, synonyms, derivations FROM lemma LIMIT 1").fetchall()
-        db.execute("SELECT form, pos, forms FROM inflection LIMIT 1").fetchall()
+        # The irregular forms' table is there (its rows are read, and checked, on demand).
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+                          "'inflection'").fetchall():
+            raise sqlite3.DatabaseError("no inflection table")
         return db
     except sqlite3.Error as exc:
         if db is not None:

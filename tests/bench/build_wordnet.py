@@ -23,7 +23,8 @@ lemmatiser (bot/text/wordnet.py) needs only morphy's suffix rules. The verbs' an
 irregular forms also make the `inflection` table (`inflections`): each of them and its base
 lists the other forms of the same word ("buy" -> "bought", "paid" -> "pay", "went" -> "go",
 "gone"), which no stemmer joins; adjectives' are left out ("better" is no form of "good"
-for a claim).
+for a claim), and so is a form that is a noun or verb of its own ("found", "saw") or the
+form of two words ("leaves").
 
 The table is a small read-only SQLite file (`write_sqlite`): a lookup reads only the rows it
 needs, so a process neither loads nor holds the whole of it (a JSON copy in memory took
@@ -171,11 +172,27 @@ def build(root: Path, share: float, per_pos: bool = False) -> Table:
 INFLECTED = ("v", "n")  # the parts of speech whose irregular forms are one word's forms
 
 
-def inflections(exceptions: dict[str, dict[str, list[str]]]) -> dict[tuple[str, str], list[str]]:
+def read_lemmas(root: Path, pos_names: tuple[str, ...] = ("noun", "verb")) -> set[str]:
+    """The one-word lemmas of the index files of those parts of speech."""
+    out: set[str] = set()
+    for name in pos_names:
+        path = root / f"index.{name}"
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                if line and not line.startswith(" "):
+                    out.add(line.split(" ", 1)[0])
+    return out
+
+
+def inflections(exceptions: dict[str, dict[str, list[str]]],
+                own_words: set[str] | None = None) -> dict[tuple[str, str], list[str]]:
     """(form, pos) -> the other one-word forms of the same word, from the irregular forms of
     `read_exceptions`: a base lists its irregular forms, an irregular form its bases and its
-    bases' other irregular forms ("went" -> "go", "gone"). Two bases of one form are not
-    joined to each other ("axes" -> "ax", "axis"; "ax" -/-> "axis")."""
+    bases' other irregular forms ("went" -> "go", "gone"). Left out, as they may be another
+    word: a form that is a noun or verb of its own (`own_words`: "found", "wound", "saw",
+    "born", "left", "thought" are not only "find", "wind", "see", "bear", "leave", "think"),
+    and a form of two bases ("leaves": "leaf", "leave"; "bases": "base", "basis")."""
+    own_words = own_words or set()
     out: dict[tuple[str, str], list[str]] = {}
 
     def add(form: str, pos: str, other: str) -> None:
@@ -187,7 +204,7 @@ def inflections(exceptions: dict[str, dict[str, list[str]]]) -> dict[tuple[str, 
     for pos in INFLECTED:
         forms_of: dict[str, list[str]] = {}
         for form, bases in sorted(exceptions.get(pos, {}).items()):
-            if " " in form:
+            if " " in form or form in own_words or len(bases) > 1:
                 continue
             for base in bases:
                 if " " not in base:
@@ -256,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("give --dict DIR or --download")
     try:
         table = build(root, args.share, args.per_pos)
-        inflected = inflections(read_exceptions(root))
+        inflected = inflections(read_exceptions(root), read_lemmas(root))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_sqlite(table, args.out, args.share, inflected)
         if (root / "LICENSE").is_file() and args.out == OUT:

@@ -226,11 +226,15 @@ PLATEAU_F1 = 0.01  # F1 within this of the best
 PLATEAU_AP = 0.005  # mean AP@5 within this of the best
 
 
-def plateau_middle(grid: Any, scores: Any, tolerance: float) -> float:
+def plateau_middle(grid: Any, scores: Any, tolerance: float, default: float) -> float:
     """The median of the grid values whose score is within `tolerance` of the best (on the
-    grid: the lower of the two middle ones)."""
+    grid: the lower of the two middle ones); `default` when no score is above 0 (nothing to
+    choose by: no pairs of that kind, or none scoring)."""
     grid, scores = np.asarray(grid, dtype=float), np.asarray(scores, dtype=float)
-    near = np.sort(grid[scores >= scores.max() - tolerance])
+    finite = np.isfinite(scores)
+    if not finite.any() or scores[finite].max() <= 0:
+        return default
+    near = np.sort(grid[finite & (scores >= scores[finite].max() - tolerance)])
     return float(near[(len(near) - 1) // 2])
 
 
@@ -273,8 +277,9 @@ def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: 
         f1s.append(2 * prec * rec / max(prec + rec, 1e-9))
         if prec >= 0.9 and pred.sum() >= 20 and cut < states:
             states = float(cut)
-    best_f1, related = max(f1s), plateau_middle(grid, f1s, PLATEAU_F1)
-    # same_event: the cut with the best F1 among the pairs the rules call disputing, in the
+    best_f1, related = max(f1s), plateau_middle(grid, f1s, PLATEAU_F1, 0.5)
+    # same_event: the middle of the cuts with near the best F1 among the pairs the rules call
+    # disputing (no such pair scoring: `related`), in the
     # real sources (a synthetic swap is always the same event: it would decide alone), from
     # `related` up: a sentence the judge finds unrelated cannot be about the same event (the
     # rules' disputes are few — 35 relevant of 650 in the real sources — and their F1 curve is
@@ -289,20 +294,23 @@ def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: 
         tp = float((pred & (y == 1)).sum())
         prec, rec = tp / max(pred.sum(), 1), tp / max(((y == 1) & disputing).sum(), 1)
         d_f1s.append(2 * prec * rec / max(prec + rec, 1e-9))
-    best_d, same_event = max(d_f1s), plateau_middle(above, d_f1s, PLATEAU_F1)
+    best_d, same_event = max(d_f1s, default=0.0), plateau_middle(above, d_f1s, PLATEAU_F1,
+                                                                 related)
     say(f"cuts: related {related:.2f} (F1 {best_f1:.3f}), states {states:.2f}, "
         f"same event {same_event:.2f} (F1 {best_d:.3f} of the rules' disputes)")
-    # The retrieval fusion weight: the best mean AP@5 over the real sources (the pool's
+    # The retrieval fusion weight: the middle of the weights with near the best mean AP@5 over
+    # the real sources (none: 0.3; the pool's
     # min-max BM25 and cosine are the two values after the features).
     n = len(FEATURES)
     real = [name for name in sources if name != "synthetic"]
     weights = np.round(np.arange(0.0, 1.01, 0.05), 2)
     aps = [float(np.mean([ap_at_5(sources[name], [w * p[1][n + 1] + (1 - w) * p[1][n]
                                                   for p in sources[name]]) for name in real]))
-           for w in weights]
-    best_ap, best_w = max(aps), plateau_middle(weights, aps, PLATEAU_AP)
-    say(f"fusion: BM25 weight {best_w:.2f} (mean AP@5 {aps[list(weights).index(best_w)]:.3f}, "
-        f"best {best_ap:.3f}, over {', '.join(real)})")
+           if real else float("nan") for w in weights]
+    best_w = plateau_middle(weights, aps, PLATEAU_AP, 0.3)
+    say(f"fusion: BM25 weight {best_w:.2f} (mean AP@5 {np.interp(best_w, weights, aps):.3f}, "
+        f"best {max((a for a in aps if np.isfinite(a)), default=float('nan')):.3f}, over "
+        f"{', '.join(real)})")
     scaler, model = fit(everything)
     judge = Judge(FEATURES, tuple(float(v) for v in scaler.mean_),
                   tuple(float(v) for v in scaler.scale_), tuple(float(v) for v in model.coef_[0]),
