@@ -82,6 +82,7 @@ class Lexicon:
         self._done: dict[tuple[str, bool], tuple[tuple[str, ...], ...]] = {}  # answers
         self._heads: frozenset[str] | None = None  # first words of the multiword forms
         self._forms: dict[str, list[tuple[str, list[str]]]] = {}  # form -> [(pos, others)]
+        self._inflected: dict[tuple[str, bool], frozenset[str]] = {}  # answers
         if path is not None:
             self._db = _open(path)
 
@@ -200,8 +201,11 @@ class Lexicon:
         (the suffix was an inflection: "pays" -> "pay", not "seed" -> "see")."""
         if self._db is None:
             return {item: frozenset() for item in items}
+        out = {item: done for item in items if (done := self._inflected.get(item)) is not None}
         wanted: dict[tuple[str, bool], set[str]] = {}
         for word, noun_like in items:
+            if (word, noun_like) in out:
+                continue
             if " " in word:
                 wanted[(word, noun_like)] = set()
                 continue
@@ -210,9 +214,12 @@ class Lexicon:
                 f"{pos}:{base}" for pos, bases in candidates(word).items()
                 if pos in ("v", "n") and not (noun_like and pos == "v")
                 for base in bases if base == word or stem(base) == own}
+        if not wanted:
+            return out
         rows = self._read_forms({key.partition(":")[2] for keys in wanted.values()
                                  for key in keys})
-        out: dict[tuple[str, bool], frozenset[str]] = {}
+        if len(self._inflected) > MEMO_FORMS:
+            self._inflected.clear()
         for (word, noun_like), keys in wanted.items():
             own = stem(word)
             found: set[str] = set()
@@ -221,7 +228,7 @@ class Lexicon:
                 for row_pos, others in rows.get(base, []):
                     if row_pos == pos:
                         found.update(t for o in others if o.isalpha() for t in tokens(o))
-            out[(word, noun_like)] = frozenset(found - {own})
+            out[(word, noun_like)] = self._inflected[(word, noun_like)] = frozenset(found - {own})
         return out
 
     def alternatives(self, phrase: str, noun_like: bool = False) -> tuple[tuple[str, ...], ...]:
