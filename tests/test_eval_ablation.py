@@ -84,6 +84,8 @@ def test_a_cut_is_the_middle_of_the_near_best_not_the_best_alone():
     assert plateau_middle(grid, [float("nan")] * 8, 0.01, 0.3) == 0.3
     assert plateau_middle([], [], 0.01, 0.3) == 0.3
     assert plateau_middle([0.1, 0.2, 0.3], [0.5, float("nan"), 0.4], 0.01, 0.3) == 0.1
+    # A best under the tolerance: the cuts scoring nothing are not near it.
+    assert plateau_middle(grid, [0, 0, 0, 0, 0, 0.004, 0, 0], 0.01, 0.9) == 0.4
 
 
 def test_same_event_falls_back_to_related_without_disputing_pairs():

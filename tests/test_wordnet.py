@@ -180,6 +180,11 @@ def test_a_form_that_is_another_word_too_joins_nothing():
     table = inflections(exceptions, {"found", "wound", "born"})
     assert table == {("buy", "v"): ["bought"], ("bought", "v"): ["buy"],
                      ("man", "n"): ["men"], ("men", "n"): ["man"]}
+    # "lives" is "live" + "s" as often as the plural of "life": "She lives in Paris" was
+    # stated by "Her life in Paris".
+    lives = {"n": {"lives": ["life"], "feet": ["foot"]}}
+    assert inflections(lives, set(), {"live"}) == {("foot", "n"): ["feet"],
+                                                   ("feet", "n"): ["foot"]}
     shipped = load_lexicon().inflections_many(
         [("born", False), ("wounded", False), ("founded", False), ("basis", False),
          ("leaves", False), ("paid", False)])
@@ -188,6 +193,7 @@ def test_a_form_that_is_another_word_too_joins_nothing():
     assert "find" not in shipped[("founded", False)]
     assert "base" not in shipped[("basis", False)] and not shipped[("leaves", False)]
     assert "pay" in shipped[("paid", False)]
+    assert not load_lexicon().inflections_many([("life", False)])[("life", False)]
 
 
 def test_a_words_forms_are_worked_out_once(tiny_wordnet_path: Path,

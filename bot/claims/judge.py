@@ -14,7 +14,8 @@ it, gives another value, denies it); the judge says *whether* it does, and how s
   - from `states` on, a sentence that the rules only found related, with no slot of the
     claim missing and no conflict or negation, states it (a paraphrase).
 The same file holds the retrieval fusion weight (`fusion_bm25`), chosen on the training
-pairs: the middle of the weights with near the best mean AP@5 over its real sources."""
+pairs for the best mean AP@5 over its real sources (the shipped weights: the best alone; `make
+judge` now takes the middle of the near-best weights)."""
 
 from __future__ import annotations
 

@@ -23,8 +23,8 @@ lemmatiser (bot/text/wordnet.py) needs only morphy's suffix rules. The verbs' an
 irregular forms also make the `inflection` table (`inflections`): each of them and its base
 lists the other forms of the same word ("buy" -> "bought", "paid" -> "pay", "went" -> "go",
 "gone"), which no stemmer joins; adjectives' are left out ("better" is no form of "good"
-for a claim), and so is a form that is a noun or verb of its own ("found", "saw") or the
-form of two words ("leaves").
+for a claim), and so is a form that is a noun or verb of its own ("found", "saw"), the form
+of two words ("leaves") or a noun's form that is a verb's regular form too ("lives").
 
 The table is a small read-only SQLite file (`write_sqlite`): a lookup reads only the rows it
 needs, so a process neither loads nor holds the whole of it (a JSON copy in memory took
@@ -184,15 +184,26 @@ def read_lemmas(root: Path, pos_names: tuple[str, ...] = ("noun", "verb")) -> se
     return out
 
 
+def _verb_bases(form: str) -> set[str]:
+    """The bases morphy's verb suffix rules give a word ("lives" -> "live", "liv")."""
+    from bot.text.wordnet import _RULES, _bases
+
+    return _bases(form, _RULES["v"])
+
+
 def inflections(exceptions: dict[str, dict[str, list[str]]],
-                own_words: set[str] | None = None) -> dict[tuple[str, str], list[str]]:
+                own_words: set[str] | None = None,
+                verb_lemmas: set[str] | None = None) -> dict[tuple[str, str], list[str]]:
     """(form, pos) -> the other one-word forms of the same word, from the irregular forms of
     `read_exceptions`: a base lists its irregular forms, an irregular form its bases and its
     bases' other irregular forms ("went" -> "go", "gone"). Left out, as they may be another
     word: a form that is a noun or verb of its own (`own_words`: "found", "wound", "saw",
     "born", "left", "thought" are not only "find", "wind", "see", "bear", "leave", "think"),
-    and a form of two bases ("leaves": "leaf", "leave"; "bases": "base", "basis")."""
+    a form of two bases ("leaves": "leaf", "leave"; "bases": "base", "basis"), and a noun's
+    form that is a verb's regular form too (`verb_lemmas`: "lives" is "live" + "s" as often as
+    the plural of "life")."""
     own_words = own_words or set()
+    verbs = verb_lemmas or set()
     out: dict[tuple[str, str], list[str]] = {}
 
     def add(form: str, pos: str, other: str) -> None:
@@ -206,6 +217,8 @@ def inflections(exceptions: dict[str, dict[str, list[str]]],
         for form, bases in sorted(exceptions.get(pos, {}).items()):
             if " " in form or form in own_words or len(bases) > 1:
                 continue
+            if pos == "n" and any(b != form and b in verbs for b in _verb_bases(form)):
+                continue  # "lives": more often "live" + "s" than "life" (a noun's form)
             for base in bases:
                 if " " not in base:
                     forms_of.setdefault(base, []).append(form)
@@ -273,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("give --dict DIR or --download")
     try:
         table = build(root, args.share, args.per_pos)
-        inflected = inflections(read_exceptions(root), read_lemmas(root))
+        inflected = inflections(read_exceptions(root), read_lemmas(root),
+                                read_lemmas(root, ("verb",)))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_sqlite(table, args.out, args.share, inflected)
         if (root / "LICENSE").is_file() and args.out == OUT:

@@ -234,7 +234,8 @@ def plateau_middle(grid: Any, scores: Any, tolerance: float, default: float) -> 
     finite = np.isfinite(scores)
     if not finite.any() or scores[finite].max() <= 0:
         return default
-    near = np.sort(grid[finite & (scores >= scores[finite].max() - tolerance)])
+    # Near the best, and scoring at all: with a best of 0.004, a cut scoring 0 is no middle.
+    near = np.sort(grid[finite & (scores > 0) & (scores >= scores[finite].max() - tolerance)])
     return float(near[(len(near) - 1) // 2])
 
 
