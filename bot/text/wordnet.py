@@ -9,7 +9,8 @@ It is read-only package data, not the corpus database: a lookup reads the few ro
 (nothing is loaded up front). A word is reduced to its WordNet lemmas by morphy's suffix
 rules (irregular forms are keys of the table); its part of speech is whatever those rules
 allow ("called" is a verb form only) and the caller's hint (no verb after a determiner).
-`inflections` gives a word's irregular forms and bases ("buy" <-> "bought", "men" <-> "man"),
+`inflections_many` gives a word's irregular forms and bases ("buy" <-> "bought", "feet" <->
+"foot"),
 the forms of one word that no stemmer joins.
 
 A missing or damaged table means no expansion (logged once): claims are matched as without."""
@@ -19,8 +20,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bot.text.words import stem, tokens
 
@@ -91,29 +94,41 @@ class Lexicon:
 
     def _read(self, forms: set[str]) -> dict[str, Rows]:
         """The rows of every form, from memory or in one query for those not read yet."""
+        return self._read_rows(forms, self._rows, "SELECT form, pos, synonyms, derivations "
+                               "FROM lemma WHERE form IN ({marks}) ORDER BY form, pos",
+                               lambda row: (row[1], _split(row[2]), _split(row[3])))
+
+    def _read_forms(self, forms: set[str]) -> dict[str, list[tuple[str, list[str]]]]:
+        """The `inflection` rows of every form (pos, the other forms), as `_read`."""
+        return self._read_rows(forms, self._forms, "SELECT form, pos, forms FROM inflection "
+                               "WHERE form IN ({marks}) ORDER BY form, pos",
+                               lambda row: (row[1], _split(row[2])))
+
+    def _read_rows(self, forms: set[str], memo: dict[str, list[Any]], query: str,
+                   parse: Callable[[tuple[str, ...]], Any]) -> dict[str, list[Any]]:
+        """`query`'s rows (each `parse`d, keyed by its first column) for every form, from
+        `memo` or in one query (`{marks}`: its placeholders) for those not read yet."""
         with self._lock:  # the memo and the connection are shared by the command threads
-            known = {form: self._rows[form] for form in forms if form in self._rows}
+            known = {form: memo[form] for form in forms if form in memo}
             new = sorted(forms - known.keys())
             if not new or self._db is None:
                 return {form: known.get(form, []) for form in forms}
-            found: dict[str, Rows] = {form: [] for form in new}
+            found: dict[str, list[Any]] = {form: [] for form in new}
             try:
                 for k in range(0, len(new), 500):
                     chunk = new[k:k + 500]
-                    for form, pos, syn, der in self._db.execute(
-                            "SELECT form, pos, synonyms, derivations FROM lemma WHERE form "
-                            f"IN ({','.join('?' * len(chunk))}) ORDER BY form, pos", chunk):
-                        found[form].append((pos, syn.split("|") if syn else [],
-                                            der.split("|") if der else []))
+                    for row in self._db.execute(query.format(marks=",".join("?" * len(chunk))),
+                                                chunk):
+                        found[row[0]].append(parse(row))
             except sqlite3.Error as exc:
                 log.warning("WordNet lexicon unreadable (%s): claims are matched without "
                             "synonyms", exc)
                 self._db.close()
                 self._db = None
                 return {}
-            if len(self._rows) > MEMO_FORMS:
-                self._rows.clear()
-            self._rows.update(found)
+            if len(memo) > MEMO_FORMS:
+                memo.clear()
+            memo.update(found)
         return {**known, **found}
 
     def may_be_phrase(self, phrase: str) -> bool:
@@ -165,44 +180,18 @@ class Lexicon:
                 tuple(alts[:MAX_ALTERNATIVES])
         return out
 
-    def _read_forms(self, forms: set[str]) -> dict[str, list[tuple[str, list[str]]]]:
-        """The `inflection` rows of every form (pos, the other forms), as `_read`."""
-        with self._lock:
-            known = {form: self._forms[form] for form in forms if form in self._forms}
-            new = sorted(forms - known.keys())
-            if not new or self._db is None:
-                return {form: known.get(form, []) for form in forms}
-            found: dict[str, list[tuple[str, list[str]]]] = {form: [] for form in new}
-            try:
-                for k in range(0, len(new), 500):
-                    chunk = new[k:k + 500]
-                    for form, pos, others in self._db.execute(
-                            "SELECT form, pos, forms FROM inflection WHERE form "
-                            f"IN ({','.join('?' * len(chunk))}) ORDER BY form, pos", chunk):
-                        found[form].append((pos, others.split("|") if others else []))
-            except sqlite3.Error as exc:
-                log.warning("WordNet lexicon unreadable (%s): claims are matched without "
-                            "synonyms", exc)
-                self._db.close()
-                self._db = None
-                return {}
-            if len(self._forms) > MEMO_FORMS:
-                self._forms.clear()
-            self._forms.update(found)
-        return {**known, **found}
-
     def inflections_many(self, items: list[tuple[str, bool]]
                          ) -> dict[tuple[str, bool], frozenset[str]]:
         """For each (lower-case word, noun_like), the stems of the other forms of the same
         word that WordNet lists as irregular: its bases ("bought" -> "buy"), its irregular
         forms ("buy" -> "bought", "pays" -> "paid") and theirs ("went" -> "gone"), as a verb
-        (not when `noun_like`: after a determiner) or a noun ("men" -> "man"). A base found
+        (not when `noun_like`: after a determiner) or a noun ("feet" -> "foot"). A base found
         by morphy's suffix rules counts only when the stemmer gives it the word's own stem
         (the suffix was an inflection: "pays" -> "pay", not "seed" -> "see")."""
         if self._db is None:
             return {item: frozenset() for item in items}
         out = {item: done for item in items if (done := self._inflected.get(item)) is not None}
-        wanted: dict[tuple[str, bool], set[str]] = {}
+        wanted: dict[tuple[str, bool], set[tuple[str, str]]] = {}  # (pos, base)
         for word, noun_like in items:
             if (word, noun_like) in out:
                 continue
@@ -211,24 +200,22 @@ class Lexicon:
                 continue
             own = stem(word)
             wanted[(word, noun_like)] = {
-                f"{pos}:{base}" for pos, bases in candidates(word).items()
+                (pos, base) for pos, bases in candidates(word).items()
                 if pos in ("v", "n") and not (noun_like and pos == "v")
                 for base in bases if base == word or stem(base) == own}
         if not wanted:
             return out
-        rows = self._read_forms({key.partition(":")[2] for keys in wanted.values()
-                                 for key in keys})
+        rows = self._read_forms({base for keys in wanted.values() for _, base in keys})
         if len(self._inflected) > MEMO_FORMS:
             self._inflected.clear()
         for (word, noun_like), keys in wanted.items():
-            own = stem(word)
             found: set[str] = set()
-            for key in keys:
-                pos, _, base = key.partition(":")
+            for pos, base in keys:
                 for row_pos, others in rows.get(base, []):
                     if row_pos == pos:
                         found.update(t for o in others if o.isalpha() for t in tokens(o))
-            out[(word, noun_like)] = self._inflected[(word, noun_like)] = frozenset(found - {own})
+            out[(word, noun_like)] = self._inflected[(word, noun_like)] = \
+                frozenset(found - {stem(word)})
         return out
 
     def alternatives(self, phrase: str, noun_like: bool = False) -> tuple[tuple[str, ...], ...]:
@@ -241,6 +228,10 @@ class Lexicon:
 @lru_cache(maxsize=50_000)
 def _stems(text: str) -> tuple[str, ...]:
     return tuple(tokens(text))
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split("|") if joined else []
 
 
 def _open(path: Path) -> sqlite3.Connection | None:
