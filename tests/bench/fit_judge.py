@@ -280,9 +280,8 @@ def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: 
             states = float(cut)
     best_f1, related = max(f1s), plateau_middle(grid, f1s, PLATEAU_F1, 0.5)
     # same_event: the middle of the cuts with near the best F1 among the pairs the rules call
-    # disputing (no such pair scoring: `related`), in the
-    # real sources (a synthetic swap is always the same event: it would decide alone), from
-    # `related` up: a sentence the judge finds unrelated cannot be about the same event (the
+    # disputing (no such pair scoring: `related`), in the real sources (a synthetic swap is
+    # always the same event: it would decide alone), from `related` up: a sentence the judge finds unrelated cannot be about the same event (the
     # rules' disputes are few — 35 relevant of 650 in the real sources — and their F1 curve is
     # flat below it, so an unbounded search could land anywhere: 0.11 for the re-scored judge,
     # which then let 19 other-event numbers contradict Climate-FEVER claims).
@@ -300,8 +299,8 @@ def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: 
     say(f"cuts: related {related:.2f} (F1 {best_f1:.3f}), states {states:.2f}, "
         f"same event {same_event:.2f} (F1 {best_d:.3f} of the rules' disputes)")
     # The retrieval fusion weight: the middle of the weights with near the best mean AP@5 over
-    # the real sources (none: 0.3; the pool's
-    # min-max BM25 and cosine are the two values after the features).
+    # the real sources (none: 0.3; the pool's min-max BM25 and cosine are the two values after
+    # the features).
     n = len(FEATURES)
     real = [name for name in sources if name != "synthetic"]
     weights = np.round(np.arange(0.0, 1.01, 0.05), 2)
