@@ -123,24 +123,13 @@ PAIRS_BEFORE = 30
 REAL_CROSS = """
     import os, signal, sys, threading
     from bot.claims.cross import load_cross
+    from tests.counting_session import CountingSession
 
     encoder = load_cross()
     if encoder is None:
         sys.exit(3)
-    session, runs, busy = encoder.session, [], threading.Event()
-
-    class Counting:  # the real session, counting its runs on the pool's threads
-        def __getattr__(self, name):
-            return getattr(session, name)
-
-        def run(self, *args):
-            if threading.current_thread() is not threading.main_thread():
-                runs.append(1)
-                if len(runs) == {pairs}:
-                    busy.set()
-            return session.run(*args)
-
-    encoder.session = Counting()
+    busy = threading.Event()
+    encoder.session = CountingSession(encoder.session, {pairs}, busy)
     sentences = [f"Officials said the bridge {{i}} would reopen in March once the repairs "
                  "finish, according to the city council statement released today."
                  for i in range(20000)]

@@ -92,25 +92,17 @@ def test_a_build_on_a_closed_pool_is_an_error_never_partial_vectors(
 SCRIPT = """
     import os, signal, sys, threading
     from bot.search import minilm
+    from tests.counting_session import CountingSession
 
     enc = minilm.OnnxEncoder(corpus_threads=2)
-    session, runs, busy, left = enc.session, [], threading.Event(), threading.Event()
+    busy, left = threading.Event(), threading.Event()
     after = os.open({after!r}, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
 
-    class Counting:  # the real session, counting its runs on the pool's threads
-        def __getattr__(self, name):
-            return getattr(session, name)
+    def each_run():
+        if left.is_set():
+            os.write(after, b".")  # a run begun after the caller left
 
-        def run(self, *args):
-            if threading.current_thread() is not threading.main_thread():
-                runs.append(1)
-                if len(runs) == {before}:
-                    busy.set()
-                if left.is_set():
-                    os.write(after, b".")  # a run begun after the caller left
-            return session.run(*args)
-
-    enc.session = Counting()
+    enc.session = CountingSession(enc.session, {before}, busy, each_run)
     texts = [f"Officials said the bridge {{i}} would reopen in March once the repairs "
              "finish, according to the city council statement released today."
              for i in range({texts})]
