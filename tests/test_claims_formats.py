@@ -4,8 +4,12 @@ form, so it neither goes missing nor conflicts."""
 
 from __future__ import annotations
 
+from bot.text.aliases import load_aliases
+from bot.text.stance import parse_claim
 from bot.text.words import cased_words, normalise_formats, numbers, tokens
 from tests.conftest import ask_claim, build_claim_world
+
+ALIASES = load_aliases(None)
 
 
 def test_formats_fold_to_one_form():
@@ -177,3 +181,43 @@ def test_the_same_number_counting_something_else_does_not_state_it(settings, sto
     answer = ask_claim(world, "In Port Elm, Mara Lind faces two counts of criminal mischief.")
     assert answer.verdict not in ("single-source", "corroborated")
     assert not any(e.stance == "supports" for e in answer.evidence)
+
+
+def test_a_formula_split_by_subscripts_is_one_word():
+    """A page's "CO<sub>2</sub>" flattened to "CO 2" is the word "CO2" again, since WordNet
+    knows it; letters and a digit WordNet does not know as one word stay apart."""
+    assert tokens("atmospheric CO 2 rose") == tokens("atmospheric CO2 rose")
+    assert [w for w, _ in cased_words("H 2 O and CO 2, methane")] == ["h2o", "and", "co2",
+                                                                      "methane"]
+    assert tokens("the US 2 million") == ["us", "2", "million"]
+    assert tokens("CH 4 emissions") == ["ch", "4", "emiss"]  # no "ch4" in WordNet
+    assert tokens("PM 2.5 levels") == ["pm", "2", "5", "level"]  # a decimal is no subscript
+    assert tokens("CO 25 ppm") == ["co", "25", "ppm"]
+    assert tokens("co 2") == ["co", "2"]  # lower case: no formula
+
+
+FORMULAS = {
+    "a.txt": "Gas Report\n\nAtmospheric CO 2 concentrations reached a record in the Valdoria "
+             "survey.\n",
+    "b.txt": "Air Notes\n\nThe Norland station measured rising carbon dioxide concentrations "
+             "over the harbour.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_claim_finds_a_formula_written_with_subscripts(settings, store, corpus):
+    """"CO2" in a claim is the "CO 2" of a page's subscripts (it was another word, and the
+    claim's name "CO2" went missing from the sentence)."""
+    world = build_claim_world(settings, store, corpus, FORMULAS)
+    subscripts = ask_claim(world, "Atmospheric CO2 concentrations reached a record in the "
+                                  "Valdoria survey")
+    assert subscripts.verdict == "single-source"
+    assert subscripts.evidence[0].doc_id == "a"
+
+
+def test_a_word_with_digits_gets_its_wordnet_synonyms():
+    """"CO2" opening a claim is a word, and WordNet's synonyms of it count ("carbon dioxide"):
+    a word with a digit was never looked up."""
+    plain = "CO2 concentrations are rising"
+    parsed = parse_claim(plain, ALIASES.analyze(plain), ALIASES, set())
+    assert ("carbon", "dioxid") in {u.text: u.syns for u in parsed.units}["CO2"]

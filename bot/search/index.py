@@ -60,6 +60,7 @@ from bot.text.stance import (
     idf,
     sentence_features,
 )
+from bot.text.words import known_formulas
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def aliases_fingerprint(aliases: AliasTable) -> str:
         return found[1]
     data = json.dumps([sorted(aliases.concepts.items()), sorted(aliases.names.items()),
                        sorted(aliases.places), sorted(aliases.within.items()), SCHEMA_VERSION,
-                       FEATURES_VERSION])
+                       FEATURES_VERSION, sorted(known_formulas())])
     fingerprint = hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
     if len(_fingerprints) >= 16:
         _fingerprints.clear()

@@ -376,7 +376,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 24  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 25  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -685,7 +685,7 @@ def _alternatives(words: list[Word], lexicon: Lexicon) -> dict[int, list[tuple[s
     spans: list[tuple[int, int, tuple[str, bool]]] = []
     for i, w in enumerate(words):
         noun_like = i > 0 and words[i - 1].lower in DETERMINERS
-        if not w.stop and w.lower.isalpha():
+        if not w.stop and w.lower[:1].isalpha() and w.lower.isalnum():  # "co2" too
             mine[i] = (w.lower, noun_like)
         for size in PHRASE_WORDS:
             span = words[i:i + size]

@@ -84,6 +84,7 @@ class Lexicon:
         self._rows: dict[str, Rows] = {}  # form -> its rows (none: []), read once
         self._done: dict[tuple[str, bool], tuple[tuple[str, ...], ...]] = {}  # answers
         self._heads: frozenset[str] | None = None  # first words of the multiword forms
+        self._formulas: frozenset[str] | None = None  # forms of letters then digits ("co2")
         self._forms: dict[str, list[tuple[str, list[str]]]] = {}  # form -> [(pos, others)]
         self._inflected: dict[tuple[str, bool], frozenset[str]] = {}  # answers
         if path is not None:
@@ -147,6 +148,20 @@ class Lexicon:
             return False
         head = phrase.partition(" ")[0]
         return head in self._heads or not self._heads.isdisjoint(_bases(head, _RULES["v"]))
+
+    def formulas(self) -> frozenset[str]:
+        """The one-word forms of letters then digits ("co2", "h2o"): the words a page's
+        subscripts may split ("CO 2"), joined again by `bot.text.words.join_formulas`."""
+        if self._formulas is None:
+            with self._lock:
+                try:
+                    self._formulas = frozenset() if self._db is None else frozenset(
+                        f for (f,) in self._db.execute(
+                            "SELECT DISTINCT form FROM lemma WHERE form GLOB '[a-z]*[0-9]*' "
+                            "AND instr(form, ' ') = 0"))
+                except sqlite3.Error:
+                    self._formulas = frozenset()
+        return self._formulas
 
     def alternatives_many(self, items: list[tuple[str, bool]]
                           ) -> dict[tuple[str, bool], tuple[tuple[str, ...], ...]]:

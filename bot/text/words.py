@@ -50,6 +50,38 @@ def _month(m: re.Match[str]) -> str:
     return full.capitalize() if m.group(1)[:1].isupper() else full
 
 
+# A formula whose digits a web page wrote as subscripts, flattened into plain text with the
+# digits apart: "CO 2", "H 2 O" (Wikipedia's "CO<sub>2</sub>"). Rejoined when WordNet knows
+# the word so written ("CO2"): no list of formulas here, and "US 2" or "PM 2.5" stay apart.
+_SPLIT_FORMULA = re.compile(r"\b([A-Z][A-Za-z]{0,2}) ([2-9])(?: ([A-Z][a-z]?)\b)?(?!\d|[.,]\d)")
+_formulas: frozenset[str] | None = None
+
+
+def known_formulas() -> frozenset[str]:
+    """The words `join_formulas` rejoins: WordNet's one-word forms of letters then digits."""
+    global _formulas
+    if _formulas is None:
+        from bot.text.wordnet import load_lexicon  # it stems with this module: imported late
+
+        _formulas = load_lexicon().formulas()
+    return _formulas
+
+
+def _joined(m: re.Match[str]) -> str:
+    letters, digit, more = m.group(1), m.group(2), m.group(3)
+    known = known_formulas()
+    if more and f"{letters}{digit}{more}".lower() in known:
+        return f"{letters}{digit}{more}"
+    if f"{letters}{digit}".lower() in known:
+        return f"{letters}{digit}" + (f" {more}" if more else "")
+    return m.group(0)
+
+
+def join_formulas(text: str) -> str:
+    """"CO 2" -> "CO2", "H 2 O" -> "H2O" (see `_SPLIT_FORMULA`); anything else as written."""
+    return _SPLIT_FORMULA.sub(_joined, text) if " " in text else text
+
+
 def normalise_formats(text: str) -> str:
     """Number and date formats written one way: "1,000" -> "1000", "3.0" -> "3",
     "Feb. 21" -> "February 21" (number words are `number_words_to_digits`)."""
@@ -60,7 +92,7 @@ def normalise_formats(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case, ASCII quotes and dashes, accents removed, numbers normalised."""
-    text = text.translate(_QUOTES).lower()
+    text = join_formulas(text.translate(_QUOTES)).lower()
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
@@ -280,7 +312,7 @@ def cased_words(text: str) -> list[tuple[str, str]]:
     (number words become digits, "20 percent" -> "20 %"). For matching aliases that depend on
     case ("UN" the organisation vs "Un" in a name)."""
     text = number_words_to_digits(compound_ordinals_to_digits(
-        amounts_written_out(_THOUSANDS.sub("", text.translate(_QUOTES)))))
+        amounts_written_out(_THOUSANDS.sub("", join_formulas(text.translate(_QUOTES))))))
     # An ordinal is a value as a number is ("third place" vs "2nd place").
     text = ordinals_to_digits(text)
     if not text.isascii():
