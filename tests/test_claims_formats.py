@@ -194,6 +194,18 @@ def test_a_formula_split_by_subscripts_is_one_word():
     assert tokens("PM 2.5 levels") == ["pm", "2", "5", "level"]  # a decimal is no subscript
     assert tokens("CO 25 ppm") == ["co", "25", "ppm"]
     assert tokens("co 2") == ["co", "2"]  # lower case: no formula
+    # The whole formula or nothing, capitals only, a digit alone (a second reader's cases).
+    def written(text: str) -> list[str]:
+        return [w for w, _ in cased_words(text)]
+
+    assert written("peroxide (H 2 O 2)") == ["peroxide", "h", "2", "o", "2"]
+    assert written("K 2 O and K 2 SO 4") == ["k", "2", "o", "and", "k", "2", "so", "4"]
+    assert written("Co 2+ ions") == ["co", "2", "ions"]  # cobalt
+    assert written("the CD 4th edition") == ["the", "cd", "4th", "edition"]
+    assert tokens("CO 2-eq, (CO 2) and CO 2 In 2019") == tokens("CO2-eq, (CO2) and CO2 In 2019")
+    # Story grouping reads the same words.
+    from bot.digest.stories import _words
+    assert _words("atmospheric CO 2 rose") == ["atmospheric", "co2", "rose"]
 
 
 FORMULAS = {
@@ -221,3 +233,8 @@ def test_a_word_with_digits_gets_its_wordnet_synonyms():
     plain = "CO2 concentrations are rising"
     parsed = parse_claim(plain, ALIASES.analyze(plain), ALIASES, set())
     assert ("carbon", "dioxid") in {u.text: u.syns for u in parsed.units}["CO2"]
+    # Not one that carries a number of its own: "HS2" (a railway) is no "herpes simplex 2"
+    # nor "hsv ii".
+    plain = "HS2 will be delayed"
+    parsed = parse_claim(plain, ALIASES.analyze(plain), ALIASES, set())
+    assert {u.text: u.syns for u in parsed.units}["HS2"] == ()

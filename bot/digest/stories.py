@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from bot.text.words import STOPWORDS, fold, stem
+from bot.text.words import STOPWORDS, fold, join_formulas, stem
 
 # A dense encoder: texts -> unit vectors (lists of floats). Optional.
 Encoder = Callable[[Sequence[str]], Sequence[Sequence[float]]]
@@ -84,7 +84,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 def _words(text: str) -> list[str]:
     """Folded words: the same tokens as `bot.text.words.tokens`, faster on long texts (accents
     dropped in one pass; characters with no ASCII form are dropped)."""
-    text = text.translate(_QUOTES).lower()
+    text = join_formulas(text.translate(_QUOTES)).lower()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _WORD.findall(text)

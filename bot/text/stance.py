@@ -694,12 +694,22 @@ def _alternatives(words: list[Word], lexicon: Lexicon) -> dict[int, list[tuple[s
                     and lexicon.may_be_phrase(phrase := " ".join(x.lower for x in span)):
                 spans.append((i, i + size, (phrase, noun_like)))
     found = lexicon.alternatives_many([*mine.values(), *(item for _, _, item in spans)])
-    out = {i: list(found[item]) for i, item in mine.items()}
+    out = {i: [alt for alt in found[item] if item[0].isalpha() or _spelt_out(alt)]
+           for i, item in mine.items()}
     for start, end, item in spans:
         for k in range(start, end):
             if found[item] and k in out:
                 out[k].extend(a for a in found[item] if a not in out[k])
     return out
+
+
+_ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+
+
+def _spelt_out(alt: tuple[str, ...]) -> bool:
+    """An alternative of a word with digits that spells it out in words ("co2": "carbon
+    dioxide"), not one that carries a number of its own ("hs2": "herpes simplex 2", "hsv ii")."""
+    return all(t.isalpha() and not _ROMAN.fullmatch(t) for t in alt)
 
 
 def _lead(words: Sequence[Word], i: int) -> str:

@@ -53,7 +53,10 @@ def _month(m: re.Match[str]) -> str:
 # A formula whose digits a web page wrote as subscripts, flattened into plain text with the
 # digits apart: "CO 2", "H 2 O" (Wikipedia's "CO<sub>2</sub>"). Rejoined when WordNet knows
 # the word so written ("CO2"): no list of formulas here, and "US 2" or "PM 2.5" stay apart.
-_SPLIT_FORMULA = re.compile(r"\b([A-Z][A-Za-z]{0,2}) ([2-9])(?: ([A-Z][a-z]?)\b)?(?!\d|[.,]\d)")
+# Capitals only ("Co 2+" is cobalt), a digit standing alone ("CD 4th" is an ordinal), and the
+# whole formula or nothing: not when it goes on ("H 2 O 2" is no water, "K 2 SO 4" no "K2").
+_SPLIT_FORMULA = re.compile(r"\b([A-Z]{1,3}) ([2-9])\b(?: ([A-Z][a-z]?)\b)?"
+                            r"(?!\d|[.,]\d| [2-9]\b| ?\+| [A-Z][A-Za-z]{0,3} [2-9]\b)")
 _formulas: frozenset[str] | None = None
 
 
@@ -72,6 +75,8 @@ def _joined(m: re.Match[str]) -> str:
     known = known_formulas()
     if more and f"{letters}{digit}{more}".lower() in known:
         return f"{letters}{digit}{more}"
+    if more and len(more) == 1:
+        return m.group(0)  # an element goes on: "K 2 O" is no "K2"
     if f"{letters}{digit}".lower() in known:
         return f"{letters}{digit}" + (f" {more}" if more else "")
     return m.group(0)
