@@ -32,9 +32,10 @@ WORDS = ("ferry harbour strait storm rescue coast guard village council budget s
          "bridge election vote court judge fire forest drought rain").split()
 
 
-def sentences(start: int, n: int) -> list[tuple[int, str]]:
+def sentences(start: int, n: int) -> list[tuple[int, str, str]]:
+    """(id, text, title): no title, so a sentence's vector is its text's alone."""
     rng = np.random.default_rng(start)
-    return [(start + i, " ".join(rng.choice(WORDS, size=6))) for i in range(n)]
+    return [(start + i, " ".join(rng.choice(WORDS, size=6)), "") for i in range(n)]
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def test_an_update_drops_the_retired_and_finds_the_added(tmp_path, small_ann):
     enc = Hashing()
     semantic.build_vectors(tmp_path, sentences(1, 300), enc)
     retired = set(range(1, 151))
-    added = [(1000, "lighthouse keeper lighthouse keeper lighthouse keeper")]
+    added = [(1000, "lighthouse keeper lighthouse keeper lighthouse keeper", "")]
     semantic.update_vectors(tmp_path, retired, added, enc)
     vectors = semantic.Vectors(tmp_path)
     assert vectors.ann is not None and vectors.ann.ntotal == 151
@@ -111,3 +112,30 @@ def test_a_damaged_index_is_logged_and_the_vectors_are_scanned(tmp_path, small_a
     query = enc.encode(["ferry storm"])[0]
     assert [c for _, c in vectors.nearest(query, 5)] == pytest.approx(
         best_cosines(tmp_path, query, 5), abs=1e-6)
+
+
+def test_a_sentence_vector_holds_its_documents_title(tmp_path):
+    """A sentence that does not name its topic ("It is the largest ice body") is near a claim
+    on the topic its document's title names; a title is embedded once, an empty one adds
+    nothing, and the vectors stay unit length."""
+    enc = Hashing()
+    calls: list[list[str]] = []
+
+    class Counting(Hashing):
+        def encode(self, texts: list[str]) -> np.ndarray:
+            calls.append(list(texts))
+            return super().encode(texts)
+
+    semantic.build_vectors(tmp_path, [
+        (1, "it is the largest ice body", "greenland ice sheet"),
+        (2, "it is the largest ice body", "antarctic ice sheet"),
+        (3, "it is the largest ice body", "greenland ice sheet"),
+        (4, "it is the largest ice body", ""),
+    ], Counting())
+    vectors = semantic.Vectors(tmp_path)
+    found = [sid for sid, _ in vectors.nearest(enc.encode(["greenland"])[0], 4)]
+    assert set(found[:2]) == {1, 3}
+    assert sum(t.count("greenland ice sheet") for t in calls) == 1
+    vecs = np.load(tmp_path / semantic.VECTORS)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(vecs[3], enc.encode(["it is the largest ice body"])[0], atol=1e-6)

@@ -112,7 +112,8 @@ def test_a_lookup_brings_the_other_encoders_build_up_to_date_in_its_model(
     pointer = read_pointer(settings.index_path)
     assert pointer is not None and pointer.dense == semantic.MODEL_IDS["full"]
     assert pointer.generation == store.generation_stamp()[0]
-    assert embedded == ["A bridge collapsed in Tarn on Friday."]
+    # Only the new sentence, and its document's title (in its vector: semantic.TITLE_WEIGHT).
+    assert embedded == ["A bridge collapsed in Tarn on Friday.", "Bridge News"]
 
 
 def test_damaged_vectors_of_the_other_encoders_build_are_served_lexically_until_a_reload(

@@ -211,14 +211,18 @@ def test_a_full_build_embeds_only_the_sentences_the_previous_build_lacks(
     aliases = load_aliases(settings.aliases_path)
     reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
         s, settings.index_path, aliases, semantic_vectors=True))
-    assert embedded == ["A bridge collapsed in Tarn on Friday."]
+    # Only the new sentence, and its document's title (in its vector: semantic.TITLE_WEIGHT).
+    assert embedded == ["A bridge collapsed in Tarn on Friday.", "Bridge News"]
     pointer = read_pointer(settings.index_path)
     assert pointer is not None and pointer.dense == semantic.MODEL_IDS["full"]
     ids = np.load(settings.index_path / pointer.folder / semantic.VECTOR_IDS)
     vecs = np.load(settings.index_path / pointer.folder / semantic.VECTORS)
-    texts = {sid: row["text"] for sid, row in store.sentences_by_ids(ids.tolist()).items()}
-    fresh = semantic.full_model().encode([texts[int(i)] for i in ids], cache=False)
-    assert np.allclose(vecs, fresh, atol=1e-6)
+    rows = store.sentences_by_ids(ids.tolist())
+    full = semantic.full_model()
+    fresh = full.encode([rows[int(i)]["text"] for i in ids], cache=False) \
+        + semantic.TITLE_WEIGHT * full.encode(
+            [store.document(rows[int(i)]["doc_id"])["title"] for i in ids], cache=False)
+    assert np.allclose(vecs, fresh / np.linalg.norm(fresh, axis=1, keepdims=True), atol=1e-6)
 
     other = Store(tmp_path / "other.db")  # same sentence ids, other texts
     try:
@@ -229,7 +233,7 @@ def test_a_full_build_embeds_only_the_sentences_the_previous_build_lacks(
         embedded.clear()
         reload_corpus(other, settings, [tmp_path / "other"], after_commit=lambda s: refresh_index(
             s, settings.index_path, aliases, semantic_vectors=True))
-        assert sorted(embedded) == ["Taxes will rise.", "The council approved the budget on "
-                                    "Tuesday."]
+        assert sorted(embedded) == ["Budget News", "Taxes will rise.",
+                                    "The council approved the budget on Tuesday."]
     finally:
         other.close()

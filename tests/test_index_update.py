@@ -222,8 +222,12 @@ def test_vectors_are_updated_like_a_full_embedding(settings, store, corpus, tmp_
         assert pointer is not None and pointer.dense == semantic.model_id()
         folder = settings.index_path / pointer.folder
         ids, vecs = np.load(folder / semantic.VECTOR_IDS), np.load(folder / semantic.VECTORS)
-        body = sorted((s["id"], s["text"]) for s in store.sentences(kind="body"))
-        assert ids.tolist() == [i for i, _ in body]
-        assert np.allclose(vecs, enc.encode([t for _, t in body]))
+        body = sorted((s["id"], s["text"], s["doc_id"]) for s in store.sentences(kind="body"))
+        assert ids.tolist() == [i for i, _, _ in body]
+        # Each sentence's vector holds its document's title (semantic.TITLE_WEIGHT).
+        titles = enc.encode([store.document(d)["title"] for _, _, d in body])
+        mixed = enc.encode([t for _, t, _ in body]) + semantic.TITLE_WEIGHT * titles
+        assert np.allclose(vecs, mixed / np.linalg.norm(mixed, axis=1, keepdims=True),
+                           atol=1e-6)
     finally:
         semantic.set_encoder(None)

@@ -97,9 +97,13 @@ def test_vectors_are_built_beside_the_index_in_sentence_id_order(settings, store
     body = sorted(s["id"] for s in store.sentences(kind="body"))
     assert ids.tolist() == body and vecs.shape == (len(body), 384)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
-    # Each stored vector is the encoding of its own sentence.
-    texts = {s["id"]: s["text"] for s in store.sentences(kind="body")}
-    assert np.allclose(vecs[0], fake_encoder.encode([texts[body[0]]])[0])
+    # Each stored vector is the encoding of its own sentence plus `TITLE_WEIGHT` times its
+    # document's title's, unit length.
+    first = next(s for s in store.sentences(kind="body") if s["id"] == body[0])
+    title = store.document(first["doc_id"])["title"]
+    mixed = fake_encoder.encode([first["text"]])[0] \
+        + semantic.TITLE_WEIGHT * fake_encoder.encode([title])[0]
+    assert title and np.allclose(vecs[0], mixed / np.linalg.norm(mixed), atol=1e-6)
 
 
 def test_nearest_and_similarity_agree_and_rank_by_cosine(settings, store, corpus, fake_encoder):

@@ -197,15 +197,27 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
         dense = None
         if semantic_vectors:
             dense, enc = semantic.build_model(keep)
-            semantic.build_vectors(target, ((s["id"], s["text"])
-                                            for s in store.sentences(kind="body")
-                                            if s["id"] <= high), enc,
+            semantic.build_vectors(target, _titled(store, (
+                s for s in store.sentences(kind="body") if s["id"] <= high)), enc,
                                    _reusable_vectors(index_path, store, dense, folder))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     return _publish(index_path, Pointer(folder, generation, aliases_fingerprint(aliases), count,
                                         dense, high, log, 0, token))
+
+
+def _titled(store: Store, rows: Iterable[dict[str, Any]]) -> Iterator[semantic.Titled]:
+    """(id, text, its document's title) of each sentence row, a document's title read once
+    while its sentences follow one another (`Store.sentences` gives them so)."""
+    doc: str | None = None
+    title = ""
+    for s in rows:
+        if s["doc_id"] != doc:
+            doc = s["doc_id"]
+            found = store.document(doc)
+            title = (found or {}).get("title") or ""
+        yield s["id"], s["text"], title
 
 
 def _reusable_vectors(index_path: Path, store: Store, dense: str, building: str) -> Path | None:
@@ -327,8 +339,7 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
         dense = None
         if semantic_vectors:
             dense, enc = semantic.build_model(keep)
-            semantic.update_vectors(target, set(retired), ((s["id"], s["text"]) for s in new),
-                                    enc)
+            semantic.update_vectors(target, set(retired), _titled(store, new), enc)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise

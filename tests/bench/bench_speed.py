@@ -121,7 +121,7 @@ def random_vectors() -> Iterator[None]:
     real = semantic._embed
 
     def fake(pairs: Any, enc: Any, known: Any) -> tuple[Any, Any]:
-        ids = np.fromiter((i for i, _ in pairs), dtype=np.int64)
+        ids = np.fromiter((t[0] for t in pairs), dtype=np.int64)
         width = semantic._dim(enc)
         vecs = np.random.default_rng(0).standard_normal((len(ids), width), dtype=np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
