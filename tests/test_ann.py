@@ -139,3 +139,17 @@ def test_a_sentence_vector_holds_its_documents_title(tmp_path):
     vecs = np.load(tmp_path / semantic.VECTORS)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     assert np.allclose(vecs[3], enc.encode(["it is the largest ice body"])[0], atol=1e-6)
+
+
+def test_a_title_without_words_adds_nothing_and_keeps_no_batch_alive():
+    """A title of no letter or digit ("-", a zero-width space) is no title: the sentence's
+    vector is its own. A title's kept vector is a copy, not a row holding its whole batch."""
+    enc = Hashing()
+    known: dict[str, np.ndarray] = {}
+    texts = ["ferry storm harbour"] * 3
+    got = semantic._with_titles(texts, ["-", "\u200b", "harbour news"], enc.encode, known)
+    assert np.allclose(got[0], enc.encode(texts[:1])[0]) and np.allclose(got[1], got[0])
+    assert not np.allclose(got[2], got[0])
+    kept = known["harbour news"]
+    assert list(known) == ["harbour news"]
+    assert kept.base is None or kept.base.nbytes == kept.nbytes  # the titles' rows alone

@@ -353,14 +353,16 @@ def _embed(pairs: Iterable[Titled], enc: Encoder | None,
 
 
 def _with_titles(texts: list[str], titles: list[str], embed: Any, known: dict[str, Any]) -> Any:
-    """The vectors of `texts`, each plus `TITLE_WEIGHT` times its title's (`titles`; an empty
-    title adds nothing), unit length again. The titles not in `known` (title -> vector) are
+    """The vectors of `texts`, each plus `TITLE_WEIGHT` times its title's (`titles`; a title
+    with no letter or digit adds nothing), unit length again. The titles not in `known` (title -> vector) are
     embedded in the same encoder call as the texts, and kept there."""
     import numpy as np
 
+    titles = [t if any(c.isalnum() for c in t) else "" for t in titles]  # "-", "\u200b": none
     new = sorted({t for t in titles if t and t not in known})
     vecs = embed([*texts, *new]).astype(np.float32)
-    known.update(zip(new, vecs[len(texts):], strict=True))
+    # Copies: a row of `vecs` would keep the whole batch's array alive as long as the title.
+    known.update(zip(new, vecs[len(texts):].copy(), strict=True))
     vecs = vecs[:len(texts)]
     zero = np.zeros(vecs.shape[1], dtype=np.float32)
     mixed = vecs + TITLE_WEIGHT * np.stack([known[t] if t else zero for t in titles])
