@@ -83,8 +83,9 @@ class Lexicon:
         self._lock = threading.Lock()
         self._rows: dict[str, Rows] = {}  # form -> its rows (none: []), read once
         self._done: dict[tuple[str, bool], tuple[tuple[str, ...], ...]] = {}  # answers
-        self._heads: frozenset[str] | None = None  # first words of the multiword forms
-        self._formulas: frozenset[str] | None = None  # forms of letters then digits ("co2")
+        # query -> its column, read once: the first words of the multiword forms, the forms
+        # of letters then digits ("co2")
+        self._columns: dict[str, frozenset[str]] = {}
         self._forms: dict[str, list[tuple[str, list[str]]]] = {}  # form -> [(pos, others)]
         self._inflected: dict[tuple[str, bool], frozenset[str]] = {}  # answers
         if path is not None:
@@ -132,36 +133,35 @@ class Lexicon:
             memo.update(found)
         return {**known, **found}
 
+    def _column(self, query: str) -> frozenset[str]:
+        """The values of `query`'s one column, read once (none without a table, or when it
+        cannot be read)."""
+        found = self._columns.get(query)
+        if found is None:
+            with self._lock:
+                try:
+                    found = frozenset() if self._db is None else frozenset(
+                        value for (value,) in self._db.execute(query))
+                except sqlite3.Error:
+                    found = frozenset()
+                self._columns[query] = found
+        return found
+
     def may_be_phrase(self, phrase: str) -> bool:
         """Whether a multiword form of the table may start like `phrase` (its first word,
         or a base form of it, starts one): the spans not worth a lookup are most of them."""
-        if self._heads is None:
-            with self._lock:
-                try:
-                    self._heads = frozenset() if self._db is None else frozenset(
-                        h for (h,) in self._db.execute(
-                            "SELECT DISTINCT substr(form, 1, instr(form, ' ') - 1) FROM lemma "
-                            "WHERE instr(form, ' ') > 0"))
-                except sqlite3.Error:
-                    self._heads = frozenset()
+        heads = self._column("SELECT DISTINCT substr(form, 1, instr(form, ' ') - 1) FROM lemma "
+                             "WHERE instr(form, ' ') > 0")
         if self._db is None:
             return False
         head = phrase.partition(" ")[0]
-        return head in self._heads or not self._heads.isdisjoint(_bases(head, _RULES["v"]))
+        return head in heads or not heads.isdisjoint(_bases(head, _RULES["v"]))
 
     def formulas(self) -> frozenset[str]:
         """The one-word forms of letters then digits ("co2", "h2o"): the words a page's
         subscripts may split ("CO 2"), joined again by `bot.text.words.join_formulas`."""
-        if self._formulas is None:
-            with self._lock:
-                try:
-                    self._formulas = frozenset() if self._db is None else frozenset(
-                        f for (f,) in self._db.execute(
-                            "SELECT DISTINCT form FROM lemma WHERE form GLOB '[a-z]*[0-9]*' "
-                            "AND instr(form, ' ') = 0"))
-                except sqlite3.Error:
-                    self._formulas = frozenset()
-        return self._formulas
+        return self._column("SELECT DISTINCT form FROM lemma WHERE form GLOB '[a-z]*[0-9]*' "
+                            "AND instr(form, ' ') = 0")
 
     def alternatives_many(self, items: list[tuple[str, bool]]
                           ) -> dict[tuple[str, bool], tuple[tuple[str, ...], ...]]:
