@@ -354,8 +354,8 @@ def _embed(pairs: Iterable[Titled], enc: Encoder | None,
 
 def _with_titles(texts: list[str], titles: list[str], embed: Any, known: dict[str, Any]) -> Any:
     """The vectors of `texts`, each plus `TITLE_WEIGHT` times its title's (`titles`; a title
-    with no letter or digit adds nothing), unit length again. The titles not in `known` (title -> vector) are
-    embedded in the same encoder call as the texts, and kept there."""
+    with no letter or digit adds nothing), unit length again. The titles not in `known` (title
+    -> vector) are embedded in the same encoder call as the texts, and kept there."""
     import numpy as np
 
     titles = [t if any(c.isalnum() for c in t) else "" for t in titles]  # "-", "\u200b": none
