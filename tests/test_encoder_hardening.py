@@ -237,3 +237,43 @@ def test_a_full_build_embeds_only_the_sentences_the_previous_build_lacks(
                                     "The council approved the budget on Tuesday."]
     finally:
         other.close()
+
+
+def test_a_build_of_vectors_without_titles_is_copied_with_them_not_embedded_again(
+        settings, store, corpus, monkeypatch):
+    """A build of the earlier model id (`semantic.UNTITLED`: each vector the sentence's own)
+    is stale, but its vectors are copied with the titles mixed in: upgrading a large corpus
+    embeds its documents' titles and the new sentences only, and stores what a fresh build
+    stores."""
+    from bot.search.index import POINTER
+
+    _world(settings, store, corpus)
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None
+    folder = settings.index_path / pointer.folder
+    full = semantic.full_model()
+    rows = store.sentences_by_ids(np.load(folder / semantic.VECTOR_IDS).tolist())
+    ids = np.load(folder / semantic.VECTOR_IDS)
+    own = full.encode([rows[int(i)]["text"] for i in ids], cache=False)
+    np.save(folder / semantic.VECTORS, own.astype(np.float32))  # as the v1 build stored them
+    raw = json.loads((settings.index_path / POINTER).read_text())
+    raw["dense"] = next(old for old, new in semantic.UNTITLED.items()
+                        if new == semantic.MODEL_IDS["full"])
+    (settings.index_path / POINTER).write_text(json.dumps(raw))
+    embedded = count_full_embeddings(monkeypatch)
+    (corpus / "c.txt").write_text("Bridge News\n\nA bridge collapsed in Tarn on Friday.\n",
+                                  encoding="utf-8")
+    aliases = load_aliases(settings.aliases_path)
+    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
+        s, settings.index_path, aliases, semantic_vectors=True))
+    titles = sorted({d["title"] for d in store.documents()})
+    assert sorted(embedded) == sorted(["A bridge collapsed in Tarn on Friday.", *titles])
+    rebuilt = read_pointer(settings.index_path)
+    assert rebuilt is not None and rebuilt.dense == semantic.MODEL_IDS["full"]
+    ids = np.load(settings.index_path / rebuilt.folder / semantic.VECTOR_IDS)
+    vecs = np.load(settings.index_path / rebuilt.folder / semantic.VECTORS)
+    rows = store.sentences_by_ids(ids.tolist())
+    fresh = full.encode([rows[int(i)]["text"] for i in ids], cache=False) \
+        + semantic.TITLE_WEIGHT * full.encode(
+            [store.document(rows[int(i)]["doc_id"])["title"] for i in ids], cache=False)
+    assert np.allclose(vecs, fresh / np.linalg.norm(fresh, axis=1, keepdims=True), atol=1e-6)

@@ -197,9 +197,10 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
         dense = None
         if semantic_vectors:
             dense, enc = semantic.build_model(keep)
+            reuse, untitled = _reusable_vectors(index_path, store, dense, folder)
             semantic.build_vectors(target, _titled(store, (
                 s for s in store.sentences(kind="body") if s["id"] <= high)), enc,
-                                   _reusable_vectors(index_path, store, dense, folder))
+                                   reuse, untitled)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
@@ -220,18 +221,21 @@ def _titled(store: Store, rows: Iterable[dict[str, Any]]) -> Iterator[semantic.T
         yield s["id"], s["text"], title
 
 
-def _reusable_vectors(index_path: Path, store: Store, dense: str, building: str) -> Path | None:
+def _reusable_vectors(index_path: Path, store: Store, dense: str,
+                      building: str) -> tuple[Path | None, bool]:
     """The current build's folder when a full build may copy its vectors (embedding with the
     full model costs ~1-2 ms a sentence, so a full build re-embeds only what it lacks): made
-    by the same model (`dense`), for this store's history (`Store.had_generation`: a sentence
-    id is never reused and its text never changes, as `_update_from` relies on), and not
-    damaged (`semantic.vectors_problem`)."""
+    by the same model (`dense`, or its earlier id whose vectors hold no title:
+    `semantic.UNTITLED`, then True beside it), for this store's history
+    (`Store.had_generation`: a sentence id is never reused and its text never changes, as
+    `_update_from` relies on), and not damaged (`semantic.vectors_problem`)."""
     old = read_pointer(index_path)
-    if old is None or old.folder == building or old.dense != dense \
+    untitled = old is not None and semantic.UNTITLED.get(str(old.dense)) == dense
+    if old is None or old.folder == building or (old.dense != dense and not untitled) \
             or not store.had_generation(old.generation, old.token):
-        return None
+        return None, False
     folder = index_path / old.folder
-    return None if semantic.vectors_problem(folder, dense) else folder
+    return (None, False) if semantic.vectors_problem(folder, dense) else (folder, untitled)
 
 
 def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, Any]],

@@ -71,6 +71,9 @@ EMBED_CHUNK = 2048  # sentences per encoder call at reload
 # Climate-FEVER 0.389 -> 0.410, seeds 0.788 and news 0.767 as without.
 TITLE_WEIGHT = 0.5
 Titled = tuple[int, str, str]  # (sentence id, text, its document's title)
+# Earlier ids of the same models, whose vectors are the sentences' own (no title): a full build
+# copies them with the titles mixed in (`build_vectors`' `untitled`), embedding only the titles.
+UNTITLED = {"minilm-onnx-int8-384-v1": MODEL_IDS["full"], "minilm-static-256-v1": MODEL_IDS["static"]}
 MISSING = ("semantic search is switched on ([search] semantic = true) but its packages "
            "(numpy, tokenizers, safetensors) are not installed — run `make install` (or pip "
            "install -e .), or set semantic = false")
@@ -235,13 +238,15 @@ def encoder() -> Encoder:
 
 
 def build_vectors(folder: Path, sentences: Iterable[Titled],
-                  enc: Encoder | None = None, reuse: Path | None = None) -> int:
+                  enc: Encoder | None = None, reuse: Path | None = None,
+                  untitled: bool = False) -> int:
     """Embed `(sentence id, text, title)` triples into `folder` (a build being written), with the
     inverted-file index (`ANN_FILE`) from `ANN_MIN` sentences. `reuse`: a previous build whose
     vectors the same model made for the same store history (a sentence id is never reused,
     its text never changes: see `bot.search.index._reusable_vectors`): the sentences it holds
-    are copied from it, only the others embedded."""
-    ids, vecs = _embed(sentences, enc, _known(reuse, enc))
+    are copied from it, only the others embedded; `untitled`: its vectors are the sentences'
+    own (`UNTITLED`), copied with their titles mixed in."""
+    ids, vecs = _embed(sentences, enc, _known(reuse, enc), untitled)
     n = _save(folder, ids, vecs)
     if n >= ANN_MIN:
         _build_ann(folder, ids, vecs)
@@ -316,11 +321,11 @@ def _update_ann(folder: Path, gone: Any, new_ids: Any, new_vecs: Any) -> None:
 
 
 def _embed(pairs: Iterable[Titled], enc: Encoder | None,
-           known: tuple[Any, Any] | None) -> tuple[Any, Any]:
+           known: tuple[Any, Any] | None, untitled: bool = False) -> tuple[Any, Any]:
     """(ids, vectors) of `(sentence id, text, title)` triples, `EMBED_CHUNK` texts per encoder
     call (the encoder is loaded only when there is something to embed), each with its title's
     vector in (`TITLE_WEIGHT`); a sentence in `known` (sorted ids, their vectors) is copied
-    from it instead."""
+    from it instead, its title mixed in when those are `untitled`."""
     import numpy as np
 
     ids: list[int] = []
@@ -336,6 +341,11 @@ def _embed(pairs: Iterable[Titled], enc: Encoder | None,
             out = np.empty((len(batch), known[1].shape[1]), dtype=np.float32)
             out[hit] = known[1][pos[hit]]
             todo = np.flatnonzero(~hit).tolist()
+            if untitled and hit.any():
+                enc = enc or encoder()
+                out[hit] = _with_titles([], [batch[k][2] for k in np.flatnonzero(hit)],
+                                        getattr(enc, "encode_corpus", enc.encode), titles,
+                                        own=out[hit])
         if todo:
             enc = enc or encoder()
             embed = getattr(enc, "encode_corpus", enc.encode)  # the full model: every core
@@ -352,18 +362,22 @@ def _embed(pairs: Iterable[Titled], enc: Encoder | None,
     return np.asarray(ids, dtype=np.int64), np.concatenate(chunks)
 
 
-def _with_titles(texts: list[str], titles: list[str], embed: Any, known: dict[str, Any]) -> Any:
-    """The vectors of `texts`, each plus `TITLE_WEIGHT` times its title's (`titles`; a title
-    with no letter or digit adds nothing), unit length again. The titles not in `known` (title
-    -> vector) are embedded in the same encoder call as the texts, and kept there."""
+def _with_titles(texts: list[str], titles: list[str], embed: Any, known: dict[str, Any],
+                 own: Any = None) -> Any:
+    """The vectors of `texts` (or `own`, their vectors already made), each plus
+    `TITLE_WEIGHT` times its title's (`titles`; a title with no letter or digit adds nothing),
+    unit length again. The titles not in `known` (title -> vector) are embedded in the same
+    encoder call as the texts, and kept there."""
     import numpy as np
 
     titles = [t if any(c.isalnum() for c in t) else "" for t in titles]  # "-", "\u200b": none
     new = sorted({t for t in titles if t and t not in known})
-    vecs = embed([*texts, *new]).astype(np.float32)
-    # Copies: a row of `vecs` would keep the whole batch's array alive as long as the title.
-    known.update(zip(new, vecs[len(texts):].copy(), strict=True))
-    vecs = vecs[:len(texts)]
+    texts = [] if own is not None else texts
+    made: Any = embed([*texts, *new]).astype(np.float32) if texts or new else None
+    # Copies: a row of `made` would keep the whole batch's array alive as long as the title.
+    if new:
+        known.update(zip(new, made[len(texts):].copy(), strict=True))
+    vecs = np.asarray(own, dtype=np.float32) if own is not None else made[:len(texts)]
     zero = np.zeros(vecs.shape[1], dtype=np.float32)
     mixed = vecs + TITLE_WEIGHT * np.stack([known[t] if t else zero for t in titles])
     norms = np.linalg.norm(mixed, axis=1, keepdims=True)
