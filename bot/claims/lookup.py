@@ -69,6 +69,7 @@ from bot.text.stance import (
     sentence_features,
     verdict,
     weigh,
+    with_title,
 )
 from bot.workers import WorkerPool
 
@@ -266,6 +267,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             df.update({t: index.doc_freq(t) for t in sorted(more)})
             parsed = weigh(recast, df, index.num_docs)
             long_claim = is_long(parsed)
+    # Each candidate's article title, as part of its context (`stance.with_title`).
+    titles = {doc: _features(d["title"], aliases) for doc, d in store.documents_by_ids(
+        {rows[sid]["doc_id"] for sid in body}).items() if d.get("title")}
     lead = _lead_word(analysis, parsed)
     if lead is not None and not _written_as_name(lead, texts):
         lead = None
@@ -284,8 +288,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             if jl is not None:
                 j, by_coverage = jl, True
         prev = prev_rows.get(sid - 1)
-        ctx = feats(prev) if prev and prev["doc_id"] == row["doc_id"] \
-            and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body" else None
+        ctx = with_title(feats(prev) if prev and prev["doc_id"] == row["doc_id"]
+                         and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body"
+                         else None, titles.get(row["doc_id"]))
         m_ctx = match(parsed, own, ctx) if ctx is not None else None
         other_actor = lead is not None and not (lead.alts & own.terms) \
             and not (ctx is not None and lead.alts & ctx.terms) \

@@ -974,6 +974,18 @@ def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
                  disputes, denial, names)
 
 
+def with_title(ctx: Features | None, title: Features | None) -> Features | None:
+    """A sentence's context with its article's title in it: the title says what the article
+    is about, which a sentence seldom repeats ("Both nations have faced heavy sanctions" under
+    "Putin and Kim Forge Strategic Alliance"). The title alone when the sentence has no
+    previous sentence in its paragraph; else that sentence with the title's words and names."""
+    if title is None:
+        return ctx
+    if ctx is None:
+        return title
+    return replace(ctx, terms=ctx.terms | title.terms, entities=ctx.entities | title.entities)
+
+
 def _denial_bears(claim: Claim, own: Features) -> bool:
     """The sentence's denial is about the claim: no scope named, or the claim's frame words
     found in the sentence are (some of them) inside what is denied."""
