@@ -195,24 +195,18 @@ def test_the_next_test_starts_from_the_default_choice(monkeypatch):
     assert semantic.chosen() == "static"
 
 
-def test_a_full_build_embeds_only_the_sentences_the_previous_build_lacks(
-        settings, store, corpus, monkeypatch, tmp_path):
-    """Below `UPDATE_FROM` sentences every reload is a full build, and with the full model
-    re-embedding the whole corpus cost ~1-2 ms a sentence (a 5,000-sentence corpus: 7.6-11.6 s
-    a reload that adds one article, 0.6-0.7 s now). The previous build's vectors are copied
-    when the same model made them for the same database history; they are the vectors a
-    fresh build makes. Another database under the same index folder reuses nothing."""
-    from bot.corpus.storage import Store
-
-    _world(settings, store, corpus)
-    embedded = count_full_embeddings(monkeypatch)
+def _add_bridge_article(settings: Any, store: Any, corpus: Path) -> None:
+    """One more article in the corpus, reloaded with its index (vectors too)."""
     (corpus / "c.txt").write_text("Bridge News\n\nA bridge collapsed in Tarn on Friday.\n",
                                   encoding="utf-8")
     aliases = load_aliases(settings.aliases_path)
     reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
         s, settings.index_path, aliases, semantic_vectors=True))
-    # Only the new sentence, and its document's title (in its vector: semantic.TITLE_WEIGHT).
-    assert embedded == ["A bridge collapsed in Tarn on Friday.", "Bridge News"]
+
+
+def _assert_full_build_vectors(settings: Any, store: Any) -> None:
+    """The served build is the full model's and its vectors are those a fresh build makes:
+    each sentence's plus `TITLE_WEIGHT` times its title's, unit length."""
     pointer = read_pointer(settings.index_path)
     assert pointer is not None and pointer.dense == semantic.MODEL_IDS["full"]
     ids = np.load(settings.index_path / pointer.folder / semantic.VECTOR_IDS)
@@ -224,6 +218,23 @@ def test_a_full_build_embeds_only_the_sentences_the_previous_build_lacks(
             [store.document(rows[int(i)]["doc_id"])["title"] for i in ids], cache=False)
     assert np.allclose(vecs, fresh / np.linalg.norm(fresh, axis=1, keepdims=True), atol=1e-6)
 
+
+def test_a_full_build_embeds_only_the_sentences_the_previous_build_lacks(
+        settings, store, corpus, monkeypatch, tmp_path):
+    """Below `UPDATE_FROM` sentences every reload is a full build, and with the full model
+    re-embedding the whole corpus cost ~1-2 ms a sentence (a 5,000-sentence corpus: 7.6-11.6 s
+    a reload that adds one article, 0.6-0.7 s now). The previous build's vectors are copied
+    when the same model made them for the same database history; they are the vectors a
+    fresh build makes. Another database under the same index folder reuses nothing."""
+    from bot.corpus.storage import Store
+
+    _world(settings, store, corpus)
+    embedded = count_full_embeddings(monkeypatch)
+    _add_bridge_article(settings, store, corpus)
+    # Only the new sentence, and its document's title (in its vector: semantic.TITLE_WEIGHT).
+    assert embedded == ["A bridge collapsed in Tarn on Friday.", "Bridge News"]
+    _assert_full_build_vectors(settings, store)
+
     other = Store(tmp_path / "other.db")  # same sentence ids, other texts
     try:
         (tmp_path / "other").mkdir()
@@ -232,7 +243,7 @@ def test_a_full_build_embeds_only_the_sentences_the_previous_build_lacks(
             encoding="utf-8")
         embedded.clear()
         reload_corpus(other, settings, [tmp_path / "other"], after_commit=lambda s: refresh_index(
-            s, settings.index_path, aliases, semantic_vectors=True))
+            s, settings.index_path, load_aliases(settings.aliases_path), semantic_vectors=True))
         assert sorted(embedded) == ["Budget News", "Taxes will rise.",
                                     "The council approved the budget on Tuesday."]
     finally:
@@ -261,19 +272,7 @@ def test_a_build_of_vectors_without_titles_is_copied_with_them_not_embedded_agai
                         if new == semantic.MODEL_IDS["full"])
     (settings.index_path / POINTER).write_text(json.dumps(raw))
     embedded = count_full_embeddings(monkeypatch)
-    (corpus / "c.txt").write_text("Bridge News\n\nA bridge collapsed in Tarn on Friday.\n",
-                                  encoding="utf-8")
-    aliases = load_aliases(settings.aliases_path)
-    reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
-        s, settings.index_path, aliases, semantic_vectors=True))
+    _add_bridge_article(settings, store, corpus)
     titles = sorted({d["title"] for d in store.documents()})
     assert sorted(embedded) == sorted(["A bridge collapsed in Tarn on Friday.", *titles])
-    rebuilt = read_pointer(settings.index_path)
-    assert rebuilt is not None and rebuilt.dense == semantic.MODEL_IDS["full"]
-    ids = np.load(settings.index_path / rebuilt.folder / semantic.VECTOR_IDS)
-    vecs = np.load(settings.index_path / rebuilt.folder / semantic.VECTORS)
-    rows = store.sentences_by_ids(ids.tolist())
-    fresh = full.encode([rows[int(i)]["text"] for i in ids], cache=False) \
-        + semantic.TITLE_WEIGHT * full.encode(
-            [store.document(rows[int(i)]["doc_id"])["title"] for i in ids], cache=False)
-    assert np.allclose(vecs, fresh / np.linalg.norm(fresh, axis=1, keepdims=True), atol=1e-6)
+    _assert_full_build_vectors(settings, store)
