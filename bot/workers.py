@@ -159,16 +159,26 @@ class WorkerPool:
         `timeout` seconds, then abandon them, each logged at warning. Returns the labels of the
         abandoned ones. Idempotent."""
         end = time.monotonic() + max(0.0, timeout)
-        self._stop()
+        if not self._stop(timeout):
+            return []
         return self._abandon_after(end, timeout)
 
-    def _stop(self) -> None:
-        """Take no more work; cancel the work still waiting."""
-        with self._cond:
+    def _stop(self, timeout: float) -> bool:
+        """Take no more work; cancel the work still waiting. False, logged, when the pool's
+        lock cannot be had within `timeout` seconds: a Ctrl-C can leave it held (the main
+        thread interrupted between taking it and the block that releases it), and then
+        neither this nor the pool's threads would ever have it; the process leaves anyway."""
+        if not self._lock.acquire(timeout=max(0.0, timeout)):
+            log.warning("closing: %s's lock is still held after %.1f s (a thread interrupted "
+                        "while holding it): its work is abandoned", self.name, timeout)
+            return False
+        try:
             self._closed = True
             waiting = list(self._work)
             self._work.clear()
             self._cond.notify_all()
+        finally:
+            self._lock.release()
         # One line for the pool, not one per task (a build queues a slice per 16 texts: 118
         # lines for 2,048 texts); the work its caller had cancelled already is not counted
         # (`Future.cancel()` is True for it too).
@@ -183,6 +193,7 @@ class WorkerPool:
             more = len(named) - CANCELLED_NAMED
             log.info("closing: %d waiting tasks of %s (%s) cancelled: %s%s", len(labels),
                      self.name, self.what, shown, f" and {more} more" if more > 0 else "")
+        return True
 
     def _abandon_after(self, end: float, timeout: float) -> list[str]:
         """Wait until `end` (a `time.monotonic()`) for the running work; log what is left."""
@@ -208,9 +219,8 @@ def close_pools_at_exit(timeout: float = POOL_EXIT_SECONDS) -> None:
     with _LIVE_POOLS_LOCK:
         pools = [pool for pool in _LIVE_POOLS if not pool.closed]
     end = time.monotonic() + max(0.0, timeout)
-    for pool in pools:
-        pool._stop()
-    for pool in pools:
+    stopped = [pool for pool in pools if pool._stop(end - time.monotonic())]
+    for pool in stopped:
         pool._abandon_after(end, timeout)
 
 

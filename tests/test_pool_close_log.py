@@ -68,3 +68,29 @@ def test_many_labels_are_cut_short(caplog: pytest.LogCaptureFixture) -> None:
             pool.close(timeout=0.1)
     assert ("closing: 8 waiting tasks of briefbot-command (command) cancelled: /claim 1, "
             "/claim 2, /claim 3, /claim 4, /claim 5 and 3 more") in caplog.text
+
+
+def test_a_pool_whose_lock_a_ctrl_c_left_held_does_not_hold_the_exit(caplog):
+    """A Ctrl-C can leave a pool's lock held (the main thread interrupted between taking it
+    and the block that releases it: seen under load as a `briefbot claim` interrupted while
+    the cross-encoder ran, the process then waiting at exit forever). Closing it, and the
+    exit's closing of every pool, give up on it after their bound, logged; the other pools
+    are closed as before."""
+    from bot.workers import close_pools_at_exit
+
+    stuck, other = WorkerPool(1, name="stuck-pool"), WorkerPool(1, name="other-pool")
+    held = threading.Thread(target=stuck._lock.acquire)  # taken, never given back
+    held.start()
+    held.join()
+    done = threading.Event()
+
+    def leave() -> None:
+        close_pools_at_exit(0.3)
+        done.set()
+
+    with caplog.at_level(logging.WARNING, logger="bot.workers"):
+        threading.Thread(target=leave, daemon=True).start()
+        assert done.wait(10), "the exit waited for a lock nobody will release"
+        assert stuck.close(0.1) == []
+    assert other.closed and not stuck.closed
+    assert sum("stuck-pool's lock is still held" in r.getMessage() for r in caplog.records) == 2
