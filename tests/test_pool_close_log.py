@@ -70,14 +70,18 @@ def test_many_labels_are_cut_short(caplog: pytest.LogCaptureFixture) -> None:
             "/claim 2, /claim 3, /claim 4, /claim 5 and 3 more") in caplog.text
 
 
-def test_a_pool_whose_lock_a_ctrl_c_left_held_does_not_hold_the_exit(caplog):
+def test_a_pool_whose_lock_a_ctrl_c_left_held_does_not_hold_the_exit(caplog, monkeypatch):
     """A Ctrl-C can leave a pool's lock held (the main thread interrupted between taking it
     and the block that releases it: seen under load as a `briefbot claim` interrupted while
     the cross-encoder ran, the process then waiting at exit forever). Closing it, and the
     exit's closing of every pool, give up on it after their bound, logged; the other pools
     are closed as before."""
-    from bot.workers import close_pools_at_exit
+    import weakref
 
+    from bot import workers
+
+    # These two pools alone are the process's (the other tests' pools stay open).
+    monkeypatch.setattr(workers, "_LIVE_POOLS", weakref.WeakSet())
     stuck, other = WorkerPool(1, name="stuck-pool"), WorkerPool(1, name="other-pool")
     held = threading.Thread(target=stuck._lock.acquire)  # taken, never given back
     held.start()
@@ -85,7 +89,7 @@ def test_a_pool_whose_lock_a_ctrl_c_left_held_does_not_hold_the_exit(caplog):
     done = threading.Event()
 
     def leave() -> None:
-        close_pools_at_exit(0.3)
+        workers.close_pools_at_exit(0.3)
         done.set()
 
     with caplog.at_level(logging.WARNING, logger="bot.workers"):
