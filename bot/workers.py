@@ -36,6 +36,9 @@ POOL_CLOSE_SECONDS = 2.0
 # exit 134 instead of 130 or 1): a model call takes milliseconds, so the wait lets it end;
 # work truly stuck is still abandoned after the bound.
 POOL_EXIT_SECONDS = 2.0
+# The least a close waits for a pool's lock, whatever is left of its bound: the pool's threads
+# hold it for a few microseconds at a time, a lock a Ctrl-C left held is held for good.
+LOCK_WAIT_MIN = 0.5
 # How many different labels of a pool's cancelled waiting work its one closing line names.
 CANCELLED_NAMED = 5
 
@@ -165,12 +168,14 @@ class WorkerPool:
 
     def _stop(self, timeout: float) -> bool:
         """Take no more work; cancel the work still waiting. False, logged, when the pool's
-        lock cannot be had within `timeout` seconds: a Ctrl-C can leave it held (the main
-        thread interrupted between taking it and the block that releases it), and then
-        neither this nor the pool's threads would ever have it; the process leaves anyway."""
-        if not self._lock.acquire(timeout=max(0.0, timeout)):
+        lock cannot be had within `timeout` seconds (`LOCK_WAIT_MIN` at least): a Ctrl-C can
+        leave it held (the main thread interrupted between taking it and the block that
+        releases it), and then neither this nor the pool's threads would ever have it; the
+        process leaves anyway."""
+        wait = max(LOCK_WAIT_MIN, timeout)
+        if not self._lock.acquire(timeout=wait):
             log.warning("closing: %s's lock is still held after %.1f s (a thread interrupted "
-                        "while holding it): its work is abandoned", self.name, timeout)
+                        "while holding it): its work is abandoned", self.name, wait)
             return False
         try:
             self._closed = True
