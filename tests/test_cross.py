@@ -383,3 +383,52 @@ def test_make_judges_floor_fit_records_what_the_lookup_asks():
     assert fake.contexts == ["The council met.", ""]
     assert out == [("claim-1", [(0.4, 0.99), (0.001, 0.01)])]
     assert [row["doc_id"] for j, row in judged if j.stance == "supports"] == ["c"]
+
+
+def test_a_sentence_missing_a_name_of_the_claim_is_asked_when_nothing_disputes_it(
+        settings, store, corpus, monkeypatch):
+    # "The town council approved a beacon tower" does not name Port Elm, nor does anything
+    # before it: it was never asked about. Another outlet's wording often leaves
+    # out what its article is about; with no sentence disputing the claim it is asked, and
+    # what the cross-encoder finds stated is support.
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": ARTICLES["a.txt"],
+        "b.txt": "Coast Weekly\n\nThe town council approved a beacon tower for the north "
+                 "jetty.\nWork starts in spring.\n"})
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, CLAIM)
+    assert any("beacon tower" in s for s in fake.asked), fake.asked
+    assert answer.verdict == "corroborated" and answer.sources == 2
+
+
+def test_a_sentence_missing_a_slot_is_not_asked_when_a_source_disputes_the_claim(
+        settings, store, corpus, monkeypatch):
+    # The sentence that leaves out the year says nothing about the year another source
+    # disputes: it is not asked, so it cannot turn `contradicted` into `contested`.
+    world = build_claim_world(settings, store, corpus, {
+        "b.txt": "Coast Weekly\n\nThe town council approved a beacon tower for the northern "
+                 "pier.\nWork starts in spring.\n",
+        "d.txt": "Elm Gazette\n\nThe Port Elm council approved a lighthouse for the northern "
+                 "pier in 1990.\nThe vote was close.\n"})
+    fake = FakeCross("beacon tower", "lighthouse")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, "The Port Elm council approved a lighthouse for the northern pier "
+                              "in 1995.")
+    assert not any("beacon tower" in s for s in fake.asked), fake.asked
+    assert answer.verdict == "contradicted", answer
+
+
+def test_a_documents_sentence_that_says_every_slot_is_asked_before_one_that_misses_some(
+        settings, store, corpus, monkeypatch):
+    # One sentence per document is asked: the one that names all of the claim's slots, even
+    # when the judge finds the one that misses a slot likelier.
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": ARTICLES["a.txt"],
+        "b.txt": "Coast Weekly\n\nThe council approved a new lighthouse for the northern "
+                 "pier.\nPort Elm leaders also backed a beacon tower.\n"})
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, CLAIM)
+    assert fake.asked[:1] == ["Port Elm leaders also backed a beacon tower."], fake.asked
+    assert answer.verdict == "corroborated"
