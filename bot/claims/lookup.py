@@ -248,7 +248,6 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     bm25_mm, cos_mm = minmax(lexical, set(body)), minmax(cosine, set(body))
     relevance: dict[int, float] = {}
     may_state: list[tuple[float, int, dict[str, Any]]] = []  # (judge's p, sid, row)
-    partial: list[tuple[float, int, dict[str, Any]]] = []  # the same, missing a slot
     context_of: dict[int, str] = {}  # the previous sentence, where it says a slot of the claim
     reader = load_cross() if fitted is not None and cross else None
     copies = Copies(store)  # which supporting documents are copies (read once per document)
@@ -336,14 +335,13 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             if whole and not alone and prev is not None:
                 context_of[sid] = prev["text"]
             # Never a claim's denial that the sentence does not report (`denial_unstated`).
-            unstated = denial_unstated(parsed, own)
-            whole = whole and not unstated
+            whole = whole and not denial_unstated(parsed, own)
             if p >= fitted.states and j.stance == "mentions" and not m.conflicts \
                     and not m.disputes and not parsed.negated and whole:
                 j = Judgement("supports", p, "states it in other words")
             elif j.stance in ("mentions", "none") and not m.conflicts and not m.disputes \
-                    and not parsed.negated and not unstated and not other_actor:
-                (may_state if whole else partial).append((p, sid, row))
+                    and not parsed.negated and whole and not other_actor:
+                may_state.append((p, sid, row))
         elif j.stance == "none" and cosine.get(sid, 0.0) >= SEMANTIC_MENTION and m.matched >= 1:
             # Close in meaning and sharing a word of the claim: shown as related evidence,
             # never as support (`verdict` reads supports and disputes only).
@@ -356,14 +354,6 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         judged.append((j, row))
     if not long_claim:
         judged = _medium_support(parsed, judged, lexical, feats)
-    # A sentence that misses a slot of the claim (another outlet's wording often leaves out
-    # what its article is about) is asked too, but never when a candidate disputes the claim
-    # (the detail it leaves out may be the disputed one), nor instead of a sentence of its
-    # document that says every slot (one sentence per document is asked).
-    disputed = any(j.stance == "disputes" for j, _ in judged)
-    whole_docs = {row["doc_id"] for _, _, row in may_state}
-    partial = [] if disputed else [t for t in partial if t[2]["doc_id"] not in whole_docs]
-    may_state += partial
     if may_state and reader is not None:
         _cross_support(copies, reader, plain, may_state, judged, unrelated,
                        fitted.cross_floor if fitted is not None else 0.0, context_of)
