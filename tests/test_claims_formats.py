@@ -159,6 +159,21 @@ def test_an_ordinal_is_a_value_like_a_number(settings, store, corpus):
                      ).verdict == "corroborated"
 
 
+def test_a_fraction_is_no_ordinal():
+    # "a fifth of its personnel" is a share, not the 5th: as an ordinal it was a value the
+    # claim's evidence had to give, and one that "left in second place" conflicted with.
+    assert [w for w, _ in cased_words("as much as a fifth of its personnel")] == [
+        "as", "much", "as", "a", "fifth", "of", "its", "personnel"]
+    assert [w for w, _ in cased_words("One tenth of the budget, a third term")] == [
+        "one", "tenth", "of", "the", "budget", "a", "3rd", "term"]
+    assert [w for w, _ in cased_words("the fifth of November, Tuna fifth of")] == [
+        "the", "5th", "of", "november", "tuna", "5th", "of"]
+    plain = "A fifth of the mushers left Port Elm in second place."
+    parsed = parse_claim(plain, ALIASES.analyze(plain), ALIASES, set())
+    assert "5th" not in {u.text for u in parsed.units}
+    assert "2nd" in {u.text for u in parsed.units}
+
+
 def test_what_a_number_counts_is_the_phrase_after_of(settings, store, corpus):
     # "five counts of fifth degree criminal mischief" counts criminal mischief (the phrase
     # after "of", past an ordinal and modifiers, to its end), so it is another number of the

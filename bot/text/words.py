@@ -293,7 +293,16 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+# A fraction, not a rank: "a fifth of its personnel", "one tenth of the budget" ("a third
+# term" is still a rank).
+_FRACTION_BEFORE = re.compile(r"\b(?:a|one)[\s-]+$", re.I)
+_FRACTION_AFTER = re.compile(r"\s+of\b", re.I)
+
+
 def _ordinal_digits(m: re.Match[str]) -> str:
+    if _FRACTION_BEFORE.search(m.string, max(0, m.start() - 5), m.start()) \
+            and _FRACTION_AFTER.match(m.string, m.end()):
+        return m.group(0)
     return _ordinal(_ORDINAL_WORDS[m.group(1).lower()])
 
 
