@@ -367,3 +367,21 @@ def test_synonyms_alone_never_state_a_claim(tiny_wordnet: Lexicon):
 
     assert stance("phoned phoned", "They called the rangers.") != "supports"
     assert stance("Demoski phoned rangers", "Demoski called rangers.") == "supports"
+
+
+def test_a_lexicon_damaged_past_its_first_pages_is_logged_when_its_formulas_are_read(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    # The formulas ("co2") are read in one scan of the table: a damaged page made it return
+    # none, silently, and the lexicon stayed in use. It is now given up and logged, as a
+    # damaged row read by a lookup is.
+    path = tmp_path / "lexicon.sqlite"
+    damaged = bytearray(LEXICON.read_bytes())
+    for at in range(len(damaged) // 4, len(damaged), 4096):
+        damaged[at:at + 2000] = b"\xff" * 2000
+    path.write_bytes(bytes(damaged))
+    lexicon = Lexicon(path)
+    assert lexicon
+    with caplog.at_level(logging.WARNING, logger="bot.text.wordnet"):
+        assert lexicon.formulas() == frozenset()
+    assert "unreadable" in caplog.text and "formulas" in caplog.text
+    assert not lexicon and lexicon.alternatives("phoned") == ()

@@ -123,26 +123,33 @@ class Lexicon:
                                                 chunk):
                         found[row[0]].append(parse(row))
             except sqlite3.Error as exc:
-                log.warning("WordNet lexicon unreadable (%s): claims are matched without "
-                            "synonyms", exc)
-                self._db.close()
-                self._db = None
+                self._give_up(exc)
                 return {}
             if len(memo) > MEMO_FORMS:
                 memo.clear()
             memo.update(found)
         return {**known, **found}
 
+    def _give_up(self, exc: sqlite3.Error) -> None:
+        """A table found damaged: logged, the file closed, and the lexicon empty from now on
+        (under `_lock`)."""
+        log.warning("WordNet lexicon unreadable (%s): claims are matched without synonyms, "
+                    "and formulas a page's subscripts split stay split", exc)
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
     def _column(self, query: str) -> frozenset[str]:
         """The values of `query`'s one column, read once (none without a table, or when it
-        cannot be read)."""
+        cannot be read: logged, and the lexicon given up, as a damaged row read is)."""
         found = self._columns.get(query)
         if found is None:
             with self._lock:
                 try:
                     found = frozenset() if self._db is None else frozenset(
                         value for (value,) in self._db.execute(query))
-                except sqlite3.Error:
+                except sqlite3.Error as exc:
+                    self._give_up(exc)
                     found = frozenset()
                 self._columns[query] = found
         return found
