@@ -39,6 +39,22 @@ def test_a_countrys_name_capital_and_demonym_are_one_place(tmp_path):
     assert _concepts(table, "Moscow") == ["russia"]
 
 
+
+def test_a_countrys_other_names_are_its_names_though_they_share_no_word_with_it(tmp_path):
+    # The general resource's other names of several words were kept only when they held a
+    # word of the name or the demonym: "Cote d'Ivoire", "Viet Nam", "Great Britain" and
+    # "Hellenic Republic" named nothing, so "customers from Cote d'Ivoire" was no place.
+    table = load_aliases(_aliases_file(tmp_path, '[concepts]\nrussia = ["Russia"]\n'))
+    assert _concepts(table, "customers from Côte d'Ivoire") == _concepts(
+        table, "customers from Ivory Coast") == ["ivory_coast"]
+    assert _concepts(table, "in Viet Nam") == _concepts(table, "in Vietnam") == ["vietnam"]
+    assert _concepts(table, "Great Britain voted") == ["united_kingdom"]
+    assert _concepts(table, "the Hellenic Republic") == ["greece"]
+    # The longest name is read first: the People's Republic is China, the Republic Taiwan.
+    assert _concepts(table, "the People's Republic of China") == ["china"]
+    assert _concepts(table, "the Republic of China") == ["taiwan"]
+    assert table.is_place("ivory_coast")
+
 def test_the_aliases_file_can_leave_the_countries_out(tmp_path):
     table = load_aliases(_aliases_file(tmp_path, 'countries = false\n[concepts]\n'))
     assert _concepts(table, "the Netherlands") == []

@@ -5,11 +5,11 @@ usage: python -m tests.bench.build_countries [--data DIR] [--out PATH]
        a pip download of countryinfo==1.0.1, MIT licence)
 
 General knowledge for claim lookup, from a general resource rather than a hand list: for each
-country with an ISO code, its name, capital, demonym and multiword other names in English
-("Netherlands", "Amsterdam", "Dutch", "Kingdom of the Netherlands"), one concept that is a
-place. What is left out, and why:
-  - other names that hold no word of the name or the demonym (the name in its own language:
-    "Rossiyskaya Federatsiya"), and a leading "The" ("The Gambia" is "Gambia");
+country with an ISO code, its name, capital, demonym and multiword other names in Latin
+letters ("Netherlands", "Amsterdam", "Dutch", "Kingdom of the Netherlands", "Cote d'Ivoire",
+"Viet Nam", and the name in the country's own language, "Rossiyskaya Federatsiya"), one
+concept that is a place. What is left out, and why:
+  - a leading "The" ("The Gambia" is "Gambia");
   - single-word other names (ISO codes "GH", "NL", short forms such as "Mann"): codes collide
     with words written in capitals ("IT", "ME", "NO"), and short forms with names;
   - a name, capital or demonym written in a script the analyser folds to nothing, or whose
@@ -100,11 +100,12 @@ def countries(data: Path, lexicon: sqlite3.Connection | None) -> dict[str, list[
         if not isinstance(name, str):
             continue
         raw = [name, entry.get("capital"), entry.get("demonym")]
-        own = {w.lower() for p in raw if isinstance(p, str) for w in re.findall(r"\w+", p)}
-        # Other names in English only: those that hold a word of the name or the demonym
-        # ("Republic of Ghana", "Kingdom of the Netherlands"; not "Rossiyskaya Federatsiya").
-        raw += [a for a in entry.get("altSpellings") or [] if isinstance(a, str) and " " in a
-                and own & {w.lower() for w in re.findall(r"\w+", a)}]
+        # Every other name of several words written in Latin letters: "Republic of Ghana",
+        # "Kingdom of the Netherlands", and those that share no word with the name or the
+        # demonym ("Cote d'Ivoire", "Great Britain", "Viet Nam", "Hellenic Republic": they were
+        # left out as names in another language, with "Rossiyskaya Federatsiya", which names
+        # the country as well).
+        raw += [a for a in entry.get("altSpellings") or [] if isinstance(a, str) and " " in a]
         phrases: list[str] = []
         for p in raw:
             plain = _plain(p) if isinstance(p, str) else None
