@@ -327,6 +327,15 @@ def test_a_memo_emptied_by_another_thread_is_no_crash(tiny_wordnet_path: Path):
     assert ("call",) in lexicon.alternatives("phoned")  # was a KeyError
 
 
+def _damage_past_first_pages(path: Path) -> None:
+    """The shipped table with every page from a quarter on overwritten: it opens and passes
+    the checks of its first pages, and a read that reaches the damage fails."""
+    damaged = bytearray(LEXICON.read_bytes())
+    for at in range(len(damaged) // 4, len(damaged), 4096):
+        damaged[at:at + 2000] = b"\xff" * 2000
+    path.write_bytes(bytes(damaged))
+
+
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
 def test_a_refused_lexicon_leaves_no_file_open(tmp_path: Path):
     # The connection opened to check the table was dropped, not closed, when the table was
@@ -342,10 +351,7 @@ def test_a_refused_lexicon_leaves_no_file_open(tmp_path: Path):
         assert not Lexicon(path)
     assert open_on_it() == 0
     # A table damaged past its first pages: found out by a lookup, given up and closed.
-    damaged = bytearray(LEXICON.read_bytes())
-    for at in range(len(damaged) // 4, len(damaged), 4096):
-        damaged[at:at + 2000] = b"\xff" * 2000
-    path.write_bytes(bytes(damaged))
+    _damage_past_first_pages(path)
     lexicon = Lexicon(path)
     assert lexicon
     for word in "phoned called murder zebra yellow walked police testify set run".split():
@@ -375,10 +381,7 @@ def test_a_lexicon_damaged_past_its_first_pages_is_logged_when_its_formulas_are_
     # none, silently, and the lexicon stayed in use. It is now given up and logged, as a
     # damaged row read by a lookup is.
     path = tmp_path / "lexicon.sqlite"
-    damaged = bytearray(LEXICON.read_bytes())
-    for at in range(len(damaged) // 4, len(damaged), 4096):
-        damaged[at:at + 2000] = b"\xff" * 2000
-    path.write_bytes(bytes(damaged))
+    _damage_past_first_pages(path)
     lexicon = Lexicon(path)
     assert lexicon
     with caplog.at_level(logging.WARNING, logger="bot.text.wordnet"):
