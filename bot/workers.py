@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import logging
 import threading
 import time
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+In = TypeVar("In")
+Out = TypeVar("Out")
 
 
 # On `Router.close`: how long the commands still running may take to finish. Each one left
@@ -41,6 +44,11 @@ POOL_EXIT_SECONDS = 2.0
 LOCK_WAIT_MIN = 0.5
 # How many different labels of a pool's cancelled waiting work its one closing line names.
 CANCELLED_NAMED = 5
+
+# Native model runs under way (`native_run`), and whether the process is leaving.
+_NATIVE = threading.Condition()
+_native_running = 0
+_leaving = False
 
 _LIVE_POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()
 _LIVE_POOLS_LOCK = threading.Lock()
@@ -229,4 +237,77 @@ def close_pools_at_exit(timeout: float = POOL_EXIT_SECONDS) -> None:
         pool._abandon_after(end, timeout)
 
 
-atexit.register(close_pools_at_exit)
+class ProcessLeaving(BaseException):
+    """Raised instead of starting a native model run once the process is leaving
+    (`native_run`). A BaseException, as SystemExit is: no `except Exception` of the work it
+    stops carries on with that work."""
+
+
+@contextlib.contextmanager
+def native_run() -> Iterator[None]:
+    """Around a call into onnxruntime, from any thread. A thread the interpreter kills at exit
+    while inside a run aborts the whole process: onnxruntime's C++ calls std::terminate
+    ("terminate called without an active exception", exit 134 instead of 1 or 130). That can
+    happen to a daemon thread of a pool, or of the console and the feed polls
+    (`bot.schedule.scheduler.in_daemon_thread`), whose reload embeds for minutes. So once the
+    process is leaving (`leave_native_runs`, at exit), no run starts (`ProcessLeaving` is
+    raised instead), and the runs under way get the exit's bounded wait."""
+    global _native_running
+    with _NATIVE:
+        if _leaving:
+            raise ProcessLeaving("the process is leaving: no model run starts")
+        _native_running += 1
+    try:
+        yield
+    finally:
+        with _NATIVE:
+            _native_running -= 1
+            _NATIVE.notify_all()
+
+
+# Texts per tokenizer call (`native_batches`): ~10–30 ms each, well inside the exit's wait
+# (a build's one call over 300,000 sentences took seconds).
+NATIVE_BATCH = 1024
+
+
+def native_batches(call: Callable[[list[In]], list[Out]], items: Sequence[In],
+                   size: int = NATIVE_BATCH) -> list[Out]:
+    """`call` (a native batch call: a tokenizer's `encode_batch`) over `items` in slices of
+    `size`, each one a `native_run`: the same results in the same order."""
+    out: list[Out] = []
+    for start in range(0, len(items), size):
+        with native_run():
+            out.extend(call(list(items[start:start + size])))
+    return out
+
+
+def leave_native_runs(end: float) -> int:
+    """No native model run starts from now on; wait until `end` (a `time.monotonic()`) for
+    those under way. Returns how many are still running then (logged: the process may still
+    abort in one of them)."""
+    global _leaving
+    with _NATIVE:
+        _leaving = True
+        while _native_running:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            _NATIVE.wait(left)
+        left_running = _native_running
+    if left_running:
+        log.warning("leaving with %d model run(s) still under way", left_running)
+    return left_running
+
+
+def _at_exit(timeout: float = POOL_EXIT_SECONDS) -> None:
+    """At process exit, in one bounded wait: no model run starts any more, the pools are
+    closed (`close_pools_at_exit`), and the model runs under way may end."""
+    global _leaving
+    end = time.monotonic() + max(0.0, timeout)
+    with _NATIVE:
+        _leaving = True  # before the pools' wait: a pool's thread starts no next run
+    close_pools_at_exit(timeout)
+    leave_native_runs(end)
+
+
+atexit.register(_at_exit)

@@ -171,3 +171,79 @@ def test_leaving_while_the_cross_encoder_runs_on_the_pool_does_not_abort(how: st
         assert "terminate called" not in done.stderr, done.stderr
         assert done.returncode == (130 if how == "interrupt" else 1), done.stderr
         assert done.stdout.strip() == "interrupted"
+
+
+# A console command or a feed poll runs on a daemon thread of its own
+# (`bot.schedule.scheduler.in_daemon_thread`), no pool's: a reload embeds there for minutes.
+# Leaving while it is inside the tokenizer or the model aborted the process every time
+# (5 of 5: "terminate called without an active exception", or "FATAL: exception not
+# rethrown" from the tokenizer); now no native run starts once the process is leaving, and
+# those under way end in the exit's bounded wait (`bot.workers.native_run`).
+CONSOLE_EMBEDDING = """
+    import asyncio, sys
+    from bot.schedule.scheduler import in_daemon_thread
+    from bot.search.minilm import OnnxEncoder
+
+    try:
+        encoder = OnnxEncoder()
+    except Exception:
+        sys.exit(3)
+    texts = [f"Officials said the bridge {i} would reopen in March once the repairs finish."
+             for i in range(50000)]
+
+    async def main():
+        asyncio.ensure_future(in_daemon_thread(encoder.encode, texts))
+        await asyncio.sleep(1.5)
+        print("leaving", flush=True)
+        raise SystemExit("an error on the main thread")
+
+    asyncio.run(main())
+"""
+
+
+def test_leaving_while_a_console_threads_embedding_runs_does_not_abort() -> None:
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent(CONSOLE_EMBEDDING)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        if done.returncode == 3:
+            pytest.skip("the shipped sentence model cannot be loaded")
+        assert "terminate called" not in done.stderr, done.stderr
+        assert "FATAL" not in done.stderr, done.stderr
+        assert done.returncode == 1, done.stderr
+        assert done.stdout.strip() == "leaving"
+
+
+def test_no_native_run_starts_once_the_process_is_leaving(monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    import threading
+
+    from bot import workers
+
+    monkeypatch.setattr(workers, "_leaving", False)  # restored after the test
+    inside, release = threading.Event(), threading.Event()
+
+    def run() -> None:
+        with workers.native_run():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert inside.wait(10)
+    # A run under way is waited for, within the bound: here it does not end in time.
+    assert workers.leave_native_runs(time.monotonic() + 0.2) == 1
+    release.set()
+    thread.join(10)
+    assert workers.leave_native_runs(time.monotonic() + 0.2) == 0
+    with pytest.raises(workers.ProcessLeaving), workers.native_run():
+        pass
+    # Tokenizer calls go in slices, each one a run: the same results, in order.
+    monkeypatch.setattr(workers, "_leaving", False)
+    calls: list[list[int]] = []
+
+    def double(part: list[int]) -> list[int]:
+        calls.append(part)
+        return [2 * x for x in part]
+
+    assert workers.native_batches(double, list(range(7)), size=3) == [2 * x for x in range(7)]
+    assert [len(c) for c in calls] == [3, 3, 1]

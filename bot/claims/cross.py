@@ -25,7 +25,7 @@ from typing import Any
 
 # Importing it sets onnxruntime's telemetry switch first; its text cleaner is shared.
 from bot.search.minilm import tokenizable
-from bot.workers import WorkerPool
+from bot.workers import WorkerPool, native_run
 
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-cross"
 # Claim and sentence together, at most: the training length (a run costs ~0.06 ms a token: ~3
@@ -86,12 +86,14 @@ class CrossEncoder:
     def _run(self, claim: str, sentence: str, context: str = "") -> float:
         import numpy as np
 
-        ids, types = self._ids(claim, sentence, context)
+        with native_run():  # the tokenizer's calls, then the model's: see `native_run`
+            ids, types = self._ids(claim, sentence, context)
         feed: dict[str, Any] = {"input_ids": np.asarray([ids], dtype=np.int64),
                                 "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
         if "token_type_ids" in self.inputs:
             feed["token_type_ids"] = np.asarray([types], dtype=np.int64)
-        logit = float(self.session.run(None, feed)[0].reshape(-1)[0])
+        with native_run():
+            logit = float(self.session.run(None, feed)[0].reshape(-1)[0])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
     def probabilities(self, claim: str, sentences: list[str],

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.workers import native_batches
+
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-static"
 MAX_TOKENS = 512
 CHARS_PER_TOKEN = 6  # texts are cut at MAX_TOKENS * this many characters before tokenizing
@@ -45,8 +47,9 @@ class StaticEncoder:
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         cut = MAX_TOKENS * CHARS_PER_TOKEN
         with self._lock:  # a tokenizer's truncation settings are shared state
-            encodings = self.tokenizer.encode_batch([t[:cut] for t in texts],
-                                                    add_special_tokens=False)
+            encodings = native_batches(
+                lambda part: self.tokenizer.encode_batch(part, add_special_tokens=False),
+                [t[:cut] for t in texts])
         return [[i for i in e.ids if i != self.unk_id] for e in encodings]
 
     def encode(self, texts: Sequence[str]) -> Any:

@@ -25,7 +25,7 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
-from bot.workers import WorkerPool
+from bot.workers import WorkerPool, native_batches, native_run
 
 # onnxruntime's official Linux wheels (1.3x) send usage telemetry to Microsoft by default and
 # keep a device id and an event queue under ~/.cache/Microsoft (or warn on every start when
@@ -153,7 +153,8 @@ class OnnxEncoder:
         import numpy as np
 
         cut = self.max_tokens * CHARS_PER_TOKEN
-        encodings = self.tokenizer.encode_batch([tokenizable(t[:cut]) for t in texts])
+        encodings = native_batches(self.tokenizer.encode_batch,
+                                   [tokenizable(t[:cut]) for t in texts])
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
 
@@ -172,7 +173,8 @@ class OnnxEncoder:
                 feed = {"input_ids": ids, "attention_mask": mask}
                 if "token_type_ids" in self.inputs:
                     feed["token_type_ids"] = np.zeros_like(ids)
-                states = self.session.run(None, feed)[0]
+                with native_run():
+                    states = self.session.run(None, feed)[0]
                 m = mask[:, :, None].astype(np.float32)
                 out[rows] = (states * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
 
