@@ -80,7 +80,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests
-	$(BIN)/mypy bot
+	$(BIN)/mypy bot tests
 	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 

@@ -18,7 +18,7 @@ from typing import Any
 
 # ---------------------------------------------------------------------------- fixtures
 
-STORY = [
+STORY: list[dict[str, Any]] = [
     {
         "slug": "bridge-vote",
         "title": "Council approves new harbour bridge after three-year fight",
@@ -68,7 +68,7 @@ STORY = [
     },
 ]
 
-LATE_ITEM = {
+LATE_ITEM: dict[str, Any] = {
     "slug": "union-talks",
     "title": "Seafarers' union demands job guarantees from Nordline",
     "author": "Jane Okafor",

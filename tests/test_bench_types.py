@@ -1,7 +1,8 @@
 """The benchmark and build scripts (tests/bench: `make judge`, `make cities`, `make eval`...)
-type-check as bot/ does: `make lint` runs mypy on bot/ only, and a script calling a function
-whose signature changed fails only when someone rebuilds a model (fit_cross_floor.py still
-called the cross-encoder step without the Copies reader it takes since 3eaa064)."""
+type-check as bot/ does, under `make test` too: when this was written `make lint` ran mypy on
+bot/ only, and a script calling a function whose signature changed failed only when someone
+rebuilt a model (fit_cross_floor.py still called the cross-encoder step without the Copies
+reader it takes since 3eaa064)."""
 
 from __future__ import annotations
 

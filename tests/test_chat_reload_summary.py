@@ -37,5 +37,7 @@ def test_reload_reply_summarises_many_files(settings: Settings, corpus: Path) ->
     assert f"a{shown_added:03d}.txt" not in text
     assert f"… and {ADDED - shown_added} more added" in text
     assert f"{ADDED} added" in text and f"{REJECTED} rejected" in text  # the headline
-    assert f"briefbot runs show {core.store.last_run()['id']}" in text  # the full listing
+    run = core.store.last_run()
+    assert run is not None
+    assert f"briefbot runs show {run['id']}" in text  # the full listing
     core.close()

@@ -252,7 +252,12 @@ def test_the_long_lived_state_is_frozen_once_an_index_has_served_a_lookup(
 
     collections: list[int] = []
     real = gc.collect
-    monkeypatch.setattr(gc, "collect", lambda *a: collections.append(1) or real())
+
+    def counting_collect(*a: object) -> int:
+        collections.append(1)
+        return real()
+
+    monkeypatch.setattr(gc, "collect", counting_collect)
     monkeypatch.setattr(lookup_module, "_served", [None, None], raising=False)
     gc.unfreeze()
     try:
@@ -283,10 +288,12 @@ def test_stale_index_is_rebuilt_and_switch_is_atomic(world, corpus):
     assert before is not None and before.generation == store.generation
     (corpus / "d_new.txt").write_text("New\n\nThe Zebra Treaty was signed in Quarto.\n", encoding="utf-8")
     reload_corpus(store, settings, [corpus])  # no after_commit: as if killed before the refresh
-    assert read_pointer(settings.index_path).generation < store.generation
+    stale = read_pointer(settings.index_path)
+    assert stale is not None and stale.generation < store.generation
     a = ask(world, "The Zebra Treaty was signed in Quarto.")
     assert a.verdict == "single-source"
     after = read_pointer(settings.index_path)
+    assert after is not None
     assert after.generation == store.generation and after.folder != before.folder
     builds = [p.name for p in settings.index_path.glob("gen-*")]
     assert after.folder in builds and len(builds) <= 2

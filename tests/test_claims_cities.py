@@ -123,8 +123,9 @@ def test_the_builder_compares_city_names_as_the_matcher_reads_them():
         city("Mount Vernon", "US", 300_000), city("Mt. Vernon", "US", 200_000),
         city("San-Pedro", "CI", 390_654), city("San Pedro", "PH", 348_968),
         city("Vladivostok", "RU", 600_000)])}
-    raw_countries = {"RU": {"name": "Russia"}, "US": {"name": "United States"},
-                     "CI": {"name": "Ivory Coast"}, "PH": {"name": "Philippines"}}
+    raw_countries: dict[str, dict[str, object]] = {
+        "RU": {"name": "Russia"}, "US": {"name": "United States"},
+        "CI": {"name": "Ivory Coast"}, "PH": {"name": "Philippines"}}
     countries = {"russia": ["Russia"], "united_states": ["United States"],
                  "ivory_coast": ["Ivory Coast"], "philippines": ["Philippines"]}
     found = cities(raw, raw_countries, countries, None)

@@ -31,7 +31,9 @@ def test_chat_reload_summary_names_the_command_that_lists_every_file(
     core = Core(settings)
     caller = Caller("slack", "U1", is_platform_admin=True, workspace_id="T1")
     text = Router(core).handle(CommandRequest("reload", "", caller, "C1")).plain_text()
-    run_id = core.store.last_run()["id"]
+    run = core.store.last_run()
+    assert run is not None
+    run_id = run["id"]
     core.close()
     assert f"`briefbot runs show {run_id}`" in text and "a011.txt" not in text
     code, out, err = invoke(settings, "runs", "show", str(run_id))

@@ -86,6 +86,8 @@ def test_command_syntax() -> None:
 
 
 class _Fake:
+    platform = "slack"
+
     def __init__(self) -> None:
         self.replies: list[Reply] = []
 

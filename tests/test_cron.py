@@ -13,8 +13,9 @@ from bot.errors import UserError
 from bot.schedule.scheduler import fire_times
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+        second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def _next_aps(cron: str, tz: str, start: datetime, n: int) -> list[datetime]:

@@ -176,12 +176,12 @@ def environment_variables_read() -> dict[str, str]:
     trees = {p: ast.parse(p.read_text()) for p in (ROOT / "bot").rglob("*.py")}
     constants: dict[str, str] = {}
     for tree in trees.values():
-        for node in tree.body:
-            if isinstance(node, ast.Assign):
-                targets = node.targets[0]
-                names = targets.elts if isinstance(targets, ast.Tuple) else [targets]
-                values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
-                for n, v in zip(names, values, strict=False):
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign):
+                targets = stmt.targets[0]
+                assigned = targets.elts if isinstance(targets, ast.Tuple) else [targets]
+                values = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
+                for n, v in zip(assigned, values, strict=False):
                     if isinstance(n, ast.Name) and isinstance(v, ast.Constant) \
                             and isinstance(v.value, str):
                         constants[n.id] = v.value
@@ -205,7 +205,7 @@ def environment_variables_read() -> dict[str, str]:
                     and isinstance(node.iter, ast.Tuple | ast.List):
                 loops[node.target.id] = [v for e in node.iter.elts for v in resolve(e)]
         for node in ast.walk(tree):
-            arg: ast.AST | None = None
+            arg: ast.expr | None = None
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
                     (node.func.attr == "get" and is_environ(node.func.value))
                     or node.func.attr == "getenv"):
@@ -396,7 +396,8 @@ def test_readme_deploy_steps_as_written(tmp_path: Path) -> None:
     env = _clean_env(tmp_path) | {"PIP_NO_INDEX": "1", "PIP_NO_DEPS": "1",
                                   "PIP_NO_BUILD_ISOLATION": "0", "PYTHONPATH": deps}
     (tmp_path / "home").mkdir()
-    script, skipped = [], []
+    script: list[str] = []
+    skipped: list[str] = []
     for _, lines in blocks:  # one shell; each block starts in the clone
         script.append(f"cd {shlex.quote(str(clone))}")
         for line in lines:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import cast
 
 import pytest
 from click.testing import CliRunner
@@ -100,14 +101,16 @@ def test_headline_counts_articles_outlets_and_dates(pact_store, settings):
 # ------------------------------------------------------------------ timeline
 def test_timeline_anchors_dates_on_the_article_year(pact_store, settings):
     d = build_digest(pact_store, settings, only="timeline")
-    items = d.section("timeline").items
+    timeline = d.section("timeline")
+    assert timeline is not None
+    items = timeline.items
     dates = [i.date for i in items]
     assert "2024-06-19" in dates  # "June 19" in an article published 2024-06-20
     assert "2024-03" in dates  # "in March" in an article of 2024
     # The dateline without a year ("June 19 (Wire)") is anchored on its story's other dated
     # article (2024-06-20): nothing is left uncertain.
     assert all(i.certain for i in items), [i.date for i in items]
-    certain = [i.date for i in items if i.certain]
+    certain = [cast(str, i.date) for i in items if i.certain]  # a timeline item is dated
     assert certain == sorted(certain)  # oldest first
 
 
@@ -126,14 +129,18 @@ def test_extract_dates_precision_and_uncertainty():
 # ------------------------------------------------------------------ who's who, to watch
 def test_whos_who_gives_roles_as_written(pact_store, settings):
     d = build_digest(pact_store, settings, only="whos-who")
-    texts = [i.text for i in d.section("whos-who").items]
+    whos_who = d.section("whos-who")
+    assert whos_who is not None
+    texts = [i.text for i in whos_who.items]
     assert "Maria Lopez, Harbor University" in texts
     assert any(t.startswith("Tomas Berg, ") and "foreign minister" in t for t in texts)
 
 
 def test_to_watch_lists_denials_hedges_and_single_source_figures(pact_store, settings):
     d = build_digest(pact_store, settings, only="to-watch")
-    notes = [i.note or "" for i in d.section("to-watch").items]
+    watch = d.section("to-watch")
+    assert watch is not None
+    notes = [i.note or "" for i in watch.items]
     assert any(n.startswith("denial") for n in notes)
     assert any("reportedly" in n or "single-source" in n for n in notes)
 

@@ -63,7 +63,9 @@ def test_a_big_storys_header_and_bullets_count_the_same_sources(
     assert len(d.stories) == 1
     st = d.stories[0]
     assert st.articles == 80
-    items = st.section("key-developments").items
+    kd = st.section("key-developments")
+    assert kd is not None
+    items = kd.items
     assert items
     for it in items:  # a bullet citing every article counts what the header counts
         assert it.sources <= st.independent
@@ -132,7 +134,9 @@ def test_identical_articles_are_one_source_in_the_digest(
     (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
     assert not reload_corpus(store, settings, [corpus]).rejected
     d = build_digest(store, settings)
-    item = next(it for it in d.section("key-developments").items if "went on strike" in it.text)
+    kd = d.section("key-developments")
+    assert kd is not None
+    item = next(it for it in kd.items if "went on strike" in it.text)
     assert len(item.citations) == 5 and item.sources == 1 and item.note == "1 source"
     assert d.stories[0].independent == 1
 
@@ -155,7 +159,8 @@ def test_a_story_without_a_usable_sentence_is_named_in_a_note(
     assert not reload_corpus(store, settings, [corpus]).rejected
     d = build_digest(store, settings)
     assert sorted(doc for s in d.stories for doc in s.documents) == ["en-budget", "ru-football"]
-    assert all(s.section("key-developments").items for s in d.stories)
+    developments = [s.section("key-developments") for s in d.stories]
+    assert all(kd is not None and kd.items for kd in developments)
     assert d.notice is not None and d.notice.startswith("2 stories had no sentence the digest")
     assert "天气" in d.notice and "Μουσείο" in d.notice
     assert d.headline.endswith("· 2 stories")

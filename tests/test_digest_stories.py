@@ -184,13 +184,15 @@ def test_the_briefing_shows_the_top_stories_and_a_story_opens_whole(many, settin
     every = build_digest(many, settings, definition=_defn(max_stories=5), every_story=True)
     assert [s.id for s in every.stories] == [s.id for s in d.stories]
     for s in every.stories[5:]:  # JSON: every story briefed whole
-        assert s.section("key-developments").items and s.section("whos-who").items
+        kd, who = s.section("key-developments"), s.section("whos-who")
+        assert kd is not None and kd.items and who is not None and who.items
     top = d.stories[0]
     whole = build_digest(many, settings, definition=_defn(), story=top.id)
     assert [s.id for s in whole.stories] == [top.id]
     assert whole.title.endswith(top.headline)
     assert {s.doc_id for s in whole.sources} == set(top.documents)
-    assert whole.section("whos-who") and whole.section("whos-who").items
+    whos_who = whole.section("whos-who")
+    assert whos_who and whos_who.items
     with pytest.raises(UserError, match="No story 'zzzzzz'"):
         build_digest(many, settings, definition=_defn(), story="zzzzzz")
 

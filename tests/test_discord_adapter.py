@@ -663,7 +663,7 @@ async def test_deliver_before_login_is_transient(core: Core) -> None:
 # --------------------------------------------------------------------------- renderer
 
 
-_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=3000)
+_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=3000)
 _block = st.one_of(
     st.builds(Paragraph, _text), st.builds(Heading, st.text(max_size=400)),
     st.builds(Context, _text),

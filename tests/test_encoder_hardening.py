@@ -17,7 +17,7 @@ import numpy as np
 
 from bot.corpus.reload import reload_corpus
 from bot.search import index as index_module
-from bot.search import semantic
+from bot.search import minilm, semantic
 from bot.search.index import read_pointer, refresh_index
 from bot.text.aliases import load_aliases
 from tests.conftest import spy_on_judges
@@ -80,7 +80,7 @@ def test_the_full_model_failing_mid_reload_loses_nothing(settings, store, corpus
     _world(settings, store, corpus)
     old = read_pointer(settings.index_path)
     full = semantic.full_model()
-    assert full is not None
+    assert isinstance(full, minilm.OnnxEncoder)
     real, broken, calls = full.encode_corpus, [True], [0]
 
     def flaky(texts: Any) -> Any:
@@ -213,6 +213,7 @@ def _assert_full_build_vectors(settings: Any, store: Any) -> None:
     vecs = np.load(settings.index_path / pointer.folder / semantic.VECTORS)
     rows = store.sentences_by_ids(ids.tolist())
     full = semantic.full_model()
+    assert isinstance(full, minilm.OnnxEncoder)
     fresh = full.encode([rows[int(i)]["text"] for i in ids], cache=False) \
         + semantic.TITLE_WEIGHT * full.encode(
             [store.document(rows[int(i)]["doc_id"])["title"] for i in ids], cache=False)
@@ -263,6 +264,7 @@ def test_a_build_of_vectors_without_titles_is_copied_with_them_not_embedded_agai
     assert pointer is not None
     folder = settings.index_path / pointer.folder
     full = semantic.full_model()
+    assert isinstance(full, minilm.OnnxEncoder)
     rows = store.sentences_by_ids(np.load(folder / semantic.VECTOR_IDS).tolist())
     ids = np.load(folder / semantic.VECTOR_IDS)
     own = full.encode([rows[int(i)]["text"] for i in ids], cache=False)

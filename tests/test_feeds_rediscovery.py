@@ -58,7 +58,8 @@ def subscribed(server: FixtureServer, core: Core) -> int:
     feed = core.add_feed(server.url("/"))
     [report] = poll_once(core)
     assert outcomes(report) == ["added"] * 3
-    assert core.store.feed(feed["id"])["feed_url"] == server.url("/feed.xml")
+    row = core.store.feed(feed["id"])
+    assert row is not None and row["feed_url"] == server.url("/feed.xml")
     return int(feed["id"])
 
 
@@ -108,7 +109,8 @@ def test_an_html_page_at_the_feed_url_starts_discovery_again(
     [report] = poll_once(core)
     assert report.status == "ok", report.error
     assert outcomes(report) == ["unchanged"] * 3
-    assert core.store.feed(feed_id)["feed_url"] == server.url("/feed2.xml")
+    row = core.store.feed(feed_id)
+    assert row is not None and row["feed_url"] == server.url("/feed2.xml")
 
 
 def test_the_longest_rediscovery_stays_within_the_poll_bound(
@@ -128,7 +130,8 @@ def test_the_longest_rediscovery_stays_within_the_poll_bound(
     made = server.hits - before
     assert made == {"/feed.xml": 1, "/old2.xml": 1, "/": 1, "/feed2.xml": 1}, made
     assert sum(made.values()) <= FEED_REQUESTS
-    assert core.store.feed(feed_id)["feed_url"] == server.url("/feed2.xml")
+    row = core.store.feed(feed_id)
+    assert row is not None and row["feed_url"] == server.url("/feed2.xml")
 
 
 def test_discovery_runs_again_at_most_once_per_poll_interval(
@@ -162,7 +165,8 @@ def test_discovery_runs_again_at_most_once_per_poll_interval(
     [report] = poll_once(core)
     assert report.status == "ok", report.error
     assert server.hits["/"] == hits + 2
-    assert core.store.feed(feed_id)["feed_url"] == server.url("/feed.rss")
+    row = core.store.feed(feed_id)
+    assert row is not None and row["feed_url"] == server.url("/feed.rss")
 
 
 def test_a_feed_url_the_user_gave_is_not_rediscovered(server: FixtureServer,

@@ -54,11 +54,13 @@ def _fresh_cache() -> None:
 def test_lookup_rebuilds_a_damaged_build(settings, store, corpus, damage: str) -> None:
     world = build_claim_world(settings, store, corpus, ARTICLES)
     pointer = read_pointer(settings.index_path)
+    assert pointer is not None
     DAMAGE[damage](settings.index_path / pointer.folder)
     si._cache.clear()  # a new process
     answer = ask_claim(world, "Putin visited Pyongyang in June 2024")
     assert answer.verdict == "single-source", answer
-    assert read_pointer(settings.index_path).folder != pointer.folder
+    rebuilt = read_pointer(settings.index_path)
+    assert rebuilt is not None and rebuilt.folder != pointer.folder
     si._cache.clear()
     assert ask_claim(world, "Putin visited Pyongyang in June 2024").verdict == "single-source"
 
@@ -67,13 +69,14 @@ def test_lookup_rebuilds_a_damaged_build(settings, store, corpus, damage: str) -
 def test_reload_rebuilds_a_damaged_build(settings, store, corpus, damage: str) -> None:
     world = build_claim_world(settings, store, corpus, ARTICLES)
     pointer = read_pointer(settings.index_path)
+    assert pointer is not None
     DAMAGE[damage](settings.index_path / pointer.folder)
     aliases = load_aliases(settings.aliases_path)
     report = reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
         s, settings.index_path, aliases))
     assert not report.changed  # the corpus is unchanged; its index was not
     rebuilt = read_pointer(settings.index_path)
-    assert rebuilt.folder != pointer.folder
+    assert rebuilt is not None and rebuilt.folder != pointer.folder
     si.probe_build(settings.index_path / rebuilt.folder)
     si._cache.clear()
     assert ask_claim(world, "Putin visited Pyongyang in June 2024").verdict == "single-source"

@@ -83,7 +83,7 @@ def test_oversized_line_is_never_read_whole(db: Path, corpus: Path,
     def spy_open(self: Path, mode: str = "r", *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         if self.suffix == ".jsonl" and mode == "rb":
             return Spy(io.FileIO(str(self), "rb"))
-        return real_open(self, mode, *args, **kwargs)  # type: ignore[arg-type]
+        return real_open(self, mode, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(Path, "open", spy_open)
     monkeypatch.setattr(reload_module, "JSONL_BATCH", 512)

@@ -146,7 +146,9 @@ def test_source_command_shows_a_stored_url_only_as_a_safe_link(
             assert "https://example.org/a%1B%5B2J%3C!channel%3E%20%5B2%5D%20fake" in text
             assert "\x1b" not in text and "[2] fake" not in text and "<!channel>" not in text
         # The stored value is kept as it came (`--json` shows it).
-        assert store.document("broken")["url"] == "https://example.org/a\x1b[2J\n<!channel> [2] fake"
+        stored = store.document("broken")
+        assert stored is not None
+        assert stored["url"] == "https://example.org/a\x1b[2J\n<!channel> [2] fake"
     finally:
         core.close()
 
@@ -278,7 +280,7 @@ def test_every_chat_reply_shows_hostile_jsonl_metadata_as_printable_lines_on_eve
             reply = bot.send(command)
             assert reply.kind == "info", (command, reply.plain_text())
             discord = "\n".join(
-                f"{e.title}\n{e.description}\n" + "\n".join(f.name + f.value for f in e.fields)
+                f"{e.title}\n{e.description}\n" + "\n".join(f"{f.name}{f.value}" for f in e.fields)
                 for m in render_reply(reply) for e in m.embeds)
             for name, text in {**_rendered(reply), "discord": discord}.items():
                 assert not [r for r in RAW_METADATA if r in text], (command, name, text)
@@ -286,4 +288,5 @@ def test_every_chat_reply_shows_hostile_jsonl_metadata_as_printable_lines_on_eve
         assert all("Ann\\u202eLee" in text and "j\\x1b[2Jx" in text for text in shown.values())
     finally:
         core.close()
-    assert store.document("j\x1b[2Jx")["title"] == RECORDS[0]["title"]
+    stored = store.document("j\x1b[2Jx")
+    assert stored is not None and stored["title"] == RECORDS[0]["title"]

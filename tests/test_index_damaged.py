@@ -16,10 +16,12 @@ def test_damaged_build(settings, store, corpus, monkeypatch):
     world(corpus, 20)
     reload(store, settings, corpus, aliases)
     p = read_pointer(settings.index_path)
+    assert p is not None
     folder = settings.index_path / p.folder
     victim = sorted(f for f in folder.iterdir() if f.suffix == ".idx")[0]
     victim.unlink()  # e.g. a disk error, a stray cleanup
     (corpus / "a03.txt").write_text(article(3, " A storm hit the pier."), encoding="utf-8")
     reload_corpus(store, settings, [corpus])
     refresh_index(store, settings.index_path, aliases)  # full build would succeed
-    assert read_pointer(settings.index_path).generation == store.generation
+    after = read_pointer(settings.index_path)
+    assert after is not None and after.generation == store.generation

@@ -25,6 +25,6 @@ def test_prune_waits_then_fails_the_reload(settings, corpus):
             other.rollback()
             other.close()
 
-    core.refresh_index = refresh_while_other_process_writes  # type: ignore[method-assign]
+    core.refresh_index = refresh_while_other_process_writes  # type: ignore[method-assign, assignment]
     core.reload([corpus])  # committed and indexed: the optional prune must not fail it
     assert core.store.generation == 2

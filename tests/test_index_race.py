@@ -2,7 +2,7 @@
 not be taken as current without that reload's sentences."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import tantivy
 
@@ -18,8 +18,8 @@ def index_ids(settings, store, aliases) -> set[int]:
     index = open_index(store, settings.index_path, aliases)
     s = index.searcher
     res = s.search(tantivy.Query.all_query(), 10_000)
-    vals = s.fast_field_values(si.ID_FIELD, [a for _, a in res.hits])
-    return {int(v) for v in vals}
+    vals = cast(list[int], s.fast_field_values(si.ID_FIELD, [a for _, a in res.hits]))
+    return {int(v) for v in vals}  # every sentence has an id
 
 
 def test_concurrent_reload_during_update(settings, store, corpus, monkeypatch):

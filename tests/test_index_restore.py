@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from typing import cast
 
 import tantivy
 
@@ -17,8 +18,8 @@ from tests.test_index_update import article, reload, world
 def index_ids(settings, store, aliases) -> set[int]:
     index = open_index(store, settings.index_path, aliases)
     res = index.searcher.search(tantivy.Query.all_query(), 10_000)
-    return {int(v) for v in index.searcher.fast_field_values(si.ID_FIELD,
-                                                             [a for _, a in res.hits])}
+    ids = cast(list[int], index.searcher.fast_field_values(si.ID_FIELD, [a for _, a in res.hits]))
+    return {int(v) for v in ids}  # every sentence has an id
 
 
 def test_restored_database(settings, corpus, monkeypatch, tmp_path):

@@ -158,11 +158,13 @@ def test_small_indexes_and_many_deletions_are_rebuilt(settings, store, corpus, c
         (corpus / f"a{n:02}.txt").write_text(article(n, " More."), encoding="utf-8")
         reload(store, settings, corpus, aliases)
     assert calls == {"full": 2, "update": 2}
-    assert read_pointer(settings.index_path).deleted == 4
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None and pointer.deleted == 4
     (corpus / "a04.txt").write_text(article(4, " More."), encoding="utf-8")
     reload(store, settings, corpus, aliases)  # 6 deleted since the full build: rebuilt
     assert calls == {"full": 3, "update": 2}
-    assert read_pointer(settings.index_path).deleted == 0
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None and pointer.deleted == 0
 
 
 def test_a_log_pruned_past_the_build_or_a_build_without_marks_is_rebuilt(
@@ -201,7 +203,8 @@ def test_an_index_out_of_step_with_the_store_is_rebuilt(settings, store, corpus,
     (corpus / "a07.txt").unlink()
     reload(store, settings, corpus, aliases)
     assert calls == {"full": 2, "update": 0}
-    assert read_pointer(settings.index_path).sentences == store.count_body_sentences()
+    pointer = read_pointer(settings.index_path)
+    assert pointer is not None and pointer.sentences == store.count_body_sentences()
 
 
 def test_vectors_are_updated_like_a_full_embedding(settings, store, corpus, tmp_path, calls):

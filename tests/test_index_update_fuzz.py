@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import cast
 
 import pytest
 import tantivy
@@ -20,8 +21,9 @@ def contents(folder) -> dict[int, bytes]:
     s = index.searcher()
     res = s.search(tantivy.Query.all_query(), 100_000)
     addrs = [a for _, a in res.hits]
-    ids = s.fast_field_values(si.ID_FIELD, addrs)
-    return {int(i): s.doc(a).get_first(si.FEAT_FIELD) for i, a in zip(ids, addrs, strict=False)}
+    ids = cast(list[int], s.fast_field_values(si.ID_FIELD, addrs))  # every sentence has an id
+    return {int(i): cast(bytes, s.doc(a).get_first(si.FEAT_FIELD))  # every sentence stores its features
+            for i, a in zip(ids, addrs, strict=False)}
 
 
 @pytest.mark.parametrize("seed", range(3))

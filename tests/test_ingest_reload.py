@@ -122,8 +122,12 @@ def test_unchanged_files_are_not_reprocessed(db: Path, small: Path,
     counter = ParseCounter(monkeypatch)
     reads: list[str] = []
     real_read = bot.corpus.reload.read_capped
-    monkeypatch.setattr(bot.corpus.reload, "read_capped",
-                        lambda path, cap: reads.append(path.name) or real_read(path, cap))
+
+    def counting_read(path: Path, cap: int) -> bytes:
+        reads.append(path.name)
+        return real_read(path, cap)
+
+    monkeypatch.setattr(bot.corpus.reload, "read_capped", counting_read)
     second = reload(db, small)
     assert second.exit_code == 0
     assert "0 added, 0 updated, 3 unchanged" in second.output

@@ -83,7 +83,7 @@ def test_the_cache_embeds_a_text_once_and_stays_bounded():
         runs.append(len(texts))
         return real(texts)
 
-    e._run = counted  # type: ignore[method-assign]
+    e._run = counted  # type: ignore[method-assign, assignment]
     first = e.encode(["one fact", "two facts", "one fact"])
     assert runs == [2]  # the repeated text is embedded once
     again = e.encode(["two facts", "one fact"])
@@ -330,7 +330,7 @@ def count_full_embeddings(monkeypatch: Any) -> list[str]:
     """The sentences the full model embeds from now on (for a reload's or lookup's build),
     recorded in the returned list as they go."""
     full = semantic.full_model()
-    assert full is not None
+    assert isinstance(full, minilm.OnnxEncoder)
     embedded: list[str] = []
     real = full.encode_corpus
 

@@ -81,7 +81,7 @@ def test_a_config_elsewhere_keeps_the_shipped_aliases_and_digests(tmp_path: Path
     cfg.write_text("[commands]\nadmins = []\n")
     s = load_settings(cfg)
     assert s.aliases_path == ROOT / "config" / "aliases.toml" and s.aliases_path.is_file()
-    assert (s.digests_dir / "daily.toml").is_file()
+    assert s.digests_dir is not None and (s.digests_dir / "daily.toml").is_file()
     assert s.db_path == ROOT / "var" / "briefbot.db"  # not <config folder>/var/briefbot.db
 
 
@@ -91,7 +91,7 @@ def test_the_copied_shipped_config_works_anywhere(installed: Path, tmp_path: Pat
     cfg.write_text((ROOT / "config" / "briefbot.toml").read_text())
     s = load_settings(cfg)
     for p in (*s.default_paths, s.aliases_path, s.outlets_path, s.digests_dir):
-        assert p.exists(), p
+        assert p is not None and p.exists(), p
 
 
 def test_dotenv_is_read_before_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

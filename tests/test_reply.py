@@ -70,7 +70,7 @@ def test_emphasis_is_not_reopened_around_nothing() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600),
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=600),
        st.integers(min_value=10, max_value=200))
 def test_split_text_never_exceeds_budget_or_loses_words(text: str, budget: int) -> None:
     pieces = split_text(text, budget)

@@ -42,8 +42,9 @@ FAST = SchedulerConfig(max_attempts=3, retry_base_seconds=0.001, retry_max_secon
                        lease_seconds=600, misfire_grace_seconds=3600, sweep_seconds=60)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+        second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 # ---------------------------------------------------------------------------- fixtures

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import pytest
@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from slack_bolt.async_app import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.adapters.slack import (
@@ -355,7 +356,7 @@ async def test_notice_with_no_response_url_use_left_goes_by_post_ephemeral(
     async def respond(**kwargs: Any) -> Any:
         raise AssertionError("the response_url has no use left")
 
-    url = ResponseURL(respond, uses=0)
+    url = ResponseURL(cast(AsyncRespond, respond), uses=0)
     client = make_client(TOKEN, api.base_url)
     await _tell_caller(url, {"channel_id": "C1", "user_id": "U1"}, client,
                        render_text_message("went wrong", kind="error"), "error x")
@@ -486,7 +487,8 @@ async def test_admin_command_denied_to_non_admin(slack: SlackAdapter,
 @pytest.mark.parametrize("flag", ["is_admin", "is_owner", "is_primary_owner"])
 async def test_workspace_admin_granted_and_cached(slack: SlackAdapter, api: SlackWebAPIMock,
                                                   flag: str) -> None:
-    api.add_user("UBOSS", **{flag: True})
+    flags: dict[str, Any] = {flag: True}
+    api.add_user("UBOSS", **flags)
     for _ in range(2):
         answer = await command(slack, api, "/briefbot", "status", user_id="UBOSS")
         assert answer["response_type"] == "in_channel"

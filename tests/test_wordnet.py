@@ -28,7 +28,8 @@ from tests.bench.build_wordnet import build, inflections, read_exceptions, write
 ALIASES = AliasTable.from_mapping({})
 
 # synset offset: (lemmas, derivation pointers (source word, target offset, target word))
-NOUNS = {
+Synsets = dict[int, tuple[list[str], list[tuple[int, tuple[str, int], int]]]]
+NOUNS: Synsets = {
     100: (["policeman", "police_officer"], []),
     101: (["cop", "pig"], []),  # "cop"'s frequent sense; a rare sense of "pig"
     102: (["pig", "hog", "swine"], []),
@@ -36,7 +37,7 @@ NOUNS = {
     104: (["bank", "slope"], []),  # a rare sense of "bank"
     105: (["murderer", "slayer"], []),
 }
-VERBS = {
+VERBS: Synsets = {
     200: (["phone", "call", "telephone"], []),
     201: (["murder", "slay"], [(1, ("n", 105), 1), (2, ("n", 105), 2)]),
     202: (["own_up", "confess"], []),
