@@ -20,3 +20,24 @@ def test_the_bench_scripts_type_check() -> None:
     done = subprocess.run([sys.executable, "-m", "mypy", "tests/bench"], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-1000:]
+
+
+def test_the_speed_benchs_random_vectors_take_the_builds_arguments() -> None:
+    # `BENCH_RANDOM_VECTORS=1 make bench ONLY=speed` replaces the build's `_embed`; once the
+    # build passed it one argument more (`untitled`), the bench failed at its first build
+    # with a TypeError (the replacement is assigned past mypy). Called here as `build` calls it.
+    import inspect
+
+    from bot.search import semantic
+    from tests.bench.bench_speed import random_vectors
+
+    class Width:
+        dim = 8
+
+    real = inspect.signature(semantic._embed)
+    with random_vectors():
+        fake = semantic._embed
+        assert list(inspect.signature(fake).parameters) == list(real.parameters)
+        ids, vecs = fake([(7, "A sentence.", None)], Width(), None, True)  # type: ignore[arg-type, list-item]
+    assert list(ids) == [7] and vecs.shape == (1, 8)
+    assert semantic._embed is not fake

@@ -120,7 +120,7 @@ def random_vectors() -> Iterator[None]:
 
     real = semantic._embed
 
-    def fake(pairs: Any, enc: Any, known: Any) -> tuple[Any, Any]:
+    def fake(pairs: Any, enc: Any, known: Any, untitled: bool = False) -> tuple[Any, Any]:
         ids = np.fromiter((t[0] for t in pairs), dtype=np.int64)
         width = semantic._dim(enc)
         vecs = np.random.default_rng(0).standard_normal((len(ids), width), dtype=np.float32)
