@@ -72,6 +72,11 @@ def test_no_second_source_under_the_cut_without_a_first_or_past_two(tmp_path):
     judged = [(Judgement("supports", 1.0), rows["A"]), (Judgement("supports", 1.0), rows["D"])]
     _second_source(Copies(store), [(0.6, rows["B"]["id"], rows["B"])], judged, [rows["B"]])
     assert _supporting(judged) == [("A", None), ("D", None)]
+    # The first source is a long post's support read from reverse coverage: no anchor.
+    judged = [(Judgement("supports", 0.5), rows["A"])]
+    _second_source(Copies(store), [(0.6, rows["B"]["id"], rows["B"])], judged, [rows["B"]],
+                   weak={rows["A"]["id"]})
+    assert _supporting(judged) == [("A", None)]
     # Only a copy of the first source is likely enough: still one source.
     judged = [(Judgement("supports", 1.0), rows["A"])]
     _second_source(Copies(store), [(0.6, rows["C"]["id"], rows["C"])], judged, [rows["C"]])
@@ -94,9 +99,9 @@ def test_a_lookup_counts_the_judges_second_source_before_asking_the_cross_encode
     def at(cut: float) -> Any:
         def run(copies: Copies, may_state: list[tuple[float, int, dict[str, Any]]],
                 judged: list[tuple[Judgement, dict[str, Any]]],
-                unrelated: list[dict[str, Any]]) -> None:
+                unrelated: list[dict[str, Any]], weak: set[int]) -> None:
             seen.extend(p for p, _, row in may_state if row["doc_id"] == "b")
-            second(copies, may_state, judged, unrelated, cut)
+            second(copies, may_state, judged, unrelated, weak, cut=cut)
         return run
 
     monkeypatch.setattr(lookup_module, "_second_source", at(1.0))

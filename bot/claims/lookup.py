@@ -281,6 +281,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     lead = _lead_word(analysis, parsed)
     if lead is not None and not _written_as_name(lead, texts):
         lead = None
+    by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     for sid in body:
         row = rows[sid]
         own = feats(row)
@@ -295,6 +296,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             jl = judge_long(parsed, m, rev, lexical.get(sid, 0.0), max_idf)
             if jl is not None:
                 j, by_coverage = jl, True
+                by_coverage_ids.add(sid)
         prev = prev_rows.get(sid - 1)
         ctx = with_title(feats(prev) if prev and prev["doc_id"] == row["doc_id"]
                          and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body"
@@ -363,7 +365,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if not long_claim:
         judged = _medium_support(parsed, judged, lexical, feats)
     if may_state and fitted is not None:
-        _second_source(copies, may_state, judged, unrelated)
+        _second_source(copies, may_state, judged, unrelated, by_coverage_ids)
     if may_state and reader is not None:
         _cross_support(copies, reader, plain, may_state, judged, unrelated,
                        fitted.cross_floor if fitted is not None else 0.0, context_of)
@@ -677,7 +679,8 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
 
 def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, Any]]],
                    judged: list[tuple[Judgement, dict[str, Any]]],
-                   unrelated: list[dict[str, Any]], cut: float = SECOND_SOURCE) -> None:
+                   unrelated: list[dict[str, Any]], weak: set[int] | frozenset[int] = frozenset(),
+                   cut: float = SECOND_SOURCE) -> None:
     """Once exactly one source states the claim, another document's likeliest candidate
     (`may_state`: every slot said, no conflict, claim not negated, no other actor) states it
     too from the judge's probability `cut` on (`SECOND_SOURCE`), moved into `judged` as
@@ -685,14 +688,16 @@ def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, A
     state the claim; a story one outlet reports is mostly reported by others too, so given a
     first source another outlet's closely matching sentence is far likelier to state it than
     the judge's probability says. A copy of the supporting document is no second source
-    (`copies`)."""
+    (`copies`). That first source must state the claim by the rules or the judge's `states`:
+    a long post's support read from reverse coverage (`weak`, sentence ids) is no anchor."""
     groups: list[set[str]] = []
     for j, row in judged:
         if j.stance == "supports":
             _add_support(groups, row["doc_id"], _sentence_key(row))
     if len(groups) >= 2:
         copies.merge(groups)
-    if _independent(groups) != 1:
+    if _independent(groups) != 1 or all(
+            row["id"] in weak for j, row in judged if j.stance == "supports"):
         return
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
         if p < cut:
