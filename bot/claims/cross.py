@@ -88,11 +88,10 @@ class CrossEncoder:
 
         with native_run():  # the tokenizer's calls, then the model's: see `native_run`
             ids, types = self._ids(claim, sentence, context)
-        feed: dict[str, Any] = {"input_ids": np.asarray([ids], dtype=np.int64),
-                                "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
-        if "token_type_ids" in self.inputs:
-            feed["token_type_ids"] = np.asarray([types], dtype=np.int64)
-        with native_run():
+            feed: dict[str, Any] = {"input_ids": np.asarray([ids], dtype=np.int64),
+                                    "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
+            if "token_type_ids" in self.inputs:
+                feed["token_type_ids"] = np.asarray([types], dtype=np.int64)
             logit = float(self.session.run(None, feed)[0].reshape(-1)[0])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 

@@ -639,14 +639,9 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
     per sentence id, the previous sentence that says what the sentence leaves unnamed: it is
     read before the sentence. Sources are counted as the verdict counts them: an article and
     its copy are one (`copies`), so they do not stop it asking a second source."""
-    groups: list[set[str]] = []
-    done: set[str] = set()  # documents supporting it or asked about
-    for j, row in judged:
-        if j.stance == "supports":
-            _add_support(groups, row["doc_id"], _sentence_key(row))
-            done.add(row["doc_id"])
-    if len(groups) >= 2:
-        copies.merge(groups)
+    groups = _support_groups(copies, judged)
+    # Documents supporting it or asked about.
+    done = {row["doc_id"] for j, row in judged if j.stance == "supports"}
     asked: list[tuple[int, dict[str, Any]]] = []
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
         if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2 or p < floor:
@@ -667,14 +662,9 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
             copies.merge(groups)  # a copy it confirmed is no second source
         if _independent(groups) >= 2:
             continue
-        now = Judgement("supports", p_states, "states it in other words")
         _add_support(groups, row["doc_id"], _sentence_key(row))
-        at = next((i for i, (_, r) in enumerate(judged) if r["id"] == sid), None)
-        if at is None:
-            unrelated.remove(row)
-            judged.append((now, row))
-        else:
-            judged[at] = (now, row)
+        _now_supports(Judgement("supports", p_states, "states it in other words"), sid, row,
+                      judged, unrelated)
 
 
 def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, Any]]],
@@ -690,12 +680,7 @@ def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, A
     the judge's probability says. A copy of the supporting document is no second source
     (`copies`). That first source must state the claim by the rules or the judge's `states`:
     a long post's support read from reverse coverage (`weak`, sentence ids) is no anchor."""
-    groups: list[set[str]] = []
-    for j, row in judged:
-        if j.stance == "supports":
-            _add_support(groups, row["doc_id"], _sentence_key(row))
-    if len(groups) >= 2:
-        copies.merge(groups)
+    groups = _support_groups(copies, judged)
     if _independent(groups) != 1 or all(
             row["id"] in weak for j, row in judged if j.stance == "supports"):
         return
@@ -709,14 +694,35 @@ def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, A
         copies.merge(trial)
         if _independent(trial) < 2:
             continue  # a copy of the supporting document
-        now = Judgement("supports", p, SECOND_SOURCE_REASON)
-        at = next((i for i, (_, r) in enumerate(judged) if r["id"] == sid), None)
-        if at is None:
-            unrelated.remove(row)
-            judged.append((now, row))
-        else:
-            judged[at] = (now, row)
+        _now_supports(Judgement("supports", p, SECOND_SOURCE_REASON), sid, row, judged,
+                      unrelated)
         return
+
+
+def _support_groups(copies: Copies, judged: list[tuple[Judgement, dict[str, Any]]]
+                    ) -> list[set[str]]:
+    """The sources supporting the claim so far, as the verdict counts them: documents sharing a
+    supporting sentence, and an article and its copy (`copies`), are one."""
+    groups: list[set[str]] = []
+    for j, row in judged:
+        if j.stance == "supports":
+            _add_support(groups, row["doc_id"], _sentence_key(row))
+    if len(groups) >= 2:
+        copies.merge(groups)
+    return groups
+
+
+def _now_supports(now: Judgement, sid: int, row: dict[str, Any],
+                  judged: list[tuple[Judgement, dict[str, Any]]],
+                  unrelated: list[dict[str, Any]]) -> None:
+    """Sentence `sid` (`row`) supports the claim: its judgement in `judged` replaced, or it is
+    moved there from `unrelated`."""
+    at = next((i for i, (_, r) in enumerate(judged) if r["id"] == sid), None)
+    if at is None:
+        unrelated.remove(row)
+        judged.append((now, row))
+    else:
+        judged[at] = (now, row)
 
 
 def _lead_word(analysis: Analysis, parsed: Claim) -> Unit | None:
