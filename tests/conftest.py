@@ -71,6 +71,24 @@ def build_claim_world(settings: Settings, store: Store, corpus: Path,
     return store, settings
 
 
+def store_of_documents(path: Path, docs: dict[str, list[str]]
+                       ) -> tuple[Store, dict[str, dict[str, Any]]]:
+    """A store at `path` holding `docs` (id -> body sentences) as written, no reload or index;
+    with each document's first sentence row, by document id (for the lookup's steps)."""
+    from bot.corpus.article import sentence_key
+
+    store = Store(path)
+    with store.transaction(wait_seconds=5):
+        store.put_documents(
+            [{"id": d, "source_path": d, "source_kind": "txt", "title": d, "content_hash": d,
+              "sentence_count": len(s)} for d, s in docs.items()],
+            [(d, i, 0, "body", t, sentence_key(t)) for d, s in docs.items()
+             for i, t in enumerate(s)])
+    first = {r["doc_id"]: r for r in store.sentences_of(list(docs), kind="body")
+             if r["position"] == 0}
+    return store, first
+
+
 def ask_claim(world: tuple[Store, Settings], claim: str, limit: int = 5):  # type: ignore[no-untyped-def]
     from bot.claims.lookup import lookup_claim
 

@@ -120,9 +120,8 @@ def test_an_article_and_its_copy_do_not_stop_it_asking_a_second_source(
 def test_a_copy_the_cross_encoder_confirms_does_not_crowd_out_a_second_source(tmp_path):
     # A states it; C (a copy of A with an edited lead) is asked first, B (independent) second:
     # both are confirmed, and B is kept, as A and C are one source.
-    from bot.corpus.article import sentence_key
-    from bot.corpus.storage import Store
     from bot.text.stance import Judgement
+    from tests.conftest import store_of_documents
 
     shared = ["The new lighthouse will guide the fishing boats home at night.",
               "The old lamp on the harbour wall will be kept for the tourists."]
@@ -130,15 +129,7 @@ def test_a_copy_the_cross_encoder_confirms_does_not_crowd_out_a_second_source(tm
             "C": ["A beacon tower now stands on the northern pier, officials said.", *shared],
             "B": ["Fishermen welcomed the tall beacon tower built on the northern pier.",
                   "Other news of the town council followed in a long meeting on Friday."]}
-    store = Store(tmp_path / "x.db")
-    with store.transaction(wait_seconds=5):
-        store.put_documents(
-            [{"id": d, "source_path": d, "source_kind": "txt", "title": d, "content_hash": d,
-              "sentence_count": len(s)} for d, s in docs.items()],
-            [(d, i, 0, "body", t, sentence_key(t)) for d, s in docs.items()
-             for i, t in enumerate(s)])
-    rows = {r["doc_id"]: r for r in store.sentences_of(list(docs), kind="body")
-            if r["position"] == 0}
+    store, rows = store_of_documents(tmp_path / "x.db", docs)
     judged = [(Judgement("supports", 1.0), rows["A"])]
     may_state = [(0.9, rows["C"]["id"], rows["C"]), (0.8, rows["B"]["id"], rows["B"])]
     lookup_module._cross_support(lookup_module.Copies(store), FakeCross("beacon tower"), CLAIM,  # type: ignore[arg-type]

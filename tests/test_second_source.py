@@ -9,10 +9,9 @@ from typing import Any
 
 from bot.claims import lookup as lookup_module
 from bot.claims.lookup import SECOND_SOURCE, SECOND_SOURCE_REASON, Copies, _second_source
-from bot.corpus.article import sentence_key
 from bot.corpus.storage import Store
 from bot.text.stance import Judgement
-from tests.conftest import ask_claim, build_claim_world
+from tests.conftest import ask_claim, build_claim_world, store_of_documents
 
 SHARED = ["The new lighthouse will guide the fishing boats home at night.",
           "The old lamp on the harbour wall will be kept for the tourists."]
@@ -26,16 +25,7 @@ DOCS = {"A": ["The Port Elm council approved a new lighthouse on the northern pi
 
 
 def _rows(tmp_path: Path) -> tuple[Store, dict[str, dict[str, Any]]]:
-    store = Store(tmp_path / "x.db")
-    with store.transaction(wait_seconds=5):
-        store.put_documents(
-            [{"id": d, "source_path": d, "source_kind": "txt", "title": d, "content_hash": d,
-              "sentence_count": len(s)} for d, s in DOCS.items()],
-            [(d, i, 0, "body", t, sentence_key(t)) for d, s in DOCS.items()
-             for i, t in enumerate(s)])
-    rows = {r["doc_id"]: r for r in store.sentences_of(list(DOCS), kind="body")
-            if r["position"] == 0}
-    return store, rows
+    return store_of_documents(tmp_path / "x.db", DOCS)
 
 
 def _supporting(judged: list[tuple[Judgement, dict[str, Any]]]) -> list[tuple[str, str | None]]:
