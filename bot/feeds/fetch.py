@@ -315,7 +315,11 @@ class Fetcher:
                     raise FetchError(f"too many redirects (more than {self.policy.max_redirects})"
                                      f", last to {location[:200]}", status=status)
                 redirects.append(current)
-                current = urljoin(current, location)
+                try:
+                    current = urljoin(current, location)
+                except ValueError as exc:  # an unclosed IPv6 bracket, say
+                    raise FetchError(f"redirect ({status}) to an invalid URL "
+                                     f"{location[:200]!r} ({exc})", status=status) from exc
                 continue
             mime, _, params = headers.get("content-type", "").partition(";")
             charset = None

@@ -35,7 +35,7 @@ from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy, Response
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
-from bot.feeds.urls import canonical_url, doc_id_for, same_site
+from bot.feeds.urls import canonical_url, doc_id_for, same_site, split_url
 from bot.reply import clip_meta, link, printable_line
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,9 @@ class FeedsConfig:
             elif isinstance(default, str):
                 if not isinstance(value, str) or not value.strip():
                     raise UserError(f"config [feeds] {key} must be a non-empty string")
-                if key == "contact_url" and urlsplit(value).scheme not in ("http", "https",
-                                                                             "mailto"):
+                parts = split_url(value)
+                if key == "contact_url" and (parts is None or parts.scheme not in (
+                        "http", "https", "mailto")):
                     raise UserError("config [feeds] contact_url must be an http(s) or mailto URL")
             else:
                 if isinstance(value, bool) or not isinstance(value, int | float):
@@ -126,7 +127,11 @@ class FeedsConfig:
 def check_feed_url(url: str) -> str:
     """A feed URL as typed, checked for shape (fetching comes at the first poll)."""
     url = url.strip().strip("<>")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port out of range or not a number
+    except ValueError as exc:  # that, or an unclosed IPv6 bracket
+        raise UserError(f"not a valid URL: {url[:200]!r} ({exc})") from exc
     if parts.scheme.lower() not in ("http", "https"):
         raise UserError(f"not an http(s) URL: {url[:200]!r} — give the feed's or the site's "
                         "address, e.g. https://example.com/feed.xml")
@@ -614,8 +619,9 @@ class FeedPoller:
         """Whether a page's canonical URL can be its article's identity: on the same site,
         not the site's home page (unless the page fetched is it), and not the document of
         another item of the feed (a template naming one page on every article)."""
-        if urlsplit(canonical).scheme not in ("http", "https") or not same_site(canonical,
-                                                                                 fetched):
+        parts = split_url(canonical)
+        if parts is None or parts.scheme not in ("http", "https") or not same_site(canonical,
+                                                                                   fetched):
             return False
         canon = canonical_url(canonical)
         if urlsplit(canon).path in ("", "/") and canon != canonical_url(fetched):
