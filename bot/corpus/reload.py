@@ -209,7 +209,7 @@ def _walk(root: str, unlisted: list[tuple[str, str]] | None = None,
         if unlisted is not None:
             unlisted.append((exc.filename or root, exc.strerror or str(exc)))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+    for dirpath, dirnames, filenames in _walk_tree(root, onerror):
         if listed is not None:
             listed.append(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -218,6 +218,35 @@ def _walk(root: str, unlisted: list[tuple[str, str]] | None = None,
                   and not _inside(os.path.realpath(os.path.join(dirpath, d)), root)]
         for name in sorted(names):
             yield os.path.join(dirpath, name)
+
+
+def _walk_tree(top: str, onerror: Callable[[OSError], None]
+               ) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk(top, onerror=onerror) (top-down, links to folders listed but not walked), with
+    a stack instead of recursion: Python 3.11's os.walk recurses once per level, so a tree
+    deeper than the recursion limit stopped the reload with a RecursionError. The caller may
+    prune `dirnames` in place, as with os.walk; the order is os.walk's."""
+    stack = [top]
+    while stack:
+        path = stack.pop()
+        dirs: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(path) as it:
+                for entry in it:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        yield path, dirs, files
+        for name in reversed(dirs):
+            sub = os.path.join(path, name)
+            if not os.path.islink(sub):
+                stack.append(sub)
 
 
 def _emptied(folders: list[str], found: list[str], loader: _Loader) -> list[tuple[str, int]]:
@@ -932,8 +961,10 @@ class _Loader:
             kept = self.held_under(folder)
             docs = "the document" if kept == 1 else f"the {kept} documents"
             self._record(Outcome(folder, "rejected",
-                                 f"cannot list this folder ({why}); {docs} loaded from under"
-                                 f" it {'is' if kept == 1 else 'are'} kept"), order=0)
+                                 f"cannot list this folder ({why})"
+                                 + (f"; {docs} loaded from under it "
+                                    f"{'is' if kept == 1 else 'are'} kept" if kept else "")),
+                         order=0)
 
     def retire_missing(self, roots: list[str], present: set[str],
                        unlisted: list[str] | None = None) -> None:
