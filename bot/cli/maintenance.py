@@ -112,8 +112,9 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     """Replace the database with the backup FILE and rebuild the search index from it.
 
     The current database is kept beside it (<db>.before-restore-<time>.db)."""
-    db = app.db_path  # the database path alone: an error elsewhere in the config is no matter
-    app.require_database()
+    # The database path alone: an error elsewhere in the config is no matter. A path that
+    # does not exist is created, with its folders (a backup restored on a new machine).
+    db = app.db_path
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself")
     info = inspect_database(file)
