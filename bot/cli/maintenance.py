@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from bot.cli.context import AppContext, json_errors, open_store, pass_app
+from bot.corpus.reload import failure_reason
 from bot.corpus.storage import SCHEMA_VERSION, Store, backup_database, inspect_database
 from bot.errors import UserError
 
@@ -135,7 +137,7 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     # The index build reads the whole config (aliases, encoder): when part of it is wrong,
     # the database is restored all the same and the build is left to the next reload or
     # lookup, saying why.
-    settings, index_error = None, None
+    settings, index_error, build_failed = None, None, False
     if not no_index:
         try:
             settings = app.settings
@@ -153,17 +155,24 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         core = Core(settings)  # opening it upgrades an older schema (with its own backup)
         try:
             upgraded = core.store.upgraded
-            indexed = core.rebuild_index().sentences
+            try:
+                indexed = core.rebuild_index().sentences
+            except Exception as exc:  # restored all the same: say why, as a reload does
+                indexed, build_failed = None, True
+                index_error = (f"search index not rebuilt: {failure_reason(exc)}; the next "
+                               "reload or lookup builds it")
             stats = core.store.corpus_stats()
         finally:
             core.close()
     out = {"restored": str(file), "database": str(db), "previous": kept,
            "documents": stats["documents"], "sentences": stats["sentences"],
            "upgraded": upgraded, "index_sentences": indexed, "index_error": index_error}
-    if index_error:
-        click.echo(index_error, err=True)
     if as_json:
+        if index_error:
+            click.echo(index_error, err=True)
         click.echo(json.dumps(out, indent=2))
+        if build_failed:
+            sys.exit(1)
         return
     click.echo(f"restored {file} into {db}: {stats['documents']} documents, "
                f"{stats['sentences']} sentences")
@@ -171,6 +180,10 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         click.echo(f"the previous database is kept at {kept}")
     if upgraded:
         click.echo(f"upgraded from schema version {upgraded['from']} to {upgraded['to']}")
-    if not index_error:
-        click.echo("search index rebuilt" + (f" ({indexed:,} sentences)" if indexed is not None
-                                             else ": skipped (--no-index)"))
+    if index_error:  # after the restore's lines, as a reload's index failure comes last
+        click.echo(index_error, err=True)
+        if build_failed:
+            sys.exit(1)
+        return
+    click.echo("search index rebuilt" + (f" ({indexed:,} sentences)" if indexed is not None
+                                         else ": skipped (--no-index)"))

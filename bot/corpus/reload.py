@@ -1335,7 +1335,7 @@ def reload_corpus(
         status = "ok" if not loader.counts["rejected"] else "with-rejections"
         error = None
     except Exception as exc:
-        error = _why(exc)
+        error = failure_reason(exc)
         raise
     finally:
         if loader is not None:
@@ -1352,14 +1352,21 @@ def reload_corpus(
         except Exception as exc:  # the corpus is committed: report, don't lose the report
             log.info("reload #%d: the index build after the commit failed", run_id,
                      exc_info=True)
-            report.index_error = _why(exc)
+            report.index_error = failure_reason(exc)
     return report
 
 
-def _why(exc: BaseException) -> str:
-    """One line saying why something failed, from its exception."""
+_SHORT_WRITE = re.compile(r"(\d+) requested and (\d+) written")
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line saying why something failed, from its exception (a reload, an index build)."""
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"{exc.strerror}{where}"
     text = " ".join(str(exc).split())
+    short = _SHORT_WRITE.fullmatch(text)
+    if isinstance(exc, OSError) and short:  # numpy's words for a write the disk cut short
+        return (f"a write was cut short ({int(short[2]):,} of {int(short[1]):,} bytes "
+                "written: is the disk full?)")
     return text[:300] or type(exc).__name__
