@@ -16,9 +16,8 @@ from pathlib import Path
 import click
 
 from bot.cli.context import AppContext, json_errors, open_store, pass_app
-from bot.corpus.reload import failure_reason
 from bot.corpus.storage import SCHEMA_VERSION, Store, backup_database, inspect_database
-from bot.errors import UserError
+from bot.errors import UserError, failure_reason
 
 
 def _same_file(a: Path, b: Path) -> bool:

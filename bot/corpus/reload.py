@@ -35,7 +35,7 @@ from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
 from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import FileState, Store
-from bot.errors import UserError
+from bot.errors import UserError, failure_reason
 from bot.reply import printable_line
 
 TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
@@ -1354,19 +1354,3 @@ def reload_corpus(
                      exc_info=True)
             report.index_error = failure_reason(exc)
     return report
-
-
-_SHORT_WRITE = re.compile(r"(\d+) requested and (\d+) written")
-
-
-def failure_reason(exc: BaseException) -> str:
-    """One line saying why something failed, from its exception (a reload, an index build)."""
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror}{where}"
-    text = " ".join(str(exc).split())
-    short = _SHORT_WRITE.fullmatch(text)
-    if isinstance(exc, OSError) and short:  # numpy's words for a write the disk cut short
-        return (f"a write was cut short ({int(short[2]):,} of {int(short[1]):,} bytes "
-                "written: is the disk full?)")
-    return text[:300] or type(exc).__name__
