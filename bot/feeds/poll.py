@@ -219,7 +219,8 @@ class ItemOutcome:
         head = f"{self.outcome}"
         if self.outcome == "rejected":
             return printable_line(f"{head} {self.url or '(no link)'} — {self.reason}")
-        line = f"{head} {self.doc_id} {self.title or '(untitled)'} <{self.url}>"
+        line = f"{head} {self.doc_id} {self.title or '(untitled)'}" + (
+            f" <{self.url}>" if self.url else "")
         return printable_line(line + (f" ({self.reason})" if self.reason else ""))
 
 
@@ -658,9 +659,11 @@ class FeedPoller:
             batch[doc_id] = content_hash
             docs.append(b.doc)
             sents.extend(b.sentences)
-        for b in built:  # a failed page (rejected, or the feed's content stored) is retried
+        for b in built:  # a failed page (rejected, or the feed's content stored) is retried;
+            # an item without a link has no page to try again
             if b.item_key is not None:
-                b.retries = b.retries + 1 if b.fallback or b.outcome.outcome == "rejected" else 0
+                b.retries = b.retries + 1 if b.link and (
+                    b.fallback or b.outcome.outcome == "rejected") else 0
         items = [{"item_key": b.item_key, "link": b.link, "doc_id": b.outcome.doc_id,
                   "fingerprint": b.fingerprint, "retries": b.retries,
                   "outcome": b.outcome.outcome,
