@@ -284,6 +284,14 @@ class Store:
             except OSError as exc:  # a file in the way, no permission, a read-only mount
                 raise UserError(f"cannot create the database folder {self.path.parent}: "
                                 f"{exc.strerror or exc}") from exc
+        if str(path) != ":memory:" and self.path.is_file() \
+                and not os.access(self.path, os.W_OK):
+            # A file this process may not write in a folder it may (`chmod 444`): SQLite opens
+            # it all the same and refuses the first write, which a reading command may make
+            # (a table created on first use: `schedule list` failed "read-only"). Read it as
+            # the read-only database it is.
+            self._open_as_read_only()
+            return
         conn = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         try:
@@ -300,12 +308,17 @@ class Store:
             if str(path) == ":memory:" or not self.path.is_file() or not _read_only_error(exc):
                 raise
             self.db.close()
-            self._open_read_only()
-            found = self._stored_version()
-            self._refuse_newer(found)
-            if found is not None and found < SCHEMA_VERSION:
-                self.not_upgraded = found
-                _say_not_upgraded(self.path, found)
+            self._open_as_read_only()
+
+    def _open_as_read_only(self) -> None:
+        """`_open_read_only`, then the schema version checked: a newer one refused, an older
+        one read as it is (said once)."""
+        self._open_read_only()
+        found = self._stored_version()
+        self._refuse_newer(found)
+        if found is not None and found < SCHEMA_VERSION:
+            self.not_upgraded = found
+            _say_not_upgraded(self.path, found)
 
     def _refuse_newer(self, found: int | None) -> None:
         if found is not None and found > SCHEMA_VERSION:
