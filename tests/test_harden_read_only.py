@@ -130,3 +130,27 @@ def test_a_read_only_file_in_a_writable_folder_is_read_as_read_only(ro_file: Pat
         res = briefbot(ro_file, *args)
         assert res.returncode == 1 and "read-only" in res.stderr, (args, res.stderr)
         assert "Traceback" not in res.stderr
+
+
+def test_feeds_poll_and_fetch_on_a_read_only_database_say_so_before_fetching(
+        ro_file: Path) -> None:
+    """They fetched every feed and page, then failed each feed with two logged tracebacks
+    and "internal error (OperationalError: attempt to write a readonly database)"."""
+    from tests.feeds_server import install_story, running
+
+    config = ro_file.parent / "briefbot.toml"
+    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
+    with running() as server:
+        install_story(server)
+        os.chmod(ro_file, 0o644)
+        added = CliRunner().invoke(cli, ["--db", str(ro_file), "--config", str(config),
+                                         "feeds", "add", server.url("/feed.xml")])
+        assert added.exit_code == 0, added.output
+        os.chmod(ro_file, 0o444)
+        for args in (["feeds", "poll"], ["fetch", server.url("/news/bridge-vote")]):
+            res = briefbot(ro_file, "--config", str(config), *args)
+            assert res.returncode == 1, (args, res.stdout, res.stderr)
+            assert "Traceback" not in res.stderr, res.stderr
+            assert res.stderr.strip().splitlines()[-1].startswith(
+                f"Error: the database {ro_file} is read-only here"), res.stderr
+        assert not server.hits
