@@ -40,3 +40,18 @@ def test_linkless_items_are_stored_once_and_the_next_poll_is_conditional(
     assert second.status == "not-modified", [i.summary() for i in second.items]
     assert server.not_modified["/notices.xml"] == 1
     assert len(store.documents()) == 3
+
+
+def test_an_unchanged_item_that_was_rejected_shows_no_none_for_its_document(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    body = re.sub(r"<link>[^<]*</link>|<description>[^<]*</description>", "",
+                  rss(STORY[:1], server.base))
+    server.set("/bare.xml", Route(body=body.encode(), content_type="application/rss+xml"))
+    feed = store.add_feed(server.url("/bare.xml"), "bare", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    assert [i.summary() for i in first.items] == [
+        "rejected (no link) — the item has no link"]
+    [second] = poller.poll(feed["id"])
+    assert [i.summary() for i in second.items] == [f"unchanged {STORY[0]['title']}"]
+

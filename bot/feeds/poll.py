@@ -219,8 +219,8 @@ class ItemOutcome:
         head = f"{self.outcome}"
         if self.outcome == "rejected":
             return printable_line(f"{head} {self.url or '(no link)'} — {self.reason}")
-        line = f"{head} {self.doc_id} {self.title or '(untitled)'}" + (
-            f" <{self.url}>" if self.url else "")
+        line = " ".join([head, *([self.doc_id] if self.doc_id else []),
+                         self.title or "(untitled)", *([f"<{self.url}>"] if self.url else [])])
         return printable_line(line + (f" ({self.reason})" if self.reason else ""))
 
 
