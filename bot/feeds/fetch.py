@@ -25,6 +25,7 @@ import email.utils
 import http.client
 import io
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -35,7 +36,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
+
+import idna
 
 from bot.feeds.errors import FeedProblem
 
@@ -51,6 +54,26 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 CHUNK = 64 * 1024
 
 Resolver = Callable[[str, int], list[str]]
+
+
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_REQUEST_SAFE = "!$&'()*+,/:;=?@[]~%"  # kept as they are (and letters, digits, "-._")
+
+
+def _encoded(part: str) -> str:
+    """A URL's path or query as a request line can carry it, as a browser sends it: every
+    other character (non-ASCII: "/news/café", an IRI; a space; a control) percent-encoded
+    as UTF-8, escapes already there kept, a stray "%" encoded."""
+    return quote(_STRAY_PERCENT.sub("%25", part), safe=_REQUEST_SAFE)
+
+
+def _header_text(raw: bytes) -> str:
+    """A Location header's bytes as a browser reads them: UTF-8 ("/news/café" sent raw),
+    else Latin-1 (http.client's reading of every header)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 class FetchError(FeedProblem):
@@ -307,7 +330,7 @@ class Fetcher:
             status, headers, body_or_location, peer = self._one(
                 current, deadline, kind, etag, last_modified)
             if status in REDIRECTS:
-                location = body_or_location.decode("latin-1") if isinstance(
+                location = _header_text(body_or_location) if isinstance(
                     body_or_location, bytes) else ""
                 if not location:
                     raise FetchError(f"redirect ({status}) without a Location", status=status)
@@ -347,10 +370,15 @@ class Fetcher:
             raise FetchError(f"no host in URL {url[:200]!r}")
         if parts.username or parts.password:
             raise FetchError("URLs with a user name or password are not fetched")
+        if not host.isascii():  # as browsers resolve it (UTS #46, IDNA 2008), as reply.link
+            try:
+                host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+            except UnicodeError as exc:  # idna.IDNAError too
+                raise FetchError(f"invalid host name {host[:200]!r} in {url[:200]!r}") from exc
         port = port or (443 if scheme == "https" else 80)
-        path = parts.path or "/"
+        path = _encoded(parts.path or "/")
         if parts.query:
-            path += "?" + parts.query
+            path += "?" + _encoded(parts.query)
         return scheme, host, port, path
 
     def _address(self, host: str, port: int) -> str:
@@ -467,6 +495,8 @@ class Fetcher:
         except (http.client.HTTPException, OSError) as exc:
             raise FetchError(f"connection to {host} failed: {type(exc).__name__}"
                              f"{': ' + str(exc) if str(exc) else ''}") from exc
+        except ValueError as exc:  # what http.client refuses to send (a header value, ...)
+            raise FetchError(f"cannot request {path[:200]!r} from {host}: {exc}") from exc
 
     def _set_timeout(self, conn: http.client.HTTPConnection, deadline: float) -> None:
         remaining = deadline - time.monotonic()
