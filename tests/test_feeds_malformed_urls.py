@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -146,3 +147,24 @@ def test_feeds_add_and_fetch_refuse_a_malformed_url_in_one_line(
     res = runner.invoke(cli, ["--db", db, "fetch", url])
     assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
     assert "rejected" in res.output and "not a valid URL" in res.output
+
+
+def test_an_unexpected_error_on_one_page_is_that_items_problem(
+        server: FixtureServer, settings: Settings, store: Store,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever else one page's fetch raises (a bug of ours or of a library, as the
+    ValueErrors above were) falls back to the item's content; the other items are stored."""
+    from bot.feeds.fetch import Fetcher
+
+    real_get = Fetcher.get
+
+    def get(self: Fetcher, url: str, **kw: Any) -> Any:
+        if url.endswith("/court-challenge"):
+            raise RuntimeError("boom")
+        return real_get(self, url, **kw)
+
+    monkeypatch.setattr(Fetcher, "get", get)
+    items = _poll(server, settings, store, rss(STORY, server.base))
+    assert [o for o, _ in items] == ["added"] * 3
+    assert items[1][1] == ("page not used: internal error (RuntimeError: boom); stored the "
+                           "feed's own content")

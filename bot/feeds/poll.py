@@ -590,6 +590,9 @@ class FeedPoller:
                 page = extract_page(decode_html(resp.body, resp.charset), resp.url)
             except (FetchError, ExtractError) as exc:
                 problem = exc.reason
+            except Exception as exc:  # a bug on one page must not fail the whole feed
+                log.exception("fetching the page %s failed", link)
+                problem = f"internal error ({type(exc).__name__}: {exc})"
         else:
             problem = "the item has no link"
         if page is not None:
