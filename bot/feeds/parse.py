@@ -160,8 +160,11 @@ def _parse_xml_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
         "content-location": url, "content-type": content_type or "application/xml"})
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
-    if parsed.get("bozo") and not entries:
-        exc = parsed.get("bozo_exception")
+    exc = parsed.get("bozo_exception")
+    # "declared as us-ascii, but parsed as utf-8" (text/xml without a charset) is a warning,
+    # read past when the feed has items: so it is when it has none at the moment.
+    if parsed.get("bozo") and not entries and not (
+            version and isinstance(exc, feedparser.CharacterEncodingOverride)):
         raise FeedError(f"malformed feed: {getattr(exc, 'getMessage', lambda: exc)()}"
                         if exc else "malformed feed")
     if not version and not entries:
