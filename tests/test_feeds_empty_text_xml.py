@@ -35,7 +35,8 @@ def test_an_empty_feed_served_as_text_xml_is_ok_with_no_items(
     feed = store.add_feed(server.url("/alerts.xml"), None, 30, "test")
     [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
     assert report.status == "ok" and report.items == [], report.error
-    assert store.feed(feed["id"])["failures"] == 0
+    row = store.feed(feed["id"])
+    assert row is not None and row["failures"] == 0
 
 
 def test_malformed_xml_with_no_items_is_still_refused() -> None:
