@@ -338,12 +338,36 @@ class _Parsed:
     sentences: list[tuple[Any, ...]] = field(default_factory=list)
 
 
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html)(?![\w-])", re.I)
+
+
+def _html_page(text: str) -> bool:
+    """Whether a .txt or .md file is a web page saved as it came (`curl URL > a.txt`): its
+    markup would be its "sentences". It starts, after an XML declaration and comments, with
+    `<!DOCTYPE html` or `<html` (one linear scan of its first 8 KB)."""
+    head = text[:8192].lstrip("\ufeff").lstrip()
+    if head.startswith("<?xml"):
+        end = head.find("?>")
+        if end < 0:
+            return False
+        head = head[end + 2:].lstrip()
+    while head.startswith("<!--"):
+        end = head.find("-->", 4)
+        if end < 0:
+            return False
+        head = head[end + 3:].lstrip()
+    return _HTML_START.match(head) is not None
+
+
 def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
     """Decode, clean, segment and describe one article; a rejection instead of an exception."""
     try:
         text = decode(job.raw) if isinstance(job.raw, bytes) else job.raw
         f = job.fields
         if f is None:
+            if _html_page(text):
+                raise _Rejected("an HTML page, not an article's text: save the article's text "
+                                "as .txt or .md, or ingest the page with `briefbot fetch URL`")
             article = parse_article(text, job.doc_id, catalog, markdown=job.markdown)
         else:
             article = parse_article(
