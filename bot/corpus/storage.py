@@ -118,6 +118,14 @@ def is_busy_error(exc: BaseException) -> bool:
         or "database is locked" in str(exc))
 
 
+def is_full_error(exc: BaseException) -> bool:
+    """A write SQLite could not make for want of room, or the disk failing it: "database or
+    disk is full", "disk I/O error" (a file size limit too)."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+        or "disk is full" in str(exc) or "disk I/O error" in str(exc))
+
+
 # How long a write waits for another writer's lock (PRAGMA busy_timeout) before failing busy.
 BUSY_TIMEOUT_SECONDS = 60
 

@@ -29,7 +29,13 @@ from bot import __version__
 from bot.config import Settings
 from bot.corpus.metadata import OutletCatalog
 from bot.corpus.reload import _hash, _Job, parse_job
-from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, DB_BUSY_MESSAGE, Store, is_busy_error
+from bot.corpus.storage import (
+    BUSY_TIMEOUT_SECONDS,
+    DB_BUSY_MESSAGE,
+    Store,
+    is_busy_error,
+    is_full_error,
+)
 from bot.errors import UserError
 from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
@@ -451,6 +457,14 @@ class FeedPoller:
                 # is polled again at the next check.
                 report.status, report.error = "error", DB_BUSY_MESSAGE.replace(
                     "try again in a minute", "the feed is polled again at the next check")
+                log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
+                return report, False
+            if is_full_error(exc):
+                # No room to write (a full disk): not the feed's failure either, and recording
+                # it would fail the same way. Nothing was stored; the feed stays due.
+                report.status, report.error = "error", (
+                    f"the database could not be written ({exc}); the feed is polled again at "
+                    "the next check")
                 log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
                 return report, False
             log.exception("polling feed #%s (%s) failed", feed_id, row["url"])
