@@ -297,7 +297,9 @@ class Store:
             # A file this process may not write in a folder it may (`chmod 444`): SQLite opens
             # it all the same and refuses the first write, which a reading command may make
             # (a table created on first use: `schedule list` failed "read-only"). Read it as
-            # the read-only database it is.
+            # the read-only database it is. (os.access, never an open() and close() of the
+            # file: closing any descriptor of it drops the POSIX locks that this process's
+            # other connections hold on it, SQLite's "how to corrupt" 2.2.)
             self._open_as_read_only()
             return
         conn = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
