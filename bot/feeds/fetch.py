@@ -271,11 +271,18 @@ class _Decoder:
         else:
             raise FetchError(f"unsupported content encoding {encoding!r}")
         self.parts: list[bytes] = []
+        # "deflate" is meant zlib-wrapped, but some servers send the raw DEFLATE stream, which
+        # browsers, curl and requests read too: its first bytes are kept (at most 64 KiB,
+        # until output comes) to be read again that way when the zlib header check fails.
+        self.raw_retry = encoding == "deflate"
+        self.head = b""
 
     def feed(self, data: bytes) -> None:
         if self.z is None:
             self._add(data)
             return
+        if self.raw_retry:
+            self.head += data
         try:
             out = self.z.decompress(data, self.cap - self.size + 1)
             self._add(out)
@@ -285,7 +292,15 @@ class _Decoder:
                     break
                 self._add(out)
         except zlib.error as exc:
+            if self.raw_retry and self.size == 0:
+                self.raw_retry = False
+                self.z = zlib.decompressobj(-zlib.MAX_WBITS)
+                head, self.head = self.head, b""
+                self.feed(head)
+                return
             raise FetchError(f"corrupt compressed body ({exc})") from exc
+        if self.raw_retry and (self.size or len(self.head) > 65_536):
+            self.raw_retry, self.head = False, b""
 
     def _add(self, data: bytes) -> None:
         self.size += len(data)
