@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -138,6 +139,21 @@ def _guild_id(value: str) -> str:
     return value
 
 
+def _contact_url(value: str) -> str:
+    """`[feeds] contact_url`: an http(s) or mailto URL that urllib can read (it goes into
+    the User-Agent; "http://[x" used to stop every poll with a traceback)."""
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises on a port out of range or not a number
+    except ValueError:
+        parts = None
+    if parts is None or not re.fullmatch(r"(https?|mailto):\S+", value):
+        raise ValueError("must be an http(s) or mailto URL (e.g. "
+                         f"'https://example.com/bot' or 'mailto:ops@example.com'), not "
+                         f"{_describe(value)}")
+    return value
+
+
 AdminId = Annotated[str, AfterValidator(_admin_id)]
 ENCODERS = ("full", "static")  # `[search] encoder`, `BRIEFBOT_ENCODER` (`bot.search.semantic`)
 DAY = 86_400.0
@@ -214,7 +230,7 @@ class FeedsSettings(_Section):
     """Bounds of `[feeds]`; its values are read by `bot.feeds.poll.FeedsConfig`."""
 
     allow_private_addresses: bool = False
-    contact_url: Annotated[str, StringConstraints(pattern=r"^(https?|mailto):\S+$")] = \
+    contact_url: Annotated[str, AfterValidator(_contact_url)] = \
         "https://github.com/briefbot/briefbot"
     every_minutes: Annotated[int, Field(ge=1, le=10_080)] = 30
     min_every_minutes: Annotated[int, Field(ge=1, le=10_080)] = 5

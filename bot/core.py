@@ -125,9 +125,7 @@ class Core:
             from bot.search import semantic
 
             semantic.require()  # before loading: say it now, not after the commit
-        if self.store.read_only:
-            raise UserError(f"the database {self.settings.db_path} is read-only here: a reload "
-                            "needs to write to it")
+        self._require_writable("a reload")
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:
@@ -248,6 +246,13 @@ class Core:
         )
 
     # ------------------------------------------------------------------ feeds
+    def _require_writable(self, what: str) -> None:
+        """Refuse work that must write when the database is read-only here, before it starts
+        (a poll fetched every feed and page, then failed each feed with a traceback)."""
+        if self.store.read_only:
+            raise UserError(f"the database {self.settings.db_path} is read-only here: {what} "
+                            "needs to write to it")
+
     def feeds_config(self) -> FeedsConfig:
         return FeedsConfig.from_settings(self.settings)
 
@@ -302,6 +307,7 @@ class Core:
         when a poll is already running in this process (the scheduler's periodic check).
         `go`, asked once this poll's turn has come (the running one finished): False returns
         None without polling (the scheduler has stopped meanwhile)."""
+        self._require_writable("polling feeds")  # before any fetch: nothing could be kept
         if not self._feeds_lock.acquire(blocking=wait):
             return None
         try:
@@ -312,5 +318,6 @@ class Core:
             self._feeds_lock.release()
 
     def fetch_pages(self, urls: list[str]) -> list[ItemOutcome]:
+        self._require_writable("fetching pages")
         with self._feeds_lock:
             return self.feed_poller().fetch_pages(urls)

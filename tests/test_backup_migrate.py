@@ -312,3 +312,38 @@ def test_a_backup_on_a_full_disk_names_the_backup_not_the_database(tmp_path: Pat
     assert proc.returncode == 1
     assert f"cannot write the backup {target}" in proc.stderr, proc.stderr
     assert not target.exists() and not list(tmp_path.glob(".b.db.*"))
+
+
+def test_restore_whose_index_build_fails_is_one_line_not_a_traceback(
+        old_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database is restored; the index build after it fails (a full disk: numpy's short
+    write says only "N requested and M written"). That was a traceback after the restore;
+    now one line on stderr saying the database is restored, why the build failed (in words)
+    and that the next reload or lookup builds it, as a reload says it; exit status 1."""
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+    from bot.core import Core
+
+    backup = tmp_path / "b.db"
+    assert briefbot(old_db, "backup", str(backup)).returncode == 0
+
+    def full_disk(self: Core) -> None:
+        raise OSError("9600384 requested and 3071968 written")
+
+    monkeypatch.setattr(Core, "rebuild_index", full_disk)
+    db = tmp_path / "new.db"
+    res = CliRunner().invoke(cli, ["--db", str(db), "restore", str(backup)])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+    assert "Traceback" not in res.output
+    assert f"restored {backup} into {db}: 2 documents" in res.output
+    lines = [ln for ln in res.output.splitlines() if "search index" in ln]
+    assert len(lines) == 1, res.output
+    line = lines[0]
+    assert line == ("search index not rebuilt: a write was cut short (3,071,968 of 9,600,384 "
+                    "bytes written: is the disk full?); the next reload or lookup builds it")
+    assert inspect_database(db)["documents"] == 2
+    res = CliRunner().invoke(cli, ["--db", str(db), "restore", str(backup), "--json"])
+    assert res.exit_code == 1
+    out = json.loads(res.output[res.output.index("{"):])
+    assert out["index_error"] == line and out["documents"] == 2

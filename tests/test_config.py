@@ -61,7 +61,10 @@ def _error(cfg: Path, text: str) -> str:
     ('[feeds]\nallow_private_addresses = "yes"\n', "[feeds] allow_private_addresses",
      "must be true or false"),
     ("[feeds]\nevery_minutes = 0\n", "[feeds] every_minutes", "must be at least 1"),
-    ('[feeds]\ncontact_url = "call me"\n', "[feeds] contact_url", "should match pattern"),
+    ('[feeds]\ncontact_url = "call me"\n', "[feeds] contact_url",
+     "must be an http(s) or mailto URL"),
+    ('[feeds]\ncontact_url = "http://[x"\n', "[feeds] contact_url",
+     "must be an http(s) or mailto URL"),
     ("[feeds]\nallow_private = true\n", "[feeds] allow_private",
      "did you mean 'allow_private_addresses'"),
     # found by the tester: caught only when used, without the file and field

@@ -91,3 +91,66 @@ def test_writing_commands_say_read_only(ro_db: Path) -> None:
         res = briefbot(ro_db, *args)
         assert res.returncode != 0, (args, res.stdout)
         assert "read-only" in res.stderr and "Traceback" not in res.stderr, (args, res.stderr)
+
+
+@pytest.fixture
+def ro_file() -> Iterator[Path]:
+    """A database file this process may not write in a folder it may write (`chmod 444
+    briefbot.db`): SQLite opens it for writing all the same and refuses the first write."""
+    folder = Path(tempfile.mkdtemp(prefix="briefbot-ro-file-"))
+    os.chmod(folder, 0o777)
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / "pact.txt").write_text(article("Pact signed in Seoul"), encoding="utf-8")
+    db = folder / "t.db"
+    res = CliRunner().invoke(cli, ["--db", str(db), "reload", "--no-index", str(corpus)])
+    assert res.exit_code == 0, res.output
+    os.chmod(db, 0o444)
+    try:
+        probe = subprocess.run([sys.executable, "-c", f"open({str(db)!r}, 'ab')"],
+                               preexec_fn=_as_reader, capture_output=True)
+        if probe.returncode == 0:  # pragma: no cover - e.g. root without CAP_SETPCAP
+            pytest.skip("this environment cannot make a file read-only for the test process")
+        yield db
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_read_only_file_in_a_writable_folder_is_read_as_read_only(ro_file: Path) -> None:
+    """`schedule list` of a database no subscription was ever added to creates that table on
+    first use: on such a file it failed "read-only ... (reading commands work: ... schedule
+    list)", contradicting itself."""
+    res = briefbot(ro_file, "schedule", "list", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout) == [], res.stderr
+    res = briefbot(ro_file, "sources", "--json")
+    assert res.returncode == 0 and len(json.loads(res.stdout)) == 1, res.stderr
+    for args in (["reload", str(ro_file.parent / "corpus")],
+                 ["schedule", "add", "--platform", "slack", "--channel", "C1",
+                  "--digest", "daily"]):
+        res = briefbot(ro_file, *args)
+        assert res.returncode == 1 and "read-only" in res.stderr, (args, res.stderr)
+        assert "Traceback" not in res.stderr
+
+
+def test_feeds_poll_and_fetch_on_a_read_only_database_say_so_before_fetching(
+        ro_file: Path) -> None:
+    """They fetched every feed and page, then failed each feed with two logged tracebacks
+    and "internal error (OperationalError: attempt to write a readonly database)"."""
+    from tests.feeds_server import install_story, running
+
+    config = ro_file.parent / "briefbot.toml"
+    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
+    with running() as server:
+        install_story(server)
+        os.chmod(ro_file, 0o644)
+        added = CliRunner().invoke(cli, ["--db", str(ro_file), "--config", str(config),
+                                         "feeds", "add", server.url("/feed.xml")])
+        assert added.exit_code == 0, added.output
+        os.chmod(ro_file, 0o444)
+        for args in (["feeds", "poll"], ["fetch", server.url("/news/bridge-vote")]):
+            res = briefbot(ro_file, "--config", str(config), *args)
+            assert res.returncode == 1, (args, res.stdout, res.stderr)
+            assert "Traceback" not in res.stderr, res.stderr
+            assert res.stderr.strip().splitlines()[-1].startswith(
+                f"Error: the database {ro_file} is read-only here"), res.stderr
+        assert not server.hits

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import click
 
 from bot.cli.context import AppContext, json_errors, open_store, pass_app
 from bot.corpus.storage import SCHEMA_VERSION, Store, backup_database, inspect_database
-from bot.errors import UserError
+from bot.errors import UserError, failure_reason
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -112,8 +113,9 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     """Replace the database with the backup FILE and rebuild the search index from it.
 
     The current database is kept beside it (<db>.before-restore-<time>.db)."""
-    db = app.db_path  # the database path alone: an error elsewhere in the config is no matter
-    app.require_database()
+    # The database path alone: an error elsewhere in the config is no matter. A path that
+    # does not exist is created, with its folders (a backup restored on a new machine).
+    db = app.db_path
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself")
     info = inspect_database(file)
@@ -134,7 +136,7 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     # The index build reads the whole config (aliases, encoder): when part of it is wrong,
     # the database is restored all the same and the build is left to the next reload or
     # lookup, saying why.
-    settings, index_error = None, None
+    settings, index_error, build_failed = None, None, False
     if not no_index:
         try:
             settings = app.settings
@@ -152,17 +154,24 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         core = Core(settings)  # opening it upgrades an older schema (with its own backup)
         try:
             upgraded = core.store.upgraded
-            indexed = core.rebuild_index().sentences
+            try:
+                indexed = core.rebuild_index().sentences
+            except Exception as exc:  # restored all the same: say why, as a reload does
+                indexed, build_failed = None, True
+                index_error = (f"search index not rebuilt: {failure_reason(exc)}; the next "
+                               "reload or lookup builds it")
             stats = core.store.corpus_stats()
         finally:
             core.close()
     out = {"restored": str(file), "database": str(db), "previous": kept,
            "documents": stats["documents"], "sentences": stats["sentences"],
            "upgraded": upgraded, "index_sentences": indexed, "index_error": index_error}
-    if index_error:
-        click.echo(index_error, err=True)
     if as_json:
+        if index_error:
+            click.echo(index_error, err=True)
         click.echo(json.dumps(out, indent=2))
+        if build_failed:
+            sys.exit(1)
         return
     click.echo(f"restored {file} into {db}: {stats['documents']} documents, "
                f"{stats['sentences']} sentences")
@@ -170,6 +179,10 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         click.echo(f"the previous database is kept at {kept}")
     if upgraded:
         click.echo(f"upgraded from schema version {upgraded['from']} to {upgraded['to']}")
-    if not index_error:
-        click.echo("search index rebuilt" + (f" ({indexed:,} sentences)" if indexed is not None
-                                             else ": skipped (--no-index)"))
+    if index_error:  # after the restore's lines, as a reload's index failure comes last
+        click.echo(index_error, err=True)
+        if build_failed:
+            sys.exit(1)
+        return
+    click.echo("search index rebuilt" + (f" ({indexed:,} sentences)" if indexed is not None
+                                         else ": skipped (--no-index)"))

@@ -35,7 +35,7 @@ from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
 from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import FileState, Store
-from bot.errors import UserError
+from bot.errors import UserError, failure_reason
 from bot.reply import printable_line
 
 TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
@@ -209,7 +209,7 @@ def _walk(root: str, unlisted: list[tuple[str, str]] | None = None,
         if unlisted is not None:
             unlisted.append((exc.filename or root, exc.strerror or str(exc)))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+    for dirpath, dirnames, filenames in _walk_tree(root, onerror):
         if listed is not None:
             listed.append(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -218,6 +218,35 @@ def _walk(root: str, unlisted: list[tuple[str, str]] | None = None,
                   and not _inside(os.path.realpath(os.path.join(dirpath, d)), root)]
         for name in sorted(names):
             yield os.path.join(dirpath, name)
+
+
+def _walk_tree(top: str, onerror: Callable[[OSError], None]
+               ) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk(top, onerror=onerror) (top-down, links to folders listed but not walked), with
+    a stack instead of recursion: Python 3.11's os.walk recurses once per level, so a tree
+    deeper than the recursion limit stopped the reload with a RecursionError. The caller may
+    prune `dirnames` in place, as with os.walk; the order is os.walk's."""
+    stack = [top]
+    while stack:
+        path = stack.pop()
+        dirs: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(path) as it:
+                for entry in it:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        yield path, dirs, files
+        for name in reversed(dirs):
+            sub = os.path.join(path, name)
+            if not os.path.islink(sub):
+                stack.append(sub)
 
 
 def _emptied(folders: list[str], found: list[str], loader: _Loader) -> list[tuple[str, int]]:
@@ -309,12 +338,36 @@ class _Parsed:
     sentences: list[tuple[Any, ...]] = field(default_factory=list)
 
 
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html)(?![\w-])", re.I)
+
+
+def _html_page(text: str) -> bool:
+    """Whether a .txt or .md file is a web page saved as it came (`curl URL > a.txt`): its
+    markup would be its "sentences". It starts, after an XML declaration and comments, with
+    `<!DOCTYPE html` or `<html` (one linear scan of its first 8 KB)."""
+    head = text[:8192].lstrip("\ufeff").lstrip()
+    if head.startswith("<?xml"):
+        end = head.find("?>")
+        if end < 0:
+            return False
+        head = head[end + 2:].lstrip()
+    while head.startswith("<!--"):
+        end = head.find("-->", 4)
+        if end < 0:
+            return False
+        head = head[end + 3:].lstrip()
+    return _HTML_START.match(head) is not None
+
+
 def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
     """Decode, clean, segment and describe one article; a rejection instead of an exception."""
     try:
         text = decode(job.raw) if isinstance(job.raw, bytes) else job.raw
         f = job.fields
         if f is None:
+            if _html_page(text):
+                raise _Rejected("an HTML page, not an article's text: save the article's text "
+                                "as .txt or .md, or ingest the page with `briefbot fetch URL`")
             article = parse_article(text, job.doc_id, catalog, markdown=job.markdown)
         else:
             article = parse_article(
@@ -932,8 +985,10 @@ class _Loader:
             kept = self.held_under(folder)
             docs = "the document" if kept == 1 else f"the {kept} documents"
             self._record(Outcome(folder, "rejected",
-                                 f"cannot list this folder ({why}); {docs} loaded from under"
-                                 f" it {'is' if kept == 1 else 'are'} kept"), order=0)
+                                 f"cannot list this folder ({why})"
+                                 + (f"; {docs} loaded from under it "
+                                    f"{'is' if kept == 1 else 'are'} kept" if kept else "")),
+                         order=0)
 
     def retire_missing(self, roots: list[str], present: set[str],
                        unlisted: list[str] | None = None) -> None:
@@ -1304,7 +1359,7 @@ def reload_corpus(
         status = "ok" if not loader.counts["rejected"] else "with-rejections"
         error = None
     except Exception as exc:
-        error = _why(exc)
+        error = failure_reason(exc)
         raise
     finally:
         if loader is not None:
@@ -1321,14 +1376,5 @@ def reload_corpus(
         except Exception as exc:  # the corpus is committed: report, don't lose the report
             log.info("reload #%d: the index build after the commit failed", run_id,
                      exc_info=True)
-            report.index_error = _why(exc)
+            report.index_error = failure_reason(exc)
     return report
-
-
-def _why(exc: BaseException) -> str:
-    """One line saying why something failed, from its exception."""
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror}{where}"
-    text = " ".join(str(exc).split())
-    return text[:300] or type(exc).__name__

@@ -118,6 +118,14 @@ def is_busy_error(exc: BaseException) -> bool:
         or "database is locked" in str(exc))
 
 
+def is_full_error(exc: BaseException) -> bool:
+    """A write SQLite could not make for want of room, or the disk failing it: "database or
+    disk is full", "disk I/O error" (a file size limit too)."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+        or "disk is full" in str(exc) or "disk I/O error" in str(exc))
+
+
 # How long a write waits for another writer's lock (PRAGMA busy_timeout) before failing busy.
 BUSY_TIMEOUT_SECONDS = 60
 
@@ -284,6 +292,16 @@ class Store:
             except OSError as exc:  # a file in the way, no permission, a read-only mount
                 raise UserError(f"cannot create the database folder {self.path.parent}: "
                                 f"{exc.strerror or exc}") from exc
+        if str(path) != ":memory:" and self.path.is_file() \
+                and not os.access(self.path, os.W_OK):
+            # A file this process may not write in a folder it may (`chmod 444`): SQLite opens
+            # it all the same and refuses the first write, which a reading command may make
+            # (a table created on first use: `schedule list` failed "read-only"). Read it as
+            # the read-only database it is. (os.access, never an open() and close() of the
+            # file: closing any descriptor of it drops the POSIX locks that this process's
+            # other connections hold on it, SQLite's "how to corrupt" 2.2.)
+            self._open_as_read_only()
+            return
         conn = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         try:
@@ -300,12 +318,17 @@ class Store:
             if str(path) == ":memory:" or not self.path.is_file() or not _read_only_error(exc):
                 raise
             self.db.close()
-            self._open_read_only()
-            found = self._stored_version()
-            self._refuse_newer(found)
-            if found is not None and found < SCHEMA_VERSION:
-                self.not_upgraded = found
-                _say_not_upgraded(self.path, found)
+            self._open_as_read_only()
+
+    def _open_as_read_only(self) -> None:
+        """`_open_read_only`, then the schema version checked: a newer one refused, an older
+        one read as it is (said once)."""
+        self._open_read_only()
+        found = self._stored_version()
+        self._refuse_newer(found)
+        if found is not None and found < SCHEMA_VERSION:
+            self.not_upgraded = found
+            _say_not_upgraded(self.path, found)
 
     def _refuse_newer(self, found: int | None) -> None:
         if found is not None and found > SCHEMA_VERSION:

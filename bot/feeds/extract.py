@@ -60,7 +60,10 @@ def _canonical(html: str, base: str) -> str | None:
             if href:
                 value = href.group(1).strip("\"'").strip()
                 if value:
-                    return urljoin(base, value)
+                    try:
+                        return urljoin(base, value)
+                    except ValueError:  # a malformed URL names no canonical page
+                        return None
     return None
 
 

@@ -25,6 +25,7 @@ import email.utils
 import http.client
 import io
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -35,7 +36,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
+
+import idna
 
 from bot.feeds.errors import FeedProblem
 
@@ -51,6 +54,26 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 CHUNK = 64 * 1024
 
 Resolver = Callable[[str, int], list[str]]
+
+
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_REQUEST_SAFE = "!$&'()*+,/:;=?@[]~%"  # kept as they are (and letters, digits, "-._")
+
+
+def _encoded(part: str) -> str:
+    """A URL's path or query as a request line can carry it, as a browser sends it: every
+    other character (non-ASCII: "/news/café", an IRI; a space; a control) percent-encoded
+    as UTF-8, escapes already there kept, a stray "%" encoded."""
+    return quote(_STRAY_PERCENT.sub("%25", part), safe=_REQUEST_SAFE)
+
+
+def _header_text(raw: bytes) -> str:
+    """A Location header's bytes as a browser reads them: UTF-8 ("/news/café" sent raw),
+    else Latin-1 (http.client's reading of every header)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 class FetchError(FeedProblem):
@@ -248,11 +271,18 @@ class _Decoder:
         else:
             raise FetchError(f"unsupported content encoding {encoding!r}")
         self.parts: list[bytes] = []
+        # "deflate" is meant zlib-wrapped, but some servers send the raw DEFLATE stream, which
+        # browsers, curl and requests read too: its first bytes are kept (at most 64 KiB,
+        # until output comes) to be read again that way when the zlib header check fails.
+        self.raw_retry = encoding == "deflate"
+        self.head = b""
 
     def feed(self, data: bytes) -> None:
         if self.z is None:
             self._add(data)
             return
+        if self.raw_retry:
+            self.head += data
         try:
             out = self.z.decompress(data, self.cap - self.size + 1)
             self._add(out)
@@ -262,7 +292,15 @@ class _Decoder:
                     break
                 self._add(out)
         except zlib.error as exc:
+            if self.raw_retry and self.size == 0:
+                self.raw_retry = False
+                self.z = zlib.decompressobj(-zlib.MAX_WBITS)
+                head, self.head = self.head, b""
+                self.feed(head)
+                return
             raise FetchError(f"corrupt compressed body ({exc})") from exc
+        if self.raw_retry and (self.size or len(self.head) > 65_536):
+            self.raw_retry, self.head = False, b""
 
     def _add(self, data: bytes) -> None:
         self.size += len(data)
@@ -307,7 +345,7 @@ class Fetcher:
             status, headers, body_or_location, peer = self._one(
                 current, deadline, kind, etag, last_modified)
             if status in REDIRECTS:
-                location = body_or_location.decode("latin-1") if isinstance(
+                location = _header_text(body_or_location) if isinstance(
                     body_or_location, bytes) else ""
                 if not location:
                     raise FetchError(f"redirect ({status}) without a Location", status=status)
@@ -315,7 +353,11 @@ class Fetcher:
                     raise FetchError(f"too many redirects (more than {self.policy.max_redirects})"
                                      f", last to {location[:200]}", status=status)
                 redirects.append(current)
-                current = urljoin(current, location)
+                try:
+                    current = urljoin(current, location)
+                except ValueError as exc:  # an unclosed IPv6 bracket, say
+                    raise FetchError(f"redirect ({status}) to an invalid URL "
+                                     f"{location[:200]!r} ({exc})", status=status) from exc
                 continue
             mime, _, params = headers.get("content-type", "").partition(";")
             charset = None
@@ -343,10 +385,15 @@ class Fetcher:
             raise FetchError(f"no host in URL {url[:200]!r}")
         if parts.username or parts.password:
             raise FetchError("URLs with a user name or password are not fetched")
+        if not host.isascii():  # as browsers resolve it (UTS #46, IDNA 2008), as reply.link
+            try:
+                host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+            except UnicodeError as exc:  # idna.IDNAError too
+                raise FetchError(f"invalid host name {host[:200]!r} in {url[:200]!r}") from exc
         port = port or (443 if scheme == "https" else 80)
-        path = parts.path or "/"
+        path = _encoded(parts.path or "/")
         if parts.query:
-            path += "?" + parts.query
+            path += "?" + _encoded(parts.query)
         return scheme, host, port, path
 
     def _address(self, host: str, port: int) -> str:
@@ -463,6 +510,8 @@ class Fetcher:
         except (http.client.HTTPException, OSError) as exc:
             raise FetchError(f"connection to {host} failed: {type(exc).__name__}"
                              f"{': ' + str(exc) if str(exc) else ''}") from exc
+        except ValueError as exc:  # what http.client refuses to send (a header value, ...)
+            raise FetchError(f"cannot request {path[:200]!r} from {host}: {exc}") from exc
 
     def _set_timeout(self, conn: http.client.HTTPConnection, deadline: float) -> None:
         remaining = deadline - time.monotonic()

@@ -61,11 +61,21 @@ def _iso_text(value: Any) -> str | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC).isoformat(timespec="seconds")
+    except (ValueError, OverflowError):  # year 1 east of UTC, year 9999 west of it
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _absolute(base: str, link: str) -> str:
+    """`link` resolved against `base`; one urllib cannot read (a port out of range, an
+    unclosed IPv6 bracket) as it is: the item's fetch then fails with the reason and it
+    falls back to its own content, as any item whose page cannot be fetched."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
 
 
 def _sniff(body: bytes, content_type: str) -> str:
@@ -90,7 +100,10 @@ def discover_feed(html: bytes, base_url: str) -> str | None:
         kind = attrs.get("type", "").lower().strip()
         href = attrs.get("href", "").strip()
         if "alternate" in rels and kind in FEED_LINK_TYPES and href:
-            found.append((FEED_LINK_TYPES.index(kind), urljoin(base_url, href)))
+            try:
+                found.append((FEED_LINK_TYPES.index(kind), urljoin(base_url, href)))
+            except ValueError:  # a malformed URL advertises no feed
+                continue
     return min(found)[1] if found else None
 
 
@@ -147,8 +160,11 @@ def _parse_xml_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
         "content-location": url, "content-type": content_type or "application/xml"})
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
-    if parsed.get("bozo") and not entries:
-        exc = parsed.get("bozo_exception")
+    exc = parsed.get("bozo_exception")
+    # "declared as us-ascii, but parsed as utf-8" (text/xml without a charset) is a warning,
+    # read past when the feed has items: so it is when it has none at the moment.
+    if parsed.get("bozo") and not entries and not (
+            version and isinstance(exc, feedparser.CharacterEncodingOverride)):
         raise FeedError(f"malformed feed: {getattr(exc, 'getMessage', lambda: exc)()}"
                         if exc else "malformed feed")
     if not version and not entries:
@@ -164,7 +180,7 @@ def _parse_xml_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
 def _xml_item(e: Any, url: str) -> FeedItem:
     link = e.get("link")
     if link:
-        link = urljoin(url, link)
+        link = _absolute(url, link)
     content = None
     for c in e.get("content") or []:
         if c.get("value"):
@@ -187,6 +203,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         doc = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FeedError(f"malformed JSON feed: {exc}") from exc
+    except ValueError as exc:  # valid JSON Python will not convert (a huge int)
+        raise FeedError(f"malformed JSON feed: {str(exc).split(';')[0]}") from exc
     except RecursionError as exc:
         raise FeedError("malformed JSON feed: nested too deeply") from exc
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
@@ -202,7 +220,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             continue
         link = _s(item.get("url")) or _s(item.get("external_url"))
         if link:
-            link = urljoin(url, link)
+            link = _absolute(url, link)
         title = _s(item.get("title"))
         content = _s(item.get("content_html")) or _s(item.get("content_text")) \
             or _s(item.get("summary"))

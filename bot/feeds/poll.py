@@ -29,13 +29,19 @@ from bot import __version__
 from bot.config import Settings
 from bot.corpus.metadata import OutletCatalog
 from bot.corpus.reload import _hash, _Job, parse_job
-from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, DB_BUSY_MESSAGE, Store, is_busy_error
+from bot.corpus.storage import (
+    BUSY_TIMEOUT_SECONDS,
+    DB_BUSY_MESSAGE,
+    Store,
+    is_busy_error,
+    is_full_error,
+)
 from bot.errors import UserError
 from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy, Response
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
-from bot.feeds.urls import canonical_url, doc_id_for, same_site
+from bot.feeds.urls import canonical_url, doc_id_for, same_site, split_url
 from bot.reply import clip_meta, link, printable_line
 
 log = logging.getLogger(__name__)
@@ -81,8 +87,9 @@ class FeedsConfig:
             elif isinstance(default, str):
                 if not isinstance(value, str) or not value.strip():
                     raise UserError(f"config [feeds] {key} must be a non-empty string")
-                if key == "contact_url" and urlsplit(value).scheme not in ("http", "https",
-                                                                             "mailto"):
+                parts = split_url(value)
+                if key == "contact_url" and (parts is None or parts.scheme not in (
+                        "http", "https", "mailto")):
                     raise UserError("config [feeds] contact_url must be an http(s) or mailto URL")
             else:
                 if isinstance(value, bool) or not isinstance(value, int | float):
@@ -126,7 +133,11 @@ class FeedsConfig:
 def check_feed_url(url: str) -> str:
     """A feed URL as typed, checked for shape (fetching comes at the first poll)."""
     url = url.strip().strip("<>")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port out of range or not a number
+    except ValueError as exc:  # that, or an unclosed IPv6 bracket
+        raise UserError(f"not a valid URL: {url[:200]!r} ({exc})") from exc
     if parts.scheme.lower() not in ("http", "https"):
         raise UserError(f"not an http(s) URL: {url[:200]!r} — give the feed's or the site's "
                         "address, e.g. https://example.com/feed.xml")
@@ -214,7 +225,8 @@ class ItemOutcome:
         head = f"{self.outcome}"
         if self.outcome == "rejected":
             return printable_line(f"{head} {self.url or '(no link)'} — {self.reason}")
-        line = f"{head} {self.doc_id} {self.title or '(untitled)'} <{self.url}>"
+        line = " ".join([head, *([self.doc_id] if self.doc_id else []),
+                         self.title or "(untitled)", *([f"<{self.url}>"] if self.url else [])])
         return printable_line(line + (f" ({self.reason})" if self.reason else ""))
 
 
@@ -447,6 +459,14 @@ class FeedPoller:
                     "try again in a minute", "the feed is polled again at the next check")
                 log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
                 return report, False
+            if is_full_error(exc):
+                # No room to write (a full disk): not the feed's failure either, and recording
+                # it would fail the same way. Nothing was stored; the feed stays due.
+                report.status, report.error = "error", (
+                    f"the database could not be written ({exc}); the feed is polled again at "
+                    "the next check")
+                log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
+                return report, False
             log.exception("polling feed #%s (%s) failed", feed_id, row["url"])
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now,
                          **extra)
@@ -584,6 +604,9 @@ class FeedPoller:
                 page = extract_page(decode_html(resp.body, resp.charset), resp.url)
             except (FetchError, ExtractError) as exc:
                 problem = exc.reason
+            except Exception as exc:  # a bug on one page must not fail the whole feed
+                log.exception("fetching the page %s failed", link)
+                problem = f"internal error ({type(exc).__name__}: {exc})"
         else:
             problem = "the item has no link"
         if page is not None:
@@ -614,8 +637,9 @@ class FeedPoller:
         """Whether a page's canonical URL can be its article's identity: on the same site,
         not the site's home page (unless the page fetched is it), and not the document of
         another item of the feed (a template naming one page on every article)."""
-        if urlsplit(canonical).scheme not in ("http", "https") or not same_site(canonical,
-                                                                                 fetched):
+        parts = split_url(canonical)
+        if parts is None or parts.scheme not in ("http", "https") or not same_site(canonical,
+                                                                                   fetched):
             return False
         canon = canonical_url(canonical)
         if urlsplit(canon).path in ("", "/") and canon != canonical_url(fetched):
@@ -652,9 +676,11 @@ class FeedPoller:
             batch[doc_id] = content_hash
             docs.append(b.doc)
             sents.extend(b.sentences)
-        for b in built:  # a failed page (rejected, or the feed's content stored) is retried
+        for b in built:  # a failed page (rejected, or the feed's content stored) is retried;
+            # an item without a link has no page to try again
             if b.item_key is not None:
-                b.retries = b.retries + 1 if b.fallback or b.outcome.outcome == "rejected" else 0
+                b.retries = b.retries + 1 if b.link and (
+                    b.fallback or b.outcome.outcome == "rejected") else 0
         items = [{"item_key": b.item_key, "link": b.link, "doc_id": b.outcome.doc_id,
                   "fingerprint": b.fingerprint, "retries": b.retries,
                   "outcome": b.outcome.outcome,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that identify a campaign or a click, never the article.
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "ga_", "hsa_", "oly_", "vero_", "_hs")
@@ -24,10 +24,25 @@ def is_tracking(name: str) -> bool:
     return low in _TRACKING or low.startswith(_TRACKING_PREFIXES)
 
 
+def split_url(url: str) -> SplitResult | None:
+    """The parts of a URL, or None when urllib cannot read it (a port out of range or not a
+    number, an unclosed IPv6 bracket: what a feed, a page or a redirect may hold)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # checked only when asked for
+    except ValueError:
+        return None
+    return parts
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no default port, no fragment, no tracking parameters,
-    the other parameters sorted; "/" for an empty path."""
-    parts = urlsplit(url.strip())
+    the other parameters sorted; "/" for an empty path. A URL that cannot be read
+    (`split_url`) comes back as it is, stripped: it names no page to fetch, but it is still
+    an item's identity."""
+    parts = split_url(url.strip())
+    if parts is None:
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     port = parts.port
@@ -42,7 +57,8 @@ def canonical_url(url: str) -> str:
 def same_site(a: str, b: str) -> bool:
     """Same host, ignoring a leading "www." (a page may name its canonical URL only there)."""
     def host(u: str) -> str:
-        h = (urlsplit(u).hostname or "").lower()
+        parts = split_url(u)  # a URL that cannot be read is on no site
+        h = ((parts.hostname if parts else None) or "").lower()
         return h[4:] if h.startswith("www.") else h
     return bool(host(a)) and host(a) == host(b)
 
@@ -51,7 +67,8 @@ def doc_id_for(url: str) -> str:
     """A stable, readable document id: the host and a hash of the canonical URL
     ("example.com-1f3a5c7e9b2d")."""
     canon = canonical_url(url)
-    host = urlsplit(canon).hostname or "web"
+    parts = split_url(canon)
+    host = (parts.hostname if parts else None) or "web"
     host = host[4:] if host.startswith("www.") else host
     digest = hashlib.blake2b(canon.encode(), digest_size=6).hexdigest()
     return f"{_SLUG.sub('-', host).strip('-')[:40]}-{digest}"

@@ -30,6 +30,7 @@ User text never reaches tantivy's query parser: queries are built from term quer
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -49,7 +50,7 @@ from typing import Any
 import tantivy
 
 from bot.corpus.storage import Store
-from bot.errors import UserError
+from bot.errors import UserError, failure_reason
 from bot.search import semantic
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import (
@@ -671,7 +672,7 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
             except OSError as exc:
                 if pointer is None:
                     raise UserError(f"The search index cannot be built in {index_path} "
-                                    f"({exc.strerror or exc}): is it read-only?") from exc
+                                    f"{_why_unwritable(exc)}") from exc
                 stale = True  # cannot be brought up to date here: serve what there is
             except UserError:
                 raise
@@ -699,8 +700,16 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
         pointer = rebuild_damaged(store, index_path, aliases, pointer, semantic_vectors)
     except OSError as exc:
         raise UserError(f"The search index in {index_path} cannot be opened, and cannot be "
-                        f"rebuilt here ({exc.strerror or exc}): is it read-only?") from exc
+                        f"rebuilt here {_why_unwritable(exc)}") from exc
     return _open_cached(index_path, pointer, stale=False)
+
+
+def _why_unwritable(exc: OSError) -> str:
+    """Why a build could not be written, in words: "(Permission denied): is it read-only?",
+    but a full disk is said as such, not taken for a read-only folder."""
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"({exc.strerror}): is it read-only?"
+    return f"({exc.strerror or failure_reason(exc)})"
 
 
 def _open_cached(index_path: Path, pointer: Pointer, stale: bool,

@@ -1,0 +1,170 @@
+"""One malformed URL in a feed, a page or a redirect (a port out of range, an unclosed IPv6
+bracket: what urllib.parse raises ValueError on) is that item's problem, never the whole
+feed's: the other items are stored, and the item falls back to the feed's content as any
+item whose page cannot be fetched does. A feed URL of that shape given to `feeds add` or
+`fetch` is one line, not a traceback. (Loopback server, tests/feeds_server.py.)"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.errors import UserError
+from bot.feeds.parse import discover_feed, parse_json_feed
+from bot.feeds.poll import FeedPoller, check_feed_url
+from bot.feeds.urls import canonical_url, doc_id_for, same_site
+from tests.feeds_server import (
+    STORY,
+    FixtureServer,
+    Route,
+    article_page,
+    install_story,
+    json_feed,
+    rss,
+    running,
+)
+from tests.test_feeds import feed_settings
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    with running() as srv:
+        install_story(srv)
+        yield srv
+
+
+def _poll(server: FixtureServer, settings: Settings, store: Store, body: str,
+          content_type: str = "application/rss+xml") -> list[tuple[str, str | None]]:
+    server.set("/f", Route(body=body.encode(), content_type=content_type))
+    feed = store.add_feed(server.url("/f"), "f", 30, "test")
+    [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
+    assert report.status == "ok", report.error
+    return [(i.outcome, i.reason) for i in report.items]
+
+
+def _rss_with(server: FixtureServer, extra: str) -> str:
+    return rss(STORY, server.base).replace("</channel>", extra + "</channel>")
+
+
+BAD_ITEM = ("<item><title>Odd link</title><link>{link}</link><guid>odd</guid>"
+            "<description>The harbour authority published its yearly report on Monday."
+            "</description></item>")
+
+
+@pytest.mark.parametrize("link", ["http://example.com:99999/report",
+                                  "http://example.com:port/report"])
+def test_an_item_link_with_a_bad_port_is_that_items_problem_not_the_feeds(
+        server: FixtureServer, settings: Settings, store: Store, link: str) -> None:
+    items = _poll(server, settings, store, _rss_with(server, BAD_ITEM.format(link=link)))
+    assert [o for o, _ in items] == ["added"] * 4
+    assert "invalid URL" in (items[3][1] or "") and "feed's own content" in (items[3][1] or "")
+    assert len(store.documents()) == 4
+
+
+def test_a_page_redirecting_to_a_malformed_url_falls_back_to_the_item(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    server.set("/odd", Route(status=302, headers={"Location": "http://[bad/"}))
+    items = _poll(server, settings, store,
+                  _rss_with(server, BAD_ITEM.format(link=server.url("/odd"))))
+    assert [o for o, _ in items] == ["added"] * 4
+    assert "redirect (302) to an invalid URL" in (items[3][1] or "")
+
+
+@pytest.mark.parametrize("canonical", ["http://[bad/", "http://127.0.0.1:99999/x"])
+def test_a_page_with_a_malformed_canonical_url_is_stored_under_its_address(
+        server: FixtureServer, settings: Settings, store: Store, canonical: str) -> None:
+    page = article_page(STORY[0], server.base).replace(
+        f'href="{server.base}/news/{STORY[0]["slug"]}"', f'href="{canonical}"')
+    server.set("/odd", Route(body=page.encode()))
+    items = _poll(server, settings, store,
+                  _rss_with(server, BAD_ITEM.format(link=server.url("/odd"))))
+    assert items == [("added", None)] * 4
+    [doc] = [d for d in store.documents() if d["url"] == server.url("/odd")]
+    assert doc["id"] == doc_id_for(server.url("/odd"))
+
+
+def test_a_json_feed_item_with_a_malformed_url_is_that_items_problem(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    doc = json.loads(json_feed(STORY, server.base))
+    doc["items"].append({"id": "odd", "url": "http://[bad/",
+                         "content_text": "The harbour authority published its report."})
+    items = _poll(server, settings, store, json.dumps(doc), "application/feed+json")
+    assert [o for o, _ in items] == ["added"] * 4
+    assert "invalid URL" in (items[3][1] or "")
+
+
+def test_json_feed_dates_out_of_range_are_left_out_not_a_failed_feed(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    doc = json.loads(json_feed(STORY, server.base))
+    doc["items"][0]["date_published"] = "0001-01-01T00:00:00+14:00"
+    doc["items"][1]["date_published"] = "9999-12-31T23:59:59-14:00"
+    items = _poll(server, settings, store, json.dumps(doc), "application/feed+json")
+    assert [o for o, _ in items] == ["added"] * 3
+    parsed = parse_json_feed(json.dumps(doc).encode(), server.url("/f"))
+    assert [i.published for i in parsed.items[:2]] == [None, None]
+
+
+def test_a_json_feed_with_a_number_too_long_to_read_is_a_malformed_feed() -> None:
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "title": ' + b"9" * 5000 + b"}"
+    with pytest.raises(Exception, match="malformed JSON feed") as info:
+        parse_json_feed(body, "https://example.com/feed.json")
+    assert type(info.value).__name__ == "FeedError"
+
+
+def test_a_page_advertising_a_malformed_feed_url_advertises_none() -> None:
+    page = (b'<html><head><link rel="alternate" type="application/rss+xml" href="http://[bad/">'
+            b'<link rel="alternate" type="application/atom+xml" href="/atom.xml"></head></html>')
+    assert discover_feed(page, "https://example.com/") == "https://example.com/atom.xml"
+    assert discover_feed(page[:page.index(b"<link rel", 20)] + b"</head></html>",
+                         "https://example.com/") is None
+
+
+def test_url_helpers_take_a_malformed_url_without_raising() -> None:
+    for url in ("http://[bad/", "http://example.com:99999/a", "http://example.com:x/a"):
+        assert canonical_url(url) == url
+        assert doc_id_for(url)
+        assert same_site(url, "http://example.com/") is False
+
+
+@pytest.mark.parametrize("url", ["http://[bad/feed.xml", "http://example.com:99999/feed.xml"])
+def test_feeds_add_and_fetch_refuse_a_malformed_url_in_one_line(
+        tmp_path: Path, url: str) -> None:
+    with pytest.raises(UserError, match="not a valid URL"):
+        check_feed_url(url)
+    runner = CliRunner()
+    db = str(tmp_path / "b.db")
+    res = runner.invoke(cli, ["--db", db, "feeds", "add", url])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+    assert "Traceback" not in res.output and "not a valid URL" in res.output
+    res = runner.invoke(cli, ["--db", db, "fetch", url])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+    assert "rejected" in res.output and "not a valid URL" in res.output
+
+
+def test_an_unexpected_error_on_one_page_is_that_items_problem(
+        server: FixtureServer, settings: Settings, store: Store,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever else one page's fetch raises (a bug of ours or of a library, as the
+    ValueErrors above were) falls back to the item's content; the other items are stored."""
+    from bot.feeds.fetch import Fetcher
+
+    real_get = Fetcher.get
+
+    def get(self: Fetcher, url: str, **kw: Any) -> Any:
+        if url.endswith("/court-challenge"):
+            raise RuntimeError("boom")
+        return real_get(self, url, **kw)
+
+    monkeypatch.setattr(Fetcher, "get", get)
+    items = _poll(server, settings, store, rss(STORY, server.base))
+    assert [o for o, _ in items] == ["added"] * 3
+    assert items[1][1] == ("page not used: internal error (RuntimeError: boom); stored the "
+                           "feed's own content")
