@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -72,3 +73,81 @@ def test_next_run_skips_the_repeated_autumn_time_the_scheduler_does_not_post() -
     nxt = sub.next_run(datetime(2027, 10, 31, 1, 10, tzinfo=UTC))  # 02:10 CET, second pass
     assert nxt is not None
     assert nxt.isoformat(timespec="minutes") == "2027-11-01T02:30+01:00"
+
+
+# ---------------------------------------------------------------------------- definitions
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "briefbot.toml").write_text(
+        '[storage]\ndb = "var/test.db"\n[digests]\nfolder = "digests"\n')
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    (digests / "daily.toml").write_text(
+        'title = "Daily"\n[[sections]]\nkind = "key-developments"\n'
+        '[schedule]\ncron = "0 8 * * 1-5"\ntimezone = "Europe/Berlin"\n')
+    return tmp_path
+
+
+def _cli(project: Path, *args: str) -> Any:
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    return CliRunner().invoke(cli, ["--config", str(project / "config" / "briefbot.toml"),
+                                    *args])
+
+
+@pytest.mark.parametrize("args", [
+    ("schedule", "add", "--platform", "slack", "--channel", "C1", "--digest", "daily"),
+    ("digest", "daily", "--json"),
+])
+def test_an_unreadable_definition_is_one_line_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]) -> None:
+    """A definition the bot's user may not read (a service user, a file kept 0600 by
+    another) raised PermissionError out of the CLI: a traceback."""
+    project = _project(tmp_path)
+    real = Path.read_text
+
+    def read_text(self: Path, *a: Any, **kw: Any) -> str:
+        if self.name == "daily.toml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    res = _cli(project, *args)
+    assert res.exit_code == 1, res.output
+    assert not isinstance(res.exception, PermissionError)
+    assert "cannot read" in res.output and "daily.toml" in res.output
+    assert "Permission denied" in res.output
+
+
+def test_a_folder_named_like_a_definition_is_not_offered(tmp_path: Path) -> None:
+    """`digests/old.toml/` (a folder) was listed as an available digest, then refused by the
+    same message: "no digest named 'old'; available: daily, old"."""
+    project = _project(tmp_path)
+    (project / "digests" / "old.toml").mkdir()
+    (project / "digests" / "gone.toml").symlink_to(project / "digests" / "missing")
+    res = _cli(project, "schedule", "add", "--platform", "slack", "--channel", "C1",
+               "--digest", "old")
+    assert res.exit_code == 1
+    assert "no digest named 'old'; available: daily" in res.output
+    assert "old," not in res.output and "gone" not in res.output
+
+
+@pytest.mark.parametrize(("schedule", "message"), [
+    ('cron = ["0 8 * * *"]', "[schedule] cron must be a string"),
+    ('cron = "0 8 * * *"\ntimezone = 1', "[schedule] timezone must be a string"),
+])
+def test_schedule_fields_of_the_wrong_type_are_named(tmp_path: Path, schedule: str,
+                                                     message: str) -> None:
+    """`cron = ["0 8 * * *"]` was read as the text of the list: "invalid cron minute field
+    \"['0\"", naming a field the file does not have."""
+    from bot.digest.definitions import load_definition
+    from bot.errors import UserError
+
+    (tmp_path / "d.toml").write_text(f'[[sections]]\nkind = "timeline"\n[schedule]\n{schedule}\n')
+    with pytest.raises(UserError) as caught:
+        load_definition(tmp_path, "d")
+    assert message in caught.value.message
