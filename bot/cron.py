@@ -176,6 +176,22 @@ def make_trigger(cron: str, timezone: str) -> CronSchedule:
     return trigger
 
 
+def cron_key(cron: str) -> tuple[object, ...] | None:
+    """What a standard cron expression selects, whatever its spelling (`1-5` and `mon-fri`,
+    `0` and `00`, `*/30` and `0,30` give the same key), for finding the same schedule twice;
+    None for an expression that is not valid."""
+    fields = cron.split()
+    if len(fields) != 5:
+        return None
+    try:
+        values = tuple(_to_aps(aps, _parse_field(aps, value))
+                       for aps, value in zip(_APS_FIELDS, fields, strict=True))
+    except ValueError:
+        return None
+    # as make_trigger: both day fields restricted as typed means either day fires
+    return (*values, not (fields[2].startswith("*") or fields[4].startswith("*")))
+
+
 @lru_cache(maxsize=1)
 def iana_zone_names() -> frozenset[str]:
     """The IANA time zone names (tzdata's list, with its backward-compatible links)."""

@@ -151,3 +151,48 @@ def test_schedule_fields_of_the_wrong_type_are_named(tmp_path: Path, schedule: s
     with pytest.raises(UserError) as caught:
         load_definition(tmp_path, "d")
     assert message in caught.value.message
+
+
+# ---------------------------------------------------------------------------- duplicates
+
+
+@pytest.mark.parametrize(("first", "again"), [
+    ("0 8 * * 1-5", "0 8 * * mon-fri"),
+    ("0 8 * * 1-5", "00 08 * * MON-FRI"),
+    ("0 8 * * 0", "0 8 * * 7"),
+    ("*/30 * * * *", "0,30 * * * *"),
+])
+def test_the_same_schedule_spelt_otherwise_is_a_duplicate(settings: Settings, first: str,
+                                                           again: str) -> None:
+    """`0 8 * * 1-5` (the CLI) and `0 8 * * mon-fri` (a chat /subscribe) fire at the same
+    slots, but the duplicate check compared the texts of the fields: both were added and
+    every slot was posted twice in the channel."""
+    from bot.corpus.storage import DuplicateSubscription, Store
+
+    store = Store(settings.db_path)
+    try:
+        first_id = store.add_subscription("slack", "C1", "daily", first, "UTC", "cli:x")["id"]
+        with pytest.raises(DuplicateSubscription) as caught:
+            store.add_subscription("slack", "C1", "daily", again, "UTC", "slack:U1")
+        assert caught.value.existing == first_id
+        assert len(store.subscriptions()) == 1
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("first", "other"), [
+    ("0 8 1 * *", "0 8 1 * 0-6"),   # the 1st, against the 1st or any weekday (every day)
+    ("0 8 * * 1", "0 8 1-31 * 1"),  # Mondays, against every day
+    ("0 8 * * 1-5", "0 9 * * 1-5"),
+])
+def test_different_schedules_are_not_duplicates(settings: Settings, first: str,
+                                                other: str) -> None:
+    from bot.corpus.storage import Store
+
+    store = Store(settings.db_path)
+    try:
+        store.add_subscription("slack", "C1", "daily", first, "UTC", "cli:x")
+        store.add_subscription("slack", "C1", "daily", other, "UTC", "cli:x")
+        assert len(store.subscriptions()) == 2
+    finally:
+        store.close()
