@@ -196,3 +196,30 @@ def test_different_schedules_are_not_duplicates(settings: Settings, first: str,
         assert len(store.subscriptions()) == 2
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------------------- digest --since-last
+
+
+def test_since_last_briefs_the_subscriptions_own_digest(tmp_path: Path) -> None:
+    """`briefbot digest --since-last 1` for a subscription of the weekly digest built the
+    default (daily) one: another title, sections and budget than the post it previews."""
+    import json
+
+    from bot.corpus.storage import Store
+
+    project = _project(tmp_path)
+    (project / "digests" / "weekly.toml").write_text(
+        'title = "Weekly round-up"\nwords = 120\n[[sections]]\nkind = "key-developments"\n')
+    res = _cli(project, "reload", str(Path(__file__).resolve().parent.parent / "seeds"))
+    assert res.exit_code == 0, res.output
+    store = Store(project / "var" / "test.db")
+    try:
+        sub = store.add_subscription("slack", "C1", "weekly", "0 9 * * 1", "UTC", "test")["id"]
+    finally:
+        store.close()
+    res = _cli(project, "digest", "--since-last", str(sub), "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["title"] == "Weekly round-up"
+    res = _cli(project, "digest", "daily", "--since-last", str(sub), "--json")  # NAME wins
+    assert json.loads(res.output)["title"] == "Daily"
