@@ -223,3 +223,34 @@ def test_since_last_briefs_the_subscriptions_own_digest(tmp_path: Path) -> None:
     assert json.loads(res.output)["title"] == "Weekly round-up"
     res = _cli(project, "digest", "daily", "--since-last", str(sub), "--json")  # NAME wins
     assert json.loads(res.output)["title"] == "Daily"
+
+
+# ---------------------------------------------------------------------------- misfire grace
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("late", [0.5, 30.0])
+async def test_no_misfire_grace_still_posts_slots_on_time(core: Core, late: float,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`misfire_grace_seconds = 0` (allowed: "post no missed slot after a downtime") lost
+    every slot: the job fires a moment after its time, and a grace window of 0 s left no
+    slot due; a job run late (a busy job store) left it to the sweep, up to sweep_seconds
+    later, with the same empty window."""
+    from datetime import timedelta
+
+    from bot.reply import Paragraph, Reply
+
+    monkeypatch.setattr(Core, "digest_for_schedule",
+                        lambda self, name, since, **kw: (Reply(title="d").add(Paragraph("x")),
+                                                         True))
+    sub = _sub(core, "0 8 * * *", "UTC")
+    slot = datetime(2024, 6, 19, 8, tzinfo=UTC)
+    adapter = TestAdapter(core)
+    config = SchedulerConfig(misfire_grace_seconds=0, sweep_seconds=60)
+    now = slot + timedelta(seconds=late)
+    sched = BriefingScheduler(core, {"test": adapter}, config=config, clock=lambda: now)
+    assert await sched.run_due(sub, now) == "posted"
+    assert len(adapter.posts) == 1
+    # a downtime's missed slot is still not posted at start
+    later = slot + timedelta(days=1, hours=2)
+    assert await sched.run_due(sub, later) == "nothing-due"

@@ -91,6 +91,14 @@ class SchedulerConfig:
     delivery_timeout_seconds: float = 60.0  # one delivery attempt; a timeout is transient
     sweep_seconds: float = 60.0  # re-sync jobs and catch up due or interrupted slots
 
+    @property
+    def grace_seconds(self) -> float:
+        """How late a slot may still be posted: `misfire_grace_seconds`, but never less than
+        two sweeps. A job fires a moment after its slot, and one that could not run (a busy
+        job store) is left to the next sweep: with a window of 0 s no slot was ever due, so
+        `misfire_grace_seconds = 0` (no catch-up after a downtime) posted nothing at all."""
+        return max(self.misfire_grace_seconds, 2 * self.sweep_seconds)
+
     @classmethod
     def from_settings(cls, settings: Settings) -> SchedulerConfig:
         section = settings.section("scheduler")
@@ -253,7 +261,7 @@ class BriefingScheduler:
             jobstores={"default": SQLAlchemyJobStore(engine=self._engine, tablename=JOBS_TABLE),
                        "memory": MemoryJobStore()},
             job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": int(self.config.misfire_grace_seconds) or 1},
+                          "misfire_grace_time": int(self.config.grace_seconds) or 1},
             timezone=UTC,
         )
         self.scheduler.start()
@@ -435,7 +443,7 @@ class BriefingScheduler:
         except UserError as exc:
             self._disable(sub_id, f"invalid schedule: {exc.message}")
             return None
-        grace_start = now - timedelta(seconds=self.config.misfire_grace_seconds)
+        grace_start = now - timedelta(seconds=self.config.grace_seconds)
         last = store.last_post_slot(sub_id)
         lower = max(grace_start, parse_time(sub.created_at),
                     parse_time(last) if last else grace_start)
