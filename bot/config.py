@@ -206,7 +206,8 @@ class SchedulerSettings(_Section):
     retry_base_seconds: FiniteSeconds = 5
     retry_max_seconds: FiniteSeconds = 300
     lease_seconds: Annotated[float, Field(ge=1, le=7 * DAY, allow_inf_nan=False)] = 600
-    delivery_timeout_seconds: FiniteSeconds = 60
+    # 0 is no "no timeout": every delivery attempt would time out at once, every post fail
+    delivery_timeout_seconds: Annotated[float, Field(gt=0, le=DAY, allow_inf_nan=False)] = 60
     sweep_seconds: Annotated[float, Field(ge=1, le=DAY, allow_inf_nan=False)] = 60
 
 
@@ -310,8 +311,10 @@ def _problem(error: Any, model: type[BaseModel]) -> str:
         return f"must be {ctx.get('expected', 'one of the known values')}, not {_describe(value)}"
     if kind == "string_too_short":
         return "must not be empty"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, not {_describe(value)}"
+    if kind == "greater_than":  # "at least 0.0, not 0" read as a contradiction
+        return f"must be more than {_number(ctx.get('gt'))}, not {_describe(value)}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}, not {_describe(value)}"
     if kind in ("less_than_equal", "less_than"):
         return f"must be at most {ctx.get('le', ctx.get('lt'))}, not {_describe(value)}"
     if kind == "finite_number":
@@ -549,3 +552,8 @@ def load_dotenv_if_present(root: Path) -> None:
             from dotenv import load_dotenv
 
             load_dotenv(env_file, override=False)
+
+
+def _number(value: Any) -> Any:
+    """A bound as written in a message: 0, not 0.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value

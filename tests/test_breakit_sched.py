@@ -254,3 +254,41 @@ async def test_no_misfire_grace_still_posts_slots_on_time(core: Core, late: floa
     # a downtime's missed slot is still not posted at start
     later = slot + timedelta(days=1, hours=2)
     assert await sched.run_due(sub, later) == "nothing-due"
+
+
+# ---------------------------------------------------------------------------- delivery timeout
+
+
+@pytest.mark.asyncio
+async def test_a_delivery_timeout_of_zero_would_fail_every_post(core: Core,
+                                                                monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    """What `delivery_timeout_seconds = 0` did (the config took it, as "no timeout" reads
+    in many tools): every attempt timed out at once and every slot failed."""
+    from bot.reply import Paragraph, Reply
+
+    monkeypatch.setattr(Core, "digest_for_schedule",
+                        lambda self, name, since, **kw: (Reply(title="d").add(Paragraph("x")),
+                                                         True))
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    sub = _sub(core, "0 8 * * *", "UTC")
+    slot = datetime(2024, 6, 19, 8, tzinfo=UTC)
+    config = SchedulerConfig(delivery_timeout_seconds=0, max_attempts=2)
+    sched = BriefingScheduler(core, {"test": TestAdapter(core)}, config=config,
+                              clock=lambda: slot, sleep=no_sleep)
+    assert await sched.run_slot(sub, slot) == "failed"
+
+
+def test_delivery_timeout_must_be_positive(tmp_path: Path) -> None:
+    from bot.config import load_settings
+    from bot.errors import UserError
+
+    cfg = tmp_path / "briefbot.toml"
+    cfg.write_text("[scheduler]\ndelivery_timeout_seconds = 0\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_settings(cfg)
+    assert "[scheduler] delivery_timeout_seconds: must be more than 0, not 0" in caught.value.message
+    assert caught.value.message.count("\n") == 0
