@@ -512,6 +512,13 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     if feeds.every_minutes < feeds.min_every_minutes:
         raise UserError(f"{where}: [feeds] every_minutes: must be at least min_every_minutes "
                         f"({feeds.min_every_minutes}), not {feeds.every_minutes}")
+    sched = cfg.scheduler
+    if sched.lease_seconds <= sched.delivery_timeout_seconds:
+        # renewed before each attempt: a lease ending during one lets another bot process on
+        # the database take the slot over and post it again
+        raise UserError(f"{where}: [scheduler] lease_seconds: must be more than "
+                        f"delivery_timeout_seconds ({_number(sched.delivery_timeout_seconds)}), "
+                        f"not {_number(sched.lease_seconds)}")
     digests_dir = _existing(root, cfg.digests.folder, defaults / "digests", where,
                             "[digests] folder", folder=True)
     if digests_dir.is_dir() and not (digests_dir / f"{cfg.digests.default}.toml").is_file():

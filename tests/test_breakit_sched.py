@@ -292,3 +292,22 @@ def test_delivery_timeout_must_be_positive(tmp_path: Path) -> None:
         load_settings(cfg)
     assert "[scheduler] delivery_timeout_seconds: must be more than 0, not 0" in caught.value.message
     assert caught.value.message.count("\n") == 0
+
+
+def test_a_lease_shorter_than_a_delivery_is_refused(tmp_path: Path) -> None:
+    """A claim's lease is renewed before each delivery attempt; one shorter than the attempt
+    may run (`lease_seconds = 30` with the default 60 s timeout) expires while the post is
+    being delivered, and a second bot process on the database takes the slot over and posts
+    it again."""
+    from bot.config import load_settings
+    from bot.errors import UserError
+
+    cfg = tmp_path / "briefbot.toml"
+    cfg.write_text("[scheduler]\nlease_seconds = 30\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_settings(cfg)
+    assert ("[scheduler] lease_seconds: must be more than delivery_timeout_seconds (60), "
+            "not 30") in caught.value.message
+    cfg.write_text("[scheduler]\nlease_seconds = 30\ndelivery_timeout_seconds = 20\n",
+                   encoding="utf-8")
+    assert load_settings(cfg).section("scheduler")["lease_seconds"] == 30
