@@ -311,3 +311,31 @@ def test_a_lease_shorter_than_a_delivery_is_refused(tmp_path: Path) -> None:
     cfg.write_text("[scheduler]\nlease_seconds = 30\ndelivery_timeout_seconds = 20\n",
                    encoding="utf-8")
     assert load_settings(cfg).section("scheduler")["lease_seconds"] == 30
+
+
+# ---------------------------------------------------------------------------- schedule --json
+
+
+def test_schedule_add_and_remove_answer_in_json(tmp_path: Path) -> None:
+    """`schedule add` and `schedule remove` had no --json: a script adding a subscription had
+    to scrape its id out of "Subscribed #3: …", and their errors were not JSON."""
+    import json
+
+    project = _project(tmp_path)
+    res = _cli(project, "schedule", "add", "--platform", "slack", "--channel", "C1",
+               "--digest", "daily", "--json")
+    assert res.exit_code == 0, res.output
+    added = json.loads(res.stdout)
+    listed = json.loads(_cli(project, "schedule", "list", "--json").stdout)
+    assert listed == [added] and added["cron"] == "0 8 * * 1-5"
+    res = _cli(project, "schedule", "add", "--platform", "slack", "--channel", "C1",
+               "--digest", "daily", "--cron", "0 8 * * mon-fri", "--tz", "Europe/Berlin",
+               "--json")
+    assert res.exit_code == 1
+    assert json.loads(res.stdout)["error"].startswith(f"already subscribed as #{added['id']}")
+    res = _cli(project, "schedule", "remove", str(added["id"]), "--json")
+    assert res.exit_code == 0, res.output
+    removed = json.loads(res.stdout)
+    assert removed["removed"] == added["id"] and removed["channel"] == "C1"
+    res = _cli(project, "schedule", "remove", str(added["id"]), "--json")
+    assert res.exit_code == 1 and "no subscription" in json.loads(res.stdout)["error"]
