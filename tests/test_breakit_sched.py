@@ -339,3 +339,33 @@ def test_schedule_add_and_remove_answer_in_json(tmp_path: Path) -> None:
     assert removed["removed"] == added["id"] and removed["channel"] == "C1"
     res = _cli(project, "schedule", "remove", str(added["id"]), "--json")
     assert res.exit_code == 1 and "no subscription" in json.loads(res.stdout)["error"]
+
+
+# ---------------------------------------------------------------------------- Ctrl-C at start
+
+
+def test_ctrl_c_while_the_command_line_loads_is_no_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line takes over a second to import (numpy, the models' runtimes, click's
+    commands): a Ctrl-C then, before click could catch it, printed a 30-line traceback
+    ending in KeyboardInterrupt. The entry point now says "Aborted!" as click does, exit 1."""
+    import importlib.abc
+    import sys
+
+    import bot.cli
+
+    class Interrupted(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: Any, target: Any = None) -> None:
+            if name == "bot.cli.main":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "bot.cli.main", raising=False)
+    monkeypatch.delattr(bot.cli, "main", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Interrupted(), *sys.meta_path])
+    from bot.cli import entry
+
+    with pytest.raises(SystemExit) as caught:
+        entry()
+    assert caught.value.code == 1
+    assert capsys.readouterr().err == "Aborted!\n"
