@@ -200,15 +200,21 @@ def iana_zone_names() -> frozenset[str]:
 
 
 def validate_timezone(name: str) -> ZoneInfo:
-    error = UserError(
-        f"unknown timezone {name[:60]!r}: use an IANA time zone name such as UTC, Europe/Berlin "
-        "or America/New_York")
-    if name not in iana_zone_names():
-        raise error
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
-        raise error from exc
+    if name in iana_zone_names():
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
+            raise _unknown_zone(name) from exc
+    raise _unknown_zone(name)
+
+
+def _unknown_zone(name: str) -> UserError:
+    """The refusal, naming the zone meant when only the case (or spaces) differ: "utc"."""
+    guess = {n.lower(): n for n in iana_zone_names()}.get(name.strip().lower())
+    return UserError(
+        f"unknown timezone {name[:60]!r}: "
+        + (f"did you mean {guess!r}? " if guess else "")
+        + "use an IANA time zone name such as UTC, Europe/Berlin or America/New_York")
 
 
 def _repeated_wall_time(when: datetime, tz: ZoneInfo) -> bool:

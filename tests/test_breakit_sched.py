@@ -369,3 +369,15 @@ def test_ctrl_c_while_the_command_line_loads_is_no_traceback(
         entry()
     assert caught.value.code == 1
     assert capsys.readouterr().err == "Aborted!\n"
+
+
+@pytest.mark.parametrize(("typed", "zone"), [("utc", "UTC"), ("europe/berlin", "Europe/Berlin"),
+                                             (" Europe/Berlin", "Europe/Berlin")])
+def test_a_zone_typed_in_another_case_is_suggested(typed: str, zone: str) -> None:
+    """`/subscribe daily 0 8 * * * utc` was refused without saying that `UTC` is the name."""
+    from bot.cron import validate_timezone
+    from bot.errors import UserError
+
+    with pytest.raises(UserError) as caught:
+        validate_timezone(typed)
+    assert f"did you mean {zone!r}?" in caught.value.message
