@@ -381,3 +381,15 @@ def test_a_zone_typed_in_another_case_is_suggested(typed: str, zone: str) -> Non
     with pytest.raises(UserError) as caught:
         validate_timezone(typed)
     assert f"did you mean {zone!r}?" in caught.value.message
+
+
+@pytest.mark.parametrize("term", ["!!!", "the", "—"])
+def test_a_stories_about_term_with_no_word_is_refused(term: str) -> None:
+    """`stories_about = ["!!!"]` (or a stop word) matched no story, ever: every briefing
+    said "No story mentions '!!!'" and every scheduled post of it was empty."""
+    from bot.digest.definitions import parse_definition
+    from bot.errors import UserError
+
+    with pytest.raises(UserError) as caught:
+        parse_definition("d", {"sections": ["key"], "stories_about": ["Putin", term]})
+    assert "stories_about" in caught.value.message and repr(term) in caught.value.message

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.cron import make_trigger
 from bot.errors import UserError
+from bot.text.words import tokens
 
 SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -106,6 +107,10 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
         about = [about] if about.strip() else []
     if not isinstance(about, list) or not all(isinstance(a, str) and a.strip() for a in about):
         raise UserError(f"{where}: stories_about must be a list of terms or names (strings)")
+    for term in about:  # matched by its words: one with none matched no story, ever
+        if not tokens(term):
+            raise UserError(f"{where}: stories_about {term[:60]!r} has no word a story could "
+                            "mention (punctuation and words such as 'the' are ignored)")
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         raise UserError(f"{where}: sections must be a non-empty list of [[sections]] tables")
