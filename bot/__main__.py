@@ -1,5 +1,5 @@
 """`python -m bot ...` is the same as the `briefbot` command."""
 
-from bot.cli.main import main
+from bot.cli import entry
 
-main()
+entry()

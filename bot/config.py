@@ -222,7 +222,8 @@ class SchedulerSettings(_Section):
     retry_base_seconds: FiniteSeconds = 5
     retry_max_seconds: FiniteSeconds = 300
     lease_seconds: Annotated[float, Field(ge=1, le=7 * DAY, allow_inf_nan=False)] = 600
-    delivery_timeout_seconds: FiniteSeconds = 60
+    # 0 is no "no timeout": every delivery attempt would time out at once, every post fail
+    delivery_timeout_seconds: Annotated[float, Field(gt=0, le=DAY, allow_inf_nan=False)] = 60
     sweep_seconds: Annotated[float, Field(ge=1, le=DAY, allow_inf_nan=False)] = 60
 
 
@@ -326,8 +327,10 @@ def _problem(error: Any, model: type[BaseModel]) -> str:
         return f"must be {ctx.get('expected', 'one of the known values')}, not {_describe(value)}"
     if kind == "string_too_short":
         return "must not be empty"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, not {_describe(value)}"
+    if kind == "greater_than":  # "at least 0.0, not 0" read as a contradiction
+        return f"must be more than {_number(ctx.get('gt'))}, not {_describe(value)}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}, not {_describe(value)}"
     if kind in ("less_than_equal", "less_than"):
         return f"must be at most {ctx.get('le', ctx.get('lt'))}, not {_describe(value)}"
     if kind == "finite_number":
@@ -525,6 +528,13 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     if feeds.every_minutes < feeds.min_every_minutes:
         raise UserError(f"{where}: [feeds] every_minutes: must be at least min_every_minutes "
                         f"({feeds.min_every_minutes}), not {feeds.every_minutes}")
+    sched = cfg.scheduler
+    if sched.lease_seconds <= sched.delivery_timeout_seconds:
+        # renewed before each attempt: a lease ending during one lets another bot process on
+        # the database take the slot over and post it again
+        raise UserError(f"{where}: [scheduler] lease_seconds: must be more than "
+                        f"delivery_timeout_seconds ({_number(sched.delivery_timeout_seconds)}), "
+                        f"not {_number(sched.lease_seconds)}")
     digests_dir = _existing(root, cfg.digests.folder, defaults / "digests", where,
                             "[digests] folder", folder=True)
     if digests_dir.is_dir() and not (digests_dir / f"{cfg.digests.default}.toml").is_file():
@@ -565,3 +575,8 @@ def load_dotenv_if_present(root: Path) -> None:
             from dotenv import load_dotenv
 
             load_dotenv(env_file, override=False)
+
+
+def _number(value: Any) -> Any:
+    """A bound as written in a message: 0, not 0.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value

@@ -6,13 +6,17 @@ errors.
 Only standard cron is accepted (numbers, `*`, ranges `a-b`, lists `a,b`, steps `/n`, and the
 names jan-dec and sun-sat); APScheduler's extensions (`last`, `1#2`, `2nd mon`) are refused.
 Time zones must be IANA zone names (the tzdata list), not files that happen to sit in the
-system's zoneinfo folder (`localtime`, `posixrules`, `right/UTC`)."""
+system's zoneinfo folder (`localtime`, `posixrules`, `right/UTC`).
+
+The fire times across DST switches (`fire_times`, `next_fire_time`) are the scheduler's and
+what `schedule list`, `/schedules` and `/subscribe` show as the next post."""
 
 from __future__ import annotations
 
 import importlib.resources
 import re
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -172,6 +176,22 @@ def make_trigger(cron: str, timezone: str) -> CronSchedule:
     return trigger
 
 
+def cron_key(cron: str) -> tuple[object, ...] | None:
+    """What a standard cron expression selects, whatever its spelling (`1-5` and `mon-fri`,
+    `0` and `00`, `*/30` and `0,30` give the same key), for finding the same schedule twice;
+    None for an expression that is not valid."""
+    fields = cron.split()
+    if len(fields) != 5:
+        return None
+    try:
+        values = tuple(_to_aps(aps, _parse_field(aps, value))
+                       for aps, value in zip(_APS_FIELDS, fields, strict=True))
+    except ValueError:
+        return None
+    # as make_trigger: both day fields restricted as typed means either day fires
+    return (*values, not (fields[2].startswith("*") or fields[4].startswith("*")))
+
+
 @lru_cache(maxsize=1)
 def iana_zone_names() -> frozenset[str]:
     """The IANA time zone names (tzdata's list, with its backward-compatible links)."""
@@ -180,12 +200,68 @@ def iana_zone_names() -> frozenset[str]:
 
 
 def validate_timezone(name: str) -> ZoneInfo:
-    error = UserError(
-        f"unknown timezone {name[:60]!r}: use an IANA time zone name such as UTC, Europe/Berlin "
-        "or America/New_York")
-    if name not in iana_zone_names():
-        raise error
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
-        raise error from exc
+    if name in iana_zone_names():
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
+            raise _unknown_zone(name) from exc
+    raise _unknown_zone(name)
+
+
+def _unknown_zone(name: str) -> UserError:
+    """The refusal, naming the zone meant when only the case (or spaces) differ: "utc"."""
+    guess = {n.lower(): n for n in iana_zone_names()}.get(name.strip().lower())
+    return UserError(
+        f"unknown timezone {name[:60]!r}: "
+        + (f"did you mean {guess!r}? " if guess else "")
+        + "use an IANA time zone name such as UTC, Europe/Berlin or America/New_York")
+
+
+def _repeated_wall_time(when: datetime, tz: ZoneInfo) -> bool:
+    """True for the second occurrence of a wall-clock time in the hour repeated when the
+    clocks go back (that time already fired an hour earlier)."""
+    local = when.astimezone(UTC).astimezone(tz)
+    return local.fold == 1 and local.replace(fold=0).astimezone(UTC) != local.astimezone(UTC)
+
+
+def fire_times(trigger: CronTrigger, after: datetime, until: datetime) -> Iterator[datetime]:
+    """Fire times t with after < t <= until, in order, as valid local times of the trigger's
+    zone. A wall-clock time repeated at the
+    autumn DST switch fires once (the first occurrence); a time skipped in spring fires at
+    the same offset after the switch (APScheduler's rule: 02:30 becomes 03:30)."""
+    tz = trigger.timezone
+    previous: datetime | None = None
+    cursor = after
+    while True:
+        nxt = trigger.get_next_fire_time(previous, cursor)
+        if nxt is None or nxt > until:
+            return
+        if previous is not None and nxt <= previous:  # defensive: never loop in place
+            cursor = previous + timedelta(seconds=1)
+            previous = None
+            continue
+        if nxt > after and not (isinstance(tz, ZoneInfo) and _repeated_wall_time(nxt, tz)):
+            # normalised: a skipped wall time (02:30 in the spring gap) becomes a real one
+            yield nxt.astimezone(UTC).astimezone(tz)
+        previous, cursor = nxt, nxt
+
+
+def latest_fire_time(trigger: CronTrigger, after: datetime, until: datetime) -> datetime | None:
+    last = None
+    for last in fire_times(trigger, after, until):  # noqa: B007 - we want the last one
+        pass
+    return last
+
+
+# The longest wait between two fire times of a standard cron expression: 29 February,
+# 2096 to 2104 (2100 is no leap year).
+_LONGEST_GAP = timedelta(days=366 * 9)
+
+
+def next_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The next time the scheduler posts (after `now`), as a real local time: a time skipped
+    in spring shown as the time it fires (03:30, not 02:30), a repeated autumn time not at
+    all (it fires once, the first time)."""
+    for t in fire_times(trigger, now, now + _LONGEST_GAP):
+        return t
+    return None

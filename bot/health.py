@@ -110,8 +110,10 @@ class Health:
         try:
             posts = sched.next_posts()
             out["subscriptions"] = len(posts)
-            out["next_post"] = min((p["next_run"] for p in posts if p.get("next_run")),
-                                   default=None)
+            # `next_posts` is in order of time (UTC); its texts are local times of each
+            # subscription's zone, so the smallest text is not the earliest post.
+            out["next_post"] = next((p["next_run"] for p in posts if p.get("next_run")
+                                     and not p["next_run"].startswith("never")), None)
         except Exception as exc:
             out["error"] = str(exc)
         if not running:

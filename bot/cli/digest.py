@@ -8,6 +8,7 @@ import click
 
 from bot.chat.render_markdown import render_markdown, render_text
 from bot.cli.context import AppContext, json_errors, pass_app
+from bot.corpus.storage import parse_id
 from bot.digest.build import build_digest, since_last
 from bot.digest.definitions import section_kind
 from bot.errors import UserError
@@ -17,7 +18,8 @@ from bot.errors import UserError
 @click.argument("name", required=False)
 @click.option("--since", "since", metavar="DATE", help="Only articles added or updated after DATE (ISO).")
 @click.option("--since-last", "since_last_sub", metavar="SUBSCRIPTION",
-              help="Only articles its next scheduled post would brief as new.")
+              help="Only articles its next scheduled post would brief as new (of its "
+                   "digest, unless NAME is given).")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "text"]), default="markdown",
               show_default=True, help="Output format (ignored with --json).")
@@ -42,6 +44,10 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
     changes = None
     if since_last_sub:  # the cursor of the subscription's scheduled posts
         since, changes = since_last(store, since_last_sub)
+        if name is None:  # the digest its posts brief, not the default one
+            sub_id = parse_id(since_last_sub)
+            row = store.subscription(sub_id) if sub_id is not None else None
+            name = row["digest"] if row else None
     digest = build_digest(store, app.settings, name=name, since=since, only=kind, words=words,
                           story=story, open_hint="briefbot digest --story {id}",
                           every_story=as_json, changes=changes)

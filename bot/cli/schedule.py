@@ -48,9 +48,11 @@ def schedule() -> None:
               help="The Slack workspace (team T…) or Discord server (guild) id it belongs to: "
                    "its chat admins may then list and remove it. Default: none (only admins "
                    "in CHANNEL may).")
+@click.option("--json", "as_json", is_flag=True, callback=json_errors,
+              help="JSON output: the subscription as `schedule list --json` gives it.")
 @click.pass_obj
 def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
-        tz: str | None, workspace: str | None) -> None:
+        tz: str | None, workspace: str | None, as_json: bool) -> None:
     """Post DIGEST to CHANNEL on a schedule."""
     settings = app.settings
     default_cron, default_tz = digest_default_schedule(settings.digests_dir, digest)
@@ -64,6 +66,9 @@ def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
                                      f"cli:{_user()}",
                                      workspace=(workspace or "").strip() or None)
     sub = Subscription.from_row(row)
+    if as_json:
+        click.echo(json.dumps(_describe(app.store, row), ensure_ascii=False, indent=2))
+        return
     nxt = sub.next_run()
     click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {cron} ({tz}) · "
                f"next post {nxt.isoformat(timespec='minutes') if nxt else 'never'}")
@@ -124,12 +129,20 @@ def list_(app: Any, as_json: bool) -> None:
 
 @schedule.command("remove")
 @click.argument("sub_id", metavar="ID", type=ROW_ID)
+@click.option("--json", "as_json", is_flag=True, callback=json_errors,
+              help='JSON output: {"removed": ID, "digest", "platform", "channel", "at"}.')
 @click.pass_obj
-def remove(app: Any, sub_id: int) -> None:
+def remove(app: Any, sub_id: int, as_json: bool) -> None:
     """Remove subscription ID (see `briefbot schedule list`)."""
     row = app.store.subscription(sub_id)
     if row is None:
         raise UserError(f"no subscription #{sub_id}; see `briefbot schedule list`")
     app.store.remove_subscription(sub_id)
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    if as_json:
+        click.echo(json.dumps({"removed": sub_id, "digest": row["digest"],
+                               "platform": row["platform"], "channel": row["channel"],
+                               "at": at}, ensure_ascii=False, indent=2))
+        return
     click.echo(f"Removed #{sub_id} ({row['digest']} → {row['platform']}:{row['channel']}) at "
-               f"{datetime.now(UTC).isoformat(timespec='seconds')}")
+               f"{at}")

@@ -43,6 +43,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
+from bot.cron import cron_key
 from bot.errors import UserError
 
 _HOST = os.uname().nodename if hasattr(os, "uname") else ""
@@ -1043,14 +1044,18 @@ class Store:
     def duplicate_subscription(self, platform: str, channel: str, digest: str, cron: str,
                                timezone: str) -> int | None:
         """The id of an enabled subscription posting the same digest to the same channel on the
-        same schedule (cron compared field by field, whatever the spacing), or None."""
+        same schedule (cron compared by what each field selects: `1-5` and `mon-fri`, `0`
+        and `00` are the same; an expression that does not parse, by its fields' text), or
+        None."""
         self._ensure_subscriptions()
         fields = cron.split()
+        key = cron_key(cron)
         for row in self.db.query(
                 "select id, cron from subscriptions where platform = ? and channel = ? and"
                 " digest = ? and timezone = ? and enabled = 1 order by id",
                 [platform, channel, digest, timezone]):
-            if str(row["cron"] or "").split() == fields:
+            other = str(row["cron"] or "")
+            if other.split() == fields or (key is not None and cron_key(other) == key):
                 return int(row["id"])
         return None
 

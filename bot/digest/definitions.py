@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.cron import make_trigger
 from bot.errors import UserError
+from bot.text.words import tokens
 
 SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -106,6 +107,10 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
         about = [about] if about.strip() else []
     if not isinstance(about, list) or not all(isinstance(a, str) and a.strip() for a in about):
         raise UserError(f"{where}: stories_about must be a list of terms or names (strings)")
+    for term in about:  # matched by its words: one with none matched no story, ever
+        if not tokens(term):
+            raise UserError(f"{where}: stories_about {term[:60]!r} has no word a story could "
+                            "mention (punctuation and words such as 'the' are ignored)")
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         raise UserError(f"{where}: sections must be a non-empty list of [[sections]] tables")
@@ -142,8 +147,12 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
         if unknown:  # a misspelt "timzone" silently meant UTC
             raise UserError(f"{where}: [schedule] unknown field(s) {', '.join(unknown)}; "
                             f"known: {', '.join(sorted(SCHEDULE_FIELDS))}")
-        cron = str(sched["cron"])
-        tz = str(sched.get("timezone", "UTC"))
+        for key in ("cron", "timezone"):  # str() of a list would be parsed as a cron
+            if key in sched and not isinstance(sched[key], str):
+                raise UserError(f"{where}: [schedule] {key} must be a string, not "
+                                f"{sched[key]!r}"[:300])
+        cron = sched["cron"]
+        tz = sched.get("timezone", "UTC")
         validate_schedule(cron, tz, where)
         on_empty = sched.get("on_empty", "post")
         if on_empty not in ("post", "skip"):
@@ -168,7 +177,8 @@ def available(folder: Path | None) -> list[str]:
     """Names of the digest definitions in `folder`."""
     if folder is None or not folder.is_dir():
         return []
-    return sorted(p.stem for p in folder.glob("*.toml"))
+    # files only: a folder (or a broken link) named NAME.toml is no definition
+    return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
 
 
 def load_definition(folder: Path | None, name: str) -> DigestDef:
@@ -186,6 +196,8 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"{path} is not valid TOML: {exc}") from exc
+    except OSError as exc:  # not readable by the bot's user, an I/O error
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc
     return parse_definition(name, data, path)
 
 

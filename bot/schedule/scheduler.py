@@ -40,7 +40,7 @@ import secrets
 import socket
 import sqlite3
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,13 +51,18 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
 
 from bot import metrics
 from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
-from bot.cron import CronSchedule, make_trigger
+from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still imported from here
+    CronSchedule,
+    fire_times,
+    latest_fire_time,
+    make_trigger,
+    next_fire_time,
+)
 from bot.digest.definitions import load_definition
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import Context, Paragraph, Reply, command_syntax, reply_from_json, reply_to_json
@@ -85,6 +90,14 @@ class SchedulerConfig:
     lease_seconds: float = 600.0  # how long a claim is honoured without renewal
     delivery_timeout_seconds: float = 60.0  # one delivery attempt; a timeout is transient
     sweep_seconds: float = 60.0  # re-sync jobs and catch up due or interrupted slots
+
+    @property
+    def grace_seconds(self) -> float:
+        """How late a slot may still be posted: `misfire_grace_seconds`, but never less than
+        two sweeps. A job fires a moment after its slot, and one that could not run (a busy
+        job store) is left to the next sweep: with a window of 0 s no slot was ever due, so
+        `misfire_grace_seconds = 0` (no catch-up after a downtime) posted nothing at all."""
+        return max(self.misfire_grace_seconds, 2 * self.sweep_seconds)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SchedulerConfig:
@@ -128,48 +141,6 @@ def slot_key(when: datetime) -> str:
 def parse_time(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _repeated_wall_time(when: datetime, tz: ZoneInfo) -> bool:
-    """True for the second occurrence of a wall-clock time in the hour repeated when the
-    clocks go back (that time already fired an hour earlier)."""
-    local = when.astimezone(UTC).astimezone(tz)
-    return local.fold == 1 and local.replace(fold=0).astimezone(UTC) != local.astimezone(UTC)
-
-
-def fire_times(trigger: CronTrigger, after: datetime, until: datetime) -> Iterator[datetime]:
-    """Fire times t with after < t <= until, in order, as valid local times of the trigger's
-    zone. A wall-clock time repeated at the
-    autumn DST switch fires once (the first occurrence); a time skipped in spring fires at
-    the same offset after the switch (APScheduler's rule: 02:30 becomes 03:30)."""
-    tz = trigger.timezone
-    previous: datetime | None = None
-    cursor = after
-    while True:
-        nxt = trigger.get_next_fire_time(previous, cursor)
-        if nxt is None or nxt > until:
-            return
-        if previous is not None and nxt <= previous:  # defensive: never loop in place
-            cursor = previous + timedelta(seconds=1)
-            previous = None
-            continue
-        if nxt > after and not (isinstance(tz, ZoneInfo) and _repeated_wall_time(nxt, tz)):
-            # normalised: a skipped wall time (02:30 in the spring gap) becomes a real one
-            yield nxt.astimezone(UTC).astimezone(tz)
-        previous, cursor = nxt, nxt
-
-
-def latest_fire_time(trigger: CronTrigger, after: datetime, until: datetime) -> datetime | None:
-    last = None
-    for last in fire_times(trigger, after, until):  # noqa: B007 - we want the last one
-        pass
-    return last
-
-
-def next_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
-    for t in fire_times(trigger, now, now + timedelta(days=400)):
-        return t
-    return None
 
 
 # ---------------------------------------------------------------------------- the job
@@ -290,7 +261,7 @@ class BriefingScheduler:
             jobstores={"default": SQLAlchemyJobStore(engine=self._engine, tablename=JOBS_TABLE),
                        "memory": MemoryJobStore()},
             job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": int(self.config.misfire_grace_seconds) or 1},
+                          "misfire_grace_time": int(self.config.grace_seconds) or 1},
             timezone=UTC,
         )
         self.scheduler.start()
@@ -472,7 +443,7 @@ class BriefingScheduler:
         except UserError as exc:
             self._disable(sub_id, f"invalid schedule: {exc.message}")
             return None
-        grace_start = now - timedelta(seconds=self.config.misfire_grace_seconds)
+        grace_start = now - timedelta(seconds=self.config.grace_seconds)
         last = store.last_post_slot(sub_id)
         lower = max(grace_start, parse_time(sub.created_at),
                     parse_time(last) if last else grace_start)
