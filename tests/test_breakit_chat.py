@@ -1,0 +1,44 @@
+"""Break-it findings on the chat surface: odd or hostile text in replies and commands, platform
+limits, platform errors. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import re
+
+from bot.adapters.slack_blocks import HEADER_CHARS, render_messages
+from bot.reply import Bullet, Paragraph, Reply
+from tests.test_slack_adapter import assert_inert, assert_within_limits
+
+BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+
+
+def test_slack_header_counts_the_zero_width_space_of_a_broadcast_word() -> None:
+    # 150 characters as typed; "@here" gets a zero-width space, which Slack counts: a header
+    # of 151 characters made Slack refuse the whole message (invalid_blocks).
+    for title, kind in [("x" * 145 + "@here", "info"), ("@channel " * 15 + "y" * 6, "info"),
+                        ("z" * 130 + " @everyone", "error")]:
+        assert len(title) + (10 if kind == "error" else 0) <= HEADER_CHARS
+        [message] = render_messages(Reply(title=title, kind=kind).add(Paragraph("x")))
+        assert_within_limits(message)
+        assert_inert(message)
+        shown = "".join(s["text"]["text"] for s in message["blocks"][:1]).replace("\u200b", "")
+        assert "x" * 145 in shown or "y" * 6 in shown or "z" * 130 in shown
+
+
+def test_slack_fallback_text_of_a_packed_reply_is_escaped_once() -> None:
+    # More than 49 blocks are packed into sections whose text is escaped mrkdwn; the
+    # message's plain `text` (notifications) escaped it again: "AT&T" read "AT&amp;T".
+    reply = Reply(title="Daily").add(*[Bullet(f"AT&T item {i} <b>") for i in range(80)])
+    [message] = render_messages(reply)
+    assert_within_limits(message)
+    assert "AT&amp;T item 0 &lt;b&gt;" in message["text"]
+    assert "&amp;amp;" not in message["text"] and "&amp;lt;" not in message["text"]
+
+
+def test_slack_fallback_text_clipped_after_escaping_stays_inert() -> None:
+    # The fallback was clipped again after escaping: escaped "&" (5 characters each) moved
+    # the cut to just after "@everyone" of "@everyoneword", which then read as a broadcast.
+    text = "&" * 10 + "a" * 2939 + "@everyoneword" + "x" * 100
+    [message] = render_messages(Reply().add(Paragraph(text)))
+    assert not BROADCAST.search(message["text"]), message["text"][-40:]
+    assert not re.search(r"&[a-z]*…", message["text"])  # no entity cut in half
