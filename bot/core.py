@@ -31,7 +31,7 @@ from bot.feeds.poll import (
     feed_summary,
     poll_health,
 )
-from bot.reply import Reply
+from bot.reply import Reply, clip_meta, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,11 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     if not ids:
         return None
     more = " and more" if len(ids) > SHOWN_CANDIDATES else ""
+    # An id is anyone's text (a JSONL "id" of any size, with any characters): shown clipped,
+    # on one printable line, as every reply shows one.
+    shown = ", ".join(printable_line(clip_meta(i) or "") for i in ids[:SHOWN_CANDIDATES])
     raise UserError(f"{text!r} is the start of several document ids: "
-                    f"{', '.join(ids[:SHOWN_CANDIDATES])}{more} — type more of it (see {hint})")
+                    f"{shown}{more} — type more of it (see {hint})")
 
 
 @dataclass

@@ -3,9 +3,14 @@ limits, platform errors. Each test failed before its fix."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from bot.adapters.slack_blocks import HEADER_CHARS, render_messages
+from bot.adapters.testing import TestAdapter
+from bot.config import Settings
+from bot.core import Core
 from bot.reply import Bullet, Paragraph, Reply
 from tests.test_slack_adapter import assert_inert, assert_within_limits
 
@@ -42,3 +47,27 @@ def test_slack_fallback_text_clipped_after_escaping_stays_inert() -> None:
     [message] = render_messages(Reply().add(Paragraph(text)))
     assert not BROADCAST.search(message["text"]), message["text"][-40:]
     assert not re.search(r"&[a-z]*…", message["text"])  # no entity cut in half
+
+
+def test_ambiguous_source_prefix_shows_ids_clipped_and_printable(
+        settings: Settings, corpus: Path, tmp_path: Path) -> None:
+    # Document ids are anyone's text (a JSONL "id"): the list of candidates for an ambiguous
+    # /source prefix showed them raw, every character (a 5,000-character error for two ids)
+    # and control characters (a newline, an escape sequence, a bidi override) as they were.
+    records = [{"id": "ab" + "\u202e\x1b[2J\n" + "Z" * 2000, "title": "one",
+                "text": "The port of Exampleton reopened on Monday."},
+               {"id": "ab2" + "Y" * 3000, "title": "two",
+                "text": "The port of Exampleton reopened on Tuesday."}]
+    (corpus / "x.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    core = Core(settings)
+    try:
+        core.reload()
+        reply = TestAdapter(core, platform="slack").send("/source ab")
+        text = reply.plain_text()
+        assert reply.kind == "error" and "start of several document ids" in text
+        assert len(text) < 1000, len(text)
+        assert "[clipped:" in text
+        assert text.strip().isprintable(), repr(text)
+        assert "ab\\u202e\\x1b[2J\\nZZZ" in text
+    finally:
+        core.close()
