@@ -11,6 +11,7 @@ from bot.adapters.slack_blocks import HEADER_CHARS, render_messages
 from bot.adapters.testing import TestAdapter
 from bot.config import Settings
 from bot.core import Core
+from bot.corpus.reload import Outcome
 from bot.reply import Bullet, Paragraph, Reply
 from tests.test_slack_adapter import assert_inert, assert_within_limits
 
@@ -71,3 +72,13 @@ def test_ambiguous_source_prefix_shows_ids_clipped_and_printable(
         assert "ab\\u202e\\x1b[2J\\nZZZ" in text
     finally:
         core.close()
+
+
+def test_reload_outcome_with_only_a_reason_is_one_printable_line() -> None:
+    # A JSONL file whose records all moved to another file: no counts, only a reason; that
+    # branch of the summary showed the file's name raw (a newline or escape in a file name).
+    outcome = Outcome("feeds/a\x1b[2J\nb.jsonl", "updated",
+                      reason="2 of its documents now come from another file",
+                      counts={"added": 0, "updated": 0, "removed": 0})
+    line = outcome.summary()
+    assert line.isprintable() and "a\\x1b[2J\\nb.jsonl" in line
