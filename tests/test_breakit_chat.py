@@ -7,13 +7,27 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack_blocks import HEADER_CHARS, render_messages
 from bot.adapters.testing import TestAdapter
 from bot.config import Settings
 from bot.core import Core
 from bot.corpus.reload import Outcome
 from bot.reply import Bullet, Paragraph, Reply
-from tests.test_slack_adapter import assert_inert, assert_within_limits
+from tests.emulators.slack_api import SlackWebAPIMock
+from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
+    _no_proxy,
+    answers,
+    api,
+    assert_inert,
+    assert_within_limits,
+    core,
+    huge_reply,
+    post,
+    slack,
+)
 
 BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 
@@ -60,10 +74,10 @@ def test_ambiguous_source_prefix_shows_ids_clipped_and_printable(
                {"id": "ab2" + "Y" * 3000, "title": "two",
                 "text": "The port of Exampleton reopened on Tuesday."}]
     (corpus / "x.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    core = Core(settings)
+    own = Core(settings)
     try:
-        core.reload()
-        reply = TestAdapter(core, platform="slack").send("/source ab")
+        own.reload()
+        reply = TestAdapter(own, platform="slack").send("/source ab")
         text = reply.plain_text()
         assert reply.kind == "error" and "start of several document ids" in text
         assert len(text) < 1000, len(text)
@@ -71,7 +85,7 @@ def test_ambiguous_source_prefix_shows_ids_clipped_and_printable(
         assert text.strip().isprintable(), repr(text)
         assert "ab\\u202e\\x1b[2J\\nZZZ" in text
     finally:
-        core.close()
+        own.close()
 
 
 def test_reload_outcome_with_only_a_reason_is_one_printable_line() -> None:
@@ -82,3 +96,30 @@ def test_reload_outcome_with_only_a_reason_is_one_printable_line() -> None:
                       counts={"added": 0, "updated": 0, "removed": 0})
     line = outcome.summary()
     assert line.isprintable() and "a\\x1b[2J\\nb.jsonl" in line
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("failure", ["ratelimited", "invalid_auth", "not_in_channel"])
+async def test_slack_overflow_parts_refused_say_what_to_do_for_that_error(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    # The parts of a long reply past the response_url's uses go by chat.postMessage. When
+    # Slack refused them, the caller was always told to invite the app, also when Slack was
+    # rate-limiting (429 after the client's retries) or the bot's token was revoked.
+    if failure == "ratelimited":
+        api.rate_limit("chat.postMessage", retry_after=0, times=None)
+    elif failure == "invalid_auth":
+        api.fail("chat.postMessage", "invalid_auth", times=None)
+    else:
+        api.add_channel("C1", is_member=False)
+    monkeypatch.setattr(Core, "claim_reply", lambda self, text, limit=5: huge_reply())
+    status, _, _ = await post(slack, api, "/claim", "anything", key=f"refused-{failure}")
+    assert status == 200
+    posts = await answers(api, f"refused-{failure}", count=5, timeout=15)
+    notice = posts[-1]["text"]
+    assert posts[-1]["response_type"] == "ephemeral" and "could not be posted" in notice
+    assert ("Invite the app" in notice) == (failure == "not_in_channel"), notice
+    if failure == "ratelimited":
+        assert "try again in a minute" in notice
+    if failure == "invalid_auth":
+        assert "operator" in notice

@@ -341,9 +341,21 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
                         len(first) + i + 1, channel, error)
             await _tell_caller(url, command, client, render_text_message(
                 f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
-                "Invite the app to this channel, or ask in a direct message.", kind="error"),
-                "refused parts")
+                + _refused_hint(exc), kind="error"), "refused parts")
             return
+
+
+def _refused_hint(exc: SlackApiError) -> str:
+    """What the caller can do about a part of their reply Slack refused: invite the app only
+    when that is what Slack's error says."""
+    error = slack_error(exc)
+    if error in ("not_in_channel", "channel_not_found"):
+        return "Invite the app to this channel, or ask in a direct message."
+    if _outage(exc) is not None:
+        return "Slack is busy or rate-limiting; try again in a minute."
+    if error in _AUTH:
+        return "The bot's Slack token needs its operator's attention; it has been logged."
+    return "It has been logged."
 
 
 def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -> DeliveryError:
