@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,37 @@ async def test_slack_overflow_parts_refused_say_what_to_do_for_that_error(
         assert "try again in a minute" in notice
     if failure == "invalid_auth":
         assert "operator" in notice
+
+
+def test_admin_status_while_a_reload_holds_the_write_lock_answers_at_once(
+        settings: Settings, corpus: Path) -> None:
+    # A reload holds the write lock for its whole transaction. An admin's /status (or
+    # /schedules) wrote its audit record on the command's own connection after the reply was
+    # made: the answer waited the store's 60 s busy timeout, held a command worker as long,
+    # and the record was then dropped. It goes by the audit thread now, as denials do.
+    (corpus / "ports.txt").write_text("Ports\n\nThe port of Exampleton reopened on Monday, "
+                                      "officials said.\n", encoding="utf-8")
+    own = Core(settings)
+    try:
+        own.reload()
+        bot = TestAdapter(own, platform="slack", admin=True)
+        for line in ("/status", "/schedules"):  # their tables made (a running bot's scheduler
+            bot.send(line)                        # makes them at start)
+        conn = sqlite3.connect(settings.db_path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")  # a reload (in any process) writing
+        try:
+            for line in ("/status", "/schedules"):
+                started = time.monotonic()
+                reply = bot.send(line)
+                took = time.monotonic() - started
+                assert reply.kind == "info", reply.plain_text()
+                assert took < 2.0, f"{line} took {took:.1f} s"
+        finally:
+            conn.execute("ROLLBACK")
+            conn.close()
+        bot.router.flush_audit(30)
+        done = [(a["command"], a["outcome"]) for a in own.store.admin_actions()]
+        assert done.count(("status", "ok")) == 2 and done.count(("schedules", "ok")) == 2, done
+        bot.router.close()
+    finally:
+        own.close()
