@@ -28,6 +28,7 @@ from bot.core import Core
 from bot.errors import UserError
 from bot.reply import Context, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
+from bot.schedule.scheduler import in_daemon_thread
 from bot.schedule.subscriptions import SNOWFLAKE_MAX, digest_names
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,11 @@ class BriefbotClient(discord.Client):
                                  str(interaction.channel_id or ""), notify=notify)
         # Usage errors, denials and rate limits are answered before deferring: a public
         # "thinking…" cannot turn private, and they must stay ephemeral.
-        admitted = await asyncio.to_thread(self.router.admit, request)
+        # In a thread of its own, not the loop's default executor: that one also runs the
+        # scheduler's digest builds and store calls (a whole slot's subscriptions at once, a
+        # write waiting for a reload's lock), and a command waiting for one of its threads
+        # missed Discord's 3 s.
+        admitted = await in_daemon_thread(self.router.admit, request, name="briefbot-admit")
         if isinstance(admitted, Reply):
             await self.send_reply(interaction, admitted, ephemeral=True)
             return

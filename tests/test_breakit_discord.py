@@ -1,0 +1,48 @@
+"""Break-it findings on the Discord adapter (loopback emulator). Each test failed before its fix."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from bot.adapters.discord import BriefbotClient
+from tests.emulators.discord_api import DiscordEmulator
+from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
+    EPHEMERAL,
+    all_text,
+    bot,
+    core,
+    emu,
+)
+
+
+@pytest.mark.asyncio
+async def test_commands_are_answered_in_time_while_the_default_executor_is_busy(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:  # noqa: F811
+    # The event loop's default executor also runs the scheduler's digest builds and store
+    # calls (every subscription of a common slot such as 0 8 * * * builds at once; a store
+    # write waits up to 60 s for a reload's lock) and /healthz's storage check. Discord's
+    # admit ran there too: with those threads busy, a command waited for one, past Discord's
+    # 3 s, and the interaction failed ("Unknown interaction").
+    loop = asyncio.get_running_loop()
+    release = threading.Event()
+    busy = [loop.run_in_executor(None, release.wait, 20) for _ in range(40)]  # > its threads
+    try:
+        await asyncio.sleep(0.1)
+        for command, options in [("help", {}), ("claim", {"text": "Russia signed a pact"}),
+                                 ("briefbot status", {})]:
+            started = time.monotonic()
+            sent = await emu.send_interaction(command, options, permissions="0")
+            call = await emu.wait_for_response(sent, timeout=10)
+            took = time.monotonic() - started
+            assert took < 2.5, f"/{command} was answered after {took:.1f} s"
+            assert call.status in (200, 204), (command, call.status, call.response)
+    finally:
+        release.set()
+        await asyncio.gather(*busy)
+    denial = await emu.wait_for_response(sent)
+    assert denial.json["data"]["flags"] & EPHEMERAL
+    assert "needs admin rights" in all_text([denial.json["data"]])
