@@ -159,3 +159,25 @@ def test_admin_status_while_a_reload_holds_the_write_lock_answers_at_once(
         bot.router.close()
     finally:
         own.close()
+
+
+@pytest.mark.asyncio
+async def test_slack_reply_past_an_expired_response_url_goes_by_the_web_api(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Slack keeps a response_url 30 minutes: a reload's report after a longer reload (or any
+    # reply to a refused response_url) was lost: the reply and the error notice both went to
+    # the refused URL, and only the log said so.
+    api.fail("response_url", error="expired_url", status=404, times=None)
+    monkeypatch.setattr(Core, "claim_reply", lambda self, text, limit=5: huge_reply())
+    status, _, _ = await post(slack, api, "/claim", "anything", key="late")
+    assert status == 200
+    expected = render_messages(huge_reply())
+    calls = await api.wait_for_async("chat.postMessage", count=len(expected), timeout=30)
+    assert [c.body["text"] for c in calls] == [m["text"] for m in expected]  # all, in order
+    assert len(api.response_posts("late")) == 1  # the refused one; not tried again
+
+    status, _, _ = await post(slack, api, "/briefbot", "frobnicate", key="late-error")
+    assert status == 200
+    [notice] = await api.wait_for_async("chat.postEphemeral", count=1, timeout=10)
+    assert notice.body["user"] == "U1" and "Unknown command /frobnicate" in notice.body["text"]

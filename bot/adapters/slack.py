@@ -317,16 +317,27 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
                 client: AsyncWebClient) -> None:
     """Through response_url (works in any channel, ephemeral when asked) while it has uses
     left for every part; otherwise the parts beyond go through chat.postMessage /
-    chat.postEphemeral, and one use is kept to tell the caller if those are refused."""
+    chat.postEphemeral, and one use is kept to tell the caller if those are refused. When
+    the response_url refuses a post (expired: a reload's report after 30 minutes), the parts
+    not yet posted go the same way, and the caller is told by chat.postEphemeral if they are
+    refused too."""
     messages = render_messages(reply)
     response_type = "ephemeral" if reply.ephemeral else "in_channel"
     first = messages if len(messages) <= url.left else messages[:max(0, url.left - 1)]
+    posted = 0
     for m in first:
         result = await url.post(response_type=response_type, unfurl_links=False,
                                 unfurl_media=False, **m)
         if result.status_code != 200:
-            raise RuntimeError(f"response_url answered {result.status_code}: {result.body!r}")
-    rest = messages[len(first):]
+            # Expired (Slack keeps one 30 minutes: a long reload's report) or refused: the
+            # parts not posted go by the Web API, as those beyond its five uses do.
+            log.warning("Slack: response_url answered %s (%s): %d part(s) of the reply go by "
+                        "the Web API", result.status_code, _loggable(result.body),
+                        len(messages) - posted)
+            url.left = 0
+            break
+        posted += 1
+    rest = messages[posted:]
     channel, user = str(command.get("channel_id", "")), str(command.get("user_id", ""))
     for i, m in enumerate(rest):
         try:
