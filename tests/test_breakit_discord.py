@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 
 import pytest
 
 from bot.adapters.discord import BriefbotClient
+from bot.adapters.discord_embeds import ZWSP, render_reply
+from bot.reply import Bullet, Context, Fields, Paragraph, Reply, SourceRef
 from tests.emulators.discord_api import DiscordEmulator
 from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
     EPHEMERAL,
@@ -46,3 +49,24 @@ async def test_commands_are_answered_in_time_while_the_default_executor_is_busy(
     denial = await emu.wait_for_response(sent)
     assert denial.json["data"]["flags"] & EPHEMERAL
     assert "needs admin rights" in all_text([denial.json["data"]])
+
+
+def test_article_text_cannot_render_discord_timestamps_commands_or_emoji() -> None:
+    # Mentions were defused, Discord's other tokens not: an article's "<t:1718755200:F>"
+    # rendered as a date in each reader's own zone and format (another date than the text
+    # states, in a fact-checking reply), "</briefbot reload:1>" as a command link.
+    tokens = ["<t:1718755200:F>", "<t:0:R>", "</briefbot reload:1>", "</claim:123456>",
+              "<:pepe:1234567>", "<a:dance:1234567>", "<id:customize>"]
+    hostile = "Signed on " + " and ".join(tokens) + "."
+    reply = Reply(title="Claim: " + tokens[0])
+    reply.add(Paragraph(hostile), Bullet(hostile, citations=[1], note=tokens[1]),
+              Fields([("When", tokens[0])]), Context(hostile))
+    reply.sources = [SourceRef(1, "d1", "Pact " + tokens[0], published="2024-06-19")]
+    for message in render_reply(reply):
+        for embed in message.embeds:
+            text = json.dumps(embed.to_dict(), ensure_ascii=False)
+            for token in tokens:
+                assert token not in text, (token, text)
+    shown = all_text([{"embeds": [e.to_dict() for m in render_reply(reply)
+                                  for e in m.embeds]}]).replace(ZWSP, "")
+    assert all(token in shown for token in tokens)  # the words are all there, inert
