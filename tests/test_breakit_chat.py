@@ -181,3 +181,34 @@ async def test_slack_reply_past_an_expired_response_url_goes_by_the_web_api(
     assert status == 200
     [notice] = await api.wait_for_async("chat.postEphemeral", count=1, timeout=10)
     assert notice.body["user"] == "U1" and "Unknown command /frobnicate" in notice.body["text"]
+
+
+@pytest.mark.asyncio
+async def test_slack_denial_during_a_users_info_failure_says_slack_could_not_be_asked(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # The admin check asks users.info; when Slack does not answer (an outage, a 429 after
+    # the client's retries, a missing scope), a workspace admin was told only "needs admin
+    # rights", as if they were none.
+    api.add_user("UADM", is_admin=True)
+    api.outage("users.info", times=None)
+    answer = await command_answer(slack, api, "schedules", "UADM", "k-outage")
+    assert "needs admin rights" in answer and "could not be asked" in answer
+    assert "HTTP 503" in answer and "try again in a minute" in answer
+    api.clear_injections()
+    api.fail("users.info", error="missing_scope")
+    answer = await command_answer(slack, api, "reload", "UADM", "k-scope")
+    assert "needs admin rights" in answer and "missing_scope" in answer
+    api.add_user("UPLAIN")  # Slack answers: no admin; the denial says no more
+    answer = await command_answer(slack, api, "status", "UPLAIN", "k-plain")
+    assert "needs admin rights" in answer and "could not be asked" not in answer
+    answer = await command_answer(slack, api, "status", "UADM", "k-ok")  # Slack is back
+    assert "briefbot status" in answer
+
+
+async def command_answer(slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+                         subcommand: str, user: str, key: str) -> str:
+    status, _, _ = await post(slack, api, "/briefbot", subcommand, user_id=user, key=key)
+    assert status == 200
+    [answer] = await answers(api, key, timeout=10)
+    assert_within_limits(answer)
+    return str(answer["text"]) + json.dumps(answer["blocks"], ensure_ascii=False)

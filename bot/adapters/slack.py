@@ -39,7 +39,7 @@ from bot.adapters.slack_blocks import Message, render_messages, render_text_mess
 from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router, split_command_line
 from bot.core import Core
 from bot.errors import UserError
-from bot.reply import Reply
+from bot.reply import Paragraph, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 
 log = logging.getLogger(__name__)
@@ -116,19 +116,25 @@ class AdminLookup:
 
     async def is_admin(self, client: AsyncWebClient, user_id: str, team_id: str | None,
                        enterprise_id: str | None = None) -> bool:
+        return (await self.check(client, user_id, team_id, enterprise_id))[0]
+
+    async def check(self, client: AsyncWebClient, user_id: str, team_id: str | None,
+                    enterprise_id: str | None = None) -> tuple[bool, str | None]:
+        """(admin here, why Slack could not be asked): a failed `users.info` is no admin,
+        and says why (the caller's denial does), never cached."""
         key = (user_id, team_id, enterprise_id)
         hit = self._cache.get(key)
         if hit is not None and self.clock() - hit[0] < self.ttl:
-            return hit[1]
+            return hit[1], None
         try:
             user = (await client.users_info(user=user_id))["user"]
         except SlackApiError as exc:
-            log.warning("users.info failed for %s (%s): not treated as an admin", user_id,
-                        slack_error(exc) or _outage(exc))
-            return False
+            why = slack_error(exc) or _outage(exc) or "error"
+            log.warning("users.info failed for %s (%s): not treated as an admin", user_id, why)
+            return False, f"users.info: {why}"
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
-            return False
+            return False, f"users.info: {type(exc).__name__}"
         flag = admin_here(user, team_id, enterprise_id)
         if not flag and _flagged(user) and not user.get("deleted"):
             log.warning("Slack: %s is an admin of team %s, not of %s (enterprise %s): not "
@@ -136,7 +142,7 @@ class AdminLookup:
                         _loggable(user.get("team_id")), _loggable(team_id),
                         _loggable(enterprise_id))
         self._cache[key] = (self.clock(), flag)
-        return flag
+        return flag, None
 
 
 def _flagged(user: dict[str, Any]) -> bool:
@@ -294,11 +300,11 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
     caller = Caller("slack", user_id, str(command.get("user_name") or user_id),
                     workspace_id=team)
     spec = router.specs.get(name)
+    unchecked: str | None = None  # why Slack could not say whether the caller is an admin
     if spec is not None and spec.admin and not router.is_admin(caller):
+        flag, unchecked = await admins.check(client, user_id, team, enterprise)
         caller = Caller("slack", caller.user_id, caller.display_name,
-                        is_platform_admin=await admins.is_admin(client, user_id, team,
-                                                                 enterprise),
-                        workspace_id=team)
+                        is_platform_admin=flag, workspace_id=team)
     notify = None
     if respond is not None:
         loop = asyncio.get_running_loop()
@@ -310,7 +316,12 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
 
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")), notify=notify)
-    return await router.handle_async(request)  # on the pool, in the place reserved
+    reply = await router.handle_async(request)  # on the pool, in the place reserved
+    if unchecked is not None and reply.kind == "denied":
+        # Not "you are no admin" alone: an admin denied during a Slack outage would think so.
+        reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
+                            f"workspace ({unchecked}); if you are, try again in a minute."))
+    return reply
 
 
 async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
