@@ -118,12 +118,14 @@ class Core:
     def reload(self, paths: list[Path] | None = None, actor: str | None = None,
                progress: ProgressFn | None = None, index: bool = True,
                index_progress: Callable[[int, int], None] | None = None,
-               allow_empty: bool = False) -> ReloadReport:
+               allow_empty: bool = False,
+               on_start: Callable[[], None] | None = None) -> ReloadReport:
         """Reload the corpus (one at a time per process), then bring the search index up to
         date with the configured aliases (unless `index` is False: a bulk load whose index is
         built by the next reload, or by the next lookup on corpora up to 200k sentences).
         `allow_empty`: a folder found empty retires what was loaded from it (see
-        `reload_corpus`)."""
+        `reload_corpus`). `on_start` is called once this reload is the process's one (not
+        when another is running: that is a `UserError`), before any work."""
         if index and self.settings.semantic:
             from bot.search import semantic
 
@@ -134,6 +136,8 @@ class Core:
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:
+            if on_start is not None:
+                on_start()
             return reload_corpus(self.store, self.settings, paths, actor=actor,
                                  progress=progress, allow_empty=allow_empty,
                                  after_commit=self._after_commit(index, index_progress))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack_blocks import HEADER_CHARS, render_messages
 from bot.adapters.testing import TestAdapter
+from bot.chat.commands import Caller, CommandRequest, Router
 from bot.config import Settings
 from bot.core import Core
 from bot.corpus.reload import Outcome
@@ -212,3 +214,42 @@ async def command_answer(slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F81
     [answer] = await answers(api, key, timeout=10)
     assert_within_limits(answer)
     return str(answer["text"]) + json.dumps(answer["blocks"], ensure_ascii=False)
+
+
+def test_two_reloads_at_once_only_the_one_that_runs_says_it_started(
+        settings: Settings, corpus: Path) -> None:
+    # "Reload started" was sent when no reload was running a moment before: two admins'
+    # /reload at once were both told it started, then one of them that a reload is already
+    # running (seen on Slack with two /briefbot reload at once).
+    (corpus / "ports.txt").write_text("Ports\n\nThe port of Exampleton reopened on Monday, "
+                                      "officials said.\n", encoding="utf-8")
+    own = Core(settings)
+    try:
+        router = Router(own)
+        notices: dict[str, list[str]] = {"A": [], "B": []}
+        replies: dict[str, Reply] = {}
+
+        def run(who: str) -> None:
+            def notify(reply: Reply) -> None:  # a platform post: it takes a moment
+                notices[who].append(reply.plain_text())
+                time.sleep(0.3)
+
+            request = CommandRequest("reload", "", Caller("test", who, who, True), "C1",
+                                     notify=notify)
+            replies[who] = router.handle(request)
+            own.close()  # this thread's connection
+
+        first = threading.Thread(target=run, args=("A",))
+        second = threading.Thread(target=run, args=("B",))
+        first.start()
+        time.sleep(0.05)
+        second.start()
+        first.join(30)
+        second.join(30)
+        outcomes = sorted((r.kind, len(notices[w])) for w, r in replies.items())
+        assert outcomes == [("error", 0), ("info", 1)], (outcomes, notices)
+        loser = next(r for r in replies.values() if r.kind == "error")
+        assert "already running" in loser.plain_text()
+        router.close()
+    finally:
+        own.close()

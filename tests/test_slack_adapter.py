@@ -317,7 +317,12 @@ async def test_reload_never_posts_more_than_slack_allows_to_a_response_url(
     local = TestAdapter(core)
 
     def report_messages(words: int) -> list[str]:
-        monkeypatch.setattr(Core, "reload", lambda self, **kw: reload_report(words))
+        def fake_reload(self: Core, **kw: Any) -> ReloadReport:
+            if kw.get("on_start") is not None:
+                kw["on_start"]()  # as Core.reload: "Reload started" once it runs
+            return reload_report(words)
+
+        monkeypatch.setattr(Core, "reload", fake_reload)
         return [str(m["text"]) for m in render_messages(local.send("reload", admin=True))]
 
     low, high = 1, 4096  # the shortest reasons whose report is that many messages

@@ -708,14 +708,19 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
 
 def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
     _no_args(req, "reload", text)
-    if req.notify is not None and not router.core.reload_running():
+    notify = req.notify
+
+    def started() -> None:  # once this reload holds the lock: two at once, one is told so
+        if notify is None:
+            return
         folders = ", ".join(p.name or str(p) for p in router.core.settings.default_paths)
         try:
-            req.notify(Reply.text(f"Reload started ({folders}); the report follows when it is "
-                                  "done.", ephemeral=True))
+            notify(Reply.text(f"Reload started ({folders}); the report follows when it is "
+                              "done.", ephemeral=True))
         except Exception:  # the notice is a courtesy: the reload goes on without it
             log.exception("could not send the reload-started notice")
-    report = router.core.reload(actor=req.caller.key)
+
+    report = router.core.reload(actor=req.caller.key, on_start=started)
     reply = Reply(title="Reload finished" if not report.rejected else "Reload finished with rejections")
     reply.add(Paragraph(report.headline()))
     failure = report.index_failure()
