@@ -253,3 +253,24 @@ def test_two_reloads_at_once_only_the_one_that_runs_says_it_started(
         router.close()
     finally:
         own.close()
+
+
+@pytest.mark.asyncio
+async def test_slack_admin_answers_are_the_callers_only(
+        slack: SlackAdapter, api: SlackWebAPIMock, core: Core) -> None:  # noqa: F811
+    # On Slack an admin's answers went in_channel: a bot admin's /briefbot feeds or status in
+    # a channel showed the feed URLs (which may hold keys: the reason Discord server admins
+    # who are no bot admins never see them) to every member, guests and Slack Connect
+    # partners included. Discord answers the admin group privately; Slack now does too.
+    core.settings.admins.append("slack:UADMIN")
+    core.add_feed("https://feeds.example.com/rss?apikey=SECRET123", None, actor="test")
+    for text in ("feeds", "status"):
+        key = f"private-{text}"
+        status, _, _ = await post(slack, api, "/briefbot", text, user_id="UADMIN", key=key)
+        assert status == 200
+        [answer] = await answers(api, key, timeout=10)
+        assert "SECRET123" in json.dumps(answer)
+        assert answer["response_type"] == "ephemeral", text
+    public = await command_answer(slack, api, "sources", "U5", "public-sources")
+    assert "Sources (1)" in public
+    assert api.response_posts("public-sources")[0].body["response_type"] == "in_channel"

@@ -317,6 +317,11 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")), notify=notify)
     reply = await router.handle_async(request)  # on the pool, in the place reserved
+    if spec is not None and spec.admin:
+        # Admin answers are the caller's, as on Discord: /briefbot feeds and a bot admin's
+        # status list the feed URLs (which may hold keys) and the host's errors, a reload
+        # report the host's paths; in_channel, every member of the channel saw them.
+        reply.ephemeral = True
     if unchecked is not None and reply.kind == "denied":
         # Not "you are no admin" alone: an admin denied during a Slack outage would think so.
         reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
