@@ -274,3 +274,18 @@ async def test_slack_admin_answers_are_the_callers_only(
     public = await command_answer(slack, api, "sources", "U5", "public-sources")
     assert "Sources (1)" in public
     assert api.response_posts("public-sources")[0].body["response_type"] == "in_channel"
+
+
+@pytest.mark.parametrize("line", ["/briefbot \u202estatus", "/st\u200batus", "/help \x1b[2Jx",
+                                  "/briefbot sta\u2066tus"])
+def test_unknown_command_is_echoed_as_one_printable_line(settings: Settings, line: str) -> None:
+    # The typed name was echoed as it came: a bidi override (U+202E) reversed the rest of
+    # the line ("Try /briefbot help."), an escape sequence reached the console's terminal.
+    own = Core(settings)
+    try:
+        reply = TestAdapter(own, platform="slack").send(line)
+        text = reply.plain_text().strip()
+        assert reply.kind == "error" and text.startswith("Unknown command /"), text
+        assert text.isprintable(), repr(text)
+    finally:
+        own.close()

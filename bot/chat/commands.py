@@ -394,7 +394,7 @@ class Router:
                     f"{MAX_COMMAND_CHARS:,})."
                 )
             if spec is None:
-                raise UserError(f"Unknown command /{name[:40]}. "
+                raise UserError(f"Unknown command /{printable_line(name[:40])}. "
                                 f"Try {_cmd(request, 'help')}.")
             if request.caller.platform != "console":  # the local user may pipe a script
                 self.limiter.check(request.caller.key)
@@ -699,7 +699,8 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
         name = text.split()[0].lstrip("/").lower()
         spec = router.specs.get(name)
         if spec is None:
-            raise UserError(f"Unknown command /{name[:40]}. Try {_cmd(req, 'help')}.")
+            raise UserError(f"Unknown command /{printable_line(name[:40])}. "
+                            f"Try {_cmd(req, 'help')}.")
         return Reply.text(f"`{usage_of(spec, req.caller.platform)}` — {router.summary_of(spec)}"
                           + (" (bot admins)" if spec.bot_admin else
                              " (admin)" if spec.admin else ""))
