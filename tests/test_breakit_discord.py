@@ -11,14 +11,16 @@ import pytest
 
 from bot.adapters.discord import BriefbotClient
 from bot.adapters.discord_embeds import ZWSP, render_reply
+from bot.core import Core
 from bot.reply import Bullet, Context, Fields, Paragraph, Reply, SourceRef
-from tests.emulators.discord_api import DiscordEmulator
+from tests.emulators.discord_api import DEFAULT_USER_ID, DiscordEmulator
 from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
     EPHEMERAL,
     all_text,
     bot,
     core,
     emu,
+    patch_reply,
 )
 
 
@@ -70,3 +72,31 @@ def test_article_text_cannot_render_discord_timestamps_commands_or_emoji() -> No
     shown = all_text([{"embeds": [e.to_dict() for m in render_reply(reply)
                                   for e in m.embeds]}]).replace(ZWSP, "")
     assert all(token in shown for token in tokens)  # the words are all there, inert
+
+
+@pytest.mark.asyncio
+async def test_an_answer_past_the_interactions_15_minutes_is_not_lost(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Discord keeps an interaction's token 15 minutes: the follow-up of a longer reload was
+    # refused (401, Invalid Webhook Token) and the report lost, as was the error notice
+    # sent the same way. A private answer now goes by direct message, a public one to the
+    # channel.
+    core.settings.admins.append(f"discord:{DEFAULT_USER_ID}")
+    expired = {"code": 50027, "message": "Invalid Webhook Token"}
+    emu.fail("POST", r"/webhooks/\d+/[^/]+", 401, json=expired, times=None)
+
+    sent = await emu.send_interaction("briefbot reload")
+    assert (await emu.wait_for_response(sent)).json["type"] == 5  # private "thinking…"
+    dm = await emu.wait_for_call(r"/channels/\d+/messages", method="POST", timeout=20)
+    assert int(dm.path.split("/")[2]) in emu.dm_channels
+    assert "Reload finished" in all_text([dm.json])
+
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.",
+                                                       title="Claim: pact"))
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5  # public "thinking…"
+    channel = emu.guild.text_channel.id
+    post = await emu.wait_for_call(rf"/channels/{channel}/messages", method="POST", timeout=20)
+    assert "The pact was signed." in all_text([post.json])
+    assert post.json["allowed_mentions"]["parse"] == []
