@@ -31,7 +31,7 @@ from bot.feeds.poll import (
     feed_summary,
     poll_health,
 )
-from bot.reply import Reply
+from bot.reply import Reply, clip_meta, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,11 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     if not ids:
         return None
     more = " and more" if len(ids) > SHOWN_CANDIDATES else ""
+    # An id is anyone's text (a JSONL "id" of any size, with any characters): shown clipped,
+    # on one printable line, as every reply shows one.
+    shown = ", ".join(printable_line(clip_meta(i) or "") for i in ids[:SHOWN_CANDIDATES])
     raise UserError(f"{text!r} is the start of several document ids: "
-                    f"{', '.join(ids[:SHOWN_CANDIDATES])}{more} — type more of it (see {hint})")
+                    f"{shown}{more} — type more of it (see {hint})")
 
 
 @dataclass
@@ -115,12 +118,14 @@ class Core:
     def reload(self, paths: list[Path] | None = None, actor: str | None = None,
                progress: ProgressFn | None = None, index: bool = True,
                index_progress: Callable[[int, int], None] | None = None,
-               allow_empty: bool = False) -> ReloadReport:
+               allow_empty: bool = False,
+               on_start: Callable[[], None] | None = None) -> ReloadReport:
         """Reload the corpus (one at a time per process), then bring the search index up to
         date with the configured aliases (unless `index` is False: a bulk load whose index is
         built by the next reload, or by the next lookup on corpora up to 200k sentences).
         `allow_empty`: a folder found empty retires what was loaded from it (see
-        `reload_corpus`)."""
+        `reload_corpus`). `on_start` is called once this reload is the process's one (not
+        when another is running: that is a `UserError`), before any work."""
         if index and self.settings.semantic:
             from bot.search import semantic
 
@@ -129,6 +134,8 @@ class Core:
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:
+            if on_start is not None:
+                on_start()
             return reload_corpus(self.store, self.settings, paths, actor=actor,
                                  progress=progress, allow_empty=allow_empty,
                                  after_commit=self._after_commit(index, index_progress))

@@ -277,9 +277,12 @@ async def test_every_command_within_block_kit_limits(slack: SlackAdapter, api: S
              ("/briefbot", "subscribe daily 0 8 * * 1-5 Europe/Berlin"),
              ("/briefbot", "schedules"), ("/briefbot", "status"),
              ("/briefbot", "unsubscribe 1")]  # reload answers twice: see the next test
+    admin = ("subscribe", "schedules", "status", "unsubscribe")  # answered to the caller only
     for name, text in cases:
         answer = await command(slack, api, name, text, user_id="UADMIN")
-        assert answer["response_type"] == "in_channel", (name, text, answer)
+        private = text.startswith(admin)
+        assert answer["response_type"] == ("ephemeral" if private else "in_channel"), (
+            name, text, answer)
     assert api.calls_to("users.info") == []  # listed admin: no lookup needed
 
 
@@ -293,7 +296,7 @@ async def test_reload_says_it_started_then_reports(slack: SlackAdapter, api: Sla
     started, report = await answers(api, key, count=2)
     assert started["response_type"] == "ephemeral"
     assert "Reload started" in text_of([started]) and "Reload finished" in text_of([report])
-    assert report["response_type"] == "in_channel"
+    assert report["response_type"] == "ephemeral"  # an admin answer: the caller's
     for message in (started, report):
         assert_within_limits(message)
 
@@ -311,13 +314,18 @@ async def test_reload_never_posts_more_than_slack_allows_to_a_response_url(
         slack: SlackAdapter, api: SlackWebAPIMock, core: Core,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A reload report of exactly RESPONSE_URL_USES messages after the "Reload started"
-    notice: the parts that do not fit in the uses left go by chat.postMessage, nothing is
-    refused, nothing is lost or sent twice."""
+    notice: the parts that do not fit in the uses left go by chat.postEphemeral (an admin
+    answer is the caller's), nothing is refused, nothing is lost or sent twice."""
     core.settings.admins.append("slack:UADMIN")
     local = TestAdapter(core)
 
     def report_messages(words: int) -> list[str]:
-        monkeypatch.setattr(Core, "reload", lambda self, **kw: reload_report(words))
+        def fake_reload(self: Core, **kw: Any) -> ReloadReport:
+            if kw.get("on_start") is not None:
+                kw["on_start"]()  # as Core.reload: "Reload started" once it runs
+            return reload_report(words)
+
+        monkeypatch.setattr(Core, "reload", fake_reload)
         return [str(m["text"]) for m in render_messages(local.send("reload", admin=True))]
 
     low, high = 1, 4096  # the shortest reasons whose report is that many messages
@@ -337,7 +345,7 @@ async def test_reload_never_posts_more_than_slack_allows_to_a_response_url(
     while True:
         on_url = [c for c in api.response_posts("r5")]
         delivered = [str(c.body.get("text")) for c in on_url[1:]]
-        delivered += [str(c.body.get("text")) for c in api.calls_to("chat.postMessage")]
+        delivered += [str(c.body.get("text")) for c in api.calls_to("chat.postEphemeral")]
         if len(delivered) >= len(expected) or time.monotonic() > deadline:
             break
         await asyncio.sleep(0.02)
@@ -346,7 +354,7 @@ async def test_reload_never_posts_more_than_slack_allows_to_a_response_url(
     assert "Reload started" in str(on_url[0].body.get("text"))
     assert len(on_url) <= RESPONSE_URL_USES and all(c.status == 200 for c in on_url)
     delivered = [str(c.body.get("text")) for c in on_url[1:]]
-    delivered += [str(c.body.get("text")) for c in api.calls_to("chat.postMessage")]
+    delivered += [str(c.body.get("text")) for c in api.calls_to("chat.postEphemeral")]
     assert delivered == expected
 
 
@@ -491,7 +499,7 @@ async def test_workspace_admin_granted_and_cached(slack: SlackAdapter, api: Slac
     api.add_user("UBOSS", **flags)
     for _ in range(2):
         answer = await command(slack, api, "/briefbot", "status", user_id="UBOSS")
-        assert answer["response_type"] == "in_channel"
+        assert answer["response_type"] == "ephemeral"  # an admin answer: the caller's
         assert "briefbot status" in text_of([answer])
     assert len(api.calls_to("users.info")) == 1  # cached
 
@@ -667,15 +675,17 @@ async def test_global_error_handler_logs_traceback(slack: SlackAdapter, api: Sla
 async def test_expired_response_url_is_logged(slack: SlackAdapter, api: SlackWebAPIMock,
                                               caplog: pytest.LogCaptureFixture) -> None:
     api.fail("response_url", error="expired_url", status=404, times=None)
+    api.add_channel("C1", is_member=False)  # the Web API refuses too (not_in_channel)
     status, _, _ = await post(slack, api, "/briefbot", "help", key="gone")
     assert status == 200
-    await answers(api, "gone", count=2)  # the reply, then the error notice: both refused
+    await answers(api, "gone", count=1)  # the reply: refused; then the Web API's refusals
     for _ in range(100):
-        if "could not report error" in caplog.text:
+        if "could not report" in caplog.text:
             break
         await asyncio.sleep(0.02)
     assert "response_url answered 404" in caplog.text
-    assert "could not report error" in caplog.text
+    assert "could not report" in caplog.text
+    assert api.calls_to("chat.postMessage") and api.calls_to("chat.postEphemeral")
 
 
 @pytest.mark.asyncio

@@ -28,6 +28,7 @@ from bot.core import Core
 from bot.errors import UserError
 from bot.reply import Context, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
+from bot.schedule.scheduler import in_daemon_thread
 from bot.schedule.subscriptions import SNOWFLAKE_MAX, digest_names
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ ADMIN_NOTE = ("On Discord the admin commands are /briefbot subscribe, unsubscrib
               "and status (Manage Server: this server's subscriptions), and /briefbot reload "
               "and feeds (bot admins: they change what every server sees).")
 _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral"
+# A follow-up refused because the interaction's token is no longer valid (Discord keeps it
+# 15 minutes): Invalid Webhook Token, Unknown Webhook.
+INTERACTION_EXPIRED = frozenset({50027, 10015})
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
 # applications.commands scope; answers go through the interaction (no channel permission
@@ -154,7 +158,11 @@ class BriefbotClient(discord.Client):
                                  str(interaction.channel_id or ""), notify=notify)
         # Usage errors, denials and rate limits are answered before deferring: a public
         # "thinking…" cannot turn private, and they must stay ephemeral.
-        admitted = await asyncio.to_thread(self.router.admit, request)
+        # In a thread of its own, not the loop's default executor: that one also runs the
+        # scheduler's digest builds and store calls (a whole slot's subscriptions at once, a
+        # write waiting for a reload's lock), and a command waiting for one of its threads
+        # missed Discord's 3 s.
+        admitted = await in_daemon_thread(self.router.admit, request, name="briefbot-admit")
         if isinstance(admitted, Reply):
             await self.send_reply(interaction, admitted, ephemeral=True)
             return
@@ -197,9 +205,36 @@ class BriefbotClient(discord.Client):
                     await interaction.delete_original_response()
                 except discord.HTTPException as exc:
                     log.warning("could not remove the deferred placeholder: %s", exc)
-        for message in rest:
-            await interaction.followup.send(
-                ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, wait=True, **_payload(message))
+        for i, message in enumerate(rest):
+            try:
+                await interaction.followup.send(ephemeral=ephemeral, allowed_mentions=NO_MENTIONS,
+                                                wait=True, **_payload(message))
+            except discord.HTTPException as exc:
+                if exc.code not in INTERACTION_EXPIRED:
+                    raise
+                await self._send_elsewhere(interaction, rest[i:], private=ephemeral, why=exc)
+                return
+
+    async def _send_elsewhere(self, interaction: discord.Interaction[Any],
+                              messages: list[DiscordMessage], *, private: bool,
+                              why: discord.HTTPException) -> None:
+        """An answer whose interaction expired (Discord keeps its token 15 minutes: the report
+        of a longer reload) goes by direct message when it is private, else to the channel
+        (the bot's own post), rather than being lost; if those are refused too, it is
+        logged."""
+        name = interaction.command.qualified_name if interaction.command else "?"
+        where = "direct message" if private else f"channel {interaction.channel_id}"
+        log.warning("Discord: /%s for %s: the interaction expired (%s %s); %d message(s) go by "
+                    "%s", name, interaction.user.id, why.code, why.text, len(messages), where)
+        target = interaction.user if private else interaction.channel
+        try:
+            if not isinstance(target, discord.abc.Messageable):
+                raise TypeError(f"{type(target).__name__} takes no messages")
+            for message in messages:
+                await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
+        except (discord.HTTPException, TypeError) as exc:
+            log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
+                        "either (%s)", name, interaction.user.id, where, exc)
 
     async def report_error(self, interaction: discord.Interaction[Any],
                            error: app_commands.AppCommandError) -> None:

@@ -6,7 +6,8 @@ with `split_reply` (measured by this rendering) across several messages; nothing
 
 Text from articles is neutralised before it is split: mention syntax (`@everyone`, `@here`,
 `<@123>`, `<@&1>`, `<#1>`) gets a zero-width space so it neither pings (the adapter also sends
-`AllowedMentions.none()`) nor renders as a mention, and Discord-only Markdown that would
+`AllowedMentions.none()`) nor renders as a mention, nor do Discord's other tokens (a
+timestamp `<t:…>` would show another date than the text's), and Discord-only Markdown that would
 mis-render plain text (spoilers, code fences, headers/quotes/lists at a line start) is
 escaped."""
 
@@ -54,6 +55,10 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 _MENTION_WORDS = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
 _MENTION_TOKENS = re.compile(r"<(@[!&]?|#)(\d+)>")
+# Discord's other angle-bracket tokens: a timestamp shown as a date in the reader's own zone
+# and locale (<t:1718755200:F>), a command link (</claim:123>), a custom emoji (<:name:123>,
+# <a:name:123>), a server guide link (<id:customize>).
+_OTHER_TOKENS = re.compile(r"<(?=t:-?\d|/[^<>/\n]+:\d|a?:\w+:\d|id:\w)")
 _LINE_START = re.compile(r"^(\s*)(#{1,3}\s|-#\s|>|[-*+]\s)", re.MULTILINE)
 _NUMBERED = re.compile(r"^(\s*\d+)(\.\s)", re.MULTILINE)
 
@@ -84,6 +89,7 @@ def neutralise(text: str) -> str:
     """Mentions that neither ping nor render as mentions; Discord-only Markdown escaped."""
     text = _MENTION_WORDS.sub(lambda m: "@" + ZWSP + m.group(1), text)
     text = _MENTION_TOKENS.sub(lambda m: f"<{m.group(1)}{ZWSP}{m.group(2)}>", text)
+    text = _OTHER_TOKENS.sub("<" + ZWSP, text)
     text = text.replace("||", "\\|\\|").replace("```", "\\`\\`\\`")
     # No masked links from article text: "[Reuters](https://evil)" must not hide its target.
     return text.replace("](", "]" + ZWSP + "(")

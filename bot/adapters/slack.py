@@ -39,7 +39,7 @@ from bot.adapters.slack_blocks import Message, render_messages, render_text_mess
 from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router, split_command_line
 from bot.core import Core
 from bot.errors import UserError
-from bot.reply import Reply
+from bot.reply import Paragraph, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 
 log = logging.getLogger(__name__)
@@ -116,19 +116,25 @@ class AdminLookup:
 
     async def is_admin(self, client: AsyncWebClient, user_id: str, team_id: str | None,
                        enterprise_id: str | None = None) -> bool:
+        return (await self.check(client, user_id, team_id, enterprise_id))[0]
+
+    async def check(self, client: AsyncWebClient, user_id: str, team_id: str | None,
+                    enterprise_id: str | None = None) -> tuple[bool, str | None]:
+        """(admin here, why Slack could not be asked): a failed `users.info` is no admin,
+        and says why (the caller's denial does), never cached."""
         key = (user_id, team_id, enterprise_id)
         hit = self._cache.get(key)
         if hit is not None and self.clock() - hit[0] < self.ttl:
-            return hit[1]
+            return hit[1], None
         try:
             user = (await client.users_info(user=user_id))["user"]
         except SlackApiError as exc:
-            log.warning("users.info failed for %s (%s): not treated as an admin", user_id,
-                        slack_error(exc) or _outage(exc))
-            return False
+            why = slack_error(exc) or _outage(exc) or "error"
+            log.warning("users.info failed for %s (%s): not treated as an admin", user_id, why)
+            return False, f"users.info: {why}"
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
-            return False
+            return False, f"users.info: {type(exc).__name__}"
         flag = admin_here(user, team_id, enterprise_id)
         if not flag and _flagged(user) and not user.get("deleted"):
             log.warning("Slack: %s is an admin of team %s, not of %s (enterprise %s): not "
@@ -136,7 +142,7 @@ class AdminLookup:
                         _loggable(user.get("team_id")), _loggable(team_id),
                         _loggable(enterprise_id))
         self._cache[key] = (self.clock(), flag)
-        return flag
+        return flag, None
 
 
 def _flagged(user: dict[str, Any]) -> bool:
@@ -294,11 +300,11 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
     caller = Caller("slack", user_id, str(command.get("user_name") or user_id),
                     workspace_id=team)
     spec = router.specs.get(name)
+    unchecked: str | None = None  # why Slack could not say whether the caller is an admin
     if spec is not None and spec.admin and not router.is_admin(caller):
+        flag, unchecked = await admins.check(client, user_id, team, enterprise)
         caller = Caller("slack", caller.user_id, caller.display_name,
-                        is_platform_admin=await admins.is_admin(client, user_id, team,
-                                                                 enterprise),
-                        workspace_id=team)
+                        is_platform_admin=flag, workspace_id=team)
     notify = None
     if respond is not None:
         loop = asyncio.get_running_loop()
@@ -310,23 +316,44 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
 
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")), notify=notify)
-    return await router.handle_async(request)  # on the pool, in the place reserved
+    reply = await router.handle_async(request)  # on the pool, in the place reserved
+    if spec is not None and spec.admin:
+        # Admin answers are the caller's, as on Discord: /briefbot feeds and a bot admin's
+        # status list the feed URLs (which may hold keys) and the host's errors, a reload
+        # report the host's paths; in_channel, every member of the channel saw them.
+        reply.ephemeral = True
+    if unchecked is not None and reply.kind == "denied":
+        # Not "you are no admin" alone: an admin denied during a Slack outage would think so.
+        reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
+                            f"workspace ({unchecked}); if you are, try again in a minute."))
+    return reply
 
 
 async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
                 client: AsyncWebClient) -> None:
     """Through response_url (works in any channel, ephemeral when asked) while it has uses
     left for every part; otherwise the parts beyond go through chat.postMessage /
-    chat.postEphemeral, and one use is kept to tell the caller if those are refused."""
+    chat.postEphemeral, and one use is kept to tell the caller if those are refused. When
+    the response_url refuses a post (expired: a reload's report after 30 minutes), the parts
+    not yet posted go the same way, and the caller is told by chat.postEphemeral if they are
+    refused too."""
     messages = render_messages(reply)
     response_type = "ephemeral" if reply.ephemeral else "in_channel"
     first = messages if len(messages) <= url.left else messages[:max(0, url.left - 1)]
+    posted = 0
     for m in first:
         result = await url.post(response_type=response_type, unfurl_links=False,
                                 unfurl_media=False, **m)
         if result.status_code != 200:
-            raise RuntimeError(f"response_url answered {result.status_code}: {result.body!r}")
-    rest = messages[len(first):]
+            # Expired (Slack keeps one 30 minutes: a long reload's report) or refused: the
+            # parts not posted go by the Web API, as those beyond its five uses do.
+            log.warning("Slack: response_url answered %s (%s): %d part(s) of the reply go by "
+                        "the Web API", result.status_code, _loggable(result.body),
+                        len(messages) - posted)
+            url.left = 0
+            break
+        posted += 1
+    rest = messages[posted:]
     channel, user = str(command.get("channel_id", "")), str(command.get("user_id", ""))
     for i, m in enumerate(rest):
         try:
@@ -341,9 +368,21 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
                         len(first) + i + 1, channel, error)
             await _tell_caller(url, command, client, render_text_message(
                 f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
-                "Invite the app to this channel, or ask in a direct message.", kind="error"),
-                "refused parts")
+                + _refused_hint(exc), kind="error"), "refused parts")
             return
+
+
+def _refused_hint(exc: SlackApiError) -> str:
+    """What the caller can do about a part of their reply Slack refused: invite the app only
+    when that is what Slack's error says."""
+    error = slack_error(exc)
+    if error in ("not_in_channel", "channel_not_found"):
+        return "Invite the app to this channel, or ask in a direct message."
+    if _outage(exc) is not None:
+        return "Slack is busy or rate-limiting; try again in a minute."
+    if error in _AUTH:
+        return "The bot's Slack token needs its operator's attention; it has been logged."
+    return "It has been logged."
 
 
 def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -> DeliveryError:

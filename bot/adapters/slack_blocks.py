@@ -10,7 +10,7 @@ characters, header ≤ 150 characters of plain text. Longer replies become sever
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.reply import (
@@ -33,7 +33,7 @@ FIELD_CHARS = 2000
 MAX_FIELDS = 10
 HEADER_CHARS = 150
 MESSAGE_CHARS = 12_000  # rendered characters per message: readable, far below Slack's caps
-FALLBACK_CHARS = 3000
+FALLBACK_CHARS = 3000  # of the text before escaping (which may make it longer; Slack: 40,000)
 ATTACHMENT_CHARS = 20_000  # attachment text shown inline; beyond it, say where to get it
 NOTE_CHARS = 200
 
@@ -55,7 +55,10 @@ class _Bold(Paragraph):
 
 @dataclass
 class _Packed(Paragraph):
-    """Several text blocks rendered as the lines of one section (text already mrkdwn)."""
+    """Several text blocks rendered as the lines of one section (text already mrkdwn);
+    `parts`: those blocks as they were (the plain-text fallback is made of them)."""
+
+    parts: list[Block] = field(default_factory=list)
 
 
 def escape(text: str) -> str:
@@ -131,13 +134,14 @@ def _pack(blocks: list[Block], at_headings: bool) -> list[Block]:
     in one message of at most 50 blocks); a heading starts a new section when `at_headings`."""
     out: list[Block] = []
     lines: list[str] = []
+    parts: list[Block] = []
     size = 0
 
     def flush() -> None:
-        nonlocal lines, size
+        nonlocal lines, parts, size
         if lines:
-            out.append(_Packed("\n".join(lines)))
-        lines, size = [], 0
+            out.append(_Packed("\n".join(lines), parts=parts))
+        lines, parts, size = [], [], 0
 
     for b in blocks:
         if isinstance(b, Divider | Fields | _Code) or _measure(b) > SECTION_CHARS:
@@ -150,6 +154,7 @@ def _pack(blocks: list[Block], at_headings: bool) -> list[Block]:
         if lines and (size + len(text) + 1 > SECTION_CHARS or (at_headings and isinstance(b, Heading))):
             flush()
         lines.append(text)
+        parts.append(b)
         size += len(text) + 1
     flush()
     return out
@@ -215,21 +220,31 @@ def _chunks(text: str, size: int) -> list[str]:
     return out
 
 
-def _fallback(reply: Reply, blocks: list[Block], title: str | None) -> str:
+def _unpacked(blocks: list[Block]) -> list[Block]:
+    """The blocks as they were before `_pack` (which may have packed packed blocks again)."""
+    return [p for b in blocks
+            for p in (_unpacked(b.parts) if isinstance(b, _Packed) else [b])]
+
+
+def _fallback(reply: Reply, blocks: list[Block], title: str | None, limit: int) -> str:
+    """The message's plain `text` (notifications, clients without blocks): its text clipped
+    to `limit` characters, then escaped. Escaping last: a packed section's text is escaped
+    already (escaped again, "&" would show as "&amp;"), and a clip of escaped text could cut
+    an entity or make "@everyoneX" a broadcast word ("@everyone…")."""
     from bot.chat.render_markdown import render_block_text
 
     lines = [title] if title else []
-    lines += [render_block_text(b) for b in blocks if not isinstance(b, Divider)]
+    lines += [render_block_text(b) for b in _unpacked(blocks) if not isinstance(b, Divider)]
     text = "\n".join(line for line in lines if line).strip() or "briefbot"
-    return _KIND_ICON.get(reply.kind, "") + escape(_clip(text, FALLBACK_CHARS))
+    icon = _KIND_ICON.get(reply.kind, "")
+    return icon + escape(_clip(text, limit - len(icon)))
 
 
 def _title_block(title: str, kind: str) -> dict[str, Any]:
-    plain = _KIND_ICON.get(kind, "") + title
+    # measured as sent: a broadcast word's zero-width space counts towards Slack's 150
+    plain = _BROADCAST.sub("@\u200b", _KIND_ICON.get(kind, "") + title)
     if len(plain) <= HEADER_CHARS and not any(c in title for c in "<>&"):
-        return {"type": "header",
-                "text": {"type": "plain_text", "text": _BROADCAST.sub("@\u200b", plain),
-                         "emoji": True}}
+        return {"type": "header", "text": {"type": "plain_text", "text": plain, "emoji": True}}
     block = render_block(_Bold(title))
     assert block is not None
     if kind in _KIND_ICON:
@@ -264,9 +279,8 @@ def render_messages(reply: Reply) -> list[Message]:
         if not rendered:
             rendered.append(render_block(Paragraph("(empty reply)")) or {})
         suffix = f" ({i + 1}/{len(parts)})" if len(parts) > 1 else ""
-        text = _fallback(reply, part.blocks, part.title)
-        messages.append({"text": _clip(text, FALLBACK_CHARS - len(suffix)) + suffix,
-                         "blocks": rendered})
+        text = _fallback(reply, part.blocks, part.title, FALLBACK_CHARS - len(suffix))
+        messages.append({"text": text + suffix, "blocks": rendered})
     return messages
 
 

@@ -188,9 +188,9 @@ def audit_record_text(args: tuple[str, ...]) -> str:
 
 
 class AuditWriter:
-    """Writes the audit records of `Router.admit` on a daemon thread of its own, with that
-    thread's store: a reload holding the write lock never delays an answer, and never holds
-    the process at exit. While the lock is held a record is retried (in tries of
+    """Writes the audit records of `Router` (admin actions: denials, outcomes) on a daemon
+    thread of its own, with that thread's store: a reload holding the write lock never
+    delays an answer, and never holds the process at exit. While the lock is held a record is retried (in tries of
     AUDIT_TRY_SECONDS) for up to AUDIT_RETRY_SECONDS. `close` waits a bounded time for the
     records pending, logs each one left at warning with its content, and closes the store;
     a process that exits without it does the same at exit (atexit). A record whose write is
@@ -345,8 +345,8 @@ class Router:
         self.limiter = RateLimiter(core.settings.rate_limit_per_minute, clock)
         self.specs: dict[str, CommandSpec] = {s.name: s for s in _SPECS}
         self.pool = WorkerPool(core.settings.command_workers, core.settings.command_queue)
-        # Audit records written by `admit` (denials, usage errors of admins): on a thread of
-        # their own, so that a reload holding the write lock never delays the answer.
+        # Audit records (denials, admin commands' outcomes): on a thread of their own, so
+        # that a reload holding the write lock never delays the answer.
         self._audit = AuditWriter(core)
 
     def close(self, timeout: float = AUDIT_CLOSE_SECONDS,
@@ -394,7 +394,7 @@ class Router:
                     f"{MAX_COMMAND_CHARS:,})."
                 )
             if spec is None:
-                raise UserError(f"Unknown command /{name[:40]}. "
+                raise UserError(f"Unknown command /{printable_line(name[:40])}. "
                                 f"Try {_cmd(request, 'help')}.")
             if request.caller.platform != "console":  # the local user may pipe a script
                 self.limiter.check(request.caller.key)
@@ -431,7 +431,7 @@ class Router:
         try:
             reply = spec.handler(self, request, text.strip())
             if spec.admin:
-                self._record(request, name, text, "ok")
+                self._record_soon(request, name, text, "ok")
             return reply
         except EmptyCorpus:  # the core says `briefbot reload` (the shell); chat names its own
             return Reply.error(_empty_corpus(request))
@@ -441,7 +441,7 @@ class Router:
         except UserError as exc:
             outcome = "error"
             if spec.admin and self.is_admin(request.caller):
-                self._record(request, name, text, "error", exc.message)
+                self._record_soon(request, name, text, "error", exc.message)
             return Reply.error(exc.message)
         except Exception as exc:
             if is_busy_error(exc):  # a long reload holds the write lock: say so, no error id
@@ -453,7 +453,7 @@ class Router:
             log.exception("error %s while handling /%s for %s", error_id, name,
                           request.caller.key)
             if spec.admin:
-                self._record(request, name, text, "failed", f"error id {error_id}")
+                self._record_soon(request, name, text, "failed", f"error id {error_id}")
             return Reply.error(
                 f"Something went wrong on our side (error id {error_id}). "
                 "It has been logged; please try again later."
@@ -485,22 +485,14 @@ class Router:
                 caller.workspace_id in settings.discord_admin_guilds
         return True
 
-    def _record(self, request: CommandRequest, name: str, text: str, outcome: str,
-                detail: str = "") -> None:
-        try:
-            self.core.store.record_admin_action(
-                request.caller.platform, request.caller.user_id, request.caller.display_name,
-                request.channel, name, text[:500], outcome, detail)
-        except Exception:
-            log.exception("could not record the admin action /%s", name)
-
     def _record_soon(self, request: CommandRequest, name: str, text: str, outcome: str,
                      detail: str = "") -> None:
-        """`_record` for `admit`, which must answer at once (Discord's 3 s): the write runs on
-        the audit thread (its own connection) and is waited for at most AUDIT_WAIT_SECONDS;
-        while another writer (a reload) holds the lock it goes on there, retrying until
-        AUDIT_RETRY_SECONDS have passed (or the router is closed), then logs the record it
-        could not write."""
+        """Record an admin action (`admit`'s denials, `run`'s outcomes), answering at once
+        (Discord's 3 s; an admin's /status while a reload holds the write lock waited 60 s,
+        then lost its record): the write runs on the audit thread (its own connection) and is
+        waited for at most AUDIT_WAIT_SECONDS; while another writer (a reload) holds the lock
+        it goes on there, retrying until AUDIT_RETRY_SECONDS have passed (or the router is
+        closed), then logs the record it could not write."""
         args = (request.caller.platform, request.caller.user_id, request.caller.display_name,
                 request.channel, name, text[:500], outcome, detail)
         future = self._audit.submit(args)
@@ -707,7 +699,8 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
         name = text.split()[0].lstrip("/").lower()
         spec = router.specs.get(name)
         if spec is None:
-            raise UserError(f"Unknown command /{name[:40]}. Try {_cmd(req, 'help')}.")
+            raise UserError(f"Unknown command /{printable_line(name[:40])}. "
+                            f"Try {_cmd(req, 'help')}.")
         return Reply.text(f"`{usage_of(spec, req.caller.platform)}` — {router.summary_of(spec)}"
                           + (" (bot admins)" if spec.bot_admin else
                              " (admin)" if spec.admin else ""))
@@ -716,14 +709,19 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
 
 def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
     _no_args(req, "reload", text)
-    if req.notify is not None and not router.core.reload_running():
+    notify = req.notify
+
+    def started() -> None:  # once this reload holds the lock: two at once, one is told so
+        if notify is None:
+            return
         folders = ", ".join(p.name or str(p) for p in router.core.settings.default_paths)
         try:
-            req.notify(Reply.text(f"Reload started ({folders}); the report follows when it is "
-                                  "done.", ephemeral=True))
+            notify(Reply.text(f"Reload started ({folders}); the report follows when it is "
+                              "done.", ephemeral=True))
         except Exception:  # the notice is a courtesy: the reload goes on without it
             log.exception("could not send the reload-started notice")
-    report = router.core.reload(actor=req.caller.key)
+
+    report = router.core.reload(actor=req.caller.key, on_start=started)
     reply = Reply(title="Reload finished" if not report.rejected else "Reload finished with rejections")
     reply.add(Paragraph(report.headline()))
     failure = report.index_failure()

@@ -66,7 +66,7 @@ class Outcome:
         if self.counts:
             parts = ", ".join(f"{n:,} {k}" for k, n in self.counts.items() if n)
             if not parts and self.reason:
-                return f"{where}: {self.outcome} — {self.reason}"
+                return printable_line(f"{where}: {self.outcome} — {self.reason}")
             return printable_line(f"{where}: {self.outcome} ({parts or 'no records'})"
                                   + (f" — {self.reason}" if self.reason else ""))
         return printable_line(f"{where}: {self.outcome}"

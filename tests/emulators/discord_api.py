@@ -49,6 +49,7 @@ What is emulated
   compressed when the client asks for it (discord.py does unless zstd is importable),
   plain-text JSON otherwise or with ``gateway_compression=False``.
 * REST under ``emu.api_url`` (``/api/v10``): ``GET /users/@me`` (login),
+  ``POST /users/@me/channels`` (a DM channel, for ``user.send()``),
   ``GET /users/{id}``, ``GET /applications/@me``, ``GET|PUT|POST`` global and guild
   ``/applications/{app}/.../commands`` (ids are assigned and stable per name),
   ``POST /interactions/{id}/{token}/callback`` (types 1, 4-9; double ack -> 400/40060;
@@ -1699,6 +1700,7 @@ class DiscordEmulator:
         tok = r"(?P<token>[^/]+)"
         table: list[tuple[str, str, _Handler]] = [
             ("GET", r"/users/@me", self._h_me),
+            ("POST", r"/users/@me/channels", self._h_create_dm),
             ("GET", rf"/users/{snow.format('user_id')}", self._h_user),
             ("GET", r"/gateway", self._h_gateway),
             ("GET", r"/gateway/bot", self._h_gateway_bot),
@@ -1761,6 +1763,19 @@ class DiscordEmulator:
             if member is not None:
                 return member.user
         return None
+
+    async def _h_create_dm(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
+        """``POST /users/@me/channels`` (``user.send()``): the DM channel with a user, made
+        on first use; messages posted there are recorded like any channel's."""
+        body = call.json if isinstance(call.json, dict) else {}
+        user = self._find_user(_as_int(body.get("recipient_id"), 0))
+        if user is None:
+            return 400, _form_error({"recipient_id": _limit_error("Unknown user")})
+        existing = [cid for cid, u in self.dm_channels.items() if u.id == user.id]
+        dm_id = existing[0] if existing else self._snowflake()
+        self.dm_channels[dm_id] = user
+        return 200, {"id": str(dm_id), "type": 1, "recipients": [user.to_payload()],
+                     "flags": 0, "last_message_id": None}
 
     async def _h_user(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
         user = self._find_user(int(p["user_id"]))
