@@ -151,7 +151,9 @@ def test_admin_status_while_a_reload_holds_the_write_lock_answers_at_once(
                 reply = bot.send(line)
                 took = time.monotonic() - started
                 assert reply.kind == "info", reply.plain_text()
-                assert took < 2.0, f"{line} took {took:.1f} s"
+                # Before, the store's 60 s busy timeout: a wide bound keeps a loaded CI
+                # machine from failing it.
+                assert took < 15.0, f"{line} took {took:.1f} s"
         finally:
             conn.execute("ROLLBACK")
             conn.close()
