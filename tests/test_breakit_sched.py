@@ -17,6 +17,7 @@ from bot.core import Core
 from bot.health import Health
 from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
 from bot.schedule.subscriptions import Subscription
+from tests.test_schedule_cli import project_with_daily_digest
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -78,18 +79,6 @@ def test_next_run_skips_the_repeated_autumn_time_the_scheduler_does_not_post() -
 # ---------------------------------------------------------------------------- definitions
 
 
-def _project(tmp_path: Path) -> Path:
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "briefbot.toml").write_text(
-        '[storage]\ndb = "var/test.db"\n[digests]\nfolder = "digests"\n')
-    digests = tmp_path / "digests"
-    digests.mkdir()
-    (digests / "daily.toml").write_text(
-        'title = "Daily"\n[[sections]]\nkind = "key-developments"\n'
-        '[schedule]\ncron = "0 8 * * 1-5"\ntimezone = "Europe/Berlin"\n')
-    return tmp_path
-
-
 def _cli(project: Path, *args: str) -> Any:
     from click.testing import CliRunner
 
@@ -107,7 +96,7 @@ def test_an_unreadable_definition_is_one_line_not_a_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]) -> None:
     """A definition the bot's user may not read (a service user, a file kept 0600 by
     another) raised PermissionError out of the CLI: a traceback."""
-    project = _project(tmp_path)
+    project = project_with_daily_digest(tmp_path)
     real = Path.read_text
 
     def read_text(self: Path, *a: Any, **kw: Any) -> str:
@@ -126,7 +115,7 @@ def test_an_unreadable_definition_is_one_line_not_a_traceback(
 def test_a_folder_named_like_a_definition_is_not_offered(tmp_path: Path) -> None:
     """`digests/old.toml/` (a folder) was listed as an available digest, then refused by the
     same message: "no digest named 'old'; available: daily, old"."""
-    project = _project(tmp_path)
+    project = project_with_daily_digest(tmp_path)
     (project / "digests" / "old.toml").mkdir()
     (project / "digests" / "gone.toml").symlink_to(project / "digests" / "missing")
     res = _cli(project, "schedule", "add", "--platform", "slack", "--channel", "C1",
@@ -208,7 +197,7 @@ def test_since_last_briefs_the_subscriptions_own_digest(tmp_path: Path) -> None:
 
     from bot.corpus.storage import Store
 
-    project = _project(tmp_path)
+    project = project_with_daily_digest(tmp_path)
     (project / "digests" / "weekly.toml").write_text(
         'title = "Weekly round-up"\nwords = 120\n[[sections]]\nkind = "key-developments"\n')
     res = _cli(project, "reload", str(Path(__file__).resolve().parent.parent / "seeds"))
@@ -321,7 +310,7 @@ def test_schedule_add_and_remove_answer_in_json(tmp_path: Path) -> None:
     to scrape its id out of "Subscribed #3: …", and their errors were not JSON."""
     import json
 
-    project = _project(tmp_path)
+    project = project_with_daily_digest(tmp_path)
     res = _cli(project, "schedule", "add", "--platform", "slack", "--channel", "C1",
                "--digest", "daily", "--json")
     assert res.exit_code == 0, res.output

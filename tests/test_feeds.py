@@ -90,6 +90,17 @@ def outcomes(report: Any) -> list[str]:
     return [i.outcome for i in report.items]
 
 
+def poll_feed_body(server: FixtureServer, settings: Settings, store: Store, body: str,
+                   content_type: str = "application/rss+xml") -> list[tuple[str, str | None]]:
+    """Serve `body` as a new feed, poll it once (it must poll ok) and give each item's
+    (outcome, reason)."""
+    server.set("/f", Route(body=body.encode(), content_type=content_type))
+    feed = store.add_feed(server.url("/f"), "f", 30, "test")
+    [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
+    assert report.status == "ok", report.error
+    return [(i.outcome, i.reason) for i in report.items]
+
+
 # ---------------------------------------------------------------------------- done-when
 
 

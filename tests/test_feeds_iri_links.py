@@ -15,7 +15,6 @@ import pytest
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.feeds.fetch import Fetcher, FetchError, FetchPolicy
-from bot.feeds.poll import FeedPoller
 from tests.feeds_server import (
     STORY,
     FixtureServer,
@@ -26,7 +25,7 @@ from tests.feeds_server import (
     rss,
     running,
 )
-from tests.test_feeds import feed_settings
+from tests.test_feeds import poll_feed_body
 
 
 @pytest.fixture
@@ -36,21 +35,13 @@ def server() -> Iterator[FixtureServer]:
         yield srv
 
 
-def _poll(server: FixtureServer, settings: Settings, store: Store, body: str,
-          content_type: str = "application/rss+xml") -> list[tuple[str, str | None]]:
-    server.set("/f", Route(body=body.encode(), content_type=content_type))
-    feed = store.add_feed(server.url("/f"), "f", 30, "test")
-    [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
-    assert report.status == "ok", report.error
-    return [(i.outcome, i.reason) for i in report.items]
-
 
 def test_an_item_link_with_an_accent_fetches_its_page(
         server: FixtureServer, settings: Settings, store: Store) -> None:
     server.set("/news/caf%C3%A9-%C3%B6l", Route(body=article_page(STORY[1], server.base).encode()))
     item = (f"<item><title>Café</title><link>{server.base}/news/café-öl</link><guid>iri</guid>"
             "<description>The café reopened.</description></item>")
-    items = _poll(server, settings, store,
+    items = poll_feed_body(server, settings, store,
                   rss(STORY[:1], server.base).replace("</channel>", item + "</channel>"))
     assert items == [("added", None), ("added", None)]
     assert server.hits["/news/caf%C3%A9-%C3%B6l"] == 1
@@ -66,7 +57,7 @@ def test_json_feed_urls_and_redirects_with_accents_or_spaces(
     doc = json.loads(json_feed(STORY[:1], server.base))
     doc["items"].append({"id": "sp", "url": server.base + "/news/a b",
                          "content_text": "The ferry timetable changes."})
-    items = _poll(server, settings, store, json.dumps(doc), "application/feed+json")
+    items = poll_feed_body(server, settings, store, json.dumps(doc), "application/feed+json")
     assert items == [("added", None), ("added", None)]
 
 

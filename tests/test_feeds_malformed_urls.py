@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.errors import UserError
 from bot.feeds.parse import discover_feed, parse_json_feed
-from bot.feeds.poll import FeedPoller, check_feed_url
+from bot.feeds.poll import check_feed_url
 from bot.feeds.urls import canonical_url, doc_id_for, same_site
 from tests.feeds_server import (
     STORY,
@@ -31,7 +31,7 @@ from tests.feeds_server import (
     rss,
     running,
 )
-from tests.test_feeds import feed_settings
+from tests.test_feeds import poll_feed_body
 
 
 @pytest.fixture
@@ -40,14 +40,6 @@ def server() -> Iterator[FixtureServer]:
         install_story(srv)
         yield srv
 
-
-def _poll(server: FixtureServer, settings: Settings, store: Store, body: str,
-          content_type: str = "application/rss+xml") -> list[tuple[str, str | None]]:
-    server.set("/f", Route(body=body.encode(), content_type=content_type))
-    feed = store.add_feed(server.url("/f"), "f", 30, "test")
-    [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
-    assert report.status == "ok", report.error
-    return [(i.outcome, i.reason) for i in report.items]
 
 
 def _rss_with(server: FixtureServer, extra: str) -> str:
@@ -63,7 +55,7 @@ BAD_ITEM = ("<item><title>Odd link</title><link>{link}</link><guid>odd</guid>"
                                   "http://example.com:port/report"])
 def test_an_item_link_with_a_bad_port_is_that_items_problem_not_the_feeds(
         server: FixtureServer, settings: Settings, store: Store, link: str) -> None:
-    items = _poll(server, settings, store, _rss_with(server, BAD_ITEM.format(link=link)))
+    items = poll_feed_body(server, settings, store, _rss_with(server, BAD_ITEM.format(link=link)))
     assert [o for o, _ in items] == ["added"] * 4
     assert "invalid URL" in (items[3][1] or "") and "feed's own content" in (items[3][1] or "")
     assert len(store.documents()) == 4
@@ -72,7 +64,7 @@ def test_an_item_link_with_a_bad_port_is_that_items_problem_not_the_feeds(
 def test_a_page_redirecting_to_a_malformed_url_falls_back_to_the_item(
         server: FixtureServer, settings: Settings, store: Store) -> None:
     server.set("/odd", Route(status=302, headers={"Location": "http://[bad/"}))
-    items = _poll(server, settings, store,
+    items = poll_feed_body(server, settings, store,
                   _rss_with(server, BAD_ITEM.format(link=server.url("/odd"))))
     assert [o for o, _ in items] == ["added"] * 4
     assert "redirect (302) to an invalid URL" in (items[3][1] or "")
@@ -84,7 +76,7 @@ def test_a_page_with_a_malformed_canonical_url_is_stored_under_its_address(
     page = article_page(STORY[0], server.base).replace(
         f'href="{server.base}/news/{STORY[0]["slug"]}"', f'href="{canonical}"')
     server.set("/odd", Route(body=page.encode()))
-    items = _poll(server, settings, store,
+    items = poll_feed_body(server, settings, store,
                   _rss_with(server, BAD_ITEM.format(link=server.url("/odd"))))
     assert items == [("added", None)] * 4
     [doc] = [d for d in store.documents() if d["url"] == server.url("/odd")]
@@ -96,7 +88,7 @@ def test_a_json_feed_item_with_a_malformed_url_is_that_items_problem(
     doc = json.loads(json_feed(STORY, server.base))
     doc["items"].append({"id": "odd", "url": "http://[bad/",
                          "content_text": "The harbour authority published its report."})
-    items = _poll(server, settings, store, json.dumps(doc), "application/feed+json")
+    items = poll_feed_body(server, settings, store, json.dumps(doc), "application/feed+json")
     assert [o for o, _ in items] == ["added"] * 4
     assert "invalid URL" in (items[3][1] or "")
 
@@ -106,7 +98,7 @@ def test_json_feed_dates_out_of_range_are_left_out_not_a_failed_feed(
     doc = json.loads(json_feed(STORY, server.base))
     doc["items"][0]["date_published"] = "0001-01-01T00:00:00+14:00"
     doc["items"][1]["date_published"] = "9999-12-31T23:59:59-14:00"
-    items = _poll(server, settings, store, json.dumps(doc), "application/feed+json")
+    items = poll_feed_body(server, settings, store, json.dumps(doc), "application/feed+json")
     assert [o for o, _ in items] == ["added"] * 3
     parsed = parse_json_feed(json.dumps(doc).encode(), server.url("/f"))
     assert [i.published for i in parsed.items[:2]] == [None, None]
@@ -164,7 +156,7 @@ def test_an_unexpected_error_on_one_page_is_that_items_problem(
         return real_get(self, url, **kw)
 
     monkeypatch.setattr(Fetcher, "get", get)
-    items = _poll(server, settings, store, rss(STORY, server.base))
+    items = poll_feed_body(server, settings, store, rss(STORY, server.base))
     assert [o for o, _ in items] == ["added"] * 3
     assert items[1][1] == ("page not used: internal error (RuntimeError: boom); stored the "
                            "feed's own content")

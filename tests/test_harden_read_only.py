@@ -40,10 +40,7 @@ def ro_db() -> Iterator[Path]:
         mode = path.stat().st_mode
         os.chmod(path, stat.S_IMODE(mode) & ~0o222)
     try:
-        probe = subprocess.run([sys.executable, "-c", f"open({str(db)!r}, 'ab')"],
-                               preexec_fn=_as_reader, capture_output=True)
-        if probe.returncode == 0:  # pragma: no cover - e.g. root without CAP_SETPCAP
-            pytest.skip("this environment cannot make a file read-only for the test process")
+        skip_unless_read_only(db)
         yield db
     finally:
         for path in [folder, *folder.rglob("*")]:
@@ -56,6 +53,15 @@ def _as_reader() -> None:
     if os.geteuid() == 0:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0)  # checked by the fixture
+
+
+def skip_unless_read_only(db: Path) -> None:
+    """Skip the test where the test process can still write `db` (e.g. root without
+    CAP_SETPCAP, which cannot drop CAP_DAC_OVERRIDE)."""
+    probe = subprocess.run([sys.executable, "-c", f"open({str(db)!r}, 'ab')"],
+                           preexec_fn=_as_reader, capture_output=True)
+    if probe.returncode == 0:  # pragma: no cover - depends on the environment
+        pytest.skip("this environment cannot make a file read-only for the test process")
 
 
 def briefbot(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -107,10 +113,7 @@ def ro_file() -> Iterator[Path]:
     assert res.exit_code == 0, res.output
     os.chmod(db, 0o444)
     try:
-        probe = subprocess.run([sys.executable, "-c", f"open({str(db)!r}, 'ab')"],
-                               preexec_fn=_as_reader, capture_output=True)
-        if probe.returncode == 0:  # pragma: no cover - e.g. root without CAP_SETPCAP
-            pytest.skip("this environment cannot make a file read-only for the test process")
+        skip_unless_read_only(db)
         yield db
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -9,8 +9,6 @@ import json
 import os
 import shutil
 import stat
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ import pytest
 
 from bot.corpus.storage import SCHEMA_VERSION
 from tests.test_backup_migrate import FIXTURE
-from tests.test_harden_read_only import _as_reader, briefbot
+from tests.test_harden_read_only import briefbot, skip_unless_read_only
 
 
 @pytest.fixture
@@ -32,10 +30,7 @@ def ro_old_db() -> Iterator[Path]:
     for path in [folder, *folder.rglob("*")]:
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~0o222)
     try:
-        probe = subprocess.run([sys.executable, "-c", f"open({str(db)!r}, 'ab')"],
-                               preexec_fn=_as_reader, capture_output=True)
-        if probe.returncode == 0:  # pragma: no cover - e.g. root without CAP_SETPCAP
-            pytest.skip("this environment cannot make a file read-only for the test process")
+        skip_unless_read_only(db)
         yield db
     finally:
         for path in [folder, *folder.rglob("*")]:

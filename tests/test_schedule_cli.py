@@ -12,9 +12,9 @@ from bot.cli.main import cli
 from bot.corpus.storage import Store
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with its own config and digest definitions."""
+def project_with_daily_digest(tmp_path: Path) -> Path:
+    """A project folder with its own config and one digest definition, `daily` (weekdays at
+    08:00, Europe/Berlin)."""
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "briefbot.toml").write_text(
         '[storage]\ndb = "var/test.db"\n[digests]\nfolder = "digests"\n')
@@ -23,6 +23,14 @@ def project(tmp_path: Path) -> Path:
     (digests / "daily.toml").write_text(
         'title = "Daily"\n[[sections]]\nkind = "key-developments"\n'
         '[schedule]\ncron = "0 8 * * 1-5"\ntimezone = "Europe/Berlin"\n')
+    return tmp_path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with its own config and digest definitions: `daily`, and `adhoc`
+    without a schedule."""
+    digests = project_with_daily_digest(tmp_path) / "digests"
     (digests / "adhoc.toml").write_text(
         'title = "No schedule"\n[[sections]]\nkind = "key-developments"\n')
     return tmp_path
