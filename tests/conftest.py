@@ -11,6 +11,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.corpus.storage import Store
+from tests.feeds_server import FixtureServer, install_story, running
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -111,3 +112,12 @@ def spy_on_judges(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     monkeypatch.setattr(lookup_module, "load_judge", spy)
     return read
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    """A loopback feed and page server (tests/feeds_server.py) serving the test story's feed
+    and pages. A test file whose server starts empty defines its own `server`."""
+    with running() as srv:
+        install_story(srv)
+        yield srv

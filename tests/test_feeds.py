@@ -48,13 +48,6 @@ from tests.feeds_server import (
 CONTACT = "https://briefbot.example/contact"
 
 
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with running() as srv:
-        install_story(srv)
-        yield srv
-
-
 def feed_settings(settings: Settings, **extra: Any) -> Settings:
     settings.raw["feeds"] = {"allow_private_addresses": True, "host_delay_seconds": 0,
                              "connect_timeout_seconds": 2, "total_timeout_seconds": 5,

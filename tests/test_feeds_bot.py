@@ -20,15 +20,8 @@ from bot.config import Settings
 from bot.core import Core
 from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
 from tests.conftest import ROOT
-from tests.feeds_server import LATE_ITEM, STORY, FixtureServer, install_story, running, set_feed
+from tests.feeds_server import LATE_ITEM, STORY, FixtureServer, set_feed
 from tests.test_feeds import CONTACT, feed_settings
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with running() as srv:
-        install_story(srv)
-        yield srv
 
 
 async def wait_for(check: Callable[[], bool], timeout: float = 30.0) -> None:

@@ -6,7 +6,6 @@ poll (the next check of a running bot) tries again, as after a busy database."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,7 @@ from click.testing import CliRunner
 
 from bot.cli.main import cli
 from bot.corpus.storage import Store
-from tests.feeds_server import FixtureServer, install_story, running
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with running() as srv:
-        install_story(srv)
-        yield srv
+from tests.feeds_server import FixtureServer
 
 
 def test_a_full_disk_during_a_poll_is_one_line(

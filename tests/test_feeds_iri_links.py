@@ -8,7 +8,6 @@ kept) and the host in IDNA."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -20,20 +19,10 @@ from tests.feeds_server import (
     FixtureServer,
     Route,
     article_page,
-    install_story,
     json_feed,
     rss,
-    running,
 )
 from tests.test_feeds import poll_feed_body
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with running() as srv:
-        install_story(srv)
-        yield srv
-
 
 
 def test_an_item_link_with_an_accent_fetches_its_page(

@@ -7,7 +7,6 @@ item whose page cannot be fetched does. A feed URL of that shape given to `feeds
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +25,10 @@ from tests.feeds_server import (
     FixtureServer,
     Route,
     article_page,
-    install_story,
     json_feed,
     rss,
-    running,
 )
 from tests.test_feeds import poll_feed_body
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with running() as srv:
-        install_story(srv)
-        yield srv
-
 
 
 def _rss_with(server: FixtureServer, extra: str) -> str:

@@ -28,19 +28,10 @@ from tests.feeds_server import (
     FixtureServer,
     Route,
     article_page,
-    install_story,
     json_feed,
-    running,
     set_feed,
 )
 from tests.test_feeds import feed_settings, outcomes, policy, poll_once
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with running() as srv:
-        install_story(srv)
-        yield srv
 
 
 def make_core(settings: Settings, **feeds: Any) -> Core:

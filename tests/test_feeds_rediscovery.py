@@ -22,18 +22,9 @@ from tests.feeds_server import (
     STORY,
     FixtureServer,
     Route,
-    install_story,
-    running,
     set_feed,
 )
 from tests.test_feeds import feed_settings, outcomes, poll_once
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with running() as srv:
-        install_story(srv)
-        yield srv
 
 
 @pytest.fixture
