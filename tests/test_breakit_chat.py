@@ -165,6 +165,41 @@ def test_admin_status_while_a_reload_holds_the_write_lock_answers_at_once(
         own.close()
 
 
+def test_admin_status_on_a_new_database_during_its_first_reload_answers_at_once(
+        settings: Settings, corpus: Path) -> None:
+    # A brand-new database: the post ledger (a table made on first use) did not exist yet,
+    # and /status's list of failed posts created it: BEGIN IMMEDIATE behind the first
+    # reload's write lock, 60 s (the busy timeout), then "The database is busy". A read
+    # makes no table now, and the reload running is said as such.
+    (corpus / "ports.txt").write_text("Ports\n\nThe port of Exampleton reopened on Monday, "
+                                      "officials said.\n", encoding="utf-8")
+    own = Core(settings)
+    inside, release = threading.Event(), threading.Event()
+
+    def progress(*_: object) -> None:  # called inside the reload's transaction
+        inside.set()
+        release.wait(60)
+
+    reloading = threading.Thread(target=lambda: own.reload(progress=progress, index=False))
+    try:
+        own.store.subscriptions()  # a running bot's scheduler lists them at start
+        reloading.start()
+        assert inside.wait(30), "the reload never started"
+        bot = TestAdapter(own, platform="slack", admin=True)
+        started = time.monotonic()
+        reply = bot.send("/status")
+        took = time.monotonic() - started
+        text = reply.plain_text()
+        assert reply.kind == "info", text
+        assert took < 15.0, f"/status took {took:.1f} s"  # before: 60 s, then busy
+        assert "in progress" in text, text
+        bot.router.close()
+    finally:
+        release.set()
+        reloading.join(60)
+        own.close()
+
+
 @pytest.mark.asyncio
 async def test_slack_reply_past_an_expired_response_url_goes_by_the_web_api(
         slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811

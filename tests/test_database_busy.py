@@ -47,3 +47,31 @@ def test_the_command_line_says_the_database_is_busy(tmp_path: Path,
     res = CliRunner().invoke(cli, ["--db", str(db), "sources"])
     assert res.exit_code == 1
     assert "database is busy" in res.output and "reload" in res.output, res.output
+
+
+def test_first_opens_of_a_new_database_at_once_all_succeed(tmp_path: Path) -> None:
+    # Several first opens of a new database at once (two chat commands' threads, a reload and
+    # the scheduler's start: seen as "The database is busy" for the second of two /reload)
+    # each saw a base table missing; creating it, all but one failed at once with "database
+    # is locked" (no busy wait). The tables are created under the write lock now.
+    import threading
+
+    for attempt in range(5):
+        path = tmp_path / f"new-{attempt}.db"
+        errors: list[BaseException] = []
+
+        def open_once(path: Path = path, errors: list[BaseException] = errors) -> None:
+            try:
+                Store(path).close()
+            except BaseException as exc:  # noqa: BLE001  (reported below)
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_once) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert not errors, errors
+        store = Store(path)
+        assert store.has_sentences() is False
+        store.close()

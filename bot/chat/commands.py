@@ -894,6 +894,10 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     if run:
         c = run["counts"]
         state = {"running": "running or interrupted"}.get(run["status"], run["status"])
+        if run["status"] == "running" and (router.core.reload_running()
+                                           or router.core.store.run_in_progress(run)):
+            state = ("in progress: its changes are shown when it has finished (the counts "
+                     "above are the corpus before it)")
         if run["status"] in ("ok", "with-rejections"):
             state += (f"; {c.get('added', 0)} added, {c.get('updated', 0)} updated, "
                       f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected"

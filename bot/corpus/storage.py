@@ -375,7 +375,22 @@ class Store:
         self.db.close()
 
     # ------------------------------------------------------------------ schema
+    _BASE_TABLES = ("meta", "documents", "sentences", "files", "ingest_runs", "ingest_outcomes",
+                    "admin_actions", "generations", "retired_sentences")
+
     def _ensure_schema(self) -> None:
+        """The base tables, created when missing under the write lock (BEGIN IMMEDIATE, then
+        looked for again): several first opens of a new database at once (two chat commands,
+        a reload and the scheduler's start) each saw a table missing and one of them failed at
+        once with "database is locked" creating it."""
+        names = set(self.db.table_names())
+        if all(t in names for t in self._BASE_TABLES) \
+                and "change_seq" in self.db.table("documents").columns_dict:
+            return
+        with self._write_transaction():
+            self._create_schema()
+
+    def _create_schema(self) -> None:
         db = self.db
         if "meta" not in db.table_names():
             db.table("meta").create({"key": str, "value": str}, pk="key")
@@ -641,6 +656,14 @@ class Store:
         """The latest reload runs, newest first (counts and paths decoded)."""
         return [run_row(dict(r)) for r in self.db.query(
             "select * from ingest_runs order by id desc limit ?", [limit])]
+
+    @staticmethod
+    def run_in_progress(run: dict[str, Any]) -> bool:
+        """Whether a `running` run's process is alive on this host (a reload under way, not
+        one a killed process left `running`). A run of another host cannot be told: False."""
+        pid = run.get("pid")
+        return (run.get("status") == "running" and run.get("host") == _HOST
+                and isinstance(pid, int) and _process_exists(pid))
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         if not fits_sqlite_int(run_id):  # typed by a user: no run has it (no OverflowError)
@@ -993,6 +1016,12 @@ class Store:
                         self.db.table(name).create_index(cols, unique=unique)
         self._ready.add(name)
 
+    def _exists(self, name: str) -> bool:
+        """Whether a table made on first use exists: a read of one that does not finds
+        nothing and creates nothing (creating takes the write lock: on a new database, an
+        admin's /status waited out a first reload's transaction, 60 s, then failed busy)."""
+        return name in self._ready or name in self.db.table_names()
+
     def _ensure_subscriptions(self) -> None:
         if "subscriptions" in self._ready:
             return
@@ -1060,6 +1089,8 @@ class Store:
         return None
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
+        if not self._exists("subscriptions"):
+            return None
         self._ensure_subscriptions()
         if not fits_sqlite_int(sub_id):
             return None
@@ -1068,6 +1099,8 @@ class Store:
 
     def subscriptions(self, platform: str | None = None, channel: str | None = None,
                       include_disabled: bool = True) -> list[dict[str, Any]]:
+        if not self._exists("subscriptions"):
+            return []
         self._ensure_subscriptions()
         where, params = _where(platform=platform, channel=channel,
                                enabled=None if include_disabled else 1)
@@ -1079,6 +1112,8 @@ class Store:
         """The subscriptions a chat admin may see and manage: on their platform, made in their
         workspace (Slack team, Discord guild), or, for one made without a workspace (the CLI,
         a direct message, an older database), in their channel."""
+        if not self._exists("subscriptions"):
+            return []
         self._ensure_subscriptions()
         has_workspace = "workspace" in self.db.table("subscriptions").columns_dict
         where = "platform = ? and " + (
@@ -1275,6 +1310,8 @@ class Store:
                      subscription_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         """Failed slots, newest first, with their subscription's digest and channel (only of
         `subscription_ids` when given)."""
+        if not (self._exists("post_ledger") and self._exists("subscriptions")):
+            return []  # (a read creates no table: see `_exists`)
         self._ensure_post_ledger()
         self._ensure_subscriptions()
         only = ""
