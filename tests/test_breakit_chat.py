@@ -103,7 +103,8 @@ def test_reload_outcome_with_only_a_reason_is_one_printable_line() -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("failure", ["ratelimited", "invalid_auth", "not_in_channel"])
+@pytest.mark.parametrize("failure", ["ratelimited", "invalid_auth", "not_in_channel",
+                                     "private"])
 async def test_slack_overflow_parts_refused_say_what_to_do_for_that_error(
         slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
@@ -114,6 +115,8 @@ async def test_slack_overflow_parts_refused_say_what_to_do_for_that_error(
         api.rate_limit("chat.postMessage", retry_after=0, times=None)
     elif failure == "invalid_auth":
         api.fail("chat.postMessage", "invalid_auth", times=None)
+    elif failure == "private":  # a private channel the app is not in: channel_not_found
+        api.add_channel("C1", is_private=True, is_member=False)
     else:
         api.add_channel("C1", is_member=False)
     monkeypatch.setattr(Core, "claim_reply", lambda self, text, limit=5: huge_reply())
@@ -127,6 +130,8 @@ async def test_slack_overflow_parts_refused_say_what_to_do_for_that_error(
         assert "try again in a minute" in notice
     if failure == "invalid_auth":
         assert "operator" in notice
+    if failure == "private":
+        assert "private channel it was not invited to" in notice and "/invite" in notice
 
 
 def test_admin_status_while_a_reload_holds_the_write_lock_answers_at_once(

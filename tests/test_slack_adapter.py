@@ -743,14 +743,27 @@ async def test_deliver_rate_limit_exhausted_is_transient(deliverer: SlackAdapter
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("error", ["channel_not_found", "is_archived"])
-async def test_deliver_channel_gone(deliverer: SlackAdapter, api: SlackWebAPIMock,
-                                    error: str) -> None:
-    api.fail("chat.postMessage", error=error)
+async def test_deliver_channel_gone(deliverer: SlackAdapter, api: SlackWebAPIMock) -> None:
+    api.fail("chat.postMessage", error="is_archived")
     with pytest.raises(DeliveryError) as err:
         await deliverer.deliver("CGONE", Reply.text("hi"))
     assert err.value.channel_gone and not err.value.transient
     assert "CGONE" in err.value.message
+
+
+@pytest.mark.asyncio
+async def test_deliver_channel_not_found_says_invite_or_check_the_id(
+        deliverer: SlackAdapter, api: SlackWebAPIMock) -> None:
+    # Slack answers channel_not_found for a private channel the app was not invited to (as
+    # for a wrong or deleted id). It was taken for a deleted channel: the subscription was
+    # disabled ("does not exist or the app cannot see it") and stayed off after the invite.
+    api.fail("chat.postMessage", error="channel_not_found")
+    with pytest.raises(DeliveryError) as err:
+        await deliverer.deliver("CPRIV", Reply.text("hi"))
+    assert not err.value.channel_gone and not err.value.transient
+    message = err.value.message
+    assert "CPRIV" in message and "private channel" in message and "/invite" in message
+    assert "check the channel id" in message
 
 
 @pytest.mark.asyncio
@@ -770,7 +783,10 @@ async def test_not_in_channel_keeps_the_subscription_and_posts_after_the_invite(
     row = core.store.subscription(sub["id"])
     assert row is not None and row["enabled"] == 1 and row["last_status"] == "failed"
     [failed] = core.store.failed_posts()
-    assert "invite it" in failed["error"] and "G1" in failed["error"]
+    # Slack's answer for a private channel the app is not in is channel_not_found (before:
+    # taken for a deleted channel, the subscription disabled).
+    assert "/invite @briefbot" in failed["error"] and "G1" in failed["error"]
+    assert "private channel" in failed["error"]
     api.add_channel("G1", is_private=True, is_member=True)  # the admin invites the app
     assert await sched.run_slot(sub["id"], slot + timedelta(days=1)) == "posted"
     assert len(api.messages_in("G1")) >= 1

@@ -361,6 +361,12 @@ def test_natural_channel_errors(api: SlackWebAPIMock) -> None:
         client.chat_postMessage(channel="COUT", text="hi")
     assert err.value.response["error"] == "not_in_channel"
 
+    # A private channel the bot was not invited to is one it cannot see (Slack's answer).
+    api.add_channel("GOUT", is_private=True, is_member=False)
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="GOUT", text="hi")
+    assert err.value.response["error"] == "channel_not_found"
+
     api.strict = True
     with pytest.raises(SlackApiError) as err:
         client.chat_postMessage(channel="CNOPE", text="hi")

@@ -51,14 +51,21 @@ RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url
 ENV_BOT, ENV_APP, ENV_SECRET = "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"
 
 _GONE = {
-    "channel_not_found": "Slack channel {c} does not exist or the app cannot see it",
     "is_archived": "Slack channel {c} is archived",
 }
 # Fixable in the channel: the slot fails with the reason, the subscription stays enabled and
-# the next slot posts once the app is invited (as Discord's missing permissions).
+# the next slot posts once the app is invited (as Discord's missing permissions). Slack
+# answers `channel_not_found` for a private channel the app was not invited to (a bot cannot
+# see it), as for a wrong or deleted id: the two cannot be told apart, and disabling the
+# subscription of a private channel lost every post after the invite.
 _FIXABLE = {
     "not_in_channel": "the app is not in Slack channel {c}: invite it (/invite @briefbot); "
                       "the next scheduled post goes out once it is there",
+    "channel_not_found": "Slack channel {c} was not found: if it is a private channel, invite "
+                         "the app to it (/invite @briefbot in that channel); otherwise check "
+                         "the channel id (a deleted channel is not found either; remove its "
+                         "subscription). The next scheduled post goes out once the app can "
+                         "see the channel",
 }
 _AUTH = {
     "invalid_auth": "the Slack bot token is invalid (check SLACK_BOT_TOKEN)",
@@ -376,8 +383,11 @@ def _refused_hint(exc: SlackApiError) -> str:
     """What the caller can do about a part of their reply Slack refused: invite the app only
     when that is what Slack's error says."""
     error = slack_error(exc)
-    if error in ("not_in_channel", "channel_not_found"):
+    if error == "not_in_channel":
         return "Invite the app to this channel, or ask in a direct message."
+    if error == "channel_not_found":  # a private channel the app was not invited to
+        return ("The app cannot see this channel (a private channel it was not invited to): "
+                "invite it (/invite @briefbot), or ask in a direct message.")
     if _outage(exc) is not None:
         return "Slack is busy or rate-limiting; try again in a minute."
     if error in _AUTH:

@@ -504,8 +504,10 @@ class SlackWebAPIMock:
         is_archived: bool = False,
         **extra: Any,
     ) -> JSONDict:
-        """Register a channel. ``chat.postMessage`` to it fails with ``not_in_channel`` if
-        ``is_member`` is False and ``is_archived`` if archived."""
+        """Register a channel. ``chat.postMessage`` to it fails with ``is_archived`` if
+        archived; if ``is_member`` is False, with ``not_in_channel`` for a public channel
+        (an app without ``chat:write.public``) and ``channel_not_found`` for a private one,
+        as Slack answers: a bot cannot see a private channel it was not invited to."""
         is_im = channel_id.startswith("D")
         channel: JSONDict = {
             "id": channel_id,
@@ -776,7 +778,7 @@ class SlackWebAPIMock:
             if channel.get("is_archived"):
                 return "is_archived"
             if not channel.get("is_member", True):
-                return "not_in_channel"
+                return "channel_not_found" if channel.get("is_group") else "not_in_channel"
         return None
 
     def _m_auth_test(self, call: RecordedCall, info: TokenInfo) -> JSONDict:
