@@ -1,6 +1,6 @@
 """What would only fail later is refused when it is added: a Discord subscription to a channel
-name (posting fails at the first slot: "not a Discord channel id") and a feed URL whose host is
-no host name ("https://exa mple.com/")."""
+name (posting fails at the first slot: "not a Discord channel id"), a Slack one to anything
+but a channel id, and a feed URL whose host is no host name ("https://exa mple.com/")."""
 
 from __future__ import annotations
 
@@ -17,7 +17,24 @@ def test_a_discord_subscription_needs_a_channel_id() -> None:
         with pytest.raises(UserError, match="is not a Discord channel id"):
             validate_subscription("discord", name, "daily", "0 8 * * *", "UTC", ROOT / "digests")
     validate_subscription("discord", "1234567890", "daily", "0 8 * * *", "UTC", ROOT / "digests")
-    validate_subscription("slack", "general", "daily", "0 8 * * *", "UTC", ROOT / "digests")
+    validate_subscription("slack", "C0123ABCD", "daily", "0 8 * * *", "UTC", ROOT / "digests")
+
+
+@pytest.mark.parametrize(("channel", "says"), [
+    ("#general", "is a channel name"), ("general", "is a channel name"),
+    ("c0123abcd", "write 'C0123ABCD'"), ("<#C0123ABCD|general>", "write 'C0123ABCD'"),
+    ("https://app.slack.com/client/T0123ABCD/C0123ABCD", "write 'C0123ABCD'"),
+    ("C0123 ABCD", "is not a Slack channel id"), ("!!\u202e\x1b[2J" + "x" * 500, "is not a Slack"),
+])
+def test_a_slack_subscription_needs_a_channel_id(channel: str, says: str) -> None:
+    # A Slack channel was taken as typed: a name (chat.postMessage posts to one until the
+    # channel is renamed) was never matched by any chat command (/schedules, /unsubscribe and
+    # duplicates go by the id); garbage failed at the first slot (channel_not_found).
+    with pytest.raises(UserError) as err:
+        validate_subscription("slack", channel, "daily", "0 8 * * *", "UTC", ROOT / "digests")
+    message = err.value.message
+    assert says in message and message.startswith("channel "), message
+    assert message.isprintable() and len(message) < 250, message  # one short line
 
 
 @pytest.mark.parametrize("channel", [str(2**64), "9" * 25, "9" * 5000, "0", "000"])

@@ -94,6 +94,6 @@ def test_cli_add_with_workspace(core: Core) -> None:  # noqa: F811
 
     res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), "schedule", "add",
                                    "--platform", "slack", "--channel", "C1", "--digest", "daily",
-                                   "--workspace", "W1"])
+                                   "--workspace", "T1"])
     assert res.exit_code == 0, res.output
-    assert core.store.subscriptions()[0]["workspace"] == "W1"
+    assert core.store.subscriptions()[0]["workspace"] == "T1"

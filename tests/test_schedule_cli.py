@@ -141,3 +141,24 @@ def test_remove(project: Path) -> None:
     res = run(project, "remove", "1")
     assert res.exit_code != 0 and "no subscription #1" in res.output
     assert run(project, "remove", "x").exit_code != 0
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (("--platform", "slack", "--channel", "#general"),
+     "--channel '#general' is a channel name, not a Slack channel id"),
+    (("--platform", "slack", "--channel", "C1", "--workspace", "acme"),
+     "--workspace 'acme' is not a Slack team id"),
+    (("--platform", "slack", "--channel", "C1", "--workspace", "t0123abcd"),
+     "write 'T0123ABCD'"),
+    (("--platform", "discord", "--channel", "42", "--workspace", "my server"),
+     "--workspace 'my server' is not a Discord server id"),
+])
+def test_add_refuses_malformed_ids_naming_the_option(project: Path, args: tuple[str, ...],
+                                                     says: str) -> None:
+    # Both were stored as typed: a channel name, or a workspace no chat command comes from
+    # (the subscription hidden from every chat admin's /schedules and /unsubscribe).
+    res = run(project, "add", *args, "--digest", "daily", "--json")
+    assert res.exit_code == 1
+    assert json.loads(res.stdout) == {"error": json.loads(res.stdout)["error"]}
+    assert says in json.loads(res.stdout)["error"], res.stdout
+    assert store(project).subscriptions() == []

@@ -18,7 +18,9 @@ from bot.schedule.subscriptions import (
     POSTING_PLATFORMS,
     Subscription,
     digest_default_schedule,
+    slack_channel_problem,
     validate_subscription,
+    workspace_problem,
 )
 
 
@@ -55,16 +57,24 @@ def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
         tz: str | None, workspace: str | None, as_json: bool) -> None:
     """Post DIGEST to CHANNEL on a schedule."""
     settings = app.settings
+    # The ids typed here, checked first and named as typed (in chat both come from the
+    # platform): a channel name or a wrong workspace would only fail, or hide, later.
+    channel = channel.strip()
+    problem = slack_channel_problem(channel, "--channel") if platform == "slack" else None
+    workspace = (workspace or "").strip() or None
+    if problem is None and workspace is not None:
+        problem = workspace_problem(platform, workspace, "--workspace")
+    if problem:
+        raise UserError(problem)
     default_cron, default_tz = digest_default_schedule(settings.digests_dir, digest)
     cron = (cron or default_cron or "").strip()
     tz = (tz or default_tz or "UTC").strip()
     if not cron:
         validate_subscription(platform, channel, digest, "0 0 * * *", tz, settings.digests_dir)
         raise UserError(f"no --cron given and digests/{digest}.toml has no [schedule] cron")
-    validate_subscription(platform, channel.strip(), digest, cron, tz, settings.digests_dir)
-    row = app.store.add_subscription(platform, channel.strip(), digest, cron, tz,
-                                     f"cli:{_user()}",
-                                     workspace=(workspace or "").strip() or None)
+    validate_subscription(platform, channel, digest, cron, tz, settings.digests_dir)
+    row = app.store.add_subscription(platform, channel, digest, cron, tz, f"cli:{_user()}",
+                                     workspace=workspace)
     sub = Subscription.from_row(row)
     if as_json:
         click.echo(json.dumps(_describe(app.store, row), ensure_ascii=False, indent=2))

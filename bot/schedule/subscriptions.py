@@ -5,13 +5,14 @@ definitions."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config import SNOWFLAKE_MAX
+from bot.config import SNOWFLAKE_MAX, is_snowflake
 from bot.cron import make_trigger, next_fire_time
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
@@ -72,6 +73,56 @@ def digest_default_schedule(digests_dir: Path | None, name: str) -> tuple[str | 
     return (schedule.cron, schedule.timezone) if schedule else (None, None)
 
 
+SLACK_CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{1,30}")  # a channel, private group or DM
+SLACK_TEAM_ID = re.compile(r"T[A-Z0-9]{1,30}")
+
+
+def _shown(value: str) -> str:
+    """A typed value quoted in an error: one printable line, clipped."""
+    text = value if len(value) <= 40 else value[:40] + "…"
+    return repr(text)
+
+
+def slack_channel_problem(channel: str, field: str = "channel") -> str | None:
+    """Why `channel` is not a Slack channel id (one line naming `field`), or None. Slack's
+    chat.postMessage takes a name too, but a subscription is matched by its channel's id
+    (the scope of /schedules and /unsubscribe, duplicates, /subscribe in the channel), and a
+    renamed channel would stop its posts: an id is required. A name, a mention
+    (`<#C0123|general>`), a channel link or a lower-case id gets the id meant named."""
+    if SLACK_CHANNEL_ID.fullmatch(channel):
+        return None
+    found = re.search(r"(?<![A-Za-z0-9])([CDG][A-Z0-9]{8,30})(?![A-Za-z0-9])", channel)
+    if found and not SLACK_CHANNEL_ID.fullmatch(channel):
+        return f"{field} {_shown(channel)} is not a Slack channel id: write {found[1]!r}"
+    if re.fullmatch(r"[cdgCDG](?=[A-Za-z]*[0-9])[A-Za-z0-9]{8,30}", channel):  # not a name
+        return (f"{field} {_shown(channel)} is not a Slack channel id (ids are upper-case): "
+                f"write {channel.upper()!r}")
+    how = "see the bottom of the channel's details, or /briefbot subscribe in the channel"
+    if channel.startswith("#") or re.fullmatch(r"[a-z0-9][a-z0-9._-]*", channel):
+        return f"{field} {_shown(channel)} is a channel name, not a Slack channel id: {how}"
+    return (f"{field} {_shown(channel)} is not a Slack channel id (e.g. C0123ABCD: C, G or "
+            f"D, then capitals and digits): {how}")
+
+
+def workspace_problem(platform: str, workspace: str, field: str = "workspace") -> str | None:
+    """Why `workspace` cannot be the Slack team or Discord server a chat command comes from
+    (one line naming `field`), or None. A wrong one hid the subscription from every chat
+    admin (their /schedules and /unsubscribe see their own workspace's)."""
+    if platform == "slack" and not SLACK_TEAM_ID.fullmatch(workspace):
+        if re.fullmatch(r"[tT](?=[A-Za-z]*[0-9])[A-Za-z0-9]{1,30}", workspace):
+            return (f"{field} {_shown(workspace)} is not a Slack team id (ids are upper-case): "
+                    f"write {workspace.upper()!r}")
+        return (f"{field} {_shown(workspace)} is not a Slack team id (T, then upper-case "
+                "letters and digits, e.g. T0123ABCD: the workspace's URL app.slack.com/client/"
+                "T…/ shows it)")
+    if platform == "discord" and not is_snowflake(workspace):
+        return (f"{field} {_shown(workspace)} is not a Discord server id (a number from 1 to "
+                "2^64-1: Developer Mode on, right-click the server, Copy Server ID)")
+    if platform == "console":
+        return f"{field}: the console has no workspace (leave it out)"
+    return None
+
+
 def validate_subscription(platform: str, channel: str, digest: str, cron: str, timezone: str,
                           digests_dir: Path | None) -> None:
     if platform not in PLATFORMS:
@@ -91,6 +142,12 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
                                   or not 0 < int(channel.strip()) <= SNOWFLAKE_MAX):
         raise UserError(f"{channel.strip()[:40]!r} is not a Discord channel id: Discord ids "
                         f"are 1 to {SNOWFLAKE_MAX} (64 bits)")
+    if platform == "slack":
+        # (Posting to a name works until the channel is renamed; no chat command would
+        # ever see or match the subscription: see `slack_channel_problem`.)
+        problem = slack_channel_problem(channel.strip())
+        if problem:
+            raise UserError(problem)
     names = digest_names(digests_dir)
     if digest not in names:
         raise UserError(f"no digest named {digest!r}; available: {', '.join(names) or 'none'}")
