@@ -251,6 +251,49 @@ def test_chat_schedules_and_status_show_platform_errors_as_printable_lines(
         core.close()
 
 
+HOSTILE_CHANNEL = "C1\n\u202e<!channel> [x](https://evil.example)\x1b[2J" + "y" * 400
+
+
+def test_chat_status_schedules_unsubscribe_show_a_channel_as_one_clipped_line(
+        settings: Settings) -> None:
+    # A subscription's channel is anyone's text (a row the CLI or an older version wrote):
+    # /status's next posts and /unsubscribe's answer showed it raw (a newline, a bidi
+    # override, an escape sequence) and whole; /schedules, one printable line but whole.
+    core = Core(settings)
+    try:
+        core.store.add_subscription("slack", HOSTILE_CHANNEL, "daily", "0 8 * * *", "UTC",
+                                    "cli:test", workspace="T1")
+        bot = TestAdapter(core, platform="slack", admin=True)
+        for command in ("/status", "/schedules", "/unsubscribe 1"):
+            reply = bot.send(command, channel="C7", workspace="T1")
+            assert reply.kind == "info", reply.plain_text()
+            line = next(x for x in reply.plain_text().splitlines() if "#1 daily" in x
+                        or "Unsubscribed #1" in x)
+            assert line.isprintable(), (command, line)
+            assert "C1\\n\\u202e" in line and "[clipped:" in line, (command, line)
+            assert len(line) < 500, (command, len(line))
+            for name, text in _rendered(reply).items():
+                assert "\x1b" not in text and "\u202e" not in text, (command, name)
+                assert "<!channel>" not in text or name != "slack", (command, name)
+                assert "](https://evil" not in text or name != "discord", (command, name)
+    finally:
+        core.close()
+
+
+def test_schedule_remove_shows_the_channel_as_one_printable_line(settings: Settings) -> None:
+    # `schedule list` showed a channel as one printable line; `schedule remove` echoed it raw.
+    st = Store(settings.db_path)
+    try:
+        st.add_subscription("slack", HOSTILE_CHANNEL, "daily", "0 8 * * *", "UTC", "cli:test")
+    finally:
+        st.close()
+    res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "schedule", "remove", "1"],
+                             color=True)
+    assert res.exit_code == 0, res.output
+    [line] = res.output.splitlines()
+    assert line.isprintable() and "C1\\n\\u202e" in line, line
+
+
 # ------------------------------------------------------------- JSONL title, author, id
 
 RECORDS = [

@@ -836,7 +836,9 @@ def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     router.core.store.remove_subscription(sub_id)
     if router.core.on_subscriptions_changed is not None:
         router.core.on_subscriptions_changed()
-    return Reply.text(f"Unsubscribed #{sub_id} ({row['digest']} in {row['channel']}).")
+    # (a channel is anyone's text: a row made by the CLI or an older version)
+    return Reply.text(printable_line(f"Unsubscribed #{sub_id} ({row['digest']} in "
+                                     f"{_meta(row['channel'])})."))
 
 
 def _scoped_subscriptions(router: Router, req: CommandRequest,
@@ -874,7 +876,8 @@ def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
         last = f"; last: {sub.last_status} {sub.last_slot}" if sub.last_status else ""
         # (a disabled reason holds the platform's own error text)
         reply.add(Bullet(printable_line(
-            f"#{sub.id} {sub.digest} → {sub.channel} · {sub.cron} ({sub.timezone}) · {state}{last}")))
+            f"#{sub.id} {sub.digest} → {_meta(sub.channel)} · {sub.cron} ({sub.timezone}) · "
+            f"{state}{last}")))
     return reply
 
 
@@ -920,7 +923,10 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     if next_posts:
         reply.add(Heading("Next scheduled posts"))
         for p in next_posts[:10]:
-            reply.add(Bullet(f"#{p['id']} {p['digest']} → {p['platform']}:{p['channel']} at {p['next_run']}"))
+            # A channel is anyone's text (the CLI's --channel, a row of an older version):
+            # clipped, on one printable line, as every id a reply shows.
+            reply.add(Bullet(printable_line(f"#{p['id']} {p['digest']} → {p['platform']}:"
+                                            f"{_meta(p['channel'])} at {p['next_run']}")))
     else:
         subs = [r for r in scoped if r["enabled"]]
         if subs:
@@ -928,8 +934,9 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
             for row in subs[:10]:
                 sub = Subscription.from_row(row)
                 nxt = sub.next_run()
-                reply.add(Bullet(f"#{sub.id} {sub.digest} → {sub.platform}:{sub.channel} at "
-                                 f"{nxt.isoformat(timespec='minutes') if nxt else 'never'}"))
+                reply.add(Bullet(printable_line(
+                    f"#{sub.id} {sub.digest} → {sub.platform}:{_meta(sub.channel)} at "
+                    f"{nxt.isoformat(timespec='minutes') if nxt else 'never'}")))
         else:
             reply.add(Context("No scheduled posts."))
     if failed_posts:

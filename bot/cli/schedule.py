@@ -154,5 +154,5 @@ def remove(app: Any, sub_id: int, as_json: bool) -> None:
                                "platform": row["platform"], "channel": row["channel"],
                                "at": at}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Removed #{sub_id} ({row['digest']} → {row['platform']}:{row['channel']}) at "
-               f"{at}")
+    click.echo(printable_line(f"Removed #{sub_id} ({row['digest']} → {row['platform']}:"
+                              f"{row['channel']}) at {at}"))  # (as `list` shows a channel)
