@@ -816,6 +816,48 @@ async def test_admin_follows_lists_and_drops_a_feed(
         [(await emu.wait_for_response(sent)).json["data"]])
 
 
+@pytest.mark.asyncio
+async def test_feeds_poll_interval_is_described_and_checked_as_configured(
+        emu: DiscordEmulator, core: Core) -> None:
+    # The minutes option said "default 30, at least 5" whatever [feeds] set; an add without
+    # its target took the minutes for the URL ("not an http(s) URL: '15'"); a negative number
+    # was "MINUTES must be a whole number, not '-5'"; and every usage hint showed the typed
+    # words of the other platforms ("/briefbot feeds add URL [MINUTES]"), which Discord's
+    # options refuse.
+    core.settings.raw["feeds"] = {"every_minutes": 60, "min_every_minutes": 15}
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))
+    async with emu.running(BriefbotClient(core, guild_id=emu.guild.id)):
+        admin = next(c for c in emu.commands(emu.guild.id) if c["name"] == "briefbot")
+        feeds = next(o for o in admin["options"] if o["name"] == "feeds")
+        minutes = next(o for o in feeds["options"] if o["name"] == "minutes")
+        assert "default 60" in minutes["description"], minutes
+        assert "15 to 10080" in minutes["description"], minutes
+        assert len(minutes["description"]) <= 100  # Discord's limit
+        url = "https://news.example/feed.xml"
+        for options, says in [
+                ({"action": "add", "minutes": 20},
+                 "Give the feed's (or its site's) URL: /briefbot feeds action:add target:URL "
+                 "[minutes:MINUTES]"),
+                ({"action": "add", "target": url, "minutes": -5},
+                 "the poll interval must be at least 15 minutes (got -5)"),
+                ({"action": "add", "target": url, "minutes": 10},
+                 "the poll interval must be at least 15 minutes (got 10)"),
+                ({"action": "add", "target": url, "minutes": 20000},
+                 "the poll interval must be at most a week (10080 minutes; got 20000)"),
+                ({"action": "remove", "target": "1", "minutes": 20},
+                 "/briefbot feeds action:remove target:ID")]:
+            sent = await emu.send_interaction("briefbot feeds", options,
+                                              permissions=MANAGE_GUILD)
+            text = all_text([(await emu.wait_for_response(sent)).json["data"]])
+            assert says in text, (options, text)
+        assert core.feeds() == []
+        sent = await emu.send_interaction("briefbot feeds", {"action": "add", "target": url},
+                                          permissions=MANAGE_GUILD)
+        text = all_text([(await emu.wait_for_response(sent)).json["data"]])
+        assert "Following feed #1" in text and "60 minutes" in text, text
+        assert "/briefbot feeds action:remove target:1" in text, text
+
+
 # --------------------------------------------------------------------------- two servers
 
 OTHER_GUILD_ID = 1400000000000000001

@@ -26,6 +26,7 @@ from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_repl
 from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router
 from bot.core import Core
 from bot.errors import UserError
+from bot.feeds.poll import MAX_POLL_MINUTES
 from bot.reply import Context, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.scheduler import in_daemon_thread
@@ -116,7 +117,9 @@ class BriefbotClient(discord.Client):
         self.router = Router(core)
         self.guild_id = guild_id
         self.tree = BriefbotTree(self)
-        _register_commands(self.tree, core.settings.default_digest)
+        feeds = core.feeds_config()
+        _register_commands(self.tree, core.settings.default_digest,
+                           (feeds.every_minutes, feeds.min_every_minutes))
 
     async def setup_hook(self) -> None:
         try:
@@ -320,7 +323,10 @@ def _payload(message: DiscordMessage) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- the tree
 
 
-def _register_commands(tree: BriefbotTree, default_digest: str = "daily") -> None:
+def _register_commands(tree: BriefbotTree, default_digest: str = "daily",
+                       feed_minutes: tuple[int, int] = (30, 5)) -> None:
+    """`feed_minutes`: the configured default and least poll interval of a feed ([feeds]
+    every_minutes, min_every_minutes), named in the feeds command's `minutes` option."""
     def client(interaction: discord.Interaction[Any]) -> BriefbotClient:
         bot = interaction.client
         assert isinstance(bot, BriefbotClient)
@@ -397,11 +403,18 @@ def _register_commands(tree: BriefbotTree, default_digest: str = "daily") -> Non
     @admin.command(name="feeds", description="List, follow or drop RSS/Atom/JSON feeds")
     @app_commands.describe(action="list (default), add or remove",
                            target="add: the feed or site URL; remove: the feed id",
-                           minutes="add: poll interval in minutes (default 30, at least 5)")
+                           minutes=f"add: how often to poll it, in minutes (default "
+                                   f"{feed_minutes[0]}; {feed_minutes[1]} to {MAX_POLL_MINUTES}"
+                                   f", a week)")
     async def feeds(interaction: discord.Interaction[Any],
                     action: Literal["list", "add", "remove"] = "list",
                     target: str | None = None, minutes: int | None = None) -> None:
-        text = " ".join(str(a) for a in (action, target, minutes) if a is not None)
+        # The router reads "add URL MINUTES": an add without its target must not take the
+        # minutes for the URL ("not an http(s) URL: '15'"); it is told to give the URL.
+        words = [action, *([] if target is None else [target]),
+                 *([] if minutes is None or (action == "add" and target is None)
+                   else [str(minutes)])]
+        text = " ".join(words)
         await client(interaction).answer(interaction, "feeds", text, private=True)
 
     tree.add_command(admin)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import re
 import shlex
 import threading
 import time
@@ -28,6 +29,7 @@ from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
 from bot.digest.build import source_bullet
 from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError
+from bot.feeds.poll import MAX_POLL_MINUTES
 from bot.reply import (
     SOURCE_MAX_CHARS,
     Bullet,
@@ -958,9 +960,22 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     return reply
 
 
+def _feeds_cmd(req: CommandRequest, action: str = "", target: str = "",
+               minutes: str = "") -> str:
+    """The feeds command as the caller types it: "/feeds add URL [MINUTES]" (Slack: "/briefbot
+    feeds …"); on Discord its options, "/briefbot feeds action:add target:URL
+    [minutes:MINUTES]" (typed words would be refused there)."""
+    if req.caller.platform == "discord":
+        options = [f"action:{action}" if action else "", f"target:{target}" if target else "",
+                   (f"[minutes:{minutes[1:-1]}]" if minutes.startswith("[")
+                    else f"minutes:{minutes}") if minutes else ""]
+        return _cmd(req, "feeds", " ".join(o for o in options if o))
+    return _cmd(req, "feeds", " ".join(w for w in (action, target, minutes) if w))
+
+
 def _feeds_usage(req: CommandRequest) -> str:
-    return (f"Usage: {_cmd(req, 'feeds')} · {_cmd(req, 'feeds', 'add URL [MINUTES]')} · "
-            f"{_cmd(req, 'feeds', 'remove ID')}")
+    return (f"Usage: {_feeds_cmd(req)} · {_feeds_cmd(req, 'add', 'URL', '[MINUTES]')} · "
+            f"{_feeds_cmd(req, 'remove', 'ID')}")
 
 
 def _feed_text(f: dict[str, Any]) -> str:
@@ -994,30 +1009,38 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
     if action == "list" and len(parts) <= 1:
         rows = core.feeds()
         if not rows:
-            return Reply.text(f"No feeds. Add one with {_cmd(req, 'feeds', 'add URL [MINUTES]')}.")
+            return Reply.text(f"No feeds. Add one with "
+                              f"{_feeds_cmd(req, 'add', 'URL', '[MINUTES]')}.")
         reply = Reply(title=f"Feeds ({len(rows)})")
         for f in rows:
             reply.add(Bullet(_feed_text(f), note=_feed_url(f) if f["name"] else None))
-        reply.add(Context(f"Remove one with {_cmd(req, 'feeds', 'remove ID')}."))
+        reply.add(Context(f"Remove one with {_feeds_cmd(req, 'remove', 'ID')}."))
         return reply
+    if action == "add" and len(parts) == 1:
+        raise UserError(f"Give the feed's (or its site's) URL: "
+                        f"{_feeds_cmd(req, 'add', 'URL', '[MINUTES]')}")
     if action == "add" and len(parts) in (2, 3):
         minutes: int | None = None
         if len(parts) == 3:
-            if not (parts[2].isascii() and parts[2].isdigit()):
-                raise UserError(f"MINUTES must be a whole number, not {parts[2][:20]!r}. "
-                                + _feeds_usage(req))
+            settings = core.feeds_config()
+            if not re.fullmatch(r"[+-]?[0-9]{1,20}", parts[2]):  # (a sign: "at least 5")
+                raise UserError(
+                    f"MINUTES is how often to poll the feed, a whole number of minutes from "
+                    f"{settings.min_every_minutes} to {MAX_POLL_MINUTES} (a week; default "
+                    f"{settings.every_minutes}), not {parts[2][:20]!r}. "
+                    + _feeds_usage(req))
             minutes = int(parts[2])
         feed = core.add_feed(_slack_link(parts[1]), minutes, actor=req.caller.key)
         return Reply(title=f"Following feed #{feed['id']}").add(
             Fields([("Id", str(feed["id"])), ("URL", _feed_url(feed)),
                     ("Every", f"{feed['every']} minutes")]),
             Context("First poll within a minute. Remove with "
-                    f"{_cmd(req, 'feeds', 'remove ' + str(feed['id']))}."))
+                    f"{_feeds_cmd(req, 'remove', str(feed['id']))}."))
     if action == "remove" and len(parts) == 2:
         raw = parts[1].lstrip("#")
         if not (raw.isascii() and raw.isdigit()):
-            raise UserError(f"Usage: {_cmd(req, 'feeds', 'remove ID')} — the ids are listed by "
-                            f"{_cmd(req, 'feeds')}")
+            raise UserError(f"Usage: {_feeds_cmd(req, 'remove', 'ID')} — the ids are listed by "
+                            f"{_feeds_cmd(req)}")
         feed_id = parse_id(raw)  # None: too big for any feed (int() refuses 4,300+ digits)
         removed: dict[str, Any] | None = None
         if feed_id is not None:

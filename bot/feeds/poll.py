@@ -150,14 +150,18 @@ def check_feed_url(url: str) -> str:
     return url
 
 
+MAX_POLL_MINUTES = 7 * 24 * 60  # a week (also the config's bound of every_minutes)
+
+
 def check_every(minutes: int | None, config: FeedsConfig) -> int:
     if minutes is None:
         return config.every_minutes
     if minutes < config.min_every_minutes:
         raise UserError(f"the poll interval must be at least {config.min_every_minutes} minutes "
                         f"(got {minutes})")
-    if minutes > 7 * 24 * 60:
-        raise UserError("the poll interval must be at most a week (10080 minutes)")
+    if minutes > MAX_POLL_MINUTES:
+        raise UserError(f"the poll interval must be at most a week ({MAX_POLL_MINUTES} minutes;"
+                        f" got {str(minutes)[:20]})")
     return minutes
 
 
