@@ -13,10 +13,11 @@ what `schedule list`, `/schedules` and `/subscribe` show as the next post."""
 
 from __future__ import annotations
 
+import copy
 import importlib.resources
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -100,7 +101,11 @@ class CronSchedule(CronTrigger):  # type: ignore[misc]
     can pass a slot: `30 0 * * *` in America/Santiago skipped 2024-09-08 (midnight does not
     exist there that day), `0 0 1 * *` in Europe/Berlin skipped 1 April. Here the new wall
     time is built directly; a time in the spring gap then fires once, shifted by the gap
-    (00:30 becomes 01:30), as 02:30 becomes 03:30 in Berlin."""
+    (00:30 becomes 01:30), as 02:30 becomes 03:30 in Berlin. So does each of several times
+    in the gap (`0,15,30,45 2 * * *` posts at 03:00, 03:15, 03:30 and 03:45 on Berlin's
+    switch day, as every day, a quarter of an hour apart): APScheduler fired only the first,
+    since after it the search went on from the wall time after the jump (see
+    `_gap_fire_time`)."""
 
     def get_next_fire_time(self, previous_fire_time: datetime | None,
                            now: datetime) -> datetime | None:
@@ -109,10 +114,44 @@ class CronSchedule(CronTrigger):  # type: ignore[misc]
         every Monday); APScheduler requires both."""
         either = self._either_day()
         if either is None:
-            return super().get_next_fire_time(previous_fire_time, now)
-        times = [t for t in (c.get_next_fire_time(previous_fire_time, now) for c in either)
-                 if t is not None]
-        return min(times) if times else None
+            times = [super().get_next_fire_time(previous_fire_time, now),
+                     self._gap_fire_time(previous_fire_time, now)]
+        else:
+            times = [c.get_next_fire_time(previous_fire_time, now) for c in either]
+        found = [t for t in times if t is not None]
+        return min(found, key=lambda t: t.astimezone(UTC)) if found else None
+
+    def _gap_fire_time(self, previous_fire_time: datetime | None,
+                       now: datetime) -> datetime | None:
+        """The next fire time that is a wall time skipped by a spring switch shortly before
+        the search's start: a skipped time fires shifted by the gap (its wall time read
+        with the offset before the switch), so after 02:00 (posted at 03:00) 02:15 is still
+        to come, at 03:15; APScheduler searches on from 03:00 and finds none. Read in that
+        fixed offset, the cron's next wall time is the answer when the zone skipped it."""
+        tz = self.timezone
+        if not isinstance(tz, ZoneInfo):
+            return None
+        start = now if previous_fire_time is None else min(
+            now.astimezone(UTC), previous_fire_time.astimezone(UTC) + timedelta(microseconds=1))
+        start_utc = start.astimezone(UTC)
+        after = start_utc.astimezone(tz).utcoffset()
+        before = (start_utc - timedelta(days=1)).astimezone(tz).utcoffset()
+        if after is None or before is None or before >= after:
+            return None  # no spring switch in the day before the start
+        fixed = copy.copy(self)
+        fixed.timezone = timezone(before)
+        # (in UTC: an aware time in a gap never compares equal to one of another tzinfo
+        # (PEP 495), and APScheduler's "not the previous time again" test compares them)
+        previous = None if previous_fire_time is None else previous_fire_time.astimezone(UTC)
+        found = CronTrigger.get_next_fire_time(fixed, previous, now.astimezone(UTC))
+        if found is None:
+            return None
+        wall = found.astimezone(fixed.timezone).replace(tzinfo=None)
+        local = wall.replace(tzinfo=tz)  # (fold 0: a skipped time read with the old offset)
+        if local.astimezone(UTC) != found.astimezone(UTC) \
+                or local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall:
+            return None  # not a skipped wall time (one that exists is the usual search's)
+        return local
 
     # Set by make_trigger from the expression as typed ("*/2" is unrestricted, as in Vixie
     # cron, though APScheduler gets it as a list); kept in the job store's pickle.
@@ -232,17 +271,24 @@ def fire_times(trigger: CronTrigger, after: datetime, until: datetime) -> Iterat
     tz = trigger.timezone
     previous: datetime | None = None
     cursor = after
+    shown: datetime | None = None  # the last instant yielded
     while True:
         nxt = trigger.get_next_fire_time(previous, cursor)
-        if nxt is None or nxt > until:
+        # (instants compared in UTC: two times of one zone compare by their wall times, and
+        # a skipped one, 02:00 in the gap, is the instant of 03:00)
+        if nxt is None or nxt.astimezone(UTC) > until.astimezone(UTC):
             return
-        if previous is not None and nxt <= previous:  # defensive: never loop in place
-            cursor = previous + timedelta(seconds=1)
+        if previous is not None and nxt.astimezone(UTC) <= previous.astimezone(UTC):
+            cursor = previous.astimezone(UTC) + timedelta(seconds=1)  # never loop in place
             previous = None
             continue
-        if nxt > after and not (isinstance(tz, ZoneInfo) and _repeated_wall_time(nxt, tz)):
-            # normalised: a skipped wall time (02:30 in the spring gap) becomes a real one
-            yield nxt.astimezone(UTC).astimezone(tz)
+        instant = nxt.astimezone(UTC)
+        if instant > after.astimezone(UTC) and instant != shown \
+                and not (isinstance(tz, ZoneInfo) and _repeated_wall_time(nxt, tz)):
+            # normalised: a skipped wall time (02:30 in the spring gap) becomes a real one;
+            # two wall times that are one instant (02:00 skipped to 03:00, and 03:00) once
+            shown = instant
+            yield instant.astimezone(tz)
         previous, cursor = nxt, nxt
 
 

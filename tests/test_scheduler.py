@@ -162,6 +162,57 @@ def test_skipped_time_on_spring_forward_day_fires_once() -> None:
     assert times[1].astimezone(BERLIN).strftime("%H:%M %Z") == "03:30 CEST"
 
 
+def test_several_skipped_times_on_spring_forward_day_each_fire_once_shifted() -> None:
+    # 02:00, 02:15, 02:30 and 02:45 do not exist on Berlin's switch day. APScheduler fired
+    # 02:00 (at 03:00) and then searched on from 03:00: the other three were lost. Each
+    # fires shifted by the gap, a quarter of an hour apart as on every other day.
+    trigger = make_trigger("0,15,30,45 2 * * *", "Europe/Berlin")
+    times = list(fire_times(trigger, utc(2026, 3, 28, 12), utc(2026, 3, 29, 12)))
+    assert [t.astimezone(BERLIN).strftime("%H:%M %Z") for t in times] == [
+        "03:00 CEST", "03:15 CEST", "03:30 CEST", "03:45 CEST"]
+    # as APScheduler asks the trigger, one fire after the other (the job's next run)
+    chain, previous = [], None
+    now = utc(2026, 3, 28, 12)
+    for _ in range(5):
+        nxt = trigger.get_next_fire_time(previous, now)
+        assert nxt is not None
+        chain.append(nxt.astimezone(UTC))
+        previous = now = nxt
+    assert chain == [utc(2026, 3, 29, 1), utc(2026, 3, 29, 1, 15), utc(2026, 3, 29, 1, 30),
+                     utc(2026, 3, 29, 1, 45), utc(2026, 3, 30, 0)]
+    # A skipped time that is the same instant as a real one (02:00 shifted to 03:00, and
+    # 03:00; Lord Howe's half-hour gap: 02:10 shifted to 02:40, and 02:40) fires once.
+    assert [t.astimezone(BERLIN).strftime("%H:%M") for t in fire_times(
+        make_trigger("0 2,3 * * *", "Europe/Berlin"), utc(2026, 3, 28, 12),
+        utc(2026, 3, 29, 12))] == ["03:00"]
+    howe = ZoneInfo("Australia/Lord_Howe")
+    assert [t.astimezone(howe).strftime("%H:%M") for t in fire_times(
+        make_trigger("0,10,20,40 2 * * *", "Australia/Lord_Howe"), utc(2024, 10, 5, 12),
+        utc(2024, 10, 6, 12))] == ["02:30", "02:40", "02:50"]
+
+
+@pytest.mark.asyncio
+async def test_scheduler_posts_each_skipped_spring_slot_on_a_fixed_clock(
+        core: Core, fake: FakeDigests) -> None:
+    # The job wakes at each slot (its next run from the trigger) and the sweep asks for the
+    # due slot (latest_fire_time); on a fixed clock both post all four slots of the gap.
+    sub = add_sub(core, cron="0,15,30,45 2 * * *", tz="Europe/Berlin",
+                  created_at="2026-03-01T00:00:00+00:00")
+    adapter = TestAdapter(core)
+    clock = Clock(utc(2026, 3, 29, 0, 30))
+    sched = make_scheduler(core, adapter, clock)
+    assert await sched.run_due(sub) == "nothing-due"
+    posted = []
+    for minute in (0, 15, 30, 45):
+        clock.now = utc(2026, 3, 29, 1, minute, 2)  # 03:MM CEST, a moment after the slot
+        assert await sched.run_due(sub) == "posted", minute
+        posted.append(core.store.last_post_slot(sub))
+    assert posted == [slot_key(utc(2026, 3, 29, 1, m)) for m in (0, 15, 30, 45)]
+    assert len(adapter.posts) == 4
+    clock.now = utc(2026, 3, 29, 2, 30)
+    assert await sched.run_due(sub) == "nothing-due"
+
+
 def test_repeated_time_on_fall_back_day_fires_once() -> None:
     times = list(fire_times(make_trigger("30 2 * * *", "Europe/Berlin"),
                             utc(2024, 10, 26), utc(2024, 10, 29)))
