@@ -16,10 +16,14 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import math
 import os
+import random
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -33,6 +37,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_blocks import Message, render_messages, render_text_message
@@ -408,24 +415,78 @@ def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -
     if error in _AUTH:
         return DeliveryError(_AUTH[error] + where, transient=False)
     if status == 429 or status >= 500 or error in _TRANSIENT:
-        retry_after: float | None = None
-        header = {k.lower(): v for k, v in (exc.response.headers or {}).items()}.get("retry-after")
-        if header is not None:
-            try:
-                retry_after = float(header[0] if isinstance(header, list) else header)
-            except ValueError:
-                retry_after = None
+        retry_after = retry_after_seconds(_header(exc.response.headers, "retry-after"))
         return DeliveryError(f"Slack is unavailable or rate-limiting ({error or status}){where}",
                              transient=True, retry_after=retry_after)
     return DeliveryError(f"Slack rejected the post to {channel}: {error or status}{where}",
                          transient=False)
 
 
+# The longest Retry-After the client waits out itself; a longer one is the caller's to judge
+# (a reply's caller is told to try again, a scheduled post is retried or given up by the
+# scheduler within its slot's misfire window).
+MAX_CLIENT_RETRY_WAIT = 30.0
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header in seconds: a number (Slack's) or an HTTP date (RFC 9110: a
+    proxy's); None when it says neither (or a negative, infinite or NaN wait)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _header(headers: Any, name: str) -> str | None:
+    for key, value in dict(headers or {}).items():
+        if str(key).lower() == name:
+            return str(value[0] if isinstance(value, list | tuple) and value else value)
+    return None
+
+
+class _BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):  # type: ignore[misc]
+    """slack_sdk's 429 retry, but only for a wait of at most MAX_CLIENT_RETRY_WAIT: its own
+    handler slept any Retry-After (a day: a reply's last parts a day late, a scheduled post
+    hung to its timeout) and read the header with int(), so a date or "1.5" raised
+    ValueError out of the call. A wait it cannot read is retried after 1 s, as slack_sdk does
+    without the header."""
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None,
+                               error: Exception | None = None) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        header = _header(response.headers, "retry-after")
+        wait = retry_after_seconds(header)
+        return header is None or wait is None or wait <= MAX_CLIENT_RETRY_WAIT
+
+    async def prepare_for_next_attempt_async(self, *, state: RetryState, request: HttpRequest,
+                                             response: HttpResponse | None = None,
+                                             error: Exception | None = None) -> None:
+        if response is None:
+            raise error  # type: ignore[misc]
+        state.next_attempt_requested = True
+        wait = retry_after_seconds(_header(response.headers, "retry-after"))
+        await asyncio.sleep((1.0 if wait is None else wait) + random.random())
+        state.increment_current_attempt()
+
+
 def make_client(token: str, base_url: str | None = None, rate_limit_retries: int = 3,
                 server_error_retries: int = 1) -> AsyncWebClient:
-    """A Web API client that retries connection errors, 429s (after Retry-After) and 5xx."""
+    """A Web API client that retries connection errors, 429s (after a Retry-After of at most
+    MAX_CLIENT_RETRY_WAIT) and 5xx."""
     handlers = [AsyncConnectionErrorRetryHandler(max_retry_count=1),
-                AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
+                _BoundedRateLimitRetryHandler(max_retry_count=rate_limit_retries),
                 AsyncServerErrorRetryHandler(max_retry_count=server_error_retries)]
     kwargs: dict[str, Any] = {"base_url": base_url} if base_url else {}
     return AsyncWebClient(token=token, timeout=30, retry_handlers=handlers, **kwargs)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import secrets
 import socket
@@ -581,7 +582,17 @@ class BriefingScheduler:
                     return "channel-gone"
                 if not exc.transient:
                     return await self._finish(sub, key, "failed", error)
-                delay = self.retry_delay(attempt, exc.retry_after)
+                wait = exc.retry_after if (exc.retry_after or -1) >= 0 else None  # (NaN: none)
+                late = (self.clock() - parse_time(key)).total_seconds() + (wait or 0.0)
+                if wait is not None and late > cfg.grace_seconds:
+                    # Waited out, the post would come past its slot's misfire window (a day
+                    # late, its subscription's later slots held behind it): given up now.
+                    return await self._finish(
+                        sub, key, "failed",
+                        f"{error}: the platform asked to wait "
+                        f"{f'{wait:.0f} s' if math.isfinite(wait) else 'for ever'}, past this slot's "
+                        f"misfire window ({cfg.grace_seconds:g} s); the next slot posts as usual")
+                delay = self.retry_delay(attempt, wait)  # (within the window: finite)
             except TimeoutError:
                 error = f"delivery timed out after {cfg.delivery_timeout_seconds:g} s"
                 delay = self.retry_delay(attempt, None)
@@ -607,7 +618,7 @@ class BriefingScheduler:
     def retry_delay(self, attempt: int, retry_after: float | None) -> float:
         backoff = min(self.config.retry_max_seconds,
                       self.config.retry_base_seconds * 2 ** (attempt - 1))
-        return max(backoff, retry_after or 0.0)
+        return max(backoff, _finite_wait(retry_after) or 0.0)
 
     async def _finish(self, sub: Subscription, key: str, state: str, error: str | None) -> str:
         now = slot_key(self.clock())
@@ -726,6 +737,14 @@ def nothing_new_reply(sub: Subscription, since: str | None) -> Reply:
     else:
         reply.add(Paragraph("Nothing to report yet: the corpus has no articles."))
     return reply
+
+
+def _finite_wait(seconds: float | None) -> float | None:
+    """A platform's retry_after as a wait, or None when it is none (negative, infinite or
+    NaN: a header an adapter read as such; `inf` overflowed the lease's timedelta)."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return None
+    return float(seconds)
 
 
 def _local(when: datetime, timezone: str) -> str:
