@@ -134,6 +134,34 @@ async def test_slack_overflow_parts_refused_say_what_to_do_for_that_error(
         assert "private channel it was not invited to" in notice and "/invite" in notice
 
 
+@pytest.mark.asyncio
+@pytest.mark.parametrize("failure", ["disconnected", "timeout"])
+async def test_slack_overflow_parts_lost_to_the_network_tell_the_caller(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    # The parts of a long reply past the response_url's uses go by chat.postMessage. A
+    # connection Slack dropped (after the client's retry) or the client's 30 s timeout
+    # escaped as an unexpected error: "Something went wrong on our side (error id …)" with a
+    # traceback, for a platform error the caller can only retry.
+    import aiohttp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    async def broken(self: AsyncWebClient, **kwargs: object) -> None:
+        if failure == "timeout":
+            raise TimeoutError()
+        raise aiohttp.ServerDisconnectedError()
+
+    monkeypatch.setattr(AsyncWebClient, "chat_postMessage", broken)
+    monkeypatch.setattr(Core, "claim_reply", lambda self, text, limit=5: huge_reply())
+    status, _, _ = await post(slack, api, "/claim", "anything", key=f"net-{failure}")
+    assert status == 200
+    posts = await answers(api, f"net-{failure}", count=5, timeout=15)
+    notice = posts[-1]["text"]
+    assert posts[-1]["response_type"] == "ephemeral", posts[-1]
+    assert "could not be posted" in notice and "error id" not in notice, notice
+    assert "try again in a minute" in notice, notice
+
+
 def test_admin_status_while_a_reload_holds_the_write_lock_answers_at_once(
         settings: Settings, corpus: Path) -> None:
     # A reload holds the write lock for its whole transaction. An admin's /status (or

@@ -384,6 +384,15 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
                 f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
                 + _refused_hint(exc), kind="error"), "refused parts")
             return
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            # The way to Slack failed (after the client's retry): a platform error, not ours.
+            log.warning("Slack: could not post part %d of a reply in %s: %r",
+                        len(first) + i + 1, channel, exc)
+            await _tell_caller(url, command, client, render_text_message(
+                f"{len(rest) - i} more part(s) of this reply could not be posted (no answer "
+                f"from Slack: {type(exc).__name__}). Slack may be unreachable; try again in a "
+                "minute.", kind="error"), "parts lost to the network")
+            return
 
 
 def _refused_hint(exc: SlackApiError) -> str:
