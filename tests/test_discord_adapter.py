@@ -612,6 +612,21 @@ async def test_deliver_to_a_missing_channel_is_channel_gone(
 
 
 @pytest.mark.asyncio
+async def test_deliver_a_404_that_is_not_unknown_channel_keeps_the_subscription(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    # Any 404 disabled the subscription as a deleted channel; Discord says that with code
+    # 10003 (Unknown Channel). A bare "404: Not Found" (code 0: an unknown route, a proxy's
+    # page) fails the slot and keeps it.
+    channel = emu.guild.text_channel.id
+    emu.fail("POST", rf"/channels/{channel}/messages", 404,
+             json={"message": "404: Not Found", "code": 0})
+    with pytest.raises(DeliveryError) as err:
+        await bot.deliver(str(channel), Reply.text("hello"))
+    assert not err.value.channel_gone and not err.value.transient
+    assert "404" in err.value.message and str(channel) in err.value.message
+
+
+@pytest.mark.asyncio
 async def test_deliver_without_permission_fails_but_keeps_the_subscription(
         emu: DiscordEmulator, bot: BriefbotClient) -> None:
     channel = emu.guild.text_channel.id

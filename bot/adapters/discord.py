@@ -47,6 +47,7 @@ _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral
 # A follow-up refused because the interaction's token is no longer valid (Discord keeps it
 # 15 minutes): Invalid Webhook Token, Unknown Webhook.
 INTERACTION_EXPIRED = frozenset({50027, 10015})
+UNKNOWN_CHANNEL = 10003  # Discord's code for a channel that does not exist (deleted)
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
 # applications.commands scope; answers go through the interaction (no channel permission
@@ -288,6 +289,12 @@ class BriefbotClient(discord.Client):
                 posted += 1
                 await progress.mark(posted)
         except discord.NotFound as exc:
+            if exc.code != UNKNOWN_CHANNEL:
+                # Not Discord saying the channel is gone (a bare 404 "Not Found", code 0: a
+                # route or a proxy's page): that disabled the subscription for good.
+                raise DeliveryError(f"Discord answered 404 {exc.text or 'Not Found'} (code "
+                                    f"{exc.code}) posting to channel {channel_id}"
+                                    f"{_progress(posted, messages)}", transient=False) from exc
             raise DeliveryError(f"Discord channel {channel_id} no longer exists "
                                 f"({exc.code} {exc.text})", transient=False,
                                 channel_gone=True) from exc
