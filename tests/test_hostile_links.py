@@ -280,6 +280,33 @@ def test_chat_status_schedules_unsubscribe_show_a_channel_as_one_clipped_line(
         core.close()
 
 
+def test_chat_clips_a_platform_error_of_any_size(settings: Settings) -> None:
+    # A delivery error, a disabled reason and a feed's last error hold the platform's or the
+    # page's own text (a proxy's HTML error page, Discord's answer): /status, /schedules and
+    # /feeds showed them whole, a 20,000-character line (Slack split it into messages).
+    page = "<html>" + "503 Service Unavailable " * 800 + "</html>"
+    core = Core(settings)
+    try:
+        st = core.store
+        st.add_subscription("slack", "C1", "daily", "0 8 * * *", "UTC", "cli:test")
+        st.add_subscription("slack", "C1", "daily", "0 9 * * *", "UTC", "cli:test")
+        st.claim_post_slot(1, "2024-06-19T06:00:00+00:00", "p", "2024", "2099")
+        st.update_post_slot(1, "2024-06-19T06:00:00+00:00", "p", state="failed",
+                            error="Discord answered 503 " + page)
+        st.update_subscription(1, last_slot="2024-06-19T06:00:00+00:00", last_status="failed")
+        st.update_subscription(2, enabled=0, disabled_reason="gone: " + page)
+        feed = st.add_feed("https://example.org/feed", None, 30, "cli:test")
+        st.update_feed(feed["id"], last_error="HTTP 503: " + page)
+        bot = TestAdapter(core, platform="slack", admin=True)
+        for command in ("/status", "/schedules", "/feeds"):
+            reply = bot.send(command, channel="C1")
+            lines = reply.plain_text().splitlines()
+            assert max(len(line) for line in lines) < 1000, (command, max(map(len, lines)))
+            assert "[clipped:" in reply.plain_text(), command
+    finally:
+        core.close()
+
+
 def test_schedule_remove_shows_the_channel_as_one_printable_line(settings: Settings) -> None:
     # `schedule list` showed a channel as one printable line; `schedule remove` echoed it raw.
     st = Store(settings.db_path)

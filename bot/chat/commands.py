@@ -872,7 +872,7 @@ def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
         sub = Subscription.from_row(row)
         nxt = sub.next_run()
         if not sub.enabled:
-            state = f"disabled: {sub.disabled_reason or 'no reason recorded'}"
+            state = f"disabled: {_meta(sub.disabled_reason or 'no reason recorded')}"
         else:
             state = "next " + nxt.isoformat(timespec="minutes") if nxt else "never fires"
         last = f"; last: {sub.last_status} {sub.last_slot}" if sub.last_status else ""
@@ -945,11 +945,11 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
         reply.add(Heading("Failed posts"))
         for f in failed_posts:
             reply.add(Bullet(printable_line(  # the platform's own error text
-                f"#{f['subscription_id']} slot {f['slot']}: {f.get('error') or 'failed'}")))
+                f"#{f['subscription_id']} slot {f['slot']}: {_meta(f.get('error') or 'failed')}")))
     disabled = [r for r in scoped if not r["enabled"]]
     for row in disabled:
         reply.add(Bullet(printable_line(
-            f"#{row['id']} disabled: {row['disabled_reason'] or 'no reason recorded'}")))
+            f"#{row['id']} disabled: {_meta(row['disabled_reason'] or 'no reason recorded')}")))
     if info.feeds and bot_admin:
         reply.add(Heading(f"Feeds ({len(info.feeds)})"))
         for feed in info.feeds:
@@ -981,7 +981,7 @@ def _feeds_usage(req: CommandRequest) -> str:
 def _feed_text(f: dict[str, Any]) -> str:
     state = f"last ok {f['last_ok'] or 'never'}"
     if f["last_error"]:
-        state += f"; last error: {f['last_error']}"
+        state += f"; last error: {_meta(f['last_error'])}"  # (a page's text, any size)
     if f.get("moved"):  # its feed URL was found dead and discovered again on its page
         state += f"; feed moved {f['moved']}"
     return printable_line(
