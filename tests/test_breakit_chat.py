@@ -3,6 +3,7 @@ limits, platform errors. Each test failed before its fix."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sqlite3
@@ -160,6 +161,28 @@ async def test_slack_overflow_parts_lost_to_the_network_tell_the_caller(
     assert posts[-1]["response_type"] == "ephemeral", posts[-1]
     assert "could not be posted" in notice and "error id" not in notice, notice
     assert "try again in a minute" in notice, notice
+
+
+@pytest.mark.asyncio
+async def test_slack_reply_whose_response_url_cannot_be_reached_goes_by_the_web_api(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # A response_url refused with an HTTP error went by the Web API; one that could not be
+    # reached at all (connection refused, a timeout) escaped: the answer was lost and an
+    # error id logged as "our side". It goes by the Web API the same way now.
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/commands/T1/1/dead"
+    status, _, _ = await post(slack, api, "/claim", "anything",
+                              extra={"response_url": dead})
+    assert status == 200
+    deadline = time.monotonic() + 15
+    while not api.messages_in("C1"):
+        assert time.monotonic() < deadline, "the answer was lost"
+        await asyncio.sleep(0.05)
+    [message] = api.messages_in("C1")
+    assert "error id" not in json.dumps(message), message
 
 
 def test_admin_status_while_a_reload_holds_the_write_lock_answers_at_once(

@@ -356,8 +356,16 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
     first = messages if len(messages) <= url.left else messages[:max(0, url.left - 1)]
     posted = 0
     for m in first:
-        result = await url.post(response_type=response_type, unfurl_links=False,
-                                unfurl_media=False, **m)
+        try:
+            result = await url.post(response_type=response_type, unfurl_links=False,
+                                    unfurl_media=False, **m)
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            # Not reached at all (refused, reset, timed out): as a refusal, the parts not
+            # posted go by the Web API; before, the answer was lost under an error id.
+            log.warning("Slack: response_url could not be reached (%r): %d part(s) of the "
+                        "reply go by the Web API", exc, len(messages) - posted)
+            url.left = 0
+            break
         if result.status_code != 200:
             # Expired (Slack keeps one 30 minutes: a long reload's report) or refused: the
             # parts not posted go by the Web API, as those beyond its five uses do.
