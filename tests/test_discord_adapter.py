@@ -649,6 +649,23 @@ async def test_deliver_rate_limited_once_is_retried(
 
 
 @pytest.mark.asyncio
+async def test_deliver_rate_limited_for_long_hands_the_wait_to_the_scheduler(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    # discord.py slept any rate limit itself (no max_ratelimit_timeout): a 600 s wait held
+    # each attempt to the delivery timeout, and the slot failed as "delivery timed out"; the
+    # adapter's RateLimited branch was never reached. A wait over 30 s is now raised, and the
+    # scheduler judges it (retry, or give the slot up past its misfire window).
+    channel = emu.guild.text_channel.id
+    emu.rate_limit("POST", rf"/channels/{channel}/messages", retry_after=600, times=None)
+    started = time.monotonic()
+    with pytest.raises(DeliveryError) as err:
+        await asyncio.wait_for(bot.deliver(str(channel), Reply.text("later")), 20)
+    assert err.value.transient and (err.value.retry_after or 0) >= 500, err.value.message
+    assert "rate limited" in err.value.message
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.asyncio
 async def test_deliver_server_and_network_errors_are_transient(
         emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
     channel = emu.guild.text_channel.id

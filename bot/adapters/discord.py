@@ -48,6 +48,7 @@ _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral
 # 15 minutes): Invalid Webhook Token, Unknown Webhook.
 INTERACTION_EXPIRED = frozenset({50027, 10015})
 UNKNOWN_CHANNEL = 10003  # Discord's code for a channel that does not exist (deleted)
+MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may sleep for a rate limit (its least value)
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
 # applications.commands scope; answers go through the interaction (no channel permission
@@ -113,7 +114,11 @@ class BriefbotClient(discord.Client):
     """The bot: owns the command tree; `answer` is the whole command path."""
 
     def __init__(self, core: Core, guild_id: int | None = None) -> None:
-        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS)
+        # A rate limit over MAX_RATELIMIT_WAIT is raised (discord.RateLimited), not slept:
+        # a scheduled post's wait is the scheduler's to judge (discord.py slept any wait, so
+        # a 600 s one held each attempt to its delivery timeout: "delivery timed out").
+        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS,
+                         max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
         self.core = core
         self.router = Router(core)
         self.guild_id = guild_id
@@ -139,6 +144,10 @@ class BriefbotClient(discord.Client):
                       f" to guild {self.guild_id}" if self.guild_id else "")
         except discord.HTTPException as exc:
             log.error("could not sync the slash commands: %s %s", exc.status, exc.text)
+        except discord.RateLimited as exc:
+            log.error("could not sync the slash commands: Discord asks to wait %.0f s; the "
+                      "commands registered before stay, and the next start syncs them",
+                      exc.retry_after)
 
     # ------------------------------------------------------------------ commands
     async def answer(self, interaction: discord.Interaction[Any], command: str,
@@ -236,7 +245,7 @@ class BriefbotClient(discord.Client):
                 raise TypeError(f"{type(target).__name__} takes no messages")
             for message in messages:
                 await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
-        except (discord.HTTPException, TypeError) as exc:
+        except (discord.HTTPException, discord.RateLimited, TypeError) as exc:
             log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
                         "either (%s)", name, interaction.user.id, where, exc)
 
