@@ -546,6 +546,11 @@ async def test_cron_typed_as_the_hint_shows_with_quotes_is_accepted(
         subscribe = next(o for o in admin["options"] if o["name"] == "subscribe")
         cron = next(o for o in subscribe["options"] if o["name"] == "cron")
         assert '"' not in cron["description"] and "0 8 * * 1-5" in cron["description"]
+        # The zone left out is the digest's own ([schedule] timezone), UTC only without one:
+        # the option said "default UTC", and a Berlin digest's subscription was in Berlin.
+        zone = next(o for o in subscribe["options"] if o["name"] == "timezone")
+        assert "the digest's [schedule] timezone, else UTC" in zone["description"], zone
+        assert len(zone["description"]) <= 100
         for typed, tz in (('"0 8 * * 1-5"', "UTC"), ("\u201c0 9 * * 1-5\u201d", "UTC")):
             sent = await emu.send_interaction(
                 "briefbot subscribe", {"digest": "daily", "cron": typed, "timezone": tz},

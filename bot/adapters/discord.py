@@ -397,7 +397,8 @@ def _register_commands(tree: BriefbotTree, default_digest: str = "daily",
 
     @admin.command(name="subscribe", description="Post a digest to this channel on a schedule")
     @app_commands.describe(digest="Digest name", cron="Five cron fields, e.g. 0 8 * * 1-5",
-                           timezone="IANA time zone, e.g. Europe/Berlin (default UTC)")
+                           timezone="IANA time zone, e.g. Europe/Berlin (default: the "
+                                    "digest's [schedule] timezone, else UTC)")
     async def subscribe(interaction: discord.Interaction[Any], digest: str, cron: str,
                         timezone: str | None = None) -> None:
         text = " ".join(shlex.quote(a) for a in (digest, cron, timezone) if a is not None)
