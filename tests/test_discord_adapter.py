@@ -640,6 +640,10 @@ async def test_deliver_without_permission_fails_but_keeps_the_subscription(
         await bot.deliver(str(channel), Reply.text("hello"))
     assert not forbidden.value.channel_gone and not forbidden.value.transient
     assert "may not post" in forbidden.value.message
+    # every permission a post needs (it named three: a long briefing's file needs Attach
+    # Files, a thread Send Messages in Threads)
+    assert ("View Channel, Send Messages, Send Messages in Threads, Embed Links and Attach "
+            "Files") in forbidden.value.message, forbidden.value.message
 
 
 @pytest.mark.asyncio

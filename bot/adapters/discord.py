@@ -58,6 +58,8 @@ INVITE_SCOPES = ("bot", "applications.commands")
 REQUIRED_PERMISSION_NAMES = ("view_channel", "send_messages", "send_messages_in_threads",
                              "embed_links", "attach_files")
 REQUIRED_PERMISSIONS = discord.Permissions(**dict.fromkeys(REQUIRED_PERMISSION_NAMES, True))
+_NAMES = [n.replace("_", " ").title().replace(" In ", " in ") for n in REQUIRED_PERMISSION_NAMES]
+PERMISSIONS_TEXT = ", ".join(_NAMES[:-1]) + " and " + _NAMES[-1]
 
 
 def invite_url(client_id: int) -> str:
@@ -308,9 +310,11 @@ class BriefbotClient(discord.Client):
                                 f"({exc.code} {exc.text})", transient=False,
                                 channel_gone=True) from exc
         except discord.Forbidden as exc:
+            # Every permission a post needs (a long briefing's last part carries a file;
+            # in a thread, Send Messages in Threads): naming three, the fix could miss one.
             raise DeliveryError(f"the bot may not post in Discord channel {channel_id} "
-                                f"({exc.code} {exc.text}); give it View Channel, Send "
-                                "Messages and Embed Links there", transient=False,
+                                f"({exc.code} {exc.text}); give it {PERMISSIONS_TEXT} there",
+                                transient=False,
                                 channel_gone=False) from exc  # fixable: keep it enabled
         except discord.RateLimited as exc:
             raise DeliveryError(f"rate limited by Discord{_progress(posted, messages)}",
