@@ -899,6 +899,38 @@ async def test_feeds_poll_interval_is_described_and_checked_as_configured(
         assert "/briefbot feeds action:remove target:1" in text, text
 
 
+@pytest.mark.asyncio
+@pytest.mark.parametrize("status", [429, 503])
+async def test_an_answer_discord_refuses_is_told_as_discords_not_ours(
+        emu: DiscordEmulator, bot: BriefbotClient, status: int) -> None:
+    # Discord refusing the answer (a 5xx after discord.py's retries, a 429 from its edge
+    # without the Via header) reached report_error as any bug: logged with a traceback, and
+    # the user told "Something went wrong on our side (error id …)" once Discord took posts
+    # again. It is Discord's refusal, and said so. (The 503: a deferred command's follow-up,
+    # which discord.py tries 5 times, 1 + 2 × attempt seconds apart, then raises; an initial
+    # answer that late is past Discord's 3 s and can only be logged.)
+    if status == 429:
+        path, command, options = r"/interactions/\d+/[^/]+/callback", "help", None
+    else:
+        path, command = r"/webhooks/\d+/[^/]+", "claim"
+        options = {"text": "The port of Exampleton reopened"}
+    emu.fail("POST", path, status, via=False, times=5 if status == 503 else 1,
+             json={"message": "Service Unavailable" if status == 503 else "rate limited",
+                   "code": 0})
+    sent = await emu.send_interaction(command, options)
+    where = sent.callback_path if status == 429 else sent.webhook_path
+    deadline = time.monotonic() + 40
+    while True:
+        calls = [c for c in emu.calls_to(re.escape(where), method="POST") if c.status == 200]
+        if calls:
+            break
+        assert time.monotonic() < deadline, "nothing was answered"
+        await asyncio.sleep(0.1)
+    text = all_text([calls[0].json["data"] if status == 429 else calls[0].json])
+    assert "error id" not in text and "on our side" not in text, text
+    assert f"Discord did not take the answer (HTTP {status})" in text, text
+
+
 # --------------------------------------------------------------------------- two servers
 
 OTHER_GUILD_ID = 1400000000000000001

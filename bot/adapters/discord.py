@@ -255,10 +255,19 @@ class BriefbotClient(discord.Client):
                            error: app_commands.AppCommandError) -> None:
         """Tree errors: log with the traceback under an id, answer with a short ephemeral
         reply that quotes it."""
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(error, app_commands.CommandNotFound):
             reply = Reply.error("That command is no longer available; try /help.")
+        elif isinstance(cause, discord.HTTPException) and (cause.status >= 500
+                                                            or cause.status == 429):
+            # Discord refused the answer (busy, down, rate-limiting): a platform error, not
+            # a bug of ours to log with a traceback under an error id.
+            name = interaction.command.qualified_name if interaction.command else "?"
+            log.warning("Discord refused the answer to /%s for discord:%s: %s %s", name,
+                        interaction.user.id, cause.status, cause.text[:200])
+            reply = Reply.error(f"Discord did not take the answer (HTTP {cause.status}): it "
+                                "is busy or unavailable; please try again in a minute.")
         else:
-            cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
             error_id = uuid.uuid4().hex[:8]
             name = interaction.command.qualified_name if interaction.command else "?"
             log.error("error %s in /%s for discord:%s", error_id, name, interaction.user.id,
