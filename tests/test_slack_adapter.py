@@ -767,6 +767,24 @@ async def test_deliver_channel_not_found_says_invite_or_check_the_id(
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize(("error", "says"), [
+    ("restricted_action", "ask a workspace admin to allow it"),
+    ("restricted_action_read_only_channel", "let the app post there"),
+    ("restricted_action_thread_only_channel", "takes only replies in threads"),
+    ("team_access_not_granted", "not installed in the workspace"),
+])
+async def test_deliver_refused_by_slacks_posting_rules_says_what_to_do(
+        deliverer: SlackAdapter, api: SlackWebAPIMock, error: str, says: str) -> None:
+    # Was "Slack rejected the post to CANN: restricted_action_read_only_channel": the code
+    # only. The subscription stays on (the channel may be opened to the app).
+    api.fail("chat.postMessage", error=error)
+    with pytest.raises(DeliveryError) as err:
+        await deliverer.deliver("CANN", Reply.text("hi"))
+    assert not err.value.channel_gone and not err.value.transient
+    assert says in err.value.message and "CANN" in err.value.message, err.value.message
+
+
+@pytest.mark.asyncio
 async def test_not_in_channel_keeps_the_subscription_and_posts_after_the_invite(
         deliverer: SlackAdapter, api: SlackWebAPIMock, core: Core) -> None:
     """A private channel the app was not invited to: the slot fails saying to invite it, the

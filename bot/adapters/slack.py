@@ -73,6 +73,17 @@ _FIXABLE = {
                          "the channel id (a deleted channel is not found either; remove its "
                          "subscription). The next scheduled post goes out once the app can "
                          "see the channel",
+    # Slack's own posting rules (chat.postMessage's documented errors): said in words, not
+    # only as "Slack rejected the post to C…: restricted_action_read_only_channel".
+    "restricted_action": "a workspace setting keeps the app from posting in Slack channel "
+                         "{c}: ask a workspace admin to allow it, or subscribe another channel",
+    "restricted_action_read_only_channel": "only some members may post in Slack channel {c} "
+                                           "(posting permissions): let the app post there, or "
+                                           "subscribe another channel",
+    "restricted_action_thread_only_channel": "Slack channel {c} takes only replies in "
+                                             "threads: subscribe another channel",
+    "team_access_not_granted": "the app is not installed in the workspace of Slack channel "
+                               "{c} (Enterprise Grid: an org admin can add it there)",
 }
 _AUTH = {
     "invalid_auth": "the Slack bot token is invalid (check SLACK_BOT_TOKEN)",
