@@ -466,14 +466,14 @@ def _read_config(config_path: str | os.PathLike[str] | None) -> tuple[Path, dict
     if not (choice.source in ("--config", CONFIG_ENV) or path.is_file()):
         return path, {}
     try:
-        return path, tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return path, tomllib.loads(paths.read_utf8_text(path))
     except FileNotFoundError as exc:
         raise UserError(f"config file not found: {path}") from exc
     except IsADirectoryError as exc:
         raise UserError(f"config file {path} is a folder, not a file") from exc
     except PermissionError as exc:
         raise UserError(f"config file {path} cannot be read: permission denied") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: not valid TOML: {exc}") from exc
 
 

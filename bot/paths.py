@@ -23,6 +23,8 @@ from pathlib import Path
 
 import platformdirs
 
+from bot.errors import UserError
+
 APP = "briefbot"
 HOME_ENV = "BRIEFBOT_HOME"
 CONFIG_ENV = "BRIEFBOT_CONFIG"
@@ -127,3 +129,34 @@ def dotenv_files(root: Path) -> list[Path]:
     if (config_dir() / ".env") not in files:
         files.append(config_dir() / ".env")
     return files
+
+
+_UTF16_32_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                  (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def read_utf8_text(path: Path, what: str | None = None) -> str:
+    """The text of an admin-edited file (the config, a digest definition, the aliases and
+    outlets files), which must be UTF-8; a UTF-8 byte-order mark (Notepad's "UTF-8 with BOM")
+    is no part of its text. Another encoding is one line naming the file (`what`, default
+    the path) and, where one can be told, the line: "config/briefbot.toml, line 3: not valid
+    UTF-8 (byte 0xe9); save it as UTF-8". A file saved as UTF-16 (Windows PowerShell's `>`,
+    Notepad's "Unicode") is named as such. OSError is the caller's."""
+    name = what or str(path)
+    data = path.read_bytes()
+    for bom, encoding in _UTF16_32_BOMS:
+        if data.startswith(bom):
+            raise UserError(f"{name}: saved as {encoding} (it starts with a {encoding} "
+                            "byte-order mark), not UTF-8; save it as UTF-8")
+    nul = data.find(b"\x00")
+    if nul >= 0:  # UTF-16 without a byte-order mark: its ASCII would decode as UTF-8
+        line = data.count(b"\n", 0, nul) + 1
+        raise UserError(f"{name}, line {line}: a NUL byte (saved as UTF-16?), not UTF-8 "
+                        "text; save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        line = data.count(b"\n", 0, start) + 1
+        raise UserError(f"{name}, line {line}: not valid UTF-8 (byte 0x{data[start]:02x}); "
+                        "save it as UTF-8") from exc

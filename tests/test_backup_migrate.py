@@ -230,6 +230,28 @@ def test_backup_refuses_to_overwrite(old_db: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1 and "the database itself" in proc.stderr
 
 
+def test_backup_into_a_missing_folder_is_refused_naming_it(old_db: Path, tmp_path: Path) -> None:
+    """A typo in a folder's name (or a backup disk not mounted) is said, naming the first
+    folder missing; nothing is created (it used to make the whole tree and write there)."""
+    target = tmp_path / "bakcups" / "2026" / "b.db"
+    proc = briefbot(old_db, "backup", str(target))
+    assert proc.returncode == 1, proc.stdout
+    assert proc.stderr.strip() == (
+        f"Error: cannot write the backup {target}: the folder {tmp_path / 'bakcups'} does not "
+        f"exist; create it first (mkdir -p {target.parent}) or check the path")
+    proc = briefbot(old_db, "backup", str(target), "--json")
+    assert proc.returncode == 1
+    assert "the folder" in json.loads(proc.stdout)["error"]
+    assert not (tmp_path / "bakcups").exists()
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    proc = briefbot(old_db, "backup", str(tmp_path / "file" / "b.db"))
+    assert proc.returncode == 1 and f"{tmp_path / 'file'} is a file, not a folder" in proc.stderr
+    target.parent.mkdir(parents=True)  # once it is there, the backup is written
+    proc = briefbot(old_db, "backup", str(target))
+    assert proc.returncode == 0, proc.stderr
+    assert inspect_database(target)["documents"] == 2
+
+
 def test_two_processes_opening_an_old_database_upgrade_it_once(old_db: Path) -> None:
     procs = [subprocess.Popen([*BRIEFBOT, "--db", str(old_db), "sources", "--json"], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -4,6 +4,7 @@ outlets file in another encoding is one line naming the file and the line, not a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,63 @@ def test_a_misspelt_schedule_field_is_named(tmp_path: Path):
         shipped.replace('timezone = "UTC"', 'timzone = "Europe/Berlin"'), encoding="utf-8")
     with pytest.raises(UserError, match=r"daily\.toml: \[schedule\] unknown field\(s\) timzone"):
         load_definition(tmp_path, "daily")
+
+
+# A config file saved in another encoding (Windows PowerShell's `>` and Notepad's "Unicode"
+# write UTF-16) is one line naming the file and, where it can be told, the line, saying the
+# file must be UTF-8: it used to be "not valid TOML: 'utf-8' codec can't decode byte 0xff in
+# position 0: invalid start byte", naming neither line nor what to do.
+
+CONFIG_TEXT = '[ingest]\nworkers = 3\n# Le Café\n'
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (CONFIG_TEXT.encode("utf-16"), r"briefbot\.toml: saved as UTF-16 \(it starts with a UTF-16 "
+     r"byte-order mark\), not UTF-8; save it as UTF-8$"),
+    (CONFIG_TEXT.encode("utf-16-le"), r"briefbot\.toml, line 1: a NUL byte \(saved as "
+     r"UTF-16\?\), not UTF-8 text; save it as UTF-8$"),
+    (CONFIG_TEXT.encode("latin-1"), r"briefbot\.toml, line 3: not valid UTF-8 \(byte 0xe9\); "
+     r"save it as UTF-8$"),
+    (b"\xef\xbb\xbf" + CONFIG_TEXT.encode("latin-1"), r"briefbot\.toml, line 3: not valid "
+     r"UTF-8 \(byte 0xe9\); save it as UTF-8$"),
+], ids=["utf-16", "utf-16-without-bom", "latin-1", "bom-then-latin-1"])
+def test_a_config_file_not_in_utf_8_is_one_line_naming_file_and_line(
+        tmp_path: Path, data: bytes, message: str) -> None:
+    config = tmp_path / "briefbot.toml"
+    config.write_bytes(data)
+    with pytest.raises(UserError, match=message) as err:
+        load_settings(config)
+    assert "\n" not in str(err.value) and "codec" not in str(err.value)
+    config.write_bytes(b"\xef\xbb\xbf" + CONFIG_TEXT.encode("utf-8"))  # UTF-8 with a BOM: read
+    assert load_settings(config).ingest_workers == 3
+
+
+def test_the_cli_says_a_utf_16_config_must_be_utf_8_in_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    config = tmp_path / "briefbot.toml"
+    config.write_bytes(CONFIG_TEXT.encode("utf-16"))
+    res = CliRunner().invoke(cli, ["--config", str(config), "sources", "--json"])
+    assert res.exit_code == 1
+    error = json.loads(res.stdout)["error"]
+    assert error == (f"{config}: saved as UTF-16 (it starts with a UTF-16 byte-order mark), "
+                     "not UTF-8; save it as UTF-8")
+
+
+def test_digest_aliases_and_outlets_files_in_utf_16_are_named_as_such(tmp_path: Path) -> None:
+    digest = tmp_path / "daily.toml"
+    digest.write_bytes((ROOT / "digests" / "daily.toml").read_text(encoding="utf-8")
+                       .encode("utf-16"))
+    with pytest.raises(UserError, match=r"daily\.toml: saved as UTF-16 .*save it as UTF-8$"):
+        load_definition(tmp_path, "daily")
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_bytes('[concepts]\nferry = ["ferry", "bâteau"]\n'.encode("latin-1"))
+    with pytest.raises(UserError, match=r"^aliases file .*aliases\.toml, line 2: not valid "
+                       r"UTF-8 \(byte 0xe2\); save it as UTF-8$"):
+        load_aliases(aliases)
+    outlets = tmp_path / "outlets.txt"
+    outlets.write_bytes("Reuters\nAssociated Press = AP\n".encode("utf-16"))
+    with pytest.raises(UserError, match=r"^outlets file .*outlets\.txt: saved as UTF-16 "):
+        OutletCatalog.load(outlets)

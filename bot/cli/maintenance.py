@@ -20,6 +20,26 @@ from bot.corpus.storage import SCHEMA_VERSION, Store, backup_database, inspect_d
 from bot.errors import UserError, failure_reason
 
 
+def _folder_problem(file: Path) -> str | None:
+    """Why the folder `file` would be written in is not there: the first folder of its path
+    that is missing (where a typo in a folder's name starts: "/backups/bakcups" — or a backup
+    disk that is not mounted, whose mount point is missing) or is a file; None when it is a
+    folder. No folder is created for a backup: writing one silently would put the copy
+    somewhere the user does not look (or on the wrong disk)."""
+    folder = file.absolute().parent
+    for part in [*reversed(folder.parents), folder]:
+        try:
+            if part.is_dir():
+                continue
+            if part.exists():
+                return f"{part} is a file, not a folder"
+        except OSError as exc:  # a folder above it cannot be searched
+            return f"cannot look at the folder {part} ({exc.strerror or exc})"
+        return (f"the folder {part} does not exist; create it first (mkdir -p {folder}) or "
+                "check the path")
+    return None
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
@@ -42,6 +62,9 @@ def backup(app: AppContext, file: Path, force: bool, as_json: bool) -> None:
         raise UserError(f"{file} exists; pass --force to overwrite it")
     if file.is_dir():
         raise UserError(f"{file} is a folder")
+    problem = _folder_problem(file)
+    if problem is not None:
+        raise UserError(f"cannot write the backup {file}: {problem}")
     store = open_store(db)
     try:
         store.backup(file)

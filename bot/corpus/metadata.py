@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.corpus.cleaning import DATE_LINE, header_author
 from bot.errors import UserError
+from bot.paths import read_utf8_text
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -101,13 +102,9 @@ class OutletCatalog:
         entries: dict[str, list[str]] = {}
         if path is not None and path.is_file():
             try:
-                # "utf-8-sig": a byte-order mark (Notepad's "UTF-8 with BOM") is no part of
-                # the first outlet's name.
-                text = path.read_text(encoding="utf-8-sig")
-            except UnicodeDecodeError as exc:
-                at = exc.object[:exc.start].count(b"\n") + 1
-                raise UserError(f"outlets file {path}, line {at}: not valid UTF-8 (byte "
-                                f"0x{exc.object[exc.start]:02x}); save it as UTF-8") from exc
+                # A byte-order mark (Notepad's "UTF-8 with BOM") is no part of the first
+                # outlet's name.
+                text = read_utf8_text(path, f"outlets file {path}")
             except OSError as exc:
                 raise UserError(f"outlets file {path} cannot be read: "
                                 f"{exc.strerror or exc}") from exc

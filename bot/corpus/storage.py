@@ -212,9 +212,9 @@ def backup_database(source: sqlite3.Connection, dest: str | Path) -> Path:
     """A consistent copy of `source` at `dest` through SQLite's online backup API (one step,
     so one read snapshot: safe while other connections write), as a single file (rollback
     journal, not WAL), checked with `PRAGMA integrity_check`. Written beside `dest` and
-    renamed into place, so `dest` is never a half-written file."""
+    renamed into place, so `dest` is never a half-written file. Its folder must exist: none
+    is created (`briefbot backup` refuses a missing one, naming it)."""
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
     target = sqlite3.connect(str(tmp))
     try:

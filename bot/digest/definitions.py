@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.cron import make_trigger
 from bot.errors import UserError
+from bot.paths import read_utf8_text
 from bot.text.words import tokens
 
 SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
@@ -193,8 +194,8 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
         hint = f"; available: {', '.join(names)}" if names else f" (no definitions in {folder})"
         raise UserError(f"no digest named {name!r}{hint}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_utf8_text(path))
+    except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path} is not valid TOML: {exc}") from exc
     except OSError as exc:  # not readable by the bot's user, an I/O error
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc

@@ -37,6 +37,7 @@ from pydantic import (
 
 from bot.config import schema_errors
 from bot.errors import UserError
+from bot.paths import read_utf8_text
 from bot.text.words import STOPWORDS, cased_words, stem
 from bot.text.words import words as folded_words
 
@@ -309,8 +310,8 @@ def load_aliases(path: Path | None) -> AliasTable:
 @lru_cache(maxsize=8)
 def _load_cached(path: str, _mtime: int) -> AliasTable:
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(read_utf8_text(Path(path), f"aliases file {path}"))
+    except tomllib.TOMLDecodeError as exc:
         raise UserError(f"aliases file {path} is not valid TOML: {exc}") from exc
     checked = validate_aliases(raw, path)
     concepts, places = checked.concepts, checked.places.names
