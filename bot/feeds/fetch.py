@@ -41,6 +41,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import idna
 
 from bot.feeds.errors import FeedProblem
+from bot.feeds.parse import UNTYPED
 
 DEFAULT_CONTACT = "https://github.com/briefbot/briefbot"
 
@@ -525,6 +526,8 @@ class Fetcher:
         mime = content_type.partition(";")[0].strip().lower()
         if not mime:
             return  # sniffed by the parser
+        if kind == "feed" and mime in UNTYPED:
+            return  # "any file": the body decides (parse_feed)
         allowed = FEED_TYPES if kind == "feed" else PAGE_TYPES
         if mime not in allowed and not mime.endswith(("+xml", "+json") if kind == "feed"
                                                        else ("+html",)):

@@ -15,6 +15,9 @@ from urllib.parse import urljoin
 
 from bot.feeds.errors import FeedProblem
 
+# What a server sends for a file it has no type for (S3, misconfigured servers; S3's older
+# default is binary/octet-stream): a feed served so is read if its body is one.
+UNTYPED = frozenset({"application/octet-stream", "binary/octet-stream"})
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
                    "application/json", "application/rdf+xml")
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
@@ -110,7 +113,14 @@ def discover_feed(html: bytes, base_url: str) -> str | None:
 def parse_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
     """Items of an RSS, Atom or JSON Feed document. Raises FeedError for an HTML page (the
     caller looks for an advertised feed first), malformed XML with no items, or a JSON
-    document that is not a JSON Feed."""
+    document that is not a JSON Feed. A body of an untyped file (`UNTYPED`) is read as the
+    feed it is, if any; if none, the reason says what the server sent."""
+    if content_type in UNTYPED:
+        try:
+            return parse_feed(body, "", url)
+        except FeedError as exc:
+            raise FeedError(f"the server sent {content_type} (a type it gives to any file) and "
+                            f"the body is not RSS, Atom or JSON Feed ({exc.reason})") from exc
     kind = _sniff(body, content_type)
     if kind == "json":
         return parse_json_feed(body, url)
