@@ -834,6 +834,7 @@ class _Loader:
             self._reject_file(key, str(exc), prev, order)
             return
         lines: _Lines = _Utf16Lines(fh) if utf16 else fh
+        shape = _Shape()
         with fh:
             line_no = 0
             while True:
@@ -865,6 +866,7 @@ class _Loader:
                             break
                 if size <= cap and not raw.strip():
                     continue
+                shape.first(raw)
                 try:
                     if size > cap:
                         raise _Rejected(f"record over the size cap ({size:,} bytes > {cap:,})")
@@ -873,6 +875,7 @@ class _Loader:
                         raise _Rejected(f"duplicate id {doc_id!r} in this file")
                 except _Rejected as exc:
                     line_errors.append(Outcome(key, "rejected", str(exc), line=line_no))
+                    shape.rejected(raw)
                     given, known = _given_id(head)
                     if given is not None:
                         self._rejected_ids.add(given)
@@ -906,8 +909,9 @@ class _Loader:
             outcome = "unchanged"
         else:
             outcome = "rejected"
-        summary = Outcome(key, outcome, counts={k: counts[k] for k in
-                                                ("added", "updated", "unchanged", "removed", "rejected")})
+        summary = Outcome(key, outcome, shape.hint() if line_errors else None,
+                          counts={k: counts[k] for k in
+                                  ("added", "updated", "unchanged", "removed", "rejected")})
         summary.order = order
         self.outcomes.append(summary)
         if left:  # retired or moved once every file is read (`settle_left`)
@@ -1054,6 +1058,40 @@ def _unreadable_note(kept: list[str], lines: list[tuple[str, int]]) -> str:
     return (f"{len(kept)} of its documents kept: the line {path}:{line}{others} was "
             "rejected before its id could be read, and may be one of them; retired once no "
             "line is")
+
+
+class _Shape:
+    """Whether a JSONL file's rejected lines are those of JSON that is no JSON Lines: one
+    array (`[{...}, {...}]`, on one line or pretty-printed) or objects spread over several
+    lines (pretty-printed, `jq .`'s output), each line of which is malformed on its own. Only
+    the first non-blank line and two flags are kept, however long the file."""
+
+    def __init__(self) -> None:
+        self._first: bytes | None = None
+        self._opened = False  # a rejected line opens an object it does not close
+        self._closed = False  # a later rejected line closes an object it does not open
+
+    def first(self, raw: bytes) -> None:
+        if self._first is None:
+            self._first = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+
+    def rejected(self, raw: bytes) -> None:
+        text = raw.strip().removeprefix(b"\xef\xbb\xbf")
+        if text.startswith(b"{") and not text.endswith(b"}"):
+            self._opened = True
+        elif self._opened and text.endswith((b"}", b"},")) and not text.startswith(b"{"):
+            self._closed = True
+
+    def hint(self) -> str | None:
+        if self._first == b"[":
+            return ("the file looks like one JSON array, not JSON Lines: a .jsonl file holds "
+                    "one JSON object per line, without [ ] around them or commas between "
+                    "them (e.g. `jq -c '.[]' FILE > NEW.jsonl`)")
+        if self._opened and self._closed:
+            return ("the file looks like JSON objects spread over several lines "
+                    "(pretty-printed), not JSON Lines: a .jsonl file holds each object on "
+                    "one line (e.g. `jq -c . FILE > NEW.jsonl`)")
+        return None
 
 
 class _Lines(Protocol):

@@ -1,0 +1,84 @@
+"""A JSON array or pretty-printed JSON saved as `.jsonl`: each of its lines is malformed on its
+own, and the reload used to say only that ("malformed JSON: Expecting value (column 1)" line
+after line). The file's report now says what the file looks like and how to make JSON Lines
+of it; the lines that are records on their own still load, and what was loaded before from
+the file is kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_ingest_reload import SENTENCES, outcomes, reload, run, sources
+
+TEXT = " ".join(SENTENCES)
+ARRAY_HINT = ("the file looks like one JSON array, not JSON Lines: a .jsonl file holds one "
+              "JSON object per line, without [ ] around them or commas between them (e.g. "
+              "`jq -c '.[]' FILE > NEW.jsonl`)")
+PRETTY_HINT = ("the file looks like JSON objects spread over several lines (pretty-printed), "
+               "not JSON Lines: a .jsonl file holds each object on one line (e.g. `jq -c . "
+               "FILE > NEW.jsonl`)")
+
+
+def _records(*ids: str) -> list[dict[str, str]]:
+    return [{"id": i, "text": TEXT} for i in ids]
+
+
+def test_a_json_array_on_one_line_says_so(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "t.db"
+    (corpus / "a.jsonl").write_text(json.dumps(_records("x1", "x2")) + "\n", encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 1
+    o = outcomes(res)
+    assert o["a.jsonl"] == f"rejected (1 rejected) — {ARRAY_HINT}"
+    assert o["a.jsonl:1"] == "rejected — malformed record: expected a JSON object"
+    res = run(db, "reload", str(corpus), "--json")
+    summary = next(x for x in json.loads(res.output)["outcomes"]
+                   if x["path"].endswith("a.jsonl") and x["line"] is None)
+    assert summary["reason"] == ARRAY_HINT
+    res = run(db, "runs", "show", "2")  # and as stored
+    assert f"a.jsonl: rejected — {ARRAY_HINT}" in res.output
+
+
+def test_a_pretty_printed_array_keeps_what_loads_and_what_was_loaded(
+        tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "t.db"
+    path = corpus / "a.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in _records("kept", "old")) + "\n",
+                    encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    # Saved again as a pretty-printed array (one object a line, commas between them, the
+    # last without one): "last" is a record on its own line and loads.
+    path.write_text("[\n" + ",\n".join("  " + json.dumps(r) for r in _records("kept", "last"))
+                    + "\n]\n", encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 1
+    o = outcomes(res)
+    assert o["a.jsonl"] == f"updated (1 added, 3 rejected) — {ARRAY_HINT}", o
+    assert set(sources(db)) == {"kept", "old", "last"}  # nothing loaded before is lost
+
+
+def test_pretty_printed_objects_say_so(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "t.db"
+    (corpus / "a.jsonl").write_text(
+        "\n".join(json.dumps(r, indent=2) for r in _records("p1", "p2")) + "\n"
+        + json.dumps({"id": "flat", "text": TEXT}) + "\n", encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 1
+    o = outcomes(res)
+    assert o["a.jsonl"] == f"added (1 added, 8 rejected) — {PRETTY_HINT}", o
+    assert set(sources(db)) == {"flat"}
+    # an object opened on one line and closed a few lines down (a wrapped record) too
+    (corpus / "a.jsonl").write_text('{"id": "w1",\n "text": ' + json.dumps(TEXT) + "}\n",
+                                    encoding="utf-8")
+    assert outcomes(reload(db, corpus))["a.jsonl"].endswith(PRETTY_HINT)
+
+
+def test_plain_bad_lines_get_no_such_hint(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "t.db"
+    (corpus / "a.jsonl").write_text(
+        json.dumps({"id": "ok", "text": TEXT}) + "\n" + '{"id": "cut", "text": "Offic\n'
+        + "not json\n" + '"just a string"\n' + "[1, 2]\n", encoding="utf-8")
+    res = reload(db, corpus)
+    o = outcomes(res)
+    assert o["a.jsonl"] == "added (1 added, 4 rejected)", o
