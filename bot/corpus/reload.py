@@ -395,8 +395,15 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
         "dateline_date": article.dateline_date, "wire": article.wire,
         "outlets": article.outlets, "url": article.url, "sentence_count": len(article.sentences),
     }
-    sents = [(article.doc_id, s.position, s.paragraph, s.kind, s.text, sentence_key(s.text))
-             for s in article.sentences]
+    # Each sentence object is let go as its row is made: both at once for every sentence
+    # was the peak of a document of millions of sentences.
+    sentences, article.sentences = article.sentences, []
+    sentences.reverse()
+    sents = []
+    while sentences:
+        s = sentences.pop()
+        sents.append((article.doc_id, s.position, s.paragraph, s.kind, s.text,
+                      sentence_key(s.text)))
     return _Parsed(None, doc, sents)
 
 
