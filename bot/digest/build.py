@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
@@ -308,8 +308,35 @@ def _doc_date(d: dict[str, Any]) -> str | None:
     return None
 
 
+# A document dated more than this after it was first ingested is dated in the future (a feed
+# item of 2099, a typo'd year): for recency it is as new as the day it was ingested.
+FUTURE_GRACE = timedelta(days=1)
+
+
+def _ahead(d: dict[str, Any]) -> str | None:
+    """The day a document was first ingested when its date is more than `FUTURE_GRACE` after
+    it (else None): a date in the future, which would keep it the newest article, in the
+    window and at the top of every briefing, forever."""
+    dated, ingested = _doc_date(d), (d.get("first_ingested_at") or "")[:10]
+    if not dated or not ingested:
+        return None
+    try:
+        if date.fromisoformat(dated) > date.fromisoformat(ingested) + FUTURE_GRACE:
+            return ingested
+    except ValueError:
+        return None
+    return None
+
+
+def _recency_date(d: dict[str, Any]) -> str | None:
+    """The date that says how new a document is (the window, story importance, grouping):
+    its own (`_doc_date`), unless that is in the future (`_ahead`): then the day it was
+    ingested."""
+    return _ahead(d) or _doc_date(d)
+
+
 def _order_key(d: dict[str, Any]) -> tuple[str, str, str]:
-    return (_doc_date(d) or "", d.get("first_ingested_at") or "", d["id"])
+    return (_recency_date(d) or "", d.get("first_ingested_at") or "", d["id"])
 
 
 def _matches_topic(query_tokens: set[str], doc_tokens: set[str]) -> bool:
@@ -431,7 +458,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         by_doc_rows[r["doc_id"]].append(r)
     groups = _independence_groups(window, rows)
     group_of = {d["id"]: groups[i] for i, d in enumerate(window)}
-    newest = max((x for x in (_doc_date(d) for d in briefed) if x), default=None)
+    newest = max((x for x in (_recency_date(d) for d in briefed) if x), default=None)
     index = {d["id"]: i for i, d in enumerate(briefed)}  # citations: indexes into `briefed`
     single = len(stories) == 1
     ranked = []
@@ -505,6 +532,15 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             f"{k} stor{'ies' if k != 1 else 'y'} had no sentence the digest can use (all under"
             f" {Weights().min_words} words, or with no word in Latin letters): "
             + "; ".join(unusable[:5]) + ("; …" if k > 5 else "") + ".")]))
+    ahead = [d for d in briefed if _ahead(d)]
+    if ahead:
+        k = len(ahead)
+        notice = " ".join(filter(None, [notice, (
+            f"{k} article{'s are' if k != 1 else ' is'} dated more than a day after "
+            f"{'they were' if k != 1 else 'it was'} added, ranked as new as the day "
+            f"{'each was' if k != 1 else 'it was'} added: "
+            + "; ".join(f"{clip_meta(d.get('title') or d['id'])} ({_doc_date(d)}, added "
+                        f"{_ahead(d)})" for d in ahead[:3]) + ("; …" if k > 3 else "") + ".")]))
     headline = _headline(briefed, since)
     if not single:
         headline += f" · {len(built)} stor{'ies' if len(built) != 1 else 'y'}"
@@ -523,7 +559,7 @@ def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
     for r in rows:
         if not is_chrome(r["text"]):
             text[r["doc_id"]].append(r["text"])
-    sdocs = [StoryDoc(d["id"], " ".join([d.get("title") or "", *text[d["id"]]]), _doc_date(d),
+    sdocs = [StoryDoc(d["id"], " ".join([d.get("title") or "", *text[d["id"]]]), _recency_date(d),
                       d.get("first_ingested_at") or "") for d in window]
     return [(sid, [window[i] for i in members]) for sid, members in group_stories(sdocs)]
 
@@ -552,7 +588,7 @@ def _importance(members: Sequence[dict[str, Any]], independent: int, newest: str
     points for a story whose latest article is as new as the briefing's newest, halving every
     week behind it), plus half a point per article new since the last post."""
     score = float(independent)
-    latest = max((x for x in (_doc_date(d) for d in members) if x), default=None)
+    latest = max((x for x in (_recency_date(d) for d in members) if x), default=None)
     if newest and latest:
         try:
             age = (date.fromisoformat(newest) - date.fromisoformat(latest)).days
@@ -653,7 +689,7 @@ def _headline(docs: Sequence[dict[str, Any]], since: str | None) -> str:
         return "0 articles" + (f" since {since}" if since else "")
     outlets = {o for d in docs for o in (d.get("outlets") or [])[:1]}
     unnamed = sum(1 for d in docs if not d.get("outlets"))
-    dates = sorted(x for x in (_doc_date(d) for d in docs) if x)
+    dates = sorted(x for x in (_recency_date(d) for d in docs) if x)  # no date of 2099
     n = len(docs)
     parts = [f"{n} article{'s' if n != 1 else ''} from {len(outlets)} outlet{'s' if len(outlets) != 1 else ''}"
              + (f" ({unnamed} without a named outlet)" if unnamed else "")]
