@@ -7,6 +7,7 @@ Platform tokens are read from the environment only and are never logged or store
 from __future__ import annotations
 
 import difflib
+import io
 import logging
 import os
 import re
@@ -574,7 +575,14 @@ def load_dotenv_if_present(root: Path) -> None:
         if env_file.is_file():
             from dotenv import load_dotenv
 
-            load_dotenv(env_file, override=False)
+            # Read here, not by python-dotenv: a `.env` saved as UTF-16 (Windows PowerShell's
+            # `"KEY=value" > .env`) or Latin-1 was its UnicodeDecodeError traceback in every
+            # command; it is one line naming the file now.
+            try:
+                text = paths.read_utf8_text(env_file)
+            except OSError as exc:
+                raise UserError(f"{env_file} cannot be read: {exc.strerror or exc}") from exc
+            load_dotenv(stream=io.StringIO(text), override=False)
 
 
 def _number(value: Any) -> Any:

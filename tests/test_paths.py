@@ -139,3 +139,24 @@ def test_a_database_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) 
     assert res.exit_code == 1 and "no database at" in res.output, res.output
     res = CliRunner(env={"BRIEFBOT_HOME": str(blocker)}).invoke(cli, ["reload", str(tmp_path)])
     assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    ("DISCORD_TOKEN=abc\n".encode("utf-16"), "saved as UTF-16 (it starts with a UTF-16 "
+     "byte-order mark), not UTF-8; save it as UTF-8"),
+    ("BRIEFBOT_ADMINS=console:me\n# café\n".encode("latin-1"), "line 2: not valid UTF-8 "
+     "(byte 0xe9); save it as UTF-8"),
+], ids=["utf-16", "latin-1"])
+def test_a_dotenv_not_in_utf_8_is_one_line_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: Path, data: bytes,
+        why: str) -> None:
+    """Windows PowerShell's `"DISCORD_TOKEN=..." > .env` writes UTF-16: every command died
+    with python-dotenv's UnicodeDecodeError traceback."""
+    monkeypatch.setenv("BRIEFBOT_HOME", str(tmp_path / "srv"))
+    (tmp_path / "srv").mkdir()
+    env = tmp_path / "srv" / ".env"
+    env.write_bytes(data)
+    result = CliRunner().invoke(cli, ["paths"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output == f"Error: {env}{',' if why.startswith('line') else ':'} {why}\n"

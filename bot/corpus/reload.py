@@ -145,6 +145,7 @@ def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or b > 13)
 
 
@@ -189,10 +190,26 @@ def decode(data: bytes) -> str:
 
 def _check_not_binary(head: bytes) -> None:
     if b"\x00" in head:
+        if _utf16_without_bom(head):
+            raise _Rejected("UTF-16 text without a byte-order mark (NUL bytes between its "
+                            "characters): save it as UTF-8, or as UTF-16 with a byte-order "
+                            "mark")
         raise _Rejected("binary file (NUL bytes)")
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > len(head) * 0.1:
         raise _Rejected("binary file (control bytes)")
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Whether bytes with NULs read as UTF-16 text without a byte-order mark: the NULs are the
+    high bytes of mostly ASCII characters, so nearly all of them fall on one parity (odd
+    offsets in little-endian, even in big-endian) and half the bytes or more are NUL. Not
+    guessed into text: the file is refused saying so."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return False
+    even, odd = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
+    return max(even, odd) >= 0.5 * pairs and min(even, odd) <= 0.02 * pairs
 
 
 def _walk(root: str, unlisted: list[tuple[str, str]] | None = None,
@@ -828,8 +845,7 @@ class _Loader:
             fh = path.open("rb")
             head = fh.read(8192)
             fh.seek(0)
-            if not head.strip():
-                raise _Rejected("empty file")
+            # (Whether it is empty is known once it is read: its first 8 KB may be blank lines.)
             utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
             if not utf16:
                 _check_not_binary(head)
@@ -842,6 +858,7 @@ class _Loader:
             return
         lines: _Lines = _Utf16Lines(fh) if utf16 else fh
         shape = _Shape()
+        nonblank = False
         with fh:
             line_no = 0
             while True:
@@ -871,8 +888,9 @@ class _Loader:
                         size += len(chunk)
                         if not chunk or chunk.endswith(b"\n"):
                             break
-                if size <= cap and not raw.strip():
-                    continue
+                if size <= cap and not raw.replace(_BOM, b"").strip():
+                    continue  # blank, or a byte-order mark alone (an empty file concatenated)
+                nonblank = True
                 shape.first(raw)
                 try:
                     if size > cap:
@@ -898,6 +916,9 @@ class _Loader:
                     submit()
             submit()
             drain()
+        if not nonblank and not line_errors:  # blank lines (and byte-order marks) only
+            self._reject_file(key, "empty file", prev, order)
+            return
         good = [d for d in seen if d not in failed_ids]
         prev_ids = prev.doc_ids if prev else []
         if line_errors:
