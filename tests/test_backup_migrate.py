@@ -252,6 +252,17 @@ def test_backup_into_a_missing_folder_is_refused_naming_it(old_db: Path, tmp_pat
     assert inspect_database(target)["documents"] == 2
 
 
+def test_backup_to_a_path_ending_with_a_slash_is_refused(old_db: Path, tmp_path: Path) -> None:
+    """`backup /mnt/backups/` meant a folder: it wrote a file named `backups` instead."""
+    target = f"{tmp_path / 'backups'}/"
+    proc = briefbot(old_db, "backup", target)
+    assert proc.returncode == 1, proc.stdout
+    assert proc.stderr.strip() == (
+        f"Error: {target} ends with '/': it names a folder, not the backup's file; give a "
+        f"file name, e.g. {target}briefbot.db")
+    assert not (tmp_path / "backups").exists()
+
+
 def test_two_processes_opening_an_old_database_upgrade_it_once(old_db: Path) -> None:
     procs = [subprocess.Popen([*BRIEFBOT, "--db", str(old_db), "sources", "--json"], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -170,6 +170,13 @@ def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
     # BRIEFBOT_* settings in it count too. The config itself is read when the command asks
     # for it (`AppContext`): the whole of it, or only the database path (`paths`, `backup`,
     # `restore`, which then work while another part of it is wrong).
+    for option, value in (("--db", db), ("--config", config_path)):
+        # An empty path (`--db "$DB"` with DB unset) meant the default database or config:
+        # a script's reload went into the default database without a word.
+        if value is not None and not value.strip():
+            raise click.BadParameter("an empty path (an unset variable?): give a path, or "
+                                     "leave the option out for the default",
+                                     param_hint=f"'{option}'")
     load_dotenv_if_present(config_root(choose_config(config_path).path))
     ctx.obj = AppContext(config_path, db)
 

@@ -8,6 +8,7 @@ is then upgraded as on any start) and rebuilds the search index from it."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from datetime import UTC, datetime
@@ -48,12 +49,16 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 @click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file_arg", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
-def backup(app: AppContext, file: Path, force: bool, as_json: bool) -> None:
+def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
     """Write a consistent copy of the database to FILE (safe while the bot runs)."""
+    if file_arg.endswith(("/", os.sep)):  # a Path would drop the slash: a file named so
+        raise UserError(f"{file_arg} ends with '/': it names a folder, not the backup's file; "
+                        f"give a file name, e.g. {file_arg}briefbot.db")
+    file = Path(file_arg)
     db = app.db_path  # the database path alone: an error elsewhere in the config is no matter
     app.require_database()
     if _same_file(file, db):

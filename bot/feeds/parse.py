@@ -210,8 +210,12 @@ def _xml_item(e: Any, url: str) -> FeedItem:
 def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     """JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1)."""
     try:
-        doc = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # Bytes: JSON's own detection of UTF-8 (a byte-order mark allowed), UTF-16 and UTF-32.
+        doc = json.loads(body)
+    except UnicodeDecodeError as exc:
+        raise FeedError("malformed JSON feed: not UTF-8, UTF-16 or UTF-32 text (byte "
+                        f"0x{exc.object[exc.start]:02x} at offset {exc.start})") from exc
+    except json.JSONDecodeError as exc:
         raise FeedError(f"malformed JSON feed: {exc}") from exc
     except ValueError as exc:  # valid JSON Python will not convert (a huge int)
         raise FeedError(f"malformed JSON feed: {str(exc).split(';')[0]}") from exc

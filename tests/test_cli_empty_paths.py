@@ -1,0 +1,33 @@
+"""`--db ""` and `--config ""` (a script's `--db "$DB"` with DB unset) were taken as not
+given: the command ran on the default database or config without a word (a reload filled the
+default database). They are usage errors now, naming the option."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+
+
+@pytest.mark.parametrize("option", ["--db", "--config"])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_path_option_is_a_usage_error(tmp_path: Path, option: str, value: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Title\n\nThe council approved the bridge on Tuesday.\n",
+                                  encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_DB", str(tmp_path / "default.db"))  # what it fell back to
+    res = CliRunner().invoke(cli, [option, value, "reload", "--no-index", str(corpus)])
+    assert res.exit_code == 2, res.output
+    assert (f"Invalid value for '{option}': an empty path (an unset variable?): give a path, "
+            "or leave the option out for the default") in res.output
+    assert not (tmp_path / "default.db").exists()
+    res = CliRunner().invoke(cli, [option, value, "sources", "--json"])
+    assert res.exit_code == 2
+    assert "an empty path" in json.loads(res.stdout)["error"]
