@@ -97,14 +97,22 @@ def test_an_unreadable_definition_is_one_line_not_a_traceback(
     """A definition the bot's user may not read (a service user, a file kept 0600 by
     another) raised PermissionError out of the CLI: a traceback."""
     project = project_with_daily_digest(tmp_path)
-    real = Path.read_text
+    real_text, real_bytes = Path.read_text, Path.read_bytes
 
-    def read_text(self: Path, *a: Any, **kw: Any) -> str:
+    def denied(self: Path) -> None:
         if self.name == "daily.toml":
             raise PermissionError(13, "Permission denied", str(self))
-        return real(self, *a, **kw)
+
+    def read_text(self: Path, *a: Any, **kw: Any) -> str:
+        denied(self)
+        return real_text(self, *a, **kw)
+
+    def read_bytes(self: Path) -> bytes:  # how the file is read (bot.paths.read_utf8_text)
+        denied(self)
+        return real_bytes(self)
 
     monkeypatch.setattr(Path, "read_text", read_text)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
     res = _cli(project, *args)
     assert res.exit_code == 1, res.output
     assert not isinstance(res.exception, PermissionError)
