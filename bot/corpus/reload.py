@@ -38,6 +38,13 @@ from bot.corpus.storage import FileState, Store
 from bot.errors import UserError, failure_reason
 from bot.reply import printable_line
 
+# What to do with a file of a type a reload does not read, when it is a common mistake.
+_TYPE_HINTS = {
+    ".json": ": records in a JSON array go in a .jsonl file, one object per line (e.g. "
+             "`jq -c '.[]' FILE > NEW.jsonl`)",
+    ".html": ": a saved web page is ingested from its address with `briefbot fetch URL`",
+    ".htm": ": a saved web page is ingested from its address with `briefbot fetch URL`",
+}
 TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 BATCH_DOCS = 500  # documents per database write
@@ -657,7 +664,7 @@ class _Loader:
         suffix = path.suffix.lower()
         if suffix not in TEXT_SUFFIXES and suffix not in JSONL_SUFFIXES:
             self._record(Outcome(key, "rejected", f"unsupported file type ({suffix or 'no extension'});"
-                                 " expected .txt, .md or .jsonl"))
+                                 " expected .txt, .md or .jsonl" + _TYPE_HINTS.get(suffix, "")))
             return None
         try:
             st = path.stat()
