@@ -10,6 +10,7 @@ so it is one small file."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -261,6 +262,24 @@ def test_backup_to_a_path_ending_with_a_slash_is_refused(old_db: Path, tmp_path:
         f"Error: {target} ends with '/': it names a folder, not the backup's file; give a "
         f"file name, e.g. {target}briefbot.db")
     assert not (tmp_path / "backups").exists()
+
+
+def test_backup_of_a_database_that_is_not_there_is_refused(tmp_path: Path) -> None:
+    """The default database (here BRIEFBOT_HOME's) missing — a wrong BRIEFBOT_HOME, another
+    user's service — was created empty and "backed up", exit 0: a backup of nothing."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "BRIEFBOT_HOME": str(home)}
+    env.pop("BRIEFBOT_DB", None)
+    env.pop("BRIEFBOT_CONFIG", None)
+    target = tmp_path / "b.db"
+    proc = subprocess.run([*BRIEFBOT, "backup", str(target)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout
+    assert proc.stderr.strip() == (f"Error: no database at {home / 'briefbot.db'}: nothing to "
+                                   "back up (`briefbot paths` shows which database is used "
+                                   "and why)")
+    assert not target.exists() and not (home / "briefbot.db").exists()
 
 
 def test_two_processes_opening_an_old_database_upgrade_it_once(old_db: Path) -> None:

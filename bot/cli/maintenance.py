@@ -61,6 +61,11 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
     file = Path(file_arg)
     db = app.db_path  # the database path alone: an error elsewhere in the config is no matter
     app.require_database()
+    if str(db) != ":memory:" and not db.exists():
+        # Whatever chose it (the default, BRIEFBOT_HOME, the config): opening it would create
+        # an empty database and "back up" that, exit 0 — a backup of nothing, taken for one.
+        raise UserError(f"no database at {db}: nothing to back up (`briefbot paths` shows "
+                        "which database is used and why)")
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself; choose another file")
     if file.exists() and not force:
