@@ -130,10 +130,13 @@ class Core:
             from bot.search import semantic
 
             semantic.require()  # before loading: say it now, not after the commit
-        self._require_writable("a reload")
+        # The lock first: a second reload is told one is running before it touches the
+        # database, which the first one's write transaction holds (its store's opening, for
+        # the read-only check, was now and then told "the database is busy" instead).
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:
+            self._require_writable("a reload")
             if on_start is not None:
                 on_start()
             return reload_corpus(self.store, self.settings, paths, actor=actor,
