@@ -282,6 +282,25 @@ def test_backup_of_a_database_that_is_not_there_is_refused(tmp_path: Path) -> No
     assert not target.exists() and not (home / "briefbot.db").exists()
 
 
+def test_restore_into_a_folder_given_as_the_database_is_refused(old_db: Path,
+                                                               tmp_path: Path) -> None:
+    """`--db /srv/briefbot` (the folder, meaning the database in it) was taken for a database
+    that cannot be read: the whole folder was moved aside as /srv/briefbot.broken-<time> and
+    the backup written as a file in its place."""
+    folder = tmp_path / "srv"
+    folder.mkdir()
+    (folder / "briefbot.db").write_bytes(b"keep")
+    proc = subprocess.run([*BRIEFBOT, "--db", str(folder), "restore", str(old_db)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout
+    assert proc.stderr.strip() == (
+        f"Error: the database path {folder} is a folder, not a database file: check --db, "
+        "BRIEFBOT_DB or [storage] db (`briefbot paths` shows which is used); nothing was "
+        "restored")
+    assert folder.is_dir() and (folder / "briefbot.db").read_bytes() == b"keep"
+    assert [p.name for p in tmp_path.iterdir() if "broken" in p.name] == []
+
+
 def test_two_processes_opening_an_old_database_upgrade_it_once(old_db: Path) -> None:
     procs = [subprocess.Popen([*BRIEFBOT, "--db", str(old_db), "sources", "--json"], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -31,3 +31,15 @@ def test_an_empty_path_option_is_a_usage_error(tmp_path: Path, option: str, valu
     res = CliRunner().invoke(cli, [option, value, "sources", "--json"])
     assert res.exit_code == 2
     assert "an empty path" in json.loads(res.stdout)["error"]
+
+
+@pytest.mark.parametrize("command", [["sources"], ["reload", "--no-index"]])
+def test_a_folder_given_as_the_database_is_named_as_such(tmp_path: Path,
+                                                         command: list[str]) -> None:
+    """It was "database error (/srv/briefbot): unable to open database file"."""
+    folder = tmp_path / "srv"
+    folder.mkdir()
+    res = CliRunner().invoke(cli, ["--db", str(folder), *command])
+    assert res.exit_code == 1
+    assert res.output == (f"Error: the database path {folder} is a folder, not a database "
+                          "file: check --db, BRIEFBOT_DB or [storage] db\n")

@@ -293,6 +293,9 @@ class Store:
             except OSError as exc:  # a file in the way, no permission, a read-only mount
                 raise UserError(f"cannot create the database folder {self.path.parent}: "
                                 f"{exc.strerror or exc}") from exc
+            if self.path.is_dir():  # `--db /srv/briefbot`, meaning the database in it
+                raise UserError(f"the database path {self.path} is a folder, not a database "
+                                "file: check --db, BRIEFBOT_DB or [storage] db")
         if str(path) != ":memory:" and self.path.is_file() \
                 and not os.access(self.path, os.W_OK):
             # A file this process may not write in a folder it may (`chmod 444`): SQLite opens
