@@ -26,3 +26,14 @@ def test_a_json_feed_that_is_no_text_says_so() -> None:
         parse_json_feed(body, BASE + "/feed.json")
     assert str(err.value) == ("malformed JSON feed: not UTF-8, UTF-16 or UTF-32 text "
                               "(byte 0xe9 at offset 61)")
+
+
+def test_a_json_feed_with_a_byte_order_mark_names_the_bad_byte_where_it_is() -> None:
+    # The decoder reads the body after its mark: its offset was 3 short of the byte's.
+    body = (b'\xef\xbb\xbf{"version": "https://jsonfeed.org/version/1.1", "title": "caf\xe9", '
+            b'"items": []}')
+    with pytest.raises(FeedError) as err:
+        parse_json_feed(body, BASE + "/feed.json")
+    assert str(err.value) == ("malformed JSON feed: not UTF-8, UTF-16 or UTF-32 text "
+                              "(byte 0xe9 at offset 64)")
+    assert body[64] == 0xE9

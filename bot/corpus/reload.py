@@ -187,9 +187,9 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _Rejected(
-            f"undecodable: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from exc
+        # The decoder is given the data after its byte-order mark: its offsets start there.
+        at = exc.start + len(data) - len(exc.object)
+        raise _Rejected(f"undecodable: not UTF-8 (byte 0x{data[at]:02x} at offset {at})") from exc
     if not text.strip():
         raise _Rejected("empty file")
     return text

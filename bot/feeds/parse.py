@@ -213,8 +213,10 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         # Bytes: JSON's own detection of UTF-8 (a byte-order mark allowed), UTF-16 and UTF-32.
         doc = json.loads(body)
     except UnicodeDecodeError as exc:
+        # The decoder is given the body after its byte-order mark: its offsets start there.
+        at = exc.start + len(body) - len(exc.object)
         raise FeedError("malformed JSON feed: not UTF-8, UTF-16 or UTF-32 text (byte "
-                        f"0x{exc.object[exc.start]:02x} at offset {exc.start})") from exc
+                        f"0x{body[at]:02x} at offset {at})") from exc
     except json.JSONDecodeError as exc:
         raise FeedError(f"malformed JSON feed: {exc}") from exc
     except ValueError as exc:  # valid JSON Python will not convert (a huge int)
