@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,13 @@ from tests.feeds_server import FixtureServer, install_story, running
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+# A shell starts a background job (`make test &`, `nohup ... &` in a script) with SIGINT
+# ignored, and the child processes of the Ctrl-C tests inherit that: Python then installs no
+# KeyboardInterrupt and an "interrupted" child exits 0. Ctrl-C is what those tests check, so
+# the test process restores it (handled, its children start with the default).
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
