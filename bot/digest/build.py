@@ -317,7 +317,12 @@ def _ahead(d: dict[str, Any]) -> str | None:
     """The day a document was first ingested when its date is more than `FUTURE_GRACE` after
     it (else None): a date in the future, which would keep it the newest article, in the
     window and at the top of every briefing, forever."""
-    dated, ingested = _doc_date(d), (d.get("first_ingested_at") or "")[:10]
+    return _ingested_if_ahead(_doc_date(d), d)
+
+
+def _ingested_if_ahead(dated: str | None, d: dict[str, Any]) -> str | None:
+    """`_ahead` of a document whose date (`_doc_date`) is `dated`."""
+    ingested = (d.get("first_ingested_at") or "")[:10]
     if not dated or not ingested:
         return None
     try:
@@ -332,7 +337,8 @@ def _recency_date(d: dict[str, Any]) -> str | None:
     """The date that says how new a document is (the window, story importance, grouping):
     its own (`_doc_date`), unless that is in the future (`_ahead`): then the day it was
     ingested."""
-    return _ahead(d) or _doc_date(d)
+    dated = _doc_date(d)
+    return _ingested_if_ahead(dated, d) or dated
 
 
 def _order_key(d: dict[str, Any]) -> tuple[str, str, str]:
