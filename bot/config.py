@@ -158,6 +158,7 @@ def _contact_url(value: str) -> str:
 AdminId = Annotated[str, AfterValidator(_admin_id)]
 ENCODERS = ("full", "static")  # `[search] encoder`, `BRIEFBOT_ENCODER` (`bot.search.semantic`)
 DAY = 86_400.0
+MAX_POLL_MINUTES = 7 * 24 * 60  # a feed's longest poll interval: a week
 # Durations have an upper bound too: a huge one (1e15) passed a finite check but overflowed a
 # timedelta or a timer when the bot started.
 FiniteSeconds = Annotated[float, Field(ge=0, le=DAY, allow_inf_nan=False)]
@@ -234,8 +235,8 @@ class FeedsSettings(_Section):
     allow_private_addresses: bool = False
     contact_url: Annotated[str, AfterValidator(_contact_url)] = \
         "https://github.com/briefbot/briefbot"
-    every_minutes: Annotated[int, Field(ge=1, le=10_080)] = 30
-    min_every_minutes: Annotated[int, Field(ge=1, le=10_080)] = 5
+    every_minutes: Annotated[int, Field(ge=1, le=MAX_POLL_MINUTES)] = 30
+    min_every_minutes: Annotated[int, Field(ge=1, le=MAX_POLL_MINUTES)] = 5
     host_delay_seconds: FiniteSeconds = 1.0
     connect_timeout_seconds: Annotated[float, Field(gt=0, le=DAY, allow_inf_nan=False)] = 10
     total_timeout_seconds: Annotated[float, Field(gt=0, le=DAY, allow_inf_nan=False)] = 30

@@ -24,9 +24,9 @@ from discord import app_commands
 
 from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
 from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router
+from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.errors import UserError
-from bot.feeds.poll import MAX_POLL_MINUTES
 from bot.reply import Context, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.scheduler import in_daemon_thread

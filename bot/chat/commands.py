@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import metrics
+from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
 from bot.digest.build import source_bullet
 from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError
-from bot.feeds.poll import MAX_POLL_MINUTES
 from bot.reply import (
     SOURCE_MAX_CHARS,
     Bullet,

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot import __version__
-from bot.config import Settings
+from bot.config import MAX_POLL_MINUTES, Settings
 from bot.corpus.metadata import OutletCatalog
 from bot.corpus.reload import _hash, _Job, parse_job
 from bot.corpus.storage import (
@@ -148,9 +148,6 @@ def check_feed_url(url: str) -> str:
     if len(url) > 2000:
         raise UserError("that URL is too long (over 2,000 characters)")
     return url
-
-
-MAX_POLL_MINUTES = 7 * 24 * 60  # a week (also the config's bound of every_minutes)
 
 
 def check_every(minutes: int | None, config: FeedsConfig) -> int:
