@@ -1021,11 +1021,17 @@ class Store:
                         self.db.table(name).create_index(cols, unique=unique)
         self._ready.add(name)
 
-    def _exists(self, name: str) -> bool:
-        """Whether a table made on first use exists: a read of one that does not finds
-        nothing and creates nothing (creating takes the write lock: on a new database, an
-        admin's /status waited out a first reload's transaction, 60 s, then failed busy)."""
-        return name in self._ready or name in self.db.table_names()
+    def _existing(self, name: str, ensure: Callable[[], None]) -> bool:
+        """Whether a table made on first use exists (brought up to date by `ensure` if so):
+        a read of one that does not finds nothing and creates nothing (creating takes the
+        write lock: on a new database, an admin's /status waited out a first reload's
+        transaction, 60 s, then failed busy)."""
+        if name in self._ready:
+            return True
+        if name not in self.db.table_names():
+            return False
+        ensure()
+        return True
 
     def _ensure_subscriptions(self) -> None:
         if "subscriptions" in self._ready:
@@ -1094,9 +1100,8 @@ class Store:
         return None
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
-        if not self._exists("subscriptions"):
+        if not self._existing("subscriptions", self._ensure_subscriptions):
             return None
-        self._ensure_subscriptions()
         if not fits_sqlite_int(sub_id):
             return None
         rows = list(self.db.query("select * from subscriptions where id = ?", [sub_id]))
@@ -1104,9 +1109,8 @@ class Store:
 
     def subscriptions(self, platform: str | None = None, channel: str | None = None,
                       include_disabled: bool = True) -> list[dict[str, Any]]:
-        if not self._exists("subscriptions"):
+        if not self._existing("subscriptions", self._ensure_subscriptions):
             return []
-        self._ensure_subscriptions()
         where, params = _where(platform=platform, channel=channel,
                                enabled=None if include_disabled else 1)
         return [dict(r) for r in self.db.query(
@@ -1117,9 +1121,8 @@ class Store:
         """The subscriptions a chat admin may see and manage: on their platform, made in their
         workspace (Slack team, Discord guild), or, for one made without a workspace (the CLI,
         a direct message, an older database), in their channel."""
-        if not self._exists("subscriptions"):
+        if not self._existing("subscriptions", self._ensure_subscriptions):
             return []
-        self._ensure_subscriptions()
         has_workspace = "workspace" in self.db.table("subscriptions").columns_dict
         where = "platform = ? and " + (
             "(case when coalesce(workspace, '') = '' then channel = ? else workspace = ? end)"
@@ -1315,10 +1318,9 @@ class Store:
                      subscription_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         """Failed slots, newest first, with their subscription's digest and channel (only of
         `subscription_ids` when given)."""
-        if not (self._exists("post_ledger") and self._exists("subscriptions")):
-            return []  # (a read creates no table: see `_exists`)
-        self._ensure_post_ledger()
-        self._ensure_subscriptions()
+        if not (self._existing("post_ledger", self._ensure_post_ledger)
+                and self._existing("subscriptions", self._ensure_subscriptions)):
+            return []  # (a read creates no table: see `_existing`)
         only = ""
         params: list[Any] = []
         if subscription_ids is not None:
@@ -1366,12 +1368,7 @@ class Store:
 
     def _feeds_exist(self) -> bool:
         """Reads of a database that never had a feed create nothing (and take no lock)."""
-        if "feeds" in self._ready:
-            return True
-        if "feeds" in self.db.table_names():
-            self._ensure_feeds()
-            return True
-        return False
+        return self._existing("feeds", self._ensure_feeds)
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
