@@ -92,7 +92,7 @@ def slack_channel_problem(channel: str, field: str = "channel") -> str | None:
     if SLACK_CHANNEL_ID.fullmatch(channel):
         return None
     found = re.search(r"(?<![A-Za-z0-9])([CDG][A-Z0-9]{8,30})(?![A-Za-z0-9])", channel)
-    if found and not SLACK_CHANNEL_ID.fullmatch(channel):
+    if found:
         return f"{field} {_shown(channel)} is not a Slack channel id: write {found[1]!r}"
     if re.fullmatch(r"[cdgCDG](?=[A-Za-z]*[0-9])[A-Za-z0-9]{8,30}", channel):  # not a name
         return (f"{field} {_shown(channel)} is not a Slack channel id (ids are upper-case): "
