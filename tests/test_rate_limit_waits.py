@@ -11,10 +11,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter, make_client, retry_after_seconds
+from bot.adapters.slack import SlackAdapter, make_client
 from bot.adapters.testing import TestAdapter
 from bot.config import Settings
 from bot.core import Core
+from bot.feeds.fetch import parse_retry_after
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError
 from tests.emulators.slack_api import SlackWebAPIMock
@@ -57,11 +58,18 @@ def sched_core(sched_settings: Settings) -> Iterator[Core]:  # noqa: F811
 def test_retry_after_is_read_as_seconds_or_a_date(header: str, seconds: object) -> None:
     # slack_sdk read the header with int(): "1.5" or an HTTP date (RFC 9110 allows both)
     # raised ValueError out of the client call; "inf" made the scheduler's lease overflow.
-    got = retry_after_seconds(header)
+    got = parse_retry_after(header)
     if seconds == "future":
         assert got is not None and got > 365 * 86400
     else:
         assert got == seconds
+
+
+def test_a_feeds_retry_after_is_capped_at_a_day() -> None:
+    # One reader for the feeds' fetcher and the Slack client; the feeds give it their cap.
+    for header in ("172800", "Wed, 21 Oct 2099 07:28:00 GMT"):
+        assert parse_retry_after(header, cap=86400.0) == 86400.0
+    assert parse_retry_after("120", cap=86400.0) == 120.0
 
 
 @pytest.mark.asyncio

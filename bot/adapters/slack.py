@@ -16,14 +16,11 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import math
 import os
 import random
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -46,6 +43,7 @@ from bot.adapters.slack_blocks import Message, render_messages, render_text_mess
 from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router, split_command_line
 from bot.core import Core
 from bot.errors import UserError
+from bot.feeds.fetch import parse_retry_after
 from bot.reply import Paragraph, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 
@@ -443,7 +441,7 @@ def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -
     if error in _AUTH:
         return DeliveryError(_AUTH[error] + where, transient=False)
     if status == 429 or status >= 500 or error in _TRANSIENT:
-        retry_after = retry_after_seconds(_header(exc.response.headers, "retry-after"))
+        retry_after = parse_retry_after(_header(exc.response.headers, "retry-after"))
         return DeliveryError(f"Slack is unavailable or rate-limiting ({error or status}){where}",
                              transient=True, retry_after=retry_after)
     return DeliveryError(f"Slack rejected the post to {channel}: {error or status}{where}",
@@ -454,25 +452,6 @@ def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -
 # (a reply's caller is told to try again, a scheduled post is retried or given up by the
 # scheduler within its slot's misfire window).
 MAX_CLIENT_RETRY_WAIT = 30.0
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """A Retry-After header in seconds: a number (Slack's) or an HTTP date (RFC 9110: a
-    proxy's); None when it says neither (or a negative, infinite or NaN wait)."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def _header(headers: Any, name: str) -> str | None:
@@ -495,7 +474,7 @@ class _BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):  # type: i
         if response is None or response.status_code != 429:
             return False
         header = _header(response.headers, "retry-after")
-        wait = retry_after_seconds(header)
+        wait = parse_retry_after(header)
         return header is None or wait is None or wait <= MAX_CLIENT_RETRY_WAIT
 
     async def prepare_for_next_attempt_async(self, *, state: RetryState, request: HttpRequest,
@@ -504,7 +483,7 @@ class _BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):  # type: i
         if response is None:
             raise error  # type: ignore[misc]
         state.next_attempt_requested = True
-        wait = retry_after_seconds(_header(response.headers, "retry-after"))
+        wait = parse_retry_after(_header(response.headers, "retry-after"))
         await asyncio.sleep((1.0 if wait is None else wait) + random.random())
         state.increment_current_attempt()
 

@@ -25,6 +25,7 @@ import email.utils
 import http.client
 import io
 import ipaddress
+import math
 import re
 import socket
 import ssl
@@ -150,21 +151,28 @@ def address_problem(ip_text: str) -> str | None:
     return None
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date), capped at a day."""
-    if not value:
+def parse_retry_after(value: str | None, now: datetime | None = None,
+                      cap: float | None = None) -> float | None:
+    """Seconds from a Retry-After header: a number (delta-seconds; Slack's may have a
+    fraction) or an HTTP date (RFC 9110: a proxy's), at most `cap`; None when it says neither
+    (or a negative, infinite or NaN wait). Feeds cap it at a day; the chat adapters judge a
+    long wait themselves."""
+    text = (value or "").strip()
+    if not text:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), 86400.0)
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    if not math.isfinite(seconds) or seconds < 0:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    delta = (when - (now or datetime.now(UTC))).total_seconds()
-    return min(max(delta, 0.0), 86400.0)
+    return seconds if cap is None else min(seconds, cap)
 
 
 class HostGate:
@@ -470,8 +478,8 @@ class Fetcher:
             if status == 304:
                 return status, hdrs, b"", peer
             if status != 200:
-                retry = parse_retry_after(hdrs.get("retry-after")) if status in (429, 503) \
-                    else None
+                retry = (parse_retry_after(hdrs.get("retry-after"), cap=86400.0)
+                         if status in (429, 503) else None)
                 raise FetchError(f"HTTP {status} {resp.reason}".strip()
                                  + (f" (retry after {retry:g} s)" if retry else ""),
                                  status=status, retry_after=retry)
