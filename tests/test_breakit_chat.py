@@ -9,6 +9,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,19 @@ from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
 )
 
 BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+
+
+@pytest.fixture
+def ports_core(settings: Settings, corpus: Path) -> Iterator[Core]:
+    """A Core over the test corpus with one more article (a reload has work to do), closed
+    after the test."""
+    (corpus / "ports.txt").write_text("Ports\n\nThe port of Exampleton reopened on Monday, "
+                                      "officials said.\n", encoding="utf-8")
+    own = Core(settings)
+    try:
+        yield own
+    finally:
+        own.close()
 
 
 def test_slack_header_counts_the_zero_width_space_of_a_broadcast_word() -> None:
@@ -186,50 +200,43 @@ async def test_slack_reply_whose_response_url_cannot_be_reached_goes_by_the_web_
 
 
 def test_admin_status_while_a_reload_holds_the_write_lock_answers_at_once(
-        settings: Settings, corpus: Path) -> None:
+        settings: Settings, ports_core: Core) -> None:
     # A reload holds the write lock for its whole transaction. An admin's /status (or
     # /schedules) wrote its audit record on the command's own connection after the reply was
     # made: the answer waited the store's 60 s busy timeout, held a command worker as long,
     # and the record was then dropped. It goes by the audit thread now, as denials do.
-    (corpus / "ports.txt").write_text("Ports\n\nThe port of Exampleton reopened on Monday, "
-                                      "officials said.\n", encoding="utf-8")
-    own = Core(settings)
+    own = ports_core
+    own.reload()
+    bot = TestAdapter(own, platform="slack", admin=True)
+    for line in ("/status", "/schedules"):  # their tables made (a running bot's scheduler
+        bot.send(line)                        # makes them at start)
+    conn = sqlite3.connect(settings.db_path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")  # a reload (in any process) writing
     try:
-        own.reload()
-        bot = TestAdapter(own, platform="slack", admin=True)
-        for line in ("/status", "/schedules"):  # their tables made (a running bot's scheduler
-            bot.send(line)                        # makes them at start)
-        conn = sqlite3.connect(settings.db_path, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")  # a reload (in any process) writing
-        try:
-            for line in ("/status", "/schedules"):
-                started = time.monotonic()
-                reply = bot.send(line)
-                took = time.monotonic() - started
-                assert reply.kind == "info", reply.plain_text()
-                # Before, the store's 60 s busy timeout: a wide bound keeps a loaded CI
-                # machine from failing it.
-                assert took < 15.0, f"{line} took {took:.1f} s"
-        finally:
-            conn.execute("ROLLBACK")
-            conn.close()
-        bot.router.flush_audit(30)
-        done = [(a["command"], a["outcome"]) for a in own.store.admin_actions()]
-        assert done.count(("status", "ok")) == 2 and done.count(("schedules", "ok")) == 2, done
-        bot.router.close()
+        for line in ("/status", "/schedules"):
+            started = time.monotonic()
+            reply = bot.send(line)
+            took = time.monotonic() - started
+            assert reply.kind == "info", reply.plain_text()
+            # Before, the store's 60 s busy timeout: a wide bound keeps a loaded CI
+            # machine from failing it.
+            assert took < 15.0, f"{line} took {took:.1f} s"
     finally:
-        own.close()
+        conn.execute("ROLLBACK")
+        conn.close()
+    bot.router.flush_audit(30)
+    done = [(a["command"], a["outcome"]) for a in own.store.admin_actions()]
+    assert done.count(("status", "ok")) == 2 and done.count(("schedules", "ok")) == 2, done
+    bot.router.close()
 
 
 def test_admin_status_on_a_new_database_during_its_first_reload_answers_at_once(
-        settings: Settings, corpus: Path) -> None:
+        ports_core: Core) -> None:
     # A brand-new database: the post ledger (a table made on first use) did not exist yet,
     # and /status's list of failed posts created it: BEGIN IMMEDIATE behind the first
     # reload's write lock, 60 s (the busy timeout), then "The database is busy". A read
     # makes no table now, and the reload running is said as such.
-    (corpus / "ports.txt").write_text("Ports\n\nThe port of Exampleton reopened on Monday, "
-                                      "officials said.\n", encoding="utf-8")
-    own = Core(settings)
+    own = ports_core
     inside, release = threading.Event(), threading.Event()
 
     def progress(*_: object) -> None:  # called inside the reload's transaction
@@ -253,7 +260,6 @@ def test_admin_status_on_a_new_database_during_its_first_reload_answers_at_once(
     finally:
         release.set()
         reloading.join(60)
-        own.close()
 
 
 @pytest.mark.asyncio
@@ -310,42 +316,37 @@ async def command_answer(slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F81
 
 
 def test_two_reloads_at_once_only_the_one_that_runs_says_it_started(
-        settings: Settings, corpus: Path) -> None:
+        ports_core: Core) -> None:
     # "Reload started" was sent when no reload was running a moment before: two admins'
     # /reload at once were both told it started, then one of them that a reload is already
     # running (seen on Slack with two /briefbot reload at once).
-    (corpus / "ports.txt").write_text("Ports\n\nThe port of Exampleton reopened on Monday, "
-                                      "officials said.\n", encoding="utf-8")
-    own = Core(settings)
-    try:
-        router = Router(own)
-        notices: dict[str, list[str]] = {"A": [], "B": []}
-        replies: dict[str, Reply] = {}
+    own = ports_core
+    router = Router(own)
+    notices: dict[str, list[str]] = {"A": [], "B": []}
+    replies: dict[str, Reply] = {}
 
-        def run(who: str) -> None:
-            def notify(reply: Reply) -> None:  # a platform post: it takes a moment
-                notices[who].append(reply.plain_text())
-                time.sleep(0.3)
+    def run(who: str) -> None:
+        def notify(reply: Reply) -> None:  # a platform post: it takes a moment
+            notices[who].append(reply.plain_text())
+            time.sleep(0.3)
 
-            request = CommandRequest("reload", "", Caller("test", who, who, True), "C1",
-                                     notify=notify)
-            replies[who] = router.handle(request)
-            own.close()  # this thread's connection
+        request = CommandRequest("reload", "", Caller("test", who, who, True), "C1",
+                                 notify=notify)
+        replies[who] = router.handle(request)
+        own.close()  # this thread's connection
 
-        first = threading.Thread(target=run, args=("A",))
-        second = threading.Thread(target=run, args=("B",))
-        first.start()
-        time.sleep(0.05)
-        second.start()
-        first.join(30)
-        second.join(30)
-        outcomes = sorted((r.kind, len(notices[w])) for w, r in replies.items())
-        assert outcomes == [("error", 0), ("info", 1)], (outcomes, notices)
-        loser = next(r for r in replies.values() if r.kind == "error")
-        assert "already running" in loser.plain_text()
-        router.close()
-    finally:
-        own.close()
+    first = threading.Thread(target=run, args=("A",))
+    second = threading.Thread(target=run, args=("B",))
+    first.start()
+    time.sleep(0.05)
+    second.start()
+    first.join(30)
+    second.join(30)
+    outcomes = sorted((r.kind, len(notices[w])) for w, r in replies.items())
+    assert outcomes == [("error", 0), ("info", 1)], (outcomes, notices)
+    loser = next(r for r in replies.values() if r.kind == "error")
+    assert "already running" in loser.plain_text()
+    router.close()
 
 
 @pytest.mark.asyncio

@@ -31,7 +31,7 @@ def test_an_item_link_with_an_accent_fetches_its_page(
     item = (f"<item><title>Café</title><link>{server.base}/news/café-öl</link><guid>iri</guid>"
             "<description>The café reopened.</description></item>")
     items = poll_feed_body(server, settings, store,
-                  rss(STORY[:1], server.base).replace("</channel>", item + "</channel>"))
+                           rss(STORY[:1], server.base).replace("</channel>", item + "</channel>"))
     assert items == [("added", None), ("added", None)]
     assert server.hits["/news/caf%C3%A9-%C3%B6l"] == 1
 

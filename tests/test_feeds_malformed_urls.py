@@ -54,7 +54,7 @@ def test_a_page_redirecting_to_a_malformed_url_falls_back_to_the_item(
         server: FixtureServer, settings: Settings, store: Store) -> None:
     server.set("/odd", Route(status=302, headers={"Location": "http://[bad/"}))
     items = poll_feed_body(server, settings, store,
-                  _rss_with(server, BAD_ITEM.format(link=server.url("/odd"))))
+                           _rss_with(server, BAD_ITEM.format(link=server.url("/odd"))))
     assert [o for o, _ in items] == ["added"] * 4
     assert "redirect (302) to an invalid URL" in (items[3][1] or "")
 
@@ -66,7 +66,7 @@ def test_a_page_with_a_malformed_canonical_url_is_stored_under_its_address(
         f'href="{server.base}/news/{STORY[0]["slug"]}"', f'href="{canonical}"')
     server.set("/odd", Route(body=page.encode()))
     items = poll_feed_body(server, settings, store,
-                  _rss_with(server, BAD_ITEM.format(link=server.url("/odd"))))
+                           _rss_with(server, BAD_ITEM.format(link=server.url("/odd"))))
     assert items == [("added", None)] * 4
     [doc] = [d for d in store.documents() if d["url"] == server.url("/odd")]
     assert doc["id"] == doc_id_for(server.url("/odd"))
