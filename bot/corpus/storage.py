@@ -1248,7 +1248,8 @@ class Store:
         return self.post_slot(sub_id, slot)
 
     def post_slot(self, sub_id: int, slot: str) -> dict[str, Any] | None:
-        self._ensure_post_ledger()
+        if not self._existing("post_ledger", self._ensure_post_ledger):
+            return None  # (a read creates no table: see `_existing`)
         rows = list(self.db.query(
             "select * from post_ledger where subscription_id = ? and slot = ?", [sub_id, slot]))
         return dict(rows[0]) if rows else None
@@ -1274,7 +1275,8 @@ class Store:
     def post_slots(self, sub_id: int | None = None, state: str | None = None,
                    limit: int | None = None) -> list[dict[str, Any]]:
         """Ledger rows, newest slot first."""
-        self._ensure_post_ledger()
+        if not self._existing("post_ledger", self._ensure_post_ledger):
+            return []
         clauses: list[str] = []
         params: list[Any] = []
         if sub_id is not None:
@@ -1292,13 +1294,15 @@ class Store:
 
     def last_post_slot(self, sub_id: int) -> str | None:
         """The latest slot in the ledger for a subscription, whatever its state."""
-        self._ensure_post_ledger()
+        if not self._existing("post_ledger", self._ensure_post_ledger):
+            return None
         rows = list(self.db.query(
             "select max(slot) slot from post_ledger where subscription_id = ?", [sub_id]))
         return rows[0]["slot"] if rows else None
 
     def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:
-        self._ensure_post_ledger()
+        if not self._existing("post_ledger", self._ensure_post_ledger):
+            return None
         rows = list(self.db.query(
             "select * from post_ledger where subscription_id = ? and state = 'posted'"
             " order by slot desc limit 1", [sub_id]))
@@ -1306,7 +1310,8 @@ class Store:
 
     def expired_post_claims(self, now: str, sub_id: int | None = None) -> list[dict[str, Any]]:
         """Claimed slots whose lease ran out before `now` (their process stopped)."""
-        self._ensure_post_ledger()
+        if not self._existing("post_ledger", self._ensure_post_ledger):
+            return []
         sql = "select * from post_ledger where state = 'claimed' and lease_until < ?"
         params: list[Any] = [now]
         if sub_id is not None:
