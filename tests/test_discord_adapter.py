@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from bot.adapters import discord as discord_adapter
 from bot.adapters.discord import BriefbotClient, create_adapter, guild_id_from
 from bot.adapters.discord_embeds import ZWSP, render_reply
-from bot.chat.commands import Caller, CommandRequest
+from bot.chat.commands import Caller, CommandRequest, Router
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import UserError
@@ -929,6 +929,84 @@ async def test_an_answer_discord_refuses_is_told_as_discords_not_ours(
     text = all_text([calls[0].json["data"] if status == 429 else calls[0].json])
     assert "error id" not in text and "on our side" not in text, text
     assert f"Discord did not take the answer (HTTP {status})" in text, text
+
+
+async def _answered(emu: DiscordEmulator, path: str, seconds: float) -> list[RecordedCall]:
+    """The 200 answers posted to `path`, waiting up to `seconds` for the first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        calls = [c for c in emu.calls_to(re.escape(path), method="POST") if c.status == 200]
+        if calls:
+            return calls
+        assert time.monotonic() < deadline, f"nothing was answered in {seconds} s"
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("where", ["callback", "followup"])
+async def test_an_answer_rate_limited_for_long_tells_the_user_when_to_retry(
+        emu: DiscordEmulator, bot: BriefbotClient, where: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Interaction answers go by discord.py's webhook adapter, which slept any Retry-After
+    # (the client's max_ratelimit_timeout does not reach it): a 600 s rate limit held the
+    # answer and the command 10 minutes. It waits at most MAX_ANSWER_RATELIMIT_WAIT now, and
+    # the user is told Discord is rate-limiting and when to try again.
+    if where == "callback":  # a fast command, answered directly
+        path, command, options = r"/interactions/\d+/[^/]+/callback", "help", None
+    else:  # a slow one: deferred, then a follow-up
+        path, command = r"/webhooks/\d+/[^/]+", "claim"
+        options = {"text": "The port of Exampleton reopened"}
+    emu.rate_limit("POST", path, retry_after=600)
+    started = time.monotonic()
+    sent = await emu.send_interaction(command, options)
+    calls = await _answered(
+        emu, sent.callback_path if where == "callback" else sent.webhook_path, 20)
+    took = time.monotonic() - started
+    body = calls[-1].json["data"] if where == "callback" else calls[-1].json
+    text = all_text([body])
+    assert took < 20 and body["flags"] & EPHEMERAL
+    assert "Discord is rate-limiting this bot's answers" in text, text
+    assert "Your answer could not be sent; please try again in 10 minutes" in text, text
+    assert "error id" not in text and "on our side" not in text, text
+    assert "rate-limiting the answer to /" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_long_answer_cut_short_by_a_rate_limit_says_how_much_was_lost(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    reply = long_reply()
+    total = len(render_reply(reply))
+    assert total >= 3
+    monkeypatch.setattr(Router, "help_reply", lambda self, caller=None: reply)
+    emu.rate_limit("POST", r"/webhooks/\d+/[^/]+", retry_after=90)
+    sent = await emu.send_interaction("help")
+    assert (await emu.wait_for_response(sent)).json["type"] == 4  # the first message
+    [notice] = await _answered(emu, sent.webhook_path, 20)
+    text = all_text([notice.json])
+    assert notice.json["flags"] & EPHEMERAL
+    assert (f"Your answer was cut short: the last {total - 1} of its {total} messages could "
+            "not be sent; please try again in 90 seconds") in text, text
+
+
+@pytest.mark.asyncio
+async def test_an_answers_rate_limit_waits_are_bounded_in_all(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A short wait is still waited out (and the answer sent); the waits of one message's
+    # retries count together against the bound.
+    monkeypatch.setattr(discord_adapter, "MAX_ANSWER_RATELIMIT_WAIT", 0.5)
+    emu.rate_limit("POST", r"/interactions/\d+/[^/]+/callback", retry_after=0.3)
+    sent = await emu.send_interaction("help")
+    [answer] = await _answered(emu, sent.callback_path, 10)
+    assert "Discord is rate-limiting" not in all_text([answer.json["data"]])
+    assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [429, 200]
+
+    emu.rate_limit("POST", r"/interactions/\d+/[^/]+/callback", retry_after=0.3, times=2)
+    sent = await emu.send_interaction("help")
+    [notice] = await _answered(emu, sent.callback_path, 10)
+    assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [429, 429, 200]
+    text = all_text([notice.json["data"]])
+    assert "Discord is rate-limiting this bot's answers" in text, text
+    assert "try again in 1 seconds" not in text and "try again in 1 second" in text, text
 
 
 # --------------------------------------------------------------------------- two servers

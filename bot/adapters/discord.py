@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import shlex
 import uuid
@@ -21,12 +22,14 @@ from typing import Any, Literal
 import aiohttp
 import discord
 from discord import app_commands
+from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 
 from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
 from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router
 from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.errors import UserError
+from bot.feeds.fetch import parse_retry_after
 from bot.reply import Context, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.scheduler import in_daemon_thread
@@ -49,6 +52,9 @@ _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral
 INTERACTION_EXPIRED = frozenset({50027, 10015})
 UNKNOWN_CHANNEL = 10003  # Discord's code for a channel that does not exist (deleted)
 MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may sleep for a rate limit (its least value)
+# The longest an answer (an interaction's response or follow-up) waits out Discord's rate
+# limits, all of one message's retries together; past it the user is told to try again.
+MAX_ANSWER_RATELIMIT_WAIT = MAX_RATELIMIT_WAIT
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
 # applications.commands scope; answers go through the interaction (no channel permission
@@ -106,6 +112,101 @@ def caller_for(interaction: discord.Interaction[Any]) -> Caller:
                   workspace_id=guild)
 
 
+class AnswerRateLimited(discord.DiscordException):
+    """Discord asked an answer (an interaction's response or follow-up) to wait longer than
+    MAX_ANSWER_RATELIMIT_WAIT, or did not say how long. `unsent` of the answer's `total`
+    messages were not sent (set by `send_reply`)."""
+
+    def __init__(self, retry_after: float | None) -> None:
+        self.retry_after = retry_after
+        self.unsent = self.total = 0
+        super().__init__("Discord is rate-limiting answers ("
+                         + ("no wait given" if retry_after is None
+                            else f"retry in {retry_after:.1f} s") + ")")
+
+
+async def _answer_wait(response: aiohttp.ClientResponse) -> float | None:
+    """What discord.py's webhook adapter would sleep for a 429: the body's `retry_after`
+    (finite, not negative), else None (it would fail reading it)."""
+    try:
+        body = await response.json(content_type=None)
+    except (ValueError, aiohttp.ClientError):
+        return None
+    value = body.get("retry_after") if isinstance(body, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+        if math.isfinite(seconds) and seconds >= 0:
+            return seconds
+    return None
+
+
+class _BoundedRequest:
+    """One request of `_BoundedSession`: a 429 whose wait is over what is left of the
+    budget raises AnswerRateLimited instead of reaching discord.py (which sleeps it)."""
+
+    def __init__(self, owner: _BoundedSession, inner: Any) -> None:
+        self._owner, self._inner = owner, inner
+
+    async def __aenter__(self) -> aiohttp.ClientResponse:
+        response: aiohttp.ClientResponse = await self._inner.__aenter__()
+        # Without Via discord.py raises the 429 at once (a Cloudflare ban): left to it.
+        if response.status == 429 and response.headers.get("Via"):
+            wait = await _answer_wait(response)
+            if wait is None or wait > self._owner.left:
+                told = wait if wait is not None else parse_retry_after(
+                    response.headers.get("Retry-After"))
+                await self._inner.__aexit__(None, None, None)
+                raise AnswerRateLimited(told)
+            self._owner.left -= wait
+        return response
+
+    async def __aexit__(self, *exc_info: Any) -> Any:
+        return await self._inner.__aexit__(*exc_info)
+
+
+class _BoundedSession:
+    """The HTTP session as discord.py's webhook adapter sees it for one answer message:
+    rate-limit waits of at most MAX_ANSWER_RATELIMIT_WAIT in all."""
+
+    def __init__(self, session: aiohttp.ClientSession, budget: float) -> None:
+        self._session, self.left = session, budget
+
+    def request(self, *args: Any, **kwargs: Any) -> _BoundedRequest:
+        return _BoundedRequest(self, self._session.request(*args, **kwargs))
+
+
+class _BoundedWebhookAdapter(AsyncWebhookAdapter):
+    """Interaction responses and follow-ups go by discord.py's webhook adapter, which slept
+    any rate limit it was given (not bound by the client's `max_ratelimit_timeout`): a 600 s
+    wait held the answer, and the command, 10 minutes."""
+
+    async def request(self, route: Any, session: aiohttp.ClientSession,
+                      **kwargs: Any) -> Any:
+        bounded: Any = _BoundedSession(session, MAX_ANSWER_RATELIMIT_WAIT)
+        return await super().request(route, bounded, **kwargs)
+
+
+_ANSWERS = _BoundedWebhookAdapter()
+
+
+def _bound_answer_waits() -> None:
+    """This task's (and the tasks it starts') interaction answers wait a rate limit of at
+    most MAX_ANSWER_RATELIMIT_WAIT (discord.py takes its webhook adapter from a context
+    variable)."""
+    if async_context.get() is not _ANSWERS:
+        async_context.set(_ANSWERS)
+
+
+def _wait_words(seconds: float | None) -> str:
+    if seconds is None:
+        return "a minute"
+    whole = max(1, math.ceil(seconds))
+    if whole < 120:
+        return f"{whole} second{'s' if whole > 1 else ''}"
+    minutes = math.ceil(whole / 60)
+    return f"{minutes} minutes" if minutes < 120 else f"{math.ceil(minutes / 60)} hours"
+
+
 class BriefbotTree(app_commands.CommandTree["BriefbotClient"]):
     async def on_error(self, interaction: discord.Interaction[BriefbotClient],
                        error: app_commands.AppCommandError) -> None:
@@ -130,6 +231,9 @@ class BriefbotClient(discord.Client):
                            (feeds.every_minutes, feeds.min_every_minutes))
 
     async def setup_hook(self) -> None:
+        # Run in the task that goes on to read the gateway: the interactions it dispatches
+        # (commands, autocompletes) inherit the bounded answer waits.
+        _bound_answer_waits()
         try:
             if self.guild_id is not None:
                 guild = discord.Object(self.guild_id)
@@ -157,10 +261,12 @@ class BriefbotClient(discord.Client):
         """Run one command through the router and answer the interaction. `private`: the
         answer is ephemeral whatever the reply says (the admin group); `note`: a line added
         to a successful reply."""
+        _bound_answer_waits()
         loop = asyncio.get_running_loop()
         deferred = asyncio.Event()
 
         async def send_notice(reply: Reply) -> None:
+            _bound_answer_waits()
             await asyncio.wait_for(deferred.wait(), 10)  # the notice replaces "thinking…"
             for message in render_reply(reply):
                 await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS,
@@ -209,8 +315,12 @@ class BriefbotClient(discord.Client):
         messages = render_reply(reply)
         if not interaction.response.is_done():
             first, rest = messages[0], messages[1:]
-            await interaction.response.send_message(
-                ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **_payload(first))
+            try:
+                await interaction.response.send_message(
+                    ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **_payload(first))
+            except AnswerRateLimited as exc:
+                exc.unsent = exc.total = len(messages)
+                raise
         else:
             rest = messages
             if interaction.extras.pop(_DEFERRED, None) == "public" and ephemeral:
@@ -224,6 +334,9 @@ class BriefbotClient(discord.Client):
             try:
                 await interaction.followup.send(ephemeral=ephemeral, allowed_mentions=NO_MENTIONS,
                                                 wait=True, **_payload(message))
+            except AnswerRateLimited as exc:
+                exc.unsent, exc.total = len(rest) - i, len(messages)
+                raise
             except discord.HTTPException as exc:
                 if exc.code not in INTERACTION_EXPIRED:
                     raise
@@ -255,9 +368,23 @@ class BriefbotClient(discord.Client):
                            error: app_commands.AppCommandError) -> None:
         """Tree errors: log with the traceback under an id, answer with a short ephemeral
         reply that quotes it."""
+        _bound_answer_waits()
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(error, app_commands.CommandNotFound):
             reply = Reply.error("That command is no longer available; try /help.")
+        elif isinstance(cause, AnswerRateLimited):
+            # Discord asked for a longer wait than an answer waits: said, not slept (the
+            # command held for as long) nor logged as a bug of ours.
+            name = interaction.command.qualified_name if interaction.command else "?"
+            log.warning("Discord is rate-limiting the answer to /%s for discord:%s (retry "
+                        "after %s s): %d message(s) not sent", name, interaction.user.id,
+                        "?" if cause.retry_after is None else f"{cause.retry_after:.1f}",
+                        cause.unsent)
+            lost = ("Your answer could not be sent" if cause.unsent >= cause.total else
+                    f"Your answer was cut short: the last {cause.unsent} of its "
+                    f"{cause.total} messages could not be sent")
+            reply = Reply.error(f"Discord is rate-limiting this bot's answers. {lost}; please "
+                                f"try again in {_wait_words(cause.retry_after)}.")
         elif isinstance(cause, discord.HTTPException) and (cause.status >= 500
                                                             or cause.status == 429):
             # Discord refused the answer (busy, down, rate-limiting): a platform error, not
@@ -276,7 +403,7 @@ class BriefbotClient(discord.Client):
                                 "It has been logged; please try again later.")
         try:
             await self.send_reply(interaction, reply, ephemeral=True)
-        except discord.HTTPException as exc:
+        except (discord.HTTPException, AnswerRateLimited) as exc:
             log.warning("could not tell the user about the error: %s", exc)
 
     # ------------------------------------------------------------------ delivery
