@@ -330,6 +330,25 @@ class _Decoder:
         return b"".join(self.parts)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _gunzip_file(body: bytes, mime: str, cap: int) -> bytes:
+    """A feed served as an untyped file (`UNTYPED`) that is a gzip file (feed.xml.gz on S3,
+    sent without Content-Encoding): decompressed within the same size cap."""
+    decoder = _Decoder("gzip", cap)
+    try:
+        decoder.feed(body)
+        return decoder.finish()
+    except FetchError as exc:
+        if exc.reason.startswith("over the size cap"):
+            raise
+        why = ("the file is cut short (its compressed data ends early)"
+               if exc.reason.startswith("incomplete body") else exc.reason)
+        raise FetchError(f"the server sent {mime} holding a gzip file (no Content-Encoding) "
+                         f"that could not be decompressed: {why}") from exc
+
+
 class Fetcher:
     """GETs with every limit of the module docstring. Thread-safe; share one per process so
     that the per-host politeness holds across feeds."""
@@ -506,7 +525,11 @@ class Fetcher:
             if resp.length:  # http.client counts down a Content-Length; left over: cut short
                 raise FetchError(f"incomplete body: {raw:,} of {raw + resp.length:,} bytes "
                                  "(connection closed early)")
-            return status, hdrs, decoder.finish(), peer
+            body = decoder.finish()
+            mime = hdrs.get("content-type", "").partition(";")[0].strip().lower()
+            if kind == "feed" and mime in UNTYPED and body[:2] == GZIP_MAGIC:
+                body = _gunzip_file(body, mime, cap)
+            return status, hdrs, body, peer
         except http.client.IncompleteRead as exc:
             raise FetchError(f"incomplete body: the connection to {host} closed before the "
                              f"end of the body ({len(exc.partial):,} bytes of the last "
