@@ -17,7 +17,13 @@ from pathlib import Path
 import click
 
 from bot.cli.context import AppContext, json_errors, open_store, pass_app
-from bot.corpus.storage import SCHEMA_VERSION, Store, backup_database, inspect_database
+from bot.corpus.storage import (
+    SCHEMA_VERSION,
+    Store,
+    backup_database,
+    inspect_database,
+    read_only_connection,
+)
 from bot.errors import UserError, failure_reason
 
 
@@ -76,8 +82,9 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
     if problem is not None:
         raise UserError(f"cannot write the backup {file}: {problem}")
     store = open_store(db)
+    removed: list[Path] = []
     try:
-        store.backup(file)
+        store.backup(file, removed)
     except OSError as exc:
         raise UserError(f"cannot write the backup {file}: {exc.strerror or exc}") from exc
     except sqlite3.OperationalError as exc:  # a full disk while SQLite writes the copy
@@ -86,13 +93,73 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
     finally:
         store.close()
     info = inspect_database(file)
-    out = {"backup": str(file), "database": str(db), "bytes": file.stat().st_size, **info}
+    out = {"backup": str(file), "database": str(db), "bytes": file.stat().st_size, **info,
+           "removed_partial": [str(p) for p in removed]}
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
+    if removed:
+        click.echo(f"removed {len(removed)} partial file(s) of an earlier backup to {file} "
+                   f"that was interrupted: {', '.join(str(p) for p in removed)}")
     click.echo(f"backup of {db} written to {file}: {info['documents']} documents, "
                f"{info['sentences']} sentences, schema version {info['schema_version']}, "
                f"{out['bytes']:,} bytes, integrity {info['integrity']}")
+
+
+def _head(path: Path, size: int) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(size)
+
+
+def _stale_sidecars(db: Path) -> tuple[list[Path], str]:
+    """The `-wal`/`-shm` files beside `db` that cannot be its own, and why. SQLite reads a WAL
+    as the database's latest pages even beside a missing database or one not in WAL mode
+    (it replays it): the copy kept before a restore was then that other database's content,
+    and the one in place was lost. The WAL of a database in WAL mode (a stopped bot's last
+    commits, or a running bot's) is its own and stays."""
+    wal, shm = db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")
+    present = [p for p in (wal, shm) if p.is_file()]
+    if not present:
+        return [], ""
+    try:
+        head = _head(db, 100) if db.is_file() else b""
+        wal_head = _head(wal, 32) if wal.is_file() else b""
+    except OSError:
+        return [], ""  # an unreadable database is moved aside whole (`_keep_current`)
+    if not head:
+        return present, f"there is no database {'in' if db.exists() else 'file'} {db}"
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
+        return [], ""  # not a database: moved aside with its sidecars (`_keep_current`)
+    if head[18] != 2 or head[19] != 2:
+        return present, f"{db} is not in WAL mode"
+    if len(wal_head) == 32:
+        wal_page = int.from_bytes(wal_head[8:12], "big")
+        db_page = int.from_bytes(head[16:18], "big")
+        db_page = 65536 if db_page == 1 else db_page
+        if wal_page != db_page:
+            return present, (f"the WAL's page size ({wal_page}) is not the database's "
+                             f"({db_page})")
+    return [], ""
+
+
+def _move_stale_sidecars(db: Path) -> tuple[list[str], str]:
+    """`_stale_sidecars` renamed `<name>.stale-<time>` (kept, not deleted: they may be the
+    only copy of someone's last writes). Returns their new paths and why."""
+    stale, why = _stale_sidecars(db)
+    if not stale:
+        return [], ""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    moved = []
+    for part in stale:
+        aside = part.with_name(f"{part.name}.stale-{stamp}")
+        try:
+            part.rename(aside)
+        except OSError as exc:
+            raise UserError(f"{part} belongs to no database there ({why}) and could not be "
+                            f"moved aside ({exc.strerror or exc}); move it away and restore "
+                            "again; nothing was restored") from exc
+        moved.append(str(aside))
+    return moved, why
 
 
 def _keep_current(db: Path) -> str | None:
@@ -126,11 +193,8 @@ def _keep_current(db: Path) -> str | None:
 def _readable(db: Path) -> bool:
     """The database opens and its schema can be read (else it is moved aside as broken)."""
     try:
-        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
-        try:
+        with read_only_connection(db, timeout=60) as conn:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
     except sqlite3.DatabaseError:
         return False
     return True
@@ -164,6 +228,7 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     if info["schema_version"] > SCHEMA_VERSION:
         raise UserError(f"{file} has schema version {info['schema_version']}, newer than this "
                         f"briefbot understands (up to {SCHEMA_VERSION}); not restored")
+    stale, stale_why = _move_stale_sidecars(db)
     kept = _keep_current(db)
     store = Store(db)
     try:
@@ -204,6 +269,7 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         finally:
             core.close()
     out = {"restored": str(file), "database": str(db), "previous": kept,
+           "stale_moved": stale,
            "documents": stats["documents"], "sentences": stats["sentences"],
            "upgraded": upgraded, "index_sentences": indexed, "index_error": index_error}
     if as_json:
@@ -215,6 +281,9 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         return
     click.echo(f"restored {file} into {db}: {stats['documents']} documents, "
                f"{stats['sentences']} sentences")
+    if stale:
+        click.echo(f"moved aside {len(stale)} file(s) that were beside {db} but could not be "
+                   f"its own ({stale_why}): {', '.join(stale)}")
     if kept:
         click.echo(f"the previous database is kept at {kept}")
     if upgraded:

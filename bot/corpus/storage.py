@@ -32,6 +32,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -208,14 +209,76 @@ MIGRATIONS: tuple[Migration, ...] = (
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE_VERSION
 
 
-def backup_database(source: sqlite3.Connection, dest: str | Path) -> Path:
+# A backup's partial file beside its destination: `.<name>.<pid>.<random>.tmp` (before the pid
+# was in the name: `.<name>.<random>.tmp`), and SQLite's journal of it.
+_BACKUP_TMP = r"\.{name}\.(?:(?P<pid>\d+)\.)?[0-9a-f]{{8}}\.tmp(?:-journal)?"
+# A partial file is taken for stale when its backup's process is gone and it was untouched
+# this long (a process of that number in another PID namespace, a container, may be writing
+# it), or, without a pid in its name, when untouched for STALE_UNNAMED_BACKUP_SECONDS.
+STALE_BACKUP_SECONDS = 600.0
+STALE_UNNAMED_BACKUP_SECONDS = 3600.0
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or no such number): not ours to judge
+    return True
+
+
+def stale_backup_parts(dest: str | Path) -> list[Path]:
+    """Partial files of earlier backups to `dest` whose backup was killed (its process is
+    gone) and so never finished: they take space and are no backup."""
+    dest = Path(dest)
+    found = []
+    pattern = re.compile(_BACKUP_TMP.format(name=re.escape(dest.name)))
+    try:
+        entries = list(dest.parent.iterdir())
+    except OSError:
+        return []
+    for path in entries:
+        m = pattern.fullmatch(path.name)
+        if m is None or not path.is_file():
+            continue
+        try:
+            idle = time.time() - path.stat().st_mtime
+        except OSError:
+            continue
+        if m["pid"] is None:
+            stale = idle > STALE_UNNAMED_BACKUP_SECONDS
+        else:
+            pid = int(m["pid"])
+            stale = (idle > STALE_BACKUP_SECONDS and pid != os.getpid()
+                     and not _process_alive(pid))
+        if stale:
+            found.append(path)
+    return sorted(found)
+
+
+def backup_database(source: sqlite3.Connection, dest: str | Path,
+                    removed: list[Path] | None = None) -> Path:
     """A consistent copy of `source` at `dest` through SQLite's online backup API (one step,
     so one read snapshot: safe while other connections write), as a single file (rollback
     journal, not WAL), checked with `PRAGMA integrity_check`. Written beside `dest` and
     renamed into place, so `dest` is never a half-written file. Its folder must exist: none
-    is created (`briefbot backup` refuses a missing one, naming it)."""
+    is created (`briefbot backup` refuses a missing one, naming it). The partial files an
+    earlier, killed backup to `dest` left are removed first (listed in `removed`)."""
     dest = Path(dest)
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
+    for part in stale_backup_parts(dest):
+        try:
+            part.unlink()
+        except FileNotFoundError:
+            continue  # another backup removed it meanwhile
+        except OSError as exc:
+            log.warning("could not remove %s, left by an interrupted backup: %s", part, exc)
+            continue
+        log.info("removed %s, left by an interrupted backup", part)
+        if removed is not None:
+            removed.append(part)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     target = sqlite3.connect(str(tmp))
     try:
         source.backup(target)
@@ -233,6 +296,37 @@ def backup_database(source: sqlite3.Connection, dest: str | Path) -> Path:
     return dest
 
 
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+@contextmanager
+def read_only_connection(path: str | Path, timeout: float = 5.0) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to a database file that leaves no `-wal`/`-shm` of its own
+    behind. A read-only connection to a database in WAL mode creates them and, unable to
+    checkpoint, never removes them: a backup file in WAL mode (a live database's copy) kept
+    an empty WAL and its index beside it after `restore` read it. When there were none before,
+    a read-write connection opened and closed after it removes them as SQLite's last
+    connection does (checking under its lock that no other one uses them)."""
+    path = Path(path)
+    had = any(p.exists() for p in _sidecars(path))
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    try:
+        yield conn
+    finally:
+        conn.close()
+        if not had and any(p.exists() for p in _sidecars(path)):
+            try:
+                tidy = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True,
+                                       timeout=timeout)
+                try:
+                    tidy.execute("select count(*) from sqlite_master").fetchone()
+                finally:
+                    tidy.close()
+            except sqlite3.Error as exc:  # a file we may only read: they stay, harmless
+                log.debug("could not remove the WAL files beside %s: %s", path, exc)
+
+
 def inspect_database(path: str | Path) -> dict[str, Any]:
     """Open a briefbot database file read-only and describe it: {"schema_version",
     "documents", "sentences", "integrity"}. Raises `NotADatabase` with the reason."""
@@ -240,9 +334,13 @@ def inspect_database(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise NotADatabase(f"{path}: no such file")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        with read_only_connection(path) as conn:
+            return _describe_database(path, conn)
     except sqlite3.Error as exc:
         raise NotADatabase(f"{path}: cannot be opened ({exc})") from exc
+
+
+def _describe_database(path: Path, conn: sqlite3.Connection) -> dict[str, Any]:
     try:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
@@ -259,8 +357,6 @@ def inspect_database(path: str | Path) -> dict[str, Any]:
         }
     except sqlite3.DatabaseError as exc:
         raise NotADatabase(f"{path}: not an SQLite database ({exc})") from exc
-    finally:
-        conn.close()
 
 
 @dataclass
@@ -523,19 +619,16 @@ class Store:
             "select * from schema_migrations order by version")]
 
     # ------------------------------------------------------------------ backups
-    def backup(self, dest: str | Path) -> Path:
+    def backup(self, dest: str | Path, removed: list[Path] | None = None) -> Path:
         """An online backup of this database to `dest` (see `backup_database`)."""
-        return backup_database(self.db.conn, dest)
+        return backup_database(self.db.conn, dest, removed)
 
     def restore_from(self, source: str | Path) -> None:
         """Replace this database's content with the backup at `source`, page by page through
         the backup API (other connections see the restored database on their next read). The
         caller checks `source` first (`inspect_database`) and keeps a copy of the current one."""
-        src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
-        try:
+        with read_only_connection(source, timeout=60) as src:
             src.backup(self.db.conn)
-        finally:
-            src.close()
         self._ready.clear()
 
     # ------------------------------------------------------------------ meta

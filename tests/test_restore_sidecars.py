@@ -1,0 +1,202 @@
+"""`restore` beside `-wal`/`-shm` files that are not the database's own, and `backup` after a
+killed backup.
+
+SQLite reads a WAL beside a database as its latest pages even when the database is not in WAL
+mode or is missing: a foreign WAL left beside the database (a backup copied over it, the
+database deleted without its WAL) was replayed into it, so the copy restore keeps of "the
+previous database" was the foreign one and the database really in place was lost. Such files
+are moved aside now (kept, renamed `.stale-<time>`), said so, and the restore ends with no
+`-wal`/`-shm` beside the target that is not its own. A killed backup left its partial
+`.<name>.<pid>.<random>.tmp` beside the destination forever; the next backup to that
+destination removes it and says so."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.corpus.storage import Store, backup_database, inspect_database, stale_backup_parts
+from tests.conftest import ROOT
+from tests.test_backup_migrate import BRIEFBOT, FIXTURE, briefbot
+
+
+def foreign_wal(folder: Path) -> tuple[bytes, bytes]:
+    """The -wal and -shm of another database with commits not yet checkpointed."""
+    other = folder / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("pragma journal_mode = wal")
+    conn.execute("pragma wal_autocheckpoint = 0")
+    conn.execute("create table junk(a)")
+    conn.executemany("insert into junk values (?)", [(str(i) * 50,) for i in range(300)])
+    conn.commit()
+    wal = (folder / "other.db-wal").read_bytes()
+    shm = (folder / "other.db-shm").read_bytes()
+    conn.close()
+    other.unlink()
+    return wal, shm
+
+
+def sidecars(db: Path) -> list[str]:
+    return sorted(p.name for p in db.parent.iterdir()
+                  if p.name in (db.name + "-wal", db.name + "-shm"))
+
+
+@pytest.fixture
+def backup(tmp_path: Path) -> Path:
+    """A backup holding 2 documents (the fixture's)."""
+    src = tmp_path / "src.db"
+    shutil.copy(FIXTURE, src)
+    dest = tmp_path / "backup.db"
+    assert briefbot(src, "backup", str(dest)).returncode == 0
+    return dest
+
+
+def test_restore_moves_aside_a_foreign_wal_and_keeps_the_real_previous_database(
+        tmp_path: Path, backup: Path) -> None:
+    db = tmp_path / "live.db"
+    # The database in place: the seeds (more than the backup's 2 documents), one file (a
+    # backup copied into place, rollback-journal mode), with another database's WAL beside.
+    assert briefbot(db, "reload", "--no-index", str(ROOT / "seeds")).returncode == 0
+    conn = sqlite3.connect(db)
+    conn.execute("pragma journal_mode = delete")
+    conn.close()
+    before = inspect_database(db)["documents"]
+    assert before > 2 and sidecars(db) == []
+    wal, shm = foreign_wal(tmp_path)
+    (tmp_path / "live.db-wal").write_bytes(wal)
+    (tmp_path / "live.db-shm").write_bytes(shm)
+
+    proc = briefbot(db, "restore", "--no-index", str(backup))
+    assert proc.returncode == 0, proc.stderr
+    [kept] = tmp_path.glob("live.db.before-restore-*.db")
+    # Before: the kept copy was the foreign database (table junk only), the seeds lost.
+    assert inspect_database(kept)["documents"] == before
+    assert inspect_database(db)["documents"] == 2
+    assert sidecars(db) == []  # none left that is not the restored database's own
+    aside = sorted(tmp_path.glob("live.db-*.stale-*"))
+    assert [p.read_bytes() for p in aside] == [shm, wal]  # kept, not deleted
+    assert (f"moved aside 2 file(s) that were beside {db} but could not be its own ({db} is "
+            "not in WAL mode)") in proc.stdout, proc.stdout
+
+
+def test_restore_to_a_missing_database_beside_an_old_wal_moves_the_wal_aside(
+        tmp_path: Path, backup: Path) -> None:
+    db = tmp_path / "new.db"
+    wal, shm = foreign_wal(tmp_path)
+    (tmp_path / "new.db-wal").write_bytes(wal)
+    (tmp_path / "new.db-shm").write_bytes(shm)
+    proc = briefbot(db, "restore", "--no-index", "--json", str(backup))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert [Path(p).name.split(".stale-")[0] for p in out["stale_moved"]] == [
+        "new.db-wal", "new.db-shm"], out
+    assert out["previous"] is None and inspect_database(db)["documents"] == 2
+    assert sidecars(db) == []
+    assert "junk" not in {r[0] for r in sqlite3.connect(db).execute(
+        "select name from sqlite_master")}
+
+
+def test_restore_keeps_the_databases_own_wal(tmp_path: Path, backup: Path) -> None:
+    # A WAL-mode database with commits still in its WAL (a bot stopped by a crash): its own,
+    # read into the kept copy, never moved aside.
+    db = tmp_path / "live.db"
+    shutil.copy(FIXTURE, tmp_path / "crashed.db")
+    store = Store(tmp_path / "crashed.db")  # upgraded, WAL mode
+    store.db.execute("pragma wal_autocheckpoint = 0")
+    store.set_meta("last-words", "kept")
+    shutil.copy(tmp_path / "crashed.db", db)
+    shutil.copy(tmp_path / "crashed.db-wal", tmp_path / "live.db-wal")
+    store.close()
+    proc = briefbot(db, "restore", "--no-index", str(backup))
+    assert proc.returncode == 0, proc.stderr
+    assert "moved aside" not in proc.stdout and not list(tmp_path.glob("live.db-*.stale-*"))
+    [kept] = tmp_path.glob("live.db.before-restore-*.db")
+    row = sqlite3.connect(kept).execute(
+        "select value from meta where key = 'last-words'").fetchone()
+    assert row == ("kept",)
+    assert sidecars(db) == []
+
+
+def _source(tmp_path: Path) -> sqlite3.Connection:
+    src = tmp_path / "src.db"
+    shutil.copy(FIXTURE, src)
+    return sqlite3.connect(src)
+
+
+def test_a_backup_removes_the_partial_file_of_a_killed_backup(tmp_path: Path) -> None:
+    dest = tmp_path / "b.db"
+    # A backup killed mid-way: its process gone, its partial file and journal left.
+    proc = subprocess.Popen(["sleep", "0"])
+    proc.wait()
+    dead = proc.pid
+    left = [tmp_path / f".b.db.{dead}.0123abcd.tmp",
+            tmp_path / f".b.db.{dead}.0123abcd.tmp-journal",
+            tmp_path / ".b.db.89abcdef.tmp"]  # named before the pid was in the name
+    for path in left:
+        path.write_bytes(b"half a backup")
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    # Not another backup's: a live process's, a recent one, another destination's.
+    alive = tmp_path / f".b.db.{os.getppid()}.0123abcd.tmp"
+    recent = tmp_path / f".b.db.{dead}.fedcba98.tmp"
+    other = tmp_path / f".c.db.{dead}.0123abcd.tmp"
+    for path in (alive, recent, other):
+        path.write_bytes(b"in progress")
+    for path in (alive, other):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    assert stale_backup_parts(dest) == sorted(left)
+
+    src = _source(tmp_path)
+    removed: list[Path] = []
+    try:
+        backup_database(src, dest, removed)
+    finally:
+        src.close()
+    assert sorted(removed) == sorted(left)
+    assert not any(p.exists() for p in left)
+    assert alive.exists() and recent.exists() and other.exists()
+    assert inspect_database(dest)["documents"] == 2
+
+
+def test_backup_says_it_removed_a_killed_backups_partial_file(tmp_path: Path) -> None:
+    db = tmp_path / "src.db"
+    shutil.copy(FIXTURE, db)
+    dest = tmp_path / "b.db"
+    # A real backup killed mid-way would leave this: its process killed before it renamed it.
+    child = subprocess.Popen(["sleep", "60"])
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    partial = tmp_path / f".b.db.{child.pid}.0a1b2c3d.tmp"
+    partial.write_bytes(FIXTURE.read_bytes()[:4096])
+    os.utime(partial, (time.time() - 3600, time.time() - 3600))
+    proc = subprocess.run([*BRIEFBOT, "--db", str(db), "backup", str(dest)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (f"removed 1 partial file(s) of an earlier backup to {dest} that was interrupted: "
+            f"{partial}") in proc.stdout, proc.stdout
+    assert not partial.exists() and not list(tmp_path.glob(".b.db.*"))
+
+
+def test_restore_from_a_backup_in_wal_mode_leaves_no_wal_files_beside_either(
+        tmp_path: Path) -> None:
+    # A backup file in WAL mode (a live database's copy, its WAL checkpointed): reading it
+    # read-only made an empty -wal and -shm beside it that nothing removed.
+    src = tmp_path / "copy.db"
+    shutil.copy(FIXTURE, src)
+    conn = sqlite3.connect(src)
+    assert conn.execute("pragma journal_mode = wal").fetchone() == ("wal",)
+    conn.close()
+    assert sidecars(src) == []
+    db = tmp_path / "live.db"
+    proc = briefbot(db, "restore", "--no-index", str(src))
+    assert proc.returncode == 0, proc.stderr
+    assert sidecars(src) == [] and sidecars(db) == []
+    assert inspect_database(src)["documents"] == 2 and sidecars(src) == []
+    assert inspect_database(db)["documents"] == 2 and sidecars(db) == []
