@@ -62,15 +62,18 @@ _GONE = {
 # the next slot posts once the app is invited (as Discord's missing permissions). Slack
 # answers `channel_not_found` for a private channel the app was not invited to (a bot cannot
 # see it), as for a wrong or deleted id: the two cannot be told apart, and disabling the
-# subscription of a private channel lost every post after the invite.
+# subscription of a private channel lost every post after the invite. A channel not found
+# on the scheduler's NOT_FOUND_SLOTS slots in a row over NOT_FOUND_HOURS is taken for deleted
+# (`DeliveryError.not_found`).
 _FIXABLE = {
     "not_in_channel": "the app is not in Slack channel {c}: invite it (/invite @briefbot); "
                       "the next scheduled post goes out once it is there",
     "channel_not_found": "Slack channel {c} was not found: if it is a private channel, invite "
                          "the app to it (/invite @briefbot in that channel); otherwise check "
-                         "the channel id (a deleted channel is not found either; remove its "
-                         "subscription). The next scheduled post goes out once the app can "
-                         "see the channel",
+                         "the channel id (a deleted channel is not found either: a "
+                         "subscription whose posts fail so 3 times in a row over a day or "
+                         "more is disabled). The next scheduled post goes out once the app "
+                         "can see the channel",
     # Slack's own posting rules (chat.postMessage's documented errors): said in words, not
     # only as "Slack rejected the post to C…: restricted_action_read_only_channel".
     "restricted_action": "a workspace setting keeps the app from posting in Slack channel "
@@ -437,7 +440,7 @@ def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -
                              channel_gone=True)
     if error in _FIXABLE:
         return DeliveryError(_FIXABLE[error].format(c=channel) + where, transient=False,
-                             channel_gone=False)
+                             channel_gone=False, not_found=error == "channel_not_found")
     if error in _AUTH:
         return DeliveryError(_AUTH[error] + where, transient=False)
     if status == 429 or status >= 500 or error in _TRANSIENT:

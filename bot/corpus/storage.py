@@ -1412,6 +1412,20 @@ class Store:
             params.append(sub_id)
         return [dict(r) for r in self.db.query(sql + " order by slot", params)]
 
+    def failure_streak(self, sub_id: int, error: str) -> tuple[int, str | None]:
+        """(how many, the first slot) of a subscription's latest slots that failed with this
+        very error, in a row: back to the latest slot that posted or failed otherwise (a
+        skipped slot, which posts nothing, and one still claimed do not break it)."""
+        if not self._existing("post_ledger", self._ensure_post_ledger):
+            return 0, None
+        row = self.db.execute(
+            "select count(*), min(slot) from post_ledger where subscription_id = ? and"
+            " state = 'failed' and error = ? and slot > coalesce((select max(slot) from"
+            " post_ledger where subscription_id = ? and state not in ('skipped', 'claimed')"
+            " and not (state = 'failed' and error is ?)), '')",
+            [sub_id, error, sub_id, error]).fetchone()
+        return int(row[0] or 0), row[1]
+
     def failed_posts(self, limit: int = 20,
                      subscription_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         """Failed slots, newest first, with their subscription's digest and channel (only of

@@ -12,15 +12,20 @@ class DeliveryError(Exception):
     """A post failed. `transient`: worth retrying (network, 5xx, rate limit with
     `retry_after` seconds); otherwise permanent. `channel_gone`: the channel no longer exists
     (deleted, archived) — the subscription is disabled with this message; a channel the bot
-    may only not post in yet (permissions, an app not invited) is not gone."""
+    may only not post in yet (permissions, an app not invited) is not gone. `not_found`: the
+    platform did not find the channel, which may be deleted or only hidden from the bot
+    (Slack's `channel_not_found`, also its answer for a private channel the app was not
+    invited to): the subscription stays on, and is disabled only when its posts keep failing
+    so (the scheduler's NOT_FOUND_SLOTS over NOT_FOUND_HOURS)."""
 
     def __init__(self, message: str, *, transient: bool, retry_after: float | None = None,
-                 channel_gone: bool = False) -> None:
+                 channel_gone: bool = False, not_found: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.transient = transient
         self.retry_after = retry_after
         self.channel_gone = channel_gone
+        self.not_found = not_found
 
 
 class PartProgress:

@@ -17,7 +17,8 @@ slot.
 - Failures: transient delivery errors and rate limits are retried with exponential backoff
   (honouring `retry_after`); after `max_attempts` the slot is marked failed (shown by
   `/status` and `briefbot schedule list`); the next slot runs as usual. A deleted channel
-  disables the subscription with the reason.
+  disables the subscription with the reason; so does a channel not found (which may only be
+  hidden from the bot) on NOT_FOUND_SLOTS slots in a row over NOT_FOUND_HOURS.
 - Misfires coalesce: at most one missed slot per subscription (the most recent one within
   `misfire_grace_seconds`) is posted when the bot starts.
 
@@ -148,6 +149,11 @@ def parse_time(value: str) -> datetime:
 
 _LIVE: BriefingScheduler | None = None
 JOBSTORE_LOCK_TIMEOUT = 1.0  # seconds
+# A channel the platform did not find (DeliveryError.not_found) on this many slots in a row,
+# the first at least this many hours before the last, is taken for deleted (see
+# `_not_found_for_long`): a daily briefing on its third day, an hourly one after a day.
+NOT_FOUND_SLOTS = 3
+NOT_FOUND_HOURS = 24.0
 # Creating the job table (the first start on a database) writes: it waits for another
 # writer (a reload) as long as any other write does, then fails with the busy message.
 JOBS_TABLE_WAIT_SECONDS = float(BUSY_TIMEOUT_SECONDS)
@@ -581,7 +587,11 @@ class BriefingScheduler:
                         await asyncio.to_thread(self.sync_jobs)
                     return "channel-gone"
                 if not exc.transient:
-                    return await self._finish(sub, key, "failed", error)
+                    state = await self._finish(sub, key, "failed", error)
+                    if state == "failed" and exc.not_found and await self._not_found_for_long(
+                            sub, key, error):
+                        return "channel-gone"
+                    return state
                 wait = exc.retry_after if (exc.retry_after or -1) >= 0 else None  # (NaN: none)
                 late = (self.clock() - parse_time(key)).total_seconds() + (wait or 0.0)
                 if wait is not None and late > cfg.grace_seconds:
@@ -644,6 +654,29 @@ class BriefingScheduler:
         else:
             log.info("subscription #%s slot %s %s", sub.id, key, state)
         return state
+
+    async def _not_found_for_long(self, sub: Subscription, key: str, error: str) -> bool:
+        """A channel the platform did not find (Slack's `channel_not_found`: deleted, a wrong
+        id, or a private channel the app was not invited to, which cannot be told apart) on
+        NOT_FOUND_SLOTS slots in a row spanning NOT_FOUND_HOURS or more is taken for deleted:
+        the subscription is disabled with the reason (as Discord's Unknown Channel), where it
+        failed every slot for ever. Fewer, or sooner, leave the admin time to invite the app."""
+        count, first = await self._in_thread(lambda s: s.failure_streak(sub.id, error))
+        if count < NOT_FOUND_SLOTS or first is None:
+            return False
+        hours = (parse_time(key) - parse_time(first)).total_seconds() / 3600
+        if hours < NOT_FOUND_HOURS:
+            return False
+        platform = sub.platform.capitalize()
+        span = f"{hours / 24:.0f} days" if hours >= 48 else f"{hours:.0f} hours"
+        await asyncio.to_thread(
+            self._disable, sub.id,
+            f"{platform} channel {sub.channel} was not found at {count} scheduled posts in a "
+            f"row over {span} (since {_local(parse_time(first), sub.timezone)}): taken for "
+            "deleted. If it is a private channel, invite the app to it and subscribe again")
+        if self.scheduler is not None:
+            await asyncio.to_thread(self.sync_jobs)
+        return True
 
     def _disable(self, sub_id: int, reason: str) -> None:
         log.warning("disabling subscription #%s: %s", sub_id, reason)
