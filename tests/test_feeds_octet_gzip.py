@@ -18,14 +18,15 @@ from tests.test_feeds import feed_settings
 
 
 def _poll(server: FixtureServer, settings: Settings, store: Store, body: bytes,
-          content_type: str = "application/octet-stream") -> object:
-    server.set("/feed.xml.gz", Route(body=body, content_type=content_type))
-    feed = store.add_feed(server.url("/feed.xml.gz"), "Herald archive", 30, "test")
+          content_type: str = "application/octet-stream", path: str = "/feed.xml.gz") -> object:
+    server.set(path, Route(body=body, content_type=content_type))
+    feed = store.add_feed(server.url(path), "Herald archive", 30, "test")
     [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
     return report
 
 
-@pytest.mark.parametrize("content_type", ["application/octet-stream", "binary/octet-stream"])
+@pytest.mark.parametrize("content_type", ["application/octet-stream", "binary/octet-stream",
+                                          "application/gzip", "application/x-gzip"])
 @pytest.mark.parametrize("kind", ["rss", "json"])
 def test_a_gzip_file_served_as_octet_stream_is_decompressed_and_read(
         server: FixtureServer, settings: Settings, store: Store, content_type: str,
@@ -72,3 +73,26 @@ def test_a_typed_feed_is_not_gunzipped(server: FixtureServer, settings: Settings
                    "application/rss+xml")
     assert report.status == "error"  # type: ignore[attr-defined]
     assert "gzip" not in (report.error or "")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("content_type", ["application/gzip", "application/x-gzip"])
+def test_a_feed_typed_as_a_gzip_file_that_is_not_one_is_read_from_its_body(
+        server: FixtureServer, settings: Settings, store: Store, content_type: str) -> None:
+    # A server that also sent Content-Encoding (Apache's AddEncoding for .gz) has had its body
+    # decompressed already, or the file was never compressed: the body decides.
+    report = _poll(server, settings, store, rss(STORY[:1], server.base).encode(), content_type)
+    assert report.status == "ok", report.error  # type: ignore[attr-defined]
+    report = _poll(server, settings, store, b"PK\x03\x04 a zip file", content_type, "/feed.zip")
+    error = report.error  # type: ignore[attr-defined]
+    assert error.startswith(f"the server sent {content_type} (the type of a compressed file) "
+                            "and the body is not RSS, Atom or JSON Feed ("), error
+
+
+def test_a_corrupt_file_typed_as_gzip_says_so(server: FixtureServer, settings: Settings,
+                                              store: Store) -> None:
+    report = _poll(server, settings, store, b"\x1f\x8b\x08\x00" + b"\xff" * 200,
+                   "application/gzip")
+    error = report.error  # type: ignore[attr-defined]
+    assert error.startswith("the server sent application/gzip holding a gzip file (no "
+                            "Content-Encoding) that could not be decompressed: corrupt "
+                            "compressed body"), error

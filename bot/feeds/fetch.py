@@ -42,7 +42,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import idna
 
 from bot.feeds.errors import FeedProblem
-from bot.feeds.parse import UNTYPED
+from bot.feeds.parse import BODY_DECIDES
 
 DEFAULT_CONTACT = "https://github.com/briefbot/briefbot"
 
@@ -335,7 +335,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 def _gunzip_file(body: bytes, mime: str, cap: int) -> bytes:
     """A feed served as an untyped file (`UNTYPED`) that is a gzip file (feed.xml.gz on S3,
-    sent without Content-Encoding): decompressed within the same size cap."""
+    sent without Content-Encoding), or as a gzip file (`GZIP_FILE`): decompressed within the
+    same size cap."""
     decoder = _Decoder("gzip", cap)
     try:
         decoder.feed(body)
@@ -527,7 +528,7 @@ class Fetcher:
                                  "(connection closed early)")
             body = decoder.finish()
             mime = hdrs.get("content-type", "").partition(";")[0].strip().lower()
-            if kind == "feed" and mime in UNTYPED and body[:2] == GZIP_MAGIC:
+            if kind == "feed" and mime in BODY_DECIDES and body[:2] == GZIP_MAGIC:
                 body = _gunzip_file(body, mime, cap)
             return status, hdrs, body, peer
         except http.client.IncompleteRead as exc:
@@ -557,8 +558,8 @@ class Fetcher:
         mime = content_type.partition(";")[0].strip().lower()
         if not mime:
             return  # sniffed by the parser
-        if kind == "feed" and mime in UNTYPED:
-            return  # "any file": the body decides (parse_feed)
+        if kind == "feed" and mime in BODY_DECIDES:
+            return  # "any file" or a gzip file: the body decides (parse_feed)
         allowed = FEED_TYPES if kind == "feed" else PAGE_TYPES
         if mime not in allowed and not mime.endswith(("+xml", "+json") if kind == "feed"
                                                        else ("+html",)):

@@ -18,6 +18,11 @@ from bot.feeds.errors import FeedProblem
 # What a server sends for a file it has no type for (S3, misconfigured servers; S3's older
 # default is binary/octet-stream): a feed served so is read if its body is one.
 UNTYPED = frozenset({"application/octet-stream", "binary/octet-stream"})
+# What a server sends for a `.gz` file (nginx, Apache): a feed.xml.gz served without
+# Content-Encoding. The fetcher decompresses a body that is a gzip file (one already
+# decompressed by its Content-Encoding is not); then the body decides, as an untyped file's.
+GZIP_FILE = frozenset({"application/gzip", "application/x-gzip"})
+BODY_DECIDES = UNTYPED | GZIP_FILE
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
                    "application/json", "application/rdf+xml")
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
@@ -114,13 +119,16 @@ def parse_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
     """Items of an RSS, Atom or JSON Feed document. Raises FeedError for an HTML page (the
     caller looks for an advertised feed first), malformed XML with no items, or a JSON
     document that is not a JSON Feed. A body of an untyped file (`UNTYPED`) is read as the
-    feed it is, if any; if none, the reason says what the server sent."""
-    if content_type in UNTYPED:
+    feed it is, if any; if none, the reason says what the server sent. So is a gzip file's
+    (`GZIP_FILE`), once the fetcher has decompressed it."""
+    if content_type in BODY_DECIDES:
+        what = ("a type it gives to any file" if content_type in UNTYPED
+                else "the type of a compressed file")
         try:
             return parse_feed(body, "", url)
         except FeedError as exc:
-            raise FeedError(f"the server sent {content_type} (a type it gives to any file) and "
-                            f"the body is not RSS, Atom or JSON Feed ({exc.reason})") from exc
+            raise FeedError(f"the server sent {content_type} ({what}) and the body is not RSS, "
+                            f"Atom or JSON Feed ({exc.reason})") from exc
     kind = _sniff(body, content_type)
     if kind == "json":
         return parse_json_feed(body, url)
