@@ -859,7 +859,6 @@ class _Loader:
             self._reject_file(key, str(exc), prev, order)
             return
         shape = _Shape()
-        nonblank = False
         with fh:
             line_no = 0
             while True:
@@ -891,7 +890,6 @@ class _Loader:
                             break
                 if size <= cap and not raw.replace(_BOM, b"").strip():
                     continue  # blank, or a byte-order mark alone (an empty file concatenated)
-                nonblank = True
                 shape.first(raw)
                 try:
                     if size > cap:
@@ -917,7 +915,7 @@ class _Loader:
                     submit()
             submit()
             drain()
-        if not nonblank and not line_errors:  # blank lines (and byte-order marks) only
+        if not shape.nonblank and not line_errors:  # blank lines (and byte-order marks) only
             self._reject_file(key, "empty file", prev, order)
             return
         good = [d for d in seen if d not in failed_ids]
@@ -1101,8 +1099,14 @@ class _Shape:
         self._closed = False  # a later rejected line closes an object it does not open
 
     def first(self, raw: bytes) -> None:
+        """`raw` is a non-blank line (each is passed here)."""
         if self._first is None:
             self._first = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+
+    @property
+    def nonblank(self) -> bool:
+        """Whether the file had a non-blank line (`first` was given one)."""
+        return self._first is not None
 
     def rejected(self, raw: bytes) -> None:
         text = raw.strip().removeprefix(b"\xef\xbb\xbf")
