@@ -37,6 +37,20 @@ def _encoder_choice_reset() -> Iterator[None]:
 
 
 @pytest.fixture
+def isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No BRIEFBOT_HOME, _CONFIG, _DB or _ADMINS of the caller's; HOME and the platform
+    folders (XDG) inside `tmp_path`, which is the working directory: where briefbot looks
+    for its files is the test's. For a whole file: `pytestmark =
+    pytest.mark.usefixtures("isolated_home")`."""
+    for var in ("BRIEFBOT_HOME", "BRIEFBOT_CONFIG", "BRIEFBOT_DB", "BRIEFBOT_ADMINS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     s = load_settings(db=str(tmp_path / "test.db"))
     s.default_paths = [tmp_path / "corpus"]
