@@ -6,13 +6,16 @@ import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from bot.config import Settings, load_settings
 from bot.corpus.storage import Store
 from tests.feeds_server import FixtureServer, install_story, running
+
+if TYPE_CHECKING:
+    from bot.core import Core
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -78,6 +81,17 @@ def seeds_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "seeds"
     shutil.copytree(SEEDS, dest)
     return dest
+
+
+@pytest.fixture
+def seeds_core(settings: Settings, seeds_copy: Path) -> Core:
+    """A Core over a private copy of the seed articles, reloaded (not closed after)."""
+    from bot.core import Core
+
+    settings.default_paths = [seeds_copy]
+    core = Core(settings)
+    core.reload()
+    return core
 
 
 def build_claim_world(settings: Settings, store: Store, corpus: Path,
