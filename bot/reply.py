@@ -311,6 +311,19 @@ def cite(citations: list[int]) -> str:
 # ------------------------------------------------------------------ plain-text rendering
 
 
+def map_texts(block: Block, fn: Callable[[str], str]) -> Block:
+    """The block with `fn` applied to each of its texts (a bullet's note too, a field's name
+    and value), as a renderer escapes them; a divider as it is."""
+    if isinstance(block, Heading | Paragraph | Context):
+        return replace(block, text=fn(block.text))
+    if isinstance(block, Bullet):
+        return replace(block, text=fn(block.text),
+                       note=fn(block.note) if block.note else block.note)
+    if isinstance(block, Fields):
+        return Fields([(fn(k), fn(v)) for k, v in block.items])
+    return block
+
+
 def bullet_line(block: Bullet, markup: bool) -> str:
     text = block.text
     tail = cite(block.citations)

@@ -6,13 +6,16 @@ import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from bot.config import Settings, load_settings
 from bot.corpus.storage import Store
 from tests.feeds_server import FixtureServer, install_story, running
+
+if TYPE_CHECKING:
+    from bot.core import Core
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -34,6 +37,20 @@ def _encoder_choice_reset() -> Iterator[None]:
     from bot.search import semantic
 
     semantic.select(None)
+
+
+@pytest.fixture
+def isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No BRIEFBOT_HOME, _CONFIG, _DB or _ADMINS of the caller's; HOME and the platform
+    folders (XDG) inside `tmp_path`, which is the working directory: where briefbot looks
+    for its files is the test's. For a whole file: `pytestmark =
+    pytest.mark.usefixtures("isolated_home")`."""
+    for var in ("BRIEFBOT_HOME", "BRIEFBOT_CONFIG", "BRIEFBOT_DB", "BRIEFBOT_ADMINS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture
@@ -64,6 +81,17 @@ def seeds_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "seeds"
     shutil.copytree(SEEDS, dest)
     return dest
+
+
+@pytest.fixture
+def seeds_core(settings: Settings, seeds_copy: Path) -> Core:
+    """A Core over a private copy of the seed articles, reloaded (not closed after)."""
+    from bot.core import Core
+
+    settings.default_paths = [seeds_copy]
+    core = Core(settings)
+    core.reload()
+    return core
 
 
 def build_claim_world(settings: Settings, store: Store, corpus: Path,

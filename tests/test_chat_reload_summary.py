@@ -11,19 +11,31 @@ from bot.adapters.slack_blocks import render_messages
 from bot.chat.commands import Caller, CommandRequest, Router
 from bot.config import Settings
 from bot.core import Core
+from bot.reply import Reply
 
 ADDED, REJECTED = 60, 15
 
 
-def test_reload_reply_summarises_many_files(settings: Settings, corpus: Path) -> None:
-    for i in range(ADDED):
+def write_added_and_empty(corpus: Path, added: int, empty: int) -> None:
+    """`added` articles (a000.txt, ...) and `empty` files of blank lines (empty00.txt, ...,
+    each rejected: "empty file")."""
+    for i in range(added):
         (corpus / f"a{i:03d}.txt").write_text(
             f"Item {i}\n\nPort Elm approved bridge number {i} on Monday, officials said.\n")
-    for i in range(REJECTED):
+    for i in range(empty):
         (corpus / f"empty{i:02d}.txt").write_text("  \n")
-    core = Core(settings)
+
+
+def reload_in_chat(core: Core) -> Reply:
+    """/reload by a Slack workspace admin."""
     caller = Caller("slack", "U1", is_platform_admin=True, workspace_id="T1")
-    reply = Router(core).handle(CommandRequest("reload", "", caller, "C1"))
+    return Router(core).handle(CommandRequest("reload", "", caller, "C1"))
+
+
+def test_reload_reply_summarises_many_files(settings: Settings, corpus: Path) -> None:
+    write_added_and_empty(corpus, ADDED, REJECTED)
+    core = Core(settings)
+    reply = reload_in_chat(core)
     text = reply.plain_text()
     assert len(render_messages(reply)) == 1 and len(render_reply(reply)) == 1
     shown_rejected, shown_added = 10, 5

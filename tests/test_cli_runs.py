@@ -12,6 +12,7 @@ from bot.chat.commands import Caller, CommandRequest, Router
 from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
+from tests.test_chat_reload_summary import reload_in_chat, write_added_and_empty
 
 ADDED, REJECTED = 12, 12
 
@@ -23,14 +24,9 @@ def invoke(settings: Settings, *args: str) -> tuple[int, str, str]:
 
 def test_chat_reload_summary_names_the_command_that_lists_every_file(
         settings: Settings, corpus: Path) -> None:
-    for i in range(ADDED):
-        (corpus / f"a{i:03d}.txt").write_text(
-            f"Item {i}\n\nPort Elm approved bridge number {i} on Monday, officials said.\n")
-    for i in range(REJECTED):
-        (corpus / f"empty{i:02d}.txt").write_text("  \n")
+    write_added_and_empty(corpus, ADDED, REJECTED)
     core = Core(settings)
-    caller = Caller("slack", "U1", is_platform_admin=True, workspace_id="T1")
-    text = Router(core).handle(CommandRequest("reload", "", caller, "C1")).plain_text()
+    text = reload_in_chat(core).plain_text()
     run = core.store.last_run()
     assert run is not None
     run_id = run["id"]

@@ -248,11 +248,8 @@ def test_empty_corpus_messages(settings: Settings) -> None:
 
 
 @pytest.fixture
-def seeds_bot(settings: Settings, seeds_copy: Path) -> TestAdapter:
-    settings.default_paths = [seeds_copy]
-    core = Core(settings)
-    core.reload()
-    return TestAdapter(core)
+def seeds_bot(seeds_core: Core) -> TestAdapter:
+    return TestAdapter(seeds_core)
 
 
 def test_brief_claim_and_timeline_on_the_seeds(seeds_bot: TestAdapter) -> None:

@@ -13,15 +13,7 @@ from click.testing import CliRunner
 from bot.cli.main import cli
 from bot.corpus.storage import Store, inspect_database
 
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in ("BRIEFBOT_HOME", "BRIEFBOT_CONFIG", "BRIEFBOT_DB", "BRIEFBOT_ADMINS"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_home")
 
 
 @pytest.fixture

@@ -29,11 +29,8 @@ def run_console(core: Core, lines: str, admin: bool = False, briefing: bool = Fa
 
 
 @pytest.fixture
-def core(settings: Settings, seeds_copy: Path) -> Core:
-    settings.default_paths = [seeds_copy]
-    c = Core(settings)
-    c.reload()
-    return c
+def core(seeds_core: Core) -> Core:
+    return seeds_core
 
 
 def test_piped_session_answers_each_line_and_exits(core: Core) -> None:

@@ -17,11 +17,8 @@ from tests.test_console import run_console
 
 
 @pytest.fixture
-def core(settings: Settings, seeds_copy: Path) -> Core:
-    settings.default_paths = [seeds_copy]
-    c = Core(settings)
-    c.reload()
-    return c
+def core(seeds_core: Core) -> Core:
+    return seeds_core
 
 
 def test_reload_says_it_started_then_reports(core: Core) -> None:

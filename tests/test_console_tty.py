@@ -31,11 +31,8 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture
-def core(settings: Settings, seeds_copy: Path) -> Core:
-    settings.default_paths = [seeds_copy]
-    c = Core(settings)
-    c.reload()
-    return c
+def core(seeds_core: Core) -> Core:
+    return seeds_core
 
 
 class _Session:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,12 +37,19 @@ def ro_db() -> Iterator[Path]:
     db = folder / "var" / "t.db"
     res = CliRunner().invoke(cli, ["--db", str(db), "reload", str(corpus)])
     assert res.exit_code == 0, res.output
+    with read_only(folder, db):
+        yield db
+
+
+@contextmanager
+def read_only(folder: Path, db: Path) -> Iterator[None]:
+    """`folder` and everything in it read-only for the block (skipped where the test process
+    could still write `db`); then writable again and removed."""
     for path in [folder, *folder.rglob("*")]:
-        mode = path.stat().st_mode
-        os.chmod(path, stat.S_IMODE(mode) & ~0o222)
+        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~0o222)
     try:
         skip_unless_read_only(db)
-        yield db
+        yield
     finally:
         for path in [folder, *folder.rglob("*")]:
             os.chmod(path, stat.S_IMODE(path.stat().st_mode) | 0o200)

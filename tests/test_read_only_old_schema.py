@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 
 from bot.corpus.storage import SCHEMA_VERSION
 from tests.test_backup_migrate import FIXTURE
-from tests.test_harden_read_only import briefbot, skip_unless_read_only
+from tests.test_harden_read_only import briefbot, read_only
 
 
 @pytest.fixture
@@ -27,15 +26,8 @@ def ro_old_db() -> Iterator[Path]:
     (folder / "var").mkdir()
     db = folder / "var" / "old.db"
     shutil.copy(FIXTURE, db)
-    for path in [folder, *folder.rglob("*")]:
-        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~0o222)
-    try:
-        skip_unless_read_only(db)
+    with read_only(folder, db):
         yield db
-    finally:
-        for path in [folder, *folder.rglob("*")]:
-            os.chmod(path, stat.S_IMODE(path.stat().st_mode) | 0o200)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_read_commands_on_a_read_only_old_database_say_it_is_not_upgraded(

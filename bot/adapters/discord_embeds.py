@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import discord
 
@@ -30,6 +30,7 @@ from bot.reply import (
     Reply,
     SourceRef,
     cite,
+    map_texts,
     split_reply,
     split_text,
 )
@@ -100,17 +101,6 @@ def _escape_line_starts(text: str) -> str:
     return _NUMBERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
-def _neutralise_block(block: Block) -> Block:
-    if isinstance(block, Heading | Paragraph | Context):
-        return replace(block, text=neutralise(block.text))
-    if isinstance(block, Bullet):
-        return replace(block, text=neutralise(block.text),
-                       note=neutralise(block.note) if block.note else block.note)
-    if isinstance(block, Fields):
-        return Fields([(neutralise(k), neutralise(v)) for k, v in block.items])
-    return block
-
-
 def _source_line(ref: SourceRef) -> str:
     line = f"`[{ref.number}]` {ref.label()}"
     url = ref.shown_url
@@ -126,7 +116,7 @@ def _prepare(reply: Reply) -> Reply:
         blocks.append(Paragraph(f"**{title}**"))  # shown in full; the title is shortened
         title = title[: TITLE_LIMIT - 1] + "…"
     for raw in reply.blocks:
-        block = _neutralise_block(raw)
+        block = map_texts(raw, neutralise)
         if isinstance(block, Fields):
             fitting: list[tuple[str, str]] = []
             for name, value in block.items:

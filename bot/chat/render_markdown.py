@@ -4,8 +4,6 @@ re-exported here."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.reply import (
     Block,
     Bullet,
@@ -16,6 +14,7 @@ from bot.reply import (
     Paragraph,
     Reply,
     bullet_line,
+    map_texts,
     render_block_text,
     render_text,
 )
@@ -32,18 +31,17 @@ def inert(text: str) -> str:
 
 
 def render_block_markdown(block: Block) -> str:
+    block = map_texts(block, inert)
     if isinstance(block, Heading):
-        return f"## {inert(block.text)}"
+        return f"## {block.text}"
     if isinstance(block, Paragraph):
-        return inert(block.text)
+        return block.text
     if isinstance(block, Bullet):
-        return bullet_line(replace(block, text=inert(block.text),
-                                   note=inert(block.note) if block.note else block.note),
-                           markup=True)
+        return bullet_line(block, markup=True)
     if isinstance(block, Fields):
-        return "\n".join(f"**{inert(k)}:** {inert(v)}" for k, v in block.items)
+        return "\n".join(f"**{k}:** {v}" for k, v in block.items)
     if isinstance(block, Context):
-        return f"_{inert(block.text)}_"
+        return f"_{block.text}_"
     if isinstance(block, Divider):
         return "---"
     raise TypeError(f"unknown block {block!r}")

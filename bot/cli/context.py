@@ -3,9 +3,12 @@ when a command first needs it."""
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -17,6 +20,8 @@ from bot.search.semantic import select as select_encoder
 
 JSON_ERRORS = "briefbot.json_errors"  # in the (shared) click context meta
 
+Row = TypeVar("Row")
+
 
 def json_errors(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     """The `--json` option's callback: a command run with it reports a failure as a JSON
@@ -25,6 +30,22 @@ def json_errors(ctx: click.Context, param: click.Parameter, value: bool) -> bool
     if value:
         ctx.meta[JSON_ERRORS] = True
     return value
+
+
+def echo_listing(rows: Sequence[Row], as_json: bool, *, line: Callable[[Row], str],
+                 empty: str, to_json: Callable[[Row], Any] | None = None) -> None:
+    """A list command's output: with `--json` the rows as one JSON array (each `to_json(row)`,
+    else the row as it is); else `empty` when there are none, or `line(row)` for each (which
+    makes its text printable)."""
+    if as_json:
+        out = [to_json(r) for r in rows] if to_json is not None else list(rows)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(empty)
+        return
+    for row in rows:
+        click.echo(line(row))
 
 
 @dataclass

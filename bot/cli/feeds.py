@@ -15,7 +15,7 @@ from dataclasses import asdict
 
 import click
 
-from bot.cli.context import ROW_ID, AppContext, json_errors, pass_app
+from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, pass_app
 from bot.core import Core
 from bot.reply import printable_line
 
@@ -64,14 +64,8 @@ def list_(app: AppContext, as_json: bool) -> None:
     app.require_database()
     with _core(app) as core:
         rows = core.feeds()
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("No feeds. Add one with `briefbot feeds add URL`.")
-        return
-    for f in rows:
-        click.echo(_feed_line(f))
+    echo_listing(rows, as_json, line=_feed_line,
+                 empty="No feeds. Add one with `briefbot feeds add URL`.")
 
 
 @feeds.command("remove")

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from bot import __version__
-from bot.cli.context import JSON_ERRORS, AppContext, json_errors, pass_app
+from bot.cli.context import JSON_ERRORS, AppContext, echo_listing, json_errors, pass_app
 from bot.config import load_dotenv_if_present
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import COUNT_KEYS, ReloadReport
@@ -327,24 +327,22 @@ def sources(app: AppContext, as_json: bool) -> None:
     """List the documents in the corpus."""
     app.require_database()
     docs = [_doc_summary(d) for d in app.store.documents()]
-    if as_json:
-        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
-        return
-    if not docs:
-        click.echo("the corpus is empty — run `briefbot reload`")
-        return
-    for d in docs:
-        outlets = ", ".join(d["outlets"]) or "-"
-        # Ids, titles and paths come from file names and fields of any content: each line
-        # printable, so that none can break a line or send the terminal an escape sequence.
-        for line in (
-            f"{d['id']}  {d['title'] or '(untitled)'}",
-            f"    author: {d['author'] or '-'} · published: {d['published'] or '-'}"
-            + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
-            + f" · outlets: {outlets} · {d['sentences']} sentences",
-            f"    {d['source_path']}",
-        ):
-            click.echo(printable_line(line))
+    echo_listing(docs, as_json, line=_doc_lines,
+                 empty="the corpus is empty — run `briefbot reload`")
+
+
+def _doc_lines(d: dict[str, Any]) -> str:
+    """A document's three lines in `briefbot sources`. Ids, titles and paths come from file
+    names and fields of any content: each line printable, so that none can break a line or
+    send the terminal an escape sequence."""
+    outlets = ", ".join(d["outlets"]) or "-"
+    return "\n".join(printable_line(line) for line in (
+        f"{d['id']}  {d['title'] or '(untitled)'}",
+        f"    author: {d['author'] or '-'} · published: {d['published'] or '-'}"
+        + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
+        + f" · outlets: {outlets} · {d['sentences']} sentences",
+        f"    {d['source_path']}",
+    ))
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID, AppContext, json_errors, pass_app
+from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, pass_app
 from bot.corpus.reload import FINISHED, Outcome, counts_text, run_counts
 from bot.reply import printable_line
 
@@ -48,15 +48,8 @@ def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
     app = ctx.find_object(AppContext)
     assert app is not None
     app.require_database()
-    rows = app.store.runs(limit)
-    if as_json:
-        click.echo(json.dumps([run_json(r) for r in rows], ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("No reloads yet — run `briefbot reload`.")
-        return
-    for row in rows:
-        click.echo(run_line(row))
+    echo_listing(app.store.runs(limit), as_json, line=run_line, to_json=run_json,
+                 empty="No reloads yet — run `briefbot reload`.")
 
 
 @runs.command("show")

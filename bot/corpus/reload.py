@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
@@ -847,15 +847,10 @@ class _Loader:
             drain()
             inflight = (todo, existing, handle)
 
-        utf16 = False
         try:
             fh = path.open("rb")
-            head = fh.read(8192)
-            fh.seek(0)
             # (Whether it is empty is known once it is read: its first 8 KB may be blank lines.)
-            utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-            if not utf16:
-                _check_not_binary(head)
+            lines, utf16 = _jsonl_lines(fh)
         except OSError as exc:
             self._reject_file(key, f"cannot read: {exc.strerror}", prev, order)
             return
@@ -863,9 +858,7 @@ class _Loader:
             fh.close()
             self._reject_file(key, str(exc), prev, order)
             return
-        lines: _Lines = _Utf16Lines(fh) if utf16 else fh
         shape = _Shape()
-        nonblank = False
         with fh:
             line_no = 0
             while True:
@@ -897,7 +890,6 @@ class _Loader:
                             break
                 if size <= cap and not raw.replace(_BOM, b"").strip():
                     continue  # blank, or a byte-order mark alone (an empty file concatenated)
-                nonblank = True
                 shape.first(raw)
                 try:
                     if size > cap:
@@ -923,7 +915,7 @@ class _Loader:
                     submit()
             submit()
             drain()
-        if not nonblank and not line_errors:  # blank lines (and byte-order marks) only
+        if not shape.nonblank and not line_errors:  # blank lines (and byte-order marks) only
             self._reject_file(key, "empty file", prev, order)
             return
         good = [d for d in seen if d not in failed_ids]
@@ -1107,8 +1099,14 @@ class _Shape:
         self._closed = False  # a later rejected line closes an object it does not open
 
     def first(self, raw: bytes) -> None:
+        """`raw` is a non-blank line (each is passed here)."""
         if self._first is None:
             self._first = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+
+    @property
+    def nonblank(self) -> bool:
+        """Whether the file had a non-blank line (`first` was given one)."""
+        return self._first is not None
 
     def rejected(self, raw: bytes) -> None:
         text = raw.strip().removeprefix(b"\xef\xbb\xbf")
@@ -1146,6 +1144,18 @@ class _Utf16Lines:
 
     def readline(self, size: int = -1, /) -> bytes:
         return self._text.readline(size).encode("utf-8", "surrogatepass")
+
+
+def _jsonl_lines(fh: BinaryIO) -> tuple[_Lines, bool]:
+    """The lines of the JSONL file open as `fh` (at its start), as UTF-8 (`_Utf16Lines` when
+    it starts with a UTF-16 byte-order mark), and whether it is UTF-16; `_Rejected` when it
+    is binary. Its first 8 KB are read to tell, then it is read again from its start."""
+    head = fh.read(8192)
+    fh.seek(0)
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16:
+        _check_not_binary(head)
+    return (_Utf16Lines(fh) if utf16 else fh), utf16
 
 
 def _record_id(rec: dict[str, Any], text: str, path: Path) -> str:
@@ -1269,12 +1279,7 @@ def _jsonl_ids(path: Path, cap: int) -> set[str] | None:
     ids: set[str] = set()
     try:
         with path.open("rb") as fh:
-            head = fh.read(8192)
-            fh.seek(0)
-            utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-            if not utf16:
-                _check_not_binary(head)
-            lines: _Lines = _Utf16Lines(fh) if utf16 else fh
+            lines, utf16 = _jsonl_lines(fh)
             while raw := lines.readline(cap + 1):
                 if len(raw) > cap:
                     return None

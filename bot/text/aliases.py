@@ -331,11 +331,8 @@ def _cities(countries: dict[str, list[str]],
     when the file is missing or damaged (or there are no countries)."""
     if not concept_of:
         return {}
-    try:
-        raw = _shipped(CITIES, "cities")
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        log.warning("city names %s unreadable (%s): claims are matched without them",
-                    CITIES, exc)
+    raw = _shipped_or_logged(CITIES, "cities", "city names")
+    if raw is None:
         return {}
     taken = {_folded(p) for phrases in countries.values() for p in phrases}
     out: dict[str, tuple[list[str], str]] = {}
@@ -357,11 +354,8 @@ def _countries(concepts: dict[str, list[str]]) -> tuple[dict[str, list[str]], di
     Federation"), else its own; and that concept's name of each country of the file. Another
     shared phrase does not merge them: "european_union" has "Brussels", which does not make
     Belgium the EU. Empty, logged, when the file is missing or damaged."""
-    try:
-        raw = _shipped(COUNTRIES, "countries")
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        log.warning("country names %s unreadable (%s): claims are matched without them",
-                    COUNTRIES, exc)
+    raw = _shipped_or_logged(COUNTRIES, "countries", "country names")
+    if raw is None:
         return {}, {}
     owner = {_folded(p): name for name, phrases in concepts.items() for p in phrases}
     out: dict[str, list[str]] = {}
@@ -381,6 +375,16 @@ def _countries(concepts: dict[str, list[str]]) -> tuple[dict[str, list[str]], di
 def _shipped(path: Path, table: str) -> dict[str, Any]:
     """A table of a shipped generated file, parsed once per process and version of the file."""
     return _shipped_cached(str(path), path.stat().st_mtime_ns, table)
+
+
+def _shipped_or_logged(path: Path, table: str, what: str) -> dict[str, Any] | None:
+    """`_shipped(path, table)`, or None, logged as `what` that claims are matched without,
+    when the file is missing or damaged."""
+    try:
+        return _shipped(path, table)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        log.warning("%s %s unreadable (%s): claims are matched without them", what, path, exc)
+        return None
 
 
 @lru_cache(maxsize=8)

@@ -31,23 +31,25 @@ _DENIAL = re.compile(
 )
 
 
-def hedges(text: str) -> list[str]:
-    """Hedging phrases in `text`, as written, in order, without repeats."""
+def _phrases(pattern: re.Pattern[str], text: str) -> list[str]:
+    """The phrases `pattern` finds in `text`, as written, in order, without repeats (in any
+    case)."""
     out: list[str] = []
-    for m in _HEDGE.finditer(text):
+    for m in pattern.finditer(text):
         phrase = m.group(0)
         if phrase.lower() not in (p.lower() for p in out):
             out.append(phrase)
     return out
+
+
+def hedges(text: str) -> list[str]:
+    """Hedging phrases in `text`, as written, in order, without repeats."""
+    return _phrases(_HEDGE, text)
 
 
 def denials(text: str) -> list[str]:
-    out: list[str] = []
-    for m in _DENIAL.finditer(text):
-        phrase = m.group(0)
-        if phrase.lower() not in (p.lower() for p in out):
-            out.append(phrase)
-    return out
+    """Denial phrases in `text`, as written, in order, without repeats."""
+    return _phrases(_DENIAL, text)
 
 
 def is_hedged(text: str) -> bool:
