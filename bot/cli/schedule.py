@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID, json_errors
+from bot.cli.context import ROW_ID, echo_listing, json_errors
 from bot.errors import UserError
 from bot.reply import printable_line
 from bot.schedule.subscriptions import (
@@ -116,25 +116,25 @@ def list_(app: Any, as_json: bool) -> None:
     app.require_database()
     store = app.store
     items = [_describe(store, row) for row in store.subscriptions()]
-    if as_json:
-        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
-        return
-    if not items:
-        click.echo("No scheduled briefings. Add one with `briefbot schedule add`.")
-        return
-    for it in items:
-        state = (f"next {it['next_run']}" if it["enabled"]
-                 else f"DISABLED: {it['disabled_reason'] or 'no reason recorded'}")
-        # Each line printable: errors and disabled reasons hold the platform's own text.
-        click.echo(printable_line(f"#{it['id']} {it['digest']} → {it['platform']}:{it['channel']} · "
-                                  f"{it['cron']} ({it['timezone']}) · {state}"))
-        if it["last_status"]:
-            err = f" — {it['last_error']}" if it["last_error"] else ""
-            click.echo(printable_line(f"    last: {it['last_status']} {it['last_slot']}{err}"))
-        for f in it["failed_slots"]:
-            tries = f" after {f['attempts']} attempt(s)" if f["attempts"] else ""
-            click.echo(printable_line(
-                f"    FAILED slot {f['slot']}{tries}: {f['error'] or 'unknown error'}"))
+    echo_listing(items, as_json, line=_subscription_lines,
+                 empty="No scheduled briefings. Add one with `briefbot schedule add`.")
+
+
+def _subscription_lines(it: dict[str, Any]) -> str:
+    """A subscription's lines in `schedule list`, each printable: errors and disabled reasons
+    hold the platform's own text."""
+    state = (f"next {it['next_run']}" if it["enabled"]
+             else f"DISABLED: {it['disabled_reason'] or 'no reason recorded'}")
+    lines = [printable_line(f"#{it['id']} {it['digest']} → {it['platform']}:{it['channel']} · "
+                            f"{it['cron']} ({it['timezone']}) · {state}")]
+    if it["last_status"]:
+        err = f" — {it['last_error']}" if it["last_error"] else ""
+        lines.append(printable_line(f"    last: {it['last_status']} {it['last_slot']}{err}"))
+    for f in it["failed_slots"]:
+        tries = f" after {f['attempts']} attempt(s)" if f["attempts"] else ""
+        lines.append(printable_line(
+            f"    FAILED slot {f['slot']}{tries}: {f['error'] or 'unknown error'}"))
+    return "\n".join(lines)
 
 
 @schedule.command("remove")
