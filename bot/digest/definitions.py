@@ -102,6 +102,12 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
     topic = data.get("topic") or None
     if topic is not None and not isinstance(topic, str):
         raise UserError(f"{where}: topic must be a string (a query)")
+    if topic is not None and not topic.strip():
+        topic = None  # blank: no topic, as ""
+    if topic is not None and not tokens(topic):  # it filtered nothing: every article was briefed
+        raise UserError(f"{where}: topic {topic[:60]!r} has no word an article could contain "
+                        "(punctuation, words such as 'the' and words in other scripts than "
+                        "Latin letters are ignored)")
     max_stories = _positive_int(data.get("max_stories", 8), f"{where}: max_stories")
     about = data.get("stories_about", [])
     if isinstance(about, str):

@@ -1,0 +1,100 @@
+"""Break-it tests of briefings (helper fix-digest7): the digest's note names articles on one
+printable line, the JSON lists every article of the window (a story the digest cannot use
+too), a briefing of several stories shows no empty story header and `--only sources` lists
+the sources, a topic with no word is refused, an unknown story id is echoed clipped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.discord_embeds import render_reply
+from bot.adapters.slack_blocks import render_messages
+from bot.chat.render_markdown import render_markdown, render_text
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest
+from bot.digest.definitions import parse_definition
+from bot.errors import UserError
+
+INJECTED = "Chile quake toll rises\n# injected header\n- [9] fake source \u202e\x1b[2J"
+
+RECORDS: list[dict[str, Any]] = [
+    {"id": "bridge1", "title": "Harbour bridge approved", "published": "2024-05-02",
+     "outlet": "Reuters",
+     "text": "Port Elm councillors voted on Tuesday to approve a 450-metre harbour bridge and a "
+             "new ferry terminal. Mayor Ann Lee said the harbour bridge project would cost $40 "
+             "million. The harbour bridge construction starts in June 2025, officials said."},
+    {"id": "bridge2", "title": "Bridge vote", "published": "2024-05-03", "outlet": "AP",
+     "text": "Port Elm councillors voted on Thursday to approve a 450-metre harbour bridge and a "
+             "new ferry terminal. The harbour bridge will cost $40 million, Mayor Ann Lee said. "
+             "Critics said the harbour bridge was too expensive for the town."},
+    {"id": "quake1", "title": "Quake hits Chile", "published": "2024-05-06", "outlet": "BBC",
+     "text": "A magnitude 6.1 earthquake struck northern Chile on Monday, killing 12 people. "
+             "Rescue teams searched collapsed buildings in Iquique for survivors. President "
+             "Gabriel Boric declared a state of emergency in the Tarapaca region."},
+    # Dated 2099: the digest's note names it ("dated more than a day after it was added").
+    {"id": "quake2", "title": INJECTED, "published": "2099-05-07", "outlet": "CNN",
+     "text": "A magnitude 6.1 earthquake struck northern Chile on Monday, killing 14 people. "
+             "Rescue teams in Iquique searched collapsed buildings for survivors on Tuesday. "
+             "Gabriel Boric, the president, visited the Tarapaca region on Wednesday."},
+    # No word in Latin letters: a story the digest cannot use (the note names it too).
+    {"id": "greek", "title": "Μουσείο\n# also injected \u202e", "published": "2024-05-05",
+     "text": "Το μουσείο άνοιξε τις πόρτες του σήμερα στην Αθήνα μετά από πέντε χρόνια "
+             "εργασιών ανακαίνισης."},
+    {"id": "apples", "title": "Apple harvest",
+     "text": "Farmers in Kent reported a record apple harvest this autumn after a warm summer "
+             "season. The National Farmers Union said yields rose by 20 percent compared with "
+             "last year."},
+]
+
+
+@pytest.fixture
+def mixed(store: Store, settings: Settings, corpus: Path) -> Store:
+    (corpus / "news.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n", encoding="utf-8")
+    report = reload_corpus(store, settings, [corpus])
+    assert not report.rejected
+    return store
+
+
+def _defn(*sections: object, **extra: object):  # type: ignore[no-untyped-def]
+    data: dict[str, Any] = {"title": "Briefing", "words": 600,
+                            "sections": list(sections) or ["key-developments", "sources"]}
+    data.update(extra)
+    return parse_definition("t", data)
+
+
+def _slack_texts(value: Any) -> list[str]:
+    """Every string of the Slack messages (the fallback text, each block's mrkdwn)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _slack_texts(v)]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _slack_texts(v)]
+    return []
+
+
+def _renderings(reply: Any) -> dict[str, str]:
+    return {
+        "markdown": render_markdown(reply),
+        "text": render_text(reply),
+        "slack": "\n".join(_slack_texts(render_messages(reply))),
+        "discord": "\n".join(str(e.to_dict().get("description"))
+                             for m in render_reply(reply) for e in m.embeds),
+    }
+
+
+@pytest.mark.parametrize("topic", ["the", "!!!", "Αθήνα", "it is"])
+def test_a_topic_with_no_word_is_refused(topic: str) -> None:
+    # Such a topic filtered nothing: every article was briefed under a digest said to be of
+    # that topic (a stories_about term with no word was already refused).
+    with pytest.raises(UserError, match="topic .* has no word"):
+        _defn(topic=topic)
+    assert _defn(topic="  ").topic is None  # blank: no topic, as ""
+    assert _defn(topic="harbour").topic == "harbour"
