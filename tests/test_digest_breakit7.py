@@ -90,6 +90,23 @@ def _renderings(reply: Any) -> dict[str, str]:
     }
 
 
+def test_the_note_names_articles_on_one_printable_line(mixed: Store, settings: Settings) -> None:
+    # The note naming a future-dated article (and a story the digest cannot use) held their
+    # titles as they were: a title's newline made "# injected header" a Markdown heading and
+    # "- [9] fake source" a source line of its own; a bidi override or an escape sequence
+    # reached the terminal.
+    digest = build_digest(mixed, settings)
+    notice = digest.notice or ""
+    assert "dated more than a day after" in notice and "no sentence the digest can use" in notice
+    assert notice.isprintable(), notice
+    assert "Chile quake toll rises\\n# injected header" in notice
+    for name, shown in _renderings(digest.to_reply()).items():
+        lines = [ln.strip() for ln in shown.splitlines()]
+        assert not any(ln.startswith(("# injected", "# also injected", "- [9]"))
+                       for ln in lines), (name, shown)
+        assert "\u202e" not in shown and "\x1b" not in shown, name
+
+
 @pytest.mark.parametrize("topic", ["the", "!!!", "Αθήνα", "it is"])
 def test_a_topic_with_no_word_is_refused(topic: str) -> None:
     # Such a topic filtered nothing: every article was briefed under a digest said to be of

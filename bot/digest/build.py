@@ -537,7 +537,8 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         notice = " ".join(filter(None, [notice, (
             f"{k} stor{'ies' if k != 1 else 'y'} had no sentence the digest can use (all under"
             f" {Weights().min_words} words, or with no word in Latin letters): "
-            + "; ".join(unusable[:5]) + ("; …" if k > 5 else "") + ".")]))
+            + "; ".join(printable_line(u) for u in unusable[:5])
+            + ("; …" if k > 5 else "") + ".")]))
     ahead = [d for d in briefed if _ahead(d)]
     if ahead:
         k = len(ahead)
@@ -545,8 +546,9 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             f"{k} article{'s are' if k != 1 else ' is'} dated more than a day after "
             f"{'they were' if k != 1 else 'it was'} added, ranked as new as the day "
             f"{'each was' if k != 1 else 'it was'} added: "
-            + "; ".join(f"{clip_meta(d.get('title') or d['id'])} ({_doc_date(d)}, added "
-                        f"{_ahead(d)})" for d in ahead[:3]) + ("; …" if k > 3 else "") + ".")]))
+            + "; ".join(f"{printable_line(clip_meta(d.get('title') or d['id']) or '')} "
+                        f"({_doc_date(d)}, added {_ahead(d)})" for d in ahead[:3])
+            + ("; …" if k > 3 else "") + ".")]))
     headline = _headline(briefed, since)
     if not single:
         headline += f" · {len(built)} stor{'ies' if len(built) != 1 else 'y'}"
