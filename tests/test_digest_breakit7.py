@@ -115,3 +115,11 @@ def test_a_topic_with_no_word_is_refused(topic: str) -> None:
         _defn(topic=topic)
     assert _defn(topic="  ").topic is None  # blank: no topic, as ""
     assert _defn(topic="harbour").topic == "harbour"
+
+
+def test_an_unknown_story_id_is_echoed_clipped(mixed: Store, settings: Settings) -> None:
+    typed = "Z" * 3000
+    with pytest.raises(UserError) as err:
+        build_digest(mixed, settings, story=typed)
+    assert len(err.value.message) < 200
+    assert "'" + "Z" * 40 + "…'" in err.value.message

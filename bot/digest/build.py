@@ -449,7 +449,9 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         match = [st for st in stories if st[0] == wanted]
         if not match:
             known = ", ".join(sid for sid, _ in stories[:10])
-            raise UserError(f"No story {story!r} in the current briefing"
+            typed = story.strip()  # anyone's text, clipped
+            echoed = typed if len(typed) <= 40 else typed[:40] + "…"
+            raise UserError(f"No story {echoed!r} in the current briefing"
                             + (f"; stories: {known}" if known else "") + ".")
         stories = match
     briefed = [d for _, members in stories for d in members]
