@@ -107,6 +107,21 @@ def test_the_note_names_articles_on_one_printable_line(mixed: Store, settings: S
         assert "\u202e" not in shown and "\x1b" not in shown, name
 
 
+def test_json_lists_the_articles_of_a_story_the_digest_cannot_use(
+        mixed: Store, settings: Settings) -> None:
+    # README: every article of the window is in exactly one story of the JSON. The Greek
+    # article's story (no sentence the digest can use) was left out of `stories` altogether.
+    digest = build_digest(mixed, settings, every_story=True)
+    data = digest.to_json()
+    docs = [doc for s in data["stories"] for doc in s["documents"]]
+    assert sorted(docs) == sorted(r["id"] for r in RECORDS)
+    greek = next(s for s in data["stories"] if "greek" in s["documents"])
+    assert set(greek) == {"id", "headline", "documents", "sections"}
+    assert all(not sec["items"] for sec in greek["sections"])
+    assert "· 3 stories" in data["headline"]  # the count still leaves it out
+    assert "greek" not in [d for s in digest.stories for d in s.documents]  # nor is it shown
+
+
 @pytest.mark.parametrize("topic", ["the", "!!!", "Αθήνα", "it is"])
 def test_a_topic_with_no_word_is_refused(topic: str) -> None:
     # Such a topic filtered nothing: every article was briefed under a digest said to be of

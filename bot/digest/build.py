@@ -120,6 +120,9 @@ class Digest:
     open_hint: str = DEFAULT_OPEN_HINT
     story_view: bool = False  # one story opened whole
     story_budget: int = 385  # words of key developments over the stories a briefing shows
+    # Stories with no sentence the digest can use (the notice names them): not briefed nor
+    # counted, but their articles are listed in the JSON's stories, as every article is.
+    unusable: list[StoryDigest] = field(default_factory=list)
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
@@ -228,7 +231,8 @@ class Digest:
             "stories": [
                 {"id": st.id, "headline": st.headline, "documents": list(st.documents),
                  "sections": _sections_json(st.sections)}
-                for st in self.stories
+                for st in sorted([*self.stories, *self.unusable],
+                                 key=lambda st: (-st.importance, -st.articles, st.id))
             ],
         }
 
@@ -479,7 +483,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     ranked.sort(key=lambda s: (-s[3], -len(s[1]), s[0]))
     built: list[StoryDigest] = []
     more: dict[str, list[Item]] = {}
-    unusable: list[str] = []  # headlines of stories with no sentence the digest can use
+    unusable: list[StoryDigest] = []  # stories with no sentence the digest can use
     for sid, members, indep, importance in ranked:
         story_rows = [r for d in members for r in by_doc_rows[d["id"]]]
         if len(built) >= defn.max_stories and not every_story:
@@ -491,7 +495,10 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         ctx = _Context.from_rows(members, story_rows, aliases=aliases,
                                  groups=[group_of[d["id"]] for d in members])
         if not ctx.top(1):  # nothing to brief (too short, or a script it cannot read)
-            unusable.append(_title_headline(members))
+            unusable.append(StoryDigest(
+                sid, _title_headline(members), [d["id"] for d in members],
+                [Section(x.kind, x.heading) for x in defn.sections], len(members), indep,
+                importance))
             continue
         shown: set[int] = set()
         sections = []
@@ -539,7 +546,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         notice = " ".join(filter(None, [notice, (
             f"{k} stor{'ies' if k != 1 else 'y'} had no sentence the digest can use (all under"
             f" {Weights().min_words} words, or with no word in Latin letters): "
-            + "; ".join(printable_line(u) for u in unusable[:5])
+            + "; ".join(printable_line(u.headline) for u in unusable[:5])
             + ("; …" if k > 5 else "") + ".")]))
     ahead = [d for d in briefed if _ahead(d)]
     if ahead:
@@ -559,7 +566,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     return Digest(defn.name, title, headline, sections, sources, since, new_count, notice,
                   stories=built, max_stories=defn.max_stories, open_hint=open_hint,
                   story_view=story is not None,
-                  story_budget=budgets.get("key-developments", (0, 385))[1])
+                  story_budget=budgets.get("key-developments", (0, 385))[1], unusable=unusable)
 
 
 def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
