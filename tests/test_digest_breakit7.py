@@ -20,6 +20,7 @@ from bot.corpus.storage import Store
 from bot.digest.build import build_digest
 from bot.digest.definitions import parse_definition
 from bot.errors import UserError
+from bot.reply import Bullet, Heading
 
 INJECTED = "Chile quake toll rises\n# injected header\n- [9] fake source \u202e\x1b[2J"
 
@@ -120,6 +121,61 @@ def test_json_lists_the_articles_of_a_story_the_digest_cannot_use(
     assert all(not sec["items"] for sec in greek["sections"])
     assert "· 3 stories" in data["headline"]  # the count still leaves it out
     assert "greek" not in [d for s in digest.stories for d in s.documents]  # nor is it shown
+
+
+@pytest.mark.parametrize("kind", ["timeline", "whos-who", "to-watch"])
+def test_several_stories_show_no_empty_story_header(
+        mixed: Store, settings: Settings, kind: str) -> None:
+    # `digest --only timeline` (or a definition of such sections) on several stories showed
+    # every top story's header and counts with nothing under it when the story had no item
+    # of the kind (the quake story has no dated event).
+    digest = build_digest(mixed, settings, definition=_defn("key-developments", kind, "sources"),
+                          only=kind)
+    assert digest.several
+    reply = digest.to_reply()
+    shown_stories = [st for st in digest.stories[: digest.max_stories]
+                     if (sec := st.section(kind)) is not None and sec.items]
+    assert shown_stories  # the case has stories with items and stories without
+    assert len(shown_stories) < len(digest.stories)
+    text = reply.plain_text()
+    assert text.count("open: /brief story ") == len(shown_stories), text
+    blocks = reply.blocks
+    for i, block in enumerate(blocks):  # every story header has a bullet after its context
+        if isinstance(block, Heading) and block.text[:1].isdigit():
+            assert isinstance(blocks[i + 2], Bullet), text
+    numbers = [b.text.split(".")[0] for b in blocks
+               if isinstance(b, Heading) and b.text[:1].isdigit()]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+
+
+def test_several_stories_only_sources_lists_every_briefed_article(
+        mixed: Store, settings: Settings) -> None:
+    # `digest --only sources` of a corpus of several stories printed the story headers and no
+    # source at all (no item cites one); one story's digest lists them all, as the README says.
+    digest = build_digest(mixed, settings, only="sources")
+    assert digest.several
+    for name, shown in _renderings(digest.to_reply()).items():
+        for rec in ("Harbour bridge approved", "Bridge vote", "Quake hits Chile",
+                    "Apple harvest"):
+            assert rec in shown, (name, shown)
+        assert "open: /brief story" not in shown, name
+    assert len(digest.to_json()["sources"]) == len(RECORDS)
+
+
+def test_a_briefing_with_nothing_to_show_says_so(mixed: Store, settings: Settings) -> None:
+    # A budget too small for any item (`words = 1`), or a section the articles give nothing
+    # for: the briefing was its headline alone (one story) or headers over nothing (several).
+    several = build_digest(mixed, settings, definition=_defn(words=1))
+    text = several.to_reply().plain_text()
+    assert f"Nothing to show under Key developments: the top {len(several.stories)} stories " \
+        "give none, or none fits the word budget." in text
+    assert "open: /brief story" not in text
+    one = build_digest(mixed, settings, definition=_defn(
+        "key-developments", "whos-who", "sources", words=1, stories_about=["harbour"]))
+    assert not one.several
+    assert "Nothing to show under Key developments, Who's who" in one.to_reply().plain_text()
+    full = build_digest(mixed, settings, definition=_defn(stories_about=["harbour"]))
+    assert "Nothing to show" not in full.to_reply().plain_text()
 
 
 @pytest.mark.parametrize("topic", ["the", "!!!", "Αθήνα", "it is"])

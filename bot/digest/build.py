@@ -156,6 +156,9 @@ class Digest:
         reply.add(Context(self.headline))
         if self.notice:
             reply.add(Paragraph(self.notice))
+        empty = [sec.heading for sec in self.sections if sec.kind != "sources" and not sec.items]
+        if self.sources and empty and len(empty) == sum(s.kind != "sources" for s in self.sections):
+            reply.add(Paragraph(_nothing_to_show(empty)))  # rather than a headline alone
         for sec in self.sections:
             if sec.kind == "sources":
                 if listed:
@@ -180,18 +183,28 @@ class Digest:
         if self.notice:
             reply.add(Paragraph(self.notice))
         kinds = [s.kind for s in self.sections if s.kind != "sources"]
-        kind = "key-developments" if "key-developments" in kinds or not kinds else kinds[0]
+        sources = self.section("sources")
+        if not kinds:  # the sources alone (`--only sources`): listing them is the point
+            if sources is not None and self.sources:
+                reply.add(Heading(sources.heading))
+                reply.add(*(source_bullet(s) for s in self.sources))
+            return reply
+        kind = "key-developments" if "key-developments" in kinds else kinds[0]
         cited: set[int] = set()
         total_importance = sum(max(st.importance, 0.1) for st in shown)
-        for rank, st in enumerate(shown, 1):
+        rank = 0
+        for st in shown:
             budget = self._story_words(max(st.importance, 0.1) / total_importance)
+            sec = st.section(kind)
+            items = sec.items if sec else []
+            if not items:  # no empty header: a story with nothing of this kind is left out
+                continue
+            rank += 1
             reply.add(Heading(printable_line(f"{rank}. {st.headline}")))
             n, m = st.articles, st.independent
             reply.add(Context(
                 f"{n} article{'s' if n != 1 else ''}, {m} independent source{'s' if m != 1 else ''}"
                 f" · open: {self.open_hint.format(id=st.id)}"))
-            sec = st.section(kind)
-            items = sec.items if sec else []
             used = 0
             for k, it in enumerate(items):
                 words = len(it.text.split())
@@ -201,7 +214,9 @@ class Digest:
                 text = f"{it.date} — {it.text}" if it.date else it.text
                 reply.add(Bullet(text, list(it.citations), it.note))
                 cited.update(it.citations)
-        sources = self.section("sources")
+        if not rank and shown:
+            heading = next(s.heading for s in self.sections if s.kind == kind)
+            reply.add(Paragraph(_nothing_to_show([heading], len(shown))))
         listed = [s for s in self.sources if s.number in cited]
         if sources is not None and listed:
             # As blocks (not `Reply.sources`, which chat adapters list again): every
@@ -240,6 +255,14 @@ class Digest:
         """The plain sentences of one section, one per item (no citations or notes)."""
         sec = self.section(kind)
         return [i.text for i in sec.items] if sec else []
+
+
+def _nothing_to_show(headings: Sequence[str], stories: int = 0) -> str:
+    """The line a briefing shows when none of its sections has an item to show (`stories`:
+    of a briefing of several, how many it would show)."""
+    what = (f"the top {stories} stories give none" if stories > 1 else
+            "the top story gives none" if stories else "the briefed articles give none")
+    return f"Nothing to show under {', '.join(headings)}: {what}, or none fits the word budget."
 
 
 def _sections_json(sections: Sequence[Section]) -> list[dict[str, Any]]:
