@@ -194,3 +194,16 @@ def test_an_unknown_story_id_is_echoed_clipped(mixed: Store, settings: Settings)
         build_digest(mixed, settings, story=typed)
     assert len(err.value.message) < 200
     assert "'" + "Z" * 40 + "…'" in err.value.message
+
+
+@pytest.mark.parametrize("only", ["", "  "])
+def test_an_empty_only_is_refused_not_ignored(tmp_path: Path, corpus: Path, only: str) -> None:
+    # `digest --only "$SECTION"` with the variable unset printed the whole digest, exit 0.
+    from tests.test_ingest_reload import reload, run
+
+    (corpus / "news.jsonl").write_text(json.dumps(RECORDS[0]) + "\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    assert reload(db, corpus).exit_code == 0
+    res = run(db, "digest", "--only", only)
+    assert res.exit_code != 0
+    assert "unknown section" in res.output and "Key developments" not in res.output

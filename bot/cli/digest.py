@@ -39,7 +39,7 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
     app.require_database()
     if since and since_last_sub:
         raise UserError("use either --since or --since-last, not both")
-    kind = section_kind(only) if only else None
+    kind = section_kind(only) if only is not None else None  # "" is no section: refused
     store = app.store
     changes = None
     if since_last_sub:  # the cursor of the subscription's scheduled posts
