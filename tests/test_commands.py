@@ -315,3 +315,28 @@ def test_timeline_without_dated_events_says_so(settings: Settings, corpus: Path)
     out = text_of(TestAdapter(core).send("/timeline"))
     assert "No dated events" in out
     core.close()
+
+
+@pytest.mark.parametrize("line", ["/brief STORY zzzzzz", "/brief Story zzzzzz",
+                                  "/brief story:zzzzzz", "/brief STORY=zzzzzz",
+                                  '/brief story "zzzzzz"', "/brief story \u201czzzzzz\u201d",
+                                  "/brief daily story:zzzzzz", "/brief story: zzzzzz"])
+def test_brief_story_in_the_forms_users_type(bot: TestAdapter, line: str) -> None:
+    # The keyword in capitals, Discord's "story:ID" typed on the console or Slack, and a
+    # quoted id were "Usage: …" or "No digest named 'story:zzzzzz'".
+    reply = bot.send(line)
+    assert reply.kind == "error", text_of(reply)
+    assert "No story 'zzzzzz'" in text_of(reply), text_of(reply)
+
+
+@pytest.mark.parametrize("line", ["/brief story:", "/brief story ''", "/brief STORY"])
+def test_brief_story_without_an_id_is_a_usage_error(bot: TestAdapter, line: str) -> None:
+    reply = bot.send(line)
+    assert reply.kind == "error" and "Usage: /brief [NAME] story ID" in text_of(reply)
+
+
+def test_an_unknown_digest_name_is_echoed_clipped(bot: TestAdapter) -> None:
+    reply = bot.send("/brief " + "x" * 3000 + "\u202e")
+    assert reply.kind == "error"
+    assert "No digest named '" + "x" * 40 + "…'" in text_of(reply)
+    assert len(text_of(reply)) < 300

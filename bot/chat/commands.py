@@ -562,20 +562,33 @@ def _no_args(req: CommandRequest, name: str, text: str) -> None:
         raise UserError(f"{_cmd(req, name)} takes no arguments. Usage: {_cmd(req, name)}")
 
 
+_STORY_FORM = re.compile(r"(?i)story[:=](.*)")
+BRIEF_NAME_ECHO = 40  # characters of an unknown digest name echoed back
+
+
 def _brief_parts(text: str) -> tuple[str | None, str | None]:
-    """"[NAME] [story ID]" -> (name, story id); usage errors as UserError."""
-    parts = text.split()
+    """"[NAME] [story ID]" -> (name, story id); usage errors as UserError. The keyword in any
+    case ("STORY"), Discord's form ("story:ID", also "story=ID") and an id in quotes are
+    understood: they came back "No digest named 'story:ID'" or a usage error."""
+    parts: list[str] = []
+    for part in text.split():
+        form = _STORY_FORM.fullmatch(part)
+        parts += ["story", *([form.group(1)] if form.group(1) else [])] if form else [part]
     story = None
-    if "story" in parts:
-        k = parts.index("story")
+    keyword = [i for i, p in enumerate(parts) if p.lower() == "story"]
+    if keyword:
+        k = keyword[0]
         if k + 2 != len(parts):
             raise UserError("Usage: /brief [NAME] story ID — the id the briefing shows, "
                             "e.g. /brief story 3fa2c1")
-        story = parts[k + 1]
+        story = unquote_option(parts[k + 1])
+        if not story:
+            raise UserError("Usage: /brief [NAME] story ID — the id the briefing shows, "
+                            "e.g. /brief story 3fa2c1")
         parts = parts[:k]
     if len(parts) > 1:
         raise UserError("Usage: /brief [NAME] — one digest name, e.g. /brief daily")
-    return (parts[0] if parts else None), story
+    return ((unquote_option(parts[0]) or None) if parts else None), story
 
 
 def _brief_args(text: str) -> None:
@@ -587,7 +600,10 @@ def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
     if name is not None:
         names = digest_names(router.core.settings.digests_dir)
         if name not in names:
-            raise UserError(f"No digest named {name!r}. Available: {', '.join(names) or 'none'}.")
+            echoed = printable_line(name[:BRIEF_NAME_ECHO]) + ("…" if len(name) > BRIEF_NAME_ECHO
+                                                               else "")
+            raise UserError(f"No digest named {echoed!r}. Available: "
+                            f"{', '.join(names) or 'none'}.")
     return router.core.digest_reply(name=name, story=story, platform=req.caller.platform)
 
 
