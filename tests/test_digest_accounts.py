@@ -80,7 +80,12 @@ def test_a_restatement_with_the_same_date_is_still_cited(store, settings, corpus
 def test_slot_conflicts_reuse_the_claim_lookups_slots():
     acc = Accounts()
     a = "The council approved 1450 new homes for the harbour district in 2023."
-    assert acc.conflict(a, None, a.replace("1450", "1460"), None) == "1460 rather than 1450"
+    assert acc.conflict(a, None, a.replace("1450", "1460"), None) == "1,460 rather than 1,450"
+    # Values are compared written one way and shown with their thousands separated: "3 million
+    # euros" against "2,000,000 euros" read "3000000 rather than 2000000".
+    m = "The council approved 2,000,000 euros for the harbour district in 2023."
+    assert acc.conflict(m, None, m.replace("2,000,000", "3 million"), None) == (
+        "3,000,000 rather than 2,000,000")
     assert acc.conflict(a, None, a.replace("2023", "2021"), None) == "2021 rather than 2023"
     assert acc.conflict(a, None, a, None) is None
     # Another subject altogether is not a rival account, whatever its numbers.

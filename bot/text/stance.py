@@ -1005,6 +1005,12 @@ def denial_unstated(claim: Claim, own: Features) -> bool:
     return claim.denies and not (own.denies and _denial_bears(claim, own))
 
 
+def _shown(value: str) -> str:
+    """A number as the reader writes it: values are compared written one way ("3 million" and
+    "$3,000,000" are "3000000"), and a large one is shown with its thousands separated."""
+    return f"{int(value):,}" if value.isascii() and value.isdigit() and len(value) > 3 else value
+
+
 def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[Unit]) -> list[str]:
     """Slots of the claim for which the sentence gives another value."""
     out = []
@@ -1018,7 +1024,8 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
         elif u.kind == "number" and u.unit is not None and own.numbers.get(u.unit):
             values = [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)]
             if values:
-                out.append(f"{', '.join(sorted(values))} rather than {u.text}")
+                out.append(f"{', '.join(_shown(v) for v in sorted(values))} rather than "
+                           f"{_shown(u.text)}")
         elif u.kind == "place" and own.places and not _has(u, own) \
                 and not u.within & own.places and u.key[1:] not in own.regions:
             # Not a place within the other: "in Anchorage" is not contradicted by "in the United
