@@ -1009,6 +1009,68 @@ async def test_an_answers_rate_limit_waits_are_bounded_in_all(
     assert "try again in 1 seconds" not in text and "try again in 1 second" in text, text
 
 
+@pytest.mark.asyncio
+async def test_a_used_up_answer_bucket_does_not_hold_the_next_message(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 2xx answer saying its bucket is used up (X-RateLimit-Remaining 0, Reset-After 600)
+    # made discord.py sleep 600 s after it, holding the interaction's lock: a long answer's
+    # follow-ups (or an error notice) waited 10 minutes, past the 30 s bound.
+    reply = long_reply()
+    assert len(render_reply(reply)) >= 3
+    monkeypatch.setattr(Router, "help_reply", lambda self, caller=None: reply)
+    emu.bucket_used_up("POST", r"/interactions/\d+/[^/]+/callback", reset_after=600)
+    started = time.monotonic()
+    sent = await emu.send_interaction("help")
+    assert (await emu.wait_for_response(sent)).json["type"] == 4
+    await _answered(emu, sent.webhook_path, 10)
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.asyncio
+async def test_a_used_up_answer_bucket_within_the_bound_is_waited(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(discord_adapter, "MAX_ANSWER_RATELIMIT_WAIT", 5.0)
+    reply = long_reply()
+    monkeypatch.setattr(Router, "help_reply", lambda self, caller=None: reply)
+    emu.bucket_used_up("POST", r"/interactions/\d+/[^/]+/callback", reset_after=0.5)
+    sent = await emu.send_interaction("help")
+    answer = await emu.wait_for_response(sent)
+    [first, *_] = await _answered(emu, sent.webhook_path, 10)
+    assert first.timestamp - answer.timestamp >= 0.45  # discord.py's wait, kept
+
+
+@pytest.mark.asyncio
+async def test_waiting_for_another_messages_rate_limit_counts_against_the_bound(
+        emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # discord.py sleeps a 429 holding the bucket's lock: a second message of the same
+    # interaction waited for it, then had a whole budget of its own (30 s + 30 s).
+    from discord.http import Route
+
+    monkeypatch.setattr(discord_adapter, "MAX_ANSWER_RATELIMIT_WAIT", 1.0)
+    path = r"/webhooks/1/tok"
+    emu.rate_limit("POST", path, retry_after=0.8, times=None)
+
+    async def one(session: Any) -> BaseException | None:
+        route = Route("POST", "/webhooks/{webhook_id}/{webhook_token}", webhook_id=1,
+                      webhook_token="tok")
+        try:
+            await discord_adapter._ANSWERS.request(route, session, payload={"content": "x"})
+        except BaseException as exc:  # noqa: BLE001 - compared below
+            return exc
+        return None
+
+    import aiohttp
+
+    with patch_discord(emu):
+        async with aiohttp.ClientSession() as session:
+            first, second = await asyncio.gather(one(session), one(session))
+    assert isinstance(first, discord_adapter.AnswerRateLimited)
+    assert isinstance(second, discord_adapter.AnswerRateLimited)
+    # The first waited one 429 out (0.8 s of 1.0) and gave up at the second; the second,
+    # having waited 0.8 s for the lock, gives up at its first 429.
+    assert len(emu.calls_to(re.escape(path), method="POST")) == 3
+
+
 # --------------------------------------------------------------------------- two servers
 
 OTHER_GUILD_ID = 1400000000000000001

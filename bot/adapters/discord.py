@@ -23,6 +23,7 @@ import aiohttp
 import discord
 from discord import app_commands
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
 from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router
@@ -140,24 +141,59 @@ async def _answer_wait(response: aiohttp.ClientResponse) -> float | None:
     return None
 
 
+class _BucketCountHidden:
+    """A response as discord.py's webhook adapter sees it without X-RateLimit-Remaining: it
+    then takes no "bucket used up" delay (which it sleeps after the answer, holding the
+    interaction's lock, for as long as X-RateLimit-Reset-After says); the next request gets
+    Discord's 429, which the bound handles."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self._response = response
+        self.headers = CIMultiDictProxy(CIMultiDict(
+            (k, v) for k, v in response.headers.items()
+            if k.lower() != "x-ratelimit-remaining"))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._response, name)
+
+
+def _bucket_delay(response: aiohttp.ClientResponse) -> float | None:
+    """What discord.py sleeps after an answer whose bucket is used up (X-RateLimit-Remaining
+    0, not a 429): Reset-After, else Reset less now; None when neither is readable."""
+    try:
+        seconds = discord.utils._parse_ratelimit_header(response)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return None
+    return seconds if math.isfinite(seconds) else None
+
+
 class _BoundedRequest:
     """One request of `_BoundedSession`: a 429 whose wait is over what is left of the
-    budget raises AnswerRateLimited instead of reaching discord.py (which sleeps it)."""
+    budget raises AnswerRateLimited instead of reaching discord.py (which sleeps it); a
+    used-up bucket whose reset is over what is left is hidden from discord.py (which sleeps
+    it after the answer)."""
 
     def __init__(self, owner: _BoundedSession, inner: Any) -> None:
         self._owner, self._inner = owner, inner
 
-    async def __aenter__(self) -> aiohttp.ClientResponse:
+    async def __aenter__(self) -> Any:
         response: aiohttp.ClientResponse = await self._inner.__aenter__()
+        left = self._owner.left()
         # Without Via discord.py raises the 429 at once (a Cloudflare ban): left to it.
         if response.status == 429 and response.headers.get("Via"):
             wait = await _answer_wait(response)
-            if wait is None or wait > self._owner.left:
+            if wait is None or wait > left:
                 told = wait if wait is not None else parse_retry_after(
                     response.headers.get("Retry-After"))
                 await self._inner.__aexit__(None, None, None)
                 raise AnswerRateLimited(told)
-            self._owner.left -= wait
+        elif response.status != 429 and response.headers.get("X-Ratelimit-Remaining") == "0":
+            delay = _bucket_delay(response)
+            if delay is None or delay > left:
+                log.info("Discord: the answers' rate-limit bucket is used up for %s s; not "
+                         "waited (the next answer, if any, is bound as a 429 is)",
+                         "?" if delay is None else f"{delay:.1f}")
+                return _BucketCountHidden(response)
         return response
 
     async def __aexit__(self, *exc_info: Any) -> Any:
@@ -166,10 +202,16 @@ class _BoundedRequest:
 
 class _BoundedSession:
     """The HTTP session as discord.py's webhook adapter sees it for one answer message:
-    rate-limit waits of at most MAX_ANSWER_RATELIMIT_WAIT in all."""
+    rate-limit waits of at most MAX_ANSWER_RATELIMIT_WAIT in all, counted from the call
+    (discord.py sleeps them holding the interaction's lock: a message waiting for that lock
+    spends its own budget)."""
 
     def __init__(self, session: aiohttp.ClientSession, budget: float) -> None:
-        self._session, self.left = session, budget
+        self._session = session
+        self._deadline = asyncio.get_running_loop().time() + budget
+
+    def left(self) -> float:
+        return self._deadline - asyncio.get_running_loop().time()
 
     def request(self, *args: Any, **kwargs: Any) -> _BoundedRequest:
         return _BoundedRequest(self, self._session.request(*args, **kwargs))
