@@ -1071,6 +1071,22 @@ async def test_waiting_for_another_messages_rate_limit_counts_against_the_bound(
     assert len(emu.calls_to(re.escape(path), method="POST")) == 3
 
 
+@pytest.mark.asyncio
+async def test_a_rate_limited_placeholder_removal_still_sends_the_answer(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture) -> None:
+    # A private answer to a publicly deferred command removes the "thinking…" placeholder
+    # first; that DELETE rate-limited past the bound raised AnswerRateLimited, which the
+    # `except discord.HTTPException` around it let through: the answer was never sent.
+    emu.rate_limit("DELETE", r"/webhooks/\d+/[^/]+/messages/@original", retry_after=600)
+    sent = await emu.send_interaction("brief", {"name": "nope"})
+    calls = await _answered(emu, sent.webhook_path, 10)
+    text = all_text([c.json for c in calls])
+    assert "No digest named 'nope'" in text, text
+    assert calls[0].json["flags"] & EPHEMERAL
+    assert "Discord is rate-limiting" not in text, text
+    assert "could not remove the deferred placeholder" in caplog.text
+
+
 # --------------------------------------------------------------------------- two servers
 
 OTHER_GUILD_ID = 1400000000000000001

@@ -368,9 +368,11 @@ class BriefbotClient(discord.Client):
             if interaction.extras.pop(_DEFERRED, None) == "public" and ephemeral:
                 # The public "thinking…" placeholder cannot turn private: remove it, and
                 # send the answer as new ephemeral follow-ups.
+                # Not removed (refused, or rate-limited past the bound): the answer still
+                # goes, after a "thinking…" left in place.
                 try:
                     await interaction.delete_original_response()
-                except discord.HTTPException as exc:
+                except (discord.HTTPException, AnswerRateLimited) as exc:
                     log.warning("could not remove the deferred placeholder: %s", exc)
         for i, message in enumerate(rest):
             try:
