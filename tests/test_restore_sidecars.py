@@ -200,3 +200,50 @@ def test_restore_from_a_backup_in_wal_mode_leaves_no_wal_files_beside_either(
     assert sidecars(src) == [] and sidecars(db) == []
     assert inspect_database(src)["documents"] == 2 and sidecars(src) == []
     assert inspect_database(db)["documents"] == 2 and sidecars(db) == []
+
+
+class _FullDiskSource:
+    """A WAL-mode source whose backup fails as a full disk fails it: after the copy (whose
+    header says WAL), when SQLite has opened the copy's -wal and -shm and cannot checkpoint
+    them away (held here by a second connection to the copy, as a full disk keeps them)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.keeper: sqlite3.Connection | None = None
+
+    def backup(self, target: sqlite3.Connection) -> None:
+        self.conn.backup(target)
+        path = target.execute("pragma database_list").fetchone()[2]
+        self.keeper = sqlite3.connect(path)
+        self.keeper.execute("select count(*) from sqlite_master").fetchone()
+        raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_a_failed_backup_of_a_wal_database_leaves_no_wal_files(tmp_path: Path) -> None:
+    src = _source(tmp_path)
+    src.execute("pragma journal_mode = wal")
+    source = _FullDiskSource(src)
+    dest = tmp_path / "out" / "b.db"
+    dest.parent.mkdir()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            backup_database(source, dest)  # type: ignore[arg-type]
+        assert source.keeper is not None
+        # Before: .b.db.<pid>.<random>.tmp-wal and -shm stayed (only the file and its
+        # -journal were removed), and no later backup took them for its own.
+        assert sorted(p.name for p in dest.parent.iterdir()) == []
+    finally:
+        if source.keeper is not None:
+            source.keeper.close()
+        src.close()
+
+
+def test_a_killed_backups_wal_files_are_taken_for_partial_files(tmp_path: Path) -> None:
+    dest = tmp_path / "b.db"
+    proc = subprocess.Popen(["sleep", "0"])
+    proc.wait()
+    left = [tmp_path / f".b.db.{proc.pid}.0123abcd.tmp{x}" for x in ("", "-wal", "-shm")]
+    for path in left:
+        path.write_bytes(b"half a backup")
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    assert stale_backup_parts(dest) == sorted(left)

@@ -210,8 +210,11 @@ SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE_VERSION
 
 
 # A backup's partial file beside its destination: `.<name>.<pid>.<random>.tmp` (before the pid
-# was in the name: `.<name>.<random>.tmp`), and SQLite's journal of it.
-_BACKUP_TMP = r"\.{name}\.(?:(?P<pid>\d+)\.)?[0-9a-f]{{8}}\.tmp(?:-journal)?"
+# was in the name: `.<name>.<random>.tmp`), and SQLite's files beside it: its journal, and
+# the WAL and its index of a WAL-mode source's copy (the backup copies the header saying WAL;
+# switching the copy to a rollback journal opens them).
+_TMP_SIDECARS = ("-journal", "-wal", "-shm")
+_BACKUP_TMP = r"\.{name}\.(?:(?P<pid>\d+)\.)?[0-9a-f]{{8}}\.tmp(?:-journal|-wal|-shm)?"
 # A partial file is taken for stale when its backup's process is gone and it was untouched
 # this long (a process of that number in another PID namespace, a container, may be writing
 # it), or, without a pid in its name, when untouched for STALE_UNNAMED_BACKUP_SECONDS.
@@ -290,7 +293,7 @@ def backup_database(source: sqlite3.Connection, dest: str | Path,
         os.replace(tmp, dest)
     except BaseException:
         target.close()
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+        for leftover in (tmp, *(tmp.with_name(tmp.name + x) for x in _TMP_SIDECARS)):
             leftover.unlink(missing_ok=True)
         raise
     return dest
