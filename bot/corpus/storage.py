@@ -379,6 +379,7 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._ready: set[str] = set()  # tables created on first use, known to exist
+        self._present: set[str] = set()  # such tables seen by a read (maybe older columns)
         # A database this process may not write (file or folder permissions, a read-only
         # mount) is opened read-only: reading commands work, a write fails saying so.
         self.read_only = False
@@ -633,6 +634,7 @@ class Store:
         with read_only_connection(source, timeout=60) as src:
             src.backup(self.db.conn)
         self._ready.clear()
+        self._present.clear()
 
     # ------------------------------------------------------------------ meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -1117,16 +1119,18 @@ class Store:
                         self.db.table(name).create_index(cols, unique=unique)
         self._ready.add(name)
 
-    def _existing(self, name: str, ensure: Callable[[], None]) -> bool:
-        """Whether a table made on first use exists (brought up to date by `ensure` if so):
-        a read of one that does not finds nothing and creates nothing (creating takes the
-        write lock: on a new database, an admin's /status waited out a first reload's
-        transaction, 60 s, then failed busy)."""
-        if name in self._ready:
+    def _existing(self, name: str) -> bool:
+        """Whether a table made on first use exists. A read of one that does not finds
+        nothing and creates nothing, and a read of one from before a column was added does
+        without it (its rows lack the key; readers use .get): creating it or adding columns
+        takes the write lock (on a new or an older database, an admin's /status waited out a
+        reload's transaction, then failed "database is locked"). Write paths bring it up to
+        date (`_ensure_*`)."""
+        if name in self._ready or name in self._present:
             return True
         if name not in self.db.table_names():
             return False
-        ensure()
+        self._present.add(name)
         return True
 
     def _ensure_subscriptions(self) -> None:
@@ -1196,7 +1200,7 @@ class Store:
         return None
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
-        if not self._existing("subscriptions", self._ensure_subscriptions):
+        if not self._existing("subscriptions"):
             return None
         if not fits_sqlite_int(sub_id):
             return None
@@ -1205,7 +1209,7 @@ class Store:
 
     def subscriptions(self, platform: str | None = None, channel: str | None = None,
                       include_disabled: bool = True) -> list[dict[str, Any]]:
-        if not self._existing("subscriptions", self._ensure_subscriptions):
+        if not self._existing("subscriptions"):
             return []
         where, params = _where(platform=platform, channel=channel,
                                enabled=None if include_disabled else 1)
@@ -1217,7 +1221,7 @@ class Store:
         """The subscriptions a chat admin may see and manage: on their platform, made in their
         workspace (Slack team, Discord guild), or, for one made without a workspace (the CLI,
         a direct message, an older database), in their channel."""
-        if not self._existing("subscriptions", self._ensure_subscriptions):
+        if not self._existing("subscriptions"):
             return []
         has_workspace = "workspace" in self.db.table("subscriptions").columns_dict
         where = "platform = ? and " + (
@@ -1344,7 +1348,7 @@ class Store:
         return self.post_slot(sub_id, slot)
 
     def post_slot(self, sub_id: int, slot: str) -> dict[str, Any] | None:
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return None  # (a read creates no table: see `_existing`)
         rows = list(self.db.query(
             "select * from post_ledger where subscription_id = ? and slot = ?", [sub_id, slot]))
@@ -1371,7 +1375,7 @@ class Store:
     def post_slots(self, sub_id: int | None = None, state: str | None = None,
                    limit: int | None = None) -> list[dict[str, Any]]:
         """Ledger rows, newest slot first."""
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return []
         clauses: list[str] = []
         params: list[Any] = []
@@ -1390,14 +1394,14 @@ class Store:
 
     def last_post_slot(self, sub_id: int) -> str | None:
         """The latest slot in the ledger for a subscription, whatever its state."""
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return None
         rows = list(self.db.query(
             "select max(slot) slot from post_ledger where subscription_id = ?", [sub_id]))
         return rows[0]["slot"] if rows else None
 
     def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return None
         rows = list(self.db.query(
             "select * from post_ledger where subscription_id = ? and state = 'posted'"
@@ -1406,7 +1410,7 @@ class Store:
 
     def expired_post_claims(self, now: str, sub_id: int | None = None) -> list[dict[str, Any]]:
         """Claimed slots whose lease ran out before `now` (their process stopped)."""
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return []
         sql = "select * from post_ledger where state = 'claimed' and lease_until < ?"
         params: list[Any] = [now]
@@ -1419,7 +1423,7 @@ class Store:
         """(how many, the first slot) of a subscription's latest slots that failed with this
         very error, in a row: back to the latest slot that posted or failed otherwise (a
         skipped slot, which posts nothing, and one still claimed do not break it)."""
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return 0, None
         row = self.db.execute(
             "select count(*), min(slot) from post_ledger where subscription_id = ? and"
@@ -1433,8 +1437,8 @@ class Store:
                      subscription_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         """Failed slots, newest first, with their subscription's digest and channel (only of
         `subscription_ids` when given)."""
-        if not (self._existing("post_ledger", self._ensure_post_ledger)
-                and self._existing("subscriptions", self._ensure_subscriptions)):
+        if not (self._existing("post_ledger")
+                and self._existing("subscriptions")):
             return []  # (a read creates no table: see `_existing`)
         only = ""
         params: list[Any] = []
@@ -1483,7 +1487,7 @@ class Store:
 
     def _feeds_exist(self) -> bool:
         """Reads of a database that never had a feed create nothing (and take no lock)."""
-        return self._existing("feeds", self._ensure_feeds)
+        return self._existing("feeds") and self._existing("feed_items")
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
