@@ -247,3 +247,74 @@ def test_a_killed_backups_wal_files_are_taken_for_partial_files(tmp_path: Path) 
         path.write_bytes(b"half a backup")
         os.utime(path, (time.time() - 7200, time.time() - 7200))
     assert stale_backup_parts(dest) == sorted(left)
+
+
+def _live_with_foreign_wal(tmp_path: Path) -> tuple[Path, bytes, bytes]:
+    db = tmp_path / "live.db"
+    shutil.copy(FIXTURE, db)
+    conn = sqlite3.connect(db)
+    conn.execute("pragma journal_mode = delete")
+    conn.close()
+    wal, shm = foreign_wal(tmp_path)
+    (tmp_path / "live.db-wal").write_bytes(wal)
+    (tmp_path / "live.db-shm").write_bytes(shm)
+    return db, wal, shm
+
+
+def test_restore_that_cannot_keep_the_database_names_the_files_it_moved_aside(
+        tmp_path: Path, backup: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stale -wal/-shm moved aside, then the copy of the current database fails (a full
+    # disk): the user was told only "the database is unchanged", not where they went.
+    from click.testing import CliRunner
+
+    import bot.cli.maintenance as maintenance
+    from bot.cli.main import cli
+
+    db, wal, shm = _live_with_foreign_wal(tmp_path)
+
+    def full(*args: object, **kwargs: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(maintenance, "backup_database", full)
+    res = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
+    assert res.exit_code == 1, res.output
+    aside = sorted(tmp_path.glob("live.db-*.stale-*"))
+    assert [p.read_bytes() for p in aside] == [shm, wal]
+    assert "nothing was restored, the database is unchanged" in res.output, res.output
+    text = " ".join(res.output.split())
+    assert f"{db} is not in WAL mode) were moved aside, and stay so:" in text, text
+    for path in aside:
+        assert str(path) in text, text
+
+
+def test_a_stale_wal_moved_aside_goes_back_when_its_shm_cannot_be_moved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The -wal renamed, the -shm's rename failing: the -wal stayed renamed, unnamed.
+    from bot.cli import maintenance
+    from bot.errors import UserError
+
+    db, wal, shm = _live_with_foreign_wal(tmp_path)
+    real = Path.rename
+
+    def rename(self: Path, target: str | os.PathLike[str]) -> Path:
+        if self.name == "live.db-shm":
+            raise PermissionError(13, "Permission denied")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(UserError, match="nothing was restored") as caught:
+        maintenance._move_stale_sidecars(db)
+    assert (tmp_path / "live.db-wal").read_bytes() == wal  # back as it was
+    assert not list(tmp_path.glob("*.stale-*"))
+    assert " is at " not in caught.value.message
+
+    def rename_once(self: Path, target: str | os.PathLike[str]) -> Path:
+        if self.name == "live.db-shm" or ".stale-" in self.name:
+            raise PermissionError(13, "Permission denied")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename_once)
+    with pytest.raises(UserError) as caught:
+        maintenance._move_stale_sidecars(db)
+    [away] = tmp_path.glob("live.db-wal.stale-*")
+    assert f"{tmp_path / 'live.db-wal'} is at {away}" in caught.value.message
