@@ -318,3 +318,67 @@ def test_a_stale_wal_moved_aside_goes_back_when_its_shm_cannot_be_moved(
         maintenance._move_stale_sidecars(db)
     [away] = tmp_path.glob("live.db-wal.stale-*")
     assert f"{tmp_path / 'live.db-wal'} is at {away}" in caught.value.message
+
+
+def test_a_killed_backups_partial_file_named_with_pid_1_or_ours_is_removed(
+        tmp_path: Path) -> None:
+    # A one-shot container's backup runs as PID 1 (alive in every namespace: init), and a
+    # killed run's pid may be ours now: such partial files were never taken for stale. No
+    # backup holds their lock: they are. Pid 0 is no process (the `pid <= 0` guard).
+    dest = tmp_path / "b.db"
+    names = [".b.db.1.0123abcd.tmp", f".b.db.{os.getpid()}.0123abcd.tmp",
+             f".b.db.{os.getpid()}.0123abcd.tmp-journal", ".b.db.0.0123abcd.tmp"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"half a backup")
+        os.utime(tmp_path / name, (time.time() - 86400, time.time() - 86400))
+    assert [p.name for p in stale_backup_parts(dest)] == sorted(names)
+
+
+def test_a_partial_file_a_running_backup_holds_is_not_stale(tmp_path: Path) -> None:
+    # A backup in another PID namespace (its pid means nothing here) holds the lock of its
+    # partial file while it runs: the file is not taken for stale, however old.
+    import fcntl
+
+    dest = tmp_path / "b.db"
+    proc = subprocess.Popen(["sleep", "0"])
+    proc.wait()
+    running = tmp_path / f".b.db.{proc.pid}.0123abcd.tmp"
+    journal = running.with_name(running.name + "-journal")
+    for path in (running, journal):
+        path.write_bytes(b"in progress")
+        os.utime(path, (time.time() - 86400, time.time() - 86400))
+    with open(running, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert stale_backup_parts(dest) == []
+    assert stale_backup_parts(dest) == sorted([running, journal])
+
+
+def test_a_backup_holds_the_lock_of_its_partial_file(tmp_path: Path) -> None:
+    import fcntl
+
+    seen: list[bool] = []
+
+    class Probe:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def backup(self, target: sqlite3.Connection) -> None:
+            path = Path(target.execute("pragma database_list").fetchone()[2])
+            with open(path, "rb") as probe:
+                try:
+                    fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    seen.append(True)
+                else:
+                    seen.append(False)
+            os.utime(path, (time.time() - 86400, time.time() - 86400))
+            seen.append(stale_backup_parts(tmp_path / "b.db") == [])
+            self.conn.backup(target)
+
+    src = _source(tmp_path)
+    try:
+        backup_database(Probe(src), tmp_path / "b.db")  # type: ignore[arg-type]
+    finally:
+        src.close()
+    assert seen == [True, True]
+    assert inspect_database(tmp_path / "b.db")["documents"] == 2

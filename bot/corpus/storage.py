@@ -27,6 +27,7 @@ the previous corpus fully served; WAL mode lets readers go on during a reload.""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -215,26 +216,39 @@ SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE_VERSION
 # switching the copy to a rollback journal opens them).
 _TMP_SIDECARS = ("-journal", "-wal", "-shm")
 _BACKUP_TMP = r"\.{name}\.(?:(?P<pid>\d+)\.)?[0-9a-f]{{8}}\.tmp(?:-journal|-wal|-shm)?"
-# A partial file is taken for stale when its backup's process is gone and it was untouched
-# this long (a process of that number in another PID namespace, a container, may be writing
-# it), or, without a pid in its name, when untouched for STALE_UNNAMED_BACKUP_SECONDS.
+# A partial file is taken for stale when no backup holds its lock (a running backup holds
+# `fcntl.flock` on its partial file, whatever PID namespace it runs in) and it was untouched
+# this long, and, for a pid that says something, its backup's process is gone (a backup by
+# a briefbot from before the lock holds none). PID 1 (a one-shot container's backup) and our
+# own pid (a killed run's number, given again) are judged by the lock alone. Without a pid
+# in its name: untouched for STALE_UNNAMED_BACKUP_SECONDS.
 STALE_BACKUP_SECONDS = 600.0
 STALE_UNNAMED_BACKUP_SECONDS = 3600.0
 
 
-def _process_alive(pid: int) -> bool:
+def _backup_locked(part: Path) -> bool:
+    """Whether a running backup holds the lock of this partial file (of its main file, for
+    a -journal, -wal or -shm)."""
+    main = part.with_name(re.sub(r"\.tmp-(?:journal|wal|shm)$", ".tmp", part.name))
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # someone else's process (or no such number): not ours to judge
-    return True
+        fd = os.open(main, os.O_RDONLY)
+    except OSError:
+        return False  # no main file: nothing writes to it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False  # no flock there (some network file systems): the pid and age judge
+    finally:
+        os.close(fd)  # (releases the probe's own lock)
+    return False
 
 
 def stale_backup_parts(dest: str | Path) -> list[Path]:
-    """Partial files of earlier backups to `dest` whose backup was killed (its process is
-    gone) and so never finished: they take space and are no backup."""
+    """Partial files of earlier backups to `dest` whose backup was killed (no backup holds
+    them; see STALE_BACKUP_SECONDS) and so never finished: they take space and are no
+    backup."""
     dest = Path(dest)
     found = []
     pattern = re.compile(_BACKUP_TMP.format(name=re.escape(dest.name)))
@@ -254,8 +268,8 @@ def stale_backup_parts(dest: str | Path) -> list[Path]:
             stale = idle > STALE_UNNAMED_BACKUP_SECONDS
         else:
             pid = int(m["pid"])
-            stale = (idle > STALE_BACKUP_SECONDS and pid != os.getpid()
-                     and not _process_alive(pid))
+            stale = (idle > STALE_BACKUP_SECONDS and not _backup_locked(path)
+                     and (pid in (1, os.getpid()) or not _process_exists(pid)))
         if stale:
             found.append(path)
     return sorted(found)
@@ -282,6 +296,21 @@ def backup_database(source: sqlite3.Connection, dest: str | Path,
         if removed is not None:
             removed.append(part)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    # Held until the copy is in place or removed: a later backup sees the file is in use,
+    # from any PID namespace (`stale_backup_parts`).
+    lock = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        pass  # no flock there: the pid and the age still judge
+    try:
+        _backup_to(source, dest, tmp)
+    finally:
+        os.close(lock)
+    return dest
+
+
+def _backup_to(source: sqlite3.Connection, dest: Path, tmp: Path) -> None:
     target = sqlite3.connect(str(tmp))
     try:
         source.backup(target)
@@ -296,7 +325,6 @@ def backup_database(source: sqlite3.Connection, dest: str | Path,
         for leftover in (tmp, *(tmp.with_name(tmp.name + x) for x in _TMP_SIDECARS)):
             leftover.unlink(missing_ok=True)
         raise
-    return dest
 
 
 def _sidecars(path: Path) -> list[Path]:
