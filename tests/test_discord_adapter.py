@@ -802,6 +802,50 @@ async def test_reload_says_it_started_then_reports(emu: DiscordEmulator, bot: Br
 
 
 @pytest.mark.asyncio
+async def test_a_rate_limited_reload_notice_is_a_warning_and_the_report_follows(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The "Reload started" notice rate-limited past the bound: AnswerRateLimited reached the
+    # reload's `except Exception`, logged with log.exception (a traceback, as a bug of ours).
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))
+    emu.rate_limit("POST", r"/webhooks/\d+/[^/]+", retry_after=600)
+    sent = await emu.send_interaction("briefbot reload", user_id=4242,
+                                      permissions=MANAGE_GUILD)
+    [report] = await _answered(emu, sent.webhook_path, 20)
+    assert "Reload finished" in all_text([report.json])
+    notices = [r for r in caplog.records if "notice" in r.getMessage()]
+    assert notices, caplog.text
+    assert all(r.levelno == logging.WARNING and r.exc_info is None for r in notices), [
+        (r.levelname, r.getMessage(), bool(r.exc_info)) for r in notices]
+    assert any("the notice for /reload was not sent" in r.getMessage()
+               for r in notices), caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_slow_notice_is_given_up_at_its_bound_and_the_report_follows(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # The notice may take the deferral's wait and a message's rate-limit bound; notify gave
+    # up at a fixed 30 s, logged a traceback, and left the notice going on (it could follow
+    # the answer). Both sides now stop at the same bound, the notice cancelled.
+    monkeypatch.setattr(discord_adapter, "NOTICE_DEFER_WAIT", 0.3)
+    monkeypatch.setattr(discord_adapter, "MAX_ANSWER_RATELIMIT_WAIT", 0.2)
+    monkeypatch.setattr(discord_adapter, "NOTICE_SLACK", 0.3)
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))
+    emu.fail("POST", r"/webhooks/\d+/[^/]+", 500, delay=5)  # the notice: Discord hangs
+    started = time.monotonic()
+    sent = await emu.send_interaction("briefbot reload", user_id=4242,
+                                      permissions=MANAGE_GUILD)
+    calls = await _answered(emu, sent.webhook_path, 10)
+    assert time.monotonic() - started < 10
+    assert "Reload finished" in all_text([calls[-1].json])
+    assert not any("Reload started" in all_text([c.json]) for c in calls)
+    notices = [r for r in caplog.records if "notice" in r.getMessage()]
+    assert [(r.levelno, r.exc_info) for r in notices] == [(logging.WARNING, None)], caplog.text
+    assert "not sent within 1 s" in notices[0].getMessage()
+
+
+@pytest.mark.asyncio
 async def test_connection_state_for_healthz(emu: DiscordEmulator, core: Core) -> None:
     from bot.adapters.discord import DiscordAdapter
 

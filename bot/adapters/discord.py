@@ -56,6 +56,10 @@ MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may sleep for a rate limit (its 
 # The longest an answer (an interaction's response or follow-up) waits out Discord's rate
 # limits, all of one message's retries together; past it the user is told to try again.
 MAX_ANSWER_RATELIMIT_WAIT = MAX_RATELIMIT_WAIT
+# A notice sent while a command runs (the reload's "started") waits this long for the
+# command's deferral, then one message's rate-limit bound, plus this slack for the network.
+NOTICE_DEFER_WAIT = 10.0
+NOTICE_SLACK = 5.0
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
 # applications.commands scope; answers go through the interaction (no channel permission
@@ -309,13 +313,25 @@ class BriefbotClient(discord.Client):
 
         async def send_notice(reply: Reply) -> None:
             _bound_answer_waits()
-            await asyncio.wait_for(deferred.wait(), 10)  # the notice replaces "thinking…"
+            await asyncio.wait_for(deferred.wait(), NOTICE_DEFER_WAIT)  # replaces "thinking…"
             for message in render_reply(reply):
                 await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS,
                                                 wait=True, **_payload(message))
 
         def notify(reply: Reply) -> None:  # from the worker thread: sent before the answer
-            asyncio.run_coroutine_threadsafe(send_notice(reply), loop).result(timeout=30)
+            # Given up (and cancelled, so it cannot follow the answer) at the same bound on
+            # both sides: the wait for the deferral, then one message's rate-limit bound.
+            bound = NOTICE_DEFER_WAIT + MAX_ANSWER_RATELIMIT_WAIT + NOTICE_SLACK
+            future = asyncio.run_coroutine_threadsafe(
+                asyncio.wait_for(send_notice(reply), bound), loop)
+            try:
+                future.result(timeout=bound + NOTICE_SLACK)
+            except (AnswerRateLimited, TimeoutError) as exc:  # (the futures' too)
+                # Discord's limits or a slow Discord, not a bug of ours: no traceback.
+                future.cancel()
+                log.warning("Discord: the notice for /%s was not sent: %s", command,
+                            exc if isinstance(exc, AnswerRateLimited)
+                            else f"not sent within {bound:.0f} s")
 
         request = CommandRequest(command, text, caller_for(interaction),
                                  str(interaction.channel_id or ""), notify=notify)
