@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -372,7 +373,20 @@ def test_a_backup_holds_the_lock_of_its_partial_file(tmp_path: Path) -> None:
                 else:
                     seen.append(False)
             os.utime(path, (time.time() - 86400, time.time() - 86400))
-            seen.append(stale_backup_parts(tmp_path / "b.db") == [])
+            # Our own partial file is known without opening it: closing a descriptor of it
+            # would drop the POSIX locks our SQLite connection holds on it.
+            opened: list[str] = []
+            real_open = os.open
+
+            def spy(name: Any, *args: Any, **kwargs: Any) -> int:
+                opened.append(str(name))
+                return real_open(name, *args, **kwargs)
+
+            os.open = spy  # type: ignore[assignment]
+            try:
+                seen.append(stale_backup_parts(tmp_path / "b.db") == [] and opened == [])
+            finally:
+                os.open = real_open
             self.conn.backup(target)
 
     src = _source(tmp_path)

@@ -226,11 +226,20 @@ STALE_BACKUP_SECONDS = 600.0
 STALE_UNNAMED_BACKUP_SECONDS = 3600.0
 
 
+# (st_dev, st_ino) of the partial files this process's backups are writing: never opened
+# by the stale check (closing any descriptor of a file drops the POSIX locks this process's
+# SQLite connections hold on it, SQLite's "how to corrupt" 2.2).
+_WRITING: set[tuple[int, int]] = set()
+
+
 def _backup_locked(part: Path) -> bool:
     """Whether a running backup holds the lock of this partial file (of its main file, for
     a -journal, -wal or -shm)."""
     main = part.with_name(re.sub(r"\.tmp-(?:journal|wal|shm)$", ".tmp", part.name))
     try:
+        st = main.stat()
+        if (st.st_dev, st.st_ino) in _WRITING:
+            return True  # one of ours
         fd = os.open(main, os.O_RDONLY)
     except OSError:
         return False  # no main file: nothing writes to it
@@ -296,21 +305,34 @@ def backup_database(source: sqlite3.Connection, dest: str | Path,
         if removed is not None:
             removed.append(part)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    # Held until the copy is in place or removed: a later backup sees the file is in use,
-    # from any PID namespace (`stale_backup_parts`).
+    # Held while the copy is written: a later backup sees the file is in use, from any PID
+    # namespace (`stale_backup_parts`). Closed once no SQLite connection of ours has it open.
     lock = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    st = os.fstat(lock)
+    key = (st.st_dev, st.st_ino)
+    _WRITING.add(key)
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        pass  # no flock there: the pid and the age still judge
-    try:
-        _backup_to(source, dest, tmp)
-    finally:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # no flock there: the pid and the age still judge
+        _write_copy(source, tmp)
         os.close(lock)
+        lock = -1
+        os.replace(tmp, dest)
+    except BaseException:
+        for leftover in (tmp, *(tmp.with_name(tmp.name + x) for x in _TMP_SIDECARS)):
+            leftover.unlink(missing_ok=True)
+        raise
+    finally:
+        if lock >= 0:
+            os.close(lock)
+        _WRITING.discard(key)
     return dest
 
 
-def _backup_to(source: sqlite3.Connection, dest: Path, tmp: Path) -> None:
+def _write_copy(source: sqlite3.Connection, tmp: Path) -> None:
+    """`source` copied into `tmp` (rollback journal) and checked; its connection closed."""
     target = sqlite3.connect(str(tmp))
     try:
         source.backup(target)
@@ -318,13 +340,8 @@ def _backup_to(source: sqlite3.Connection, dest: Path, tmp: Path) -> None:
         check = target.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
             raise sqlite3.DatabaseError(f"the backup failed its integrity check: {check}")
+    finally:
         target.close()
-        os.replace(tmp, dest)
-    except BaseException:
-        target.close()
-        for leftover in (tmp, *(tmp.with_name(tmp.name + x) for x in _TMP_SIDECARS)):
-            leftover.unlink(missing_ok=True)
-        raise
 
 
 def _sidecars(path: Path) -> list[Path]:
