@@ -802,6 +802,50 @@ async def test_reload_says_it_started_then_reports(emu: DiscordEmulator, bot: Br
 
 
 @pytest.mark.asyncio
+async def test_a_rate_limited_reload_notice_is_a_warning_and_the_report_follows(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The "Reload started" notice rate-limited past the bound: AnswerRateLimited reached the
+    # reload's `except Exception`, logged with log.exception (a traceback, as a bug of ours).
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))
+    emu.rate_limit("POST", r"/webhooks/\d+/[^/]+", retry_after=600)
+    sent = await emu.send_interaction("briefbot reload", user_id=4242,
+                                      permissions=MANAGE_GUILD)
+    [report] = await _answered(emu, sent.webhook_path, 20)
+    assert "Reload finished" in all_text([report.json])
+    notices = [r for r in caplog.records if "notice" in r.getMessage()]
+    assert notices, caplog.text
+    assert all(r.levelno == logging.WARNING and r.exc_info is None for r in notices), [
+        (r.levelname, r.getMessage(), bool(r.exc_info)) for r in notices]
+    assert any("the notice for /reload was not sent" in r.getMessage()
+               for r in notices), caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_slow_notice_is_given_up_at_its_bound_and_the_report_follows(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # The notice may take the deferral's wait and a message's rate-limit bound; notify gave
+    # up at a fixed 30 s, logged a traceback, and left the notice going on (it could follow
+    # the answer). Both sides now stop at the same bound, the notice cancelled.
+    monkeypatch.setattr(discord_adapter, "NOTICE_DEFER_WAIT", 0.3)
+    monkeypatch.setattr(discord_adapter, "MAX_ANSWER_RATELIMIT_WAIT", 0.2)
+    monkeypatch.setattr(discord_adapter, "NOTICE_SLACK", 0.3)
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))
+    emu.fail("POST", r"/webhooks/\d+/[^/]+", 500, delay=5)  # the notice: Discord hangs
+    started = time.monotonic()
+    sent = await emu.send_interaction("briefbot reload", user_id=4242,
+                                      permissions=MANAGE_GUILD)
+    calls = await _answered(emu, sent.webhook_path, 10)
+    assert time.monotonic() - started < 10
+    assert "Reload finished" in all_text([calls[-1].json])
+    assert not any("Reload started" in all_text([c.json]) for c in calls)
+    notices = [r for r in caplog.records if "notice" in r.getMessage()]
+    assert [(r.levelno, r.exc_info) for r in notices] == [(logging.WARNING, None)], caplog.text
+    assert "not sent within 1 s" in notices[0].getMessage()
+
+
+@pytest.mark.asyncio
 async def test_connection_state_for_healthz(emu: DiscordEmulator, core: Core) -> None:
     from bot.adapters.discord import DiscordAdapter
 
@@ -1007,6 +1051,84 @@ async def test_an_answers_rate_limit_waits_are_bounded_in_all(
     text = all_text([notice.json["data"]])
     assert "Discord is rate-limiting this bot's answers" in text, text
     assert "try again in 1 seconds" not in text and "try again in 1 second" in text, text
+
+
+@pytest.mark.asyncio
+async def test_a_used_up_answer_bucket_does_not_hold_the_next_message(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 2xx answer saying its bucket is used up (X-RateLimit-Remaining 0, Reset-After 600)
+    # made discord.py sleep 600 s after it, holding the interaction's lock: a long answer's
+    # follow-ups (or an error notice) waited 10 minutes, past the 30 s bound.
+    reply = long_reply()
+    assert len(render_reply(reply)) >= 3
+    monkeypatch.setattr(Router, "help_reply", lambda self, caller=None: reply)
+    emu.bucket_used_up("POST", r"/interactions/\d+/[^/]+/callback", reset_after=600)
+    started = time.monotonic()
+    sent = await emu.send_interaction("help")
+    assert (await emu.wait_for_response(sent)).json["type"] == 4
+    await _answered(emu, sent.webhook_path, 10)
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.asyncio
+async def test_a_used_up_answer_bucket_within_the_bound_is_waited(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(discord_adapter, "MAX_ANSWER_RATELIMIT_WAIT", 5.0)
+    reply = long_reply()
+    monkeypatch.setattr(Router, "help_reply", lambda self, caller=None: reply)
+    emu.bucket_used_up("POST", r"/interactions/\d+/[^/]+/callback", reset_after=0.5)
+    sent = await emu.send_interaction("help")
+    answer = await emu.wait_for_response(sent)
+    [first, *_] = await _answered(emu, sent.webhook_path, 10)
+    assert first.timestamp - answer.timestamp >= 0.45  # discord.py's wait, kept
+
+
+@pytest.mark.asyncio
+async def test_waiting_for_another_messages_rate_limit_counts_against_the_bound(
+        emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # discord.py sleeps a 429 holding the bucket's lock: a second message of the same
+    # interaction waited for it, then had a whole budget of its own (30 s + 30 s).
+    from discord.http import Route
+
+    monkeypatch.setattr(discord_adapter, "MAX_ANSWER_RATELIMIT_WAIT", 1.0)
+    path = r"/webhooks/1/tok"
+    emu.rate_limit("POST", path, retry_after=0.8, times=None)
+
+    async def one(session: Any) -> BaseException | None:
+        route = Route("POST", "/webhooks/{webhook_id}/{webhook_token}", webhook_id=1,
+                      webhook_token="tok")
+        try:
+            await discord_adapter._ANSWERS.request(route, session, payload={"content": "x"})
+        except BaseException as exc:  # noqa: BLE001 - compared below
+            return exc
+        return None
+
+    import aiohttp
+
+    with patch_discord(emu):
+        async with aiohttp.ClientSession() as session:
+            first, second = await asyncio.gather(one(session), one(session))
+    assert isinstance(first, discord_adapter.AnswerRateLimited)
+    assert isinstance(second, discord_adapter.AnswerRateLimited)
+    # The first waited one 429 out (0.8 s of 1.0) and gave up at the second; the second,
+    # having waited 0.8 s for the lock, gives up at its first 429.
+    assert len(emu.calls_to(re.escape(path), method="POST")) == 3
+
+
+@pytest.mark.asyncio
+async def test_a_rate_limited_placeholder_removal_still_sends_the_answer(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture) -> None:
+    # A private answer to a publicly deferred command removes the "thinking…" placeholder
+    # first; that DELETE rate-limited past the bound raised AnswerRateLimited, which the
+    # `except discord.HTTPException` around it let through: the answer was never sent.
+    emu.rate_limit("DELETE", r"/webhooks/\d+/[^/]+/messages/@original", retry_after=600)
+    sent = await emu.send_interaction("brief", {"name": "nope"})
+    calls = await _answered(emu, sent.webhook_path, 10)
+    text = all_text([c.json for c in calls])
+    assert "No digest named 'nope'" in text, text
+    assert calls[0].json["flags"] & EPHEMERAL
+    assert "Discord is rate-limiting" not in text, text
+    assert "could not remove the deferred placeholder" in caplog.text
 
 
 # --------------------------------------------------------------------------- two servers

@@ -96,3 +96,45 @@ def test_a_corrupt_file_typed_as_gzip_says_so(server: FixtureServer, settings: S
     assert error.startswith("the server sent application/gzip holding a gzip file (no "
                             "Content-Encoding) that could not be decompressed: corrupt "
                             "compressed body"), error
+
+
+@pytest.mark.parametrize("content_type", ["application/octet-stream", "application/gzip"])
+def test_a_gzip_file_of_several_members_is_read_whole(
+        server: FixtureServer, settings: Settings, store: Store, content_type: str) -> None:
+    # `cat a.gz b.gz > feed.xml.gz` (or a log-rotating writer) makes a gzip file of several
+    # members, which `gzip -d` reads as one; only the first member was read: the feed cut
+    # short ("not RSS, Atom or JSON Feed", or its items lost).
+    text = rss(STORY[:2], server.base).encode()
+    cut = len(text) // 3
+    body = b"".join(gzip.compress(part) for part in (text[:cut], text[cut:2 * cut],
+                                                     text[2 * cut:]))
+    assert gzip.decompress(body) == text
+    report = _poll(server, settings, store, body, content_type)
+    assert report.status == "ok", report.error  # type: ignore[attr-defined]
+    assert [i.outcome for i in report.items] == ["added", "added"]  # type: ignore[attr-defined]
+
+
+def test_a_gzip_file_of_several_members_is_held_to_the_size_cap_in_all(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    cap = settings.max_file_bytes
+    half = b" " * (cap // 2 + 10)
+    body = gzip.compress(b"<rss>" + half) + gzip.compress(half)
+    report = _poll(server, settings, store, body)
+    error = report.error  # type: ignore[attr-defined]
+    assert error.startswith(f"over the size cap (more than {cap:,} bytes once decompressed"), error
+
+
+def test_a_corrupt_gzip_file_inside_a_content_encoding_does_not_say_there_was_none(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # A .gz file served with Content-Encoding: gzip too (compressed twice): once decoded,
+    # the body is still a gzip file; a corrupt one said "(no Content-Encoding)".
+    corrupt = b"\x1f\x8b\x08\x00" + b"\xff" * 200
+    server.set("/feed.xml.gz", Route(body=gzip.compress(corrupt),
+                                     content_type="application/octet-stream",
+                                     headers={"Content-Encoding": "gzip"}))
+    feed = store.add_feed(server.url("/feed.xml.gz"), "Herald archive", 30, "test")
+    [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
+    error = report.error or ""
+    assert error.startswith("the server sent application/octet-stream holding a gzip file "
+                            "(inside its Content-Encoding gzip) that could not be "
+                            "decompressed: corrupt compressed body"), error

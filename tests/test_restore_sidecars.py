@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -200,3 +201,198 @@ def test_restore_from_a_backup_in_wal_mode_leaves_no_wal_files_beside_either(
     assert sidecars(src) == [] and sidecars(db) == []
     assert inspect_database(src)["documents"] == 2 and sidecars(src) == []
     assert inspect_database(db)["documents"] == 2 and sidecars(db) == []
+
+
+class _FullDiskSource:
+    """A WAL-mode source whose backup fails as a full disk fails it: after the copy (whose
+    header says WAL), when SQLite has opened the copy's -wal and -shm and cannot checkpoint
+    them away (held here by a second connection to the copy, as a full disk keeps them)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.keeper: sqlite3.Connection | None = None
+
+    def backup(self, target: sqlite3.Connection) -> None:
+        self.conn.backup(target)
+        path = target.execute("pragma database_list").fetchone()[2]
+        self.keeper = sqlite3.connect(path)
+        self.keeper.execute("select count(*) from sqlite_master").fetchone()
+        raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_a_failed_backup_of_a_wal_database_leaves_no_wal_files(tmp_path: Path) -> None:
+    src = _source(tmp_path)
+    src.execute("pragma journal_mode = wal")
+    source = _FullDiskSource(src)
+    dest = tmp_path / "out" / "b.db"
+    dest.parent.mkdir()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            backup_database(source, dest)  # type: ignore[arg-type]
+        assert source.keeper is not None
+        # Before: .b.db.<pid>.<random>.tmp-wal and -shm stayed (only the file and its
+        # -journal were removed), and no later backup took them for its own.
+        assert sorted(p.name for p in dest.parent.iterdir()) == []
+    finally:
+        if source.keeper is not None:
+            source.keeper.close()
+        src.close()
+
+
+def test_a_killed_backups_wal_files_are_taken_for_partial_files(tmp_path: Path) -> None:
+    dest = tmp_path / "b.db"
+    proc = subprocess.Popen(["sleep", "0"])
+    proc.wait()
+    left = [tmp_path / f".b.db.{proc.pid}.0123abcd.tmp{x}" for x in ("", "-wal", "-shm")]
+    for path in left:
+        path.write_bytes(b"half a backup")
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    assert stale_backup_parts(dest) == sorted(left)
+
+
+def _live_with_foreign_wal(tmp_path: Path) -> tuple[Path, bytes, bytes]:
+    db = tmp_path / "live.db"
+    shutil.copy(FIXTURE, db)
+    conn = sqlite3.connect(db)
+    conn.execute("pragma journal_mode = delete")
+    conn.close()
+    wal, shm = foreign_wal(tmp_path)
+    (tmp_path / "live.db-wal").write_bytes(wal)
+    (tmp_path / "live.db-shm").write_bytes(shm)
+    return db, wal, shm
+
+
+def test_restore_that_cannot_keep_the_database_names_the_files_it_moved_aside(
+        tmp_path: Path, backup: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stale -wal/-shm moved aside, then the copy of the current database fails (a full
+    # disk): the user was told only "the database is unchanged", not where they went.
+    from click.testing import CliRunner
+
+    import bot.cli.maintenance as maintenance
+    from bot.cli.main import cli
+
+    db, wal, shm = _live_with_foreign_wal(tmp_path)
+
+    def full(*args: object, **kwargs: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(maintenance, "backup_database", full)
+    res = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
+    assert res.exit_code == 1, res.output
+    aside = sorted(tmp_path.glob("live.db-*.stale-*"))
+    assert [p.read_bytes() for p in aside] == [shm, wal]
+    assert "nothing was restored, the database is unchanged" in res.output, res.output
+    text = " ".join(res.output.split())
+    assert f"{db} is not in WAL mode) were moved aside, and stay so:" in text, text
+    for path in aside:
+        assert str(path) in text, text
+
+
+def test_a_stale_wal_moved_aside_goes_back_when_its_shm_cannot_be_moved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The -wal renamed, the -shm's rename failing: the -wal stayed renamed, unnamed.
+    from bot.cli import maintenance
+    from bot.errors import UserError
+
+    db, wal, shm = _live_with_foreign_wal(tmp_path)
+    real = Path.rename
+
+    def rename(self: Path, target: str | os.PathLike[str]) -> Path:
+        if self.name == "live.db-shm":
+            raise PermissionError(13, "Permission denied")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(UserError, match="nothing was restored") as caught:
+        maintenance._move_stale_sidecars(db)
+    assert (tmp_path / "live.db-wal").read_bytes() == wal  # back as it was
+    assert not list(tmp_path.glob("*.stale-*"))
+    assert " is at " not in caught.value.message
+
+    def rename_once(self: Path, target: str | os.PathLike[str]) -> Path:
+        if self.name == "live.db-shm" or ".stale-" in self.name:
+            raise PermissionError(13, "Permission denied")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename_once)
+    with pytest.raises(UserError) as caught:
+        maintenance._move_stale_sidecars(db)
+    [away] = tmp_path.glob("live.db-wal.stale-*")
+    assert f"{tmp_path / 'live.db-wal'} is at {away}" in caught.value.message
+
+
+def test_a_killed_backups_partial_file_named_with_pid_1_or_ours_is_removed(
+        tmp_path: Path) -> None:
+    # A one-shot container's backup runs as PID 1 (alive in every namespace: init), and a
+    # killed run's pid may be ours now: such partial files were never taken for stale. No
+    # backup holds their lock: they are. Pid 0 is no process (the `pid <= 0` guard).
+    dest = tmp_path / "b.db"
+    names = [".b.db.1.0123abcd.tmp", f".b.db.{os.getpid()}.0123abcd.tmp",
+             f".b.db.{os.getpid()}.0123abcd.tmp-journal", ".b.db.0.0123abcd.tmp"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"half a backup")
+        os.utime(tmp_path / name, (time.time() - 86400, time.time() - 86400))
+    assert [p.name for p in stale_backup_parts(dest)] == sorted(names)
+
+
+def test_a_partial_file_a_running_backup_holds_is_not_stale(tmp_path: Path) -> None:
+    # A backup in another PID namespace (its pid means nothing here) holds the lock of its
+    # partial file while it runs: the file is not taken for stale, however old.
+    import fcntl
+
+    dest = tmp_path / "b.db"
+    proc = subprocess.Popen(["sleep", "0"])
+    proc.wait()
+    running = tmp_path / f".b.db.{proc.pid}.0123abcd.tmp"
+    journal = running.with_name(running.name + "-journal")
+    for path in (running, journal):
+        path.write_bytes(b"in progress")
+        os.utime(path, (time.time() - 86400, time.time() - 86400))
+    with open(running, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert stale_backup_parts(dest) == []
+    assert stale_backup_parts(dest) == sorted([running, journal])
+
+
+def test_a_backup_holds_the_lock_of_its_partial_file(tmp_path: Path) -> None:
+    import fcntl
+
+    seen: list[bool] = []
+
+    class Probe:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def backup(self, target: sqlite3.Connection) -> None:
+            path = Path(target.execute("pragma database_list").fetchone()[2])
+            with open(path, "rb") as probe:
+                try:
+                    fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    seen.append(True)
+                else:
+                    seen.append(False)
+            os.utime(path, (time.time() - 86400, time.time() - 86400))
+            # Our own partial file is known without opening it: closing a descriptor of it
+            # would drop the POSIX locks our SQLite connection holds on it.
+            opened: list[str] = []
+            real_open = os.open
+
+            def spy(name: Any, *args: Any, **kwargs: Any) -> int:
+                opened.append(str(name))
+                return real_open(name, *args, **kwargs)
+
+            os.open = spy  # type: ignore[assignment]
+            try:
+                seen.append(stale_backup_parts(tmp_path / "b.db") == [] and opened == [])
+            finally:
+                os.open = real_open
+            self.conn.backup(target)
+
+    src = _source(tmp_path)
+    try:
+        backup_database(Probe(src), tmp_path / "b.db")  # type: ignore[arg-type]
+    finally:
+        src.close()
+    assert seen == [True, True]
+    assert inspect_database(tmp_path / "b.db")["documents"] == 2

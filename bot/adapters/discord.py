@@ -23,6 +23,7 @@ import aiohttp
 import discord
 from discord import app_commands
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
 from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router
@@ -55,6 +56,10 @@ MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may sleep for a rate limit (its 
 # The longest an answer (an interaction's response or follow-up) waits out Discord's rate
 # limits, all of one message's retries together; past it the user is told to try again.
 MAX_ANSWER_RATELIMIT_WAIT = MAX_RATELIMIT_WAIT
+# A notice sent while a command runs (the reload's "started") waits this long for the
+# command's deferral, then one message's rate-limit bound, plus this slack for the network.
+NOTICE_DEFER_WAIT = 10.0
+NOTICE_SLACK = 5.0
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
 # applications.commands scope; answers go through the interaction (no channel permission
@@ -140,24 +145,59 @@ async def _answer_wait(response: aiohttp.ClientResponse) -> float | None:
     return None
 
 
+class _BucketCountHidden:
+    """A response as discord.py's webhook adapter sees it without X-RateLimit-Remaining: it
+    then takes no "bucket used up" delay (which it sleeps after the answer, holding the
+    interaction's lock, for as long as X-RateLimit-Reset-After says); the next request gets
+    Discord's 429, which the bound handles."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self._response = response
+        self.headers = CIMultiDictProxy(CIMultiDict(
+            (k, v) for k, v in response.headers.items()
+            if k.lower() != "x-ratelimit-remaining"))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._response, name)
+
+
+def _bucket_delay(response: aiohttp.ClientResponse) -> float | None:
+    """What discord.py sleeps after an answer whose bucket is used up (X-RateLimit-Remaining
+    0, not a 429): Reset-After, else Reset less now; None when neither is readable."""
+    try:
+        seconds = discord.utils._parse_ratelimit_header(response)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return None
+    return seconds if math.isfinite(seconds) else None
+
+
 class _BoundedRequest:
     """One request of `_BoundedSession`: a 429 whose wait is over what is left of the
-    budget raises AnswerRateLimited instead of reaching discord.py (which sleeps it)."""
+    budget raises AnswerRateLimited instead of reaching discord.py (which sleeps it); a
+    used-up bucket whose reset is over what is left is hidden from discord.py (which sleeps
+    it after the answer)."""
 
     def __init__(self, owner: _BoundedSession, inner: Any) -> None:
         self._owner, self._inner = owner, inner
 
-    async def __aenter__(self) -> aiohttp.ClientResponse:
+    async def __aenter__(self) -> Any:
         response: aiohttp.ClientResponse = await self._inner.__aenter__()
+        left = self._owner.left()
         # Without Via discord.py raises the 429 at once (a Cloudflare ban): left to it.
         if response.status == 429 and response.headers.get("Via"):
             wait = await _answer_wait(response)
-            if wait is None or wait > self._owner.left:
+            if wait is None or wait > left:
                 told = wait if wait is not None else parse_retry_after(
                     response.headers.get("Retry-After"))
                 await self._inner.__aexit__(None, None, None)
                 raise AnswerRateLimited(told)
-            self._owner.left -= wait
+        elif response.status != 429 and response.headers.get("X-Ratelimit-Remaining") == "0":
+            delay = _bucket_delay(response)
+            if delay is None or delay > left:
+                log.info("Discord: the answers' rate-limit bucket is used up for %s s; not "
+                         "waited (the next answer, if any, is bound as a 429 is)",
+                         "?" if delay is None else f"{delay:.1f}")
+                return _BucketCountHidden(response)
         return response
 
     async def __aexit__(self, *exc_info: Any) -> Any:
@@ -166,10 +206,16 @@ class _BoundedRequest:
 
 class _BoundedSession:
     """The HTTP session as discord.py's webhook adapter sees it for one answer message:
-    rate-limit waits of at most MAX_ANSWER_RATELIMIT_WAIT in all."""
+    rate-limit waits of at most MAX_ANSWER_RATELIMIT_WAIT in all, counted from the call
+    (discord.py sleeps them holding the interaction's lock: a message waiting for that lock
+    spends its own budget)."""
 
     def __init__(self, session: aiohttp.ClientSession, budget: float) -> None:
-        self._session, self.left = session, budget
+        self._session = session
+        self._deadline = asyncio.get_running_loop().time() + budget
+
+    def left(self) -> float:
+        return self._deadline - asyncio.get_running_loop().time()
 
     def request(self, *args: Any, **kwargs: Any) -> _BoundedRequest:
         return _BoundedRequest(self, self._session.request(*args, **kwargs))
@@ -267,13 +313,25 @@ class BriefbotClient(discord.Client):
 
         async def send_notice(reply: Reply) -> None:
             _bound_answer_waits()
-            await asyncio.wait_for(deferred.wait(), 10)  # the notice replaces "thinking…"
+            await asyncio.wait_for(deferred.wait(), NOTICE_DEFER_WAIT)  # replaces "thinking…"
             for message in render_reply(reply):
                 await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS,
                                                 wait=True, **_payload(message))
 
         def notify(reply: Reply) -> None:  # from the worker thread: sent before the answer
-            asyncio.run_coroutine_threadsafe(send_notice(reply), loop).result(timeout=30)
+            # Given up (and cancelled, so it cannot follow the answer) at the same bound on
+            # both sides: the wait for the deferral, then one message's rate-limit bound.
+            bound = NOTICE_DEFER_WAIT + MAX_ANSWER_RATELIMIT_WAIT + NOTICE_SLACK
+            future = asyncio.run_coroutine_threadsafe(
+                asyncio.wait_for(send_notice(reply), bound), loop)
+            try:
+                future.result(timeout=bound + NOTICE_SLACK)
+            except (AnswerRateLimited, TimeoutError) as exc:  # (the futures' too)
+                # Discord's limits or a slow Discord, not a bug of ours: no traceback.
+                future.cancel()
+                log.warning("Discord: the notice for /%s was not sent: %s", command,
+                            exc if isinstance(exc, AnswerRateLimited)
+                            else f"not sent within {bound:.0f} s")
 
         request = CommandRequest(command, text, caller_for(interaction),
                                  str(interaction.channel_id or ""), notify=notify)
@@ -326,9 +384,11 @@ class BriefbotClient(discord.Client):
             if interaction.extras.pop(_DEFERRED, None) == "public" and ephemeral:
                 # The public "thinking…" placeholder cannot turn private: remove it, and
                 # send the answer as new ephemeral follow-ups.
+                # Not removed (refused, or rate-limited past the bound): the answer still
+                # goes, after a "thinking…" left in place.
                 try:
                     await interaction.delete_original_response()
-                except discord.HTTPException as exc:
+                except (discord.HTTPException, AnswerRateLimited) as exc:
                     log.warning("could not remove the deferred placeholder: %s", exc)
         for i, message in enumerate(rest):
             try:

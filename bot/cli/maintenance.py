@@ -149,17 +149,25 @@ def _move_stale_sidecars(db: Path) -> tuple[list[str], str]:
     if not stale:
         return [], ""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    moved = []
+    moved: list[tuple[Path, Path]] = []
     for part in stale:
         aside = part.with_name(f"{part.name}.stale-{stamp}")
         try:
             part.rename(aside)
         except OSError as exc:
+            # Those already moved go back (the files are as they were), or are named.
+            still = []
+            for back, away in reversed(moved):
+                try:
+                    away.rename(back)
+                except OSError:
+                    still.append(f"{back} is at {away}")
             raise UserError(f"{part} belongs to no database there ({why}) and could not be "
                             f"moved aside ({exc.strerror or exc}); move it away and restore "
-                            "again; nothing was restored") from exc
-        moved.append(str(aside))
-    return moved, why
+                            "again; nothing was restored"
+                            + (f" ({'; '.join(still)})" if still else "")) from exc
+        moved.append((part, aside))
+    return [str(away) for _, away in moved], why
 
 
 def _keep_current(db: Path) -> str | None:
@@ -229,7 +237,14 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         raise UserError(f"{file} has schema version {info['schema_version']}, newer than this "
                         f"briefbot understands (up to {SCHEMA_VERSION}); not restored")
     stale, stale_why = _move_stale_sidecars(db)
-    kept = _keep_current(db)
+    try:
+        kept = _keep_current(db)
+    except UserError as exc:
+        if not stale:
+            raise
+        raise UserError(f"{exc.message}; the file(s) beside it that could not be its own "
+                        f"({stale_why}) were moved aside, and stay so: "
+                        f"{', '.join(stale)}") from exc
     store = Store(db)
     try:
         store.restore_from(file)

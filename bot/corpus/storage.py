@@ -27,6 +27,7 @@ the previous corpus fully served; WAL mode lets readers go on during a reload.""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -210,28 +211,53 @@ SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE_VERSION
 
 
 # A backup's partial file beside its destination: `.<name>.<pid>.<random>.tmp` (before the pid
-# was in the name: `.<name>.<random>.tmp`), and SQLite's journal of it.
-_BACKUP_TMP = r"\.{name}\.(?:(?P<pid>\d+)\.)?[0-9a-f]{{8}}\.tmp(?:-journal)?"
-# A partial file is taken for stale when its backup's process is gone and it was untouched
-# this long (a process of that number in another PID namespace, a container, may be writing
-# it), or, without a pid in its name, when untouched for STALE_UNNAMED_BACKUP_SECONDS.
+# was in the name: `.<name>.<random>.tmp`), and SQLite's files beside it: its journal, and
+# the WAL and its index of a WAL-mode source's copy (the backup copies the header saying WAL;
+# switching the copy to a rollback journal opens them).
+_TMP_SIDECARS = ("-journal", "-wal", "-shm")
+_BACKUP_TMP = r"\.{name}\.(?:(?P<pid>\d+)\.)?[0-9a-f]{{8}}\.tmp(?:-journal|-wal|-shm)?"
+# A partial file is taken for stale when no backup holds its lock (a running backup holds
+# `fcntl.flock` on its partial file, whatever PID namespace it runs in) and it was untouched
+# this long, and, for a pid that says something, its backup's process is gone (a backup by
+# a briefbot from before the lock holds none). PID 1 (a one-shot container's backup) and our
+# own pid (a killed run's number, given again) are judged by the lock alone. Without a pid
+# in its name: untouched for STALE_UNNAMED_BACKUP_SECONDS.
 STALE_BACKUP_SECONDS = 600.0
 STALE_UNNAMED_BACKUP_SECONDS = 3600.0
 
 
-def _process_alive(pid: int) -> bool:
+# (st_dev, st_ino) of the partial files this process's backups are writing: never opened
+# by the stale check (closing any descriptor of a file drops the POSIX locks this process's
+# SQLite connections hold on it, SQLite's "how to corrupt" 2.2).
+_WRITING: set[tuple[int, int]] = set()
+
+
+def _backup_locked(part: Path) -> bool:
+    """Whether a running backup holds the lock of this partial file (of its main file, for
+    a -journal, -wal or -shm)."""
+    main = part.with_name(re.sub(r"\.tmp-(?:journal|wal|shm)$", ".tmp", part.name))
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # someone else's process (or no such number): not ours to judge
-    return True
+        st = main.stat()
+        if (st.st_dev, st.st_ino) in _WRITING:
+            return True  # one of ours
+        fd = os.open(main, os.O_RDONLY)
+    except OSError:
+        return False  # no main file: nothing writes to it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False  # no flock there (some network file systems): the pid and age judge
+    finally:
+        os.close(fd)  # (releases the probe's own lock)
+    return False
 
 
 def stale_backup_parts(dest: str | Path) -> list[Path]:
-    """Partial files of earlier backups to `dest` whose backup was killed (its process is
-    gone) and so never finished: they take space and are no backup."""
+    """Partial files of earlier backups to `dest` whose backup was killed (no backup holds
+    them; see STALE_BACKUP_SECONDS) and so never finished: they take space and are no
+    backup."""
     dest = Path(dest)
     found = []
     pattern = re.compile(_BACKUP_TMP.format(name=re.escape(dest.name)))
@@ -251,8 +277,8 @@ def stale_backup_parts(dest: str | Path) -> list[Path]:
             stale = idle > STALE_UNNAMED_BACKUP_SECONDS
         else:
             pid = int(m["pid"])
-            stale = (idle > STALE_BACKUP_SECONDS and pid != os.getpid()
-                     and not _process_alive(pid))
+            stale = (idle > STALE_BACKUP_SECONDS and not _backup_locked(path)
+                     and (pid in (1, os.getpid()) or not _process_exists(pid)))
         if stale:
             found.append(path)
     return sorted(found)
@@ -279,6 +305,34 @@ def backup_database(source: sqlite3.Connection, dest: str | Path,
         if removed is not None:
             removed.append(part)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    # Held while the copy is written: a later backup sees the file is in use, from any PID
+    # namespace (`stale_backup_parts`). Closed once no SQLite connection of ours has it open.
+    lock = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    st = os.fstat(lock)
+    key = (st.st_dev, st.st_ino)
+    _WRITING.add(key)
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # no flock there: the pid and the age still judge
+        _write_copy(source, tmp)
+        os.close(lock)
+        lock = -1
+        os.replace(tmp, dest)
+    except BaseException:
+        for leftover in (tmp, *(tmp.with_name(tmp.name + x) for x in _TMP_SIDECARS)):
+            leftover.unlink(missing_ok=True)
+        raise
+    finally:
+        if lock >= 0:
+            os.close(lock)
+        _WRITING.discard(key)
+    return dest
+
+
+def _write_copy(source: sqlite3.Connection, tmp: Path) -> None:
+    """`source` copied into `tmp` (rollback journal) and checked; its connection closed."""
     target = sqlite3.connect(str(tmp))
     try:
         source.backup(target)
@@ -286,14 +340,8 @@ def backup_database(source: sqlite3.Connection, dest: str | Path,
         check = target.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
             raise sqlite3.DatabaseError(f"the backup failed its integrity check: {check}")
+    finally:
         target.close()
-        os.replace(tmp, dest)
-    except BaseException:
-        target.close()
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-            leftover.unlink(missing_ok=True)
-        raise
-    return dest
 
 
 def _sidecars(path: Path) -> list[Path]:
@@ -376,6 +424,7 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._ready: set[str] = set()  # tables created on first use, known to exist
+        self._present: set[str] = set()  # such tables seen by a read (maybe older columns)
         # A database this process may not write (file or folder permissions, a read-only
         # mount) is opened read-only: reading commands work, a write fails saying so.
         self.read_only = False
@@ -630,6 +679,7 @@ class Store:
         with read_only_connection(source, timeout=60) as src:
             src.backup(self.db.conn)
         self._ready.clear()
+        self._present.clear()
 
     # ------------------------------------------------------------------ meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -1114,16 +1164,18 @@ class Store:
                         self.db.table(name).create_index(cols, unique=unique)
         self._ready.add(name)
 
-    def _existing(self, name: str, ensure: Callable[[], None]) -> bool:
-        """Whether a table made on first use exists (brought up to date by `ensure` if so):
-        a read of one that does not finds nothing and creates nothing (creating takes the
-        write lock: on a new database, an admin's /status waited out a first reload's
-        transaction, 60 s, then failed busy)."""
-        if name in self._ready:
+    def _existing(self, name: str) -> bool:
+        """Whether a table made on first use exists. A read of one that does not finds
+        nothing and creates nothing, and a read of one from before a column was added does
+        without it (its rows lack the key; readers use .get): creating it or adding columns
+        takes the write lock (on a new or an older database, an admin's /status waited out a
+        reload's transaction, then failed "database is locked"). Write paths bring it up to
+        date (`_ensure_*`)."""
+        if name in self._ready or name in self._present:
             return True
         if name not in self.db.table_names():
             return False
-        ensure()
+        self._present.add(name)
         return True
 
     def _ensure_subscriptions(self) -> None:
@@ -1193,7 +1245,7 @@ class Store:
         return None
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
-        if not self._existing("subscriptions", self._ensure_subscriptions):
+        if not self._existing("subscriptions"):
             return None
         if not fits_sqlite_int(sub_id):
             return None
@@ -1202,7 +1254,7 @@ class Store:
 
     def subscriptions(self, platform: str | None = None, channel: str | None = None,
                       include_disabled: bool = True) -> list[dict[str, Any]]:
-        if not self._existing("subscriptions", self._ensure_subscriptions):
+        if not self._existing("subscriptions"):
             return []
         where, params = _where(platform=platform, channel=channel,
                                enabled=None if include_disabled else 1)
@@ -1214,7 +1266,7 @@ class Store:
         """The subscriptions a chat admin may see and manage: on their platform, made in their
         workspace (Slack team, Discord guild), or, for one made without a workspace (the CLI,
         a direct message, an older database), in their channel."""
-        if not self._existing("subscriptions", self._ensure_subscriptions):
+        if not self._existing("subscriptions"):
             return []
         has_workspace = "workspace" in self.db.table("subscriptions").columns_dict
         where = "platform = ? and " + (
@@ -1341,7 +1393,7 @@ class Store:
         return self.post_slot(sub_id, slot)
 
     def post_slot(self, sub_id: int, slot: str) -> dict[str, Any] | None:
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return None  # (a read creates no table: see `_existing`)
         rows = list(self.db.query(
             "select * from post_ledger where subscription_id = ? and slot = ?", [sub_id, slot]))
@@ -1368,7 +1420,7 @@ class Store:
     def post_slots(self, sub_id: int | None = None, state: str | None = None,
                    limit: int | None = None) -> list[dict[str, Any]]:
         """Ledger rows, newest slot first."""
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return []
         clauses: list[str] = []
         params: list[Any] = []
@@ -1387,14 +1439,14 @@ class Store:
 
     def last_post_slot(self, sub_id: int) -> str | None:
         """The latest slot in the ledger for a subscription, whatever its state."""
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return None
         rows = list(self.db.query(
             "select max(slot) slot from post_ledger where subscription_id = ?", [sub_id]))
         return rows[0]["slot"] if rows else None
 
     def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return None
         rows = list(self.db.query(
             "select * from post_ledger where subscription_id = ? and state = 'posted'"
@@ -1403,7 +1455,7 @@ class Store:
 
     def expired_post_claims(self, now: str, sub_id: int | None = None) -> list[dict[str, Any]]:
         """Claimed slots whose lease ran out before `now` (their process stopped)."""
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return []
         sql = "select * from post_ledger where state = 'claimed' and lease_until < ?"
         params: list[Any] = [now]
@@ -1416,7 +1468,7 @@ class Store:
         """(how many, the first slot) of a subscription's latest slots that failed with this
         very error, in a row: back to the latest slot that posted or failed otherwise (a
         skipped slot, which posts nothing, and one still claimed do not break it)."""
-        if not self._existing("post_ledger", self._ensure_post_ledger):
+        if not self._existing("post_ledger"):
             return 0, None
         row = self.db.execute(
             "select count(*), min(slot) from post_ledger where subscription_id = ? and"
@@ -1430,8 +1482,8 @@ class Store:
                      subscription_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         """Failed slots, newest first, with their subscription's digest and channel (only of
         `subscription_ids` when given)."""
-        if not (self._existing("post_ledger", self._ensure_post_ledger)
-                and self._existing("subscriptions", self._ensure_subscriptions)):
+        if not (self._existing("post_ledger")
+                and self._existing("subscriptions")):
             return []  # (a read creates no table: see `_existing`)
         only = ""
         params: list[Any] = []
@@ -1480,7 +1532,7 @@ class Store:
 
     def _feeds_exist(self) -> bool:
         """Reads of a database that never had a feed create nothing (and take no lock)."""
-        return self._existing("feeds", self._ensure_feeds)
+        return self._existing("feeds") and self._existing("feed_items")
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:

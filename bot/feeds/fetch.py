@@ -318,7 +318,8 @@ class _Decoder:
                              " setting ingest.max_file_bytes)")
         self.parts.append(data)
 
-    def finish(self) -> bytes:
+    def end(self) -> None:
+        """The compressed stream must be complete (its last output added)."""
         if self.z is not None:
             try:
                 self._add(self.z.flush())
@@ -327,26 +328,39 @@ class _Decoder:
             if not self.z.eof:
                 raise FetchError("incomplete body: the compressed body ends before its end "
                                  "(connection closed early)")
+
+    def finish(self) -> bytes:
+        self.end()
         return b"".join(self.parts)
 
 
 GZIP_MAGIC = b"\x1f\x8b"
 
 
-def _gunzip_file(body: bytes, mime: str, cap: int) -> bytes:
+def _gunzip_file(body: bytes, mime: str, cap: int, encoding: str = "") -> bytes:
     """A feed served as an untyped file (`UNTYPED`) that is a gzip file (feed.xml.gz on S3,
-    sent without Content-Encoding), or as a gzip file (`GZIP_FILE`): decompressed within the
-    same size cap."""
+    sent without Content-Encoding, or left so by one), or as a gzip file (`GZIP_FILE`):
+    decompressed within the same size cap, every member of it (`gzip -d` reads a file of
+    several concatenated members as their concatenation; bytes after the last are ignored,
+    as they were). `encoding`: the response's Content-Encoding, already decoded."""
     decoder = _Decoder("gzip", cap)
+    rest = body
     try:
-        decoder.feed(body)
-        return decoder.finish()
+        while True:
+            decoder.feed(rest)
+            decoder.end()
+            rest = decoder.z.unused_data
+            if rest[:2] != GZIP_MAGIC:
+                return b"".join(decoder.parts)
+            decoder.z = zlib.decompressobj(16 + zlib.MAX_WBITS)
     except FetchError as exc:
         if exc.reason.startswith("over the size cap"):
             raise
         why = ("the file is cut short (its compressed data ends early)"
                if exc.reason.startswith("incomplete body") else exc.reason)
-        raise FetchError(f"the server sent {mime} holding a gzip file (no Content-Encoding) "
+        how = (f"inside its Content-Encoding {encoding}"
+               if encoding.strip().lower() not in ("", "identity") else "no Content-Encoding")
+        raise FetchError(f"the server sent {mime} holding a gzip file ({how}) "
                          f"that could not be decompressed: {why}") from exc
 
 
@@ -529,7 +543,7 @@ class Fetcher:
             body = decoder.finish()
             mime = hdrs.get("content-type", "").partition(";")[0].strip().lower()
             if kind == "feed" and mime in BODY_DECIDES and body[:2] == GZIP_MAGIC:
-                body = _gunzip_file(body, mime, cap)
+                body = _gunzip_file(body, mime, cap, hdrs.get("content-encoding", ""))
             return status, hdrs, body, peer
         except http.client.IncompleteRead as exc:
             raise FetchError(f"incomplete body: the connection to {host} closed before the "

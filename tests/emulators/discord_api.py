@@ -90,6 +90,9 @@ Failure injection: ``emu.rate_limit("POST", r"/channels/\\d+/messages")`` (429 o
 ``Retry-After`` header, ``retry_after`` body, ``Via`` header), ``emu.forbidden(...)``
 (403/50013), ``emu.not_found(...)`` (404/10003 Unknown Channel by default), or the
 generic ``emu.fail(method, path_regex, status, json=..., times=1|None)``.
+``emu.bucket_used_up(method, path_regex, reset_after=600)`` answers as usual but says the
+rate-limit bucket is used up (``X-RateLimit-Remaining: 0``, ``X-RateLimit-Reset-After``):
+discord.py's webhook adapter sleeps that after the answer, holding the bucket's lock.
 
 discord.py 2.7 behaviour this relies on (verified against the installed source)
 ----------------------------------------------------------------------------------
@@ -758,6 +761,7 @@ class DiscordEmulator:
         self.calls: list[RecordedCall] = []
         self.gateway_received: list[GatewayMessage] = []
         self.failures: list[FailureRule] = []
+        self.extra_headers: list[FailureRule] = []  # added to answers that are not failures
         self.interactions: dict[int, EmulatedInteraction] = {}
         self.messages: dict[int, JSONDict] = {}  # message id -> payload
         self.dm_channels: dict[int, EmulatedUser] = {}  # channel id -> recipient
@@ -1070,6 +1074,29 @@ class DiscordEmulator:
         }
         return self.fail(method, path, 429, json=body, headers=headers, times=times)
 
+    def bucket_used_up(
+        self,
+        method: str | None,
+        path: str | re.Pattern[str],
+        *,
+        reset_after: float = 600.0,
+        times: int | None = 1,
+    ) -> FailureRule:
+        """Answer as usual, with the headers of a used-up rate-limit bucket
+        (``X-RateLimit-Remaining: 0``, ``X-RateLimit-Reset-After``)."""
+        rule = FailureRule(
+            method=method.upper() if method else None,
+            pattern=_compile(path),
+            status=0,
+            body=None,
+            headers={"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+                     "X-RateLimit-Reset-After": str(reset_after),
+                     "X-RateLimit-Bucket": "emulated"},
+            remaining=times,
+        )
+        self.extra_headers.append(rule)
+        return rule
+
     def forbidden(
         self,
         method: str | None,
@@ -1094,6 +1121,7 @@ class DiscordEmulator:
 
     def clear_failures(self) -> None:
         self.failures.clear()
+        self.extra_headers.clear()
 
     # ------------------------------------------------------------------ gateway injection
 
@@ -1644,6 +1672,14 @@ class DiscordEmulator:
         )
         headers = {"Via": "1.1 google"}
         status, response = await self._answer(request, call, headers)
+        if not call.injected:
+            for rule in self.extra_headers:
+                if rule.matches(call.method, call.path):
+                    if rule.remaining is not None:
+                        rule.remaining -= 1
+                    rule.hits += 1
+                    headers.update(rule.headers)
+                    break
         call.status = status
         call.response = response
         self.calls.append(call)
