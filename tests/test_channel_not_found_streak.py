@@ -13,13 +13,8 @@ import pytest
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.testing import TestAdapter
 from bot.core import Core
-from bot.schedule.delivery import DeliveryError
-from bot.schedule.scheduler import (
-    NOT_FOUND_HOURS,
-    NOT_FOUND_SLOTS,
-    BriefingScheduler,
-    SchedulerConfig,
-)
+from bot.schedule.delivery import NOT_FOUND_HOURS, NOT_FOUND_SLOTS, DeliveryError
+from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
 from tests.emulators.slack_api import SlackWebAPIMock
 from tests.test_scheduler import (  # noqa: F401  (fixtures)
     SLOT,

@@ -45,7 +45,7 @@ from bot.core import Core
 from bot.errors import UserError
 from bot.feeds.fetch import parse_retry_after
 from bot.reply import Paragraph, Reply
-from bot.schedule.delivery import DeliveryError, PartProgress
+from bot.schedule.delivery import NOT_FOUND_HOURS, NOT_FOUND_SLOTS, DeliveryError, PartProgress
 
 log = logging.getLogger(__name__)
 
@@ -63,17 +63,18 @@ _GONE = {
 # answers `channel_not_found` for a private channel the app was not invited to (a bot cannot
 # see it), as for a wrong or deleted id: the two cannot be told apart, and disabling the
 # subscription of a private channel lost every post after the invite. A channel not found
-# on the scheduler's NOT_FOUND_SLOTS slots in a row over NOT_FOUND_HOURS is taken for deleted
+# on NOT_FOUND_SLOTS slots in a row over NOT_FOUND_HOURS is taken for deleted
 # (`DeliveryError.not_found`).
+_NOT_FOUND_SPAN = "a day" if NOT_FOUND_HOURS == 24 else f"{NOT_FOUND_HOURS:g} hours"
 _FIXABLE = {
     "not_in_channel": "the app is not in Slack channel {c}: invite it (/invite @briefbot); "
                       "the next scheduled post goes out once it is there",
     "channel_not_found": "Slack channel {c} was not found: if it is a private channel, invite "
                          "the app to it (/invite @briefbot in that channel); otherwise check "
                          "the channel id (a deleted channel is not found either: a "
-                         "subscription whose posts fail so 3 times in a row over a day or "
-                         "more is disabled). The next scheduled post goes out once the app "
-                         "can see the channel",
+                         f"subscription whose posts fail so {NOT_FOUND_SLOTS} times in a row "
+                         f"over {_NOT_FOUND_SPAN} or more is disabled). The next scheduled "
+                         "post goes out once the app can see the channel",
     # Slack's own posting rules (chat.postMessage's documented errors): said in words, not
     # only as "Slack rejected the post to C…: restricted_action_read_only_channel".
     "restricted_action": "a workspace setting keeps the app from posting in Slack channel "

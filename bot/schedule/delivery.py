@@ -7,6 +7,12 @@ from typing import Protocol
 
 from bot.reply import Reply
 
+# A channel the platform did not find (DeliveryError.not_found) on this many slots in a row,
+# the first at least this many hours before the last, is taken for deleted (the scheduler's
+# `_not_found_for_long`): a daily briefing on its third day, an hourly one after a day.
+NOT_FOUND_SLOTS = 3
+NOT_FOUND_HOURS = 24.0
+
 
 class DeliveryError(Exception):
     """A post failed. `transient`: worth retrying (network, 5xx, rate limit with
@@ -16,7 +22,7 @@ class DeliveryError(Exception):
     platform did not find the channel, which may be deleted or only hidden from the bot
     (Slack's `channel_not_found`, also its answer for a private channel the app was not
     invited to): the subscription stays on, and is disabled only when its posts keep failing
-    so (the scheduler's NOT_FOUND_SLOTS over NOT_FOUND_HOURS)."""
+    so (NOT_FOUND_SLOTS over NOT_FOUND_HOURS)."""
 
     def __init__(self, message: str, *, transient: bool, retry_after: float | None = None,
                  channel_gone: bool = False, not_found: bool = False) -> None:

@@ -68,7 +68,13 @@ from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still impo
 from bot.digest.definitions import load_definition
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import Context, Paragraph, Reply, command_syntax, reply_from_json, reply_to_json
-from bot.schedule.delivery import Deliverer, DeliveryError, PartProgress
+from bot.schedule.delivery import (
+    NOT_FOUND_HOURS,
+    NOT_FOUND_SLOTS,
+    Deliverer,
+    DeliveryError,
+    PartProgress,
+)
 from bot.schedule.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -149,11 +155,6 @@ def parse_time(value: str) -> datetime:
 
 _LIVE: BriefingScheduler | None = None
 JOBSTORE_LOCK_TIMEOUT = 1.0  # seconds
-# A channel the platform did not find (DeliveryError.not_found) on this many slots in a row,
-# the first at least this many hours before the last, is taken for deleted (see
-# `_not_found_for_long`): a daily briefing on its third day, an hourly one after a day.
-NOT_FOUND_SLOTS = 3
-NOT_FOUND_HOURS = 24.0
 # Creating the job table (the first start on a database) writes: it waits for another
 # writer (a reload) as long as any other write does, then fails with the busy message.
 JOBS_TABLE_WAIT_SECONDS = float(BUSY_TIMEOUT_SECONDS)
@@ -581,10 +582,7 @@ class BriefingScheduler:
                 error = exc.message
                 if exc.channel_gone:
                     await self._finish(sub, key, "failed", f"channel gone: {error}")
-                    await asyncio.to_thread(
-                        self._disable, sub.id, f"channel {sub.channel} is gone: {error}")
-                    if self.scheduler is not None:
-                        await asyncio.to_thread(self.sync_jobs)
+                    await self._disable_now(sub.id, f"channel {sub.channel} is gone: {error}")
                     return "channel-gone"
                 if not exc.transient:
                     state = await self._finish(sub, key, "failed", error)
@@ -669,14 +667,18 @@ class BriefingScheduler:
             return False
         platform = sub.platform.capitalize()
         span = f"{hours / 24:.0f} days" if hours >= 48 else f"{hours:.0f} hours"
-        await asyncio.to_thread(
-            self._disable, sub.id,
+        await self._disable_now(
+            sub.id,
             f"{platform} channel {sub.channel} was not found at {count} scheduled posts in a "
             f"row over {span} (since {_local(parse_time(first), sub.timezone)}): taken for "
             "deleted. If it is a private channel, invite the app to it and subscribe again")
+        return True
+
+    async def _disable_now(self, sub_id: int, reason: str) -> None:
+        """Disable the subscription with `reason` and drop its job at once."""
+        await asyncio.to_thread(self._disable, sub_id, reason)
         if self.scheduler is not None:
             await asyncio.to_thread(self.sync_jobs)
-        return True
 
     def _disable(self, sub_id: int, reason: str) -> None:
         log.warning("disabling subscription #%s: %s", sub_id, reason)
