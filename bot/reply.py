@@ -269,6 +269,15 @@ def date_label(published: str | None) -> str:
     return published
 
 
+ECHO_CHARS = 40  # characters of a user's unknown name or id said back to them
+
+
+def clip_echo(text: str, limit: int = ECHO_CHARS) -> str:
+    """What a user typed, said back in an error: its first `limit` characters and "…" when it
+    is longer (a 4,000-character id came back whole)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def printable_line(text: str) -> str:
     """`text` as one printable line, for a terminal or a chat: every character that could
     break the line or control the terminal (a newline, an escape sequence, a bidi override, a

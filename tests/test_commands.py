@@ -340,3 +340,10 @@ def test_an_unknown_digest_name_is_echoed_clipped(bot: TestAdapter) -> None:
     assert reply.kind == "error"
     assert "No digest named '" + "x" * 40 + "…'" in text_of(reply)
     assert len(text_of(reply)) < 300
+
+
+@pytest.mark.parametrize("line", ['/brief ""', "/brief '' story zzzzzz", "/brief \u201c\u201d"])
+def test_brief_with_a_name_left_empty_is_a_usage_error(bot: TestAdapter, line: str) -> None:
+    # An empty quoted name gave the default briefing, where an empty story id is refused.
+    reply = bot.send(line)
+    assert reply.kind == "error" and "Usage: /brief [NAME]" in text_of(reply), text_of(reply)

@@ -39,6 +39,7 @@ from bot.reply import (
     Paragraph,
     Reply,
     clip,
+    clip_echo,
     clip_meta,
     command_syntax,
     link,
@@ -563,7 +564,6 @@ def _no_args(req: CommandRequest, name: str, text: str) -> None:
 
 
 _STORY_FORM = re.compile(r"(?i)story[:=](.*)")
-BRIEF_NAME_ECHO = 40  # characters of an unknown digest name echoed back
 
 
 def _brief_parts(text: str) -> tuple[str | None, str | None]:
@@ -578,17 +578,15 @@ def _brief_parts(text: str) -> tuple[str | None, str | None]:
     keyword = [i for i, p in enumerate(parts) if p.lower() == "story"]
     if keyword:
         k = keyword[0]
-        if k + 2 != len(parts):
-            raise UserError("Usage: /brief [NAME] story ID — the id the briefing shows, "
-                            "e.g. /brief story 3fa2c1")
-        story = unquote_option(parts[k + 1])
+        story = unquote_option(parts[k + 1]) if k + 2 == len(parts) else ""
         if not story:
             raise UserError("Usage: /brief [NAME] story ID — the id the briefing shows, "
                             "e.g. /brief story 3fa2c1")
         parts = parts[:k]
-    if len(parts) > 1:
+    name = unquote_option(parts[0]) if len(parts) == 1 else ""
+    if parts and not name:  # two names, or one left empty in quotes ('/brief ""')
         raise UserError("Usage: /brief [NAME] — one digest name, e.g. /brief daily")
-    return ((unquote_option(parts[0]) or None) if parts else None), story
+    return name or None, story
 
 
 def _brief_args(text: str) -> None:
@@ -600,8 +598,7 @@ def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
     if name is not None:
         names = digest_names(router.core.settings.digests_dir)
         if name not in names:
-            echoed = printable_line(name[:BRIEF_NAME_ECHO]) + ("…" if len(name) > BRIEF_NAME_ECHO
-                                                               else "")
+            echoed = printable_line(clip_echo(name))
             raise UserError(f"No digest named {echoed!r}. Available: "
                             f"{', '.join(names) or 'none'}.")
     return router.core.digest_reply(name=name, story=story, platform=req.caller.platform)
@@ -1066,7 +1063,7 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
                 pass
         if removed is None:
             shown = str(feed_id) if feed_id is not None else raw.lstrip("0")
-            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            shown = clip_echo(shown)
             raise UserError(f"No feed #{shown}. See {_cmd(req, 'feeds')}.")
         return Reply.text(f"Stopped following feed #{removed['id']} ({_feed_url(removed)}); "
                           "its articles stay in the corpus.")

@@ -40,6 +40,7 @@ from bot.reply import (
     Paragraph,
     Reply,
     SourceRef,
+    clip_echo,
     clip_meta,
     printable_line,
 )
@@ -472,13 +473,11 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         if not stories and notice is None:
             notice = ("No story mentions " + ", ".join(repr(a) for a in defn.stories_about) + ".")
     if story is not None:
-        wanted = story.strip().lower()
-        match = [st for st in stories if st[0] == wanted]
+        typed = story.strip()  # anyone's text: said back clipped
+        match = [st for st in stories if st[0] == typed.lower()]
         if not match:
             known = ", ".join(sid for sid, _ in stories[:10])
-            typed = story.strip()  # anyone's text, clipped
-            echoed = typed if len(typed) <= 40 else typed[:40] + "…"
-            raise UserError(f"No story {echoed!r} in the current briefing"
+            raise UserError(f"No story {clip_echo(typed)!r} in the current briefing"
                             + (f"; stories: {known}" if known else "") + ".")
         stories = match
     briefed = [d for _, members in stories for d in members]

@@ -16,6 +16,7 @@ from bot.config import SNOWFLAKE_MAX, is_snowflake
 from bot.cron import make_trigger, next_fire_time
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
+from bot.reply import clip_echo
 
 POSTING_PLATFORMS = ("console", "slack", "discord")  # what `briefbot schedule add` takes
 # "test": the test suite's chat adapter (`bot.adapters.testing`); no running bot posts for it.
@@ -79,8 +80,7 @@ SLACK_TEAM_ID = re.compile(r"T[A-Z0-9]{1,30}")
 
 def _shown(value: str) -> str:
     """A typed value quoted in an error: one printable line, clipped."""
-    text = value if len(value) <= 40 else value[:40] + "…"
-    return repr(text)
+    return repr(clip_echo(value))
 
 
 def slack_channel_problem(channel: str, field: str = "channel") -> str | None:
