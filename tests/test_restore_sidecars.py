@@ -396,3 +396,28 @@ def test_a_backup_holds_the_lock_of_its_partial_file(tmp_path: Path) -> None:
         src.close()
     assert seen == [True, True]
     assert inspect_database(tmp_path / "b.db")["documents"] == 2
+
+
+def test_the_stale_check_opens_no_partial_file_of_a_live_backups_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its pid names a live process (on this host): not stale whatever its lock says, so the
+    # lock is not probed (the probe opens the file; the pid test opens nothing). Pid 1 and
+    # our own pid say nothing: their lock is probed, as the main file's for a -journal.
+    dest = tmp_path / "b.db"
+    alive = tmp_path / f".b.db.{os.getppid()}.0123abcd.tmp"
+    names = [alive.name, alive.name + "-journal", ".b.db.1.89abcdef.tmp-wal",
+             ".b.db.1.89abcdef.tmp", f".b.db.{os.getpid()}.fedcba98.tmp-shm"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"in progress")
+        os.utime(tmp_path / name, (time.time() - 86400, time.time() - 86400))
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(name: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(Path(name).name)
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    assert [p.name for p in stale_backup_parts(dest)] == sorted(names[2:])
+    # (the -shm's main file is missing: no lock, nothing opened for it)
+    assert sorted(opened) == [".b.db.1.89abcdef.tmp", ".b.db.1.89abcdef.tmp"]
