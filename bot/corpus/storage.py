@@ -348,7 +348,9 @@ def _write_copy(source: sqlite3.Connection, tmp: Path) -> None:
         target.close()
 
 
-def _sidecars(path: Path) -> list[Path]:
+def sidecars(path: Path) -> list[Path]:
+    """The `-wal` and `-shm` files SQLite keeps beside a database in WAL mode (they may not
+    exist)."""
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
 
 
@@ -361,13 +363,13 @@ def read_only_connection(path: str | Path, timeout: float = 5.0) -> Iterator[sql
     a read-write connection opened and closed after it removes them as SQLite's last
     connection does (checking under its lock that no other one uses them)."""
     path = Path(path)
-    had = any(p.exists() for p in _sidecars(path))
+    had = any(p.exists() for p in sidecars(path))
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
     try:
         yield conn
     finally:
         conn.close()
-        if not had and any(p.exists() for p in _sidecars(path)):
+        if not had and any(p.exists() for p in sidecars(path)):
             try:
                 tidy = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True,
                                        timeout=timeout)
