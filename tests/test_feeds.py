@@ -22,7 +22,14 @@ from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
 from bot.errors import UserError
-from bot.feeds.fetch import Fetcher, FetchError, FetchPolicy, HostGate, address_problem
+from bot.feeds.fetch import (
+    Fetcher,
+    FetchError,
+    FetchPolicy,
+    HostGate,
+    _Decoder,
+    address_problem,
+)
 from bot.feeds.parse import (
     FeedError,
     discover_feed,
@@ -313,6 +320,38 @@ def test_gzip_bomb_stops_at_the_cap(server: FixtureServer) -> None:
     page = article_page(STORY[0], server.base).encode()
     server.set("/zipped", Route(body=gzip.compress(page), headers={"Content-Encoding": "gzip"}))
     assert fetcher.get(server.url("/zipped")).body == page
+
+
+def test_a_gzip_content_encoding_of_several_members_is_read_whole(server: FixtureServer) -> None:
+    # A body sent with Content-Encoding: gzip that is several gzip members (a server or
+    # proxy that compresses a response in pieces) was cut at its first member, silently: the
+    # page or feed lost its end. urllib3 and requests read every member; so does the fetcher.
+    page = article_page(STORY[0], server.base).encode()
+    cut = len(page) // 3
+    body = b"".join(gzip.compress(part) for part in (page[:cut], page[cut:2 * cut],
+                                                     page[2 * cut:]))
+    server.set("/members", Route(body=body, headers={"Content-Encoding": "gzip"}))
+    assert Fetcher(policy()).get(server.url("/members")).body == page
+
+
+def test_the_gzip_decoder_reads_every_member_whichever_way_the_body_is_cut() -> None:
+    a = gzip.compress(b"<rss><channel><item>1</item>")
+    b = gzip.compress(b"<item>2</item></channel></rss>")
+    whole = b"<rss><channel><item>1</item><item>2</item></channel></rss>"
+    for tail in (b"", b"\x1f", b"\x00 not gzip", b"\x1fz"):  # bytes after it: ignored
+        body = a + b + tail
+        for size in (1, 2, 3, len(a) - 1, len(a), len(a) + 1, len(body)):
+            decoder = _Decoder("gzip", 10**6)
+            for at in range(0, len(body), size):  # a lone b"\x1f" ends some of the chunks
+                decoder.feed(body[at:at + size])
+            assert decoder.finish() == whole, (tail, size)
+    decoder = _Decoder("gzip", len(whole) - 1)  # the cap holds over all the members
+    with pytest.raises(FetchError, match="over the size cap"):
+        decoder.feed(a + b)
+    decoder = _Decoder("gzip", 10**6)  # a second member cut short is a cut-short body
+    decoder.feed(a + b[:10])
+    with pytest.raises(FetchError, match="incomplete body"):
+        decoder.finish()
 
 
 def test_redirects_at_most_five_each_hop_checked(server: FixtureServer) -> None:

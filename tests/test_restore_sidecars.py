@@ -304,7 +304,7 @@ def test_a_stale_wal_moved_aside_goes_back_when_its_shm_cannot_be_moved(
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(UserError, match="nothing was restored") as caught:
-        maintenance._move_stale_sidecars(db)
+        maintenance._move_stale_sidecars(db, "20261202T050000Z")
     assert (tmp_path / "live.db-wal").read_bytes() == wal  # back as it was
     assert not list(tmp_path.glob("*.stale-*"))
     assert " is at " not in caught.value.message
@@ -316,7 +316,7 @@ def test_a_stale_wal_moved_aside_goes_back_when_its_shm_cannot_be_moved(
 
     monkeypatch.setattr(Path, "rename", rename_once)
     with pytest.raises(UserError) as caught:
-        maintenance._move_stale_sidecars(db)
+        maintenance._move_stale_sidecars(db, "20261202T050000Z")
     [away] = tmp_path.glob("live.db-wal.stale-*")
     assert f"{tmp_path / 'live.db-wal'} is at {away}" in caught.value.message
 
@@ -396,3 +396,56 @@ def test_a_backup_holds_the_lock_of_its_partial_file(tmp_path: Path) -> None:
         src.close()
     assert seen == [True, True]
     assert inspect_database(tmp_path / "b.db")["documents"] == 2
+
+
+def test_the_stale_check_opens_no_partial_file_of_a_live_backups_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its pid names a live process (on this host): not stale whatever its lock says, so the
+    # lock is not probed (the probe opens the file; the pid test opens nothing). Pid 1 and
+    # our own pid say nothing: their lock is probed, as the main file's for a -journal.
+    dest = tmp_path / "b.db"
+    alive = tmp_path / f".b.db.{os.getppid()}.0123abcd.tmp"
+    names = [alive.name, alive.name + "-journal", ".b.db.1.89abcdef.tmp-wal",
+             ".b.db.1.89abcdef.tmp", f".b.db.{os.getpid()}.fedcba98.tmp-shm"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"in progress")
+        os.utime(tmp_path / name, (time.time() - 86400, time.time() - 86400))
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(name: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(Path(name).name)
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    assert [p.name for p in stale_backup_parts(dest)] == sorted(names[2:])
+    # (the -shm's main file is missing: no lock, nothing opened for it)
+    assert sorted(opened) == [".b.db.1.89abcdef.tmp", ".b.db.1.89abcdef.tmp"]
+
+
+def test_a_restore_names_every_file_it_sets_aside_with_one_time(
+        tmp_path: Path, backup: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The stale -wal/-shm moved aside and the copy of the current database each read the
+    # clock: a second ticking between them gave one restore's files two different times.
+    from datetime import UTC, datetime, timedelta
+
+    from click.testing import CliRunner
+
+    import bot.cli.maintenance as maintenance
+    from bot.cli.main import cli
+
+    db, _, _ = _live_with_foreign_wal(tmp_path)
+    ticks = iter(range(1000))
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:  # a second later at every call
+            return datetime(2026, 12, 2, 5, 0, 0, tzinfo=UTC) + timedelta(seconds=next(ticks))
+
+    monkeypatch.setattr(maintenance, "datetime", Clock)
+    res = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
+    assert res.exit_code == 0, res.output
+    aside = sorted(p.name for p in tmp_path.glob("live.db*")
+                   if ".stale-" in p.name or ".before-restore-" in p.name)
+    assert aside == ["live.db-shm.stale-20261202T050000Z", "live.db-wal.stale-20261202T050000Z",
+                     "live.db.before-restore-20261202T050000Z.db"], aside

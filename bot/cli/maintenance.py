@@ -23,6 +23,7 @@ from bot.corpus.storage import (
     backup_database,
     inspect_database,
     read_only_connection,
+    sidecars,
 )
 from bot.errors import UserError, failure_reason
 
@@ -117,7 +118,7 @@ def _stale_sidecars(db: Path) -> tuple[list[Path], str]:
     (it replays it): the copy kept before a restore was then that other database's content,
     and the one in place was lost. The WAL of a database in WAL mode (a stopped bot's last
     commits, or a running bot's) is its own and stays."""
-    wal, shm = db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")
+    wal, shm = sidecars(db)
     present = [p for p in (wal, shm) if p.is_file()]
     if not present:
         return [], ""
@@ -142,13 +143,12 @@ def _stale_sidecars(db: Path) -> tuple[list[Path], str]:
     return [], ""
 
 
-def _move_stale_sidecars(db: Path) -> tuple[list[str], str]:
-    """`_stale_sidecars` renamed `<name>.stale-<time>` (kept, not deleted: they may be the
+def _move_stale_sidecars(db: Path, stamp: str) -> tuple[list[str], str]:
+    """`_stale_sidecars` renamed `<name>.stale-<stamp>` (kept, not deleted: they may be the
     only copy of someone's last writes). Returns their new paths and why."""
     stale, why = _stale_sidecars(db)
     if not stale:
         return [], ""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     moved: list[tuple[Path, Path]] = []
     for part in stale:
         aside = part.with_name(f"{part.name}.stale-{stamp}")
@@ -170,12 +170,12 @@ def _move_stale_sidecars(db: Path) -> tuple[list[str], str]:
     return [str(away) for _, away in moved], why
 
 
-def _keep_current(db: Path) -> str | None:
-    """A copy of the current database beside it before it is replaced; a database that
-    cannot be read is moved aside instead. Returns where it went (None: there was none)."""
+def _keep_current(db: Path, stamp: str) -> str | None:
+    """A copy of the current database beside it before it is replaced (`<name>.before-restore-
+    <stamp>.db`); a database that cannot be read is moved aside instead. Returns where it went
+    (None: there was none)."""
     if not db.exists():
         return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     keep = db.with_name(f"{db.name}.before-restore-{stamp}.db")
     if not _readable(db):
         broken = db.with_name(f"{db.name}.broken-{stamp}")
@@ -236,9 +236,11 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     if info["schema_version"] > SCHEMA_VERSION:
         raise UserError(f"{file} has schema version {info['schema_version']}, newer than this "
                         f"briefbot understands (up to {SCHEMA_VERSION}); not restored")
-    stale, stale_why = _move_stale_sidecars(db)
+    # One time for every name this restore gives (the files moved aside, the copy kept).
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stale, stale_why = _move_stale_sidecars(db, stamp)
     try:
-        kept = _keep_current(db)
+        kept = _keep_current(db, stamp)
     except UserError as exc:
         if not stale:
             raise

@@ -215,7 +215,9 @@ SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE_VERSION
 # the WAL and its index of a WAL-mode source's copy (the backup copies the header saying WAL;
 # switching the copy to a rollback journal opens them).
 _TMP_SIDECARS = ("-journal", "-wal", "-shm")
-_BACKUP_TMP = r"\.{name}\.(?:(?P<pid>\d+)\.)?[0-9a-f]{{8}}\.tmp(?:-journal|-wal|-shm)?"
+# `main`: the partial file itself, whichever of it and its sidecars the name is.
+_BACKUP_TMP = (r"(?P<main>\.{name}\.(?:(?P<pid>\d+)\.)?[0-9a-f]{{8}}\.tmp)(?:"
+               + "|".join(re.escape(x) for x in _TMP_SIDECARS) + ")?")
 # A partial file is taken for stale when no backup holds its lock (a running backup holds
 # `fcntl.flock` on its partial file, whatever PID namespace it runs in) and it was untouched
 # this long, and, for a pid that says something, its backup's process is gone (a backup by
@@ -232,10 +234,9 @@ STALE_UNNAMED_BACKUP_SECONDS = 3600.0
 _WRITING: set[tuple[int, int]] = set()
 
 
-def _backup_locked(part: Path) -> bool:
-    """Whether a running backup holds the lock of this partial file (of its main file, for
-    a -journal, -wal or -shm)."""
-    main = part.with_name(re.sub(r"\.tmp-(?:journal|wal|shm)$", ".tmp", part.name))
+def _backup_locked(main: Path) -> bool:
+    """Whether a running backup holds the lock of this partial file (the main one, not a
+    -journal, -wal or -shm of it: `stale_backup_parts` gives the main file's path)."""
     try:
         st = main.stat()
         if (st.st_dev, st.st_ino) in _WRITING:
@@ -276,9 +277,12 @@ def stale_backup_parts(dest: str | Path) -> list[Path]:
         if m["pid"] is None:
             stale = idle > STALE_UNNAMED_BACKUP_SECONDS
         else:
+            # The pid test first, as it opens nothing (a live backup's file is not opened);
+            # pid 1 and our own pid say nothing: the lock alone judges them.
             pid = int(m["pid"])
-            stale = (idle > STALE_BACKUP_SECONDS and not _backup_locked(path)
-                     and (pid in (1, os.getpid()) or not _process_exists(pid)))
+            stale = (idle > STALE_BACKUP_SECONDS
+                     and (pid in (1, os.getpid()) or not _process_exists(pid))
+                     and not _backup_locked(path.with_name(m["main"])))
         if stale:
             found.append(path)
     return sorted(found)
@@ -344,7 +348,9 @@ def _write_copy(source: sqlite3.Connection, tmp: Path) -> None:
         target.close()
 
 
-def _sidecars(path: Path) -> list[Path]:
+def sidecars(path: Path) -> list[Path]:
+    """The `-wal` and `-shm` files SQLite keeps beside a database in WAL mode (they may not
+    exist)."""
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
 
 
@@ -357,13 +363,13 @@ def read_only_connection(path: str | Path, timeout: float = 5.0) -> Iterator[sql
     a read-write connection opened and closed after it removes them as SQLite's last
     connection does (checking under its lock that no other one uses them)."""
     path = Path(path)
-    had = any(p.exists() for p in _sidecars(path))
+    had = any(p.exists() for p in sidecars(path))
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
     try:
         yield conn
     finally:
         conn.close()
-        if not had and any(p.exists() for p in _sidecars(path)):
+        if not had and any(p.exists() for p in sidecars(path)):
             try:
                 tidy = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True,
                                        timeout=timeout)

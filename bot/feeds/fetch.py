@@ -263,9 +263,14 @@ class _DeadlineSocket:
         return getattr(self._sock, name)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 class _Decoder:
     """Content-Encoding decoding with the output capped (a decompression bomb stops at the
-    cap, having inflated at most cap + 1 bytes)."""
+    cap, having inflated at most cap + 1 bytes). A gzip body of several members (`cat a.gz
+    b.gz`) is read whole, as `gzip -d`, urllib3 and requests read it; bytes after the last
+    member that do not start another are ignored."""
 
     def __init__(self, encoding: str, cap: int) -> None:
         self.cap = cap
@@ -280,6 +285,7 @@ class _Decoder:
         else:
             raise FetchError(f"unsupported content encoding {encoding!r}")
         self.parts: list[bytes] = []
+        self.members = encoding in ("gzip", "x-gzip")
         # "deflate" is meant zlib-wrapped, but some servers send the raw DEFLATE stream, which
         # browsers, curl and requests read too: its first bytes are kept (at most 64 KiB,
         # until output comes) to be read again that way when the zlib header check fails.
@@ -293,13 +299,15 @@ class _Decoder:
         if self.raw_retry:
             self.head += data
         try:
-            out = self.z.decompress(data, self.cap - self.size + 1)
-            self._add(out)
-            while self.z.unconsumed_tail:
-                out = self.z.decompress(self.z.unconsumed_tail, self.cap - self.size + 1)
-                if not out:
-                    break
-                self._add(out)
+            self._inflate(data)
+            # A finished gzip member followed by another: a new one starts on what is left
+            # (once a member has ended, the decompressor keeps the bytes it is given after it
+            # in unused_data, so a lone b"\x1f" at the end of a chunk waits there for the
+            # next chunk's first byte).
+            while self.members and self.z.eof and self.z.unused_data[:2] == GZIP_MAGIC:
+                rest = self.z.unused_data
+                self.z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                self._inflate(rest)
         except zlib.error as exc:
             if self.raw_retry and self.size == 0:
                 self.raw_retry = False
@@ -310,6 +318,15 @@ class _Decoder:
             raise FetchError(f"corrupt compressed body ({exc})") from exc
         if self.raw_retry and (self.size or len(self.head) > 65_536):
             self.raw_retry, self.head = False, b""
+
+    def _inflate(self, data: bytes) -> None:
+        out = self.z.decompress(data, self.cap - self.size + 1)
+        self._add(out)
+        while self.z.unconsumed_tail:
+            out = self.z.decompress(self.z.unconsumed_tail, self.cap - self.size + 1)
+            if not out:
+                break
+            self._add(out)
 
     def _add(self, data: bytes) -> None:
         self.size += len(data)
@@ -334,9 +351,6 @@ class _Decoder:
         return b"".join(self.parts)
 
 
-GZIP_MAGIC = b"\x1f\x8b"
-
-
 def _gunzip_file(body: bytes, mime: str, cap: int, encoding: str = "") -> bytes:
     """A feed served as an untyped file (`UNTYPED`) that is a gzip file (feed.xml.gz on S3,
     sent without Content-Encoding, or left so by one), or as a gzip file (`GZIP_FILE`):
@@ -344,15 +358,9 @@ def _gunzip_file(body: bytes, mime: str, cap: int, encoding: str = "") -> bytes:
     several concatenated members as their concatenation; bytes after the last are ignored,
     as they were). `encoding`: the response's Content-Encoding, already decoded."""
     decoder = _Decoder("gzip", cap)
-    rest = body
     try:
-        while True:
-            decoder.feed(rest)
-            decoder.end()
-            rest = decoder.z.unused_data
-            if rest[:2] != GZIP_MAGIC:
-                return b"".join(decoder.parts)
-            decoder.z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        decoder.feed(body)
+        return decoder.finish()
     except FetchError as exc:
         if exc.reason.startswith("over the size cap"):
             raise
