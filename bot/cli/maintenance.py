@@ -179,10 +179,9 @@ def _keep_current(db: Path, stamp: str) -> str | None:
     keep = db.with_name(f"{db.name}.before-restore-{stamp}.db")
     if not _readable(db):
         broken = db.with_name(f"{db.name}.broken-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
-            part = db.with_name(db.name + suffix)
+        for part, aside in zip([db, *sidecars(db)], [broken, *sidecars(broken)], strict=True):
             if part.exists():
-                part.rename(broken.with_name(broken.name + suffix))
+                part.rename(aside)
         return str(broken)
     # A readable database whose copy cannot be written (a full disk, no permission to write
     # beside it) is left as it is, and nothing is restored: it is no broken database.
