@@ -184,40 +184,39 @@ class Digest:
             reply.add(Paragraph(self.notice))
         kinds = [s.kind for s in self.sections if s.kind != "sources"]
         sources = self.section("sources")
-        if not kinds:  # the sources alone (`--only sources`): listing them is the point
-            if sources is not None and self.sources:
-                reply.add(Heading(sources.heading))
-                reply.add(*(source_bullet(s) for s in self.sources))
-            return reply
-        kind = "key-developments" if "key-developments" in kinds else kinds[0]
-        cited: set[int] = set()
-        total_importance = sum(max(st.importance, 0.1) for st in shown)
-        rank = 0
-        for st in shown:
-            budget = self._story_words(max(st.importance, 0.1) / total_importance)
-            sec = st.section(kind)
-            items = sec.items if sec else []
-            if not items:  # no empty header: a story with nothing of this kind is left out
-                continue
-            rank += 1
-            reply.add(Heading(printable_line(f"{rank}. {st.headline}")))
-            n, m = st.articles, st.independent
-            reply.add(Context(
-                f"{n} article{'s' if n != 1 else ''}, {m} independent source{'s' if m != 1 else ''}"
-                f" · open: {self.open_hint.format(id=st.id)}"))
-            used = 0
-            for k, it in enumerate(items):
-                words = len(it.text.split())
-                if k >= STORY_MIN_DEVELOPMENTS and used + words > budget:
-                    break
-                used += words
-                text = f"{it.date} — {it.text}" if it.date else it.text
-                reply.add(Bullet(text, list(it.citations), it.note))
-                cited.update(it.citations)
-        if not rank and shown:
-            heading = next(s.heading for s in self.sections if s.kind == kind)
-            reply.add(Paragraph(_nothing_to_show([heading], len(shown))))
-        listed = [s for s in self.sources if s.number in cited]
+        if kinds:
+            kind = "key-developments" if "key-developments" in kinds else kinds[0]
+            cited: set[int] = set()
+            total_importance = sum(max(st.importance, 0.1) for st in shown)
+            rank = 0
+            for st in shown:
+                budget = self._story_words(max(st.importance, 0.1) / total_importance)
+                sec = st.section(kind)
+                items = sec.items if sec else []
+                if not items:  # no empty header: a story with nothing of this kind is left out
+                    continue
+                rank += 1
+                reply.add(Heading(printable_line(f"{rank}. {st.headline}")))
+                n, m = st.articles, st.independent
+                reply.add(Context(
+                    f"{n} article{'s' if n != 1 else ''}, "
+                    f"{m} independent source{'s' if m != 1 else ''}"
+                    f" · open: {self.open_hint.format(id=st.id)}"))
+                used = 0
+                for k, it in enumerate(items):
+                    words = len(it.text.split())
+                    if k >= STORY_MIN_DEVELOPMENTS and used + words > budget:
+                        break
+                    used += words
+                    text = f"{it.date} — {it.text}" if it.date else it.text
+                    reply.add(Bullet(text, list(it.citations), it.note))
+                    cited.update(it.citations)
+            if not rank and shown:
+                heading = next(s.heading for s in self.sections if s.kind == kind)
+                reply.add(Paragraph(_nothing_to_show([heading], len(shown))))
+            listed = [s for s in self.sources if s.number in cited]
+        else:  # the sources alone (`--only sources`): listing them is the point
+            listed = list(self.sources)
         if sources is not None and listed:
             # As blocks (not `Reply.sources`, which chat adapters list again): every
             # renderer shows them once.
