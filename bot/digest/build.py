@@ -211,9 +211,8 @@ class Digest:
                     text = f"{it.date} — {it.text}" if it.date else it.text
                     reply.add(Bullet(text, list(it.citations), it.note))
                     cited.update(it.citations)
-            if not rank and shown:
-                heading = next(s.heading for s in self.sections if s.kind == kind)
-                reply.add(Paragraph(_nothing_to_show([heading], len(shown))))
+            if not rank and shown and (want := self.section(kind)) is not None:
+                reply.add(Paragraph(_nothing_to_show([want.heading], len(shown))))
             listed = [s for s in self.sources if s.number in cited]
         else:  # the sources alone (`--only sources`): listing them is the point
             listed = list(self.sources)
