@@ -21,6 +21,7 @@ from bot.digest.build import build_digest
 from bot.digest.definitions import parse_definition
 from bot.errors import UserError
 from bot.reply import Bullet, Heading
+from tests.test_slack_adapter import strings
 
 INJECTED = "Chile quake toll rises\n# injected header\n- [9] fake source \u202e\x1b[2J"
 
@@ -70,22 +71,12 @@ def _defn(*sections: object, **extra: object):  # type: ignore[no-untyped-def]
     return parse_definition("t", data)
 
 
-def _slack_texts(value: Any) -> list[str]:
-    """Every string of the Slack messages (the fallback text, each block's mrkdwn)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _slack_texts(v)]
-    if isinstance(value, list | tuple):
-        return [t for v in value for t in _slack_texts(v)]
-    return []
-
-
 def _renderings(reply: Any) -> dict[str, str]:
     return {
         "markdown": render_markdown(reply),
         "text": render_text(reply),
-        "slack": "\n".join(_slack_texts(render_messages(reply))),
+        # Every string of the Slack messages (the fallback text, each block's mrkdwn).
+        "slack": "\n".join(strings(render_messages(reply))),
         "discord": "\n".join(str(e.to_dict().get("description"))
                              for m in render_reply(reply) for e in m.embeds),
     }

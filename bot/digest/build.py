@@ -185,40 +185,38 @@ class Digest:
             reply.add(Paragraph(self.notice))
         kinds = [s.kind for s in self.sections if s.kind != "sources"]
         sources = self.section("sources")
-        if not kinds:  # the sources alone (`--only sources`): listing them is the point
-            if sources is not None and self.sources:
-                reply.add(Heading(sources.heading))
-                reply.add(*(source_bullet(s) for s in self.sources))
-            return reply
-        kind = "key-developments" if "key-developments" in kinds else kinds[0]
-        cited: set[int] = set()
-        total_importance = sum(max(st.importance, 0.1) for st in shown)
-        rank = 0
-        for st in shown:
-            budget = self._story_words(max(st.importance, 0.1) / total_importance)
-            sec = st.section(kind)
-            items = sec.items if sec else []
-            if not items:  # no empty header: a story with nothing of this kind is left out
-                continue
-            rank += 1
-            reply.add(Heading(printable_line(f"{rank}. {st.headline}")))
-            n, m = st.articles, st.independent
-            reply.add(Context(
-                f"{n} article{'s' if n != 1 else ''}, {m} independent source{'s' if m != 1 else ''}"
-                f" · open: {self.open_hint.format(id=st.id)}"))
-            used = 0
-            for k, it in enumerate(items):
-                words = len(it.text.split())
-                if k >= STORY_MIN_DEVELOPMENTS and used + words > budget:
-                    break
-                used += words
-                text = f"{it.date} — {it.text}" if it.date else it.text
-                reply.add(Bullet(text, list(it.citations), it.note))
-                cited.update(it.citations)
-        if not rank and shown:
-            heading = next(s.heading for s in self.sections if s.kind == kind)
-            reply.add(Paragraph(_nothing_to_show([heading], len(shown))))
-        listed = [s for s in self.sources if s.number in cited]
+        if kinds:
+            kind = "key-developments" if "key-developments" in kinds else kinds[0]
+            cited: set[int] = set()
+            total_importance = sum(max(st.importance, 0.1) for st in shown)
+            rank = 0
+            for st in shown:
+                budget = self._story_words(max(st.importance, 0.1) / total_importance)
+                sec = st.section(kind)
+                items = sec.items if sec else []
+                if not items:  # no empty header: a story with nothing of this kind is left out
+                    continue
+                rank += 1
+                reply.add(Heading(printable_line(f"{rank}. {st.headline}")))
+                n, m = st.articles, st.independent
+                reply.add(Context(
+                    f"{n} article{'s' if n != 1 else ''}, "
+                    f"{m} independent source{'s' if m != 1 else ''}"
+                    f" · open: {self.open_hint.format(id=st.id)}"))
+                used = 0
+                for k, it in enumerate(items):
+                    words = len(it.text.split())
+                    if k >= STORY_MIN_DEVELOPMENTS and used + words > budget:
+                        break
+                    used += words
+                    text = f"{it.date} — {it.text}" if it.date else it.text
+                    reply.add(Bullet(text, list(it.citations), it.note))
+                    cited.update(it.citations)
+            if not rank and shown and (want := self.section(kind)) is not None:
+                reply.add(Paragraph(_nothing_to_show([want.heading], len(shown))))
+            listed = [s for s in self.sources if s.number in cited]
+        else:  # the sources alone (`--only sources`): listing them is the point
+            listed = list(self.sources)
         if sources is not None and listed:
             # As blocks (not `Reply.sources`, which chat adapters list again): every
             # renderer shows them once.
@@ -485,8 +483,8 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     if not briefed:
         if notice is None:
             notice = f"No article matches the topic {defn.topic!r}." if defn.topic else "No articles."
-        return Digest(defn.name, title, _headline([], since), [
-            Section(s.kind, s.heading) for s in defn.sections], [], since, new_count, notice)
+        return Digest(defn.name, title, _headline([], since), _empty_sections(defn), [], since,
+                      new_count, notice)
     by_doc_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_doc_rows[r["doc_id"]].append(r)
@@ -509,18 +507,13 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     for sid, members, indep, importance in ranked:
         story_rows = [r for d in members for r in by_doc_rows[d["id"]]]
         if len(built) >= defn.max_stories and not every_story:
-            built.append(StoryDigest(sid, _title_headline(members), [d["id"] for d in members],
-                                     [Section(x.kind, x.heading) for x in defn.sections],
-                                     len(members), indep, importance))
+            built.append(_bare_story(sid, members, indep, importance, defn))
             continue
         # Copies as the window counts them (the story's header): its bullets count alike.
         ctx = _Context.from_rows(members, story_rows, aliases=aliases,
                                  groups=[group_of[d["id"]] for d in members])
         if not ctx.top(1):  # nothing to brief (too short, or a script it cannot read)
-            unusable.append(StoryDigest(
-                sid, _title_headline(members), [d["id"] for d in members],
-                [Section(x.kind, x.heading) for x in defn.sections], len(members), indep,
-                importance))
+            unusable.append(_bare_story(sid, members, indep, importance, defn))
             continue
         shown: set[int] = set()
         sections = []
@@ -537,7 +530,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             sid, _story_headline(members, sections, ctx), [d["id"] for d in members], sections,
             len(members), indep, importance))
     if not built:
-        sections = [Section(x.kind, x.heading) for x in defn.sections]
+        sections = _empty_sections(defn)
     elif single:
         sections = built[0].sections
     else:
@@ -649,6 +642,19 @@ def _story_headline(members: Sequence[dict[str, Any]], sections: Sequence[Sectio
     text = trim_discourse(ctx.units[top[0]].text) if top else doc["id"]
     w = text.split()
     return clip_meta(text if len(w) <= HEADLINE_WORDS else " ".join(w[:HEADLINE_WORDS]) + "…") or ""
+
+
+def _empty_sections(defn: DigestDef) -> list[Section]:
+    """The definition's sections, without items (new ones at each call)."""
+    return [Section(x.kind, x.heading) for x in defn.sections]
+
+
+def _bare_story(sid: str, members: Sequence[dict[str, Any]], indep: int, importance: float,
+                defn: DigestDef) -> StoryDigest:
+    """A story not briefed (beyond the stories shown, or with no sentence to use): its
+    first titled article's title as headline, and the sections without items."""
+    return StoryDigest(sid, _title_headline(members), [d["id"] for d in members],
+                       _empty_sections(defn), len(members), indep, importance)
 
 
 def _title_headline(members: Sequence[dict[str, Any]]) -> str:

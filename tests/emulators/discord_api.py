@@ -516,6 +516,16 @@ class FailureRule:
             return False
         return self.pattern.fullmatch(path) is not None
 
+    def take(self, method: str, path: str) -> bool:
+        """Whether the rule applies to this request; if so, one of its ``remaining`` uses is
+        spent and the hit counted."""
+        if not self.matches(method, path):
+            return False
+        if self.remaining is not None:
+            self.remaining -= 1
+        self.hits += 1
+        return True
+
 
 @dataclass
 class SentInteraction:
@@ -1038,16 +1048,31 @@ class DiscordEmulator:
         hdrs = dict(headers or {})
         if via:
             hdrs.setdefault("Via", "1.1 google")
+        body = json if json is not None else _error(f"{status}: emulated failure", 0)
+        return self._add_rule(self.failures, method, path, status, body, hdrs, times, delay)
+
+    @staticmethod
+    def _add_rule(
+        rules: list[FailureRule],
+        method: str | None,
+        path: str | re.Pattern[str],
+        status: int,
+        body: Any,
+        headers: dict[str, str],
+        times: int | None,
+        delay: float = 0.0,
+    ) -> FailureRule:
+        """A rule for ``method`` (None = any) and the path regex, added to ``rules``."""
         rule = FailureRule(
             method=method.upper() if method else None,
             pattern=_compile(path),
             status=status,
-            body=json if json is not None else _error(f"{status}: emulated failure", 0),
-            headers=hdrs,
+            body=body,
+            headers=headers,
             remaining=times,
             delay=delay,
         )
-        self.failures.append(rule)
+        rules.append(rule)
         return rule
 
     def rate_limit(
@@ -1084,18 +1109,9 @@ class DiscordEmulator:
     ) -> FailureRule:
         """Answer as usual, with the headers of a used-up rate-limit bucket
         (``X-RateLimit-Remaining: 0``, ``X-RateLimit-Reset-After``)."""
-        rule = FailureRule(
-            method=method.upper() if method else None,
-            pattern=_compile(path),
-            status=0,
-            body=None,
-            headers={"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
-                     "X-RateLimit-Reset-After": str(reset_after),
-                     "X-RateLimit-Bucket": "emulated"},
-            remaining=times,
-        )
-        self.extra_headers.append(rule)
-        return rule
+        headers = {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+                   "X-RateLimit-Reset-After": str(reset_after), "X-RateLimit-Bucket": "emulated"}
+        return self._add_rule(self.extra_headers, method, path, 0, None, headers, times)
 
     def forbidden(
         self,
@@ -1674,10 +1690,7 @@ class DiscordEmulator:
         status, response = await self._answer(request, call, headers)
         if not call.injected:
             for rule in self.extra_headers:
-                if rule.matches(call.method, call.path):
-                    if rule.remaining is not None:
-                        rule.remaining -= 1
-                    rule.hits += 1
+                if rule.take(call.method, call.path):
                     headers.update(rule.headers)
                     break
         call.status = status
@@ -1697,10 +1710,7 @@ class DiscordEmulator:
         self, request: web.Request, call: RecordedCall, headers: dict[str, str]
     ) -> tuple[int, Any]:
         for rule in self.failures:
-            if rule.matches(call.method, call.path):
-                if rule.remaining is not None:
-                    rule.remaining -= 1
-                rule.hits += 1
+            if rule.take(call.method, call.path):
                 if rule.delay:
                     await asyncio.sleep(rule.delay)
                 headers.clear()
