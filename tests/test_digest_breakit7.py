@@ -198,3 +198,21 @@ def test_an_empty_only_is_refused_not_ignored(tmp_path: Path, corpus: Path, only
     res = run(db, "digest", "--only", only)
     assert res.exit_code != 0
     assert "unknown section" in res.output and "Key developments" not in res.output
+
+
+def test_text_key_developments_with_nothing_to_show_says_why_on_stderr(
+        tmp_path: Path, corpus: Path) -> None:
+    # `digest --only key-developments --format text` is for pipes: with no sentence within
+    # --words it printed one blank line and nothing else, exit 0, so a reader could not tell
+    # why. stdout now stays empty and stderr says why.
+    from tests.test_ingest_reload import reload, run
+
+    (corpus / "news.jsonl").write_text(json.dumps(RECORDS[0]) + "\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    assert reload(db, corpus).exit_code == 0
+    res = run(db, "digest", "--only", "key-developments", "--format", "text", "--words", "1")
+    assert res.exit_code == 0
+    assert res.stdout == ""
+    assert res.stderr.startswith("Nothing to show under Key developments: "), res.stderr
+    res = run(db, "digest", "--only", "key-developments", "--format", "text", "--words", "200")
+    assert res.stdout.strip() and res.stderr == ""

@@ -9,7 +9,7 @@ import click
 from bot.chat.render_markdown import render_markdown, render_text
 from bot.cli.context import AppContext, json_errors, pass_app
 from bot.corpus.storage import parse_id
-from bot.digest.build import build_digest, since_last
+from bot.digest.build import build_digest, nothing_to_show, since_last
 from bot.digest.definitions import section_kind
 from bot.errors import UserError
 
@@ -61,6 +61,10 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
         lines = digest.lines(kind)
         if not lines and digest.notice:
             lines = [digest.notice]
+        if not lines:  # nothing for the pipe; the reader is told why, on stderr
+            sec = digest.section(kind)
+            click.echo(nothing_to_show([sec.heading if sec else "Key developments"]), err=True)
+            return
         click.echo("\n".join(lines))
         return
     reply = digest.to_reply()

@@ -159,7 +159,7 @@ class Digest:
             reply.add(Paragraph(self.notice))
         empty = [sec.heading for sec in self.sections if sec.kind != "sources" and not sec.items]
         if self.sources and empty and len(empty) == sum(s.kind != "sources" for s in self.sections):
-            reply.add(Paragraph(_nothing_to_show(empty)))  # rather than a headline alone
+            reply.add(Paragraph(nothing_to_show(empty)))  # rather than a headline alone
         for sec in self.sections:
             if sec.kind == "sources":
                 if listed:
@@ -213,7 +213,7 @@ class Digest:
                     reply.add(Bullet(text, list(it.citations), it.note))
                     cited.update(it.citations)
             if not rank and shown and (want := self.section(kind)) is not None:
-                reply.add(Paragraph(_nothing_to_show([want.heading], len(shown))))
+                reply.add(Paragraph(nothing_to_show([want.heading], len(shown))))
             listed = [s for s in self.sources if s.number in cited]
         else:  # the sources alone (`--only sources`): listing them is the point
             listed = list(self.sources)
@@ -256,7 +256,7 @@ class Digest:
         return [i.text for i in sec.items] if sec else []
 
 
-def _nothing_to_show(headings: Sequence[str], stories: int = 0) -> str:
+def nothing_to_show(headings: Sequence[str], stories: int = 0) -> str:
     """The line a briefing shows when none of its sections has an item to show (`stories`:
     of a briefing of several, how many it would show)."""
     what = (f"the top {stories} stories give none" if stories > 1 else
