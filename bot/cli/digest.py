@@ -10,7 +10,7 @@ from bot.chat.render_markdown import render_markdown, render_text
 from bot.cli.context import AppContext, json_errors, pass_app
 from bot.corpus.storage import parse_id
 from bot.digest.build import build_digest, nothing_to_show, since_last
-from bot.digest.definitions import section_kind
+from bot.digest.definitions import DEFAULT_TITLES, section_kind
 from bot.errors import UserError
 
 
@@ -63,7 +63,7 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
             lines = [digest.notice]
         if not lines:  # nothing for the pipe; the reader is told why, on stderr
             sec = digest.section(kind)
-            click.echo(nothing_to_show([sec.heading if sec else "Key developments"]), err=True)
+            click.echo(nothing_to_show([sec.heading if sec else DEFAULT_TITLES[kind]]), err=True)
             return
         click.echo("\n".join(lines))
         return

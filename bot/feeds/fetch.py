@@ -335,8 +335,8 @@ class _Decoder:
                              " setting ingest.max_file_bytes)")
         self.parts.append(data)
 
-    def end(self) -> None:
-        """The compressed stream must be complete (its last output added)."""
+    def finish(self) -> bytes:
+        """The decoded body; the compressed stream must be complete (its last output added)."""
         if self.z is not None:
             try:
                 self._add(self.z.flush())
@@ -345,9 +345,6 @@ class _Decoder:
             if not self.z.eof:
                 raise FetchError("incomplete body: the compressed body ends before its end "
                                  "(connection closed early)")
-
-    def finish(self) -> bytes:
-        self.end()
         return b"".join(self.parts)
 
 
