@@ -96,3 +96,42 @@ def test_cli_nothing_to_show_names_the_section_on_one_line(
               config=config)
     assert res.exit_code == 0, res.output
     assert res.stderr.startswith("Nothing to show under Key\\n# injected \\u202e: "), res.stderr
+
+
+@pytest.mark.parametrize(("text", "dates"), [
+    ("The colonies declared independence in 1776.", [("1776", True)]),
+    ("In 1776, the colonies declared independence.", [("1776", True)]),
+    ("The treaty was signed during 1648, ending decades of war.", [("1648", True)]),
+    ("Fighting spread in 1600 villages after the treaty.", []),  # a noun follows: a count
+    ("The declaration was signed on July 4, 1776, in Philadelphia.", [("1776-07-04", True)]),
+    ("It was signed on 4 July 1776.", [("1776-07-04", True)]),
+    ("The siege ended in March 1689 when the gates opened.", [("1689-03", True)]),
+    # counts, as before: a noun follows the number
+    ("Aid reached people in 1500 homes.", []),
+    ("On June 19, 1500 people marched.", [("2024-06-19", True)]),
+    ("Prices rose in 1500.5 percent of cases.", []),
+    ("The ship left with 1700 sailors.", []),
+])
+def test_a_year_before_1800_dates_the_event_where_no_count_can_be(
+        text: str, dates: list[tuple[str, bool]]) -> None:
+    from bot.digest.timeline import extract_dates
+
+    assert [(m.iso, m.event) for m in extract_dates(text, "2024-06-20")] == dates
+
+
+def test_the_timeline_dates_an_event_of_1776(store: Store, settings: Settings,
+                                             corpus: Path) -> None:
+    # "in 1776" was no date at all (years began at 1800): the event had no timeline item.
+    from bot.corpus.reload import reload_corpus
+
+    record = {"id": "museum", "title": "Museum reopens", "published": "2024-05-02",
+              "outlet": "Reuters",
+              "text": "The Old State House museum in Boston reopened on Tuesday after a long "
+                      "restoration. The declaration was first read from its balcony in 1776, "
+                      "the museum said. Curators restored the council chamber and its windows "
+                      "with period glass."}
+    (corpus / "news.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    timeline = build_digest(store, settings, only="timeline").section("timeline")
+    assert timeline is not None
+    assert [(it.date, it.text.split()[1]) for it in timeline.items][0] == ("1776", "declaration")
