@@ -341,9 +341,27 @@ def bullet_line(block: Bullet, markup: bool) -> str:
     return f"- {text}{(' ' + tail) if tail else ''}"
 
 
+# The escapes `printable_line` writes for a character it may not show (`\\n`, `\\x1b`,
+# `\\u202e`, `\\U000e0001`): a heading upper-cased in plain text keeps them as written.
+_SHOWN_ESCAPE = re.compile(r"\\(?:[ntr]|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
+
+
+def upper_heading(text: str) -> str:
+    """A heading of the plain-text rendering: upper-cased, save the escapes of
+    `printable_line` (an escaped newline "\\n" became "\\N", a bidi override "\\u202e"
+    "\\U202E": other characters, or none)."""
+    out: list[str] = []
+    pos = 0
+    for m in _SHOWN_ESCAPE.finditer(text):
+        out += [text[pos:m.start()].upper(), m.group(0)]
+        pos = m.end()
+    out.append(text[pos:].upper())
+    return "".join(out)
+
+
 def render_block_text(block: Block) -> str:
     if isinstance(block, Heading):
-        return block.text.upper()
+        return upper_heading(block.text)
     if isinstance(block, Paragraph | Context):
         return block.text
     if isinstance(block, Bullet):

@@ -30,7 +30,15 @@ from bot.digest.accounts import Accounts, best_account, reversed_account, rival_
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
 from bot.digest.people import whos_who
 from bot.digest.stories import StoryDoc, group_stories
-from bot.digest.summarize import Scored, Unit, Weights, score_units, summarize, trim_discourse
+from bot.digest.summarize import (
+    Scored,
+    Unit,
+    Weights,
+    eligible,
+    score_units,
+    summarize,
+    trim_discourse,
+)
 from bot.digest.timeline import DateMention, article_anchor, extract_dates, label, story_anchor
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import (
@@ -150,8 +158,9 @@ class Digest:
         # when the definition has no such section.
         listed = self.cited_sources(self.sections)
         listed_as_section = self.section("sources") is not None
-        # The title and headings hold articles' titles and ids (a story's headline): each is
-        # shown as one printable line; the JSON keeps them as they are.
+        # The title and headings hold articles' titles and ids (a story's headline) and the
+        # definition's titles: each is shown as one printable line; the JSON keeps them as
+        # they are.
         reply = Reply(title=printable_line(self.title),
                       sources=[] if listed_as_section else listed, kind="info")
         reply.add(Context(self.headline))
@@ -163,12 +172,12 @@ class Digest:
         for sec in self.sections:
             if sec.kind == "sources":
                 if listed:
-                    reply.add(Heading(sec.heading))
+                    reply.add(Heading(printable_line(sec.heading)))
                     reply.add(*(source_bullet(s) for s in listed))
                 continue
             if not sec.items:
                 continue
-            reply.add(Heading(sec.heading))
+            reply.add(Heading(printable_line(sec.heading)))
             for it in sec.items:
                 text = f"{it.date} — {it.text}" if it.date else it.text
                 reply.add(Bullet(text, list(it.citations), it.note))
@@ -220,7 +229,7 @@ class Digest:
         if sources is not None and listed:
             # As blocks (not `Reply.sources`, which chat adapters list again): every
             # renderer shows them once.
-            reply.add(Heading(sources.heading))
+            reply.add(Heading(printable_line(sources.heading)))
             reply.add(*(source_bullet(s) for s in listed))
         return reply
 
@@ -261,7 +270,8 @@ def nothing_to_show(headings: Sequence[str], stories: int = 0) -> str:
     of a briefing of several, how many it would show)."""
     what = (f"the top {stories} stories give none" if stories > 1 else
             "the top story gives none" if stories else "the briefed articles give none")
-    return f"Nothing to show under {', '.join(headings)}: {what}, or none fits the word budget."
+    shown = ", ".join(printable_line(h) for h in headings)  # the definition's titles
+    return f"Nothing to show under {shown}: {what}, or none fits the word budget."
 
 
 def _sections_json(sections: Sequence[Section]) -> list[dict[str, Any]]:
@@ -507,7 +517,10 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     for sid, members, indep, importance in ranked:
         story_rows = [r for d in members for r in by_doc_rows[d["id"]]]
         if len(built) >= defn.max_stories and not every_story:
-            built.append(_bare_story(sid, members, indep, importance, defn))
+            # Not briefed, but counted (the headline) only when it has a sentence to use, as
+            # a briefed story is: the count does not depend on `max_stories`.
+            bare = _bare_story(sid, members, indep, importance, defn)
+            (built if _usable(story_rows) else unusable).append(bare)
             continue
         # Copies as the window counts them (the story's header): its bullets count alike.
         ctx = _Context.from_rows(members, story_rows, aliases=aliases,
@@ -796,6 +809,15 @@ class _Context:
             self._ranked = sorted((i for i in range(len(self.units)) if self.scored.eligible[i]),
                                   key=lambda i: (-sc[i], i))
         return self._ranked[:limit]
+
+
+def _usable(rows: Sequence[dict[str, Any]]) -> bool:
+    """Whether a story's sentence rows give the digest a sentence it can use (what a story's
+    `_Context.top(1)` finds, without scoring them): a body sentence, not site chrome, of
+    `Weights.min_words`..`max_words` words, with a word the digest reads."""
+    w = Weights()
+    return any(r["kind"] == "body" and eligible(r["text"], w) and not is_chrome(r["text"])
+               and tokens(r["text"]) for r in rows)
 
 
 def _fits(used: int, text: str, cap: int) -> bool:

@@ -8,7 +8,9 @@ A month-day more than two months after the article's date is taken from the year
 (an article of January 2025 speaking of "December 20" means 2024-12-20). An article with no
 year of its own ("June 19 (Reuters)") is anchored on its story's other dated articles when
 they agree on the year (`story_anchor`). A bare year dates the event only after "in",
-"during" ...: in "replaces deals from 1961" it dates the older deals, not the event."""
+"during" ...: in "replaces deals from 1961" it dates the older deals, not the event. A year
+before 1800 is read only where no count can be (`_OLD_YEAR`): "in 1776, the colonies",
+"July 4, 1776." (not "in 1500 homes"); on its own only after "in", "during", "throughout"."""
 
 from __future__ import annotations
 
@@ -25,23 +27,32 @@ MONTHS = {
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+# A year before 1800 is read only where a count cannot be: followed by the end of the text,
+# punctuation or a word that starts a clause ("in 1776, the colonies", "in 1776 the", "July
+# 4, 1776."), never by a noun ("in 1500 homes", "June 19, 1500 people"): a four-digit number
+# under 1800 may be a count, which is why `_YEAR` (read anywhere) starts at 1800.
+_OLD_YEAR = (r"(?:1[0-7]\d\d(?![.,]\d)(?=\s*$|[.,;:!?)\]\"'\u201d\u2019]|\s+(?:the|a|an|when|while|after|"
+             r"before|as|he|she|it|they|his|her|its|their)\b))")
+_ANY_YEAR = rf"(?:{_YEAR}|{_OLD_YEAR})"
 _PATTERNS = [
     # Month D, YYYY / Month D YYYY
-    ("mdy", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b")),
+    ("mdy", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_ANY_YEAR})\b")),
     # D Month YYYY
-    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
+    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH}),?\s+(?P<y>{_ANY_YEAR})\b")),
     # Month of YYYY / Month YYYY
-    ("my", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b")),
+    ("my", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_ANY_YEAR})\b")),
     # Month D (no year)
-    ("md", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|,?\s*{_YEAR}))")),
+    ("md", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|,?\s*{_ANY_YEAR}))")),
     # D Month (no year)
-    ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\b(?!,?\s+{_YEAR})")),
+    ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\b(?!,?\s+{_ANY_YEAR})")),
     # in/since/by/until/last/this/early/late Month (no year); "May" only after such a word
     ("m", re.compile(rf"\b(?:in|since|by|until|during|last|this|early|late|mid-?)\s+(?P<m>{_MONTH})\b(?!\s+\d)")),
     # ISO
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b")),
     # a year on its own
     ("y", re.compile(rf"(?<![\d,.$£€-])\b(?P<y>{_YEAR})\b(?![\d%]|-\d|\s*(?:troops|soldiers|people|km|miles|tons|tonnes|dollars|euros))")),
+    # a year before 1800 on its own: only where it dates the event ("declared in 1776")
+    ("y", re.compile(rf"\b(?:[Ii]n|[Dd]uring|[Tt]hroughout)\s+(?P<y>{_OLD_YEAR})\b(?![\d%]|-\d)")),
 ]
 
 
@@ -103,8 +114,8 @@ def extract_dates(text: str, anchor: date | str | None = None) -> list[DateMenti
     for kind, rx in _PATTERNS:
         for m in rx.finditer(text):
             a, b = m.span()
-            if kind == "m":
-                a = m.start("m")
+            if kind in ("m", "y"):  # the date, not the word before it
+                a = m.start(kind)
             if any(a < y and x < b for x, y in taken):
                 continue
             written = text[a:b]
