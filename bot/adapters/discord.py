@@ -60,6 +60,13 @@ MAX_ANSWER_RATELIMIT_WAIT = MAX_RATELIMIT_WAIT
 # command's deferral, then one message's rate-limit bound, plus this slack for the network.
 NOTICE_DEFER_WAIT = 10.0
 NOTICE_SLACK = 5.0
+# Autocomplete choices are the interaction's response, which Discord takes within 3 s of the
+# user's keystroke (then "Unknown interaction"): they wait out rate limits, retries and a slow
+# Discord this long in all, counted from when they are sent (they are computed at once), then
+# are dropped with a warning: nobody can use them later, and nobody is told.
+AUTOCOMPLETE_DEADLINE = 3.0
+UNKNOWN_INTERACTION = 10062  # Discord's code for a response past the interaction's deadline
+_AUTOCOMPLETE_RESULT = discord.InteractionResponseType.autocomplete_result.value
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
 # applications.commands scope; answers go through the interaction (no channel permission
@@ -228,8 +235,42 @@ class _BoundedWebhookAdapter(AsyncWebhookAdapter):
 
     async def request(self, route: Any, session: aiohttp.ClientSession,
                       **kwargs: Any) -> Any:
-        bounded: Any = _BoundedSession(session, MAX_ANSWER_RATELIMIT_WAIT)
+        bounded: Any = (session if isinstance(session, _BoundedSession)
+                        else _BoundedSession(session, MAX_ANSWER_RATELIMIT_WAIT))
         return await super().request(route, bounded, **kwargs)
+
+    async def create_interaction_response(
+            self, interaction_id: int, token: str, *, session: aiohttp.ClientSession,
+            proxy: str | None = None, proxy_auth: aiohttp.BasicAuth | None = None,
+            params: Any) -> Any:
+        """Autocomplete choices within AUTOCOMPLETE_DEADLINE, else dropped with a warning
+        (discord.py logged any failure with a traceback, as a bug of ours): rate limits,
+        Discord's 5xx (which discord.py retries for 16 s) and a response past the deadline
+        ("Unknown interaction"). Other refusals (a malformed choice) stay errors."""
+        payload = params.payload if isinstance(params.payload, dict) else {}
+        if payload.get("type") != _AUTOCOMPLETE_RESULT:
+            return await super().create_interaction_response(
+                interaction_id, token, session=session, proxy=proxy, proxy_auth=proxy_auth,
+                params=params)
+        bounded: Any = _BoundedSession(session, AUTOCOMPLETE_DEADLINE)
+        try:
+            return await asyncio.wait_for(super().create_interaction_response(
+                interaction_id, token, session=bounded, proxy=proxy, proxy_auth=proxy_auth,
+                params=params), AUTOCOMPLETE_DEADLINE)
+        except (AnswerRateLimited, TimeoutError, discord.HTTPException) as exc:
+            if isinstance(exc, discord.HTTPException) and not (
+                    exc.status == 429 or exc.status >= 500 or exc.code == UNKNOWN_INTERACTION):
+                raise
+            if isinstance(exc, AnswerRateLimited):
+                why = "rate-limited, retry after " + (
+                    "?" if exc.retry_after is None else f"{exc.retry_after:.1f}") + " s"
+            elif isinstance(exc, TimeoutError):
+                why = f"no answer from Discord within {AUTOCOMPLETE_DEADLINE:.0f} s"
+            else:
+                why = f"Discord answered {exc.status} {exc.text[:100]}"
+            log.warning("Discord: autocomplete choices not sent (%s); they are of no use "
+                        "after Discord's %.0f s", why, AUTOCOMPLETE_DEADLINE)
+            return None
 
 
 _ANSWERS = _BoundedWebhookAdapter()
