@@ -46,8 +46,9 @@ from tests.emulators.slack_api import (
     http_post,
     signed_slash_command_request,
     slash_command_payload,
-    without_proxies,
 )
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 TOKEN = "xoxb-test"
 SECRET = "test-signing-secret"
@@ -64,17 +65,6 @@ Russia and North Korea signed a mutual defense pact on Wednesday, officials said
 The agreement obliges each side to help the other if attacked, according to the text.
 Analysts suggest the deal deepens military cooperation between the two countries.
 """
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    without_proxies(monkeypatch)
-
-
-@pytest.fixture
-def api() -> Iterator[SlackWebAPIMock]:
-    with SlackWebAPIMock(tokens=[TOKEN]) as mock:
-        yield mock
 
 
 @pytest.fixture
