@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.corpus.storage import Store
+from tests.emulators.slack_api import SlackWebAPIMock, without_proxies
 from tests.feeds_server import FixtureServer, install_story, running
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+SLACK_TOKEN = "xoxb-test"  # the bot token the Slack tests' `api` takes (their TOKEN)
 
 # A shell starts a background job (`make test &`, `nohup ... &` in a script) with SIGINT
 # ignored, and the child processes of the Ctrl-C tests inherit that: Python then installs no
@@ -157,3 +159,19 @@ def server() -> Iterator[FixtureServer]:
     with running() as srv:
         install_story(srv)
         yield srv
+
+
+@pytest.fixture
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No HTTP(S)_PROXY/ALL_PROXY of the caller's: slack_sdk picks them up by itself, and
+    loopback traffic to the fakes must not go through a proxy. For a whole file (the Slack
+    tests'): `pytestmark = pytest.mark.usefixtures("no_proxies")`."""
+    without_proxies(monkeypatch)
+
+
+@pytest.fixture
+def api() -> Iterator[SlackWebAPIMock]:
+    """A loopback Slack Web API (tests/emulators/slack_api.py) taking the bot token
+    SLACK_TOKEN. A file needing more (a channel) overrides it: `def api(api)`."""
+    with SlackWebAPIMock(tokens=[SLACK_TOKEN]) as mock:
+        yield mock

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +22,12 @@ from tests.emulators.slack_api import (
     SlackWebAPIMock,
     serving,
     signed_slash_command_request,
-    without_proxies,
 )
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 TOKEN, SECRET = "xoxb-test", "test-signing-secret"
 ARTICLE = "Ports reopen\n\nThe port of Exampleton reopened on Monday after a strike, officials said.\n"
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    without_proxies(monkeypatch)
-
-
-@pytest.fixture
-def api() -> Iterator[SlackWebAPIMock]:
-    with SlackWebAPIMock(tokens=[TOKEN]) as mock:
-        yield mock
 
 
 def _busy_digest(self: Core, name: str | None = None, since: str | None = None,

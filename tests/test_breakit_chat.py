@@ -24,9 +24,7 @@ from bot.corpus.reload import Outcome
 from bot.reply import Bullet, Paragraph, Reply
 from tests.emulators.slack_api import SlackWebAPIMock
 from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
-    _no_proxy,
     answers,
-    api,
     assert_inert,
     assert_within_limits,
     core,
@@ -34,6 +32,8 @@ from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
     post,
     slack,
 )
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 

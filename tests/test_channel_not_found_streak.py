@@ -27,7 +27,9 @@ from tests.test_scheduler import (  # noqa: F401  (fixtures)
     make_scheduler,
     sched_settings,
 )
-from tests.test_slack_adapter import _no_proxy, api, deliverer  # noqa: F401  (fixtures)
+from tests.test_slack_adapter import deliverer  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 NOT_FOUND = ("Slack channel C1 was not found: if it is a private channel, invite the app to "
              "it (/invite @briefbot in that channel)")

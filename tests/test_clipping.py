@@ -22,8 +22,9 @@ from tests.emulators.slack_api import (
     SlackWebAPIMock,
     serving,
     signed_slash_command_request,
-    without_proxies,
 )
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 TOKEN, SECRET = "xoxb-test", "test-signing-secret"
 # ~300 KB without a full stop: the ferry claim matches it (its words recur throughout)
@@ -65,23 +66,12 @@ def test_source_is_clipped_in_chat(core: Core) -> None:
     assert len(render_messages(reply)) <= 6
 
 
-@pytest.fixture
-def api() -> Iterator[SlackWebAPIMock]:
-    with SlackWebAPIMock(tokens=[TOKEN]) as mock:
-        yield mock
-
-
 @pytest_asyncio.fixture
 async def slack(api: SlackWebAPIMock, core: Core) -> AsyncIterator[SlackAdapter]:
     adapter = SlackAdapter(core, bot_token=TOKEN, signing_secret=SECRET, port=0,
                            host="127.0.0.1", client=make_client(TOKEN, api.base_url))
     async with serving(adapter, stop_timeout=5):
         yield adapter
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    without_proxies(monkeypatch)
 
 
 @pytest.mark.asyncio

@@ -75,3 +75,64 @@ def test_first_opens_of_a_new_database_at_once_all_succeed(tmp_path: Path) -> No
         store = Store(path)
         assert store.has_sentences() is False
         store.close()
+
+
+def test_a_new_database_opened_between_its_tables_and_its_version_is_not_upgraded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The first open of a new database committed its tables, then wrote the schema version
+    # in a second transaction. A second first open reading in between saw a meta table
+    # without a version, took the new database for one of version 1 (from before
+    # versioning) and "upgraded" it: a backup of the empty database beside it and a warning
+    # "upgraded the database … from schema version 1". (Found reading the code after running
+    # the test above 30 times under load, all passing: the window is a few microseconds.)
+    import threading
+
+    path = tmp_path / "new.db"
+    first_migrating, second_read = threading.Event(), threading.Event()
+    second_done = threading.Event()
+    real_version, real_migrate = Store._stored_version, Store._migrate
+
+    def stored_version(self: Store) -> int | None:
+        found = real_version(self)
+        if threading.current_thread().name == "second":
+            second_read.set()
+        return found
+
+    def migrate(self: Store, found: int | None) -> None:
+        if threading.current_thread().name == "first":
+            first_migrating.set()
+            assert second_read.wait(10)
+            second_done.wait(1)  # the second open runs its course now, if nothing holds it
+        real_migrate(self, found)
+
+    monkeypatch.setattr(Store, "_stored_version", stored_version)
+    monkeypatch.setattr(Store, "_migrate", migrate)
+    opened: dict[str, Store | BaseException] = {}
+
+    def open_once() -> None:
+        name = threading.current_thread().name
+        try:
+            opened[name] = Store(path)
+        except BaseException as exc:  # noqa: BLE001  (reported below)
+            opened[name] = exc
+        if name == "second":
+            second_done.set()
+
+    first = threading.Thread(target=open_once, name="first")
+    first.start()
+    assert first_migrating.wait(10)
+    second = threading.Thread(target=open_once, name="second")
+    second.start()
+    first.join(30)
+    second.join(30)
+    stores = [opened["first"], opened["second"]]
+    assert all(isinstance(s, Store) for s in stores), stores
+    try:
+        assert [s.upgraded for s in stores if isinstance(s, Store)] == [None, None]
+        assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == []
+        assert "upgraded the database" not in caplog.text
+    finally:
+        for s in stores:
+            if isinstance(s, Store):
+                s.close()

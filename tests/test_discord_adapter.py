@@ -846,6 +846,41 @@ async def test_a_slow_notice_is_given_up_at_its_bound_and_the_report_follows(
 
 
 @pytest.mark.asyncio
+async def test_a_rate_limited_reload_notice_does_not_hold_the_reload(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The "Reload started" notice was sent from the reload's thread, which waited for it
+    # before any work: a notice rate-limited for 20 s started the reload 20 s late (up to
+    # the notice's whole bound, 45 s, and 5 s more). The work goes on now while the notice
+    # waits; the report still follows the notice.
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))
+    began: list[float] = []
+    real_reload = Core.reload
+
+    def reload(self: Core, actor: str | None = None, on_start: Any = None) -> Any:
+        def started() -> None:
+            if on_start is not None:
+                on_start()
+            began.append(time.monotonic())
+        return real_reload(self, actor=actor, on_start=started)
+
+    monkeypatch.setattr(Core, "reload", reload)
+    emu.rate_limit("POST", r"/webhooks/\d+/[^/]+", retry_after=3)
+    sent_at = time.monotonic()
+    sent = await emu.send_interaction("briefbot reload", user_id=4242,
+                                      permissions=MANAGE_GUILD)
+    deadline = time.monotonic() + 20
+    while len(sent_ok := [c for c in emu.calls_to(re.escape(sent.webhook_path), method="POST")
+                          if c.status == 200]) < 2:
+        assert time.monotonic() < deadline, "no notice and report in 20 s"
+        await asyncio.sleep(0.05)
+    notice, report = sent_ok
+    assert began and began[0] - sent_at < 1.5, [b - sent_at for b in began]
+    assert "Reload started" in all_text([notice.json])
+    assert "Reload finished" in all_text([report.json])
+
+
+@pytest.mark.asyncio
 async def test_connection_state_for_healthz(emu: DiscordEmulator, core: Core) -> None:
     from bot.adapters.discord import DiscordAdapter
 
@@ -1229,3 +1264,83 @@ async def test_help_tells_a_discord_admin_who_the_bot_admins_are(
     text = all_text([(await emu.wait_for_response(sent)).json["data"]])
     assert "/briefbot reload` — reload the corpus from its folders (bot admins)" in text
     assert "[discord] admin_guilds" in text
+
+
+# --------------------------------------------------------------------------- autocomplete
+
+AUTOCOMPLETE_CALLBACK = r"/interactions/\d+/[^/]+/callback"
+
+
+async def _autocomplete(emu: DiscordEmulator, current: str = "da") -> SentInteraction:
+    """What Discord sends while the user types /brief name:<current>."""
+    focused = [{"name": "name", "type": 3, "value": current, "focused": True}]
+    return await emu.send_interaction("brief", focused, interaction_type=4)
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, text: str,
+                  seconds: float) -> logging.LogRecord:
+    """The first log record saying `text`, waiting up to `seconds` for it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [r for r in caplog.records if text in r.getMessage()]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"nothing logged {text!r}: {caplog.text}"
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.asyncio
+async def test_autocomplete_offers_the_digest_names(emu: DiscordEmulator,
+                                                    bot: BriefbotClient) -> None:
+    sent = await _autocomplete(emu, "DA")
+    call = await emu.wait_for_response(sent)
+    assert call.json == {"type": 8, "data": {"choices": [{"name": "daily", "value": "daily"}]}}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("refusal", ["429 for 600 s", "429 for 10 s", "503 five times"])
+async def test_a_refused_autocomplete_gives_up_by_discords_deadline_with_a_warning(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture,
+        refusal: str) -> None:
+    # Autocomplete choices go back as the interaction's response, which Discord takes for
+    # 3 s only. A 429 on it waited up to the answers' 30 s bound (then was refused, "Unknown
+    # interaction"), or raised AnswerRateLimited; a 5xx was retried by discord.py for 16 s;
+    # and each ended in discord.py's "Ignoring exception in autocomplete" with a traceback.
+    if refusal.startswith("429"):
+        emu.rate_limit("POST", AUTOCOMPLETE_CALLBACK,
+                       retry_after=600 if "600" in refusal else 10)
+    else:
+        emu.fail("POST", AUTOCOMPLETE_CALLBACK, 503, times=5)
+    started = time.monotonic()
+    sent = await _autocomplete(emu)
+    record = await _logged(caplog, "autocomplete", 20)
+    took = time.monotonic() - started
+    assert took < discord_adapter.AUTOCOMPLETE_DEADLINE + 1, took
+    assert record.levelno == logging.WARNING and record.exc_info is None, caplog.text
+    assert "not sent" in record.getMessage(), record.getMessage()
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], \
+        caplog.text
+    statuses = [c.status for c in emu.calls_to(re.escape(sent.callback_path))]
+    assert 200 not in statuses and 404 not in statuses, statuses  # not sent past the deadline
+
+
+@pytest.mark.asyncio
+async def test_a_short_autocomplete_rate_limit_is_waited_and_the_choices_sent(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture) -> None:
+    emu.rate_limit("POST", AUTOCOMPLETE_CALLBACK, retry_after=0.5)
+    sent = await _autocomplete(emu)
+    [call] = await _answered(emu, sent.callback_path, 10)
+    assert call.json["data"]["choices"] == [{"name": "daily", "value": "daily"}]
+    assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [429, 200]
+    assert "autocomplete" not in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_malformed_autocomplete_answer_stays_an_error(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture) -> None:
+    # Only Discord's limits and deadline are quiet: a 400 (choices Discord refuses) is ours.
+    emu.fail("POST", AUTOCOMPLETE_CALLBACK, 400,
+             json={"message": "Invalid Form Body", "code": 50035})
+    await _autocomplete(emu)
+    record = await _logged(caplog, "Ignoring exception in autocomplete", 10)
+    assert record.levelno == logging.ERROR and record.exc_info is not None

@@ -17,7 +17,9 @@ from bot.adapters.testing import TestAdapter
 from bot.core import Core
 from tests.emulators.slack_api import SlackWebAPIMock, signed_slash_command_request
 from tests.test_commands import bot, core  # noqa: F401  (fixtures)
-from tests.test_slack_adapter import SECRET, answers, api, slack, text_of  # noqa: F401  (fixtures)
+from tests.test_slack_adapter import SECRET, answers, slack, text_of  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 
 def test_other_workspace_cannot_list_or_remove(bot: TestAdapter, core: Core) -> None:  # noqa: F811

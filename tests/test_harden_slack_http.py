@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from bot.adapters.slack import SlackAdapter
 from bot.core import Core
 from tests.emulators.slack_api import SlackWebAPIMock
-from tests.test_slack_adapter import api, core, slack  # noqa: F401  (fixtures)
+from tests.test_slack_adapter import core, slack  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 FORGED = "U1\n2026-01-01 00:00:00 ERROR bot.admin: FORGED admin granted"
 

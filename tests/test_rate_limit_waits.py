@@ -33,14 +33,14 @@ from tests.test_scheduler import (  # noqa: F401  (fixtures)
 from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
     SECRET,
     TOKEN,
-    _no_proxy,
     answers,
-    api,
     core,
     huge_reply,
     post,
     slack,
 )
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ from bot.reply import (
 )
 from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig, slot_key
 from tests.emulators.discord_api import DiscordEmulator
-from tests.emulators.slack_api import SlackWebAPIMock, without_proxies
+from tests.emulators.slack_api import SlackWebAPIMock
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 TOKEN = "xoxb-test"
 SLOT = datetime(2024, 6, 19, 6, 0, tzinfo=UTC)
@@ -62,11 +64,6 @@ class Digests:
         return reply, True
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    without_proxies(monkeypatch)
-
-
 @pytest.fixture
 def digests(monkeypatch: pytest.MonkeyPatch) -> Digests:
     fake = Digests(bullets=400)
@@ -83,10 +80,9 @@ def core(settings: Settings) -> Iterator[Core]:
 
 
 @pytest.fixture
-def api() -> Iterator[SlackWebAPIMock]:
-    with SlackWebAPIMock(tokens=[TOKEN]) as mock:
-        mock.add_channel("C1")
-        yield mock
+def api(api: SlackWebAPIMock) -> SlackWebAPIMock:
+    api.add_channel("C1")
+    return api
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -31,23 +31,13 @@ from tests.emulators.slack_api import (
     signed_event_request,
     signed_interaction_request,
     signed_slash_command_request,
-    without_proxies,
 )
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test"
 STALE = 360  # seconds; Bolt accepts at most 5 minutes of clock skew
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    without_proxies(monkeypatch)
-
-
-@pytest.fixture
-def api() -> Iterator[SlackWebAPIMock]:
-    with SlackWebAPIMock(tokens=[TOKEN]) as mock:
-        yield mock
 
 
 def make_client(api: SlackWebAPIMock, token: str = TOKEN) -> WebClient:

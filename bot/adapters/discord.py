@@ -56,10 +56,24 @@ MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may sleep for a rate limit (its 
 # The longest an answer (an interaction's response or follow-up) waits out Discord's rate
 # limits, all of one message's retries together; past it the user is told to try again.
 MAX_ANSWER_RATELIMIT_WAIT = MAX_RATELIMIT_WAIT
-# A notice sent while a command runs (the reload's "started") waits this long for the
-# command's deferral, then one message's rate-limit bound, plus this slack for the network.
-NOTICE_DEFER_WAIT = 10.0
+# Discord takes an interaction's first response (an answer, the deferral, autocomplete
+# choices) within 3 s of the user's action, then refuses it ("Unknown interaction").
+INTERACTION_DEADLINE = 3.0
+# A notice sent while a command runs (the reload's "started", an ephemeral follow-up of the
+# interaction) waits for the command's deferral, which is made within INTERACTION_DEADLINE or
+# never, then for one message's rate-limit bound, MAX_ANSWER_RATELIMIT_WAIT, as an answer does,
+# with NOTICE_SLACK for the network on each: `_notice_bound()` from the command's start,
+# 8 + 30 + 5 = 43 s. Longer than an answer's 30 s because its clock starts before the
+# deferral, not when the message is sent; the interaction's token (15 minutes) is not what
+# limits it: the answer waits for it (a notice follows no answer), while the work goes on.
 NOTICE_SLACK = 5.0
+NOTICE_DEFER_WAIT = INTERACTION_DEADLINE + NOTICE_SLACK
+# Autocomplete choices are the interaction's response: they wait out rate limits, retries and
+# a slow Discord this long in all, counted from when they are sent (they are computed at
+# once), then are dropped with a warning: nobody can use them later, and nobody is told.
+AUTOCOMPLETE_DEADLINE = INTERACTION_DEADLINE
+UNKNOWN_INTERACTION = 10062  # Discord's code for a response past the interaction's deadline
+_AUTOCOMPLETE_RESULT = discord.InteractionResponseType.autocomplete_result.value
 
 # What the invite asks for (`briefbot discord invite`). Slash commands need the
 # applications.commands scope; answers go through the interaction (no channel permission
@@ -228,8 +242,42 @@ class _BoundedWebhookAdapter(AsyncWebhookAdapter):
 
     async def request(self, route: Any, session: aiohttp.ClientSession,
                       **kwargs: Any) -> Any:
-        bounded: Any = _BoundedSession(session, MAX_ANSWER_RATELIMIT_WAIT)
+        bounded: Any = (session if isinstance(session, _BoundedSession)
+                        else _BoundedSession(session, MAX_ANSWER_RATELIMIT_WAIT))
         return await super().request(route, bounded, **kwargs)
+
+    async def create_interaction_response(
+            self, interaction_id: int, token: str, *, session: aiohttp.ClientSession,
+            proxy: str | None = None, proxy_auth: aiohttp.BasicAuth | None = None,
+            params: Any) -> Any:
+        """Autocomplete choices within AUTOCOMPLETE_DEADLINE, else dropped with a warning
+        (discord.py logged any failure with a traceback, as a bug of ours): rate limits,
+        Discord's 5xx (which discord.py retries for 16 s) and a response past the deadline
+        ("Unknown interaction"). Other refusals (a malformed choice) stay errors."""
+        payload = params.payload if isinstance(params.payload, dict) else {}
+        if payload.get("type") != _AUTOCOMPLETE_RESULT:
+            return await super().create_interaction_response(
+                interaction_id, token, session=session, proxy=proxy, proxy_auth=proxy_auth,
+                params=params)
+        bounded: Any = _BoundedSession(session, AUTOCOMPLETE_DEADLINE)
+        try:
+            return await asyncio.wait_for(super().create_interaction_response(
+                interaction_id, token, session=bounded, proxy=proxy, proxy_auth=proxy_auth,
+                params=params), AUTOCOMPLETE_DEADLINE)
+        except (AnswerRateLimited, TimeoutError, discord.HTTPException) as exc:
+            if isinstance(exc, discord.HTTPException) and not (
+                    exc.status == 429 or exc.status >= 500 or exc.code == UNKNOWN_INTERACTION):
+                raise
+            if isinstance(exc, AnswerRateLimited):
+                why = "rate-limited, retry after " + (
+                    "?" if exc.retry_after is None else f"{exc.retry_after:.1f}") + " s"
+            elif isinstance(exc, TimeoutError):
+                why = f"no answer from Discord within {AUTOCOMPLETE_DEADLINE:.0f} s"
+            else:
+                why = f"Discord answered {exc.status} {exc.text[:100]}"
+            log.warning("Discord: autocomplete choices not sent (%s); they are of no use "
+                        "after Discord's %.0f s", why, AUTOCOMPLETE_DEADLINE)
+            return None
 
 
 _ANSWERS = _BoundedWebhookAdapter()
@@ -241,6 +289,11 @@ def _bound_answer_waits() -> None:
     variable)."""
     if async_context.get() is not _ANSWERS:
         async_context.set(_ANSWERS)
+
+
+def _notice_bound() -> float:
+    """How long a notice may take, from the command's start (see NOTICE_SLACK)."""
+    return NOTICE_DEFER_WAIT + MAX_ANSWER_RATELIMIT_WAIT + NOTICE_SLACK
 
 
 def _wait_words(seconds: float | None) -> str:
@@ -318,20 +371,27 @@ class BriefbotClient(discord.Client):
                 await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS,
                                                 wait=True, **_payload(message))
 
-        def notify(reply: Reply) -> None:  # from the worker thread: sent before the answer
-            # Given up (and cancelled, so it cannot follow the answer) at the same bound on
-            # both sides: the wait for the deferral, then one message's rate-limit bound.
-            bound = NOTICE_DEFER_WAIT + MAX_ANSWER_RATELIMIT_WAIT + NOTICE_SLACK
-            future = asyncio.run_coroutine_threadsafe(
-                asyncio.wait_for(send_notice(reply), bound), loop)
+        async def bounded_notice(reply: Reply) -> None:
+            bound = _notice_bound()
             try:
-                future.result(timeout=bound + NOTICE_SLACK)
-            except (AnswerRateLimited, TimeoutError) as exc:  # (the futures' too)
+                await asyncio.wait_for(send_notice(reply), bound)
+            except (AnswerRateLimited, TimeoutError) as exc:
                 # Discord's limits or a slow Discord, not a bug of ours: no traceback.
-                future.cancel()
                 log.warning("Discord: the notice for /%s was not sent: %s", command,
                             exc if isinstance(exc, AnswerRateLimited)
                             else f"not sent within {bound:.0f} s")
+            except Exception:  # the notice is a courtesy: the command goes on without it
+                log.exception("Discord: the notice for /%s was not sent", command)
+
+        notices: list[asyncio.Task[None]] = []
+
+        def notify(reply: Reply) -> None:  # from the worker thread
+            # Sent while the work goes on (the reload's thread waited for it before any
+            # work: a notice rate-limited for 20 s started the reload 20 s late); the answer
+            # waits for it. Queued before the work's result is (the thread's order), so the
+            # task is in `notices` when the answer looks.
+            loop.call_soon_threadsafe(
+                lambda: notices.append(loop.create_task(bounded_notice(reply))))
 
         request = CommandRequest(command, text, caller_for(interaction),
                                  str(interaction.channel_id or ""), notify=notify)
@@ -360,6 +420,8 @@ class BriefbotClient(discord.Client):
                 await self._defer(interaction, ephemeral=private)
                 deferred.set()
         reply = await work
+        if notices:  # each within its bound: a notice goes before the answer
+            await asyncio.gather(*notices)
         if note and reply.kind == "info":
             reply.add(Context(note))
         await self.send_reply(interaction, reply, ephemeral=private or reply.ephemeral)

@@ -53,6 +53,9 @@ COMMANDS = ("/brief", "/claim", "/briefbot")
 SLOW = {"brief", "claim", "timeline", "reload"}  # acknowledged with "Working on it…"
 ADMIN_CACHE_SECONDS = 300.0
 RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url
+# A notice sent while a command runs (the reload's "Reload started") is given up, with a
+# warning, when it is not posted within this (the answer waits for it: it never follows it).
+NOTICE_WAIT = 30.0
 ENV_BOT, ENV_APP, ENV_SECRET = "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"
 
 _GONE = {
@@ -333,17 +336,34 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
         caller = Caller("slack", caller.user_id, caller.display_name,
                         is_platform_admin=flag, workspace_id=team)
     notify = None
+    notices: list[asyncio.Task[None]] = []
     if respond is not None:
         loop = asyncio.get_running_loop()
         send = respond
+        what = _loggable("/" + name)
 
-        def notify(reply: Reply) -> None:  # from the worker thread: sent before the answer
-            asyncio.run_coroutine_threadsafe(_send(reply, command, send, client),
-                                             loop).result(timeout=30)
+        async def bounded_notice(reply: Reply) -> None:
+            wait = NOTICE_WAIT
+            try:
+                await asyncio.wait_for(_send(reply, command, send, client), wait)
+            except TimeoutError:  # a slow Slack, not a bug of ours: no traceback
+                log.warning("Slack: the notice for %s was not sent within %.0f s", what, wait)
+            except Exception:  # the notice is a courtesy: the command goes on without it
+                log.exception("Slack: the notice for %s was not sent", what)
+
+        def notify(reply: Reply) -> None:  # from the worker thread
+            # Posted while the work goes on (the reload's thread waited for it before any
+            # work, then logged a traceback past 30 s and left it going: it could follow the
+            # report); the answer waits for it. Queued before the work's result is (the
+            # thread's order), so the task is in `notices` when the answer looks.
+            loop.call_soon_threadsafe(
+                lambda: notices.append(loop.create_task(bounded_notice(reply))))
 
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")), notify=notify)
     reply = await router.handle_async(request)  # on the pool, in the place reserved
+    if notices:  # each within NOTICE_WAIT: a notice goes before the answer
+        await asyncio.gather(*notices)
     if spec is not None and spec.admin:
         # Admin answers are the caller's, as on Discord: /briefbot feeds and a bot admin's
         # status list the feed URLs (which may hold keys) and the host's errors, a reload

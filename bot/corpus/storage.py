@@ -466,9 +466,18 @@ class Store:
                 self.db.enable_wal()
             self.db.execute("PRAGMA busy_timeout = 60000")
             self.db.execute("PRAGMA foreign_keys = ON")
-            self._ensure_schema()
-            if found is None or found < SCHEMA_VERSION:
-                self._migrate(found)  # (a read-only database is read as it is)
+            if found is None:
+                # A new database: its tables and its version in one transaction. Committed
+                # apart, another first open reading in between saw tables without a version,
+                # took it for a database from before versioning (1) and "upgraded" it: a
+                # backup of the empty file and a warning.
+                with self._write_transaction():
+                    self._ensure_schema()
+                    self._migrate(found)  # (versions it, unless another open just did)
+            else:
+                self._ensure_schema()
+                if found < SCHEMA_VERSION:
+                    self._migrate(found)  # (a read-only database is read as it is)
         except sqlite3.OperationalError as exc:
             if str(path) == ":memory:" or not self.path.is_file() or not _read_only_error(exc):
                 raise

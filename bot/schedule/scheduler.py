@@ -624,9 +624,12 @@ class BriefingScheduler:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def retry_delay(self, attempt: int, retry_after: float | None) -> float:
+        """The attempt's backoff, or the platform's wait when longer. `retry_after` is None
+        or a finite wait of at least 0: `_deliver` turns a negative or NaN one into None and
+        fails the slot on one past its misfire window (an infinite one too) before asking."""
         backoff = min(self.config.retry_max_seconds,
                       self.config.retry_base_seconds * 2 ** (attempt - 1))
-        return max(backoff, _finite_wait(retry_after) or 0.0)
+        return max(backoff, retry_after or 0.0)
 
     async def _finish(self, sub: Subscription, key: str, state: str, error: str | None) -> str:
         now = slot_key(self.clock())
@@ -772,14 +775,6 @@ def nothing_new_reply(sub: Subscription, since: str | None) -> Reply:
     else:
         reply.add(Paragraph("Nothing to report yet: the corpus has no articles."))
     return reply
-
-
-def _finite_wait(seconds: float | None) -> float | None:
-    """A platform's retry_after as a wait, or None when it is none (negative, infinite or
-    NaN: a header an adapter read as such; `inf` overflowed the lease's timedelta)."""
-    if seconds is None or not math.isfinite(seconds) or seconds < 0:
-        return None
-    return float(seconds)
 
 
 def _local(when: datetime, timezone: str) -> str:
