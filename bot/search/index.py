@@ -95,9 +95,10 @@ WHERE_MAX = 20_000  # remembered sentence addresses (`SearchIndex.stored_feature
 # sentence of a build without them (or of another features version) is left out.
 Titles = dict[int, Features | None]
 # Stored title copies decoded, by their bytes (a document's sentences, and the lookups that
-# meet its sentences again, share one: as `lookup._features` memoises the titles it analyses;
-# the Features are never changed by their readers). Emptied when full.
-TITLES_DECODED = 50_000
+# meet its sentences again, share one, as `lookup._features` shares the titles it analyses;
+# the Features are never changed by their readers). Emptied when full: ~4 KB a title, so
+# ~40 MB at most; a copy decodes in ~10 µs.
+TITLES_DECODED = 10_000
 _decoded_titles: dict[bytes, Features | None] = {}
 _NOT_DECODED = Features(terms=set())  # (a marker: never a decoded copy)
 
