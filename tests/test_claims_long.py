@@ -265,7 +265,8 @@ def test_a_dense_candidates_context_is_not_analysed_again(settings: Settings, st
     sid = next(s["id"] for s in store.sentences() if "second lighthouse" in s["text"])
     # Found by the embeddings only: BM25 returns nothing, the dense side this sentence, whose
     # context (the previous sentence, naming Port Elm) is needed to state the claim.
-    monkeypatch.setattr(SearchIndex, "search_with_features", lambda self, terms, limit: [])
+    monkeypatch.setattr(SearchIndex, "search_with_features",
+                        lambda self, terms, limit, titles=None: [])
     monkeypatch.setattr(lookup_module, "retrieval_scores",
                         lambda index, text, lexical, semantic, **kw: ({sid: 1.0}, {sid: 0.9}))
     analysed: list[str] = []
@@ -277,15 +278,15 @@ def test_a_dense_candidates_context_is_not_analysed_again(settings: Settings, st
 
     monkeypatch.setattr(lookup_module, "_features", counting)
     from_index = ask(world, claim).to_dict()
-    # Only the article's title is analysed at lookup (its context too: `stance.with_title`;
-    # no index stores it), never a sentence.
+    # Nothing is analysed at lookup: neither sentence, nor the article's title (its context
+    # too: `stance.with_title`), which the index stores with each of its sentences.
     title = next(iter(CONTEXT_ARTICLES.values())).split("\n", 1)[0]
-    assert analysed == [title] and from_index["verdict"] == "single-source"
-    # The same answer as with both sentences analysed from their text.
-    monkeypatch.setattr(SearchIndex, "features_by_ids", lambda self, sids: {})
+    assert analysed == [] and from_index["verdict"] == "single-source"
+    # The same answer as with both sentences and the title analysed from their text.
+    monkeypatch.setattr(SearchIndex, "features_by_ids", lambda self, sids, titles=None: {})
     monkeypatch.setattr(SearchIndex, "stored_features", lambda self, sid: None)
     assert ask(world, claim).to_dict() == from_index
-    assert len([text for text in analysed if text != title]) == 2
+    assert analysed.count(title) == 1 and len(analysed) == 3
 
 
 def test_features_by_id_look_each_id_up(world, monkeypatch):

@@ -42,12 +42,13 @@ from bot.reply import (
     date_label,
     printable_line,
 )
-from bot.search.index import SearchIndex, open_index
+from bot.search.index import SearchIndex, Titles, open_index
 from bot.text.aliases import AliasTable, Analysis, load_aliases
 from bot.text.stance import (
     FRAME_STRONG,
     MEDIUM_CLAIM_UNITS,
     Claim,
+    ClaimMatcher,
     Features,
     Judgement,
     Unit,
@@ -222,7 +223,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # then runs while the search has let go of the GIL, neither thread waiting for the other.
     dense = dense_side_soon(index, semantic, plain) if semantic and index.pointer.dense \
         else None
-    hits = index.search_with_features(query, CANDIDATES)
+    # Each hit's title's stored features, by sentence id (where the build stores them).
+    title_feats: Titles = {}
+    hits = index.search_with_features(query, CANDIDATES, title_feats)
     bm25 = {sid: score for sid, score, _ in hits}
     stored = {sid: f for sid, _, f in hits if f is not None}
     # The stance rules read BM25 relative to the best hit (`lexical`, what they were
@@ -243,13 +246,14 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     long_claim = is_long(parsed)
     max_idf = idf(0, index.num_docs)
 
-    stored.update(index.features_by_ids([sid for sid in rows if sid not in stored]))
+    stored.update(index.features_by_ids([sid for sid in rows if sid not in stored],
+                                        title_feats))
 
     def feats(row: dict[str, Any]) -> Features:
         return stored.get(row["id"]) or index.stored_features(row["id"]) \
             or _features(row["text"], aliases)
 
-    idf_of = index.idf
+    idf_of = index.idf_of
 
     body = [sid for sid in rows if rows[sid]["kind"] == "body"]
     rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -retr[x]))}
@@ -276,19 +280,23 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             parsed = weigh(recast, df, index.num_docs)
             long_claim = is_long(parsed)
     # Each candidate's article title, as part of its context (`stance.with_title`).
-    titles = {doc: _features(d["title"], aliases) for doc, d in store.documents_by_ids(
-        {rows[sid]["doc_id"] for sid in body}).items() if d.get("title")}
+    titles = _titles(store, aliases, rows, body, title_feats)
     lead = _lead_word(analysis, parsed)
     if lead is not None and not _written_as_name(lead, texts):
         lead = None
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
+    matcher = ClaimMatcher(parsed)
     for sid in body:
         row = rows[sid]
         own = feats(row)
         # A sentence giving two dates of a kind the claim names: those of the clause
         # holding the claim's frame are its own.
         own = bound_dates(parsed, own, row["text"], aliases)
-        m = match(parsed, own, None)
+        prev = prev_rows.get(sid - 1)
+        ctx = with_title(feats(prev) if prev and prev["doc_id"] == row["doc_id"]
+                         and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body"
+                         else None, titles.get(row["doc_id"]))
+        m, m_ctx = matcher.with_context(own, ctx)
         j = judge(parsed, own, None, m)
         rev, _ = reverse_coverage(parsed, own, idf_of)
         by_coverage = False  # support read from a long post's reverse coverage
@@ -297,11 +305,6 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             if jl is not None:
                 j, by_coverage = jl, True
                 by_coverage_ids.add(sid)
-        prev = prev_rows.get(sid - 1)
-        ctx = with_title(feats(prev) if prev and prev["doc_id"] == row["doc_id"]
-                         and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body"
-                         else None, titles.get(row["doc_id"]))
-        m_ctx = match(parsed, own, ctx) if ctx is not None else None
         other_actor = lead is not None and not (lead.alts & own.terms) \
             and not (ctx is not None and lead.alts & ctx.terms) \
             and bool(own.entities - parsed.terms - lead.alts)
@@ -573,6 +576,27 @@ def query_terms(claim: Claim) -> list[tuple[str, float]]:
             for t in alt:
                 query[t] = max(query.get(t, 0.0), boost * SYNONYM_BOOST)
     return sorted(query.items())
+
+
+def _titles(store: Store, aliases: AliasTable, rows: dict[int, dict[str, Any]],
+            body: list[int], stored: Titles) -> dict[str, Features]:
+    """The candidates' documents' titles' features, by document id (a document without a
+    title has none): as the index stores them (`stored`, by sentence id: see
+    `SearchIndex.search_with_features`), else analysed from the titles in the store."""
+    titles: dict[str, Features] = {}
+    known: set[str] = set()
+    for sid in body:
+        doc = rows[sid]["doc_id"]
+        if sid in stored and doc not in known:
+            known.add(doc)
+            found = stored[sid]
+            if found is not None:
+                titles[doc] = found
+    unknown = {rows[sid]["doc_id"] for sid in body} - known
+    if unknown:
+        titles.update((doc, _features(title, aliases)) for doc, title in
+                      store.titles_by_ids(sorted(unknown)).items() if title)
+    return titles
 
 
 _FEATURE_CACHE: dict[tuple[str, int], Features] = {}

@@ -68,6 +68,12 @@ logger = logging.getLogger(__name__)
 FIELD = "body"
 ID_FIELD = "sid"
 FEAT_FIELD = "feat"  # the sentence's stance features (`bot.stance.features_to_bytes`)
+# Its document's title's stance features (`title_bytes`: b"" for no title), the lookup's
+# context of the sentence with the previous one. Added after SCHEMA_VERSION 3 without
+# changing it: a build made before has no such field (a lookup then analyses the titles, as
+# it did), and an update of such a build adds its new sentences without it (tantivy leaves a
+# field out of its schema); the next full build stores them.
+TITLE_FIELD = "tfeat"
 SCHEMA_VERSION = 3
 POINTER = "CURRENT"
 AUTO_REBUILD_MAX = 200_000  # sentences: above this a stale index is served, not rebuilt inline
@@ -85,6 +91,16 @@ UPDATE_MIN = 1_000  # ... but an update of this many sentences is always worth i
 # build, a reload rebuilds.
 UPDATE_MAX_DELETED = 0.05
 WHERE_MAX = 20_000  # remembered sentence addresses (`SearchIndex.stored_features`)
+# Sentence id -> its document title's stored features, None for a document with no title; a
+# sentence of a build without them (or of another features version) is left out.
+Titles = dict[int, Features | None]
+# Stored title copies decoded, by their bytes (a document's sentences, and the lookups that
+# meet its sentences again, share one, as `lookup._features` shares the titles it analyses;
+# the Features are never changed by their readers). Emptied when full: ~4 KB a title, so
+# ~40 MB at most; a copy decodes in ~10 µs.
+TITLES_DECODED = 10_000
+_decoded_titles: dict[bytes, Features | None] = {}
+_NOT_DECODED = Features(terms=set())  # (a marker: never a decoded copy)
 
 
 def _schema() -> tantivy.Schema:
@@ -92,6 +108,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field(FIELD, stored=False, tokenizer_name="whitespace", index_option="freq")
     sb.add_integer_field(ID_FIELD, stored=False, fast=True, indexed=True)  # indexed: deletes
     sb.add_bytes_field(FEAT_FIELD, stored=True, indexed=False, fast=False)
+    sb.add_bytes_field(TITLE_FIELD, stored=True, indexed=False, fast=False)  # after the rest
     return sb.build()
 
 
@@ -192,7 +209,8 @@ def _build_locked(store: Store, index_path: Path, aliases: AliasTable,
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         total = store.count_body_sentences(high) if progress else 0
         count = _add_sentences(writer, (s for s in store.sentences(kind="body")
-                                        if s["id"] <= high), aliases, progress, total)
+                                        if s["id"] <= high), aliases, progress, total,
+                               _title_of(store))
         writer.commit()
         writer.wait_merging_threads()
         dense = None
@@ -239,13 +257,53 @@ def _reusable_vectors(index_path: Path, store: Store, dense: str,
     return (None, False) if semantic.vectors_problem(folder, dense) else (folder, untitled)
 
 
+def stores_titles(build: Path) -> bool:
+    """The build's schema has `TITLE_FIELD` (its meta.json; False when unreadable)."""
+    try:
+        meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
+        return any(f.get("name") == TITLE_FIELD for f in meta["schema"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def _title_of(store: Store) -> Callable[[str], str | None]:
+    """A document's title by its id (None: no title, or no such document)."""
+    def title_of(doc_id: str) -> str | None:
+        found = store.titles_by_ids([doc_id])
+        return found.get(doc_id)
+    return title_of
+
+
+def title_bytes(title: str | None, aliases: AliasTable) -> bytes:
+    """The stored copy of a title's stance features (`TITLE_FIELD`): b"" when the document
+    has no title; as a lookup reads an unstored title (`lookup._features`): a title that
+    cannot be analysed says nothing."""
+    if not title:
+        return b""
+    try:
+        found = sentence_features(title, aliases)
+    except Exception:  # one title never breaks the build
+        logger.exception("a title could not be analysed: it is stored as saying nothing")
+        found = Features(terms=set())
+    return features_to_bytes(found)
+
+
 def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, Any]],
                    aliases: AliasTable, progress: IndexProgress | None = None,
-                   total: int = 0) -> int:
+                   total: int = 0,
+                   title_of: Callable[[str], str | None] | None = None) -> int:
+    """Each sentence's terms, id and stored features; with `title_of` (its document's title
+    by id), its title's features too (analysed once while a document's sentences follow one
+    another, as the builds give them)."""
     count = 0
+    doc: str | None = None
+    title = b""
     for s in sentences:
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count, total)
+        if title_of is not None and s["doc_id"] != doc:
+            doc = s["doc_id"]
+            title = title_bytes(title_of(doc), aliases)
         text = s["text"]
         try:
             analysis = aliases.analyze(text)
@@ -257,8 +315,10 @@ def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, An
             logger.exception("sentence %s could not be analysed: it is indexed without terms "
                              "(lookups cannot find it)", s["id"])
             feat, terms = b"", []
-        writer.add_document(tantivy.Document(**{FIELD: " ".join(terms), ID_FIELD: s["id"],
-                                                FEAT_FIELD: feat}))
+        fields: dict[str, Any] = {FIELD: " ".join(terms), ID_FIELD: s["id"], FEAT_FIELD: feat}
+        if title_of is not None:
+            fields[TITLE_FIELD] = title
+        writer.add_document(tantivy.Document(**fields))
         count += 1
     if progress is not None:
         progress(count, total)
@@ -332,7 +392,10 @@ def _update_from(old: Pointer, store: Store, index_path: Path, aliases: AliasTab
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         for sid in retired:
             writer.delete_documents_by_term(ID_FIELD, sid)
-        _add_sentences(writer, new, aliases, progress, len(new))
+        # A build made before titles were stored stays so (`TITLE_FIELD`): its next full
+        # build stores them.
+        _add_sentences(writer, new, aliases, progress, len(new),
+                       _title_of(store) if stores_titles(target) else None)
         writer.commit()
         writer.wait_merging_threads()
         index.reload()
@@ -483,10 +546,14 @@ class SearchIndex:
             opened = _private_copy(self.path)
             weakref.finalize(self, shutil.rmtree, opened.parent, True)
         self.index = probe_build(opened)
+        if not stores_titles(opened):
+            logger.info("search index build %s stores no title features (made by an older "
+                        "briefbot): lookups analyse its documents' titles, as that version "
+                        "did, until a full build replaces it", pointer.folder)
         self.searcher = self.index.searcher()
         self.num_docs = int(self.searcher.num_docs)
         self._df: dict[str, int] = {}
-        self._idf: dict[str, float] = {}
+        self._idf = _Idf(self)
         # Where recent searches saw sentences (id -> address): their hits and the sentences
         # stored just before them, read later without a search. Bounded.
         self._where: dict[int, tantivy.DocAddress] = {}
@@ -523,24 +590,30 @@ class SearchIndex:
 
     def idf(self, term: str) -> float:
         """`stance.idf` of the term over this index (memoised like `doc_freq`)."""
-        found = self._idf.get(term)
-        if found is None:
-            if len(self._idf) > 500_000:
-                self._idf.clear()
-            found = self._idf[term] = idf(self.doc_freq(term), self.num_docs)
-        return found
+        return self._idf[term]
+
+    @property
+    def idf_of(self) -> Callable[[str], float]:
+        """`idf` as the memo's own item lookup: a call in C once the term is memoised (a
+        lookup's reverse coverage reads ~900 of them)."""
+        return self._idf.__getitem__
 
     def search(self, terms: list[tuple[str, float]], limit: int) -> list[tuple[int, float]]:
         """Top `limit` sentence ids by BM25 for an OR of weighted terms."""
         return [(sid, score) for sid, score, _ in self._search(terms, limit, False)]
 
-    def search_with_features(self, terms: list[tuple[str, float]],
-                             limit: int) -> list[tuple[int, float, Features | None]]:
-        """Like `search`, with each sentence's stored features (None if absent)."""
-        return self._search(terms, limit, True)
+    def search_with_features(self, terms: list[tuple[str, float]], limit: int,
+                             titles: Titles | None = None
+                             ) -> list[tuple[int, float, Features | None]]:
+        """Like `search`, with each sentence's stored features (None if absent). `titles`:
+        filled with each hit's title's stored features, where the build has them (see
+        `Titles`)."""
+        return self._search(terms, limit, True, titles)
 
-    def _search(self, terms: list[tuple[str, float]], limit: int,
-                with_features: bool) -> list[tuple[int, float, Features | None]]:
+    def _search(self, terms: list[tuple[str, float]], limit: int, with_features: bool,
+                titles: Titles | None = None) -> list[tuple[int, float, Features | None]]:
+        """The search; with `with_features`, each hit's stored features (and in `titles`,
+        its title's: see `Titles`)."""
         # Bounded at a lookup's start, so what one lookup places stays placed for its reads;
         # another thread's lookup starting meanwhile can still clear it (its reads then
         # analyse those sentences from their text: the same answer, ~1.5 ms more at 1M).
@@ -561,7 +634,8 @@ class SearchIndex:
         out: list[tuple[int, float, Features | None]] = []
         for (score, addr), i in zip(result.hits, ids, strict=True):
             if i is not None:
-                out.append((int(i), float(score), self._stored(addr) if with_features else None))
+                out.append((int(i), float(score),
+                            self._stored(addr, int(i), titles) if with_features else None))
         return out
 
     def _ids_remembering_places(self, addrs: list[tantivy.DocAddress]) -> list[Any]:
@@ -578,14 +652,34 @@ class SearchIndex:
                 self._where[int(i)] = addr
         return list(values[:len(addrs)])
 
-    def _stored(self, addr: tantivy.DocAddress) -> Features | None:
-        stored = self.searcher.doc(addr).get_first(FEAT_FIELD)
+    def _stored(self, addr: tantivy.DocAddress, sid: int = 0,
+                titles: Titles | None = None) -> Features | None:
+        """The stored features at `addr`; with `titles`, its title's put there under `sid`
+        when the build has them (decoded once per process: `_decoded_titles`)."""
+        doc = self.searcher.doc(addr)
+        stored = doc.get_first(FEAT_FIELD)
+        if titles is not None:
+            title = doc.get_first(TITLE_FIELD)
+            if title == b"":
+                titles[sid] = None
+            elif isinstance(title, bytes):
+                # One read of the memo (another thread's lookup may empty it meanwhile).
+                found = _decoded_titles.get(title, _NOT_DECODED)
+                if found is _NOT_DECODED:
+                    found = features_from_bytes(title)  # None: another version's copy
+                    if len(_decoded_titles) >= TITLES_DECODED:
+                        _decoded_titles.clear()
+                    _decoded_titles[title] = found
+                if found is not None:
+                    titles[sid] = found
         return features_from_bytes(stored if isinstance(stored, bytes) else None)
 
-    def features_by_ids(self, sids: list[int]) -> dict[int, Features]:
+    def features_by_ids(self, sids: list[int],
+                        titles: Titles | None = None) -> dict[int, Features]:
         """The stored features of the given sentences (one query; the dense candidates that
         BM25 did not return); where each one's previous sentence is stored is remembered, as
-        for a search's hits (`stored_features`). Empty when the index is stale."""
+        for a search's hits (`stored_features`). Empty when the index is stale. `titles`: as
+        for `search_with_features`."""
         if not sids or self.stale or self.num_docs == 0:
             return {}
         wanted = sorted(set(sids))
@@ -602,7 +696,7 @@ class SearchIndex:
         for addr, i in zip(addrs, self._ids_remembering_places(addrs), strict=True):
             if i is None:
                 continue
-            found = self._stored(addr)
+            found = self._stored(addr, int(i), titles)
             if found is not None:
                 out[int(i)] = found
         return out
@@ -616,6 +710,21 @@ class SearchIndex:
         if addr is None or self.stale:
             return None
         return self._stored(addr)
+
+
+class _Idf(dict[str, float]):
+    """A build's memo of `stance.idf` per term: a missing term is computed and kept, the memo
+    emptied first past 500,000 terms (as `SearchIndex.doc_freq`'s)."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        super().__init__()
+        self._index = weakref.proxy(index)
+
+    def __missing__(self, term: str) -> float:
+        if len(self) > 500_000:
+            self.clear()
+        found = self[term] = idf(self._index.doc_freq(term), self._index.num_docs)
+        return found
 
 
 def _private_copy(build: Path) -> Path:

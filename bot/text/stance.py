@@ -627,6 +627,8 @@ def bound_dates(claim: Claim, own: Features, text: str, aliases: AliasTable) -> 
     news however, went viral only after ghanabusinessnews.com broke it Friday evening
     December 2" posted it in November, not December. Unchanged when no single clause holds
     more of the frame than the others, or that clause gives no such date."""
+    if len(own.years) < 2 and len(own.months) < 2 and len(own.weekdays) < 2:
+        return own  # (most sentences: no kind to bind)
     kinds = [k for k, f in _DATE_FIELDS.items()
              if len(getattr(own, f)) >= 2 and any(u.kind == k for u in claim.units)]
     if not kinds:
@@ -864,10 +866,11 @@ def reverse_coverage(claim: Claim, f: Features, idf_of: Callable[[str], float]) 
     noisy claim (a tweet) covers little of itself in any one sentence, but a sentence that
     states it is covered by the claim almost entirely."""
     total = got = 0.0
+    terms = claim.terms
     for stem_, concept in f.content.items():
         w = idf_of(stem_)
         total += w
-        if stem_ in claim.terms or (concept and concept in claim.terms):
+        if stem_ in terms or (concept and concept in terms):
             got += w
     return (got / total if total else 0.0), total
 
@@ -917,7 +920,7 @@ def _has(u: Unit, f: Features) -> bool:
         # degree assault" does not say "two counts of criminal mischief".
         theirs = f.counted.get(f"{u.unit}\t{u.key}")
         return not theirs or bool(set(theirs) & u.counted)
-    return bool(u.alts & f.terms)
+    return not u.alts.isdisjoint(f.terms)  # (no intersection made: ~1,000 tests a lookup)
 
 
 def _credit(u: Unit, f: Features) -> float:
@@ -925,53 +928,109 @@ def _credit(u: Unit, f: Features) -> float:
     alternatives only, else 0."""
     if _has(u, f):
         return 1.0
-    if u.syns and any(all(t in f.terms for t in alt) for alt in u.syns):
+    if u.syns and any(f.terms.issuperset(alt) for alt in u.syns):  # all of its stems
         return SYNONYM_CREDIT
     return 0.0
 
 
+def _plain(u: Unit) -> bool:
+    """`_has` is `u.alts & f.terms` for this unit (most are: words and one-stem names)."""
+    return u.kind != "place" and not u.key.startswith(CONCEPT_PREFIX) \
+        and not (u.kind == "entity" and len(u.parts) > 1) \
+        and not (u.kind == "number" and u.counted)
+
+
+# A claim unit, whether `_plain`, and whether a slot (`Unit.is_slot`).
+_Read = tuple[Unit, bool, bool]
+
+
+def _credits(units: list[_Read], f: Features) -> list[float]:
+    """`_credit` of each unit in `f`, the `_plain` ones without a call."""
+    terms = f.terms
+    return [(1.0 if not u.alts.isdisjoint(terms) else SYNONYM_CREDIT
+             if u.syns and any(terms.issuperset(alt) for alt in u.syns) else 0.0)
+            if plain else _credit(u, f) for u, plain, _ in units]
+
+
 def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
-    total = sum(u.weight for u in claim.units) or 1.0
-    got = 0.0
-    frame_total = frame_got = 0.0
-    frame_units = frame_n = matched = 0
-    names = 0.0
-    missing: list[Unit] = []
-    in_own_units: list[Unit] = []
-    for u in claim.units:
-        own_credit = _credit(u, own)
-        in_own = own_credit > 0
-        if in_own:
-            in_own_units.append(u)
-            if u.kind == "entity":
-                names += u.weight
-        ctx_credit = _credit(u, ctx) if not in_own and ctx is not None \
-            and u.kind != "place" else 0.0
-        credit = u.weight * (own_credit or CONTEXT_WEIGHT * ctx_credit)
-        got += credit
-        matched += credit > 0
-        if not u.is_slot:
-            frame_total += u.weight
-            frame_got += credit
-            frame_n += 1
-            frame_units += credit > 0
-        elif not credit and not u.tag:
-            missing.append(u)
-    frame = frame_got / frame_total if frame_total else 0.0
-    conflicts = _conflicts(claim, own, ctx, missing)
-    disputes = denial = False
-    if own.denies and not claim.denies and _denial_bears(claim, own):
-        disputes = denial = True
-    elif not claim.negated and own.negated_terms and any(
-            u.alts & own.negated_terms for u in in_own_units) \
-            or claim.negated and not own.negated_terms and not (
-                own.denies and _denial_bears(claim, own)):
-        # A negated claim agrees with a negation, or with a denial of what it says ("...
-        # accusations of arms supplies, which both nations have denied" does not say that
-        # Putin did not visit).
-        disputes = True
-    return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
-                 disputes, denial, names)
+    return ClaimMatcher(claim).match(own, ctx)
+
+
+def match_with_context(claim: Claim, own: Features, ctx: Features | None
+                       ) -> tuple[Match, Match | None]:
+    """`match(claim, own, None)` and, when there is a context, `match(claim, own, ctx)`."""
+    return ClaimMatcher(claim).with_context(own, ctx)
+
+
+class ClaimMatcher:
+    """`match` for one claim, what it reads of each unit found once (a lookup matches ~60
+    candidates, each with and without its context)."""
+
+    def __init__(self, claim: Claim) -> None:
+        self.claim = claim
+        self.total = sum(u.weight for u in claim.units) or 1.0
+        self.units: list[_Read] = [(u, _plain(u), u.is_slot) for u in claim.units]
+
+    def match(self, own: Features, ctx: Features | None) -> Match:
+        return self._match(own, ctx, _credits(self.units, own))
+
+    def with_context(self, own: Features, ctx: Features | None
+                     ) -> tuple[Match, Match | None]:
+        """`match(own, None)` and, when there is a context, `match(own, ctx)`: each unit's
+        credit in the sentence itself found once for both."""
+        credits = _credits(self.units, own)
+        return (self._match(own, None, credits),
+                self._match(own, ctx, credits) if ctx is not None else None)
+
+    def _match(self, own: Features, ctx: Features | None, credits: list[float]) -> Match:
+        """`match`, given each unit's `_credit` in `own` (`credits`, in `claim.units` order)."""
+        claim, total = self.claim, self.total
+        ctx_terms = ctx.terms if ctx is not None else None
+        got = 0.0
+        frame_total = frame_got = 0.0
+        frame_units = frame_n = matched = 0
+        names = 0.0
+        missing: list[Unit] = []
+        in_own_units: list[Unit] = []
+        for (u, plain, slot), own_credit in zip(self.units, credits, strict=True):
+            in_own = own_credit > 0
+            if in_own:
+                in_own_units.append(u)
+                if u.kind == "entity":
+                    names += u.weight
+            if in_own or ctx is None or u.kind == "place":
+                ctx_credit = 0.0
+            elif plain:
+                assert ctx_terms is not None
+                ctx_credit = 1.0 if not u.alts.isdisjoint(ctx_terms) else SYNONYM_CREDIT \
+                    if u.syns and any(ctx_terms.issuperset(alt) for alt in u.syns) else 0.0
+            else:
+                ctx_credit = _credit(u, ctx)
+            credit = u.weight * (own_credit or CONTEXT_WEIGHT * ctx_credit)
+            got += credit
+            matched += credit > 0
+            if not slot:
+                frame_total += u.weight
+                frame_got += credit
+                frame_n += 1
+                frame_units += credit > 0
+            elif not credit and not u.tag:
+                missing.append(u)
+        frame = frame_got / frame_total if frame_total else 0.0
+        conflicts = _conflicts(claim, own, ctx, missing)
+        disputes = denial = False
+        if own.denies and not claim.denies and _denial_bears(claim, own):
+            disputes = denial = True
+        elif not claim.negated and own.negated_terms and any(
+                u.alts & own.negated_terms for u in in_own_units) \
+                or claim.negated and not own.negated_terms and not (
+                    own.denies and _denial_bears(claim, own)):
+            # A negated claim agrees with a negation, or with a denial of what it says ("...
+            # accusations of arms supplies, which both nations have denied" does not say that
+            # Putin did not visit).
+            disputes = True
+        return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
+                     disputes, denial, names)
 
 
 def with_title(ctx: Features | None, title: Features | None) -> Features | None:
@@ -983,7 +1042,9 @@ def with_title(ctx: Features | None, title: Features | None) -> Features | None:
         return ctx
     if ctx is None:
         return title
-    return replace(ctx, terms=ctx.terms | title.terms, entities=ctx.entities | title.entities)
+    # `dataclasses.replace`'s result, built directly (~5 times faster; ~50 a lookup).
+    return Features(**{**vars(ctx), "terms": ctx.terms | title.terms,
+                       "entities": ctx.entities | title.entities})
 
 
 def _denial_bears(claim: Claim, own: Features) -> bool:
