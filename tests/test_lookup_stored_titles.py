@@ -25,7 +25,10 @@ from bot.search.index import (
 )
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import (
+    ClaimMatcher,
     Features,
+    _credit,
+    _credits,
     clean_claim,
     idf,
     match,
@@ -202,15 +205,21 @@ def test_an_update_of_an_old_build_adds_its_sentences_without_titles(
 def test_match_with_context_is_both_matches(settings: Settings):
     aliases = load_aliases(settings.aliases_path)
     claims = ["Putin visited North Korea in June 2024", "Russia did not send 40 tonnes of grain",
-              "The council of Port Elm approved a new lighthouse in May"]
+              "The council of Port Elm approved a new lighthouse in May",
+              "Kim Jong Un met Putin in Pyongyang"]
     sentences = ["Putin arrived in Pyongyang on Wednesday for a two-day visit.",
                  "Moscow denied that it shipped 30 tonnes of grain in 2023.",
                  "The council approved it in June.", "Nothing about it here.",
                  "Vladimir Putin visited North Korea in June 2024."]
+    kinds: set[str] = set()
     for text in claims:
         plain, tags = clean_claim(text)
         claim = parse_claim(plain, aliases.analyze(plain), aliases, tags)
         claim = weigh(claim, {t: 3 for u in claim.units for t in u.alts}, 100)
+        matcher = ClaimMatcher(claim)
+        # The claims hold each kind of unit the shortcut leaves to `_credit`.
+        kinds.update(u.kind + ("/parts" if len(u.parts) > 1 else "") for u, plain, _ in
+                     matcher.units if not plain)
         for own_text in sentences:
             own = sentence_features(own_text, aliases)
             for ctx_text in [None, *sentences]:
@@ -218,6 +227,11 @@ def test_match_with_context_is_both_matches(settings: Settings):
                 m, m_ctx = match_with_context(claim, own, ctx)
                 assert m == match(claim, own, None)
                 assert m_ctx == (match(claim, own, ctx) if ctx is not None else None)
+                # `match` goes through ClaimMatcher too: its shortcut for the units `_plain`
+                # calls plain (a set test instead of `_credit`) is held to `_credit` itself.
+                for f in (own, ctx) if ctx is not None else (own,):
+                    assert _credits(matcher.units, f) == [_credit(u, f) for u in claim.units]
+    assert kinds >= {"place", "entity/parts", "number", "concept"}
 
 
 def test_with_title_is_the_dataclass_replace():
