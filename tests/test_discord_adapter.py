@@ -1022,26 +1022,20 @@ async def _answered(emu: DiscordEmulator, path: str, seconds: float) -> list[Rec
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("where", ["callback", "followup"])
 async def test_an_answer_rate_limited_for_long_tells_the_user_when_to_retry(
-        emu: DiscordEmulator, bot: BriefbotClient, where: str,
-        caplog: pytest.LogCaptureFixture) -> None:
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture) -> None:
     # Interaction answers go by discord.py's webhook adapter, which slept any Retry-After
     # (the client's max_ratelimit_timeout does not reach it): a 600 s rate limit held the
     # answer and the command 10 minutes. It waits at most MAX_ANSWER_RATELIMIT_WAIT now, and
-    # the user is told Discord is rate-limiting and when to try again.
-    if where == "callback":  # a fast command, answered directly
-        path, command, options = r"/interactions/\d+/[^/]+/callback", "help", None
-    else:  # a slow one: deferred, then a follow-up
-        path, command = r"/webhooks/\d+/[^/]+", "claim"
-        options = {"text": "The port of Exampleton reopened"}
-    emu.rate_limit("POST", path, retry_after=600)
+    # the user is told Discord is rate-limiting and when to try again. (This is a follow-up:
+    # a first response rate-limited so is lost, and nobody can be told, see
+    # test_a_first_response_discord_cannot_take_in_3_s_is_lost_with_one_warning.)
+    emu.rate_limit("POST", r"/webhooks/\d+/[^/]+", retry_after=600)
     started = time.monotonic()
-    sent = await emu.send_interaction(command, options)
-    calls = await _answered(
-        emu, sent.callback_path if where == "callback" else sent.webhook_path, 20)
+    sent = await emu.send_interaction("claim", {"text": "The port of Exampleton reopened"})
+    calls = await _answered(emu, sent.webhook_path, 20)
     took = time.monotonic() - started
-    body = calls[-1].json["data"] if where == "callback" else calls[-1].json
+    body = calls[-1].json
     text = all_text([body])
     assert took < 20 and body["flags"] & EPHEMERAL
     assert "Discord is rate-limiting this bot's answers" in text, text
@@ -1071,19 +1065,28 @@ async def test_a_long_answer_cut_short_by_a_rate_limit_says_how_much_was_lost(
 async def test_an_answers_rate_limit_waits_are_bounded_in_all(
         emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch) -> None:
     # A short wait is still waited out (and the answer sent); the waits of one message's
-    # retries count together against the bound.
+    # retries count together against the bound: MAX_ANSWER_RATELIMIT_WAIT for a follow-up.
+    # The first response (here the deferral) is bound by what is left of Discord's 3 s
+    # instead, not by MAX_ANSWER_RATELIMIT_WAIT: the two 0.3 s waits that are over a 0.5 s
+    # bound for a follow-up fit there, and are waited. (This test had them on the direct
+    # answer, given up at 0.5 s for a notice sent as the response; a first response's bound
+    # is now Discord's deadline, see test_a_first_response_discord_cannot_take_in_3_s_....)
     monkeypatch.setattr(discord_adapter, "MAX_ANSWER_RATELIMIT_WAIT", 0.5)
-    emu.rate_limit("POST", r"/interactions/\d+/[^/]+/callback", retry_after=0.3)
-    sent = await emu.send_interaction("help")
-    [answer] = await _answered(emu, sent.callback_path, 10)
-    assert "Discord is rate-limiting" not in all_text([answer.json["data"]])
-    assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [429, 200]
-
+    webhook = r"/webhooks/\d+/[^/]+"
+    claim = {"text": "The port of Exampleton reopened"}
     emu.rate_limit("POST", r"/interactions/\d+/[^/]+/callback", retry_after=0.3, times=2)
-    sent = await emu.send_interaction("help")
-    [notice] = await _answered(emu, sent.callback_path, 10)
+    emu.rate_limit("POST", webhook, retry_after=0.3)
+    sent = await emu.send_interaction("claim", claim)
+    [answer] = await _answered(emu, sent.webhook_path, 10)
+    assert "Discord is rate-limiting" not in all_text([answer.json])
     assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [429, 429, 200]
-    text = all_text([notice.json["data"]])
+    assert [c.status for c in emu.calls_to(re.escape(sent.webhook_path))] == [429, 200]
+
+    emu.rate_limit("POST", webhook, retry_after=0.3, times=2)
+    sent = await emu.send_interaction("claim", claim)
+    [notice] = await _answered(emu, sent.webhook_path, 10)
+    assert [c.status for c in emu.calls_to(re.escape(sent.webhook_path))] == [429, 429, 200]
+    text = all_text([notice.json])
     assert "Discord is rate-limiting this bot's answers" in text, text
     assert "try again in 1 seconds" not in text and "try again in 1 second" in text, text
 
@@ -1344,3 +1347,159 @@ async def test_a_malformed_autocomplete_answer_stays_an_error(
     await _autocomplete(emu)
     record = await _logged(caplog, "Ignoring exception in autocomplete", 10)
     assert record.levelno == logging.ERROR and record.exc_info is not None
+
+
+# --------------------------------------------------------------------------- first response
+
+CALLBACK = r"/interactions/\d+/[^/]+/callback"
+FIRST_RESPONSE_CASES: dict[str, tuple[str, dict[str, Any] | None, dict[str, Any]]] = {
+    # the command, its options and who may run it
+    "help": ("help", None, {}),
+    "claim": ("claim", {"text": "The port of Exampleton reopened"}, {}),
+    "reload": ("briefbot reload", None, {"user_id": 4242, "permissions": MANAGE_GUILD}),
+}
+
+
+def _refuse_first_response(emu: DiscordEmulator, refusal: str) -> None:
+    if refusal.startswith("429"):
+        emu.rate_limit("POST", CALLBACK, retry_after=float(refusal.split()[2]))
+    elif refusal == "503 five times":
+        emu.fail("POST", CALLBACK, 503, times=5)
+    else:  # "Discord hangs": no answer for 30 s
+        assert refusal == "Discord hangs"
+        emu.fail("POST", CALLBACK, 503, delay=30)
+
+
+def _patch_work(monkeypatch: pytest.MonkeyPatch, command: str) -> list[str]:
+    """Record whether the command's work ran (the claim check, the reload)."""
+    ran: list[str] = []
+    if command == "claim":
+        def claim(self: Core, *args: Any, **kwargs: Any) -> Reply:
+            ran.append("claim")
+            return Reply.text("checked")
+        monkeypatch.setattr(Core, "claim_reply", claim)
+    elif command == "reload":
+        real_reload = Core.reload
+
+        def reload(self: Core, *args: Any, **kwargs: Any) -> Any:
+            ran.append("reload")
+            return real_reload(self, *args, **kwargs)
+        monkeypatch.setattr(Core, "reload", reload)
+    return ran
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("case, refusal", [
+    ("help", "429 for 10 s"), ("help", "429 for 600 s"), ("help", "503 five times"),
+    ("claim", "429 for 10 s"), ("claim", "503 five times"), ("claim", "Discord hangs"),
+    ("reload", "429 for 10 s")])
+async def test_a_first_response_discord_cannot_take_in_3_s_is_lost_with_one_warning(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+        case: str, refusal: str) -> None:
+    # Discord takes an interaction's first response (the answer, or the deferral
+    # "thinking…") within 3 s of the user's action, then refuses it ("Unknown interaction")
+    # and invalidates the token: no follow-up goes through it either. The first response
+    # waited rate limits up to the answers' 30 s (a 10 s one was slept, then refused: an
+    # error id with a traceback), a 5xx for discord.py's 16 s of retries, and a 600 s one was
+    # "told" by a second response to the same rate-limited route. A deferred command's work
+    # ran unseen (a reload nobody was told about). Now: one warning line, nothing more sent,
+    # and the work of a command whose deferral was lost is not started.
+    command, options, who = FIRST_RESPONSE_CASES[case]
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))  # reload: a bot admin
+    ran = _patch_work(monkeypatch, case)
+    _refuse_first_response(emu, refusal)
+    started = time.monotonic()
+    sent = await emu.send_interaction(command, options, **who)
+    record = await _logged(caplog, "is lost", 12)
+    took = time.monotonic() - started
+    await asyncio.sleep(0.5)  # nothing follows
+    limit = discord_adapter.INTERACTION_DEADLINE + (
+        discord_adapter.IN_FLIGHT_GRACE + 1 if refusal == "Discord hangs" else 0)
+    assert took < limit, took
+    assert _warnings(caplog) == [record], [r.getMessage() for r in _warnings(caplog)]
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    message = record.getMessage()
+    assert f"/{command}" in message and "follow-up" in message, message
+    if refusal.startswith("429"):
+        assert "lost to Discord's rate limit" in message, message
+    assert "error id" not in caplog.text
+    statuses = [c.status for c in emu.calls_to(re.escape(sent.callback_path))]
+    assert 200 not in statuses and 204 not in statuses and 404 not in statuses, statuses
+    if refusal.startswith("429"):
+        assert statuses == [429], statuses  # not sent again to the rate-limited route
+    assert emu.calls_to(re.escape(sent.webhook_path)) == []
+    if case != "help":
+        assert ran == [], ran
+        assert f"/{command} was not run" in message, message
+
+
+@pytest.mark.asyncio
+async def test_the_3_s_count_from_the_interactions_arrival(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The quick checks took 2.2 s (a busy host): a 1.5 s rate limit on the answer fitted the
+    # 30 s bound and was slept, and the answer came at 3.7 s, refused ("Unknown interaction",
+    # an error id with a traceback). Only 0.8 s were left of Discord's 3 s.
+    real_admit = Router.admit
+
+    def slow_admit(self: Router, request: CommandRequest) -> Any:
+        time.sleep(2.2)
+        return real_admit(self, request)
+
+    monkeypatch.setattr(Router, "admit", slow_admit)
+    emu.rate_limit("POST", CALLBACK, retry_after=1.5)
+    sent = await emu.send_interaction("help")
+    record = await _logged(caplog, "is lost", 12)
+    await asyncio.sleep(0.3)
+    assert _warnings(caplog) == [record] and record.exc_info is None, caplog.text
+    assert "retry after 1.5 s" in record.getMessage(), record.getMessage()
+    assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [429]
+
+
+@pytest.mark.asyncio
+async def test_a_fast_commands_lost_deferral_logs_what_the_work_did(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fast command running over a second is deferred while its work goes on; when that
+    # deferral is lost the work cannot be called back (a subscription made, a feed added):
+    # its result goes into the warning rather than nowhere.
+    monkeypatch.setattr(discord_adapter, "FAST_ANSWER_SECONDS", 0.05)
+    real_sources = Core.sources
+
+    def slow_sources(self: Core) -> list[dict[str, Any]]:
+        time.sleep(0.5)
+        return real_sources(self)
+
+    monkeypatch.setattr(Core, "sources", slow_sources)
+    emu.rate_limit("POST", CALLBACK, retry_after=10)
+    sent = await emu.send_interaction("sources")
+    record = await _logged(caplog, "is lost", 12)
+    await asyncio.sleep(0.3)
+    assert _warnings(caplog) == [record] and record.exc_info is None, caplog.text
+    assert "it said: Sources (2)" in record.getMessage(), record.getMessage()
+    assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [429]
+    assert emu.calls_to(re.escape(sent.webhook_path)) == []
+
+
+@pytest.mark.asyncio
+async def test_a_clock_off_discords_counts_the_3_s_from_arrival(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The 3 s are counted from the interaction's id (Discord's clock). A host clock 10 s
+    # ahead would make every interaction look expired, and nothing would be answered: an
+    # age outside the 3 s is taken for a clock off Discord's, counted from arrival, said once.
+    real_age = discord_adapter._interaction_age
+    monkeypatch.setattr(discord_adapter, "_interaction_age",
+                        lambda interaction_id: real_age(interaction_id) + 10)
+    monkeypatch.setattr(discord_adapter, "_clock_warned", False)
+    for _ in range(2):
+        sent = await emu.send_interaction("help")
+        call = await emu.wait_for_response(sent)
+        assert call.status == 200 and call.json["type"] == 4
+    clock = [r for r in _warnings(caplog) if "clock" in r.getMessage()]
+    assert len(clock) == 1 and len(_warnings(caplog)) == 1, caplog.text

@@ -17,6 +17,8 @@ import math
 import os
 import shlex
 import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, Literal
 
 import aiohttp
@@ -57,8 +59,15 @@ MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may sleep for a rate limit (its 
 # limits, all of one message's retries together; past it the user is told to try again.
 MAX_ANSWER_RATELIMIT_WAIT = MAX_RATELIMIT_WAIT
 # Discord takes an interaction's first response (an answer, the deferral, autocomplete
-# choices) within 3 s of the user's action, then refuses it ("Unknown interaction").
+# choices) within 3 s of the user's action, then refuses it ("Unknown interaction") and
+# invalidates the interaction's token: no follow-up goes through it either. The 3 s are
+# counted from the interaction's id (Discord's clock: `_first_response_by`); rate limits,
+# Discord's 5xx retries and a slow Discord are waited only within what is left of them.
 INTERACTION_DEADLINE = 3.0
+# A first response sent before the deadline whose answer is slow to come back is waited this
+# much longer (Discord judges the deadline when the request reaches it: a deferral it took
+# must be followed by the work and its answer); no new attempt starts past the deadline.
+IN_FLIGHT_GRACE = 2.0
 # A notice sent while a command runs (the reload's "started", an ephemeral follow-up of the
 # interaction) waits for the command's deferral, which is made within INTERACTION_DEADLINE or
 # never, then for one message's rate-limit bound, MAX_ANSWER_RATELIMIT_WAIT, as an answer does,
@@ -69,8 +78,8 @@ INTERACTION_DEADLINE = 3.0
 NOTICE_SLACK = 5.0
 NOTICE_DEFER_WAIT = INTERACTION_DEADLINE + NOTICE_SLACK
 # Autocomplete choices are the interaction's response: they wait out rate limits, retries and
-# a slow Discord this long in all, counted from when they are sent (they are computed at
-# once), then are dropped with a warning: nobody can use them later, and nobody is told.
+# a slow Discord within the same deadline, then are dropped with a warning: nobody can use
+# them later, and nobody is told.
 AUTOCOMPLETE_DEADLINE = INTERACTION_DEADLINE
 UNKNOWN_INTERACTION = 10062  # Discord's code for a response past the interaction's deadline
 _AUTOCOMPLETE_RESULT = discord.InteractionResponseType.autocomplete_result.value
@@ -144,6 +153,65 @@ class AnswerRateLimited(discord.DiscordException):
                             else f"retry in {retry_after:.1f} s") + ")")
 
 
+class ResponseLost(discord.DiscordException):
+    """An interaction's first response (its answer, or the deferral) could not reach Discord
+    within INTERACTION_DEADLINE of the user's action: Discord refuses it after that and
+    invalidates the interaction's token, so nothing, a follow-up included, can be sent
+    through the interaction. `why` says what held it; `gist`, what the lost answer said (its
+    work ran), or `not_run`: the command's work was not started (its deferral was lost)."""
+
+    def __init__(self, why: str, *, rate_limited: bool = False) -> None:
+        self.why, self.rate_limited = why, rate_limited
+        self.gist: str | None = None
+        self.not_run = False
+        super().__init__(f"the interaction's first response was not sent: {why}")
+
+
+# The interaction being handled in this task (set by BriefbotTree.interaction_check as it
+# arrives) and the loop time by which its first response must reach Discord.
+_FIRST_RESPONSE_BY: ContextVar[tuple[int, float] | None] = ContextVar(
+    "briefbot_first_response_by", default=None)
+_clock_warned = False
+
+
+def _interaction_age(interaction_id: int) -> float:
+    """Seconds since the user's action, by the interaction's id (Discord's clock) and ours."""
+    created = discord.utils.snowflake_time(interaction_id)
+    return (discord.utils.utcnow() - created).total_seconds()
+
+
+def _deadline_from_now(interaction_id: int) -> float:
+    """The loop time by which the first response must be sent, for an interaction arriving
+    now. An age outside the 3 s (a host clock off Discord's, or a gateway that late) would
+    make every interaction look expired, and nothing answered: it is counted from arrival
+    then (said once), and Discord's "Unknown interaction", if late indeed, is taken as a
+    lost response."""
+    global _clock_warned
+    age = _interaction_age(interaction_id)
+    if not -INTERACTION_DEADLINE < age < INTERACTION_DEADLINE:
+        if not _clock_warned:
+            _clock_warned = True
+            log.warning("Discord: interaction %s is %.1f s old by its id as it arrives: this "
+                        "host's clock is off Discord's (or the gateway is late); Discord's "
+                        "%.0f s for a first response are counted from arrival", interaction_id,
+                        age, INTERACTION_DEADLINE)
+        age = 0.0
+    return asyncio.get_running_loop().time() + INTERACTION_DEADLINE - max(0.0, age)
+
+
+def _first_response_by(interaction_id: int) -> float:
+    mark = _FIRST_RESPONSE_BY.get()
+    if mark is not None and mark[0] == interaction_id:
+        return mark[1]
+    return _deadline_from_now(interaction_id)  # (not through the tree: counted from now)
+
+
+def _gist(reply: Reply, limit: int = 160) -> str:
+    """A lost answer's text on one line, for the log."""
+    text = " ".join(reply.plain_text().split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 async def _answer_wait(response: aiohttp.ClientResponse) -> float | None:
     """What discord.py's webhook adapter would sleep for a 429: the body's `retry_after`
     (finite, not negative), else None (it would fail reading it)."""
@@ -189,14 +257,28 @@ class _BoundedRequest:
     """One request of `_BoundedSession`: a 429 whose wait is over what is left of the
     budget raises AnswerRateLimited instead of reaching discord.py (which sleeps it); a
     used-up bucket whose reset is over what is left is hidden from discord.py (which sleeps
-    it after the answer)."""
+    it after the answer). For a first response (`first_response`), no attempt starts past
+    the deadline, and a 5xx whose retry would come past it raises ResponseLost (discord.py
+    retries a 5xx after 1, 3, 5 and 7 s)."""
 
-    def __init__(self, owner: _BoundedSession, inner: Any) -> None:
-        self._owner, self._inner = owner, inner
+    def __init__(self, owner: _BoundedSession, open_request: Callable[[], Any]) -> None:
+        self._owner, self._open = owner, open_request
+        self._inner: Any = None
 
     async def __aenter__(self) -> Any:
+        owner = self._owner
+        if owner.first_response and owner.left() <= 0:
+            raise ResponseLost(f"Discord's {INTERACTION_DEADLINE:.0f} s had passed before "
+                               f"{'a retry' if owner.attempts else 'it'} could be sent")
+        owner.attempts += 1
+        self._inner = self._open()
         response: aiohttp.ClientResponse = await self._inner.__aenter__()
-        left = self._owner.left()
+        left = owner.left()
+        if owner.first_response and response.status >= 500 and (
+                1 + 2 * (owner.attempts - 1) >= left):
+            await self._inner.__aexit__(None, None, None)
+            raise ResponseLost(f"Discord answered {response.status} {response.reason or ''}"
+                               .rstrip() + ", with no time left to retry")
         # Without Via discord.py raises the 429 at once (a Cloudflare ban): left to it.
         if response.status == 429 and response.headers.get("Via"):
             wait = await _answer_wait(response)
@@ -222,17 +304,21 @@ class _BoundedSession:
     """The HTTP session as discord.py's webhook adapter sees it for one answer message:
     rate-limit waits of at most MAX_ANSWER_RATELIMIT_WAIT in all, counted from the call
     (discord.py sleeps them holding the interaction's lock: a message waiting for that lock
-    spends its own budget)."""
+    spends its own budget). `first_response`: the interaction's response, whose `budget` is
+    what is left of Discord's deadline (see `_BoundedRequest`)."""
 
-    def __init__(self, session: aiohttp.ClientSession, budget: float) -> None:
+    def __init__(self, session: aiohttp.ClientSession, budget: float, *,
+                 first_response: bool = False) -> None:
         self._session = session
         self._deadline = asyncio.get_running_loop().time() + budget
+        self.first_response = first_response
+        self.attempts = 0
 
     def left(self) -> float:
         return self._deadline - asyncio.get_running_loop().time()
 
     def request(self, *args: Any, **kwargs: Any) -> _BoundedRequest:
-        return _BoundedRequest(self, self._session.request(*args, **kwargs))
+        return _BoundedRequest(self, lambda: self._session.request(*args, **kwargs))
 
 
 class _BoundedWebhookAdapter(AsyncWebhookAdapter):
@@ -250,34 +336,45 @@ class _BoundedWebhookAdapter(AsyncWebhookAdapter):
             self, interaction_id: int, token: str, *, session: aiohttp.ClientSession,
             proxy: str | None = None, proxy_auth: aiohttp.BasicAuth | None = None,
             params: Any) -> Any:
-        """Autocomplete choices within AUTOCOMPLETE_DEADLINE, else dropped with a warning
-        (discord.py logged any failure with a traceback, as a bug of ours): rate limits,
-        Discord's 5xx (which discord.py retries for 16 s) and a response past the deadline
-        ("Unknown interaction"). Other refusals (a malformed choice) stay errors."""
+        """The interaction's first response (an answer, the deferral, autocomplete choices)
+        within what is left of INTERACTION_DEADLINE: rate limits, Discord's 5xx (which
+        discord.py retries for 16 s) and a slow Discord are waited only that long, and a
+        response Discord calls late ("Unknown interaction") is lost as well: ResponseLost
+        (the caller says so in one warning; nothing can be sent through the interaction
+        after it). Autocomplete choices are dropped with a warning instead (discord.py
+        logged any failure with a traceback). Other refusals (a malformed choice) stay
+        errors."""
         payload = params.payload if isinstance(params.payload, dict) else {}
-        if payload.get("type") != _AUTOCOMPLETE_RESULT:
-            return await super().create_interaction_response(
-                interaction_id, token, session=session, proxy=proxy, proxy_auth=proxy_auth,
-                params=params)
-        bounded: Any = _BoundedSession(session, AUTOCOMPLETE_DEADLINE)
+        autocomplete = payload.get("type") == _AUTOCOMPLETE_RESULT
+        deadline = _first_response_by(interaction_id)
+        bounded: Any = _BoundedSession(session, deadline - asyncio.get_running_loop().time(),
+                                       first_response=True)
         try:
+            if bounded.left() <= 0:
+                raise ResponseLost(f"Discord's {INTERACTION_DEADLINE:.0f} s had passed before "
+                                   "it could be sent")
             return await asyncio.wait_for(super().create_interaction_response(
                 interaction_id, token, session=bounded, proxy=proxy, proxy_auth=proxy_auth,
-                params=params), AUTOCOMPLETE_DEADLINE)
-        except (AnswerRateLimited, TimeoutError, discord.HTTPException) as exc:
-            if isinstance(exc, discord.HTTPException) and not (
-                    exc.status == 429 or exc.status >= 500 or exc.code == UNKNOWN_INTERACTION):
+                params=params), bounded.left() + IN_FLIGHT_GRACE)
+        except ResponseLost as exc:
+            lost = exc
+        except AnswerRateLimited as exc:
+            lost = ResponseLost("rate-limited, retry after " + (
+                "?" if exc.retry_after is None else f"{exc.retry_after:.1f}") + " s",
+                rate_limited=True)
+        except TimeoutError:
+            lost = ResponseLost(f"no answer from Discord within its {INTERACTION_DEADLINE:.0f} "
+                                f"s and {IN_FLIGHT_GRACE:.0f} s more")
+        except discord.HTTPException as exc:
+            if exc.code != UNKNOWN_INTERACTION and not (
+                    autocomplete and (exc.status == 429 or exc.status >= 500)):
                 raise
-            if isinstance(exc, AnswerRateLimited):
-                why = "rate-limited, retry after " + (
-                    "?" if exc.retry_after is None else f"{exc.retry_after:.1f}") + " s"
-            elif isinstance(exc, TimeoutError):
-                why = f"no answer from Discord within {AUTOCOMPLETE_DEADLINE:.0f} s"
-            else:
-                why = f"Discord answered {exc.status} {exc.text[:100]}"
+            lost = ResponseLost(f"Discord answered {exc.status} {exc.text[:100]}")
+        if autocomplete:
             log.warning("Discord: autocomplete choices not sent (%s); they are of no use "
-                        "after Discord's %.0f s", why, AUTOCOMPLETE_DEADLINE)
+                        "after Discord's %.0f s", lost.why, AUTOCOMPLETE_DEADLINE)
             return None
+        raise lost
 
 
 _ANSWERS = _BoundedWebhookAdapter()
@@ -307,6 +404,14 @@ def _wait_words(seconds: float | None) -> str:
 
 
 class BriefbotTree(app_commands.CommandTree["BriefbotClient"]):
+    async def interaction_check(self, interaction: discord.Interaction[BriefbotClient],
+                                /) -> bool:
+        # The first thing the tree does with an interaction (a command or an autocomplete):
+        # Discord's 3 s for its first response are counted from here on (the task's
+        # context, which the command, its error handler and its response run in).
+        _FIRST_RESPONSE_BY.set((interaction.id, _deadline_from_now(interaction.id)))
+        return True
+
     async def on_error(self, interaction: discord.Interaction[BriefbotClient],
                        error: app_commands.AppCommandError) -> None:
         await interaction.client.report_error(interaction, error)
@@ -410,14 +515,28 @@ class BriefbotClient(discord.Client):
                         self.router.pool.pending, command)
             await self.send_reply(interaction, Reply.error(BUSY_MESSAGE), ephemeral=True)
             return
-        work = asyncio.ensure_future(self.router.run_reserved(admitted))
         if command in SLOW_COMMANDS:
-            await self._defer(interaction, ephemeral=private)
+            # Deferred before the work starts: a deferral Discord did not take leaves nobody
+            # to answer, and the work (a reload) is not run unseen.
+            try:
+                await self._defer(interaction, ephemeral=private)
+            except ResponseLost as lost:
+                self.router.pool.release()
+                lost.not_run = True
+                raise
             deferred.set()
+            work = asyncio.ensure_future(self.router.run_reserved(admitted))
         else:
+            work = asyncio.ensure_future(self.router.run_reserved(admitted))
             done, _ = await asyncio.wait({work}, timeout=FAST_ANSWER_SECONDS)
             if not done:
-                await self._defer(interaction, ephemeral=private)
+                try:
+                    await self._defer(interaction, ephemeral=private)
+                except ResponseLost as lost:
+                    # The work runs on in its thread and cannot be called back (a
+                    # subscription made): what it did goes into the warning.
+                    lost.gist = _gist(await work)
+                    raise
                 deferred.set()
         reply = await work
         if notices:  # each within its bound: a notice goes before the answer
@@ -438,8 +557,8 @@ class BriefbotClient(discord.Client):
             try:
                 await interaction.response.send_message(
                     ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **_payload(first))
-            except AnswerRateLimited as exc:
-                exc.unsent = exc.total = len(messages)
+            except ResponseLost as exc:
+                exc.gist = _gist(reply)
                 raise
         else:
             rest = messages
@@ -492,6 +611,21 @@ class BriefbotClient(discord.Client):
         reply that quotes it."""
         _bound_answer_waits()
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(cause, ResponseLost):
+            # Nothing can reach the user: Discord takes no response past its deadline, and a
+            # follow-up needs one. One line, no traceback (Discord's limits, not our bug).
+            name = interaction.command.qualified_name if interaction.command else "?"
+            log.warning("Discord: the answer to /%s for discord:%s is lost%s (%s): Discord "
+                        "takes an interaction's first response within %.0f s of the user's "
+                        "action only, and no follow-up without it; %s", name,
+                        interaction.user.id,
+                        " to Discord's rate limit" if cause.rate_limited else "",
+                        cause.why.removeprefix("rate-limited, "),
+                        INTERACTION_DEADLINE,
+                        f"/{name} was not run" if cause.not_run
+                        else f"it said: {cause.gist}" if cause.gist is not None
+                        else "nothing was sent")
+            return
         if isinstance(error, app_commands.CommandNotFound):
             reply = Reply.error("That command is no longer available; try /help.")
         elif isinstance(cause, AnswerRateLimited):
@@ -525,7 +659,7 @@ class BriefbotClient(discord.Client):
                                 "It has been logged; please try again later.")
         try:
             await self.send_reply(interaction, reply, ephemeral=True)
-        except (discord.HTTPException, AnswerRateLimited) as exc:
+        except (discord.HTTPException, AnswerRateLimited, ResponseLost) as exc:
             log.warning("could not tell the user about the error: %s", exc)
 
     # ------------------------------------------------------------------ delivery
