@@ -471,7 +471,12 @@ class BriefbotClient(discord.Client):
 
         async def send_notice(reply: Reply) -> None:
             _bound_answer_waits()
-            await asyncio.wait_for(deferred.wait(), NOTICE_DEFER_WAIT)  # replaces "thinking…"
+            try:
+                await asyncio.wait_for(deferred.wait(), NOTICE_DEFER_WAIT)  # replaces "thinking…"
+            except TimeoutError:  # (said so, not as the whole notice's bound)
+                log.warning("Discord: the notice for /%s was not sent: the command was not "
+                            "deferred within %g s", command, NOTICE_DEFER_WAIT)
+                return
             for message in render_reply(reply):
                 await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS,
                                                 wait=True, **_payload(message))
