@@ -77,7 +77,8 @@ def _parse_field(aps: str, value: str) -> list[int]:
         else:
             a = _value(aps, first)
             if last:
-                b = 7 if dow and last == "sun" else _value(aps, last)  # "fri-sun"
+                # "fri-sun": Sunday as a range's end is 7; "sun-sun" (0-0) is Sunday only
+                b = 7 if dow and last == "sun" and a > 0 else _value(aps, last)
             else:
                 b = top if step_s else a
             if a > b:

@@ -1,0 +1,32 @@
+"""Break-it findings on scheduled briefings and subscriptions (helper sched-break): each test
+failed before its fix."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.cron import cron_key, fire_times, make_trigger
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("cron", "days"), [
+    ("0 8 * * sun-sun", [9]),  # was every day: "sun" as a range's end read as 7 (0-7)
+    ("0 8 * * 0-sun", [9]),
+    ("0 8 * * sun-sun/2", [9]),
+    ("0 8 * * sat-sun", [9, 15]),  # as before: Saturday, Sunday
+    ("0 8 * * fri-sun", [9, 14, 15]),
+    ("0 8 * * 0-7", [9, 10, 11, 12, 13, 14, 15]),
+])
+def test_sun_to_sun_is_sunday_only(cron: str, days: list[int]) -> None:
+    times = list(fire_times(make_trigger(cron, "UTC"), utc(2024, 6, 9), utc(2024, 6, 16)))
+    assert [t.day for t in times] == days  # 2024-06-09 is a Sunday
+
+
+def test_sun_to_sun_is_no_duplicate_of_every_day() -> None:
+    assert cron_key("0 8 * * sun-sun") == cron_key("0 8 * * 0")
+    assert cron_key("0 8 * * sun-sun") != cron_key("0 8 * * *")
