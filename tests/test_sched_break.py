@@ -30,3 +30,41 @@ def test_sun_to_sun_is_sunday_only(cron: str, days: list[int]) -> None:
 def test_sun_to_sun_is_no_duplicate_of_every_day() -> None:
     assert cron_key("0 8 * * sun-sun") == cron_key("0 8 * * 0")
     assert cron_key("0 8 * * sun-sun") != cron_key("0 8 * * *")
+
+
+# ---------------------------------------------------------------------------- the scheduler
+
+from datetime import timedelta  # noqa: E402
+
+from bot.adapters.testing import TestAdapter  # noqa: E402
+from bot.core import Core  # noqa: E402
+from tests.test_scheduler import (  # noqa: E402, F401 - fixtures
+    SLOT,
+    Clock,
+    FakeDigests,
+    add_sub,
+    core,
+    digests,
+    fake,
+    make_scheduler,
+    sched_settings,
+)
+
+
+@pytest.mark.asyncio
+async def test_a_clock_that_jumped_ahead_and_back_does_not_silence_the_subscription(
+        core: Core, fake: FakeDigests) -> None:
+    # The host's clock ran a year ahead for a moment (a bad NTP answer, a VM restored): the
+    # slot of that day was posted. Back on time, every slot until that date was "before the
+    # last ledger slot" and none was due: a year of silence.
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT + timedelta(days=365, seconds=5))
+    sched = make_scheduler(core, adapter, clock)
+    assert await sched.run_due(sub) == "posted"
+    clock.now = SLOT + timedelta(seconds=5)  # the right time again
+    assert await sched.run_due(sub) == "posted"
+    clock.now = SLOT + timedelta(days=1, seconds=5)
+    assert await sched.run_due(sub) == "posted"
+    assert len(adapter.posts) == 3
+    assert await sched.run_due(sub) == "nothing-due"  # and each slot once

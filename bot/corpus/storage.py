@@ -1443,12 +1443,17 @@ class Store:
             params.append(limit)
         return [dict(r) for r in self.db.query(sql, params)]
 
-    def last_post_slot(self, sub_id: int) -> str | None:
-        """The latest slot in the ledger for a subscription, whatever its state."""
+    def last_post_slot(self, sub_id: int, until: str | None = None) -> str | None:
+        """The latest slot in the ledger for a subscription, whatever its state (with
+        `until`, the latest not after it)."""
         if not self._existing("post_ledger"):
             return None
-        rows = list(self.db.query(
-            "select max(slot) slot from post_ledger where subscription_id = ?", [sub_id]))
+        sql = "select max(slot) slot from post_ledger where subscription_id = ?"
+        params: list[Any] = [sub_id]
+        if until is not None:
+            sql += " and slot <= ?"
+            params.append(until)
+        rows = list(self.db.query(sql, params))
         return rows[0]["slot"] if rows else None
 
     def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:

@@ -243,6 +243,7 @@ class BriefingScheduler:
         self._feeds_poll_waiting = False
         self._feeds_flag_lock = threading.Lock()
         self._prepared = False
+        self._ahead_warned: set[int] = set()  # subscriptions with ledger slots after now
 
     # ------------------------------------------------------------------ lifecycle
     def prepare(self) -> None:
@@ -452,7 +453,13 @@ class BriefingScheduler:
             self._disable(sub_id, f"invalid schedule: {exc.message}")
             return None
         grace_start = now - timedelta(seconds=self.config.grace_seconds)
-        last = store.last_post_slot(sub_id)
+        # Only slots up to now: one after it was taken while the clock ran ahead (a bad time
+        # source, a restored VM); it would hold every slot back until that date came.
+        last = store.last_post_slot(sub_id, until=slot_key(now))
+        if last != store.last_post_slot(sub_id) and sub_id not in self._ahead_warned:
+            self._ahead_warned.add(sub_id)  # once per process: the sweep comes every minute
+            log.warning("subscription #%s: the post ledger has slots after now (%s); the "
+                        "clock went back? posting the slots due now", sub_id, slot_key(now))
         lower = max(grace_start, parse_time(sub.created_at),
                     parse_time(last) if last else grace_start)
         due = latest_fire_time(trigger, lower, now)
