@@ -239,6 +239,21 @@ def iana_zone_names() -> frozenset[str]:
     return frozenset(text.split()) - _NOT_PLACES
 
 
+@lru_cache(maxsize=256)
+def zone_key(name: str) -> object:
+    """Which clock a zone name keeps, for finding the same schedule twice: the names of one
+    zone (tzdata's links: "UTC" and "Etc/UTC", "Europe/Kiev" and "Europe/Kyiv",
+    "US/Pacific" and "America/Los_Angeles") have the same tzdata file. A name that is no
+    IANA zone is its own key."""
+    if name not in iana_zone_names():
+        return name
+    try:
+        return importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/")) \
+            .read_bytes()
+    except (OSError, ValueError):
+        return name
+
+
 def validate_timezone(name: str) -> ZoneInfo:
     if name in iana_zone_names():
         try:

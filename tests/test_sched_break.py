@@ -68,3 +68,24 @@ async def test_a_clock_that_jumped_ahead_and_back_does_not_silence_the_subscript
     assert await sched.run_due(sub) == "posted"
     assert len(adapter.posts) == 3
     assert await sched.run_due(sub) == "nothing-due"  # and each slot once
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("UTC", "Etc/UTC"), ("Europe/Kyiv", "Europe/Kiev"), ("America/Los_Angeles", "US/Pacific")])
+def test_another_name_of_the_same_zone_is_a_duplicate(core: Core, first: str,
+                                                      second: str) -> None:
+    # Both were added, and each slot was posted twice in the channel.
+    adapter = TestAdapter(core, admin=True)
+    assert "Subscribed" in adapter.send(f"/subscribe daily 0 9 * * * {first}",
+                                        user_id="a").plain_text()
+    reply = adapter.send(f"/subscribe daily 0 9 * * * {second}", user_id="b").plain_text()
+    assert reply.startswith("already subscribed as #1") and f"the same clock as its {first}" \
+        in reply, reply
+    assert len(core.store.subscriptions()) == 1
+
+
+def test_zones_of_other_clocks_are_no_duplicates(core: Core) -> None:
+    adapter = TestAdapter(core, admin=True)
+    for i, zone in enumerate(("UTC", "Europe/London", "Europe/Dublin")):
+        reply = adapter.send(f"/subscribe daily 0 9 * * * {zone}", user_id=f"u{i}")
+        assert "Subscribed" in reply.plain_text(), reply.plain_text()

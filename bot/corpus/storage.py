@@ -45,7 +45,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from bot.cron import cron_key
+from bot.cron import cron_key, zone_key
 from bot.errors import UserError
 
 _HOST = os.uname().nodename if hasattr(os, "uname") else ""
@@ -172,10 +172,13 @@ class DuplicateSubscription(UserError):
     """The same digest, channel, cron and time zone is already subscribed (`existing`)."""
 
     def __init__(self, existing: int, digest: str, channel: str, cron: str,
-                 timezone: str) -> None:
+                 timezone: str, existing_timezone: str | None = None) -> None:
         self.existing = existing
+        # another name of the same zone ("Etc/UTC" for "UTC", "Europe/Kiev" for "Europe/Kyiv")
+        zone = timezone if existing_timezone in (None, timezone) else \
+            f"{timezone}, the same clock as its {existing_timezone}"
         super().__init__(f"already subscribed as #{existing}: {digest} in {channel[:80]} at "
-                         f"{' '.join(cron.split())} ({timezone}); nothing was added")
+                         f"{' '.join(cron.split())} ({zone}); nothing was added")
 
 
 class SchemaTooNew(UserError):
@@ -1218,7 +1221,9 @@ class Store:
             # kept as they are; `/unsubscribe` removes one.)
             existing = self.duplicate_subscription(platform, channel, digest, cron, timezone)
             if existing is not None:
-                raise DuplicateSubscription(existing, digest, channel, cron, timezone)
+                other = self.subscription(existing)
+                raise DuplicateSubscription(existing, digest, channel, cron, timezone,
+                                            str(other["timezone"]) if other else timezone)
             # Ids are never reused (a high-water mark in meta, not max(id)+1): an old post's
             # "stop with /unsubscribe 5" must never remove a later subscription.
             top = self.db.execute("select max(id) from subscriptions").fetchone()[0] or 0
@@ -1241,10 +1246,13 @@ class Store:
         self._ensure_subscriptions()
         fields = cron.split()
         key = cron_key(cron)
+        zone = zone_key(timezone)
         for row in self.db.query(
-                "select id, cron from subscriptions where platform = ? and channel = ? and"
-                " digest = ? and timezone = ? and enabled = 1 order by id",
-                [platform, channel, digest, timezone]):
+                "select id, cron, timezone from subscriptions where platform = ? and"
+                " channel = ? and digest = ? and enabled = 1 order by id",
+                [platform, channel, digest]):
+            if row["timezone"] != timezone and zone_key(str(row["timezone"])) != zone:
+                continue  # (another name of the same zone, "Etc/UTC" for "UTC", is the same)
             other = str(row["cron"] or "")
             if other.split() == fields or (key is not None and cron_key(other) == key):
                 return int(row["id"])
