@@ -38,17 +38,14 @@ from datetime import timedelta  # noqa: E402
 
 from bot.adapters.testing import TestAdapter  # noqa: E402
 from bot.core import Core  # noqa: E402
-from tests.test_scheduler import (  # noqa: E402, F401 - fixtures
-    SLOT,
-    Clock,
-    FakeDigests,
-    add_sub,
-    core,
-    digests,
-    fake,
-    make_scheduler,
-    sched_settings,
-)
+from tests import test_scheduler  # noqa: E402
+from tests.test_scheduler import SLOT, Clock, FakeDigests, add_sub, make_scheduler  # noqa: E402
+
+# the scheduler tests' fixtures: a digests folder, a Core on it, a stand-in digest
+digests = test_scheduler.digests
+sched_settings = test_scheduler.sched_settings
+core = test_scheduler.core
+fake = test_scheduler.fake
 
 
 @pytest.mark.asyncio
