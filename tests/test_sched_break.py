@@ -86,3 +86,14 @@ def test_zones_of_other_clocks_are_no_duplicates(core: Core) -> None:
     for i, zone in enumerate(("UTC", "Europe/London", "Europe/Dublin")):
         reply = adapter.send(f"/subscribe daily 0 9 * * * {zone}", user_id=f"u{i}")
         assert "Subscribed" in reply.plain_text(), reply.plain_text()
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\x1c", "\r", "\t", "\x0b"])
+def test_a_schedule_is_stored_and_echoed_with_plain_spaces(core: Core, sep: str) -> None:
+    # Any whitespace separates the cron's fields: a line separator or a control character
+    # typed between them was stored and echoed as typed ("Schedule: 0\u20288 * * *").
+    adapter = TestAdapter(core, admin=True)
+    reply = adapter.send(f'/subscribe daily "0{sep}8 * * *" UTC')
+    assert "Schedule: 0 8 * * * (UTC)" in reply.plain_text()
+    assert sep not in reply.plain_text()
+    assert [r["cron"] for r in core.store.subscriptions()] == ["0 8 * * *"]

@@ -832,7 +832,7 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
         router.core.on_subscriptions_changed()
     nxt = sub.next_run()
     return Reply(title=f"Subscribed: {digest}").add(
-        Fields([("Id", str(sub.id)), ("Schedule", f"{cron} ({tz})"),
+        Fields([("Id", str(sub.id)), ("Schedule", f"{sub.cron} ({tz})"),
                 ("Next post", nxt.isoformat(timespec="minutes") if nxt else "never")]),
         Context(f"Remove with {_cmd(req, 'unsubscribe', str(sub.id))}."),
     )

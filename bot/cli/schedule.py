@@ -80,7 +80,7 @@ def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
         click.echo(json.dumps(_describe(app.store, row), ensure_ascii=False, indent=2))
         return
     nxt = sub.next_run()
-    click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {cron} ({tz}) · "
+    click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {sub.cron} ({tz}) · "
                f"next post {nxt.isoformat(timespec='minutes') if nxt else 'never'}")
 
 

@@ -1214,6 +1214,9 @@ class Store:
         """`workspace`: the Slack workspace (team) or Discord server (guild) it was made in;
         chat admins there may list and remove it. Without one, only from its channel."""
         self._ensure_subscriptions()
+        # One space between the fields: any whitespace separates them (a tab, U+2028, \x1c),
+        # which every reply showing the schedule echoed as typed.
+        cron = " ".join(cron.split())
         with self._write_transaction():
             # The same briefing twice in one channel (a /subscribe retried after a slow ack,
             # the CLI and chat) would post every slot twice: refused, checked under the write
