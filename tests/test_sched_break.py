@@ -97,3 +97,28 @@ def test_a_schedule_is_stored_and_echoed_with_plain_spaces(core: Core, sep: str)
     assert "Schedule: 0 8 * * * (UTC)" in reply.plain_text()
     assert sep not in reply.plain_text()
     assert [r["cron"] for r in core.store.subscriptions()] == ["0 8 * * *"]
+
+
+@pytest.mark.asyncio
+async def test_why_a_digest_did_not_build_is_shown_to_bot_admins_only(
+        core: Core, fake: FakeDigests) -> None:
+    # /status listed a failed post's reason to every admin of the scope: a definition that
+    # does not load names the host's files ("/srv/…/digests/daily.toml is not valid TOML"),
+    # which the owner of any Discord server the bot was added to could read.
+    from bot.errors import UserError
+
+    row = core.store.add_subscription("discord", "222", "daily", "0 8 * * *", "Europe/Berlin",
+                                      "discord:owner", workspace="111")
+    core.store.update_subscription(row["id"], created_at="2024-01-01T00:00:00+00:00")
+    fake.error = UserError("/srv/briefbot/digests/daily.toml is not valid TOML: line 3")
+    adapter = TestAdapter(core, platform="discord", admin=True)
+    sched = make_scheduler(core, adapter, Clock(SLOT + timedelta(seconds=5)))
+    assert await sched.run_due(int(row["id"])) == "failed"
+    owner = adapter.send("/status", user_id="owner", workspace="111", channel="222")
+    text = owner.plain_text()
+    assert "/srv/briefbot" not in text
+    assert ("could not build the digest: the reason: bot admins (digests/daily.toml may be "
+            "missing or broken)") in text
+    core.settings.admins = ["discord:boss"]
+    text = adapter.send("/status", user_id="boss", workspace="111", channel="222").plain_text()
+    assert "/srv/briefbot/digests/daily.toml is not valid TOML" in text

@@ -46,6 +46,7 @@ from bot.reply import (
     printable_line,
 )
 from bot.schedule.subscriptions import (
+    BUILD_FAILED,
     Subscription,
     digest_default_schedule,
     digest_names,
@@ -956,9 +957,17 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
             reply.add(Context("No scheduled posts."))
     if failed_posts:
         reply.add(Heading("Failed posts"))
+        digest_of = {int(r["id"]): str(r["digest"]) for r in scoped}
         for f in failed_posts:
+            error = f.get("error") or "failed"
+            if error.startswith(BUILD_FAILED) and not bot_admin:
+                # why a definition did not load names the host's files (digests/NAME.toml
+                # under its path): bot admins see it, as why a reload failed
+                name = digest_of.get(int(f["subscription_id"]), "NAME")
+                error = (f"{BUILD_FAILED}: the reason: bot admins (digests/{_meta(name)}"
+                         ".toml may be missing or broken)")
             reply.add(Bullet(printable_line(  # the platform's own error text
-                f"#{f['subscription_id']} slot {f['slot']}: {_meta(f.get('error') or 'failed')}")))
+                f"#{f['subscription_id']} slot {f['slot']}: {_meta(error)}")))
     disabled = [r for r in scoped if not r["enabled"]]
     for row in disabled:
         reply.add(Bullet(printable_line(

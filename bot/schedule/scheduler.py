@@ -75,7 +75,7 @@ from bot.schedule.delivery import (
     DeliveryError,
     PartProgress,
 )
-from bot.schedule.subscriptions import Subscription
+from bot.schedule.subscriptions import BUILD_FAILED, Subscription
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -531,7 +531,7 @@ class BriefingScheduler:
         except Exception as exc:
             log.exception("subscription #%s slot %s: building the digest failed", sub_id, key)
             detail = exc.message if isinstance(exc, UserError) else type(exc).__name__
-            return await self._finish(sub, key, "failed", f"could not build the digest: {detail}")
+            return await self._finish(sub, key, "failed", f"{BUILD_FAILED}: {detail}")
         await self._update_slot(sub_id, key, built_at=built_at, since=since, seen_seq=seen_seq)
         if not has_new:
             if digest_on_empty(self.core.settings.digests_dir, sub.digest) == "skip":

@@ -22,6 +22,9 @@ POSTING_PLATFORMS = ("console", "slack", "discord")  # what `briefbot schedule a
 # "test": the test suite's chat adapter (`bot.adapters.testing`); no running bot posts for it.
 PLATFORMS = (*POSTING_PLATFORMS, "test")
 CONSOLE_CHANNEL = "console"  # the console's only channel (what its commands are sent from)
+# How a slot whose digest could not be built is recorded (the reason follows: a definition
+# that does not load names the host's files, which /status shows to bot admins only).
+BUILD_FAILED = "could not build the digest"
 
 
 @dataclass
