@@ -4,6 +4,7 @@ failed before its fix."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -122,3 +123,37 @@ async def test_why_a_digest_did_not_build_is_shown_to_bot_admins_only(
     core.settings.admins = ["discord:boss"]
     text = adapter.send("/status", user_id="boss", workspace="111", channel="222").plain_text()
     assert "/srv/briefbot/digests/daily.toml is not valid TOML" in text
+
+
+@pytest.mark.asyncio
+async def test_a_database_busy_while_a_post_is_recorded_does_not_post_it_twice(
+        core: Core, fake: FakeDigests, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reload held the write lock past the 60 s busy wait while a slot was being posted: the
+    # message went out, but neither its part nor "posted" could be recorded (the error ended
+    # the run). The claim's lease ran out and the next sweep posted the slot again.
+    import sqlite3
+
+    from bot.corpus.storage import Store
+
+    real = Store.update_post_slot
+    locked = {"left": 3}
+
+    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
+        recording = bool(fields.get("parts_posted")) or fields.get("state") == "posted"
+        if recording and locked["left"] > 0:
+            locked["left"] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return real(self, *args, **fields)
+
+    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT + timedelta(seconds=5))
+    sleeps: list[float] = []
+    sched = make_scheduler(core, adapter, clock, sleeps=sleeps)
+    assert await sched.run_due(sub) == "posted"
+    assert sleeps  # waited for the lock between tries
+    clock.now = SLOT + timedelta(minutes=11)  # past the lease: a sweep
+    assert await sched.run_due(sub) == "nothing-due"
+    assert len(adapter.posts) == 1
+    assert core.store.post_slots(sub)[0]["state"] == "posted"

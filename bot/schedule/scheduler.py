@@ -57,7 +57,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot import metrics
 from bot.config import Settings
 from bot.core import Core
-from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
+from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, is_busy_error
 from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still imported from here
     CronSchedule,
     fire_times,
@@ -649,7 +649,7 @@ class BriefingScheduler:
                 store.update_subscription(sub.id, **changes)
             return done
 
-        if not await self._in_thread(write):
+        if not await self._write_outcome(sub, key, state, write):
             log.warning("subscription #%s slot %s: claim lost before marking it %s",
                         sub.id, key, state)
             return "lost"
@@ -659,6 +659,26 @@ class BriefingScheduler:
         else:
             log.info("subscription #%s slot %s %s", sub.id, key, state)
         return state
+
+    async def _write_outcome(self, sub: Subscription, key: str, state: str,
+                             write: Callable[[Any], bool]) -> bool:
+        """Write a slot's outcome, trying again while another writer (a long reload) holds the
+        database past the busy wait: a post the platform accepted but the ledger did not
+        record stayed claimed, and once its lease ran out the next sweep posted it again.
+        Tries for up to half the lease (the claim is still ours: a takeover is a write too)."""
+        deadline = self.clock() + timedelta(seconds=self.config.lease_seconds / 2)
+        attempt = 0
+        while True:
+            try:
+                return bool(await self._in_thread(write))
+            except sqlite3.OperationalError as exc:
+                attempt += 1
+                if not is_busy_error(exc) or self.clock() >= deadline or attempt >= 100:
+                    raise
+                delay = min(30.0, self.config.retry_base_seconds * 2 ** (attempt - 1))
+                log.warning("subscription #%s slot %s: the database is busy (another writer); "
+                            "marking it %s again in %.3g s", sub.id, key, state, delay)
+                await self.sleep(delay)
 
     async def _not_found_for_long(self, sub: Subscription, key: str, error: str) -> bool:
         """A channel the platform did not find (Slack's `channel_not_found`: deleted, a wrong
