@@ -320,6 +320,19 @@ def latest_fire_time(trigger: CronTrigger, after: datetime, until: datetime) -> 
 _LONGEST_GAP = timedelta(days=366 * 9)
 
 
+def shortest_gap(trigger: CronTrigger, now: datetime, count: int = 50) -> timedelta | None:
+    """The shortest wait between two of the trigger's next `count` fire times (None: fewer
+    than two). A cron is a product of its fields' sets, so its shortest gap recurs within
+    its first few dozen fire times."""
+    times = []
+    for t in fire_times(trigger, now, now + _LONGEST_GAP):
+        times.append(t.astimezone(UTC))
+        if len(times) >= count:
+            break
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    return min(gaps) if gaps else None
+
+
 def next_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
     """The next time the scheduler posts (after `now`), as a real local time: a time skipped
     in spring shown as the time it fires (03:30, not 02:30), a repeated autumn time not at

@@ -157,3 +157,28 @@ async def test_a_database_busy_while_a_post_is_recorded_does_not_post_it_twice(
     assert await sched.run_due(sub) == "nothing-due"
     assert len(adapter.posts) == 1
     assert core.store.post_slots(sub)[0]["state"] == "posted"
+
+
+def test_a_chat_subscription_by_no_bot_admin_posts_at_most_hourly(core: Core) -> None:
+    # Anyone may add the bot to a Discord server they own, and Manage Server there was enough
+    # for `/subscribe daily "* * * * *"`: a digest built every minute per channel, on the
+    # cores every server shares (60 channels kept them busy).
+    adapter = TestAdapter(core, platform="discord", admin=True)
+
+    def subscribe(cron: str, user: str, channel: str = "222") -> str:
+        return adapter.send(f'/subscribe daily "{cron}" UTC', user_id=user, workspace="111",
+                            channel=channel).plain_text()
+
+    said = subscribe("* * * * *", "owner")
+    assert "posts every 1 minute; a subscription from chat may post at most once every 60 " \
+           "minutes" in said, said
+    assert "posts every 30 minutes" in subscribe("0,30 8 * * *", "owner2")
+    assert "posts every 59 minutes" in subscribe("0,59 8 * * *", "owner3")
+    assert "posts every 1 minute;" in subscribe("0,59 8,9 * * *", "owner7")  # 08:59, 09:00
+    assert core.store.subscriptions() == []
+    assert "Subscribed" in subscribe("0 * * * *", "owner4")  # hourly
+    assert "Subscribed" in subscribe("0 8 * * *", "owner5")
+    core.settings.admins = ["discord:boss"]  # a bot admin is not limited
+    assert "Subscribed" in subscribe("*/5 * * * *", "boss", channel="333")
+    core.settings.raw = {**core.settings.raw, "scheduler": {"min_interval_minutes": 0}}
+    assert "Subscribed" in subscribe("*/5 * * * *", "owner6", channel="444")

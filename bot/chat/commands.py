@@ -50,6 +50,7 @@ from bot.schedule.subscriptions import (
     Subscription,
     digest_default_schedule,
     digest_names,
+    interval_problem,
     validate_subscription,
 )
 from bot.workers import POOL_CLOSE_SECONDS, WorkerPool
@@ -826,6 +827,9 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     if not cron:
         raise UserError(f"Give a schedule: {_cmd(req, 'subscribe', f'{digest} 0 8 * * * [TZ]')}")
     validate_subscription(req.caller.platform, req.channel, digest, cron, tz, settings.digests_dir)
+    problem = None if router.is_bot_admin(req.caller) else interval_problem(cron, tz, settings)
+    if problem:
+        raise UserError(problem)
     row = router.core.store.add_subscription(req.caller.platform, req.channel, digest, cron, tz,
                                              req.caller.key, workspace=req.caller.workspace_id)
     sub = Subscription.from_row(row)

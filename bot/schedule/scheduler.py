@@ -75,7 +75,7 @@ from bot.schedule.delivery import (
     DeliveryError,
     PartProgress,
 )
-from bot.schedule.subscriptions import BUILD_FAILED, Subscription
+from bot.schedule.subscriptions import BUILD_FAILED, MIN_INTERVAL_MINUTES, Subscription
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -98,6 +98,7 @@ class SchedulerConfig:
     lease_seconds: float = 600.0  # how long a claim is honoured without renewal
     delivery_timeout_seconds: float = 60.0  # one delivery attempt; a timeout is transient
     sweep_seconds: float = 60.0  # re-sync jobs and catch up due or interrupted slots
+    min_interval_minutes: float = MIN_INTERVAL_MINUTES  # read by `interval_problem`
 
     @property
     def grace_seconds(self) -> float:

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import SNOWFLAKE_MAX, is_snowflake
-from bot.cron import make_trigger, next_fire_time
+from bot.cron import make_trigger, next_fire_time, shortest_gap
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
 from bot.reply import clip_echo
@@ -124,6 +124,26 @@ def workspace_problem(platform: str, workspace: str, field: str = "workspace") -
     if platform == "console":
         return f"{field}: the console has no workspace (leave it out)"
     return None
+
+
+MIN_INTERVAL_MINUTES = 60.0  # [scheduler] min_interval_minutes: see `interval_problem`
+
+
+def interval_problem(cron: str, timezone: str, settings: Any) -> str | None:
+    """Why a chat admin who is no bot admin may not subscribe with `cron`: it posts more
+    often than `[scheduler] min_interval_minutes` (default 60; 0: no limit). Anyone may add
+    the bot to a Discord server they own, and every post builds a digest (CPU-bound, on the
+    host every server shares): 60 channels at `* * * * *` kept its cores busy. None: fine."""
+    limit = settings.section("scheduler").get("min_interval_minutes", MIN_INTERVAL_MINUTES)
+    if not limit:
+        return None
+    gap = shortest_gap(make_trigger(cron, timezone), datetime.now(ZoneInfo(timezone)))
+    if gap is None or gap.total_seconds() >= float(limit) * 60:
+        return None
+    every = gap.total_seconds() / 60
+    return (f"{clip_echo(cron)!r} posts every {every:g} minute{'s' if every != 1 else ''}; a "
+            f"subscription from chat may post at most once every {float(limit):g} minutes "
+            "(a bot admin, or `briefbot schedule add` on the host, may set a shorter one)")
 
 
 def validate_subscription(platform: str, channel: str, digest: str, cron: str, timezone: str,
