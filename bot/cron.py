@@ -194,14 +194,23 @@ class CronSchedule(CronTrigger):  # type: ignore[misc]
         return moved, fieldnum  # never step backwards (the repeated hour in autumn)
 
 
+_MACROS = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
+           "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *",
+           "@hourly": "0 * * * *"}
+
+
 def make_trigger(cron: str, timezone: str) -> CronSchedule:
     """A trigger from a standard 5-field cron expression, or a UserError naming the field
     that is wrong."""
     tz = validate_timezone(timezone)
     fields = cron.split()
+    macro = _MACROS.get(cron.strip().lower())
+    if macro is not None:  # Vixie cron's shorthands: named with what to write instead
+        raise UserError(f"cron shorthand {cron.strip()[:20]!r} is not taken: write {macro!r} "
+                        "(minute hour day-of-month month day-of-week)")
     if len(fields) != 5:
         raise UserError(
-            f"cron expression {cron[:80]!r} has {len(fields)} fields; it must have 5 fields: "
+            f"cron expression {cron[:80]!r} has {len(fields)} field{'s' if len(fields) != 1 else ''}; it must have 5 fields: "
             "minute hour day-of-month month day-of-week (e.g. \"0 8 * * 1-5\")"
         )
     values: dict[str, Any] = {}

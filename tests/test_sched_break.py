@@ -182,3 +182,33 @@ def test_a_chat_subscription_by_no_bot_admin_posts_at_most_hourly(core: Core) ->
     assert "Subscribed" in subscribe("*/5 * * * *", "boss", channel="333")
     core.settings.raw = {**core.settings.raw, "scheduler": {"min_interval_minutes": 0}}
     assert "Subscribed" in subscribe("*/5 * * * *", "owner6", channel="444")
+
+
+def test_a_schedule_that_no_longer_validates_does_not_hide_the_others(core: Core) -> None:
+    # A zone tzdata dropped (US/Pacific-New, 2020) or a row of an older version: its error
+    # was the whole answer of /schedules and /status ("unknown timezone …").
+    core.store.add_subscription("test", "C1", "daily", "0 8 * * *", "US/Pacific-New", "x")
+    core.store.add_subscription("test", "C1", "daily", "0 9 * * *", "UTC", "x")
+    adapter = TestAdapter(core, admin=True)
+    text = adapter.send("/schedules", channel="C1", user_id="a").plain_text()
+    assert "#1 daily → C1 · 0 8 * * * (US/Pacific-New) · invalid schedule: unknown timezone " \
+           "'US/Pacific-New'" in text, text
+    assert "#2 daily → C1 · 0 9 * * * (UTC) · next " in text
+    text = adapter.send("/status", channel="C1", user_id="b").plain_text()
+    assert "#1 daily → test:C1 invalid schedule: unknown timezone" in text, text
+    assert "#2 daily → test:C1 at " in text
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("/subscribe daily @daily", "cron shorthand '@daily' is not taken: write '0 0 * * *'"),
+    ("/subscribe daily @hourly UTC", "cron shorthand '@hourly' is not taken: write '0 * * * *'"),
+    # Quartz's 6 fields: the sixth was taken for a time zone ("unknown timezone '?'")
+    ("/subscribe daily 0 0 8 * * ?", "CRON has 5 fields (minute hour day month weekday), not 6"),
+    ("/subscribe daily 0 0 8 * * 1-5", "CRON has 5 fields (minute hour day month weekday), not 6"),
+    ('/subscribe daily "0 8 * *"', "has 4 fields; it must have 5"),
+    ('/subscribe daily "0"', "has 1 field; it must have 5"),
+])
+def test_a_cron_of_another_dialect_is_named(core: Core, line: str, says: str) -> None:
+    text = TestAdapter(core, admin=True).send(line).plain_text()
+    assert says in text, text
+    assert core.store.subscriptions() == []

@@ -801,8 +801,13 @@ def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | No
     digest, rest = tokens[0], tokens[1:]
     if len(rest) == 1:
         cron, tz = rest[0], None  # quoted cron
-    elif len(rest) == 2 and len(rest[0].split()) == 5:
+    elif len(rest) == 2 and (len(rest[0].split()) == 5 or rest[0].startswith("@")):
         cron, tz = rest[0], rest[1]
+    elif len(rest) == 6 and re.fullmatch(r"[0-9*?/,#LW-]+", rest[5]) and "/" not in rest[5][:1]:
+        # not a zone: a sixth cron field (Quartz's seconds or year, its "?")
+        raise UserError(
+            f"CRON has 5 fields (minute hour day month weekday), not 6: a seconds field or "
+            f"Quartz's '?' is not taken; e.g. {_cmd(req, 'subscribe', 'daily 0 8 * * 1-5 UTC')}")
     elif len(rest) in (5, 6):
         cron, tz = " ".join(rest[:5]), (rest[5] if len(rest) == 6 else None)
     elif not rest:
@@ -888,17 +893,27 @@ def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
     reply = Reply(title=f"Scheduled briefings ({len(rows)})")
     for row in rows:
         sub = Subscription.from_row(row)
-        nxt = sub.next_run()
         if not sub.enabled:
             state = f"disabled: {_meta(sub.disabled_reason or 'no reason recorded')}"
         else:
-            state = "next " + nxt.isoformat(timespec="minutes") if nxt else "never fires"
+            state = _next_post(sub, "next ", "never fires")
         last = f"; last: {sub.last_status} {sub.last_slot}" if sub.last_status else ""
         # (a disabled reason holds the platform's own error text)
         reply.add(Bullet(printable_line(
             f"#{sub.id} {sub.digest} → {_meta(sub.channel)} · {sub.cron} ({sub.timezone}) · "
             f"{state}{last}")))
     return reply
+
+
+def _next_post(sub: Subscription, before: str, never: str) -> str:
+    """When a subscription posts next, for /schedules and /status. A schedule that no longer
+    validates (a zone tzdata dropped, as US/Pacific-New in 2020; a row of an older version)
+    is named: its error ended the whole reply, hiding every other subscription."""
+    try:
+        nxt = sub.next_run()
+    except UserError as exc:
+        return f"invalid schedule: {_meta(exc.message)}"
+    return before + nxt.isoformat(timespec="minutes") if nxt else never
 
 
 def _status(router: Router, req: CommandRequest, text: str) -> Reply:
@@ -953,10 +968,9 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
             reply.add(Heading("Next scheduled posts"))
             for row in subs[:10]:
                 sub = Subscription.from_row(row)
-                nxt = sub.next_run()
                 reply.add(Bullet(printable_line(
-                    f"#{sub.id} {sub.digest} → {sub.platform}:{_meta(sub.channel)} at "
-                    f"{nxt.isoformat(timespec='minutes') if nxt else 'never'}")))
+                    f"#{sub.id} {sub.digest} → {sub.platform}:{_meta(sub.channel)} "
+                    f"{_next_post(sub, 'at ', 'at never')}")))
         else:
             reply.add(Context("No scheduled posts."))
     if failed_posts:
