@@ -212,3 +212,54 @@ def test_a_cron_of_another_dialect_is_named(core: Core, line: str, says: str) ->
     text = TestAdapter(core, admin=True).send(line).plain_text()
     assert says in text, text
     assert core.store.subscriptions() == []
+
+
+@pytest.mark.asyncio
+async def test_a_database_busy_between_two_parts_does_not_post_the_first_twice(
+        core: Core, fake: FakeDigests, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A two-part briefing: part 1 went out, part 2 met a transient error. A reload held the
+    # write lock past the busy wait, so part 1 could not be recorded, and the retry's lease
+    # renewal raised: the run ended with the slot claimed and no part recorded. After the
+    # lease the sweep took it over and posted part 1 again.
+    import sqlite3
+
+    from bot.corpus.storage import Store
+    from bot.reply import Reply
+    from bot.schedule.delivery import DeliveryError, PartProgress
+
+    class TwoParts:
+        platform = "test"
+
+        def __init__(self) -> None:
+            self.posted: list[int] = []
+            self.failed = False
+
+        async def deliver(self, channel: str, reply: Reply,
+                          progress: PartProgress | None = None) -> None:
+            assert progress is not None
+            for part in range(progress.posted, 2):
+                if part == 1 and not self.failed:
+                    self.failed = True
+                    raise DeliveryError("timed out", transient=True)
+                self.posted.append(part)
+                await progress.mark(part + 1)
+
+    real = Store.update_post_slot
+    locked = {"left": 3}  # the part's record, the renewal before the retry, one more
+
+    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
+        busy = bool(fields.get("parts_posted")) or "attempts" in fields and fields["attempts"] > 1
+        if busy and locked["left"] > 0:
+            locked["left"] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return real(self, *args, **fields)
+
+    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+    sub = add_sub(core)
+    adapter = TwoParts()
+    clock = Clock(SLOT + timedelta(seconds=5))
+    sched = make_scheduler(core, adapter, clock)  # type: ignore[arg-type]
+    assert await sched.run_due(sub) == "posted"
+    clock.now = SLOT + timedelta(minutes=11)  # past the lease: a sweep
+    assert await sched.run_due(sub) == "nothing-due"
+    assert adapter.posted == [0, 1]

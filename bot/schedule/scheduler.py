@@ -577,9 +577,12 @@ class BriefingScheduler:
         for attempt in range(1, cfg.max_attempts + 1):
             attempts += 1
             now = self.clock()
+            # (a busy database is waited out once a part is out: the error would end the run
+            # with what was posted unrecorded, and after the lease the sweep posted it again)
             renewed = await self._update_slot(
                 sub.id, key, attempts=attempts, updated_at=slot_key(now),
-                lease_until=slot_key(now + timedelta(seconds=cfg.lease_seconds)))
+                lease_until=slot_key(now + timedelta(seconds=cfg.lease_seconds)),
+                busy_retry=progress.posted > 0)
             if not renewed:
                 log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
                 return "lost"
@@ -627,7 +630,8 @@ class BriefingScheduler:
             now = self.clock()
             await self._update_slot(
                 sub.id, key, error=error, updated_at=slot_key(now),
-                lease_until=slot_key(now + timedelta(seconds=delay + cfg.lease_seconds)))
+                lease_until=slot_key(now + timedelta(seconds=delay + cfg.lease_seconds)),
+                busy_retry=progress.posted > 0)
             await self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -650,7 +654,8 @@ class BriefingScheduler:
                 store.update_subscription(sub.id, **changes)
             return done
 
-        if not await self._write_outcome(sub, key, state, write):
+        if not await self._busy_retry(sub.id, key, f"marking it {state}",
+                                      lambda: self._in_thread(write)):
             log.warning("subscription #%s slot %s: claim lost before marking it %s",
                         sub.id, key, state)
             return "lost"
@@ -661,24 +666,25 @@ class BriefingScheduler:
             log.info("subscription #%s slot %s %s", sub.id, key, state)
         return state
 
-    async def _write_outcome(self, sub: Subscription, key: str, state: str,
-                             write: Callable[[Any], bool]) -> bool:
-        """Write a slot's outcome, trying again while another writer (a long reload) holds the
-        database past the busy wait: a post the platform accepted but the ledger did not
-        record stayed claimed, and once its lease ran out the next sweep posted it again.
-        Tries for up to half the lease (the claim is still ours: a takeover is a write too)."""
+    async def _busy_retry(self, sub_id: int, key: str, what: str,
+                          write: Callable[[], Awaitable[Any]]) -> bool:
+        """A ledger write made after a part was posted (the outcome, a lease renewal), tried
+        again while another writer (a long reload) holds the database past the busy wait: a
+        post the platform accepted but the ledger did not record stayed claimed, and once its
+        lease ran out the next sweep posted it again. Tries for up to half the lease (the
+        claim is still ours: a takeover is a write too)."""
         deadline = self.clock() + timedelta(seconds=self.config.lease_seconds / 2)
         attempt = 0
         while True:
             try:
-                return bool(await self._in_thread(write))
+                return bool(await write())
             except sqlite3.OperationalError as exc:
                 attempt += 1
                 if not is_busy_error(exc) or self.clock() >= deadline or attempt >= 100:
                     raise
                 delay = min(30.0, self.config.retry_base_seconds * 2 ** (attempt - 1))
                 log.warning("subscription #%s slot %s: the database is busy (another writer); "
-                            "marking it %s again in %.3g s", sub.id, key, state, delay)
+                            "%s again in %.3g s", sub_id, key, what, delay)
                 await self.sleep(delay)
 
     async def _not_found_for_long(self, sub: Subscription, key: str, error: str) -> bool:
@@ -712,11 +718,20 @@ class BriefingScheduler:
         log.warning("disabling subscription #%s: %s", sub_id, reason)
         self.core.store.update_subscription(sub_id, enabled=0, disabled_reason=reason)
 
-    async def _update_slot(self, sub_id: int, key: str, **fields: Any) -> bool:
-        """Update a slot this scheduler still holds; False when the claim was lost."""
+    async def _update_slot(self, sub_id: int, key: str, busy_retry: bool = False,
+                           **fields: Any) -> bool:
+        """Update a slot this scheduler still holds; False when the claim was lost.
+        `busy_retry`: wait out a busy database (see `_busy_retry`)."""
         store_fields = dict(fields)
-        return bool(await asyncio.to_thread(
-            lambda: self.core.store.update_post_slot(sub_id, key, self.claimant, **store_fields)))
+
+        def write() -> Awaitable[Any]:
+            return asyncio.to_thread(
+                lambda: self.core.store.update_post_slot(sub_id, key, self.claimant,
+                                                         **store_fields))
+
+        if busy_retry:
+            return await self._busy_retry(sub_id, key, "updating it", write)
+        return bool(await write())
 
     async def _in_thread(self, fn: Callable[[Any], Any]) -> Any:
         """Run a storage call in a worker thread (with that thread's own Store)."""
