@@ -263,3 +263,31 @@ async def test_a_database_busy_between_two_parts_does_not_post_the_first_twice(
     clock.now = SLOT + timedelta(minutes=11)  # past the lease: a sweep
     assert await sched.run_due(sub) == "nothing-due"
     assert adapter.posted == [0, 1]
+
+
+@pytest.mark.asyncio
+async def test_a_job_scheduled_while_the_clock_ran_ahead_is_brought_back(
+        core: Core, fake: FakeDigests) -> None:
+    # APScheduler keeps the next run it worked out (persisted): one computed while the clock
+    # ran a year ahead waited a year, and only the sweep posted the slots meanwhile.
+    from datetime import UTC as _UTC
+
+    from bot.cron import make_trigger, next_fire_time
+    from bot.schedule.scheduler import BriefingScheduler
+    from tests.test_scheduler import FAST
+
+    sub = add_sub(core, cron="0 8 * * *", tz="UTC")
+    sched = BriefingScheduler(core, {"test": TestAdapter(core)}, config=FAST)
+    sched.start()
+    try:
+        assert sched.scheduler is not None
+        ahead = datetime.now(_UTC) + timedelta(days=365)
+        sched.scheduler.modify_job(f"sub-{sub}", jobstore="default", next_run_time=ahead)
+        sched.sync_jobs()
+        job = sched.scheduler.get_job(f"sub-{sub}")
+        due = next_fire_time(make_trigger("0 8 * * *", "UTC"), datetime.now(_UTC))
+        assert job is not None and due is not None and job.next_run_time == due
+        sched.sync_jobs()  # unchanged once on time
+        assert sched.scheduler.get_job(f"sub-{sub}").next_run_time == due
+    finally:
+        sched.shutdown()

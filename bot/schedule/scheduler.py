@@ -394,6 +394,7 @@ class BriefingScheduler:
             if (job is not None and job.name == _job_name(sub)
                     and isinstance(job.trigger, CronSchedule)  # older builds: CronTrigger
                     and not job.trigger.stale):
+                self._rewind(job)
                 continue
             try:
                 trigger = make_trigger(sub.cron, sub.timezone)
@@ -403,6 +404,21 @@ class BriefingScheduler:
             self.scheduler.add_job(
                 run_subscription_job, trigger, args=[sub.id], id=_job_id(sub.id),
                 name=_job_name(sub), jobstore="default", replace_existing=True)
+
+    def _rewind(self, job: Any) -> None:
+        """A job whose next run is later than its schedule's next fire time from now (worked
+        out while the clock ran ahead: a bad time source, a restored VM) is brought back to it;
+        it waited for that date, and only the sweep posted the slots meanwhile, up to
+        `sweep_seconds` late."""
+        when = job.next_run_time
+        if when is None:
+            return
+        due = next_fire_time(job.trigger, datetime.now(UTC))
+        if due is not None and due.astimezone(UTC) < when.astimezone(UTC):
+            log.warning("scheduled job %s ran ahead of the clock (next run %s); next run %s",
+                        job.id, when.isoformat(), due.isoformat())
+            assert self.scheduler is not None
+            self.scheduler.modify_job(job.id, jobstore="default", next_run_time=due)
 
     async def sweep(self) -> None:
         """Periodic: re-sync jobs (changes made by the CLI or another process) and post any
