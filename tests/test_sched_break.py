@@ -4,6 +4,7 @@ failed before its fix."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -291,3 +292,21 @@ async def test_a_job_scheduled_while_the_clock_ran_ahead_is_brought_back(
         assert sched.scheduler.get_job(f"sub-{sub}").next_run_time == due
     finally:
         sched.shutdown()
+
+
+def test_schedule_list_names_a_schedule_that_no_longer_validates(tmp_path: Path) -> None:
+    # `briefbot schedule list` said "next None".
+    from bot.corpus.storage import Store
+    from tests.test_schedule_cli import project_with_daily_digest, run
+
+    project = project_with_daily_digest(tmp_path)
+    (project / "var").mkdir()
+    store = Store(project / "var" / "test.db")
+    store.add_subscription("slack", "C1", "daily", "0 8 * * *", "US/Pacific-New", "x")
+    store.add_subscription("slack", "C1", "daily", "0 8 31 2 *", "UTC", "x")
+    store.close()
+    result = run(project, "list")
+    assert result.exit_code == 0, result.output
+    assert "· invalid schedule: unknown timezone 'US/Pacific-New'" in result.output
+    assert "0 8 31 2 * (UTC) · never fires" in result.output
+    assert "None" not in result.output
