@@ -310,3 +310,18 @@ def test_schedule_list_names_a_schedule_that_no_longer_validates(tmp_path: Path)
     assert "· invalid schedule: unknown timezone 'US/Pacific-New'" in result.output
     assert "0 8 31 2 * (UTC) · never fires" in result.output
     assert "None" not in result.output
+
+
+def test_a_long_id_or_cron_is_not_echoed_whole(core: Core) -> None:
+    # "/unsubscribe 999…" (3,900 digits) came back whole; a cron of 3,000 characters
+    # ("1,1,1,…") was stored and shown whole by /subscribe and /schedules.
+    adapter = TestAdapter(core, admin=True)
+    text = adapter.send("/unsubscribe " + "9" * 3900, user_id="a").plain_text()
+    assert text.startswith("No subscription #" + "9" * 40 + "… here."), text[:80]
+    text = adapter.send("/subscribe daily " + "1," * 1500 + "1 8 * * * UTC",
+                        user_id="b").plain_text()
+    assert text.startswith("cron expression of 3,009 characters: at most 300"), text[:80]
+    assert core.store.subscriptions() == []
+    every = ",".join(str(m) for m in range(60))  # 170 characters: taken
+    assert "Subscribed" in adapter.send(f"/subscribe daily {every} 8 * * * UTC",
+                                        user_id="c").plain_text()

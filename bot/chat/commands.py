@@ -856,7 +856,7 @@ def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     sub_id = parse_id(parts[0])
     row = None if sub_id is None else router.core.store.subscription(sub_id)
     if sub_id is None or row is None or row["id"] not in _visible_ids(router, req):
-        shown = parts[0].lstrip("#") if sub_id is None else sub_id
+        shown = clip_echo(parts[0].lstrip("#")) if sub_id is None else sub_id
         raise UserError(f"No subscription #{shown} here. See {_cmd(req, 'schedules')}.")
     router.core.store.remove_subscription(sub_id)
     if router.core.on_subscriptions_changed is not None:

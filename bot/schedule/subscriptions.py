@@ -126,6 +126,7 @@ def workspace_problem(platform: str, workspace: str, field: str = "workspace") -
     return None
 
 
+MAX_CRON_CHARS = 300  # a subscription's cron, as typed (see `validate_subscription`)
 MIN_INTERVAL_MINUTES = 60.0  # [scheduler] min_interval_minutes: see `interval_problem`
 
 
@@ -174,6 +175,11 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
     names = digest_names(digests_dir)
     if digest not in names:
         raise UserError(f"no digest named {digest!r}; available: {', '.join(names) or 'none'}")
+    if len(cron) > MAX_CRON_CHARS:
+        # (every minute listed is 170: "0,1,…,59"; one stored longer was shown whole by
+        # /subscribe, /schedules and `schedule list`)
+        raise UserError(f"cron expression of {len(cron):,} characters: at most "
+                        f"{MAX_CRON_CHARS} (use ranges and steps: 0-30/5)")
     trigger = make_trigger(cron, timezone)
     if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(timezone))) is None:
         raise UserError(f"cron expression {cron!r} never fires (e.g. 31 February)")
