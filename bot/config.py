@@ -227,6 +227,9 @@ class SchedulerSettings(_Section):
     # 0 is no "no timeout": every delivery attempt would time out at once, every post fail
     delivery_timeout_seconds: Annotated[float, Field(gt=0, le=DAY, allow_inf_nan=False)] = 60
     sweep_seconds: Annotated[float, Field(ge=1, le=DAY, allow_inf_nan=False)] = 60
+    # a chat /subscribe by an admin who is no bot admin (Manage Server in any Discord server
+    # the bot was added to) may post at most this often (0: no limit)
+    min_interval_minutes: Annotated[float, Field(ge=0, le=DAY / 60, allow_inf_nan=False)] = 60
 
 
 class FeedsSettings(_Section):

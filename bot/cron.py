@@ -77,7 +77,8 @@ def _parse_field(aps: str, value: str) -> list[int]:
         else:
             a = _value(aps, first)
             if last:
-                b = 7 if dow and last == "sun" else _value(aps, last)  # "fri-sun"
+                # "fri-sun": Sunday as a range's end is 7; "sun-sun" (0-0) is Sunday only
+                b = 7 if dow and last == "sun" and a > 0 else _value(aps, last)
             else:
                 b = top if step_s else a
             if a > b:
@@ -193,14 +194,23 @@ class CronSchedule(CronTrigger):  # type: ignore[misc]
         return moved, fieldnum  # never step backwards (the repeated hour in autumn)
 
 
+_MACROS = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
+           "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *",
+           "@hourly": "0 * * * *"}
+
+
 def make_trigger(cron: str, timezone: str) -> CronSchedule:
     """A trigger from a standard 5-field cron expression, or a UserError naming the field
     that is wrong."""
     tz = validate_timezone(timezone)
     fields = cron.split()
+    macro = _MACROS.get(cron.strip().lower())
+    if macro is not None:  # Vixie cron's shorthands: named with what to write instead
+        raise UserError(f"cron shorthand {cron.strip()[:20]!r} is not taken: write {macro!r} "
+                        "(minute hour day-of-month month day-of-week)")
     if len(fields) != 5:
         raise UserError(
-            f"cron expression {cron[:80]!r} has {len(fields)} fields; it must have 5 fields: "
+            f"cron expression {cron[:80]!r} has {len(fields)} field{'s' if len(fields) != 1 else ''}; it must have 5 fields: "
             "minute hour day-of-month month day-of-week (e.g. \"0 8 * * 1-5\")"
         )
     values: dict[str, Any] = {}
@@ -236,6 +246,21 @@ def iana_zone_names() -> frozenset[str]:
     """The IANA time zone names (tzdata's list, with its backward-compatible links)."""
     text = importlib.resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
     return frozenset(text.split()) - _NOT_PLACES
+
+
+@lru_cache(maxsize=256)
+def zone_key(name: str) -> object:
+    """Which clock a zone name keeps, for finding the same schedule twice: the names of one
+    zone (tzdata's links: "UTC" and "Etc/UTC", "Europe/Kiev" and "Europe/Kyiv",
+    "US/Pacific" and "America/Los_Angeles") have the same tzdata file. A name that is no
+    IANA zone is its own key."""
+    if name not in iana_zone_names():
+        return name
+    try:
+        return importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/")) \
+            .read_bytes()
+    except (OSError, ValueError):
+        return name
 
 
 def validate_timezone(name: str) -> ZoneInfo:
@@ -302,6 +327,19 @@ def latest_fire_time(trigger: CronTrigger, after: datetime, until: datetime) -> 
 # The longest wait between two fire times of a standard cron expression: 29 February,
 # 2096 to 2104 (2100 is no leap year).
 _LONGEST_GAP = timedelta(days=366 * 9)
+
+
+def shortest_gap(trigger: CronTrigger, now: datetime, count: int = 50) -> timedelta | None:
+    """The shortest wait between two of the trigger's next `count` fire times (None: fewer
+    than two). A cron is a product of its fields' sets, so its shortest gap recurs within
+    its first few dozen fire times."""
+    times = []
+    for t in fire_times(trigger, now, now + _LONGEST_GAP):
+        times.append(t.astimezone(UTC))
+        if len(times) >= count:
+            break
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    return min(gaps) if gaps else None
 
 
 def next_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:

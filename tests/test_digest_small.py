@@ -135,3 +135,32 @@ def test_the_timeline_dates_an_event_of_1776(store: Store, settings: Settings,
     timeline = build_digest(store, settings, only="timeline").section("timeline")
     assert timeline is not None
     assert [(it.date, it.text.split()[1]) for it in timeline.items][0] == ("1776", "declaration")
+
+
+def test_to_watch_does_not_take_a_year_before_1800_for_a_figure(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    # The timeline reads "in 1776," as a date (`_OLD_YEAR`), but "to watch" skipped only the
+    # years 1800-2099: 1776, found in one article, was listed as a single-source figure. A
+    # count under 1800 ("1500 homes") is still a figure, as the timeline reads it.
+    from bot.corpus.reload import reload_corpus
+
+    records = [
+        {"id": "museum", "title": "Museum reopens", "published": "2024-05-02",
+         "outlet": "Reuters",
+         "text": "The Old State House museum in Boston reopened on Tuesday after a long "
+                 "restoration. The declaration was first read from its balcony in 1776, the "
+                 "museum said. Curators restored the council chamber and its windows with "
+                 "period glass."},
+        {"id": "flood", "title": "Floods in the valley", "published": "2024-05-03",
+         "outlet": "AP",
+         "text": "Floods in the river valley reached 1500 homes on Wednesday, officials said. "
+                 "Rescue teams used boats to reach families stranded on roofs."},
+    ]
+    (corpus / "news.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    watch = build_digest(store, settings, only="to-watch").section("to-watch")
+    assert watch is not None
+    notes = [(it.text.split()[1], it.note) for it in watch.items]
+    assert ("declaration", "single-source figure") not in notes
+    assert ("in", "single-source figure") in notes  # "Floods in the river valley reached 1500 homes"

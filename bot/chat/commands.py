@@ -46,9 +46,11 @@ from bot.reply import (
     printable_line,
 )
 from bot.schedule.subscriptions import (
+    BUILD_FAILED,
     Subscription,
     digest_default_schedule,
     digest_names,
+    interval_problem,
     validate_subscription,
 )
 from bot.workers import POOL_CLOSE_SECONDS, WorkerPool
@@ -799,8 +801,13 @@ def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | No
     digest, rest = tokens[0], tokens[1:]
     if len(rest) == 1:
         cron, tz = rest[0], None  # quoted cron
-    elif len(rest) == 2 and len(rest[0].split()) == 5:
+    elif len(rest) == 2 and (len(rest[0].split()) == 5 or rest[0].startswith("@")):
         cron, tz = rest[0], rest[1]
+    elif len(rest) == 6 and re.fullmatch(r"[0-9*?/,#LW-]+", rest[5]) and "/" not in rest[5][:1]:
+        # not a zone: a sixth cron field (Quartz's seconds or year, its "?")
+        raise UserError(
+            f"CRON has 5 fields (minute hour day month weekday), not 6: a seconds field or "
+            f"Quartz's '?' is not taken; e.g. {_cmd(req, 'subscribe', 'daily 0 8 * * 1-5 UTC')}")
     elif len(rest) in (5, 6):
         cron, tz = " ".join(rest[:5]), (rest[5] if len(rest) == 6 else None)
     elif not rest:
@@ -825,6 +832,9 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     if not cron:
         raise UserError(f"Give a schedule: {_cmd(req, 'subscribe', f'{digest} 0 8 * * * [TZ]')}")
     validate_subscription(req.caller.platform, req.channel, digest, cron, tz, settings.digests_dir)
+    problem = None if router.is_bot_admin(req.caller) else interval_problem(cron, tz, settings)
+    if problem:
+        raise UserError(problem)
     row = router.core.store.add_subscription(req.caller.platform, req.channel, digest, cron, tz,
                                              req.caller.key, workspace=req.caller.workspace_id)
     sub = Subscription.from_row(row)
@@ -832,7 +842,7 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
         router.core.on_subscriptions_changed()
     nxt = sub.next_run()
     return Reply(title=f"Subscribed: {digest}").add(
-        Fields([("Id", str(sub.id)), ("Schedule", f"{cron} ({tz})"),
+        Fields([("Id", str(sub.id)), ("Schedule", f"{sub.cron} ({tz})"),
                 ("Next post", nxt.isoformat(timespec="minutes") if nxt else "never")]),
         Context(f"Remove with {_cmd(req, 'unsubscribe', str(sub.id))}."),
     )
@@ -846,7 +856,7 @@ def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     sub_id = parse_id(parts[0])
     row = None if sub_id is None else router.core.store.subscription(sub_id)
     if sub_id is None or row is None or row["id"] not in _visible_ids(router, req):
-        shown = parts[0].lstrip("#") if sub_id is None else sub_id
+        shown = clip_echo(parts[0].lstrip("#")) if sub_id is None else sub_id
         raise UserError(f"No subscription #{shown} here. See {_cmd(req, 'schedules')}.")
     router.core.store.remove_subscription(sub_id)
     if router.core.on_subscriptions_changed is not None:
@@ -883,17 +893,27 @@ def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
     reply = Reply(title=f"Scheduled briefings ({len(rows)})")
     for row in rows:
         sub = Subscription.from_row(row)
-        nxt = sub.next_run()
         if not sub.enabled:
             state = f"disabled: {_meta(sub.disabled_reason or 'no reason recorded')}"
         else:
-            state = "next " + nxt.isoformat(timespec="minutes") if nxt else "never fires"
+            state = _next_post(sub, "next ", "never fires")
         last = f"; last: {sub.last_status} {sub.last_slot}" if sub.last_status else ""
         # (a disabled reason holds the platform's own error text)
         reply.add(Bullet(printable_line(
             f"#{sub.id} {sub.digest} → {_meta(sub.channel)} · {sub.cron} ({sub.timezone}) · "
             f"{state}{last}")))
     return reply
+
+
+def _next_post(sub: Subscription, before: str, never: str) -> str:
+    """When a subscription posts next, for /schedules and /status. A schedule that no longer
+    validates (a zone tzdata dropped, as US/Pacific-New in 2020; a row of an older version)
+    is named: its error ended the whole reply, hiding every other subscription."""
+    try:
+        nxt = sub.next_run()
+    except UserError as exc:
+        return f"invalid schedule: {_meta(exc.message)}"
+    return before + nxt.isoformat(timespec="minutes") if nxt else never
 
 
 def _status(router: Router, req: CommandRequest, text: str) -> Reply:
@@ -948,17 +968,24 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
             reply.add(Heading("Next scheduled posts"))
             for row in subs[:10]:
                 sub = Subscription.from_row(row)
-                nxt = sub.next_run()
                 reply.add(Bullet(printable_line(
-                    f"#{sub.id} {sub.digest} → {sub.platform}:{_meta(sub.channel)} at "
-                    f"{nxt.isoformat(timespec='minutes') if nxt else 'never'}")))
+                    f"#{sub.id} {sub.digest} → {sub.platform}:{_meta(sub.channel)} "
+                    f"{_next_post(sub, 'at ', 'at never')}")))
         else:
             reply.add(Context("No scheduled posts."))
     if failed_posts:
         reply.add(Heading("Failed posts"))
+        digest_of = {int(r["id"]): str(r["digest"]) for r in scoped}
         for f in failed_posts:
+            error = f.get("error") or "failed"
+            if error.startswith(BUILD_FAILED) and not bot_admin:
+                # why a definition did not load names the host's files (digests/NAME.toml
+                # under its path): bot admins see it, as why a reload failed
+                name = digest_of.get(int(f["subscription_id"]), "NAME")
+                error = (f"{BUILD_FAILED}: the reason: bot admins (digests/{_meta(name)}"
+                         ".toml may be missing or broken)")
             reply.add(Bullet(printable_line(  # the platform's own error text
-                f"#{f['subscription_id']} slot {f['slot']}: {_meta(f.get('error') or 'failed')}")))
+                f"#{f['subscription_id']} slot {f['slot']}: {_meta(error)}")))
     disabled = [r for r in scoped if not r["enabled"]]
     for row in disabled:
         reply.add(Bullet(printable_line(

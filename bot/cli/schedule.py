@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from bot.cli.context import ROW_ID, echo_listing, json_errors
+from bot.cron import make_trigger
 from bot.errors import UserError
 from bot.reply import printable_line
 from bot.schedule.subscriptions import (
@@ -80,7 +81,7 @@ def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
         click.echo(json.dumps(_describe(app.store, row), ensure_ascii=False, indent=2))
         return
     nxt = sub.next_run()
-    click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {cron} ({tz}) · "
+    click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {sub.cron} ({tz}) · "
                f"next post {nxt.isoformat(timespec='minutes') if nxt else 'never'}")
 
 
@@ -125,6 +126,12 @@ def _subscription_lines(it: dict[str, Any]) -> str:
     hold the platform's own text."""
     state = (f"next {it['next_run']}" if it["enabled"]
              else f"DISABLED: {it['disabled_reason'] or 'no reason recorded'}")
+    if it["enabled"] and it["next_run"] is None:  # was "next None"
+        try:
+            make_trigger(it["cron"], it["timezone"])
+            state = "never fires"
+        except UserError as exc:  # a zone tzdata dropped, a row of an older version
+            state = f"invalid schedule: {exc.message}"
     lines = [printable_line(f"#{it['id']} {it['digest']} → {it['platform']}:{it['channel']} · "
                             f"{it['cron']} ({it['timezone']}) · {state}")]
     if it["last_status"]:

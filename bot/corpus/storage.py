@@ -45,7 +45,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from bot.cron import cron_key
+from bot.cron import cron_key, zone_key
 from bot.errors import UserError
 
 _HOST = os.uname().nodename if hasattr(os, "uname") else ""
@@ -172,10 +172,13 @@ class DuplicateSubscription(UserError):
     """The same digest, channel, cron and time zone is already subscribed (`existing`)."""
 
     def __init__(self, existing: int, digest: str, channel: str, cron: str,
-                 timezone: str) -> None:
+                 timezone: str, existing_timezone: str | None = None) -> None:
         self.existing = existing
+        # another name of the same zone ("Etc/UTC" for "UTC", "Europe/Kiev" for "Europe/Kyiv")
+        zone = timezone if existing_timezone in (None, timezone) else \
+            f"{timezone}, the same clock as its {existing_timezone}"
         super().__init__(f"already subscribed as #{existing}: {digest} in {channel[:80]} at "
-                         f"{' '.join(cron.split())} ({timezone}); nothing was added")
+                         f"{' '.join(cron.split())} ({zone}); nothing was added")
 
 
 class SchemaTooNew(UserError):
@@ -1232,6 +1235,9 @@ class Store:
         """`workspace`: the Slack workspace (team) or Discord server (guild) it was made in;
         chat admins there may list and remove it. Without one, only from its channel."""
         self._ensure_subscriptions()
+        # One space between the fields: any whitespace separates them (a tab, U+2028, \x1c),
+        # which every reply showing the schedule echoed as typed.
+        cron = " ".join(cron.split())
         with self._write_transaction():
             # The same briefing twice in one channel (a /subscribe retried after a slow ack,
             # the CLI and chat) would post every slot twice: refused, checked under the write
@@ -1239,7 +1245,9 @@ class Store:
             # kept as they are; `/unsubscribe` removes one.)
             existing = self.duplicate_subscription(platform, channel, digest, cron, timezone)
             if existing is not None:
-                raise DuplicateSubscription(existing, digest, channel, cron, timezone)
+                other = self.subscription(existing)
+                raise DuplicateSubscription(existing, digest, channel, cron, timezone,
+                                            str(other["timezone"]) if other else timezone)
             # Ids are never reused (a high-water mark in meta, not max(id)+1): an old post's
             # "stop with /unsubscribe 5" must never remove a later subscription.
             top = self.db.execute("select max(id) from subscriptions").fetchone()[0] or 0
@@ -1262,10 +1270,13 @@ class Store:
         self._ensure_subscriptions()
         fields = cron.split()
         key = cron_key(cron)
+        zone = zone_key(timezone)
         for row in self.db.query(
-                "select id, cron from subscriptions where platform = ? and channel = ? and"
-                " digest = ? and timezone = ? and enabled = 1 order by id",
-                [platform, channel, digest, timezone]):
+                "select id, cron, timezone from subscriptions where platform = ? and"
+                " channel = ? and digest = ? and enabled = 1 order by id",
+                [platform, channel, digest]):
+            if row["timezone"] != timezone and zone_key(str(row["timezone"])) != zone:
+                continue  # (another name of the same zone, "Etc/UTC" for "UTC", is the same)
             other = str(row["cron"] or "")
             if other.split() == fields or (key is not None and cron_key(other) == key):
                 return int(row["id"])
@@ -1464,12 +1475,17 @@ class Store:
             params.append(limit)
         return [dict(r) for r in self.db.query(sql, params)]
 
-    def last_post_slot(self, sub_id: int) -> str | None:
-        """The latest slot in the ledger for a subscription, whatever its state."""
+    def last_post_slot(self, sub_id: int, until: str | None = None) -> str | None:
+        """The latest slot in the ledger for a subscription, whatever its state (with
+        `until`, the latest not after it)."""
         if not self._existing("post_ledger"):
             return None
-        rows = list(self.db.query(
-            "select max(slot) slot from post_ledger where subscription_id = ?", [sub_id]))
+        sql = "select max(slot) slot from post_ledger where subscription_id = ?"
+        params: list[Any] = [sub_id]
+        if until is not None:
+            sql += " and slot <= ?"
+            params.append(until)
+        rows = list(self.db.query(sql, params))
         return rows[0]["slot"] if rows else None
 
     def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:

@@ -57,7 +57,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot import metrics
 from bot.config import Settings
 from bot.core import Core
-from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
+from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, is_busy_error
 from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still imported from here
     CronSchedule,
     fire_times,
@@ -75,7 +75,7 @@ from bot.schedule.delivery import (
     DeliveryError,
     PartProgress,
 )
-from bot.schedule.subscriptions import Subscription
+from bot.schedule.subscriptions import BUILD_FAILED, MIN_INTERVAL_MINUTES, Subscription
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -98,6 +98,7 @@ class SchedulerConfig:
     lease_seconds: float = 600.0  # how long a claim is honoured without renewal
     delivery_timeout_seconds: float = 60.0  # one delivery attempt; a timeout is transient
     sweep_seconds: float = 60.0  # re-sync jobs and catch up due or interrupted slots
+    min_interval_minutes: float = MIN_INTERVAL_MINUTES  # read by `interval_problem`
 
     @property
     def grace_seconds(self) -> float:
@@ -243,6 +244,7 @@ class BriefingScheduler:
         self._feeds_poll_waiting = False
         self._feeds_flag_lock = threading.Lock()
         self._prepared = False
+        self._ahead_warned: set[int] = set()  # subscriptions with ledger slots after now
 
     # ------------------------------------------------------------------ lifecycle
     def prepare(self) -> None:
@@ -392,6 +394,7 @@ class BriefingScheduler:
             if (job is not None and job.name == _job_name(sub)
                     and isinstance(job.trigger, CronSchedule)  # older builds: CronTrigger
                     and not job.trigger.stale):
+                self._rewind(job)
                 continue
             try:
                 trigger = make_trigger(sub.cron, sub.timezone)
@@ -401,6 +404,21 @@ class BriefingScheduler:
             self.scheduler.add_job(
                 run_subscription_job, trigger, args=[sub.id], id=_job_id(sub.id),
                 name=_job_name(sub), jobstore="default", replace_existing=True)
+
+    def _rewind(self, job: Any) -> None:
+        """A job whose next run is later than its schedule's next fire time from now (worked
+        out while the clock ran ahead: a bad time source, a restored VM) is brought back to it;
+        it waited for that date, and only the sweep posted the slots meanwhile, up to
+        `sweep_seconds` late."""
+        when = job.next_run_time
+        if when is None:
+            return
+        due = next_fire_time(job.trigger, datetime.now(UTC))
+        if due is not None and due.astimezone(UTC) < when.astimezone(UTC):
+            log.warning("scheduled job %s ran ahead of the clock (next run %s); next run %s",
+                        job.id, when.isoformat(), due.isoformat())
+            assert self.scheduler is not None
+            self.scheduler.modify_job(job.id, jobstore="default", next_run_time=due)
 
     async def sweep(self) -> None:
         """Periodic: re-sync jobs (changes made by the CLI or another process) and post any
@@ -452,7 +470,13 @@ class BriefingScheduler:
             self._disable(sub_id, f"invalid schedule: {exc.message}")
             return None
         grace_start = now - timedelta(seconds=self.config.grace_seconds)
-        last = store.last_post_slot(sub_id)
+        # Only slots up to now: one after it was taken while the clock ran ahead (a bad time
+        # source, a restored VM); it would hold every slot back until that date came.
+        last = store.last_post_slot(sub_id, until=slot_key(now))
+        if last != store.last_post_slot(sub_id) and sub_id not in self._ahead_warned:
+            self._ahead_warned.add(sub_id)  # once per process: the sweep comes every minute
+            log.warning("subscription #%s: the post ledger has slots after now (%s); the "
+                        "clock went back? posting the slots due now", sub_id, slot_key(now))
         lower = max(grace_start, parse_time(sub.created_at),
                     parse_time(last) if last else grace_start)
         due = latest_fire_time(trigger, lower, now)
@@ -524,7 +548,7 @@ class BriefingScheduler:
         except Exception as exc:
             log.exception("subscription #%s slot %s: building the digest failed", sub_id, key)
             detail = exc.message if isinstance(exc, UserError) else type(exc).__name__
-            return await self._finish(sub, key, "failed", f"could not build the digest: {detail}")
+            return await self._finish(sub, key, "failed", f"{BUILD_FAILED}: {detail}")
         await self._update_slot(sub_id, key, built_at=built_at, since=since, seen_seq=seen_seq)
         if not has_new:
             if digest_on_empty(self.core.settings.digests_dir, sub.digest) == "skip":
@@ -569,9 +593,12 @@ class BriefingScheduler:
         for attempt in range(1, cfg.max_attempts + 1):
             attempts += 1
             now = self.clock()
+            # (a busy database is waited out once a part is out: the error would end the run
+            # with what was posted unrecorded, and after the lease the sweep posted it again)
             renewed = await self._update_slot(
                 sub.id, key, attempts=attempts, updated_at=slot_key(now),
-                lease_until=slot_key(now + timedelta(seconds=cfg.lease_seconds)))
+                lease_until=slot_key(now + timedelta(seconds=cfg.lease_seconds)),
+                busy_retry=progress.posted > 0)
             if not renewed:
                 log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
                 return "lost"
@@ -619,7 +646,8 @@ class BriefingScheduler:
             now = self.clock()
             await self._update_slot(
                 sub.id, key, error=error, updated_at=slot_key(now),
-                lease_until=slot_key(now + timedelta(seconds=delay + cfg.lease_seconds)))
+                lease_until=slot_key(now + timedelta(seconds=delay + cfg.lease_seconds)),
+                busy_retry=progress.posted > 0)
             await self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -645,7 +673,8 @@ class BriefingScheduler:
                 store.update_subscription(sub.id, **changes)
             return done
 
-        if not await self._in_thread(write):
+        if not await self._busy_retry(sub.id, key, f"marking it {state}",
+                                      lambda: self._in_thread(write)):
             log.warning("subscription #%s slot %s: claim lost before marking it %s",
                         sub.id, key, state)
             return "lost"
@@ -655,6 +684,27 @@ class BriefingScheduler:
         else:
             log.info("subscription #%s slot %s %s", sub.id, key, state)
         return state
+
+    async def _busy_retry(self, sub_id: int, key: str, what: str,
+                          write: Callable[[], Awaitable[Any]]) -> bool:
+        """A ledger write made after a part was posted (the outcome, a lease renewal), tried
+        again while another writer (a long reload) holds the database past the busy wait: a
+        post the platform accepted but the ledger did not record stayed claimed, and once its
+        lease ran out the next sweep posted it again. Tries for up to half the lease (the
+        claim is still ours: a takeover is a write too)."""
+        deadline = self.clock() + timedelta(seconds=self.config.lease_seconds / 2)
+        attempt = 0
+        while True:
+            try:
+                return bool(await write())
+            except sqlite3.OperationalError as exc:
+                attempt += 1
+                if not is_busy_error(exc) or self.clock() >= deadline or attempt >= 100:
+                    raise
+                delay = min(30.0, self.config.retry_base_seconds * 2 ** (attempt - 1))
+                log.warning("subscription #%s slot %s: the database is busy (another writer); "
+                            "%s again in %.3g s", sub_id, key, what, delay)
+                await self.sleep(delay)
 
     async def _not_found_for_long(self, sub: Subscription, key: str, error: str) -> bool:
         """A channel the platform did not find (Slack's `channel_not_found`: deleted, a wrong
@@ -687,11 +737,20 @@ class BriefingScheduler:
         log.warning("disabling subscription #%s: %s", sub_id, reason)
         self.core.store.update_subscription(sub_id, enabled=0, disabled_reason=reason)
 
-    async def _update_slot(self, sub_id: int, key: str, **fields: Any) -> bool:
-        """Update a slot this scheduler still holds; False when the claim was lost."""
+    async def _update_slot(self, sub_id: int, key: str, busy_retry: bool = False,
+                           **fields: Any) -> bool:
+        """Update a slot this scheduler still holds; False when the claim was lost.
+        `busy_retry`: wait out a busy database (see `_busy_retry`)."""
         store_fields = dict(fields)
-        return bool(await asyncio.to_thread(
-            lambda: self.core.store.update_post_slot(sub_id, key, self.claimant, **store_fields)))
+
+        def write() -> Awaitable[Any]:
+            return asyncio.to_thread(
+                lambda: self.core.store.update_post_slot(sub_id, key, self.claimant,
+                                                         **store_fields))
+
+        if busy_retry:
+            return await self._busy_retry(sub_id, key, "updating it", write)
+        return bool(await write())
 
     async def _in_thread(self, fn: Callable[[Any], Any]) -> Any:
         """Run a storage call in a worker thread (with that thread's own Store)."""

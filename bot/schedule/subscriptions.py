@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import SNOWFLAKE_MAX, is_snowflake
-from bot.cron import make_trigger, next_fire_time
+from bot.cron import make_trigger, next_fire_time, shortest_gap
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
 from bot.reply import clip_echo
@@ -22,6 +22,9 @@ POSTING_PLATFORMS = ("console", "slack", "discord")  # what `briefbot schedule a
 # "test": the test suite's chat adapter (`bot.adapters.testing`); no running bot posts for it.
 PLATFORMS = (*POSTING_PLATFORMS, "test")
 CONSOLE_CHANNEL = "console"  # the console's only channel (what its commands are sent from)
+# How a slot whose digest could not be built is recorded (the reason follows: a definition
+# that does not load names the host's files, which /status shows to bot admins only).
+BUILD_FAILED = "could not build the digest"
 
 
 @dataclass
@@ -123,6 +126,27 @@ def workspace_problem(platform: str, workspace: str, field: str = "workspace") -
     return None
 
 
+MAX_CRON_CHARS = 300  # a subscription's cron, as typed (see `validate_subscription`)
+MIN_INTERVAL_MINUTES = 60.0  # [scheduler] min_interval_minutes: see `interval_problem`
+
+
+def interval_problem(cron: str, timezone: str, settings: Any) -> str | None:
+    """Why a chat admin who is no bot admin may not subscribe with `cron`: it posts more
+    often than `[scheduler] min_interval_minutes` (default 60; 0: no limit). Anyone may add
+    the bot to a Discord server they own, and every post builds a digest (CPU-bound, on the
+    host every server shares): 60 channels at `* * * * *` kept its cores busy. None: fine."""
+    limit = settings.section("scheduler").get("min_interval_minutes", MIN_INTERVAL_MINUTES)
+    if not limit:
+        return None
+    gap = shortest_gap(make_trigger(cron, timezone), datetime.now(ZoneInfo(timezone)))
+    if gap is None or gap.total_seconds() >= float(limit) * 60:
+        return None
+    every = gap.total_seconds() / 60
+    return (f"{clip_echo(cron)!r} posts every {every:g} minute{'s' if every != 1 else ''}; a "
+            f"subscription from chat may post at most once every {float(limit):g} minutes "
+            "(a bot admin, or `briefbot schedule add` on the host, may set a shorter one)")
+
+
 def validate_subscription(platform: str, channel: str, digest: str, cron: str, timezone: str,
                           digests_dir: Path | None) -> None:
     if platform not in PLATFORMS:
@@ -151,6 +175,11 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
     names = digest_names(digests_dir)
     if digest not in names:
         raise UserError(f"no digest named {digest!r}; available: {', '.join(names) or 'none'}")
+    if len(cron) > MAX_CRON_CHARS:
+        # (every minute listed is 170: "0,1,…,59"; one stored longer was shown whole by
+        # /subscribe, /schedules and `schedule list`)
+        raise UserError(f"cron expression of {len(cron):,} characters: at most "
+                        f"{MAX_CRON_CHARS} (use ranges and steps: 0-30/5)")
     trigger = make_trigger(cron, timezone)
     if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(timezone))) is None:
         raise UserError(f"cron expression {cron!r} never fires (e.g. 31 February)")

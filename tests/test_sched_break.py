@@ -1,0 +1,327 @@
+"""Break-it findings on scheduled briefings and subscriptions (helper sched-break): each test
+failed before its fix."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cron import cron_key, fire_times, make_trigger
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("cron", "days"), [
+    ("0 8 * * sun-sun", [9]),  # was every day: "sun" as a range's end read as 7 (0-7)
+    ("0 8 * * 0-sun", [9]),
+    ("0 8 * * sun-sun/2", [9]),
+    ("0 8 * * sat-sun", [9, 15]),  # as before: Saturday, Sunday
+    ("0 8 * * fri-sun", [9, 14, 15]),
+    ("0 8 * * 0-7", [9, 10, 11, 12, 13, 14, 15]),
+])
+def test_sun_to_sun_is_sunday_only(cron: str, days: list[int]) -> None:
+    times = list(fire_times(make_trigger(cron, "UTC"), utc(2024, 6, 9), utc(2024, 6, 16)))
+    assert [t.day for t in times] == days  # 2024-06-09 is a Sunday
+
+
+def test_sun_to_sun_is_no_duplicate_of_every_day() -> None:
+    assert cron_key("0 8 * * sun-sun") == cron_key("0 8 * * 0")
+    assert cron_key("0 8 * * sun-sun") != cron_key("0 8 * * *")
+
+
+# ---------------------------------------------------------------------------- the scheduler
+
+from datetime import timedelta  # noqa: E402
+
+from bot.adapters.testing import TestAdapter  # noqa: E402
+from bot.core import Core  # noqa: E402
+from tests import test_scheduler  # noqa: E402
+from tests.test_scheduler import SLOT, Clock, FakeDigests, add_sub, make_scheduler  # noqa: E402
+
+# the scheduler tests' fixtures: a digests folder, a Core on it, a stand-in digest
+digests = test_scheduler.digests
+sched_settings = test_scheduler.sched_settings
+core = test_scheduler.core
+fake = test_scheduler.fake
+
+
+@pytest.mark.asyncio
+async def test_a_clock_that_jumped_ahead_and_back_does_not_silence_the_subscription(
+        core: Core, fake: FakeDigests) -> None:
+    # The host's clock ran a year ahead for a moment (a bad NTP answer, a VM restored): the
+    # slot of that day was posted. Back on time, every slot until that date was "before the
+    # last ledger slot" and none was due: a year of silence.
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT + timedelta(days=365, seconds=5))
+    sched = make_scheduler(core, adapter, clock)
+    assert await sched.run_due(sub) == "posted"
+    clock.now = SLOT + timedelta(seconds=5)  # the right time again
+    assert await sched.run_due(sub) == "posted"
+    clock.now = SLOT + timedelta(days=1, seconds=5)
+    assert await sched.run_due(sub) == "posted"
+    assert len(adapter.posts) == 3
+    assert await sched.run_due(sub) == "nothing-due"  # and each slot once
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("UTC", "Etc/UTC"), ("Europe/Kyiv", "Europe/Kiev"), ("America/Los_Angeles", "US/Pacific")])
+def test_another_name_of_the_same_zone_is_a_duplicate(core: Core, first: str,
+                                                      second: str) -> None:
+    # Both were added, and each slot was posted twice in the channel.
+    adapter = TestAdapter(core, admin=True)
+    assert "Subscribed" in adapter.send(f"/subscribe daily 0 9 * * * {first}",
+                                        user_id="a").plain_text()
+    reply = adapter.send(f"/subscribe daily 0 9 * * * {second}", user_id="b").plain_text()
+    assert reply.startswith("already subscribed as #1") and f"the same clock as its {first}" \
+        in reply, reply
+    assert len(core.store.subscriptions()) == 1
+
+
+def test_zones_of_other_clocks_are_no_duplicates(core: Core) -> None:
+    adapter = TestAdapter(core, admin=True)
+    for i, zone in enumerate(("UTC", "Europe/London", "Europe/Dublin")):
+        reply = adapter.send(f"/subscribe daily 0 9 * * * {zone}", user_id=f"u{i}")
+        assert "Subscribed" in reply.plain_text(), reply.plain_text()
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\x1c", "\r", "\t", "\x0b"])
+def test_a_schedule_is_stored_and_echoed_with_plain_spaces(core: Core, sep: str) -> None:
+    # Any whitespace separates the cron's fields: a line separator or a control character
+    # typed between them was stored and echoed as typed ("Schedule: 0\u20288 * * *").
+    adapter = TestAdapter(core, admin=True)
+    reply = adapter.send(f'/subscribe daily "0{sep}8 * * *" UTC')
+    assert "Schedule: 0 8 * * * (UTC)" in reply.plain_text()
+    assert sep not in reply.plain_text()
+    assert [r["cron"] for r in core.store.subscriptions()] == ["0 8 * * *"]
+
+
+@pytest.mark.asyncio
+async def test_why_a_digest_did_not_build_is_shown_to_bot_admins_only(
+        core: Core, fake: FakeDigests) -> None:
+    # /status listed a failed post's reason to every admin of the scope: a definition that
+    # does not load names the host's files ("/srv/…/digests/daily.toml is not valid TOML"),
+    # which the owner of any Discord server the bot was added to could read.
+    from bot.errors import UserError
+
+    row = core.store.add_subscription("discord", "222", "daily", "0 8 * * *", "Europe/Berlin",
+                                      "discord:owner", workspace="111")
+    core.store.update_subscription(row["id"], created_at="2024-01-01T00:00:00+00:00")
+    fake.error = UserError("/srv/briefbot/digests/daily.toml is not valid TOML: line 3")
+    adapter = TestAdapter(core, platform="discord", admin=True)
+    sched = make_scheduler(core, adapter, Clock(SLOT + timedelta(seconds=5)))
+    assert await sched.run_due(int(row["id"])) == "failed"
+    owner = adapter.send("/status", user_id="owner", workspace="111", channel="222")
+    text = owner.plain_text()
+    assert "/srv/briefbot" not in text
+    assert ("could not build the digest: the reason: bot admins (digests/daily.toml may be "
+            "missing or broken)") in text
+    core.settings.admins = ["discord:boss"]
+    text = adapter.send("/status", user_id="boss", workspace="111", channel="222").plain_text()
+    assert "/srv/briefbot/digests/daily.toml is not valid TOML" in text
+
+
+@pytest.mark.asyncio
+async def test_a_database_busy_while_a_post_is_recorded_does_not_post_it_twice(
+        core: Core, fake: FakeDigests, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reload held the write lock past the 60 s busy wait while a slot was being posted: the
+    # message went out, but neither its part nor "posted" could be recorded (the error ended
+    # the run). The claim's lease ran out and the next sweep posted the slot again.
+    import sqlite3
+
+    from bot.corpus.storage import Store
+
+    real = Store.update_post_slot
+    locked = {"left": 3}
+
+    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
+        recording = bool(fields.get("parts_posted")) or fields.get("state") == "posted"
+        if recording and locked["left"] > 0:
+            locked["left"] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return real(self, *args, **fields)
+
+    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT + timedelta(seconds=5))
+    sleeps: list[float] = []
+    sched = make_scheduler(core, adapter, clock, sleeps=sleeps)
+    assert await sched.run_due(sub) == "posted"
+    assert sleeps  # waited for the lock between tries
+    clock.now = SLOT + timedelta(minutes=11)  # past the lease: a sweep
+    assert await sched.run_due(sub) == "nothing-due"
+    assert len(adapter.posts) == 1
+    assert core.store.post_slots(sub)[0]["state"] == "posted"
+
+
+def test_a_chat_subscription_by_no_bot_admin_posts_at_most_hourly(core: Core) -> None:
+    # Anyone may add the bot to a Discord server they own, and Manage Server there was enough
+    # for `/subscribe daily "* * * * *"`: a digest built every minute per channel, on the
+    # cores every server shares (60 channels kept them busy).
+    adapter = TestAdapter(core, platform="discord", admin=True)
+
+    def subscribe(cron: str, user: str, channel: str = "222") -> str:
+        return adapter.send(f'/subscribe daily "{cron}" UTC', user_id=user, workspace="111",
+                            channel=channel).plain_text()
+
+    said = subscribe("* * * * *", "owner")
+    assert "posts every 1 minute; a subscription from chat may post at most once every 60 " \
+           "minutes" in said, said
+    assert "posts every 30 minutes" in subscribe("0,30 8 * * *", "owner2")
+    assert "posts every 59 minutes" in subscribe("0,59 8 * * *", "owner3")
+    assert "posts every 1 minute;" in subscribe("0,59 8,9 * * *", "owner7")  # 08:59, 09:00
+    assert core.store.subscriptions() == []
+    assert "Subscribed" in subscribe("0 * * * *", "owner4")  # hourly
+    assert "Subscribed" in subscribe("0 8 * * *", "owner5")
+    core.settings.admins = ["discord:boss"]  # a bot admin is not limited
+    assert "Subscribed" in subscribe("*/5 * * * *", "boss", channel="333")
+    core.settings.raw = {**core.settings.raw, "scheduler": {"min_interval_minutes": 0}}
+    assert "Subscribed" in subscribe("*/5 * * * *", "owner6", channel="444")
+
+
+def test_a_schedule_that_no_longer_validates_does_not_hide_the_others(core: Core) -> None:
+    # A zone tzdata dropped (US/Pacific-New, 2020) or a row of an older version: its error
+    # was the whole answer of /schedules and /status ("unknown timezone …").
+    core.store.add_subscription("test", "C1", "daily", "0 8 * * *", "US/Pacific-New", "x")
+    core.store.add_subscription("test", "C1", "daily", "0 9 * * *", "UTC", "x")
+    adapter = TestAdapter(core, admin=True)
+    text = adapter.send("/schedules", channel="C1", user_id="a").plain_text()
+    assert "#1 daily → C1 · 0 8 * * * (US/Pacific-New) · invalid schedule: unknown timezone " \
+           "'US/Pacific-New'" in text, text
+    assert "#2 daily → C1 · 0 9 * * * (UTC) · next " in text
+    text = adapter.send("/status", channel="C1", user_id="b").plain_text()
+    assert "#1 daily → test:C1 invalid schedule: unknown timezone" in text, text
+    assert "#2 daily → test:C1 at " in text
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("/subscribe daily @daily", "cron shorthand '@daily' is not taken: write '0 0 * * *'"),
+    ("/subscribe daily @hourly UTC", "cron shorthand '@hourly' is not taken: write '0 * * * *'"),
+    # Quartz's 6 fields: the sixth was taken for a time zone ("unknown timezone '?'")
+    ("/subscribe daily 0 0 8 * * ?", "CRON has 5 fields (minute hour day month weekday), not 6"),
+    ("/subscribe daily 0 0 8 * * 1-5", "CRON has 5 fields (minute hour day month weekday), not 6"),
+    ('/subscribe daily "0 8 * *"', "has 4 fields; it must have 5"),
+    ('/subscribe daily "0"', "has 1 field; it must have 5"),
+])
+def test_a_cron_of_another_dialect_is_named(core: Core, line: str, says: str) -> None:
+    text = TestAdapter(core, admin=True).send(line).plain_text()
+    assert says in text, text
+    assert core.store.subscriptions() == []
+
+
+@pytest.mark.asyncio
+async def test_a_database_busy_between_two_parts_does_not_post_the_first_twice(
+        core: Core, fake: FakeDigests, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A two-part briefing: part 1 went out, part 2 met a transient error. A reload held the
+    # write lock past the busy wait, so part 1 could not be recorded, and the retry's lease
+    # renewal raised: the run ended with the slot claimed and no part recorded. After the
+    # lease the sweep took it over and posted part 1 again.
+    import sqlite3
+
+    from bot.corpus.storage import Store
+    from bot.reply import Reply
+    from bot.schedule.delivery import DeliveryError, PartProgress
+
+    class TwoParts:
+        platform = "test"
+
+        def __init__(self) -> None:
+            self.posted: list[int] = []
+            self.failed = False
+
+        async def deliver(self, channel: str, reply: Reply,
+                          progress: PartProgress | None = None) -> None:
+            assert progress is not None
+            for part in range(progress.posted, 2):
+                if part == 1 and not self.failed:
+                    self.failed = True
+                    raise DeliveryError("timed out", transient=True)
+                self.posted.append(part)
+                await progress.mark(part + 1)
+
+    real = Store.update_post_slot
+    locked = {"left": 3}  # the part's record, the renewal before the retry, one more
+
+    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
+        busy = bool(fields.get("parts_posted")) or "attempts" in fields and fields["attempts"] > 1
+        if busy and locked["left"] > 0:
+            locked["left"] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return real(self, *args, **fields)
+
+    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+    sub = add_sub(core)
+    adapter = TwoParts()
+    clock = Clock(SLOT + timedelta(seconds=5))
+    sched = make_scheduler(core, adapter, clock)  # type: ignore[arg-type]
+    assert await sched.run_due(sub) == "posted"
+    clock.now = SLOT + timedelta(minutes=11)  # past the lease: a sweep
+    assert await sched.run_due(sub) == "nothing-due"
+    assert adapter.posted == [0, 1]
+
+
+@pytest.mark.asyncio
+async def test_a_job_scheduled_while_the_clock_ran_ahead_is_brought_back(
+        core: Core, fake: FakeDigests) -> None:
+    # APScheduler keeps the next run it worked out (persisted): one computed while the clock
+    # ran a year ahead waited a year, and only the sweep posted the slots meanwhile.
+    from datetime import UTC as _UTC
+
+    from bot.cron import make_trigger, next_fire_time
+    from bot.schedule.scheduler import BriefingScheduler
+    from tests.test_scheduler import FAST
+
+    sub = add_sub(core, cron="0 8 * * *", tz="UTC")
+    sched = BriefingScheduler(core, {"test": TestAdapter(core)}, config=FAST)
+    sched.start()
+    try:
+        assert sched.scheduler is not None
+        ahead = datetime.now(_UTC) + timedelta(days=365)
+        sched.scheduler.modify_job(f"sub-{sub}", jobstore="default", next_run_time=ahead)
+        sched.sync_jobs()
+        job = sched.scheduler.get_job(f"sub-{sub}")
+        due = next_fire_time(make_trigger("0 8 * * *", "UTC"), datetime.now(_UTC))
+        assert job is not None and due is not None and job.next_run_time == due
+        sched.sync_jobs()  # unchanged once on time
+        assert sched.scheduler.get_job(f"sub-{sub}").next_run_time == due
+    finally:
+        sched.shutdown()
+
+
+def test_schedule_list_names_a_schedule_that_no_longer_validates(tmp_path: Path) -> None:
+    # `briefbot schedule list` said "next None".
+    from bot.corpus.storage import Store
+    from tests.test_schedule_cli import project_with_daily_digest, run
+
+    project = project_with_daily_digest(tmp_path)
+    (project / "var").mkdir()
+    store = Store(project / "var" / "test.db")
+    store.add_subscription("slack", "C1", "daily", "0 8 * * *", "US/Pacific-New", "x")
+    store.add_subscription("slack", "C1", "daily", "0 8 31 2 *", "UTC", "x")
+    store.close()
+    result = run(project, "list")
+    assert result.exit_code == 0, result.output
+    assert "· invalid schedule: unknown timezone 'US/Pacific-New'" in result.output
+    assert "0 8 31 2 * (UTC) · never fires" in result.output
+    assert "None" not in result.output
+
+
+def test_a_long_id_or_cron_is_not_echoed_whole(core: Core) -> None:
+    # "/unsubscribe 999…" (3,900 digits) came back whole; a cron of 3,000 characters
+    # ("1,1,1,…") was stored and shown whole by /subscribe and /schedules.
+    adapter = TestAdapter(core, admin=True)
+    text = adapter.send("/unsubscribe " + "9" * 3900, user_id="a").plain_text()
+    assert text.startswith("No subscription #" + "9" * 40 + "… here."), text[:80]
+    text = adapter.send("/subscribe daily " + "1," * 1500 + "1 8 * * * UTC",
+                        user_id="b").plain_text()
+    assert text.startswith("cron expression of 3,009 characters: at most 300"), text[:80]
+    assert core.store.subscriptions() == []
+    every = ",".join(str(m) for m in range(60))  # 170 characters: taken
+    assert "Subscribed" in adapter.send(f"/subscribe daily {every} 8 * * * UTC",
+                                        user_id="c").plain_text()
