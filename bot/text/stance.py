@@ -627,8 +627,6 @@ def bound_dates(claim: Claim, own: Features, text: str, aliases: AliasTable) -> 
     news however, went viral only after ghanabusinessnews.com broke it Friday evening
     December 2" posted it in November, not December. Unchanged when no single clause holds
     more of the frame than the others, or that clause gives no such date."""
-    if len(own.years) < 2 and len(own.months) < 2 and len(own.weekdays) < 2:
-        return own  # (most sentences: no kind to bind)
     kinds = [k for k, f in _DATE_FIELDS.items()
              if len(getattr(own, f)) >= 2 and any(u.kind == k for u in claim.units)]
     if not kinds:
@@ -944,22 +942,20 @@ def _plain(u: Unit) -> bool:
 _Read = tuple[Unit, bool, bool]
 
 
+def _plain_credit(u: Unit, terms: set[str] | frozenset[str]) -> float:
+    """`_credit` of a `_plain` unit in a sentence of these terms."""
+    return 1.0 if not u.alts.isdisjoint(terms) else SYNONYM_CREDIT \
+        if u.syns and any(terms.issuperset(alt) for alt in u.syns) else 0.0
+
+
 def _credits(units: list[_Read], f: Features) -> list[float]:
-    """`_credit` of each unit in `f`, the `_plain` ones without a call."""
+    """`_credit` of each unit in `f`, the `_plain` ones by `_plain_credit`."""
     terms = f.terms
-    return [(1.0 if not u.alts.isdisjoint(terms) else SYNONYM_CREDIT
-             if u.syns and any(terms.issuperset(alt) for alt in u.syns) else 0.0)
-            if plain else _credit(u, f) for u, plain, _ in units]
+    return [_plain_credit(u, terms) if plain else _credit(u, f) for u, plain, _ in units]
 
 
 def match(claim: Claim, own: Features, ctx: Features | None) -> Match:
     return ClaimMatcher(claim).match(own, ctx)
-
-
-def match_with_context(claim: Claim, own: Features, ctx: Features | None
-                       ) -> tuple[Match, Match | None]:
-    """`match(claim, own, None)` and, when there is a context, `match(claim, own, ctx)`."""
-    return ClaimMatcher(claim).with_context(own, ctx)
 
 
 class ClaimMatcher:
@@ -1002,8 +998,7 @@ class ClaimMatcher:
                 ctx_credit = 0.0
             elif plain:
                 assert ctx_terms is not None
-                ctx_credit = 1.0 if not u.alts.isdisjoint(ctx_terms) else SYNONYM_CREDIT \
-                    if u.syns and any(ctx_terms.issuperset(alt) for alt in u.syns) else 0.0
+                ctx_credit = _plain_credit(u, ctx_terms)
             else:
                 ctx_credit = _credit(u, ctx)
             credit = u.weight * (own_credit or CONTEXT_WEIGHT * ctx_credit)
