@@ -253,7 +253,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         return stored.get(row["id"]) or index.stored_features(row["id"]) \
             or _features(row["text"], aliases)
 
-    idf_of = index.idf_of
+    idf_of = index.idf
 
     body = [sid for sid in rows if rows[sid]["kind"] == "body"]
     rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -retr[x]))}

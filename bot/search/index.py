@@ -588,14 +588,11 @@ class SearchIndex:
             found = self._df[term] = int(self.searcher.doc_freq(FIELD, term))
         return found
 
-    def idf(self, term: str) -> float:
-        """`stance.idf` of the term over this index (memoised like `doc_freq`)."""
-        return self._idf[term]
-
     @property
-    def idf_of(self) -> Callable[[str], float]:
-        """`idf` as the memo's own item lookup: a call in C once the term is memoised (a
-        lookup's reverse coverage reads ~900 of them)."""
+    def idf(self) -> Callable[[str], float]:
+        """`stance.idf` of a term over this index, memoised like `doc_freq`: the memo's own
+        item lookup, a call in C once the term is memoised (a lookup's reverse coverage reads
+        ~900 of them)."""
         return self._idf.__getitem__
 
     def search(self, terms: list[tuple[str, float]], limit: int) -> list[tuple[int, float]]:
