@@ -18,6 +18,7 @@ from bot.adapters.slack import SlackAdapter, make_client
 from bot.config import Settings
 from bot.core import Core
 from bot.reply import Reply
+from tests.conftest import SLACK_TOKEN as TOKEN  # the token the shared `api` fixture takes
 from tests.emulators.slack_api import (
     SlackWebAPIMock,
     serving,
@@ -26,7 +27,7 @@ from tests.emulators.slack_api import (
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
-TOKEN, SECRET = "xoxb-test", "test-signing-secret"
+SECRET = "test-signing-secret"
 ARTICLE = "Ports reopen\n\nThe port of Exampleton reopened on Monday after a strike, officials said.\n"
 
 

@@ -18,6 +18,7 @@ from bot.adapters.testing import TestAdapter
 from bot.config import Settings
 from bot.core import Core
 from bot.reply import EVIDENCE_MAX_CHARS, SOURCE_MAX_CHARS, clip
+from tests.conftest import SLACK_TOKEN as TOKEN  # the token the shared `api` fixture takes
 from tests.emulators.slack_api import (
     SlackWebAPIMock,
     serving,
@@ -26,7 +27,7 @@ from tests.emulators.slack_api import (
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
-TOKEN, SECRET = "xoxb-test", "test-signing-secret"
+SECRET = "test-signing-secret"
 # ~300 KB without a full stop: the ferry claim matches it (its words recur throughout)
 # No end punctuation: stored as pieces of 40 words (`bot.corpus.segment`), each far over the
 # evidence limit through its long tokens.

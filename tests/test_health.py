@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.health import Health, serve
 from bot.search.index import read_pointer
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SLACK_TOKEN
 
 ARTICLE = """Pact signed in Pyongyang
 
@@ -248,9 +248,9 @@ async def test_slack_http_server_serves_healthz(core: Core, monkeypatch: pytest.
 
     for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    with SlackWebAPIMock(tokens=["xoxb-test"]) as api:
-        adapter = SlackAdapter(core, bot_token="xoxb-test", signing_secret="s", port=0,
-                               host="127.0.0.1", client=make_client("xoxb-test", api.base_url))
+    with SlackWebAPIMock(tokens=[SLACK_TOKEN]) as api:
+        adapter = SlackAdapter(core, bot_token=SLACK_TOKEN, signing_secret="s", port=0,
+                               host="127.0.0.1", client=make_client(SLACK_TOKEN, api.base_url))
         health = Health(core)
         health.platforms["slack"] = adapter.connected
         adapter.health = health

@@ -35,12 +35,12 @@ from bot.reply import (
     reply_to_json,
 )
 from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig, slot_key
+from tests.conftest import SLACK_TOKEN as TOKEN  # the token the shared `api` fixture takes
 from tests.emulators.discord_api import DiscordEmulator
 from tests.emulators.slack_api import SlackWebAPIMock
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
-TOKEN = "xoxb-test"
 SLOT = datetime(2024, 6, 19, 6, 0, tzinfo=UTC)
 FAST = SchedulerConfig(max_attempts=3, retry_base_seconds=0.001, retry_max_seconds=0.01,
                        lease_seconds=600)

@@ -41,6 +41,7 @@ from bot.errors import UserError
 from bot.reply import Bullet, Context, Divider, Fields, Heading, Paragraph, Reply, SourceRef
 from bot.runner import RunOptions
 from bot.schedule.delivery import DeliveryError
+from tests.conftest import SLACK_TOKEN as TOKEN  # the token the shared `api` fixture takes
 from tests.emulators.slack_api import (
     SlackWebAPIMock,
     http_post,
@@ -50,7 +51,6 @@ from tests.emulators.slack_api import (
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
-TOKEN = "xoxb-test"
 SECRET = "test-signing-secret"
 STALE = 360
 ROOT = Path(__file__).resolve().parent.parent

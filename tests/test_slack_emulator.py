@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from tests.conftest import SLACK_TOKEN as TOKEN  # the token the shared `api` fixture takes
 from tests.emulators.slack_api import (
     BoltHTTPServer,
     SlackWebAPIMock,
@@ -36,7 +37,6 @@ from tests.emulators.slack_api import (
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
 SECRET = "test-signing-secret"
-TOKEN = "xoxb-test"
 STALE = 360  # seconds; Bolt accepts at most 5 minutes of clock skew
 
 

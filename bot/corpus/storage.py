@@ -132,6 +132,10 @@ def is_full_error(exc: BaseException) -> bool:
 # How long a write waits for another writer's lock (PRAGMA busy_timeout) before failing busy.
 BUSY_TIMEOUT_SECONDS = 60
 
+# How long the first open of a database retries its switch to WAL, which SQLite makes
+# without a busy wait (`Store._enable_wal`): as long as a write waits.
+WAL_SWITCH_WAIT_SECONDS = BUSY_TIMEOUT_SECONDS
+
 DB_BUSY_MESSAGE = ("the database is busy: another change (a reload, most likely) is still being "
                 "written; try again in a minute")
 
@@ -466,7 +470,7 @@ class Store:
             found = self._stored_version()  # before anything is written (even the WAL switch)
             self._refuse_newer(found)
             if str(path) != ":memory:":
-                self.db.enable_wal()
+                self._enable_wal()
             self.db.execute("PRAGMA busy_timeout = 60000")
             self.db.execute("PRAGMA foreign_keys = ON")
             if found is None:
@@ -486,6 +490,27 @@ class Store:
                 raise
             self.db.close()
             self._open_as_read_only()
+
+    def _enable_wal(self) -> None:
+        """Switch the database to WAL, unless it is already. SQLite applies no busy timeout
+        to that switch: with another first open of a new database at once (two chat
+        commands' threads, a reload and the scheduler) it failed "database is locked" at
+        once, told as "The database is busy" (8 of 300 rounds of 4 processes). Retried
+        here, a short sleep apart, for as long as a write waits for a lock
+        (WAL_SWITCH_WAIT_SECONDS); a lock held past that still fails as busy."""
+        deadline = time.monotonic() + WAL_SWITCH_WAIT_SECONDS
+        pause = 0.002
+        while True:
+            try:
+                if self.db.journal_mode == "wal":  # (another open just switched it)
+                    return
+                self.db.enable_wal()
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy_error(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     def _open_as_read_only(self) -> None:
         """`_open_read_only`, then the schema version checked: a newer one refused, an older
