@@ -175,3 +175,19 @@ def api() -> Iterator[SlackWebAPIMock]:
     SLACK_TOKEN. A file needing more (a channel) overrides it: `def api(api)`."""
     with SlackWebAPIMock(tokens=[SLACK_TOKEN]) as mock:
         yield mock
+
+
+def count_lookup_analyses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts a claim lookup analyses from now on (`bot.claims.lookup._features`, which
+    a build storing every sentence's and title's features spares), in order."""
+    from bot.claims import lookup as lookup_module
+
+    analysed: list[str] = []
+    real = lookup_module._features
+
+    def counting(text: str, aliases: Any) -> Any:
+        analysed.append(text)
+        return real(text, aliases)
+
+    monkeypatch.setattr(lookup_module, "_features", counting)
+    return analysed

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import Features, clean_claim, is_long, parse_claim, reverse_coverage
-from tests.conftest import ask_claim, build_claim_world
+from tests.conftest import ask_claim, build_claim_world, count_lookup_analyses
 
 ARTICLES = {
     "a.txt": """Harbour Report
@@ -269,14 +269,7 @@ def test_a_dense_candidates_context_is_not_analysed_again(settings: Settings, st
                         lambda self, terms, limit, titles=None: [])
     monkeypatch.setattr(lookup_module, "retrieval_scores",
                         lambda index, text, lexical, semantic, **kw: ({sid: 1.0}, {sid: 0.9}))
-    analysed: list[str] = []
-    real = lookup_module._features
-
-    def counting(text: str, aliases: AliasTable) -> Features:
-        analysed.append(text)
-        return real(text, aliases)
-
-    monkeypatch.setattr(lookup_module, "_features", counting)
+    analysed = count_lookup_analyses(monkeypatch)
     from_index = ask(world, claim).to_dict()
     # Nothing is analysed at lookup: neither sentence, nor the article's title (its context
     # too: `stance.with_title`), which the index stores with each of its sentences.

@@ -38,7 +38,7 @@ from bot.text.stance import (
     weigh,
     with_title,
 )
-from tests.conftest import ask_claim, build_claim_world
+from tests.conftest import ask_claim, build_claim_world, count_lookup_analyses
 
 ARTICLES = {
     "a.txt": "Norland and Valdoria sign fishing accord\n\nBoth nations signed the new fishing "
@@ -86,20 +86,6 @@ def _answers(world: tuple[Store, Settings]) -> list[dict[str, object]]:
     return [ask_claim(world, c, limit=10).to_dict() for c in CLAIMS]
 
 
-def _count_analysed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    from bot.claims import lookup as lookup_module
-
-    analysed: list[str] = []
-    real = lookup_module._features
-
-    def counting(text: str, aliases: AliasTable) -> Features:
-        analysed.append(text)
-        return real(text, aliases)
-
-    monkeypatch.setattr(lookup_module, "_features", counting)
-    return analysed
-
-
 def test_a_build_stores_each_sentences_title_features(settings: Settings, store: Store,
                                                       corpus: Path):
     world = build_claim_world(settings, store, corpus, ARTICLES)
@@ -140,7 +126,7 @@ def test_a_document_without_a_title_stores_none(settings: Settings, store: Store
 def test_a_lookup_reads_titles_from_the_index_and_answers_as_when_it_analyses_them(
         settings: Settings, store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch):
     world = build_claim_world(settings, store, corpus, ARTICLES)
-    analysed = _count_analysed(monkeypatch)
+    analysed = count_lookup_analyses(monkeypatch)
     stored = _answers(world)
     titles = {text.split("\n", 1)[0] for text in ARTICLES.values()}
     assert not set(analysed) & titles  # no title analysed: the index holds them
@@ -167,7 +153,7 @@ def test_a_build_made_before_titles_were_stored_still_serves_the_same_answers(
     # The same format version: current, served as it is (not rebuilt, not stale).
     assert old_pointer.aliases == new_pointer.aliases
     assert not stores_titles(settings.index_path / old_pointer.folder)
-    analysed = _count_analysed(monkeypatch)
+    analysed = count_lookup_analyses(monkeypatch)
     with caplog.at_level("INFO", logger="bot.search.index"):
         assert _answers(world) == new
     assert read_pointer(settings.index_path) == old_pointer
