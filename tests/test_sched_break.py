@@ -310,6 +310,30 @@ def test_schedule_list_names_a_schedule_that_no_longer_validates(tmp_path: Path)
     assert "· invalid schedule: unknown timezone 'US/Pacific-New'" in result.output
     assert "0 8 31 2 * (UTC) · never fires" in result.output
     assert "None" not in result.output
+    import json
+
+    listed = json.loads(run(project, "list", "--json").output)  # (as it was: no new key)
+    assert [it["next_run"] for it in listed] == [None, None]
+    assert "invalid" not in json.dumps(listed)
+
+
+def test_next_post_names_why_a_schedule_never_posts() -> None:
+    # One rule for chat's /schedules and /status and `schedule list`, which worked out
+    # "invalid schedule" each its own way (the CLI ran make_trigger again to find why).
+    from bot.schedule.subscriptions import Subscription, next_post
+
+    def sub(cron: str, tz: str, enabled: bool = True) -> Subscription:
+        return Subscription(1, "test", "C1", "daily", cron, tz, "x", "2024-01-01T00:00:00Z",
+                            enabled=enabled)
+
+    now = datetime(2024, 6, 19, 7, 0, tzinfo=UTC)
+    assert next_post(sub("0 8 * * *", "UTC"), now) == (datetime(2024, 6, 19, 8, 0,
+                                                                tzinfo=UTC), None)
+    assert next_post(sub("0 8 31 2 *", "UTC"), now) == (None, None)  # never fires
+    assert next_post(sub("0 8 * * *", "US/Pacific-New", enabled=False), now) == (None, None)
+    nxt, problem = next_post(sub("0 8 * * *", "US/Pacific-New"), now)
+    assert nxt is None and problem is not None
+    assert problem.startswith("unknown timezone 'US/Pacific-New'"), problem
 
 
 def test_a_long_id_or_cron_is_not_echoed_whole(core: Core) -> None:

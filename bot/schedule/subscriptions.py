@@ -66,6 +66,17 @@ class Subscription:
         return next_fire_time(trigger, now)
 
 
+def next_post(sub: Subscription, now: datetime | None = None) -> tuple[datetime | None, str | None]:
+    """When a subscription posts next (None: disabled, or its schedule never fires), and why
+    its schedule no longer validates (a zone tzdata dropped, as US/Pacific-New in 2020; a row
+    of an older version), else None. For chat's /schedules and /status and `schedule list`:
+    the error must not end the whole listing, hiding every other subscription."""
+    try:
+        return sub.next_run(now), None
+    except UserError as exc:
+        return None, exc.message
+
+
 def digest_names(digests_dir: Path | None) -> list[str]:
     return available(digests_dir)
 
