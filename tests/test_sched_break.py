@@ -69,6 +69,36 @@ async def test_a_clock_that_jumped_ahead_and_back_does_not_silence_the_subscript
     assert await sched.run_due(sub) == "nothing-due"  # and each slot once
 
 
+@pytest.mark.asyncio
+async def test_slots_after_now_are_read_in_one_query_and_warned_of_once(
+        core: Core, fake: FakeDigests, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Every sweep ran a second ledger query for every subscription only to log the once-only
+    # "clock went back" warning: both maxima now come from one query.
+    from bot.corpus.storage import Store
+
+    def second_query(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("a second ledger query")
+
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT + timedelta(days=365, seconds=5))
+    sched = make_scheduler(core, adapter, clock)
+    assert await sched.run_due(sub) == "posted"
+    monkeypatch.setattr(Store, "last_post_slot", second_query)
+    clock.now = SLOT + timedelta(seconds=5)
+    with caplog.at_level("WARNING", logger="bot.schedule.scheduler"):
+        assert await sched.run_due(sub) == "posted"
+        assert await sched.run_due(sub) == "nothing-due"
+    warned = [r for r in caplog.records if "the clock went back?" in r.getMessage()]
+    assert len(warned) == 1, caplog.text
+    from bot.schedule.scheduler import slot_key
+
+    year_on = slot_key(SLOT + timedelta(days=365))
+    assert core.store.last_post_slots(sub, until=slot_key(SLOT)) == (slot_key(SLOT), year_on)
+    assert core.store.last_post_slots(sub, until=year_on) == (year_on, year_on)
+
+
 @pytest.mark.parametrize(("first", "second"), [
     ("UTC", "Etc/UTC"), ("Europe/Kyiv", "Europe/Kiev"), ("America/Los_Angeles", "US/Pacific")])
 def test_another_name_of_the_same_zone_is_a_duplicate(core: Core, first: str,

@@ -1488,6 +1488,19 @@ class Store:
         rows = list(self.db.query(sql, params))
         return rows[0]["slot"] if rows else None
 
+    def last_post_slots(self, sub_id: int, until: str) -> tuple[str | None, str | None]:
+        """The latest slot in the ledger for a subscription not after `until`, and the latest
+        of all, whatever their state, in one query (the scheduler's every sweep reads both:
+        a slot after now was taken while the clock ran ahead)."""
+        if not self._existing("post_ledger"):
+            return None, None
+        rows = list(self.db.query(
+            "select max(case when slot <= ? then slot end) until_slot, max(slot) latest"
+            " from post_ledger where subscription_id = ?", [until, sub_id]))
+        if not rows:
+            return None, None
+        return rows[0]["until_slot"], rows[0]["latest"]
+
     def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:
         if not self._existing("post_ledger"):
             return None

@@ -472,8 +472,8 @@ class BriefingScheduler:
         grace_start = now - timedelta(seconds=self.config.grace_seconds)
         # Only slots up to now: one after it was taken while the clock ran ahead (a bad time
         # source, a restored VM); it would hold every slot back until that date came.
-        last = store.last_post_slot(sub_id, until=slot_key(now))
-        if last != store.last_post_slot(sub_id) and sub_id not in self._ahead_warned:
+        last, latest = store.last_post_slots(sub_id, until=slot_key(now))
+        if last != latest and sub_id not in self._ahead_warned:
             self._ahead_warned.add(sub_id)  # once per process: the sweep comes every minute
             log.warning("subscription #%s: the post ledger has slots after now (%s); the "
                         "clock went back? posting the slots due now", sub_id, slot_key(now))
