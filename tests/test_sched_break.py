@@ -113,6 +113,28 @@ def test_another_name_of_the_same_zone_is_a_duplicate(core: Core, first: str,
     assert len(core.store.subscriptions()) == 1
 
 
+def test_a_duplicate_is_named_from_the_row_its_check_read(
+        core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The duplicate check returned only an id, and `add_subscription` read the row again for
+    # its time zone: the check now answers both.
+    from bot.corpus.storage import DuplicateSubscription, Store
+
+    store = core.store
+    store.add_subscription("slack", "C1", "daily", "0 9 * * *", "Europe/Kyiv", "x")
+    assert store.duplicate_subscription("slack", "C1", "daily", "00 9 * * *",
+                                        "Europe/Kiev") == (1, "Europe/Kyiv")
+    assert store.duplicate_subscription("slack", "C2", "daily", "0 9 * * *", "UTC") is None
+
+    def read_again(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("the row read again")
+
+    monkeypatch.setattr(Store, "subscription", read_again)
+    with pytest.raises(DuplicateSubscription) as err:
+        store.add_subscription("slack", "C1", "daily", "0 9 * * *", "Europe/Kiev", "y")
+    assert err.value.existing == 1
+    assert "(Europe/Kiev, the same clock as its Europe/Kyiv)" in err.value.message
+
+
 def test_zones_of_other_clocks_are_no_duplicates(core: Core) -> None:
     adapter = TestAdapter(core, admin=True)
     for i, zone in enumerate(("UTC", "Europe/London", "Europe/Dublin")):
