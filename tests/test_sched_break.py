@@ -135,6 +135,16 @@ def test_a_duplicate_is_named_from_the_row_its_check_read(
     assert "(Europe/Kiev, the same clock as its Europe/Kyiv)" in err.value.message
 
 
+def test_the_default_interval_bound_is_written_once() -> None:
+    # 60 was written in bot/config.py (the bound's check) and in bot/schedule (its use).
+    from bot.config import MIN_INTERVAL_MINUTES, SchedulerSettings
+    from bot.schedule.scheduler import SchedulerConfig
+
+    assert MIN_INTERVAL_MINUTES == 60
+    assert SchedulerSettings().min_interval_minutes == MIN_INTERVAL_MINUTES
+    assert SchedulerConfig().min_interval_minutes == MIN_INTERVAL_MINUTES
+
+
 def test_zones_of_other_clocks_are_no_duplicates(core: Core) -> None:
     adapter = TestAdapter(core, admin=True)
     for i, zone in enumerate(("UTC", "Europe/London", "Europe/Dublin")):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config import SNOWFLAKE_MAX, is_snowflake
+from bot.config import MIN_INTERVAL_MINUTES, SNOWFLAKE_MAX, is_snowflake
 from bot.cron import make_trigger, next_fire_time, shortest_gap
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
@@ -138,7 +138,6 @@ def workspace_problem(platform: str, workspace: str, field: str = "workspace") -
 
 
 MAX_CRON_CHARS = 300  # a subscription's cron, as typed (see `validate_subscription`)
-MIN_INTERVAL_MINUTES = 60.0  # [scheduler] min_interval_minutes: see `interval_problem`
 
 
 def interval_problem(cron: str, timezone: str, settings: Any) -> str | None:
