@@ -3,6 +3,7 @@ failed before its fix."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -188,27 +189,34 @@ async def test_why_a_digest_did_not_build_is_shown_to_bot_admins_only(
     assert "/srv/briefbot/digests/daily.toml is not valid TOML" in text
 
 
+def _lock_post_records(monkeypatch: pytest.MonkeyPatch, busy: Callable[[dict[str, Any]], bool],
+                       times: int = 3) -> None:
+    """`Store.update_post_slot` raises "database is locked" (a reload holding the write lock
+    past the busy wait) the first `times` times it is called with fields `busy` selects."""
+    import sqlite3
+
+    from bot.corpus.storage import Store
+
+    real = Store.update_post_slot
+    left = [times]
+
+    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
+        if busy(fields) and left[0] > 0:
+            left[0] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return real(self, *args, **fields)
+
+    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+
+
 @pytest.mark.asyncio
 async def test_a_database_busy_while_a_post_is_recorded_does_not_post_it_twice(
         core: Core, fake: FakeDigests, monkeypatch: pytest.MonkeyPatch) -> None:
     # A reload held the write lock past the 60 s busy wait while a slot was being posted: the
     # message went out, but neither its part nor "posted" could be recorded (the error ended
     # the run). The claim's lease ran out and the next sweep posted the slot again.
-    import sqlite3
-
-    from bot.corpus.storage import Store
-
-    real = Store.update_post_slot
-    locked = {"left": 3}
-
-    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
-        recording = bool(fields.get("parts_posted")) or fields.get("state") == "posted"
-        if recording and locked["left"] > 0:
-            locked["left"] -= 1
-            raise sqlite3.OperationalError("database is locked")
-        return real(self, *args, **fields)
-
-    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+    _lock_post_records(  # recording a part, or "posted"
+        monkeypatch, lambda f: bool(f.get("parts_posted")) or f.get("state") == "posted")
     sub = add_sub(core)
     adapter = TestAdapter(core)
     clock = Clock(SLOT + timedelta(seconds=5))
@@ -284,9 +292,6 @@ async def test_a_database_busy_between_two_parts_does_not_post_the_first_twice(
     # write lock past the busy wait, so part 1 could not be recorded, and the retry's lease
     # renewal raised: the run ended with the slot claimed and no part recorded. After the
     # lease the sweep took it over and posted part 1 again.
-    import sqlite3
-
-    from bot.corpus.storage import Store
     from bot.reply import Reply
     from bot.schedule.delivery import DeliveryError, PartProgress
 
@@ -307,17 +312,9 @@ async def test_a_database_busy_between_two_parts_does_not_post_the_first_twice(
                 self.posted.append(part)
                 await progress.mark(part + 1)
 
-    real = Store.update_post_slot
-    locked = {"left": 3}  # the part's record, the renewal before the retry, one more
-
-    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
-        busy = bool(fields.get("parts_posted")) or "attempts" in fields and fields["attempts"] > 1
-        if busy and locked["left"] > 0:
-            locked["left"] -= 1
-            raise sqlite3.OperationalError("database is locked")
-        return real(self, *args, **fields)
-
-    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+    # the part's record, the renewal before the retry, one more
+    _lock_post_records(monkeypatch, lambda f: bool(f.get("parts_posted"))
+                       or "attempts" in f and f["attempts"] > 1)
     sub = add_sub(core)
     adapter = TwoParts()
     clock = Clock(SLOT + timedelta(seconds=5))
