@@ -159,6 +159,8 @@ AdminId = Annotated[str, AfterValidator(_admin_id)]
 ENCODERS = ("full", "static")  # `[search] encoder`, `BRIEFBOT_ENCODER` (`bot.search.semantic`)
 DAY = 86_400.0
 MAX_POLL_MINUTES = 7 * 24 * 60  # a feed's longest poll interval: a week
+# `[scheduler] min_interval_minutes` when unset (`bot.schedule.subscriptions.interval_problem`)
+MIN_INTERVAL_MINUTES = 60.0
 # Durations have an upper bound too: a huge one (1e15) passed a finite check but overflowed a
 # timedelta or a timer when the bot started.
 FiniteSeconds = Annotated[float, Field(ge=0, le=DAY, allow_inf_nan=False)]
@@ -229,7 +231,8 @@ class SchedulerSettings(_Section):
     sweep_seconds: Annotated[float, Field(ge=1, le=DAY, allow_inf_nan=False)] = 60
     # a chat /subscribe by an admin who is no bot admin (Manage Server in any Discord server
     # the bot was added to) may post at most this often (0: no limit)
-    min_interval_minutes: Annotated[float, Field(ge=0, le=DAY / 60, allow_inf_nan=False)] = 60
+    min_interval_minutes: Annotated[float, Field(ge=0, le=DAY / 60, allow_inf_nan=False)] = \
+        MIN_INTERVAL_MINUTES
 
 
 class FeedsSettings(_Section):

@@ -37,6 +37,7 @@ def test_post_ledger_reads_on_a_new_database_create_no_table(tmp_path: Path) -> 
         assert store.post_slots() == []
         assert store.post_slots(sub_id, state="failed", limit=10) == []
         assert store.last_post_slot(sub_id) is None
+        assert store.last_post_slots(sub_id, "2024-06-19T08:00:00Z") == (None, None)
         assert store.last_successful_post(sub_id) is None
         assert store.expired_post_claims("2024-06-19T08:00:00Z") == []
         assert store.expired_post_claims("2024-06-19T08:00:00Z", sub_id) == []
@@ -49,6 +50,10 @@ def test_post_ledger_reads_on_a_new_database_create_no_table(tmp_path: Path) -> 
         assert claimed is not None and claimed["state"] == "claimed"
         assert "post_ledger" in _tables(path)
         assert store.last_post_slot(sub_id) == "2024-06-19T08:00:00Z"
+        assert store.last_post_slots(sub_id, "2024-06-19T08:00:00Z") == (
+            "2024-06-19T08:00:00Z", "2024-06-19T08:00:00Z")
+        assert store.last_post_slots(sub_id, "2024-06-19T07:59:59Z") == (
+            None, "2024-06-19T08:00:00Z")
         assert [r["slot"] for r in store.post_slots(sub_id)] == ["2024-06-19T08:00:00Z"]
         assert [r["slot"] for r in store.expired_post_claims("2024-06-19T09:00:00Z")] == [
             "2024-06-19T08:00:00Z"]

@@ -3,6 +3,7 @@ failed before its fix."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,36 @@ async def test_a_clock_that_jumped_ahead_and_back_does_not_silence_the_subscript
     assert await sched.run_due(sub) == "nothing-due"  # and each slot once
 
 
+@pytest.mark.asyncio
+async def test_slots_after_now_are_read_in_one_query_and_warned_of_once(
+        core: Core, fake: FakeDigests, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Every sweep ran a second ledger query for every subscription only to log the once-only
+    # "clock went back" warning: both maxima now come from one query.
+    from bot.corpus.storage import Store
+
+    def second_query(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("a second ledger query")
+
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT + timedelta(days=365, seconds=5))
+    sched = make_scheduler(core, adapter, clock)
+    assert await sched.run_due(sub) == "posted"
+    monkeypatch.setattr(Store, "last_post_slot", second_query)
+    clock.now = SLOT + timedelta(seconds=5)
+    with caplog.at_level("WARNING", logger="bot.schedule.scheduler"):
+        assert await sched.run_due(sub) == "posted"
+        assert await sched.run_due(sub) == "nothing-due"
+    warned = [r for r in caplog.records if "the clock went back?" in r.getMessage()]
+    assert len(warned) == 1, caplog.text
+    from bot.schedule.scheduler import slot_key
+
+    year_on = slot_key(SLOT + timedelta(days=365))
+    assert core.store.last_post_slots(sub, until=slot_key(SLOT)) == (slot_key(SLOT), year_on)
+    assert core.store.last_post_slots(sub, until=year_on) == (year_on, year_on)
+
+
 @pytest.mark.parametrize(("first", "second"), [
     ("UTC", "Etc/UTC"), ("Europe/Kyiv", "Europe/Kiev"), ("America/Los_Angeles", "US/Pacific")])
 def test_another_name_of_the_same_zone_is_a_duplicate(core: Core, first: str,
@@ -81,6 +112,38 @@ def test_another_name_of_the_same_zone_is_a_duplicate(core: Core, first: str,
     assert reply.startswith("already subscribed as #1") and f"the same clock as its {first}" \
         in reply, reply
     assert len(core.store.subscriptions()) == 1
+
+
+def test_a_duplicate_is_named_from_the_row_its_check_read(
+        core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The duplicate check returned only an id, and `add_subscription` read the row again for
+    # its time zone: the check now answers both.
+    from bot.corpus.storage import DuplicateSubscription, Store
+
+    store = core.store
+    store.add_subscription("slack", "C1", "daily", "0 9 * * *", "Europe/Kyiv", "x")
+    assert store.duplicate_subscription("slack", "C1", "daily", "00 9 * * *",
+                                        "Europe/Kiev") == (1, "Europe/Kyiv")
+    assert store.duplicate_subscription("slack", "C2", "daily", "0 9 * * *", "UTC") is None
+
+    def read_again(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("the row read again")
+
+    monkeypatch.setattr(Store, "subscription", read_again)
+    with pytest.raises(DuplicateSubscription) as err:
+        store.add_subscription("slack", "C1", "daily", "0 9 * * *", "Europe/Kiev", "y")
+    assert err.value.existing == 1
+    assert "(Europe/Kiev, the same clock as its Europe/Kyiv)" in err.value.message
+
+
+def test_the_default_interval_bound_is_written_once() -> None:
+    # 60 was written in bot/config.py (the bound's check) and in bot/schedule (its use).
+    from bot.config import MIN_INTERVAL_MINUTES, SchedulerSettings
+    from bot.schedule.scheduler import SchedulerConfig
+
+    assert MIN_INTERVAL_MINUTES == 60
+    assert SchedulerSettings().min_interval_minutes == MIN_INTERVAL_MINUTES
+    assert SchedulerConfig().min_interval_minutes == MIN_INTERVAL_MINUTES
 
 
 def test_zones_of_other_clocks_are_no_duplicates(core: Core) -> None:
@@ -126,27 +189,34 @@ async def test_why_a_digest_did_not_build_is_shown_to_bot_admins_only(
     assert "/srv/briefbot/digests/daily.toml is not valid TOML" in text
 
 
+def _lock_post_records(monkeypatch: pytest.MonkeyPatch, busy: Callable[[dict[str, Any]], bool],
+                       times: int = 3) -> None:
+    """`Store.update_post_slot` raises "database is locked" (a reload holding the write lock
+    past the busy wait) the first `times` times it is called with fields `busy` selects."""
+    import sqlite3
+
+    from bot.corpus.storage import Store
+
+    real = Store.update_post_slot
+    left = [times]
+
+    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
+        if busy(fields) and left[0] > 0:
+            left[0] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return real(self, *args, **fields)
+
+    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+
+
 @pytest.mark.asyncio
 async def test_a_database_busy_while_a_post_is_recorded_does_not_post_it_twice(
         core: Core, fake: FakeDigests, monkeypatch: pytest.MonkeyPatch) -> None:
     # A reload held the write lock past the 60 s busy wait while a slot was being posted: the
     # message went out, but neither its part nor "posted" could be recorded (the error ended
     # the run). The claim's lease ran out and the next sweep posted the slot again.
-    import sqlite3
-
-    from bot.corpus.storage import Store
-
-    real = Store.update_post_slot
-    locked = {"left": 3}
-
-    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
-        recording = bool(fields.get("parts_posted")) or fields.get("state") == "posted"
-        if recording and locked["left"] > 0:
-            locked["left"] -= 1
-            raise sqlite3.OperationalError("database is locked")
-        return real(self, *args, **fields)
-
-    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+    _lock_post_records(  # recording a part, or "posted"
+        monkeypatch, lambda f: bool(f.get("parts_posted")) or f.get("state") == "posted")
     sub = add_sub(core)
     adapter = TestAdapter(core)
     clock = Clock(SLOT + timedelta(seconds=5))
@@ -222,9 +292,6 @@ async def test_a_database_busy_between_two_parts_does_not_post_the_first_twice(
     # write lock past the busy wait, so part 1 could not be recorded, and the retry's lease
     # renewal raised: the run ended with the slot claimed and no part recorded. After the
     # lease the sweep took it over and posted part 1 again.
-    import sqlite3
-
-    from bot.corpus.storage import Store
     from bot.reply import Reply
     from bot.schedule.delivery import DeliveryError, PartProgress
 
@@ -245,17 +312,9 @@ async def test_a_database_busy_between_two_parts_does_not_post_the_first_twice(
                 self.posted.append(part)
                 await progress.mark(part + 1)
 
-    real = Store.update_post_slot
-    locked = {"left": 3}  # the part's record, the renewal before the retry, one more
-
-    def update_post_slot(self: Store, *args: Any, **fields: Any) -> Any:
-        busy = bool(fields.get("parts_posted")) or "attempts" in fields and fields["attempts"] > 1
-        if busy and locked["left"] > 0:
-            locked["left"] -= 1
-            raise sqlite3.OperationalError("database is locked")
-        return real(self, *args, **fields)
-
-    monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+    # the part's record, the renewal before the retry, one more
+    _lock_post_records(monkeypatch, lambda f: bool(f.get("parts_posted"))
+                       or "attempts" in f and f["attempts"] > 1)
     sub = add_sub(core)
     adapter = TwoParts()
     clock = Clock(SLOT + timedelta(seconds=5))
@@ -310,6 +369,30 @@ def test_schedule_list_names_a_schedule_that_no_longer_validates(tmp_path: Path)
     assert "· invalid schedule: unknown timezone 'US/Pacific-New'" in result.output
     assert "0 8 31 2 * (UTC) · never fires" in result.output
     assert "None" not in result.output
+    import json
+
+    listed = json.loads(run(project, "list", "--json").output)  # (as it was: no new key)
+    assert [it["next_run"] for it in listed] == [None, None]
+    assert "invalid" not in json.dumps(listed)
+
+
+def test_next_post_names_why_a_schedule_never_posts() -> None:
+    # One rule for chat's /schedules and /status and `schedule list`, which worked out
+    # "invalid schedule" each its own way (the CLI ran make_trigger again to find why).
+    from bot.schedule.subscriptions import Subscription, next_post
+
+    def sub(cron: str, tz: str, enabled: bool = True) -> Subscription:
+        return Subscription(1, "test", "C1", "daily", cron, tz, "x", "2024-01-01T00:00:00Z",
+                            enabled=enabled)
+
+    now = datetime(2024, 6, 19, 7, 0, tzinfo=UTC)
+    assert next_post(sub("0 8 * * *", "UTC"), now) == (datetime(2024, 6, 19, 8, 0,
+                                                                tzinfo=UTC), None)
+    assert next_post(sub("0 8 31 2 *", "UTC"), now) == (None, None)  # never fires
+    assert next_post(sub("0 8 * * *", "US/Pacific-New", enabled=False), now) == (None, None)
+    nxt, problem = next_post(sub("0 8 * * *", "US/Pacific-New"), now)
+    assert nxt is None and problem is not None
+    assert problem.startswith("unknown timezone 'US/Pacific-New'"), problem
 
 
 def test_a_long_id_or_cron_is_not_echoed_whole(core: Core) -> None:

@@ -51,6 +51,7 @@ from bot.schedule.subscriptions import (
     digest_default_schedule,
     digest_names,
     interval_problem,
+    next_post,
     validate_subscription,
 )
 from bot.workers import POOL_CLOSE_SECONDS, WorkerPool
@@ -909,10 +910,9 @@ def _next_post(sub: Subscription, before: str, never: str) -> str:
     """When a subscription posts next, for /schedules and /status. A schedule that no longer
     validates (a zone tzdata dropped, as US/Pacific-New in 2020; a row of an older version)
     is named: its error ended the whole reply, hiding every other subscription."""
-    try:
-        nxt = sub.next_run()
-    except UserError as exc:
-        return f"invalid schedule: {_meta(exc.message)}"
+    nxt, problem = next_post(sub)
+    if problem is not None:
+        return f"invalid schedule: {_meta(problem)}"
     return before + nxt.isoformat(timespec="minutes") if nxt else never
 
 

@@ -12,13 +12,13 @@ from typing import Any
 import click
 
 from bot.cli.context import ROW_ID, echo_listing, json_errors
-from bot.cron import make_trigger
 from bot.errors import UserError
 from bot.reply import printable_line
 from bot.schedule.subscriptions import (
     POSTING_PLATFORMS,
     Subscription,
     digest_default_schedule,
+    next_post,
     slack_channel_problem,
     validate_subscription,
     workspace_problem,
@@ -78,19 +78,18 @@ def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
                                      workspace=workspace)
     sub = Subscription.from_row(row)
     if as_json:
-        click.echo(json.dumps(_describe(app.store, row), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_describe(app.store, row)[0], ensure_ascii=False, indent=2))
         return
     nxt = sub.next_run()
     click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {sub.cron} ({tz}) · "
                f"next post {nxt.isoformat(timespec='minutes') if nxt else 'never'}")
 
 
-def _describe(store: Any, row: dict[str, Any]) -> dict[str, Any]:
+def _describe(store: Any, row: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """A subscription as `schedule list --json` shows it, and why its schedule no longer
+    validates (None if it does), which its text line names."""
     sub = Subscription.from_row(row)
-    try:
-        nxt = sub.next_run()
-    except UserError:
-        nxt = None
+    nxt, problem = next_post(sub)
     slots = store.post_slots(sub.id, limit=1)
     failed = store.post_slots(sub.id, state="failed", limit=10)
     return {
@@ -106,7 +105,7 @@ def _describe(store: Any, row: dict[str, Any]) -> dict[str, Any]:
         "last_success_at": sub.last_success_at,
         "failed_slots": [{"slot": f["slot"], "attempts": f["attempts"], "error": f["error"]}
                          for f in failed],
-    }
+    }, problem
 
 
 @schedule.command("list")
@@ -117,21 +116,20 @@ def list_(app: Any, as_json: bool) -> None:
     app.require_database()
     store = app.store
     items = [_describe(store, row) for row in store.subscriptions()]
-    echo_listing(items, as_json, line=_subscription_lines,
+    echo_listing(items, as_json, line=lambda it: _subscription_lines(*it),
+                 to_json=lambda it: it[0],
                  empty="No scheduled briefings. Add one with `briefbot schedule add`.")
 
 
-def _subscription_lines(it: dict[str, Any]) -> str:
+def _subscription_lines(it: dict[str, Any], problem: str | None) -> str:
     """A subscription's lines in `schedule list`, each printable: errors and disabled reasons
-    hold the platform's own text."""
+    hold the platform's own text. `problem`: why its schedule no longer validates."""
     state = (f"next {it['next_run']}" if it["enabled"]
              else f"DISABLED: {it['disabled_reason'] or 'no reason recorded'}")
-    if it["enabled"] and it["next_run"] is None:  # was "next None"
-        try:
-            make_trigger(it["cron"], it["timezone"])
-            state = "never fires"
-        except UserError as exc:  # a zone tzdata dropped, a row of an older version
-            state = f"invalid schedule: {exc.message}"
+    if problem is not None:  # a zone tzdata dropped, a row of an older version
+        state = f"invalid schedule: {problem}"
+    elif it["enabled"] and it["next_run"] is None:  # was "next None"
+        state = "never fires"
     lines = [printable_line(f"#{it['id']} {it['digest']} → {it['platform']}:{it['channel']} · "
                             f"{it['cron']} ({it['timezone']}) · {state}")]
     if it["last_status"]:

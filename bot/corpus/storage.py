@@ -1270,9 +1270,8 @@ class Store:
             # kept as they are; `/unsubscribe` removes one.)
             existing = self.duplicate_subscription(platform, channel, digest, cron, timezone)
             if existing is not None:
-                other = self.subscription(existing)
-                raise DuplicateSubscription(existing, digest, channel, cron, timezone,
-                                            str(other["timezone"]) if other else timezone)
+                other_id, other_zone = existing
+                raise DuplicateSubscription(other_id, digest, channel, cron, timezone, other_zone)
             # Ids are never reused (a high-water mark in meta, not max(id)+1): an old post's
             # "stop with /unsubscribe 5" must never remove a later subscription.
             top = self.db.execute("select max(id) from subscriptions").fetchone()[0] or 0
@@ -1287,11 +1286,11 @@ class Store:
         return sub
 
     def duplicate_subscription(self, platform: str, channel: str, digest: str, cron: str,
-                               timezone: str) -> int | None:
-        """The id of an enabled subscription posting the same digest to the same channel on the
-        same schedule (cron compared by what each field selects: `1-5` and `mon-fri`, `0`
-        and `00` are the same; an expression that does not parse, by its fields' text), or
-        None."""
+                               timezone: str) -> tuple[int, str] | None:
+        """The id and time zone (as stored: perhaps another name of the same zone) of an
+        enabled subscription posting the same digest to the same channel on the same schedule
+        (cron compared by what each field selects: `1-5` and `mon-fri`, `0` and `00` are the
+        same; an expression that does not parse, by its fields' text), or None."""
         self._ensure_subscriptions()
         fields = cron.split()
         key = cron_key(cron)
@@ -1304,7 +1303,7 @@ class Store:
                 continue  # (another name of the same zone, "Etc/UTC" for "UTC", is the same)
             other = str(row["cron"] or "")
             if other.split() == fields or (key is not None and cron_key(other) == key):
-                return int(row["id"])
+                return int(row["id"]), str(row["timezone"])
         return None
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
@@ -1512,6 +1511,19 @@ class Store:
             params.append(until)
         rows = list(self.db.query(sql, params))
         return rows[0]["slot"] if rows else None
+
+    def last_post_slots(self, sub_id: int, until: str) -> tuple[str | None, str | None]:
+        """The latest slot in the ledger for a subscription not after `until`, and the latest
+        of all, whatever their state, in one query (the scheduler's every sweep reads both:
+        a slot after now was taken while the clock ran ahead)."""
+        if not self._existing("post_ledger"):
+            return None, None
+        rows = list(self.db.query(
+            "select max(case when slot <= ? then slot end) until_slot, max(slot) latest"
+            " from post_ledger where subscription_id = ?", [until, sub_id]))
+        if not rows:
+            return None, None
+        return rows[0]["until_slot"], rows[0]["latest"]
 
     def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:
         if not self._existing("post_ledger"):

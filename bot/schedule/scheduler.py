@@ -55,7 +55,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import metrics
-from bot.config import Settings
+from bot.config import MIN_INTERVAL_MINUTES, Settings
 from bot.core import Core
 from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, is_busy_error
 from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still imported from here
@@ -75,7 +75,7 @@ from bot.schedule.delivery import (
     DeliveryError,
     PartProgress,
 )
-from bot.schedule.subscriptions import BUILD_FAILED, MIN_INTERVAL_MINUTES, Subscription
+from bot.schedule.subscriptions import BUILD_FAILED, Subscription
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -98,7 +98,8 @@ class SchedulerConfig:
     lease_seconds: float = 600.0  # how long a claim is honoured without renewal
     delivery_timeout_seconds: float = 60.0  # one delivery attempt; a timeout is transient
     sweep_seconds: float = 60.0  # re-sync jobs and catch up due or interrupted slots
-    min_interval_minutes: float = MIN_INTERVAL_MINUTES  # read by `interval_problem`
+    # a known key, not read from here: `interval_problem` reads `[scheduler]` itself
+    min_interval_minutes: float = MIN_INTERVAL_MINUTES
 
     @property
     def grace_seconds(self) -> float:
@@ -472,8 +473,8 @@ class BriefingScheduler:
         grace_start = now - timedelta(seconds=self.config.grace_seconds)
         # Only slots up to now: one after it was taken while the clock ran ahead (a bad time
         # source, a restored VM); it would hold every slot back until that date came.
-        last = store.last_post_slot(sub_id, until=slot_key(now))
-        if last != store.last_post_slot(sub_id) and sub_id not in self._ahead_warned:
+        last, latest = store.last_post_slots(sub_id, until=slot_key(now))
+        if last != latest and sub_id not in self._ahead_warned:
             self._ahead_warned.add(sub_id)  # once per process: the sweep comes every minute
             log.warning("subscription #%s: the post ledger has slots after now (%s); the "
                         "clock went back? posting the slots due now", sub_id, slot_key(now))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config import SNOWFLAKE_MAX, is_snowflake
+from bot.config import MIN_INTERVAL_MINUTES, SNOWFLAKE_MAX, is_snowflake
 from bot.cron import make_trigger, next_fire_time, shortest_gap
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
@@ -64,6 +64,17 @@ class Subscription:
         trigger = make_trigger(self.cron, self.timezone)
         now = now or datetime.now(ZoneInfo(self.timezone))
         return next_fire_time(trigger, now)
+
+
+def next_post(sub: Subscription, now: datetime | None = None) -> tuple[datetime | None, str | None]:
+    """When a subscription posts next (None: disabled, or its schedule never fires), and why
+    its schedule no longer validates (a zone tzdata dropped, as US/Pacific-New in 2020; a row
+    of an older version), else None. For chat's /schedules and /status and `schedule list`:
+    the error must not end the whole listing, hiding every other subscription."""
+    try:
+        return sub.next_run(now), None
+    except UserError as exc:
+        return None, exc.message
 
 
 def digest_names(digests_dir: Path | None) -> list[str]:
@@ -127,7 +138,6 @@ def workspace_problem(platform: str, workspace: str, field: str = "workspace") -
 
 
 MAX_CRON_CHARS = 300  # a subscription's cron, as typed (see `validate_subscription`)
-MIN_INTERVAL_MINUTES = 60.0  # [scheduler] min_interval_minutes: see `interval_problem`
 
 
 def interval_problem(cron: str, timezone: str, settings: Any) -> str | None:
