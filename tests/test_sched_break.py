@@ -190,9 +190,10 @@ async def test_why_a_digest_did_not_build_is_shown_to_bot_admins_only(
 
 
 def _lock_post_records(monkeypatch: pytest.MonkeyPatch, busy: Callable[[dict[str, Any]], bool],
-                       times: int = 3) -> None:
+                       times: int = 3) -> list[int]:
     """`Store.update_post_slot` raises "database is locked" (a reload holding the write lock
-    past the busy wait) the first `times` times it is called with fields `busy` selects."""
+    past the busy wait) the first `times` times it is called with fields `busy` selects; the
+    returned list holds how many are left (0: the test met every one)."""
     import sqlite3
 
     from bot.corpus.storage import Store
@@ -207,6 +208,7 @@ def _lock_post_records(monkeypatch: pytest.MonkeyPatch, busy: Callable[[dict[str
         return real(self, *args, **fields)
 
     monkeypatch.setattr(Store, "update_post_slot", update_post_slot)
+    return left
 
 
 @pytest.mark.asyncio
@@ -215,7 +217,7 @@ async def test_a_database_busy_while_a_post_is_recorded_does_not_post_it_twice(
     # A reload held the write lock past the 60 s busy wait while a slot was being posted: the
     # message went out, but neither its part nor "posted" could be recorded (the error ended
     # the run). The claim's lease ran out and the next sweep posted the slot again.
-    _lock_post_records(  # recording a part, or "posted"
+    locks_left = _lock_post_records(  # recording a part, or "posted"
         monkeypatch, lambda f: bool(f.get("parts_posted")) or f.get("state") == "posted")
     sub = add_sub(core)
     adapter = TestAdapter(core)
@@ -228,6 +230,7 @@ async def test_a_database_busy_while_a_post_is_recorded_does_not_post_it_twice(
     assert await sched.run_due(sub) == "nothing-due"
     assert len(adapter.posts) == 1
     assert core.store.post_slots(sub)[0]["state"] == "posted"
+    assert locks_left == [0]
 
 
 def test_a_chat_subscription_by_no_bot_admin_posts_at_most_hourly(core: Core) -> None:
@@ -313,8 +316,8 @@ async def test_a_database_busy_between_two_parts_does_not_post_the_first_twice(
                 await progress.mark(part + 1)
 
     # the part's record, the renewal before the retry, one more
-    _lock_post_records(monkeypatch, lambda f: bool(f.get("parts_posted"))
-                       or "attempts" in f and f["attempts"] > 1)
+    locks_left = _lock_post_records(monkeypatch, lambda f: bool(f.get("parts_posted"))
+                                    or "attempts" in f and f["attempts"] > 1)
     sub = add_sub(core)
     adapter = TwoParts()
     clock = Clock(SLOT + timedelta(seconds=5))
@@ -323,6 +326,7 @@ async def test_a_database_busy_between_two_parts_does_not_post_the_first_twice(
     clock.now = SLOT + timedelta(minutes=11)  # past the lease: a sweep
     assert await sched.run_due(sub) == "nothing-due"
     assert adapter.posted == [0, 1]
+    assert locks_left == [0]  # every write it made busy was met and waited out
 
 
 @pytest.mark.asyncio
