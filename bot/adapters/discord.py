@@ -69,14 +69,13 @@ INTERACTION_DEADLINE = 3.0
 # must be followed by the work and its answer); no new attempt starts past the deadline.
 IN_FLIGHT_GRACE = 2.0
 # A notice sent while a command runs (the reload's "started", an ephemeral follow-up of the
-# interaction) waits for the command's deferral, which is made within INTERACTION_DEADLINE or
-# never, then for one message's rate-limit bound, MAX_ANSWER_RATELIMIT_WAIT, as an answer does,
-# with NOTICE_SLACK for the network on each: `_notice_bound()` from the command's start,
-# 8 + 30 + 5 = 43 s. Longer than an answer's 30 s because its clock starts before the
-# deferral, not when the message is sent; the interaction's token (15 minutes) is not what
-# limits it: the answer waits for it (a notice follows no answer), while the work goes on.
+# interaction) is bound like any follow-up message: one message's rate-limit bound,
+# MAX_ANSWER_RATELIMIT_WAIT, with NOTICE_SLACK for the network: `_notice_bound()`, 30 + 5 =
+# 35 s, counted from the notify call. Only slow commands notify, and they are deferred before
+# their work starts: the deferral is made when the notice is sent. The interaction's token
+# (15 minutes) is not what limits it: the answer waits for it (a notice follows no answer),
+# while the work goes on.
 NOTICE_SLACK = 5.0
-NOTICE_DEFER_WAIT = INTERACTION_DEADLINE + NOTICE_SLACK
 # Autocomplete choices are the interaction's response: they wait out rate limits, retries and
 # a slow Discord within the same deadline, then are dropped with a warning: nobody can use
 # them later, and nobody is told.
@@ -389,8 +388,8 @@ def _bound_answer_waits() -> None:
 
 
 def _notice_bound() -> float:
-    """How long a notice may take, from the command's start (see NOTICE_SLACK)."""
-    return NOTICE_DEFER_WAIT + MAX_ANSWER_RATELIMIT_WAIT + NOTICE_SLACK
+    """How long a notice may take, from the notify call (see NOTICE_SLACK)."""
+    return MAX_ANSWER_RATELIMIT_WAIT + NOTICE_SLACK
 
 
 def _wait_words(seconds: float | None) -> str:
@@ -466,42 +465,37 @@ class BriefbotClient(discord.Client):
         answer is ephemeral whatever the reply says (the admin group); `note`: a line added
         to a successful reply."""
         _bound_answer_waits()
-        loop = asyncio.get_running_loop()
-        deferred = asyncio.Event()
-
-        async def send_notice(reply: Reply) -> None:
-            _bound_answer_waits()
-            try:
-                await asyncio.wait_for(deferred.wait(), NOTICE_DEFER_WAIT)  # replaces "thinking…"
-            except TimeoutError:  # (said so, not as the whole notice's bound)
-                log.warning("Discord: the notice for /%s was not sent: the command was not "
-                            "deferred within %g s", command, NOTICE_DEFER_WAIT)
-                return
-            for message in render_reply(reply):
-                await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS,
-                                                wait=True, **_payload(message))
-
-        async def bounded_notice(reply: Reply) -> None:
-            bound = _notice_bound()
-            try:
-                await asyncio.wait_for(send_notice(reply), bound)
-            except (AnswerRateLimited, TimeoutError) as exc:
-                # Discord's limits or a slow Discord, not a bug of ours: no traceback.
-                log.warning("Discord: the notice for /%s was not sent: %s", command,
-                            exc if isinstance(exc, AnswerRateLimited)
-                            else f"not sent within {bound:.0f} s")
-            except Exception:  # the notice is a courtesy: the command goes on without it
-                log.exception("Discord: the notice for /%s was not sent", command)
-
+        notify: Callable[[Reply], None] | None = None
         notices: list[asyncio.Task[None]] = []
+        if command in SLOW_COMMANDS:  # the only ones that notify (reload): deferred first
+            loop = asyncio.get_running_loop()
 
-        def notify(reply: Reply) -> None:  # from the worker thread
-            # Sent while the work goes on (the reload's thread waited for it before any
-            # work: a notice rate-limited for 20 s started the reload 20 s late); the answer
-            # waits for it. Queued before the work's result is (the thread's order), so the
-            # task is in `notices` when the answer looks.
-            loop.call_soon_threadsafe(
-                lambda: notices.append(loop.create_task(bounded_notice(reply))))
+            async def send_notice(reply: Reply) -> None:
+                _bound_answer_waits()
+                for message in render_reply(reply):  # follow-ups of the deferral made
+                    await interaction.followup.send(ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS,
+                                                    wait=True, **_payload(message))
+
+            async def bounded_notice(reply: Reply) -> None:
+                bound = _notice_bound()
+                try:
+                    await asyncio.wait_for(send_notice(reply), bound)
+                except (AnswerRateLimited, TimeoutError) as exc:
+                    # Discord's limits or a slow Discord, not a bug of ours: no traceback.
+                    log.warning("Discord: the notice for /%s was not sent: %s", command,
+                                exc if isinstance(exc, AnswerRateLimited)
+                                else f"not sent within {bound:.0f} s")
+                except Exception:  # the notice is a courtesy: the command goes on without it
+                    log.exception("Discord: the notice for /%s was not sent", command)
+
+            def notify(reply: Reply) -> None:  # from the worker thread
+                # Sent while the work goes on (the reload's thread waited for it before any
+                # work: a notice rate-limited for 20 s started the reload 20 s late); the
+                # answer waits for it. Queued before the work's result is (the thread's
+                # order), so the task is in `notices` when the answer looks.
+                loop.call_soon_threadsafe(
+                    lambda: notices.append(loop.create_task(bounded_notice(reply))))
 
         request = CommandRequest(command, text, caller_for(interaction),
                                  str(interaction.channel_id or ""), notify=notify)
@@ -529,7 +523,6 @@ class BriefbotClient(discord.Client):
                 self.router.pool.release()
                 lost.not_run = True
                 raise
-            deferred.set()
             work = asyncio.ensure_future(self.router.run_reserved(admitted))
         else:
             work = asyncio.ensure_future(self.router.run_reserved(admitted))
@@ -542,7 +535,6 @@ class BriefbotClient(discord.Client):
                     # subscription made): what it did goes into the warning.
                     lost.gist = _gist(await work)
                     raise
-                deferred.set()
         reply = await work
         if notices:  # each within its bound: a notice goes before the answer
             await asyncio.gather(*notices)
