@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.testing import TestAdapter
-from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
+from bot.chat.commands import Caller, CommandRequest, NoticeQueue, Router, split_command_line
 from bot.config import Settings
 from bot.core import Core
 from bot.reply import Reply
@@ -347,3 +347,34 @@ def test_brief_with_a_name_left_empty_is_a_usage_error(bot: TestAdapter, line: s
     # An empty quoted name gave the default briefing, where an empty story id is refused.
     reply = bot.send(line)
     assert reply.kind == "error" and "Usage: /brief [NAME]" in text_of(reply), text_of(reply)
+
+
+@pytest.mark.asyncio
+async def test_a_notice_queue_sends_from_the_worker_thread_and_waits_before_the_answer(
+        ) -> None:
+    # The one notice queue of the Slack and Discord adapters (each had its own copy): a
+    # notice queued from the worker thread is started on the loop while the work goes on,
+    # and `wait` (before the answer) returns once it is sent.
+    loop = asyncio.get_running_loop()
+    sent: list[str] = []
+    release = asyncio.Event()
+
+    async def send(reply: Reply) -> None:
+        await release.wait()
+        sent.append(reply.plain_text().strip())
+
+    notices = NoticeQueue(send)
+    await notices.wait()  # none queued: returns at once
+
+    def work() -> str:  # the worker thread: notifies, then returns its result
+        notices.notify(Reply.text("Reload started"))
+        return "done"
+
+    assert await loop.run_in_executor(None, work) == "done"
+    assert sent == []  # started, not waited for by the work
+    waiting = asyncio.ensure_future(notices.wait())
+    await asyncio.sleep(0.05)
+    assert not waiting.done()  # the answer waits for the notice
+    release.set()
+    await asyncio.wait_for(waiting, 5)
+    assert sent == ["Reload started"]

@@ -28,7 +28,7 @@ from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
-from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router
+from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, NoticeQueue, Router
 from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.errors import UserError
@@ -465,11 +465,8 @@ class BriefbotClient(discord.Client):
         answer is ephemeral whatever the reply says (the admin group); `note`: a line added
         to a successful reply."""
         _bound_answer_waits()
-        notify: Callable[[Reply], None] | None = None
-        notices: list[asyncio.Task[None]] = []
+        notices: NoticeQueue | None = None
         if command in SLOW_COMMANDS:  # the only ones that notify (reload): deferred first
-            loop = asyncio.get_running_loop()
-
             async def send_notice(reply: Reply) -> None:
                 _bound_answer_waits()
                 for message in render_reply(reply):  # follow-ups of the deferral made
@@ -489,16 +486,14 @@ class BriefbotClient(discord.Client):
                 except Exception:  # the notice is a courtesy: the command goes on without it
                     log.exception("Discord: the notice for /%s was not sent", command)
 
-            def notify(reply: Reply) -> None:  # from the worker thread
-                # Sent while the work goes on (the reload's thread waited for it before any
-                # work: a notice rate-limited for 20 s started the reload 20 s late); the
-                # answer waits for it. Queued before the work's result is (the thread's
-                # order), so the task is in `notices` when the answer looks.
-                loop.call_soon_threadsafe(
-                    lambda: notices.append(loop.create_task(bounded_notice(reply))))
+            # Sent while the work goes on (the reload's thread waited for it before any
+            # work: a notice rate-limited for 20 s started the reload 20 s late); the answer
+            # waits for it.
+            notices = NoticeQueue(bounded_notice)
 
         request = CommandRequest(command, text, caller_for(interaction),
-                                 str(interaction.channel_id or ""), notify=notify)
+                                 str(interaction.channel_id or ""),
+                                 notify=notices.notify if notices is not None else None)
         # Usage errors, denials and rate limits are answered before deferring: a public
         # "thinking…" cannot turn private, and they must stay ephemeral.
         # In a thread of its own, not the loop's default executor: that one also runs the
@@ -536,8 +531,8 @@ class BriefbotClient(discord.Client):
                     lost.gist = _gist(await work)
                     raise
         reply = await work
-        if notices:  # each within its bound: a notice goes before the answer
-            await asyncio.gather(*notices)
+        if notices is not None:  # each within its bound: a notice goes before the answer
+            await notices.wait()
         if note and reply.kind == "info":
             reply.add(Context(note))
         await self.send_reply(interaction, reply, ephemeral=private or reply.ephemeral)

@@ -40,7 +40,14 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_blocks import Message, render_messages, render_text_message
-from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, Router, split_command_line
+from bot.chat.commands import (
+    BUSY_MESSAGE,
+    Caller,
+    CommandRequest,
+    NoticeQueue,
+    Router,
+    split_command_line,
+)
 from bot.core import Core
 from bot.errors import UserError
 from bot.feeds.fetch import parse_retry_after
@@ -335,10 +342,8 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
         flag, unchecked = await admins.check(client, user_id, team, enterprise)
         caller = Caller("slack", caller.user_id, caller.display_name,
                         is_platform_admin=flag, workspace_id=team)
-    notify = None
-    notices: list[asyncio.Task[None]] = []
+    notices: NoticeQueue | None = None
     if respond is not None:
-        loop = asyncio.get_running_loop()
         send = respond
         what = _loggable("/" + name)
 
@@ -351,19 +356,17 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
             except Exception:  # the notice is a courtesy: the command goes on without it
                 log.exception("Slack: the notice for %s was not sent", what)
 
-        def notify(reply: Reply) -> None:  # from the worker thread
-            # Posted while the work goes on (the reload's thread waited for it before any
-            # work, then logged a traceback past 30 s and left it going: it could follow the
-            # report); the answer waits for it. Queued before the work's result is (the
-            # thread's order), so the task is in `notices` when the answer looks.
-            loop.call_soon_threadsafe(
-                lambda: notices.append(loop.create_task(bounded_notice(reply))))
+        # Posted while the work goes on (the reload's thread waited for it before any work,
+        # then logged a traceback past 30 s and left it going: it could follow the report);
+        # the answer waits for it.
+        notices = NoticeQueue(bounded_notice)
 
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
-                             caller, str(command.get("channel_id", "")), notify=notify)
+                             caller, str(command.get("channel_id", "")),
+                             notify=notices.notify if notices is not None else None)
     reply = await router.handle_async(request)  # on the pool, in the place reserved
-    if notices:  # each within NOTICE_WAIT: a notice goes before the answer
-        await asyncio.gather(*notices)
+    if notices is not None:  # each within NOTICE_WAIT: a notice goes before the answer
+        await notices.wait()
     if spec is not None and spec.admin:
         # Admin answers are the caller's, as on Discord: /briefbot feeds and a bot admin's
         # status list the feed URLs (which may hold keys) and the host's errors, a reload

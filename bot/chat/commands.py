@@ -8,6 +8,7 @@ quotes the id."""
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 import re
@@ -17,7 +18,7 @@ import time
 import uuid
 import weakref
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -99,6 +100,32 @@ class CommandRequest:
     # Interim news from a long command ("Reload started…"), sent before its final reply.
     # Called from the worker thread; the adapter delivers it (and returns once it is sent).
     notify: Callable[[Reply], None] | None = None
+
+
+class NoticeQueue:
+    """A command's notices for an async adapter: `notify` (CommandRequest.notify, called from
+    the worker thread) starts `send` (the adapter's own bounded notice: its bound and log
+    lines) on the loop while the work goes on, rather than holding the thread until it is
+    sent; `wait`, before the answer, waits for each, so a notice never follows the answer.
+    Created on the loop, which `notify` must not be called from."""
+
+    def __init__(self, send: Callable[[Reply], Coroutine[Any, Any, None]]) -> None:
+        self._send = send
+        self._loop = asyncio.get_running_loop()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def notify(self, reply: Reply) -> None:  # from the worker thread
+        # Queued before the work's result is (the thread's order), so the task is in
+        # `_tasks` when the answer waits.
+        self._loop.call_soon_threadsafe(self._start, reply)
+
+    def _start(self, reply: Reply) -> None:
+        self._tasks.append(self._loop.create_task(self._send(reply)))
+
+    async def wait(self) -> None:
+        """Each notice queued, done or given up within its sender's bound."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks)
 
 
 @dataclass(frozen=True)
