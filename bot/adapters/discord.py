@@ -602,11 +602,11 @@ class BriefbotClient(discord.Client):
         """Tree errors: log with the traceback under an id, answer with a short ephemeral
         reply that quotes it."""
         _bound_answer_waits()
+        name = interaction.command.qualified_name if interaction.command else "?"
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(cause, ResponseLost):
             # Nothing can reach the user: Discord takes no response past its deadline, and a
             # follow-up needs one. One line, no traceback (Discord's limits, not our bug).
-            name = interaction.command.qualified_name if interaction.command else "?"
             log.warning("Discord: the answer to /%s for discord:%s is lost%s (%s): Discord "
                         "takes an interaction's first response within %.0f s of the user's "
                         "action only, and no follow-up without it; %s", name,
@@ -623,7 +623,6 @@ class BriefbotClient(discord.Client):
         elif isinstance(cause, AnswerRateLimited):
             # Discord asked for a longer wait than an answer waits: said, not slept (the
             # command held for as long) nor logged as a bug of ours.
-            name = interaction.command.qualified_name if interaction.command else "?"
             log.warning("Discord is rate-limiting the answer to /%s for discord:%s (retry "
                         "after %s s): %d message(s) not sent", name, interaction.user.id,
                         "?" if cause.retry_after is None else f"{cause.retry_after:.1f}",
@@ -637,14 +636,12 @@ class BriefbotClient(discord.Client):
                                                             or cause.status == 429):
             # Discord refused the answer (busy, down, rate-limiting): a platform error, not
             # a bug of ours to log with a traceback under an error id.
-            name = interaction.command.qualified_name if interaction.command else "?"
             log.warning("Discord refused the answer to /%s for discord:%s: %s %s", name,
                         interaction.user.id, cause.status, cause.text[:200])
             reply = Reply.error(f"Discord did not take the answer (HTTP {cause.status}): it "
                                 "is busy or unavailable; please try again in a minute.")
         else:
             error_id = uuid.uuid4().hex[:8]
-            name = interaction.command.qualified_name if interaction.command else "?"
             log.error("error %s in /%s for discord:%s", error_id, name, interaction.user.id,
                       exc_info=cause)
             reply = Reply.error(f"Something went wrong on our side (error id {error_id}). "
