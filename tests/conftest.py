@@ -191,3 +191,26 @@ def count_lookup_analyses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(lookup_module, "_features", counting)
     return analysed
+
+
+@pytest.fixture
+def reload_starts(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Core.reload wrapped: the time.monotonic() at which each reload began its work (its
+    on_start, after the adapter's notice was handed over), for the tests that check a
+    "Reload started" notice does not hold the reload back."""
+    import time
+
+    from bot.core import Core
+
+    began: list[float] = []
+    real_reload = Core.reload
+
+    def reload(self: Core, actor: str | None = None, on_start: Any = None) -> Any:
+        def started() -> None:
+            if on_start is not None:
+                on_start()
+            began.append(time.monotonic())
+        return real_reload(self, actor=actor, on_start=started)
+
+    monkeypatch.setattr(Core, "reload", reload)
+    return began

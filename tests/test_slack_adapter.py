@@ -293,7 +293,7 @@ async def test_reload_says_it_started_then_reports(slack: SlackAdapter, api: Sla
 
 @pytest.mark.asyncio
 async def test_a_slow_reload_notice_neither_holds_the_reload_nor_follows_the_report(
-        slack: SlackAdapter, api: SlackWebAPIMock, core: Core,
+        slack: SlackAdapter, api: SlackWebAPIMock, core: Core, reload_starts: list[float],
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     # The "Reload started" notice was posted from the reload's thread, which waited for it
     # before any work, up to a bare 30 s: a response_url taking 3 s started the reload 3 s
@@ -305,29 +305,21 @@ async def test_a_slow_reload_notice_neither_holds_the_reload_nor_follows_the_rep
 
     monkeypatch.setattr(slack_adapter, "NOTICE_WAIT", 1.0, raising=False)
     core.settings.admins.append("slack:UADMIN")
-    began: list[float] = []
-    real_reload, real_post = Core.reload, ResponseURL.post
-
-    def reload(self: Core, actor: str | None = None, on_start: Any = None) -> Any:
-        def started() -> None:
-            if on_start is not None:
-                on_start()
-            began.append(time.monotonic())
-        return real_reload(self, actor=actor, on_start=started)
+    real_post = ResponseURL.post
 
     async def post_slowly(self: ResponseURL, **message: Any) -> Any:
         if "Reload started" in str(message.get("text")):
             await asyncio.sleep(3)  # a slow response_url
         return await real_post(self, **message)
 
-    monkeypatch.setattr(Core, "reload", reload)
     monkeypatch.setattr(ResponseURL, "post", post_slowly)
     sent_at = time.monotonic()
     status, _, _ = await post(slack, api, "/briefbot", "reload", user_id="UADMIN", key="slow")
     assert status == 200
     [report] = await answers(api, "slow", timeout=10)
     assert "Reload finished" in text_of([report])
-    assert began and began[0] - sent_at < 1.5, [b - sent_at for b in began]
+    assert reload_starts and reload_starts[0] - sent_at < 1.5, [
+        b - sent_at for b in reload_starts]
     await asyncio.sleep(3)  # a notice still going would land now
     assert len(api.response_posts("slow")) == 1
     notices = [r for r in caplog.records if "notice" in r.getMessage()]
