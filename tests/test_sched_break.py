@@ -412,3 +412,24 @@ def test_a_long_id_or_cron_is_not_echoed_whole(core: Core) -> None:
     every = ",".join(str(m) for m in range(60))  # 170 characters: taken
     assert "Subscribed" in adapter.send(f"/subscribe daily {every} 8 * * * UTC",
                                         user_id="c").plain_text()
+
+
+def test_a_broken_definition_names_no_host_path_to_who_is_no_bot_admin(
+        seeds_core: Core, tmp_path: Path) -> None:
+    # /brief and /subscribe with a definition that does not load showed the host's absolute
+    # digests path ("/srv/…/digests/daily.toml is not valid TOML") to any user; /status
+    # already named it "digests/daily.toml" to anyone but a bot admin.
+    folder = tmp_path / "host" / "digests"
+    folder.mkdir(parents=True)
+    (folder / "broken.toml").write_text("title = \n", encoding="utf-8")
+    seeds_core.settings.digests_dir = folder
+    adapter = TestAdapter(seeds_core, platform="discord", admin=True)
+    for command in ("/brief broken", '/subscribe broken "0 8 * * *" UTC'):
+        text = adapter.send(command, user_id="owner", workspace="111",
+                            channel="222").plain_text()
+        assert "is not valid TOML" in text, text
+        assert str(tmp_path) not in text and "digests/broken.toml is not valid TOML" in text
+    seeds_core.settings.admins = ["discord:boss"]
+    text = adapter.send("/brief broken", user_id="boss", workspace="111",
+                        channel="222").plain_text()
+    assert f"{folder}/broken.toml is not valid TOML" in text

@@ -453,7 +453,7 @@ class Router:
                                  time.monotonic() - started)
             if spec is not None and spec.admin and self.is_admin(request.caller):
                 self._record_soon(request, name, text, "error", exc.message)
-            return Reply.error(exc.message)
+            return Reply.error(self.shown_error(request.caller, exc.message))
         return Admitted(request, spec, name, text)
 
     def run(self, admitted: Admitted) -> Reply:
@@ -475,7 +475,7 @@ class Router:
             outcome = "error"
             if spec.admin and self.is_admin(request.caller):
                 self._record_soon(request, name, text, "error", exc.message)
-            return Reply.error(exc.message)
+            return Reply.error(self.shown_error(request.caller, exc.message))
         except Exception as exc:
             if is_busy_error(exc):  # a long reload holds the write lock: say so, no error id
                 outcome = "error"
@@ -494,6 +494,20 @@ class Router:
         finally:
             metrics.command_done(name, request.caller.platform, outcome,
                                  time.monotonic() - started)
+
+    def shown_error(self, caller: Caller, message: str) -> str:
+        """A user error as the caller may read it: a definition that does not load names its
+        file on the host ("/srv/…/digests/daily.toml is not valid TOML"); anyone but a bot
+        admin (see `is_bot_admin`: on Discord, the owner of any server the bot is in) reads the
+        digest folder by its name alone ("digests/daily.toml …"), as /status shows it."""
+        folder = self.core.settings.digests_dir
+        if folder is None or self.is_bot_admin(caller):
+            return message
+        shown = message
+        for written in dict.fromkeys((str(folder), str(folder.resolve()))):
+            if written not in (".", ""):
+                shown = shown.replace(written, folder.name or "digests")
+        return shown
 
     def is_admin(self, caller: Caller) -> bool:
         """May use the admin commands: the platform's admin flag (Slack workspace admin or
