@@ -314,7 +314,21 @@ def command_syntax(platform: str, name: str, args: str = "") -> str:
 
 
 def cite(citations: list[int]) -> str:
-    return "".join(f"[{n}]" for n in citations)
+    """Citation markers, "[1][3]"; a run of three or more consecutive numbers is one range,
+    "[4–9]" (a wire story carried by 200 outlets, whose copies are numbered one after the
+    other, was cited "[1][2]…[200]", ~1,000 characters of a 3,000-character Slack block)."""
+    out: list[str] = []
+    k = 0
+    while k < len(citations):
+        end = k
+        while end + 1 < len(citations) and citations[end + 1] == citations[end] + 1:
+            end += 1
+        if end - k >= 2:
+            out.append(f"[{citations[k]}–{citations[end]}]")
+        else:
+            out.extend(f"[{n}]" for n in citations[k:end + 1])
+        k = end + 1
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ plain-text rendering
@@ -381,7 +395,7 @@ def render_text(reply: Reply) -> str:
 # ---------------------------------------------------------------------------- splitting
 
 _SPAN_PATTERNS: list[tuple[str, str | None]] = [
-    (r"\[\d+\]", None),  # citation
+    (r"\[\d+(?:–\d+)?\]", None),  # citation, "[3]" or a range "[4–9]"
     (r"\[[^\]\n]*\]\([^)\n]*\)", None),  # Markdown link
     (r"<[^<>\n]+>", None),  # Slack/Discord angle-bracket token
     (r"`[^`\n]*`", "`"),

@@ -347,7 +347,8 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
         pool = sorted((i for i in range(n) if ok[i]), key=lambda i: -base[i])[:support_pool]
         # On large inputs only the candidate sentences can back (or restate) a fact: the
         # index over all of them costs more than the rest of the scoring.
-        post = _postings(vecs, only=[i for i in range(n) if ok[i]] if n > w.feature_pool else None)
+        post = _postings(vecs, only=[i for i in range(n) if ok[i]] if n > w.feature_pool else None,
+                         keys=[u.key for u in units])
         sims = _similar_in_other_docs(units, vecs, pool, 0.05, post)
         k = min(n_docs - 1, 3)
         for i in pool:
@@ -367,16 +368,26 @@ Postings = dict[str, list[tuple[int, float]]]
 
 
 def _postings(vecs: Sequence[Vector], max_share: float = 0.2,
-              only: Sequence[int] | None = None) -> Postings:
+              only: Sequence[int] | None = None,
+              keys: Sequence[str | None] | None = None) -> Postings:
     """Inverted index term -> [(index, weight)] over `vecs` (or the indexes `only`); terms in
-    more than `max_share` of them are dropped (they add little and cost the most)."""
+    more than `max_share` of them are dropped (they add little and cost the most). With
+    `keys` (the units' `key`), syndicated copies of a sentence count once: a wire story
+    carried verbatim by 50 outlets no longer has its words dropped as common, which left its
+    key developments citing none of the articles that restate them in other words."""
     post: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for i in (range(len(vecs)) if only is None else only):
+    indexes = range(len(vecs)) if only is None else only
+    for i in indexes:
         for t, x in vecs[i].items():
             post[t].append((i, x))
-    size = len(vecs) if only is None else len(only)
+
+    def group(i: int) -> str | int:
+        return keys[i] or i if keys is not None else i
+
+    size = len({group(i) for i in indexes}) if keys is not None else len(indexes)
     limit = max(50, int(size * max_share))
-    return {t: p for t, p in post.items() if len(p) <= limit}
+    return {t: p for t, p in post.items()
+            if len(p) <= limit or (keys is not None and len({group(i) for i, _ in p}) <= limit)}
 
 
 def _similar_in_other_docs(units: Sequence[Unit], vecs: Sequence[Vector], pool: Sequence[int],
