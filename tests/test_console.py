@@ -39,6 +39,7 @@ def test_piped_session_answers_each_line_and_exits(core: Core) -> None:
     assert "Sources (5)" in out
     assert "Unknown command /not-a-command" in out
     assert "/status needs admin rights." in out  # console user is not admin without --admin
+    assert "Start the console with `briefbot run --admin`" in out  # and is told how to be one
     assert "Alexangel Ventura" in out
     assert "\x1b[" not in out  # no ANSI codes when not on a terminal
 

@@ -435,7 +435,10 @@ class Router:
                 log.warning("denied /%s to %r (%r)", name, request.caller.key,
                             request.caller.display_name)
                 self._record_soon(request, name, text, "denied")
-                raise PermissionDenied(f"{_cmd(request, name)} needs admin rights.")
+                raise PermissionDenied(f"{_cmd(request, name)} needs admin rights."
+                                       + (" Start the console with `briefbot run --admin` to "
+                                          "run admin commands."
+                                          if request.caller.platform == "console" else ""))
             if spec.bot_admin and not self.is_bot_admin(request.caller):
                 log.warning("denied /%s to %r (%r) of %s %r: not a bot admin", name,
                             request.caller.key, request.caller.display_name,
