@@ -34,10 +34,10 @@ from bot.digest.summarize import (
     Scored,
     Unit,
     Weights,
-    eligible,
     score_units,
     summarize,
     trim_discourse,
+    usable,
 )
 from bot.digest.timeline import DateMention, article_anchor, extract_dates, label, story_anchor
 from bot.errors import EmptyCorpus, UserError
@@ -784,7 +784,7 @@ class _Context:
                   weights: Weights | None = None, aliases: AliasTable | None = None,
                   groups: list[int] | None = None) -> _Context:
         index = {d["id"]: i for i, d in enumerate(docs)}
-        body = [r for r in rows if r["kind"] == "body" and not is_chrome(r["text"])]
+        body = [r for r in rows if _read(r)]
         body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
         units: list[Unit] = []
         pos: Counter[int] = Counter()
@@ -811,13 +811,18 @@ class _Context:
         return self._ranked[:limit]
 
 
+def _read(row: dict[str, Any]) -> bool:
+    """A sentence row the digest reads (`_Context.from_rows`): body text, not site chrome."""
+    return row["kind"] == "body" and not is_chrome(row["text"])
+
+
 def _usable(rows: Sequence[dict[str, Any]]) -> bool:
     """Whether a story's sentence rows give the digest a sentence it can use (what a story's
-    `_Context.top(1)` finds, without scoring them): a body sentence, not site chrome, of
-    `Weights.min_words`..`max_words` words, with a word the digest reads."""
+    `_Context.top(1)` finds, without scoring them): one it reads (`_read`) that scoring may
+    show (`summarize.usable`). A story of over `Weights.feature_pool` sentences, of which
+    scoring reads only the most central and earliest, may find none there where this does."""
     w = Weights()
-    return any(r["kind"] == "body" and eligible(r["text"], w) and not is_chrome(r["text"])
-               and tokens(r["text"]) for r in rows)
+    return any(_read(r) and usable(r["text"], w) for r in rows)
 
 
 def _fits(used: int, text: str, cap: int) -> bool:
