@@ -51,6 +51,7 @@ from bot.text.stance import (
     ClaimMatcher,
     Features,
     Judgement,
+    Match,
     Unit,
     bound_dates,
     clean_claim,
@@ -286,17 +287,22 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         lead = None
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     matcher = ClaimMatcher(parsed)
+    # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
+    # clause (`_medium_support` reads it again).
+    held: dict[int, Match] = {}
     for sid in body:
         row = rows[sid]
-        own = feats(row)
+        stored_own = feats(row)
         # A sentence giving two dates of a kind the claim names: those of the clause
         # holding the claim's frame are its own.
-        own = bound_dates(parsed, own, row["text"], aliases)
+        own = bound_dates(parsed, stored_own, row["text"], aliases)
         prev = prev_rows.get(sid - 1)
         ctx = with_title(feats(prev) if prev and prev["doc_id"] == row["doc_id"]
                          and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body"
                          else None, titles.get(row["doc_id"]))
         m, m_ctx = matcher.with_context(own, ctx)
+        if own is stored_own:
+            held[sid] = m
         j = judge(parsed, own, None, m)
         rev, _ = reverse_coverage(parsed, own, idf_of)
         by_coverage = False  # support read from a long post's reverse coverage
@@ -310,7 +316,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             and bool(own.entities - parsed.terms - lead.alts)
         if j.stance not in ("supports", "disputes") and ctx is not None:
             # Only then can the previous sentence of the paragraph (context) change the answer.
-            j = judge(parsed, own, ctx, m_ctx)
+            j = judge(parsed, own, ctx, m_ctx, alone=m)
         x = pair_features(parsed, m, m_ctx, rev,
                           Pair(cosine.get(sid, 0.0), cos_mm.get(sid, 0.0),
                                lexical.get(sid, 0.0), bm25_mm.get(sid, 0.0), rank[sid]),
@@ -366,7 +372,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             continue
         judged.append((j, row))
     if not long_claim:
-        judged = _medium_support(parsed, judged, lexical, feats)
+        judged = _medium_support(parsed, judged, lexical, feats, held)
     if may_state and fitted is not None:
         _second_source(copies, may_state, judged, unrelated, by_coverage_ids)
     if may_state and reader is not None:
@@ -451,10 +457,12 @@ def _cite(ev: Evidence, doc: dict[str, Any]) -> None:
 
 
 def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]],
-                    lexical: dict[int, float], feats: Callable[[dict[str, Any]], Features]) -> list[tuple[Judgement, dict[str, Any]]]:
+                    lexical: dict[int, float], feats: Callable[[dict[str, Any]], Features],
+                    held: dict[int, Match]) -> list[tuple[Judgement, dict[str, Any]]]:
     """A medium claim (a short post: `MEDIUM_CLAIM_UNITS` units or more) that no sentence
     covers fully: the best retrieved candidate states it when it alone is the clear match
-    (see `stance.clear_match`). Everything else keeps the strict rules."""
+    (see `stance.clear_match`). Everything else keeps the strict rules. `held`: the
+    candidates' `match(claim, feats(row), None)` the lookup has made, by sentence id."""
     if len(claim.units) < MEDIUM_CLAIM_UNITS or any(j.stance in ("supports", "disputes")
                                                      for j, _ in judged):
         return judged
@@ -462,7 +470,7 @@ def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]]
     for j, row in judged:
         if j.stance == "mentions" and j.reason != ANOTHER_ACTOR \
                 and lexical.get(row["id"], 0.0) >= 0.999:
-            better = clear_match(claim, feats(row))
+            better = clear_match(claim, feats(row), held.get(row["id"]))
             if better is not None:
                 j = better
         out.append((j, row))

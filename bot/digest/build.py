@@ -34,10 +34,10 @@ from bot.digest.summarize import (
     Scored,
     Unit,
     Weights,
-    eligible,
     score_units,
     summarize,
     trim_discourse,
+    usable,
 )
 from bot.digest.timeline import DateMention, article_anchor, extract_dates, label, story_anchor
 from bot.errors import EmptyCorpus, UserError
@@ -784,7 +784,7 @@ class _Context:
                   weights: Weights | None = None, aliases: AliasTable | None = None,
                   groups: list[int] | None = None) -> _Context:
         index = {d["id"]: i for i, d in enumerate(docs)}
-        body = [r for r in rows if r["kind"] == "body" and not is_chrome(r["text"])]
+        body = [r for r in rows if _read(r)]
         body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
         units: list[Unit] = []
         pos: Counter[int] = Counter()
@@ -811,13 +811,18 @@ class _Context:
         return self._ranked[:limit]
 
 
+def _read(row: dict[str, Any]) -> bool:
+    """A sentence row the digest reads (`_Context.from_rows`): body text, not site chrome."""
+    return row["kind"] == "body" and not is_chrome(row["text"])
+
+
 def _usable(rows: Sequence[dict[str, Any]]) -> bool:
     """Whether a story's sentence rows give the digest a sentence it can use (what a story's
-    `_Context.top(1)` finds, without scoring them): a body sentence, not site chrome, of
-    `Weights.min_words`..`max_words` words, with a word the digest reads."""
+    `_Context.top(1)` finds, without scoring them): one it reads (`_read`) that scoring may
+    show (`summarize.usable`). A story of over `Weights.feature_pool` sentences, of which
+    scoring reads only the most central and earliest, may find none there where this does."""
     w = Weights()
-    return any(r["kind"] == "body" and eligible(r["text"], w) and not is_chrome(r["text"])
-               and tokens(r["text"]) for r in rows)
+    return any(_read(r) and usable(r["text"], w) for r in rows)
 
 
 def _fits(used: int, text: str, cap: int) -> bool:
@@ -942,16 +947,26 @@ _FIGURE = re.compile(r"\b\d[\d,.]*\s*(?:%|percent|per cent)|\b\d[\d,.]*\b(?!\s*(
 _WEAK_HEDGE = re.compile(r"(?i)(?:could|might|may)(?: also)? \w+|likely|unlikely|possibly|perhaps|potentially")
 
 
-def _dated_year(text: str, figure: re.Match[str]) -> bool:
-    """Whether a figure of 1000-1799 is a year the timeline reads as a date in `text` ("in
-    1776, the colonies", "July 4, 1776."; its `_OLD_YEAR` rule), not a count ("1500 homes").
-    The years 1800-2099 are skipped anywhere, as before."""
-    year = figure.group(0).strip()
-    if not re.fullmatch(r"1[0-7]\d\d", year):
-        return False
-    a, b = figure.start(), figure.start() + len(year)
-    return any(d.iso is not None and d.iso[:4] == year and d.start <= a and b <= d.start + len(d.written)
-               for d in extract_dates(text))
+def _figures(text: str) -> list[str]:
+    """The figures of `text` "to watch" reads (numbers, percentages): not the years 1800-2099,
+    anywhere, nor a year of 1000-1799 the timeline reads as a date in `text` ("in 1776, the
+    colonies", "July 4, 1776."; its `_OLD_YEAR` rule), though a count is one ("1500 homes").
+    The sentence's dates are read once, when a figure first needs them."""
+    dates: list[DateMention] | None = None
+    out = []
+    for figure in _FIGURE.finditer(text):
+        shown = figure.group(0).strip()
+        if re.fullmatch(r"(?:1[89]|20)\d\d", shown):
+            continue
+        if re.fullmatch(r"1[0-7]\d\d", shown):
+            if dates is None:
+                dates = extract_dates(text)
+            a, b = figure.start(), figure.start() + len(shown)
+            if any(d.iso is not None and d.iso[:4] == shown and d.start <= a
+                   and b <= d.start + len(d.written) for d in dates):
+                continue
+        out.append(shown)
+    return out
 
 
 def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) -> list[Item]:
@@ -971,10 +986,7 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
         d = denials(text)
         h = hedges(text)
         strong = [x for x in h if not _WEAK_HEDGE.fullmatch(x)]
-        figures = [m.group(0).strip() for m in _FIGURE.finditer(text)
-                   if not re.fullmatch(r"(?:1[89]|20)\d\d", m.group(0).strip())
-                   and not _dated_year(text, m)]
-        single = [f for f in figures if len(num_docs.get(re.sub(r"[^\d,.]", "", f).strip(".,"), {0, 1})) == 1]
+        single = [f for f in _figures(text) if len(num_docs.get(re.sub(r"[^\d,.]", "", f).strip(".,"), {0, 1})) == 1]
         if d:
             reason, bonus = f"denial: {d[0]}", 0.4
         elif single and h:

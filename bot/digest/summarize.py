@@ -219,6 +219,13 @@ def eligible(text: str, w: Weights) -> bool:
     return w.min_words <= n <= w.max_words and not text.rstrip().endswith(("?", ":"))
 
 
+def usable(text: str, w: Weights, toks: Sequence[str] | None = None) -> bool:
+    """A sentence the digest may show, as `score_units` reads it before scoring: `eligible`,
+    with a word the digest reads (`toks`: its `tokens`, found here when not given; a sentence
+    has a TF-IDF vector exactly when it has one, every IDF being positive)."""
+    return eligible(text, w) and bool(tokens(text) if toks is None else toks)
+
+
 def anchors(text: str) -> frozenset[str]:
     """What pins a fact down: its numbers, months, and whether it is a denial."""
     out = {n.strip(".,") for n in _NUM.findall(text)} | {m.lower() for m in _MONTH.findall(text)}
@@ -264,7 +271,7 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
     toks = list(token_lists) if token_lists is not None else [tokens(u.text) for u in units]
     vecs, idf = tfidf(toks)
     n = len(units)
-    ok = [eligible(u.text, w) and bool(vecs[i]) for i, u in enumerate(units)]
+    ok = [usable(u.text, w, t) for u, t in zip(units, toks, strict=True)]
     # Centroid: the mean of the documents' normalised vectors, so each document counts once.
     by_doc: dict[int, Counter[str]] = defaultdict(Counter)
     for u, t in zip(units, toks, strict=True):

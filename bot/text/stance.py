@@ -1130,9 +1130,9 @@ class Judgement:
 
 
 def judge(claim: Claim, own: Features, ctx: Features | None,
-          m: Match | None = None) -> Judgement:
-    """The rules' stance of a sentence (`m`: its `match(claim, own, ctx)`, when the caller
-    has it already)."""
+          m: Match | None = None, alone: Match | None = None) -> Judgement:
+    """The rules' stance of a sentence (`m`: its `match(claim, own, ctx)`, and `alone`: its
+    `match(claim, own, None)` when there is a context, when the caller has them already)."""
     if m is None:
         m = match(claim, own, ctx)
     strong_frame = m.frame >= FRAME_STRONG and m.frame_units >= min(2, m.frame_total)
@@ -1154,7 +1154,7 @@ def judge(claim: Claim, own: Features, ctx: Features | None,
     if denial_unstated(claim, own):
         return Judgement("mentions", m.coverage)
     if m.coverage >= SUPPORT and not required_missing and not m.disputes \
-            and _states_itself(claim, own, ctx, m):
+            and _states_itself(claim, own, ctx, alone):
         return Judgement("supports", m.coverage)
     return Judgement("mentions", m.coverage)
 
@@ -1173,30 +1173,36 @@ def names_only(claim: Claim) -> bool:
         u.kind in ("entity", "place") or _capitalised_word(u) for u in claim.units)
 
 
-def _states_itself(claim: Claim, own: Features, ctx: Features | None, m: Match) -> bool:
+def _states_itself(claim: Claim, own: Features, ctx: Features | None,
+                   alone: Match | None = None) -> bool:
     """Names and context alone never state a claim: the sentence must hold one of the
     claim's other words (what happened), and with the previous sentence as context it must
     bear on the claim by itself ("The Kremlin chief accused South Korea ..." after a sentence
     on Putin's visit does not state that Putin visited South Korea), and WordNet synonyms
-    alone, with no word of the claim itself, never do."""
+    alone, with no word of the claim itself, never do (`alone`: the sentence's
+    `match(claim, own, None)`, when the caller has it)."""
     happened = [u for u in claim.units if not u.is_slot and not _capitalised_word(u)]
     if happened and not any(_credit(u, own) for u in happened):
         return False
     if not any(_has(u, own) for u in claim.units):
         return False  # synonyms alone: the sentence shares no word with the claim
-    return ctx is None or match(claim, own, None).coverage >= RELEVANT
+    if ctx is None:
+        return True
+    return (alone if alone is not None else match(claim, own, None)).coverage >= RELEVANT
 
 
 MEDIUM_CLAIM_UNITS = 5
 MEDIUM_MASS = 0.5  # weighted share of the claim the sentence must hold
 
 
-def clear_match(claim: Claim, own: Features) -> Judgement | None:
+def clear_match(claim: Claim, own: Features, m: Match | None = None) -> Judgement | None:
     """`supports` for a medium claim when the sentence holds its rarest content and most of
     its weight: the claim's heaviest untagged unit, at least half its weighted mass, two
     frame words or more, no number/date/place of the claim missing and no name missing that
-    says where (a claim placing an event elsewhere is never stated by it)."""
-    m = match(claim, own, None)
+    says where (a claim placing an event elsewhere is never stated by it). `m`: its
+    `match(claim, own, None)`, when the caller has it already."""
+    if m is None:
+        m = match(claim, own, None)
     units = [u for u in claim.units if not u.tag]
     if not units or denial_unstated(claim, own) or m.disputes or m.conflicts \
             or m.frame_units < min(2, m.frame_total):

@@ -1,0 +1,76 @@
+""""To watch" reads a sentence's dates once, however many of its figures could be years
+before 1800 (`build._figures`); which figures it takes is unchanged: a year the timeline
+reads as a date is none, a count of the same size is one."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest import build as build_module
+from bot.digest.build import _FIGURE, build_digest
+from bot.digest.timeline import extract_dates
+
+FORT = ("The fort, built in 1650, was rebuilt in 1702, burned in 1750, and 1200 people "
+        "visited it on Saturday, the trust said.")
+SENTENCES = [FORT, "The 1500 homes flooded in 1776, in 1776.", "In 1702 and 1750 it burned.",
+             "Prices rose 12.5% in 2023, and 1650 stalls shut on July 4, 1776.",
+             "During 1066 the 1,200 men and 17% of 1700 horses landed in 1999."]
+
+
+def test_to_watch_reads_a_sentences_dates_once(store: Store, settings: Settings, corpus: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [
+        {"id": "fort", "title": "Old fort reopens", "published": "2024-05-02", "outlet": "AP",
+         "text": FORT + " Volunteers repaired the walls over the winter."},
+        {"id": "ferry", "title": "Ferry strike ends", "published": "2024-05-03",
+         "outlet": "Reuters",
+         "text": "The ferry strike ended on Friday after 1600 workers voted to accept the "
+                 "offer, the union said. Crossings resume on Monday."},
+    ]
+    (corpus / "news.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    read: Counter[str] = Counter()
+    real = build_module.extract_dates
+
+    def counting(text: str, anchor: Any = None) -> Any:
+        if anchor is None:  # "to watch" reads them unanchored; the timeline on its article
+            read[text] += 1
+        return real(text, anchor)
+
+    monkeypatch.setattr(build_module, "extract_dates", counting)
+    watch = build_digest(store, settings, only="to-watch").section("to-watch")
+    assert watch is not None
+    # Four figures of the fort's sentence are of 1000-1799: its dates were read four times.
+    assert read[FORT] == 1
+    assert max(read.values()) == 1
+    assert [it.note for it in watch.items if it.text.startswith("The fort")] \
+        == ["single-source figure"]  # 1200 people; 1650, 1702 and 1750 are dates
+
+
+def _figures_as_before(text: str) -> list[str]:
+    """The figures as "to watch" read them before: the dates read again for each figure."""
+    def dated(figure: re.Match[str]) -> bool:
+        year = figure.group(0).strip()
+        if not re.fullmatch(r"1[0-7]\d\d", year):
+            return False
+        a, b = figure.start(), figure.start() + len(year)
+        return any(d.iso is not None and d.iso[:4] == year and d.start <= a
+                   and b <= d.start + len(d.written) for d in extract_dates(text))
+
+    return [m.group(0).strip() for m in _FIGURE.finditer(text)
+            if not re.fullmatch(r"(?:1[89]|20)\d\d", m.group(0).strip()) and not dated(m)]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_the_figures_are_those_read_before(text: str) -> None:
+    assert build_module._figures(text) == _figures_as_before(text)
