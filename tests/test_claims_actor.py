@@ -91,3 +91,42 @@ def test_names_typed_in_lower_case_are_names(world):
     assert "names things" in answer.note
     # a headline in Title Case is looked up (no names-only answer), and states nothing either
     assert ask_claim(world, "Putin And Sergei Marov").verdict == "not-found"
+
+
+TITLED = {
+    **ARTICLES,
+    "b_paper.txt": """Putin and Marov: Unlikely Partners
+
+In a surprising move, Sergei Marov, the Norland defense minister, visited Valdoria in July.
+Marov toured a weapons exhibition in the capital with Norland officers.
+""",
+}
+
+
+def test_a_title_naming_the_claims_actor_does_not_make_another_persons_visit_theirs(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    # The title says whom the article is about, not who did what its sentences tell: with
+    # Putin in the title, Marov's July visit stated "Putin visited Valdoria in July".
+    world = build_claim_world(settings, store, corpus, TITLED)
+    for claim in ("Putin visited Valdoria in July", "putin visited valdoria in july"):
+        answer = ask_claim(world, claim)
+        assert not any(d.startswith("b_paper") for d in supporting_docs(answer)), claim
+        assert answer.verdict in ("not-found", "contradicted"), claim
+    assert ask_claim(world, "Marov visited Valdoria in July").verdict == "single-source"
+
+
+@pytest.mark.parametrize("claim", ["Lavrov visited Valdoria in June",
+                                   "lavrov visited valdoria in june",
+                                   "Macron met the leaders of Valdoria for talks on trade"])
+def test_a_name_the_corpus_never_mentions_is_not_stated_by_someone_elses_deed(world, claim):
+    # A first word no document uses and WordNet does not know is a name the corpus lacks:
+    # Putin's visit does not state that Lavrov (or Macron) made it.
+    answer = ask_claim(world, claim)
+    assert not supporting_docs(answer), answer
+    assert answer.verdict == "not-found"
+
+
+def test_a_word_of_the_language_the_corpus_lacks_is_no_name(world):
+    # "Officials" is no name: a first word WordNet knows is matched as before.
+    answer = ask_claim(world, "Officials seized 150 passports in the raids in Port Elm")
+    assert answer.verdict in ("corroborated", "single-source")
