@@ -55,7 +55,12 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import metrics
-from bot.config import MIN_INTERVAL_MINUTES, Settings
+from bot.config import (
+    MAX_SUBSCRIPTIONS_PER_CHANNEL,
+    MAX_SUBSCRIPTIONS_PER_SERVER,
+    MIN_INTERVAL_MINUTES,
+    Settings,
+)
 from bot.core import Core
 from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, is_busy_error
 from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still imported from here
@@ -86,6 +91,8 @@ JOB_PREFIX = "sub-"
 
 # ---------------------------------------------------------------------------- configuration
 
+_WHOLE_KEYS = ("max_attempts", "max_subscriptions_per_server", "max_subscriptions_per_channel")
+
 
 @dataclass(frozen=True)
 class SchedulerConfig:
@@ -98,8 +105,10 @@ class SchedulerConfig:
     lease_seconds: float = 600.0  # how long a claim is honoured without renewal
     delivery_timeout_seconds: float = 60.0  # one delivery attempt; a timeout is transient
     sweep_seconds: float = 60.0  # re-sync jobs and catch up due or interrupted slots
-    # a known key, not read from here: `interval_problem` reads `[scheduler]` itself
+    # known keys, not read from here: `interval_problem` and `cap_problem` read `[scheduler]`
     min_interval_minutes: float = MIN_INTERVAL_MINUTES
+    max_subscriptions_per_server: int = MAX_SUBSCRIPTIONS_PER_SERVER
+    max_subscriptions_per_channel: int = MAX_SUBSCRIPTIONS_PER_CHANNEL
 
     @property
     def grace_seconds(self) -> float:
@@ -124,7 +133,7 @@ class SchedulerConfig:
             minimum = 1 if key in ("max_attempts", "sweep_seconds", "lease_seconds") else 0
             if value < minimum:
                 raise UserError(f"config [scheduler] {key} must be at least {minimum}")
-            values[key] = int(value) if key == "max_attempts" else float(value)
+            values[key] = int(value) if key in _WHOLE_KEYS else float(value)
         return cls(**values)
 
 
