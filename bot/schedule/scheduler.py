@@ -579,6 +579,10 @@ class BriefingScheduler:
                 sub.digest, since, platform=sub.platform,
                 changes=(None if after is None else int(after), seen_seq))
         except EmptyCorpus:
+            # Nothing to brief, but a definition that does not load (deleted, broken since
+            # the subscription was made) is reported as with articles: the slot fails with
+            # the reason (UserError), where "Nothing to report yet" was posted over it.
+            load_definition(self.core.settings.digests_dir, sub.digest)
             return Reply(), False, seen_seq
         return reply, has_new, seen_seq
 
