@@ -186,6 +186,45 @@ class _LoopSafeScheduler(AsyncIOScheduler):
             return float(self.jobstore_retry_interval)
 
 
+class _ServedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
+    """The shared job table, of which this process runs only the jobs of the subscriptions
+    it posts for (`served`: their job ids, set by `sync_jobs`) and any job that is no
+    subscription's. Every bot process on the database keeps every subscription's job there
+    (each syncs them all); a Slack-only and a Discord-only process both woke at each slot's
+    time, and whichever read the job first ran it and moved it to its next slot. When that
+    was the process not serving its platform, nothing was posted, and the other one found
+    the job no longer due: the slot waited for its next sweep (up to `sweep_seconds`, 60 s,
+    late; about every other slot). Reads only: adding, replacing and removing jobs are as
+    APScheduler's (lookups and listings see every job)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Nothing of a subscription before the first sync: a job no process serves here is
+        # never spent (the start-up catch-up and the sweep post what is due meanwhile).
+        self.served: frozenset[str] = frozenset()
+
+    def serves(self, job_id: str) -> bool:
+        return _sub_id(job_id) is None or job_id in self.served
+
+    def get_due_jobs(self, now: datetime) -> list[Any]:
+        return [job for job in super().get_due_jobs(now) if self.serves(job.id)]
+
+    def get_next_run_time(self) -> datetime | None:
+        # (ids filtered here rather than in SQL: an IN of thousands of ids may pass SQLite's
+        # bound on variables; this reads two small columns, no job is unpickled)
+        from apscheduler.util import utc_timestamp_to_datetime
+        from sqlalchemy import null, select
+
+        column = self.jobs_t.c
+        query = (select(column.id, column.next_run_time)
+                 .where(column.next_run_time != null()).order_by(column.next_run_time))
+        with self.engine.begin() as connection:
+            for job_id, when in connection.execute(query):
+                if self.serves(job_id):
+                    return utc_timestamp_to_datetime(when)  # type: ignore[no-any-return]
+        return None
+
+
 async def run_subscription_job(sub_id: int) -> None:
     """The APScheduler job function. Module level with a plain int argument so that the
     SQLAlchemy job store can persist it; it hands over to the live scheduler of this process."""
@@ -205,13 +244,23 @@ def _create_jobs_table(url: str) -> None:
     from sqlalchemy.exc import DBAPIError
 
     engine = create_engine(url, connect_args={"timeout": JOBS_TABLE_WAIT_SECONDS})
+    table = SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE).jobs_t
     try:
-        SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE).jobs_t.create(engine,
-                                                                              checkfirst=True)
-    except DBAPIError as exc:
-        if isinstance(exc.orig, sqlite3.Error):
-            raise exc.orig from None
-        raise
+        for attempt in range(3):
+            try:
+                table.create(engine, checkfirst=True)
+                return
+            except DBAPIError as exc:
+                # Another bot process starting on the same new database (a Slack-only and a
+                # Discord-only one started together) created the table or its index between
+                # the look and the CREATE: "table apscheduler_jobs already exists" stopped
+                # this one at start. Look again (its index may still be missing).
+                if (attempt < 2 and isinstance(exc.orig, sqlite3.OperationalError)
+                        and "already exists" in str(exc.orig)):
+                    continue
+                if isinstance(exc.orig, sqlite3.Error):
+                    raise exc.orig from None
+                raise
     finally:
         engine.dispose()
 
@@ -246,6 +295,7 @@ class BriefingScheduler:
         self.claimant = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.scheduler: AsyncIOScheduler | None = None
         self._engine: Any = None
+        self._jobs: _ServedJobStore | None = None  # the "default" job store, once started
         self._locks: dict[int, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopped = False  # set by `shutdown`: a poll whose turn comes later does not run
@@ -277,8 +327,9 @@ class BriefingScheduler:
         if not self._prepared:
             self.prepare()
         self._engine = create_engine(url, connect_args={"timeout": JOBSTORE_LOCK_TIMEOUT})
+        self._jobs = _ServedJobStore(engine=self._engine, tablename=JOBS_TABLE)
         self.scheduler = _LoopSafeScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=self._engine, tablename=JOBS_TABLE),
+            jobstores={"default": self._jobs,
                        "memory": MemoryJobStore()},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": int(self.config.grace_seconds) or 1},
@@ -391,6 +442,9 @@ class BriefingScheduler:
             return
         subs = {row["id"]: Subscription.from_row(row)
                 for row in self.core.store.subscriptions(include_disabled=False)}
+        if self._jobs is not None:  # the jobs this process runs (see _ServedJobStore)
+            self._jobs.served = frozenset(_job_id(sub.id) for sub in subs.values()
+                                          if sub.platform in self.deliverers)
         existing = {job.id: job for job in self.scheduler.get_jobs(jobstore="default")}
         for job_id in existing:
             sub_id = _sub_id(job_id)
