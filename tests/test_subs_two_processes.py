@@ -73,6 +73,20 @@ async def test_a_process_runs_only_the_jobs_of_the_platforms_it_posts_for(
         # and it does not keep this process awake: its next wake-up is its own job's
         assert sched._jobs is not None
         assert sched._jobs.get_next_run_time() == slack_job.next_run_time
+        # nor is it read (unpickled) at each wake-up while it stays due
+        sched.scheduler.modify_job(f"sub-{slack_sub}", jobstore="default", next_run_time=due)
+        read: list[str] = []
+        unpickle = sched._jobs._reconstitute_job
+
+        def reconstitute(state: bytes) -> Any:
+            job = unpickle(state)
+            read.append(job.id)
+            return job
+
+        monkeypatch.setattr(sched._jobs, "_reconstitute_job", reconstitute)
+        later = datetime.now(UTC) + timedelta(seconds=1)
+        assert [j.id for j in sched._jobs.get_due_jobs(later)] == [f"sub-{slack_sub}"]
+        assert read == [f"sub-{slack_sub}"]
     finally:
         sched.shutdown()
 

@@ -207,11 +207,24 @@ class _ServedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
         return _sub_id(job_id) is None or job_id in self.served
 
     def get_due_jobs(self, now: datetime) -> list[Any]:
-        return [job for job in super().get_due_jobs(now) if self.serves(job.id)]
+        # The ids first (a job no process here runs stays due: it is never unpickled), then
+        # the jobs, still due, in chunks (SQLite bounds the variables of one statement).
+        from apscheduler.util import datetime_to_utc_timestamp
+        from sqlalchemy import select
+
+        column = self.jobs_t.c
+        due = column.next_run_time <= datetime_to_utc_timestamp(now)
+        with self.engine.begin() as connection:
+            ids = [job_id for (job_id,) in connection.execute(select(column.id).where(due))
+                   if self.serves(job_id)]
+        jobs: list[Any] = []
+        for start in range(0, len(ids), 500):
+            jobs += self._get_jobs(due, column.id.in_(ids[start:start + 500]))
+        return sorted(jobs, key=lambda job: job.next_run_time)
 
     def get_next_run_time(self) -> datetime | None:
-        # (ids filtered here rather than in SQL: an IN of thousands of ids may pass SQLite's
-        # bound on variables; this reads two small columns, no job is unpickled)
+        # (ids filtered here rather than in SQL, as above: two small columns are read, no job
+        # is unpickled)
         from apscheduler.util import utc_timestamp_to_datetime
         from sqlalchemy import null, select
 
