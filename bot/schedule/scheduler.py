@@ -191,11 +191,11 @@ class _ServedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
     it posts for (`served`: their job ids, set by `sync_jobs`) and any job that is no
     subscription's. Every bot process on the database keeps every subscription's job there
     (each syncs them all); a Slack-only and a Discord-only process both woke at each slot's
-    time, and whichever read the job first ran it and moved it to its next slot. When that
-    was the process not serving its platform, nothing was posted, and the other one found
-    the job no longer due: the slot waited for its next sweep (up to `sweep_seconds`, 60 s,
-    late; about every other slot). Reads only: adding, replacing and removing jobs are as
-    APScheduler's (lookups and listings see every job)."""
+    time, and whichever read the job first ran it and moved it to its next slot. When the
+    process serving its platform woke a moment later (its event loop busy) than the one not
+    serving it, nothing was posted and it found the job no longer due: the slot waited for
+    its next sweep, up to `sweep_seconds` (60 s) late. Reads only: adding, replacing and
+    removing jobs are as APScheduler's (lookups and listings see every job)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
