@@ -1,8 +1,9 @@
 """Two bot processes on one database (a Slack-only and a Discord-only one) share the job
 table, where each keeps every subscription's job. A process runs only the jobs of the
 platforms it posts for: the Slack process ran the Discord subscription's job when it woke
-first (about every other slot), posted nothing, and moved it to the next slot, so the
-Discord process posted that slot only at its next sweep, up to `sweep_seconds` (60 s) late."""
+first (the Discord process's loop busy a moment), posted nothing, and moved it to the next
+slot, so the Discord process posted that slot only at its next sweep, up to `sweep_seconds`
+(60 s) late."""
 
 from __future__ import annotations
 
