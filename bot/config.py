@@ -161,6 +161,11 @@ DAY = 86_400.0
 MAX_POLL_MINUTES = 7 * 24 * 60  # a feed's longest poll interval: a week
 # `[scheduler] min_interval_minutes` when unset (`bot.schedule.subscriptions.interval_problem`)
 MIN_INTERVAL_MINUTES = 60.0
+# `[scheduler] max_subscriptions_per_server` and `max_subscriptions_per_channel` when unset
+# (`bot.schedule.subscriptions.cap_problem`): how many enabled subscriptions a chat /subscribe
+# may bring a Discord server, Slack workspace (the console: all of its own) or one channel to.
+MAX_SUBSCRIPTIONS_PER_SERVER = 25
+MAX_SUBSCRIPTIONS_PER_CHANNEL = 10
 # Durations have an upper bound too: a huge one (1e15) passed a finite check but overflowed a
 # timedelta or a timer when the bot started.
 FiniteSeconds = Annotated[float, Field(ge=0, le=DAY, allow_inf_nan=False)]
@@ -233,6 +238,12 @@ class SchedulerSettings(_Section):
     # the bot was added to) may post at most this often (0: no limit)
     min_interval_minutes: Annotated[float, Field(ge=0, le=DAY / 60, allow_inf_nan=False)] = \
         MIN_INTERVAL_MINUTES
+    # a chat /subscribe is refused once its server (Slack workspace; the console) or channel
+    # has this many enabled subscriptions (0: no cap); rows already past it keep posting
+    max_subscriptions_per_server: Annotated[int, Field(ge=0, le=100_000)] = \
+        MAX_SUBSCRIPTIONS_PER_SERVER
+    max_subscriptions_per_channel: Annotated[int, Field(ge=0, le=100_000)] = \
+        MAX_SUBSCRIPTIONS_PER_CHANNEL
 
 
 class FeedsSettings(_Section):

@@ -49,10 +49,12 @@ from bot.reply import (
 from bot.schedule.subscriptions import (
     BUILD_FAILED,
     Subscription,
+    add_within_caps,
     digest_default_schedule,
     digest_names,
     interval_problem,
     next_post,
+    scoped_subscriptions,
     validate_subscription,
 )
 from bot.workers import POOL_CLOSE_SECONDS, WorkerPool
@@ -880,8 +882,10 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     problem = None if router.is_bot_admin(req.caller) else interval_problem(cron, tz, settings)
     if problem:
         raise UserError(problem)
-    row = router.core.store.add_subscription(req.caller.platform, req.channel, digest, cron, tz,
-                                             req.caller.key, workspace=req.caller.workspace_id)
+    # (bot admins too: on Slack every admin is one, and the cap is what keeps a looping
+    # script or a forgotten test channel from thousands of rows; see `cap_problem`)
+    row = add_within_caps(router.core.store, settings, req.caller.platform, req.channel, digest,
+                          cron, tz, req.caller.key, workspace=req.caller.workspace_id)
     sub = Subscription.from_row(row)
     if router.core.on_subscriptions_changed is not None:
         router.core.on_subscriptions_changed()
@@ -917,12 +921,8 @@ def _scoped_subscriptions(router: Router, req: CommandRequest,
     (Slack team, Discord guild) or, for one made without a workspace, their channel. A
     platform admin is an admin of their own workspace only. The console is one terminal: it
     sees every console subscription (all are printed there, whatever channel the CLI gave)."""
-    if req.caller.platform == "console":
-        return router.core.store.subscriptions(platform="console",
-                                               include_disabled=include_disabled)
-    return router.core.store.subscriptions_in_scope(
-        req.caller.platform, req.caller.workspace_id, req.channel,
-        include_disabled=include_disabled)
+    return scoped_subscriptions(router.core.store, req.caller.platform, req.caller.workspace_id,
+                                req.channel, include_disabled=include_disabled)
 
 
 def _visible_ids(router: Router, req: CommandRequest) -> set[int]:

@@ -55,7 +55,12 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import metrics
-from bot.config import MIN_INTERVAL_MINUTES, Settings
+from bot.config import (
+    MAX_SUBSCRIPTIONS_PER_CHANNEL,
+    MAX_SUBSCRIPTIONS_PER_SERVER,
+    MIN_INTERVAL_MINUTES,
+    Settings,
+)
 from bot.core import Core
 from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, is_busy_error
 from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still imported from here
@@ -86,6 +91,8 @@ JOB_PREFIX = "sub-"
 
 # ---------------------------------------------------------------------------- configuration
 
+_WHOLE_KEYS = ("max_attempts", "max_subscriptions_per_server", "max_subscriptions_per_channel")
+
 
 @dataclass(frozen=True)
 class SchedulerConfig:
@@ -98,8 +105,10 @@ class SchedulerConfig:
     lease_seconds: float = 600.0  # how long a claim is honoured without renewal
     delivery_timeout_seconds: float = 60.0  # one delivery attempt; a timeout is transient
     sweep_seconds: float = 60.0  # re-sync jobs and catch up due or interrupted slots
-    # a known key, not read from here: `interval_problem` reads `[scheduler]` itself
+    # known keys, not read from here: `interval_problem` and `cap_problem` read `[scheduler]`
     min_interval_minutes: float = MIN_INTERVAL_MINUTES
+    max_subscriptions_per_server: int = MAX_SUBSCRIPTIONS_PER_SERVER
+    max_subscriptions_per_channel: int = MAX_SUBSCRIPTIONS_PER_CHANNEL
 
     @property
     def grace_seconds(self) -> float:
@@ -124,7 +133,7 @@ class SchedulerConfig:
             minimum = 1 if key in ("max_attempts", "sweep_seconds", "lease_seconds") else 0
             if value < minimum:
                 raise UserError(f"config [scheduler] {key} must be at least {minimum}")
-            values[key] = int(value) if key == "max_attempts" else float(value)
+            values[key] = int(value) if key in _WHOLE_KEYS else float(value)
         return cls(**values)
 
 
@@ -177,6 +186,58 @@ class _LoopSafeScheduler(AsyncIOScheduler):
             return float(self.jobstore_retry_interval)
 
 
+class _ServedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
+    """The shared job table, of which this process runs only the jobs of the subscriptions
+    it posts for (`served`: their job ids, set by `sync_jobs`) and any job that is no
+    subscription's. Every bot process on the database keeps every subscription's job there
+    (each syncs them all); a Slack-only and a Discord-only process both woke at each slot's
+    time, and whichever read the job first ran it and moved it to its next slot. When the
+    process serving its platform woke a moment later (its event loop busy) than the one not
+    serving it, nothing was posted and it found the job no longer due: the slot waited for
+    its next sweep, up to `sweep_seconds` (60 s) late. Reads only: adding, replacing and
+    removing jobs are as APScheduler's (lookups and listings see every job)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Nothing of a subscription before the first sync: a job no process serves here is
+        # never spent (the start-up catch-up and the sweep post what is due meanwhile).
+        self.served: frozenset[str] = frozenset()
+
+    def serves(self, job_id: str) -> bool:
+        return _sub_id(job_id) is None or job_id in self.served
+
+    def get_due_jobs(self, now: datetime) -> list[Any]:
+        # The ids first (a job no process here runs stays due: it is never unpickled), then
+        # the jobs, still due, in chunks (SQLite bounds the variables of one statement).
+        from apscheduler.util import datetime_to_utc_timestamp
+        from sqlalchemy import select
+
+        column = self.jobs_t.c
+        due = column.next_run_time <= datetime_to_utc_timestamp(now)
+        with self.engine.begin() as connection:
+            ids = [job_id for (job_id,) in connection.execute(select(column.id).where(due))
+                   if self.serves(job_id)]
+        jobs: list[Any] = []
+        for start in range(0, len(ids), 500):
+            jobs += self._get_jobs(due, column.id.in_(ids[start:start + 500]))
+        return sorted(jobs, key=lambda job: job.next_run_time)
+
+    def get_next_run_time(self) -> datetime | None:
+        # (ids filtered here rather than in SQL, as above: two small columns are read, no job
+        # is unpickled)
+        from apscheduler.util import utc_timestamp_to_datetime
+        from sqlalchemy import null, select
+
+        column = self.jobs_t.c
+        query = (select(column.id, column.next_run_time)
+                 .where(column.next_run_time != null()).order_by(column.next_run_time))
+        with self.engine.begin() as connection:
+            for job_id, when in connection.execute(query):
+                if self.serves(job_id):
+                    return utc_timestamp_to_datetime(when)  # type: ignore[no-any-return]
+        return None
+
+
 async def run_subscription_job(sub_id: int) -> None:
     """The APScheduler job function. Module level with a plain int argument so that the
     SQLAlchemy job store can persist it; it hands over to the live scheduler of this process."""
@@ -196,13 +257,23 @@ def _create_jobs_table(url: str) -> None:
     from sqlalchemy.exc import DBAPIError
 
     engine = create_engine(url, connect_args={"timeout": JOBS_TABLE_WAIT_SECONDS})
+    table = SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE).jobs_t
     try:
-        SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE).jobs_t.create(engine,
-                                                                              checkfirst=True)
-    except DBAPIError as exc:
-        if isinstance(exc.orig, sqlite3.Error):
-            raise exc.orig from None
-        raise
+        for attempt in range(3):
+            try:
+                table.create(engine, checkfirst=True)
+                return
+            except DBAPIError as exc:
+                # Another bot process starting on the same new database (a Slack-only and a
+                # Discord-only one started together) created the table or its index between
+                # the look and the CREATE: "table apscheduler_jobs already exists" stopped
+                # this one at start. Look again (its index may still be missing).
+                if (attempt < 2 and isinstance(exc.orig, sqlite3.OperationalError)
+                        and "already exists" in str(exc.orig)):
+                    continue
+                if isinstance(exc.orig, sqlite3.Error):
+                    raise exc.orig from None
+                raise
     finally:
         engine.dispose()
 
@@ -237,6 +308,7 @@ class BriefingScheduler:
         self.claimant = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.scheduler: AsyncIOScheduler | None = None
         self._engine: Any = None
+        self._jobs: _ServedJobStore | None = None  # the "default" job store, once started
         self._locks: dict[int, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopped = False  # set by `shutdown`: a poll whose turn comes later does not run
@@ -268,8 +340,9 @@ class BriefingScheduler:
         if not self._prepared:
             self.prepare()
         self._engine = create_engine(url, connect_args={"timeout": JOBSTORE_LOCK_TIMEOUT})
+        self._jobs = _ServedJobStore(engine=self._engine, tablename=JOBS_TABLE)
         self.scheduler = _LoopSafeScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=self._engine, tablename=JOBS_TABLE),
+            jobstores={"default": self._jobs,
                        "memory": MemoryJobStore()},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": int(self.config.grace_seconds) or 1},
@@ -382,6 +455,9 @@ class BriefingScheduler:
             return
         subs = {row["id"]: Subscription.from_row(row)
                 for row in self.core.store.subscriptions(include_disabled=False)}
+        if self._jobs is not None:  # the jobs this process runs (see _ServedJobStore)
+            self._jobs.served = frozenset(_job_id(sub.id) for sub in subs.values()
+                                          if sub.platform in self.deliverers)
         existing = {job.id: job for job in self.scheduler.get_jobs(jobstore="default")}
         for job_id in existing:
             sub_id = _sub_id(job_id)
@@ -570,6 +646,10 @@ class BriefingScheduler:
                 sub.digest, since, platform=sub.platform,
                 changes=(None if after is None else int(after), seen_seq))
         except EmptyCorpus:
+            # Nothing to brief, but a definition that does not load (deleted, broken since
+            # the subscription was made) is reported as with articles: the slot fails with
+            # the reason (UserError), where "Nothing to report yet" was posted over it.
+            load_definition(self.core.settings.digests_dir, sub.digest)
             return Reply(), False, seen_seq
         return reply, has_new, seen_seq
 

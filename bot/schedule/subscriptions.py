@@ -12,11 +12,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config import MIN_INTERVAL_MINUTES, SNOWFLAKE_MAX, is_snowflake
+from bot.config import (
+    MAX_SUBSCRIPTIONS_PER_CHANNEL,
+    MAX_SUBSCRIPTIONS_PER_SERVER,
+    MIN_INTERVAL_MINUTES,
+    SNOWFLAKE_MAX,
+    is_snowflake,
+)
+from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
 from bot.cron import make_trigger, next_fire_time, shortest_gap
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
-from bot.reply import clip_echo
+from bot.reply import clip_echo, command_syntax
 
 POSTING_PLATFORMS = ("console", "slack", "discord")  # what `briefbot schedule add` takes
 # "test": the test suite's chat adapter (`bot.adapters.testing`); no running bot posts for it.
@@ -155,6 +162,82 @@ def interval_problem(cron: str, timezone: str, settings: Any) -> str | None:
     return (f"{clip_echo(cron)!r} posts every {every:g} minute{'s' if every != 1 else ''}; a "
             f"subscription from chat may post at most once every {float(limit):g} minutes "
             "(a bot admin, or `briefbot schedule add` on the host, may set a shorter one)")
+
+
+def subscription_caps(settings: Any) -> tuple[int, int]:
+    """(`[scheduler] max_subscriptions_per_server`, `max_subscriptions_per_channel`); 0: no cap."""
+    section = settings.section("scheduler")
+    return (int(section.get("max_subscriptions_per_server", MAX_SUBSCRIPTIONS_PER_SERVER)),
+            int(section.get("max_subscriptions_per_channel", MAX_SUBSCRIPTIONS_PER_CHANNEL)))
+
+
+def scoped_subscriptions(store: Any, platform: str, workspace: str | None, channel: str,
+                         include_disabled: bool = True) -> list[dict[str, Any]]:
+    """The subscriptions a chat admin in `channel` of `workspace` sees and manages (their
+    /schedules, /unsubscribe, /status): their platform, and their workspace (Slack team,
+    Discord server) or, for one made without a workspace, their channel. The console is one
+    terminal: every console subscription."""
+    if platform == "console":
+        return list(store.subscriptions(platform="console", include_disabled=include_disabled))
+    return list(store.subscriptions_in_scope(platform, workspace, channel,
+                                             include_disabled=include_disabled))
+
+
+def _scope_name(platform: str, workspace: str | None) -> str:
+    if platform == "console":
+        return "the console"
+    if workspace is None:
+        return "this conversation"
+    return "this Discord server" if platform == "discord" else (
+        "this Slack workspace" if platform == "slack" else "this workspace")
+
+
+def cap_problem(store: Any, settings: Any, platform: str, workspace: str | None,
+                channel: str) -> str | None:
+    """Why a chat /subscribe in `channel` (of `workspace`) may add no subscription: its
+    channel or its server (Slack workspace; the console) already has as many enabled
+    subscriptions as `[scheduler] max_subscriptions_per_channel` / `_per_server` allow. Every
+    one counts, whoever made it (chat, `briefbot schedule add`) and whoever asks (bot admins
+    too): only what the caller's /schedules lists, so each one counted can be seen and
+    removed. Disabled ones post nothing and do not count. Rows already past a lowered cap are
+    left alone (they keep posting); only new ones are refused. None: room for one more."""
+    per_server, per_channel = subscription_caps(settings)
+    if not per_server and not per_channel:
+        return None
+    rows = scoped_subscriptions(store, platform, workspace, channel, include_disabled=False)
+    in_channel = sum(1 for r in rows if r["channel"] == channel)
+    how = (f"See them with {command_syntax(platform, 'schedules')} and remove one with "
+           f"{command_syntax(platform, 'unsubscribe', 'ID')} first; a bot admin may raise the "
+           "cap")
+    if per_channel and in_channel >= per_channel:  # (the console's one channel: the console)
+        here = "The console" if platform == "console" else "This channel"
+        return (f"{here} already has {in_channel} scheduled briefing"
+                f"{'s' if in_channel != 1 else ''}: a channel may have at most {per_channel} "
+                f"([scheduler] max_subscriptions_per_channel). {how}.")
+    if per_server and len(rows) >= per_server:
+        where = _scope_name(platform, workspace)
+        return (f"{where[0].upper()}{where[1:]} already has {len(rows)} scheduled briefing"
+                f"{'s' if len(rows) != 1 else ''}: it may have at most {per_server} "
+                f"([scheduler] max_subscriptions_per_server). {how}.")
+    return None
+
+
+def add_within_caps(store: Any, settings: Any, platform: str, channel: str, digest: str,
+                    cron: str, timezone: str, created_by: str,
+                    workspace: str | None) -> dict[str, Any]:
+    """`store.add_subscription`, refused (UserError, see `cap_problem`) when the channel or
+    the server is at its cap. Counted and added in one write transaction (BEGIN IMMEDIATE):
+    two /subscribe at once, or two bot processes, cannot both take the last place."""
+    with store.transaction(wait_seconds=BUSY_TIMEOUT_SECONDS):
+        # A duplicate (a /subscribe retried after a slow answer, which took the last place)
+        # is named as such by `add_subscription`, not answered with the cap.
+        duplicate = store.duplicate_subscription(platform, channel, digest, cron, timezone)
+        problem = None if duplicate else cap_problem(store, settings, platform, workspace,
+                                                     channel)
+        if problem:
+            raise UserError(problem)
+        return dict(store.add_subscription(platform, channel, digest, cron, timezone,
+                                           created_by, workspace=workspace))
 
 
 def validate_subscription(platform: str, channel: str, digest: str, cron: str, timezone: str,
