@@ -34,7 +34,7 @@ def core(seeds_core: Core) -> Core:
 
 
 def test_piped_session_answers_each_line_and_exits(core: Core) -> None:
-    out = run_console(core, "/help\n\n/sources\nnot-a-command\n/status\n/source 004_4ae59e606d827ed0\n")
+    out = run_console(core, "/help\n\n/sources\n/not-a-command\n/status\n/source 004_4ae59e606d827ed0\n")
     assert "briefbot commands" in out
     assert "Sources (5)" in out
     assert "Unknown command /not-a-command" in out

@@ -4,15 +4,23 @@ Prints the default briefing, then reads commands: on a terminal, a prompt_toolki
 (line editing, history, completion of commands and document ids; Ctrl-C or Ctrl-D at the
 prompt leaves cleanly and the terminal is restored); with piped stdin it answers each line and
 exits at end of input. Scheduled briefings for the "console" platform are printed here too,
-above the prompt (which is redrawn below them, not overwritten)."""
+above the prompt (which is redrawn below them, not overwritten).
+
+A line that does not start with "/" and names no command is not sent to the router (which
+would answer "Unknown command /did"): the console says that commands start with "/" and
+offers the line as a claim. When its output is closed (a reader such as `head` left: EPIPE),
+the session ends quietly with exit 1, as the other commands do, and the bot closes as on
+end of input."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
+import logging
+import os
 import sys
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -21,14 +29,56 @@ from rich.console import Console
 from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
 from bot.chat.render_terminal import render_terminal
 from bot.core import Core
-from bot.lines import read_line
-from bot.reply import Reply
-from bot.schedule.delivery import PartProgress
+from bot.lines import Line, read_line
+from bot.reply import Reply, printable_line
+from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.scheduler import in_daemon_thread
 from bot.schedule.subscriptions import CONSOLE_CHANNEL
 
 QUIT = {"quit", "exit", "/quit", "/exit", r"\q"}
 PROMPT = "briefbot> "
+# How much of a line without a slash the hint repeats as the /claim to type.
+HINT_CLAIM_CHARS = 120
+# The exit status when the output was closed (EPIPE): click's, for every other command.
+OUTPUT_CLOSED_EXIT = 1
+
+log = logging.getLogger(__name__)
+
+
+class OutputClosed(Exception):
+    """The console's output was closed: its reader left (`briefbot run | head`, EPIPE)."""
+
+
+class _Console(Console):
+    """rich's Console, but a closed output ends the session instead of the process: rich's
+    own answer to a broken pipe is SystemExit(1) raised wherever it printed (inside the
+    console's task: "Task exception was never retrieved", a traceback, the bot's closing
+    skipped). From then on it prints nothing; `closed` says so."""
+
+    closed = False
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        self.closed = True
+        _to_devnull(self.file)
+        raise OutputClosed
+
+
+def _to_devnull(stream: IO[str]) -> None:
+    """Point a closed output's file descriptor at /dev/null, so that the interpreter's last
+    flush of what is still buffered does not fail again ("Exception ignored … BrokenPipeError",
+    exit 120) — rich does the same. A stream with no descriptor (a test's) is left alone."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(devnull)
 
 
 class ConsoleAdapter:
@@ -42,13 +92,14 @@ class ConsoleAdapter:
         out = stdout or sys.stdout
         self.out = out
         tty = out.isatty()
-        self.console = Console(file=out, soft_wrap=not tty, highlight=False,
-                               force_terminal=None if tty else False)
+        self.console = _Console(file=out, soft_wrap=not tty, highlight=False,
+                                force_terminal=None if tty else False)
         user = _user_name()
         self.caller = Caller("console", user, user, is_platform_admin=admin)
         self.interactive = (self.stdin.isatty() and out.isatty()) if interactive is None \
             else interactive
         self._session: Any = None  # the prompt_toolkit session while the prompt runs
+        self._output_closed: asyncio.Event | None = None  # set when a post finds it closed
 
     async def close(self) -> None:
         """When the bot stops: audit records still waiting for the write lock get a bounded
@@ -61,6 +112,9 @@ class ConsoleAdapter:
 
     # -- rendering / delivery
     def show(self, reply: Reply) -> None:
+        """Print `reply`; OutputClosed when the output is closed (now or before)."""
+        if self.console.closed:
+            raise OutputClosed
         render_terminal(reply, self.console)
         self.console.print()
 
@@ -72,13 +126,18 @@ class ConsoleAdapter:
         if progress is not None and progress.posted >= 1:
             return
         session = self._session
-        if session is not None and session.app.is_running:
-            from prompt_toolkit.application import in_terminal
+        try:
+            if session is not None and session.app.is_running:
+                from prompt_toolkit.application import in_terminal
 
-            async with in_terminal():
+                async with in_terminal():
+                    self._print_post(channel, reply)
+            else:
                 self._print_post(channel, reply)
-        else:
-            self._print_post(channel, reply)
+        except OutputClosed:
+            if self._output_closed is not None:  # the session ends, as on end of input
+                self._output_closed.set()
+            raise DeliveryError("the console's output is closed", transient=True) from None
         if progress is not None:
             await progress.mark(1)
 
@@ -92,23 +151,60 @@ class ConsoleAdapter:
         if not line:
             return None
         name, text = split_command_line(line)
+        if not line.startswith("/") and name not in self.router.specs and name != "briefbot":
+            return slash_hint(line)
         request = CommandRequest(name, text, self.caller, CONSOLE_CHANNEL, notify=self._notify)
         return await in_daemon_thread(self.router.handle, request)
 
     def _notify(self, reply: Reply) -> None:
-        """Interim news from a running command ("Reload started…"), printed at once."""
-        self.show(reply)
+        """Interim news from a running command ("Reload started…"), printed at once (on the
+        command's thread: a closed output is left for the command's reply to report)."""
+        try:
+            self.show(reply)
+        except OutputClosed:
+            pass
 
     async def run(self, show_briefing: bool = True) -> int:
-        if self.interactive:
-            return await self._run_prompt(show_briefing)
+        """The session: 0 at its end (end of input, /quit, Ctrl-D), OUTPUT_CLOSED_EXIT when
+        its output was closed (nothing more is printed; the caller closes the bot as on end
+        of input)."""
+        self._output_closed = asyncio.Event()
+        try:
+            if self.interactive:
+                return await self._run_prompt(show_briefing)
+            return await self._run_piped(show_briefing)
+        except OutputClosed:
+            log.info("the console's output was closed: the session ends")
+            return OUTPUT_CLOSED_EXIT
+        finally:
+            self._output_closed = None
+
+    async def _read(self) -> Line | None:
+        """The next input line (`read_line`'s result); OutputClosed when a scheduled post
+        found the output closed while waiting for it."""
+        # A daemon thread: a stop (SIGTERM, Ctrl-C) while it waits for input is not held
+        # by it (asyncio.run joins its own worker threads at exit).
+        read = asyncio.ensure_future(
+            in_daemon_thread(read_line, self.stdin, name="briefbot-console-input"))
+        if self._output_closed is None:
+            return await read
+        closed = asyncio.ensure_future(self._output_closed.wait())
+        try:
+            await asyncio.wait([read, closed], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closed.cancel()
+            if not read.done():
+                read.cancel()
+        if not read.done() or read.cancelled():
+            raise OutputClosed
+        return read.result()
+
+    async def _run_piped(self, show_briefing: bool) -> int:
         if show_briefing:
             await self._print_briefing()
         line_no = 0
         while True:
-            # A daemon thread: a stop (SIGTERM, Ctrl-C) while it waits for input is not held
-            # by it (asyncio.run joins its own worker threads at exit).
-            read = await in_daemon_thread(read_line, self.stdin, name="briefbot-console-input")
+            read = await self._read()
             line_no += 1
             if read is None or read.text.strip().lower() in QUIT:
                 break
@@ -187,6 +283,17 @@ class _Completer(Completer):
             for doc_id in ids:
                 if doc_id.startswith(rest.strip()):
                     yield Completion(doc_id, start_position=-len(rest.strip()))
+
+
+def slash_hint(line: str) -> Reply:
+    """The answer to a line that is no command ("Did Putin visit Pyongyang?"): commands start
+    with "/"; the line as the /claim that looks it up (a long one: start it with /claim)."""
+    if len(line) <= HINT_CLAIM_CHARS:
+        claim = f"/claim {printable_line(line)}"
+    else:
+        claim = "start the line with /claim"
+    return Reply.error(f'Commands start with "/". To look this up as a claim: {claim} — '
+                       "or type /help for every command.")
 
 
 def _user_name() -> str:

@@ -1,4 +1,9 @@
-"""Rendering a `Reply` on a terminal with rich (colours on a TTY, plain text when piped)."""
+"""Rendering a `Reply` on a terminal with rich (colours on a TTY, plain text when piped).
+
+The sources a reply cites (`Reply.sources`, the numbers of its "[1][3]") close it, as on
+Slack and Discord: number, label and link, and the document's id as the /source command that
+opens it. A briefing that lists its sources as a section of its own has none there, so none
+is listed twice."""
 
 from __future__ import annotations
 
@@ -7,7 +12,20 @@ from rich.markup import escape
 from rich.rule import Rule
 from rich.text import Text
 
-from bot.reply import Bullet, Context, Divider, Fields, Heading, Paragraph, Reply, cite
+from bot.reply import (
+    Bullet,
+    Context,
+    Divider,
+    Fields,
+    Heading,
+    Paragraph,
+    Reply,
+    SourceRef,
+    cite,
+    clip_meta,
+    command_syntax,
+    printable_line,
+)
 
 
 def render_terminal(reply: Reply, console: Console) -> None:
@@ -35,3 +53,18 @@ def render_terminal(reply: Reply, console: Console) -> None:
             console.print(Text(block.text, style="dim"))
         elif isinstance(block, Divider):
             console.print(Rule(style="dim"))
+    if reply.sources:
+        console.print()
+        console.print(Text("Sources", style="bold cyan"))
+        for ref in reply.sources:
+            console.print(source_line(ref))
+
+
+def source_line(ref: SourceRef) -> Text:
+    """"[2] Title — Outlet — 2024-06-19 — https://… · /source doc-id": what the citation
+    "[2]" stands for, and how to open it."""
+    line = Text(f"[{ref.number}] ", style="cyan")
+    line.append(ref.linked_label())
+    opener = command_syntax("console", "source", printable_line(clip_meta(ref.doc_id) or ""))
+    line.append(f" · {opener}", style="dim")
+    return line
