@@ -324,16 +324,22 @@ def _is_new(d: dict[str, Any], since: str | None, changes: tuple[int | None, int
     this post read before building): an article is new when its own sequence lies between,
     which loses nothing and repeats nothing where one-second stamps cannot tell (an article
     committed in the second a post was built). One committed after this post's read is the
-    next post's. An article without a sequence (older rows) is judged by its stamp."""
+    next post's. An article without a sequence (older rows) is judged by its stamp.
+
+    Stamps are stored to the second (as `parse_since` leaves `since`), so one stamped in the
+    very second of `since` counts as new: a run's start time pasted from `briefbot runs`
+    briefs that run's articles (a strict ">" said "Nothing new since …"). At one-second
+    resolution the second of `since` cannot be split; an article of it is repeated rather
+    than lost."""
     stamp = d.get("updated_at") or d.get("first_ingested_at") or ""
     seq = d.get("change_seq")
     if changes is None or seq is None:
-        return since is None or stamp > since
+        return since is None or stamp >= since
     after, until = changes
     if seq > until:
         return False
     if after is None:
-        return since is None or stamp > since
+        return since is None or stamp >= since
     return bool(seq > after)
 
 

@@ -58,6 +58,39 @@ _AFFILIATION = re.compile(
 # article, is a name's: "Husky Homestead Tours, King's kennel" (not "the President's adviser").
 _TITLE_POSSESSIVE = re.compile(rf"{_TITLE_WORDS}[’']s\b")
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
+# A role after the name is a noun phrase ("the Russian defense minister"), not a participial
+# phrase of what the person did ("speaking alongside Governor Tim Wells", "flanked by ...").
+_PARTICIPLE_ROLE = re.compile(
+    r"^[a-z]+(?:ing|ed)\s+(?:by|with|alongside|beside|behind|near|next|at|in|on|for|from|to|about|"
+    r"after|before|during|the|a|an|his|her|their|its)\b|^[a-z]+(?:ing|ed)\s+[A-Z]")
+# Who speaks: the subject of the reporting verb ("NAME said", "NAME, the mayor, said", "NAME
+# and Kim said") or the name after it ("said NAME"); not every name of a sentence that has one
+# ("Mayor Brask, speaking alongside Governor Tim Wells, said": Wells says nothing).
+# The rest of a name the name pattern cut ("Mc|Connell", "al-Thani", "J."), a party in brackets
+# ("(R-Utah)"), an appositive between commas (a date's or an abbreviation's comma and full stop
+# inside it: "whose city was hit on May 22, 2011,", ", R-Calif.,"), "and" another name, then
+# adverbs and auxiliaries before the reporting verb.
+_NAME_REST = r"[\w’'-]*(?:\s+[a-z]{1,3}-[A-Z][\w’'-]*|\s+[A-Z]\.|\s+[A-ZÀ-Þ][\w’'-]*)?"
+_SPEAKS_AFTER = re.compile(
+    rf"{_NAME_REST}(?:\s*\([^()]{{1,40}}\))?"
+    rf"(?:\s*,(?:[^,;()]|,\s*\d|\.(?=[\w,])){{1,160}},)?\s*(?:and\s+(?:[A-Z][\w’'-]*\s+){{1,5}})?"
+    rf"(?:(?:on\s+[A-Z][a-z]+|also|later|then|again|only|previously|recently|earlier|today|yesterday|"
+    rf"[a-z]+ly|has|have|had|would|will|could|did|does)\s+)*{_REPORT}\b")
+# "NAME, who said", and a name that is itself the appositive of the subject: "The party's No. 2,
+# Majority Whip John Cornyn of Texas, said" (but not "Mayor Brask, speaking alongside Governor Tim
+# Wells, said": there the appositive starts with what the mayor did).
+_WHO_SAID = re.compile(rf"{_NAME_REST}\s*,\s*who\s+(?:[a-z]+ly\s+|also\s+|later\s+)*{_REPORT}\b")
+_COMMA_SAID = re.compile(rf"{_NAME_REST}(?:\s*\([^()]{{1,40}}\))?\s*,\s*(?:[a-z]+ly\s+|also\s+)*{_REPORT}\b")
+_AFTER_COMMA = re.compile(r",\s*(?:the\s+)?$")
+# "said NAME", "said CNN senior political analyst NAME", "said University of Texas law professor
+# NAME": the reporting verb, then at most five words of a role (no article, no clause).
+_SPEAKS_BEFORE = re.compile(
+    rf"\b{_REPORT}\s+(?:(?:[A-Z][\w’'.&-]*|of|and|[a-z][a-z-]+)\s+){{0,5}}$")
+_NOT_ROLE_WORD = STOPWORDS - {"of", "and"}
+# After "said NAME" the speaker's name ends the clause ("said Lukin.", "said Lukin, of ...");
+# a verb after it makes NAME the subject of what was said ("said Governor Wells would sign").
+_SPEAKER_ENDS = re.compile(rf"{_NAME_REST}\s*(?:[,.;:!?()\]\u201d\"]|$|(?:of|from|at|who|in|on|before|"
+                           r"after|when|as|while|told|to)\b)")
 _SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD})\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
 _SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?P<name>{NAME}|{_WORD})\b")
 
@@ -131,10 +164,27 @@ def _clean_role(role: str) -> str:
     return role
 
 
+def _speaks(text: str, start: int, end: int) -> bool:
+    """Whether the person named at text[start:end] (with a title before it, if any) is the
+    one a reporting verb of the sentence attributes words to."""
+    if _SPEAKS_AFTER.match(text, end) or _WHO_SAID.match(text, end):
+        return True
+    if _COMMA_SAID.match(text, end) and _AFTER_COMMA.search(text, max(0, start - 6), start):
+        return True
+    before = _SPEAKS_BEFORE.search(text, max(0, start - 80), start)
+    if before is None or not _SPEAKER_ENDS.match(text, end):
+        return False
+    words = text[before.start():start].split()[1:]  # the role's words after the verb
+    return not any(w in _NOT_ROLE_WORD for w in words)
+
+
 def mentions(text: str) -> list[tuple[str, str | None, bool]]:
-    """(name, role or None, quoted/attributed) for each person the sentence names."""
+    """(name, role or None, quoted/attributed) for each person the sentence names: quoted when
+    they are the speaker of its reporting verb ("said"), or, in a sentence with quotation
+    marks and no reporting verb, when the sentence names them."""
     out: list[tuple[str, str | None, bool]] = []
-    said = bool(re.search(rf"\b{_REPORT}\b", text)) or "“" in text or '"' in text
+    reports = bool(re.search(rf"\b{_REPORT}\b", text))
+    quotes = not reports and ("“" in text or '"' in text)
 
     def add(raw: str, role: str | None, quoted: bool) -> None:
         name = _clean_name(raw)
@@ -149,19 +199,27 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
         name = _clean_name(m.group("name"))
         org = m.group("role").strip()
         # A person has a given name and a surname; "Kim Il Sung Square" has no affiliation.
-        if name and len(name.split()) >= 2 and said:
-            add(m.group("name"), _clean_role(org), True)
+        if name and len(name.split()) >= 2 and (reports or quotes):
+            add(m.group("name"), _clean_role(org),
+                quotes or _speaks(text, m.start(), m.end()) or _speaks(text, m.start(), m.end("name")))
     for m in _ROLE_BEFORE.finditer(text):
-        add(m.group("name"), _clean_role(m.group("role")), said)
+        add(m.group("name"), _clean_role(m.group("role")), quotes or _speaks(text, m.start(), m.end()))
     for m in _ROLE_AFTER.finditer(text):
         role = m.group("role")
         if role[:1].isupper() and _TITLE_POSSESSIVE.match(role) \
                 and not _ARTICLE_BEFORE.search(text, m.start(), m.start("role")):
             continue  # "Husky Homestead Tours, King's kennel": (Jeff) King's, no king
-        add(m.group("name"), _clean_role(m.group("role")), said)
+        # "speaking alongside Governor Tim Wells": what they did, not who they are
+        add(m.group("name"), None if _PARTICIPLE_ROLE.match(role.strip()) else _clean_role(role),
+            quotes or _speaks(text, m.start(), m.end("name")))
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
             raw = m.group("name")
+            if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, m.end()):
+                # "said Jeff King was his favourite musher": King is spoken of, not speaking
+                if " " in raw:
+                    add(raw, None, False)
+                continue
             if " " in raw:
                 add(raw, None, True)
             elif raw not in NOT_NAME:

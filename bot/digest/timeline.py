@@ -5,7 +5,12 @@
 - "June of 2024" / "March 2024" -> 2024-06 (month); "1961" -> 1961 (year)
 - a month/day with no year to anchor it is kept as written and marked uncertain.
 A month-day more than two months after the article's date is taken from the year before
-(an article of January 2025 speaking of "December 20" means 2024-12-20). An article with no
+(an article of January 2025 speaking of "December 20" means 2024-12-20), unless its clause
+speaks of the future (`_reference`: "will", "would", "is to", "due", "expected", "scheduled",
+"planned", "set to", "next", or "until"/"by" the date in a clause with no past-tense verb): then
+it is the first such date on or after the article's (an article of August 2025: "will hold a
+hearing in November" is 2025-11, "due by June 15" 2026-06-15). "this March" is the article's
+year. An article with no
 year of its own ("June 19 (Reuters)") is anchored on its story's other dated articles when
 they agree on the year (`story_anchor`). A bare year dates the event only after "in",
 "during" ...: in "replaces deals from 1961" it dates the older deals, not the event. A year
@@ -62,6 +67,91 @@ _PATTERNS = [
 _EVENT_YEAR = re.compile(r"\b(?:[Ii]n|[Dd]uring|[Bb]y|[Uu]ntil|[Tt]hroughout|[Ee]arly|[Ll]ate|[Mm]id-?)\s*$")
 
 
+# Which year a yearless date belongs to depends on its clause's tense: "the wall cracked in
+# November" in a January article is last November; "the commission will hold its first hearing
+# in November" in an August article is this November, "the report is due by June 15" next
+# June. The clause is read from the last boundary before the date (punctuation, a conjunction,
+# a relative pronoun) to the date; a date opening its clause ("In November, the panel will
+# meet") is read with the words that follow it, up to the next boundary.
+_CLAUSE_BOUNDARY = re.compile(
+    r"[.;:!?,()\[\]\"\u201c\u201d\u2014\u2013]|\s-\s|"
+    r"\b(?:[Aa]nd|[Bb]ut|[Oo]r|[Ww]hile|[Ww]hereas|[Aa]lthough|[Tt]hough|[Bb]ecause|[Ww]hich|[Ww]ho|"
+    r"[Ww]hom|[Ww]hose|[Ww]hen|[Ww]here|[Ii]f|[Uu]nless)\b")
+# Words that speak of what is to come: modal verbs, "is/are to", schedules and plans, "next".
+_FUTURE = re.compile(
+    r"\b(?:will|shall|would(?!\s+have)|must|should|might|is\s+to|are\s+to|am\s+to|"
+    r"due(?!\s+to\s+(?:the|a|an|its|his|her|their|this|that|these|those)\b)|"
+    r"expected|scheduled|slated|set\s+(?:to|for)|going\s+to|(?:plans?|planned|planning|intends?|"
+    r"aims?|hopes?)\s+to|planned\s+for|next(?!\s+to\b)|upcoming|forthcoming|later\s+this\s+year)\b|"
+    r"'ll\b|\bwon't\b|\bmay(?=\s+[a-z])", re.I)
+# "until"/"by" the date speaks of the future unless the clause's verb is past.
+_UNTIL = re.compile(r"\b(?:until|till|by)\s*$", re.I)
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|began|took|made|met|held|fell|rose|came|went|left|won|lost|hit|struck|"
+    r"broke|built|found|gave|got|kept|led|paid|ran|sent|spent|stood|brought|bought|became|grew|"
+    r"sold|shut|spoke|wrote)\b", re.I)
+_NOT_PAST_BEFORE_ED = {"is", "are", "am", "be", "been", "being", "remain", "remains", "stay",
+                       "stays", "has", "have", "get", "gets", "will", "to"}
+_ATTRIBUTION = {"said", "announced", "added", "reported", "stated", "noted", "explained",
+                "confirmed", "warned", "told", "wrote"}
+_FUTURE_PARTICIPLES = {"expected", "scheduled", "slated", "planned"}
+_LEAD = re.compile(r"^(?:\s|\b(?:[Ii]n|[Oo]n|[Bb]y|[Uu]ntil|[Tt]ill|[Ss]ince|[Dd]uring|[Ee]arly|[Ll]ate|"
+                   r"[Mm]id-?|[Tt]his|[Ll]ast|[Nn]ext|[Ff]rom|[Tt]hrough|[Tt]he|[Oo]f|[Ss]tarting|"
+                   r"[Bb]eginning)\b)*$")
+
+
+def _past(clause: str) -> bool:
+    """Whether a clause has a past-tense verb (an attribution such as "said" is not the
+    clause's own verb; "remains closed", "has been extended" are not past)."""
+    if _PAST.search(clause):
+        return True
+    words = ("^ " + clause).split()
+    for before, word in zip(words, words[1:], strict=False):
+        w = word.lower().strip("'\u2019")
+        if (w.endswith("ed") and len(w) > 4 and w not in _ATTRIBUTION and w not in _FUTURE_PARTICIPLES
+                and before.lower() not in _NOT_PAST_BEFORE_ED):
+            return True
+    return False
+
+
+def _future(clause: str) -> bool:
+    """Whether a clause speaks of what is to come. "may" is the verb only in lower case ("in
+    May the council ..." is the month); a schedule in the past tense ("was expected to resign
+    in March", "were due on May 3") says nothing of when the event falls."""
+    for m in _FUTURE.finditer(clause):
+        if m.group(0).lower() == "may" and m.group(0) != "may":
+            continue
+        if re.search(r"\b(?:was|were|been)\s+$", clause[:m.start()], re.I):
+            continue
+        return True
+    return False
+
+
+def _reference(text: str, a: int, b: int) -> str | None:
+    """How the clause around the yearless date text[a:b] refers to it: "this" ("this
+    March"), "future" (see `_CLAUSE_BOUNDARY`), else None (past or unmarked)."""
+    written = text[a:b]
+    if re.match(r"[Tt]his\s", written):
+        return "this"
+    if re.match(r"(?:[Ll]ast|[Ss]ince)\s", written):
+        return None
+    cut = [m.end() for m in _CLAUSE_BOUNDARY.finditer(text, 0, a)]
+    left = text[cut[-1] if cut else 0:a]
+    if _future(left + " " + written):
+        return "future"
+    clause = left
+    if _LEAD.match(left):  # the date opens its clause: its verb follows
+        rest = text[b:].lstrip(" ,")
+        end = _CLAUSE_BOUNDARY.search(rest)
+        clause = rest[:end.start() if end else len(rest)]
+        if _future(clause):
+            return "future"
+    until = _UNTIL.search(left) or re.match(r"(?:[Uu]ntil|[Tt]ill|[Bb]y)\s", written)
+    if until and not _past(clause):
+        return "future"
+    return None
+
+
 @dataclass(frozen=True)
 class DateMention:
     written: str  # as in the text
@@ -88,9 +178,13 @@ def _valid(y: int, m: int, d: int) -> bool:
     return True
 
 
-def anchor_year(month: int, day: int | None, anchor: date | str | None) -> int | None:
+def anchor_year(month: int, day: int | None, anchor: date | str | None,
+                reference: str | None = None) -> int | None:
     """The year of a yearless month(/day) in an article dated `anchor` (date or ISO string;
-    a bare year "2024" anchors by year only)."""
+    a bare year "2024" anchors by year only). `reference` (`_reference`): "future" (the
+    clause speaks of what is to come: the first such date on or after the article's), "this"
+    ("this March": the article's year), else None (past or unmarked: a date more than two
+    months after the article's is last year's)."""
     if anchor is None:
         return None
     if isinstance(anchor, str):
@@ -101,6 +195,10 @@ def anchor_year(month: int, day: int | None, anchor: date | str | None) -> int |
         if not m.group(2):
             return year
         anchor = date(year, int(m.group(2)), int(m.group(3) or 1))
+    if reference == "this":
+        return anchor.year
+    if reference == "future":  # on or after the article's date: this year's, else next year's
+        return anchor.year if (month, day or anchor.day) >= (anchor.month, anchor.day) else anchor.year + 1
     # Later than two months after the article: last year's.
     if (month - anchor.month) % 12 > 2 and month > anchor.month:
         return anchor.year - 1
@@ -135,14 +233,14 @@ def extract_dates(text: str, anchor: date | str | None = None) -> list[DateMenti
                 mo, d = _month(g["m"]), int(g["d"])
                 if not _valid(2000, mo, d):
                     continue
-                yr = anchor_year(mo, d, anchor)
+                yr = anchor_year(mo, d, anchor, _reference(text, m.start(), m.end()))
                 if yr is not None and _valid(yr, mo, d):
                     mention = DateMention(written, f"{yr:04d}-{mo:02d}-{d:02d}", "day", True, a)
                 else:
                     mention = DateMention(written, f"--{mo:02d}-{d:02d}", "day", False, a)
             elif kind == "m":
                 mo = _month(g["m"])
-                yr = anchor_year(mo, None, anchor)
+                yr = anchor_year(mo, None, anchor, _reference(text, m.start(), m.end()))
                 if yr is not None:
                     mention = DateMention(written, f"{yr:04d}-{mo:02d}", "month", True, a)
                 else:
