@@ -43,6 +43,7 @@ import idna
 
 from bot.feeds.errors import FeedProblem
 from bot.feeds.parse import BODY_DECIDES
+from bot.feeds.urls import without_credentials
 
 DEFAULT_CONTACT = "https://github.com/briefbot/briefbot"
 
@@ -419,25 +420,26 @@ class Fetcher:
 
     # ------------------------------------------------------------------ one hop
     def _check_url(self, url: str) -> tuple[str, str, int, str]:
+        shown = without_credentials(url)[:200]  # in a reason: shown and stored as last_error
         try:
             parts = urlsplit(url)
             port = parts.port
         except ValueError as exc:
-            raise FetchError(f"invalid URL {url[:200]!r} ({exc})") from exc
+            raise FetchError(f"invalid URL {shown!r} ({str(exc).replace(url, shown)})") from exc
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             raise FetchError(f"only http and https URLs are fetched, not {scheme or 'no scheme'!r}"
-                             f" ({url[:200]})")
+                             f" ({shown})")
         host = parts.hostname or ""
         if not host:
-            raise FetchError(f"no host in URL {url[:200]!r}")
+            raise FetchError(f"no host in URL {shown!r}")
         if parts.username or parts.password:
             raise FetchError("URLs with a user name or password are not fetched")
         if not host.isascii():  # as browsers resolve it (UTS #46, IDNA 2008), as reply.link
             try:
                 host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
             except UnicodeError as exc:  # idna.IDNAError too
-                raise FetchError(f"invalid host name {host[:200]!r} in {url[:200]!r}") from exc
+                raise FetchError(f"invalid host name {host[:200]!r} in {shown!r}") from exc
         port = port or (443 if scheme == "https" else 80)
         path = _encoded(parts.path or "/")
         if parts.query:

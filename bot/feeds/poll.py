@@ -41,7 +41,13 @@ from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy, Response
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
-from bot.feeds.urls import canonical_url, doc_id_for, same_site, split_url
+from bot.feeds.urls import (
+    canonical_url,
+    doc_id_for,
+    same_site,
+    split_url,
+    without_credentials,
+)
 from bot.reply import clip_meta, link, printable_line
 
 log = logging.getLogger(__name__)
@@ -133,18 +139,24 @@ class FeedsConfig:
 def check_feed_url(url: str) -> str:
     """A feed URL as typed, checked for shape (fetching comes at the first poll)."""
     url = url.strip().strip("<>")
+    shown = without_credentials(url)[:200]  # a password typed in it is never echoed
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises on a port out of range or not a number
     except ValueError as exc:  # that, or an unclosed IPv6 bracket
-        raise UserError(f"not a valid URL: {url[:200]!r} ({exc})") from exc
+        raise UserError(f"not a valid URL: {shown!r} ({str(exc).replace(url, shown)})") from exc
     if parts.scheme.lower() not in ("http", "https"):
-        raise UserError(f"not an http(s) URL: {url[:200]!r} — give the feed's or the site's "
+        raise UserError(f"not an http(s) URL: {shown!r} — give the feed's or the site's "
                         "address, e.g. https://example.com/feed.xml")
     if not parts.hostname:
-        raise UserError(f"no host in {url[:200]!r}")
+        raise UserError(f"no host in {shown!r}")
+    if parts.username or parts.password:
+        # Never fetched (the fetcher refuses it), and kept it would be shown in feed lists
+        # and written to the log at every poll.
+        raise UserError(f"a feed URL with a user name or password is not followed: {shown!r}"
+                        " — briefbot sends no credentials; give the feed's public address")
     if link(url) is None:  # the rules of a shown link: a host name, IDNA for non-ASCII
-        raise UserError(f"{parts.hostname[:200]!r} is no valid host name in {url[:200]!r}")
+        raise UserError(f"{parts.hostname[:200]!r} is no valid host name in {shown!r}")
     if len(url) > 2000:
         raise UserError("that URL is too long (over 2,000 characters)")
     return url
@@ -250,7 +262,7 @@ class FeedReport:
 
     def headline(self) -> str:
         """One printable line (a feed's name is its own title, anyone's text)."""
-        label = f"feed #{self.id} {self.name or self.url}"
+        label = f"feed #{self.id} {self.name or without_credentials(self.url)}"
         if self.note:
             label += f" ({self.note})"
         if self.status == "error":
@@ -458,7 +470,7 @@ class FeedPoller:
                 # is polled again at the next check.
                 report.status, report.error = "error", DB_BUSY_MESSAGE.replace(
                     "try again in a minute", "the feed is polled again at the next check")
-                log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
+                log.warning("feed #%s %s: %s", feed_id, without_credentials(row["url"]), report.error)
                 return report, False
             if is_full_error(exc):
                 # No room to write (a full disk): not the feed's failure either, and recording
@@ -466,9 +478,9 @@ class FeedPoller:
                 report.status, report.error = "error", (
                     f"the database could not be written ({exc}); the feed is polled again at "
                     "the next check")
-                log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
+                log.warning("feed #%s %s: %s", feed_id, without_credentials(row["url"]), report.error)
                 return report, False
-            log.exception("polling feed #%s (%s) failed", feed_id, row["url"])
+            log.exception("polling feed #%s (%s) failed", feed_id, without_credentials(row["url"]))
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now,
                          **extra)
         return report, wrote
@@ -516,7 +528,8 @@ class FeedPoller:
         delay = max(timedelta(minutes=backoff), timedelta(seconds=retry_after or 0))
         report.status, report.error = "error", reason
         report.next_poll = iso(now + delay)
-        log.warning("feed #%s %s: %s (next poll %s)", row["id"], row["url"], reason,
+        log.warning("feed #%s %s: %s (next poll %s)", row["id"], without_credentials(row["url"]),
+                    reason,
                     report.next_poll)
         try:
             self.store.update_feed(int(row["id"]), last_error=reason, last_error_at=iso(now),
@@ -606,7 +619,7 @@ class FeedPoller:
             except (FetchError, ExtractError) as exc:
                 problem = exc.reason
             except Exception as exc:  # a bug on one page must not fail the whole feed
-                log.exception("fetching the page %s failed", link)
+                log.exception("fetching the page %s failed", without_credentials(link))
                 problem = f"internal error ({type(exc).__name__}: {exc})"
         else:
             problem = "the item has no link"

@@ -1,0 +1,76 @@
+"""Break-it findings on feeds (breakit9), against the loopback server of tests/feeds_server.py."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+from bot.config import Settings
+from bot.core import Core
+from bot.corpus.storage import Store
+from bot.feeds.urls import without_credentials
+from tests.feeds_server import FixtureServer
+from tests.test_feeds import feed_settings
+
+SECRET = "s3cret-pw"
+
+
+def test_without_credentials_hides_the_user_part_of_any_url() -> None:
+    assert without_credentials("https://alice:s3cret@example.com/feed") == \
+        "https://***@example.com/feed"
+    assert without_credentials("http://a@b@c.example:80/x?y=@z") == "http://***@c.example:80/x?y=@z"
+    assert without_credentials("http://u:p@[::1:80/x") == "http://***@[::1:80/x"
+    for url in ["https://example.com/@user/post", "https://h.example/x?u=a:b@c", "mailto:a@b.com",
+                "not a url"]:
+        assert without_credentials(url) == url
+
+
+@pytest.mark.parametrize("url", [
+    f"http://alice:{SECRET}@{{host}}/feed.xml",
+    f"http://{SECRET}@{{host}}/feed.xml",
+    f"ftp://alice:{SECRET}@{{host}}/feed.xml",
+    f"http://alice:{SECRET}@exa mple.com/feed.xml",
+    f"http://alice:{SECRET}@{{host}}:99999/feed.xml",
+])
+def test_a_feed_url_with_a_password_is_refused_without_echoing_it(
+        server: FixtureServer, settings: Settings, store: Store, url: str) -> None:
+    """`feeds add http://alice:PASSWORD@host/feed.xml` was accepted and stored: the fetcher
+    refuses such URLs, so the feed could only fail, and its URL, password and all, was
+    printed by `feeds list` and `feeds poll` and written to the log at every poll (in
+    `briefbot run`, every interval, for good). It is refused at once; neither that refusal
+    nor any other of a URL's shape echoes the password."""
+    host = server.base.removeprefix("http://")
+    url = url.format(host=host)
+    config = Path(settings.db_path).parent / "briefbot.toml"
+    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
+    args = ["--db", str(settings.db_path), "--config", str(config)]
+    res = CliRunner().invoke(cli, [*args, "feeds", "add", url])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert SECRET not in res.output and "***@" in res.stderr
+    res = CliRunner().invoke(cli, [*args, "feeds", "list", "--json"])
+    assert res.exit_code == 0 and res.stdout.strip() == "[]"
+    assert sum(server.hits.values()) == 0
+
+
+def test_a_feed_stored_with_a_password_never_logs_it(
+        server: FixtureServer, settings: Settings, store: Store,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A feed stored with credentials (by an older version, which accepted them) fails at
+    every poll; its log line and headline named the URL with the password."""
+    host = server.base.removeprefix("http://")
+    store.add_feed(f"http://alice:{SECRET}@{host}/feed.xml", None, 30, "cli")
+    core = Core(feed_settings(settings))
+    try:
+        with caplog.at_level(logging.INFO):
+            reports = core.poll_feeds() or []
+    finally:
+        core.close()
+    assert [r.status for r in reports] == ["error"]
+    assert "user name or password" in (reports[0].error or "")
+    assert SECRET not in reports[0].headline() and "***@" in reports[0].headline()
+    assert caplog.records and SECRET not in caplog.text
+    assert sum(server.hits.values()) == 0
