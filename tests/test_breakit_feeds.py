@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
 from bot.feeds.urls import without_credentials
-from tests.feeds_server import FixtureServer
+from tests.feeds_server import STORY, FixtureServer, Route, rss
 from tests.test_feeds import feed_settings
 
 SECRET = "s3cret-pw"
@@ -74,3 +74,28 @@ def test_a_feed_stored_with_a_password_never_logs_it(
     assert SECRET not in reports[0].headline() and "***@" in reports[0].headline()
     assert caplog.records and SECRET not in caplog.text
     assert sum(server.hits.values()) == 0
+
+
+def test_a_304_to_a_request_that_was_not_conditional_is_an_error(
+        server: FixtureServer, settings: Settings) -> None:
+    """A server answering 304 Not Modified to every request (a broken cache in front of it)
+    made the first poll of a feed, which sends no ETag or Last-Modified, `not-modified`:
+    last_ok set, no error, no item ever read, at every poll. A page answering so was an
+    empty page. Either is now a failed fetch saying why."""
+    server.set("/stale.xml", Route(status=304))
+    server.set("/news/stale", Route(status=304))
+    server.set("/items.xml", Route(body=rss([{**STORY[0], "slug": "stale"}], server.base).encode(),
+                                   content_type="application/rss+xml"))
+    core = Core(feed_settings(settings))
+    try:
+        core.add_feed(server.url("/stale.xml"))
+        core.add_feed(server.url("/items.xml"))
+        reports = core.poll_feeds() or []
+        feeds = core.feeds()
+    finally:
+        core.close()
+    stale, items = reports
+    assert stale.status == "error" and "not conditional" in (stale.error or "")
+    assert feeds[0]["last_ok"] is None and "not conditional" in feeds[0]["last_error"]
+    assert [i.outcome for i in items.items] == ["added"]  # the item's own summary
+    assert "not conditional" in (items.items[0].reason or "")

@@ -408,6 +408,12 @@ class Fetcher:
                     raise FetchError(f"redirect ({status}) to an invalid URL "
                                      f"{location[:200]!r} ({exc})", status=status) from exc
                 continue
+            if status == 304 and not (etag or last_modified):
+                # "Not modified" since nothing: the request named no version to compare with.
+                # Taken as a feed's not-modified, it was an `ok` poll that never read an item.
+                raise FetchError("HTTP 304 Not Modified to a request that was not conditional "
+                                 "(it sent no ETag or Last-Modified): the server sent no "
+                                 "content", status=status)
             mime, _, params = headers.get("content-type", "").partition(";")
             charset = None
             for p in params.split(";"):
