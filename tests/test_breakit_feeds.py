@@ -99,3 +99,39 @@ def test_a_304_to_a_request_that_was_not_conditional_is_an_error(
     assert feeds[0]["last_ok"] is None and "not conditional" in feeds[0]["last_error"]
     assert [i.outcome for i in items.items] == ["added"]  # the item's own summary
     assert "not conditional" in (items.items[0].reason or "")
+
+
+PLACEHOLDERS = {
+    "bridge-vote": "Mon, 01 Jan 0001 00:00:00 GMT",  # .NET DateTime.MinValue
+    "court-challenge": "Fri, 31 Dec 9999 23:59:59 GMT",  # DateTime.MaxValue
+    "ferry-routes": "Thu, 01 Jan 1970 00:00:00 GMT",  # Unix time 0
+    "gone": "Sat, 30 Dec 1899 00:00:00 GMT",  # OLE/Excel's zero; its page is gone
+    "union-talks": "Mon, 30 Nov 2026 05:10:00 GMT",  # a real date, kept
+}
+
+
+def test_an_items_placeholder_date_is_not_its_articles_date(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """A feed that writes a type's zero date for an item it has no date for (0001-01-01,
+    9999-12-31, the Unix epoch) gave its article that date over the page's own: `sources`
+    showed "published: 0001-01-01" for an article whose page says 2026-11-27. The page's
+    date is used instead, or none when the page cannot be read."""
+    entries = "".join(
+        f"<item><title>{slug}</title><link>{server.base}/news/{slug}</link>"
+        f"<guid isPermaLink='false'>{slug}</guid><pubDate>{date}</pubDate>"
+        f"<description>The harbour council met on {slug} matters again today.</description></item>"
+        for slug, date in PLACEHOLDERS.items())
+    server.set("/dated.xml", Route(body=(
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>Dated</title>{entries}"
+        "</channel></rss>").encode(), content_type="application/rss+xml"))
+    core = Core(feed_settings(settings))
+    try:
+        core.add_feed(server.url("/dated.xml"))
+        (report,) = core.poll_feeds() or []
+    finally:
+        core.close()
+    assert [i.outcome for i in report.items] == ["added"] * 5, report.items
+    published = {d["source_path"].rsplit("/", 1)[1]: d["published"] for d in store.documents()}
+    assert published == {"bridge-vote": "2026-11-27", "court-challenge": "2026-11-28",
+                         "ferry-routes": "2026-11-29", "gone": None,
+                         "union-talks": "2026-11-30"}

@@ -277,6 +277,30 @@ class FeedReport:
         return asdict(self)
 
 
+# The zero dates of common date types (.NET's DateTime.MinValue 0001-01-01, SQL Server's 1753,
+# OLE's and Excel's 1899-12-30, 1900-01-01) and of Unix time: what a feed writes for an item
+# it has no date for. No feed item was published on them.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None:
+    """A feed item's date (ISO, UTC), when it can be its article's publication date: not a
+    type's zero date (a year up to 1900, the Unix epoch) nor after tomorrow (9999-12-31,
+    DateTime.MaxValue). Such a date gave the article its date over the page's own
+    ("published: 0001-01-01"); the page's date is used instead, or none."""
+    if item is None or not item.published:
+        return None
+    try:
+        when = datetime.fromisoformat(item.published)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if when.year <= 1900 or when == _EPOCH or when > (now or datetime.now(UTC)) + timedelta(days=1):
+        return None
+    return item.published
+
+
 def iso(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat()
 
@@ -633,7 +657,7 @@ class FeedPoller:
                 "text": page.text,
                 "title": page.title or (item.title if item else None),
                 "author": page.author or (item.author if item else None),
-                "published": (item.published if item and item.published else page.published),
+                "published": _item_date(item) or page.published,
                 "outlet": page.sitename, "url": url}
             return fields_, url, None
         content = html_to_text(item.content) if item is not None and item.content else ""
@@ -642,7 +666,7 @@ class FeedPoller:
         assert item is not None
         url = canonical_url(link) if link else None
         return ({"text": content, "title": item.title, "author": item.author,
-                 "published": item.published, "outlet": None, "url": url}, url,
+                 "published": _item_date(item), "outlet": None, "url": url}, url,
                 f"page not used: {problem}; stored the feed's own content")
 
     @staticmethod
