@@ -12,8 +12,9 @@ from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
+from bot.feeds.extract import decode_html
 from bot.feeds.urls import without_credentials
-from tests.feeds_server import STORY, FixtureServer, Route, rss
+from tests.feeds_server import STORY, FixtureServer, Route, article_page, rss
 from tests.test_feeds import feed_settings
 
 SECRET = "s3cret-pw"
@@ -135,3 +136,59 @@ def test_an_items_placeholder_date_is_not_its_articles_date(
     assert published == {"bridge-vote": "2026-11-27", "court-challenge": "2026-11-28",
                          "ferry-routes": "2026-11-29", "gone": None,
                          "union-talks": "2026-11-30"}
+
+
+NAME = "Mayor Ann Lindqvíst Ångström said the “bridge” would cost €240m"
+
+
+@pytest.mark.parametrize(("body", "charset"), [
+    # UTF-8 bytes under an old declaration: in the header, or in a <meta> alone
+    (f'<meta charset="iso-8859-1"><p>{NAME}</p>'.encode(), None),
+    (f"<p>{NAME}</p>".encode(), "iso-8859-1"),
+    (f'<meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><p>{NAME}</p>'
+     .encode(), None),
+    # a declaration Python does not know
+    (f"<p>{NAME}</p>".encode(), "x-no-such"),
+    # windows-1252 bytes declared as UTF-8, as Latin-1 (browsers read 1252), or not at all
+    (f"<p>{NAME}</p>".encode("cp1252"), "utf-8"),
+    (f"<p>{NAME}</p>".encode("cp1252"), "iso-8859-1"),
+    (f"<p>{NAME}</p>".encode("cp1252"), None),
+    # a byte-order mark decides; UTF-16 declared without one is still UTF-16
+    (b"\xff\xfe" + f"<p>{NAME}</p>".encode("utf-16-le"), "iso-8859-1"),
+    (f"<p>{NAME}</p>".encode("utf-16-le"), "utf-16le"),
+    (f"<p>{NAME}</p>".encode("shift_jis", "replace").replace(b"?", b""), "shift_jis"),
+], ids=["utf8-meta-latin1", "utf8-header-latin1", "utf8-meta-1252", "utf8-unknown-charset",
+        "1252-header-utf8", "1252-header-latin1", "1252-undeclared", "bom-utf16-header-latin1",
+        "utf16-declared-no-bom", "shift-jis"])
+def test_a_page_is_read_in_the_encoding_its_bytes_are_in(body: bytes, charset: str | None) -> None:
+    """A page in UTF-8 that declares an older encoding (a CMS moved to UTF-8 keeping its
+    `charset=iso-8859-1`, in the header or a <meta>) was read as declared: every accented
+    letter two signs, "LindqvÃ\\xadst Ã\\x85ngstrÃ¶m", and the names no longer matched in
+    lookups; a page in windows-1252 declared as UTF-8 lost each accented letter to "\\ufffd", and
+    one declared as Latin-1 had its curly quotes and euro sign read as control characters."""
+    text = decode_html(body, charset)
+    if charset == "shift_jis":
+        assert text == body.decode("shift_jis")
+        return
+    assert NAME in text and "\ufffd" not in text
+
+
+def test_a_damaged_utf8_page_keeps_its_other_letters() -> None:
+    body = f"<p>{NAME}</p>".encode() + b"<p>cut \xc3</p>"
+    text = decode_html(body, "utf-8")
+    assert NAME in text and text.endswith("cut \ufffd</p>")
+
+
+def test_a_page_declaring_latin1_in_utf8_is_stored_with_its_accents(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    page = article_page(STORY[0], server.base).replace("Lindqvist", "Lindqvíst")
+    page = page.replace('<meta charset="utf-8">', '<meta charset="iso-8859-1">')
+    server.set("/news/bridge-vote", Route(body=page.encode(), content_type="text/html"))
+    core = Core(feed_settings(settings))
+    try:
+        (outcome,) = core.fetch_pages([server.url("/news/bridge-vote")])
+    finally:
+        core.close()
+    assert outcome.outcome == "added", outcome
+    text = " ".join(s["text"] for s in store.sentences(outcome.doc_id))
+    assert "Mayor Ann Lindqvíst said" in text
