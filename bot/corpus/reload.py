@@ -44,6 +44,9 @@ _TYPE_HINTS = {
              "`jq -c '.[]' FILE > NEW.jsonl`)",
     ".html": ": a saved web page is ingested from its address with `briefbot fetch URL`",
     ".htm": ": a saved web page is ingested from its address with `briefbot fetch URL`",
+    ".pdf": ": extract its text first (e.g. `pdftotext FILE.pdf FILE.txt`)",
+    **dict.fromkeys((".docx", ".doc", ".odt", ".rtf", ".epub", ".pages"),
+                    ": save or export it as plain text (.txt)"),
 }
 TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -383,9 +386,39 @@ def _html_page(text: str) -> bool:
     return _HTML_START.match(head) is not None
 
 
+# Documents that are no plain text, by their first bytes, and what to do instead: a PDF, an
+# Office or EPUB file (ZIP), an RTF file (TextEdit's and WordPad's format) renamed .txt. The
+# RTF file is ASCII: it was loaded, its markup as the article ("{\\rtf1\\ansi…" its title), and
+# the others were rejected as "binary" or "not UTF-8 (byte 0xe2 at offset 10)".
+_DOCUMENTS = (
+    (b"%PDF-", "a PDF document, not plain text: extract its text first (e.g. `pdftotext "
+               "FILE.pdf FILE.txt`)"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .odt or .epub document?), not plain text: save or "
+                   "export it as plain text (.txt)"),
+    (b"{\\rtf", "an RTF document (rich text, as TextEdit and WordPad save it), not plain text: "
+              "save it as plain text (TextEdit: Format > Make Plain Text)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Microsoft Office document of the old format "
+                                       "(.doc, .xls), not plain text: save it as plain text (.txt)"),
+    (b"\x1f\x8b", "a gzip-compressed file, not plain text: decompress it first (`gunzip`)"),
+)
+
+
+def _document_format(raw: bytes) -> str | None:
+    """Why a .txt or .md file is a document of another format (`_DOCUMENTS`), or None."""
+    head = raw[:16].removeprefix(_BOM)
+    for magic, why in _DOCUMENTS:
+        if head.startswith(magic):
+            return why
+    return None
+
+
 def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
     """Decode, clean, segment and describe one article; a rejection instead of an exception."""
     try:
+        if job.fields is None and isinstance(job.raw, bytes):
+            why = _document_format(job.raw)
+            if why is not None:
+                raise _Rejected(why)
         text = decode(job.raw) if isinstance(job.raw, bytes) else job.raw
         f = job.fields
         if f is None:

@@ -1,0 +1,69 @@
+"""Break-it findings on `reload` (breakit9)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+from tests.test_ingest_reload import article, outcomes, reload, run
+
+
+def _zip(names: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in names.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+RTF = (b"{\\rtf1\\ansi\\ansicpg1252\\cocoartf2709\n{\\fonttbl\\f0\\fswiss\\fcharset0 Helvetica;}\n"
+       b"\\paperw11900\\paperh16840\\margl1440\\margr1440\n\\f0\\fs24 \\cf0 Council approves "
+       b"bridge\\\n\\\nThe city council voted on Tuesday to approve a new bridge.}\n")
+DOCUMENTS = {
+    "report.txt": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+                   "a PDF document", "pdftotext"),
+    "memo.txt": (_zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}),
+                 "a ZIP archive (a .docx, .odt or .epub document?)", "plain text"),
+    "book.md": (_zip({"mimetype": "application/epub+zip", "OEBPS/a.xhtml": "<p>Hi</p>"}),
+                "a ZIP archive", "plain text"),
+    "notes.txt": (RTF, "an RTF document", "Make Plain Text"),
+    "old.txt": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "the old format (.doc, .xls)",
+                "plain text"),
+    "feed.md": (gzip.compress(article("Ports reopen").encode()), "a gzip-compressed file",
+                "gunzip"),
+}
+
+
+def test_documents_of_other_formats_renamed_txt_say_what_they_are(tmp_path: Path) -> None:
+    """A PDF, a Word, OpenDocument or EPUB file (ZIP), an old Office file or a gzip file named
+    .txt or .md was rejected as "binary file (NUL bytes)" or "undecodable: not UTF-8 (byte 0xe2
+    at offset 10)", not saying what it is; an RTF file (TextEdit's and WordPad's format, all
+    ASCII) was loaded, its markup as the article: title "{\\rtf1\\ansi…", "sentences"
+    "\\paperw11900\\paperh16840…". Each is now rejected naming its format and what to do."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, (data, _, _) in DOCUMENTS.items():
+        (corpus / name).write_bytes(data)
+    (corpus / "fine.txt").write_text(article("Ports reopen"), encoding="utf-8")
+    db = tmp_path / "b.db"
+    res = reload(db, corpus)
+    assert res.exit_code == 1, res.output
+    got = outcomes(res)
+    assert got["fine.txt"] == "added"
+    for name, (_, what, todo) in DOCUMENTS.items():
+        assert got[name].startswith("rejected — ") and what in got[name], got[name]
+        assert "not plain text" in got[name] and todo in got[name], got[name]
+    assert run(db, "source", "notes").exit_code == 1  # the RTF file is no document
+
+
+def test_a_document_named_by_its_own_extension_is_told_what_to_do(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a.pdf", "b.docx", "c.rtf", "d.epub", "e.odt"):
+        (corpus / name).write_bytes(b"x")
+    got = outcomes(reload(tmp_path / "b.db", corpus))
+    assert "pdftotext" in got["a.pdf"]
+    for name in ("b.docx", "c.rtf", "d.epub", "e.odt"):
+        assert "unsupported file type" in got[name] and "save or export it as plain text" in got[name]
