@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from bot.core import Core
 from bot.corpus.storage import Store
 from bot.feeds.extract import decode_html
 from bot.feeds.urls import without_credentials
-from tests.feeds_server import STORY, FixtureServer, Route, article_page, rss
+from tests.feeds_server import LATE_ITEM, STORY, FixtureServer, Route, article_page, rss
 from tests.test_feeds import feed_settings
 
 SECRET = "s3cret-pw"
@@ -192,3 +193,43 @@ def test_a_page_declaring_latin1_in_utf8_is_stored_with_its_accents(
     assert outcome.outcome == "added", outcome
     text = " ".join(s["text"] for s in store.sentences(outcome.doc_id))
     assert "Mayor Ann Lindqvíst said" in text
+
+
+def test_items_sharing_a_guid_are_each_stored(server: FixtureServer, settings: Settings,
+                                              store: Store) -> None:
+    """A feed that gives every item one guid (its own address, a constant), or a JSON Feed
+    whose ids repeat (`1` and `"1"` are one id), had only the first of them stored: the
+    others were skipped as "the same item twice in one feed document", with no outcome
+    line, at every poll, although their links and texts differ. Each is stored now; the
+    same item listed twice (same guid, same link) is still one."""
+    base = server.base
+    rss_items = "".join(
+        f"<item><title>{a['title']}</title><link>{base}/news/{a['slug']}</link>"
+        f"<guid isPermaLink='false'>{base}/</guid><description>{a['paras'][0]}</description>"
+        "</item>" for a in [*STORY, STORY[0]])
+    server.set("/same-guid.xml", Route(body=(
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>Same guid</title>{rss_items}"
+        "</channel></rss>").encode(), content_type="application/rss+xml"))
+    server.set("/ids.json", Route(body=json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "Ids",
+        "items": [{"id": 1, "url": f"{base}/news/{STORY[0]['slug']}"},
+                  {"id": "1", "url": f"{base}/news/{LATE_ITEM['slug']}"},
+                  {"id": "x", "content_text": "The harbour council met on Monday evening."},
+                  {"id": "x", "content_text": "The ferry union met on Tuesday morning."}]}).encode(),
+        content_type="application/feed+json"))
+    core = Core(feed_settings(settings))
+    try:
+        core.add_feed(server.url("/same-guid.xml"))
+        core.add_feed(server.url("/ids.json"))
+        first = core.poll_feeds() or []
+        second = core.poll_feeds() or []
+    finally:
+        core.close()
+    rss_report, json_report = first
+    assert [i.outcome for i in rss_report.items] == ["added"] * 3
+    assert [i.outcome for i in json_report.items] == ["unchanged", "added", "added", "added"]
+    slugs = {d["source_path"].rsplit("/", 1)[-1] for d in store.documents()}
+    assert {a["slug"] for a in STORY} | {LATE_ITEM["slug"]} <= slugs
+    assert len(store.documents()) == 6
+    assert [[i.outcome for i in r.items] for r in second] == [["unchanged"] * 3,
+                                                                ["unchanged"] * 4]

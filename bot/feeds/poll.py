@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -301,6 +301,23 @@ def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None
     return item.published
 
 
+def _distinct_keys(items: list[FeedItem]) -> list[FeedItem]:
+    """The items, each under a key of its own: items that share a guid (or JSON Feed id: `1`
+    and `"1"` are one) but not their link (or, without one, their title and content) are
+    different articles, each keyed by the guid and a hash of what tells it apart. A feed
+    that gives every item one guid (its own address, a constant) had only its first item
+    stored, the others skipped as "the same item twice", without a word, at every poll.
+    The same item twice (same guid and link) stays one."""
+    def what(item: FeedItem) -> str:
+        return item.link or f"{item.title or ''}\x1f{item.content or ''}"
+
+    seen: dict[str, set[str]] = {}
+    for item in items:
+        seen.setdefault(item.key, set()).add(what(item))
+    return [replace(item, key=f"{item.key[:960]}#{_hash(what(item).encode())[:16]}")
+            if len(seen[item.key]) > 1 else item for item in items]
+
+
 def iso(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat()
 
@@ -572,7 +589,7 @@ class FeedPoller:
         # Which item of this feed each document id belongs to: a canonical URL another item
         # already has is not this item's identity (a template naming one page everywhere).
         owners = {str(r["doc_id"]): key for key, r in seen.items() if r.get("doc_id")}
-        for item in parsed.items:
+        for item in _distinct_keys(parsed.items):
             if item.key in keys:  # the same item twice in one feed document
                 continue
             keys.add(item.key)
