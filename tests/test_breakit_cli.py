@@ -36,3 +36,25 @@ def test_commands_that_change_a_database_refuse_a_missing_one(
     else:
         assert res.stdout == ""
     assert not (tmp_path / "mistyped").exists()
+
+
+@pytest.mark.parametrize("paths", [[""], ["  "], ["corpus", ""]])
+def test_an_empty_reload_path_is_a_usage_error_not_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[str]) -> None:
+    """`briefbot reload "$DIR"` with DIR unset is `reload ""`: it was read as Path(""), the
+    current folder, and reloaded it recursively (from a home folder, every .txt, .md and
+    .jsonl file under it went into the corpus, exit 0)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("Shopping\n\nBuy milk and bread on the way home.\n",
+                                        encoding="utf-8")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(
+        "Ports reopen\n\nThe port reopened on Monday, officials said.\n", encoding="utf-8")
+    db = tmp_path / "var" / "b.db"
+    res = CliRunner().invoke(cli, ["--db", str(db), "reload", "--no-index", *paths])
+    assert res.exit_code == 2, res.output
+    assert "an empty path (an unset variable?)" in res.stderr
+    assert not db.exists()
+    res = CliRunner().invoke(cli, ["--db", str(db), "reload", "--no-index", "--json", *paths])
+    assert res.exit_code == 2 and "an empty path" in json.loads(res.stdout)["error"]
+    assert not db.exists()

@@ -245,8 +245,21 @@ def report_json(report: ReloadReport) -> dict[str, Any]:
     }
 
 
+def _paths(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+           ) -> tuple[Path, ...]:
+    """The PATH arguments, none of them empty: `reload "$DIR"` with DIR unset was
+    `reload ""`, which is Path("."), and reloaded the current folder, recursively (a home
+    folder's every .txt, .md and .jsonl file into the corpus)."""
+    for value in values:
+        if not value.strip():
+            raise click.BadParameter("an empty path (an unset variable?): give a folder or "
+                                     "file, or no path for the default folders",
+                                     ctx=ctx, param=param)
+    return tuple(Path(v) for v in values)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(), callback=_paths)
 @click.option("--quiet", "-q", is_flag=True, help="Only print changes, rejections and the summary.")
 @click.option("--no-index", is_flag=True,
               help="Skip rebuilding the search index (bulk loads; the next reload builds it).")
