@@ -58,3 +58,25 @@ def test_an_empty_reload_path_is_a_usage_error_not_the_current_folder(
     res = CliRunner().invoke(cli, ["--db", str(db), "reload", "--no-index", "--json", *paths])
     assert res.exit_code == 2 and "an empty path" in json.loads(res.stdout)["error"]
     assert not db.exists()
+
+
+def test_sources_clips_a_huge_title_author_and_outlets(tmp_path: Path) -> None:
+    """A JSONL record whose title is 100,000 characters (a scraper's whole page in the
+    field) printed one 100,004-character line in `briefbot sources`; its author and outlets
+    as long. Clipped there as in chat, saying so; `source ID` and --json give them whole."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rec = {"id": "big", "title": "Bridge " * 20_000, "author": "Jane Doe, " * 5_000,
+           "outlet": [f"Outlet number {i}" for i in range(3_000)],
+           "text": "The council approved the harbour bridge on Tuesday."}
+    (corpus / "a.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    db = str(tmp_path / "b.db")
+    assert CliRunner().invoke(cli, ["--db", db, "reload", "--no-index", str(corpus)]).exit_code == 0
+    res = CliRunner().invoke(cli, ["--db", db, "sources"])
+    assert res.exit_code == 0
+    lines = res.stdout.splitlines()
+    assert max(map(len, lines)) < 1_000, [len(line) for line in lines]
+    assert lines[0].startswith("big  Bridge Bridge") and "[clipped: " in lines[0]
+    assert "author: Jane Doe, Jane Doe" in lines[1] and lines[1].count("[clipped: ") == 2
+    res = CliRunner().invoke(cli, ["--db", db, "sources", "--json"])
+    assert json.loads(res.stdout)[0]["title"] == rec["title"].strip()

@@ -29,7 +29,7 @@ from bot.paths import (
     default_db,
     defaults_root,
 )
-from bot.reply import printable_line
+from bot.reply import clip_meta, printable_line
 
 ARGS = "briefbot.args"  # in the click context meta: the words after `briefbot`
 
@@ -347,11 +347,13 @@ def sources(app: AppContext, as_json: bool) -> None:
 def _doc_lines(d: dict[str, Any]) -> str:
     """A document's three lines in `briefbot sources`. Ids, titles and paths come from file
     names and fields of any content: each line printable, so that none can break a line or
-    send the terminal an escape sequence."""
-    outlets = ", ".join(d["outlets"]) or "-"
+    send the terminal an escape sequence. A title, author or outlets list is clipped (300
+    characters, saying so), as in chat: a JSONL record's 100,000-character title filled the
+    terminal; `source ID` and --json give it whole."""
+    outlets = clip_meta(", ".join(d["outlets"])) or "-"
     return "\n".join(printable_line(line) for line in (
-        f"{d['id']}  {d['title'] or '(untitled)'}",
-        f"    author: {d['author'] or '-'} · published: {d['published'] or '-'}"
+        f"{d['id']}  {clip_meta(d['title']) or '(untitled)'}",
+        f"    author: {clip_meta(d['author']) or '-'} · published: {d['published'] or '-'}"
         + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
         + f" · outlets: {outlets} · {d['sentences']} sentences",
         f"    {d['source_path']}",
