@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,15 @@ from bot.core import Core
 from bot.corpus.storage import Store
 from bot.feeds.extract import decode_html
 from bot.feeds.urls import without_credentials
-from tests.feeds_server import LATE_ITEM, STORY, FixtureServer, Route, article_page, rss
+from tests.feeds_server import (
+    LATE_ITEM,
+    STORY,
+    FixtureServer,
+    Route,
+    article_page,
+    rss,
+    running,
+)
 from tests.test_feeds import feed_settings
 
 SECRET = "s3cret-pw"
@@ -233,3 +242,41 @@ def test_items_sharing_a_guid_are_each_stored(server: FixtureServer, settings: S
     assert len(store.documents()) == 6
     assert [[i.outcome for i in r.items] for r in second] == [["unchanged"] * 3,
                                                                 ["unchanged"] * 4]
+
+
+def test_a_host_that_asked_to_wait_is_not_asked_again_meanwhile(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """A site answering its first article page "429, Retry-After: 600" was sent the feed's
+    other pages all the same (a poll of 30 items: 30 requests in a row to a host that asked
+    to wait 10 minutes), and as many at the next poll, each page's failure one of its
+    `item_retries` spent: polls within the wait used them all up, and the pages were never
+    read. Now no request goes to that host until its Retry-After has passed (feeds and pages
+    alike), such a page spends no attempt, and it is read once the wait is over."""
+    with running("127.0.0.2") as site:
+        items = [dict(STORY[0], slug=f"s{i}", title=f"Story {i}") for i in range(8)]
+        for a in items:
+            site.set(f"/news/{a['slug']}", Route(status=429, body=b"slow down",
+                                                 headers={"Retry-After": "2"}))
+        server.set("/feed.xml", Route(body=rss(items, site.base).encode(),
+                                      content_type="application/rss+xml", etag=True))
+        core = Core(feed_settings(settings))
+        try:
+            core.add_feed(server.url("/feed.xml"))
+            (first,) = core.poll_feeds() or []
+            assert sum(site.hits.values()) == 1
+            assert [i.outcome for i in first.items] == ["added"] * 8
+            assert all("not requested: 127.0.0.2 answered HTTP 429 with Retry-After 2 s"
+                       in (i.reason or "") for i in first.items[1:])
+            (second,) = core.poll_feeds() or []
+            assert sum(site.hits.values()) == 1  # still waiting: nothing asked
+            assert server.conditional["/feed.xml"] == 0  # items pending: fetched in full
+            retries = {r["retries"] for r in store.feed_items(1).values()}
+            assert retries == {1}, retries  # the first poll's attempt; none spent waiting
+            time.sleep(2.2)
+            for a in items:
+                site.set(f"/news/{a['slug']}", Route(body=article_page(a, site.base).encode()))
+            (third,) = core.poll_feeds() or []
+        finally:
+            core.close()
+    assert sum(site.hits.values()) == 1 + 8
+    assert [i.outcome for i in third.items] == ["updated"] * 8, third.items

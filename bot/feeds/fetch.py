@@ -84,10 +84,11 @@ class FetchError(FeedProblem):
     comes from a 429/503 answer's Retry-After."""
 
     def __init__(self, reason: str, *, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, deferred: bool = False) -> None:
         super().__init__(reason)
         self.status = status
         self.retry_after = retry_after
+        self.deferred = deferred  # not requested: the host asked to wait (`Fetcher.held`)
 
 
 @dataclass(frozen=True)
@@ -379,6 +380,30 @@ class Fetcher:
         self.policy = policy
         self.resolver = resolver or system_resolver
         self.gate = gate or HostGate(policy.host_delay)
+        # host -> (time.monotonic() until which it is not asked again, its answer): a 429 or
+        # 503 with Retry-After holds every request to that host, feeds' and pages' alike.
+        self._held: dict[str, tuple[float, str]] = {}
+        self._held_lock = threading.Lock()
+
+    def held(self, host: str) -> FetchError | None:
+        """The refusal of a request to `host` while it asked to wait (a 429 or 503 with
+        Retry-After): a poll fetching 100 pages of a site that answered the first "429, retry
+        after 600 s" sent it the 99 others all the same, and the next poll as many again,
+        each one an item retry spent (the pages were never read once the retries ran out)."""
+        with self._held_lock:
+            until, answer = self._held.get(host, (0.0, ""))
+            left = until - time.monotonic()
+            if left <= 0:
+                self._held.pop(host, None)
+                return None
+        return FetchError(f"not requested: {host} answered {answer}, {math.ceil(left):,} s "
+                          "left", retry_after=left, deferred=True)
+
+    def _hold(self, host: str, seconds: float, answer: str) -> None:
+        with self._held_lock:
+            until = time.monotonic() + seconds
+            if until > self._held.get(host, (0.0, ""))[0]:
+                self._held[host] = (until, answer)
 
     def address_problem(self, ip: str) -> str | None:
         """Overridable in tests (to call one loopback address public)."""
@@ -469,6 +494,9 @@ class Fetcher:
              last_modified: str | None) -> tuple[int, dict[str, str], bytes, str]:
         scheme, host, port, path = self._check_url(url)
         with self.gate.slot(host):
+            held = self.held(host)
+            if held is not None:
+                raise held
             address = self._address(host, port)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -527,6 +555,8 @@ class Fetcher:
             if status != 200:
                 retry = (parse_retry_after(hdrs.get("retry-after"), cap=86400.0)
                          if status in (429, 503) else None)
+                if retry:
+                    self._hold(host, retry, f"HTTP {status} with Retry-After {retry:g} s")
                 raise FetchError(f"HTTP {status} {resp.reason}".strip()
                                  + (f" (retry after {retry:g} s)" if retry else ""),
                                  status=status, retry_after=retry)

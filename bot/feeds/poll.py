@@ -336,7 +336,9 @@ def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Rejected(Exception):
-    pass
+    def __init__(self, reason: str, deferred: bool = False) -> None:
+        super().__init__(reason)
+        self.deferred = deferred  # the page was not requested: its host asked to wait
 
 
 # A feed URL answering these is gone: a discovered one is looked for again on its page.
@@ -363,6 +365,7 @@ class _Built:
     doc: dict[str, Any] | None = None
     sentences: list[tuple[Any, ...]] = field(default_factory=list)
     fallback: bool = False  # built from the feed's content because the page failed
+    deferred: bool = False  # the page was not requested (its host asked to wait): no attempt
     retries: int = 0  # failed attempts at this version of the item (after _commit: with this one)
 
 
@@ -624,7 +627,7 @@ class FeedPoller:
         key = item.key if item is not None else None
         title = item.title if item is not None else None
         try:
-            fields_, url, note = self._article(item, link, owners or {})
+            fields_, url, note, deferred = self._article(item, link, owners or {})
             doc_id = doc_id or (doc_id_for(url) if url
                                 else f"feed-{_hash((key or '').encode())[:12]}")
             text = fields_.pop("text")
@@ -641,17 +644,19 @@ class FeedPoller:
                        content_hash=content_hash, run_id=None)
             outcome = ItemOutcome(url or link, "added", note, doc_id, doc.get("title") or title)
             return _Built(key, link, fingerprint, outcome, doc, parsed.sentences,
-                          fallback=note is not None)
+                          fallback=note is not None, deferred=deferred)
         except _Rejected as exc:
             return _Built(key, link, fingerprint, ItemOutcome(link, "rejected", str(exc), None,
-                                                              title))
+                                                              title), deferred=exc.deferred)
 
     def _article(self, item: FeedItem | None, link: str | None, owners: dict[str, str]
-                 ) -> tuple[dict[str, Any], str | None, str | None]:
-        """(fields for parse_job plus "text", canonical URL, note) of an item or a page."""
+                 ) -> tuple[dict[str, Any], str | None, str | None, bool]:
+        """(fields for parse_job plus "text", canonical URL, note, whether the page was left
+        unrequested because its host asked to wait) of an item or a page."""
         page: PageArticle | None = None
         final_url = link
         problem: str | None = None
+        deferred = False
         if link:
             try:
                 resp = self.fetcher.get(link, kind="page")
@@ -659,6 +664,7 @@ class FeedPoller:
                 page = extract_page(decode_html(resp.body, resp.charset), resp.url)
             except (FetchError, ExtractError) as exc:
                 problem = exc.reason
+                deferred = isinstance(exc, FetchError) and exc.deferred
             except Exception as exc:  # a bug on one page must not fail the whole feed
                 log.exception("fetching the page %s failed", without_credentials(link))
                 problem = f"internal error ({type(exc).__name__}: {exc})"
@@ -676,15 +682,15 @@ class FeedPoller:
                 "author": page.author or (item.author if item else None),
                 "published": _item_date(item) or page.published,
                 "outlet": page.sitename, "url": url}
-            return fields_, url, None
+            return fields_, url, None, False
         content = html_to_text(item.content) if item is not None and item.content else ""
         if not content.strip():
-            raise _Rejected(problem or "no article text")
+            raise _Rejected(problem or "no article text", deferred)
         assert item is not None
         url = canonical_url(link) if link else None
         return ({"text": content, "title": item.title, "author": item.author,
                  "published": _item_date(item), "outlet": None, "url": url}, url,
-                f"page not used: {problem}; stored the feed's own content")
+                f"page not used: {problem}; stored the feed's own content", deferred)
 
     @staticmethod
     def _canonical_fits(canonical: str, fetched: str, key: str | None,
@@ -734,8 +740,10 @@ class FeedPoller:
         for b in built:  # a failed page (rejected, or the feed's content stored) is retried;
             # an item without a link has no page to try again
             if b.item_key is not None:
-                b.retries = b.retries + 1 if b.link and (
-                    b.fallback or b.outcome.outcome == "rejected") else 0
+                failed = b.link and (b.fallback or b.outcome.outcome == "rejected")
+                # A page left unrequested (its host asked to wait) spends no attempt, but is
+                # still tried again.
+                b.retries = (max(b.retries, 1) if b.deferred else b.retries + 1) if failed else 0
         items = [{"item_key": b.item_key, "link": b.link, "doc_id": b.outcome.doc_id,
                   "fingerprint": b.fingerprint, "retries": b.retries,
                   "outcome": b.outcome.outcome,
