@@ -6,6 +6,7 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
 from bot.feeds.extract import decode_html
+from bot.feeds.fetch import Fetcher, FetchError, FetchPolicy, address_problem
 from bot.feeds.urls import without_credentials
 from tests.feeds_server import (
     LATE_ITEM,
@@ -280,3 +282,26 @@ def test_a_host_that_asked_to_wait_is_not_asked_again_meanwhile(
             core.close()
     assert sum(site.hits.values()) == 1 + 8
     assert [i.outcome for i in third.items] == ["updated"] * 8, third.items
+
+
+def test_nat64_and_6to4_addresses_of_private_ones_are_refused() -> None:
+    """On an IPv6-only host with NAT64 (DNS64 in clouds' IPv6-only subnets), 64:ff9b::a00:5
+    is 10.0.0.5 reached through the translator; Python calls that prefix global, so a name
+    resolving to it passed the private-address check (so did 6to4's 2002:7f00:1::, which is
+    127.0.0.1). The IPv4 address such an address stands for is checked; a public one passes."""
+    answers = {"nat64-intranet.example": ["64:ff9b::a00:5"],
+               "nat64-metadata.example": ["64:ff9b::a9fe:a9fe"],
+               "local-nat64.example": ["64:ff9b:1::7f00:1"],
+               "sixtofour.example": ["2002:7f00:1::1"]}
+
+    class NoConnect(Fetcher):
+        def _exchange(self, *a: Any, **kw: Any) -> Any:  # reached only if the check passed
+            raise AssertionError("must not connect")
+
+    fetcher = NoConnect(FetchPolicy(host_delay=0), resolver=lambda h, p: answers[h])
+    for host, (ip,) in answers.items():
+        with pytest.raises(FetchError, match=f"refused: {host} resolves to {ip}, a "):
+            fetcher.get(f"http://{host}/feed.xml", kind="feed")
+    assert "stands for 10.0.0.5" in (address_problem("64:ff9b::a00:5") or "")
+    for public in ("64:ff9b::808:808", "2002:808:808::1", "2606:4700::1111"):
+        assert address_problem(public) is None

@@ -130,14 +130,38 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits, which a translator on the
+# way (NAT64 with DNS64, on IPv6-only hosts and clouds) connects to: 64:ff9b::10.0.0.5 reaches
+# 10.0.0.5. Python calls the well-known NAT64 prefix global, so a name resolving to it passed.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for: IPv4-mapped (::ffff:a.b.c.d), NAT64
+    (64:ff9b::a.b.c.d) or 6to4 (2002:AABB:CCDD::). (The deprecated IPv4-compatible
+    ::a.b.c.d is refused as reserved.)"""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in net for net in _NAT64):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def address_problem(ip_text: str) -> str | None:
     """Why an address may not be fetched from (None: a public address)."""
     try:
         ip = ipaddress.ip_address(ip_text.split("%", 1)[0])
     except ValueError:
         return "not an IP address"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None and ip.ipv4_mapped is None:
+            problem = address_problem(str(inner))
+            return f"{problem} ({ip} stands for {inner})" if problem else None
+        if inner is not None:
+            ip = inner
     if ip.is_loopback:
         return "a loopback address"
     if ip.is_link_local:
