@@ -67,3 +67,23 @@ def test_a_document_named_by_its_own_extension_is_told_what_to_do(tmp_path: Path
     assert "pdftotext" in got["a.pdf"]
     for name in ("b.docx", "c.rtf", "d.epub", "e.odt"):
         assert "unsupported file type" in got[name] and "save or export it as plain text" in got[name]
+
+
+def test_a_jsonl_file_cut_in_its_last_line_says_so(tmp_path: Path) -> None:
+    """A JSONL file read while a scraper appends to it (or a download cut short) ends in a
+    line without its newline, cut inside the JSON: it was "malformed JSON: Unterminated
+    string starting at (column 18)", as a line broken in the middle of a file would be."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    good = '{"id": "a", "text": "The council voted on Tuesday to approve the budget."}\n'
+    db = tmp_path / "b.db"
+    for cut in ('{"id": "b", "text": "The mayor op', '{"id": "b", "te', '{"id": "b", "text": "x"'):
+        (corpus / "live.jsonl").write_text(good + cut, encoding="utf-8")
+        got = outcomes(reload(db, corpus))
+        assert got["live.jsonl:2"].startswith("rejected — malformed JSON: ")
+        assert "the file's last line stops there, with no newline after it" in got["live.jsonl:2"]
+    for broken in ('{"id": "b", "text": "x" oops}', '{"id": "b", "text": "The mayor op\n'):
+        (corpus / "live.jsonl").write_text(good + broken, encoding="utf-8")
+        got = outcomes(reload(db, corpus))
+        assert got["live.jsonl:2"].startswith("rejected — malformed JSON: ")
+        assert "no newline" not in got["live.jsonl:2"]

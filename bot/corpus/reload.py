@@ -1276,7 +1276,14 @@ def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], s
             raise _Rejected("invalid Unicode: an unpaired UTF-16 surrogate") from exc
         raise _Rejected(f"undecodable: not UTF-8 at offset {exc.start}") from exc
     except json.JSONDecodeError as exc:
-        raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno})") from exc
+        cut = ""
+        if not raw.endswith(b"\n") and (exc.pos >= len(exc.doc.rstrip())
+                                        or exc.msg.startswith("Unterminated string")):
+            # The JSON ends unfinished at the end of the file: a line still being written
+            # (a scraper appending as the reload reads), or a download cut short.
+            cut = ("; the file's last line stops there, with no newline after it: cut short,"
+                   " or still being written? (read again at the next reload)")
+        raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno}){cut}") from exc
     except RecursionError as exc:
         raise _Rejected("malformed record: nested too deeply") from exc
     except ValueError as exc:  # valid JSON Python will not convert (a huge int)
