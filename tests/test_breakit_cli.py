@@ -66,7 +66,8 @@ def test_sources_clips_a_huge_title_author_and_outlets(tmp_path: Path) -> None:
     as long. Clipped there as in chat, saying so; `source ID` and --json give them whole."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    rec = {"id": "big", "title": "Bridge " * 20_000, "author": "Jane Doe, " * 5_000,
+    title = "Bridge " * 20_000
+    rec = {"id": "big", "title": title, "author": "Jane Doe, " * 5_000,
            "outlet": [f"Outlet number {i}" for i in range(3_000)],
            "text": "The council approved the harbour bridge on Tuesday."}
     (corpus / "a.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
@@ -79,4 +80,4 @@ def test_sources_clips_a_huge_title_author_and_outlets(tmp_path: Path) -> None:
     assert lines[0].startswith("big  Bridge Bridge") and "[clipped: " in lines[0]
     assert "author: Jane Doe, Jane Doe" in lines[1] and lines[1].count("[clipped: ") == 2
     res = CliRunner().invoke(cli, ["--db", db, "sources", "--json"])
-    assert json.loads(res.stdout)[0]["title"] == rec["title"].strip()
+    assert json.loads(res.stdout)[0]["title"] == title.strip()
