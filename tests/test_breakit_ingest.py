@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import io
 import zipfile
 from pathlib import Path
@@ -87,3 +88,41 @@ def test_a_jsonl_file_cut_in_its_last_line_says_so(tmp_path: Path) -> None:
         got = outcomes(reload(db, corpus))
         assert got["live.jsonl:2"].startswith("rejected — malformed JSON: ")
         assert "no newline" not in got["live.jsonl:2"]
+
+
+FRONT_MATTER = {
+    "jekyll.md": ('---\ntitle: "Council approves harbour bridge"\nauthor: Jane Okafor\n'
+                  "date: 2024-05-02\ntags: [city, bridge]\nlayout: post\n---\n\n"),
+    "hugo.md": ('+++\ntitle = "Council approves harbour bridge"\nauthors = ["Jane Okafor"]\n'
+                "date = 2024-05-02T10:00:00Z\n+++\n\n# Council approves harbour bridge\n\n"),
+    "obsidian.md": ("---\naliases:\n  - bridge\nauthor:\n  - Jane Okafor\ncreated: 2024-05-02\n"
+                    "---\nCouncil approves harbour bridge\n\n"),
+}
+BODY = ("The city council voted 9 to 4 on Tuesday to approve a new bridge across the harbour.\n\n"
+        "Mayor Ann Lindqvist said construction would start next spring.\n")
+
+
+def test_markdown_front_matter_gives_the_metadata_and_is_no_text(tmp_path: Path) -> None:
+    """A Markdown file with the front matter static-site generators and note apps write
+    (Jekyll's YAML, Hugo's TOML, Obsidian's) had its first line for its title, `title:
+    "Council approves harbour bridge"` (key, quotes and all, or `+++`), and the rest of the
+    block for text: "layout: post", 'title = "..."' and 'date = ...' were sentences, the TOML
+    date was lost. Its title, author and date are the article's now; the block is no text,
+    nor a heading repeating its title."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, front in FRONT_MATTER.items():
+        (corpus / name).write_text(front + BODY, encoding="utf-8")
+    # a file that opens with a Markdown rule is no front matter
+    (corpus / "rule.md").write_text("---\nCouncil approves harbour bridge\n---\n\n" + BODY,
+                                    encoding="utf-8")
+    db = tmp_path / "b.db"
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    for name in FRONT_MATTER:
+        doc = json.loads(run(db, "source", name[:-3], "--json").stdout)
+        assert (doc["title"], doc["author"], doc["published"]) == (
+            "Council approves harbour bridge", "Jane Okafor", "2024-05-02"), (name, doc)
+        assert doc["text"] == BODY.strip(), (name, doc["text"])
+    doc = json.loads(run(db, "source", "rule", "--json").stdout)
+    assert "Mayor Ann Lindqvist" in doc["text"]

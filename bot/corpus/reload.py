@@ -33,6 +33,7 @@ from typing import Any, BinaryIO, Protocol
 
 from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
+from bot.corpus.frontmatter import split_front_matter
 from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import FileState, Store
 from bot.errors import UserError, failure_reason
@@ -412,6 +413,15 @@ def _document_format(raw: bytes) -> str | None:
     return None
 
 
+def _without_title_line(body: str, title: str) -> str:
+    """`body` without its first line when that repeats the front matter's title (as a
+    heading or not): a Markdown page's `# Title` under a block naming it."""
+    head, sep, rest = body.lstrip("\r\n").partition("\n")
+    if " ".join(head.strip().lstrip("#").split()).casefold() == " ".join(title.split()).casefold():
+        return rest
+    return body
+
+
 def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
     """Decode, clean, segment and describe one article; a rejection instead of an exception."""
     try:
@@ -425,7 +435,14 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
             if _html_page(text):
                 raise _Rejected("an HTML page, not an article's text: save the article's text "
                                 "as .txt or .md, or ingest the page with `briefbot fetch URL`")
-            article = parse_article(text, job.doc_id, catalog, markdown=job.markdown)
+            front = split_front_matter(text) if job.markdown else None
+            if front is None:
+                article = parse_article(text, job.doc_id, catalog, markdown=job.markdown)
+            else:
+                article = parse_article(
+                    _without_title_line(front.body, front.title) if front.title else front.body,
+                    job.doc_id, catalog, markdown=True, title=front.title,
+                    author=front.author, published=front.published)
         else:
             article = parse_article(
                 text, job.doc_id, catalog, markdown=job.markdown,
