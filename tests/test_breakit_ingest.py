@@ -126,3 +126,22 @@ def test_markdown_front_matter_gives_the_metadata_and_is_no_text(tmp_path: Path)
         assert doc["text"] == BODY.strip(), (name, doc["text"])
     doc = json.loads(run(db, "source", "rule", "--json").stdout)
     assert "Mayor Ann Lindqvist" in doc["text"]
+
+
+def test_a_windows_1252_file_is_told_how_to_convert_it(tmp_path: Path) -> None:
+    """A file saved in Windows' "ANSI" encoding (Notepad, Excel) is the most common file
+    refused as not UTF-8; it was told only "undecodable: not UTF-8 (byte 0xe9 at offset
+    61)". It is told its line and how to convert it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "latin.txt").write_bytes(
+        "Café owners protest\n\nThe owners of the city's cafés protested on Monday.\n"
+        .encode("cp1252"))
+    (corpus / "other.txt").write_bytes(b"Title\n\nText \x81\x8d of no known encoding.\n")
+    got = outcomes(reload(tmp_path / "b.db", corpus))
+    assert got["latin.txt"] == (
+        "rejected — undecodable: not UTF-8 (byte 0xe9 at offset 3), line 1: save it as UTF-8; "
+        "it reads as Windows-1252 (Western European, Windows' \"ANSI\"), e.g. "
+        "`iconv -f windows-1252 -t utf-8 FILE > NEW.txt`")
+    assert got["other.txt"] == ("rejected — undecodable: not UTF-8 (byte 0x81 at offset 12), "
+                                "line 3: save it as UTF-8")

@@ -193,10 +193,24 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         # The decoder is given the data after its byte-order mark: its offsets start there.
         at = exc.start + len(data) - len(exc.object)
-        raise _Rejected(f"undecodable: not UTF-8 (byte 0x{data[at]:02x} at offset {at})") from exc
+        line = data.count(b"\n", 0, at) + 1
+        raise _Rejected(f"undecodable: not UTF-8 (byte 0x{data[at]:02x} at offset {at}), line "
+                        f"{line}: save it as UTF-8" + _legacy_hint(data)) from exc
     if not text.strip():
         raise _Rejected("empty file")
     return text
+
+
+def _legacy_hint(data: bytes) -> str:
+    """How to convert a file in the 8-bit encoding Windows saves Western text in (Notepad's
+    "ANSI", Excel's CSV), when the file reads as that: the most common file refused as not
+    UTF-8, which was told only its bad byte's offset."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return ("; it reads as Windows-1252 (Western European, Windows' \"ANSI\"), e.g. "
+            "`iconv -f windows-1252 -t utf-8 FILE > NEW.txt`")
 
 
 def _check_not_binary(head: bytes) -> None:
