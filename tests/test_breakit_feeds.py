@@ -305,3 +305,26 @@ def test_nat64_and_6to4_addresses_of_private_ones_are_refused() -> None:
     assert "stands for 10.0.0.5" in (address_problem("64:ff9b::a00:5") or "")
     for public in ("64:ff9b::808:808", "2002:808:808::1", "2606:4700::1111"):
         assert address_problem(public) is None
+
+
+def test_an_items_content_without_tags_has_its_character_references_read(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """An item's description in CDATA holding character references but no tag (as WordPress
+    writes them: "AT&amp;T said it&#8217;s") was stored as written when its page could not be
+    read: "AT&amp;T said it&#8217;s ..." in the corpus, in lookups and briefings."""
+    server.set("/cdata.xml", Route(body=(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>C</title><item>"
+        f"<title>Deal</title><link>{server.base}/news/gone</link><guid>deal</guid>"
+        "<description><![CDATA[AT&amp;T said it&#8217;s ready to sell the harbour "
+        "towers &ndash; for &euro;2m.]]></description></item></channel></rss>").encode(),
+        content_type="application/rss+xml"))
+    core = Core(feed_settings(settings))
+    try:
+        core.add_feed(server.url("/cdata.xml"))
+        (report,) = core.poll_feeds() or []
+    finally:
+        core.close()
+    (item,) = report.items
+    assert item.outcome == "added" and "HTTP 404" in (item.reason or "")
+    text = " ".join(s["text"] for s in store.sentences(item.doc_id))
+    assert text == "AT&T said it’s ready to sell the harbour towers – for €2m."

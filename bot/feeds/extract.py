@@ -4,6 +4,7 @@ with trafilatura; item content (HTML from a feed) to plain paragraphs."""
 from __future__ import annotations
 
 import codecs
+import html
 import logging
 import re
 from dataclasses import dataclass
@@ -148,7 +149,9 @@ def html_to_text(content: str) -> str:
     """A feed item's HTML content as paragraphs separated by blank lines (plain text is
     returned as is)."""
     if "<" not in content:
-        return content.strip()
+        # Still HTML: its character references read ("AT&amp;T said it&#8217;s", a CDATA
+        # description as WordPress writes it, was stored as written).
+        return html.unescape(content).strip()
     import lxml.html
 
     try:
