@@ -328,3 +328,32 @@ def test_an_items_content_without_tags_has_its_character_references_read(
     assert item.outcome == "added" and "HTTP 404" in (item.reason or "")
     text = " ".join(s["text"] for s in store.sentences(item.doc_id))
     assert text == "AT&T said it’s ready to sell the harbour towers – for €2m."
+
+
+def test_a_search_index_that_cannot_be_updated_after_a_poll_is_one_line(
+        server: FixtureServer, settings: Settings, store: Store,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """`feeds poll` whose search index update failed (its folder read-only, a full disk)
+    printed the update's traceback on the terminal and exited 0, its articles stored but
+    not searchable. It says so in one line (as a reload does), exits 1, and --json gives
+    each feed's "index_error"; the articles stay stored."""
+    def fail(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/briefbot.db.index/.lock")
+
+    monkeypatch.setattr(Core, "refresh_index", fail)
+    config = Path(settings.db_path).parent / "briefbot.toml"
+    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
+    args = ["--db", str(settings.db_path), "--config", str(config)]
+    assert CliRunner().invoke(cli, [*args, "feeds", "add", server.url("/feed.xml")]).exit_code == 0
+    res = CliRunner().invoke(cli, [*args, "feeds", "poll", "--json"])
+    captured = capsys.readouterr()
+    assert res.exit_code == 1, res.output
+    assert "Traceback" not in res.stderr + captured.err
+    shown = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.exc_info for r in shown] == [None]  # one line, no traceback
+    assert "search index could not be updated (Permission denied" in shown[0].getMessage()
+    (report,) = json.loads(res.stdout)
+    assert report["status"] == "ok" and len(report["items"]) == 3
+    assert report["index_error"] == "Permission denied (/srv/briefbot.db.index/.lock)"
+    assert len(store.documents()) == 3

@@ -97,7 +97,9 @@ def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
             for item in r.items:
                 click.echo(f"  {item.summary()}", err=item.outcome == "rejected")
             click.echo(r.headline(), err=r.status == "error")
-    if any(r.status == "error" for r in reports):
+    # A search index that could not be updated (its articles stored) is said in one log
+    # line on stderr, as a reload says it, and is a failure too (`index_error` with --json).
+    if any(r.status == "error" or r.index_error for r in reports):
         sys.exit(1)
 
 

@@ -36,7 +36,7 @@ from bot.corpus.storage import (
     is_busy_error,
     is_full_error,
 )
-from bot.errors import UserError
+from bot.errors import UserError, failure_reason
 from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy, Response
@@ -253,6 +253,8 @@ class FeedReport:
     next_poll: str | None = None
     items: list[ItemOutcome] = field(default_factory=list)
     note: str | None = None  # e.g. "feed moved: OLD → NEW (found again on PAGE)"
+    # Why the search index could not be updated after the poll run (its articles stored)
+    index_error: str | None = None
 
     def counts(self) -> dict[str, int]:
         out = {"added": 0, "updated": 0, "unchanged": 0, "rejected": 0}
@@ -418,7 +420,9 @@ class FeedPoller:
             reports.append(report)
             changed = changed or wrote
         if changed:
-            self._after_commit()
+            index_error = self._after_commit()
+            for report in reports:
+                report.index_error = index_error
         return reports
 
     def fetch_pages(self, urls: list[str]) -> list[ItemOutcome]:
@@ -436,13 +440,22 @@ class FeedPoller:
             self._after_commit()
         return [b.outcome for b in built]
 
-    def _after_commit(self) -> None:
+    def _after_commit(self) -> str | None:
+        """Update the search index; why it failed, or None. Stored and committed either way:
+        the index catches up at the next poll or reload. One log line, as a reload says it:
+        `feeds poll` printed the update's traceback on the terminal, and exited 0."""
         if self.after_commit is None:
-            return
+            return None
         try:
             self.after_commit(self.store)
-        except Exception:  # stored and committed: the index catches up on the next refresh
-            log.exception("search index update after a feed poll failed")
+        except Exception as exc:
+            why = failure_reason(exc)
+            log.warning("the articles are stored, but the search index could not be updated "
+                        "(%s): lookups answer from the previous build until the next poll or "
+                        "reload updates it", why)
+            log.debug("search index update after a feed poll failed", exc_info=True)
+            return why
+        return None
 
     # ------------------------------------------------------------------ one feed
     def _poll_one(self, row: dict[str, Any]) -> tuple[FeedReport, bool]:
