@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -357,3 +358,33 @@ def test_a_search_index_that_cannot_be_updated_after_a_poll_is_one_line(
     assert report["status"] == "ok" and len(report["items"]) == 3
     assert report["index_error"] == "Permission denied (/srv/briefbot.db.index/.lock)"
     assert len(store.documents()) == 3
+
+
+def test_a_feed_error_that_cannot_be_recorded_is_one_line(
+        server: FixtureServer, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A feed that failed (HTTP 404) while another writer held the database past its busy
+    timeout (a long reload): recording its error failed and `feeds poll` printed that
+    failure's traceback (two chained tracebacks, 40 lines) above the feed's error line. It
+    is now one line saying the error was not recorded and the feed stays due."""
+    core = Core(feed_settings(settings))
+    core.add_feed(server.url("/no-such-feed.xml"))
+    real = core.store.update_feed
+
+    def locked(feed_id: int, **fields: object) -> None:
+        if fields.get("last_status") == "error":
+            raise sqlite3.OperationalError("database is locked")
+        real(feed_id, **fields)
+
+    monkeypatch.setattr(core.store, "update_feed", locked)
+    try:
+        with caplog.at_level(logging.WARNING):
+            (report,) = core.poll_feeds() or []
+        row = core.store.feed(1)
+    finally:
+        core.close()
+    assert report.status == "error" and report.next_poll is None
+    assert report.error == ("HTTP 404 Not Found (not recorded: the database is busy; the feed is "
+                            "polled again at the next check)")
+    assert [r.exc_info for r in caplog.records] == [None]
+    assert row is not None and row["last_error"] is None and row["failures"] == 0

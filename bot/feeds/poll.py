@@ -585,15 +585,22 @@ class FeedPoller:
         delay = max(timedelta(minutes=backoff), timedelta(seconds=retry_after or 0))
         report.status, report.error = "error", reason
         report.next_poll = iso(now + delay)
-        log.warning("feed #%s %s: %s (next poll %s)", row["id"], without_credentials(row["url"]),
-                    reason,
-                    report.next_poll)
         try:
             self.store.update_feed(int(row["id"]), last_error=reason, last_error_at=iso(now),
                                    failures=failures, next_poll=report.next_poll,
                                    last_status="error", **extra)
-        except Exception:
-            log.exception("could not record the error of feed #%s", row["id"])
+        except Exception as exc:
+            if not (is_busy_error(exc) or is_full_error(exc)):
+                log.exception("could not record the error of feed #%s", row["id"])
+            # Another writer held the database past its busy timeout, or the disk is full: the
+            # error is not recorded (it printed a traceback), and the feed stays due.
+            why = "the database is busy" if is_busy_error(exc) else f"the database could not " \
+                f"be written ({exc})"
+            report.error = f"{reason} (not recorded: {why}; the feed is polled again at the " \
+                "next check)"
+            report.next_poll = None
+        log.warning("feed #%s %s: %s (next poll %s)", row["id"], without_credentials(row["url"]),
+                    report.error, report.next_poll or "at the next check")
 
     def _items(self, feed_id: int, parsed: ParsedFeed) -> tuple[list[_Built], bool]:
         """The items to store, and whether new items were left over the budget."""
