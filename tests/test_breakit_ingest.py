@@ -145,3 +145,32 @@ def test_a_windows_1252_file_is_told_how_to_convert_it(tmp_path: Path) -> None:
         "`iconv -f windows-1252 -t utf-8 FILE > NEW.txt`")
     assert got["other.txt"] == ("rejected — undecodable: not UTF-8 (byte 0x81 at offset 12), "
                                 "line 3: save it as UTF-8")
+
+
+PARAGRAPH = ("The city council voted 9 to 4 on Tuesday to approve a new bridge across the harbour. "
+             "Mayor Ann Lindqvist said construction would start next spring. Opponents said "
+             "they would challenge the vote in court.")
+
+
+def test_a_first_line_of_sentences_is_text_not_a_title(tmp_path: Path) -> None:
+    """A .txt file of an article's text alone, with no title line, had its first paragraph
+    taken for the title: a one-paragraph file was rejected, "no article text below its title
+    line", losing all its sentences, and a longer one lost its first paragraph's sentences
+    from its text (they were the "title"). A first line of several sentences is text: the
+    article is untitled and whole. A headline, even one ending in a period, is still the
+    title."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "one.txt").write_text(PARAGRAPH + "\n", encoding="utf-8")
+    (corpus / "two.txt").write_text(PARAGRAPH + "\n\n" + PARAGRAPH + "\n", encoding="utf-8")
+    (corpus / "headline.txt").write_text("Council approves the harbour bridge.\n\n" + PARAGRAPH
+                                         + "\n", encoding="utf-8")
+    db = tmp_path / "b.db"
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    for name, count in (("one", 3), ("two", 6)):
+        doc = json.loads(run(db, "source", name, "--json").stdout)
+        assert doc["title"] is None and doc["sentences"] == count, doc
+        assert doc["text"].startswith("The city council voted 9 to 4")
+    doc = json.loads(run(db, "source", "headline", "--json").stdout)
+    assert doc["title"] == "Council approves the harbour bridge." and doc["sentences"] == 3
