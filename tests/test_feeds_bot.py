@@ -18,6 +18,7 @@ from bot.adapters.testing import TestAdapter
 from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
+from bot.corpus.storage import Store
 from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
 from tests.conftest import ROOT
 from tests.feeds_server import LATE_ITEM, STORY, FixtureServer, set_feed
@@ -268,6 +269,7 @@ def test_cli_refuses_bad_input_with_a_message(settings: Settings) -> None:
     assert code == 1 and "not an http(s) URL" in err
     code, _, err = _cli(settings, "feeds", "add", "https://example.com/feed", "--every", "2")
     assert code == 1 and "at least 5 minutes" in err
+    Store(settings.db_path).close()  # a database: `feeds poll` refuses a --db path with none
     code, _, err = _cli(settings, "feeds", "poll", "7")
     assert code == 1 and "no feed #7" in err
     code, out, _ = _cli(settings, "feeds", "list")

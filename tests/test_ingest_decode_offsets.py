@@ -16,5 +16,6 @@ from bot.corpus.reload import decode
 def test_the_bad_byte_and_its_offset_are_the_files(data: bytes, byte: int, offset: int) -> None:
     with pytest.raises(Exception) as err:
         decode(data)
-    assert str(err.value) == f"undecodable: not UTF-8 (byte 0x{byte:02x} at offset {offset})"
+    assert str(err.value).startswith(
+        f"undecodable: not UTF-8 (byte 0x{byte:02x} at offset {offset}), line 1: save it as UTF-8")
     assert data[offset] == byte

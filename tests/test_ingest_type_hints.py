@@ -24,4 +24,5 @@ def test_json_and_html_files_are_told_what_to_do(settings: Settings, store: Stor
         "records.json": "unsupported file type (.json); expected .txt, .md or .jsonl: records "
                         "in a JSON array go in a .jsonl file, one object per line (e.g. `jq -c "
                         "'.[]' FILE > NEW.jsonl`)",
-        "scan.pdf": "unsupported file type (.pdf); expected .txt, .md or .jsonl"}
+        "scan.pdf": "unsupported file type (.pdf); expected .txt, .md or .jsonl: extract its "
+                    "text first (e.g. `pdftotext FILE.pdf FILE.txt`)"}

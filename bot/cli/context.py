@@ -87,8 +87,10 @@ class AppContext:
         BRIEFBOT_DB that does not exist (mistyped), rather than create it and its folders and
         answer "the corpus is empty". The default and the config's database are not checked
         (a fresh install or deployment: those commands say to run `briefbot reload`);
-        commands that fill a database (reload, run, restore, feeds add, schedule add) create
-        it."""
+        commands that fill a database (reload, run, restore, fetch, feeds add, schedule add)
+        create it. Those that change only what is there (feeds poll, feeds remove, schedule
+        remove) refuse too: a new database has no feed or subscription, and `feeds poll`
+        answered "No feeds", exit 0, having made one at the mistyped path."""
         typed = "--db" if self.db else (DB_ENV if os.environ.get(DB_ENV, "").strip() else None)
         path = self.db_path
         if typed is None or str(path) == ":memory:" or path.exists():

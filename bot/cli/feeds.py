@@ -73,6 +73,7 @@ def list_(app: AppContext, as_json: bool) -> None:
 @pass_app
 def remove(app: AppContext, feed_id: int) -> None:
     """Stop following feed ID (its articles stay in the corpus)."""
+    app.require_database()
     with _core(app) as core:
         feed = core.remove_feed(feed_id)
     click.echo(f"Removed feed #{feed['id']} ({feed['url']}); its articles stay in the corpus.")
@@ -84,6 +85,7 @@ def remove(app: AppContext, feed_id: int) -> None:
 @pass_app
 def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
     """Poll now, once: feed ID, or every feed. Exits 1 when a feed failed."""
+    app.require_database()
     with _core(app) as core:
         reports = core.poll_feeds(feed_id) or []
     if as_json:
@@ -95,7 +97,9 @@ def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
             for item in r.items:
                 click.echo(f"  {item.summary()}", err=item.outcome == "rejected")
             click.echo(r.headline(), err=r.status == "error")
-    if any(r.status == "error" for r in reports):
+    # A search index that could not be updated (its articles stored) is said in one log
+    # line on stderr, as a reload says it, and is a failure too (`index_error` with --json).
+    if any(r.status == "error" or r.index_error for r in reports):
         sys.exit(1)
 
 

@@ -29,7 +29,7 @@ from bot.paths import (
     default_db,
     defaults_root,
 )
-from bot.reply import printable_line
+from bot.reply import clip_meta, printable_line
 
 ARGS = "briefbot.args"  # in the click context meta: the words after `briefbot`
 
@@ -245,8 +245,21 @@ def report_json(report: ReloadReport) -> dict[str, Any]:
     }
 
 
+def _paths(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+           ) -> tuple[Path, ...]:
+    """The PATH arguments, none of them empty: `reload "$DIR"` with DIR unset was
+    `reload ""`, which is Path("."), and reloaded the current folder, recursively (a home
+    folder's every .txt, .md and .jsonl file into the corpus)."""
+    for value in values:
+        if not value.strip():
+            raise click.BadParameter("an empty path (an unset variable?): give a folder or "
+                                     "file, or no path for the default folders",
+                                     ctx=ctx, param=param)
+    return tuple(Path(v) for v in values)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(), callback=_paths)
 @click.option("--quiet", "-q", is_flag=True, help="Only print changes, rejections and the summary.")
 @click.option("--no-index", is_flag=True,
               help="Skip rebuilding the search index (bulk loads; the next reload builds it).")
@@ -334,11 +347,13 @@ def sources(app: AppContext, as_json: bool) -> None:
 def _doc_lines(d: dict[str, Any]) -> str:
     """A document's three lines in `briefbot sources`. Ids, titles and paths come from file
     names and fields of any content: each line printable, so that none can break a line or
-    send the terminal an escape sequence."""
-    outlets = ", ".join(d["outlets"]) or "-"
+    send the terminal an escape sequence. A title, author or outlets list is clipped (300
+    characters, saying so), as in chat: a JSONL record's 100,000-character title filled the
+    terminal; `source ID` and --json give it whole."""
+    outlets = clip_meta(", ".join(d["outlets"])) or "-"
     return "\n".join(printable_line(line) for line in (
-        f"{d['id']}  {d['title'] or '(untitled)'}",
-        f"    author: {d['author'] or '-'} · published: {d['published'] or '-'}"
+        f"{d['id']}  {clip_meta(d['title']) or '(untitled)'}",
+        f"    author: {clip_meta(d['author']) or '-'} · published: {d['published'] or '-'}"
         + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
         + f" · outlets: {outlets} · {d['sentences']} sentences",
         f"    {d['source_path']}",

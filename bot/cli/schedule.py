@@ -149,6 +149,7 @@ def _subscription_lines(it: dict[str, Any], problem: str | None) -> str:
 @click.pass_obj
 def remove(app: Any, sub_id: int, as_json: bool) -> None:
     """Remove subscription ID (see `briefbot schedule list`)."""
+    app.require_database()
     row = app.store.subscription(sub_id)
     if row is None:
         raise UserError(f"no subscription #{sub_id}; see `briefbot schedule list`")

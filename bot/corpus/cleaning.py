@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from bot.corpus.segment import split_sentences
+
 # Prompts: the site asking its reader to do something (share, subscribe, sign up, read on,
 # follow). Site chrome like the patterns below; a prompt is a sentence of its own, so a line
 # that starts with one may go on with the article's sentences (see `clean_article`).
@@ -406,6 +408,11 @@ def _title_index(lines: list[str], title_line_blank: bool) -> int | None:
     if j > 0:
         return j - 1
     if title_line_blank or not lines:
+        return None
+    if len(split_sentences(lines[0])) > 1:
+        # Sentences, not a headline: a file of the article's text alone, with no title line.
+        # Taken for the title, they were lost from its text (a one-paragraph file was even
+        # rejected, "no article text below its title line"): the article is untitled, whole.
         return None
     return 0
 

@@ -33,6 +33,7 @@ from typing import Any, BinaryIO, Protocol
 
 from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
+from bot.corpus.frontmatter import split_front_matter
 from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import FileState, Store
 from bot.errors import UserError, failure_reason
@@ -44,6 +45,9 @@ _TYPE_HINTS = {
              "`jq -c '.[]' FILE > NEW.jsonl`)",
     ".html": ": a saved web page is ingested from its address with `briefbot fetch URL`",
     ".htm": ": a saved web page is ingested from its address with `briefbot fetch URL`",
+    ".pdf": ": extract its text first (e.g. `pdftotext FILE.pdf FILE.txt`)",
+    **dict.fromkeys((".docx", ".doc", ".odt", ".rtf", ".epub", ".pages"),
+                    ": save or export it as plain text (.txt)"),
 }
 TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -189,10 +193,24 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         # The decoder is given the data after its byte-order mark: its offsets start there.
         at = exc.start + len(data) - len(exc.object)
-        raise _Rejected(f"undecodable: not UTF-8 (byte 0x{data[at]:02x} at offset {at})") from exc
+        line = data.count(b"\n", 0, at) + 1
+        raise _Rejected(f"undecodable: not UTF-8 (byte 0x{data[at]:02x} at offset {at}), line "
+                        f"{line}: save it as UTF-8" + _legacy_hint(data)) from exc
     if not text.strip():
         raise _Rejected("empty file")
     return text
+
+
+def _legacy_hint(data: bytes) -> str:
+    """How to convert a file in the 8-bit encoding Windows saves Western text in (Notepad's
+    "ANSI", Excel's CSV), when the file reads as that: the most common file refused as not
+    UTF-8, which was told only its bad byte's offset."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return ("; it reads as Windows-1252 (Western European, Windows' \"ANSI\"), e.g. "
+            "`iconv -f windows-1252 -t utf-8 FILE > NEW.txt`")
 
 
 def _check_not_binary(head: bytes) -> None:
@@ -383,16 +401,62 @@ def _html_page(text: str) -> bool:
     return _HTML_START.match(head) is not None
 
 
+# Documents that are no plain text, by their first bytes, and what to do instead: a PDF, an
+# Office or EPUB file (ZIP), an RTF file (TextEdit's and WordPad's format) renamed .txt. The
+# RTF file is ASCII: it was loaded, its markup as the article ("{\\rtf1\\ansi…" its title), and
+# the others were rejected as "binary" or "not UTF-8 (byte 0xe2 at offset 10)".
+_DOCUMENTS = (
+    (b"%PDF-", "a PDF document, not plain text: extract its text first (e.g. `pdftotext "
+               "FILE.pdf FILE.txt`)"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .odt or .epub document?), not plain text: save or "
+                   "export it as plain text (.txt)"),
+    (b"{\\rtf", "an RTF document (rich text, as TextEdit and WordPad save it), not plain text: "
+              "save it as plain text (TextEdit: Format > Make Plain Text)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Microsoft Office document of the old format "
+                                       "(.doc, .xls), not plain text: save it as plain text (.txt)"),
+    (b"\x1f\x8b", "a gzip-compressed file, not plain text: decompress it first (`gunzip`)"),
+)
+
+
+def _document_format(raw: bytes) -> str | None:
+    """Why a .txt or .md file is a document of another format (`_DOCUMENTS`), or None."""
+    head = raw[:16].removeprefix(_BOM)
+    for magic, why in _DOCUMENTS:
+        if head.startswith(magic):
+            return why
+    return None
+
+
+def _without_title_line(body: str, title: str) -> str:
+    """`body` without its first line when that repeats the front matter's title (as a
+    heading or not): a Markdown page's `# Title` under a block naming it."""
+    head, sep, rest = body.lstrip("\r\n").partition("\n")
+    if " ".join(head.strip().lstrip("#").split()).casefold() == " ".join(title.split()).casefold():
+        return rest
+    return body
+
+
 def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
     """Decode, clean, segment and describe one article; a rejection instead of an exception."""
     try:
+        if job.fields is None and isinstance(job.raw, bytes):
+            why = _document_format(job.raw)
+            if why is not None:
+                raise _Rejected(why)
         text = decode(job.raw) if isinstance(job.raw, bytes) else job.raw
         f = job.fields
         if f is None:
             if _html_page(text):
                 raise _Rejected("an HTML page, not an article's text: save the article's text "
                                 "as .txt or .md, or ingest the page with `briefbot fetch URL`")
-            article = parse_article(text, job.doc_id, catalog, markdown=job.markdown)
+            front = split_front_matter(text) if job.markdown else None
+            if front is None:
+                article = parse_article(text, job.doc_id, catalog, markdown=job.markdown)
+            else:
+                article = parse_article(
+                    _without_title_line(front.body, front.title) if front.title else front.body,
+                    job.doc_id, catalog, markdown=True, title=front.title,
+                    author=front.author, published=front.published)
         else:
             article = parse_article(
                 text, job.doc_id, catalog, markdown=job.markdown,
@@ -1243,7 +1307,14 @@ def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], s
             raise _Rejected("invalid Unicode: an unpaired UTF-16 surrogate") from exc
         raise _Rejected(f"undecodable: not UTF-8 at offset {exc.start}") from exc
     except json.JSONDecodeError as exc:
-        raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno})") from exc
+        cut = ""
+        if not raw.endswith(b"\n") and (exc.pos >= len(exc.doc.rstrip())
+                                        or exc.msg.startswith("Unterminated string")):
+            # The JSON ends unfinished at the end of the file: a line still being written
+            # (a scraper appending as the reload reads), or a download cut short.
+            cut = ("; the file's last line stops there, with no newline after it: cut short,"
+                   " or still being written? (read again at the next reload)")
+        raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno}){cut}") from exc
     except RecursionError as exc:
         raise _Rejected("malformed record: nested too deeply") from exc
     except ValueError as exc:  # valid JSON Python will not convert (a huge int)

@@ -3,6 +3,8 @@ with trafilatura; item content (HTML from a feed) to plain paragraphs."""
 
 from __future__ import annotations
 
+import codecs
+import html
 import logging
 import re
 from dataclasses import dataclass
@@ -34,16 +36,62 @@ class PageArticle:
     canonical: str | None  # as the page names it (absolute), or None
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# What browsers read for the labels "iso-8859-1", "latin1", "us-ascii" (the WHATWG Encoding
+# standard): windows-1252, whose curly quotes, dashes and euro sign Latin-1 lacks (they were
+# read as control characters). Its five unassigned bytes stay Latin-1's controls, as there.
+_WINDOWS_1252 = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
+                 if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def _codec(name: str | None) -> str | None:
+    """Python's name of a declared charset, or None when Python knows no such charset."""
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip()).name
+    except LookupError:
+        return None
+
+
+def _western(body: bytes) -> str:
+    return body.decode("latin-1").translate(_WINDOWS_1252)
+
+
 def decode_html(body: bytes, charset: str | None) -> str:
-    """The page's text: the HTTP charset, else a <meta charset>, else UTF-8 (replacing)."""
-    for name in (charset, _meta_charset(body), "utf-8"):
-        if not name:
-            continue
+    """The page's text. A byte-order mark decides, as in browsers. Then a body that holds
+    non-ASCII bytes and is valid UTF-8 is UTF-8, whatever the page declares: a site moved to
+    UTF-8 that kept its old `charset=iso-8859-1` (in the header or a <meta>) was read as
+    declared, each accented letter two signs ("LindqvÃ­st"), and valid UTF-8 is not what a
+    legacy encoding's text makes by chance. Else the HTTP charset, then a <meta charset>
+    (Latin-1 and ASCII read as windows-1252, as browsers read them); when neither reads it
+    (none given, unknown, or UTF-8 declared for a Latin-1 page), windows-1252 if the body
+    holds no UTF-8 sequence at all, else UTF-8 with its bad bytes replaced (a damaged UTF-8
+    page)."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            try:
+                return body.decode(name)
+            except UnicodeDecodeError:
+                break
+    declared = [c for c in (_codec(charset), _codec(_meta_charset(body))) if c]
+    wide = any(c.startswith(("utf-16", "utf-32")) for c in declared)  # ASCII has NUL bytes
+    if not wide and not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    for name in declared:
+        if name in ("latin-1", "iso8859-1", "ascii"):
+            return _western(body)
         try:
             return body.decode(name)
-        except (LookupError, UnicodeDecodeError):
+        except UnicodeDecodeError:
             continue
-    return body.decode("utf-8", "replace")
+    text = body.decode("utf-8", "replace")
+    if any(ord(ch) > 127 and ch != "\ufffd" for ch in text):
+        return text
+    return _western(body) if "\ufffd" in text else text
 
 
 def _meta_charset(body: bytes) -> str | None:
@@ -101,7 +149,9 @@ def html_to_text(content: str) -> str:
     """A feed item's HTML content as paragraphs separated by blank lines (plain text is
     returned as is)."""
     if "<" not in content:
-        return content.strip()
+        # Still HTML: its character references read ("AT&amp;T said it&#8217;s", a CDATA
+        # description as WordPress writes it, was stored as written).
+        return html.unescape(content).strip()
     import lxml.html
 
     try:

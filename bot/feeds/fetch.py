@@ -43,6 +43,7 @@ import idna
 
 from bot.feeds.errors import FeedProblem
 from bot.feeds.parse import BODY_DECIDES
+from bot.feeds.urls import without_credentials
 
 DEFAULT_CONTACT = "https://github.com/briefbot/briefbot"
 
@@ -83,10 +84,11 @@ class FetchError(FeedProblem):
     comes from a 429/503 answer's Retry-After."""
 
     def __init__(self, reason: str, *, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, deferred: bool = False) -> None:
         super().__init__(reason)
         self.status = status
         self.retry_after = retry_after
+        self.deferred = deferred  # not requested: the host asked to wait (`Fetcher.held`)
 
 
 @dataclass(frozen=True)
@@ -128,14 +130,38 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits, which a translator on the
+# way (NAT64 with DNS64, on IPv6-only hosts and clouds) connects to: 64:ff9b::10.0.0.5 reaches
+# 10.0.0.5. Python calls the well-known NAT64 prefix global, so a name resolving to it passed.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for: IPv4-mapped (::ffff:a.b.c.d), NAT64
+    (64:ff9b::a.b.c.d) or 6to4 (2002:AABB:CCDD::). (The deprecated IPv4-compatible
+    ::a.b.c.d is refused as reserved.)"""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in net for net in _NAT64):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def address_problem(ip_text: str) -> str | None:
     """Why an address may not be fetched from (None: a public address)."""
     try:
         ip = ipaddress.ip_address(ip_text.split("%", 1)[0])
     except ValueError:
         return "not an IP address"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None and ip.ipv4_mapped is None:
+            problem = address_problem(str(inner))
+            return f"{problem} ({ip} stands for {inner})" if problem else None
+        if inner is not None:
+            ip = inner
     if ip.is_loopback:
         return "a loopback address"
     if ip.is_link_local:
@@ -378,6 +404,30 @@ class Fetcher:
         self.policy = policy
         self.resolver = resolver or system_resolver
         self.gate = gate or HostGate(policy.host_delay)
+        # host -> (time.monotonic() until which it is not asked again, its answer): a 429 or
+        # 503 with Retry-After holds every request to that host, feeds' and pages' alike.
+        self._held: dict[str, tuple[float, str]] = {}
+        self._held_lock = threading.Lock()
+
+    def held(self, host: str) -> FetchError | None:
+        """The refusal of a request to `host` while it asked to wait (a 429 or 503 with
+        Retry-After): a poll fetching 100 pages of a site that answered the first "429, retry
+        after 600 s" sent it the 99 others all the same, and the next poll as many again,
+        each one an item retry spent (the pages were never read once the retries ran out)."""
+        with self._held_lock:
+            until, answer = self._held.get(host, (0.0, ""))
+            left = until - time.monotonic()
+            if left <= 0:
+                self._held.pop(host, None)
+                return None
+        return FetchError(f"not requested: {host} answered {answer}, {math.ceil(left):,} s "
+                          "left", retry_after=left, deferred=True)
+
+    def _hold(self, host: str, seconds: float, answer: str) -> None:
+        with self._held_lock:
+            until = time.monotonic() + seconds
+            if until > self._held.get(host, (0.0, ""))[0]:
+                self._held[host] = (until, answer)
 
     def address_problem(self, ip: str) -> str | None:
         """Overridable in tests (to call one loopback address public)."""
@@ -407,6 +457,12 @@ class Fetcher:
                     raise FetchError(f"redirect ({status}) to an invalid URL "
                                      f"{location[:200]!r} ({exc})", status=status) from exc
                 continue
+            if status == 304 and not (etag or last_modified):
+                # "Not modified" since nothing: the request named no version to compare with.
+                # Taken as a feed's not-modified, it was an `ok` poll that never read an item.
+                raise FetchError("HTTP 304 Not Modified to a request that was not conditional "
+                                 "(it sent no ETag or Last-Modified): the server sent no "
+                                 "content", status=status)
             mime, _, params = headers.get("content-type", "").partition(";")
             charset = None
             for p in params.split(";"):
@@ -419,25 +475,26 @@ class Fetcher:
 
     # ------------------------------------------------------------------ one hop
     def _check_url(self, url: str) -> tuple[str, str, int, str]:
+        shown = without_credentials(url)[:200]  # in a reason: shown and stored as last_error
         try:
             parts = urlsplit(url)
             port = parts.port
         except ValueError as exc:
-            raise FetchError(f"invalid URL {url[:200]!r} ({exc})") from exc
+            raise FetchError(f"invalid URL {shown!r} ({str(exc).replace(url, shown)})") from exc
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             raise FetchError(f"only http and https URLs are fetched, not {scheme or 'no scheme'!r}"
-                             f" ({url[:200]})")
+                             f" ({shown})")
         host = parts.hostname or ""
         if not host:
-            raise FetchError(f"no host in URL {url[:200]!r}")
+            raise FetchError(f"no host in URL {shown!r}")
         if parts.username or parts.password:
             raise FetchError("URLs with a user name or password are not fetched")
         if not host.isascii():  # as browsers resolve it (UTS #46, IDNA 2008), as reply.link
             try:
                 host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
             except UnicodeError as exc:  # idna.IDNAError too
-                raise FetchError(f"invalid host name {host[:200]!r} in {url[:200]!r}") from exc
+                raise FetchError(f"invalid host name {host[:200]!r} in {shown!r}") from exc
         port = port or (443 if scheme == "https" else 80)
         path = _encoded(parts.path or "/")
         if parts.query:
@@ -461,6 +518,9 @@ class Fetcher:
              last_modified: str | None) -> tuple[int, dict[str, str], bytes, str]:
         scheme, host, port, path = self._check_url(url)
         with self.gate.slot(host):
+            held = self.held(host)
+            if held is not None:
+                raise held
             address = self._address(host, port)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -519,6 +579,8 @@ class Fetcher:
             if status != 200:
                 retry = (parse_retry_after(hdrs.get("retry-after"), cap=86400.0)
                          if status in (429, 503) else None)
+                if retry:
+                    self._hold(host, retry, f"HTTP {status} with Retry-After {retry:g} s")
                 raise FetchError(f"HTTP {status} {resp.reason}".strip()
                                  + (f" (retry after {retry:g} s)" if retry else ""),
                                  status=status, retry_after=retry)

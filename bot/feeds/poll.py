@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,12 +36,18 @@ from bot.corpus.storage import (
     is_busy_error,
     is_full_error,
 )
-from bot.errors import UserError
+from bot.errors import UserError, failure_reason
 from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
 from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy, Response
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
-from bot.feeds.urls import canonical_url, doc_id_for, same_site, split_url
+from bot.feeds.urls import (
+    canonical_url,
+    doc_id_for,
+    same_site,
+    split_url,
+    without_credentials,
+)
 from bot.reply import clip_meta, link, printable_line
 
 log = logging.getLogger(__name__)
@@ -133,18 +139,24 @@ class FeedsConfig:
 def check_feed_url(url: str) -> str:
     """A feed URL as typed, checked for shape (fetching comes at the first poll)."""
     url = url.strip().strip("<>")
+    shown = without_credentials(url)[:200]  # a password typed in it is never echoed
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises on a port out of range or not a number
     except ValueError as exc:  # that, or an unclosed IPv6 bracket
-        raise UserError(f"not a valid URL: {url[:200]!r} ({exc})") from exc
+        raise UserError(f"not a valid URL: {shown!r} ({str(exc).replace(url, shown)})") from exc
     if parts.scheme.lower() not in ("http", "https"):
-        raise UserError(f"not an http(s) URL: {url[:200]!r} — give the feed's or the site's "
+        raise UserError(f"not an http(s) URL: {shown!r} — give the feed's or the site's "
                         "address, e.g. https://example.com/feed.xml")
     if not parts.hostname:
-        raise UserError(f"no host in {url[:200]!r}")
+        raise UserError(f"no host in {shown!r}")
+    if parts.username or parts.password:
+        # Never fetched (the fetcher refuses it), and kept it would be shown in feed lists
+        # and written to the log at every poll.
+        raise UserError(f"a feed URL with a user name or password is not followed: {shown!r}"
+                        " — briefbot sends no credentials; give the feed's public address")
     if link(url) is None:  # the rules of a shown link: a host name, IDNA for non-ASCII
-        raise UserError(f"{parts.hostname[:200]!r} is no valid host name in {url[:200]!r}")
+        raise UserError(f"{parts.hostname[:200]!r} is no valid host name in {shown!r}")
     if len(url) > 2000:
         raise UserError("that URL is too long (over 2,000 characters)")
     return url
@@ -241,6 +253,8 @@ class FeedReport:
     next_poll: str | None = None
     items: list[ItemOutcome] = field(default_factory=list)
     note: str | None = None  # e.g. "feed moved: OLD → NEW (found again on PAGE)"
+    # Why the search index could not be updated after the poll run (its articles stored)
+    index_error: str | None = None
 
     def counts(self) -> dict[str, int]:
         out = {"added": 0, "updated": 0, "unchanged": 0, "rejected": 0}
@@ -250,7 +264,7 @@ class FeedReport:
 
     def headline(self) -> str:
         """One printable line (a feed's name is its own title, anyone's text)."""
-        label = f"feed #{self.id} {self.name or self.url}"
+        label = f"feed #{self.id} {self.name or without_credentials(self.url)}"
         if self.note:
             label += f" ({self.note})"
         if self.status == "error":
@@ -263,6 +277,47 @@ class FeedReport:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# The zero dates of common date types (.NET's DateTime.MinValue 0001-01-01, SQL Server's 1753,
+# OLE's and Excel's 1899-12-30, 1900-01-01) and of Unix time: what a feed writes for an item
+# it has no date for. No feed item was published on them.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None:
+    """A feed item's date (ISO, UTC), when it can be its article's publication date: not a
+    type's zero date (a year up to 1900, the Unix epoch) nor after tomorrow (9999-12-31,
+    DateTime.MaxValue). Such a date gave the article its date over the page's own
+    ("published: 0001-01-01"); the page's date is used instead, or none."""
+    if item is None or not item.published:
+        return None
+    try:
+        when = datetime.fromisoformat(item.published)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if when.year <= 1900 or when == _EPOCH or when > (now or datetime.now(UTC)) + timedelta(days=1):
+        return None
+    return item.published
+
+
+def _distinct_keys(items: list[FeedItem]) -> list[FeedItem]:
+    """The items, each under a key of its own: items that share a guid (or JSON Feed id: `1`
+    and `"1"` are one) but not their link (or, without one, their title and content) are
+    different articles, each keyed by the guid and a hash of what tells it apart. A feed
+    that gives every item one guid (its own address, a constant) had only its first item
+    stored, the others skipped as "the same item twice", without a word, at every poll.
+    The same item twice (same guid and link) stays one."""
+    def what(item: FeedItem) -> str:
+        return item.link or f"{item.title or ''}\x1f{item.content or ''}"
+
+    seen: dict[str, set[str]] = {}
+    for item in items:
+        seen.setdefault(item.key, set()).add(what(item))
+    return [replace(item, key=f"{item.key[:960]}#{_hash(what(item).encode())[:16]}")
+            if len(seen[item.key]) > 1 else item for item in items]
 
 
 def iso(when: datetime) -> str:
@@ -283,7 +338,9 @@ def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Rejected(Exception):
-    pass
+    def __init__(self, reason: str, deferred: bool = False) -> None:
+        super().__init__(reason)
+        self.deferred = deferred  # the page was not requested: its host asked to wait
 
 
 # A feed URL answering these is gone: a discovered one is looked for again on its page.
@@ -310,6 +367,7 @@ class _Built:
     doc: dict[str, Any] | None = None
     sentences: list[tuple[Any, ...]] = field(default_factory=list)
     fallback: bool = False  # built from the feed's content because the page failed
+    deferred: bool = False  # the page was not requested (its host asked to wait): no attempt
     retries: int = 0  # failed attempts at this version of the item (after _commit: with this one)
 
 
@@ -362,7 +420,9 @@ class FeedPoller:
             reports.append(report)
             changed = changed or wrote
         if changed:
-            self._after_commit()
+            index_error = self._after_commit()
+            for report in reports:
+                report.index_error = index_error
         return reports
 
     def fetch_pages(self, urls: list[str]) -> list[ItemOutcome]:
@@ -380,13 +440,22 @@ class FeedPoller:
             self._after_commit()
         return [b.outcome for b in built]
 
-    def _after_commit(self) -> None:
+    def _after_commit(self) -> str | None:
+        """Update the search index; why it failed, or None. Stored and committed either way:
+        the index catches up at the next poll or reload. One log line, as a reload says it:
+        `feeds poll` printed the update's traceback on the terminal, and exited 0."""
         if self.after_commit is None:
-            return
+            return None
         try:
             self.after_commit(self.store)
-        except Exception:  # stored and committed: the index catches up on the next refresh
-            log.exception("search index update after a feed poll failed")
+        except Exception as exc:
+            why = failure_reason(exc)
+            log.warning("the articles are stored, but the search index could not be updated "
+                        "(%s): lookups answer from the previous build until the next poll or "
+                        "reload updates it", why)
+            log.debug("search index update after a feed poll failed", exc_info=True)
+            return why
+        return None
 
     # ------------------------------------------------------------------ one feed
     def _poll_one(self, row: dict[str, Any]) -> tuple[FeedReport, bool]:
@@ -458,7 +527,7 @@ class FeedPoller:
                 # is polled again at the next check.
                 report.status, report.error = "error", DB_BUSY_MESSAGE.replace(
                     "try again in a minute", "the feed is polled again at the next check")
-                log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
+                log.warning("feed #%s %s: %s", feed_id, without_credentials(row["url"]), report.error)
                 return report, False
             if is_full_error(exc):
                 # No room to write (a full disk): not the feed's failure either, and recording
@@ -466,9 +535,9 @@ class FeedPoller:
                 report.status, report.error = "error", (
                     f"the database could not be written ({exc}); the feed is polled again at "
                     "the next check")
-                log.warning("feed #%s %s: %s", feed_id, row["url"], report.error)
+                log.warning("feed #%s %s: %s", feed_id, without_credentials(row["url"]), report.error)
                 return report, False
-            log.exception("polling feed #%s (%s) failed", feed_id, row["url"])
+            log.exception("polling feed #%s (%s) failed", feed_id, without_credentials(row["url"]))
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now,
                          **extra)
         return report, wrote
@@ -516,14 +585,22 @@ class FeedPoller:
         delay = max(timedelta(minutes=backoff), timedelta(seconds=retry_after or 0))
         report.status, report.error = "error", reason
         report.next_poll = iso(now + delay)
-        log.warning("feed #%s %s: %s (next poll %s)", row["id"], row["url"], reason,
-                    report.next_poll)
         try:
             self.store.update_feed(int(row["id"]), last_error=reason, last_error_at=iso(now),
                                    failures=failures, next_poll=report.next_poll,
                                    last_status="error", **extra)
-        except Exception:
-            log.exception("could not record the error of feed #%s", row["id"])
+        except Exception as exc:
+            if not (is_busy_error(exc) or is_full_error(exc)):
+                log.exception("could not record the error of feed #%s", row["id"])
+            # Another writer held the database past its busy timeout, or the disk is full: the
+            # error is not recorded (it printed a traceback), and the feed stays due.
+            why = "the database is busy" if is_busy_error(exc) else f"the database could not " \
+                f"be written ({exc})"
+            report.error = f"{reason} (not recorded: {why}; the feed is polled again at the " \
+                "next check)"
+            report.next_poll = None
+        log.warning("feed #%s %s: %s (next poll %s)", row["id"], without_credentials(row["url"]),
+                    report.error, report.next_poll or "at the next check")
 
     def _items(self, feed_id: int, parsed: ParsedFeed) -> tuple[list[_Built], bool]:
         """The items to store, and whether new items were left over the budget."""
@@ -535,7 +612,7 @@ class FeedPoller:
         # Which item of this feed each document id belongs to: a canonical URL another item
         # already has is not this item's identity (a template naming one page everywhere).
         owners = {str(r["doc_id"]): key for key, r in seen.items() if r.get("doc_id")}
-        for item in parsed.items:
+        for item in _distinct_keys(parsed.items):
             if item.key in keys:  # the same item twice in one feed document
                 continue
             keys.add(item.key)
@@ -570,7 +647,7 @@ class FeedPoller:
         key = item.key if item is not None else None
         title = item.title if item is not None else None
         try:
-            fields_, url, note = self._article(item, link, owners or {})
+            fields_, url, note, deferred = self._article(item, link, owners or {})
             doc_id = doc_id or (doc_id_for(url) if url
                                 else f"feed-{_hash((key or '').encode())[:12]}")
             text = fields_.pop("text")
@@ -587,17 +664,19 @@ class FeedPoller:
                        content_hash=content_hash, run_id=None)
             outcome = ItemOutcome(url or link, "added", note, doc_id, doc.get("title") or title)
             return _Built(key, link, fingerprint, outcome, doc, parsed.sentences,
-                          fallback=note is not None)
+                          fallback=note is not None, deferred=deferred)
         except _Rejected as exc:
             return _Built(key, link, fingerprint, ItemOutcome(link, "rejected", str(exc), None,
-                                                              title))
+                                                              title), deferred=exc.deferred)
 
     def _article(self, item: FeedItem | None, link: str | None, owners: dict[str, str]
-                 ) -> tuple[dict[str, Any], str | None, str | None]:
-        """(fields for parse_job plus "text", canonical URL, note) of an item or a page."""
+                 ) -> tuple[dict[str, Any], str | None, str | None, bool]:
+        """(fields for parse_job plus "text", canonical URL, note, whether the page was left
+        unrequested because its host asked to wait) of an item or a page."""
         page: PageArticle | None = None
         final_url = link
         problem: str | None = None
+        deferred = False
         if link:
             try:
                 resp = self.fetcher.get(link, kind="page")
@@ -605,8 +684,9 @@ class FeedPoller:
                 page = extract_page(decode_html(resp.body, resp.charset), resp.url)
             except (FetchError, ExtractError) as exc:
                 problem = exc.reason
+                deferred = isinstance(exc, FetchError) and exc.deferred
             except Exception as exc:  # a bug on one page must not fail the whole feed
-                log.exception("fetching the page %s failed", link)
+                log.exception("fetching the page %s failed", without_credentials(link))
                 problem = f"internal error ({type(exc).__name__}: {exc})"
         else:
             problem = "the item has no link"
@@ -620,17 +700,17 @@ class FeedPoller:
                 "text": page.text,
                 "title": page.title or (item.title if item else None),
                 "author": page.author or (item.author if item else None),
-                "published": (item.published if item and item.published else page.published),
+                "published": _item_date(item) or page.published,
                 "outlet": page.sitename, "url": url}
-            return fields_, url, None
+            return fields_, url, None, False
         content = html_to_text(item.content) if item is not None and item.content else ""
         if not content.strip():
-            raise _Rejected(problem or "no article text")
+            raise _Rejected(problem or "no article text", deferred)
         assert item is not None
         url = canonical_url(link) if link else None
         return ({"text": content, "title": item.title, "author": item.author,
-                 "published": item.published, "outlet": None, "url": url}, url,
-                f"page not used: {problem}; stored the feed's own content")
+                 "published": _item_date(item), "outlet": None, "url": url}, url,
+                f"page not used: {problem}; stored the feed's own content", deferred)
 
     @staticmethod
     def _canonical_fits(canonical: str, fetched: str, key: str | None,
@@ -680,8 +760,10 @@ class FeedPoller:
         for b in built:  # a failed page (rejected, or the feed's content stored) is retried;
             # an item without a link has no page to try again
             if b.item_key is not None:
-                b.retries = b.retries + 1 if b.link and (
-                    b.fallback or b.outcome.outcome == "rejected") else 0
+                failed = b.link and (b.fallback or b.outcome.outcome == "rejected")
+                # A page left unrequested (its host asked to wait) spends no attempt, but is
+                # still tried again.
+                b.retries = (max(b.retries, 1) if b.deferred else b.retries + 1) if failed else 0
         items = [{"item_key": b.item_key, "link": b.link, "doc_id": b.outcome.doc_id,
                   "fingerprint": b.fingerprint, "retries": b.retries,
                   "outcome": b.outcome.outcome,

@@ -35,6 +35,20 @@ def split_url(url: str) -> SplitResult | None:
     return parts
 
 
+_AUTHORITY = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#\\]*)")
+
+
+def without_credentials(url: str) -> str:
+    """`url` as it may be shown or logged: a user name or password before its host
+    ("https://alice:s3cret@example.com/feed") replaced by "***" ("https://***@example.com/feed"),
+    however malformed the rest; any other URL as it is."""
+    m = _AUTHORITY.match(url)
+    if m is None or "@" not in m.group(2):
+        return url
+    host = m.group(2).rpartition("@")[2]
+    return f"{m.group(1) or ''}//***@{host}{url[m.end():]}"
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no default port, no fragment, no tracking parameters,
     the other parameters sorted; "/" for an empty path. A URL that cannot be read

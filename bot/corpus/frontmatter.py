@@ -1,0 +1,105 @@
+"""Front matter of a Markdown file: the YAML (`---`) or TOML (`+++`) block at its top that
+static-site generators and note apps write (Jekyll, Hugo, Astro, Obsidian). Its title, author
+and date are the article's; the block is no part of its text. Read line by line, never as
+YAML (no tags, anchors or aliases to expand); TOML with `tomllib`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+# The block: a fence line, then the lines up to the same fence, within the file's first 64 KB.
+_BLOCK = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_HEAD = 65_536
+# A YAML line of a front matter block: "key: value", a list item, an indented continuation,
+# a comment. Any other line (a sentence) and the block is no front matter: a file opening
+# with a Markdown rule.
+_YAML_KEY = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
+_YAML_OTHER = re.compile(r"^(?:[ \t]*#.*|[ \t]+\S.*|-[ \t].*|[ \t]*)$")
+_TITLE_KEYS = ("title", "headline")
+_AUTHOR_KEYS = ("author", "authors", "byline")
+_DATE_KEYS = ("date", "published", "pubdate", "publishdate", "date_published", "created")
+
+
+@dataclass
+class FrontMatter:
+    title: str | None
+    author: str | None
+    published: str | None
+    body: str  # the text after the block
+
+
+def split_front_matter(text: str) -> FrontMatter | None:
+    """The front matter of `text` and the text after it, or None when it has none."""
+    m = _BLOCK.match(text[:_HEAD])
+    if m is None:
+        return None
+    fields = _toml(m.group(2)) if m.group(1) == "+++" else _yaml(m.group(2))
+    if fields is None:
+        return None
+    return FrontMatter(_first(fields, _TITLE_KEYS), _names(fields, _AUTHOR_KEYS),
+                       _first(fields, _DATE_KEYS), text[m.end():])
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+    return value.strip()
+
+
+def _yaml(block: str) -> dict[str, Any] | None:
+    fields: dict[str, Any] = {}
+    key: str | None = None
+    for line in block.splitlines():
+        m = _YAML_KEY.match(line)
+        if m:
+            key = m.group(1).lower()
+            value = (m.group(2) or "").strip()
+            if value.startswith("[") and value.endswith("]"):
+                fields[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
+            elif value and value[0] not in "|>&*!{":  # a plain scalar, not YAML's other kinds
+                fields[key] = _unquote(value.split(" #", 1)[0])
+            continue
+        if not _YAML_OTHER.match(line):
+            return None  # a sentence: not front matter
+        item = line.strip()
+        if key is not None and item.startswith("- "):  # a block list under the last key
+            listed = fields.get(key)
+            items = listed if isinstance(listed, list) else []
+            items.append(_unquote(item[2:]))
+            fields[key] = items
+    return fields
+
+
+def _toml(block: str) -> dict[str, Any] | None:
+    try:
+        doc = tomllib.loads(block)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return None
+    return {k.lower(): v for k, v in doc.items()}
+
+
+def _first(fields: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = fields.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value is not None and not isinstance(value, (dict, bool)) and str(value).strip():
+            return " ".join(str(value).split())
+    return None
+
+
+def _names(fields: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = fields.get(key)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+        if isinstance(value, list):
+            names = [" ".join(str(v).split()) for v in value
+                     if isinstance(v, str) and v.strip()]
+            if names:
+                return ", ".join(names)
+    return None

@@ -1,0 +1,83 @@
+"""Break-it findings on the command line (breakit9)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+
+# Commands that change only what a database holds: a new one holds no feed or subscription.
+CHANGES = [["feeds", "poll"], ["feeds", "poll", "--json"], ["feeds", "poll", "1"],
+           ["feeds", "remove", "1"], ["schedule", "remove", "1"],
+           ["schedule", "remove", "1", "--json"]]
+
+
+@pytest.mark.parametrize("args", CHANGES)
+@pytest.mark.parametrize("how", ["--db", "env"])
+def test_commands_that_change_a_database_refuse_a_missing_one(
+        tmp_path: Path, args: list[str], how: str) -> None:
+    """`feeds poll` with a mistyped --db made a new empty database (and its folder) there and
+    answered "No feeds." (`[]` with --json), exit 0; `feeds remove` and `schedule remove`
+    made one too before saying there was no such row. They now refuse it as the reading
+    commands do: one line naming the path, exit 1, nothing created."""
+    db = tmp_path / "mistyped" / "b.db"
+    if how == "--db":
+        res = CliRunner().invoke(cli, ["--db", str(db), *args])
+    else:
+        res = CliRunner().invoke(cli, args, env={"BRIEFBOT_DB": str(db)})
+    assert res.exit_code == 1, res.output
+    assert f"no database at {db}" in res.stderr and "Traceback" not in res.stderr
+    if "--json" in args:
+        assert f"no database at {db}" in json.loads(res.stdout)["error"]
+    else:
+        assert res.stdout == ""
+    assert not (tmp_path / "mistyped").exists()
+
+
+@pytest.mark.parametrize("paths", [[""], ["  "], ["corpus", ""]])
+def test_an_empty_reload_path_is_a_usage_error_not_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: list[str]) -> None:
+    """`briefbot reload "$DIR"` with DIR unset is `reload ""`: it was read as Path(""), the
+    current folder, and reloaded it recursively (from a home folder, every .txt, .md and
+    .jsonl file under it went into the corpus, exit 0)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("Shopping\n\nBuy milk and bread on the way home.\n",
+                                        encoding="utf-8")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(
+        "Ports reopen\n\nThe port reopened on Monday, officials said.\n", encoding="utf-8")
+    db = tmp_path / "var" / "b.db"
+    res = CliRunner().invoke(cli, ["--db", str(db), "reload", "--no-index", *paths])
+    assert res.exit_code == 2, res.output
+    assert "an empty path (an unset variable?)" in res.stderr
+    assert not db.exists()
+    res = CliRunner().invoke(cli, ["--db", str(db), "reload", "--no-index", "--json", *paths])
+    assert res.exit_code == 2 and "an empty path" in json.loads(res.stdout)["error"]
+    assert not db.exists()
+
+
+def test_sources_clips_a_huge_title_author_and_outlets(tmp_path: Path) -> None:
+    """A JSONL record whose title is 100,000 characters (a scraper's whole page in the
+    field) printed one 100,004-character line in `briefbot sources`; its author and outlets
+    as long. Clipped there as in chat, saying so; `source ID` and --json give them whole."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    title = "Bridge " * 20_000
+    rec = {"id": "big", "title": title, "author": "Jane Doe, " * 5_000,
+           "outlet": [f"Outlet number {i}" for i in range(3_000)],
+           "text": "The council approved the harbour bridge on Tuesday."}
+    (corpus / "a.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    db = str(tmp_path / "b.db")
+    assert CliRunner().invoke(cli, ["--db", db, "reload", "--no-index", str(corpus)]).exit_code == 0
+    res = CliRunner().invoke(cli, ["--db", db, "sources"])
+    assert res.exit_code == 0
+    lines = res.stdout.splitlines()
+    assert max(map(len, lines)) < 1_000, [len(line) for line in lines]
+    assert lines[0].startswith("big  Bridge Bridge") and "[clipped: " in lines[0]
+    assert "author: Jane Doe, Jane Doe" in lines[1] and lines[1].count("[clipped: ") == 2
+    res = CliRunner().invoke(cli, ["--db", db, "sources", "--json"])
+    assert json.loads(res.stdout)[0]["title"] == title.strip()
