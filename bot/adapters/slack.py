@@ -105,6 +105,19 @@ _AUTH = {
     "account_inactive": "the Slack app's account is inactive (app uninstalled or workspace disabled)",
     "missing_scope": "the Slack app lacks a scope it needs (chat:write): update it from config/slack-manifest.yml",
 }
+_APP_AUTH = {  # apps.connections.open's answers about SLACK_APP_TOKEN
+    "invalid_auth": f"{ENV_APP} is invalid (an app-level token, xapp-…, of this app)",
+    "not_authed": f"no {ENV_APP} was sent",
+    "token_revoked": f"{ENV_APP} was revoked: generate a new app-level token (Basic "
+                     "Information → App-Level Tokens) and update it",
+    "token_expired": f"{ENV_APP} expired: generate a new app-level token and update it",
+    "account_inactive": "the Slack app's account is inactive (app uninstalled or workspace "
+                        "disabled)",
+    "missing_scope": f"{ENV_APP} lacks the connections:write scope: generate one with it",
+    "not_allowed_token_type": f"{ENV_APP} is not an app-level token (xapp-…)",
+}
+# The longest the Socket Mode websocket may take to open at start.
+SOCKET_CONNECT_WAIT = 60.0
 _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
               "request_timeout"}
 
@@ -561,17 +574,42 @@ class SlackAdapter:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             self._socket = AsyncSocketModeHandler(self.app, self._app_token)
+            # slack_sdk's connect() retries every failure for ever, every 10 s with a
+            # traceback: a revoked or invalid app token, an outage, a Retry-After it cannot
+            # read (int() of a date). So the connection URL is asked for here, where each
+            # failure is told apart, and the websocket itself gets SOCKET_CONNECT_WAIT.
+            self._socket.client.wss_uri = await self._socket_url()
             try:
-                await self._socket.connect_async()
-            except SlackApiError as exc:
-                raise UserError(f"Slack Socket Mode: could not connect "
-                                f"({slack_error(exc) or _outage(exc)}): check {ENV_APP}") from exc
-            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                raise UserError(f"Slack Socket Mode: cannot reach Slack: {exc}") from exc
+                await asyncio.wait_for(self._socket.connect_async(), SOCKET_CONNECT_WAIT)
+            except TimeoutError as exc:
+                raise UserError(f"Slack Socket Mode: the websocket to Slack did not open within "
+                                f"{SOCKET_CONNECT_WAIT:.0f} s (a proxy or firewall refusing "
+                                "wss:// connections?); try again later") from exc
             log.info("Slack: connected in Socket Mode")
         else:
             await self._serve_http()
         await self._stop.wait()
+
+    async def _socket_url(self) -> str:
+        """A Socket Mode websocket URL (apps.connections.open with the app-level token), or a
+        UserError saying whether the token or Slack is at fault."""
+        try:
+            response = await self.client.apps_connections_open(app_token=self._app_token or "")
+        except SlackApiError as exc:
+            outage = _outage(exc)
+            if outage is not None:
+                raise UserError(f"Slack Socket Mode: the Slack API is unavailable ({outage}); "
+                                f"{ENV_APP} was not checked — try again later (status: "
+                                "https://slack-status.com)") from exc
+            error = str(slack_error(exc))
+            raise UserError("Slack Socket Mode: " + _APP_AUTH.get(
+                error, f"Slack rejected {ENV_APP} ({error})")) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise UserError(f"Slack Socket Mode: cannot reach the Slack API: {exc!r}") from exc
+        url = response.get("url")
+        if not isinstance(url, str) or not url:
+            raise UserError("Slack Socket Mode: apps.connections.open gave no URL")
+        return url
 
     async def _check_token(self) -> None:
         try:

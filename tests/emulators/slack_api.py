@@ -49,6 +49,9 @@ What the mock does
   ``chat.postEphemeral``, ``chat.update``, ``chat.delete``, ``users.info``,
   ``conversations.info``; anything else is recorded and answered ``{"ok": true}``
   (override/extend with :meth:`SlackWebAPIMock.on`).
+* Socket Mode: :class:`SlackSocketModeMock` (async) serves the websocket that
+  ``apps.connections.open`` hands out, sends slash-command envelopes, records the acks and
+  drops connections or asks for a reconnect as Slack does.
 * ``POST /response/<key>`` (see :meth:`SlackWebAPIMock.response_url`) emulates a
   slash-command/interaction ``response_url``; answers ``200 ok`` (text/plain) and is
   recorded with ``method == "response_url"``. Like Slack, one response URL takes at most
@@ -126,6 +129,7 @@ __all__ = [
     "Injection",
     "bolt_request",
     "RecordedCall",
+    "SlackSocketModeMock",
     "SlackWebAPIMock",
     "TokenInfo",
     "http_post",
@@ -1185,3 +1189,102 @@ async def serving(adapter: Any, stop_timeout: float = 10) -> AsyncIterator[Any]:
     finally:
         await adapter.close()
         await asyncio.wait_for(task, stop_timeout)
+
+
+class SlackSocketModeMock:
+    """A loopback Socket Mode endpoint, in the current event loop (``async with``).
+
+    On entry ``api`` accepts ``app_token`` and answers ``apps.connections.open`` with a
+    ``ws://127.0.0.1:<port>/link/?ticket=N`` URL to this server (a new ticket each call, as
+    Slack's single-use URLs). Each websocket accepted is greeted with Slack's ``hello``;
+    :meth:`slash_command` sends a ``slash_commands`` envelope on the newest open connection,
+    :meth:`wait_ack` waits for the app's ack of it (``{"envelope_id": …, "payload": …}``),
+    :meth:`drop` closes every open connection from the server's side (a load balancer
+    restart), :meth:`ask_to_reconnect` sends ``{"type": "disconnect"}`` (Slack's
+    ``refresh_requested``, a few times an hour)."""
+
+    def __init__(self, api: SlackWebAPIMock, app_token: str = "xapp-test") -> None:
+        self.api = api
+        self.app_token = app_token
+        self.connections: list[Any] = []  # every websocket accepted, oldest first
+        self.acks: dict[str, JSONDict] = {}
+        self.tickets = itertools.count(1)
+        self._runner: Any = None
+        self.port = 0
+
+    async def __aenter__(self) -> SlackSocketModeMock:
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_get("/link/", self._serve)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        self.api.add_token(self.app_token)
+        self.api.on("apps.connections.open", lambda call: {
+            "url": f"ws://127.0.0.1:{self.port}/link/?ticket={next(self.tickets)}"})
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.drop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _serve(self, request: Any) -> Any:
+        from aiohttp import WSMsgType, web
+
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.connections.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": len(self.open),
+                            "connection_info": {"app_id": "A0TEST"},
+                            "debug_info": {"host": "emulator", "approximate_connection_time": 18060}})
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                data = json.loads(message.data)
+                if isinstance(data, dict) and "envelope_id" in data:
+                    self.acks[str(data["envelope_id"])] = data
+        return ws
+
+    @property
+    def open(self) -> list[Any]:
+        return [ws for ws in self.connections if not ws.closed]
+
+    async def wait_connected(self, count: int = 1, timeout: float = 5.0) -> None:
+        """Until `count` websockets have been accepted in all and one is open."""
+        deadline = time.monotonic() + timeout
+        while len(self.connections) < count or not self.open:
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"timed out after {timeout}s waiting for connection "
+                                     f"{count}; {len(self.connections)} accepted, "
+                                     f"{len(self.open)} open")
+            await asyncio.sleep(0.01)
+
+    async def slash_command(self, payload: Mapping[str, Any]) -> str:
+        """Send a slash command (:func:`slash_command_payload`) on the newest open
+        connection; its envelope id."""
+        envelope_id = uuid.uuid4().hex
+        await self.open[-1].send_json({"envelope_id": envelope_id, "type": "slash_commands",
+                                       "payload": dict(payload),
+                                       "accepts_response_payload": True})
+        return envelope_id
+
+    async def wait_ack(self, envelope_id: str, timeout: float = 5.0) -> JSONDict:
+        deadline = time.monotonic() + timeout
+        while envelope_id not in self.acks:
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"no ack of envelope {envelope_id} within {timeout}s")
+            await asyncio.sleep(0.01)
+        return self.acks[envelope_id]
+
+    async def drop(self) -> None:
+        """Close every open connection from the server's side."""
+        for ws in self.open:
+            await ws.close()
+
+    async def ask_to_reconnect(self, reason: str = "refresh_requested") -> None:
+        """Slack's ``disconnect`` message on the newest open connection."""
+        await self.open[-1].send_json({"type": "disconnect", "reason": reason,
+                                       "debug_info": {"host": "emulator"}})
