@@ -5,6 +5,7 @@ HTTP mode signatures. Each test of a fix failed before it."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -22,7 +23,9 @@ from tests.emulators.slack_api import SlackSocketModeMock, SlackWebAPIMock, slas
 from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
     answers,
     assert_within_limits,
+    command,
     core,
+    slack,
     text_of,
 )
 
@@ -154,3 +157,25 @@ async def test_socket_mode_commands_go_on_after_a_dropped_connection_and_a_refre
     assert elapsed < 3 and "/claim TEXT" in text_of([answer])
     assert len(api.calls_to("apps.connections.open")) == 3
     assert await adapter.connected()
+
+
+# ---------------------------------------------------------------------------- token mid-run
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("error", ["token_revoked", "invalid_auth", "account_inactive"])
+async def test_a_workspace_admin_denied_for_a_refused_bot_token_is_not_told_to_retry(
+        slack: SlackAdapter, api: SlackWebAPIMock, error: str,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The bot token revoked (or the app uninstalled) while the bot runs: users.info fails,
+    # and a workspace admin's /briefbot status was denied with "if you are, try again in a
+    # minute", which cannot help; the log had one warning line like a passing outage's.
+    api.add_user("U9", is_admin=True)
+    api.revoke_token(TOKEN, error)
+    answer = await command(slack, api, "/briefbot", "status", user_id="U9")
+    text = text_of([answer])
+    assert "needs admin rights" in text and f"users.info: {error}" in text
+    assert "try again in a minute" not in text
+    assert "the bot's operator has to fix it" in text
+    assert any(r.levelno == logging.ERROR and "refused the bot token" in r.getMessage()
+               for r in caplog.records)

@@ -180,7 +180,14 @@ class AdminLookup:
             user = (await client.users_info(user=user_id))["user"]
         except SlackApiError as exc:
             why = slack_error(exc) or _outage(exc) or "error"
-            log.warning("users.info failed for %s (%s): not treated as an admin", user_id, why)
+            if why in _AUTH:  # the bot's token, not Slack's load: its operator must act
+                log.error("Slack: users.info refused the bot token (%s): %s is not treated "
+                          "as an admin; %s", why, _loggable(user_id),
+                          "the app lacks users:read: update it from config/slack-manifest.yml"
+                          if why == "missing_scope" else _AUTH[why])
+            else:
+                log.warning("users.info failed for %s (%s): not treated as an admin", user_id,
+                            why)
             return False, f"users.info: {why}"
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
@@ -387,8 +394,15 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
         reply.ephemeral = True
     if unchecked is not None and reply.kind == "denied":
         # Not "you are no admin" alone: an admin denied during a Slack outage would think so.
-        reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
-                            f"workspace ({unchecked}); if you are, try again in a minute."))
+        if unchecked.removeprefix("users.info: ") in _AUTH:
+            # A revoked or invalid token, an uninstalled app: trying again changes nothing.
+            reply.add(Paragraph(f"Slack refused the bot's token when asked whether you are an "
+                                f"admin of this workspace ({unchecked}): the bot's operator "
+                                "has to fix it (it has been logged); until then admin "
+                                "commands are refused to workspace admins."))
+        else:
+            reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
+                                f"workspace ({unchecked}); if you are, try again in a minute."))
     return reply
 
 
