@@ -15,12 +15,19 @@ import pytest
 import pytest_asyncio
 
 from bot.adapters import slack as slack_module
-from bot.adapters.slack import SlackAdapter, make_client
+from bot.adapters.slack import ReplayGuard, SlackAdapter, make_client
 from bot.core import Core
 from bot.errors import UserError
 from tests.conftest import SLACK_TOKEN as TOKEN
-from tests.emulators.slack_api import SlackSocketModeMock, SlackWebAPIMock, slash_command_payload
+from tests.emulators.slack_api import (
+    SlackSocketModeMock,
+    SlackWebAPIMock,
+    http_post,
+    signed_slash_command_request,
+    slash_command_payload,
+)
 from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
+    SECRET,
     answers,
     assert_within_limits,
     command,
@@ -179,3 +186,41 @@ async def test_a_workspace_admin_denied_for_a_refused_bot_token_is_not_told_to_r
     assert "the bot's operator has to fix it" in text
     assert any(r.levelno == logging.ERROR and "refused the bot token" in r.getMessage()
                for r in caplog.records)
+
+
+# ---------------------------------------------------------------------------- HTTP mode
+
+
+@pytest.mark.asyncio
+async def test_a_signed_request_sent_again_is_refused(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Bolt refuses a timestamp over 5 minutes old, not the same signed request sent again:
+    # a captured admin command (/briefbot unsubscribe 5, reload) was run once per replay for
+    # 5 minutes. Slack never sends a slash command twice (its own trigger_id each time).
+    assert slack.url
+    body, headers = signed_slash_command_request(
+        SECRET, command="/briefbot", text="help", team_id=api.team_id,
+        response_url=api.response_url("replayed"))
+    statuses = [(await asyncio.to_thread(http_post, slack.url, body, headers))[0]
+                for _ in range(3)]
+    assert statuses == [200, 401, 401]
+    other_body, other_headers = signed_slash_command_request(  # same second, another command
+        SECRET, command="/briefbot", text="help", team_id=api.team_id,
+        timestamp=int(headers["X-Slack-Request-Timestamp"]),
+        response_url=api.response_url("other"))
+    assert (await asyncio.to_thread(http_post, slack.url, other_body, other_headers))[0] == 200
+    await answers(api, "other")
+    await asyncio.sleep(0.2)
+    assert len(api.response_posts("replayed")) == 1
+    assert "refused a replayed request" in caplog.text
+
+
+def test_replay_guard_forgets_a_signature_once_its_timestamp_is_stale() -> None:
+    now = [1_000_000.0]
+    guard = ReplayGuard(window=300, clock=lambda: now[0])
+    assert guard.first_use("v0=a", 1_000_000) and not guard.first_use("v0=a", 1_000_000)
+    assert guard.first_use("v0=b", 1_000_000)
+    now[0] += 301  # Bolt refuses both timestamps now; the guard need not keep them
+    assert guard.first_use("v0=c", 1_000_301)
+    assert set(guard._seen) == {"v0=c"}

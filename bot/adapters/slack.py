@@ -240,6 +240,31 @@ def _timestamp_ok(value: str | None) -> bool:
     return value is not None and value.isascii() and value.isdigit() and len(value) <= 12
 
 
+class ReplayGuard:
+    """The signatures of the signed requests taken while their timestamp is still within
+    Slack's 5 minutes (`window`): Bolt refuses an older timestamp, not a request sent again
+    (a captured `/briefbot unsubscribe 5` or `reload` could be replayed as often as wanted
+    for 5 minutes). Slack never sends one slash command twice (each has its own trigger_id,
+    so its own signature). Only validly signed requests are remembered: nobody without the
+    signing secret can fill it."""
+
+    def __init__(self, window: float = 300.0, clock: Callable[[], float] = time.time) -> None:
+        self.window = window
+        self.clock = clock
+        self._seen: dict[str, float] = {}  # signature -> until when Bolt would accept it
+        self._purged = 0.0
+
+    def first_use(self, signature: str, timestamp: int) -> bool:
+        now = self.clock()
+        if now - self._purged > 30:
+            self._seen = {s: until for s, until in self._seen.items() if until >= now}
+            self._purged = now
+        if signature in self._seen:
+            return False
+        self._seen[signature] = timestamp + self.window
+        return True
+
+
 def _signed(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     """Slack's v0 request signature over the raw body (slack_sdk's verifier decodes the body
     first, so it cannot judge one that is not UTF-8)."""
@@ -565,6 +590,7 @@ class SlackAdapter:
         self.port, self.host, self.path = port, host, path
         self.client = client or make_client(bot_token)
         self._signing_secret = signing_secret
+        self._replays = ReplayGuard()
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret,
                             request_verification_enabled=self.mode == "http")
         register(self.app, self.router)
@@ -673,6 +699,12 @@ class SlackAdapter:
                     return web.Response(status=401, text="invalid request")
                 log.warning("Slack: a signed request's body is not text (400)")
                 return web.Response(status=400, text="request body is not UTF-8")
+            signature = request.headers.get("X-Slack-Signature", "")
+            if (_signed(self._signing_secret, timestamp or "", raw, signature)
+                    and not self._replays.first_use(signature, int(timestamp or 0))):
+                log.warning("Slack: refused a replayed request (its signature was already "
+                            "used; 401)")
+                return web.Response(status=401, text="invalid request")
             return await handler(request)
 
         server.web_app.middlewares.append(reject_malformed)
