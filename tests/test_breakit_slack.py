@@ -16,6 +16,7 @@ import pytest_asyncio
 
 from bot.adapters import slack as slack_module
 from bot.adapters.slack import ReplayGuard, SlackAdapter, make_client
+from bot.adapters.slack_blocks import render_messages
 from bot.core import Core
 from bot.errors import UserError
 from tests.conftest import SLACK_TOKEN as TOKEN
@@ -23,6 +24,7 @@ from tests.emulators.slack_api import (
     SlackSocketModeMock,
     SlackWebAPIMock,
     http_post,
+    message_problem,
     signed_slash_command_request,
     slash_command_payload,
 )
@@ -32,6 +34,7 @@ from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
     assert_within_limits,
     command,
     core,
+    huge_reply,
     slack,
     text_of,
 )
@@ -224,3 +227,33 @@ def test_replay_guard_forgets_a_signature_once_its_timestamp_is_stale() -> None:
     now[0] += 301  # Bolt refuses both timestamps now; the guard need not keep them
     assert guard.first_use("v0=c", 1_000_301)
     assert set(guard._seen) == {"v0=c"}
+
+
+# ---------------------------------------------------------------------------- Block Kit limits
+
+
+def test_the_emulator_refuses_messages_beyond_slacks_limits() -> None:
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x"}}
+    assert message_problem({"text": "x", "blocks": [section] * 50}) is None
+    assert message_problem({"text": "x", "blocks": [section] * 51}) == "invalid_blocks"
+    assert message_problem({"text": "x" * 40_001}) == "msg_too_long"
+    long_section = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}
+    header = {"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}
+    fields = {"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * 11}
+    empty = {"type": "section", "text": {"type": "mrkdwn", "text": ""}}
+    for block in (long_section, header, fields, empty):
+        assert message_problem({"text": "x", "blocks": [block]}) == "invalid_blocks"
+
+
+@pytest.mark.asyncio
+async def test_a_huge_hostile_reply_is_taken_by_an_emulator_checking_slacks_limits(
+        api: SlackWebAPIMock, core: Core) -> None:  # noqa: F811
+    # Verification: every part of a reply past every limit at once (huge_reply: a 300-character
+    # title, 30 sources, 25 fields, 200 long bullets, text that escaping grows five-fold) is
+    # accepted by an emulator that refuses what Slack refuses.
+    deliverer = SlackAdapter(core, bot_token=TOKEN, signing_secret=SECRET,
+                             client=make_client(TOKEN, api.base_url))
+    await deliverer.deliver("C7", huge_reply())
+    calls = api.calls_to("chat.postMessage")
+    assert len(calls) == len(render_messages(huge_reply())) > 1
+    assert all(c.response.get("ok") for c in calls if isinstance(c.response, dict))

@@ -57,6 +57,10 @@ What the mock does
   recorded with ``method == "response_url"``. Like Slack, one response URL takes at most
   ``RESPONSE_URL_USES`` (5) posts: later ones get ``404 used_url`` (``response_url_uses``
   in the constructor; None = no limit).
+* Block Kit limits (``check_limits``, on by default): a message beyond Slack's documented
+  limits (:func:`message_problem`) gets ``invalid_blocks`` / ``msg_too_long`` from
+  ``chat.postMessage`` and ``chat.postEphemeral``, and ``400`` with that text from a
+  response URL, as Slack refuses it.
 * Every request is recorded as a :class:`RecordedCall` in ``api.calls`` (the
   Authorization header value is never stored; ``call.token`` says which token was
   used).
@@ -329,6 +333,7 @@ class SlackWebAPIMock:
         strict: bool = False,
         accept_any_token: bool = False,
         response_url_uses: int | None = RESPONSE_URL_USES,
+        check_limits: bool = True,
     ) -> None:
         self.team_id = team_id
         self.team_name = team_name
@@ -340,6 +345,7 @@ class SlackWebAPIMock:
         self.strict = strict
         self.accept_any_token = accept_any_token
         self.response_url_uses = response_url_uses
+        self.check_limits = check_limits
         self._response_url_used: dict[str | None, int] = {}
 
         self.calls: list[RecordedCall] = []
@@ -726,6 +732,9 @@ class SlackWebAPIMock:
             used = self._response_url_used.get(call.response_key, 0)
             if self.response_url_uses is not None and used >= self.response_url_uses:
                 return 404, "used_url", {}
+            problem = message_problem(call.body) if self.check_limits else None
+            if problem is not None:
+                return 400, problem, {}
             self._response_url_used[call.response_key] = used + 1
             return 200, "ok", {}
 
@@ -793,6 +802,9 @@ class SlackWebAPIMock:
         error = self._check_postable(body.get("channel"))
         if error:
             return {"ok": False, "error": error}
+        problem = message_problem(body) if self.check_limits else None
+        if problem is not None:
+            return {"ok": False, "error": problem}
         if not any(body.get(k) for k in ("text", "blocks", "attachments")):
             return {"ok": False, "error": "no_text"}
         ts = self._next_ts()
@@ -816,6 +828,9 @@ class SlackWebAPIMock:
         error = self._check_postable(body.get("channel"))
         if error:
             return {"ok": False, "error": error}
+        problem = message_problem(body) if self.check_limits else None
+        if problem is not None:
+            return {"ok": False, "error": problem}
         if not body.get("user"):
             return {"ok": False, "error": "user_not_in_channel"}
         if not any(body.get(k) for k in ("text", "blocks", "attachments")):
@@ -897,6 +912,60 @@ _BUILTIN_METHODS: dict[str, _BuiltinMethod] = {
     "users.info": SlackWebAPIMock._m_users_info,
     "conversations.info": SlackWebAPIMock._m_conversations_info,
 }
+
+
+MESSAGE_BLOCKS = 50  # Slack's documented Block Kit limits for a message
+MESSAGE_TEXT_CHARS = 40_000
+SECTION_TEXT_CHARS = 3000
+SECTION_FIELDS, FIELD_CHARS = 10, 2000
+HEADER_CHARS = 150
+CONTEXT_ELEMENTS = 10
+
+
+def message_problem(body: Mapping[str, Any]) -> str | None:
+    """Slack's error for a message (chat.postMessage / postEphemeral / response_url body)
+    beyond its documented limits: ``msg_too_long`` (``text`` over 40,000 characters),
+    ``invalid_blocks`` (over 50 blocks; a section's text empty or over 3,000, over 10 fields
+    or one over 2,000; a header not plain_text or over 150; a context with no element or
+    over 10, or a text element over 3,000), else None. Lengths in characters."""
+    text = body.get("text")
+    if isinstance(text, str) and len(text) > MESSAGE_TEXT_CHARS:
+        return "msg_too_long"
+    if "blocks" not in body:
+        return None
+    blocks = _maybe_json(body["blocks"])
+    if not isinstance(blocks, list) or len(blocks) > MESSAGE_BLOCKS:
+        return "invalid_blocks"
+    return None if all(_block_ok(b) for b in blocks) else "invalid_blocks"
+
+
+def _text_ok(obj: object, limit: int, kinds: tuple[str, ...] = ("mrkdwn", "plain_text")) -> bool:
+    return (isinstance(obj, dict) and obj.get("type") in kinds
+            and isinstance(obj.get("text"), str) and 0 < len(obj["text"]) <= limit)
+
+
+def _block_ok(block: object) -> bool:
+    if not isinstance(block, dict):
+        return False
+    kind = block.get("type")
+    if kind == "header":
+        return _text_ok(block.get("text"), HEADER_CHARS, ("plain_text",))
+    if kind == "section":
+        text, fields = block.get("text"), block.get("fields")
+        if text is None and fields is None:
+            return False
+        if text is not None and not _text_ok(text, SECTION_TEXT_CHARS):
+            return False
+        return fields is None or (isinstance(fields, list)
+                                  and 0 < len(fields) <= SECTION_FIELDS
+                                  and all(_text_ok(f, FIELD_CHARS) for f in fields))
+    if kind == "context":
+        elements = block.get("elements")
+        return (isinstance(elements, list) and 0 < len(elements) <= CONTEXT_ELEMENTS
+                and all(_text_ok(e, SECTION_TEXT_CHARS) or (isinstance(e, dict)
+                                                           and e.get("type") == "image")
+                        for e in elements))
+    return isinstance(kind, str)  # dividers and the blocks the bot does not send
 
 
 def _maybe_json(value: object) -> object:
