@@ -169,6 +169,38 @@ async def test_socket_mode_commands_go_on_after_a_dropped_connection_and_a_refre
     assert await adapter.connected()
 
 
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("failure", ["long-retry-after", "outage-page"])
+async def test_socket_mode_reconnects_once_slack_is_back_after_a_failed_reconnect(
+        api: SlackWebAPIMock, core: Core, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, failure: str) -> None:
+    # A connection dropped while apps.connections.open is rate-limited: slack_sdk slept the
+    # whole Retry-After (an hour here) holding its reconnect lock, so commands went unheard
+    # for an hour after Slack was back; an outage's HTML page made its retry log
+    # "AttributeError: 'str' object has no attribute 'get'".
+    monkeypatch.setattr(slack_module, "SOCKET_PING_INTERVAL", 0.5)
+    async with SlackSocketModeMock(api, APP_TOKEN) as server:
+        adapter = socket_adapter(api, core)
+        task = asyncio.create_task(adapter.run())
+        try:
+            await server.wait_connected()
+            if failure == "long-retry-after":
+                api.rate_limit("apps.connections.open", retry_after=3600)
+            else:
+                api.outage("apps.connections.open")
+            await server.drop()
+            await server.wait_connected(count=2, timeout=10)
+            ack, elapsed, answer = await socket_command(api, server, "sources", "after")
+            assert elapsed < 3 and "Sources (1)" in text_of([answer])
+        finally:
+            await adapter.close()
+            await asyncio.wait_for(task, 10)
+    why = "HTTP 429, ratelimited" if failure == "long-retry-after" else "HTTP 503, not a Slack API"
+    assert any(r.levelno == logging.WARNING and why in r.getMessage()
+               and "retried every" in r.getMessage() for r in caplog.records)
+    assert "AttributeError" not in caplog.text
+
 # ---------------------------------------------------------------------------- token mid-run
 
 

@@ -118,6 +118,8 @@ _APP_AUTH = {  # apps.connections.open's answers about SLACK_APP_TOKEN
 }
 # The longest the Socket Mode websocket may take to open at start.
 SOCKET_CONNECT_WAIT = 60.0
+# Socket Mode pings Slack this often; a lost connection is retried as often (slack_bolt's).
+SOCKET_PING_INTERVAL = 10.0
 _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
               "request_timeout"}
 
@@ -613,7 +615,13 @@ class SlackAdapter:
         if self.mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            self._socket = AsyncSocketModeHandler(self.app, self._app_token)
+            self._socket = AsyncSocketModeHandler(self.app, self._app_token,
+                                                  ping_interval=SOCKET_PING_INTERVAL)
+            # Its reconnects (a connection Slack drops or asks to renew) ask for a new URL
+            # here too: slack_sdk's own slept any Retry-After (an hour: no reconnect for an
+            # hour, its reconnect lock held) and read it with int() (a date: ValueError), and
+            # an outage's HTML page made an AttributeError of it.
+            self._socket.client.issue_new_wss_url = self._reconnect_url  # type: ignore[method-assign]
             # slack_sdk's connect() retries every failure for ever, every 10 s with a
             # traceback: a revoked or invalid app token, an outage, a Retry-After it cannot
             # read (int() of a date). So the connection URL is asked for here, where each
@@ -630,6 +638,17 @@ class SlackAdapter:
             await self._serve_http()
         await self._stop.wait()
 
+    async def _reconnect_url(self) -> str:
+        """A new Socket Mode URL for slack_sdk's reconnect, which retries every
+        SOCKET_PING_INTERVAL on any error: a failure is one warning line and a
+        ConnectionError saying why (the client's 429 wait is bounded as for every call)."""
+        try:
+            return await self._socket_url()
+        except UserError as exc:
+            log.warning("%s; the connection is retried every %.0f s", exc,
+                        SOCKET_PING_INTERVAL)
+            raise ConnectionError(str(exc)) from None
+
     async def _socket_url(self) -> str:
         """A Socket Mode websocket URL (apps.connections.open with the app-level token), or a
         UserError saying whether the token or Slack is at fault."""
@@ -639,7 +658,7 @@ class SlackAdapter:
             outage = _outage(exc)
             if outage is not None:
                 raise UserError(f"Slack Socket Mode: the Slack API is unavailable ({outage}); "
-                                f"{ENV_APP} was not checked — try again later (status: "
+                                f"{ENV_APP} was not checked (status: "
                                 "https://slack-status.com)") from exc
             error = str(slack_error(exc))
             raise UserError("Slack Socket Mode: " + _APP_AUTH.get(
