@@ -31,6 +31,7 @@ from tests.emulators.slack_api import (
 from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
     SECRET,
     answers,
+    assert_inert,
     assert_within_limits,
     command,
     core,
@@ -221,6 +222,29 @@ async def test_a_workspace_admin_denied_for_a_refused_bot_token_is_not_told_to_r
     assert "the bot's operator has to fix it" in text
     assert any(r.levelno == logging.ERROR and "refused the bot token" in r.getMessage()
                for r in caplog.records)
+
+
+
+# ---------------------------------------------------------------------------- user text
+
+HOSTILE_COMMAND_TEXT = ("<!channel> <@U123> <!here> &lt;!everyone&gt; &amp;lt; @here @channel "
+                        "<#C1|general> <!subteam^S1|@team> <https://evil.example|click> "
+                        "&lt;@U123&gt; *bold* `code` ~strike~ _it_")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("name,text", [
+    ("/claim", HOSTILE_COMMAND_TEXT), ("/briefbot", HOSTILE_COMMAND_TEXT),
+    ("/brief", HOSTILE_COMMAND_TEXT), ("/briefbot", "source " + HOSTILE_COMMAND_TEXT),
+    ("/briefbot", "subscribe " + HOSTILE_COMMAND_TEXT), ("/claim", ""), ("/briefbot", "   "),
+    ("/claim", "x" * 10_000), ("/briefbot", "source " + "<!channel>" * 1000),
+])
+async def test_hostile_or_huge_command_text_pings_nobody_and_fits(
+        slack: SlackAdapter, api: SlackWebAPIMock, name: str, text: str) -> None:  # noqa: F811
+    # Verification (no fix needed): what a user types comes back escaped in every answer
+    # (usage, unknown command, no such source, the claim echoed, too long), within limits.
+    answer = await command(slack, api, name, text)
+    assert_inert(answer)
 
 
 # ---------------------------------------------------------------------------- HTTP mode
