@@ -313,3 +313,22 @@ async def test_a_huge_hostile_reply_is_taken_by_an_emulator_checking_slacks_limi
     calls = api.calls_to("chat.postMessage")
     assert len(calls) == len(render_messages(huge_reply())) > 1
     assert all(c.response.get("ok") for c in calls if isinstance(c.response, dict))
+
+
+
+@pytest.mark.asyncio
+async def test_an_admin_check_that_slack_rate_limits_is_answered_within_its_bound(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # users.info rate-limited (Retry-After 5 s, the client retrying 3 times): a workspace
+    # admin's /briefbot status, acknowledged with nothing to see, waited 16 s for its
+    # denial (up to 93 s with Retry-After 30); the check now gives up at ADMIN_CHECK_WAIT.
+    monkeypatch.setattr(slack_module, "ADMIN_CHECK_WAIT", 1.0, raising=False)
+    api.add_user("U9", is_admin=True)
+    api.rate_limit("users.info", retry_after=5, times=None)
+    started = time.monotonic()
+    answer = await command(slack, api, "/briefbot", "status", user_id="U9")
+    assert time.monotonic() - started < 4
+    text = text_of([answer])
+    assert "needs admin rights" in text and "users.info: no answer within 1 s" in text
+    assert "try again in a minute" in text

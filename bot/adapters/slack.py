@@ -59,6 +59,9 @@ log = logging.getLogger(__name__)
 COMMANDS = ("/brief", "/claim", "/briefbot")
 SLOW = {"brief", "claim", "timeline", "reload"}  # acknowledged with "Working on it…"
 ADMIN_CACHE_SECONDS = 300.0
+# The longest an admin command waits for users.info (the client waits out a 429's
+# Retry-After of up to 30 s, three times): beyond it the caller is told to try again.
+ADMIN_CHECK_WAIT = 10.0
 RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url
 # A notice sent while a command runs (the reload's "Reload started") is given up, with a
 # warning, when it is not posted within this (the answer waits for it: it never follows it).
@@ -179,7 +182,12 @@ class AdminLookup:
         if hit is not None and self.clock() - hit[0] < self.ttl:
             return hit[1], None
         try:
-            user = (await client.users_info(user=user_id))["user"]
+            user = (await asyncio.wait_for(client.users_info(user=user_id),
+                                           ADMIN_CHECK_WAIT))["user"]
+        except TimeoutError:  # rate-limited (the client waiting out Retry-After) or slow
+            log.warning("users.info gave no answer for %s within %.0f s: not treated as an "
+                        "admin", _loggable(user_id), ADMIN_CHECK_WAIT)
+            return False, f"users.info: no answer within {ADMIN_CHECK_WAIT:.0f} s"
         except SlackApiError as exc:
             why = slack_error(exc) or _outage(exc) or "error"
             if why in _AUTH:  # the bot's token, not Slack's load: its operator must act
@@ -191,7 +199,7 @@ class AdminLookup:
                 log.warning("users.info failed for %s (%s): not treated as an admin", user_id,
                             why)
             return False, f"users.info: {why}"
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        except (aiohttp.ClientError, OSError) as exc:
             log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
             return False, f"users.info: {type(exc).__name__}"
         flag = admin_here(user, team_id, enterprise_id)
