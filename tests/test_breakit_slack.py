@@ -332,3 +332,31 @@ async def test_an_admin_check_that_slack_rate_limits_is_answered_within_its_boun
     text = text_of([answer])
     assert "needs admin rights" in text and "users.info: no answer within 1 s" in text
     assert "try again in a minute" in text
+
+
+
+@pytest.mark.asyncio
+async def test_slack_unreachable_for_a_reply_is_logged_without_a_traceback(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Slack not reachable at all (its response URL and its Web API refuse connections): the
+    # reply's parts were logged as warnings, but the notice telling the caller so, which
+    # could not be sent either, was logged with a traceback like a bug of ours; and the
+    # first part was called "part 2".
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    assert slack.url
+    slack.client.base_url = f"{dead}/api/"  # Bolt's per-request clients copy it
+    body, headers = signed_slash_command_request(
+        SECRET, command="/briefbot", text="help", team_id=api.team_id,
+        response_url=f"{dead}/response/x")
+    assert (await asyncio.to_thread(http_post, slack.url, body, headers))[0] == 200
+    deadline = time.monotonic() + 30
+    while "could not report" not in caplog.text:
+        assert time.monotonic() < deadline, caplog.text
+        await asyncio.sleep(0.05)
+    ours = [r for r in caplog.records if r.name == "bot.adapters.slack"]
+    assert not any(r.exc_info for r in ours), [r.getMessage() for r in ours if r.exc_info]
+    assert "no answer from Slack" in caplog.text
+    assert "could not post part 1 of a reply" in caplog.text

@@ -379,6 +379,10 @@ async def _tell_caller(url: ResponseURL, command: dict[str, Any], client: AsyncW
     except SlackApiError as exc:
         log.error("Slack: could not report %s to the user: %s", what,
                   slack_error(exc) or _outage(exc))
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        # Slack not reached (after the client's retry): the platform's failure, no traceback.
+        log.error("Slack: could not report %s to the user: no answer from Slack (%r)", what,
+                  exc)
     except Exception:
         log.exception("Slack: could not report %s to the user", what)
 
@@ -485,7 +489,7 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
         except SlackApiError as exc:
             error = slack_error(exc) or _outage(exc)
             log.warning("Slack: could not post part %d of a reply in %s: %s",
-                        len(first) + i + 1, channel, error)
+                        posted + i + 1, channel, error)
             await _tell_caller(url, command, client, render_text_message(
                 f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
                 + _refused_hint(exc), kind="error"), "refused parts")
@@ -493,7 +497,7 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             # The way to Slack failed (after the client's retry): a platform error, not ours.
             log.warning("Slack: could not post part %d of a reply in %s: %r",
-                        len(first) + i + 1, channel, exc)
+                        posted + i + 1, channel, exc)
             await _tell_caller(url, command, client, render_text_message(
                 f"{len(rest) - i} more part(s) of this reply could not be posted (no answer "
                 f"from Slack: {type(exc).__name__}). Slack may be unreachable; try again in a "
