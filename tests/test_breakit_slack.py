@@ -360,3 +360,25 @@ async def test_slack_unreachable_for_a_reply_is_logged_without_a_traceback(
     assert not any(r.exc_info for r in ours), [r.getMessage() for r in ours if r.exc_info]
     assert "no answer from Slack" in caplog.text
     assert "could not post part 1 of a reply" in caplog.text
+
+
+
+@pytest.mark.asyncio
+async def test_parts_refused_in_a_direct_message_between_people_do_not_say_invite(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A long reply to a command typed in a direct message between two people: its parts past
+    # the response URL's go by chat.postMessage, which Slack refuses there (channel_not_found:
+    # the app is not part of it). The caller was told to "invite it (/invite @briefbot)",
+    # which cannot be done in a direct message.
+    api.add_channel("D0PEOPLE", is_member=False)
+    monkeypatch.setattr(Core, "claim_reply", lambda self, text, limit=5: huge_reply())
+    assert slack.url
+    body, headers = signed_slash_command_request(
+        SECRET, command="/claim", text="anything", channel_id="D0PEOPLE",
+        channel_name="directmessage", team_id=api.team_id, response_url=api.response_url("dm"))
+    assert (await asyncio.to_thread(http_post, slack.url, body, headers))[0] == 200
+    posts = await answers(api, "dm", count=5, timeout=10)
+    notice = posts[-1]["text"]
+    assert "could not be posted (channel_not_found)" in notice
+    assert "/invite" not in notice and "not part of this conversation" in notice

@@ -492,7 +492,7 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
                         posted + i + 1, channel, error)
             await _tell_caller(url, command, client, render_text_message(
                 f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
-                + _refused_hint(exc), kind="error"), "refused parts")
+                + _refused_hint(exc, command), kind="error"), "refused parts")
             return
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             # The way to Slack failed (after the client's retry): a platform error, not ours.
@@ -505,10 +505,18 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
             return
 
 
-def _refused_hint(exc: SlackApiError) -> str:
+def _refused_hint(exc: SlackApiError, command: dict[str, Any]) -> str:
     """What the caller can do about a part of their reply Slack refused: invite the app only
-    when that is what Slack's error says."""
+    when that is what Slack's error says, and not in a direct or group message between
+    people (none can be invited there)."""
     error = slack_error(exc)
+    name = str(command.get("channel_name") or "")
+    if error in ("not_in_channel", "channel_not_found") and (
+            str(command.get("channel_id") or "").startswith("D") or name == "directmessage"
+            or name.startswith("mpdm-")):
+        return ("The app is not part of this conversation, so it can answer here only "
+                f"through the command's reply ({RESPONSE_URL_USES} messages at most): ask in a "
+                "direct message with the app, or in a channel it is in.")
     if error == "not_in_channel":
         return "Invite the app to this channel, or ask in a direct message."
     if error == "channel_not_found":  # a private channel the app was not invited to

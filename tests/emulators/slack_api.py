@@ -516,8 +516,9 @@ class SlackWebAPIMock:
     ) -> JSONDict:
         """Register a channel. ``chat.postMessage`` to it fails with ``is_archived`` if
         archived; if ``is_member`` is False, with ``not_in_channel`` for a public channel
-        (an app without ``chat:write.public``) and ``channel_not_found`` for a private one,
-        as Slack answers: a bot cannot see a private channel it was not invited to."""
+        (an app without ``chat:write.public``) and ``channel_not_found`` for a private one
+        or a direct message (a ``D…`` id), as Slack answers: a bot cannot see a private
+        channel it was not invited to, nor a conversation between people."""
         is_im = channel_id.startswith("D")
         channel: JSONDict = {
             "id": channel_id,
@@ -791,7 +792,8 @@ class SlackWebAPIMock:
             if channel.get("is_archived"):
                 return "is_archived"
             if not channel.get("is_member", True):
-                return "channel_not_found" if channel.get("is_group") else "not_in_channel"
+                private = channel.get("is_group") or channel.get("is_im")
+                return "channel_not_found" if private else "not_in_channel"
         return None
 
     def _m_auth_test(self, call: RecordedCall, info: TokenInfo) -> JSONDict:
