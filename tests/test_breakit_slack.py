@@ -36,6 +36,7 @@ from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
     command,
     core,
     huge_reply,
+    post,
     slack,
     text_of,
 )
@@ -382,3 +383,26 @@ async def test_parts_refused_in_a_direct_message_between_people_do_not_say_invit
     notice = posts[-1]["text"]
     assert "could not be posted (channel_not_found)" in notice
     assert "/invite" not in notice and "not part of this conversation" in notice
+
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("error,hint", [
+    ("restricted_action_read_only_channel", "Only some members may post in this channel"),
+    ("restricted_action_thread_only_channel", "only replies in threads"),
+    ("restricted_action", "A workspace setting keeps the app from posting"),
+])
+async def test_parts_refused_by_slacks_posting_rules_say_so(
+        slack: SlackAdapter, api: SlackWebAPIMock, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        error: str, hint: str) -> None:
+    # A long reply in a read-only (announcement) or thread-only channel: the parts past the
+    # response URL's, refused by chat.postMessage, were reported with "It has been logged."
+    # alone; a scheduled post refused so already said what to do.
+    api.fail("chat.postMessage", error, times=None)
+    monkeypatch.setattr(Core, "claim_reply", lambda self, text, limit=5: huge_reply())
+    key = f"rules-{error}"
+    status, _, _ = await post(slack, api, "/claim", "anything", key=key)
+    assert status == 200
+    posts = await answers(api, key, count=5, timeout=10)
+    notice = posts[-1]["text"]
+    assert f"could not be posted ({error})" in notice and hint in notice

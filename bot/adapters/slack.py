@@ -505,6 +505,20 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
             return
 
 
+# Slack's posting rules refusing a reply's parts (those of a scheduled post: _FIXABLE).
+_REPLY_RULES = {
+    "restricted_action": "A workspace setting keeps the app from posting in this channel: "
+                         "ask in a direct message with the app.",
+    "restricted_action_read_only_channel": "Only some members may post in this channel: ask "
+                                           "in a direct message with the app, or let it post "
+                                           "here.",
+    "restricted_action_thread_only_channel": "This channel takes only replies in threads: ask "
+                                             "in a direct message with the app.",
+    "team_access_not_granted": "The app is not installed in this channel's workspace: ask in "
+                               "a direct message with the app.",
+}
+
+
 def _refused_hint(exc: SlackApiError, command: dict[str, Any]) -> str:
     """What the caller can do about a part of their reply Slack refused: invite the app only
     when that is what Slack's error says, and not in a direct or group message between
@@ -517,6 +531,8 @@ def _refused_hint(exc: SlackApiError, command: dict[str, Any]) -> str:
         return ("The app is not part of this conversation, so it can answer here only "
                 f"through the command's reply ({RESPONSE_URL_USES} messages at most): ask in a "
                 "direct message with the app, or in a channel it is in.")
+    if error in _REPLY_RULES:
+        return _REPLY_RULES[error]
     if error == "not_in_channel":
         return "Invite the app to this channel, or ask in a direct message."
     if error == "channel_not_found":  # a private channel the app was not invited to
