@@ -25,6 +25,7 @@ from tests.emulators.slack_api import (
     SlackWebAPIMock,
     http_post,
     message_problem,
+    signed_request,
     signed_slash_command_request,
     slash_command_payload,
 )
@@ -274,6 +275,47 @@ async def test_a_signed_request_sent_again_is_refused(
     await asyncio.sleep(0.2)
     assert len(api.response_posts("replayed")) == 1
     assert "refused a replayed request" in caplog.text
+
+
+
+MALFORMED_BODIES = [
+    ("application/x-www-form-urlencoded", b"payload=%7Bbad"),
+    ("application/x-www-form-urlencoded", b"payload=%5B1%2C2%5D"),
+    ("application/x-www-form-urlencoded", b"payload=null"),
+    ("application/json", b"{bad"),
+    ("application/json", b"[1,2]"),
+    ("application/json", b"null"),
+]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("ctype,body", MALFORMED_BODIES)
+async def test_a_malformed_body_is_401_unsigned_400_signed_never_a_500(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, ctype: str, body: bytes) -> None:
+    # Bolt parses the body before it checks the signature: an interactivity payload that is
+    # not a JSON object, or a JSON body that is not one, sent by anyone without the signing
+    # secret, was a 500 and an aiohttp traceback at ERROR (a log flood for the asking).
+    assert slack.url
+    for secret, expected in (("not-the-secret", 401), (SECRET, 400)):
+        signed, headers = signed_request(secret, body, content_type=ctype)
+        status, _, _ = await asyncio.to_thread(http_post, slack.url, signed, headers)
+        assert status == expected
+    assert not [r.getMessage() for r in caplog.records if r.exc_info]
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "a signed request could not be read" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_stale_signed_request_is_401_before_its_body_is_read(
+        slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    assert slack.url
+    for age in (301, -301):
+        body, headers = signed_request(SECRET, b"payload=%7Bbad",
+                                       timestamp=int(time.time()) - age)
+        assert (await asyncio.to_thread(http_post, slack.url, body, headers))[0] == 401
+    assert not any(r.exc_info for r in caplog.records)
 
 
 def test_replay_guard_forgets_a_signature_once_its_timestamp_is_stale() -> None:

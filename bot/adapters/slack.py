@@ -250,6 +250,10 @@ def _timestamp_ok(value: str | None) -> bool:
     return value is not None and value.isascii() and value.isdigit() and len(value) <= 12
 
 
+SIGNATURE_MAX_AGE = 300  # seconds either way, as Bolt (Slack: "more than five minutes")
+INVALID = {"error": "invalid request"}  # Bolt's own 401 body
+
+
 class ReplayGuard:
     """The signatures of the signed requests taken while their timestamp is still within
     Slack's 5 minutes (`window`): Bolt refuses an older timestamp, not a request sent again
@@ -736,31 +740,41 @@ class SlackAdapter:
 
         @web.middleware
         async def reject_malformed(request: web.Request, handler: Any) -> Any:
-            """What Bolt would choke on before its signature check (its int() of the
-            timestamp, its decoding of the body) is refused here, never a 500."""
+            """Each POST's signature and timestamp are checked here, before Bolt reads the
+            body: Bolt parses it before its own check, so what it chokes on (a malformed
+            `payload=` or JSON body, its int() of the timestamp, its decoding) was a 500 with
+            a traceback from anyone. A signed request Bolt still cannot read is a 400."""
             if request.method != "POST":
                 return await handler(request)
             timestamp = request.headers.get("X-Slack-Request-Timestamp")
-            if not _timestamp_ok(timestamp):
+            if not _timestamp_ok(timestamp) or timestamp is None:
                 log.info("Slack: refused a request without a valid timestamp header (401)")
-                return web.Response(status=401, text="invalid request")
+                return web.json_response(INVALID, status=401)
             raw = await request.read()
+            signature = request.headers.get("X-Slack-Signature", "")
+            if not _signed(self._signing_secret, timestamp, raw, signature):
+                log.info("Slack: refused a request with a bad or missing signature (401)")
+                return web.json_response(INVALID, status=401)
+            if abs(time.time() - int(timestamp)) > SIGNATURE_MAX_AGE:
+                log.info("Slack: refused a request signed over 5 minutes ago (401)")
+                return web.json_response(INVALID, status=401)
             try:
                 raw.decode(request.charset or "utf-8")
             except (UnicodeDecodeError, LookupError):
-                if not _signed(self._signing_secret, timestamp or "", raw,
-                               request.headers.get("X-Slack-Signature", "")):
-                    log.info("Slack: refused an unsigned request with an undecodable body (401)")
-                    return web.Response(status=401, text="invalid request")
                 log.warning("Slack: a signed request's body is not text (400)")
                 return web.Response(status=400, text="request body is not UTF-8")
-            signature = request.headers.get("X-Slack-Signature", "")
-            if (_signed(self._signing_secret, timestamp or "", raw, signature)
-                    and not self._replays.first_use(signature, int(timestamp or 0))):
+            if not self._replays.first_use(signature, int(timestamp)):
                 log.warning("Slack: refused a replayed request (its signature was already "
                             "used; 401)")
-                return web.Response(status=401, text="invalid request")
-            return await handler(request)
+                return web.json_response(INVALID, status=401)
+            try:
+                return await handler(request)
+            except web.HTTPException:  # aiohttp's own answers (404, 405): as they are
+                raise
+            except Exception as exc:  # signed, so Slack's (or the secret's holder's)
+                log.warning("Slack: a signed request could not be read (%s: %s; 400)",
+                            type(exc).__name__, _loggable(exc, 200))
+                return web.Response(status=400, text="invalid request body")
 
         server.web_app.middlewares.append(reject_malformed)
         if self.health is not None:
