@@ -174,7 +174,7 @@ async def test_socket_mode_commands_go_on_after_a_dropped_connection_and_a_refre
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("failure", ["long-retry-after", "outage-page"])
+@pytest.mark.parametrize("failure", ["long-retry-after", "outage-page", "revoked"])
 async def test_socket_mode_reconnects_once_slack_is_back_after_a_failed_reconnect(
         api: SlackWebAPIMock, core: Core, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
         caplog: pytest.LogCaptureFixture, failure: str) -> None:
@@ -190,8 +190,10 @@ async def test_socket_mode_reconnects_once_slack_is_back_after_a_failed_reconnec
             await server.wait_connected()
             if failure == "long-retry-after":
                 api.rate_limit("apps.connections.open", retry_after=3600)
-            else:
+            elif failure == "outage-page":
                 api.outage("apps.connections.open")
+            else:  # revoked, then a new app-level token is put in place
+                api.fail("apps.connections.open", "token_revoked")
             await server.drop()
             await server.wait_connected(count=2, timeout=10)
             ack, elapsed, answer = await socket_command(api, server, "sources", "after")
@@ -199,8 +201,10 @@ async def test_socket_mode_reconnects_once_slack_is_back_after_a_failed_reconnec
         finally:
             await adapter.close()
             await asyncio.wait_for(task, 10)
-    why = "HTTP 429, ratelimited" if failure == "long-retry-after" else "HTTP 503, not a Slack API"
-    assert any(r.levelno == logging.WARNING and why in r.getMessage()
+    why, level = {"long-retry-after": ("HTTP 429, ratelimited", logging.WARNING),
+                  "outage-page": ("HTTP 503, not a Slack API", logging.WARNING),
+                  "revoked": ("SLACK_APP_TOKEN was revoked", logging.ERROR)}[failure]
+    assert any(r.levelno == level and why in r.getMessage()
                and "retried every" in r.getMessage() for r in caplog.records)
     assert "AttributeError" not in caplog.text
 

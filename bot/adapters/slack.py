@@ -250,6 +250,10 @@ def _timestamp_ok(value: str | None) -> bool:
     return value is not None and value.isascii() and value.isdigit() and len(value) <= 12
 
 
+class AppTokenRefused(UserError):
+    """apps.connections.open refused SLACK_APP_TOKEN (not an outage)."""
+
+
 SIGNATURE_MAX_AGE = 300  # seconds either way, as Bolt (Slack: "more than five minutes")
 INVALID = {"error": "invalid request"}  # Bolt's own 401 body
 
@@ -680,13 +684,14 @@ class SlackAdapter:
 
     async def _reconnect_url(self) -> str:
         """A new Socket Mode URL for slack_sdk's reconnect, which retries every
-        SOCKET_PING_INTERVAL on any error: a failure is one warning line and a
-        ConnectionError saying why (the client's 429 wait is bounded as for every call)."""
+        SOCKET_PING_INTERVAL on any error: a failure is one line (an error when Slack refuses
+        the token, else a warning) and a ConnectionError saying why (the client's 429 wait is bounded as for every call)."""
         try:
             return await self._socket_url()
         except UserError as exc:
-            log.warning("%s; the connection is retried every %.0f s", exc,
-                        SOCKET_PING_INTERVAL)
+            # Slack refusing the token needs the operator (retrying cannot help): an error.
+            log.log(logging.ERROR if isinstance(exc, AppTokenRefused) else logging.WARNING,
+                    "%s; the connection is retried every %.0f s", exc, SOCKET_PING_INTERVAL)
             raise ConnectionError(str(exc)) from None
 
     async def _socket_url(self) -> str:
@@ -701,7 +706,7 @@ class SlackAdapter:
                                 f"{ENV_APP} was not checked (status: "
                                 "https://slack-status.com)") from exc
             error = str(slack_error(exc))
-            raise UserError("Slack Socket Mode: " + _APP_AUTH.get(
+            raise AppTokenRefused("Slack Socket Mode: " + _APP_AUTH.get(
                 error, f"Slack rejected {ENV_APP} ({error})")) from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise UserError(f"Slack Socket Mode: cannot reach the Slack API: {exc!r}") from exc
