@@ -685,7 +685,8 @@ class SlackAdapter:
     async def _reconnect_url(self) -> str:
         """A new Socket Mode URL for slack_sdk's reconnect, which retries every
         SOCKET_PING_INTERVAL on any error: a failure is one line (an error when Slack refuses
-        the token, else a warning) and a ConnectionError saying why (the client's 429 wait is bounded as for every call)."""
+        the token, else a warning) and a ConnectionError saying why (the client's 429 wait
+        is bounded as for every call)."""
         try:
             return await self._socket_url()
         except UserError as exc:
