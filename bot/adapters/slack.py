@@ -59,6 +59,9 @@ log = logging.getLogger(__name__)
 COMMANDS = ("/brief", "/claim", "/briefbot")
 SLOW = {"brief", "claim", "timeline", "reload"}  # acknowledged with "Working on it…"
 ADMIN_CACHE_SECONDS = 300.0
+# The longest an admin command waits for users.info (the client waits out a 429's
+# Retry-After of up to 30 s, three times): beyond it the caller is told to try again.
+ADMIN_CHECK_WAIT = 10.0
 RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url
 # A notice sent while a command runs (the reload's "Reload started") is given up, with a
 # warning, when it is not posted within this (the answer waits for it: it never follows it).
@@ -105,6 +108,21 @@ _AUTH = {
     "account_inactive": "the Slack app's account is inactive (app uninstalled or workspace disabled)",
     "missing_scope": "the Slack app lacks a scope it needs (chat:write): update it from config/slack-manifest.yml",
 }
+_APP_AUTH = {  # apps.connections.open's answers about SLACK_APP_TOKEN
+    "invalid_auth": f"{ENV_APP} is invalid (an app-level token, xapp-…, of this app)",
+    "not_authed": f"no {ENV_APP} was sent",
+    "token_revoked": f"{ENV_APP} was revoked: generate a new app-level token (Basic "
+                     "Information → App-Level Tokens) and update it",
+    "token_expired": f"{ENV_APP} expired: generate a new app-level token and update it",
+    "account_inactive": "the Slack app's account is inactive (app uninstalled or workspace "
+                        "disabled)",
+    "missing_scope": f"{ENV_APP} lacks the connections:write scope: generate one with it",
+    "not_allowed_token_type": f"{ENV_APP} is not an app-level token (xapp-…)",
+}
+# The longest the Socket Mode websocket may take to open at start.
+SOCKET_CONNECT_WAIT = 60.0
+# Socket Mode pings Slack this often; a lost connection is retried as often (slack_bolt's).
+SOCKET_PING_INTERVAL = 10.0
 _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
               "request_timeout"}
 
@@ -164,12 +182,24 @@ class AdminLookup:
         if hit is not None and self.clock() - hit[0] < self.ttl:
             return hit[1], None
         try:
-            user = (await client.users_info(user=user_id))["user"]
+            user = (await asyncio.wait_for(client.users_info(user=user_id),
+                                           ADMIN_CHECK_WAIT))["user"]
+        except TimeoutError:  # rate-limited (the client waiting out Retry-After) or slow
+            log.warning("users.info gave no answer for %s within %.0f s: not treated as an "
+                        "admin", _loggable(user_id), ADMIN_CHECK_WAIT)
+            return False, f"users.info: no answer within {ADMIN_CHECK_WAIT:.0f} s"
         except SlackApiError as exc:
             why = slack_error(exc) or _outage(exc) or "error"
-            log.warning("users.info failed for %s (%s): not treated as an admin", user_id, why)
+            if why in _AUTH:  # the bot's token, not Slack's load: its operator must act
+                log.error("Slack: users.info refused the bot token (%s): %s is not treated "
+                          "as an admin; %s", why, _loggable(user_id),
+                          "the app lacks users:read: update it from config/slack-manifest.yml"
+                          if why == "missing_scope" else _AUTH[why])
+            else:
+                log.warning("users.info failed for %s (%s): not treated as an admin", user_id,
+                            why)
             return False, f"users.info: {why}"
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        except (aiohttp.ClientError, OSError) as exc:
             log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
             return False, f"users.info: {type(exc).__name__}"
         flag = admin_here(user, team_id, enterprise_id)
@@ -218,6 +248,39 @@ def _timestamp_ok(value: str | None) -> bool:
     """X-Slack-Request-Timestamp as Slack sends it: seconds since the epoch in ASCII digits.
     Anything else fails verification (401) before Bolt reads it (its int() would raise)."""
     return value is not None and value.isascii() and value.isdigit() and len(value) <= 12
+
+
+class AppTokenRefused(UserError):
+    """apps.connections.open refused SLACK_APP_TOKEN (not an outage)."""
+
+
+SIGNATURE_MAX_AGE = 300  # seconds either way, as Bolt (Slack: "more than five minutes")
+INVALID = {"error": "invalid request"}  # Bolt's own 401 body
+
+
+class ReplayGuard:
+    """The signatures of the signed requests taken while their timestamp is still within
+    Slack's 5 minutes (`window`): Bolt refuses an older timestamp, not a request sent again
+    (a captured `/briefbot unsubscribe 5` or `reload` could be replayed as often as wanted
+    for 5 minutes). Slack never sends one slash command twice (each has its own trigger_id,
+    so its own signature). Only validly signed requests are remembered: nobody without the
+    signing secret can fill it."""
+
+    def __init__(self, window: float = 300.0, clock: Callable[[], float] = time.time) -> None:
+        self.window = window
+        self.clock = clock
+        self._seen: dict[str, float] = {}  # signature -> until when Bolt would accept it
+        self._purged = 0.0
+
+    def first_use(self, signature: str, timestamp: int) -> bool:
+        now = self.clock()
+        if now - self._purged > 30:
+            self._seen = {s: until for s, until in self._seen.items() if until >= now}
+            self._purged = now
+        if signature in self._seen:
+            return False
+        self._seen[signature] = timestamp + self.window
+        return True
 
 
 def _signed(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
@@ -324,6 +387,10 @@ async def _tell_caller(url: ResponseURL, command: dict[str, Any], client: AsyncW
     except SlackApiError as exc:
         log.error("Slack: could not report %s to the user: %s", what,
                   slack_error(exc) or _outage(exc))
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        # Slack not reached (after the client's retry): the platform's failure, no traceback.
+        log.error("Slack: could not report %s to the user: no answer from Slack (%r)", what,
+                  exc)
     except Exception:
         log.exception("Slack: could not report %s to the user", what)
 
@@ -374,8 +441,15 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
         reply.ephemeral = True
     if unchecked is not None and reply.kind == "denied":
         # Not "you are no admin" alone: an admin denied during a Slack outage would think so.
-        reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
-                            f"workspace ({unchecked}); if you are, try again in a minute."))
+        if unchecked.removeprefix("users.info: ") in _AUTH:
+            # A revoked or invalid token, an uninstalled app: trying again changes nothing.
+            reply.add(Paragraph(f"Slack refused the bot's token when asked whether you are an "
+                                f"admin of this workspace ({unchecked}): the bot's operator "
+                                "has to fix it (it has been logged); until then admin "
+                                "commands are refused to workspace admins."))
+        else:
+            reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
+                                f"workspace ({unchecked}); if you are, try again in a minute."))
     return reply
 
 
@@ -423,15 +497,15 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
         except SlackApiError as exc:
             error = slack_error(exc) or _outage(exc)
             log.warning("Slack: could not post part %d of a reply in %s: %s",
-                        len(first) + i + 1, channel, error)
+                        posted + i + 1, channel, error)
             await _tell_caller(url, command, client, render_text_message(
                 f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
-                + _refused_hint(exc), kind="error"), "refused parts")
+                + _refused_hint(exc, command), kind="error"), "refused parts")
             return
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             # The way to Slack failed (after the client's retry): a platform error, not ours.
             log.warning("Slack: could not post part %d of a reply in %s: %r",
-                        len(first) + i + 1, channel, exc)
+                        posted + i + 1, channel, exc)
             await _tell_caller(url, command, client, render_text_message(
                 f"{len(rest) - i} more part(s) of this reply could not be posted (no answer "
                 f"from Slack: {type(exc).__name__}). Slack may be unreachable; try again in a "
@@ -439,10 +513,34 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
             return
 
 
-def _refused_hint(exc: SlackApiError) -> str:
+# Slack's posting rules refusing a reply's parts (those of a scheduled post: _FIXABLE).
+_REPLY_RULES = {
+    "restricted_action": "A workspace setting keeps the app from posting in this channel: "
+                         "ask in a direct message with the app.",
+    "restricted_action_read_only_channel": "Only some members may post in this channel: ask "
+                                           "in a direct message with the app, or let it post "
+                                           "here.",
+    "restricted_action_thread_only_channel": "This channel takes only replies in threads: ask "
+                                             "in a direct message with the app.",
+    "team_access_not_granted": "The app is not installed in this channel's workspace: ask in "
+                               "a direct message with the app.",
+}
+
+
+def _refused_hint(exc: SlackApiError, command: dict[str, Any]) -> str:
     """What the caller can do about a part of their reply Slack refused: invite the app only
-    when that is what Slack's error says."""
+    when that is what Slack's error says, and not in a direct or group message between
+    people (none can be invited there)."""
     error = slack_error(exc)
+    name = str(command.get("channel_name") or "")
+    if error in ("not_in_channel", "channel_not_found") and (
+            str(command.get("channel_id") or "").startswith("D") or name == "directmessage"
+            or name.startswith("mpdm-")):
+        return ("The app is not part of this conversation, so it can answer here only "
+                f"through the command's reply ({RESPONSE_URL_USES} messages at most): ask in a "
+                "direct message with the app, or in a channel it is in.")
+    if error in _REPLY_RULES:
+        return _REPLY_RULES[error]
     if error == "not_in_channel":
         return "Invite the app to this channel, or ask in a direct message."
     if error == "channel_not_found":  # a private channel the app was not invited to
@@ -538,6 +636,7 @@ class SlackAdapter:
         self.port, self.host, self.path = port, host, path
         self.client = client or make_client(bot_token)
         self._signing_secret = signing_secret
+        self._replays = ReplayGuard()
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret,
                             request_verification_enabled=self.mode == "http")
         register(self.app, self.router)
@@ -560,18 +659,62 @@ class SlackAdapter:
         if self.mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            self._socket = AsyncSocketModeHandler(self.app, self._app_token)
+            self._socket = AsyncSocketModeHandler(self.app, self._app_token,
+                                                  ping_interval=SOCKET_PING_INTERVAL)
+            # Its reconnects (a connection Slack drops or asks to renew) ask for a new URL
+            # here too: slack_sdk's own slept any Retry-After (an hour: no reconnect for an
+            # hour, its reconnect lock held) and read it with int() (a date: ValueError), and
+            # an outage's HTML page made an AttributeError of it.
+            self._socket.client.issue_new_wss_url = self._reconnect_url  # type: ignore[method-assign]
+            # slack_sdk's connect() retries every failure for ever, every 10 s with a
+            # traceback: a revoked or invalid app token, an outage, a Retry-After it cannot
+            # read (int() of a date). So the connection URL is asked for here, where each
+            # failure is told apart, and the websocket itself gets SOCKET_CONNECT_WAIT.
+            self._socket.client.wss_uri = await self._socket_url()
             try:
-                await self._socket.connect_async()
-            except SlackApiError as exc:
-                raise UserError(f"Slack Socket Mode: could not connect "
-                                f"({slack_error(exc) or _outage(exc)}): check {ENV_APP}") from exc
-            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                raise UserError(f"Slack Socket Mode: cannot reach Slack: {exc}") from exc
+                await asyncio.wait_for(self._socket.connect_async(), SOCKET_CONNECT_WAIT)
+            except TimeoutError as exc:
+                raise UserError(f"Slack Socket Mode: the websocket to Slack did not open within "
+                                f"{SOCKET_CONNECT_WAIT:.0f} s (a proxy or firewall refusing "
+                                "wss:// connections?); try again later") from exc
             log.info("Slack: connected in Socket Mode")
         else:
             await self._serve_http()
         await self._stop.wait()
+
+    async def _reconnect_url(self) -> str:
+        """A new Socket Mode URL for slack_sdk's reconnect, which retries every
+        SOCKET_PING_INTERVAL on any error: a failure is one line (an error when Slack refuses
+        the token, else a warning) and a ConnectionError saying why (the client's 429 wait
+        is bounded as for every call)."""
+        try:
+            return await self._socket_url()
+        except UserError as exc:
+            # Slack refusing the token needs the operator (retrying cannot help): an error.
+            log.log(logging.ERROR if isinstance(exc, AppTokenRefused) else logging.WARNING,
+                    "%s; the connection is retried every %.0f s", exc, SOCKET_PING_INTERVAL)
+            raise ConnectionError(str(exc)) from None
+
+    async def _socket_url(self) -> str:
+        """A Socket Mode websocket URL (apps.connections.open with the app-level token), or a
+        UserError saying whether the token or Slack is at fault."""
+        try:
+            response = await self.client.apps_connections_open(app_token=self._app_token or "")
+        except SlackApiError as exc:
+            outage = _outage(exc)
+            if outage is not None:
+                raise UserError(f"Slack Socket Mode: the Slack API is unavailable ({outage}); "
+                                f"{ENV_APP} was not checked (status: "
+                                "https://slack-status.com)") from exc
+            error = str(slack_error(exc))
+            raise AppTokenRefused("Slack Socket Mode: " + _APP_AUTH.get(
+                error, f"Slack rejected {ENV_APP} ({error})")) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise UserError(f"Slack Socket Mode: cannot reach the Slack API: {exc!r}") from exc
+        url = response.get("url")
+        if not isinstance(url, str) or not url:
+            raise UserError("Slack Socket Mode: apps.connections.open gave no URL")
+        return url
 
     async def _check_token(self) -> None:
         try:
@@ -603,25 +746,41 @@ class SlackAdapter:
 
         @web.middleware
         async def reject_malformed(request: web.Request, handler: Any) -> Any:
-            """What Bolt would choke on before its signature check (its int() of the
-            timestamp, its decoding of the body) is refused here, never a 500."""
+            """Each POST's signature and timestamp are checked here, before Bolt reads the
+            body: Bolt parses it before its own check, so what it chokes on (a malformed
+            `payload=` or JSON body, its int() of the timestamp, its decoding) was a 500 with
+            a traceback from anyone. A signed request Bolt still cannot read is a 400."""
             if request.method != "POST":
                 return await handler(request)
             timestamp = request.headers.get("X-Slack-Request-Timestamp")
-            if not _timestamp_ok(timestamp):
+            if not _timestamp_ok(timestamp) or timestamp is None:
                 log.info("Slack: refused a request without a valid timestamp header (401)")
-                return web.Response(status=401, text="invalid request")
+                return web.json_response(INVALID, status=401)
             raw = await request.read()
+            signature = request.headers.get("X-Slack-Signature", "")
+            if not _signed(self._signing_secret, timestamp, raw, signature):
+                log.info("Slack: refused a request with a bad or missing signature (401)")
+                return web.json_response(INVALID, status=401)
+            if abs(time.time() - int(timestamp)) > SIGNATURE_MAX_AGE:
+                log.info("Slack: refused a request signed over 5 minutes ago (401)")
+                return web.json_response(INVALID, status=401)
             try:
                 raw.decode(request.charset or "utf-8")
             except (UnicodeDecodeError, LookupError):
-                if not _signed(self._signing_secret, timestamp or "", raw,
-                               request.headers.get("X-Slack-Signature", "")):
-                    log.info("Slack: refused an unsigned request with an undecodable body (401)")
-                    return web.Response(status=401, text="invalid request")
                 log.warning("Slack: a signed request's body is not text (400)")
                 return web.Response(status=400, text="request body is not UTF-8")
-            return await handler(request)
+            if not self._replays.first_use(signature, int(timestamp)):
+                log.warning("Slack: refused a replayed request (its signature was already "
+                            "used; 401)")
+                return web.json_response(INVALID, status=401)
+            try:
+                return await handler(request)
+            except web.HTTPException:  # aiohttp's own answers (404, 405): as they are
+                raise
+            except Exception as exc:  # signed, so Slack's (or the secret's holder's)
+                log.warning("Slack: a signed request could not be read (%s: %s; 400)",
+                            type(exc).__name__, _loggable(exc, 200))
+                return web.Response(status=400, text="invalid request body")
 
         server.web_app.middlewares.append(reject_malformed)
         if self.health is not None:

@@ -49,11 +49,18 @@ What the mock does
   ``chat.postEphemeral``, ``chat.update``, ``chat.delete``, ``users.info``,
   ``conversations.info``; anything else is recorded and answered ``{"ok": true}``
   (override/extend with :meth:`SlackWebAPIMock.on`).
+* Socket Mode: :class:`SlackSocketModeMock` (async) serves the websocket that
+  ``apps.connections.open`` hands out, sends slash-command envelopes, records the acks and
+  drops connections or asks for a reconnect as Slack does.
 * ``POST /response/<key>`` (see :meth:`SlackWebAPIMock.response_url`) emulates a
   slash-command/interaction ``response_url``; answers ``200 ok`` (text/plain) and is
   recorded with ``method == "response_url"``. Like Slack, one response URL takes at most
   ``RESPONSE_URL_USES`` (5) posts: later ones get ``404 used_url`` (``response_url_uses``
   in the constructor; None = no limit).
+* Block Kit limits (``check_limits``, on by default): a message beyond Slack's documented
+  limits (:func:`message_problem`) gets ``invalid_blocks`` / ``msg_too_long`` from
+  ``chat.postMessage`` and ``chat.postEphemeral``, and ``400`` with that text from a
+  response URL, as Slack refuses it.
 * Every request is recorded as a :class:`RecordedCall` in ``api.calls`` (the
   Authorization header value is never stored; ``call.token`` says which token was
   used).
@@ -126,6 +133,7 @@ __all__ = [
     "Injection",
     "bolt_request",
     "RecordedCall",
+    "SlackSocketModeMock",
     "SlackWebAPIMock",
     "TokenInfo",
     "http_post",
@@ -325,6 +333,7 @@ class SlackWebAPIMock:
         strict: bool = False,
         accept_any_token: bool = False,
         response_url_uses: int | None = RESPONSE_URL_USES,
+        check_limits: bool = True,
     ) -> None:
         self.team_id = team_id
         self.team_name = team_name
@@ -336,6 +345,7 @@ class SlackWebAPIMock:
         self.strict = strict
         self.accept_any_token = accept_any_token
         self.response_url_uses = response_url_uses
+        self.check_limits = check_limits
         self._response_url_used: dict[str | None, int] = {}
 
         self.calls: list[RecordedCall] = []
@@ -506,8 +516,9 @@ class SlackWebAPIMock:
     ) -> JSONDict:
         """Register a channel. ``chat.postMessage`` to it fails with ``is_archived`` if
         archived; if ``is_member`` is False, with ``not_in_channel`` for a public channel
-        (an app without ``chat:write.public``) and ``channel_not_found`` for a private one,
-        as Slack answers: a bot cannot see a private channel it was not invited to."""
+        (an app without ``chat:write.public``) and ``channel_not_found`` for a private one
+        or a direct message (a ``D…`` id), as Slack answers: a bot cannot see a private
+        channel it was not invited to, nor a conversation between people."""
         is_im = channel_id.startswith("D")
         channel: JSONDict = {
             "id": channel_id,
@@ -722,6 +733,9 @@ class SlackWebAPIMock:
             used = self._response_url_used.get(call.response_key, 0)
             if self.response_url_uses is not None and used >= self.response_url_uses:
                 return 404, "used_url", {}
+            problem = message_problem(call.body) if self.check_limits else None
+            if problem is not None:
+                return 400, problem, {}
             self._response_url_used[call.response_key] = used + 1
             return 200, "ok", {}
 
@@ -778,7 +792,8 @@ class SlackWebAPIMock:
             if channel.get("is_archived"):
                 return "is_archived"
             if not channel.get("is_member", True):
-                return "channel_not_found" if channel.get("is_group") else "not_in_channel"
+                private = channel.get("is_group") or channel.get("is_im")
+                return "channel_not_found" if private else "not_in_channel"
         return None
 
     def _m_auth_test(self, call: RecordedCall, info: TokenInfo) -> JSONDict:
@@ -789,6 +804,9 @@ class SlackWebAPIMock:
         error = self._check_postable(body.get("channel"))
         if error:
             return {"ok": False, "error": error}
+        problem = message_problem(body) if self.check_limits else None
+        if problem is not None:
+            return {"ok": False, "error": problem}
         if not any(body.get(k) for k in ("text", "blocks", "attachments")):
             return {"ok": False, "error": "no_text"}
         ts = self._next_ts()
@@ -812,6 +830,9 @@ class SlackWebAPIMock:
         error = self._check_postable(body.get("channel"))
         if error:
             return {"ok": False, "error": error}
+        problem = message_problem(body) if self.check_limits else None
+        if problem is not None:
+            return {"ok": False, "error": problem}
         if not body.get("user"):
             return {"ok": False, "error": "user_not_in_channel"}
         if not any(body.get(k) for k in ("text", "blocks", "attachments")):
@@ -893,6 +914,60 @@ _BUILTIN_METHODS: dict[str, _BuiltinMethod] = {
     "users.info": SlackWebAPIMock._m_users_info,
     "conversations.info": SlackWebAPIMock._m_conversations_info,
 }
+
+
+MESSAGE_BLOCKS = 50  # Slack's documented Block Kit limits for a message
+MESSAGE_TEXT_CHARS = 40_000
+SECTION_TEXT_CHARS = 3000
+SECTION_FIELDS, FIELD_CHARS = 10, 2000
+HEADER_CHARS = 150
+CONTEXT_ELEMENTS = 10
+
+
+def message_problem(body: Mapping[str, Any]) -> str | None:
+    """Slack's error for a message (chat.postMessage / postEphemeral / response_url body)
+    beyond its documented limits: ``msg_too_long`` (``text`` over 40,000 characters),
+    ``invalid_blocks`` (over 50 blocks; a section's text empty or over 3,000, over 10 fields
+    or one over 2,000; a header not plain_text or over 150; a context with no element or
+    over 10, or a text element over 3,000), else None. Lengths in characters."""
+    text = body.get("text")
+    if isinstance(text, str) and len(text) > MESSAGE_TEXT_CHARS:
+        return "msg_too_long"
+    if "blocks" not in body:
+        return None
+    blocks = _maybe_json(body["blocks"])
+    if not isinstance(blocks, list) or len(blocks) > MESSAGE_BLOCKS:
+        return "invalid_blocks"
+    return None if all(_block_ok(b) for b in blocks) else "invalid_blocks"
+
+
+def _text_ok(obj: object, limit: int, kinds: tuple[str, ...] = ("mrkdwn", "plain_text")) -> bool:
+    return (isinstance(obj, dict) and obj.get("type") in kinds
+            and isinstance(obj.get("text"), str) and 0 < len(obj["text"]) <= limit)
+
+
+def _block_ok(block: object) -> bool:
+    if not isinstance(block, dict):
+        return False
+    kind = block.get("type")
+    if kind == "header":
+        return _text_ok(block.get("text"), HEADER_CHARS, ("plain_text",))
+    if kind == "section":
+        text, fields = block.get("text"), block.get("fields")
+        if text is None and fields is None:
+            return False
+        if text is not None and not _text_ok(text, SECTION_TEXT_CHARS):
+            return False
+        return fields is None or (isinstance(fields, list)
+                                  and 0 < len(fields) <= SECTION_FIELDS
+                                  and all(_text_ok(f, FIELD_CHARS) for f in fields))
+    if kind == "context":
+        elements = block.get("elements")
+        return (isinstance(elements, list) and 0 < len(elements) <= CONTEXT_ELEMENTS
+                and all(_text_ok(e, SECTION_TEXT_CHARS) or (isinstance(e, dict)
+                                                           and e.get("type") == "image")
+                        for e in elements))
+    return isinstance(kind, str)  # dividers and the blocks the bot does not send
 
 
 def _maybe_json(value: object) -> object:
@@ -1185,3 +1260,102 @@ async def serving(adapter: Any, stop_timeout: float = 10) -> AsyncIterator[Any]:
     finally:
         await adapter.close()
         await asyncio.wait_for(task, stop_timeout)
+
+
+class SlackSocketModeMock:
+    """A loopback Socket Mode endpoint, in the current event loop (``async with``).
+
+    On entry ``api`` accepts ``app_token`` and answers ``apps.connections.open`` with a
+    ``ws://127.0.0.1:<port>/link/?ticket=N`` URL to this server (a new ticket each call, as
+    Slack's single-use URLs). Each websocket accepted is greeted with Slack's ``hello``;
+    :meth:`slash_command` sends a ``slash_commands`` envelope on the newest open connection,
+    :meth:`wait_ack` waits for the app's ack of it (``{"envelope_id": …, "payload": …}``),
+    :meth:`drop` closes every open connection from the server's side (a load balancer
+    restart), :meth:`ask_to_reconnect` sends ``{"type": "disconnect"}`` (Slack's
+    ``refresh_requested``, a few times an hour)."""
+
+    def __init__(self, api: SlackWebAPIMock, app_token: str = "xapp-test") -> None:
+        self.api = api
+        self.app_token = app_token
+        self.connections: list[Any] = []  # every websocket accepted, oldest first
+        self.acks: dict[str, JSONDict] = {}
+        self.tickets = itertools.count(1)
+        self._runner: Any = None
+        self.port = 0
+
+    async def __aenter__(self) -> SlackSocketModeMock:
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_get("/link/", self._serve)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        self.api.add_token(self.app_token)
+        self.api.on("apps.connections.open", lambda call: {
+            "url": f"ws://127.0.0.1:{self.port}/link/?ticket={next(self.tickets)}"})
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.drop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _serve(self, request: Any) -> Any:
+        from aiohttp import WSMsgType, web
+
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.connections.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": len(self.open),
+                            "connection_info": {"app_id": "A0TEST"},
+                            "debug_info": {"host": "emulator", "approximate_connection_time": 18060}})
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                data = json.loads(message.data)
+                if isinstance(data, dict) and "envelope_id" in data:
+                    self.acks[str(data["envelope_id"])] = data
+        return ws
+
+    @property
+    def open(self) -> list[Any]:
+        return [ws for ws in self.connections if not ws.closed]
+
+    async def wait_connected(self, count: int = 1, timeout: float = 5.0) -> None:
+        """Until `count` websockets have been accepted in all and one is open."""
+        deadline = time.monotonic() + timeout
+        while len(self.connections) < count or not self.open:
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"timed out after {timeout}s waiting for connection "
+                                     f"{count}; {len(self.connections)} accepted, "
+                                     f"{len(self.open)} open")
+            await asyncio.sleep(0.01)
+
+    async def slash_command(self, payload: Mapping[str, Any]) -> str:
+        """Send a slash command (:func:`slash_command_payload`) on the newest open
+        connection; its envelope id."""
+        envelope_id = uuid.uuid4().hex
+        await self.open[-1].send_json({"envelope_id": envelope_id, "type": "slash_commands",
+                                       "payload": dict(payload),
+                                       "accepts_response_payload": True})
+        return envelope_id
+
+    async def wait_ack(self, envelope_id: str, timeout: float = 5.0) -> JSONDict:
+        deadline = time.monotonic() + timeout
+        while envelope_id not in self.acks:
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"no ack of envelope {envelope_id} within {timeout}s")
+            await asyncio.sleep(0.01)
+        return self.acks[envelope_id]
+
+    async def drop(self) -> None:
+        """Close every open connection from the server's side."""
+        for ws in self.open:
+            await ws.close()
+
+    async def ask_to_reconnect(self, reason: str = "refresh_requested") -> None:
+        """Slack's ``disconnect`` message on the newest open connection."""
+        await self.open[-1].send_json({"type": "disconnect", "reason": reason,
+                                       "debug_info": {"host": "emulator"}})
