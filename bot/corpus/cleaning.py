@@ -369,6 +369,10 @@ def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
                 and not current.endswith(":")
                 and len(current) >= 50
                 and (line[0].islower() or line[0].isdigit() or len(current) >= 60)
+                # a byline, date or reading-time line is no wrapped text: under a headline of
+                # 60 characters or more, "By Anna Holt" and "2025-03-05" were joined to it,
+                # and the article lost its author and date to its title
+                and _header_parts(raw) is None
             )
             if joinable:
                 current = f"{current} {line}"
