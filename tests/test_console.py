@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -164,6 +165,13 @@ def test_demo_seeds_never_go_into_an_operators_database(
     result = CliRunner().invoke(cli, [*args, "reload", "--demo"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"demo seeds not loaded: {how} ")
+    assert "to load them anyway: briefbot --db PATH reload " in result.output
+    # --json answers in JSON (it printed the sentence), and still exits 0
+    result = CliRunner().invoke(cli, [*args, "reload", "--demo", "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["demo_loaded"] is False and answer["reason"].startswith(how)
+    assert answer["hint"].startswith("to load them anyway")
     if db.exists():
         store = Store(db)
         assert not store.has_sentences() and store.last_run() is None

@@ -281,10 +281,17 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
         if paths:
             raise click.UsageError("--demo loads the shipped seeds; give no paths with it")
         reason = _not_for_demo(app)
+        seeds = defaults_root() / "seeds"
         if reason:
-            click.echo(f"demo seeds not loaded: {reason}")
+            # Not an error (`make run` goes on to start the bot): what was not done, why, and
+            # how to load them anyway.
+            hint = f"to load them anyway: briefbot --db PATH reload {seeds}"
+            if as_json:
+                click.echo(json.dumps({"demo_loaded": False, "reason": reason, "hint": hint}))
+            else:
+                click.echo(f"demo seeds not loaded: {reason}; {hint}")
             return
-        paths = (defaults_root() / "seeds",)
+        paths = (seeds,)
     progress = _Progress()
     try:
         from bot.core import Core
