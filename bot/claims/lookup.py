@@ -293,6 +293,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # ("Macron signed a mutual defense pact with Kim Jong Un" was stated by "Vladimir Putin
     # has signed a mutual defense pact with … Kim Jong Un").
     unseen = _unseen_lead(analysis, parsed, df) if lead is None else None
+    if unseen is not None and any(unseen.alts & t.terms for t in titles.values() if t):
+        unseen = None  # a title names it: the corpus knows the name (titles are not indexed)
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     matcher = ClaimMatcher(parsed)
     # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
