@@ -130,3 +130,16 @@ def test_a_word_of_the_language_the_corpus_lacks_is_no_name(world):
     # "Officials" is no name: a first word WordNet knows is matched as before.
     answer = ask_claim(world, "Officials seized 150 passports in the raids in Port Elm")
     assert answer.verdict in ("corroborated", "single-source")
+
+
+def test_a_claim_that_was_not_looked_up_does_not_also_say_no_sentence_bears_on_it(world):
+    # "/claim Putin" said it claims nothing, then "No sentence of the corpus bears on this
+    # claim", as if Putin were in no article.
+    from bot.chat.render_markdown import render_text
+    from bot.claims.lookup import answer_to_reply
+
+    for claim in ("Putin", "普京"):
+        shown = render_text(answer_to_reply(ask_claim(world, claim)))
+        assert "No sentence of the corpus bears" not in shown, shown
+    shown = render_text(answer_to_reply(ask_claim(world, "Putin visited Mars in 1990")))
+    assert "Not found" in shown or "not-found" in shown.lower()

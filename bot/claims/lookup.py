@@ -110,6 +110,7 @@ CLOSEST = 3  # closest sentences shown beside a not-found answer
 CLOSEST_REASON = "closest match; does not confirm the claim"
 # A sentence that lacks the claim's leading name and names someone else (`_lead_word`).
 ANOTHER_ACTOR = "about someone else"
+NO_WORDS = "the claim has no words to look up"
 NAMES_ONLY = ("that names things but claims nothing about them; say who did what, e.g. "
               "\"Putin visited North Korea\"")
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
@@ -209,9 +210,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         parsed = replace(parsed, negated=not parsed.negated)
     if not parsed.units:
         if any(c.isalpha() for c in plain):  # letters, but none the analysis reads
-            return _not_found(text, "the claim has no words to look up: only text in the Latin "
-                              "alphabet is searchable (accents are fine)", index, semantic)
-        return _not_found(text, "the claim has no words to look up", index, semantic)
+            return _not_found(text, NO_WORDS + ": only text in the Latin alphabet is "
+                              "searchable (accents are fine)", index, semantic)
+        return _not_found(text, NO_WORDS, index, semantic)
     # A headline in Title Case or capitals ("Vaccines Cause Autism") reads as names alone: it
     # is looked up as before (three words of four letters or more, all capitalised).
     long_words = [w for w in plain.split() if w[:1].isalpha() and len(w) > 3]
@@ -973,7 +974,9 @@ def answer_to_reply(answer: ClaimAnswer) -> Reply:
             f"{clip_meta(ev.source or ev.doc_id)}, {date_label(ev.published)}"))
         reply.add(Bullet(ev.sentence, [numbers[d] for d in [ev.doc_id, *ev.also_in]],
                          " · ".join(parts)))
-    if not answer.evidence:
+    if not answer.evidence and not answer.note.startswith((NAMES_ONLY, NO_WORDS)):
+        # (a claim that was not looked up says why in its note: "No sentence bears on it"
+        # under "that names things but claims nothing" read as if "Putin" were in no article)
         reply.add(Context("No sentence of the corpus bears on this claim."))
     return reply
 
