@@ -78,3 +78,19 @@ def test_the_timeline_lists_announced_events_after_the_articles_date(store: Stor
     assert not any(d.startswith("2024-09") or d.startswith("2024-11") or d.startswith("2024-12")
                    for d in dates), dated
     assert dates == sorted(dates), dated
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The agency may have received the report in December.", "2024-12"),
+    ("Sales must have peaked in December.", "2024-12"),
+    ("He should have resigned in December, critics said.", "2024-12"),
+])
+def test_a_modal_perfect_or_reported_would_is_no_future(sentence: str, expected: str) -> None:
+    # (a reviewer's finding: each was dated a year on, a past event in next year's timeline)
+    assert first_iso(sentence, "2025-08-12") == expected
+
+
+def test_reported_would_is_no_future() -> None:
+    isos = [m.iso for m in extract_dates(
+        "The company said in February that it would close the plant in March.", "2025-08-12")]
+    assert isos == ["2025-02", "2025-03"]  # March was dated 2026

@@ -77,13 +77,15 @@ _CLAUSE_BOUNDARY = re.compile(
     r"[.;:!?,()\[\]\"\u201c\u201d\u2014\u2013]|\s-\s|"
     r"\b(?:[Aa]nd|[Bb]ut|[Oo]r|[Ww]hile|[Ww]hereas|[Aa]lthough|[Tt]hough|[Bb]ecause|[Ww]hich|[Ww]ho|"
     r"[Ww]hom|[Ww]hose|[Ww]hen|[Ww]here|[Ii]f|[Uu]nless)\b")
-# Words that speak of what is to come: modal verbs, "is/are to", schedules and plans, "next".
+# Words that speak of what is to come: modal verbs (not their perfect, "may have received",
+# nor "would", mostly reported speech: "said in February that it would close the plant in
+# March" is this March, not next), "is/are to", schedules and plans, "next".
 _FUTURE = re.compile(
-    r"\b(?:will|shall|would(?!\s+have)|must|should|might|is\s+to|are\s+to|am\s+to|"
+    r"\b(?:(?:will|shall|must|should|might)(?!\s+have\b)|is\s+to|are\s+to|am\s+to|"
     r"due(?!\s+to\s+(?:the|a|an|its|his|her|their|this|that|these|those)\b)|"
     r"expected|scheduled|slated|set\s+(?:to|for)|going\s+to|(?:plans?|planned|planning|intends?|"
     r"aims?|hopes?)\s+to|planned\s+for|next(?!\s+to\b)|upcoming|forthcoming|later\s+this\s+year)\b|"
-    r"'ll\b|\bwon't\b|\bmay(?=\s+[a-z])", re.I)
+    r"'ll\b|\bwon't\b|\bmay(?=\s+(?!have\b)[a-z])", re.I)
 # "until"/"by" the date speaks of the future unless the clause's verb is past.
 _UNTIL = re.compile(r"\b(?:until|till|by)\s*$", re.I)
 _PAST = re.compile(
