@@ -40,3 +40,18 @@ def test_a_hard_wrapped_paragraph_is_still_joined(
     reload_corpus(store, settings, [corpus])
     texts = [r["text"] for r in store.sentences_of(["a"]) if r["kind"] == "body"]
     assert any("collapsed on Tuesday morning and the Town council said" in t for t in texts), texts
+
+
+def test_a_wrapped_line_that_is_only_a_name_is_still_joined_further_down(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    # The header-line rule holds right under the title only: in a narrow column a wrapped line
+    # "President Alan Brask" is text, not a header (a reviewer's finding).
+    (corpus / "a.txt").write_text(
+        "Harbour bridge approved\n\nThe agreement on the new harbour bridge was signed in the\n"
+        "capital on Tuesday by the transport minister and\nPresident Alan Brask\n"
+        "of Valdoria, who called it a historic day for the\nregion and its ferry workers.\n",
+        encoding="utf-8")
+    reload_corpus(store, settings, [corpus])
+    rows = [r for r in store.sentences_of(["a"]) if r["kind"] != "title"]
+    assert [r["kind"] for r in rows] == ["body"], rows
+    assert "minister and President Alan Brask of Valdoria" in rows[0]["text"]

@@ -354,6 +354,7 @@ def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
         lines = [ln for ln in block.split("\n") if ln.strip()]
         current = ""
         current_heading = False
+        joined = False  # `current` has a wrapped line joined to it
         for raw in lines:
             if markdown and _MD_SKIP.match(raw):
                 continue  # code fences, rules, tables
@@ -369,17 +370,20 @@ def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
                 and not current.endswith(":")
                 and len(current) >= 50
                 and (line[0].islower() or line[0].isdigit() or len(current) >= 60)
-                # a byline, date or reading-time line is no wrapped text: under a headline of
-                # 60 characters or more, "By Anna Holt" and "2025-03-05" were joined to it,
-                # and the article lost its author and date to its title
-                and _header_parts(raw) is None
+                # a byline, date or reading-time line right under the text's first line (its
+                # title) is no wrapped text: under a headline of 60 characters or more, "By
+                # Anna Holt" and "2025-03-05" were joined to it, and the article lost its
+                # author and date to its title (further down, a wrapped line that is only a
+                # name, "President Alan Brask", is still text)
+                and (bool(out) or joined or _header_parts(raw) is None)
             )
             if joinable:
                 current = f"{current} {line}"
+                joined = True
                 continue
             if current:
                 out.append((current, current_heading))
-            current, current_heading = line, md_heading
+            current, current_heading, joined = line, md_heading, False
         if current:
             out.append((current, current_heading))
     return out
