@@ -240,15 +240,6 @@ class Lexicon:
                 frozenset(found - {stem(word)})
         return out
 
-    def knows(self, word: str) -> bool:
-        """Whether a lower-case word is a form of a lemma the table holds, in any part of
-        speech (by morphy's suffix rules): a word of the language, not a name it lacks
-        ("defenses", "signed"; not "macron"). Without a table: False."""
-        if self._db is None:
-            return False
-        forms = {form for bases in candidates(word).values() for form in bases}
-        return any(self._read(forms).values())
-
     def alternatives(self, phrase: str, noun_like: bool = False) -> tuple[tuple[str, ...], ...]:
         """The stemmed content words of each synonym (then derivation) of a word or phrase's
         frequent senses, most frequent sense first, at most `MAX_ALTERNATIVES`, without the
