@@ -388,3 +388,34 @@ def test_a_feed_error_that_cannot_be_recorded_is_one_line(
                             "polled again at the next check)")
     assert [r.exc_info for r in caplog.records] == [None]
     assert row is not None and row["last_error"] is None and row["failures"] == 0
+
+
+def test_the_local_use_nat64_prefix_is_refused_whole() -> None:
+    # Its IPv4 bits sit where the translator's prefix length puts them: read as /96 only,
+    # 64:ff9b:1:a00:0:500:808:808 passed as 8.8.8.8, and a /48 translator reaches 10.0.0.5.
+    for ip in ("64:ff9b:1:a00:0:500:808:808", "64:ff9b:1::808:808"):
+        assert "local-use NAT64" in (address_problem(ip) or ""), ip
+
+
+def test_a_held_host_is_refused_without_pacing_and_its_hold_is_bounded() -> None:
+    from bot.feeds.fetch import HOST_HOLD_MAX
+
+    class NoConnect(Fetcher):
+        def _exchange(self, *a: Any, **kw: Any) -> Any:
+            raise AssertionError("must not connect")
+
+    fetcher = NoConnect(FetchPolicy(host_delay=1.0), resolver=lambda h, p: ["93.184.216.34"])
+    fetcher._hold("example.com", 86400.0, "HTTP 503 with Retry-After 86400 s")
+    started = time.monotonic()
+    for _ in range(5):
+        with pytest.raises(FetchError, match="not requested: example.com"):
+            fetcher.get("http://example.com/page", kind="page")
+    # refused at once: 5 deferred requests slept 4 s of host pacing (a reviewer's finding)
+    assert time.monotonic() - started < 0.5
+    err = fetcher.held("example.com")
+    assert err is not None and err.retry_after is not None
+    assert err.retry_after <= HOST_HOLD_MAX  # one page's day-long wait holds its site an hour
+    fetcher._hold("gone.example", 0.01, "HTTP 429 with Retry-After 0.01 s")
+    time.sleep(0.02)
+    fetcher._hold("other.example", 5.0, "HTTP 429 with Retry-After 5 s")
+    assert "gone.example" not in fetcher._held  # expired holds are dropped

@@ -133,7 +133,13 @@ def system_resolver(host: str, port: int) -> list[str]:
 # IPv6 prefixes that carry an IPv4 address in their last 32 bits, which a translator on the
 # way (NAT64 with DNS64, on IPv6-only hosts and clouds) connects to: 64:ff9b::10.0.0.5 reaches
 # 10.0.0.5. Python calls the well-known NAT64 prefix global, so a name resolving to it passed.
-_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+HOST_HOLD_MAX = 3600.0  # the longest a Retry-After holds a whole host (seconds)
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"),)
+# The local-use NAT64 prefix (RFC 8215) may carry the IPv4 address at any of RFC 6052's prefix
+# lengths (/48 … /96), in bits that depend on the translator: it is refused whole (read as
+# /96 only, 64:ff9b:1:a00:0:500:808:808 passed as 8.8.8.8, and a /48 translator reaches
+# 10.0.0.5).
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -156,6 +162,8 @@ def address_problem(ip_text: str) -> str | None:
     except ValueError:
         return "not an IP address"
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64_LOCAL:
+            return "a local-use NAT64 address (64:ff9b:1::/48), which may stand for any IPv4 one"
         inner = _embedded_ipv4(ip)
         if inner is not None and ip.ipv4_mapped is None:
             problem = address_problem(str(inner))
@@ -424,8 +432,15 @@ class Fetcher:
                           "left", retry_after=left, deferred=True)
 
     def _hold(self, host: str, seconds: float, answer: str) -> None:
+        """Hold `host` for `seconds`, at most `HOST_HOLD_MAX` (one page's "Retry-After: 86400"
+        held every feed and page of its site for a day; the request that got it keeps its
+        own wait through its `FetchError`). Expired holds are dropped here (a host never
+        asked again kept its entry for the life of the process)."""
         with self._held_lock:
-            until = time.monotonic() + seconds
+            now = time.monotonic()
+            for other in [h for h, (t, _) in self._held.items() if t <= now]:
+                del self._held[other]
+            until = now + min(seconds, HOST_HOLD_MAX)
             if until > self._held.get(host, (0.0, ""))[0]:
                 self._held[host] = (until, answer)
 
@@ -517,6 +532,11 @@ class Fetcher:
     def _one(self, url: str, deadline: float, kind: str, etag: str | None,
              last_modified: str | None) -> tuple[int, dict[str, str], bytes, str]:
         scheme, host, port, path = self._check_url(url)
+        # A held host is refused before its slot: the slot's pacing (`host_delay`) is for
+        # requests sent, and 100 deferred pages slept 100 s of it sending none.
+        held = self.held(host)
+        if held is not None:
+            raise held
         with self.gate.slot(host):
             held = self.held(host)
             if held is not None:
