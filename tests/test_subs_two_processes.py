@@ -183,3 +183,34 @@ def test_a_process_starting_just_after_another_on_a_new_database_starts(
     with sqlite3.connect(settings.db_path) as con:
         names = {r[0] for r in con.execute("select name from sqlite_master")}
     assert {"apscheduler_jobs", "ix_apscheduler_jobs_next_run_time"} <= names
+
+
+@pytest.mark.asyncio
+async def test_a_job_newly_served_here_wakes_the_scheduler(
+        core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A subscription whose job another process wrote (`briefbot schedule add`, the other bot's
+    # sweep) and now served here: the sweep only updated `served`, with no job added or
+    # changed, so the scheduler slept on to its old wake-up and the slot waited for the next
+    # sweep (a reviewer's finding).
+    _sub(core, "slack", "C0NEW1")
+    sched = BriefingScheduler(core, {"slack": TestAdapter(core, platform="slack")},
+                              config=CONFIG)
+    sched.start()
+    try:
+        await _settle()
+        assert sched.scheduler is not None and sched._jobs is not None
+        woken: list[int] = []
+        real = sched.scheduler.wakeup
+
+        def wakeup() -> None:
+            woken.append(1)
+            real()
+
+        monkeypatch.setattr(sched.scheduler, "wakeup", wakeup)
+        sched.sync_jobs()
+        assert woken == []  # nothing newly served: no wake-up
+        sched._jobs.served = frozenset()  # as if the job row were another process's so far
+        sched.sync_jobs()  # the job exists: nothing added or changed, only served
+        assert woken == [1], "the scheduler was not woken for a job newly served here"
+    finally:
+        sched.shutdown()

@@ -456,8 +456,15 @@ class BriefingScheduler:
         subs = {row["id"]: Subscription.from_row(row)
                 for row in self.core.store.subscriptions(include_disabled=False)}
         if self._jobs is not None:  # the jobs this process runs (see _ServedJobStore)
-            self._jobs.served = frozenset(_job_id(sub.id) for sub in subs.values()
-                                          if sub.platform in self.deliverers)
+            served = frozenset(_job_id(sub.id) for sub in subs.values()
+                               if sub.platform in self.deliverers)
+            if served != self._jobs.served:
+                self._jobs.served = served
+                # A job another process wrote (`briefbot schedule add`, the other bot's
+                # sweep) and now served here: the scheduler recomputes its next wake-up, which
+                # it would otherwise leave to its next sweep (up to `sweep_seconds` late).
+                if self.scheduler.running:
+                    self.scheduler.wakeup()
         existing = {job.id: job for job in self.scheduler.get_jobs(jobstore="default")}
         for job_id in existing:
             sub_id = _sub_id(job_id)
