@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.text.aliases import AliasTable
-from bot.text.stance import sentence_features
+from bot.text.stance import day_term, sentence_features
 from tests.conftest import ask_claim, build_claim_world
 
 ARTICLES = {
@@ -38,3 +38,25 @@ def test_a_datelined_report_disputes_another_month(settings, store, corpus):
     world = build_claim_world(settings, store, corpus, {"a.txt": ARTICLES["a.txt"]})
     answer = ask_claim(world, "The Norland envoy signed the fishing accord in August.")
     assert answer.verdict in ("contradicted", "contested"), answer
+
+
+def test_a_dateline_gives_its_day_too():
+    plain = AliasTable.from_mapping({})
+    f = sentence_features("PORT ELM, June 19 (Wire) – The envoy has signed an accord.", plain)
+    # As a day of June only: a claim's "in 19 years" or "19 ships" is not said by it.
+    assert day_term("june", "19") in f.terms and "19" not in f.terms
+    # A sentence with a month of its own: the dateline says nothing of its day either.
+    g = sentence_features("PORT ELM, June 19 (Wire) – The accord was drafted in March.", plain)
+    assert day_term("june", "19") not in g.terms
+
+
+def test_a_datelined_report_states_the_day_it_gives(settings, store, corpus):
+    # "on June 19" in the claim is the month and the day: the dateline says both (before, its
+    # day was dropped, the claim's "19" was a slot no sentence said: not-found).
+    world = build_claim_world(settings, store, corpus, {"a.txt": ARTICLES["a.txt"]})
+    answer = ask_claim(world, "The Norland envoy signed the fishing accord on June 19.")
+    assert answer.verdict == "single-source", answer
+    assert ask_claim(world, "The Norland envoy signed the fishing accord on 19 June.").verdict \
+        == "single-source"
+    other_day = ask_claim(world, "The Norland envoy signed the fishing accord on June 23.")
+    assert other_day.verdict != "single-source", other_day

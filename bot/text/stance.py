@@ -376,7 +376,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 26  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 27  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -411,6 +411,16 @@ def features_from_bytes(data: bytes | None) -> Features | None:
 def _is_value(w: str) -> bool:
     """A number ("40", "1.5") or an ordinal ("2nd") as the analysis writes it: a slot value."""
     return w.replace(".", "", 1).isdigit() or bool(ORDINAL.fullmatch(w))
+
+
+def _is_day(w: str) -> bool:
+    return w.isdigit() and 1 <= int(w) <= 31
+
+
+def day_term(month: str, day: str) -> str:
+    """The term a dateline's date gives its sentence for a day of a month ("june:19"; no
+    stem has a colon): a claim's "on June 19" matches it, a bare "19" does not."""
+    return f"{month}:{int(day)}"
 
 
 def _is_year(w: str) -> bool:
@@ -594,6 +604,10 @@ def sentence_features(text: str, aliases: AliasTable, analysis: Analysis | None 
             if is_month(words, i):
                 f.months.add(w.lower)
                 f.terms.add(w.stem)
+                # and its day: "June 19" says the 19th, as a body's "on June 19" does
+                day = words[i + 1] if i + 1 < len(words) else None
+                if day is not None and _is_day(day.lower):
+                    f.terms.add(day_term(w.lower, day.lower))
     return f
 
 
@@ -779,9 +793,15 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig,
                               tag=w.lower in tags))
         elif _is_value(w.lower):
-            units.append(Unit(w.lower, frozenset([w.lower]), "number", w.orig,
+            # A day of a month ("June 19", "19 June") is also said by a dateline's date
+            # (`sentence_features`): matched, never searched for or weighed (`forms`).
+            month_of = words[i - 1].lower if i > 0 and is_month(words, i - 1) else \
+                words[i + 1].lower if i + 1 < n and is_month(words, i + 1) else None
+            day = frozenset([day_term(month_of, w.lower)]) \
+                if month_of is not None and _is_day(w.lower) else frozenset()
+            units.append(Unit(w.lower, frozenset([w.lower, *day]), "number", w.orig,
                               unit=_number_unit(a, i), tag=w.lower in tags,
-                              counted=frozenset(_counted(a, i, a.concept_at()))))
+                              counted=frozenset(_counted(a, i, a.concept_at())), forms=day))
         elif month:
             units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig,
                               tag=w.lower in tags))
