@@ -28,7 +28,14 @@ from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
-from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, NoticeQueue, Router
+from bot.chat.commands import (
+    BUSY_MESSAGE,
+    Caller,
+    CommandRequest,
+    NoticeQueue,
+    Router,
+    wait_words,
+)
 from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.errors import UserError
@@ -392,16 +399,6 @@ def _notice_bound() -> float:
     return MAX_ANSWER_RATELIMIT_WAIT + NOTICE_SLACK
 
 
-def _wait_words(seconds: float | None) -> str:
-    if seconds is None:
-        return "a minute"
-    whole = max(1, math.ceil(seconds))
-    if whole < 120:
-        return f"{whole} second{'s' if whole > 1 else ''}"
-    minutes = math.ceil(whole / 60)
-    return f"{minutes} minutes" if minutes < 120 else f"{math.ceil(minutes / 60)} hours"
-
-
 class BriefbotTree(app_commands.CommandTree["BriefbotClient"]):
     async def interaction_check(self, interaction: discord.Interaction[BriefbotClient],
                                 /) -> bool:
@@ -631,7 +628,7 @@ class BriefbotClient(discord.Client):
                     f"Your answer was cut short: the last {cause.unsent} of its "
                     f"{cause.total} messages could not be sent")
             reply = Reply.error(f"Discord is rate-limiting this bot's answers. {lost}; please "
-                                f"try again in {_wait_words(cause.retry_after)}.")
+                                f"try again in {wait_words(cause.retry_after)}.")
         elif isinstance(cause, discord.HTTPException) and (cause.status >= 500
                                                             or cause.status == 429):
             # Discord refused the answer (busy, down, rate-limiting): a platform error, not

@@ -47,6 +47,7 @@ from bot.chat.commands import (
     NoticeQueue,
     Router,
     split_command_line,
+    wait_words,
 )
 from bot.core import Core
 from bot.errors import UserError
@@ -546,8 +547,12 @@ def _refused_hint(exc: SlackApiError, command: dict[str, Any]) -> str:
     if error == "channel_not_found":  # a private channel the app was not invited to
         return ("The app cannot see this channel (a private channel it was not invited to): "
                 "invite it (/invite @briefbot), or ask in a direct message.")
+    if int(getattr(exc.response, "status_code", 0) or 0) == 429 or error == "ratelimited":
+        # The wait Slack asked for (Retry-After: 600 was told as "a minute"), as Discord's.
+        wait = parse_retry_after(_header(exc.response.headers, "retry-after"))
+        return f"Slack is rate-limiting this app's messages; try again in {wait_words(wait)}."
     if _outage(exc) is not None:
-        return "Slack is busy or rate-limiting; try again in a minute."
+        return "Slack is busy or unavailable; try again in a minute."
     if error in _AUTH:
         return "The bot's Slack token needs its operator's attention; it has been logged."
     return "It has been logged."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import math
 import re
 import shlex
 import threading
@@ -204,6 +205,24 @@ def usage_of(spec: CommandSpec, platform: str) -> str:
 
 BUSY_MESSAGE = ("briefbot is busy with other people's commands right now; "
                 "please try again in a minute.")
+
+
+def wait_words(seconds: float | None) -> str:
+    """A platform's Retry-After as the wait to tell a user ("try again in 10 minutes"),
+    rounded up: seconds under a minute, minutes under two hours, hours under two days, then
+    days. No wait given (or none that can be read): "a minute"."""
+    if seconds is None or not math.isfinite(seconds):
+        return "a minute"
+    whole = max(1, math.ceil(seconds))
+    if whole < 60:
+        return f"{whole} second{'s' if whole > 1 else ''}"
+    minutes = math.ceil(whole / 60)
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    hours = math.ceil(minutes / 60)
+    if hours < 48:
+        return f"{hours} hours"
+    return f"{math.ceil(hours / 24)} days"
 
 
 
