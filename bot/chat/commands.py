@@ -207,6 +207,11 @@ BUSY_MESSAGE = ("briefbot is busy with other people's commands right now; "
                 "please try again in a minute.")
 
 
+def too_long_message(chars: int) -> str:
+    """The answer to a command whose arguments have more than MAX_COMMAND_CHARS characters."""
+    return f"That's too long ({chars:,} characters; the limit is {MAX_COMMAND_CHARS:,})."
+
+
 def wait_words(seconds: float | None) -> str:
     """A platform's Retry-After as the wait to tell a user ("try again in 10 minutes"),
     rounded up: seconds under a minute, minutes under two hours, hours under two days, then
@@ -443,10 +448,7 @@ class Router:
         started = time.monotonic()
         try:
             if len(text) > MAX_COMMAND_CHARS:
-                raise UserError(
-                    f"That's too long ({len(text):,} characters; the limit is "
-                    f"{MAX_COMMAND_CHARS:,})."
-                )
+                raise UserError(too_long_message(len(text)))
             if spec is None:
                 raise UserError(f"Unknown command /{printable_line(name[:40])}. "
                                 f"Try {_cmd(request, 'help')}.")
