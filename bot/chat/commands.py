@@ -95,6 +95,18 @@ class Caller:
 
 
 @dataclass(frozen=True)
+class ChannelAccess:
+    """Whether the app can post in a channel, as its platform says (`CommandRequest.
+    check_channel`). Both None: it can."""
+
+    # It cannot, and how to fix it (invite the app, grant a permission): /subscribe refuses.
+    problem: str | None = None
+    # The platform could not be asked (rate-limited, unreachable): /subscribe accepts, and
+    # says this (why, and what to do if the first post fails).
+    unchecked: str | None = None
+
+
+@dataclass(frozen=True)
 class CommandRequest:
     command: str  # "claim", "/claim", or the umbrella "briefbot" with the subcommand in text
     text: str
@@ -103,6 +115,11 @@ class CommandRequest:
     # Interim news from a long command ("Reload started…"), sent before its final reply.
     # Called from the worker thread; the adapter delivers it (and returns once it is sent).
     notify: Callable[[Reply], None] | None = None
+    # Whether scheduled posts can go to `channel` (Slack's conversations.info, Discord's
+    # permissions of the bot there): called from the worker thread by /subscribe once its
+    # arguments are valid, so that a channel the app cannot post in is refused at once, not
+    # found out at the first slot hours later. None: nothing to check (the console).
+    check_channel: Callable[[], ChannelAccess] | None = None
 
 
 class NoticeQueue:
@@ -903,6 +920,9 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     problem = None if router.is_bot_admin(req.caller) else interval_problem(cron, tz, settings)
     if problem:
         raise UserError(problem)
+    access = req.check_channel() if req.check_channel is not None else ChannelAccess()
+    if access.problem is not None:
+        raise UserError(access.problem)
     # (bot admins too: on Slack every admin is one, and the cap is what keeps a looping
     # script or a forgotten test channel from thousands of rows; see `cap_problem`)
     row = add_within_caps(router.core.store, settings, req.caller.platform, req.channel, digest,
@@ -911,11 +931,12 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     if router.core.on_subscriptions_changed is not None:
         router.core.on_subscriptions_changed()
     nxt = sub.next_run()
-    return Reply(title=f"Subscribed: {digest}").add(
+    reply = Reply(title=f"Subscribed: {digest}").add(
         Fields([("Id", str(sub.id)), ("Schedule", f"{sub.cron} ({tz})"),
-                ("Next post", nxt.isoformat(timespec="minutes") if nxt else "never")]),
-        Context(f"Remove with {_cmd(req, 'unsubscribe', str(sub.id))}."),
-    )
+                ("Next post", nxt.isoformat(timespec="minutes") if nxt else "never")]))
+    if access.unchecked is not None:
+        reply.add(Paragraph(access.unchecked))
+    return reply.add(Context(f"Remove with {_cmd(req, 'unsubscribe', str(sub.id))}."))
 
 
 def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:
