@@ -9,7 +9,6 @@ import codecs
 from collections.abc import Iterator
 from typing import IO, Any, NamedTuple
 
-
 # A line over its reader's limit is skipped in pieces of this size (bytes, or characters of
 # a text stream): only its first `limit` characters and one piece are ever held.
 SKIP_CHUNK = 1 << 20

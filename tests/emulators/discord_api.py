@@ -1189,9 +1189,9 @@ class DiscordEmulator:
         (the guild's id: @everyone) or a member, and tell the client (CHANNEL_UPDATE), as
         Discord does when a server admin edits the channel."""
         found = self.find_channel(channel_id)
-        if found is None or found[1] is None:
+        channel, guild = found if found is not None else (None, None)
+        if channel is None or guild is None:
             raise ValueError(f"unknown guild channel {channel_id}")
-        channel, guild = found
         kind = 1 if member else 0
         channel.overwrites = [o for o in channel.overwrites
                               if (int(o["id"]), int(o.get("type", 0))) != (target_id, kind)]
