@@ -9,26 +9,93 @@ import codecs
 from collections.abc import Iterator
 from typing import IO, Any, NamedTuple
 
+# A line over its reader's limit is skipped in pieces of this size (bytes, or characters of
+# a text stream): only its first `limit` characters and one piece are ever held.
+SKIP_CHUNK = 1 << 20
+# The most bytes one character takes in the encodings a stream may have (UTF-8, GB18030).
+MAX_CHAR_BYTES = 4
+
 
 class Line(NamedTuple):
     text: str  # without its line end; bytes that could not be decoded written as \xNN
     problem: str | None  # why the line could not be read, or None
+    # With a `limit`: the line's length in characters when it has more (its `text` is then
+    # only the first `limit` of them; the rest was skipped, never held), else None.
+    too_long: int | None = None
 
 
-def read_line(stream: IO[Any]) -> Line | None:
+def read_line(stream: IO[Any], limit: int | None = None) -> Line | None:
     """The next line of `stream`, or None at its end. A text stream over a binary buffer
     (sys.stdin) is read as bytes and each line decoded on its own with the stream's encoding,
     strictly: a line that does not decode comes back with a `problem` naming the first bad
     byte, and the lines after it are read as usual. A stream without a buffer (StringIO) is
-    already text."""
+    already text.
+
+    `limit` (characters): a longer line comes back with `too_long`, its length; past what
+    `limit` characters can take (MAX_CHAR_BYTES each) it is not read into memory but skipped
+    to its end in SKIP_CHUNK pieces, counted as it goes (a 2 GB line with no newline was
+    read whole, then refused for its length)."""
     buffer = getattr(stream, "buffer", None)
     if buffer is None:
-        text = stream.readline()
-        return Line(text.rstrip("\r\n"), None) if text else None
-    raw: bytes = buffer.readline()
+        if limit is None:
+            text = stream.readline()
+            return Line(text.rstrip("\r\n"), None) if text else None
+        most = limit + 2  # a line of `limit` characters and its \r\n
+        text = stream.readline(most + 1)
+        if not text:
+            return None
+        if len(text) > most and not text.endswith("\n"):
+            return _skip_text(stream, text, limit)
+        text = text.rstrip("\r\n")
+        return Line(text[:limit], None, len(text)) if len(text) > limit else Line(text, None)
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:  # not an encoding Python knows: UTF-8
+        encoding = "utf-8"
+    most = -1 if limit is None else MAX_CHAR_BYTES * limit + len(codecs.BOM_UTF8) + 2
+    raw: bytes = buffer.readline() if limit is None else buffer.readline(most + 1)
     if not raw:
         return None
-    raw = raw.rstrip(b"\r\n")
+    if limit is not None and len(raw) > most and not raw.endswith(b"\n"):
+        return _skip_bytes(buffer, raw, encoding, limit)
+    line = _decoded(raw.rstrip(b"\r\n"), encoding)
+    if limit is not None and line.problem is None and len(line.text) > limit:
+        return Line(line.text[:limit], None, len(line.text))
+    return line
+
+
+def _skip_bytes(buffer: IO[bytes], head: bytes, encoding: str, limit: int) -> Line:
+    """The rest of a line too long to read (its first bytes, `head`, are read) skipped to
+    its end, its characters counted (bytes that do not decode count one each)."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    first = decoder.decode(head.removeprefix(codecs.BOM_UTF8))
+    count, last = len(first), first
+    while chunk := buffer.readline(SKIP_CHUNK):
+        last = decoder.decode(chunk)
+        count += len(last)
+        if chunk.endswith(b"\n"):
+            break
+    else:
+        last = decoder.decode(b"", final=True)
+        count += len(last)
+    count -= len(last) - len(last.rstrip("\r\n"))
+    return Line(first[:limit], None, count)
+
+
+def _skip_text(stream: IO[Any], head: str, limit: int) -> Line:
+    """`_skip_bytes` for a text stream."""
+    count, last = len(head), head
+    while piece := stream.readline(SKIP_CHUNK):
+        count, last = count + len(piece), piece
+        if piece.endswith("\n"):
+            break
+    count -= len(last) - len(last.rstrip("\r\n"))
+    return Line(head[:limit], None, count)
+
+
+def _decoded(raw: bytes, encoding: str) -> Line:
+    """One whole line's bytes, without its line end, as text (or why they are not)."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw:
         # UTF-16 (a byte-order mark, or NUL bytes between the characters of the next lines):
         # never answered as garbage.
@@ -36,11 +103,6 @@ def read_line(stream: IO[Any]) -> Line | None:
                     "the input looks like UTF-16 (NUL bytes or its byte-order mark); save it "
                     "as UTF-8")
     raw = raw.removeprefix(codecs.BOM_UTF8)  # Notepad's "UTF-8 with BOM": no part of the text
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        codecs.lookup(encoding)
-    except LookupError:  # not an encoding Python knows: UTF-8
-        encoding = "utf-8"
     try:
         return Line(raw.decode(encoding), None)
     except UnicodeDecodeError as exc:
@@ -50,6 +112,6 @@ def read_line(stream: IO[Any]) -> Line | None:
                     f"line); save the input as {encoding}")
 
 
-def iter_lines(stream: IO[Any]) -> Iterator[Line]:
-    while (line := read_line(stream)) is not None:
+def iter_lines(stream: IO[Any], limit: int | None = None) -> Iterator[Line]:
+    while (line := read_line(stream, limit)) is not None:
         yield line

@@ -1049,7 +1049,7 @@ async def test_a_long_answer_cut_short_by_a_rate_limit_says_how_much_was_lost(
     text = all_text([notice.json])
     assert notice.json["flags"] & EPHEMERAL
     assert (f"Your answer was cut short: the last {total - 1} of its {total} messages could "
-            "not be sent; please try again in 90 seconds") in text, text
+            "not be sent; please try again in 2 minutes") in text, text
 
 
 @pytest.mark.asyncio

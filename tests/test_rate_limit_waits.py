@@ -13,6 +13,7 @@ import pytest
 
 from bot.adapters.slack import SlackAdapter, make_client
 from bot.adapters.testing import TestAdapter
+from bot.chat.commands import wait_words
 from bot.config import Settings
 from bot.core import Core
 from bot.feeds.fetch import parse_retry_after
@@ -107,7 +108,22 @@ async def test_slack_reply_parts_rate_limited_for_long_tell_the_caller_at_once(
     assert status == 200
     posts = await answers(api, "long-wait", count=5, timeout=15)
     notice = posts[-1]["text"]
-    assert "could not be posted" in notice and "try again in a minute" in notice, notice
+    # The wait Slack asked for, not "try again in a minute" (10 minutes early).
+    assert "could not be posted" in notice and "rate-limiting" in notice, notice
+    assert "try again in 10 minutes" in notice, notice
+
+
+@pytest.mark.parametrize(("seconds", "words"), [
+    (None, "a minute"), (float("nan"), "a minute"), (0.2, "1 second"), (1, "1 second"),
+    (45, "45 seconds"), (59.5, "1 minute"), (60, "1 minute"), (90, "2 minutes"),
+    (600, "10 minutes"), (7140, "119 minutes"), (7199, "2 hours"), (7200, "2 hours"),
+    (7201, "3 hours"),
+    (86400, "24 hours"), (47 * 3600, "47 hours"), (48 * 3600, "2 days"),
+    (30 * 86400, "30 days"),
+])
+def test_a_wait_is_told_rounded_up_in_its_unit(seconds: float | None, words: str) -> None:
+    # One helper for both platforms' "please try again in …": never earlier than the wait.
+    assert wait_words(seconds) == words
 
 
 @pytest.mark.asyncio

@@ -963,7 +963,8 @@ def test_manifest_declares_commands_scopes_and_socket_mode() -> None:
     for cmd in ("/brief", "/claim", "/briefbot"):
         assert f"command: {cmd}\n" in text
     assert text.count("usage_hint:") == 3
-    for scope in ("commands", "chat:write", "chat:write.public", "users:read"):
+    for scope in ("commands", "chat:write", "chat:write.public", "users:read",
+                  "channels:read", "groups:read", "im:read", "mpim:read"):
         assert f"- {scope}\n" in text
     assert "socket_mode_enabled: true" in text
 

@@ -26,7 +26,14 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from rich.console import Console
 
-from bot.chat.commands import Caller, CommandRequest, Router, split_command_line
+from bot.chat.commands import (
+    MAX_COMMAND_CHARS,
+    Caller,
+    CommandRequest,
+    Router,
+    split_command_line,
+    too_long_message,
+)
 from bot.chat.render_terminal import render_terminal
 from bot.core import Core
 from bot.lines import Line, read_line
@@ -39,6 +46,10 @@ QUIT = {"quit", "exit", "/quit", "/exit", r"\q"}
 PROMPT = "briefbot> "
 # How much of a line without a slash the hint repeats as the /claim to type.
 HINT_CLAIM_CHARS = 120
+# The longest piped line read whole: a command's arguments (MAX_COMMAND_CHARS) after its name.
+# A longer one is answered "That's too long" without being read into memory (skipped to its
+# end, counted: a 2 GB line with no newline was read whole first).
+MAX_LINE_CHARS = MAX_COMMAND_CHARS + 200
 # The exit status when the output was closed (EPIPE): click's, for every other command.
 OUTPUT_CLOSED_EXIT = 1
 
@@ -185,7 +196,8 @@ class ConsoleAdapter:
         # A daemon thread: a stop (SIGTERM, Ctrl-C) while it waits for input is not held
         # by it (asyncio.run joins its own worker threads at exit).
         read = asyncio.ensure_future(
-            in_daemon_thread(read_line, self.stdin, name="briefbot-console-input"))
+            in_daemon_thread(read_line, self.stdin, MAX_LINE_CHARS,
+                             name="briefbot-console-input"))
         if self._output_closed is None:
             return await read
         closed = asyncio.ensure_future(self._output_closed.wait())
@@ -208,6 +220,9 @@ class ConsoleAdapter:
             line_no += 1
             if read is None or read.text.strip().lower() in QUIT:
                 break
+            if read.too_long is not None:  # its first MAX_LINE_CHARS characters only
+                self.show(Reply.error(too_long_message(_argument_chars(read))))
+                continue
             if read.problem is not None:  # this line only; the next ones are answered
                 self.show(Reply.error(f"Could not read input line {line_no}: {read.problem}. "
                                       "The line was skipped."))
@@ -283,6 +298,18 @@ class _Completer(Completer):
             for doc_id in ids:
                 if doc_id.startswith(rest.strip()):
                     yield Completion(doc_id, start_position=-len(rest.strip()))
+
+
+def _argument_chars(line: Line) -> int:
+    """How many characters of a line too long to read follow its command's name (what the
+    router's limit counts), as far as its first characters tell; else the whole line's."""
+    assert line.too_long is not None
+    parts = line.text.split(maxsplit=1)
+    if len(parts) == 2:
+        arguments = line.too_long - (len(line.text) - len(parts[1]))
+        if arguments > MAX_COMMAND_CHARS:
+            return arguments
+    return line.too_long
 
 
 def slash_hint(line: str) -> Reply:

@@ -28,7 +28,15 @@ from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.adapters.discord_embeds import NO_MENTIONS, DiscordMessage, render_reply
-from bot.chat.commands import BUSY_MESSAGE, Caller, CommandRequest, NoticeQueue, Router
+from bot.chat.commands import (
+    BUSY_MESSAGE,
+    Caller,
+    ChannelAccess,
+    CommandRequest,
+    NoticeQueue,
+    Router,
+    wait_words,
+)
 from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.errors import UserError
@@ -137,6 +145,48 @@ def caller_for(interaction: discord.Interaction[Any]) -> Caller:
     guild = str(interaction.guild_id) if interaction.guild_id is not None else None
     return Caller(PLATFORM, str(user.id), user.display_name, is_platform_admin=admin,
                   workspace_id=guild)
+
+
+_THREADS = (discord.ChannelType.public_thread, discord.ChannelType.private_thread,
+            discord.ChannelType.news_thread)
+
+
+def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
+    """Whether scheduled posts (`deliver`) can go to the interaction's channel: the bot's own
+    permissions there, which Discord computes for each interaction (`app_permissions`: the
+    server's roles and the channel's overwrites, as they are now). A post needs View Channel,
+    Send Messages (Send Messages in Threads in a thread), Embed Links (every briefing is
+    embeds) and Attach Files (a long one's last part is a file). A direct message needs
+    nothing (the admin commands are not offered there)."""
+    if interaction.guild_id is None:
+        return ChannelAccess()
+    perms = interaction.app_permissions
+    channel = interaction.channel
+    thread = getattr(channel, "type", None) in _THREADS
+    needed = ["view_channel", "send_messages_in_threads" if thread else "send_messages",
+              "embed_links", "attach_files"]
+    missing = [n for n in needed if not getattr(perms, n)]
+    if not missing:
+        return ChannelAccess()
+    # Discord takes every permission in a channel from a bot that cannot see it, and Embed
+    # Links and Attach Files from one that may not send there: the first of those lacking is
+    # the one to name (the others may follow from it); what to grant is said in full.
+    missing = [_permission_name(n) for n in (missing[:1] if missing[0] in needed[:2]
+                                             else missing)]
+    where = "this thread" if thread else "this channel"
+    return ChannelAccess(problem=(
+        f"Not subscribed: the bot may not post in {where}: it lacks "
+        f"{_listed(missing)} here, so its scheduled posts would be refused. Give the bot's "
+        f"role {PERMISSIONS_TEXT} in {where} (Edit Channel → Permissions), then subscribe "
+        "again."))
+
+
+def _permission_name(name: str) -> str:
+    return name.replace("_", " ").title().replace(" In ", " in ")
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class AnswerRateLimited(discord.DiscordException):
@@ -392,16 +442,6 @@ def _notice_bound() -> float:
     return MAX_ANSWER_RATELIMIT_WAIT + NOTICE_SLACK
 
 
-def _wait_words(seconds: float | None) -> str:
-    if seconds is None:
-        return "a minute"
-    whole = max(1, math.ceil(seconds))
-    if whole < 120:
-        return f"{whole} second{'s' if whole > 1 else ''}"
-    minutes = math.ceil(whole / 60)
-    return f"{minutes} minutes" if minutes < 120 else f"{math.ceil(minutes / 60)} hours"
-
-
 class BriefbotTree(app_commands.CommandTree["BriefbotClient"]):
     async def interaction_check(self, interaction: discord.Interaction[BriefbotClient],
                                 /) -> bool:
@@ -491,9 +531,11 @@ class BriefbotClient(discord.Client):
             # waits for it.
             notices = NoticeQueue(bounded_notice)
 
+        access = channel_access(interaction)  # (from the interaction itself: no request)
         request = CommandRequest(command, text, caller_for(interaction),
                                  str(interaction.channel_id or ""),
-                                 notify=notices.notify if notices is not None else None)
+                                 notify=notices.notify if notices is not None else None,
+                                 check_channel=lambda: access)
         # Usage errors, denials and rate limits are answered before deferring: a public
         # "thinking…" cannot turn private, and they must stay ephemeral.
         # In a thread of its own, not the loop's default executor: that one also runs the
@@ -631,7 +673,7 @@ class BriefbotClient(discord.Client):
                     f"Your answer was cut short: the last {cause.unsent} of its "
                     f"{cause.total} messages could not be sent")
             reply = Reply.error(f"Discord is rate-limiting this bot's answers. {lost}; please "
-                                f"try again in {_wait_words(cause.retry_after)}.")
+                                f"try again in {wait_words(cause.retry_after)}.")
         elif isinstance(cause, discord.HTTPException) and (cause.status >= 500
                                                             or cause.status == 429):
             # Discord refused the answer (busy, down, rate-limiting): a platform error, not

@@ -43,10 +43,12 @@ from bot.adapters.slack_blocks import Message, render_messages, render_text_mess
 from bot.chat.commands import (
     BUSY_MESSAGE,
     Caller,
+    ChannelAccess,
     CommandRequest,
     NoticeQueue,
     Router,
     split_command_line,
+    wait_words,
 )
 from bot.core import Core
 from bot.errors import UserError
@@ -62,6 +64,9 @@ ADMIN_CACHE_SECONDS = 300.0
 # The longest an admin command waits for users.info (the client waits out a 429's
 # Retry-After of up to 30 s, three times): beyond it the caller is told to try again.
 ADMIN_CHECK_WAIT = 10.0
+# The longest /subscribe waits for conversations.info (whether the app can post in the
+# channel); beyond it the subscription is made, saying the channel could not be checked.
+CHANNEL_CHECK_WAIT = 10.0
 RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url
 # A notice sent while a command runs (the reload's "Reload started") is given up, with a
 # warning, when it is not posted within this (the answer waits for it: it never follows it).
@@ -430,7 +435,8 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
 
     request = CommandRequest(str(command.get("command", "")), unescape(command.get("text") or ""),
                              caller, str(command.get("channel_id", "")),
-                             notify=notices.notify if notices is not None else None)
+                             notify=notices.notify if notices is not None else None,
+                             check_channel=_channel_checker(client, command))
     reply = await router.handle_async(request)  # on the pool, in the place reserved
     if notices is not None:  # each within NOTICE_WAIT: a notice goes before the answer
         await notices.wait()
@@ -451,6 +457,113 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
             reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
                                 f"workspace ({unchecked}); if you are, try again in a minute."))
     return reply
+
+
+def _channel_checker(client: AsyncWebClient,
+                     command: dict[str, Any]) -> Callable[[], ChannelAccess]:
+    """`CommandRequest.check_channel` for a command's channel: `channel_access` run on this
+    loop, from the worker thread the router calls it in."""
+    loop = asyncio.get_running_loop()
+
+    def check() -> ChannelAccess:
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:  # (never: the router runs commands on its pool) it would wait on itself
+            return ChannelAccess(unchecked=_unchecked("not checked from the event loop"))
+        future = asyncio.run_coroutine_threadsafe(channel_access(client, command), loop)
+        try:
+            return future.result(CHANNEL_CHECK_WAIT + 5)
+        except Exception as exc:  # the loop closing (the bot stops), or no answer in time
+            future.cancel()
+            return ChannelAccess(unchecked=_unchecked(f"no answer: {type(exc).__name__}"))
+    return check
+
+
+def _unchecked(why: str) -> str:
+    return (f"Slack could not be asked whether the app can post in this channel ({why}), so "
+            "it was not checked. If the first scheduled post fails, /briefbot status says why "
+            "(in a channel the app is not in: /invite @briefbot).")
+
+
+async def channel_access(client: AsyncWebClient, command: dict[str, Any]) -> ChannelAccess:
+    """Whether chat.postMessage can post in the command's channel, per conversations.info:
+    Slack hides a private channel the app was not invited to and a conversation between
+    people it is not part of (`channel_not_found`); an archived channel, a read-only or
+    thread-only one takes no post from the app; a public channel it has not joined takes one
+    only with the chat:write.public scope (the token's scopes: X-OAuth-Scopes). A call that
+    fails (rate-limited, Slack unreachable, a scope missing) checks nothing: `unchecked`."""
+    channel = str(command.get("channel_id", ""))
+    try:
+        response = await asyncio.wait_for(client.conversations_info(channel=channel),
+                                          CHANNEL_CHECK_WAIT)
+    except TimeoutError:
+        return ChannelAccess(unchecked=_unchecked(
+            f"conversations.info gave no answer within {CHANNEL_CHECK_WAIT:.0f} s"))
+    except SlackApiError as exc:
+        error = slack_error(exc)
+        if error == "channel_not_found":
+            return ChannelAccess(problem=_hidden_channel(command))
+        status = int(getattr(exc.response, "status_code", 0) or 0)
+        if status == 429 or error == "ratelimited":
+            wait = parse_retry_after(_header(exc.response.headers, "retry-after"))
+            why = f"Slack is rate-limiting it for {wait_words(wait)}"
+        elif error == "missing_scope":
+            needed = exc.response.get("needed") if isinstance(exc.response.data, dict) else None
+            why = (f"the app lacks the {needed or 'channels:read'} scope: update it from "
+                   "config/slack-manifest.yml")
+        else:
+            why = f"conversations.info: {error or _outage(exc)}"
+        log.warning("Slack: could not check channel %s for a subscription: %s",
+                    _loggable(channel), why)
+        return ChannelAccess(unchecked=_unchecked(why))
+    except (aiohttp.ClientError, OSError) as exc:
+        log.warning("Slack: could not check channel %s for a subscription: %r",
+                    _loggable(channel), exc)
+        return ChannelAccess(unchecked=_unchecked(f"no answer from Slack: {type(exc).__name__}"))
+    info = response.get("channel")
+    info = info if isinstance(info, dict) else {}
+    if info.get("is_archived"):
+        return ChannelAccess(problem=f"Not subscribed: Slack channel {channel} is archived, "
+                                     "so nothing can be posted there. Unarchive it, or "
+                                     "subscribe in another channel.")
+    for flag, error in (("is_read_only", "restricted_action_read_only_channel"),
+                        ("is_thread_only", "restricted_action_thread_only_channel")):
+        if info.get(flag):
+            return ChannelAccess(problem="Not subscribed: " + _FIXABLE[error].format(c=channel)
+                                 + ".")
+    if info.get("is_member") is False and not info.get("is_im"):
+        if info.get("is_private") or info.get("is_group") or info.get("is_mpim"):
+            return ChannelAccess(problem=_not_member(channel))
+        scopes = _header(getattr(response, "headers", None), "x-oauth-scopes")
+        if scopes is None:
+            return ChannelAccess(unchecked=_unchecked(
+                "the app is not in this channel and Slack did not say whether it may post in "
+                "channels it has not joined (chat:write.public)"))
+        if "chat:write.public" not in {s.strip() for s in scopes.split(",")}:
+            return ChannelAccess(problem=_not_member(channel))
+    return ChannelAccess()
+
+
+def _not_member(channel: str) -> str:
+    return (f"Not subscribed: the app is not in Slack channel {channel}, so its scheduled posts "
+            "would be refused (not_in_channel). Invite it with /invite @briefbot, then "
+            "subscribe again.")
+
+
+def _hidden_channel(command: dict[str, Any]) -> str:
+    """Why a /subscribe's channel is one Slack says is not found (the command came from it:
+    the app cannot see it)."""
+    channel = str(command.get("channel_id") or "")
+    name = str(command.get("channel_name") or "")
+    if channel.startswith("D") or name == "directmessage" or name.startswith("mpdm-"):
+        return ("Not subscribed: the app is not part of this conversation, so it cannot post "
+                "here. Subscribe in a channel the app is in, or in a direct message with the "
+                "app.")
+    return (f"Not subscribed: the app cannot see Slack channel {channel} (a private channel it "
+            "was not invited to), so its scheduled posts would be refused. Invite it with "
+            "/invite @briefbot in that channel, then subscribe again.")
 
 
 async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
@@ -546,8 +659,12 @@ def _refused_hint(exc: SlackApiError, command: dict[str, Any]) -> str:
     if error == "channel_not_found":  # a private channel the app was not invited to
         return ("The app cannot see this channel (a private channel it was not invited to): "
                 "invite it (/invite @briefbot), or ask in a direct message.")
+    if int(getattr(exc.response, "status_code", 0) or 0) == 429 or error == "ratelimited":
+        # The wait Slack asked for (Retry-After: 600 was told as "a minute"), as Discord's.
+        wait = parse_retry_after(_header(exc.response.headers, "retry-after"))
+        return f"Slack is rate-limiting this app's messages; try again in {wait_words(wait)}."
     if _outage(exc) is not None:
-        return "Slack is busy or rate-limiting; try again in a minute."
+        return "Slack is busy or unavailable; try again in a minute."
     if error in _AUTH:
         return "The bot's Slack token needs its operator's attention; it has been logged."
     return "It has been logged."

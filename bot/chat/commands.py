@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import math
 import re
 import shlex
 import threading
@@ -94,6 +95,18 @@ class Caller:
 
 
 @dataclass(frozen=True)
+class ChannelAccess:
+    """Whether the app can post in a channel, as its platform says (`CommandRequest.
+    check_channel`). Both None: it can."""
+
+    # It cannot, and how to fix it (invite the app, grant a permission): /subscribe refuses.
+    problem: str | None = None
+    # The platform could not be asked (rate-limited, unreachable): /subscribe accepts, and
+    # says this (why, and what to do if the first post fails).
+    unchecked: str | None = None
+
+
+@dataclass(frozen=True)
 class CommandRequest:
     command: str  # "claim", "/claim", or the umbrella "briefbot" with the subcommand in text
     text: str
@@ -102,6 +115,11 @@ class CommandRequest:
     # Interim news from a long command ("Reload started…"), sent before its final reply.
     # Called from the worker thread; the adapter delivers it (and returns once it is sent).
     notify: Callable[[Reply], None] | None = None
+    # Whether scheduled posts can go to `channel` (Slack's conversations.info, Discord's
+    # permissions of the bot there): called from the worker thread by /subscribe once its
+    # arguments are valid, so that a channel the app cannot post in is refused at once, not
+    # found out at the first slot hours later. None: nothing to check (the console).
+    check_channel: Callable[[], ChannelAccess] | None = None
 
 
 class NoticeQueue:
@@ -204,6 +222,29 @@ def usage_of(spec: CommandSpec, platform: str) -> str:
 
 BUSY_MESSAGE = ("briefbot is busy with other people's commands right now; "
                 "please try again in a minute.")
+
+
+def too_long_message(chars: int) -> str:
+    """The answer to a command whose arguments have more than MAX_COMMAND_CHARS characters."""
+    return f"That's too long ({chars:,} characters; the limit is {MAX_COMMAND_CHARS:,})."
+
+
+def wait_words(seconds: float | None) -> str:
+    """A platform's Retry-After as the wait to tell a user ("try again in 10 minutes"),
+    rounded up: seconds under a minute, minutes under two hours, hours under two days, then
+    days. No wait given (or none that can be read): "a minute"."""
+    if seconds is None or not math.isfinite(seconds):
+        return "a minute"
+    whole = max(1, math.ceil(seconds))
+    if whole < 60:
+        return f"{whole} second{'s' if whole > 1 else ''}"
+    minutes = math.ceil(whole / 60)
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    hours = math.ceil(minutes / 60)
+    if hours < 48:
+        return f"{hours} hours"
+    return f"{math.ceil(hours / 24)} days"
 
 
 
@@ -424,10 +465,7 @@ class Router:
         started = time.monotonic()
         try:
             if len(text) > MAX_COMMAND_CHARS:
-                raise UserError(
-                    f"That's too long ({len(text):,} characters; the limit is "
-                    f"{MAX_COMMAND_CHARS:,})."
-                )
+                raise UserError(too_long_message(len(text)))
             if spec is None:
                 raise UserError(f"Unknown command /{printable_line(name[:40])}. "
                                 f"Try {_cmd(request, 'help')}.")
@@ -882,6 +920,9 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     problem = None if router.is_bot_admin(req.caller) else interval_problem(cron, tz, settings)
     if problem:
         raise UserError(problem)
+    access = req.check_channel() if req.check_channel is not None else ChannelAccess()
+    if access.problem is not None:
+        raise UserError(access.problem)
     # (bot admins too: on Slack every admin is one, and the cap is what keeps a looping
     # script or a forgotten test channel from thousands of rows; see `cap_problem`)
     row = add_within_caps(router.core.store, settings, req.caller.platform, req.channel, digest,
@@ -890,11 +931,12 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     if router.core.on_subscriptions_changed is not None:
         router.core.on_subscriptions_changed()
     nxt = sub.next_run()
-    return Reply(title=f"Subscribed: {digest}").add(
+    reply = Reply(title=f"Subscribed: {digest}").add(
         Fields([("Id", str(sub.id)), ("Schedule", f"{sub.cron} ({tz})"),
-                ("Next post", nxt.isoformat(timespec="minutes") if nxt else "never")]),
-        Context(f"Remove with {_cmd(req, 'unsubscribe', str(sub.id))}."),
-    )
+                ("Next post", nxt.isoformat(timespec="minutes") if nxt else "never")]))
+    if access.unchecked is not None:
+        reply.add(Paragraph(access.unchecked))
+    return reply.add(Context(f"Remove with {_cmd(req, 'unsubscribe', str(sub.id))}."))
 
 
 def _unsubscribe(router: Router, req: CommandRequest, text: str) -> Reply:

@@ -8,13 +8,15 @@ import sys
 
 import click
 
-from bot.claims.lookup import ClaimAnswer, answer_dict_error, lookup_claim
+from bot.claims.lookup import MAX_CLAIM_CHARS, ClaimAnswer, answer_dict_error, lookup_claim
 from bot.cli.context import AppContext, json_errors, pass_app
 from bot.errors import EmptyCorpus, UserError
 from bot.lines import iter_lines
 from bot.reply import date_label, printable_line
 
-MAX_LINE_CHARS = 1000
+# A claim's length limit (the lookup's): a longer line is answered so without being read
+# whole (`bot.lines.read_line`: a 2 GB line with no newline was read into memory first).
+MAX_LINE_CHARS = MAX_CLAIM_CHARS
 
 
 def _lookup(app: AppContext, text: str, limit: int) -> ClaimAnswer:
@@ -57,15 +59,16 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
             _print_human(answer)
         return
     failed = False
-    for line_no, (line, problem) in enumerate(iter_lines(sys.stdin), start=1):
+    for line_no, (line, problem, length) in enumerate(iter_lines(sys.stdin, MAX_LINE_CHARS),
+                                                     start=1):
         try:
+            if length is not None:  # only its first MAX_LINE_CHARS characters were kept
+                raise UserError(f"line {line_no}: claim too long ({length:,} characters; "
+                                f"the limit is {MAX_LINE_CHARS:,})")
             if problem is not None:
                 raise UserError(f"line {line_no}: {problem}")
             if not line.strip():
                 raise UserError(f"line {line_no}: empty claim")
-            if len(line) > MAX_LINE_CHARS:
-                raise UserError(f"line {line_no}: claim too long ({len(line):,} characters; "
-                                f"the limit is {MAX_LINE_CHARS:,})")
             answer = _lookup(app, line, limit)
         except EmptyCorpus:
             raise

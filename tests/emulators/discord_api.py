@@ -68,6 +68,11 @@ What is emulated
   400/50035 "Invalid Form Body" with an ``errors`` tree.
 * Bot auth: every non-webhook/interaction route requires ``Authorization: Bot <token>``
   (401 otherwise).
+* Channel permissions as Discord computes them (roles, then the channel's overwrites:
+  ``await emu.set_overwrite(channel_id, role_or_member_id, allow=..., deny=...)``, which
+  also sends CHANNEL_UPDATE): an interaction's ``app_permissions`` and member permissions
+  are the channel's, and ``POST /channels/{id}/messages`` by a bot that cannot see the
+  channel is 403/50001 Missing Access, one that may not send there 403/50013.
 
 Recording and waiting
 ---------------------
@@ -186,6 +191,14 @@ DEFAULT_USER_ID: Final = 1300000000000000002
 # Permission bits (https://discord.com/developers/docs/topics/permissions).
 ADMINISTRATOR: Final = 1 << 3
 MANAGE_GUILD: Final = 1 << 5
+VIEW_CHANNEL: Final = 1 << 10
+SEND_MESSAGES: Final = 1 << 11
+SEND_TTS_MESSAGES: Final = 1 << 12
+EMBED_LINKS: Final = 1 << 14
+ATTACH_FILES: Final = 1 << 15
+MENTION_EVERYONE: Final = 1 << 17
+SEND_MESSAGES_IN_THREADS: Final = 1 << 38
+THREAD_TYPES: Final = (10, 11, 12)  # announcement, public and private threads
 ALL_PERMISSIONS: Final = (1 << 53) - 1
 DEFAULT_EVERYONE_PERMISSIONS: Final = (
     (1 << 0)  # create instant invite
@@ -312,6 +325,9 @@ class EmulatedChannel:
     parent_id: int | None = None
     topic: str | None = None
     nsfw: bool = False
+    # Discord's permission overwrites: {"id", "type" (0 role, 1 member), "allow", "deny"}
+    # (bit sets as strings); see `DiscordEmulator.set_overwrite`.
+    overwrites: list[JSONDict] = field(default_factory=list)
 
     def to_payload(self, guild_id: int | None = None) -> JSONDict:
         payload: JSONDict = {
@@ -320,7 +336,7 @@ class EmulatedChannel:
             "name": self.name,
             "position": self.position,
             "parent_id": str(self.parent_id) if self.parent_id else None,
-            "permission_overwrites": [],
+            "permission_overwrites": [dict(o) for o in self.overwrites],
             "flags": 0,
         }
         if self.type in (0, 5):
@@ -412,6 +428,38 @@ class EmulatedGuild:
             if role.id in role_ids:
                 value |= role.permissions
         return ALL_PERMISSIONS if value & ADMINISTRATOR else value
+
+    def channel_permissions(self, user_id: int, role_ids: Sequence[int],
+                            channel: EmulatedChannel) -> int:
+        """Permissions in ``channel`` as Discord computes them: the guild's, then the
+        channel's overwrites (@everyone, the member's roles together, the member); a thread
+        has its parent's. Without View Channel there are none; without Send Messages, no
+        embeds, files, TTS or @everyone either (Discord's implicit denials)."""
+        value = self.permissions_for(user_id, role_ids)
+        if value & ADMINISTRATOR or user_id == self.owner_id:
+            return ALL_PERMISSIONS
+        source = channel
+        if channel.type in THREAD_TYPES and channel.parent_id is not None:
+            source = next((c for c in self.channels if c.id == channel.parent_id), channel)
+        by_target = {(int(o["id"]), int(o.get("type", 0))): o for o in source.overwrites}
+        everyone = by_target.get((self.id, 0))
+        if everyone is not None:
+            value = (value & ~int(everyone.get("deny", 0))) | int(everyone.get("allow", 0))
+        allow = deny = 0
+        for role_id in role_ids:
+            overwrite = by_target.get((role_id, 0))
+            if overwrite is not None and role_id != self.id:
+                allow |= int(overwrite.get("allow", 0))
+                deny |= int(overwrite.get("deny", 0))
+        value = (value & ~deny) | allow
+        own = by_target.get((user_id, 1))
+        if own is not None:
+            value = (value & ~int(own.get("deny", 0))) | int(own.get("allow", 0))
+        if not value & VIEW_CHANNEL:
+            return 0
+        if not value & SEND_MESSAGES:
+            value &= ~(SEND_TTS_MESSAGES | MENTION_EVERYONE | EMBED_LINKS | ATTACH_FILES)
+        return value
 
 
 def default_guild(
@@ -1135,6 +1183,24 @@ class DiscordEmulator:
     ) -> FailureRule:
         return self.fail(method, path, 404, json=_error(message, code), times=times)
 
+    async def set_overwrite(self, channel_id: int, target_id: int, *, allow: int = 0,
+                            deny: int = 0, member: bool = False) -> None:
+        """Set (or with allow = deny = 0, remove) a channel's permission overwrite for a role
+        (the guild's id: @everyone) or a member, and tell the client (CHANNEL_UPDATE), as
+        Discord does when a server admin edits the channel."""
+        found = self.find_channel(channel_id)
+        channel, guild = found if found is not None else (None, None)
+        if channel is None or guild is None:
+            raise ValueError(f"unknown guild channel {channel_id}")
+        kind = 1 if member else 0
+        channel.overwrites = [o for o in channel.overwrites
+                              if (int(o["id"]), int(o.get("type", 0))) != (target_id, kind)]
+        if allow or deny:
+            channel.overwrites.append({"id": str(target_id), "type": kind, "allow": str(allow),
+                                       "deny": str(deny)})
+        if self._session_for(guild.id) is not None:
+            await self.dispatch("CHANNEL_UPDATE", channel.to_payload(guild.id), guild_id=guild.id)
+
     def clear_failures(self) -> None:
         self.failures.clear()
         self.extra_headers.clear()
@@ -1248,11 +1314,14 @@ class DiscordEmulator:
             data_guild_id = command_guild_id
         cid = command_id or (int(schema["id"]) if schema else self._snowflake())
 
-        # permissions
+        # permissions, in the channel (its overwrites), as Discord sends them
         if guild is not None:
-            member_perms = _as_int(permissions, guild.permissions_for(user.id, role_ids))
+            where = guild.channel(channel_id) if channel_id is not None else guild.text_channel
+            member_perms = _as_int(permissions,
+                                   guild.channel_permissions(user.id, role_ids, where))
             bot_roles = [r.id for r in guild.roles if r.bot_id == self.bot_user.id]
-            app_perms = _as_int(app_permissions, guild.permissions_for(self.bot_user.id, bot_roles))
+            app_perms = _as_int(app_permissions,
+                                guild.channel_permissions(self.bot_user.id, bot_roles, where))
         else:
             member_perms = _as_int(permissions, 0)
             app_perms = _as_int(app_permissions, DEFAULT_BOT_PERMISSIONS)
@@ -2071,9 +2140,17 @@ class DiscordEmulator:
         if found is None:
             return 404, _error("Unknown Channel", 10003)
         body = call.json if isinstance(call.json, dict) else {}
+        channel, guild = found
+        if guild is not None:  # the bot's own permissions there, as Discord checks them
+            perms = guild.channel_permissions(self.bot_user.id, self._bot_member(guild).roles,
+                                              channel)
+            if not perms & VIEW_CHANNEL:
+                return 403, _error("Missing Access", 50001)
+            send = SEND_MESSAGES_IN_THREADS if channel.type in THREAD_TYPES else SEND_MESSAGES
+            if not perms & send:
+                return 403, _error("Missing Permissions", 50013)
         if (err := self._invalid(body, new=True, files=call.files)) is not None:
             return err
-        guild = found[1]
         msg = self._new_message(
             channel_id=cid, guild_id=guild.id if guild else None, body=body, files=call.files
         )

@@ -48,7 +48,12 @@ What the mock does
 * Built-in methods: ``auth.test``, ``api.test``, ``chat.postMessage``,
   ``chat.postEphemeral``, ``chat.update``, ``chat.delete``, ``users.info``,
   ``conversations.info``; anything else is recorded and answered ``{"ok": true}``
-  (override/extend with :meth:`SlackWebAPIMock.on`).
+  (override/extend with :meth:`SlackWebAPIMock.on`). As Slack: ``conversations.info`` of a
+  private channel or direct message the bot is not in is ``channel_not_found`` and needs the
+  kind's read scope (``missing_scope`` with ``needed``); ``chat.postMessage`` to a public
+  channel the bot has not joined goes only with ``chat:write.public`` (else
+  ``not_in_channel``), and a read-only or thread-only channel refuses it
+  (``restricted_action_…``). Every answer carries the token's ``X-OAuth-Scopes``.
 * Socket Mode: :class:`SlackSocketModeMock` (async) serves the websocket that
   ``apps.connections.open`` hands out, sends slash-command envelopes, records the acks and
   drops connections or asks for a reconnect as Slack does.
@@ -148,7 +153,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SCOPES = "chat:write,commands,users:read,channels:read,groups:read,im:read"
+DEFAULT_SCOPES = "chat:write,commands,users:read,channels:read,groups:read,im:read,mpim:read"
+# The scope conversations.info needs for each kind of conversation (Slack's missing_scope).
+_READ_SCOPES = {"is_im": "im:read", "is_mpim": "mpim:read", "is_private": "groups:read"}
 RESPONSE_URL_METHOD = "response_url"
 RESPONSE_URL_USES = 5  # Slack: "up to 5 times within 30 minutes" per response_url
 
@@ -516,9 +523,15 @@ class SlackWebAPIMock:
     ) -> JSONDict:
         """Register a channel. ``chat.postMessage`` to it fails with ``is_archived`` if
         archived; if ``is_member`` is False, with ``not_in_channel`` for a public channel
-        (an app without ``chat:write.public``) and ``channel_not_found`` for a private one
-        or a direct message (a ``D…`` id), as Slack answers: a bot cannot see a private
-        channel it was not invited to, nor a conversation between people."""
+        when the token lacks ``chat:write.public`` (with it the post goes) and
+        ``channel_not_found`` for a private one or a direct message (a ``D…`` id), as Slack
+        answers: a bot cannot see a private channel it was not invited to, nor a
+        conversation between people. ``conversations.info`` answers the same
+        ``channel_not_found`` for those, and ``missing_scope`` when the token lacks the read
+        scope of the kind (``channels:read``, ``groups:read``, ``im:read``, ``mpim:read``).
+        ``is_read_only=True`` / ``is_thread_only=True`` (in ``extra``) make a post fail with
+        ``restricted_action_read_only_channel`` / ``…_thread_only_channel`` (a
+        thread-only one takes replies in threads)."""
         is_im = channel_id.startswith("D")
         channel: JSONDict = {
             "id": channel_id,
@@ -784,7 +797,11 @@ class SlackWebAPIMock:
             return None, None
         return channel, None
 
-    def _check_postable(self, channel_id: object) -> str | None:
+    def _check_postable(self, channel_id: object, info: TokenInfo | None = None,
+                        body: Mapping[str, Any] | None = None) -> str | None:
+        """Why a post to ``channel_id`` is refused, or None. ``info`` (chat.postMessage):
+        the token, whose ``chat:write.public`` posts in a public channel it has not joined;
+        ``body``: the post (a reply in a thread is taken by a thread-only channel)."""
         channel, error = self._lookup_channel(channel_id)
         if error:
             return error
@@ -792,8 +809,16 @@ class SlackWebAPIMock:
             if channel.get("is_archived"):
                 return "is_archived"
             if not channel.get("is_member", True):
-                private = channel.get("is_group") or channel.get("is_im")
-                return "channel_not_found" if private else "not_in_channel"
+                private = (channel.get("is_group") or channel.get("is_im")
+                           or channel.get("is_mpim") or channel.get("is_private"))
+                if private:
+                    return "channel_not_found"
+                if info is None or "chat:write.public" not in _scopes(info):
+                    return "not_in_channel"
+            if channel.get("is_read_only"):
+                return "restricted_action_read_only_channel"
+            if channel.get("is_thread_only") and not (body or {}).get("thread_ts"):
+                return "restricted_action_thread_only_channel"
         return None
 
     def _m_auth_test(self, call: RecordedCall, info: TokenInfo) -> JSONDict:
@@ -801,7 +826,7 @@ class SlackWebAPIMock:
 
     def _m_chat_post_message(self, call: RecordedCall, info: TokenInfo) -> JSONDict:
         body = call.body
-        error = self._check_postable(body.get("channel"))
+        error = self._check_postable(body.get("channel"), info, body)
         if error:
             return {"ok": False, "error": error}
         problem = message_problem(body) if self.check_limits else None
@@ -895,13 +920,27 @@ class SlackWebAPIMock:
         return {"user": user}
 
     def _m_conversations_info(self, call: RecordedCall, info: TokenInfo) -> JSONDict:
+        """As Slack: a private channel, group or direct message the bot is not part of is
+        not found (it cannot see it); each kind needs its read scope."""
         channel_id = call.body.get("channel")
         channel, error = self._lookup_channel(channel_id)
         if error:
             return {"ok": False, "error": error}
         if channel is None:
             channel = self.add_channel(str(channel_id))
+        needed = next((scope for flag, scope in _READ_SCOPES.items() if channel.get(flag)),
+                      "channels:read")
+        if needed not in _scopes(info):
+            return {"ok": False, "error": "missing_scope", "needed": needed,
+                    "provided": info.scopes}
+        private = any(channel.get(flag) for flag in _READ_SCOPES)
+        if private and not channel.get("is_member", True):
+            return {"ok": False, "error": "channel_not_found"}
         return {"channel": channel}
+
+
+def _scopes(info: TokenInfo) -> set[str]:
+    return {scope.strip() for scope in info.scopes.split(",") if scope.strip()}
 
 
 _BuiltinMethod = Callable[[SlackWebAPIMock, RecordedCall, TokenInfo], JSONDict]
