@@ -70,6 +70,7 @@ from bot.text.stance import (
     reverse_coverage,
     sentence_features,
     verdict,
+    weekday_date_terms,
     weigh,
     with_title,
 )
@@ -258,6 +259,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     idf_of = index.idf
 
     body = [sid for sid in rows if rows[sid]["kind"] == "body"]
+    if any(u.kind in ("month", "year") for u in parsed.units):
+        _date_weekdays(store, parsed, rows, body, feats, stored)
     rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -retr[x]))}
     bm25_mm, cos_mm = minmax(lexical, set(body)), minmax(cosine, set(body))
     relevance: dict[int, float] = {}
@@ -450,6 +453,23 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     for ev in shown:
         _cite(ev, docs.get(ev.doc_id, {}))
     return ClaimAnswer(text, v.verdict, v.sources, shown, note + _index_note(index, semantic))
+
+
+def _date_weekdays(store: Store, claim: Claim, rows: dict[int, dict[str, Any]], body: list[int],
+                   feats: Callable[[dict[str, Any]], Features],
+                   stored: dict[int, Features]) -> None:
+    """A claim naming a month or year: each candidate that names a weekday and no month takes
+    the dates its weekdays stand for in its article (`weekday_date_terms`, by the article's
+    publication date) as terms, so "arrested on March 5, 2016" is stated by "Troopers arrested
+    Demoski late Saturday morning" in an article of Monday, March 7, 2016."""
+    weekday = {sid: f for sid in body if (f := feats(rows[sid])).weekdays and not f.months}
+    if not weekday:
+        return
+    docs = store.documents_by_ids({rows[sid]["doc_id"] for sid in weekday})
+    for sid, f in weekday.items():
+        more = weekday_date_terms(f, docs.get(rows[sid]["doc_id"], {}).get("published"))
+        if more - f.terms:
+            stored[sid] = replace(f, terms=f.terms | more)
 
 
 def _cite(ev: Evidence, doc: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
 
 from bot.text.aliases import CITY_PREFIX, CONCEPT_PREFIX, AliasTable, Analysis, Word
 from bot.text.wordnet import Lexicon, load_lexicon
@@ -421,6 +422,42 @@ def day_term(month: str, day: str) -> str:
     """The term a dateline's date gives its sentence for a day of a month ("june:19"; no
     stem has a colon): a claim's "on June 19" matches it, a bare "19" does not."""
     return f"{month}:{int(day)}"
+
+
+_WEEKDAY_ORDER = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def weekday_date_terms(f: Features, published: str | None) -> set[str]:
+    """The dates a sentence's weekdays stand for in an article of this date, as terms a claim's
+    calendar date matches ("arrested on Saturday" in a Monday, March 7, 2016 article: "march",
+    `day_term("march", "5")` and "2016"). A weekday is read as the day on or before the
+    article's date and the one a week after it, as the digest's accounts read it (news says
+    "on Tuesday" of the past week, and sometimes of the next). Only for a sentence that names
+    no month of its own, and its year only when it names none; terms alone, so a claim's date
+    can be stated by it and none is disputed by it (its months and years are unchanged)."""
+    if not f.weekdays or f.months or not published:
+        return set()
+    m = _ISO_DAY.match(published)
+    if m is None:
+        return set()
+    try:
+        day = date(*(int(x) for x in m.groups()))
+    except ValueError:
+        return set()
+    out: set[str] = set()
+    for name in f.weekdays:
+        if name not in _WEEKDAY_ORDER:
+            continue
+        before = day - timedelta(days=(day.weekday() - _WEEKDAY_ORDER.index(name)) % 7)
+        for when in (before, before + timedelta(days=7)):
+            month = _MONTH_NAMES[when.month - 1]
+            out.update((stem(month), day_term(month, str(when.day))))
+            if not f.years:
+                out.add(str(when.year))
+    return out
 
 
 def _is_year(w: str) -> bool:

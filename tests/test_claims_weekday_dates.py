@@ -1,0 +1,47 @@
+"""A weekday dates its sentence by the article's publication date: "arrested on Saturday" in an
+article of Monday, March 7, 2016 states a claim that the arrest was on March 5, 2016 (the claim's
+calendar date was slots no sentence said: not-found)."""
+
+from __future__ import annotations
+
+from bot.text.aliases import AliasTable
+from bot.text.stance import day_term, sentence_features, weekday_date_terms
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "a.md": "---\ntitle: Harbour Arrest\ndate: 2016-03-07\n---\n\nHarbour police arrested "
+            "the Valdorian trawler captain on Saturday after a chase near Port Elm.\n"
+            "Grain prices rose sharply after the dry summer in the north.\n",
+}
+
+
+def test_a_weekday_stands_for_its_dates_around_the_articles_date():
+    plain = AliasTable.from_mapping({})
+    f = sentence_features("Police arrested the captain on Saturday.", plain)
+    terms = weekday_date_terms(f, "2016-03-07T09:00:00+00:00")  # a Monday
+    # The Saturday before and the one after; the month's term as a month writes it.
+    assert {day_term("march", "5"), day_term("march", "12"), "2016"} <= terms
+    assert any(t.startswith("march") and ":" not in t for t in terms)
+    # No date, a month of its own, no weekday: nothing.
+    assert weekday_date_terms(f, None) == set()
+    assert weekday_date_terms(f, "date unknown") == set()
+    own_month = sentence_features("Police arrested the captain on Saturday, March 12.", plain)
+    assert weekday_date_terms(own_month, "2016-03-07") == set()
+    assert weekday_date_terms(sentence_features("Police arrested him.", plain),
+                              "2016-03-07") == set()
+    # Its own year stays the only year it says.
+    own_year = sentence_features("On Saturday police arrested the 2015 champion.", plain)
+    assert "2016" not in weekday_date_terms(own_year, "2016-03-07")
+
+
+def test_a_weekday_states_the_calendar_date_it_stands_for(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    stated = ask_claim(world, "Harbour police arrested the Valdorian trawler captain on "
+                              "March 5, 2016.")
+    assert stated.verdict == "single-source", stated
+    assert ask_claim(world, "Harbour police arrested the Valdorian trawler captain in "
+                            "March.").verdict == "single-source"
+    # Another date is not stated by it (and not disputed: the weekday gives no month).
+    other = ask_claim(world, "Harbour police arrested the Valdorian trawler captain on "
+                             "April 9, 2016.")
+    assert other.verdict != "single-source", other
