@@ -414,6 +414,18 @@ def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[st
     return [find(i) for i in range(len(docs))]
 
 
+def _reads_before(defn: DigestDef, kind: str) -> list[SectionDef]:
+    """The sections of `defn` built before a section of `kind` whose building it reads: "to
+    watch" leaves out what the key developments show (and grouped under them) and lists the
+    rival accounts they find. Alone (`--only to-watch`) it was built without them, so a key
+    development the full digest cites to 3 sources was a "single-source figure" of 1 there."""
+    if kind != "to-watch":
+        return []
+    kinds = [s.kind for s in defn.sections]
+    until = kinds.index(kind) if kind in kinds else len(kinds)
+    return [s for s in defn.sections[:until] if s.kind == "key-developments"]
+
+
 def _budgets(defn: DigestDef, words: int | None, only: str | None) -> dict[str, tuple[int, int]]:
     """{section kind: (max items, max words)}."""
     out: dict[str, tuple[int, int]] = {}
@@ -445,8 +457,15 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     briefed whole, and with `every_story` (JSON) all of them; else the others only list
     their articles (a briefing does not show them). `changes` (scheduled posts): see `_is_new`."""
     defn = definition or load_definition(settings.digests_dir, name or settings.default_digest)
+    unshown: list[SectionDef] = []
+    unshown_budgets: dict[str, tuple[int, int]] = {}
     if only:
+        whole_defn = defn
         defn = defn.only(section_kind(only))
+        # The sections the kept one reads, built first as in the whole digest but not shown,
+        # so that it is the same alone as there (`_reads_before`).
+        unshown = _reads_before(whole_defn, defn.sections[0].kind)
+        unshown_budgets = _budgets(whole_defn, None, None)
     if words is not None and words <= 0:
         raise UserError("--words must be a positive number")
     all_docs = store.document_dates()
@@ -542,6 +561,8 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             unusable.append(_bare_story(sid, members, indep, importance, defn))
             continue
         shown: set[int] = set()
+        for sec in unshown:  # what they show (and the accounts they find) only
+            _build_section(sec, ctx, *unshown_budgets[sec.kind], shown)
         sections = []
         for sec in defn.sections:
             items, words_cap = budgets[sec.kind]
