@@ -10,7 +10,7 @@ import ipaddress
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -29,6 +29,9 @@ class SourceRef:
     outlets: tuple[str, ...] = ()
     published: str | None = None
     url: str | None = None
+    # The number of the source this one is a syndicated copy of (the first-numbered article
+    # of its copies), or None: a list shows many copies of one article on one line.
+    copy_of: int | None = None
 
     def __post_init__(self) -> None:
         # metadata of any size (a JSONL field, a .txt title line) is shown clipped
@@ -329,6 +332,44 @@ def cite(citations: list[int]) -> str:
             out.extend(f"[{n}]" for n in citations[k:end + 1])
         k = end + 1
     return "".join(out)
+
+
+# A source with at least this many copies listed shows them on one line (`source_groups`).
+COPIES_ON_ONE_LINE = 2
+COPY_OUTLETS_SHOWN = 3
+
+
+def source_groups(refs: Sequence[SourceRef]) -> list[tuple[SourceRef, list[SourceRef]]]:
+    """The sources of a list as its lines: each source with the copies of it the list holds
+    (`copy_of`), when there are `COPIES_ON_ONE_LINE` or more (a wire story carried verbatim
+    by 200 outlets was 200 lines of the same title); else each on its own line. A copy whose
+    source is not listed goes with the first-numbered copy of the same source."""
+    keyed: dict[int, list[SourceRef]] = {}
+    for ref in sorted(refs, key=lambda r: r.number):
+        keyed.setdefault(ref.copy_of or ref.number, []).append(ref)
+    out: list[tuple[SourceRef, list[SourceRef]]] = []
+    for ref in sorted(refs, key=lambda r: r.number):
+        group = keyed[ref.copy_of or ref.number]
+        if len(group) - 1 >= COPIES_ON_ONE_LINE:
+            if ref is group[0]:
+                out.append((ref, group[1:]))
+        else:
+            out.append((ref, []))
+    return out
+
+
+def copies_line(lead: SourceRef, copies: Sequence[SourceRef]) -> str:
+    """The line standing for `copies` of source `lead`: their numbers (a run as one range),
+    how many, and their outlets ("[2–200] 199 copies of [1]: AP, Yahoo News, MSN … (199
+    outlets)"): every number a citation uses still says what it stands for."""
+    outlets = list(dict.fromkeys(o for c in copies for o in c.outlets[:1] if o))
+    k = len(copies)
+    line = f"{cite([c.number for c in copies])} {k} cop{'ies' if k != 1 else 'y'} of [{lead.number}]"
+    if outlets:
+        shown = ", ".join(outlets[:COPY_OUTLETS_SHOWN])
+        more = len(outlets) - COPY_OUTLETS_SHOWN
+        line += f": {shown}" + (f" … ({len(outlets)} outlets)" if more > 0 else "")
+    return printable_line(line)
 
 
 # ------------------------------------------------------------------ plain-text rendering

@@ -17,6 +17,7 @@ from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
 from bot.digest import build as build_module
 from bot.digest.build import _FIGURE, build_digest
+from bot.digest.definitions import load_definition
 from bot.digest.timeline import extract_dates
 
 FORT = ("The fort, built in 1650, was rebuilt in 1702, burned in 1750, and 1200 people "
@@ -48,7 +49,10 @@ def test_to_watch_reads_a_sentences_dates_once(store: Store, settings: Settings,
         return real(text, anchor)
 
     monkeypatch.setattr(build_module, "extract_dates", counting)
-    watch = build_digest(store, settings, only="to-watch").section("to-watch")
+    # A definition of "to watch" alone: every sentence is its candidate (`--only to-watch`
+    # leaves out what the whole digest's key developments show).
+    watch_only = load_definition(settings.digests_dir, settings.default_digest).only("to-watch")
+    watch = build_digest(store, settings, definition=watch_only).section("to-watch")
     assert watch is not None
     # Four figures of the fort's sentence are of 1000-1799: its dates were read four times.
     assert read[FORT] == 1

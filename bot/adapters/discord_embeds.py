@@ -30,7 +30,9 @@ from bot.reply import (
     Reply,
     SourceRef,
     cite,
+    copies_line,
     map_texts,
+    source_groups,
     split_reply,
     split_text,
 )
@@ -136,7 +138,10 @@ def _prepare(reply: Reply) -> Reply:
             blocks.append(block)
     if reply.sources:
         blocks.append(Heading("Sources"))
-        blocks.extend(SourceLine(neutralise(_source_line(ref))) for ref in reply.sources)
+        for ref, copies in source_groups(reply.sources):  # many copies of one: one line
+            blocks.append(SourceLine(neutralise(_source_line(ref))))
+            if copies:
+                blocks.append(SourceLine(neutralise(copies_line(ref, copies))))
     return Reply(title=title, blocks=blocks, attachment=reply.attachment,
                  ephemeral=reply.ephemeral, kind=reply.kind)
 

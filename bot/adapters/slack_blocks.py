@@ -23,6 +23,8 @@ from bot.reply import (
     Paragraph,
     Reply,
     cite,
+    copies_line,
+    source_groups,
     split_reply,
     split_text,
 )
@@ -187,8 +189,10 @@ def _source_blocks(reply: Reply) -> list[Block]:
     if not reply.sources:
         return []
     lines: list[Block] = [Heading("Sources")]
-    for ref in reply.sources:
+    for ref, copies in source_groups(reply.sources):  # many copies of one: one line
         lines.append(Context(f"[{ref.number}] {ref.linked_label()}"))
+        if copies:
+            lines.append(Context(copies_line(ref, copies)))
     return lines
 
 

@@ -30,7 +30,7 @@ from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
-from bot.digest.build import source_bullet
+from bot.digest.build import source_bullets
 from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError
 from bot.reply import (
     SOURCE_MAX_CHARS,
@@ -792,7 +792,7 @@ def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
     reply.sources = []
     if refs:
         reply.add(Heading("Sources"))
-        reply.add(*(source_bullet(ref) for ref in sorted(refs, key=lambda r: r.number)))
+        reply.add(*source_bullets(refs))
     return reply
 
 

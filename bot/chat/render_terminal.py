@@ -24,7 +24,9 @@ from bot.reply import (
     cite,
     clip_meta,
     command_syntax,
+    copies_line,
     printable_line,
+    source_groups,
 )
 
 
@@ -56,8 +58,10 @@ def render_terminal(reply: Reply, console: Console) -> None:
     if reply.sources:
         console.print()
         console.print(Text("Sources", style="bold cyan"))
-        for ref in reply.sources:
+        for ref, copies in source_groups(reply.sources):  # many copies of one: one line
             console.print(source_line(ref))
+            if copies:
+                console.print(Text(copies_line(ref, copies), style="cyan"))
 
 
 def source_line(ref: SourceRef) -> Text:

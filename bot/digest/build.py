@@ -50,7 +50,9 @@ from bot.reply import (
     SourceRef,
     clip_echo,
     clip_meta,
+    copies_line,
     printable_line,
+    source_groups,
 )
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.hedges import denials, hedges
@@ -173,7 +175,7 @@ class Digest:
             if sec.kind == "sources":
                 if listed:
                     reply.add(Heading(printable_line(sec.heading)))
-                    reply.add(*(source_bullet(s) for s in listed))
+                    reply.add(*source_bullets(listed))
                 continue
             if not sec.items:
                 continue
@@ -230,7 +232,11 @@ class Digest:
             # As blocks (not `Reply.sources`, which chat adapters list again): every
             # renderer shows them once.
             reply.add(Heading(printable_line(sources.heading)))
-            reply.add(*(source_bullet(s) for s in listed))
+            reply.add(*source_bullets(listed))
+        elif sources is None:
+            # No Sources section (`--only key-developments`): the platform lists the cited
+            # ones, as for one story (they were listed nowhere: "[3]" named no article).
+            reply.sources = listed
         return reply
 
     def _story_words(self, share: float) -> int:
@@ -248,7 +254,8 @@ class Digest:
             "sections": _sections_json(self.sections),
             "sources": [
                 {"number": s.number, "id": s.doc_id, "title": s.title, "author": s.author,
-                 "outlets": list(s.outlets), "published": s.published, "url": s.url}
+                 "outlets": list(s.outlets), "published": s.published, "url": s.url,
+                 "copy_of": s.copy_of}
                 for s in cited
             ],
             "stories": [
@@ -407,6 +414,18 @@ def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[st
     return [find(i) for i in range(len(docs))]
 
 
+def _reads_before(defn: DigestDef, kind: str) -> list[SectionDef]:
+    """The sections of `defn` built before a section of `kind` whose building it reads: "to
+    watch" leaves out what the key developments show (and grouped under them) and lists the
+    rival accounts they find. Alone (`--only to-watch`) it was built without them, so a key
+    development the full digest cites to 3 sources was a "single-source figure" of 1 there."""
+    if kind != "to-watch":
+        return []
+    kinds = [s.kind for s in defn.sections]
+    until = kinds.index(kind) if kind in kinds else len(kinds)
+    return [s for s in defn.sections[:until] if s.kind == "key-developments"]
+
+
 def _budgets(defn: DigestDef, words: int | None, only: str | None) -> dict[str, tuple[int, int]]:
     """{section kind: (max items, max words)}."""
     out: dict[str, tuple[int, int]] = {}
@@ -438,8 +457,15 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     briefed whole, and with `every_story` (JSON) all of them; else the others only list
     their articles (a briefing does not show them). `changes` (scheduled posts): see `_is_new`."""
     defn = definition or load_definition(settings.digests_dir, name or settings.default_digest)
+    unshown: list[SectionDef] = []
+    unshown_budgets: dict[str, tuple[int, int]] = {}
     if only:
+        whole_defn = defn
         defn = defn.only(section_kind(only))
+        # The sections the kept one reads, built first as in the whole digest but not shown,
+        # so that it is the same alone as there (`_reads_before`).
+        unshown = _reads_before(whole_defn, defn.sections[0].kind)
+        unshown_budgets = _budgets(whole_defn, None, None)
     if words is not None and words <= 0:
         raise UserError("--words must be a positive number")
     all_docs = store.document_dates()
@@ -535,6 +561,8 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             unusable.append(_bare_story(sid, members, indep, importance, defn))
             continue
         shown: set[int] = set()
+        for sec in unshown:  # what they show (and the accounts they find) only
+            _build_section(sec, ctx, *unshown_budgets[sec.kind], shown)
         sections = []
         for sec in defn.sections:
             items, words_cap = budgets[sec.kind]
@@ -556,14 +584,24 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         sections = _merged_sections(defn, built[: defn.max_stories], budgets, more)
     # Number the sources by first citation (stories in order), then the uncited ones, in
     # date order.
+    # The syndicated copies an item cites are numbered one after the other (so a citation and
+    # the sources list show them as one range, "[2–200]").
+    def copies_together(citations: list[int]) -> list[int]:
+        first: dict[int, int] = {}
+        for k, c in enumerate(citations):
+            first.setdefault(group_of[briefed[c]["id"]], k)
+        return sorted(citations, key=lambda c: (first[group_of[briefed[c]["id"]]], c))
+
     order: list[int] = []
+    seen: set[int] = set()
     for sec_list in [*(s.sections for s in built), sections]:
         for s in sec_list:
             for it in s.items:
-                for c in it.citations:
-                    if c not in order:
+                for c in copies_together(it.citations):
+                    if c not in seen:
+                        seen.add(c)
                         order.append(c)
-    order += [i for i in range(len(briefed)) if i not in order]
+    order += [i for i in range(len(briefed)) if i not in seen]
     number = {doc_index: n for n, doc_index in enumerate(order, 1)}
     renumbered: set[int] = set()
     for sec_list in [*(s.sections for s in built), sections]:
@@ -572,7 +610,13 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
                 if id(it) not in renumbered:
                     renumbered.add(id(it))
                     it.citations = sorted(number[c] for c in it.citations)
-    sources = [_source_ref(number[i], briefed[i]) for i in order]
+    # A copy names the first-numbered article of its copies (the sources list shows many
+    # copies of one on one line; `--json` lists each).
+    lead: dict[int, int] = {}
+    for i in order:
+        lead.setdefault(group_of[briefed[i]["id"]], number[i])
+    sources = [_source_ref(number[i], briefed[i], lead[group_of[briefed[i]["id"]]])
+               for i in order]
     if since is not None and notice is None:
         notice = f"What's new since {since}: {len(briefed)} new or updated article(s)."
     if unusable:
@@ -740,12 +784,15 @@ def _merged_sections(defn: DigestDef, stories: Sequence[StoryDigest],
     return out
 
 
-def _source_ref(n: int, d: dict[str, Any]) -> SourceRef:
+def _source_ref(n: int, d: dict[str, Any], lead: int | None = None) -> SourceRef:
+    """Source `n`; `lead`: the number of the first-numbered of its syndicated copies (itself
+    or another)."""
     published = d.get("published") or d.get("dateline_date")
     if published and published.startswith("--"):
         published = (d.get("dateline") or published)
     return SourceRef(number=n, doc_id=d["id"], title=d.get("title"), author=d.get("author"),
-                     outlets=tuple(d.get("outlets") or ()), published=published, url=d.get("url"))
+                     outlets=tuple(d.get("outlets") or ()), published=published, url=d.get("url"),
+                     copy_of=lead if lead is not None and lead != n else None)
 
 
 def _headline(docs: Sequence[dict[str, Any]], since: str | None) -> str:
@@ -1110,3 +1157,14 @@ def _whos_who(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
 def source_bullet(ref: SourceRef) -> Bullet:
     """One line of a briefing's Sources section: number, label and link."""
     return Bullet(printable_line(f"[{ref.number}] {ref.linked_label()}"))
+
+
+def source_bullets(refs: Sequence[SourceRef]) -> list[Bullet]:
+    """A briefing's Sources section: a line per source, and the syndicated copies of one
+    on a line of their own after it (`source_groups`: "[2–200] 199 copies of [1]: …")."""
+    out: list[Bullet] = []
+    for ref, copies in source_groups(refs):
+        out.append(source_bullet(ref))
+        if copies:
+            out.append(Bullet(copies_line(ref, copies)))
+    return out

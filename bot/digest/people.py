@@ -36,8 +36,20 @@ TITLES = rf"\b{_TITLE_WORDS}\b"
 # In a role after the name, "one of" the plural too: "Janet Stout, one of the nation's top
 # experts in ..." (not "Putin and Kim Jong Un, the leaders of Russia and North Korea").
 _TITLES_IN_ROLE = rf"(?:{TITLES}|(?<=\bone of\s)[^,;.()“”\"]{{0,80}}?\b{_TITLE_WORDS}s\b)"
-_WORD = r"[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)*"
-NAME = rf"{_WORD}(?:\s+(?:de|da|van|von|bin|al|del|la|le)?\s*{_WORD}){{1,3}}"
+# One word of a name, whole: a capital, then letters, where a capital may follow a lower-case
+# run ("McConnell", "MacArthur", "DeSantis", "LaGuardia"), after an elided "O'"/"D'" ("O'Brien",
+# "D'Onofrio") or a hyphen ("Ocasio-Cortez", "Kim Tae-ho", "Smith-McCain"; "al-Assad");
+# accented letters are letters ("Penélope"). A name never ends inside a word: "[A-Z][a-z]+"
+# took "Mitch Mc" of "Mitch McConnell", "Ron De" of "Ron DeSantis", and dropped "O'Brien".
+_UP = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
+_LOW = "a-zß-öø-ÿ\u0100-\u017f"
+_PIECE = rf"(?:[{_UP}][’'])?[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]+)*"
+_WORD = (rf"(?:(?:al|el|bin|ibn|abu)-)?{_PIECE}(?:-(?:{_PIECE}|[{_LOW}]+)|[’'][{_LOW}]+)*"
+         r"(?![\w’'-]*\w)")
+# Particles between a given name and a surname, up to two ("Juan de la Cruz", "Ludwig van der
+# Rohe"); a capitalised one is a word of the name ("Maria De la Cruz").
+_PARTICLE = r"(?:de|da|di|du|des|del|della|der|den|van|von|bin|ibn|al|el|la|le|los|las|ter|ten)"
+NAME = rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_WORD}){{1,3}}"
 _REPORT = (r"(?:said|says|say|told|noted|notes|note|added|explained|explains|warned|warns|asserted|"
            r"asserts|argued|argues|argue|suggested|suggests|suggest|claimed|claims|stated|wrote|writes|"
            r"believes|insisted|insists|denied|denies|accused|accuses|praised|praises|announced|"

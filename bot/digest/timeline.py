@@ -31,6 +31,16 @@ MONTHS = {
 }
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
+_MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+               r"December)")
+# What follows a month that is the subject of its sentence: a verb of time ("saw", "brought",
+# "marked", "was"), perhaps after "and June" or an adverb. "May" the modal and "March" the
+# verb or noun are followed by a noun, a pronoun or a preposition, never by these.
+_SUBJECT_OF = (rf"(?:\s+and\s+{_MONTH})?(?:\s+(?:also|again|then|already|only|alone))?\s+"
+               r"(?:saw|sees|see|brought|brings|bring|marked|marks|mark|witnessed|witnesses|"
+               r"ushered|ushers|began|begins|ended|ends|opened|opens|closed|closes|proved|proves|"
+               r"became|becomes|started|starts|was|were|is|are|has\s+been|had\s+been|will\s+see|"
+               r"will\s+bring|will\s+mark|will\s+be)\b")
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 # A year before 1800 is read only where a count cannot be: followed by the end of the text,
 # punctuation or a word that starts a clause ("in 1776, the colonies", "in 1776 the", "July
@@ -50,8 +60,15 @@ _PATTERNS = [
     ("md", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|,?\s*{_ANY_YEAR}))")),
     # D Month (no year)
     ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\b(?!,?\s+{_ANY_YEAR})")),
-    # in/since/by/until/last/this/early/late Month (no year); "May" only after such a word
-    ("m", re.compile(rf"\b(?:in|since|by|until|during|last|this|early|late|mid-?)\s+(?P<m>{_MONTH})\b(?!\s+\d)")),
+    # in/since/by/until/last/this/early/late Month (no year); "May" only after such a word,
+    # capitalised too where it opens the sentence ("In April, the fares rose", "Early May
+    # brought"; only "in April" was read), and "mid-March" (it wanted a space after "mid-")
+    ("m", re.compile(rf"\b(?:(?i:in|since|by|until|during|last|this|early|late|mid)\s+|(?i:mid)-)"
+                     rf"(?P<m>{_MONTH})\b(?!\s+\d)")),
+    # a month opening its sentence as the subject of a verb ("March saw the first protests",
+    # "May brought rain"), never "May" the modal ("May the council vote …") nor "March" the
+    # verb or the noun ("March to the capital", "March organisers said"): a verb follows
+    ("m", re.compile(rf"(?:^|(?<=[.!?])\s)[\s\"“‘'(]*(?P<m>{_MONTH_NAME})(?={_SUBJECT_OF})")),
     # ISO
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b")),
     # a year on its own

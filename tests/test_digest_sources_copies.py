@@ -1,0 +1,145 @@
+"""The Sources list of a briefing shows the syndicated copies of one article on one line: a
+wire story carried verbatim by 200 outlets was listed as 200 lines of the same title, though
+its key development counts the copies as one source and cites them as one range ("[1–200]").
+Every number a citation uses is still listed (the first copy on its own line, the others as
+"[2–200] 199 copies of [1]: …"), on every platform; `--json` lists every source, each copy
+naming the article it copies (`copy_of`)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.adapters.discord_embeds import render_reply
+from bot.adapters.slack_blocks import render_messages
+from bot.chat.render_markdown import render_markdown, render_text
+from bot.chat.render_terminal import render_terminal
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest
+
+COPIES = 200
+WIRE = ("The Harbour Authority of Port Elm approved a 40 million dollar lighthouse for the "
+        "northern pier on Monday. Fishermen had asked the authority for a new light for years "
+        "after two trawlers ran aground in the fog. Construction is due to begin in March and "
+        "will take eighteen months, the authority said.")
+RESTATED = ("Port Elm's harbour authority voted on Monday to build a lighthouse costing 40 "
+            "million dollars at the northern pier. The mayor welcomed the vote in a statement. "
+            "Local boat owners said the decision came too late for the two trawlers lost in fog.")
+
+
+def _corpus(corpus: Path) -> None:
+    records = [{"id": f"wire{n:03}", "title": "Lighthouse approved for Port Elm",
+                "outlet": f"Paper {n}", "published": f"2026-11-2{n % 5}", "text": WIRE}
+               for n in range(COPIES)]
+    records.append({"id": "local", "title": "Port Elm gets its lighthouse",
+                    "outlet": "Elm Gazette", "published": "2026-11-22", "text": RESTATED})
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                    encoding="utf-8")
+
+
+def _numbers(listing: str) -> set[int]:
+    """The source numbers a rendering lists: "[n] Title …" lines, and the ranges of a copies
+    line ("[2–200] 199 copies of [1]")."""
+    out: set[int] = set()
+    for a, b in re.findall(r"\[(\d+)(?:–(\d+))?\]\s*\d+ cop(?:ies|y) of", listing):
+        out.update(range(int(a), int(b or a) + 1))
+    out.update(int(n) for n in re.findall(r"\[(\d+)\] (?![_*(])(?!\d+ cop)\S", listing))
+    return out
+
+
+def _cited(reply_text: str) -> set[int]:
+    out: set[int] = set()
+    for a, b in re.findall(r"\[(\d+)(?:–(\d+))?\](?= _?\(\d+ sources?)", reply_text):
+        out.update(range(int(a), int(b or a) + 1))
+    return out
+
+
+def test_copies_of_a_wire_story_are_one_line_of_the_sources(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    _corpus(corpus)
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    digest = build_digest(store, settings)
+    reply = digest.to_reply()
+    markdown, text = render_markdown(reply), render_text(reply)
+    sources = markdown.split("## Sources", 1)[1]
+    lines = [x for x in sources.splitlines() if x.startswith("- ")]
+    assert len(lines) <= 4, lines  # was 201 lines
+    assert any(re.match(rf"- \[\d+–\d+\] {COPIES - 1} copies of \[\d+\]: Paper ", x)
+               for x in lines), lines
+    every = {s.number for s in digest.cited_sources(digest.sections)}
+    assert len(every) == COPIES + 1
+    cited = _cited(markdown)
+    assert cited and cited <= every
+    for shown in (markdown, text):
+        listing = re.split(r"(?m)^(?:## Sources|SOURCES)$", shown)[-1]
+        assert _numbers(listing) == every, shown[-800:]
+    # JSON: every source, each copy naming the one it copies.
+    data = digest.to_json()
+    assert len(data["sources"]) == COPIES + 1
+    leads = [s for s in data["sources"] if s["id"].startswith("wire") and s["copy_of"] is None]
+    assert len(leads) == 1
+    assert sum(s["copy_of"] == leads[0]["number"] for s in data["sources"]) == COPIES - 1
+
+
+def test_copies_are_one_line_on_every_platform(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    """With no Sources section of its own (`--only key-developments`) the reply's sources
+    are listed by each platform's renderer: compact there too."""
+    _corpus(corpus)
+    reload_corpus(store, settings, [corpus])
+    digest = build_digest(store, settings, only="key-developments")
+    reply = digest.to_reply()
+    every = {s.number for s in reply.sources}
+    assert len(every) >= COPIES
+    slack = "\n".join(json.dumps(m, ensure_ascii=False) for m in render_messages(reply))
+    discord = "\n".join(json.dumps(e.to_dict(), ensure_ascii=False)
+                        for m in render_reply(reply) for e in m.embeds)
+    out = io.StringIO()
+    render_terminal(reply, Console(file=out, width=400, color_system=None))
+    for shown in (slack, discord, out.getvalue()):
+        # A line per copy: 200 (Slack: twice, its blocks and the fallback text); now one.
+        assert len(re.findall(r"\] Lighthouse approved for Port Elm — Paper", shown)) <= 2
+        assert f"{COPIES - 1} copies of" in shown, shown[-2000:]
+        assert _numbers(shown.split("Sources")[-1].replace("`", "")) == every
+
+
+def test_few_copies_keep_a_line_each() -> None:
+    from bot.reply import SourceRef, source_groups
+
+    refs = [SourceRef(1, "a", "T", outlets=("AP",)),
+            SourceRef(2, "b", "T", outlets=("Yahoo",), copy_of=1),
+            SourceRef(3, "c", "Other")]
+    assert [(r.number, [c.number for c in cs]) for r, cs in source_groups(refs)] == [
+        (1, []), (2, []), (3, [])]
+    refs.insert(2, SourceRef(4, "d", "T", outlets=("MSN",), copy_of=1))
+    assert [(r.number, [c.number for c in cs]) for r, cs in source_groups(refs)] == [
+        (1, [2, 4]), (3, [])]
+
+
+def test_the_copies_an_item_cites_are_numbered_together(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    """Sources are numbered by first citation; the copies one item cites are numbered one
+    after the other, so the item and the list show them as one range. Two local articles
+    dated among the copies took numbers inside their run: "[1–24][27–62]"."""
+    records = [{"id": f"wire{n:03}", "title": "Lighthouse approved for Port Elm",
+                "outlet": f"Paper {n}", "published": f"2026-11-2{n % 5}", "text": WIRE}
+               for n in range(60)]
+    records += [{"id": f"local{k}", "title": f"Port Elm lighthouse ({k})", "outlet": f"Local {k}",
+                 "published": "2026-11-22", "text": RESTATED} for k in range(2)]
+    records[-1]["text"] = RESTATED.replace("The mayor welcomed the vote in a statement.",
+                                           "Residents gathered at the pier to celebrate.")
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                    encoding="utf-8")
+    reload_corpus(store, settings, [corpus])
+    digest = build_digest(store, settings)
+    assert len(digest.stories) == 1
+    markdown = render_markdown(digest.to_reply())
+    fishermen = next(x for x in markdown.splitlines() if x.startswith("- Fishermen had asked"))
+    assert "[1–60] _(1 source)_" in fishermen, fishermen
+    assert "- [2–60] 59 copies of [1]: Paper " in markdown, markdown

@@ -1,0 +1,73 @@
+"""A month date opening its sentence is read: "In April, …", "Early May brought …", "Since
+March, …" (the words before a month were read in lower case only, so a sentence starting with
+one gave no timeline date), "mid-March" (a space was wanted after "mid-"), and a month that is
+the subject of its sentence's verb ("March saw the first protests", "May brought"). "May" the
+modal ("May the council vote …") and "March" the verb or the noun ("March to the capital",
+"March organisers said") are no dates. "March 5 saw …" and "On March 5, …" were read already."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest
+from bot.digest.timeline import extract_dates
+
+FARES = [
+    ("March saw the first protests outside the harbour office in Port Elm over ferry fares. "
+     "In April, the harbour authority of Port Elm raised the ferry fares by a third again. "
+     "Early May brought the largest protest yet, with ten thousand people on the quay. "
+     "May the council vote again on the fares, the protest leaders asked in a letter."),
+    ("March organisers said the route along the quay of Port Elm had to change twice. "
+     "Mid-June saw the harbour authority of Port Elm freeze the ferry fares at last. "
+     "March to the town hall, the leaders told the crowd on the quay of Port Elm."),
+]
+
+
+def test_a_month_opening_its_sentence_dates_the_timeline(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(
+        {"id": f"f{k}", "title": f"Ferry fares {k}", "outlet": f"Outlet {k}",
+         "published": "2024-07-01", "text": text})
+        for k, text in enumerate(FARES)) + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    section = build_digest(store, settings, only="timeline").section("timeline")
+    assert section is not None
+    got = {(it.date, it.text.split()[0]) for it in section.items}
+    assert got == {("2024-03", "March"), ("2024-04", "In"), ("2024-05", "Early"),
+                   ("2024-06", "Mid-June")}, got
+
+
+def _read(text: str) -> list[tuple[str, str | None]]:
+    return [(m.written, m.iso) for m in extract_dates(text, "2024-07-01")]
+
+
+def test_sentence_initial_month_forms() -> None:
+    dated = {
+        "In April, the fares rose.": ("April", "2024-04"),
+        "Since March, prices have risen.": ("March", "2024-03"),
+        "By May the plant had closed.": ("May", "2024-05"),
+        "Late May brought heavy rain.": ("May", "2024-05"),
+        "This March the plant will close.": ("March", "2024-03"),
+        "prices fell in mid-March.": ("March", "2024-03"),
+        "March saw the first protests.": ("March", "2024-03"),
+        "May brought heavy rain to the valley.": ("May", "2024-05"),
+        "The council met. May was the wettest month.": ("May", "2024-05"),
+        "\u201cMarch was a turning point,\u201d he said.": ("March", "2024-03"),
+        "May and June saw record rain.": ("May", "2024-05"),
+        "March will see the first hearings.": ("March", "2025-03"),  # to come: next March
+        "March 5 saw the first protests.": ("March 5", "2024-03-05"),
+        "On March 5, the first protests began.": ("March 5", "2024-03-05"),
+    }
+    for text, want in dated.items():
+        assert _read(text)[:1] == [want], (text, _read(text))
+    for text in ("May the council vote again, the mayor asked.",
+                 "May God bless the harbour, the priest said.",
+                 "March to the capital, the organisers urged supporters.",
+                 "March organisers said the route had changed.",
+                 "Police said March was peaceful.",  # not the sentence's start: a march
+                 "The protesters will march on the capital."):
+        assert _read(text) == [], (text, _read(text))
