@@ -3,6 +3,8 @@ exact citations within a story, story ids that stay put, the JSON contract, chat
 
 from __future__ import annotations
 
+import pytest
+
 from bot.digest.summarize import Unit, summarize
 
 # Issue 13, item 13: the digest cited [1][2] (2 sources) for a fact [2] does not state.
@@ -120,11 +122,99 @@ def test_bcubed():
     assert round(p, 3) == round((2 / 3 * 2 + 1 / 3) / 3, 3) and r == 1.0
 
 
+# ------------------------------------------------------------------ a wire story's copies
+# One wire story carried verbatim under many outlets' names, three articles restating it in
+# their own words, and three unrelated stories (two of them told twice).
+WIRE_TITLE = "Dam approved for the Vell valley"
+WIRE_TEXT = (
+    "The river board of Carrow approved a 90 million pound dam across the Vell valley on "
+    "Thursday, ending a decade of disputes over flooding in the lower villages. Board chair "
+    "Imogen Tarrant said construction would start in the spring and take three years. Farmers "
+    "downstream had pressed for the dam since the floods of 2019 swept away two bridges. "
+    "Opponents in Aldbury, whose fields the reservoir will cover, said they would appeal.")
+RESTATEMENTS = [
+    ("Carrow board backs Vell dam",
+     "After ten years of arguments, Carrow's river board voted on Thursday to build a dam in "
+     "the Vell valley at a cost of 90 million pounds. Imogen Tarrant, who chairs the board, "
+     "expects work to begin in spring. Aldbury residents plan an appeal against the reservoir."),
+    ("A dam for the Vell at last",
+     "The Vell valley will get its dam: Carrow's river board gave the 90 million pound project "
+     "its approval on Thursday. Villages hit by the 2019 floods welcomed the decision, while "
+     "landowners in Aldbury vowed to fight it."),
+    ("Vell valley dam wins approval",
+     "Tarrant's board approved the Vell dam on Thursday. The reservoir behind the 90 million "
+     "pound dam will flood farmland near Aldbury, and the lower villages hope the floods of "
+     "2019 will not return."),
+]
+UNRELATED = [
+    ("Teachers strike in Harwick", "s1",
+     "Teachers at nine schools in Harwick walked out on Monday over pay, closing classrooms for "
+     "four thousand pupils. The union's regional secretary, Desmond Okafor, said talks with the "
+     "council had broken down."),
+    ("Harwick schools shut by walkout", "s1",
+     "Nine Harwick schools stayed shut on Monday as teachers struck in a dispute over pay. "
+     "Desmond Okafor of the teachers' union blamed the council for the collapse of the talks."),
+    ("Striker joins Belmont Rovers", "s2",
+     "Belmont Rovers signed the Uruguayan striker Mateo Quiroga from Nacional for a club record "
+     "fee on Friday. Quiroga scored 31 goals last season and has agreed a four year contract."),
+    ("Observatory spots a new comet", "s3",
+     "Astronomers at the Kellan Ridge observatory reported a comet that will pass closest to "
+     "the sun in March. Dr Priya Sandhu said amateur telescopes should see it in February."),
+    ("Comet found from Kellan Ridge", "s3",
+     "A comet discovered by the Kellan Ridge observatory should be visible through small "
+     "telescopes by February, according to Priya Sandhu, who leads the team there."),
+]
+
+
+def wire_docs(copies: int) -> list:
+    from bot.digest.stories import StoryDoc
+
+    docs = [StoryDoc(f"wire-{k:03d}", f"{WIRE_TITLE} {WIRE_TEXT}", "2026-11-20", f"w{k:03d}")
+            for k in range(copies)]
+    docs += [StoryDoc(f"rest-{k}", f"{t} {x}", "2026-11-20", f"r{k}")
+             for k, (t, x) in enumerate(RESTATEMENTS)]
+    docs += [StoryDoc(f"{sid}-{k}", f"{t} {x}", "2026-11-20", f"u{k}")
+             for k, (t, sid, x) in enumerate(UNRELATED)]
+    return docs
+
+
+@pytest.mark.parametrize("copies", [10, 50, 80, 100, 150])
+def test_restatements_stay_in_the_story_of_a_wire_story_copied_many_times(copies):
+    # Before: from 100 copies on, a restatement was a story of its own (at 150 all three
+    # were): each copy counted in the story IDF, so the story's own words became common.
+    from bot.digest.stories import group_stories
+
+    docs = wire_docs(copies)
+    stories = sorted(sorted(docs[i].id.split("-")[0] for i in m)
+                     for _, m in group_stories(docs))
+    wire = ["rest"] * len(RESTATEMENTS) + ["wire"] * copies
+    assert stories == sorted([wire, ["s1", "s1"], ["s2"], ["s3", "s3"]])
+
+
+def test_near_verbatim_copies_are_one_document_and_figures_of_their_own_are_not():
+    from bot.digest.stories import StoryDoc, copy_groups
+
+    # A wire story of some length (~340 words): its text and others', one after the other.
+    body = " ".join([WIRE_TEXT, *(x for _, x in RESTATEMENTS), *(x for _, _, x in UNRELATED)])
+    docs = [StoryDoc("a", f"{WIRE_TITLE} {body}"),
+            StoryDoc("b", f"{WIRE_TITLE} {body}"),
+            StoryDoc("c", f"Carrow's dam gets the go-ahead {body}"),  # its own headline
+            StoryDoc("d", f"{WIRE_TITLE} {body} Reporting by Ann Lee; editing by Tom Hart."),
+            StoryDoc("f", f"{RESTATEMENTS[0][0]} {RESTATEMENTS[0][1]}"),
+            StoryDoc("g", "Μουσείο Το νέο μουσείο άνοιξε στην Αθήνα."),  # no word kept
+            StoryDoc("h", "天气 北京周二将迎来大雨。")]
+    assert copy_groups(docs) == [[0, 1, 2, 3], [4], [5], [6]]
+    assert copy_groups(list(reversed(docs))) == [[0], [1], [2], [3, 4, 5, 6]]
+    # Each article of a templated story gives its own figures (residents evacuated, hours of
+    # questioning, euros of aid): the same story, but not the same text.
+    recs = story_records(3, 3)
+    templated = [StoryDoc(r["id"], r["title"] + " " + r["text"]) for r in recs]
+    assert copy_groups(templated) == [[i] for i in range(len(recs))]
+
+
 # ------------------------------------------------------------------ briefings of stories
 import json  # noqa: E402
 from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.core import Core  # noqa: E402
@@ -225,6 +315,32 @@ def test_the_seeds_are_one_story_with_the_single_story_layout(settings, store):
     assert [number[c] for c in pact.citations] == ["002_4965b19ef9fb6ed8"], pact
     assert pact.sources == 1
 
+
+def test_a_wire_story_copied_150_times_is_briefed_as_one_story_with_its_restatements(
+        store, settings, corpus):
+    # Before: the three restatements were briefed as stories of their own (7 stories for 4).
+    copies = 150
+    recs = [{"id": f"wire-{k:03d}", "title": WIRE_TITLE, "text": WIRE_TEXT,
+             "outlet": f"Paper {k}", "published": "2026-11-20"} for k in range(copies)]
+    recs += [{"id": f"rest-{k}", "title": t, "text": x, "outlet": f"Local {k}",
+              "published": "2026-11-20"} for k, (t, x) in enumerate(RESTATEMENTS)]
+    recs += [{"id": f"{sid}-{k}", "title": t, "text": x, "outlet": f"Other {k}",
+              "published": "2026-11-20"} for k, (t, sid, x) in enumerate(UNRELATED)]
+    (corpus / "wire.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
+                                       encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings, definition=_defn(max_stories=8))
+    assert sorted(sorted({doc.split("-")[0] for doc in s.documents}) for s in d.stories) == [
+        ["rest", "wire"], ["s1"], ["s2"], ["s3"]]
+    wire = next(s for s in d.stories if "rest-0" in s.documents)
+    assert len(wire.documents) == copies + len(RESTATEMENTS)
+    assert wire.independent == 1 + len(RESTATEMENTS)
+    kd = wire.section("key-developments")
+    assert kd is not None and kd.items
+    number = {src.number: src.doc_id for src in d.sources}
+    cited = {number[c] for c in kd.items[0].citations}
+    assert {r["id"] for r in recs[:copies]} <= cited  # every copy cited
+    assert cited & {f"rest-{k}" for k in range(len(RESTATEMENTS))}
 
 def test_a_sentence_with_another_figure_does_not_state_the_fact():
     from bot.digest.summarize import Weights, anchors, states_fact
