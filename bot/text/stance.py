@@ -430,6 +430,14 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
+def weekday_dates(published: date, weekday: int) -> tuple[date, date]:
+    """The dates a weekday (0 = Monday) names in an article published on `published`: the
+    day on or before it, and the one a week later (news says "on Tuesday" of the past week,
+    and sometimes of the next)."""
+    before = published - timedelta(days=(published.weekday() - weekday) % 7)
+    return before, before + timedelta(days=7)
+
+
 def weekday_date_terms(f: Features, published: str | None) -> set[str]:
     """The dates a sentence's weekdays stand for in an article of this date, as terms a claim's
     calendar date matches ("arrested on Saturday" in a Monday, March 7, 2016 article: "march",
@@ -451,8 +459,7 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
     for name in f.weekdays:
         if name not in _WEEKDAY_ORDER:
             continue
-        before = day - timedelta(days=(day.weekday() - _WEEKDAY_ORDER.index(name)) % 7)
-        for when in (before, before + timedelta(days=7)):
+        for when in weekday_dates(day, _WEEKDAY_ORDER.index(name)):
             month = _MONTH_NAMES[when.month - 1]
             out.update((stem(month), day_term(month, str(when.day))))
             if not f.years:
