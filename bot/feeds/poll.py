@@ -303,21 +303,38 @@ def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None
     return item.published
 
 
-def _distinct_keys(items: list[FeedItem]) -> list[FeedItem]:
+def _what(item: FeedItem) -> str:
+    """What tells an item apart from another sharing its guid: its link, or (without one)
+    its title and content."""
+    return item.link or f"{item.title or ''}\x1f{item.content or ''}"
+
+
+def _tagged_key(key: str, item: FeedItem) -> str:
+    """The key of an item sharing its guid `key` with others: the guid and a hash of what
+    tells it apart (`_what`)."""
+    return f"{key[:960]}#{_hash(_what(item).encode())[:16]}"
+
+
+def _distinct_keys(items: list[FeedItem]) -> list[tuple[FeedItem, str, str]]:
     """The items, each under a key of its own: items that share a guid (or JSON Feed id: `1`
     and `"1"` are one) but not their link (or, without one, their title and content) are
     different articles, each keyed by the guid and a hash of what tells it apart. A feed
     that gives every item one guid (its own address, a constant) had only its first item
     stored, the others skipped as "the same item twice", without a word, at every poll.
-    The same item twice (same guid and link) stays one."""
-    def what(item: FeedItem) -> str:
-        return item.link or f"{item.title or ''}\x1f{item.content or ''}"
+    The same item twice (same guid and link) stays one.
 
+    With each item, both spellings of its key, (guid, tagged), the item's key being one:
+    an item's siblings come and go (one rolls off the feed, a new one takes the guid), so
+    an earlier poll may have seen it under the other one (`FeedPoller._seen_row`)."""
     seen: dict[str, set[str]] = {}
     for item in items:
-        seen.setdefault(item.key, set()).add(what(item))
-    return [replace(item, key=f"{item.key[:960]}#{_hash(what(item).encode())[:16]}")
-            if len(seen[item.key]) > 1 else item for item in items]
+        seen.setdefault(item.key, set()).add(_what(item))
+    out: list[tuple[FeedItem, str, str]] = []
+    for item in items:
+        tagged = _tagged_key(item.key, item)
+        out.append((replace(item, key=tagged) if len(seen[item.key]) > 1 else item,
+                    item.key, tagged))
+    return out
 
 
 def iso(when: datetime) -> str:
@@ -612,11 +629,12 @@ class FeedPoller:
         # Which item of this feed each document id belongs to: a canonical URL another item
         # already has is not this item's identity (a template naming one page everywhere).
         owners = {str(r["doc_id"]): key for key, r in seen.items() if r.get("doc_id")}
-        for item in _distinct_keys(parsed.items):
+        for item, guid_key, tagged_key in _distinct_keys(parsed.items):
             if item.key in keys:  # the same item twice in one feed document
                 continue
             keys.add(item.key)
-            prev = seen.get(item.key)
+            item, prev = self._seen_row(item, guid_key, tagged_key, seen)
+            keys.add(item.key)
             retries = 0
             if prev is not None and prev["fingerprint"] == item.fingerprint:
                 # A rejected item, or one stored from the feed because its page failed, is
@@ -637,6 +655,34 @@ class FeedPoller:
                 owners.setdefault(b.outcome.doc_id, item.key)
             built.append(b)
         return built, left_over
+
+    @staticmethod
+    def _seen_row(item: FeedItem, guid_key: str, tagged_key: str,
+                  seen: dict[str, dict[str, Any]]) -> tuple[FeedItem, dict[str, Any] | None]:
+        """The item under the key of its row of an earlier poll, and that row (None: a new
+        item). A guid shared by several items keys each by the guid and a hash of what tells
+        it apart (`tagged_key`), by the guid alone when no other item has it: an item whose
+        sibling rolled off the feed, or that got one, changed its key. Taken for a new item,
+        it was stored again, a link-less one under a new document id (its id comes from its
+        key): the same article twice. Its row is reused instead, under the key it has:
+        - the tagged key names the very item (its hash is of its link, or title and content);
+        - the guid alone may have been any item of that guid: it is this one when its row
+          has the same link, or, link-less both, the same fingerprint (title, date, content).
+        Keyed by the guid alone, an item with a tagged row of its own takes it before the
+        guid's row (an earlier item of that guid, changed or gone)."""
+        if item.key == guid_key:  # alone with its guid now: tagged at an earlier poll?
+            prev = seen.get(tagged_key)
+            if prev is not None:
+                return replace(item, key=tagged_key), prev
+            return item, seen.get(guid_key)
+        prev = seen.get(tagged_key)
+        if prev is not None:
+            return item, prev
+        prev = seen.get(guid_key)  # sharing its guid now: alone with it at an earlier poll?
+        if prev is not None and (prev.get("link") == item.link if item.link else (
+                not prev.get("link") and prev.get("fingerprint") == item.fingerprint)):
+            return replace(item, key=guid_key), prev
+        return item, None
 
     # ------------------------------------------------------------------ one article
     def _build(self, item: FeedItem | None, link: str | None, fingerprint: str | None,
