@@ -24,7 +24,7 @@ from bot.feeds.poll import (
     FeedPoller,
     FeedReport,
     FeedsConfig,
-    ItemOutcome,
+    PagesReport,
     PollWatch,
     check_every,
     check_feed_url,
@@ -327,7 +327,7 @@ class Core:
         finally:
             self._feeds_lock.release()
 
-    def fetch_pages(self, urls: list[str]) -> list[ItemOutcome]:
+    def fetch_pages(self, urls: list[str]) -> PagesReport:
         self._require_writable("fetching pages")
         with self._feeds_lock:
             return self.feed_poller().fetch_pages(urls)

@@ -199,7 +199,7 @@ def test_a_page_declaring_latin1_in_utf8_is_stored_with_its_accents(
     server.set("/news/bridge-vote", Route(body=page.encode(), content_type="text/html"))
     core = Core(feed_settings(settings))
     try:
-        (outcome,) = core.fetch_pages([server.url("/news/bridge-vote")])
+        (outcome,) = core.fetch_pages([server.url("/news/bridge-vote")]).items
     finally:
         core.close()
     assert outcome.outcome == "added", outcome

@@ -279,6 +279,20 @@ class FeedReport:
         return asdict(self)
 
 
+@dataclass
+class PagesReport:
+    """What `briefbot fetch` did: each page's outcome, and why the search index could not be
+    updated after storing them (None: it was, or nothing was stored)."""
+
+    items: list[ItemOutcome]
+    index_error: str | None = None
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """The item objects, each with the run's `index_error` (as `feeds poll` gives it on
+        each feed)."""
+        return [dict(asdict(o), index_error=self.index_error) for o in self.items]
+
+
 # The zero dates of common date types (.NET's DateTime.MinValue 0001-01-01, SQL Server's 1753,
 # OLE's and Excel's 1899-12-30, 1900-01-01) and of Unix time: what a feed writes for an item
 # it has no date for. No feed item was published on them.
@@ -442,7 +456,7 @@ class FeedPoller:
                 report.index_error = index_error
         return reports
 
-    def fetch_pages(self, urls: list[str]) -> list[ItemOutcome]:
+    def fetch_pages(self, urls: list[str]) -> PagesReport:
         """Ingest single article pages (`briefbot fetch`)."""
         built: list[_Built] = []
         for url in urls:
@@ -453,9 +467,10 @@ class FeedPoller:
                 continue
             built.append(self._build(None, url, None, kind="page"))
         wrote = self._commit(None, built)
-        if wrote:
-            self._after_commit()
-        return [b.outcome for b in built]
+        # Why the search index could not be updated, the pages stored (it was dropped:
+        # `fetch` exited 0, its articles not searchable).
+        index_error = self._after_commit() if wrote else None
+        return PagesReport([b.outcome for b in built], index_error)
 
     def _after_commit(self) -> str | None:
         """Update the search index; why it failed, or None. Stored and committed either way:
