@@ -7,6 +7,8 @@ import hashlib
 import re
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
+import idna
+
 # Query parameters that identify a campaign or a click, never the article.
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "ga_", "hsa_", "oly_", "vero_", "_hs")
 _TRACKING = frozenset({
@@ -66,6 +68,49 @@ def canonical_url(url: str) -> str:
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                    if not is_tracking(k))
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _percent_normal(text: str) -> str:
+    """Percent-encodings with upper-case hex digits, those of unreserved characters decoded
+    (RFC 3986 §6.2.2.1–2: "%7e" and "~" are one character, "%2f" and "%2F" one, "/" not)."""
+    def one(m: re.Match[str]) -> str:
+        char = chr(int(m.group(1), 16))
+        return char if char in _UNRESERVED else f"%{m.group(1).upper()}"
+    return _PERCENT.sub(one, text)
+
+
+def comparable_url(url: str) -> str:
+    """`url` normalised for comparison only (is this feed already followed?), as RFC 3986
+    §6.2.2–6.2.3 says two spellings are equivalent: scheme and host lower-case (a non-ASCII
+    host in IDNA, as it is requested), no default port, no fragment (never sent), no empty
+    query, percent-encodings' case (`_percent_normal`), "/" for an empty path. Path case and
+    query order are kept: a server may tell them apart. (`canonical_url` goes further, for an
+    article's identity: tracking parameters dropped, the others sorted.) A URL that cannot be
+    read (`split_url`) comes back as it is, stripped."""
+    url = url.strip()
+    parts = split_url(url)
+    if parts is None:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        except UnicodeError:  # idna.IDNAError too: compared as it is
+            pass
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    netloc = f"{userinfo}{at}{host}"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
+        netloc += f":{parts.port}"
+    path = _percent_normal(parts.path) or ("/" if scheme in _DEFAULT_PORTS else "")
+    return urlunsplit((scheme, netloc, path, _percent_normal(parts.query), ""))
 
 
 def same_site(a: str, b: str) -> bool:
