@@ -31,7 +31,7 @@ from bot.feeds.poll import (
     feed_summary,
     poll_health,
 )
-from bot.feeds.urls import comparable_url
+from bot.feeds.urls import comparable_url, shown_url
 from bot.reply import Reply, clip_meta, printable_line
 
 log = logging.getLogger(__name__)
@@ -300,7 +300,7 @@ class Core:
         except sqlite3.IntegrityError as exc:  # added meanwhile by another process
             existing = self._followed(url)
             raise UserError(self._already_following(url, existing) if existing is not None
-                            else f"already following {url[:200]}") from exc
+                            else f"already following {shown_url(url)[:200]}") from exc
         if self.on_feeds_changed is not None:
             self.on_feeds_changed()
         return feed_summary(row)
@@ -319,9 +319,9 @@ class Core:
 
     @staticmethod
     def _already_following(url: str, existing: dict[str, Any]) -> str:
-        said = f"already following {url[:200]} as feed #{existing['id']}"
+        said = f"already following {shown_url(url)[:200]} as feed #{existing['id']}"
         if existing["url"] != url:
-            said += f", added as {existing['url'][:200]}"
+            said += f", added as {shown_url(existing['url'])[:200]}"
         return said
 
     def remove_feed(self, feed_id: int) -> dict[str, Any]:

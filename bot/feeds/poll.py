@@ -44,9 +44,10 @@ from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, pars
 from bot.feeds.urls import (
     canonical_url,
     doc_id_for,
+    redact_secrets,
     same_site,
+    shown_url,
     split_url,
-    without_credentials,
 )
 from bot.reply import clip_meta, link, printable_line
 
@@ -139,7 +140,7 @@ class FeedsConfig:
 def check_feed_url(url: str) -> str:
     """A feed URL as typed, checked for shape (fetching comes at the first poll)."""
     url = url.strip().strip("<>")
-    shown = without_credentials(url)[:200]  # a password typed in it is never echoed
+    shown = shown_url(url)[:200]  # a password or key typed in it is never echoed
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises on a port out of range or not a number
@@ -264,7 +265,7 @@ class FeedReport:
 
     def headline(self) -> str:
         """One printable line (a feed's name is its own title, anyone's text)."""
-        label = f"feed #{self.id} {self.name or without_credentials(self.url)}"
+        label = f"feed #{self.id} {self.name or shown_url(self.url)}"
         if self.note:
             label += f" ({self.note})"
         if self.status == "error":
@@ -356,13 +357,19 @@ def iso(when: datetime) -> str:
 
 
 def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
-    """A feed as `feeds list` shows it (the keys of --json and of the text)."""
+    """A feed as `feeds list`, `/feeds` and `/status` show it (the keys of --json and of the
+    text): its URLs without credentials or secret parameters' values (`shown_url`), in its
+    error and move too (recorded so by an older version)."""
+    def shown(text: str | None) -> str | None:
+        return redact_secrets(text) if text else text
+
     return {"id": row["id"], "name": clip_meta(row.get("name") or row.get("title")),
-            "url": row["url"],
+            "url": shown_url(row["url"]),
             "every": row["every_minutes"], "last_ok": row.get("last_ok"),
-            "last_error": row.get("last_error"), "next_poll": row.get("next_poll"),
-            "items": int(row.get("items") or 0), "feed_url": row.get("feed_url"),
-            "moved": row.get("moved")}
+            "last_error": shown(row.get("last_error")), "next_poll": row.get("next_poll"),
+            "items": int(row.get("items") or 0),
+            "feed_url": shown_url(row["feed_url"]) if row.get("feed_url") else None,
+            "moved": shown(row.get("moved"))}
 
 
 # ---------------------------------------------------------------------------- the poller
@@ -442,7 +449,7 @@ class FeedPoller:
         changed = False
         for row in rows:
             if self.watch is not None:
-                self.watch.begin(int(row["id"]), str(row["url"]))
+                self.watch.begin(int(row["id"]), shown_url(str(row["url"])))
             try:
                 report, wrote = self._poll_one(row)
             finally:
@@ -492,7 +499,8 @@ class FeedPoller:
     # ------------------------------------------------------------------ one feed
     def _poll_one(self, row: dict[str, Any]) -> tuple[FeedReport, bool]:
         feed_id = int(row["id"])
-        report = FeedReport(feed_id, clip_meta(row.get("name") or row.get("title")), row["url"],
+        report = FeedReport(feed_id, clip_meta(row.get("name") or row.get("title")),
+                            shown_url(row["url"]),
                             "ok")
         now = self.clock()
         every = int(row.get("every_minutes") or self.config.every_minutes)
@@ -531,9 +539,10 @@ class FeedPoller:
                 resp, parsed, feed_url = self._rediscover(row, exc)
             if row.get("feed_url") and feed_url != row["feed_url"]:
                 report.note = printable_line(
-                    f"feed moved: {row['feed_url'][:300]} → {feed_url[:300]} (found again on "
-                    f"{row['url'][:300]})")
-                extra["moved"] = f"{iso(now)}: {row['feed_url'][:1000]} → {feed_url[:1000]}"
+                    f"feed moved: {shown_url(row['feed_url'])[:300]} → "
+                    f"{shown_url(feed_url)[:300]} (found again on {shown_url(row['url'])[:300]})")
+                extra["moved"] = (f"{iso(now)}: {shown_url(row['feed_url'])[:1000]} → "
+                                  f"{shown_url(feed_url)[:1000]}")
                 log.warning("feed #%s: %s", feed_id, report.note)
             built, left_over = self._items(feed_id, parsed)
             wrote = self._commit(feed_id, built)
@@ -559,7 +568,7 @@ class FeedPoller:
                 # is polled again at the next check.
                 report.status, report.error = "error", DB_BUSY_MESSAGE.replace(
                     "try again in a minute", "the feed is polled again at the next check")
-                log.warning("feed #%s %s: %s", feed_id, without_credentials(row["url"]), report.error)
+                log.warning("feed #%s %s: %s", feed_id, shown_url(row["url"]), report.error)
                 return report, False
             if is_full_error(exc):
                 # No room to write (a full disk): not the feed's failure either, and recording
@@ -567,9 +576,9 @@ class FeedPoller:
                 report.status, report.error = "error", (
                     f"the database could not be written ({exc}); the feed is polled again at "
                     "the next check")
-                log.warning("feed #%s %s: %s", feed_id, without_credentials(row["url"]), report.error)
+                log.warning("feed #%s %s: %s", feed_id, shown_url(row["url"]), report.error)
                 return report, False
-            log.exception("polling feed #%s (%s) failed", feed_id, without_credentials(row["url"]))
+            log.exception("polling feed #%s (%s) failed", feed_id, shown_url(row["url"]))
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now,
                          **extra)
         return report, wrote
@@ -615,6 +624,7 @@ class FeedPoller:
         every = int(row.get("every_minutes") or self.config.every_minutes)
         backoff = min(every * 2 ** (failures - 1), max(every, MAX_BACKOFF_MINUTES))
         delay = max(timedelta(minutes=backoff), timedelta(seconds=retry_after or 0))
+        reason = redact_secrets(reason)  # shown, stored and logged: a feed URL's key is not
         report.status, report.error = "error", reason
         report.next_poll = iso(now + delay)
         try:
@@ -631,7 +641,7 @@ class FeedPoller:
             report.error = f"{reason} (not recorded: {why}; the feed is polled again at the " \
                 "next check)"
             report.next_poll = None
-        log.warning("feed #%s %s: %s (next poll %s)", row["id"], without_credentials(row["url"]),
+        log.warning("feed #%s %s: %s (next poll %s)", row["id"], shown_url(row["url"]),
                     report.error, report.next_poll or "at the next check")
 
     def _items(self, feed_id: int, parsed: ParsedFeed) -> tuple[list[_Built], bool]:
@@ -747,7 +757,7 @@ class FeedPoller:
                 problem = exc.reason
                 deferred = isinstance(exc, FetchError) and exc.deferred
             except Exception as exc:  # a bug on one page must not fail the whole feed
-                log.exception("fetching the page %s failed", without_credentials(link))
+                log.exception("fetching the page %s failed", shown_url(link))
                 problem = f"internal error ({type(exc).__name__}: {exc})"
         else:
             problem = "the item has no link"
