@@ -24,13 +24,14 @@ from bot.feeds.poll import (
     FeedPoller,
     FeedReport,
     FeedsConfig,
-    ItemOutcome,
+    PagesReport,
     PollWatch,
     check_every,
     check_feed_url,
     feed_summary,
     poll_health,
 )
+from bot.feeds.urls import comparable_url, shown_url
 from bot.reply import Reply, clip_meta, printable_line
 
 log = logging.getLogger(__name__)
@@ -290,16 +291,38 @@ class Core:
         minutes = check_every(every, config)
         if name is not None:
             name = " ".join(name.split())[:200] or None
-        existing = self.store.feed_by_url(url)
+        existing = self._followed(url)
         if existing is not None:
-            raise UserError(f"already following {url[:200]} as feed #{existing['id']}")
+            raise UserError(self._already_following(url, existing))
         try:
-            row = self.store.add_feed(url, name, minutes, actor)
+            # Checked again in the write's transaction: another process may add it meanwhile.
+            row = self.store.add_feed(url, name, minutes, actor, same_as=comparable_url)
         except sqlite3.IntegrityError as exc:  # added meanwhile by another process
-            raise UserError(f"already following {url[:200]}") from exc
+            existing = self._followed(url)
+            raise UserError(self._already_following(url, existing) if existing is not None
+                            else f"already following {shown_url(url)[:200]}") from exc
         if self.on_feeds_changed is not None:
             self.on_feeds_changed()
         return feed_summary(row)
+
+    def _followed(self, url: str) -> dict[str, Any] | None:
+        """The feed followed at `url` or another spelling of it (`comparable_url`: "HTTPS://
+        Example.com:443/feed.xml#top" is https://example.com/feed.xml, which was added and
+        polled a second time). A database may already hold two spellings (an older version
+        added them): the one added first."""
+        exact = self.store.feed_by_url(url)
+        if exact is not None:
+            return exact
+        key = comparable_url(url)
+        return next((row for row in self.store.feeds() if comparable_url(row["url"]) == key),
+                    None)
+
+    @staticmethod
+    def _already_following(url: str, existing: dict[str, Any]) -> str:
+        said = f"already following {shown_url(url)[:200]} as feed #{existing['id']}"
+        if existing["url"] != url:
+            said += f", added as {shown_url(existing['url'])[:200]}"
+        return said
 
     def remove_feed(self, feed_id: int) -> dict[str, Any]:
         row = self.store.feed(feed_id)
@@ -327,7 +350,7 @@ class Core:
         finally:
             self._feeds_lock.release()
 
-    def fetch_pages(self, urls: list[str]) -> list[ItemOutcome]:
+    def fetch_pages(self, urls: list[str]) -> PagesReport:
         self._require_writable("fetching pages")
         with self._feeds_lock:
             return self.feed_poller().fetch_pages(urls)

@@ -199,7 +199,7 @@ def test_a_page_declaring_latin1_in_utf8_is_stored_with_its_accents(
     server.set("/news/bridge-vote", Route(body=page.encode(), content_type="text/html"))
     core = Core(feed_settings(settings))
     try:
-        (outcome,) = core.fetch_pages([server.url("/news/bridge-vote")])
+        (outcome,) = core.fetch_pages([server.url("/news/bridge-vote")]).items
     finally:
         core.close()
     assert outcome.outcome == "added", outcome
@@ -419,3 +419,38 @@ def test_a_held_host_is_refused_without_pacing_and_its_hold_is_bounded() -> None
     time.sleep(0.02)
     fetcher._hold("other.example", 5.0, "HTTP 429 with Retry-After 5 s")
     assert "gone.example" not in fetcher._held  # expired holds are dropped
+
+
+def test_an_item_sharing_a_guid_keeps_its_row_when_its_siblings_roll_off(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """Items sharing a guid are keyed by the guid and a hash of their link; left alone with
+    it (the others rolled off the feed), an item is keyed by the guid alone. It was taken for
+    a new item: its page fetched again and a second row kept for it (4 items seen of 3). It
+    is the item seen before: unchanged, its page not fetched, its row reused."""
+    base = server.base
+
+    def serve(stories: list[dict[str, Any]]) -> None:
+        items = "".join(
+            f"<item><title>{a['title']}</title><link>{base}/news/{a['slug']}</link>"
+            f"<guid isPermaLink='false'>{base}/</guid><description>{a['paras'][0]}"
+            "</description></item>" for a in stories)
+        server.set("/same-guid.xml", Route(body=(
+            "<?xml version='1.0'?><rss version='2.0'><channel><title>Same guid</title>"
+            f"{items}</channel></rss>").encode(), content_type="application/rss+xml"))
+
+    for a in STORY:
+        server.set(f"/news/{a['slug']}", Route(body=article_page(a, base).encode()))
+    serve(STORY)
+    core = Core(feed_settings(settings))
+    try:
+        feed = core.add_feed(server.url("/same-guid.xml"))
+        [first] = core.poll_feeds() or []
+        serve(STORY[:1])
+        [second] = core.poll_feeds() or []
+        items = int((core.store.feed(feed["id"]) or {})["items"])
+    finally:
+        core.close()
+    assert [i.outcome for i in first.items] == ["added"] * 3
+    assert [(i.outcome, i.doc_id) for i in second.items] == [("unchanged", first.items[0].doc_id)]
+    assert server.hits[f"/news/{STORY[0]['slug']}"] == 1
+    assert items == 3 and len(store.documents()) == 3

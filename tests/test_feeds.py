@@ -302,7 +302,7 @@ def test_total_timeout_on_a_dripping_page(server: FixtureServer) -> None:
 
 def test_size_cap_is_enforced_while_streaming_a_50_mb_page(
         server: FixtureServer, core: Core) -> None:
-    [big, declared] = core.fetch_pages([server.url("/big"), server.url("/big-declared")])
+    [big, declared] = core.fetch_pages([server.url("/big"), server.url("/big-declared")]).items
     assert big.outcome == "rejected"
     assert big.reason == ("over the size cap (more than 5,000,000 bytes; setting "
                           "ingest.max_file_bytes)")
@@ -378,12 +378,12 @@ def test_only_http_and_https(core: Core) -> None:
     for url in ("ftp://example.com/feed.xml", "javascript:alert(1)", "feed.xml"):
         with pytest.raises(UserError, match="not an http"):
             core.add_feed(url)
-    [o] = core.fetch_pages(["file:///etc/passwd"])
+    [o] = core.fetch_pages(["file:///etc/passwd"]).items
     assert o.outcome == "rejected" and "not an http(s) URL" in (o.reason or "")
 
 
 def test_content_types_are_checked(server: FixtureServer, core: Core) -> None:
-    [page] = core.fetch_pages([server.url("/image.png")])
+    [page] = core.fetch_pages([server.url("/image.png")]).items
     assert page.reason == "unsupported content type image/png (expected an HTML page)"
     feed = core.add_feed(server.url("/image.png"))
     [report] = poll_once(core, feed["id"])
@@ -595,7 +595,7 @@ def test_syndicated_copy_on_another_site_counts_once(fsettings: Settings) -> Non
         core = Core(fsettings)
         try:
             outcomes_ = core.fetch_pages([origin.url("/news/bridge-vote"),
-                                          partner.url("/news/bridge-vote")])
+                                          partner.url("/news/bridge-vote")]).items
             assert [o.outcome for o in outcomes_] == ["added", "added"]
             assert outcomes_[0].doc_id != outcomes_[1].doc_id  # two sites, two documents
             from bot.claims.lookup import lookup_claim
@@ -615,7 +615,7 @@ def test_every_limit_refuses_a_stored_page_with_a_reason_and_keeps_it(
     core = Core(fsettings)
     try:
         pages = {a["slug"]: server.url(f"/news/{a['slug']}") for a in STORY}
-        stored = core.fetch_pages(list(pages.values()))
+        stored = core.fetch_pages(list(pages.values())).items
         assert [o.outcome for o in stored] == ["added"] * 3
         before = {d["id"]: (d["content_hash"], [s["text"] for s in core.store.sentences(d["id"])])
                   for d in core.store.documents()}
@@ -632,7 +632,7 @@ def test_every_limit_refuses_a_stored_page_with_a_reason_and_keeps_it(
         for (slug, url), (path, reason) in zip(
                 [*pages.items(), *pages.items()], hazards.items(), strict=True):
             server.set(f"/news/{slug}", routes.get(path, Route(status=404, body=b"gone")))
-            [o] = core.fetch_pages([url])
+            [o] = core.fetch_pages([url]).items
             assert o.outcome == "rejected", (path, o)
             assert reason in (o.reason or ""), (path, o.reason)
             expected.append(reason)

@@ -256,7 +256,8 @@ def test_cli_feeds_list_poll_remove_and_fetch(server: FixtureServer, settings: S
     assert code == 1
     fetched = json.loads(out)
     assert [f["outcome"] for f in fetched] == ["added", "rejected"]
-    assert set(fetched[0]) == {"url", "outcome", "reason", "doc_id", "title"}
+    assert set(fetched[0]) == {"url", "outcome", "reason", "doc_id", "title",
+                              "index_error"}
     assert fetched[1]["reason"] == "HTTP 404 Not Found"
     code, out, _ = _cli(settings, "feeds", "remove", "2")
     assert code == 0 and "Removed feed #2" in out

@@ -55,3 +55,53 @@ def test_an_unchanged_item_that_was_rejected_shows_no_none_for_its_document(
     [second] = poller.poll(feed["id"])
     assert [i.summary() for i in second.items] == [f"unchanged {STORY[0]['title']}"]
 
+
+
+def _same_guid_feed(server: FixtureServer, path: str, texts: list[str]) -> None:
+    """An RSS feed of link-less items that all carry one guid (a notice board's constant)."""
+    items = "".join(f"<item><title>{t.split(':')[0]}</title><guid isPermaLink='false'>notice"
+                    f"</guid><description>{t}</description></item>" for t in texts)
+    server.set(path, Route(body=("<?xml version='1.0'?><rss version='2.0'><channel>"
+                                 f"<title>Notices</title>{items}</channel></rss>").encode(),
+                           content_type="application/rss+xml"))
+
+
+NOTICES = ["Notice 1: the harbour council met on Monday evening to discuss the ferry.",
+           "Notice 2: the ferry union met on Tuesday morning to discuss the bridge.",
+           "Notice 3: the port authority opened its new office on Wednesday."]
+
+
+@pytest.mark.parametrize("polls", [
+    # a sibling rolls off: the item left alone is keyed by its guid alone
+    [NOTICES[:2], NOTICES[:1]],
+    # a sibling appears: the item alone until then is keyed by its guid and a hash
+    [NOTICES[:1], NOTICES[:2]],
+    # both ways, and back
+    [NOTICES[:2], NOTICES[1:2], NOTICES, NOTICES[2:], NOTICES[:1]],
+])
+def test_a_linkless_item_keeps_its_document_when_a_sibling_sharing_its_guid_comes_or_goes(
+        server: FixtureServer, settings: Settings, store: Store, polls: list[list[str]]) -> None:
+    """Link-less items sharing a guid are each keyed by the guid and a hash of their text
+    while they share it, by the guid alone when they do not. An item whose sibling rolled
+    off the feed (or that got one) changed its key, so it was taken for a new item and
+    stored again under a new document id: the same notice twice in the corpus (2 notices,
+    3 documents after the second poll). The item seen before keeps its row and document."""
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    doc_of: dict[str, str] = {}
+    for texts in polls:
+        _same_guid_feed(server, "/notices.xml", texts)
+        [report] = poller.poll(feed["id"])
+        assert report.status == "ok", report.error
+        for text, item in zip(texts, report.items, strict=True):
+            assert item.doc_id is not None
+            if text in doc_of:
+                assert (item.outcome, item.doc_id) == ("unchanged", doc_of[text]), \
+                    item.summary()
+            else:
+                assert item.outcome == "added", item.summary()
+                doc_of[text] = item.doc_id
+    assert len(doc_of) == len({t for texts in polls for t in texts})
+    assert sorted(d["id"] for d in store.documents()) == sorted(doc_of.values())
+    row = store.feed(feed["id"])
+    assert row is not None and row["items"] == len(doc_of)  # one seen row per item

@@ -294,7 +294,7 @@ def test_a_body_cut_short_is_a_failed_fetch_not_an_article(
             Fetcher(policy()).get(base + "/a.html")
         core = make_core(settings)
         try:
-            [outcome] = core.fetch_pages([base + "/a.html"])
+            [outcome] = core.fetch_pages([base + "/a.html"]).items
             assert outcome.outcome == "rejected" and "incomplete body" in (outcome.reason or "")
             assert core.store.documents() == []
         finally:

@@ -32,6 +32,7 @@ from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
 from bot.digest.build import source_bullets
 from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError
+from bot.feeds.urls import is_redacted, redact_secrets
 from bot.reply import (
     SOURCE_MAX_CHARS,
     Bullet,
@@ -583,8 +584,11 @@ class Router:
         waited for at most AUDIT_WAIT_SECONDS; while another writer (a reload) holds the lock
         it goes on there, retrying until AUDIT_RETRY_SECONDS have passed (or the router is
         closed), then logs the record it could not write."""
+        # A feed URL's key typed in the command ("/feeds add https://…?api_key=…") is not kept
+        # in the audit table nor logged with a record that could not be written.
         args = (request.caller.platform, request.caller.user_id, request.caller.display_name,
-                request.channel, name, text[:500], outcome, detail)
+                request.channel, name, redact_secrets(text[:500]), outcome,
+                redact_secrets(detail))
         future = self._audit.submit(args)
         try:
             future.result(timeout=AUDIT_WAIT_SECONDS)
@@ -1116,7 +1120,10 @@ def _feed_text(f: dict[str, Any]) -> str:
 
 
 def _feed_url(f: dict[str, Any]) -> str:
-    """A feed's URL as shown: a safe link (`link`), else (one `link` refuses) a printable line."""
+    """A feed's URL as shown: a safe link (`link`), else (one `link` refuses, or one whose key
+    is left out: `feed_summary`, no link to follow) a printable line."""
+    if is_redacted(f["url"]):
+        return _meta(f["url"])
     return link(f["url"]) or _meta(f["url"])
 
 

@@ -3,7 +3,8 @@ command line. A running bot polls the feeds on their own; `feeds poll` polls now
 
 Output: one line per item outcome (added / updated / unchanged / rejected with the reason)
 and a headline per feed; `--json` objects have the same keys as the text. Exit status 1 when
-a feed failed (`feeds poll`) or a page was rejected (`fetch`)."""
+a feed failed (`feeds poll`) or a page was rejected (`fetch`), and when the search index
+could not be updated after storing articles (both)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 
 import click
 
@@ -108,13 +108,16 @@ def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def fetch(app: AppContext, urls: tuple[str, ...], as_json: bool) -> None:
-    """Ingest single article pages. Exits 1 when a page was rejected."""
+    """Ingest single article pages. Exits 1 when a page was rejected, or when the search
+    index could not be updated after storing them."""
     with _core(app) as core:
-        outcomes = core.fetch_pages(list(urls))
+        report = core.fetch_pages(list(urls))
     if as_json:
-        click.echo(json.dumps([asdict(o) for o in outcomes], ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        for o in outcomes:
+        for o in report.items:
             click.echo(o.summary(), err=o.outcome == "rejected")
-    if any(o.outcome == "rejected" for o in outcomes):
+    # A search index that could not be updated (the pages stored) is said in one log line on
+    # stderr, as `feeds poll` says it, and is a failure (`index_error` with --json).
+    if report.index_error or any(o.outcome == "rejected" for o in report.items):
         sys.exit(1)

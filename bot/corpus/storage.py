@@ -1621,10 +1621,18 @@ class Store:
             yield
 
     def add_feed(self, url: str, name: str | None, every_minutes: int,
-                 created_by: str) -> dict[str, Any]:
-        """A new feed, due at once. Raises sqlite3.IntegrityError for a URL already followed."""
+                 created_by: str, same_as: Callable[[str], str] | None = None
+                 ) -> dict[str, Any]:
+        """A new feed, due at once. Raises sqlite3.IntegrityError for a URL already followed,
+        or (`same_as`: URL -> the key two spellings of one address share) another spelling
+        of it, checked in the write's transaction (two processes adding at once)."""
         self._ensure_feeds()
         with self._write_transaction():
+            if same_as is not None:
+                key = same_as(url)
+                for row in self.db.execute("select id, url from feeds order by id"):
+                    if same_as(str(row[1])) == key:
+                        raise sqlite3.IntegrityError(f"already following it as feed #{row[0]}")
             # Ids are never reused (a high-water mark in meta, not max(id)+1): an old
             # "/feeds remove 3", a log line, or a poll still running for a removed feed must
             # never reach a later feed.

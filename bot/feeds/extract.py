@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from bot.feeds.errors import FeedProblem
+from bot.feeds.urls import shown_url
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def extract_page(html: str, url: str) -> PageArticle:
                                                include_comments=False, include_tables=False,
                                                favor_precision=True)
     except Exception as exc:  # a parser bug must not stop the feed: fall back
-        log.warning("trafilatura failed on %s: %r", url, exc)
+        log.warning("trafilatura failed on %s: %r", shown_url(url), exc)
         raise ExtractError(f"page could not be parsed ({type(exc).__name__})") from exc
     if doc is None:
         raise ExtractError("no article text found on the page")

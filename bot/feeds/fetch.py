@@ -43,7 +43,7 @@ import idna
 
 from bot.feeds.errors import FeedProblem
 from bot.feeds.parse import BODY_DECIDES
-from bot.feeds.urls import without_credentials
+from bot.feeds.urls import shown_url
 
 DEFAULT_CONTACT = "https://github.com/briefbot/briefbot"
 
@@ -490,7 +490,7 @@ class Fetcher:
 
     # ------------------------------------------------------------------ one hop
     def _check_url(self, url: str) -> tuple[str, str, int, str]:
-        shown = without_credentials(url)[:200]  # in a reason: shown and stored as last_error
+        shown = shown_url(url)[:200]  # in a reason: shown and stored as last_error
         try:
             parts = urlsplit(url)
             port = parts.port

@@ -44,9 +44,10 @@ from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, pars
 from bot.feeds.urls import (
     canonical_url,
     doc_id_for,
+    redact_secrets,
     same_site,
+    shown_url,
     split_url,
-    without_credentials,
 )
 from bot.reply import clip_meta, link, printable_line
 
@@ -139,7 +140,7 @@ class FeedsConfig:
 def check_feed_url(url: str) -> str:
     """A feed URL as typed, checked for shape (fetching comes at the first poll)."""
     url = url.strip().strip("<>")
-    shown = without_credentials(url)[:200]  # a password typed in it is never echoed
+    shown = shown_url(url)[:200]  # a password or key typed in it is never echoed
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises on a port out of range or not a number
@@ -264,7 +265,7 @@ class FeedReport:
 
     def headline(self) -> str:
         """One printable line (a feed's name is its own title, anyone's text)."""
-        label = f"feed #{self.id} {self.name or without_credentials(self.url)}"
+        label = f"feed #{self.id} {self.name or shown_url(self.url)}"
         if self.note:
             label += f" ({self.note})"
         if self.status == "error":
@@ -277,6 +278,20 @@ class FeedReport:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class PagesReport:
+    """What `briefbot fetch` did: each page's outcome, and why the search index could not be
+    updated after storing them (None: it was, or nothing was stored)."""
+
+    items: list[ItemOutcome]
+    index_error: str | None = None
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """The item objects, each with the run's `index_error` (as `feeds poll` gives it on
+        each feed)."""
+        return [dict(asdict(o), index_error=self.index_error) for o in self.items]
 
 
 # The zero dates of common date types (.NET's DateTime.MinValue 0001-01-01, SQL Server's 1753,
@@ -303,21 +318,38 @@ def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None
     return item.published
 
 
-def _distinct_keys(items: list[FeedItem]) -> list[FeedItem]:
+def _what(item: FeedItem) -> str:
+    """What tells an item apart from another sharing its guid: its link, or (without one)
+    its title and content."""
+    return item.link or f"{item.title or ''}\x1f{item.content or ''}"
+
+
+def _tagged_key(key: str, item: FeedItem) -> str:
+    """The key of an item sharing its guid `key` with others: the guid and a hash of what
+    tells it apart (`_what`)."""
+    return f"{key[:960]}#{_hash(_what(item).encode())[:16]}"
+
+
+def _distinct_keys(items: list[FeedItem]) -> list[tuple[FeedItem, str, str]]:
     """The items, each under a key of its own: items that share a guid (or JSON Feed id: `1`
     and `"1"` are one) but not their link (or, without one, their title and content) are
     different articles, each keyed by the guid and a hash of what tells it apart. A feed
     that gives every item one guid (its own address, a constant) had only its first item
     stored, the others skipped as "the same item twice", without a word, at every poll.
-    The same item twice (same guid and link) stays one."""
-    def what(item: FeedItem) -> str:
-        return item.link or f"{item.title or ''}\x1f{item.content or ''}"
+    The same item twice (same guid and link) stays one.
 
+    With each item, both spellings of its key, (guid, tagged), the item's key being one:
+    an item's siblings come and go (one rolls off the feed, a new one takes the guid), so
+    an earlier poll may have seen it under the other one (`FeedPoller._seen_row`)."""
     seen: dict[str, set[str]] = {}
     for item in items:
-        seen.setdefault(item.key, set()).add(what(item))
-    return [replace(item, key=f"{item.key[:960]}#{_hash(what(item).encode())[:16]}")
-            if len(seen[item.key]) > 1 else item for item in items]
+        seen.setdefault(item.key, set()).add(_what(item))
+    out: list[tuple[FeedItem, str, str]] = []
+    for item in items:
+        tagged = _tagged_key(item.key, item)
+        out.append((replace(item, key=tagged) if len(seen[item.key]) > 1 else item,
+                    item.key, tagged))
+    return out
 
 
 def iso(when: datetime) -> str:
@@ -325,13 +357,19 @@ def iso(when: datetime) -> str:
 
 
 def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
-    """A feed as `feeds list` shows it (the keys of --json and of the text)."""
+    """A feed as `feeds list`, `/feeds` and `/status` show it (the keys of --json and of the
+    text): its URLs without credentials or secret parameters' values (`shown_url`), in its
+    error and move too (recorded so by an older version)."""
+    def shown(text: str | None) -> str | None:
+        return redact_secrets(text) if text else text
+
     return {"id": row["id"], "name": clip_meta(row.get("name") or row.get("title")),
-            "url": row["url"],
+            "url": shown_url(row["url"]),
             "every": row["every_minutes"], "last_ok": row.get("last_ok"),
-            "last_error": row.get("last_error"), "next_poll": row.get("next_poll"),
-            "items": int(row.get("items") or 0), "feed_url": row.get("feed_url"),
-            "moved": row.get("moved")}
+            "last_error": shown(row.get("last_error")), "next_poll": row.get("next_poll"),
+            "items": int(row.get("items") or 0),
+            "feed_url": shown_url(row["feed_url"]) if row.get("feed_url") else None,
+            "moved": shown(row.get("moved"))}
 
 
 # ---------------------------------------------------------------------------- the poller
@@ -411,7 +449,7 @@ class FeedPoller:
         changed = False
         for row in rows:
             if self.watch is not None:
-                self.watch.begin(int(row["id"]), str(row["url"]))
+                self.watch.begin(int(row["id"]), shown_url(str(row["url"])))
             try:
                 report, wrote = self._poll_one(row)
             finally:
@@ -425,7 +463,7 @@ class FeedPoller:
                 report.index_error = index_error
         return reports
 
-    def fetch_pages(self, urls: list[str]) -> list[ItemOutcome]:
+    def fetch_pages(self, urls: list[str]) -> PagesReport:
         """Ingest single article pages (`briefbot fetch`)."""
         built: list[_Built] = []
         for url in urls:
@@ -436,9 +474,10 @@ class FeedPoller:
                 continue
             built.append(self._build(None, url, None, kind="page"))
         wrote = self._commit(None, built)
-        if wrote:
-            self._after_commit()
-        return [b.outcome for b in built]
+        # Why the search index could not be updated, the pages stored (it was dropped:
+        # `fetch` exited 0, its articles not searchable).
+        index_error = self._after_commit() if wrote else None
+        return PagesReport([b.outcome for b in built], index_error)
 
     def _after_commit(self) -> str | None:
         """Update the search index; why it failed, or None. Stored and committed either way:
@@ -460,7 +499,8 @@ class FeedPoller:
     # ------------------------------------------------------------------ one feed
     def _poll_one(self, row: dict[str, Any]) -> tuple[FeedReport, bool]:
         feed_id = int(row["id"])
-        report = FeedReport(feed_id, clip_meta(row.get("name") or row.get("title")), row["url"],
+        report = FeedReport(feed_id, clip_meta(row.get("name") or row.get("title")),
+                            shown_url(row["url"]),
                             "ok")
         now = self.clock()
         every = int(row.get("every_minutes") or self.config.every_minutes)
@@ -499,9 +539,10 @@ class FeedPoller:
                 resp, parsed, feed_url = self._rediscover(row, exc)
             if row.get("feed_url") and feed_url != row["feed_url"]:
                 report.note = printable_line(
-                    f"feed moved: {row['feed_url'][:300]} → {feed_url[:300]} (found again on "
-                    f"{row['url'][:300]})")
-                extra["moved"] = f"{iso(now)}: {row['feed_url'][:1000]} → {feed_url[:1000]}"
+                    f"feed moved: {shown_url(row['feed_url'])[:300]} → "
+                    f"{shown_url(feed_url)[:300]} (found again on {shown_url(row['url'])[:300]})")
+                extra["moved"] = (f"{iso(now)}: {shown_url(row['feed_url'])[:1000]} → "
+                                  f"{shown_url(feed_url)[:1000]}")
                 log.warning("feed #%s: %s", feed_id, report.note)
             built, left_over = self._items(feed_id, parsed)
             wrote = self._commit(feed_id, built)
@@ -527,7 +568,7 @@ class FeedPoller:
                 # is polled again at the next check.
                 report.status, report.error = "error", DB_BUSY_MESSAGE.replace(
                     "try again in a minute", "the feed is polled again at the next check")
-                log.warning("feed #%s %s: %s", feed_id, without_credentials(row["url"]), report.error)
+                log.warning("feed #%s %s: %s", feed_id, shown_url(row["url"]), report.error)
                 return report, False
             if is_full_error(exc):
                 # No room to write (a full disk): not the feed's failure either, and recording
@@ -535,9 +576,9 @@ class FeedPoller:
                 report.status, report.error = "error", (
                     f"the database could not be written ({exc}); the feed is polled again at "
                     "the next check")
-                log.warning("feed #%s %s: %s", feed_id, without_credentials(row["url"]), report.error)
+                log.warning("feed #%s %s: %s", feed_id, shown_url(row["url"]), report.error)
                 return report, False
-            log.exception("polling feed #%s (%s) failed", feed_id, without_credentials(row["url"]))
+            log.exception("polling feed #%s (%s) failed", feed_id, shown_url(row["url"]))
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now,
                          **extra)
         return report, wrote
@@ -583,6 +624,7 @@ class FeedPoller:
         every = int(row.get("every_minutes") or self.config.every_minutes)
         backoff = min(every * 2 ** (failures - 1), max(every, MAX_BACKOFF_MINUTES))
         delay = max(timedelta(minutes=backoff), timedelta(seconds=retry_after or 0))
+        reason = redact_secrets(reason)  # shown, stored and logged: a feed URL's key is not
         report.status, report.error = "error", reason
         report.next_poll = iso(now + delay)
         try:
@@ -599,7 +641,7 @@ class FeedPoller:
             report.error = f"{reason} (not recorded: {why}; the feed is polled again at the " \
                 "next check)"
             report.next_poll = None
-        log.warning("feed #%s %s: %s (next poll %s)", row["id"], without_credentials(row["url"]),
+        log.warning("feed #%s %s: %s (next poll %s)", row["id"], shown_url(row["url"]),
                     report.error, report.next_poll or "at the next check")
 
     def _items(self, feed_id: int, parsed: ParsedFeed) -> tuple[list[_Built], bool]:
@@ -612,11 +654,12 @@ class FeedPoller:
         # Which item of this feed each document id belongs to: a canonical URL another item
         # already has is not this item's identity (a template naming one page everywhere).
         owners = {str(r["doc_id"]): key for key, r in seen.items() if r.get("doc_id")}
-        for item in _distinct_keys(parsed.items):
+        for item, guid_key, tagged_key in _distinct_keys(parsed.items):
             if item.key in keys:  # the same item twice in one feed document
                 continue
             keys.add(item.key)
-            prev = seen.get(item.key)
+            item, prev = self._seen_row(item, guid_key, tagged_key, seen)
+            keys.add(item.key)
             retries = 0
             if prev is not None and prev["fingerprint"] == item.fingerprint:
                 # A rejected item, or one stored from the feed because its page failed, is
@@ -637,6 +680,34 @@ class FeedPoller:
                 owners.setdefault(b.outcome.doc_id, item.key)
             built.append(b)
         return built, left_over
+
+    @staticmethod
+    def _seen_row(item: FeedItem, guid_key: str, tagged_key: str,
+                  seen: dict[str, dict[str, Any]]) -> tuple[FeedItem, dict[str, Any] | None]:
+        """The item under the key of its row of an earlier poll, and that row (None: a new
+        item). A guid shared by several items keys each by the guid and a hash of what tells
+        it apart (`tagged_key`), by the guid alone when no other item has it: an item whose
+        sibling rolled off the feed, or that got one, changed its key. Taken for a new item,
+        it was stored again, a link-less one under a new document id (its id comes from its
+        key): the same article twice. Its row is reused instead, under the key it has:
+        - the tagged key names the very item (its hash is of its link, or title and content);
+        - the guid alone may have been any item of that guid: it is this one when its row
+          has the same link, or, link-less both, the same fingerprint (title, date, content).
+        Keyed by the guid alone, an item with a tagged row of its own takes it before the
+        guid's row (an earlier item of that guid, changed or gone)."""
+        if item.key == guid_key:  # alone with its guid now: tagged at an earlier poll?
+            prev = seen.get(tagged_key)
+            if prev is not None:
+                return replace(item, key=tagged_key), prev
+            return item, seen.get(guid_key)
+        prev = seen.get(tagged_key)
+        if prev is not None:
+            return item, prev
+        prev = seen.get(guid_key)  # sharing its guid now: alone with it at an earlier poll?
+        if prev is not None and (prev.get("link") == item.link if item.link else (
+                not prev.get("link") and prev.get("fingerprint") == item.fingerprint)):
+            return replace(item, key=guid_key), prev
+        return item, None
 
     # ------------------------------------------------------------------ one article
     def _build(self, item: FeedItem | None, link: str | None, fingerprint: str | None,
@@ -686,7 +757,7 @@ class FeedPoller:
                 problem = exc.reason
                 deferred = isinstance(exc, FetchError) and exc.deferred
             except Exception as exc:  # a bug on one page must not fail the whole feed
-                log.exception("fetching the page %s failed", without_credentials(link))
+                log.exception("fetching the page %s failed", shown_url(link))
                 problem = f"internal error ({type(exc).__name__}: {exc})"
         else:
             problem = "the item has no link"
