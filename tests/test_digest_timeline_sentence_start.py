@@ -71,3 +71,16 @@ def test_sentence_initial_month_forms() -> None:
                  "Police said March was peaceful.",  # not the sentence's start: a march
                  "The protesters will march on the capital."):
         assert _read(text) == [], (text, _read(text))
+
+
+def test_a_name_after_a_title_is_no_sentence_initial_month() -> None:
+    """The period of "Mrs." or of an initial ends no sentence: "Mrs. May was forced to resign"
+    was dated May (the month as the subject of "was"), as were "Dr. June is" and "Brian H. May
+    is"; a sentence ending before the month still dates it."""
+    for text in ("Mrs. May was forced to resign after the vote.",
+                 "The deal failed, and Mrs. May was defeated in Parliament.",
+                 "Dr. June is the new chief of the clinic.",
+                 "Brian H. May is the band's guitarist."):
+        assert _read(text) == [], (text, _read(text))
+    assert _read("The vote failed in Parliament. May was the wettest month.")[:1] == [
+        ("May", "2024-05")]
