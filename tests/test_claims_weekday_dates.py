@@ -69,3 +69,21 @@ def test_a_weekday_across_the_years_end_states_only_its_own_dates(settings, stor
     wrong = ask_claim(world, "Harbour police arrested the Valdorian trawler captain on "
                              "January 7, 2015.")
     assert wrong.verdict != "single-source", wrong
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31"])
+def test_a_weekday_in_an_article_dated_at_the_calendars_ends_is_no_crash(
+        settings, store, corpus, published):
+    # Go's zero time ("0001-01-01T00:00:00Z", what Go-made feeds give for no date) is a Monday:
+    # its Sunday before was before the calendar's first day, and 9999-12-31's next week after
+    # its last: OverflowError out of the claim lookup ("date value out of range").
+    articles = {"a.md": ARTICLES["a.md"].replace("2016-03-07", published).replace(
+        "on Saturday", "on Sunday")}
+    world = build_claim_world(settings, store, corpus, articles)
+    answer = ask_claim(world, "Harbour police arrested the Valdorian trawler captain on "
+                              "March 6, 2016.")
+    assert answer.verdict != "single-source", answer
+    plain = AliasTable.from_mapping({})
+    f = sentence_features("Police arrested the captain on Sunday.", plain)
+    assert weekday_date_terms(f, "0001-01-01T00:00:00Z") == set()  # no date: a placeholder
+    assert day_term("march", "6") in weekday_date_terms(f, "2016-03-07")

@@ -437,12 +437,14 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-def weekday_dates(published: date, weekday: int) -> tuple[date, date]:
+def weekday_dates(published: date, weekday: int) -> tuple[date, ...]:
     """The dates a weekday (0 = Monday) names in an article published on `published`: the
     day on or before it, and the one a week later (news says "on Tuesday" of the past week,
-    and sometimes of the next)."""
-    before = published - timedelta(days=(published.weekday() - weekday) % 7)
-    return before, before + timedelta(days=7)
+    and sometimes of the next); those the calendar holds (0001-01-01, Go's zero time that
+    feeds give for no date, has no Sunday before it: OverflowError)."""
+    back = (published.weekday() - weekday) % 7
+    return tuple(published + timedelta(days=d) for d in (-back, 7 - back)
+                 if date.min.toordinal() <= published.toordinal() + d <= date.max.toordinal())
 
 
 def weekday_date_terms(f: Features, published: str | None) -> set[str]:
@@ -461,6 +463,11 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
     try:
         day = date(*(int(x) for x in m.groups()))
     except ValueError:
+        return set()
+    if not _is_year(str(day.year)):
+        # A year no claim can name (years are read from 1900 to 2099): a placeholder, such as
+        # Go's zero time 0001-01-01 that feeds give for no date, whose Sunday before was out
+        # of the calendar (OverflowError out of the claim lookup).
         return set()
     out: set[str] = set()
     for name in f.weekdays:
