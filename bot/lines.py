@@ -68,30 +68,39 @@ def read_line(stream: IO[Any], limit: int | None = None) -> Line | None:
 def _skip_bytes(buffer: IO[bytes], head: bytes, encoding: str, limit: int) -> Line:
     """The rest of a line too long to read (its first bytes, `head`, are read) skipped to
     its end, its characters counted (bytes that do not decode count one each)."""
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head
     decoder = codecs.getincrementaldecoder(encoding)("replace")
     first = decoder.decode(head.removeprefix(codecs.BOM_UTF8))
-    count, last = len(first), first
+    count, end = len(first), _line_end(first, 0)
     while chunk := buffer.readline(SKIP_CHUNK):
-        last = decoder.decode(chunk)
-        count += len(last)
+        piece = decoder.decode(chunk)
+        count, end = count + len(piece), _line_end(piece, end)
         if chunk.endswith(b"\n"):
             break
     else:
-        last = decoder.decode(b"", final=True)
-        count += len(last)
-    count -= len(last) - len(last.rstrip("\r\n"))
-    return Line(first[:limit], None, count)
+        piece = decoder.decode(b"", final=True)
+        count, end = count + len(piece), _line_end(piece, end)
+    if utf16:  # as a line within the limit is answered (its NUL bytes are no characters)
+        return _decoded(head, encoding)
+    return Line(first[:limit], None, count - end)
 
 
 def _skip_text(stream: IO[Any], head: str, limit: int) -> Line:
     """`_skip_bytes` for a text stream."""
-    count, last = len(head), head
+    count, end = len(head), _line_end(head, 0)
     while piece := stream.readline(SKIP_CHUNK):
-        count, last = count + len(piece), piece
+        count, end = count + len(piece), _line_end(piece, end)
         if piece.endswith("\n"):
             break
-    count -= len(last) - len(last.rstrip("\r\n"))
-    return Line(head[:limit], None, count)
+    return Line(head[:limit], None, count - end)
+
+
+def _line_end(piece: str, before: int) -> int:
+    """The length of the run of \r and \n ending a line read so far, once `piece` is added
+    to it (`before`: the run's length before it): a "\r\n" may be split between two pieces,
+    and a line's length is without them, as `str.rstrip("\r\n")` takes them off."""
+    kept = piece.rstrip("\r\n")
+    return before + len(piece) if not kept else len(piece) - len(kept)
 
 
 def _decoded(raw: bytes, encoding: str) -> Line:

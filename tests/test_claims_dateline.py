@@ -60,3 +60,18 @@ def test_a_datelined_report_states_the_day_it_gives(settings, store, corpus):
         == "single-source"
     other_day = ask_claim(world, "The Norland envoy signed the fishing accord on June 23.")
     assert other_day.verdict != "single-source", other_day
+
+
+def test_a_dateline_day_is_stated_in_every_form_of_the_date(settings, store, corpus):
+    # "on June 19" was stated by "PORT ELM, June 19 (Wire) – …", but not "on June 19th" (an
+    # ordinal was no day) nor, for May, "on 19 May" ("May" after its day was no month).
+    world = build_claim_world(settings, store, corpus, {"a.txt": ARTICLES["a.txt"].replace(
+        "June 19", "May 19")})
+    for claim in ("The Norland envoy signed the fishing accord on May 19.",
+                  "The Norland envoy signed the fishing accord on 19 May.",
+                  "The Norland envoy signed the fishing accord on May 19th.",
+                  "The Norland envoy signed the fishing accord on the 19th May."):
+        answer = ask_claim(world, claim)
+        assert answer.verdict == "single-source", (claim, answer)
+    other_day = ask_claim(world, "The Norland envoy signed the fishing accord on 23 May.")
+    assert other_day.verdict != "single-source", other_day

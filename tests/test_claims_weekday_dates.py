@@ -4,6 +4,8 @@ calendar date was slots no sentence said: not-found)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.text.aliases import AliasTable
 from bot.text.stance import day_term, sentence_features, weekday_date_terms
 from tests.conftest import ask_claim, build_claim_world
@@ -45,3 +47,43 @@ def test_a_weekday_states_the_calendar_date_it_stands_for(settings, store, corpu
     other = ask_claim(world, "Harbour police arrested the Valdorian trawler captain on "
                              "April 9, 2016.")
     assert other.verdict != "single-source", other
+
+
+NEW_YEAR = {
+    "a.md": "---\ntitle: Harbour Arrest\ndate: 2016-01-04\n---\n\nHarbour police arrested "
+            "the Valdorian trawler captain on Thursday after a chase near Port Elm.\n"
+            "Grain prices rose sharply after the dry summer in the north.\n",
+}
+
+
+@pytest.mark.xfail(strict=True, reason="open (review10): a weekday's two dates give their "
+                   "months, days and years as loose terms, so across a year's end a claim can "
+                   "take the day of one and the year of the other")
+def test_a_weekday_across_the_years_end_states_only_its_own_dates(settings, store, corpus):
+    # Thursday in an article of Monday 2016-01-04: December 31, 2015 or January 7, 2016. The
+    # terms {december, december:31, 2015, january, january:7, 2016} also state "January 7,
+    # 2015", a date it stands for in neither reading (single-source now).
+    world = build_claim_world(settings, store, corpus, NEW_YEAR)
+    assert ask_claim(world, "Harbour police arrested the Valdorian trawler captain on "
+                            "December 31, 2015.").verdict == "single-source"
+    wrong = ask_claim(world, "Harbour police arrested the Valdorian trawler captain on "
+                             "January 7, 2015.")
+    assert wrong.verdict != "single-source", wrong
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31"])
+def test_a_weekday_in_an_article_dated_at_the_calendars_ends_is_no_crash(
+        settings, store, corpus, published):
+    # Go's zero time ("0001-01-01T00:00:00Z", what Go-made feeds give for no date) is a Monday:
+    # its Sunday before was before the calendar's first day, and 9999-12-31's next week after
+    # its last: OverflowError out of the claim lookup ("date value out of range").
+    articles = {"a.md": ARTICLES["a.md"].replace("2016-03-07", published).replace(
+        "on Saturday", "on Sunday")}
+    world = build_claim_world(settings, store, corpus, articles)
+    answer = ask_claim(world, "Harbour police arrested the Valdorian trawler captain on "
+                              "March 6, 2016.")
+    assert answer.verdict != "single-source", answer
+    plain = AliasTable.from_mapping({})
+    f = sentence_features("Police arrested the captain on Sunday.", plain)
+    assert weekday_date_terms(f, "0001-01-01T00:00:00Z") == set()  # no date: a placeholder
+    assert day_term("march", "6") in weekday_date_terms(f, "2016-03-07")

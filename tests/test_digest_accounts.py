@@ -240,3 +240,18 @@ def test_a_short_restatement_with_another_date_is_a_rival_of_a_long_one(store, s
     assert [(i.text, [number[c] for c in i.citations], i.note) for i in watch.items
             if (i.note or "").startswith("conflicting account:")] == [
         (short, ["a1"], "conflicting account: Thursday rather than Tuesday")]
+
+
+def test_a_weekday_in_articles_dated_at_the_calendars_ends_is_no_crash(store, settings, corpus):
+    # Go's zero time (0001-01-01, what Go-made feeds give for no date) is a Monday: "on Sunday"
+    # was read as the day before it, out of the calendar (OverflowError out of the digest);
+    # 9999-12-31's next week is past its end.
+    records = _vote_records(["on Sunday", "on Thursday", "on Sunday", "on Tuesday"])
+    for k, r in enumerate(records):
+        r["published"] = "0001-01-01T00:00:00Z" if k % 2 == 0 else "9999-12-31"
+    d = _load(store, settings, corpus, records)
+    assert d.section("key-developments") is not None
+    # The days the calendar holds: the Sunday after 0001-01-01 only.
+    assert dates_of("The council voted on Sunday.", "0001-01-01").readings == [(1, 1, 7)]
+    assert dates_of("The council voted on Sunday.", "2024-05-08").readings == [
+        (2024, 5, 5), (2024, 5, 12)]

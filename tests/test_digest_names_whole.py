@@ -73,3 +73,29 @@ def test_a_name_is_never_cut_inside_a_word() -> None:
     people = whos_who(["Vladimir Putin’s aides said nothing.",
                        "Vladimir Putin, the Russian president, said the talks went well."])
     assert [p.name for p in people] == ["Vladimir Putin"]
+
+
+def test_a_run_of_extended_latin_letters_is_read_in_linear_time() -> None:
+    """Latin Extended-A letters (U+0100–U+017F) were both capitals and lower-case letters of the
+    name pattern, so a run of them could be cut into name pieces in exponentially many ways:
+    "said Ą" and 31 "ą" then "1" took 3.5 s, each letter more ~1.6 times that (an article with
+    a 60-letter run held the digest for hours). Each letter is now one or the other."""
+    import time
+    hostile = "said Ą" + "ą" * 60 + "1 and Ab-" + "ā" * 60 + "1 said"
+    started = time.monotonic()
+    assert mentions(hostile) == []
+    assert time.monotonic() - started < 1.0
+    # Its capitals and lower-case letters are still read as such.
+    assert [m[0] for m in mentions("Łukasz Żółć said the bridge would open.")] == ["Łukasz Żółć"]
+    assert mentions("Senator Ąnna ąkowski said the vote would change.") == []
+
+
+def test_a_long_word_of_capitals_inside_is_read_in_linear_time() -> None:
+    """Every capital inside a long word ("AbAbAb…", a token of mixed case) was a start for
+    the name pattern, and each start tried every shorter reading of the word, checking each
+    to the word's end: 2,000 letters took 2 s (cubic). A name word starts no word's inside."""
+    import time
+    started = time.monotonic()
+    mentions("Ab" * 5000 + " said the vote would pass.")  # (a word before "said": a surname)
+    assert mentions("Senator " + "Ab" * 5000 + "x said the vote would pass.") == []
+    assert time.monotonic() - started < 1.0

@@ -143,3 +143,47 @@ def test_the_copies_an_item_cites_are_numbered_together(
     fishermen = next(x for x in markdown.splitlines() if x.startswith("- Fishermen had asked"))
     assert "[1–60] _(1 source)_" in fishermen, fishermen
     assert "- [2–60] 59 copies of [1]: Paper " in markdown, markdown
+
+
+QUOTED = [
+    "The Harbour Authority of Port Elm approved a 40 million dollar lighthouse for the northern "
+    "pier on Monday.",
+    "Fishermen had asked the authority for a new light for years after two trawlers ran aground "
+    "in the fog.",
+    "Construction is due to begin in March and will take eighteen months, the authority said.",
+    "The lighthouse will be the first built on the northern coast in more than a century.",
+]
+
+
+def test_reports_quoting_a_wire_story_are_no_copies_of_it(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    """Two reports of their own that quote two sentences of a wire story each count with it as
+    one source (the independence groups), but they are not its copies: the Sources list said
+    "[2][3] 2 copies of [1]: Elm Gazette, Courier", their titles shown nowhere, though [3]
+    alone is cited for the auditors' finding. Only near-verbatim copies share a line."""
+    records = [
+        {"id": "wire", "title": "Lighthouse approved for Port Elm", "outlet": "Wire",
+         "published": "2026-11-20", "text": " ".join(QUOTED)},
+        {"id": "l1", "title": "Mayor angry at lighthouse delay", "outlet": "Elm Gazette",
+         "published": "2026-11-21",
+         "text": QUOTED[0] + " The mayor said the delay cost two lives and demanded an inquiry "
+                 "into the authority. " + QUOTED[1] + " Local boat owners plan a protest at "
+                 "the pier on Saturday morning next week."},
+        {"id": "l2", "title": "Lighthouse costs questioned by auditors", "outlet": "Courier",
+         "published": "2026-11-22",
+         "text": QUOTED[0] + " Auditors said the cost was twice what a similar light cost in "
+                 "the south last year. " + QUOTED[2] + " The authority declined to answer the "
+                 "auditors' questions about the tender."},
+    ]
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    digest = build_digest(store, settings)
+    sources = render_markdown(digest.to_reply()).split("## Sources", 1)[1]
+    assert "copies of" not in sources and "copy of" not in sources, sources
+    for title in ("Lighthouse approved for Port Elm", "Mayor angry at lighthouse delay",
+                  "Lighthouse costs questioned by auditors"):
+        assert title in sources, sources
+    assert all(s.copy_of is None for s in digest.cited_sources(digest.sections))
+    # Still one source where the facts are counted.
+    assert "(1 source)" in render_markdown(digest.to_reply())

@@ -409,3 +409,13 @@ def load_twenty_stories(core: Core, corpus: Path) -> None:
         'kind = "key-developments"\nmax_items = 16\nmax_words = 385\n'  # as digests/daily.toml
         '[[sections]]\nkind = "sources"\n', encoding="utf-8")
 
+
+
+def test_texts_differing_in_words_of_one_hash_are_no_copies() -> None:
+    from bot.digest.stories import StoryDoc, copy_groups
+    # "plumless" and "buckeroo" have the same CRC32: the same-words check compared the
+    # words' hashes, so these two texts were one copy group.
+    docs = [StoryDoc("a", "Harbour council plumless vote"),
+            StoryDoc("b", "Harbour council buckeroo vote"),
+            StoryDoc("c", "Harbour council plumless vote")]
+    assert copy_groups(docs) == [[0, 2], [1]]

@@ -108,3 +108,25 @@ async def test_a_check_slack_cannot_answer_subscribes_and_says_so(
     assert "could not be asked whether the app can post in this channel" in text, text
     assert said in text, text
     assert len(slack.core.store.subscriptions()) == 1
+
+
+def test_a_check_once_the_loop_has_closed_says_it_was_not_checked() -> None:
+    # The bot stopping while /subscribe runs on the pool: the check's loop is closed, and
+    # asyncio's RuntimeError("Event loop is closed") escaped the command (its comment said
+    # a closing loop is answered "not checked").
+    import asyncio
+    import warnings
+
+    from bot.adapters.slack import _channel_checker, make_client
+
+    async def made() -> Any:
+        return _channel_checker(make_client(SLACK_TOKEN), {"channel_id": "C1"})
+
+    loop = asyncio.new_event_loop()
+    check = loop.run_until_complete(made())
+    loop.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no coroutine left never awaited
+        access = check()
+    assert access.problem is None and access.unchecked is not None, access
+    assert "could not be asked" in access.unchecked

@@ -472,7 +472,12 @@ def _channel_checker(client: AsyncWebClient,
             on_loop = False
         if on_loop:  # (never: the router runs commands on its pool) it would wait on itself
             return ChannelAccess(unchecked=_unchecked("not checked from the event loop"))
-        future = asyncio.run_coroutine_threadsafe(channel_access(client, command), loop)
+        asked = channel_access(client, command)
+        try:  # (a closed loop refuses it here: "Event loop is closed" escaped /subscribe)
+            future = asyncio.run_coroutine_threadsafe(asked, loop)
+        except RuntimeError as exc:
+            asked.close()
+            return ChannelAccess(unchecked=_unchecked(f"no answer: {exc}"))
         try:
             return future.result(CHANNEL_CHECK_WAIT + 5)
         except Exception as exc:  # the loop closing (the bot stops), or no answer in time

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from bot.digest.timeline import extract_dates
 from bot.text.aliases import AliasTable, Analysis
@@ -35,6 +35,7 @@ from bot.text.stance import (
     match,
     parse_claim,
     strip_dateline,
+    weekday_dates,
 )
 from bot.text.stance import features as stance_features
 from bot.text.wordnet import Lexicon
@@ -91,10 +92,10 @@ def dates_of(text: str, anchor: str | None) -> Dated:
     for m in _WEEKDAY.finditer(text):
         if published is None:
             continue
-        wd = _WEEKDAYS.index(m.group(1))
-        before = published - timedelta(days=(published.weekday() - wd) % 7)
         written.append(m.group(1))
-        for day in (before, before + timedelta(days=7)):
+        # (the days the calendar holds: "on Sunday" in an article of 0001-01-01 crashed the
+        # digest with OverflowError)
+        for day in weekday_dates(published, _WEEKDAYS.index(m.group(1))):
             readings.append((day.year, day.month, day.day))
     return Dated(written, readings)
 

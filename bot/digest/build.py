@@ -29,7 +29,7 @@ from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
 from bot.digest.people import whos_who
-from bot.digest.stories import StoryDoc, group_stories
+from bot.digest.stories import StoryDoc, copy_groups, group_stories
 from bot.digest.summarize import (
     Scored,
     Unit,
@@ -611,12 +611,15 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
                     renumbered.add(id(it))
                     it.citations = sorted(number[c] for c in it.citations)
     # A copy names the first-numbered article of its copies (the sources list shows many
-    # copies of one on one line; `--json` lists each).
-    lead: dict[int, int] = {}
+    # copies of one on one line; `--json` lists each). Copies there are near-verbatim ones of
+    # one independence group: a report of its own quoting two sentences of a wire story counts
+    # with it as one source, but was listed as its copy, its title shown nowhere.
+    verbatim = _verbatim_groups(briefed, by_doc_rows)
+    copy_key = [(group_of[d["id"]], verbatim[k]) for k, d in enumerate(briefed)]
+    lead: dict[tuple[int, int], int] = {}
     for i in order:
-        lead.setdefault(group_of[briefed[i]["id"]], number[i])
-    sources = [_source_ref(number[i], briefed[i], lead[group_of[briefed[i]["id"]]])
-               for i in order]
+        lead.setdefault(copy_key[i], number[i])
+    sources = [_source_ref(number[i], briefed[i], lead[copy_key[i]]) for i in order]
     if since is not None and notice is None:
         notice = f"What's new since {since}: {len(briefed)} new or updated article(s)."
     if unusable:
@@ -657,6 +660,20 @@ def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
     sdocs = [StoryDoc(d["id"], " ".join([d.get("title") or "", *text[d["id"]]]), _recency_date(d),
                       d.get("first_ingested_at") or "") for d in window]
     return [(sid, [window[i] for i in members]) for sid, members in group_stories(sdocs)]
+
+
+def _verbatim_groups(docs: Sequence[dict[str, Any]],
+                     rows_of: dict[str, list[dict[str, Any]]]) -> list[int]:
+    """Per article, the index of its near-verbatim copies' group (`copy_groups` over its
+    sentences, not its title: outlets give a wire story headlines of their own)."""
+    sdocs = [StoryDoc(d["id"], " ".join(r["text"] for r in rows_of.get(d["id"], ())
+                                        if not is_chrome(r["text"])))
+             for d in docs]
+    out = [0] * len(docs)
+    for k, members in enumerate(copy_groups(sdocs)):
+        for i in members:
+            out[i] = k
+    return out
 
 
 def _mentions_any(terms: Sequence[str], members: Sequence[dict[str, Any]],

@@ -168,17 +168,18 @@ def copy_groups(docs: Sequence[StoryDoc], g: Grouping | None = None,
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    exact: dict[tuple[int, ...], int] = {}
+    exact: dict[tuple[str, ...], int] = {}  # by the words (two words may share a hash)
     texts: list[int] = []  # the first article of each text of `_SHINGLE` words or more
     hashes: list[tuple[int, ...]] = []  # its words' hashes
     for i, w in enumerate(ws):
         if not any(_term(x) for x in w):
             continue
-        ids = tuple(map(_word_hash, w))
-        if ids in exact:
-            union(exact[ids], i)
+        same = tuple(w)
+        if same in exact:
+            union(exact[same], i)
             continue
-        exact[ids] = i
+        exact[same] = i
+        ids = tuple(map(_word_hash, w))
         if len(ids) >= _SHINGLE:
             texts.append(i)
             hashes.append(ids)

@@ -41,6 +41,11 @@ _SUBJECT_OF = (rf"(?:\s+and\s+{_MONTH})?(?:\s+(?:also|again|then|already|only|al
                r"ushered|ushers|began|begins|ended|ends|opened|opens|closed|closes|proved|proves|"
                r"became|becomes|started|starts|was|were|is|are|has\s+been|had\s+been|will\s+see|"
                r"will\s+bring|will\s+mark|will\s+be)\b")
+# Abbreviations whose period ends no sentence before a name: "Mrs. May was forced to resign"
+# is Theresa May, not the month (a lookbehind each: they differ in width).
+_TITLE_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "St", "Sen", "Rep", "Gov", "Gen",
+                        "Col", "Lt", "Capt", "Sgt", "Rev", "Hon", "Mme", "Mlle", "[A-Z]")
+_NO_TITLE = "".join(rf"(?<!\b{t}\.)" for t in _TITLE_ABBREVIATIONS)
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 # A year before 1800 is read only where a count cannot be: followed by the end of the text,
 # punctuation or a word that starts a clause ("in 1776, the colonies", "in 1776 the", "July
@@ -68,7 +73,9 @@ _PATTERNS = [
     # a month opening its sentence as the subject of a verb ("March saw the first protests",
     # "May brought rain"), never "May" the modal ("May the council vote …") nor "March" the
     # verb or the noun ("March to the capital", "March organisers said"): a verb follows
-    ("m", re.compile(rf"(?:^|(?<=[.!?])\s)[\s\"“‘'(]*(?P<m>{_MONTH_NAME})(?={_SUBJECT_OF})")),
+    # (a period after a title or an initial ends no sentence: "Mrs. May was", "Brian H. May is")
+    ("m", re.compile(rf"(?:^|(?<=[.!?]){_NO_TITLE}\s)[\s\"“‘'(]*(?P<m>{_MONTH_NAME})"
+                     rf"(?={_SUBJECT_OF})")),
     # ISO
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b")),
     # a year on its own

@@ -377,7 +377,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 27  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 28  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -414,14 +414,21 @@ def _is_value(w: str) -> bool:
     return w.replace(".", "", 1).isdigit() or bool(ORDINAL.fullmatch(w))
 
 
+# A day of a month as written: "19", or the ordinal "19th" ("on June 19th" was no day).
+_DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?")
+
+
 def _is_day(w: str) -> bool:
-    return w.isdigit() and 1 <= int(w) <= 31
+    m = _DAY.fullmatch(w)
+    return m is not None and 1 <= int(m[1]) <= 31
 
 
 def day_term(month: str, day: str) -> str:
     """The term a dateline's date gives its sentence for a day of a month ("june:19"; no
-    stem has a colon): a claim's "on June 19" matches it, a bare "19" does not."""
-    return f"{month}:{int(day)}"
+    stem has a colon): a claim's "on June 19" (or "June 19th") matches it, a bare "19" does
+    not."""
+    m = _DAY.fullmatch(day)
+    return f"{month}:{int(m[1]) if m else day}"
 
 
 _WEEKDAY_ORDER = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -430,12 +437,14 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-def weekday_dates(published: date, weekday: int) -> tuple[date, date]:
+def weekday_dates(published: date, weekday: int) -> tuple[date, ...]:
     """The dates a weekday (0 = Monday) names in an article published on `published`: the
     day on or before it, and the one a week later (news says "on Tuesday" of the past week,
-    and sometimes of the next)."""
-    before = published - timedelta(days=(published.weekday() - weekday) % 7)
-    return before, before + timedelta(days=7)
+    and sometimes of the next); those the calendar holds (0001-01-01, Go's zero time that
+    feeds give for no date, has no Sunday before it: OverflowError)."""
+    back = (published.weekday() - weekday) % 7
+    return tuple(published + timedelta(days=d) for d in (-back, 7 - back)
+                 if date.min.toordinal() <= published.toordinal() + d <= date.max.toordinal())
 
 
 def weekday_date_terms(f: Features, published: str | None) -> set[str]:
@@ -454,6 +463,11 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
     try:
         day = date(*(int(x) for x in m.groups()))
     except ValueError:
+        return set()
+    if not _is_year(str(day.year)):
+        # A year no claim can name (years are read from 1900 to 2099): a placeholder, such as
+        # Go's zero time 0001-01-01 that feeds give for no date, whose Sunday before was out
+        # of the calendar (OverflowError out of the claim lookup).
         return set()
     out: set[str] = set()
     for name in f.weekdays:
@@ -544,13 +558,15 @@ MONTH_LEADS = frozenset("in on since until till by of from through during before
 
 
 def is_month(words: Sequence[Word], i: int) -> bool:
-    """The word at `i` names a month: capitalised, and a "May" only when a day number follows
-    ("May 5") or a word that takes a date comes before it ("in May")."""
+    """The word at `i` names a month: capitalised, and a "May" only when a number follows
+    ("May 5", "May 5th", "May 2016"), a day comes before it ("5 May") or a word that takes a
+    date does ("in May")."""
     w = words[i]
     if w.lower not in MONTHS or not w.orig[:1].isupper():
         return False
-    return w.lower != "may" or (i + 1 < len(words) and words[i + 1].lower.isdigit()) or (
-        i > 0 and words[i - 1].lower in MONTH_LEADS)
+    return w.lower != "may" or (i + 1 < len(words) and (
+        words[i + 1].lower.isdigit() or _is_day(words[i + 1].lower))) or (
+        i > 0 and (words[i - 1].lower in MONTH_LEADS or _is_day(words[i - 1].lower)))
 
 
 def features(a: Analysis, aliases: AliasTable) -> Features:
