@@ -23,7 +23,13 @@ from bot.text.stance import (
     weigh,
 )
 from bot.text.wordnet import LEXICON, Lexicon, load_lexicon
-from tests.bench.build_wordnet import build, inflections, read_exceptions, write_sqlite
+from tests.bench.build_wordnet import (
+    build,
+    inflections,
+    person_nouns,
+    read_exceptions,
+    write_sqlite,
+)
 
 ALIASES = AliasTable.from_mapping({})
 
@@ -144,6 +150,32 @@ def test_the_shipped_lexicon_loads_and_links_frequent_senses():
     found = lexicon.inflections_many([("paid", False), ("buy", False), ("went", False)])
     assert "pay" in found[("paid", False)] and "bought" in found[("buy", False)]
     assert {"go", "gone"} <= found[("went", False)]
+    persons = lexicon.person_nouns()
+    assert {"actor", "singer", "spokeswoman", "lawmaker", "comedian"} <= persons
+    # Given names that are also words, whose frequent senses are no person; proper nouns.
+    assert not {"will", "grace", "hope", "rose", "mark", "bill", "tom", "mary"} & persons
+
+
+def test_nouns_of_persons_are_their_most_frequent_senses(tmp_path: Path):
+    """`person_nouns`: one-word common nouns whose most frequent noun sense is in noun.person
+    (lexicographer file 18), written in lower case there."""
+    lines = ["  1 licence"]
+    synsets = {300: ("18", ["actor", "histrion"]), 301: ("09", ["will", "volition"]),
+               302: ("18", ["Will"]), 303: ("18", ["mark"]), 304: ("10", ["mark"]),
+               305: ("18", ["Tom"])}
+    for offset, (lexfile, words) in synsets.items():
+        lines.append(f"{offset:08d} {lexfile} n {len(words):02x} "
+                     + " ".join(f"{w} 0" for w in words) + " 000 | a gloss")
+    (tmp_path / "data.noun").write_text("\n".join(lines) + "\n")
+    senses = {"actor": [(300, 1, 14)], "histrion": [(300, 1, 0)],
+              # "will": its frequent sense is volition; the person is a proper noun, "Will"
+              "will": [(301, 1, 11), (302, 2, 1)],
+              "mark": [(304, 1, 20), (303, 2, 1)],  # the rare sense is the person
+              "tom": [(305, 1, 0)]}
+    (tmp_path / "index.sense").write_text("".join(
+        f"{lemma}%1:00:00:: {offset:08d} {number} {count}\n"
+        for lemma, rows in senses.items() for offset, number, count in rows))
+    assert person_nouns(tmp_path, 0.1) == ["actor", "histrion"]
 
 
 def test_an_irregular_form_is_the_same_word(tiny_wordnet: Lexicon):
@@ -249,18 +281,21 @@ def _meta_only(fmt: str) -> Callable[[Path], None]:
     return write
 
 
-def _without_inflections(path: Path) -> None:
-    """The shipped table of format 2 without its irregular forms (a build cut short)."""
-    path.write_bytes(LEXICON.read_bytes())
-    db = sqlite3.connect(path)
-    db.execute("DROP TABLE inflection")
-    db.commit()
-    db.close()
+def _without(table: str) -> Callable[[Path], None]:
+    """The shipped lexicon without one of its tables (a build cut short)."""
+    def write(path: Path) -> None:
+        path.write_bytes(LEXICON.read_bytes())
+        db = sqlite3.connect(path)
+        db.execute(f"DROP TABLE {table}")
+        db.commit()
+        db.close()
+    return write
 
 
 @pytest.mark.parametrize("damage", [
     None, lambda p: p.write_bytes(b"not a database at all" * 100), lambda p: p.write_bytes(b""),
-    _meta_only("99"), _meta_only("1"), _meta_only("2"), _without_inflections,
+    _meta_only("99"), _meta_only("1"), _meta_only("2"), _meta_only("3"),
+    _without("inflection"), _without("person"),
     lambda p: p.mkdir()])
 def test_a_missing_or_damaged_lexicon_falls_back_to_no_synonyms(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, damage):

@@ -32,6 +32,8 @@ from bot.text.stance import (
     Claim,
     Features,
     Match,
+    Unit,
+    _shown,
     match,
     parse_claim,
     strip_dateline,
@@ -39,6 +41,7 @@ from bot.text.stance import (
 )
 from bot.text.stance import features as stance_features
 from bot.text.wordnet import Lexicon
+from bot.text.words import ORDINAL
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")s?\b")
@@ -191,7 +194,42 @@ class Accounts:
             return None
         if conflicts:
             return "; ".join(conflicts)
-        return date_conflict(dates_of(a_text, a_anchor), dates_of(b_text, b_anchor))
+        return (date_conflict(dates_of(a_text, a_anchor), dates_of(b_text, b_anchor))
+                or self._count_conflict(a_text, b_text))
+
+    def _count_conflict(self, a_text: str, b_text: str) -> str | None:
+        """B's count rather than A's when each gives one count, and one of them does not say
+        what it counts: nothing follows the number in its clause ("the death toll rose to
+        15.", "killed 15, police said"; the slots read the word after a comma or none as its
+        unit, "police" or "", and so no quantity of A's "killed 12 people"). Two counts that
+        both say what they count are compared by the slots alone ("450 homes", "300 jobs")."""
+        a, b = self._count(a_text), self._count(b_text)
+        if a is None or b is None or a.key == b.key:
+            return None
+        if not (_unstated(a, a_text) or _unstated(b, b_text)):
+            return None
+        # What a side says it counts with "of" ("60% of its population") is on the other side.
+        if (a.counted and not a.counted & self._feats(b_text).terms) \
+                or (b.counted and not b.counted & self._feats(a_text).terms):
+            return None
+        return f"{_shown(b.key)} rather than {_shown(a.key)}"
+
+    def _count(self, text: str) -> Unit | None:
+        """The sentence's one count (a number that is no year, day of a month or ordinal),
+        or None when it gives none or several."""
+        counts = [u for u in self._claim(text).units if u.kind == "number"
+                  and not ORDINAL.fullmatch(u.key) and not any(":" in x for x in u.alts)]
+        return counts[0] if len(counts) == 1 else None
+
+
+_WRITTEN_NUMBER = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)(?=\s*(?:[,.;:!?)]|$))")
+
+
+def _unstated(count: Unit, text: str) -> bool:
+    """Nothing follows the count in its clause: punctuation or the end of the sentence (the
+    count written in figures, "15", "1,500"; "1.5 million" says what it is)."""
+    return any(m.group(1).replace(",", "").rstrip(".") == count.key
+               for m in _WRITTEN_NUMBER.finditer(strip_dateline(text)))
 
 
 def _restates(m: Match) -> bool:

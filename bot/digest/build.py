@@ -34,6 +34,7 @@ from bot.digest.summarize import (
     Scored,
     Unit,
     Weights,
+    restatements,
     score_units,
     summarize,
     trim_discourse,
@@ -1039,14 +1040,26 @@ def _figures(text: str) -> list[str]:
     return out
 
 
+_NUMBER = r"\d[\d,.]*\d|\d"
+
+
+def _number(figure: str) -> str:
+    """The number of a figure `_figures` reads ("45%" -> "45"), as `_NUMBER` finds it."""
+    return re.sub(r"[^\d,.]", "", figure).strip(".,")
+
+
 def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) -> list[Item]:
-    """Denials, hedged statements and single-source figures, most important first."""
+    """Denials, hedged statements and single-source figures, most important first. A figure
+    is single-source when the articles giving it are one independent source (syndicated
+    copies count once, as in the key developments: 10 copies of one wire story are 1 source);
+    an item cites every article stating it (`restatements`, less the articles giving another
+    date, number or place for it), a single-source figure those of them giving the figure."""
     units = ctx.units
-    num_docs: dict[str, set[int]] = {}
+    num_sources: dict[str, set[int]] = {}
     for u in units:
-        for x in re.findall(r"\d[\d,.]*\d|\d", u.text):
-            num_docs.setdefault(x, set()).add(u.doc)
-    candidates: list[tuple[float, int, str]] = []
+        for x in re.findall(_NUMBER, u.text):
+            num_sources.setdefault(x, set()).add(ctx.groups[u.doc])
+    candidates: list[tuple[float, int, str, list[str]]] = []
     for i in ctx.top(400):
         if i in shown:
             continue
@@ -1056,7 +1069,7 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
         d = denials(text)
         h = hedges(text)
         strong = [x for x in h if not _WEAK_HEDGE.fullmatch(x)]
-        single = [f for f in _figures(text) if len(num_docs.get(re.sub(r"[^\d,.]", "", f).strip(".,"), {0, 1})) == 1]
+        single = [f for f in _figures(text) if len(num_sources.get(_number(f), {-1, -2})) == 1]
         if d:
             reason, bonus = f"denial: {d[0]}", 0.4
         elif single and h:
@@ -1066,7 +1079,8 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
         elif strong and ctx.scored.support[i] == 0:
             reason, bonus = f"hedged: {strong[0]}", 0.2
         if reason:
-            candidates.append((ctx.scored.scores[i] + bonus, i, reason))
+            candidates.append((ctx.scored.scores[i] + bonus, i, reason,
+                               single if reason.startswith("single-source figure") else []))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     items: list[Item] = []
     chosen: list[int] = []
@@ -1085,19 +1099,27 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
             shown.update(js)
             used += len(text.split())
             items.append(Item(text, docs, ctx.independent(docs), f"conflicting account: {why}"))
-    for _, i, reason in candidates:
+    for _, i, reason, figures in candidates:
         if len(items) >= max_items:
             break
+        if i in shown:
+            continue  # an article's restatement of an item listed already
         text = trim_discourse(units[i].text)
         if not _fits(used, text, max_words):
             continue
         if any(cosine(ctx.scored.vectors[i], ctx.scored.vectors[j]) >= 0.5 for j in chosen):
             continue
+        _, same = restatements(units, ctx.scored, [i], ctx.weights)[i]
+        stating, _ = _accounts(ctx, i, same, [])
+        if figures:  # a single-source figure: the articles giving it
+            numbers = {_number(f) for f in figures}
+            stating = [j for j in stating if numbers & set(re.findall(_NUMBER, units[j].text))]
         chosen.append(i)
         shown.add(i)
+        shown.update(stating)
         used += len(text.split())
-        n = ctx.independent([units[i].doc])
-        items.append(Item(text, [units[i].doc], n, reason))
+        docs = sorted({units[i].doc} | {units[j].doc for j in stating})
+        items.append(Item(text, docs, ctx.independent(docs), reason))
     return items
 
 

@@ -1,5 +1,6 @@
 """Who's who: people (and named bodies) quoted or acting in a text, with the role the text
-gives them. Pure functions; rules, no model.
+gives them. Pure functions; rules, no model (WordNet's nouns of persons, read from the shipped
+lexicon, tell a role before a name from a given name: "Actor Tom Hanks").
 
 Recognised forms (role as written):
 - "former Russian Foreign Minister Andrei Kozyrev", "North Korean leader Kim Jong Un"
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.text.wordnet import load_lexicon
 from bot.text.words import STOPWORDS
 
 # Whole words only: "presidential", "making" or "officially" holds no title ("Mark Herron, a
@@ -163,10 +165,42 @@ class Person:
         return self.name.split()[-1]
 
 
+def _role_noun(word: str) -> bool:
+    """A capitalised word that is a noun of a kind of person (WordNet: its most frequent noun
+    sense, `Lexicon.person_nouns`): "Actor", "Singer", "Spokeswoman", "Lawmaker"; not a given
+    name that is also a word, "Will", "Grace", "Hope", "Rose", "Mark", "Bill"."""
+    return word[1:].islower() and word.lower() in load_lexicon().person_nouns()
+
+
+def _leading_role(parts: list[str]) -> int:
+    """How many words opening `parts` are a role, not the name: nouns of a kind of person
+    ("Actor Tom Hanks", "Singer Mark Jones"), while a given name and a surname are left ("Guy
+    Ritchie", "Dean Martin", "Angel Di Maria": a given name may be such a noun too)."""
+    k = 0
+    while (len(parts) - k > 2 and _role_noun(parts[k])
+           and not re.fullmatch(_PARTICLE, parts[k + 1], re.IGNORECASE)):
+        k += 1
+    return k
+
+
 def _clean_name(name: str) -> str | None:
+    return _name_and_role(name)[0]
+
+
+def _name_and_role(name: str) -> tuple[str | None, str | None]:
+    """The person's name in a run of capitalised words, and the role words opening it
+    (`_leading_role`: "Actor Tom Hanks" -> "Tom Hanks", "Actor"), or (None, None)."""
     parts = name.split()
     while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])):
         parts = parts[1:]
+    k = _leading_role(parts)
+    role = " ".join(parts[:k]) or None
+    parts = parts[k:]
+    cleaned = _checked(parts)
+    return cleaned, role if cleaned else None
+
+
+def _checked(parts: list[str]) -> str | None:
     if any(p in ORG_WORDS for p in parts):
         return None
     if len(parts) < 2 and not (len(parts) == 1 and len(parts[0]) > 2):
@@ -207,7 +241,8 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
     quotes = not reports and ("“" in text or '"' in text)
 
     def add(raw: str, role: str | None, quoted: bool) -> None:
-        name = _clean_name(raw)
+        name, leading = _name_and_role(raw)
+        role = role or leading
         if name and " " in name:
             for i, (n, r, q) in enumerate(out):
                 if n == name:

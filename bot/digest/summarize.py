@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.text.hedges import is_denial
@@ -492,14 +492,32 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
         if used_words >= max_words:
             break
     # Citations: every document stating the same fact (whole corpus, not just the pool).
-    same = _similar_in_other_docs(units, vecs, [p.unit for p in picks], w.anchored_same, sc.postings)
+    cited = restatements(units, sc, [p.unit for p in picks], w, anchor_of)
     for p in picks:
-        key = units[p.unit].key
-        a = anchor_of(p.unit)
-        p.near = dict(same[p.unit])
-        p.same = sorted({j for j, s in same[p.unit].values() if states_fact(s, a, anchor_of(j), w)}
-                        | {j for j, u in enumerate(units) if key and u.key == key and j != p.unit})
+        p.near, p.same = cited[p.unit]
     return picks
+
+
+def restatements(units: Sequence[Unit], sc: Scored, chosen: Sequence[int], w: Weights,
+                 anchor_of: Callable[[int], frozenset[str]] | None = None,
+                 ) -> dict[int, tuple[dict[int, tuple[int, float]], list[int]]]:
+    """For each unit of `chosen`: the most similar unit of each other document (similarity
+    >= `anchored_same`: {doc: (unit, similarity)}) and the units stating the same fact
+    (`states_fact`, and the syndicated copies of the sentence, same `key`): the articles a
+    point citing its sentence cites (`Pick.near`, `Pick.same`)."""
+    def own_anchors(i: int) -> frozenset[str]:
+        return anchors(units[i].text)
+
+    anchor = anchor_of or own_anchors
+    same = _similar_in_other_docs(units, sc.vectors, list(chosen), w.anchored_same, sc.postings)
+    out: dict[int, tuple[dict[int, tuple[int, float]], list[int]]] = {}
+    for i in chosen:
+        key = units[i].key
+        a = anchor(i)
+        out[i] = (dict(same[i]),
+                  sorted({j for j, s in same[i].values() if states_fact(s, a, anchor(j), w)}
+                         | {j for j, u in enumerate(units) if key and u.key == key and j != i}))
+    return out
 
 
 # ------------------------------------------------------------------ baseline

