@@ -452,8 +452,8 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
     calendar date matches ("arrested on Saturday" in a Monday, March 7, 2016 article: "march",
     `day_term("march", "5")` and "2016"). A weekday is read as the day on or before the
     article's date and the one a week after it, as the digest's accounts read it (news says
-    "on Tuesday" of the past week, and sometimes of the next). Only for a sentence that names
-    no month of its own, and its year only when it names none; terms alone, so a claim's date
+    "on Tuesday" of the past week, and sometimes of the next; across a year's end, the day on
+    or before it alone). Only for a sentence that names no month of its own, and its year only when it names none; terms alone, so a claim's date
     can be stated by it and none is disputed by it (its months and years are unchanged)."""
     if not f.weekdays or f.months or not published:
         return set()
@@ -473,7 +473,12 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
     for name in f.weekdays:
         if name not in _WEEKDAY_ORDER:
             continue
-        for when in weekday_dates(day, _WEEKDAY_ORDER.index(name)):
+        readings = weekday_dates(day, _WEEKDAY_ORDER.index(name))
+        if len({when.year for when in readings}) > 1:
+            # Across a year's end the terms of both readings would state a date neither gives
+            # (the day of one, the year of the other): the day on or before the article's only.
+            readings = readings[:1]
+        for when in readings:
             month = _MONTH_NAMES[when.month - 1]
             out.update((stem(month), day_term(month, str(when.day))))
             if not f.years:
