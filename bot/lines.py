@@ -34,7 +34,9 @@ def read_line(stream: IO[Any], limit: int | None = None) -> Line | None:
     `limit` (characters): a longer line comes back with `too_long`, its length; past what
     `limit` characters can take (MAX_CHAR_BYTES each) it is not read into memory but skipped
     to its end in SKIP_CHUNK pieces, counted as it goes (a 2 GB line with no newline was
-    read whole, then refused for its length)."""
+    read whole, then refused for its length). A line longer only by white space after its
+    first `limit` characters is no longer line: its text is those characters, right-stripped
+    (its readers strip it anyway)."""
     buffer = getattr(stream, "buffer", None)
     if buffer is None:
         if limit is None:
@@ -47,7 +49,8 @@ def read_line(stream: IO[Any], limit: int | None = None) -> Line | None:
         if len(text) > most and not text.endswith("\n"):
             return _skip_text(stream, text, limit)
         text = text.rstrip("\r\n")
-        return Line(text[:limit], None, len(text)) if len(text) > limit else Line(text, None)
+        return _padded_or_long(text, limit, len(text), not text[limit:].strip()) \
+            if len(text) > limit else Line(text, None)
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
         codecs.lookup(encoding)
@@ -61,7 +64,7 @@ def read_line(stream: IO[Any], limit: int | None = None) -> Line | None:
         return _skip_bytes(buffer, raw, encoding, limit)
     line = _decoded(raw.rstrip(b"\r\n"), encoding)
     if limit is not None and line.problem is None and len(line.text) > limit:
-        return Line(line.text[:limit], None, len(line.text))
+        return _padded_or_long(line.text, limit, len(line.text), not line.text[limit:].strip())
     return line
 
 
@@ -72,27 +75,42 @@ def _skip_bytes(buffer: IO[bytes], head: bytes, encoding: str, limit: int) -> Li
     decoder = codecs.getincrementaldecoder(encoding)("replace")
     first = decoder.decode(head.removeprefix(codecs.BOM_UTF8))
     count, end = len(first), _line_end(first, 0)
+    padding = not first[limit:].strip()
     while chunk := buffer.readline(SKIP_CHUNK):
         piece = decoder.decode(chunk)
         count, end = count + len(piece), _line_end(piece, end)
+        padding = padding and not piece.strip()
         if chunk.endswith(b"\n"):
             break
     else:
         piece = decoder.decode(b"", final=True)
         count, end = count + len(piece), _line_end(piece, end)
+        padding = padding and not piece.strip()
     if utf16:  # as a line within the limit is answered (its NUL bytes are no characters)
         return _decoded(head, encoding)
-    return Line(first[:limit], None, count - end)
+    return _padded_or_long(first, limit, count - end, padding)
 
 
 def _skip_text(stream: IO[Any], head: str, limit: int) -> Line:
     """`_skip_bytes` for a text stream."""
     count, end = len(head), _line_end(head, 0)
+    padding = not head[limit:].strip()
     while piece := stream.readline(SKIP_CHUNK):
         count, end = count + len(piece), _line_end(piece, end)
+        padding = padding and not piece.strip()
         if piece.endswith("\n"):
             break
-    return Line(head[:limit], None, count - end)
+    return _padded_or_long(head, limit, count - end, padding)
+
+
+def _padded_or_long(head: str, limit: int, length: int, padding: bool) -> Line:
+    """A line of `length` characters whose first ones are `head`: too long, unless all past
+    its first `limit` is white space (`padding`: a fixed-width export's line, or a command
+    typed with trailing blanks), which its reader strips anyway: then its text is all it says.
+    """
+    if padding:
+        return Line(head[:limit].rstrip(), None)
+    return Line(head[:limit], None, length)
 
 
 def _line_end(piece: str, before: int) -> int:

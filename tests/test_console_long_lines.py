@@ -164,14 +164,23 @@ def test_a_long_utf16_line_is_said_to_be_utf16_not_counted() -> None:
     assert "UTF-16" in line.problem, line
 
 
-@pytest.mark.xfail(strict=True, reason="open (review10): the console refuses a line over "
-                   "MAX_LINE_CHARS before the router strips its padding; counting trailing "
-                   "whitespace apart in bot.lines is a design decision")
 def test_a_command_padded_with_spaces_is_left_to_the_router(seeds_core: Core) -> None:
     # The router reads a command's arguments stripped: "/claim …" and 5,000 trailing spaces
-    # (a fixed-width export) was answered; now it is "That's too long (5,0xx characters …)".
+    # (a fixed-width export) was answered; the bounded read of 921d9f5 made it "That's too
+    # long (5,0xx characters …)": padding past the limit is no length.
     out = io.StringIO()
     line = "/claim Did Putin visit Pyongyang?" + " " * 5000
     adapter = ConsoleAdapter(seeds_core, stdin=io.StringIO(line + "\n"), stdout=out)
     assert asyncio.run(adapter.run(show_briefing=False)) == 0
     assert "too long" not in out.getvalue(), out.getvalue()[:300]
+
+
+@pytest.mark.parametrize("text", [False, True])
+@pytest.mark.parametrize("pad", [3, 5000])
+def test_padding_past_the_limit_is_no_length_but_words_are(text: bool, pad: int) -> None:
+    data = "abc" + " " * pad + "\nabc" + " " * pad + "x\nnext\n"
+    stream: Any = io.StringIO(data) if text else stdin_of(data.encode("utf-8"))
+    assert read_line(stream, 5) == ("abc", None, None)
+    line = read_line(stream, 5)
+    assert line is not None and line.too_long == 4 + pad, line  # a word after the padding
+    assert read_line(stream, 5) == ("next", None, None)
