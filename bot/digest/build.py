@@ -40,7 +40,15 @@ from bot.digest.summarize import (
     trim_discourse,
     usable,
 )
-from bot.digest.timeline import DateMention, article_anchor, extract_dates, label, story_anchor
+from bot.digest.timeline import (
+    DateMention,
+    article_anchor,
+    extract_dates,
+    label,
+    month_names,
+    opens_with_month,
+    story_anchor,
+)
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import (
     Bullet,
@@ -1131,12 +1139,23 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
     corpus_year = max(years, key=lambda y: (years[y], y)) if years else None
     story_year = story_anchor(ctx.anchors)
     events: list[tuple[float, int, DateMention]] = []
+    texts_of: dict[int, list[str]] | None = None  # each article's sentences, once needed
+    names: dict[int, frozenset[str]] = {}  # the month words each article uses as names
     for i in ctx.top(1500):
         text = units[i].text
         if not has_date.search(text):
             continue
-        anchor = ctx.anchors[units[i].doc] or story_year
-        mentions = [m for m in extract_dates(text, anchor) if m.event]
+        doc = units[i].doc
+        anchor = ctx.anchors[doc] or story_year
+        if doc not in names and opens_with_month(text):
+            # "May was defeated …" in an article about Theresa May is no date.
+            if texts_of is None:
+                texts_of = defaultdict(list)
+                for u in units:
+                    texts_of[u.doc].append(u.text)
+            names[doc] = month_names(" ".join(texts_of[doc]))
+        mentions = [m for m in extract_dates(text, anchor, names.get(doc, frozenset()))
+                    if m.event]
         if mentions:
             events.append((ctx.scored.scores[i], i, mentions[0]))
     events.sort(key=lambda e: (-e[0], e[1]))

@@ -39,7 +39,11 @@ _MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|
 _SUBJECT_OF = (rf"(?:\s+and\s+{_MONTH})?(?:\s+(?:also|again|then|already|only|alone))?\s+"
                r"(?:saw|sees|see|brought|brings|bring|marked|marks|mark|witnessed|witnesses|"
                r"ushered|ushers|began|begins|ended|ends|opened|opens|closed|closes|proved|proves|"
-               r"became|becomes|started|starts|was|were|is|are|has\s+been|had\s+been|will\s+see|"
+               r"became|becomes|started|starts|"
+               # a copula, not before a passive's participle: "June was named chair" is a
+               # person ("May was the wettest month" is the month)
+               r"(?:was|were|is|are|has\s+been|had\s+been)"
+               r"(?!\s+(?:\w+ed|born|known|sworn|chosen)\b)|will\s+see|"
                r"will\s+bring|will\s+mark|will\s+be)\b")
 # Abbreviations whose period ends no sentence before a name: "Mrs. May was forced to resign"
 # is Theresa May, not the month (a lookbehind each: they differ in width).
@@ -47,6 +51,17 @@ _TITLE_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "St", "Sen", "Rep
                         "Col", "Lt", "Capt", "Sgt", "Rev", "Hon", "Mme", "Mlle", "[A-Z]")
 _NO_TITLE = "".join(rf"(?<!\b{t}\.)" for t in _TITLE_ABBREVIATIONS)
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+# The kind of a month opening its sentence as its subject ("May brought rain"): read as "m",
+# but not for a month word its article uses as a name (`month_names`).
+_SUBJECT = "m-subject"
+# A month word written as a name: after a capitalised word that is not one taking a date
+# ("Theresa May", "Brian May", "Prime Minister May"; not "In May", "Last May"), or after a
+# title or an initial ("Mrs. May", "Brian H. May"); never before a day ("Monday May 5").
+_NAME_BEFORE = (rf"(?:\b(?P<before>[A-Z][a-z]+)\s+|\b(?:{'|'.join(_TITLE_ABBREVIATIONS)})\.\s*)")
+_TAKES_A_DATE = frozenset("in on by since until till during throughout last this next early late "
+                          "mid and but or from to of the for at through before after each every "
+                          "that when while".split())
+_MONTH_AS_NAME = re.compile(rf"{_NAME_BEFORE}(?P<m>{_MONTH_NAME})\b(?!\s+\d)")
 # A year before 1800 is read only where a count cannot be: followed by the end of the text,
 # punctuation or a word that starts a clause ("in 1776, the colonies", "in 1776 the", "July
 # 4, 1776."), never by a noun ("in 1500 homes", "June 19, 1500 people"): a four-digit number
@@ -74,7 +89,7 @@ _PATTERNS = [
     # "May brought rain"), never "May" the modal ("May the council vote …") nor "March" the
     # verb or the noun ("March to the capital", "March organisers said"): a verb follows
     # (a period after a title or an initial ends no sentence: "Mrs. May was", "Brian H. May is")
-    ("m", re.compile(rf"(?:^|(?<=[.!?]){_NO_TITLE}\s)[\s\"“‘'(]*(?P<m>{_MONTH_NAME})"
+    (_SUBJECT, re.compile(rf"(?:^|(?<=[.!?]){_NO_TITLE}\s)[\s\"“‘'(]*(?P<m>{_MONTH_NAME})"
                      rf"(?={_SUBJECT_OF})")),
     # ISO
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b")),
@@ -231,12 +246,34 @@ def anchor_year(month: int, day: int | None, anchor: date | str | None,
     return anchor.year
 
 
-def extract_dates(text: str, anchor: date | str | None = None) -> list[DateMention]:
-    """Date mentions in `text`, in order of appearance, normalised against `anchor`."""
+def opens_with_month(text: str) -> bool:
+    """A month opens a sentence of `text` as its subject: whether its article's `month_names`
+    matter to `extract_dates`."""
+    return any(rx.search(text) for kind, rx in _PATTERNS if kind == _SUBJECT)
+
+
+def month_names(text: str) -> frozenset[str]:
+    """The month words `text` (an article) writes as a name ("Theresa May lost the vote":
+    {"may"}): in that article a sentence opening with the word ("May was defeated …", "May is
+    also an astrophysicist") is about the person, not the month."""
+    return frozenset(m.group("m").lower() for m in _MONTH_AS_NAME.finditer(text)
+                     if (m.group("before") or "").lower() not in _TAKES_A_DATE)
+
+
+def extract_dates(text: str, anchor: date | str | None = None,
+                  names: frozenset[str] = frozenset()) -> list[DateMention]:
+    """Date mentions in `text`, in order of appearance, normalised against `anchor`.
+    `names`: month words the text's article uses as names (`month_names`), never read as a
+    month opening its sentence."""
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
     for kind, rx in _PATTERNS:
-        for m in rx.finditer(text):
+        if kind == _SUBJECT:
+            kind = "m"
+            matches = [m for m in rx.finditer(text) if m.group("m").lower() not in names]
+        else:
+            matches = list(rx.finditer(text))
+        for m in matches:
             a, b = m.span()
             if kind in ("m", "y"):  # the date, not the word before it
                 a = m.start(kind)
