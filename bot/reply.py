@@ -372,6 +372,22 @@ def copies_line(lead: SourceRef, copies: Sequence[SourceRef]) -> str:
     return printable_line(line)
 
 
+def source_bullet(ref: SourceRef) -> Bullet:
+    """One line of a briefing's Sources section: number, label and link."""
+    return Bullet(printable_line(f"[{ref.number}] {ref.linked_label()}"))
+
+
+def source_bullets(refs: Sequence[SourceRef]) -> list[Bullet]:
+    """A briefing's Sources section: a line per source, and the syndicated copies of one
+    on a line of their own after it (`source_groups`: "[2–200] 199 copies of [1]: …")."""
+    out: list[Bullet] = []
+    for ref, copies in source_groups(refs):
+        out.append(source_bullet(ref))
+        if copies:
+            out.append(Bullet(copies_line(ref, copies)))
+    return out
+
+
 # ------------------------------------------------------------------ plain-text rendering
 
 
@@ -428,9 +444,16 @@ def render_block_text(block: Block) -> str:
     raise TypeError(f"unknown block {block!r}")
 
 
+def sources_blocks(reply: Reply) -> list[Block]:
+    """The sources a reply cites (`Reply.sources`) as a section closing it, for the renderers
+    of one text (Markdown, plain text): a briefing without a Sources section of its own
+    (`--only key-developments`) cited "[3]" and named no source."""
+    return [Heading("Sources"), *source_bullets(reply.sources)] if reply.sources else []
+
+
 def render_text(reply: Reply) -> str:
     lines = [reply.title] if reply.title else []
-    lines += [render_block_text(b) for b in reply.blocks]
+    lines += [render_block_text(b) for b in [*reply.blocks, *sources_blocks(reply)]]
     return "\n".join(lines).strip() + "\n"
 
 # ---------------------------------------------------------------------------- splitting

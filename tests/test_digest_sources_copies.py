@@ -187,3 +187,21 @@ def test_reports_quoting_a_wire_story_are_no_copies_of_it(
     assert all(s.copy_of is None for s in digest.cited_sources(digest.sections))
     # Still one source where the facts are counted.
     assert "(1 source)" in render_markdown(digest.to_reply())
+
+
+def test_a_briefing_without_its_sources_section_lists_what_it_cites(settings: Settings,
+                                                                   store: Store,
+                                                                   corpus: Path) -> None:
+    # `briefbot digest --only key-developments` (Markdown or text): "[3]" named no source,
+    # since such a briefing hands its sources to the platform (`Reply.sources`) and the
+    # one-text renderers left them out; Slack, Discord and the console listed them.
+    (corpus / "a.txt").write_text(
+        "Lighthouse approved\n\n" + WIRE + "\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("Lighthouse vote\n\n" + RESTATED + "\n", encoding="utf-8")
+    reload_corpus(store, settings, [corpus])
+    reply = build_digest(store, settings, only="key-developments").to_reply()
+    assert reply.sources and not any(getattr(b, "text", "") == "Sources" for b in reply.blocks)
+    for rendered in (render_markdown(reply), render_text(reply)):
+        cited = {int(n) for n in re.findall(r"\[(\d+)\](?= _?\()", rendered)}
+        listed = _numbers(rendered.split("Sources", 1)[-1])
+        assert cited and cited <= listed, (cited, listed, rendered[-600:])

@@ -170,7 +170,7 @@ def test_digest_json_gives_source_urls_as_stored_like_source_json(
 def test_markdown_shows_a_hostile_title_without_links_or_html_of_its_own() -> None:
     """`briefbot digest --format markdown`: a title is text, not a masked link, an autolink
     or an HTML tag (emphasis stays as written)."""
-    from bot.digest.build import source_bullet
+    from bot.reply import source_bullet
 
     title = ("[Reuters](javascript:alert(1)) <img src=x onerror=alert(1)> <javascript:x> *b*"
              " \\<img src=y onerror=alert(2)> [AP]\\(javascript:alert(3))")

@@ -30,7 +30,6 @@ from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
-from bot.digest.build import source_bullets
 from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError
 from bot.feeds.urls import is_redacted, redact_secrets
 from bot.reply import (
@@ -47,6 +46,7 @@ from bot.reply import (
     command_syntax,
     link,
     printable_line,
+    source_bullets,
 )
 from bot.schedule.subscriptions import (
     BUILD_FAILED,

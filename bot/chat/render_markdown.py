@@ -17,6 +17,7 @@ from bot.reply import (
     map_texts,
     render_block_text,
     render_text,
+    sources_blocks,
 )
 
 __all__ = ["render_block_markdown", "render_block_text", "render_markdown", "render_text"]
@@ -52,7 +53,7 @@ def render_markdown(reply: Reply) -> str:
     if reply.title:
         out.append(f"# {inert(reply.title)}")
     prev: Block | None = None
-    for block in reply.blocks:
+    for block in [*reply.blocks, *sources_blocks(reply)]:
         text = render_block_markdown(block)
         # Consecutive bullets form one list; everything else is its own paragraph.
         if isinstance(block, Bullet) and isinstance(prev, Bullet) and out:

@@ -59,9 +59,8 @@ from bot.reply import (
     SourceRef,
     clip_echo,
     clip_meta,
-    copies_line,
     printable_line,
-    source_groups,
+    source_bullets,
 )
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.hedges import denials, hedges
@@ -1212,17 +1211,3 @@ def _whos_who(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
 
 
 
-def source_bullet(ref: SourceRef) -> Bullet:
-    """One line of a briefing's Sources section: number, label and link."""
-    return Bullet(printable_line(f"[{ref.number}] {ref.linked_label()}"))
-
-
-def source_bullets(refs: Sequence[SourceRef]) -> list[Bullet]:
-    """A briefing's Sources section: a line per source, and the syndicated copies of one
-    on a line of their own after it (`source_groups`: "[2–200] 199 copies of [1]: …")."""
-    out: list[Bullet] = []
-    for ref, copies in source_groups(refs):
-        out.append(source_bullet(ref))
-        if copies:
-            out.append(Bullet(copies_line(ref, copies)))
-    return out
