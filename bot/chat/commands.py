@@ -47,6 +47,7 @@ from bot.reply import (
     command_syntax,
     link,
     printable_line,
+    shown_link,
 )
 from bot.schedule.subscriptions import (
     BUILD_FAILED,
@@ -771,7 +772,7 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
         shown = clip(para, budget)
         budget -= len(para)
         reply.add(Heading(shown) if kind == "heading" else Paragraph(shown))
-    url = link(doc.get("url"))
+    url = shown_link(doc.get("url"))  # a key in it left out, and then no link
     if url:
         reply.add(Context(url))
     return reply

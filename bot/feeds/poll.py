@@ -234,6 +234,15 @@ class ItemOutcome:
     doc_id: str | None = None
     title: str | None = None
 
+    def __post_init__(self) -> None:
+        # An item's link (a private feed's, `fetch URL?token=…`) and a reason naming it are
+        # shown, printed with --json and logged: a key in them left out (the document
+        # stored keeps its URL whole).
+        if self.url:
+            self.url = shown_url(self.url)
+        if self.reason:
+            self.reason = redact_secrets(self.reason)
+
     def summary(self) -> str:
         """One printable line (a feed's titles and links are anyone's text)."""
         head = f"{self.outcome}"
