@@ -8,6 +8,7 @@ keeps working."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,3 +157,38 @@ def test_another_spelling_added_meanwhile_by_another_process_is_refused(
     with pytest.raises(UserError, match=rf"^already following {SAME[1]} as feed #1, added as "):
         core.add_feed(SAME[1])
     assert [f["url"] for f in core.feeds()] == [FEED]
+
+
+def test_a_feed_another_feed_found_on_its_page_is_refused_naming_it(
+        server: FixtureServer, settings: Settings) -> None:
+    """Feed #1 was added as the site's page and polls the feed it found there (feed_url);
+    adding that feed's URL, or another spelling of it, made a second feed polling the same
+    feed: every item fetched twice. It is refused naming feed #1, from the CLI and in chat,
+    and in the write's own check (another process)."""
+    install_story(server)
+    host = server.base.removeprefix("http://")
+    core = Core(feed_settings(settings))
+    try:
+        page = core.add_feed(server.url("/"))
+        assert [r.status for r in core.poll_feeds() or []] == ["ok"]
+        found = server.url("/feed.xml")
+        assert core.store.feed(page["id"])["feed_url"] == found  # type: ignore[index]
+        for spelling in (found, f"HTTP://{host}/feed.xml#latest"):
+            with pytest.raises(UserError) as refused:
+                core.add_feed(spelling)
+            assert refused.value.message == (
+                f"already following {spelling} as feed #{page['id']}, its feed found on "
+                f"{server.url('/')}")
+        answer = TestAdapter(core).send(f"/feeds add {found}", admin=True).plain_text()
+        assert f"already following {found} as feed #{page['id']}" in answer, answer
+        with pytest.raises(sqlite3.IntegrityError):  # the write's own check
+            core.store.add_feed(found, None, 30, "other", same_as=comparable_url)
+        assert [f["id"] for f in core.feeds()] == [page["id"]]
+    finally:
+        core.close()
+    config = Path(settings.db_path).parent / "briefbot.toml"
+    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
+    res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "--config", str(config),
+                                   "feeds", "add", found])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert f"already following {found} as feed #{page['id']}, its feed found on" in res.stderr
