@@ -34,7 +34,7 @@ _SECRET_WORDS = frozenset({
     "pass", "passphrase", "auth", "authorization", "credential", "credentials", "session",
     "sessionid", "jwt", "hmac", "otp"})
 _SECRET_ENDINGS = ("key", "token", "secret", "sig", "signature", "password", "passwd",
-                   "credential", "credentials")
+                   "credential", "credentials", "sessionid", "sessid")  # jsessionid, PHPSESSID
 _WORD = re.compile(r"[a-z0-9]+")
 REDACTED = "***"
 # A parameter of a query (or of a fragment, "#access_token=…"): after "?", "&", ";" (and
@@ -42,6 +42,13 @@ REDACTED = "***"
 # bracketed in a message), a sentence's punctuation before those left out ("…?key=K: x").
 _PARAMETER = re.compile(r"(?<=[?&;#])([^=&;#?\s'\"<>]+)=([^&;#\s'\"<>|()\[\]]+?)"
                         r"(?=[.,:!?]*(?:[&;#\s'\"<>|()\[\]]|$))")
+
+
+# A parameter of one URL (`redact_url`): after "?", "&", ";" or "#", its value runs to the next
+# "&", ";" or "#", or to a "?" starting another parameter ("?next=/a?token=…"), whatever it
+# holds: a bar, a quote, a bracket, a space or a final "." is the value's, not the end of a
+# URL in a sentence (`_PARAMETER` took them so, and showed the rest of the value).
+_URL_PARAMETER = re.compile(r"(?<=[?&;#])([^=&;#?]+)=([^&;#]+?)(?=[&;#]|\?[^=&;#?]*=|\Z)")
 
 
 def is_secret_parameter(name: str) -> bool:
@@ -63,10 +70,21 @@ def redact_secrets(text: str) -> str:
         m.group(1)) else m.group(0), text)
 
 
+def redact_url(url: str) -> str:
+    """One URL with the value of every parameter of its query, fragment or path (";name=")
+    that conventionally carries a secret replaced by "***", whole: `redact_secrets` reads
+    a message, where a URL ends at a space, a quote or a bracket; a URL's value goes on to
+    its next separator."""
+    if "=" not in url:
+        return url
+    return _URL_PARAMETER.sub(lambda m: f"{m.group(1)}={REDACTED}" if is_secret_parameter(
+        m.group(1)) else m.group(0), url)
+
+
 def shown_url(url: str) -> str:
     """`url` as it may be shown or logged: no user name or password (`without_credentials`)
-    and no secret query parameter's value (`redact_secrets`)."""
-    return redact_secrets(without_credentials(url))
+    and no secret parameter's value (`redact_url`)."""
+    return redact_url(without_credentials(url))
 
 
 def is_redacted(shown: str) -> bool:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import idna
 
-from bot.redact import redact_secrets
+from bot.redact import redact_url
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class SourceRef:
         for name in ("title", "author"):
             object.__setattr__(self, name, clip_meta(getattr(self, name)))
         # as stored (`--json` gives it so, its secret parameters' values left out:
-        # `redact_secrets`); `shown_url` is what a reader is shown
+        # `bot.redact.shown_url`); `shown_url` is what a reader is shown
         object.__setattr__(self, "url", self.url if self.url and len(self.url) <= URL_MAX_CHARS
                            else None)
         object.__setattr__(self, "outlets", tuple(clip_meta(o) or "" for o in self.outlets))
@@ -261,7 +261,7 @@ def link(url: str | None) -> str | None:
 
 def shown_link(url: str | None) -> str | None:
     """An article's URL as a reader is shown it: `link`, the values of its query parameters
-    that conventionally carry a secret left out (`bot.redact.redact_secrets`, the rule of a
+    that conventionally carry a secret left out (`bot.redact.redact_url`, the rule of a
     feed's URL: "https://example.com/a/1?token=***&page=2"). Such a URL is no address to
     follow: it is shown as a code span (`…`), which Slack, Discord and Markdown show as text,
     not as a link to the redacted address. None when `link` shows none. The stored value
@@ -269,7 +269,7 @@ def shown_link(url: str | None) -> str | None:
     shown = link(url)
     if shown is None:
         return None
-    redacted = redact_secrets(shown)
+    redacted = redact_url(shown)
     return shown if redacted == shown else f"`{redacted}`"
 
 

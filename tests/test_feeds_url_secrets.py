@@ -205,3 +205,33 @@ def test_a_moved_feed_never_shows_its_keys(server: FixtureServer, core: Core,
     assert row is not None and row["feed_url"] == server.url(new)  # polled with its key
     no_secret(report.note, report.headline(), json.dumps(report.to_json()), listed, row["moved"],
               *(r.getMessage() for r in caplog.records))
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    # a value holding what ends a URL in a message (a bar, a quote, a bracket, a space, a
+    # sentence's punctuation) is still the value, whole: its tail was shown
+    ("https://x.example/f?token=abc|def&lang=en", "https://x.example/f?token=***&lang=en"),
+    ("https://x.example/f?token=ab'cd&x=1", "https://x.example/f?token=***&x=1"),
+    ('https://x.example/f?token=ab"cd', "https://x.example/f?token=***"),
+    ("https://x.example/f?sig=abc(1)[2]<3>", "https://x.example/f?sig=***"),
+    ("https://x.example/f?token=SEC RET", "https://x.example/f?token=***"),
+    ("https://x.example/f?token=abc.", "https://x.example/f?token=***"),
+    ("https://x.example/f?key=abc:!", "https://x.example/f?key=***"),
+    ("https://x.example/f?token=abc#frag", "https://x.example/f?token=***#frag"),
+    # a URL inside another parameter's value, its query not encoded: the key is its own
+    ("https://x.example/f?next=/a?token=abc&x=1", "https://x.example/f?next=/a?token=***&x=1"),
+    ("https://x.example/f?token=abc?more", "https://x.example/f?token=***"),
+    # a session id in the path (";jsessionid=…", Java servlets) or the query
+    ("https://x.example/a;jsessionid=abc?x=1", "https://x.example/a;jsessionid=***?x=1"),
+    ("https://x.example/a?PHPSESSID=abc", "https://x.example/a?PHPSESSID=***"),
+    # as before: repeated, no value, encoded names, the fragment, IPv6 and a port
+    ("https://x.example/f?token=a&token=b", "https://x.example/f?token=***&token=***"),
+    ("https://x.example/f?token&token=", "https://x.example/f?token&token="),
+    ("https://x.example/f?api%5fkey=abc&%74oken=d", "https://x.example/f?api%5fkey=***&%74oken=***"),
+    ("https://x.example/f#/cb?access_token=abc&state=1",
+     "https://x.example/f#/cb?access_token=***&state=1"),
+    ("https://u:p@[2001:db8::1]:8443/f?key=abc", "https://***@[2001:db8::1]:8443/f?key=***"),
+])
+def test_a_urls_secret_values_are_left_out_whole(url: str, shown: str) -> None:
+    assert shown_url(url) == shown
+    assert "abc" not in shown_url(url) and "SEC" not in shown_url(url)
