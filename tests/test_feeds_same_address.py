@@ -35,6 +35,9 @@ SAME = [
     "https://example.com/news/feed.xml?",  # an empty query
     "https://example.com/n%65ws/feed.xml",  # an unreserved character percent-encoded
     "HTTPS://EXAMPLE.com:443/news/feed.xml?#top",
+    "https://example.com/news/./feed.xml",  # dot segments (RFC 3986 6.2.2.3)
+    "https://example.com/old/../news/feed.xml",
+    "https://example.com/news/%2E/feed.xml",
 ]
 OTHER = [
     "https://example.com/News/feed.xml",  # path case: a server may tell it apart
@@ -61,6 +64,13 @@ def test_comparable_url_normalises_only_what_rfc_3986_calls_equivalent() -> None
         "https://example.com/caf%C3%A9?q=%E2%82%AC"  # case of the hex digits only
     assert comparable_url("https://example.com/a%2fb") == "https://example.com/a%2Fb"  # reserved
     assert comparable_url("https://[2001:DB8::1]:443/f") == "https://[2001:db8::1]/f"
+    # one IPv6 address, however written (RFC 5952's form), its port kept
+    assert comparable_url("https://[2001:db8:0:0:0:0:0:1]:8443/f") == \
+        "https://[2001:db8::1]:8443/f"
+    assert comparable_url("http://[::ffff:10.0.0.5]/f") == comparable_url("http://[::ffff:a00:5]/f")
+    assert comparable_url("https://[fe80::1%25eth0]/f") == "https://[fe80::1%25eth0]/f"
+    assert comparable_url("https://example.com/a/b/../../") == "https://example.com/"
+    assert comparable_url("https://example.com/a/..%2Fb") == "https://example.com/a/..%2Fb"
     assert comparable_url("https://BÜCHER.example/f") == comparable_url(
         "https://xn--bcher-kva.example/f")
 

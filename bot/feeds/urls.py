@@ -4,8 +4,9 @@ tracking parameters, gets one id."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
-from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import idna
 
@@ -84,8 +85,9 @@ def _percent_normal(text: str) -> str:
 def comparable_url(url: str) -> str:
     """`url` normalised for comparison only (is this feed already followed?), as RFC 3986
     §6.2.2–6.2.3 says two spellings are equivalent: scheme and host lower-case (a non-ASCII
-    host in IDNA, as it is requested), no default port, no fragment (never sent), no empty
-    query, percent-encodings' case (`_percent_normal`), "/" for an empty path. Path case and
+    host in IDNA, as it is requested; an IPv6 address compressed), no default port, no
+    fragment (never sent), no empty query, percent-encodings' case (`_percent_normal`), no
+    dot segments, "/" for an empty path. Path case and
     query order are kept: a server may tell them apart. (`canonical_url` goes further, for an
     article's identity: tracking parameters dropped, the others sorted.) A URL that cannot be
     read (`split_url`) comes back as it is, stripped."""
@@ -100,13 +102,22 @@ def comparable_url(url: str) -> str:
             host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except UnicodeError:  # idna.IDNAError too: compared as it is
             pass
-    if ":" in host:  # an IPv6 literal
+    if ":" in host:  # an IPv6 literal, in its one written form (RFC 5952: "2001:db8::1")
+        try:
+            host = ipaddress.IPv6Address(host).compressed
+        except ValueError:  # a zone ("fe80::1%25eth0"): compared as it is
+            pass
         host = f"[{host}]"
     userinfo, at, _ = parts.netloc.rpartition("@")
     netloc = f"{userinfo}{at}{host}"
     if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
         netloc += f":{parts.port}"
     path = _percent_normal(parts.path) or ("/" if scheme in _DEFAULT_PORTS else "")
+    if path.startswith("/") and not path.startswith("//") and any(
+            s in (".", "..") for s in path.split("/")):
+        # dot segments removed (§6.2.2.3: "/news/./feed.xml", "/old/../news/feed.xml"; an
+        # encoded "%2E" is "." by then), as urljoin resolves a reference
+        path = urlsplit(urljoin("http://h/", path)).path
     return urlunsplit((scheme, netloc, path, _percent_normal(parts.query), ""))
 
 
