@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -235,3 +236,24 @@ def test_a_moved_feed_never_shows_its_keys(server: FixtureServer, core: Core,
 def test_a_urls_secret_values_are_left_out_whole(url: str, shown: str) -> None:
     assert shown_url(url) == shown
     assert "abc" not in shown_url(url) and "SEC" not in shown_url(url)
+
+
+def test_redacting_a_servers_long_text_takes_linear_time() -> None:
+    """A reason holds a server's text (an HTTP reason phrase or a Content-Type, up to a 64 KiB
+    header line): a value followed by a long run of a sentence's punctuation made the
+    message reading quadratic, 32,000 dots 8.5 s of the poll's time in FeedProblem (a run of
+    64,000 about 35 s, for every page of a hostile site)."""
+    from bot.feeds.errors import FeedProblem
+
+    for tail in (".", "?", ":!", ",."):
+        reason = "HTTP 404 ?token=abc" + tail * (60_000 // len(tail)) + "x"
+        started = time.perf_counter()
+        shown = FeedProblem(reason).reason
+        assert time.perf_counter() - started < 1.0, tail
+        assert "abc" not in shown
+    # as before: a sentence's punctuation after a URL is the sentence's
+    assert redact_secrets("see https://x.example/f?key=K1: then ?sig=S2.") == \
+        "see https://x.example/f?key=***: then ?sig=***."
+    assert redact_secrets("(https://x.example/f?token=T1), ok?") == \
+        "(https://x.example/f?token=***), ok?"
+    assert redact_secrets("last to /x?next=/a?token=T1?x") == "last to /x?next=/a?token=***"
