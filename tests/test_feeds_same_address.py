@@ -202,3 +202,29 @@ def test_a_feed_another_feed_found_on_its_page_is_refused_naming_it(
                                    "feeds", "add", found])
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert f"already following {found} as feed #{page['id']}, its feed found on" in res.stderr
+
+
+def test_a_page_whose_feed_is_already_followed_is_not_polled_twice(
+        server: FixtureServer, settings: Settings) -> None:
+    """The other way round: feed #1 is https://HOST/feed.xml; adding the site's page
+    https://HOST/ (its feed unknown until a poll discovers it) made feed #2 poll the same
+    feed again, every item read twice (its pages: 3 more requests a poll). The poll that
+    discovers it fails naming feed #1, and stores nothing."""
+    install_story(server)
+    core = Core(feed_settings(settings))
+    try:
+        feed = core.add_feed(server.url("/feed.xml"))
+        page = core.add_feed(server.url("/"))
+        reports = core.poll_feeds() or []
+        assert [r.status for r in reports] == ["ok", "error"]
+        assert reports[1].error == (
+            f"the feed this page advertises, {server.url('/feed.xml')}, is already followed as "
+            f"feed #{feed['id']}")
+        assert reports[1].items == []
+        assert core.store.feed(page["id"])["feed_url"] is None  # type: ignore[index]
+        hits = dict(server.hits)
+        core.store.update_feed(page["id"], next_poll="2000-01-01T00:00:00+00:00")
+        core.poll_feeds()
+        assert all(server.hits[p] == hits[p] for p in hits if p.startswith("/news/"))
+    finally:
+        core.close()
