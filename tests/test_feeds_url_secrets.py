@@ -164,7 +164,8 @@ def test_chat_status_audit_and_health_never_show_a_feed_urls_key(
     assert shown in replies[-2].plain_text()  # /feeds: a named feed's URL in its note
     assert "#1 Harbour Herald" in replies[-1].plain_text()  # /status: its name
     replies.append(chat.send("/feeds remove 1", admin=True))
-    assert f"Stopped following feed #1 ({shown})" in replies[-1].plain_text()
+    # (as code: a link to the address with "***" in it would be broken)
+    assert f"Stopped following feed #1 (`{shown}`)" in replies[-1].plain_text()
     chat.router.flush_audit(5)
     audit = [dict(r) for r in core.store.db.query("select * from admin_actions")]
     assert any("access_token=***" in str(r) for r in audit)
@@ -257,3 +258,30 @@ def test_redacting_a_servers_long_text_takes_linear_time() -> None:
     assert redact_secrets("(https://x.example/f?token=T1), ok?") == \
         "(https://x.example/f?token=***), ok?"
     assert redact_secrets("last to /x?next=/a?token=T1?x") == "last to /x?next=/a?token=***"
+
+
+def test_a_feed_url_that_lost_its_key_is_no_link_in_chat(core: Core) -> None:
+    """`/feeds add`, `/feeds` and `/feeds remove` showed "https://HOST/feed?api_key=***" as
+    text that Slack and Discord turn into a link, to an address with "***" in it: it is
+    code there now, as an article's link that lost its key (`shown_link`)."""
+    import re
+
+    from bot.adapters.discord_embeds import render_reply
+    from bot.adapters.slack_blocks import render_messages
+
+    url = f"https://news.example/feed.xml?api_key={SECRETS[8]}&lang=en"
+    shown = "https://news.example/feed.xml?api_key=***&lang=en"
+    chat = TestAdapter(core)
+    core.store.add_feed("https://named.example/feed.xml?token=t0k", "Named", 30, "cli")
+    replies = [chat.send(f"/feeds add {url}", admin=True), chat.send("/feeds", admin=True),
+               chat.send("/feeds remove 2", admin=True)]
+    autolinked = re.compile(r"(?<!`)https?://[^\s`\"\\]+")
+    for reply in replies:
+        slack = json.dumps([m["blocks"] for m in render_messages(reply)], ensure_ascii=False)
+        discord = "\n".join(e.description or "" for m in render_reply(reply) for e in m.embeds)
+        discord += "\n".join(f.value for m in render_reply(reply) for e in m.embeds
+                             for f in e.fields)
+        no_secret(slack, discord, reply.plain_text())
+        for out in (slack, discord):
+            assert not any("***" in m for m in autolinked.findall(out)), out
+        assert f"`{shown}`" in reply.plain_text(), reply.plain_text()
