@@ -279,7 +279,7 @@ def test_a_feed_url_that_lost_its_key_is_no_link_in_chat(core: Core) -> None:
     for reply in replies:
         slack = json.dumps([m["blocks"] for m in render_messages(reply)], ensure_ascii=False)
         discord = "\n".join(e.description or "" for m in render_reply(reply) for e in m.embeds)
-        discord += "\n".join(f.value for m in render_reply(reply) for e in m.embeds
+        discord += "\n".join(f.value or "" for m in render_reply(reply) for e in m.embeds
                              for f in e.fields)
         no_secret(slack, discord, reply.plain_text())
         for out in (slack, discord):
