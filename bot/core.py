@@ -308,19 +308,25 @@ class Core:
     def _followed(self, url: str) -> dict[str, Any] | None:
         """The feed followed at `url` or another spelling of it (`comparable_url`: "HTTPS://
         Example.com:443/feed.xml#top" is https://example.com/feed.xml, which was added and
-        polled a second time). A database may already hold two spellings (an older version
-        added them): the one added first."""
+        polled a second time), as the address given or as the feed discovered on the page
+        given (`feed_url`: adding the feed a page led to was a second feed polling it). A
+        database may already hold two spellings (an older version added them): the one added
+        first."""
         exact = self.store.feed_by_url(url)
         if exact is not None:
             return exact
         key = comparable_url(url)
-        return next((row for row in self.store.feeds() if comparable_url(row["url"]) == key),
-                    None)
+        rows = self.store.feeds()
+        return next((row for row in rows if comparable_url(row["url"]) == key), None) or \
+            next((row for row in rows if row.get("feed_url")
+                  and comparable_url(row["feed_url"]) == key), None)
 
     @staticmethod
     def _already_following(url: str, existing: dict[str, Any]) -> str:
         said = f"already following {shown_url(url)[:200]} as feed #{existing['id']}"
-        if existing["url"] != url:
+        if comparable_url(existing["url"]) != comparable_url(url):  # its discovered feed
+            said += f", its feed found on {shown_url(existing['url'])[:200]}"
+        elif existing["url"] != url:
             said += f", added as {shown_url(existing['url'])[:200]}"
         return said
 

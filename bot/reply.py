@@ -17,6 +17,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import idna
 
+from bot.redact import redact_url
+
 
 @dataclass(frozen=True)
 class SourceRef:
@@ -37,15 +39,16 @@ class SourceRef:
         # metadata of any size (a JSONL field, a .txt title line) is shown clipped
         for name in ("title", "author"):
             object.__setattr__(self, name, clip_meta(getattr(self, name)))
-        # as stored (`--json` gives it so); `shown_url` is what a reader is shown
+        # as stored (`--json` gives it so, its secret parameters' values left out:
+        # `bot.redact.shown_url`); `shown_url` is what a reader is shown
         object.__setattr__(self, "url", self.url if self.url and len(self.url) <= URL_MAX_CHARS
                            else None)
         object.__setattr__(self, "outlets", tuple(clip_meta(o) or "" for o in self.outlets))
 
     @property
     def shown_url(self) -> str | None:
-        """The URL as a reader is shown it (`link`), or None."""
-        return link(self.url)
+        """The URL as a reader is shown it (`shown_link`), or None."""
+        return shown_link(self.url)
 
     def linked_label(self) -> str:
         """`label`, then " — " and the shown URL when there is one."""
@@ -254,6 +257,20 @@ def link(url: str | None) -> str | None:
     except (ValueError, UnicodeError):  # a bad port or IPv6 literal; a host IDNA refuses
         return None
     return shown if len(shown) <= URL_MAX_CHARS else None
+
+
+def shown_link(url: str | None) -> str | None:
+    """An article's URL as a reader is shown it: `link`, the values of its query parameters
+    that conventionally carry a secret left out (`bot.redact.redact_url`, the rule of a
+    feed's URL: "https://example.com/a/1?token=***&page=2"). Such a URL is no address to
+    follow: it is shown as a code span (`…`), which Slack, Discord and Markdown show as text,
+    not as a link to the redacted address. None when `link` shows none. The stored value
+    keeps its key."""
+    shown = link(url)
+    if shown is None:
+        return None
+    redacted = redact_url(shown)
+    return shown if redacted == shown else f"`{redacted}`"
 
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",

@@ -8,6 +8,7 @@ keeps working."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,6 +35,9 @@ SAME = [
     "https://example.com/news/feed.xml?",  # an empty query
     "https://example.com/n%65ws/feed.xml",  # an unreserved character percent-encoded
     "HTTPS://EXAMPLE.com:443/news/feed.xml?#top",
+    "https://example.com/news/./feed.xml",  # dot segments (RFC 3986 6.2.2.3)
+    "https://example.com/old/../news/feed.xml",
+    "https://example.com/news/%2E/feed.xml",
 ]
 OTHER = [
     "https://example.com/News/feed.xml",  # path case: a server may tell it apart
@@ -60,6 +64,13 @@ def test_comparable_url_normalises_only_what_rfc_3986_calls_equivalent() -> None
         "https://example.com/caf%C3%A9?q=%E2%82%AC"  # case of the hex digits only
     assert comparable_url("https://example.com/a%2fb") == "https://example.com/a%2Fb"  # reserved
     assert comparable_url("https://[2001:DB8::1]:443/f") == "https://[2001:db8::1]/f"
+    # one IPv6 address, however written (RFC 5952's form), its port kept
+    assert comparable_url("https://[2001:db8:0:0:0:0:0:1]:8443/f") == \
+        "https://[2001:db8::1]:8443/f"
+    assert comparable_url("http://[::ffff:10.0.0.5]/f") == comparable_url("http://[::ffff:a00:5]/f")
+    assert comparable_url("https://[fe80::1%25eth0]/f") == "https://[fe80::1%25eth0]/f"
+    assert comparable_url("https://example.com/a/b/../../") == "https://example.com/"
+    assert comparable_url("https://example.com/a/..%2Fb") == "https://example.com/a/..%2Fb"
     assert comparable_url("https://BÜCHER.example/f") == comparable_url(
         "https://xn--bcher-kva.example/f")
 
@@ -156,3 +167,64 @@ def test_another_spelling_added_meanwhile_by_another_process_is_refused(
     with pytest.raises(UserError, match=rf"^already following {SAME[1]} as feed #1, added as "):
         core.add_feed(SAME[1])
     assert [f["url"] for f in core.feeds()] == [FEED]
+
+
+def test_a_feed_another_feed_found_on_its_page_is_refused_naming_it(
+        server: FixtureServer, settings: Settings) -> None:
+    """Feed #1 was added as the site's page and polls the feed it found there (feed_url);
+    adding that feed's URL, or another spelling of it, made a second feed polling the same
+    feed: every item fetched twice. It is refused naming feed #1, from the CLI and in chat,
+    and in the write's own check (another process)."""
+    install_story(server)
+    host = server.base.removeprefix("http://")
+    core = Core(feed_settings(settings))
+    try:
+        page = core.add_feed(server.url("/"))
+        assert [r.status for r in core.poll_feeds() or []] == ["ok"]
+        found = server.url("/feed.xml")
+        assert core.store.feed(page["id"])["feed_url"] == found  # type: ignore[index]
+        for spelling in (found, f"HTTP://{host}/feed.xml#latest"):
+            with pytest.raises(UserError) as refused:
+                core.add_feed(spelling)
+            assert refused.value.message == (
+                f"already following {spelling} as feed #{page['id']}, its feed found on "
+                f"{server.url('/')}")
+        answer = TestAdapter(core).send(f"/feeds add {found}", admin=True).plain_text()
+        assert f"already following {found} as feed #{page['id']}" in answer, answer
+        with pytest.raises(sqlite3.IntegrityError):  # the write's own check
+            core.store.add_feed(found, None, 30, "other", same_as=comparable_url)
+        assert [f["id"] for f in core.feeds()] == [page["id"]]
+    finally:
+        core.close()
+    config = Path(settings.db_path).parent / "briefbot.toml"
+    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
+    res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "--config", str(config),
+                                   "feeds", "add", found])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert f"already following {found} as feed #{page['id']}, its feed found on" in res.stderr
+
+
+def test_a_page_whose_feed_is_already_followed_is_not_polled_twice(
+        server: FixtureServer, settings: Settings) -> None:
+    """The other way round: feed #1 is https://HOST/feed.xml; adding the site's page
+    https://HOST/ (its feed unknown until a poll discovers it) made feed #2 poll the same
+    feed again, every item read twice (its pages: 3 more requests a poll). The poll that
+    discovers it fails naming feed #1, and stores nothing."""
+    install_story(server)
+    core = Core(feed_settings(settings))
+    try:
+        feed = core.add_feed(server.url("/feed.xml"))
+        page = core.add_feed(server.url("/"))
+        reports = core.poll_feeds() or []
+        assert [r.status for r in reports] == ["ok", "error"]
+        assert reports[1].error == (
+            f"the feed this page advertises, {server.url('/feed.xml')}, is already followed as "
+            f"feed #{feed['id']}")
+        assert reports[1].items == []
+        assert core.store.feed(page["id"])["feed_url"] is None  # type: ignore[index]
+        hits = dict(server.hits)
+        core.store.update_feed(page["id"], next_poll="2000-01-01T00:00:00+00:00")
+        core.poll_feeds()
+        assert all(server.hits[p] == hits[p] for p in hits if p.startswith("/news/"))
+    finally:
+        core.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -163,7 +164,8 @@ def test_chat_status_audit_and_health_never_show_a_feed_urls_key(
     assert shown in replies[-2].plain_text()  # /feeds: a named feed's URL in its note
     assert "#1 Harbour Herald" in replies[-1].plain_text()  # /status: its name
     replies.append(chat.send("/feeds remove 1", admin=True))
-    assert f"Stopped following feed #1 ({shown})" in replies[-1].plain_text()
+    # (as code: a link to the address with "***" in it would be broken)
+    assert f"Stopped following feed #1 (`{shown}`)" in replies[-1].plain_text()
     chat.router.flush_audit(5)
     audit = [dict(r) for r in core.store.db.query("select * from admin_actions")]
     assert any("access_token=***" in str(r) for r in audit)
@@ -205,3 +207,81 @@ def test_a_moved_feed_never_shows_its_keys(server: FixtureServer, core: Core,
     assert row is not None and row["feed_url"] == server.url(new)  # polled with its key
     no_secret(report.note, report.headline(), json.dumps(report.to_json()), listed, row["moved"],
               *(r.getMessage() for r in caplog.records))
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    # a value holding what ends a URL in a message (a bar, a quote, a bracket, a space, a
+    # sentence's punctuation) is still the value, whole: its tail was shown
+    ("https://x.example/f?token=abc|def&lang=en", "https://x.example/f?token=***&lang=en"),
+    ("https://x.example/f?token=ab'cd&x=1", "https://x.example/f?token=***&x=1"),
+    ('https://x.example/f?token=ab"cd', "https://x.example/f?token=***"),
+    ("https://x.example/f?sig=abc(1)[2]<3>", "https://x.example/f?sig=***"),
+    ("https://x.example/f?token=SEC RET", "https://x.example/f?token=***"),
+    ("https://x.example/f?token=abc.", "https://x.example/f?token=***"),
+    ("https://x.example/f?key=abc:!", "https://x.example/f?key=***"),
+    ("https://x.example/f?token=abc#frag", "https://x.example/f?token=***#frag"),
+    # a URL inside another parameter's value, its query not encoded: the key is its own
+    ("https://x.example/f?next=/a?token=abc&x=1", "https://x.example/f?next=/a?token=***&x=1"),
+    ("https://x.example/f?token=abc?more", "https://x.example/f?token=***"),
+    # a session id in the path (";jsessionid=…", Java servlets) or the query
+    ("https://x.example/a;jsessionid=abc?x=1", "https://x.example/a;jsessionid=***?x=1"),
+    ("https://x.example/a?PHPSESSID=abc", "https://x.example/a?PHPSESSID=***"),
+    # as before: repeated, no value, encoded names, the fragment, IPv6 and a port
+    ("https://x.example/f?token=a&token=b", "https://x.example/f?token=***&token=***"),
+    ("https://x.example/f?token&token=", "https://x.example/f?token&token="),
+    ("https://x.example/f?api%5fkey=abc&%74oken=d", "https://x.example/f?api%5fkey=***&%74oken=***"),
+    ("https://x.example/f#/cb?access_token=abc&state=1",
+     "https://x.example/f#/cb?access_token=***&state=1"),
+    ("https://u:p@[2001:db8::1]:8443/f?key=abc", "https://***@[2001:db8::1]:8443/f?key=***"),
+])
+def test_a_urls_secret_values_are_left_out_whole(url: str, shown: str) -> None:
+    assert shown_url(url) == shown
+    assert "abc" not in shown_url(url) and "SEC" not in shown_url(url)
+
+
+def test_redacting_a_servers_long_text_takes_linear_time() -> None:
+    """A reason holds a server's text (an HTTP reason phrase or a Content-Type, up to a 64 KiB
+    header line): a value followed by a long run of a sentence's punctuation made the
+    message reading quadratic, 32,000 dots 8.5 s of the poll's time in FeedProblem (a run of
+    64,000 about 35 s, for every page of a hostile site)."""
+    from bot.feeds.errors import FeedProblem
+
+    for tail in (".", "?", ":!", ",."):
+        reason = "HTTP 404 ?token=abc" + tail * (60_000 // len(tail)) + "x"
+        started = time.perf_counter()
+        shown = FeedProblem(reason).reason
+        assert time.perf_counter() - started < 1.0, tail
+        assert "abc" not in shown
+    # as before: a sentence's punctuation after a URL is the sentence's
+    assert redact_secrets("see https://x.example/f?key=K1: then ?sig=S2.") == \
+        "see https://x.example/f?key=***: then ?sig=***."
+    assert redact_secrets("(https://x.example/f?token=T1), ok?") == \
+        "(https://x.example/f?token=***), ok?"
+    assert redact_secrets("last to /x?next=/a?token=T1?x") == "last to /x?next=/a?token=***"
+
+
+def test_a_feed_url_that_lost_its_key_is_no_link_in_chat(core: Core) -> None:
+    """`/feeds add`, `/feeds` and `/feeds remove` showed "https://HOST/feed?api_key=***" as
+    text that Slack and Discord turn into a link, to an address with "***" in it: it is
+    code there now, as an article's link that lost its key (`shown_link`)."""
+    import re
+
+    from bot.adapters.discord_embeds import render_reply
+    from bot.adapters.slack_blocks import render_messages
+
+    url = f"https://news.example/feed.xml?api_key={SECRETS[8]}&lang=en"
+    shown = "https://news.example/feed.xml?api_key=***&lang=en"
+    chat = TestAdapter(core)
+    core.store.add_feed("https://named.example/feed.xml?token=t0k", "Named", 30, "cli")
+    replies = [chat.send(f"/feeds add {url}", admin=True), chat.send("/feeds", admin=True),
+               chat.send("/feeds remove 2", admin=True)]
+    autolinked = re.compile(r"(?<!`)https?://[^\s`\"\\]+")
+    for reply in replies:
+        slack = json.dumps([m["blocks"] for m in render_messages(reply)], ensure_ascii=False)
+        discord = "\n".join(e.description or "" for m in render_reply(reply) for e in m.embeds)
+        discord += "\n".join(f.value or "" for m in render_reply(reply) for e in m.embeds
+                             for f in e.fields)
+        no_secret(slack, discord, reply.plain_text())
+        for out in (slack, discord):
+            assert not any("***" in m for m in autolinked.findall(out)), out
+        assert f"`{shown}`" in reply.plain_text(), reply.plain_text()

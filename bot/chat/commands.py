@@ -32,6 +32,7 @@ from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
 from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError
 from bot.feeds.urls import is_redacted, redact_secrets
+from bot.redact import redact_url
 from bot.reply import (
     SOURCE_MAX_CHARS,
     Bullet,
@@ -46,6 +47,7 @@ from bot.reply import (
     command_syntax,
     link,
     printable_line,
+    shown_link,
     source_bullets,
 )
 from bot.schedule.subscriptions import (
@@ -771,7 +773,7 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
         shown = clip(para, budget)
         budget -= len(para)
         reply.add(Heading(shown) if kind == "heading" else Paragraph(shown))
-    url = link(doc.get("url"))
+    url = shown_link(doc.get("url"))  # a key in it left out, and then no link
     if url:
         reply.add(Context(url))
     return reply
@@ -1120,11 +1122,14 @@ def _feed_text(f: dict[str, Any]) -> str:
 
 
 def _feed_url(f: dict[str, Any]) -> str:
-    """A feed's URL as shown: a safe link (`link`), else (one `link` refuses, or one whose key
-    is left out: `feed_summary`, no link to follow) a printable line."""
-    if is_redacted(f["url"]):
-        return _meta(f["url"])
-    return link(f["url"]) or _meta(f["url"])
+    """A feed's URL as shown: a safe link (`link`); one whose key or password is left out
+    (`feed_summary`: no link to follow) as code, as an article's link that lost its key
+    (`shown_link`): as text, Slack and Discord linked it to the address with "***" in it;
+    else (one `link` refuses) a printable line."""
+    shown = link(f["url"])
+    if shown is not None and is_redacted(f["url"]):
+        return f"`{redact_url(shown)}`"
+    return shown or _meta(f["url"])
 
 
 def _slack_link(text: str) -> str:

@@ -1625,13 +1625,14 @@ class Store:
                  ) -> dict[str, Any]:
         """A new feed, due at once. Raises sqlite3.IntegrityError for a URL already followed,
         or (`same_as`: URL -> the key two spellings of one address share) another spelling
-        of it, checked in the write's transaction (two processes adding at once)."""
+        of it, as a feed's address or as the feed discovered on its page (`feed_url`),
+        checked in the write's transaction (two processes adding at once)."""
         self._ensure_feeds()
         with self._write_transaction():
             if same_as is not None:
                 key = same_as(url)
-                for row in self.db.execute("select id, url from feeds order by id"):
-                    if same_as(str(row[1])) == key:
+                for row in self.db.execute("select id, url, feed_url from feeds order by id"):
+                    if any(u and same_as(str(u)) == key for u in (row[1], row[2])):
                         raise sqlite3.IntegrityError(f"already following it as feed #{row[0]}")
             # Ids are never reused (a high-water mark in meta, not max(id)+1): an old
             # "/feeds remove 3", a log line, or a poll still running for a removed feed must

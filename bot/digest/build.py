@@ -50,6 +50,7 @@ from bot.digest.timeline import (
     story_anchor,
 )
 from bot.errors import EmptyCorpus, UserError
+from bot.redact import shown_url
 from bot.reply import (
     Bullet,
     Context,
@@ -262,7 +263,8 @@ class Digest:
             "sections": _sections_json(self.sections),
             "sources": [
                 {"number": s.number, "id": s.doc_id, "title": s.title, "author": s.author,
-                 "outlets": list(s.outlets), "published": s.published, "url": s.url,
+                 "outlets": list(s.outlets), "published": s.published,
+                 "url": shown_url(s.url) if s.url else s.url,  # its key left out
                  "copy_of": s.copy_of}
                 for s in cited
             ],

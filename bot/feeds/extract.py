@@ -122,7 +122,8 @@ def extract_page(html: str, url: str) -> PageArticle:
     import trafilatura
 
     try:
-        doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True,
+        # (trafilatura reads the site from the URL and logs it: a key in it left out)
+        doc: Any = trafilatura.bare_extraction(html, url=shown_url(url), with_metadata=True,
                                                include_comments=False, include_tables=False,
                                                favor_precision=True)
     except Exception as exc:  # a parser bug must not stop the feed: fall back

@@ -43,6 +43,7 @@ from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy, R
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
 from bot.feeds.urls import (
     canonical_url,
+    comparable_url,
     doc_id_for,
     redact_secrets,
     same_site,
@@ -233,6 +234,15 @@ class ItemOutcome:
     reason: str | None = None  # rejected: why; else a note (e.g. the page's fallback)
     doc_id: str | None = None
     title: str | None = None
+
+    def __post_init__(self) -> None:
+        # An item's link (a private feed's, `fetch URL?token=…`) and a reason naming it are
+        # shown, printed with --json and logged: a key in them left out (the document
+        # stored keeps its URL whole).
+        if self.url:
+            self.url = shown_url(self.url)
+        if self.reason:
+            self.reason = redact_secrets(self.reason)
 
     def summary(self) -> str:
         """One printable line (a feed's titles and links are anyone's text)."""
@@ -537,6 +547,8 @@ class FeedPoller:
                     raise
                 extra["rediscovered_at"] = iso(now)
                 resp, parsed, feed_url = self._rediscover(row, exc)
+            if feed_url not in (row["url"], row.get("feed_url")):
+                self._not_followed_elsewhere(feed_id, feed_url)
             if row.get("feed_url") and feed_url != row["feed_url"]:
                 report.note = printable_line(
                     f"feed moved: {shown_url(row['feed_url'])[:300]} → "
@@ -582,6 +594,20 @@ class FeedPoller:
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now,
                          **extra)
         return report, wrote
+
+    def _not_followed_elsewhere(self, feed_id: int, feed_url: str) -> None:
+        """A feed discovered on a page (at its first poll, or again after a move) that
+        another feed already follows, as its address or as the feed of its own page
+        (`comparable_url`), is not polled a second time: FeedError naming that feed. (Adding
+        the address of a feed another one found is refused by `Core.add_feed`; a page's
+        feed is known only once this poll has read it.)"""
+        key = comparable_url(feed_url)
+        for other in self.store.feeds():
+            if int(other["id"]) != feed_id and any(
+                    u and comparable_url(str(u)) == key
+                    for u in (other["url"], other.get("feed_url"))):
+                raise FeedError(f"the feed this page advertises, {shown_url(feed_url)[:300]}, "
+                                f"is already followed as feed #{other['id']}")
 
     def _may_rediscover(self, row: dict[str, Any], now: datetime) -> bool:
         """A feed whose URL was discovered on the page the user gave (`url`) is looked for

@@ -4,10 +4,22 @@ tracking parameters, gets one id."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
-from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import idna
+
+# What a URL may show (no credentials, no secret parameter's value) is decided below every
+# feature, in `bot.redact`, for the article links a reply shows as for the feed URLs here.
+from bot.redact import (  # noqa: F401  (re-exported)
+    REDACTED,
+    is_redacted,
+    is_secret_parameter,
+    redact_secrets,
+    shown_url,
+    without_credentials,
+)
 
 # Query parameters that identify a campaign or a click, never the article.
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "ga_", "hsa_", "oly_", "vero_", "_hs")
@@ -35,69 +47,6 @@ def split_url(url: str) -> SplitResult | None:
     except ValueError:
         return None
     return parts
-
-
-_AUTHORITY = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#\\]*)")
-
-
-def without_credentials(url: str) -> str:
-    """`url` as it may be shown or logged: a user name or password before its host
-    ("https://alice:s3cret@example.com/feed") replaced by "***" ("https://***@example.com/feed"),
-    however malformed the rest; any other URL as it is."""
-    m = _AUTHORITY.match(url)
-    if m is None or "@" not in m.group(2):
-        return url
-    host = m.group(2).rpartition("@")[2]
-    return f"{m.group(1) or ''}//***@{host}{url[m.end():]}"
-
-
-# Query parameter names that conventionally carry a secret (an API key, an access token, a
-# signature, a password): a word of the name (split at anything not a letter or digit:
-# "api_key", "X-Amz-Signature", "access.token") is one of `_SECRET_WORDS`, or the name run
-# together ends with one of `_SECRET_ENDINGS` ("apiKey", "accessToken", "clientSecret").
-_SECRET_WORDS = frozenset({
-    "key", "apikey", "token", "secret", "sig", "signature", "password", "passwd", "pwd",
-    "pass", "passphrase", "auth", "authorization", "credential", "credentials", "session",
-    "sessionid", "jwt", "hmac", "otp"})
-_SECRET_ENDINGS = ("key", "token", "secret", "sig", "signature", "password", "passwd",
-                   "credential", "credentials")
-_WORD = re.compile(r"[a-z0-9]+")
-REDACTED = "***"
-# A parameter of a query (or of a fragment, "#access_token=…"): after "?", "&", ";" (and
-# "&amp;") or "#", up to the next separator, quote, bracket or white space (a URL quoted or
-# bracketed in a message), a sentence's punctuation before those left out ("…?key=K: x").
-_PARAMETER = re.compile(r"(?<=[?&;#])([^=&;#?\s'\"<>]+)=([^&;#\s'\"<>|()\[\]]+?)"
-                        r"(?=[.,:!?]*(?:[&;#\s'\"<>|()\[\]]|$))")
-
-
-def is_secret_parameter(name: str) -> bool:
-    """Whether a query parameter's name is one that conventionally carries a secret: `key`,
-    `api_key`, `apiKey`, `token`, `access_token`, `secret`, `sig`, `signature`, `password`,
-    `X-Amz-Credential`, `auth`, `session`, …"""
-    words = _WORD.findall(unquote(name).lower())
-    return any(w in _SECRET_WORDS for w in words) or "".join(words).endswith(_SECRET_ENDINGS)
-
-
-def redact_secrets(text: str) -> str:
-    """`text` (a URL, or a message naming URLs) with the value of every query parameter that
-    conventionally carries a secret (`is_secret_parameter`) replaced by "***":
-    "https://example.com/feed?api_key=***&lang=en". What is fetched keeps the value; only
-    what is shown or logged loses it."""
-    if "=" not in text:
-        return text
-    return _PARAMETER.sub(lambda m: f"{m.group(1)}={REDACTED}" if is_secret_parameter(
-        m.group(1)) else m.group(0), text)
-
-
-def shown_url(url: str) -> str:
-    """`url` as it may be shown or logged: no user name or password (`without_credentials`)
-    and no secret query parameter's value (`redact_secrets`)."""
-    return redact_secrets(without_credentials(url))
-
-
-def is_redacted(shown: str) -> bool:
-    """Whether a URL as shown (`shown_url`) lost a secret: it is no link to follow."""
-    return f"//{REDACTED}@" in shown or f"={REDACTED}" in shown
 
 
 def canonical_url(url: str) -> str:
@@ -136,8 +85,9 @@ def _percent_normal(text: str) -> str:
 def comparable_url(url: str) -> str:
     """`url` normalised for comparison only (is this feed already followed?), as RFC 3986
     §6.2.2–6.2.3 says two spellings are equivalent: scheme and host lower-case (a non-ASCII
-    host in IDNA, as it is requested), no default port, no fragment (never sent), no empty
-    query, percent-encodings' case (`_percent_normal`), "/" for an empty path. Path case and
+    host in IDNA, as it is requested; an IPv6 address compressed), no default port, no
+    fragment (never sent), no empty query, percent-encodings' case (`_percent_normal`), no
+    dot segments, "/" for an empty path. Path case and
     query order are kept: a server may tell them apart. (`canonical_url` goes further, for an
     article's identity: tracking parameters dropped, the others sorted.) A URL that cannot be
     read (`split_url`) comes back as it is, stripped."""
@@ -152,13 +102,22 @@ def comparable_url(url: str) -> str:
             host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except UnicodeError:  # idna.IDNAError too: compared as it is
             pass
-    if ":" in host:  # an IPv6 literal
+    if ":" in host:  # an IPv6 literal, in its one written form (RFC 5952: "2001:db8::1")
+        try:
+            host = ipaddress.IPv6Address(host).compressed
+        except ValueError:  # a zone ("fe80::1%25eth0"): compared as it is
+            pass
         host = f"[{host}]"
     userinfo, at, _ = parts.netloc.rpartition("@")
     netloc = f"{userinfo}{at}{host}"
     if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
         netloc += f":{parts.port}"
     path = _percent_normal(parts.path) or ("/" if scheme in _DEFAULT_PORTS else "")
+    if path.startswith("/") and not path.startswith("//") and any(
+            s in (".", "..") for s in path.split("/")):
+        # dot segments removed (§6.2.2.3: "/news/./feed.xml", "/old/../news/feed.xml"; an
+        # encoded "%2E" is "." by then), as urljoin resolves a reference
+        path = urlsplit(urljoin("http://h/", path)).path
     return urlunsplit((scheme, netloc, path, _percent_normal(parts.query), ""))
 
 

@@ -1,0 +1,102 @@
+"""What a URL may show: no user name or password before its host and no value of a query
+parameter that conventionally carries a secret (`api_key`, `token`, `sig`, …). A feed's URL
+(`bot.feeds`) and an article's link (`bot.reply.shown_link`: the Sources of a briefing, a
+claim's citations, `/source`, `briefbot sources`) are shown and logged so; what is stored and
+fetched keeps them.
+
+Imports nothing of bot."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_AUTHORITY = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#\\]*)")
+
+
+def without_credentials(url: str) -> str:
+    """`url` as it may be shown or logged: a user name or password before its host
+    ("https://alice:s3cret@example.com/feed") replaced by "***" ("https://***@example.com/feed"),
+    however malformed the rest; any other URL as it is."""
+    m = _AUTHORITY.match(url)
+    if m is None or "@" not in m.group(2):
+        return url
+    host = m.group(2).rpartition("@")[2]
+    return f"{m.group(1) or ''}//***@{host}{url[m.end():]}"
+
+
+# Query parameter names that conventionally carry a secret (an API key, an access token, a
+# signature, a password): a word of the name (split at anything not a letter or digit:
+# "api_key", "X-Amz-Signature", "access.token") is one of `_SECRET_WORDS`, or the name run
+# together ends with one of `_SECRET_ENDINGS` ("apiKey", "accessToken", "clientSecret").
+_SECRET_WORDS = frozenset({
+    "key", "apikey", "token", "secret", "sig", "signature", "password", "passwd", "pwd",
+    "pass", "passphrase", "auth", "authorization", "credential", "credentials", "session",
+    "sessionid", "jwt", "hmac", "otp"})
+_SECRET_ENDINGS = ("key", "token", "secret", "sig", "signature", "password", "passwd",
+                   "credential", "credentials", "sessionid", "sessid")  # jsessionid, PHPSESSID
+_WORD = re.compile(r"[a-z0-9]+")
+REDACTED = "***"
+# A parameter of a query (or of a fragment, "#access_token=…"): after "?", "&", ";" (and
+# "&amp;") or "#", up to the next separator, quote, bracket or white space (a URL quoted or
+# bracketed in a message), a sentence's punctuation at its end given back to the sentence
+# ("…?key=K: x"; `_SENTENCE_END`). Read greedily, in linear time: a lazy value tried the
+# punctuation that follows at each of its characters (a server's 60,000 dots: 30 s).
+# A "?" starting another parameter ends a value ("?next=/a?token=…"), as in `redact_url`.
+_PARAMETER = re.compile(r"(?<=[?&;#])([^=&;#?\s'\"<>]+)="
+                        r"((?:[^?&;#\s'\"<>|()\[\]]|\?(?![^=&;#?\s'\"<>]+=))+)")
+_SENTENCE_END = ".,:!?"
+
+
+# A parameter of one URL (`redact_url`): after "?", "&", ";" or "#", its value runs to the next
+# "&", ";" or "#", or to a "?" starting another parameter ("?next=/a?token=…"), whatever it
+# holds: a bar, a quote, a bracket, a space or a final "." is the value's, not the end of a
+# URL in a sentence (`_PARAMETER` took them so, and showed the rest of the value).
+_URL_PARAMETER = re.compile(r"(?<=[?&;#])([^=&;#?]+)=([^&;#]+?)(?=[&;#]|\?[^=&;#?]*=|\Z)")
+
+
+def is_secret_parameter(name: str) -> bool:
+    """Whether a query parameter's name is one that conventionally carries a secret: `key`,
+    `api_key`, `apiKey`, `token`, `access_token`, `secret`, `sig`, `signature`, `password`,
+    `X-Amz-Credential`, `auth`, `session`, …"""
+    words = _WORD.findall(unquote(name).lower())
+    return any(w in _SECRET_WORDS for w in words) or "".join(words).endswith(_SECRET_ENDINGS)
+
+
+def redact_secrets(text: str) -> str:
+    """`text` (a URL, or a message naming URLs) with the value of every query parameter that
+    conventionally carries a secret (`is_secret_parameter`) replaced by "***":
+    "https://example.com/feed?api_key=***&lang=en". What is fetched keeps the value; only
+    what is shown or logged loses it."""
+    if "=" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        value = m.group(2).rstrip(_SENTENCE_END)
+        if not value or not is_secret_parameter(m.group(1)):
+            return m.group(0)
+        return f"{m.group(1)}={REDACTED}{m.group(2)[len(value):]}"
+
+    return _PARAMETER.sub(one, text)
+
+
+def redact_url(url: str) -> str:
+    """One URL with the value of every parameter of its query, fragment or path (";name=")
+    that conventionally carries a secret replaced by "***", whole: `redact_secrets` reads
+    a message, where a URL ends at a space, a quote or a bracket; a URL's value goes on to
+    its next separator."""
+    if "=" not in url:
+        return url
+    return _URL_PARAMETER.sub(lambda m: f"{m.group(1)}={REDACTED}" if is_secret_parameter(
+        m.group(1)) else m.group(0), url)
+
+
+def shown_url(url: str) -> str:
+    """`url` as it may be shown or logged: no user name or password (`without_credentials`)
+    and no secret parameter's value (`redact_url`)."""
+    return redact_url(without_credentials(url))
+
+
+def is_redacted(shown: str) -> bool:
+    """Whether a URL as shown (`shown_url`) lost a secret: it is no link to follow."""
+    return f"//{REDACTED}@" in shown or f"={REDACTED}" in shown
