@@ -29,7 +29,7 @@ from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
 from bot.digest.people import whos_who
-from bot.digest.stories import StoryDoc, copy_groups, group_stories
+from bot.digest.stories import DisjointSets, StoryDoc, copy_groups, group_stories
 from bot.digest.summarize import (
     Scored,
     Unit,
@@ -410,18 +410,11 @@ def _matches_topic(query_tokens: set[str], doc_tokens: set[str]) -> bool:
 
 def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]) -> list[int]:
     """Group index per document: syndicated copies (sharing long sentences) are one source."""
-    parent = list(range(len(docs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(docs))
     index = {d["id"]: i for i, d in enumerate(docs)}
     for a, b in copied_pairs((s["doc_id"], s["text"], s["key"]) for s in sents):
-        parent[find(index[a])] = find(index[b])
-    return [find(i) for i in range(len(docs))]
+        sets.union(index[a], index[b])
+    return [sets.find(i) for i in range(len(docs))]
 
 
 def _reads_before(defn: DigestDef, kind: str) -> list[SectionDef]:

@@ -145,6 +145,26 @@ def _word_hash(word: str) -> int:
     return zlib.crc32(word.encode("utf-8"))
 
 
+class DisjointSets:
+    """Groups of 0..n-1 joined pair by pair (union-find, path halving): each group is named by
+    its smallest member."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
 def copy_groups(docs: Sequence[StoryDoc], g: Grouping | None = None,
                 words: Sequence[Sequence[str]] | None = None) -> list[list[int]]:
     """The articles grouped into near-verbatim copies: [[indexes, ascending]], ordered by their
@@ -155,18 +175,8 @@ def copy_groups(docs: Sequence[StoryDoc], g: Grouping | None = None,
     same groups in any order of the articles (save texts tied in length and smallest 5-grams)."""
     g = g or Grouping()
     ws = [_words(d.text) for d in docs] if words is None else words
-    parent = list(range(len(docs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    sets = DisjointSets(len(docs))
+    find, union = sets.find, sets.union
 
     exact: dict[tuple[str, ...], int] = {}  # by the words (two words may share a hash)
     texts: list[int] = []  # the first article of each text of `_SHINGLE` words or more
@@ -232,20 +242,13 @@ def _near_copies(texts: Sequence[Sequence[int]], articles: Sequence[int],
     for a in sorted(range(len(texts)), key=lambda a: (size[a], sketch[a], a)):
         for x in sketch[a]:
             bucket[x].append(a)
-    parent = list(range(len(texts)))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
+    sets = DisjointSets(len(texts))
     out: list[tuple[int, int]] = []
     for holders in bucket.values():
         reps: list[int] = []
         for a in holders:
             for b in reps:
-                if find(a) == find(b):
+                if sets.find(a) == sets.find(b):
                     break
                 small, large = sorted((size[a], size[b]))
                 if small < share * large:
@@ -253,7 +256,7 @@ def _near_copies(texts: Sequence[Sequence[int]], articles: Sequence[int],
                 both = np.intersect1d(h[bounds[a]:bounds[a + 1]], h[bounds[b]:bounds[b + 1]],
                                       assume_unique=True)
                 if len(both) >= share * large:
-                    parent[find(a)] = find(b)
+                    sets.union(a, b)
                     out.append((articles[a], articles[b]))
                     break
             else:
