@@ -617,7 +617,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     # copies of one on one line; `--json` lists each). Copies there are near-verbatim ones of
     # one independence group: a report of its own quoting two sentences of a wire story counts
     # with it as one source, but was listed as its copy, its title shown nowhere.
-    verbatim = _verbatim_groups(briefed, by_doc_rows)
+    verbatim = _verbatim_groups(briefed, by_doc_rows, [group_of[d["id"]] for d in briefed])
     copy_key = [(group_of[d["id"]], verbatim[k]) for k, d in enumerate(briefed)]
     lead: dict[tuple[int, int], int] = {}
     for i in order:
@@ -665,17 +665,26 @@ def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
     return [(sid, [window[i] for i in members]) for sid, members in group_stories(sdocs)]
 
 
-def _verbatim_groups(docs: Sequence[dict[str, Any]],
-                     rows_of: dict[str, list[dict[str, Any]]]) -> list[int]:
-    """Per article, the index of its near-verbatim copies' group (`copy_groups` over its
-    sentences, not its title: outlets give a wire story headlines of their own)."""
-    sdocs = [StoryDoc(d["id"], " ".join(r["text"] for r in rows_of.get(d["id"], ())
-                                        if not is_chrome(r["text"])))
-             for d in docs]
-    out = [0] * len(docs)
-    for k, members in enumerate(copy_groups(sdocs)):
-        for i in members:
-            out[i] = k
+def _verbatim_groups(docs: Sequence[dict[str, Any]], rows_of: dict[str, list[dict[str, Any]]],
+                     independence: Sequence[int]) -> list[int]:
+    """Per article, a number naming its near-verbatim copies' group (`copy_groups` over its
+    sentences, not its title: outlets give a wire story headlines of their own). Only read
+    among the articles of one independence group (`independence`, per article): copies of
+    another are another source anyway, and an article alone in its group is no copy (most
+    are: reading every article's words again took ~0.4 s of a 10k-article briefing)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, g in enumerate(independence):
+        members[g].append(i)
+    out = list(range(len(docs)))  # alone: its own number
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        sdocs = [StoryDoc(docs[i]["id"], " ".join(r["text"] for r in rows_of.get(docs[i]["id"], ())
+                                                  if not is_chrome(r["text"])))
+                 for i in group]
+        for copies in copy_groups(sdocs):
+            for k in copies:
+                out[group[k]] = group[copies[0]]
     return out
 
 
