@@ -1154,7 +1154,9 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
                 texts_of = defaultdict(list)
                 for u in units:
                     texts_of[u.doc].append(u.text)
-            names[doc] = month_names(" ".join(texts_of[doc]))
+            # sentence by sentence: one without a stop ("Figures from the Met Office")
+            # joined to the next ("… Office May was …") made a name of its month
+            names[doc] = frozenset().union(*(month_names(t) for t in texts_of[doc]))
         mentions = [m for m in extract_dates(text, anchor, names.get(doc, frozenset()))
                     if m.event]
         if mentions:
