@@ -1120,6 +1120,10 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
             continue
         _, same = restatements(units, ctx.scored, [i], ctx.weights)[i]
         stating, _ = _accounts(ctx, i, same, [])
+        if reason.startswith("denial"):
+            # a sentence as similar but asserting what it denies ("… plans to close the
+            # mine, officials said") states no denial: not a source of it
+            stating = [j for j in stating if denials(units[j].text)]
         if figures:  # a single-source figure: the articles giving it
             numbers = {_number(f) for f in figures}
             stating = [j for j in stating if numbers & set(re.findall(_NUMBER, units[j].text))]
