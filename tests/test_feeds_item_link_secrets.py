@@ -28,8 +28,7 @@ from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
-from bot.digest.build import source_bullet
-from bot.reply import Reply, SourceRef, render_text, shown_link
+from bot.reply import Reply, SourceRef, render_text, shown_link, source_bullet
 from tests.feeds_server import STORY, FixtureServer, Route, article_page, set_feed
 from tests.test_feeds import feed_settings
 
