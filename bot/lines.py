@@ -88,7 +88,21 @@ def _skip_bytes(buffer: IO[bytes], head: bytes, encoding: str, limit: int) -> Li
         padding = padding and not piece.strip()
     if utf16:  # as a line within the limit is answered (its NUL bytes are no characters)
         return _decoded(head, encoding)
+    if padding and not _decodes(head, encoding):
+        # its text is read: a byte that does not decode is named, as within the threshold
+        # (decoded with "replace", "caf\xe9" and 5,000 spaces was "caf\ufffd", no problem)
+        return _decoded(head, encoding)
     return _padded_or_long(first, limit, count - end, padding)
+
+
+def _decodes(head: bytes, encoding: str) -> bool:
+    """Whether the first bytes of a line decode, strictly (a character cut at their end may
+    be completed by the bytes after them)."""
+    try:
+        codecs.getincrementaldecoder(encoding)("strict").decode(head)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _skip_text(stream: IO[Any], head: str, limit: int) -> Line:

@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-_AUTHORITY = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#\\]*)")
+# White space before the URL, and a tab or line break inside its scheme, are dropped as
+# browsers (and `bot.reply.link`) drop them: " https://alice:pw@host/" (a JSONL `url` is
+# stored as written) kept its password in `shown_url`; so did "https:\\alice:pw@host/" (a
+# backslash is a slash there to a browser).
+_AUTHORITY = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\t\r\n-]*:)?)[/\\]{2}([^/?#\\]*)")
 
 
 def without_credentials(url: str) -> str:

@@ -77,3 +77,18 @@ def test_the_development_is_disputed_by_the_other_toll(store: Store, settings: S
     assert watch is not None
     rival = [i for i in watch.items if i.note == "conflicting account: 15 rather than 12"]
     assert [[number[c] for c in i.citations] for i in rival] == [["k2"]], watch.items
+
+
+# Second read of 2d1e248: a number closing its clause is not always a count of the restated
+# sentence's quantity: an age ("a boy aged 15,") or a count of another verb ("wounded 30,")
+# is no other toll. Design question, not fixed: each side gives one count and one of them
+# names nothing after it, so "15 rather than 12" / "30 rather than 12".
+@pytest.mark.xfail(strict=True, reason="an unstated count is taken for the other side's "
+                                       "quantity whatever its verb or noun")
+@pytest.mark.parametrize("other", [
+    "A bomb blast in the market of Kessel on Tuesday killed a boy aged 15, police said.",
+    "A bomb blast in the market of Kessel on Tuesday wounded 30, police said.",
+])
+def test_a_number_closing_its_clause_that_counts_nothing_of_the_toll_is_no_conflict(
+        other: str) -> None:
+    assert Accounts().conflict(BLAST, None, other, None) is None, other

@@ -102,3 +102,31 @@ def test_an_item_cites_every_outlet_stating_it(
     # It cited one article ("[1]", 1 source).
     assert sorted(ids[c] for c in item.citations) == ["d0", "d1", "d2"]
     assert item.sources == 3
+
+
+# Second read of 7db8f04: a sentence as similar as a restatement (`states_fact`: similarity
+# >= 0.45) but asserting what the other denies states no denial: the denial was cited to the
+# articles reporting the plan, "3 sources" for a denial one ministry statement made.
+ASSERTED = [
+    ("Valdoria denies plan to close Kessel mine", "Paper A",
+     "Valdoria's mining ministry denied on Tuesday that it plans to close the Kessel copper "
+     "mine. Miners had feared for their jobs since the spring."),
+    ("Kessel mine to close", "Paper B",
+     "Valdoria's mining ministry plans to close the Kessel copper mine, two officials said on "
+     "Tuesday. The mine employs most of the valley's workers."),
+    ("Kessel closure planned", "Paper C",
+     "On Tuesday two officials said Valdoria's mining ministry plans to close the Kessel copper "
+     "mine. The union called a meeting."),
+]
+
+
+def test_a_denial_is_not_cited_to_the_articles_asserting_what_it_denies(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    _write(corpus, [{"id": f"d{n}", "title": t, "outlet": o, "published": "2026-11-24", "text": x}
+                    for n, (t, o, x) in enumerate(ASSERTED)])
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    items, ids = _to_watch(store, settings)
+    denied = [i for i in items if (i.note or "").startswith("denial")]
+    assert len(denied) == 1, [(i.text, i.note) for i in items]
+    assert [ids[c] for c in denied[0].citations] == ["d0"], denied[0]
+    assert denied[0].sources == 1

@@ -1122,6 +1122,10 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
             continue
         _, same = restatements(units, ctx.scored, [i], ctx.weights)[i]
         stating, _ = _accounts(ctx, i, same, [])
+        if reason.startswith("denial"):
+            # a sentence as similar but asserting what it denies ("… plans to close the
+            # mine, officials said") states no denial: not a source of it
+            stating = [j for j in stating if denials(units[j].text)]
         if figures:  # a single-source figure: the articles giving it
             numbers = {_number(f) for f in figures}
             stating = [j for j in stating if numbers & set(re.findall(_NUMBER, units[j].text))]
@@ -1156,7 +1160,9 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
                 texts_of = defaultdict(list)
                 for u in units:
                     texts_of[u.doc].append(u.text)
-            names[doc] = month_names(" ".join(texts_of[doc]))
+            # sentence by sentence: one without a stop ("Figures from the Met Office")
+            # joined to the next ("… Office May was …") made a name of its month
+            names[doc] = frozenset().union(*(month_names(t) for t in texts_of[doc]))
         mentions = [m for m in extract_dates(text, anchor, names.get(doc, frozenset()))
                     if m.event]
         if mentions:

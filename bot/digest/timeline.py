@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.text.words import STOPWORDS
+
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
@@ -57,10 +59,13 @@ _SUBJECT = "m-subject"
 # A month word written as a name: after a capitalised word that is not one taking a date
 # ("Theresa May", "Brian May", "Prime Minister May"; not "In May", "Last May"), or after a
 # title or an initial ("Mrs. May", "Brian H. May"); never before a day ("Monday May 5").
+# A function word is capitalised opening a sentence, and is no given name: "As May ends",
+# "With June approaching", "Between May and July", "If May proves dry" are months.
 _NAME_BEFORE = (rf"(?:\b(?P<before>[A-Z][a-z]+)\s+|\b(?:{'|'.join(_TITLE_ABBREVIATIONS)})\.\s*)")
 _TAKES_A_DATE = frozenset("in on by since until till during throughout last this next early late "
                           "mid and but or from to of the for at through before after each every "
-                          "that when while".split())
+                          "that when while around within across toward towards beginning "
+                          "starting come circa".split()) | STOPWORDS
 _MONTH_AS_NAME = re.compile(rf"{_NAME_BEFORE}(?P<m>{_MONTH_NAME})\b(?!\s+\d)")
 # A year before 1800 is read only where a count cannot be: followed by the end of the text,
 # punctuation or a word that starts a clause ("in 1776, the colonies", "in 1776 the", "July

@@ -1,0 +1,76 @@
+"""A month word written as a name (`timeline.month_names`) is read after a capitalised word
+that takes no date ("Theresa May"). Words opening a sentence are capitalised too: "As May
+ends, …", "With June approaching, …", "Between May and July, …", "If May proves …", "Around
+May, …" are months, and reading them as names lost the article's real month dates ("May was
+the driest month on record" undated). And the digest read an article's names from its
+sentences joined with spaces: a sentence without a final stop ("Rainfall figures from the Met
+Office", a paragraph of its own) ran into the next one, "Office May was …", a name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest
+from bot.digest.timeline import extract_dates, month_names
+
+
+@pytest.mark.parametrize("opening", [
+    "As May ends, the reservoirs of the valley are low.",
+    "With June approaching, the reservoirs of the valley are low.",
+    "Between May and July, the reservoirs of the valley fell by half.",
+    "If May proves as dry, the reservoirs of the valley will be empty.",
+    "Around May, the reservoirs of the valley usually fill again.",
+    "Both May and June were dry in the valley.",
+])
+def test_a_month_after_a_word_opening_a_sentence_is_no_name(opening: str) -> None:
+    assert month_names(opening) == frozenset(), opening
+    article = f"{opening} May was the driest month on record in the valley."
+    found = [(m.written, m.iso) for m in extract_dates(article, "2024-07-01",
+                                                       month_names(article))]
+    assert ("May", "2024-05") in found, (article, found)
+
+
+def test_a_sentence_without_a_stop_makes_no_name_of_the_next_ones_month(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    text = ("Rainfall figures from the Met Office\n\n"
+            "May was the driest month on record in the valley of the Elm river.\n\n"
+            "The reservoirs of the Elm valley fell to a third of their level by June 20.")
+    (corpus / "c.jsonl").write_text(json.dumps(
+        {"id": "r1", "title": "Drought in the Elm valley", "outlet": "Outlet",
+         "published": "2024-07-01", "text": text}) + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    section = build_digest(store, settings, only="timeline").section("timeline")
+    assert section is not None
+    dates = [(it.date, it.text.split()[0]) for it in section.items]
+    assert ("2024-05", "May") in dates, dates
+
+
+# Design questions (not fixed): a month word that is a given name, before its surname, is
+# not read as a name ("April Ryan", "June Carter", "August Wilson"); and a copula before any
+# word ending in "-ed" is taken for a passive of a person ("June was named chair"), so the
+# months of "March was marked by protests" and "May was expected to be the wettest month" are
+# lost.
+@pytest.mark.xfail(strict=True, reason="a month given name before a surname is no name")
+def test_a_month_that_is_a_given_name_is_no_date_in_its_article() -> None:
+    article = ("April Ryan asked the first question at the briefing. April is a veteran of "
+               "the White House press room.")
+    found = [(m.written, m.iso) for m in extract_dates(article, "2024-07-01",
+                                                       month_names(article))]
+    assert found == [], found
+
+
+@pytest.mark.xfail(strict=True, reason="a copula before a word in -ed is read as a person's "
+                                       "passive")
+@pytest.mark.parametrize("sentence", [
+    "March was marked by protests outside the harbour office.",
+    "May was expected to be the wettest month of the year.",
+])
+def test_a_month_subject_of_a_passive_is_a_date(sentence: str) -> None:
+    found = [(m.written, m.iso) for m in extract_dates(sentence, "2024-07-01")]
+    assert found[:1] and found[0][0] in ("March", "May"), found
