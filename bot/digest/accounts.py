@@ -41,7 +41,7 @@ from bot.text.stance import (
 )
 from bot.text.stance import features as stance_features
 from bot.text.wordnet import Lexicon
-from bot.text.words import ORDINAL
+from bot.text.words import ORDINAL, STOPWORDS, stem
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")s?\b")
@@ -208,6 +208,15 @@ class Accounts:
             return None
         if not (_unstated(a, a_text) or _unstated(b, b_text)):
             return None
+        # A count no content word before it ties to the other side's: "killed 15," and
+        # "rose to 15," stand for the other's "killed 12 people"; "a boy aged 15," and
+        # "wounded 30," count something else.
+        for side, text, other, other_text in ((a, a_text, b, b_text), (b, b_text, a, a_text)):
+            if _unstated(side, text):
+                word = _word_before(side, text)
+                if word is not None and word not in STOPWORDS and word not in _APPROXIMATE \
+                        and stem(word) != stem(_word_before(other, other_text) or ""):
+                    return None
         # What a side says it counts with "of" ("60% of its population") is on the other side.
         if (a.counted and not a.counted & self._feats(b_text).terms) \
                 or (b.counted and not b.counted & self._feats(a_text).terms):
@@ -223,6 +232,24 @@ class Accounts:
 
 
 _WRITTEN_NUMBER = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)(?=\s*(?:[,.;:!?)]|$))")
+
+
+_NUMBER_AT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)")
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]*)[^A-Za-z0-9]*$")
+# Words that only qualify a count ("at least 15", "nearly 15"): not what it counts.
+_APPROXIMATE = frozenset("least most nearly almost roughly approximately around some about "
+                         "over under".split())
+
+
+def _word_before(count: Unit, text: str) -> str | None:
+    """The word right before the count as the sentence writes it ("killed 15" -> "killed"),
+    lower case; None when it opens the sentence or is not found."""
+    text = strip_dateline(text)
+    for m in _NUMBER_AT.finditer(text):
+        if m.group(1).replace(",", "").rstrip(".") == count.key:
+            w = _LAST_WORD.search(text[:m.start()])
+            return w.group(1).lower() if w else None
+    return None
 
 
 def _unstated(count: Unit, text: str) -> bool:
