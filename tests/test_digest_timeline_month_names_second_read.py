@@ -51,18 +51,21 @@ def test_a_sentence_without_a_stop_makes_no_name_of_the_next_ones_month(
     assert ("2024-05", "May") in dates, dates
 
 
-# Design questions (not fixed): a month word that is a given name, before its surname, is
-# not read as a name ("April Ryan", "June Carter", "August Wilson"); and a copula before any
+# A month word that is a given name, before its surname, was not read as a name ("April
+# Ryan", "June Carter", "August Wilson"; fixed). Design question (not fixed): a copula before any
 # word ending in "-ed" is taken for a passive of a person ("June was named chair"), so the
 # months of "March was marked by protests" and "May was expected to be the wettest month" are
 # lost.
-@pytest.mark.xfail(strict=True, reason="a month given name before a surname is no name")
 def test_a_month_that_is_a_given_name_is_no_date_in_its_article() -> None:
     article = ("April Ryan asked the first question at the briefing. April is a veteran of "
                "the White House press room.")
     found = [(m.written, m.iso) for m in extract_dates(article, "2024-07-01",
                                                        month_names(article))]
     assert found == [], found
+    assert month_names("June Carter sang. August Wilson wrote plays.") == {"june", "august"}
+    # The month after a word taking a date, or before a day, a month or a stop word: no name.
+    assert month_names("In May Britain voted. Early June Parliament met. On Monday May 5 it "
+                       "rained. May And June were wet.") == frozenset()
 
 
 @pytest.mark.xfail(strict=True, reason="a copula before a word in -ed is read as a person's "

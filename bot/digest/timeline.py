@@ -67,6 +67,13 @@ _TAKES_A_DATE = frozenset("in on by since until till during throughout last this
                           "that when while around within across toward towards beginning "
                           "starting come circa".split()) | STOPWORDS
 _MONTH_AS_NAME = re.compile(rf"{_NAME_BEFORE}(?P<m>{_MONTH_NAME})\b(?!\s+\d)")
+# A month word as a given name, before a surname ("April Ryan", "June Carter"): a capitalised
+# word no month, weekday or stop word follows it, and no word taking a date comes before it
+# ("In May Britain voted" is the month).
+_MONTH_GIVEN_NAME = re.compile(rf"(?:\b(?P<before>[A-Za-z]+)[ \t]+)?\b(?P<m>{_MONTH_NAME})[ \t]+"
+                               r"(?P<after>[A-Z][a-z]+)\b")
+_NO_SURNAME = frozenset(m.lower() for m in MONTHS) | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday".split())
 # A year before 1800 is read only where a count cannot be: followed by the end of the text,
 # punctuation or a word that starts a clause ("in 1776, the colonies", "in 1776 the", "July
 # 4, 1776."), never by a noun ("in 1500 homes", "June 19, 1500 people"): a four-digit number
@@ -261,8 +268,13 @@ def month_names(text: str) -> frozenset[str]:
     """The month words `text` (an article) writes as a name ("Theresa May lost the vote":
     {"may"}): in that article a sentence opening with the word ("May was defeated …", "May is
     also an astrophysicist") is about the person, not the month."""
-    return frozenset(m.group("m").lower() for m in _MONTH_AS_NAME.finditer(text)
-                     if (m.group("before") or "").lower() not in _TAKES_A_DATE)
+    after = frozenset(m.group("m").lower() for m in _MONTH_AS_NAME.finditer(text)
+                      if (m.group("before") or "").lower() not in _TAKES_A_DATE)
+    given = frozenset(m.group("m").lower() for m in _MONTH_GIVEN_NAME.finditer(text)
+                      if (m.group("before") or "").lower() not in _TAKES_A_DATE
+                      and m.group("after").lower() not in _NO_SURNAME
+                      and m.group("after").lower() not in STOPWORDS)
+    return after | given
 
 
 def extract_dates(text: str, anchor: date | str | None = None,
