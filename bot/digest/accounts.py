@@ -29,6 +29,7 @@ from bot.digest.timeline import extract_dates
 from bot.text.aliases import AliasTable, Analysis
 from bot.text.stance import (
     FRAME_STRONG,
+    WEEKDAY_NAMES,
     Claim,
     Features,
     Match,
@@ -43,7 +44,7 @@ from bot.text.stance import features as stance_features
 from bot.text.wordnet import Lexicon
 from bot.text.words import ORDINAL, STOPWORDS, stem
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = tuple(name.title() for name in WEEKDAY_NAMES)
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")s?\b")
 _DAY_ANCHOR = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
 _NO_LEXICON = Lexicon(None)  # synonyms do not make a slot: the claim's units need no WordNet

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.text.stance import WEEKDAYS
 from bot.text.words import STOPWORDS
 
 MONTHS = {
@@ -72,8 +73,7 @@ _MONTH_AS_NAME = re.compile(rf"{_NAME_BEFORE}(?P<m>{_MONTH_NAME})\b(?!\s+\d)")
 # ("In May Britain voted" is the month).
 _MONTH_GIVEN_NAME = re.compile(rf"(?:\b(?P<before>[A-Za-z]+)[ \t]+)?\b(?P<m>{_MONTH_NAME})[ \t]+"
                                r"(?P<after>[A-Z][a-z]+)\b")
-_NO_SURNAME = frozenset(m.lower() for m in MONTHS) | frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday".split())
+_NO_SURNAME = frozenset(MONTHS) | WEEKDAYS
 # A year before 1800 is read only where a count cannot be: followed by the end of the text,
 # punctuation or a word that starts a clause ("in 1776, the colonies", "in 1776 the", "July
 # 4, 1776."), never by a noun ("in 1500 homes", "June 19, 1500 people"): a four-digit number

@@ -47,11 +47,12 @@ LONG_MATCHED_MASS = 0.5  # matched weight, in units of the rarest possible term'
 LONG_MATCHED_UNITS = 2  # claim units the sentence must share
 LONG_RELATIVE_SCORE = 0.4  # retrieval score relative to the best candidate
 
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-MONTHS = frozenset(
-    "january february march april may june july august september october november december"
-    .split()
-)
+# In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1).
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+WEEKDAYS = frozenset(WEEKDAY_NAMES)
+MONTHS = frozenset(MONTH_NAMES)
 NEGATIONS = frozenset(
     "not no never n't nor neither none nobody nothing unlikely withhold withholds withheld "
     "refuse refuses refused declined".split()
@@ -431,9 +432,6 @@ def day_term(month: str, day: str) -> str:
     return f"{month}:{int(m[1]) if m else day}"
 
 
-_WEEKDAY_ORDER = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -471,15 +469,15 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
         return set()
     out: set[str] = set()
     for name in f.weekdays:
-        if name not in _WEEKDAY_ORDER:
+        if name not in WEEKDAY_NAMES:
             continue
-        readings = weekday_dates(day, _WEEKDAY_ORDER.index(name))
+        readings = weekday_dates(day, WEEKDAY_NAMES.index(name))
         if len({when.year for when in readings}) > 1:
             # Across a year's end the terms of both readings would state a date neither gives
             # (the day of one, the year of the other): the day on or before the article's only.
             readings = readings[:1]
         for when in readings:
-            month = _MONTH_NAMES[when.month - 1]
+            month = MONTH_NAMES[when.month - 1]
             out.update((stem(month), day_term(month, str(when.day))))
             if not f.years:
                 out.add(str(when.year))
