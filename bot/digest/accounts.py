@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 
 from bot.digest.timeline import extract_dates
 from bot.text.aliases import AliasTable, Analysis
@@ -37,6 +36,7 @@ from bot.text.stance import (
     _shown,
     match,
     parse_claim,
+    published_day,
     strip_dateline,
     weekday_dates,
 )
@@ -46,7 +46,6 @@ from bot.text.words import ORDINAL, STOPWORDS, stem
 
 _WEEKDAYS = tuple(name.title() for name in WEEKDAY_NAMES)
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")s?\b")
-_DAY_ANCHOR = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
 _NO_LEXICON = Lexicon(None)  # synonyms do not make a slot: the claim's units need no WordNet
 
 # A calendar reading of a date mention: (year, month, day), None where the text does not say.
@@ -86,13 +85,7 @@ def dates_of(text: str, anchor: str | None) -> Dated:
         if r is not None:
             written.append(d.written)
             readings.append(r)
-    m_anchor = _DAY_ANCHOR.match(anchor or "")
-    published: date | None = None
-    if m_anchor:
-        try:
-            published = date(*(int(x) for x in m_anchor.groups()))
-        except ValueError:
-            published = None
+    published = published_day(anchor)
     for m in _WEEKDAY.finditer(text):
         if published is None:
             continue
@@ -232,10 +225,10 @@ class Accounts:
         return counts[0] if len(counts) == 1 else None
 
 
-_WRITTEN_NUMBER = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)(?=\s*(?:[,.;:!?)]|$))")
-
-
-_NUMBER_AT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)")
+# A number as a sentence writes it ("15", "1,500", "2.5"), and one that ends its clause.
+_NUMBER = r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)"
+_NUMBER_AT = re.compile(_NUMBER)
+_WRITTEN_NUMBER = re.compile(_NUMBER + r"(?=\s*(?:[,.;:!?)]|$))")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]*)[^A-Za-z0-9]*$")
 # Words that only qualify a count ("at least 15", "nearly 15"): not what it counts.
 _APPROXIMATE = frozenset("least most nearly almost roughly approximately around some about "
@@ -247,17 +240,21 @@ def _word_before(count: Unit, text: str) -> str | None:
     lower case; None when it opens the sentence or is not found."""
     text = strip_dateline(text)
     for m in _NUMBER_AT.finditer(text):
-        if m.group(1).replace(",", "").rstrip(".") == count.key:
+        if _is_count(m, count):
             w = _LAST_WORD.search(text[:m.start()])
             return w.group(1).lower() if w else None
     return None
 
 
+def _is_count(m: re.Match[str], count: Unit) -> bool:
+    """The number `m` found is `count` (as the slots write it: no thousands separator)."""
+    return m.group(1).replace(",", "").rstrip(".") == count.key
+
+
 def _unstated(count: Unit, text: str) -> bool:
     """Nothing follows the count in its clause: punctuation or the end of the sentence (the
     count written in figures, "15", "1,500"; "1.5 million" says what it is)."""
-    return any(m.group(1).replace(",", "").rstrip(".") == count.key
-               for m in _WRITTEN_NUMBER.finditer(strip_dateline(text)))
+    return any(_is_count(m, count) for m in _WRITTEN_NUMBER.finditer(strip_dateline(text)))
 
 
 def _restates(m: Match) -> bool:

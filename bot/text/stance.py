@@ -435,6 +435,18 @@ def day_term(month: str, day: str) -> str:
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
+def published_day(published: str | None) -> date | None:
+    """The day an ISO date or timestamp names ("2016-03-07", "2016-03-07T09:00:00+00:00"), or
+    None (no date, another form, no such day)."""
+    m = _ISO_DAY.match(published or "")
+    if m is None:
+        return None
+    try:
+        return date(*(int(x) for x in m.groups()))
+    except ValueError:
+        return None
+
+
 def weekday_dates(published: date, weekday: int) -> tuple[date, ...]:
     """The dates a weekday (0 = Monday) names in an article published on `published`: the
     day on or before it, and the one a week later (news says "on Tuesday" of the past week,
@@ -453,14 +465,10 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
     "on Tuesday" of the past week, and sometimes of the next; across a year's end, the day on
     or before it alone). Only for a sentence that names no month of its own, and its year only when it names none; terms alone, so a claim's date
     can be stated by it and none is disputed by it (its months and years are unchanged)."""
-    if not f.weekdays or f.months or not published:
+    if not f.weekdays or f.months:
         return set()
-    m = _ISO_DAY.match(published)
-    if m is None:
-        return set()
-    try:
-        day = date(*(int(x) for x in m.groups()))
-    except ValueError:
+    day = published_day(published)
+    if day is None:
         return set()
     if not _is_year(str(day.year)):
         # A year no claim can name (years are read from 1900 to 2099): a placeholder, such as
