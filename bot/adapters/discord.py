@@ -99,8 +99,19 @@ INVITE_SCOPES = ("bot", "applications.commands")
 REQUIRED_PERMISSION_NAMES = ("view_channel", "send_messages", "send_messages_in_threads",
                              "embed_links", "attach_files")
 REQUIRED_PERMISSIONS = discord.Permissions(**dict.fromkeys(REQUIRED_PERMISSION_NAMES, True))
-_NAMES = [n.replace("_", " ").title().replace(" In ", " in ") for n in REQUIRED_PERMISSION_NAMES]
-PERMISSIONS_TEXT = ", ".join(_NAMES[:-1]) + " and " + _NAMES[-1]
+
+
+def _permission_name(name: str) -> str:
+    """"send_messages_in_threads" -> "Send Messages in Threads", as Discord's settings say."""
+    return name.replace("_", " ").title().replace(" In ", " in ")
+
+
+def _listed(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+PERMISSIONS_TEXT = _listed([_permission_name(n) for n in REQUIRED_PERMISSION_NAMES])
 
 
 def invite_url(client_id: int) -> str:
@@ -180,13 +191,6 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
         f"role {PERMISSIONS_TEXT} in {where} (Edit Channel → Permissions), then subscribe "
         "again."))
 
-
-def _permission_name(name: str) -> str:
-    return name.replace("_", " ").title().replace(" In ", " in ")
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class AnswerRateLimited(discord.DiscordException):
