@@ -142,6 +142,17 @@ def slack_error(exc: SlackApiError) -> str | None:
     return None
 
 
+def _rate_limited(exc: SlackApiError) -> bool:
+    """Slack refused the call for its rate limit (HTTP 429, or `ratelimited` in the body)."""
+    return int(getattr(exc.response, "status_code", 0) or 0) == 429 \
+        or slack_error(exc) == "ratelimited"
+
+
+def _retry_after(exc: SlackApiError) -> float | None:
+    """The wait the refusal's Retry-After asks for, in seconds (None: none readable)."""
+    return parse_retry_after(_header(exc.response.headers, "retry-after"))
+
+
 def _outage(exc: SlackApiError) -> str | None:
     """A description when the failure is Slack (or the way to it) being down or busy, not
     something wrong with the request or the token."""
@@ -510,10 +521,8 @@ async def channel_access(client: AsyncWebClient, command: dict[str, Any]) -> Cha
         error = slack_error(exc)
         if error == "channel_not_found":
             return ChannelAccess(problem=_hidden_channel(command))
-        status = int(getattr(exc.response, "status_code", 0) or 0)
-        if status == 429 or error == "ratelimited":
-            wait = parse_retry_after(_header(exc.response.headers, "retry-after"))
-            why = f"Slack is rate-limiting it for {wait_words(wait)}"
+        if _rate_limited(exc):
+            why = f"Slack is rate-limiting it for {wait_words(_retry_after(exc))}"
         elif error == "missing_scope":
             needed = exc.response.get("needed") if isinstance(exc.response.data, dict) else None
             why = (f"the app lacks the {needed or 'channels:read'} scope: update it from "
@@ -664,10 +673,10 @@ def _refused_hint(exc: SlackApiError, command: dict[str, Any]) -> str:
     if error == "channel_not_found":  # a private channel the app was not invited to
         return ("The app cannot see this channel (a private channel it was not invited to): "
                 "invite it (/invite @briefbot), or ask in a direct message.")
-    if int(getattr(exc.response, "status_code", 0) or 0) == 429 or error == "ratelimited":
+    if _rate_limited(exc):
         # The wait Slack asked for (Retry-After: 600 was told as "a minute"), as Discord's.
-        wait = parse_retry_after(_header(exc.response.headers, "retry-after"))
-        return f"Slack is rate-limiting this app's messages; try again in {wait_words(wait)}."
+        return ("Slack is rate-limiting this app's messages; try again in "
+                f"{wait_words(_retry_after(exc))}.")
     if _outage(exc) is not None:
         return "Slack is busy or unavailable; try again in a minute."
     if error in _AUTH:
@@ -688,9 +697,8 @@ def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -
     if error in _AUTH:
         return DeliveryError(_AUTH[error] + where, transient=False)
     if status == 429 or status >= 500 or error in _TRANSIENT:
-        retry_after = parse_retry_after(_header(exc.response.headers, "retry-after"))
         return DeliveryError(f"Slack is unavailable or rate-limiting ({error or status}){where}",
-                             transient=True, retry_after=retry_after)
+                             transient=True, retry_after=_retry_after(exc))
     return DeliveryError(f"Slack rejected the post to {channel}: {error or status}{where}",
                          transient=False)
 
