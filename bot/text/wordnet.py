@@ -12,7 +12,9 @@ allow ("called" is a verb form only) and the caller's hint (no verb after a dete
 `inflections_many` gives a word's irregular forms and bases ("buy" <-> "bought", "feet" <->
 "foot"),
 the forms of one word that no stemmer joins; `person_nouns` the nouns of kinds of person
-("actor", "spokeswoman"), which the digest's who's who tells from given names.
+("actor", "spokeswoman"), which the digest's who's who tells from given names; `word_kind`
+whether a word is a word of the language or a name ("wildfires" against "putin"), which the
+claim lookup reads for a first word the corpus never uses.
 
 A missing or damaged table means no expansion (logged once): claims are matched as without."""
 
@@ -31,7 +33,7 @@ from bot.text.words import stem, tokens
 log = logging.getLogger(__name__)
 
 LEXICON = Path(__file__).with_name("wordnet") / "lexicon.sqlite"
-FORMAT = "3"
+FORMAT = "4"
 MAX_ALTERNATIVES = 8  # per word: bounds the matching work a claim adds
 MEMO_FORMS = 50_000  # forms whose rows are kept in memory (then the memo starts over)
 
@@ -89,6 +91,7 @@ class Lexicon:
         self._columns: dict[str, frozenset[str]] = {}
         self._forms: dict[str, list[tuple[str, list[str]]]] = {}  # form -> [(pos, others)]
         self._inflected: dict[tuple[str, bool], frozenset[str]] = {}  # answers
+        self._kinds: dict[str, list[Any]] = {}  # form -> its `word` rows' `proper` flags
         if path is not None:
             self._db = _open(path)
 
@@ -178,6 +181,31 @@ class Lexicon:
         (`bot.digest.people`). Read once; none without a table."""
         return self._column("SELECT form FROM person")
 
+    def word_kind(self, word: str) -> str | None:
+        """What a lower-case word is to WordNet: "common", a word of the language — a form (by
+        morphy's suffix rules, any part of speech) of a lemma it writes in lower case, however
+        rare ("wildfires", "signed", "macron" the diacritic), or two such words of four letters
+        or more run together ("floodwaters", "smartphones") —; "proper", a name it writes only
+        capitalised ("putin", "paris"); None, a word it does not know ("lavrov", "bitcoin").
+        Without a table: "common" (nothing is then known not to be a word)."""
+        if self._db is None:
+            return "common"
+        splits = [(word[:i], word[i:]) for i in range(4, len(word) - 3)]
+        wanted = {w: forms_of(w) for w in {word} | {part for pair in splits for part in pair}}
+        rows = self._read_rows(set().union(*wanted.values()), self._kinds,
+                               "SELECT form, proper FROM word WHERE form IN ({marks})",
+                               lambda row: bool(row[1]))
+        if self._db is None:  # given up reading it
+            return "common"
+        common = {form for form, kinds in rows.items() if False in kinds}
+
+        def known(w: str) -> bool:
+            return not common.isdisjoint(wanted[w])
+
+        if known(word) or any(known(x) and known(y) for x, y in splits):
+            return "common"
+        return "proper" if any(True in rows.get(f, []) for f in wanted[word]) else None
+
     def alternatives_many(self, items: list[tuple[str, bool]]
                           ) -> dict[tuple[str, bool], tuple[tuple[str, ...], ...]]:
         """`alternatives` of several (word or phrase, noun_like) at once: one query at most."""
@@ -260,6 +288,11 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(tokens(text))
 
 
+def forms_of(word: str) -> set[str]:
+    """A word and the bases morphy's suffix rules give it, in any part of speech."""
+    return {word}.union(*candidates(word).values())
+
+
 def _split(joined: str) -> list[str]:
     return joined.split("|") if joined else []
 
@@ -278,7 +311,7 @@ def _open(path: Path) -> sqlite3.Connection | None:
         db.execute("SELECT form, pos, synonyms, derivations FROM lemma LIMIT 1").fetchall()
         # The irregular forms' and the persons' tables are there (their rows are read, and
         # checked, on demand).
-        for table in ("inflection", "person"):
+        for table in ("inflection", "person", "word"):
             if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                               (table,)).fetchall():
                 raise sqlite3.DatabaseError(f"no {table} table")

