@@ -32,13 +32,26 @@ def without_credentials(url: str) -> str:
 # Query parameter names that conventionally carry a secret (an API key, an access token, a
 # signature, a password): a word of the name (split at anything not a letter or digit:
 # "api_key", "X-Amz-Signature", "access.token") is one of `_SECRET_WORDS`, or the name run
-# together ends with one of `_SECRET_ENDINGS` ("apiKey", "accessToken", "clientSecret").
+# together ends with one of `_SECRET_ENDINGS` ("accessToken", "clientSecret"), or its last
+# word ends in "key" as a key's name does (`_names_a_key`: "apiKey", "clientkey").
 _SECRET_WORDS = frozenset({
     "key", "apikey", "token", "secret", "sig", "signature", "password", "passwd", "pwd",
     "pass", "passphrase", "auth", "authorization", "credential", "credentials", "session",
     "sessionid", "jwt", "hmac", "otp"})
-_SECRET_ENDINGS = ("key", "token", "secret", "sig", "signature", "password", "passwd",
+_SECRET_ENDINGS = ("token", "secret", "sig", "signature", "password", "passwd",
                    "credential", "credentials", "sessionid", "sessid")  # jsessionid, PHPSESSID
+# "key" ends English words ("hockey", "turkey", "monkey", "whiskey", "jockey", "malarkey"),
+# so a word ending in it names a key only when the "key" starts a word of its own: after a
+# camelCase boundary ("apiKey", "hmacKey", "v2Key"), or after a word that says what the key
+# is for (`_KEY_OWNERS`: "apikey", "secretkey", "LICENSEKEY"). ("?hockey=nhl" was a secret:
+# its value "***", and the article's link shown as code.)
+_KEY_OWNERS = (
+    "api", "access", "secret", "private", "priv", "client", "consumer", "app", "auth",
+    "pass", "master", "license", "licence", "dev", "developer", "subscription", "subscribe",
+    "publish", "account", "user", "session", "sign", "signing", "encryption", "crypt",
+    "hmac", "shared", "service", "partner", "admin", "write", "read", "ingest", "site",
+    "product", "webhook")
+_CAMEL_KEY = re.compile(r"[a-z0-9](?:Key|KEY)\Z")
 _WORD = re.compile(r"[a-z0-9]+")
 REDACTED = "***"
 # A parameter of a query (or of a fragment, "#access_token=…"): after "?", "&", ";" (and
@@ -63,8 +76,20 @@ def is_secret_parameter(name: str) -> bool:
     """Whether a query parameter's name is one that conventionally carries a secret: `key`,
     `api_key`, `apiKey`, `token`, `access_token`, `secret`, `sig`, `signature`, `password`,
     `X-Amz-Credential`, `auth`, `session`, …"""
-    words = _WORD.findall(unquote(name).lower())
-    return any(w in _SECRET_WORDS for w in words) or "".join(words).endswith(_SECRET_ENDINGS)
+    name = unquote(name)
+    words = _WORD.findall(name.lower())
+    return (any(w in _SECRET_WORDS for w in words)
+            or "".join(words).endswith(_SECRET_ENDINGS) or _names_a_key(name))
+
+
+def _names_a_key(name: str) -> bool:
+    """Whether a name's last word (letters and digits) ends in a "key" that is a word of its
+    own: after a camelCase boundary ("apiKey") or a word of `_KEY_OWNERS` ("apikey",
+    "client_secretkey"), not the end of an English word ("hockey", "monkey")."""
+    last = re.findall(r"[A-Za-z0-9]+", name)[-1:]
+    if not last or not last[0].lower().endswith("key"):
+        return False
+    return bool(_CAMEL_KEY.search(last[0])) or last[0][:-3].lower().endswith(_KEY_OWNERS)
 
 
 def redact_secrets(text: str) -> str:
