@@ -189,9 +189,10 @@ def _redact_message_paths(text: str) -> str:
     return "".join(out) + text[at:] if out else text
 
 
-def _redact_path(url: str) -> str:
+def _redact_path(url: str, by_shape: bool = True) -> str:
     """One URL with every path segment that is a key (`is_secret_segment`) replaced by
-    "***"; its scheme, host, query and fragment as they are."""
+    "***"; its scheme, host, query and fragment as they are. Without `by_shape` (an article's
+    link), only a segment after a key's name ("/token/KEY") is one."""
     start = m.end() if (m := _AUTHORITY.match(url)) else 0
     end = min((i for i in (url.find("?", start), url.find("#", start)) if i >= 0),
               default=len(url))
@@ -202,7 +203,7 @@ def _redact_path(url: str) -> str:
         after_name = i > 0 and _is_key_name(segments[i - 1].partition(";")[0])
         # (or one left out already, and percent-encoded since: `bot.reply.link` gives "***"
         # as "%2A%2A%2A", a chat markup character)
-        if segment and (is_secret_segment(segment, after_name)
+        if segment and ((by_shape or after_name) and is_secret_segment(segment, after_name)
                         or _EXTENSION.sub("", unquote(segment)) == REDACTED):
             segments[i] = _redacted_segment(segment) + semicolon + params
             changed = True
@@ -229,13 +230,16 @@ def redact_secrets(text: str) -> str:
     return _PARAMETER.sub(one, text)
 
 
-def redact_url(url: str) -> str:
+def redact_url(url: str, by_shape: bool = True) -> str:
     """One URL with the value of every parameter of its query, fragment or path (";name=")
     that conventionally carries a secret replaced by "***", whole: `redact_secrets` reads
     a message, where a URL ends at a space, a quote or a bracket; a URL's value goes on to
-    its next separator. A path segment that is a key (`is_secret_segment`) is "***" too."""
+    its next separator. A path segment that is a key (`is_secret_segment`) is "***" too:
+    without `by_shape`, an article's link (`shown_article_url`), only one after a key's name
+    ("/token/KEY"), since many publishers' article ids look like keys ("ft.com/content/UUID",
+    Google News' "/rss/articles/CBMi…"), and shown as a key they were no link to follow."""
     if "/" in url:
-        url = _redact_path(url)
+        url = _redact_path(url, by_shape)
     if "=" not in url:
         return url
     return _URL_PARAMETER.sub(lambda m: f"{m.group(1)}={REDACTED}" if is_secret_parameter(
@@ -246,6 +250,12 @@ def shown_url(url: str) -> str:
     """`url` as it may be shown or logged: no user name or password (`without_credentials`),
     no secret parameter's value and no key in its path (`redact_url`)."""
     return redact_url(without_credentials(url))
+
+
+def shown_article_url(url: str) -> str:
+    """An article's link as it may be shown or logged: `shown_url`, but a path segment is a
+    key only after a key's name ("/token/KEY"; `redact_url` without `by_shape`)."""
+    return redact_url(without_credentials(url), by_shape=False)
 
 
 def is_redacted(shown: str) -> bool:

@@ -32,7 +32,7 @@ from tests.feeds_server import STORY, FixtureServer, Route, article_page, set_fe
 from tests.test_feeds import feed_settings
 
 FEED_KEY = "3f9a0c5e7b1d4a2f8e6c9b0a1d2e3f4a"  # a private feed's key (32 hex digits)
-LINK_KEY = "q2W8eRt5yU1iO9pA3sD7fG4h"  # each item's link ends in one
+LINK_KEY = "q2W8eRt5yU1iO9pA3sD7fG4h"  # each item's link ends in "/token/" and one
 NAMED_KEY = "Zx8kq2Pw9L"  # after /token/: shorter
 SECRETS = (FEED_KEY, LINK_KEY, NAMED_KEY)
 
@@ -92,6 +92,26 @@ def test_an_articles_slug_or_number_is_shown(url: str) -> None:
     assert shown_link(url) is not None and not shown_link(url).startswith("`")  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("url", [
+    "https://www.ft.com/content/8b7e1f3a-2c4d-4e5f-9a0b-1c2d3e4f5a6b",
+    "https://news.google.com/rss/articles/CBMiWWh0dHBzOi8vd3d3LnJldXRlcnMuY29tL3dvcmxkL2FzaWEt"
+    "cGFjaWZpYy9wdXRpbi1raW0tc2lnbi1wYWN0LTIwMjQtMDYtMTkv0gEA?oc=5",
+])
+def test_an_articles_id_shaped_like_a_key_stays_a_link(url: str) -> None:
+    # Many publishers' article ids look like keys (a UUID, Google News' base64 ids): an
+    # article's link loses a path segment only after a key's name ("/token/KEY"), else
+    # every such citation was "***" in a code span, no link to follow. A feed's URL of that
+    # shape is still left out (`test_a_key_in_a_path_is_left_out`).
+    from bot.redact import shown_article_url
+
+    assert shown_link(url) == url
+    assert shown_article_url(url) == url
+    assert shown_url(url) != url
+    keyed = url.replace("/content/", "/content/token/").replace("/articles/", "/articles/key/")
+    assert shown_link(keyed) is not None and shown_link(keyed).startswith("`")  # type: ignore[union-attr]
+    assert "/***" in shown_article_url(keyed)
+
+
 def test_random_keys_are_left_out_and_words_are_not() -> None:
     """The rule's figures over random keys of the common alphabets (seeded): a base62 or hex
     key of 20 characters or more, or a base64url one (its "-" and "_" splitting it into
@@ -134,9 +154,11 @@ def server() -> Iterator[FixtureServer]:
 
     with running() as srv:
         for a in STORY:
-            srv.set(f"/news/{a['slug']}/{LINK_KEY}",
-                    Route(body=article_page(a, srv.base, canonical_query=f"/{LINK_KEY}").encode()))
-        set_feed(srv, STORY, path=f"/feeds/private/{FEED_KEY}/rss.xml", link_query=f"/{LINK_KEY}")
+            srv.set(f"/news/{a['slug']}/token/{LINK_KEY}",
+                    Route(body=article_page(a, srv.base,
+                                            canonical_query=f"/token/{LINK_KEY}").encode()))
+        set_feed(srv, STORY, path=f"/feeds/private/{FEED_KEY}/rss.xml",
+                 link_query=f"/token/{LINK_KEY}")
         srv.set(f"/rss/token/{NAMED_KEY}", Route(status=302, headers={
             "Location": f"/rss/token/{NAMED_KEY}"}))
         yield srv
@@ -164,7 +186,7 @@ def test_the_cli_never_shows_a_key_in_a_feeds_or_an_articles_path(
 
     feed = f"/feeds/private/{FEED_KEY}/rss.xml"
     shown_feed = server.url("/feeds/private/***/rss.xml")
-    page = server.url(f"/news/{STORY[0]['slug']}")
+    page = server.url(f"/news/{STORY[0]['slug']}/token")
     assert run("feeds", "add", server.url(feed)).stdout.strip() == "1"
     assert run("feeds", "add", server.url(f"/rss/token/{NAMED_KEY}")).stdout.strip() == "2"
     again = run("feeds", "add", server.url(feed), code=1)
@@ -177,7 +199,7 @@ def test_the_cli_never_shows_a_key_in_a_feeds_or_an_articles_path(
     assert f"feed #1 {shown_feed}: 3 added" in polled.stdout
     assert f"<{page}/***>" in polled.stdout, polled.stdout
     assert "last to /rss/token/***" in polled.stderr
-    assert server.hits[feed] == 1 and server.hits[f"/news/{STORY[0]['slug']}/{LINK_KEY}"] == 1
+    assert server.hits[feed] == 1 and server.hits[f"/news/{STORY[0]['slug']}/token/{LINK_KEY}"] == 1
     reports = json.loads(run("feeds", "poll", "1", "--json").stdout)
     assert reports[0]["url"] == shown_feed
 
@@ -191,9 +213,9 @@ def test_the_cli_never_shows_a_key_in_a_feeds_or_an_articles_path(
     assert f"{page}/***" in {s["url"] for s in json.loads(run("digest", "--json").stdout)[
         "sources"]}
     assert f"`{page}/***`" in run("digest", "--format", "markdown").stdout
-    other = f"/news/{STORY[1]['slug']}/{LINK_KEY}"
+    other = f"/news/{STORY[1]['slug']}/token/{LINK_KEY}"
     fetched = json.loads(run("fetch", "--json", server.url(other)).stdout)
-    assert [o["url"] for o in fetched] == [server.url(f"/news/{STORY[1]['slug']}/***")]
+    assert [o["url"] for o in fetched] == [server.url(f"/news/{STORY[1]['slug']}/token/***")]
     no_secret(*(r.getMessage() for r in caplog.records))
     # stored whole: what was fetched, and what is fetched again
     with closing(Store(settings.db_path)) as store:
@@ -224,7 +246,7 @@ def test_chat_status_audit_and_health_never_show_a_key_in_a_path(
         assert polling == [shown_feed]  # /healthz's poll running now
         doc = next(d for d in core.store.documents()
                    if d["url"].startswith(server.url(f"/news/{STORY[0]['slug']}")))
-        shown_page = f"`{server.url('/news/' + STORY[0]['slug'])}/***`"
+        shown_page = f"`{server.url('/news/' + STORY[0]['slug'])}/token/***`"
         replies += [chat.send("/feeds", admin=True), chat.send("/status", admin=True)]
         assert f"`{shown_feed}`" in replies[-2].plain_text()
         replies += [chat.send(f"/source {doc['id']}"), chat.send("/brief")]

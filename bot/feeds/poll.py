@@ -48,6 +48,7 @@ from bot.feeds.urls import (
     doc_id_for,
     redact_secrets,
     same_site,
+    shown_article_url,
     shown_url,
     split_url,
 )
@@ -241,7 +242,7 @@ class ItemOutcome:
         # shown, printed with --json and logged: a key in them left out (the document
         # stored keeps its URL whole).
         if self.url:
-            self.url = shown_url(self.url)
+            self.url = shown_article_url(self.url)
         if self.reason:
             self.reason = redact_secrets(self.reason)
 
@@ -820,7 +821,7 @@ class FeedPoller:
                 problem = exc.reason
                 deferred = isinstance(exc, FetchError) and exc.deferred
             except Exception as exc:  # a bug on one page must not fail the whole feed
-                log.exception("fetching the page %s failed", shown_url(link))
+                log.exception("fetching the page %s failed", shown_article_url(link))
                 problem = f"internal error ({type(exc).__name__}: {exc})"
         else:
             problem = "the item has no link"
