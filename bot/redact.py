@@ -210,12 +210,20 @@ def _redact_path(url: str, by_shape: bool = True) -> str:
     return url[:start] + "/".join(segments) + url[end:] if changed else url
 
 
+# A user name or password before a host in a message ("… last to https://u:pw@host/"): up to
+# the "@" before the host, no "/", white space, quote or bracket in it. Linear: "//" starts one.
+_MESSAGE_CREDENTIALS = re.compile(r"(?<=//)[^/?#@\s'\"<>|()\[\]\\]+@")
+
+
 def redact_secrets(text: str) -> str:
     """`text` (a URL, or a message naming URLs) with the value of every query parameter that
     conventionally carries a secret (`is_secret_parameter`) replaced by "***":
-    "https://example.com/feed?api_key=***&lang=en", and every path segment that is a key
-    (`is_secret_segment`): "https://example.com/feeds/private/***/rss.xml". What is fetched
-    keeps them; only what is shown or logged loses them."""
+    "https://example.com/feed?api_key=***&lang=en", every path segment that is a key
+    (`is_secret_segment`): "https://example.com/feeds/private/***/rss.xml", and a user name
+    or password before a host: "https://***@example.com/" (a redirect's `Location` in a
+    reason). What is fetched keeps them; only what is shown or logged loses them."""
+    if "@" in text:
+        text = _MESSAGE_CREDENTIALS.sub(f"{REDACTED}@", text)
     if "/" in text:
         text = _redact_message_paths(text)
     if "=" not in text:
