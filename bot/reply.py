@@ -269,7 +269,7 @@ def shown_link(url: str | None) -> str | None:
     shown = link(url)
     if shown is None:
         return None
-    redacted = redact_url(shown)
+    redacted = redact_url(shown, by_shape=False)
     return shown if redacted == shown else f"`{redacted}`"
 
 

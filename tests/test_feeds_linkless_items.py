@@ -105,3 +105,69 @@ def test_a_linkless_item_keeps_its_document_when_a_sibling_sharing_its_guid_come
     assert sorted(d["id"] for d in store.documents()) == sorted(doc_of.values())
     row = store.feed(feed["id"])
     assert row is not None and row["items"] == len(doc_of)  # one seen row per item
+
+
+def _one_guid_feed(server: FixtureServer, items: list[tuple[str | None, str]]) -> None:
+    """An RSS feed of link-less items (title or none, text), all with the guid "post"."""
+    body = "".join((f"<item><title>{t}</title>" if t else "<item>")
+                   + f"<guid isPermaLink='false'>post</guid><description>{d}</description></item>"
+                   for t, d in items)
+    server.set("/posts.xml", Route(body=("<?xml version='1.0'?><rss version='2.0'><channel>"
+                                         f"<title>Posts</title>{body}</channel></rss>").encode(),
+                                   content_type="application/rss+xml"))
+
+
+FERRY = ("Ferry fares rise", "The harbour council raised ferry fares by a third on Monday, "
+         "citing the cost of fuel and the new timetable.")
+FERRY_EDITED = (FERRY[0], FERRY[1].replace("a third", "a quarter") + " Pensioners pay less.")
+TRAM = ("Tram line delayed", "The tram line to the airport will open a year late, the "
+        "transport office said after a review of the tunnel works.")
+TRAM_EDITED = (TRAM[0], TRAM[1].replace("a year", "eighteen months"))
+TRAM_RETITLED = ("Airport tram opens a year late", TRAM[1] + " Buses will run meanwhile.")
+
+
+@pytest.mark.parametrize("titled", [True, False])
+def test_a_reused_guid_of_a_linkless_item_is_a_new_document(
+        server: FixtureServer, settings: Settings, store: Store, titled: bool) -> None:
+    """A feed whose link-less items carry a guid the publisher reuses, one item at a time
+    (a notice board's "post", a microblog's constant): another item under the guid seen
+    before (another title and another text) replaced the first's document, "updated", the
+    first notice gone from the corpus. It is a new document now; the same item polled again
+    is unchanged, and edited (its title kept, or its text mostly kept) it updates its own
+    document in place, the first's or the new one's."""
+    feed = store.add_feed(server.url("/posts.xml"), "posts", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+
+    def poll(item: tuple[str, str]) -> tuple[str, str | None]:
+        _one_guid_feed(server, [item if titled else (None, item[1])])
+        [report] = poller.poll(feed["id"])
+        assert report.status == "ok", report.error
+        [outcome] = report.items
+        return outcome.outcome, outcome.doc_id
+
+    def text_of(doc_id: str | None) -> str:
+        return " ".join(s["text"] for s in store.sentences_of([str(doc_id)]))
+
+    added, ferry = poll(FERRY)
+    assert added == "added"
+    assert poll(FERRY) == ("unchanged", ferry)
+    added, tram = poll(TRAM)  # the guid reused for another item
+    assert added == "added" and tram != ferry
+    assert "ferry fares by a third" in text_of(ferry) and "tram line" in text_of(tram)
+    assert poll(TRAM) == ("unchanged", tram)
+    assert poll(TRAM_EDITED) == ("updated", tram)  # its own row, tagged, found again
+    assert "eighteen months" in text_of(tram)
+    assert poll(FERRY_EDITED) == ("updated", ferry)  # the guid's first item, back and edited
+    assert "a quarter" in text_of(ferry)
+    assert poll(TRAM_RETITLED) == ("updated", tram)  # another title, the text mostly kept
+    assert {d["id"] for d in store.documents()} == {ferry, tram}
+    row = store.feed(feed["id"])
+    assert row is not None and row["items"] == 2
+
+
+def test_texts_are_the_same_when_they_share_half_their_words() -> None:
+    from bot.feeds.poll import same_text
+    assert same_text(FERRY[1], FERRY_EDITED[1]) and same_text(TRAM[1], TRAM_RETITLED[1])
+    assert not same_text(FERRY[1], TRAM[1])
+    assert not same_text(NOTICES[0], NOTICES[1])  # one notice board's template, two notices
+    assert not same_text("", "")

@@ -29,7 +29,7 @@ from bot.paths import (
     default_db,
     defaults_root,
 )
-from bot.redact import shown_url
+from bot.redact import shown_article_url
 from bot.reply import clip_meta, printable_line
 
 ARGS = "briefbot.args"  # in the click context meta: the words after `briefbot`
@@ -337,9 +337,9 @@ def _doc_summary(d: dict[str, Any]) -> dict[str, Any]:
         "id": d["id"], "title": d["title"], "author": d["author"], "published": d["published"],
         "dateline": d["dateline"], "dateline_date": d["dateline_date"], "wire": d["wire"],
         # (a feed item's link, or a page fetched, may hold a key: left out, kept as stored)
-        "outlets": d["outlets"], "url": shown_url(d["url"]) if d["url"] else d["url"],
+        "outlets": d["outlets"], "url": shown_article_url(d["url"]) if d["url"] else d["url"],
         "sentences": d["sentence_count"],
-        "source_path": shown_url(d["source_path"]) if d["source_path"] else d["source_path"],
+        "source_path": shown_article_url(d["source_path"]) if d["source_path"] else d["source_path"],
     }
 
 

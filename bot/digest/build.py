@@ -50,7 +50,7 @@ from bot.digest.timeline import (
     story_anchor,
 )
 from bot.errors import EmptyCorpus, UserError
-from bot.redact import shown_url
+from bot.redact import shown_article_url
 from bot.reply import (
     Bullet,
     Context,
@@ -264,7 +264,7 @@ class Digest:
             "sources": [
                 {"number": s.number, "id": s.doc_id, "title": s.title, "author": s.author,
                  "outlets": list(s.outlets), "published": s.published,
-                 "url": shown_url(s.url) if s.url else s.url,  # its key left out
+                 "url": shown_article_url(s.url) if s.url else s.url,  # its key left out
                  "copy_of": s.copy_of}
                 for s in cited
             ],

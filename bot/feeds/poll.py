@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -47,6 +48,7 @@ from bot.feeds.urls import (
     doc_id_for,
     redact_secrets,
     same_site,
+    shown_article_url,
     shown_url,
     split_url,
 )
@@ -240,7 +242,7 @@ class ItemOutcome:
         # shown, printed with --json and logged: a key in them left out (the document
         # stored keeps its URL whole).
         if self.url:
-            self.url = shown_url(self.url)
+            self.url = shown_article_url(self.url)
         if self.reason:
             self.reason = redact_secrets(self.reason)
 
@@ -326,6 +328,16 @@ def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None
     if when.year <= 1900 or when == _EPOCH or when > (now or datetime.now(UTC)) + timedelta(days=1):
         return None
     return item.published
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two texts share at least half their words (distinct, any case: the words both
+    have, of the words either has): one notice edited, not two notices."""
+    wa, wb = set(_WORDS.findall(a.casefold())), set(_WORDS.findall(b.casefold()))
+    return bool(wa | wb) and 2 * len(wa & wb) >= len(wa | wb)
 
 
 def _what(item: FeedItem) -> str:
@@ -707,8 +719,7 @@ class FeedPoller:
             built.append(b)
         return built, left_over
 
-    @staticmethod
-    def _seen_row(item: FeedItem, guid_key: str, tagged_key: str,
+    def _seen_row(self, item: FeedItem, guid_key: str, tagged_key: str,
                   seen: dict[str, dict[str, Any]]) -> tuple[FeedItem, dict[str, Any] | None]:
         """The item under the key of its row of an earlier poll, and that row (None: a new
         item). A guid shared by several items keys each by the guid and a hash of what tells
@@ -718,14 +729,27 @@ class FeedPoller:
         key): the same article twice. Its row is reused instead, under the key it has:
         - the tagged key names the very item (its hash is of its link, or title and content);
         - the guid alone may have been any item of that guid: it is this one when its row
-          has the same link, or, link-less both, the same fingerprint (title, date, content).
+          has the same link, or, link-less both, the same fingerprint (title, date, content),
+          or, alone with its guid, the same item edited (`_same_item`).
         Keyed by the guid alone, an item with a tagged row of its own takes it before the
-        guid's row (an earlier item of that guid, changed or gone)."""
+        guid's row (an earlier item of that guid, changed or gone). A link-less item alone
+        with a guid whose row is another item's (a publisher reusing a guid for a new notice)
+        is a new item under its tagged key, or takes the tagged row of that guid that is it,
+        edited since: it replaced the other item's document."""
         if item.key == guid_key:  # alone with its guid now: tagged at an earlier poll?
             prev = seen.get(tagged_key)
             if prev is not None:
                 return replace(item, key=tagged_key), prev
-            return item, seen.get(guid_key)
+            prev = seen.get(guid_key)
+            if (prev is None or item.link or prev.get("link")
+                    or prev.get("fingerprint") == item.fingerprint or self._same_item(prev, item)):
+                return item, prev
+            tagged = f"{guid_key[:960]}#"
+            for key, row in seen.items():
+                if (key.startswith(tagged) and len(key) == len(tagged) + 16
+                        and not row.get("link") and self._same_item(row, item)):
+                    return replace(item, key=key), row
+            return replace(item, key=tagged_key), None
         prev = seen.get(tagged_key)
         if prev is not None:
             return item, prev
@@ -734,6 +758,20 @@ class FeedPoller:
                 not prev.get("link") and prev.get("fingerprint") == item.fingerprint)):
             return replace(item, key=guid_key), prev
         return item, None
+
+    def _same_item(self, row: dict[str, Any], item: FeedItem) -> bool:
+        """Whether a link-less item is the one an earlier poll stored under `row`, edited
+        since: the same title, or texts sharing at least half their words
+        (`same_text`); a row with no document to compare (rejected) is taken to be it.
+        Another title and another text is another item reusing the guid."""
+        stored = self.store.document(str(row["doc_id"])) if row.get("doc_id") else None
+        if stored is None:
+            return True
+        title = " ".join((item.title or "").split()).casefold()
+        if title and title == " ".join((stored.get("title") or "").split()).casefold():
+            return True
+        text = " ".join(s["text"] for s in self.store.sentences_of([stored["id"]]))
+        return same_text(text, html_to_text(item.content) if item.content else "")
 
     # ------------------------------------------------------------------ one article
     def _build(self, item: FeedItem | None, link: str | None, fingerprint: str | None,
@@ -783,7 +821,7 @@ class FeedPoller:
                 problem = exc.reason
                 deferred = isinstance(exc, FetchError) and exc.deferred
             except Exception as exc:  # a bug on one page must not fail the whole feed
-                log.exception("fetching the page %s failed", shown_url(link))
+                log.exception("fetching the page %s failed", shown_article_url(link))
                 problem = f"internal error ({type(exc).__name__}: {exc})"
         else:
             problem = "the item has no link"
@@ -843,9 +881,10 @@ class FeedPoller:
                                    and old[0] == content_hash):
                 b.outcome.outcome = "unchanged"
                 continue
-            if b.fallback and old is not None and old[1] == "active":
+            if b.fallback and b.link and old is not None and old[1] == "active":
                 # The page failed this time: the stored article is kept, not replaced by the
-                # feed's summary; the item is tried again next poll.
+                # feed's summary; the item is tried again next poll. (A link-less item has no
+                # page: its content, edited, is what it stores: it was kept as first seen.)
                 b.outcome.outcome = "unchanged"
                 b.outcome.reason = (b.outcome.reason or "").split(";")[0] + \
                     "; kept the stored version"

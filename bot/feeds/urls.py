@@ -17,6 +17,7 @@ from bot.redact import (  # noqa: F401  (re-exported)
     is_redacted,
     is_secret_parameter,
     redact_secrets,
+    shown_article_url,
     shown_url,
     without_credentials,
 )
