@@ -140,6 +140,35 @@ def test_a_word_of_the_language_the_corpus_lacks_is_no_name(world, claim):
     assert any(d.startswith("d_paper") for d in supporting_docs(answer)), answer
 
 
+IN_PARTS = {
+    "e_wire.txt": """Hospitals Hit
+
+Cyber-attacks crippled three hospitals in Port Elm last week, officials said.
+The hospitals had to turn away patients.
+""",
+    "f_paper.txt": """Shopping
+
+E-commerce sales rose 20 percent in Valdoria last year, the ministry said.
+Tele health visits rose 40 percent in Norland during the pandemic, insurers said.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", ["Cyberattacks crippled three hospitals in Port Elm",
+                                   "cyberattacks crippled three hospitals in port elm",
+                                   "Ecommerce sales rose 20 percent in Valdoria",
+                                   "Telehealth visits rose 40 percent in Norland"])
+def test_a_first_word_the_corpus_writes_in_parts_is_a_word_it_uses(settings, store, corpus,
+                                                                   claim):
+    # "Cyber-attacks", "E-commerce", "Tele health": the corpus uses the claim's first word,
+    # hyphenated or spaced, though no document has it as one term and neither WordNet nor the
+    # vocabulary knows it. It was read as a name the corpus never mentions: not-found.
+    world = build_claim_world(settings, store, corpus, {**ARTICLES, **IN_PARTS})
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "single-source", answer
+    assert any(d.startswith(("e_wire", "f_paper")) for d in supporting_docs(answer)), answer
+
+
 def test_a_claim_that_was_not_looked_up_does_not_also_say_no_sentence_bears_on_it(world):
     # "/claim Putin" said it claims nothing, then "No sentence of the corpus bears on this
     # claim", as if Putin were in no article.

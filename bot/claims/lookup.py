@@ -77,6 +77,7 @@ from bot.text.stance import (
     with_title,
 )
 from bot.text.wordnet import forms_of, load_lexicon
+from bot.text.words import fold, stem
 from bot.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -299,6 +300,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     unseen = _unseen_lead(analysis, parsed, df) if lead is None else None
     if unseen is not None and any(unseen.alts & t.terms for t in titles.values() if t):
         unseen = None  # a title names it: the corpus knows the name (titles are not indexed)
+    if unseen is not None and _written_in_parts(unseen, texts):
+        unseen = None  # "cyber-attacks", "e-commerce": the corpus uses the word, in parts
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     matcher = ClaimMatcher(parsed)
     # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
@@ -827,6 +830,28 @@ def _unseen_lead(analysis: Analysis, parsed: Claim, df: dict[str, int]) -> Unit 
     if kind == "common" or kind is None and not _word_pieces().isdisjoint(forms_of(word)):
         return None
     return unit
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_JOINS = frozenset({"-", "\u2010", " "})  # what may part a word written in parts (folded)
+
+
+def _written_in_parts(unit: Unit, texts: list[str]) -> bool:
+    """Whether `texts` write the word as two or three words joined by hyphens or single spaces
+    ("cyber-attacks", "e-commerce", "tele health" for "cyberattacks", "ecommerce",
+    "telehealth"): a word the corpus uses, though no document has it as one term."""
+    for text in texts:
+        folded = fold(text)
+        parts = list(_LETTERS.finditer(folded))
+        for i in range(len(parts) - 1):
+            joined = parts[i].group()
+            for j in range(i + 1, min(i + 3, len(parts))):
+                if folded[parts[j - 1].end():parts[j].start()] not in _JOINS:
+                    break
+                joined += parts[j].group()
+                if stem(joined) in unit.alts:
+                    return True
+    return False
 
 
 @lru_cache(maxsize=1)
