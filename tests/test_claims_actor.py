@@ -140,6 +140,22 @@ def test_a_word_of_the_language_the_corpus_lacks_is_no_name(world, claim):
     assert any(d.startswith("d_paper") for d in supporting_docs(answer)), answer
 
 
+def test_without_the_vocabulary_a_word_wordnet_lacks_is_no_name(world, tmp_path, monkeypatch):
+    # The sentence model's vocabulary unreadable (its tokenizer file missing or damaged):
+    # every first word WordNet lacks was read as a name the corpus never mentions, "Everyone"
+    # too. Without it nothing is known not to be a word, as without the WordNet table.
+    from bot.claims import lookup
+    from bot.search import minilm
+
+    monkeypatch.setattr(minilm, "MODEL_DIR", tmp_path)
+    lookup._word_pieces.cache_clear()
+    try:
+        answer = ask_claim(world, "Everyone seized 150 passports in the raids in Port Elm")
+    finally:
+        lookup._word_pieces.cache_clear()
+    assert any(d.startswith("d_paper") for d in supporting_docs(answer)), answer
+
+
 IN_PARTS = {
     "e_wire.txt": """Hospitals Hit
 

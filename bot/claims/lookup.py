@@ -827,7 +827,8 @@ def _unseen_lead(analysis: Analysis, parsed: Claim, df: dict[str, int]) -> Unit 
         return None
     word = first.lower()
     kind = load_lexicon().word_kind(word)
-    if kind == "common" or kind is None and not _word_pieces().isdisjoint(forms_of(word)):
+    pieces = _word_pieces()  # none when unreadable: then no word WordNet lacks is a name
+    if kind == "common" or kind is None and (not pieces or not pieces.isdisjoint(forms_of(word))):
         return None
     return unit
 
@@ -858,7 +859,8 @@ def _written_in_parts(unit: Unit, texts: list[str]) -> bool:
 def _word_pieces() -> frozenset[str]:
     """The whole words of the sentence model's word-piece vocabulary (~23,000 of the commonest
     in English text, names among them: "everyone", "obama"). Empty when the model's tokenizer
-    file cannot be read."""
+    file cannot be read: then no word that WordNet lacks is read as a name (`_unseen_lead`), as
+    no word is without WordNet's table."""
     from bot.search.minilm import MODEL_DIR
 
     try:
