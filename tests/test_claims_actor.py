@@ -185,6 +185,34 @@ def test_a_first_word_the_corpus_writes_in_parts_is_a_word_it_uses(settings, sto
     assert any(d.startswith(("e_wire", "f_paper")) for d in supporting_docs(answer)), answer
 
 
+SPELLED_OUT = {
+    "g_wire.txt": """Arrests
+
+Federal Bureau of Investigation agents arrested 12 people in Port Elm on Friday.
+They were charged.
+""",
+    "h_paper.txt": """Loan
+
+The International Monetary Fund lent Valdoria 3 billion dollars to shore up its currency.
+The loan was welcomed.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", ["FBI agents arrested 12 people in Port Elm on Friday",
+                                   "fbi agents arrested 12 people in port elm on friday",
+                                   "IMF lent Valdoria 3 billion dollars to shore up its currency"])
+def test_a_first_word_the_corpus_spells_out_is_a_name_it_mentions(settings, store, corpus,
+                                                                   claim):
+    # "FBI", "IMF": WordNet writes them only capitalised (names), and no document uses them,
+    # but a sentence found spells them out ("Federal Bureau of Investigation agents
+    # arrested ..."): the corpus mentions the name. They were not-found.
+    world = build_claim_world(settings, store, corpus, {**ARTICLES, **SPELLED_OUT})
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "single-source", answer
+    assert any(d.startswith(("g_wire", "h_paper")) for d in supporting_docs(answer)), answer
+
+
 def test_a_claim_that_was_not_looked_up_does_not_also_say_no_sentence_bears_on_it(world):
     # "/claim Putin" said it claims nothing, then "No sentence of the corpus bears on this
     # claim", as if Putin were in no article.

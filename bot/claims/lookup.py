@@ -302,6 +302,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         unseen = None  # a title names it: the corpus knows the name (titles are not indexed)
     if unseen is not None and _written_in_parts(unseen, texts):
         unseen = None  # "cyber-attacks", "e-commerce": the corpus uses the word, in parts
+    if unseen is not None and _spelled_out(unseen, texts):
+        unseen = None  # "Federal Bureau of Investigation" for "FBI": the corpus names it
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     matcher = ClaimMatcher(parsed)
     # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
@@ -852,6 +854,28 @@ def _written_in_parts(unit: Unit, texts: list[str]) -> bool:
                 joined += parts[j].group()
                 if stem(joined) in unit.alts:
                     return True
+    return False
+
+
+# Lower-case words a name's initials skip ("Federal Bureau of Investigation": "FBI")
+_CONNECTORS = frozenset({"of", "for", "and", "the", "on"})
+
+
+def _spelled_out(unit: Unit, texts: list[str]) -> bool:
+    """Whether `texts` spell the word out: its letters are the initials of consecutive
+    capitalised words of a sentence, the lower-case words of `_CONNECTORS` between them
+    skipped ("Federal Bureau of Investigation" for "FBI", "Centers for Disease Control" for
+    "CDC", "International Monetary Fund" for "IMF")."""
+    word = fold(unit.text)
+    for text in texts:
+        initials = ""  # of the run of capitalised words read so far
+        for w in [*_LETTERS.findall(text), "."]:
+            if w[:1].isupper():
+                initials += fold(w[0])
+            elif w not in _CONNECTORS or not initials:
+                if word in initials:
+                    return True
+                initials = ""
     return False
 
 
