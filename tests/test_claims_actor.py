@@ -140,6 +140,79 @@ def test_a_word_of_the_language_the_corpus_lacks_is_no_name(world, claim):
     assert any(d.startswith("d_paper") for d in supporting_docs(answer)), answer
 
 
+def test_without_the_vocabulary_a_word_wordnet_lacks_is_no_name(world, tmp_path, monkeypatch):
+    # The sentence model's vocabulary unreadable (its tokenizer file missing or damaged):
+    # every first word WordNet lacks was read as a name the corpus never mentions, "Everyone"
+    # too. Without it nothing is known not to be a word, as without the WordNet table.
+    from bot.claims import lookup
+    from bot.search import minilm
+
+    monkeypatch.setattr(minilm, "MODEL_DIR", tmp_path)
+    lookup._word_pieces.cache_clear()
+    try:
+        answer = ask_claim(world, "Everyone seized 150 passports in the raids in Port Elm")
+    finally:
+        lookup._word_pieces.cache_clear()
+    assert any(d.startswith("d_paper") for d in supporting_docs(answer)), answer
+
+
+IN_PARTS = {
+    "e_wire.txt": """Hospitals Hit
+
+Cyber-attacks crippled three hospitals in Port Elm last week, officials said.
+The hospitals had to turn away patients.
+""",
+    "f_paper.txt": """Shopping
+
+E-commerce sales rose 20 percent in Valdoria last year, the ministry said.
+Tele health visits rose 40 percent in Norland during the pandemic, insurers said.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", ["Cyberattacks crippled three hospitals in Port Elm",
+                                   "cyberattacks crippled three hospitals in port elm",
+                                   "Ecommerce sales rose 20 percent in Valdoria",
+                                   "Telehealth visits rose 40 percent in Norland"])
+def test_a_first_word_the_corpus_writes_in_parts_is_a_word_it_uses(settings, store, corpus,
+                                                                   claim):
+    # "Cyber-attacks", "E-commerce", "Tele health": the corpus uses the claim's first word,
+    # hyphenated or spaced, though no document has it as one term and neither WordNet nor the
+    # vocabulary knows it. It was read as a name the corpus never mentions: not-found.
+    world = build_claim_world(settings, store, corpus, {**ARTICLES, **IN_PARTS})
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "single-source", answer
+    assert any(d.startswith(("e_wire", "f_paper")) for d in supporting_docs(answer)), answer
+
+
+SPELLED_OUT = {
+    "g_wire.txt": """Arrests
+
+Federal Bureau of Investigation agents arrested 12 people in Port Elm on Friday.
+They were charged.
+""",
+    "h_paper.txt": """Loan
+
+The International Monetary Fund lent Valdoria 3 billion dollars to shore up its currency.
+The loan was welcomed.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", ["FBI agents arrested 12 people in Port Elm on Friday",
+                                   "fbi agents arrested 12 people in port elm on friday",
+                                   "IMF lent Valdoria 3 billion dollars to shore up its currency"])
+def test_a_first_word_the_corpus_spells_out_is_a_name_it_mentions(settings, store, corpus,
+                                                                   claim):
+    # "FBI", "IMF": WordNet writes them only capitalised (names), and no document uses them,
+    # but a sentence found spells them out ("Federal Bureau of Investigation agents
+    # arrested ..."): the corpus mentions the name. They were not-found.
+    world = build_claim_world(settings, store, corpus, {**ARTICLES, **SPELLED_OUT})
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "single-source", answer
+    assert any(d.startswith(("g_wire", "h_paper")) for d in supporting_docs(answer)), answer
+
+
 def test_a_claim_that_was_not_looked_up_does_not_also_say_no_sentence_bears_on_it(world):
     # "/claim Putin" said it claims nothing, then "No sentence of the corpus bears on this
     # claim", as if Putin were in no article.

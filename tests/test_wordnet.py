@@ -424,3 +424,17 @@ def test_a_lexicon_damaged_past_its_first_pages_is_logged_when_its_formulas_are_
         assert lexicon.formulas() == frozenset()
     assert "unreadable" in caplog.text and "formulas" in caplog.text
     assert not lexicon and lexicon.alternatives("phoned") == ()
+
+
+def test_a_long_word_is_told_from_a_name_in_a_bounded_number_of_reads():
+    # `word_kind` split the word at every position and read every part's forms: this
+    # 10,000-letter word read 19,972 forms, a random one ~100,000 (~1 s, ~130 MB, kept in the
+    # memo). Neither of two words run together is longer than the table's longest form: only
+    # the splits that may be words are read.
+    lexicon = Lexicon(LEXICON)
+    word = "".join("qwertyuiopasdfghjklzxcvbnm"[(i * 7 + i // 26) % 26] for i in range(10_000))
+    assert lexicon.word_kind(word) is None
+    assert len(lexicon._kinds) < 500
+    assert lexicon.word_kind("floodwaters") == "common"  # two words run together
+    assert lexicon.word_kind("counterterrorismspecialists") == "common"
+    assert lexicon.word_kind("putin") == "proper" and lexicon.word_kind("lavrov") is None

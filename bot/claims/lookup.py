@@ -77,6 +77,7 @@ from bot.text.stance import (
     with_title,
 )
 from bot.text.wordnet import forms_of, load_lexicon
+from bot.text.words import fold, stem
 from bot.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -299,6 +300,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     unseen = _unseen_lead(analysis, parsed, df) if lead is None else None
     if unseen is not None and any(unseen.alts & t.terms for t in titles.values() if t):
         unseen = None  # a title names it: the corpus knows the name (titles are not indexed)
+    if unseen is not None and _written_in_parts(unseen, texts):
+        unseen = None  # "cyber-attacks", "e-commerce": the corpus uses the word, in parts
+    if unseen is not None and _spelled_out(unseen, texts):
+        unseen = None  # "Federal Bureau of Investigation" for "FBI": the corpus names it
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     matcher = ClaimMatcher(parsed)
     # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
@@ -824,16 +829,62 @@ def _unseen_lead(analysis: Analysis, parsed: Claim, df: dict[str, int]) -> Unit 
         return None
     word = first.lower()
     kind = load_lexicon().word_kind(word)
-    if kind == "common" or kind is None and not _word_pieces().isdisjoint(forms_of(word)):
+    pieces = _word_pieces()  # none when unreadable: then no word WordNet lacks is a name
+    if kind == "common" or kind is None and (not pieces or not pieces.isdisjoint(forms_of(word))):
         return None
     return unit
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_JOINS = frozenset({"-", "\u2010", " "})  # what may part a word written in parts (folded)
+
+
+def _written_in_parts(unit: Unit, texts: list[str]) -> bool:
+    """Whether `texts` write the word as two or three words joined by hyphens or single spaces
+    ("cyber-attacks", "e-commerce", "tele health" for "cyberattacks", "ecommerce",
+    "telehealth"): a word the corpus uses, though no document has it as one term."""
+    for text in texts:
+        folded = fold(text)
+        parts = list(_LETTERS.finditer(folded))
+        for i in range(len(parts) - 1):
+            joined = parts[i].group()
+            for j in range(i + 1, min(i + 3, len(parts))):
+                if folded[parts[j - 1].end():parts[j].start()] not in _JOINS:
+                    break
+                joined += parts[j].group()
+                if stem(joined) in unit.alts:
+                    return True
+    return False
+
+
+# Lower-case words a name's initials skip ("Federal Bureau of Investigation": "FBI")
+_CONNECTORS = frozenset({"of", "for", "and", "the", "on"})
+
+
+def _spelled_out(unit: Unit, texts: list[str]) -> bool:
+    """Whether `texts` spell the word out: its letters are the initials of consecutive
+    capitalised words of a sentence, the lower-case words of `_CONNECTORS` between them
+    skipped ("Federal Bureau of Investigation" for "FBI", "Centers for Disease Control" for
+    "CDC", "International Monetary Fund" for "IMF")."""
+    word = fold(unit.text)
+    for text in texts:
+        initials = ""  # of the run of capitalised words read so far
+        for w in [*_LETTERS.findall(text), "."]:
+            if w[:1].isupper():
+                initials += fold(w[0])
+            elif w not in _CONNECTORS or not initials:
+                if word in initials:
+                    return True
+                initials = ""
+    return False
 
 
 @lru_cache(maxsize=1)
 def _word_pieces() -> frozenset[str]:
     """The whole words of the sentence model's word-piece vocabulary (~23,000 of the commonest
     in English text, names among them: "everyone", "obama"). Empty when the model's tokenizer
-    file cannot be read."""
+    file cannot be read: then no word that WordNet lacks is read as a name (`_unseen_lead`), as
+    no word is without WordNet's table."""
     from bot.search.minilm import MODEL_DIR
 
     try:

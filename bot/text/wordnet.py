@@ -36,6 +36,9 @@ LEXICON = Path(__file__).with_name("wordnet") / "lexicon.sqlite"
 FORMAT = "4"
 MAX_ALTERNATIVES = 8  # per word: bounds the matching work a claim adds
 MEMO_FORMS = 50_000  # forms whose rows are kept in memory (then the memo starts over)
+# Letters in a one-word form of the `word` table, at most, with an inflection's suffix (the
+# longest, "tetrabromo-phenolsulfonephthalein", has 33): `word_kind` reads no longer part.
+LONGEST_FORM = 40
 
 # morphy's detachment rules (WordNet's morph(7)), per part of speech.
 _RULES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -190,7 +193,10 @@ class Lexicon:
         Without a table: "common" (nothing is then known not to be a word)."""
         if self._db is None:
             return "common"
-        splits = [(word[:i], word[i:]) for i in range(4, len(word) - 3)]
+        # Two words run together, each of four letters or more and no longer than a form of
+        # the table can be (at most 2 * LONGEST_FORM splits, whatever the word's length).
+        splits = [(word[:i], word[i:]) for i in range(max(4, len(word) - LONGEST_FORM),
+                                                      min(len(word) - 3, LONGEST_FORM + 1))]
         wanted = {w: forms_of(w) for w in {word} | {part for pair in splits for part in pair}}
         rows = self._read_rows(set().union(*wanted.values()), self._kinds,
                                "SELECT form, proper FROM word WHERE form IN ({marks})",

@@ -217,7 +217,7 @@ def word_kinds(root: Path) -> dict[str, bool]:
     rather than in lower case in some synset ("wildfire", "macron" the diacritic, "trump");
     the irregular forms of every part of speech ("geese", "slew") are common words. The claim
     lookup tells the words of the language from names a corpus never uses with them
-    (`Lexicon.knows`, `Lexicon.is_name`)."""
+    (`Lexicon.word_kind`)."""
     common: set[str] = set()
     capitalised: set[str] = set()
     for name in POS_FILES.values():
