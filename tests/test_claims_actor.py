@@ -224,3 +224,32 @@ def test_a_claim_that_was_not_looked_up_does_not_also_say_no_sentence_bears_on_i
         assert "No sentence of the corpus bears" not in shown, shown
     shown = render_text(answer_to_reply(ask_claim(world, "Putin visited Mars in 1990")))
     assert "Not found" in shown or "not-found" in shown.lower()
+
+
+PEOPLES_AND_NEW_WORDS = {
+    "k_wire.txt": "Front\n\nKurdish fighters seized the town of Valdor after a week of shelling.\n"
+                  "The town was quiet.\n",
+    "p_paper.txt": "Election\n\nTexas voters rejected the new water tax in a referendum.\n"
+                   "Turnout was low.\n",
+    "g_wire.txt": "Outbreak\n\nThe coronavirus killed 300 people in Valdoria in March.\n"
+                  "Hospitals were full.\n",
+    "j_paper.txt": "Health\n\nE-cigarettes caused 12 deaths among teenagers in Norland.\n"
+                   "Doctors were alarmed.\n",
+}
+
+
+@pytest.mark.parametrize(("claim", "doc"), [
+    ("Kurds seized the town of Valdor after a week of shelling", "k_wire"),  # a people
+    ("Texans rejected the new water tax in a referendum", "p_paper"),
+    ("COVID killed 300 people in Valdoria in March", "g_wire"),  # newer than WordNet
+    ("Vaping caused 12 deaths among teenagers in Norland", "j_paper"),
+])
+def test_a_people_or_a_new_word_the_corpus_says_in_other_words_is_stated(
+        settings, store, corpus, claim, doc):
+    # WordNet writes a people or a faith capitalised, as a class ("Kurd", "Texan"): a word
+    # of the language, no name. And a word newer than WordNet and the vocabulary ("COVID")
+    # is read as a name, but only a sentence naming someone else is kept from stating it:
+    # "The coronavirus killed 300 people in Valdoria" names no one the claim does not.
+    world = build_claim_world(settings, store, corpus, PEOPLES_AND_NEW_WORDS)
+    answer = ask_claim(world, claim)
+    assert any(d.startswith(doc) for d in supporting_docs(answer)), answer

@@ -187,9 +187,11 @@ class Lexicon:
     def word_kind(self, word: str) -> str | None:
         """What a lower-case word is to WordNet: "common", a word of the language — a form (by
         morphy's suffix rules, any part of speech) of a lemma it writes in lower case, however
-        rare ("wildfires", "signed", "macron" the diacritic), or two such words of four letters
-        or more run together ("floodwaters", "smartphones") —; "proper", a name it writes only
-        capitalised ("putin", "paris"); None, a word it does not know ("lavrov", "bitcoin").
+        rare ("wildfires", "signed", "macron" the diacritic), or a class it writes capitalised
+        ("kurds", "texans", "christmas"), or two such words of four letters or more run
+        together ("floodwaters", "smartphones") —; "proper", a name it writes only capitalised
+        and only as an instance ("putin", "hamas"); None, a word it does not know ("lavrov",
+        "bitcoin").
         Without a table: "common" (nothing is then known not to be a word)."""
         if self._db is None:
             return "common"

@@ -34,9 +34,10 @@ who reads such a word before a name as the person's role, not their given name (
 Hanks" is Tom Hanks).
 
 The `word` table lists every one-word lemma and irregular form, each marked `proper` when
-WordNet writes it only capitalised ("Putin", "Paris"; not "wildfire", "macron" the diacritic
-or "trump", written in lower case in some synset, however rare the sense): the claim lookup
-reads a claim's first word that no document uses and that is no word of the language as a
+WordNet writes it only capitalised and only as an instance ("Putin", "Hamas"; not "wildfire",
+"macron" the diacritic or "trump", written in lower case in some synset, however rare the
+sense, nor a people or a class, "Kurd", "Texan", "Christmas", nor "Paris", a plant genus
+too): the claim lookup reads a claim's first word that no document uses and that is no word of the language as a
 name the corpus never mentions ("Lavrov signed …"; see README, "Claim lookup").
 
 The table is a small read-only SQLite file (`write_sqlite`): a lookup reads only the rows it
@@ -213,26 +214,35 @@ def build(root: Path, share: float, per_pos: bool = False) -> Table:
 
 
 def word_kinds(root: Path) -> dict[str, bool]:
-    """One-word lemma -> whether WordNet writes it only capitalised (a name: "putin", "paris")
-    rather than in lower case in some synset ("wildfire", "macron" the diacritic, "trump");
-    the irregular forms of every part of speech ("geese", "slew") are common words. The claim
-    lookup tells the words of the language from names a corpus never uses with them
-    (`Lexicon.word_kind`)."""
+    """One-word lemma -> whether it is a name to WordNet: written only capitalised, and each
+    of those synsets an instance of something (its "@i" pointer: "putin", "lavrov" would be,
+    "hamas"), not a class of things or people ("kurd", "texan", "briton", "christmas",
+    "nato", "paris", which has the plant genus too). Every other one-word lemma — written in
+    lower case in some synset, however rare the sense ("wildfire", "macron" the diacritic,
+    "trump"), or a capitalised class — and the irregular forms of every part of speech
+    ("geese", "slew") are words of the language: False. The claim lookup tells the words
+    of the language from names a corpus never uses with them (`Lexicon.word_kind`)."""
     common: set[str] = set()
-    capitalised: set[str] = set()
+    instances: set[str] = set()  # capitalised in an instance's synset
+    classes: set[str] = set()  # capitalised in a class's synset
     for name in POS_FILES.values():
         with open(root / f"data.{name}", encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 if line.startswith(" "):
                     continue  # the licence header
                 parts = line.split(" | ", 1)[0].split()
-                for k in range(int(parts[3], 16)):
+                count = int(parts[3], 16)
+                at = 4 + 2 * count
+                pointers = [parts[at + 1 + 4 * k] for k in range(int(parts[at]))]
+                capitalised = instances if "@i" in pointers else classes
+                for k in range(count):
                     word = re.sub(r"\(\w+\)$", "", parts[4 + 2 * k])
                     if "_" not in word:
                         (common if word == word.lower() else capitalised).add(word.lower())
     for forms in read_exceptions(root).values():
         common.update(form for form in forms if " " not in form)
-    return {**{w: True for w in capitalised - common}, **{w: False for w in common}}
+    common |= classes
+    return {**{w: True for w in instances - common}, **{w: False for w in common}}
 
 
 INFLECTED = ("v", "n")  # the parts of speech whose irregular forms are one word's forms
