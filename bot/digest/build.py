@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
-from bot.corpus.article import copied_pairs
+from bot.corpus.article import copied_pairs, truncated_copies
 from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
@@ -589,11 +589,16 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     # date order.
     # The syndicated copies an item cites are numbered one after the other (so a citation and
     # the sources list show them as one range, "[2–200]").
+    # A truncated copy comes after the articles it copies (the copies line is of the whole).
+    verbatim, truncated = _verbatim_groups(briefed, by_doc_rows,
+                                           [group_of[d["id"]] for d in briefed])
+
     def copies_together(citations: list[int]) -> list[int]:
         first: dict[int, int] = {}
         for k, c in enumerate(citations):
             first.setdefault(group_of[briefed[c]["id"]], k)
-        return sorted(citations, key=lambda c: (first[group_of[briefed[c]["id"]]], c))
+        return sorted(citations,
+                      key=lambda c: (first[group_of[briefed[c]["id"]]], c in truncated, c))
 
     order: list[int] = []
     seen: set[int] = set()
@@ -614,13 +619,13 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
                     renumbered.add(id(it))
                     it.citations = sorted(number[c] for c in it.citations)
     # A copy names the first-numbered article of its copies (the sources list shows many
-    # copies of one on one line; `--json` lists each). Copies there are near-verbatim ones of
+    # copies of one on one line; `--json` lists each), an article no truncated copy if there
+    # is one. Copies there are near-verbatim or truncated ones of
     # one independence group: a report of its own quoting two sentences of a wire story counts
     # with it as one source, but was listed as its copy, its title shown nowhere.
-    verbatim = _verbatim_groups(briefed, by_doc_rows, [group_of[d["id"]] for d in briefed])
     copy_key = [(group_of[d["id"]], verbatim[k]) for k, d in enumerate(briefed)]
     lead: dict[tuple[int, int], int] = {}
-    for i in order:
+    for i in sorted(order, key=lambda i: (i in truncated, number[i])):
         lead.setdefault(copy_key[i], number[i])
     sources = [_source_ref(number[i], briefed[i], lead[copy_key[i]]) for i in order]
     if since is not None and notice is None:
@@ -666,16 +671,20 @@ def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
 
 
 def _verbatim_groups(docs: Sequence[dict[str, Any]], rows_of: dict[str, list[dict[str, Any]]],
-                     independence: Sequence[int]) -> list[int]:
+                     independence: Sequence[int]) -> tuple[list[int], set[int]]:
     """Per article, a number naming its near-verbatim copies' group (`copy_groups` over its
-    sentences, not its title: outlets give a wire story headlines of their own). Only read
-    among the articles of one independence group (`independence`, per article): copies of
-    another are another source anyway, and an article alone in its group is no copy (most
-    are: reading every article's words again took ~0.4 s of a 10k-article briefing)."""
+    sentences, not its title: outlets give a wire story headlines of their own), truncated
+    copies (`truncated_copies`: the first paragraphs of a wire story under a byline or credit
+    line of their own) joining the group of the article they copy; and the articles that are
+    such truncated copies (not the one their copies are "of"). Only read among the articles
+    of one independence group (`independence`, per article): copies of another are another
+    source anyway, and an article alone in its group is no copy (most are: reading every
+    article's words again took ~0.4 s of a 10k-article briefing)."""
     members: dict[int, list[int]] = defaultdict(list)
     for i, g in enumerate(independence):
         members[g].append(i)
-    out = list(range(len(docs)))  # alone: its own number
+    sets = DisjointSets(len(docs))  # alone: its own number
+    truncated: set[int] = set()
     for group in members.values():
         if len(group) < 2:
             continue
@@ -684,8 +693,14 @@ def _verbatim_groups(docs: Sequence[dict[str, Any]], rows_of: dict[str, list[dic
                  for i in group]
         for copies in copy_groups(sdocs):
             for k in copies:
-                out[group[k]] = group[copies[0]]
-    return out
+                sets.union(group[copies[0]], group[k])
+        at = {docs[i]["id"]: i for i in group}
+        cut = truncated_copies((docs[i]["id"], r["text"], r["key"])
+                               for i in group for r in rows_of.get(docs[i]["id"], ()))
+        for copy, of in cut.items():
+            sets.union(at[copy], at[of])
+            truncated.add(at[copy])
+    return [sets.find(i) for i in range(len(docs))], truncated
 
 
 def _mentions_any(terms: Sequence[str], members: Sequence[dict[str, Any]],
