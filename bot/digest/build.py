@@ -1178,7 +1178,8 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
             # sentence by sentence: one without a stop ("Figures from the Met Office")
             # joined to the next ("… Office May was …") made a name of its month
             names[doc] = frozenset().union(*(month_names(t) for t in texts_of[doc]))
-        mentions = [m for m in extract_dates(text, anchor, names.get(doc, frozenset()))
+        mentions = [m for m in extract_dates(text, anchor, names.get(doc, frozenset()),
+                                             ctx.docs[doc].get("title"))
                     if m.event]
         if mentions:
             events.append((ctx.scored.scores[i], i, mentions[0]))
