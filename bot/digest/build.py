@@ -948,13 +948,26 @@ def _key_developments(ctx: _Context, max_items: int, max_words: int, shown: set[
     picks = summarize(ctx.units, max_words, max_items, ctx.weights, scored=ctx.scored)
     spare = max_words - sum(_words(ctx.units[p.unit].text) for p in picks)
     items = []
+    listed: set[int] = set()  # the units earlier developments state or list as rivals
     for p in picks:
-        near = [j for j, s in p.near.values() if s >= ctx.weights.same_fact]
+        if p.unit in listed:
+            continue  # a rival account of an earlier development: listed under it
+        # Another article's sentence as similar as a restatement, or less similar but
+        # counting victims in the same outcome state ("left 15 dead" for "killed 12 people":
+        # 0.39, their words apart), may be a rival account.
+        near = [j for j, s in p.near.values() if s >= ctx.weights.same_fact
+                or (s >= ctx.weights.anchored_same
+                    and ctx.accounts.counts_alike(ctx.units[p.unit].text, ctx.units[j].text))]
         unit = p.unit
         same, conflicting = _accounts(ctx, unit, p.same, near)
         if conflicting:
             unit, same, conflicting = _best_supported(ctx, unit, same, conflicting, p.same, spare)
+            if unit in listed:
+                continue  # its better-supported account is an earlier development
             spare -= _words(ctx.units[unit].text) - _words(ctx.units[p.unit].text)
+        listed.update((p.unit, unit))
+        listed.update(same)
+        listed.update(conflicting)
         docs = sorted({ctx.units[unit].doc} | {ctx.units[j].doc for j in same})
         shown.update((p.unit, unit))
         shown.update(p.same)
