@@ -101,6 +101,11 @@ def truncated_copies(sentences: Iterable[tuple[str, str, str]]) -> dict[str, str
     for doc, sentence, key in sentences:
         if key:
             words_of[doc][key] = len(sentence.split())
+    return _truncated(words_of)
+
+
+def _truncated(words_of: dict[str, dict[str, int]]) -> dict[str, str]:
+    """`truncated_copies` of the documents' {sentence key: words}."""
     # Documents of the same sentences are read once (a wire story carried 200 times).
     same: dict[frozenset[str], list[str]] = defaultdict(list)
     for doc, held_words in words_of.items():
@@ -144,6 +149,12 @@ def truncated_copies(sentences: Iterable[tuple[str, str, str]]) -> dict[str, str
 
 
 def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, str]]:
+    """`copy_relations` without the truncated copies' map."""
+    return copy_relations(sentences)[0]
+
+
+def copy_relations(sentences: Iterable[tuple[str, str, str]]
+           ) -> tuple[set[tuple[str, str]], dict[str, str]]:
     """(doc a, doc b), a < b, of the documents that are copies of each other, from their
     (doc id, sentence text, sentence key) rows. Two documents sharing `COPY_SHARED` long
     sentences held by at most `COPY_MAX_HOLDERS` documents are a pair. A short copy (another
@@ -153,12 +164,12 @@ def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, st
     sentences (then the smallest id). A document whose long sentences are all boilerplate (each in over
     `COPY_MAX_HOLDERS` documents) is a copy only of the documents whose sentences, long and
     short, are exactly its own. A truncated copy (`truncated_copies`) is paired with the one
-    document it copies."""
-    rows = list(sentences)
+    document it copies; the second value is those copies' map ({copy: the document it
+    copies})."""
     docs_of: dict[str, set[str]] = {}
     long_of: dict[str, set[str]] = defaultdict(set)
     words_of: dict[str, dict[str, int]] = defaultdict(dict)  # doc -> sentence key -> words
-    for doc, text, key in rows:
+    for doc, text, key in sentences:
         n = len(text.split())
         if not key:
             continue
@@ -196,9 +207,10 @@ def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, st
     for group in identical.values():  # each paired with the first
         ordered = sorted(group)
         pairs.update((ordered[0], b) for b in ordered[1:])
-    for doc, other in truncated_copies(rows).items():
+    cut = _truncated(words_of)
+    for doc, other in cut.items():
         pairs.add((min(doc, other), max(doc, other)))
-    return pairs
+    return pairs, cut
 
 
 def parse_article(

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
-from bot.corpus.article import copied_pairs, truncated_copies
+from bot.corpus.article import copy_relations
 from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
@@ -410,11 +410,19 @@ def _matches_topic(query_tokens: set[str], doc_tokens: set[str]) -> bool:
 
 def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]) -> list[int]:
     """Group index per document: syndicated copies (sharing long sentences) are one source."""
+    return _copies(docs, sents)[0]
+
+
+def _copies(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]
+            ) -> tuple[list[int], dict[str, str]]:
+    """`_independence_groups`, and the truncated copies among the documents ({copy: the
+    document it copies}, `truncated_copies`)."""
     sets = DisjointSets(len(docs))
     index = {d["id"]: i for i, d in enumerate(docs)}
-    for a, b in copied_pairs((s["doc_id"], s["text"], s["key"]) for s in sents):
+    pairs, cut = copy_relations((s["doc_id"], s["text"], s["key"]) for s in sents)
+    for a, b in pairs:
         sets.union(index[a], index[b])
-    return [sets.find(i) for i in range(len(docs))]
+    return [sets.find(i) for i in range(len(docs))], cut
 
 
 def _reads_before(defn: DigestDef, kind: str) -> list[SectionDef]:
@@ -533,7 +541,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     by_doc_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_doc_rows[r["doc_id"]].append(r)
-    groups = _independence_groups(window, rows)
+    groups, cut = _copies(window, rows)
     group_of = {d["id"]: groups[i] for i, d in enumerate(window)}
     newest = max((x for x in (_recency_date(d) for d in briefed) if x), default=None)
     index = {d["id"]: i for i, d in enumerate(briefed)}  # citations: indexes into `briefed`
@@ -591,7 +599,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     # the sources list show them as one range, "[2–200]").
     # A truncated copy comes after the articles it copies (the copies line is of the whole).
     verbatim, truncated = _verbatim_groups(briefed, by_doc_rows,
-                                           [group_of[d["id"]] for d in briefed])
+                                           [group_of[d["id"]] for d in briefed], cut)
 
     def copies_together(citations: list[int]) -> list[int]:
         first: dict[int, int] = {}
@@ -671,12 +679,14 @@ def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
 
 
 def _verbatim_groups(docs: Sequence[dict[str, Any]], rows_of: dict[str, list[dict[str, Any]]],
-                     independence: Sequence[int]) -> tuple[list[int], set[int]]:
+                     independence: Sequence[int], cut: dict[str, str],
+                     ) -> tuple[list[int], set[int]]:
     """Per article, a number naming its near-verbatim copies' group (`copy_groups` over its
     sentences, not its title: outlets give a wire story headlines of their own), truncated
-    copies (`truncated_copies`: the first paragraphs of a wire story under a byline or credit
-    line of their own) joining the group of the article they copy; and the articles that are
-    such truncated copies (not the one their copies are "of"). Only read among the articles
+    copies (`cut`, {copy: the article it copies}, `truncated_copies`: the first paragraphs of
+    a wire story under a byline or credit line of their own) joining the group of the article
+    they copy; and the articles that are such truncated copies (not the one their copies are
+    "of"). Only read among the articles
     of one independence group (`independence`, per article): copies of another are another
     source anyway, and an article alone in its group is no copy (most are: reading every
     article's words again took ~0.4 s of a 10k-article briefing)."""
@@ -695,11 +705,11 @@ def _verbatim_groups(docs: Sequence[dict[str, Any]], rows_of: dict[str, list[dic
             for k in copies:
                 sets.union(group[copies[0]], group[k])
         at = {docs[i]["id"]: i for i in group}
-        cut = truncated_copies((docs[i]["id"], r["text"], r["key"])
-                               for i in group for r in rows_of.get(docs[i]["id"], ()))
-        for copy, of in cut.items():
-            sets.union(at[copy], at[of])
-            truncated.add(at[copy])
+        for i in group:  # (a truncated copy and what it copies are one independence group)
+            of = cut.get(docs[i]["id"])
+            if of in at:
+                sets.union(i, at[of])
+                truncated.add(i)
     return [sets.find(i) for i in range(len(docs))], truncated
 
 
