@@ -297,17 +297,17 @@ class Accounts:
         a_out, b_out = self._outcomes(a_text), self._outcomes(b_text)
         claim = self._claim(a_text)
         b = _said_alike(_other_states(self._feats(b_text), b_out, a_out), b_out, a_out)
-        a = _said_alike(_other_states(self._feats(a_text), a_out, b_out), a_out, b_out)
         m = match(claim, b, None)
         if _restates(m):
             conflicts = m.conflicts
-        elif _restates(match(self._claim(b_text), a, None)):
+        else:
+            a = _said_alike(_other_states(self._feats(a_text), a_out, b_out), a_out, b_out)
+            if not _restates(match(self._claim(b_text), a, None)):
+                return None
             # B restates a part of A: where B gives a value A gives too ("on Saturday, killing
             # 27" of "Monday's clashes came after bombs on Saturday killed 27"), A's other values
             # of that kind are about the rest of A ("Saturday rather than Monday's" is none).
             conflicts = match(claim, _disagreeing(b, a), None).conflicts
-        else:
-            return None
         if conflicts:
             return "; ".join(conflicts)
         return (date_conflict(dates_of(a_text, a_anchor), dates_of(b_text, b_anchor))
