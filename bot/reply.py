@@ -360,16 +360,19 @@ def source_groups(refs: Sequence[SourceRef]) -> list[tuple[SourceRef, list[Sourc
     """The sources of a list as its lines: each source with the copies of it the list holds
     (`copy_of`), when there are `COPIES_ON_ONE_LINE` or more (a wire story carried verbatim
     by 200 outlets was 200 lines of the same title); else each on its own line. A copy whose
-    source is not listed goes with the first-numbered copy of the same source."""
+    source is not listed goes with the first-numbered copy of the same source; a source
+    numbered after a copy of it (cited first for a sentence of its own) still leads the line."""
     keyed: dict[int, list[SourceRef]] = {}
     for ref in sorted(refs, key=lambda r: r.number):
         keyed.setdefault(ref.copy_of or ref.number, []).append(ref)
     out: list[tuple[SourceRef, list[SourceRef]]] = []
     for ref in sorted(refs, key=lambda r: r.number):
-        group = keyed[ref.copy_of or ref.number]
+        key = ref.copy_of or ref.number
+        group = keyed[key]
         if len(group) - 1 >= COPIES_ON_ONE_LINE:
-            if ref is group[0]:
-                out.append((ref, group[1:]))
+            lead = next((r for r in group if r.number == key), group[0])
+            if ref is lead:
+                out.append((ref, [r for r in group if r is not lead]))
         else:
             out.append((ref, []))
     return out

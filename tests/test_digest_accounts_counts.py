@@ -98,3 +98,72 @@ def test_a_number_closing_its_clause_that_counts_nothing_of_the_toll_is_no_confl
 def test_an_approximate_unstated_count_is_still_the_toll() -> None:
     other = "A bomb blast in the market of Kessel on Tuesday killed at least 15, police said."
     assert Accounts().conflict(BLAST, None, other, None) == "15 rather than 12"
+
+
+# Counts of victims by their outcome state (`accounts.OUTCOMES`): "left 15 dead" gave no
+# account against "killed 12 people" (the slots read "dead" and "people" as two quantities,
+# and it restated too little of it without a "kill"); "left 15 people injured" was one ("15
+# rather than 12": people and people to the slots).
+@pytest.mark.parametrize(("other", "why"), [
+    ("The bomb blast in the market of Kessel left 15 dead on Tuesday, police said.",
+     "15 rather than 12"),
+    ("The bomb blast in the market of Kessel left 15 people dead on Tuesday, police said.",
+     "15 rather than 12"),
+    ("Tuesday's bomb blast in the market of Kessel caused 15 deaths, police said.",
+     "15 rather than 12"),
+    ("The bomb blast in the market of Kessel left 12 dead on Tuesday, police said.", None),
+    ("The bomb blast in the market of Kessel left 15 people injured on Tuesday, police said.",
+     None),
+    ("The bomb blast in the market of Kessel on Tuesday wounded 15 people, police said.", None),
+])
+def test_a_count_of_the_dead_is_the_count_of_the_killed(other: str, why: str | None) -> None:
+    accounts = Accounts()
+    assert accounts.conflict(BLAST, None, other, None) == why, other
+    back = None if why is None else " rather than ".join(reversed(why.split(" rather than ")))
+    assert accounts.conflict(other, None, BLAST, None) == back, other
+
+
+def test_outcome_states_of_counts() -> None:
+    from bot.digest.accounts import outcomes
+
+    def read(text: str) -> list[tuple[str, str]]:
+        return [(o.state, o.value) for o in outcomes(text)]
+
+    assert read("The blast killed at least 12 people and wounded 40 on Tuesday.") == [
+        ("dead", "12"), ("injured", "40")]
+    assert read("Police said 12 people were killed and 3 police officers were hurt.") == [
+        ("dead", "12"), ("injured", "3")]
+    assert read("The quake left 2,000 dead.") == [("dead", "2000")]
+    # No state: a toll, an age, damage, a year.
+    assert read("The death toll rose to 15, police said.") == []
+    assert read("It killed a boy aged 15 and damaged 40 shops in 2024.") == []
+
+
+def test_the_development_is_disputed_by_a_count_of_the_dead(store: Store, settings: Settings,
+                                                            corpus: Path) -> None:
+    texts = [
+        f"{BLAST} The market was crowded with shoppers.",
+        "A bomb blast in the market of Kessel killed 12 people on Tuesday, the police said. "
+        "Shops stayed closed on Wednesday.",
+        "The bomb blast in the market of Kessel on Tuesday left 15 dead, police said. Two of the "
+        "wounded died in hospital.",
+    ]
+    records = [{"id": f"k{n}", "title": f"Kessel blast {n}", "outlet": f"Outlet {n}",
+                "published": "2024-05-08", "text": t} for n, t in enumerate(texts)]
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    number = {s.number: s.doc_id for s in d.sources}
+    kd = d.section("key-developments")
+    assert kd is not None
+    blast = next(i for i in kd.items if "killed 12 people" in i.text)
+    assert blast.note == "2 sources; disputed by 1 source", blast  # was "2 sources"
+    # Once: the rival account, picked as a development of its own, is listed under it (its
+    # better-supported account stated the first development again).
+    assert sum("killed 12 people" in i.text for i in kd.items) == 1, kd.items
+    assert not any("left 15 dead" in i.text for i in kd.items), kd.items
+    watch = d.section("to-watch")
+    assert watch is not None
+    rival = [i for i in watch.items if i.note == "conflicting account: 15 rather than 12"]
+    assert [[number[c] for c in i.citations] for i in rival] == [["k2"]], watch.items

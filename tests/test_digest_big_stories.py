@@ -178,3 +178,31 @@ def test_a_corpus_of_one_short_article_says_why_nothing_is_briefed(
     assert d.notice is not None and "1 story had no sentence the digest can use" in d.notice
     assert "Quake" in d.to_reply().plain_text()
     assert "Quake" in json.dumps(d.to_json(), ensure_ascii=False)
+
+
+def test_a_truncated_copy_is_a_copy_of_one_article_and_quotes_are_not():
+    from bot.corpus.article import truncated_copies
+
+    wire = [f"Sentence {w} of the wire story about the harbour strike runs to twelve words."
+            for w in ("one", "two", "three", "four", "five", "six", "seven", "eight")]
+    credit = "(Reporting by Ann Lee; Editing by Tom Hart)"
+    # Its first four paragraphs and a credit line of its own; a wire story carried by 60
+    # outlets (its sentences boilerplate to the other rules) is copied as well.
+    for n in (1, 60):
+        docs = {f"w{i}": wire for i in range(n)} | {"cut": [*wire[:4], credit]}
+        assert truncated_copies(_rows(docs)) == {"cut": "w0"}
+        assert _one_source(copied_pairs(_rows(docs)), list(docs))
+    # Two long sentences are no copy (one or two quotes of a wire story), nor is a report of
+    # its own quoting four (most of its words are its own).
+    two = {"w": wire, "q": [*wire[:2], credit]}
+    assert truncated_copies(_rows(two)) == {}
+    own = [f"Our own sentence {w} on the strike says something the wire does not."
+           for w in ("one", "two", "three", "four", "five")]
+    report = {"w": wire, "r": [*wire[:4], *own]}
+    assert truncated_copies(_rows(report)) == {}
+    # A copy of sentences two reports both carry copies one of them only (it never makes
+    # them one source: their own rules decide).
+    a = [*wire[:4], *own[:3]]
+    b = [*wire[:4], *(s.replace("Our own", "Another") for s in own[:4])]
+    both = {"a": a, "b": b, "cut": [*wire[:4], credit]}
+    assert truncated_copies(_rows(both)) == {"cut": "a"}

@@ -205,3 +205,85 @@ def test_a_briefing_without_its_sources_section_lists_what_it_cites(settings: Se
         cited = {int(n) for n in re.findall(r"\[(\d+)\](?= _?\()", rendered)}
         listed = _numbers(rendered.split("Sources", 1)[-1])
         assert cited and cited <= listed, (cited, listed, rendered[-600:])
+
+
+QUAKE = [
+    "A powerful earthquake struck the coastal city of Varna on Tuesday morning, collapsing two "
+    "apartment blocks and cutting power to thousands of homes.",
+    "Rescue teams worked through the night to reach residents trapped under the rubble, the "
+    "regional governor told reporters at a briefing.",
+    "The quake, measured at magnitude 6.4 by the national seismology institute, was felt as far "
+    "away as the capital, some 400 kilometres to the west.",
+    "Hospitals in the region said they had treated more than 200 people for injuries, most of "
+    "them caused by falling glass and debris.",
+    "The government declared a state of emergency in three provinces and said the army would "
+    "help clear roads blocked by landslides.",
+    "Aftershocks continued into Wednesday, and schools across the province will stay closed "
+    "until engineers have inspected them.",
+    "The city last suffered a major earthquake in 1986, when more than a hundred buildings were "
+    "damaged.",
+    "Officials said the cost of rebuilding could run into hundreds of millions of euros.",
+]
+
+
+def _quake_corpus(corpus: Path, copies: int) -> None:
+    """A wire story carried whole by `copies` outlets, its first four paragraphs by another
+    (under its own headline, with a credit line), and a report of its own quoting two of its
+    sentences."""
+    records = [{"id": f"wire{n:03}", "title": "Earthquake hits Varna, buildings collapse",
+                "outlet": f"Paper {n}", "published": "2026-11-20", "text": " ".join(QUAKE)}
+               for n in range(copies)]
+    records.append({"id": "cut", "title": "Quake topples Varna blocks", "outlet": "Daily Courier",
+                    "published": "2026-11-20",
+                    "text": " ".join(QUAKE[:4]) + " (Reporting by Ann Lee; Editing by Tom Hart)"})
+    records.append({"id": "own", "title": "Varna residents describe night of fear",
+                    "outlet": "Local Post", "published": "2026-11-21",
+                    "text": QUAKE[0] + " Maria Petrova said she ran into the street with her two "
+                            "children when the walls began to shake. " + QUAKE[1]
+                            + " Neighbours shared blankets and tea in a school yard until dawn."})
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                    encoding="utf-8")
+
+
+def test_a_truncated_copy_of_a_wire_story_is_one_of_its_copies(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    """An outlet running the first four paragraphs of a wire story, under a headline and a
+    credit line of its own, is one of its copies: it had a line of its own in the Sources
+    ("[1] Quake topples Varna blocks — Daily Courier") and `copy_of` null, and with the wire
+    story carried by 60 outlets (its sentences boilerplate to the copy count) it was a second
+    source for each of its sentences ("(2 sources)"). A report of its own quoting two of the
+    sentences keeps its line."""
+    for copies in (3, 60):
+        _quake_corpus(corpus, copies)
+        reload_corpus(store, settings, [corpus])
+        digest = build_digest(store, settings)
+        data = digest.to_json()
+        by_id = {s["id"]: s for s in data["sources"]}
+        lead = by_id["wire000"]
+        assert lead["copy_of"] is None
+        assert by_id["cut"]["copy_of"] == lead["number"], (copies, by_id["cut"])
+        assert by_id["own"]["copy_of"] is None
+        sources = render_markdown(digest.to_reply()).split("## Sources", 1)[1]
+        line = next(x for x in sources.splitlines() if f"copies of [{lead['number']}]" in x)
+        assert f"{copies} copies of" in line, line
+        assert ("Daily Courier" in line) if copies == 3 else ("(60 outlets)" in line), line
+        assert "Quake topples Varna blocks" not in sources, sources
+        assert "Varna residents describe night of fear" in sources
+        kd = digest.section("key-developments")
+        assert kd is not None
+        quake = next(it for it in kd.items if it.text.startswith("The quake, measured"))
+        assert quake.sources == 1, (copies, quake)
+
+
+def test_a_copy_numbered_before_its_source_is_on_its_line() -> None:
+    """A truncated copy cited first for a sentence of its own is numbered before the article
+    it copies: the line still leads with that article ("[2][3] 2 copies of [1]" named the copy
+    as the source of the article it copies)."""
+    from bot.reply import SourceRef, source_groups
+
+    refs = [SourceRef(1, "cut", "Cut", outlets=("Courier",), copy_of=2),
+            SourceRef(2, "wire", "Wire", outlets=("AP",)),
+            SourceRef(3, "copy", "Wire", outlets=("Yahoo",), copy_of=2),
+            SourceRef(4, "other", "Other")]
+    assert [(r.number, [c.number for c in cs]) for r, cs in source_groups(refs)] == [
+        (2, [1, 3]), (4, [])]

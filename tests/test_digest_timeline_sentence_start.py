@@ -115,3 +115,49 @@ def test_an_article_naming_theresa_may_has_no_may_in_its_timeline(settings, stor
     dates = [] if section is None else [(it.date, it.text.split()[0]) for it in section.items]
     assert ("2019-05", "May") not in dates, dates
     assert ("2019-01", "Parliament") in dates, dates
+
+
+def test_a_month_word_in_title_case_is_no_date() -> None:
+    """Headlines and Title Case lines capitalise every word: "This May Be the End" was dated
+    May of the article's year ("this May"), "Cuts In May" the same. There a month is read
+    only before a day or a year; names alone make no Title Case run, and a sentence's own
+    capitals ("In May, The Guardian …") neither."""
+    for text in ("This May Be the End of an Era for Port Elm Anglers as the council votes.",
+                 "Why The Pier Could Close In May",
+                 "Fed Holds Rates, Signals Cuts In May as inflation slows.",
+                 "Early May Is When The Ferries Return"):
+        assert _read(text) == [], (text, _read(text))
+    assert _read("This May Be the End: Pier Closes May 19") == [("May 19", "2024-05-19")]
+    assert _read("Rally Planned For May 2025") == [("May 2025", "2025-05")]
+    for text in ("In May Prime Minister Boris Johnson resigned.",
+                 "In May, The Guardian reported the closure.",
+                 "In May the council voted to close the pier."):
+        assert _read(text)[:1] == [("May", "2024-05")], (text, _read(text))
+
+
+def test_a_month_in_the_articles_title_case_title_is_no_date(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    """The article's title in Title Case ("Pier to Close in May", its small words in lower
+    case) run into its first sentence gives no date; a title in sentence case still does."""
+    records = [
+        {"id": "a", "title": "This May Be the End for the Old Pier", "outlet": "Elm Gazette",
+         "published": "2024-07-01",
+         "text": "This May Be the End for the Old Pier as the council of Port Elm votes to close "
+                 "it after engineers found cracks in its supports. The council will hold a public "
+                 "meeting in September to hear from the residents of Port Elm."},
+        {"id": "b", "title": "Old Pier Faces Closure", "outlet": "Courier",
+         "published": "2024-07-02",
+         "text": "Pier to Close in May Engineers found cracks in the supports of the old pier of "
+                 "Port Elm, the council said on Tuesday."},
+    ]
+    records[1]["title"] = "Pier to Close in May"
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    section = build_digest(store, settings, only="timeline").section("timeline")
+    dates = [] if section is None else [(it.date, it.text.split()[0]) for it in section.items]
+    assert dates == [("2024-09", "The")], dates  # was [("2024-05", "Pier"), ("2024-09", "The")]
+    assert extract_dates("Pier to Close in May The council voted on Tuesday.", "2024-07-01",
+                         title="Pier to Close in May") == []
+    assert [m.iso for m in extract_dates("Pier to close in May The council voted.", "2024-07-01",
+                                         title="Pier to close in May")] == ["2024-05"]

@@ -80,9 +80,81 @@ COPY_WORDS = 8
 COPY_SHARED = 2
 COPY_MAX_HOLDERS = 50  # a sentence in more documents than this is boilerplate
 COPY_TRIVIAL_WORDS = 4  # a short copy may add sentences shorter than this ("More soon.")
+# A truncated copy (an outlet running the first paragraphs of a wire story, under a headline,
+# byline or credit line of its own): another document holds `COPY_TRUNCATED_SHARE` of its words
+# in whole sentences, `COPY_TRUNCATED_MIN` long ones at least (one or two quotes make no copy).
+COPY_TRUNCATED_SHARE = 0.8
+COPY_TRUNCATED_MIN = 3
+
+
+def truncated_copies(sentences: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """{copy: the document it copies} of the documents most of whose words are whole sentences
+    of another one: another document holds sentences (by key) making `COPY_TRUNCATED_SHARE` of
+    its words, `COPY_TRUNCATED_MIN` of them of `COPY_WORDS` words or more (a prefix of a wire
+    story, its own headline, byline or "(Reporting by …)" line aside). Each copy names one such
+    document only, so that it never makes two documents it quotes one source: the one holding
+    most of its words, then the shortest, then the smallest id. Documents of the same sentences
+    are left to `copied_pairs`' other rules (they name none of each other here). Rows are
+    (doc id, sentence text, sentence key); how often a sentence is held does not matter (a
+    wire story carried by 60 outlets makes its sentences boilerplate to `copied_pairs`)."""
+    words_of: dict[str, dict[str, int]] = defaultdict(dict)  # doc -> sentence key -> words
+    for doc, sentence, key in sentences:
+        if key:
+            words_of[doc][key] = len(sentence.split())
+    return _truncated(words_of)
+
+
+def _truncated(words_of: dict[str, dict[str, int]]) -> dict[str, str]:
+    """`truncated_copies` of the documents' {sentence key: words}."""
+    # Documents of the same sentences are read once (a wire story carried 200 times).
+    same: dict[frozenset[str], list[str]] = defaultdict(list)
+    for doc, held_words in words_of.items():
+        same[frozenset(held_words)].append(doc)
+    holders: dict[str, list[frozenset[str]]] = defaultdict(list)  # key -> texts holding it
+    for text in same:
+        for key in text:
+            holders[key].append(text)
+    total = {text: sum(words_of[docs[0]].values()) for text, docs in same.items()}
+    out: dict[str, str] = {}
+    for text, docs in same.items():
+        counts = words_of[docs[0]]
+        size = total[text]
+        if sum(1 for n in counts.values() if n >= COPY_WORDS) < COPY_TRUNCATED_MIN or not size:
+            continue
+        # A document holding its share holds one of the sentences making more than the rest:
+        # its sentences held by the fewest texts first, so that a footer most documents carry
+        # adds candidates only when it is most of the text.
+        seen: set[frozenset[str]] = set()
+        covered = 0
+        for key in sorted(text, key=lambda k: (len(holders[k]), k)):
+            seen.update(holders[key])
+            covered += counts[key]
+            if covered > (1 - COPY_TRUNCATED_SHARE) * size:
+                break
+        best: tuple[int, int, str] | None = None
+        for other in seen:
+            if other == text:
+                continue
+            held = [k for k in text if k in other]
+            if (sum(counts[k] for k in held) < COPY_TRUNCATED_SHARE * size
+                    or sum(1 for k in held if counts[k] >= COPY_WORDS) < COPY_TRUNCATED_MIN):
+                continue
+            rank = (-sum(counts[k] for k in held), total[other], min(same[other]))
+            if best is None or rank < best:
+                best = rank
+        if best is not None:
+            for doc in docs:
+                out[doc] = best[2]
+    return out
 
 
 def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, str]]:
+    """`copy_relations` without the truncated copies' map."""
+    return copy_relations(sentences)[0]
+
+
+def copy_relations(sentences: Iterable[tuple[str, str, str]]
+           ) -> tuple[set[tuple[str, str]], dict[str, str]]:
     """(doc a, doc b), a < b, of the documents that are copies of each other, from their
     (doc id, sentence text, sentence key) rows. Two documents sharing `COPY_SHARED` long
     sentences held by at most `COPY_MAX_HOLDERS` documents are a pair. A short copy (another
@@ -91,7 +163,9 @@ def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, st
     quotes one source: one with exactly its long sentences, else the one of fewest long
     sentences (then the smallest id). A document whose long sentences are all boilerplate (each in over
     `COPY_MAX_HOLDERS` documents) is a copy only of the documents whose sentences, long and
-    short, are exactly its own."""
+    short, are exactly its own. A truncated copy (`truncated_copies`) is paired with the one
+    document it copies; the second value is those copies' map ({copy: the document it
+    copies})."""
     docs_of: dict[str, set[str]] = {}
     long_of: dict[str, set[str]] = defaultdict(set)
     words_of: dict[str, dict[str, int]] = defaultdict(dict)  # doc -> sentence key -> words
@@ -133,7 +207,10 @@ def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, st
     for group in identical.values():  # each paired with the first
         ordered = sorted(group)
         pairs.update((ordered[0], b) for b in ordered[1:])
-    return pairs
+    cut = _truncated(words_of)
+    for doc, other in cut.items():
+        pairs.add((min(doc, other), max(doc, other)))
+    return pairs, cut
 
 
 def parse_article(

@@ -2,7 +2,7 @@
 another value for one of its slots (a date, a number, a place), so that its article is shown
 as disputing the development instead of being cited for it. Pure functions.
 
-Two checks, both between the development (A) and a similar sentence of another article (B):
+Three checks, all between the development (A) and a similar sentence of another article (B):
 - the claim lookup's slot analysis (`bot.text.stance`): A read as a claim, B's features; B
   matches A's frame (at least `FRAME_STRONG` of it), or A matches B's (B read as a claim: a
   short B, "The bridge was approved on Thursday", holds too little of a long A's frame), and
@@ -12,7 +12,11 @@ Two checks, both between the development (A) and a similar sentence of another a
   and weekdays (the one on or before the article's publication date, or the one after it)
   are read as calendar dates; when both sides give dates and none of B's can be one of A's,
   B dates the event otherwise ("on May 3" or "in March" for "on Tuesday" in an article of
-  Wednesday 2024-05-08).
+  Wednesday 2024-05-08);
+- counts of victims by their outcome (`OUTCOMES`): "left 15 dead" is the count of "killed 12
+  people" (the slots read "dead" and "people" as two quantities, and no "kill" in the other
+  sentence: it restated too little of it), "left 15 people injured" is not (the same
+  quantity to the slots, "15 rather than 12").
 
 When the development's own sentence is the account fewer sources give (one article says
 Tuesday, three say Thursday), `best_account` says which account to state instead: the one
@@ -143,6 +147,117 @@ def reversed_account(why: str) -> str:
     return "; ".join(parts)
 
 
+# Outcome states: what a count of an event's victims says befell them, however a sentence
+# words it (the verb of causing it, of undergoing it, the state, the noun: "killed 12
+# people", "12 people died", "left 12 dead", "12 deaths"; "wounded 30", "30 were injured").
+# Two counts of one state are one quantity; counts of two states are two quantities. Stems.
+OUTCOMES: dict[str, frozenset[str]] = {
+    "dead": frozenset({"kill", "die", "dead", "death", "fatal"}),  # kill, died, deaths, fatalities
+    "injured": frozenset({"injur", "injuri", "wound", "hurt"}),  # injured, injuries, wounded
+}
+_STATE_OF = {w: state for state, words in OUTCOMES.items() for w in words}
+# Words between a count and its outcome ("12 people were killed") or before it ("killed at
+# least 12"): function words and the qualifiers of a count; two content words at most, the
+# count's noun ("12 people", "12 police officers").
+_QUALIFIERS = frozenset("at least most more than nearly almost roughly approximately around "
+                        "some about over up to another further".split())
+_AUXILIARIES = frozenset("were was are is have has had been be being".split())
+_CLAUSE_END = frozenset("and but or while after before as when in on at by from with during "
+                        "since because which who that".split())
+_COUNT_TOKEN = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w%])|[A-Za-z][A-Za-z'-]*|[.,;:!?()\[\]]")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A count of victims in one outcome state ("dead"), and the stems of the words that
+    say it ("killed 12 people": "kill", "peopl")."""
+
+    state: str
+    value: str
+    words: frozenset[str]
+
+
+def outcomes(text: str) -> list[Outcome]:
+    """The counts of victims `text` gives with their outcome state (`OUTCOMES`): a count after
+    the verb of the state ("killed 12 people", "wounding at least 30") or before it ("left 15
+    dead", "12 people were killed", "15 deaths"). A year is no count."""
+    toks = _COUNT_TOKEN.findall(strip_dateline(text))
+    out: list[Outcome] = []
+    for i, tok in enumerate(toks):
+        if not tok[0].isdigit():
+            continue
+        value = tok.replace(",", "")
+        if re.fullmatch(r"1[89]\d\d|20\d\d", tok):  # "2,000 people" is a count
+            continue
+        # After it: the count's noun (two words at most), auxiliaries, then the state.
+        nouns: list[str] = []
+        state = None
+        for t in toks[i + 1:i + 6]:
+            w = t.lower()
+            if not w[0].isalpha() or w in _CLAUSE_END:
+                break
+            st = _STATE_OF.get(stem(w))
+            if st is not None:
+                state = st
+                nouns.append(stem(w))
+                break
+            if w in _AUXILIARIES or w in _QUALIFIERS:
+                continue
+            if w in STOPWORDS or len(nouns) == 2 or w[0].isdigit():
+                break
+            nouns.append(stem(w))
+        if state is None:
+            # Before it: the verb of the state, past qualifiers ("killing at least 12").
+            k = i - 1
+            while k >= 0 and toks[k].lower() in _QUALIFIERS:
+                k -= 1
+            if k >= 0 and toks[k][0].isalpha():
+                state = _STATE_OF.get(stem(toks[k].lower()))
+                said = [stem(toks[k].lower())]
+                for t in toks[i + 1:i + 3]:  # its noun: "killed 12 people"
+                    w = t.lower()
+                    if not w[0].isalpha() or w in STOPWORDS or _STATE_OF.get(stem(w)):
+                        break
+                    said.append(stem(w))
+                nouns = said
+        if state is not None:
+            out.append(Outcome(state, value, frozenset(nouns)))
+    return out
+
+
+def _other_states(f: Features, mine: Sequence[Outcome], theirs: Sequence[Outcome]) -> Features:
+    """`f` (of the sentence giving `mine`) without the counts of a state the other sentence
+    gives none of, when it gives counts of some state: another quantity ("left 15 people
+    injured" against "killed 12 people")."""
+    states = {o.state for o in theirs}
+    drop = {o.value for o in mine if o.state not in states}
+    if not states or not drop:
+        return f
+    return replace(f, numbers={unit: values - drop for unit, values in f.numbers.items()})
+
+
+def _said_alike(f: Features, mine: Sequence[Outcome], theirs: Sequence[Outcome]) -> Features:
+    """`f` (of the sentence giving `mine`) holding the words the other sentence says an
+    outcome state of its with, where both give a count of that state: "left 15 dead" says
+    what "killed 12 people" says with "killed" and "people"."""
+    states = {o.state for o in mine}
+    words = {w for o in theirs if o.state in states for w in o.words}
+    if not words:
+        return f
+    return replace(f, terms=f.terms | words)
+
+
+def state_conflict(a: Sequence[Outcome], b: Sequence[Outcome]) -> str | None:
+    """B's count rather than A's for an outcome state each gives one count of ("15 rather
+    than 12": "left 15 dead" for "killed 12 people"), when they differ."""
+    for state in OUTCOMES:
+        mine = {o.value for o in a if o.state == state}
+        theirs = {o.value for o in b if o.state == state}
+        if len(mine) == 1 and len(theirs) == 1 and mine != theirs:
+            return f"{_shown(theirs.pop())} rather than {_shown(mine.pop())}"
+    return None
+
+
 class Accounts:
     """Compares one development with the sentences of other articles; analyses are cached
     (a sentence is read once however many developments it is compared with)."""
@@ -152,6 +267,7 @@ class Accounts:
         self._analysis: dict[str, Analysis] = {}
         self._claims: dict[str, Claim] = {}
         self._features: dict[str, Features] = {}
+        self._outcome: dict[str, list[Outcome]] = {}
 
     def _analyze(self, text: str) -> Analysis:
         if text not in self._analysis:
@@ -175,23 +291,42 @@ class Accounts:
         restates A's fact with another date, number or place; else None. The same fact either
         way round: B holds A's frame, or A holds B's (a short B, "The bridge was approved on
         Thursday", holds too little of a long A's frame, but A holds all of B's)."""
-        claim, b = self._claim(a_text), self._feats(b_text)
+        # Counts of victims in an outcome state (`OUTCOMES`): one of a state the other side
+        # does not count is another quantity, and the words of a state both count are said
+        # alike ("left 15 dead" says "killed 12 people").
+        a_out, b_out = self._outcomes(a_text), self._outcomes(b_text)
+        claim = self._claim(a_text)
+        b = _said_alike(_other_states(self._feats(b_text), b_out, a_out), b_out, a_out)
         m = match(claim, b, None)
         if _restates(m):
             conflicts = m.conflicts
-        elif _restates(match(self._claim(b_text), self._feats(a_text), None)):
+        else:
+            a = _said_alike(_other_states(self._feats(a_text), a_out, b_out), a_out, b_out)
+            if not _restates(match(self._claim(b_text), a, None)):
+                return None
             # B restates a part of A: where B gives a value A gives too ("on Saturday, killing
             # 27" of "Monday's clashes came after bombs on Saturday killed 27"), A's other values
             # of that kind are about the rest of A ("Saturday rather than Monday's" is none).
-            conflicts = match(claim, _disagreeing(b, self._feats(a_text)), None).conflicts
-        else:
-            return None
+            conflicts = match(claim, _disagreeing(b, a), None).conflicts
         if conflicts:
             return "; ".join(conflicts)
         return (date_conflict(dates_of(a_text, a_anchor), dates_of(b_text, b_anchor))
-                or self._count_conflict(a_text, b_text))
+                or state_conflict(a_out, b_out)
+                or self._count_conflict(a_text, b_text, a_out, b_out))
 
-    def _count_conflict(self, a_text: str, b_text: str) -> str | None:
+    def counts_alike(self, a_text: str, b_text: str) -> bool:
+        """Both sentences count victims in one outcome state ("killed 12 people", "left 15
+        dead"): worded apart as they may be, a rival account may be among them."""
+        states = {o.state for o in self._outcomes(a_text)}
+        return any(o.state in states for o in self._outcomes(b_text))
+
+    def _outcomes(self, text: str) -> list[Outcome]:
+        if text not in self._outcome:
+            self._outcome[text] = outcomes(text)
+        return self._outcome[text]
+
+    def _count_conflict(self, a_text: str, b_text: str, a_out: Sequence[Outcome] = (),
+                        b_out: Sequence[Outcome] = ()) -> str | None:
         """B's count rather than A's when each gives one count, and one of them does not say
         what it counts: nothing follows the number in its clause ("the death toll rose to
         15.", "killed 15, police said"; the slots read the word after a comma or none as its
@@ -199,6 +334,11 @@ class Accounts:
         both say what they count are compared by the slots alone ("450 homes", "300 jobs")."""
         a, b = self._count(a_text), self._count(b_text)
         if a is None or b is None or a.key == b.key:
+            return None
+        # Counts of two outcome states are two quantities ("wounded 30," and "killed 12").
+        state_a = {o.state for o in a_out if o.value == a.key}
+        state_b = {o.state for o in b_out if o.value == b.key}
+        if state_a and state_b and not state_a & state_b:
             return None
         if not (_unstated(a, a_text) or _unstated(b, b_text)):
             return None

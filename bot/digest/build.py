@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
-from bot.corpus.article import copied_pairs
+from bot.corpus.article import copy_relations
 from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
@@ -410,11 +410,19 @@ def _matches_topic(query_tokens: set[str], doc_tokens: set[str]) -> bool:
 
 def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]) -> list[int]:
     """Group index per document: syndicated copies (sharing long sentences) are one source."""
+    return _copies(docs, sents)[0]
+
+
+def _copies(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]
+            ) -> tuple[list[int], dict[str, str]]:
+    """`_independence_groups`, and the truncated copies among the documents ({copy: the
+    document it copies}, `truncated_copies`)."""
     sets = DisjointSets(len(docs))
     index = {d["id"]: i for i, d in enumerate(docs)}
-    for a, b in copied_pairs((s["doc_id"], s["text"], s["key"]) for s in sents):
+    pairs, cut = copy_relations((s["doc_id"], s["text"], s["key"]) for s in sents)
+    for a, b in pairs:
         sets.union(index[a], index[b])
-    return [sets.find(i) for i in range(len(docs))]
+    return [sets.find(i) for i in range(len(docs))], cut
 
 
 def _reads_before(defn: DigestDef, kind: str) -> list[SectionDef]:
@@ -533,7 +541,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     by_doc_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_doc_rows[r["doc_id"]].append(r)
-    groups = _independence_groups(window, rows)
+    groups, cut = _copies(window, rows)
     group_of = {d["id"]: groups[i] for i, d in enumerate(window)}
     newest = max((x for x in (_recency_date(d) for d in briefed) if x), default=None)
     index = {d["id"]: i for i, d in enumerate(briefed)}  # citations: indexes into `briefed`
@@ -589,11 +597,16 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     # date order.
     # The syndicated copies an item cites are numbered one after the other (so a citation and
     # the sources list show them as one range, "[2–200]").
+    # A truncated copy comes after the articles it copies (the copies line is of the whole).
+    verbatim, truncated = _verbatim_groups(briefed, by_doc_rows,
+                                           [group_of[d["id"]] for d in briefed], cut)
+
     def copies_together(citations: list[int]) -> list[int]:
         first: dict[int, int] = {}
         for k, c in enumerate(citations):
             first.setdefault(group_of[briefed[c]["id"]], k)
-        return sorted(citations, key=lambda c: (first[group_of[briefed[c]["id"]]], c))
+        return sorted(citations,
+                      key=lambda c: (first[group_of[briefed[c]["id"]]], c in truncated, c))
 
     order: list[int] = []
     seen: set[int] = set()
@@ -614,13 +627,13 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
                     renumbered.add(id(it))
                     it.citations = sorted(number[c] for c in it.citations)
     # A copy names the first-numbered article of its copies (the sources list shows many
-    # copies of one on one line; `--json` lists each). Copies there are near-verbatim ones of
+    # copies of one on one line; `--json` lists each), an article no truncated copy if there
+    # is one. Copies there are near-verbatim or truncated ones of
     # one independence group: a report of its own quoting two sentences of a wire story counts
     # with it as one source, but was listed as its copy, its title shown nowhere.
-    verbatim = _verbatim_groups(briefed, by_doc_rows, [group_of[d["id"]] for d in briefed])
     copy_key = [(group_of[d["id"]], verbatim[k]) for k, d in enumerate(briefed)]
     lead: dict[tuple[int, int], int] = {}
-    for i in order:
+    for i in sorted(order, key=lambda i: (i in truncated, number[i])):
         lead.setdefault(copy_key[i], number[i])
     sources = [_source_ref(number[i], briefed[i], lead[copy_key[i]]) for i in order]
     if since is not None and notice is None:
@@ -666,16 +679,22 @@ def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
 
 
 def _verbatim_groups(docs: Sequence[dict[str, Any]], rows_of: dict[str, list[dict[str, Any]]],
-                     independence: Sequence[int]) -> list[int]:
+                     independence: Sequence[int], cut: dict[str, str],
+                     ) -> tuple[list[int], set[int]]:
     """Per article, a number naming its near-verbatim copies' group (`copy_groups` over its
-    sentences, not its title: outlets give a wire story headlines of their own). Only read
-    among the articles of one independence group (`independence`, per article): copies of
-    another are another source anyway, and an article alone in its group is no copy (most
-    are: reading every article's words again took ~0.4 s of a 10k-article briefing)."""
+    sentences, not its title: outlets give a wire story headlines of their own), truncated
+    copies (`cut`, {copy: the article it copies}, `truncated_copies`: the first paragraphs of
+    a wire story under a byline or credit line of their own) joining the group of the article
+    they copy; and the articles that are such truncated copies (not the one their copies are
+    "of"). Only read among the articles
+    of one independence group (`independence`, per article): copies of another are another
+    source anyway, and an article alone in its group is no copy (most are: reading every
+    article's words again took ~0.4 s of a 10k-article briefing)."""
     members: dict[int, list[int]] = defaultdict(list)
     for i, g in enumerate(independence):
         members[g].append(i)
-    out = list(range(len(docs)))  # alone: its own number
+    sets = DisjointSets(len(docs))  # alone: its own number
+    truncated: set[int] = set()
     for group in members.values():
         if len(group) < 2:
             continue
@@ -684,8 +703,14 @@ def _verbatim_groups(docs: Sequence[dict[str, Any]], rows_of: dict[str, list[dic
                  for i in group]
         for copies in copy_groups(sdocs):
             for k in copies:
-                out[group[k]] = group[copies[0]]
-    return out
+                sets.union(group[copies[0]], group[k])
+        at = {docs[i]["id"]: i for i in group}
+        for i in group:  # (a truncated copy and what it copies are one independence group)
+            of = cut.get(docs[i]["id"])
+            if of in at:
+                sets.union(i, at[of])
+                truncated.add(i)
+    return [sets.find(i) for i in range(len(docs))], truncated
 
 
 def _mentions_any(terms: Sequence[str], members: Sequence[dict[str, Any]],
@@ -933,13 +958,26 @@ def _key_developments(ctx: _Context, max_items: int, max_words: int, shown: set[
     picks = summarize(ctx.units, max_words, max_items, ctx.weights, scored=ctx.scored)
     spare = max_words - sum(_words(ctx.units[p.unit].text) for p in picks)
     items = []
+    listed: set[int] = set()  # the units earlier developments state or list as rivals
     for p in picks:
-        near = [j for j, s in p.near.values() if s >= ctx.weights.same_fact]
+        if p.unit in listed:
+            continue  # a rival account of an earlier development: listed under it
+        # Another article's sentence as similar as a restatement, or less similar but
+        # counting victims in the same outcome state ("left 15 dead" for "killed 12 people":
+        # 0.39, their words apart), may be a rival account.
+        near = [j for j, s in p.near.values() if s >= ctx.weights.same_fact
+                or (s >= ctx.weights.anchored_same
+                    and ctx.accounts.counts_alike(ctx.units[p.unit].text, ctx.units[j].text))]
         unit = p.unit
         same, conflicting = _accounts(ctx, unit, p.same, near)
         if conflicting:
             unit, same, conflicting = _best_supported(ctx, unit, same, conflicting, p.same, spare)
+            if unit in listed:
+                continue  # its better-supported account is an earlier development
             spare -= _words(ctx.units[unit].text) - _words(ctx.units[p.unit].text)
+        listed.update((p.unit, unit))
+        listed.update(same)
+        listed.update(conflicting)
         docs = sorted({ctx.units[unit].doc} | {ctx.units[j].doc for j in same})
         shown.update((p.unit, unit))
         shown.update(p.same)
@@ -1163,7 +1201,8 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
             # sentence by sentence: one without a stop ("Figures from the Met Office")
             # joined to the next ("… Office May was …") made a name of its month
             names[doc] = frozenset().union(*(month_names(t) for t in texts_of[doc]))
-        mentions = [m for m in extract_dates(text, anchor, names.get(doc, frozenset()))
+        mentions = [m for m in extract_dates(text, anchor, names.get(doc, frozenset()),
+                                             ctx.docs[doc].get("title"))
                     if m.event]
         if mentions:
             events.append((ctx.scored.scores[i], i, mentions[0]))

@@ -15,7 +15,9 @@ year of its own ("June 19 (Reuters)") is anchored on its story's other dated art
 they agree on the year (`story_anchor`). A bare year dates the event only after "in",
 "during" ...: in "replaces deals from 1961" it dates the older deals, not the event. A year
 before 1800 is read only where no count can be (`_OLD_YEAR`): "in 1776, the colonies",
-"July 4, 1776." (not "in 1500 homes"); on its own only after "in", "during", "throughout"."""
+"July 4, 1776." (not "in 1500 homes"); on its own only after "in", "during", "throughout".
+A month word in Title Case text ("This May Be the End") or in the article's Title Case title is
+read only before a day or a year (`title_case_spans`)."""
 
 from __future__ import annotations
 
@@ -110,6 +112,70 @@ _PATTERNS = [
     # a year before 1800 on its own: only where it dates the event ("declared in 1776")
     ("y", re.compile(rf"\b(?:[Ii]n|[Dd]uring|[Tt]hroughout)\s+(?P<y>{_OLD_YEAR})\b(?![\d%]|-\d)")),
 ]
+
+
+# Headlines and Title Case lines capitalise every word, so a month word there ("This May Be
+# the End", "Why The Pier Could Close In May") is no evidence of a date: there a month is read
+# only before a day or a year ("May 19", "May 2024"). A run of capitalised words (the small
+# words a headline leaves in lower case allowed, no punctuation) is Title Case when a word
+# past its first is a capitalised function word ("Be", "In", "Could"; "The", "Her", "Will"
+# and "May" aside: they open names, "The Hague", "Her Majesty", "Will Smith"): names alone
+# ("In May Prime Minister Boris Johnson resigned") make no such run.
+_HEADLINE_SMALL = frozenset("a an the and but or nor for so yet as at by in of off on per to up "
+                            "via vs v from with into onto over".split())
+_NO_TITLE_CASE_EVIDENCE = frozenset("the an her his will may".split())
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&-]*")
+
+
+def _word_kind(word: str) -> str | None:
+    """"cap" (a capitalised word), "small" (a headline's lower-case small word, a number), or
+    None (a lower-case word: no headline's)."""
+    if word[0].isupper():
+        return "cap"
+    if word[0].isdigit() or word.lower() in _HEADLINE_SMALL:
+        return "small"
+    return None
+
+
+def _evidence(word: str) -> bool:
+    w = word.rstrip(".").lower().replace("’", "'")
+    return (word[0].isupper() and len(w) > 1 and w in STOPWORDS
+            and w not in _NO_TITLE_CASE_EVIDENCE and w not in MONTHS and w not in WEEKDAYS)
+
+
+def title_case_spans(text: str, title: str | None = None) -> list[tuple[int, int]]:
+    """The spans of `text` written in Title Case (see `_HEADLINE_SMALL`), and those of
+    `title` (the article's, when written in Title Case: every word but the small ones
+    capitalised, three such words at least) where it runs into the text."""
+    out: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        if any(_evidence(m.group(0)) for m in run[1:]):
+            out.append((run[0].start(), run[-1].end()))
+        run.clear()
+
+    end = 0
+    for m in _TOKEN.finditer(text):
+        gap = text[end:m.start()]
+        if run and (gap.strip() or run[-1].group(0).endswith(".")):
+            close()  # punctuation, or a period ending the word before, ends a run
+        if _word_kind(m.group(0)) is None:
+            if run:
+                close()
+        else:
+            run.append(m)
+        end = m.end()
+    if run:
+        close()
+    if title:
+        words = title.split()
+        capped = [w for w in words if w.lower() not in _HEADLINE_SMALL or w[:1].isupper()]
+        if len(capped) >= 3 and all(w[:1].isupper() or not w[:1].isalpha() for w in capped):
+            at = text.find(title.strip())
+            if at >= 0:
+                out.append((at, at + len(title.strip())))
+    return out
 
 
 # A bare year dates the sentence's event after "in", "during" ... ("signed in 2024"); after
@@ -278,18 +344,28 @@ def month_names(text: str) -> frozenset[str]:
 
 
 def extract_dates(text: str, anchor: date | str | None = None,
-                  names: frozenset[str] = frozenset()) -> list[DateMention]:
+                  names: frozenset[str] = frozenset(), title: str | None = None,
+                  ) -> list[DateMention]:
     """Date mentions in `text`, in order of appearance, normalised against `anchor`.
     `names`: month words the text's article uses as names (`month_names`), never read as a
-    month opening its sentence."""
+    month opening its sentence. A month with no day or year in Title Case text, or in the
+    article's `title` (in Title Case) where it runs into the text, is no date
+    (`title_case_spans`)."""
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
+    headline: list[tuple[int, int]] | None = None
     for kind, rx in _PATTERNS:
         if kind == _SUBJECT:
             kind = "m"
             matches = [m for m in rx.finditer(text) if m.group("m").lower() not in names]
         else:
             matches = list(rx.finditer(text))
+        if kind == "m" and matches:
+            if headline is None:
+                headline = title_case_spans(text, title)
+            spans = headline
+            matches = [m for m in matches
+                       if not any(a <= m.start("m") < b for a, b in spans)]
         for m in matches:
             a, b = m.span()
             if kind in ("m", "y"):  # the date, not the word before it
