@@ -168,9 +168,20 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
     server's roles and the channel's overwrites, as they are now). A post needs View Channel,
     Send Messages (Send Messages in Threads in a thread), Embed Links (every briefing is
     embeds) and Attach Files (a long one's last part is a file). A direct message needs
-    nothing (the admin commands are not offered there)."""
+    nothing (the admin commands are not offered there).
+
+    First of all the bot user has to be a member of the server: an app installed to a
+    user's account reaches servers the bot was never added to, and a bot removed from one may
+    still get its commands (Discord's cached command list). Its `app_permissions` there are
+    no sign of membership (@everyone's may allow everything), so the gateway's list of the
+    bot's servers (the `guilds` intent: each one from READY or GUILD_CREATE, dropped at
+    GUILD_DELETE) decides, where `interaction.guild` would not (discord.py makes a stand-in
+    from the interaction's own partial guild)."""
     if interaction.guild_id is None:
         return ChannelAccess()
+    if interaction.client.get_guild(interaction.guild_id) is None:
+        return ChannelAccess(problem=_not_a_member(interaction.application_id,
+                                                   interaction.guild_id))
     perms = interaction.app_permissions
     channel = interaction.channel
     thread = getattr(channel, "type", None) in _THREADS
@@ -192,6 +203,15 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
         "again."))
 
 
+
+def _not_a_member(application_id: int, guild_id: int) -> str:
+    invite = discord.utils.oauth_url(application_id, permissions=REQUIRED_PERMISSIONS,
+                                     scopes=INVITE_SCOPES, guild=discord.Object(guild_id),
+                                     disable_guild_select=True)
+    return ("Not subscribed: the bot is not a member of this server (the app may be installed "
+            "to your account only, or the bot was removed from the server), so it cannot post "
+            "here and its scheduled posts would be refused. Someone with Manage Server here "
+            f"can add the bot with this link: {invite} — then subscribe again.")
 
 class AnswerRateLimited(discord.DiscordException):
     """Discord asked an answer (an interaction's response or follow-up) to wait longer than

@@ -383,7 +383,15 @@ class EmulatedMember:
 @dataclass
 class EmulatedGuild:
     """A guild as the emulator knows it. ``members`` excludes the bot itself (the bot's
-    member is synthesised with every role whose ``bot_id`` is the bot's id)."""
+    member is synthesised with every role whose ``bot_id`` is the bot's id).
+
+    ``bot_member=False``: the bot user is not in the guild (the app installed to a user's
+    account and used there, or the bot removed: :meth:`DiscordEmulator.remove_bot`). The
+    gateway then sends no READY stub nor GUILD_CREATE for it, its interactions are
+    authorized by the user's install (``authorizing_integration_owners`` ``{"1": user}``)
+    with ``app_permissions`` those of @everyone in the channel (the bot has no roles there),
+    and the bot's own REST calls there are refused as Discord refuses a non-member:
+    403/50001 Missing Access."""
 
     id: int
     name: str
@@ -394,6 +402,7 @@ class EmulatedGuild:
     member_count: int | None = None  # default: len(members) + 1 (the bot)
     preferred_locale: str = "en-US"
     features: list[str] = field(default_factory=list)
+    bot_member: bool = True
 
     def channel(self, key: int | str) -> EmulatedChannel:
         """Channel by id or by name."""
@@ -1229,6 +1238,18 @@ class DiscordEmulator:
                 raise RuntimeError("no identified gateway connection (is the client connected?)")
             await asyncio.sleep(0.01)
 
+    async def remove_bot(self, guild_id: int | None = None, timeout: float = 5.0) -> None:
+        """The bot removed from a guild (kicked, or its integration removed): GUILD_DELETE
+        (without ``unavailable``) to the bot, which is no member there from then on; the
+        app's commands may still reach it from there (a user's install, or Discord's cache
+        of the commands), as :class:`EmulatedGuild` ``bot_member=False`` describes."""
+        guild = self.find_guild(guild_id) if guild_id is not None else self.guild
+        if guild is None:
+            raise ValueError(f"unknown guild {guild_id}")
+        guild.bot_member = False
+        await self.dispatch("GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id,
+                            timeout=timeout)
+
     async def dispatch(
         self, event: str, data: Any, *, guild_id: int | None = None, timeout: float = 5.0
     ) -> None:
@@ -1319,7 +1340,8 @@ class DiscordEmulator:
             where = guild.channel(channel_id) if channel_id is not None else guild.text_channel
             member_perms = _as_int(permissions,
                                    guild.channel_permissions(user.id, role_ids, where))
-            bot_roles = [r.id for r in guild.roles if r.bot_id == self.bot_user.id]
+            bot_roles = ([r.id for r in guild.roles if r.bot_id == self.bot_user.id]
+                         if guild.bot_member else [])  # no member, no roles: @everyone's
             app_perms = _as_int(app_permissions,
                                 guild.channel_permissions(self.bot_user.id, bot_roles, where))
         else:
@@ -1419,7 +1441,10 @@ class DiscordEmulator:
                 guild_locale=guild.preferred_locale,
                 member=mem_payload,
                 context=0,
-                authorizing_integration_owners={"0": str(guild.id)},
+                # The bot not in the guild: only a user's install can have brought it there.
+                authorizing_integration_owners=(
+                    {"0": str(guild.id)} if guild.bot_member else {"1": str(user.id)}
+                ),
             )
         else:
             payload.update(
@@ -1516,7 +1541,7 @@ class DiscordEmulator:
         guilds = [
             {"id": str(g.id), "unavailable": True}
             for g in self.guilds
-            if session.handles_guild(g.id)
+            if session.handles_guild(g.id) and g.bot_member
         ]
         return {
             "v": API_VERSION,
@@ -1651,7 +1676,7 @@ class DiscordEmulator:
             if not self.strict_intents or session.intents & INTENT_GUILDS:
                 with_members = bool(session.intents & INTENT_GUILD_MEMBERS)
                 for guild in self.guilds:
-                    if session.handles_guild(guild.id):
+                    if session.handles_guild(guild.id) and guild.bot_member:
                         await session.dispatch(
                             "GUILD_CREATE", self._guild_payload(guild, with_members=with_members)
                         )
@@ -2113,6 +2138,8 @@ class DiscordEmulator:
         if found is None:
             return 404, _error("Unknown Channel", 10003)
         ch, guild = found
+        if guild is not None and not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         if guild is None:
             return 200, {
                 "id": str(cid),
@@ -2141,6 +2168,8 @@ class DiscordEmulator:
             return 404, _error("Unknown Channel", 10003)
         body = call.json if isinstance(call.json, dict) else {}
         channel, guild = found
+        if guild is not None and not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         if guild is not None:  # the bot's own permissions there, as Discord checks them
             perms = guild.channel_permissions(self.bot_user.id, self._bot_member(guild).roles,
                                               channel)
@@ -2183,6 +2212,8 @@ class DiscordEmulator:
         guild = self.find_guild(int(p["guild_id"]))
         if guild is None:
             return 404, _error("Unknown Guild", 10004)
+        if not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         payload = self._guild_payload(guild, with_members=False)
         for key in (
             "members",
@@ -2202,6 +2233,8 @@ class DiscordEmulator:
         guild = self.find_guild(int(p["guild_id"]))
         if guild is None:
             return 404, _error("Unknown Guild", 10004)
+        if not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         return 200, [c.to_payload(guild.id) for c in guild.channels]
 
     async def _h_guild_member(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
@@ -2209,6 +2242,8 @@ class DiscordEmulator:
         if guild is None:
             return 404, _error("Unknown Guild", 10004)
         uid = int(p["user_id"])
+        if not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         member = self._bot_member(guild) if uid == self.bot_user.id else guild.member(uid)
         if member is None:
             return 404, _error("Unknown Member", 10007)
