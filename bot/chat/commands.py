@@ -803,8 +803,11 @@ def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _help(router: Router, req: CommandRequest, text: str) -> Reply:
-    if text:
-        name = text.split()[0].lstrip("/").lower()
+    words = [w.lstrip("/").lower() for w in text.split()]
+    if words[:1] == ["briefbot"]:  # a command as Slack and Discord spell it ("/briefbot
+        words = words[1:]          # subscribe", as the help shows it): the name after it
+    if words:
+        name = words[0]
         spec = router.specs.get(name)
         if spec is None:
             raise UserError(f"Unknown command /{printable_line(name[:40])}. "
