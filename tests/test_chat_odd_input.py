@@ -7,12 +7,18 @@ import pytest
 
 from bot.adapters.discord import BriefbotClient
 from bot.adapters.slack import SlackAdapter
-from tests.emulators.discord_api import DiscordEmulator
+from bot.core import Core
+from bot.reply import Reply
+from bot.schedule.delivery import DeliveryError
+from tests.emulators.discord_api import DEFAULT_USER_ID, DiscordEmulator
 from tests.emulators.slack_api import SlackWebAPIMock
 from tests.test_discord_adapter import answer_text, bot, emu  # noqa: F401  (fixtures)
 from tests.test_slack_adapter import command, core, slack, text_of  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
+
+
+SUBSCRIBE = {"digest": "daily", "cron": "0 8 * * *"}
 
 
 def flat(text: str) -> str:
@@ -47,3 +53,29 @@ async def test_slack_help_takes_a_command_as_slack_spells_it(
     # "/briefbot help briefbot" alone: the whole help, as "/briefbot help" and "/briefbot"
     text = flat(text_of([await command(slack, api, "/briefbot", "help briefbot")]))
     assert "briefbot commands" in text and "Unknown command" not in text, text
+
+
+# ---------------------------------------------------------------------------- /subscribe
+
+
+@pytest.mark.asyncio
+async def test_discord_subscribe_in_a_direct_message_between_people_is_refused(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:  # noqa: F811
+    # The app installed to a user's account reaches their direct messages with other people
+    # (Discord's "private channel" context), which the bot is no part of: a listed admin's
+    # /briefbot subscribe there was stored, and every slot failed with 403 Missing Access
+    # ("give it View Channel, …": nothing to grant in a DM), the subscription left on.
+    core.settings.admins.append(f"discord:{DEFAULT_USER_ID}")
+    sent = await emu.send_interaction("briefbot subscribe", SUBSCRIBE, private_channel=True)
+    assert sent.payload["context"] == 2
+    with pytest.raises(DeliveryError):  # what every slot would meet
+        await bot.deliver(sent.payload["channel_id"], Reply.text("hi"))
+    text = flat(await answer_text(emu, sent))
+    assert "Not subscribed" in text and "Subscribed: daily" not in text, text
+    assert "direct message with the bot" in text and "server channel" in text, text
+    assert core.store.subscriptions(platform="discord") == []
+    # In the user's direct message with the bot itself, it can post: subscribed as before.
+    sent = await emu.send_interaction("briefbot subscribe", SUBSCRIBE, dm=True)
+    assert "Subscribed: daily" in flat(await answer_text(emu, sent))
+    [row] = core.store.subscriptions(platform="discord")
+    await bot.deliver(row["channel"], Reply.text("hi"))

@@ -167,8 +167,9 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
     permissions there, which Discord computes for each interaction (`app_permissions`: the
     server's roles and the channel's overwrites, as they are now). A post needs View Channel,
     Send Messages (Send Messages in Threads in a thread), Embed Links (every briefing is
-    embeds) and Attach Files (a long one's last part is a file). A direct message needs
-    nothing (the admin commands are not offered there).
+    embeds) and Attach Files (a long one's last part is a file). The user's direct message
+    with the bot needs nothing; one between people (Discord's private-channel context: the
+    app installed to a user's account) is no place the bot can post in.
 
     First of all the bot user has to be a member of the server: an app installed to a
     user's account reaches servers the bot was never added to, and a bot removed from one may
@@ -178,6 +179,11 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
     GUILD_DELETE) decides, where `interaction.guild` would not (discord.py makes a stand-in
     from the interaction's own partial guild)."""
     if interaction.guild_id is None:
+        if interaction.context.private_channel:
+            return ChannelAccess(problem=(
+                "Not subscribed: this is a conversation between people, which the bot is no "
+                "part of, so it cannot post here. Subscribe in a server channel the bot is "
+                "in, or in your direct message with the bot."))
         return ChannelAccess()
     if interaction.client.get_guild(interaction.guild_id) is None:
         return ChannelAccess(problem=_not_a_member(interaction.application_id,

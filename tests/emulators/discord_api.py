@@ -832,6 +832,8 @@ class DiscordEmulator:
         self.interactions: dict[int, EmulatedInteraction] = {}
         self.messages: dict[int, JSONDict] = {}  # message id -> payload
         self.dm_channels: dict[int, EmulatedUser] = {}  # channel id -> recipient
+        # Direct messages between users the app was used in (never the bot's: 403 to it)
+        self.private_channels: set[int] = set()
         self.attachment_data: dict[int, bytes] = {}
 
         self._snowflake = _snowflake_factory()
@@ -1279,6 +1281,7 @@ class DiscordEmulator:
         guild_id: int | None = None,
         channel_id: int | None = None,
         dm: bool = False,
+        private_channel: bool = False,
         command_id: int | None = None,
         command_guild_id: int | None | _AutoType = AUTO,
         command_type: int = 1,
@@ -1297,14 +1300,18 @@ class DiscordEmulator:
         ``{name: value}`` (types from the synced schema, else bool/int/float/str) or a list of
         raw option dicts (also how to pass ``focused`` for autocomplete, with
         ``interaction_type=4``). The user defaults to ``emu.default_user``; ``user_id`` of a
-        guild member reuses that member (and its roles). ``permissions`` becomes
+        guild member reuses that member (and its roles). ``dm``: from the user's direct
+        message with the bot (context 1); ``private_channel``: from a direct message between
+        the user and someone else (context 2: the app installed to the user's account), which
+        the bot is no part of: its REST calls there are 403/50001 Missing Access.
+        ``permissions`` becomes
         ``member.permissions`` (what ``interaction.permissions`` / ``checks.has_permissions``
         see), defaulting to the member's role-derived permissions; ``roles`` overrides the
         member's roles (what ``member.guild_permissions`` derives from). ``command_guild_id``
         (``data.guild_id``) is AUTO: the guild if the command was synced to it, else None.
         """
         guild: EmulatedGuild | None = None
-        if not dm:
+        if not (dm or private_channel):
             guild = self.find_guild(guild_id) if guild_id is not None else self.guild
             if guild is None:
                 raise ValueError(f"unknown guild {guild_id}")
@@ -1398,6 +1405,16 @@ class DiscordEmulator:
             channel = guild.channel(channel_id) if channel_id is not None else guild.text_channel
             channel_payload = channel.to_payload(guild.id)
             channel_payload["permissions"] = str(member_perms)
+        elif private_channel:
+            dm_id = channel_id or self._snowflake()
+            self.private_channels.add(dm_id)
+            friend = EmulatedUser(self._snowflake(), "friend")
+            channel_payload = {
+                "id": str(dm_id),
+                "type": 1,
+                "recipients": [friend.to_payload()],
+                "flags": 0,
+            }
         else:
             existing = [cid_ for cid_, u in self.dm_channels.items() if u.id == user.id]
             dm_id = channel_id or (existing[0] if existing else self._snowflake())
@@ -1449,7 +1466,7 @@ class DiscordEmulator:
         else:
             payload.update(
                 user=user.to_payload(),
-                context=1,
+                context=2 if private_channel else 1,
                 authorizing_integration_owners={"1": str(user.id)},
             )
 
@@ -2134,6 +2151,8 @@ class DiscordEmulator:
 
     async def _h_get_channel(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
         cid = int(p["channel_id"])
+        if cid in self.private_channels:
+            return 403, _error("Missing Access", 50001)
         found = self.find_channel(cid)
         if found is None:
             return 404, _error("Unknown Channel", 10003)
@@ -2163,6 +2182,8 @@ class DiscordEmulator:
 
     async def _h_create_message(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
         cid = int(p["channel_id"])
+        if cid in self.private_channels:
+            return 403, _error("Missing Access", 50001)
         found = self.find_channel(cid)
         if found is None:
             return 404, _error("Unknown Channel", 10003)
