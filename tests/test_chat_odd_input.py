@@ -3,6 +3,8 @@ and Discord emulators (tests/emulators/): each test failed before its fix."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.adapters.discord import BriefbotClient
@@ -79,3 +81,28 @@ async def test_discord_subscribe_in_a_direct_message_between_people_is_refused(
     assert "Subscribed: daily" in flat(await answer_text(emu, sent))
     [row] = core.store.subscriptions(platform="discord")
     await bot.deliver(row["channel"], Reply.text("hi"))
+
+
+# ---------------------------------------------------------------------------- scheduled posts
+
+
+@pytest.mark.asyncio
+async def test_discord_post_to_a_server_the_bot_was_removed_from_says_to_add_it_back(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:  # noqa: F811
+    # A subscription made while the bot was in the server; then the bot is removed. Each
+    # slot failed "the bot may not post in Discord channel … (50001 Missing Access); give
+    # it View Channel, … there": no role or overwrite can give a bot that is not in the
+    # server anything.
+    channel = emu.guild.text_channel.id
+    await bot.deliver(str(channel), Reply.text("hi"))
+    await emu.remove_bot()
+    for _ in range(200):
+        if bot.get_guild(emu.guild.id) is None:
+            break
+        await asyncio.sleep(0.01)
+    with pytest.raises(DeliveryError) as err:
+        await bot.deliver(str(channel), Reply.text("hi"))
+    why = err.value.message
+    assert "not a member of" in why and "briefbot discord invite" in why, why
+    # still fixable (the bot added back, posting resumes): the subscription stays on
+    assert not err.value.channel_gone and not err.value.transient

@@ -62,6 +62,8 @@ _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral
 # 15 minutes): Invalid Webhook Token, Unknown Webhook.
 INTERACTION_EXPIRED = frozenset({50027, 10015})
 UNKNOWN_CHANNEL = 10003  # Discord's code for a channel that does not exist (deleted)
+MISSING_ACCESS = 50001  # Discord's code for a channel the bot cannot reach (no View Channel,
+# or not in its server)
 MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may sleep for a rate limit (its least value)
 # The longest an answer (an interaction's response or follow-up) waits out Discord's rate
 # limits, all of one message's retries together; past it the user is told to try again.
@@ -741,8 +743,10 @@ class BriefbotClient(discord.Client):
         messages = render_reply(reply)
         progress = progress or PartProgress()
         posted = progress.posted
+        cached = None
         try:
-            target = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+            cached = self.get_channel(channel_id)
+            target = cached or await self.fetch_channel(channel_id)
             if not isinstance(target, discord.abc.Messageable):
                 raise DeliveryError(
                     f"Discord channel {channel_id} ({type(target).__name__}) cannot take "
@@ -763,6 +767,17 @@ class BriefbotClient(discord.Client):
                                 f"({exc.code} {exc.text})", transient=False,
                                 channel_gone=True) from exc
         except discord.Forbidden as exc:
+            if cached is None and exc.code == MISSING_ACCESS:
+                # Not among the channels of the bot's servers (the `guilds` intent caches
+                # each one's channels): the bot is not in that server any more (or, for a
+                # thread, may not see it). No permission can be given to a non-member.
+                raise DeliveryError(
+                    f"the bot cannot reach Discord channel {channel_id} ({exc.code} "
+                    f"{exc.text}): it is not a member of that channel's server (removed from "
+                    "it, or the app only installed to a user's account) or, for a thread, may "
+                    "not see it. Add the bot to the server (`briefbot discord invite` prints "
+                    f"the link) and give it {PERMISSIONS_TEXT} there",
+                    transient=False, channel_gone=False) from exc  # fixable: kept on
             # Every permission a post needs (a long briefing's last part carries a file;
             # in a thread, Send Messages in Threads): naming three, the fix could miss one.
             raise DeliveryError(f"the bot may not post in Discord channel {channel_id} "
