@@ -15,7 +15,14 @@ from bot.schedule.delivery import DeliveryError
 from tests.emulators.discord_api import DEFAULT_USER_ID, DiscordEmulator
 from tests.emulators.slack_api import SlackWebAPIMock
 from tests.test_discord_adapter import answer_text, bot, emu  # noqa: F401  (fixtures)
-from tests.test_slack_adapter import command, core, slack, text_of  # noqa: F401  (fixtures)
+from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
+    answers,
+    command,
+    core,
+    post,
+    slack,
+    text_of,
+)
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
@@ -106,3 +113,25 @@ async def test_discord_post_to_a_server_the_bot_was_removed_from_says_to_add_it_
     assert "not a member of" in why and "briefbot discord invite" in why, why
     # still fixable (the bot added back, posting resumes): the subscription stays on
     assert not err.value.channel_gone and not err.value.transient
+
+
+# ---------------------------------------------------------------------------- platform errors
+
+
+@pytest.mark.asyncio
+async def test_slack_answer_in_a_direct_message_between_people_survives_a_response_url_5xx(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # Slack's response URL failing once (HTTP 503): the answer went by the Web API instead,
+    # which Slack refuses in a direct message between people (the app is not part of it:
+    # channel_not_found), and so did the notice telling the caller: /briefbot help there was
+    # answered with nothing at all. A 5xx is Slack's own failure: the same post is tried once
+    # more through the response URL, which works in any conversation.
+    api.add_channel("D0PEOPLE", is_member=False)
+    api.fail("response_url", error="upstream connect error", status=503, times=1)
+    status, _, _ = await post(slack, api, "/briefbot", "help", key="dm503",
+                              extra={"channel_id": "D0PEOPLE", "channel_name": "directmessage"})
+    assert status == 200
+    await answers(api, "dm503", count=2)
+    first, second = api.response_posts("dm503")[:2]
+    assert first.status == 503 and second.status == 200
+    assert "briefbot commands" in flat(text_of([second.body]))

@@ -71,6 +71,9 @@ ADMIN_CHECK_WAIT = 10.0
 # could not be checked and why.
 CHANNEL_CHECK_WAIT = 10.0
 RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url
+# A response_url post Slack fails (a 5xx) is tried once more after this many seconds: the
+# Web API the parts fall back to does not reach a direct message between people.
+RESPONSE_URL_RETRY_WAIT = 1.0
 # A notice sent while a command runs (the reload's "Reload started") is given up, with a
 # warning, when it is not posted within this (the answer waits for it: it never follows it).
 NOTICE_WAIT = 30.0
@@ -428,6 +431,13 @@ class ResponseURL:
         self.left -= 1
         return await self._respond(**message)
 
+    async def post_again(self, **message: Any) -> Any:
+        """The same post once more after Slack failed it (a 5xx: not a use Slack took; if it
+        was, the post beyond Slack's five is refused, and the caller goes on as for any
+        refusal)."""
+        await asyncio.sleep(RESPONSE_URL_RETRY_WAIT)
+        return await self._respond(**message)
+
 
 async def _tell_caller(url: ResponseURL, command: dict[str, Any], client: AsyncWebClient,
                        message: Message, what: str) -> None:
@@ -636,9 +646,15 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
     first = messages if len(messages) <= url.left else messages[:max(0, url.left - 1)]
     posted = 0
     for m in first:
+        args = dict(response_type=response_type, unfurl_links=False, unfurl_media=False, **m)
         try:
-            result = await url.post(response_type=response_type, unfurl_links=False,
-                                    unfurl_media=False, **m)
+            result = await url.post(**args)
+            if result.status_code >= 500:
+                # Slack's own failure (the Web API fallback cannot post in a direct message
+                # between people, nor tell the caller there): once more the same way.
+                log.warning("Slack: response_url answered %s (%s); posting once more",
+                            result.status_code, _loggable(result.body))
+                result = await url.post_again(**args)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             # Not reached at all (refused, reset, timed out): as a refusal, the parts not
             # posted go by the Web API; before, the answer was lost under an error id.
