@@ -135,3 +135,17 @@ async def test_slack_answer_in_a_direct_message_between_people_survives_a_respon
     first, second = api.response_posts("dm503")[:2]
     assert first.status == 503 and second.status == 200
     assert "briefbot commands" in flat(text_of([second.body]))
+
+
+# ---------------------------------------------------------------------------- echoes
+
+
+@pytest.mark.asyncio
+async def test_slack_brief_echoes_an_invisible_character_in_a_name_escaped_once(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # /brief with a name holding a bidi override (or a zero-width space, pasted from a chat
+    # message) was answered "No digest named '\\u202eevil'": escaped for a printable line,
+    # then by repr() again (two backslashes), so not the characters the user typed.
+    text = flat(text_of([await command(slack, api, "/brief", "\u202eevil")]))
+    assert "No digest named '\\u202eevil'." in text, text
+    assert "\\\\" not in text and "\u202e" not in text, text

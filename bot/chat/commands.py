@@ -691,8 +691,9 @@ def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
     if name is not None:
         names = digest_names(router.core.settings.digests_dir)
         if name not in names:
-            echoed = printable_line(clip_echo(name))
-            raise UserError(f"No digest named {echoed!r}. Available: "
+            # repr() escapes what printable_line would (a bidi override, a zero-width
+            # space); both together escaped it twice ('\\u202e')
+            raise UserError(f"No digest named {clip_echo(name)!r}. Available: "
                             f"{', '.join(names) or 'none'}.")
     return router.core.digest_reply(name=name, story=story, platform=req.caller.platform)
 
