@@ -149,3 +149,14 @@ async def test_slack_brief_echoes_an_invisible_character_in_a_name_escaped_once(
     text = flat(text_of([await command(slack, api, "/brief", "\u202eevil")]))
     assert "No digest named '\\u202eevil'." in text, text
     assert "\\\\" not in text and "\u202e" not in text, text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("asked", ['"claim"', "“claim”", "'/claim'"])
+async def test_discord_help_takes_a_command_in_quotes(
+        emu: DiscordEmulator, bot: BriefbotClient, asked: str) -> None:  # noqa: F811
+    # A command name typed in quotes (a phone puts in typographic ones), as /source and
+    # /subscribe's options are taken: "Unknown command /"claim". Try /help."
+    sent = await emu.send_interaction("help", {"command": asked})
+    text = flat(await answer_text(emu, sent))
+    assert "Unknown command" not in text and "/claim TEXT" in text, text

@@ -804,7 +804,8 @@ def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _help(router: Router, req: CommandRequest, text: str) -> Reply:
-    words = [w.lstrip("/").lower() for w in text.split()]
+    # (in quotes, as an option may be typed: '"claim"', a phone's '“claim”')
+    words = [w.lstrip("/").lower() for w in unquote_option(text).split()]
     if words[:1] == ["briefbot"]:  # a command as Slack and Discord spell it ("/briefbot
         words = words[1:]          # subscribe", as the help shows it): the name after it
     if words:
