@@ -160,3 +160,18 @@ async def test_discord_help_takes_a_command_in_quotes(
     sent = await emu.send_interaction("help", {"command": asked})
     text = flat(await answer_text(emu, sent))
     assert "Unknown command" not in text and "/claim TEXT" in text, text
+
+
+@pytest.mark.asyncio
+async def test_discord_command_with_options_discord_has_from_before_says_so(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # A command as Discord still had it before the bot's update (global commands take a
+    # while to reach every client): discord.py finds it does not match (a required option
+    # missing, CommandSignatureMismatch). It was answered "Something went wrong on our side
+    # (error id …)" and logged as a bug with a traceback.
+    sent = await emu.send_interaction("claim", {})  # /claim without its text option
+    text = flat(await answer_text(emu, sent))
+    assert "error id" not in text, text
+    assert "/claim" in text and "changed" in text and "try again" in text, text
+    assert not any(r.exc_info for r in caplog.records), [r.getMessage() for r in caplog.records]

@@ -694,6 +694,17 @@ class BriefbotClient(discord.Client):
             return
         if isinstance(error, app_commands.CommandNotFound):
             reply = Reply.error("That command is no longer available; try /help.")
+        elif isinstance(error, app_commands.CommandSignatureMismatch):
+            # Discord sent the command as it was before the bot's update (its options): its
+            # copy is not up to date yet (global commands take a while to reach every
+            # client), not a bug to log with a traceback.
+            log.warning("Discord sent /%s for discord:%s with options that do not match the "
+                        "bot's (its copy of the commands is older; they are synced at each "
+                        "start)", name, interaction.user.id)
+            reply = Reply.error(f"/{name} has changed since Discord last updated its list of "
+                                "this bot's commands, so it could not be run. Please try again "
+                                "in a few minutes (reloading Discord, Ctrl+R, fetches the "
+                                "new list).")
         elif isinstance(cause, AnswerRateLimited):
             # Discord asked for a longer wait than an answer waits: said, not slept (the
             # command held for as long) nor logged as a bug of ours.
