@@ -89,7 +89,10 @@ Injection
 builds a type-2 INTERACTION_CREATE ("a b c" = command a, group b, subcommand c; option
 types come from the synced schema when known, else from the Python type) and returns a
 :class:`SentInteraction` (id, token). ``await emu.dispatch("MESSAGE_CREATE", {...})``
-sends any other gateway event.
+sends any other gateway event. ``send_interaction(..., dm=True)`` comes from the user's
+direct message with the bot, ``private_channel=True`` from one between people (the app
+installed to the user's account; the bot cannot post there). A guild the bot user is not in:
+``EmulatedGuild(..., bot_member=False)``, or ``await emu.remove_bot()`` (GUILD_DELETE).
 
 Failure injection: ``emu.rate_limit("POST", r"/channels/\\d+/messages")`` (429 once,
 ``Retry-After`` header, ``retry_after`` body, ``Via`` header), ``emu.forbidden(...)``
