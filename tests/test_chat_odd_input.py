@@ -12,6 +12,7 @@ from bot.adapters.slack import SlackAdapter
 from bot.core import Core
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError
+from tests.conftest import SLACK_TOKEN as TOKEN
 from tests.emulators.discord_api import DEFAULT_USER_ID, DiscordEmulator
 from tests.emulators.slack_api import SlackWebAPIMock
 from tests.test_discord_adapter import answer_text, bot, emu  # noqa: F401  (fixtures)
@@ -175,3 +176,18 @@ async def test_discord_command_with_options_discord_has_from_before_says_so(
     assert "error id" not in text, text
     assert "/claim" in text and "changed" in text and "try again" in text, text
     assert not any(r.exc_info for r in caplog.records), [r.getMessage() for r in caplog.records]
+
+
+@pytest.mark.asyncio
+async def test_slack_admin_check_without_users_read_names_the_scope_not_a_refused_token(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # The app installed before the manifest asked for users:read: users.info answers
+    # missing_scope. A workspace admin was told "Slack refused the bot's token when asked
+    # whether you are an admin …": the token is fine, the app lacks a scope.
+    api.add_user("UBOSS", is_admin=True)
+    api.add_token(TOKEN, scopes="chat:write,commands,channels:read")
+    text = flat(text_of([await command(slack, api, "/briefbot", "status", user_id="UBOSS")]))
+    assert "needs admin rights" in text, text
+    assert "refused the bot's token" not in text, text
+    assert "users:read" in text and "config/slack-manifest.yml" in text, text
+    assert "try again in" not in text, text  # reinstalling the app is what helps

@@ -510,7 +510,15 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
         reply.ephemeral = True
     if checked is not None and checked.unchecked is not None and reply.kind == "denied":
         # Not "you are no admin" alone: an admin denied during a Slack outage would think so.
-        if checked.token_refused:
+        if checked.unchecked == "users.info: missing_scope":
+            # The token is fine: the app was installed without users:read (not "refused").
+            reply.add(Paragraph(f"Slack would not say whether you are an admin of this "
+                                f"workspace: the app lacks the users:read scope "
+                                f"({checked.unchecked}). The bot's operator has to update the "
+                                "app from config/slack-manifest.yml and reinstall it (it has "
+                                "been logged); until then admin commands are refused to "
+                                "workspace admins."))
+        elif checked.token_refused:
             # A revoked or invalid token, an uninstalled app: trying again changes nothing.
             reply.add(Paragraph(f"Slack refused the bot's token when asked whether you are an "
                                 f"admin of this workspace ({checked.unchecked}): the bot's "
