@@ -62,6 +62,8 @@ _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral
 # 15 minutes): Invalid Webhook Token, Unknown Webhook.
 INTERACTION_EXPIRED = frozenset({50027, 10015})
 UNKNOWN_CHANNEL = 10003  # Discord's code for a channel that does not exist (deleted)
+MISSING_ACCESS = 50001  # Discord's code for a channel the bot cannot reach (no View Channel,
+# or not in its server)
 MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may sleep for a rate limit (its least value)
 # The longest an answer (an interaction's response or follow-up) waits out Discord's rate
 # limits, all of one message's retries together; past it the user is told to try again.
@@ -167,10 +169,27 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
     permissions there, which Discord computes for each interaction (`app_permissions`: the
     server's roles and the channel's overwrites, as they are now). A post needs View Channel,
     Send Messages (Send Messages in Threads in a thread), Embed Links (every briefing is
-    embeds) and Attach Files (a long one's last part is a file). A direct message needs
-    nothing (the admin commands are not offered there)."""
+    embeds) and Attach Files (a long one's last part is a file). The user's direct message
+    with the bot needs nothing; one between people (Discord's private-channel context: the
+    app installed to a user's account) is no place the bot can post in.
+
+    First of all the bot user has to be a member of the server: an app installed to a
+    user's account reaches servers the bot was never added to, and a bot removed from one may
+    still get its commands (Discord's cached command list). Its `app_permissions` there are
+    no sign of membership (@everyone's may allow everything), so the gateway's list of the
+    bot's servers (the `guilds` intent: each one from READY or GUILD_CREATE, dropped at
+    GUILD_DELETE) decides, where `interaction.guild` would not (discord.py makes a stand-in
+    from the interaction's own partial guild)."""
     if interaction.guild_id is None:
+        if interaction.context.private_channel:
+            return ChannelAccess(problem=(
+                "Not subscribed: this is a conversation between people, which the bot is no "
+                "part of, so it cannot post here. Subscribe in a server channel the bot is "
+                "in, or in your direct message with the bot."))
         return ChannelAccess()
+    if interaction.client.get_guild(interaction.guild_id) is None:
+        return ChannelAccess(problem=_not_a_member(interaction.application_id,
+                                                   interaction.guild_id))
     perms = interaction.app_permissions
     channel = interaction.channel
     thread = getattr(channel, "type", None) in _THREADS
@@ -192,6 +211,15 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
         "again."))
 
 
+
+def _not_a_member(application_id: int, guild_id: int) -> str:
+    invite = discord.utils.oauth_url(application_id, permissions=REQUIRED_PERMISSIONS,
+                                     scopes=INVITE_SCOPES, guild=discord.Object(guild_id),
+                                     disable_guild_select=True)
+    return ("Not subscribed: the bot is not a member of this server (the app may be installed "
+            "to your account only, or the bot was removed from the server), so it cannot post "
+            "here and its scheduled posts would be refused. Someone with Manage Server here "
+            f"can add the bot with this link: {invite} — then subscribe again.")
 
 class AnswerRateLimited(discord.DiscordException):
     """Discord asked an answer (an interaction's response or follow-up) to wait longer than
@@ -666,6 +694,17 @@ class BriefbotClient(discord.Client):
             return
         if isinstance(error, app_commands.CommandNotFound):
             reply = Reply.error("That command is no longer available; try /help.")
+        elif isinstance(error, app_commands.CommandSignatureMismatch):
+            # Discord sent the command as it was before the bot's update (its options): its
+            # copy is not up to date yet (global commands take a while to reach every
+            # client), not a bug to log with a traceback.
+            log.warning("Discord sent /%s for discord:%s with options that do not match the "
+                        "bot's (its copy of the commands is older; they are synced at each "
+                        "start)", name, interaction.user.id)
+            reply = Reply.error(f"/{name} has changed since Discord last updated its list of "
+                                "this bot's commands, so it could not be run. Please try again "
+                                "in a few minutes (reloading Discord, Ctrl+R, fetches the "
+                                "new list).")
         elif isinstance(cause, AnswerRateLimited):
             # Discord asked for a longer wait than an answer waits: said, not slept (the
             # command held for as long) nor logged as a bug of ours.
@@ -715,8 +754,10 @@ class BriefbotClient(discord.Client):
         messages = render_reply(reply)
         progress = progress or PartProgress()
         posted = progress.posted
+        cached = None
         try:
-            target = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+            cached = self.get_channel(channel_id)
+            target = cached or await self.fetch_channel(channel_id)
             if not isinstance(target, discord.abc.Messageable):
                 raise DeliveryError(
                     f"Discord channel {channel_id} ({type(target).__name__}) cannot take "
@@ -737,6 +778,17 @@ class BriefbotClient(discord.Client):
                                 f"({exc.code} {exc.text})", transient=False,
                                 channel_gone=True) from exc
         except discord.Forbidden as exc:
+            if cached is None and exc.code == MISSING_ACCESS:
+                # Not among the channels of the bot's servers (the `guilds` intent caches
+                # each one's channels): the bot is not in that server any more (or, for a
+                # thread, may not see it). No permission can be given to a non-member.
+                raise DeliveryError(
+                    f"the bot cannot reach Discord channel {channel_id} ({exc.code} "
+                    f"{exc.text}): it is not a member of that channel's server (removed from "
+                    "it, or the app only installed to a user's account) or, for a thread, may "
+                    "not see it. Add the bot to the server (`briefbot discord invite` prints "
+                    f"the link) and give it {PERMISSIONS_TEXT} there",
+                    transient=False, channel_gone=False) from exc  # fixable: kept on
             # Every permission a post needs (a long briefing's last part carries a file;
             # in a thread, Send Messages in Threads): naming three, the fix could miss one.
             raise DeliveryError(f"the bot may not post in Discord channel {channel_id} "

@@ -20,8 +20,9 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any, NamedTuple, TypeVar
 
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -61,13 +62,18 @@ log = logging.getLogger(__name__)
 COMMANDS = ("/brief", "/claim", "/briefbot")
 SLOW = {"brief", "claim", "timeline", "reload"}  # acknowledged with "Working on it…"
 ADMIN_CACHE_SECONDS = 300.0
-# The longest an admin command waits for users.info (the client waits out a 429's
-# Retry-After of up to 30 s, three times): beyond it the caller is told to try again.
+# The longest an admin command waits for users.info: the client waits out a 429's
+# Retry-After only while it fits in this (`_within`); a longer one, or no answer in time,
+# and the caller is told why and to try again.
 ADMIN_CHECK_WAIT = 10.0
 # The longest /subscribe waits for conversations.info (whether the app can post in the
-# channel); beyond it the subscription is made, saying the channel could not be checked.
+# channel), bounded the same way; beyond it the subscription is made, saying the channel
+# could not be checked and why.
 CHANNEL_CHECK_WAIT = 10.0
 RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url
+# A response_url post Slack fails (a 5xx) is tried once more after this many seconds: the
+# Web API the parts fall back to does not reach a direct message between people.
+RESPONSE_URL_RETRY_WAIT = 1.0
 # A notice sent while a command runs (the reload's "Reload started") is given up, with a
 # warning, when it is not posted within this (the answer waits for it: it never follows it).
 NOTICE_WAIT = 30.0
@@ -153,6 +159,29 @@ def _retry_after(exc: SlackApiError) -> float | None:
     return parse_retry_after(_header(exc.response.headers, "retry-after"))
 
 
+def _rate_limited_for(exc: SlackApiError) -> str:
+    """A call's rate-limit refusal in words, with the wait Slack asked for."""
+    return f"Slack is rate-limiting it for {wait_words(_retry_after(exc))}"
+
+
+_T = TypeVar("_T")
+# When the call under way must be answered (loop time): the client's 429 retry waits out a
+# Retry-After only when it ends before then (`_within`).
+_ANSWER_BY: ContextVar[float | None] = ContextVar("slack_answer_by", default=None)
+
+
+async def _within(call: Awaitable[_T], seconds: float) -> _T:
+    """A Web API call answered within `seconds` (TimeoutError past them). A 429 whose
+    Retry-After does not fit in the time left comes back at once (SlackApiError), so the
+    caller can say that Slack is rate-limiting and for how long: the client slept a
+    Retry-After of up to 30 s, and a check bounded at 10 s said "no answer within 10 s"."""
+    token = _ANSWER_BY.set(asyncio.get_running_loop().time() + seconds)
+    try:
+        return await asyncio.wait_for(call, seconds)
+    finally:
+        _ANSWER_BY.reset(token)
+
+
 def _outage(exc: SlackApiError) -> str | None:
     """A description when the failure is Slack (or the way to it) being down or busy, not
     something wrong with the request or the token."""
@@ -163,6 +192,17 @@ def _outage(exc: SlackApiError) -> str | None:
     if error is None:
         return f"HTTP {status}, not a Slack API answer"
     return None
+
+
+class AdminCheck(NamedTuple):
+    """AdminLookup's answer: `unchecked` says why Slack could not be asked (then `admin` is
+    False), `again` when asking again may help, `token_refused` that it cannot (the bot's
+    token was refused: its operator has to act)."""
+
+    admin: bool
+    unchecked: str | None = None
+    again: str = "a minute"
+    token_refused: bool = False
 
 
 class AdminLookup:
@@ -187,24 +227,29 @@ class AdminLookup:
 
     async def is_admin(self, client: AsyncWebClient, user_id: str, team_id: str | None,
                        enterprise_id: str | None = None) -> bool:
-        return (await self.check(client, user_id, team_id, enterprise_id))[0]
+        return (await self.check(client, user_id, team_id, enterprise_id)).admin
 
     async def check(self, client: AsyncWebClient, user_id: str, team_id: str | None,
-                    enterprise_id: str | None = None) -> tuple[bool, str | None]:
-        """(admin here, why Slack could not be asked): a failed `users.info` is no admin,
-        and says why (the caller's denial does), never cached."""
+                    enterprise_id: str | None = None) -> AdminCheck:
+        """Whether the user is an admin here; a failed `users.info` is no admin, and says
+        why Slack could not be asked and when to try again (the caller's denial does), never
+        cached."""
         key = (user_id, team_id, enterprise_id)
         hit = self._cache.get(key)
         if hit is not None and self.clock() - hit[0] < self.ttl:
-            return hit[1], None
+            return AdminCheck(hit[1])
         try:
-            user = (await asyncio.wait_for(client.users_info(user=user_id),
-                                           ADMIN_CHECK_WAIT))["user"]
-        except TimeoutError:  # rate-limited (the client waiting out Retry-After) or slow
+            user = (await _within(client.users_info(user=user_id), ADMIN_CHECK_WAIT))["user"]
+        except TimeoutError:  # a slow Slack (a Retry-After too long is a SlackApiError)
             log.warning("users.info gave no answer for %s within %.0f s: not treated as an "
                         "admin", _loggable(user_id), ADMIN_CHECK_WAIT)
-            return False, f"users.info: no answer within {ADMIN_CHECK_WAIT:.0f} s"
+            return AdminCheck(False, f"users.info: no answer within {ADMIN_CHECK_WAIT:.0f} s")
         except SlackApiError as exc:
+            if _rate_limited(exc):
+                why = _rate_limited_for(exc)
+                log.warning("users.info for %s: %s; not treated as an admin",
+                            _loggable(user_id), why)
+                return AdminCheck(False, f"users.info: {why}", wait_words(_retry_after(exc)))
             why = slack_error(exc) or _outage(exc) or "error"
             if why in _AUTH:  # the bot's token, not Slack's load: its operator must act
                 log.error("Slack: users.info refused the bot token (%s): %s is not treated "
@@ -214,10 +259,10 @@ class AdminLookup:
             else:
                 log.warning("users.info failed for %s (%s): not treated as an admin", user_id,
                             why)
-            return False, f"users.info: {why}"
+            return AdminCheck(False, f"users.info: {why}", token_refused=why in _AUTH)
         except (aiohttp.ClientError, OSError) as exc:
             log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
-            return False, f"users.info: {type(exc).__name__}"
+            return AdminCheck(False, f"users.info: {type(exc).__name__}")
         flag = admin_here(user, team_id, enterprise_id)
         if not flag and _flagged(user) and not user.get("deleted"):
             log.warning("Slack: %s is an admin of team %s, not of %s (enterprise %s): not "
@@ -225,7 +270,7 @@ class AdminLookup:
                         _loggable(user.get("team_id")), _loggable(team_id),
                         _loggable(enterprise_id))
         self._cache[key] = (self.clock(), flag)
-        return flag, None
+        return AdminCheck(flag)
 
 
 def _flagged(user: dict[str, Any]) -> bool:
@@ -386,6 +431,13 @@ class ResponseURL:
         self.left -= 1
         return await self._respond(**message)
 
+    async def post_again(self, **message: Any) -> Any:
+        """The same post once more after Slack failed it (a 5xx: not a use Slack took; if it
+        was, the post beyond Slack's five is refused, and the caller goes on as for any
+        refusal)."""
+        await asyncio.sleep(RESPONSE_URL_RETRY_WAIT)
+        return await self._respond(**message)
+
 
 async def _tell_caller(url: ResponseURL, command: dict[str, Any], client: AsyncWebClient,
                        message: Message, what: str) -> None:
@@ -420,11 +472,11 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
     caller = Caller("slack", user_id, str(command.get("user_name") or user_id),
                     workspace_id=team)
     spec = router.specs.get(name)
-    unchecked: str | None = None  # why Slack could not say whether the caller is an admin
+    checked: AdminCheck | None = None  # per Slack, whether the caller is an admin
     if spec is not None and spec.admin and not router.is_admin(caller):
-        flag, unchecked = await admins.check(client, user_id, team, enterprise)
+        checked = await admins.check(client, user_id, team, enterprise)
         caller = Caller("slack", caller.user_id, caller.display_name,
-                        is_platform_admin=flag, workspace_id=team)
+                        is_platform_admin=checked.admin, workspace_id=team)
     notices: NoticeQueue | None = None
     if respond is not None:
         send = respond
@@ -456,17 +508,26 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
         # status list the feed URLs (which may hold keys) and the host's errors, a reload
         # report the host's paths; in_channel, every member of the channel saw them.
         reply.ephemeral = True
-    if unchecked is not None and reply.kind == "denied":
+    if checked is not None and checked.unchecked is not None and reply.kind == "denied":
         # Not "you are no admin" alone: an admin denied during a Slack outage would think so.
-        if unchecked.removeprefix("users.info: ") in _AUTH:
+        if checked.unchecked == "users.info: missing_scope":
+            # The token is fine: the app was installed without users:read (not "refused").
+            reply.add(Paragraph(f"Slack would not say whether you are an admin of this "
+                                f"workspace: the app lacks the users:read scope "
+                                f"({checked.unchecked}). The bot's operator has to update the "
+                                "app from config/slack-manifest.yml and reinstall it (it has "
+                                "been logged); until then admin commands are refused to "
+                                "workspace admins."))
+        elif checked.token_refused:
             # A revoked or invalid token, an uninstalled app: trying again changes nothing.
             reply.add(Paragraph(f"Slack refused the bot's token when asked whether you are an "
-                                f"admin of this workspace ({unchecked}): the bot's operator "
-                                "has to fix it (it has been logged); until then admin "
-                                "commands are refused to workspace admins."))
+                                f"admin of this workspace ({checked.unchecked}): the bot's "
+                                "operator has to fix it (it has been logged); until then "
+                                "admin commands are refused to workspace admins."))
         else:
             reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
-                                f"workspace ({unchecked}); if you are, try again in a minute."))
+                                f"workspace ({checked.unchecked}); if you are, try again in "
+                                f"{checked.again}."))
     return reply
 
 
@@ -512,8 +573,8 @@ async def channel_access(client: AsyncWebClient, command: dict[str, Any]) -> Cha
     fails (rate-limited, Slack unreachable, a scope missing) checks nothing: `unchecked`."""
     channel = str(command.get("channel_id", ""))
     try:
-        response = await asyncio.wait_for(client.conversations_info(channel=channel),
-                                          CHANNEL_CHECK_WAIT)
+        response = await _within(client.conversations_info(channel=channel),
+                                 CHANNEL_CHECK_WAIT)
     except TimeoutError:
         return ChannelAccess(unchecked=_unchecked(
             f"conversations.info gave no answer within {CHANNEL_CHECK_WAIT:.0f} s"))
@@ -522,7 +583,7 @@ async def channel_access(client: AsyncWebClient, command: dict[str, Any]) -> Cha
         if error == "channel_not_found":
             return ChannelAccess(problem=_hidden_channel(command))
         if _rate_limited(exc):
-            why = f"Slack is rate-limiting it for {wait_words(_retry_after(exc))}"
+            why = _rate_limited_for(exc)
         elif error == "missing_scope":
             needed = exc.response.get("needed") if isinstance(exc.response.data, dict) else None
             why = (f"the app lacks the {needed or 'channels:read'} scope: update it from "
@@ -593,9 +654,15 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
     first = messages if len(messages) <= url.left else messages[:max(0, url.left - 1)]
     posted = 0
     for m in first:
+        args = dict(response_type=response_type, unfurl_links=False, unfurl_media=False, **m)
         try:
-            result = await url.post(response_type=response_type, unfurl_links=False,
-                                    unfurl_media=False, **m)
+            result = await url.post(**args)
+            if result.status_code >= 500:
+                # Slack's own failure (the Web API fallback cannot post in a direct message
+                # between people, nor tell the caller there): once more the same way.
+                log.warning("Slack: response_url answered %s (%s); posting once more",
+                            result.status_code, _loggable(result.body))
+                result = await url.post_again(**args)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             # Not reached at all (refused, reset, timed out): as a refusal, the parts not
             # posted go by the Web API; before, the answer was lost under an error id.
@@ -728,9 +795,14 @@ class _BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):  # type: i
                                error: Exception | None = None) -> bool:
         if response is None or response.status_code != 429:
             return False
-        header = _header(response.headers, "retry-after")
-        wait = parse_retry_after(header)
-        return header is None or wait is None or wait <= MAX_CLIENT_RETRY_WAIT
+        wait = parse_retry_after(_header(response.headers, "retry-after"))
+        wait = 1.0 if wait is None else wait  # none readable: slack_sdk's 1 s
+        answer_by = _ANSWER_BY.get()
+        # A bounded call (`_within`): only a wait that fits in its time left, with the
+        # jitter of up to 1 s and a second for the retried call itself.
+        if answer_by is not None and wait + 2.0 > answer_by - asyncio.get_running_loop().time():
+            return False
+        return wait <= MAX_CLIENT_RETRY_WAIT
 
     async def prepare_for_next_attempt_async(self, *, state: RetryState, request: HttpRequest,
                                              response: HttpResponse | None = None,

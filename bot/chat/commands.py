@@ -691,8 +691,9 @@ def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
     if name is not None:
         names = digest_names(router.core.settings.digests_dir)
         if name not in names:
-            echoed = printable_line(clip_echo(name))
-            raise UserError(f"No digest named {echoed!r}. Available: "
+            # repr() escapes what printable_line would (a bidi override, a zero-width
+            # space); both together escaped it twice ('\\u202e')
+            raise UserError(f"No digest named {clip_echo(name)!r}. Available: "
                             f"{', '.join(names) or 'none'}.")
     return router.core.digest_reply(name=name, story=story, platform=req.caller.platform)
 
@@ -803,8 +804,12 @@ def _timeline(router: Router, req: CommandRequest, text: str) -> Reply:
 
 
 def _help(router: Router, req: CommandRequest, text: str) -> Reply:
-    if text:
-        name = text.split()[0].lstrip("/").lower()
+    # (in quotes, as an option may be typed: '"claim"', a phone's '“claim”')
+    words = [w.lstrip("/").lower() for w in unquote_option(text).split()]
+    if words[:1] == ["briefbot"]:  # a command as Slack and Discord spell it ("/briefbot
+        words = words[1:]          # subscribe", as the help shows it): the name after it
+    if words:
+        name = words[0]
         spec = router.specs.get(name)
         if spec is None:
             raise UserError(f"Unknown command /{printable_line(name[:40])}. "

@@ -89,7 +89,10 @@ Injection
 builds a type-2 INTERACTION_CREATE ("a b c" = command a, group b, subcommand c; option
 types come from the synced schema when known, else from the Python type) and returns a
 :class:`SentInteraction` (id, token). ``await emu.dispatch("MESSAGE_CREATE", {...})``
-sends any other gateway event.
+sends any other gateway event. ``send_interaction(..., dm=True)`` comes from the user's
+direct message with the bot, ``private_channel=True`` from one between people (the app
+installed to the user's account; the bot cannot post there). A guild the bot user is not in:
+``EmulatedGuild(..., bot_member=False)``, or ``await emu.remove_bot()`` (GUILD_DELETE).
 
 Failure injection: ``emu.rate_limit("POST", r"/channels/\\d+/messages")`` (429 once,
 ``Retry-After`` header, ``retry_after`` body, ``Via`` header), ``emu.forbidden(...)``
@@ -383,7 +386,15 @@ class EmulatedMember:
 @dataclass
 class EmulatedGuild:
     """A guild as the emulator knows it. ``members`` excludes the bot itself (the bot's
-    member is synthesised with every role whose ``bot_id`` is the bot's id)."""
+    member is synthesised with every role whose ``bot_id`` is the bot's id).
+
+    ``bot_member=False``: the bot user is not in the guild (the app installed to a user's
+    account and used there, or the bot removed: :meth:`DiscordEmulator.remove_bot`). The
+    gateway then sends no READY stub nor GUILD_CREATE for it, its interactions are
+    authorized by the user's install (``authorizing_integration_owners`` ``{"1": user}``)
+    with ``app_permissions`` those of @everyone in the channel (the bot has no roles there),
+    and the bot's own REST calls there are refused as Discord refuses a non-member:
+    403/50001 Missing Access."""
 
     id: int
     name: str
@@ -394,6 +405,7 @@ class EmulatedGuild:
     member_count: int | None = None  # default: len(members) + 1 (the bot)
     preferred_locale: str = "en-US"
     features: list[str] = field(default_factory=list)
+    bot_member: bool = True
 
     def channel(self, key: int | str) -> EmulatedChannel:
         """Channel by id or by name."""
@@ -823,6 +835,8 @@ class DiscordEmulator:
         self.interactions: dict[int, EmulatedInteraction] = {}
         self.messages: dict[int, JSONDict] = {}  # message id -> payload
         self.dm_channels: dict[int, EmulatedUser] = {}  # channel id -> recipient
+        # Direct messages between users the app was used in (never the bot's: 403 to it)
+        self.private_channels: set[int] = set()
         self.attachment_data: dict[int, bytes] = {}
 
         self._snowflake = _snowflake_factory()
@@ -1229,6 +1243,18 @@ class DiscordEmulator:
                 raise RuntimeError("no identified gateway connection (is the client connected?)")
             await asyncio.sleep(0.01)
 
+    async def remove_bot(self, guild_id: int | None = None, timeout: float = 5.0) -> None:
+        """The bot removed from a guild (kicked, or its integration removed): GUILD_DELETE
+        (without ``unavailable``) to the bot, which is no member there from then on; the
+        app's commands may still reach it from there (a user's install, or Discord's cache
+        of the commands), as :class:`EmulatedGuild` ``bot_member=False`` describes."""
+        guild = self.find_guild(guild_id) if guild_id is not None else self.guild
+        if guild is None:
+            raise ValueError(f"unknown guild {guild_id}")
+        guild.bot_member = False
+        await self.dispatch("GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id,
+                            timeout=timeout)
+
     async def dispatch(
         self, event: str, data: Any, *, guild_id: int | None = None, timeout: float = 5.0
     ) -> None:
@@ -1258,6 +1284,7 @@ class DiscordEmulator:
         guild_id: int | None = None,
         channel_id: int | None = None,
         dm: bool = False,
+        private_channel: bool = False,
         command_id: int | None = None,
         command_guild_id: int | None | _AutoType = AUTO,
         command_type: int = 1,
@@ -1276,14 +1303,18 @@ class DiscordEmulator:
         ``{name: value}`` (types from the synced schema, else bool/int/float/str) or a list of
         raw option dicts (also how to pass ``focused`` for autocomplete, with
         ``interaction_type=4``). The user defaults to ``emu.default_user``; ``user_id`` of a
-        guild member reuses that member (and its roles). ``permissions`` becomes
+        guild member reuses that member (and its roles). ``dm``: from the user's direct
+        message with the bot (context 1); ``private_channel``: from a direct message between
+        the user and someone else (context 2: the app installed to the user's account), which
+        the bot is no part of: its REST calls there are 403/50001 Missing Access.
+        ``permissions`` becomes
         ``member.permissions`` (what ``interaction.permissions`` / ``checks.has_permissions``
         see), defaulting to the member's role-derived permissions; ``roles`` overrides the
         member's roles (what ``member.guild_permissions`` derives from). ``command_guild_id``
         (``data.guild_id``) is AUTO: the guild if the command was synced to it, else None.
         """
         guild: EmulatedGuild | None = None
-        if not dm:
+        if not (dm or private_channel):
             guild = self.find_guild(guild_id) if guild_id is not None else self.guild
             if guild is None:
                 raise ValueError(f"unknown guild {guild_id}")
@@ -1319,7 +1350,8 @@ class DiscordEmulator:
             where = guild.channel(channel_id) if channel_id is not None else guild.text_channel
             member_perms = _as_int(permissions,
                                    guild.channel_permissions(user.id, role_ids, where))
-            bot_roles = [r.id for r in guild.roles if r.bot_id == self.bot_user.id]
+            bot_roles = ([r.id for r in guild.roles if r.bot_id == self.bot_user.id]
+                         if guild.bot_member else [])  # no member, no roles: @everyone's
             app_perms = _as_int(app_permissions,
                                 guild.channel_permissions(self.bot_user.id, bot_roles, where))
         else:
@@ -1376,6 +1408,16 @@ class DiscordEmulator:
             channel = guild.channel(channel_id) if channel_id is not None else guild.text_channel
             channel_payload = channel.to_payload(guild.id)
             channel_payload["permissions"] = str(member_perms)
+        elif private_channel:
+            dm_id = channel_id or self._snowflake()
+            self.private_channels.add(dm_id)
+            friend = EmulatedUser(self._snowflake(), "friend")
+            channel_payload = {
+                "id": str(dm_id),
+                "type": 1,
+                "recipients": [friend.to_payload()],
+                "flags": 0,
+            }
         else:
             existing = [cid_ for cid_, u in self.dm_channels.items() if u.id == user.id]
             dm_id = channel_id or (existing[0] if existing else self._snowflake())
@@ -1419,12 +1461,15 @@ class DiscordEmulator:
                 guild_locale=guild.preferred_locale,
                 member=mem_payload,
                 context=0,
-                authorizing_integration_owners={"0": str(guild.id)},
+                # The bot not in the guild: only a user's install can have brought it there.
+                authorizing_integration_owners=(
+                    {"0": str(guild.id)} if guild.bot_member else {"1": str(user.id)}
+                ),
             )
         else:
             payload.update(
                 user=user.to_payload(),
-                context=1,
+                context=2 if private_channel else 1,
                 authorizing_integration_owners={"1": str(user.id)},
             )
 
@@ -1516,7 +1561,7 @@ class DiscordEmulator:
         guilds = [
             {"id": str(g.id), "unavailable": True}
             for g in self.guilds
-            if session.handles_guild(g.id)
+            if session.handles_guild(g.id) and g.bot_member
         ]
         return {
             "v": API_VERSION,
@@ -1651,7 +1696,7 @@ class DiscordEmulator:
             if not self.strict_intents or session.intents & INTENT_GUILDS:
                 with_members = bool(session.intents & INTENT_GUILD_MEMBERS)
                 for guild in self.guilds:
-                    if session.handles_guild(guild.id):
+                    if session.handles_guild(guild.id) and guild.bot_member:
                         await session.dispatch(
                             "GUILD_CREATE", self._guild_payload(guild, with_members=with_members)
                         )
@@ -2109,10 +2154,14 @@ class DiscordEmulator:
 
     async def _h_get_channel(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
         cid = int(p["channel_id"])
+        if cid in self.private_channels:
+            return 403, _error("Missing Access", 50001)
         found = self.find_channel(cid)
         if found is None:
             return 404, _error("Unknown Channel", 10003)
         ch, guild = found
+        if guild is not None and not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         if guild is None:
             return 200, {
                 "id": str(cid),
@@ -2136,11 +2185,15 @@ class DiscordEmulator:
 
     async def _h_create_message(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
         cid = int(p["channel_id"])
+        if cid in self.private_channels:
+            return 403, _error("Missing Access", 50001)
         found = self.find_channel(cid)
         if found is None:
             return 404, _error("Unknown Channel", 10003)
         body = call.json if isinstance(call.json, dict) else {}
         channel, guild = found
+        if guild is not None and not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         if guild is not None:  # the bot's own permissions there, as Discord checks them
             perms = guild.channel_permissions(self.bot_user.id, self._bot_member(guild).roles,
                                               channel)
@@ -2183,6 +2236,8 @@ class DiscordEmulator:
         guild = self.find_guild(int(p["guild_id"]))
         if guild is None:
             return 404, _error("Unknown Guild", 10004)
+        if not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         payload = self._guild_payload(guild, with_members=False)
         for key in (
             "members",
@@ -2202,6 +2257,8 @@ class DiscordEmulator:
         guild = self.find_guild(int(p["guild_id"]))
         if guild is None:
             return 404, _error("Unknown Guild", 10004)
+        if not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         return 200, [c.to_payload(guild.id) for c in guild.channels]
 
     async def _h_guild_member(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
@@ -2209,6 +2266,8 @@ class DiscordEmulator:
         if guild is None:
             return 404, _error("Unknown Guild", 10004)
         uid = int(p["user_id"])
+        if not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
         member = self._bot_member(guild) if uid == self.bot_user.id else guild.member(uid)
         if member is None:
             return 404, _error("Unknown Member", 10007)

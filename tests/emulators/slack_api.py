@@ -909,6 +909,9 @@ class SlackWebAPIMock:
         return {"channel": channel_id, "ts": ts}
 
     def _m_users_info(self, call: RecordedCall, info: TokenInfo) -> JSONDict:
+        if "users:read" not in _scopes(info):  # as Slack: the method's scope
+            return {"ok": False, "error": "missing_scope", "needed": "users:read",
+                    "provided": info.scopes}
         user_id = call.body.get("user")
         if not isinstance(user_id, str) or not user_id:
             return {"ok": False, "error": "user_not_found"}
