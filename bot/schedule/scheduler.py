@@ -220,7 +220,33 @@ class _ServedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
         jobs: list[Any] = []
         for start in range(0, len(ids), 500):
             jobs += self._get_jobs(due, column.id.in_(ids[start:start + 500]))
+        jobs = [job for job in jobs if self._within_misfire_window(job, now)]
         return sorted(jobs, key=lambda job: job.next_run_time)
+
+    def _within_misfire_window(self, job: Any, now: datetime) -> bool:
+        """A job whose next run is older than its misfire window (the bot was down a month,
+        the clock jumped ahead, a restored backup's job table) is moved to its first fire
+        time within the window, which is all APScheduler would run (coalesced): it listed
+        every missed fire time first, on the event loop, 43,000 for an every-minute
+        subscription down 30 days (5 of them stalled the loop 7.6 s at start: Slack acks and
+        Discord heartbeats waited). False when that time is still to come (the job is not
+        due; its new next run is stored)."""
+        grace = job.misfire_grace_time
+        when = job.next_run_time
+        if grace is None or when is None:
+            return True
+        floor = now - timedelta(seconds=grace)
+        if when.astimezone(UTC) >= floor.astimezone(UTC):
+            return True
+        moved = job.trigger.get_next_fire_time(None, floor)
+        if moved is None:
+            return True  # it never fires again: APScheduler removes it
+        job.next_run_time = moved
+        try:
+            self.update_job(job)
+        except JobLookupError:  # removed meanwhile (another process's sync)
+            return False
+        return bool(moved.astimezone(UTC) <= now.astimezone(UTC))
 
     def get_next_run_time(self) -> datetime | None:
         # (ids filtered here rather than in SQL, as above: two small columns are read, no job
