@@ -74,3 +74,57 @@ async def test_a_month_down_does_not_list_every_missed_minute_on_the_event_loop(
     assert len(adapter.posts) == len(slots) == len(set(slots))
     assert {sub for sub, _ in slots} == set(subs)
     assert all(slot >= slot_key(datetime.now(UTC) - timedelta(minutes=2)) for _, slot in slots)
+
+
+@pytest.mark.asyncio
+async def test_a_restored_backup_does_not_post_a_slot_posted_after_it_again(
+        sched_settings: Any, fake: FakeDigests, tmp_path: Any) -> None:
+    # The README's restore: stop the bot, `briefbot restore FILE`, start it. The backup's
+    # post ledger ends before the slots posted since it was taken, and the start-up catch-up
+    # posted the latest of them (08:00, restored at 08:10) a second time: a restore replaced
+    # the record of what the channels already got.
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+    from tests.test_scheduler import Clock, make_scheduler, utc
+
+    first = Core(sched_settings)
+    sub = add_sub(first, cron="0 8 * * *", tz="UTC")
+    other = add_sub(first, channel="C2", cron="0 8 * * *", tz="UTC")
+    adapter = TestAdapter(first)
+    clock = Clock(utc(2024, 6, 18, 8, 0, 5))
+    sched = make_scheduler(first, adapter, clock)
+    assert await sched.run_due(sub) == "posted"
+    backup = tmp_path / "yesterday.db"
+    first.store.backup(backup)
+    clock.now = utc(2024, 6, 19, 8, 0, 5)
+    assert await sched.run_due(sub) == "posted"  # after the backup
+    first.store.remove_subscription(other)  # (its id in the backup is another's record)
+    first.close()
+
+    db = sched_settings.db_path
+    result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert "kept the record of 1 scheduled post(s) made since the backup" in result.output
+
+    again = Core(sched_settings)
+    try:
+        adapter = TestAdapter(again)
+        clock.now = utc(2024, 6, 19, 8, 10)
+        await make_scheduler(again, adapter, clock).catch_up()
+        posted = [(r["subscription_id"], r["slot"]) for r in again.store.post_slots(
+            state="posted")]
+        # the 19th's slot of #sub was posted before the restore: not again; #other's (no
+        # record of it in the database replaced) is posted at its catch-up
+        assert [channel for channel, _ in adapter.posts] == ["C2"]
+        assert sorted(posted) == sorted([(sub, slot_key(utc(2024, 6, 18, 8))),
+                                         (sub, slot_key(utc(2024, 6, 19, 8))),
+                                         (other, slot_key(utc(2024, 6, 19, 8)))])
+        row = again.store.subscription(sub)
+        assert row is not None and row["last_slot"] == slot_key(utc(2024, 6, 19, 8))
+        # the carried post is no corpus change sequence of the restored corpus: the next
+        # post briefs by the time it was built
+        carried = again.store.post_slot(sub, slot_key(utc(2024, 6, 19, 8)))
+        assert carried is not None and carried["seen_seq"] is None and carried["built_at"]
+    finally:
+        again.close()
