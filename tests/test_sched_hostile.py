@@ -128,3 +128,39 @@ async def test_a_restored_backup_does_not_post_a_slot_posted_after_it_again(
         assert carried is not None and carried["seen_seq"] is None and carried["built_at"]
     finally:
         again.close()
+
+
+@pytest.mark.asyncio
+async def test_a_post_made_while_the_clock_ran_ahead_is_not_where_every_later_post_starts(
+        core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The clock ran a year ahead for one post (a bad time source, a restored VM). Back on
+    # time, each slot posted once (as the README says), but each briefed "what is new" from
+    # that post, the latest slot in the ledger for a year: the same articles in every post,
+    # under "Nothing new since <a date a year ahead>".
+    from bot.reply import Paragraph, Reply
+    from tests.test_scheduler import SLOT, Clock, make_scheduler
+
+    seen: list[tuple[str | None, Any]] = []
+
+    def digest(self: Core, name: str, since: str | None, **kw: Any) -> tuple[Reply, bool]:
+        seen.append((since, kw.get("changes")))
+        return Reply(title=name).add(Paragraph("body")), True
+
+    monkeypatch.setattr(Core, "digest_for_schedule", digest)
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT - timedelta(days=1) + timedelta(seconds=5))
+    sched = make_scheduler(core, adapter, clock)
+    assert await sched.run_due(sub) == "posted"  # the 18th, on time
+    clock.now = SLOT + timedelta(days=365, seconds=5)
+    assert await sched.run_due(sub) == "posted"  # a year ahead
+    for day in range(3):  # the right time again: the 19th, 20th, 21st
+        clock.now = SLOT + timedelta(days=day, seconds=5)
+        assert await sched.run_due(sub) == "posted"
+    built = [r["built_at"] for r in sorted(core.store.post_slots(sub), key=lambda r: r["id"])]
+    # each post briefs from the post made before it (the one made while the clock ran ahead
+    # for the next, once), not from the one a year ahead for a year
+    assert [since for since, _ in seen] == [None, *built[:4]]
+    assert [changes for _, changes in seen][2:] == [
+        (r["seen_seq"], core.store.change_seq)
+        for r in sorted(core.store.post_slots(sub), key=lambda r: r["id"])][1:4]

@@ -1485,7 +1485,8 @@ class Store:
             ids = sorted(shared)
             rows = [dict(r) for start in range(0, len(ids), 500) for r in src.execute(
                 "select * from post_ledger where subscription_id in"
-                f" ({','.join('?' * len(ids[start:start + 500]))})", ids[start:start + 500])]
+                f" ({','.join('?' * len(ids[start:start + 500]))}) order by id",
+                ids[start:start + 500])]
         self._ensure_post_ledger()
         columns = [c for c in self.db.table("post_ledger").columns_dict if c != "id"]
         carried = 0
@@ -1580,11 +1581,15 @@ class Store:
         return rows[0]["until_slot"], rows[0]["latest"]
 
     def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:
+        """The subscription's post made last (the latest claimed: a slot is claimed when it
+        is posted), whose `built_at` and `seen_seq` are where the next post's "what's new"
+        starts. Not the latest slot: one taken while the clock ran a year ahead was that for
+        a year, and every post of that year briefed the same articles again."""
         if not self._existing("post_ledger"):
             return None
         rows = list(self.db.query(
             "select * from post_ledger where subscription_id = ? and state = 'posted'"
-            " order by slot desc limit 1", [sub_id]))
+            " order by id desc limit 1", [sub_id]))
         return dict(rows[0]) if rows else None
 
     def expired_post_claims(self, now: str, sub_id: int | None = None) -> list[dict[str, Any]]:
