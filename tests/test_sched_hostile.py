@@ -164,3 +164,43 @@ async def test_a_post_made_while_the_clock_ran_ahead_is_not_where_every_later_po
     assert [changes for _, changes in seen][2:] == [
         (r["seen_seq"], core.store.change_seq)
         for r in sorted(core.store.post_slots(sub), key=lambda r: r["id"])][1:4]
+
+
+@pytest.mark.parametrize("write", ["built_at", "reply", "attempts"])
+@pytest.mark.asyncio
+async def test_a_reload_holding_the_lock_while_a_slot_is_built_delays_it_not_loses_it(
+        core: Core, fake: FakeDigests, monkeypatch: pytest.MonkeyPatch, write: str) -> None:
+    # A /reload took the write lock while a slot was being built and held it past the 60 s
+    # busy wait: recording the build (or the reply kept for resuming, or the first lease
+    # renewal) raised "database is locked" and ended the run with the slot claimed and
+    # nothing posted. Its lease (10 minutes) held it back from the sweeps; for a schedule
+    # more frequent than that the next slot came first and this one was marked failed,
+    # "interrupted (the posting process stopped); superseded by a later slot": lost, and
+    # the reason untrue. The write now waits the reload out, as the later ones did.
+    from tests.test_sched_break import _lock_post_records
+    from tests.test_scheduler import SLOT, Clock, make_scheduler
+
+    locks_left = _lock_post_records(monkeypatch, lambda f: write in f)
+    sub = add_sub(core, cron="*/5 * * * *", tz="UTC")
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT + timedelta(seconds=5))
+    sleeps: list[float] = []
+    sched = make_scheduler(core, adapter, clock, sleeps=sleeps)
+
+    async def run() -> str:
+        try:
+            return await sched.run_due(sub)
+        except Exception as exc:  # (before: the error ended the run)
+            return repr(exc)
+
+    outcome = await run()
+    clock.now = SLOT + timedelta(minutes=5, seconds=5)
+    await run()
+    clock.now = SLOT + timedelta(minutes=11)  # the first claim's lease ran out: a sweep
+    await run()
+    states = {r["slot"]: (r["state"], r["error"]) for r in core.store.post_slots(sub)}
+    assert states[slot_key(SLOT)] == ("posted", None), (outcome, states)
+    assert outcome == "posted" and sleeps and locks_left == [0]
+    assert states == {slot_key(SLOT + timedelta(minutes=m)): ("posted", None)
+                      for m in (0, 5, 10)}
+    assert len(adapter.posts) == 3  # each once

@@ -659,7 +659,11 @@ class BriefingScheduler:
             log.exception("subscription #%s slot %s: building the digest failed", sub_id, key)
             detail = exc.message if isinstance(exc, UserError) else type(exc).__name__
             return await self._finish(sub, key, "failed", f"{BUILD_FAILED}: {detail}")
-        await self._update_slot(sub_id, key, built_at=built_at, since=since, seen_seq=seen_seq)
+        # (every write of a claimed slot waits out a busy database, a reload holding the write
+        # lock past the busy wait: the error ended the run with the slot claimed, held back
+        # by its lease from the sweeps and, when the next slot came first, lost)
+        await self._update_slot(sub_id, key, built_at=built_at, since=since, seen_seq=seen_seq,
+                                busy_retry=True)
         if not has_new:
             if digest_on_empty(self.core.settings.digests_dir, sub.digest) == "skip":
                 return await self._finish(sub, key, "skipped", "nothing new")
@@ -668,7 +672,8 @@ class BriefingScheduler:
                           f"{_local(slot, sub.timezone)} · stop with "
                           f"{command_syntax(sub.platform, 'unsubscribe', str(sub.id))}"))
         # Kept until the slot is finished: a restart resumes a partly posted reply from it.
-        await self._update_slot(sub_id, key, reply=reply_to_json(reply), parts_posted=0)
+        await self._update_slot(sub_id, key, reply=reply_to_json(reply), parts_posted=0,
+                                busy_retry=True)
         return await self._deliver(sub, key, deliverer, reply, attempts, 0)
 
     def _build(self, sub: Subscription, since: str | None,
@@ -707,12 +712,12 @@ class BriefingScheduler:
         for attempt in range(1, cfg.max_attempts + 1):
             attempts += 1
             now = self.clock()
-            # (a busy database is waited out once a part is out: the error would end the run
-            # with what was posted unrecorded, and after the lease the sweep posted it again)
+            # (a busy database is waited out: once a part is out, the error ended the run with
+            # what was posted unrecorded, and after the lease the sweep posted it again)
             renewed = await self._update_slot(
                 sub.id, key, attempts=attempts, updated_at=slot_key(now),
                 lease_until=slot_key(now + timedelta(seconds=cfg.lease_seconds)),
-                busy_retry=progress.posted > 0)
+                busy_retry=True)
             if not renewed:
                 log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
                 return "lost"
@@ -761,7 +766,7 @@ class BriefingScheduler:
             await self._update_slot(
                 sub.id, key, error=error, updated_at=slot_key(now),
                 lease_until=slot_key(now + timedelta(seconds=delay + cfg.lease_seconds)),
-                busy_retry=progress.posted > 0)
+                busy_retry=True)
             await self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -801,11 +806,12 @@ class BriefingScheduler:
 
     async def _busy_retry(self, sub_id: int, key: str, what: str,
                           write: Callable[[], Awaitable[Any]]) -> bool:
-        """A ledger write made after a part was posted (the outcome, a lease renewal), tried
-        again while another writer (a long reload) holds the database past the busy wait: a
-        post the platform accepted but the ledger did not record stayed claimed, and once its
-        lease ran out the next sweep posted it again. Tries for up to half the lease (the
-        claim is still ours: a takeover is a write too)."""
+        """A ledger write of a claimed slot (its build, the reply kept, the outcome, a lease
+        renewal), tried again while another writer (a long reload) holds the database past
+        the busy wait: a post the platform accepted but the ledger did not record stayed
+        claimed, and once its lease ran out the next sweep posted it again; one not yet
+        posted was held back by its lease, and lost when its next slot came first. Tries for
+        up to half the lease (the claim is still ours: a takeover is a write too)."""
         deadline = self.clock() + timedelta(seconds=self.config.lease_seconds / 2)
         attempt = 0
         while True:
