@@ -715,8 +715,9 @@ class BriefbotClient(discord.Client):
         messages = render_reply(reply)
         progress = progress or PartProgress()
         posted = progress.posted
+        cached = self.get_channel(channel_id)
         try:
-            target = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+            target = cached or await self.fetch_channel(channel_id)
             if not isinstance(target, discord.abc.Messageable):
                 raise DeliveryError(
                     f"Discord channel {channel_id} ({type(target).__name__}) cannot take "
@@ -739,9 +740,15 @@ class BriefbotClient(discord.Client):
         except discord.Forbidden as exc:
             # Every permission a post needs (a long briefing's last part carries a file;
             # in a thread, Send Messages in Threads): naming three, the fix could miss one.
+            # A channel of no server the bot is in (it was removed from it: its channels left
+            # the cache) is refused the same way (50001 Missing Access), where granting
+            # permissions is no fix: that is said first.
+            removed = "" if cached is not None else (
+                "if the bot was removed from that server, add it again (`briefbot discord "
+                "invite` prints the link); otherwise ")
             raise DeliveryError(f"the bot may not post in Discord channel {channel_id} "
-                                f"({exc.code} {exc.text}); give it {PERMISSIONS_TEXT} there",
-                                transient=False,
+                                f"({exc.code} {exc.text}); {removed}give it {PERMISSIONS_TEXT} "
+                                "there", transient=False,
                                 channel_gone=False) from exc  # fixable: keep it enabled
         except discord.RateLimited as exc:
             raise DeliveryError(f"rate limited by Discord{_progress(posted, messages)}",
