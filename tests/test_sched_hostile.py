@@ -204,3 +204,28 @@ async def test_a_reload_holding_the_lock_while_a_slot_is_built_delays_it_not_los
     assert states == {slot_key(SLOT + timedelta(minutes=m)): ("posted", None)
                       for m in (0, 5, 10)}
     assert len(adapter.posts) == 3  # each once
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--cron", ""), ("--cron", "   "), ("--tz", ""), ("--tz", " "),
+])
+def test_an_empty_cron_or_zone_on_the_command_line_is_refused(tmp_path: Any, option: str,
+                                                              value: str) -> None:
+    # `--cron "$CRON"` with the variable unset: the digest's default schedule was taken
+    # silently (exit 0, "Subscribed #1 … 0 8 * * 1-5"), and a blank one was answered "no
+    # --cron given and digests/daily.toml has no [schedule] cron", which it has.
+    from tests.test_schedule_cli import project_with_daily_digest, run
+
+    project = project_with_daily_digest(tmp_path)
+    extra = ["--cron", "0 9 * * *", "--tz", "UTC"]
+    extra[extra.index(option) + 1] = value
+    result = run(project, "add", "--platform", "slack", "--channel",
+                 "C0123ABCD", "--digest", "daily", *extra)
+    assert result.exit_code != 0, result.output
+    name = option.lstrip("-")
+    assert f"{option} is empty" in result.output, result.output
+    assert ("leave it out for the digest's own ([schedule] "
+            f"{'cron' if name == 'cron' else 'timezone'} in digests/daily.toml)") \
+        in result.output, result.output
+    assert "no [schedule]" not in result.output
+    assert "Subscribed" not in result.output
