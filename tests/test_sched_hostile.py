@@ -229,3 +229,26 @@ def test_an_empty_cron_or_zone_on_the_command_line_is_refused(tmp_path: Any, opt
         in result.output, result.output
     assert "no [schedule]" not in result.output
     assert "Subscribed" not in result.output
+
+
+@pytest.mark.asyncio
+async def test_a_subscription_made_while_the_clock_ran_ahead_is_not_silent_until_then(
+        core: Core, fake: FakeDigests, caplog: pytest.LogCaptureFixture) -> None:
+    # /subscribe while the host's clock ran a year ahead stamped the subscription a year
+    # ahead; back on time, no slot came after its creation: silent for a year (the README's
+    # clock jumps: a slot taken ahead no longer holds the others back; its creation did).
+    from tests.test_scheduler import SLOT, Clock, make_scheduler
+
+    sub = add_sub(core, created_at=slot_key(SLOT + timedelta(days=365)))
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT - timedelta(hours=2))
+    sched = make_scheduler(core, adapter, clock)
+    assert await sched.run_due(sub) == "nothing-due"  # seen with the clock right again
+    row = core.store.subscription(sub)
+    assert row is not None and row["created_at"] == slot_key(SLOT - timedelta(hours=2))
+    assert "created after now" in caplog.text
+    clock.now = SLOT + timedelta(seconds=5)
+    assert await sched.run_due(sub) == "posted"
+    clock.now = SLOT + timedelta(days=1, seconds=5)
+    assert await sched.run_due(sub) == "posted"
+    assert len(adapter.posts) == 2

@@ -587,8 +587,19 @@ class BriefingScheduler:
             self._ahead_warned.add(sub_id)  # once per process: the sweep comes every minute
             log.warning("subscription #%s: the post ledger has slots after now (%s); the "
                         "clock went back? posting the slots due now", sub_id, slot_key(now))
-        lower = max(grace_start, parse_time(sub.created_at),
-                    parse_time(last) if last else grace_start)
+        created = parse_time(sub.created_at)
+        if created > now:
+            # Made while the clock ran ahead (a bad time source, a restored VM): no slot came
+            # after its creation until that date, a year of silence. Taken as made now.
+            created = parse_time(slot_key(now))
+            log.warning("subscription #%s was created after now (%s, now %s): the clock went "
+                        "back? taken as created now", sub_id, sub.created_at, slot_key(now))
+            try:
+                store.update_subscription(sub_id, created_at=slot_key(now))
+            except sqlite3.OperationalError as exc:  # busy (a reload): the next sweep writes it
+                log.info("subscription #%s: its creation time not corrected yet (%s)",
+                         sub_id, exc)
+        lower = max(grace_start, created, parse_time(last) if last else grace_start)
         due = latest_fire_time(trigger, lower, now)
         recover: datetime | None = None
         for claim in store.expired_post_claims(slot_key(now), sub_id):
