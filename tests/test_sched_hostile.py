@@ -252,3 +252,36 @@ async def test_a_subscription_made_while_the_clock_ran_ahead_is_not_silent_until
     clock.now = SLOT + timedelta(days=1, seconds=5)
     assert await sched.run_due(sub) == "posted"
     assert len(adapter.posts) == 2
+
+
+@pytest.mark.asyncio
+async def test_unsubscribing_while_a_long_briefing_is_posted_stops_its_other_parts(
+        core: Core, fake: FakeDigests) -> None:
+    # A long briefing is several messages, posted one after the other (Slack: about one a
+    # second). `/unsubscribe` after the first: its claim was gone ("claim lost while posting
+    # part 1", logged) but the other parts were posted all the same, after "Unsubscribed #1".
+    from bot.reply import Reply
+    from bot.schedule.delivery import PartProgress
+    from tests.test_scheduler import SLOT, Clock, make_scheduler
+
+    sub = add_sub(core)
+
+    class ThreeParts:
+        platform = "test"
+
+        def __init__(self) -> None:
+            self.posted: list[int] = []
+
+        async def deliver(self, channel: str, reply: Reply,
+                          progress: PartProgress | None = None) -> None:
+            assert progress is not None
+            for part in range(progress.posted, 3):
+                self.posted.append(part)
+                if part == 0:  # an admin's /unsubscribe, between two parts
+                    await asyncio.to_thread(core.store.remove_subscription, sub)
+                await progress.mark(part + 1)
+
+    adapter = ThreeParts()
+    sched = make_scheduler(core, adapter, Clock(SLOT + timedelta(seconds=5)))  # type: ignore[arg-type]
+    assert await sched.run_due(sub) == "lost"
+    assert adapter.posted == [0]

@@ -264,6 +264,11 @@ class _ServedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
         return None
 
 
+class _ClaimLost(Exception):
+    """Raised through an adapter's `deliver` by the record of a part posted when the slot's
+    claim is gone: the other parts are not posted."""
+
+
 async def run_subscription_job(sub_id: int) -> None:
     """The APScheduler job function. Module level with a plain int argument so that the
     SQLAlchemy job store can persist it; it hands over to the live scheduler of this process."""
@@ -712,12 +717,18 @@ class BriefingScheduler:
 
         async def record(parts: int) -> None:
             try:
-                if not await self._update_slot(sub.id, key, parts_posted=parts):
-                    log.warning("subscription #%s slot %s: claim lost while posting part %d",
-                                sub.id, key, parts)
+                held = await self._update_slot(sub.id, key, parts_posted=parts)
             except Exception:  # the count in memory still serves this process's retries
                 log.exception("subscription #%s slot %s: could not record part %d as posted",
                               sub.id, key, parts)
+                return
+            if not held:
+                # Unsubscribed meanwhile (the slot's row went with it), or taken over by
+                # another process (which posts the rest): the other parts are not posted
+                # here. They were, after "Unsubscribed #N".
+                log.warning("subscription #%s slot %s: claim lost while posting part %d; "
+                            "not posting the rest", sub.id, key, parts)
+                raise _ClaimLost()
 
         progress = PartProgress(posted, on_posted=record)
         for attempt in range(1, cfg.max_attempts + 1):
@@ -735,6 +746,8 @@ class BriefingScheduler:
             try:
                 await asyncio.wait_for(deliverer.deliver(sub.channel, reply, progress),
                                        timeout=cfg.delivery_timeout_seconds)
+            except _ClaimLost:
+                return "lost"
             except DeliveryError as exc:
                 error = exc.message
                 if exc.channel_gone:
