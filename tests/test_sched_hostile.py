@@ -285,3 +285,29 @@ async def test_unsubscribing_while_a_long_briefing_is_posted_stops_its_other_par
     sched = make_scheduler(core, adapter, Clock(SLOT + timedelta(seconds=5)))  # type: ignore[arg-type]
     assert await sched.run_due(sub) == "lost"
     assert adapter.posted == [0]
+
+
+@pytest.mark.asyncio
+async def test_a_post_made_while_the_clock_ran_ahead_does_not_break_a_not_found_streak(
+        core: Core, fake: FakeDigests) -> None:
+    # Slack's channel_not_found on 3 slots in a row over a day disables the subscription
+    # (a deleted channel). A post made while the clock ran a year ahead was the latest slot
+    # that "broke" the streak for that year: the deleted channel's slots failed every day.
+    from bot.schedule.delivery import DeliveryError
+    from tests.test_scheduler import SLOT, Clock, make_scheduler
+
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT + timedelta(days=365, seconds=5))
+    sched = make_scheduler(core, adapter, clock)
+    assert await sched.run_due(sub) == "posted"  # a year ahead
+    adapter.failures = [DeliveryError("Slack channel C1 was not found", transient=False,
+                                      not_found=True) for _ in range(3)]
+    outcomes = []
+    for day in range(3):
+        clock.now = SLOT + timedelta(days=day, seconds=5)
+        outcomes.append(await sched.run_due(sub))
+    assert outcomes == ["failed", "failed", "channel-gone"]
+    row = core.store.subscription(sub)
+    assert row is not None and row["enabled"] == 0
+    assert "was not found at 3 scheduled posts in a row" in row["disabled_reason"]

@@ -1603,18 +1603,22 @@ class Store:
             params.append(sub_id)
         return [dict(r) for r in self.db.query(sql + " order by slot", params)]
 
-    def failure_streak(self, sub_id: int, error: str) -> tuple[int, str | None]:
+    def failure_streak(self, sub_id: int, error: str,
+                       until: str | None = None) -> tuple[int, str | None]:
         """(how many, the first slot) of a subscription's latest slots that failed with this
         very error, in a row: back to the latest slot that posted or failed otherwise (a
-        skipped slot, which posts nothing, and one still claimed do not break it)."""
+        skipped slot, which posts nothing, and one still claimed do not break it). `until`:
+        only slots up to it (a slot after it, taken while the clock ran ahead, broke every
+        streak until its date)."""
         if not self._existing("post_ledger"):
             return 0, None
+        last = until or "\uffff"
         row = self.db.execute(
             "select count(*), min(slot) from post_ledger where subscription_id = ? and"
-            " state = 'failed' and error = ? and slot > coalesce((select max(slot) from"
-            " post_ledger where subscription_id = ? and state not in ('skipped', 'claimed')"
-            " and not (state = 'failed' and error is ?)), '')",
-            [sub_id, error, sub_id, error]).fetchone()
+            " state = 'failed' and error = ? and slot <= ? and slot > coalesce((select"
+            " max(slot) from post_ledger where subscription_id = ? and slot <= ? and state"
+            " not in ('skipped', 'claimed') and not (state = 'failed' and error is ?)), '')",
+            [sub_id, error, last, sub_id, last, error]).fetchone()
         return int(row[0] or 0), row[1]
 
     def failed_posts(self, limit: int = 20,

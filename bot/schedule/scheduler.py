@@ -856,7 +856,7 @@ class BriefingScheduler:
         NOT_FOUND_SLOTS slots in a row spanning NOT_FOUND_HOURS or more is taken for deleted:
         the subscription is disabled with the reason (as Discord's Unknown Channel), where it
         failed every slot for ever. Fewer, or sooner, leave the admin time to invite the app."""
-        count, first = await self._in_thread(lambda s: s.failure_streak(sub.id, error))
+        count, first = await self._in_thread(lambda s: s.failure_streak(sub.id, error, key))
         if count < NOT_FOUND_SLOTS or first is None:
             return False
         hours = (parse_time(key) - parse_time(first)).total_seconds() / 3600
