@@ -311,3 +311,40 @@ async def test_a_post_made_while_the_clock_ran_ahead_does_not_break_a_not_found_
     row = core.store.subscription(sub)
     assert row is not None and row["enabled"] == 0
     assert "was not found at 3 scheduled posts in a row" in row["disabled_reason"]
+
+
+@pytest.mark.asyncio
+async def test_a_slot_waiting_to_retry_when_the_bot_stops_is_posted_by_the_next_start(
+        core: Core, fake: FakeDigests) -> None:
+    # Slack answered 503; the slot waited to retry when the bot was stopped (an upgrade's
+    # restart). Its claim kept its lease (10 minutes): the next start left it alone, and for
+    # a schedule more frequent than the lease the next slot came first and this one was
+    # marked failed, "superseded": never posted. A stopping scheduler now lets its claims go.
+    from bot.schedule.delivery import DeliveryError
+    from bot.schedule.scheduler import BriefingScheduler
+    from tests.test_scheduler import FAST, SLOT, Clock
+
+    sub = add_sub(core, cron="*/5 * * * *", tz="UTC")
+    adapter = TestAdapter(core)
+    adapter.failures = [DeliveryError("Slack is unavailable (503)", transient=True)]
+    waiting = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:  # the retry's wait: until the bot stops
+        waiting.set()
+        await asyncio.Event().wait()
+
+    clock = Clock(SLOT + timedelta(seconds=5))
+    first = BriefingScheduler(core, {"test": adapter}, config=FAST, clock=clock, sleep=sleep)
+    run = asyncio.ensure_future(first.run_due(sub))
+    await asyncio.wait_for(waiting.wait(), 10)
+    run.cancel()  # as APScheduler's executor cancels its jobs at shutdown
+    first.shutdown()
+    await asyncio.gather(run, return_exceptions=True)
+
+    clock.now = SLOT + timedelta(minutes=1)  # the next start
+    second = BriefingScheduler(core, {"test": adapter}, config=FAST, clock=clock,
+                               sleep=sleep)
+    await second.catch_up()
+    assert [(r["slot"], r["state"]) for r in core.store.post_slots(sub)] == [
+        (slot_key(SLOT), "posted")]
+    assert len(adapter.posts) == 1

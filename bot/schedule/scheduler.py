@@ -166,6 +166,8 @@ def parse_time(value: str) -> datetime:
 
 _LIVE: BriefingScheduler | None = None
 JOBSTORE_LOCK_TIMEOUT = 1.0  # seconds
+# How long a stopping scheduler waits for the database's lock to let its claims go.
+RELEASE_WAIT_SECONDS = 2.0
 # Creating the job table (the first start on a database) writes: it waits for another
 # writer (a reload) as long as any other write does, then fails with the busy message.
 JOBS_TABLE_WAIT_SECONDS = float(BUSY_TIMEOUT_SECONDS)
@@ -407,7 +409,8 @@ class BriefingScheduler:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         for task in list(self._tasks):
-            task.cancel()  # a claimed slot is recovered after its lease by the next start
+            task.cancel()  # a claimed slot is taken over by the next start (see below)
+        self._release_claims()
         if _LIVE is self:
             _LIVE = None
         if self.core.next_posts_provider == self.next_posts:
@@ -419,6 +422,37 @@ class BriefingScheduler:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+    def _release_claims(self) -> None:
+        """Let this process's claims go as it stops (their lease ends now), so that the next
+        start takes over a slot that was being built, posted or waited to retry (the rest of
+        its parts, from the ledger). A slot waiting to retry (Slack's 503) when the bot was
+        restarted kept its 10-minute lease: the next start left it alone, and when the next
+        slot came first (`*/5 * * * *`) it was marked superseded and never posted. Best
+        effort, within RELEASE_WAIT_SECONDS: a stopping bot does not wait for a reload's
+        lock (a claim left then is taken over when its lease ends, as before)."""
+        path = self.core.settings.db_path
+        if not Path(path).exists():
+            return
+        try:
+            conn = sqlite3.connect(str(path), timeout=RELEASE_WAIT_SECONDS)
+            try:
+                if conn.execute("select 1 from sqlite_master where type = 'table' and"
+                                " name = 'post_ledger'").fetchone() is None:
+                    return
+                released = conn.execute(
+                    "update post_ledger set lease_until = ? where claimant = ? and"
+                    " state = 'claimed' and lease_until > ?",
+                    [slot_key(self.clock()), self.claimant, slot_key(self.clock())]).rowcount
+                conn.commit()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            log.warning("could not let this process's claims go (%s): they are taken over "
+                        "when their lease ends", exc)
+            return
+        if released:
+            log.info("let %d claimed slot(s) go: the next start posts them", released)
 
     # ------------------------------------------------------------------ feeds
     async def poll_feeds(self, after_running: bool = False) -> list[Any]:
