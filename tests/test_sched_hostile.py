@@ -4,6 +4,7 @@ sched): each test failed before its fix."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -348,3 +349,66 @@ async def test_a_slot_waiting_to_retry_when_the_bot_stops_is_posted_by_the_next_
     assert [(r["slot"], r["state"]) for r in core.store.post_slots(sub)] == [
         (slot_key(SLOT), "posted")]
     assert len(adapter.posts) == 1
+
+
+@pytest.mark.parametrize("error", [
+    sqlite3.OperationalError("database or disk is full"),
+    OSError(28, "No space left on device"),
+])
+def test_a_reload_that_fails_says_why_and_that_it_was_rolled_back(
+        settings: Any, corpus: Any, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    # A /reload that failed half-way (the disk filled while its articles were written) was
+    # answered "Something went wrong on our side (error id …). It has been logged; please
+    # try again later." to the bot admin who ran it: not why, not that the corpus is as it
+    # was, and a full disk fails again later. (/status shows them the reason.)
+    from bot.corpus.storage import Store
+    from tests.test_ingest_reload import article
+
+    settings.semantic = False
+    (corpus / "a.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
+    core = Core(settings)
+    try:
+        adapter = TestAdapter(core, platform="console")
+        assert "Reload finished" in adapter.send("/reload", admin=True,
+                                                 channel="console").plain_text()
+        (corpus / "b.txt").write_text(article("Grain exports rise"), encoding="utf-8")
+
+        def fail(self: Store, *args: Any) -> None:
+            raise error
+
+        monkeypatch.setattr(Store, "put_documents", fail)
+        said = adapter.send("/reload", admin=True, channel="console").plain_text()
+        reason = str(error) if isinstance(error, sqlite3.Error) else "No space left on device"
+        assert said.startswith("The reload failed and was rolled back: the corpus is as "
+                               f"before. Why: {reason} (error id "), said
+        assert "try again later" not in said
+        assert [d["id"] for d in core.store.documents()] == ["a"]
+    finally:
+        core.close()
+
+
+def test_a_reload_whose_end_cannot_be_recorded_does_not_say_rolled_back(
+        settings: Any, corpus: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The articles were committed, then recording the run's end failed: not "rolled back".
+    from bot.corpus.storage import Store
+    from tests.test_ingest_reload import article
+
+    settings.semantic = False
+    (corpus / "a.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
+    core = Core(settings)
+    try:
+        real = Store.finish_run
+
+        def finish_run(self: Store, run_id: int, status: str, *args: Any, **kw: Any) -> None:
+            if status != "failed":
+                raise sqlite3.OperationalError("database or disk is full")
+            real(self, run_id, status, *args, **kw)
+
+        monkeypatch.setattr(Store, "finish_run", finish_run)
+        said = TestAdapter(core, platform="console").send(
+            "/reload", admin=True, channel="console").plain_text()
+        assert said.startswith("The reload ended with an error after its articles were "
+                               "written: database or disk is full (error id "), said
+        assert [d["id"] for d in core.store.documents()] == ["a"]
+    finally:
+        core.close()
