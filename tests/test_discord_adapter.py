@@ -647,6 +647,27 @@ async def test_deliver_without_permission_fails_but_keeps_the_subscription(
 
 
 @pytest.mark.asyncio
+async def test_deliver_to_a_server_the_bot_was_removed_from_says_to_add_it_again(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    # Kicked from a server, the bot no longer has its channels (their cache left with it)
+    # and Discord refuses the fetch with 50001 Missing Access: the slot failed "give it View
+    # Channel, Send Messages, … there", which no one can do for a bot not in the server.
+    emu.forbidden("GET", r"/channels/999", code=50001, message="Missing Access")
+    with pytest.raises(DeliveryError) as removed:
+        await bot.deliver("999", Reply.text("hello"))
+    assert not removed.value.channel_gone and not removed.value.transient
+    assert "not a member of that channel's server" in removed.value.message
+    assert "Add the bot to the server (`briefbot discord invite` prints the link)" \
+        in removed.value.message
+    # a channel it still has (a permission taken away there): the permissions alone
+    channel = emu.guild.text_channel.id
+    emu.forbidden("POST", rf"/channels/{channel}/messages")
+    with pytest.raises(DeliveryError) as forbidden:
+        await bot.deliver(str(channel), Reply.text("hello"))
+    assert "removed" not in forbidden.value.message
+
+
+@pytest.mark.asyncio
 async def test_deliver_rate_limited_once_is_retried(
         emu: DiscordEmulator, bot: BriefbotClient) -> None:
     channel = emu.guild.text_channel.id

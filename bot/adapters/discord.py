@@ -791,9 +791,15 @@ class BriefbotClient(discord.Client):
                     transient=False, channel_gone=False) from exc  # fixable: kept on
             # Every permission a post needs (a long briefing's last part carries a file;
             # in a thread, Send Messages in Threads): naming three, the fix could miss one.
+            # A channel of no server the bot is in (it was removed from it: its channels left
+            # the cache) is refused the same way (50001 Missing Access), where granting
+            # permissions is no fix: that is said first.
+            removed = "" if cached is not None else (
+                "if the bot was removed from that server, add it again (`briefbot discord "
+                "invite` prints the link); otherwise ")
             raise DeliveryError(f"the bot may not post in Discord channel {channel_id} "
-                                f"({exc.code} {exc.text}); give it {PERMISSIONS_TEXT} there",
-                                transient=False,
+                                f"({exc.code} {exc.text}); {removed}give it {PERMISSIONS_TEXT} "
+                                "there", transient=False,
                                 channel_gone=False) from exc  # fixable: keep it enabled
         except discord.RateLimited as exc:
             raise DeliveryError(f"rate limited by Discord{_progress(posted, messages)}",

@@ -30,7 +30,7 @@ from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
-from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError
+from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError, failure_reason
 from bot.feeds.urls import is_redacted, redact_secrets
 from bot.redact import redact_url
 from bot.reply import (
@@ -834,7 +834,31 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
         except Exception:  # the notice is a courtesy: the reload goes on without it
             log.exception("could not send the reload-started notice")
 
-    report = router.core.reload(actor=req.caller.key, on_start=started)
+    before = router.core.store.last_run()
+    try:
+        report = router.core.reload(actor=req.caller.key, on_start=started)
+    except (UserError, EmptyCorpus):
+        raise
+    except Exception as exc:
+        if is_busy_error(exc):  # another writer: the router's busy answer
+            raise
+        # A reload that failed (a full disk, a database error) was rolled back. Bot admins
+        # (the only ones who may reload) see why, as /status shows them: it was "Something
+        # went wrong on our side … please try again later", which a full disk never passes.
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("error %s: /reload for %s failed", error_id, req.caller.key)
+        why = f"{failure_reason(exc)} (error id {error_id}, logged with its details)"
+        try:
+            run = router.core.store.last_run()
+        except Exception:  # (said as unknown below)
+            run = {"id": None, "status": "unknown"}
+        new_run = run is not None and (before is None or run["id"] != before["id"])
+        if not new_run or (run is not None and run["status"] == "failed"):
+            raise UserError("The reload failed and was rolled back: the corpus is as before. "
+                            f"Why: {why}.") from exc
+        # (its articles committed, then the run's end could not be recorded)
+        raise UserError(f"The reload ended with an error after its articles were written: "
+                        f"{why}. See {_cmd(req, 'status')}.") from exc
     reply = Reply(title="Reload finished" if not report.rejected else "Reload finished with rejections")
     reply.add(Paragraph(report.headline()))
     failure = report.index_failure()

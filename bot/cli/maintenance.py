@@ -170,6 +170,20 @@ def _move_stale_sidecars(db: Path, stamp: str) -> tuple[list[str], str]:
     return [str(away) for _, away in moved], why
 
 
+def _carry_posts(store: Store, kept: str | None) -> tuple[int, str | None]:
+    """The scheduled posts the replaced database recorded since the backup, carried into
+    the restored one (`Store.carry_post_ledger`): (how many, why none could be)."""
+    if kept is None:
+        return 0, None
+    try:
+        return store.carry_post_ledger(kept), None
+    except (sqlite3.Error, OSError) as exc:
+        if ".broken-" in kept:  # a database that could not be read: nothing to carry
+            return 0, None
+        return 0, (f"the record of the scheduled posts made since the backup was not kept "
+                   f"({exc}): the next start may post a subscription's latest slot again")
+
+
 def _keep_current(db: Path, stamp: str) -> str | None:
     """A copy of the current database beside it before it is replaced (`<name>.before-restore-
     <stamp>.db`); a database that cannot be read is moved aside instead. Returns where it went
@@ -267,6 +281,7 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         store = Store(db)  # opening it upgrades an older schema (with its own backup)
         try:
             upgraded, indexed, stats = store.upgraded, None, store.corpus_stats()
+            carried, carry_error = _carry_posts(store, kept)
         finally:
             store.close()
     else:
@@ -275,6 +290,7 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         core = Core(settings)  # opening it upgrades an older schema (with its own backup)
         try:
             upgraded = core.store.upgraded
+            carried, carry_error = _carry_posts(core.store, kept)
             try:
                 indexed = core.rebuild_index().sentences
             except Exception as exc:  # restored all the same: say why, as a reload does
@@ -287,7 +303,10 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
     out = {"restored": str(file), "database": str(db), "previous": kept,
            "stale_moved": stale,
            "documents": stats["documents"], "sentences": stats["sentences"],
-           "upgraded": upgraded, "index_sentences": indexed, "index_error": index_error}
+           "upgraded": upgraded, "index_sentences": indexed, "index_error": index_error,
+           "posts_carried": carried, "posts_carry_error": carry_error}
+    if carry_error:
+        click.echo(carry_error, err=True)
     if as_json:
         if index_error:
             click.echo(index_error, err=True)
@@ -304,6 +323,9 @@ def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
         click.echo(f"the previous database is kept at {kept}")
     if upgraded:
         click.echo(f"upgraded from schema version {upgraded['from']} to {upgraded['to']}")
+    if carried:
+        click.echo(f"kept the record of {carried} scheduled post(s) made since the backup "
+                   "(from the previous database): they are not posted again")
     if index_error:  # after the restore's lines, as a reload's index failure comes last
         click.echo(index_error, err=True)
         if build_failed:

@@ -1454,6 +1454,61 @@ class Store:
                 return None
         return self.post_slot(sub_id, slot)
 
+    def carry_post_ledger(self, source: str | Path) -> int:
+        """After a restore: copy into this database the post ledger rows of `source` (the
+        database it replaced) that it lacks — the posts made since the backup was taken —
+        for the subscriptions both have (same id, platform, channel, digest and creation
+        time), with each subscription's latest slot and status when newer. The ledger records
+        what the channels already got, which a restore does not undo: without it, the
+        start-up catch-up posted the latest slot within the misfire window a second time.
+        A carried row keeps no corpus change sequence (`seen_seq`: the replaced corpus's
+        numbering); the next post briefs what came after the time it was built. Returns
+        how many rows were carried."""
+        key = ("id", "platform", "channel", "digest", "created_at")
+        with read_only_connection(source, timeout=60) as src:
+            src.row_factory = sqlite3.Row
+            tables = {r[0] for r in src.execute("select name from sqlite_master"
+                                                " where type = 'table'")}
+            if not {"post_ledger", "subscriptions"} <= tables or not self._existing(
+                    "subscriptions"):
+                return 0
+            their_columns = {r[1] for r in src.execute("pragma table_info(subscriptions)")}
+            if not set(key) <= their_columns:
+                return 0
+            theirs = {tuple(r[k] for k in key): dict(r)
+                      for r in src.execute("select * from subscriptions")}
+            ours = {tuple(r[k] for k in key) for r in self.db.query(
+                "select * from subscriptions")}
+            shared = {k[0]: theirs[k] for k in theirs if k in ours}
+            if not shared:
+                return 0
+            ids = sorted(shared)
+            rows = [dict(r) for start in range(0, len(ids), 500) for r in src.execute(
+                "select * from post_ledger where subscription_id in"
+                f" ({','.join('?' * len(ids[start:start + 500]))}) order by id",
+                ids[start:start + 500])]
+        self._ensure_post_ledger()
+        columns = [c for c in self.db.table("post_ledger").columns_dict if c != "id"]
+        carried = 0
+        with self._write_transaction():
+            for row in rows:
+                values = [None if c == "seen_seq" else row.get(c) for c in columns]
+                cursor = self.db.execute(
+                    f"insert or ignore into post_ledger ({', '.join(columns)})"
+                    f" values ({', '.join('?' * len(columns))})", values)
+                carried += cursor.rowcount
+            for sub_id, theirs_row in shared.items():
+                last = theirs_row.get("last_slot")
+                if not last:
+                    continue
+                self.db.execute(
+                    "update subscriptions set last_slot = ?, last_status = ?,"
+                    " last_success_at = coalesce(?, last_success_at) where id = ? and"
+                    " (last_slot is null or last_slot < ?)",
+                    [last, theirs_row.get("last_status"), theirs_row.get("last_success_at"),
+                     sub_id, last])
+        return carried
+
     def post_slot(self, sub_id: int, slot: str) -> dict[str, Any] | None:
         if not self._existing("post_ledger"):
             return None  # (a read creates no table: see `_existing`)
@@ -1526,11 +1581,15 @@ class Store:
         return rows[0]["until_slot"], rows[0]["latest"]
 
     def last_successful_post(self, sub_id: int) -> dict[str, Any] | None:
+        """The subscription's post made last (the latest claimed: a slot is claimed when it
+        is posted), whose `built_at` and `seen_seq` are where the next post's "what's new"
+        starts. Not the latest slot: one taken while the clock ran a year ahead was that for
+        a year, and every post of that year briefed the same articles again."""
         if not self._existing("post_ledger"):
             return None
         rows = list(self.db.query(
             "select * from post_ledger where subscription_id = ? and state = 'posted'"
-            " order by slot desc limit 1", [sub_id]))
+            " order by id desc limit 1", [sub_id]))
         return dict(rows[0]) if rows else None
 
     def expired_post_claims(self, now: str, sub_id: int | None = None) -> list[dict[str, Any]]:
@@ -1544,18 +1603,22 @@ class Store:
             params.append(sub_id)
         return [dict(r) for r in self.db.query(sql + " order by slot", params)]
 
-    def failure_streak(self, sub_id: int, error: str) -> tuple[int, str | None]:
+    def failure_streak(self, sub_id: int, error: str,
+                       until: str | None = None) -> tuple[int, str | None]:
         """(how many, the first slot) of a subscription's latest slots that failed with this
         very error, in a row: back to the latest slot that posted or failed otherwise (a
-        skipped slot, which posts nothing, and one still claimed do not break it)."""
+        skipped slot, which posts nothing, and one still claimed do not break it). `until`:
+        only slots up to it (a slot after it, taken while the clock ran ahead, broke every
+        streak until its date)."""
         if not self._existing("post_ledger"):
             return 0, None
+        last = until or "\uffff"
         row = self.db.execute(
             "select count(*), min(slot) from post_ledger where subscription_id = ? and"
-            " state = 'failed' and error = ? and slot > coalesce((select max(slot) from"
-            " post_ledger where subscription_id = ? and state not in ('skipped', 'claimed')"
-            " and not (state = 'failed' and error is ?)), '')",
-            [sub_id, error, sub_id, error]).fetchone()
+            " state = 'failed' and error = ? and slot <= ? and slot > coalesce((select"
+            " max(slot) from post_ledger where subscription_id = ? and slot <= ? and state"
+            " not in ('skipped', 'claimed') and not (state = 'failed' and error is ?)), '')",
+            [sub_id, error, last, sub_id, last, error]).fetchone()
         return int(row[0] or 0), row[1]
 
     def failed_posts(self, limit: int = 20,

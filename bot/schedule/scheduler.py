@@ -166,6 +166,8 @@ def parse_time(value: str) -> datetime:
 
 _LIVE: BriefingScheduler | None = None
 JOBSTORE_LOCK_TIMEOUT = 1.0  # seconds
+# How long a stopping scheduler waits for the database's lock to let its claims go.
+RELEASE_WAIT_SECONDS = 2.0
 # Creating the job table (the first start on a database) writes: it waits for another
 # writer (a reload) as long as any other write does, then fails with the busy message.
 JOBS_TABLE_WAIT_SECONDS = float(BUSY_TIMEOUT_SECONDS)
@@ -220,7 +222,33 @@ class _ServedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
         jobs: list[Any] = []
         for start in range(0, len(ids), 500):
             jobs += self._get_jobs(due, column.id.in_(ids[start:start + 500]))
+        jobs = [job for job in jobs if self._within_misfire_window(job, now)]
         return sorted(jobs, key=lambda job: job.next_run_time)
+
+    def _within_misfire_window(self, job: Any, now: datetime) -> bool:
+        """A job whose next run is older than its misfire window (the bot was down a month,
+        the clock jumped ahead, a restored backup's job table) is moved to its first fire
+        time within the window, which is all APScheduler would run (coalesced): it listed
+        every missed fire time first, on the event loop, 43,000 for an every-minute
+        subscription down 30 days (5 of them stalled the loop 7.6 s at start: Slack acks and
+        Discord heartbeats waited). False when that time is still to come (the job is not
+        due; its new next run is stored)."""
+        grace = job.misfire_grace_time
+        when = job.next_run_time
+        if grace is None or when is None:
+            return True
+        floor = now - timedelta(seconds=grace)
+        if when.astimezone(UTC) >= floor.astimezone(UTC):
+            return True
+        moved = job.trigger.get_next_fire_time(None, floor)
+        if moved is None:
+            return True  # it never fires again: APScheduler removes it
+        job.next_run_time = moved
+        try:
+            self.update_job(job)
+        except JobLookupError:  # removed meanwhile (another process's sync)
+            return False
+        return bool(moved.astimezone(UTC) <= now.astimezone(UTC))
 
     def get_next_run_time(self) -> datetime | None:
         # (ids filtered here rather than in SQL, as above: two small columns are read, no job
@@ -236,6 +264,11 @@ class _ServedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
                 if self.serves(job_id):
                     return utc_timestamp_to_datetime(when)  # type: ignore[no-any-return]
         return None
+
+
+class _ClaimLost(Exception):
+    """Raised through an adapter's `deliver` by the record of a part posted when the slot's
+    claim is gone: the other parts are not posted."""
 
 
 async def run_subscription_job(sub_id: int) -> None:
@@ -376,7 +409,8 @@ class BriefingScheduler:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         for task in list(self._tasks):
-            task.cancel()  # a claimed slot is recovered after its lease by the next start
+            task.cancel()  # a claimed slot is taken over by the next start (see below)
+        self._release_claims()
         if _LIVE is self:
             _LIVE = None
         if self.core.next_posts_provider == self.next_posts:
@@ -388,6 +422,37 @@ class BriefingScheduler:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+    def _release_claims(self) -> None:
+        """Let this process's claims go as it stops (their lease ends now), so that the next
+        start takes over a slot that was being built, posted or waited to retry (the rest of
+        its parts, from the ledger). A slot waiting to retry (Slack's 503) when the bot was
+        restarted kept its 10-minute lease: the next start left it alone, and when the next
+        slot came first (`*/5 * * * *`) it was marked superseded and never posted. Best
+        effort, within RELEASE_WAIT_SECONDS: a stopping bot does not wait for a reload's
+        lock (a claim left then is taken over when its lease ends, as before)."""
+        path = self.core.settings.db_path
+        if not Path(path).exists():
+            return
+        try:
+            conn = sqlite3.connect(str(path), timeout=RELEASE_WAIT_SECONDS)
+            try:
+                if conn.execute("select 1 from sqlite_master where type = 'table' and"
+                                " name = 'post_ledger'").fetchone() is None:
+                    return
+                released = conn.execute(
+                    "update post_ledger set lease_until = ? where claimant = ? and"
+                    " state = 'claimed' and lease_until > ?",
+                    [slot_key(self.clock()), self.claimant, slot_key(self.clock())]).rowcount
+                conn.commit()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            log.warning("could not let this process's claims go (%s): they are taken over "
+                        "when their lease ends", exc)
+            return
+        if released:
+            log.info("let %d claimed slot(s) go: the next start posts them", released)
 
     # ------------------------------------------------------------------ feeds
     async def poll_feeds(self, after_running: bool = False) -> list[Any]:
@@ -561,8 +626,19 @@ class BriefingScheduler:
             self._ahead_warned.add(sub_id)  # once per process: the sweep comes every minute
             log.warning("subscription #%s: the post ledger has slots after now (%s); the "
                         "clock went back? posting the slots due now", sub_id, slot_key(now))
-        lower = max(grace_start, parse_time(sub.created_at),
-                    parse_time(last) if last else grace_start)
+        created = parse_time(sub.created_at)
+        if created > now:
+            # Made while the clock ran ahead (a bad time source, a restored VM): no slot came
+            # after its creation until that date, a year of silence. Taken as made now.
+            created = parse_time(slot_key(now))
+            log.warning("subscription #%s was created after now (%s, now %s): the clock went "
+                        "back? taken as created now", sub_id, sub.created_at, slot_key(now))
+            try:
+                store.update_subscription(sub_id, created_at=slot_key(now))
+            except sqlite3.OperationalError as exc:  # busy (a reload): the next sweep writes it
+                log.info("subscription #%s: its creation time not corrected yet (%s)",
+                         sub_id, exc)
+        lower = max(grace_start, created, parse_time(last) if last else grace_start)
         due = latest_fire_time(trigger, lower, now)
         recover: datetime | None = None
         for claim in store.expired_post_claims(slot_key(now), sub_id):
@@ -633,7 +709,11 @@ class BriefingScheduler:
             log.exception("subscription #%s slot %s: building the digest failed", sub_id, key)
             detail = exc.message if isinstance(exc, UserError) else type(exc).__name__
             return await self._finish(sub, key, "failed", f"{BUILD_FAILED}: {detail}")
-        await self._update_slot(sub_id, key, built_at=built_at, since=since, seen_seq=seen_seq)
+        # (every write of a claimed slot waits out a busy database, a reload holding the write
+        # lock past the busy wait: the error ended the run with the slot claimed, held back
+        # by its lease from the sweeps and, when the next slot came first, lost)
+        await self._update_slot(sub_id, key, built_at=built_at, since=since, seen_seq=seen_seq,
+                                busy_retry=True)
         if not has_new:
             if digest_on_empty(self.core.settings.digests_dir, sub.digest) == "skip":
                 return await self._finish(sub, key, "skipped", "nothing new")
@@ -642,7 +722,8 @@ class BriefingScheduler:
                           f"{_local(slot, sub.timezone)} · stop with "
                           f"{command_syntax(sub.platform, 'unsubscribe', str(sub.id))}"))
         # Kept until the slot is finished: a restart resumes a partly posted reply from it.
-        await self._update_slot(sub_id, key, reply=reply_to_json(reply), parts_posted=0)
+        await self._update_slot(sub_id, key, reply=reply_to_json(reply), parts_posted=0,
+                                busy_retry=True)
         return await self._deliver(sub, key, deliverer, reply, attempts, 0)
 
     def _build(self, sub: Subscription, since: str | None,
@@ -670,29 +751,37 @@ class BriefingScheduler:
 
         async def record(parts: int) -> None:
             try:
-                if not await self._update_slot(sub.id, key, parts_posted=parts):
-                    log.warning("subscription #%s slot %s: claim lost while posting part %d",
-                                sub.id, key, parts)
+                held = await self._update_slot(sub.id, key, parts_posted=parts)
             except Exception:  # the count in memory still serves this process's retries
                 log.exception("subscription #%s slot %s: could not record part %d as posted",
                               sub.id, key, parts)
+                return
+            if not held:
+                # Unsubscribed meanwhile (the slot's row went with it), or taken over by
+                # another process (which posts the rest): the other parts are not posted
+                # here. They were, after "Unsubscribed #N".
+                log.warning("subscription #%s slot %s: claim lost while posting part %d; "
+                            "not posting the rest", sub.id, key, parts)
+                raise _ClaimLost()
 
         progress = PartProgress(posted, on_posted=record)
         for attempt in range(1, cfg.max_attempts + 1):
             attempts += 1
             now = self.clock()
-            # (a busy database is waited out once a part is out: the error would end the run
-            # with what was posted unrecorded, and after the lease the sweep posted it again)
+            # (a busy database is waited out: once a part is out, the error ended the run with
+            # what was posted unrecorded, and after the lease the sweep posted it again)
             renewed = await self._update_slot(
                 sub.id, key, attempts=attempts, updated_at=slot_key(now),
                 lease_until=slot_key(now + timedelta(seconds=cfg.lease_seconds)),
-                busy_retry=progress.posted > 0)
+                busy_retry=True)
             if not renewed:
                 log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
                 return "lost"
             try:
                 await asyncio.wait_for(deliverer.deliver(sub.channel, reply, progress),
                                        timeout=cfg.delivery_timeout_seconds)
+            except _ClaimLost:
+                return "lost"
             except DeliveryError as exc:
                 error = exc.message
                 if exc.channel_gone:
@@ -735,7 +824,7 @@ class BriefingScheduler:
             await self._update_slot(
                 sub.id, key, error=error, updated_at=slot_key(now),
                 lease_until=slot_key(now + timedelta(seconds=delay + cfg.lease_seconds)),
-                busy_retry=progress.posted > 0)
+                busy_retry=True)
             await self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -775,11 +864,12 @@ class BriefingScheduler:
 
     async def _busy_retry(self, sub_id: int, key: str, what: str,
                           write: Callable[[], Awaitable[Any]]) -> bool:
-        """A ledger write made after a part was posted (the outcome, a lease renewal), tried
-        again while another writer (a long reload) holds the database past the busy wait: a
-        post the platform accepted but the ledger did not record stayed claimed, and once its
-        lease ran out the next sweep posted it again. Tries for up to half the lease (the
-        claim is still ours: a takeover is a write too)."""
+        """A ledger write of a claimed slot (its build, the reply kept, the outcome, a lease
+        renewal), tried again while another writer (a long reload) holds the database past
+        the busy wait: a post the platform accepted but the ledger did not record stayed
+        claimed, and once its lease ran out the next sweep posted it again; one not yet
+        posted was held back by its lease, and lost when its next slot came first. Tries for
+        up to half the lease (the claim is still ours: a takeover is a write too)."""
         deadline = self.clock() + timedelta(seconds=self.config.lease_seconds / 2)
         attempt = 0
         while True:
@@ -800,7 +890,7 @@ class BriefingScheduler:
         NOT_FOUND_SLOTS slots in a row spanning NOT_FOUND_HOURS or more is taken for deleted:
         the subscription is disabled with the reason (as Discord's Unknown Channel), where it
         failed every slot for ever. Fewer, or sooner, leave the admin time to invite the app."""
-        count, first = await self._in_thread(lambda s: s.failure_streak(sub.id, error))
+        count, first = await self._in_thread(lambda s: s.failure_streak(sub.id, error, key))
         if count < NOT_FOUND_SLOTS or first is None:
             return False
         hours = (parse_time(key) - parse_time(first)).total_seconds() / 3600
