@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,14 +43,21 @@ SHOWN_CANDIDATES = 10
 
 def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     """The active document whose id is `text`, or the only one whose id starts with it;
-    None when none does. Several: a `UserError` listing them (`hint`: where to see all)."""
+    None when none does. Several: a `UserError` listing them (`hint`: where to see all).
+    An id is matched as typed first, then in the other Unicode normalization form: a file
+    name written on macOS is decomposed ("e" + U+0301 for "é"), what a terminal or chat
+    client sends is composed, and the two look the same ("café" was not found)."""
     text = text.strip()
     if not text:
         return None
-    doc = store.document(text)
-    if doc is not None and doc["status"] == "active":
-        return text
-    ids = store.active_ids_with_prefix(text, limit=SHOWN_CANDIDATES + 1)
+    forms = list(dict.fromkeys(
+        [text, unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)]))
+    for form in forms:
+        doc = store.document(form)
+        if doc is not None and doc["status"] == "active":
+            return form
+    ids = sorted({i for form in forms
+                  for i in store.active_ids_with_prefix(form, limit=SHOWN_CANDIDATES + 1)})
     if len(ids) == 1:
         return ids[0]
     if not ids:
