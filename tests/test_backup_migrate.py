@@ -418,3 +418,22 @@ def test_restore_whose_index_build_fails_is_one_line_not_a_traceback(
     assert res.exit_code == 1
     out = json.loads(res.output[res.output.index("{"):])
     assert out["index_error"] == line and out["documents"] == 2
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_backup_to_a_file_sqlite_keeps_beside_the_database_is_refused(
+        old_db: Path, suffix: str) -> None:
+    """`backup DB-wal --force` wrote the copy where SQLite keeps the database's WAL: closing
+    the database then deleted it as its own empty WAL ("Error: DB-wal: no such file", the
+    backup gone), and beside a running bot a reader would have taken the copy for its WAL
+    (or shared-memory index). Refused like the database itself, nothing written."""
+    before = old_db.read_bytes()
+    target = old_db.with_name(old_db.name + suffix)
+    for extra in ([], ["--force"]):
+        proc = briefbot(old_db, "backup", str(target), *extra)
+        assert proc.returncode == 1, proc.stdout
+        assert proc.stderr.strip() == (
+            f"Error: {target} is a file SQLite keeps beside the database {old_db} (its "
+            f"{suffix[1:]}); choose another file")
+        assert not target.exists()
+    assert old_db.read_bytes() == before

@@ -75,6 +75,12 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
                         "which database is used and why)")
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself; choose another file")
+    for suffix in ("-wal", "-shm", "-journal"):
+        # SQLite's own files beside the database: a copy written there is taken for the
+        # database's WAL (or its index, or its rollback journal) and deleted when it closes.
+        if _same_file(file, db.with_name(db.name + suffix)):
+            raise UserError(f"{file} is a file SQLite keeps beside the database {db} (its "
+                            f"{suffix[1:]}); choose another file")
     if file.exists() and not force:
         raise UserError(f"{file} exists; pass --force to overwrite it")
     if file.is_dir():
