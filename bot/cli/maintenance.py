@@ -184,11 +184,7 @@ def _keep_current(db: Path, stamp: str) -> str | None:
         return None
     keep = db.with_name(f"{db.name}.before-restore-{stamp}.db")
     if not _readable(db):
-        broken = db.with_name(f"{db.name}.broken-{stamp}")
-        for part, aside in zip([db, *sidecars(db)], [broken, *sidecars(broken)], strict=True):
-            if part.exists():
-                part.rename(aside)
-        return str(broken)
+        return _move_broken(db, stamp)
     # A readable database whose copy cannot be written (a full disk, no permission to write
     # beside it) is left as it is, and nothing is restored: it is no broken database.
     try:
@@ -198,9 +194,32 @@ def _keep_current(db: Path, stamp: str) -> str | None:
         finally:
             conn.close()
     except (sqlite3.DatabaseError, OSError) as exc:
+        if _damaged(exc):
+            # Its schema reads, its pages do not ("database disk image is malformed"): the
+            # copy fails on them, and the restore that would repair it was refused.
+            return _move_broken(db, stamp)
         raise UserError(f"cannot keep a copy of the current database at {keep}: {exc}; "
                         "nothing was restored, the database is unchanged") from exc
     return str(keep)
+
+
+def _move_broken(db: Path, stamp: str) -> str:
+    """The database (and its -wal, -shm) moved aside as `<name>.broken-<stamp>`."""
+    broken = db.with_name(f"{db.name}.broken-{stamp}")
+    for part, aside in zip([db, *sidecars(db)], [broken, *sidecars(broken)], strict=True):
+        if part.exists():
+            part.rename(aside)
+    return str(broken)
+
+
+def _damaged(exc: BaseException) -> bool:
+    """A copy that failed on the database's own damage (SQLite's "malformed" or "not a
+    database", or the copy failing its integrity check), not on where it is written (a full
+    disk, a permission: `OperationalError`, `OSError`)."""
+    return type(exc) is sqlite3.DatabaseError or (
+        isinstance(exc, sqlite3.DatabaseError)
+        and getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_CORRUPT,
+                                                            sqlite3.SQLITE_NOTADB))
 
 
 def _readable(db: Path) -> bool:
