@@ -15,7 +15,7 @@ import click
 from bot.config import Settings, load_db_path, load_settings
 from bot.corpus.storage import Store, parse_id
 from bot.errors import UserError
-from bot.paths import DB_ENV
+from bot.paths import DB_ENV, DB_NAME, HOME_ENV, home
 from bot.search.semantic import select as select_encoder
 
 JSON_ERRORS = "briefbot.json_errors"  # in the (shared) click context meta
@@ -93,6 +93,12 @@ class AppContext:
         answered "No feeds", exit 0, having made one at the mistyped path."""
         typed = "--db" if self.db else (DB_ENV if os.environ.get(DB_ENV, "").strip() else None)
         path = self.db_path
+        if typed is None and (h := home()) is not None and not h.exists() \
+                and path == h / DB_NAME:
+            # BRIEFBOT_HOME naming a folder that is not there is mistyped as surely (it made
+            # the folder and an empty database, "the corpus is empty"); one that is there
+            # without a database is a new deployment's, and its corpus is empty.
+            typed = f"{HOME_ENV}={h}"
         if typed is None or str(path) == ":memory:" or path.exists():
             return
         raise click.ClickException(f"no database at {path} (from {typed}): check the path; "
