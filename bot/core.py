@@ -33,7 +33,7 @@ from bot.feeds.poll import (
     poll_health,
 )
 from bot.feeds.urls import comparable_url, shown_url
-from bot.reply import Reply, clip_meta, printable_line
+from bot.reply import Reply, SourceRef, clip_meta, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,15 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     shown = ", ".join(printable_line(clip_meta(i) or "") for i in ids[:SHOWN_CANDIDATES])
     raise UserError(f"{text!r} is the start of several document ids: "
                     f"{shown}{more} — type more of it (see {hint})")
+
+
+def _cited(ref: SourceRef, doc: dict[str, Any]) -> SourceRef:
+    """A claim reply's source `ref` with its document's metadata (its date as the evidence
+    gives it: the published date, else the dateline's)."""
+    return SourceRef(ref.number, ref.doc_id, title=doc.get("title"),
+                     outlets=tuple(doc.get("outlets") or ()),
+                     published=doc.get("published") or doc.get("dateline_date"),
+                     url=doc.get("url"))
 
 
 @dataclass
@@ -217,7 +226,14 @@ class Core:
                               aliases_path=self.settings.aliases_path, limit=limit,
                               semantic=self.settings.semantic,
                               cross=self.settings.cross_encoder)
-        return answer_to_reply(answer)
+        reply = answer_to_reply(answer)
+        # Each cited document's own title, outlets, date and link: the reply knows them of
+        # each evidence's first document only, and its syndicated copies ("[1][2]") were
+        # listed as "u2 — date unknown"; no source line had its link.
+        docs = self.store.documents_by_ids(s.doc_id for s in reply.sources)
+        reply.sources = [_cited(ref, docs[ref.doc_id]) if ref.doc_id in docs else ref
+                         for ref in reply.sources]
+        return reply
 
     def digest_reply(self, name: str | None = None, since: str | None = None,
                      only: str | None = None, story: str | None = None,
