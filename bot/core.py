@@ -100,6 +100,7 @@ class Core:
         select(settings.encoder)  # the sentence model this process's builds are made with
         self._local = threading.local()
         self._reload_lock = threading.Lock()
+        self._reload_committed = False  # the running reload's transaction is committed
         # Set by the scheduler when it runs: returns upcoming posts for /status.
         self.next_posts_provider: Callable[[], list[dict[str, Any]]] | None = None
         # Set by the scheduler when it runs: called after /subscribe and /unsubscribe.
@@ -154,6 +155,7 @@ class Core:
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:
+            self._reload_committed = False
             self._require_writable("a reload")
             if on_start is not None:
                 on_start()
@@ -161,18 +163,25 @@ class Core:
                                  progress=progress, allow_empty=allow_empty,
                                  after_commit=self._after_commit(index, index_progress))
         finally:
+            self._reload_committed = False
             self._reload_lock.release()
 
     def _after_commit(self, index: bool, progress: Callable[[int, int], None] | None
-                      ) -> Callable[[Store], None] | None:
-        if not index:
-            return None
-        if progress is None:
-            return self.refresh_index
-        return lambda store: self.refresh_index(store, progress)
+                      ) -> Callable[[Store], None]:
+        def after(store: Store) -> None:
+            self._reload_committed = True
+            if index:
+                self.refresh_index(store, progress)
+        return after
 
     def reload_running(self) -> bool:
         return self._reload_lock.locked()
+
+    def reload_committed(self) -> bool:
+        """A reload is running and has committed: what is left of it is its search index
+        build (a Ctrl-C that abandons it keeps the new corpus; the next reload or lookup
+        builds the index)."""
+        return self._reload_lock.locked() and self._reload_committed
 
     def refresh_index(self, store: Store,
                       progress: Callable[[int, int], None] | None = None,
