@@ -32,6 +32,17 @@ def json_errors(ctx: click.Context, param: click.Parameter, value: bool) -> bool
     return value
 
 
+def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option's or argument's callback: a value that, given, is not empty. A script's
+    `--tz "$ZONE"` or `--since-last "$SUB"` with the variable unset fell back to the default
+    (UTC; the whole briefing as if it were the news since the last post). Left out, the
+    default."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("an empty value (an unset variable?): leave it out for the "
+                                 "default", ctx=ctx, param=param)
+    return value
+
+
 def echo_listing(rows: Sequence[Row], as_json: bool, *, line: Callable[[Row], str],
                  empty: str, to_json: Callable[[Row], Any] | None = None) -> None:
     """A list command's output: with `--json` the rows as one JSON array (each `to_json(row)`,

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID, echo_listing, json_errors
+from bot.cli.context import ROW_ID, echo_listing, json_errors, not_blank
 from bot.errors import UserError
 from bot.reply import printable_line
 from bot.schedule.subscriptions import (
@@ -37,26 +37,17 @@ def schedule() -> None:
     """Scheduled briefings: add, list, remove."""
 
 
-def _given(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """An optional value that, given, is not empty: `--tz "$ZONE"` with ZONE unset fell back
-    to the digest's default (UTC) and posted at an hour nobody chose. Left out, the default."""
-    if value is not None and not value.strip():
-        raise click.BadParameter("an empty value (an unset variable?): leave the option out "
-                                 "for its default", ctx=ctx, param=param)
-    return value
-
-
 @schedule.command("add")
 @click.option("--platform", required=True, type=click.Choice(POSTING_PLATFORMS),
               help="Where to post.")
 @click.option("--channel", required=True, help="Channel id (Slack C…, Discord snowflake, …).")
 @click.option("--digest", "digest", required=True, help="Digest definition (digests/NAME.toml).")
-@click.option("--cron", default=None, metavar="EXPR", callback=_given,
+@click.option("--cron", default=None, metavar="EXPR", callback=not_blank,
               help='5-field cron "minute hour day month weekday" (weekday 0/7 = Sunday). '
                    "Default: the digest's [schedule] cron.")
-@click.option("--tz", "tz", default=None, metavar="ZONE", callback=_given,
+@click.option("--tz", "tz", default=None, metavar="ZONE", callback=not_blank,
               help="IANA time zone. Default: the digest's [schedule] timezone, else UTC.")
-@click.option("--workspace", default=None, metavar="ID", callback=_given,
+@click.option("--workspace", default=None, metavar="ID", callback=not_blank,
               help="The Slack workspace (team T…) or Discord server (guild) id it belongs to: "
                    "its chat admins may then list and remove it. Default: none (only admins "
                    "in CHANNEL may).")
