@@ -253,8 +253,12 @@ class Core:
         from bot.digest.build import build_digest, open_hint
 
         digest = build_digest(self.store, self.settings, name=name, since=since, only=only,
-                              story=story, open_hint=open_hint(platform))
+                              story=story, open_hint=open_hint(platform, self._named(name)))
         return digest.to_reply()
+
+    def _named(self, name: str | None) -> str | None:
+        """A digest's name when it is not the default one (a story hint names it)."""
+        return name if name and name != self.settings.default_digest else None
 
     def digest_for_schedule(self, name: str, since: str | None,
                             platform: str | None = None,
@@ -265,7 +269,8 @@ class Core:
         from bot.digest.build import build_digest, open_hint
 
         digest = build_digest(self.store, self.settings, name=name, since=since,
-                              open_hint=open_hint(platform), changes=changes)
+                              open_hint=open_hint(platform, self._named(name)),
+                              changes=changes)
         return digest.to_reply(), since is None or bool(digest.new_documents)
 
     def status(self) -> StatusInfo:

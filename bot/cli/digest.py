@@ -49,7 +49,10 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
             row = store.subscription(sub_id) if sub_id is not None else None
             name = row["digest"] if row else None
     digest = build_digest(store, app.settings, name=name, since=since, only=kind, words=words,
-                          story=story, open_hint="briefbot digest --story {id}",
+                          story=story, open_hint=(
+                              f"briefbot digest {name} --story {{id}}"
+                              if name and name != app.settings.default_digest
+                              else "briefbot digest --story {id}"),
                           every_story=as_json, changes=changes)
     if as_json:
         reply = digest.to_reply()
