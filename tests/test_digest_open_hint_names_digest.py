@@ -73,6 +73,7 @@ def test_the_default_digest_s_hint_names_none(core: Core) -> None:
 
 def test_the_command_line_hint_opens_the_story(core: Core, settings: Settings) -> None:
     db = ["--db", str(settings.db_path)]
+    assert settings.digests_dir is not None
     config = settings.digests_dir.parent / "briefbot.toml"
     config.write_text(f"[digests]\nfolder = {json.dumps(str(settings.digests_dir))}\n",
                       encoding="utf-8")
