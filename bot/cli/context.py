@@ -35,11 +35,12 @@ def json_errors(ctx: click.Context, param: click.Parameter, value: bool) -> bool
 def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An option's or argument's callback: a value that, given, is not empty. A script's
     `--tz "$ZONE"` or `--since-last "$SUB"` with the variable unset fell back to the default
-    (UTC; the whole briefing as if it were the news since the last post). Left out, the
-    default."""
+    (UTC; the whole briefing as if it were the news since the last post); `backup "$FILE"`
+    was the current folder. Left out, the default (a required one is a usage error anyway)."""
     if value is not None and not value.strip():
-        raise click.BadParameter("an empty value (an unset variable?): leave it out for the "
-                                 "default", ctx=ctx, param=param)
+        what = "give one" if param.required else "leave it out for the default"
+        raise click.BadParameter(f"an empty value (an unset variable?): {what}", ctx=ctx,
+                                 param=param)
     return value
 
 

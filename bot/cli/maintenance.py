@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.context import AppContext, json_errors, open_store, pass_app
+from bot.cli.context import AppContext, json_errors, not_blank, open_store, pass_app
 from bot.corpus.storage import (
     SCHEMA_VERSION,
     Store,
@@ -56,7 +56,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 @click.command("backup")
-@click.argument("file_arg", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("file_arg", metavar="FILE", type=click.Path(dir_okay=False),
+                callback=not_blank)
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
@@ -233,15 +234,17 @@ def _readable(db: Path) -> bool:
 
 
 @click.command("restore")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file_arg", metavar="FILE", type=click.Path(dir_okay=False),
+                callback=not_blank)  # "": the current folder (a Path of it is ".")
 @click.option("--no-index", is_flag=True, help="Don't rebuild the search index now (the next"
               " reload or lookup builds it).")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
-def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
+def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> None:
     """Replace the database with the backup FILE and rebuild the search index from it.
 
     The current database is kept beside it (<db>.before-restore-<time>.db)."""
+    file = Path(file_arg)
     # The database path alone: an error elsewhere in the config is no matter. A path that
     # does not exist is created, with its folders (a backup restored on a new machine).
     db = app.db_path
