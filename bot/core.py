@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from bot.feeds.poll import (
     poll_health,
 )
 from bot.feeds.urls import comparable_url, shown_url
-from bot.reply import Reply, clip_meta, printable_line
+from bot.reply import Reply, SourceRef, clip_meta, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +43,21 @@ SHOWN_CANDIDATES = 10
 
 def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     """The active document whose id is `text`, or the only one whose id starts with it;
-    None when none does. Several: a `UserError` listing them (`hint`: where to see all)."""
+    None when none does. Several: a `UserError` listing them (`hint`: where to see all).
+    An id is matched as typed first, then in the other Unicode normalization form: a file
+    name written on macOS is decomposed ("e" + U+0301 for "é"), what a terminal or chat
+    client sends is composed, and the two look the same ("café" was not found)."""
     text = text.strip()
     if not text:
         return None
-    doc = store.document(text)
-    if doc is not None and doc["status"] == "active":
-        return text
-    ids = store.active_ids_with_prefix(text, limit=SHOWN_CANDIDATES + 1)
+    forms = list(dict.fromkeys(
+        [text, unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)]))
+    for form in forms:
+        doc = store.document(form)
+        if doc is not None and doc["status"] == "active":
+            return form
+    ids = sorted({i for form in forms
+                  for i in store.active_ids_with_prefix(form, limit=SHOWN_CANDIDATES + 1)})
     if len(ids) == 1:
         return ids[0]
     if not ids:
@@ -60,6 +68,15 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     shown = ", ".join(printable_line(clip_meta(i) or "") for i in ids[:SHOWN_CANDIDATES])
     raise UserError(f"{text!r} is the start of several document ids: "
                     f"{shown}{more} — type more of it (see {hint})")
+
+
+def _cited(ref: SourceRef, doc: dict[str, Any]) -> SourceRef:
+    """A claim reply's source `ref` with its document's metadata (its date as the evidence
+    gives it: the published date, else the dateline's)."""
+    return SourceRef(ref.number, ref.doc_id, title=doc.get("title"),
+                     outlets=tuple(doc.get("outlets") or ()),
+                     published=doc.get("published") or doc.get("dateline_date"),
+                     url=doc.get("url"))
 
 
 @dataclass
@@ -83,6 +100,7 @@ class Core:
         select(settings.encoder)  # the sentence model this process's builds are made with
         self._local = threading.local()
         self._reload_lock = threading.Lock()
+        self._reload_committed = False  # the running reload's transaction is committed
         # Set by the scheduler when it runs: returns upcoming posts for /status.
         self.next_posts_provider: Callable[[], list[dict[str, Any]]] | None = None
         # Set by the scheduler when it runs: called after /subscribe and /unsubscribe.
@@ -137,6 +155,7 @@ class Core:
         if not self._reload_lock.acquire(blocking=False):
             raise UserError("a reload is already running — try again when it has finished")
         try:
+            self._reload_committed = False
             self._require_writable("a reload")
             if on_start is not None:
                 on_start()
@@ -144,18 +163,25 @@ class Core:
                                  progress=progress, allow_empty=allow_empty,
                                  after_commit=self._after_commit(index, index_progress))
         finally:
+            self._reload_committed = False
             self._reload_lock.release()
 
     def _after_commit(self, index: bool, progress: Callable[[int, int], None] | None
-                      ) -> Callable[[Store], None] | None:
-        if not index:
-            return None
-        if progress is None:
-            return self.refresh_index
-        return lambda store: self.refresh_index(store, progress)
+                      ) -> Callable[[Store], None]:
+        def after(store: Store) -> None:
+            self._reload_committed = True
+            if index:
+                self.refresh_index(store, progress)
+        return after
 
     def reload_running(self) -> bool:
         return self._reload_lock.locked()
+
+    def reload_committed(self) -> bool:
+        """A reload is running and has committed: what is left of it is its search index
+        build (a Ctrl-C that abandons it keeps the new corpus; the next reload or lookup
+        builds the index)."""
+        return self._reload_lock.locked() and self._reload_committed
 
     def refresh_index(self, store: Store,
                       progress: Callable[[int, int], None] | None = None,
@@ -209,7 +235,14 @@ class Core:
                               aliases_path=self.settings.aliases_path, limit=limit,
                               semantic=self.settings.semantic,
                               cross=self.settings.cross_encoder)
-        return answer_to_reply(answer)
+        reply = answer_to_reply(answer)
+        # Each cited document's own title, outlets, date and link: the reply knows them of
+        # each evidence's first document only, and its syndicated copies ("[1][2]") were
+        # listed as "u2 — date unknown"; no source line had its link.
+        docs = self.store.documents_by_ids(s.doc_id for s in reply.sources)
+        reply.sources = [_cited(ref, docs[ref.doc_id]) if ref.doc_id in docs else ref
+                         for ref in reply.sources]
+        return reply
 
     def digest_reply(self, name: str | None = None, since: str | None = None,
                      only: str | None = None, story: str | None = None,
@@ -220,8 +253,12 @@ class Core:
         from bot.digest.build import build_digest, open_hint
 
         digest = build_digest(self.store, self.settings, name=name, since=since, only=only,
-                              story=story, open_hint=open_hint(platform))
+                              story=story, open_hint=open_hint(platform, self._named(name)))
         return digest.to_reply()
+
+    def _named(self, name: str | None) -> str | None:
+        """A digest's name when it is not the default one (a story hint names it)."""
+        return name if name and name != self.settings.default_digest else None
 
     def digest_for_schedule(self, name: str, since: str | None,
                             platform: str | None = None,
@@ -232,7 +269,8 @@ class Core:
         from bot.digest.build import build_digest, open_hint
 
         digest = build_digest(self.store, self.settings, name=name, since=since,
-                              open_hint=open_hint(platform), changes=changes)
+                              open_hint=open_hint(platform, self._named(name)),
+                              changes=changes)
         return digest.to_reply(), since is None or bool(digest.new_documents)
 
     def status(self) -> StatusInfo:

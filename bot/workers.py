@@ -12,6 +12,7 @@ import asyncio
 import atexit
 import contextlib
 import logging
+import signal
 import threading
 import time
 import weakref
@@ -263,6 +264,32 @@ def native_run() -> Iterator[None]:
         with _NATIVE:
             _native_running -= 1
             _NATIVE.notify_all()
+
+
+@contextlib.contextmanager
+def ctrl_c_noted() -> Iterator[Callable[[], bool]]:
+    """Whether a Ctrl-C (SIGINT) came while the block ran in the main thread, handled as
+    before (its handler still runs: KeyboardInterrupt). A C extension's module initialisation
+    (onnxruntime, numpy) that a Ctrl-C interrupts fails with an ImportError, "initialization
+    failed", the KeyboardInterrupt lost: taken for a package that is not installed, the
+    command went on with a fallback. Its caller raises KeyboardInterrupt instead when this
+    says one came. Elsewhere than the main thread (no signal reaches it), or with SIGINT not
+    handled by Python (ignored: a background job), it says False."""
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield lambda: False
+        return
+    came: list[bool] = []
+
+    def noted(signum: int, frame: Any) -> None:
+        came.append(True)
+        previous(signum, frame)  # type: ignore[operator]
+
+    signal.signal(signal.SIGINT, noted)
+    try:
+        yield lambda: bool(came)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # Texts per tokenizer call (`native_batches`): ~10–30 ms each, well inside the exit's wait

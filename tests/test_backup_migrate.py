@@ -418,3 +418,63 @@ def test_restore_whose_index_build_fails_is_one_line_not_a_traceback(
     assert res.exit_code == 1
     out = json.loads(res.output[res.output.index("{"):])
     assert out["index_error"] == line and out["documents"] == 2
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_backup_to_a_file_sqlite_keeps_beside_the_database_is_refused(
+        old_db: Path, suffix: str) -> None:
+    """`backup DB-wal --force` wrote the copy where SQLite keeps the database's WAL: closing
+    the database then deleted it as its own empty WAL ("Error: DB-wal: no such file", the
+    backup gone), and beside a running bot a reader would have taken the copy for its WAL
+    (or shared-memory index). Refused like the database itself, nothing written."""
+    before = old_db.read_bytes()
+    target = old_db.with_name(old_db.name + suffix)
+    for extra in ([], ["--force"]):
+        proc = briefbot(old_db, "backup", str(target), *extra)
+        assert proc.returncode == 1, proc.stdout
+        assert proc.stderr.strip() == (
+            f"Error: {target} is a file SQLite keeps beside the database {old_db} (its "
+            f"{suffix[1:]}); choose another file")
+        assert not target.exists()
+    assert old_db.read_bytes() == before
+
+
+def test_restore_over_a_database_damaged_past_its_schema_moves_it_aside(
+        old_db: Path, tmp_path: Path) -> None:
+    """A database whose schema reads but whose data pages are damaged ("database disk image
+    is malformed": a disk error, a copy cut short) could not be copied to keep it, and the
+    restore stopped, "cannot keep a copy of the current database …; nothing was restored":
+    the backup meant to repair it could not be restored. It is moved aside as broken, as
+    one that cannot be read at all is."""
+    backup = tmp_path / "b.db"
+    assert briefbot(old_db, "backup", str(backup)).returncode == 0
+    db = tmp_path / "damaged.db"
+    shutil.copy(backup, db)
+    conn = sqlite3.connect(db)
+    try:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        # The pages of the sentences table's rows, none of the schema's (page 1).
+        roots = [r[0] for r in conn.execute(
+            "select rootpage from sqlite_master where name in ('documents', 'sentences')")]
+    finally:
+        conn.close()
+    assert pages > 2 and all(r > 1 for r in roots)
+    with open(db, "r+b") as f:
+        for root in roots:
+            f.seek((root - 1) * page)
+            f.write(b"\xff" * page)
+    damaged = db.read_bytes()
+    conn = sqlite3.connect(db)
+    try:  # the schema reads; the data does not
+        conn.execute("select count(*) from sqlite_master").fetchone()
+        with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+            conn.execute("select * from sentences").fetchall()
+    finally:
+        conn.close()
+    proc = briefbot(db, "restore", "--no-index", str(backup))
+    assert proc.returncode == 0, proc.stderr
+    broken = list(tmp_path.glob("damaged.db.broken-*"))
+    assert len(broken) == 1 and broken[0].read_bytes() == damaged
+    assert f"the previous database is kept at {broken[0]}" in proc.stdout
+    assert inspect_database(db)["documents"] == 2

@@ -104,3 +104,14 @@ def test_a_title_case_headline_is_still_looked_up(world):
     # Its capitalised words read as names; it was "claims nothing" (second reader's case).
     answer = ask_claim(world, "Port Elm Council Approves Harbour Bridge")
     assert "claims nothing" not in answer.note and answer.verdict != "not-found", answer
+
+
+@pytest.mark.parametrize("claim", ["the", "not", "is it not so", "and of the"])
+def test_a_claim_of_grammar_words_is_not_told_to_use_the_latin_alphabet(world, claim):
+    """"the", "not" (Latin letters, no word the analysis keeps) were answered "only text in
+    the Latin alphabet is searchable": the note of a claim in another script. README: such a
+    claim claims nothing, and the hint says to say who did what."""
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "not-found" and not answer.evidence
+    assert "Latin alphabet" not in answer.note, answer.note
+    assert "say who did what" in answer.note

@@ -65,3 +65,33 @@ def test_restore_creates_a_new_database(tmp_path: Path, how: str) -> None:
     assert "1 documents" in res.output and "previous database" not in res.output
     res = runner.invoke(cli, ["--db", str(db), "sources"])
     assert res.exit_code == 0 and "Ports reopen" in res.output
+
+
+@pytest.mark.parametrize("args", READS)
+def test_read_commands_refuse_a_briefbot_home_that_is_not_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    """A mistyped BRIEFBOT_HOME (a folder that does not exist) made that folder and an empty
+    database in it, and `sources` answered "the corpus is empty — run `briefbot reload`",
+    exit 0: the operator's corpus seemed gone."""
+    for var in ("BRIEFBOT_DB", "BRIEFBOT_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    home = tmp_path / "mistyped"
+    args = [str(tmp_path / a) if a == "out.db" else a for a in args]
+    res = CliRunner().invoke(cli, args, env={"BRIEFBOT_HOME": str(home)})
+    assert res.exit_code == 1, res.output
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"no database at {home / 'briefbot.db'}" in lines[0], lines
+    assert f"(from BRIEFBOT_HOME={home})" in lines[0]
+    assert not home.exists() and not (tmp_path / "out.db").exists()
+
+
+def test_an_existing_briefbot_home_without_a_database_is_a_fresh_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A BRIEFBOT_HOME folder that is there (a new deployment's) is not refused: the corpus
+    is empty, as before."""
+    for var in ("BRIEFBOT_DB", "BRIEFBOT_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    res = CliRunner().invoke(cli, ["sources"], env={"BRIEFBOT_HOME": str(home)})
+    assert res.exit_code == 0 and "the corpus is empty" in res.output, res.output

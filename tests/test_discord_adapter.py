@@ -921,7 +921,8 @@ async def test_a_20_story_briefing_stays_within_discords_limits(
         assert p.status == 200
         assert_within_limits(p.json)
     text = all_text([p.json for p in posts])
-    assert text.count("open: /brief story:") == 20  # Discord's own syntax (the option)
+    # Discord's own syntax (the options), naming the digest (not the default one)
+    assert text.count("open: /brief name:many story:") == 20
 
 
 @pytest.mark.asyncio

@@ -55,3 +55,37 @@ def test_a_wrapped_line_that_is_only_a_name_is_still_joined_further_down(
     rows = [r for r in store.sentences_of(["a"]) if r["kind"] != "title"]
     assert [r["kind"] for r in rows] == ["body"], rows
     assert "minister and President Alan Brask of Valdoria" in rows[0]["text"]
+
+
+@pytest.mark.parametrize("title", [
+    "For a decade, a pink building in Accra posed as the U.S. Embassy",
+    "Greywater Dam spillway fails, forcing the evacuation of the town of Kessling and three "
+    "farms"])
+def test_a_long_headline_right_above_its_text_is_the_title(
+        store: Store, settings: Settings, corpus: Path, title: str) -> None:
+    """A headline of 60 characters or more with the article's text on the next line (no
+    blank line between, as many scraped files are) was joined to the text as a wrapped line:
+    the article was untitled and its first sentence began with the headline ("… posed as the
+    U.S. Embassy The State Department released …"), in the digest too. The text line is far
+    longer than the headline: the headline was not wrapped at that width."""
+    (corpus / "a.txt").write_text(f"{title}\n{BODY}", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    doc = store.documents_by_ids(["a"])["a"]
+    assert doc["title"] == title
+    texts = [r["text"] for r in store.sentences_of(["a"]) if r["kind"] == "body"]
+    assert texts[0].startswith("Part of the Greywater Dam spillway collapsed"), texts
+
+
+def test_an_untitled_hard_wrapped_text_is_still_one_text(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    """A file of the article's text alone, hard-wrapped: its first line (a piece of a
+    sentence) is joined to the next, of the same width, as before: untitled, whole."""
+    (corpus / "a.txt").write_text(
+        "Part of the Greywater Dam spillway collapsed on Tuesday morning and the\n"
+        "Town council said about 1,200 people were evacuated from Kessling. Crews\n"
+        "worked through the night.\n", encoding="utf-8")
+    reload_corpus(store, settings, [corpus])
+    doc = store.documents_by_ids(["a"])["a"]
+    assert not doc["title"]
+    texts = [r["text"] for r in store.sentences_of(["a"]) if r["kind"] == "body"]
+    assert any("morning and the Town council said" in t for t in texts), texts

@@ -981,7 +981,8 @@ async def test_a_20_story_briefing_is_one_message_within_limits(
     answer = await command(slack, api, "/brief", "many")  # one answer, within Block Kit limits
     assert len(answer["blocks"]) <= 50
     text = text_of([answer])
-    assert text.count("open: /brief story ") == 20  # Slack's own syntax
-    story_id = re.search(r"open: /brief story ([0-9a-f]+)", text).group(1)  # type: ignore[union-attr]
+    # Slack's own syntax, naming the digest (not the default one) the stories are of
+    assert text.count("open: /brief many story ") == 20
+    story_id = re.search(r"open: /brief many story ([0-9a-f]+)", text).group(1)  # type: ignore[union-attr]
     whole = await command(slack, api, "/brief", f"many story {story_id}")
-    assert "open: /brief story" not in text_of([whole]) and "Key developments" in text_of([whole])
+    assert "open: /brief" not in text_of([whole]) and "Key developments" in text_of([whole])

@@ -259,8 +259,16 @@ class ConsoleAdapter:
                 try:
                     reply = await self.execute(line)
                 except asyncio.CancelledError:  # Ctrl-C while the command runs: we leave
-                    self.console.print("[dim]Interrupted: the command was abandoned (nothing"
-                                       " half-done is kept).[/dim]")
+                    if self.core.reload_committed():
+                        # Its commit is done, only its index build is left: it was said
+                        # "nothing half-done is kept", and the new corpus was served.
+                        self.console.print(
+                            "[dim]Interrupted: the reload is committed (see `briefbot runs`)"
+                            "; its search index build was abandoned, and the next reload or"
+                            " lookup builds it.[/dim]")
+                    else:
+                        self.console.print("[dim]Interrupted: the command was abandoned "
+                                           "(nothing half-done is kept).[/dim]")
                     raise
                 if reply is not None:
                     self.show(reply)

@@ -17,6 +17,7 @@ import logging
 import math
 import re
 import threading
+import unicodedata
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -211,9 +212,12 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if called_false:
         parsed = replace(parsed, negated=not parsed.negated)
     if not parsed.units:
-        if any(c.isalpha() for c in plain):  # letters, but none the analysis reads
+        if any(c.isalpha() and not _latin(c) for c in plain):  # letters the analysis skips
             return _not_found(text, NO_WORDS + ": only text in the Latin alphabet is "
                               "searchable (accents are fine)", index, semantic)
+        if any(c.isalpha() for c in plain):  # grammar words alone: "the", "not"
+            return _not_found(text, NO_WORDS + ": only grammar words; say who did what, "
+                              "e.g. \"Putin visited North Korea\"", index, semantic)
         return _not_found(text, NO_WORDS, index, semantic)
     # A headline in Title Case or capitals ("Vaccines Cause Autism") reads as names alone: it
     # is looked up as before (three words of four letters or more, all capitalised).
@@ -1046,6 +1050,11 @@ _LABELS = {
     "contradicted": "Contradicted",
     "not-found": "Not found",
 }
+
+
+def _latin(c: str) -> bool:
+    """A letter of the Latin alphabet, accented or not ("é", "ß", "ø")."""
+    return unicodedata.name(c, "").startswith("LATIN ")
 
 
 def answer_to_reply(answer: ClaimAnswer) -> Reply:

@@ -15,7 +15,7 @@ import click
 from bot.config import Settings, load_db_path, load_settings
 from bot.corpus.storage import Store, parse_id
 from bot.errors import UserError
-from bot.paths import DB_ENV
+from bot.paths import DB_ENV, DB_NAME, HOME_ENV, home
 from bot.search.semantic import select as select_encoder
 
 JSON_ERRORS = "briefbot.json_errors"  # in the (shared) click context meta
@@ -29,6 +29,18 @@ def json_errors(ctx: click.Context, param: click.Parameter, value: bool) -> bool
     stdout gets JSON either way."""
     if value:
         ctx.meta[JSON_ERRORS] = True
+    return value
+
+
+def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option's or argument's callback: a value that, given, is not empty. A script's
+    `--tz "$ZONE"` or `--since-last "$SUB"` with the variable unset fell back to the default
+    (UTC; the whole briefing as if it were the news since the last post); `backup "$FILE"`
+    was the current folder. Left out, the default (a required one is a usage error anyway)."""
+    if value is not None and not value.strip():
+        what = "give one" if param.required else "leave it out for the default"
+        raise click.BadParameter(f"an empty value (an unset variable?): {what}", ctx=ctx,
+                                 param=param)
     return value
 
 
@@ -93,6 +105,12 @@ class AppContext:
         answered "No feeds", exit 0, having made one at the mistyped path."""
         typed = "--db" if self.db else (DB_ENV if os.environ.get(DB_ENV, "").strip() else None)
         path = self.db_path
+        if typed is None and (h := home()) is not None and not h.exists() \
+                and path == h / DB_NAME:
+            # BRIEFBOT_HOME naming a folder that is not there is mistyped as surely (it made
+            # the folder and an empty database, "the corpus is empty"); one that is there
+            # without a database is a new deployment's, and its corpus is empty.
+            typed = f"{HOME_ENV}={h}"
         if typed is None or str(path) == ":memory:" or path.exists():
             return
         raise click.ClickException(f"no database at {path} (from {typed}): check the path; "

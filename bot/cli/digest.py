@@ -7,7 +7,7 @@ import json
 import click
 
 from bot.chat.render_markdown import render_markdown, render_text
-from bot.cli.context import AppContext, json_errors, pass_app
+from bot.cli.context import AppContext, json_errors, not_blank, pass_app
 from bot.corpus.storage import parse_id
 from bot.digest.build import build_digest, nothing_to_show, since_last
 from bot.digest.definitions import DEFAULT_TITLES, section_kind
@@ -15,9 +15,9 @@ from bot.errors import UserError
 
 
 @click.command("digest")
-@click.argument("name", required=False)
+@click.argument("name", required=False, callback=not_blank)
 @click.option("--since", "since", metavar="DATE", help="Only articles added or updated after DATE (ISO).")
-@click.option("--since-last", "since_last_sub", metavar="SUBSCRIPTION",
+@click.option("--since-last", "since_last_sub", metavar="SUBSCRIPTION", callback=not_blank,
               help="Only articles its next scheduled post would brief as new (of its "
                    "digest, unless NAME is given).")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
@@ -49,7 +49,10 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
             row = store.subscription(sub_id) if sub_id is not None else None
             name = row["digest"] if row else None
     digest = build_digest(store, app.settings, name=name, since=since, only=kind, words=words,
-                          story=story, open_hint="briefbot digest --story {id}",
+                          story=story, open_hint=(
+                              f"briefbot digest {name} --story {{id}}"
+                              if name and name != app.settings.default_digest
+                              else "briefbot digest --story {id}"),
                           every_story=as_json, changes=changes)
     if as_json:
         reply = digest.to_reply()

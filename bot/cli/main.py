@@ -17,7 +17,7 @@ from bot import __version__
 from bot.cli.context import JSON_ERRORS, AppContext, echo_listing, json_errors, pass_app
 from bot.config import load_dotenv_if_present
 from bot.corpus.article import paragraphs
-from bot.corpus.reload import COUNT_KEYS, ReloadReport
+from bot.corpus.reload import COUNT_KEYS, ReloadInterrupted, ReloadReport
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
 from bot.errors import UserError
 from bot.paths import (
@@ -302,6 +302,10 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
             report = core.reload(list(paths) or None, actor="cli", progress=progress,
                                  index=not no_index, index_progress=progress.indexing,
                                  allow_empty=allow_empty)
+        except ReloadInterrupted as exc:
+            # Ctrl-C in the index build: the reload is committed; its report, then the
+            # index's line (below), not "Aborted!" as if nothing had been loaded.
+            report = exc.report
         finally:
             core.close()
     finally:

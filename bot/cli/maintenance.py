@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.context import AppContext, json_errors, open_store, pass_app
+from bot.cli.context import AppContext, json_errors, not_blank, open_store, pass_app
 from bot.corpus.storage import (
     SCHEMA_VERSION,
     Store,
@@ -56,7 +56,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 @click.command("backup")
-@click.argument("file_arg", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("file_arg", metavar="FILE", type=click.Path(dir_okay=False),
+                callback=not_blank)
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
@@ -75,6 +76,12 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
                         "which database is used and why)")
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself; choose another file")
+    for suffix in ("-wal", "-shm", "-journal"):
+        # SQLite's own files beside the database: a copy written there is taken for the
+        # database's WAL (or its index, or its rollback journal) and deleted when it closes.
+        if _same_file(file, db.with_name(db.name + suffix)):
+            raise UserError(f"{file} is a file SQLite keeps beside the database {db} (its "
+                            f"{suffix[1:]}); choose another file")
     if file.exists() and not force:
         raise UserError(f"{file} exists; pass --force to overwrite it")
     if file.is_dir():
@@ -192,11 +199,7 @@ def _keep_current(db: Path, stamp: str) -> str | None:
         return None
     keep = db.with_name(f"{db.name}.before-restore-{stamp}.db")
     if not _readable(db):
-        broken = db.with_name(f"{db.name}.broken-{stamp}")
-        for part, aside in zip([db, *sidecars(db)], [broken, *sidecars(broken)], strict=True):
-            if part.exists():
-                part.rename(aside)
-        return str(broken)
+        return _move_broken(db, stamp)
     # A readable database whose copy cannot be written (a full disk, no permission to write
     # beside it) is left as it is, and nothing is restored: it is no broken database.
     try:
@@ -206,9 +209,32 @@ def _keep_current(db: Path, stamp: str) -> str | None:
         finally:
             conn.close()
     except (sqlite3.DatabaseError, OSError) as exc:
+        if _damaged(exc):
+            # Its schema reads, its pages do not ("database disk image is malformed"): the
+            # copy fails on them, and the restore that would repair it was refused.
+            return _move_broken(db, stamp)
         raise UserError(f"cannot keep a copy of the current database at {keep}: {exc}; "
                         "nothing was restored, the database is unchanged") from exc
     return str(keep)
+
+
+def _move_broken(db: Path, stamp: str) -> str:
+    """The database (and its -wal, -shm) moved aside as `<name>.broken-<stamp>`."""
+    broken = db.with_name(f"{db.name}.broken-{stamp}")
+    for part, aside in zip([db, *sidecars(db)], [broken, *sidecars(broken)], strict=True):
+        if part.exists():
+            part.rename(aside)
+    return str(broken)
+
+
+def _damaged(exc: BaseException) -> bool:
+    """A copy that failed on the database's own damage (SQLite's "malformed" or "not a
+    database", or the copy failing its integrity check), not on where it is written (a full
+    disk, a permission: `OperationalError`, `OSError`)."""
+    return type(exc) is sqlite3.DatabaseError or (
+        isinstance(exc, sqlite3.DatabaseError)
+        and getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_CORRUPT,
+                                                            sqlite3.SQLITE_NOTADB))
 
 
 def _readable(db: Path) -> bool:
@@ -222,15 +248,17 @@ def _readable(db: Path) -> bool:
 
 
 @click.command("restore")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file_arg", metavar="FILE", type=click.Path(dir_okay=False),
+                callback=not_blank)  # "": the current folder (a Path of it is ".")
 @click.option("--no-index", is_flag=True, help="Don't rebuild the search index now (the next"
               " reload or lookup builds it).")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
-def restore(app: AppContext, file: Path, no_index: bool, as_json: bool) -> None:
+def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> None:
     """Replace the database with the backup FILE and rebuild the search index from it.
 
     The current database is kept beside it (<db>.before-restore-<time>.db)."""
+    file = Path(file_arg)
     # The database path alone: an error elsewhere in the config is no matter. A path that
     # does not exist is created, with its folders (a backup restored on a new machine).
     db = app.db_path

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID, echo_listing, json_errors
+from bot.cli.context import ROW_ID, echo_listing, json_errors, not_blank
 from bot.errors import UserError
 from bot.reply import printable_line
 from bot.schedule.subscriptions import (
@@ -42,12 +42,12 @@ def schedule() -> None:
               help="Where to post.")
 @click.option("--channel", required=True, help="Channel id (Slack C…, Discord snowflake, …).")
 @click.option("--digest", "digest", required=True, help="Digest definition (digests/NAME.toml).")
-@click.option("--cron", default=None, metavar="EXPR",
+@click.option("--cron", default=None, metavar="EXPR", callback=not_blank,
               help='5-field cron "minute hour day month weekday" (weekday 0/7 = Sunday). '
                    "Default: the digest's [schedule] cron.")
-@click.option("--tz", "tz", default=None, metavar="ZONE",
+@click.option("--tz", "tz", default=None, metavar="ZONE", callback=not_blank,
               help="IANA time zone. Default: the digest's [schedule] timezone, else UTC.")
-@click.option("--workspace", default=None, metavar="ID",
+@click.option("--workspace", default=None, metavar="ID", callback=not_blank,
               help="The Slack workspace (team T…) or Discord server (guild) id it belongs to: "
                    "its chat admins may then list and remove it. Default: none (only admins "
                    "in CHANNEL may).")

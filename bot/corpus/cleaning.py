@@ -347,8 +347,17 @@ def looks_like_heading(line: str) -> bool:
     return caps / len(content) >= 0.6 or len(words) <= 4
 
 
-def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
-    """Logical paragraphs: hard-wrapped lines inside a block are joined."""
+# A line wrapped at a width is followed by lines of that width at most: a next line longer
+# than it by more than a long word (plus its space) was not wrapped at that width. A file's
+# headline right above its (unwrapped) text, "For a decade, a pink building in Accra posed as
+# the U.S. Embassy" over a 300-character paragraph, is so told from a wrapped first line.
+WRAP_SLACK = 25
+
+
+def _paragraph_lines(text: str, markdown: bool,
+                     title_line: bool = False) -> list[tuple[str, bool]]:
+    """Logical paragraphs: hard-wrapped lines inside a block are joined. `title_line`: the
+    text's first line is its title line (a .txt or .md file)."""
     out: list[tuple[str, bool]] = []
     for block in _BLANK_LINE.split(text):
         lines = [ln for ln in block.split("\n") if ln.strip()]
@@ -369,7 +378,10 @@ def _paragraph_lines(text: str, markdown: bool) -> list[tuple[str, bool]]:
                 and not _TERMINAL.search(current)
                 and not current.endswith(":")
                 and len(current) >= 50
-                and (line[0].islower() or line[0].isdigit() or len(current) >= 60)
+                and (line[0].islower() or line[0].isdigit()
+                     or (len(current) >= 60
+                         and not (title_line and not out and not joined
+                                  and len(line) > len(current) + WRAP_SLACK)))
                 # a byline, date or reading-time line right under the text's first line (its
                 # title) is no wrapped text: under a headline of 60 characters or more, "By
                 # Anna Holt" and "2025-03-05" were joined to it, and the article lost its
@@ -431,7 +443,7 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
     `has_title`: the first line is the title (plain-text and Markdown files); JSONL records
     carry their title separately."""
     text = normalize_text(text)
-    lines = _paragraph_lines(text, markdown)
+    lines = _paragraph_lines(text, markdown, title_line=has_title)
     dropped: list[tuple[str, str]] = []
     title: str | None = None
     i = 0

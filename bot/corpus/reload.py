@@ -148,6 +148,18 @@ class ReloadReport:
 ProgressFn = Callable[[int, int, int], None]  # (files done, files total, documents written)
 
 
+class ReloadInterrupted(KeyboardInterrupt):
+    """Ctrl-C after the reload committed, while its search index was being built: the
+    corpus is the new one (its run finished), only the index is behind. Carries the report
+    (`index_error` saying so), so that the command line says what was loaded rather than a
+    bare "Aborted!", taken for a reload rolled back. A KeyboardInterrupt still: whatever
+    handles Ctrl-C (leaving the console) handles it."""
+
+    def __init__(self, report: ReloadReport) -> None:
+        super().__init__(report.index_failure())
+        self.report = report
+
+
 class _Rejected(Exception):
     pass
 
@@ -1522,6 +1534,9 @@ def reload_corpus(
     if after_commit is not None:
         try:
             after_commit(store)
+        except KeyboardInterrupt as exc:  # Ctrl-C in the index build: committed all the same
+            report.index_error = "interrupted (Ctrl-C)"
+            raise ReloadInterrupted(report) from exc
         except Exception as exc:  # the corpus is committed: report, don't lose the report
             log.info("reload #%d: the index build after the commit failed", run_id,
                      exc_info=True)

@@ -71,6 +71,11 @@ DEFAULT_MAX_DOCUMENTS = 500
 DEFAULT_OPEN_HINT = "/brief story {id}"  # how a reader opens one story (per platform)
 # How each platform opens one story (its own command syntax); others use the default.
 OPEN_HINTS = {"discord": "/brief story:{id}"}
+# The same in a digest other than the default one, which it names: a topic digest groups its
+# own articles, its stories have their own ids, and the default digest knew none of them
+# ("No story '10414c' in the current briefing").
+NAMED_OPEN_HINT = "/brief {name} story {id}"
+NAMED_OPEN_HINTS = {"discord": "/brief name:{name} story:{id}"}
 STORY_MAX_DEVELOPMENTS = 5  # key developments of one story in a briefing of several
 STORY_MIN_DEVELOPMENTS = 2
 HEADLINE_WORDS = 18  # an untitled story's headline: its top development, cut to this
@@ -297,8 +302,12 @@ def _sections_json(sections: Sequence[Section]) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------ helpers
-def open_hint(platform: str | None) -> str:
-    """How a reader on `platform` opens one story of a briefing."""
+def open_hint(platform: str | None, name: str | None = None) -> str:
+    """How a reader on `platform` opens one story of a briefing ("{id}" left to fill);
+    `name`: the digest's, when it is not the default one (a name is letters, digits, - and
+    _)."""
+    if name:
+        return NAMED_OPEN_HINTS.get(platform or "", NAMED_OPEN_HINT).replace("{name}", name)
     return OPEN_HINTS.get(platform or "", DEFAULT_OPEN_HINT)
 
 

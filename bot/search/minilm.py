@@ -25,7 +25,7 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
-from bot.workers import WorkerPool, native_batches, native_run
+from bot.workers import WorkerPool, ctrl_c_noted, native_batches, native_run
 
 # onnxruntime's official Linux wheels (1.3x) send usage telemetry to Microsoft by default and
 # keep a device id and an event queue under ~/.cache/Microsoft (or warn on every start when
@@ -109,11 +109,14 @@ class OnnxEncoder:
     def __init__(self, folder: Path = MODEL_DIR, threads: int = 1,
                  max_tokens: int = MAX_TOKENS, cache_size: int = CACHE_SIZE,
                  corpus_threads: int | None = None) -> None:
-        try:
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-        except ImportError as e:  # pragma: no cover - a runtime dependency
-            raise ModelError(f"onnxruntime or tokenizers is not installed ({e})") from e
+        with ctrl_c_noted() as interrupted:
+            try:
+                import onnxruntime as ort
+                from tokenizers import Tokenizer
+            except ImportError as e:
+                if interrupted():  # a Ctrl-C in its C initialisation: no missing package
+                    raise KeyboardInterrupt from e
+                raise ModelError(f"onnxruntime or tokenizers is not installed ({e})") from e
         model, tok = folder / "model.onnx", folder / "tokenizer.json"
         for p in (model, tok):
             if not p.is_file():
