@@ -40,12 +40,21 @@ class PartProgress:
 
     The scheduler owns it (and persists it through `on_posted`); an adapter only reads
     `posted` (skip that many of its rendered messages) and calls `mark(n)` after each message
-    the platform accepted (`n` = parts posted so far, counted from the first)."""
+    the platform accepted (`n` = parts posted so far, counted from the first).
+
+    `deadline`: when the scheduler gives up on this attempt (event-loop time, its
+    `delivery_timeout_seconds` from the attempt's start), None for no bound. An adapter whose
+    client waits out a rate limit itself waits only one that ends before it: a longer one
+    comes back at once as a transient DeliveryError with the platform's `retry_after`, for
+    the scheduler to wait or give up on (its client's retries slept past the timeout, which
+    was then all /status said: "delivery timed out after 60 s")."""
 
     def __init__(self, posted: int = 0,
-                 on_posted: Callable[[int], Awaitable[None]] | None = None) -> None:
+                 on_posted: Callable[[int], Awaitable[None]] | None = None,
+                 deadline: float | None = None) -> None:
         self.posted = posted
         self._on_posted = on_posted
+        self.deadline = deadline
 
     async def mark(self, posted: int) -> None:
         self.posted = posted

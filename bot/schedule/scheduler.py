@@ -777,6 +777,8 @@ class BriefingScheduler:
             if not renewed:
                 log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
                 return "lost"
+            # (the adapter's client waits out only a rate limit that ends before the timeout)
+            progress.deadline = asyncio.get_running_loop().time() + cfg.delivery_timeout_seconds
             try:
                 await asyncio.wait_for(deliverer.deliver(sub.channel, reply, progress),
                                        timeout=cfg.delivery_timeout_seconds)
