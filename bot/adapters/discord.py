@@ -788,7 +788,8 @@ class BriefbotClient(discord.Client):
                     "it, or the app only installed to a user's account) or, for a thread, may "
                     "not see it. Add the bot to the server (`briefbot discord invite` prints "
                     f"the link) and give it {PERMISSIONS_TEXT} there",
-                    transient=False, channel_gone=False) from exc  # fixable: kept on
+                    transient=False, channel_gone=False,  # fixable: kept on, unless it lasts
+                    not_member=True) from exc
             # Every permission a post needs (a long briefing's last part carries a file;
             # in a thread, Send Messages in Threads): naming three, the fix could miss one.
             # A channel of no server the bot is in (it was removed from it: its channels left

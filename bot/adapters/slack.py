@@ -763,6 +763,10 @@ def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -
                              channel_gone=False, not_found=error == "channel_not_found")
     if error in _AUTH:
         return DeliveryError(_AUTH[error] + where, transient=False)
+    if _rate_limited(exc):
+        return DeliveryError(f"Slack is rate-limiting this app's posts to {channel}: it asked "
+                             f"to wait {wait_words(_retry_after(exc))}{where}",
+                             transient=True, retry_after=_retry_after(exc))
     if status == 429 or status >= 500 or error in _TRANSIENT:
         return DeliveryError(f"Slack is unavailable or rate-limiting ({error or status}){where}",
                              transient=True, retry_after=_retry_after(exc))
@@ -1018,16 +1022,26 @@ class SlackAdapter:
         `progress`, only the messages not yet posted (see `PartProgress`)."""
         messages: list[Message] = render_messages(reply)
         progress = progress or PartProgress()
-        for i in range(progress.posted, len(messages)):
-            try:
-                await self.client.chat_postMessage(channel=channel, unfurl_links=False,
-                                                   unfurl_media=False, **messages[i])
-            except SlackApiError as exc:
-                raise _delivery_error(exc, channel, i, len(messages)) from exc
-            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                raise DeliveryError(f"network error posting to Slack channel {channel}: {exc!r}",
-                                    transient=True) from exc
-            await progress.mark(i + 1)
+        # Bounded as `_within` bounds a call: the client waits out a 429's Retry-After only
+        # when it ends before the scheduler's delivery timeout (`progress.deadline`); a
+        # longer one is a rate-limit DeliveryError with its wait at once (three retries of up
+        # to 30 s each ran into the 60 s timeout: "delivery timed out after 60 s").
+        token = _ANSWER_BY.set(progress.deadline) if progress.deadline is not None else None
+        try:
+            for i in range(progress.posted, len(messages)):
+                try:
+                    await self.client.chat_postMessage(channel=channel, unfurl_links=False,
+                                                       unfurl_media=False, **messages[i])
+                except SlackApiError as exc:
+                    raise _delivery_error(exc, channel, i, len(messages)) from exc
+                except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                    raise DeliveryError(
+                        f"network error posting to Slack channel {channel}: {exc!r}",
+                        transient=True) from exc
+                await progress.mark(i + 1)
+        finally:
+            if token is not None:
+                _ANSWER_BY.reset(token)
 
 
 def create_adapter(core: Core, options: Any) -> SlackAdapter:

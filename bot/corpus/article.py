@@ -228,7 +228,9 @@ def parse_article(
     """Clean `raw` and extract its metadata; fields given by the caller (JSONL) win."""
     cleaned = clean_article(raw, markdown=markdown, has_title=title is None)
     texts = [p.text for p in cleaned.paragraphs]
-    credits = [line for line, _ in cleaned.dropped if _CREDIT.search(line)]
+    # Image and outlet credits, and wire credit lines ("-- AP") and lines that lost one.
+    credits = [line for line, why in cleaned.dropped
+               if _CREDIT.search(line) or why in ("credit", "credit sentence")]
     meta = extract_metadata(title or cleaned.title, cleaned.header, texts, credits, catalog)
     outlets = list(meta.outlets)
     given = [outlet] if isinstance(outlet, str) else (outlet or [])

@@ -193,9 +193,71 @@ def _key(line: str) -> str:
     return " ".join(s.split()).strip(" .:!-–—|•")
 
 
+# Credit lines: a wire's note of who reported, wrote, edited or compiled the piece ("(Reporting
+# by Ann Lee in Port Elm; Writing by Bob Stone; Editing by Tom Hart)", "Additional reporting by
+# …", "Compiled by …"), its sign-off ("-- AP") and a press contact ("Contact: …"). Whole lines
+# (or sentences) of a role, "by" and names only: "Reporting by the Guardian revealed …" is text.
+_CREDIT_ROLE = (r"(?:(?:additional|further|extra|contributing|and)\s+)?"
+                r"(?:reporting|writing|editing|research|translation|compiled|compilation|"
+                r"graphics|production|fact[- ]?checking|photography|photos?|video)")
+_CREDIT_CLAUSE = re.compile(rf"{_CREDIT_ROLE}(?:\s*(?:,|&|and)\s*{_CREDIT_ROLE})*\s+by\s+(.+)",
+                            re.I)
+# Between the clauses of a credit line: ";", "|", " / ", or a period before the next role.
+_CREDIT_SPLIT = re.compile(rf"\s*(?:;|\||\s/\s|\.\s+(?={_CREDIT_ROLE}\s))\s*", re.I)
+_SIGN_OFF = re.compile(r"(?:-{2,}|[–—]+)\s*(\S.{0,60})")  # "-- AP", "— Reuters"
+_CONTACT = re.compile(r"(?:(?:media|press|news)\s+)?contacts?\s*:\s*\S.{0,200}", re.I)
+# Words a list of names and places may hold besides capitalised ones ("Reuters staff in
+# Rio de Janeiro and Kyiv", "the Beijing newsroom").
+_CREDIT_JOINERS = frozenset(
+    "and in at from for of the with de del della van von der den da di du dos das al el bin "
+    "ibn la le y staff newsroom desk bureau bureaus team correspondent correspondents "
+    "reporters editors writers".split())
+
+
+def _names_only(text: str, max_words: int) -> bool:
+    """Whether `text` is only names (capitalised words, initials) and the words joining them
+    ("Ann Lee in Port Elm and Bob Stone"), at least one of them a name."""
+    words = [w.strip(".,()[]'’\"") for w in re.split(r"[\s,&/]+", text) if w.strip(".,()[]")]
+    if not words or len(words) > max_words:
+        return False
+    names = [w for w in words if w[0].isupper()]
+    return bool(names) and all(w[0].isupper() or w.lower() in _CREDIT_JOINERS for w in words)
+
+
+@functools.lru_cache(maxsize=8192)
+def is_credit_line(line: str, sign_off: bool = True) -> bool:
+    """A line (or sentence) that is only a credit: who reported, wrote, edited or compiled
+    the piece, each role followed by names ("(Reporting by Ann Lee; Editing by Tom Hart)",
+    "Reporting by X in Y; Writing by Z; Editing by W", "Additional reporting by …",
+    "Compiled by …"); a wire's sign-off, a dash and its name ("-- AP", "— The Associated
+    Press"); or a press contact ("Contact: …"). Chrome: never a development or evidence.
+    `sign_off=False`: not a sign-off, for a sentence among others on its line, where a dash
+    and a name may be a quotation's attribution ("'We will win.' — Vladimir Putin")."""
+    s = line.strip()
+    if (sign := _SIGN_OFF.fullmatch(s)) is not None:
+        return sign_off and _names_only(sign.group(1), 5)
+    s = _strip_bullet(s)
+    while len(s) > 1 and s[0] in "([" and s[-1] in ")]":
+        s = s[1:-1].strip()
+    s = s.rstrip(". ")
+    if not s or len(s) > 400:
+        return False
+    if _CONTACT.fullmatch(s):
+        return True
+    clauses = [c for c in _CREDIT_SPLIT.split(s) if c.strip()]
+    if not clauses:
+        return False
+    for clause in clauses:
+        m = _CREDIT_CLAUSE.fullmatch(clause.strip().rstrip(". "))
+        if m is None or not _names_only(m.group(1), 25):
+            return False
+    return True
+
+
 def is_chrome(line: str) -> bool:
-    """A whole line of site chrome; a line of several chrome items ("Share | Tweet") too."""
-    if _CHROME.fullmatch(_key(line)):
+    """A whole line of site chrome; a line of several chrome items ("Share | Tweet") too;
+    a credit line (`is_credit_line`)."""
+    if _CHROME.fullmatch(_key(line)) or is_credit_line(line):
         return True
     if not any(sep in line for sep in "|·•/"):
         return False
@@ -229,12 +291,15 @@ def article_text_of_chrome_line(line: str) -> str | None:
 
 
 def _without_prompts(line: str) -> str:
-    """A line of article text without the prompts among its sentences ("Share this article!
-    Putin met Kim."); the line itself when it holds none."""
+    """A line of article text without the prompts and credits among its sentences ("Share
+    this article! Putin met Kim.", "… the authority said. (Reporting by Ann Lee; Editing by
+    Tom Hart)"); the line itself when it holds none."""
     pieces = _SENTENCE_GAP.split(line)
     if len(pieces) < 2:
         return line
-    kept = [p for p in pieces if p.strip() and not _PROMPT.fullmatch(_key(p))]
+    kept = [p for p in pieces
+            if p.strip() and not _PROMPT.fullmatch(_key(p))
+            and not is_credit_line(p, sign_off=False)]
     return " ".join(kept) if len(kept) < len(pieces) else line
 
 
@@ -487,14 +552,16 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
         if is_chrome(ln):
             rest = article_text_of_chrome_line(ln)
             if rest is None:
-                dropped.append((ln, "chrome"))
+                dropped.append((ln, "credit" if is_credit_line(ln) else "chrome"))
                 continue
             dropped.append((ln, "chrome sentence"))  # only the chrome sentences go
             ln, md_heading = rest, False
         elif not md_heading:
             rest = _without_prompts(ln)
             if rest is not ln:
-                dropped.append((ln, "prompt sentence" if rest else "chrome"))
+                credit = any(is_credit_line(p, sign_off=False) for p in _SENTENCE_GAP.split(ln))
+                dropped.append((ln, ("credit sentence" if rest else "credit") if credit
+                                else "prompt sentence" if rest else "chrome"))
                 if not rest:
                     continue
                 ln = rest

@@ -22,16 +22,21 @@ class DeliveryError(Exception):
     platform did not find the channel, which may be deleted or only hidden from the bot
     (Slack's `channel_not_found`, also its answer for a private channel the app was not
     invited to): the subscription stays on, and is disabled only when its posts keep failing
-    so (NOT_FOUND_SLOTS over NOT_FOUND_HOURS)."""
+    so (NOT_FOUND_SLOTS over NOT_FOUND_HOURS). `not_member`: the bot is no member of the
+    channel's server (Discord: removed from it), which someone may yet fix by adding it back:
+    kept on, and disabled by the same rule (it failed every slot for ever); a permission the
+    bot lacks in a server it is in is neither, and never disables it."""
 
     def __init__(self, message: str, *, transient: bool, retry_after: float | None = None,
-                 channel_gone: bool = False, not_found: bool = False) -> None:
+                 channel_gone: bool = False, not_found: bool = False,
+                 not_member: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.transient = transient
         self.retry_after = retry_after
         self.channel_gone = channel_gone
         self.not_found = not_found
+        self.not_member = not_member
 
 
 class PartProgress:
@@ -40,12 +45,21 @@ class PartProgress:
 
     The scheduler owns it (and persists it through `on_posted`); an adapter only reads
     `posted` (skip that many of its rendered messages) and calls `mark(n)` after each message
-    the platform accepted (`n` = parts posted so far, counted from the first)."""
+    the platform accepted (`n` = parts posted so far, counted from the first).
+
+    `deadline`: when the scheduler gives up on this attempt (event-loop time, its
+    `delivery_timeout_seconds` from the attempt's start), None for no bound. An adapter whose
+    client waits out a rate limit itself waits only one that ends before it: a longer one
+    comes back at once as a transient DeliveryError with the platform's `retry_after`, for
+    the scheduler to wait or give up on (its client's retries slept past the timeout, which
+    was then all /status said: "delivery timed out after 60 s")."""
 
     def __init__(self, posted: int = 0,
-                 on_posted: Callable[[int], Awaitable[None]] | None = None) -> None:
+                 on_posted: Callable[[int], Awaitable[None]] | None = None,
+                 deadline: float | None = None) -> None:
         self.posted = posted
         self._on_posted = on_posted
+        self.deadline = deadline
 
     async def mark(self, posted: int) -> None:
         self.posted = posted

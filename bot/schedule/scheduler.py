@@ -777,6 +777,8 @@ class BriefingScheduler:
             if not renewed:
                 log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
                 return "lost"
+            # (the adapter's client waits out only a rate limit that ends before the timeout)
+            progress.deadline = asyncio.get_running_loop().time() + cfg.delivery_timeout_seconds
             try:
                 await asyncio.wait_for(deliverer.deliver(sub.channel, reply, progress),
                                        timeout=cfg.delivery_timeout_seconds)
@@ -790,8 +792,9 @@ class BriefingScheduler:
                     return "channel-gone"
                 if not exc.transient:
                     state = await self._finish(sub, key, "failed", error)
-                    if state == "failed" and exc.not_found and await self._not_found_for_long(
-                            sub, key, error):
+                    if state == "failed" and (exc.not_found or exc.not_member) \
+                            and await self._not_found_for_long(sub, key, error,
+                                                               not_member=exc.not_member):
                         return "channel-gone"
                     return state
                 wait = exc.retry_after if (exc.retry_after or -1) >= 0 else None  # (NaN: none)
@@ -884,12 +887,15 @@ class BriefingScheduler:
                             "%s again in %.3g s", sub_id, key, what, delay)
                 await self.sleep(delay)
 
-    async def _not_found_for_long(self, sub: Subscription, key: str, error: str) -> bool:
+    async def _not_found_for_long(self, sub: Subscription, key: str, error: str,
+                                  not_member: bool = False) -> bool:
         """A channel the platform did not find (Slack's `channel_not_found`: deleted, a wrong
         id, or a private channel the app was not invited to, which cannot be told apart) on
         NOT_FOUND_SLOTS slots in a row spanning NOT_FOUND_HOURS or more is taken for deleted:
         the subscription is disabled with the reason (as Discord's Unknown Channel), where it
-        failed every slot for ever. Fewer, or sooner, leave the admin time to invite the app."""
+        failed every slot for ever. Fewer, or sooner, leave the admin time to invite the app.
+        `not_member`: the same rule for a channel of a server the bot is no member of
+        (Discord: removed from it), taken for removed for good."""
         count, first = await self._in_thread(lambda s: s.failure_streak(sub.id, error, key))
         if count < NOT_FOUND_SLOTS or first is None:
             return False
@@ -898,10 +904,20 @@ class BriefingScheduler:
             return False
         platform = sub.platform.capitalize()
         span = f"{hours / 24:.0f} days" if hours >= 48 else f"{hours:.0f} hours"
+        since = f"{count} scheduled posts in a row over {span} (since " \
+                f"{_local(parse_time(first), sub.timezone)})"
+        if not_member:
+            invite = " (`briefbot discord invite` prints the link)" \
+                if sub.platform == "discord" else ""
+            await self._disable_now(
+                sub.id,
+                f"the bot was no member of the server of {platform} channel {sub.channel} at "
+                f"{since}: taken for removed from it. Add the bot to the server again"
+                f"{invite} and subscribe again")
+            return True
         await self._disable_now(
             sub.id,
-            f"{platform} channel {sub.channel} was not found at {count} scheduled posts in a "
-            f"row over {span} (since {_local(parse_time(first), sub.timezone)}): taken for "
+            f"{platform} channel {sub.channel} was not found at {since}: taken for "
             "deleted. If it is a private channel, invite the app to it and subscribe again")
         return True
 
