@@ -161,3 +161,13 @@ def test_a_month_in_the_articles_title_case_title_is_no_date(
                          title="Pier to Close in May") == []
     assert [m.iso for m in extract_dates("Pier to close in May The council voted.", "2024-07-01",
                                          title="Pier to close in May")] == ["2024-05"]
+
+
+def test_an_acronym_is_no_title_case_evidence() -> None:
+    """"WHO", "IS", "IT" are acronyms, not capitalised function words: "The WHO in May
+    declared …" is prose, its May a date (it was read as Title Case and dropped). A line all
+    in capitals is still a headline."""
+    assert _read("The WHO in May declared the outbreak over.") == [("May", "2024-05")]
+    assert _read("Fighters of IS in June claimed the attack.") == [("June", "2024-06")]
+    assert _read("The IT team in March moved the servers.") == [("March", "2024-03")]
+    assert _read("THIS MAY BE THE END FOR THE PIER") == []

@@ -137,8 +137,12 @@ def _word_kind(word: str) -> str | None:
     return None
 
 
-def _evidence(word: str) -> bool:
+def _evidence(word: str, caps_line: bool = False) -> bool:
+    """Whether `word` is a capitalised function word ("Be", "In"). One in capitals is an
+    acronym ("WHO", "IT", "IS") unless its whole run is in capitals ("THIS MAY BE THE END")."""
     w = word.rstrip(".").lower().replace("’", "'")
+    if word.isupper() and not caps_line:
+        return False
     return (word[0].isupper() and len(w) > 1 and w in STOPWORDS
             and w not in _NO_TITLE_CASE_EVIDENCE and w not in MONTHS and w not in WEEKDAYS)
 
@@ -151,7 +155,8 @@ def title_case_spans(text: str, title: str | None = None) -> list[tuple[int, int
     run: list[re.Match[str]] = []
 
     def close() -> None:
-        if any(_evidence(m.group(0)) for m in run[1:]):
+        caps = all(m.group(0).isupper() for m in run if m.group(0)[0].isalpha())
+        if any(_evidence(m.group(0), caps) for m in run[1:]):
             out.append((run[0].start(), run[-1].end()))
         run.clear()
 
