@@ -156,8 +156,17 @@ def title_case_spans(text: str, title: str | None = None) -> list[tuple[int, int
 
     def close() -> None:
         caps = all(m.group(0).isupper() for m in run if m.group(0)[0].isalpha())
-        if any(_evidence(m.group(0), caps) for m in run[1:]):
-            out.append((run[0].start(), run[-1].end()))
+        # The evidence is read in each stretch between the run's lower-case small words: a
+        # name in Title Case is no headline of the words after its "in" ("Sales of Call Of
+        # Duty in May rose": May is a date; "Signals Cuts In May" holds its own evidence).
+        stretch: list[re.Match[str]] = []
+        for m in [*run, None]:
+            if m is not None and not m.group(0)[0].islower():
+                stretch.append(m)
+                continue
+            if any(_evidence(w.group(0), caps) for w in stretch if w is not run[0]):
+                out.append((stretch[0].start(), stretch[-1].end()))
+            stretch = []
         run.clear()
 
     end = 0
