@@ -412,3 +412,45 @@ def test_a_reload_whose_end_cannot_be_recorded_does_not_say_rolled_back(
         assert [d["id"] for d in core.store.documents()] == ["a"]
     finally:
         core.close()
+
+
+@pytest.mark.asyncio
+async def test_a_backup_taken_while_a_slot_was_posted_does_not_post_it_again_after_restore(
+        sched_settings: Any, fake: FakeDigests, tmp_path: Any) -> None:
+    # `briefbot backup` run by cron at the hour the briefings go out: the backup holds the
+    # 08:00 slot 'claimed' (being posted), the database replaced holds it 'posted'. The carry
+    # skipped the replaced row (the backup has a row of that slot: `insert or ignore`), and
+    # after the restore the start took the stale claim over and posted the slot again.
+    from click.testing import CliRunner
+
+    from bot.adapters.testing import TestAdapter as Base
+    from bot.cli.main import cli
+    from tests.test_scheduler import Clock, make_scheduler, utc
+
+    backup = tmp_path / "at-eight.db"
+    first = Core(sched_settings)
+    sub = add_sub(first, cron="0 8 * * *", tz="UTC")
+
+    class BackupWhilePosting(Base):
+        async def deliver(self, channel: str, reply: Any, progress: Any = None) -> None:
+            first.store.backup(backup)  # the slot is claimed now
+            await super().deliver(channel, reply, progress)
+
+    clock = Clock(utc(2024, 6, 19, 8, 0, 5))
+    assert await make_scheduler(first, BackupWhilePosting(first), clock).run_due(sub) == "posted"
+    first.close()
+
+    db = sched_settings.db_path
+    result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
+    assert result.exit_code == 0, result.output
+
+    again = Core(sched_settings)
+    try:
+        adapter = TestAdapter(again)
+        clock.now = utc(2024, 6, 19, 8, 20)  # the backup's claim's lease is over
+        await make_scheduler(again, adapter, clock).catch_up()
+        assert adapter.posts == []
+        row = again.store.post_slot(sub, slot_key(utc(2024, 6, 19, 8)))
+        assert row is not None and row["state"] == "posted"
+    finally:
+        again.close()
