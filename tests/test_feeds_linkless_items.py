@@ -171,3 +171,29 @@ def test_texts_are_the_same_when_they_share_half_their_words() -> None:
     assert not same_text(FERRY[1], TRAM[1])
     assert not same_text(NOTICES[0], NOTICES[1])  # one notice board's template, two notices
     assert not same_text("", "")
+
+
+STORM = ("Storm warning", "Strong winds are expected on the coast of Port Elm tonight, the "
+         "weather office said.")
+STORM_UPDATED = ("Storm warning: update", STORM[1] + " Update: the ferry to the island is "
+                 "cancelled, the harbour is closed to small boats, schools in Port Elm and "
+                 "Kessel will open two hours late on Wednesday, and the council has opened the "
+                 "sports hall on Mill Road as a shelter for anyone whose home loses power.")
+
+
+def test_a_linkless_item_with_an_update_appended_updates_its_document(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """A notice edited the way a microblog or a warning is: retitled, an update appended to
+    its whole text. Its words are a quarter of the new text's, so it was taken for another
+    item reusing the guid: a second document, the first left as it was (the warning twice
+    in the corpus, once without its update)."""
+    feed = store.add_feed(server.url("/posts.xml"), "posts", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    outcomes = []
+    for item in (STORM, STORM_UPDATED):
+        _one_guid_feed(server, [item])
+        [report] = poller.poll(feed["id"])
+        [outcome] = report.items
+        outcomes.append((outcome.outcome, outcome.doc_id))
+    assert outcomes[1] == ("updated", outcomes[0][1]), outcomes
+    assert len(store.documents()) == 1

@@ -335,9 +335,16 @@ _WORDS = re.compile(r"\w+")
 
 def same_text(a: str, b: str) -> bool:
     """Whether two texts share at least half their words (distinct, any case: the words both
-    have, of the words either has): one notice edited, not two notices."""
-    wa, wb = set(_WORDS.findall(a.casefold())), set(_WORDS.findall(b.casefold()))
-    return bool(wa | wb) and 2 * len(wa & wb) >= len(wa | wb)
+    have, of the words either has), or one holds the other whole, its words in order (an
+    update appended to a notice, a part cut): one notice edited, not two notices."""
+    ta, tb = _WORDS.findall(a.casefold()), _WORDS.findall(b.casefold())
+    wa, wb = set(ta), set(tb)
+    if not (wa | wb):
+        return False
+    if 2 * len(wa & wb) >= len(wa | wb):
+        return True
+    short, long = sorted((f" {' '.join(ta)} ", f" {' '.join(tb)} "), key=len)
+    return bool(short.strip()) and short in long
 
 
 def _what(item: FeedItem) -> str:
@@ -761,8 +768,8 @@ class FeedPoller:
 
     def _same_item(self, row: dict[str, Any], item: FeedItem) -> bool:
         """Whether a link-less item is the one an earlier poll stored under `row`, edited
-        since: the same title, or texts sharing at least half their words
-        (`same_text`); a row with no document to compare (rejected) is taken to be it.
+        since: the same title, or texts sharing at least half their words or one holding
+        the other whole (`same_text`); a row with no document to compare (rejected) is taken to be it.
         Another title and another text is another item reusing the guid."""
         stored = self.store.document(str(row["doc_id"])) if row.get("doc_id") else None
         if stored is None:
