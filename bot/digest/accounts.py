@@ -183,7 +183,8 @@ class Outcome:
         return self.words - _STATE_OF.keys() - _ANYONE
 
 
-# Nouns that name no group of their own: a count of them may be any group's count.
+# Nouns that name no group of their own ("killed 12 people" counts the dead, as "left 12
+# dead" does).
 _ANYONE = frozenset(stem(w) for w in "people person persons others individuals".split())
 # Nouns of time: "killed 3 soldiers and 12 hours later" lists no second count of the dead.
 _TIME_NOUNS = frozenset(stem(w) for w in "seconds minutes hours days weeks months years "
@@ -191,9 +192,10 @@ _TIME_NOUNS = frozenset(stem(w) for w in "seconds minutes hours days weeks month
 
 
 def same_group(a: Outcome, b: Outcome) -> bool:
-    """Whether two counts may count the same victims: one names no group (`Outcome.group`),
-    or they share its noun. "3 soldiers" and "12 civilians" are two groups: two quantities."""
-    return not a.group or not b.group or bool(a.group & b.group)
+    """Whether two counts may count the same victims: neither names a group (`Outcome.group`:
+    "12 people", "15 dead"), or they share its noun. "3 soldiers" and "12 civilians" are two
+    groups: two quantities; so are "2 children" and "12 people", who may be among them."""
+    return a.group == b.group or bool(a.group & b.group)
 
 
 def outcomes(text: str) -> list[Outcome]:
