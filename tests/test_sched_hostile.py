@@ -414,6 +414,36 @@ def test_a_reload_whose_end_cannot_be_recorded_does_not_say_rolled_back(
         core.close()
 
 
+def test_a_reload_that_fails_on_a_full_disk_twice_does_not_say_its_articles_were_written(
+        settings: Any, corpus: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full disk fails the articles' write (rolled back) and then the record of the run's
+    # failure too: the run stays 'running', and the answer said "The reload ended with an
+    # error after its articles were written", of a reload that wrote nothing.
+    from bot.corpus.storage import Store
+    from tests.test_ingest_reload import article
+
+    settings.semantic = False
+    (corpus / "a.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
+    core = Core(settings)
+    try:
+        adapter = TestAdapter(core, platform="console")
+        assert "Reload finished" in adapter.send("/reload", admin=True,
+                                                 channel="console").plain_text()
+        (corpus / "b.txt").write_text(article("Grain exports rise"), encoding="utf-8")
+
+        def full(self: Store, *args: Any, **kw: Any) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(Store, "put_documents", full)
+        monkeypatch.setattr(Store, "finish_run", full)
+        said = adapter.send("/reload", admin=True, channel="console").plain_text()
+        assert said.startswith("The reload failed and was rolled back: the corpus is as "
+                               "before. Why: database or disk is full (error id "), said
+        assert [d["id"] for d in core.store.documents()] == ["a"]
+    finally:
+        core.close()
+
+
 @pytest.mark.asyncio
 async def test_a_backup_taken_while_a_slot_was_posted_does_not_post_it_again_after_restore(
         sched_settings: Any, fake: FakeDigests, tmp_path: Any) -> None:
