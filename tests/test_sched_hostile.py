@@ -484,3 +484,33 @@ async def test_a_backup_taken_while_a_slot_was_posted_does_not_post_it_again_aft
         assert row is not None and row["state"] == "posted"
     finally:
         again.close()
+
+
+def test_a_backup_taken_while_a_slot_was_posted_keeps_the_parts_posted_since(
+        sched_settings: Any, tmp_path: Any) -> None:
+    # The bot stopped (killed) after part 2 of a briefing whose slot the backup holds claimed
+    # with no part posted: restored, the claim said 0 parts, and its takeover posted parts 1
+    # and 2 again.
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    backup = tmp_path / "at-eight.db"
+    first = Core(sched_settings)
+    sub = add_sub(first, cron="0 8 * * *", tz="UTC")
+    slot = "2024-06-19T08:00:00+00:00"
+    assert first.store.claim_post_slot(sub, slot, "gone:1:x", "2024-06-19T08:00:05+00:00",
+                                       "2024-06-19T08:10:05+00:00") is not None
+    first.store.backup(backup)
+    assert first.store.update_post_slot(sub, slot, "gone:1:x", parts_posted=2, reply="{}")
+    first.close()
+
+    result = CliRunner().invoke(cli, ["--db", str(sched_settings.db_path), "restore",
+                                      "--no-index", str(backup)])
+    assert result.exit_code == 0, result.output
+    again = Core(sched_settings)
+    try:
+        row = again.store.post_slot(sub, slot)
+        assert row is not None and row["state"] == "claimed" and row["parts_posted"] == 2
+    finally:
+        again.close()

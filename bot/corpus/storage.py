@@ -1494,19 +1494,22 @@ class Store:
         with self._write_transaction():
             # A slot the backup holds claimed (taken while it was being posted: a backup run
             # by cron at the hour the briefings go out) is taken as the replaced database
-            # has it, finished since: left claimed, the start took it over and posted it
-            # again. (Its `seen_seq`, of the backup's own numbering, is kept.)
+            # has it, later: finished since (left claimed, the start took it over and posted
+            # it again), or its parts posted since. (Its `seen_seq`, of the backup's own
+            # numbering, is kept.)
             redo = [c for c in columns if c not in ("subscription_id", "slot", "seen_seq")]
             for row in rows:
                 values = [None if c == "seen_seq" else row.get(c) for c in columns]
                 cursor = self.db.execute(
                     f"insert or ignore into post_ledger ({', '.join(columns)})"
                     f" values ({', '.join('?' * len(columns))})", values)
-                if not cursor.rowcount and row.get("state") != "claimed":
+                if not cursor.rowcount:
                     cursor = self.db.execute(
                         f"update post_ledger set {', '.join(f'{c} = ?' for c in redo)}"
-                        " where subscription_id = ? and slot = ? and state = 'claimed'",
-                        [*(row.get(c) for c in redo), row["subscription_id"], row["slot"]])
+                        " where subscription_id = ? and slot = ? and state = 'claimed' and"
+                        " (? != 'claimed' or coalesce(parts_posted, 0) < ?)",
+                        [*(row.get(c) for c in redo), row["subscription_id"], row["slot"],
+                         row.get("state"), row.get("parts_posted") or 0])
                 carried += cursor.rowcount
             for sub_id, theirs_row in shared.items():
                 last = theirs_row.get("last_slot")
