@@ -331,6 +331,10 @@ def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None
 
 
 _WORDS = re.compile(r"\w+")
+# A link-less item alone with a guid whose row is another item's is compared with this many
+# of the guid's other items, the ones seen last (`FeedPoller._seen_row`): an item edited is
+# one the feed showed lately.
+EDITED_ITEM_CANDIDATES = 50
 
 
 def same_text(a: str, b: str) -> bool:
@@ -752,9 +756,15 @@ class FeedPoller:
                     or prev.get("fingerprint") == item.fingerprint or self._same_item(prev, item)):
                 return item, prev
             tagged = f"{guid_key[:960]}#"
-            for key, row in seen.items():
-                if (key.startswith(tagged) and len(key) == len(tagged) + 16
-                        and not row.get("link") and self._same_item(row, item)):
+            # (the guid's items seen last, `EDITED_ITEM_CANDIDATES` of them: each is a
+            # document read, and a guid a microblog gives every post had thousands)
+            rows = sorted(((key, row) for key, row in seen.items()
+                           if key.startswith(tagged) and len(key) == len(tagged) + 16
+                           and not row.get("link")),
+                          key=lambda kr: (kr[1].get("last_seen") or "",
+                                          kr[1].get("first_seen") or "", kr[0]), reverse=True)
+            for key, row in rows[:EDITED_ITEM_CANDIDATES]:
+                if self._same_item(row, item):
                     return replace(item, key=key), row
             return replace(item, key=tagged_key), None
         prev = seen.get(tagged_key)
