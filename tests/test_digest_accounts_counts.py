@@ -167,3 +167,47 @@ def test_the_development_is_disputed_by_a_count_of_the_dead(store: Store, settin
     assert watch is not None
     rival = [i for i in watch.items if i.note == "conflicting account: 15 rather than 12"]
     assert [[number[c] for c in i.citations] for i in rival] == [["k2"]], watch.items
+
+
+HAWA = "The attack on the village of Hawa killed 3 soldiers on Tuesday, officials said."
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # Counts of two groups of the dead are two quantities, not two accounts of one toll.
+    (HAWA, "The attack on the village of Hawa killed 12 civilians on Tuesday, officials said."),
+    (HAWA, "The attack on the village of Hawa on Tuesday left 12 civilians dead, officials "
+     "said."),
+    # A list of counts after one verb: each is of that verb ("and 12 civilians" was no count,
+    # so "3" was the sentence's one count of the dead, disputed by a count of all of them).
+    ("The attack on the village of Hawa killed 3 soldiers and 12 civilians on Tuesday, "
+     "officials said.",
+     "The attack on the village of Hawa on Tuesday killed 15 people, officials said."),
+    ("The attack on the village of Hawa killed 3 soldiers and 12 civilians on Tuesday, "
+     "officials said.",
+     "The attack on the village of Hawa on Tuesday killed 12 civilians, officials said."),
+])
+def test_counts_of_two_groups_of_the_dead_are_no_rival_accounts(a: str, b: str):
+    accounts = Accounts()
+    assert accounts.conflict(a, None, b, None) is None
+    assert accounts.conflict(b, None, a, None) is None
+
+
+def test_a_count_of_one_group_still_disputes_another_count_of_it():
+    accounts = Accounts()
+    assert accounts.conflict(HAWA, None, "The attack on the village of Hawa on Tuesday killed "
+                             "5 soldiers, officials said.", None) == "5 rather than 3"
+    # "killed 3 soldiers and 12 hours later": no second count of the dead
+    assert accounts.conflict(
+        "The attack on the village of Hawa killed 3 soldiers and 12 hours later a second "
+        "blast followed, officials said.", None,
+        "The attack on the village of Hawa killed 5 soldiers and a second blast followed 12 "
+        "hours later, officials said.", None) == "5 rather than 3"
+
+
+def test_a_count_of_a_group_does_not_dispute_a_count_of_all_the_victims():
+    # "2 children" may be among the 12 people: no rival toll ("2 rather than 12" was shown)
+    accounts = Accounts()
+    assert accounts.conflict(BLAST, None, "The bomb blast in the market of Kessel on Tuesday "
+                             "killed 2 children, police said.", None) is None
+    assert accounts.conflict(HAWA, None, "The attack on the village of Hawa on Tuesday left 15 "
+                             "dead, officials said.", None) is None

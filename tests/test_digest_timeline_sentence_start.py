@@ -161,3 +161,26 @@ def test_a_month_in_the_articles_title_case_title_is_no_date(
                          title="Pier to Close in May") == []
     assert [m.iso for m in extract_dates("Pier to close in May The council voted.", "2024-07-01",
                                          title="Pier to close in May")] == ["2024-05"]
+
+
+def test_an_acronym_is_no_title_case_evidence() -> None:
+    """"WHO", "IS", "IT" are acronyms, not capitalised function words: "The WHO in May
+    declared …" is prose, its May a date (it was read as Title Case and dropped). A line all
+    in capitals is still a headline."""
+    assert _read("The WHO in May declared the outbreak over.") == [("May", "2024-05")]
+    assert _read("Fighters of IS in June claimed the attack.") == [("June", "2024-06")]
+    assert _read("The IT team in March moved the servers.") == [("March", "2024-03")]
+    assert _read("THIS MAY BE THE END FOR THE PIER") == []
+
+
+def test_a_title_case_name_before_in_month_leaves_the_month_a_date() -> None:
+    """A name in Title Case in prose (a game, a film, a ministry) followed by "in May": the
+    name's capitalised "Of", "With", "We" made the whole run "… in May" a headline, and the
+    month no date. The evidence is read between the run's lower-case small words."""
+    for text, month in (("Sales of Call Of Duty in May rose by a third.", "2024-05"),
+                        ("A revival of Gone With the Wind in May drew record crowds.", "2024-05"),
+                        ("The band released Here We Go in June, its label said.", "2024-06"),
+                        ("The Lord Of The Rings in March topped the charts again.", "2024-03")):
+        assert [iso for _, iso in _read(text)] == [month], (text, _read(text))
+    # (a headline's own capitalised small word still makes it one)
+    assert _read("Why The Pier Could Close In May") == []

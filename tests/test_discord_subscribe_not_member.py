@@ -84,3 +84,14 @@ async def test_subscribe_after_the_bot_was_removed_from_the_server_is_refused(
     sent = await emu.send_interaction("briefbot subscribe", SUBSCRIBE, permissions=MANAGE_GUILD)
     assert_refused_with_the_invite(await answer_text(emu, sent), emu.guild.id)
     assert core.store.subscriptions(platform="discord") == []
+
+
+def test_a_direct_message_under_discord_py_2_3_is_checked_without_its_context() -> None:
+    # pyproject allows discord.py 2.3, whose Interaction has no `context` (2.4's): /subscribe
+    # in the user's DM with the bot raised AttributeError there ("Something went wrong").
+    from types import SimpleNamespace
+
+    from bot.adapters.discord import channel_access
+
+    dm = SimpleNamespace(guild_id=None, channel=None, app_permissions=None)
+    assert channel_access(dm).problem is None  # type: ignore[arg-type]

@@ -171,3 +171,60 @@ def test_texts_are_the_same_when_they_share_half_their_words() -> None:
     assert not same_text(FERRY[1], TRAM[1])
     assert not same_text(NOTICES[0], NOTICES[1])  # one notice board's template, two notices
     assert not same_text("", "")
+
+
+STORM = ("Storm warning", "Strong winds are expected on the coast of Port Elm tonight, the "
+         "weather office said.")
+STORM_UPDATED = ("Storm warning: update", STORM[1] + " Update: the ferry to the island is "
+                 "cancelled, the harbour is closed to small boats, schools in Port Elm and "
+                 "Kessel will open two hours late on Wednesday, and the council has opened the "
+                 "sports hall on Mill Road as a shelter for anyone whose home loses power.")
+
+
+def test_a_linkless_item_with_an_update_appended_updates_its_document(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """A notice edited the way a microblog or a warning is: retitled, an update appended to
+    its whole text. Its words are a quarter of the new text's, so it was taken for another
+    item reusing the guid: a second document, the first left as it was (the warning twice
+    in the corpus, once without its update)."""
+    feed = store.add_feed(server.url("/posts.xml"), "posts", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    outcomes = []
+    for item in (STORM, STORM_UPDATED):
+        _one_guid_feed(server, [item])
+        [report] = poller.poll(feed["id"])
+        [outcome] = report.items
+        outcomes.append((outcome.outcome, outcome.doc_id))
+    assert outcomes[1] == ("updated", outcomes[0][1]), outcomes
+    assert len(store.documents()) == 1
+
+
+def test_a_guid_given_to_every_post_compares_a_new_post_with_its_latest_items_only(
+        server: FixtureServer, settings: Settings, store: Store,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A microblog giving every post the guid "post": each new post was compared with every
+    post ever seen under it (a document and its sentences read for each: 79 reads for the
+    80th post, the poll's time growing with the feed's history). It is compared with the
+    `EDITED_ITEM_CANDIDATES` seen last (an item edited is one the feed showed lately)."""
+    from bot.feeds import poll as poll_module
+
+    monkeypatch.setattr(poll_module, "EDITED_ITEM_CANDIDATES", 10, raising=False)
+    feed = store.add_feed(server.url("/posts.xml"), "posts", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    calls = 0
+    real = FeedPoller._same_item
+
+    def counted(self: FeedPoller, row: dict, item: object) -> bool:  # type: ignore[type-arg]
+        nonlocal calls
+        calls += 1
+        return real(self, row, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FeedPoller, "_same_item", counted)
+    for n in range(40):
+        calls = 0
+        _one_guid_feed(server, [(f"Post {n} on topic {n * 7}",
+                                 f"Words of post {n}: alpha{n} beta{n} gamma{n} delta{n}.")])
+        [report] = poller.poll(feed["id"])
+        assert [i.outcome for i in report.items] == ["added"], report.items[0].summary()
+    assert calls <= 10 + 1, calls  # the guid's own row, then the candidates
+    assert len(store.documents()) == 40

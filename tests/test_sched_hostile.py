@@ -412,3 +412,105 @@ def test_a_reload_whose_end_cannot_be_recorded_does_not_say_rolled_back(
         assert [d["id"] for d in core.store.documents()] == ["a"]
     finally:
         core.close()
+
+
+def test_a_reload_that_fails_on_a_full_disk_twice_does_not_say_its_articles_were_written(
+        settings: Any, corpus: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full disk fails the articles' write (rolled back) and then the record of the run's
+    # failure too: the run stays 'running', and the answer said "The reload ended with an
+    # error after its articles were written", of a reload that wrote nothing.
+    from bot.corpus.storage import Store
+    from tests.test_ingest_reload import article
+
+    settings.semantic = False
+    (corpus / "a.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
+    core = Core(settings)
+    try:
+        adapter = TestAdapter(core, platform="console")
+        assert "Reload finished" in adapter.send("/reload", admin=True,
+                                                 channel="console").plain_text()
+        (corpus / "b.txt").write_text(article("Grain exports rise"), encoding="utf-8")
+
+        def full(self: Store, *args: Any, **kw: Any) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(Store, "put_documents", full)
+        monkeypatch.setattr(Store, "finish_run", full)
+        said = adapter.send("/reload", admin=True, channel="console").plain_text()
+        assert said.startswith("The reload failed and was rolled back: the corpus is as "
+                               "before. Why: database or disk is full (error id "), said
+        assert [d["id"] for d in core.store.documents()] == ["a"]
+    finally:
+        core.close()
+
+
+@pytest.mark.asyncio
+async def test_a_backup_taken_while_a_slot_was_posted_does_not_post_it_again_after_restore(
+        sched_settings: Any, fake: FakeDigests, tmp_path: Any) -> None:
+    # `briefbot backup` run by cron at the hour the briefings go out: the backup holds the
+    # 08:00 slot 'claimed' (being posted), the database replaced holds it 'posted'. The carry
+    # skipped the replaced row (the backup has a row of that slot: `insert or ignore`), and
+    # after the restore the start took the stale claim over and posted the slot again.
+    from click.testing import CliRunner
+
+    from bot.adapters.testing import TestAdapter as Base
+    from bot.cli.main import cli
+    from tests.test_scheduler import Clock, make_scheduler, utc
+
+    backup = tmp_path / "at-eight.db"
+    first = Core(sched_settings)
+    sub = add_sub(first, cron="0 8 * * *", tz="UTC")
+
+    class BackupWhilePosting(Base):
+        async def deliver(self, channel: str, reply: Any, progress: Any = None) -> None:
+            first.store.backup(backup)  # the slot is claimed now
+            await super().deliver(channel, reply, progress)
+
+    clock = Clock(utc(2024, 6, 19, 8, 0, 5))
+    assert await make_scheduler(first, BackupWhilePosting(first), clock).run_due(sub) == "posted"
+    first.close()
+
+    db = sched_settings.db_path
+    result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
+    assert result.exit_code == 0, result.output
+
+    again = Core(sched_settings)
+    try:
+        adapter = TestAdapter(again)
+        clock.now = utc(2024, 6, 19, 8, 20)  # the backup's claim's lease is over
+        await make_scheduler(again, adapter, clock).catch_up()
+        assert adapter.posts == []
+        row = again.store.post_slot(sub, slot_key(utc(2024, 6, 19, 8)))
+        assert row is not None and row["state"] == "posted"
+    finally:
+        again.close()
+
+
+def test_a_backup_taken_while_a_slot_was_posted_keeps_the_parts_posted_since(
+        sched_settings: Any, tmp_path: Any) -> None:
+    # The bot stopped (killed) after part 2 of a briefing whose slot the backup holds claimed
+    # with no part posted: restored, the claim said 0 parts, and its takeover posted parts 1
+    # and 2 again.
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    backup = tmp_path / "at-eight.db"
+    first = Core(sched_settings)
+    sub = add_sub(first, cron="0 8 * * *", tz="UTC")
+    slot = "2024-06-19T08:00:00+00:00"
+    assert first.store.claim_post_slot(sub, slot, "gone:1:x", "2024-06-19T08:00:05+00:00",
+                                       "2024-06-19T08:10:05+00:00") is not None
+    first.store.backup(backup)
+    assert first.store.update_post_slot(sub, slot, "gone:1:x", parts_posted=2, reply="{}")
+    first.close()
+
+    result = CliRunner().invoke(cli, ["--db", str(sched_settings.db_path), "restore",
+                                      "--no-index", str(backup)])
+    assert result.exit_code == 0, result.output
+    again = Core(sched_settings)
+    try:
+        row = again.store.post_slot(sub, slot)
+        assert row is not None and row["state"] == "claimed" and row["parts_posted"] == 2
+    finally:
+        again.close()

@@ -181,7 +181,10 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
     GUILD_DELETE) decides, where `interaction.guild` would not (discord.py makes a stand-in
     from the interaction's own partial guild)."""
     if interaction.guild_id is None:
-        if interaction.context.private_channel:
+        # (`Interaction.context` came with discord.py 2.4, as apps installed to a user's
+        # account did; pyproject allows 2.3, whose interactions are all the bot's own DMs)
+        context = getattr(interaction, "context", None)
+        if context is not None and context.private_channel:
             return ChannelAccess(problem=(
                 "Not subscribed: this is a conversation between people, which the bot is no "
                 "part of, so it cannot post here. Subscribe in a server channel the bot is "

@@ -835,6 +835,7 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
             log.exception("could not send the reload-started notice")
 
     before = router.core.store.last_run()
+    stamp = router.core.store.generation_stamp()  # (a committed change moves it)
     try:
         report = router.core.reload(actor=req.caller.key, on_start=started)
     except (UserError, EmptyCorpus):
@@ -850,10 +851,13 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
         why = f"{failure_reason(exc)} (error id {error_id}, logged with its details)"
         try:
             run = router.core.store.last_run()
+            unchanged = router.core.store.generation_stamp() == stamp
         except Exception:  # (said as unknown below)
-            run = {"id": None, "status": "unknown"}
+            run, unchanged = {"id": None, "status": "unknown"}, False
         new_run = run is not None and (before is None or run["id"] != before["id"])
-        if not new_run or (run is not None and run["status"] == "failed"):
+        # (a run left 'running' whose corpus did not change: the failure could not be
+        # recorded either, a full disk failing both writes)
+        if not new_run or (run is not None and run["status"] == "failed") or unchanged:
             raise UserError("The reload failed and was rolled back: the corpus is as before. "
                             f"Why: {why}.") from exc
         # (its articles committed, then the run's end could not be recorded)

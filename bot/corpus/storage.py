@@ -1457,6 +1457,7 @@ class Store:
     def carry_post_ledger(self, source: str | Path) -> int:
         """After a restore: copy into this database the post ledger rows of `source` (the
         database it replaced) that it lacks — the posts made since the backup was taken —
+        or holds still claimed (a backup taken while the slot was posted),
         for the subscriptions both have (same id, platform, channel, digest and creation
         time), with each subscription's latest slot and status when newer. The ledger records
         what the channels already got, which a restore does not undo: without it, the
@@ -1491,11 +1492,24 @@ class Store:
         columns = [c for c in self.db.table("post_ledger").columns_dict if c != "id"]
         carried = 0
         with self._write_transaction():
+            # A slot the backup holds claimed (taken while it was being posted: a backup run
+            # by cron at the hour the briefings go out) is taken as the replaced database
+            # has it, later: finished since (left claimed, the start took it over and posted
+            # it again), or its parts posted since. (Its `seen_seq`, of the backup's own
+            # numbering, is kept.)
+            redo = [c for c in columns if c not in ("subscription_id", "slot", "seen_seq")]
             for row in rows:
                 values = [None if c == "seen_seq" else row.get(c) for c in columns]
                 cursor = self.db.execute(
                     f"insert or ignore into post_ledger ({', '.join(columns)})"
                     f" values ({', '.join('?' * len(columns))})", values)
+                if not cursor.rowcount:
+                    cursor = self.db.execute(
+                        f"update post_ledger set {', '.join(f'{c} = ?' for c in redo)}"
+                        " where subscription_id = ? and slot = ? and state = 'claimed' and"
+                        " (? != 'claimed' or coalesce(parts_posted, 0) < ?)",
+                        [*(row.get(c) for c in redo), row["subscription_id"], row["slot"],
+                         row.get("state"), row.get("parts_posted") or 0])
                 carried += cursor.rowcount
             for sub_id, theirs_row in shared.items():
                 last = theirs_row.get("last_slot")

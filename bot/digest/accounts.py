@@ -176,6 +176,27 @@ class Outcome:
     value: str
     words: frozenset[str]
 
+    @property
+    def group(self) -> frozenset[str]:
+        """Who is counted: the count's noun ("soldier" of "killed 3 soldiers"), none when it
+        says only "people", "others" or nothing ("left 15 dead")."""
+        return self.words - _STATE_OF.keys() - _ANYONE
+
+
+# Nouns that name no group of their own ("killed 12 people" counts the dead, as "left 12
+# dead" does).
+_ANYONE = frozenset(stem(w) for w in "people person persons others individuals".split())
+# Nouns of time: "killed 3 soldiers and 12 hours later" lists no second count of the dead.
+_TIME_NOUNS = frozenset(stem(w) for w in "seconds minutes hours days weeks months years "
+                        "second minute hour day week month year".split())
+
+
+def same_group(a: Outcome, b: Outcome) -> bool:
+    """Whether two counts may count the same victims: neither names a group (`Outcome.group`:
+    "12 people", "15 dead"), or they share its noun. "3 soldiers" and "12 civilians" are two
+    groups: two quantities; so are "2 children" and "12 people", who may be among them."""
+    return a.group == b.group or bool(a.group & b.group)
+
 
 def outcomes(text: str) -> list[Outcome]:
     """The counts of victims `text` gives with their outcome state (`OUTCOMES`): a count after
@@ -183,6 +204,9 @@ def outcomes(text: str) -> list[Outcome]:
     dead", "12 people were killed", "15 deaths"). A year is no count."""
     toks = _COUNT_TOKEN.findall(strip_dateline(text))
     out: list[Outcome] = []
+    # The last count read after its verb, and its token's index past its noun: a count
+    # listed after it ("killed 3 soldiers and 12 civilians") is of its verb too.
+    listed: tuple[Outcome, str, int] | None = None
     for i, tok in enumerate(toks):
         if not tok[0].isdigit():
             continue
@@ -211,15 +235,22 @@ def outcomes(text: str) -> list[Outcome]:
             k = i - 1
             while k >= 0 and toks[k].lower() in _QUALIFIERS:
                 k -= 1
-            if k >= 0 and toks[k][0].isalpha():
-                state = _STATE_OF.get(stem(toks[k].lower()))
-                said = [stem(toks[k].lower())]
+            verb = stem(toks[k].lower()) if k >= 0 and toks[k][0].isalpha() else ""
+            state = _STATE_OF.get(verb)
+            if (state is None and listed is not None and listed[2] == k
+                    and toks[k].lower() in ("and", ",")):
+                state, verb = listed[0].state, listed[1]  # "… and 12 civilians"
+            if state is not None:
+                said = [verb]
                 for t in toks[i + 1:i + 3]:  # its noun: "killed 12 people"
                     w = t.lower()
                     if not w[0].isalpha() or w in STOPWORDS or _STATE_OF.get(stem(w)):
                         break
                     said.append(stem(w))
-                nouns = said
+                if not set(said) & _TIME_NOUNS:  # "and 12 hours later": no count
+                    listed = (Outcome(state, value, frozenset(said)), verb, i + len(said))
+                    out.append(listed[0])
+                continue
         if state is not None:
             out.append(Outcome(state, value, frozenset(nouns)))
     return out
@@ -240,8 +271,9 @@ def _said_alike(f: Features, mine: Sequence[Outcome], theirs: Sequence[Outcome])
     """`f` (of the sentence giving `mine`) holding the words the other sentence says an
     outcome state of its with, where both give a count of that state: "left 15 dead" says
     what "killed 12 people" says with "killed" and "people"."""
-    states = {o.state for o in mine}
-    words = {w for o in theirs if o.state in states for w in o.words}
+    # (not the words of another group's count: "soldiers" is not said by "12 civilians")
+    words = {w for o in theirs for m in mine if o.state == m.state and same_group(o, m)
+             for w in o.words}
     if not words:
         return f
     return replace(f, terms=f.terms | words)
@@ -249,12 +281,16 @@ def _said_alike(f: Features, mine: Sequence[Outcome], theirs: Sequence[Outcome])
 
 def state_conflict(a: Sequence[Outcome], b: Sequence[Outcome]) -> str | None:
     """B's count rather than A's for an outcome state each gives one count of ("15 rather
-    than 12": "left 15 dead" for "killed 12 people"), when they differ."""
+    than 12": "left 15 dead" for "killed 12 people"), when they differ and may count the
+    same victims (`same_group`: "killed 12 civilians" gives no other count of "killed 3
+    soldiers")."""
     for state in OUTCOMES:
-        mine = {o.value for o in a if o.state == state}
-        theirs = {o.value for o in b if o.state == state}
-        if len(mine) == 1 and len(theirs) == 1 and mine != theirs:
-            return f"{_shown(theirs.pop())} rather than {_shown(mine.pop())}"
+        mine = [o for o in a if o.state == state]
+        theirs = [o for o in b if o.state == state]
+        if (len({o.value for o in mine}) == 1 and len({o.value for o in theirs}) == 1
+                and mine[0].value != theirs[0].value
+                and all(same_group(m, t) for m in mine for t in theirs)):
+            return f"{_shown(theirs[0].value)} rather than {_shown(mine[0].value)}"
     return None
 
 

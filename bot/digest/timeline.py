@@ -137,8 +137,12 @@ def _word_kind(word: str) -> str | None:
     return None
 
 
-def _evidence(word: str) -> bool:
+def _evidence(word: str, caps_line: bool = False) -> bool:
+    """Whether `word` is a capitalised function word ("Be", "In"). One in capitals is an
+    acronym ("WHO", "IT", "IS") unless its whole run is in capitals ("THIS MAY BE THE END")."""
     w = word.rstrip(".").lower().replace("’", "'")
+    if word.isupper() and not caps_line:
+        return False
     return (word[0].isupper() and len(w) > 1 and w in STOPWORDS
             and w not in _NO_TITLE_CASE_EVIDENCE and w not in MONTHS and w not in WEEKDAYS)
 
@@ -151,8 +155,18 @@ def title_case_spans(text: str, title: str | None = None) -> list[tuple[int, int
     run: list[re.Match[str]] = []
 
     def close() -> None:
-        if any(_evidence(m.group(0)) for m in run[1:]):
-            out.append((run[0].start(), run[-1].end()))
+        caps = all(m.group(0).isupper() for m in run if m.group(0)[0].isalpha())
+        # The evidence is read in each stretch between the run's lower-case small words: a
+        # name in Title Case is no headline of the words after its "in" ("Sales of Call Of
+        # Duty in May rose": May is a date; "Signals Cuts In May" holds its own evidence).
+        stretch: list[re.Match[str]] = []
+        for m in [*run, None]:
+            if m is not None and not m.group(0)[0].islower():
+                stretch.append(m)
+                continue
+            if any(_evidence(w.group(0), caps) for w in stretch if w is not run[0]):
+                out.append((stretch[0].start(), stretch[-1].end()))
+            stretch = []
         run.clear()
 
     end = 0

@@ -331,13 +331,24 @@ def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None
 
 
 _WORDS = re.compile(r"\w+")
+# A link-less item alone with a guid whose row is another item's is compared with this many
+# of the guid's other items, the ones seen last (`FeedPoller._seen_row`): an item edited is
+# one the feed showed lately.
+EDITED_ITEM_CANDIDATES = 50
 
 
 def same_text(a: str, b: str) -> bool:
     """Whether two texts share at least half their words (distinct, any case: the words both
-    have, of the words either has): one notice edited, not two notices."""
-    wa, wb = set(_WORDS.findall(a.casefold())), set(_WORDS.findall(b.casefold()))
-    return bool(wa | wb) and 2 * len(wa & wb) >= len(wa | wb)
+    have, of the words either has), or one holds the other whole, its words in order (an
+    update appended to a notice, a part cut): one notice edited, not two notices."""
+    ta, tb = _WORDS.findall(a.casefold()), _WORDS.findall(b.casefold())
+    wa, wb = set(ta), set(tb)
+    if not (wa | wb):
+        return False
+    if 2 * len(wa & wb) >= len(wa | wb):
+        return True
+    short, long = sorted((f" {' '.join(ta)} ", f" {' '.join(tb)} "), key=len)
+    return bool(short.strip()) and short in long
 
 
 def _what(item: FeedItem) -> str:
@@ -745,9 +756,15 @@ class FeedPoller:
                     or prev.get("fingerprint") == item.fingerprint or self._same_item(prev, item)):
                 return item, prev
             tagged = f"{guid_key[:960]}#"
-            for key, row in seen.items():
-                if (key.startswith(tagged) and len(key) == len(tagged) + 16
-                        and not row.get("link") and self._same_item(row, item)):
+            # (the guid's items seen last, `EDITED_ITEM_CANDIDATES` of them: each is a
+            # document read, and a guid a microblog gives every post had thousands)
+            rows = sorted(((key, row) for key, row in seen.items()
+                           if key.startswith(tagged) and len(key) == len(tagged) + 16
+                           and not row.get("link")),
+                          key=lambda kr: (kr[1].get("last_seen") or "",
+                                          kr[1].get("first_seen") or "", kr[0]), reverse=True)
+            for key, row in rows[:EDITED_ITEM_CANDIDATES]:
+                if self._same_item(row, item):
                     return replace(item, key=key), row
             return replace(item, key=tagged_key), None
         prev = seen.get(tagged_key)
@@ -761,8 +778,8 @@ class FeedPoller:
 
     def _same_item(self, row: dict[str, Any], item: FeedItem) -> bool:
         """Whether a link-less item is the one an earlier poll stored under `row`, edited
-        since: the same title, or texts sharing at least half their words
-        (`same_text`); a row with no document to compare (rejected) is taken to be it.
+        since: the same title, or texts sharing at least half their words or one holding
+        the other whole (`same_text`); a row with no document to compare (rejected) is taken to be it.
         Another title and another text is another item reusing the guid."""
         stored = self.store.document(str(row["doc_id"])) if row.get("doc_id") else None
         if stored is None:
