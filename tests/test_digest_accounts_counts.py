@@ -211,3 +211,18 @@ def test_a_count_of_a_group_does_not_dispute_a_count_of_all_the_victims():
                              "killed 2 children, police said.", None) is None
     assert accounts.conflict(HAWA, None, "The attack on the village of Hawa on Tuesday left 15 "
                              "dead, officials said.", None) is None
+
+
+@pytest.mark.parametrize("other", [
+    "Police said 40 people died in the Kessel floods on Tuesday.",
+    "The market of Kessel reopened on Tuesday after 15 deaths in a year, police said.",
+])
+def test_another_happenings_toll_is_no_rival_count(other: str) -> None:
+    # A count of the dead in a sentence telling of something else (floods, a reopening
+    # after a year's deaths) was read as another count of the bombing's dead ("40 rather
+    # than 12"): the words a count of one state is said with were lent to it. They are lent
+    # only when neither sentence tells of something the other does not (`same_happening`).
+    bombing = "A car bomb killed 12 people in the market of Kessel on Tuesday, police said."
+    assert Accounts().conflict(bombing, None, other, None) is None
+    assert Accounts().conflict(bombing, None, "The car bomb in the market of Kessel left 15 "
+                               "dead on Tuesday, police said.", None) == "15 rather than 12"
