@@ -222,12 +222,10 @@ def test_an_empty_cron_or_zone_on_the_command_line_is_refused(tmp_path: Any, opt
     extra[extra.index(option) + 1] = value
     result = run(project, "add", "--platform", "slack", "--channel",
                  "C0123ABCD", "--digest", "daily", *extra)
-    assert result.exit_code != 0, result.output
-    name = option.lstrip("-")
-    assert f"{option} is empty" in result.output, result.output
-    assert ("leave it out for the digest's own ([schedule] "
-            f"{'cron' if name == 'cron' else 'timezone'} in digests/daily.toml)") \
-        in result.output, result.output
+    # (a usage error naming the option, as the tester's branch made it the same day)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}': an empty value" in result.output, result.output
+    assert "leave it out for the default" in result.output, result.output
     assert "no [schedule]" not in result.output
     assert "Subscribed" not in result.output
 

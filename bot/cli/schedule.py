@@ -67,12 +67,6 @@ def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
         problem = workspace_problem(platform, workspace, "--workspace")
     if problem:
         raise UserError(problem)
-    # Given but blank (`--cron "$CRON"`, the variable unset): refused, where the digest's
-    # own schedule was taken silently (and a blank one said it has none).
-    for option, value, key in (("--cron", cron, "cron"), ("--tz", tz, "timezone")):
-        if value is not None and not value.strip():
-            raise UserError(f"{option} is empty: give a value, or leave it out for the "
-                            f"digest's own ([schedule] {key} in digests/{digest}.toml)")
     default_cron, default_tz = digest_default_schedule(settings.digests_dir, digest)
     cron = (cron or default_cron or "").strip()
     tz = (tz or default_tz or "UTC").strip()
