@@ -30,7 +30,7 @@ from bot.paths import (
     defaults_root,
 )
 from bot.redact import shown_article_url
-from bot.reply import clip_meta, printable_line
+from bot.reply import clip_meta, counted, printable_line
 
 ARGS = "briefbot.args"  # in the click context meta: the words after `briefbot`
 
@@ -197,7 +197,7 @@ class _Progress:
         self.last = now
         rate = docs / max(now - self.started, 1e-6)
         files = f"{done:,}/{total:,} files, " if done >= 0 else ""
-        sys.stderr.write(f"\rreloading: {files}{docs:,} documents ({rate:,.0f}/s)   ")
+        sys.stderr.write(f"\rreloading: {files}{counted(docs, 'document', True)} ({rate:,.0f}/s)   ")
         sys.stderr.flush()
 
     def indexing(self, done: int, total: int) -> None:
@@ -210,7 +210,7 @@ class _Progress:
         self.last = now
         rate = done / max(now - self.index_started, 1e-6)
         share = f" ({100 * done / total:.0f}%)" if total else ""
-        sys.stderr.write(f"\rindexing: {done:,}/{total:,} sentences{share}, {rate:,.0f}/s      ")
+        sys.stderr.write(f"\rindexing: {done:,}/{counted(total, 'sentence', True)}{share}, {rate:,.0f}/s      ")
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -369,7 +369,7 @@ def _doc_lines(d: dict[str, Any]) -> str:
         f"{d['id']}  {clip_meta(d['title']) or '(untitled)'}",
         f"    author: {clip_meta(d['author']) or '-'} · published: {d['published'] or '-'}"
         + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
-        + f" · outlets: {outlets} · {d['sentences']} sentences",
+        + f" · outlets: {outlets} · {counted(d['sentences'], 'sentence')}",
         f"    {d['source_path']}",
     ))
 

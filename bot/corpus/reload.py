@@ -37,7 +37,7 @@ from bot.corpus.frontmatter import split_front_matter
 from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import FileState, Store
 from bot.errors import UserError, failure_reason
-from bot.reply import printable_line
+from bot.reply import counted, printable_line
 
 # What to do with a file of a type a reload does not read, when it is a common mistake.
 _TYPE_HINTS = {
@@ -116,7 +116,7 @@ def counts_text(c: Mapping[str, int]) -> str:
     return (f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, "
             f"{c.get('unchanged', 0)} unchanged, {c.get('removed', 0)} removed, "
             f"{c.get('rejected', 0)} rejected"
-            + (f", {c['warnings']} warnings" if c.get("warnings") else ""))
+            + (f", {counted(c['warnings'], 'warning')}" if c.get("warnings") else ""))
 
 
 @dataclass
