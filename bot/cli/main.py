@@ -159,7 +159,7 @@ def _walk(ctx: click.Context, words: list[str]) -> tuple[click.Command | None, l
     return command, options
 
 
-@click.group(cls=BriefbotGroup)
+@click.group(cls=BriefbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH", help="SQLite database (default: see `briefbot paths`).")
 @click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
               help="Settings file (default: see `briefbot paths`).")
