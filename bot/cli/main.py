@@ -15,7 +15,7 @@ import click
 
 from bot import __version__
 from bot.cli.context import JSON_ERRORS, AppContext, echo_listing, json_errors, pass_app
-from bot.config import load_dotenv_if_present
+from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, load_dotenv_if_present
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import COUNT_KEYS, ReloadInterrupted, ReloadReport
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
@@ -178,6 +178,10 @@ def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
             raise click.BadParameter("an empty path (an unset variable?): give a path, or "
                                      "leave the option out for the default",
                                      param_hint=f"'{option}'")
+    if db is not None and db.strip() == MEMORY_DB:
+        # SQLite's in-memory name: briefbot made a file named ":memory:" in the current
+        # folder, and an in-memory database would lose everything at exit anyway.
+        raise click.BadParameter(MEMORY_DB_REFUSED, param_hint="'--db'")
     load_dotenv_if_present(config_root(choose_config(config_path).path))
     ctx.obj = AppContext(config_path, db)
 
