@@ -32,6 +32,10 @@ from bot.errors import UserError
 log = logging.getLogger(__name__)
 
 CONFIG_ENV = paths.CONFIG_ENV
+MEMORY_DB = ":memory:"  # SQLite's name for a database in memory: refused as a database path
+MEMORY_DB_REFUSED = ("\":memory:\" is not accepted: briefbot keeps its corpus, runs and "
+                     "subscriptions in a database file (an in-memory one would be lost at "
+                     "exit); give a file path, e.g. var/briefbot.db")
 
 
 def project_root() -> Path:
@@ -499,6 +503,10 @@ def _read_config(config_path: str | os.PathLike[str] | None) -> tuple[Path, dict
 def _db_path(root: Path, db: str | None, configured: str | None) -> Path:
     """`db` (from `--db`, relative to where the user typed it) wins over BRIEFBOT_DB, which
     wins over `[storage] db` (both relative to the config root)."""
+    for source, given in (("--db", db), ("BRIEFBOT_DB", os.environ.get("BRIEFBOT_DB")),
+                          ("[storage] db", configured)):
+        if given and given.strip() == MEMORY_DB:
+            raise UserError(f"{source}: {MEMORY_DB_REFUSED}")
     if db:
         return Path(db).expanduser().absolute()
     value = os.environ.get("BRIEFBOT_DB") or configured

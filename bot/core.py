@@ -46,28 +46,45 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     None when none does. Several: a `UserError` listing them (`hint`: where to see all).
     An id is matched as typed first, then in the other Unicode normalization form: a file
     name written on macOS is decomposed ("e" + U+0301 for "é"), what a terminal or chat
-    client sends is composed, and the two look the same ("café" was not found)."""
-    text = text.strip()
+    client sends is composed, and the two look the same ("café" was not found).
+    The text is stripped (a chat command's argument comes stripped), and so is an id with
+    white space at its ends (a file named " spaced .txt" is the document " spaced "), as
+    long as that matches one id only; the text exactly as typed is tried first."""
+    typed, text = text, text.strip()
     if not text:
         return None
     forms = list(dict.fromkeys(
         [text, unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)]))
-    for form in forms:
+    for form in dict.fromkeys([typed, *forms]):
         doc = store.document(form)
         if doc is not None and doc["status"] == "active":
             return form
-    ids = sorted({i for form in forms
-                  for i in store.active_ids_with_prefix(form, limit=SHOWN_CANDIDATES + 1)})
+    limit = SHOWN_CANDIDATES + 1
+    # An id with white space at its ends, stripped as the text was.
+    ids = sorted({i for form in forms for i in store.active_padded_ids(form, limit=limit)})
+    if len(ids) > 1:
+        raise UserError(f"{text!r} matches several document ids once the spaces at their ends are left "
+                        f"out: "
+                        f"{_shown_ids(ids)} — type one as it is, in quotes (see {hint})")
+    if not ids:  # an id that starts with the text (white space at its start aside)
+        ids = sorted({i for form in forms for i in [
+            *store.active_ids_with_prefix(form, limit=limit),
+            *store.active_padded_ids(form, prefix=True, limit=limit)]})
     if len(ids) == 1:
         return ids[0]
     if not ids:
         return None
-    more = " and more" if len(ids) > SHOWN_CANDIDATES else ""
-    # An id is anyone's text (a JSONL "id" of any size, with any characters): shown clipped,
-    # on one printable line, as every reply shows one.
-    shown = ", ".join(printable_line(clip_meta(i) or "") for i in ids[:SHOWN_CANDIDATES])
     raise UserError(f"{text!r} is the start of several document ids: "
-                    f"{shown}{more} — type more of it (see {hint})")
+                    f"{_shown_ids(ids)} — type more of it (see {hint})")
+
+
+def _shown_ids(ids: list[str]) -> str:
+    """Candidate ids in an error: at most SHOWN_CANDIDATES, then "and more". An id is
+    anyone's text (a JSONL "id" of any size, with any characters): shown clipped, on one
+    printable line, as every reply shows one; quoted when it has white space at its ends."""
+    more = " and more" if len(ids) > SHOWN_CANDIDATES else ""
+    return ", ".join(printable_line(clip_meta(i if i == i.strip() else f'"{i}"') or "")
+                     for i in ids[:SHOWN_CANDIDATES]) + more
 
 
 def _cited(ref: SourceRef, doc: dict[str, Any]) -> SourceRef:

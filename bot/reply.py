@@ -289,6 +289,12 @@ def date_label(published: str | None) -> str:
     return published
 
 
+def counted(n: int, noun: str, grouped: bool = False) -> str:
+    """`n` and `noun`, singular for one: "1 sentence", "2 sentences" ("1,234 ..." when
+    `grouped`). `noun` is singular and takes an "s"."""
+    return (f"{n:,}" if grouped else str(n)) + f" {noun}{'' if n == 1 else 's'}"
+
+
 ECHO_CHARS = 40  # characters of a user's unknown name or id said back to them
 
 

@@ -43,3 +43,30 @@ def test_a_folder_given_as_the_database_is_named_as_such(tmp_path: Path,
     assert res.exit_code == 1
     assert res.output == (f"Error: the database path {folder} is a folder, not a database "
                           "file: check --db, BRIEFBOT_DB or [storage] db\n")
+
+
+@pytest.mark.parametrize("value", [":memory:", " :memory: "])
+def test_an_in_memory_database_is_refused(tmp_path: Path, value: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # `briefbot --db :memory: reload` made a file named ":memory:" (and ":memory:.index/")
+    # in the current folder. It is a usage error naming the option; as BRIEFBOT_DB or
+    # [storage] db it is refused too.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BRIEFBOT_DB", raising=False)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Title\n\nThe council approved the bridge on Tuesday.\n",
+                                  encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--db", value, "reload", "--no-index", str(corpus)])
+    assert res.exit_code == 2, res.output
+    assert "Invalid value for '--db': \":memory:\" is not accepted" in res.output
+    assert "database file" in res.output
+    monkeypatch.setenv("BRIEFBOT_DB", value)
+    res = CliRunner().invoke(cli, ["reload", "--no-index", str(corpus)])
+    assert res.exit_code == 1 and "BRIEFBOT_DB: \":memory:\" is not accepted" in res.output
+    monkeypatch.delenv("BRIEFBOT_DB")
+    config = tmp_path / "b.toml"
+    config.write_text(f'[storage]\ndb = "{value}"\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--config", str(config), "sources"])
+    assert res.exit_code == 1 and "[storage] db: \":memory:\" is not accepted" in res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.toml", "corpus"]

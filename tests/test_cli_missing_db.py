@@ -62,7 +62,7 @@ def test_restore_creates_a_new_database(tmp_path: Path, how: str) -> None:
     res = (runner.invoke(cli, ["--db", str(db), *args]) if how == "--db"
            else runner.invoke(cli, args, env={"BRIEFBOT_DB": str(db)}))
     assert res.exit_code == 0, res.output
-    assert "1 documents" in res.output and "previous database" not in res.output
+    assert "1 document," in res.output and "previous database" not in res.output
     res = runner.invoke(cli, ["--db", str(db), "sources"])
     assert res.exit_code == 0 and "Ports reopen" in res.output
 

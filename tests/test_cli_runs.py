@@ -89,6 +89,6 @@ def test_status_points_to_the_run_that_lists_the_warnings(settings: Settings,
     core.close()
     line = next(x for x in status.splitlines() if "Last reload" in x)
     # (`briefbot reload` lists a warning only when its record is loaded, not again after)
-    assert "1 warnings (a field left out; `briefbot runs show 1` lists them)" in line, line
+    assert "1 warning (a field left out; `briefbot runs show 1` lists them)" in line, line
     code, _, err = invoke(settings, "runs", "show", "1")
     assert code == 0 and 'a.jsonl:1: warning — "published"' in err, err

@@ -304,7 +304,7 @@ def test_status_counts_the_last_reloads_warnings(bot: TestAdapter, core: Core,
     core.reload()
     status = text_of(bot.send("/status", admin=True))
     line = next(x for x in status.splitlines() if "Last reload" in x)
-    assert "1 warnings" in line, line
+    assert "1 warning" in line, line
 
 
 def test_timeline_without_dated_events_says_so(settings: Settings, corpus: Path) -> None:

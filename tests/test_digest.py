@@ -272,6 +272,8 @@ def test_cli_errors(seeds_db, tmp_path):
     runner = CliRunner()
     r = runner.invoke(cli, ["--db", seeds_db, "digest", "--since-last", "7"])
     assert r.exit_code != 0 and "no subscription 7" in r.output
+    # It said "see the scheduler's subscription list", naming no command.
+    assert "no subscription 7 — `briefbot schedule list` lists them" in r.output
     r = runner.invoke(cli, ["--db", seeds_db, "digest", "--only", "gossip"])
     assert r.exit_code != 0 and "unknown section" in r.output
     r = runner.invoke(cli, ["--db", seeds_db, "digest", "nope"])

@@ -149,3 +149,25 @@ def test_an_unexpected_error_on_one_page_is_that_items_problem(
     assert [o for o, _ in items] == ["added"] * 3
     assert items[1][1] == ("page not used: internal error (RuntimeError: boom); stored the "
                            "feed's own content")
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("file:///etc/passwd", "only http:// and https:// addresses can be fetched (this one is "
+                           "file:)"),
+    ("FTP://example.com/feed.xml", "only http:// and https:// addresses can be fetched (this "
+                                   "one is ftp:)"),
+    ("javascript:alert(1)", "(this one is javascript:)"),
+    # No scheme typed (a host and port reads as one to urllib): the address is asked for.
+    ("example.com/feed.xml", "give the feed's or the site's address"),
+    ("localhost:8000/feed", "give the feed's or the site's address"),
+    ("example.com:8080/feed", "give the feed's or the site's address"),
+])
+def test_another_scheme_is_named(tmp_path: Path, url: str, said: str) -> None:
+    # `briefbot fetch file:///etc/passwd` was told to "give the feed's or the site's
+    # address", as if it were none: it is told that only http(s) addresses are fetched,
+    # naming the scheme it has.
+    with pytest.raises(UserError, match="not an http\\(s\\) URL") as err:
+        check_feed_url(url)
+    assert said in str(err.value)
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), "fetch", url])
+    assert res.exit_code == 1 and said in res.output, res.output

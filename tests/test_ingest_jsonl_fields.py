@@ -109,3 +109,37 @@ def test_an_impossible_date_or_time_is_left_out_with_a_warning(tmp_path: Path,
         "bc": None, "expanded": None, "h25": None, "m61": None, "feb30": None,
         "iso": "2024-05-02", "midnight": "2024-05-02", "rfc": "2024-05-02",
         "year1": "0001-01-01"}
+
+
+def test_a_record_without_a_usable_id_is_a_warning(tmp_path: Path, corpus: Path) -> None:
+    # A record with no "id", or "" / an object / a list / a boolean as its id, was loaded
+    # as "a-<hash of its text>" without a word, though "id" is required; now a warning names
+    # the line and the id it was loaded as. Every record still loads.
+    db = tmp_path / "t.db"
+    records: list[dict[str, Any]] = [
+        {"text": TEXT}, {"id": "", "text": TEXT + " One."}, {"id": "  ", "text": TEXT + " Two."},
+        {"id": {"n": 1}, "text": TEXT + " Three."}, {"id": [1], "text": TEXT + " Four."},
+        {"id": True, "text": TEXT + " Five."}, {"id": None, "text": TEXT + " Six."},
+        {"id": "kept", "text": TEXT + " Seven."}, {"id": 42, "text": TEXT + " Eight."}]
+    (corpus / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
+                                    encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[-1].endswith("0 rejected, 7 warnings"), res.output
+    docs = sources(db)
+    assert len(docs) == len(records) and {"kept", "42"} <= set(docs)
+    made = sorted(d for d in docs if d.startswith("a-"))
+    warned = {int(w[0].rsplit(":", 1)[1]): w[1] for w in
+              (line.split(": warning — ", 1) for line in res.output.splitlines()
+               if ": warning — " in line)}
+    assert sorted(warned) == [1, 2, 3, 4, 5, 6, 7], res.output
+    assert warned[1].startswith('"id" is missing: loaded as "a-')
+    assert warned[2].startswith('"id" is empty: loaded as "a-')
+    assert warned[3].startswith('"id" is empty: loaded as "a-')
+    assert warned[4].startswith('"id" is a JSON object, expected text or a number: loaded as')
+    assert warned[5].startswith('"id" is a JSON array, expected text or a number')
+    assert warned[6].startswith('"id" is a JSON boolean, expected text or a number')
+    assert warned[7].startswith('"id" is null: loaded as "a-')
+    assert sorted(w.split('"')[3] for w in warned.values()) == made
+    data = json.loads(run(db, "reload", "--json", str(corpus)).output)
+    assert data["counts"]["warnings"] == 0  # unchanged records are not warned of again

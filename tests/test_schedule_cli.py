@@ -120,7 +120,7 @@ def test_list_shows_next_run_last_status_and_failed_slots(project: Path) -> None
     assert res.exit_code == 0, res.output
     assert "#1 daily → slack:C1 · 0 8 * * 1-5 (Europe/Berlin) · next 20" in res.output
     assert "last: posted 2024-06-20T06:00:00+00:00" in res.output
-    assert "FAILED slot 2024-06-19T06:00:00+00:00 after 4 attempt(s): HTTP 503" in res.output
+    assert "FAILED slot 2024-06-19T06:00:00+00:00 after 4 attempts: HTTP 503" in res.output
     assert "#2 daily → discord:9" in res.output and "DISABLED: channel 9 is gone" in res.output
 
     data = json.loads(run(project, "list", "--json").output)

@@ -45,6 +45,7 @@ from bot.reply import (
     clip_echo,
     clip_meta,
     command_syntax,
+    counted,
     link,
     printable_line,
     shown_link,
@@ -870,7 +871,8 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
         reply.add(Paragraph(failure))
     _add_outcomes(reply, report.outcomes, report.run_id)
     stats = router.core.store.corpus_stats()
-    reply.add(Context(f"Corpus: {stats['documents']} documents, {stats['sentences']} sentences."))
+    reply.add(Context(f"Corpus: {counted(stats['documents'], 'document')}, "
+                      f"{counted(stats['sentences'], 'sentence')}."))
     return reply
 
 
@@ -1064,7 +1066,7 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
         if run["status"] in ("ok", "with-rejections"):
             state += (f"; {c.get('added', 0)} added, {c.get('updated', 0)} updated, "
                       f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected"
-                      + (f", {c['warnings']} warnings (a field left out; `briefbot runs show "
+                      + (f", {counted(c['warnings'], 'warning')} (a field left out; `briefbot runs show "
                          f"{run['id']}` lists them)" if c.get("warnings") else ""))
         elif run["status"] == "failed":  # rolled back: nothing to count, but why
             reason = ((run.get("error") or "no reason recorded") if bot_admin

@@ -15,7 +15,7 @@ import click
 
 from bot import __version__
 from bot.cli.context import JSON_ERRORS, AppContext, echo_listing, json_errors, pass_app
-from bot.config import load_dotenv_if_present
+from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, load_dotenv_if_present
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import COUNT_KEYS, ReloadInterrupted, ReloadReport
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
@@ -30,7 +30,7 @@ from bot.paths import (
     defaults_root,
 )
 from bot.redact import shown_article_url
-from bot.reply import clip_meta, printable_line
+from bot.reply import clip_meta, counted, printable_line
 
 ARGS = "briefbot.args"  # in the click context meta: the words after `briefbot`
 
@@ -159,7 +159,7 @@ def _walk(ctx: click.Context, words: list[str]) -> tuple[click.Command | None, l
     return command, options
 
 
-@click.group(cls=BriefbotGroup)
+@click.group(cls=BriefbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH", help="SQLite database (default: see `briefbot paths`).")
 @click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
               help="Settings file (default: see `briefbot paths`).")
@@ -178,6 +178,10 @@ def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
             raise click.BadParameter("an empty path (an unset variable?): give a path, or "
                                      "leave the option out for the default",
                                      param_hint=f"'{option}'")
+    if db is not None and db.strip() == MEMORY_DB:
+        # SQLite's in-memory name: briefbot made a file named ":memory:" in the current
+        # folder, and an in-memory database would lose everything at exit anyway.
+        raise click.BadParameter(MEMORY_DB_REFUSED, param_hint="'--db'")
     load_dotenv_if_present(config_root(choose_config(config_path).path))
     ctx.obj = AppContext(config_path, db)
 
@@ -197,7 +201,7 @@ class _Progress:
         self.last = now
         rate = docs / max(now - self.started, 1e-6)
         files = f"{done:,}/{total:,} files, " if done >= 0 else ""
-        sys.stderr.write(f"\rreloading: {files}{docs:,} documents ({rate:,.0f}/s)   ")
+        sys.stderr.write(f"\rreloading: {files}{counted(docs, 'document', True)} ({rate:,.0f}/s)   ")
         sys.stderr.flush()
 
     def indexing(self, done: int, total: int) -> None:
@@ -210,7 +214,7 @@ class _Progress:
         self.last = now
         rate = done / max(now - self.index_started, 1e-6)
         share = f" ({100 * done / total:.0f}%)" if total else ""
-        sys.stderr.write(f"\rindexing: {done:,}/{total:,} sentences{share}, {rate:,.0f}/s      ")
+        sys.stderr.write(f"\rindexing: {done:,}/{counted(total, 'sentence', True)}{share}, {rate:,.0f}/s      ")
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -369,7 +373,7 @@ def _doc_lines(d: dict[str, Any]) -> str:
         f"{d['id']}  {clip_meta(d['title']) or '(untitled)'}",
         f"    author: {clip_meta(d['author']) or '-'} · published: {d['published'] or '-'}"
         + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
-        + f" · outlets: {outlets} · {d['sentences']} sentences",
+        + f" · outlets: {outlets} · {counted(d['sentences'], 'sentence')}",
         f"    {d['source_path']}",
     ))
 

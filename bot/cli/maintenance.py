@@ -26,6 +26,7 @@ from bot.corpus.storage import (
     sidecars,
 )
 from bot.errors import UserError, failure_reason
+from bot.reply import counted
 
 
 def _folder_problem(file: Path) -> str | None:
@@ -109,8 +110,8 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
     if removed:
         click.echo(f"removed {len(removed)} partial file(s) of an earlier backup to {file} "
                    f"that was interrupted: {', '.join(str(p) for p in removed)}")
-    click.echo(f"backup of {db} written to {file}: {info['documents']} documents, "
-               f"{info['sentences']} sentences, schema version {info['schema_version']}, "
+    click.echo(f"backup of {db} written to {file}: {counted(info['documents'], 'document')}, "
+               f"{counted(info['sentences'], 'sentence')}, schema version {info['schema_version']}, "
                f"{out['bytes']:,} bytes, integrity {info['integrity']}")
 
 
@@ -342,8 +343,8 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         if build_failed:
             sys.exit(1)
         return
-    click.echo(f"restored {file} into {db}: {stats['documents']} documents, "
-               f"{stats['sentences']} sentences")
+    click.echo(f"restored {file} into {db}: {counted(stats['documents'], 'document')}, "
+               f"{counted(stats['sentences'], 'sentence')}")
     if stale:
         click.echo(f"moved aside {len(stale)} file(s) that were beside {db} but could not be "
                    f"its own ({stale_why}): {', '.join(stale)}")
@@ -359,5 +360,5 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         if build_failed:
             sys.exit(1)
         return
-    click.echo("search index rebuilt" + (f" ({indexed:,} sentences)" if indexed is not None
+    click.echo("search index rebuilt" + (f" ({counted(indexed, 'sentence', True)})" if indexed is not None
                                          else ": skipped (--no-index)"))

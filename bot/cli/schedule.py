@@ -13,7 +13,7 @@ import click
 
 from bot.cli.context import ROW_ID, echo_listing, json_errors, not_blank
 from bot.errors import UserError
-from bot.reply import printable_line
+from bot.reply import counted, printable_line
 from bot.schedule.subscriptions import (
     POSTING_PLATFORMS,
     Subscription,
@@ -136,7 +136,7 @@ def _subscription_lines(it: dict[str, Any], problem: str | None) -> str:
         err = f" — {it['last_error']}" if it["last_error"] else ""
         lines.append(printable_line(f"    last: {it['last_status']} {it['last_slot']}{err}"))
     for f in it["failed_slots"]:
-        tries = f" after {f['attempts']} attempt(s)" if f["attempts"] else ""
+        tries = f" after {counted(f['attempts'], 'attempt')}" if f["attempts"] else ""
         lines.append(printable_line(
             f"    FAILED slot {f['slot']}{tries}: {f['error'] or 'unknown error'}"))
     return "\n".join(lines)

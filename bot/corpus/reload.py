@@ -37,7 +37,7 @@ from bot.corpus.frontmatter import split_front_matter
 from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import FileState, Store
 from bot.errors import UserError, failure_reason
-from bot.reply import printable_line
+from bot.reply import counted, printable_line
 
 # What to do with a file of a type a reload does not read, when it is a common mistake.
 _TYPE_HINTS = {
@@ -65,7 +65,7 @@ log = logging.getLogger(__name__)
 class Outcome:
     path: str
     outcome: str  # added | updated | unchanged | removed | rejected | warning (loaded, a field
-    # left out: JSONL)
+    # left out or no usable id: JSONL)
     reason: str | None = None
     line: int | None = None
     doc_id: str | None = None
@@ -116,7 +116,7 @@ def counts_text(c: Mapping[str, int]) -> str:
     return (f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, "
             f"{c.get('unchanged', 0)} unchanged, {c.get('removed', 0)} removed, "
             f"{c.get('rejected', 0)} rejected"
-            + (f", {c['warnings']} warnings" if c.get("warnings") else ""))
+            + (f", {counted(c['warnings'], 'warning')}" if c.get("warnings") else ""))
 
 
 @dataclass
@@ -863,7 +863,7 @@ class _Loader:
         seen: list[str] = []
         seen_set: set[str] = set()
         line_errors: list[Outcome] = []
-        line_warnings: list[Outcome] = []  # records loaded with a field left out
+        line_warnings: list[Outcome] = []  # records loaded with a field left out, or no id
         failed_ids: set[str] = set()
         pending: list[tuple[int, str, _Job, str, list[str]]] = []
         inflight: tuple[list[tuple[int, str, _Job, str, list[str]]],
@@ -985,6 +985,9 @@ class _Loader:
                 seen.append(doc_id)
                 seen_set.add(doc_id)
                 fields, warnings = _record_fields(rec)
+                id_warning = _id_warning(rec, doc_id)
+                if id_warning:
+                    warnings.insert(0, id_warning)
                 pending.append((line_no, doc_id, _Job(doc_id, text, fields=fields), rec_hash,
                                 warnings))
                 if len(pending) >= JSONL_BATCH:
@@ -1240,6 +1243,22 @@ def _record_id(rec: dict[str, Any], text: str, path: Path) -> str:
     if raw_id is None or isinstance(raw_id, (dict, list, bool)) or str(raw_id).strip() == "":
         return f"{path_text(path.stem)}-{_hash(text.encode())[:12]}"
     return str(raw_id).strip()
+
+
+def _id_warning(rec: dict[str, Any], doc_id: str) -> str | None:
+    """The warning for a JSONL record whose "id" is missing or unusable (empty, an object, a
+    list, a boolean): the record loads under the id `_record_id` made, which is said."""
+    raw_id = rec.get("id")
+    if raw_id is None:
+        why = "missing" if "id" not in rec else "null"
+    elif isinstance(raw_id, (dict, list, bool)):
+        why = f"a JSON {_JSON_TYPES[type(raw_id)]}, expected text or a number"
+    elif str(raw_id).strip() == "":
+        why = "empty"
+    else:
+        return None
+    return (f"\"id\" is {why}: loaded as {json.dumps(doc_id, ensure_ascii=False)}, made of"
+            " the file's name and the text (it changes when the text does)")
 
 
 def _given_id(raw: bytes) -> tuple[str | None, bool]:

@@ -66,6 +66,8 @@ def _process_exists(pid: int) -> bool:
 log = logging.getLogger(__name__)
 
 BASELINE_VERSION = 1  # the schema written by 7327a2a (and every build before versioning)
+# The characters str.strip() takes off (white space), for SQLite's trim().
+_WHITE_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _SENTENCE_COLUMNS = ("id", "doc_id", "position", "paragraph", "kind", "text", "key")
 
 
@@ -1063,6 +1065,20 @@ class Store:
         return [r[0] for r in self.db.execute(
             "select id from documents where id >= ? and id < ? and status = 'active'"
             " order by id limit ?", [prefix, prefix + "\U0010ffff", limit]).fetchall()]
+
+    def active_padded_ids(self, stripped: str, prefix: bool = False,
+                          limit: int = 11) -> list[str]:
+        """Ids of active documents with white space at their start or end (a file named
+        " spaced .txt" is the document " spaced ") that are `stripped` once it is stripped
+        off (`prefix`: that start with it once the white space at their start is), in id
+        order. A scan of the ids: for a lookup that found no id as typed."""
+        match = ("ltrim(id, :ws) >= :s and ltrim(id, :ws) < :s || :top" if prefix
+                 else "trim(id, :ws) = :s")
+        return [r[0] for r in self.db.execute(
+            "select id from documents where status = 'active' and id <> trim(id, :ws)"
+            f" and {match} order by id limit :limit",
+            {"ws": _WHITE_SPACE, "s": stripped, "top": "\U0010ffff",
+             "limit": limit}).fetchall()]
 
     def documents_by_ids(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         ids = list(dict.fromkeys(doc_ids))

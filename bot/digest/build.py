@@ -341,7 +341,7 @@ def since_last(store: Store, subscription: str) -> tuple[str | None, tuple[int |
     when it never posted: everything is new, and the digest says no "since"."""
     exists, last = store.subscription_last_post(subscription)
     if not exists:
-        raise UserError(f"no subscription {subscription} — see the scheduler's subscription list")
+        raise UserError(f"no subscription {subscription} — `briefbot schedule list` lists them")
     if not last or not last.get("built_at"):
         return None, None
     after = last.get("seen_seq")

@@ -52,7 +52,7 @@ from bot.feeds.urls import (
     shown_url,
     split_url,
 )
-from bot.reply import clip_meta, link, printable_line
+from bot.reply import clip_echo, clip_meta, link, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,14 @@ def check_feed_url(url: str) -> str:
         _ = parts.port  # raises on a port out of range or not a number
     except ValueError as exc:  # that, or an unclosed IPv6 bracket
         raise UserError(f"not a valid URL: {shown!r} ({str(exc).replace(url, shown)})") from exc
-    if parts.scheme.lower() not in ("http", "https"):
+    # A scheme typed as such (`file:///etc/passwd`, `ftp://…`): an address, but not one
+    # briefbot fetches. `example.com:8080/feed` and `localhost:8000` read as a scheme too.
+    scheme = parts.scheme if "." not in parts.scheme and not re.match(
+        r"\d", url[len(parts.scheme) + 1:]) else ""
+    if scheme and scheme.lower() not in ("http", "https"):
+        raise UserError(f"not an http(s) URL: {shown!r} — only http:// and https:// "
+                        f"addresses can be fetched (this one is {clip_echo(scheme)}:)")
+    if scheme.lower() not in ("http", "https"):
         raise UserError(f"not an http(s) URL: {shown!r} — give the feed's or the site's "
                         "address, e.g. https://example.com/feed.xml")
     if not parts.hostname:

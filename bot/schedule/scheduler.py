@@ -72,7 +72,15 @@ from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still impo
 )
 from bot.digest.definitions import load_definition
 from bot.errors import EmptyCorpus, UserError
-from bot.reply import Context, Paragraph, Reply, command_syntax, reply_from_json, reply_to_json
+from bot.reply import (
+    Context,
+    Paragraph,
+    Reply,
+    command_syntax,
+    counted,
+    reply_from_json,
+    reply_to_json,
+)
 from bot.schedule.delivery import (
     NOT_FOUND_HOURS,
     NOT_FOUND_SLOTS,
@@ -819,7 +827,7 @@ class BriefingScheduler:
                 return await self._finish(sub, key, "posted", None)
             if attempt == cfg.max_attempts:
                 return await self._finish(
-                    sub, key, "failed", f"{error} (gave up after {attempts} attempts)")
+                    sub, key, "failed", f"{error} (gave up after {counted(attempts, 'attempt')})")
             log.warning("subscription #%s slot %s: attempt %d failed (%s); retrying in %.3g s"
                         "%s", sub.id, key, attempt, error, delay,
                         f" from part {progress.posted + 1}" if progress.posted else "")
