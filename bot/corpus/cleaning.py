@@ -618,6 +618,12 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
 
     kept: list[Line] = []
     for ln, md_heading in body:
+        if (sign := embed_signature(ln)) is not None:
+            # the post's own text, if any, stays (a quotation); its signature goes
+            dropped.append((sign.group().strip(), "embed signature"))
+            ln = ln[:sign.start()].rstrip()
+            if not ln:
+                continue
         if is_chrome(ln):
             rest = article_text_of_chrome_line(ln)
             if rest is None:
@@ -671,6 +677,20 @@ DATE_LINE = re.compile(
     rf"|\d{{4}}-\d{{2}}-\d{{2}})(?:[ ,T]+\d{{1,2}}:\d{{2}}.*)?$",
     re.I,
 )
+# An embedded post's signature at the end of its text: "— Kyle Hopkins (@kylehopkinsAK) March
+# 13, 2016", after the post's picture link ("pic.twitter.com/E5iob9mt3U"). The embed's, not
+# the article's: its date is when the post was made, no date of an event the article tells.
+_EMBED_SIGNATURE = re.compile(
+    rf"\s*(?:(?:https?://)?pic\.twitter\.com/\w+\s*)?(?:[—–]|-{{1,2}})\s*[^—–()@]{{1,80}}?"
+    rf"\s*\(@\w{{1,15}}\)\s*(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?"
+    rf"\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\s*$", re.I)
+
+
+def embed_signature(text: str) -> re.Match[str] | None:
+    """The signature of an embedded post ending `text` (`_EMBED_SIGNATURE`), if any."""
+    return _EMBED_SIGNATURE.search(text) if "(@" in text else None
+
+
 _BYLINE_LEAD = re.compile(r"^(?:by|written by|author)\s*:?\s+", re.I)
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:van|von|de|der|da|di|du|al|bin|el|la|le)$)")
 _HONORIFIC = re.compile(r"^(?:prof|dr|mr|mrs|ms|sir|dame|rev|gen|col|capt|sen|rep)\.?(?=[A-Z]|$)", re.I)
