@@ -36,6 +36,7 @@ from bot.digest.summarize import (
     Unit,
     Weights,
     restatements,
+    restore_opening_quote,
     score_units,
     summarize,
     trim_discourse,
@@ -1236,7 +1237,7 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
             if units[i].doc not in items[dup].citations:
                 items[dup].citations.append(units[i].doc)
             continue
-        text = units[i].text
+        text = restore_opening_quote(units[i].text)
         if not _fits(used, text, max_words):
             continue
         used += len(text.split()) + 1
