@@ -135,3 +135,94 @@ def test_a_quotations_attribution_beside_it_is_kept() -> None:
     assert [s.text for s in article.sentences] == [
         "\"We will win the war before winter comes.\" — Vladimir Putin",
         "The talks failed on Monday after three hours, officials said."]
+
+
+# Photo captions: a line ending with a photo credit, or one that is only a credit.
+CAPTIONS = [
+    "(Courtesy of the U.S. State Department)",
+    "The real U.S. Embassy in Ghana. (Courtesy of the State Department)",
+    "Exterior of the embassy in Accra, Ghana (U.S. Department of State photo)",
+    "Rescuers search the rubble in Gaza City. (AP Photo/Abdel Kareem Hana)",
+    "Protesters march in Paris on Saturday. (Photo: Jane Doe/USA TODAY)",
+    "Protesters march in Paris on Saturday. Photo credit: Jane Doe",
+    "Protesters march in Paris on Saturday. (Jane Doe/AFP via Getty Images)",
+    "A man walks past a damaged building in Kyiv, Ukraine, June 3, 2024. REUTERS/Ivan Petrenko",
+    "Rex, one of the kennel's sled dogs, was hurt. (Ann Lee Kennels) (Ann Lee Kennels)",
+    "This undated photo shows Rex, a dog hurt on Saturday,... (Associated Press)",
+]
+# Brackets and credit words in an article's sentences.
+NOT_CAPTIONS = [
+    "ANCHORAGE, Alaska (AP) — A man was arrested in a Yukon River village.",
+    "The minister met officials of the Ghana Police Force (GPF).",
+    "The agency released the photos on Monday, courtesy of a leak.",
+    "Courtesy calls were made to the embassy on Monday.",
+    "He posted a photo of the flag on Facebook.",
+    "The war began in 2022 (Russia invaded Ukraine).",
+    "The talks failed, the minister said. (Reuters)",
+    "MOSCOW/SEOUL, June 19 (Reuters) – Russian President Vladimir Putin has signed a pact.",
+    "The photos show the damage, officials said.",
+]
+
+KENNEL = """Snowmobile hits sled dog teams near Nulato
+
+Ann Lee Kennels Rex, one of the kennel's sled dogs, was killed by a snowmobile. (Ann Lee \
+Kennels)
+
+A man drove a snowmobile into the dog teams of two mushers near Nulato on Saturday, race \
+officials said.
+
+Troopers arrested the driver late on Saturday morning in the village of Nulato, race officials \
+said.
+
+The fake clinic outside Nulato. (Courtesy of the Alaska State Troopers)
+"""
+
+KENNEL_2 = """Driver arrested after snowmobile hits Iditarod dog teams
+
+A man drove a snowmobile into the dog teams of two mushers near Nulato on Saturday, troopers \
+said.
+
+The driver was arrested late on Saturday morning in the village of Nulato, troopers said.
+
+The village of Nulato on the Yukon River. (Courtesy of the Alaska State Troopers)
+"""
+
+
+def test_a_photo_captions_line_is_chrome() -> None:
+    from bot.corpus.cleaning import is_caption_line
+
+    for line in CAPTIONS:
+        assert is_caption_line(line), line
+        assert is_chrome(line), line
+    for line in NOT_CAPTIONS:
+        assert not is_caption_line(line), line
+        assert not is_chrome(line), line
+
+
+def test_photo_captions_are_no_development_person_or_evidence(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    """news_dev: "(Courtesy of the U.S. State Department)" was the Accra story's only key
+    development at 30 words, and Who's who listed "Husky Homestead Nash, Jeff King" from a
+    caption credited to "(Jeff King Husky Homestead)"."""
+    world = build_claim_world(settings, store, corpus, {"a.txt": KENNEL, "b.txt": KENNEL_2})
+    texts = [s["text"] for s in store.sentences(kind="body")]
+    assert not [t for t in texts if "Courtesy" in t or "Rex" in t], texts
+    digest = build_digest(store, settings)
+    items = [it.text for sec in digest.sections for it in sec.items]
+    assert items and not [t for t in items if "Courtesy" in t or "Rex" in t], items
+    result = ask_claim(world, "The Alaska State Troopers photographed the village of Nulato")
+    assert not [e.sentence for e in result.evidence if "Courtesy" in e.sentence], result.evidence
+
+
+def test_a_caption_credit_stored_before_is_not_briefed(tmp_path: Path, settings: Settings) -> None:
+    store, _ = store_of_documents(tmp_path / "old.db", {
+        "embassy": ["A fake U.S. embassy in Accra issued visas for a decade, the State "
+                    "Department said on Friday.",
+                    "Fake passports and documents were seized in the raids.",
+                    "(Courtesy of the U.S. State Department)"]})
+    try:
+        digest = build_digest(store, settings, words=30)
+        items = [it.text for sec in digest.sections for it in sec.items]
+        assert not [t for t in items if "Courtesy" in t], items
+    finally:
+        store.close()

@@ -254,10 +254,79 @@ def is_credit_line(line: str, sign_off: bool = True) -> bool:
     return True
 
 
+# Photo captions: a caption's line ends with who took or gave the picture, in brackets or as
+# its last sentence: "(Courtesy of the U.S. State Department)", "(Photo: Ann Lee/Reuters)",
+# "(AP Photo/Jae C. Hong)", "(U.S. Department of State photo)", "Photo credit: Ann Lee",
+# "REUTERS/Ann Lee", "Getty Images". The caption is the site's, not the article's text (a
+# picture described, a name of a photographer or agency taken for a person or a source).
+_PICTURE = r"(?:photo(?:graph)?s?|pictures?|pics?|images?|screen ?(?:shot|grab)s?|footage)"
+_CAPTION_CREDIT = re.compile(
+    rf"(?:(?:photo|picture|image)\s+)?courtesy(?:\s+of)?\s+(?P<a>.+)"  # (Photo) courtesy of X
+    rf"|(?P<b>.+?),?\s+courtesy"  # X courtesy
+    rf"|{_PICTURE}(?:\s+(?:credit|source)s?)?\s*(?::|/|\s(?:by|from|via)\s)\s*(?P<c>.+)"
+    rf"|(?P<d>.+?)\s+(?:(?:file|handout|staff|pool)\s+)?{_PICTURE}(?:\s*/\s*(?P<e>.+))?"
+    rf"|(?P<f>[^/]+?)\s*/\s*(?P<g>[^/]+)",  # REUTERS/Ann Lee, Ann Lee/AFP via Getty Images
+    re.I)
+
+
+def _is_caption_credit(text: str, bare_names: bool = False) -> bool:
+    """Whether `text` (a bracket's content or a sentence) is only a photo credit: a credit
+    word (courtesy, photo, image …) and names, or an agency in capitals and a name around a
+    slash. `bare_names`: names alone count too ("Associated Press", in brackets after a
+    caption's last sentence)."""
+    s = text.strip().rstrip(".").strip()
+    if not s or len(s) > 120:
+        return False
+    m = _CAPTION_CREDIT.fullmatch(s)
+    if m is not None:
+        parts = [g.replace("/", " ").replace(" via ", " and ") for g in m.groups() if g]
+        if all(_names_only(g, 12) for g in parts):
+            return True
+    # Names alone: of two words or more, not a wire's tag after its text ("… said. (Reuters)")
+    return bare_names and len(s.split()) > 1 and "/" not in s and _names_only(s, 6)
+
+
+def _trailing_brackets(line: str) -> tuple[str, list[str]]:
+    """The line's text before its trailing bracketed parts, and those parts (last first)."""
+    rest = line.rstrip()
+    parts: list[str] = []
+    while rest.endswith(")"):
+        depth = 0
+        for k in range(len(rest) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(rest[k], 0)
+            if depth == 0:
+                break
+        else:
+            break
+        parts.append(rest[k + 1:-1])
+        rest = rest[:k].rstrip()
+    return rest, parts
+
+
+@functools.lru_cache(maxsize=8192)
+def is_caption_line(line: str) -> bool:
+    """A photo caption's line: one ending with a photo credit (`_is_caption_credit`), in
+    brackets ("Fake passports seized in the raids. (Courtesy of the U.S. State Department)",
+    "Exterior of the embassy (U.S. Department of State photo)") or as its last sentence
+    ("… in Kyiv, June 3, 2024. REUTERS/Ann Lee"), or a line that is only one. Names alone in
+    brackets close a caption too when its text ends a sentence before them ("… was killed
+    by a snowmobile. (Jeff King Husky Homestead)"; "…,... (Associated Press)"): in an
+    article's text a bracket after the full stop is no part of a sentence."""
+    s = _strip_bullet(line.strip())
+    rest, brackets = _trailing_brackets(s.rstrip(". ") if s.endswith(").") else s)
+    if brackets:
+        ended = not rest or bool(_TERMINAL_SENTENCE.search(rest)) or rest.endswith((",", ";"))
+        if all(_is_caption_credit(b, bare_names=ended) for b in brackets):
+            return True
+    pieces = [p for p in _SENTENCE_GAP.split(s) if p.strip()]
+    return bool(pieces) and _is_caption_credit(pieces[-1]) and (
+        len(pieces) > 1 or len(s) <= 120)
+
+
 def is_chrome(line: str) -> bool:
     """A whole line of site chrome; a line of several chrome items ("Share | Tweet") too;
-    a credit line (`is_credit_line`)."""
-    if _CHROME.fullmatch(_key(line)) or is_credit_line(line):
+    a credit line (`is_credit_line`); a photo caption's line (`is_caption_line`)."""
+    if _CHROME.fullmatch(_key(line)) or is_credit_line(line) or is_caption_line(line):
         return True
     if not any(sep in line for sep in "|·•/"):
         return False
@@ -549,6 +618,12 @@ def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> 
 
     kept: list[Line] = []
     for ln, md_heading in body:
+        if (sign := embed_signature(ln)) is not None:
+            # the post's own text, if any, stays (a quotation); its signature goes
+            dropped.append((sign.group().strip(), "embed signature"))
+            ln = ln[:sign.start()].rstrip()
+            if not ln:
+                continue
         if is_chrome(ln):
             rest = article_text_of_chrome_line(ln)
             if rest is None:
@@ -602,6 +677,20 @@ DATE_LINE = re.compile(
     rf"|\d{{4}}-\d{{2}}-\d{{2}})(?:[ ,T]+\d{{1,2}}:\d{{2}}.*)?$",
     re.I,
 )
+# An embedded post's signature at the end of its text: "— Kyle Hopkins (@kylehopkinsAK) March
+# 13, 2016", after the post's picture link ("pic.twitter.com/E5iob9mt3U"). The embed's, not
+# the article's: its date is when the post was made, no date of an event the article tells.
+_EMBED_SIGNATURE = re.compile(
+    rf"\s*(?:(?:https?://)?pic\.twitter\.com/\w+\s*)?(?:[—–]|-{{1,2}})\s*[^—–()@]{{1,80}}?"
+    rf"\s*\(@\w{{1,15}}\)\s*(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?"
+    rf"\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\s*$", re.I)
+
+
+def embed_signature(text: str) -> re.Match[str] | None:
+    """The signature of an embedded post ending `text` (`_EMBED_SIGNATURE`), if any."""
+    return _EMBED_SIGNATURE.search(text) if "(@" in text else None
+
+
 _BYLINE_LEAD = re.compile(r"^(?:by|written by|author)\s*:?\s+", re.I)
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:van|von|de|der|da|di|du|al|bin|el|la|le)$)")
 _HONORIFIC = re.compile(r"^(?:prof|dr|mr|mrs|ms|sir|dame|rev|gen|col|capt|sen|rep)\.?(?=[A-Z]|$)", re.I)

@@ -25,7 +25,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.corpus.article import copy_relations
-from bot.corpus.cleaning import is_credit_line
+from bot.corpus.cleaning import embed_signature, is_caption_line, is_credit_line
 from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
@@ -36,6 +36,7 @@ from bot.digest.summarize import (
     Unit,
     Weights,
     restatements,
+    restore_opening_quote,
     score_units,
     summarize,
     trim_discourse,
@@ -93,10 +94,13 @@ _CHROME_LOWER = re.compile(CHROME.pattern)  # the same, on lower-cased text (thr
 
 
 def is_chrome(text: str) -> bool:
-    """Site chrome, or a wire credit line ("(Reporting by …; Editing by …)", "-- AP"): one
-    stored by a reload before cleaning dropped them (its file unchanged since, it is not read
-    again) is still never briefed."""
-    return bool(_CHROME_LOWER.search(text.lower())) or is_credit_line(text)
+    """Site chrome, a wire credit line ("(Reporting by …; Editing by …)", "-- AP") or a photo
+    caption's credit ("(Courtesy of the U.S. State Department)", `is_caption_line`), or a
+    sentence ending with an embedded post's signature ("— Ann Lee (@annlee) March 13, 2016",
+    `embed_signature`): one stored by a reload before cleaning dropped them (its file
+    unchanged since, it is not read again) is still never briefed."""
+    return (bool(_CHROME_LOWER.search(text.lower())) or is_credit_line(text)
+            or is_caption_line(text) or embed_signature(text) is not None)
 
 
 # ------------------------------------------------------------------ the digest (plain data)
@@ -1233,7 +1237,7 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
             if units[i].doc not in items[dup].citations:
                 items[dup].citations.append(units[i].doc)
             continue
-        text = units[i].text
+        text = restore_opening_quote(units[i].text)
         if not _fits(used, text, max_words):
             continue
         used += len(text.split()) + 1

@@ -189,14 +189,32 @@ def speculative(text: str) -> bool:
     return bool(_SPECULATIVE.search(_TRAILING_GUESS.sub("", text)))
 
 
+def restore_opening_quote(text: str) -> str:
+    """A sentence whose quotation opened in the sentence before it ('"I'm really bad.' then
+    'Someone tried to kill me with a snowmachine," she said …'), shown on its own with its
+    opening quotation mark restored: its first straight quotation mark closes a quotation
+    (right after a letter or punctuation, not a digit's inch mark, and before no letter or
+    digit) and it holds an odd number of them; or a closing curly one comes before any
+    opening one. Other sentences are returned as they are."""
+    i = text.find('"')
+    if (i > 0 and text.count('"') % 2 == 1 and not text[i - 1].isspace()
+            and not text[i - 1].isdigit() and not text[i + 1:i + 2].isalnum()):
+        return '"' + text
+    j = text.find("”")
+    if j > 0 and "“" not in text[:j] and text.count("”") > text.count("“"):
+        return "“" + text
+    return text
+
+
 def trim_discourse(text: str) -> str:
     """Drop a leading discourse marker ("Also, ", "In fact, ", "However, ") and capitalise
-    what follows; the rest of the sentence stays verbatim."""
+    what follows; the rest of the sentence stays verbatim, but for a quotation's opening
+    mark left in the sentence before (`restore_opening_quote`)."""
     m = _DISCOURSE.match(text)
     if not m:
-        return text
+        return restore_opening_quote(text)
     rest = text[m.end():]
-    return rest[:1].upper() + rest[1:]
+    return restore_opening_quote(rest[:1].upper() + rest[1:])
 
 
 def attributed(text: str) -> bool:
