@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from bot.corpus.cleaning import is_chrome
 from bot.corpus.storage import Store
@@ -226,3 +228,15 @@ def test_a_caption_credit_stored_before_is_not_briefed(tmp_path: Path, settings:
         assert not [t for t in items if "Courtesy" in t], items
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("line", ["CNN / MSNBC News Alert", "Kyiv / Moscow talks resume",
+                                  "Yes / No: The Vote Explained"])
+def test_a_title_with_a_spaced_slash_is_no_photo_credit(line: str) -> None:
+    # "REUTERS/Ann Lee" is a credit; words around a spaced slash are a headline's: CheckThat's
+    # verified claim "CNN / MSNBC News Alert" (title and text) lost every line to cleaning
+    # and was rejected, "no article text left after cleaning".
+    from bot.corpus.cleaning import is_caption_line
+
+    assert not is_caption_line(line)
+    assert is_caption_line("REUTERS/Ann Lee")

@@ -265,7 +265,7 @@ _CAPTION_CREDIT = re.compile(
     rf"|(?P<b>.+?),?\s+courtesy"  # X courtesy
     rf"|{_PICTURE}(?:\s+(?:credit|source)s?)?\s*(?::|/|\s(?:by|from|via)\s)\s*(?P<c>.+)"
     rf"|(?P<d>.+?)\s+(?:(?:file|handout|staff|pool)\s+)?{_PICTURE}(?:\s*/\s*(?P<e>.+))?"
-    rf"|(?P<f>[^/]+?)\s*/\s*(?P<g>[^/]+)",  # REUTERS/Ann Lee, Ann Lee/AFP via Getty Images
+    rf"|(?P<f>[^/]+?\S)/(?P<g>\S[^/]*)",  # REUTERS/Ann Lee, Ann Lee/AFP via Getty Images
     re.I)
 
 
