@@ -269,15 +269,27 @@ _CAPTION_CREDIT = re.compile(
     re.I)
 
 
-def _is_caption_credit(text: str, bare_names: bool = False) -> bool:
+def _is_caption_credit(text: str, bare_names: bool = False, bracketed: bool = True) -> bool:
     """Whether `text` (a bracket's content or a sentence) is only a photo credit: a credit
     word (courtesy, photo, image …) and names, or an agency in capitals and a name around a
     slash. `bare_names`: names alone count too ("Associated Press", in brackets after a
-    caption's last sentence)."""
+    caption's last sentence). Not `bracketed` (a sentence or a line of its own), names and a
+    picture word ("Marilyn Monroe Funeral Photograph") or names around a slash
+    ("McDonald's/WalMart Application") are a headline's, not a credit, unless one side of
+    the slash is an agency's one word in capitals ("REUTERS/Ann Lee", "Ann Lee/AFP via Getty
+    Images"): CheckThat's verified claims' titles were dropped as captions."""
     s = text.strip().rstrip(".").strip()
     if not s or len(s) > 120:
         return False
     m = _CAPTION_CREDIT.fullmatch(s)
+    if m is not None and not bracketed and not (m.group("a") or m.group("b") or m.group("c")):
+        f, g = (m.group("f") or "").split(), (m.group("g") or "").split()
+        # (the agency's word and a name of three words at most: not "HIV/AIDS" ending a
+        # headline, nor "FDA/Facebook Donations for National Hunger Awareness Month")
+        if not (len(f) == 1 and f[0].isupper() and len(g) <= 3
+                or g and g[0].isupper() and len(g[0]) > 1 and len(f) <= 3
+                and (len(g) == 1 or g[1:2] == ["via"])):
+            m = None
     if m is not None:
         parts = [g.replace("/", " ").replace(" via ", " and ") for g in m.groups() if g]
         if all(_names_only(g, 12) for g in parts):
@@ -319,7 +331,7 @@ def is_caption_line(line: str) -> bool:
         if all(_is_caption_credit(b, bare_names=ended) for b in brackets):
             return True
     pieces = [p for p in _SENTENCE_GAP.split(s) if p.strip()]
-    return bool(pieces) and _is_caption_credit(pieces[-1]) and (
+    return bool(pieces) and _is_caption_credit(pieces[-1], bracketed=False) and (
         len(pieces) > 1 or len(s) <= 120)
 
 
