@@ -224,7 +224,6 @@ def _names_only(text: str, max_words: int) -> bool:
     return bool(names) and all(w[0].isupper() or w.lower() in _CREDIT_JOINERS for w in words)
 
 
-@functools.lru_cache(maxsize=8192)
 def is_credit_line(line: str, sign_off: bool = True) -> bool:
     """A line (or sentence) that is only a credit: who reported, wrote, edited or compiled
     the piece, each role followed by names ("(Reporting by Ann Lee; Editing by Tom Hart)",
@@ -233,6 +232,17 @@ def is_credit_line(line: str, sign_off: bool = True) -> bool:
     Press"); or a press contact ("Contact: …"). Chrome: never a development or evidence.
     `sign_off=False`: not a sign-off, for a sentence among others on its line, where a dash
     and a name may be a quotation's attribution ("'We will win.' — Vladimir Putin")."""
+    # (only where one can hold: a credit's "by", a contact's word or a sign-off's dash; a
+    # digest reads every sentence of its window through `is_chrome`)
+    low = line.lower()
+    if "by" not in low and "contact" not in low and not line.strip().startswith(_DASHES):
+        return False
+    return _credit_line(line, sign_off)
+
+
+@functools.lru_cache(maxsize=8192)
+def _credit_line(line: str, sign_off: bool) -> bool:
+    """`is_credit_line`, once a credit can hold."""
     s = line.strip()
     if (sign := _SIGN_OFF.fullmatch(s)) is not None:
         return sign_off and _names_only(sign.group(1), 5)
@@ -315,7 +325,6 @@ def _trailing_brackets(line: str) -> tuple[str, list[str]]:
     return rest, parts
 
 
-@functools.lru_cache(maxsize=8192)
 def is_caption_line(line: str) -> bool:
     """A photo caption's line: one ending with a photo credit (`_is_caption_credit`), in
     brackets ("Fake passports seized in the raids. (Courtesy of the U.S. State Department)",
@@ -324,6 +333,20 @@ def is_caption_line(line: str) -> bool:
     brackets close a caption too when its text ends a sentence before them ("… was killed
     by a snowmobile. (Jeff King Husky Homestead)"; "…,... (Associated Press)"): in an
     article's text a bracket after the full stop is no part of a sentence."""
+    # (only where one can hold: a bracket, a slash or a word of pictures)
+    low = line.lower()
+    if ")" not in line and "/" not in line and not any(w in low for w in _CAPTION_WORDS):
+        return False
+    return _caption_line(line)
+
+
+_DASHES = ("-", "–", "—")
+_CAPTION_WORDS = ("courtesy", "photo", "pic", "image", "screen", "footage")
+
+
+@functools.lru_cache(maxsize=8192)
+def _caption_line(line: str) -> bool:
+    """`is_caption_line`, once a caption's credit can hold."""
     s = _strip_bullet(line.strip())
     rest, brackets = _trailing_brackets(s.rstrip(". ") if s.endswith(").") else s)
     if brackets:

@@ -99,21 +99,8 @@ def is_chrome(text: str) -> bool:
     sentence ending with an embedded post's signature ("— Ann Lee (@annlee) March 13, 2016",
     `embed_signature`): one stored by a reload before cleaning dropped them (its file
     unchanged since, it is not read again) is still never briefed."""
-    low = text.lower()
-    if _CHROME_LOWER.search(low):
-        return True
-    # (each check only where it can hold, as a briefing reads every sentence of its window:
-    # a credit needs "by", "contact" or a sign-off's dash; a caption's credit a bracket, a
-    # slash or a word of pictures; an embed's signature "(@")
-    return ((("by" in low or "contact" in low or text.lstrip().startswith(_DASHES))
-             and is_credit_line(text))
-            or ((")" in text or "/" in text or any(w in low for w in _CAPTION_WORDS))
-                and is_caption_line(text))
-            or embed_signature(text) is not None)
-
-
-_DASHES = ("-", "–", "—")
-_CAPTION_WORDS = ("courtesy", "photo", "pic", "image", "screen", "footage")
+    return (bool(_CHROME_LOWER.search(text.lower())) or is_credit_line(text)
+            or is_caption_line(text) or embed_signature(text) is not None)
 
 
 # ------------------------------------------------------------------ the digest (plain data)
