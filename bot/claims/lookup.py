@@ -318,8 +318,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             return False
         word = m.group(1)
         if word not in opening_names:
-            opening_names[word] = _written_as(re.compile(r"\b" + re.escape(word) + r"\b",
-                                                         re.IGNORECASE), texts)
+            opening_names[word] = _word_written_as_name(word, texts)
         return opening_names[word]
 
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
@@ -929,10 +928,15 @@ def _recased_from(analysis: Analysis, texts: list[str]) -> Analysis:
     for i, w in enumerate(words):
         if i == 0 or w.stop or not w.orig.isalpha() or w.orig[:1].isupper():
             continue
-        if _written_as(re.compile(r"(?i)\b" + re.escape(w.lower) + r"\b"), texts):
+        if _word_written_as_name(w.lower, texts):
             words[i] = replace(w, orig=w.orig[:1].upper() + w.orig[1:])
             changed = True
     return Analysis(words, analysis.concepts) if changed else analysis
+
+
+def _word_written_as_name(word: str, texts: list[str]) -> bool:
+    """`_written_as` for the whole word, in any case ("putin" in "… Vladimir Putin …")."""
+    return _written_as(re.compile(r"(?i)\b" + re.escape(word) + r"\b"), texts)
 
 
 def _written_as_name(unit: Unit, texts: list[str]) -> bool:
