@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,14 +53,15 @@ def test_counts_each_side_names_are_compared_by_the_slots_alone():
                              "3rd vote on Tuesday, the mayor said.", None) is None
 
 
-def test_the_development_is_disputed_by_the_other_toll(store: Store, settings: Settings,
-                                                        corpus: Path):
+def _kessel_digest(store: Store, settings: Settings, corpus: Path, third: str
+                   ) -> tuple[Any, dict[int, str], Any, Any]:
+    """The digest of three Kessel blast reports (BLAST, a restatement, `third`): it, its
+    sources' numbers, its key developments and the "killed 12 people" development."""
     texts = [
         f"{BLAST} The market was crowded with shoppers.",
         "A bomb blast in the market of Kessel killed 12 people on Tuesday, the police said. "
         "Shops stayed closed on Wednesday.",
-        "The bomb blast in the market of Kessel on Tuesday killed 15, police said. Two of the "
-        "wounded died in hospital.",
+        third,
     ]
     records = [{"id": f"k{n}", "title": f"Kessel blast {n}", "outlet": f"Outlet {n}",
                 "published": "2024-05-08", "text": t} for n, t in enumerate(texts)]
@@ -71,6 +73,14 @@ def test_the_development_is_disputed_by_the_other_toll(store: Store, settings: S
     kd = d.section("key-developments")
     assert kd is not None
     blast = next(i for i in kd.items if "killed 12 people" in i.text)
+    return d, number, kd, blast
+
+
+def test_the_development_is_disputed_by_the_other_toll(store: Store, settings: Settings,
+                                                        corpus: Path):
+    d, number, kd, blast = _kessel_digest(
+        store, settings, corpus, "The bomb blast in the market of Kessel on Tuesday killed 15, "
+        "police said. Two of the wounded died in hospital.")
     assert sorted(number[c] for c in blast.citations) == ["k0", "k1"], blast
     assert blast.note == "2 sources; disputed by 1 source", blast
     watch = d.section("to-watch")
@@ -141,23 +151,9 @@ def test_outcome_states_of_counts() -> None:
 
 def test_the_development_is_disputed_by_a_count_of_the_dead(store: Store, settings: Settings,
                                                             corpus: Path) -> None:
-    texts = [
-        f"{BLAST} The market was crowded with shoppers.",
-        "A bomb blast in the market of Kessel killed 12 people on Tuesday, the police said. "
-        "Shops stayed closed on Wednesday.",
-        "The bomb blast in the market of Kessel on Tuesday left 15 dead, police said. Two of the "
-        "wounded died in hospital.",
-    ]
-    records = [{"id": f"k{n}", "title": f"Kessel blast {n}", "outlet": f"Outlet {n}",
-                "published": "2024-05-08", "text": t} for n, t in enumerate(texts)]
-    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
-                                    encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    d = build_digest(store, settings)
-    number = {s.number: s.doc_id for s in d.sources}
-    kd = d.section("key-developments")
-    assert kd is not None
-    blast = next(i for i in kd.items if "killed 12 people" in i.text)
+    d, number, kd, blast = _kessel_digest(
+        store, settings, corpus, "The bomb blast in the market of Kessel on Tuesday left 15 "
+        "dead, police said. Two of the wounded died in hospital.")
     assert blast.note == "2 sources; disputed by 1 source", blast  # was "2 sources"
     # Once: the rival account, picked as a development of its own, is listed under it (its
     # better-supported account stated the first development again).
