@@ -71,6 +71,7 @@ from bot.text.stance import (
     names_only,
     parse_claim,
     reverse_coverage,
+    roles_reversed,
     sentence_features,
     verdict,
     weekday_date_terms,
@@ -113,6 +114,7 @@ CLOSEST = 3  # closest sentences shown beside a not-found answer
 CLOSEST_REASON = "closest match; does not confirm the claim"
 # A sentence that lacks the claim's leading name and names someone else (`_lead_word`).
 ANOTHER_ACTOR = "about someone else"
+ROLES_REVERSED = "the other way round: who did it and to whom are swapped"
 NO_WORDS = "the claim has no words to look up"
 NAMES_ONLY = ("that names things but claims nothing about them; say who did what, e.g. "
               "\"Putin visited North Korea\"")
@@ -422,6 +424,14 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if may_state and reader is not None:
         _cross_support(copies, reader, plain, may_state, judged, unrelated,
                        fitted.cross_floor if fitted is not None else 0.0, context_of)
+    # Who did what to whom: a sentence telling the event the other way round ("Putin paid Kim
+    # Jong Un for troops" for "Kim paid Putin for troops") tells another account of the same
+    # event, however close its words: it disputes the claim, as another actor does
+    # (`roles_reversed`; only supporting sentences are read again).
+    judged = [(Judgement("disputes", j.score, ROLES_REVERSED, conflict=True)
+               if j.stance == "supports"
+               and roles_reversed(parsed, analysis, aliases.analyze(row["text"]), aliases)
+               else j, row) for j, row in judged]
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
         # The judge's probability orders the evidence: what states or disputes it first.

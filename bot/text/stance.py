@@ -1356,3 +1356,110 @@ def verdict(stances: list[tuple[str, bool, bool]], independent_support: int) -> 
     if supports == 1:
         return Verdict("single-source", 1, "only one source states it")
     return Verdict("not-found", 0, "nothing in the corpus bears on this claim")
+
+
+# ---------------------------------------------------------------------------- roles
+
+ROLE_GAP = 3  # words at most between an actor and the word of what it did
+ROLE_WORDS = 3  # content words at most between a claim's two actors ("sent troops to")
+# What joins two actors as partners, not as doer and undergoer ("Putin and Kim signed",
+# "signed a pact with Kim"): the order of such names says nothing of who did what.
+RECIPROCAL = frozenset("and with & between among alongside together both each other".split())
+# Verbs of social interaction (Levin 1993, English Verb Classes and Alternations, 36.1-36.3:
+# "correspond", "marry" and "meet" verbs): "Kim met Putin" says what "Putin met Kim" does.
+RECIPROCAL_VERBS = frozenset(stem(w) for w in (
+    "agree argue bargain bicker brawl clash coexist collaborate collide compete concur confer "
+    "consort cooperate correspond court debate differ disagree duel feud fight flirt haggle "
+    "joke negotiate quarrel quibble rendezvous row scuffle skirmish spar squabble struggle "
+    "tussle vie wrangle wrestle cuddle date divorce embrace hug kiss marry wed battle box "
+    "consult meet play talk chat partner ally").split())
+
+
+@dataclass(frozen=True)
+class _Actor:
+    start: int
+    end: int
+    keys: frozenset[str]  # the stems of a name's words, or a place's concept term
+
+
+def _actors(a: Analysis, aliases: AliasTable) -> list[_Actor]:
+    """Who or what a text names, in order: the spans of places' concepts (countries, capitals:
+    "North Korea", "Moscow") and the runs of capitalised words outside them ("Vladimir Putin",
+    "Kim Jong Un"). A capitalised first word is one too: it matters only when it names an
+    actor of the claim."""
+    words = a.words
+    concept_at = a.concept_at()
+    out = [_Actor(start, end, frozenset({CONCEPT_PREFIX + name}))
+           for start, end, name in a.concepts if aliases.is_place(name) or name in aliases.names]
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and j not in concept_at and words[j].orig[:1].isupper() \
+                and not words[j].stop and words[j].lower not in MONTHS \
+                and words[j].lower not in WEEKDAYS and not _is_value(words[j].lower):
+            j += 1
+        if j > i:
+            out.append(_Actor(i, j, frozenset(w.stem for w in words[i:j])))
+        i = max(j, i + 1)
+    return sorted(out, key=lambda x: x.start)
+
+
+def _verb_terms(u: Unit) -> frozenset[str]:
+    """The terms any of which says the claim's word of what happened: its own, its forms and
+    its one-word synonyms."""
+    return u.alts | u.forms | frozenset(s[0] for s in u.syns if len(s) == 1)
+
+
+def roles_reversed(claim: Claim, claim_analysis: Analysis, sentence: Analysis,
+                   aliases: AliasTable) -> bool:
+    """The sentence tells the claim's event with its two actors the other way round: the
+    claim says A did it to B ("Kim paid Putin for troops", "North Korea sent troops to
+    Russia"), the sentence B did it to A ("Putin paid Kim Jong Un for troops"). Read from the
+    order of words alone, in both texts: the actor just before the word of what happened
+    (within `ROLE_GAP` words) did it, the one just after underwent it, and "by" before the
+    latter turns them round ("Kim was paid by Putin"). Partners are never reversed ("Putin and
+    Kim", "a pact with Kim": `RECIPROCAL`), and a sentence telling it once each way, or
+    once the claim's way, is not."""
+    words = claim_analysis.words
+    cast = _actors(claim_analysis, aliases)
+    if len(cast) < 2:
+        return False
+    first, second = cast[0], cast[1]
+    if first.keys & second.keys:
+        return False
+    between = words[first.end:second.start]
+    if any(w.lower in RECIPROCAL for w in between) or any(
+            w.lower in RECIPROCAL for w in words[second.end:second.end + 2]):
+        return False
+    content = [w for w in between if not w.stop]
+    if not 1 <= len(content) <= ROLE_WORDS:
+        return False
+    verb = next((u for u in claim.units if not u.is_slot and content[0].stem in u.alts), None)
+    if verb is None or (verb.alts | verb.forms) & RECIPROCAL_VERBS:
+        return False
+    doer, undergoer = first.keys, second.keys
+    if words[second.start - 1].lower == "by":  # "Kim was paid by Putin"
+        doer, undergoer = undergoer, doer
+    terms = _verb_terms(verb)
+    said = sentence.words
+    concept_at = sentence.concept_at()
+    named = _actors(sentence, aliases)
+    reversed_, kept = False, False
+    for v, w in enumerate(said):
+        if w.stem not in terms and (v not in concept_at
+                                    or CONCEPT_PREFIX + concept_at[v] not in terms):
+            continue
+        before = [x for x in named if x.end <= v and v - x.end <= ROLE_GAP]
+        after = [x for x in named if x.start > v and x.start - v - 1 <= ROLE_GAP]
+        if not before or not after:
+            continue
+        subject, obj = before[-1], after[0]
+        if any(x.lower in RECIPROCAL for x in said[subject.end:obj.start]):
+            continue
+        if said[obj.start - 1].lower == "by":
+            subject, obj = obj, subject
+        if subject.keys & doer and obj.keys & undergoer:
+            kept = True
+        elif subject.keys & undergoer and obj.keys & doer:
+            reversed_ = True
+    return reversed_ and not kept

@@ -50,8 +50,8 @@ from typing import Any
 CLI = ".venv/bin/briefbot"
 # The command line with its judge replaced (argv[1]: a judge's JSON file, or "none").
 JUDGED_CLI = "from tests.bench.eval import cli_with_judge; cli_with_judge()"
-SETS = ("seeds", "news", "seeds-more", "news-more", "climate-fever", "climate-fever-cv",
-        "checkthat")
+SETS = ("seeds", "news", "seeds-more", "news-more", "seeds-blind", "news-blind", "climate-fever",
+        "climate-fever-cv", "checkthat")
 # More claims of the seeds and news forms, written blind (tests/data/eval/README.md).
 MORE = Path(__file__).resolve().parents[1] / "data" / "eval"
 COLUMNS = (("recall5", "R@5"), ("bm25", "BM25"), ("verdict_acc", "acc"), ("macro_f1", "F1"),
@@ -408,6 +408,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                             False, judge),
             "news-more": lambda: eval_gold(score, MORE / "news_more.jsonl",
                                            ev / "news_dev" / "corpus", True, judge),
+            "seeds-blind": lambda: eval_gold(score, MORE / "seeds_blind.jsonl", Path("seeds"),
+                                             False, judge),
+            "news-blind": lambda: eval_gold(score, MORE / "news_blind.jsonl",
+                                            ev / "news_dev" / "corpus", True, judge),
             "climate-fever": lambda: eval_climate_fever(cf, bench / "climate-fever", judge),
             "climate-fever-cv": lambda: eval_climate_fever_cv(
                 cf, bench / "climate-fever", sources=sources, drop=drop,
