@@ -50,6 +50,22 @@ def test_names_alone_claim_nothing(world, claim: str):
     assert "claims nothing" in answer.note
 
 
+@pytest.mark.parametrize("claim", ["9 to 4", "Port Elm 9", "Lindqvist Thursday", "9 votes",
+                                   "$6000"])
+def test_values_alone_say_nothing(world, claim: str):
+    # "$6000" came back corroborated by every sentence giving the amount (the tester's case).
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "not-found" and answer.sources == 0 and answer.evidence == []
+    assert "says nothing about it" in answer.note
+
+
+@pytest.mark.parametrize("claim", ["The council voted 9 to 4", "9 to 4 #bridgevote"])
+def test_a_value_with_what_happened_is_looked_up(world, claim: str):
+    answer = ask_claim(world, claim)
+    assert "says nothing about it" not in answer.note
+    assert answer.evidence
+
+
 def test_an_article_without_punctuation_does_not_state_every_claim_of_its_words(
         settings, store, corpus):
     # A transcript without punctuation was one "sentence" holding every word of the article.

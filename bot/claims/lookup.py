@@ -73,6 +73,7 @@ from bot.text.stance import (
     reverse_coverage,
     roles_reversed,
     sentence_features,
+    values_only,
     verdict,
     weekday_date_terms,
     weigh,
@@ -116,6 +117,8 @@ CLOSEST_REASON = "closest match; does not confirm the claim"
 ANOTHER_ACTOR = "about someone else"
 ROLES_REVERSED = "the other way round: who did it and to whom are swapped"
 NO_WORDS = "the claim has no words to look up"
+VALUES_ONLY = ("that gives a value but says nothing about it; say what happened, e.g. "
+               "\"Putin visited North Korea in June 2024\"")
 NAMES_ONLY = ("that names things but claims nothing about them; say who did what, e.g. "
               "\"Putin visited North Korea\"")
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
@@ -227,6 +230,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     headline = len(long_words) >= 3 and all(w[:1].isupper() for w in long_words)
     if len(parsed.units) < 2 or (names_only(parsed) and not headline):
         return _not_found(text, NAMES_ONLY, index, semantic)
+    if values_only(parsed):
+        return _not_found(text, VALUES_ONLY, index, semantic)
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed = weigh(parsed, df, index.num_docs)
@@ -290,6 +295,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 recast = replace(recast, negated=not recast.negated)
             if names_only(recast) and not headline:
                 return _not_found(text, NAMES_ONLY, index, semantic)
+            if values_only(recast):
+                return _not_found(text, VALUES_ONLY, index, semantic)
             more = {t for u in recast.units for t in u.alts} - set(df)
             df.update({t: index.doc_freq(t) for t in sorted(more)})
             parsed = weigh(recast, df, index.num_docs)
@@ -1099,7 +1106,7 @@ def answer_to_reply(answer: ClaimAnswer) -> Reply:
             f"{clip_meta(ev.source or ev.doc_id)}, {date_label(ev.published)}"))
         reply.add(Bullet(ev.sentence, [numbers[d] for d in [ev.doc_id, *ev.also_in]],
                          " · ".join(parts)))
-    if not answer.evidence and not answer.note.startswith((NAMES_ONLY, NO_WORDS)):
+    if not answer.evidence and not answer.note.startswith((NAMES_ONLY, VALUES_ONLY, NO_WORDS)):
         # (a claim that was not looked up says why in its note: "No sentence bears on it"
         # under "that names things but claims nothing" read as if "Putin" were in no article)
         reply.add(Context("No sentence of the corpus bears on this claim."))

@@ -1264,6 +1264,22 @@ def names_only(claim: Claim) -> bool:
         u.kind in ("entity", "place") or _capitalised_word(u) for u in claim.units)
 
 
+_VALUES = ("number", "year", "month", "weekday")
+
+
+def values_only(claim: Claim) -> bool:
+    """Values with nothing said of them: a number or date, and besides it only names and what
+    the number counts in ("$6000", "350 people", "Nulato 350", "Putin June 2024"). Every
+    sentence giving the value matches it, so it would be "stated" by sentences that say
+    anything at all of it. A post with a hashtag is read as before (its tags may say what)."""
+    units = claim.units
+    if not any(u.kind in _VALUES for u in units) or any(u.tag for u in units):
+        return False
+    counted_in = {u.unit for u in units if u.kind == "number" and u.unit}
+    return all(u.is_slot or _capitalised_word(u) or u.key in counted_in
+               or bool(u.alts & counted_in) for u in units)
+
+
 def _states_itself(claim: Claim, own: Features, ctx: Features | None,
                    alone: Match | None = None) -> bool:
     """Names and context alone never state a claim: the sentence must hold one of the
