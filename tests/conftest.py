@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import signal
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import pytest_asyncio
 
 from bot.config import Settings, load_settings
 from bot.corpus.storage import Store
@@ -17,6 +18,8 @@ from tests.feeds_server import FixtureServer, install_story, running
 
 if TYPE_CHECKING:
     from bot.core import Core
+    from bot.reply import Reply
+    from tests.emulators.discord_api import DiscordEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -83,6 +86,33 @@ def seeds_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "seeds"
     shutil.copytree(SEEDS, dest)
     return dest
+
+
+def reloaded_core(settings: Settings, corpus: Path, files: dict[str, str]) -> Core:
+    """A Core over `corpus` holding `files` (file name -> text), reloaded (not closed after)."""
+    from bot.core import Core
+
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings.default_paths = [corpus]
+    core = Core(settings)
+    core.reload()
+    return core
+
+
+@pytest.fixture
+def one_article_core(settings: Settings, corpus: Path) -> Iterator[Core]:
+    """A Core without the sentence model over a corpus of one article, a.txt ("Bridge
+    reopens in May", tests/test_ingest_reload.py's `article`), not loaded yet; closed after.
+    For the tests of a reload that fails."""
+    from bot.core import Core
+    from tests.test_ingest_reload import article
+
+    settings.semantic = False
+    (corpus / "a.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
+    core = Core(settings)
+    yield core
+    core.close()
 
 
 @pytest.fixture
@@ -214,3 +244,138 @@ def reload_starts(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
     monkeypatch.setattr(Core, "reload", reload)
     return began
+
+
+@pytest_asyncio.fixture
+async def emu() -> AsyncIterator[DiscordEmulator]:
+    """A loopback Discord API and gateway (tests/emulators/discord_api.py) with its default
+    guild; `emu.running(client)` connects a client to it."""
+    from tests.emulators.discord_api import DiscordEmulator
+
+    async with DiscordEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def cli_args(settings: Settings) -> list[str]:
+    """`briefbot`'s --db and --config for the feed CLI tests: feeds may be fetched from the
+    loopback server, at once."""
+    config = Path(settings.db_path).parent / "briefbot.toml"
+    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
+    return ["--db", str(settings.db_path), "--config", str(config)]
+
+
+def cli_run(cli_args: list[str], check: Callable[..., None],
+            exit_code: int | None = 0) -> Callable[..., Any]:
+    """`run(*args, code=exit_code)`: `briefbot` with `cli_args` and `args`, its result; its
+    stdout and stderr were given to `check`, it printed no traceback and it exited with
+    `code` (None: any code)."""
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    runner = CliRunner()
+
+    def run(*args: str, code: int | None = exit_code) -> Any:
+        res = runner.invoke(cli, [*cli_args, *args])
+        check(res.stdout, res.stderr)
+        assert "Traceback" not in res.output, res.output
+        if code is not None:
+            assert res.exit_code == code, res.output
+        return res
+
+    return run
+
+
+def remove_feed_one(chat: Any, core: Core, shown: str) -> tuple[Any, list[dict[str, Any]]]:
+    """A bot admin's `/feeds remove 1` in `chat` (a TestAdapter on `core`), its answer naming
+    the feed as `shown` in code (a link to an address with "***" in it would be broken): the
+    answer, and the admin actions recorded (the pending ones written first)."""
+    reply = chat.send("/feeds remove 1", admin=True)
+    assert f"Stopped following feed #1 (`{shown}`)" in reply.plain_text()
+    chat.router.flush_audit(5)
+    return reply, [dict(r) for r in core.store.db.query("select * from admin_actions")]
+
+
+def watch_polls(monkeypatch: pytest.MonkeyPatch, core: Core) -> list[str]:
+    """The URLs `core.feed_watch` is told a poll of begins from now on (what /healthz shows
+    being polled), in order."""
+    polling: list[str] = []
+    real_begin = core.feed_watch.begin
+
+    def begin(feed_id: int, url: str) -> None:
+        polling.append(url)
+        real_begin(feed_id, url)
+
+    monkeypatch.setattr(core.feed_watch, "begin", begin)
+    return polling
+
+
+# ---------------------------------------------------------------------------- scheduling
+# (tests/test_scheduler.py's, and every scheduler test's)
+
+
+class FakeDigests:
+    """Stands in for Core.digest_for_schedule (the digest module is built elsewhere)."""
+
+    def __init__(self) -> None:
+        self.has_new = True
+        self.calls: list[tuple[str, str | None]] = []
+        self.error: Exception | None = None
+
+    def __call__(self, core: Core, name: str, since: str | None) -> tuple[Reply, bool]:
+        from bot.reply import Paragraph, Reply
+
+        self.calls.append((name, since))
+        if self.error is not None:
+            raise self.error
+        return Reply(title=f"{name} digest").add(Paragraph(f"body since {since}")), self.has_new
+
+
+@pytest.fixture
+def digests(tmp_path: Path) -> Path:
+    """A digests folder: "daily" (08:00 in Berlin) and "quiet" (08:00 UTC, skipped when
+    there is nothing new)."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    (folder / "daily.toml").write_text(
+        'title = "Daily"\n[[sections]]\nkind = "key-developments"\n'
+        '[schedule]\ncron = "0 8 * * *"\ntimezone = "Europe/Berlin"\n')
+    (folder / "quiet.toml").write_text(
+        'title = "Quiet"\n[[sections]]\nkind = "key-developments"\n'
+        '[schedule]\ncron = "0 8 * * *"\ntimezone = "UTC"\non_empty = "skip"\n')
+    return folder
+
+
+@pytest.fixture
+def sched_settings(settings: Settings, digests: Path) -> Settings:
+    settings.digests_dir = digests
+    return settings
+
+
+def digests_made_by(monkeypatch: pytest.MonkeyPatch,
+                    make: Callable[[Core, str, str | None], tuple[Reply, bool]]) -> None:
+    """Core.digest_for_schedule replaced by `make(core, name, since)` for the test (its other
+    arguments left out)."""
+    from bot.core import Core
+
+    monkeypatch.setattr(Core, "digest_for_schedule",
+                        lambda self, name, since, **kw: make(self, name, since))
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeDigests:
+    """Core.digest_for_schedule replaced by a FakeDigests, for the test to steer."""
+    fake = FakeDigests()
+    digests_made_by(monkeypatch, fake)
+    return fake
+
+
+@pytest.fixture
+def sched_core(sched_settings: Settings) -> Iterator[Core]:
+    """A Core with the `digests` folder (nothing loaded); closed after."""
+    from bot.core import Core
+
+    c = Core(sched_settings)
+    yield c
+    c.close()

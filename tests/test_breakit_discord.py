@@ -19,7 +19,6 @@ from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
     all_text,
     bot,
     core,
-    emu,
     patch_reply,
 )
 

@@ -22,10 +22,7 @@ from tests.test_scheduler import (  # noqa: F401  (fixtures)
     FakeDigests,
     add_sub,
     core,
-    digests,
-    fake,
     make_scheduler,
-    sched_settings,
 )
 from tests.test_slack_adapter import deliverer  # noqa: F401  (fixtures)
 

@@ -15,7 +15,7 @@ from bot.schedule.delivery import DeliveryError
 from tests.conftest import SLACK_TOKEN as TOKEN
 from tests.emulators.discord_api import DEFAULT_USER_ID, DiscordEmulator
 from tests.emulators.slack_api import SlackWebAPIMock
-from tests.test_discord_adapter import answer_text, bot, emu  # noqa: F401  (fixtures)
+from tests.test_discord_adapter import answer_text, bot  # noqa: F401  (fixtures)
 from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
     answers,
     command,

@@ -45,6 +45,17 @@ def supporting_docs(answer) -> set[str]:
     return {e.doc_id for e in answer.evidence if e.stance == "supports"}
 
 
+def assert_supported_by_one_of(settings, store, corpus, more: dict[str, str], claim: str
+                               ) -> None:
+    """Over ARTICLES and `more`, the claim is single-source, and one of `more`'s articles
+    supports it."""
+    world = build_claim_world(settings, store, corpus, {**ARTICLES, **more})
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "single-source", answer
+    written = tuple(name.removesuffix(".txt") for name in more)
+    assert any(d.startswith(written) for d in supporting_docs(answer)), answer
+
+
 def test_another_persons_visit_does_not_state_the_claim(world):
     answer = ask_claim(world, "Putin visited Valdoria")
     assert not any(d.startswith("b_paper") for d in supporting_docs(answer))
@@ -179,10 +190,7 @@ def test_a_first_word_the_corpus_writes_in_parts_is_a_word_it_uses(settings, sto
     # "Cyber-attacks", "E-commerce", "Tele health": the corpus uses the claim's first word,
     # hyphenated or spaced, though no document has it as one term and neither WordNet nor the
     # vocabulary knows it. It was read as a name the corpus never mentions: not-found.
-    world = build_claim_world(settings, store, corpus, {**ARTICLES, **IN_PARTS})
-    answer = ask_claim(world, claim)
-    assert answer.verdict == "single-source", answer
-    assert any(d.startswith(("e_wire", "f_paper")) for d in supporting_docs(answer)), answer
+    assert_supported_by_one_of(settings, store, corpus, IN_PARTS, claim)
 
 
 SPELLED_OUT = {
@@ -207,10 +215,7 @@ def test_a_first_word_the_corpus_spells_out_is_a_name_it_mentions(settings, stor
     # "FBI", "IMF": WordNet writes them only capitalised (names), and no document uses them,
     # but a sentence found spells them out ("Federal Bureau of Investigation agents
     # arrested ..."): the corpus mentions the name. They were not-found.
-    world = build_claim_world(settings, store, corpus, {**ARTICLES, **SPELLED_OUT})
-    answer = ask_claim(world, claim)
-    assert answer.verdict == "single-source", answer
-    assert any(d.startswith(("g_wire", "h_paper")) for d in supporting_docs(answer)), answer
+    assert_supported_by_one_of(settings, store, corpus, SPELLED_OUT, claim)
 
 
 def test_a_claim_that_was_not_looked_up_does_not_also_say_no_sentence_bears_on_it(world):

@@ -13,15 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.data_structures import Size
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output.vt100 import Vt100_Output
 
-from bot.adapters.console import ConsoleAdapter
 from bot.config import Settings
 from bot.core import Core
-from tests.test_console_tty import _Screen
+from tests.test_console_tty import _Screen, at_the_prompt
 
 
 def _interrupted_during(core: Core, monkeypatch: pytest.MonkeyPatch, step: str) -> str:
@@ -48,21 +43,12 @@ def _interrupted_during(core: Core, monkeypatch: pytest.MonkeyPatch, step: str) 
     screen = _Screen()
 
     async def session() -> None:
-        with create_pipe_input() as keys:
-            output = Vt100_Output(screen, lambda: Size(rows=30, columns=100), term="xterm",
-                                  enable_cpr=False)
-            with create_app_session(input=keys, output=output):
-                adapter = ConsoleAdapter(core, stdout=screen, interactive=True, admin=True)
-                task = asyncio.create_task(adapter.run(show_briefing=False))
-                for _ in range(200):
-                    if "briefbot>" in screen.getvalue():
-                        break
-                    await asyncio.sleep(0.02)
-                keys.send_text("/reload\r")
-                assert await asyncio.to_thread(entered.wait, 30)
-                task.cancel()
-                with pytest.raises(asyncio.CancelledError):
-                    await task
+        async with at_the_prompt(core, screen, admin=True) as (keys, _, task):
+            keys.send_text("/reload\r")
+            assert await asyncio.to_thread(entered.wait, 30)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
 
     try:
         asyncio.run(session())

@@ -15,12 +15,15 @@ import struct
 import sys
 import termios
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
-from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from bot.adapters.console import ConsoleAdapter
@@ -163,30 +166,40 @@ class _Screen(io.StringIO):
         raise io.UnsupportedOperation("not a terminal")
 
 
+@asynccontextmanager
+async def at_the_prompt(core: Core, screen: _Screen, **adapter: Any
+                        ) -> AsyncIterator[tuple[PipeInput, ConsoleAdapter, asyncio.Task[int]]]:
+    """An interactive console on prompt_toolkit's pipe input, drawing on `screen` (an xterm of
+    30 rows by 100 columns), run (no briefing first) until its prompt shows, 4 s at most: the
+    keys to type into it, the adapter (`adapter`: its further arguments) and its run's task."""
+    with create_pipe_input() as keys:
+        output = Vt100_Output(screen, lambda: Size(rows=30, columns=100), term="xterm",
+                              enable_cpr=False)
+        with create_app_session(input=keys, output=output):
+            console = ConsoleAdapter(core, stdout=screen, interactive=True, **adapter)
+            task = asyncio.create_task(console.run(show_briefing=False))
+            for _ in range(200):
+                if "briefbot>" in screen.getvalue():
+                    break
+                await asyncio.sleep(0.02)
+            yield keys, console, task
+
+
 def test_scheduled_post_is_printed_above_the_prompt(core: Core) -> None:
     """A post delivered while the user is typing: printed, then the prompt is drawn again
     below it with what was typed so far (it is not overwritten)."""
     screen = _Screen()
 
     async def session() -> tuple[int, int]:
-        with create_pipe_input() as keys:
-            output = Vt100_Output(screen, lambda: Size(rows=30, columns=100), term="xterm",
-                                  enable_cpr=False)
-            with create_app_session(input=keys, output=output):
-                adapter = ConsoleAdapter(core, stdout=screen, interactive=True)
-                task = asyncio.create_task(adapter.run(show_briefing=False))
-                for _ in range(200):
-                    if "briefbot>" in screen.getvalue():
-                        break
-                    await asyncio.sleep(0.02)
-                keys.send_text("/sou")
-                await asyncio.sleep(0.3)
-                await adapter.deliver("console", Reply.text("Hello from the scheduler",
-                                                            title="Daily"))
-                await asyncio.sleep(0.3)
-                mark = len(screen.getvalue())
-                keys.send_text("\x03")
-                return await asyncio.wait_for(task, 10), mark
+        async with at_the_prompt(core, screen) as (keys, adapter, task):
+            keys.send_text("/sou")
+            await asyncio.sleep(0.3)
+            await adapter.deliver("console", Reply.text("Hello from the scheduler",
+                                                        title="Daily"))
+            await asyncio.sleep(0.3)
+            mark = len(screen.getvalue())
+            keys.send_text("\x03")
+            return await asyncio.wait_for(task, 10), mark
 
     code, mark = asyncio.run(session())
     assert code == 0

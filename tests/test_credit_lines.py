@@ -7,6 +7,7 @@ and the digest never briefs one a database stored before."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -73,15 +74,21 @@ Compiled by Maria Petrova
 CREDIT_WORDS = ("reporting by", "editing by", "writing by", "compiled by", "-- ap")
 
 
+def assert_chrome_exactly(check: Callable[[str], bool], chrome: Iterable[str],
+                          text: Iterable[str]) -> None:
+    """`check` and `is_chrome` hold of every line of `chrome`, neither of any line of `text`."""
+    for line in chrome:
+        assert check(line), line
+        assert is_chrome(line), line
+    for line in text:
+        assert not check(line), line
+        assert not is_chrome(line), line
+
+
 def test_a_line_that_is_only_a_credit_is_chrome() -> None:
     from bot.corpus.cleaning import is_credit_line
 
-    for line in CREDITS:
-        assert is_credit_line(line), line
-        assert is_chrome(line), line
-    for line in TEXT:
-        assert not is_credit_line(line), line
-        assert not is_chrome(line), line
+    assert_chrome_exactly(is_credit_line, CREDITS, TEXT)
 
 
 def test_credit_lines_are_no_development_timeline_item_or_evidence(
@@ -193,12 +200,7 @@ The village of Nulato on the Yukon River. (Courtesy of the Alaska State Troopers
 def test_a_photo_captions_line_is_chrome() -> None:
     from bot.corpus.cleaning import is_caption_line
 
-    for line in CAPTIONS:
-        assert is_caption_line(line), line
-        assert is_chrome(line), line
-    for line in NOT_CAPTIONS:
-        assert not is_caption_line(line), line
-        assert not is_chrome(line), line
+    assert_chrome_exactly(is_caption_line, CAPTIONS, NOT_CAPTIONS)
 
 
 def test_photo_captions_are_no_development_person_or_evidence(

@@ -84,12 +84,6 @@ def core(settings: Settings, corpus: Path, tmp_path: Path) -> Iterator[Core]:
 
 
 @pytest_asyncio.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-
-
-@pytest_asyncio.fixture
 async def bot(emu: DiscordEmulator, core: Core) -> AsyncIterator[BriefbotClient]:
     client = BriefbotClient(core, guild_id=emu.guild.id)
     async with emu.running(client):

@@ -73,12 +73,6 @@ def make_bot(intents: discord.Intents | None = None) -> Bot:
 
 
 @pytest_asyncio.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-
-
-@pytest_asyncio.fixture
 async def running(emu: DiscordEmulator) -> AsyncIterator[Bot]:
     bot = make_bot()
     async with emu.running(bot.client):

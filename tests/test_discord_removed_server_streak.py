@@ -8,12 +8,11 @@ NOT_FOUND_HOURS or more disables it with the reason, shown in /status and /sched
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from bot.adapters.discord import BriefbotClient
 from bot.adapters.testing import TestAdapter
@@ -22,17 +21,14 @@ from bot.core import Core
 from bot.schedule.delivery import DeliveryError
 from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
 from tests.emulators.discord_api import DiscordEmulator
-from tests.test_scheduler import (  # noqa: F401  (fixtures)
+from tests.test_discord_adapter import bot  # noqa: F401  (fixture: its `core` is this file's)
+from tests.test_scheduler import (
     SLOT,
     Clock,
     FakeDigests,
     add_sub,
-    digests,
-    fake,
     make_scheduler,
-    sched_settings,
 )
-from tests.test_scheduler import core as sched_core  # noqa: F401  (fixture)
 
 REMOVED = ("the bot cannot reach Discord channel 999 (50001 Missing Access): it is not a member "
            "of that channel's server (removed from it, or the app only installed to a user's "
@@ -55,22 +51,9 @@ def core(settings: Settings, corpus: Path, tmp_path: Path) -> Iterator[Core]:
     c.close()
 
 
-@pytest_asyncio.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-
-
-@pytest_asyncio.fixture
-async def bot(emu: DiscordEmulator, core: Core) -> AsyncIterator[BriefbotClient]:
-    client = BriefbotClient(core, guild_id=emu.guild.id)
-    async with emu.running(client):
-        yield client
-
-
 @pytest.mark.asyncio
 async def test_a_server_the_bot_was_removed_from_disables_its_subscription_when_it_lasts(
-        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:  # noqa: F811
     sub = core.store.add_subscription("discord", "999", "daily", "0 8 * * *", "UTC", "t",
                                       str(emu.guild.id))["id"]
     emu.forbidden("GET", r"/channels/999", code=50001, message="Missing Access", times=None)
@@ -93,7 +76,7 @@ async def test_a_server_the_bot_was_removed_from_disables_its_subscription_when_
 
 @pytest.mark.asyncio
 async def test_a_permission_the_bot_lacks_never_disables_it(
-        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:  # noqa: F811
     channel = emu.guild.text_channel.id
     sub = core.store.add_subscription("discord", str(channel), "daily", "0 8 * * *", "UTC", "t",
                                       str(emu.guild.id))["id"]
@@ -108,7 +91,7 @@ async def test_a_permission_the_bot_lacks_never_disables_it(
 
 @pytest.mark.asyncio
 async def test_the_reason_is_in_status_and_schedules_and_a_new_subscribe_posts(
-        sched_core: Core, fake: FakeDigests) -> None:  # noqa: F811
+        sched_core: Core, fake: FakeDigests) -> None:
     sub = add_sub(sched_core, tz="UTC")
     adapter = TestAdapter(sched_core, admin=True)
     adapter.failures = [DeliveryError(REMOVED, transient=False, not_member=True)

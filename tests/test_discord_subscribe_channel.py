@@ -26,7 +26,7 @@ from tests.emulators.discord_api import (
     VIEW_CHANNEL,
     DiscordEmulator,
 )
-from tests.test_discord_adapter import EPHEMERAL, all_text, bot, core, emu  # noqa: F401
+from tests.test_discord_adapter import EPHEMERAL, all_text, bot, core  # noqa: F401
 
 CHANNEL = DEFAULT_SECOND_CHANNEL_ID  # "random"
 

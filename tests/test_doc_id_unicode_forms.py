@@ -17,6 +17,7 @@ from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core, resolve_doc_id
 from bot.errors import UserError
+from tests.conftest import reloaded_core
 from tests.test_console import run_console
 
 NFD = unicodedata.normalize("NFD", "café")
@@ -24,12 +25,8 @@ NFC = unicodedata.normalize("NFC", "café")
 
 
 def _core(settings: Settings, corpus: Path, names: dict[str, str]) -> Core:
-    for name, body in names.items():
-        (corpus / f"{name}.txt").write_text(f"Cafe news\n{body}\n", encoding="utf-8")
-    settings.default_paths = [corpus]
-    core = Core(settings)
-    core.reload()
-    return core
+    return reloaded_core(settings, corpus, {f"{name}.txt": f"Cafe news\n{body}\n"
+                                            for name, body in names.items()})
 
 
 @pytest.mark.parametrize(("stored", "typed"), [(NFD, NFC), (NFC, NFD)])

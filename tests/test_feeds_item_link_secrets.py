@@ -13,22 +13,19 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import closing
-from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from bot.adapters.discord_embeds import render_reply
 from bot.adapters.slack_blocks import render_messages
 from bot.adapters.testing import TestAdapter
 from bot.chat.render_markdown import render_markdown
 from bot.chat.render_terminal import source_line
-from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
 from bot.reply import Reply, SourceRef, render_text, shown_link, source_bullet
+from tests.conftest import cli_run
 from tests.feeds_server import STORY, FixtureServer, Route, article_page, set_feed
 from tests.test_feeds import feed_settings
 
@@ -95,27 +92,11 @@ def server() -> Iterator[FixtureServer]:
         yield srv
 
 
-@pytest.fixture
-def cli_args(settings: Settings) -> list[str]:
-    config = Path(settings.db_path).parent / "briefbot.toml"
-    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
-    return ["--db", str(settings.db_path), "--config", str(config)]
-
-
 def test_item_links_with_a_key_are_stored_whole_and_never_shown(
         server: FixtureServer, settings: Settings, cli_args: list[str],
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    runner = CliRunner()
-
-    def run(*args: str, ok: bool = True) -> Any:
-        res = runner.invoke(cli, [*cli_args, *args])
-        no_secret(res.stdout, res.stderr)
-        assert "Traceback" not in res.output, res.output
-        if ok:
-            assert res.exit_code == 0, res.output
-        return res
-
+    run = cli_run(cli_args, no_secret)
     assert run("feeds", "add", server.url("/feed.xml")).stdout.strip() == "1"
     polled = run("feeds", "poll")
     page = server.url(f"/news/{STORY[0]['slug']}")
@@ -149,8 +130,8 @@ def test_item_links_with_a_key_are_stored_whole_and_never_shown(
     sources = json.loads(run("digest", "--json").stdout)["sources"]
     assert f"{page}{STORED_QUERY}" in {s["url"] for s in sources}
     run("digest", "--format", "markdown")
-    run("claim", "The city council voted 9 to 4 to approve a new bridge", ok=False)
-    run("claim", "--json", "The city council voted 9 to 4 to approve a new bridge", ok=False)
+    run("claim", "The city council voted 9 to 4 to approve a new bridge", code=None)
+    run("claim", "--json", "The city council voted 9 to 4 to approve a new bridge", code=None)
 
     # `briefbot fetch URL?token=…`: its line, --json and the stored document
     other = STORY[1]

@@ -14,20 +14,17 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import closing
-from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from bot.adapters.testing import TestAdapter
-from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
 from bot.feeds.errors import FeedProblem
 from bot.redact import is_redacted, redact_secrets, shown_url
 from bot.reply import shown_link
+from tests.conftest import cli_run, remove_feed_one, watch_polls
 from tests.feeds_server import STORY, FixtureServer, Route, article_page, set_feed
 from tests.test_feeds import feed_settings
 
@@ -164,26 +161,11 @@ def server() -> Iterator[FixtureServer]:
         yield srv
 
 
-@pytest.fixture
-def cli_args(settings: Settings) -> list[str]:
-    config = Path(settings.db_path).parent / "briefbot.toml"
-    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
-    return ["--db", str(settings.db_path), "--config", str(config)]
-
-
 def test_the_cli_never_shows_a_key_in_a_feeds_or_an_articles_path(
         server: FixtureServer, settings: Settings, cli_args: list[str],
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> Any:
-        res = runner.invoke(cli, [*cli_args, *args])
-        no_secret(res.stdout, res.stderr)
-        assert "Traceback" not in res.output, res.output
-        assert res.exit_code == code, res.output
-        return res
-
+    run = cli_run(cli_args, no_secret)
     feed = f"/feeds/private/{FEED_KEY}/rss.xml"
     shown_feed = server.url("/feeds/private/***/rss.xml")
     page = server.url(f"/news/{STORY[0]['slug']}/token")
@@ -229,14 +211,7 @@ def test_chat_status_audit_and_health_never_show_a_key_in_a_path(
     caplog.set_level(logging.DEBUG)
     core = Core(feed_settings(settings))
     try:
-        polling: list[str] = []
-        real_begin = core.feed_watch.begin
-
-        def begin(feed_id: int, url: str) -> None:
-            polling.append(url)
-            real_begin(feed_id, url)
-
-        monkeypatch.setattr(core.feed_watch, "begin", begin)
+        polling = watch_polls(monkeypatch, core)
         chat = TestAdapter(core)
         feed = server.url(f"/feeds/private/{FEED_KEY}/rss.xml")
         shown_feed = server.url("/feeds/private/***/rss.xml")
@@ -251,10 +226,8 @@ def test_chat_status_audit_and_health_never_show_a_key_in_a_path(
         assert f"`{shown_feed}`" in replies[-2].plain_text()
         replies += [chat.send(f"/source {doc['id']}"), chat.send("/brief")]
         assert shown_page in replies[-2].plain_text() and shown_page in replies[-1].plain_text()
-        replies.append(chat.send("/feeds remove 1", admin=True))
-        assert f"Stopped following feed #1 (`{shown_feed}`)" in replies[-1].plain_text()
-        chat.router.flush_audit(5)
-        audit = [dict(r) for r in core.store.db.query("select * from admin_actions")]
+        removed, audit = remove_feed_one(chat, core, shown_feed)
+        replies.append(removed)
         assert any("/feeds/private/***/rss.xml" in str(r) for r in audit)
         no_secret(*(r.plain_text() for r in replies), *audit,
                   *(r.getMessage() for r in caplog.records))

@@ -11,18 +11,15 @@ import logging
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from bot.adapters.testing import TestAdapter
-from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
 from bot.feeds.urls import is_secret_parameter, redact_secrets, shown_url
+from tests.conftest import cli_run, remove_feed_one, watch_polls
 from tests.feeds_server import STORY, FixtureServer, Route, install_story, rss, set_feed
 from tests.test_feeds import feed_settings
 
@@ -68,13 +65,6 @@ def test_urls_in_a_message_are_redacted_where_they_stand() -> None:
     assert redact_secrets("https://x.example/f?token=") == "https://x.example/f?token="
 
 
-@pytest.fixture
-def cli_args(settings: Settings) -> list[str]:
-    config = Path(settings.db_path).parent / "briefbot.toml"
-    config.write_text("[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n")
-    return ["--db", str(settings.db_path), "--config", str(config)]
-
-
 def test_the_cli_never_shows_a_feed_urls_key_and_fetches_with_it(
         server: FixtureServer, settings: Settings, store: Store, cli_args: list[str],
         caplog: pytest.LogCaptureFixture) -> None:
@@ -87,14 +77,7 @@ def test_the_cli_never_shows_a_feed_urls_key_and_fetches_with_it(
                            content_type="application/rss+xml"))
     loop = f"/loop.xml?token={SECRETS[1]}"
     server.set(loop, Route(status=302, headers={"Location": loop}))
-    runner = CliRunner()
-
-    def run(*args: str) -> Any:
-        res = runner.invoke(cli, [*cli_args, *args])
-        no_secret(res.stdout, res.stderr)
-        assert "Traceback" not in res.output, res.output
-        return res
-
+    run = cli_run(cli_args, no_secret, exit_code=None)
     assert run("feeds", "add", server.url(path)).stdout.strip() == "1"
     assert run("feeds", "add", server.url(loop)).stdout.strip() == "2"
     again = run("feeds", "add", server.url(path))
@@ -144,13 +127,7 @@ def test_chat_status_audit_and_health_never_show_a_feed_urls_key(
     install_story(server)
     path = f"/feed.xml?access_token={SECRETS[4]}"
     set_feed(server, STORY, path=path)
-    polling: list[str] = []
-    real_begin = core.feed_watch.begin
-    def begin(feed_id: int, url: str) -> None:
-        polling.append(url)
-        real_begin(feed_id, url)
-
-    monkeypatch.setattr(core.feed_watch, "begin", begin)
+    polling = watch_polls(monkeypatch, core)
     chat = TestAdapter(core)
     replies = [chat.send(f"/feeds add <{server.url(path)}> 10", admin=True)]
     shown = server.url("/feed.xml?access_token=***")
@@ -163,11 +140,8 @@ def test_chat_status_audit_and_health_never_show_a_feed_urls_key(
     replies += [chat.send("/feeds", admin=True), chat.send("/status", admin=True)]
     assert shown in replies[-2].plain_text()  # /feeds: a named feed's URL in its note
     assert "#1 Harbour Herald" in replies[-1].plain_text()  # /status: its name
-    replies.append(chat.send("/feeds remove 1", admin=True))
-    # (as code: a link to the address with "***" in it would be broken)
-    assert f"Stopped following feed #1 (`{shown}`)" in replies[-1].plain_text()
-    chat.router.flush_audit(5)
-    audit = [dict(r) for r in core.store.db.query("select * from admin_actions")]
+    removed, audit = remove_feed_one(chat, core, shown)  # (the feed's URL in code)
+    replies.append(removed)
     assert any("access_token=***" in str(r) for r in audit)
     no_secret(*(r.plain_text() for r in replies), *audit,
               *(r.getMessage() for r in caplog.records))

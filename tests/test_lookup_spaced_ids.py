@@ -14,15 +14,12 @@ from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core, resolve_doc_id
 from bot.errors import UserError
+from tests.conftest import reloaded_core
 
 
 def _core(settings: Settings, corpus: Path, names: dict[str, str]) -> Core:
-    for name, body in names.items():
-        (corpus / f"{name}.txt").write_text(f"Harbour news\n\n{body}\n", encoding="utf-8")
-    settings.default_paths = [corpus]
-    core = Core(settings)
-    core.reload()
-    return core
+    return reloaded_core(settings, corpus, {f"{name}.txt": f"Harbour news\n\n{body}\n"
+                                            for name, body in names.items()})
 
 
 def test_an_id_with_spaces_at_its_ends_is_found(settings: Settings, corpus: Path) -> None:

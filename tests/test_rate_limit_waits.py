@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,22 +13,18 @@ import pytest
 from bot.adapters.slack import SlackAdapter, make_client
 from bot.adapters.testing import TestAdapter
 from bot.chat.commands import wait_words
-from bot.config import Settings
 from bot.core import Core
 from bot.feeds.fetch import parse_retry_after
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError
 from tests.emulators.slack_api import SlackWebAPIMock
-from tests.test_scheduler import (  # noqa: F401  (fixtures)
+from tests.test_scheduler import (
     FAST,
     SLOT,
     Clock,
     FakeDigests,
     add_sub,
-    digests,
-    fake,
     make_scheduler,
-    sched_settings,
 )
 from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
     SECRET,
@@ -42,13 +37,6 @@ from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
 )
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
-
-
-@pytest.fixture
-def sched_core(sched_settings: Settings) -> Iterator[Core]:  # noqa: F811
-    c = Core(sched_settings)
-    yield c
-    c.close()
 
 
 @pytest.mark.parametrize(("header", "seconds"), [

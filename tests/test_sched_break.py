@@ -42,13 +42,17 @@ from datetime import timedelta  # noqa: E402
 from bot.adapters.testing import TestAdapter  # noqa: E402
 from bot.core import Core  # noqa: E402
 from tests import test_scheduler  # noqa: E402
-from tests.test_scheduler import SLOT, Clock, FakeDigests, add_sub, make_scheduler  # noqa: E402
+from tests.test_scheduler import (  # noqa: E402
+    SLOT,
+    Clock,
+    FakeDigests,
+    add_sub,
+    make_scheduler,
+    posted_a_year_ahead,
+)
 
-# the scheduler tests' fixtures: a digests folder, a Core on it, a stand-in digest
-digests = test_scheduler.digests
-sched_settings = test_scheduler.sched_settings
+# the scheduler tests' Core on their digests folder (digests, fake: tests/conftest.py's)
 core = test_scheduler.core
-fake = test_scheduler.fake
 
 
 @pytest.mark.asyncio
@@ -57,11 +61,7 @@ async def test_a_clock_that_jumped_ahead_and_back_does_not_silence_the_subscript
     # The host's clock ran a year ahead for a moment (a bad NTP answer, a VM restored): the
     # slot of that day was posted. Back on time, every slot until that date was "before the
     # last ledger slot" and none was due: a year of silence.
-    sub = add_sub(core)
-    adapter = TestAdapter(core)
-    clock = Clock(SLOT + timedelta(days=365, seconds=5))
-    sched = make_scheduler(core, adapter, clock)
-    assert await sched.run_due(sub) == "posted"
+    sub, adapter, clock, sched = await posted_a_year_ahead(core)
     clock.now = SLOT + timedelta(seconds=5)  # the right time again
     assert await sched.run_due(sub) == "posted"
     clock.now = SLOT + timedelta(days=1, seconds=5)
@@ -81,11 +81,7 @@ async def test_slots_after_now_are_read_in_one_query_and_warned_of_once(
     def second_query(*_a: Any, **_k: Any) -> None:
         raise AssertionError("a second ledger query")
 
-    sub = add_sub(core)
-    adapter = TestAdapter(core)
-    clock = Clock(SLOT + timedelta(days=365, seconds=5))
-    sched = make_scheduler(core, adapter, clock)
-    assert await sched.run_due(sub) == "posted"
+    sub, _, clock, sched = await posted_a_year_ahead(core)
     monkeypatch.setattr(Store, "last_post_slot", second_query)
     clock.now = SLOT + timedelta(seconds=5)
     with caplog.at_level("WARNING", logger="bot.schedule.scheduler"):

@@ -17,11 +17,8 @@ from bot.schedule.scheduler import BriefingScheduler, slot_key
 from tests import test_scheduler
 from tests.test_scheduler import FAST, FakeDigests, add_sub
 
-# the scheduler tests' fixtures: a digests folder, a Core on it, a stand-in digest
-digests = test_scheduler.digests
-sched_settings = test_scheduler.sched_settings
+# the scheduler tests' Core on their digests folder (digests, fake: tests/conftest.py's)
 core = test_scheduler.core
-fake = test_scheduler.fake
 
 
 @pytest.mark.asyncio
@@ -293,13 +290,9 @@ async def test_a_post_made_while_the_clock_ran_ahead_does_not_break_a_not_found_
     # (a deleted channel). A post made while the clock ran a year ahead was the latest slot
     # that "broke" the streak for that year: the deleted channel's slots failed every day.
     from bot.schedule.delivery import DeliveryError
-    from tests.test_scheduler import SLOT, Clock, make_scheduler
+    from tests.test_scheduler import SLOT, posted_a_year_ahead
 
-    sub = add_sub(core)
-    adapter = TestAdapter(core)
-    clock = Clock(SLOT + timedelta(days=365, seconds=5))
-    sched = make_scheduler(core, adapter, clock)
-    assert await sched.run_due(sub) == "posted"  # a year ahead
+    sub, adapter, clock, sched = await posted_a_year_ahead(core)
     adapter.failures = [DeliveryError("Slack channel C1 was not found", transient=False,
                                       not_found=True) for _ in range(3)]
     outcomes = []
@@ -349,97 +342,86 @@ async def test_a_slot_waiting_to_retry_when_the_bot_stops_is_posted_by_the_next_
     assert len(adapter.posts) == 1
 
 
+def _reloaded_then_one_more_article(core: Core, corpus: Any) -> TestAdapter:
+    """The console's bot admin, whose /reload of `one_article_core`'s corpus finished; then
+    a second article in the corpus (b.txt), for the next /reload to write."""
+    from tests.test_ingest_reload import article
+
+    adapter = TestAdapter(core, platform="console")
+    assert "Reload finished" in adapter.send("/reload", admin=True,
+                                             channel="console").plain_text()
+    (corpus / "b.txt").write_text(article("Grain exports rise"), encoding="utf-8")
+    return adapter
+
+
 @pytest.mark.parametrize("error", [
     sqlite3.OperationalError("database or disk is full"),
     OSError(28, "No space left on device"),
 ])
 def test_a_reload_that_fails_says_why_and_that_it_was_rolled_back(
-        settings: Any, corpus: Any, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+        one_article_core: Core, corpus: Any, monkeypatch: pytest.MonkeyPatch,
+        error: Exception) -> None:
     # A /reload that failed half-way (the disk filled while its articles were written) was
     # answered "Something went wrong on our side (error id …). It has been logged; please
     # try again later." to the bot admin who ran it: not why, not that the corpus is as it
     # was, and a full disk fails again later. (/status shows them the reason.)
     from bot.corpus.storage import Store
-    from tests.test_ingest_reload import article
 
-    settings.semantic = False
-    (corpus / "a.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
-    core = Core(settings)
-    try:
-        adapter = TestAdapter(core, platform="console")
-        assert "Reload finished" in adapter.send("/reload", admin=True,
-                                                 channel="console").plain_text()
-        (corpus / "b.txt").write_text(article("Grain exports rise"), encoding="utf-8")
+    core = one_article_core
+    adapter = _reloaded_then_one_more_article(core, corpus)
 
-        def fail(self: Store, *args: Any) -> None:
-            raise error
+    def fail(self: Store, *args: Any) -> None:
+        raise error
 
-        monkeypatch.setattr(Store, "put_documents", fail)
-        said = adapter.send("/reload", admin=True, channel="console").plain_text()
-        reason = str(error) if isinstance(error, sqlite3.Error) else "No space left on device"
-        assert said.startswith("The reload failed and was rolled back: the corpus is as "
-                               f"before. Why: {reason} (error id "), said
-        assert "try again later" not in said
-        assert [d["id"] for d in core.store.documents()] == ["a"]
-    finally:
-        core.close()
+    monkeypatch.setattr(Store, "put_documents", fail)
+    said = adapter.send("/reload", admin=True, channel="console").plain_text()
+    reason = str(error) if isinstance(error, sqlite3.Error) else "No space left on device"
+    assert said.startswith("The reload failed and was rolled back: the corpus is as "
+                           f"before. Why: {reason} (error id "), said
+    assert "try again later" not in said
+    assert [d["id"] for d in core.store.documents()] == ["a"]
 
 
 def test_a_reload_whose_end_cannot_be_recorded_does_not_say_rolled_back(
-        settings: Any, corpus: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        one_article_core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
     # The articles were committed, then recording the run's end failed: not "rolled back".
     from bot.corpus.storage import Store
-    from tests.test_ingest_reload import article
 
-    settings.semantic = False
-    (corpus / "a.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
-    core = Core(settings)
-    try:
-        real = Store.finish_run
+    core = one_article_core
+    real = Store.finish_run
 
-        def finish_run(self: Store, run_id: int, status: str, *args: Any, **kw: Any) -> None:
-            if status != "failed":
-                raise sqlite3.OperationalError("database or disk is full")
-            real(self, run_id, status, *args, **kw)
+    def finish_run(self: Store, run_id: int, status: str, *args: Any, **kw: Any) -> None:
+        if status != "failed":
+            raise sqlite3.OperationalError("database or disk is full")
+        real(self, run_id, status, *args, **kw)
 
-        monkeypatch.setattr(Store, "finish_run", finish_run)
-        said = TestAdapter(core, platform="console").send(
-            "/reload", admin=True, channel="console").plain_text()
-        assert said.startswith("The reload ended with an error after its articles were "
-                               "written: database or disk is full (error id "), said
-        assert [d["id"] for d in core.store.documents()] == ["a"]
-    finally:
-        core.close()
+    monkeypatch.setattr(Store, "finish_run", finish_run)
+    said = TestAdapter(core, platform="console").send(
+        "/reload", admin=True, channel="console").plain_text()
+    assert said.startswith("The reload ended with an error after its articles were "
+                           "written: database or disk is full (error id "), said
+    assert [d["id"] for d in core.store.documents()] == ["a"]
 
 
 def test_a_reload_that_fails_on_a_full_disk_twice_does_not_say_its_articles_were_written(
-        settings: Any, corpus: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        one_article_core: Core, corpus: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # A full disk fails the articles' write (rolled back) and then the record of the run's
     # failure too: the run stays 'running', and the answer said "The reload ended with an
     # error after its articles were written", of a reload that wrote nothing.
     from bot.corpus.storage import Store
-    from tests.test_ingest_reload import article
 
-    settings.semantic = False
-    (corpus / "a.txt").write_text(article("Bridge reopens in May"), encoding="utf-8")
-    core = Core(settings)
-    try:
-        adapter = TestAdapter(core, platform="console")
-        assert "Reload finished" in adapter.send("/reload", admin=True,
-                                                 channel="console").plain_text()
-        (corpus / "b.txt").write_text(article("Grain exports rise"), encoding="utf-8")
+    core = one_article_core
+    adapter = _reloaded_then_one_more_article(core, corpus)
 
-        def full(self: Store, *args: Any, **kw: Any) -> None:
-            raise sqlite3.OperationalError("database or disk is full")
+    def full(self: Store, *args: Any, **kw: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
 
-        monkeypatch.setattr(Store, "put_documents", full)
-        monkeypatch.setattr(Store, "finish_run", full)
-        said = adapter.send("/reload", admin=True, channel="console").plain_text()
-        assert said.startswith("The reload failed and was rolled back: the corpus is as "
-                               "before. Why: database or disk is full (error id "), said
-        assert [d["id"] for d in core.store.documents()] == ["a"]
-    finally:
-        core.close()
+    monkeypatch.setattr(Store, "put_documents", full)
+    monkeypatch.setattr(Store, "finish_run", full)
+    said = adapter.send("/reload", admin=True, channel="console").plain_text()
+    assert said.startswith("The reload failed and was rolled back: the corpus is as "
+                           "before. Why: database or disk is full (error id "), said
+    assert [d["id"] for d in core.store.documents()] == ["a"]
 
 
 @pytest.mark.asyncio

@@ -6,14 +6,13 @@ BriefingScheduler, the loopback Slack and Discord emulators."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
-import pytest_asyncio
 
 from bot.adapters import discord as discord_adapter
 from bot.adapters import slack as slack_adapter
@@ -36,6 +35,7 @@ from bot.reply import (
 )
 from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig, slot_key
 from tests.conftest import SLACK_TOKEN as TOKEN  # the token the shared `api` fixture takes
+from tests.conftest import digests_made_by
 from tests.emulators.discord_api import DiscordEmulator
 from tests.emulators.slack_api import SlackWebAPIMock
 
@@ -67,8 +67,7 @@ class Digests:
 @pytest.fixture
 def digests(monkeypatch: pytest.MonkeyPatch) -> Digests:
     fake = Digests(bullets=400)
-    monkeypatch.setattr(Core, "digest_for_schedule",
-                        lambda self, name, since, **kw: fake(self, name, since))
+    digests_made_by(monkeypatch, fake)
     return fake
 
 
@@ -201,19 +200,12 @@ async def test_slack_post_interrupted_by_a_crash_is_resumed_with_the_same_messag
     second.close()
 
 
-@pytest_asyncio.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-
-
 @pytest.mark.asyncio
 async def test_discord_retry_posts_only_the_parts_not_yet_posted(
         core: Core, emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
         ) -> None:
     fake = Digests(bullets=40)
-    monkeypatch.setattr(Core, "digest_for_schedule",
-                        lambda self, name, since, **kw: fake(self, name, since))
+    digests_made_by(monkeypatch, fake)
     channel = emu.guild.text_channel.id
     sub = add_sub(core, "discord", str(channel))
     rule = emu.fail("POST", rf"/channels/{channel}/messages", 503,

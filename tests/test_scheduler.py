@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from bot.core import Core
 from bot.corpus.storage import Store
 from bot.cron import make_trigger
 from bot.errors import UserError
-from bot.reply import Paragraph, Reply
+from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.scheduler import (
     BriefingScheduler,
@@ -36,6 +35,7 @@ from bot.schedule.scheduler import (
     run_subscription_job,
     slot_key,
 )
+from tests.conftest import FakeDigests
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FAST = SchedulerConfig(max_attempts=3, retry_base_seconds=0.001, retry_max_seconds=0.01,
@@ -58,53 +58,12 @@ class Clock:
         return self.now
 
 
-class FakeDigests:
-    """Stands in for Core.digest_for_schedule (the digest module is built elsewhere)."""
-
-    def __init__(self) -> None:
-        self.has_new = True
-        self.calls: list[tuple[str, str | None]] = []
-        self.error: Exception | None = None
-
-    def __call__(self, core: Core, name: str, since: str | None) -> tuple[Reply, bool]:
-        self.calls.append((name, since))
-        if self.error is not None:
-            raise self.error
-        return Reply(title=f"{name} digest").add(Paragraph(f"body since {since}")), self.has_new
+# digests, sched_settings, fake and sched_core: tests/conftest.py's
 
 
 @pytest.fixture
-def digests(tmp_path: Path) -> Path:
-    folder = tmp_path / "digests"
-    folder.mkdir()
-    (folder / "daily.toml").write_text(
-        'title = "Daily"\n[[sections]]\nkind = "key-developments"\n'
-        '[schedule]\ncron = "0 8 * * *"\ntimezone = "Europe/Berlin"\n')
-    (folder / "quiet.toml").write_text(
-        'title = "Quiet"\n[[sections]]\nkind = "key-developments"\n'
-        '[schedule]\ncron = "0 8 * * *"\ntimezone = "UTC"\non_empty = "skip"\n')
-    return folder
-
-
-@pytest.fixture
-def sched_settings(settings: Settings, digests: Path) -> Settings:
-    settings.digests_dir = digests
-    return settings
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeDigests:
-    fake = FakeDigests()
-    monkeypatch.setattr(Core, "digest_for_schedule",
-                        lambda self, name, since, **kw: fake(self, name, since))
-    return fake
-
-
-@pytest.fixture
-def core(sched_settings: Settings) -> Iterator[Core]:
-    c = Core(sched_settings)
-    yield c
-    c.close()
+def core(sched_core: Core) -> Core:
+    return sched_core
 
 
 def add_sub(core: Core, *, platform: str = "test", channel: str = "C1", digest: str = "daily",
@@ -127,6 +86,18 @@ def make_scheduler(core: Core, adapter: Any, clock: Clock,
 
 
 SLOT = utc(2024, 6, 19, 6, 0)  # 08:00 in Berlin (CEST)
+
+
+async def posted_a_year_ahead(core: Core
+                              ) -> tuple[int, TestAdapter, Clock, BriefingScheduler]:
+    """A subscription (`add_sub`'s) whose slot was posted while the host's clock ran a year
+    ahead: its id, the test adapter, the clock (to set back) and the scheduler."""
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    clock = Clock(SLOT + timedelta(days=365, seconds=5))
+    sched = make_scheduler(core, adapter, clock)
+    assert await sched.run_due(sub) == "posted"
+    return sub, adapter, clock, sched
 
 
 # ---------------------------------------------------------------------------- triggers

@@ -30,13 +30,22 @@ def slack(core: Core, api: SlackWebAPIMock) -> Iterator[SlackAdapter]:  # noqa: 
                        client=make_client(SLACK_TOKEN, api.base_url))
 
 
-def _scheduler(core: Core, slack: SlackAdapter, sleeps: list[float],  # noqa: F811
-               **config: float) -> BriefingScheduler:
+async def _rate_limited_slot(core: Core, slack: SlackAdapter,  # noqa: F811
+                             api: SlackWebAPIMock, retry_after: int, times: int | None,
+                             **config: float) -> tuple[int, list[float], str]:
+    """A daily subscription of Slack channel C7 whose slot SLOT is run while Slack answers
+    chat.postMessage 429 with `retry_after` (`times` times; None: every time), by a scheduler
+    of `config`: the subscription, the scheduler's own waits and the slot's outcome."""
+    sub = int(core.store.add_subscription("slack", "C7", "daily", "0 8 * * *", "UTC", "t")["id"])
+    api.rate_limit("chat.postMessage", retry_after=retry_after, times=times)
+    sleeps: list[float] = []
+
     async def sleep(seconds: float) -> None:  # the scheduler's own waits, recorded
         sleeps.append(seconds)
 
-    return BriefingScheduler(core, {"slack": slack}, clock=Clock(SLOT + timedelta(seconds=5)),
-                             sleep=sleep, config=SchedulerConfig(**config))  # type: ignore[arg-type]
+    sched = BriefingScheduler(core, {"slack": slack}, clock=Clock(SLOT + timedelta(seconds=5)),
+                              sleep=sleep, config=SchedulerConfig(**config))  # type: ignore[arg-type]
+    return sub, sleeps, await sched.run_slot(sub, SLOT)
 
 
 def _error(core: Core, sub: int) -> str:  # noqa: F811
@@ -48,11 +57,8 @@ def _error(core: Core, sub: int) -> str:  # noqa: F811
 @pytest.mark.asyncio
 async def test_a_long_rate_limit_on_a_scheduled_post_is_said_with_its_wait(
         core: Core, slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
-    sub = int(core.store.add_subscription("slack", "C7", "daily", "0 8 * * *", "UTC", "t")["id"])
-    api.rate_limit("chat.postMessage", retry_after=45, times=None)
-    sleeps: list[float] = []
-    sched = _scheduler(core, slack, sleeps, max_attempts=2)
-    assert await sched.run_slot(sub, SLOT) == "failed"
+    sub, sleeps, outcome = await _rate_limited_slot(core, slack, api, 45, None, max_attempts=2)
+    assert outcome == "failed"
     # Each attempt asked once, the scheduler (not the client) waiting the 45 s between.
     assert [c.status for c in api.calls_to("chat.postMessage")] == [429, 429]
     assert sleeps == [45.0]
@@ -65,11 +71,9 @@ async def test_client_retries_that_do_not_fit_in_the_delivery_timeout_are_not_sl
         core: Core, slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
     # The 60 s timeout and Retry-After 25 s (three client retries: 75 s), scaled down: a 2 s
     # timeout and Retry-After 1 s (three retries of 1-2 s each).
-    sub = int(core.store.add_subscription("slack", "C7", "daily", "0 8 * * *", "UTC", "t")["id"])
-    api.rate_limit("chat.postMessage", retry_after=1, times=None)
-    sleeps: list[float] = []
-    sched = _scheduler(core, slack, sleeps, max_attempts=1, delivery_timeout_seconds=2.0)
-    assert await sched.run_slot(sub, SLOT) == "failed"
+    sub, _, outcome = await _rate_limited_slot(core, slack, api, 1, None, max_attempts=1,
+                                               delivery_timeout_seconds=2.0)
+    assert outcome == "failed"
     error = _error(core, sub)
     assert "timed out" not in error, error
     assert "Slack is rate-limiting this app's posts to C7: it asked to wait 1 second" in error
@@ -79,10 +83,8 @@ async def test_client_retries_that_do_not_fit_in_the_delivery_timeout_are_not_sl
 @pytest.mark.asyncio
 async def test_a_rate_limit_that_fits_in_the_delivery_timeout_is_still_waited_out(
         core: Core, slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
-    sub = int(core.store.add_subscription("slack", "C7", "daily", "0 8 * * *", "UTC", "t")["id"])
-    api.rate_limit("chat.postMessage", retry_after=1, times=1)
-    sleeps: list[float] = []
-    sched = _scheduler(core, slack, sleeps, max_attempts=1, delivery_timeout_seconds=10.0)
-    assert await sched.run_slot(sub, SLOT) == "posted"
+    _, sleeps, outcome = await _rate_limited_slot(core, slack, api, 1, 1, max_attempts=1,
+                                                  delivery_timeout_seconds=10.0)
+    assert outcome == "posted"
     assert [c.status for c in api.calls_to("chat.postMessage")] == [429, 200]
     assert sleeps == []

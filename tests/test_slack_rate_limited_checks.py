@@ -26,15 +26,23 @@ def flat(answer: dict[str, object]) -> str:
     return " ".join(text_of([answer]).split())  # type: ignore[list-item]
 
 
+async def _answered_at_once(slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811
+                            method: str, retry_after: int, words: str) -> str:
+    """A bot admin's `/briefbot words` while Slack rate-limits `method` for `retry_after`
+    seconds: the answer, flattened, which came at once (not after the check's bound)."""
+    api.add_user("UBOSS", is_admin=True)
+    api.rate_limit(method, retry_after=retry_after, times=None)
+    started = time.monotonic()
+    text = flat(await command(slack, api, "/briefbot", words, user_id="UBOSS"))
+    assert time.monotonic() - started < 5, "answered at once, not after the check's bound"
+    return text
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize("retry_after", list(WAITS))
 async def test_a_rate_limited_admin_check_says_so_and_the_wait(
         slack: SlackAdapter, api: SlackWebAPIMock, retry_after: int) -> None:  # noqa: F811
-    api.add_user("UBOSS", is_admin=True)
-    api.rate_limit("users.info", retry_after=retry_after, times=None)
-    started = time.monotonic()
-    text = flat(await command(slack, api, "/briefbot", "status", user_id="UBOSS"))
-    assert time.monotonic() - started < 5, "answered at once, not after the check's bound"
+    text = await _answered_at_once(slack, api, "users.info", retry_after, "status")
     assert "needs admin rights" in text, text
     assert "Slack is rate-limiting" in text and f"try again in {WAITS[retry_after]}" in text, text
     assert "no answer within" not in text and "in a minute" not in text, text
@@ -58,11 +66,7 @@ async def test_a_subscribe_whose_admin_check_is_rate_limited_stores_nothing(
 @pytest.mark.parametrize("retry_after", list(WAITS))
 async def test_a_rate_limited_channel_check_subscribes_and_says_the_real_reason(
         slack: SlackAdapter, api: SlackWebAPIMock, retry_after: int) -> None:  # noqa: F811
-    api.add_user("UBOSS", is_admin=True)
-    api.rate_limit("conversations.info", retry_after=retry_after, times=None)
-    started = time.monotonic()
-    text = flat(await command(slack, api, "/briefbot", SUBSCRIBE, user_id="UBOSS"))
-    assert time.monotonic() - started < 5, "answered at once, not after the check's bound"
+    text = await _answered_at_once(slack, api, "conversations.info", retry_after, SUBSCRIBE)
     # As documented: the subscription is made, saying the channel was not checked and why.
     assert "Subscribed: daily" in text, text
     assert "could not be asked whether the app can post in this channel" in text, text
