@@ -250,12 +250,13 @@ def test_every_rejection_reason(db: Path, corpus: Path, small_cap_config: Path) 
     assert o["zfeed.jsonl:6"] == "rejected — duplicate id 'r1' in this file"
     assert o["zfeed.jsonl:7"] == "rejected — no article text left after cleaning"
     assert o["zfeed.jsonl:8"].startswith("rejected — duplicate document id 'good'")
-    # The duplicate file id: the second file with the same name is rejected.
+    # A second file of the same name in another folder is another document, its id with its
+    # folder's name (a JSONL record's own id is still a duplicate: line 8).
     dup_lines = [ln for ln in res.output.splitlines() if "/dup/good.md" in ln]
-    assert len(dup_lines) == 1 and "duplicate document id 'good'" in dup_lines[0]
+    assert len(dup_lines) == 1 and dup_lines[0].endswith("/dup/good.md: added"), dup_lines
     # One line per file (and per bad JSONL line), then the summary.
     assert res.output.strip().splitlines()[-1].startswith("reload #1:")
-    assert set(sources(db)) == {"good", "r1", "r2"}
+    assert set(sources(db)) == {"good", "dup/good", "r1", "r2"}
     # Rejected files are reported again on the next reload (exit 1 again), good ones unchanged.
     again = reload(db, corpus, config=small_cap_config)
     assert again.exit_code == 1

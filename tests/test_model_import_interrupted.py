@@ -68,3 +68,31 @@ def test_a_runtime_that_is_not_installed_is_still_said_so(
     monkeypatch.setattr(builtins, "__import__", _not_installed)
     with pytest.raises(ModelError, match="onnxruntime or tokenizers is not installed"):
         OnnxEncoder()
+
+
+def test_a_ctrl_c_while_the_claim_cross_encoder_loads_is_a_ctrl_c(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """`load_cross` took the lost Ctrl-C (an ImportError) for a model it cannot load and
+    cached None: claims were judged without the cross-encoder for the rest of the process."""
+    from bot.claims import cross
+
+    cross.load_cross.cache_clear()
+    try:
+        monkeypatch.setattr(builtins, "__import__", _c_init_swallowing_ctrl_c)
+        with caplog.at_level("ERROR", logger="bot.claims.cross"), \
+                pytest.raises(KeyboardInterrupt):
+            cross.load_cross()
+        assert not caplog.records  # no failure said either
+        assert cross.load_cross.cache_info().currsize == 0  # nothing remembered
+        monkeypatch.setattr(builtins, "__import__", _REAL_IMPORT)
+        assert cross.load_cross() is not None  # the next use loads it
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        # A runtime that is not installed is still a failure: logged, remembered.
+        cross.load_cross.cache_clear()
+        monkeypatch.setattr(builtins, "__import__", _not_installed)
+        with caplog.at_level("ERROR", logger="bot.claims.cross"):
+            assert cross.load_cross() is None
+        assert "judged without it" in caplog.text and "No module named" in caplog.text
+        assert cross.load_cross.cache_info().currsize == 1
+    finally:
+        cross.load_cross.cache_clear()

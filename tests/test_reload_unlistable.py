@@ -184,7 +184,9 @@ def test_a_file_that_cannot_be_looked_at_is_not_taken_for_gone(
     assert "Traceback" not in res.stderr, res.stderr
     assert (f"{hidden / 'draft.txt'}: rejected — cannot check that the file is still there"
             " (Permission denied); its documents are kept") in res.stderr
-    assert (f"{elsewhere / 'pact.txt'}: rejected — duplicate document id 'pact' (already from"
-            f" {other / 'pact.txt'})") in res.stderr
+    # The owner of 'pact' counts as there: the new file is another document (its id with
+    # its folder's name), not one taking 'pact' over.
+    assert f"{elsewhere / 'pact.txt'}: added" in res.stdout, res.stdout
     docs = sources(db)
-    assert set(docs) == {"a", "draft", "pact"} and docs["pact"]["title"] == "Pact signed in Seoul"
+    assert set(docs) == {"a", "draft", "pact", "new/pact"}
+    assert docs["pact"]["title"] == "Pact signed in Seoul" and docs["new/pact"]["title"] == "Pact copy"

@@ -25,7 +25,7 @@ from typing import Any
 
 # Importing it sets onnxruntime's telemetry switch first; its text cleaner is shared.
 from bot.search.minilm import tokenizable
-from bot.workers import WorkerPool, native_run
+from bot.workers import WorkerPool, ctrl_c_noted, native_run
 
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-cross"
 # Claim and sentence together, at most: the training length (a run costs ~0.06 ms a token: ~3
@@ -133,10 +133,19 @@ class CrossEncoder:
 
 @lru_cache(maxsize=2)
 def load_cross(folder: Path = MODEL_DIR) -> CrossEncoder | None:
-    """The shipped cross-encoder, or None (logged once) when it cannot be loaded."""
-    try:
-        return CrossEncoder(folder)
-    except Exception as e:  # onnxruntime, tokenizers and json raise their own types
-        log.error("claim cross-encoder in %s unusable (%s: %s); claims are judged without it",
-                  folder, type(e).__name__, str(e).splitlines()[0][:200] if str(e) else "")
-        return None
+    """The shipped cross-encoder, or None (logged once) when it cannot be loaded: a missing
+    or damaged model, onnxruntime or tokenizers not installed. A Ctrl-C while it loads is a
+    Ctrl-C, never a failure remembered for the process (an exception leaves nothing cached):
+    one landing in onnxruntime's C initialisation comes out of its import as an ImportError,
+    "initialization failed", which turned the cross-encoder off until the process ended (see
+    `bot.workers.ctrl_c_noted`)."""
+    with ctrl_c_noted() as interrupted:
+        try:
+            return CrossEncoder(folder)
+        except Exception as e:  # onnxruntime, tokenizers and json raise their own types
+            if interrupted():
+                raise KeyboardInterrupt from e
+            log.error("claim cross-encoder in %s unusable (%s: %s); claims are judged without "
+                      "it", folder, type(e).__name__,
+                      str(e).splitlines()[0][:200] if str(e) else "")
+            return None

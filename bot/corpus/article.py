@@ -115,6 +115,23 @@ def _truncated(words_of: dict[str, dict[str, int]]) -> dict[str, str]:
         for key in text:
             holders[key].append(text)
     total = {text: sum(words_of[docs[0]].values()) for text, docs in same.items()}
+    first = {text: min(docs) for text, docs in same.items()}
+    # A sentence of more than `COPY_MAX_HOLDERS` texts (a footer most documents carry) is
+    # not followed holder by holder: every text holding it was a candidate of every other,
+    # checked one by one (2,000 one-sentence documents under a 5-sentence footer: 6.5 s, four
+    # times 1,000's). The texts holding such sentences and none of a text's others are read by
+    # which of them they hold (their `profile`): what they hold of the text is that, the same
+    # for each, so the best of them is the first in (length, id) order.
+    common = {key for key, texts in holders.items() if len(texts) > COPY_MAX_HOLDERS}
+    by_profile: dict[frozenset[str], list[frozenset[str]]] = defaultdict(list)
+    profiles_with: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for text in same if common else ():
+        if profile := text & common:
+            by_profile[profile].append(text)
+    for profile, texts in by_profile.items():
+        texts.sort(key=lambda t: (total[t], first[t]))
+        for key in profile:
+            profiles_with[key].append(profile)
     out: dict[str, str] = {}
     for text, docs in same.items():
         counts = words_of[docs[0]]
@@ -123,29 +140,42 @@ def _truncated(words_of: dict[str, dict[str, int]]) -> dict[str, str]:
             continue
         # A document holding its share holds one of the sentences making more than the rest:
         # its sentences held by the fewest texts first, so that a footer most documents carry
-        # adds candidates only when it is most of the text.
+        # adds candidates only when it is most of the text (then, by profile, the first text
+        # of each that holds enough of it and none of its other sentences).
         seen: set[frozenset[str]] = set()
         covered = 0
-        for key in sorted(text, key=lambda k: (len(holders[k]), k)):
+        for key in sorted((k for k in text if k not in common),
+                          key=lambda k: (len(holders[k]), k)):
             seen.update(holders[key])
             covered += counts[key]
             if covered > (1 - COPY_TRUNCATED_SHARE) * size:
                 break
+        else:  # not enough without its common sentences: the best text of each profile too
+            seen.add(text)
+            mine = text & common
+            for profile in {p for key in mine for p in profiles_with[key]}:
+                if _enough([k for k in mine if k in profile], counts, size):
+                    seen.add(next((t for t in by_profile[profile] if t not in seen), text))
         best: tuple[int, int, str] | None = None
         for other in seen:
             if other == text:
                 continue
             held = [k for k in text if k in other]
-            if (sum(counts[k] for k in held) < COPY_TRUNCATED_SHARE * size
-                    or sum(1 for k in held if counts[k] >= COPY_WORDS) < COPY_TRUNCATED_MIN):
-                continue
-            rank = (-sum(counts[k] for k in held), total[other], min(same[other]))
-            if best is None or rank < best:
-                best = rank
+            if _enough(held, counts, size):
+                rank = (-sum(counts[k] for k in held), total[other], first[other])
+                if best is None or rank < best:
+                    best = rank
         if best is not None:
             for doc in docs:
                 out[doc] = best[2]
     return out
+
+
+def _enough(held: list[str], counts: dict[str, int], size: int) -> bool:
+    """Do these sentences (`held`) of a text of `size` words ({sentence key: words}: `counts`)
+    make a truncated copy of it?"""
+    return (sum(counts[k] for k in held) >= COPY_TRUNCATED_SHARE * size
+            and sum(1 for k in held if counts[k] >= COPY_WORDS) >= COPY_TRUNCATED_MIN)
 
 
 def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, str]]:

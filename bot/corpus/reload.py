@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, BinaryIO, Protocol
 
 from bot.config import Settings
@@ -53,6 +53,10 @@ TEXT_SUFFIXES = {".txt": False, ".md": True, ".markdown": True}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 BATCH_DOCS = 500  # documents per database write
 FILE_BATCH = 256  # text files per parse batch
+# Names that say what a file is to its folder, not which article it is: Hugo's page bundles
+# (`posts/hello/index.md`, a section's `_index.md`), Jekyll's and GitHub's `index.md` and
+# `README.md`. Such a file's id starts with its folder's name (`file_ids`). Compared lower case.
+GENERIC_STEMS = frozenset({"index", "_index", "readme"})
 JSONL_BATCH = 512  # records per parse batch
 POOL_MIN_JOBS = 64  # a batch smaller than this is parsed in-process
 # How long a reload waits for another one (in any process) to finish before giving up.
@@ -371,6 +375,22 @@ def _file_key(path: Path) -> str:
     return os.path.join(os.path.realpath(path.parent), path.name)
 
 
+def file_ids(key: str) -> list[str]:
+    """The document ids a text file (its key, `_file_key`) may take, first choice first: its
+    name without extension, then that with its folders in front, one more each time
+    (`notes`, `2025/notes`, `archive/2025/notes`, ...: a name another file has taken already
+    takes the next, `_Loader.claim_file`); a generic name (`GENERIC_STEMS`: Hugo's
+    `hello/index.md`, `x/README.md`) starts with its folder's (`hello/index`), its bare name
+    last. They are of the file's own path, whichever folder is reloaded."""
+    path = PurePath(key)
+    stem = path.stem
+    folders = [part for part in path.parent.parts if part != path.anchor]
+    qualified = ["/".join([*folders[len(folders) - n:], stem]) for n in range(1, len(folders) + 1)]
+    if stem.lower() in GENERIC_STEMS:
+        return [*qualified, stem]
+    return [stem, *qualified]
+
+
 # ---------------------------------------------------------------- parsing (maybe in workers)
 
 
@@ -611,7 +631,8 @@ class _FileItem:
     content_hash: str
     prev: FileState | None
     order: int
-    job: _Job
+    job: _Job  # its doc id: the first of `ids`
+    ids: list[str]  # the document ids it may take, first choice first (`file_ids`)
 
 
 class _Loader:
@@ -689,6 +710,23 @@ class _Loader:
         if other is not None and other != path:
             raise _Rejected(f"duplicate document id {doc_id!r} (already from {other})")
         self._claimed[doc_id] = path
+
+    def claim_file(self, ids: list[str], path: str) -> tuple[str, tuple[str, str, str] | None]:
+        """The first of a text file's ids (`file_ids`) no other source holds, claimed, and its
+        stored (source_path, status, hash): two `index.md` (or two `notes.txt`) in two folders
+        are two documents, where the second was rejected as a duplicate id. Rejected as the
+        first would be when every one is taken."""
+        refused: _Rejected | None = None
+        for doc_id in ids:
+            stored = self.store.document_state(doc_id)
+            try:
+                self._claim(doc_id, path, stored)
+            except _Rejected as exc:
+                refused = refused or exc
+                continue
+            return doc_id, stored
+        assert refused is not None
+        raise refused
 
     def _holds(self, owner: str, doc_id: str) -> bool:
         """Does the (present) file a document was loaded from still hold it? A JSONL file may
@@ -788,20 +826,28 @@ class _Loader:
             self.store.touch_file(key, st.st_size, st.st_mtime_ns)
             self._record(Outcome(key, "unchanged", doc_id=prev.doc_ids[0] if prev.doc_ids else None))
             return None
-        job = _Job(path_text(path.stem), data, markdown=TEXT_SUFFIXES[suffix])
-        return _FileItem(key, st.st_size, st.st_mtime_ns, content_hash, prev, self._order, job)
+        ids = file_ids(key)
+        if prev and prev.doc_ids and prev.doc_ids[0] in ids:  # the id it has keeps it
+            ids.remove(prev.doc_ids[0])
+            ids.insert(0, prev.doc_ids[0])
+        job = _Job(ids[0], data, markdown=TEXT_SUFFIXES[suffix])
+        return _FileItem(key, st.st_size, st.st_mtime_ns, content_hash, prev, self._order, job,
+                         ids)
 
     def apply_file(self, item: _FileItem, parsed: _Parsed) -> None:
         """Store a parsed text file (or reject it) once its parse result is back."""
-        key, prev, doc_id = item.key, item.prev, item.job.doc_id
+        key, prev = item.key, item.prev
         try:
             if parsed.reason is not None:
                 raise _Rejected(parsed.reason)
-            stored = self.store.document_state(doc_id)
-            self._claim(doc_id, key, stored)
+            doc_id, stored = self.claim_file(item.ids, key)
         except _Rejected as exc:
             self._reject_file(key, str(exc), prev, item.order)
             return
+        if doc_id != item.job.doc_id:  # parsed under its first choice
+            assert parsed.doc is not None
+            parsed = _Parsed(None, dict(parsed.doc, id=doc_id),
+                             [(doc_id, *row[1:]) for row in parsed.sentences])
         existed = stored is not None and stored[1] == "active"
         self._put(parsed, key, "file", item.content_hash)
         stale = self._owned([d for d in (prev.doc_ids if prev else []) if d != doc_id], key)
