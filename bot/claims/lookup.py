@@ -47,6 +47,7 @@ from bot.reply import (
 )
 from bot.search.index import SearchIndex, Titles, open_index
 from bot.text.aliases import AliasTable, Analysis, load_aliases
+from bot.text.outcomes import STATE_OF
 from bot.text.stance import (
     FRAME_STRONG,
     MEDIUM_CLAIM_UNITS,
@@ -61,6 +62,7 @@ from bot.text.stance import (
     clear_match,
     denial_unstated,
     falsity,
+    fate_conflict,
     features,
     idf,
     is_hedged,
@@ -111,6 +113,7 @@ CROSS_PAIRS = 2
 # value tried, lies inside the range that gains on each set.
 SECOND_SOURCE = 0.1
 SECOND_SOURCE_REASON = "a second source stating it in other words"
+FATE_SCORE = 0.5  # the score shown for a sentence giving another outcome (`fate_conflict`)
 CLOSEST = 3  # closest sentences shown beside a not-found answer
 CLOSEST_REASON = "closest match; does not confirm the claim"
 # A sentence that lacks the claim's leading name and names someone else (`_lead_word`).
@@ -439,6 +442,21 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                if j.stance == "supports"
                and roles_reversed(parsed, analysis, aliases.analyze(row["text"]), aliases)
                else j, row) for j, row in judged]
+    # What befell a victim the claim names: a sentence saying another outcome of theirs
+    # ("Nash, a 3-year-old male, was killed" for "Nash was injured") disputes it.
+    # (a candidate judged unrelated too: naming the victim and what befell it, it bears on it)
+    if any(w.stem in STATE_OF for w in analysis.words):
+        judged = [(_fate_disputes(j, fate) if j.stance in ("supports", "mentions")
+                   and (fate := fate_conflict(analysis, aliases.analyze(row["text"]), aliases))
+                   else j, row) for j, row in judged]
+        kept = []
+        for row in unrelated:
+            fate = fate_conflict(analysis, aliases.analyze(row["text"]), aliases)
+            if fate:
+                judged.append((_fate_disputes(Judgement("none", 0.0), fate), row))
+            else:
+                kept.append(row)
+        unrelated = kept
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
         # The judge's probability orders the evidence: what states or disputes it first.
@@ -507,6 +525,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     for ev in shown:
         _cite(ev, docs.get(ev.doc_id, {}))
     return ClaimAnswer(text, v.verdict, v.sources, shown, note + _index_note(index, semantic))
+
+
+def _fate_disputes(j: Judgement, why: str) -> Judgement:
+    return Judgement("disputes", max(j.score, FATE_SCORE), why, conflict=True)
 
 
 def _date_weekdays(store: Store, claim: Claim, rows: dict[int, dict[str, Any]], body: list[int],

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from bot.digest.timeline import extract_dates
 from bot.text.aliases import AliasTable, Analysis
+from bot.text.outcomes import OUTCOMES, STATE_OF
 from bot.text.stance import (
     FRAME_STRONG,
     WEEKDAY_NAMES,
@@ -147,15 +148,9 @@ def reversed_account(why: str) -> str:
     return "; ".join(parts)
 
 
-# Outcome states: what a count of an event's victims says befell them, however a sentence
-# words it (the verb of causing it, of undergoing it, the state, the noun: "killed 12
-# people", "12 people died", "left 12 dead", "12 deaths"; "wounded 30", "30 were injured").
-# Two counts of one state are one quantity; counts of two states are two quantities. Stems.
-OUTCOMES: dict[str, frozenset[str]] = {
-    "dead": frozenset({"kill", "die", "dead", "death", "fatal"}),  # kill, died, deaths, fatalities
-    "injured": frozenset({"injur", "injuri", "wound", "hurt"}),  # injured, injuries, wounded
-}
-_STATE_OF = {w: state for state, words in OUTCOMES.items() for w in words}
+# Outcome states (`bot.text.outcomes`): what a count of an event's victims says befell them.
+# Two counts of one state are one quantity; counts of two states are two quantities.
+_STATE_OF = STATE_OF
 # Words between a count and its outcome ("12 people were killed") or before it ("killed at
 # least 12"): function words and the qualifiers of a count; two content words at most, the
 # count's noun ("12 people", "12 police officers").

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
 from bot.text.aliases import CITY_PREFIX, CONCEPT_PREFIX, AliasTable, Analysis, Word
+from bot.text.outcomes import STATE_OF
 from bot.text.wordnet import Lexicon, load_lexicon
 from bot.text.words import ORDINAL, STOPWORDS, cased_words, fold, stem
 
@@ -1479,3 +1480,61 @@ def roles_reversed(claim: Claim, claim_analysis: Analysis, sentence: Analysis,
         elif subject.keys & undergoer and obj.keys & doer:
             reversed_ = True
     return reversed_ and not kept
+
+
+# ---------------------------------------------------------------------------- fates
+
+FATE_BEFORE = 8  # words at most from a victim's name to the word of what befell it
+FATE_AFTER = 3  # ... from that word to the name it befell ("killed his dog Nash")
+LISTED = frozenset("and or".split())  # what joins the names of a list of victims
+
+
+def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
+    """(victim, outcome state, the word saying it) for each word of an outcome state in the
+    text (`bot.text.outcomes`) that is not negated: the name just after it, unless "by" names
+    the doer there ("killed Nash"; not "killed by Demoski"), else the nearest name before it
+    ("Nash, a 3-year-old male, was killed"; "King was hit and his dog, Nash, was killed" is
+    Nash's), with the names listed before that one ("Banjo, 2, and Crosby, 3, were
+    injured")."""
+    words = a.words
+    out: list[tuple[_Actor, str, str]] = []
+    for i, w in enumerate(words):
+        state = STATE_OF.get(w.stem)
+        if state is None or any(x.lower in NEGATIONS or x.lower.endswith("n't")
+                                for x in words[max(0, i - 3):i]):
+            continue
+        after = [x for x in cast if x.start > i and x.start - i - 1 <= FATE_AFTER]
+        if after and words[after[0].start - 1].lower != "by":
+            out.append((after[0], state, w.orig))
+            continue
+        before = [x for x in cast if x.end <= i and i - x.end <= FATE_BEFORE
+                  and not any(y.stem in STATE_OF for y in words[x.end:i])]
+        if not before:
+            continue
+        k = len(before) - 1
+        out.append((before[k], state, w.orig))
+        while k > 0 and all(y.lower in LISTED or _is_value(y.lower)
+                            for y in words[before[k - 1].end:before[k].start]):
+            k -= 1
+            out.append((before[k], state, w.orig))
+    return out
+
+
+def fate_conflict(claim_analysis: Analysis, sentence: Analysis, aliases: AliasTable
+                  ) -> str | None:
+    """The sentence says another outcome befell a victim the claim names ("Nash was
+    injured" against "Nash, a 3-year-old male, was killed"; "Banjo was killed" against "Two
+    other dogs, Banjo, 2, and Crosby, 3, were injured"): "killed rather than injured". None
+    when it says nothing of that victim, or names the claim's outcome anywhere ("died of his
+    injuries"; "injured Nash and killed Banjo": whose it is, the order of words may not tell).
+    Negated outcomes ("was not injured") are no outcome on either side."""
+    claimed = _fates(claim_analysis, _actors(claim_analysis, aliases))
+    if not claimed:
+        return None
+    said_anywhere = {STATE_OF[w.stem] for w in sentence.words if w.stem in STATE_OF}
+    told = _fates(sentence, _actors(sentence, aliases))
+    for victim, state, word in claimed:
+        theirs = [(s, said) for v, s, said in told if v.keys & victim.keys]
+        if theirs and state not in said_anywhere:
+            return f"{theirs[0][1]} rather than {word}"
+    return None

@@ -1,0 +1,70 @@
+"""What befell a victim the claim names: a sentence saying another outcome of theirs disputes
+the claim ("Nash was injured" against "Nash, a 3-year-old male, was killed"), where it had
+stated it ("corroborated" by sentences close in meaning) or been read as unrelated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.text.aliases import load_aliases
+from bot.text.stance import fate_conflict
+from tests.conftest import ask_claim, build_claim_world
+
+ALIASES = load_aliases(Path(__file__).resolve().parents[1] / "config" / "aliases.toml")
+
+
+@pytest.mark.parametrize("claim, sentence, expected", [
+    ("Rex was injured", "Rex, a 3-year-old male, was killed.", "killed rather than injured"),
+    ("Rex was injured", "Ann was hit from behind and her dog, Rex, was killed.",
+     "killed rather than injured"),
+    ("Tia was killed", "Two other dogs, Tia, 2, and Bo, 3, were injured, officials said.",
+     "injured rather than killed"),
+    ("The storm killed Tia", "Tia and Bo were hurt in the storm.", "hurt rather than killed"),
+    # the same outcome, or the claim's outcome said anywhere in the sentence
+    ("Rex was killed", "Rex, a 3-year-old male, was killed.", None),
+    ("Rex was injured", "Rex died of his injuries.", None),
+    # someone else's outcome: the nearest name is the victim
+    ("Ann was injured", "Ann was hit from behind and her dog, Rex, was killed.", None),
+    # the doer, not the victim ("by"), and a negated outcome
+    ("Ann was injured", "Rex was killed by Ann.", None),
+    ("Rex was not injured", "Rex was killed.", None),
+    ("Rex was injured", "Rex was not killed.", None),
+])
+def test_fate_conflict(claim: str, sentence: str, expected: str | None) -> None:
+    assert fate_conflict(ALIASES.analyze(claim), ALIASES.analyze(sentence), ALIASES) == expected
+
+
+ARTICLES = {
+    "a_wire.txt": """Crash on the trail
+
+A snowmobile hit two dog teams on the trail near Kessel overnight.
+Rex, a 3-year-old male, was killed.
+Two other dogs, Tia, 2, and Bo, 3, were injured, according to race officials.
+""",
+    "b_paper.txt": """Dogs hit on the trail
+
+A driver hit two teams near Kessel. Rex, one of Ann Holt's sled dogs, was killed by the snowmobile.
+Tia and Bo received injuries and are expected to survive.
+""",
+}
+
+
+@pytest.fixture
+def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, ARTICLES)
+
+
+def test_another_outcome_of_the_victim_contradicts_the_claim(world):
+    answer = ask_claim(world, "Tia was killed")
+    assert answer.verdict == "contradicted", answer
+    assert not any(e.stance == "supports" for e in answer.evidence)
+    assert any("rather than killed" in (e.reason or "") for e in answer.evidence)
+
+
+def test_the_outcome_the_sources_give_is_corroborated(world):
+    assert ask_claim(world, "Rex was killed").verdict == "corroborated"
+    assert ask_claim(world, "Tia was injured").verdict == "corroborated"
