@@ -696,6 +696,16 @@ class BriefingScheduler:
             return "taken"
 
         attempts = int(claim["attempts"] or 0)
+        if attempts >= self.config.max_attempts:
+            # A claim taken over from a process that stopped during its last attempt: the
+            # attempts it spent count. A takeover got `max_attempts` fresh ones, so a slot
+            # whose posts kept failing (or hanging) was tried again by each process that
+            # took it over, 4 more attempts each.
+            why = f"{claim['error']}; " if claim.get("error") else ""
+            return await self._finish(
+                sub, key, "failed",
+                f"{why}gave up after {counted(attempts, 'attempt')} (the last one interrupted: "
+                "the posting process stopped)")
         resumed = _resumable(sub_id, key, claim)
         if resumed is not None:  # an interrupted post: the rest of the same messages
             reply, posted = resumed
@@ -754,7 +764,8 @@ class BriefingScheduler:
         """Post `reply` (its first `posted` parts are already in the channel), retrying
         transient failures. A long reply is several messages: each one the platform accepts
         is recorded (in memory and in the ledger), so a retry — in this process or after a
-        restart — posts only the parts not yet posted."""
+        restart — posts only the parts not yet posted. `attempts`: those already spent on
+        the slot (a claim taken over), which count towards `max_attempts`."""
         cfg = self.config
 
         async def record(parts: int) -> None:
@@ -773,7 +784,7 @@ class BriefingScheduler:
                 raise _ClaimLost()
 
         progress = PartProgress(posted, on_posted=record)
-        for attempt in range(1, cfg.max_attempts + 1):
+        for attempt in range(attempts + 1, cfg.max_attempts + 1):
             attempts += 1
             now = self.clock()
             # (a busy database is waited out: once a part is out, the error ended the run with
