@@ -1445,6 +1445,9 @@ class Store:
             # The corpus change sequence the post's digest was built up to (see `change_seq`):
             # the next post briefs what was committed after it.
             self._ensure_column("post_ledger", "seen_seq", int)
+            # The part being sent (from 1) and not yet confirmed by the platform: one that
+            # may have arrived when its attempt ended (a timeout, a crash) before the answer.
+            self._ensure_column("post_ledger", "part_unconfirmed", int)
             self._ready.add("post_ledger.parts")
 
     def claim_post_slot(self, sub_id: int, slot: str, claimant: str, now: str,
@@ -1617,7 +1620,8 @@ class Store:
         was lost (taken over after the lease expired) or the slot is already finished."""
         self._ensure_post_ledger()
         allowed = {"state", "attempts", "error", "lease_until", "built_at", "since",
-                   "finished_at", "updated_at", "parts_posted", "reply", "seen_seq"}
+                   "finished_at", "updated_at", "parts_posted", "reply", "seen_seq",
+                   "part_unconfirmed"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown ledger fields: {sorted(unknown)}")
