@@ -112,12 +112,12 @@ async def test_a_restored_backup_does_not_post_a_slot_posted_after_it_again(
         await make_scheduler(again, adapter, clock).catch_up()
         posted = [(r["subscription_id"], r["slot"]) for r in again.store.post_slots(
             state="posted")]
-        # the 19th's slot of #sub was posted before the restore: not again; #other's (no
-        # record of it in the database replaced) is posted at its catch-up
-        assert [channel for channel, _ in adapter.posts] == ["C2"]
+        # the 19th's slot of #sub was posted before the restore: not again; #other was
+        # removed after the backup: kept off, it posts nothing (see
+        # test_a_restore_keeps_off_a_subscription_removed_after_the_backup)
+        assert adapter.posts == []
         assert sorted(posted) == sorted([(sub, slot_key(utc(2024, 6, 18, 8))),
-                                         (sub, slot_key(utc(2024, 6, 19, 8))),
-                                         (other, slot_key(utc(2024, 6, 19, 8)))])
+                                         (sub, slot_key(utc(2024, 6, 19, 8)))])
         row = again.store.subscription(sub)
         assert row is not None and row["last_slot"] == slot_key(utc(2024, 6, 19, 8))
         # the carried post is no corpus change sequence of the restored corpus: the next
@@ -126,6 +126,94 @@ async def test_a_restored_backup_does_not_post_a_slot_posted_after_it_again(
         assert carried is not None and carried["seen_seq"] is None and carried["built_at"]
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+@pytest.mark.asyncio
+async def test_a_restore_keeps_off_a_subscription_removed_after_the_backup(
+        sched_settings: Any, fake: FakeDigests, tmp_path: Any, as_json: bool) -> None:
+    # A backup holds #1 (C1), #2 (C2) and #3 (C3). After it: C2's admin runs /unsubscribe 2,
+    # C3 is deleted (the subscription disabled), #4 is added in C4. The restore brought #2
+    # back on, and it posted at its next slot in the channel that had asked it to stop; #3
+    # came back on too; #4 went without a word, and its id was given again to the next
+    # subscription (an old post's "stop with /unsubscribe 4" then removed that one).
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+    from tests.test_scheduler import Clock, make_scheduler, utc
+
+    first = Core(sched_settings)
+    kept, removed, gone = (add_sub(first, channel=f"C{i}", cron="0 8 * * *", tz="UTC")
+                           for i in (1, 2, 3))
+    backup = tmp_path / "before.db"
+    first.store.backup(backup)
+    first.store.remove_subscription(removed)  # /unsubscribe
+    first.store.update_subscription(gone, enabled=0, disabled_reason="channel C3 is gone")
+    added = add_sub(first, channel="C4", cron="0 8 * * *", tz="UTC")
+    first.close()
+
+    db = sched_settings.db_path
+    result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index",
+                                      *(["--json"] if as_json else []), str(backup)])
+    assert result.exit_code == 0, result.output
+    if as_json:
+        out = json.loads(result.stdout)
+        assert [r["id"] for r in out["subscriptions_kept_off"]] == [removed]
+        assert "removed (/unsubscribe" in out["subscriptions_kept_off"][0]["disabled_reason"]
+        assert [r["id"] for r in out["subscriptions_kept_disabled"]] == [gone]
+        assert [(r["id"], r["channel"]) for r in out["subscriptions_not_in_backup"]] == [
+            (added, "C4")]
+    else:
+        lines = result.output.splitlines()
+        assert any(line.startswith("kept off 1 subscription of the backup removed after it "
+                                   "was taken") and line.endswith(
+                                       f"#{removed} daily -> test:C2 [0 8 * * *] UTC")
+                   for line in lines), result.output
+        assert any(line.startswith("kept disabled 1 subscription") and "channel C3 is gone"
+                   in line for line in lines), result.output
+        assert any(line.startswith("1 subscription made after the backup was taken is not "
+                                   "in it") and f"#{added} daily -> test:C4" in line
+                   for line in lines), result.output
+
+    again = Core(sched_settings)
+    try:
+        rows = {r["id"]: r for r in again.store.subscriptions()}
+        assert set(rows) == {kept, removed, gone}  # the backup's, nothing lost
+        assert [i for i, r in rows.items() if r["enabled"]] == [kept]
+        assert "channel C3 is gone" in rows[gone]["disabled_reason"]
+        adapter = TestAdapter(again)
+        await make_scheduler(again, adapter, Clock(utc(2024, 6, 19, 8, 0, 5))).catch_up()
+        assert [channel for channel, _ in adapter.posts] == ["C1"]
+        # #4's id is not given again
+        newer = again.store.add_subscription("test", "C5", "daily", "0 9 * * *", "UTC", "t")
+        assert newer["id"] == added + 1
+        # subscribing again in C2 is no duplicate of the one kept off
+        again.store.add_subscription("test", "C2", "daily", "0 8 * * *", "UTC", "t")
+    finally:
+        again.close()
+
+
+def test_a_backup_of_another_database_keeps_every_subscription_as_it_has_it(
+        tmp_path: Any) -> None:
+    # Restored over a database that is not its past or future (another host's): the ids
+    # the two share name different subscriptions, so an id the replaced one no longer holds
+    # says nothing about the backup's subscription of that id; none is kept off.
+    from bot.corpus.storage import Store
+
+    backup = Store(tmp_path / "backup.db")
+    for channel in ("C1", "C2"):
+        backup.add_subscription("test", channel, "daily", "0 8 * * *", "UTC", "t")
+    other = Store(tmp_path / "other.db")
+    gone = other.add_subscription("slack", "C9", "daily", "0 8 * * *", "UTC", "t")
+    other.add_subscription("slack", "C8", "daily", "0 8 * * *", "UTC", "t")
+    other.remove_subscription(int(gone["id"]))  # #1 removed there, another subscription
+    other.close()
+    changes = backup.carry_subscription_changes(tmp_path / "other.db")
+    assert changes == {"kept_off": [], "kept_disabled": [], "not_in_backup": []}
+    assert [r["enabled"] for r in backup.subscriptions()] == [1, 1]
+    backup.close()
 
 
 @pytest.mark.asyncio

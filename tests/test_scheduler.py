@@ -364,6 +364,46 @@ async def test_crash_between_build_and_post_is_redelivered_once(
 
 
 @pytest.mark.asyncio
+async def test_a_taken_over_claim_keeps_the_attempts_already_spent(
+        core: Core, fake: FakeDigests) -> None:
+    # A process spent 2 of the 3 attempts (Discord answering 503) and stopped while waiting
+    # to retry; the next start takes the claim over. It had 3 fresh attempts (5 in all),
+    # and each further takeover 3 more.
+    sub = add_sub(core, cron="0 8 * * *", tz="UTC")
+    slot = utc(2024, 6, 19, 8)
+    key = slot_key(slot)
+    core.store.claim_post_slot(sub, key, "dead:1:x", key, key)  # its lease ended at once
+    core.store.update_post_slot(sub, key, "dead:1:x", attempts=2, error="HTTP 503")
+    adapter = TestAdapter(core)
+    adapter.failures = [DeliveryError("HTTP 503", transient=True) for _ in range(5)]
+    sched = make_scheduler(core, adapter, Clock(slot + timedelta(minutes=5)))
+    assert await sched.run_due(sub) == "failed"
+    assert len(adapter.failures) == 4  # one attempt, the third
+    row = core.store.post_slot(sub, key)
+    assert row is not None and row["attempts"] == 3 and row["state"] == "failed"
+    assert "gave up after 3 attempts" in row["error"], row["error"]
+
+
+@pytest.mark.asyncio
+async def test_a_taken_over_claim_with_every_attempt_spent_fails_saying_why(
+        core: Core, fake: FakeDigests) -> None:
+    # The process stopped during its last attempt: the takeover posts nothing more.
+    sub = add_sub(core, cron="0 8 * * *", tz="UTC")
+    slot = utc(2024, 6, 19, 8)
+    key = slot_key(slot)
+    core.store.claim_post_slot(sub, key, "dead:1:x", key, key)
+    core.store.update_post_slot(sub, key, "dead:1:x", attempts=3, error="HTTP 503")
+    adapter = TestAdapter(core)
+    sched = make_scheduler(core, adapter, Clock(slot + timedelta(minutes=5)))
+    assert await sched.run_due(sub) == "failed"
+    assert adapter.posts == [] and fake.calls == []
+    row = core.store.post_slot(sub, key)
+    assert row is not None and row["state"] == "failed" and row["attempts"] == 3
+    assert row["error"].startswith("HTTP 503; gave up after 3 attempts (the last one "
+                                   "interrupted"), row["error"]
+
+
+@pytest.mark.asyncio
 async def test_interrupted_slot_superseded_by_a_later_slot_is_marked_failed(
         core: Core, fake: FakeDigests) -> None:
     sub = add_sub(core, cron="*/10 * * * *", tz="UTC")

@@ -463,6 +463,42 @@ class _BoundedWebhookAdapter(AsyncWebhookAdapter):
 
 _ANSWERS = _BoundedWebhookAdapter()
 
+# A scheduled post's requests (`deliver`): the loop time by which the scheduler gives up on
+# the attempt (`PartProgress.deadline`). discord.py sleeps a rate limit of up to
+# MAX_RATELIMIT_WAIT and tries 5 times: three waits of 25 s ran into the 60 s delivery
+# timeout, which was then all /status said, and a part whose answer the timeout cut off
+# could be posted again. Only a wait that ends DELIVERY_MARGIN before it is slept.
+_DELIVER_BY: ContextVar[float | None] = ContextVar("briefbot_deliver_by", default=None)
+DELIVERY_MARGIN = 2.0  # seconds left for the retried request itself (as Slack's client)
+
+
+class _DeliverySession:
+    """The bot's HTTP session as discord.py's HTTP client sees it: a request made while a
+    scheduled post is being delivered (`_DELIVER_BY` set in its task) is bound as an answer
+    is (`_BoundedSession`: a 429 whose wait does not fit raises AnswerRateLimited, a used-up
+    bucket whose reset does not fit is not slept); every other request, and everything
+    else, is the session's own."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        by = _DELIVER_BY.get()
+        if by is None:
+            return self._session.request(*args, **kwargs)
+        budget = by - asyncio.get_running_loop().time() - DELIVERY_MARGIN
+        return _BoundedSession(self._session, budget).request(*args, **kwargs)
+
+
+def _bound_delivery_waits(http: Any) -> None:
+    """Wrap the HTTP client's session (made anew at each login) in a `_DeliverySession`."""
+    session = getattr(http, "_HTTPClient__session", None)
+    if isinstance(session, aiohttp.ClientSession):
+        http._HTTPClient__session = _DeliverySession(session)
+
 
 def _bound_answer_waits() -> None:
     """This task's (and the tasks it starts') interaction answers wait a rate limit of at
@@ -758,6 +794,12 @@ class BriefbotClient(discord.Client):
         progress = progress or PartProgress()
         posted = progress.posted
         cached = None
+        # Each part under its nonce (the same in every attempt: Discord returns the message
+        # it already has for a repeat within a few minutes, `enforce_nonce`), and every wait
+        # within the scheduler's deadline (`_DELIVER_BY`).
+        progress.idempotent = progress.key is not None
+        _bound_delivery_waits(self.http)
+        token = _DELIVER_BY.set(progress.deadline) if progress.deadline is not None else None
         try:
             cached = self.get_channel(channel_id)
             target = cached or await self.fetch_channel(channel_id)
@@ -767,54 +809,74 @@ class BriefbotClient(discord.Client):
                     "messages; subscribe from a text channel", transient=False,
                     channel_gone=True)
             for message in messages[posted:]:
-                await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
+                await progress.begin(posted + 1)
+                payload = _payload(message)
+                nonce = progress.nonce(posted + 1)
+                if nonce is not None:
+                    payload["nonce"] = nonce
+                await target.send(allowed_mentions=NO_MENTIONS, **payload)
                 posted += 1
                 await progress.mark(posted)
-        except discord.NotFound as exc:
-            if exc.code != UNKNOWN_CHANNEL:
-                # Not Discord saying the channel is gone (a bare 404 "Not Found", code 0: a
-                # route or a proxy's page): that disabled the subscription for good.
-                raise DeliveryError(f"Discord answered 404 {exc.text or 'Not Found'} (code "
-                                    f"{exc.code}) posting to channel {channel_id}"
-                                    f"{_progress(posted, messages)}", transient=False) from exc
-            raise DeliveryError(f"Discord channel {channel_id} no longer exists "
-                                f"({exc.code} {exc.text})", transient=False,
-                                channel_gone=True) from exc
-        except discord.Forbidden as exc:
-            if cached is None and exc.code == MISSING_ACCESS:
-                # Not among the channels of the bot's servers (the `guilds` intent caches
-                # each one's channels): the bot is not in that server any more (or, for a
-                # thread, may not see it). No permission can be given to a non-member.
-                raise DeliveryError(
-                    f"the bot cannot reach Discord channel {channel_id} ({exc.code} "
-                    f"{exc.text}): it is not a member of that channel's server (removed from "
-                    "it, or the app only installed to a user's account) or, for a thread, may "
-                    "not see it. Add the bot to the server (`briefbot discord invite` prints "
-                    f"the link) and give it {PERMISSIONS_TEXT} there",
-                    transient=False, channel_gone=False,  # fixable: kept on, unless it lasts
-                    not_member=True) from exc
-            # Every permission a post needs (a long briefing's last part carries a file;
-            # in a thread, Send Messages in Threads): naming three, the fix could miss one.
-            # A channel of no server the bot is in (it was removed from it: its channels left
-            # the cache) is refused the same way (50001 Missing Access), where granting
-            # permissions is no fix: that is said first.
-            removed = "" if cached is not None else (
-                "if the bot was removed from that server, add it again (`briefbot discord "
-                "invite` prints the link); otherwise ")
-            raise DeliveryError(f"the bot may not post in Discord channel {channel_id} "
-                                f"({exc.code} {exc.text}); {removed}give it {PERMISSIONS_TEXT} "
-                                "there", transient=False,
-                                channel_gone=False) from exc  # fixable: keep it enabled
-        except discord.RateLimited as exc:
-            raise DeliveryError(f"rate limited by Discord{_progress(posted, messages)}",
-                                transient=True, retry_after=exc.retry_after) from exc
-        except discord.HTTPException as exc:
-            transient = exc.status == 429 or exc.status >= 500
-            raise DeliveryError(f"Discord answered {exc.status} {exc.text}"
-                                f"{_progress(posted, messages)}", transient=transient) from exc
+        except (discord.HTTPException, discord.RateLimited, AnswerRateLimited) as exc:
+            progress.refused()  # Discord's answer: not posted
+            raise _delivery_error(exc, channel_id, cached is not None, posted,
+                                  messages) from exc
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            # (no answer: the part may have arrived, which the scheduler records)
             raise DeliveryError(f"network error talking to Discord: {exc!r}"
                                 f"{_progress(posted, messages)}", transient=True) from exc
+        finally:
+            if token is not None:
+                _DELIVER_BY.reset(token)
+
+
+def _delivery_error(exc: Exception, channel_id: int, cached: bool, posted: int,
+                    messages: list[DiscordMessage]) -> DeliveryError:
+    """A scheduled post's refusal by Discord, as the scheduler takes it."""
+    if isinstance(exc, discord.NotFound):
+        if exc.code != UNKNOWN_CHANNEL:
+            # Not Discord saying the channel is gone (a bare 404 "Not Found", code 0: a
+            # route or a proxy's page): that disabled the subscription for good.
+            return DeliveryError(f"Discord answered 404 {exc.text or 'Not Found'} (code "
+                                 f"{exc.code}) posting to channel {channel_id}"
+                                 f"{_progress(posted, messages)}", transient=False)
+        return DeliveryError(f"Discord channel {channel_id} no longer exists "
+                             f"({exc.code} {exc.text})", transient=False, channel_gone=True)
+    if isinstance(exc, discord.Forbidden):
+        if not cached and exc.code == MISSING_ACCESS:
+            # Not among the channels of the bot's servers (the `guilds` intent caches
+            # each one's channels): the bot is not in that server any more (or, for a
+            # thread, may not see it). No permission can be given to a non-member.
+            return DeliveryError(
+                f"the bot cannot reach Discord channel {channel_id} ({exc.code} "
+                f"{exc.text}): it is not a member of that channel's server (removed from "
+                "it, or the app only installed to a user's account) or, for a thread, may "
+                "not see it. Add the bot to the server (`briefbot discord invite` prints "
+                f"the link) and give it {PERMISSIONS_TEXT} there",
+                transient=False, channel_gone=False,  # fixable: kept on, unless it lasts
+                not_member=True)
+        # Every permission a post needs (a long briefing's last part carries a file;
+        # in a thread, Send Messages in Threads): naming three, the fix could miss one.
+        # A channel of no server the bot is in (it was removed from it: its channels left
+        # the cache) is refused the same way (50001 Missing Access), where granting
+        # permissions is no fix: that is said first.
+        removed = "" if cached else (
+            "if the bot was removed from that server, add it again (`briefbot discord "
+            "invite` prints the link); otherwise ")
+        return DeliveryError(f"the bot may not post in Discord channel {channel_id} "
+                             f"({exc.code} {exc.text}); {removed}give it {PERMISSIONS_TEXT} "
+                             "there", transient=False,
+                             channel_gone=False)  # fixable: keep it enabled
+    if isinstance(exc, discord.RateLimited | AnswerRateLimited):
+        # (discord.py's own bound, or one that does not fit before the scheduler's deadline)
+        wait = exc.retry_after
+        asked = "" if wait is None else f": it asked to wait {wait_words(wait)}"
+        return DeliveryError(f"rate limited by Discord{asked}{_progress(posted, messages)}",
+                             transient=True, retry_after=wait)
+    assert isinstance(exc, discord.HTTPException)
+    transient = exc.status == 429 or exc.status >= 500
+    return DeliveryError(f"Discord answered {exc.status} {exc.text}"
+                         f"{_progress(posted, messages)}", transient=transient)
 
 
 def _progress(posted: int, messages: list[DiscordMessage]) -> str:

@@ -1029,10 +1029,14 @@ class SlackAdapter:
         token = _ANSWER_BY.set(progress.deadline) if progress.deadline is not None else None
         try:
             for i in range(progress.posted, len(messages)):
+                # (a part whose answer never comes back may be in the channel: Slack takes no
+                # idempotency key, so the scheduler says so when it sends it again)
+                await progress.begin(i + 1)
                 try:
                     await self.client.chat_postMessage(channel=channel, unfurl_links=False,
                                                        unfurl_media=False, **messages[i])
                 except SlackApiError as exc:
+                    progress.refused()  # Slack's answer: not posted
                     raise _delivery_error(exc, channel, i, len(messages)) from exc
                 except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                     raise DeliveryError(

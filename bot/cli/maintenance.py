@@ -13,6 +13,7 @@ import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -192,6 +193,34 @@ def _carry_posts(store: Store, kept: str | None) -> tuple[int, str | None]:
                    f"({exc}): the next start may post a subscription's latest slot again")
 
 
+SubscriptionChanges = dict[str, list[dict[str, Any]]]
+
+
+def _carry_subscriptions(store: Store, kept: str | None) -> tuple[SubscriptionChanges,
+                                                                  str | None]:
+    """What the replaced database did to the subscriptions since the backup, kept or said
+    (`Store.carry_subscription_changes`): (the changes, why none could be judged)."""
+    none: SubscriptionChanges = {"kept_off": [], "kept_disabled": [], "not_in_backup": []}
+    if kept is None or ".broken-" in kept:  # nothing to compare with
+        return none, None
+    try:
+        return store.carry_subscription_changes(kept), None
+    except (sqlite3.Error, OSError, ValueError) as exc:
+        return none, (f"the subscriptions were restored as the backup has them, unchecked "
+                      f"against the previous database ({exc}): one removed since the backup "
+                      "posts again; see `briefbot schedule list`")
+
+
+def _subscription_line(row: dict[str, Any]) -> str:
+    return (f"#{row.get('id')} {row.get('digest')} -> {row.get('platform')}:"
+            f"{row.get('channel')} [{row.get('cron')}] {row.get('timezone')}")
+
+
+def _subscription_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row.get(k) for k in ("id", "platform", "channel", "digest", "cron", "timezone",
+                                    "workspace", "disabled_reason")}
+
+
 def _keep_current(db: Path, stamp: str) -> str | None:
     """A copy of the current database beside it before it is replaced (`<name>.before-restore-
     <stamp>.db`); a database that cannot be read is moved aside instead. Returns where it went
@@ -311,6 +340,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         try:
             upgraded, indexed, stats = store.upgraded, None, store.corpus_stats()
             carried, carry_error = _carry_posts(store, kept)
+            subs, subs_error = _carry_subscriptions(store, kept)
         finally:
             store.close()
     else:
@@ -320,6 +350,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         try:
             upgraded = core.store.upgraded
             carried, carry_error = _carry_posts(core.store, kept)
+            subs, subs_error = _carry_subscriptions(core.store, kept)
             try:
                 indexed = core.rebuild_index().sentences
             except Exception as exc:  # restored all the same: say why, as a reload does
@@ -333,9 +364,17 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
            "stale_moved": stale,
            "documents": stats["documents"], "sentences": stats["sentences"],
            "upgraded": upgraded, "index_sentences": indexed, "index_error": index_error,
-           "posts_carried": carried, "posts_carry_error": carry_error}
+           "posts_carried": carried, "posts_carry_error": carry_error,
+           "subscriptions_kept_off": [_subscription_json(r) for r in subs["kept_off"]],
+           "subscriptions_kept_disabled": [_subscription_json(r)
+                                           for r in subs["kept_disabled"]],
+           "subscriptions_not_in_backup": [_subscription_json(r)
+                                           for r in subs["not_in_backup"]],
+           "subscriptions_error": subs_error}
     if carry_error:
         click.echo(carry_error, err=True)
+    if subs_error:
+        click.echo(subs_error, err=True)
     if as_json:
         if index_error:
             click.echo(index_error, err=True)
@@ -355,6 +394,23 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
     if carried:
         click.echo(f"kept the record of {carried} scheduled post(s) made since the backup "
                    "(from the previous database): they are not posted again")
+    if subs["kept_off"]:
+        click.echo(f"kept off {counted(len(subs['kept_off']), 'subscription')} of the backup "
+                   "removed after it was taken (they post nothing; subscribe again to post, "
+                   "or remove them): "
+                   + "; ".join(_subscription_line(r) for r in subs["kept_off"]))
+    if subs["kept_disabled"]:
+        click.echo(f"kept disabled {counted(len(subs['kept_disabled']), 'subscription')} "
+                   "disabled after the backup was taken: " + "; ".join(
+                       f"{_subscription_line(r)} ({r.get('disabled_reason')})"
+                       for r in subs["kept_disabled"]))
+    if subs["not_in_backup"]:
+        one = len(subs["not_in_backup"]) == 1
+        click.echo(f"{counted(len(subs['not_in_backup']), 'subscription')} made after the "
+                   f"backup was taken {'is' if one else 'are'} not in it and post"
+                   f"{'s' if one else ''} no more (add {'it' if one else 'them'} again with "
+                   "`briefbot schedule add`; the ids are not given again): "
+                   + "; ".join(_subscription_line(r) for r in subs["not_in_backup"]))
     if index_error:  # after the restore's lines, as a reload's index failure comes last
         click.echo(index_error, err=True)
         if build_failed:

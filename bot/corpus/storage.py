@@ -1445,6 +1445,9 @@ class Store:
             # The corpus change sequence the post's digest was built up to (see `change_seq`):
             # the next post briefs what was committed after it.
             self._ensure_column("post_ledger", "seen_seq", int)
+            # The part being sent (from 1) and not yet confirmed by the platform: one that
+            # may have arrived when its attempt ended (a timeout, a crash) before the answer.
+            self._ensure_column("post_ledger", "part_unconfirmed", int)
             self._ready.add("post_ledger.parts")
 
     def claim_post_slot(self, sub_id: int, slot: str, claimant: str, now: str,
@@ -1539,6 +1542,71 @@ class Store:
                      sub_id, last])
         return carried
 
+    def carry_subscription_changes(self, source: str | Path) -> dict[str, list[dict[str, Any]]]:
+        """After a restore: what `source` (the database it replaced) did to the subscriptions
+        since the backup was taken, which the restore must not undo silently. Ids are never
+        reused (`subscription_id_high`), so a subscription of the backup whose id `source`
+        had given but no longer holds was removed there (an `/unsubscribe`, `schedule
+        remove`) after the backup: it is kept, disabled with that reason, rather than
+        posting again in a channel that asked it to stop (until 2026-12 it came back on and
+        posted at the next slot). One `source` holds disabled (its channel deleted) and the
+        backup enabled is disabled with `source`'s reason. Subscriptions made in `source`
+        since the backup are not in the backup: they are listed, and their ids are never
+        given again (the id high-water mark is the higher of the two). When the two databases
+        share ids that name different subscriptions (not one database's past and present),
+        nothing is judged removed. Returns {"kept_off": rows disabled because removed since,
+        "kept_disabled": rows disabled since, "not_in_backup": `source`'s rows the restore
+        dropped}, each row as stored (after the change)."""
+        out: dict[str, list[dict[str, Any]]] = {"kept_off": [], "kept_disabled": [],
+                                                "not_in_backup": []}
+        same = ("platform", "channel", "digest")
+        with read_only_connection(source, timeout=60) as src:
+            src.row_factory = sqlite3.Row
+            tables = {r[0] for r in src.execute("select name from sqlite_master"
+                                                " where type = 'table'")}
+            if "subscriptions" not in tables:
+                return out
+            theirs = {int(r["id"]): dict(r) for r in src.execute("select * from subscriptions")}
+            high = 0
+            if "meta" in tables:
+                row = src.execute("select value from meta where key = 'subscription_id_high'"
+                                  ).fetchone()
+                high = int(row[0]) if row and str(row[0] or "").isdigit() else 0
+        high = max([high, *theirs])
+        if not self._existing("subscriptions"):
+            self._ensure_subscriptions()
+        ours = {int(r["id"]): dict(r) for r in self.db.query("select * from subscriptions")}
+        if any(any(ours[i].get(k) != theirs[i].get(k) for k in same)
+               for i in ours.keys() & theirs.keys()):
+            return out  # another database's subscriptions: nothing to tell from its ids
+        our_high = max([int(self.get_meta("subscription_id_high", "0") or 0), *ours])
+        removed = ("removed (/unsubscribe or `briefbot schedule remove`) after the backup "
+                   "this database was restored from was taken; kept off by the restore so "
+                   "that it posts nothing: subscribe again to post, or remove it")
+        off: list[int] = []
+        disabled: list[int] = []
+        with self._write_transaction():
+            for sub_id, row in sorted(ours.items()):
+                if not row["enabled"]:
+                    continue
+                if sub_id not in theirs and sub_id <= high:
+                    self.db.table("subscriptions").update(
+                        sub_id, {"enabled": 0, "disabled_reason": removed})
+                    off.append(sub_id)
+                elif sub_id in theirs and not theirs[sub_id]["enabled"]:
+                    reason = theirs[sub_id].get("disabled_reason") or "no reason recorded"
+                    self.db.table("subscriptions").update(
+                        sub_id, {"enabled": 0, "disabled_reason": "disabled after the backup "
+                                 f"was taken: {reason}"})
+                    disabled.append(sub_id)
+            if high > our_high:
+                self.set_meta("subscription_id_high", str(high))
+        out["kept_off"] = [self.subscription(i) or {} for i in off]
+        out["kept_disabled"] = [self.subscription(i) or {} for i in disabled]
+        out["not_in_backup"] = [row for sub_id, row in sorted(theirs.items())
+                                if sub_id not in ours and sub_id > our_high]
+        return out
+
     def post_slot(self, sub_id: int, slot: str) -> dict[str, Any] | None:
         if not self._existing("post_ledger"):
             return None  # (a read creates no table: see `_existing`)
@@ -1552,7 +1620,8 @@ class Store:
         was lost (taken over after the lease expired) or the slot is already finished."""
         self._ensure_post_ledger()
         allowed = {"state", "attempts", "error", "lease_until", "built_at", "since",
-                   "finished_at", "updated_at", "parts_posted", "reply", "seen_seq"}
+                   "finished_at", "updated_at", "parts_posted", "reply", "seen_seq",
+                   "part_unconfirmed"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown ledger fields: {sorted(unknown)}")

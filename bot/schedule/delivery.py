@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
@@ -43,9 +44,17 @@ class PartProgress:
     """How many parts of one reply are posted: a long reply is several messages, posted in
     order, and a retry must post only the ones not yet posted.
 
-    The scheduler owns it (and persists it through `on_posted`); an adapter only reads
-    `posted` (skip that many of its rendered messages) and calls `mark(n)` after each message
-    the platform accepted (`n` = parts posted so far, counted from the first).
+    The scheduler owns it (and persists it through `on_posted` and `on_sending`); an adapter
+    reads `posted` (skip that many of its rendered messages), calls `await begin(n)` just
+    before sending part `n` (counted from 1) and `await mark(n)` after the platform accepted
+    it (`n` = parts posted so far). A part begun and never marked may have reached the
+    platform (an attempt that timed out, or lost its connection, after sending it): the
+    scheduler records it and says so when it is sent again.
+
+    `key`: the same for every attempt at this reply (the scheduler's subscription and slot),
+    so an adapter whose platform takes an idempotency key sends each part under `nonce(n)`
+    and sets `idempotent`: a repeat of a part that had arrived is not posted twice (Discord's
+    `enforce_nonce`).
 
     `deadline`: when the scheduler gives up on this attempt (event-loop time, its
     `delivery_timeout_seconds` from the attempt's start), None for no bound. An adapter whose
@@ -56,15 +65,39 @@ class PartProgress:
 
     def __init__(self, posted: int = 0,
                  on_posted: Callable[[int], Awaitable[None]] | None = None,
-                 deadline: float | None = None) -> None:
+                 deadline: float | None = None, *, key: str | None = None,
+                 on_sending: Callable[[int], Awaitable[None]] | None = None) -> None:
         self.posted = posted
         self._on_posted = on_posted
+        self._on_sending = on_sending
         self.deadline = deadline
+        self.key = key
+        self.sending: int | None = None  # the part begun and not yet marked (from 1)
+        self.idempotent = False  # set by an adapter that sends under `nonce`
+
+    async def begin(self, part: int) -> None:
+        if self._on_sending is not None:  # (recorded first: a write that fails sends nothing)
+            await self._on_sending(part)
+        self.sending = part
+
+    def refused(self) -> None:
+        """The platform answered that the part begun was not posted (an error, a rate
+        limit): it did not reach the channel."""
+        self.sending = None
 
     async def mark(self, posted: int) -> None:
         self.posted = posted
+        self.sending = None
         if self._on_posted is not None:
             await self._on_posted(posted)
+
+    def nonce(self, part: int) -> str | None:
+        """Part `part`'s idempotency key (17 digits at most: Discord takes 25 characters),
+        the same in every attempt and every process; None without `key`."""
+        if self.key is None:
+            return None
+        digest = hashlib.sha256(f"{self.key}#{part}".encode()).digest()
+        return str(int.from_bytes(digest[:7], "big"))
 
 
 class Deliverer(Protocol):
@@ -75,6 +108,8 @@ class Deliverer(Protocol):
     async def deliver(self, channel: str, reply: Reply,
                       progress: PartProgress | None = None) -> None:
         """Post `reply` to `channel`, or raise DeliveryError. With `progress`: skip the first
-        `progress.posted` rendered messages and `await progress.mark(i)` after each one
-        posted (`i` counted from the first), so a retry posts only what is missing."""
+        `progress.posted` rendered messages, `await progress.begin(i)` before sending each
+        one and `await progress.mark(i)` after it is posted (`i` counted from the first),
+        so a retry posts only what is missing; `progress.refused()` when the platform
+        answered that the message begun was not posted."""
         ...

@@ -27,9 +27,12 @@ slot.
   (`parts_posted`, with the reply as built in `reply` until the slot is finished), so a retry
   posts only what is missing and a takeover after a crash posts the rest of the same reply.
 
-Remaining at-least-once window: if the process dies after the platform accepted a message but
-before the ledger row records it (milliseconds), that message is posted again after the lease
-expires. Chat APIs offer no idempotency key to close that gap.
+Unconfirmed parts: the part being sent is written to the ledger (`part_unconfirmed`) before
+it goes out. One whose answer never came (the delivery timeout, a dropped connection, the
+process dying) may be in the channel: it is sent again under the same idempotency key
+(`PartProgress.nonce`; Discord's `enforce_nonce` posts it once within a few minutes) and the
+slot's record says so; Slack takes no such key, so there it may be in the channel twice, and
+the record says that.
 """
 
 from __future__ import annotations
@@ -696,12 +699,24 @@ class BriefingScheduler:
             return "taken"
 
         attempts = int(claim["attempts"] or 0)
+        if attempts >= self.config.max_attempts:
+            # A claim taken over from a process that stopped during its last attempt: the
+            # attempts it spent count. A takeover got `max_attempts` fresh ones, so a slot
+            # whose posts kept failing (or hanging) was tried again by each process that
+            # took it over, 4 more attempts each.
+            why = f"{claim['error']}; " if claim.get("error") else ""
+            return await self._finish(
+                sub, key, "failed",
+                f"{why}gave up after {counted(attempts, 'attempt')} (the last one interrupted: "
+                "the posting process stopped)")
+        unconfirmed = int(claim.get("part_unconfirmed") or 0) or None
         resumed = _resumable(sub_id, key, claim)
         if resumed is not None:  # an interrupted post: the rest of the same messages
             reply, posted = resumed
             log.info("subscription #%s slot %s: resuming after %d posted part(s)", sub_id, key,
                      posted)
-            return await self._deliver(sub, key, deliverer, reply, attempts, posted)
+            return await self._deliver(sub, key, deliverer, reply, attempts, posted,
+                                       unconfirmed)
 
         # Build. `since` is when the last successful post's digest was built (what the post
         # says); what is new is what was committed after the corpus change sequence that
@@ -750,30 +765,48 @@ class BriefingScheduler:
         return reply, has_new, seen_seq
 
     async def _deliver(self, sub: Subscription, key: str, deliverer: Deliverer, reply: Reply,
-                       attempts: int, posted: int) -> str:
+                       attempts: int, posted: int, unconfirmed: int | None = None) -> str:
         """Post `reply` (its first `posted` parts are already in the channel), retrying
         transient failures. A long reply is several messages: each one the platform accepts
         is recorded (in memory and in the ledger), so a retry — in this process or after a
-        restart — posts only the parts not yet posted."""
-        cfg = self.config
+        restart — posts only the parts not yet posted. `attempts`: those already spent on
+        the slot (a claim taken over), which count towards `max_attempts`.
 
-        async def record(parts: int) -> None:
+        A part sent whose attempt ended before the platform confirmed it (the delivery
+        timeout, a dropped connection, the process stopping: `unconfirmed`, from the
+        ledger) may be in the channel: it is sent again under the same idempotency key
+        (`PartProgress.nonce`: Discord posts it once), and the slot's record says so (on
+        Slack, which takes no such key, that the part may be in the channel twice)."""
+        cfg = self.config
+        # part (from 1) -> why the attempt that sent it ended before it was confirmed
+        uncertain: dict[int, str] = {}
+        if unconfirmed is not None and unconfirmed > posted:
+            uncertain[unconfirmed] = "the posting process stopped"
+
+        async def write_progress(what: str, part: int, **fields: Any) -> None:
             try:
-                held = await self._update_slot(sub.id, key, parts_posted=parts)
+                held = await self._update_slot(sub.id, key, **fields)
             except Exception:  # the count in memory still serves this process's retries
-                log.exception("subscription #%s slot %s: could not record part %d as posted",
-                              sub.id, key, parts)
+                log.exception("subscription #%s slot %s: could not record part %d as %s",
+                              sub.id, key, part, what)
                 return
             if not held:
                 # Unsubscribed meanwhile (the slot's row went with it), or taken over by
                 # another process (which posts the rest): the other parts are not posted
                 # here. They were, after "Unsubscribed #N".
                 log.warning("subscription #%s slot %s: claim lost while posting part %d; "
-                            "not posting the rest", sub.id, key, parts)
+                            "not posting the rest", sub.id, key, part)
                 raise _ClaimLost()
 
-        progress = PartProgress(posted, on_posted=record)
-        for attempt in range(1, cfg.max_attempts + 1):
+        async def record(parts: int) -> None:
+            await write_progress("posted", parts, parts_posted=parts, part_unconfirmed=None)
+
+        async def sending(part: int) -> None:
+            await write_progress("being sent", part, part_unconfirmed=part)
+
+        progress = PartProgress(posted, on_posted=record, key=f"{sub.id}@{key}",
+                                on_sending=sending)
+        for attempt in range(attempts + 1, cfg.max_attempts + 1):
             attempts += 1
             now = self.clock()
             # (a busy database is waited out: once a part is out, the error ended the run with
@@ -824,10 +857,21 @@ class BriefingScheduler:
                 error = f"{type(exc).__name__}: {exc}"
                 delay = self.retry_delay(attempt, None)
             else:
-                return await self._finish(sub, key, "posted", None)
+                note = _unconfirmed_note(sub.platform, uncertain, progress.idempotent)
+                if note:
+                    log.warning("subscription #%s slot %s: %s", sub.id, key, note)
+                return await self._finish(sub, key, "posted", note)
+            if progress.sending is not None:  # sent, and no answer said it was refused
+                uncertain.setdefault(progress.sending, error)
+                log.warning("subscription #%s slot %s: part %d may have reached %s before "
+                            "the attempt ended (%s)", sub.id, key, progress.sending,
+                            sub.platform, error)
             if attempt == cfg.max_attempts:
+                maybe = "".join(f"; part {part} may have been posted (sent, unconfirmed)"
+                                for part in sorted(uncertain))
                 return await self._finish(
-                    sub, key, "failed", f"{error} (gave up after {counted(attempts, 'attempt')})")
+                    sub, key, "failed",
+                    f"{error} (gave up after {counted(attempts, 'attempt')}){maybe}")
             log.warning("subscription #%s slot %s: attempt %d failed (%s); retrying in %.3g s"
                         "%s", sub.id, key, attempt, error, delay,
                         f" from part {progress.posted + 1}" if progress.posted else "")
@@ -835,6 +879,10 @@ class BriefingScheduler:
             await self._update_slot(
                 sub.id, key, error=error, updated_at=slot_key(now),
                 lease_until=slot_key(now + timedelta(seconds=delay + cfg.lease_seconds)),
+                # (a part refused by the platform's answer is not; one sent unconfirmed by
+                # an earlier attempt and not posted since still is)
+                part_unconfirmed=progress.sending or next(
+                    (part for part in sorted(uncertain) if part > progress.posted), None),
                 busy_retry=True)
             await self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -1016,10 +1064,11 @@ async def in_daemon_thread(fn: Callable[..., R], *args: Any, name: str = "briefb
 
 def _resumable(sub_id: int, key: str, claim: Mapping[str, Any]) -> tuple[Reply, int] | None:
     """The reply and its posted part count when a claim taken over had posted some of its
-    parts; None when nothing was posted (the digest is built afresh)."""
+    parts, or sent its first one unconfirmed; None when nothing was posted (the digest is
+    built afresh)."""
     posted = int(claim.get("parts_posted") or 0)
-    if posted <= 0:
-        return None
+    if posted <= 0 and not claim.get("part_unconfirmed"):
+        return None  # (a first part that may have gone out: the same reply, not a rebuilt one)
     try:
         return reply_from_json(str(claim["reply"])), posted
     except (ValueError, KeyError, TypeError) as exc:
@@ -1027,6 +1076,26 @@ def _resumable(sub_id: int, key: str, claim: Mapping[str, Any]) -> tuple[Reply, 
                   "resuming is unreadable (%r); posting a fresh digest whole", sub_id, key,
                   posted, exc)
         return None
+
+
+def _unconfirmed_note(platform: str, uncertain: Mapping[int, str],
+                      idempotent: bool) -> str | None:
+    """What a posted slot's record says of the parts sent again after an attempt that had
+    sent them ended before the platform confirmed them (None: none was)."""
+    if not uncertain:
+        return None
+    name = platform.capitalize()
+    notes = []
+    for part, why in sorted(uncertain.items()):
+        if idempotent:
+            notes.append(f"part {part} was sent again after an attempt ended ({why}) before "
+                         f"{name} confirmed it, under the same nonce: {name} posts it once "
+                         "when the repeat comes within a few minutes of the first")
+        else:
+            notes.append(f"part {part} may be in the channel twice: an attempt ended ({why}) "
+                         f"after sending it, before {name} confirmed it, and it was sent "
+                         f"again ({name} cannot be asked whether it arrived)")
+    return "; ".join(notes)
 
 
 def nothing_new_reply(sub: Subscription, since: str | None) -> Reply:

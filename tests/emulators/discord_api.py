@@ -98,6 +98,10 @@ Failure injection: ``emu.rate_limit("POST", r"/channels/\\d+/messages")`` (429 o
 ``Retry-After`` header, ``retry_after`` body, ``Via`` header), ``emu.forbidden(...)``
 (403/50013), ``emu.not_found(...)`` (404/10003 Unknown Channel by default), or the
 generic ``emu.fail(method, path_regex, status, json=..., times=1|None)``.
+``emu.slow_answer(method, path_regex, delay)`` carries the request out (a message is
+created) and answers ``delay`` seconds late. A message sent with ``enforce_nonce`` and the
+nonce of one created within ``emu.nonce_window`` seconds (300) returns that one, as Discord
+does; discord.py sends a nonce with every message, ``enforce_nonce`` with it.
 ``emu.bucket_used_up(method, path_regex, reset_after=600)`` answers as usual but says the
 rate-limit bucket is used up (``X-RateLimit-Remaining: 0``, ``X-RateLimit-Reset-After``):
 discord.py's webhook adapter sleeps that after the answer, holding the bucket's lock.
@@ -832,6 +836,12 @@ class DiscordEmulator:
         self.gateway_received: list[GatewayMessage] = []
         self.failures: list[FailureRule] = []
         self.extra_headers: list[FailureRule] = []  # added to answers that are not failures
+        self.slow_answers: list[FailureRule] = []  # answered as usual, `delay` s late
+        #: Seconds within which a message sent again with the nonce of one already created
+        #: (``enforce_nonce``) returns that message instead of a new one (Discord: "a few
+        #: minutes").
+        self.nonce_window = 300.0
+        self._nonces: dict[tuple[str, str], tuple[int, float]] = {}
         self.interactions: dict[int, EmulatedInteraction] = {}
         self.messages: dict[int, JSONDict] = {}  # message id -> payload
         self.dm_channels: dict[int, EmulatedUser] = {}  # channel id -> recipient
@@ -1175,6 +1185,19 @@ class DiscordEmulator:
                    "X-RateLimit-Reset-After": str(reset_after), "X-RateLimit-Bucket": "emulated"}
         return self._add_rule(self.extra_headers, method, path, 0, None, headers, times)
 
+    def slow_answer(
+        self,
+        method: str | None,
+        path: str | re.Pattern[str],
+        delay: float,
+        *,
+        times: int | None = 1,
+    ) -> FailureRule:
+        """Handle requests matching ``method`` and the path regex as usual (a message is
+        created), then answer ``delay`` seconds later: a client that gives up first never
+        learns that the request was carried out."""
+        return self._add_rule(self.slow_answers, method, path, 0, None, {}, times, delay)
+
     def forbidden(
         self,
         method: str | None,
@@ -1218,6 +1241,7 @@ class DiscordEmulator:
     def clear_failures(self) -> None:
         self.failures.clear()
         self.extra_headers.clear()
+        self.slow_answers.clear()
 
     # ------------------------------------------------------------------ gateway injection
 
@@ -1803,6 +1827,11 @@ class DiscordEmulator:
         headers = {"Via": "1.1 google"}
         status, response = await self._answer(request, call, headers)
         if not call.injected:
+            for rule in self.slow_answers:
+                if rule.take(call.method, call.path):
+                    await asyncio.sleep(rule.delay)
+                    break
+        if not call.injected:
             for rule in self.extra_headers:
                 if rule.take(call.method, call.path):
                     headers.update(rule.headers)
@@ -2204,9 +2233,19 @@ class DiscordEmulator:
                 return 403, _error("Missing Permissions", 50013)
         if (err := self._invalid(body, new=True, files=call.files)) is not None:
             return err
+        # enforce_nonce: a message of the same author with the same nonce created within the
+        # last few minutes is returned, and no new one created
+        nonce = body.get("nonce")
+        seen_key = (str(self.bot_user.id), str(nonce))
+        if body.get("enforce_nonce") and nonce is not None and seen_key in self._nonces:
+            mid, when = self._nonces[seen_key]
+            if time.monotonic() - when <= self.nonce_window and mid in self.messages:
+                return 200, self.messages[mid]
         msg = self._new_message(
             channel_id=cid, guild_id=guild.id if guild else None, body=body, files=call.files
         )
+        if nonce is not None:
+            self._nonces[seen_key] = (int(msg["id"]), time.monotonic())
         await self._broadcast_message_create(msg, guild.id if guild else None)
         return 200, msg
 

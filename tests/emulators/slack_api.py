@@ -72,6 +72,8 @@ What the mock does
 * Failure injection: :meth:`~SlackWebAPIMock.fail` (``{"ok": false, "error": ...}``,
   HTTP 200 by default) and :meth:`~SlackWebAPIMock.rate_limit` (HTTP 429 with a
   ``Retry-After`` header and ``{"ok": false, "error": "ratelimited"}``).
+  :meth:`~SlackWebAPIMock.slow_answer` carries a call out as usual (a message is posted)
+  and answers it ``delay`` seconds late, other calls going on meanwhile.
 
 slack_sdk / Bolt behaviour worth knowing (verified against slack_sdk 3.47 / slack-bolt 1.30)
 ------------------------------------------------------------------------------------------
@@ -370,6 +372,7 @@ class SlackWebAPIMock:
 
         self._cond = threading.Condition(threading.RLock())
         self._injections: list[Injection] = []
+        self._slow: list[list[Any]] = []  # [method, delay, remaining or None]
         self._handlers: dict[str, MethodHandler] = {}
         self._ts_counter = itertools.count(1)
         self._server: _MockHTTPServer | None = None
@@ -605,6 +608,13 @@ class SlackWebAPIMock:
             )
         )
 
+    def slow_answer(self, method: str, delay: float, *, times: int | None = 1) -> None:
+        """Carry out the next ``times`` calls of ``method`` (``"*"`` = any, None = forever)
+        as usual, then answer each ``delay`` seconds late: a client that gives up first
+        never learns that its message was posted."""
+        with self._cond:
+            self._slow.append([method, delay, times])
+
     def _inject(self, injection: Injection) -> Injection:
         with self._cond:
             self._injections.append(injection)
@@ -613,6 +623,7 @@ class SlackWebAPIMock:
     def clear_injections(self) -> None:
         with self._cond:
             self._injections.clear()
+            self._slow.clear()
 
     def reset(self) -> None:
         """Forget recorded calls, messages and pending injections (keeps tokens/users/channels)."""
@@ -728,6 +739,15 @@ class SlackWebAPIMock:
             call.status, call.response = status, payload
             self.calls.append(call)
             self._cond.notify_all()
+            delay = 0.0
+            for slow in self._slow:
+                if slow[0] in (call.method, "*") and (slow[2] is None or slow[2] > 0):
+                    if slow[2] is not None:
+                        slow[2] -= 1
+                    delay = float(slow[1])
+                    break
+        if delay:
+            time.sleep(delay)  # (this request's thread only: the lock is not held)
         return status, payload, extra_headers
 
     def _respond(self, call: RecordedCall) -> tuple[int, JSONDict | str, dict[str, str]]:
