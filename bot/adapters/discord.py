@@ -179,7 +179,13 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
     no sign of membership (@everyone's may allow everything), so the gateway's list of the
     bot's servers (the `guilds` intent: each one from READY or GUILD_CREATE, dropped at
     GUILD_DELETE) decides, where `interaction.guild` would not (discord.py makes a stand-in
-    from the interaction's own partial guild)."""
+    from the interaction's own partial guild).
+
+    A private thread takes posts only from its members and from those with Manage Threads
+    (who see every private thread), while `app_permissions` there are the parent channel's,
+    membership aside: one the bot has not joined passed, and every scheduled post was
+    refused (403 Missing Access). Whether it has joined is what the gateway said
+    (`_in_thread`)."""
     if interaction.guild_id is None:
         # (`Interaction.context` came with discord.py 2.4, as apps installed to a user's
         # account did; pyproject allows 2.3, whose interactions are all the bot's own DMs)
@@ -200,6 +206,9 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
               "embed_links", "attach_files"]
     missing = [n for n in needed if not getattr(perms, n)]
     if not missing:
+        if (getattr(channel, "type", None) == discord.ChannelType.private_thread
+                and not perms.manage_threads and not _in_thread(interaction)):
+            return ChannelAccess(problem=_not_in_private_thread(interaction))
         return ChannelAccess()
     # Discord takes every permission in a channel from a bot that cannot see it, and Embed
     # Links and Attach Files from one that may not send there: the first of those lacking is
@@ -213,6 +222,29 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
         f"role {PERMISSIONS_TEXT} in {where} (Edit Channel → Permissions), then subscribe "
         "again."))
 
+
+
+def _in_thread(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the bot is a member of the interaction's thread, as the gateway said: its
+    own thread member (GUILD_CREATE's threads, THREAD_CREATE, THREAD_MEMBERS_UPDATE), or
+    among the thread's members (THREAD_LIST_SYNC). `interaction.channel` is the bot's cached
+    thread when it has one; a thread it does not see is not in its cache (discord.py builds
+    it from the interaction's partial channel, which names no member)."""
+    channel = interaction.channel
+    me = interaction.client.user
+    if not isinstance(channel, discord.Thread) or me is None:
+        return False
+    return channel.me is not None or any(m.id == me.id for m in channel.members)
+
+
+def _not_in_private_thread(interaction: discord.Interaction[Any]) -> str:
+    me = interaction.client.user
+    mention = f"@{me.name}" if me is not None else "the bot"
+    return ("Not subscribed: the bot is not a member of this private thread, so it cannot see "
+            "it and its scheduled posts would be refused (Discord lets only the thread's "
+            "members, and those with Manage Threads, in). Add the bot to the thread by "
+            f"mentioning it here ({mention}), or give the bot's role Manage Threads in the "
+            "parent channel, then subscribe again.")
 
 
 def _not_a_member(application_id: int, guild_id: int) -> str:
@@ -507,6 +539,14 @@ class BriefbotClient(discord.Client):
         feeds = core.feeds_config()
         _register_commands(self.tree, core.settings.default_digest,
                            (feeds.every_minutes, feeds.min_every_minutes))
+
+    async def on_thread_remove(self, thread: discord.Thread) -> None:
+        # The bot removed from a thread (THREAD_MEMBERS_UPDATE naming it among the removed):
+        # discord.py keeps the thread's `me` (and the bot among its members), and the
+        # private thread's /subscribe would have passed `_in_thread` still.
+        thread.me = None
+        if self.user is not None:
+            thread._pop_member(self.user.id)
 
     async def setup_hook(self) -> None:
         # Run in the task that goes on to read the gateway: the interactions it dispatches
