@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.adapters.slack import SlackAdapter
+from bot.core import Core
 from tests.conftest import SLACK_TOKEN as TOKEN
 from tests.emulators.slack_api import SlackWebAPIMock
 from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
@@ -95,3 +96,24 @@ async def test_slack_busy_is_still_told_to_try_again(
     # and once Slack answers, the admin is one
     text = flat(text_of([await command(slack, api, "/briefbot", "status", user_id="U5")]))
     assert "needs admin rights" not in text, text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("error", "what"), [
+    ("invalid_auth", "the Slack bot token is invalid (check SLACK_BOT_TOKEN)"),
+    ("account_inactive", "the Slack app's account is inactive"),
+])
+async def test_subscribe_with_a_refused_token_says_what_is_wrong(
+        slack: SlackAdapter, api: SlackWebAPIMock, core: Core,  # noqa: F811
+        error: str, what: str) -> None:
+    # A listed admin (no users.info) subscribes while the bot token is refused: the channel
+    # check (conversations.info) could not be made, and the answer said only "Slack could
+    # not be asked … (conversations.info: invalid_auth), so it was not checked": every
+    # scheduled post will fail until the operator fixes the token.
+    core.settings.admins.append("slack:UADMIN")
+    api.revoke_token(TOKEN, error)
+    answer = await command(slack, api, "/briefbot", "subscribe daily 0 8 * * *",
+                           user_id="UADMIN")
+    text = flat(text_of([answer]))
+    assert f"conversations.info: {error}" in text and what in text, text
+    assert "the bot's operator has to fix it" in text and "try again" not in text, text

@@ -614,6 +614,16 @@ async def channel_access(client: AsyncWebClient, command: dict[str, Any]) -> Cha
         error = slack_error(exc)
         if error == "channel_not_found":
             return ChannelAccess(problem=_hidden_channel(command))
+        if error in _AUTH and error != "missing_scope":
+            # The bot's token refused (revoked, invalid, the app uninstalled): no post goes
+            # out until its operator acts; "not checked" alone did not say so.
+            log.error("Slack: conversations.info refused the bot token (%s) checking channel "
+                      "%s for a subscription: %s", error, _loggable(channel), _AUTH[error])
+            return ChannelAccess(unchecked=(
+                f"Slack refused the bot's token when asked whether the app can post in this "
+                f"channel (conversations.info: {error}): {_AUTH[error]}; the bot's operator "
+                "has to fix it (it has been logged), and until then no scheduled post goes "
+                "out."))
         if _rate_limited(exc):
             why = _rate_limited_for(exc)
         elif error == "missing_scope":
