@@ -147,3 +147,37 @@ async def test_a_thread_joined_before_the_bot_connected_and_a_public_thread_pass
             for thread in (joined, public):
                 await client.deliver(str(thread.id), Reply.text("posted"))
                 assert posts(emu, thread.id) == ["posted"]
+
+
+@pytest.mark.asyncio
+async def test_a_joined_thread_archived_and_opened_again_is_asked_of_discord(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:  # noqa: F811
+    # discord.py drops an archived thread from its cache and takes it back, opened again,
+    # from THREAD_UPDATE, which names no member: the bot, a member all along, was taken for
+    # none, and mentioning it in the thread (no change to Discord) could not help. Discord
+    # is asked then (GET /channels/{thread}/thread-members/{bot}).
+    allow_threads(emu)
+    thread = await emu.add_thread("planning", private=True, members=[emu.bot_user.id])
+    await until(lambda: isinstance(t := bot.get_channel(thread.id), discord.Thread)
+                and t.me is not None)
+    await emu.set_thread_archived(thread.id)
+    await until(lambda: bot.get_channel(thread.id) is None)
+    await emu.set_thread_archived(thread.id, False)
+    await until(lambda: isinstance(t := bot.get_channel(thread.id), discord.Thread)
+                and t.me is None)
+    asked = rf"/channels/{thread.id}/thread-members/{emu.bot_user.id}"
+    assert "Subscribed: daily" in await subscribe(emu, thread.id)
+    assert [c.status for c in emu.calls_to(asked, method="GET")] == [200]
+    # Not a member: Discord says so (404 Unknown Member), and the refusal stands.
+    other = await emu.add_thread("other", private=True)
+    text = await subscribe(emu, other.id)
+    assert_refused_to_join(text, bot)
+    assert [c.status for c in emu.calls_to(
+        rf"/channels/{other.id}/thread-members/{emu.bot_user.id}", method="GET")] == [403]
+    # Discord failing to answer: the gateway's word stands (refused), nothing escapes.
+    emu.fail("GET", asked, 503, json={"message": "Service Unavailable", "code": 0},
+             times=None)
+    [made] = core.store.subscriptions(platform="discord")
+    core.store.remove_subscription(made["id"])
+    assert_refused_to_join(await subscribe(emu, thread.id), bot)
+    assert emu.calls_to(asked, method="GET")[-1].status == 503

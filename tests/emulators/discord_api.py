@@ -74,7 +74,8 @@ What is emulated
   are the channel's, and ``POST /channels/{id}/messages`` by a bot that cannot see the
   channel is 403/50001 Missing Access, one that may not send there 403/50013.
 * Threads (``await emu.add_thread("name", private=True)``, ``add_to_thread``,
-  ``remove_from_thread``): a thread has its parent's permissions (also as an interaction's
+  ``remove_from_thread``, ``set_thread_archived``;
+  ``GET /channels/{thread}/thread-members/{user}``): a thread has its parent's permissions (also as an interaction's
   ``app_permissions`` there); a private thread is seen only by its members and by those with
   Manage Threads, so the bot's REST calls to one it has not joined are 403/50001 Missing
   Access, and GUILD_CREATE's ``threads`` lists only the threads it sees (its own ``member``
@@ -346,6 +347,7 @@ class EmulatedChannel:
     overwrites: list[JSONDict] = field(default_factory=list)
     thread_members: set[int] = field(default_factory=set)
     owner_id: int | None = None  # a thread's creator
+    archived: bool = False  # a thread's
 
     def to_payload(self, guild_id: int | None = None) -> JSONDict:
         payload: JSONDict = {
@@ -376,7 +378,7 @@ class EmulatedChannel:
                 total_message_sent=0,
                 permission_overwrites=[],
                 thread_metadata={
-                    "archived": False,
+                    "archived": self.archived,
                     "auto_archive_duration": 1440,
                     "archive_timestamp": _iso_now(),
                     "locked": False,
@@ -1312,6 +1314,18 @@ class DiscordEmulator:
                                "join_timestamp": _iso_now(), "flags": 0}]},
             guild_id=guild.id)
 
+    async def set_thread_archived(self, thread_id: int, archived: bool = True) -> None:
+        """A thread archived (after its inactivity, or by a moderator) or unarchived (a
+        message or command in it): THREAD_UPDATE to the bot if it sees the thread, naming no
+        thread member (the channel object Discord documents there has none): discord.py
+        drops an archived thread from its cache and adds it back, unarchived, without the
+        bot's own member."""
+        thread, guild = self._find_thread(thread_id)
+        thread.archived = archived
+        if self._session_for(guild.id) is not None and guild.can_see_thread(
+                self.bot_user.id, self._bot_member(guild).roles, thread):
+            await self.dispatch("THREAD_UPDATE", thread.to_payload(guild.id), guild_id=guild.id)
+
     async def remove_from_thread(self, thread_id: int, user_id: int | None = None) -> None:
         """A user (the bot by default) removed from a thread: THREAD_MEMBERS_UPDATE naming
         it in ``removed_member_ids``."""
@@ -2022,6 +2036,8 @@ class DiscordEmulator:
             ("PATCH", rf"/channels/{cid}/messages/{mid}", self._h_channel_message),
             ("DELETE", rf"/channels/{cid}/messages/{mid}", self._h_channel_message),
             ("POST", rf"/channels/{cid}/typing", self._h_typing),
+            ("GET", rf"/channels/{cid}/thread-members/{snow.format('user_id')}",
+             self._h_thread_member),
             ("GET", rf"/guilds/{gid}", self._h_get_guild),
             ("GET", rf"/guilds/{gid}/channels", self._h_guild_channels),
             ("GET", rf"/guilds/{gid}/members/{snow.format('user_id')}", self._h_guild_member),
@@ -2354,6 +2370,23 @@ class DiscordEmulator:
         if (err := self._invalid(body, new=False, files=call.files)) is not None:
             return err
         return 200, self._edit_message(msg, body, call.files)
+
+    async def _h_thread_member(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
+        """GET /channels/{thread}/thread-members/{user}: 403/50001 for a thread the bot does
+        not see, 404/10007 Unknown Member for one the user is not in."""
+        found = self.find_channel(int(p["channel_id"]))
+        if found is None:
+            return 404, _error("Unknown Channel", 10003)
+        thread, guild = found
+        if guild is None or not guild.bot_member or thread.type not in THREAD_TYPES \
+                or not guild.can_see_thread(self.bot_user.id, self._bot_member(guild).roles,
+                                            thread):
+            return 403, _error("Missing Access", 50001)
+        uid = int(p["user_id"])
+        if uid not in thread.thread_members:
+            return 404, _error("Unknown Member", 10007)
+        return 200, {"id": str(thread.id), "user_id": str(uid), "join_timestamp": _iso_now(),
+                     "flags": 0}
 
     async def _h_typing(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
         if self.find_channel(int(p["channel_id"])) is None:
