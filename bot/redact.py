@@ -1,6 +1,7 @@
 """What a URL may show: no user name or password before its host, no value of a query
 parameter that conventionally carries a secret (`api_key`, `token`, `sig`, …) and no path
-segment that is a key (`is_secret_segment`: "/services/T0001/B0002/***"). A feed's URL
+segment that is a key (`is_secret_segment`: "/services/T0001/B0002/***1a2b", the key's
+fingerprint after the stars, `masked_segment`). A feed's URL
 (`bot.feeds`) and an article's link (`bot.reply.shown_link`: the Sources of a briefing, a
 claim's citations, `/source`, `briefbot sources`) are shown and logged so; what is stored and
 fetched keeps them.
@@ -9,6 +10,7 @@ Imports nothing of bot."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import unquote
 
@@ -157,10 +159,33 @@ def is_secret_segment(segment: str, after_name: bool = False) -> bool:
                                          and not _SEPARATORS.search(stem))
 
 
+def masked_segment(key: str) -> str:
+    """How a path's key (`is_secret_segment`, its file extension aside) is shown: "***" and a
+    fingerprint of it, 4 hex digits of a hash of its text (percent-escapes read: the same key
+    however written) ("***1a2b"), so that two
+    URLs that differ only by their keys (two Google News topic feeds,
+    "…/rss/topics/CAAq…?hl=en-US") are told apart, and the same key reads the same in
+    `/feeds`, the CLI and the log. 16 bits of a hash tell two keys apart (two share one
+    once in 65,536) and show no character of the key: a guess at it could be checked only
+    that far, one in 65,536 wrong guesses passing, which leaves a key of 8 random characters
+    or more (2^40 and up) unknown."""
+    digest = hashlib.blake2s(key.encode("utf-8", "replace"), digest_size=2,
+                             person=b"brfbotfp").hexdigest()
+    return REDACTED + digest
+
+
+# A segment shown so already ("***", "***1a2b", with its extension): kept as it is.
+_MASKED = re.compile(r"\*\*\*(?:[0-9a-f]{4})?\Z")
+
+
 def _redacted_segment(segment: str) -> str:
-    """`segment` as shown: "***", its file extension kept ("***.rss")."""
-    m = _EXTENSION.search(unquote(segment))
-    return REDACTED + (m.group(0) if m else "")
+    """`segment` as shown: "***" and its fingerprint (`masked_segment`), its file extension
+    kept ("***1a2b.rss"); one shown so already (percent-encoded since: `bot.reply.link`
+    gives "*" as "%2A", a chat markup character) as it was."""
+    text = unquote(segment)
+    m = _EXTENSION.search(text)
+    stem = text[:-len(m.group(0))] if m else text
+    return (stem if _MASKED.match(stem) else masked_segment(stem)) + (m.group(0) if m else "")
 
 
 def _is_key_name(segment: str) -> bool:
@@ -204,7 +229,7 @@ def _redact_path(url: str, by_shape: bool = True) -> str:
         # (or one left out already, and percent-encoded since: `bot.reply.link` gives "***"
         # as "%2A%2A%2A", a chat markup character)
         if segment and ((by_shape or after_name) and is_secret_segment(segment, after_name)
-                        or _EXTENSION.sub("", unquote(segment)) == REDACTED):
+                        or _MASKED.match(_EXTENSION.sub("", unquote(segment)))):
             segments[i] = _redacted_segment(segment) + semicolon + params
             changed = True
     return url[:start] + "/".join(segments) + url[end:] if changed else url

@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
 from bot.feeds.errors import FeedProblem
-from bot.redact import is_redacted, redact_secrets, shown_url
+from bot.redact import is_redacted, masked_segment, redact_secrets, shown_url
 from bot.reply import shown_link
 from tests.conftest import cli_run, remove_feed_one, watch_polls
 from tests.feeds_server import STORY, FixtureServer, Route, article_page, set_feed
@@ -34,6 +34,16 @@ NAMED_KEY = "Zx8kq2Pw9L"  # after /token/: shorter
 SECRETS = (FEED_KEY, LINK_KEY, NAMED_KEY)
 
 
+def masked(key: str) -> str:
+    """A key as shown: "***" and its fingerprint (`masked_segment`, tested below)."""
+    shown = masked_segment(key)
+    assert shown.startswith("***") and len(shown) == 7 and key not in shown
+    return shown
+
+
+FEED_SHOWN, LINK_SHOWN, NAMED_SHOWN = map(masked, SECRETS)
+
+
 def no_secret(*texts: object) -> None:
     for text in texts:
         for secret in SECRETS:
@@ -42,22 +52,27 @@ def no_secret(*texts: object) -> None:
 
 @pytest.mark.parametrize(("url", "shown"), [
     ("https://hooks.slack.com/services/T0001/B0002/abcdefXYZ123longsecret",
-     "https://hooks.slack.com/services/T0001/B0002/***"),
+     f"https://hooks.slack.com/services/T0001/B0002/{masked('abcdefXYZ123longsecret')}"),
     ("https://hooks.slack.com/services/T00000000/B00000000/q2W8eRt5yU1iO9pA3sD7fG4h",
-     "https://hooks.slack.com/services/T00000000/B00000000/***"),
+     f"https://hooks.slack.com/services/T00000000/B00000000/{masked(LINK_KEY)}"),
     (f"https://example.com/feeds/private/{FEED_KEY}/rss.xml",
-     "https://example.com/feeds/private/***/rss.xml"),
-    (f"https://example.com/feeds/{FEED_KEY}.rss?lang=en", "https://example.com/feeds/***.rss?lang=en"),
-    (f"https://site.example/rss/token/{NAMED_KEY}", "https://site.example/rss/token/***"),
-    ("https://site.example/key/Feed2024x/rss", "https://site.example/key/***/rss"),
+     f"https://example.com/feeds/private/{masked(FEED_KEY)}/rss.xml"),
+    (f"https://example.com/feeds/{FEED_KEY}.rss?lang=en",
+     f"https://example.com/feeds/{masked(FEED_KEY)}.rss?lang=en"),
+    (f"https://site.example/rss/token/{NAMED_KEY}",
+     f"https://site.example/rss/token/{masked(NAMED_KEY)}"),
+    ("https://site.example/key/Feed2024x/rss",
+     f"https://site.example/key/{masked('Feed2024x')}/rss"),
     ("https://discord.com/api/webhooks/123456789012345678/AbC-dEf_ghIJKlmn0pQRstuVWxyz0123456789",
-     "https://discord.com/api/webhooks/123456789012345678/***"),
+     "https://discord.com/api/webhooks/123456789012345678/"
+     + masked("AbC-dEf_ghIJKlmn0pQRstuVWxyz0123456789")),
     ("https://example.com/f/8b7e1f3a-2c4d-4e5f-9a0b-1c2d3e4f5a6b/feed",  # a UUID
-     "https://example.com/f/***/feed"),
+     f"https://example.com/f/{masked('8b7e1f3a-2c4d-4e5f-9a0b-1c2d3e4f5a6b')}/feed"),
     (f"https://example.com/p/{FEED_KEY};jsessionid=abc?token=t#x",
-     "https://example.com/p/***;jsessionid=***?token=***#x"),
-    (f"/feeds/{FEED_KEY}/rss.xml", "/feeds/***/rss.xml"),  # a relative Location
-    (f"https://example.com/feeds/{FEED_KEY.upper()}%2D1/rss", "https://example.com/feeds/***/rss"),
+     f"https://example.com/p/{masked(FEED_KEY)};jsessionid=***?token=***#x"),
+    (f"/feeds/{FEED_KEY}/rss.xml", f"/feeds/{masked(FEED_KEY)}/rss.xml"),  # a relative Location
+    (f"https://example.com/feeds/{FEED_KEY.upper()}%2D1/rss",  # percent-escapes read
+     f"https://example.com/feeds/{masked(FEED_KEY.upper() + '-1')}/rss"),
 ])
 def test_a_key_in_a_path_is_left_out(url: str, shown: str) -> None:
     assert shown_url(url) == shown
@@ -167,7 +182,7 @@ def test_the_cli_never_shows_a_key_in_a_feeds_or_an_articles_path(
     caplog.set_level(logging.DEBUG)
     run = cli_run(cli_args, no_secret)
     feed = f"/feeds/private/{FEED_KEY}/rss.xml"
-    shown_feed = server.url("/feeds/private/***/rss.xml")
+    shown_feed = server.url(f"/feeds/private/{FEED_SHOWN}/rss.xml")
     page = server.url(f"/news/{STORY[0]['slug']}/token")
     assert run("feeds", "add", server.url(feed)).stdout.strip() == "1"
     assert run("feeds", "add", server.url(f"/rss/token/{NAMED_KEY}")).stdout.strip() == "2"
@@ -175,29 +190,29 @@ def test_the_cli_never_shows_a_key_in_a_feeds_or_an_articles_path(
     assert f"already following {shown_feed} as feed #1" in again.stderr
     assert shown_feed in run("feeds", "list").stdout
     assert [f["url"] for f in json.loads(run("feeds", "list", "--json").stdout)] == [
-        shown_feed, server.url("/rss/token/***")]
+        shown_feed, server.url(f"/rss/token/{NAMED_SHOWN}")]
 
     polled = run("feeds", "poll", code=1)  # feed #2 loops
     assert f"feed #1 {shown_feed}: 3 added" in polled.stdout
-    assert f"<{page}/***>" in polled.stdout, polled.stdout
-    assert "last to /rss/token/***" in polled.stderr
+    assert f"<{page}/{LINK_SHOWN}>" in polled.stdout, polled.stdout
+    assert f"last to /rss/token/{NAMED_SHOWN}" in polled.stderr
     assert server.hits[feed] == 1 and server.hits[f"/news/{STORY[0]['slug']}/token/{LINK_KEY}"] == 1
     reports = json.loads(run("feeds", "poll", "1", "--json").stdout)
     assert reports[0]["url"] == shown_feed
 
-    assert f"{page}/***" in run("sources").stdout
+    assert f"{page}/{LINK_SHOWN}" in run("sources").stdout
     docs = json.loads(run("sources", "--json").stdout)
-    assert f"{page}/***" in {d["url"] for d in docs}
-    doc_id = next(d["id"] for d in docs if d["url"] == f"{page}/***")
+    assert f"{page}/{LINK_SHOWN}" in {d["url"] for d in docs}
+    doc_id = next(d["id"] for d in docs if d["url"] == f"{page}/{LINK_SHOWN}")
     one = json.loads(run("source", doc_id, "--json").stdout)
-    assert one["url"] == one["source_path"] == f"{page}/***"
-    assert f"{page}/***" in run("digest").stdout
-    assert f"{page}/***" in {s["url"] for s in json.loads(run("digest", "--json").stdout)[
+    assert one["url"] == one["source_path"] == f"{page}/{LINK_SHOWN}"
+    assert f"{page}/{LINK_SHOWN}" in run("digest").stdout
+    assert f"{page}/{LINK_SHOWN}" in {s["url"] for s in json.loads(run("digest", "--json").stdout)[
         "sources"]}
-    assert f"`{page}/***`" in run("digest", "--format", "markdown").stdout
+    assert f"`{page}/{LINK_SHOWN}`" in run("digest", "--format", "markdown").stdout
     other = f"/news/{STORY[1]['slug']}/token/{LINK_KEY}"
     fetched = json.loads(run("fetch", "--json", server.url(other)).stdout)
-    assert [o["url"] for o in fetched] == [server.url(f"/news/{STORY[1]['slug']}/token/***")]
+    assert [o["url"] for o in fetched] == [server.url(f"/news/{STORY[1]['slug']}/token/{LINK_SHOWN}")]
     no_secret(*(r.getMessage() for r in caplog.records))
     # stored whole: what was fetched, and what is fetched again
     with closing(Store(settings.db_path)) as store:
@@ -214,21 +229,21 @@ def test_chat_status_audit_and_health_never_show_a_key_in_a_path(
         polling = watch_polls(monkeypatch, core)
         chat = TestAdapter(core)
         feed = server.url(f"/feeds/private/{FEED_KEY}/rss.xml")
-        shown_feed = server.url("/feeds/private/***/rss.xml")
+        shown_feed = server.url(f"/feeds/private/{FEED_SHOWN}/rss.xml")
         replies = [chat.send(f"/feeds add <{feed}> 10", admin=True)]
         assert f"`{shown_feed}`" in replies[0].plain_text(), replies[0].plain_text()
         assert [r.status for r in core.poll_feeds() or []] == ["ok"]
         assert polling == [shown_feed]  # /healthz's poll running now
         doc = next(d for d in core.store.documents()
                    if d["url"].startswith(server.url(f"/news/{STORY[0]['slug']}")))
-        shown_page = f"`{server.url('/news/' + STORY[0]['slug'])}/token/***`"
+        shown_page = f"`{server.url('/news/' + STORY[0]['slug'])}/token/{LINK_SHOWN}`"
         replies += [chat.send("/feeds", admin=True), chat.send("/status", admin=True)]
         assert f"`{shown_feed}`" in replies[-2].plain_text()
         replies += [chat.send(f"/source {doc['id']}"), chat.send("/brief")]
         assert shown_page in replies[-2].plain_text() and shown_page in replies[-1].plain_text()
         removed, audit = remove_feed_one(chat, core, shown_feed)
         replies.append(removed)
-        assert any("/feeds/private/***/rss.xml" in str(r) for r in audit)
+        assert any(f"/feeds/private/{FEED_SHOWN}/rss.xml" in str(r) for r in audit)
         no_secret(*(r.plain_text() for r in replies), *audit,
                   *(r.getMessage() for r in caplog.records))
         assert doc["url"].endswith(f"/{LINK_KEY}")

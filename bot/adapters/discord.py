@@ -54,6 +54,8 @@ SLOW_COMMANDS = frozenset({"brief", "claim", "timeline", "reload", "status"})
 # Other commands are answered directly if the work is done within this, else deferred.
 FAST_ANSWER_SECONDS = 1.0
 READY_TIMEOUT = 30.0
+# The longest /subscribe waits for Discord to say whether the bot is in a private thread.
+THREAD_CHECK_WAIT = 5.0
 ADMIN_NOTE = ("On Discord the admin commands are /briefbot subscribe, unsubscribe, schedules "
               "and status (Manage Server: this server's subscriptions), and /briefbot reload "
               "and feeds (bot admins: they change what every server sees).")
@@ -179,7 +181,14 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
     no sign of membership (@everyone's may allow everything), so the gateway's list of the
     bot's servers (the `guilds` intent: each one from READY or GUILD_CREATE, dropped at
     GUILD_DELETE) decides, where `interaction.guild` would not (discord.py makes a stand-in
-    from the interaction's own partial guild)."""
+    from the interaction's own partial guild).
+
+    A private thread takes posts only from its members and from those with Manage Threads
+    (who see every private thread), while `app_permissions` there are the parent channel's,
+    membership aside: one the bot has not joined passed, and every scheduled post was
+    refused (403 Missing Access). Whether it has joined is what the gateway said
+    (`_in_thread`); when that says no, `BriefbotClient.answer` asks Discord before a
+    subscription is refused (`thread_to_confirm`)."""
     if interaction.guild_id is None:
         # (`Interaction.context` came with discord.py 2.4, as apps installed to a user's
         # account did; pyproject allows 2.3, whose interactions are all the bot's own DMs)
@@ -200,6 +209,8 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
               "embed_links", "attach_files"]
     missing = [n for n in needed if not getattr(perms, n)]
     if not missing:
+        if thread_to_confirm(interaction) is not None:
+            return ChannelAccess(problem=_not_in_private_thread(interaction))
         return ChannelAccess()
     # Discord takes every permission in a channel from a bot that cannot see it, and Embed
     # Links and Attach Files from one that may not send there: the first of those lacking is
@@ -213,6 +224,43 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
         f"role {PERMISSIONS_TEXT} in {where} (Edit Channel → Permissions), then subscribe "
         "again."))
 
+
+
+def thread_to_confirm(interaction: discord.Interaction[Any]) -> int | None:
+    """The id of the interaction's private thread when the bot may post there but for its
+    membership (no Manage Threads) and the gateway did not say it joined (`_in_thread`);
+    else None."""
+    channel = interaction.channel
+    if getattr(channel, "type", None) != discord.ChannelType.private_thread or channel is None:
+        return None
+    if interaction.app_permissions.manage_threads or _in_thread(interaction):
+        return None
+    return channel.id
+
+
+def _in_thread(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the bot is a member of the interaction's thread, as the gateway said: its
+    own thread member (GUILD_CREATE's threads, THREAD_CREATE, THREAD_MEMBERS_UPDATE), or
+    among the thread's members (THREAD_LIST_SYNC). `interaction.channel` is the bot's cached
+    thread when it has one; a thread it does not see is not in its cache, and discord.py
+    builds it from the interaction's partial channel (its `member` only if Discord sent
+    one). A thread archived since the bot joined it left the cache too (discord.py drops
+    archived threads): unless Discord names the member there, it is refused as not joined."""
+    channel = interaction.channel
+    me = interaction.client.user
+    if not isinstance(channel, discord.Thread) or me is None:
+        return False
+    return channel.me is not None or any(m.id == me.id for m in channel.members)
+
+
+def _not_in_private_thread(interaction: discord.Interaction[Any]) -> str:
+    me = interaction.client.user
+    mention = f"@{me.name}" if me is not None else "the bot"
+    return ("Not subscribed: the bot is not a member of this private thread, so it cannot see "
+            "it and its scheduled posts would be refused (Discord lets only the thread's "
+            "members, and those with Manage Threads, in). Add the bot to the thread by "
+            f"mentioning it here ({mention}), or give the bot's role Manage Threads in the "
+            "parent channel, then subscribe again.")
 
 
 def _not_a_member(application_id: int, guild_id: int) -> str:
@@ -544,6 +592,14 @@ class BriefbotClient(discord.Client):
         _register_commands(self.tree, core.settings.default_digest,
                            (feeds.every_minutes, feeds.min_every_minutes))
 
+    async def on_thread_remove(self, thread: discord.Thread) -> None:
+        # The bot removed from a thread (THREAD_MEMBERS_UPDATE naming it among the removed):
+        # discord.py keeps the thread's `me` (and the bot among its members), and the
+        # private thread's /subscribe would have passed `_in_thread` still.
+        thread.me = None
+        if self.user is not None:
+            thread._pop_member(self.user.id)
+
     async def setup_hook(self) -> None:
         # Run in the task that goes on to read the gateway: the interactions it dispatches
         # (commands, autocompletes) inherit the bounded answer waits.
@@ -603,10 +659,12 @@ class BriefbotClient(discord.Client):
             notices = NoticeQueue(bounded_notice)
 
         access = channel_access(interaction)  # (from the interaction itself: no request)
+        thread = thread_to_confirm(interaction) if access.problem is not None else None
         request = CommandRequest(command, text, caller_for(interaction),
                                  str(interaction.channel_id or ""),
                                  notify=notices.notify if notices is not None else None,
-                                 check_channel=lambda: access)
+                                 check_channel=(lambda: access) if thread is None
+                                 else self._thread_checker(thread, access))
         # Usage errors, denials and rate limits are answered before deferring: a public
         # "thinking…" cannot turn private, and they must stay ephemeral.
         # In a thread of its own, not the loop's default executor: that one also runs the
@@ -649,6 +707,54 @@ class BriefbotClient(discord.Client):
         if note and reply.kind == "info":
             reply.add(Context(note))
         await self.send_reply(interaction, reply, ephemeral=private or reply.ephemeral)
+
+    def _thread_checker(self, thread_id: int,
+                        access: ChannelAccess) -> Callable[[], ChannelAccess]:
+        """`CommandRequest.check_channel` (called from the router's worker thread, for
+        /subscribe only) for a private thread the gateway did not say the bot joined: Discord
+        is asked (`_joined_per_discord`, on this loop); a member after all (a thread archived
+        and opened again comes back into discord.py's cache without the bot's membership)
+        may post, and `access` (the refusal) stands otherwise, or if Discord cannot say."""
+        loop = asyncio.get_running_loop()
+
+        def check() -> ChannelAccess:
+            try:
+                on_loop = asyncio.get_running_loop() is loop
+            except RuntimeError:
+                on_loop = False
+            if on_loop:  # (never: the router runs commands on its pool) it would wait on itself
+                return access
+            asked = self._joined_per_discord(thread_id)
+            try:
+                future = asyncio.run_coroutine_threadsafe(asked, loop)
+            except RuntimeError:  # the loop closed: the bot stops
+                asked.close()
+                return access
+            try:
+                joined = future.result(THREAD_CHECK_WAIT + 5)
+            except Exception:
+                future.cancel()
+                joined = None
+            return ChannelAccess() if joined else access
+        return check
+
+    async def _joined_per_discord(self, thread_id: int) -> bool | None:
+        """Whether Discord lists the bot among a thread's members (GET /channels/{thread}/
+        thread-members/@me's user): None when it cannot be asked within THREAD_CHECK_WAIT."""
+        me = self.user
+        if me is None:
+            return None
+        try:
+            await asyncio.wait_for(self.http.get_thread_member(thread_id, me.id),
+                                   THREAD_CHECK_WAIT)
+        except (discord.NotFound, discord.Forbidden):  # not a member; or cannot see it
+            return False
+        except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError,
+                TimeoutError) as exc:
+            log.warning("Discord: could not ask whether the bot is a member of thread %s "
+                        "(%r); taken as not", thread_id, exc)
+            return None
+        return True
 
     async def _defer(self, interaction: discord.Interaction[Any], *, ephemeral: bool) -> None:
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)

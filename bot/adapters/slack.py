@@ -116,9 +116,14 @@ _AUTH = {
     "not_authed": "no Slack bot token was sent (check SLACK_BOT_TOKEN)",
     "token_revoked": "the Slack bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN",
     "token_expired": "the Slack bot token expired: update SLACK_BOT_TOKEN",
-    "account_inactive": "the Slack app's account is inactive (app uninstalled or workspace disabled)",
+    "account_inactive": "the Slack app's account is inactive (app uninstalled or workspace "
+                        "disabled): reinstall the app to the workspace and update "
+                        "SLACK_BOT_TOKEN",
     "missing_scope": "the Slack app lacks a scope it needs (chat:write): update it from config/slack-manifest.yml",
 }
+# users.info's answers about the user asked for (the caller of an admin command): asking again
+# gets the same answer.
+_USER_UNKNOWN = {"user_not_found", "user_not_visible"}
 _APP_AUTH = {  # apps.connections.open's answers about SLACK_APP_TOKEN
     "invalid_auth": f"{ENV_APP} is invalid (an app-level token, xapp-…, of this app)",
     "not_authed": f"no {ENV_APP} was sent",
@@ -196,13 +201,15 @@ def _outage(exc: SlackApiError) -> str | None:
 
 class AdminCheck(NamedTuple):
     """AdminLookup's answer: `unchecked` says why Slack could not be asked (then `admin` is
-    False), `again` when asking again may help, `token_refused` that it cannot (the bot's
-    token was refused: its operator has to act)."""
+    False), `again` when asking again may help (None: it cannot, Slack's answer was no
+    passing one), `token_refused` that the bot's token was refused (its operator has to
+    act), `error` Slack's error code."""
 
     admin: bool
     unchecked: str | None = None
-    again: str = "a minute"
+    again: str | None = "a minute"
     token_refused: bool = False
+    error: str | None = None
 
 
 class AdminLookup:
@@ -250,16 +257,23 @@ class AdminLookup:
                 log.warning("users.info for %s: %s; not treated as an admin",
                             _loggable(user_id), why)
                 return AdminCheck(False, f"users.info: {why}", wait_words(_retry_after(exc)))
-            why = slack_error(exc) or _outage(exc) or "error"
+            error = slack_error(exc)
+            passing = _outage(exc)  # Slack busy or down: asking again may help
+            why = error or passing or "error"
             if why in _AUTH:  # the bot's token, not Slack's load: its operator must act
                 log.error("Slack: users.info refused the bot token (%s): %s is not treated "
                           "as an admin; %s", why, _loggable(user_id),
                           "the app lacks users:read: update it from config/slack-manifest.yml"
                           if why == "missing_scope" else _AUTH[why])
+            elif passing is None and why not in _USER_UNKNOWN:
+                log.error("Slack: users.info refused to describe %s (%s): not treated as an "
+                          "admin; asking again gets the same answer", _loggable(user_id), why)
             else:
-                log.warning("users.info failed for %s (%s): not treated as an admin", user_id,
-                            why)
-            return AdminCheck(False, f"users.info: {why}", token_refused=why in _AUTH)
+                log.warning("users.info failed for %s (%s): not treated as an admin",
+                            _loggable(user_id), why)
+            return AdminCheck(False, f"users.info: {why}",
+                              "a minute" if passing is not None else None,
+                              token_refused=why in _AUTH, error=error)
         except (aiohttp.ClientError, OSError) as exc:
             log.warning("users.info failed for %s (%r): not treated as an admin", user_id, exc)
             return AdminCheck(False, f"users.info: {type(exc).__name__}")
@@ -521,9 +535,27 @@ async def _run_command(router: Router, admins: AdminLookup, command: dict[str, A
         elif checked.token_refused:
             # A revoked or invalid token, an uninstalled app: trying again changes nothing.
             reply.add(Paragraph(f"Slack refused the bot's token when asked whether you are an "
-                                f"admin of this workspace ({checked.unchecked}): the bot's "
-                                "operator has to fix it (it has been logged); until then "
+                                f"admin of this workspace ({checked.unchecked}): "
+                                f"{_AUTH.get(checked.error or '', 'it was refused')}; the "
+                                "bot's operator has to fix it (it has been logged); until then "
                                 "admin commands are refused to workspace admins."))
+        elif checked.again is None and checked.error in _USER_UNKNOWN:
+            # The caller is one Slack does not show the app (a user of another organisation
+            # in a Slack Connect channel, a deactivated one): the same answer each time.
+            reply.add(Paragraph(f"Slack would not describe your user to the app "
+                                f"({checked.unchecked}), so whether you are an admin of this "
+                                "workspace cannot be checked; asking again will not change "
+                                "that. An admin of this workspace can run it, or the bot's "
+                                "operator can list you as an admin (`commands.admins`: "
+                                f'"slack:{user_id}").'))
+        elif checked.again is None:
+            # Slack's answer is no passing one (an error it gives for a wrong request): the
+            # same answer each time.
+            reply.add(Paragraph(f"Slack refused to say whether you are an admin of this "
+                                f"workspace ({checked.unchecked}); asking again will not "
+                                "change that: the bot's operator has to look into it (it has "
+                                "been logged); until then admin commands are refused to "
+                                "workspace admins."))
         else:
             reply.add(Paragraph(f"Slack could not be asked whether you are an admin of this "
                                 f"workspace ({checked.unchecked}); if you are, try again in "
@@ -582,6 +614,16 @@ async def channel_access(client: AsyncWebClient, command: dict[str, Any]) -> Cha
         error = slack_error(exc)
         if error == "channel_not_found":
             return ChannelAccess(problem=_hidden_channel(command))
+        if error in _AUTH and error != "missing_scope":
+            # The bot's token refused (revoked, invalid, the app uninstalled): no post goes
+            # out until its operator acts; "not checked" alone did not say so.
+            log.error("Slack: conversations.info refused the bot token (%s) checking channel "
+                      "%s for a subscription: %s", error, _loggable(channel), _AUTH[error])
+            return ChannelAccess(unchecked=(
+                f"Slack refused the bot's token when asked whether the app can post in this "
+                f"channel (conversations.info: {error}): {_AUTH[error]}; the bot's operator "
+                "has to fix it (it has been logged), and until then no scheduled post goes "
+                "out."))
         if _rate_limited(exc):
             why = _rate_limited_for(exc)
         elif error == "missing_scope":

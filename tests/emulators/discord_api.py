@@ -73,6 +73,13 @@ What is emulated
   also sends CHANNEL_UPDATE): an interaction's ``app_permissions`` and member permissions
   are the channel's, and ``POST /channels/{id}/messages`` by a bot that cannot see the
   channel is 403/50001 Missing Access, one that may not send there 403/50013.
+* Threads (``await emu.add_thread("name", private=True)``, ``add_to_thread``,
+  ``remove_from_thread``, ``set_thread_archived``;
+  ``GET /channels/{thread}/thread-members/{user}``): a thread has its parent's permissions (also as an interaction's
+  ``app_permissions`` there); a private thread is seen only by its members and by those with
+  Manage Threads, so the bot's REST calls to one it has not joined are 403/50001 Missing
+  Access, and GUILD_CREATE's ``threads`` lists only the threads it sees (its own ``member``
+  on each one it has joined).
 
 Recording and waiting
 ---------------------
@@ -204,8 +211,10 @@ SEND_TTS_MESSAGES: Final = 1 << 12
 EMBED_LINKS: Final = 1 << 14
 ATTACH_FILES: Final = 1 << 15
 MENTION_EVERYONE: Final = 1 << 17
+MANAGE_THREADS: Final = 1 << 34
 SEND_MESSAGES_IN_THREADS: Final = 1 << 38
 THREAD_TYPES: Final = (10, 11, 12)  # announcement, public and private threads
+PRIVATE_THREAD: Final = 12
 ALL_PERMISSIONS: Final = (1 << 53) - 1
 DEFAULT_EVERYONE_PERMISSIONS: Final = (
     (1 << 0)  # create instant invite
@@ -325,9 +334,14 @@ class EmulatedRole:
 
 @dataclass
 class EmulatedChannel:
+    """A guild channel; a thread (``type`` 10, 11 or 12: announcement, public, private)
+    has its text channel as ``parent_id``, the parent's permissions, and its members'
+    user ids in ``thread_members`` (a private thread is seen only by them and by those with
+    Manage Threads in the parent: :meth:`EmulatedGuild.can_see_thread`)."""
+
     id: int
     name: str
-    type: int = 0  # 0 text, 2 voice, 4 category, 5 announcement, 15 forum
+    type: int = 0  # 0 text, 2 voice, 4 category, 5 announcement, 15 forum; 10-12 threads
     position: int = 0
     parent_id: int | None = None
     topic: str | None = None
@@ -335,6 +349,9 @@ class EmulatedChannel:
     # Discord's permission overwrites: {"id", "type" (0 role, 1 member), "allow", "deny"}
     # (bit sets as strings); see `DiscordEmulator.set_overwrite`.
     overwrites: list[JSONDict] = field(default_factory=list)
+    thread_members: set[int] = field(default_factory=set)
+    owner_id: int | None = None  # a thread's creator
+    archived: bool = False  # a thread's
 
     def to_payload(self, guild_id: int | None = None) -> JSONDict:
         payload: JSONDict = {
@@ -353,6 +370,24 @@ class EmulatedChannel:
                 last_message_id=None,
                 rate_limit_per_user=0,
                 default_auto_archive_duration=1440,
+            )
+        if self.type in THREAD_TYPES:  # a thread has no overwrites of its own
+            payload.pop("position")
+            payload.update(
+                owner_id=str(self.owner_id or DEFAULT_OWNER_ID),
+                last_message_id=None,
+                rate_limit_per_user=0,
+                message_count=0,
+                member_count=len(self.thread_members),
+                total_message_sent=0,
+                permission_overwrites=[],
+                thread_metadata={
+                    "archived": self.archived,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": _iso_now(),
+                    "locked": False,
+                    **({"invitable": True} if self.type == PRIVATE_THREAD else {}),
+                },
             )
         if guild_id is not None:
             payload["guild_id"] = str(guild_id)
@@ -476,6 +511,18 @@ class EmulatedGuild:
         if not value & SEND_MESSAGES:
             value &= ~(SEND_TTS_MESSAGES | MENTION_EVERYONE | EMBED_LINKS | ATTACH_FILES)
         return value
+
+    def can_see_thread(self, user_id: int, role_ids: Sequence[int],
+                       channel: EmulatedChannel) -> bool:
+        """Whether a user sees a thread: its parent's View Channel, and for a private thread
+        being one of its members or having Manage Threads (Discord's rule). The permissions
+        `channel_permissions` gives a thread are its parent's, membership aside: what the
+        emulator sends as an interaction's ``app_permissions`` there."""
+        perms = self.channel_permissions(user_id, role_ids, channel)
+        if not perms & VIEW_CHANNEL:
+            return False
+        return (channel.type != PRIVATE_THREAD or user_id in channel.thread_members
+                or bool(perms & MANAGE_THREADS))
 
 
 def default_guild(
@@ -1238,6 +1285,82 @@ class DiscordEmulator:
         if self._session_for(guild.id) is not None:
             await self.dispatch("CHANNEL_UPDATE", channel.to_payload(guild.id), guild_id=guild.id)
 
+    async def add_thread(self, name: str, *, private: bool = True,
+                         parent_id: int | None = None, guild_id: int | None = None,
+                         members: Sequence[int] = (), owner_id: int | None = None
+                         ) -> EmulatedChannel:
+        """A thread created in a text channel (the guild's first by default) by a user
+        (``owner_id``: the default user), private (type 12) or public (11); ``members`` its
+        members' user ids (the creator is one). The bot hears of it (THREAD_CREATE with
+        ``newly_created``) only if it can see it, as on Discord."""
+        guild = self.find_guild(guild_id) if guild_id is not None else self.guild
+        if guild is None:
+            raise ValueError(f"unknown guild {guild_id}")
+        owner = owner_id or self.default_user.id
+        thread = EmulatedChannel(self._snowflake(), name, type=PRIVATE_THREAD if private else 11,
+                                 parent_id=parent_id or guild.text_channel.id,
+                                 thread_members={owner, *members}, owner_id=owner)
+        guild.channels.append(thread)
+        if guild.bot_member and self._session_for(guild.id) is not None and \
+                guild.can_see_thread(self.bot_user.id, self._bot_member(guild).roles, thread):
+            payload = thread.to_payload(guild.id)
+            payload["newly_created"] = True
+            if self.bot_user.id in thread.thread_members:
+                payload["member"] = {"id": str(thread.id), "user_id": str(self.bot_user.id),
+                                     "join_timestamp": _iso_now(), "flags": 0}
+            await self.dispatch("THREAD_CREATE", payload, guild_id=guild.id)
+        return thread
+
+    def _find_thread(self, thread_id: int) -> tuple[EmulatedChannel, EmulatedGuild]:
+        found = self.find_channel(thread_id)
+        if found is None or found[1] is None or found[0].type not in THREAD_TYPES:
+            raise ValueError(f"unknown thread {thread_id}")
+        return found[0], found[1]
+
+    async def add_to_thread(self, thread_id: int, user_id: int | None = None) -> None:
+        """A user (the bot by default) added to a thread (a member mentioning it there, or
+        the thread's member list). For the bot, as Discord tells it: THREAD_CREATE (the
+        thread, if it could not see it before) and THREAD_MEMBERS_UPDATE naming it."""
+        thread, guild = self._find_thread(thread_id)
+        uid = user_id or self.bot_user.id
+        roles = self._bot_member(guild).roles
+        saw = guild.can_see_thread(self.bot_user.id, roles, thread)
+        thread.thread_members.add(uid)
+        if uid != self.bot_user.id or self._session_for(guild.id) is None:
+            return
+        if not saw:
+            await self.dispatch("THREAD_CREATE", thread.to_payload(guild.id), guild_id=guild.id)
+        await self.dispatch("THREAD_MEMBERS_UPDATE", {
+            "id": str(thread.id), "guild_id": str(guild.id),
+            "member_count": len(thread.thread_members),
+            "added_members": [{"id": str(thread.id), "user_id": str(uid),
+                               "join_timestamp": _iso_now(), "flags": 0}]},
+            guild_id=guild.id)
+
+    async def set_thread_archived(self, thread_id: int, archived: bool = True) -> None:
+        """A thread archived (after its inactivity, or by a moderator) or unarchived (a
+        message or command in it): THREAD_UPDATE to the bot if it sees the thread, naming no
+        thread member (the channel object Discord documents there has none): discord.py
+        drops an archived thread from its cache and adds it back, unarchived, without the
+        bot's own member."""
+        thread, guild = self._find_thread(thread_id)
+        thread.archived = archived
+        if self._session_for(guild.id) is not None and guild.can_see_thread(
+                self.bot_user.id, self._bot_member(guild).roles, thread):
+            await self.dispatch("THREAD_UPDATE", thread.to_payload(guild.id), guild_id=guild.id)
+
+    async def remove_from_thread(self, thread_id: int, user_id: int | None = None) -> None:
+        """A user (the bot by default) removed from a thread: THREAD_MEMBERS_UPDATE naming
+        it in ``removed_member_ids``."""
+        thread, guild = self._find_thread(thread_id)
+        uid = user_id or self.bot_user.id
+        thread.thread_members.discard(uid)
+        if uid == self.bot_user.id and self._session_for(guild.id) is not None:
+            await self.dispatch("THREAD_MEMBERS_UPDATE", {
+                "id": str(thread.id), "guild_id": str(guild.id),
+                "member_count": len(thread.thread_members),
+                "removed_member_ids": [str(uid)]}, guild_id=guild.id)
+
     def clear_failures(self) -> None:
         self.failures.clear()
         self.extra_headers.clear()
@@ -1609,6 +1732,19 @@ class DiscordEmulator:
         roles = [r.id for r in guild.roles if r.bot_id == self.bot_user.id]
         return EmulatedMember(self.bot_user, roles)
 
+    def _visible_threads(self, guild: EmulatedGuild) -> list[JSONDict]:
+        """GUILD_CREATE's ``threads``: the active threads the bot may see, each one it has
+        joined with its ``member`` (``id`` and ``user_id`` left out, as Discord does there)."""
+        roles = self._bot_member(guild).roles
+        threads = []
+        for ch in guild.channels:
+            if ch.type in THREAD_TYPES and guild.can_see_thread(self.bot_user.id, roles, ch):
+                payload = ch.to_payload(guild.id)
+                if self.bot_user.id in ch.thread_members:
+                    payload["member"] = {"join_timestamp": _iso_now(), "flags": 0}
+                threads.append(payload)
+        return threads
+
     def _guild_payload(self, guild: EmulatedGuild, *, with_members: bool) -> JSONDict:
         members = [self._bot_member(guild), *(guild.members if with_members else [])]
         text = [c for c in guild.channels if c.type == 0]
@@ -1654,8 +1790,8 @@ class DiscordEmulator:
             else len(guild.members) + 1,
             "voice_states": [],
             "members": [m.to_payload() for m in members],
-            "channels": [c.to_payload() for c in guild.channels],
-            "threads": [],
+            "channels": [c.to_payload() for c in guild.channels if c.type not in THREAD_TYPES],
+            "threads": self._visible_threads(guild),
             "presences": [],
             "stage_instances": [],
             "guild_scheduled_events": [],
@@ -1929,6 +2065,8 @@ class DiscordEmulator:
             ("PATCH", rf"/channels/{cid}/messages/{mid}", self._h_channel_message),
             ("DELETE", rf"/channels/{cid}/messages/{mid}", self._h_channel_message),
             ("POST", rf"/channels/{cid}/typing", self._h_typing),
+            ("GET", rf"/channels/{cid}/thread-members/{snow.format('user_id')}",
+             self._h_thread_member),
             ("GET", rf"/guilds/{gid}", self._h_get_guild),
             ("GET", rf"/guilds/{gid}/channels", self._h_guild_channels),
             ("GET", rf"/guilds/{gid}/members/{snow.format('user_id')}", self._h_guild_member),
@@ -2191,6 +2329,9 @@ class DiscordEmulator:
         ch, guild = found
         if guild is not None and not guild.bot_member:
             return 403, _error("Missing Access", 50001)
+        if guild is not None and ch.type in THREAD_TYPES and not guild.can_see_thread(
+                self.bot_user.id, self._bot_member(guild).roles, ch):
+            return 403, _error("Missing Access", 50001)
         if guild is None:
             return 200, {
                 "id": str(cid),
@@ -2226,7 +2367,10 @@ class DiscordEmulator:
         if guild is not None:  # the bot's own permissions there, as Discord checks them
             perms = guild.channel_permissions(self.bot_user.id, self._bot_member(guild).roles,
                                               channel)
-            if not perms & VIEW_CHANNEL:
+            if not perms & VIEW_CHANNEL or (channel.type in THREAD_TYPES and not
+                                            guild.can_see_thread(self.bot_user.id,
+                                                                 self._bot_member(guild).roles,
+                                                                 channel)):
                 return 403, _error("Missing Access", 50001)
             send = SEND_MESSAGES_IN_THREADS if channel.type in THREAD_TYPES else SEND_MESSAGES
             if not perms & send:
@@ -2266,6 +2410,23 @@ class DiscordEmulator:
             return err
         return 200, self._edit_message(msg, body, call.files)
 
+    async def _h_thread_member(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
+        """GET /channels/{thread}/thread-members/{user}: 403/50001 for a thread the bot does
+        not see, 404/10007 Unknown Member for one the user is not in."""
+        found = self.find_channel(int(p["channel_id"]))
+        if found is None:
+            return 404, _error("Unknown Channel", 10003)
+        thread, guild = found
+        if guild is None or not guild.bot_member or thread.type not in THREAD_TYPES \
+                or not guild.can_see_thread(self.bot_user.id, self._bot_member(guild).roles,
+                                            thread):
+            return 403, _error("Missing Access", 50001)
+        uid = int(p["user_id"])
+        if uid not in thread.thread_members:
+            return 404, _error("Unknown Member", 10007)
+        return 200, {"id": str(thread.id), "user_id": str(uid), "join_timestamp": _iso_now(),
+                     "flags": 0}
+
     async def _h_typing(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
         if self.find_channel(int(p["channel_id"])) is None:
             return 404, _error("Unknown Channel", 10003)
@@ -2298,7 +2459,8 @@ class DiscordEmulator:
             return 404, _error("Unknown Guild", 10004)
         if not guild.bot_member:
             return 403, _error("Missing Access", 50001)
-        return 200, [c.to_payload(guild.id) for c in guild.channels]
+        return 200, [c.to_payload(guild.id) for c in guild.channels
+                     if c.type not in THREAD_TYPES]
 
     async def _h_guild_member(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
         guild = self.find_guild(int(p["guild_id"]))
