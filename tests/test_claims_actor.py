@@ -258,3 +258,26 @@ def test_a_people_or_a_new_word_the_corpus_says_in_other_words_is_stated(
     world = build_claim_world(settings, store, corpus, PEOPLES_AND_NEW_WORDS)
     answer = ask_claim(world, claim)
     assert any(d.startswith(doc) for d in supporting_docs(answer)), answer
+
+
+def test_a_name_the_claim_says_something_is_is_no_rival_actor(settings, store, corpus):
+    # "was a 2016 Ski-Doo" names what the snowmachine was, not who did it: sentences on the
+    # attack that name the mushers made it "contradicted" ("names jeff, king … rather than
+    # Ski Doo"), on a claim one source states.
+    world = build_claim_world(settings, store, corpus, {
+        "a_wire.txt": "Attack on the trail\n\nA snowmachine hit the teams of Jeff King and "
+                      "Aliy Zirkle near Kessel.\nThe snowmachine that hit the teams broke down "
+                      "near Kessel, troopers said.\nThe 2016 Ski-Doo was missing a cowling, or "
+                      "hood.\n",
+        "b_paper.txt": "Teams hit near Kessel\n\nThe snowmachine hit the teams of King and "
+                       "Zirkle on the trail near Kessel on Saturday.\n",
+    })
+    answer = ask_claim(world, "The snowmachine that hit the teams was a 2016 Ski-Doo.")
+    assert answer.verdict != "contradicted", answer
+    assert not any("rather than Ski" in (e.reason or "") for e in answer.evidence)
+
+
+def test_a_name_as_the_doer_is_still_a_rival_actor(world):
+    # (the predicate rule is for "is a …" only: another actor of the same deed still counts)
+    answer = ask_claim(world, "Putin visited Valdoria in July")
+    assert not any(d.startswith("b_paper") for d in supporting_docs(answer))

@@ -806,6 +806,19 @@ def _lead(words: Sequence[Word], i: int) -> str:
     return words[j].lower if j >= 0 else ""
 
 
+COPULAS = frozenset("is are was were be been being".split())
+
+
+def _predicate_name(words: Sequence[Word], i: int) -> bool:
+    """A name the claim says something is a kind of, after a copula and "a"/"an", past values
+    ("was a 2016 Ski-Doo", "is a Democrat"): what it is, not who did what, so a sentence
+    naming others is no rival actor for it."""
+    j = i - 1
+    while j > 0 and _is_value(words[j].lower):
+        j -= 1
+    return j > 0 and words[j].lower in ("a", "an") and words[j - 1].lower in COPULAS
+
+
 def _inflected(words: list[Word], lexicon: Lexicon) -> dict[int, frozenset[str]]:
     """The stems of the irregular forms and bases of each content word of the claim ("buy"
     -> "bought", "paid" -> "pay"): the same word, which the stemmer leaves apart."""
@@ -896,7 +909,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             units.append(Unit(parts[-1], frozenset(parts), "entity", text_,
                               tag=all(x.lower in tags for x in words[i:j]), parts=parts,
                               after_prep=words[i - 1].lower in PREPOSITIONS,
-                              circumstance=_lead(words, i) in CIRCUMSTANCE_PREPOSITIONS))
+                              circumstance=_lead(words, i) in CIRCUMSTANCE_PREPOSITIONS
+                              or _predicate_name(words, i)))
             i = j
             continue
         else:
