@@ -233,7 +233,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     headline = len(long_words) >= 3 and all(w[:1].isupper() for w in long_words)
     if len(parsed.units) < 2 or (names_only(parsed) and not headline):
         return _not_found(text, NAMES_ONLY, index, semantic)
-    if values_only(parsed):
+    if values_only(parsed) and not headline:
         return _not_found(text, VALUES_ONLY, index, semantic)
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
@@ -298,7 +298,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 recast = replace(recast, negated=not recast.negated)
             if names_only(recast) and not headline:
                 return _not_found(text, NAMES_ONLY, index, semantic)
-            if values_only(recast):
+            if values_only(recast) and not headline:
                 return _not_found(text, VALUES_ONLY, index, semantic)
             more = {t for u in recast.units for t in u.alts} - set(df)
             df.update({t: index.doc_freq(t) for t in sorted(more)})
