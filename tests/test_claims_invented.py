@@ -61,7 +61,8 @@ def test_values_alone_say_nothing(world, claim: str):
 
 @pytest.mark.parametrize("claim", ["The council voted 9 to 4", "9 to 4 #bridgevote",
                                    # a headline in Title Case is read as names alone
-                                   "Port Elm Council Passes Bridge Plan 9 To 4"])
+                                   "Harbour Bridge Along Port Elm Shore Is Approved by Council: "
+                                   "Board Passes Plan for Bridge From 59th to 72d Street"])
 def test_a_value_with_what_happened_is_looked_up(world, claim: str):
     answer = ask_claim(world, claim)
     assert "says nothing about it" not in answer.note
