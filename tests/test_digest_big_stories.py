@@ -220,10 +220,10 @@ class _CountedKey(str):
 
 def test_a_footer_every_document_carries_costs_no_pair_by_pair_work():
     """One-sentence reports under the same 5-sentence footer (more than `COPY_MAX_HOLDERS`
-    hold it) are truncated copies of the shortest other (the footer is over 80% of each):
+    hold it) were truncated copies of the shortest other (the footer is over 80% of each):
     every document was checked against every other for that, 6.5 s for 2,000 (1.5 s for
-    1,000). The same pairs; the work (sentence keys hashed) now grows with the documents, not
-    their square."""
+    1,000). The footer is boilerplate and makes no copy (`test_a_footer_makes_no_copies`);
+    the work (sentence keys hashed) grows with the documents, not their square."""
     footer = [f"Footer sentence {w} of the outlet is printed under every report it runs."
               for w in ("one", "two", "three", "four", "five")]
 
@@ -238,6 +238,5 @@ def test_a_footer_every_document_carries_costs_no_pair_by_pair_work():
         _CountedKey.hashed = 0
         pairs = copied_pairs(corpus)
         work.append(_CountedKey.hashed)
-        # Each copies the first other (all as long), the first copies the second.
-        assert pairs == {("d0000", f"d{i:04d}") for i in range(1, n)}
+        assert pairs == set()
     assert work[1] < 2.5 * work[0], work  # twice the documents: twice the work, not four times

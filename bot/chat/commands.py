@@ -770,7 +770,7 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
     for kind, para in paragraphs((s["paragraph"], s["kind"], s["text"]) for s in sentences):
         if budget <= 0:
             reply.add(Context(f"[clipped: the article is longer than {SOURCE_MAX_CHARS:,} "
-                              f"characters; the whole text: `briefbot source {doc['id']}`]"))
+                              f"characters; the whole text: {_source_command(doc['id'])}]"))
             break
         shown = clip(para, budget)
         budget -= len(para)
@@ -779,6 +779,18 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
     if url:
         reply.add(Context(url))
     return reply
+
+
+def _source_command(doc_id: str) -> str:
+    """The shell command showing a document whole, to paste as it is: the id quoted when a
+    shell would split or read it (a folder's name in it: "My Posts/index" gave `briefbot source
+    My Posts/index`, two arguments; "$(reboot)/index" would have run). An id that cannot be
+    one printable line of a reply (a newline in a JSONL id), holds a backquote or is too long to
+    show whole is left to `briefbot sources`."""
+    quoted = shlex.quote(doc_id)
+    if quoted != printable_line(clip_meta(quoted) or "") or "`" in quoted:  # (ends the code)
+        return "`briefbot source ID` (the ids: `briefbot sources`)"
+    return f"`briefbot source {quoted}`"
 
 
 def _meta(value: str | None) -> str:

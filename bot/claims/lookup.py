@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.claims.cross import CrossEncoder, load_cross
 from bot.claims.judge import WEIGHTS_FULL, Judge, Pair, load_judge, pair_features
-from bot.corpus.article import copied_pairs
+from bot.corpus.article import COPY_MAX_HOLDERS, copied_pairs
 from bot.corpus.cleaning import ZERO_WIDTH
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
@@ -1021,6 +1021,9 @@ class Copies:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._rows: dict[str, list[tuple[str, str, str]]] = {}
+        # Sentences more than `COPY_MAX_HOLDERS` texts of the corpus hold (an outlet's footer):
+        # boilerplate, though only the few documents cited are read here.
+        self._boilerplate: set[str] = set()
 
     def merge(self, groups: list[set[str]]) -> None:
         docs = sorted(t[4:] for g in groups for t in g if t.startswith("doc:"))
@@ -1030,7 +1033,10 @@ class Copies:
         if new:
             for r in self.store.sentences_of(new, kind="body"):
                 self._rows[r["doc_id"]].append((r["doc_id"], r["text"], r["key"]))
-        for a, b in sorted(copied_pairs(row for d in docs for row in self._rows[d])):
+            self._boilerplate |= self.store.keys_in_many_texts(
+                (row[2] for d in new for row in self._rows[d]), COPY_MAX_HOLDERS)
+        rows = (row for d in docs for row in self._rows[d])
+        for a, b in sorted(copied_pairs(rows, self._boilerplate)):
             _join(groups, {"doc:" + a, "doc:" + b})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from bot.corpus.cleaning import clean_article
@@ -87,7 +87,8 @@ COPY_TRUNCATED_SHARE = 0.8
 COPY_TRUNCATED_MIN = 3
 
 
-def truncated_copies(sentences: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+def truncated_copies(sentences: Iterable[tuple[str, str, str]],
+                     boilerplate: Collection[str] = ()) -> dict[str, str]:
     """{copy: the document it copies} of the documents most of whose words are whole sentences
     of another one: another document holds sentences (by key) making `COPY_TRUNCATED_SHARE` of
     its words, `COPY_TRUNCATED_MIN` of them of `COPY_WORDS` words or more (a prefix of a wire
@@ -95,16 +96,20 @@ def truncated_copies(sentences: Iterable[tuple[str, str, str]]) -> dict[str, str
     document only, so that it never makes two documents it quotes one source: the one holding
     most of its words, then the shortest, then the smallest id. Documents of the same sentences
     are left to `copied_pairs`' other rules (they name none of each other here). Rows are
-    (doc id, sentence text, sentence key); how often a sentence is held does not matter (a
-    wire story carried by 60 outlets makes its sentences boilerplate to `copied_pairs`)."""
+    (doc id, sentence text, sentence key). Boilerplate is no part of a document here, neither
+    held nor unheld: a sentence more than `COPY_MAX_HOLDERS` distinct texts hold (an outlet's
+    footer) or one of `boilerplate` (keys the corpus holds that often, `Store.boilerplate_keys`).
+    Documents of the same sentences are one text: a wire story carried word for word by 60
+    outlets is held by one text, and a truncated copy of it is still one."""
     words_of: dict[str, dict[str, int]] = defaultdict(dict)  # doc -> sentence key -> words
     for doc, sentence, key in sentences:
         if key:
             words_of[doc][key] = len(sentence.split())
-    return _truncated(words_of)
+    return _truncated(words_of, boilerplate)
 
 
-def _truncated(words_of: dict[str, dict[str, int]]) -> dict[str, str]:
+def _truncated(words_of: dict[str, dict[str, int]],
+               boilerplate: Collection[str] = ()) -> dict[str, str]:
     """`truncated_copies` of the documents' {sentence key: words}."""
     # Documents of the same sentences are read once (a wire story carried 200 times).
     same: dict[frozenset[str], list[str]] = defaultdict(list)
@@ -116,51 +121,33 @@ def _truncated(words_of: dict[str, dict[str, int]]) -> dict[str, str]:
             holders[key].append(text)
     total = {text: sum(words_of[docs[0]].values()) for text, docs in same.items()}
     first = {text: min(docs) for text, docs in same.items()}
-    # A sentence of more than `COPY_MAX_HOLDERS` texts (a footer most documents carry) is
-    # not followed holder by holder: every text holding it was a candidate of every other,
-    # checked one by one (2,000 one-sentence documents under a 5-sentence footer: 6.5 s, four
-    # times 1,000's). The texts holding such sentences and none of a text's others are read by
-    # which of them they hold (their `profile`): what they hold of the text is that, the same
-    # for each, so the best of them is the first in (length, id) order.
+    # Boilerplate (a footer of more than `COPY_MAX_HOLDERS` texts: "Follow us on ...") says
+    # nothing of copying: 1,000 one-sentence reports under one 3-sentence footer were each a
+    # truncated copy of another (the footer was over 80% of their words), one source. It is
+    # left out of each text, its share and its long sentences alike, so it is never followed
+    # holder by holder either (that was every text a candidate of every other: quadratic).
     common = {key for key, texts in holders.items() if len(texts) > COPY_MAX_HOLDERS}
-    by_profile: dict[frozenset[str], list[frozenset[str]]] = defaultdict(list)
-    profiles_with: dict[str, list[frozenset[str]]] = defaultdict(list)
-    for text in same if common else ():
-        if profile := text & common:
-            by_profile[profile].append(text)
-    for profile, texts in by_profile.items():
-        texts.sort(key=lambda t: (total[t], first[t]))
-        for key in profile:
-            profiles_with[key].append(profile)
+    common.update(k for k in boilerplate if k in holders)
     out: dict[str, str] = {}
     for text, docs in same.items():
-        counts = words_of[docs[0]]
-        size = total[text]
+        counts = {k: n for k, n in words_of[docs[0]].items() if k not in common}
+        size = sum(counts.values())
         if sum(1 for n in counts.values() if n >= COPY_WORDS) < COPY_TRUNCATED_MIN or not size:
             continue
         # A document holding its share holds one of the sentences making more than the rest:
-        # its sentences held by the fewest texts first, so that a footer most documents carry
-        # adds candidates only when it is most of the text (then, by profile, the first text
-        # of each that holds enough of it and none of its other sentences).
+        # its sentences held by the fewest texts first.
         seen: set[frozenset[str]] = set()
         covered = 0
-        for key in sorted((k for k in text if k not in common),
-                          key=lambda k: (len(holders[k]), k)):
+        for key in sorted(counts, key=lambda k: (len(holders[k]), k)):
             seen.update(holders[key])
             covered += counts[key]
             if covered > (1 - COPY_TRUNCATED_SHARE) * size:
                 break
-        else:  # not enough without its common sentences: the best text of each profile too
-            seen.add(text)
-            mine = text & common
-            for profile in {p for key in mine for p in profiles_with[key]}:
-                if _enough([k for k in mine if k in profile], counts, size):
-                    seen.add(next((t for t in by_profile[profile] if t not in seen), text))
         best: tuple[int, int, str] | None = None
         for other in seen:
             if other == text:
                 continue
-            held = [k for k in text if k in other]
+            held = [k for k in counts if k in other]
             if _enough(held, counts, size):
                 rank = (-sum(counts[k] for k in held), total[other], first[other])
                 if best is None or rank < best:
@@ -178,12 +165,13 @@ def _enough(held: list[str], counts: dict[str, int], size: int) -> bool:
             and sum(1 for k in held if counts[k] >= COPY_WORDS) >= COPY_TRUNCATED_MIN)
 
 
-def copied_pairs(sentences: Iterable[tuple[str, str, str]]) -> set[tuple[str, str]]:
+def copied_pairs(sentences: Iterable[tuple[str, str, str]],
+                 boilerplate: Collection[str] = ()) -> set[tuple[str, str]]:
     """`copy_relations` without the truncated copies' map."""
-    return copy_relations(sentences)[0]
+    return copy_relations(sentences, boilerplate)[0]
 
 
-def copy_relations(sentences: Iterable[tuple[str, str, str]]
+def copy_relations(sentences: Iterable[tuple[str, str, str]], boilerplate: Collection[str] = ()
            ) -> tuple[set[tuple[str, str]], dict[str, str]]:
     """(doc a, doc b), a < b, of the documents that are copies of each other, from their
     (doc id, sentence text, sentence key) rows. Two documents sharing `COPY_SHARED` long
@@ -195,7 +183,9 @@ def copy_relations(sentences: Iterable[tuple[str, str, str]]
     `COPY_MAX_HOLDERS` documents) is a copy only of the documents whose sentences, long and
     short, are exactly its own. A truncated copy (`truncated_copies`) is paired with the one
     document it copies; the second value is those copies' map ({copy: the document it
-    copies})."""
+    copies}). `boilerplate`: sentence keys known to be boilerplate beyond these rows (held by
+    more than `COPY_MAX_HOLDERS` texts of the corpus, `Store.boilerplate_keys`: the claim
+    lookup reads only the documents it cites); they count for none of the rules."""
     docs_of: dict[str, set[str]] = {}
     long_of: dict[str, set[str]] = defaultdict(set)
     words_of: dict[str, dict[str, int]] = defaultdict(dict)  # doc -> sentence key -> words
@@ -208,10 +198,10 @@ def copy_relations(sentences: Iterable[tuple[str, str, str]]
             docs_of.setdefault(key, set()).add(doc)
             long_of[doc].add(key)
     shared: dict[tuple[str, str], int] = {}
-    for docs in docs_of.values():
+    for key, docs in docs_of.items():
         # Every pair holding the sentence (not only pairs with its first holder); a sentence
         # in very many documents is boilerplate, not a sign of copying (and would be O(n^2)).
-        if 1 < len(docs) <= COPY_MAX_HOLDERS:
+        if 1 < len(docs) <= COPY_MAX_HOLDERS and key not in boilerplate:
             ordered = sorted(docs)
             for i, a in enumerate(ordered):
                 for b in ordered[i + 1:]:
@@ -220,7 +210,7 @@ def copy_relations(sentences: Iterable[tuple[str, str, str]]
     # Short copies.
     identical: dict[frozenset[str], list[str]] = defaultdict(list)
     for doc, keys in long_of.items():
-        rare = [k for k in keys if len(docs_of[k]) <= COPY_MAX_HOLDERS]
+        rare = [k for k in keys if len(docs_of[k]) <= COPY_MAX_HOLDERS and k not in boilerplate]
         if not rare:  # boilerplate alone: a copy only of the same sentences, long and short
             identical[frozenset(words_of[doc])].append(doc)
             continue
@@ -237,7 +227,7 @@ def copy_relations(sentences: Iterable[tuple[str, str, str]]
     for group in identical.values():  # each paired with the first
         ordered = sorted(group)
         pairs.update((ordered[0], b) for b in ordered[1:])
-    cut = _truncated(words_of)
+    cut = _truncated(words_of, boilerplate)
     for doc, other in cut.items():
         pairs.add((min(doc, other), max(doc, other)))
     return pairs, cut

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
-from bot.corpus.article import copy_relations
+from bot.corpus.article import COPY_MAX_HOLDERS, copy_relations
 from bot.corpus.cleaning import embed_signature, is_caption_line, is_credit_line
 from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
@@ -430,13 +430,15 @@ def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[st
     return _copies(docs, sents)[0]
 
 
-def _copies(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]
-            ) -> tuple[list[int], dict[str, str]]:
+def _copies(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]],
+            boilerplate: Collection[str] = ()) -> tuple[list[int], dict[str, str]]:
     """`_independence_groups`, and the truncated copies among the documents ({copy: the
-    document it copies}, `truncated_copies`)."""
+    document it copies}, `truncated_copies`). `boilerplate`: sentence keys too many texts of
+    the corpus hold to tell a copy (`Store.keys_in_many_texts`), as the claim lookup reads
+    them (a topic's window may hold fewer of an outlet's footers than the corpus)."""
     sets = DisjointSets(len(docs))
     index = {d["id"]: i for i, d in enumerate(docs)}
-    pairs, cut = copy_relations((s["doc_id"], s["text"], s["key"]) for s in sents)
+    pairs, cut = copy_relations(((s["doc_id"], s["text"], s["key"]) for s in sents), boilerplate)
     for a, b in pairs:
         sets.union(index[a], index[b])
     return [sets.find(i) for i in range(len(docs))], cut
@@ -558,7 +560,8 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     by_doc_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_doc_rows[r["doc_id"]].append(r)
-    groups, cut = _copies(window, rows)
+    groups, cut = _copies(window, rows,
+                          store.keys_in_many_texts((r["key"] for r in rows), COPY_MAX_HOLDERS))
     group_of = {d["id"]: groups[i] for i, d in enumerate(window)}
     newest = max((x for x in (_recency_date(d) for d in briefed) if x), default=None)
     index = {d["id"]: i for i, d in enumerate(briefed)}  # citations: indexes into `briefed`
