@@ -541,11 +541,33 @@ class _DeliverySession:
         return _BoundedSession(self._session, budget).request(*args, **kwargs)
 
 
+_UNBOUND_WARNED: list[bool] = []  # (the warning below once per process)
+
+
 def _bound_delivery_waits(http: Any) -> None:
-    """Wrap the HTTP client's session (made anew at each login) in a `_DeliverySession`."""
+    """Wrap the HTTP client's session (made anew at each login) in a `_DeliverySession`.
+    The session is discord.py's private attribute: a discord.py without it (or with
+    something else there) posts as before, its rate-limit waits unbound by the scheduler's
+    deadline, which is logged once."""
     session = getattr(http, "_HTTPClient__session", None)
     if isinstance(session, aiohttp.ClientSession):
         http._HTTPClient__session = _DeliverySession(session)
+    elif not isinstance(session, _DeliverySession) and not _UNBOUND_WARNED:
+        _UNBOUND_WARNED.append(True)
+        log.warning("Discord: discord.py %s keeps its HTTP session elsewhere (found %s): "
+                    "scheduled posts wait out Discord's rate limits as discord.py does, "
+                    "which the delivery timeout may cut off", discord.__version__,
+                    type(session).__name__)
+
+
+def _sends_enforce_nonce() -> bool:
+    """Whether discord.py sends `enforce_nonce` with a message's nonce (2.5 and later;
+    pyproject allows 2.3): without it Discord posts a repeat of a nonce as a new message."""
+    try:
+        with discord.http.handle_message_parameters(content="-", nonce=1) as params:
+            return params.payload.get("enforce_nonce") is True
+    except Exception:  # (a discord.py whose helper differs: taken as not)
+        return False
 
 
 def _bound_answer_waits() -> None:
@@ -903,7 +925,7 @@ class BriefbotClient(discord.Client):
         # Each part under its nonce (the same in every attempt: Discord returns the message
         # it already has for a repeat within a few minutes, `enforce_nonce`), and every wait
         # within the scheduler's deadline (`_DELIVER_BY`).
-        progress.idempotent = progress.key is not None
+        progress.idempotent = progress.key is not None and _sends_enforce_nonce()
         _bound_delivery_waits(self.http)
         token = _DELIVER_BY.set(progress.deadline) if progress.deadline is not None else None
         try:
