@@ -3,7 +3,16 @@ must not remove a newer subscription), also across Store instances."""
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli.main import cli
 from bot.corpus.storage import Store
+
+FIXTURE = Path(__file__).parent / "data" / "db-7327a2a.db"  # before the mark
 
 
 def test_ids_never_reused(store: Store) -> None:
@@ -18,3 +27,31 @@ def test_ids_never_reused(store: Store) -> None:
     d = again.add_subscription("slack", "C4", "daily", "0 8 * * *", "UTC", "t")
     assert d["id"] > c["id"]
     again.close()
+
+
+def test_a_subscription_from_before_the_mark_keeps_its_id_once_removed(tmp_path: Path) -> None:
+    # A database written before the mark (7327a2a: subscription #1, no
+    # `subscription_id_high`): after /unsubscribe 1 the next subscription was #1 again, and
+    # a restore of a backup holding #1 could not tell it was removed (it came back on and
+    # posted in the channel that had asked it to stop).
+    db = tmp_path / "old.db"
+    shutil.copy(FIXTURE, db)
+    backup = tmp_path / "backup.db"
+    shutil.copy(FIXTURE, backup)
+    store = Store(db)
+    assert [s["id"] for s in store.subscriptions()] == [1]
+    store.remove_subscription(1)
+    store.remove_subscription(99)  # (no such subscription: no mark)
+    assert store.get_meta("subscription_id_high") == "1"
+    store.close()
+
+    result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", "--json",
+                                      str(backup)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert [r["id"] for r in out["subscriptions_kept_off"]] == [1], out
+    store = Store(db)
+    assert [(s["id"], s["enabled"]) for s in store.subscriptions()] == [(1, 0)]
+    again = store.add_subscription("slack", "C4", "daily", "0 8 * * *", "UTC", "t")
+    assert again["id"] == 2
+    store.close()

@@ -1363,8 +1363,12 @@ class Store:
         if not fits_sqlite_int(sub_id):
             return
         with self._write_transaction():
-            self.db.table("subscriptions").delete_where("id = ?", [sub_id])
+            gone = self.db.execute("delete from subscriptions where id = ?", [sub_id]).rowcount
             self.db.table("post_ledger").delete_where("subscription_id = ?", [sub_id])
+            if gone and sub_id > int(self.get_meta("subscription_id_high", "0") or 0):
+                # (one added before the mark existed, 0651072: its id was given again, and a
+                # restore could not tell it was removed)
+                self.set_meta("subscription_id_high", str(sub_id))
 
     def update_subscription(self, sub_id: int, **fields: Any) -> None:
         self._ensure_subscriptions()
