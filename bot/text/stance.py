@@ -170,7 +170,8 @@ def _is_shouting(text: str) -> bool:
 def _is_headline(text: str) -> bool:
     """Headline case ("Clinton Foundation Honors Wife of Palestinian Terrorist"): every
     content word after the first is capitalised, so capitals say nothing about names."""
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)[1:]
+    # (after the first word, a number too: "350 People Died In Nulato" is one)
+    words = [w for w in re.findall(r"[A-Za-z0-9][\w'’-]*", text)[1:] if w[:1].isalpha()]
     content = [w for w in words if w.lower() not in STOPWORDS and not w.isupper()]
     return len(content) >= 3 and all(w[:1].isupper() for w in content)
 
