@@ -33,7 +33,6 @@ from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
     answer_text,
     bot,
     core,
-    emu,
 )
 
 
