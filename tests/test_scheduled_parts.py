@@ -384,7 +384,7 @@ async def test_discord_without_enforce_nonce_says_a_part_sent_again_may_be_twice
 
     def as_before_2_5(*args: Any, **kwargs: Any) -> Any:
         params = original(*args, **kwargs)
-        params.payload.pop("enforce_nonce", None)
+        (params.payload or {}).pop("enforce_nonce", None)
         return params
 
     monkeypatch.setattr(discord.http, "handle_message_parameters", as_before_2_5)

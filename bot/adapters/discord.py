@@ -565,7 +565,7 @@ def _sends_enforce_nonce() -> bool:
     pyproject allows 2.3): without it Discord posts a repeat of a nonce as a new message."""
     try:
         with discord.http.handle_message_parameters(content="-", nonce=1) as params:
-            return params.payload.get("enforce_nonce") is True
+            return (params.payload or {}).get("enforce_nonce") is True
     except Exception:  # (a discord.py whose helper differs: taken as not)
         return False
 
