@@ -1500,13 +1500,24 @@ NOT_OBJECT = frozenset(
 # they name the victim after a noun: "the killing of 12 Jews", "injuries to Nash")
 
 
-def _owner(words: list[Word], cast: list[_Actor], name: _Actor) -> bool:
-    """The name, with the names right after it (a place's word in a person's name: "Ann
-    Holt", Ann a city), is its owner's ("Ann Holt's dog was killed": the dog's fate)."""
+def _name_end(cast: list[_Actor], name: _Actor) -> int:
+    """Where the name ends with the names right after it (a place's word in a person's name:
+    "Ann Holt", Ann a city)."""
     end = name.end
     while nxt := [x.end for x in cast if x.start == end and x.end > end]:
         end = max(nxt)
-    return words[end - 1].orig.endswith(("'s", "\u2019s"))
+    return end
+
+
+def _owner(words: list[Word], cast: list[_Actor], name: _Actor) -> bool:
+    """The name is its owner's ("Ann Holt's dog was killed": the dog's fate)."""
+    return words[_name_end(cast, name) - 1].orig.endswith(("'s", "\u2019s"))
+
+
+def _speaker(words: list[Word], cast: list[_Actor], name: _Actor) -> bool:
+    """A verb of saying follows the name ("…, Ann Holt said")."""
+    end = _name_end(cast, name)
+    return end < len(words) and words[end].stem in SPEECH
 
 
 def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
@@ -1517,7 +1528,7 @@ def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
     Nash's), with the names listed before that one ("Banjo, 2, and Crosby, 3, were
     injured"). A name is no victim as an owner ("Nash's owner was killed"), nor after a
     preposition ("were killed in Kyiv"), nor as the speaker of what befell someone
-    ("Zelensky said 12 people were killed")."""
+    ("Zelensky said 12 people were killed"; "Nash was killed, Demoski said": Nash's)."""
     words = a.words
     out: list[tuple[_Actor, str, str]] = []
     for i, w in enumerate(words):
@@ -1525,8 +1536,11 @@ def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
         if state is None or any(x.lower in NEGATIONS or x.lower.endswith("n't")
                                 for x in words[max(0, i - 3):i]):
             continue
+        # (a name after "according to", or followed by "said", is the speaker)
         after = [x for x in cast if x.start > i and x.start - i - 1 <= FATE_AFTER
-                 and not any(y.lower in NOT_OBJECT for y in words[i + 1:x.start])]
+                 and not any(y.lower in NOT_OBJECT or y.stem in SPEECH
+                             for y in words[i + 1:x.start])
+                 and not _speaker(words, cast, x)]
         if after and _owner(words, cast, after[0]):
             continue  # ("killed Nash's owner": the owner's; nor the doer's before it)
         if after and words[after[0].start - 1].lower != "by":
