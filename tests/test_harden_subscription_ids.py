@@ -55,3 +55,32 @@ def test_a_subscription_from_before_the_mark_keeps_its_id_once_removed(tmp_path:
     again = store.add_subscription("slack", "C4", "daily", "0 8 * * *", "UTC", "t")
     assert again["id"] == 2
     store.close()
+
+
+def test_a_backup_of_another_deployment_keeps_its_subscriptions_on(tmp_path: Path) -> None:
+    # A backup restored on a new machine where a subscription was tried and removed first:
+    # the new database had given #1 and held it no more, so the backup's own #1 (another
+    # subscription) was kept off, "removed after the backup was taken". A database that
+    # comes after the backup has given every id the backup had (the mark never goes down);
+    # one whose mark is lower is not its future.
+    old, new, backup = tmp_path / "old.db", tmp_path / "new.db", tmp_path / "backup.db"
+    store = Store(old)
+    for channel in ("C1", "C2"):
+        store.add_subscription("slack", channel, "daily", "0 8 * * *", "UTC", "t")
+    store.backup(backup)
+    store.close()
+    store = Store(new)
+    tried = store.add_subscription("slack", "CTEST", "daily", "0 9 * * *", "UTC", "t")
+    store.remove_subscription(tried["id"])
+    store.close()
+
+    result = CliRunner().invoke(cli, ["--db", str(new), "restore", "--no-index", "--json",
+                                      str(backup)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["subscriptions_kept_off"] == [], out
+    store = Store(new)
+    assert [(s["channel"], s["enabled"]) for s in store.subscriptions()] == [("C1", 1),
+                                                                             ("C2", 1)]
+    assert store.add_subscription("slack", "C3", "daily", "0 8 * * *", "UTC", "t")["id"] == 3
+    store.close()
