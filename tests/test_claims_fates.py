@@ -38,6 +38,47 @@ def test_fate_conflict(claim: str, sentence: str, expected: str | None) -> None:
     assert fate_conflict(ALIASES.analyze(claim), ALIASES.analyze(sentence), ALIASES) == expected
 
 
+@pytest.mark.parametrize("claim, sentence", [
+    # the name is the owner of the victim, before or after the outcome word
+    ("Rex was injured", "Rex's owner was killed when the car hit the house."),
+    ("Rex was injured", "The crash killed Rex's owner."),
+    ("Ann Holt was injured", "Rex, one of Ann Holt's sled dogs, was killed by the snowmobile."),
+    # the name is the speaker of what befell others
+    ("Zelensky was injured in the attack", "Zelensky said 12 people were killed in the attack."),
+    ("Ann was killed", "Ann told reporters that two dogs were injured."),
+    ("Ann was injured", "Rex was killed, Ann said."),
+    ("Ann was injured", "Rex was killed, according to Ann."),
+    # the name is where it happened
+    ("Kessel was injured", "Two mushers were killed near Kessel."),
+])
+def test_a_name_that_is_not_the_victim_is_given_no_outcome(claim: str, sentence: str) -> None:
+    # Each was "killed rather than injured" (or the reverse): the claim contradicted by a
+    # sentence saying what befell someone else.
+    assert fate_conflict(ALIASES.analyze(claim), ALIASES.analyze(sentence), ALIASES) is None
+
+
+@pytest.mark.parametrize("claim, sentence, expected", [
+    ("Nash was killed", "The crash caused injuries to Nash.", "injuries rather than killed"),
+    ("Nash was injured", "Officials confirmed the killing of Nash.", "killing rather than injured"),
+])
+def test_the_victim_named_after_of_or_to_keeps_the_outcome(claim: str, sentence: str,
+                                                          expected: str) -> None:
+    assert fate_conflict(ALIASES.analyze(claim), ALIASES.analyze(sentence), ALIASES) == expected
+
+
+def test_the_victim_before_a_speaker_keeps_the_outcome() -> None:
+    # The speaker after the outcome word took it, and the victim before it had none.
+    assert fate_conflict(ALIASES.analyze("Rex was injured"),
+                         ALIASES.analyze("Rex was killed, Ann Holt told reporters."),
+                         ALIASES) == "killed rather than injured"
+
+
+def test_the_victim_beside_an_owner_s_name_keeps_the_outcome() -> None:
+    assert fate_conflict(ALIASES.analyze("Rex was injured"),
+                         ALIASES.analyze("Rex, one of Ann Holt's sled dogs, was killed."),
+                         ALIASES) == "killed rather than injured"
+
+
 ARTICLES = {
     "a_wire.txt": """Crash on the trail
 

@@ -69,6 +69,17 @@ def test_a_value_with_what_happened_is_looked_up(world, claim: str):
     assert answer.evidence
 
 
+@pytest.mark.parametrize("claim", ["4 Councillors Voted Against Bridge",
+                                   "9 Councillors Voted For Bridge"])
+def test_a_headline_opening_with_a_number_is_read_as_a_headline(world, claim: str):
+    # A headline's capitals say nothing about names; one opening with a number was not
+    # taken for a headline (its first word was skipped as if it were the number), its
+    # capitalised words read as names: "that gives a value but says nothing about it".
+    answer = ask_claim(world, claim)
+    assert "says nothing about it" not in answer.note, answer
+    assert answer.verdict == "single-source", answer
+
+
 def test_an_article_without_punctuation_does_not_state_every_claim_of_its_words(
         settings, store, corpus):
     # A transcript without punctuation was one "sentence" holding every word of the article.

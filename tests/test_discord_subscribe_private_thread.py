@@ -173,10 +173,43 @@ async def test_a_joined_thread_archived_and_opened_again_is_asked_of_discord(
     assert_refused_to_join(text, bot)
     assert [c.status for c in emu.calls_to(
         rf"/channels/{other.id}/thread-members/{emu.bot_user.id}", method="GET")] == [403]
-    # Discord failing to answer: the gateway's word stands (refused), nothing escapes.
+    # Discord failing to answer: refused, nothing escapes, and saying that Discord could not
+    # be asked (it said "the bot is not a member", and to mention it: no help to a member).
     emu.fail("GET", asked, 503, json={"message": "Service Unavailable", "code": 0},
              times=None)
     [made] = core.store.subscriptions(platform="discord")
     core.store.remove_subscription(made["id"])
-    assert_refused_to_join(await subscribe(emu, thread.id), bot)
+    assert_not_confirmed(await subscribe(emu, thread.id), "Discord answered 503")
     assert emu.calls_to(asked, method="GET")[-1].status == 503
+    assert not core.store.subscriptions(platform="discord")
+
+
+def assert_not_confirmed(text: str, why: str) -> None:
+    assert "Not subscribed" in text and "Subscribed: " not in text, text
+    assert "not a member" not in text, text
+    assert ("Discord could not be asked whether the bot is a member of this private thread "
+            f"({why})") in text, text
+    assert "If the bot is in the thread, try again in a minute" in text, text
+
+
+@pytest.mark.asyncio
+async def test_a_thread_membership_discord_does_not_answer_in_time_is_said_so(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The request of /subscribe's membership check timed out (5 s; here 0.3 s): refused as
+    # "not a member of this private thread", though the bot was one.
+    from bot.adapters import discord as discord_adapter
+
+    monkeypatch.setattr(discord_adapter, "THREAD_CHECK_WAIT", 0.3)
+    allow_threads(emu)
+    thread = await emu.add_thread("planning", private=True, members=[emu.bot_user.id])
+    await until(lambda: isinstance(t := bot.get_channel(thread.id), discord.Thread)
+                and t.me is not None)
+    await emu.set_thread_archived(thread.id)
+    await until(lambda: bot.get_channel(thread.id) is None)
+    await emu.set_thread_archived(thread.id, False)
+    await until(lambda: isinstance(t := bot.get_channel(thread.id), discord.Thread)
+                and t.me is None)
+    emu.slow_answer("GET", rf"/channels/{thread.id}/thread-members/{emu.bot_user.id}", 1.0)
+    assert_not_confirmed(await subscribe(emu, thread.id), "no answer within 0.3 s")
+    assert not core.store.subscriptions(platform="discord")

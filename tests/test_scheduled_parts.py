@@ -372,3 +372,66 @@ async def test_a_part_sent_when_the_process_died_is_resumed_from_the_same_reply_
                                    "(the posting process stopped)"), row["error"]
     first.close()
     second.close()
+
+
+@pytest.mark.asyncio
+async def test_discord_without_enforce_nonce_says_a_part_sent_again_may_be_twice(
+        core: Core, emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pyproject allows discord.py 2.3; before 2.5 it sends the nonce without
+    # `enforce_nonce`, and Discord posts a repeat as a new message. The record said "under
+    # the same nonce: Discord posts it once" with the part twice in the channel.
+    original = discord.http.handle_message_parameters
+
+    def as_before_2_5(*args: Any, **kwargs: Any) -> Any:
+        params = original(*args, **kwargs)
+        (params.payload or {}).pop("enforce_nonce", None)
+        return params
+
+    monkeypatch.setattr(discord.http, "handle_message_parameters", as_before_2_5)
+    monkeypatch.setattr(discord.abc, "handle_message_parameters", as_before_2_5)
+    one_part(monkeypatch)
+    channel = emu.guild.text_channel.id
+    sub = add_sub(core, "discord", str(channel))
+    emu.slow_answer("POST", rf"/channels/{channel}/messages", 1.5)
+    client = BriefbotClient(core, guild_id=emu.guild.id)
+    async with emu.running(client):
+        outcome = await timing_out(core, client, "discord", 0.5).run_slot(sub, SLOT)
+        assert outcome == "posted"
+        assert len(emu.channel_messages(channel)) == 2  # what this discord.py does
+    error = slot_row(core, sub)["error"]
+    assert error.startswith("part 1 may be in the channel twice: an attempt ended (delivery "
+                            "timed out after 0.5 s) after sending it, before Discord "
+                            "confirmed it"), error
+
+
+class _OtherSession:
+    """An HTTP session of a discord.py that is not aiohttp's ClientSession (or kept under
+    another name): it does what the session does."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+@pytest.mark.asyncio
+async def test_discord_delivery_without_discord_py_s_private_session_posts_and_says_so(
+        core: Core, emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The deadline is kept by swapping discord.py's private `_HTTPClient__session`; a
+    # discord.py that keeps it otherwise posted with its waits unbound and said nothing.
+    monkeypatch.setattr(discord_adapter, "_UNBOUND_WARNED", [])
+    one_part(monkeypatch)
+    channel = emu.guild.text_channel.id
+    sub = add_sub(core, "discord", str(channel))
+    client = BriefbotClient(core, guild_id=emu.guild.id)
+    async with emu.running(client):
+        http: Any = client.http
+        http._HTTPClient__session = _OtherSession(http._HTTPClient__session)
+        with caplog.at_level("WARNING", logger=discord_adapter.log.name):
+            outcome = await scheduler(core, client, SLOT, "discord").run_slot(sub, SLOT)
+        assert outcome == "posted"
+        assert len(emu.channel_messages(channel)) == 1
+    said = [r.getMessage() for r in caplog.records if "HTTP session" in r.getMessage()]
+    assert len(said) == 1 and "_OtherSession" in said[0], said

@@ -263,6 +263,18 @@ def _not_in_private_thread(interaction: discord.Interaction[Any]) -> str:
             "parent channel, then subscribe again.")
 
 
+def _thread_unconfirmed(me: discord.ClientUser | None, why: str) -> str:
+    """The refusal when the gateway did not show the bot in a private thread and Discord
+    could not be asked (`BriefbotClient._joined_per_discord`): not "is not a member", which
+    sent a member (a thread archived and opened again) to add the bot again."""
+    mention = f"@{me.name}" if me is not None else "the bot"
+    return ("Not subscribed: Discord could not be asked whether the bot is a member of this "
+            f"private thread ({why}), and without that its scheduled posts may be refused. "
+            "If the bot is in the thread, try again in a minute; if not, add it by mentioning "
+            f"it here ({mention}), or give the bot's role Manage Threads in the parent "
+            "channel, then subscribe again.")
+
+
 def _not_a_member(application_id: int, guild_id: int) -> str:
     invite = discord.utils.oauth_url(application_id, permissions=REQUIRED_PERMISSIONS,
                                      scopes=INVITE_SCOPES, guild=discord.Object(guild_id),
@@ -541,11 +553,33 @@ class _DeliverySession:
         return _BoundedSession(self._session, budget).request(*args, **kwargs)
 
 
+_UNBOUND_WARNED: list[bool] = []  # (the warning below once per process)
+
+
 def _bound_delivery_waits(http: Any) -> None:
-    """Wrap the HTTP client's session (made anew at each login) in a `_DeliverySession`."""
+    """Wrap the HTTP client's session (made anew at each login) in a `_DeliverySession`.
+    The session is discord.py's private attribute: a discord.py without it (or with
+    something else there) posts as before, its rate-limit waits unbound by the scheduler's
+    deadline, which is logged once."""
     session = getattr(http, "_HTTPClient__session", None)
     if isinstance(session, aiohttp.ClientSession):
         http._HTTPClient__session = _DeliverySession(session)
+    elif not isinstance(session, _DeliverySession) and not _UNBOUND_WARNED:
+        _UNBOUND_WARNED.append(True)
+        log.warning("Discord: discord.py %s keeps its HTTP session elsewhere (found %s): "
+                    "scheduled posts wait out Discord's rate limits as discord.py does, "
+                    "which the delivery timeout may cut off", discord.__version__,
+                    type(session).__name__)
+
+
+def _sends_enforce_nonce() -> bool:
+    """Whether discord.py sends `enforce_nonce` with a message's nonce (2.5 and later;
+    pyproject allows 2.3): without it Discord posts a repeat of a nonce as a new message."""
+    try:
+        with discord.http.handle_message_parameters(content="-", nonce=1) as params:
+            return (params.payload or {}).get("enforce_nonce") is True
+    except Exception:  # (a discord.py whose helper differs: taken as not)
+        return False
 
 
 def _bound_answer_waits() -> None:
@@ -714,7 +748,9 @@ class BriefbotClient(discord.Client):
         /subscribe only) for a private thread the gateway did not say the bot joined: Discord
         is asked (`_joined_per_discord`, on this loop); a member after all (a thread archived
         and opened again comes back into discord.py's cache without the bot's membership)
-        may post, and `access` (the refusal) stands otherwise, or if Discord cannot say."""
+        may post, and `access` (the refusal) stands otherwise; if Discord cannot say (an
+        error, a rate limit, no answer within THREAD_CHECK_WAIT), the refusal says so and to
+        try again (`_thread_unconfirmed`), rather than that the bot is no member."""
         loop = asyncio.get_running_loop()
 
         def check() -> ChannelAccess:
@@ -734,16 +770,18 @@ class BriefbotClient(discord.Client):
                 joined = future.result(THREAD_CHECK_WAIT + 5)
             except Exception:
                 future.cancel()
-                joined = None
+                joined = f"no answer within {THREAD_CHECK_WAIT:g} s"
+            if isinstance(joined, str):  # Discord could not say
+                return ChannelAccess(problem=_thread_unconfirmed(self.user, joined))
             return ChannelAccess() if joined else access
         return check
 
-    async def _joined_per_discord(self, thread_id: int) -> bool | None:
+    async def _joined_per_discord(self, thread_id: int) -> bool | str:
         """Whether Discord lists the bot among a thread's members (GET /channels/{thread}/
-        thread-members/@me's user): None when it cannot be asked within THREAD_CHECK_WAIT."""
+        thread-members/@me's user), or why it could not be asked within THREAD_CHECK_WAIT."""
         me = self.user
         if me is None:
-            return None
+            return "the bot is not logged in"
         try:
             await asyncio.wait_for(self.http.get_thread_member(thread_id, me.id),
                                    THREAD_CHECK_WAIT)
@@ -752,8 +790,14 @@ class BriefbotClient(discord.Client):
         except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError,
                 TimeoutError) as exc:
             log.warning("Discord: could not ask whether the bot is a member of thread %s "
-                        "(%r); taken as not", thread_id, exc)
-            return None
+                        "(%r); not subscribed", thread_id, exc)
+            if isinstance(exc, discord.HTTPException):
+                return f"Discord answered {exc.status}"
+            if isinstance(exc, discord.RateLimited):
+                return f"rate limited for {wait_words(exc.retry_after)}"
+            if isinstance(exc, TimeoutError):
+                return f"no answer within {THREAD_CHECK_WAIT:g} s"
+            return f"network error: {type(exc).__name__}"
         return True
 
     async def _defer(self, interaction: discord.Interaction[Any], *, ephemeral: bool) -> None:
@@ -903,7 +947,7 @@ class BriefbotClient(discord.Client):
         # Each part under its nonce (the same in every attempt: Discord returns the message
         # it already has for a repeat within a few minutes, `enforce_nonce`), and every wait
         # within the scheduler's deadline (`_DELIVER_BY`).
-        progress.idempotent = progress.key is not None
+        progress.idempotent = progress.key is not None and _sends_enforce_nonce()
         _bound_delivery_waits(self.http)
         token = _DELIVER_BY.set(progress.deadline) if progress.deadline is not None else None
         try:

@@ -1365,8 +1365,12 @@ class Store:
         if not fits_sqlite_int(sub_id):
             return
         with self._write_transaction():
-            self.db.table("subscriptions").delete_where("id = ?", [sub_id])
+            gone = self.db.execute("delete from subscriptions where id = ?", [sub_id]).rowcount
             self.db.table("post_ledger").delete_where("subscription_id = ?", [sub_id])
+            if gone and sub_id > int(self.get_meta("subscription_id_high", "0") or 0):
+                # (one added before the mark existed, 0651072: its id was given again, and a
+                # restore could not tell it was removed)
+                self.set_meta("subscription_id_high", str(sub_id))
 
     def update_subscription(self, sub_id: int, **fields: Any) -> None:
         self._ensure_subscriptions()
@@ -1598,8 +1602,8 @@ class Store:
         backup enabled is disabled with `source`'s reason. Subscriptions made in `source`
         since the backup are not in the backup: they are listed, and their ids are never
         given again (the id high-water mark is the higher of the two). When the two databases
-        share ids that name different subscriptions (not one database's past and present),
-        nothing is judged removed. Returns {"kept_off": rows disabled because removed since,
+        share ids that name different subscriptions, or `source` has given fewer ids than the
+        backup (not one database's past and present), nothing is judged removed. Returns {"kept_off": rows disabled because removed since,
         "kept_disabled": rows disabled since, "not_in_backup": `source`'s rows the restore
         dropped}, each row as stored (after the change)."""
         out: dict[str, list[dict[str, Any]]] = {"kept_off": [], "kept_disabled": [],
@@ -1625,6 +1629,11 @@ class Store:
                for i in ours.keys() & theirs.keys()):
             return out  # another database's subscriptions: nothing to tell from its ids
         our_high = max([int(self.get_meta("subscription_id_high", "0") or 0), *ours])
+        if our_high > high:
+            # Not the backup's future: that has given every id the backup had (the mark never
+            # goes down). A backup restored on a new machine where a subscription was tried
+            # and removed (#1): the backup's own #1 was kept off as removed since.
+            return out
         removed = ("removed (/unsubscribe or `briefbot schedule remove`) after the backup "
                    "this database was restored from was taken; kept off by the restore so "
                    "that it posts nothing: subscribe again to post, or remove it")

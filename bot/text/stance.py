@@ -170,7 +170,8 @@ def _is_shouting(text: str) -> bool:
 def _is_headline(text: str) -> bool:
     """Headline case ("Clinton Foundation Honors Wife of Palestinian Terrorist"): every
     content word after the first is capitalised, so capitals say nothing about names."""
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)[1:]
+    # (after the first word, a number too: "350 People Died In Nulato" is one)
+    words = [w for w in re.findall(r"[A-Za-z0-9][\w'’-]*", text)[1:] if w[:1].isalpha()]
     content = [w for w in words if w.lower() not in STOPWORDS and not w.isupper()]
     return len(content) >= 3 and all(w[:1].isupper() for w in content)
 
@@ -1501,6 +1502,36 @@ def roles_reversed(claim: Claim, claim_analysis: Analysis, sentence: Analysis,
 FATE_BEFORE = 8  # words at most from a victim's name to the word of what befell it
 FATE_AFTER = 3  # ... from that word to the name it befell ("killed his dog Nash")
 LISTED = frozenset("and or".split())  # what joins the names of a list of victims
+# Words after which a name is not the victim of an outcome word on its other side. A verb of
+# saying: the name is the speaker ("Zelensky said 12 people were killed"), of another clause.
+SPEECH = frozenset(stem(w) for w in (
+    "said says say told tells tell reported reports announced announces confirmed confirms "
+    "claimed claims added adds wrote writes warned warns noted notes according").split())
+# A preposition: the name is where or when, not whom ("12 people were killed in Kyiv").
+NOT_OBJECT = frozenset(
+    "in at on near from during after before outside inside across over under into onto off "
+    "around behind while when since as against toward towards".split())  # (not "of", "to":
+# they name the victim after a noun: "the killing of 12 Jews", "injuries to Nash")
+
+
+def _name_end(cast: list[_Actor], name: _Actor) -> int:
+    """Where the name ends with the names right after it (a place's word in a person's name:
+    "Ann Holt", Ann a city)."""
+    end = name.end
+    while nxt := [x.end for x in cast if x.start == end and x.end > end]:
+        end = max(nxt)
+    return end
+
+
+def _owner(words: list[Word], cast: list[_Actor], name: _Actor) -> bool:
+    """The name is its owner's ("Ann Holt's dog was killed": the dog's fate)."""
+    return words[_name_end(cast, name) - 1].orig.endswith(("'s", "\u2019s"))
+
+
+def _speaker(words: list[Word], cast: list[_Actor], name: _Actor) -> bool:
+    """A verb of saying follows the name ("…, Ann Holt said")."""
+    end = _name_end(cast, name)
+    return end < len(words) and words[end].stem in SPEECH
 
 
 def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
@@ -1509,7 +1540,9 @@ def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
     the doer there ("killed Nash"; not "killed by Demoski"), else the nearest name before it
     ("Nash, a 3-year-old male, was killed"; "King was hit and his dog, Nash, was killed" is
     Nash's), with the names listed before that one ("Banjo, 2, and Crosby, 3, were
-    injured")."""
+    injured"). A name is no victim as an owner ("Nash's owner was killed"), nor after a
+    preposition ("were killed in Kyiv"), nor as the speaker of what befell someone
+    ("Zelensky said 12 people were killed"; "Nash was killed, Demoski said": Nash's)."""
     words = a.words
     out: list[tuple[_Actor, str, str]] = []
     for i, w in enumerate(words):
@@ -1517,12 +1550,20 @@ def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
         if state is None or any(x.lower in NEGATIONS or x.lower.endswith("n't")
                                 for x in words[max(0, i - 3):i]):
             continue
-        after = [x for x in cast if x.start > i and x.start - i - 1 <= FATE_AFTER]
+        # (a name after "according to", or followed by "said", is the speaker)
+        after = [x for x in cast if x.start > i and x.start - i - 1 <= FATE_AFTER
+                 and not any(y.lower in NOT_OBJECT or y.stem in SPEECH
+                             for y in words[i + 1:x.start])
+                 and not _speaker(words, cast, x)]
+        if after and _owner(words, cast, after[0]):
+            continue  # ("killed Nash's owner": the owner's; nor the doer's before it)
         if after and words[after[0].start - 1].lower != "by":
             out.append((after[0], state, w.orig))
             continue
         before = [x for x in cast if x.end <= i and i - x.end <= FATE_BEFORE
-                  and not any(y.stem in STATE_OF for y in words[x.end:i])]
+                  and not _owner(words, cast, x)
+                  and not any(y.stem in STATE_OF or y.stem in SPEECH
+                              for y in words[x.end:i])]
         if not before:
             continue
         k = len(before) - 1
