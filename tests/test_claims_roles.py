@@ -44,6 +44,9 @@ SENTENCE = "Officials say President Anton Marov reportedly paid Ivo Sela for tro
     ("Sela and Marov signed a pact", "Marov and Sela signed a pact.", False),
     # told both ways: not reversed
     ("Sela paid Marov", "Marov paid Sela, and Sela paid Marov back.", False),
+    # a deed denied is no deed told the other way round
+    ("Sela paid Marov", "Marov did not pay Sela.", False),
+    ("Sela paid Marov", "Marov never paid Sela.", False),
     # the actors far from the verb: the order says nothing
     ("Sela paid Marov", "Marov, who had long argued for an end to the feud, paid Sela.", False),
 ])

@@ -1481,6 +1481,8 @@ def roles_reversed(claim: Claim, claim_analysis: Analysis, sentence: Analysis,
         if w.stem not in terms and (v not in concept_at
                                     or CONCEPT_PREFIX + concept_at[v] not in terms):
             continue
+        if any(x.lower in NEGATIONS or x.lower.endswith("n't") for x in said[max(0, v - 3):v]):
+            continue  # "Putin did not pay Kim" tells no deed either way
         before = [x for x in named if x.end <= v and v - x.end <= ROLE_GAP]
         after = [x for x in named if x.start > v and x.start - v - 1 <= ROLE_GAP]
         if not before or not after:
