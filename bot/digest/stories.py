@@ -300,7 +300,7 @@ def without_boilerplate(docs: Sequence[StoryDoc], g: Grouping | None = None,
     article with no boilerplate is returned as it is (the same object)."""
     g = g or Grouping()
     # A sentence by its words as written (spaces aside); its length in words.
-    pieces = [[" ".join(x.split()) for x in _sentences(d.text)] for d in docs]
+    pieces = [_sentences(" ".join(d.text.split())) for d in docs]
     distinct: dict[str, int] = {}  # a text -> its first article
     for i, d in enumerate(docs):
         distinct.setdefault(d.text, i)
@@ -310,7 +310,7 @@ def without_boilerplate(docs: Sequence[StoryDoc], g: Grouping | None = None,
         for x in set(pieces[i]):
             if x.count(" ") + 1 >= g.boilerplate_words:
                 holders[x].append(i)
-    known_keys = {" ".join(x.split()) for s in known for x in _sentences(s)}
+    known_keys = {x for s in known for x in _sentences(" ".join(s.split()))}
     candidates = {k: h for k, h in holders.items()
                   if len(h) >= g.boilerplate_holders or (len(h) > 1 and k in known_keys)}
     if not candidates:
