@@ -533,7 +533,9 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     budgets = _budgets(defn, words, only)
     title = defn.title
     rows = store.sentences_of([d["id"] for d in window]) if window else []
-    stories = _stories(window, rows)
+    # Boilerplate of the corpus (an outlet's footer): neither a copy nor a story's words.
+    common = store.keys_in_many_texts((r["key"] for r in rows), COPY_MAX_HOLDERS)
+    stories = _stories(window, rows, common)
     whole = dict(stories)  # each story's articles in the window, new or not
     if briefed_ids is not None:
         stories = [(sid, [d for d in members if d["id"] in briefed_ids]) for sid, members in stories]
@@ -560,8 +562,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     by_doc_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_doc_rows[r["doc_id"]].append(r)
-    groups, cut = _copies(window, rows,
-                          store.keys_in_many_texts((r["key"] for r in rows), COPY_MAX_HOLDERS))
+    groups, cut = _copies(window, rows, common)
     group_of = {d["id"]: groups[i] for i, d in enumerate(window)}
     newest = max((x for x in (_recency_date(d) for d in briefed) if x), default=None)
     index = {d["id"]: i for i, d in enumerate(briefed)}  # citations: indexes into `briefed`
@@ -687,15 +688,20 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
 
 
 def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
-             ) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The window's articles grouped into stories: [(id, articles in window order)]."""
+             boilerplate: Collection[str] = ()) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The window's articles grouped into stories: [(id, articles in window order)].
+    `boilerplate`: sentence keys too many texts of the corpus hold (`Store.keys_in_many_texts`):
+    `group_stories` reads them as boilerplate when the window's articles holding them are
+    otherwise unrelated (a topic's window may hold few of an outlet's footers)."""
     text: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         if not is_chrome(r["text"]):
             text[r["doc_id"]].append(r["text"])
     sdocs = [StoryDoc(d["id"], " ".join([d.get("title") or "", *text[d["id"]]]), _recency_date(d),
                       d.get("first_ingested_at") or "") for d in window]
-    return [(sid, [window[i] for i in members]) for sid, members in group_stories(sdocs)]
+    known = {r["text"] for r in rows if r["key"] in boilerplate}
+    return [(sid, [window[i] for i in members])
+            for sid, members in group_stories(sdocs, boilerplate=known)]
 
 
 def _verbatim_groups(docs: Sequence[dict[str, Any]], rows_of: dict[str, list[dict[str, Any]]],

@@ -28,6 +28,13 @@ that share sentences but give figures of their own (reports built on one templat
 copies here: collapsed, the window shrinks and the words they share weigh more (12 templated
 stories of 2 articles each became one story, as 12 such single articles already do).
 
+Boilerplate (`without_boilerplate`: an outlet's footer, sentences many otherwise unrelated
+texts hold word for word) is left out of the articles before any of this: 80 one-sentence
+reports on unrelated events under one 3-sentence footer were one story of 78 (its words, in
+every report and most of each, tied them), 7 without it; so were 20 such reports. A wire
+story's sentences under its copies' own headlines are no boilerplate (what the copies say
+besides makes one story).
+
 `threshold` was fitted on mixed corpora of Multi-News validation clusters (one half of the
 clusters) and checked on mixtures of the other half (`make bench ONLY=stories`).
 
@@ -45,7 +52,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -81,6 +88,8 @@ class Grouping:
     background: int = 20  # IDF prior: pseudo-articles that contain none of the terms
     dense_df: int = 50  # terms in more articles than this: summed by a matrix product
     copy_share: float = 0.95  # near-verbatim copies: each holds this share of the other's 5-grams
+    boilerplate_holders: int = 5  # a sentence of distinct texts this many at least may be boilerplate
+    boilerplate_words: int = 8  # ... if of this many words at least (`COPY_WORDS`)
 
 
 Vector = dict[str, float]
@@ -264,6 +273,98 @@ def _near_copies(texts: Sequence[Sequence[int]], articles: Sequence[int],
                     reps.append(a)
     return out
 
+_SENTENCE_END = re.compile(r"(?<=[.!?\"”’)])\s+")
+
+
+def _sentences(text: str) -> list[str]:
+    """The text cut at each space after a `.`, `!`, `?`, closing quote or closing bracket
+    ("(Reporting by ...) The Gazette is"): the same sentence of two texts is the same pieces
+    (an abbreviation or a quote cuts both alike)."""
+    return [x for x in _SENTENCE_END.split(text) if x]
+
+
+def without_boilerplate(docs: Sequence[StoryDoc], g: Grouping | None = None,
+                        known: Collection[str] = ()) -> list[StoryDoc]:
+    """The articles without their boilerplate (an outlet's footer: "The Gazette is an
+    independent newspaper ..."): a sentence of `boilerplate_words` words or more that
+    `boilerplate_holders` distinct texts hold word for word (or one of `known`, sentences the
+    corpus holds in very many texts, that two texts here hold), when the texts holding it are
+    otherwise unrelated: what they say besides such sentences makes more than one story among
+    them (`cluster` of their TF-IDF vectors without those sentences). Holders saying next to
+    nothing besides (under `boilerplate_words` words: a wire story under bylines of their own)
+    are left out of that test, and a sentence most of whose holders say nothing else is no
+    boilerplate. So a wire story carried by many outlets (the same sentences, truncated or
+    not, under headlines of their own) keeps its sentences: its copies' own words make one
+    story; the footer of 80 one-sentence reports on 80 topics does not (it was over 80% of
+    their words, and its terms, in every report, tied them all into one story of 78). An
+    article with no boilerplate is returned as it is (the same object)."""
+    g = g or Grouping()
+    # A sentence by its words as written (spaces aside); its length in words.
+    pieces = [_sentences(" ".join(d.text.split())) for d in docs]
+    distinct: dict[str, int] = {}  # a text -> its first article
+    for i, d in enumerate(docs):
+        distinct.setdefault(d.text, i)
+    texts = sorted(distinct.values())
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i in texts:
+        for x in set(pieces[i]):
+            if x.count(" ") + 1 >= g.boilerplate_words:
+                holders[x].append(i)
+    known_keys = {x for s in known for x in _sentences(" ".join(s.split()))}
+    candidates = {k: h for k, h in holders.items()
+                  if len(h) >= g.boilerplate_holders or (len(h) > 1 and k in known_keys)}
+    if not candidates:
+        return list(docs)
+    # What each text holding one says besides the candidates, and whether that is anything.
+    held = sorted({i for h in candidates.values() for i in h})
+    rest = {i: " ".join(x for x in pieces[i] if x not in candidates) for i in held}
+    own = {i for i in held if len(_words(rest[i])) >= g.boilerplate_words}
+    # Their TF-IDF vectors among them (the window's other articles are none of the test).
+    vecs = dict(zip(held, doc_vectors([StoryDoc(docs[i].id, rest[i]) for i in held], g),
+                    strict=True))
+    boiler: set[str] = set()
+    verdict: dict[frozenset[int], bool] = {}  # by the texts holding a candidate
+    for k, h in candidates.items():
+        hs = frozenset(h)
+        if hs not in verdict:
+            said = sorted(hs & own)
+            verdict[hs] = (2 * len(said) > len(hs)
+                           and len(cluster(len(said), _cosines([vecs[i] for i in said], g),
+                                           g.threshold)) > 1)
+        if verdict[hs]:
+            boiler.add(k)
+    if not boiler:
+        return list(docs)
+    out = []
+    for d, ps in zip(docs, pieces, strict=True):
+        if any(x in boiler for x in ps):
+            d = StoryDoc(d.id, " ".join(x for x in ps if x not in boiler), d.date, d.ingested)
+        out.append(d)
+    return out
+
+
+def _cosines(vecs: Sequence[Vector], g: Grouping) -> dict[tuple[int, int], float]:
+    """{(i, j): the dot product of vectors i < j} where it is not 0 (terms in more than
+    `dense_df` of them summed by a matrix product)."""
+    post: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for i, v in enumerate(vecs):
+        for t, x in v.items():
+            post[t].append((i, x))
+    sims: dict[tuple[int, int], float] = defaultdict(float)
+    heavy = [plist for plist in post.values() if len(plist) > g.dense_df]
+    if heavy:
+        _add_heavy(sims, heavy)
+    for plist in post.values():
+        if len(plist) > g.dense_df:
+            continue
+        for a in range(len(plist)):
+            i, x = plist[a]
+            for b in range(a + 1, len(plist)):
+                j, y = plist[b]
+                sims[(i, j)] += x * y
+    return sims
+
+
 def doc_vectors(docs: Sequence[StoryDoc], g: Grouping | None = None,
                 groups: Sequence[Sequence[int]] | None = None,
                 words: Sequence[Sequence[str]] | None = None) -> list[Vector]:
@@ -320,22 +421,7 @@ def similarities(docs: Sequence[StoryDoc], g: Grouping | None = None,
     vecs = doc_vectors(docs, g, groups, words)
     if groups is None:
         groups = [[i] for i in range(len(docs))]
-    post: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for i, v in enumerate(vecs):
-        for t, x in v.items():
-            post[t].append((i, x))
-    sims: dict[tuple[int, int], float] = defaultdict(float)
-    heavy = [plist for plist in post.values() if len(plist) > g.dense_df]
-    if heavy:
-        _add_heavy(sims, heavy)
-    for plist in post.values():
-        if len(plist) > g.dense_df:
-            continue
-        for a in range(len(plist)):
-            i, x = plist[a]
-            for b in range(a + 1, len(plist)):
-                j, y = plist[b]
-                sims[(i, j)] += x * y
+    sims = _cosines(vecs, g)
     if encoder is not None and docs:
         dense = [list(e) for e in encoder([docs[m[0]].text for m in groups])]
         w = g.dense_weight
@@ -421,13 +507,16 @@ def story_id(doc: StoryDoc) -> str:
 
 
 def group_stories(docs: Sequence[StoryDoc], g: Grouping | None = None,
-                  encoder: Encoder | None = None) -> list[tuple[str, list[int]]]:
+                  encoder: Encoder | None = None, boilerplate: Collection[str] = (),
+                  ) -> list[tuple[str, list[int]]]:
     """[(story id, [article indexes])]: every article in exactly one story, the articles of a
     story in input order, stories in the order of their first article. Near-verbatim copies
-    (`copy_groups`) are clustered as one item and all land in its story."""
+    (`copy_groups`) are clustered as one item and all land in its story. Boilerplate
+    (`without_boilerplate`; `boilerplate`: sentences known as such) is read by neither."""
     g = g or Grouping()
     if not docs:
         return []
+    docs = without_boilerplate(docs, g, boilerplate)
     words = [_words(d.text) for d in docs]
     copies = copy_groups(docs, g, words)
     clustered = cluster(len(copies), similarities(docs, g, encoder, copies, words), g.threshold)
