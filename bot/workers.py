@@ -17,8 +17,9 @@ import threading
 import time
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -338,3 +339,37 @@ def _at_exit(timeout: float = POOL_EXIT_SECONDS) -> None:
 
 
 atexit.register(_at_exit)
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    """Why `result_from_loop` has no result: `asked` False when the coroutine never ran (called
+    on the loop itself, or the loop closed), True when it ran and gave none in time or
+    failed."""
+
+    why: str
+    asked: bool
+
+
+def result_from_loop(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T],
+                     wait: float) -> T | NoAnswer:
+    """`coro`'s result, run on `loop` from another thread (an adapter's check that the
+    router's worker thread calls), waiting `wait` seconds at most; `NoAnswer` when there is
+    none. Called on the loop itself it would wait on itself: it is not run then."""
+    try:
+        on_loop = asyncio.get_running_loop() is loop
+    except RuntimeError:
+        on_loop = False
+    if on_loop:
+        coro.close()
+        return NoAnswer("not checked from the event loop", asked=False)
+    try:  # (a closed loop refuses it here: "Event loop is closed")
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+    except RuntimeError as exc:
+        coro.close()
+        return NoAnswer(f"no answer: {exc}", asked=False)
+    try:
+        return future.result(wait)
+    except Exception as exc:  # the loop closing (the bot stops), or no answer in time
+        future.cancel()
+        return NoAnswer(f"no answer: {type(exc).__name__}", asked=True)

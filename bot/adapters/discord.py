@@ -45,6 +45,7 @@ from bot.reply import Context, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.scheduler import in_daemon_thread
 from bot.schedule.subscriptions import SNOWFLAKE_MAX, digest_names
+from bot.workers import NoAnswer, result_from_loop
 
 log = logging.getLogger(__name__)
 
@@ -754,22 +755,11 @@ class BriefbotClient(discord.Client):
         loop = asyncio.get_running_loop()
 
         def check() -> ChannelAccess:
-            try:
-                on_loop = asyncio.get_running_loop() is loop
-            except RuntimeError:
-                on_loop = False
-            if on_loop:  # (never: the router runs commands on its pool) it would wait on itself
-                return access
-            asked = self._joined_per_discord(thread_id)
-            try:
-                future = asyncio.run_coroutine_threadsafe(asked, loop)
-            except RuntimeError:  # the loop closed: the bot stops
-                asked.close()
-                return access
-            try:
-                joined = future.result(THREAD_CHECK_WAIT + 5)
-            except Exception:
-                future.cancel()
+            joined = result_from_loop(loop, self._joined_per_discord(thread_id),
+                                      THREAD_CHECK_WAIT + 5)
+            if isinstance(joined, NoAnswer):
+                if not joined.asked:  # (never from the loop; or the loop closed: the bot stops)
+                    return access
                 joined = f"no answer within {THREAD_CHECK_WAIT:g} s"
             if isinstance(joined, str):  # Discord could not say
                 return ChannelAccess(problem=_thread_unconfirmed(self.user, joined))

@@ -56,6 +56,7 @@ from bot.errors import UserError
 from bot.feeds.fetch import parse_retry_after
 from bot.reply import Paragraph, Reply
 from bot.schedule.delivery import NOT_FOUND_HOURS, NOT_FOUND_SLOTS, DeliveryError, PartProgress
+from bot.workers import NoAnswer, result_from_loop
 
 log = logging.getLogger(__name__)
 
@@ -570,23 +571,10 @@ def _channel_checker(client: AsyncWebClient,
     loop = asyncio.get_running_loop()
 
     def check() -> ChannelAccess:
-        try:
-            on_loop = asyncio.get_running_loop() is loop
-        except RuntimeError:
-            on_loop = False
-        if on_loop:  # (never: the router runs commands on its pool) it would wait on itself
-            return ChannelAccess(unchecked=_unchecked("not checked from the event loop"))
-        asked = channel_access(client, command)
-        try:  # (a closed loop refuses it here: "Event loop is closed" escaped /subscribe)
-            future = asyncio.run_coroutine_threadsafe(asked, loop)
-        except RuntimeError as exc:
-            asked.close()
-            return ChannelAccess(unchecked=_unchecked(f"no answer: {exc}"))
-        try:
-            return future.result(CHANNEL_CHECK_WAIT + 5)
-        except Exception as exc:  # the loop closing (the bot stops), or no answer in time
-            future.cancel()
-            return ChannelAccess(unchecked=_unchecked(f"no answer: {type(exc).__name__}"))
+        access = result_from_loop(loop, channel_access(client, command), CHANNEL_CHECK_WAIT + 5)
+        if isinstance(access, NoAnswer):
+            return ChannelAccess(unchecked=_unchecked(access.why))
+        return access
     return check
 
 
