@@ -438,20 +438,27 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # Jong Un for troops" for "Kim paid Putin for troops") tells another account of the same
     # event, however close its words: it disputes the claim, as another actor does
     # (`roles_reversed`; only supporting sentences are read again).
+    analysed: dict[int, Analysis] = {}  # each sentence read again once, for both checks
+
+    def analysis_of(row: dict[str, Any]) -> Analysis:
+        if row["id"] not in analysed:
+            analysed[row["id"]] = aliases.analyze(row["text"])
+        return analysed[row["id"]]
+
     judged = [(Judgement("disputes", j.score, ROLES_REVERSED, conflict=True)
                if j.stance == "supports"
-               and roles_reversed(parsed, analysis, aliases.analyze(row["text"]), aliases)
+               and roles_reversed(parsed, analysis, analysis_of(row), aliases)
                else j, row) for j, row in judged]
     # What befell a victim the claim names: a sentence saying another outcome of theirs
     # ("Nash, a 3-year-old male, was killed" for "Nash was injured") disputes it.
     # (a candidate judged unrelated too: naming the victim and what befell it, it bears on it)
     if any(w.stem in STATE_OF for w in analysis.words):
         judged = [(_fate_disputes(j, fate) if j.stance in ("supports", "mentions")
-                   and (fate := fate_conflict(analysis, aliases.analyze(row["text"]), aliases))
+                   and (fate := fate_conflict(analysis, analysis_of(row), aliases))
                    else j, row) for j, row in judged]
         kept = []
         for row in unrelated:
-            fate = fate_conflict(analysis, aliases.analyze(row["text"]), aliases)
+            fate = fate_conflict(analysis, analysis_of(row), aliases)
             if fate:
                 judged.append((_fate_disputes(Judgement("none", 0.0), fate), row))
             else:
