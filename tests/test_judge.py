@@ -150,3 +150,53 @@ def test_unusable_weights_are_logged_once(tmp_path: Path, caplog: pytest.LogCapt
         assert load_judge(path) is None
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.claims.judge"]
     assert len(lines) == 1 and str(path) in lines[0] and "rules judge alone" in lines[0]
+
+
+ORDER_ARTICLES = {
+    "a.txt": "Valdoria Daily\n\nValdoria grain: the Valdoria grain paper on Valdoria grain.\n",
+    "c.txt": "Other News\n\nThe summer festival opened in Port Elm.\n",
+    "d.txt": "Hill Report\n\nIn the hills far to the east, where the old road bends past the "
+             "mill, grain prices rose after the dry summer, farmers told reporters on Tuesday.\n",
+}
+
+
+def test_the_evidence_order_weighs_the_claims_coverage(settings, store, corpus):
+    # The related sentences are shown by the fused retrieval score plus the judge's
+    # `order_coverage` times the claim's coverage (fitted on the training pairs' AP@5):
+    # the sentence saying most of the claim ("grain prices rose after the dry summer") comes
+    # before one that only repeats a name of it. Retrieval is held level here (the BM25
+    # weight 0 and no vectors), so without the weight the two keep the order of the corpus.
+    from bot.claims.lookup import lookup_claim
+    from tests.conftest import build_claim_world
+
+    build_claim_world(settings, store, corpus, ORDER_ARTICLES)
+    n = len(FEATURES)
+    claim = "Grain prices in Valdoria rose after the dry summer."
+    shown = {}
+    for weight in (0.0, 10.0):
+        judge = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, 0.0, 0.4, 0.99,
+                      fusion_bm25=0.0, order_coverage=weight)
+        answer = lookup_claim(store, claim, index_path=settings.index_path,
+                              aliases_path=settings.aliases_path, judge_weights=judge)
+        shown[weight] = [e.doc_id for e in answer.evidence if e.stance == "mentions"]
+    assert shown[10.0][0] == "d" and shown[0.0][0] == "a"
+
+
+def test_the_order_weight_is_chosen_on_the_training_pairs():
+    # `make judge` picks `order_coverage` for the best mean AP@5 over the real sources: here
+    # the relevant candidate of each claim covers the claim but retrieval puts it second.
+    from tests.bench.fit_judge import order_weight
+
+    n = len(FEATURES)
+    cov = FEATURES.index("coverage_ctx")
+
+    def pair(group: str, cos_mm: float, bm25_mm: float, coverage: float, label: int
+             ) -> tuple[str, list[float], int]:
+        x = [0.0] * n
+        x[cov] = coverage
+        return group, [*x, cos_mm, bm25_mm, 0.0], label
+
+    pairs = [p for g in ("ct:1", "ct:2") for p in (pair(g, 0.2, 0.2, 1.0, 1),
+                                                   pair(g, 1.0, 1.0, 0.0, 0))]
+    assert order_weight({"checkthat-train": pairs}, 0.3, say=lambda *a: None) > 0.8
+    assert order_weight({"synthetic": pairs}, 0.3, say=lambda *a: None) == 0.0  # no real source

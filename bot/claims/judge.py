@@ -15,7 +15,8 @@ it, gives another value, denies it); the judge says *whether* it does, and how s
     claim missing and no conflict or negation, states it (a paraphrase).
 The same file holds the retrieval fusion weight (`fusion_bm25`), chosen on the training
 pairs for the best mean AP@5 over its real sources (the shipped weights: the best alone; `make
-judge` now takes the middle of the near-best weights)."""
+judge` now takes the middle of the near-best weights), and the weight of the claim's coverage
+in the order the evidence is shown (`order_coverage`), chosen the same way."""
 
 from __future__ import annotations
 
@@ -107,6 +108,9 @@ class Judge:
     # Probability under which the lookup does not ask the cross-encoder about a candidate
     # (fitted for this judge by tests/bench/fit_cross_floor.py; 0: it is asked at any).
     cross_floor: float = 0.0
+    # Weight of the claim's coverage (the sentence with its context, `coverage_ctx`) added to
+    # the fused min-max retrieval score in the order the evidence is shown (0: retrieval alone).
+    order_coverage: float = 0.0
 
     def relevance(self, x: Sequence[float]) -> float:
         z = self.intercept + sum(c * (v - mu) / (s or 1.0) for c, v, mu, s in
@@ -117,7 +121,8 @@ class Judge:
         return {"names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
                 "coef": list(self.coef), "intercept": self.intercept, "related": self.related,
                 "states": self.states, "fusion_bm25": self.fusion_bm25,
-                "same_event": self.same_event, "cross_floor": self.cross_floor}
+                "same_event": self.same_event, "cross_floor": self.cross_floor,
+                "order_coverage": self.order_coverage}
 
 
 def judge_from_dict(raw: dict[str, object]) -> Judge:
@@ -136,7 +141,8 @@ def judge_from_dict(raw: dict[str, object]) -> Judge:
                  float(raw["states"]),  # type: ignore[arg-type]
                  float(raw.get("fusion_bm25", 0.3)),  # type: ignore[arg-type]
                  float(raw.get("same_event", raw["related"])),  # type: ignore[arg-type]
-                 float(raw.get("cross_floor", 0.0)))  # type: ignore[arg-type]
+                 float(raw.get("cross_floor", 0.0)),  # type: ignore[arg-type]
+                 float(raw.get("order_coverage", 0.0)))  # type: ignore[arg-type]
 
 
 log = logging.getLogger(__name__)

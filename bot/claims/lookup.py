@@ -338,6 +338,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
     # clause (`_medium_support` reads it again).
     held: dict[int, Match] = {}
+    covered: dict[int, float] = {}  # the claim's coverage by each candidate with its context
     for sid in body:
         row = rows[sid]
         stored_own = feats(row)
@@ -349,6 +350,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body" else None
         ctx = with_title(prev_f, titles.get(row["doc_id"]))
         m, m_ctx = matcher.with_context(own, ctx)
+        covered[sid] = m_ctx.coverage if m_ctx is not None else m.coverage
         if own is stored_own:
             held[sid] = m
         j = judge(parsed, own, None, m)
@@ -466,9 +468,14 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         unrelated = kept
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
-        # The judge's probability orders the evidence: what states or disputes it first.
-        judged.sort(key=lambda x: (order[x[0].stance], -retr[x[1]["id"]]))
-        unrelated.sort(key=lambda r: -retr[r["id"]])
+        # What states or disputes it first; within each group, the fused retrieval score over
+        # the judged candidates plus the claim's coverage by the sentence with its context, as
+        # weighed on the judge's training pairs (`Judge.order_coverage`).
+        w, lam = fitted.fusion_bm25, fitted.order_coverage
+        placed = {sid: w * bm25_mm.get(sid, 0.0) + (1 - w) * cos_mm.get(sid, 0.0)
+                  + lam * covered.get(sid, 0.0) for sid in body}
+        judged.sort(key=lambda x: (order[x[0].stance], -placed.get(x[1]["id"], 0.0)))
+        unrelated.sort(key=lambda r: -placed.get(r["id"], 0.0))
     else:
         # A long claim's coverage says little (see `judge_long`): retrieval ranks first.
         share = 4.0 if long_claim else 0.05
