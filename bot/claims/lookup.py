@@ -58,11 +58,13 @@ from bot.text.stance import (
     Match,
     Unit,
     bound_dates,
+    claim_fates,
+    claim_roles,
     clean_claim,
     clear_match,
     denial_unstated,
     falsity,
-    fate_conflict,
+    fate_told,
     features,
     idf,
     is_hedged,
@@ -73,8 +75,8 @@ from bot.text.stance import (
     names_only,
     parse_claim,
     reverse_coverage,
-    roles_reversed,
     sentence_features,
+    told_reversed,
     values_only,
     verdict,
     weekday_date_terms,
@@ -445,20 +447,25 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             analysed[row["id"]] = aliases.analyze(row["text"])
         return analysed[row["id"]]
 
-    judged = [(Judgement("disputes", j.score, ROLES_REVERSED, conflict=True)
-               if j.stance == "supports"
-               and roles_reversed(parsed, analysis, analysis_of(row), aliases)
-               else j, row) for j, row in judged]
+    # (the claim's side read once: a claim of no deed of one actor to another, or of no
+    # outcome befalling a name, has no sentence analysed for it)
+    roles = claim_roles(parsed, analysis, aliases)
+    if roles is not None:
+        judged = [(Judgement("disputes", j.score, ROLES_REVERSED, conflict=True)
+                   if j.stance == "supports" and told_reversed(roles, analysis_of(row), aliases)
+                   else j, row) for j, row in judged]
     # What befell a victim the claim names: a sentence saying another outcome of theirs
     # ("Nash, a 3-year-old male, was killed" for "Nash was injured") disputes it.
     # (a candidate judged unrelated too: naming the victim and what befell it, it bears on it)
-    if any(w.stem in STATE_OF for w in analysis.words):
+    claimed = claim_fates(analysis, aliases) \
+        if any(w.stem in STATE_OF for w in analysis.words) else []
+    if claimed:
         judged = [(_fate_disputes(j, fate) if j.stance in ("supports", "mentions")
-                   and (fate := fate_conflict(analysis, analysis_of(row), aliases))
+                   and (fate := fate_told(claimed, analysis_of(row), aliases))
                    else j, row) for j, row in judged]
         kept = []
         for row in unrelated:
-            fate = fate_conflict(analysis, analysis_of(row), aliases)
+            fate = fate_told(claimed, analysis_of(row), aliases)
             if fate:
                 judged.append((_fate_disputes(Judgement("none", 0.0), fate), row))
             else:
