@@ -244,8 +244,15 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # The dense side on a worker thread while BM25 searches (when there is one: no thread hop
     # for a lexical lookup). Started once the query is made (~0.1 ms): the worker's Python
     # then runs while the search has let go of the GIL, neither thread waiting for the other.
-    dense = dense_side_soon(index, semantic, plain) if semantic and index.pointer.dense \
-        else None
+    # It also reads the nearest sentences' stored features (`Nearby`) while the search runs:
+    # the places it remembers (each one's previous sentence, `stored_features`) bounded first.
+    nearby = Nearby()
+    if semantic and index.pointer.dense:
+        index.bound_places(2 * CANDIDATES)
+        dense: Future[DenseSide | None] | None = dense_side_soon(index, semantic, plain,
+                                                                 nearby=nearby)
+    else:
+        dense = None
     # Each hit's title's stored features, by sentence id (where the build stores them).
     title_feats: Titles = {}
     hits = index.search_with_features(query, CANDIDATES, title_feats)
@@ -269,7 +276,12 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     long_claim = is_long(parsed)
     max_idf = idf(0, index.num_docs)
 
-    stored.update(index.features_by_ids([sid for sid in rows if sid not in stored],
+    # The candidates without stored features from the search: the dense side's read them
+    # (`Nearby`), the rest (none, mostly) are read here.
+    missing = [sid for sid in rows if sid not in stored]
+    stored.update((sid, nearby.feats[sid]) for sid in missing if sid in nearby.feats)
+    title_feats.update((sid, nearby.titles[sid]) for sid in missing if sid in nearby.titles)
+    stored.update(index.features_by_ids([sid for sid in missing if sid not in nearby.asked],
                                         title_feats))
 
     def feats(row: dict[str, Any]) -> Features:
@@ -643,26 +655,46 @@ _dense_pool: WorkerPool | None = None  # daemon threads: a stuck encoding never 
 _dense_pool_lock = threading.Lock()
 
 
-def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int
-                ) -> DenseSide | None:
-    """The claim's vector and the `k` nearest sentences (None: the lookup is lexical)."""
+@dataclass
+class Nearby:
+    """What the dense side read of its nearest sentences (`_dense_side`'s `nearby`): their
+    ids (`asked`), their stored features and their titles' (as `SearchIndex.features_by_ids`
+    gives them), read on its thread while the BM25 search runs on the lookup's."""
+
+    asked: set[int] = field(default_factory=set)
+    feats: dict[int, Features] = field(default_factory=dict)
+    titles: Titles = field(default_factory=dict)
+
+
+def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int,
+                nearby: Nearby | None = None) -> DenseSide | None:
+    """The claim's vector and the `k` nearest sentences (None: the lookup is lexical); with
+    `nearby`, also their stored features, put there (filled before the side is returned)."""
     enc = _claim_encoder(index, semantic)
     if enc is None or index.vectors is None:
         return None
     query = enc.encode([claim_text])[0]
-    return query, dict(index.vectors.nearest(query, k))
+    near = dict(index.vectors.nearest(query, k))
+    if nearby is not None and near:
+        nearby.feats.update(index.features_by_ids(list(near), nearby.titles))
+        nearby.asked.update(near)
+    return query, near
 
 
 def dense_side_soon(index: SearchIndex, semantic: bool, claim_text: str,
-                    k: int = CANDIDATES) -> Future[DenseSide | None]:
+                    k: int = CANDIDATES, nearby: Nearby | None = None
+                    ) -> Future[DenseSide | None]:
     """`_dense_side` started on a worker thread, so that encoding the claim (~2-4 ms with the
-    full model, which releases the GIL) overlaps the BM25 search."""
+    full model, which releases the GIL), the nearest sentences and (with `nearby`) their
+    stored features overlap the BM25 search."""
     global _dense_pool
     with _dense_pool_lock:
         if _dense_pool is None:
             _dense_pool = WorkerPool(DENSE_THREADS, name="claim-dense", what="claim encoding")
         pool = _dense_pool
-    return pool.submit(_dense_side, index, semantic, claim_text, k)
+    if nearby is None:
+        return pool.submit(_dense_side, index, semantic, claim_text, k)
+    return pool.submit(_dense_side, index, semantic, claim_text, k, nearby)
 
 
 def _claim_encoder(index: SearchIndex, semantic: bool) -> Encoder | None:

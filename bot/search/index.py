@@ -614,8 +614,7 @@ class SearchIndex:
         # Bounded at a lookup's start, so what one lookup places stays placed for its reads;
         # another thread's lookup starting meanwhile can still clear it (its reads then
         # analyse those sentences from their text: the same answer, ~1.5 ms more at 1M).
-        if len(self._where) > WHERE_MAX:
-            self._where.clear()
+        self.bound_places()
         clauses = []
         for term, boost in terms:
             q = tantivy.Query.term_query(SCHEMA, FIELD, term)
@@ -634,6 +633,14 @@ class SearchIndex:
                 out.append((int(i), float(score),
                             self._stored(addr, int(i), titles) if with_features else None))
         return out
+
+    def bound_places(self, room: int = 0) -> None:
+        """Empty the remembered places (`stored_features`) when they are more than
+        `WHERE_MAX` less `room`: a lookup that places `room` sentences before its search
+        (`features_by_ids` on the dense side's thread) bounds them first, so that its search
+        does not forget those."""
+        if len(self._where) > WHERE_MAX - room:
+            self._where.clear()
 
     def _ids_remembering_places(self, addrs: list[tantivy.DocAddress]) -> list[Any]:
         """The sentence ids at `addrs` (None: no id), each remembered with its place, and so
