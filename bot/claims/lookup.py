@@ -1086,8 +1086,8 @@ class Copies:
             for d in new:
                 self._rows[d] = []
             if new:
-                for r in self.store.sentences_of(new, kind="body"):
-                    self._rows[r["doc_id"]].append((r["doc_id"], r["text"], r["key"]))
+                for r in self.store.body_keys_of(new):
+                    self._rows[r[0]].append(r)
                 self._boilerplate |= self.store.keys_in_many_texts(
                     (row[2] for d in new for row in self._rows[d]), COPY_MAX_HOLDERS)
             rows = (row for d in docs for row in self._rows[d])
