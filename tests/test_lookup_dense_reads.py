@@ -50,3 +50,30 @@ def test_nearest_sentences_are_read_on_the_dense_side(seeds_core: Core,
     with monkeypatch.context() as m:
         m.setattr(lookup_module, "_dense_side", without_nearby)
         assert _answers(seeds_core) == prefetched
+
+
+def test_the_nearest_sentences_contexts_are_read_on_the_dense_side(
+        seeds_core: Core, monkeypatch: pytest.MonkeyPatch):
+    # The sentence before each nearest one (its context, mostly) too: the lookup reads none of
+    # those again.
+    reads: list[tuple[bool, int]] = []
+    real = SearchIndex.stored_features
+
+    def spy(self: SearchIndex, sid: int) -> Any:
+        found = real(self, sid)
+        if found is not None:
+            reads.append((threading.current_thread() is threading.main_thread(), sid))
+        return found
+
+    s = seeds_core.settings
+    prefetched = 0
+    with monkeypatch.context() as m:
+        m.setattr(SearchIndex, "stored_features", spy)
+        for claim in CLAIMS:  # each lookup
+            reads.clear()
+            lookup_module.lookup_claim(seeds_core.store, claim, index_path=s.index_path,
+                                       aliases_path=s.aliases_path)
+            off_main = {sid for main, sid in reads if not main}
+            assert not off_main & {sid for main, sid in reads if main}
+            prefetched += len(off_main)
+    assert prefetched

@@ -285,8 +285,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                                         title_feats))
 
     def feats(row: dict[str, Any]) -> Features:
-        return stored.get(row["id"]) or index.stored_features(row["id"]) \
-            or _features(row["text"], aliases)
+        return stored.get(row["id"]) or nearby.before.get(row["id"]) \
+            or index.stored_features(row["id"]) or _features(row["text"], aliases)
 
     idf_of = index.idf
 
@@ -659,11 +659,14 @@ _dense_pool_lock = threading.Lock()
 class Nearby:
     """What the dense side read of its nearest sentences (`_dense_side`'s `nearby`): their
     ids (`asked`), their stored features and their titles' (as `SearchIndex.features_by_ids`
-    gives them), read on its thread while the BM25 search runs on the lookup's."""
+    gives them), and the stored features of the sentence before each (its context, as
+    `SearchIndex.stored_features` gives them), read on its thread while the BM25 search runs
+    on the lookup's."""
 
     asked: set[int] = field(default_factory=set)
     feats: dict[int, Features] = field(default_factory=dict)
     titles: Titles = field(default_factory=dict)
+    before: dict[int, Features] = field(default_factory=dict)
 
 
 def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int,
@@ -678,6 +681,10 @@ def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int,
     if nearby is not None and near:
         nearby.feats.update(index.features_by_ids(list(near), nearby.titles))
         nearby.asked.update(near)
+        for sid in near:  # (placed by `features_by_ids`)
+            found = index.stored_features(sid - 1)
+            if found is not None:
+                nearby.before[sid - 1] = found
     return query, near
 
 
