@@ -97,8 +97,11 @@ Titles = dict[int, Features | None]
 # Stored title copies decoded, by their bytes (a document's sentences, and the lookups that
 # meet its sentences again, share one, as `lookup._features` shares the titles it analyses;
 # the Features are never changed by their readers). Emptied when full: ~4 KB a title, so
-# ~40 MB at most; a copy decodes in ~10 µs.
-TITLES_DECODED = 10_000
+# ~8 MB at most; a copy decodes in ~10 µs. Each holds ~10 containers that Python's full
+# collections walk (they are made after `lookup._settle` freezes the process's state): at
+# 10,000 titles a full collection took ~25-30 ms, one lookup's worth, every ~200 lookups at
+# 1M sentences; at 2,000, ~9 ms (a lookup reads ~60 documents' titles).
+TITLES_DECODED = 2_000
 _decoded_titles: dict[bytes, Features | None] = {}
 _NOT_DECODED = Features(terms=set())  # (a marker: never a decoded copy)
 
