@@ -244,8 +244,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # The dense side on a worker thread while BM25 searches (when there is one: no thread hop
     # for a lexical lookup). Started once the query is made (~0.1 ms): the worker's Python
     # then runs while the search has let go of the GIL, neither thread waiting for the other.
-    # It also reads the nearest sentences' stored features (`Nearby`) while the search runs:
-    # the places it remembers (each one's previous sentence, `stored_features`) bounded first.
+    # It also reads the nearest sentences' stored features (`Nearby`) if the search still runs
+    # once it has found them (at 1M sentences; at 100k the search ends first, and the lookup
+    # waiting for the dense side would only wait longer): the places it remembers (each one's
+    # previous sentence, `stored_features`) bounded first.
     nearby = Nearby()
     if semantic and index.pointer.dense:
         index.bound_places(2 * CANDIDATES)
@@ -256,6 +258,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # Each hit's title's stored features, by sentence id (where the build stores them).
     title_feats: Titles = {}
     hits = index.search_with_features(query, CANDIDATES, title_feats)
+    nearby.searching = False
     bm25 = {sid: score for sid, score, _ in hits}
     stored = {sid: f for sid, _, f in hits if f is not None}
     # The stance rules read BM25 relative to the best hit (`lexical`, what they were
@@ -661,27 +664,30 @@ class Nearby:
     ids (`asked`), their stored features and their titles' (as `SearchIndex.features_by_ids`
     gives them), and the stored features of the sentence before each (its context, as
     `SearchIndex.stored_features` gives them), read on its thread while the BM25 search runs
-    on the lookup's."""
+    on the lookup's (`searching`: the lookup's search still runs; once it has ended, the dense
+    side reads no more: the lookup reads the rest itself)."""
 
     asked: set[int] = field(default_factory=set)
     feats: dict[int, Features] = field(default_factory=dict)
     titles: Titles = field(default_factory=dict)
     before: dict[int, Features] = field(default_factory=dict)
+    searching: bool = True
 
 
 def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int,
                 nearby: Nearby | None = None) -> DenseSide | None:
     """The claim's vector and the `k` nearest sentences (None: the lookup is lexical); with
-    `nearby`, also their stored features, put there (filled before the side is returned)."""
+    `nearby`, also their stored features while the lookup's search runs, put there (filled
+    before the side is returned)."""
     enc = _claim_encoder(index, semantic)
     if enc is None or index.vectors is None:
         return None
     query = enc.encode([claim_text])[0]
     near = dict(index.vectors.nearest(query, k))
-    if nearby is not None and near:
+    if nearby is not None and near and nearby.searching:
         nearby.feats.update(index.features_by_ids(list(near), nearby.titles))
         nearby.asked.update(near)
-        for sid in near:  # (placed by `features_by_ids`)
+        for sid in near if nearby.searching else ():  # (placed by `features_by_ids`)
             found = index.stored_features(sid - 1)
             if found is not None:
                 nearby.before[sid - 1] = found
