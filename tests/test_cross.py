@@ -144,14 +144,14 @@ def test_a_lookup_reads_each_supporting_documents_sentences_once(
         **ARTICLES, "e.txt": "Pier News\n\nThe city council of Port Elm approved a new "
                              "lighthouse for the northern pier on Monday.\n"})
     read: list[str] = []
-    original = Store.sentences_of
+    original = Store.body_keys_of
 
-    def counting(self, doc_ids, kind=None):  # type: ignore[no-untyped-def]
-        if kind == "body":
-            read.extend(doc_ids)
-        return original(self, doc_ids, kind=kind)
+    def counting(self, doc_ids):  # type: ignore[no-untyped-def]
+        doc_ids = list(doc_ids)
+        read.extend(doc_ids)
+        return original(self, doc_ids)
 
-    monkeypatch.setattr(Store, "sentences_of", counting)
+    monkeypatch.setattr(Store, "body_keys_of", counting)
     _with(monkeypatch, FakeCross("beacon tower"))
     ask_claim(world, CLAIM)
     assert read and len(read) == len(set(read)), read

@@ -58,11 +58,13 @@ from bot.text.stance import (
     Match,
     Unit,
     bound_dates,
+    claim_fates,
+    claim_roles,
     clean_claim,
     clear_match,
     denial_unstated,
     falsity,
-    fate_conflict,
+    fate_told,
     features,
     idf,
     is_hedged,
@@ -73,8 +75,8 @@ from bot.text.stance import (
     names_only,
     parse_claim,
     reverse_coverage,
-    roles_reversed,
     sentence_features,
+    told_reversed,
     values_only,
     verdict,
     weekday_date_terms,
@@ -242,11 +244,21 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # The dense side on a worker thread while BM25 searches (when there is one: no thread hop
     # for a lexical lookup). Started once the query is made (~0.1 ms): the worker's Python
     # then runs while the search has let go of the GIL, neither thread waiting for the other.
-    dense = dense_side_soon(index, semantic, plain) if semantic and index.pointer.dense \
-        else None
+    # It also reads the nearest sentences' stored features (`Nearby`) if the search still runs
+    # once it has found them (at 1M sentences; at 100k the search ends first, and the lookup
+    # waiting for the dense side would only wait longer): the places it remembers (each one's
+    # previous sentence, `stored_features`) bounded first.
+    nearby = Nearby()
+    if semantic and index.pointer.dense:
+        index.bound_places(2 * CANDIDATES)
+        dense: Future[DenseSide | None] | None = dense_side_soon(index, semantic, plain,
+                                                                 nearby=nearby)
+    else:
+        dense = None
     # Each hit's title's stored features, by sentence id (where the build stores them).
     title_feats: Titles = {}
     hits = index.search_with_features(query, CANDIDATES, title_feats)
+    nearby.searching = False
     bm25 = {sid: score for sid, score, _ in hits}
     stored = {sid: f for sid, _, f in hits if f is not None}
     # The stance rules read BM25 relative to the best hit (`lexical`, what they were
@@ -267,12 +279,17 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     long_claim = is_long(parsed)
     max_idf = idf(0, index.num_docs)
 
-    stored.update(index.features_by_ids([sid for sid in rows if sid not in stored],
+    # The candidates without stored features from the search: the dense side's read them
+    # (`Nearby`), the rest (none, mostly) are read here.
+    missing = [sid for sid in rows if sid not in stored]
+    stored.update((sid, nearby.feats[sid]) for sid in missing if sid in nearby.feats)
+    title_feats.update((sid, nearby.titles[sid]) for sid in missing if sid in nearby.titles)
+    stored.update(index.features_by_ids([sid for sid in missing if sid not in nearby.asked],
                                         title_feats))
 
     def feats(row: dict[str, Any]) -> Features:
-        return stored.get(row["id"]) or index.stored_features(row["id"]) \
-            or _features(row["text"], aliases)
+        return stored.get(row["id"]) or nearby.before.get(row["id"]) \
+            or index.stored_features(row["id"]) or _features(row["text"], aliases)
 
     idf_of = index.idf
 
@@ -447,20 +464,25 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             analysed[row["id"]] = aliases.analyze(row["text"])
         return analysed[row["id"]]
 
-    judged = [(Judgement("disputes", j.score, ROLES_REVERSED, conflict=True)
-               if j.stance == "supports"
-               and roles_reversed(parsed, analysis, analysis_of(row), aliases)
-               else j, row) for j, row in judged]
+    # (the claim's side read once: a claim of no deed of one actor to another, or of no
+    # outcome befalling a name, has no sentence analysed for it)
+    roles = claim_roles(parsed, analysis, aliases)
+    if roles is not None:
+        judged = [(Judgement("disputes", j.score, ROLES_REVERSED, conflict=True)
+                   if j.stance == "supports" and told_reversed(roles, analysis_of(row), aliases)
+                   else j, row) for j, row in judged]
     # What befell a victim the claim names: a sentence saying another outcome of theirs
     # ("Nash, a 3-year-old male, was killed" for "Nash was injured") disputes it.
     # (a candidate judged unrelated too: naming the victim and what befell it, it bears on it)
-    if any(w.stem in STATE_OF for w in analysis.words):
+    claimed = claim_fates(analysis, aliases) \
+        if any(w.stem in STATE_OF for w in analysis.words) else []
+    if claimed:
         judged = [(_fate_disputes(j, fate) if j.stance in ("supports", "mentions")
-                   and (fate := fate_conflict(analysis, analysis_of(row), aliases))
+                   and (fate := fate_told(claimed, analysis_of(row), aliases))
                    else j, row) for j, row in judged]
         kept = []
         for row in unrelated:
-            fate = fate_conflict(analysis, analysis_of(row), aliases)
+            fate = fate_told(claimed, analysis_of(row), aliases)
             if fate:
                 judged.append((_fate_disputes(Judgement("none", 0.0), fate), row))
             else:
@@ -643,26 +665,56 @@ _dense_pool: WorkerPool | None = None  # daemon threads: a stuck encoding never 
 _dense_pool_lock = threading.Lock()
 
 
-def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int
-                ) -> DenseSide | None:
-    """The claim's vector and the `k` nearest sentences (None: the lookup is lexical)."""
+@dataclass
+class Nearby:
+    """What the dense side read of its nearest sentences (`_dense_side`'s `nearby`): their
+    ids (`asked`), their stored features and their titles' (as `SearchIndex.features_by_ids`
+    gives them), and the stored features of the sentence before each (its context, as
+    `SearchIndex.stored_features` gives them), read on its thread while the BM25 search runs
+    on the lookup's (`searching`: the lookup's search still runs; once it has ended, the dense
+    side reads no more: the lookup reads the rest itself)."""
+
+    asked: set[int] = field(default_factory=set)
+    feats: dict[int, Features] = field(default_factory=dict)
+    titles: Titles = field(default_factory=dict)
+    before: dict[int, Features] = field(default_factory=dict)
+    searching: bool = True
+
+
+def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int,
+                nearby: Nearby | None = None) -> DenseSide | None:
+    """The claim's vector and the `k` nearest sentences (None: the lookup is lexical); with
+    `nearby`, also their stored features while the lookup's search runs, put there (filled
+    before the side is returned)."""
     enc = _claim_encoder(index, semantic)
     if enc is None or index.vectors is None:
         return None
     query = enc.encode([claim_text])[0]
-    return query, dict(index.vectors.nearest(query, k))
+    near = dict(index.vectors.nearest(query, k))
+    if nearby is not None and near and nearby.searching:
+        nearby.feats.update(index.features_by_ids(list(near), nearby.titles))
+        nearby.asked.update(near)
+        for sid in near if nearby.searching else ():  # (placed by `features_by_ids`)
+            found = index.stored_features(sid - 1)
+            if found is not None:
+                nearby.before[sid - 1] = found
+    return query, near
 
 
 def dense_side_soon(index: SearchIndex, semantic: bool, claim_text: str,
-                    k: int = CANDIDATES) -> Future[DenseSide | None]:
+                    k: int = CANDIDATES, nearby: Nearby | None = None
+                    ) -> Future[DenseSide | None]:
     """`_dense_side` started on a worker thread, so that encoding the claim (~2-4 ms with the
-    full model, which releases the GIL) overlaps the BM25 search."""
+    full model, which releases the GIL), the nearest sentences and (with `nearby`) their
+    stored features overlap the BM25 search."""
     global _dense_pool
     with _dense_pool_lock:
         if _dense_pool is None:
             _dense_pool = WorkerPool(DENSE_THREADS, name="claim-dense", what="claim encoding")
         pool = _dense_pool
-    return pool.submit(_dense_side, index, semantic, claim_text, k)
+    if nearby is None:
+        return pool.submit(_dense_side, index, semantic, claim_text, k)
+    return pool.submit(_dense_side, index, semantic, claim_text, k, nearby)
 
 
 def _claim_encoder(index: SearchIndex, semantic: bool) -> Encoder | None:
@@ -1038,19 +1090,29 @@ class Copies:
         # Sentences more than `COPY_MAX_HOLDERS` texts of the corpus hold (an outlet's footer):
         # boilerplate, though only the few documents cited are read here.
         self._boilerplate: set[str] = set()
+        # The copy pairs of each set of documents merged: a lookup merges the same supporting
+        # documents up to three times (the second source, the cross-encoder, the verdict), and
+        # `copied_pairs` over a claim's ~25 supporting documents of 30 sentences costs ~2 ms.
+        # What it reads of them is fixed once they are read: their rows, and of the
+        # boilerplate only their own keys, each found boilerplate or not by itself
+        # (`Store.keys_in_many_texts`), whichever documents are read later.
+        self._pairs: dict[tuple[str, ...], list[tuple[str, str]]] = {}
 
     def merge(self, groups: list[set[str]]) -> None:
-        docs = sorted(t[4:] for g in groups for t in g if t.startswith("doc:"))
-        new = [d for d in docs if d not in self._rows]
-        for d in new:
-            self._rows[d] = []
-        if new:
-            for r in self.store.sentences_of(new, kind="body"):
-                self._rows[r["doc_id"]].append((r["doc_id"], r["text"], r["key"]))
-            self._boilerplate |= self.store.keys_in_many_texts(
-                (row[2] for d in new for row in self._rows[d]), COPY_MAX_HOLDERS)
-        rows = (row for d in docs for row in self._rows[d])
-        for a, b in sorted(copied_pairs(rows, self._boilerplate)):
+        docs = tuple(sorted(t[4:] for g in groups for t in g if t.startswith("doc:")))
+        pairs = self._pairs.get(docs)
+        if pairs is None:
+            new = [d for d in docs if d not in self._rows]
+            for d in new:
+                self._rows[d] = []
+            if new:
+                for r in self.store.body_keys_of(new):
+                    self._rows[r[0]].append(r)
+                self._boilerplate |= self.store.keys_in_many_texts(
+                    (row[2] for d in new for row in self._rows[d]), COPY_MAX_HOLDERS)
+            rows = (row for d in docs for row in self._rows[d])
+            pairs = self._pairs[docs] = sorted(copied_pairs(rows, self._boilerplate))
+        for a, b in pairs:
             _join(groups, {"doc:" + a, "doc:" + b})
 
 

@@ -97,8 +97,11 @@ Titles = dict[int, Features | None]
 # Stored title copies decoded, by their bytes (a document's sentences, and the lookups that
 # meet its sentences again, share one, as `lookup._features` shares the titles it analyses;
 # the Features are never changed by their readers). Emptied when full: ~4 KB a title, so
-# ~40 MB at most; a copy decodes in ~10 µs.
-TITLES_DECODED = 10_000
+# ~8 MB at most; a copy decodes in ~10 µs. Each holds ~10 containers that Python's full
+# collections walk (they are made after `lookup._settle` freezes the process's state): at
+# 10,000 titles a full collection took ~25-30 ms, one lookup's worth, every ~200 lookups at
+# 1M sentences; at 2,000, ~9 ms (a lookup reads ~60 documents' titles).
+TITLES_DECODED = 2_000
 _decoded_titles: dict[bytes, Features | None] = {}
 _NOT_DECODED = Features(terms=set())  # (a marker: never a decoded copy)
 
@@ -614,8 +617,7 @@ class SearchIndex:
         # Bounded at a lookup's start, so what one lookup places stays placed for its reads;
         # another thread's lookup starting meanwhile can still clear it (its reads then
         # analyse those sentences from their text: the same answer, ~1.5 ms more at 1M).
-        if len(self._where) > WHERE_MAX:
-            self._where.clear()
+        self.bound_places()
         clauses = []
         for term, boost in terms:
             q = tantivy.Query.term_query(SCHEMA, FIELD, term)
@@ -634,6 +636,14 @@ class SearchIndex:
                 out.append((int(i), float(score),
                             self._stored(addr, int(i), titles) if with_features else None))
         return out
+
+    def bound_places(self, room: int = 0) -> None:
+        """Empty the remembered places (`stored_features`) when they are more than
+        `WHERE_MAX` less `room`: a lookup that places `room` sentences before its search
+        (`features_by_ids` on the dense side's thread) bounds them first, so that its search
+        does not forget those."""
+        if len(self._where) > WHERE_MAX - room:
+            self._where.clear()
 
     def _ids_remembering_places(self, addrs: list[tantivy.DocAddress]) -> list[Any]:
         """The sentence ids at `addrs` (None: no id), each remembered with its place, and so

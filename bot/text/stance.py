@@ -1451,28 +1451,51 @@ def roles_reversed(claim: Claim, claim_analysis: Analysis, sentence: Analysis,
     (within `ROLE_GAP` words) did it, the one just after underwent it, and "by" before the
     latter turns them round ("Kim was paid by Putin"). Partners are never reversed ("Putin and
     Kim", "a pact with Kim": `RECIPROCAL`), and a sentence telling it once each way, or
-    once the claim's way, is not."""
+    once the claim's way, is not. (`claim_roles`, then `told_reversed`.)"""
+    roles = claim_roles(claim, claim_analysis, aliases)
+    return roles is not None and told_reversed(roles, sentence, aliases)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who did what to whom in a claim (`claim_roles`): the terms of what happened, the doer's
+    and the undergoer's keys."""
+
+    terms: frozenset[str]
+    doer: frozenset[str]
+    undergoer: frozenset[str]
+
+
+def claim_roles(claim: Claim, claim_analysis: Analysis, aliases: AliasTable) -> Roles | None:
+    """The claim's side of `roles_reversed`, read once per claim: None when the claim tells
+    no deed of one actor to another (no sentence can then tell it the other way round, and a
+    lookup analyses none of its sentences for it)."""
     words = claim_analysis.words
     cast = _actors(claim_analysis, aliases)
     if len(cast) < 2:
-        return False
+        return None
     first, second = cast[0], cast[1]
     if first.keys & second.keys:
-        return False
+        return None
     between = words[first.end:second.start]
     if any(w.lower in RECIPROCAL for w in between) or any(
             w.lower in RECIPROCAL for w in words[second.end:second.end + 2]):
-        return False
+        return None
     content = [w for w in between if not w.stop]
     if not 1 <= len(content) <= ROLE_WORDS:
-        return False
+        return None
     verb = next((u for u in claim.units if not u.is_slot and content[0].stem in u.alts), None)
     if verb is None or (verb.alts | verb.forms) & RECIPROCAL_VERBS:
-        return False
+        return None
     doer, undergoer = first.keys, second.keys
     if words[second.start - 1].lower == "by":  # "Kim was paid by Putin"
         doer, undergoer = undergoer, doer
-    terms = _verb_terms(verb)
+    return Roles(_verb_terms(verb), doer, undergoer)
+
+
+def told_reversed(roles: Roles, sentence: Analysis, aliases: AliasTable) -> bool:
+    """The sentence's side of `roles_reversed`, given the claim's `roles`."""
+    terms, doer, undergoer = roles.terms, roles.doer, roles.undergoer
     said = sentence.words
     concept_at = sentence.concept_at()
     named = _actors(sentence, aliases)
@@ -1584,8 +1607,22 @@ def fate_conflict(claim_analysis: Analysis, sentence: Analysis, aliases: AliasTa
     other dogs, Banjo, 2, and Crosby, 3, were injured"): "killed rather than injured". None
     when it says nothing of that victim, or names the claim's outcome anywhere ("died of his
     injuries"; "injured Nash and killed Banjo": whose it is, the order of words may not tell).
-    Negated outcomes ("was not injured") are no outcome on either side."""
-    claimed = _fates(claim_analysis, _actors(claim_analysis, aliases))
+    Negated outcomes ("was not injured") are no outcome on either side. (`claim_fates`, then
+    `fate_told`.)"""
+    return fate_told(claim_fates(claim_analysis, aliases), sentence, aliases)
+
+
+Fate = tuple[_Actor, str, str]  # (victim, outcome state, the word saying it): see `_fates`
+
+
+def claim_fates(claim_analysis: Analysis, aliases: AliasTable) -> list[Fate]:
+    """The claim's side of `fate_conflict`, read once per claim: what befell whom (none: no
+    sentence gives another outcome, and a lookup analyses none of its sentences for it)."""
+    return _fates(claim_analysis, _actors(claim_analysis, aliases))
+
+
+def fate_told(claimed: list[Fate], sentence: Analysis, aliases: AliasTable) -> str | None:
+    """The sentence's side of `fate_conflict`, given the claim's fates (`claim_fates`)."""
     if not claimed:
         return None
     said_anywhere = {STATE_OF[w.stem] for w in sentence.words if w.stem in STATE_OF}

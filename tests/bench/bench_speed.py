@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import os
+import pickle
 import random
 import resource
 import sqlite3
@@ -42,6 +44,13 @@ LARGE = 1_000_000
 # embedding out. For the full model at 1M sentences: embedding the synthetic sentences (~60
 # word pieces each) would take over an hour on 2 cores.
 RANDOM_VECTORS = os.environ.get("BENCH_RANDOM_VECTORS", "").strip() not in ("", "0")
+# BENCH_KEEP=DIR: each size's store, index and FTS5 table are built in DIR and kept; a later
+# run with the same DIR reuses them (the same claims: the generator's state after the build is
+# kept beside them), so a change to the lookup is timed again in minutes, not the 1M build's
+# quarter of an hour. The build's figures (store s, index build s) are then "nan". The kept
+# build is named by the size and the vectors (random or the model's); delete DIR after a
+# change to the build or the synthetic corpus.
+KEEP = os.environ.get("BENCH_KEEP", "").strip()
 # BENCH_CROSS_FLOOR=0: the judge's `cross_floor` replaced (0: the cross-encoder is asked about
 # every likely second source, as before the floor). The bench's claims are random words whose
 # other-document candidates the judge puts under the shipped floor, so by default its lookups
@@ -161,25 +170,42 @@ def pct(values: list[float], q: float) -> float:
 
 def run_size(n: int, tmp: Path) -> dict[str, float]:
     rng = random.Random(n)
-    settings = load_settings(db=str(tmp / f"s{n}.db"))
-    store = Store(settings.db_path)
+    folder = Path(KEEP) if KEEP else tmp
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"s{n}{'r' if RANDOM_VECTORS else ''}"
+    settings = load_settings(db=str(folder / f"{name}.db"))
+    kept = folder / f"{name}.rng"  # written last: the build is whole
     aliases = load_aliases(settings.aliases_path)
-    t0 = time.monotonic()
-    populate(store, n, rng)
-    t_store = time.monotonic() - t0
-    t0 = time.monotonic()
-    with random_vectors() if RANDOM_VECTORS else contextlib.nullcontext():
-        build_index(store, settings.index_path, aliases, semantic_vectors=True)  # the default
-    t_index = time.monotonic() - t0
+    if KEEP and kept.exists():
+        for stale in (settings.db_path, settings.index_path, folder / f"fts-{name}.db"):
+            assert stale.exists(), f"{stale} is missing: delete {kept} to build again"
+        store = Store(settings.db_path)
+        rng.setstate(pickle.loads(kept.read_bytes()))
+        t_store = t_index = math.nan
+    else:
+        for stale in (settings.db_path, folder / f"fts-{name}.db"):
+            stale.unlink(missing_ok=True)
+        store = Store(settings.db_path)
+        t0 = time.monotonic()
+        populate(store, n, rng)
+        t_store = time.monotonic() - t0
+        t0 = time.monotonic()
+        with random_vectors() if RANDOM_VECTORS else contextlib.nullcontext():
+            build_index(store, settings.index_path, aliases, semantic_vectors=True)  # the default
+        t_index = time.monotonic() - t0
+        # FTS5 over the same sentences, in a separate database.
+        fts_db = sqlite3.connect(str(folder / f"fts-{name}.db"))
+        fts_db.execute("create virtual table f using fts5(text)")
+        fts_db.executemany("insert into f(rowid, text) values (?, ?)",
+                           ((s["id"], s["text"]) for s in store.sentences(kind="body")))
+        fts_db.commit()
+        fts_db.close()
+        if KEEP:
+            kept.write_bytes(pickle.dumps(rng.getstate()))
     index = open_index(store, settings.index_path, aliases, True)
     size_mb = sum(f.stat().st_size for f in settings.index_path.rglob("*") if f.is_file()) / 1e6
     claims = make_claims(store, n, rng, QUERIES)
-    # FTS5 over the same sentences, in a separate database.
-    fts_db = sqlite3.connect(str(tmp / f"fts{n}.db"))
-    fts_db.execute("create virtual table f using fts5(text)")
-    fts_db.executemany("insert into f(rowid, text) values (?, ?)",
-                       ((s["id"], s["text"]) for s in store.sentences(kind="body")))
-    fts_db.commit()
+    fts_db = sqlite3.connect(str(folder / f"fts-{name}.db"))
     lookup_ms: list[float] = []
     raw_ms: list[float] = []
     fts_ms: list[float] = []
