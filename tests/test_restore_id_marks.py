@@ -1,6 +1,7 @@
 """Ids that are never given twice (feeds, subscriptions) stay so across `briefbot restore`:
 the restored database's high-water mark is the backup's, older than the ids the replaced
-database gave since, and until 2026-12 the next feed or subscription got one of them again."""
+database gave since, and until 2026-12 the next feed or subscription got one of them again.
+Likewise a feed added before the mark existed, once removed."""
 
 from __future__ import annotations
 
@@ -65,3 +66,17 @@ def test_ids_held_only_by_the_replaced_database_are_not_given_again(tmp_path: Pa
     assert store.add_subscription("slack", "C4", "daily", "0 8 * * *", "UTC", "t")["id"] == 4
     store.close()
 
+
+
+def test_a_feed_from_before_the_mark_keeps_its_id_once_removed(tmp_path: Path) -> None:
+    # Feeds added before fd1333d took the table's next rowid and left no `feed_id_high`:
+    # after removing the last of them the next feed got its id again.
+    store = Store(tmp_path / "old.db")
+    for name in ("a", "b"):
+        store.add_feed(f"https://example.com/{name}.xml", None, 30, "t")
+    store.db.execute("delete from meta where key = 'feed_id_high'")  # (as before the mark)
+    assert store.remove_feed(2)
+    assert not store.remove_feed(99)  # (no such feed: no mark)
+    assert store.get_meta("feed_id_high") == "2"
+    assert store.add_feed("https://example.com/c.xml", None, 30, "t")["id"] == 3
+    store.close()

@@ -1949,6 +1949,10 @@ class Store:
         with self._write_transaction():
             cursor = self.db.execute("delete from feeds where id = ?", [feed_id])
             self.db.execute("delete from feed_items where feed_id = ?", [feed_id])
+            if cursor.rowcount and feed_id > int(self.get_meta("feed_id_high", "0") or 0):
+                # (one added before the mark existed, fd1333d: its id was given again, as
+                # `remove_subscription`'s)
+                self.set_meta("feed_id_high", str(feed_id))
         return cursor.rowcount == 1
 
     def feed_items(self, feed_id: int) -> dict[str, dict[str, Any]]:
