@@ -377,7 +377,7 @@ async def test_a_part_sent_when_the_process_died_is_resumed_from_the_same_reply_
 @pytest.mark.asyncio
 async def test_discord_without_enforce_nonce_says_a_part_sent_again_may_be_twice(
         core: Core, emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    # pyproject allows discord.py 2.3; before 2.5 it sends the nonce without
+    # pyproject allowed discord.py 2.3 (2.5 since 2026-12); before 2.5 it sends the nonce without
     # `enforce_nonce`, and Discord posts a repeat as a new message. The record said "under
     # the same nonce: Discord posts it once" with the part twice in the channel.
     original = discord.http.handle_message_parameters
