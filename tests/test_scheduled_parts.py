@@ -360,6 +360,27 @@ async def test_slack_part_answered_with_a_server_error_after_posting_is_said_to_
 
 
 @pytest.mark.asyncio
+async def test_slack_part_whose_connection_dropped_after_posting_is_said_to_be_maybe_twice(
+        core: Core, api: SlackWebAPIMock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Slack posted the part and the connection closed before its answer
+    # (ServerDisconnectedError): the client's own connection-error retry sent it again at
+    # once, the slot said "posted", nothing more, with the part twice in the channel.
+    one_part(monkeypatch)
+    sub = add_sub(core, "slack", "C1")
+    api.fail_after("chat.postMessage", status=0)
+    adapter = SlackAdapter(core, bot_token=TOKEN, signing_secret="x",
+                           client=make_client(TOKEN, api.base_url))  # (as `run` makes it)
+    outcome = await scheduler(core, adapter, SLOT).run_slot(sub, SLOT)
+    assert outcome == "posted"
+    assert len(api.messages_in("C1")) == 2
+    row = slot_row(core, sub)
+    assert row["state"] == "posted" and row["attempts"] == 2
+    assert row["error"].startswith("part 1 may be in the channel twice: an attempt ended "
+                                   "(network error posting to Slack channel C1: "
+                                   "ServerDisconnectedError"), row["error"]
+
+
+@pytest.mark.asyncio
 async def test_a_part_sent_when_the_process_died_is_resumed_from_the_same_reply_and_said(
         settings: Settings, api: SlackWebAPIMock, digests: Digests,
         rendered: list[list[str]]) -> None:

@@ -849,8 +849,9 @@ class _BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):  # type: i
         state.increment_current_attempt()
 
 
-# Set while `deliver` posts a part of a scheduled post: a 5xx is not retried by the client
-# (`_ServerErrorRetryHandler`) but goes back to the scheduler, which records the part as
+# Set while `deliver` posts a part of a scheduled post: a 5xx, or a connection lost once
+# made, is not retried by the client (`_ServerErrorRetryHandler`,
+# `_ConnectionErrorRetryHandler`) but goes back to the scheduler, which records the part as
 # sent and unconfirmed and says so when it sends it again.
 _POSTING_PART: ContextVar[bool] = ContextVar("slack_posting_part", default=False)
 
@@ -878,11 +879,27 @@ class _ServerErrorRetryHandler(AsyncServerErrorRetryHandler):  # type: ignore[mi
                                                    response=response, error=error))
 
 
+class _ConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):  # type: ignore[misc]
+    """slack_sdk's retry of a connection error, but for a scheduled part (`_POSTING_PART`) only
+    of a connection never made (nothing was sent): one dropped or reset once made may have
+    carried the post to Slack (slack_sdk opens a connection per call, so none is a stale
+    one), and the repeat put it in the channel twice with nothing recorded."""
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None,
+                               error: Exception | None = None) -> bool:
+        if _POSTING_PART.get():
+            return isinstance(error, aiohttp.ClientConnectorError)
+        return bool(await super()._can_retry_async(state=state, request=request,
+                                                   response=response, error=error))
+
+
 def make_client(token: str, base_url: str | None = None, rate_limit_retries: int = 3,
                 server_error_retries: int = 1) -> AsyncWebClient:
     """A Web API client that retries connection errors, 429s (after a Retry-After of at most
-    MAX_CLIENT_RETRY_WAIT) and 5xx (not a scheduled part's: `_ServerErrorRetryHandler`)."""
-    handlers = [AsyncConnectionErrorRetryHandler(max_retry_count=1),
+    MAX_CLIENT_RETRY_WAIT) and 5xx (a scheduled part only when nothing can have been posted:
+    `_POSTING_PART`)."""
+    handlers = [_ConnectionErrorRetryHandler(max_retry_count=1),
                 _BoundedRateLimitRetryHandler(max_retry_count=rate_limit_retries),
                 _ServerErrorRetryHandler(max_retry_count=server_error_retries)]
     kwargs: dict[str, Any] = {"base_url": base_url} if base_url else {}

@@ -300,6 +300,9 @@ class _Handler(BaseHTTPRequestHandler):
                 {"ok": False, "error": f"mock_crashed: {exc!r}"},
                 {},
             )
+        if status == 0:  # (`fail_after(status=0)`: carried out, the connection dropped)
+            self.close_connection = True
+            return
         if isinstance(payload, str):
             data = payload.encode("utf-8")
             content_type = "text/plain; charset=utf-8"
@@ -623,7 +626,8 @@ class SlackWebAPIMock:
         """Carry out the next ``times`` calls of ``method`` as usual (a message is posted),
         then answer each HTTP ``status`` with ``{"ok": false, "error": error}``: Slack's
         ``internal_error`` ("it's possible some aspect of the operation succeeded"), or a
-        proxy's 5xx after Slack took the call. A client cannot tell it from a refusal."""
+        proxy's 5xx after Slack took the call. A client cannot tell it from a refusal.
+        ``status=0``: the connection is closed with no answer at all."""
         injection = Injection(method, status, {"ok": False, "error": error}, {}, times)
         with self._cond:
             self._lost.append(injection)
