@@ -86,7 +86,7 @@ async def test_subscribe_after_the_bot_was_removed_from_the_server_is_refused(
 
 
 def test_a_direct_message_under_discord_py_2_3_is_checked_without_its_context() -> None:
-    # pyproject allows discord.py 2.3, whose Interaction has no `context` (2.4's): /subscribe
+    # pyproject allowed discord.py 2.3, whose Interaction has no `context` (2.4's): /subscribe
     # in the user's DM with the bot raised AttributeError there ("Something went wrong").
     from types import SimpleNamespace
 

@@ -337,6 +337,50 @@ async def test_slack_part_whose_answer_came_after_the_timeout_is_said_to_be_mayb
 
 
 @pytest.mark.asyncio
+async def test_slack_part_answered_with_a_server_error_after_posting_is_said_to_be_maybe_twice(
+        core: Core, api: SlackWebAPIMock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Slack posted the part, then answered 500 internal_error ("it's possible some aspect of
+    # the operation succeeded"; or a proxy's 5xx after Slack took it). The client's own 5xx
+    # retry (the adapter's default client) sent it again at once and the slot said
+    # "posted", nothing more, with the part twice in the channel; the adapter also took any
+    # 5xx for a refusal. Now the scheduler sends it again and its record says so.
+    one_part(monkeypatch)
+    sub = add_sub(core, "slack", "C1")
+    api.fail_after("chat.postMessage", status=500, error="internal_error")
+    adapter = SlackAdapter(core, bot_token=TOKEN, signing_secret="x",
+                           client=make_client(TOKEN, api.base_url))  # (as `run` makes it)
+    outcome = await scheduler(core, adapter, SLOT).run_slot(sub, SLOT)
+    assert outcome == "posted"
+    assert len(api.messages_in("C1")) == 2  # (Slack takes no idempotency key)
+    row = slot_row(core, sub)
+    assert row["state"] == "posted" and row["attempts"] == 2
+    assert row["error"].startswith("part 1 may be in the channel twice: an attempt ended "
+                                   "(Slack is unavailable or rate-limiting (internal_error)) "
+                                   "after sending it, before Slack confirmed it"), row["error"]
+
+
+@pytest.mark.asyncio
+async def test_slack_part_whose_connection_dropped_after_posting_is_said_to_be_maybe_twice(
+        core: Core, api: SlackWebAPIMock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Slack posted the part and the connection closed before its answer
+    # (ServerDisconnectedError): the client's own connection-error retry sent it again at
+    # once, the slot said "posted", nothing more, with the part twice in the channel.
+    one_part(monkeypatch)
+    sub = add_sub(core, "slack", "C1")
+    api.fail_after("chat.postMessage", status=0)
+    adapter = SlackAdapter(core, bot_token=TOKEN, signing_secret="x",
+                           client=make_client(TOKEN, api.base_url))  # (as `run` makes it)
+    outcome = await scheduler(core, adapter, SLOT).run_slot(sub, SLOT)
+    assert outcome == "posted"
+    assert len(api.messages_in("C1")) == 2
+    row = slot_row(core, sub)
+    assert row["state"] == "posted" and row["attempts"] == 2
+    assert row["error"].startswith("part 1 may be in the channel twice: an attempt ended "
+                                   "(network error posting to Slack channel C1: "
+                                   "ServerDisconnectedError"), row["error"]
+
+
+@pytest.mark.asyncio
 async def test_a_part_sent_when_the_process_died_is_resumed_from_the_same_reply_and_said(
         settings: Settings, api: SlackWebAPIMock, digests: Digests,
         rendered: list[list[str]]) -> None:
@@ -377,7 +421,7 @@ async def test_a_part_sent_when_the_process_died_is_resumed_from_the_same_reply_
 @pytest.mark.asyncio
 async def test_discord_without_enforce_nonce_says_a_part_sent_again_may_be_twice(
         core: Core, emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    # pyproject allows discord.py 2.3; before 2.5 it sends the nonce without
+    # pyproject allowed discord.py 2.3 (2.5 since 2026-12); before 2.5 it sends the nonce without
     # `enforce_nonce`, and Discord posts a repeat as a new message. The record said "under
     # the same nonce: Discord posts it once" with the part twice in the channel.
     original = discord.http.handle_message_parameters

@@ -16,6 +16,7 @@ import logging
 import math
 import os
 import shlex
+import time
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -192,7 +193,8 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
     subscription is refused (`thread_to_confirm`)."""
     if interaction.guild_id is None:
         # (`Interaction.context` came with discord.py 2.4, as apps installed to a user's
-        # account did; pyproject allows 2.3, whose interactions are all the bot's own DMs)
+        # account did; read softly, as pyproject allowed 2.3, whose interactions are all
+        # the bot's own DMs)
         context = getattr(interaction, "context", None)
         if context is not None and context.private_channel:
             return ChannelAccess(problem=(
@@ -391,9 +393,13 @@ class _BucketCountHidden:
 def _bucket_delay(response: aiohttp.ClientResponse) -> float | None:
     """What discord.py sleeps after an answer whose bucket is used up (X-RateLimit-Remaining
     0, not a 429): Reset-After, else Reset less now; None when neither is readable."""
+    # (read here as discord.py's private `utils._parse_ratelimit_header` reads them: a
+    # discord.py without it failed the answer with an AttributeError)
+    headers = response.headers
     try:
-        seconds = discord.utils._parse_ratelimit_header(response)
-    except (KeyError, ValueError, OverflowError, OSError):
+        after = headers.get("X-Ratelimit-Reset-After")
+        seconds = float(after) if after else float(headers["X-Ratelimit-Reset"]) - time.time()
+    except (KeyError, ValueError, TypeError):
         return None
     return seconds if math.isfinite(seconds) else None
 
@@ -574,8 +580,8 @@ def _bound_delivery_waits(http: Any) -> None:
 
 
 def _sends_enforce_nonce() -> bool:
-    """Whether discord.py sends `enforce_nonce` with a message's nonce (2.5 and later;
-    pyproject allows 2.3): without it Discord posts a repeat of a nonce as a new message."""
+    """Whether discord.py sends `enforce_nonce` with a message's nonce (2.5 and later, the
+    floor pyproject sets): without it Discord posts a repeat of a nonce as a new message."""
     try:
         with discord.http.handle_message_parameters(content="-", nonce=1) as params:
             return (params.payload or {}).get("enforce_nonce") is True
@@ -632,8 +638,16 @@ class BriefbotClient(discord.Client):
         # discord.py keeps the thread's `me` (and the bot among its members), and the
         # private thread's /subscribe would have passed `_in_thread` still.
         thread.me = None
-        if self.user is not None:
-            thread._pop_member(self.user.id)
+        if self.user is None:
+            return
+        pop = getattr(thread, "_pop_member", None)  # (discord.py's private API, 2.3 to 2.7)
+        if callable(pop):
+            pop(self.user.id)
+        else:  # (a traceback from discord.py's event loop, once per removal)
+            log.warning("Discord: discord.py %s has no Thread._pop_member: the bot, removed "
+                        "from thread %s, stays among its cached members, so /subscribe there "
+                        "is not refused until the next start (its posts there are refused, "
+                        "and say so)", discord.__version__, thread.id)
 
     async def setup_hook(self) -> None:
         # Run in the task that goes on to read the gateway: the interactions it dispatches

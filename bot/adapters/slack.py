@@ -849,13 +849,59 @@ class _BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):  # type: i
         state.increment_current_attempt()
 
 
+# Set while `deliver` posts a part of a scheduled post: a 5xx, or a connection lost once
+# made, is not retried by the client (`_ServerErrorRetryHandler`,
+# `_ConnectionErrorRetryHandler`) but goes back to the scheduler, which records the part as
+# sent and unconfirmed and says so when it sends it again.
+_POSTING_PART: ContextVar[bool] = ContextVar("slack_posting_part", default=False)
+
+
+def _maybe_posted(exc: SlackApiError) -> bool:
+    """Whether a failed chat.postMessage may have posted all the same: an HTTP 5xx (Slack's,
+    or a proxy's after Slack took the call), or Slack's `internal_error` / `fatal_error`,
+    which Slack documents as "it's possible some aspect of the operation succeeded". Every
+    other answer (a 429, `ratelimited`, `service_unavailable`, a channel error) refused it."""
+    status = int(getattr(exc.response, "status_code", 0) or 0)
+    return status >= 500 or slack_error(exc) in ("internal_error", "fatal_error")
+
+
+class _ServerErrorRetryHandler(AsyncServerErrorRetryHandler):  # type: ignore[misc]
+    """slack_sdk's retry of a 500 or 503, except for a scheduled part (`_POSTING_PART`): Slack
+    may have posted it before failing, and the client's repeat put it in the channel twice
+    with nothing recorded ("posted")."""
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None,
+                               error: Exception | None = None) -> bool:
+        if _POSTING_PART.get():
+            return False
+        return bool(await super()._can_retry_async(state=state, request=request,
+                                                   response=response, error=error))
+
+
+class _ConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):  # type: ignore[misc]
+    """slack_sdk's retry of a connection error, but for a scheduled part (`_POSTING_PART`) only
+    of a connection never made (nothing was sent): one dropped or reset once made may have
+    carried the post to Slack (slack_sdk opens a connection per call, so none is a stale
+    one), and the repeat put it in the channel twice with nothing recorded."""
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None,
+                               error: Exception | None = None) -> bool:
+        if _POSTING_PART.get():
+            return isinstance(error, aiohttp.ClientConnectorError)
+        return bool(await super()._can_retry_async(state=state, request=request,
+                                                   response=response, error=error))
+
+
 def make_client(token: str, base_url: str | None = None, rate_limit_retries: int = 3,
                 server_error_retries: int = 1) -> AsyncWebClient:
     """A Web API client that retries connection errors, 429s (after a Retry-After of at most
-    MAX_CLIENT_RETRY_WAIT) and 5xx."""
-    handlers = [AsyncConnectionErrorRetryHandler(max_retry_count=1),
+    MAX_CLIENT_RETRY_WAIT) and 5xx (a scheduled part only when nothing can have been posted:
+    `_POSTING_PART`)."""
+    handlers = [_ConnectionErrorRetryHandler(max_retry_count=1),
                 _BoundedRateLimitRetryHandler(max_retry_count=rate_limit_retries),
-                AsyncServerErrorRetryHandler(max_retry_count=server_error_retries)]
+                _ServerErrorRetryHandler(max_retry_count=server_error_retries)]
     kwargs: dict[str, Any] = {"base_url": base_url} if base_url else {}
     return AsyncWebClient(token=token, timeout=30, retry_handlers=handlers, **kwargs)
 
@@ -1057,16 +1103,19 @@ class SlackAdapter:
         # longer one is a rate-limit DeliveryError with its wait at once (three retries of up
         # to 30 s each ran into the 60 s timeout: "delivery timed out after 60 s").
         token = _ANSWER_BY.set(progress.deadline) if progress.deadline is not None else None
+        posting = _POSTING_PART.set(True)
         try:
             for i in range(progress.posted, len(messages)):
-                # (a part whose answer never comes back may be in the channel: Slack takes no
-                # idempotency key, so the scheduler says so when it sends it again)
+                # (a part whose answer never comes back, or comes back a 5xx, may be in the
+                # channel: Slack takes no idempotency key, so the scheduler says so when it
+                # sends it again)
                 await progress.begin(i + 1)
                 try:
                     await self.client.chat_postMessage(channel=channel, unfurl_links=False,
                                                        unfurl_media=False, **messages[i])
                 except SlackApiError as exc:
-                    progress.refused()  # Slack's answer: not posted
+                    if not _maybe_posted(exc):
+                        progress.refused()  # Slack's answer: not posted
                     raise _delivery_error(exc, channel, i, len(messages)) from exc
                 except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                     raise DeliveryError(
@@ -1074,6 +1123,7 @@ class SlackAdapter:
                         transient=True) from exc
                 await progress.mark(i + 1)
         finally:
+            _POSTING_PART.reset(posting)
             if token is not None:
                 _ANSWER_BY.reset(token)
 

@@ -211,6 +211,19 @@ def _carry_subscriptions(store: Store, kept: str | None) -> tuple[SubscriptionCh
                       "posts again; see `briefbot schedule list`")
 
 
+def _carry_id_marks(store: Store, kept: str | None) -> str | None:
+    """The ids the replaced database gave kept from being given again
+    (`Store.carry_id_marks`): None, or why they could not be."""
+    if kept is None or ".broken-" in kept:  # nothing to read them from
+        return None
+    try:
+        store.carry_id_marks(kept)
+    except (sqlite3.Error, OSError, ValueError) as exc:
+        return (f"the feed and subscription ids given since the backup were not read from "
+                f"the previous database ({exc}): one of them may be given again")
+    return None
+
+
 def _subscription_line(row: dict[str, Any]) -> str:
     return (f"#{row.get('id')} {row.get('digest')} -> {row.get('platform')}:"
             f"{row.get('channel')} [{row.get('cron')}] {row.get('timezone')}")
@@ -341,6 +354,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
             upgraded, indexed, stats = store.upgraded, None, store.corpus_stats()
             carried, carry_error = _carry_posts(store, kept)
             subs, subs_error = _carry_subscriptions(store, kept)
+            ids_error = _carry_id_marks(store, kept)
         finally:
             store.close()
     else:
@@ -351,6 +365,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
             upgraded = core.store.upgraded
             carried, carry_error = _carry_posts(core.store, kept)
             subs, subs_error = _carry_subscriptions(core.store, kept)
+            ids_error = _carry_id_marks(core.store, kept)
             try:
                 indexed = core.rebuild_index().sentences
             except Exception as exc:  # restored all the same: say why, as a reload does
@@ -370,11 +385,13 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
                                            for r in subs["kept_disabled"]],
            "subscriptions_not_in_backup": [_subscription_json(r)
                                            for r in subs["not_in_backup"]],
-           "subscriptions_error": subs_error}
+           "subscriptions_error": subs_error, "ids_carry_error": ids_error}
     if carry_error:
         click.echo(carry_error, err=True)
     if subs_error:
         click.echo(subs_error, err=True)
+    if ids_error:
+        click.echo(ids_error, err=True)
     if as_json:
         if index_error:
             click.echo(index_error, err=True)

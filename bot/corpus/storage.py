@@ -1676,6 +1676,43 @@ class Store:
                                 if sub_id not in ours and sub_id > our_high]
         return out
 
+    # The ids never given twice: each table and the meta key of its high-water mark.
+    ID_MARKS = (("feeds", "feed_id_high"), ("subscriptions", "subscription_id_high"))
+
+    def carry_id_marks(self, source: str | Path) -> dict[str, int]:
+        """After a restore: the ids `source` (the database it replaced) gave are not given
+        again. Each mark (`ID_MARKS`) becomes the highest of this database's mark and ids and
+        `source`'s: the backup's own mark is older than the ids given since it was taken, and
+        until 2026-12 a feed added and removed after the backup had its id given to the next
+        feed (an old "/feeds remove 4", a log line, reached it), as had a subscription over
+        a database whose subscriptions are not the backup's (`carry_subscription_changes`
+        judges nothing there). Run after `carry_subscription_changes`, which compares the two
+        marks as they were. Returns {meta key: the new mark} of those raised."""
+        theirs: dict[str, int] = {}
+        with read_only_connection(source, timeout=60) as src:
+            tables = {r[0] for r in src.execute("select name from sqlite_master"
+                                                " where type = 'table'")}
+            for table, key in self.ID_MARKS:
+                high = 0
+                if "meta" in tables:
+                    row = src.execute("select value from meta where key = ?", [key]).fetchone()
+                    high = int(row[0]) if row and str(row[0] or "").isdigit() else 0
+                if table in tables:
+                    high = max(high, src.execute(f"select max(id) from {table}"
+                                                 ).fetchone()[0] or 0)
+                theirs[key] = high
+        raised: dict[str, int] = {}
+        with self._write_transaction():
+            for table, key in self.ID_MARKS:
+                ours = int(self.get_meta(key, "0") or 0)
+                if self._existing(table):
+                    ours = max(ours, self.db.execute(f"select max(id) from {table}"
+                                                     ).fetchone()[0] or 0)
+                if theirs[key] > ours:
+                    self.set_meta(key, str(theirs[key]))
+                    raised[key] = theirs[key]
+        return raised
+
     def post_slot(self, sub_id: int, slot: str) -> dict[str, Any] | None:
         if not self._existing("post_ledger"):
             return None  # (a read creates no table: see `_existing`)
@@ -1927,6 +1964,10 @@ class Store:
         with self._write_transaction():
             cursor = self.db.execute("delete from feeds where id = ?", [feed_id])
             self.db.execute("delete from feed_items where feed_id = ?", [feed_id])
+            if cursor.rowcount and feed_id > int(self.get_meta("feed_id_high", "0") or 0):
+                # (one added before the mark existed, fd1333d: its id was given again, as
+                # `remove_subscription`'s)
+                self.set_meta("feed_id_high", str(feed_id))
         return cursor.rowcount == 1
 
     def feed_items(self, feed_id: int) -> dict[str, dict[str, Any]]:

@@ -73,7 +73,9 @@ What the mock does
   HTTP 200 by default) and :meth:`~SlackWebAPIMock.rate_limit` (HTTP 429 with a
   ``Retry-After`` header and ``{"ok": false, "error": "ratelimited"}``).
   :meth:`~SlackWebAPIMock.slow_answer` carries a call out as usual (a message is posted)
-  and answers it ``delay`` seconds late, other calls going on meanwhile.
+  and answers it ``delay`` seconds late, other calls going on meanwhile;
+  :meth:`~SlackWebAPIMock.fail_after` carries it out and answers an error (a 500
+  ``internal_error``).
 
 slack_sdk / Bolt behaviour worth knowing (verified against slack_sdk 3.47 / slack-bolt 1.30)
 ------------------------------------------------------------------------------------------
@@ -298,6 +300,9 @@ class _Handler(BaseHTTPRequestHandler):
                 {"ok": False, "error": f"mock_crashed: {exc!r}"},
                 {},
             )
+        if status == 0:  # (`fail_after(status=0)`: carried out, the connection dropped)
+            self.close_connection = True
+            return
         if isinstance(payload, str):
             data = payload.encode("utf-8")
             content_type = "text/plain; charset=utf-8"
@@ -373,6 +378,7 @@ class SlackWebAPIMock:
         self._cond = threading.Condition(threading.RLock())
         self._injections: list[Injection] = []
         self._slow: list[list[Any]] = []  # [method, delay, remaining or None]
+        self._lost: list[Injection] = []  # answers given after carrying the call out
         self._handlers: dict[str, MethodHandler] = {}
         self._ts_counter = itertools.count(1)
         self._server: _MockHTTPServer | None = None
@@ -615,6 +621,18 @@ class SlackWebAPIMock:
         with self._cond:
             self._slow.append([method, delay, times])
 
+    def fail_after(self, method: str, status: int = 500, error: str = "internal_error", *,
+                   times: int | None = 1) -> Injection:
+        """Carry out the next ``times`` calls of ``method`` as usual (a message is posted),
+        then answer each HTTP ``status`` with ``{"ok": false, "error": error}``: Slack's
+        ``internal_error`` ("it's possible some aspect of the operation succeeded"), or a
+        proxy's 5xx after Slack took the call. A client cannot tell it from a refusal.
+        ``status=0``: the connection is closed with no answer at all."""
+        injection = Injection(method, status, {"ok": False, "error": error}, {}, times)
+        with self._cond:
+            self._lost.append(injection)
+        return injection
+
     def _inject(self, injection: Injection) -> Injection:
         with self._cond:
             self._injections.append(injection)
@@ -624,6 +642,7 @@ class SlackWebAPIMock:
         with self._cond:
             self._injections.clear()
             self._slow.clear()
+            self._lost.clear()
 
     def reset(self) -> None:
         """Forget recorded calls, messages and pending injections (keeps tokens/users/channels)."""
@@ -631,6 +650,7 @@ class SlackWebAPIMock:
             self.calls.clear()
             self.messages.clear()
             self._injections.clear()
+            self._lost.clear()
             self._response_url_used.clear()
 
     # -- inspection --------------------------------------------------------
@@ -805,6 +825,12 @@ class SlackWebAPIMock:
             result = {}
         if "ok" not in result:
             result = {"ok": True, **result}
+        for lost in self._lost:  # (carried out: its answer is replaced)
+            if lost.method in (call.method, "*") and (lost.remaining is None
+                                                      or lost.remaining > 0):
+                if lost.remaining is not None:
+                    lost.remaining -= 1
+                return lost.status, dict(lost.payload), {**headers, **lost.headers}  # type: ignore[arg-type]
         return 200, result, headers
 
     # -- built-in methods ----------------------------------------------------
