@@ -347,6 +347,16 @@ class Core:
         if name is not None:
             name = " ".join(name.split())[:200] or None
         existing = self._followed(url)
+        if existing is not None and existing.get("disabled_reason"):
+            # Kept off by a restore (removed after the backup): adding it again follows it
+            # again, with its id, items and interval (unless one is given).
+            row = self.store.resume_feed(int(existing["id"]),
+                                         minutes if every is not None else None, name)
+            if row is not None:
+                if self.on_feeds_changed is not None:
+                    self.on_feeds_changed()
+                return feed_summary(row)
+            existing = self._followed(url)  # removed or resumed meanwhile
         if existing is not None:
             raise UserError(self._already_following(url, existing))
         try:

@@ -244,7 +244,8 @@ def test_cli_feeds_list_poll_remove_and_fetch(server: FixtureServer, settings: S
     code, out, _ = _cli(settings, "feeds", "list", "--json")
     rows = json.loads(out)
     assert set(rows[0]) == {"id", "name", "url", "every", "last_ok", "last_error", "next_poll",
-                            "items", "feed_url", "moved"}
+                            "items", "feed_url", "moved", "disabled_reason"}
+    assert rows[0]["disabled_reason"] is None  # (kept off by a restore: test_restore_feeds)
     assert rows[0]["name"] == "Herald" and rows[0]["every"] == 15 and rows[0]["items"] == 3
     assert rows[1]["last_error"].startswith("malformed feed") and rows[1]["last_ok"] is None
     code, out, _ = _cli(settings, "feeds", "list")

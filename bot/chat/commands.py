@@ -1163,9 +1163,12 @@ def _feed_text(f: dict[str, Any]) -> str:
         state += f"; last error: {_meta(f['last_error'])}"  # (a page's text, any size)
     if f.get("moved"):  # its feed URL was found dead and discovered again on its page
         state += f"; feed moved {f['moved']}"
+    # kept off by a restore (removed after the backup): its reason says what to do
+    polled = (f"not polled: {_meta(f['disabled_reason'])}" if f.get("disabled_reason")
+              else f"next poll {f['next_poll'] or '-'}")
     return printable_line(
         f"#{f['id']} {f['name'] or _feed_url(f)} · every {f['every']} min · {f['items']} items"
-        f" · {state} · next poll {f['next_poll'] or '-'}")
+        f" · {state} · {polled}")
 
 
 def _feed_url(f: dict[str, Any]) -> str:

@@ -53,7 +53,8 @@ def _feed_line(f: dict[str, object]) -> str:
         f"#{f['id']} {f['name'] or '-'} {f['url']} · every {f['every']} min · "
         f"last_ok {f['last_ok'] or 'never'} · last_error {f['last_error'] or '-'} · "
         f"next_poll {f['next_poll'] or '-'} · items {f['items']}"
-        + (f" · moved {f['moved']}" if f.get("moved") else ""))
+        + (f" · moved {f['moved']}" if f.get("moved") else "")
+        + (f" · NOT POLLED: {f['disabled_reason']}" if f.get("disabled_reason") else ""))
 
 
 @feeds.command("list")

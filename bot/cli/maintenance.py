@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sqlite3
 import sys
 from datetime import UTC, datetime
@@ -27,7 +28,10 @@ from bot.corpus.storage import (
     sidecars,
 )
 from bot.errors import UserError, failure_reason
-from bot.reply import counted
+from bot.feeds.poll import feed_summary
+from bot.feeds.urls import comparable_url
+from bot.redact import is_redacted
+from bot.reply import counted, printable_line
 
 
 def _folder_problem(file: Path) -> str | None:
@@ -211,6 +215,68 @@ def _carry_subscriptions(store: Store, kept: str | None) -> tuple[SubscriptionCh
                       "posts again; see `briefbot schedule list`")
 
 
+FeedChanges = dict[str, list[dict[str, Any]]]
+
+
+def _carry_feeds(store: Store, kept: str | None) -> tuple[FeedChanges, str | None]:
+    """What the replaced database did to the feeds since the backup, kept or said
+    (`Store.carry_feed_changes`): (the changes, why none could be judged). Run before
+    `_carry_id_marks`."""
+    none: FeedChanges = {"kept_off": [], "not_in_backup": []}
+    if kept is None or ".broken-" in kept:  # nothing to compare with
+        return none, None
+    try:
+        return store.carry_feed_changes(kept, same_as=comparable_url), None
+    except (sqlite3.Error, OSError, ValueError, KeyError) as exc:
+        return none, (f"the feeds were restored as the backup has them, unchecked against "
+                      f"the previous database ({exc}): one added since the backup is no "
+                      "longer followed, one removed since is polled again; see `briefbot "
+                      "feeds list`")
+
+
+def _feed_json(row: dict[str, Any], add: bool) -> dict[str, Any]:
+    """A feed a restore dropped (`add`) or kept off, as `--json` gives it: its
+    `feed_summary` keys and the command that follows it again (`add_command`; its URL as
+    shown: one whose key or password is left out is not the URL to give) or removes it
+    (`remove_command`)."""
+    shown = feed_summary(row)
+    out = {k: shown.get(k) for k in ("id", "name", "url", "feed_url", "every",
+                                     "disabled_reason")}
+    command = f"briefbot feeds add {shlex.quote(str(shown['url']))}"
+    if add:
+        command += f" --every {shown['every']}"
+        if row.get("name"):
+            command += f" --name {shlex.quote(str(row['name']))}"
+    out["add_command"] = command
+    out["remove_command"] = None if add else f"briefbot feeds remove {row['id']}"
+    out["url_redacted"] = is_redacted(str(shown["url"]))
+    return out
+
+
+def _feed_lines(feeds: FeedChanges) -> list[str]:
+    """One line per feed a restore dropped or kept off, each with the command to run."""
+    lines = []
+    for row in feeds["not_in_backup"]:
+        it = _feed_json(row, add=True)
+        lines.append(f"feed #{it['id']} {it['url']}"
+                     + (f" ({it['name']})" if it["name"] else "")
+                     + " of the previous database is not in the backup: it is no longer "
+                     f"followed (its id is not given again); follow it again with "
+                     f"`{it['add_command']}`"
+                     + (" (its URL's secret part is left out here: the previous database "
+                        "has it whole)" if it["url_redacted"] else ""))
+    for row in feeds["kept_off"]:
+        it = _feed_json(row, add=False)
+        removed = row.get("disabled_reason") == Store.FEED_REMOVED
+        lines.append(f"feed #{it['id']} {it['url']}"
+                     + (f" ({it['name']})" if it["name"] else "")
+                     + (" was removed after the backup was taken: it is restored kept off"
+                        if removed else " is kept off as the previous database had it")
+                     + f" (not polled); remove it again with `{it['remove_command']}`, "
+                     f"or follow it again with `{it['add_command']}`")
+    return [printable_line(line) for line in lines]
+
+
 def _carry_id_marks(store: Store, kept: str | None) -> str | None:
     """The ids the replaced database gave kept from being given again
     (`Store.carry_id_marks`): None, or why they could not be."""
@@ -354,6 +420,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
             upgraded, indexed, stats = store.upgraded, None, store.corpus_stats()
             carried, carry_error = _carry_posts(store, kept)
             subs, subs_error = _carry_subscriptions(store, kept)
+            feeds, feeds_error = _carry_feeds(store, kept)
             ids_error = _carry_id_marks(store, kept)
         finally:
             store.close()
@@ -365,6 +432,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
             upgraded = core.store.upgraded
             carried, carry_error = _carry_posts(core.store, kept)
             subs, subs_error = _carry_subscriptions(core.store, kept)
+            feeds, feeds_error = _carry_feeds(core.store, kept)
             ids_error = _carry_id_marks(core.store, kept)
             try:
                 indexed = core.rebuild_index().sentences
@@ -385,11 +453,16 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
                                            for r in subs["kept_disabled"]],
            "subscriptions_not_in_backup": [_subscription_json(r)
                                            for r in subs["not_in_backup"]],
-           "subscriptions_error": subs_error, "ids_carry_error": ids_error}
+           "subscriptions_error": subs_error,
+           "feeds_not_in_backup": [_feed_json(r, add=True) for r in feeds["not_in_backup"]],
+           "feeds_kept_off": [_feed_json(r, add=False) for r in feeds["kept_off"]],
+           "feeds_error": feeds_error, "ids_carry_error": ids_error}
     if carry_error:
         click.echo(carry_error, err=True)
     if subs_error:
         click.echo(subs_error, err=True)
+    if feeds_error:
+        click.echo(feeds_error, err=True)
     if ids_error:
         click.echo(ids_error, err=True)
     if as_json:
@@ -428,6 +501,8 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
                    f"{'s' if one else ''} no more (add {'it' if one else 'them'} again with "
                    "`briefbot schedule add`; the ids are not given again): "
                    + "; ".join(_subscription_line(r) for r in subs["not_in_backup"]))
+    for line in _feed_lines(feeds):  # each feed dropped or kept off, with its command
+        click.echo(line, err=True)
     if index_error:  # after the restore's lines, as a reload's index failure comes last
         click.echo(index_error, err=True)
         if build_failed:

@@ -1676,6 +1676,81 @@ class Store:
                                 if sub_id not in ours and sub_id > our_high]
         return out
 
+    FEED_REMOVED = ("removed (/feeds remove or `briefbot feeds remove`) after the backup this "
+                    "database was restored from was taken; kept off by the restore so that it "
+                    "is not polled: add it again to follow it, or remove it")
+
+    def carry_feed_changes(self, source: str | Path,
+                           same_as: Callable[[str], str] | None = None,
+                           ) -> dict[str, list[dict[str, Any]]]:
+        """After a restore: what `source` (the database it replaced) did to the feeds since
+        the backup was taken, which the restore must not undo silently. A feed is one
+        address (`same_as`: URL -> the key two spellings of it share; its address or the
+        feed found on its page): one `source` follows that this database does not (added
+        after the backup, or over another database's backup) is no longer followed, and is
+        listed. Feed ids are never reused (`feed_id_high`), so a feed of the backup whose id
+        `source` had given but no longer holds, nor follows its address under another id
+        (removed and added again), was removed there after the backup: it is kept, off
+        (`disabled_reason`: not polled) rather than polled again, as a subscription removed
+        since is kept off (`carry_subscription_changes`); one `source` holds kept off stays
+        so. An id `source` never gave (its mark is below it: the backup's feed was added
+        after `source` was copied, or `source` is a new machine's database) was never
+        removed there. When the two databases share ids that name different addresses, or
+        `source` has given fewer ids than the backup (not one database's past and present),
+        nothing is kept off. Run before `carry_id_marks`, which raises the marks compared.
+        Returns {"kept_off": this database's rows kept off (as stored after the change),
+        "not_in_backup": `source`'s rows no longer followed}."""
+        key = same_as or (lambda url: url.strip())
+
+        def keys(row: dict[str, Any]) -> set[str]:
+            return {key(str(u)) for u in (row.get("url"), row.get("feed_url")) if u}
+
+        out: dict[str, list[dict[str, Any]]] = {"kept_off": [], "not_in_backup": []}
+        with read_only_connection(source, timeout=60) as src:
+            src.row_factory = sqlite3.Row
+            tables = {r[0] for r in src.execute("select name from sqlite_master"
+                                                " where type = 'table'")}
+            theirs = ({int(r["id"]): dict(r) for r in src.execute("select * from feeds")}
+                      if "feeds" in tables else {})
+            high = 0
+            if "meta" in tables:
+                row = src.execute("select value from meta where key = 'feed_id_high'"
+                                  ).fetchone()
+                high = int(row[0]) if row and str(row[0] or "").isdigit() else 0
+        high = max([high, *theirs])
+        ours = ({int(r["id"]): dict(r) for r in self.db.query("select * from feeds")}
+                if self._existing("feeds") else {})
+        followed = set().union(*(keys(r) for r in ours.values()
+                                 if not r.get("disabled_reason")))
+        out["not_in_backup"] = [row for _, row in sorted(theirs.items())
+                                if not row.get("disabled_reason") and not keys(row) & followed]
+        if not ours or any(key(str(ours[i]["url"])) != key(str(theirs[i]["url"]))
+                           for i in ours.keys() & theirs.keys()):
+            return out  # no feed to keep off, or another database's: nothing told by ids
+        our_high = max([int(self.get_meta("feed_id_high", "0") or 0), *ours])
+        if our_high > high:
+            # Not the backup's future, which has given every id the backup had (the mark never
+            # goes down): below, every id of this database is one `source` gave.
+            return out
+        theirs_followed = set().union(*(keys(r) for r in theirs.values()
+                                        if not r.get("disabled_reason")))
+        off: dict[int, str] = {}
+        for feed_id, row in sorted(ours.items()):
+            if row.get("disabled_reason"):
+                continue
+            if feed_id not in theirs and not keys(row) & theirs_followed:
+                off[feed_id] = self.FEED_REMOVED
+            elif feed_id in theirs and theirs[feed_id].get("disabled_reason"):
+                off[feed_id] = str(theirs[feed_id]["disabled_reason"])
+        if off:
+            self._ensure_feeds()
+            with self._write_transaction():
+                for feed_id, reason in off.items():
+                    self.db.execute("update feeds set disabled_reason = ? where id = ?",
+                                    [reason, feed_id])
+        out["kept_off"] = [self.feed(i) or {} for i in off]
+        return out
+
     # The ids never given twice: each table and the meta key of its high-water mark.
     ID_MARKS = (("feeds", "feed_id_high"), ("subscriptions", "subscription_id_high"))
 
@@ -1877,6 +1952,9 @@ class Store:
         # user gave, and the last switch to another feed URL ("WHEN: OLD → NEW").
         self._ensure_column("feeds", "rediscovered_at", str)
         self._ensure_column("feeds", "moved", str)
+        # Why a feed is not polled (a feed removed after the backup a restore brought back:
+        # `carry_feed_changes`); null for every feed followed. Older code polls it.
+        self._ensure_column("feeds", "disabled_reason", str)
 
     def _feeds_exist(self) -> bool:
         """Reads of a database that never had a feed create nothing (and take no lock)."""
@@ -1939,11 +2017,27 @@ class Store:
             " from feeds f order by f.id")]
 
     def due_feeds(self, now: str) -> list[dict[str, Any]]:
+        """The feeds whose next poll has come, but those kept off (`disabled_reason`; a
+        database an older version wrote has no such column)."""
         if not self._feeds_exist():
             return []
         return [dict(r) for r in self.db.query(
             "select * from feeds where next_poll is null or next_poll <= ?"
-            " order by next_poll, id", [now])]
+            " order by next_poll, id", [now]) if not r.get("disabled_reason")]
+
+    def resume_feed(self, feed_id: int, every_minutes: int | None, name: str | None,
+                    ) -> dict[str, Any] | None:
+        """Poll again a feed kept off (`carry_feed_changes`), due at once, with the interval
+        and name given (None: as it had them). None when it is not kept off (removed or
+        resumed meanwhile)."""
+        self._ensure_feeds()
+        with self._write_transaction():
+            cursor = self.db.execute(
+                "update feeds set disabled_reason = null, next_poll = ?, failures = 0,"
+                " every_minutes = coalesce(?, every_minutes), name = coalesce(?, name)"
+                " where id = ? and disabled_reason is not null",
+                [utcnow(), every_minutes, name, feed_id])
+        return self.feed(feed_id) if cursor.rowcount == 1 else None
 
     def update_feed(self, feed_id: int, **fields: Any) -> None:
         self._ensure_feeds()

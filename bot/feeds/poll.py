@@ -409,7 +409,9 @@ def feed_summary(row: dict[str, Any]) -> dict[str, Any]:
             "last_error": shown(row.get("last_error")), "next_poll": row.get("next_poll"),
             "items": int(row.get("items") or 0),
             "feed_url": shown_url(row["feed_url"]) if row.get("feed_url") else None,
-            "moved": shown(row.get("moved"))}
+            "moved": shown(row.get("moved")),
+            # why it is not polled (kept off by a restore: `Store.carry_feed_changes`)
+            "disabled_reason": row.get("disabled_reason")}
 
 
 # ---------------------------------------------------------------------------- the poller
@@ -475,16 +477,22 @@ class FeedPoller:
 
     # ------------------------------------------------------------------ runs
     def poll(self, feed_id: int | None = None, *, due_only: bool = False) -> list[FeedReport]:
-        """Poll one feed, every feed, or (due_only) the feeds whose next poll has come."""
+        """Poll one feed, every feed, or (due_only) the feeds whose next poll has come. A feed
+        kept off (`disabled_reason`: removed after the backup a restore brought back) is not
+        polled; asked for by its id, it is refused saying so."""
         if feed_id is not None:
             row = self.store.feed(feed_id)
             if row is None:
                 raise UserError(f"no feed #{feed_id} — see `briefbot feeds list`")
+            if row.get("disabled_reason"):
+                raise UserError(f"feed #{feed_id} is not polled: {row['disabled_reason']} "
+                                f"(`briefbot feeds add {shown_url(str(row['url']))}`, "
+                                f"`briefbot feeds remove {feed_id}`)")
             rows = [row]
         elif due_only:
             rows = self.store.due_feeds(iso(self.clock()))
         else:
-            rows = self.store.feeds()
+            rows = [r for r in self.store.feeds() if not r.get("disabled_reason")]
         reports: list[FeedReport] = []
         changed = False
         for row in rows:
