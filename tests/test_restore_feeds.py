@@ -99,16 +99,16 @@ def test_a_feed_removed_after_the_backup_is_kept_off_not_polled(tmp_path: Path) 
 def test_the_lines_of_a_plain_restore_name_each_feed(tmp_path: Path) -> None:
     db, backup = added_and_removed_since(tmp_path)
     result = invoke(db, "restore", "--no-index", str(backup))
-    lines = result.stderr.splitlines()
+    lines = result.stdout.splitlines()
     assert any(line.startswith("feed #4 https://example.com/d.xml (Dee's news) of the previous "
                                "database is not in the backup: it is no longer followed")
                and line.endswith("follow it again with `briefbot feeds add "
                                  "https://example.com/d.xml --every 45 --name "
                                  "'Dee'\"'\"'s news'`")
-               for line in lines), result.stderr
+               for line in lines), result.stdout
     assert any(line.startswith("feed #2 https://example.com/b.xml was removed after the "
                                "backup was taken: it is restored kept off (not polled)")
-               and "`briefbot feeds remove 2`" in line for line in lines), result.stderr
+               and "`briefbot feeds remove 2`" in line for line in lines), result.stdout
 
 
 def test_a_feed_removed_and_added_again_since_is_followed_once(tmp_path: Path) -> None:
@@ -196,8 +196,8 @@ def test_a_secret_in_a_dropped_feeds_url_is_not_shown(tmp_path: Path) -> None:
         store.close()
     result = invoke(db, "restore", "--no-index", str(backup))
     assert "SECRET123" not in result.output + result.stderr
-    assert "feed #2 https://example.com/feed.xml?api_key=***" in result.stderr
-    assert "secret part is left out here" in result.stderr
+    assert "feed #2 https://example.com/feed.xml?api_key=***" in result.stdout
+    assert "secret part is left out here" in result.stdout
     out = json.loads(run(db, "restore", "--no-index", "--json", str(backup)))
     assert "SECRET123" not in json.dumps(out)
 

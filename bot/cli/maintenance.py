@@ -502,7 +502,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
                    "`briefbot schedule add`; the ids are not given again): "
                    + "; ".join(_subscription_line(r) for r in subs["not_in_backup"]))
     for line in _feed_lines(feeds):  # each feed dropped or kept off, with its command
-        click.echo(line, err=True)
+        click.echo(line)  # (beside the subscriptions' lines)
     if index_error:  # after the restore's lines, as a reload's index failure comes last
         click.echo(index_error, err=True)
         if build_failed:
