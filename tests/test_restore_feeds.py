@@ -232,3 +232,21 @@ def test_chat_lists_a_feed_kept_off_as_not_polled(tmp_path: Path) -> None:
         store.close()
     assert "not polled: removed (/feeds remove" in off and "next poll" not in off, off
     assert "next poll" in on and "not polled" not in on, on
+
+
+def test_polling_when_every_feed_is_kept_off_says_so_not_no_feeds(tmp_path: Path) -> None:
+    # One feed, a backup, the feed removed: restored, it is kept off, and `feeds poll` names
+    # it so, where it said "No feeds. Add one …" (as if the restore had lost it).
+    db, backup = tmp_path / "one.db", tmp_path / "one-backup.db"
+    store = Store(db)
+    try:
+        store.add_feed("https://example.com/a.xml", None, 30, "cli")
+        store.backup(backup)
+        assert store.remove_feed(1)
+    finally:
+        store.close()
+    run(db, "restore", "--no-index", str(backup))
+    said = run(db, "feeds", "poll")
+    assert "No feeds" not in said
+    assert "No feed polled: 1 feed kept off by a restore" in said
+    assert json.loads(run(db, "feeds", "poll", "--json")) == []

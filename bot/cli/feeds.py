@@ -17,7 +17,7 @@ import click
 
 from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, pass_app
 from bot.core import Core
-from bot.reply import printable_line
+from bot.reply import counted, printable_line
 
 
 @contextmanager
@@ -89,10 +89,14 @@ def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
     app.require_database()
     with _core(app) as core:
         reports = core.poll_feeds(feed_id) or []
+        kept_off = [] if reports else [f for f in core.feeds() if f.get("disabled_reason")]
     if as_json:
         click.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
-        if not reports:
+        if kept_off:  # (all kept off by a restore: "No feeds" would tell them gone)
+            click.echo(f"No feed polled: {counted(len(kept_off), 'feed')} kept off by a "
+                       "restore (not polled); see `briefbot feeds list`.")
+        elif not reports:
             click.echo("No feeds. Add one with `briefbot feeds add URL`.")
         for r in reports:
             for item in r.items:
