@@ -795,6 +795,14 @@ def _features(text: str, aliases: AliasTable) -> Features:
 # The index whose first lookup has run (loading the models it needs) and the one settled last.
 _served: list[weakref.ref[SearchIndex] | None] = [None, None]
 _settle_lock = threading.Lock()
+# Python collects its youngest generation once the tracked objects (sets, dicts, lists, ...)
+# made outnumber those freed by its first threshold, 700 by default: a lookup's candidates'
+# features alone make over a thousand, so each lookup set off ~2 young collections, and one
+# of the middle generation every ~5 lookups (~0.4-0.9 ms of a lookup at 1M sentences, the
+# dense side's thread stopped meanwhile). Once settled (`_settle`), the threshold is this:
+# what a lookup makes is freed before it is reached, and what it keeps (the memos) reaches
+# it now and then.
+SETTLED_YOUNG = 10_000
 
 
 def _settle(index: SearchIndex) -> None:
@@ -802,8 +810,10 @@ def _settle(index: SearchIndex) -> None:
     are loaded: the process's long-lived state), the next lookup first runs one full
     collection and `gc.freeze()`s what is alive, so that Python's full collections, which
     the lookups' allocations set off every ~170 lookups at 1M sentences, no longer walk it
-    (26–76 ms each, 1 ms frozen). Again for a new index (after a reload): the frozen state
-    is unfrozen and collected with the rest, so an old index's cycles are freed."""
+    (26–76 ms each, 1 ms frozen); the youngest generation's threshold is raised to
+    `SETTLED_YOUNG` (a higher one, or 0: collection switched off, is kept). Again for a new
+    index (after a reload): the frozen state is unfrozen and collected with the rest, so an
+    old index's cycles are freed."""
     with _settle_lock:
         seen, settled = (r() if r is not None else None for r in _served)
         if settled is index:
@@ -814,6 +824,9 @@ def _settle(index: SearchIndex) -> None:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        young, *older = gc.get_threshold()
+        if 0 < young < SETTLED_YOUNG:
+            gc.set_threshold(SETTLED_YOUNG, *older)
         _served[1] = weakref.ref(index)
 
 
