@@ -282,6 +282,31 @@ def test_the_long_lived_state_is_frozen_once_an_index_has_served_a_lookup(
         gc.unfreeze()
 
 
+def test_a_settled_process_collects_its_youngest_generation_seldom(world, monkeypatch):
+    # Once settled, a lookup's own objects (its candidates' features: over a thousand) no
+    # longer set off collections of the youngest generation: its threshold is raised from
+    # Python's 700 to SETTLED_YOUNG; a higher one, or 0 (collection off), is kept.
+    import gc
+
+    from bot.claims import lookup as lookup_module
+
+    claim = "Valdoria and Norland signed a fishing accord."
+    before = gc.get_threshold()
+    try:
+        for asked in (700, 50_000, 0):
+            monkeypatch.setattr(lookup_module, "_served", [None, None], raising=False)
+            gc.set_threshold(asked, 10, 10)
+            ask_claim(world, claim)
+            assert gc.get_threshold() == (asked, 10, 10)  # not settled yet
+            ask_claim(world, claim)
+            young, *older = gc.get_threshold()
+            assert older == [10, 10]
+            assert young == (asked if asked in (0, 50_000) else 10_000)
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def test_stale_index_is_rebuilt_and_switch_is_atomic(world, corpus):
     store, settings = world
     before = read_pointer(settings.index_path)

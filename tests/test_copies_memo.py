@@ -35,8 +35,13 @@ def test_the_same_documents_are_paired_once(tmp_path: Path, monkeypatch: pytest.
     again = [{"doc:A", "key:a"}, {"doc:C", "key:c"}, {"doc:B", "key:b"}]
     copies.merge(again)
     assert sorted(sorted(g) for g in again) == sorted(sorted(g) for g in first)
-    assert calls == [["A", "B", "C"]]  # the second merge paired nothing again
-    # Another set of documents is paired on its own (B and D are no copies).
+    # (B shares no sentence with A or C: only those two are paired, `Copies.merge`)
+    assert calls == [["A", "C"]]  # the second merge paired nothing again
+    # Another set of documents is paired on its own (B and D are no copies, and share no
+    # sentence: nothing to pair).
     other = [{"doc:B", "key:b"}, {"doc:D", "key:d"}]
     copies.merge(other)
-    assert len(other) == 2 and calls == [["A", "B", "C"], ["B", "D"]]
+    assert len(other) == 2 and calls == [["A", "C"]]
+    other = [{"doc:B", "key:b"}, {"doc:C", "key:c"}, {"doc:A", "key:a"}, {"doc:D", "key:d"}]
+    copies.merge(other)
+    assert len(other) == 3 and calls == [["A", "C"]] * 2

@@ -19,7 +19,7 @@ import re
 import threading
 import unicodedata
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -795,6 +795,14 @@ def _features(text: str, aliases: AliasTable) -> Features:
 # The index whose first lookup has run (loading the models it needs) and the one settled last.
 _served: list[weakref.ref[SearchIndex] | None] = [None, None]
 _settle_lock = threading.Lock()
+# Python collects its youngest generation once the tracked objects (sets, dicts, lists, ...)
+# made outnumber those freed by its first threshold, 700 by default: a lookup's candidates'
+# features alone make over a thousand, so each lookup set off ~2 young collections, and one
+# of the middle generation every ~5 lookups (~0.4-0.9 ms of a lookup at 1M sentences, the
+# dense side's thread stopped meanwhile). Once settled (`_settle`), the threshold is this:
+# what a lookup makes is freed before it is reached, and what it keeps (the memos) reaches
+# it now and then.
+SETTLED_YOUNG = 10_000
 
 
 def _settle(index: SearchIndex) -> None:
@@ -802,8 +810,10 @@ def _settle(index: SearchIndex) -> None:
     are loaded: the process's long-lived state), the next lookup first runs one full
     collection and `gc.freeze()`s what is alive, so that Python's full collections, which
     the lookups' allocations set off every ~170 lookups at 1M sentences, no longer walk it
-    (26–76 ms each, 1 ms frozen). Again for a new index (after a reload): the frozen state
-    is unfrozen and collected with the rest, so an old index's cycles are freed."""
+    (26–76 ms each, 1 ms frozen); the youngest generation's threshold is raised to
+    `SETTLED_YOUNG` (a higher one, or 0: collection switched off, is kept). Again for a new
+    index (after a reload): the frozen state is unfrozen and collected with the rest, so an
+    old index's cycles are freed."""
     with _settle_lock:
         seen, settled = (r() if r is not None else None for r in _served)
         if settled is index:
@@ -814,6 +824,9 @@ def _settle(index: SearchIndex) -> None:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        young, *older = gc.get_threshold()
+        if 0 < young < SETTLED_YOUNG:
+            gc.set_threshold(SETTLED_YOUNG, *older)
         _served[1] = weakref.ref(index)
 
 
@@ -1097,6 +1110,7 @@ class Copies:
         # boilerplate only their own keys, each found boilerplate or not by itself
         # (`Store.keys_in_many_texts`), whichever documents are read later.
         self._pairs: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        self._boilerplate_read: set[str] = set()  # the documents whose keys were looked up
 
     def merge(self, groups: list[set[str]]) -> None:
         docs = tuple(sorted(t[4:] for g in groups for t in g if t.startswith("doc:")))
@@ -1108,12 +1122,36 @@ class Copies:
             if new:
                 for r in self.store.body_keys_of(new):
                     self._rows[r[0]].append(r)
+            # A document sharing no sentence (key) with another of them is no copy of any, and
+            # changes none of `copied_pairs`' findings on the others (each of its rules pairs
+            # documents holding the same sentences; a text is measured against those holding its
+            # own): only the documents sharing one are paired, and only their keys looked up
+            # for boilerplate (~1 ms for 25 documents at 1M sentences).
+            sharing = _sharing(self._rows[d] for d in docs)
+            unread = [d for d in docs if d in sharing and d not in self._boilerplate_read]
+            if unread:
                 self._boilerplate |= self.store.keys_in_many_texts(
-                    (row[2] for d in new for row in self._rows[d]), COPY_MAX_HOLDERS)
-            rows = (row for d in docs for row in self._rows[d])
-            pairs = self._pairs[docs] = sorted(copied_pairs(rows, self._boilerplate))
+                    (row[2] for d in unread for row in self._rows[d]), COPY_MAX_HOLDERS)
+                self._boilerplate_read.update(unread)
+            rows = (row for d in docs if d in sharing for row in self._rows[d])
+            pairs = self._pairs[docs] = sorted(copied_pairs(rows, self._boilerplate)) \
+                if sharing else []
         for a, b in pairs:
             _join(groups, {"doc:" + a, "doc:" + b})
+
+
+def _sharing(rows_of: Iterable[list[tuple[str, str, str]]]) -> set[str]:
+    """The documents holding a sentence key that another of them holds too, from each
+    document's (doc id, text, key) rows."""
+    holder: dict[str, str] = {}
+    out: set[str] = set()
+    for rows in rows_of:
+        for doc, _, key in rows:
+            if key:
+                first = holder.setdefault(key, doc)
+                if first != doc:
+                    out.update((doc, first))
+    return out
 
 
 def _independent(groups: list[set[str]]) -> int:
