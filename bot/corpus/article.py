@@ -98,7 +98,7 @@ def truncated_copies(sentences: Iterable[tuple[str, str, str]],
     are left to `copied_pairs`' other rules (they name none of each other here). Rows are
     (doc id, sentence text, sentence key). Boilerplate is no part of a document here, neither
     held nor unheld: a sentence more than `COPY_MAX_HOLDERS` distinct texts hold (an outlet's
-    footer) or one of `boilerplate` (keys the corpus holds that often, `Store.boilerplate_keys`).
+    footer) or one of `boilerplate` (keys the corpus holds that often, `Store.keys_in_many_texts`).
     Documents of the same sentences are one text: a wire story carried word for word by 60
     outlets is held by one text, and a truncated copy of it is still one."""
     words_of: dict[str, dict[str, int]] = defaultdict(dict)  # doc -> sentence key -> words
@@ -184,7 +184,7 @@ def copy_relations(sentences: Iterable[tuple[str, str, str]], boilerplate: Colle
     short, are exactly its own. A truncated copy (`truncated_copies`) is paired with the one
     document it copies; the second value is those copies' map ({copy: the document it
     copies}). `boilerplate`: sentence keys known to be boilerplate beyond these rows (held by
-    more than `COPY_MAX_HOLDERS` texts of the corpus, `Store.boilerplate_keys`: the claim
+    more than `COPY_MAX_HOLDERS` texts of the corpus, `Store.keys_in_many_texts`: the claim
     lookup reads only the documents it cites); they count for none of the rules."""
     docs_of: dict[str, set[str]] = {}
     long_of: dict[str, set[str]] = defaultdict(set)
