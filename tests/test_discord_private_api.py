@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 
 import discord
 import pytest
@@ -19,15 +18,7 @@ from bot.adapters import discord as discord_adapter
 from bot.adapters.discord import BriefbotClient
 from tests.emulators.discord_api import SEND_MESSAGES_IN_THREADS, DiscordEmulator
 from tests.test_discord_adapter import bot, core  # noqa: F401  (fixtures)
-from tests.test_discord_subscribe_private_thread import allow_threads
-
-
-async def until(check: Callable[[], bool]) -> None:
-    for _ in range(300):
-        if check():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the gateway's event did not reach the client")
+from tests.test_discord_subscribe_private_thread import allow_threads, until
 
 
 @pytest.mark.asyncio
