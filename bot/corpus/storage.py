@@ -392,6 +392,21 @@ def read_only_connection(path: str | Path, timeout: float = 5.0) -> Iterator[sql
                 log.debug("could not remove the WAL files beside %s: %s", path, exc)
 
 
+def _tables_of(src: sqlite3.Connection) -> set[str]:
+    """The table names of a database read directly (a file inspected, or the database a
+    restore replaced), not through a Store."""
+    return {r[0] for r in src.execute("select name from sqlite_master where type = 'table'")}
+
+
+def _meta_mark(src: sqlite3.Connection, tables: set[str], key: str) -> int:
+    """An id high-water mark (`Store.ID_MARKS`) of a database read directly: 0 when it has
+    none, or none readable as a number."""
+    if "meta" not in tables:
+        return 0
+    row = src.execute("select value from meta where key = ?", [key]).fetchone()
+    return int(row[0]) if row and str(row[0] or "").isdigit() else 0
+
+
 def inspect_database(path: str | Path) -> dict[str, Any]:
     """Open a briefbot database file read-only and describe it: {"schema_version",
     "documents", "sentences", "integrity"}. Raises `NotADatabase` with the reason."""
@@ -408,7 +423,7 @@ def inspect_database(path: str | Path) -> dict[str, Any]:
 def _describe_database(path: Path, conn: sqlite3.Connection) -> dict[str, Any]:
     try:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+        tables = _tables_of(conn)
         if not {"meta", "documents", "sentences"} <= tables:
             raise NotADatabase(f"{path}: not a briefbot database (no meta/documents/sentences"
                                " tables)")
@@ -1551,8 +1566,7 @@ class Store:
         key = ("id", "platform", "channel", "digest", "created_at")
         with read_only_connection(source, timeout=60) as src:
             src.row_factory = sqlite3.Row
-            tables = {r[0] for r in src.execute("select name from sqlite_master"
-                                                " where type = 'table'")}
+            tables = _tables_of(src)
             if not {"post_ledger", "subscriptions"} <= tables or not self._existing(
                     "subscriptions"):
                 return 0
@@ -1626,16 +1640,11 @@ class Store:
         same = ("platform", "channel", "digest")
         with read_only_connection(source, timeout=60) as src:
             src.row_factory = sqlite3.Row
-            tables = {r[0] for r in src.execute("select name from sqlite_master"
-                                                " where type = 'table'")}
+            tables = _tables_of(src)
             if "subscriptions" not in tables:
                 return out
             theirs = {int(r["id"]): dict(r) for r in src.execute("select * from subscriptions")}
-            high = 0
-            if "meta" in tables:
-                row = src.execute("select value from meta where key = 'subscription_id_high'"
-                                  ).fetchone()
-                high = int(row[0]) if row and str(row[0] or "").isdigit() else 0
+            high = _meta_mark(src, tables, "subscription_id_high")
         high = max([high, *theirs])
         if not self._existing("subscriptions"):
             self._ensure_subscriptions()
@@ -1708,15 +1717,10 @@ class Store:
         out: dict[str, list[dict[str, Any]]] = {"kept_off": [], "not_in_backup": []}
         with read_only_connection(source, timeout=60) as src:
             src.row_factory = sqlite3.Row
-            tables = {r[0] for r in src.execute("select name from sqlite_master"
-                                                " where type = 'table'")}
+            tables = _tables_of(src)
             theirs = ({int(r["id"]): dict(r) for r in src.execute("select * from feeds")}
                       if "feeds" in tables else {})
-            high = 0
-            if "meta" in tables:
-                row = src.execute("select value from meta where key = 'feed_id_high'"
-                                  ).fetchone()
-                high = int(row[0]) if row and str(row[0] or "").isdigit() else 0
+            high = _meta_mark(src, tables, "feed_id_high")
         high = max([high, *theirs])
         ours = ({int(r["id"]): dict(r) for r in self.db.query("select * from feeds")}
                 if self._existing("feeds") else {})
@@ -1765,13 +1769,9 @@ class Store:
         marks as they were. Returns {meta key: the new mark} of those raised."""
         theirs: dict[str, int] = {}
         with read_only_connection(source, timeout=60) as src:
-            tables = {r[0] for r in src.execute("select name from sqlite_master"
-                                                " where type = 'table'")}
+            tables = _tables_of(src)
             for table, key in self.ID_MARKS:
-                high = 0
-                if "meta" in tables:
-                    row = src.execute("select value from meta where key = ?", [key]).fetchone()
-                    high = int(row[0]) if row and str(row[0] or "").isdigit() else 0
+                high = _meta_mark(src, tables, key)
                 if table in tables:
                     high = max(high, src.execute(f"select max(id) from {table}"
                                                  ).fetchone()[0] or 0)
