@@ -114,9 +114,12 @@ def scheduler(core: Core, adapter: Any, now: datetime, platform: str = "slack"
                              clock=lambda: now, sleep=no_sleep)
 
 
-def slack(core: Core, api: SlackWebAPIMock) -> SlackAdapter:
-    return SlackAdapter(core, bot_token=TOKEN, signing_secret="x",
-                        client=make_client(TOKEN, api.base_url, server_error_retries=0))
+def slack(core: Core, api: SlackWebAPIMock, *, as_run: bool = False) -> SlackAdapter:
+    """The adapter on the loopback API; its client without 5xx retries, or (`as_run`) as
+    `run` makes it (`make_client`'s defaults)."""
+    client = make_client(TOKEN, api.base_url) if as_run \
+        else make_client(TOKEN, api.base_url, server_error_retries=0)
+    return SlackAdapter(core, bot_token=TOKEN, signing_secret="x", client=client)
 
 
 def accepted_texts(api: SlackWebAPIMock) -> list[str]:
@@ -347,9 +350,7 @@ async def test_slack_part_answered_with_a_server_error_after_posting_is_said_to_
     one_part(monkeypatch)
     sub = add_sub(core, "slack", "C1")
     api.fail_after("chat.postMessage", status=500, error="internal_error")
-    adapter = SlackAdapter(core, bot_token=TOKEN, signing_secret="x",
-                           client=make_client(TOKEN, api.base_url))  # (as `run` makes it)
-    outcome = await scheduler(core, adapter, SLOT).run_slot(sub, SLOT)
+    outcome = await scheduler(core, slack(core, api, as_run=True), SLOT).run_slot(sub, SLOT)
     assert outcome == "posted"
     assert len(api.messages_in("C1")) == 2  # (Slack takes no idempotency key)
     row = slot_row(core, sub)
@@ -368,9 +369,7 @@ async def test_slack_part_whose_connection_dropped_after_posting_is_said_to_be_m
     one_part(monkeypatch)
     sub = add_sub(core, "slack", "C1")
     api.fail_after("chat.postMessage", status=0)
-    adapter = SlackAdapter(core, bot_token=TOKEN, signing_secret="x",
-                           client=make_client(TOKEN, api.base_url))  # (as `run` makes it)
-    outcome = await scheduler(core, adapter, SLOT).run_slot(sub, SLOT)
+    outcome = await scheduler(core, slack(core, api, as_run=True), SLOT).run_slot(sub, SLOT)
     assert outcome == "posted"
     assert len(api.messages_in("C1")) == 2
     row = slot_row(core, sub)
