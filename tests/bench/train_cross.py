@@ -289,6 +289,25 @@ def title_pairs(root: Path, rng: random.Random, n: int) -> list[Pair]:
     return out
 
 
+def mrpc_pairs(path: Path | None) -> list[Pair]:
+    """Human-judged paraphrases of news sentences: the Microsoft Research Paraphrase Corpus's
+    training file (`msr_paraphrase_train.txt`: quality, two ids, two sentences; 4,076 pairs
+    from news clusters, 67% paraphrases). Each pair is read both ways: a sentence states the
+    other when the pair is a paraphrase; the others are close sentences of the same story that
+    say more, less or another figure, which do not."""
+    if path is None:
+        return []
+    out: list[Pair] = []
+    with path.open(encoding="utf-8-sig") as fh:
+        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) < 5 or row[0] not in ("0", "1"):
+                continue
+            group = f"mr:{row[1]}"
+            out.append((group, row[3], row[4], int(row[0])))
+            out.append((group, row[4], row[3], int(row[0])))
+    return out
+
+
 def auc(scores: list[float], labels: list[int]) -> float:
     from sklearn.metrics import roc_auc_score
 
@@ -417,7 +436,7 @@ def choose_cut(folder: Path, held: list[Pair], fp32_logits: list[float],
     pred = probs >= best
     print(f"states cut {best:.2f}: precision {(pred & (y == 1)).sum() / max(pred.sum(), 1):.3f}, "
           f"recall {(pred & (y == 1)).sum() / max((y == 1).sum(), 1):.3f} on the held-out pairs")
-    for prefix in ("ct:", "vc:", "ti:"):
+    for prefix in ("ct:", "vc:", "ti:", "mr:"):
         sel = np.asarray([p[0].startswith(prefix) for p in held])
         if not sel.any():
             continue
@@ -461,6 +480,14 @@ def main() -> int:
                          "state), news -1, Climate-FEVER the same, cross-validated -1, R@5 "
                          "0.385 -> 0.381; with --seed 14: tweet AUC 0.930, cut 0.81, "
                          "seeds-more +1, news -1, Climate-FEVER -2 claims: not kept)")
+    ap.add_argument("--mrpc", type=Path, default=None,
+                    help="the MRPC training file (msr_paraphrase_train.txt): its pairs are "
+                         "added, both ways (`mrpc_pairs`; none: the shipped model. Measured "
+                         "with the 4,076 pairs, 2 epochs, 14,815 pairs in all: held-out AUC "
+                         "tweets 0.914, MRPC 0.870, its own cut 0.93; at that cut news -1, "
+                         "seeds-more -1, seeds-blind -1, news-blind +1, Climate-FEVER -3 "
+                         "claims; at the shipped model's cut 0.37, news-blind +2, seeds-more "
+                         "-1, seeds-blind -5, Climate-FEVER +1, cross-validated -1: not kept)")
     ap.add_argument("--keep", type=Path, help="also keep the fine-tuned model (fp32, "
                     "transformers' format) in this folder")
     ap.add_argument("--seed", type=int, default=13)
@@ -482,7 +509,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     pairs = checkthat_pairs(bench / "checkthat2020", rng) + vclaim_pairs(
         bench / "checkthat2020", rng, args.synthetic, args.embed, args.anaphora) + title_pairs(
-        bench / "checkthat2020", rng, args.titles)
+        bench / "checkthat2020", rng, args.titles) + mrpc_pairs(args.mrpc)
     groups = sorted({p[0] for p in pairs})
     rng.shuffle(groups)
     held = set(groups[:len(groups) // 10])
@@ -498,7 +525,7 @@ def main() -> int:
                            args.seed if args.train_seed is None else args.train_seed,
                            max(1, args.threads))
         scores = score_pairs(model, tok, test_pairs)
-        for prefix in ("ct:", "vc:", "ti:"):
+        for prefix in ("ct:", "vc:", "ti:", "mr:"):
             sel = [i for i, p in enumerate(test_pairs) if p[0].startswith(prefix)]
             if not sel:
                 continue
