@@ -5,7 +5,10 @@ lookup, not ingest), build the tantivy index, then time 6–12-word claims throu
 `lookup_claim` (p50/p95), beside a raw top-10 tantivy OR query of the same terms and a
 top-10 SQLite FTS5 OR query (bm25 order) over the same sentences, all in this run; then,
 after 1,000 other lookups, 200 new claims again (steady state: pages mapped, caches filled).
-Also: index build time, index size on disk, peak RSS. BENCH_SIZES=10000,100000 limits sizes."""
+Also: index build time, index size on disk, peak RSS, and the claim cross-encoder pairs a
+lookup ran (the synthetic claims, each a piece of one sentence, seldom ask it; the dev sets'
+lookups (seeds and news) ask it ~0.6-0.7 times, see the README), beside what one pair costs in this run.
+BENCH_SIZES=10000,100000 limits sizes."""
 
 from __future__ import annotations
 
@@ -168,6 +171,46 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
+# A pair of the kind the cross-encoder reads (a claim and another outlet's sentence).
+CROSS_CLAIM = "Putin visited North Korea for the first time in 24 years."
+CROSS_SENTENCE = ("The visit, Putin's first to North Korea in 24 years, was marked by grand "
+                  "celebrations and a tightly choreographed display of influence.")
+
+
+@contextlib.contextmanager
+def counting_cross(runs: list[int]) -> Iterator[None]:
+    """Each pair the claim cross-encoder runs (not a cached one) appends 1 to `runs`."""
+    from bot.claims.cross import CrossEncoder
+
+    real = CrossEncoder._run
+
+    def counted(self: CrossEncoder, *args: Any) -> float:
+        runs.append(1)
+        return real(self, *args)
+
+    CrossEncoder._run = counted  # type: ignore[method-assign, assignment]
+    try:
+        yield
+    finally:
+        CrossEncoder._run = real  # type: ignore[method-assign]
+
+
+def cross_pair_ms(repeats: int = 30) -> float:
+    """Median ms of one cross-encoder pair (uncached), nan without the shipped model."""
+    from bot.claims.cross import load_cross
+
+    reader = load_cross()
+    if reader is None:
+        return math.nan
+    reader._run(CROSS_CLAIM, CROSS_SENTENCE)  # the session's first run allocates
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        reader._run(CROSS_CLAIM, CROSS_SENTENCE)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
 def run_size(n: int, tmp: Path) -> dict[str, float]:
     rng = random.Random(n)
     folder = Path(KEEP) if KEEP else tmp
@@ -222,8 +265,10 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
         index.search([(t, 1.0) for t in terms], 10)
         raw_ms.append((time.perf_counter() - t0) * 1000)
 
+    cross_runs: list[int] = []
     for qi, c in enumerate(claims):
-        time_one(c, lookup_ms, raw_ms)
+        with counting_cross(cross_runs):
+            time_one(c, lookup_ms, raw_ms)
         if qi % fts_every:
             continue
         match = " OR ".join('"' + w.replace('"', '""') + '"' for w in c.split())
@@ -248,7 +293,7 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
         "lookup_p50": statistics.median(lookup_ms), "lookup_p95": pct(lookup_ms, 0.95),
         "raw_p50": statistics.median(raw_ms), "raw_p95": pct(raw_ms, 0.95),
         "fts_p50": statistics.median(fts_ms), "fts_p95": pct(fts_ms, 0.95),
-        "fts_n": len(fts_ms),
+        "fts_n": len(fts_ms), "cross_pairs": len(cross_runs) / max(len(claims), 1),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -279,3 +324,8 @@ def main(data: Path) -> None:
                   f"{r['warm_p50']:.1f} / {r['warm_p95']:.1f}, raw {r['warm_raw_p50']:.2f} / "
                   f"{r['warm_raw_p95']:.2f}, ratio "
                   f"{r['warm_p95'] / max(r['warm_raw_p95'], 1e-6):.1f}x", flush=True)
+            print(f"{'':>9} | claim cross-encoder pairs run a lookup: {r['cross_pairs']:.2f}",
+                  flush=True)
+        print(f"one claim cross-encoder pair: {cross_pair_ms():.1f} ms (a lookup runs at most "
+              "2, side by side; the seeds and news dev claims ask ~0.6-0.7: see the README)",
+              flush=True)
