@@ -89,3 +89,20 @@ def test_embedded_pairs_never_use_the_claims_own_sentence_as_a_negative_or_a_fra
     for own, (inner, other), label in embedded:
         assert other.lower() != own.lower(), (own, other)
         assert (inner.lower() == own.lower()) == (label == 1), (own, inner, label)
+
+
+def test_mrpc_pairs_read_both_ways(tmp_path: Path) -> None:
+    """`--mrpc`: each MRPC row is two pairs, one each way, labelled by its quality; the
+    header (after the file's byte-order mark), short rows and other labels are skipped."""
+    f = tmp_path / "msr_paraphrase_train.txt"
+    f.write_text("\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+                 "1\t11\t12\tThe bill passed on Monday.\tOn Monday the bill passed.\n"
+                 "0\t21\t22\tThe dam cost $2 million.\tThe dam cost $3 million.\n"
+                 "1\t31\tonly three fields\n"
+                 "x\t41\t42\ta\tb\n", encoding="utf-8")
+    assert train_cross.mrpc_pairs(f) == [
+        ("mr:11", "The bill passed on Monday.", "On Monday the bill passed.", 1),
+        ("mr:11", "On Monday the bill passed.", "The bill passed on Monday.", 1),
+        ("mr:21", "The dam cost $2 million.", "The dam cost $3 million.", 0),
+        ("mr:21", "The dam cost $3 million.", "The dam cost $2 million.", 0)]
+    assert train_cross.mrpc_pairs(None) == []

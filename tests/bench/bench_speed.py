@@ -6,9 +6,9 @@ lookup, not ingest), build the tantivy index, then time 6–12-word claims throu
 top-10 SQLite FTS5 OR query (bm25 order) over the same sentences, all in this run; then,
 after 1,000 other lookups, 200 new claims again (steady state: pages mapped, caches filled).
 Also: index build time, index size on disk, peak RSS, and the claim cross-encoder pairs a
-lookup ran (the synthetic claims, each a piece of one sentence, seldom ask it; the dev sets'
-lookups (seeds and news) ask it ~0.6-0.7 times, see the README), beside what one pair costs in this run.
-BENCH_SIZES=10000,100000 limits sizes."""
+lookup ran, beside what one pair costs in this run (the synthetic claims, each a run of words
+of one sentence, hardly ask it; the seeds and news dev claims ask it ~0.6-0.7 times a lookup:
+see the README). BENCH_SIZES=10000,100000 limits sizes."""
 
 from __future__ import annotations
 

@@ -43,6 +43,8 @@ ATTRIBUTION = re.compile(r",?\s*(?:according to [^,.]+|(?:he|she|they|officials|
 WORD = re.compile(r"\b[a-z]{4,}\b")
 
 Pair = tuple[str, str, str, int]  # (group, claim, sentence, label: 1 states it)
+# Each source's group prefix: CheckThat tweets, synthetic verified-claim copies, titles, MRPC.
+SOURCES = ("ct:", "vc:", "ti:", "mr:")
 
 
 def checkthat_pairs(root: Path, rng: random.Random, negatives: int = 3) -> list[Pair]:
@@ -436,7 +438,7 @@ def choose_cut(folder: Path, held: list[Pair], fp32_logits: list[float],
     pred = probs >= best
     print(f"states cut {best:.2f}: precision {(pred & (y == 1)).sum() / max(pred.sum(), 1):.3f}, "
           f"recall {(pred & (y == 1)).sum() / max((y == 1).sum(), 1):.3f} on the held-out pairs")
-    for prefix in ("ct:", "vc:", "ti:", "mr:"):
+    for prefix in SOURCES:
         sel = np.asarray([p[0].startswith(prefix) for p in held])
         if not sel.any():
             continue
@@ -525,7 +527,7 @@ def main() -> int:
                            args.seed if args.train_seed is None else args.train_seed,
                            max(1, args.threads))
         scores = score_pairs(model, tok, test_pairs)
-        for prefix in ("ct:", "vc:", "ti:", "mr:"):
+        for prefix in SOURCES:
             sel = [i for i, p in enumerate(test_pairs) if p[0].startswith(prefix)]
             if not sel:
                 continue
