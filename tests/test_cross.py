@@ -186,11 +186,13 @@ def test_a_sentence_naming_the_claims_actors_only_in_its_context_is_read_with_it
                           "jetty.")
     assert fake.contexts[at] == "Storms wrecked three boats off Port Elm this winter."
     assert answer.verdict == "corroborated" and answer.sources == 2
-    # A sentence that names them itself is read alone.
+    # A sentence that names them itself is read alone (a sentence naming none, "The vote was
+    # close.", may be asked with its context, as above, when the judge's floor lets it).
     fake = FakeCross()
     _with(monkeypatch, fake)
     ask_claim(build_claim_world(settings, store, corpus, ARTICLES), CLAIM)
-    assert fake.asked and set(fake.contexts) == {""}
+    named = "Local leaders in Port Elm gave the green light to a beacon tower on the north jetty."
+    assert named in fake.asked and fake.contexts[fake.asked.index(named)] == ""
 
 
 def test_the_shipped_model_reads_the_context_before_the_sentence():
