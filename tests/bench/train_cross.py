@@ -46,7 +46,8 @@ ATTRIBUTION = re.compile(r",?\s*(?:according to [^,.]+|(?:he|she|they|officials|
 WORD = re.compile(r"\b[a-z]{4,}\b")
 
 Pair = tuple[str, str, str, int]  # (group, claim, sentence, label: 1 states it)
-# Each source's group prefix: CheckThat tweets, synthetic verified-claim copies, titles, MRPC.
+# Each source's group prefix: CheckThat tweets, synthetic verified-claim copies, titles, MRPC,
+# story dev claims (`--extra`, tests/bench/story_pairs.py).
 SOURCES = ("ct:", "vc:", "ti:", "mr:", "st:")
 
 
@@ -514,7 +515,9 @@ def main() -> int:
                          "cut 0.73, seeds-blind +1, news-blind +2, cross-validated "
                          "Climate-FEVER +3 claims, the rest of the rows it never read the same; "
                          "at 0.37 instead, news-blind +4, cross-validated Climate-FEVER +2, "
-                         "Climate-FEVER not-found recall 0.695 -> 0.664")
+                         "Climate-FEVER not-found recall 0.695 -> 0.664. Two later retrains "
+                         "(--train-seed 14; the pairs story_pairs writes now) kept only "
+                         "news-blind's +2; cross-validated Climate-FEVER -2 and -6 (README)")
     ap.add_argument("--extra-repeat", type=int, default=1,
                     help="how many times each --extra pair is read")
     ap.add_argument("--keep", type=Path, help="also keep the fine-tuned model (fp32, "
