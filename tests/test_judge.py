@@ -3,6 +3,7 @@ over plain data, the shipped weights, and what the lookup does with them."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from pathlib import Path
@@ -21,6 +22,7 @@ from bot.claims.judge import (
 from bot.claims.lookup import fuse, minmax
 from bot.text.aliases import load_aliases
 from bot.text.stance import clean_claim, match, parse_claim, sentence_features, weigh
+from tests.conftest import build_claim_world
 
 
 def _judge(coef: list[float], related: float = 0.5, states: float = 0.9) -> Judge:
@@ -136,6 +138,82 @@ def test_a_long_claim_is_disputed_only_when_the_judge_agrees(settings, store, co
             store, claim, index_path=settings.index_path, aliases_path=settings.aliases_path,
             judge_weights=judge)
         assert (answer.verdict == "contradicted") is expected
+
+
+FESTIVAL_ARTICLES = {
+    "a.txt": "Harbour Report\n\nThe Port Elm lighthouse festival in June drew large crowds.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+FESTIVAL_CLAIM = "The Port Elm lighthouse festival took place in August."
+
+
+def test_the_same_event_with_another_value_by_the_rules_reading(settings, store, corpus,
+                                                                monkeypatch):
+    # A short claim and a loosely worded sentence giving another month: its frame is too weak
+    # for the rules' reading of a conflict and the judge (here finding nothing relevant)
+    # reads the missing month as unrelatedness. With August in place of June the rules would
+    # find the sentence stating the claim (`states_but_for_its_values`): the same event told
+    # with another value, so the claim is contradicted.
+    from bot.claims import lookup as lookup_module
+
+    build_claim_world(settings, store, corpus, FESTIVAL_ARTICLES)
+    n = len(FEATURES)
+    doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
+
+    def ask(claim: str):  # type: ignore[no-untyped-def]
+        return lookup_module.lookup_claim(
+            store, claim, index_path=settings.index_path, aliases_path=settings.aliases_path,
+            judge_weights=doubtful)
+
+    answer = ask(FESTIVAL_CLAIM)
+    assert answer.verdict == "contradicted"
+    assert answer.evidence[0].stance == "disputes" and "June" in answer.evidence[0].sentence
+    assert answer.evidence[0].reason == "June rather than August"
+    # Without that reading, the judge's doubt leaves nothing (the reading is what decides).
+    monkeypatch.setattr(lookup_module, "states_but_for_its_values", lambda *a: False)
+    assert ask(FESTIVAL_CLAIM).verdict == "not-found"
+
+
+def test_a_dispute_by_another_value_alone_never_makes_a_stated_claim_contested(
+        settings, store, corpus):
+    # Such a dispute is the weaker reading: against a sentence stating the claim it is only
+    # related evidence (single-source, not contested).
+    from bot.claims import lookup as lookup_module
+
+    build_claim_world(settings, store, corpus, {
+        **FESTIVAL_ARTICLES,
+        # (the grain fair keeps "took place" no rarer in the corpus than the festival's words,
+        # so that the June sentence is read as before: a dispute by its month)
+        "b.txt": "Coast Weekly\n\nThe Port Elm lighthouse festival took place in August, "
+                 "organisers said.\n\nA grain fair took place in Valdoria in spring.\n"})
+    n = len(FEATURES)
+    doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
+    answer = lookup_module.lookup_claim(
+        store, FESTIVAL_CLAIM, index_path=settings.index_path,
+        aliases_path=settings.aliases_path, judge_weights=doubtful)
+    assert answer.verdict == "single-source"
+    stances = {e.sentence: e.stance for e in answer.evidence}
+    assert stances["The Port Elm lighthouse festival in June drew large crowds."] == "mentions"
+
+
+def test_a_long_claims_dispute_is_not_read_by_its_values(settings, store, corpus, monkeypatch):
+    # A claim of 8 units or more keeps the judge's say over a conflict's event (see
+    # test_a_long_claim_is_disputed_only_when_the_judge_agrees): the rules' reading with the
+    # claim's values is never asked.
+    from bot.claims import lookup as lookup_module
+
+    build_claim_world(settings, store, corpus, FESTIVAL_ARTICLES)
+    asked: list[str] = []
+    monkeypatch.setattr(lookup_module, "states_but_for_its_values",
+                        lambda claim, own, m: asked.append("asked") or True)
+    n = len(FEATURES)
+    doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
+    ask = functools.partial(lookup_module.lookup_claim, store, index_path=settings.index_path,
+                            aliases_path=settings.aliases_path, judge_weights=doubtful)
+    long_claim = ("The Port Elm lighthouse festival with its brass band, fireworks and harbour "
+                  "parade took place in August.")
+    assert ask(long_claim).verdict != "contradicted" and not asked
+    assert ask(FESTIVAL_CLAIM).verdict == "contradicted" and asked
 
 
 @pytest.mark.parametrize("content", [None, "{not json", "[1, 2]", '{"names": []}', "\udcff"])

@@ -76,6 +76,7 @@ from bot.text.stance import (
     parse_claim,
     reverse_coverage,
     sentence_features,
+    states_but_for_its_values,
     told_reversed,
     values_only,
     verdict,
@@ -351,6 +352,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         return opening_names[word]
 
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
+    by_values_only: set[int] = set()  # disputes read by `states_but_for_its_values` alone
     matcher = ClaimMatcher(parsed)
     # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
     # clause (`_medium_support` reads it again).
@@ -416,7 +418,16 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 same = not long_claim and m.frame >= FRAME_STRONG \
                     and m.frame_units >= 2
                 if p < fitted.same_event and not same:
-                    j = Judgement("none", j.score)
+                    # A short or medium claim: the same event all the same when the rules
+                    # would find the sentence stating it with the claim's values in place of
+                    # its own (the judge reads the conflict's missing slot as unrelatedness),
+                    # unless the sentence is about someone else (Marov's July visit is no
+                    # account of a visit Lavrov made in June).
+                    if not long_claim and j.conflict and not other_actor \
+                            and states_but_for_its_values(parsed, own, m):
+                        by_values_only.add(sid)
+                    else:
+                        j = Judgement("none", j.score)
             elif p < fitted.related and not (j.stance == "supports" and not by_coverage):
                 j = Judgement("none", j.score)
             elif j.stance == "none":
@@ -488,6 +499,13 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             else:
                 kept.append(row)
         unrelated = kept
+    if by_values_only and any(j.stance == "supports" for j, _ in judged):
+        # Such a dispute is the weaker reading (the judge did not find it the same event):
+        # against a sentence that states the claim, it is related evidence, never a conflicting
+        # account making the claim contested.
+        judged = [(Judgement("mentions", j.score, "related")
+                   if j.stance == "disputes" and row["id"] in by_values_only else j, row)
+                  for j, row in judged]
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
         # What states or disputes it first; within each group, the fused retrieval score over
