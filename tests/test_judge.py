@@ -204,8 +204,12 @@ def test_a_long_claims_dispute_is_not_read_by_its_values(settings, store, corpus
 
     build_claim_world(settings, store, corpus, FESTIVAL_ARTICLES)
     asked: list[str] = []
-    monkeypatch.setattr(lookup_module, "states_but_for_its_values",
-                        lambda claim, own, m: asked.append("asked") or True)
+
+    def spy(claim: object, own: object, m: object) -> bool:
+        asked.append("asked")
+        return True
+
+    monkeypatch.setattr(lookup_module, "states_but_for_its_values", spy)
     n = len(FEATURES)
     doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
     ask = functools.partial(lookup_module.lookup_claim, store, index_path=settings.index_path,
