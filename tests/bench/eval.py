@@ -232,9 +232,12 @@ def eval_climate_fever_cv(cf: ModuleType, root: Path, folds: int = 5,
                     continue
                 text = re.sub(r"\s+", " ", c["claim"]).strip()
                 try:
+                    # (the settings as the command line passes them: BRIEFBOT_CROSS_ENCODER
+                    # and BRIEFBOT_SEMANTIC reach this row too)
                     answers[i] = lookup_claim(store, text, index_path=settings.index_path,
                                               aliases=aliases, limit=10, use_judge=use_judge,
-                                              judge_weights=judge).to_dict()
+                                              judge_weights=judge, semantic=settings.semantic,
+                                              cross=settings.cross_encoder).to_dict()
                 except UserError as e:
                     answers[i] = answer_dict_error(text, str(e))
             took += time.monotonic() - started
