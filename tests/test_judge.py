@@ -24,6 +24,10 @@ from bot.text.aliases import load_aliases
 from bot.text.stance import clean_claim, match, parse_claim, sentence_features, weigh
 from tests.conftest import build_claim_world
 
+# A judge that finds nothing relevant (every probability ~0): what the rules decide alone.
+DOUBTFUL = Judge(FEATURES, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES),
+                 (0.0,) * len(FEATURES), -20.0, 0.5, 0.9)
+
 
 def _judge(coef: list[float], related: float = 0.5, states: float = 0.9) -> Judge:
     n = len(FEATURES)
@@ -110,9 +114,7 @@ def test_a_long_claim_stated_by_the_rules_is_not_vetoed_by_a_low_relevance(
     from tests.conftest import ask_claim, build_claim_world
 
     world = build_claim_world(settings, store, corpus, LONG_CLAIM_ARTICLES)
-    n = len(FEATURES)
-    doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
-    monkeypatch.setattr(lookup_module, "load_judge", lambda path=None: doubtful)
+    monkeypatch.setattr(lookup_module, "load_judge", lambda path=None: DOUBTFUL)
     answer = ask_claim(world, "The city council of Port Elm approved a new lighthouse on the "
                               "northern pier in May.")
     assert answer.verdict == "corroborated" and answer.sources == 2
@@ -157,13 +159,11 @@ def test_the_same_event_with_another_value_by_the_rules_reading(settings, store,
     from bot.claims import lookup as lookup_module
 
     build_claim_world(settings, store, corpus, FESTIVAL_ARTICLES)
-    n = len(FEATURES)
-    doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
 
     def ask(claim: str):  # type: ignore[no-untyped-def]
         return lookup_module.lookup_claim(
             store, claim, index_path=settings.index_path, aliases_path=settings.aliases_path,
-            judge_weights=doubtful)
+            judge_weights=DOUBTFUL)
 
     answer = ask(FESTIVAL_CLAIM)
     assert answer.verdict == "contradicted"
@@ -186,11 +186,9 @@ def test_a_dispute_by_another_value_alone_never_makes_a_stated_claim_contested(
         # so that the June sentence is read as before: a dispute by its month)
         "b.txt": "Coast Weekly\n\nThe Port Elm lighthouse festival took place in August, "
                  "organisers said.\n\nA grain fair took place in Valdoria in spring.\n"})
-    n = len(FEATURES)
-    doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
     answer = lookup_module.lookup_claim(
         store, FESTIVAL_CLAIM, index_path=settings.index_path,
-        aliases_path=settings.aliases_path, judge_weights=doubtful)
+        aliases_path=settings.aliases_path, judge_weights=DOUBTFUL)
     assert answer.verdict == "single-source"
     stances = {e.sentence: e.stance for e in answer.evidence}
     assert stances["The Port Elm lighthouse festival in June drew large crowds."] == "mentions"
@@ -210,10 +208,8 @@ def test_a_long_claims_dispute_is_not_read_by_its_values(settings, store, corpus
         return True
 
     monkeypatch.setattr(lookup_module, "states_but_for_its_values", spy)
-    n = len(FEATURES)
-    doubtful = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -20.0, 0.5, 0.9)
     ask = functools.partial(lookup_module.lookup_claim, store, index_path=settings.index_path,
-                            aliases_path=settings.aliases_path, judge_weights=doubtful)
+                            aliases_path=settings.aliases_path, judge_weights=DOUBTFUL)
     long_claim = ("The Port Elm lighthouse festival with its brass band, fireworks and harbour "
                   "parade took place in August.")
     assert ask(long_claim).verdict != "contradicted" and not asked
