@@ -97,10 +97,11 @@ bench: $(STAMP)
 # Claim lookup on every dev set in one table, beside the previous run's figures (stored in
 # var/eval_last.json). DATA: the shared folder (its bench/ is accepted too). Ablation:
 # DROP=cosine,frame answers every row with a judge refitted without those features (training
-# extra); PAIRS=FILE caches the judge's training pairs.
+# extra); PAIRS=FILE caches the judge's training pairs; ANSWERS=DIR writes each set's answers.
 eval: $(STAMP)
 	nice $(BIN)/python -m tests.bench.eval --data $(DATA) $(if $(ONLY),--only $(ONLY)) \
-		$(if $(DROP),--drop $(DROP)) $(if $(PAIRS),--pairs $(PAIRS))
+		$(if $(DROP),--drop $(DROP)) $(if $(PAIRS),--pairs $(PAIRS)) \
+		$(if $(ANSWERS),--answers $(ANSWERS))
 
 clean:
 	rm -rf var/*.db var/*.db-* var/*.index

@@ -142,3 +142,25 @@ def test_the_command_line_answers_with_the_judge_it_is_given(
                                        aliases_path=settings.aliases_path, use_judge=False)
     assert ask_claim(world, LATE).to_dict() == rules.to_dict()
     assert bench_eval.command(None) == [bench_eval.CLI]
+
+
+def test_answers_are_taken_out_of_the_figures_and_written_per_set(tmp_path: Path):
+    # `--answers DIR`: each set's answers in DIR/<set>.jsonl, in its order; the figures stored
+    # in --out never hold them, with or without the folder.
+    def figures() -> dict[str, dict[str, object]]:
+        return {"seeds": {"n": 2, "verdict_acc": 0.5, bench_eval.ANSWERS: [
+                    {"id": "d01", "gold": ["corroborated"], "verdict": "not-found"},
+                    {"id": "d02", "gold": ["not-found"], "verdict": "not-found",
+                     "claim": "Zirkle \u2014 \u00e9t\u00e9"}]},
+                "checkthat": {"n": 1, "recall5": 1.0}}
+
+    new = figures()
+    bench_eval.keep_answers(new, tmp_path / "answers")
+    assert new == {"seeds": {"n": 2, "verdict_acc": 0.5}, "checkthat": {"n": 1, "recall5": 1.0}}
+    lines = (tmp_path / "answers" / "seeds.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["d01", "d02"]
+    assert json.loads(lines[1])["claim"] == "Zirkle \u2014 \u00e9t\u00e9"
+    assert not (tmp_path / "answers" / "checkthat.jsonl").exists()  # it had none
+    new = figures()
+    bench_eval.keep_answers(new, None)
+    assert bench_eval.ANSWERS not in new["seeds"] and not (tmp_path / "none").exists()

@@ -2,6 +2,7 @@
 
 usage: python -m tests.bench.eval --data ../shared [--out var/eval_last.json] [--only NAME ...]
                                   [--drop FEATURE,... | --no-judge] [--pairs FILE]
+                                  [--answers DIR]
 
 DATA is the shared folder (holding eval/ and bench/; its bench/ folder is accepted too). Its
 data never enters the repository; the `seeds-more` and `news-more` rows read more claims of
@@ -19,7 +20,8 @@ include it), not-found precision and recall. Climate-FEVER dev is one of the jud
 sources, so its row is in-sample; the `climate-fever-cv` row answers each claim with a judge
 fitted without its fold's claims (5 folds by claim; needs the training extra, scikit-learn,
 else it is skipped). The figures are stored in `--out` (git-ignored
-var/ by default) and the previous run's are printed beside the new ones.
+var/ by default) and the previous run's are printed beside the new ones; `--answers DIR`
+writes each set's answers (`DIR/<set>.jsonl`) for comparing two runs claim by claim.
 
 Ablations: `--drop cosine,frame` answers every row with a judge refitted with those features
 held at 0 (as `fit_judge --drop`: the shipped-weights rows by one fitted on all the training
@@ -50,6 +52,8 @@ from typing import Any
 CLI = ".venv/bin/briefbot"
 # The command line with its judge replaced (argv[1]: a judge's JSON file, or "none").
 JUDGED_CLI = "from tests.bench.eval import cli_with_judge; cli_with_judge()"
+# Each set's answers in its figures until `keep_answers` takes them out.
+ANSWERS = "answers"
 SETS = ("seeds", "news", "seeds-more", "news-more", "seeds-blind", "news-blind", "climate-fever",
         "climate-fever-cv", "checkthat")
 # More claims of the seeds and news forms, written blind (tests/data/eval/README.md).
@@ -161,7 +165,9 @@ def eval_gold(score: ModuleType, gold_path: Path, corpus: Path, by_stem: bool,
             base += score.has_evidence(top, doc, phrase)
         pairs.append((set(g["verdicts"]), a.get("verdict") or "error"))
     return {"n": len(gold), "recall5": hits / max(total, 1), "bm25": base / max(total, 1),
-            **verdict_figures(pairs), "ms": took}
+            **verdict_figures(pairs), "ms": took,
+            ANSWERS: [{"id": g.get("id"), "gold": g["verdicts"], **a}
+                      for g, a in zip(gold, answers, strict=True)]}
 
 
 CF_VERDICT = {"SUPPORTS": {"corroborated", "single-source"}, "REFUTES": {"contradicted"},
@@ -273,7 +279,9 @@ def score_climate_fever(cf: ModuleType, claims: list[dict[str, Any]],
     majority = collections.Counter(g for g, _ in label_pairs).most_common(1)[0][0]
     figures["majority_acc"] = sum(g == majority for g, _ in label_pairs) / len(label_pairs)
     return {"n": len(claims), "recall5": ev_hit / max(ev_total, 1),
-            "bm25": ev_base / max(ev_total, 1), **figures, "ms": took}
+            "bm25": ev_base / max(ev_total, 1), **figures, "ms": took,
+            ANSWERS: [{"id": c["claim_id"], "gold": c["claim_label"], **a}
+                      for c, a in zip(claims, answers, strict=True)]}
 
 
 def eval_checkthat(root: Path, judge: str | None = None) -> dict[str, Any]:
@@ -308,7 +316,23 @@ def eval_checkthat(root: Path, judge: str | None = None) -> dict[str, Any]:
     return {"n": n, "recall5": ours / n, "bm25": base / n, "verdict_acc": float("nan"),
             "macro_f1": float("nan"), "false_contradicted": float("nan"),
             "nf_precision": float("nan"), "nf_recall": float("nan"),
-            "not_found_rate": not_found / n, "ms": took}
+            "not_found_rate": not_found / n, "ms": took,
+            ANSWERS: [{"id": r[0], "gold": sorted(gold[r[0]]), **a}
+                      for r, a in zip(rows, answers, strict=True)]}
+
+
+def keep_answers(new: dict[str, dict[str, Any]], folder: Path | None) -> None:
+    """Take each set's answers out of its figures (they are not stored with them) and, given
+    a folder, write them there: `<set>.jsonl`, one answer a line in the set's order, with the
+    claim's id and gold beside the lookup's JSON. Two runs' folders compare with `diff`."""
+    for name, figures in new.items():
+        answers = figures.pop(ANSWERS, None)
+        if folder is None or answers is None:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.jsonl").write_text(
+            "".join(json.dumps(a, ensure_ascii=False, default=str) + "\n" for a in answers),
+            encoding="utf-8")
 
 
 def _fmt(value: Any) -> str:
@@ -379,6 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "of the shipped one (e.g. a refit written by fit_judge --out)")
     ap.add_argument("--pairs", type=Path, help="cache of the judge's training pairs (JSON): "
                     "read when it exists, else written")
+    ap.add_argument("--answers", type=Path, help="a folder to write each set's answers to "
+                    "(<set>.jsonl: the claim's id and gold beside the lookup's JSON)")
     args = ap.parse_args(argv)
     from tests.bench import fit_judge
 
@@ -422,6 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "checkthat": lambda: eval_checkthat(bench / "checkthat2020", judge),
         }
         new = run_sets(runs, args.only)
+    keep_answers(new, args.answers)
     old: dict[str, dict[str, Any]] = {}
     if args.out.is_file():
         try:
