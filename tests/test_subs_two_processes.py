@@ -42,6 +42,11 @@ async def _settle() -> None:
 @pytest.mark.asyncio
 async def test_a_process_runs_only_the_jobs_of_the_platforms_it_posts_for(
         core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The whole test inside one minute: the jobs run every minute, and a minute's start
+    # within the settling after the slot ran the Slack job a second time ([1, 1]: seen once
+    # in a CI run), as the next test already guards.
+    if datetime.now(UTC).second >= 50:
+        await asyncio.sleep(61 - datetime.now(UTC).second)
     slack_sub = _sub(core, "slack", "C0TWO1")
     discord_sub = _sub(core, "discord", "2001")
     sched = BriefingScheduler(core, {"slack": TestAdapter(core, platform="slack")},
