@@ -151,7 +151,7 @@ def test_answers_are_taken_out_of_the_figures_and_written_per_set(tmp_path: Path
         return {"seeds": {"n": 2, "verdict_acc": 0.5, bench_eval.ANSWERS: [
                     {"id": "d01", "gold": ["corroborated"], "verdict": "not-found"},
                     {"id": "d02", "gold": ["not-found"], "verdict": "not-found",
-                     "claim": "Zirkle \u2014 \u00e9t\u00e9"}]},
+                     "claim": "Zirkle \u2014 \u00e9t\u00e9 \ud800"}]},
                 "checkthat": {"n": 1, "recall5": 1.0}}
 
     new = figures()
@@ -159,7 +159,7 @@ def test_answers_are_taken_out_of_the_figures_and_written_per_set(tmp_path: Path
     assert new == {"seeds": {"n": 2, "verdict_acc": 0.5}, "checkthat": {"n": 1, "recall5": 1.0}}
     lines = (tmp_path / "answers" / "seeds.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["id"] for line in lines] == ["d01", "d02"]
-    assert json.loads(lines[1])["claim"] == "Zirkle \u2014 \u00e9t\u00e9"
+    assert json.loads(lines[1])["claim"] == "Zirkle \u2014 \u00e9t\u00e9 \ud800"
     assert not (tmp_path / "answers" / "checkthat.jsonl").exists()  # it had none
     new = figures()
     bench_eval.keep_answers(new, None)

@@ -330,9 +330,10 @@ def keep_answers(new: dict[str, dict[str, Any]], folder: Path | None) -> None:
         if folder is None or answers is None:
             continue
         folder.mkdir(parents=True, exist_ok=True)
+        # (ASCII escapes: a lone surrogate the lookup echoed back from a hostile claim cannot
+        # be written as UTF-8)
         (folder / f"{name}.jsonl").write_text(
-            "".join(json.dumps(a, ensure_ascii=False, default=str) + "\n" for a in answers),
-            encoding="utf-8")
+            "".join(json.dumps(a, default=str) + "\n" for a in answers), encoding="utf-8")
 
 
 def _fmt(value: Any) -> str:
