@@ -106,3 +106,37 @@ def test_mrpc_pairs_read_both_ways(tmp_path: Path) -> None:
         ("mr:21", "The dam cost $2 million.", "The dam cost $3 million.", 0),
         ("mr:21", "The dam cost $3 million.", "The dam cost $2 million.", 0)]
     assert train_cross.mrpc_pairs(None) == []
+
+
+@pytest.mark.parametrize("sentence, dropped", [
+    ("Janice Demoski was told her son was to be arraigned in Fairbanks on Sunday.",
+     ("on Sunday", "in Fairbanks")),
+    ("Arnold Demoski, a 26-year-old man from Nulato, was charged with three counts of assault.",
+     ("a 26-year-old man from Nulato",)),
+    ("The 3-year-old dog (a male named Nash) died at the veterinary clinic.",
+     ("3-year-old", "(a male named Nash)", "at the veterinary clinic")),
+])
+def test_compressed_copies_only_leave_details_out(sentence: str, dropped: tuple[str, ...]
+                                                  ) -> None:
+    """`--compress`: a compressed copy is the sentence with some of its passing details taken
+    out, never a word added or moved, and over seeds each kind of detail is taken out."""
+    seen: set[str] = set()
+    copies = 0
+    for seed in range(40):
+        short = train_cross.compressed(sentence, random.Random(seed))
+        if short is None:  # too little left (under 5 words)
+            continue
+        words, rest = short.rstrip(".").replace(",", "").split(), iter(
+            sentence.rstrip(".").replace(",", "").split())
+        assert all(w in rest for w in words), short  # a subsequence of the sentence's words
+        assert len(words) < len(sentence.split())
+        seen.update(d for d in dropped if d not in short)
+        copies += 1
+    assert copies >= 20
+    assert seen == set(dropped)
+
+
+def test_compressed_is_none_when_no_detail_can_go() -> None:
+    rng = random.Random(0)
+    assert train_cross.compressed("The senate passed the budget bill.", rng) is None
+    assert train_cross.compressed("The bill passed in March.", rng) is None  # 4 words left
