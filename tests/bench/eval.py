@@ -202,13 +202,9 @@ def eval_climate_fever_cv(cf: ModuleType, root: Path, folds: int = 5,
     if iu.find_spec("sklearn") is None:
         raise SkipSet("needs scikit-learn: pip install -e '.[train]'")
     from bot.claims.lookup import answer_dict_error, lookup_claim
-    from bot.config import load_settings
-    from bot.corpus.reload import reload_corpus
-    from bot.corpus.storage import Store
     from bot.errors import UserError
-    from bot.search.index import refresh_index
-    from bot.text.aliases import load_aliases
     from tests.bench import fit_judge
+    from tests.bench.corpus_db import built_store
 
     pairs = fit_judge.drop_features(
         sources() if sources else fit_judge.training_pairs(root.parent, cf.split_of),
@@ -222,11 +218,7 @@ def eval_climate_fever_cv(cf: ModuleType, root: Path, folds: int = 5,
     with tempfile.TemporaryDirectory(prefix="briefbot-eval-cfcv-") as tmp:
         cfile = Path(tmp) / "corpus.jsonl"
         cf.write_jsonl(str(cfile), corpus_rows)
-        settings = load_settings(db=str(Path(tmp) / "eval.db"))
-        store = Store(settings.db_path)
-        aliases = load_aliases(settings.aliases_path)
-        reload_corpus(store, settings, [cfile], after_commit=lambda s: refresh_index(
-            s, settings.index_path, aliases, semantic_vectors=True))
+        store, settings, aliases = built_store(cfile, Path(tmp) / "eval.db")
         for k in range(folds):
             train = {name: [p for p in ps if not (p[0].startswith("cf:")
                                                   and fold_of.get(p[0][3:]) == k)]

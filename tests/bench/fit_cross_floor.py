@@ -26,14 +26,10 @@ from typing import Any
 
 from bot.claims import lookup as lookup_module
 from bot.claims.judge import WEIGHTS, WEIGHTS_FULL, judge_from_dict
-from bot.config import load_settings
-from bot.corpus.reload import reload_corpus
-from bot.corpus.storage import Store
 from bot.errors import UserError
-from bot.search.index import refresh_index
 from bot.search.semantic import chosen
-from bot.text.aliases import load_aliases
 from tests.bench import fit_judge
+from tests.bench.corpus_db import built_store
 
 KEEP = 0.99  # share of the pairs the cross-encoder passes that must still be asked
 
@@ -81,11 +77,7 @@ def asked_pairs(bench: Path) -> list[tuple[str, list[tuple[float, float]]]]:
 
     def pairs_for(corpus_file: Path, claims: list[tuple[str, str, Any]], tmp: Path,
                   is_relevant: Any) -> list[Any]:
-        settings = load_settings(db=str(tmp / (corpus_file.stem + ".db")))
-        store = Store(settings.db_path)
-        aliases = load_aliases(settings.aliases_path)
-        reload_corpus(store, settings, [corpus_file], after_commit=lambda s: refresh_index(
-            s, settings.index_path, aliases, semantic_vectors=True))
+        store, settings, aliases = built_store(corpus_file, tmp / (corpus_file.stem + ".db"))
         for group, text, _ in claims:
             out.append((group, []))
             try:

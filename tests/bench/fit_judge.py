@@ -31,30 +31,16 @@ import numpy as np
 
 from bot.claims.judge import FEATURES, WEIGHTS, WEIGHTS_FULL, Judge
 from bot.claims.lookup import lookup_claim
-from bot.config import load_settings
-from bot.corpus.reload import reload_corpus
-from bot.corpus.storage import Store
 from bot.errors import UserError
-from bot.search.index import refresh_index
 from bot.search.semantic import chosen
-from bot.text.aliases import load_aliases
-
-TOK = re.compile(r"\s+")
-
-
-def norm(s: str) -> str:
-    return TOK.sub(" ", s.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-                   ).strip().lower()
+from tests.bench.corpus_db import built_store
+from tests.bench.story_pairs import norm
 
 
 def pairs_for(corpus_file: Path, claims: list[tuple[str, str, Any]], tmp: Path,
               is_relevant: Any) -> list[tuple[str, list[float], int]]:
     """(group, features, label) for every candidate of every claim."""
-    settings = load_settings(db=str(tmp / (corpus_file.stem + ".db")))
-    store = Store(settings.db_path)
-    aliases = load_aliases(settings.aliases_path)
-    reload_corpus(store, settings, [corpus_file], after_commit=lambda s: refresh_index(
-        s, settings.index_path, aliases, semantic_vectors=True))
+    store, settings, aliases = built_store(corpus_file, tmp / (corpus_file.stem + ".db"))
     out = []
     for group, text, gold in claims:
         trace: list[dict[str, Any]] = []

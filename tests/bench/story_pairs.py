@@ -86,27 +86,15 @@ def story_sets(shared: Path) -> list[tuple[str, Path, Path, bool]]:
 
 def build(shared: Path) -> list[Pair]:
     from bot.claims.lookup import lookup_claim
-    from bot.config import load_settings
-    from bot.corpus.reload import reload_corpus
-    from bot.corpus.storage import Store
     from bot.errors import UserError
-    from bot.search.index import refresh_index
-    from bot.text.aliases import load_aliases
+    from tests.bench.corpus_db import Built, built_store
 
     out: list[Pair] = []
-    stores: dict[Path, tuple[Any, Any, Any]] = {}
+    stores: dict[Path, Built] = {}
     with tempfile.TemporaryDirectory(prefix="story-pairs-") as tmp:
         for name, gold_file, corpus, by_stem in story_sets(shared):
             if corpus not in stores:
-                settings = load_settings(db=str(Path(tmp) / f"{len(stores)}.db"))
-                store = Store(settings.db_path)
-                aliases = load_aliases(settings.aliases_path)
-
-                def index(s: Any, st: Any = settings, al: Any = aliases) -> None:
-                    refresh_index(s, st.index_path, al, semantic_vectors=True)
-
-                reload_corpus(store, settings, [corpus], after_commit=index)
-                stores[corpus] = (store, settings, aliases)
+                stores[corpus] = built_store(corpus, Path(tmp) / f"{len(stores)}.db")
             store, settings, aliases = stores[corpus]
             sentences = [(r["doc_id"], r["text"]) for r in store.sentences(kind="body")]
             for gold in read_gold(gold_file):
@@ -119,8 +107,8 @@ def build(shared: Path) -> list[Pair]:
                 candidates = [e["sentence"] for e in answer.to_dict()["evidence"]]
                 out.extend(claim_pairs(f"st:{name}:{gold['id']}", gold, sentences,
                                        candidates, by_stem))
-        for store, _, _ in stores.values():
-            store.close()
+        for built in stores.values():
+            built.store.close()
     return out
 
 
