@@ -8,7 +8,11 @@ after 1,000 other lookups, 200 new claims again (steady state: pages mapped, cac
 Also: index build time, index size on disk, peak RSS, and the claim cross-encoder pairs a
 lookup ran, beside what one pair costs in this run (the synthetic claims, each a run of words
 of one sentence, hardly ask it; the seeds and news dev claims ask it ~0.6-0.7 times a lookup:
-see the README). BENCH_SIZES=10000,100000 limits sizes."""
+see the README). Then the story claims (the seeds and news dev claims and their -more sets,
+when the data folder holds them), whose corpora are added to each size's synthetic ones: claims
+of the form users type, timed once each after the steady state, with the cross-encoder pairs
+they ask (the kept builds are named for them: "+stories"). BENCH_SIZES=10000,100000 limits
+sizes."""
 
 from __future__ import annotations
 
@@ -110,6 +114,55 @@ def populate(store: Store, n_sentences: int, rng: random.Random) -> None:
         store.bump_generation()
 
 
+def story_claims(shared: Path) -> tuple[list[Path], list[str]]:
+    """The story corpora (the seeds, the news dev corpus) and the claims `make cross-model`
+    learns from (seeds, news, seeds-more, news-more: `story_pairs.story_sets`; never the blind
+    rows), when `shared` holds them: claims of the form users type, whose lookups ask the
+    claim cross-encoder as real ones do."""
+    from tests.bench.story_pairs import read_gold, story_sets
+
+    sets = [(gold, corpus) for _, gold, corpus, _ in story_sets(shared)
+            if gold.is_file() and corpus.exists()]
+    corpora = sorted({corpus for _, corpus in sets})
+    return corpora, [" ".join(g["claim"].split()) for gold, _ in sets for g in read_gold(gold)]
+
+
+def add_stories(store: Store, corpora: list[Path], tmp: Path) -> None:
+    """The story corpora's documents and sentences (every kind, as a reload stores them)
+    added to `store` beside the synthetic ones."""
+    from bot.config import load_settings as settings_for
+    from bot.corpus.reload import reload_corpus
+
+    settings = settings_for(db=str(tmp / "stories.db"))
+    stories = Store(settings.db_path)
+    reload_corpus(stories, settings, corpora)
+    docs = stories.documents()
+    sents = [{c: row[c] for c in Store._SENTENCE_COLUMNS} for row in stories.sentences()]
+    stories.close()
+    with store.transaction():
+        store.put_documents(docs, sents)
+        store.bump_generation()
+
+
+def forget_claims() -> None:
+    """What the lookups of this process keep of a claim emptied: its vector, its cross-encoder
+    pairs and the features of the sentences read for it. The story claims are the same at
+    every size, and are new to each as a user's claim is (the per-word caches stay warm, as in
+    a bot that has been answering for a while)."""
+    from bot.claims import lookup
+    from bot.claims.cross import load_cross
+    from bot.search.semantic import encoder_for, model_id
+
+    reader = load_cross()
+    if reader is not None:
+        with reader._lock:
+            reader._cache.clear()
+    clear = getattr(encoder_for(model_id()), "cache_clear", None)
+    if clear is not None:
+        clear()
+    lookup._FEATURE_CACHE.clear()
+
+
 def make_claims(store: Store, n: int, rng: random.Random, count: int) -> list[str]:
     """Claims of 6-12 consecutive words taken from stored sentences (so they match)."""
     rows = store.sentences_by_ids(rng.sample(range(1, n + 1), count))
@@ -123,9 +176,10 @@ def make_claims(store: Store, n: int, rng: random.Random, count: int) -> list[st
 
 
 @contextlib.contextmanager
-def random_vectors() -> Iterator[None]:
+def random_vectors(real_from: int | None = None) -> Iterator[None]:
     """Builds whose vectors are random unit vectors of the encoder's width (see
-    `RANDOM_VECTORS`)."""
+    `RANDOM_VECTORS`); sentences of id `real_from` on (the real stories, `add_stories`) are
+    embedded by the model as a build does."""
     import numpy as np
 
     from bot.search import semantic
@@ -133,10 +187,20 @@ def random_vectors() -> Iterator[None]:
     real = semantic._embed
 
     def fake(pairs: Any, enc: Any, known: Any, untitled: bool = False) -> tuple[Any, Any]:
-        ids = np.fromiter((t[0] for t in pairs), dtype=np.int64)
+        synthetic: list[int] = []
+        embedded: list[Any] = []  # the real stories' (id, text, title), embedded for real
+        for t in pairs:
+            if real_from is None or t[0] < real_from:
+                synthetic.append(t[0])
+            else:
+                embedded.append(t)
+        ids = np.asarray(synthetic, dtype=np.int64)
         width = semantic._dim(enc)
         vecs = np.random.default_rng(0).standard_normal((len(ids), width), dtype=np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        if embedded:
+            real_ids, real_vecs = real(embedded, enc, known, untitled)
+            ids, vecs = np.concatenate([ids, real_ids]), np.concatenate([vecs, real_vecs])
         return ids, vecs
 
     semantic._embed = fake  # type: ignore[assignment]  # saved and indexed as a build does
@@ -211,11 +275,13 @@ def cross_pair_ms(repeats: int = 30) -> float:
     return statistics.median(times)
 
 
-def run_size(n: int, tmp: Path) -> dict[str, float]:
+def run_size(n: int, tmp: Path, corpora: list[Path], stories: list[str]) -> dict[str, float]:
+    """One size's figures; `corpora` (the story corpora, added to the synthetic ones) and
+    `stories` (their claims, timed after the synthetic ones) may be empty."""
     rng = random.Random(n)
     folder = Path(KEEP) if KEEP else tmp
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"s{n}{'r' if RANDOM_VECTORS else ''}"
+    name = f"s{n}{'r' if RANDOM_VECTORS else ''}{'+stories' if corpora else ''}"
     settings = load_settings(db=str(folder / f"{name}.db"))
     kept = folder / f"{name}.rng"  # written last: the build is whole
     aliases = load_aliases(settings.aliases_path)
@@ -231,9 +297,12 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
         store = Store(settings.db_path)
         t0 = time.monotonic()
         populate(store, n, rng)
+        if corpora:
+            add_stories(store, corpora, tmp)
         t_store = time.monotonic() - t0
         t0 = time.monotonic()
-        with random_vectors() if RANDOM_VECTORS else contextlib.nullcontext():
+        # (the synthetic sentences hold ids 1..n: a new store's first ids)
+        with random_vectors(n + 1) if RANDOM_VECTORS else contextlib.nullcontext():
             build_index(store, settings.index_path, aliases, semantic_vectors=True)  # the default
         t_index = time.monotonic() - t0
         # FTS5 over the same sentences, in a separate database.
@@ -285,7 +354,16 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
     warm_raw: list[float] = []
     for c in make_claims(store, n, rng, QUERIES):
         time_one(c, warm_ms, warm_raw)
+    # The story claims, after the synthetic ones (steady state), each once.
+    story_ms: list[float] = []
+    story_raw: list[float] = []
+    story_cross: list[int] = []
+    forget_claims()
+    with counting_cross(story_cross):
+        for c in stories:
+            time_one(c, story_ms, story_raw)
     store.close()
+    nan = math.nan
     return {
         "warm_p50": statistics.median(warm_ms), "warm_p95": pct(warm_ms, 0.95),
         "warm_raw_p50": statistics.median(warm_raw), "warm_raw_p95": pct(warm_raw, 0.95),
@@ -295,6 +373,12 @@ def run_size(n: int, tmp: Path) -> dict[str, float]:
         "fts_p50": statistics.median(fts_ms), "fts_p95": pct(fts_ms, 0.95),
         "fts_n": len(fts_ms), "cross_pairs": len(cross_runs) / max(len(claims), 1),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "story_n": len(story_ms),
+        "story_p50": statistics.median(story_ms) if story_ms else nan,
+        "story_p95": pct(story_ms, 0.95) if story_ms else nan,
+        "story_raw_p50": statistics.median(story_raw) if story_raw else nan,
+        "story_raw_p95": pct(story_raw, 0.95) if story_raw else nan,
+        "story_cross": len(story_cross) / max(len(story_ms), 1),
     }
 
 
@@ -311,10 +395,14 @@ def main(data: Path) -> None:
           f"load average {os.getloadavg()[0]:.2f}")
     print("sentences | lookup p50/p95 ms | raw tantivy top-10 p50/p95 ms | FTS5 top-10 p50/p95 ms"
           " (n) | lookup p95 / raw p95 | index MB | store s | index build s | peak RSS MB")
+    shared = data.parent if data.name == "bench" else data
+    corpora, stories = story_claims(shared)
+    print(f"story claims: {len(stories)} (seeds, news and their -more sets), their corpora "
+          f"added to each size's synthetic ones: {', '.join(str(c) for c in corpora) or 'none found'}")
     with tempfile.TemporaryDirectory() as tmp, \
             cross_floor(float(CROSS_FLOOR)) if CROSS_FLOOR else contextlib.nullcontext():
         for n in sizes:
-            r = run_size(n, Path(tmp))
+            r = run_size(n, Path(tmp), corpora, stories)
             print(f"{n:>9,} | {r['lookup_p50']:.1f} / {r['lookup_p95']:.1f} | "
                   f"{r['raw_p50']:.2f} / {r['raw_p95']:.2f} | {r['fts_p50']:.1f} / {r['fts_p95']:.1f} "
                   f"({r['fts_n']:.0f}) | {r['lookup_p95'] / max(r['raw_p95'], 1e-6):.1f}x | "
@@ -326,6 +414,11 @@ def main(data: Path) -> None:
                   f"{r['warm_p95'] / max(r['warm_raw_p95'], 1e-6):.1f}x", flush=True)
             print(f"{'':>9} | claim cross-encoder pairs run a lookup: {r['cross_pairs']:.2f}",
                   flush=True)
+            if r["story_n"]:
+                print(f"{'':>9} | story claims ({r['story_n']}, after those): lookup "
+                      f"{r['story_p50']:.1f} / {r['story_p95']:.1f}, raw "
+                      f"{r['story_raw_p50']:.2f} / {r['story_raw_p95']:.2f}; cross-encoder "
+                      f"pairs run a lookup: {r['story_cross']:.2f}", flush=True)
         print(f"one claim cross-encoder pair: {cross_pair_ms():.1f} ms (a lookup runs at most "
               f"{CROSS_PAIRS}, side by side; the seeds and news dev claims ask ~0.6-0.7: see "
               "the README)", flush=True)
