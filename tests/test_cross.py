@@ -250,6 +250,24 @@ def test_the_shipped_model_reads_wording_and_values():
         fresh.probability(claim, s) for s in (same, other_number, unrelated)]
 
 
+def test_a_pair_is_read_once_until_the_cache_is_cleared(monkeypatch):
+    # (the speed bench clears it, so that the same claims are new again at each corpus size)
+    model = cross_module.CrossEncoder()
+    real = model._run
+    runs: list[str] = []
+
+    def run(claim: str, sentence: str, context: str = "") -> float:
+        runs.append(sentence)
+        return real(claim, sentence, context)
+
+    monkeypatch.setattr(model, "_run", run)
+    claim, sentence = "Port Elm approved a lighthouse.", "Port Elm's council approved it."
+    p = model.probability(claim, sentence)
+    assert model.probability(claim, sentence) == p and runs == [sentence]
+    model.cache_clear()
+    assert model.probability(claim, sentence) == p and runs == [sentence, sentence]
+
+
 def test_the_first_pair_is_read_on_the_callers_thread(monkeypatch):
     # The others beside it on the pool's: one thread fewer to wake per lookup.
     model = cross_module.CrossEncoder(cache_size=0)

@@ -95,6 +95,11 @@ class CrossEncoder:
             logit = float(self.session.run(None, feed)[0].reshape(-1)[0])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
+    def cache_clear(self) -> None:
+        """Forget the probabilities kept (as the sentence encoder's `cache_clear`)."""
+        with self._lock:
+            self._cache.clear()
+
     def probabilities(self, claim: str, sentences: list[str],
                       contexts: list[str] | None = None) -> list[float]:
         """`probability` of each sentence (with its context, if any: read before it), the

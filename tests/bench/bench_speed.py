@@ -130,10 +130,9 @@ def story_claims(shared: Path) -> tuple[list[Path], list[str]]:
 def add_stories(store: Store, corpora: list[Path], tmp: Path) -> None:
     """The story corpora's documents and sentences (every kind, as a reload stores them)
     added to `store` beside the synthetic ones."""
-    from bot.config import load_settings as settings_for
     from bot.corpus.reload import reload_corpus
 
-    settings = settings_for(db=str(tmp / "stories.db"))
+    settings = load_settings(db=str(tmp / "stories.db"))
     stories = Store(settings.db_path)
     reload_corpus(stories, settings, corpora)
     docs = stories.documents()
@@ -155,8 +154,7 @@ def forget_claims() -> None:
 
     reader = load_cross()
     if reader is not None:
-        with reader._lock:
-            reader._cache.clear()
+        reader.cache_clear()
     clear = getattr(encoder_for(model_id()), "cache_clear", None)
     if clear is not None:
         clear()
@@ -363,7 +361,6 @@ def run_size(n: int, tmp: Path, corpora: list[Path], stories: list[str]) -> dict
         for c in stories:
             time_one(c, story_ms, story_raw)
     store.close()
-    nan = math.nan
     return {
         "warm_p50": statistics.median(warm_ms), "warm_p95": pct(warm_ms, 0.95),
         "warm_raw_p50": statistics.median(warm_raw), "warm_raw_p95": pct(warm_raw, 0.95),
@@ -374,10 +371,10 @@ def run_size(n: int, tmp: Path, corpora: list[Path], stories: list[str]) -> dict
         "fts_n": len(fts_ms), "cross_pairs": len(cross_runs) / max(len(claims), 1),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "story_n": len(story_ms),
-        "story_p50": statistics.median(story_ms) if story_ms else nan,
-        "story_p95": pct(story_ms, 0.95) if story_ms else nan,
-        "story_raw_p50": statistics.median(story_raw) if story_raw else nan,
-        "story_raw_p95": pct(story_raw, 0.95) if story_raw else nan,
+        "story_p50": statistics.median(story_ms) if story_ms else math.nan,
+        "story_p95": pct(story_ms, 0.95) if story_ms else math.nan,
+        "story_raw_p50": statistics.median(story_raw) if story_raw else math.nan,
+        "story_raw_p95": pct(story_raw, 0.95) if story_raw else math.nan,
         "story_cross": len(story_cross) / max(len(story_ms), 1),
     }
 
