@@ -136,7 +136,7 @@ def add_stories(store: Store, corpora: list[Path], tmp: Path) -> None:
     stories = Store(settings.db_path)
     reload_corpus(stories, settings, corpora)
     docs = stories.documents()
-    sents = [{c: row[c] for c in Store._SENTENCE_COLUMNS} for row in stories.sentences()]
+    sents = list(stories.sentences())  # (put_documents reads its columns, not the old id)
     stories.close()
     with store.transaction():
         store.put_documents(docs, sents)
