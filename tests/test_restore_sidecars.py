@@ -126,13 +126,27 @@ def test_restore_keeps_the_databases_own_wal(tmp_path: Path, backup: Path) -> No
     assert sidecars(db) == []
 
 
+@pytest.fixture
+def live_pid() -> Any:
+    """The pid of a live process of this host (a child that sleeps until the test ends): not
+    the parent's, which is pid 1 when the tests run detached (`setsid`, `nohup … &`), and pid 1
+    says nothing of a backup's liveness."""
+    child = subprocess.Popen(["sleep", "600"])
+    try:
+        yield child.pid
+    finally:
+        child.kill()
+        child.wait()
+
+
 def _source(tmp_path: Path) -> sqlite3.Connection:
     src = tmp_path / "src.db"
     shutil.copy(FIXTURE, src)
     return sqlite3.connect(src)
 
 
-def test_a_backup_removes_the_partial_file_of_a_killed_backup(tmp_path: Path) -> None:
+def test_a_backup_removes_the_partial_file_of_a_killed_backup(tmp_path: Path,
+                                                             live_pid: int) -> None:
     dest = tmp_path / "b.db"
     # A backup killed mid-way: its process gone, its partial file and journal left.
     proc = subprocess.Popen(["sleep", "0"])
@@ -145,7 +159,7 @@ def test_a_backup_removes_the_partial_file_of_a_killed_backup(tmp_path: Path) ->
         path.write_bytes(b"half a backup")
         os.utime(path, (time.time() - 7200, time.time() - 7200))
     # Not another backup's: a live process's, a recent one, another destination's.
-    alive = tmp_path / f".b.db.{os.getppid()}.0123abcd.tmp"
+    alive = tmp_path / f".b.db.{live_pid}.0123abcd.tmp"
     recent = tmp_path / f".b.db.{dead}.fedcba98.tmp"
     other = tmp_path / f".c.db.{dead}.0123abcd.tmp"
     for path in (alive, recent, other):
@@ -399,12 +413,12 @@ def test_a_backup_holds_the_lock_of_its_partial_file(tmp_path: Path) -> None:
 
 
 def test_the_stale_check_opens_no_partial_file_of_a_live_backups_process(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, live_pid: int) -> None:
     # Its pid names a live process (on this host): not stale whatever its lock says, so the
     # lock is not probed (the probe opens the file; the pid test opens nothing). Pid 1 and
     # our own pid say nothing: their lock is probed, as the main file's for a -journal.
     dest = tmp_path / "b.db"
-    alive = tmp_path / f".b.db.{os.getppid()}.0123abcd.tmp"
+    alive = tmp_path / f".b.db.{live_pid}.0123abcd.tmp"
     names = [alive.name, alive.name + "-journal", ".b.db.1.89abcdef.tmp-wal",
              ".b.db.1.89abcdef.tmp", f".b.db.{os.getpid()}.fedcba98.tmp-shm"]
     for name in names:
