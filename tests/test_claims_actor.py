@@ -281,3 +281,99 @@ def test_a_name_as_the_doer_is_still_a_rival_actor(world):
     # (the predicate rule is for "is a …" only: another actor of the same deed still counts)
     answer = ask_claim(world, "Putin visited Valdoria in July")
     assert not any(d.startswith("b_paper") for d in supporting_docs(answer))
+
+
+# A claim opening with a title or a first name before the name: the name is who it is about.
+MINISTER = {
+    "b_paper.txt": """Defense Visit
+
+Sergei Marov, the Russian defense minister, visited Valdoria in July.
+""",
+}
+
+
+VISITORS = {
+    "a_wire.txt": """Visitors
+
+Artyom Lukin, a professor, visited Valdoria in June.
+""",
+    "b_paper.txt": """Lectures
+
+Ramon Pacheco Pardo teaches at Kingsbridge College in Norland.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", ["Ramon Pacheco Pardo visited Valdoria in June",
+                                   "Professor Ramon Pacheco Pardo visited Valdoria in June"])
+def test_an_opening_name_of_several_words_is_not_stated_by_someone_elses_deed(
+        settings, store, corpus, claim):
+    # The name the claim opens with, after a first name or a title, is who it is about, as
+    # "Putin" is in "Putin visited …": Lukin's visit stated Pacheco Pardo's.
+    world = build_claim_world(settings, store, corpus, VISITORS)
+    answer = ask_claim(world, claim)
+    assert not any(d.startswith("a_wire") for d in supporting_docs(answer)), answer
+    assert answer.verdict == "not-found", answer
+    assert ask_claim(world, "Artyom Lukin visited Valdoria in June").verdict == "single-source"
+
+
+@pytest.mark.parametrize("claim", ["Russian President Vladimir Putin visited Valdoria in June",
+                                   "President Vladimir Putin visited Valdoria in June"])
+def test_another_persons_deed_with_another_value_disputes_nothing(settings, store, corpus, claim):
+    # Marov's July visit is another event (another doer, another month), no other account of
+    # a June visit by Putin: the claim was contradicted ("July rather than June"; a title
+    # before the name left the claim without a name to be about).
+    world = build_claim_world(settings, store, corpus, MINISTER)
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "not-found", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+def test_the_same_persons_deed_with_another_value_still_disputes(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, MINISTER)
+    for claim in ("Russian Defence Minister Sergei Marov visited Valdoria in June",
+                  "Sergei Marov visited Valdoria in June"):
+        answer = ask_claim(world, claim)
+        assert answer.verdict == "contradicted", answer
+        assert "July rather than June" in answer.evidence[0].reason, answer
+
+
+QUOTED = {
+    "a_wire.txt": """Valdoria and Norland
+
+"Valdoria will become Norland's closest ally in the region," Artyom Lukin said.
+""",
+    "b_paper.txt": """Trade talks
+
+Officials from Valdoria and Norland met on Monday, Ramon Pacheco Pardo said.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", [
+    "Ramon Pacheco Pardo said Valdoria will become Norland's closest ally in the region.",
+    "Pacheco Pardo said Valdoria will become Norland's closest ally in the region."])
+def test_the_same_words_said_by_someone_else_still_dispute(settings, store, corpus, claim):
+    # Another doer alone, with the claim's words: who said it is disputed (as before), while
+    # an opening name of several words is who the claim is about.
+    world = build_claim_world(settings, store, corpus, QUOTED)
+    answer = ask_claim(world, claim)
+    assert any(e.stance == "disputes" and "artyom, lukin" in (e.reason or "")
+               for e in answer.evidence), answer
+    assert answer.verdict in ("contested", "contradicted"), answer
+
+
+def test_another_month_told_of_the_claims_actor_in_other_words_still_disputes(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    # "The Russian leader" names no one outside the alias table's countries and peoples: it
+    # may be Putin told another way, so its August is another account of the visit.
+    world = build_claim_world(settings, store, corpus, {
+        **MINISTER,
+        "e_paper.txt": """Leader in Valdoria
+
+The Russian leader visited Valdoria in August, officials said.
+""",
+    })
+    answer = ask_claim(world, "Russian President Vladimir Putin visited Valdoria in June")
+    assert [e.doc_id[:7] for e in answer.evidence if e.stance == "disputes"] == ["e_paper"]
+    assert answer.verdict == "contradicted", answer

@@ -325,6 +325,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # Each candidate's article title, as part of its context (`stance.with_title`).
     titles = _titles(store, aliases, rows, body, title_feats)
     lead = _lead_word(analysis, parsed)
+    opening_name = _lead_name(analysis, parsed) if lead is None else None
     if lead is not None and not _written_as_name(lead, texts):
         lead = None
     # A first word no document uses that is no word of the language ("Lavrov", "Biden"): a
@@ -332,6 +333,14 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # what they did ("Lavrov signed a mutual defense pact with Kim Jong Un" was stated by
     # "Vladimir Putin has signed a mutual defense pact with … Kim Jong Un").
     unseen = _unseen_lead(analysis, parsed, df) if lead is None else None
+    if opening_name is not None:
+        # An opening name of several words: who the claim is about where the sentences found
+        # write it as a name; one no document uses is a name the corpus never mentions (a
+        # capitalised name within the claim is a name, whatever WordNet says of its words).
+        if _written_as_name(opening_name, texts):
+            lead = opening_name
+        elif not any(df[t] if t in df else index.doc_freq(t) for t in sorted(opening_name.alts)):
+            unseen = opening_name
     if unseen is not None and any(unseen.alts & t.terms for t in titles.values() if t):
         unseen = None  # a title names it: the corpus knows the name (titles are not indexed)
     if unseen is not None and _written_in_parts(unseen, texts):
@@ -451,7 +460,19 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             # Close in meaning and sharing a word of the claim: shown as related evidence,
             # never as support (`verdict` reads supports and disputes only).
             j = Judgement("mentions", cosine[sid] * 0.5, "related in meaning")
-        if j.stance == "supports" and other_actor:
+        # Nor does a value of its own tell another account of the claim's event: a date,
+        # number or place of someone else's deed (Shoigu's July visit for "Russian President
+        # Vladimir Putin visited North Korea in June") disputes nothing; it is another event,
+        # told with another doer and another value. Another doer alone still disputes (the
+        # same words said by someone else: `entity_conflict`), and so does a denial, whoever
+        # reports it. "Someone else" is then a name the alias table does not know: "the
+        # Russian leader" may be the claim's own actor, told another way.
+        valued = j.stance == "disputes" and j.conflict and not j.denial \
+            and bool(m.conflicts or (m_ctx is not None and m_ctx.conflicts))
+        if other_actor and (j.stance == "supports" or valued and actor is not None
+                            and _names_someone_else(row["text"],
+                                                    own.entities - parsed.terms - actor.alts,
+                                                    aliases)):
             j = Judgement("mentions", j.score, ANOTHER_ACTOR)
         if j.stance == "none":
             unrelated.append(row)
@@ -966,6 +987,58 @@ def _lead_word(analysis: Analysis, parsed: Claim) -> Unit | None:
             or (len(words) > 1 and words[1].orig[:1].isupper()):
         return None
     return next((u for u in parsed.units if u.kind == "word" and u.text == first), None)
+
+
+def _lead_name(analysis: Analysis, parsed: Claim) -> Unit | None:
+    """Who a claim opening with a run of capitalised words is about: the last name in that
+    run that the alias table does not know (someone, not a country, capital or people: those
+    stand for one another, "Moscow" for Russia) — "Putin" in "Russian President Vladimir
+    Putin visited …", "Pacheco Pardo" in "Ramon Pacheco Pardo said …". A name right after the
+    claim's first word is read with it ("Kim Jong Un", "Mitch Seavey": a claim's first word is a
+    plain word to the analysis). Its terms are those of its words that are no word of the
+    language and no name the alias table knows ("Putin"; not "President", "Russian", nor
+    "Vladimir" where the table reads it as the city), so a sentence naming "Putin" or "Kim"
+    alone names them. None when the run is one word (`_lead_word`) or holds no such name."""
+    words = analysis.words
+    run = 0
+    while run < len(words) and words[run].orig[:1].isupper():
+        run += 1
+    if run < 2:
+        return None
+    opening = [w.orig for w in words[:run]]
+    found: tuple[int, Unit, list[str]] | None = None
+    for u in parsed.units:
+        parts = u.text.split()
+        if u.kind != "entity" or any(a.startswith("=") for a in u.alts) or not parts:
+            continue
+        at = next((i for i in range(run - len(parts) + 1) if opening[i:i + len(parts)] == parts),
+                  None)
+        if at is not None and (found is None or at > found[0]):
+            found = (at, u, parts)
+    if found is None:
+        return None
+    at, unit, parts = found
+    if at == 1 and any(u.kind == "word" and u.text == opening[0] for u in parsed.units):
+        parts = [opening[0], *parts]  # "Kim" of "Kim Jong Un", "Mitch" of "Mitch Seavey"
+    known = {part for u in parsed.units if any(a.startswith("=") for a in u.alts)
+             for part in u.text.split()}  # words of names the alias table knows
+    lexicon = load_lexicon()
+    own = [w.lower() for w in parts
+           if w not in known and lexicon.word_kind(w.lower()) != "common"]
+    if not own:
+        return None
+    return replace(unit, alts=frozenset({*own, *(stem(w) for w in own)}))
+
+
+def _names_someone_else(text: str, others: set[str], aliases: AliasTable) -> bool:
+    """Some of `others` (stems of a sentence's names, `Features.entities`) is a name outside
+    the alias table's phrases as `text` writes them: a person or body, not a country, its
+    people or its capital ("Sergei Shoigu", not "Russian" or "North Korea")."""
+    if not others:
+        return False
+    a = aliases.analyze(text)
+    known = {a.words[i].stem for start, end, _ in a.concepts for i in range(start, end)}
+    return bool(others - known)
 
 
 _FIRST_WORD = re.compile(r"[\s\"'“‘(]*([A-Z][A-Za-z]{2,})\b")  # a sentence's capitalised first word
