@@ -23,7 +23,7 @@ from bot.errors import EmptyCorpus, UserError
 from bot.reply import Fields
 from bot.search.index import read_pointer, refresh_index
 from bot.text.aliases import AliasTable, load_aliases
-from bot.text.stance import is_hedged
+from bot.text.stance import clean_claim, is_hedged
 from tests.conftest import ask_claim, build_claim_world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,6 +129,43 @@ def test_may_after_a_date_word_is_a_month(world):
     assert a.verdict == "contradicted" and "March rather than May" in a.evidence[0].reason
     assert ask(world, "The signing ceremony may have been held in Port Elm.").verdict != \
         "contradicted"
+
+
+@pytest.mark.parametrize("claim", [
+    "the signing ceremony was held in port elm in july.",
+    "the signing ceremony was held in port elm in may.",
+    "THE SIGNING CEREMONY WAS HELD IN PORT ELM IN JULY.",
+])
+def test_a_month_typed_in_lower_case_is_a_month(world, claim):
+    # A claim with no case of its own (as chat users type, or shouted): its month names are
+    # months, as any writer of dates capitalises them ("july" was a plain word, so the March
+    # sentence was no other account of the date; the claim came back single-source).
+    a = ask(world, claim)
+    assert a.verdict == "contradicted", a
+    assert "March rather than" in a.evidence[0].reason, a
+
+
+def test_may_typed_in_lower_case_stays_a_verb_where_no_date_is_told(world):
+    assert ask(world, "the signing ceremony may have been held in port elm.").verdict != \
+        "contradicted"
+
+
+@pytest.mark.parametrize("quoted", ['"{}"', "\u201c{}\u201d", "\u00ab{}\u00bb"])
+@pytest.mark.parametrize("claim", ["The signing ceremony was held in Port Elm in July.",
+                                   "The accord caps the annual catch at 40,000 tonnes."])
+def test_a_claim_pasted_within_quotation_marks_is_the_claim(world, claim, quoted):
+    # The marks around the whole claim are no part of it: the answer is the claim's own (the
+    # quoted form was read as a quotation: 26 of 230 story claims answered otherwise).
+    plain, marked = ask(world, claim), ask(world, quoted.format(claim))
+    assert (marked.verdict, marked.sources) == (plain.verdict, plain.sources)
+    assert [e.sentence for e in marked.evidence] == [e.sentence for e in plain.evidence]
+    assert marked.claim == quoted.format(claim)  # the answer shows what was asked
+
+
+@pytest.mark.parametrize("text", ['"Putin" said "no"', 'Putin called it a "breakthrough"',
+                                  "'Russia's army is short of soldiers'", '""', '"'])
+def test_quotation_marks_that_quote_within_a_claim_stay(text):
+    assert clean_claim(text)[0] == text
 
 
 def test_denial_makes_contested(world):

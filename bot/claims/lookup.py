@@ -74,6 +74,7 @@ from bot.text.stance import (
     match,
     names_only,
     parse_claim,
+    recased_months,
     reverse_coverage,
     sentence_features,
     states_but_for_its_values,
@@ -219,6 +220,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     analysis = aliases.analyze(plain)
     caseless = all(w.orig == w.orig.lower() for w in analysis.words)
     analysis = aliases.recased(analysis)
+    if caseless:  # and its months capitalised, as any writer of dates does
+        analysis = recased_months(analysis)
     parsed = parse_claim(plain, analysis, aliases, tags)
     if called_false:
         parsed = replace(parsed, negated=not parsed.negated)

@@ -185,13 +185,32 @@ _ACCORDING_LEAD = re.compile(r"\s*according to ([^,;:.!?]{1,80})[,:]", re.I)
 _ACCORDING_TAIL = re.compile(r",\s*according to ([^,;:.!?]{1,80})[.!?]*\s*$", re.I)
 
 
+# A claim pasted whole within quotation marks, as the words of a post or a speaker are: the
+# marks are no part of it (a quotation inside a claim stays: "Putin called it a "breakthrough"").
+_QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "'": "'", "\u2018": "\u2019",
+                "\u00ab": "\u00bb", "\u00bb": "\u00ab"}
+
+
+def _unquoted(text: str) -> str:
+    """`text` without the pair of quotation marks around the whole of it, if it has one and
+    they quote nothing else (no mark of that pair within)."""
+    t = text.strip()
+    close = _QUOTE_PAIRS.get(t[:1])
+    if close is None or len(t) < 3 or not t.endswith(close) or t[1:-1].strip() == "":
+        return text
+    inner = t[1:-1]
+    if t[:1] in inner or close in inner:
+        return text
+    return inner.strip()
+
+
 def clean_claim(text: str) -> tuple[str, set[str]]:
     """Claim text as a user or a tweet writes it -> plain text, and the words that came from
     hashtags or @mentions (never required, weighed down). Links, "RT @x:", the signature's
     handle and date, "BREAKING:" go; "#AustralianFires" -> "Australian Fires"; a shouted
     claim is lower-cased; the outlet it cites ("According to the NYT, ...") is tagged like
     the signature's name."""
-    text = _URL.sub(" ", text)
+    text = _unquoted(_URL.sub(" ", text))
     text = _RETWEET.sub("", text)
     tags: set[str] = set()
     signature = _SIGNATURE.search(text)
@@ -568,6 +587,30 @@ def _denial_scope(a: Analysis, concept_at: dict[int, str]) -> list[str] | None:
 # "last May"); the verb follows a subject ("Russia May Send ..." in a headline).
 MONTH_LEADS = frozenset("in on since until till by of from through during before after "
                         "early late mid last next this".split())
+
+
+# Month names that are also words of the language ("may", "march", "august"): in a claim
+# without case of its own, a month only where a date is told (`recased_months`).
+WORD_MONTHS = frozenset({"may", "march", "august"})
+
+
+def recased_months(a: Analysis) -> Analysis:
+    """An analysis of a claim with no case of its own ("shoigu visited north korea in
+    september", as chat users type) with its month names capitalised, as any writer of dates
+    capitalises them, so they read as months; "may", "march" and "august" only where a number
+    follows or a day or a word that takes a date comes before ("in may", "on 5 march")."""
+    words = list(a.words)
+    changed = False
+    for i, w in enumerate(words):
+        if w.lower not in MONTHS or w.orig != w.lower:
+            continue
+        if w.lower in WORD_MONTHS and not (
+                i + 1 < len(words) and (words[i + 1].lower.isdigit() or _is_day(words[i + 1].lower))
+                or i > 0 and (words[i - 1].lower in MONTH_LEADS or _is_day(words[i - 1].lower))):
+            continue
+        words[i] = replace(w, orig=w.orig[:1].upper() + w.orig[1:])
+        changed = True
+    return Analysis(words, a.concepts) if changed else a
 
 
 def is_month(words: Sequence[Word], i: int) -> bool:
