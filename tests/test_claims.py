@@ -135,6 +135,7 @@ def test_may_after_a_date_word_is_a_month(world):
     "the signing ceremony was held in port elm in july.",
     "the signing ceremony was held in port elm in may.",
     "THE SIGNING CEREMONY WAS HELD IN PORT ELM IN JULY.",
+    "The Signing Ceremony Was Held In Port Elm In July By The UN.",
 ])
 def test_a_month_typed_in_lower_case_is_a_month(world, claim):
     # A claim with no case of its own (as chat users type, or shouted): its month names are

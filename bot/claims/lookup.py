@@ -219,9 +219,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # A claim typed all in lower case reads as its cased form where the aliases tell.
     analysis = aliases.analyze(plain)
     caseless = all(w.orig == w.orig.lower() for w in analysis.words)
-    analysis = aliases.recased(analysis)
-    if caseless:  # and its months capitalised, as any writer of dates does
-        analysis = recased_months(analysis)
+    # Its months capitalised, as any writer of dates does (a claim typed in lower case, a
+    # headline lower-cased but for its acronyms: "The UN Panel In May").
+    analysis = recased_months(aliases.recased(analysis))
     parsed = parse_claim(plain, analysis, aliases, tags)
     if called_false:
         parsed = replace(parsed, negated=not parsed.negated)

@@ -595,10 +595,11 @@ WORD_MONTHS = frozenset({"may", "march", "august"})
 
 
 def recased_months(a: Analysis) -> Analysis:
-    """An analysis of a claim with no case of its own ("shoigu visited north korea in
-    september", as chat users type) with its month names capitalised, as any writer of dates
-    capitalises them, so they read as months; "may", "march" and "august" only where a number
-    follows or a day or a word that takes a date comes before ("in may", "on 5 march")."""
+    """An analysis of a claim with its month names written in lower case ("shoigu visited
+    north korea in september", as chat users type; a headline lower-cased but for its
+    acronyms) capitalised, as any writer of dates capitalises them, so they read as months;
+    "may", "march" and "august" only where a number follows or a day or a word that takes a
+    date comes before ("in may", "on 5 march"), as for a capitalised "May" (`is_month`)."""
     words = list(a.words)
     changed = False
     for i, w in enumerate(words):
