@@ -328,7 +328,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # Each candidate's article title, as part of its context (`stance.with_title`).
     titles = _titles(store, aliases, rows, body, title_feats)
     lead = _lead_word(analysis, parsed)
-    opening_name = _lead_name(analysis, parsed) if lead is None else None
+    opening_name = _lead_name(analysis, parsed)  # (None where `_lead_word` reads one word)
     if lead is not None and not _written_as_name(lead, texts):
         lead = None
     # A first word no document uses that is no word of the language ("Lavrov", "Biden"): a

@@ -589,25 +589,29 @@ MONTH_LEADS = frozenset("in on since until till by of from through during before
                         "early late mid last next this".split())
 
 
-# Month names that are also words of the language ("may", "march", "august"): in a claim
-# without case of its own, a month only where a date is told (`recased_months`).
+# Month names that are also words of the language ("may", "march", "august"): written in
+# lower case, a month only where a date is told (`recased_months`).
 WORD_MONTHS = frozenset({"may", "march", "august"})
+
+
+def _date_told(words: Sequence[Word], i: int) -> bool:
+    """The word at `i` stands where a date is told: a number follows ("May 5", "May 5th",
+    "May 2016"), or a day ("5 May") or a word that takes a date ("in May") comes before."""
+    return (i + 1 < len(words) and (words[i + 1].lower.isdigit() or _is_day(words[i + 1].lower))
+            or i > 0 and (words[i - 1].lower in MONTH_LEADS or _is_day(words[i - 1].lower)))
 
 
 def recased_months(a: Analysis) -> Analysis:
     """An analysis of a claim with its month names written in lower case ("shoigu visited
     north korea in september", as chat users type; a headline lower-cased but for its
     acronyms) capitalised, as any writer of dates capitalises them, so they read as months;
-    "may", "march" and "august" only where a number follows or a day or a word that takes a
-    date comes before ("in may", "on 5 march"), as for a capitalised "May" (`is_month`)."""
+    "may", "march" and "august" only where a date is told (`_date_told`: "in may", "on 5
+    march"), as for a capitalised "May" (`is_month`)."""
     words = list(a.words)
     changed = False
     for i, w in enumerate(words):
-        if w.lower not in MONTHS or w.orig != w.lower:
-            continue
-        if w.lower in WORD_MONTHS and not (
-                i + 1 < len(words) and (words[i + 1].lower.isdigit() or _is_day(words[i + 1].lower))
-                or i > 0 and (words[i - 1].lower in MONTH_LEADS or _is_day(words[i - 1].lower))):
+        if w.lower not in MONTHS or w.orig != w.lower \
+                or w.lower in WORD_MONTHS and not _date_told(words, i):
             continue
         words[i] = replace(w, orig=w.orig[:1].upper() + w.orig[1:])
         changed = True
@@ -615,15 +619,12 @@ def recased_months(a: Analysis) -> Analysis:
 
 
 def is_month(words: Sequence[Word], i: int) -> bool:
-    """The word at `i` names a month: capitalised, and a "May" only when a number follows
-    ("May 5", "May 5th", "May 2016"), a day comes before it ("5 May") or a word that takes a
-    date does ("in May")."""
+    """The word at `i` names a month: capitalised, and a "May" only where a date is told
+    (`_date_told`: "May 5", "5 May", "in May")."""
     w = words[i]
     if w.lower not in MONTHS or not w.orig[:1].isupper():
         return False
-    return w.lower != "may" or (i + 1 < len(words) and (
-        words[i + 1].lower.isdigit() or _is_day(words[i + 1].lower))) or (
-        i > 0 and (words[i - 1].lower in MONTH_LEADS or _is_day(words[i - 1].lower)))
+    return w.lower != "may" or _date_told(words, i)
 
 
 def features(a: Analysis, aliases: AliasTable) -> Features:
