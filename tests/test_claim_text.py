@@ -99,6 +99,9 @@ X = "the envoy visited Port Elm"
     (f"The claim that {X} is wrong", (X, True)),
     # calls X true, or calls X's falsity false: X asserted
     (f"It is true that {X}", (X, False)),
+    (f"Is it true that {X}", (X, False)),  # asked: the claim is X
+    (f"Was it true that {X}", (X, False)),
+    (f"Is it false that {X}", (X, True)),
     (f"TRUE: {X}", (X, False)),
     (f"The claim that {X} is true", (X, False)),
     (f"It is not false that {X}", (X, False)),

@@ -114,6 +114,11 @@ def test_wrong_month_is_contradicted(world):
 @pytest.mark.parametrize("claim", [
     "According to the NYT, fishermen welcomed the agreement reached after months of talks.",
     "The signing ceremony was held in Port Elm in March, according to the BBC.",
+    # after a label or a question: the outlet was read as a rival actor ("contradicted")
+    "BREAKING: According to the NYT, fishermen welcomed the agreement reached after months "
+    "of talks.",
+    "Is it true that according to the NYT, fishermen welcomed the agreement reached after "
+    "months of talks?",
 ])
 def test_the_outlet_a_claim_cites_is_not_required_nor_a_rival(world, claim):
     # The citing outlet used to be a name slot of the claim: missing from every sentence, it

@@ -237,13 +237,17 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
     # Who the claim cites ("According to the NYT, ...", "..., according to Reuters"): the
     # sentence that states it need not name the citing outlet, and a citing name missing from
     # a sentence is no rival actor. Its words stay for retrieval, weighed like hashtag words.
-    cited = _ACCORDING_LEAD.match(text) or _ACCORDING_TAIL.search(text)
-    if cited:
-        said = {w.lower() for w in re.findall(r"\w+", text[:cited.start(1)] + text[cited.end(1):])}
-        tags.update(w.lower() for w in re.findall(r"\w+", cited.group(1)) if w.lower() not in said)
-        tags.add("according")
+    # (a label first: "BREAKING: According to the NYT, ..." cites the NYT too)
     text = re.sub(r"^\s*(?:BREAKING|UPDATE|URGENT|JUST IN|FACT CHECK|CLAIM)\s*[:!-]+\s*", "",
                   text, flags=re.I)
+    judged = falsity(text)[0]  # and after a judgement: "Is it true that according to ..."
+    cited = _ACCORDING_LEAD.match(text) or _ACCORDING_LEAD.match(judged) \
+        or _ACCORDING_TAIL.search(text)
+    if cited:
+        source = cited.string
+        said = {w.lower() for w in re.findall(r"\w+", source[:cited.start(1)] + source[cited.end(1):])}
+        tags.update(w.lower() for w in re.findall(r"\w+", cited.group(1)) if w.lower() not in said)
+        tags.add("according")
     if _is_shouting(text):
         text = text.lower()
     return re.sub(r"\s+", " ", text).strip(), tags
@@ -258,7 +262,8 @@ _FALSE_WORD = r"(?:false|untrue|a\s+(?:myth|lie|hoax|falsehood))"
 _TRUE_WORD = r"(?:true|correct|accurate)"
 _JUDGED = r"(?P<judged>(?:not\s+)?(?:" + _FALSE_WORD + "|" + _TRUE_WORD + r"))"
 _FALSITY_LEAD = re.compile(
-    r"^\s*(?P<lead>it\s+is|it's|it\s+was|that's|this\s+is|it\s+isn't|it\s+wasn't|that\s+isn't)"
+    r"^\s*(?P<lead>it\s+is|it's|it\s+was|that's|this\s+is|it\s+isn't|it\s+wasn't|that\s+isn't"
+    r"|is\s+it|was\s+it)"
     r"\s+" + _JUDGED + r"\s+that\s+(?P<claim>.+)$", re.I | re.S)
 # A label ends with a colon or "!", or a dash with a space after it ("Fake-news law ..." is
 # no label).
