@@ -168,6 +168,38 @@ def test_a_claim_pasted_within_quotation_marks_is_the_claim(world, claim, quoted
     assert marked.claim == quoted.format(claim)  # the answer shows what was asked
 
 
+@pytest.mark.parametrize("form", [
+    "Reportedly, {}", "Allegedly, {}", "{}, sources say.", "{}, officials said", "@briefbot {}",
+    "@ann, @bob: {}", "BREAKING: Reportedly, {}",
+])
+def test_who_is_said_to_hold_a_claim_or_whom_it_is_addressed_to_is_no_part_of_it(world, form):
+    claim = "The signing ceremony was held in Port Elm in July."
+    # An opening hedge, an unnamed sayer and whom a message is addressed to say nothing of
+    # what happened: the claim is answered as written plainly (they were required words, or
+    # the claim's first word, and 65 of 230 story claims ending ", sources say" changed).
+    plain, said = ask(world, claim), ask(world, form.format(claim.rstrip(".")))
+    assert (said.verdict, said.sources) == (plain.verdict, plain.sources), said
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Reportedly, Putin visited Pyongyang.", "Putin visited Pyongyang."),
+    ("ALLEGEDLY, Putin visited Pyongyang.", "Putin visited Pyongyang."),
+    ("Putin visited Pyongyang, sources say.", "Putin visited Pyongyang."),
+    ("Putin visited Pyongyang, officials said", "Putin visited Pyongyang"),
+    ("Putin said sources say nothing.", "Putin said sources say nothing."),  # not a tail
+])
+def test_an_opening_hedge_and_an_unnamed_sayer_go(text, read):
+    assert clean_claim(text)[0] == read
+
+
+def test_whom_a_claim_is_addressed_to_is_kept_for_retrieval_after_it():
+    text, tags = clean_claim("@AVittadini Don't be fooled, this is her clothing line!")
+    assert text.startswith("Don't be fooled") and text.endswith("A Vittadini")
+    assert {"vittadini"} <= tags
+    # a mention that is the claim's subject stays where it is
+    assert clean_claim("@KimJongUn visited Moscow")[0] == "Kim Jong Un visited Moscow"
+
+
 @pytest.mark.parametrize("text", ['"Putin" said "no"', 'Putin called it a "breakthrough"',
                                   "'Russia's army is short of soldiers'", '""', '"'])
 def test_quotation_marks_that_quote_within_a_claim_stay(text):

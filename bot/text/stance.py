@@ -129,6 +129,19 @@ _URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+|\b[\w-]+\.(?:com
 _HASHTAG = re.compile(r"#(\w+)")
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
 _RETWEET = re.compile(r"^\s*RT\s+@\w+\s*:?\s*")
+# Whom a chat message or a reply is addressed to, before what it says ("@briefbot Putin
+# visited …", "@ann, @bob: Kim …"). Not a mention that is the claim's subject ("@KimJongUn
+# visited Moscow": a word in lower case follows it).
+_ADDRESSED = re.compile(r"^\s*(?:@\w{1,30}[\s,:]+)+(?=[A-Z0-9\"'\u201c\u2018])")
+# A hedge word opening the claim ("Reportedly, X"), and an unnamed sayer closing it ("X,
+# sources say"): the hedges of `bot.text.hedges`, which say that someone holds it, not what
+# happened, and name no one a sentence could name. Both go.
+_HEDGE_LEAD = re.compile(
+    r"^\s*(?:reportedly|allegedly|apparently|purportedly|supposedly)\s*,\s*(?=\S)", re.I)
+_SAYERS_TAIL = re.compile(
+    r",\s*(?:reports?|sources?|analysts?|experts?|officials?|observers?|critics?)\s+"
+    r"(?:say|says|said|suggest|suggests|suggested|claim|claims|claimed|believe|believes|"
+    r"indicate|indicates)(?P<end>[.!]*)\s*$", re.I)
 # A tweet's signature: "— Brad Trost 🇨🇦 (@BradTrostCPC) December 26, 2019". The name is kept
 # (it carries signal), the handle and the posting date go (the date is not a slot of the claim).
 _SIGNATURE = re.compile(
@@ -206,13 +219,20 @@ def _unquoted(text: str) -> str:
 
 def clean_claim(text: str) -> tuple[str, set[str]]:
     """Claim text as a user or a tweet writes it -> plain text, and the words that came from
-    hashtags or @mentions (never required, weighed down). Links, "RT @x:", the signature's
-    handle and date, "BREAKING:" go; "#AustralianFires" -> "Australian Fires"; a shouted
-    claim is lower-cased; the outlet it cites ("According to the NYT, ...") is tagged like
-    the signature's name."""
+    hashtags or @mentions (never required, weighed down). Links, "RT @x:", whom a chat
+    message is addressed to ("@briefbot ..."), the signature's handle and date, "BREAKING:"
+    and an opening hedge ("Reportedly, ...") go; "#AustralianFires" -> "Australian Fires"; a
+    shouted claim is lower-cased; the outlet it cites ("According to the NYT, ...") is tagged
+    like the signature's name, and an unnamed sayer (", sources say") goes."""
     text = _unquoted(_URL.sub(" ", text))
     text = _RETWEET.sub("", text)
     tags: set[str] = set()
+    # Whom it is addressed to may be what it is about (a reply to a brand's account): kept for
+    # retrieval after the claim, as a signature's name is, weighed as hashtag words (below).
+    # Not before it: the claim's first word says who it is about.
+    addressed = _ADDRESSED.match(text)
+    handles = re.findall(r"@\w{1,30}", addressed.group(0)) if addressed else []
+    text = text[addressed.end():] if addressed else text
     signature = _SIGNATURE.search(text)
     if signature:
         # The poster's name: signal for retrieval, never a slot of the claim ("ARnews 1936"
@@ -234,12 +254,15 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
 
     text = _HASHTAG.sub(tag, text)
     text = _MENTION.sub(tag, text)
+    if handles:
+        text += " — " + _MENTION.sub(tag, " ".join(handles))
     # Who the claim cites ("According to the NYT, ...", "..., according to Reuters"): the
     # sentence that states it need not name the citing outlet, and a citing name missing from
     # a sentence is no rival actor. Its words stay for retrieval, weighed like hashtag words.
     # (a label first: "BREAKING: According to the NYT, ..." cites the NYT too)
     text = re.sub(r"^\s*(?:BREAKING|UPDATE|URGENT|JUST IN|FACT CHECK|CLAIM)\s*[:!-]+\s*", "",
                   text, flags=re.I)
+    text = _HEDGE_LEAD.sub("", text)  # ("Reportedly, according to the NYT, ..." too)
     judged = falsity(text)[0]  # and after a judgement: "Is it true that according to ..."
     cited = _ACCORDING_LEAD.match(text) or _ACCORDING_LEAD.match(judged) \
         or _ACCORDING_TAIL.search(text)
@@ -248,6 +271,7 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
         said = {w.lower() for w in re.findall(r"\w+", source[:cited.start(1)] + source[cited.end(1):])}
         tags.update(w.lower() for w in re.findall(r"\w+", cited.group(1)) if w.lower() not in said)
         tags.add("according")
+    text = _SAYERS_TAIL.sub(lambda m: m.group("end"), text)
     if _is_shouting(text):
         text = text.lower()
     return re.sub(r"\s+", " ", text).strip(), tags
