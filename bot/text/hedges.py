@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import re
 
+# Hedge words that stand alone, and the unnamed sayers and what they do ("sources say"): also
+# read off a claim's ends by `bot.text.stance.clean_claim`.
+HEDGE_ADVERBS = ("reportedly", "allegedly", "purportedly", "supposedly", "apparently")
+SAYERS = r"(?:reports?|sources?|analysts?|experts?|officials?|observers?|critics?)"
+SAYING = r"(?:suggest|suggests|say|says|claim|claims|believe|believes|indicate|indicates)"
 _HEDGE_PATTERNS = [
-    r"reportedly", r"allegedly", r"purportedly", r"supposedly", r"apparently",
+    *HEDGE_ADVERBS,
     r"according to (?![^,.;]*\b(?:interests|plans?|rules|law|needs|wishes|vision|schedule)\b)[^,.;]{2,60}",
-    r"(?:reports?|sources?|analysts?|experts?|officials?|observers?|critics?) (?:suggest|suggests|say|says|claim|claims|believe|believes|indicate|indicates)",
+    SAYERS + " " + SAYING,
     r"(?:is|are|was|were) (?:said|believed|thought|reported|alleged|expected) to",
     r"it is (?:believed|thought|reported|alleged|unclear|not clear)",
     r"unconfirmed", r"unverified", r"speculation", r"rumou?rs?",

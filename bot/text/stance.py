@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
 from bot.text.aliases import CITY_PREFIX, CONCEPT_PREFIX, AliasTable, Analysis, Word
+from bot.text.hedges import HEDGE_ADVERBS, SAYERS, SAYING
 from bot.text.outcomes import STATE_OF
 from bot.text.wordnet import Lexicon, load_lexicon
 from bot.text.words import ORDINAL, STOPWORDS, cased_words, fold, stem
@@ -136,12 +137,9 @@ _ADDRESSED = re.compile(r"^\s*(?:@\w{1,30}[\s,:]+)+(?=[A-Z0-9\"'\u201c\u2018])")
 # A hedge word opening the claim ("Reportedly, X"), and an unnamed sayer closing it ("X,
 # sources say"): the hedges of `bot.text.hedges`, which say that someone holds it, not what
 # happened, and name no one a sentence could name. Both go.
-_HEDGE_LEAD = re.compile(
-    r"^\s*(?:reportedly|allegedly|apparently|purportedly|supposedly)\s*,\s*(?=\S)", re.I)
-_SAYERS_TAIL = re.compile(
-    r",\s*(?:reports?|sources?|analysts?|experts?|officials?|observers?|critics?)\s+"
-    r"(?:say|says|said|suggest|suggests|suggested|claim|claims|claimed|believe|believes|"
-    r"indicate|indicates)(?P<end>[.!]*)\s*$", re.I)
+_HEDGE_LEAD = re.compile(r"^\s*(?:" + "|".join(HEDGE_ADVERBS) + r")\s*,\s*(?=\S)", re.I)
+_SAYERS_TAIL = re.compile(r",\s*" + SAYERS + r"\s+(?:" + SAYING + r"|said|suggested|claimed)"
+                          r"(?P<end>[.!]*)\s*$", re.I)  # (told at the end: the past too)
 # A tweet's signature: "— Brad Trost 🇨🇦 (@BradTrostCPC) December 26, 2019". The name is kept
 # (it carries signal), the handle and the posting date go (the date is not a slot of the claim).
 _SIGNATURE = re.compile(
@@ -219,11 +217,12 @@ def _unquoted(text: str) -> str:
 
 def clean_claim(text: str) -> tuple[str, set[str]]:
     """Claim text as a user or a tweet writes it -> plain text, and the words that came from
-    hashtags or @mentions (never required, weighed down). Links, "RT @x:", whom a chat
-    message is addressed to ("@briefbot ..."), the signature's handle and date, "BREAKING:"
-    and an opening hedge ("Reportedly, ...") go; "#AustralianFires" -> "Australian Fires"; a
-    shouted claim is lower-cased; the outlet it cites ("According to the NYT, ...") is tagged
-    like the signature's name, and an unnamed sayer (", sources say") goes."""
+    hashtags or @mentions (never required, weighed down). Links, "RT @x:", the signature's
+    handle and date, "BREAKING:" and an opening hedge ("Reportedly, ...") go; whom a chat
+    message or a reply is addressed to ("@briefbot ...") moves after the claim;
+    "#AustralianFires" -> "Australian Fires"; a shouted claim is lower-cased; the outlet it
+    cites ("According to the NYT, ...") is tagged like the signature's name, and an unnamed
+    sayer (", sources say") goes."""
     text = _unquoted(_URL.sub(" ", text))
     text = _RETWEET.sub("", text)
     tags: set[str] = set()
