@@ -262,7 +262,9 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
     text = re.sub(r"^\s*(?:BREAKING|UPDATE|URGENT|JUST IN|FACT CHECK|CLAIM)\s*[:!-]+\s*", "",
                   text, flags=re.I)
     text = _HEDGE_LEAD.sub("", text)  # ("Reportedly, according to the NYT, ..." too)
-    judged = falsity(text)[0]  # and after a judgement: "Is it true that according to ..."
+    # and after a judgement: "Is it true that according to ..." (read only where a source is
+    # cited at all: the lookup reads the claim's judgement itself, `falsity`)
+    judged = falsity(text)[0] if "according to" in text.lower() else text
     cited = _ACCORDING_LEAD.match(text) or _ACCORDING_LEAD.match(judged) \
         or _ACCORDING_TAIL.search(text)
     if cited:
