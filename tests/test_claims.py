@@ -181,6 +181,17 @@ def test_who_is_said_to_hold_a_claim_or_whom_it_is_addressed_to_is_no_part_of_it
     assert (said.verdict, said.sources) == (plain.verdict, plain.sources), said
 
 
+@pytest.mark.parametrize("form", ["{} #FishWatch2024", "{} #FishWatch", "{} #Fishing #Valdoria"])
+def test_a_hashtag_after_a_name_is_no_part_of_the_name(world, form):
+    # "... in Port Elm #FishWatch2024" read as "in Port Elm Fish Watch2024": one name, made a
+    # required slot no sentence says, so the claim was not found. A hashtag's words are their
+    # own unit, weighed down as hashtag words are.
+    claim = "Valdoria and Norland signed a fishing accord in Port Elm"
+    plain, tagged = ask(world, claim), ask(world, form.format(claim))
+    assert plain.verdict == "corroborated"
+    assert (tagged.verdict, tagged.sources) == (plain.verdict, plain.sources), tagged
+
+
 @pytest.mark.parametrize(("text", "read"), [
     ("Reportedly, Putin visited Pyongyang.", "Putin visited Pyongyang."),
     ("ALLEGEDLY, Putin visited Pyongyang.", "Putin visited Pyongyang."),

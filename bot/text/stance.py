@@ -976,7 +976,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             stems = []
             while j < n and words[j].orig[:1].isupper() and not words[j].stop \
                     and j not in covered and words[j].lower not in MONTHS \
-                    and (j == i or j not in breaks):
+                    and (j == i or j not in breaks
+                         and (words[j].lower in tags) == (words[i].lower in tags)):
                 stems.append(words[j].stem)
                 j += 1
             text_ = " ".join(x.orig for x in words[i:j])
