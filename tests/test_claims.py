@@ -192,6 +192,20 @@ def test_a_hashtag_after_a_name_is_no_part_of_the_name(world, form):
     assert (tagged.verdict, tagged.sources) == (plain.verdict, plain.sources), tagged
 
 
+@pytest.mark.parametrize("form", ["@briefbot @ann {}", "{} #zzqx", "@zzqx: {} #qqzz"])
+@pytest.mark.parametrize("claim", [
+    "Valdoria and Norland signed a fishing accord capping the annual catch at 50,000 tonnes",
+    "The signing ceremony was held in Port Elm in July",
+])
+def test_hashtag_and_mention_words_no_document_uses_change_nothing(world, claim, form):
+    # They match no sentence: they only took coverage from every candidate, made the claim
+    # one unit longer and moved its embedding (the 50,000-tonne claim, contested by one
+    # source and supported by two, came back contradicted with "#zzqx" after it).
+    plain, tagged = ask(world, claim), ask(world, form.format(claim))
+    assert (tagged.verdict, tagged.sources) == (plain.verdict, plain.sources), tagged
+    assert [e.sentence for e in tagged.evidence] == [e.sentence for e in plain.evidence]
+
+
 @pytest.mark.parametrize(("text", "read"), [
     ("Reportedly, Putin visited Pyongyang.", "Putin visited Pyongyang."),
     ("ALLEGEDLY, Putin visited Pyongyang.", "Putin visited Pyongyang."),
