@@ -21,6 +21,7 @@ def test_second_reload_waits_and_sees_the_first(settings: Settings, corpus: Path
     for i in range(4):
         (corpus / f"a{i}.txt").write_text(article(f"Article {i}"), encoding="utf-8")
     first_store, second_store = Store(settings.db_path), Store(settings.db_path)
+    first_locked = threading.Event()  # the first read its file states: it holds the lock
     states_read = threading.Event()
     first_done = threading.Event()
     waited: list[bool] = []
@@ -29,6 +30,8 @@ def test_second_reload_waits_and_sees_the_first(settings: Settings, corpus: Path
 
     def file_states(self: Store):  # type: ignore[no-untyped-def]
         found = real_states(self)
+        if self is first_store:
+            first_locked.set()
         if self is second_store:
             states_read.set()
         return found
@@ -53,8 +56,11 @@ def test_second_reload_waits_and_sees_the_first(settings: Settings, corpus: Path
 
     first = threading.Thread(target=run, args=("first", first_store), name="first")
     first.start()
-    while not first_store.db.conn.in_transaction and first.is_alive():
-        threading.Event().wait(0.01)
+    # Not merely "in a transaction": start_run's own short one commits before the reload's,
+    # and a second started then could take the lock first on a busy machine (the first then
+    # found everything done: 0 added).
+    while not first_locked.wait(0.01) and first.is_alive():
+        pass
     second = threading.Thread(target=run, args=("second", second_store), name="second")
     second.start()
     first.join(30)
