@@ -80,8 +80,11 @@ run: $(STAMP)
 	$(BIN)/briefbot reload --demo
 	$(BIN)/briefbot run
 
+# The tests run in parallel, one worker per core (pytest-xdist; worksteal: an idle worker takes
+# tests queued for a busy one). TEST_WORKERS=0 runs them in this one process, in file order.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests
