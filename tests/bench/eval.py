@@ -89,6 +89,20 @@ def cli_with_judge() -> None:
     main()
 
 
+def child_env() -> dict[str, str]:
+    """The environment of the command lines run here: the `bot` package this process imported
+    first on their path. Else a tree's rows could read two trees: run from a worktree whose
+    `.venv` is main's, the command line imported main's editable install while the rows run in
+    process (climate-fever-cv) read the worktree; run from main with PYTHONPATH set to a
+    worktree, the other way round (`python -m` puts the current folder first)."""
+    import bot
+
+    root = str(Path(bot.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
 def command(judge: str | None) -> list[str]:
     """The command line: as installed, or with its judge replaced (see `cli_with_judge`)."""
     return [CLI] if judge is None else [sys.executable, "-c", JUDGED_CLI, judge]
@@ -102,14 +116,15 @@ def lookup(corpus: Path, claims: Sequence[str], limit: int = 10, judge: str | No
     cli = command(judge)
     with tempfile.TemporaryDirectory(prefix="briefbot-eval-") as tmp:
         db = os.path.join(tmp, "eval.db")
+        env = child_env()
         p = subprocess.run([*cli, "--db", db, "reload", "-q", str(corpus)], capture_output=True,
-                           text=True)
+                           text=True, env=env)
         if p.returncode:
             raise RuntimeError(f"reload {corpus} failed: {(p.stderr or p.stdout)[-400:]}")
         stdin = "".join(re.sub(r"\s+", " ", c).strip() + "\n" for c in claims)
         started = time.monotonic()
         p = subprocess.run([*cli, "--db", db, "claim", "--json", "--limit", str(limit), "-"],
-                           input=stdin, capture_output=True, text=True)
+                           input=stdin, capture_output=True, text=True, env=env)
         took = (time.monotonic() - started) * 1000 / max(len(claims), 1)
         if p.returncode:
             raise RuntimeError(f"claim lookup failed: {p.stderr[-400:]}")
