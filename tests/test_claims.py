@@ -151,6 +151,20 @@ def test_a_month_typed_in_lower_case_is_a_month(world, claim):
     assert "March rather than" in a.evidence[0].reason, a
 
 
+@pytest.mark.parametrize("claim", [
+    "Valdoria and Norland signed a fishing accord in Vladivostok.",
+    "Valdoria and Norland signed a fishing accord in Canada.",
+    "The signing ceremony was held in Accra.",
+])
+def test_a_place_typed_in_lower_case_is_the_place(world, claim):
+    # A city or country matched only capitalised was a word of what happened when typed in
+    # lower case: the accord "signed in vladivostok" was corroborated by the sentences on
+    # Port Elm.
+    cased, lower = ask(world, claim), ask(world, claim.lower())
+    assert (lower.verdict, lower.sources) == (cased.verdict, cased.sources), lower
+    assert lower.verdict != "corroborated"
+
+
 def test_may_typed_in_lower_case_stays_a_verb_where_no_date_is_told(world):
     assert ask(world, "the signing ceremony may have been held in port elm.").verdict != \
         "contradicted"

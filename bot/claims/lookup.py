@@ -221,7 +221,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     caseless = all(w.orig == w.orig.lower() for w in analysis.words)
     # Its months capitalised, as any writer of dates does (a claim typed in lower case, a
     # headline lower-cased but for its acronyms: "The UN Panel In May").
-    analysis = recased_months(aliases.recased(analysis))
+    analysis = recased_months(aliases.recased(analysis, _is_word))
     parsed = parse_claim(plain, analysis, aliases, tags)
     if called_false:
         parsed = replace(parsed, negated=not parsed.negated)
@@ -1139,6 +1139,12 @@ def _spelled_out(unit: Unit, texts: list[str]) -> bool:
                     return True
                 initials = ""
     return False
+
+
+def _is_word(lower: str) -> bool:
+    """Whether a lower-case word is a word of the language (WordNet's `word_kind`): a place
+    named so in a claim typed in lower case is then no name ("turkey", `AliasTable.recased`)."""
+    return load_lexicon().word_kind(lower) == "common"
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import logging
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -141,6 +141,10 @@ class AliasTable:
     def analyze(self, text: str) -> Analysis:
         words = [Word(lower, orig, stem(lower), lower in STOPWORDS)
                  for lower, orig in cased_words(text)]
+        return Analysis(words, self._spans(words))
+
+    def _spans(self, words: list[Word]) -> list[tuple[int, int, str]]:
+        """The concepts' phrases found in `words`: (start, end, concept), longest first."""
         spans: list[tuple[int, int, str]] = []
         i = 0
         n = len(words)
@@ -159,17 +163,20 @@ class AliasTable:
                         spans.append((i, i + size, name))
                         matched = size
             i += max(matched, 1)
-        return Analysis(words, spans)
+        return spans
 
-    def recased(self, a: Analysis) -> Analysis:
+    def recased(self, a: Analysis, is_word: Callable[[str], bool] | None = None) -> Analysis:
         """An analysis of an all-lower-case text ("putin visited pyongyang", as chat users
         type) with the words of its concept phrases capitalised as the alias file writes them
         ("Pyongyang") and its first word capitalised, so that the claim reads as its properly
         cased form: a place named is a name, not a word of what happened. Only phrases the text matched are recased, and
         only from the alias file's concepts: a name matched only when capitalised (the
         shipped countries and cities, "Turkey", "Nice") or only in capitals ("UN", "US") is
-        never matched in lower case, so stays a word. A text with a capital letter anywhere
-        is returned as it is: its case is the writer's."""
+        never matched in lower case, so stays a word. With `is_word` (is this lower-case word a
+        word of the language? WordNet's `word_kind`), such a place is a name too where none of
+        its capitalised words is one ("vladivostok", "nigerian", not "turkey" or "china"), and
+        the analysis is matched again. A text with a capital letter anywhere is returned as it
+        is: its case is the writer's."""
         if not a.words or any(w.orig != w.orig.lower() for w in a.words):
             return a
         words = list(a.words)
@@ -189,7 +196,31 @@ class AliasTable:
                         words[start + k] = replace(w, orig=w.orig[:1].upper() + w.orig[1:])
                         changed = True
                 break
+        if is_word is not None and self._recased_places(words, is_word):
+            return Analysis(words, self._spans(words))
         return Analysis(words, a.concepts) if changed else a
+
+    def _recased_places(self, words: list[Word], is_word: Callable[[str], bool]) -> bool:
+        """Capitalise in `words` (in place) the phrases of the names matched only capitalised
+        (`names`: the shipped countries, cities, demonyms) whose capitalised words are no
+        word of the language (`is_word`) nor a stop word, which WordNet lacks ("for" is not
+        Forlì); whether any was."""
+        changed = False
+        for i, w in enumerate(words):
+            for pattern, name in self._index.get(w.stem, []):
+                if name not in self.names or i + len(pattern) > len(words):
+                    continue
+                span = words[i:i + len(pattern)]
+                capital = [k for k, (_, case) in enumerate(pattern) if case == CAPITALISED]
+                if not capital or any(x.stem != st for x, (st, _) in zip(span, pattern, strict=True)) \
+                        or any(span[k].stop or is_word(span[k].lower) for k in capital):
+                    continue
+                for k in capital:
+                    x = span[k]
+                    if not x.orig[:1].isupper():
+                        words[i + k] = replace(x, orig=x.orig[:1].upper() + x.orig[1:])
+                        changed = True
+        return changed
 
     def is_place(self, concept: str) -> bool:
         return concept in self.places
