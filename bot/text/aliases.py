@@ -174,7 +174,7 @@ class AliasTable:
         shipped countries and cities, "Turkey", "Nice") or only in capitals ("UN", "US") is
         never matched in lower case, so stays a word. With `is_word` (is this lower-case word a
         word of the language? WordNet's `word_kind`), such a place is a name too where none of
-        its capitalised words is one ("vladivostok", "nigerian", not "turkey" or "china"), and
+        its capitalised words is one ("vladivostok", "accra", not "turkey" or "china"), and
         the analysis is matched again. A text with a capital letter anywhere is returned as it
         is: its case is the writer's."""
         if not a.words or any(w.orig != w.orig.lower() for w in a.words):
