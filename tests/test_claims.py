@@ -237,6 +237,12 @@ def test_whom_a_claim_is_addressed_to_is_kept_for_retrieval_after_it():
     assert {"vittadini"} <= tags
     # a mention that is the claim's subject stays where it is
     assert clean_claim("@KimJongUn visited Moscow")[0] == "Kim Jong Un visited Moscow"
+    # In a message typed all in lower case no capital tells: a leading mention is whom it is
+    # addressed to (the 230 story dev claims lower-cased and so addressed: 21 answers
+    # differed from the lower-cased claim's, now none).
+    assert clean_claim("@briefbot putin visited pyongyang") == (
+        "putin visited pyongyang — briefbot", {"briefbot"})
+    assert clean_claim("@briefbot: Putin visited")[0] == "Putin visited — briefbot"
 
 
 @pytest.mark.parametrize("text", ['"Putin" said "no"', 'Putin called it a "breakthrough"',

@@ -134,6 +134,8 @@ _RETWEET = re.compile(r"^\s*RT\s+@\w+\s*:?\s*")
 # visited …", "@ann, @bob: Kim …"). Not a mention that is the claim's subject ("@KimJongUn
 # visited Moscow": a word in lower case follows it).
 _ADDRESSED = re.compile(r"^\s*(?:@\w{1,30}[\s,:]+)+(?=[A-Z0-9\"'\u201c\u2018])")
+# ... or any, in a message typed all in lower case (`_addressed`)
+_MENTIONS_LEAD = re.compile(r"^\s*(?:@\w{1,30}[\s,:]+)+(?=\S)")
 # A hedge word opening the claim ("Reportedly, X"), and an unnamed sayer closing it ("X,
 # sources say"): the hedges of `bot.text.hedges`, which say that someone holds it, not what
 # happened, and name no one a sentence could name. Both go.
@@ -215,6 +217,17 @@ def _unquoted(text: str) -> str:
     return inner.strip()
 
 
+def _addressed(text: str) -> re.Match[str] | None:
+    """Whom a message or reply opens by addressing: @mentions followed by a capital ("@briefbot
+    Putin ...": "@KimJongUn visited Moscow" is about its mention), or any in a message typed
+    all in lower case, where no capital can tell ("@briefbot putin visited pyongyang", as chat
+    users type; "@PortElmCouncil approved it" is about its mention)."""
+    found = _ADDRESSED.match(text)
+    if found is None and text == text.lower():
+        found = _MENTIONS_LEAD.match(text)
+    return found
+
+
 def clean_claim(text: str) -> tuple[str, set[str]]:
     """Claim text as a user or a tweet writes it -> plain text, and the words that came from
     hashtags or @mentions (never required, weighed down). Links, "RT @x:", the signature's
@@ -229,7 +242,7 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
     # Whom it is addressed to may be what it is about (a reply to a brand's account): kept for
     # retrieval after the claim, as a signature's name is, weighed as hashtag words (below).
     # Not before it: the claim's first word says who it is about.
-    addressed = _ADDRESSED.match(text)
+    addressed = _addressed(text)
     handles = re.findall(r"@\w{1,30}", addressed.group(0)) if addressed else []
     text = text[addressed.end():] if addressed else text
     signature = _SIGNATURE.search(text)
