@@ -133,9 +133,10 @@ _RETWEET = re.compile(r"^\s*RT\s+@\w+\s*:?\s*")
 # Whom a chat message or a reply is addressed to, before what it says ("@briefbot Putin
 # visited …", "@ann, @bob: Kim …"). Not a mention that is the claim's subject ("@KimJongUn
 # visited Moscow": a word in lower case follows it).
-_ADDRESSED = re.compile(r"^\s*(?:@\w{1,30}[\s,:]+)+(?=[A-Z0-9\"'\u201c\u2018])")
+_MENTIONS = r"^\s*(?:@\w{1,30}[\s,:]+)+"
+_ADDRESSED = re.compile(_MENTIONS + r"(?=[A-Z0-9\"'\u201c\u2018])")
 # ... or any, in a message typed all in lower case (`_addressed`)
-_MENTIONS_LEAD = re.compile(r"^\s*(?:@\w{1,30}[\s,:]+)+(?=\S)")
+_MENTIONS_LEAD = re.compile(_MENTIONS + r"(?=\S)")
 # A hedge word opening the claim ("Reportedly, X"), and an unnamed sayer closing it ("X,
 # sources say"): the hedges of `bot.text.hedges`, which say that someone holds it, not what
 # happened, and name no one a sentence could name. Both go.
