@@ -91,6 +91,49 @@ def test_a_place_within_the_other_gives_no_other_place(settings, store, corpus):
                             "Anchorage.").verdict != "contradicted"
 
 
+def test_a_place_that_is_someones_given_name_is_no_place(tmp_path):
+    # A one-word place followed by a capitalised word that is no word of the language (WordNet),
+    # with only a space between, is a given name: "Vladimir" (a Russian city) in "Vladimir
+    # Putin", "Dallas" in "Dallas Seavey". A word of the language after it, a place, a comma,
+    # or a place that is a word itself ("paris", a plant's genus) leave the place.
+    table = load_aliases(_aliases_file(tmp_path))
+
+    def places(text: str) -> list[str]:
+        return [name for _, _, name in table.analyze(text).concepts if table.is_place(name)]
+
+    assert places("Vladimir Putin visited Pyongyang.") == ["north_korea"]
+    assert places("VLADIMIR PUTIN'S VISIT TO PYONGYANG") == ["north_korea"]
+    assert places("Dallas Seavey won the race.") == []
+    assert places("Jordan Peterson spoke in Amman.") == ["jordan"]  # Amman's, not his
+    assert places("The Moscow Mayor met the Berlin Police.") == ["russia", "germany"]
+    assert places("It happened in Dallas, Texas.") == ["city_dallas"]
+    assert places("The fake embassy in Accra Ghana") == ["ghana", "ghana"]
+    assert places("Paris Hilton visited Moscow.") == ["france", "russia"]
+    assert places("They met in Vladimir on Monday.") == ["city_vladimir"]
+
+
+GIVEN_NAME_ARTICLES = {
+    "a.txt": "Envoy Report\n\nNorland envoy Vladimir Orlov signed the fishing accord in "
+             "Pyongyang on Monday.\n",
+    "b.txt": "Harbour News\n\nOrlov visited Port Elm on Friday to open the new ferry line.\n",
+}
+
+
+def test_a_claim_naming_someone_in_full_is_stated_by_a_sentence_naming_them_short(
+        settings, store, corpus):
+    # "Vladimir" read as the city was a place of the claim that no sentence on Orlov's visit
+    # gives: the claim came back not-found where "Orlov visited Port Elm" was stated.
+    world = build_claim_world(settings, store, corpus, GIVEN_NAME_ARTICLES)
+    short = ask_claim(world, "Orlov visited Port Elm on Friday.")
+    full = ask_claim(world, "Vladimir Orlov visited Port Elm on Friday.")
+    assert short.verdict == "single-source", short
+    assert (full.verdict, full.sources) == (short.verdict, short.sources), full
+    # Another place still contradicts it, whichever way the name is written.
+    for who in ("Orlov", "Vladimir Orlov"):
+        answer = ask_claim(world, f"{who} signed the fishing accord in Vladivostok.")
+        assert answer.verdict == "contradicted", (who, answer)
+
+
 def test_a_city_name_of_several_countries_is_no_place():
     # "Valencia" is Spain's and Venezuela's: as Venezuela's, "in Valencia" contradicted "in Spain".
     import tomllib as toml
