@@ -1023,9 +1023,9 @@ def _lead_name(analysis: Analysis, parsed: Claim) -> Unit | None:
     Putin visited …", "Pacheco Pardo" in "Ramon Pacheco Pardo said …". A name right after the
     claim's first word is read with it ("Kim Jong Un", "Mitch Seavey": a claim's first word is a
     plain word to the analysis). Its terms are those of its words that are no word of the
-    language and no name the alias table knows ("Putin"; not "President", "Russian", nor
-    "Vladimir" where the table reads it as the city), so a sentence naming "Putin" or "Kim"
-    alone names them. None when the run is one word (`_lead_word`) or holds no such name."""
+    language and no name the alias table knows ("Putin", and "Vladimir" before it, a given
+    name and no city: `AliasTable._without_given_names`; not "President" or "Russian"), so a
+    sentence naming "Putin" or "Kim" alone names them. None when the run is one word (`_lead_word`) or holds no such name."""
     words = analysis.words
     run = 0
     while run < len(words) and words[run].orig[:1].isupper():
