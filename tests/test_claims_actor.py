@@ -377,3 +377,36 @@ The Russian leader visited Valdoria in August, officials said.
     answer = ask_claim(world, "Russian President Vladimir Putin visited Valdoria in June")
     assert [e.doc_id[:7] for e in answer.evidence if e.stance == "disputes"] == ["e_paper"]
     assert answer.verdict == "contradicted", answer
+
+
+HONORIFIC_ARTICLES = {
+    "a.txt": "Envoy Report\n\nNorland envoy Orlov signed the fishing accord in Port Elm on "
+             "Monday.\n",
+    "b.txt": "Harbour News\n\nFormer minister Andrei Kozyrev says that Orlov is not desperate.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+@pytest.mark.parametrize("typed", ["Mr. Orlov", "Mr Orlov", "Dr. Orlov", "Ms Orlov"])
+def test_a_courtesy_title_before_a_name_names_no_one(settings, store, corpus, typed):
+    # "Mr" was a word of the name no document uses: "Mr. Orlov" was a name the corpus never
+    # mentions, and the claim came back not-found (in the seeds world, contradicted).
+    world = build_claim_world(settings, store, corpus, HONORIFIC_ARTICLES)
+    plain = ask_claim(world, "Andrei Kozyrev says Orlov is not desperate.")
+    assert plain.verdict == "single-source", plain
+    answer = ask_claim(world, f"Andrei Kozyrev says {typed} is not desperate.")
+    assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), answer
+
+
+def test_a_courtesy_title_is_read_only_before_a_name():
+    # "DR Congo" (capitals) and "Sir" ending the text are no courtesy titles.
+    from bot.text.aliases import load_aliases
+    from bot.text.stance import is_honorific
+
+    aliases = load_aliases(Path("config/aliases.toml"))
+    for text, title in (("Mr. Orlov left", "Mr"), ("said Dr Vance", "Dr"),
+                        ("DR Congo voted", None), ("Thank you, Sir", None),
+                        ("Ms Harris spoke", "Ms")):
+        words = aliases.analyze(text).words
+        found = [w.orig for i, w in enumerate(words) if is_honorific(words, i)]
+        assert found == ([title] if title else []), text

@@ -443,7 +443,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 29  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 30  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -711,7 +711,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
             f.weekdays.add(w.lower)
         if w.orig[:1].isupper() and i > 0 and not w.stop and w.lower not in MONTHS \
                 and (i not in concept_at or concept_at[i] in aliases.names_only) \
-                and w.lower not in WEEKDAYS:
+                and w.lower not in WEEKDAYS and not is_honorific(words, i):
             f.entities.add(w.stem)  # a country's name stays a name too (another actor)
     f.negated_terms -= asserted
     f.denial_scope = _denial_scope(a, concept_at)
@@ -918,6 +918,21 @@ def _inflected(words: list[Word], lexicon: Lexicon) -> dict[int, frozenset[str]]
     return {i: forms for i, item in mine.items() if (forms := found[item])}
 
 
+# Courtesy titles as written before a name ("Mr. Putin", "Dr Ford"): they name no one.
+HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sir", "Dame"})
+
+
+def is_honorific(words: Sequence[Word], i: int) -> bool:
+    """`words[i]` is a courtesy title before a name: "Mr" in "Mr. Putin", "Dr" in "Dr Ford"
+    (written so, before a capitalised word; "DR Congo" and "sir" are no such title). Never a
+    name of the claim or a name a sentence gives: in a claim, "Mr" was a name of its own that
+    no document uses, so "Kozyrev says Mr. Putin is not desperate" was not stated by "Kozyrev
+    asserts that Putin is not desperate"; in a sentence, someone else than the claim's
+    actor."""
+    return words[i].orig in HONORIFICS and i + 1 < len(words) \
+        and words[i + 1].orig[:1].isupper()
+
+
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                 lexicon: Lexicon | None = None) -> Claim:
     """The claim's units (weights are set later from corpus statistics). `lexicon`: the
@@ -959,7 +974,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
         w = words[i]
         month = is_month(words, i)
         if i in covered or (w.stop and not month) or w.lower in CLAIM_META \
-                or w.lower in FUNCTION_WORDS or _habitual(words, i):
+                or w.lower in FUNCTION_WORDS or _habitual(words, i) or is_honorific(words, i):
             i += 1
             continue
         if w.lower in DENIALS:
