@@ -410,3 +410,43 @@ def test_a_courtesy_title_is_read_only_before_a_name():
         words = aliases.analyze(text).words
         found = [w.orig for i, w in enumerate(words) if is_honorific(words, i)]
         assert found == ([title] if title else []), text
+
+
+TITLE_ARTICLES = {
+    "a.txt": "Envoy Report\n\nOrlov visited Port Elm on Monday to sign the fishing accord.\n"
+             "The talks had lasted two days.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+@pytest.mark.parametrize("titled", ["Russian President Orlov", "Russian envoy Orlov",
+                                    "President Orlov", "Norland envoy Orlov"])
+def test_a_title_before_a_name_says_who_it_is_not_what_happened(settings, store, corpus,
+                                                                  titled):
+    # "Russian" (Russia, a place) before a title was a name of the claim that the sentence
+    # calling Orlov by name alone does not give: the claim came back not-found.
+    world = build_claim_world(settings, store, corpus, TITLE_ARTICLES)
+    plain = ask_claim(world, "Orlov visited Port Elm on Monday.")
+    assert plain.verdict == "single-source", plain
+    answer = ask_claim(world, f"{titled} visited Port Elm on Monday.")
+    assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), (titled, answer)
+
+
+def test_only_a_title_right_before_a_name_is_left_out_of_the_claim():
+    from bot.text.aliases import load_aliases
+    from bot.text.stance import parse_claim
+
+    aliases = load_aliases(Path("config/aliases.toml"))
+
+    def units(text: str) -> list[str]:
+        return [u.text for u in parse_claim(text, aliases.analyze(text), aliases, set()).units]
+
+    kept = units("Russian President Vladimir Putin visited North Korea in June 2024.")
+    assert "Russian" not in kept and "President" not in kept and "Vladimir Putin" in kept
+    assert "leader" not in units("North Korean leader Kim Jong Un met Putin.")
+    # Someone's name before a title stays ("Trump"), as does a title with no name after it,
+    # and a capitalised title no concept covers is a word of the name, as it was.
+    assert "Trump" in units("Putin told Trump adviser Witkoff to leave.")
+    assert {"Russian", "president"} <= set(units("The Russian president visited Pyongyang."))
+    assert "Foreign Minister Andrei Kozyrev" in units(
+        "Former Russian Foreign Minister Andrei Kozyrev says Putin is not desperate.")

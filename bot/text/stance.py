@@ -933,6 +933,45 @@ def is_honorific(words: Sequence[Word], i: int) -> bool:
         and words[i + 1].orig[:1].isupper()
 
 
+def _titles_before_names(words: Sequence[Word], concepts: list[tuple[int, int, str]],
+                         starts: set[int], aliases: AliasTable,
+                         person_nouns: frozenset[str]) -> set[int]:
+    """The positions of the words that title a name right after them: kinds of person
+    (WordNet's `person_nouns`: "President", "leader", "envoy") and the people or country
+    before them ("Russian President Vladimir Putin", "North Korean leader Kim Jong Un"). They
+    say who the name is, not what happened: as units of the claim, "President" (the leader
+    concept) and "Russian" (Russia, a place) were a frame word and a name that a sentence
+    calling the person by name alone does not say. A name starts with a capitalised word that
+    opens no sentence and no concept, is no stop word and no courtesy title. A kind of person
+    written capitalised that no concept covers is left as it was, a word of the name."""
+    concept_of = {i: (start, end, name) for start, end, name in concepts
+                  for i in range(start, end)}
+    found: set[int] = set()
+    for j in range(1, len(words)):
+        w = words[j]
+        if not w.orig[:1].isupper() or w.stop or j in starts or j in concept_of \
+                or is_honorific(words, j):
+            continue
+        k = j - 1
+        while k >= 0 and is_honorific(words, k):
+            k -= 1
+        titled = False
+        # (a capitalised one that no concept covers is read with the name, as before:
+        # "Foreign Minister Andrei Kozyrev" is one name, matched by any of its words)
+        while k >= 0 and words[k].lower in person_nouns and not words[k].stop \
+                and (k in concept_of or not words[k].orig[:1].isupper()):
+            start = concept_of[k][0] if k in concept_of else k
+            if k in concept_of and concept_of[k][1] - start > 1:
+                break  # a word of a longer phrase ("Secretary of State"): read as it is
+            found.add(k)
+            titled = True
+            k = start - 1
+        if titled and k in concept_of and aliases.is_place(concept_of[k][2]) \
+                and concept_of[k][1] == k + 1:
+            found.update(range(concept_of[k][0], k + 1))
+    return found
+
+
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                 lexicon: Lexicon | None = None) -> Claim:
     """The claim's units (weights are set later from corpus statistics). `lexicon`: the
@@ -943,8 +982,10 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     alternatives = _alternatives(words, lexicon) if lexicon else {}
     inflected = _inflected(words, lexicon) if lexicon else {}
     starts, breaks = _boundaries(text, len(words))
+    titles = _titles_before_names(words, a.concepts, starts, aliases,
+                                  lexicon.person_nouns() if lexicon else frozenset())
     units: list[Unit] = []
-    covered: set[int] = set()
+    covered: set[int] = set(titles)
     for start, end, name in a.concepts:
         if any(i in covered for i in range(start, end)):
             continue
