@@ -450,3 +450,47 @@ def test_only_a_title_right_before_a_name_is_left_out_of_the_claim():
     assert {"Russian", "president"} <= set(units("The Russian president visited Pyongyang."))
     assert "Foreign Minister Andrei Kozyrev" in units(
         "Former Russian Foreign Minister Andrei Kozyrev says Putin is not desperate.")
+
+
+FULL_NAME_ARTICLES = {
+    "a.txt": "Envoy Report\n\nKing signed the fishing accord in Port Elm on Monday, while Marov "
+             "watched.\nThe talks had lasted two days.\n",
+    "b.txt": "Harbour News\n\nOrlov estimated the ferry was doing 30 knots when it hit the pier.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+@pytest.mark.parametrize(("short", "full"), [
+    ("King signed the fishing accord in Port Elm.",
+     "Jeff King signed the fishing accord in Port Elm."),
+    ("Orlov estimated the ferry was doing 30 knots when it hit the pier.",
+     "Ivan Orlov estimated the ferry was doing 30 knots when it hit the pier."),
+    ("Orlov estimated the ferry was doing 50 knots when it hit the pier.",
+     "Ivan Orlov estimated the ferry was doing 50 knots when it hit the pier."),
+])
+def test_a_claim_opening_with_a_full_name_reads_as_the_family_name(settings, store, corpus,
+                                                                   short, full):
+    # The given name opening a claim was a plain word the sentences calling him "King" do not
+    # write, and "King" a name of its own: "Jeff King signed ..." came back not-found.
+    world = build_claim_world(settings, store, corpus, FULL_NAME_ARTICLES)
+    plain = ask_claim(world, short)
+    assert plain.verdict in ("single-source", "contradicted"), plain
+    answer = ask_claim(world, full)
+    assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), (full, answer)
+
+
+def test_only_a_given_name_opening_a_claim_is_read_with_the_name():
+    from bot.text.aliases import load_aliases
+    from bot.text.stance import parse_claim
+
+    aliases = load_aliases(Path("config/aliases.toml"))
+
+    def units(text: str) -> list[tuple[str, str]]:
+        return [(u.kind, u.text)
+                for u in parse_claim(text, aliases.analyze(text), aliases, set()).units]
+
+    assert units("Jeff King estimated the speed.")[0] == ("entity", "Jeff King")
+    # A word of the language opening the claim stays a word ("Trump" is one to WordNet), and
+    # so does a people ("Canadian").
+    assert ("word", "Trump") in units("Trump Tower is tall.")
+    assert ("entity", "Richard Brunt") in units("Canadian Richard Brunt wrote a letter.")

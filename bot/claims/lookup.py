@@ -1049,7 +1049,9 @@ def _lead_name(analysis: Analysis, parsed: Claim) -> Unit | None:
         parts = [opening[0], *parts]  # "Kim" of "Kim Jong Un", "Mitch" of "Mitch Seavey"
     known = {part for u in parsed.units if any(a.startswith("=") for a in u.alts)
              for part in u.text.split()}  # words of names the alias table knows
-    own = [w.lower() for w in parts if w not in known and not _is_word(w.lower())]
+    # (the family name, last, is theirs even where it is also a word: "King" of "Jeff King")
+    own = [w.lower() for k, w in enumerate(parts)
+           if w not in known and (k == len(parts) - 1 or not _is_word(w.lower()))]
     if not own:
         return None
     return replace(unit, alts=frozenset({*own, *(stem(w) for w in own)}))

@@ -382,6 +382,9 @@ class Unit:
     tag: bool = False  # from a hashtag: never required
     parts: tuple[str, ...] = ()  # names: the stems of the name's words, in order
     unknown: bool = False  # names: a word of it never occurs in the corpus
+    # names: the first of `parts` is a given name opening the claim (`_given_name_first`):
+    # one the corpus never writes does not make the name unknown ("Jeff King", "King")
+    given_name: bool = False
     after_prep: bool = False  # names: "at Kim Il Sung Square" is a where, not a who
     # names: after a preposition of time, manner or relation ("since the USSR", "with
     # China"): a circumstance of the event, not who did it (`entity_conflict`)
@@ -972,6 +975,25 @@ def _titles_before_names(words: Sequence[Word], concepts: list[tuple[int, int, s
     return found
 
 
+def _given_name_first(words: Sequence[Word], covered: set[int], starts: set[int],
+                      lexicon: Lexicon | None) -> int:
+    """0 when the claim's first word is someone's given name, read with the name after it
+    (and matched as that name is): capitalised, no stop word, concept, month or weekday, and no word of the language
+    (WordNet's `word_kind`: "Jeff", "Arnold", not "Trump" or "Canadian"), right before a
+    capitalised word that starts a name. Read alone, a claim's first word is a plain word
+    (capitalised either way): "Jeff King estimated ..." needed the word "Jeff", which the
+    sentences calling him "King" do not write, and "King" became a name of its own. -1 when
+    it is not (and without WordNet's table)."""
+    if len(words) < 2 or not lexicon or 0 in covered or 1 in covered or 1 in starts:
+        return -1
+    first, second = words[0], words[1]
+    if not (first.orig[:1].isupper() and first.orig.isalpha() and second.orig[:1].isupper()
+            and second.lower.isalpha()) or first.stop or second.stop \
+            or {first.lower, second.lower} & (MONTHS | WEEKDAYS) or is_honorific(words, 0):
+        return -1
+    return 0 if lexicon.word_kind(first.lower) != "common" else -1
+
+
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                 lexicon: Lexicon | None = None) -> Claim:
     """The claim's units (weights are set later from corpus statistics). `lexicon`: the
@@ -1011,6 +1033,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                                            else [])))
     i = 0
     n = len(words)
+    first_name = _given_name_first(words, covered, starts, lexicon)
     while i < n:
         w = words[i]
         month = is_month(words, i)
@@ -1039,7 +1062,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
         elif w.lower in WEEKDAYS:  # a date like a month: another weekday gives another date
             units.append(Unit(w.stem, frozenset([w.stem]), "weekday", w.orig,
                               tag=w.lower in tags))
-        elif w.orig[:1].isupper() and i > 0 and i not in starts \
+        elif w.orig[:1].isupper() and (i > 0 and i not in starts or i == first_name) \
                 and not (w.orig.isupper() and len(w.orig) > 4):
             # A name: consecutive capitalised words are one unit, matched by any of them.
             j = i
@@ -1055,6 +1078,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             parts = tuple(p for p in stems if len(p) > 1) or tuple(stems)
             units.append(Unit(parts[-1], frozenset(parts), "entity", text_,
                               tag=all(x.lower in tags for x in words[i:j]), parts=parts,
+                              given_name=i == first_name and len(parts) > 1,
                               after_prep=words[i - 1].lower in PREPOSITIONS,
                               circumstance=_lead(words, i) in CIRCUMSTANCE_PREPOSITIONS
                               or _predicate_name(words, i)))
@@ -1103,7 +1127,8 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
         w = idf(freq, n) if freq or u.is_slot else unseen_word
         if u.tag:
             w *= 0.5
-        unknown = u.kind == "entity" and any(df.get(p, 0) == 0 for p in u.parts)
+        unknown = u.kind == "entity" and any(
+            df.get(p, 0) == 0 for p in (u.parts[1:] if u.given_name else u.parts))
         out.append(replace(u, weight=max(w, 0.05), unknown=unknown))
     return Claim(claim.text, out, claim.negated, claim.denies, claim.terms)
 
