@@ -1021,11 +1021,14 @@ def _lead_name(analysis: Analysis, parsed: Claim) -> Unit | None:
     run that the alias table does not know (someone, not a country, capital or people: those
     stand for one another, "Moscow" for Russia) — "Putin" in "Russian President Vladimir
     Putin visited …", "Pacheco Pardo" in "Ramon Pacheco Pardo said …". A name right after the
-    claim's first word is read with it ("Kim Jong Un", "Mitch Seavey": a claim's first word is a
-    plain word to the analysis). Its terms are those of its words that are no word of the
-    language and no name the alias table knows ("Putin", and "Vladimir" before it, a given
-    name and no city: `AliasTable._without_given_names`; not "President" or "Russian"), so a
-    sentence naming "Putin" or "Kim" alone names them. None when the run is one word (`_lead_word`) or holds no such name."""
+    claim's first word is read with it ("Kim Jong Un", "Mitch Seavey"; where the first word is
+    a given name the analysis reads it with the name already: `stance._given_name_first`). Its
+    terms are those of its words that are no word of the language and no name the alias table
+    knows ("Putin", and "Vladimir" before it, a given name and no city:
+    `AliasTable._without_given_names`; not "President" or "Russian"), and its last word, the
+    family name, even where it is a word ("King" of "Jeff King"), so a sentence naming "Putin",
+    "King" or "Kim" alone names them. None when the run is one word (`_lead_word`) or holds no
+    such name."""
     words = analysis.words
     run = 0
     while run < len(words) and words[run].orig[:1].isupper():
