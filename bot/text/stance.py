@@ -978,17 +978,18 @@ def _titles_before_names(words: Sequence[Word], concepts: list[tuple[int, int, s
 def _given_name_first(words: Sequence[Word], covered: set[int], starts: set[int],
                       lexicon: Lexicon | None) -> int:
     """0 when the claim's first word is someone's given name, read with the name after it
-    (and matched as that name is): capitalised, no stop word, concept, month or weekday, and no word of the language
-    (WordNet's `word_kind`: "Jeff", "Arnold", not "Trump" or "Canadian"), right before a
-    capitalised word that starts a name. Read alone, a claim's first word is a plain word
+    (and matched as that name is): capitalised, of two letters or more, no stop word, concept,
+    month or weekday, and no word of the language (WordNet's `word_kind`: "Jeff", "Arnold",
+    not "Trump" or "Canadian"), right before a capitalised word that starts a name. Read alone, a claim's first word is a plain word
     (capitalised either way): "Jeff King estimated ..." needed the word "Jeff", which the
     sentences calling him "King" do not write, and "King" became a name of its own. -1 when
     it is not (and without WordNet's table)."""
     if len(words) < 2 or not lexicon or 0 in covered or 1 in covered or 1 in starts:
         return -1
     first, second = words[0], words[1]
-    if not (first.orig[:1].isupper() and first.orig.isalpha() and second.orig[:1].isupper()
-            and second.lower.isalpha()) or first.stop or second.stop \
+    if not (first.orig[:1].isupper() and first.orig.isalpha() and len(first.orig) > 1
+            and second.orig[:1].isupper() and second.lower.isalpha()) \
+            or first.stop or second.stop \
             or {first.lower, second.lower} & (MONTHS | WEEKDAYS) or is_honorific(words, 0):
         return -1
     return 0 if lexicon.word_kind(first.lower) != "common" else -1
@@ -1079,7 +1080,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             units.append(Unit(parts[-1], frozenset(parts), "entity", text_,
                               tag=all(x.lower in tags for x in words[i:j]), parts=parts,
                               given_name=i == first_name and len(parts) > 1,
-                              after_prep=words[i - 1].lower in PREPOSITIONS,
+                              after_prep=i > 0 and words[i - 1].lower in PREPOSITIONS,
                               circumstance=_lead(words, i) in CIRCUMSTANCE_PREPOSITIONS
                               or _predicate_name(words, i)))
             i = j
