@@ -39,6 +39,7 @@ from pydantic import (
 from bot.config import schema_errors
 from bot.errors import UserError
 from bot.paths import read_utf8_text
+from bot.text.wordnet import load_lexicon
 from bot.text.words import STOPWORDS, cased_words, stem
 from bot.text.words import words as folded_words
 
@@ -158,8 +159,6 @@ class AliasTable:
         too) keep their place. Read as a place, the given name was a place the claim named:
         "Vladimir Putin visited North Korea" came back `not-found` where "Putin visited North
         Korea" was stated, and a sentence on "Vladimir Putin" placed its event in Russia."""
-        from bot.text.wordnet import load_lexicon
-
         starts = {start for start, _, _ in spans}
         kept = []
         for start, end, name in spans:
