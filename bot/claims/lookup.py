@@ -1147,7 +1147,7 @@ def _spelled_out(unit: Unit, texts: list[str]) -> bool:
 def _is_word(lower: str) -> bool:
     """Whether a lower-case word is a word of the language (WordNet's `word_kind`): a place
     named so in a claim typed in lower case is then no name ("turkey", `AliasTable.recased`)."""
-    return load_lexicon().word_kind(lower) == "common"
+    return load_lexicon().is_word(lower)
 
 
 @lru_cache(maxsize=1)

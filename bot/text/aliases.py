@@ -164,7 +164,7 @@ class AliasTable:
         for start, end, name in spans:
             if end - start == 1 and end < len(words) and name in self.places \
                     and end not in starts and _given_name(text, words[start], words[end],
-                                                          load_lexicon().word_kind):
+                                                          load_lexicon().is_word):
                 continue
             kept.append((start, end, name))
         return kept
@@ -253,13 +253,13 @@ class AliasTable:
 
 
 def _given_name(text: str, first: Word, after: Word,
-                word_kind: Callable[[str], str | None]) -> bool:
+                is_word: Callable[[str], bool]) -> bool:
     """`first` (a place's one word) is a given name in `text`, `after` the family name: see
     `AliasTable._without_given_names`."""
     if not (first.orig[:1].isupper() and after.orig[:1].isupper() and after.lower.isalpha()
             and not after.stop and first.lower.isalpha()):
         return False
-    if word_kind(after.lower) == "common" or word_kind(first.lower) == "common":
+    if is_word(after.lower) or is_word(first.lower):
         return False
     return re.search(r"(?<!\w)" + re.escape(first.orig) + r"[ \t]+" + re.escape(after.orig)
                      + r"(?!\w)", text) is not None

@@ -992,7 +992,7 @@ def _given_name_first(words: Sequence[Word], covered: set[int], starts: set[int]
             or first.stop or second.stop \
             or {first.lower, second.lower} & (MONTHS | WEEKDAYS) or is_honorific(words, 0):
         return -1
-    return 0 if lexicon.word_kind(first.lower) != "common" else -1
+    return -1 if lexicon.is_word(first.lower) else 0
 
 
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],

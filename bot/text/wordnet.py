@@ -184,6 +184,11 @@ class Lexicon:
         (`bot.digest.people`). Read once; none without a table."""
         return self._column("SELECT form FROM person")
 
+    def is_word(self, word: str) -> bool:
+        """Whether a lower-case word is a word of the language: `word_kind` says "common"
+        (without a table, every word is)."""
+        return self.word_kind(word) == "common"
+
     def word_kind(self, word: str) -> str | None:
         """What a lower-case word is to WordNet: "common", a word of the language — a form (by
         morphy's suffix rules, any part of speech) of a lemma it writes in lower case, however
