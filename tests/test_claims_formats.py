@@ -253,3 +253,32 @@ def test_a_word_with_digits_gets_its_wordnet_synonyms():
     plain = "HS2 will be delayed"
     parsed = parse_claim(plain, ALIASES.analyze(plain), ALIASES, set())
     assert {u.text: u.syns for u in parsed.units}["HS2"] == ()
+
+
+def test_a_small_count_in_a_definite_description_asserts_no_number():
+    # "the two countries" picks out whom the claim is about; a count after no determiner,
+    # a count in digits past nine, or one before a measure is a value of the claim.
+    def numbers_of(text: str) -> list[str]:
+        claim = parse_claim(text, ALIASES.analyze(text), ALIASES, set())
+        return [u.key for u in claim.units if u.kind == "number"]
+
+    assert numbers_of("The two leaders signed the pact.") == []
+    assert numbers_of("Relations between these three countries suffered.") == []
+    assert numbers_of("Two dogs were hurt in the crash.") == ["2"]
+    assert numbers_of("The 190 passports were seized in the raids.") == ["190"]
+    assert numbers_of("The 2 percent decline hurt exports.") == ["2"]
+    assert numbers_of("The two Valdorian envoys met.") == ["2"]  # no plural noun right after
+
+
+PAIR_ARTICLES = {
+    "a.txt": "Accord Report\n\nNorland and Valdoria signed the fishing accord in Port Elm on "
+             "Monday.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_the_two_countries_are_stated_by_naming_them(settings, store, corpus):
+    # The count was a slot no sentence naming the two countries fills: not-found.
+    world = build_claim_world(settings, store, corpus, PAIR_ARTICLES)
+    answer = ask_claim(world, "The two countries signed the fishing accord in Port Elm.")
+    assert answer.verdict == "single-source", answer

@@ -1039,7 +1039,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
         w = words[i]
         month = is_month(words, i)
         if i in covered or (w.stop and not month) or w.lower in CLAIM_META \
-                or w.lower in FUNCTION_WORDS or _habitual(words, i) or is_honorific(words, i):
+                or w.lower in FUNCTION_WORDS or _habitual(words, i) or is_honorific(words, i) \
+                or _presupposed_count(words, i):
             i += 1
             continue
         if w.lower in DENIALS:
@@ -1097,6 +1098,21 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     negated = any(w.lower in NEGATIONS or w.lower.endswith("n't") for w in words)
     denies = any(u.kind == "deny" for u in units)
     return Claim(text, units, negated, denies, frozenset(a.index_terms()))
+
+
+def _presupposed_count(words: Sequence[Word], i: int) -> bool:
+    """A small count in a definite description, "the two countries", "these three leaders":
+    it picks out whom the claim is about, already known to the reader, and asserts no number
+    ("the two leaders signed it" is stated by "Putin and Kim signed it"). Counts of two to
+    nine only (those writers spell out), right after "the", "these" or "those" and before a
+    plural common noun; "the 190 passports" and "the 2 percent decline" keep their number."""
+    w = words[i]
+    if not (0 < i < len(words) - 1 and words[i - 1].lower in ("the", "these", "those")
+            and w.lower.isdigit() and 2 <= int(w.lower) <= 9):
+        return False
+    noun = words[i + 1]
+    return not noun.stop and noun.orig.islower() and noun.lower.isalpha() \
+        and noun.lower.endswith("s") and noun.stem != noun.lower and noun.lower not in MONTHS
 
 
 _PASSIVE_AUXILIARIES = frozenset("be is are was were been being get gets got gotten getting".split())
