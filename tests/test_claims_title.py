@@ -1,7 +1,9 @@
 """An article's title is part of each of its sentences' context (`stance.with_title`): a
 sentence seldom repeats what its article is about, so a slot of the claim that only the title
 names ("Both nations signed the accord" under "Norland and Valdoria sign fishing accord") is
-said with context, as a previous sentence naming them would say it."""
+said with context, as a previous sentence naming them would say it. Where it happened, named by
+an earlier sentence of the article, lets the cross-encoder read a sentence that lacks it
+(tests/test_cross.py); not for a sentence naming a place of its own."""
 
 from __future__ import annotations
 
@@ -38,3 +40,24 @@ def test_a_slot_only_the_title_names_is_said_with_context(settings, store, corpu
     # Norland.
     other = ask_claim(world, "Grain prices of Norland rose sharply after the dry summer")
     assert not any(e.doc_id == "b" and e.stance == "supports" for e in other.evidence)
+
+
+def test_a_sentence_naming_a_place_of_its_own_says_where_itself():
+    # "arraigned in Fairbanks" (a town the place tables do not hold) is not read as happening
+    # in the Anchorage an earlier sentence named; a month or weekday after "in" is no place.
+    from pathlib import Path
+
+    from bot.claims.lookup import _features, _says_where
+    from bot.text.aliases import load_aliases
+    from bot.text.stance import parse_claim
+
+    aliases = load_aliases(Path("config/aliases.toml"))
+    text = "Demoski was to be arraigned in Anchorage on Sunday."
+    claim = parse_claim(text, aliases.analyze(text), aliases, set())
+    for sentence, says in (("His son was to be arraigned in Fairbanks on Sunday.", True),
+                           ("His son was to be arraigned at the Nulato Court.", True),
+                           ("His son was to be arraigned in Nairobi.", True),
+                           ("His son was to be arraigned in February, on Sunday.", False),
+                           ("His son was to be arraigned in Anchorage.", False),
+                           ("His son was to be arraigned on Sunday.", False)):
+        assert _says_where(sentence, _features(sentence, aliases), claim) is says, sentence

@@ -394,3 +394,37 @@ def test_make_judges_floor_fit_records_what_the_lookup_asks():
     assert fake.contexts == ["The council met.", ""]
     assert out == [("claim-1", [(0.4, 0.99), (0.001, 0.01)])]
     assert [row["doc_id"] for j, row in judged if j.stance == "supports"] == ["c"]
+
+
+PLACE_ARTICLES = {
+    "a.txt": "Flood Report\n\nHeavy rain fell across Kenya this week.\n\n"
+             "Officials said the river burst its banks on Tuesday.\n"
+             "The floods destroyed 300 homes, the Red Cross said.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+    "c.txt": "Storm Desk\n\nThe floods destroyed 300 homes, officials said.\n\n"
+             "Rescue teams reached Tanzania on Friday.\n",
+    "d.txt": "Court Notes\n\nHeavy rain fell across Kenya all week.\n\n"
+             "The floods destroyed 300 homes in Port Elm, the mayor said.\n",
+}
+
+
+def test_a_sentence_lacking_only_where_an_earlier_sentence_said_it_happened_is_asked_about(
+        settings, store, corpus, monkeypatch):
+    # Kenya is a slot "The floods destroyed 300 homes" lacks (neither the previous sentence of
+    # its paragraph nor the title names it). Named earlier in the article, it is known to the
+    # reader: the cross-encoder is asked about the sentence, after those saying every slot
+    # themselves and alone (no context: given one, it took the claim's words from it).
+    # Before, it was never asked: not-found.
+    world = build_claim_world(settings, store, corpus, PLACE_ARTICLES)
+    fake = FakeCross("destroyed 300 homes")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, "Floods destroyed 300 homes in Kenya.")
+    assert (answer.verdict, answer.sources) == ("single-source", 1), answer
+    assert [(e.doc_id, e.stance) for e in answer.evidence[:1]] == [("a", "supports")]
+    assert fake.asked == ["The floods destroyed 300 homes, the Red Cross said."]
+    assert fake.contexts == [""]
+    # Named only after the sentence (c.txt), or by a sentence naming a place of its own
+    # (d.txt: Port Elm), the place is not said: nothing else is asked about.
+    fake.asked.clear()
+    answer = ask_claim(world, "Floods destroyed 300 homes in Tanzania.")
+    assert answer.verdict == "not-found" and fake.asked == [], (answer, fake.asked)

@@ -46,11 +46,13 @@ from bot.reply import (
     printable_line,
 )
 from bot.search.index import SearchIndex, Titles, open_index
-from bot.text.aliases import AliasTable, Analysis, load_aliases
+from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, load_aliases
 from bot.text.outcomes import STATE_OF
 from bot.text.stance import (
     FRAME_STRONG,
     MEDIUM_CLAIM_UNITS,
+    MONTHS,
+    WEEKDAYS,
     Claim,
     ClaimMatcher,
     Features,
@@ -364,6 +366,26 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             opening_names[word] = _word_written_as_name(word, texts)
         return opening_names[word]
 
+    # Each article's body sentences (id, terms), read where a candidate needs them.
+    article_before: dict[str, list[tuple[int, set[str] | frozenset[str]]]] = {}
+
+    def said_earlier(row: dict[str, Any], units: list[Unit]) -> bool:
+        """A sentence before `row` in its article says every one of `units`."""
+        doc = row["doc_id"]
+        if doc not in article_before:
+            body_rows = list(store.sentences(doc, kind="body"))
+            # (those read already are not read again)
+            known = {r["id"]: f for r in body_rows
+                     if (f := stored.get(r["id"]) or nearby.before.get(r["id"])) is not None}
+            known.update(index.features_by_ids([r["id"] for r in body_rows
+                                                if r["id"] not in known]))
+            article_before[doc] = [
+                (r["id"], (known.get(r["id"]) or _features(r["text"], aliases)).terms)
+                for r in body_rows]
+        return any(i < row["id"] and all(u.alts & terms for u in units)
+                   for i, terms in article_before[doc])
+
+    later: set[int] = set()  # candidates whole only with their article's earlier sentences
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     by_values_only: set[int] = set()  # disputes read by `states_but_for_its_values` alone
     matcher = ClaimMatcher(parsed)
@@ -452,6 +474,21 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                               and not any(not u.tag for u in m_ctx.missing_slots))
             if whole and not alone and prev is not None:
                 context_of[sid] = prev["text"]
+            if not whole:
+                # Where it happened, said once earlier in the article ("the war" of an article
+                # that has named Ukraine): the reader knows it. Such a candidate is asked
+                # about after those saying every slot themselves (`later`).
+                # A sentence naming a place of its own ("arraigned in Fairbanks") says where
+                # itself. The cross-encoder reads the sentence alone: given the earlier
+                # sentence, or only the places' names, before it, it took the claim's other
+                # words from them (another speaker's quote; "American, The alliance between
+                # Putin and Kim ..." for "Putin and Kim are both anti-American").
+                left = [u for u in (m_ctx or m).missing_slots if not u.tag]
+                if all(_a_place(u, aliases) for u in left) \
+                        and not _says_where(row["text"], own, parsed) \
+                        and said_earlier(row, left):
+                    whole = True
+                    later.add(sid)
             # Never a claim's denial that the sentence does not report (`denial_unstated`).
             whole = whole and not denial_unstated(parsed, own)
             if p >= fitted.states and j.stance == "mentions" and not m.conflicts \
@@ -488,7 +525,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         _second_source(copies, may_state, judged, unrelated, by_coverage_ids)
     if may_state and reader is not None:
         _cross_support(copies, reader, said, may_state, judged, unrelated,
-                       fitted.cross_floor if fitted is not None else 0.0, context_of)
+                       fitted.cross_floor if fitted is not None else 0.0, context_of, later)
     # Who did what to whom: a sentence telling the event the other way round ("Putin paid Kim
     # Jong Un for troops" for "Kim paid Putin for troops") tells another account of the same
     # event, however close its words: it disputes the claim, as another actor does
@@ -604,6 +641,27 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     for ev in shown:
         _cite(ev, docs.get(ev.doc_id, {}))
     return ClaimAnswer(text, v.verdict, v.sources, shown, note + _index_note(index, semantic))
+
+
+def _a_place(u: Unit, aliases: AliasTable) -> bool:
+    """A claim unit naming a place: a place slot, or a country or city named as an actor."""
+    return u.kind == "place" or u.key.startswith(CONCEPT_PREFIX) \
+        and aliases.is_place(u.key[len(CONCEPT_PREFIX):])
+
+
+# A capitalised name after a preposition of place: "in Fairbanks", "at the Kremlin".
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?([A-Z][\w'’-]+)")
+
+
+def _says_where(text: str, own: Features, claim: Claim) -> bool:
+    """The sentence names a place of its own: a known place the claim does not name, or a
+    capitalised name after "in", "at", "near", "outside" or "inside" that is no month or
+    weekday and not the claim's ("arraigned in Fairbanks")."""
+    claimed = {t.removeprefix(CONCEPT_PREFIX) for t in claim.terms}
+    if own.places - claimed:
+        return True
+    return any((name := fold(m[1])) not in MONTHS and name not in WEEKDAYS
+               and stem(name) not in claim.terms for m in _LOCATIVE.finditer(text))
 
 
 def _fate_disputes(j: Judgement, why: str) -> Judgement:
@@ -905,7 +963,8 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
                    may_state: list[tuple[float, int, dict[str, Any]]],
                    judged: list[tuple[Judgement, dict[str, Any]]],
                    unrelated: list[dict[str, Any]], floor: float = 0.0,
-                   context_of: dict[int, str] | None = None) -> None:
+                   context_of: dict[int, str] | None = None,
+                   later: set[int] | frozenset[int] = frozenset()) -> None:
     """The cross-encoder reads the likeliest of the rest with the claim: a sentence it finds
     stating the claim supports it (another outlet's wording), moved into `judged` as such.
     One sentence per document not supporting it yet (one suffices for its count), the judge's
@@ -915,33 +974,39 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
     cross-encoder passed under 1% of such pairs on the training lookups). `context_of` gives,
     per sentence id, the previous sentence that says what the sentence leaves unnamed: it is
     read before the sentence. Sources are counted as the verdict counts them: an article and
-    its copy are one (`copies`), so they do not stop it asking a second source."""
+    its copy are one (`copies`), so they do not stop it asking a second source. `later`: the
+    sentence ids that say every slot only with an earlier sentence of their article naming
+    where it happened, asked about in a second round (each read alone)."""
     groups = _support_groups(copies, judged)
-    # Documents supporting it or asked about.
-    done = {row["doc_id"] for j, row in judged if j.stance == "supports"}
-    asked: list[tuple[int, dict[str, Any]]] = []
-    for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
-        if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2 or p < floor:
-            break
-        if row["doc_id"] not in done:
-            asked.append((sid, row))
-            done.add(row["doc_id"])
-    # Read together (side by side), taken in order: once two independent sources state it,
-    # the rest changes nothing.
-    if not asked:
-        return
-    said = reader.probabilities(claim_text, [row["text"] for _, row in asked],
-                                [(context_of or {}).get(sid, "") for sid, _ in asked])
-    for (sid, row), p_states in zip(asked, said, strict=True):
-        if p_states < reader.states:
+    # Those whole by themselves (or with the previous sentence) first; then, while fewer than
+    # two sources state it, those whole only with their article's earlier sentences (`later`),
+    # `CROSS_PAIRS` more, from any document not supporting it yet.
+    for second in (False, True):
+        # Documents supporting it or asked about in this round.
+        done = {row["doc_id"] for j, row in judged if j.stance == "supports"}
+        asked: list[tuple[int, dict[str, Any]]] = []
+        for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
+            if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2:
+                break
+            if (sid in later) == second and p >= floor and row["doc_id"] not in done:
+                asked.append((sid, row))
+                done.add(row["doc_id"])
+        # Read together (side by side), taken in order: once two independent sources state
+        # it, the rest changes nothing.
+        if not asked:
             continue
-        if len(groups) >= 2:
-            copies.merge(groups)  # a copy it confirmed is no second source
-        if _independent(groups) >= 2:
-            continue
-        _add_support(groups, row["doc_id"], _sentence_key(row))
-        _now_supports(Judgement("supports", p_states, "states it in other words"), sid, row,
-                      judged, unrelated)
+        said = reader.probabilities(claim_text, [row["text"] for _, row in asked],
+                                    [(context_of or {}).get(sid, "") for sid, _ in asked])
+        for (sid, row), p_states in zip(asked, said, strict=True):
+            if p_states < reader.states:
+                continue
+            if len(groups) >= 2:
+                copies.merge(groups)  # a copy it confirmed is no second source
+            if _independent(groups) >= 2:
+                continue
+            _add_support(groups, row["doc_id"], _sentence_key(row))
+            _now_supports(Judgement("supports", p_states, "states it in other words"), sid,
+                          row, judged, unrelated)
 
 
 def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, Any]]],
