@@ -385,7 +385,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         return any(i < row["id"] and all(u.alts & terms for u in units)
                    for i, terms in article_before[doc])
 
-    later: set[int] = set()  # candidates whole only with their article's earlier sentences
+    # Candidates lacking only places (see below), and which places each lacks.
+    may_state_later: list[tuple[float, int, dict[str, Any]]] = []
+    places_left: dict[int, list[Unit]] = {}
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     by_values_only: set[int] = set()  # disputes read by `states_but_for_its_values` alone
     matcher = ClaimMatcher(parsed)
@@ -474,29 +476,26 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                               and not any(not u.tag for u in m_ctx.missing_slots))
             if whole and not alone and prev is not None:
                 context_of[sid] = prev["text"]
-            if not whole:
-                # Where it happened, said once earlier in the article ("the war" of an article
-                # that has named Ukraine): the reader knows it. Such a candidate is asked
-                # about after those saying every slot themselves (`later`).
-                # A sentence naming a place of its own ("arraigned in Fairbanks") says where
-                # itself. The cross-encoder reads the sentence alone: given the earlier
-                # sentence, or only the places' names, before it, it took the claim's other
-                # words from them (another speaker's quote; "American, The alliance between
-                # Putin and Kim ..." for "Putin and Kim are both anti-American").
-                left = [u for u in (m_ctx or m).missing_slots if not u.tag]
-                if all(_a_place(u, aliases) for u in left) \
-                        and not _says_where(row["text"], own, parsed) \
-                        and said_earlier(row, left):
-                    whole = True
-                    later.add(sid)
+            # Where it happened, said once earlier in the article ("the war" of an article
+            # that has named Ukraine), is known to the reader: a sentence lacking only places
+            # may state it, unless it names a place of its own ("arraigned in Fairbanks").
+            # The cross-encoder is asked about it after those saying every slot themselves,
+            # reading it alone (`_cross_support`'s second round; the article is read then).
+            left = [] if whole else [u for u in (m_ctx or m).missing_slots if not u.tag]
             # Never a claim's denial that the sentence does not report (`denial_unstated`).
-            whole = whole and not denial_unstated(parsed, own)
+            unreported = denial_unstated(parsed, own)
+            whole = whole and not unreported
             if p >= fitted.states and j.stance == "mentions" and not m.conflicts \
                     and not m.disputes and not parsed.negated and whole:
                 j = Judgement("supports", p, "states it in other words")
             elif j.stance in ("mentions", "none") and not m.conflicts and not m.disputes \
-                    and not parsed.negated and whole and not other_actor:
-                may_state.append((p, sid, row))
+                    and not parsed.negated and not other_actor:
+                if whole:
+                    may_state.append((p, sid, row))
+                elif left and not unreported and all(_a_place(u, aliases) for u in left) \
+                        and not _says_where(row["text"], own, parsed):
+                    places_left[sid] = left
+                    may_state_later.append((p, sid, row))
         elif j.stance == "none" and cosine.get(sid, 0.0) >= SEMANTIC_MENTION and m.matched >= 1:
             # Close in meaning and sharing a word of the claim: shown as related evidence,
             # never as support (`verdict` reads supports and disputes only).
@@ -523,9 +522,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         judged = _medium_support(parsed, judged, lexical, feats, held)
     if may_state and fitted is not None:
         _second_source(copies, may_state, judged, unrelated, by_coverage_ids)
-    if may_state and reader is not None:
+    if (may_state or may_state_later) and reader is not None:
         _cross_support(copies, reader, said, may_state, judged, unrelated,
-                       fitted.cross_floor if fitted is not None else 0.0, context_of, later)
+                       fitted.cross_floor if fitted is not None else 0.0, context_of,
+                       may_state_later, lambda sid, row: said_earlier(row, places_left[sid]))
     # Who did what to whom: a sentence telling the event the other way round ("Putin paid Kim
     # Jong Un for troops" for "Kim paid Putin for troops") tells another account of the same
     # event, however close its words: it disputes the claim, as another actor does
@@ -964,7 +964,8 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
                    judged: list[tuple[Judgement, dict[str, Any]]],
                    unrelated: list[dict[str, Any]], floor: float = 0.0,
                    context_of: dict[int, str] | None = None,
-                   later: set[int] | frozenset[int] = frozenset()) -> None:
+                   later: list[tuple[float, int, dict[str, Any]]] | None = None,
+                   placed: Callable[[int, dict[str, Any]], bool] | None = None) -> None:
     """The cross-encoder reads the likeliest of the rest with the claim: a sentence it finds
     stating the claim supports it (another outlet's wording), moved into `judged` as such.
     One sentence per document not supporting it yet (one suffices for its count), the judge's
@@ -975,20 +976,21 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
     per sentence id, the previous sentence that says what the sentence leaves unnamed: it is
     read before the sentence. Sources are counted as the verdict counts them: an article and
     its copy are one (`copies`), so they do not stop it asking a second source. `later`: the
-    sentence ids that say every slot only with an earlier sentence of their article naming
-    where it happened, asked about in a second round (each read alone)."""
+    candidates (as `may_state`) that lack only places, asked about in a second round, each
+    read alone, where `placed` (sentence id, row) finds them said earlier in the article."""
     groups = _support_groups(copies, judged)
     # Those whole by themselves (or with the previous sentence) first; then, while fewer than
-    # two sources state it, those whole only with their article's earlier sentences (`later`),
+    # two sources state it, those the article's earlier sentences place (`later`),
     # `CROSS_PAIRS` more, from any document not supporting it yet.
-    for second in (False, True):
+    for second, candidates in ((False, may_state), (True, later or [])):
         # Documents supporting it or asked about in this round.
         done = {row["doc_id"] for j, row in judged if j.stance == "supports"}
         asked: list[tuple[int, dict[str, Any]]] = []
-        for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
+        for p, sid, row in sorted(candidates, key=lambda t: -t[0]):
             if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2:
                 break
-            if (sid in later) == second and p >= floor and row["doc_id"] not in done:
+            if p >= floor and row["doc_id"] not in done \
+                    and (not second or placed is None or placed(sid, row)):
                 asked.append((sid, row))
                 done.add(row["doc_id"])
         # Read together (side by side), taken in order: once two independent sources state
