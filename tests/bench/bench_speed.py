@@ -7,7 +7,7 @@ top-10 SQLite FTS5 OR query (bm25 order) over the same sentences, all in this ru
 after 1,000 other lookups, 200 new claims again (steady state: pages mapped, caches filled).
 Also: index build time, index size on disk, peak RSS, and the claim cross-encoder pairs a
 lookup ran, beside what one pair costs in this run (the synthetic claims, each a run of words
-of one sentence, hardly ask it; the seeds and news dev claims ask it ~0.6-0.7 times a lookup:
+of one sentence, hardly ask it; the seeds and news dev claims ask it ~0.8 times a lookup:
 see the README). Then the story claims (the seeds and news dev claims and their -more sets,
 when the data folder holds them), whose corpora are added to each size's synthetic ones: claims
 of the form users type, timed once each after the steady state, with the cross-encoder pairs
@@ -417,5 +417,5 @@ def main(data: Path) -> None:
                       f"{r['story_raw_p50']:.2f} / {r['story_raw_p95']:.2f}; cross-encoder "
                       f"pairs run a lookup: {r['story_cross']:.2f}", flush=True)
         print(f"one claim cross-encoder pair: {cross_pair_ms():.1f} ms (a lookup runs at most "
-              f"{CROSS_PAIRS}, side by side; the seeds and news dev claims ask ~0.6-0.7: see "
+              f"{CROSS_PAIRS} a round, side by side; the seeds and news dev claims ask ~0.8: see "
               "the README)", flush=True)
