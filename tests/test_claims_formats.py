@@ -268,6 +268,7 @@ def test_a_small_count_in_a_definite_description_asserts_no_number():
     assert numbers_of("The 190 passports were seized in the raids.") == ["190"]
     assert numbers_of("The 2 percent decline hurt exports.") == ["2"]
     assert numbers_of("The two Valdorian envoys met.") == ["2"]  # no plural noun right after
+    assert numbers_of("The 007 agents met.") == ["007"]  # a count is written "7", not "007"
 
 
 PAIR_ARTICLES = {

@@ -1100,15 +1100,17 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     return Claim(text, units, negated, denies, frozenset(a.index_terms()))
 
 
+_SMALL_COUNTS = frozenset("23456789")  # as the analysis writes them ("two" -> "2")
+
+
 def _presupposed_count(words: Sequence[Word], i: int) -> bool:
     """A small count in a definite description, "the two countries", "these three leaders":
     it picks out whom the claim is about, already known to the reader, and asserts no number
     ("the two leaders signed it" is stated by "Putin and Kim signed it"). Counts of two to
     nine only (those writers spell out), right after "the", "these" or "those" and before a
     plural common noun; "the 190 passports" and "the 2 percent decline" keep their number."""
-    w = words[i]
     if not (0 < i < len(words) - 1 and words[i - 1].lower in ("the", "these", "those")
-            and w.lower.isdigit() and 2 <= int(w.lower) <= 9):
+            and words[i].lower in _SMALL_COUNTS):
         return False
     noun = words[i + 1]
     return not noun.stop and noun.orig.islower() and noun.lower.isalpha() \
