@@ -107,9 +107,11 @@ SEMANTIC_MENTION = 0.4  # cosine from which a sentence sharing a claim word is r
 ALIAS_BOOST = 0.75  # query boost of an alias alternative ("Moscow" for "Russia")
 SYNONYM_BOOST = 0.25  # query boost of a WordNet synonym or derivation ("called" for "phoned")
 QUERY_SYNONYMS = 3  # a word's first (most frequent sense's) alternatives in the query
-# Candidates the cross-encoder reads per lookup, at most (one per document; ~4 ms each at
-# most, side by side). With 2, 4 and 8 the dev verdicts differ by at most one Climate-FEVER
-# claim in 418; with 1, seeds-more loses one claim and Climate-FEVER five.
+# Candidates the cross-encoder reads per round of a lookup, at most (one per document; ~4 ms
+# each at most, side by side; a second round, for candidates lacking only places an earlier
+# sentence of their article names, reads as many more: `_cross_support`). With 2, 4 and 8
+# the dev verdicts differ by at most one Climate-FEVER claim in 418; with 1, seeds-more loses
+# one claim and Climate-FEVER five (measured with one round).
 CROSS_PAIRS = 2
 # The judge's probability from which, once one source states a claim, another document's
 # likeliest candidate that says every slot of it without conflict states it too
