@@ -296,9 +296,13 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     stored.update(index.features_by_ids([sid for sid in missing if sid not in nearby.asked],
                                         title_feats))
 
+    def read_already(sid: int) -> Features | None:
+        """A sentence's features the search or the dense side has read (None: not yet)."""
+        return stored.get(sid) or nearby.before.get(sid)
+
     def feats(row: dict[str, Any]) -> Features:
-        return stored.get(row["id"]) or nearby.before.get(row["id"]) \
-            or index.stored_features(row["id"]) or _features(row["text"], aliases)
+        return read_already(row["id"]) or index.stored_features(row["id"]) \
+            or _features(row["text"], aliases)
 
     idf_of = index.idf
 
@@ -377,8 +381,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         if doc not in article_before:
             body_rows = list(store.sentences(doc, kind="body"))
             # (those read already are not read again)
-            known = {r["id"]: f for r in body_rows
-                     if (f := stored.get(r["id"]) or nearby.before.get(r["id"])) is not None}
+            known = {r["id"]: f for r in body_rows if (f := read_already(r["id"])) is not None}
             known.update(index.features_by_ids([r["id"] for r in body_rows
                                                 if r["id"] not in known]))
             article_before[doc] = [

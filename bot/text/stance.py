@@ -979,7 +979,7 @@ def _given_name_first(words: Sequence[Word], covered: set[int], starts: set[int]
                       lexicon: Lexicon | None) -> int:
     """0 when the claim's first word is someone's given name, read with the name after it
     (and matched as that name is): capitalised, of two letters or more, no stop word, concept,
-    month or weekday, and no word of the language (WordNet's `word_kind`: "Jeff", "Arnold",
+    month or weekday, and no word of the language (`Lexicon.is_word`: "Jeff", "Arnold",
     not "Trump" or "Canadian"), right before a capitalised word that starts a name. Read alone, a claim's first word is a plain word
     (capitalised either way): "Jeff King estimated ..." needed the word "Jeff", which the
     sentences calling him "King" do not write, and "King" became a name of its own. -1 when
