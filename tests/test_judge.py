@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,12 +125,14 @@ def test_a_long_claim_is_disputed_only_when_the_judge_agrees(settings, store, co
     # Another year in a closely worded sentence: for a claim of 8 units or more the rules'
     # strong frame alone no longer makes it the same event (Climate-FEVER's false
     # `contradicted`); the judge must agree. A short claim keeps the rules' reading
-    # (test_claims.py::test_wrong_year_count_is_contradicted).
+    # (test_claims.py::test_wrong_year_count_is_contradicted), and so does a long claim the
+    # sentence states but for the date (test_claims_long_dates.py): here it does not name
+    # the claim's place.
     from bot.claims import lookup as lookup_module
     from tests.conftest import build_claim_world
 
     build_claim_world(settings, store, corpus, {
-        "a.txt": "Harbour Report\n\nThe city council of Port Elm approved a new lighthouse on "
+        "a.txt": "Harbour Report\n\nThe city council approved a new lighthouse on "
                  "the northern pier in 2021.\nFishermen had asked for it.\n",
         "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n"})
     claim = "The city council of Port Elm approved a new lighthouse on the northern pier in 2019."
@@ -170,7 +173,7 @@ def test_the_same_event_with_another_value_by_the_rules_reading(settings, store,
     assert answer.evidence[0].stance == "disputes" and "June" in answer.evidence[0].sentence
     assert answer.evidence[0].reason == "June rather than August"
     # Without that reading, the judge's doubt leaves nothing (the reading is what decides).
-    monkeypatch.setattr(lookup_module, "states_but_for_its_values", lambda *a: False)
+    monkeypatch.setattr(lookup_module, "states_but_for_its_values", lambda *a, **kw: False)
     assert ask(FESTIVAL_CLAIM).verdict == "not-found"
 
 
@@ -194,26 +197,30 @@ def test_a_dispute_by_another_value_alone_never_makes_a_stated_claim_contested(
     assert stances["The Port Elm lighthouse festival in June drew large crowds."] == "mentions"
 
 
-def test_a_long_claims_dispute_is_not_read_by_its_values(settings, store, corpus, monkeypatch):
+def test_a_long_claims_dispute_is_read_by_its_dates_alone(settings, store, corpus, monkeypatch):
     # A claim of 8 units or more keeps the judge's say over a conflict's event (see
-    # test_a_long_claim_is_disputed_only_when_the_judge_agrees): the rules' reading with the
-    # claim's values is never asked.
+    # test_a_long_claim_is_disputed_only_when_the_judge_agrees) but where the sentence states
+    # it but for a date: the rules' reading with the claim's values is asked with
+    # `dates_only` (test_claims_long_dates.py). Here the long claim's brass band, fireworks
+    # and parade are not in the June sentence: no dispute.
     from bot.claims import lookup as lookup_module
 
     build_claim_world(settings, store, corpus, FESTIVAL_ARTICLES)
-    asked: list[str] = []
+    real = lookup_module.states_but_for_its_values
+    asked: list[bool] = []
 
-    def spy(claim: object, own: object, m: object) -> bool:
-        asked.append("asked")
-        return True
+    def spy(claim: Any, own: Any, m: Any, dates_only: bool = False) -> bool:
+        asked.append(dates_only)
+        return real(claim, own, m, dates_only=dates_only)
 
     monkeypatch.setattr(lookup_module, "states_but_for_its_values", spy)
     ask = functools.partial(lookup_module.lookup_claim, store, index_path=settings.index_path,
                             aliases_path=settings.aliases_path, judge_weights=DOUBTFUL)
     long_claim = ("The Port Elm lighthouse festival with its brass band, fireworks and harbour "
                   "parade took place in August.")
-    assert ask(long_claim).verdict != "contradicted" and not asked
-    assert ask(FESTIVAL_CLAIM).verdict == "contradicted" and asked
+    assert ask(long_claim).verdict != "contradicted" and asked == [True]
+    asked.clear()
+    assert ask(FESTIVAL_CLAIM).verdict == "contradicted" and asked == [False]
 
 
 @pytest.mark.parametrize("content", [None, "{not json", "[1, 2]", '{"names": []}', "\udcff"])

@@ -460,13 +460,15 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 same = not long_claim and m.frame >= FRAME_STRONG \
                     and m.frame_units >= 2
                 if p < fitted.same_event and not same:
-                    # A short or medium claim: the same event all the same when the rules
-                    # would find the sentence stating it with the claim's values in place of
-                    # its own (the judge reads the conflict's missing slot as unrelatedness),
-                    # unless the sentence is about someone else (Marov's July visit is no
-                    # account of a visit Lavrov made in June).
-                    if not long_claim and j.conflict and not other_actor \
-                            and states_but_for_its_values(parsed, own, m):
+                    # The same event all the same when the rules would find the sentence
+                    # stating it with the claim's values in place of its own (the judge reads
+                    # the conflict's missing slot as unrelatedness), unless the sentence is
+                    # about someone else (Marov's July visit is no account of a visit Lavrov
+                    # made in June). A long claim: only another date, and nothing else
+                    # missing ("Russia's veto of a UN panel monitoring these sanctions in
+                    # March" against the claim's 8 units with "in October").
+                    if j.conflict and not other_actor \
+                            and states_but_for_its_values(parsed, own, m, dates_only=long_claim):
                         by_values_only.add(sid)
                     else:
                         j = Judgement("none", j.score)

@@ -1,0 +1,72 @@
+"""A long claim (`LONG_CLAIM_UNITS` units or more) told by a sentence with another date in
+place of its own: the same event, dated otherwise, contradicts it, as it does a shorter claim
+(`states_but_for_its_values`). For a long claim only when every slot the sentence lacks is a
+date it gives another of: a long post's amounts are often rounded or measured otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.text.aliases import load_aliases
+from bot.text.stance import clean_claim, is_long, parse_claim
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "a_wire.txt": """Sanctions Under Strain
+
+The sanctions regime against Valdoria could unravel, especially after Norland's veto of a UN
+panel monitoring these sanctions in March.
+""",
+    "b_paper.txt": """Harbour Talks
+
+Norland and Valdoria opened talks on a new harbour in Port Elm.
+""",
+}
+
+DATED = "Norland vetoed the UN panel that monitored Valdoria sanctions in October."
+COUNTED = "Norland vetoed the 12 UN panels that monitored Valdoria sanctions in March."
+# The same event with another number: a long claim's amount, left unread as a dispute.
+COUNTED_ARTICLE = """Sanctions Under Strain
+
+The sanctions regime against Valdoria could unravel, especially after Norland's veto of 9 UN
+panels monitoring these sanctions in March.
+"""
+
+
+@pytest.fixture
+def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, ARTICLES)
+
+
+def test_the_claims_are_long(settings: Settings) -> None:
+    aliases = load_aliases(settings.aliases_path)
+    for text in (DATED, COUNTED):
+        plain, tags = clean_claim(text)
+        assert is_long(parse_claim(plain, aliases.analyze(plain), aliases, tags)), text
+
+
+def test_another_month_of_the_same_event_contradicts_a_long_claim(world) -> None:
+    answer = ask_claim(world, DATED)
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert [e.doc_id for e in disputing] == ["a_wire"], answer
+    assert "March rather than October" in (disputing[0].reason or ""), answer
+
+
+def test_the_claims_own_month_is_no_dispute(world) -> None:
+    answer = ask_claim(world, DATED.replace("October", "March"))
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+def test_another_number_is_no_dispute_of_a_long_claim(settings: Settings, store: Store,
+                                                      corpus: Path) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": COUNTED_ARTICLE,
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    answer = ask_claim(world, COUNTED)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
