@@ -123,12 +123,13 @@ def _replaced_judge(monkeypatch: pytest.MonkeyPatch, judge: str) -> None:
 def test_the_command_line_answers_with_the_judge_it_is_given(
         settings, store, corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     # The closely worded sentence with another year disputes a long claim only when the
-    # judge says it is the same event (test_judge.py): a judge file that says so (a high
+    # judge says it is the same event (test_judge.py; it does not name the claim's place, so
+    # the rules' reading by the date alone does not apply): a judge file that says so (a high
     # intercept) must make the lookup say `contradicted`, one that says not must not.
     from tests.conftest import ask_claim, build_claim_world
 
     world = build_claim_world(settings, store, corpus, {
-        "a.txt": "Harbour Report\n\nThe city council of Port Elm approved a new lighthouse on "
+        "a.txt": "Harbour Report\n\nThe city council approved a new lighthouse on "
                  "the northern pier in 2021.\nFishermen had asked for it.\n",
         "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n"})
     for intercept, expected in ((-20.0, False), (20.0, True)):
