@@ -138,3 +138,21 @@ def test_a_place_after_the_article_gives_another_place(settings, store, corpus):
                               "Vladivostok.")
     assert answer.verdict == "contradicted", answer
     assert "the Hague rather than Vladivostok" in " ".join(e.reason or "" for e in answer.evidence)
+
+
+def test_a_place_the_claim_names_itself_is_no_other_place(settings):
+    # "... in Ukraine have left Russia short of soldiers": a sentence placing the shortage "in
+    # Russia" names the claim's own actor, not another place than Ukraine. It lacks Ukraine
+    # (not stated) but gives no conflicting account. A third place still conflicts.
+    from bot.text.stance import clean_claim, match, parse_claim, sentence_features
+
+    table = load_aliases(settings.aliases_path)
+    plain, tags = clean_claim("Heavy losses in Ukraine have left Russia short of soldiers.")
+    claim = parse_claim(plain, table.analyze(plain), table, tags)
+
+    def conflicts(text: str) -> list[str]:
+        return match(claim, sentence_features(text, table), None).conflicts
+
+    assert conflicts("Soldier shortages in Russia could reach 20% after heavy losses.") == []
+    assert conflicts("Heavy losses in Poland have left Russia short of soldiers.") \
+        == ["Poland rather than Ukraine"]

@@ -1379,13 +1379,15 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
             if values:
                 out.append(f"{', '.join(_shown(v) for v in sorted(values))} rather than "
                            f"{_shown(u.text)}")
-        elif u.kind == "place" and own.places and not _has(u, own) \
+        elif u.kind == "place" and (others := own.places - {
+                t.removeprefix(CONCEPT_PREFIX) for t in claim.terms}) and not _has(u, own) \
                 and not u.within & own.places and u.key[1:] not in own.regions:
             # Not a place within the other: "in Anchorage" is not contradicted by "in the United
-            # States", nor "in Russia" by "in Vladivostok".
+            # States", nor "in Russia" by "in Vladivostok". Nor a place the claim names
+            # itself ("Russia" in "... losses in Ukraine have left Russia short of soldiers").
             names = ", ".join(sorted(
                 own.place_names.get(p) or p.removeprefix(CITY_PREFIX).replace("_", " ").title()
-                for p in own.places))
+                for p in others))
             out.append(f"{names} rather than {u.text}")
     return out
 
