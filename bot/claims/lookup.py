@@ -59,6 +59,7 @@ from bot.text.stance import (
     Judgement,
     Match,
     Unit,
+    bare_terms,
     bound_dates,
     claim_fates,
     claim_roles,
@@ -664,8 +665,7 @@ def _says_where(text: str, own: Features, claim: Claim) -> bool:
     """The sentence names a place of its own: a known place the claim does not name, or a
     capitalised name after "in", "at", "near", "outside" or "inside" that is no month or
     weekday and not the claim's ("arraigned in Fairbanks")."""
-    claimed = {t.removeprefix(CONCEPT_PREFIX) for t in claim.terms}
-    if own.places - claimed:
+    if own.places - bare_terms(claim):
         return True
     return any((name := fold(m[1])) not in MONTHS and name not in WEEKDAYS
                and stem(name) not in claim.terms for m in _LOCATIVE.finditer(text))

@@ -1379,8 +1379,8 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
             if values:
                 out.append(f"{', '.join(_shown(v) for v in sorted(values))} rather than "
                            f"{_shown(u.text)}")
-        elif u.kind == "place" and (others := own.places - {
-                t.removeprefix(CONCEPT_PREFIX) for t in claim.terms}) and not _has(u, own) \
+        elif u.kind == "place" and own.places \
+                and (others := own.places - bare_terms(claim)) and not _has(u, own) \
                 and not u.within & own.places and u.key[1:] not in own.regions:
             # Not a place within the other: "in Anchorage" is not contradicted by "in the United
             # States", nor "in Russia" by "in Vladivostok". Nor a place the claim names
@@ -1390,6 +1390,12 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
                 for p in others))
             out.append(f"{names} rather than {u.text}")
     return out
+
+
+def bare_terms(claim: Claim) -> set[str]:
+    """The claim's index terms with concepts written without their prefix, as a sentence's
+    `Features.places` writes the places it names: the places the claim names are among them."""
+    return {t.removeprefix(CONCEPT_PREFIX) for t in claim.terms}
 
 
 def _same_quantity(claim: Claim, u: Unit, own: Features, value: str) -> bool:
