@@ -49,6 +49,7 @@ LONG_MATCHED_MASS = 0.5  # matched weight, in units of the rarest possible term'
 LONG_MATCHED_UNITS = 2  # claim units the sentence must share
 LONG_RELATIVE_SCORE = 0.4  # retrieval score relative to the best candidate
 
+DATE_KINDS = frozenset({"year", "month", "weekday"})  # the kinds of unit that date a claim
 # In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1).
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -1438,7 +1439,7 @@ def states_but_for_its_values(claim: Claim, own: Features, m: Match,
     if not conflicting:
         return False
     if dates_only and (len(conflicting) < len(m.missing_slots)
-                       or any(u.kind not in ("year", "month", "weekday") for u in conflicting)):
+                       or any(u.kind not in DATE_KINDS for u in conflicting)):
         return False
     total = sum(u.weight for u in claim.units) or 1.0
     agreed = replace(m, coverage=min(1.0, m.coverage + sum(u.weight for u in conflicting) / total),
@@ -1578,7 +1579,7 @@ def judge_long(claim: Claim, m: Match, reverse: float, relative_score: float,
     mass = m.coverage * total + m.matched_names
     if m.matched < LONG_MATCHED_UNITS or mass < LONG_MATCHED_MASS * max(max_idf, 1e-9):
         return None
-    if any(u.kind in ("year", "month", "weekday") and not u.tag for u in m.missing_slots):
+    if any(u.kind in DATE_KINDS and not u.tag for u in m.missing_slots):
         # A date of the claim the sentence does not give: not stated ("voted in 2019" is not
         # stated by "voted on Thursday"). A missing number is let through: a post's amounts
         # are often rounded ("0.8C" against "0.85 C"), and requiring them cost Climate-FEVER
