@@ -107,6 +107,7 @@ def test_the_builder_keeps_the_names_wordnet_gives_one_place_only(tmp_path):
         15: ("15", ["Valdoria", "Valdor"], ["@"]),  # a kind of place, no instance
         16: ("14", ["Norland", "Norlandia"], ["@i"]),  # no location
         17: ("15", ["Ostrava", "capital_of_Ostravia"], ["@i"]),  # one capitalised name
+        20: ("15", ["Pine_Tree_State", "ME"], ["@i"]),  # a postal code: "HELP ME"
         18: ("15", ["Marche", "Marches"], ["@i"]),  # both read as "march", a word
         19: ("28", ["march"], ["@"]),
     })

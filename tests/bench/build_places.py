@@ -16,6 +16,8 @@ names, those written capitalised are kept, less:
     synset, or a class: "Bull", "Lion" and "Fish" are zodiac signs filed as locations,
     "Orient" a verb too), or has the stem of one, as the matcher reads it ("Marches", an
     Italian region, is "march");
+  - a name of one or two letters: the US states' postal codes, which all-caps text writes
+    as words ("HELP ME", "OH NO": Maine, Ohio);
   - a name the matcher reads as another of the same place ("A horizon" is "A-horizon").
 A synset with fewer than two names left says nothing new and is left out.
 
@@ -80,6 +82,8 @@ def places(root: Path) -> dict[str, list[str]]:
             return False
         if " " in word or "-" in word:
             return True
+        if len(word) <= 2:
+            return False  # a postal code: all-caps text writes "ME", "OH", "DE" as words
         return kinds.get(word.lower()) is True and stem(word.lower()) not in common
 
     out: dict[str, list[str]] = {}
