@@ -394,10 +394,9 @@ def _load_cached(path: str, _mtime: int) -> AliasTable:
     for city, (phrases, country) in _cities(names, concept_of).items():
         names[city], within[city] = phrases, country
     _unknown_places(places, {*concepts, *names}, path)
-    known_places = sorted({*places, *names})  # the other names' own concepts are no places
-    if concept_of:
-        _other_names(concepts, names)
-    return AliasTable.from_mapping(concepts, known_places, names, within)
+    others = _other_names(concepts, names) if concept_of else {}
+    return AliasTable.from_mapping(concepts, sorted({*places, *names}), {**names, **others},
+                                   within)
 
 
 def _cities(countries: dict[str, list[str]],
@@ -425,30 +424,31 @@ def _cities(countries: dict[str, list[str]],
     return out
 
 
-def _other_names(concepts: dict[str, list[str]], names: dict[str, list[str]]) -> None:
-    """The shipped other names of places (`PLACES`, from WordNet: each a list of names) added
-    to `names` in place, each entry a concept of its own (`PLACE_PREFIX`: "Soviet Union" ≈
-    "USSR" ≈ "Union of Soviet Socialist Republics"). It is a name for what it names, not a
-    place that another place contradicts: the file does not say which of its places lie in
-    which ("in Texas" would contradict "in Dallas"). An entry sharing a name with a concept
-    (of the aliases file, a country, a city: as the matcher reads them) is left out: the
-    country and city files are the places' names (adding WordNet's to them, "US" to the
-    United States, measured worse: see README, "Claim lookup"). Nothing, logged, when the file
-    is missing or damaged."""
+def _other_names(concepts: dict[str, list[str]],
+                 names: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The shipped other names of places (`PLACES`, from WordNet: each a list of names), each
+    entry a concept of its own (`PLACE_PREFIX`: "Soviet Union" ≈ "USSR" ≈ "Union of Soviet
+    Socialist Republics"). It is a name for what it names, not a place that another place
+    contradicts: the file does not say which of its places lie in which ("in Texas" would
+    contradict "in Dallas"). An entry sharing a name with a concept (of the aliases file, a
+    country, a city: as the matcher reads them) is left out: the country and city files are
+    the places' names (adding WordNet's to them, "US" to the United States, measured worse:
+    see README, "Claim lookup"). Empty, logged, when the file is missing or damaged."""
     raw = _shipped_or_logged(PLACES, "places", "other names of places")
     if raw is None:
-        return
+        return {}
     taken = {_folded(p) for table in (concepts, names) for phrases in table.values()
              for p in phrases}
+    out: dict[str, list[str]] = {}
     for key, found in raw.items():
-        if not (isinstance(found, list) and len(found) >= 2
-                and all(isinstance(x, str) for x in found)):
+        if not (isinstance(found, list) and all(isinstance(x, str) for x in found)):
             continue
         folded = {_folded(p) for p in found}
         if folded & taken or len(folded) < 2:
             continue
-        names[PLACE_PREFIX + key] = list(found)
+        out[PLACE_PREFIX + key] = list(found)
         taken |= folded
+    return out
 
 
 def _countries(concepts: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:

@@ -31,13 +31,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 from pathlib import Path
 
 from bot.text.words import cased_words, stem
 from tests.bench.build_countries import _plain, _slug
-from tests.bench.build_wordnet import POS_FILES, download, word_kinds
+from tests.bench.build_wordnet import download, read_data, word_kinds, written
 
 OUT = Path("bot/text/places.toml")
 LOCATION_FILE = 15  # lexicographer file noun.location (WordNet's lexnames)
@@ -47,31 +46,16 @@ def _folded(name: str) -> tuple[str, ...]:
     return tuple(lower for lower, _ in cased_words(name))
 
 
-def _written(word: str) -> str:
-    """A data-file word as written: spaces, no adjective marker."""
-    return re.sub(r"\(\w+\)$", "", word).replace("_", " ")
-
-
 def places(root: Path) -> dict[str, list[str]]:
     """place key -> its names."""
-    synsets: dict[tuple[str, int], tuple[int, list[str], list[str]]] = {}
+    places: list[list[str]] = []  # the names of each named place, as written
     count_of: dict[str, int] = {}  # name, folded -> synsets of any part of speech naming it
-    for pos, name in POS_FILES.items():
-        with open(root / f"data.{name}", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith(" "):
-                    continue  # the licence header
-                parts = line.split(" | ", 1)[0].split()
-                count = int(parts[3], 16)
-                words = [_written(parts[4 + 2 * k]) for k in range(count)]
-                for folded in {w.lower() for w in words}:
-                    count_of[folded] = count_of.get(folded, 0) + 1
-                if pos != "n":
-                    continue
-                at = 4 + 2 * count
-                pointers = [parts[at + 1 + 4 * k: at + 5 + 4 * k] for k in range(int(parts[at]))]
-                symbols = [p[0] for p in pointers]
-                synsets[(pos, int(parts[0]))] = (int(parts[1]), words, symbols)
+    for r in read_data(root):
+        words = [written(w).replace("_", " ") for w in r.words]
+        for folded in {w.lower() for w in words}:
+            count_of[folded] = count_of.get(folded, 0) + 1
+        if r.lexfile == LOCATION_FILE and r.pos == "n" and any(p[0] == "@i" for p in r.pointers):
+            places.append(words)
     kinds = word_kinds(root)
     # The matcher reads a word by its stem: "Marches" (an Italian region's other name) is
     # "march", a month and a word.
@@ -87,9 +71,7 @@ def places(root: Path) -> dict[str, list[str]]:
         return kinds.get(word.lower()) is True and stem(word.lower()) not in common
 
     out: dict[str, list[str]] = {}
-    for _, (lexfile, words, symbols) in sorted(synsets.items()):
-        if lexfile != LOCATION_FILE or "@i" not in symbols:
-            continue
+    for words in places:
         names: list[str] = []
         for word in words:  # one name each as the matcher reads it ("A-horizon", "A horizon")
             if kept(word) and all(_folded(word) != _folded(n) for n in names):

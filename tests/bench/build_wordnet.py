@@ -55,6 +55,8 @@ import sys
 import tarfile
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 OUT = Path("bot/text/wordnet/lexicon.sqlite")
@@ -72,32 +74,54 @@ def _lemma(word: str) -> str:
     return re.sub(r"\(\w+\)$", "", word).replace("_", " ").lower()
 
 
+@dataclass(frozen=True)
+class Record:
+    """One synset line of a data file."""
+
+    pos: str  # the file's letter: n, v, a, r
+    offset: int
+    lexfile: int  # its lexicographer file's number (lexnames: 18 is noun.person)
+    words: list[str]  # as the file writes them ("Soviet_Union", "good(a)")
+    pointers: list[tuple[str, int, str, str]]  # (symbol, target offset, target pos, numbers)
+
+
+def read_data(root: Path, pos_files: tuple[str, ...] = tuple(POS_FILES)) -> Iterator[Record]:
+    """The synsets of the data files of those parts of speech, in file order."""
+    for pos in pos_files:
+        with open(root / f"data.{POS_FILES[pos]}", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(" "):
+                    continue  # the licence header
+                parts = line.split(" | ", 1)[0].split()
+                count = int(parts[3], 16)
+                at = 4 + 2 * count
+                yield Record(pos, int(parts[0]), int(parts[1]),
+                             [parts[4 + 2 * k] for k in range(count)],
+                             [(parts[at + 1 + 4 * k], int(parts[at + 2 + 4 * k]),
+                               parts[at + 3 + 4 * k], parts[at + 4 + 4 * k])
+                              for k in range(int(parts[at]))])
+
+
+def written(word: str) -> str:
+    """A data-file word as written: no adjective marker ("good(a)" is "good")."""
+    return re.sub(r"\(\w+\)$", "", word)
+
+
 def read_synsets(root: Path) -> tuple[dict[Synset, list[str]],
                                       dict[Synset, list[tuple[int, Synset, int]]]]:
     """Each synset's lemmas (in order) and its derivation pointers (source word number,
     target synset, target word number)."""
     words: dict[Synset, list[str]] = {}
     derivs: dict[Synset, list[tuple[int, Synset, int]]] = {}
-    for pos, name in POS_FILES.items():
-        with open(root / f"data.{name}", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith(" "):
-                    continue  # the licence header
-                parts = line.split(" | ", 1)[0].split()
-                offset = int(parts[0])
-                count = int(parts[3], 16)
-                lemmas = [_lemma(parts[4 + 2 * k]) for k in range(count)]
-                at = 4 + 2 * count
-                pointers = int(parts[at])
-                out = []
-                for k in range(pointers):
-                    symbol, target, tpos, st = parts[at + 1 + 4 * k: at + 5 + 4 * k]
-                    if symbol == "+":
-                        tfile = "a" if tpos == "s" else tpos
-                        out.append((int(st[:2], 16), (tfile, int(target)), int(st[2:], 16)))
-                words[(pos, offset)] = lemmas
-                if out:
-                    derivs[(pos, offset)] = out
+    for r in read_data(root):
+        out = []
+        for symbol, target, tpos, st in r.pointers:
+            if symbol == "+":
+                tfile = "a" if tpos == "s" else tpos
+                out.append((int(st[:2], 16), (tfile, target), int(st[2:], 16)))
+        words[(r.pos, r.offset)] = [_lemma(w) for w in r.words]
+        if out:
+            derivs[(r.pos, r.offset)] = out
     return words, derivs
 
 
@@ -117,15 +141,8 @@ def person_nouns(root: Path, share: float) -> list[str]:
     """The one-word common nouns whose most frequent noun sense (of their `frequent_senses`:
     the highest tag count, then the lowest sense number) is in noun.person and written in
     lower case there (a proper noun, "Tom", "Mary", names one person, not a kind)."""
-    files: dict[int, tuple[int, list[str]]] = {}  # noun synset offset -> (file, words as written)
-    with open(root / "data.noun", encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            if line.startswith(" "):
-                continue
-            parts = line.split(" | ", 1)[0].split()
-            count = int(parts[3], 16)
-            files[int(parts[0])] = (int(parts[1]), [re.sub(r"\(\w+\)$", "", parts[4 + 2 * k])
-                                                    for k in range(count)])
+    # noun synset offset -> (file, words as written)
+    files = {r.offset: (r.lexfile, [written(w) for w in r.words]) for r in read_data(root, ("n",))}
     out = []
     for lemma, senses in read_senses(root).items():
         if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", lemma):
@@ -136,8 +153,8 @@ def person_nouns(root: Path, share: float) -> list[str]:
         if not nouns:
             continue
         _, _, (_, offset) = min(nouns)
-        lexfile, written = files.get(offset, (-1, []))
-        if lexfile == PERSON_FILE and lemma in written:
+        lexfile, as_written = files.get(offset, (-1, []))
+        if lexfile == PERSON_FILE and lemma in as_written:
             out.append(lemma)
     return sorted(out)
 
@@ -225,20 +242,11 @@ def word_kinds(root: Path) -> dict[str, bool]:
     common: set[str] = set()
     instances: set[str] = set()  # capitalised in an instance's synset
     classes: set[str] = set()  # capitalised in a class's synset
-    for name in POS_FILES.values():
-        with open(root / f"data.{name}", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith(" "):
-                    continue  # the licence header
-                parts = line.split(" | ", 1)[0].split()
-                count = int(parts[3], 16)
-                at = 4 + 2 * count
-                pointers = [parts[at + 1 + 4 * k] for k in range(int(parts[at]))]
-                capitalised = instances if "@i" in pointers else classes
-                for k in range(count):
-                    word = re.sub(r"\(\w+\)$", "", parts[4 + 2 * k])
-                    if "_" not in word:
-                        (common if word == word.lower() else capitalised).add(word.lower())
+    for r in read_data(root):
+        capitalised = instances if any(p[0] == "@i" for p in r.pointers) else classes
+        for word in map(written, r.words):
+            if "_" not in word:
+                (common if word == word.lower() else capitalised).add(word.lower())
     for forms in read_exceptions(root).values():
         common.update(form for form in forms if " " not in form)
     common |= classes
