@@ -316,9 +316,9 @@ def run_size(n: int, tmp: Path, corpora: list[Path], stories: list[str]) -> dict
     index = open_index(store, settings.index_path, aliases, True)
     if index.stale:
         # A kept build made by code with another alias table (a change to config/aliases.toml
-        # or to the shipped countries, cities or places): past `AUTO_REBUILD_MAX` it is served
-        # as it is, every candidate analysed from its text — ~3 ms more at the p50 and ~6 at
-        # the p95 at 1M, which read as the change's cost.
+        # or to the shipped countries, cities or places): past `rebuild_max` (30,000 sentences
+        # with the full model) it is served as it is, every candidate analysed from its text —
+        # ~3 ms more at the p50 and ~6 at the p95 at 1M, which read as the change's cost.
         raise SystemExit(f"{settings.index_path}: the kept build is stale for this code (its "
                          f"alias table or store differs): delete {kept} and the files beside "
                          "it to build again, or give each version its own BENCH_KEEP")
