@@ -126,6 +126,15 @@ def seeds_core(settings: Settings, seeds_copy: Path) -> Core:
     return core
 
 
+def write_aliases(tmp_path: Path, body: str = '[concepts]\nrussia = ["Russia", "Kremlin"]\n'
+                  ) -> Path:
+    """An aliases file of `body` in `tmp_path` (the shipped countries, cities and places
+    come in with it unless it says `countries = false`)."""
+    path = tmp_path / "aliases.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
 def build_claim_world(settings: Settings, store: Store, corpus: Path,
                       articles: dict[str, str]) -> tuple[Store, Settings]:
     """Write hand-written articles, reload them and build the search index."""

@@ -6,22 +6,14 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from pathlib import Path
 
 from bot.text import aliases as aliases_module
 from bot.text.aliases import load_aliases
-from tests.conftest import ask_claim, build_claim_world
-
-
-def _aliases_file(tmp_path: Path, body: str = '[concepts]\nrussia = ["Russia", "Kremlin"]\n'
-                  ) -> Path:
-    path = tmp_path / "aliases.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
+from tests.conftest import ask_claim, build_claim_world, write_aliases
 
 
 def test_a_city_is_a_place_within_its_countrys_concept(tmp_path):
-    table = load_aliases(_aliases_file(tmp_path))
+    table = load_aliases(write_aliases(tmp_path))
     spans = [name for _, _, name in table.analyze("They met in Vladivostok.").concepts]
     assert spans == ["city_vladivostok"] and table.is_place("city_vladivostok")
     # Within the concept of the aliases file that took the country in ("russia").
@@ -33,7 +25,7 @@ def test_a_city_is_a_place_within_its_countrys_concept(tmp_path):
     assert not any(n in table.within for n in ("city_reading", "city_surprise", "city_irving"))
     # Every city's country is a country concept of the table.
     assert set(table.within.values()) <= set(table.names)
-    off = load_aliases(_aliases_file(tmp_path, "countries = false\n[concepts]\n"))
+    off = load_aliases(write_aliases(tmp_path, "countries = false\n[concepts]\n"))
     assert off.within == {} and off.analyze("They met in Vladivostok.").concepts == []
 
 
@@ -52,7 +44,7 @@ def test_a_damaged_cities_file_is_logged_and_lookups_go_on(tmp_path, monkeypatch
     broken.write_text("[cities\n", encoding="utf-8")
     monkeypatch.setattr(aliases_module, "CITIES", broken)
     with caplog.at_level(logging.WARNING):
-        table = load_aliases(_aliases_file(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
+        table = load_aliases(write_aliases(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
     assert table.within == {} and "unreadable" in caplog.text
     assert [n for _, _, n in table.analyze("the Kremlin and the Netherlands").concepts] == [
         "x", "netherlands"]
@@ -96,7 +88,7 @@ def test_a_place_that_is_someones_given_name_is_no_place(tmp_path):
     # with only a space between, is a given name: "Vladimir" (a Russian city) in "Vladimir
     # Putin", "Dallas" in "Dallas Seavey". A word of the language after it, a place, a comma,
     # or a place that is a word itself ("paris", a plant's genus) leave the place.
-    table = load_aliases(_aliases_file(tmp_path))
+    table = load_aliases(write_aliases(tmp_path))
 
     def places(text: str) -> list[str]:
         return [name for _, _, name in table.analyze(text).concepts if table.is_place(name)]
@@ -147,7 +139,7 @@ def test_a_city_name_of_several_countries_is_no_place():
 def test_a_spelling_of_a_larger_citys_name_names_the_larger_city(tmp_path):
     # "St. Petersburg" (Florida, 257,000 people) was a US city while "Saint Petersburg" was
     # Russia's: a claim "in Russia" was contradicted by a sentence "in St. Petersburg".
-    table = load_aliases(_aliases_file(tmp_path))
+    table = load_aliases(write_aliases(tmp_path))
     for text in ("They met in St. Petersburg.", "They met in Saint Petersburg."):
         spans = [name for _, _, name in table.analyze(text).concepts]
         assert spans == ["city_saint_petersburg"], (text, spans)

@@ -5,28 +5,21 @@ into the aliases file's concept when they share a phrase."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 
 from bot.errors import UserError
 from bot.text import aliases as aliases_module
 from bot.text.aliases import load_aliases
-from tests.conftest import ask_claim, build_claim_world
+from tests.conftest import ask_claim, build_claim_world, write_aliases
 
 
 def _concepts(table, text: str) -> list[str]:  # type: ignore[no-untyped-def]
     return [name for _, _, name in table.analyze(text).concepts]
 
 
-def _aliases_file(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "aliases.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
-
-
 def test_a_countrys_name_capital_and_demonym_are_one_place(tmp_path):
-    table = load_aliases(_aliases_file(tmp_path, '[concepts]\nrussia = ["Russia", "Kremlin"]\n'))
+    table = load_aliases(write_aliases(tmp_path, '[concepts]\nrussia = ["Russia", "Kremlin"]\n'))
     assert _concepts(table, "a Dutch consulate") == _concepts(table, "the Netherlands") \
         == _concepts(table, "in Amsterdam") == ["netherlands"]
     assert table.is_place("netherlands")
@@ -44,7 +37,7 @@ def test_a_countrys_other_names_are_its_names_though_they_share_no_word_with_it(
     # The general resource's other names of several words were kept only when they held a
     # word of the name or the demonym: "Cote d'Ivoire", "Viet Nam", "Great Britain" and
     # "Hellenic Republic" named nothing, so "customers from Cote d'Ivoire" was no place.
-    table = load_aliases(_aliases_file(tmp_path, '[concepts]\nrussia = ["Russia"]\n'))
+    table = load_aliases(write_aliases(tmp_path, '[concepts]\nrussia = ["Russia"]\n'))
     assert _concepts(table, "customers from Côte d'Ivoire") == _concepts(
         table, "customers from Ivory Coast") == ["ivory_coast"]
     assert _concepts(table, "in Viet Nam") == _concepts(table, "in Vietnam") == ["vietnam"]
@@ -56,24 +49,24 @@ def test_a_countrys_other_names_are_its_names_though_they_share_no_word_with_it(
     assert table.is_place("ivory_coast")
 
 def test_the_aliases_file_can_leave_the_countries_out(tmp_path):
-    table = load_aliases(_aliases_file(tmp_path, 'countries = false\n[concepts]\n'))
+    table = load_aliases(write_aliases(tmp_path, 'countries = false\n[concepts]\n'))
     assert _concepts(table, "the Netherlands") == []
     with pytest.raises(UserError, match="countries: must be true or false"):
-        load_aliases(_aliases_file(tmp_path, 'countries = "yes"\n'))
+        load_aliases(write_aliases(tmp_path, 'countries = "yes"\n'))
     with pytest.raises(UserError, match="goes at the top of the file"):
-        load_aliases(_aliases_file(tmp_path, '[concepts]\ncountries = false\n'))
+        load_aliases(write_aliases(tmp_path, '[concepts]\ncountries = false\n'))
 
 
 def test_only_a_concept_holding_the_countrys_name_takes_it_in(tmp_path):
     # The second reader's cases: "european_union" holds "Brussels", "china" "Chinese": that
     # made Belgium the EU and Hong Kong China; a phrase of two countries ("American") names
     # the more populous one.
-    table = load_aliases(_aliases_file(tmp_path, '[concepts]\neuropean_union = ["EU", '
+    table = load_aliases(write_aliases(tmp_path, '[concepts]\neuropean_union = ["EU", '
                                        '"Brussels"]\nchina = ["China", "Chinese"]\n'))
     assert _concepts(table, "Belgium") == ["belgium"]
     assert _concepts(table, "Hong Kong") == ["hong_kong"]
     assert _concepts(table, "Beijing") == ["china"]
-    bare = load_aliases(_aliases_file(tmp_path, "[concepts]\n"))
+    bare = load_aliases(write_aliases(tmp_path, "[concepts]\n"))
     assert _concepts(bare, "American troops") == ["united_states"]
 
 
@@ -82,7 +75,7 @@ def test_a_damaged_countries_file_is_logged_and_lookups_go_on(tmp_path, monkeypa
     broken.write_text("[countries\n", encoding="utf-8")
     monkeypatch.setattr(aliases_module, "COUNTRIES", broken)
     with caplog.at_level(logging.WARNING):
-        table = load_aliases(_aliases_file(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
+        table = load_aliases(write_aliases(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
     assert _concepts(table, "the Kremlin and the Netherlands") == ["x"]
     assert "unreadable" in caplog.text
 
@@ -113,7 +106,7 @@ def test_a_the_that_is_part_of_the_places_name_still_places_it(tmp_path):
     # "Republic of the Philippines", "Kingdom of the Netherlands"), not of others.
     from bot.text.stance import sentence_features
 
-    table = load_aliases(_aliases_file(tmp_path, '[concepts]\nrussia = ["Russia", "Kremlin"]\n'))
+    table = load_aliases(write_aliases(tmp_path, '[concepts]\nrussia = ["Russia", "Kremlin"]\n'))
 
     def places(text: str) -> set[str]:
         return sentence_features(text, table).places

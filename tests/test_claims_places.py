@@ -16,14 +16,7 @@ from bot.text import aliases as aliases_module
 from bot.text.aliases import PLACE_PREFIX, load_aliases
 from bot.text.words import cased_words
 from tests.bench.build_places import places
-from tests.conftest import ask_claim, build_claim_world
-
-
-def _aliases_file(tmp_path: Path, body: str = '[concepts]\nrussia = ["Russia", "Kremlin"]\n'
-                  ) -> Path:
-    path = tmp_path / "aliases.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
+from tests.conftest import ask_claim, build_claim_world, write_aliases
 
 
 def _concepts(table: aliases_module.AliasTable, text: str) -> list[str]:
@@ -31,7 +24,7 @@ def _concepts(table: aliases_module.AliasTable, text: str) -> list[str]:
 
 
 def test_a_places_other_names_name_the_same_concept(tmp_path):
-    table = load_aliases(_aliases_file(tmp_path))
+    table = load_aliases(write_aliases(tmp_path))
     soviet = _concepts(table, "The fall of the USSR")
     assert soviet == [PLACE_PREFIX + "soviet_union"]
     assert _concepts(table, "after the Soviet Union broke up") == soviet
@@ -44,7 +37,7 @@ def test_a_places_other_names_name_the_same_concept(tmp_path):
     assert _concepts(table, "They met in Beijing.") == ["china"]
     # Matched only capitalised, as the countries are.
     assert _concepts(table, "the soviet union of workers") == []
-    off = load_aliases(_aliases_file(tmp_path, "countries = false\n[concepts]\n"))
+    off = load_aliases(write_aliases(tmp_path, "countries = false\n[concepts]\n"))
     assert _concepts(off, "The fall of the USSR") == []
 
 
@@ -60,7 +53,7 @@ def test_an_entry_sharing_a_name_with_a_concept_or_of_one_name_adds_nothing(
                        'new = ["Old Valdoria", "Valdor"]\n'
                        'again = ["Valdor", "Valdoria Nova"]\n', encoding="utf-8")
     monkeypatch.setattr(aliases_module, "PLACES", shipped)
-    table = load_aliases(_aliases_file(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
+    table = load_aliases(write_aliases(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
     assert _concepts(table, "Red Fortress, Haishenwai, Zembla, Zem bla, Valdoria Nova") == []
     assert _concepts(table, "Valdor and Old Valdoria") == [PLACE_PREFIX + "new"] * 2
 
@@ -70,7 +63,7 @@ def test_a_damaged_places_file_is_logged_and_lookups_go_on(tmp_path, monkeypatch
     broken.write_text("[places\n", encoding="utf-8")
     monkeypatch.setattr(aliases_module, "PLACES", broken)
     with caplog.at_level(logging.WARNING):
-        table = load_aliases(_aliases_file(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
+        table = load_aliases(write_aliases(tmp_path, '[concepts]\nx = ["Kremlin"]\n'))
     assert "unreadable" in caplog.text
     assert _concepts(table, "the Kremlin and the USSR in Vladivostok") == ["x", "city_vladivostok"]
 
