@@ -45,7 +45,8 @@ cross-model: train-deps
 		--extra var/story_cross_pairs.jsonl --extra-repeat 3
 
 # Refit the claim judges on the training pairs: CheckThat 2020 train, Climate-FEVER dev
-# (cross-validated) and synthetic pairs. DATA: the shared folder. One for each sentence
+# (cross-validated) and synthetic pairs, and each judge's evidence order on those and the
+# story dev claims' pairs (seeds, news, -more rows). DATA: the shared folder. One for each sentence
 # model: bot/claims/judge_weights_full.json (the default encoder) and judge_weights.json (the
 # static one); ~1-2 min each. Then each judge's cross-encoder floor (tests/bench/fit_cross_floor.py,
 # on the training lookups that are no dev set; ~2-3 min each).

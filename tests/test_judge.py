@@ -13,11 +13,15 @@ import pytest
 
 from bot.claims.judge import (
     FEATURES,
+    ORDER_FEATURES,
     WEIGHTS,
+    WEIGHTS_FULL,
     Judge,
+    Order,
     Pair,
     judge_from_dict,
     load_judge,
+    order_features,
     pair_features,
 )
 from bot.claims.lookup import fuse, minmax
@@ -265,6 +269,74 @@ def test_the_evidence_order_weighs_the_claims_coverage(settings, store, corpus):
                               aliases_path=settings.aliases_path, judge_weights=judge)
         shown[weight] = [e.doc_id for e in answer.evidence if e.stance == "mentions"]
     assert shown[10.0][0] == "d" and shown[0.0][0] == "a"
+
+
+def _order(**weights: float) -> Order:
+    n = len(ORDER_FEATURES)
+    return Order((0.0,) * n, (1.0,) * n,
+                 tuple(weights.get(name, 0.0) for name in ORDER_FEATURES))
+
+
+def test_a_fitted_evidence_order_replaces_the_fused_score(settings, store, corpus):
+    # With a fitted order (`Judge.order`), the related sentences are shown by its score, not
+    # by the fused retrieval score plus `order_coverage` times the coverage: an order weighing
+    # the claim's coverage puts "d" first, one weighing nothing leaves the corpus order
+    # (retrieval held level, as above) even beside a large `order_coverage`.
+    from bot.claims.lookup import lookup_claim
+
+    build_claim_world(settings, store, corpus, ORDER_ARTICLES)
+    n = len(FEATURES)
+    claim = "Grain prices in Valdoria rose after the dry summer."
+    shown = {}
+    for name, order in (("coverage", _order(coverage_ctx=5.0)), ("nothing", _order())):
+        judge = Judge(FEATURES, (0.0,) * n, (1.0,) * n, (0.0,) * n, 0.0, 0.4, 0.99,
+                      fusion_bm25=0.0, order_coverage=10.0, order=order)
+        answer = lookup_claim(store, claim, index_path=settings.index_path,
+                              aliases_path=settings.aliases_path, judge_weights=judge)
+        shown[name] = [e.doc_id for e in answer.evidence if e.stance == "mentions"]
+    assert shown["coverage"][0] == "d" and shown["nothing"][0] == "a"
+
+
+def test_the_evidence_order_round_trips_and_a_damaged_one_is_refused(tmp_path: Path):
+    judge = load_judge(WEIGHTS_FULL)
+    assert judge is not None and judge.order is not None  # the default encoder's judge has one
+    assert judge_from_dict(json.loads(json.dumps(judge.to_dict()))) == judge
+    x = order_features([0.0] * len(FEATURES), 0.25, 0.75, 3)
+    assert len(x) == len(ORDER_FEATURES) and x[-3:] == [0.25, 0.75, pytest.approx(1.386, 1e-3)]
+    raw = judge.to_dict()
+    bad = {**raw, "order": {**raw["order"], "names": list(ORDER_FEATURES[:-1])}}  # type: ignore[dict-item]
+    with pytest.raises(ValueError):
+        judge_from_dict(bad)
+    short = {**raw, "order": {**raw["order"], "coef": [1.0]}}  # type: ignore[dict-item]
+    with pytest.raises(ValueError):
+        judge_from_dict(short)
+    without = {k: v for k, v in raw.items() if k != "order"}
+    assert judge_from_dict(without).order is None  # an older file: the fused score orders
+
+
+def test_the_evidence_order_is_fitted_on_the_training_pairs():
+    # `make judge` fits the order on every training pair: here the relevant candidate of
+    # each claim covers the claim but retrieval puts it last, so the fitted order weighs the
+    # coverage up and the place in the pool down, and ranks the relevant one first.
+    from tests.bench.fit_judge import order_columns, order_model
+
+    n = len(FEATURES)
+    cov = FEATURES.index("coverage_ctx")
+
+    def pair(group: str, rank: int, coverage: float, label: int) -> tuple[str, list[float], int]:
+        x = [0.0] * n
+        x[cov] = coverage
+        return group, [*x, 1.0 - rank / 3, 1.0 - rank / 3, float(rank)], label
+
+    pairs = [p for g in range(8) for p in (pair(f"ct:{g}", 0, 0.1, 0), pair(f"ct:{g}", 1, 0.2, 0),
+                                           pair(f"ct:{g}", 3, 0.9 - g / 100, 1))]
+    order = order_model({"checkthat-train": pairs}, 0.3, 0.0, say=lambda *a: None)
+    assert order is not None
+    assert order.coef[ORDER_FEATURES.index("coverage_ctx")] > 0
+    scores = [order.score(order_columns(p[1])) for p in pairs[:3]]
+    assert max(range(3), key=lambda i: scores[i]) == 2
+    none_relevant = [(g, x, 0) for g, x, _ in pairs]
+    assert order_model({"checkthat-train": none_relevant}, 0.3, 0.0, say=lambda *a: None) is None
 
 
 def test_the_order_weight_is_chosen_on_the_training_pairs():

@@ -16,7 +16,11 @@ it, gives another value, denies it); the judge says *whether* it does, and how s
 The same file holds the retrieval fusion weight (`fusion_bm25`), chosen on the training
 pairs for the best mean AP@5 over its real sources (the shipped weights: the best alone; `make
 judge` now takes the middle of the near-best weights), and the weight of the claim's coverage
-in the order the evidence is shown (`order_coverage`), chosen the same way."""
+in the order the evidence is shown (`order_coverage`), chosen the same way. It may hold a
+fitted evidence order (`Order`, `Judge.order`), which then replaces that fused score and
+coverage: a linear score over the judge's features and the candidate's place among the
+lookup's candidates, fitted on the same pairs and on the story dev claims' (seeds, news and
+their -more rows; never the -blind rows), which train the order alone."""
 
 from __future__ import annotations
 
@@ -52,6 +56,13 @@ FEATURES = (
     "rule_disputes",   # the stance rules say it disputes the claim
     "rule_mentions",   # the stance rules say it bears on the claim without stating it
 )
+
+
+# The evidence order's features (`Judge.order`): the judge's, and where the candidate stands
+# among this lookup's candidates (its min-max cosine and BM25 over them, and the log of its
+# place in their BM25 order, 0 first). Relevance says whether a sentence bears on the claim;
+# the order also needs how it compares with this claim's other candidates.
+ORDER_FEATURES = (*FEATURES, "cosine_mm", "bm25_mm", "log_bm25_rank")
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,42 @@ def pair_features(claim: Claim, m: Match, m_ctx: Match | None, reverse: float,
     ]
 
 
+def order_features(x: Sequence[float], cosine_mm: float, bm25_mm: float,
+                   bm25_rank: int) -> list[float]:
+    """The `ORDER_FEATURES` of a candidate: its `pair_features` `x`, its min-max cosine and
+    BM25 over the candidates, and its place in their BM25 order."""
+    return [*x, cosine_mm, bm25_mm, math.log(1 + bm25_rank)]
+
+
+@dataclass(frozen=True)
+class Order:
+    """A linear score over standardised `ORDER_FEATURES` (a logistic regression's, fitted by
+    `make judge` on the training pairs): the higher, the earlier a candidate is shown."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+
+    def score(self, x: Sequence[float]) -> float:
+        return sum(c * (v - mu) / (s or 1.0)
+                   for c, v, mu, s in zip(self.coef, x, self.mean, self.scale, strict=True))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"names": list(ORDER_FEATURES), "mean": list(self.mean),
+                "scale": list(self.scale), "coef": list(self.coef)}
+
+
+def order_from_dict(raw: dict[str, object]) -> Order:
+    names = tuple(str(n) for n in raw["names"])  # type: ignore[attr-defined]
+    if names != ORDER_FEATURES:
+        raise ValueError(f"evidence order for features {names}, expected {ORDER_FEATURES}")
+    values = [tuple(float(v) for v in raw[key])  # type: ignore[attr-defined]
+              for key in ("mean", "scale", "coef")]
+    if any(len(v) != len(ORDER_FEATURES) for v in values):
+        raise ValueError("evidence order: a list of the wrong length")
+    return Order(*values)
+
+
 @dataclass(frozen=True)
 class Judge:
     """A fitted logistic regression over standardised `FEATURES`, and its two cuts."""
@@ -111,6 +158,9 @@ class Judge:
     # Weight of the claim's coverage (the sentence with its context, `coverage_ctx`) added to
     # the fused min-max retrieval score in the order the evidence is shown (0: retrieval alone).
     order_coverage: float = 0.0
+    # The fitted evidence order (None: the fused retrieval score plus `order_coverage` times
+    # the claim's coverage, as before it was fitted).
+    order: Order | None = None
 
     def relevance(self, x: Sequence[float]) -> float:
         z = self.intercept + sum(c * (v - mu) / (s or 1.0) for c, v, mu, s in
@@ -122,7 +172,8 @@ class Judge:
                 "coef": list(self.coef), "intercept": self.intercept, "related": self.related,
                 "states": self.states, "fusion_bm25": self.fusion_bm25,
                 "same_event": self.same_event, "cross_floor": self.cross_floor,
-                "order_coverage": self.order_coverage}
+                "order_coverage": self.order_coverage,
+                **({"order": self.order.to_dict()} if self.order is not None else {})}
 
 
 def judge_from_dict(raw: dict[str, object]) -> Judge:
@@ -142,7 +193,9 @@ def judge_from_dict(raw: dict[str, object]) -> Judge:
                  float(raw.get("fusion_bm25", 0.3)),  # type: ignore[arg-type]
                  float(raw.get("same_event", raw["related"])),  # type: ignore[arg-type]
                  float(raw.get("cross_floor", 0.0)),  # type: ignore[arg-type]
-                 float(raw.get("order_coverage", 0.0)))  # type: ignore[arg-type]
+                 float(raw.get("order_coverage", 0.0)),  # type: ignore[arg-type]
+                 order_from_dict(raw["order"])  # type: ignore[arg-type]
+                 if raw.get("order") is not None else None)
 
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.claims.cross import CrossEncoder, load_cross
-from bot.claims.judge import WEIGHTS_FULL, Judge, Pair, load_judge, pair_features
+from bot.claims.judge import (
+    WEIGHTS_FULL,
+    Judge,
+    Pair,
+    load_judge,
+    order_features,
+    pair_features,
+)
 from bot.corpus.article import COPY_MAX_HOLDERS, copied_pairs
 from bot.corpus.cleaning import ZERO_WIDTH
 from bot.corpus.storage import Store
@@ -313,6 +320,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -retr[x]))}
     bm25_mm, cos_mm = minmax(lexical, set(body)), minmax(cosine, set(body))
     relevance: dict[int, float] = {}
+    order_x: dict[int, list[float]] = {}  # each candidate's `ORDER_FEATURES` (a fitted order)
+    bm25_rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -lexical.get(x, 0.0)))}
     may_state: list[tuple[float, int, dict[str, Any]]] = []  # (judge's p, sid, row)
     context_of: dict[int, str] = {}  # the previous sentence, where it says a slot of the claim
     reader = load_cross() if fitted is not None and cross else None
@@ -437,10 +446,11 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         if j.stance not in ("supports", "disputes") and ctx is not None:
             # Only then can the previous sentence of the paragraph (context) change the answer.
             j = judge(parsed, own, ctx, m_ctx, alone=m)
-        x = pair_features(parsed, m, m_ctx, rev,
-                          Pair(cosine.get(sid, 0.0), cos_mm.get(sid, 0.0),
-                               lexical.get(sid, 0.0), bm25_mm.get(sid, 0.0), rank[sid]),
-                          j.stance)
+        pair = Pair(cosine.get(sid, 0.0), cos_mm.get(sid, 0.0), lexical.get(sid, 0.0),
+                    bm25_mm.get(sid, 0.0), rank[sid])
+        x = pair_features(parsed, m, m_ctx, rev, pair, j.stance)
+        if fitted is not None and fitted.order is not None:
+            order_x[sid] = order_features(x, pair.cosine_mm, pair.bm25_mm, bm25_rank[sid])
         if trace is not None:
             trace.append({"sid": sid, "doc_id": row["doc_id"], "text": row["text"], "x": x,
                           "stance": j.stance, "pool": [cos_mm.get(sid, 0.0),
@@ -578,12 +588,17 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                   for j, row in judged]
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
-        # What states or disputes it first; within each group, the fused retrieval score over
-        # the judged candidates plus the claim's coverage by the sentence with its context, as
-        # weighed on the judge's training pairs (`Judge.order_coverage`).
-        w, lam = fitted.fusion_bm25, fitted.order_coverage
-        placed = {sid: w * bm25_mm.get(sid, 0.0) + (1 - w) * cos_mm.get(sid, 0.0)
-                  + lam * covered.get(sid, 0.0) for sid in body}
+        # What states or disputes it first; within each group, the judge's fitted evidence
+        # order (`Judge.order`: the judge's features and the candidate's place in the pool,
+        # fitted on its training pairs), or where it has none, the fused retrieval score over
+        # the judged candidates plus the claim's coverage by the sentence with its context
+        # (`Judge.order_coverage`).
+        if fitted.order is not None:
+            placed = {sid: fitted.order.score(order_x[sid]) for sid in body}
+        else:
+            w, lam = fitted.fusion_bm25, fitted.order_coverage
+            placed = {sid: w * bm25_mm.get(sid, 0.0) + (1 - w) * cos_mm.get(sid, 0.0)
+                      + lam * covered.get(sid, 0.0) for sid in body}
         judged.sort(key=lambda x: (order[x[0].stance], -placed.get(x[1]["id"], 0.0)))
         unrelated.sort(key=lambda r: -placed.get(r["id"], 0.0))
     else:

@@ -9,10 +9,14 @@ judged by the stance rules only) for the claims of
   - synthetic pairs: sentences of those corpora as claims, their own sentence relevant, and
     the same sentence with a number, year or name swapped or a negation added (relevant:
     it bears on the claim) beside other sentences (not relevant).
-Reported: ROC AUC of each source predicted by a model fitted on the others, and 5-fold
-cross-validation by claim. The seeds and news sets are never read: they check the result.
+The evidence order (`order_model`) is fitted on those pairs and on the story dev claims'
+(the seeds and news rows and their -more rows; `story`), which train nothing else: the judge's
+relevance, its cuts and the retrieval fusion weight are fitted without them. The -blind rows
+are never read: they check the result, with Climate-FEVER and CheckThat dev.
+Reported: ROC AUC of each source predicted by a model fitted on the others, 5-fold
+cross-validation by claim, and the order's mean AP@5 per source, cross-validated by claim.
 Writes bot/claims/judge_weights_full.json (feature means, scales, coefficients, the cuts
-chosen on cross-validated predictions, and the retrieval fusion weight); with
+chosen on cross-validated predictions, the retrieval fusion weight and the evidence order); with
 BRIEFBOT_ENCODER=static (the static model embeds, so the cosine feature is that model's)
 bot/claims/judge_weights.json. The features come from `lookup_claim` itself, so
 they are the ones the lookup computes with the same setting."""
@@ -24,12 +28,20 @@ import json
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bot.claims.judge import FEATURES, WEIGHTS, WEIGHTS_FULL, Judge
+from bot.claims.judge import (
+    FEATURES,
+    WEIGHTS,
+    WEIGHTS_FULL,
+    Judge,
+    Order,
+    order_features,
+)
 from bot.claims.lookup import lookup_claim
 from bot.errors import UserError
 from bot.search.semantic import chosen
@@ -87,6 +99,28 @@ def climate_fever(root: Path, tmp: Path, split_of: Any) -> list[tuple[str, list[
                              for c in claims], tmp, relevant)
 
 
+def story(shared: Path, tmp: Path) -> list[tuple[str, list[float], int]]:
+    """The story dev claims' pairs (seeds, news and their -more rows, as the cross-encoder's
+    `story_pairs`; never the -blind rows, which check the result): every candidate of each
+    claim, relevant when it holds one of the claim's gold evidence phrases in the document
+    the phrase names. They train the evidence order only (`order_model`)."""
+    from tests.bench.story_pairs import read_gold, story_sets
+
+    out: list[tuple[str, list[float], int]] = []
+    for name, gold_file, corpus, _ in story_sets(shared):
+        claims = [(f"st:{name}:{g['id']}", str(g["claim"]),
+                   [(str(d), norm(p)) for d, p in g.get("evidence") or []])
+                  for g in read_gold(gold_file)]
+
+        def relevant(t: dict[str, Any], gold: list[tuple[str, str]]) -> bool:
+            s = norm(t["text"])
+            return any(p in s and str(t["doc_id"]).startswith(d) for d, p in gold)
+
+        (tmp / name).mkdir()
+        out.extend(pairs_for(corpus, claims, tmp / name, relevant))
+    return out
+
+
 SWAP_NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
 
@@ -134,13 +168,29 @@ def ap_at_5(pairs: list[tuple[str, list[float], int]], score: list[float]) -> fl
     return float(np.mean(aps)) if aps else 0.0
 
 
-def fit(pairs: list[tuple[str, list[float], int]]) -> tuple[Any, Any]:
-    """Logistic regression on standardised features; each source (the group's prefix)
-    weighs the same in total, so the largest does not decide alone."""
+def judge_columns(row: list[float]) -> list[float]:
+    """A training pair's `FEATURES` (its row holds the pool's values after them)."""
+    return row[:len(FEATURES)]
+
+
+def order_columns(row: list[float]) -> list[float]:
+    """A training pair's `ORDER_FEATURES`, as `order_features` makes them: its features, then
+    the row's min-max cosine, min-max BM25 and rank. The rank is the candidate's place in the
+    pool's retrieval order, which is BM25's here: the pairs are made without a judge
+    (`pairs_for`), and without one the fused order is BM25 alone (`lookup.FUSION_BM25`)."""
+    n = len(FEATURES)
+    return order_features(row[:n], row[n], row[n + 1], int(row[n + 2]))
+
+
+def fit(pairs: list[tuple[str, list[float], int]],
+        columns: Callable[[list[float]], list[float]] = judge_columns) -> tuple[Any, Any]:
+    """Logistic regression on standardised features (`columns` of each pair's row); each
+    source (the group's prefix) weighs the same in total, so the largest does not decide
+    alone."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    x = np.asarray([p[1][:len(FEATURES)] for p in pairs], dtype=float)
+    x = np.asarray([columns(p[1]) for p in pairs], dtype=float)
     y = np.asarray([p[2] for p in pairs])
     source = [p[0].split(":", 1)[0] for p in pairs]
     count = {s: source.count(s) for s in set(source)}
@@ -165,10 +215,12 @@ def training_pairs(bench: Path, split_of: Any, with_synthetic: bool = True
                    "climate-fever-dev": climate_fever(bench / "climate-fever", tmp, split_of)}
         if with_synthetic:
             sources["synthetic"] = synthetic(bench / "climate-fever", tmp)
+        sources[STORY] = story(bench.parent, tmp)
     return sources
 
 
 Sources = dict[str, list[tuple[str, list[float], int]]]
+STORY = "story-train"  # the story claims' pairs: the evidence order's alone (`make_judge`)
 
 
 def cached_pairs(bench: Path, split_of: Any, cache: Path | None, with_synthetic: bool = True
@@ -235,6 +287,8 @@ def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: 
     say = print if verbose else (lambda *a, **k: None)
     for name, pairs in sources.items():
         say(f"{name}: {len(pairs)} pairs, {sum(p[2] for p in pairs)} relevant")
+    # The story claims' pairs train the evidence order alone (`order_model`).
+    every_source, sources = sources, {k: v for k, v in sources.items() if k != STORY}
     everything = [p for pairs in sources.values() for p in pairs]
     # Each source predicted by a model fitted on the others (a report only).
     for name, pairs in (sources.items() if verbose else ()):
@@ -302,7 +356,8 @@ def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: 
     judge = Judge(FEATURES, tuple(float(v) for v in scaler.mean_),
                   tuple(float(v) for v in scaler.scale_), tuple(float(v) for v in model.coef_[0]),
                   float(model.intercept_[0]), round(related, 2), round(states, 2), best_w,
-                  round(same_event, 2), order_coverage=order)
+                  round(same_event, 2), order_coverage=order,
+                  order=order_model(every_source, best_w, order, say, report=verbose))
     for name, c in zip(FEATURES, judge.coef, strict=True):
         say(f"  {name:>14} {c:+.3f}")
     return judge
@@ -325,6 +380,42 @@ def order_weight(sources: Sources, fusion_bm25: float, say: Any = print) -> floa
     return best
 
 
+def order_model(sources: Sources, fusion_bm25: float, coverage: float,
+                say: Any = print, report: bool = True) -> Order | None:
+    """The evidence order (`Judge.order`): a logistic regression of relevance on the
+    `ORDER_FEATURES` of every training pair (each source weighing the same, as the judge's).
+    Reported: the mean AP@5 over the real sources of its predictions cross-validated by claim
+    against the order it replaces (the fused score plus `coverage` times the claim's
+    coverage; `report`: that report made at all). None when there is nothing to fit on (no
+    relevant or no irrelevant pair)."""
+    from sklearn.model_selection import GroupKFold
+
+    everything = [p for pairs in sources.values() for p in pairs]
+    labels = {p[2] for p in everything}
+    if labels != {0, 1}:
+        return None
+    groups = [p[0] for p in everything]
+    if report and len(set(groups)) >= 5:
+        oof = np.zeros(len(everything))
+        for train, test in GroupKFold(n_splits=5).split(everything, groups=groups):
+            scaler, model = fit([everything[i] for i in train], order_columns)
+            oof[test] = model.decision_function(scaler.transform(
+                np.asarray([order_columns(everything[i][1]) for i in test], dtype=float)))
+        n, cov = len(FEATURES), FEATURES.index("coverage_ctx")
+        at: dict[int, float] = {id(p): float(v) for p, v in zip(everything, oof, strict=True)}
+        real = [name for name in sources if name != "synthetic"]
+        for name in real:
+            before = ap_at_5(sources[name], [fusion_bm25 * p[1][n + 1]
+                                              + (1 - fusion_bm25) * p[1][n]
+                                              + coverage * p[1][cov] for p in sources[name]])
+            after = ap_at_5(sources[name], [at[id(p)] for p in sources[name]])
+            say(f"evidence order on {name}: AP@5 {after:.3f} cross-validated by claim, "
+                f"{before:.3f} by the fused score and coverage")
+    scaler, model = fit(everything, order_columns)
+    return Order(tuple(float(v) for v in scaler.mean_), tuple(float(v) for v in scaler.scale_),
+                 tuple(float(v) for v in model.coef_[0]))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -337,9 +428,10 @@ def main() -> int:
                     "0; for ablations)")
     ap.add_argument("--pairs", type=Path, help="cache of the training pairs (JSON): read "
                     "when it exists, else written")
-    ap.add_argument("--order-only", action="store_true", help="fit only the evidence order's "
-                    "coverage weight (`order_weight`) and write it into the existing weights "
-                    "file, the rest of it unchanged")
+    ap.add_argument("--order-only", action="store_true", help="fit only the evidence order "
+                    "(its model, `order_model`, and the coverage weight of the order it "
+                    "replaces, `order_weight`) and write it into the existing weights file, "
+                    "the rest of it unchanged")
     args = ap.parse_args()
     bench = args.data / "bench" if (args.data / "bench").is_dir() else args.data
     sys.path.insert(0, str(bench.parent / "eval"))
@@ -354,8 +446,13 @@ def main() -> int:
         args.out = WEIGHTS_FULL if chosen() == "full" else WEIGHTS
     if args.order_only:
         raw = json.loads(args.out.read_text(encoding="utf-8"))
-        raw["order_coverage"] = order_weight(drop_features(sources, dropped),
+        kept = drop_features(sources, dropped)
+        raw["order_coverage"] = order_weight({k: v for k, v in kept.items() if k != STORY},
                                              float(raw.get("fusion_bm25", 0.3)))
+        order = order_model(kept, float(raw.get("fusion_bm25", 0.3)), raw["order_coverage"])
+        raw.pop("order", None)
+        if order is not None:
+            raw["order"] = order.to_dict()
         args.out.write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}")
         return 0
