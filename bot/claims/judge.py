@@ -103,6 +103,13 @@ def pair_features(claim: Claim, m: Match, m_ctx: Match | None, reverse: float,
     ]
 
 
+def linear(coef: Sequence[float], x: Sequence[float], mean: Sequence[float],
+           scale: Sequence[float]) -> float:
+    """A fitted linear model's value at `x`, each feature standardised by its `mean` and
+    `scale` (a scale of 0, a feature constant in training, counts as 1)."""
+    return sum(c * (v - mu) / (s or 1.0) for c, v, mu, s in zip(coef, x, mean, scale, strict=True))
+
+
 def order_features(x: Sequence[float], cosine_mm: float, bm25_mm: float,
                    bm25_rank: int) -> list[float]:
     """The `ORDER_FEATURES` of a candidate: its `pair_features` `x`, its min-max cosine and
@@ -120,8 +127,7 @@ class Order:
     coef: tuple[float, ...]
 
     def score(self, x: Sequence[float]) -> float:
-        return sum(c * (v - mu) / (s or 1.0)
-                   for c, v, mu, s in zip(self.coef, x, self.mean, self.scale, strict=True))
+        return linear(self.coef, x, self.mean, self.scale)
 
     def to_dict(self) -> dict[str, object]:
         return {"names": list(ORDER_FEATURES), "mean": list(self.mean),
@@ -163,8 +169,7 @@ class Judge:
     order: Order | None = None
 
     def relevance(self, x: Sequence[float]) -> float:
-        z = self.intercept + sum(c * (v - mu) / (s or 1.0) for c, v, mu, s in
-                                 zip(self.coef, x, self.mean, self.scale, strict=True))
+        z = self.intercept + linear(self.coef, x, self.mean, self.scale)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def to_dict(self) -> dict[str, object]:

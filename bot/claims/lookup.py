@@ -321,7 +321,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     bm25_mm, cos_mm = minmax(lexical, set(body)), minmax(cosine, set(body))
     relevance: dict[int, float] = {}
     order_x: dict[int, list[float]] = {}  # each candidate's `ORDER_FEATURES` (a fitted order)
-    bm25_rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -lexical.get(x, 0.0)))}
+    bm25_rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -lexical.get(x, 0.0)))
+                 } if fitted is not None and fitted.order is not None else {}
     may_state: list[tuple[float, int, dict[str, Any]]] = []  # (judge's p, sid, row)
     context_of: dict[int, str] = {}  # the previous sentence, where it says a slot of the claim
     reader = load_cross() if fitted is not None and cross else None
