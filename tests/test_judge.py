@@ -317,7 +317,7 @@ def test_the_evidence_order_round_trips_and_a_damaged_one_is_refused(tmp_path: P
 def test_the_evidence_order_is_fitted_on_the_training_pairs():
     # `make judge` fits the order on every training pair: here the relevant candidate of
     # each claim covers the claim but retrieval puts it last, so the fitted order weighs the
-    # coverage up and the place in the pool down, and ranks the relevant one first.
+    # coverage up and ranks the relevant one first.
     pytest.importorskip("sklearn")  # the training extra
     from tests.bench.fit_judge import order_columns, order_model
 
