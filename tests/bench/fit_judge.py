@@ -341,12 +341,10 @@ def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: 
     # The retrieval fusion weight: the middle of the weights with near the best mean AP@5 over
     # the real sources (none: 0.3; the pool's min-max BM25 and cosine are the two values after
     # the features).
-    n = len(FEATURES)
     real = [name for name in sources if name != "synthetic"]
     weights = np.round(np.arange(0.0, 1.01, 0.05), 2)
-    aps = [float(np.mean([ap_at_5(sources[name], [w * p[1][n + 1] + (1 - w) * p[1][n]
-                                                  for p in sources[name]]) for name in real]))
-           if real else float("nan") for w in weights]
+    aps = [float(np.mean([ap_at_5(sources[name], fused_order(sources[name], w))
+                          for name in real])) if real else float("nan") for w in weights]
     best_w = plateau_middle(weights, aps, PLATEAU_AP, 0.3)
     say(f"fusion: BM25 weight {best_w:.2f} (mean AP@5 {np.interp(best_w, weights, aps):.3f}, "
         f"best {max((a for a in aps if np.isfinite(a)), default=float('nan')):.3f}, over "
@@ -363,16 +361,23 @@ def make_judge(sources: dict[str, list[tuple[str, list[float], int]]], verbose: 
     return judge
 
 
+def fused_order(pairs: list[tuple[str, list[float], int]], fusion_bm25: float,
+                coverage: float = 0.0) -> list[float]:
+    """Each pair's score in the order the lookup shows evidence without a fitted one:
+    `fusion_bm25` x min-max BM25 + the rest x min-max cosine (the row's two values after the
+    features) + `coverage` x the claim's coverage with context."""
+    n, cov = len(FEATURES), FEATURES.index("coverage_ctx")
+    return [fusion_bm25 * p[1][n + 1] + (1 - fusion_bm25) * p[1][n] + coverage * p[1][cov]
+            for p in pairs]
+
+
 def order_weight(sources: Sources, fusion_bm25: float, say: Any = print) -> float:
     """The weight of the claim's coverage (with context) added to the fused min-max retrieval
     score in the order the evidence is shown (`Judge.order_coverage`): the middle of the weights
     with near the best mean AP@5 over the real sources, as the fusion weight (none: 0)."""
-    n, cov = len(FEATURES), FEATURES.index("coverage_ctx")
     real = [name for name in sources if name != "synthetic"]
     grid = np.round(np.arange(0.0, 1.01, 0.05), 2)
-    aps = [float(np.mean([ap_at_5(sources[name], [fusion_bm25 * p[1][n + 1]
-                                                  + (1 - fusion_bm25) * p[1][n]
-                                                  + lam * p[1][cov] for p in sources[name]])
+    aps = [float(np.mean([ap_at_5(sources[name], fused_order(sources[name], fusion_bm25, lam))
                           for name in real])) if real else float("nan") for lam in grid]
     best = plateau_middle(grid, aps, PLATEAU_AP, 0.0)
     say(f"evidence order: coverage weight {best:.2f} (mean AP@5 {np.interp(best, grid, aps):.3f}, "
@@ -401,13 +406,10 @@ def order_model(sources: Sources, fusion_bm25: float, coverage: float,
             scaler, model = fit([everything[i] for i in train], order_columns)
             oof[test] = model.decision_function(scaler.transform(
                 np.asarray([order_columns(everything[i][1]) for i in test], dtype=float)))
-        n, cov = len(FEATURES), FEATURES.index("coverage_ctx")
         at: dict[int, float] = {id(p): float(v) for p, v in zip(everything, oof, strict=True)}
         real = [name for name in sources if name != "synthetic"]
         for name in real:
-            before = ap_at_5(sources[name], [fusion_bm25 * p[1][n + 1]
-                                              + (1 - fusion_bm25) * p[1][n]
-                                              + coverage * p[1][cov] for p in sources[name]])
+            before = ap_at_5(sources[name], fused_order(sources[name], fusion_bm25, coverage))
             after = ap_at_5(sources[name], [at[id(p)] for p in sources[name]])
             say(f"evidence order on {name}: AP@5 {after:.3f} cross-validated by claim, "
                 f"{before:.3f} by the fused score and coverage")
