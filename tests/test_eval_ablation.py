@@ -59,7 +59,7 @@ def test_a_refit_without_a_feature_gives_it_no_weight():
         label = int(i % 4 == 0)
         x = [float(v) for v in rng.normal(size=N)]
         x[0] += 2.0 * label  # the cosine tells the relevant pairs apart
-        sources["checkthat-train"].append((f"ct:{i // 6}", x + [0.5, 0.5], label))
+        sources["checkthat-train"].append((f"ct:{i // 6}", x + [0.5, 0.5, 0.0], label))
     kept = make_judge(sources, verbose=False)
     dropped = make_judge(drop_features(sources, ["cosine"]), verbose=False)
     assert kept.coef[0] > 0.5
@@ -99,7 +99,7 @@ def test_same_event_falls_back_to_related_without_disputing_pairs():
         x = [float(v) for v in rng.normal(size=N)]
         x[0] += 2.0 * label
         x[FEATURES.index("rule_disputes")] = 0.0  # the rules dispute nothing
-        pairs.append((f"ct:{i // 6}", x + [0.5, 0.5], label))
+        pairs.append((f"ct:{i // 6}", x + [0.5, 0.5, 0.0], label))
     judge = make_judge({"checkthat-train": pairs}, verbose=False)
     assert judge.same_event == judge.related
     # No real source: the fusion weight's default (mean AP@5 of nothing is NaN).
