@@ -80,11 +80,13 @@ def test_an_update_drops_the_retired_and_finds_the_added(tmp_path, small_ann):
     enc = Hashing()
     semantic.build_vectors(tmp_path, sentences(1, 300), enc)
     retired = set(range(1, 151))
-    added = [(1000, "lighthouse keeper lighthouse keeper lighthouse keeper", "")]
+    # (a query of several words: one hashed into a single dimension gives the 4-bit codes'
+    # distance tables no range, and the index finds nothing for it)
+    added = [(1000, "lighthouse keeper beacon tower", "")]
     semantic.update_vectors(tmp_path, retired, added, enc)
     vectors = semantic.Vectors(tmp_path)
     assert vectors.ann is not None and vectors.ann.ntotal == 151
-    found = [sid for sid, _ in vectors.nearest(enc.encode(["lighthouse keeper"])[0], 200)]
+    found = [sid for sid, _ in vectors.nearest(enc.encode(["lighthouse keeper beacon"])[0], 200)]
     assert found[0] == 1000
     assert not retired & set(found)
 
@@ -153,3 +155,33 @@ def test_a_title_without_words_adds_nothing_and_keeps_no_batch_alive():
     kept = known["harbour news"]
     assert list(known) == ["harbour news"]
     assert kept.base is None or kept.base.nbytes == kept.nbytes  # the titles' rows alone
+
+
+def test_the_index_holds_4_bit_codes_and_an_older_8_bit_index_is_searched_as_built(
+        tmp_path, small_ann, monkeypatch):
+    """A build's index holds 4-bit product-quantisation codes ("fast scan"), each search
+    ranking `ANN_REFINE` times what it is asked for again by the exact cosines; an index of
+    8-bit codes, made before it and kept by a build's updates until its next full build, is
+    read and searched as it was built to be (`SQ8_PROBE` lists, no second ranking)."""
+    import faiss
+
+    enc = Hashing()
+    semantic.build_vectors(tmp_path, sentences(1, 300), enc)
+    monkeypatch.setattr(semantic, "NEAREST_MAX", 10)
+    vectors = semantic.Vectors(tmp_path)
+    assert isinstance(vectors.ann, faiss.IndexIVFPQFastScan)
+    assert (vectors.ann.nprobe, vectors.refine) == (semantic.ANN_PROBE, semantic.ANN_REFINE)
+    old = faiss.index_factory(enc.dim, "IVF4,SQ8", faiss.METRIC_INNER_PRODUCT)
+    vecs = np.load(tmp_path / semantic.VECTORS)
+    old.train(vecs)
+    old.add_with_ids(vecs, np.load(tmp_path / semantic.VECTOR_IDS).astype(np.int64))
+    faiss.write_index(old, str(tmp_path / semantic.ANN_FILE))
+    vectors = semantic.Vectors(tmp_path)
+    assert isinstance(vectors.ann, faiss.IndexIVFScalarQuantizer)
+    assert (vectors.ann.nprobe, vectors.refine) == (semantic.SQ8_PROBE, 1)
+    query = enc.encode(["ferry storm rescue coast"])[0]
+    assert [c for _, c in vectors.nearest(query, 10)] == pytest.approx(
+        best_cosines(tmp_path, query, 10), abs=1e-6)  # 4 lists, all probed: exact
+    semantic.update_vectors(tmp_path, set(range(1, 11)), [], enc)  # updated as it is
+    vectors = semantic.Vectors(tmp_path)
+    assert isinstance(vectors.ann, faiss.IndexIVFScalarQuantizer) and vectors.ann.ntotal == 290
