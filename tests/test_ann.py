@@ -185,3 +185,18 @@ def test_the_index_holds_4_bit_codes_and_an_older_8_bit_index_is_searched_as_bui
     semantic.update_vectors(tmp_path, set(range(1, 11)), [], enc)  # updated as it is
     vectors = semantic.Vectors(tmp_path)
     assert isinstance(vectors.ann, faiss.IndexIVFScalarQuantizer) and vectors.ann.ntotal == 290
+
+
+def test_a_width_the_4_bit_codes_do_not_divide_gets_an_8_bit_index(tmp_path, small_ann):
+    class Odd(Hashing):
+        dim = 34  # 8 codes of 4 dimensions and 2 left over: no product quantisation
+
+    import faiss
+
+    enc = Odd()
+    semantic.build_vectors(tmp_path, sentences(1, 300), enc)
+    vectors = semantic.Vectors(tmp_path)
+    assert isinstance(vectors.ann, faiss.IndexIVFScalarQuantizer)
+    query = enc.encode(["ferry storm rescue coast"])[0]
+    assert [c for _, c in vectors.nearest(query, 10)] == pytest.approx(
+        best_cosines(tmp_path, query, 10), abs=1e-6)
