@@ -100,3 +100,41 @@ def test_the_dense_side_reads_nothing_once_the_search_has_ended(
     for claim in CLAIMS:
         _, reads = _reads(seeds_core, claim, monkeypatch, search_first=True)
         assert reads and all(main for main, _ in reads)
+
+
+
+def _rows_read_first(core: Core, claim: str, monkeypatch: pytest.MonkeyPatch
+                     ) -> tuple[dict[str, Any], list[list[int]]]:
+    """The answer, and each read of rows from the store (sentence ids), the dense side held
+    back until the lookup has read rows (5 s at most)."""
+    from bot.corpus.storage import Store
+
+    real_rows, real_nearest = Store.sentences_by_ids, semantic.Vectors.nearest
+    read = threading.Event()
+    calls: list[list[int]] = []
+
+    def rows(self: Store, ids: Any) -> Any:
+        calls.append(list(ids))
+        read.set()
+        return real_rows(self, calls[-1])
+
+    def nearest(self: Any, *args: Any, **kwargs: Any) -> Any:
+        assert read.wait(5.0)  # the lookup read rows before it waited for this side
+        return real_nearest(self, *args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(Store, "sentences_by_ids", rows)
+        m.setattr(semantic.Vectors, "nearest", nearest)
+        return _answer(core, claim), calls
+
+
+def test_the_search_hits_rows_are_read_while_the_dense_side_runs(
+        seeds_core: Core, monkeypatch: pytest.MonkeyPatch):
+    """The rows of BM25's hits, and of the sentence before each, are read from the store
+    while the dense side is still finding its nearest sentences (the lookup would otherwise
+    wait for it idle); those of the nearest after, none twice. The answer is the same."""
+    for claim in CLAIMS:
+        plain = _answer(seeds_core, claim)
+        answer, calls = _rows_read_first(seeds_core, claim, monkeypatch)
+        assert answer == plain
+        assert calls[0] and not set(calls[0]) & {i for later in calls[1:2] for i in later}

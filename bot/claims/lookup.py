@@ -283,14 +283,19 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # fuses in the embeddings' cosines when `semantic` is on.
     lexical = relative_bm25(bm25)
     fitted = (judge_weights or _judge_for(index, semantic)) if use_judge else None
+    # The candidates' rows, each with the one before it (the previous sentence of the same
+    # paragraph is its context). The BM25 hits' are read while the dense side may still run
+    # (the lookup would otherwise wait for it idle), the nearest sentences' after it.
+    early = _with_previous(bm25) if dense is not None else set()
+    prev_rows = store.sentences_by_ids(sorted(early)) if early else {}
     retr, cosine = retrieval_scores(index, said, lexical, semantic,
                                     bm25_weight=fitted.fusion_bm25 if fitted else FUSION_BM25,
                                     dense=dense)
     if not retr:
         return _not_found(text, None, index, semantic)
-    # Context: the previous sentence of the same paragraph (read in the same query).
-    prev_rows = store.sentences_by_ids(sorted({*retr, *(sid - 1 for sid in retr)}))
-    rows = {sid: row for sid, row in prev_rows.items() if sid in retr}
+    prev_rows.update(store.sentences_by_ids(sorted(_with_previous(retr) - early)))
+    # (by sentence id, as one read gives them: candidates scoring level keep their order)
+    rows = {sid: prev_rows[sid] for sid in sorted(prev_rows) if sid in retr}
     judged = []
     unrelated: list[dict[str, Any]] = []  # candidates judged irrelevant: the closest are shown
     long_claim = is_long(parsed)
@@ -975,6 +980,11 @@ def _settle(index: SearchIndex) -> None:
         if 0 < young < SETTLED_YOUNG:
             gc.set_threshold(SETTLED_YOUNG, *older)
         _served[1] = weakref.ref(index)
+
+
+def _with_previous(sids: Iterable[int]) -> set[int]:
+    """Sentence ids and the id before each (its context, where it is in the same paragraph)."""
+    return {i for sid in sids for i in (sid, sid - 1)}
 
 
 def _sentence_key(row: dict[str, Any]) -> str:
