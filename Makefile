@@ -30,7 +30,7 @@ static-model: train-deps
 # (bot/search/models/minilm-onnx: torch export of the packaged MiniLM, int8 by onnxruntime,
 # ~23 MB, ~25 s) and prints its agreement with torch fp32 (Climate-FEVER sentences in DATA).
 onnx-model: train-deps
-	HF_HUB_OFFLINE=1 nice $(BIN)/python tests/bench/build_onnx_model.py --data $(DATA)
+	HF_HUB_OFFLINE=1 nice $(BIN)/python -m tests.bench.build_onnx_model --data $(DATA)
 
 # `make cross-model` rebuilds the claim cross-encoder (bot/claims/models/minilm-cross: the
 # packaged MiniLM fine-tuned on CheckThat 2020 train, synthetic pairs of its verified claims and
@@ -41,7 +41,7 @@ onnx-model: train-deps
 # folder. Climate-FEVER, Multi-News and the -blind rows are never read.
 cross-model: train-deps
 	nice $(BIN)/python -m tests.bench.story_pairs --data $(DATA) --out var/story_cross_pairs.jsonl
-	HF_HUB_OFFLINE=1 nice $(BIN)/python tests/bench/train_cross.py --data $(DATA) \
+	HF_HUB_OFFLINE=1 nice $(BIN)/python -m tests.bench.train_cross --data $(DATA) \
 		--extra var/story_cross_pairs.jsonl --extra-repeat 3
 
 # Refit the claim judges on the training pairs: CheckThat 2020 train, Climate-FEVER dev

@@ -28,11 +28,13 @@ from bot.search.minilm import tokenizable
 from bot.workers import WorkerPool, ctrl_c_noted, native_run
 
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-cross"
-# Claim and sentence together, at most: the training length (a run costs ~0.06 ms a token: ~3
-# ms at 48, ~4 ms at 64, ~8 ms at 128; a sentence shorter than the cut costs the same). Read on
-# 48 tokens, a long sentence's second half was never read ("She twice told 'Iditarod Insider,'
-# a pay-per-view video news service run by Iditarod organizers, that ..."): on the current
-# lookup 128 gave news 0.533 -> 0.567 and Climate-FEVER 0.557 -> 0.562 (96: 0.560; 64: 0.555).
+# Claim and sentence together, at most: the training length (a run on one core, 2026-12-04:
+# ~3.1 ms at 48 tokens, ~6.0 at 96, ~8.7 at 128, with the export's softmax NaN guards dropped
+# (`tests/bench/onnx_graph.py`; 3.1, 6.8 and 10.2 with them); a sentence shorter than the cut
+# costs only its own length). Read on 48 tokens, a long sentence's second half was never read
+# ("She twice told 'Iditarod Insider,' a pay-per-view video news service run by Iditarod
+# organizers, that ..."): on the current lookup 128 gave news 0.533 -> 0.567 and Climate-FEVER
+# 0.557 -> 0.562 (96: 0.560; 64: 0.555).
 MAX_TOKENS = 128
 CLAIM_TOKENS = 24  # the claim's share at most (the sentence keeps the rest)
 CONTEXT_TOKENS = 24  # a context's share at most, before the sentence (its end is kept)
