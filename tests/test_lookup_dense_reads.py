@@ -102,7 +102,6 @@ def test_the_dense_side_reads_nothing_once_the_search_has_ended(
         assert reads and all(main for main, _ in reads)
 
 
-
 def _rows_read_first(core: Core, claim: str, monkeypatch: pytest.MonkeyPatch
                      ) -> tuple[dict[str, Any], list[list[int]]]:
     """The answer, and each read of rows from the store (sentence ids), the dense side held
