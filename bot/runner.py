@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,6 +31,9 @@ class RunOptions:
     show_briefing: bool = True
     health_port: int | None = None  # serve /healthz and /metrics on this port
     health_host: str = "127.0.0.1"
+    # Load the first lookup's models and index on a daemon thread at start (`Core.warm_up`);
+    # `briefbot run` sets it (BRIEFBOT_WARM_UP=false: not).
+    warm_up: bool = False
 
 
 class PlatformAdapter(Protocol):
@@ -52,6 +56,15 @@ def configured_platforms(options: RunOptions) -> list[str]:
     if os.environ.get("DISCORD_TOKEN"):
         found.append("discord")
     return found
+
+
+def _start_warm_up(core: Core, options: RunOptions) -> threading.Thread | None:
+    """`Core.warm_up` on a daemon thread (never waited for: a stop leaves it behind)."""
+    if not options.warm_up:
+        return None
+    thread = threading.Thread(target=core.warm_up, name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _create_adapter(name: str, core: Core, options: RunOptions) -> PlatformAdapter:
@@ -148,6 +161,7 @@ async def _run_console(core: Core, options: RunOptions) -> int:
     handled = _on_stop_signals(stop, (signal.SIGTERM,))
     session = stopper = None
     try:
+        _start_warm_up(core, options)
         scheduler = await _start_scheduler(core, {"console": console}, stop)
         if scheduler is None:  # SIGTERM while it waited for another writer's lock
             return 0
@@ -186,6 +200,7 @@ async def run_bot(core: Core, options: RunOptions) -> int:
     tasks: list[asyncio.Task[Any]] = []
     stopper = None
     try:
+        _start_warm_up(core, options)
         scheduler = await _start_scheduler(core, {a.platform: a for a in adapters}, stop)
         if scheduler is None:  # a stop signal while it waited for another writer's lock
             return 0

@@ -15,7 +15,7 @@ import click
 
 from bot import __version__
 from bot.cli.context import JSON_ERRORS, AppContext, echo_listing, json_errors, pass_app
-from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, load_dotenv_if_present
+from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, env_switch, load_dotenv_if_present
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import COUNT_KEYS, ReloadInterrupted, ReloadReport
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
@@ -473,7 +473,9 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
     options = RunOptions(admin=admin, slack_http=slack_http, port=port, host=host,
                          console=force_console,
                          show_briefing=not no_briefing, health_port=health_port,
-                         health_host=health_host)
+                         health_host=health_host,
+                         warm_up=env_switch("BRIEFBOT_WARM_UP",
+                                            os.environ.get("BRIEFBOT_WARM_UP"), True))
     if require_platform and not configured_platforms(options):
         raise click.ClickException(
             "no platform token is set (--require-platform): set SLACK_BOT_TOKEN with "
