@@ -134,6 +134,8 @@ class Core:
         self.feed_watch = PollWatch()
         # Set by the scheduler when it runs: called after a feed is added (polled soon).
         self.on_feeds_changed: Callable[[], None] | None = None
+        # Set by `warm_up` (`briefbot run`): each index build is then warmed by its builder.
+        self._keep_warm = False
 
     # ------------------------------------------------------------------ storage
     @property
@@ -225,6 +227,8 @@ class Core:
                 store.prune_retired(pointer.log, busy_timeout_ms=1000)
             except sqlite3.OperationalError as exc:
                 log.info("retired-sentence log not pruned (%s); the next reload will", exc)
+        if self._keep_warm:  # a running bot: this build's first lookups are not a user's
+            self._warm_lookups(store)
 
     def rebuild_index(self) -> Any:
         """A complete build of the search index from the store (after a restore): never an
@@ -254,13 +258,29 @@ class Core:
         sentence model, the judge and the claim cross-encoder, each model run once — by
         looking up `WARM_UP_CLAIM` twice, the answers dropped (the second lookup of an index
         settles what the first loaded: `lookup._settle`): `briefbot run` does it on a daemon
-        thread at start, so that the first user's lookup does not wait for it (~0.55 s more on
-        the seeds, ~1 s at 1M sentences, measured 2026-12-04). Never raises: an empty corpus
-        leaves the aliases loaded; anything else is logged, and the user's own lookup meets
-        it as it would have. Returns the seconds it took."""
+        thread at start, so that the first user's lookup does not wait for it (~0.6 s more on
+        the seeds, ~1 s at 1M sentences, measured 2026-12-04). From then on, each build this
+        process makes (a reload, a feed poll's update: `refresh_index`) is opened and settled
+        the same way by the thread that made it, not by the next two user lookups (~30 and
+        ~30 ms more at 1M). Never raises: an empty corpus leaves the aliases loaded; anything
+        else is logged, and the user's own lookup meets it as it would have. Returns the
+        seconds it took."""
+        started = time.perf_counter()
+        self._keep_warm = True
+        try:
+            done = self._warm_lookups(self.store, cross_too=True)
+        finally:
+            self.close()  # this thread's store
+        took = time.perf_counter() - started
+        if done:
+            log.info("warm-up: the first lookup's models and index loaded in %.2f s", took)
+        return took
+
+    def _warm_lookups(self, store: Store, cross_too: bool = False) -> bool:
+        """`WARM_UP_CLAIM` looked up twice on `store` (with `cross_too`, the cross-encoder
+        reads one pair first); False when the process was leaving first. Never raises."""
         from bot.workers import ProcessLeaving, native_run
 
-        started = time.perf_counter()
         try:
             from bot.claims.cross import load_cross
             from bot.claims.lookup import lookup_claim
@@ -271,27 +291,22 @@ class Core:
             # process (a /quit typed while the models load).
             with native_run():
                 aliases = load_aliases(self.settings.aliases_path)
-                if self.settings.cross_encoder and self.settings.semantic:
+                if cross_too and self.settings.cross_encoder and self.settings.semantic:
                     reader = load_cross()
                     if reader is not None:  # its first run allocates what later runs reuse
                         reader.probability(WARM_UP_CLAIM, WARM_UP_CLAIM)
                 for _ in range(2):  # the second settles the long-lived state (`_settle`)
-                    lookup_claim(self.store, WARM_UP_CLAIM,
-                                 index_path=self.settings.index_path, aliases=aliases,
-                                 semantic=self.settings.semantic,
+                    lookup_claim(store, WARM_UP_CLAIM, index_path=self.settings.index_path,
+                                 aliases=aliases, semantic=self.settings.semantic,
                                  cross=self.settings.cross_encoder)
         except ProcessLeaving:
-            return time.perf_counter() - started  # the bot stopped first: nothing to warm
+            return False  # the bot stopped first: nothing to warm
         except UserError:
             pass  # an empty corpus, a database not made yet: nothing more to load
         except Exception:
             log.warning("warm-up lookup failed (the first user lookup will meet this too)",
                         exc_info=True)
-        finally:
-            self.close()  # this thread's store
-        took = time.perf_counter() - started
-        log.info("warm-up: the first lookup's models and index loaded in %.2f s", took)
-        return took
+        return True
 
     # ------------------------------------------------------------------ features
     def claim_reply(self, text: str, limit: int = 5) -> Reply:

@@ -63,6 +63,44 @@ def test_the_warm_up_leaves_the_index_open_and_settled_for_the_first_lookup(
     core.close()
 
 
+def test_after_the_warm_up_each_new_build_is_settled_by_the_reload_that_made_it(
+        lexical: Settings, corpus: Path, fresh_state: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A running bot's reload (or feed poll) makes a new build: its first lookup opened it and
+    # the second settled it (~30 ms each at 1M) — now the reloading thread's two lookups do.
+    from bot.claims import lookup as lookup_module
+    from bot.search.index import open_index
+    from bot.text.aliases import load_aliases
+
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    lexical.default_paths = [corpus]
+    core = Core(lexical)
+    core.reload()
+    real = lookup_module.lookup_claim
+    asked: list[str] = []
+
+    def counted(store: Store, claim: str, **kw: Any) -> Any:
+        asked.append(claim)
+        return real(store, claim, **kw)
+
+    monkeypatch.setattr(lookup_module, "lookup_claim", counted)
+    (corpus / "c.txt").write_text("Late News\n\nNorland recalled its envoy from Port Elm.\n",
+                                  encoding="utf-8")
+    core.reload()
+    assert asked == []  # not a running bot: no warm-up, nothing looked up by a reload
+    core.warm_up()
+    assert asked == [WARM_UP_CLAIM, WARM_UP_CLAIM]
+    (corpus / "d.txt").write_text("Port News\n\nValdoria reopened the port of Elm.\n",
+                                  encoding="utf-8")
+    core.reload()
+    assert asked == [WARM_UP_CLAIM] * 4
+    index = open_index(core.store, lexical.index_path, load_aliases(lexical.aliases_path))
+    served, settled = (r() if r is not None else None for r in fresh_state._served)
+    assert served is index and settled is index  # the new build, before any user lookup
+    core.close()
+
+
 def test_the_warm_up_reads_the_cross_encoder_once_when_it_is_on(
         lexical: Settings, store: Store, corpus: Path, fresh_state: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
