@@ -213,9 +213,10 @@ class Core:
         configured sentence model; with `keep_model` (a feed poll's update, not an admin's
         reload) a build made by another model this process can load stays that model's, as
         a lookup's update does: another process set to the other encoder made it."""
-        from bot.search.index import refresh_index
+        from bot.search.index import read_pointer, refresh_index
         from bot.text.aliases import load_aliases
 
+        before = read_pointer(self.settings.index_path) if self._keep_warm else None
         pointer = refresh_index(store, self.settings.index_path,
                                 load_aliases(self.settings.aliases_path),
                                 semantic_vectors=self.settings.semantic, progress=progress,
@@ -227,8 +228,8 @@ class Core:
                 store.prune_retired(pointer.log, busy_timeout_ms=1000)
             except sqlite3.OperationalError as exc:
                 log.info("retired-sentence log not pruned (%s); the next reload will", exc)
-        if self._keep_warm:  # a running bot: this build's first lookups are not a user's
-            self._warm_lookups(store)
+        if self._keep_warm and (before is None or before.folder != pointer.folder):
+            self._warm_lookups(store)  # a running bot's new build: its first lookups not a user's
 
     def rebuild_index(self) -> Any:
         """A complete build of the search index from the store (after a restore): never an
@@ -262,13 +263,13 @@ class Core:
         the seeds, ~1 s at 1M sentences, measured 2026-12-04). From then on, each build this
         process makes (a reload, a feed poll's update: `refresh_index`) is opened and settled
         the same way by the thread that made it, not by the next two user lookups (~30 and
-        ~30 ms more at 1M). Never raises: an empty corpus leaves the aliases loaded; anything
-        else is logged, and the user's own lookup meets it as it would have. Returns the
-        seconds it took."""
+        ~30 ms more at 1M). Never raises: an empty corpus leaves the aliases loaded; a failure
+        is logged, and the user's own lookup meets it as it would have. Returns the seconds
+        it took (logged at info when it ran through)."""
         started = time.perf_counter()
         self._keep_warm = True
         try:
-            done = self._warm_lookups(self.store, cross_too=True)
+            done = self._warm_lookups(self.store, models_too=True)
         finally:
             self.close()  # this thread's store
         took = time.perf_counter() - started
@@ -276,37 +277,44 @@ class Core:
             log.info("warm-up: the first lookup's models and index loaded in %.2f s", took)
         return took
 
-    def _warm_lookups(self, store: Store, cross_too: bool = False) -> bool:
-        """`WARM_UP_CLAIM` looked up twice on `store` (with `cross_too`, the cross-encoder
-        reads one pair first); False when the process was leaving first. Never raises."""
-        from bot.workers import ProcessLeaving, native_run
+    def _warm_lookups(self, store: Store, models_too: bool = False) -> bool:
+        """`WARM_UP_CLAIM` looked up twice on `store`; with `models_too`, the sentence model
+        and the cross-encoder are loaded and run once first. True when it ran through; False
+        when there is nothing to search yet (the aliases loaded), the process was leaving or
+        it failed (logged at warning). Never raises."""
+        from bot.workers import ProcessLeaving, native_run, process_leaving
 
         try:
             from bot.claims.cross import load_cross
             from bot.claims.lookup import lookup_claim
+            from bot.search.semantic import build_model
             from bot.text.aliases import load_aliases
 
-            # All of it one native run (`native_run`): the process's exit waits for it (a
-            # bounded wait) instead of killing the thread inside onnxruntime, which aborts the
-            # process (a /quit typed while the models load).
-            with native_run():
-                aliases = load_aliases(self.settings.aliases_path)
-                if cross_too and self.settings.cross_encoder and self.settings.semantic:
-                    reader = load_cross()
+            aliases = load_aliases(self.settings.aliases_path)
+            if not store.has_sentences():
+                return False
+            if models_too and self.settings.semantic:
+                # As a native run (`native_run`): the process's exit waits for it (a bounded
+                # wait) instead of killing the thread inside onnxruntime's session set-up,
+                # which aborts the process (a /quit typed while the models load). The
+                # lookups' own model runs are native runs already.
+                with native_run():
+                    build_model()  # the configured sentence model (the claims' vectors)
+                    reader = load_cross() if self.settings.cross_encoder else None
                     if reader is not None:  # its first run allocates what later runs reuse
                         reader.probability(WARM_UP_CLAIM, WARM_UP_CLAIM)
-                for _ in range(2):  # the second settles the long-lived state (`_settle`)
-                    lookup_claim(store, WARM_UP_CLAIM, index_path=self.settings.index_path,
-                                 aliases=aliases, semantic=self.settings.semantic,
-                                 cross=self.settings.cross_encoder)
-        except ProcessLeaving:
-            return False  # the bot stopped first: nothing to warm
-        except UserError:
-            pass  # an empty corpus, a database not made yet: nothing more to load
+            for _ in range(2):  # the second settles the long-lived state (`_settle`)
+                lookup_claim(store, WARM_UP_CLAIM, index_path=self.settings.index_path,
+                             aliases=aliases, semantic=self.settings.semantic,
+                             cross=self.settings.cross_encoder)
+            return True
+        except (ProcessLeaving, UserError):
+            return False  # the bot stopping first; an empty corpus, semantic not installed
         except Exception:
-            log.warning("warm-up lookup failed (the first user lookup will meet this too)",
-                        exc_info=True)
-        return True
+            if not process_leaving():  # (at exit, the pools close under a lookup: no failure)
+                log.warning("warm-up lookup failed (the first user lookup will meet this too)",
+                            exc_info=True)
+            return False
 
     # ------------------------------------------------------------------ features
     def claim_reply(self, text: str, limit: int = 5) -> Reply:

@@ -309,6 +309,12 @@ def native_batches(call: Callable[[list[In]], list[Out]], items: Sequence[In],
     return out
 
 
+def process_leaving() -> bool:
+    """Whether the process is leaving: no native model run starts any more (`native_run`)."""
+    with _NATIVE:
+        return _leaving
+
+
 def leave_native_runs(end: float) -> int:
     """No native model run starts from now on; wait until `end` (a `time.monotonic()`) for
     those under way. Returns how many are still running then (logged: the process may still

@@ -54,6 +54,7 @@ def test_the_warm_up_leaves_the_index_open_and_settled_for_the_first_lookup(
     thread = threading.Thread(target=core.warm_up, name="warm-up")
     thread.start()
     thread.join(60)
+    assert not thread.is_alive()
     index = open_index(store, lexical.index_path, load_aliases(lexical.aliases_path))
     served, settled = (r() if r is not None else None for r in fresh_state._served)
     assert served is index and settled is index  # the user's lookup loads and collects nothing
@@ -91,6 +92,8 @@ def test_after_the_warm_up_each_new_build_is_settled_by_the_reload_that_made_it(
     assert asked == []  # not a running bot: no warm-up, nothing looked up by a reload
     core.warm_up()
     assert asked == [WARM_UP_CLAIM, WARM_UP_CLAIM]
+    core.reload()
+    assert len(asked) == 2  # nothing changed: the same build, settled already
     (corpus / "d.txt").write_text("Port News\n\nValdoria reopened the port of Elm.\n",
                                   encoding="utf-8")
     core.reload()
@@ -115,19 +118,36 @@ def test_the_warm_up_reads_the_cross_encoder_once_when_it_is_on(
             read.append((claim, sentence))
             return 0.0
 
+    loaded: list[str] = []
     monkeypatch.setattr(cross, "load_cross", lambda: Reader())
+    monkeypatch.setattr("bot.search.semantic.build_model", lambda: loaded.append("model"))
     build_claim_world(lexical, store, corpus, ARTICLES)
     lexical.semantic = True  # the cross-encoder is read where the sentence model is on
     lexical.cross_encoder = True
     core = Core(lexical)
     monkeypatch.setattr("bot.claims.lookup.lookup_claim", lambda *a, **k: None)
     core.warm_up()
-    assert read == [(WARM_UP_CLAIM, WARM_UP_CLAIM)]
+    assert read == [(WARM_UP_CLAIM, WARM_UP_CLAIM)] and loaded == ["model"]
     lexical.cross_encoder = False
     read.clear()
     core.warm_up()
-    assert read == []
+    assert read == [] and loaded == ["model"] * 2
+    lexical.semantic = False
+    core.warm_up()
+    assert read == [] and loaded == ["model"] * 2  # no sentence model, no cross-encoder
     core.close()
+
+
+def test_the_warm_up_of_an_empty_corpus_loads_no_model(
+        lexical: Settings, fresh_state: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.claims import cross
+
+    loaded: list[str] = []
+    monkeypatch.setattr(cross, "load_cross", lambda: loaded.append("cross"))
+    monkeypatch.setattr("bot.search.semantic.build_model", lambda: loaded.append("model"))
+    lexical.semantic = lexical.cross_encoder = True
+    Core(lexical).warm_up()
+    assert loaded == []  # nothing to search: only the aliases are loaded
 
 
 def test_the_warm_up_of_an_empty_database_says_nothing_and_never_raises(
@@ -136,7 +156,7 @@ def test_the_warm_up_of_an_empty_database_says_nothing_and_never_raises(
     with caplog.at_level(logging.INFO, logger="bot.core"):
         took = core.warm_up()
     assert took >= 0
-    assert [r.levelno for r in caplog.records] == [logging.INFO]  # "loaded in ... s" only
+    assert not caplog.records  # no "loaded" line: nothing was
 
 
 def test_a_failing_warm_up_is_logged_with_its_traceback_not_raised(
@@ -149,30 +169,48 @@ def test_a_failing_warm_up_is_logged_with_its_traceback_not_raised(
 
     monkeypatch.setattr("bot.claims.lookup.lookup_claim", broken)
     core = Core(lexical)
-    with caplog.at_level(logging.WARNING, logger="bot.core"):
+    with caplog.at_level(logging.INFO, logger="bot.core"):
         core.warm_up()
-    failed = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(failed) == 1 and "warm-up" in failed[0].getMessage()
-    assert failed[0].exc_info is not None and "index folder gone" in str(failed[0].exc_info[1])
+    assert len(caplog.records) == 1  # the warning alone: no "loaded" line after it
+    failed = caplog.records[0]
+    assert failed.levelno == logging.WARNING and "warm-up" in failed.getMessage()
+    assert failed.exc_info is not None and "index folder gone" in str(failed.exc_info[1])
 
 
-def test_a_process_leaving_starts_no_warm_up(
+def test_a_process_leaving_loads_no_model_and_logs_no_failure(
         lexical: Settings, store: Store, corpus: Path, fresh_state: Any,
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    # At exit no model run starts (`native_run`): a warm-up not begun by then ends quietly,
-    # and one under way is waited for (its runs are native runs), never killed inside one.
+    # At exit no model run starts (`native_run`): the models' loading is one, so a warm-up
+    # that has not loaded them by then ends quietly (one loading them is waited for, never
+    # killed inside onnxruntime); a lookup failing then (the pools closed under it) is no
+    # failure to log.
     from bot import workers
 
     build_claim_world(lexical, store, corpus, ARTICLES)
+    lexical.semantic = True
+    loaded: list[str] = []
+    monkeypatch.setattr("bot.search.semantic.build_model", lambda: loaded.append("model"))
+    monkeypatch.setattr("bot.claims.cross.load_cross", lambda: None)
     asked: list[str] = []
     monkeypatch.setattr("bot.claims.lookup.lookup_claim", lambda s, c, **k: asked.append(c))
     monkeypatch.setattr(workers, "_leaving", True)
     with caplog.at_level(logging.INFO, logger="bot.core"):
         Core(lexical).warm_up()
-    assert asked == [] and not caplog.records
+    assert loaded == [] and asked == [] and not caplog.records
+
+    def cancelled(*a: object, **k: object) -> None:
+        raise RuntimeError("cannot schedule new futures after shutdown")
+
+    monkeypatch.setattr("bot.claims.lookup.lookup_claim", cancelled)
+    lexical.semantic = False
+    with caplog.at_level(logging.INFO, logger="bot.core"):
+        Core(lexical).warm_up()
+    assert not caplog.records
     monkeypatch.setattr(workers, "_leaving", False)
+    monkeypatch.setattr("bot.claims.lookup.lookup_claim", lambda s, c, **k: asked.append(c))
+    lexical.semantic = True
     Core(lexical).warm_up()
-    assert asked == [WARM_UP_CLAIM, WARM_UP_CLAIM]
+    assert loaded == ["model"] and asked == [WARM_UP_CLAIM, WARM_UP_CLAIM]
 
 
 def test_the_runner_warms_up_on_a_daemon_thread_only_when_asked(
@@ -187,6 +225,36 @@ def test_the_runner_warms_up_on_a_daemon_thread_only_when_asked(
     assert thread is not None and thread.daemon and thread.name == "warm-up"
     thread.join(10)
     assert ran.is_set()
+
+
+@pytest.mark.asyncio
+async def test_the_console_and_the_platforms_start_the_warm_up_first(
+        lexical: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import runner
+    from bot.runner import RunOptions
+
+    started: list[bool] = []
+
+    def start(core: Core, options: RunOptions) -> None:
+        started.append(options.warm_up)
+
+    async def no_scheduler(*a: object) -> None:
+        return None  # as when a stop came while it waited: the run ends there
+
+    class Adapter:
+        platform = "slack"
+
+        async def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(runner, "_start_warm_up", start)
+    monkeypatch.setattr(runner, "_start_scheduler", no_scheduler)
+    monkeypatch.setattr(runner, "_create_adapter", lambda name, core, options: Adapter())
+    core = Core(lexical)
+    assert await runner.run_bot(core, RunOptions(console=True, warm_up=True)) == 0
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    assert await runner.run_bot(core, RunOptions(warm_up=True)) == 0
+    assert started == [True, True]
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, True), ("off", False), ("yes", True)])
