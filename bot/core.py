@@ -262,8 +262,8 @@ class Core:
         thread at start, so that the first user's lookup does not wait for it (~0.6 s more on
         the seeds, ~1 s at 1M sentences, measured 2026-12-04). From then on, each build this
         process makes (a reload, a feed poll's update: `refresh_index`) is opened and settled
-        the same way by the thread that made it, not by the next two user lookups (~30 and
-        ~30 ms more at 1M). Never raises: an empty corpus leaves the aliases loaded; a failure
+        the same way by the thread that made it, not by the next two user lookups (37–64 and
+        39 ms at 1M, against 8–9 once warmed). Never raises: an empty corpus leaves the aliases loaded; a failure
         is logged, and the user's own lookup meets it as it would have. Returns the seconds
         it took (logged at info when it ran through)."""
         started = time.perf_counter()

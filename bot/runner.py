@@ -60,7 +60,8 @@ def configured_platforms(options: RunOptions) -> list[str]:
 
 def _start_warm_up(core: Core, options: RunOptions) -> threading.Thread | None:
     """`Core.warm_up` on a daemon thread, not joined: a stop goes on at once, and the exit's
-    bounded wait for native runs (`bot.workers.native_run`) covers the warm-up's."""
+    bounded wait for native runs (`bot.workers.native_run`) covers its model loading and
+    runs."""
     if not options.warm_up:
         return None
     thread = threading.Thread(target=core.warm_up, name="warm-up", daemon=True)
