@@ -2,7 +2,8 @@
 
 For each size: build the store (documents of 30 sentences, inserted directly: this measures
 lookup, not ingest), build the tantivy index, then time 6–12-word claims through
-`lookup_claim` (p50/p95), beside a raw top-10 tantivy OR query of the same terms and a
+`lookup_claim` (p50/p95), beside a raw top-10 tantivy OR query of the same terms (one
+`Searcher.search`, without the lookup's pruning: `SearchIndex._top_hits`) and a
 top-10 SQLite FTS5 OR query (bm25 order) over the same sentences (timed after the lookups),
 all in this run; then,
 after 1,000 other lookups, 200 new claims again (steady state: pages mapped, caches filled).
@@ -36,7 +37,7 @@ from bot.claims.lookup import CROSS_PAIRS, lookup_claim
 from bot.config import load_settings
 from bot.corpus.article import sentence_key
 from bot.corpus.storage import Store
-from bot.search.index import build_index, open_index
+from bot.search.index import build_index, open_index, or_query
 from bot.text.aliases import load_aliases
 
 SENTS_PER_DOC = 30
@@ -339,7 +340,7 @@ def run_size(n: int, tmp: Path, corpora: list[Path], stories: list[str]) -> dict
         lookup_ms.append((time.perf_counter() - t0) * 1000)
         terms = sorted(set(aliases.analyze(c).index_terms()))
         t0 = time.perf_counter()
-        index.search([(t, 1.0) for t in terms], 10)
+        index.searcher.search(or_query([(t, 1.0) for t in terms]), 10, count=False)
         raw_ms.append((time.perf_counter() - t0) * 1000)
 
     cross_runs: list[int] = []

@@ -1,0 +1,155 @@
+"""A search with common terms is pruned (`SearchIndex._top_hits`): the sentences holding a
+rarer term are scored first, and that answer is kept only when the common terms alone could
+not enter it. The answer must be the plain OR query's, whichever way it is reached."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.article import sentence_key
+from bot.corpus.storage import Store
+from bot.search import index as index_module
+from bot.search.index import SearchIndex, build_index, open_index
+from bot.text.aliases import AliasTable, load_aliases
+
+DOCS, SENTS_PER_DOC = 80, 30
+
+
+def _zipf_corpus(store: Store, rng: random.Random) -> list[str]:
+    """Documents of sentences drawn from a Zipf vocabulary: the first words are in most
+    sentences, as "said" or a story's country in news. Returns the sentences' texts."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    vocab = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(4, 8)))
+                    for _ in range(600)})
+    rng.shuffle(vocab)
+    weights = list(itertools.accumulate(1 / (i + 1) ** 1.05 for i in range(len(vocab))))
+    texts: list[str] = []
+    docs: list[dict[str, Any]] = []
+    sents: list[dict[str, Any]] = []
+    for d in range(DOCS):
+        for p in range(SENTS_PER_DOC):
+            text = " ".join(rng.choices(vocab, cum_weights=weights, k=rng.randint(6, 20)))
+            text = text.capitalize() + "."
+            texts.append(text)
+            sents.append({"doc_id": f"d{d}", "position": p, "paragraph": p // 3,
+                          "kind": "body", "text": text, "key": sentence_key(text)})
+        docs.append({"id": f"d{d}", "source_path": "synthetic", "source_kind": "jsonl",
+                     "title": f"Doc {d}", "published": "2024-06-19", "outlets": [],
+                     "content_hash": f"h{d}", "sentence_count": SENTS_PER_DOC})
+    with store.transaction():
+        store.put_documents(docs, sents)
+        store.bump_generation()
+    return texts
+
+
+@pytest.fixture
+def zipf_index(settings: Settings, store: Store) -> tuple[SearchIndex, list[str], AliasTable]:
+    texts = _zipf_corpus(store, random.Random(7))
+    aliases = load_aliases(settings.aliases_path)
+    build_index(store, settings.index_path, aliases)
+    return open_index(store, settings.index_path, aliases), texts, aliases
+
+
+def _queries(texts: list[str], aliases: AliasTable, rng: random.Random,
+             n: int) -> list[list[tuple[str, float]]]:
+    """Runs of 3-10 words of the corpus's sentences, each term at a random boost."""
+    out = []
+    for text in rng.sample(texts, n):
+        words = text.rstrip(".").split()
+        k = rng.randint(3, 10)
+        start = rng.randrange(max(1, len(words) - k))
+        terms = sorted(set(aliases.analyze(" ".join(words[start:start + k])).index_terms()))
+        out.append([(t, rng.choice([0.25, 0.5, 1.0, 1.4, 2.0])) for t in terms])
+    return out
+
+
+def _ways(monkeypatch: pytest.MonkeyPatch, index: SearchIndex) -> dict[str, int]:
+    """Counts the pruned queries that `index` makes and the plain ones (not a term's best
+    score's one-term query)."""
+    seen = {"pruned": 0, "plain": 0}
+    pruned: list[Any] = []  # the pruned queries made (kept alive: compared by identity)
+    rare_first, hits, best = index_module._rare_first_query, index._hits, index._term_best
+    in_best = [False]
+
+    def kept_rare_first(*a: Any) -> Any:
+        pruned.append(rare_first(*a))
+        return pruned[-1]
+
+    def counting_hits(query: Any, limit: int) -> Any:
+        if not in_best[0]:
+            seen["pruned" if any(query is q for q in pruned) else "plain"] += 1
+        return hits(query, limit)
+
+    def uncounted_best(term: str) -> float:
+        in_best[0] = True
+        try:
+            return best(term)
+        finally:
+            in_best[0] = False
+
+    monkeypatch.setattr(index_module, "_rare_first_query", kept_rare_first)
+    monkeypatch.setattr(index, "_hits", counting_hits)
+    monkeypatch.setattr(index, "_term_best", uncounted_best)
+    return seen
+
+
+@pytest.mark.parametrize("limit", [1, 10, 30])
+def test_a_pruned_search_answers_as_the_plain_query(zipf_index, monkeypatch, limit):
+    index, texts, aliases = zipf_index
+    monkeypatch.setattr(index_module, "PRUNE_MIN_POSTINGS", 0)  # a 2,400-sentence corpus
+    plain_query = index_module.or_query
+    ways = _ways(monkeypatch, index)
+    queries = _queries(texts, aliases, random.Random(limit), 150)
+    for terms in queries:
+        got = index._top_hits(terms, limit)
+        want = index.searcher.search(plain_query(terms), limit, count=False).hits
+        assert [a.doc for _, a in got] == [a.doc for _, a in want], terms
+        assert [s for s, _ in got] == pytest.approx([s for s, _ in want], rel=1e-5)
+    assert ways["pruned"] > len(queries) / 2
+
+
+def test_each_way_of_answering_is_taken_and_agrees(zipf_index, monkeypatch):
+    """The first pruned query kept, a second pruned query kept, and the plain query made
+    after a pruned one: all three happen on this corpus, and each answers as the plain
+    query does (a bound of 0 would keep every first try: the answers then differ)."""
+    index, texts, aliases = zipf_index
+    monkeypatch.setattr(index_module, "PRUNE_MIN_POSTINGS", 0)
+    plain_query = index_module.or_query
+    ways = _ways(monkeypatch, index)
+    outcomes: dict[tuple[int, int], int] = {}
+    for terms in _queries(texts, aliases, random.Random(3), 300):
+        ways["pruned"] = ways["plain"] = 0
+        got = index._top_hits(terms, 10)
+        key = (ways["pruned"], ways["plain"])  # (1, 0): the first kept, (2, 0) the second
+        outcomes[key] = outcomes.get(key, 0) + 1
+        want = index.searcher.search(plain_query(terms), 10, count=False).hits
+        assert [a.doc for _, a in got] == [a.doc for _, a in want], (key, terms)
+    assert outcomes.get((1, 0), 0) > 0, outcomes
+    assert outcomes.get((2, 0), 0) > 0, outcomes
+    assert sum(v for (p, q), v in outcomes.items() if p and q) > 0, outcomes  # then plain
+    assert set(outcomes) <= {(0, 1), (1, 0), (2, 0), (1, 1), (2, 1)}, outcomes
+
+
+def test_few_common_postings_make_one_plain_query(zipf_index, monkeypatch):
+    """Below `PRUNE_MIN_POSTINGS` (the shipped 20,000; this corpus holds ~30,000 postings)
+    a search is one plain query, as before pruning."""
+    index, texts, aliases = zipf_index
+    ways = _ways(monkeypatch, index)
+    for terms in _queries(texts, aliases, random.Random(5), 50):
+        index._top_hits(terms, 10)
+    assert ways["pruned"] == 0 and ways["plain"] == 50
+
+
+def test_a_term_best_score_is_its_top_hit_and_memoised(zipf_index, monkeypatch):
+    index, texts, aliases = zipf_index
+    term = max(aliases.analyze(texts[0]).index_terms(), key=index.doc_freq)
+    best = index._term_best(term)
+    hits = index.searcher.search(index_module.or_query([(term, 1.0)]), 5, count=False).hits
+    assert best == pytest.approx(hits[0][0]) and best >= max(s for s, _ in hits)
+    monkeypatch.setattr(index, "_hits", lambda *a: pytest.fail("searched again"))
+    assert index._term_best(term) == best
