@@ -153,3 +153,82 @@ def test_a_term_best_score_is_its_top_hit_and_memoised(zipf_index, monkeypatch):
     assert best == pytest.approx(hits[0][0]) and best >= max(s for s, _ in hits)
     monkeypatch.setattr(index, "_hits", lambda *a: pytest.fail("searched again"))
     assert index._term_best(term) == best
+
+
+def _raw_build(folder: Any, texts: dict[int, str], segments: int) -> Any:
+    """A tantivy build of `texts` (id -> the indexed terms) in `segments` commits."""
+    import tantivy
+
+    index = tantivy.Index(index_module.SCHEMA, path=str(folder))
+    writer = index.writer(heap_size=15_000_000, num_threads=1)
+    ids = sorted(texts)
+    for part in range(segments):
+        for i in ids[part * len(ids) // segments:(part + 1) * len(ids) // segments]:
+            writer.add_document(tantivy.Document(**{index_module.FIELD: [texts[i]],
+                                                    index_module.ID_FIELD: [i]}))
+        writer.commit()
+    return index, writer
+
+
+def test_pruning_holds_on_segments_deletions_and_odd_terms(tmp_path, monkeypatch):
+    """Several segments; deleted sentences (among them the best scorers of the common terms:
+    tantivy's statistics still count them); a term twice, a term at two boosts, a term no
+    sentence holds, boosts from 0.1 to 3, and limits past the matches: the pruned answer is
+    the plain query's, before and after the deletions."""
+    monkeypatch.setattr(index_module, "PRUNE_MIN_POSTINGS", 0)
+    rng = random.Random(11)
+    vocab = [f"w{i}" for i in range(400)]
+    weights = list(itertools.accumulate(1 / (i + 1) ** 1.05 for i in range(len(vocab))))
+    texts = {i: " ".join(rng.choices(vocab, cum_weights=weights, k=rng.randint(3, 25)))
+             for i in range(1, 4001)}
+    stuffed = [i for i in texts if i % 397 == 0]  # each common term's best scorer
+    for i in stuffed:
+        texts[i] = " ".join(["w0"] * 6 + ["w1"] * 4)
+    folder = tmp_path / "gen-1"
+    folder.mkdir()
+    raw, writer = _raw_build(folder, texts, segments=4)
+    pointer = index_module.Pointer(folder="gen-1", generation=1, aliases="", sentences=4000)
+
+    def mismatches(index: SearchIndex) -> tuple[int, int]:
+        bad = pruned = 0
+        real = index_module._rare_first_query
+
+        def counted(*a: Any) -> Any:
+            nonlocal pruned
+            pruned += 1
+            return real(*a)
+
+        with monkeypatch.context() as m:
+            m.setattr(index_module, "_rare_first_query", counted)
+            for _ in range(150):
+                words = sorted({rng.choice(texts[rng.randrange(1, 4001)].split())
+                                for _ in range(rng.randint(2, 9))})
+                if rng.random() < 0.2:
+                    words.append("nowhere")
+                terms = [(t, rng.choice([0.1, 0.25, 0.75, 1.0, 1.4, 3.0])) for t in words]
+                if rng.random() < 0.2:
+                    terms.append(terms[0])
+                if rng.random() < 0.2:
+                    terms.append((terms[0][0], 0.33))
+                for limit in (1, 10, 30, 5000):
+                    got = index._top_hits(terms, limit)
+                    want = index.searcher.search(index_module.or_query(terms), limit,
+                                                 count=False).hits
+                    if [(a.segment_ord, a.doc) for _, a in got] \
+                            != [(a.segment_ord, a.doc) for _, a in want] \
+                            or [s for s, _ in got] != pytest.approx([s for s, _ in want],
+                                                                    rel=1e-5):
+                        bad += 1
+        return bad, pruned
+
+    assert SearchIndex(tmp_path, pointer).searcher.num_segments > 1
+    bad, pruned = mismatches(SearchIndex(tmp_path, pointer))
+    assert bad == 0 and pruned > 100
+    for i in set(stuffed + rng.sample(sorted(texts), 1200)):
+        writer.delete_documents_by_term(index_module.ID_FIELD, i)
+    writer.commit()
+    raw.reload()
+    after = SearchIndex(tmp_path, pointer)
+    assert after.num_docs < 4000 - 1000
+    bad, pruned = mismatches(after)
+    assert bad == 0 and pruned > 100

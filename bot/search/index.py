@@ -652,17 +652,20 @@ class SearchIndex:
     def _top_hits(self, terms: list[tuple[str, float]], limit: int
                   ) -> list[tuple[float, tantivy.DocAddress]]:
         """The top `limit` (score, address) of the OR of `terms`, as one boolean query of them
-        gives them (scores within float32 rounding: summed in another order), sooner when
-        common terms are among them (`COMMON_SHARE`).
+        gives them (scores within float32 rounding: summed in another order, so two sentences
+        holding different terms and scoring within ~1e-7 of each other may change places),
+        sooner when common terms are among them (`COMMON_SHARE`).
 
         Exact by a bound: a sentence holding none of the rarer terms scores at most the sum of
         the common terms' best single-sentence scores (`_term_best`, times their boosts). The
         first query scores, on all terms, only the sentences holding a rarer term; when its
         last hit scores above that sum, no other sentence could enter. Otherwise the common
         terms are moved to the rarer side, the least frequent first, until their sum is below
-        that last score: the second query's hits include the first's, so its last scores at
-        least as much and it is the answer (checked again all the same); when it would cost
-        more than the plain query (`SECOND_TRY_SHARE`), the plain query is made."""
+        that last score: the second query matches every sentence the first matched, so its
+        last hit scores at least as much and it is the answer (checked again all the same);
+        when it would cost more than the plain query (`SECOND_TRY_SHARE`), the plain query is
+        made. A plain query also when no term is common, every term is, a boost is not
+        positive, or the common terms hold fewer than `PRUNE_MIN_POSTINGS`."""
         df = self.doc_freq
         common = sorted((tb for tb in terms if df(tb[0]) >= COMMON_SHARE * self.num_docs),
                         key=lambda tb: -df(tb[0]))
