@@ -68,9 +68,11 @@ def _lookup(world: Core | tuple[Store, Settings], claim: str, monkeypatch: pytes
         m.setattr(lookup_module, "retrieval_scores", scores)
         m.setattr(ClaimMatcher, "with_context", match)
         store, s = (world.store, world.settings) if isinstance(world, Core) else world
-        answer = lookup_module.lookup_claim(store, claim, index_path=s.index_path,
-                                            aliases_path=s.aliases_path).to_dict()
-    held.set()
+        try:
+            answer = lookup_module.lookup_claim(store, claim, index_path=s.index_path,
+                                                aliases_path=s.aliases_path).to_dict()
+        finally:
+            held.set()  # (a failed lookup leaves no worker waiting)
     assert futures, "the lookup had no dense side"
     return answer, calls[0], calls[1]
 
@@ -108,3 +110,21 @@ def test_a_candidate_dated_by_its_weekday_is_read_again(settings, store, corpus,
     assert early_held > 0
     assert early_answer == late_answer and early_answer["verdict"] == "single-source"
     assert early_all > late_all
+
+
+def test_a_candidate_whose_context_is_dated_by_its_weekday_is_read_again(
+        settings, store, corpus, monkeypatch: pytest.MonkeyPatch):
+    """The sentence before a candidate, in its paragraph, dated by its weekday after the
+    early reads: the candidate's context changed, its early read is not used (from a second
+    read of the change: with it used, the answer was not-found)."""
+    world = build_claim_world(settings, store, corpus, {
+        "a.md": "---\ntitle: Harbour Arrest\ndate: 2016-03-07\n---\n\nHarbour police stopped "
+                "the Valdorian trawler on Saturday after a chase. Its captain was arrested near "
+                "Port Elm and taken to the harbour jail.\nGrain prices rose sharply after the "
+                "dry summer in the north.\n"})
+    claim = "Its captain was arrested near Port Elm in March 2016."
+    early_answer, early_all, early_held = _lookup(world, claim, monkeypatch, True)
+    late_answer, late_all, _ = _lookup(world, claim, monkeypatch, False)
+    assert early_held > 0
+    assert early_answer == late_answer and late_answer["verdict"] == "single-source"
+    assert early_all == late_all + early_held  # the dated one and the one after it
