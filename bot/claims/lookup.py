@@ -17,7 +17,6 @@ import logging
 import math
 import re
 import threading
-import time
 import unicodedata
 import weakref
 from collections.abc import Callable, Iterable
@@ -332,7 +331,6 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             row = prev_rows.get(sid)
             if dense.done():
                 break
-            time.sleep(0)  # the GIL let go: the dense side's thread takes it at once
             if row is not None and row["kind"] == "body" and sid in title_feats:
                 early_reads[sid] = first_reads(sid, row, title_feats[sid], parsed,
                                                early_matcher)
