@@ -702,7 +702,7 @@ class SearchIndex:
         if found is None:
             if len(self._best) > 100_000:
                 self._best.clear()
-            hits = self._hits(or_query([(term, 1.0)]), 1)
+            hits = self._hits(_term_query(term, 1.0), 1)
             found = self._best[term] = float(hits[0][0]) if hits else 0.0
         return found
 
