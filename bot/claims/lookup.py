@@ -328,9 +328,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if dense is not None and not dense.done():
         early_matcher = ClaimMatcher(parsed)
         for sid in bm25:
-            row = prev_rows.get(sid)
-            if dense.done():
+            if dense.done() or nearby.reading:  # (its reads and these would overlap)
                 break
+            row = prev_rows.get(sid)
             if row is not None and row["kind"] == "body" and sid in title_feats:
                 early_reads[sid] = first_reads(sid, row, title_feats[sid], parsed,
                                                early_matcher)
@@ -848,6 +848,9 @@ class Nearby:
     titles: Titles = field(default_factory=dict)
     before: dict[int, Features] = field(default_factory=dict)
     searching: bool = True
+    # The dense side is reading them (set before it reads `searching`): the lookup's early
+    # reads wait, so that no sentence is read on both threads.
+    reading: bool = False
 
 
 def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int,
@@ -860,13 +863,18 @@ def _dense_side(index: SearchIndex, semantic: bool, claim_text: str, k: int,
         return None
     query = enc.encode([claim_text])[0]
     near = dict(index.vectors.nearest(query, k))
-    if nearby is not None and near and nearby.searching:
-        nearby.feats.update(index.features_by_ids(list(near), nearby.titles))
-        nearby.asked.update(near)
-        for sid in near if nearby.searching else ():  # (placed by `features_by_ids`)
-            found = index.stored_features(sid - 1)
-            if found is not None:
-                nearby.before[sid - 1] = found
+    if nearby is not None and near:
+        nearby.reading = True
+        try:
+            if nearby.searching:
+                nearby.feats.update(index.features_by_ids(list(near), nearby.titles))
+                nearby.asked.update(near)
+                for sid in near if nearby.searching else ():  # (placed by `features_by_ids`)
+                    found = index.stored_features(sid - 1)
+                    if found is not None:
+                        nearby.before[sid - 1] = found
+        finally:
+            nearby.reading = False
     return query, near
 
 
