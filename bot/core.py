@@ -258,7 +258,8 @@ class Core:
         other names of places), the search index (brought up to date as a lookup would), its
         sentence model, the judge and the claim cross-encoder, each model run once — by
         looking up `WARM_UP_CLAIM` twice, the answers dropped (the second lookup of an index
-        settles what the first loaded: `lookup._settle`): `briefbot run` does it on a daemon
+        settles what the first loaded: `lookup._settle`), and the common terms' best scores
+        that pruned searches read (`SearchIndex.read_common_bests`): `briefbot run` does it on a daemon
         thread at start, so that the first user's lookup does not wait for it (~0.6 s more on
         the seeds, ~1 s at 1M sentences, measured 2026-12-04). From then on, each build this
         process makes (a reload, a feed poll's update: `refresh_index`) is opened and settled
@@ -287,6 +288,7 @@ class Core:
         try:
             from bot.claims.cross import load_cross
             from bot.claims.lookup import lookup_claim
+            from bot.search.index import read_common_bests
             from bot.search.semantic import build_model
             from bot.text.aliases import load_aliases
 
@@ -307,6 +309,7 @@ class Core:
                 lookup_claim(store, WARM_UP_CLAIM, index_path=self.settings.index_path,
                              aliases=aliases, semantic=self.settings.semantic,
                              cross=self.settings.cross_encoder)
+            read_common_bests(self.settings.index_path)  # what pruned searches read first
             return True
         except (ProcessLeaving, UserError):
             return False  # the bot stopping first; an empty corpus, semantic not installed

@@ -155,6 +155,44 @@ def test_a_term_best_score_is_its_top_hit_and_memoised(zipf_index, monkeypatch):
     assert index._term_best(term) == best
 
 
+def test_a_warm_up_reads_every_common_term_best_score_once(zipf_index, monkeypatch):
+    """`read_common_bests` reads the best score of each term in `COMMON_SHARE` of the
+    sentences, and only those: the pruned searches after it search no term alone."""
+    index, texts, aliases = zipf_index
+    monkeypatch.setattr(index_module, "PRUNE_MIN_POSTINGS", 0)
+    held: dict[str, int] = {}
+    for text in texts:
+        for term in set(aliases.analyze(text).index_terms()):
+            held[term] = held.get(term, 0) + 1
+    common = {t for t, n in held.items() if n >= index_module.COMMON_SHARE * index.num_docs}
+    assert 5 < len(common) < len(held)  # (the corpus has common terms, and rarer ones)
+    assert index.read_common_bests() == len(common)
+    assert set(index._best) == common
+    for term in sorted(common)[:5]:
+        hits = index.searcher.search(index_module.or_query([(term, 1.0)]), 1, count=False).hits
+        assert index._best[term] == pytest.approx(hits[0][0])
+    ways = _ways(monkeypatch, index)
+    for terms in _queries(texts, aliases, random.Random(9), 60):
+        index._top_hits(terms, 10)
+    assert ways["pruned"] > 0
+    assert set(index._best) == common  # no term's best score read again, none read late
+
+
+def test_no_common_bests_read_where_no_search_is_pruned(zipf_index, settings, monkeypatch):
+    """Where the common terms hold fewer than `PRUNE_MIN_POSTINGS` in all, nothing is read;
+    by the index's path, only a build this process has open is read."""
+    index, _, _ = zipf_index
+    listed = index.searcher.terms_with_prefix(index_module.FIELD, "")
+    held = sum(n for _, n in listed if n >= index_module.COMMON_SHARE * index.num_docs)
+    monkeypatch.setattr(index_module, "PRUNE_MIN_POSTINGS", held + 1)
+    assert index.read_common_bests() == 0 and index._best == {}
+    assert index_module.read_common_bests(settings.index_path) == 0
+    monkeypatch.setattr(index_module, "PRUNE_MIN_POSTINGS", 0)
+    assert index_module.read_common_bests(settings.index_path) == len(index._best) > 0
+    monkeypatch.setattr(index_module, "_cache", {})  # no build open in this process
+    assert index_module.read_common_bests(settings.index_path) == 0
+
+
 def _raw_build(folder: Any, texts: dict[int, str], segments: int) -> Any:
     """A tantivy build of `texts` (id -> the indexed terms) in `segments` commits."""
     import tantivy

@@ -333,6 +333,7 @@ def run_size(n: int, tmp: Path, corpora: list[Path], stories: list[str]) -> dict
     fts_every = max(1, len(claims) // FTS_SAMPLE_LARGE) if n >= LARGE else 1
     for c in claims[:5]:  # warm-up
         lookup_claim(store, c, index_path=settings.index_path, aliases=aliases)
+    index.read_common_bests()  # as `briefbot run`'s warm-up does (`Core._warm_lookups`)
     def time_one(c: str, lookup_ms: list[float], raw_ms: list[float]) -> None:
         """One lookup, then a raw top-10 tantivy OR query of the claim's terms."""
         t0 = time.perf_counter()
