@@ -9,6 +9,7 @@ cannot be dropped)."""
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import subprocess
 import sys
@@ -122,6 +123,38 @@ def test_a_folder_on_a_path_that_cannot_be_searched_is_rejected(
     assert "Traceback" not in res.stderr, res.stderr
     assert f"{folder}: rejected — cannot read: Permission denied" in res.stderr
     assert set(sources(db)) == {"a", "c"}
+
+
+def test_unreadable_paths_named_on_the_command_line_are_rejected_one_by_one(
+        tmp_path: Path, corpus: Path, restore_modes: list[Path]) -> None:
+    """A folder that cannot be listed and a file that cannot be read, named as reload's own
+    arguments: click's path check refused the whole command ("Path '…' is not readable",
+    exit 2), so the readable paths beside them were not loaded and no run was recorded. Each
+    is now rejected with its reason, as under a folder, and the rest applies."""
+    db = tmp_path / "db.sqlite"
+    locked = corpus / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text(article("Budget passes the council"), encoding="utf-8")
+    secret = corpus / "secret.txt"
+    secret.write_text(article("Storm hits the harbor"), encoding="utf-8")
+    ok = corpus / "ok.txt"
+    ok.write_text(article("Bridge reopens in May"), encoding="utf-8")
+    _lock(locked, 0o311, restore_modes)
+    restore_modes.append(secret)  # (made readable again afterwards)
+    os.chmod(secret, 0o000)
+    res = briefbot("--db", str(db), "reload", "--no-index", str(ok), str(locked), str(secret),
+                   home=tmp_path)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "Traceback" not in res.stderr and "not readable" not in res.stderr, res.stderr
+    assert f"{locked}: rejected — cannot list this folder (Permission denied)" in res.stderr
+    assert f"{secret}: rejected — cannot read: Permission denied" in res.stderr
+    assert f"{ok}: added" in res.stdout and "1 added" in res.stdout
+    assert set(sources(db)) == {"ok"}
+    res = briefbot("--db", str(db), "reload", "--no-index", "--json", str(secret),
+                   home=tmp_path)
+    assert res.returncode == 1, res.stdout + res.stderr
+    report = json.loads(res.stdout)
+    assert [(o["path"], o["outcome"]) for o in report["outcomes"]] == [(str(secret), "rejected")]
 
 
 def test_a_vanished_folder_keeps_its_documents(tmp_path: Path, corpus: Path) -> None:

@@ -264,7 +264,7 @@ def _paths(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(), callback=_paths)
+@click.argument("paths", nargs=-1, type=click.Path(readable=False), callback=_paths)
 @click.option("--quiet", "-q", is_flag=True, help="Only print changes, rejections and the summary.")
 @click.option("--no-index", is_flag=True,
               help="Skip rebuilding the search index (bulk loads; the next reload builds it).")
