@@ -748,6 +748,19 @@ def test_context_completes_a_sentence_but_never_carries_it(names):
     assert a.verdict != "single-source"
 
 
+def test_stdin_lines_of_invisible_characters_are_empty_claims_with_their_line(cli_db):
+    # A line of zero-width spaces was refused with the one-claim message (naming
+    # `briefbot claim "…"`) and no line number, unlike a blank line beside it.
+    lines = "\u200b\u200b\n   \nPutin visited North Korea\n\u200d\u2060\n"
+    r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "-", "--json"], input=lines)
+    out = [json.loads(line) for line in r.output.splitlines()]
+    assert [o.get("error") for o in out] == ["line 1: empty claim", "line 2: empty claim", None,
+                                         "line 4: empty claim"], out
+    assert out[2]["verdict"] is not None
+    r = CliRunner().invoke(cli, ["--db", cli_db, "claim", "-"], input=lines)
+    assert r.exit_code == 1 and "ERROR: line 4: empty claim" in r.output, r.output
+
+
 def test_stdin_in_utf16_is_reported_line_by_line_and_a_utf8_bom_is_dropped(cli_db):
     # The second reader's cases: UTF-16 lines after the first were answered as garbage
     # ("U k r a i n e" -> not-found, an empty claim of NUL bytes); a UTF-8 byte-order mark

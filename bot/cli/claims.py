@@ -8,7 +8,13 @@ import sys
 
 import click
 
-from bot.claims.lookup import MAX_CLAIM_CHARS, ClaimAnswer, answer_dict_error, lookup_claim
+from bot.claims.lookup import (
+    MAX_CLAIM_CHARS,
+    ClaimAnswer,
+    EmptyClaim,
+    answer_dict_error,
+    lookup_claim,
+)
 from bot.cli.context import AppContext, json_errors, pass_app
 from bot.errors import EmptyCorpus, UserError
 from bot.lines import iter_lines
@@ -76,7 +82,12 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
             # One failing line (bad input, or the database busy for too long) gets its error
             # object; the lines after it are still answered.
             failed = True
-            message = exc.message if isinstance(exc, UserError) else f"line {line_no}: {exc}"
+            if isinstance(exc, EmptyClaim):  # only invisible characters: as a blank line
+                message = f"line {line_no}: empty claim"
+            elif isinstance(exc, UserError) and exc.message.startswith(f"line {line_no}:"):
+                message = exc.message
+            else:  # (each line's error says which line it is)
+                message = f"line {line_no}: {exc.message if isinstance(exc, UserError) else exc}"
             if as_json:
                 click.echo(json.dumps(answer_dict_error(line, message), ensure_ascii=False))
             else:
