@@ -83,11 +83,15 @@ def test_a_jsonl_file_cut_in_its_last_line_says_so(tmp_path: Path) -> None:
         got = outcomes(reload(db, corpus))
         assert got["live.jsonl:2"].startswith("rejected — malformed JSON: ")
         assert "the file's last line stops there, with no newline after it" in got["live.jsonl:2"]
-    for broken in ('{"id": "b", "text": "x" oops}', '{"id": "b", "text": "The mayor op\n'):
-        (corpus / "live.jsonl").write_text(good + broken, encoding="utf-8")
+    for broken in ('{"id": "b", "text": "x" oops}', '{"id": "b", "text": "The mayor op\n',
+                   '{"id": "b", "text": "The mayor op\r\n' + good):
+        (corpus / "live.jsonl").write_bytes((good + broken).encode("utf-8"))
         got = outcomes(reload(db, corpus))
         assert got["live.jsonl:2"].startswith("rejected — malformed JSON: ")
         assert "no newline" not in got["live.jsonl:2"]
+        # A line cut inside a string: its own end was read into it ("Invalid control character").
+        if "mayor" in broken:
+            assert "Unterminated string" in got["live.jsonl:2"], got["live.jsonl:2"]
 
 
 FRONT_MATTER = {

@@ -1377,8 +1377,10 @@ def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], s
     """One JSONL line (not blank, within the cap) as a reload reads it: the record, its text,
     its document id and its hash; `_Rejected` with the reason for a line it rejects."""
     try:
-        # A BOM may start any line: files saved with one, concatenated.
-        rec = json.loads(raw.decode("utf-8-sig"))
+        # A BOM may start any line: files saved with one, concatenated. The line's own end is
+        # no part of it: a line cut inside a string is "Unterminated string", not "Invalid
+        # control character" (its newline read into the string).
+        rec = json.loads(raw.decode("utf-8-sig").removesuffix("\n").removesuffix("\r"))
     except UnicodeDecodeError as exc:
         if utf16:  # the line's UTF-16 held a lone surrogate (see _Utf16Lines)
             raise _Rejected("invalid Unicode: an unpaired UTF-16 surrogate") from exc
