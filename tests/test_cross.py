@@ -428,3 +428,28 @@ def test_a_sentence_lacking_only_where_an_earlier_sentence_said_it_happened_is_a
     fake.asked.clear()
     answer = ask_claim(world, "Floods destroyed 300 homes in Tanzania.")
     assert answer.verdict == "not-found" and fake.asked == [], (answer, fake.asked)
+
+
+def test_a_place_said_earlier_is_that_place_not_one_sharing_a_word_with_it(
+        settings, store, corpus, monkeypatch):
+    # "North Korea" earlier in the article said where for a claim in "South Korea": the words
+    # of a known place's name ("korea") were taken for the place (an exploratory tester's
+    # "Sergei Shoigu visited South Korea in July", single-source by his visit to North Korea).
+    articles = {
+        "a.txt": "Flood Report\n\nHeavy rain fell across North Korea this week.\n\n"
+                 "Officials said the river burst its banks on Tuesday.\n"
+                 "The floods destroyed 300 homes, the Red Cross said.\n",
+        "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+    }
+    world = build_claim_world(settings, store, corpus, articles)
+    fake = FakeCross("destroyed 300 homes")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, "Floods destroyed 300 homes in South Korea.")
+    assert answer.verdict == "not-found" and fake.asked == [], (answer, fake.asked)
+    answer = ask_claim(world, "Floods destroyed 300 homes in North Korea.")
+    assert answer.verdict == "single-source" and fake.asked == [
+        "The floods destroyed 300 homes, the Red Cross said."], (answer, fake.asked)
+    # A place named by another of its names is that place: the capital for its country.
+    fake.asked.clear()
+    answer = ask_claim(world, "Floods destroyed 300 homes in the country ruled from Pyongyang.")
+    assert fake.asked == ["The floods destroyed 300 homes, the Red Cross said."], fake.asked

@@ -440,7 +440,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             article_before[doc] = [
                 (r["id"], (known.get(r["id"]) or _features(r["text"], aliases)).terms)
                 for r in body_rows]
-        return any(i < row["id"] and all(u.alts & terms for u in units)
+        named = [_place_terms(u) for u in units]
+        return any(i < row["id"] and all(place & terms for place in named)
                    for i, terms in article_before[doc])
 
     # Candidates lacking only places (see below), and which places each lacks.
@@ -707,6 +708,12 @@ def _a_place(u: Unit, aliases: AliasTable) -> bool:
     """A claim unit naming a place: a place slot, or a country or city named as an actor."""
     return u.kind == "place" or u.key.startswith(CONCEPT_PREFIX) \
         and aliases.is_place(u.key[len(CONCEPT_PREFIX):])
+
+
+def _place_terms(u: Unit) -> frozenset[str]:
+    """The terms that name the place `u` itself: a known place's concept terms ("=south_korea",
+    not the word "korea" that "North Korea" holds too), else its terms."""
+    return frozenset(t for t in u.alts if t.startswith(CONCEPT_PREFIX)) or u.alts
 
 
 # A capitalised name after a preposition of place: "in Fairbanks", "at the Kremlin".
