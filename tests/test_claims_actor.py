@@ -494,3 +494,16 @@ def test_only_a_given_name_opening_a_claim_is_read_with_the_name():
     # so does a people ("Canadian").
     assert ("word", "Trump") in units("Trump Tower is tall.")
     assert ("entity", "Richard Brunt") in units("Canadian Richard Brunt wrote a letter.")
+
+
+def test_a_rival_actor_is_named_as_the_sentence_writes_it(settings, store, corpus):
+    # The reason named the sentence's other names by their stems ("names putin, welcom rather
+    # than South Koreans", an exploratory tester's finding).
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Crowds in Pyongyang\n\nThousands of North Koreans lined the streets, waving "
+                 "flags and chanting “Welcome Marov.”\n",
+        "b.txt": "Market Notes\n\nGrain prices in Norland rose sharply after the dry summer.\n",
+    })
+    answer = ask_claim(world, "Thousands of South Koreans lined the streets.")
+    reasons = [e.reason for e in answer.evidence if e.reason and "rather than" in e.reason]
+    assert reasons == ["names Marov, Welcome rather than South Koreans"], answer

@@ -665,7 +665,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         hedged = (len(evidence) < limit or j.stance == "supports") and is_hedged(row["text"])
         ev = Evidence(sentence=clip(row["text"], EVIDENCE_MAX_CHARS), doc_id=row["doc_id"], title=None, source=None,
                       published=None, outlets=[], stance=j.stance, hedged=hedged,
-                      score=round(j.score, 3), reason=j.reason)
+                      score=round(j.score, 3), reason=_names_as_written(j.reason, row["text"], aliases))
         by_key[key] = ev
         evidence.append(ev)
     if len(support_groups) >= 2:
@@ -708,6 +708,24 @@ def _a_place(u: Unit, aliases: AliasTable) -> bool:
     """A claim unit naming a place: a place slot, or a country or city named as an actor."""
     return u.kind == "place" or u.key.startswith(CONCEPT_PREFIX) \
         and aliases.is_place(u.key[len(CONCEPT_PREFIX):])
+
+
+_OTHER_NAMES = re.compile(r"\bnames (.+?) rather than ")
+
+
+def _names_as_written(reason: str | None, text: str, aliases: AliasTable) -> str | None:
+    """A reason naming the sentence's other names (`stance.entity_conflict`, which knows
+    their stems only) with the names as the sentence writes them: "names Putin, Welcome
+    rather than South Koreans", not "names putin, welcom …"."""
+    found = _OTHER_NAMES.search(reason) if reason else None
+    if reason is None or found is None:
+        return reason
+    written: dict[str, str] = {}
+    for w in aliases.analyze(text).words:
+        if w.orig[:1].isupper():
+            written.setdefault(w.stem, w.orig)
+    names = ", ".join(written.get(stem, stem) for stem in found[1].split(", "))
+    return reason[:found.start(1)] + names + reason[found.end(1):]
 
 
 def _place_terms(u: Unit) -> frozenset[str]:
