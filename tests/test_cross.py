@@ -453,3 +453,20 @@ def test_a_place_said_earlier_is_that_place_not_one_sharing_a_word_with_it(
     fake.asked.clear()
     answer = ask_claim(world, "Floods destroyed 300 homes in the country ruled from Pyongyang.")
     assert fake.asked == ["The floods destroyed 300 homes, the Red Cross said."], fake.asked
+
+
+def test_a_sentence_naming_a_place_alike_does_not_leave_the_claims_place_unsaid(
+        settings, store, corpus, monkeypatch):
+    # South Korea named earlier (by its capital), the sentence lacking it names North Korea:
+    # that place, not the claim's left unsaid ("While North Korea has a longstanding defense
+    # treaty with China" stated "China has long been South Korea's key ally").
+    articles = {
+        "a.txt": "Storm Desk\n\nEnvoys met in Seoul on Monday.\n\n"
+                 "North Korea's floods destroyed 300 homes, the Red Cross said.\n",
+        "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+    }
+    world = build_claim_world(settings, store, corpus, articles)
+    fake = FakeCross("destroyed 300 homes")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, "Floods destroyed 300 homes in South Korea.")
+    assert answer.verdict == "not-found" and fake.asked == [], (answer, fake.asked)

@@ -549,7 +549,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 if whole:
                     may_state.append((p, sid, row))
                 elif left and not unreported and all(_a_place(u, aliases) for u in left) \
-                        and not _says_where(row["text"], own, parsed):
+                        and not _says_where(row["text"], own, parsed) \
+                        and not _names_a_place_alike(left, own, parsed, aliases):
                     places_left[sid] = left
                     may_state_later.append((p, sid, row))
         elif j.stance == "none" and cosine.get(sid, 0.0) >= SEMANTIC_MENTION and m.matched >= 1:
@@ -732,6 +733,18 @@ def _place_terms(u: Unit) -> frozenset[str]:
     """The terms that name the place `u` itself: a known place's concept terms ("=south_korea",
     not the word "korea" that "North Korea" holds too), else its terms."""
     return frozenset(t for t in u.alts if t.startswith(CONCEPT_PREFIX)) or u.alts
+
+
+def _names_a_place_alike(left: list[Unit], own: Features, claim: Claim,
+                         aliases: AliasTable) -> bool:
+    """The sentence names a known place the claim does not, holding a word of the name of a
+    place the sentence lacks ("While North Korea has a longstanding defense treaty with China"
+    for "China has long been South Korea's key ally"): that other place, not the claim's left
+    unsaid."""
+    if not any((u.alts - _place_terms(u)) & own.terms for u in left):
+        return False
+    return any(t.startswith(CONCEPT_PREFIX) and t not in claim.terms
+               and aliases.is_place(t.removeprefix(CONCEPT_PREFIX)) for t in own.terms)
 
 
 # A capitalised name after a preposition of place: "in Fairbanks", "at the Kremlin".
