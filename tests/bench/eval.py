@@ -55,7 +55,7 @@ JUDGED_CLI = "from tests.bench.eval import cli_with_judge; cli_with_judge()"
 # Each set's answers in its figures until `keep_answers` takes them out.
 ANSWERS = "answers"
 SETS = ("seeds", "news", "seeds-more", "news-more", "seeds-blind", "news-blind", "climate-fever",
-        "climate-fever-cv", "checkthat")
+        "climate-fever-cv", "checkthat", "swaps")
 # More claims of the seeds and news forms, written blind (tests/data/eval/README.md).
 MORE = Path(__file__).resolve().parents[1] / "data" / "eval"
 COLUMNS = (("recall5", "R@5"), ("bm25", "BM25"), ("verdict_acc", "acc"), ("macro_f1", "F1"),
@@ -183,6 +183,39 @@ def eval_gold(score: ModuleType, gold_path: Path, corpus: Path, by_stem: bool,
             **verdict_figures(pairs), "ms": took,
             ANSWERS: [{"id": g.get("id"), "gold": g["verdicts"], **a}
                       for g, a in zip(gold, answers, strict=True)]}
+
+
+def eval_swaps(story_sets: list[tuple[Path, list[Path]]], judge: str | None = None
+               ) -> dict[str, Any]:
+    """The story sets' supported claims with one fact swapped (`tests/bench/swaps.py`), each
+    looked up on its own corpus: `verdict_acc` is the share not answered `corroborated` or
+    `single-source`; `supported` counts those that were, by kind of swap."""
+    from tests.bench import swaps
+
+    made: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    took = 0.0
+    for corpus, gold_paths in story_sets:
+        texts = [p.read_text(encoding="utf-8", errors="replace")
+                 for p in sorted(corpus.rglob("*")) if p.is_file()]
+        gold = [json.loads(line) for path in gold_paths
+                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        claims = swaps.swapped(gold, swaps.corpus_countries(texts))
+        found, ms = lookup(corpus, [c["claim"] for c in claims], limit=5, judge=judge)
+        made += claims
+        answers += found
+        took += ms * len(claims)
+    supported: dict[str, list[int]] = {}
+    for c, a in zip(made, answers, strict=True):
+        counts = supported.setdefault(c["kind"], [0, 0])
+        counts[0] += a.get("verdict") in swaps.SUPPORTED
+        counts[1] += 1
+    n = len(made)
+    return {"n": n, "verdict_acc": 1 - sum(k[0] for k in supported.values()) / max(n, 1),
+            "supported": {kind: f"{k[0]}/{k[1]}" for kind, k in sorted(supported.items())},
+            "ms": took / max(n, 1),
+            ANSWERS: [{"id": c["id"], "gold": c["verdicts"], **a}
+                      for c, a in zip(made, answers, strict=True)]}
 
 
 CF_VERDICT = {"SUPPORTS": {"corroborated", "single-source"}, "REFUTES": {"contradicted"},
@@ -368,7 +401,11 @@ def print_table(new: dict[str, dict[str, Any]], old: dict[str, dict[str, Any]],
     out("(previous run in brackets; R@5/BM25 = evidence recall@5 and plain BM25, MAP@5 for "
         "checkthat; falseC = contradicted verdicts on claims not gold-contradicted; NF = not-found; "
         "climate-fever is in-sample for the judge, climate-fever-cv answers each claim with a "
-        "judge fitted without its fold)")
+        "judge fitted without its fold; swaps: the story sets' supported claims with one fact "
+        "swapped, acc = the share not answered as supported)")
+    if "swaps" in new:
+        out("swaps answered as supported, by kind: " + ", ".join(
+            f"{kind} {count}" for kind, count in new["swaps"].get("supported", {}).items()))
 
 
 def resolve(data: Path) -> tuple[Path, Path]:
@@ -454,6 +491,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cf, bench / "climate-fever", sources=sources, drop=drop,
                 use_judge=not args.no_judge),
             "checkthat": lambda: eval_checkthat(bench / "checkthat2020", judge),
+            "swaps": lambda: eval_swaps([
+                (Path("seeds"), [ev / "claims_dev.jsonl", MORE / "seeds_more.jsonl",
+                                 MORE / "seeds_blind.jsonl"]),
+                (ev / "news_dev" / "corpus", [ev / "news_dev" / "claims.jsonl",
+                                              MORE / "news_more.jsonl",
+                                              MORE / "news_blind.jsonl"])], judge),
         }
         new = run_sets(runs, args.only)
     keep_answers(new, args.answers)
