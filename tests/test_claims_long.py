@@ -152,6 +152,25 @@ def test_clear_match_for_medium_claims():
     # A place the sentence does not give: never stated.
     assert clear_match(claim("Little girl calls Lukin a disgrace to the harbour in Norland",
                              rare), sentence) is None
+    # Nor a name the alias table knows every name of, absent from the sentence, as a doer
+    # ("Both Russia and United States are under heavy Western sanctions" was stated by "Both
+    # nations have faced heavy sanctions", the nations Russia and North Korea); a name it does
+    # not know may be told another way, as "the girl's mother" for a name.
+    known = AliasTable.from_mapping({}, places=["norland"],
+                                    names={"norland": ["Norland", "Norlanders"]})
+    told = sentence_features("A video shows a little girl calling Lukin a disgrace to the "
+                             "whole harbour.", known)
+
+    def claim_known(text: str, df: dict[str, int]):
+        plain, tags = clean_claim(text)
+        return weigh(parse_claim(plain, known.analyze(plain), known, tags), df, 1000)
+
+    common = {"=norland": 200, "norland": 200}  # (not the claim's rarest unit)
+    assert clear_match(claim_known("Little girl and Norland call Lukin a disgrace to the "
+                                   "harbour today", rare | common), told) is None
+    assert clear_match(claim_known("Little girl and Jane Moss call Lukin a disgrace to the "
+                                   "harbour today", rare | {"jane": 3, "moss": 3}), told) \
+        is not None
 
 
 def test_names_stop_at_punctuation_and_sentence_starts_are_not_names():

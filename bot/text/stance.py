@@ -1545,8 +1545,11 @@ MEDIUM_MASS = 0.5  # weighted share of the claim the sentence must hold
 def clear_match(claim: Claim, own: Features, m: Match | None = None) -> Judgement | None:
     """`supports` for a medium claim when the sentence holds its rarest content and most of
     its weight: the claim's heaviest untagged unit, at least half its weighted mass, two
-    frame words or more, no number/date/place of the claim missing and no name missing that
-    says where (a claim placing an event elsewhere is never stated by it). `m`: its
+    frame words or more, no number/date/place of the claim missing, no name missing that
+    says where (a claim placing an event elsewhere is never stated by it) and no name the
+    alias table knows (a country, a city, a concept: every name it goes by is listed, so a
+    sentence lacking them all does not name it; an unknown name may be told another way, "the
+    Russian leader"). `m`: its
     `match(claim, own, None)`, when the caller has it already."""
     if m is None:
         m = match(claim, own, None)
@@ -1557,7 +1560,8 @@ def clear_match(claim: Claim, own: Features, m: Match | None = None) -> Judgemen
     heaviest = max(units, key=lambda u: u.weight)
     if not _has(heaviest, own) or m.coverage < MEDIUM_MASS:
         return None
-    if any(u.kind != "entity" or u.after_prep for u in m.missing_slots):
+    if any(u.kind != "entity" or u.after_prep or u.key.startswith(CONCEPT_PREFIX)
+           for u in m.missing_slots):
         return None
     return Judgement("supports", m.coverage)
 
