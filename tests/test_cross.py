@@ -430,43 +430,36 @@ def test_a_sentence_lacking_only_where_an_earlier_sentence_said_it_happened_is_a
     assert answer.verdict == "not-found" and fake.asked == [], (answer, fake.asked)
 
 
-def test_a_place_said_earlier_is_that_place_not_one_sharing_a_word_with_it(
-        settings, store, corpus, monkeypatch):
-    # "North Korea" earlier in the article said where for a claim in "South Korea": the words
-    # of a known place's name ("korea") were taken for the place (an exploratory tester's
-    # "Sergei Shoigu visited South Korea in July", single-source by his visit to North Korea).
-    articles = {
-        "a.txt": "Flood Report\n\nHeavy rain fell across North Korea this week.\n\n"
-                 "Officials said the river burst its banks on Tuesday.\n"
-                 "The floods destroyed 300 homes, the Red Cross said.\n",
+# "South Korea" left unsaid by a sentence on floods: before, (earlier) "North Korea" named
+# earlier in the article said where, the words of a known place's name ("korea") taken for the
+# place (an exploratory tester's "Sergei Shoigu visited South Korea in July", single-source by
+# his visit to North Korea); (itself) with Seoul named earlier, a sentence naming North Korea
+# left it unsaid ("While North Korea has a longstanding defense treaty with China" stated
+# "China has long been South Korea's key ally").
+KOREA_FLOODS = {
+    "earlier": "Flood Report\n\nHeavy rain fell across North Korea this week.\n\n"
+               "Officials said the river burst its banks on Tuesday.\n"
+               "The floods destroyed 300 homes, the Red Cross said.\n",
+    "itself": "Storm Desk\n\nEnvoys met in Seoul on Monday.\n\n"
+              "North Korea's floods destroyed 300 homes, the Red Cross said.\n",
+}
+
+
+@pytest.mark.parametrize("where", sorted(KOREA_FLOODS))
+def test_a_place_is_said_by_its_names_not_by_a_word_of_another_places(
+        settings, store, corpus, monkeypatch, where):
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": KOREA_FLOODS[where],
         "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
-    }
-    world = build_claim_world(settings, store, corpus, articles)
+    })
     fake = FakeCross("destroyed 300 homes")
     _with(monkeypatch, fake)
     answer = ask_claim(world, "Floods destroyed 300 homes in South Korea.")
     assert answer.verdict == "not-found" and fake.asked == [], (answer, fake.asked)
-    answer = ask_claim(world, "Floods destroyed 300 homes in North Korea.")
-    assert answer.verdict == "single-source" and fake.asked == [
-        "The floods destroyed 300 homes, the Red Cross said."], (answer, fake.asked)
-    # A place named by another of its names is that place: the capital for its country.
-    fake.asked.clear()
-    answer = ask_claim(world, "Floods destroyed 300 homes in the country ruled from Pyongyang.")
-    assert fake.asked == ["The floods destroyed 300 homes, the Red Cross said."], fake.asked
-
-
-def test_a_sentence_naming_a_place_alike_does_not_leave_the_claims_place_unsaid(
-        settings, store, corpus, monkeypatch):
-    # South Korea named earlier (by its capital), the sentence lacking it names North Korea:
-    # that place, not the claim's left unsaid ("While North Korea has a longstanding defense
-    # treaty with China" stated "China has long been South Korea's key ally").
-    articles = {
-        "a.txt": "Storm Desk\n\nEnvoys met in Seoul on Monday.\n\n"
-                 "North Korea's floods destroyed 300 homes, the Red Cross said.\n",
-        "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
-    }
-    world = build_claim_world(settings, store, corpus, articles)
-    fake = FakeCross("destroyed 300 homes")
-    _with(monkeypatch, fake)
-    answer = ask_claim(world, "Floods destroyed 300 homes in South Korea.")
-    assert answer.verdict == "not-found" and fake.asked == [], (answer, fake.asked)
+    if where == "earlier":  # North Korea, by any of its names, is said there
+        for claim in ("Floods destroyed 300 homes in North Korea.",
+                      "Floods destroyed 300 homes in the country ruled from Pyongyang."):
+            fake.asked.clear()
+            answer = ask_claim(world, claim)
+            assert answer.verdict == "single-source" and fake.asked == [
+                "The floods destroyed 300 homes, the Red Cross said."], (claim, answer)
