@@ -6,6 +6,7 @@ import json
 import logging
 import sqlite3
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -268,8 +269,10 @@ def test_a_host_that_asked_to_wait_is_not_asked_again_meanwhile(
             (first,) = core.poll_feeds() or []
             assert sum(site.hits.values()) == 1
             assert [i.outcome for i in first.items] == ["added"] * 8
-            assert all("not requested: 127.0.0.2 answered HTTP 429 with Retry-After 2 s"
-                       in (i.reason or "") for i in first.items[1:])
+            origin = site.base.removeprefix("http://").rstrip("/")  # (its host and port)
+            assert origin.startswith("127.0.0.2:")
+            assert all(f"not requested: {origin} answered HTTP 429 with Retry-After 2 s"
+                       in (i.reason or "") for i in first.items[1:]), first.items
             (second,) = core.poll_feeds() or []
             assert sum(site.hits.values()) == 1  # still waiting: nothing asked
             assert server.conditional["/feed.xml"] == 0  # items pending: fetched in full
@@ -454,3 +457,41 @@ def test_an_item_sharing_a_guid_keeps_its_row_when_its_siblings_roll_off(
     assert [(i.outcome, i.doc_id) for i in second.items] == [("unchanged", first.items[0].doc_id)]
     assert server.hits[f"/news/{STORY[0]['slug']}"] == 1
     assert items == 3 and len(store.documents()) == 3
+
+
+def test_a_feed_its_server_held_back_is_not_failed_and_another_port_is_not_held(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """A feed answering "429, Retry-After" held its server's other feeds: those were not
+    requested, yet each such poll counted as their failure and backed them off (hours, at
+    several polls), and, polled after it, they were held again at each poll. And the hold was
+    by host name: another server on another port of the same machine was held too. Now a feed
+    not requested keeps its failures and is due again when the wait is over; the hold is the
+    server's, host and port."""
+    with running("127.0.0.1") as other:  # the same machine, another port
+        story = dict(STORY[0], slug="s0")
+        other.set("/news/s0", Route(body=article_page(story, other.base).encode()))
+        other.set("/c.xml", Route(body=rss([story], other.base).encode(),
+                                  content_type="application/rss+xml"))
+        server.set("/a.xml", Route(status=429, body=b"slow down", headers={"Retry-After": "2"}))
+        server.set("/b.xml", Route(body=rss([story], other.base).encode(),
+                                   content_type="application/rss+xml"))
+        core = Core(feed_settings(settings))
+        try:
+            for path in ("/a.xml", "/b.xml"):
+                core.add_feed(server.url(path))
+            core.add_feed(other.url("/c.xml"))
+            reports = {r.id: r for r in core.poll_feeds() or []}
+            assert server.hits.get("/b.xml", 0) == 0  # held: not requested
+            assert reports[2].status == "error" and "not requested" in (reports[2].error or "")
+            assert reports[3].status == "ok", reports[3]  # another port: not held
+            feeds = {int(f["id"]): f for f in store.feeds()}
+            assert feeds[1]["failures"] == 1 and feeds[2]["failures"] == 0, feeds
+            waited = datetime.fromisoformat(feeds[2]["next_poll"]) - datetime.now(UTC)
+            assert timedelta(0) < waited <= timedelta(seconds=3), waited  # the hold, no backoff
+            time.sleep(2.2)
+            server.set("/a.xml", Route(body=rss([], other.base).encode(),
+                                       content_type="application/rss+xml"))
+            again = {r.id: r for r in core.poll_feeds(due_only=True) or []}
+        finally:
+            core.close()
+    assert again[2].status == "ok" and server.hits["/b.xml"] == 1, again

@@ -532,13 +532,17 @@ class Fetcher:
     def _one(self, url: str, deadline: float, kind: str, etag: str | None,
              last_modified: str | None) -> tuple[int, dict[str, str], bytes, str]:
         scheme, host, port, path = self._check_url(url)
+        # What a Retry-After holds: the server that sent it, its host and port ("127.0.0.1"
+        # held another server's feeds on another port of the same machine); the port is
+        # named only where it is not the scheme's own.
+        origin = host if port == (443 if scheme == "https" else 80) else f"{host}:{port}"
         # A held host is refused before its slot: the slot's pacing (`host_delay`) is for
         # requests sent, and 100 deferred pages slept 100 s of it sending none.
-        held = self.held(host)
+        held = self.held(origin)
         if held is not None:
             raise held
         with self.gate.slot(host):
-            held = self.held(host)
+            held = self.held(origin)
             if held is not None:
                 raise held
             address = self._address(host, port)
@@ -564,7 +568,8 @@ class Fetcher:
                                      f"{self.address_problem(peer)}")
                 if conn.sock is not None:
                     conn.sock = _DeadlineSocket(conn.sock, deadline)  # type: ignore[assignment]
-                return self._exchange(conn, host, path, deadline, kind, etag, last_modified,
+                # (`host` there is the origin: what a Retry-After holds, how errors name it)
+                return self._exchange(conn, origin, path, deadline, kind, etag, last_modified,
                                       peer)
             finally:
                 conn.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import threading
 import time
@@ -608,9 +609,13 @@ class FeedPoller:
                 last_modified=None if pending else resp.last_modified,
                 feed_url=feed_url if feed_url != row["url"] else None, title=clip_meta(parsed.title),
                 last_status="ok", **extra)
-        except (FetchError, FeedError) as exc:
-            retry_after = exc.retry_after if isinstance(exc, FetchError) else None
-            self._failed(row, report, exc.reason, retry_after, now, **extra)
+        except FetchError as exc:
+            if exc.deferred:
+                self._deferred(row, report, exc, now)
+            else:
+                self._failed(row, report, exc.reason, exc.retry_after, now, **extra)
+        except FeedError as exc:
+            self._failed(row, report, exc.reason, None, now, **extra)
         except Exception as exc:  # a bug must not stop the other feeds
             if is_busy_error(exc):
                 # Another writer (a long reload) held the database: not the feed's failure.
@@ -681,6 +686,23 @@ class FeedPoller:
             return resp, parse_feed(resp.body, resp.content_type, resp.url), link
         except (FetchError, FeedError) as exc:
             raise FeedError(f"{why}; discovery again from {page[:300]}: {exc.reason}") from exc
+
+    def _deferred(self, row: dict[str, Any], report: FeedReport, exc: FetchError,
+                  now: datetime) -> None:
+        """The feed was not requested: its server asked, answering another request, to wait
+        (`Fetcher.held`). Not the feed's failure (a healthy feed beside one answering "429,
+        Retry-After 120" was backed off for hours, and kept behind it): its failures stay as
+        they are and it is due again once the wait is over."""
+        report.status, report.error = "error", redact_secrets(exc.reason)
+        report.next_poll = iso(now + timedelta(seconds=math.ceil(exc.retry_after or 0)))
+        try:
+            self.store.update_feed(int(row["id"]), next_poll=report.next_poll)
+        except Exception as err:
+            if not (is_busy_error(err) or is_full_error(err)):
+                raise
+            report.next_poll = None  # (not recorded: the feed stays due)
+        log.info("feed #%s %s: %s (next poll %s)", row["id"], shown_url(row["url"]),
+                 report.error, report.next_poll or "at the next check")
 
     def _failed(self, row: dict[str, Any], report: FeedReport, reason: str,
                 retry_after: float | None, now: datetime, **extra: Any) -> None:
