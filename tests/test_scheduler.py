@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import subprocess
 import sys
 import textwrap
@@ -861,3 +862,25 @@ async def test_posts_and_failures_are_counted_for_metrics(core: Core, fake: Fake
     assert value("briefbot_posts_total", platform="test", state="posted") == posted + 1
     assert value("briefbot_posts_total", platform="test", state="failed") == failed + 1
     assert value("briefbot_failures_total", where="scheduled-post") == failures + 1
+
+
+@pytest.mark.asyncio
+async def test_a_digest_that_cannot_be_built_is_logged_in_a_line_not_a_traceback(
+        core: Core, fake: FakeDigests, caplog: pytest.LogCaptureFixture) -> None:
+    # A subscription's digest file deleted: every slot printed ~25 lines of traceback on the
+    # console for what is a user-facing error ("no digest named 'gone'"). A bug still logs its
+    # traceback.
+    sub = add_sub(core)
+    adapter = TestAdapter(core)
+    sched = make_scheduler(core, adapter, Clock(SLOT + timedelta(seconds=1)))
+    fake.error = UserError("no digest named 'gone'")
+    with caplog.at_level(logging.ERROR, logger="bot.schedule.scheduler"):
+        assert await sched.run_slot(sub, SLOT) == "failed"
+    [said] = [r for r in caplog.records if "building the digest failed" in r.getMessage()]
+    assert "no digest named 'gone'" in said.getMessage() and said.exc_info is None
+    caplog.clear()
+    fake.error = KeyError("bug")
+    with caplog.at_level(logging.ERROR, logger="bot.schedule.scheduler"):
+        assert await sched.run_slot(sub, SLOT + timedelta(days=1)) == "failed"
+    [bug] = [r for r in caplog.records if "building the digest failed" in r.getMessage()]
+    assert bug.exc_info is not None

@@ -729,7 +729,12 @@ class BriefingScheduler:
             after = (last or {}).get("seen_seq")
             reply, has_new, seen_seq = await asyncio.to_thread(self._build, sub, since, after)
         except Exception as exc:
-            log.exception("subscription #%s slot %s: building the digest failed", sub_id, key)
+            if isinstance(exc, UserError):  # (a digest file gone or broken: said, no traceback)
+                log.error("subscription #%s slot %s: building the digest failed: %s", sub_id,
+                          key, exc.message)
+            else:
+                log.exception("subscription #%s slot %s: building the digest failed", sub_id,
+                              key)
             detail = exc.message if isinstance(exc, UserError) else type(exc).__name__
             return await self._finish(sub, key, "failed", f"{BUILD_FAILED}: {detail}")
         # (every write of a claimed slot waits out a busy database, a reload holding the write
