@@ -192,6 +192,17 @@ def test_subscribe_validation_and_lifecycle(bot: TestAdapter, core: Core) -> Non
     assert core.store.subscriptions() == []
 
 
+def test_subscribe_arguments_are_separated_by_any_whitespace(bot: TestAdapter, core: Core) -> None:
+    # A no-break space (a Mac's Option+Space, pasted text) between arguments joined them:
+    # "cron expression '0 3 * * *\xa0UTC' has 6 fields", "no digest named 'daily\xa00 2 * * *'".
+    ok = bot.send('/subscribe daily "0 3 * * *"\u00a0UTC', admin=True, channel="C1")
+    assert ok.kind == "info", text_of(ok)
+    ok = bot.send('/subscribe daily\u00a0"0 2 * * *"\u2009Europe/Berlin', admin=True, channel="C2")
+    assert ok.kind == "info", text_of(ok)
+    got = {(s["channel"], s["cron"], s["timezone"]) for s in core.store.subscriptions()}
+    assert got == {("C1", "0 3 * * *", "UTC"), ("C2", "0 2 * * *", "Europe/Berlin")}, got
+
+
 def test_rate_limit(core: Core) -> None:
     now = [1000.0]
     router = Router(core, clock=lambda: now[0])

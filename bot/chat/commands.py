@@ -930,7 +930,10 @@ def unquote_option(value: str) -> str:
 def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | None]:
     usage = _cmd(req, "subscribe", "DIGEST CRON [TZ]")
     try:
-        tokens = shlex.split(text)
+        # shlex splits at ASCII whitespace only: a no-break space (a Mac's Option+Space, pasted
+        # text) between the cron and the zone made them one token, "'0 3 * * *\xa0UTC' has 6
+        # fields". Any Unicode whitespace separates arguments, as it does the command's name.
+        tokens = shlex.split("".join(" " if c.isspace() else c for c in text))
     except ValueError as exc:
         raise UserError(f"Could not parse the arguments: {exc}") from exc
     if not tokens:
