@@ -217,6 +217,22 @@ def test_json_feed_reader() -> None:
         parse_json_feed(b'{"version": ', "https://x.example/")
 
 
+def test_a_feed_served_with_the_other_formats_type_is_read_as_what_it_is() -> None:
+    # RSS served as application/json was "malformed JSON feed: Expecting value: line 1
+    # column 1 (char 0)"; typed as anything else it was read.
+    from tests.feeds_server import rss
+
+    body = rss(STORY, "https://herald.example").encode()
+    for content_type in ("application/json", "application/feed+json"):
+        feed = parse_feed(body, content_type, "https://herald.example/feed.xml")
+        assert len(feed.items) == len(STORY), content_type
+    json_body = json_feed(STORY, "https://herald.example").encode()
+    assert len(parse_feed(json_body, "application/rss+xml", "https://x.example/f").items) == \
+        len(STORY)
+    with pytest.raises(FeedError, match="malformed JSON feed"):
+        parse_feed(b' {"version": ', "application/json", "https://x.example/")
+
+
 def test_site_page_is_followed_to_its_advertised_feed(server: FixtureServer, core: Core) -> None:
     assert discover_feed(article_page(STORY[0], server.base).encode(),
                          server.url("/news/x")) == server.url("/feed.xml")

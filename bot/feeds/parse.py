@@ -88,7 +88,10 @@ def _absolute(base: str, link: str) -> str:
 
 def _sniff(body: bytes, content_type: str) -> str:
     head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if content_type in ("application/feed+json", "application/json") or head.startswith(b"{"):
+    if head.startswith(b"{") or (content_type in ("application/feed+json", "application/json")
+                                 and not head.startswith(b"<")):
+        # (a JSON type on markup is the server's mistake: RSS served as application/json was
+        # "malformed JSON feed: Expecting value: line 1 column 1 (char 0)")
         return "json"
     if head.startswith(b"<!doctype html") or head.startswith(b"<html") or (
             content_type in ("text/html", "application/xhtml+xml")
