@@ -495,3 +495,42 @@ def test_a_feed_its_server_held_back_is_not_failed_and_another_port_is_not_held(
         finally:
             core.close()
     assert again[2].status == "ok" and server.hits["/b.xml"] == 1, again
+
+
+def test_a_server_that_does_not_answer_a_page_in_time_is_not_asked_for_the_others(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """Each page of a feed whose site does not answer waited the whole total timeout, one
+    after another (5 pages × 8 s held the poll, and every feed behind it, 41 s; at the
+    defaults 100 pages × 30 s, ~50 minutes), and as long again at the next polls. Now the
+    first timeout is enough: the run asks that server for no other page (no attempt spent:
+    the items keep the feed's content and their pages are read at a later run); other
+    servers are still asked."""
+    with running("127.0.0.2") as site:
+        items = [dict(STORY[0], slug=f"s{i}", title=f"Story {i}") for i in range(4)]
+        for a in items:
+            site.set(f"/news/{a['slug']}", Route(body=article_page(a, site.base).encode(),
+                                                 delay=3.0))
+        server.set("/feed.xml", Route(body=rss(items, site.base).encode(),
+                                      content_type="application/rss+xml"))
+        server.set("/other.xml", Route(body=rss([dict(STORY[1], slug="o1")], server.base)
+                                       .encode(), content_type="application/rss+xml"))
+        server.set("/news/o1", Route(body=article_page(dict(STORY[1], slug="o1"),
+                                                       server.base).encode()))
+        core = Core(feed_settings(settings, total_timeout_seconds=1, connect_timeout_seconds=1))
+        try:
+            core.add_feed(server.url("/feed.xml"))
+            core.add_feed(server.url("/other.xml"))
+            started = time.monotonic()
+            slow, other = core.poll_feeds() or []
+            took = time.monotonic() - started
+        finally:
+            core.close()
+        assert sum(site.hits.values()) == 1, site.hits  # one page asked, not 4
+    assert took < 3.5, took  # one timeout (1 s), not 4
+    assert [i.outcome for i in slow.items] == ["added"] * 4, slow.items
+    assert "timed out" in (slow.items[0].reason or "")
+    assert all("did not answer another page in time" in (i.reason or "")
+               for i in slow.items[1:]), slow.items
+    retries = {r["retries"] for r in store.feed_items(1).values()}
+    assert retries == {1}, retries  # the first page's attempt; none spent on the others
+    assert other.status == "ok" and server.hits["/news/o1"] == 1

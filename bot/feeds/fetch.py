@@ -84,11 +84,13 @@ class FetchError(FeedProblem):
     comes from a 429/503 answer's Retry-After."""
 
     def __init__(self, reason: str, *, status: int | None = None,
-                 retry_after: float | None = None, deferred: bool = False) -> None:
+                 retry_after: float | None = None, deferred: bool = False,
+                 timed_out: bool = False) -> None:
         super().__init__(reason)
         self.status = status
         self.retry_after = retry_after
         self.deferred = deferred  # not requested: the host asked to wait (`Fetcher.held`)
+        self.timed_out = timed_out  # the server did not answer in time (connect or total)
 
 
 @dataclass(frozen=True)
@@ -548,7 +550,7 @@ class Fetcher:
             address = self._address(host, port)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise FetchError(self._total_timeout_reason())
+                raise FetchError(self._total_timeout_reason(), timed_out=True)
             cls = _HTTPS if scheme == "https" else _HTTP
             conn = cls(host, port, address, min(self.policy.connect_timeout, remaining))
             try:
@@ -556,7 +558,7 @@ class Fetcher:
                     conn.connect()
                 except TimeoutError as exc:
                     raise FetchError(f"connect timeout ({self.policy.connect_timeout:g} s) to "
-                                     f"{host}") from exc
+                                     f"{host}", timed_out=True) from exc
                 except ssl.SSLError as exc:
                     raise FetchError(f"TLS error with {host}: {exc.reason or exc}") from exc
                 except OSError as exc:
@@ -628,7 +630,7 @@ class Fetcher:
                                      " setting ingest.max_file_bytes)")
                 decoder.feed(chunk)
                 if time.monotonic() > deadline:
-                    raise FetchError(self._total_timeout_reason())
+                    raise FetchError(self._total_timeout_reason(), timed_out=True)
             if resp.length:  # http.client counts down a Content-Length; left over: cut short
                 raise FetchError(f"incomplete body: {raw:,} of {raw + resp.length:,} bytes "
                                  "(connection closed early)")
@@ -645,7 +647,7 @@ class Fetcher:
             raise
         except TimeoutError as exc:
             raise FetchError(self._total_timeout_reason() if time.monotonic() >= deadline - 0.01
-                             else f"timed out waiting for {host}") from exc
+                             else f"timed out waiting for {host}", timed_out=True) from exc
         except (http.client.HTTPException, OSError) as exc:
             raise FetchError(f"connection to {host} failed: {type(exc).__name__}"
                              f"{': ' + str(exc) if str(exc) else ''}") from exc
@@ -655,7 +657,7 @@ class Fetcher:
     def _set_timeout(self, conn: http.client.HTTPConnection, deadline: float) -> None:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise FetchError(self._total_timeout_reason())
+            raise FetchError(self._total_timeout_reason(), timed_out=True)
         if conn.sock is not None:
             conn.sock.settimeout(remaining)
 
