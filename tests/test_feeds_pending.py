@@ -47,10 +47,14 @@ def test_items_over_the_budget_come_at_the_next_polls_although_the_feed_has_an_e
     try:
         core.add_feed(server.url("/feed.xml"))  # served with an ETag; 304 when it matches
         added = []
-        for _ in range(3):
+        for left in (2, 1, 0):  # (said: a poll reporting "1 added" left the rest unsaid)
             [report] = poll_once(core)
             assert report.status == "ok"
             added += [i.title for i in report.items if i.outcome == "added"]
+            assert report.left == left and report.to_json()["left"] == left
+            assert report.headline().endswith(
+                f"; {left} more new item{'s' if left > 1 else ''} at the next polls "
+                "(max_items_per_poll)" if left else "0 rejected"), report.headline()
         assert sorted(added) == sorted(a["title"] for a in STORY)
         assert len(core.store.documents()) == 3
         assert server.conditional["/feed.xml"] == 0  # nothing may hide behind a 304

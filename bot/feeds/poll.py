@@ -276,6 +276,7 @@ class FeedReport:
     note: str | None = None  # e.g. "feed moved: OLD → NEW (found again on PAGE)"
     # Why the search index could not be updated after the poll run (its articles stored)
     index_error: str | None = None
+    left: int = 0  # new items over `max_items_per_poll`: taken at the next polls
 
     def counts(self) -> dict[str, int]:
         out = {"added": 0, "updated": 0, "unchanged": 0, "rejected": 0}
@@ -293,8 +294,10 @@ class FeedReport:
         if self.status == "not-modified":
             return printable_line(f"{label}: not modified (304)")
         c = self.counts()
+        left = (f"; {self.left:,} more new item{'s' if self.left != 1 else ''} at the next "
+                "polls (max_items_per_poll)") if self.left else ""
         return printable_line(f"{label}: {c['added']} added, {c['updated']} updated, "
-                              f"{c['unchanged']} unchanged, {c['rejected']} rejected")
+                              f"{c['unchanged']} unchanged, {c['rejected']} rejected{left}")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -614,6 +617,7 @@ class FeedPoller:
             built, left_over = self._items(feed_id, parsed)
             wrote = self._commit(feed_id, built)
             report.items = [b.outcome for b in built]
+            report.left = left_over
             report.next_poll = iso(now + timedelta(minutes=every))
             # Items left for the next poll (over the budget, or to be retried) must reach it:
             # without the validators the next request is not conditional, so no 304 hides them.
@@ -746,13 +750,13 @@ class FeedPoller:
         log.warning("feed #%s %s: %s (next poll %s)", row["id"], shown_url(row["url"]),
                     report.error, report.next_poll or "at the next check")
 
-    def _items(self, feed_id: int, parsed: ParsedFeed) -> tuple[list[_Built], bool]:
-        """The items to store, and whether new items were left over the budget."""
+    def _items(self, feed_id: int, parsed: ParsedFeed) -> tuple[list[_Built], int]:
+        """The items to store, and how many new items were left over the budget."""
         seen = self.store.feed_items(feed_id)
         built: list[_Built] = []
         budget = self.config.max_items_per_poll
         keys: set[str] = set()
-        left_over = False
+        left_over = 0
         # Which item of this feed each document id belongs to: a canonical URL another item
         # already has is not this item's identity (a template naming one page everywhere).
         owners = {str(r["doc_id"]): key for key, r in seen.items() if r.get("doc_id")}
@@ -772,7 +776,7 @@ class FeedPoller:
                         item.link, "unchanged", None, prev["doc_id"], item.title)))
                     continue
             if budget <= 0:
-                left_over = True
+                left_over += 1
                 continue  # not recorded: the next poll takes it
             budget -= 1
             b = self._build(item, item.link, item.fingerprint, kind="feed", owners=owners,
