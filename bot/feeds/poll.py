@@ -457,13 +457,14 @@ class _Built:
 
 def _origin(url: str) -> str:
     """The server a URL names, as a Retry-After hold names it: its host, and its port where
-    one is written ("127.0.0.1:8765")."""
+    it is not the scheme's own ("127.0.0.1:8765")."""
     try:
         parts = urlsplit(url)
         host, port = (parts.hostname or "").lower(), parts.port
     except ValueError:
         return url
-    return f"{host}:{port}" if port else host
+    own = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return f"{host}:{port}" if port and port != own else host
 
 
 class FeedPoller:
@@ -631,7 +632,7 @@ class FeedPoller:
                 last_status="ok", **extra)
         except FetchError as exc:
             if exc.deferred:
-                self._deferred(row, report, exc, now)
+                self._deferred(row, report, exc, now, **extra)
             else:
                 self._failed(row, report, exc.reason, exc.retry_after, now, **extra)
         except FeedError as exc:
@@ -708,7 +709,7 @@ class FeedPoller:
             raise FeedError(f"{why}; discovery again from {page[:300]}: {exc.reason}") from exc
 
     def _deferred(self, row: dict[str, Any], report: FeedReport, exc: FetchError,
-                  now: datetime) -> None:
+                  now: datetime, **extra: Any) -> None:
         """The feed was not requested: its server asked, answering another request, to wait
         (`Fetcher.held`). Not the feed's failure (a healthy feed beside one answering "429,
         Retry-After 120" was backed off for hours, and kept behind it): its failures stay as
@@ -716,10 +717,10 @@ class FeedPoller:
         report.status, report.error = "error", redact_secrets(exc.reason)
         report.next_poll = iso(now + timedelta(seconds=math.ceil(exc.retry_after or 0)))
         try:
-            self.store.update_feed(int(row["id"]), next_poll=report.next_poll)
-        except Exception as err:
+            self.store.update_feed(int(row["id"]), next_poll=report.next_poll, **extra)
+        except Exception as err:  # (as `_failed`: the other feeds are still polled)
             if not (is_busy_error(err) or is_full_error(err)):
-                raise
+                log.exception("could not record the wait of feed #%s", row["id"])
             report.next_poll = None  # (not recorded: the feed stays due)
         log.info("feed #%s %s: %s (next poll %s)", row["id"], shown_url(row["url"]),
                  report.error, report.next_poll or "at the next check")
