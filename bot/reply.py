@@ -34,6 +34,9 @@ class SourceRef:
     # The number of the source this one is a syndicated copy of (the first-numbered article
     # of its copies), or None: a list shows many copies of one article on one line.
     copy_of: int | None = None
+    # Its dateline ("MOSCOW/SEOUL, June 19 (Reuters)"), shown in place of a date with no year
+    # (`published` "--06-19"); None otherwise.
+    dateline: str | None = None
 
     def __post_init__(self) -> None:
         # metadata of any size (a JSONL field, a .txt title line) is shown clipped
@@ -62,7 +65,8 @@ class SourceRef:
             parts.append(self.author)
         if self.outlets:
             parts.append(", ".join(self.outlets))
-        parts.append(date_label(self.published))
+        parts.append((clip_meta(self.dateline) or "") if self.dateline
+                     else date_label(self.published))
         return printable_line(" — ".join(parts))
 
 

@@ -345,3 +345,18 @@ def test_cli_sources_labels_a_dateline_as_a_dateline(store, settings, corpus):
     res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "sources"])
     assert res.exit_code == 0, res.output
     assert "published: -" in res.output and "dateline: SEOUL, June 19 (Wire)" in res.output
+
+
+def test_a_digest_gives_a_yearless_dateline_as_a_date_and_its_dateline_beside(
+        store, settings, corpus):
+    # The JSON's "published" held the dateline's text ("SEOUL, June 19 (Wire)"): no date for a
+    # program to read. It is now the date with no year, as claim lookups give it, and the
+    # dateline is beside it; the text shows the dateline, as before.
+    write_jsonl(corpus, [{"id": "a", "title": "Pact signed", "text": PACT_A}])
+    load(store, settings, corpus)
+    res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "digest", "--json"])
+    assert res.exit_code == 0, res.output
+    [source] = json.loads(res.output)["sources"]
+    assert (source["published"], source["dateline"]) == ("--06-19", "SEOUL, June 19 (Wire)")
+    res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "digest"])
+    assert "[1] Pact signed — Wire — SEOUL, June 19 (Wire)\n" in res.output, res.output

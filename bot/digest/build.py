@@ -276,7 +276,7 @@ class Digest:
             "sections": _sections_json(self.sections),
             "sources": [
                 {"number": s.number, "id": s.doc_id, "title": s.title, "author": s.author,
-                 "outlets": list(s.outlets), "published": s.published,
+                 "outlets": list(s.outlets), "published": s.published, "dateline": s.dateline,
                  "url": shown_article_url(s.url) if s.url else s.url,  # its key left out
                  "copy_of": s.copy_of}
                 for s in cited
@@ -868,11 +868,13 @@ def _source_ref(n: int, d: dict[str, Any], lead: int | None = None) -> SourceRef
     """Source `n`; `lead`: the number of the first-numbered of its syndicated copies (itself
     or another)."""
     published = d.get("published") or d.get("dateline_date")
-    if published and published.startswith("--"):
-        published = (d.get("dateline") or published)
+    # A date with no year ("--06-19") is shown as its dateline says it; `published` stays a
+    # date (the JSON's "published" was the dateline's text, "MOSCOW/SEOUL, June 19 (Reuters)").
+    dateline = d.get("dateline") if published and published.startswith("--") else None
     return SourceRef(number=n, doc_id=d["id"], title=d.get("title"), author=d.get("author"),
                      outlets=tuple(d.get("outlets") or ()), published=published, url=d.get("url"),
-                     copy_of=lead if lead is not None and lead != n else None)
+                     copy_of=lead if lead is not None and lead != n else None,
+                     dateline=dateline)
 
 
 def _headline(docs: Sequence[dict[str, Any]], since: str | None) -> str:
