@@ -90,6 +90,22 @@ def test_a_figure_two_outlets_give_is_no_single_source_figure(
         [(i.text, i.note) for i in items]
 
 
+def test_a_figure_written_with_or_without_its_thousands_separator_is_one_figure(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    # "$6000" in one outlet and "$6,000" in another were two figures, each "single-source".
+    records = [{"id": f"wire{n}", "title": "Port Elm opens ferry terminal", "outlet": f"Paper {n}",
+                "published": "2026-11-23", "text": WIRE} for n in range(2)]
+    records.append({"id": "own", "title": "A busy terminal", "outlet": "Elm Gazette",
+                    "published": "2026-11-23",
+                    "text": "Up to 1270 passengers an hour will pass through the new terminal "
+                            "on the northern pier, according to the town's harbour office."})
+    _write(corpus, records)
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    items, _ = _to_watch(store, settings)
+    assert not [i for i in items if "1270" in i.text.replace(",", "")
+                and "single-source" in (i.note or "")], [(i.text, i.note) for i in items]
+
+
 def test_an_item_cites_every_outlet_stating_it(
         store: Store, settings: Settings, corpus: Path) -> None:
     _write(corpus, [{"id": f"d{n}", "title": t, "outlet": o, "published": "2026-11-24", "text": x}

@@ -1121,8 +1121,14 @@ _NUMBER = r"\d[\d,.]*\d|\d"
 
 
 def _number(figure: str) -> str:
-    """The number of a figure `_figures` reads ("45%" -> "45"), as `_NUMBER` finds it."""
-    return re.sub(r"[^\d,.]", "", figure).strip(".,")
+    """The number of a figure `_figures` reads ("45%" -> "45"), as `_number_key` keys it."""
+    return _number_key(re.sub(r"[^\d,.]", "", figure).strip(".,"))
+
+
+def _number_key(number: str) -> str:
+    """A number as `_NUMBER` finds it, without its thousands separators: "$6,000" and "$6000"
+    are one figure (they were two, each "single-source figure")."""
+    return re.sub(r",(?=\d{3}(?!\d))", "", number)
 
 
 def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) -> list[Item]:
@@ -1135,7 +1141,7 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
     num_sources: dict[str, set[int]] = {}
     for u in units:
         for x in re.findall(_NUMBER, u.text):
-            num_sources.setdefault(x, set()).add(ctx.groups[u.doc])
+            num_sources.setdefault(_number_key(x), set()).add(ctx.groups[u.doc])
     candidates: list[tuple[float, int, str, list[str]]] = []
     for i in ctx.top(400):
         if i in shown:
@@ -1194,7 +1200,8 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
             stating = [j for j in stating if denials(units[j].text)]
         if figures:  # a single-source figure: the articles giving it
             numbers = {_number(f) for f in figures}
-            stating = [j for j in stating if numbers & set(re.findall(_NUMBER, units[j].text))]
+            stating = [j for j in stating
+                       if numbers & {_number_key(x) for x in re.findall(_NUMBER, units[j].text)}]
         chosen.append(i)
         shown.add(i)
         shown.update(stating)
