@@ -287,3 +287,37 @@ def test_a_copy_numbered_before_its_source_is_on_its_line() -> None:
             SourceRef(4, "other", "Other")]
     assert [(r.number, [c.number for c in cs]) for r, cs in source_groups(refs)] == [
         (2, [1, 3]), (4, [])]
+
+
+BRIDGE_WIRE = (
+    "Port Elm councillors voted on Tuesday to approve a 450-metre harbour bridge and a new "
+    "ferry terminal. Mayor Elena Brask said the bridge would cost 120 million euros and open in "
+    "2027. Opposition councillor Tom Hart said the vote was rushed and that residents were not "
+    "consulted. Construction is expected to begin in March, according to the council's planning "
+    "office. The ferry terminal will replace a pier that was damaged in a storm in November. "
+    "Harbour pilots will be trained on the new approach over the summer.")
+BRIDGE_OWN = (
+    "Port Elm's harbour bridge vote drew criticism from fishermen on Wednesday. Association "
+    "chair Mary Olsen said her members would seek a court injunction against the harbour bridge "
+    "next month.")
+
+
+def test_copies_of_a_wire_story_leave_room_for_the_other_articles(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    # 30 verbatim copies of a 6-sentence wire story took the 60 candidate places of the key
+    # developments (a sentence counted once a copy): 3 key developments, all the wire story's,
+    # nothing of the one other article.
+    records = [{"id": f"w{n:02d}", "title": "Port Elm approves harbour bridge",
+                "outlet": f"Paper {n}", "published": "2025-01-15", "text": BRIDGE_WIRE}
+               for n in range(30)]
+    records.append({"id": "own", "title": "Fishermen fight Port Elm bridge",
+                    "outlet": "Coast Weekly", "published": "2025-01-16", "text": BRIDGE_OWN})
+    (corpus / "c.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    digest = build_digest(store, settings)
+    section = digest.section("key-developments")
+    assert section is not None
+    texts = [item.text for item in section.items]
+    assert any("Mary Olsen" in t for t in texts), texts
+    assert sum(1 for t in texts if t.split(".")[0] in BRIDGE_WIRE) >= 5, texts

@@ -461,7 +461,21 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
     # Commentary never takes a slot a fact could have (unless there is nothing else).
     facts = [i for i in order if not (sc.filler and sc.filler[i])]
     order = facts or order
-    pool = order[: max(60, 4 * (max_items or 20))]
+    # The candidates: the best sentences, a sentence that syndicated copies share once (its
+    # copies are cited with it all the same: `restatements`). Taken by units, 30 copies of a
+    # 6-sentence wire story filled the 60 places, and the digest's other articles were never
+    # candidates: 3 key developments, all the wire story's.
+    pool: list[int] = []
+    pooled_keys: set[str] = set()
+    for i in order:
+        key = units[i].key
+        if key and key in pooled_keys:
+            continue
+        if key:
+            pooled_keys.add(key)
+        pool.append(i)
+        if len(pool) >= max(60, 4 * (max_items or 20)):
+            break
     top = max((scores[i] for i in pool), default=1.0) or 1.0
     post = _postings([vecs[i] for i in pool], max_share=1.0)
     picks: list[Pick] = []
