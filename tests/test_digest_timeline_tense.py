@@ -36,6 +36,13 @@ def first_iso(text: str, anchor: str) -> str | None:
     ("The festival this November will be the last.", "2025-03-01", "2025-11"),
     # past tense or no mark of the future: today's rule (over two months ahead: last year's)
     ("The wall cracked in November.", "2025-01-10", "2024-11"),
+    # a past relative clause under a "will" (it was read as the future: 2025-10, 2025-11);
+    # "that" before a noun is no clause of its own
+    ("The council will rebuild the pier that collapsed in October.", "2025-01-15", "2024-10"),
+    ("The terminal will replace a pier that was damaged in a storm in November.", "2025-01-15",
+     "2024-11"),
+    ("The commission will hold that hearing in November.", "2025-08-12", "2025-11"),
+    ("Officials said that the plant will close in March.", "2025-08-12", "2026-03"),
     ("The panel met in July.", "2025-08-12", "2025-07"),
     ("On December 20 he left.", "2025-01-05", "2024-12-20"),
     ("The road was closed until December.", "2025-02-10", "2024-12"),

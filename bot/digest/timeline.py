@@ -270,6 +270,12 @@ def _reference(text: str, a: int, b: int) -> str | None:
         return None
     cut = [m.end() for m in _CLAUSE_BOUNDARY.finditer(text, 0, a)]
     left = text[cut[-1] if cut else 0:a]
+    # "that" opening a past clause is a relative pronoun: "will rebuild the pier that collapsed
+    # in October" dates the collapse, last October (it was read as the rebuilding's, next
+    # October); "will hold that hearing in November" keeps its "will".
+    that = [m.end() for m in re.finditer(r"\bthat\b", left, re.I)]
+    if that and _past(left[that[-1]:]) and not _future(left[that[-1]:]):
+        left = left[that[-1]:]
     if _future(left + " " + written):
         return "future"
     clause = left
