@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
 from bot.digest.build import build_digest, parse_since
-from bot.digest.definitions import load_definition, parse_definition
+from bot.digest.definitions import available, load_definition, parse_definition
 from bot.errors import EmptyCorpus, UserError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,6 +217,18 @@ def test_unknown_and_malformed_definition_files(tmp_path):
         load_definition(tmp_path, "nope")
     with pytest.raises(UserError, match="invalid digest name"):
         load_definition(tmp_path, "../etc/passwd")
+    # A file no digest can be called by is not listed as available (it was, then refused by
+    # its name: "café" is letters, but not ASCII ones); the hint names it as not read.
+    for odd in ("café", "with space"):
+        (tmp_path / f"{odd}.toml").write_text('title = "Odd"\n', encoding="utf-8")
+    assert available(tmp_path) == ["broken"]
+    with pytest.raises(UserError) as refused:
+        load_definition(tmp_path, "nope")
+    assert refused.value.message == (
+        "no digest named 'nope'; available: broken; not read, a digest's name being ASCII "
+        "letters, digits, - and _: café.toml, with space.toml")
+    with pytest.raises(UserError, match=r"invalid digest name 'café' \(ASCII letters"):
+        load_definition(tmp_path, "café")
 
 
 # ------------------------------------------------------------------ seeds, renderings, CLI

@@ -180,24 +180,41 @@ def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None
         raise UserError(f"{where}: {exc.message}") from exc
 
 
-def available(folder: Path | None) -> list[str]:
-    """Names of the digest definitions in `folder`."""
+def _toml_files(folder: Path | None) -> list[str]:
+    """The stems of the .toml files in `folder` (files only: a folder, or a broken link,
+    named NAME.toml is no definition)."""
     if folder is None or not folder.is_dir():
         return []
-    # files only: a folder (or a broken link) named NAME.toml is no definition
     return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
+
+
+def available(folder: Path | None) -> list[str]:
+    """Names of the digest definitions in `folder`: those a digest can be called by (a file
+    named "café.toml" or "with space.toml" was listed as available, then refused by its
+    name; see `misnamed`)."""
+    return [n for n in _toml_files(folder) if _NAME.match(n)]
+
+
+def misnamed(folder: Path | None) -> list[str]:
+    """The .toml files of `folder` whose names no digest can have: they are not read."""
+    return [f"{n}.toml" for n in _toml_files(folder) if not _NAME.match(n)]
 
 
 def load_definition(folder: Path | None, name: str) -> DigestDef:
     """The definition `name` from `folder` (e.g. digests/daily.toml)."""
     if not _NAME.match(name):
-        raise UserError(f"invalid digest name {name!r} (letters, digits, - and _ only)")
+        raise UserError(f"invalid digest name {name!r} (ASCII letters, digits, - and _ only)")
     if folder is None:
         raise UserError("no digest folder configured ([digests] folder in config)")
     path = folder / f"{name}.toml"
     if not path.is_file():
         names = available(folder)
         hint = f"; available: {', '.join(names)}" if names else f" (no definitions in {folder})"
+        odd = misnamed(folder)
+        if odd:
+            hint += (f"; not read, a digest's name being ASCII letters, digits, - and _: "
+                     f"{', '.join(odd[:5])}" + (f" and {len(odd) - 5} more" if len(odd) > 5
+                                                 else ""))
         raise UserError(f"no digest named {name!r}{hint}")
     try:
         data = tomllib.loads(read_utf8_text(path))
