@@ -200,6 +200,9 @@ def test_shipped_definitions_load():
     ({"sections": ["timeline", "timeline"]}, "appears twice"),
     ({"sections": ["timeline"], "schedule": {"cron": "every day"}}, "5 fields"),
     ({"sections": ["timeline"], "schedule": {"cron": "0 99 * * *"}}, "invalid cron"),
+    # (it passed, and every subscription to the digest was refused naming no file or field)
+    ({"sections": ["timeline"], "schedule": {"cron": "0 8 30 2 *"}},
+     r"\[schedule\] cron '0 8 30 2 \*' never fires"),
     ({"sections": ["timeline"], "schedule": {"cron": "0 8 * * *", "timezone": "Mars/Base"}},
      "unknown timezone"),
     ({"sections": ["timeline"], "colour": "red"}, "unknown field"),

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.cron import make_trigger
 from bot.errors import UserError
@@ -175,9 +177,13 @@ SCHEDULE_FIELDS = frozenset({"cron", "timezone", "on_empty"})
 def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None:
     """The same validation as subscriptions (standard cron day-of-week, IANA zones)."""
     try:
-        make_trigger(cron, timezone)
+        trigger = make_trigger(cron, timezone)
     except UserError as exc:
         raise UserError(f"{where}: {exc.message}") from exc
+    # (as `subscriptions.add_subscription` refuses it: "0 8 30 2 *" passed here, and every
+    # subscription to the digest was refused, naming neither the file nor the field)
+    if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(timezone))) is None:
+        raise UserError(f"{where}: [schedule] cron {cron!r} never fires (e.g. 31 February)")
 
 
 def _toml_files(folder: Path | None) -> list[str]:
