@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
@@ -75,30 +77,18 @@ def test_a_figure_of_one_wire_storys_copies_is_single_source(
     assert item.sources == 1
 
 
+# (the other outlet writing it without its thousands separator: "$6000" and "$6,000" were two
+# figures, each "single-source")
+@pytest.mark.parametrize("written", ["1,270", "1270"])
 def test_a_figure_two_outlets_give_is_no_single_source_figure(
-        store: Store, settings: Settings, corpus: Path) -> None:
+        store: Store, settings: Settings, corpus: Path, written: str) -> None:
     records = [{"id": f"wire{n}", "title": "Port Elm opens ferry terminal", "outlet": f"Paper {n}",
                 "published": "2026-11-23", "text": WIRE} for n in range(10)]
     records.append({"id": "own", "title": "A busy terminal", "outlet": "Elm Gazette",
                     "published": "2026-11-23",
-                    "text": "Up to 1,270 passengers an hour will pass through the new terminal "
-                            "on the northern pier, according to the town's harbour office."})
-    _write(corpus, records)
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    items, _ = _to_watch(store, settings)
-    assert not [i for i in items if "1,270" in i.text and "single-source" in (i.note or "")], \
-        [(i.text, i.note) for i in items]
-
-
-def test_a_figure_written_with_or_without_its_thousands_separator_is_one_figure(
-        store: Store, settings: Settings, corpus: Path) -> None:
-    # "$6000" in one outlet and "$6,000" in another were two figures, each "single-source".
-    records = [{"id": f"wire{n}", "title": "Port Elm opens ferry terminal", "outlet": f"Paper {n}",
-                "published": "2026-11-23", "text": WIRE} for n in range(2)]
-    records.append({"id": "own", "title": "A busy terminal", "outlet": "Elm Gazette",
-                    "published": "2026-11-23",
-                    "text": "Up to 1270 passengers an hour will pass through the new terminal "
-                            "on the northern pier, according to the town's harbour office."})
+                    "text": f"Up to {written} passengers an hour will pass through the new "
+                            "terminal on the northern pier, according to the town's harbour "
+                            "office."})
     _write(corpus, records)
     assert not reload_corpus(store, settings, [corpus]).rejected
     items, _ = _to_watch(store, settings)
