@@ -78,3 +78,16 @@ def _figures_as_before(text: str) -> list[str]:
 @pytest.mark.parametrize("text", SENTENCES)
 def test_the_figures_are_those_read_before(text: str) -> None:
     assert build_module._figures(text) == _figures_as_before(text)
+
+
+@pytest.mark.parametrize(("text", "figures"), [
+    # a figure converted in parentheses is the figure before it told in other units: "12 miles"
+    # in three articles was a "single-source figure" for the AP's "(19.31 kilometers)"
+    ("The snowmobile reappeared 12 miles (19.31 kilometers) outside of Nulato.", ["12"]),
+    ("The fee was 200 euros (about 215 dollars).", ["200"]),
+    # parentheses that convert nothing keep their figures
+    ("Turnout (45%) was low.", ["45%"]),
+    ("He faces two counts (3 in all) of assault.", ["3"]),
+])
+def test_a_converted_figure_is_no_figure_of_its_own(text: str, figures: list[str]) -> None:
+    assert build_module._figures(text) == figures

@@ -1092,6 +1092,10 @@ def _best_supported(ctx: _Context, unit: int, same: list[int], conflicting: dict
 _FIGURE = re.compile(r"\b\d[\d,.]*\s*(?:%|percent|per cent)|\b\d[\d,.]*\b(?!\s*(?:years?|months?|weeks?|days?)\b)")
 
 
+# A figure in parentheses right after a figure and its unit is that figure converted ("12 miles
+# (19.31 kilometers)", an agency's house style): no figure of its own, and a "single-source
+# figure" wherever the other articles give the first one alone.
+_CONVERTED = re.compile(r"\d[\d,.]*\s*[^\W\d_][\w.-]*\s*\(\s*(?:about|some|roughly|nearly)?\s*$")
 _WEAK_HEDGE = re.compile(r"(?i)(?:could|might|may)(?: also)? \w+|likely|unlikely|possibly|perhaps|potentially")
 
 
@@ -1106,6 +1110,8 @@ def _figures(text: str) -> list[str]:
         shown = figure.group(0).strip()
         if re.fullmatch(r"(?:1[89]|20)\d\d", shown):
             continue
+        if _CONVERTED.search(text, 0, figure.start()):
+            continue  # "12 miles (19.31 kilometers)": the 12 miles told in other units
         if re.fullmatch(r"1[0-7]\d\d", shown):
             if dates is None:
                 dates = extract_dates(text)
