@@ -349,3 +349,9 @@ def next_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
     for t in fire_times(trigger, now, now + _LONGEST_GAP):
         return t
     return None
+
+
+def never_fires(trigger: CronTrigger, timezone: str) -> bool:
+    """Whether `trigger` has no fire time from now on ("0 8 30 2 *": 30 February): refused by
+    digest definitions and subscriptions alike."""
+    return trigger.get_next_fire_time(None, datetime.now(ZoneInfo(timezone))) is None

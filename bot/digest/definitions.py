@@ -9,12 +9,10 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.cron import make_trigger
+from bot.cron import make_trigger, never_fires
 from bot.errors import UserError
 from bot.paths import read_utf8_text
 from bot.text.words import tokens
@@ -182,7 +180,7 @@ def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None
         raise UserError(f"{where}: {exc.message}") from exc
     # (as `subscriptions.add_subscription` refuses it: "0 8 30 2 *" passed here, and every
     # subscription to the digest was refused, naming neither the file nor the field)
-    if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(timezone))) is None:
+    if never_fires(trigger, timezone):
         raise UserError(f"{where}: [schedule] cron {cron!r} never fires (e.g. 31 February)")
 
 

@@ -20,7 +20,7 @@ from bot.config import (
     is_snowflake,
 )
 from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
-from bot.cron import make_trigger, next_fire_time, shortest_gap
+from bot.cron import make_trigger, never_fires, next_fire_time, shortest_gap
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
 from bot.reply import clip_echo, command_syntax
@@ -274,5 +274,5 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
         raise UserError(f"cron expression of {len(cron):,} characters: at most "
                         f"{MAX_CRON_CHARS} (use ranges and steps: 0-30/5)")
     trigger = make_trigger(cron, timezone)
-    if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(timezone))) is None:
+    if never_fires(trigger, timezone):
         raise UserError(f"cron expression {cron!r} never fires (e.g. 31 February)")
