@@ -405,6 +405,12 @@ def _gunzip_file(body: bytes, mime: str, cap: int, encoding: str = "") -> bytes:
                          f"that could not be decompressed: {why}") from exc
 
 
+def origin_name(scheme: str, host: str, port: int | None) -> str:
+    """A server as a Retry-After hold names it: its host, and its port where it is not the
+    scheme's own ("127.0.0.1:8765")."""
+    return f"{host}:{port}" if port and port != (443 if scheme == "https" else 80) else host
+
+
 class Fetcher:
     """GETs with every limit of the module docstring. Thread-safe; share one per process so
     that the per-host politeness holds across feeds."""
@@ -535,9 +541,8 @@ class Fetcher:
              last_modified: str | None) -> tuple[int, dict[str, str], bytes, str]:
         scheme, host, port, path = self._check_url(url)
         # What a Retry-After holds: the server that sent it, its host and port ("127.0.0.1"
-        # held another server's feeds on another port of the same machine); the port is
-        # named only where it is not the scheme's own.
-        origin = host if port == (443 if scheme == "https" else 80) else f"{host}:{port}"
+        # held another server's feeds on another port of the same machine).
+        origin = origin_name(scheme, host, port)
         # A held host is refused before its slot: the slot's pacing (`host_delay`) is for
         # requests sent, and 100 deferred pages slept 100 s of it sending none.
         held = self.held(origin)

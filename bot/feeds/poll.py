@@ -41,7 +41,14 @@ from bot.corpus.storage import (
 from bot.errors import UserError, failure_reason
 from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import ExtractError, PageArticle, decode_html, extract_page, html_to_text
-from bot.feeds.fetch import DEFAULT_CONTACT, Fetcher, FetchError, FetchPolicy, Response
+from bot.feeds.fetch import (
+    DEFAULT_CONTACT,
+    Fetcher,
+    FetchError,
+    FetchPolicy,
+    Response,
+    origin_name,
+)
 from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
 from bot.feeds.urls import (
     canonical_url,
@@ -456,15 +463,12 @@ class _Built:
 
 
 def _origin(url: str) -> str:
-    """The server a URL names, as a Retry-After hold names it: its host, and its port where
-    it is not the scheme's own ("127.0.0.1:8765")."""
+    """The server a URL names, as a Retry-After hold names it (`origin_name`)."""
     try:
         parts = urlsplit(url)
-        host, port = (parts.hostname or "").lower(), parts.port
+        return origin_name(parts.scheme.lower(), (parts.hostname or "").lower(), parts.port)
     except ValueError:
         return url
-    own = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    return f"{host}:{port}" if port and port != own else host
 
 
 class FeedPoller:
