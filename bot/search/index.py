@@ -678,8 +678,14 @@ class SearchIndex:
                 or sum(df(term) for term, _ in common) < PRUNE_MIN_POSTINGS:
             return self._hits(or_query(terms), limit)
         rare = [tb for tb in terms if tb not in common]
+
+        def exact(hits: list[tuple[float, tantivy.DocAddress]]) -> bool:
+            """A rarer-first query's hits are the answer: `limit` of them, the last above
+            what the terms still `common` can score alone."""
+            return len(hits) == limit and hits[-1][0] > self._common_bound(common)
+
         hits = self._hits(_rare_first_query(rare, common), limit)
-        if len(hits) == limit and hits[-1][0] > self._common_bound(common):
+        if exact(hits):
             return hits
         last = hits[-1][0] if len(hits) == limit else 0.0
         while common and self._common_bound(common) >= last * (1 - _SCORE_SLACK):
@@ -687,7 +693,7 @@ class SearchIndex:
         if common and sum(df(term) for term, _ in rare) \
                 <= SECOND_TRY_SHARE * sum(df(term) for term, _ in terms):
             hits = self._hits(_rare_first_query(rare, common), limit)
-            if len(hits) == limit and hits[-1][0] > self._common_bound(common):
+            if exact(hits):
                 return hits
         return self._hits(or_query(terms), limit)
 
