@@ -769,6 +769,19 @@ async def test_deliver_rate_limit_exhausted_is_transient(deliverer: SlackAdapter
 
 
 @pytest.mark.asyncio
+async def test_deliver_rate_limited_in_the_body_is_transient(deliverer: SlackAdapter,
+                                                             api: SlackWebAPIMock) -> None:
+    # chat.postMessage's own error for posting too many messages, `rate_limited`, answered
+    # with HTTP 200: it was read as a permanent refusal ("Slack rejected the post to C7:
+    # rate_limited"), so the slot failed at once instead of being retried after the wait.
+    api.fail("chat.postMessage", "rate_limited", headers={"Retry-After": "5"})
+    with pytest.raises(DeliveryError) as err:
+        await deliverer.deliver("C7", Reply.text("hi"))
+    assert err.value.transient and err.value.retry_after == 5, err.value
+    assert "rate-limiting" in str(err.value) and "5 seconds" in str(err.value), err.value
+
+
+@pytest.mark.asyncio
 async def test_deliver_channel_gone(deliverer: SlackAdapter, api: SlackWebAPIMock) -> None:
     api.fail("chat.postMessage", error="is_archived")
     with pytest.raises(DeliveryError) as err:

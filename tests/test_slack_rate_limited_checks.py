@@ -85,3 +85,15 @@ async def test_a_short_retry_after_is_still_waited_out_by_the_checks(
     text = flat(await command(slack, api, "/briefbot", SUBSCRIBE, user_id="UBOSS"))
     assert "Subscribed: daily" in text and "could not be asked" not in text, text
     assert len(api.calls_to("users.info")) == 2 and len(api.calls_to("conversations.info")) == 2
+
+
+@pytest.mark.asyncio
+async def test_an_admin_check_refused_rate_limited_in_the_body_says_so(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # Slack's other rate-limit code, `rate_limited`, with HTTP 200: it was read as a refusal
+    # "asking again will not change", for the bot's operator to look into.
+    api.add_user("UBOSS", is_admin=True)
+    api.fail("users.info", "rate_limited", times=None, headers={"Retry-After": "30"})
+    text = flat(await command(slack, api, "/briefbot", "status", user_id="UBOSS"))
+    assert "Slack is rate-limiting" in text and "try again in 30 seconds" in text, text
+    assert "will not change" not in text, text

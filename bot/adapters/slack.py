@@ -140,8 +140,11 @@ _APP_AUTH = {  # apps.connections.open's answers about SLACK_APP_TOKEN
 SOCKET_CONNECT_WAIT = 60.0
 # Socket Mode pings Slack this often; a lost connection is retried as often (slack_bolt's).
 SOCKET_PING_INTERVAL = 10.0
-_TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
-              "request_timeout"}
+# Slack's error codes for its rate limits: `ratelimited` (HTTP 429, any method) and
+# `rate_limited` (chat.postMessage: "Application has posted too many messages").
+_RATE_LIMITED = frozenset({"ratelimited", "rate_limited"})
+_TRANSIENT = _RATE_LIMITED | {"internal_error", "fatal_error", "service_unavailable",
+                              "request_timeout"}
 
 
 def slack_error(exc: SlackApiError) -> str | None:
@@ -155,9 +158,10 @@ def slack_error(exc: SlackApiError) -> str | None:
 
 
 def _rate_limited(exc: SlackApiError) -> bool:
-    """Slack refused the call for its rate limit (HTTP 429, or `ratelimited` in the body)."""
+    """Slack refused the call for its rate limit (HTTP 429, or a rate-limit error code in the
+    body, `_RATE_LIMITED`)."""
     return int(getattr(exc.response, "status_code", 0) or 0) == 429 \
-        or slack_error(exc) == "ratelimited"
+        or slack_error(exc) in _RATE_LIMITED
 
 
 def _retry_after(exc: SlackApiError) -> float | None:
