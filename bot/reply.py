@@ -575,7 +575,8 @@ def _split_block(block: Block, budget: int) -> list[Block]:
         return [replace(block, text=t) for t in split_text(block.text, budget)]
     if isinstance(block, Bullet):
         suffix = len(cite(block.citations)) + len(block.note or "") + 8
-        parts = split_text(block.text, max(budget - suffix, 20))
+        # (a blank text is no pieces: the citations and note still need their bullet)
+        parts = split_text(block.text, max(budget - suffix, 20)) or [""]
         out: list[Block] = [Bullet(p) for p in parts[:-1]]
         out.append(Bullet(parts[-1], list(block.citations), block.note))
         return out

@@ -15,11 +15,14 @@ import pytest
 import pytest_asyncio
 
 from bot.adapters import slack as slack_module
+from bot.adapters.discord_embeds import render_reply
 from bot.adapters.slack import ReplayGuard, SlackAdapter, make_client
 from bot.adapters.slack_blocks import render_messages
 from bot.core import Core
 from bot.errors import UserError
+from bot.reply import Bullet, Paragraph, Reply
 from tests.conftest import SLACK_TOKEN as TOKEN
+from tests.emulators.discord_api import _validate_message
 from tests.emulators.slack_api import (
     SlackSocketModeMock,
     SlackWebAPIMock,
@@ -455,3 +458,19 @@ async def test_parts_refused_by_slacks_posting_rules_say_so(
     posts = await answers(api, key, count=5, timeout=10)
     notice = posts[-1]["text"]
     assert f"could not be posted ({error})" in notice and hint in notice
+
+
+@pytest.mark.parametrize("bullet", [
+    Bullet(" ", list(range(1, 2000, 2))),  # blank text, citations past a block's budget
+    Bullet("", [], note="x" * 5000),  # blank text, a note past it
+])
+def test_a_blank_bullet_too_long_for_a_block_renders_within_both_platforms_limits(
+        bullet: Bullet) -> None:
+    # The splitters read the last piece of the bullet's text, and blank text has none:
+    # IndexError out of both renderers (the caller got an error id, not the answer).
+    reply = Reply(title="Briefing", blocks=[Paragraph("before"), bullet])
+    messages = render_messages(reply)
+    assert messages and all(message_problem(m) is None for m in messages)
+    for message in render_reply(reply):
+        body = {"embeds": [e.to_dict() for e in message.embeds]}
+        assert _validate_message(body, new=True, n_files=0) is None, body

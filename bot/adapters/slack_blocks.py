@@ -124,7 +124,7 @@ def _measure(block: Block) -> int:
 
 def _split_text_block(block: Block, budget: int) -> list[Block]:
     assert not isinstance(block, Divider | Fields)
-    parts = split_text(block.text, budget)
+    parts = split_text(block.text, budget) or [""]  # (a blank bullet keeps its citations)
     if isinstance(block, Bullet):
         out: list[Block] = [Bullet(p) for p in parts[:-1]]
         return [*out, Bullet(parts[-1], list(block.citations), block.note)]
