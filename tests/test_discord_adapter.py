@@ -748,6 +748,13 @@ async def test_help_names_the_discord_admin_group(emu: DiscordEmulator, bot: Bri
     sent = await emu.send_interaction("help", {"command": "claim"})
     text = all_text([(await emu.wait_for_response(sent)).json["data"]])
     assert "/claim TEXT" in text and "/briefbot reload" in text
+    # The feeds command's arguments are Discord options, in its help too (the help showed the
+    # words other platforms type, "/briefbot feeds [add URL [MINUTES] | remove ID]").
+    for options in ({}, {"command": "feeds"}):
+        sent = await emu.send_interaction("help", options)
+        text = all_text([(await emu.wait_for_response(sent)).json["data"]])
+        assert "/briefbot feeds [action:add target:URL [minutes:MINUTES] | action:remove " \
+               "target:ID]" in text and "add URL" not in text, text
     sent = await emu.send_interaction("help", {"command": "nope"})
     call = await emu.wait_for_response(sent)
     assert call.json["data"]["flags"] & EPHEMERAL and "/briefbot" not in all_text([call.json["data"]])

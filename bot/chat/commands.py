@@ -165,6 +165,9 @@ class CommandSpec:
     # Changes or shows what every server and workspace shares (the corpus, the feeds): needs a
     # bot admin (`Router.is_bot_admin`), not only the platform's admin flag.
     bot_admin: bool = False
+    # The arguments as Discord's options, where they are not one option per word of `usage`
+    # (`/briefbot feeds action:add target:URL`; typed words are refused there).
+    discord_args: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,8 +222,11 @@ def _cmd(req: CommandRequest, name: str, args: str = "") -> str:
 
 
 def usage_of(spec: CommandSpec, platform: str) -> str:
-    """A spec's usage line ("/unsubscribe ID") in the platform's syntax."""
+    """A spec's usage line ("/unsubscribe ID") in the platform's syntax (on Discord, in the
+    command's options where they differ: `CommandSpec.discord_args`)."""
     _, _, args = spec.usage.partition(" ")
+    if platform == "discord" and spec.discord_args is not None:
+        args = spec.discord_args
     return command_syntax(platform, spec.name, args)
 
 
@@ -1264,6 +1270,7 @@ _SPECS = [
     CommandSpec("schedules", "/schedules", "list the scheduled briefings", True, _schedules),
     CommandSpec("status", "/status", "corpus size, last reload, next posts, feeds, version", True, _status),
     CommandSpec("feeds", "/feeds [add URL [MINUTES] | remove ID]", "list, follow or drop RSS/Atom/JSON feeds", True, _feeds,
-                bot_admin=True),
+                bot_admin=True,
+                discord_args="[action:add target:URL [minutes:MINUTES] | action:remove target:ID]"),
 ]
 metrics.KNOWN_COMMANDS.update(spec.name for spec in _SPECS)
