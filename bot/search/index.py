@@ -881,6 +881,22 @@ _cache_lock = threading.Lock()
 # this long (a failing build may cost a minute each time), a reload always does.
 REFRESH_RETRY_SECONDS = 300.0
 _refresh_failed: dict[str, float] = {}  # index path -> time.monotonic() of the failure
+# The store's body sentences at a generation (its `generation_stamp`), counted once: what a
+# stale build brought up to date would hold (count(*) scans the table).
+_corpus_sizes: dict[tuple[str, tuple[int, str]], int] = {}
+
+
+def _corpus_size(store: Store, pointer: Pointer) -> int:
+    """The larger of the build's sentences and the store's: the work of bringing the build
+    up to date is bounded by the corpus it will hold, not by the build's size (a reload
+    that did not index, `--no-index` or killed in its build, left a small build of a large
+    corpus: a lookup embedded all of it inline, minutes with the full model)."""
+    key = (str(store.path), store.generation_stamp())
+    if key not in _corpus_sizes:
+        if len(_corpus_sizes) > 64:
+            _corpus_sizes.clear()
+        _corpus_sizes[key] = store.count_body_sentences()
+    return max(pointer.sentences, _corpus_sizes[key])
 
 
 def open_index(store: Store, index_path: Path, aliases: AliasTable,
@@ -896,7 +912,7 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
         if pointer is not None and failed is not None \
                 and time.monotonic() - failed < REFRESH_RETRY_SECONDS:
             stale, why = True, "failed"
-        elif pointer is None or pointer.sentences <= limit:
+        elif pointer is None or _corpus_size(store, pointer) <= limit:
             try:
                 # With a build to serve, never wait for another builder (a reload embedding
                 # a large corpus): answer from the build there is.
@@ -928,7 +944,7 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
     except Exception as exc:  # a damaged build: rebuilt, never served broken for good
         logger.warning("search index build %s cannot be opened (%s); rebuilding it",
                        pointer.folder, exc)
-        if pointer.sentences > limit:
+        if _corpus_size(store, pointer) > limit:
             raise UserError("The search index is damaged and too large to rebuild during a "
                             "lookup: an admin can rebuild it with /reload (or `briefbot "
                             "reload`).") from exc
