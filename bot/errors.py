@@ -37,6 +37,19 @@ class EmptyCorpus(UserError):
 
 
 _SHORT_WRITE = re.compile(r"(\d+) requested and (\d+) written")
+# How tantivy (the search index) reports a failed write: a ValueError, not an OSError.
+_TANTIVY_IO = re.compile(r"An IO error occurred: '(.+?) \(os error (\d+)\)")
+_TANTIVY_WRITER_KILLED = "An index writer was killed"
+
+
+def as_os_error(exc: BaseException) -> OSError | None:
+    """`exc` as the OSError it stands for: itself, or the operating system's error tantivy
+    wraps in a ValueError ("An IO error occurred: 'No space left on device (os error 28)'");
+    None for anything else."""
+    if isinstance(exc, OSError):
+        return exc
+    found = _TANTIVY_IO.search(str(exc))
+    return OSError(int(found[2]), found[1]) if found else None
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -44,7 +57,13 @@ def failure_reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"{exc.strerror}{where}"
+    wrapped = as_os_error(exc)
+    if wrapped is not None and wrapped is not exc:
+        return failure_reason(wrapped)
     text = " ".join(str(exc).split())
+    if text.startswith(_TANTIVY_WRITER_KILLED):  # tantivy's words when a write thread failed
+        return ("the search index's writer stopped on an error (tantivy: most likely a write "
+                "that failed; is the disk full?)")
     short = _SHORT_WRITE.fullmatch(text)
     if isinstance(exc, OSError) and short:  # numpy's words for a write the disk cut short
         return (f"a write was cut short ({int(short[2]):,} of {int(short[1]):,} bytes "

@@ -47,3 +47,31 @@ def test_failure_reason_says_a_short_write_in_words() -> None:
         "No space left on device (/x/y)")
     assert failure_reason(ValueError("10 requested and 3 written")) == (
         "10 requested and 3 written")
+
+
+TANTIVY_FULL = ValueError("An IO error occurred: 'No space left on device (os error 28)' "
+                          "at \"/x/meta.json\"")
+
+
+def test_a_lookups_build_tantivy_cannot_write_says_why(
+        settings: Settings, store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # tantivy reports a full disk as a ValueError: it escaped the lookup as a traceback
+    # (an exploratory session, a 300 KB tmpfs), not the one line an OSError gets.
+    reload_corpus(store, settings, [corpus])  # no after_commit: no build yet
+
+    def cannot_write(*args: Any, **kwargs: Any) -> None:
+        raise TANTIVY_FULL
+
+    monkeypatch.setattr(si, "refresh_index", cannot_write)
+    with pytest.raises(UserError) as info:
+        si.open_index(store, settings.index_path, load_aliases(settings.aliases_path))
+    assert info.value.message == (
+        f"The search index cannot be built in {settings.index_path} (No space left on device)")
+
+
+def test_failure_reason_says_tantivys_failed_writes_in_words() -> None:
+    assert failure_reason(TANTIVY_FULL) == "No space left on device"
+    assert "is the disk full?" in failure_reason(ValueError(
+        "An index writer was killed.. A worker thread encountered an error (io::Error most "
+        "likely) or panicked."))
+    assert failure_reason(ValueError("something else")) == "something else"

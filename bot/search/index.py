@@ -50,7 +50,7 @@ from typing import Any
 import tantivy
 
 from bot.corpus.storage import Store
-from bot.errors import UserError, failure_reason
+from bot.errors import UserError, as_os_error, failure_reason
 from bot.search import semantic
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import (
@@ -928,8 +928,12 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
                 stale = True  # cannot be brought up to date here: serve what there is
             except UserError:
                 raise
-            except Exception:
+            except Exception as exc:
                 if pointer is None:
+                    written = as_os_error(exc)  # tantivy's failed write ("No space left …")
+                    if written is not None:
+                        raise UserError(f"The search index cannot be built in {index_path} "
+                                        f"{_why_unwritable(written)}") from exc
                     raise
                 logger.warning("bringing search index %s up to date failed; lookups serve "
                                "build %s as it is (tried again in %d s, or by a reload)",
@@ -950,9 +954,12 @@ def open_index(store: Store, index_path: Path, aliases: AliasTable,
                             "reload`).") from exc
     try:
         pointer = rebuild_damaged(store, index_path, aliases, pointer, semantic_vectors)
-    except OSError as exc:
+    except Exception as exc:
+        written = as_os_error(exc)  # (tantivy's failed write is a ValueError)
+        if written is None:
+            raise
         raise UserError(f"The search index in {index_path} cannot be opened, and cannot be "
-                        f"rebuilt here {_why_unwritable(exc)}") from exc
+                        f"rebuilt here {_why_unwritable(written)}") from exc
     return _open_cached(index_path, pointer, stale=False)
 
 
