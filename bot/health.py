@@ -75,6 +75,7 @@ class Health:
     def _storage(self, problems: list[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         db = self.core.settings.db_path
+        stamp: dict[str, str] = {}  # the database's generation and its token
         try:
             conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
             try:
@@ -84,6 +85,9 @@ class Health:
                 conn.row_factory = sqlite3.Row
                 run = conn.execute("select * from ingest_runs order by id desc limit 1"
                                    ).fetchone()
+                stamp = {str(r[0]): str(r[1] or "") for r in conn.execute(
+                    "select key, value from meta where key in"
+                    " ('generation', 'generation_token')").fetchall()}
             finally:
                 conn.close()
             out["database"] = {"ok": True, "path": str(db)}
@@ -95,6 +99,12 @@ class Health:
         from bot.search.index import check_index
 
         index = check_index(self.core.settings.index_path)
+        token = index.pop("token", None)
+        if index.get("state") == "built" and "corpus" in out:
+            # Behind the database: a reload's build failed (a full disk) or is under way;
+            # lookups serve it, missing what came since, until a reload or lookup updates it.
+            index["current"] = (str(index.get("generation")), token) == (
+                stamp.get("generation", "0"), stamp.get("generation_token", ""))
         out["index"] = index
         if not index["ok"]:
             problems.append(f"search index {index['path']} cannot be opened: {index['error']}")

@@ -81,9 +81,32 @@ async def test_healthy_report(probe: Probe) -> None:
     assert report["corpus"] == {"documents": 1, "sentences": 2}
     assert report["last_reload"]["status"] == "ok"
     assert report["index"]["ok"] and report["index"]["sentences"] == 2  # body sentences
+    assert report["index"]["current"] is True and "token" not in report["index"]
     assert report["database"]["ok"]
     assert report["scheduler"] == {"running": False}
     assert report["platforms"] == {"test": "connected"}
+
+
+@pytest.mark.asyncio
+async def test_an_index_behind_the_database_is_shown(probe: Probe, core: Core, corpus: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reload whose index build failed (a full disk) committed the corpus: /healthz said
+    # all was well, the index at the old build, nothing telling it was behind. It still
+    # serves lookups (200), and says it is not current.
+    import errno
+
+    import bot.search.index
+
+    def disk_full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bot.search.index, "refresh_index", disk_full)
+    (corpus / "more.txt").write_text("More\n\nA second article says more.\n", encoding="utf-8")
+    core.reload()
+    status, report = await probe.get()
+    assert status == 200, report
+    assert report["index"]["ok"] and report["index"]["current"] is False, report
+    assert report["index"]["sentences"] == 2 and report["corpus"]["sentences"] > 2
 
 
 @pytest.mark.asyncio

@@ -1018,6 +1018,6 @@ def check_index(index_path: Path) -> dict[str, Any]:
             if problem:
                 raise ValueError(f"its sentence vectors are damaged ({problem}): run a reload")
         return out | {"state": "built", "build": pointer.folder, "generation": pointer.generation,
-                      "sentences": int(index.searcher().num_docs)}
+                      "token": pointer.token or "", "sentences": int(index.searcher().num_docs)}
     except Exception as exc:  # OSError; tantivy raises ValueError on a damaged build
         return out | {"ok": False, "state": "broken", "error": str(exc)}
