@@ -23,6 +23,7 @@ import re
 import shlex
 import stat
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -530,8 +531,36 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
 _worker_catalog: OutletCatalog | None = None
 
 
-def _worker_init(outlets_path: Path | None) -> None:
+# How often a parser process checks that the process it works for is alive (`_worker_init`).
+ORPHAN_CHECK_SECONDS = 1.0
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # (someone else's process by that id: still running)
+        return True
+    return True
+
+
+def _exit_when_orphaned(owner: int) -> None:
+    """End this parser process once the reloading process `owner` is gone (kill -9 or the
+    out-of-memory killer took it, and it never shut its pool down). A forked worker holds
+    both ends of the pool's call queue, so it never sees the queue close, and a forkserver's
+    worker has the forkserver for parent, which outlives the reload: such workers lived on
+    for good, ~50 MB each, holding the database's files open."""
+    while _running(owner):
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _worker_init(outlets_path: Path | None, owner: int | None = None) -> None:
     global _worker_catalog
+    if owner is not None:
+        threading.Thread(target=_exit_when_orphaned, args=(owner,), daemon=True,
+                         name="briefbot-orphan-check").start()
     _worker_catalog = OutletCatalog.load(outlets_path)
 
 
@@ -597,7 +626,7 @@ class _Parser:
                 ctx = multiprocessing.get_context(method)
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
                                                 initializer=_worker_init,
-                                                initargs=(self.outlets_path,))
+                                                initargs=(self.outlets_path, os.getpid()))
             chunk = max(1, len(jobs) // (self.workers * 4))
             try:
                 return _Pooled(self.pool.map(_worker_parse, jobs, chunksize=chunk))
