@@ -116,10 +116,15 @@ def choose_config(explicit: str | os.PathLike[str] | None = None) -> ConfigChoic
 
 
 def config_root(config_file: Path) -> Path:
-    """Relative paths in a config file resolve against its folder, or the folder above
-    when that folder is named `config` (a checkout's `config/briefbot.toml`)."""
+    """Relative paths in a config file resolve against its folder, or the folder above for
+    a checkout's `config/` (beside its pyproject.toml) and the package's shipped one: their
+    paths name the checkout's folders ("seeds"). Any other folder named `config` is the
+    file's own (a deployment's `site/config/bot.toml` naming "outlets.txt" beside it)."""
     folder = config_file.expanduser().absolute().parent
-    return folder.parent if folder.name == "config" else folder
+    if folder.name == "config" and ((folder.parent / "pyproject.toml").is_file()
+                                    or folder.resolve().parent == package_defaults()):
+        return folder.parent
+    return folder
 
 
 def dotenv_files(root: Path) -> list[Path]:

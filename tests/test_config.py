@@ -199,3 +199,24 @@ def test_every_config_key_is_in_the_readme_table():
 def test_discord_admin_guilds_are_read_as_ids(cfg: Path) -> None:
     cfg.write_text('[discord]\nadmin_guilds = [123456789012345678, "42"]\n', encoding="utf-8")
     assert load_settings(cfg).discord_admin_guilds == ["123456789012345678", "42"]
+
+
+def test_paths_resolve_against_a_config_folder_of_ones_own(tmp_path: Path) -> None:
+    # Any folder named `config` was taken for a checkout's: relative paths resolved against
+    # the folder above ("[ingest] outlets: file not found: site/myoutlets.txt" for the
+    # outlets file beside the config, the database made in site/). Only a checkout's
+    # config/ (beside its pyproject.toml) and the shipped one look above.
+    own = tmp_path / "site" / "config"
+    own.mkdir(parents=True)
+    (own / "myoutlets.txt").write_text("example.com Example\n", encoding="utf-8")
+    (own / "bb.toml").write_text('[storage]\ndb = "my.db"\n[ingest]\noutlets = "myoutlets.txt"\n',
+                                 encoding="utf-8")
+    settings = load_settings(own / "bb.toml")
+    assert settings.db_path == own / "my.db"
+    assert paths.config_root(own / "bb.toml") == own
+    checkout = tmp_path / "clone"
+    (checkout / "config").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    assert paths.config_root(checkout / "config" / "briefbot.toml") == checkout
+    shipped = paths.package_defaults() / "config" / "briefbot.toml"
+    assert paths.config_root(shipped) == paths.package_defaults()
