@@ -211,9 +211,21 @@ class CommandsConfig(_Section):
     queue: Annotated[int, Field(ge=0, le=10_000)] = 32
 
 
+def _digest_name(value: str) -> str:
+    """A name a digest can be called by (`bot.digest.definitions`): "../config/briefbot"
+    named an existing file, passed, and every digest then failed naming neither file nor
+    field."""
+    from bot.digest.definitions import valid_name
+
+    if not valid_name(value):
+        raise ValueError(f"{value!r} is no digest name (ASCII letters, digits, - and _ only; "
+                         "the file's name in the digests folder without .toml)")
+    return value
+
+
 class DigestsConfig(_Section):
     folder: NonEmptyStr | None = None  # None: the shipped digests/
-    default: NonEmptyStr = "daily"
+    default: Annotated[NonEmptyStr, AfterValidator(_digest_name)] = "daily"
 
 
 GuildId = Annotated[int, Field(ge=1, le=SNOWFLAKE_MAX)] | Annotated[str, AfterValidator(

@@ -100,6 +100,9 @@ def _error(cfg: Path, text: str) -> str:
     ("[scheduler]\nlease_seconds = 1e15\n", "[scheduler] lease_seconds", "must be at most"),
     ("[scheduler]\nmisfire_grace_seconds = 1e15\n", "[scheduler] misfire_grace_seconds",
      "must be at most"),
+    # A path to a file that is there passed, then every digest failed naming neither.
+    ('[digests]\ndefault = "../config/briefbot"\n', "[digests] default",
+     "'../config/briefbot' is no digest name (ASCII letters, digits, - and _ only"),
 ])
 def test_each_problem_is_one_line_naming_the_file_and_the_field(
         cfg: Path, text: str, field: str, says: str) -> None:

@@ -192,6 +192,11 @@ def _toml_files(folder: Path | None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
 
 
+def valid_name(name: str) -> bool:
+    """A name a digest can be called by (its file's, without .toml)."""
+    return bool(_NAME.match(name))
+
+
 def available(folder: Path | None) -> list[str]:
     """Names of the digest definitions in `folder`: those a digest can be called by (a file
     named "café.toml" or "with space.toml" was listed as available, then refused by its
