@@ -234,12 +234,12 @@ def test_backup_refuses_to_overwrite(old_db: Path, tmp_path: Path) -> None:
 def test_backup_into_a_missing_folder_is_refused_naming_it(old_db: Path, tmp_path: Path) -> None:
     """A typo in a folder's name (or a backup disk not mounted) is said, naming the first
     folder missing; nothing is created (it used to make the whole tree and write there)."""
-    target = tmp_path / "bakcups" / "2026" / "b.db"
+    target = tmp_path / "bakcups" / "2026 Q1" / "b.db"  # (the command to paste is quoted)
     proc = briefbot(old_db, "backup", str(target))
     assert proc.returncode == 1, proc.stdout
     assert proc.stderr.strip() == (
         f"Error: cannot write the backup {target}: the folder {tmp_path / 'bakcups'} does not "
-        f"exist; create it first (mkdir -p {target.parent}) or check the path")
+        f"exist; create it first (mkdir -p '{target.parent}') or check the path")
     proc = briefbot(old_db, "backup", str(target), "--json")
     assert proc.returncode == 1
     assert "the folder" in json.loads(proc.stdout)["error"]

@@ -49,7 +49,7 @@ def _folder_problem(file: Path) -> str | None:
                 return f"{part} is a file, not a folder"
         except OSError as exc:  # a folder above it cannot be searched
             return f"cannot look at the folder {part} ({exc.strerror or exc})"
-        return (f"the folder {part} does not exist; create it first (mkdir -p {folder}) or "
+        return (f"the folder {part} does not exist; create it first (mkdir -p {shlex.quote(str(folder))}) or "
                 "check the path")
     return None
 
