@@ -519,6 +519,9 @@ def _db_path(root: Path, db: str | None, configured: str | None) -> Path:
                           ("[storage] db", configured)):
         if given and given.strip() == MEMORY_DB:
             raise UserError(f"{source}: {MEMORY_DB_REFUSED}")
+        if given and not given.strip():  # (it made a database file named " ")
+            raise UserError(f"{source}: {given!r} is blank: give the database's path, or "
+                            "leave it unset")
     if db:
         return Path(db).expanduser().absolute()
     value = os.environ.get("BRIEFBOT_DB") or configured

@@ -70,3 +70,17 @@ def test_an_in_memory_database_is_refused(tmp_path: Path, value: str,
     res = CliRunner().invoke(cli, ["--config", str(config), "sources"])
     assert res.exit_code == 1 and "[storage] db: \":memory:\" is not accepted" in res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.toml", "corpus"]
+
+
+@pytest.mark.parametrize("command", [["sources"], ["claim", "Putin visited"]])
+def test_a_blank_briefbot_db_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        command: list[str]) -> None:
+    # BRIEFBOT_DB=" " made a database file named " " (in the config root), exit 0; a blank
+    # --db was already a usage error.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BRIEFBOT_DB", " ")
+    res = CliRunner().invoke(cli, command)
+    assert res.exit_code == 1, res.output
+    assert res.output == ("Error: BRIEFBOT_DB: ' ' is blank: give the database's path, or "
+                          "leave it unset\n")
+    assert list(tmp_path.iterdir()) == []
