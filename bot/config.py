@@ -623,7 +623,26 @@ def load_dotenv_if_present(root: Path) -> None:
                 text = paths.read_utf8_text(env_file)
             except OSError as exc:
                 raise UserError(f"{env_file} cannot be read: {exc.strerror or exc}") from exc
-            load_dotenv(stream=io.StringIO(text), override=False)
+            _warn_unreadable_env_lines(env_file, text)
+            dotenv_log = logging.getLogger("dotenv.main")
+            level = dotenv_log.level  # (its warning names no file: said above instead)
+            dotenv_log.setLevel(logging.ERROR)
+            try:
+                load_dotenv(stream=io.StringIO(text), override=False)
+            finally:
+                dotenv_log.setLevel(level)
+
+
+def _warn_unreadable_env_lines(env_file: Path, text: str) -> None:
+    """A `.env` line that is no `NAME=value` is dropped: said naming the file and the line
+    (python-dotenv's warning, "could not parse statement starting at line 2", named no
+    file, and the variable was silently unset)."""
+    from dotenv.parser import parse_stream
+
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            log.warning("%s, line %d: not NAME=value, ignored: %r", env_file,
+                        binding.original.line, binding.original.string.strip()[:80])
 
 
 def _number(value: Any) -> Any:

@@ -4,6 +4,8 @@ BRIEFBOT_HOME, --config/--db; `briefbot paths`."""
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,24 @@ def test_a_dotenv_not_in_utf_8_is_one_line_naming_it(
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.output == f"Error: {env}{',' if why.startswith('line') else ':'} {why}\n"
+
+
+def test_a_dotenv_line_that_is_no_assignment_is_named_with_its_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # python-dotenv's own warning, "could not parse statement starting at line 2", named no
+    # file (and the variable on that line was silently unset).
+    from bot.config import load_dotenv_if_present
+
+    monkeypatch.setenv("BRIEFBOT_HOME", str(tmp_path / "srv"))
+    monkeypatch.delenv("BRIEFBOT_ADMINS", raising=False)
+    monkeypatch.setenv("BRIEFBOT_ADMINS", "-")
+    monkeypatch.delenv("BRIEFBOT_ADMINS")  # undone at teardown: .env's value goes too
+    (tmp_path / "srv").mkdir()
+    env = tmp_path / "srv" / ".env"
+    env.write_text("BRIEFBOT_ADMINS=console:me\nDISCORD TOKEN = abc\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        load_dotenv_if_present(tmp_path / "srv")
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert said == [f"{env}, line 2: not NAME=value, ignored: 'DISCORD TOKEN = abc'"], said
+    assert os.environ["BRIEFBOT_ADMINS"] == "console:me"
