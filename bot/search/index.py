@@ -349,7 +349,37 @@ def _add_sentences(writer: tantivy.IndexWriter, sentences: Iterable[dict[str, An
     return count
 
 
+def _umask() -> int:
+    """This process's umask (read from /proc where there is one: setting it to read it back
+    races with other threads creating files)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _readable_as_umask_allows(build: Path) -> None:
+    """The build's files as readable as this process's umask lets new files be: tantivy
+    writes its meta.json and .managed.json owner-only (0600), so another user allowed to
+    read the database (a read-only `claim` as an operator's account) could not open the
+    index, nor copy it privately."""
+    mode = 0o666 & ~_umask()
+    for item in build.iterdir():
+        try:
+            if item.is_file() and not item.is_symlink() \
+                    and (item.stat().st_mode & 0o777) != mode:
+                item.chmod(mode)
+        except OSError as exc:  # (someone else's file: left as it is)
+            logger.debug("cannot set the mode of %s: %s", item, exc)
+
+
 def _publish(index_path: Path, pointer: Pointer) -> Pointer:
+    _readable_as_umask_allows(index_path / pointer.folder)
     tmp = index_path / f".{POINTER}.{uuid.uuid4().hex[:8]}"
     tmp.write_text(json.dumps(pointer.__dict__), encoding="utf-8")
     os.replace(tmp, index_path / POINTER)
@@ -855,11 +885,18 @@ class _Idf(dict[str, float]):
 
 
 def _private_copy(build: Path) -> Path:
-    target = Path(tempfile.mkdtemp(prefix="briefbot-index-")) / build.name
-    target.mkdir()
-    for item in build.iterdir():
-        if item.is_file() and not item.name.startswith(".tantivy-"):
-            shutil.copyfile(item, target / item.name)  # contents only: writable copies
+    """A copy of `build` in a temporary folder this process owns (removed if the copy
+    fails: each failed lookup left one behind)."""
+    folder = Path(tempfile.mkdtemp(prefix="briefbot-index-"))
+    try:
+        target = folder / build.name
+        target.mkdir()
+        for item in build.iterdir():
+            if item.is_file() and not item.name.startswith(".tantivy-"):
+                shutil.copyfile(item, target / item.name)  # contents only: writable copies
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return target
 
 
