@@ -375,7 +375,24 @@ def read_only_connection(path: str | Path, timeout: float = 5.0) -> Iterator[sql
     connection does (checking under its lock that no other one uses them)."""
     path = Path(path)
     had = any(p.exists() for p in sidecars(path))
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+    try:
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        # A database in WAL mode in a folder this process cannot write (a backup disk
+        # mounted read-only): SQLite cannot make its -shm. Read as an immutable file, as
+        # `Store` does, unless a WAL beside it holds changes that reading would miss.
+        conn.close()
+        wal = path.with_name(path.name + "-wal")
+        if wal.is_file() and wal.stat().st_size > 0:
+            raise sqlite3.OperationalError(
+                f"{exc}: it is in WAL mode with changes in {wal.name}, in a folder this "
+                "process cannot write; copy both files to a folder it can, then use the "
+                "copy") from exc
+        conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=timeout)
+    except sqlite3.DatabaseError:
+        pass  # no database at all: the caller's reads say so
     try:
         yield conn
     finally:
@@ -435,6 +452,8 @@ def _describe_database(path: Path, conn: sqlite3.Connection) -> dict[str, Any]:
             "sentences": conn.execute("select count(*) from sentences").fetchone()[0],
             "integrity": integrity,
         }
+    except sqlite3.OperationalError as exc:  # (it is one, but cannot be read here)
+        raise NotADatabase(f"{path}: cannot be read ({exc})") from exc
     except sqlite3.DatabaseError as exc:
         raise NotADatabase(f"{path}: not an SQLite database ({exc})") from exc
 
