@@ -107,6 +107,17 @@ async def test_an_index_behind_the_database_is_shown(probe: Probe, core: Core, c
     assert status == 200, report
     assert report["index"]["ok"] and report["index"]["current"] is False, report
     assert report["index"]["sentences"] == 2 and report["corpus"]["sentences"] > 2
+    last = report["last_reload"]
+    assert last["status"] == "ok" and last["counts"]["added"] == 1, last
+    assert last["error"] == "search index not built: No space left on device", last
+    # and `briefbot runs` says so beside the counts
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), "runs"])
+    assert "1 added" in res.output and "; search index not built: No space left on device" \
+        in res.output, res.output
 
 
 @pytest.mark.asyncio

@@ -54,3 +54,26 @@ def test_a_failed_reload_shows_its_reason_and_no_rolled_back_counts(
     assert (last["status"], last["counts"]["added"], last["error"]) == ("ok", 3, None)
     status = TestAdapter(core).send("/status", admin=True).plain_text()
     assert "— ok; 3 added, 0 updated, 0 removed, 0 rejected" in status
+
+
+def test_a_reload_whose_index_build_failed_says_so_in_status(
+        one_article_core: Core, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The corpus is committed and the index left behind: /status said "ok; 1 added" alone.
+    import errno
+
+    import bot.search.index
+
+    core = one_article_core
+
+    def disk_full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bot.search.index, "refresh_index", disk_full)
+    (corpus / "new.txt").write_text(article("New article"), encoding="utf-8")
+    core.reload()
+    status = TestAdapter(core).send("/status", admin=True).plain_text()
+    line = next(x for x in status.splitlines() if "Last reload" in x)
+    assert line.endswith("; search index not built: No space left on device"), line
+    guild = TestAdapter(core, platform="discord").send("/status", admin=True, workspace="222")
+    line = next(x for x in guild.plain_text().splitlines() if "Last reload" in x)
+    assert line.endswith("; search index not built (the reason: bot admins)"), line

@@ -46,6 +46,9 @@ def test_the_report_is_printed_and_says_the_reload_is_committed(
     store = Store(settings.db_path)
     try:
         assert store.last_run()["status"] == "ok"  # type: ignore[index]
+        # ... and its record says the index was left behind (`runs`, /healthz)
+        assert store.last_run()["error"] == (  # type: ignore[index]
+            "search index not built: interrupted (Ctrl-C)")
         assert [d["id"] for d in store.documents()] == ["a"]
     finally:
         store.close()

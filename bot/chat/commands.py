@@ -1089,6 +1089,9 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
                       f"{c.get('removed', 0)} removed, {c.get('rejected', 0)} rejected"
                       + (f", {counted(c['warnings'], 'warning')} (a field left out; `briefbot runs show "
                          f"{run['id']}` lists them)" if c.get("warnings") else ""))
+            if run.get("error"):  # its index build failed after the commit
+                state += ("; " + run["error"] if bot_admin
+                          else "; search index not built (the reason: bot admins)")
         elif run["status"] == "failed":  # rolled back: nothing to count, but why
             reason = ((run.get("error") or "no reason recorded") if bot_admin
                       else "the reason: bot admins")  # the host's paths and errors

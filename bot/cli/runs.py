@@ -26,6 +26,8 @@ def run_line(run: dict[str, Any]) -> str:
     """One printable line: id, times, status, who, counts (or why it failed), paths."""
     if run["status"] in FINISHED:
         what = counts_text(run["counts"])
+        if run.get("error"):  # what failed after its commit (its index build)
+            what += f"; {run['error']}"
     elif run["status"] == "failed":
         what = f"rolled back: {run.get('error') or 'no reason recorded'}"
     else:  # running, or interrupted (killed): its work is not committed

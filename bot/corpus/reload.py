@@ -1632,9 +1632,22 @@ def reload_corpus(
             after_commit(store)
         except KeyboardInterrupt as exc:  # Ctrl-C in the index build: committed all the same
             report.index_error = "interrupted (Ctrl-C)"
+            _note_index_error(store, run_id, report.index_error)
             raise ReloadInterrupted(report) from exc
         except Exception as exc:  # the corpus is committed: report, don't lose the report
             log.info("reload #%d: the index build after the commit failed", run_id,
                      exc_info=True)
             report.index_error = failure_reason(exc)
+            _note_index_error(store, run_id, report.index_error)
     return report
+
+
+def _note_index_error(store: Store, run_id: int, why: str) -> None:
+    """The run's record says its index build failed (it said "ok" alone: `runs` and /healthz
+    told nothing of an index left behind the corpus). A record that cannot be written (the
+    full disk that failed the build) is logged: the report says it all the same."""
+    try:
+        store.note_run_error(run_id, f"search index not built: {why}")
+    except Exception:
+        log.warning("reload #%d: could not record that its index build failed", run_id,
+                    exc_info=True)

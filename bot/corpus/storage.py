@@ -867,6 +867,12 @@ class Store:
                 run_id, {"finished_at": utcnow(), "status": status, "counts": json.dumps(counts),
                          "error": error})
 
+    def note_run_error(self, run_id: int, error: str, wait_seconds: float = 10) -> None:
+        """Say on a finished run what failed after its commit (its index build): `runs` and
+        /healthz show it beside the run's counts."""
+        with self._waiting(wait_seconds), self._write_transaction():
+            self.db.table("ingest_runs").update(run_id, {"error": error})
+
     def record_outcomes(self, rows: Iterable[dict[str, Any]]) -> None:
         self.db.conn.executemany(
             "insert into ingest_outcomes (run_id, path, outcome, reason, line, doc_id)"
