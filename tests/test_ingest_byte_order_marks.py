@@ -58,3 +58,19 @@ def test_a_jsonl_file_whose_first_8_kb_are_blank_lines_loads(
     reasons = _reasons(settings, store, corpus)
     assert reasons == {"late.jsonl": "added (1 added)",
                        "blank.jsonl": "rejected — empty file"}, reasons
+
+
+def test_utf32_is_named_not_read_as_utf16(settings: Settings, store: Store,
+                                          corpus: Path) -> None:
+    # UTF-32's byte-order mark begins with UTF-16's: a .txt loaded as "B r i d g e  v o t e",
+    # a one-record .jsonl gave two lines of "malformed JSON: Expecting value".
+    (corpus / "le.txt").write_bytes(f"Bridge vote\n\n{TEXT}\n".encode("utf-32"))
+    (corpus / "be.md").write_bytes(b"\x00\x00\xfe\xff"
+                                   + f"# Bridge vote\n\n{TEXT}\n".encode("utf-32-be"))
+    (corpus / "le.jsonl").write_bytes((json.dumps({"id": "x", "text": TEXT}) + "\n")
+                                      .encode("utf-32"))
+    hint = "saved as UTF-32 (it starts with a UTF-32 byte-order mark): save it as UTF-8"
+    reasons = _reasons(settings, store, corpus)
+    assert reasons == {"le.txt": f"rejected — {hint}", "be.md": f"rejected — {hint}",
+                       "le.jsonl": f"rejected — {hint}"}, reasons
+    assert store.documents() == []

@@ -196,6 +196,7 @@ def decode(data: bytes) -> str:
     """Text of a file: UTF-8 (BOM allowed) or UTF-16 with a BOM; else a clear rejection."""
     if not data.strip():
         raise _Rejected("empty file")
+    _refuse_utf32(data)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             text = data.decode("utf-16")
@@ -216,6 +217,17 @@ def decode(data: bytes) -> str:
     if not text.strip():
         raise _Rejected("empty file")
     return text
+
+
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
+def _refuse_utf32(head: bytes) -> None:
+    """A file saved as UTF-32 is refused as such: its byte-order mark begins with UTF-16's,
+    and it was read as UTF-16, every letter parted by a NUL ("B r i d g e")."""
+    if head.startswith(_UTF32_BOMS):
+        raise _Rejected("saved as UTF-32 (it starts with a UTF-32 byte-order mark): save it "
+                        "as UTF-8")
 
 
 def _legacy_hint(data: bytes) -> str:
@@ -1306,6 +1318,7 @@ def _jsonl_lines(fh: BinaryIO) -> tuple[_Lines, bool]:
     is binary. Its first 8 KB are read to tell, then it is read again from its start."""
     head = fh.read(8192)
     fh.seek(0)
+    _refuse_utf32(head)
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not utf16:
         _check_not_binary(head)
