@@ -290,14 +290,22 @@ def test_chrome_line_classifier() -> None:
               "Join the conversation", "Comments are closed.", "Filed under: Asia",
               "Advertisement - Continue reading below", "Read the full story",
               "Subscribe now to read more!", "Subscribe to continue reading",
-              "Sign up and get unlimited access"]
+              "Sign up and get unlimited access", "Sponsored by Acme", "Sponsored — Acme Corp",
+              "Sponsored content", "Promoted", "Follow us on Twitter, Facebook and Instagram",
+              "All Rights Reserved. This material may not be published or redistributed."]
     for line in chrome:
         assert is_chrome(line), line
     article = ["Shares of Samsung rose 3% on Monday.", "Comments by the minister drew criticism.",
                "X was the first platform to report it.", "Subscribers fell by a third.",
                "Chat logs were later published by investigators.",
                "Read more about the treaty in the official text, the ministry said.",
-               "Registered voters in the region backed the plan."]
+               "Registered voters in the region backed the plan.",
+               # lines that start with a chrome word were dropped as chrome whole
+               "Promoted to general in 2019, he led the offensive.",
+               "Sponsored by the UN, the talks begin on Monday.",
+               "Advertisement spending rose 4% last year.",
+               "All rights reserved for indigenous groups were restored by the court.",
+               "Follow us on the road to the border, the soldier told reporters."]
     for line in article:
         assert not is_chrome(line), line
 

@@ -37,7 +37,9 @@ _PROMPT_PATTERNS = [
     r"(continue|keep) reading.{0,40}",
     r"read the full (story|article|report)( (here|on \w+( \w+)?))?",
     r"join the (conversation|discussion)",
-    r"follow us( on .*)?",
+    # (a few names after "on": "Follow us on Twitter, Facebook and Instagram"; not "Follow
+    # us on the road to the border, the soldier told reporters")
+    r"follow us( on| at)?( [\w.@&+-]+,?){0,5}",
     r"click here.{0,60}",
 ]
 _PROMPT = re.compile("|".join(f"(?:{p})" for p in _PROMPT_PATTERNS))
@@ -75,8 +77,13 @@ _CHROME_PATTERNS = [*_PROMPT_PATTERNS,
     r"(accept|allow|reject|manage)( all)? cookies.{0,80}",
     r"cookie (policy|settings|preferences|consent)( .{0,60})?",
     r"(©|\(c\)|copyright ©?\s*(\d{4}|\w+ \d{4})).{0,80}",
-    r"all rights reserved.*",
-    r"(advertisement|sponsored( content)?|promoted)( [-–—:]? ?.{0,40})?",
+    # (the notice and what follows it, not a sentence that starts so: "All rights reserved
+    # for indigenous groups were restored by the court")
+    r"all rights reserved(\s*[.,;:|·•-].*)?",
+    # A label, alone or with what it labels after a separator ("Sponsored — Acme"), or a
+    # sponsor's name ("Sponsored by Acme"); not a sentence that starts with the word
+    # ("Promoted to general in 2019, he led the offensive", "Advertisement spending rose").
+    r"(advertisement|sponsored( content)?|promoted)( ?[-–—:|] ?.{0,40}| by [^,;]{1,40})?",
     r"(image|photo|picture|video)( credit| source)?\s*:.*",
     r"(source|credit)\s*:\s*(ref(erence)? )?(image|photo|picture).*",
     r"tags?\s*:.*",
