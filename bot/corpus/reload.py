@@ -36,7 +36,7 @@ from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
 from bot.corpus.frontmatter import split_front_matter
 from bot.corpus.metadata import OutletCatalog, parse_date_field
-from bot.corpus.storage import FileState, Store
+from bot.corpus.storage import WEB_KINDS, FileState, Store
 from bot.errors import UserError, failure_reason
 from bot.reply import counted, printable_line
 
@@ -744,9 +744,12 @@ class _Loader:
         if other is None:
             row = self.store.document_state(doc_id) if state is False else state
             owner = row[0] if isinstance(row, tuple) and row[1] == "active" else None
-            # An owner that cannot be looked at (a folder on its way locked) counts as there.
-            if owner is not None and owner != path and _gone(owner) is not True \
-                    and self._holds(owner, doc_id):
+            # An owner that cannot be looked at (a folder on its way locked) counts as there;
+            # so does a page or feed item (its URL is no file: a file named as its id took it
+            # over, and a `fetch` of the page took it back, each time silently).
+            if owner is not None and owner != path and (
+                    _gone(owner) is not True and self._holds(owner, doc_id)
+                    or self.store.document_kinds([doc_id]).get(doc_id) in WEB_KINDS):
                 other = owner
         if other is not None and other != path:
             raise _Rejected(f"duplicate document id {doc_id!r} (already from {other})")

@@ -68,6 +68,9 @@ def _process_exists(pid: int) -> bool:
 log = logging.getLogger(__name__)
 
 BASELINE_VERSION = 1  # the schema written by 7327a2a (and every build before versioning)
+# The source kinds of documents from the web (a feed's item, a page `fetch` stored): their
+# source is a URL (or a feed item's key), never a file a reload may find gone.
+WEB_KINDS = frozenset({"feed", "page"})
 # The characters str.strip() takes off (white space), for SQLite's trim().
 _WHITE_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _SENTENCE_COLUMNS = ("id", "doc_id", "position", "paragraph", "kind", "text", "key")
@@ -967,6 +970,19 @@ class Store:
     def document_owner(self, doc_id: str) -> str | None:
         row = self.document_state(doc_id)
         return row[0] if row and row[1] == "active" else None
+
+    def document_kinds(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """{doc_id: source_kind} for the given ids that are stored (`WEB_KINDS`: from the
+        web, a feed or `fetch`; else a file's kind)."""
+        ids = list(doc_ids)
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" for _ in chunk)
+            for r in self.db.query(f"select id, source_kind from documents where id in ({marks})",
+                                   chunk):
+                out[r["id"]] = str(r["source_kind"] or "")
+        return out
 
     def document_state(self, doc_id: str) -> tuple[str, str, str] | None:
         """(source_path, status, content_hash) of a document, or None."""

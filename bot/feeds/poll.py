@@ -34,6 +34,7 @@ from bot.corpus.reload import _hash, _Job, parse_job
 from bot.corpus.storage import (
     BUSY_TIMEOUT_SECONDS,
     DB_BUSY_MESSAGE,
+    WEB_KINDS,
     Store,
     is_busy_error,
     is_full_error,
@@ -960,6 +961,7 @@ class FeedPoller:
         store = self.store
         todo = [b for b in built if b.doc is not None]
         states = store.document_hashes([b.doc["id"] for b in todo if b.doc]) if todo else {}
+        kinds = store.document_kinds([d for d, st in states.items() if st[1] == "active"])
         docs: list[dict[str, Any]] = []
         sents: list[tuple[Any, ...]] = []
         batch: dict[str, str] = {}  # doc id -> content hash, within this commit
@@ -967,6 +969,12 @@ class FeedPoller:
             assert b.doc is not None
             doc_id, content_hash = b.doc["id"], b.doc["content_hash"]
             old = states.get(doc_id)
+            if old is not None and old[1] == "active" and kinds.get(doc_id) not in WEB_KINDS:
+                # A file's document (a file named as this page's id): never replaced by it.
+                b.outcome.outcome = "rejected"
+                b.outcome.reason = f"duplicate document id {doc_id!r} (already from {old[2]})"
+                b.outcome.doc_id = None
+                continue
             if doc_id in batch or (old is not None and old[1] == "active"
                                    and old[0] == content_hash):
                 b.outcome.outcome = "unchanged"
