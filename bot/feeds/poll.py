@@ -540,13 +540,20 @@ class FeedPoller:
         """Ingest single article pages (`briefbot fetch`)."""
         built: list[_Built] = []
         self._slow = {}
+        # Which page given each document id belongs to: a canonical URL an earlier page of
+        # this fetch has is not another page's identity (a template naming one page on every
+        # article: the second page was "unchanged", never stored, its title shown).
+        owners: dict[str, str] = {}
         for url in urls:
             try:
                 url = check_feed_url(url)
             except UserError as exc:
                 built.append(_Built(None, url, None, ItemOutcome(url, "rejected", exc.message)))
                 continue
-            built.append(self._build(None, url, None, kind="page"))
+            b = self._build(None, url, None, kind="page", owners=owners)
+            if b.outcome.doc_id:
+                owners.setdefault(b.outcome.doc_id, canonical_url(url))
+            built.append(b)
         wrote = self._commit(None, built)
         # Why the search index could not be updated, the pages stored (it was dropped:
         # `fetch` exited 0, its articles not searchable).
@@ -918,8 +925,10 @@ class FeedPoller:
             problem = "the item has no link"
         if page is not None:
             canonical = final_url or link
-            if page.canonical and self._canonical_fits(page.canonical, final_url or "",
-                                                       item.key if item else None, owners):
+            # (a page `fetch` is given is keyed by its address: the same page twice is one)
+            key = item.key if item else canonical_url(link) if link else None
+            if page.canonical and self._canonical_fits(page.canonical, final_url or "", key,
+                                                       owners):
                 canonical = page.canonical
             url = canonical_url(canonical) if canonical else None
             fields_: dict[str, Any] = {
