@@ -534,3 +534,29 @@ def test_a_server_that_does_not_answer_a_page_in_time_is_not_asked_for_the_other
     retries = {r["retries"] for r in store.feed_items(1).values()}
     assert retries == {1}, retries  # the first page's attempt; none spent on the others
     assert other.status == "ok" and server.hits["/news/o1"] == 1
+
+
+@pytest.mark.parametrize(("label", "text", "codec"), [
+    ("gb2312", "朱镕基说", "gbk"),  # GBK-only characters under the label every site uses
+    ("shift_jis", "会議①～", "cp932"),
+    ("euc-kr", "똠방각하", "cp949"),
+    ("iso-8859-9", "“İstanbul” dedi", "cp1254"),
+    ("tis-620", "“กรุงเทพ”", "cp874"),
+    ("big5", "香港", "big5hkscs"),
+], ids=["gb2312", "shift-jis", "euc-kr", "iso-8859-9", "tis-620", "big5"])
+def test_a_legacy_charset_label_is_read_as_browsers_read_it(label: str, text: str,
+                                                            codec: str) -> None:
+    # Python's strict codec for the label refused the first character outside it: the whole
+    # page was read as "������" (or lost its curly quotes).
+    body = f'<meta charset="{label}"><p>{text}</p>'.encode(codec)
+    assert decode_html(body, None) == f'<meta charset="{label}"><p>{text}</p>'
+    assert decode_html(f"<p>{text}</p>".encode(codec), label) == f"<p>{text}</p>"
+
+
+@pytest.mark.parametrize("pad", ["", " "], ids=["even", "odd"])
+def test_utf16_declared_in_a_meta_is_read_as_utf8(pad: str) -> None:
+    # A <meta> is read in an ASCII-compatible encoding, so browsers take UTF-16 declared
+    # there for UTF-8: an even-length page was read as UTF-16 (CJK signs: "no article
+    # text"), an odd-length one as UTF-8.
+    html = f'<meta charset="utf-16"><p>{NAME}</p>{pad}'
+    assert decode_html(html.encode(), None) == html

@@ -45,14 +45,26 @@ _WINDOWS_1252 = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
                  if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 
 
+# Legacy charsets as browsers read them (the WHATWG Encoding Standard maps each label to a
+# superset): a page labelled gb2312 is written in GBK by every site that says so, and Python's
+# strict gb2312 refused its first GBK-only character ("朱镕基"), the whole page then read as
+# "������"; so with Shift_JIS's "①", EUC-KR's "똠", and the curly quotes of ISO-8859-9 and
+# TIS-620 pages, which their Windows code pages hold.
+_AS_BROWSERS_READ = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932",
+                     "euc_kr": "cp949", "iso8859-9": "cp1254", "tis-620": "cp874",
+                     "iso8859-11": "cp874", "big5": "big5hkscs"}
+
+
 def _codec(name: str | None) -> str | None:
-    """Python's name of a declared charset, or None when Python knows no such charset."""
+    """Python's name of a declared charset (its superset as browsers read it), or None when
+    Python knows no such charset."""
     if not name:
         return None
     try:
-        return codecs.lookup(name.strip()).name
+        found = codecs.lookup(name.strip()).name
     except LookupError:
         return None
+    return _AS_BROWSERS_READ.get(found, found)
 
 
 def _western(body: bytes) -> str:
@@ -75,7 +87,13 @@ def decode_html(body: bytes, charset: str | None) -> str:
                 return body.decode(name)
             except UnicodeDecodeError:
                 break
-    declared = [c for c in (_codec(charset), _codec(_meta_charset(body))) if c]
+    meta = _codec(_meta_charset(body))
+    if meta is not None and meta.startswith(("utf-16", "utf-32")):
+        # A <meta> read at all was read in an ASCII-compatible encoding: browsers take UTF-16
+        # or UTF-32 declared there for UTF-8 (it was read as UTF-16: an even-length page came
+        # out as CJK signs, "no article text", an odd-length one as UTF-8).
+        meta = "utf-8"
+    declared = [c for c in (_codec(charset), meta) if c]
     wide = any(c.startswith(("utf-16", "utf-32")) for c in declared)  # ASCII has NUL bytes
     if not wide and not body.isascii():
         try:
