@@ -17,7 +17,7 @@ from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
 from bot.corpus.storage import Store
-from bot.feeds.extract import decode_html
+from bot.feeds.extract import decode_html, extract_page
 from bot.feeds.fetch import Fetcher, FetchError, FetchPolicy, address_problem
 from bot.feeds.urls import without_credentials
 from tests.feeds_server import (
@@ -560,3 +560,33 @@ def test_utf16_declared_in_a_meta_is_read_as_utf8(pad: str) -> None:
     # text"), an odd-length one as UTF-8.
     html = f'<meta charset="utf-16"><p>{NAME}</p>{pad}'
     assert decode_html(html.encode(), None) == html
+
+
+def _page(head: str = "", byline: str = "", extra: str = "",
+          footer: str = "© 2024 Harbour Herald. All rights reserved.") -> str:
+    paras = "\n".join(f"<p>{p}</p>" for p in STORY[0]["paras"])
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{STORY[0]["title"]}'
+            f"</title>{head}</head><body><main><article><h1>{STORY[0]['title']}</h1>{byline}"
+            f"{paras}{extra}</article></main><footer><p>{footer}</p></footer></body></html>")
+
+
+@pytest.mark.parametrize(("page", "published"), [
+    (_page(), None),  # the footer's "© 2024" was published 2024-01-01
+    (_page('<meta property="article:published_time" content="2099-12-31T10:00:00Z">'), None),
+    (_page('<meta property="article:published_time" content="2024-02-30">'), None),  # 02-01
+    (_page('<meta name="date" content="05/02/2024">'), None),  # was 2024-02-05
+    (_page('<meta property="article:published_time" content="2024-05-02T10:00:00Z">'),
+     "2024-05-02"),
+    (_page(byline='<time datetime="2024-05-03">May 3, 2024</time>'), "2024-05-03"),
+    (_page(byline="<time>3 May 2024</time>"), "2024-05-03"),
+], ids=["copyright-only", "future", "no-such-day", "ambiguous", "meta", "time", "written"])
+def test_a_pages_date_is_never_guessed(page: str, published: str | None) -> None:
+    assert extract_page(page, "http://127.0.0.1:1/news/x").published == published
+
+
+@pytest.mark.parametrize("ref", ["&#8;", "&#1;", "&#27;", "&#65535;", "&#xFFFE;", "&#xD800;"])
+def test_a_control_character_reference_does_not_lose_the_page(ref: str) -> None:
+    # trafilatura dropped the whole page for one: "no article text found on the page"
+    page = _page(extra=f"<p>He said {ref} the work would start within the month.</p>")
+    text = extract_page(page, "http://127.0.0.1:1/news/x").text
+    assert "the work would start within the month" in text and STORY[0]["paras"][0] in text

@@ -8,6 +8,7 @@ import html
 import logging
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -134,16 +135,61 @@ def _canonical(html: str, base: str) -> str | None:
     return None
 
 
+# A numeric character reference to a character XML does not allow (a control character, a
+# surrogate, U+FFFE/U+FFFF, past U+10FFFF): one in a paragraph made trafilatura drop the
+# whole page ("no article text found on the page").
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _xml_char(code: int) -> bool:
+    return (code >= 0x20 or code in (0x9, 0xA, 0xD)) and not 0xD800 <= code <= 0xDFFF \
+        and code not in (0xFFFE, 0xFFFF) and code <= 0x10FFFF
+
+
+def _without_bad_char_refs(html: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        code = int(m[1], 16) if m[1] else int(m[2])
+        return m[0] if _xml_char(code) else " "
+    return _CHAR_REF.sub(fix, html) if "&#" in html else html
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+
+
+def _stated(date: str, page: str) -> bool:
+    """Whether the page writes `date` (YYYY-MM-DD) unambiguously: as ISO, or with its month
+    named ("May 2, 2024", "2 May 2024", "Feb. 2, 2024"). A date trafilatura read otherwise
+    is a guess: "05/02/2024" (May 2 or February 5?) came out 2024-02-05, and a
+    "2024-02-30" that does not exist 2024-02-01."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date)
+    if m is None:
+        return False
+    if date in page:
+        return True
+    year, month, day = m[1], _MONTHS[int(m[2]) - 1], str(int(m[3]))
+    name = rf"(?:{month}|{month[:3]}\.?)"
+    return re.search(rf"(?i)\b(?:{name}\s+0?{day}(?:st|nd|rd|th)?,?\s+{year}"
+                     rf"|0?{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{name},?\s+{year})\b",
+                     page) is not None
+
+
 def extract_page(html: str, url: str) -> PageArticle:
     """Main text and metadata of an article page. Raises ExtractError when the page has no
-    article text trafilatura can find."""
+    article text trafilatura can find. Its date is one the page gives as its publication
+    date (its metadata, structured data, a <time>), never one found by searching its text: a
+    footer's "Copyright 2024" was stored as published 2024-01-01, and a date after tomorrow
+    is none."""
     import trafilatura
 
+    latest = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d")
     try:
         # (trafilatura reads the site from the URL and logs it: a key in it left out)
-        doc: Any = trafilatura.bare_extraction(html, url=shown_url(url), with_metadata=True,
-                                               include_comments=False, include_tables=False,
-                                               favor_precision=True)
+        doc: Any = trafilatura.bare_extraction(
+            _without_bad_char_refs(html), url=shown_url(url), with_metadata=True,
+            include_comments=False, include_tables=False, favor_precision=True,
+            date_extraction_params={"extensive_search": False, "original_date": True,
+                                    "max_date": latest})
     except Exception as exc:  # a parser bug must not stop the feed: fall back
         log.warning("trafilatura failed on %s: %r", shown_url(url), exc)
         raise ExtractError(f"page could not be parsed ({type(exc).__name__})") from exc
@@ -160,7 +206,8 @@ def extract_page(html: str, url: str) -> PageArticle:
     return PageArticle(
         text="\n\n".join(lines), title=title,
         author=(data.get("author") or "").strip() or None,
-        published=(data.get("date") or "").strip() or None,
+        published=published if (published := (data.get("date") or "").strip())
+        and _stated(published, html) else None,
         sitename=(data.get("sitename") or "").strip() or None,
         canonical=_canonical(html, url))
 
