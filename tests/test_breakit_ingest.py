@@ -8,6 +8,8 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.test_ingest_reload import article, outcomes, reload, run
 
 
@@ -178,3 +180,21 @@ def test_a_first_line_of_sentences_is_text_not_a_title(tmp_path: Path) -> None:
         assert doc["text"].startswith("The city council voted 9 to 4")
     doc = json.loads(run(db, "source", "headline", "--json").stdout)
     assert doc["title"] == "Council approves the harbour bridge." and doc["sentences"] == 3
+
+
+@pytest.mark.parametrize("bad", ["date = 2024-02-30", "draft = yes please", 'title = "Again"'],
+                         ids=["no-such-day", "unquoted", "key-twice"])
+def test_toml_front_matter_tomllib_refuses_is_still_no_text(tmp_path: Path, bad: str) -> None:
+    # A `+++` block tomllib refused became the article's title ("+++") and sentences
+    # ('title = "Council approves harbour bridge"'): each top-level line is read alone now.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "hugo.md").write_text(
+        f'+++\ntitle = "Council approves harbour bridge"\nauthor = "Jane Okafor"\n{bad}\n'
+        f"+++\n\n{BODY}", encoding="utf-8")
+    db = tmp_path / "b.db"
+    assert reload(db, corpus).exit_code == 0
+    doc = json.loads(run(db, "source", "hugo", "--json").stdout)
+    assert (doc["title"], doc["author"]) == ("Council approves harbour bridge", "Jane Okafor")
+    assert doc["text"] == BODY.strip(), doc["text"]
+    assert doc["published"] is None  # (2024-02-30 is no date)

@@ -74,11 +74,29 @@ def _yaml(block: str) -> dict[str, Any] | None:
     return fields
 
 
-def _toml(block: str) -> dict[str, Any] | None:
+# A top-level "key = value" line of a TOML block (before its first table).
+_TOML_LINE = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
+
+
+def _toml(block: str) -> dict[str, Any]:
+    """The block's fields: all of it as TOML, or, when `tomllib` refuses it (a date that
+    does not exist, an unquoted value, a key given twice), each top-level `key = value` line
+    read alone, a value TOML refuses taken as written. A `+++` block is front matter
+    whatever it holds: it became the article's title ("+++") and sentences."""
     try:
         doc = tomllib.loads(block)
     except (tomllib.TOMLDecodeError, ValueError):
-        return None
+        doc = {}
+        for line in block.splitlines():
+            if line.lstrip().startswith("["):
+                break  # a table: past the top-level keys
+            m = _TOML_LINE.match(line)
+            if m is None or m.group(1).lower() in doc:
+                continue
+            try:
+                doc[m.group(1).lower()] = tomllib.loads(f"v = {m.group(2)}")["v"]
+            except (tomllib.TOMLDecodeError, ValueError):
+                doc[m.group(1).lower()] = _unquote(m.group(2).split(" #", 1)[0])
     return {k.lower(): v for k, v in doc.items()}
 
 
