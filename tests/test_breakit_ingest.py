@@ -198,3 +198,14 @@ def test_toml_front_matter_tomllib_refuses_is_still_no_text(tmp_path: Path, bad:
     assert (doc["title"], doc["author"]) == ("Council approves harbour bridge", "Jane Okafor")
     assert doc["text"] == BODY.strip(), doc["text"]
     assert doc["published"] is None  # (2024-02-30 is no date)
+
+
+def test_a_web_page_under_front_matter_is_refused_as_one(tmp_path: Path) -> None:
+    # It loaded, "<!DOCTYPE html>" a sentence: only the file's very top was looked at.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "saved.md").write_text(
+        '---\ntitle: "Saved page"\n---\n<!DOCTYPE html>\n<html><body><p>' + BODY
+        + "</p></body></html>\n", encoding="utf-8")
+    got = outcomes(reload(tmp_path / "b.db", corpus))
+    assert got["saved.md"].startswith("rejected — an HTML page, not an article's text"), got

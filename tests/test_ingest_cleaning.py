@@ -340,3 +340,24 @@ def test_jsonl_record_whose_whole_text_is_one_title_like_line_is_kept() -> None:
         assert [p.text for p in cleaned.paragraphs if p.kind == "body"] == [text], text
     # Chrome alone is still no article text.
     assert clean_article("Spread the love", has_title=False).paragraphs == []
+
+
+def test_markdown_hidden_html_code_and_character_references() -> None:
+    # A post embedding a chart or a tweet had "var data = …", ".chart { width: 100%; … }" and
+    # its code block's lines for sentences, and "AT&amp;T" kept its reference as written.
+    body = ("Intro paragraph that is long enough to be a sentence of the article body.\n\n"
+            "```python\nprint('hello world this is code')\n```\n\n"
+            "<style>.chart { width: 100%; height: 20px; }</style>\n\n"
+            "<SCRIPT type=\"text/javascript\">\nvar data = [1, 2, 3];\n"
+            "console.log(\"Chart loaded.\");\n</script >\n\n"
+            "<!-- an editor's note\nacross two lines -->\n\n"
+            "AT&amp;T said the deal&mdash;worth $5bn&mdash;was done.\n\n"
+            "<script>never closed, this line is kept as text.\n")
+    kept = [ln.text for ln in clean_article("Title here\n\n" + body, markdown=True).paragraphs]
+    assert kept == ["Intro paragraph that is long enough to be a sentence of the article body.",
+                    "AT&T said the deal—worth $5bn—was done.",
+                    "never closed, this line is kept as text."], kept
+    # a plain-text file is read as written
+    plain = [ln.text for ln in clean_article("Title here\n\nAT&amp;T said so today, "
+                                             "officials confirmed.\n").paragraphs]
+    assert plain == ["AT&amp;T said so today, officials confirmed."]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -505,6 +506,8 @@ def _strip_markdown(line: str) -> tuple[str, bool]:
     line = _HTML_TAG.sub("", line)
     line = _strip_emphasis(line)
     line = line.replace("`", "")
+    if "&" in line:  # character references, as Markdown renders them ("AT&amp;T", "&mdash;")
+        line = html.unescape(line)
     return line.strip(), heading
 
 
@@ -613,12 +616,70 @@ def _title_index(lines: list[str], title_line_blank: bool) -> int | None:
     return 0
 
 
+# What a Markdown file holds that no reader sees as its prose: HTML comments, and the
+# contents of script, style, noscript and template elements (a post embedding a chart or a
+# tweet: "var data = …" and ".chart { width: 100%; … }" were its sentences).
+_HIDDEN_OPEN = re.compile(r"<!--|<(script|style|noscript|template)\b[^>]{0,500}>", re.I)
+# A fenced code block's opening fence (its contents are code, not the article's sentences).
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n`]*$", re.M)
+
+
+def _markdown_prose(text: str) -> str:
+    """`text` without its HTML comments, script/style/noscript/template elements and fenced
+    code blocks (each left as a paragraph break). An element or block not closed is left as
+    it is. Linear in the text: each search starts where the last ended, and a kind of
+    closer found nowhere past a point is not searched for again."""
+    if "<" not in text and "```" not in text and "~~~" not in text:
+        return text
+    out: list[str] = []
+    at = 0
+    missing: set[str] = set()  # closers not found past the last search for them
+    # The next opener of each kind at or after `at` (None: none left), searched again only
+    # once `at` has passed it.
+    hidden = _HIDDEN_OPEN.search(text)
+    fence = _FENCE.search(text)
+    while True:
+        if hidden is not None and hidden.start() < at:
+            hidden = _HIDDEN_OPEN.search(text, at)
+        if fence is not None and fence.start() < at:
+            fence = _FENCE.search(text, at)
+        first = min((m for m in (hidden, fence) if m is not None), key=lambda m: m.start(),
+                    default=None)
+        if first is None:
+            break
+        if first is fence:
+            marker = first.group(1)
+            kind = marker[0] * len(marker)
+            closer = re.compile(rf"^[ \t]{{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$",
+                                re.M)
+        elif first.group(0) == "<!--":
+            kind, closer = "-->", re.compile("-->")
+        else:
+            name = first.group(1).lower()
+            kind, closer = name, re.compile(rf"</{name}\s*>", re.I)
+        found = None if kind in missing else closer.search(text, first.end())
+        if found is None:  # not closed: left as it is
+            missing.add(kind)
+            out.append(text[at:first.end()])
+            at = first.end()
+            hidden = hidden if first is not hidden else _HIDDEN_OPEN.search(text, at)
+            fence = fence if first is not fence else _FENCE.search(text, at)
+            continue
+        out.append(text[at:first.start()])
+        out.append("\n\n")
+        at = found.end()
+    out.append(text[at:])
+    return "".join(out)
+
+
 def clean_article(text: str, markdown: bool = False, has_title: bool = True) -> CleanText:
     """Split an article into title, header lines and kept paragraphs, dropping chrome.
 
     `has_title`: the first line is the title (plain-text and Markdown files); JSONL records
     carry their title separately."""
     text = normalize_text(text)
+    if markdown:
+        text = _markdown_prose(text)
     lines = _paragraph_lines(text, markdown, title_line=has_title)
     dropped: list[tuple[str, str]] = []
     title: str | None = None

@@ -491,10 +491,11 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
         text = decode(job.raw) if isinstance(job.raw, bytes) else job.raw
         f = job.fields
         if f is None:
-            if _html_page(text):
+            front = split_front_matter(text) if job.markdown else None
+            # (after its front matter too: a page saved under a static site's header)
+            if _html_page(text) or front is not None and _html_page(front.body):
                 raise _Rejected("an HTML page, not an article's text: save the article's text "
                                 "as .txt or .md, or ingest the page with `briefbot fetch URL`")
-            front = split_front_matter(text) if job.markdown else None
             if front is None:
                 article = parse_article(text, job.doc_id, catalog, markdown=job.markdown)
             else:
