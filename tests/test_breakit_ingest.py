@@ -144,7 +144,16 @@ def test_a_windows_1252_file_is_told_how_to_convert_it(tmp_path: Path) -> None:
         "Café owners protest\n\nThe owners of the city's cafés protested on Monday.\n"
         .encode("cp1252"))
     (corpus / "other.txt").write_bytes(b"Title\n\nText \x81\x8d of no known encoding.\n")
+    # Cyrillic, Greek, Hebrew in their Windows code pages read as Windows-1252 too: following
+    # that hint loaded "Ïðåçèäåíò Ðîññèè"
+    for name, text, codec in (("ru.txt", "Президент России\n\nВизит в Пхеньян.\n", "cp1251"),
+                              ("el.txt", "Πρόεδρος\n\nΕπίσκεψη στην Πιονγκγιάνγκ.\n", "cp1253"),
+                              ("he.txt", "נשיא רוסיה\n\nביקור בפיונגיאנג.\n", "cp1255")):
+        (corpus / name).write_bytes(text.encode(codec))
     got = outcomes(reload(tmp_path / "b.db", corpus))
+    for name in ("ru.txt", "el.txt", "he.txt"):
+        assert "8-bit encoding of another script" in got[name] and "1252" not in got[name], \
+            got[name]
     assert got["latin.txt"] == (
         "rejected — undecodable: not UTF-8 (byte 0xe9 at offset 3), line 1: save it as UTF-8; "
         "it reads as Windows-1252 (Western European, Windows' \"ANSI\"), e.g. "

@@ -230,14 +230,27 @@ def _refuse_utf32(head: bytes) -> None:
                         "as UTF-8")
 
 
+# Three or more non-ASCII letters in a row: what another script's 8-bit text (Cyrillic,
+# Greek, Hebrew) looks like read as Windows-1252 ("Ïðåçèäåíò"), and Western text seldom has.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\W\d_]{3,}")
+
+
 def _legacy_hint(data: bytes) -> str:
     """How to convert a file in the 8-bit encoding Windows saves Western text in (Notepad's
     "ANSI", Excel's CSV), when the file reads as that: the most common file refused as not
-    UTF-8, which was told only its bad byte's offset."""
+    UTF-8, which was told only its bad byte's offset. Text whose non-ASCII letters come in
+    runs, as another script's do, is told to name its own encoding instead (following the
+    Windows-1252 hint for a Windows-1251 file loaded "Ïðåçèäåíò Ðîññèè")."""
     try:
-        data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
         return ""
+    non_ascii = sum(1 for ch in text if ord(ch) > 127 and ch.isalpha())
+    in_runs = sum(len(m) for m in _NON_ASCII_RUN.findall(text))
+    if non_ascii and in_runs > non_ascii / 2:
+        return ("; it is in an 8-bit encoding of another script (Cyrillic, Greek, Hebrew…?): "
+                "convert it naming that encoding, e.g. `iconv -f windows-1251 -t utf-8 FILE > "
+                "NEW.txt`")
     return ("; it reads as Windows-1252 (Western European, Windows' \"ANSI\"), e.g. "
             "`iconv -f windows-1252 -t utf-8 FILE > NEW.txt`")
 
