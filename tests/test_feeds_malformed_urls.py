@@ -170,4 +170,15 @@ def test_another_scheme_is_named(tmp_path: Path, url: str, said: str) -> None:
         check_feed_url(url)
     assert said in str(err.value)
     res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), "fetch", url])
-    assert res.exit_code == 1 and said in res.output, res.output
+    # (a page's address to `fetch`: it was told to give "the feed's or the site's address")
+    said = said.replace("the feed's or the site's address", "the page's address")
+    assert res.exit_code == 1 and said in res.output and "feed's" not in res.output, res.output
+
+
+def test_an_item_line_clips_a_huge_title() -> None:
+    # `fetch` printed a page's 5,000-character title whole on its item line.
+    from bot.feeds.poll import ItemOutcome
+    from bot.reply import METADATA_MAX_CHARS
+
+    line = ItemOutcome("https://example.com/a", "added", None, "example.com-1", "T" * 5000)
+    assert len(line.summary()) < METADATA_MAX_CHARS + 100, len(line.summary())

@@ -149,8 +149,10 @@ class FeedsConfig:
             allow_private=self.allow_private_addresses, host_delay=self.host_delay_seconds)
 
 
-def check_feed_url(url: str) -> str:
-    """A feed URL as typed, checked for shape (fetching comes at the first poll)."""
+def check_feed_url(url: str, what: str = "feed") -> str:
+    """A feed URL as typed, checked for shape (fetching comes at the first poll). `what` the
+    address is of, as the messages name it: "feed", or "page" (`fetch`: it was told to give
+    "the feed's or the site's address")."""
     url = url.strip().strip("<>")
     shown = shown_url(url)[:200]  # a password or key typed in it is never echoed
     try:
@@ -167,14 +169,17 @@ def check_feed_url(url: str) -> str:
                         f"addresses can be fetched (this one is {clip_echo(scheme)}:)")
     if scheme.lower() not in ("http", "https"):
         raise UserError(f"not an http(s) URL: {shown!r} — give the feed's or the site's "
-                        "address, e.g. https://example.com/feed.xml")
+                        "address, e.g. https://example.com/feed.xml" if what == "feed" else
+                        f"not an http(s) URL: {shown!r} — give the page's address, e.g. "
+                        "https://example.com/news/article.html")
     if not parts.hostname:
         raise UserError(f"no host in {shown!r}")
     if parts.username or parts.password:
         # Never fetched (the fetcher refuses it), and kept it would be shown in feed lists
         # and written to the log at every poll.
-        raise UserError(f"a feed URL with a user name or password is not followed: {shown!r}"
-                        " — briefbot sends no credentials; give the feed's public address")
+        raise UserError(f"a {what} URL with a user name or password is not followed: "
+                        f"{shown!r} — briefbot sends no credentials; give the {what}'s public "
+                        "address")
     if link(url) is None:  # the rules of a shown link: a host name, IDNA for non-ASCII
         raise UserError(f"{parts.hostname[:200]!r} is no valid host name in {shown!r}")
     if len(url) > 2000:
@@ -267,8 +272,10 @@ class ItemOutcome:
         head = f"{self.outcome}"
         if self.outcome == "rejected":
             return printable_line(f"{head} {self.url or '(no link)'} — {self.reason}")
+        # (the title clipped as every reply clips one: a 5,000-character title was printed)
         line = " ".join([head, *([self.doc_id] if self.doc_id else []),
-                         self.title or "(untitled)", *([f"<{self.url}>"] if self.url else [])])
+                         clip_meta(self.title) or "(untitled)",
+                         *([f"<{self.url}>"] if self.url else [])])
         return printable_line(line + (f" ({self.reason})" if self.reason else ""))
 
 
@@ -546,7 +553,7 @@ class FeedPoller:
         owners: dict[str, str] = {}
         for url in urls:
             try:
-                url = check_feed_url(url)
+                url = check_feed_url(url, "page")
             except UserError as exc:
                 built.append(_Built(None, url, None, ItemOutcome(url, "rejected", exc.message)))
                 continue
