@@ -218,3 +218,23 @@ def test_a_web_page_under_front_matter_is_refused_as_one(tmp_path: Path) -> None
         + "</p></body></html>\n", encoding="utf-8")
     got = outcomes(reload(tmp_path / "b.db", corpus))
     assert got["saved.md"].startswith("rejected — an HTML page, not an article's text"), got
+
+
+@pytest.mark.parametrize(("front", "title", "published"), [
+    ("title: 'It''s the bridge'", "It's the bridge", None),  # was "It''s the bridge"
+    ('title: "Say \\"yes\\" to the bridge"', 'Say "yes" to the bridge', None),  # backslashes
+    ('title: "A long title\n  over two lines"', "A long title over two lines", None),  # '"A long title'
+    ("title: Bridge\ndate: -0001-01-01", "Bridge", None),  # stored as 0001-01-01
+    ("title: Bridge\ndate: 2024-05-02T25:00:00Z", "Bridge", None),  # stored as 2024-05-02
+    ("title: Bridge\ndate: 2024-05-02T10:00:00Z", "Bridge", "2024-05-02"),
+], ids=["single-quoted", "double-quoted", "two-lines", "signed-year", "hour-25", "good-date"])
+def test_yaml_front_matter_values_are_read_as_yaml_writes_them(
+        tmp_path: Path, front: str, title: str, published: str | None) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "post.md").write_text(f"---\n{front}\n---\n\n{BODY}", encoding="utf-8")
+    db = tmp_path / "b.db"
+    assert reload(db, corpus).exit_code == 0
+    doc = json.loads(run(db, "source", "post", "--json").stdout)
+    assert (doc["title"], doc["published"]) == (title, published), doc
+    assert doc["text"] == BODY.strip(), doc["text"]

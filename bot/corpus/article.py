@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from bot.corpus.cleaning import clean_article
-from bot.corpus.metadata import OutletCatalog, extract_metadata, parse_date
+from bot.corpus.metadata import OutletCatalog, extract_metadata, parse_date_field
 from bot.corpus.segment import split_sentences
 
 _CREDIT = re.compile(r"\b(source|credit|image|photo|picture|via|courtesy)\b", re.I)
@@ -269,7 +269,9 @@ def parse_article(
         doc_id=doc_id,
         title=(title or cleaned.title or None),
         author=author or meta.author,
-        published=(parse_date(published) if published else None) or meta.published,
+        # (a field that holds a date, as JSONL's "published" is read: "-0001-01-01" and a
+        # time "T25:00" are no date, where front matter's were stored as 0001-01-01)
+        published=(parse_date_field(published) if published else None) or meta.published,
         dateline=meta.dateline,
         dateline_date=meta.dateline_date,
         wire=meta.wire,

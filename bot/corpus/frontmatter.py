@@ -5,6 +5,7 @@ YAML (no tags, anchors or aliases to expand); TOML with `tomllib`."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -44,17 +45,39 @@ def split_front_matter(text: str) -> FrontMatter | None:
 
 
 def _unquote(value: str) -> str:
+    """A scalar's value: a quoted one as YAML reads it ('It''s' is "It's"; "Say \\"hi\\""
+    has its escapes read), else as written."""
     value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        value = value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        value = value[1:-1].replace("''", "'")
+    elif len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            value = json.loads(value)  # YAML's double-quoted escapes are JSON's and more
+        except ValueError:
+            value = value[1:-1]
     return value.strip()
 
 
 def _yaml(block: str) -> dict[str, Any] | None:
     fields: dict[str, Any] = {}
     key: str | None = None
-    for line in block.splitlines():
+    lines = block.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
         m = _YAML_KEY.match(line)
+        value = (m.group(2) or "").strip() if m else ""
+        if m and value[:1] in ("'", '"') and not _closed(value):
+            # A quoted scalar over several lines: its lines folded with spaces, as YAML does
+            # (its first line, '"A long', was the title).
+            parts = [value]
+            while i < len(lines) and not _closed(" ".join(parts)) \
+                    and (not lines[i].strip() or lines[i][:1] in " \t"):  # (indented)
+                parts.append(lines[i].strip())
+                i += 1
+            line = f"{m.group(1)}: {' '.join(p for p in parts if p)}"
+            m = _YAML_KEY.match(line)
         if m:
             key = m.group(1).lower()
             value = (m.group(2) or "").strip()
@@ -76,6 +99,13 @@ def _yaml(block: str) -> dict[str, Any] | None:
 
 # A top-level "key = value" line of a TOML block (before its first table).
 _TOML_LINE = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
+
+
+def _closed(value: str) -> bool:
+    """Whether a scalar opening with a quote closes it (YAML's '' and \\" escapes kept in)."""
+    quote = value[0]
+    rest = value[1:].replace("''", "") if quote == "'" else re.sub(r"\\.", "", value[1:])
+    return quote in rest
 
 
 def _toml(block: str) -> dict[str, Any]:
