@@ -238,3 +238,12 @@ def test_yaml_front_matter_values_are_read_as_yaml_writes_them(
     doc = json.loads(run(db, "source", "post", "--json").stdout)
     assert (doc["title"], doc["published"]) == (title, published), doc
     assert doc["text"] == BODY.strip(), doc["text"]
+
+
+def test_a_front_matter_alone_is_said_so(tmp_path: Path) -> None:
+    # It was told "no article text below its title line (the first line … is its title)".
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "only.md").write_text("---\ntitle: Only front matter\n---\n", encoding="utf-8")
+    got = outcomes(reload(tmp_path / "b.db", corpus))
+    assert got["only.md"] == "rejected — no article text below its front matter", got

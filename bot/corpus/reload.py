@@ -526,6 +526,9 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
             if not article.title:
                 article.title = None
         if article.body_count == 0:
+            if f is None and front is not None and not article.sentences \
+                    and not article.dropped and not front.body.strip():
+                raise _Rejected("no article text below its front matter")
             if f is None and article.title and not article.sentences and not article.dropped:
                 # Nothing was cleaned away: the file is its title line (and maybe a byline).
                 raise _Rejected("no article text below its title line"
@@ -844,8 +847,11 @@ class _Loader:
             self._record(Outcome(key, "rejected", f"cannot read: {exc.strerror}"))
             return None
         if not stat.S_ISREG(st.st_mode):
-            # A pipe, device or socket would block or never end (e.g. a link to /dev/zero).
-            self._record(Outcome(key, "rejected", "not a regular file (pipe, device or socket)"))
+            # A pipe, device or socket would block or never end (e.g. a link to /dev/zero); a
+            # folder is a file turned into one while the reload ran (it was called "a pipe,
+            # device or socket").
+            what = "a folder" if stat.S_ISDIR(st.st_mode) else "a pipe, device or socket"
+            self._record(Outcome(key, "rejected", f"not a regular file ({what})"))
             return None
         prev = self.states.get(key)
         jsonl = suffix in JSONL_SUFFIXES
