@@ -117,11 +117,14 @@ def choose_config(explicit: str | os.PathLike[str] | None = None) -> ConfigChoic
 
 def config_root(config_file: Path) -> Path:
     """Relative paths in a config file resolve against its folder, or the folder above for
-    a checkout's `config/` (beside its pyproject.toml) and the package's shipped one: their
-    paths name the checkout's folders ("seeds"). Any other folder named `config` is the
-    file's own (a deployment's `site/config/bot.toml` naming "outlets.txt" beside it)."""
+    a clone's layout: a `config/briefbot.toml` (how a checkout is recognised, `_has_config`),
+    any file of a checkout's `config/` (beside its pyproject.toml), and the package's shipped
+    one: their paths name the project's folders ("seeds", "digests"). Another file in a
+    folder named `config` is that folder's (a deployment's `site/config/bot.toml` naming
+    "outlets.txt" beside it: "file not found: site/outlets.txt")."""
     folder = config_file.expanduser().absolute().parent
-    if folder.name == "config" and ((folder.parent / "pyproject.toml").is_file()
+    if folder.name == "config" and (config_file.name == CONFIG_NAME
+                                    or (folder.parent / "pyproject.toml").is_file()
                                     or folder.resolve().parent == package_defaults()):
         return folder.parent
     return folder

@@ -217,6 +217,10 @@ def test_paths_resolve_against_a_config_folder_of_ones_own(tmp_path: Path) -> No
     settings = load_settings(own / "bb.toml")
     assert settings.db_path == own / "my.db"
     assert paths.config_root(own / "bb.toml") == own
+    # a config/briefbot.toml is a clone's layout, however it was made
+    layout = tmp_path / "project" / "config"
+    layout.mkdir(parents=True)
+    assert paths.config_root(layout / "briefbot.toml") == layout.parent
     checkout = tmp_path / "clone"
     (checkout / "config").mkdir(parents=True)
     (checkout / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
