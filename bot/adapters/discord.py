@@ -55,6 +55,8 @@ PLATFORM = "discord"
 SLOW_COMMANDS = frozenset({"brief", "claim", "timeline", "reload", "status"})
 # Other commands are answered directly if the work is done within this, else deferred.
 FAST_ANSWER_SECONDS = 1.0
+# What a deferral is given of Discord's 3 s, at least, when a fast command runs long.
+DEFER_MARGIN = 0.5
 READY_TIMEOUT = 30.0
 # The longest /subscribe waits for Discord to say whether the bot is in a private thread.
 THREAD_CHECK_WAIT = 5.0
@@ -734,14 +736,23 @@ class BriefbotClient(discord.Client):
             # to answer, and the work (a reload) is not run unseen.
             try:
                 await self._defer(interaction, ephemeral=private)
-            except ResponseLost as lost:
+            except BaseException as exc:
+                # Whatever refused it (a 429 from Discord's edge, "already acknowledged", a
+                # dropped connection): the place reserved is given back. Only a lost response
+                # gave it back, and each other failure kept one for good, until every command
+                # was answered "busy".
                 self.router.pool.release()
-                lost.not_run = True
+                if isinstance(exc, ResponseLost):
+                    exc.not_run = True
                 raise
             work = asyncio.ensure_future(self.router.run_reserved(admitted))
         else:
             work = asyncio.ensure_future(self.router.run_reserved(admitted))
-            done, _ = await asyncio.wait({work}, timeout=FAST_ANSWER_SECONDS)
+            # Its second, unless less is left of Discord's 3 s (an interaction that reached
+            # us late): it waited the whole second, and its deferral came too late.
+            left = _first_response_by(interaction.id) - asyncio.get_running_loop().time()
+            done, _ = await asyncio.wait(
+                {work}, timeout=max(0.0, min(FAST_ANSWER_SECONDS, left - DEFER_MARGIN)))
             if not done:
                 try:
                     await self._defer(interaction, ephemeral=private)
@@ -821,11 +832,12 @@ class BriefbotClient(discord.Client):
                 raise
         else:
             rest = messages
-            if interaction.extras.pop(_DEFERRED, None) == "public" and ephemeral:
+            if interaction.extras.get(_DEFERRED) == "public" and ephemeral:
                 # The public "thinking…" placeholder cannot turn private: remove it, and
                 # send the answer as new ephemeral follow-ups.
                 # Not removed (refused, or rate-limited past the bound): the answer still
                 # goes, after a "thinking…" left in place.
+                interaction.extras.pop(_DEFERRED, None)
                 try:
                     await interaction.delete_original_response()
                 except (discord.HTTPException, AnswerRateLimited) as exc:
@@ -834,6 +846,11 @@ class BriefbotClient(discord.Client):
             try:
                 await interaction.followup.send(ephemeral=ephemeral, allowed_mentions=NO_MENTIONS,
                                                 wait=True, **_payload(message))
+                # The placeholder is filled (the first follow-up takes its place): a later
+                # private notice is a message of its own. Until then it is still there, and a
+                # notice after a refused first follow-up (rate-limited, 503s) filled it for
+                # everyone to see.
+                interaction.extras.pop(_DEFERRED, None)
             except AnswerRateLimited as exc:
                 exc.unsent, exc.total = len(rest) - i, len(messages)
                 raise

@@ -2572,9 +2572,13 @@ class DiscordEmulator:
         original = self.messages.get(inter.original_message_id or 0)
         if inter.loading and original is not None:
             # The first follow-up after a type-5 defer replaces the "thinking" message.
+            # It keeps the visibility the deferral chose, whatever flags it carries (the
+            # emulator took the follow-up's: an ephemeral notice turned a public "thinking…"
+            # private, where on Discord it shows the notice to everyone).
             inter.loading = False
-            original["flags"] = original["flags"] & FLAG_EPHEMERAL
+            keep = original["flags"] & FLAG_EPHEMERAL
             msg = self._edit_message(original, body, call.files)
+            msg["flags"] = (msg["flags"] & ~FLAG_EPHEMERAL) | keep
             msg["edited_timestamp"] = None
             if not msg["flags"] & FLAG_EPHEMERAL:
                 await self._broadcast_message_create(msg, inter.guild_id)
