@@ -54,8 +54,9 @@ def core(settings: Settings, corpus: Path, tmp_path: Path) -> Iterator[Core]:
 @pytest.mark.asyncio
 async def test_a_server_the_bot_was_removed_from_disables_its_subscription_when_it_lasts(
         emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:  # noqa: F811
+    # (made in a server the bot is no longer in: it knows no server by that id)
     sub = core.store.add_subscription("discord", "999", "daily", "0 8 * * *", "UTC", "t",
-                                      str(emu.guild.id))["id"]
+                                      "424242424242424242")["id"]
     emu.forbidden("GET", r"/channels/999", code=50001, message="Missing Access", times=None)
     sched = BriefingScheduler(core, {"discord": bot},  # type: ignore[dict-item]
                               SchedulerConfig(max_attempts=1))

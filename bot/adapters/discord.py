@@ -947,6 +947,14 @@ class BriefbotClient(discord.Client):
             log.warning("could not tell the user about the error: %s", exc)
 
     # ------------------------------------------------------------------ delivery
+    def _in_server(self, workspace: str | None) -> bool | None:
+        """Whether the bot is in the server a subscription was made in (None: not known, no
+        server id or not a number)."""
+        try:
+            return self.get_guild(int(workspace)) is not None if workspace else None
+        except ValueError:
+            return None
+
     async def deliver(self, channel: str, reply: Reply,
                       progress: PartProgress | None = None) -> None:
         """Post `reply` to a channel id for the scheduler, or raise DeliveryError; with
@@ -990,8 +998,8 @@ class BriefbotClient(discord.Client):
                 await progress.mark(posted)
         except (discord.HTTPException, discord.RateLimited, AnswerRateLimited) as exc:
             progress.refused()  # Discord's answer: not posted
-            raise _delivery_error(exc, channel_id, cached is not None, posted,
-                                  messages) from exc
+            raise _delivery_error(exc, channel_id, cached is not None, posted, messages,
+                                  in_server=self._in_server(progress.workspace)) from exc
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             # (no answer: the part may have arrived, which the scheduler records)
             raise DeliveryError(f"network error talking to Discord: {exc!r}"
@@ -1002,8 +1010,13 @@ class BriefbotClient(discord.Client):
 
 
 def _delivery_error(exc: Exception, channel_id: int, cached: bool, posted: int,
-                    messages: list[DiscordMessage]) -> DeliveryError:
-    """A scheduled post's refusal by Discord, as the scheduler takes it."""
+                    messages: list[DiscordMessage], in_server: bool | None = None
+                    ) -> DeliveryError:
+    """A scheduled post's refusal by Discord, as the scheduler takes it. `in_server`: whether
+    the bot is in the subscription's server (None: not known). A channel not in the cache is
+    no sign of a server left when the bot is in it: discord.py drops archived threads."""
+    if in_server:
+        cached = True
     if isinstance(exc, discord.NotFound):
         if exc.code != UNKNOWN_CHANNEL:
             # Not Discord saying the channel is gone (a bare 404 "Not Found", code 0: a

@@ -56,6 +56,10 @@ class PartProgress:
     and sets `idempotent`: a repeat of a part that had arrived is not posted twice (Discord's
     `enforce_nonce`).
 
+    `workspace`: the Slack workspace or Discord server the subscription was made in (None:
+    not known): an adapter tells by it a channel it cannot see in a server it is in (an
+    archived thread under a channel hidden from the bot) from a server it was removed from.
+
     `deadline`: when the scheduler gives up on this attempt (event-loop time, its
     `delivery_timeout_seconds` from the attempt's start), None for no bound. An adapter whose
     client waits out a rate limit itself waits only one that ends before it: a longer one
@@ -66,8 +70,10 @@ class PartProgress:
     def __init__(self, posted: int = 0,
                  on_posted: Callable[[int], Awaitable[None]] | None = None,
                  deadline: float | None = None, *, key: str | None = None,
-                 on_sending: Callable[[int], Awaitable[None]] | None = None) -> None:
+                 on_sending: Callable[[int], Awaitable[None]] | None = None,
+                 workspace: str | None = None) -> None:
         self.posted = posted
+        self.workspace = workspace
         self._on_posted = on_posted
         self._on_sending = on_sending
         self.deadline = deadline

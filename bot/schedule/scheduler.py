@@ -810,7 +810,7 @@ class BriefingScheduler:
             await write_progress("being sent", part, part_unconfirmed=part)
 
         progress = PartProgress(posted, on_posted=record, key=f"{sub.id}@{key}",
-                                on_sending=sending)
+                                on_sending=sending, workspace=sub.workspace)
         for attempt in range(attempts + 1, cfg.max_attempts + 1):
             attempts += 1
             now = self.clock()
