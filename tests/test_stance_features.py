@@ -121,3 +121,17 @@ def test_a_name_in_a_circumstance_is_no_rival_actor(claim: str, rival: bool,
     own = sentence_features(CIRCUMSTANCE_SENTENCE, aliases)
     j = judge(parsed, own, None, match(parsed, own, None))
     assert (j.stance == "disputes" and "rather than" in (j.reason or "")) == rival, j
+
+
+@pytest.mark.parametrize(("text", "denies"), [
+    # "dispute" the noun, a quarrel, denies nothing: "stopped work in a dispute over wages"
+    # made "Dockworkers stopped work" contested, and its negation too
+    ("Dockworkers stopped work on Monday in a dispute over wages.", False),
+    ("The dispute between the union and the port went on.", False),
+    ("Their disputes with the port authority are old.", False),
+    ("The union disputes the port's figures.", True),
+    ("The company disputed the account of the strike.", True),
+    ("The port authority denied the report.", True),
+])
+def test_dispute_the_noun_is_no_denial(text: str, denies: bool, settings: Settings) -> None:
+    assert sentence_features(text, load_aliases(settings.aliases_path)).denies == denies

@@ -65,6 +65,25 @@ DENIALS = frozenset(
     "refuted dismiss dismisses dismissed dismissing false untrue baseless fabricated hoax "
     "debunked disputed disputes dispute".split()
 )
+# "Dispute" the noun, a quarrel, denies nothing ("stopped work in a dispute over wages" was
+# read as denying that they stopped work): after a determiner or before what a quarrel is
+# over or between, it is the noun.
+_DISPUTE = frozenset({"dispute", "disputes"})
+_BEFORE_NOUN = frozenset("a an the this that these those its their his her our your any no "
+                         "every each".split())
+_AFTER_NOUN = frozenset("over between with about among".split())
+
+
+def is_denial(words: Sequence[Word], i: int) -> bool:
+    """Whether word `i` denies (`DENIALS`), "dispute" the noun apart."""
+    if words[i].lower not in DENIALS:
+        return False
+    if words[i].lower in _DISPUTE:
+        return not (i > 0 and words[i - 1].lower in _BEFORE_NOUN
+                    or i + 1 < len(words) and words[i + 1].lower in _AFTER_NOUN)
+    return True
+
+
 PREPOSITIONS = frozenset("in at to towards toward into from inside near via".split())
 # The other prepositions but "by" (which names the doer of a passive: "signed by Putin"): a
 # name after one is a circumstance of the event, never a rival actor.
@@ -447,7 +466,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 30  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 31  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -616,7 +635,7 @@ def _denial_scope(a: Analysis, concept_at: dict[int, str]) -> list[str] | None:
     they denied" -> P's terms (not the rest of the sentence: "Putin's visit comes amid
     accusations that ..." does not deny the visit). None when there is no such frame."""
     words = a.words
-    denial = next((i for i, w in enumerate(words) if w.lower in DENIALS), None)
+    denial = next((i for i in range(len(words)) if is_denial(words, i)), None)
     if denial is None:
         return None
     start = None
@@ -698,7 +717,7 @@ def features(a: Analysis, aliases: AliasTable) -> Features:
             said.add(w.stem)
             if i in concept_at:
                 said.add(CONCEPT_PREFIX + concept_at[i])
-        if w.lower in DENIALS:
+        if is_denial(words, i):
             f.denies = True
         if _is_year(w.lower):
             f.years.add(w.lower)
@@ -1044,7 +1063,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                 or _presupposed_count(words, i):
             i += 1
             continue
-        if w.lower in DENIALS:
+        if is_denial(words, i):
             units.append(Unit(w.stem, frozenset([w.stem, CONCEPT_PREFIX + "deny"]), "deny", w.orig))
         elif _is_year(w.lower):
             units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig,
