@@ -145,3 +145,18 @@ def test_a_claim_of_grammar_words_is_not_told_to_use_the_latin_alphabet(world, c
     assert answer.verdict == "not-found" and not answer.evidence
     assert "Latin alphabet" not in answer.note, answer.note
     assert "say who did what" in answer.note
+
+
+def test_a_claim_opening_with_a_capitalised_word_of_the_language_is_looked_up(
+        settings, store, corpus):
+    # A claim's first word is capitalised: "Inflation" was read as a possible name, and
+    # "Inflation was 5 percent in May" refused, "that gives a value but says nothing about it",
+    # where "inflation was 5 percent in May" was looked up.
+    world = build_claim_world(settings, store, corpus, {"eco.txt": (
+        "Economy\n\nInflation was 5 percent in May, the statistics office said. Turnout was 41 "
+        "percent in the city election.\n")})
+    for claim in ("Inflation was 5 percent in May", "Turnout was 41 percent"):
+        answer = ask_claim(world, claim)
+        assert answer.verdict == "single-source", (claim, answer)
+    answer = ask_claim(world, "Nulato 350")  # a name and a value: still nothing said
+    assert "says nothing about it" in answer.note, answer

@@ -251,7 +251,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     headline = len(long_words) >= 3 and all(w[:1].isupper() for w in long_words)
     if len(parsed.units) < 2 or (names_only(parsed) and not headline):
         return _not_found(text, NAMES_ONLY, index, semantic)
-    if values_only(parsed) and not headline:
+    if _values_alone(parsed) and not headline:
         return _not_found(text, VALUES_ONLY, index, semantic)
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
@@ -381,7 +381,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 recast = replace(recast, negated=not recast.negated)
             if names_only(recast) and not headline:
                 return _not_found(text, NAMES_ONLY, index, semantic)
-            if values_only(recast) and not headline:
+            if _values_alone(recast) and not headline:
                 return _not_found(text, VALUES_ONLY, index, semantic)
             more = {t for u in recast.units for t in u.alts} - set(df)
             df.update({t: index.doc_freq(t) for t in sorted(more)})
@@ -1328,6 +1328,21 @@ def _spelled_out(unit: Unit, texts: list[str]) -> bool:
                     return True
                 initials = ""
     return False
+
+
+def _values_alone(claim: Claim) -> bool:
+    """`values_only`, unless the claim's first word, capitalised as every claim's is, is a
+    word of the language and no name's first ("Inflation was 5 percent in May", "Turnout
+    was 41 percent" were refused, "that gives a value but says nothing about it", where
+    "inflation was 5 percent in May" was looked up). "Nulato 350" and "Port Elm 9" (a name
+    of two capitalised words) are still refused."""
+    if not values_only(claim):
+        return False
+    words = claim.text.split()
+    first = words[0].strip("\"'“‘(") if words else ""
+    return not (first[:1].isupper() and first.isalpha() and _is_word(first.lower())
+                and (len(words) < 2 or not words[1][:1].isupper())
+                and any(u.kind == "word" and u.text == first for u in claim.units))
 
 
 def _is_word(lower: str) -> bool:
