@@ -33,6 +33,14 @@ ALIASES = load_aliases(Path(__file__).resolve().parents[1] / "config" / "aliases
     ("Ann was injured", "Rex was killed by Ann.", None),
     ("Rex was not injured", "Rex was killed.", None),
     ("Rex was injured", "Rex was not killed.", None),
+    # victims told by their count and what they are, not by a name (they were not compared:
+    # "Two firefighters were killed" was stated by "… were injured"; an exploratory session)
+    ("Two firefighters were killed in the fire", "Two firefighters were injured in the fire.",
+     "injured rather than killed"),
+    ("The crash killed 12 people", "12 people were hurt in the crash.", "hurt rather than killed"),
+    ("Two firefighters were killed", "Two firefighters were killed and 5 people injured.", None),
+    ("Two firefighters were killed", "Three firefighters were injured.", None),  # other group
+    ("Two firefighters were killed", "Two residents were injured.", None),
 ])
 def test_fate_conflict(claim: str, sentence: str, expected: str | None) -> None:
     assert fate_conflict(ALIASES.analyze(claim), ALIASES.analyze(sentence), ALIASES) == expected

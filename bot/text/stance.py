@@ -1862,10 +1862,30 @@ def fate_conflict(claim_analysis: Analysis, sentence: Analysis, aliases: AliasTa
 Fate = tuple[_Actor, str, str]  # (victim, outcome state, the word saying it): see `_fates`
 
 
+def _counted_groups(a: Analysis) -> list[_Actor]:
+    """Victims told by their count and what they are ("2 firefighters", "12 people"): a
+    number just before a word of content, as one actor keyed by both. Unnamed victims told
+    alike are the same group: "Two firefighters were killed" is not stated by "Two
+    firefighters were injured" (they had no name, so no outcome was compared)."""
+    words = a.words
+    return [_Actor(i, i + 2, frozenset({f"#{w.lower}:{words[i + 1].stem}"}))
+            for i, w in enumerate(words[:-1])
+            if _is_value(w.lower) and not _is_year(w.lower) and not words[i + 1].stop
+            and words[i + 1].lower.isalpha() and words[i + 1].stem not in STATE_OF]
+
+
+def _all_fates(a: Analysis, aliases: AliasTable) -> list[Fate]:
+    """`_fates` of the names (`_actors`), then of the counted groups for the words of an
+    outcome no name is given ("Rex, a 3-year-old male, was killed" is Rex's, not 3 years')."""
+    named = _fates(a, _actors(a, aliases))
+    words = {(state, word) for _, state, word in named}
+    return named + [f for f in _fates(a, _counted_groups(a)) if (f[1], f[2]) not in words]
+
+
 def claim_fates(claim_analysis: Analysis, aliases: AliasTable) -> list[Fate]:
     """The claim's side of `fate_conflict`, read once per claim: what befell whom (none: no
     sentence gives another outcome, and a lookup analyses none of its sentences for it)."""
-    return _fates(claim_analysis, _actors(claim_analysis, aliases))
+    return _all_fates(claim_analysis, aliases)
 
 
 def fate_told(claimed: list[Fate], sentence: Analysis, aliases: AliasTable) -> str | None:
@@ -1873,7 +1893,7 @@ def fate_told(claimed: list[Fate], sentence: Analysis, aliases: AliasTable) -> s
     if not claimed:
         return None
     said_anywhere = {STATE_OF[w.stem] for w in sentence.words if w.stem in STATE_OF}
-    told = _fates(sentence, _actors(sentence, aliases))
+    told = _all_fates(sentence, aliases)
     for victim, state, word in claimed:
         theirs = [(s, said) for v, s, said in told if v.keys & victim.keys]
         if theirs and state not in said_anywhere:
