@@ -503,8 +503,8 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
                 raise _Rejected(why)
         text = decode(job.raw) if isinstance(job.raw, bytes) else job.raw
         f = job.fields
+        front = split_front_matter(text) if f is None and job.markdown else None
         if f is None:
-            front = split_front_matter(text) if job.markdown else None
             # (after its front matter too: a page saved under a static site's header)
             if _html_page(text) or front is not None and _html_page(front.body):
                 raise _Rejected("an HTML page, not an article's text: save the article's text "
@@ -526,8 +526,8 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
             if not article.title:
                 article.title = None
         if article.body_count == 0:
-            if f is None and front is not None and not article.sentences \
-                    and not article.dropped and not front.body.strip():
+            if front is not None and not article.sentences and not article.dropped \
+                    and not front.body.strip():
                 raise _Rejected("no article text below its front matter")
             if f is None and article.title and not article.sentences and not article.dropped:
                 # Nothing was cleaned away: the file is its title line (and maybe a byline).
