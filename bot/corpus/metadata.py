@@ -19,6 +19,10 @@ MONTHS = {
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# A date written with its month named, as `parse_date` reads it ("Dec. 18, 2024", "18
+# December 2024"): one no reader takes for another.
+WRITTEN_DATE = re.compile(rf"(?i)\b(?:{_MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+                          rf"|\d{{1,2}}\s+{_MONTH_RE},?\s+\d{{4}})\b")
 
 # "MOSCOW/SEOUL, June 19 (Reuters) –", "WASHINGTON, Jan. 5, 2024 (AP) -", "SEOUL (Reuters) -"
 DATELINE = re.compile(

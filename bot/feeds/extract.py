@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
+from bot.corpus.metadata import WRITTEN_DATE, parse_date
 from bot.feeds.errors import FeedProblem
 from bot.feeds.urls import shown_url
 
@@ -153,25 +154,13 @@ def _without_bad_char_refs(html: str) -> str:
     return _CHAR_REF.sub(fix, html) if "&#" in html else html
 
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
-
-
 def _stated(date: str, page: str) -> bool:
     """Whether the page writes `date` (YYYY-MM-DD) unambiguously: as ISO, or with its month
-    named ("May 2, 2024", "2 May 2024", "Feb. 2, 2024"). A date trafilatura read otherwise
+    named ("May 2, 2024", "2 May 2024", `WRITTEN_DATE`). A date trafilatura read otherwise
     is a guess: "05/02/2024" (May 2 or February 5?) came out 2024-02-05, and a
     "2024-02-30" that does not exist 2024-02-01."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date)
-    if m is None:
-        return False
-    if date in page:
-        return True
-    year, month, day = m[1], _MONTHS[int(m[2]) - 1], str(int(m[3]))
-    name = rf"(?:{month}|{month[:3]}\.?)"
-    return re.search(rf"(?i)\b(?:{name}\s+0?{day}(?:st|nd|rd|th)?,?\s+{year}"
-                     rf"|0?{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{name},?\s+{year})\b",
-                     page) is not None
+    return date in page or any(parse_date(m.group(0)) == date
+                               for m in WRITTEN_DATE.finditer(page))
 
 
 def extract_page(html: str, url: str) -> PageArticle:
