@@ -211,13 +211,15 @@ class CommandsConfig(_Section):
     queue: Annotated[int, Field(ge=0, le=10_000)] = 32
 
 
-def _digest_name(value: str) -> str:
-    """A name a digest can be called by (`bot.digest.definitions`): "../config/briefbot"
-    named an existing file, passed, and every digest then failed naming neither file nor
-    field."""
-    from bot.digest.definitions import valid_name
+# The names a digest can be called by: its definition file's, without .toml (read by
+# `bot.digest.definitions` too).
+DIGEST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
-    if not valid_name(value):
+
+def _digest_name(value: str) -> str:
+    """`[digests] default`: a name a digest can be called by ("../config/briefbot" named an
+    existing file, passed, and every digest then failed naming neither file nor field)."""
+    if not DIGEST_NAME.match(value):
         raise ValueError(f"{value!r} is no digest name (ASCII letters, digits, - and _ only; "
                          "the file's name in the digests folder without .toml)")
     return value

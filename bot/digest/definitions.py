@@ -6,19 +6,19 @@ A bad definition raises `UserError` naming the file and the field, so an admin c
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bot.config import DIGEST_NAME
 from bot.cron import make_trigger, never_fires
 from bot.errors import UserError
 from bot.paths import read_utf8_text
 from bot.text.words import tokens
 
 SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_NAME = DIGEST_NAME
 _ALIASES = {"key": "key-developments", "developments": "key-developments",
             "who": "whos-who", "people": "whos-who", "watch": "to-watch"}
 
@@ -190,11 +190,6 @@ def _toml_files(folder: Path | None) -> list[str]:
     if folder is None or not folder.is_dir():
         return []
     return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
-
-
-def valid_name(name: str) -> bool:
-    """A name a digest can be called by (its file's, without .toml)."""
-    return bool(_NAME.match(name))
 
 
 def available(folder: Path | None) -> list[str]:
