@@ -160,3 +160,21 @@ def test_a_claim_opening_with_a_capitalised_word_of_the_language_is_looked_up(
         assert answer.verdict == "single-source", (claim, answer)
     answer = ask_claim(world, "Nulato 350")  # a name and a value: still nothing said
     assert "says nothing about it" in answer.note, answer
+
+
+def test_a_names_first_word_alone_as_a_word_of_the_language_is_not_the_name(
+        settings, store, corpus):
+    # "a family home" counted for "Home Depot": a sentence on a kitchen fire was the second
+    # source that the kettles were sold at Home Depot (an exploratory session).
+    world = build_claim_world(settings, store, corpus, {
+        "npr.txt": "Kettle lawsuit\n\nA Brightwell kettle allegedly caused a kitchen fire in "
+                   "Dayton, Ohio, that destroyed a family home, according to a lawsuit filed "
+                   "last week.\n",
+        "politico.txt": "Kettle recall\n\nThe kettles were sold at Walmart and Home Depot.\n",
+        "cnn.txt": "Brightwell recall\n\nThe kettles were sold at Target and Walmart for about "
+                   "$40.\n"})
+    answer = ask_claim(world, "The kettles were sold at Home Depot")
+    assert answer.verdict == "single-source", answer
+    assert [e.doc_id for e in answer.evidence if e.stance == "supports"] == ["politico"]
+    # a name's word written as a name still names it: "Depot" (its last) or "Walmart"
+    assert ask_claim(world, "The kettles were sold at Walmart").verdict == "corroborated"

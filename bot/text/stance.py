@@ -17,6 +17,7 @@ Verdicts come from the stances of the evidence, never from the claim's own wordi
 
 from __future__ import annotations
 
+import functools
 import marshal
 import math
 import re
@@ -1229,13 +1230,25 @@ def _has(u: Unit, f: Features) -> bool:
         if u.unknown:
             return all(present)
         need = 1 if len(u.parts) <= 2 else 2
-        return sum(present) >= need and (present[0] or present[-1])
+        if sum(present) < need or not (present[0] or present[-1]):
+            return False
+        # Its first word alone, a word of the language the sentence does not write as a name,
+        # is that word: "a family home" does not name "Home Depot" (it made a sentence on a
+        # kitchen fire a second source that the kettles were sold at Home Depot).
+        return not (need == 1 and not present[-1] and u.parts[0] not in f.entities
+                    and _common_word(u.text.split()[0].lower()))
     if u.kind == "number" and u.counted and u.alts & f.terms:
         # The same number counting something else is not the claim's: "two counts of third
         # degree assault" does not say "two counts of criminal mischief".
         theirs = f.counted.get(f"{u.unit}\t{u.key}")
         return not theirs or bool(set(theirs) & u.counted)
     return not u.alts.isdisjoint(f.terms)  # (no intersection made: ~1,000 tests a lookup)
+
+
+@functools.lru_cache(maxsize=4096)
+def _common_word(lower: str) -> bool:
+    """`Lexicon.is_word`, remembered (read per candidate sentence of a lookup)."""
+    return load_lexicon().is_word(lower)
 
 
 def _credit(u: Unit, f: Features) -> float:
