@@ -675,6 +675,34 @@ def _hidden_channel(command: dict[str, Any]) -> str:
             "/invite @briefbot in that channel, then subscribe again.")
 
 
+# The app is not part of the conversation a command came from (a private channel it was not
+# invited to, a direct message between people): it cannot post there by the Web API.
+_NOT_THERE = frozenset({"channel_not_found", "not_in_channel"})
+
+
+async def _by_direct_message(client: AsyncWebClient, user: str,
+                             messages: list[Message]) -> bool:
+    """Post a private answer's parts to the caller's direct message with the app (what
+    Discord does with an expired interaction's private answer), when the conversation the
+    command came from takes none: a reload's report after the response_url's 30 minutes, in
+    a private channel the app is not in, was lost. Whether all were posted (a failure is
+    logged, the caller then told as before)."""
+    if not user:
+        return False
+    try:
+        for m in messages:
+            await client.chat_postMessage(channel=user, unfurl_links=False, unfurl_media=False,
+                                          **m)
+    except (SlackApiError, TimeoutError, aiohttp.ClientError, OSError) as exc:
+        log.warning("Slack: could not send %d part(s) of a private answer to %s by direct "
+                    "message either: %s", len(messages), user,
+                    slack_error(exc) if isinstance(exc, SlackApiError) else repr(exc))
+        return False
+    log.info("Slack: %d part(s) of a private answer went to %s by direct message (the "
+             "conversation it was asked in takes no post from the app)", len(messages), user)
+    return True
+
+
 async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
                 client: AsyncWebClient) -> None:
     """Through response_url (works in any channel, ephemeral when asked) while it has uses
@@ -726,6 +754,9 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
             error = slack_error(exc) or _outage(exc)
             log.warning("Slack: could not post part %d of a reply in %s: %s",
                         posted + i + 1, channel, error)
+            if reply.ephemeral and slack_error(exc) in _NOT_THERE \
+                    and await _by_direct_message(client, user, rest[i:]):
+                return  # (a private answer: to the caller's direct message with the app)
             await _tell_caller(url, command, client, render_text_message(
                 f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
                 + _refused_hint(exc, command), kind="error"), "refused parts")

@@ -1,0 +1,58 @@
+"""A private answer whose response_url expired (a reload's report after Slack's 30 minutes),
+asked in a conversation the app takes no post in (a private channel it was not invited to, a
+direct message between people): its parts went to chat.postEphemeral there, refused
+(channel_not_found), and so was the notice saying so; the caller got nothing (an exploratory
+session, on the loopback Slack). They go to the caller's direct message with the app, as
+Discord sends an expired interaction's private answer."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+
+from bot.adapters.slack import SlackAdapter
+from bot.core import Core
+from tests.emulators.slack_api import SlackWebAPIMock, signed_request, slash_command_payload
+from tests.test_slack_adapter import SECRET, core, slack  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("channel", "name", "flags"), [
+    ("GPRIV", "secret", {"is_private": True, "is_member": False}),
+    ("DPPL", "directmessage", {"is_im": True, "is_member": False}),
+], ids=["private-channel", "dm-between-people"])
+async def test_a_late_private_report_goes_by_direct_message(
+        slack: SlackAdapter, api: SlackWebAPIMock, core: Core,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, channel: str, name: str,
+        flags: dict[str, Any]) -> None:
+    core.settings.admins.append("slack:UADMIN")
+    api.add_channel(channel, **flags)
+    real = Core.reload
+
+    def late_reload(self: Core, *args: Any, **kwargs: Any) -> Any:
+        # the response_url expires while the reload runs
+        api.fail("response_url", error="expired_url", status=404, times=None)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Core, "reload", late_reload)
+    body, headers = signed_request(SECRET, urlencode(slash_command_payload(
+        "/briefbot", "reload", user_id="UADMIN", channel_id=channel, channel_name=name,
+        team_id=api.team_id, response_url=api.response_url("late"))))
+    async with aiohttp.ClientSession() as session, \
+            session.post(slack.url, data=body, headers=headers) as resp:
+        assert resp.status == 200
+    posted: list[Any] = []
+    for _ in range(80):
+        posted = [c for c in api.calls if c.method == "chat.postMessage"
+                  and c.body.get("channel") == "UADMIN" and c.status == 200]
+        if posted:
+            break
+        await asyncio.sleep(0.1)
+    assert posted, [(c.method, c.status, c.body.get("channel")) for c in api.calls]
+    assert "reload" in str(posted[0].body.get("text", "")).lower(), posted[0].body
