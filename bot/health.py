@@ -122,8 +122,10 @@ class Health:
             out["subscriptions"] = len(posts)
             # `next_posts` is in order of time (UTC); its texts are local times of each
             # subscription's zone, so the smallest text is not the earliest post.
+            # (one this process posts: not another platform's, which it does not serve)
             out["next_post"] = next((p["next_run"] for p in posts if p.get("next_run")
-                                     and not p["next_run"].startswith("never")), None)
+                                     and not p["next_run"].startswith("never")
+                                     and p.get("platform") in sched.deliverers), None)
         except Exception as exc:
             out["error"] = str(exc)
         if not running:

@@ -1020,6 +1020,10 @@ class BriefingScheduler:
             sub = Subscription.from_row(row)
             job = self.scheduler.get_job(_job_id(sub.id)) if self.scheduler else None
             when: datetime | None = getattr(job, "next_run_time", None)
+            if when is not None and when < now:
+                # A job no process runs (its platform served by none: its time stays the
+                # first one, in the past for good): from its schedule instead.
+                when = None
             if when is None:
                 try:
                     when = next_fire_time(make_trigger(sub.cron, sub.timezone), now)
