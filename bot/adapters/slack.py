@@ -963,6 +963,10 @@ class SlackAdapter:
         self._socket: Any = None
         self._runner: Any = None
         self.health: Any = None  # a bot.health.Health: HTTP mode serves /healthz, /metrics
+        # Socket Mode: slack_sdk's own `connect_to_new_endpoint`, and the renewal retried
+        # after a failure (`_renewed`).
+        self._renew: Callable[..., Awaitable[None]] | None = None
+        self._renewing: asyncio.Task[None] | None = None
 
     def connected(self) -> Any:
         """For /healthz: Socket Mode asks its client (a coroutine); HTTP mode is up while it
@@ -983,6 +987,12 @@ class SlackAdapter:
             # hour, its reconnect lock held) and read it with int() (a date: ValueError), and
             # an outage's HTML page made an AttributeError of it.
             self._socket.client.issue_new_wss_url = self._reconnect_url  # type: ignore[method-assign]
+            # A renewal Slack asks for (a `disconnect` message, "refresh_requested") that fails
+            # to get its URL: slack_sdk logged it as an error with a traceback, and never asked
+            # again (the old connection kept until Slack dropped it). Now it is the one line
+            # `_reconnect_url` said, and asked again every SOCKET_PING_INTERVAL meanwhile.
+            self._renew = self._socket.client.connect_to_new_endpoint
+            self._socket.client.connect_to_new_endpoint = self._renewed  # type: ignore[method-assign]
             # slack_sdk's connect() retries every failure for ever, every 10 s with a
             # traceback: a revoked or invalid app token, an outage, a Retry-After it cannot
             # read (int() of a date). So the connection URL is asked for here, where each
@@ -998,6 +1008,34 @@ class SlackAdapter:
         else:
             await self._serve_http()
         await self._stop.wait()
+
+    async def _renewed(self, force: bool = False) -> None:
+        """slack_sdk's `connect_to_new_endpoint`; a renewal (`force`) whose URL could not be
+        had (`_reconnect_url` said why) is tried again after SOCKET_PING_INTERVAL, once at a
+        time, while the connection there is serves."""
+        assert self._renew is not None
+        try:
+            await self._renew(force=force)
+        except ConnectionError:
+            if not force or self._renewing is not None or self._stop.is_set():
+                return
+            self._renewing = asyncio.create_task(self._renew_later())
+
+    async def _renew_later(self) -> None:
+        assert self._renew is not None
+        try:
+            while not self._stop.is_set():
+                await asyncio.sleep(SOCKET_PING_INTERVAL)
+                try:
+                    await self._renew(force=True)
+                    return
+                except ConnectionError:
+                    continue  # (said by `_reconnect_url`)
+                except Exception:
+                    log.exception("Slack Socket Mode: renewing the connection failed")
+                    return
+        finally:
+            self._renewing = None
 
     async def _reconnect_url(self) -> str:
         """A new Socket Mode URL for slack_sdk's reconnect, which retries every
@@ -1117,6 +1155,8 @@ class SlackAdapter:
 
     async def close(self) -> None:
         self._stop.set()
+        if self._renewing is not None:
+            self._renewing.cancel()
         try:
             if self._socket is not None:
                 await self._socket.close_async()
