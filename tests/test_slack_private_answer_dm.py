@@ -44,6 +44,7 @@ async def test_a_late_private_report_goes_by_direct_message(
     body, headers = signed_request(SECRET, urlencode(slash_command_payload(
         "/briefbot", "reload", user_id="UADMIN", channel_id=channel, channel_name=name,
         team_id=api.team_id, response_url=api.response_url("late"))))
+    assert slack.url is not None
     async with aiohttp.ClientSession() as session, \
             session.post(slack.url, data=body, headers=headers) as resp:
         assert resp.status == 200
