@@ -178,14 +178,18 @@ async def test_socket_mode_commands_go_on_after_a_dropped_connection_and_a_refre
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("failure", ["long-retry-after", "outage-page", "revoked"])
+@pytest.mark.parametrize("renewal", ["dropped", "asked"])
 async def test_socket_mode_reconnects_once_slack_is_back_after_a_failed_reconnect(
         api: SlackWebAPIMock, core: Core, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
-        caplog: pytest.LogCaptureFixture, failure: str) -> None:
+        caplog: pytest.LogCaptureFixture, failure: str, renewal: str) -> None:
     # A connection dropped while apps.connections.open is rate-limited: slack_sdk slept the
     # whole Retry-After (an hour here) holding its reconnect lock, so commands went unheard
     # for an hour after Slack was back; an outage's HTML page made its retry log
-    # "AttributeError: 'str' object has no attribute 'get'".
+    # "AttributeError: 'str' object has no attribute 'get'". A renewal Slack asks for
+    # ("refresh_requested") that could not get its URL was logged as an error with a
+    # traceback and never asked again (the old connection kept until Slack dropped it).
     monkeypatch.setattr(slack_module, "SOCKET_PING_INTERVAL", 0.5)
+    caplog.set_level(logging.INFO)
     async with SlackSocketModeMock(api, APP_TOKEN) as server:
         adapter = socket_adapter(api, core)
         task = asyncio.create_task(adapter.run())
@@ -197,7 +201,7 @@ async def test_socket_mode_reconnects_once_slack_is_back_after_a_failed_reconnec
                 api.outage("apps.connections.open")
             else:  # revoked, then a new app-level token is put in place
                 api.fail("apps.connections.open", "token_revoked")
-            await server.drop()
+            await (server.drop() if renewal == "dropped" else server.ask_to_reconnect())
             await server.wait_connected(count=2, timeout=10)
             ack, elapsed, answer = await socket_command(api, server, "sources", "after")
             assert elapsed < 3 and "Sources (1)" in text_of([answer])
@@ -210,6 +214,9 @@ async def test_socket_mode_reconnects_once_slack_is_back_after_a_failed_reconnec
     assert any(r.levelno == level and why in r.getMessage()
                and "retried every" in r.getMessage() for r in caplog.records)
     assert "AttributeError" not in caplog.text
+    if renewal == "asked":  # one line, no traceback
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+        assert len([r for r in caplog.records if "retried every" in r.getMessage()]) == 1
 
 # ---------------------------------------------------------------------------- token mid-run
 
