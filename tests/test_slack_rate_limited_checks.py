@@ -97,3 +97,18 @@ async def test_an_admin_check_refused_rate_limited_in_the_body_says_so(
     text = flat(await command(slack, api, "/briefbot", "status", user_id="UBOSS"))
     assert "Slack is rate-limiting" in text and "try again in 30 seconds" in text, text
     assert "will not change" not in text, text
+
+
+@pytest.mark.asyncio
+async def test_another_workspaces_admin_is_no_bot_admin(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # The admin check trusted the command's team_id: an admin of a workspace the bot's token
+    # is not in (a command carrying another team, as a shared channel might) was a bot admin,
+    # able to reload and change the feeds (an exploratory session, on the loopback Slack).
+    api.add_user("UEXT", team_id="T_EXT", is_admin=True)
+    text = flat(await command(slack, api, "/briefbot", "status", user_id="UEXT",
+                              team_id="T_EXT"))
+    assert "needs admin rights" in text, text
+    api.add_user("UHOME", is_admin=True)  # this workspace's admin still is one
+    text = flat(await command(slack, api, "/briefbot", "status", user_id="UHOME"))
+    assert "needs admin rights" not in text, text

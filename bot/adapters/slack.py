@@ -236,6 +236,9 @@ class AdminLookup:
         self.ttl = ttl
         self.clock = clock
         self._cache: dict[tuple[str, str | None, str | None], tuple[float, bool]] = {}
+        # The workspace (and Enterprise Grid org) the bot's token belongs to, from auth.test
+        # (None: not known yet). Its admins run the bot; another workspace's never do.
+        self.home: tuple[str, str | None] | None = None
 
     async def is_admin(self, client: AsyncWebClient, user_id: str, team_id: str | None,
                        enterprise_id: str | None = None) -> bool:
@@ -246,6 +249,15 @@ class AdminLookup:
         """Whether the user is an admin here; a failed `users.info` is no admin, and says
         why Slack could not be asked and when to try again (the caller's denial does), never
         cached."""
+        if self.home is not None and team_id != self.home[0] \
+                and not (enterprise_id and enterprise_id == self.home[1]):
+            # A command carrying another workspace's team (one shared in a channel with
+            # this one?): its admins are not this bot's operators, whatever users.info says
+            # (they were bot admins: reload, feeds).
+            log.warning("Slack: a command from team %s, not the bot's (%s): %s is not treated "
+                        "as an admin", _loggable(team_id), _loggable(self.home[0]),
+                        _loggable(user_id))
+            return AdminCheck(False)
         key = (user_id, team_id, enterprise_id)
         hit = self._cache.get(key)
         if hit is not None and self.clock() - hit[0] < self.ttl:
@@ -956,7 +968,8 @@ class SlackAdapter:
         self._replays = ReplayGuard()
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret,
                             request_verification_enabled=self.mode == "http")
-        register(self.app, self.router)
+        self.admins = AdminLookup()
+        register(self.app, self.router, self.admins)
         self.url: str | None = None  # HTTP mode: where Slack posts, once listening
         self._app_token = app_token
         self._stop = asyncio.Event()
@@ -1085,6 +1098,8 @@ class SlackAdapter:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise UserError(f"cannot reach the Slack API: {exc}") from exc
         log.info("Slack: authenticated as %s in %s", auth.get("user"), auth.get("team"))
+        if auth.get("team_id"):
+            self.admins.home = (str(auth["team_id"]), str(auth.get("enterprise_id") or "") or None)
         # Hand this auth.test to Bolt's single-workspace authorization, which otherwise calls
         # auth.test itself on the first requests — once per request in a burst at start (it
         # caches only after an answer), each waiting on Slack before its ack.
