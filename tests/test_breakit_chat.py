@@ -303,7 +303,7 @@ async def test_slack_denial_during_a_users_info_failure_says_slack_could_not_be_
     answer = await command_answer(slack, api, "status", "UPLAIN", "k-plain")
     assert "needs admin rights" in answer and "could not be asked" not in answer
     answer = await command_answer(slack, api, "status", "UADM", "k-ok")  # Slack is back
-    assert "briefbot status" in answer
+    assert "needs admin rights" not in answer and "*Documents*" in answer
 
 
 async def command_answer(slack: SlackAdapter, api: SlackWebAPIMock,  # noqa: F811

@@ -15,6 +15,7 @@ from bot.adapters.discord import caller_for
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.testing import TestAdapter
 from bot.core import Core
+from tests.conftest import SLACK_TOKEN
 from tests.emulators.slack_api import SlackWebAPIMock, signed_slash_command_request
 from tests.test_commands import bot, core  # noqa: F401  (fixtures)
 from tests.test_slack_adapter import SECRET, answers, slack, text_of  # noqa: F401  (fixtures)
@@ -77,7 +78,10 @@ async def _slack(slack: SlackAdapter, api: SlackWebAPIMock, text: str, team: str
 
 @pytest.mark.asyncio
 async def test_slack_workspace_scope(slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
-    # an Enterprise Grid org admin (an org-wide install): an admin in both workspaces
+    # an Enterprise Grid org admin (an org-wide install, whose token auth.test names the
+    # org): an admin in both workspaces
+    api.add_token(SLACK_TOKEN, enterprise_id="E1")
+    await slack._check_token()
     api.add_user("UBOSS", team_id="E1", enterprise_user={
         "id": "UBOSS", "enterprise_id": "E1", "is_admin": True, "is_owner": False,
         "teams": ["T1", "T2"]})
