@@ -368,6 +368,31 @@ def sidecars(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
 
 
+def _connect_read_only(uri: str, timeout: float, *, wal: Path | None = None,
+                       not_a_database_ok: bool = False, **kwargs: Any) -> sqlite3.Connection:
+    """A read-only connection (`uri` with mode=ro), read from: a database in WAL mode in a
+    folder this process cannot write (a backup disk mounted read-only: SQLite cannot make its
+    -shm) is read as an immutable file, unless `wal`, the WAL beside it, holds changes that
+    reading so would miss (then refused, saying so). `not_a_database_ok`: a file that is no
+    database is still connected to, for the caller's reads to say so."""
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout, **kwargs)
+    try:
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if wal is not None and wal.is_file() and wal.stat().st_size > 0:
+            raise sqlite3.OperationalError(
+                f"{exc}: it is in WAL mode with changes in {wal.name}, in a folder this "
+                "process cannot write; copy both files to a folder it can, then use the "
+                "copy") from exc
+        return sqlite3.connect(uri + "&immutable=1", uri=True, timeout=timeout, **kwargs)
+    except sqlite3.DatabaseError:
+        if not not_a_database_ok:
+            conn.close()
+            raise
+    return conn
+
+
 @contextmanager
 def read_only_connection(path: str | Path, timeout: float = 5.0) -> Iterator[sqlite3.Connection]:
     """A read-only connection to a database file that leaves no `-wal`/`-shm` of its own
@@ -378,24 +403,10 @@ def read_only_connection(path: str | Path, timeout: float = 5.0) -> Iterator[sql
     connection does (checking under its lock that no other one uses them)."""
     path = Path(path)
     had = any(p.exists() for p in sidecars(path))
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=timeout)
-    try:
-        conn.execute("select count(*) from sqlite_master").fetchone()
-    except sqlite3.OperationalError as exc:
-        # A database in WAL mode in a folder this process cannot write (a backup disk
-        # mounted read-only): SQLite cannot make its -shm. Read as an immutable file, as
-        # `Store` does, unless a WAL beside it holds changes that reading would miss.
-        conn.close()
-        wal = path.with_name(path.name + "-wal")
-        if wal.is_file() and wal.stat().st_size > 0:
-            raise sqlite3.OperationalError(
-                f"{exc}: it is in WAL mode with changes in {wal.name}, in a folder this "
-                "process cannot write; copy both files to a folder it can, then use the "
-                "copy") from exc
-        conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=timeout)
-    except sqlite3.DatabaseError:
-        pass  # no database at all: the caller's reads say so
+    # (a backup on a read-only mount: its WAL's changes, if any, would be missed as immutable;
+    # no database at all is left to the caller's reads to say)
+    conn = _connect_read_only(f"{path.resolve().as_uri()}?mode=ro", timeout,
+                              wal=path.with_name(path.name + "-wal"), not_a_database_ok=True)
     try:
         yield conn
     finally:
@@ -574,16 +585,10 @@ class Store:
     def _open_read_only(self) -> None:
         """Open the database for reading only. Its tables that do not exist yet (a database
         from before them) are made empty TEMP tables, so reads find nothing, not an error."""
-        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
-        try:
-            conn.execute("select count(*) from sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            # A WAL database in a folder we cannot write (no -shm to create): read it as an
-            # immutable file (right for a read-only copy; nothing writes it meanwhile).
-            conn.close()
-            conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=60,
-                                   check_same_thread=False)
+        # (a WAL database in a folder we cannot write is read as an immutable file: right for
+        # a read-only copy; nothing writes it meanwhile)
+        conn = _connect_read_only(f"file:{quote(str(self.path.resolve()))}?mode=ro", 60,
+                                  check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA busy_timeout = 60000")
         self.read_only = True
@@ -953,19 +958,20 @@ class Store:
         self.db.table("files").delete_where("path = ?", [path])
 
     # ------------------------------------------------------------------ documents
-    def document_hashes(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
-        """{doc_id: (content_hash, status, source_path)} for the given ids."""
+    def _documents_by_ids(self, columns: str, doc_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The `columns` (a fixed list, never user text) of the stored documents among
+        `doc_ids`, 500 ids a query."""
         ids = list(doc_ids)
-        out: dict[str, tuple[str, str, str]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" for _ in chunk)
-            for r in self.db.query(
-                f"select id, content_hash, status, source_path from documents"
-                f" where id in ({marks})", chunk
-            ):
-                out[r["id"]] = (r["content_hash"], r["status"], r["source_path"])
-        return out
+            yield from self.db.query(f"select id, {columns} from documents where id in ({marks})",
+                                     chunk)
+
+    def document_hashes(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """{doc_id: (content_hash, status, source_path)} for the given ids."""
+        return {r["id"]: (r["content_hash"], r["status"], r["source_path"])
+                for r in self._documents_by_ids("content_hash, status, source_path", doc_ids)}
 
     def document_owner(self, doc_id: str) -> str | None:
         row = self.document_state(doc_id)
@@ -974,15 +980,8 @@ class Store:
     def document_kinds(self, doc_ids: Iterable[str]) -> dict[str, str]:
         """{doc_id: source_kind} for the given ids that are stored (`WEB_KINDS`: from the
         web, a feed or `fetch`; else a file's kind)."""
-        ids = list(doc_ids)
-        out: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" for _ in chunk)
-            for r in self.db.query(f"select id, source_kind from documents where id in ({marks})",
-                                   chunk):
-                out[r["id"]] = str(r["source_kind"] or "")
-        return out
+        return {r["id"]: str(r["source_kind"] or "")
+                for r in self._documents_by_ids("source_kind", doc_ids)}
 
     def document_state(self, doc_id: str) -> tuple[str, str, str] | None:
         """(source_path, status, content_hash) of a document, or None."""
