@@ -206,19 +206,19 @@ def test_a_place_typed_in_lower_case_is_a_place_unless_it_is_a_word():
     # The shipped countries and cities are matched only capitalised ("Turkey", not "turkey");
     # in a claim typed in lower case, one that is no word of the language (WordNet) is recased
     # and matched: "vladivostok" was a word of what happened.
-    from bot.claims.lookup import _is_word
+    from bot.text.stance import is_common_word
 
     aliases = load_aliases(SHIPPED_ALIASES)
     a = aliases.recased(aliases.analyze("the deal was signed in vladivostok, not canada"),
-                        _is_word)
+                        is_common_word)
     assert [w.orig for w in a.words] == ["The", "deal", "was", "signed", "in", "Vladivostok",
                                          "not", "Canada"]
     assert {"city_vladivostok", "canada"} <= {name for _, _, name in a.concepts}
-    a = aliases.recased(aliases.analyze("vaccines harm us and turkey farms"), _is_word)
+    a = aliases.recased(aliases.analyze("vaccines harm us and turkey farms"), is_common_word)
     assert [w.orig for w in a.words] == ["Vaccines", "harm", "us", "and", "turkey", "farms"]
     assert not any(name == "turkey" for _, _, name in a.concepts)
     # A stop word is no name either, though WordNet lacks it ("for" is not Forlì).
-    a = aliases.recased(aliases.analyze("putin paid kim for soldiers"), _is_word)
+    a = aliases.recased(aliases.analyze("putin paid kim for soldiers"), is_common_word)
     assert [w.orig for w in a.words] == ["Putin", "paid", "kim", "for", "soldiers"]
     assert all(name != "city_forli" for _, _, name in a.concepts)
 

@@ -77,6 +77,7 @@ from bot.text.stance import (
     fate_told,
     features,
     idf,
+    is_common_word,
     is_hedged,
     is_long,
     judge,
@@ -233,7 +234,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     caseless = all(w.orig == w.orig.lower() for w in analysis.words)
     # Its months capitalised, as any writer of dates does (a claim typed in lower case, a
     # headline lower-cased but for its acronyms: "The UN Panel In May").
-    analysis = recased_months(aliases.recased(analysis, _is_word))
+    analysis = recased_months(aliases.recased(analysis, is_common_word))
     parsed = parse_claim(plain, analysis, aliases, tags)
     if called_false:
         parsed = replace(parsed, negated=not parsed.negated)
@@ -1240,7 +1241,7 @@ def _lead_name(analysis: Analysis, parsed: Claim) -> Unit | None:
              for part in u.text.split()}  # words of names the alias table knows
     # (the family name, last, is theirs even where it is also a word: "King" of "Jeff King")
     own = [w.lower() for k, w in enumerate(parts)
-           if w not in known and (k == len(parts) - 1 or not _is_word(w.lower()))]
+           if w not in known and (k == len(parts) - 1 or not is_common_word(w.lower()))]
     if not own:
         return None
     return replace(unit, alts=frozenset({*own, *(stem(w) for w in own)}))
@@ -1340,15 +1341,9 @@ def _values_alone(claim: Claim) -> bool:
         return False
     words = claim.text.split()
     first = words[0].strip("\"'“‘(") if words else ""
-    return not (first[:1].isupper() and first.isalpha() and _is_word(first.lower())
+    return not (first[:1].isupper() and first.isalpha() and is_common_word(first.lower())
                 and (len(words) < 2 or not words[1][:1].isupper())
                 and any(u.kind == "word" and u.text == first for u in claim.units))
-
-
-def _is_word(lower: str) -> bool:
-    """Whether a lower-case word is a word of the language (WordNet's `word_kind`): a place
-    named so in a claim typed in lower case is then no name ("turkey", `AliasTable.recased`)."""
-    return load_lexicon().is_word(lower)
 
 
 @lru_cache(maxsize=1)

@@ -1236,7 +1236,7 @@ def _has(u: Unit, f: Features) -> bool:
         # is that word: "a family home" does not name "Home Depot" (it made a sentence on a
         # kitchen fire a second source that the kettles were sold at Home Depot).
         return not (need == 1 and not present[-1] and u.parts[0] not in f.entities
-                    and _common_word(u.text.split()[0].lower()))
+                    and is_common_word(u.text.split()[0].lower()))
     if u.kind == "number" and u.counted and u.alts & f.terms:
         # The same number counting something else is not the claim's: "two counts of third
         # degree assault" does not say "two counts of criminal mischief".
@@ -1246,8 +1246,10 @@ def _has(u: Unit, f: Features) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _common_word(lower: str) -> bool:
-    """`Lexicon.is_word`, remembered (read per candidate sentence of a lookup)."""
+def is_common_word(lower: str) -> bool:
+    """Whether a lower-case word is a word of the language (WordNet's `Lexicon.is_word`: a
+    place named so in a claim typed in lower case is then no name, "turkey"), remembered
+    (read per candidate sentence of a lookup)."""
     return load_lexicon().is_word(lower)
 
 
