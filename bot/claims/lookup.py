@@ -468,6 +468,14 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         by_coverage = False  # support read from a long post's reverse coverage
         if long_claim and j.stance not in ("supports", "disputes"):
             jl = judge_long(parsed, m, rev, lexical.get(sid, 0.0), max_idf)
+            if jl is not None and (places := [
+                    u for u in (m_ctx or m).missing_slots if u.kind == "place" and not u.tag]) \
+                    and not said_earlier(row, places):
+                # A place of the claim that neither the sentence (with its context) nor the
+                # article before it gives: not stated ("… during Putin's trip to Japan" was
+                # supported by "The leaders signed the new partnership agreement at Kim Il
+                # Sung Square", in an article on his trip to North Korea).
+                jl = None
             if jl is not None:
                 j, by_coverage = jl, True
                 by_coverage_ids.add(sid)
