@@ -148,6 +148,33 @@ async def socket_command(api: SlackWebAPIMock, server: SlackSocketModeMock, text
 
 
 @pytest.mark.asyncio
+async def test_socket_mode_envelope_delivered_again_is_acked_and_run_once(
+        api: SlackWebAPIMock, socket_mode: tuple[SlackAdapter, SlackSocketModeMock]) -> None:
+    # Slack delivers an envelope again when it got no ack in time (retry_attempt 1, reason
+    # "timeout"), or on another of the app's connections: the command ran twice (two answers,
+    # two reloads). Found by an exploratory test session.
+    adapter, server = socket_mode
+    payload = slash_command_payload("/briefbot", "sources", team_id=api.team_id,
+                                    response_url=api.response_url("again"))
+    envelope = await server.slash_command(payload)
+    await server.wait_ack(envelope)
+    [answer] = await answers(api, "again")
+    assert "Sources (1)" in text_of([answer])
+    await server.slash_command(payload, envelope_id=envelope, retry_attempt=1)
+    for _ in range(500):
+        if server.ack_count[envelope] == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert server.ack_count[envelope] == 2  # acked again, so Slack stops retrying
+    # Another envelope with the same command is a new command, and answered.
+    other = await server.slash_command(payload)
+    await server.wait_ack(other)
+    await answers(api, "again", count=2)
+    await asyncio.sleep(0.3)
+    assert len(api.response_posts("again")) == 2
+
+
+@pytest.mark.asyncio
 async def test_socket_mode_commands_go_on_after_a_dropped_connection_and_a_refresh(
         api: SlackWebAPIMock, socket_mode: tuple[SlackAdapter, SlackSocketModeMock]) -> None:
     # Verification (no fix needed): Slack drops Socket Mode connections (a restart of its

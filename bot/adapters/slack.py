@@ -136,6 +136,9 @@ _APP_AUTH = {  # apps.connections.open's answers about SLACK_APP_TOKEN
     "missing_scope": f"{ENV_APP} lacks the connections:write scope: generate one with it",
     "not_allowed_token_type": f"{ENV_APP} is not an app-level token (xapp-…)",
 }
+# How long a Socket Mode envelope id is remembered, so that a delivery of it again is not run
+# twice (Slack retries an unacknowledged envelope at about 1 and 5 minutes).
+ENVELOPE_MEMORY = 900.0
 # The longest the Socket Mode websocket may take to open at start.
 SOCKET_CONNECT_WAIT = 60.0
 # Socket Mode pings Slack this often; a lost connection is retried as often (slack_bolt's).
@@ -966,6 +969,8 @@ class SlackAdapter:
         self.client = client or make_client(bot_token)
         self._signing_secret = signing_secret
         self._replays = ReplayGuard()
+        # Socket Mode: the envelopes taken (Slack retries one for up to ~5 minutes).
+        self._envelopes = ReplayGuard(window=ENVELOPE_MEMORY)
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret,
                             request_verification_enabled=self.mode == "http")
         self.admins = AdminLookup()
@@ -995,6 +1000,11 @@ class SlackAdapter:
 
             self._socket = AsyncSocketModeHandler(self.app, self._app_token,
                                                   ping_interval=SOCKET_PING_INTERVAL)
+            # An envelope Slack delivers again (its `retry_attempt`, after an ack it did not
+            # get in time, or on another of the app's connections) is acked and not run
+            # again: a `/claim` answered twice, a `reload` started twice.
+            listeners = self._socket.client.socket_mode_request_listeners
+            listeners[:] = [self._first_delivery(listener) for listener in listeners]
             # Its reconnects (a connection Slack drops or asks to renew) ask for a new URL
             # here too: slack_sdk's own slept any Retry-After (an hour: no reconnect for an
             # hour, its reconnect lock held) and read it with int() (a date: ValueError), and
@@ -1021,6 +1031,23 @@ class SlackAdapter:
         else:
             await self._serve_http()
         await self._stop.wait()
+
+    def _first_delivery(self, listener: Callable[[Any, Any], Awaitable[None]]
+                        ) -> Callable[[Any, Any], Awaitable[None]]:
+        """`listener` (Bolt's Socket Mode handler) for each envelope's first delivery; one
+        seen in the last ENVELOPE_MEMORY seconds is acked again and dropped."""
+        async def first(client: Any, request: Any) -> None:
+            envelope = str(getattr(request, "envelope_id", "") or "")
+            if envelope and not self._envelopes.first_use(envelope, int(time.time())):
+                from slack_sdk.socket_mode.response import SocketModeResponse
+
+                log.info("Slack Socket Mode: envelope %s delivered again (retry %s, %s); "
+                         "acked, not run twice", envelope, getattr(request, "retry_attempt", None),
+                         getattr(request, "retry_reason", None))
+                await client.send_socket_mode_response(SocketModeResponse(envelope_id=envelope))
+                return
+            await listener(client, request)
+        return first
 
     async def _renewed(self, force: bool = False) -> None:
         """slack_sdk's `connect_to_new_endpoint`; a renewal (`force`) whose URL could not be

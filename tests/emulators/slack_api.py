@@ -110,6 +110,7 @@ slack_sdk / Bolt behaviour worth knowing (verified against slack_sdk 3.47 / slac
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import hashlib
 import hmac
@@ -1372,6 +1373,7 @@ class SlackSocketModeMock:
         self.app_token = app_token
         self.connections: list[Any] = []  # every websocket accepted, oldest first
         self.acks: dict[str, JSONDict] = {}
+        self.ack_count: collections.Counter[str] = collections.Counter()  # acks per envelope
         self.tickets = itertools.count(1)
         self._runner: Any = None
         self.port = 0
@@ -1410,6 +1412,7 @@ class SlackSocketModeMock:
                 data = json.loads(message.data)
                 if isinstance(data, dict) and "envelope_id" in data:
                     self.acks[str(data["envelope_id"])] = data
+                    self.ack_count[str(data["envelope_id"])] += 1
         return ws
 
     @property
@@ -1426,13 +1429,17 @@ class SlackSocketModeMock:
                                      f"{len(self.open)} open")
             await asyncio.sleep(0.01)
 
-    async def slash_command(self, payload: Mapping[str, Any]) -> str:
+    async def slash_command(self, payload: Mapping[str, Any], envelope_id: str | None = None,
+                            retry_attempt: int = 0) -> str:
         """Send a slash command (:func:`slash_command_payload`) on the newest open
-        connection; its envelope id."""
-        envelope_id = uuid.uuid4().hex
-        await self.open[-1].send_json({"envelope_id": envelope_id, "type": "slash_commands",
-                                       "payload": dict(payload),
-                                       "accepts_response_payload": True})
+        connection; its envelope id. `envelope_id` and `retry_attempt` deliver one again, as
+        Slack does when it got no ack in time (`retry_reason` "timeout")."""
+        envelope_id = envelope_id or uuid.uuid4().hex
+        envelope: JSONDict = {"envelope_id": envelope_id, "type": "slash_commands",
+                              "payload": dict(payload), "accepts_response_payload": True}
+        if retry_attempt:
+            envelope.update(retry_attempt=retry_attempt, retry_reason="timeout")
+        await self.open[-1].send_json(envelope)
         return envelope_id
 
     async def wait_ack(self, envelope_id: str, timeout: float = 5.0) -> JSONDict:
