@@ -57,3 +57,36 @@ async def test_a_late_private_report_goes_by_direct_message(
         await asyncio.sleep(0.1)
     assert posted, [(c.method, c.status, c.body.get("channel")) for c in api.calls]
     assert "reload" in str(posted[0].body.get("text", "")).lower(), posted[0].body
+
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("channel", "name", "flags"), [
+    ("GPRIV", "secret", {"is_private": True, "is_member": False}),
+    ("DPPL", "directmessage", {"is_im": True, "is_member": False}),
+], ids=["private-channel", "dm-between-people"])
+async def test_the_notice_of_a_lost_public_answer_goes_by_direct_message(
+        slack: SlackAdapter, api: SlackWebAPIMock, core: Core,  # noqa: F811
+        channel: str, name: str, flags: dict[str, Any]) -> None:
+    # A public answer whose response_url is refused (expired), asked where the app takes no
+    # post: its parts are refused by chat.postMessage, and the notice saying so was sent by
+    # chat.postEphemeral there, refused too, and logged: the caller got nothing. Found by an
+    # exploratory test session.
+    api.add_channel(channel, **flags)
+    api.fail("response_url", error="expired_url", status=404, times=None)
+    body, headers = signed_request(SECRET, urlencode(slash_command_payload(
+        "/briefbot", "sources", user_id="U1", channel_id=channel, channel_name=name,
+        team_id=api.team_id, response_url=api.response_url("lost"))))
+    assert slack.url is not None
+    async with aiohttp.ClientSession() as session, \
+            session.post(slack.url, data=body, headers=headers) as resp:
+        assert resp.status == 200
+    posted: list[Any] = []
+    for _ in range(80):
+        posted = [c for c in api.calls if c.method == "chat.postMessage"
+                  and c.body.get("channel") == "U1" and c.status == 200]
+        if posted:
+            break
+        await asyncio.sleep(0.1)
+    assert posted, [(c.method, c.status, c.body.get("channel")) for c in api.calls]
+    assert "could not be posted" in str(posted[0].body.get("text", "")), posted[0].body

@@ -475,17 +475,29 @@ class ResponseURL:
 
 async def _tell_caller(url: ResponseURL, command: dict[str, Any], client: AsyncWebClient,
                        message: Message, what: str) -> None:
-    """An ephemeral notice to the caller: through the response_url while it has a use left,
-    else with chat.postEphemeral (which needs the app in the channel); a failure is logged."""
+    """An ephemeral notice to the caller: through the response_url while it has a use left
+    and takes it, else with chat.postEphemeral (which needs the app in the channel), else, in
+    a conversation the app takes no post in, by direct message (`_by_direct_message`); a
+    failure is logged."""
+    user = str(command.get("user_id", ""))
     try:
         if url.left > 0:
             result = await url.post(response_type="ephemeral", **message)
-            if result.status_code != 200:
-                log.error("Slack: could not report %s to the user: response_url answered %s",
-                          what, result.status_code)
-        else:
+            if result.status_code == 200:
+                return
+            # Expired (a reload's error after Slack's 30 minutes) or refused: as when no use
+            # is left. It was logged and the notice lost.
+            log.warning("Slack: response_url answered %s telling the user %s; trying the Web "
+                        "API", result.status_code, what)
+            url.left = 0
+        try:
             await client.chat_postEphemeral(channel=str(command.get("channel_id", "")),
-                                            user=str(command.get("user_id", "")), **message)
+                                            user=user, **message)
+        except SlackApiError as exc:
+            if slack_error(exc) in _NOT_THERE and await _by_direct_message(client, user,
+                                                                           [message]):
+                return
+            raise
     except SlackApiError as exc:
         log.error("Slack: could not report %s to the user: %s", what,
                   slack_error(exc) or _outage(exc))
