@@ -101,3 +101,29 @@ async def test_an_answer_past_the_interactions_15_minutes_is_not_lost(
     post = await emu.wait_for_call(rf"/channels/{channel}/messages", method="POST", timeout=20)
     assert "The pact was signed." in all_text([post.json])
     assert post.json["allowed_mentions"]["parse"] == []
+
+
+@pytest.mark.asyncio
+async def test_a_follow_up_lost_to_the_network_is_said_as_such(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # The connection dropped while the answer's follow-up was sent (a proxy or load balancer
+    # closing it): the user was told "Something went wrong on our side (error id …)" and a
+    # traceback logged, for Discord's network, not a bug of ours. Found by an exploratory
+    # test session.
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.",
+                                                       title="Claim: pact"))
+    emu.hang_up("POST", r"/webhooks/\d+/[^/]+", times=1)
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5  # "thinking…"
+    for _ in range(200):
+        told = [c for c in emu.calls if c.path.startswith("/webhooks/") and c.method == "POST"
+                and not c.injected]
+        if told:
+            break
+        await asyncio.sleep(0.05)
+    hung_up = [c for c in emu.calls if c.path.startswith("/webhooks/") and c.injected]
+    assert hung_up and told, [(c.method, c.path) for c in emu.calls]
+    text = all_text([told[0].json])
+    assert "error id" not in text and "could not be reached" in text, text
+    assert not any(r.exc_info for r in caplog.records), [r.getMessage() for r in caplog.records]

@@ -935,6 +935,15 @@ class BriefbotClient(discord.Client):
                         interaction.user.id, cause.status, cause.text[:200])
             reply = Reply.error(f"Discord did not take the answer (HTTP {cause.status}): it "
                                 "is busy or unavailable; please try again in a minute.")
+        elif isinstance(cause, (aiohttp.ClientError, ConnectionError, TimeoutError)):
+            # The way to Discord failed while answering (a dropped connection, no answer
+            # after discord.py's own retries): Discord's network, not a bug of ours. The part
+            # may or may not have arrived, so it is not sent again.
+            log.warning("Discord: the answer to /%s for discord:%s was cut short by a "
+                        "network error: %r", name, interaction.user.id, cause)
+            reply = Reply.error("Discord could not be reached while sending your answer "
+                                f"({type(cause).__name__}), so it may be missing or cut "
+                                "short; please try again in a minute.")
         else:
             error_id = uuid.uuid4().hex[:8]
             log.error("error %s in /%s for discord:%s", error_id, name, interaction.user.id,

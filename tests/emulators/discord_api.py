@@ -884,6 +884,7 @@ class DiscordEmulator:
         self.failures: list[FailureRule] = []
         self.extra_headers: list[FailureRule] = []  # added to answers that are not failures
         self.slow_answers: list[FailureRule] = []  # answered as usual, `delay` s late
+        self.hang_ups: list[FailureRule] = []  # the connection closed, nothing answered
         #: Seconds within which a message sent again with the nonce of one already created
         #: (``enforce_nonce``) returns that message instead of a new one (Discord: "a few
         #: minutes").
@@ -1245,6 +1246,18 @@ class DiscordEmulator:
         learns that the request was carried out."""
         return self._add_rule(self.slow_answers, method, path, 0, None, {}, times, delay)
 
+    def hang_up(
+        self,
+        method: str | None,
+        path: str | re.Pattern[str],
+        *,
+        times: int | None = 1,
+    ) -> FailureRule:
+        """Close the connection of requests matching ``method`` and the path regex without
+        answering (a proxy or load balancer dropping it): the client reads no status at all
+        (aiohttp's ``ServerDisconnectedError``). Nothing is carried out."""
+        return self._add_rule(self.hang_ups, method, path, 0, None, {}, times)
+
     def forbidden(
         self,
         method: str | None,
@@ -1365,6 +1378,7 @@ class DiscordEmulator:
         self.failures.clear()
         self.extra_headers.clear()
         self.slow_answers.clear()
+        self.hang_ups.clear()
 
     # ------------------------------------------------------------------ gateway injection
 
@@ -1960,6 +1974,13 @@ class DiscordEmulator:
             files=files,
             timestamp=time.monotonic(),
         )
+        for rule in self.hang_ups:
+            if rule.take(call.method, call.path):
+                call.injected = True
+                self.calls.append(call)
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response(status=599)  # (never reaches the client)
         headers = {"Via": "1.1 google"}
         status, response = await self._answer(request, call, headers)
         if not call.injected:
