@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from bot.feeds.errors import FeedProblem
+from bot.feeds.extract import html_to_text
 
 # What a server sends for a file it has no type for (S3, misconfigured servers; S3's older
 # default is binary/octet-stream): a feed served so is read if its body is one.
@@ -191,11 +192,22 @@ def _parse_xml_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
     if not version and not entries:
         raise FeedError("not a feed: no RSS or Atom document found")
     feed = parsed.get("feed") or {}
-    out = ParsedFeed(title=(feed.get("title") or "").strip() or None)
+    out = ParsedFeed(title=_text_title(feed))
     with warnings.catch_warnings():  # feedparser's notice about its updated_parsed fallback
         warnings.simplefilter("ignore", DeprecationWarning)
         out.items = [_xml_item(e, url) for e in entries]
     return out
+
+
+def _text_title(obj: Any) -> str | None:
+    """A feed's or an entry's title as text. feedparser gives one it reads as HTML (Atom's
+    type="html", an RSS title in CDATA holding a tag or a character reference) as HTML:
+    "AT&amp;T <em>buys</em> Time Warner", "Fed&#8217;s rate" were stored and shown so."""
+    title = (obj.get("title") or "").strip()
+    if title and (obj.get("title_detail") or {}).get("type") in ("text/html",
+                                                                 "application/xhtml+xml"):
+        title = " ".join(html_to_text(title).split())
+    return title or None
 
 
 def _xml_item(e: Any, url: str) -> FeedItem:
@@ -210,8 +222,11 @@ def _xml_item(e: Any, url: str) -> FeedItem:
     content = content or e.get("summary") or None
     published = _iso_struct(e.get("published_parsed") or e.get("updated_parsed"))
     updated = _iso_struct(e.get("updated_parsed"))
-    title = (e.get("title") or "").strip() or None
-    key = (e.get("id") or "").strip() or link or _fingerprint(title, content)
+    title = _text_title(e)
+    # (an item with neither id nor link is keyed by its title as the feed writes it: the
+    # key an earlier version gave it)
+    key = (e.get("id") or "").strip() or link or _fingerprint(
+        (e.get("title") or "").strip() or None, content)
     return FeedItem(
         key=key[:1000], link=link, title=title, author=(e.get("author") or None),
         published=published, content=content,
