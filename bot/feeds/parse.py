@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from bot.feeds.errors import FeedProblem
-from bot.feeds.extract import html_to_text
+from bot.feeds.extract import _codec, html_to_text
 
 # What a server sends for a file it has no type for (S3, misconfigured servers; S3's older
 # default is binary/octet-stream): a feed served so is read if its body is one.
@@ -119,17 +119,19 @@ def discover_feed(html: bytes, base_url: str) -> str | None:
     return min(found)[1] if found else None
 
 
-def parse_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
+def parse_feed(body: bytes, content_type: str, url: str,
+               charset: str | None = None) -> ParsedFeed:
     """Items of an RSS, Atom or JSON Feed document. Raises FeedError for an HTML page (the
     caller looks for an advertised feed first), malformed XML with no items, or a JSON
     document that is not a JSON Feed. A body of an untyped file (`UNTYPED`) is read as the
     feed it is, if any; if none, the reason says what the server sent. So is a gzip file's
-    (`GZIP_FILE`), once the fetcher has decompressed it."""
+    (`GZIP_FILE`), once the fetcher has decompressed it. `charset`: the Content-Type
+    header's (`_header_charset`)."""
     if content_type in BODY_DECIDES:
         what = ("a type it gives to any file" if content_type in UNTYPED
                 else "the type of a compressed file")
         try:
-            return parse_feed(body, "", url)
+            return parse_feed(body, "", url, charset)
         except FeedError as exc:
             raise FeedError(f"the server sent {content_type} ({what}) and the body is not RSS, "
                             f"Atom or JSON Feed ({exc.reason})") from exc
@@ -138,7 +140,30 @@ def parse_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
         return parse_json_feed(body, url)
     if kind == "html":
         raise FeedError("not a feed: an HTML page that advertises no RSS, Atom or JSON feed")
-    return _parse_xml_feed(body, content_type, url)
+    return _parse_xml_feed(body, content_type, url, charset)
+
+
+_XML_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _header_charset(body: bytes, charset: str | None) -> str | None:
+    """The Content-Type header's charset as an XML feed is to be read in (RFC 7303: it
+    decides over the XML declaration), or None when the body decides: a byte-order mark,
+    UTF-16 or UTF-32 declared, a body that is valid UTF-8 (a server's stale
+    `charset=iso-8859-1` on a UTF-8 feed, as `decode_html` reads a page) or ASCII, or a
+    charset Python does not know. Labels are read as browsers read them (Latin-1 as
+    windows-1252, gb2312 as GB18030: `_codec`). It was not passed on: a windows-1251 or
+    Shift_JIS feed saying so in the header alone was read as windows-1252, "Íîâîñòè"."""
+    codec = _codec(charset)
+    if codec is None or codec.startswith(("utf-16", "utf-32")) or body.startswith(_XML_BOMS) \
+            or body.isascii():  # (UTF-16 and -32 feedparser tells by their bytes)
+        return None
+    try:
+        body.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    return "windows-1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
 
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b[^\[>]*\[", re.I)
@@ -174,12 +199,17 @@ def strip_internal_subset(body: bytes) -> bytes:
     return body[:m.end() - 1] + b">"  # no end: nothing of the subset is kept
 
 
-def _parse_xml_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
+def _parse_xml_feed(body: bytes, content_type: str, url: str,
+                    charset: str | None = None) -> ParsedFeed:
     import feedparser  # type: ignore[import-untyped]
 
     body = strip_internal_subset(body)
+    content_type = content_type or "application/xml"
+    declared = _header_charset(body, charset)
+    if declared:
+        content_type += f"; charset={declared}"
     parsed = feedparser.parse(body, response_headers={
-        "content-location": url, "content-type": content_type or "application/xml"})
+        "content-location": url, "content-type": content_type})
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
     exc = parsed.get("bozo_exception")

@@ -608,7 +608,7 @@ class FeedPoller:
                     return report, False
                 feed_url = target
                 try:
-                    parsed = parse_feed(resp.body, resp.content_type, resp.url)
+                    parsed = parse_feed(resp.body, resp.content_type, resp.url, resp.charset)
                 except FeedError as exc:
                     link = discover_feed(resp.body, resp.url) if _is_html(resp) else None
                     if link is None:
@@ -616,7 +616,7 @@ class FeedPoller:
                             raise _DeadFeedURL(exc.reason) from exc
                         raise
                     resp = self.fetcher.get(link, kind="feed")
-                    parsed = parse_feed(resp.body, resp.content_type, resp.url)
+                    parsed = parse_feed(resp.body, resp.content_type, resp.url, resp.charset)
                     feed_url = link
             except (FetchError, _DeadFeedURL) as exc:
                 if isinstance(exc, FetchError) and exc.status not in DEAD_STATUSES:
@@ -715,7 +715,7 @@ class FeedPoller:
         try:
             resp = self.fetcher.get(page, kind="feed")
             try:  # the page itself is a feed now
-                return resp, parse_feed(resp.body, resp.content_type, resp.url), page
+                return resp, parse_feed(resp.body, resp.content_type, resp.url, resp.charset), page
             except FeedError:
                 link = discover_feed(resp.body, resp.url) if _is_html(resp) else None
             if link is None:
@@ -723,7 +723,7 @@ class FeedPoller:
             if canonical_url(link) == canonical_url(old):
                 raise FeedError(f"{page[:300]} still advertises it")
             resp = self.fetcher.get(link, kind="feed")
-            return resp, parse_feed(resp.body, resp.content_type, resp.url), link
+            return resp, parse_feed(resp.body, resp.content_type, resp.url, resp.charset), link
         except (FetchError, FeedError) as exc:
             raise FeedError(f"{why}; discovery again from {page[:300]}: {exc.reason}") from exc
 
