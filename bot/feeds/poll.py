@@ -411,6 +411,15 @@ def _distinct_keys(items: list[FeedItem]) -> list[tuple[FeedItem, str, str]]:
     return out
 
 
+def linkless_doc_id(feed_url: str, key: str) -> str:
+    """The document id of a feed item without a link (its content is the article), made of
+    the feed's address (`canonical_url`: a feed removed and added again finds its documents)
+    and the item's key. Of the key alone, two feeds' items of one guid, "1" or "2" as small
+    sites number them, were one document: each poll of the one replaced the other's."""
+    scoped = canonical_url(feed_url) + "\x1f" + key
+    return f"feed-{_hash(scoped.encode())[:12]}"
+
+
 def iso(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat()
 
@@ -634,7 +643,7 @@ class FeedPoller:
                 extra["moved"] = (f"{iso(now)}: {shown_url(row['feed_url'])[:1000]} → "
                                   f"{shown_url(feed_url)[:1000]}")
                 log.warning("feed #%s: %s", feed_id, report.note)
-            built, left_over = self._items(feed_id, parsed)
+            built, left_over = self._items(feed_id, parsed, str(row["url"]))
             wrote = self._commit(feed_id, built)
             report.items = [b.outcome for b in built]
             report.left = left_over
@@ -770,8 +779,11 @@ class FeedPoller:
         log.warning("feed #%s %s: %s (next poll %s)", row["id"], shown_url(row["url"]),
                     report.error, report.next_poll or "at the next check")
 
-    def _items(self, feed_id: int, parsed: ParsedFeed) -> tuple[list[_Built], int]:
-        """The items to store, and how many new items were left over the budget."""
+    def _items(self, feed_id: int, parsed: ParsedFeed, feed_url: str
+               ) -> tuple[list[_Built], int]:
+        """The items to store, and how many new items were left over the budget. `feed_url`:
+        the feed's address, whose link-less items' documents are its own
+        (`linkless_doc_id`)."""
         seen = self.store.feed_items(feed_id)
         built: list[_Built] = []
         budget = self.config.max_items_per_poll
@@ -799,8 +811,12 @@ class FeedPoller:
                 left_over += 1
                 continue  # not recorded: the next poll takes it
             budget -= 1
+            doc_id = (prev or {}).get("doc_id") if retries else None
+            if not item.link:  # its document: the one it had (edited: updated), or its own
+                doc_id = (prev["doc_id"] if prev is not None and not prev.get("link") else None
+                          ) or linkless_doc_id(feed_url, item.key)
             b = self._build(item, item.link, item.fingerprint, kind="feed", owners=owners,
-                            doc_id=(prev or {}).get("doc_id") if retries else None)
+                            doc_id=doc_id)
             b.retries = retries
             if b.outcome.doc_id:
                 owners.setdefault(b.outcome.doc_id, item.key)
