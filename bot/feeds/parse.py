@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import html
 import json
 import re
 import warnings
@@ -294,16 +295,28 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         if link:
             link = _absolute(url, link)
         title = _s(item.get("title"))
-        content = _s(item.get("content_html")) or _s(item.get("content_text")) \
-            or _s(item.get("summary"))
+        html_content = _s(item.get("content_html"))
+        content = html_content or _s(item.get("content_text")) or _s(item.get("summary"))
         published = _iso_text(item.get("date_published"))
         modified = _iso_text(item.get("date_modified"))
         author = _json_authors(item) or feed_authors
         key = _s(item.get("id")) or link or _fingerprint(title, content)
         out.items.append(FeedItem(
             key=key[:1000], link=link, title=title, author=author, published=published or modified,
-            content=content, fingerprint=_fingerprint(link, title, modified or published, content)))
+            content=html_content or _text_as_html(content),
+            fingerprint=_fingerprint(link, title, modified or published, content)))
     return out
+
+
+def _text_as_html(text: str | None) -> str | None:
+    """JSON Feed's plain text (`content_text`, `summary`) as the HTML an item's content is
+    read as (`html_to_text`), its paragraphs (at blank lines) kept: read as HTML, "The
+    <script> tag and <b> tag" was "The", and any "<" ("inflation <3%") ran its paragraphs
+    into one."""
+    if not text:
+        return text
+    return "".join(f"<p>{html.escape(p.strip())}</p>" for p in re.split(r"\n\s*\n", text)
+                   if p.strip())
 
 
 def _s(value: Any) -> str | None:
