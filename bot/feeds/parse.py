@@ -44,6 +44,9 @@ class FeedItem:
     published: str | None  # ISO 8601 (UTC) when the feed gives one
     content: str | None  # the item's own content (HTML or text), else its summary
     fingerprint: str  # changes when the feed's version of the item changes
+    # `published` is only the item's last update (Atom's <updated>, JSON Feed's date_modified,
+    # with no publication date given): the page's own date of publication goes first.
+    dated_by_update: bool = False
 
 
 @dataclass
@@ -251,8 +254,9 @@ def _xml_item(e: Any, url: str) -> FeedItem:
             content = c["value"]
             break
     content = content or e.get("summary") or None
-    published = _iso_struct(e.get("published_parsed") or e.get("updated_parsed"))
+    first = _iso_struct(e.get("published_parsed"))
     updated = _iso_struct(e.get("updated_parsed"))
+    published = first or updated
     title = _text_title(e)
     # (an item with neither id nor link is keyed by its title as the feed writes it: the
     # key an earlier version gave it)
@@ -261,7 +265,8 @@ def _xml_item(e: Any, url: str) -> FeedItem:
     return FeedItem(
         key=key[:1000], link=link, title=title, author=(e.get("author") or None),
         published=published, content=content,
-        fingerprint=_fingerprint(link, title, updated or published, content))
+        fingerprint=_fingerprint(link, title, updated or published, content),
+        dated_by_update=first is None and updated is not None)
 
 
 def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
@@ -304,7 +309,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         out.items.append(FeedItem(
             key=key[:1000], link=link, title=title, author=author, published=published or modified,
             content=html_content or _text_as_html(content),
-            fingerprint=_fingerprint(link, title, modified or published, content)))
+            fingerprint=_fingerprint(link, title, modified or published, content),
+            dated_by_update=published is None and modified is not None))
     return out
 
 

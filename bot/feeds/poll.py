@@ -958,7 +958,11 @@ class FeedPoller:
                 "text": page.text,
                 "title": page.title or (item.title if item else None),
                 "author": page.author or (item.author if item else None),
-                "published": _item_date(item) or page.published,
+                # (a feed's date that is only the item's last update comes after the
+                # page's own date of publication: an edit made an old article new)
+                "published": (page.published or _item_date(item))
+                if item is not None and item.dated_by_update
+                else _item_date(item) or page.published,
                 "outlet": page.sitename, "url": url}
             return fields_, url, None, False
         content = html_to_text(item.content) if item is not None and item.content else ""
