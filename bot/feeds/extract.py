@@ -163,6 +163,17 @@ def _stated(date: str, page: str) -> bool:
                                for m in WRITTEN_DATE.finditer(page))
 
 
+# A page answering 200 whose title says that the page is not there (a "soft 404": a CMS's
+# error page served with success): its text is the site's apology, never an article. The
+# title as error pages write it, alone or before the site's name ("Page not found | Gazette",
+# "404 - Not Found", "Error 404"); a headline merely holding the words ("Missing hiker not
+# found", "404 people evacuated") is not one.
+_ERROR_TITLE = re.compile(
+    r"^\W*(?:error\W*404\b|404(?:\W*$|\W+(?:error|not\s+found|page)\b)|(?:page|article|story|content)\s+(?:was\s+)?not\s+found"
+    r"|not\s+found\s*$|(?:this\s+)?page\s+(?:cannot|can[’']t|could\s+not|does\s+not|doesn[’']t)"
+    r"\s+(?:be\s+found|exist))", re.IGNORECASE)
+
+
 def extract_page(html: str, url: str) -> PageArticle:
     """Main text and metadata of an article page. Raises ExtractError when the page has no
     article text trafilatura can find. Its date is one the page gives as its publication
@@ -192,6 +203,9 @@ def extract_page(html: str, url: str) -> PageArticle:
         lines = lines[1:]
     if not lines:
         raise ExtractError("no article text found on the page")
+    if title and _ERROR_TITLE.match(title):
+        raise ExtractError(f"the page is an error page (its title: {title[:80]!r}), though "
+                           "the server answered 200")
     return PageArticle(
         text="\n\n".join(lines), title=title,
         author=(data.get("author") or "").strip() or None,
