@@ -138,9 +138,17 @@ def best_account(accounts: Sequence[Sequence[int]], groups: Sequence[int]) -> in
     return best
 
 
+# A rival account that denies (or negates) what the development states, and one that states
+# what the development denies (`Accounts.conflict`): each the other reversed.
+DENIES = "denies it"
+ASSERTS = "states what it denies"
+
+
 def reversed_account(why: str) -> str:
     """What the development says instead of a rival's account, from the rival's ("Tuesday
     rather than Thursday" from "Thursday rather than Tuesday")."""
+    if why in (DENIES, ASSERTS):
+        return ASSERTS if why == DENIES else DENIES
     parts = []
     for part in why.split("; "):
         theirs, sep, ours = part.partition(" rather than ")
@@ -366,12 +374,14 @@ class Accounts:
             a_out = b_out = []
         claim = self._claim(a_text)
         b = _said_alike(_other_states(self._feats(b_text), b_out, a_out), b_out, a_out)
+        a = _said_alike(_other_states(self._feats(a_text), a_out, b_out), a_out, b_out)
         m = match(claim, b, None)
+        back = None
         if _restates(m):
             conflicts = m.conflicts
         else:
-            a = _said_alike(_other_states(self._feats(a_text), a_out, b_out), a_out, b_out)
-            if not _restates(match(self._claim(b_text), a, None)):
+            back = match(self._claim(b_text), a, None)
+            if not _restates(back):
                 return None
             # B restates a part of A: where B gives a value A gives too ("on Saturday, killing
             # 27" of "Monday's clashes came after bombs on Saturday killed 27"), A's other values
@@ -381,7 +391,26 @@ class Accounts:
             return "; ".join(conflicts)
         return (date_conflict(dates_of(a_text, a_anchor), dates_of(b_text, b_anchor))
                 or state_conflict(a_out, b_out)
-                or self._count_conflict(a_text, b_text, a_out, b_out))
+                or self._count_conflict(a_text, b_text, a_out, b_out)
+                or self._polarity_conflict(claim, a, b, m, back, b_text))
+
+    def _polarity_conflict(self, claim: Claim, a: Features, b: Features, m: Match,
+                           back: Match | None, b_text: str) -> str | None:
+        """B denies or negates what A states, or states what A denies (the claim lookup's
+        polarity, `Match.disputes`, read both ways round): "Brask denied that the bridge would
+        cost 120 million euros" is no source of "Brask said the bridge would cost 120 million
+        euros" (it was cited for it, "2 sources")."""
+        if back is None:
+            back = match(self._claim(b_text), a, None)
+        if not (m.disputes or back.disputes):
+            return None
+        b_no = b.denies or bool(b.negated_terms)
+        a_no = a.denies or claim.negated or claim.denies
+        if b_no and not a_no:
+            return DENIES
+        if a_no and not b_no:
+            return ASSERTS
+        return "contradicts it"
 
     def counts_alike(self, a_text: str, b_text: str) -> bool:
         """Both sentences count victims in one outcome state ("killed 12 people", "left 15
