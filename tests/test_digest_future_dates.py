@@ -94,3 +94,28 @@ def test_an_old_article_dated_2099_leaves_the_window_of_the_latest(
     finally:
         store.close()
     assert [s.documents for s in digest.stories] == [["bridge-0", "bridge-1"]]
+
+
+def test_a_date_in_the_future_anchors_no_timeline_date(tmp_path: Path, corpus: Path) -> None:
+    """A yearless date in an article dated ahead of its adding takes the year of its story's
+    other articles, not the doubtful one: "on May 2" in an article of 2099 was a timeline item
+    of 2099-05-02."""
+    db = tmp_path / "t.db"
+    year = TODAY.year - 1  # (whatever the day the test runs, not ahead of its adding)
+    records = [
+        {"id": f"bridge-{i}", "title": f"Harbour bridge approved ({i})", "text": text,
+         "published": f"{year}-01-1{i}", "outlet": ["Harbour Herald", "Port Times"][i]}
+        for i, text in enumerate(BRIDGE)]
+    records.append({"id": "ahead", "title": "Harbour bridge works to start",
+                    "published": "2099-01-12", "outlet": "Valley News",
+                    "text": "Work on the harbour bridge approved by the city council will start "
+                            "on May 2, Mayor Ann Lindqvist said."})
+    (corpus / "news.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                       encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    res = run(db, "digest", "--only", "timeline", "--json")
+    assert res.exit_code == 0, res.output
+    [timeline] = json.loads(res.output)["sections"]
+    dates = {item["date"]: item["text"] for item in timeline["items"]}
+    assert f"{year}-05-02" in dates, dates
+    assert not any(d.startswith("2099") for d in dates), dates

@@ -929,7 +929,11 @@ class _Context:
             pos[i] += 1
         w = weights or Weights()
         scored = score_units(units, w)
-        anchors = [article_anchor(d.get("published"), d.get("dateline_date")) for d in docs]
+        # A date more than a day after the article was added (2099, a typo'd year) anchors
+        # nothing: "on May 2" in it was a timeline item of 2099-05-02 (and its weekdays were
+        # read in 2099 against the other articles'). Its story's year anchors it instead.
+        anchors = [None if _ahead(d) else article_anchor(d.get("published"), d.get("dateline_date"))
+                   for d in docs]
         if groups is None:
             groups = _independence_groups(docs, rows)
         return cls(docs, units, body, scored, groups, anchors, w,
