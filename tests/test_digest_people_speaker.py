@@ -27,6 +27,11 @@ def test_the_title_before_the_name_is_the_role_and_only_the_speaker_is_quoted() 
      {("Elena Brask", None, True), ("Tim Wells", "Governor", False)}),
     ("Mayor Elena Brask, flanked by Governor Tim Wells, said the bridge would reopen.",
      {("Elena Brask", "Mayor", True), ("Tim Wells", "Governor", False)}),
+    # nor is a clause of when or why, a title word in it someone else's
+    ('"We will appeal," said Lara Moss, after Mayor Elena Brask said the vote was fair.',
+     {("Lara Moss", None, True), ("Elena Brask", "Mayor", True)}),
+    ("Tomas Weir, when the Governor Tim Wells spoke, left the room in protest.",
+     {("Tomas Weir", None, False), ("Tim Wells", "Governor", False)}),
     # the one spoken of is not quoted, before or after the verb
     ("Mayor Elena Brask said Governor Tim Wells would sign the bill.",
      {("Elena Brask", "Mayor", True), ("Tim Wells", "Governor", False)}),

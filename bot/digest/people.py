@@ -85,6 +85,11 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
 _PARTICIPLE_ROLE = re.compile(
     r"^[a-z]+(?:ing|ed)\s+(?:by|with|alongside|beside|behind|near|next|at|in|on|for|from|to|about|"
     r"after|before|during|the|a|an|his|her|their|its)\b|^[a-z]+(?:ing|ed)\s+[A-Z]")
+# Nor a clause that a subordinating conjunction opens, of when or why ("'We will appeal,' said
+# Lara Moss, after Mayor Elena Brask said the vote was fair": her role was "after Mayor Elena
+# Brask said the vote was fair", the title word inside it taken for hers).
+_CLAUSE_ROLE = re.compile(r"^(?:after|before|because|if|when|whenever|while|whilst|although|"
+                          r"though|since|until|unless|whereas|once)\b")
 # Who speaks: the subject of the reporting verb ("NAME said", "NAME, the mayor, said", "NAME
 # and Kim said") or the name after it ("said NAME"); not every name of a sentence that has one
 # ("Mayor Brask, speaking alongside Governor Tim Wells, said": Wells says nothing).
@@ -265,7 +270,9 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
                 and not _ARTICLE_BEFORE.search(text, m.start(), m.start("role")):
             continue  # "Husky Homestead Tours, King's kennel": (Jeff) King's, no king
         # "speaking alongside Governor Tim Wells": what they did, not who they are
-        add(m.group("name"), None if _PARTICIPLE_ROLE.match(role.strip()) else _clean_role(role),
+        # "after Mayor Brask said …": when they spoke, not who they are
+        clause = _PARTICIPLE_ROLE.match(role.strip()) or _CLAUSE_ROLE.match(role.strip())
+        add(m.group("name"), None if clause else _clean_role(role),
             quotes or _speaks(text, m.start(), m.end("name")))
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
