@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.text.stance import WEEKDAYS
+from bot.text.stance import WEEKDAYS, strip_dateline
 from bot.text.words import STOPWORDS
 
 MONTHS = {
@@ -370,7 +370,10 @@ def extract_dates(text: str, anchor: date | str | None = None,
     `names`: month words the text's article uses as names (`month_names`), never read as a
     month opening its sentence. A month with no day or year in Title Case text, or in the
     article's `title` (in Title Case) where it runs into the text, is no date
-    (`title_case_spans`)."""
+    (`title_case_spans`). The date of a dateline opening the text dates it only when the text
+    names no date of its own, as in the claim lookup: in "CORRA, March 3 (Reuters) - A tanker
+    spilled oil on March 1" it is when the story was filed (it was the spill's timeline date,
+    and another date than the other articles' for the accounts)."""
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
     headline: list[tuple[int, int]] | None = None
@@ -428,6 +431,9 @@ def extract_dates(text: str, anchor: date | str | None = None,
                 out.append(mention)
                 taken.append((a, b))
     out.sort(key=lambda d: d.start)
+    filed = len(text) - len(strip_dateline(text))
+    if filed and any(d.start >= filed for d in out):
+        out = [d for d in out if d.start >= filed]
     return out
 
 
