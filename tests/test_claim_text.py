@@ -61,6 +61,23 @@ def test_other_control_characters_still_separate_words_and_invisible_alone_is_em
         check_claim_text("\u200f\u2066\u2069\ufe0f")
 
 
+@pytest.mark.parametrize("typed", [
+    "\x1b[1;31mThe Norland envoy\x1b[0m visited Port Elm",  # coloured, as `grep --color` pastes
+    "The Norland envoy visited \x1b]8;;https://evil.example/\x1b\\Port Elm\x1b]8;;\x1b\\",
+    "The Norland envoy visited \x1b]0;a window title\x07Port Elm",  # OSC ended by BEL
+    "\x9b31mThe Norland envoy visited Port Elm\x9b0m",  # the 8-bit CSI
+])
+def test_a_terminal_escape_sequence_goes_whole(typed: str) -> None:
+    """Its ESC was read as a space and the rest stayed: "[31mThe", a word no document holds,
+    and a pasted coloured claim was `not-found` (an exploratory session's)."""
+    assert check_claim_text(typed) == "The Norland envoy visited Port Elm"
+
+
+def test_fullwidth_letters_and_digits_are_ascii() -> None:
+    assert check_claim_text("Ｔｈｅ Ｎｏｒｌａｎｄ envoy visited Port Elm\u3000ｉｎ ２０２４") == (
+        "The Norland envoy visited Port Elm in 2024")
+
+
 ARTICLES = {
     "a.txt": "Harbour News\n\nThe Norland envoy visited Port Elm on Monday and met the mayor of "
              "the town.\n",
@@ -75,7 +92,9 @@ def test_a_claim_with_an_invisible_character_gets_the_plain_claims_verdict(
     assert plain.verdict == "single-source", plain
     for typed in ("The Norland en\u200bvoy visited Port Elm",
                   "The Norland envoy visited Port E\u00adlm",
-                  "The Norland en\u200fvoy visited \u2066Port Elm\u2069"):
+                  "The Norland en\u200fvoy visited \u2066Port Elm\u2069",
+                  "\x1b[31mThe Norland envoy\x1b[0m visited Port Elm",
+                  "Ｔｈｅ Ｎｏｒｌａｎｄ ｅｎｖｏｙ visited Port Elm"):
         answer = ask_claim(world, typed)
         assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), answer
         assert answer.claim == "The Norland envoy visited Port Elm"

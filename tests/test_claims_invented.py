@@ -100,6 +100,15 @@ def test_a_claim_in_another_script_says_only_latin_text_is_searchable(world):
     assert answer.verdict == "not-found" and "Latin alphabet" in answer.note
 
 
+@pytest.mark.parametrize("claim", ["Путин прибыл в Пхеньян 19 июня 2024", "Совет одобрил мост 9 к 4",
+                                   "议会以9比4通过了大桥"])
+def test_a_claim_in_another_script_with_numbers_says_so_too(world, claim):
+    # Its numbers were the only units read: "that gives a value but says nothing about it;
+    # say what happened" (an exploratory session's).
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "not-found" and "Latin alphabet" in answer.note, answer.note
+
+
 def test_a_denial_of_something_else_does_not_agree_with_a_negated_claim(settings, store, corpus):
     # "... accusations that he took bribes, which the ministry has denied" denies the bribes,
     # not the visit: it neither states "did not visit" nor "it is false that ... visited".

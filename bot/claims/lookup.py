@@ -185,8 +185,24 @@ class EmptyClaim(UserError):
     Its message names the CLI; chat answers with its own usage line instead."""
 
 
+# A terminal's escape sequence, pasted with the text it coloured or linked (a claim copied from
+# `grep --color` or a terminal hyperlink): a CSI ("\x1b[31m"), an OSC up to its terminator
+# ("\x1b]8;;URL\x1b\\"), a DCS/SOS/PM/APC string (terminated: a lone ESC before a "P" or a
+# "]" takes that one character only), or a two-character escape; their C1 forms too.
+_TERMINAL_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]")
+# Fullwidth forms of ASCII (an East Asian input method's "Ｐｕｔｉｎ") and the ideographic space.
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def check_claim_text(text: str) -> str:
     """The claim as looked up, or a `UserError` saying what is wrong with it."""
+    # A terminal's escape sequences go whole: read as spaces, "\x1b[31mPutin" left "[31mPutin",
+    # a word no document holds. Fullwidth letters and digits are the ASCII ones (the words are
+    # folded so, but the rules reading the claim as written took "Ｐｕｔｉｎ" for no name).
+    text = _TERMINAL_ESCAPE.sub("", text).translate(_FULLWIDTH)
     # Invisible characters inside a word are deleted as the corpus deletes them ("Pyong\u00adyang"
     # is "Pyongyang"); any other control or format character is a space.
     cleaned = "".join(c if c.isprintable() else " " for c in text.translate(ZERO_WIDTH)).strip()
@@ -238,10 +254,14 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     parsed = parse_claim(plain, analysis, aliases, tags)
     if called_false:
         parsed = replace(parsed, negated=not parsed.negated)
+    # Letters the analysis skips (another script), and no word of the claim in Latin letters:
+    # its numbers alone ("Харроугейт обыграл Порт-Колдер 3-1", "3比1") were a value with
+    # nothing said of it, "say what happened", to a claim that says it in another script.
+    if any(c.isalpha() and not _latin(c) for c in plain) and not any(
+            _latin(c) for u in parsed.units for c in u.text if c.isalpha()):
+        return _not_found(text, NO_WORDS + ": only text in the Latin alphabet is "
+                          "searchable (accents are fine)", index, semantic)
     if not parsed.units:
-        if any(c.isalpha() and not _latin(c) for c in plain):  # letters the analysis skips
-            return _not_found(text, NO_WORDS + ": only text in the Latin alphabet is "
-                              "searchable (accents are fine)", index, semantic)
         if any(c.isalpha() for c in plain):  # grammar words alone: "the", "not"
             return _not_found(text, NO_WORDS + ": only grammar words; say who did what, "
                               "e.g. \"Putin visited North Korea\"", index, semantic)
