@@ -97,6 +97,20 @@ def test_the_json_names_every_document_holding_a_sentence(world):
     assert all(e["also_in"] == [] for e in others)
 
 
+def test_a_closest_sentence_names_every_document_holding_it_too(world):
+    # Shown as a closest match (or filling the list), a syndicated sentence named one document
+    # and `also_in` was [] though both hold it: its copy was skipped, not named (an
+    # exploratory session's; the judged evidence named its copies already).
+    for claim in ("The accord bans bottom trawling for ten years",
+                  "The accord doubles the annual catch of herring in Port Elm"):
+        a = ask(world, claim).to_dict()
+        shared = [e for e in a["evidence"] if e["sentence"].startswith("The accord caps")]
+        assert shared, (claim, a)
+        for e in shared:
+            docs = [e["doc_id"], *e["also_in"]]
+            assert sorted(docs) == ["a_wire", "b_paper"], (claim, e)
+
+
 def test_wrong_number_is_contradicted(world):
     a = ask(world, "The accord caps the annual catch at 90,000 tonnes.")
     assert a.verdict == "contradicted"

@@ -715,6 +715,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             break
         key = _sentence_key(row)
         if key in by_key:
+            # A copy of a sentence shown already: named with it, as a judged one's copies are
+            # (`also_in` was [] for the closest sentences a syndicated story holds).
+            if row["doc_id"] not in by_key[key].also_in and row["doc_id"] != by_key[key].doc_id:
+                by_key[key].also_in.append(row["doc_id"])
             continue
         by_key[key] = Evidence(sentence=clip(row["text"], EVIDENCE_MAX_CHARS), doc_id=row["doc_id"], title=None,
                                source=None, published=None, outlets=[], stance="mentions",
