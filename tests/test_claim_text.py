@@ -73,6 +73,27 @@ def test_a_terminal_escape_sequence_goes_whole(typed: str) -> None:
     assert check_claim_text(typed) == "The Norland envoy visited Port Elm"
 
 
+@pytest.mark.parametrize("typed,read", [
+    ("<span class=\"claim\">The Norland envoy visited Port Elm</span>",
+     "The Norland envoy visited Port Elm"),
+    ("<script>alert(1)</script>The Norland envoy visited Port Elm",
+     "The Norland envoy visited Port Elm"),
+    ("The <b>Norland</b>'s envoy visited <a href=\"https://x.example/\">Port Elm</a>",
+     "The Norland's envoy visited Port Elm"),
+    ("The envoy &amp; the mayor met in Port&nbsp;Elm", "The envoy & the mayor met in Port Elm"),
+    # no markup: left as typed
+    ("AT&T and R&D rose", "AT&T and R&D rose"),
+    ("CO2 < 400 ppm and x<y and y>z", "CO2 < 400 ppm and x<y and y>z"),
+    ("<Putin> met Kim", "<Putin> met Kim"),
+    ("<b>Johnson &notes</b>", "Johnson &notes"),
+])
+def test_html_markup_goes_and_its_references_are_read(typed: str, read: str) -> None:
+    """"<script>alert(1)</script> X" was looked up with "script" and "alert" as words of what
+    happened, and "<span class=…>X</span>" with "span" and "class": X's verdict was lost
+    (an exploratory session's; `not-found` for a claim the corpus contradicts)."""
+    assert check_claim_text(typed) == read
+
+
 def test_fullwidth_letters_and_digits_are_ascii() -> None:
     assert check_claim_text("Ｔｈｅ Ｎｏｒｌａｎｄ envoy visited Port Elm\u3000ｉｎ ２０２４") == (
         "The Norland envoy visited Port Elm in 2024")
@@ -94,7 +115,8 @@ def test_a_claim_with_an_invisible_character_gets_the_plain_claims_verdict(
                   "The Norland envoy visited Port E\u00adlm",
                   "The Norland en\u200fvoy visited \u2066Port Elm\u2069",
                   "\x1b[31mThe Norland envoy\x1b[0m visited Port Elm",
-                  "Ｔｈｅ Ｎｏｒｌａｎｄ ｅｎｖｏｙ visited Port Elm"):
+                  "Ｔｈｅ Ｎｏｒｌａｎｄ ｅｎｖｏｙ visited Port Elm",
+                  "<span class=\"claim\">The Norland envoy visited Port Elm</span>"):
         answer = ask_claim(world, typed)
         assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), answer
         assert answer.claim == "The Norland envoy visited Port Elm"

@@ -12,6 +12,7 @@ with no evidence."""
 from __future__ import annotations
 
 import gc
+import html
 import json
 import logging
 import math
@@ -193,6 +194,32 @@ _TERMINAL_ESCAPE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
     r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]")
+# HTML pasted with a claim (a page's source, a CMS field): a script or style element goes with
+# its content, any other tag goes (an inline one, "<b>", joins its neighbours: "<b>Kim</b>'s"),
+# and character references are read ("&amp;", "&#8217;") where the text holds a tag or one.
+_HTML_BLOCK = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.I | re.S)
+_HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+_HTML_REF = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_INLINE_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em font i kbd mark q s samp small "
+                         "span strong sub sup time tt u var wbr".split())
+# (only HTML's elements are tags: "x<y and y>z" is no "<y …>" element)
+_HTML_ELEMENTS = _INLINE_TAGS | frozenset(
+    "address article aside blockquote body br caption dd div dl dt figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 head header hr html iframe img input label li main meta nav ol p pre "
+    "section table tbody td th thead title tr ul".split())
+
+
+def _without_markup(text: str) -> str:
+    """`text` with its HTML tags gone and its character references read (as is without any)."""
+    if not _HTML_TAG.search(text) and not _HTML_REF.search(text):
+        return text
+    text = _HTML_BLOCK.sub(" ", text)
+    text = _HTML_TAG.sub(lambda m: m.group(0) if m.group(1).lower() not in _HTML_ELEMENTS
+                         else "" if m.group(1).lower() in _INLINE_TAGS else " ", text)
+    # (each reference whole, with its ";": `html.unescape` alone read "&not" of "&notes" as "¬")
+    return _HTML_REF.sub(lambda m: html.unescape(m.group(0)), text)
+
+
 # Fullwidth forms of ASCII (an East Asian input method's "Ｐｕｔｉｎ") and the ideographic space.
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
@@ -202,7 +229,7 @@ def check_claim_text(text: str) -> str:
     # A terminal's escape sequences go whole: read as spaces, "\x1b[31mPutin" left "[31mPutin",
     # a word no document holds. Fullwidth letters and digits are the ASCII ones (the words are
     # folded so, but the rules reading the claim as written took "Ｐｕｔｉｎ" for no name).
-    text = _TERMINAL_ESCAPE.sub("", text).translate(_FULLWIDTH)
+    text = _without_markup(_TERMINAL_ESCAPE.sub("", text).translate(_FULLWIDTH))
     # Invisible characters inside a word are deleted as the corpus deletes them ("Pyong\u00adyang"
     # is "Pyongyang"); any other control or format character is a space.
     cleaned = "".join(c if c.isprintable() else " " for c in text.translate(ZERO_WIDTH)).strip()
