@@ -112,3 +112,23 @@ def test_a_passive_with_an_adverb_keeps_used():
         plain, tags = clean_claim(claim)
         units = [u.text for u in parse_claim(plain, aliases.analyze(plain), aliases, tags).units]
         assert "used" in units, (claim, units)
+
+
+DENIAL = {
+    "club.txt": "Club Statement\n\nPort Calder United on Monday denied reports that manager "
+                "Miriam Kole had been sacked after the cup final.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_denial_of_what_a_negated_claim_negates_agrees_with_it(settings, store, corpus):
+    # "Kole was not sacked" is what the club's denial says: it was read as disputing the
+    # claim ("denies it"), as it disputes "Kole was sacked". Found by an exploratory test
+    # session.
+    world = build_claim_world(settings, store, corpus, DENIAL)
+    negated = ask_claim(world, "Miriam Kole was not sacked after the cup final.")
+    assert not any(e.stance == "disputes" for e in negated.evidence), negated
+    assert negated.verdict == "single-source", negated
+    plain = ask_claim(world, "Miriam Kole was sacked after the cup final.")
+    assert any(e.stance == "disputes" for e in plain.evidence), plain
+    assert plain.verdict == "contested", plain

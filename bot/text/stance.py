@@ -1346,7 +1346,9 @@ class ClaimMatcher:
         frame = frame_got / frame_total if frame_total else 0.0
         conflicts = _conflicts(claim, own, ctx, missing)
         disputes = denial = False
-        if own.denies and not claim.denies and _denial_bears(claim, own):
+        if own.denies and not claim.denies and not claim.negated and _denial_bears(claim, own):
+            # (a negated claim agrees with a denial of what it negates, below: "Kole was not
+            # sacked" by "The club denied reports that Kole had been sacked")
             disputes = denial = True
         elif not claim.negated and own.negated_terms and any(
                 u.alts & own.negated_terms for u in in_own_units) \
