@@ -354,9 +354,15 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         (the context, with the article's `title`), its matches alone and with the context,
         and its reverse coverage."""
         stored_own = feats(row)
+        text = row["text"]
+        if _CORRECTION.search(text) and _RETRACTED.search(text):
+            # A correction: what an earlier version said wrongly is no account of the event
+            # (it was a source of "four workers were hospitalized", and disputed "three").
+            text = _without_retracted(text)
+            stored_own = _features(text, aliases)
         # A sentence giving two dates of a kind the claim names: those of the clause
         # holding the claim's frame are its own.
-        own = bound_dates(claim, stored_own, row["text"], aliases)
+        own = bound_dates(claim, stored_own, text, aliases)
         prev = prev_rows.get(sid - 1)
         prev_f = feats(prev) if prev and prev["doc_id"] == row["doc_id"] \
             and prev["paragraph"] == row["paragraph"] and prev["kind"] == "body" else None
@@ -1072,6 +1078,25 @@ def _titles(store: Store, aliases: AliasTable, rows: dict[int, dict[str, Any]],
 
 
 _FEATURE_CACHE: dict[tuple[str, int], Features] = {}
+
+# A correction, as news writes one: "Correction: …", "An earlier version of this article …",
+# "This story has been corrected …".
+_CORRECTION = re.compile(r"^\W*corrections?\b|\b(?:earlier|previous|original|prior) versions?\b"
+                         r"|\bhas been (?:corrected|updated to correct)\b", re.IGNORECASE)
+# What a correction says an earlier version got wrong ("incorrectly said four workers were
+# hospitalized", "… mistakenly reported that …", "… misstated …"): from the verb of saying to
+# the end of its clause.
+_RETRACTED = re.compile(
+    r"\b(?:(?:incorrectly|erroneously|mistakenly|wrongly|falsely)\s+(?:said|stated|reported|"
+    r"identified|described|gave|named|referred|listed|called|quoted|attributed|put)"
+    r"|mis(?:stated|reported|identified|quoted|attributed|named|characteri[sz]ed))\b"
+    r"[^.;:!?]*")
+
+
+def _without_retracted(text: str) -> str:
+    """A correction without the clauses in which it says what was wrongly said (any other
+    sentence as it is: "The email was widely misquoted as …" reports no earlier version)."""
+    return _RETRACTED.sub(" ", text) if _CORRECTION.search(text) else text
 
 
 def _features(text: str, aliases: AliasTable) -> Features:
