@@ -37,7 +37,6 @@ HEADER_CHARS = 150
 MESSAGE_CHARS = 12_000  # rendered characters per message: readable, far below Slack's caps
 FALLBACK_CHARS = 3000  # of the text before escaping (which may make it longer; Slack: 40,000)
 ATTACHMENT_CHARS = 20_000  # attachment text shown inline; beyond it, say where to get it
-NOTE_CHARS = 200
 
 Message = dict[str, Any]  # {"text": str, "blocks": [...]} for chat.postMessage / respond()
 
@@ -87,7 +86,9 @@ def _block_text(block: Block) -> str:
     if isinstance(block, Bullet):
         tail = cite(block.citations)
         if block.note:
-            tail += f" _({escape(_clip(block.note, NOTE_CHARS))})_"
+            # whole, as on Discord and the console (a source's name and date, a feed's URL:
+            # clipped to 200 characters, a claim's evidence lost its date); `_fit` splits
+            tail += f" _({escape(block.note)})_"
         return f"• {escape(block.text)}{' ' + tail if tail else ''}"
     if isinstance(block, Paragraph | Context):
         return escape(block.text)
