@@ -1630,7 +1630,9 @@ def _latin(c: str) -> bool:
 def answer_to_reply(answer: ClaimAnswer) -> Reply:
     """The neutral reply for chat: verdict line, evidence bullets citing numbered sources
     with date and hedge, then the sources."""
-    reply = Reply(title=f"Claim: {answer.claim[:200]}")
+    # the claim whole (up to MAX_CLAIM_CHARS): its first 200 characters, cut without a mark,
+    # left a long claim's date or place unshown; each renderer fits a long title
+    reply = Reply(title=f"Claim: {answer.claim}")
     fields = [("Verdict", _LABELS.get(answer.verdict, answer.verdict))]
     if answer.sources:
         fields.append(("Independent sources", str(answer.sources)))
