@@ -41,6 +41,9 @@ ATTACHMENT_CHARS = 20_000  # attachment text shown inline; beyond it, say where 
 Message = dict[str, Any]  # {"text": str, "blocks": [...]} for chat.postMessage / respond()
 
 _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+# A backtick followed by two more: each but the last of a run gets a zero-width space, so no
+# "```" of anyone's text opens (or, in an attachment's code block, closes) a code block.
+_FENCE = re.compile(r"`(?=``)")
 _KIND_ICON = {"error": ":warning: ", "denied": ":no_entry: "}
 
 
@@ -63,9 +66,10 @@ class _Packed(Paragraph):
 
 
 def escape(text: str) -> str:
-    """Make `text` inert in Slack mrkdwn: no mentions, broadcasts or links can come of it."""
+    """Make `text` inert in Slack mrkdwn: no mentions, broadcasts or links can come of it,
+    nor a code block ("```" broken with a zero-width space)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST.sub("@\u200b", text)
+    return _FENCE.sub("`\u200b", _BROADCAST.sub("@\u200b", text))
 
 
 def _clip(text: str, limit: int) -> str:
