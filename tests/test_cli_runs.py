@@ -92,3 +92,20 @@ def test_status_points_to_the_run_that_lists_the_warnings(settings: Settings,
     assert "1 warning (a field left out; `briefbot runs show 1` lists them)" in line, line
     code, _, err = invoke(settings, "runs", "show", "1")
     assert code == 0 and 'a.jsonl:1: warning — "published"' in err, err
+
+
+def test_runs_json_before_show_gives_json_and_a_limit_there_is_refused(
+        settings: Settings, corpus: Path) -> None:
+    """`runs --json show 1` printed the text report (exit 0; only an error was JSON), and
+    `runs --limit 3 show 1` dropped the limit without a word."""
+    (corpus / "a.txt").write_text("A\n\nPort Elm approved a bridge on Monday, officials said.\n")
+    assert invoke(settings, "reload", "--no-index", str(corpus))[0] == 0
+    code, out, err = invoke(settings, "runs", "--json", "show", "1")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["id"] == 1 and [o["outcome"] for o in shown["outcomes"]] == ["added"]
+    code, out, err = invoke(settings, "runs", "--limit", "3", "show", "1")
+    assert code == 2 and out == ""
+    assert "--limit is how many reloads `briefbot runs` lists" in err
+    code, out, _ = invoke(settings, "runs", "--limit", "3", "show", "1", "--json")
+    assert code == 2 and "--limit" in json.loads(out)["error"]

@@ -13,6 +13,8 @@ from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, pass_
 from bot.corpus.reload import FINISHED, Outcome, counts_text, run_counts
 from bot.reply import printable_line
 
+RUNS_JSON = "briefbot.runs_json"  # in the (shared) click context meta: `runs --json show`
+
 
 def run_json(run: dict[str, Any]) -> dict[str, Any]:
     return {"id": run["id"], "started_at": run["started_at"],
@@ -46,6 +48,12 @@ def run_line(run: dict[str, Any]) -> str:
 def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
     """Past reloads, newest first (`runs show RUN_ID`: one reload's files)."""
     if ctx.invoked_subcommand is not None:
+        # `runs --json show 5` printed text (exit 0; only its errors were JSON) and `runs
+        # --limit 3 show 5` ignored the limit: --json is the subcommand's too, --limit is not.
+        if ctx.get_parameter_source("limit") is not click.core.ParameterSource.DEFAULT:
+            raise click.UsageError("--limit is how many reloads `briefbot runs` lists; "
+                                   "`runs show RUN_ID` shows one reload", ctx=ctx)
+        ctx.meta[RUNS_JSON] = as_json
         return
     app = ctx.find_object(AppContext)
     assert app is not None
@@ -63,6 +71,7 @@ def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
 @pass_app
 def show(app: AppContext, run_id: int, quiet: bool, as_json: bool) -> None:
     """One reload's outcome for every file (and JSONL line), in its report's order."""
+    as_json = as_json or bool(click.get_current_context().meta.get(RUNS_JSON))
     app.require_database()
     run = app.store.run(run_id)
     if run is None:
