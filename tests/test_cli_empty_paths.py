@@ -5,6 +5,7 @@ default database). They are usage errors now, naming the option."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,24 @@ def test_a_folder_given_as_the_database_is_named_as_such(tmp_path: Path,
     assert res.exit_code == 1
     assert res.output == (f"Error: the database path {folder} is a folder, not a database "
                           "file: check --db, BRIEFBOT_DB or [storage] db\n")
+
+
+@pytest.mark.parametrize("command", [["sources", "--json"], ["reload", "--no-index"],
+                                     ["backup", "copy.db"]])
+def test_a_pipe_given_as_the_database_is_named_as_such(tmp_path: Path, command: list[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A named pipe (or a device) was "cannot open the database …: disk I/O error"."""
+    monkeypatch.chdir(tmp_path)
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    res = CliRunner().invoke(cli, ["--db", str(pipe), *command])
+    assert res.exit_code == 1
+    message = (f"the database path {pipe} is a special file (a pipe, device or socket), not "
+               "a database file: check --db, BRIEFBOT_DB or [storage] db")
+    assert res.stderr == f"Error: {message}\n"
+    if "--json" in command:
+        assert json.loads(res.stdout) == {"error": message}
+    assert pipe.is_fifo() and not (tmp_path / "copy.db").exists()
 
 
 @pytest.mark.parametrize("value", [":memory:", " :memory: "])

@@ -506,6 +506,11 @@ class Store:
             if self.path.is_dir():  # `--db /srv/briefbot`, meaning the database in it
                 raise UserError(f"the database path {self.path} is a folder, not a database "
                                 "file: check --db, BRIEFBOT_DB or [storage] db")
+            if self.path.exists() and not self.path.is_file():  # a pipe, device or socket:
+                # SQLite's "disk I/O error" named no cause (`restore` already said this)
+                raise UserError(f"the database path {self.path} is a special file (a pipe, "
+                                "device or socket), not a database file: check --db, "
+                                "BRIEFBOT_DB or [storage] db")
         if str(path) != ":memory:" and self.path.is_file() \
                 and not os.access(self.path, os.W_OK):
             # A file this process may not write in a folder it may (`chmod 444`): SQLite opens
