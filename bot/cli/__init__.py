@@ -5,16 +5,65 @@
 May import every other package of the bot; nothing imports it but `bot.__main__` and the
 `briefbot` entry point."""
 
+import errno
+import io
 import sys
+
+
+class OutputError(OSError):
+    """The standard output could not be written: a full disk (`briefbot sources --json >
+    out.json`), /dev/full, an I/O error. (A closed pipe, EPIPE, stays click's: exit 1.)"""
+
+
+class _Stdout(io.TextIOWrapper):
+    """sys.stdout whose failed writes say that they were the output's (`OutputError`), so
+    that the command line answers them in one line instead of a traceback."""
+
+    def write(self, s: str) -> int:
+        try:
+            return super().write(s)
+        except OSError as exc:
+            raise _output_error(exc) from exc
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as exc:
+            raise _output_error(exc) from exc
+
+
+def _output_error(exc: OSError) -> OSError:
+    if exc.errno == errno.EPIPE or isinstance(exc, OutputError):
+        return exc
+    return OutputError(exc.errno, exc.strerror or str(exc))
+
+
+def _guard_stdout() -> None:
+    """Put `_Stdout` over the standard output's buffer (same encoding, error handler and
+    buffering). The original wrapper stays as sys.__stdout__, unused, so its buffer is never
+    closed under the new one."""
+    out = sys.stdout
+    if type(out) is not io.TextIOWrapper:  # (none: a closed descriptor; a test's capture)
+        return
+    out.flush()
+    sys.stdout = _Stdout(out.buffer, encoding=out.encoding, errors=out.errors,
+                         line_buffering=out.line_buffering, write_through=out.write_through)
 
 
 def entry() -> None:
     """The `briefbot` command (and `python -m bot`). Loading the command line takes over a
     second (numpy, the models' runtimes): a Ctrl-C then comes before click can catch it, and
-    is answered as click answers one, "Aborted!" and exit 1, not with a traceback."""
+    is answered as click answers one, "Aborted!" and exit 1, not with a traceback. An output
+    that cannot be written (a full disk) is one line on stderr, exit 1, not a traceback."""
     try:
         from bot.cli.main import main
     except KeyboardInterrupt:
         print("Aborted!", file=sys.stderr)
         sys.exit(1)
-    main()
+    _guard_stdout()
+    try:
+        main()
+    except OutputError as exc:
+        sys.stdout = io.TextIOWrapper(io.BytesIO())  # what is left unwritten is dropped
+        print(f"Error: cannot write the output: {exc.strerror}", file=sys.stderr)
+        sys.exit(1)

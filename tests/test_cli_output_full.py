@@ -1,0 +1,36 @@
+"""An output that cannot be written (`briefbot sources --json > out.json` on a full disk,
+/dev/full) was a traceback ending "OSError: [Errno 28] No space left on device", from every
+command and the console. It is one line on stderr, exit 1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["sources", "--json"], ["run", "--console", "--no-briefing"]])
+def test_a_full_output_is_one_line_not_a_traceback(tmp_path: Path, args: list[str]) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Ports reopen\n\nThe port reopened on Monday, officials said.\n",
+                                  encoding="utf-8")
+    db = tmp_path / "b.db"
+    assert CliRunner().invoke(cli, ["--db", str(db), "reload", "--no-index",
+                                    str(corpus)]).exit_code == 0
+    env = os.environ | {"PYTHONPATH": str(ROOT), "BRIEFBOT_WARM_UP": "false"}
+    with open("/dev/full", "w") as full:
+        res = subprocess.run([sys.executable, "-m", "bot", "--db", str(db), *args],
+                             input="/sources\n", stdout=full, stderr=subprocess.PIPE,
+                             text=True, env=env, cwd=tmp_path, timeout=120)
+    assert res.returncode == 1
+    assert res.stderr == "Error: cannot write the output: No space left on device\n"
