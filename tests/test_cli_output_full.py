@@ -34,3 +34,20 @@ def test_a_full_output_is_one_line_not_a_traceback(tmp_path: Path, args: list[st
                              text=True, env=env, cwd=tmp_path, timeout=120)
     assert res.returncode == 1
     assert res.stderr == "Error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["run", "--console", "--no-briefing"], ["claim", "-"],
+                                  ["sources", "--json"]])
+def test_closed_standard_streams_are_no_traceback(tmp_path: Path, args: list[str]) -> None:
+    """`briefbot run <&- >&-`, `claim - >&-`: Python gives a closed descriptor's stream as
+    None, and the console and `claim -` failed "AttributeError: 'NoneType' object has no
+    attribute 'isatty'" (or 'flush'). Such a stream is /dev/null now: no input, no output."""
+    db = tmp_path / "b.db"
+    assert CliRunner().invoke(cli, ["--db", str(db), "reload", "--no-index",
+                                    str(ROOT / "seeds")]).exit_code == 0
+    env = os.environ | {"PYTHONPATH": str(ROOT), "BRIEFBOT_WARM_UP": "false"}
+    res = subprocess.run(["sh", "-c", 'exec "$@" <&- >&-', "sh", sys.executable, "-m", "bot",
+                          "--db", str(db), *args],
+                         stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""

@@ -7,6 +7,7 @@ May import every other package of the bot; nothing imports it but `bot.__main__`
 
 import errno
 import io
+import os
 import sys
 
 
@@ -38,16 +39,30 @@ def _output_error(exc: OSError) -> OSError:
     return OutputError(exc.errno, exc.strerror or str(exc))
 
 
+_KEPT: list[io.TextIOWrapper] = []  # the original stdout: its buffer is closed with it
+
+
 def _guard_stdout() -> None:
     """Put `_Stdout` over the standard output's buffer (same encoding, error handler and
-    buffering). The original wrapper stays as sys.__stdout__, unused, so its buffer is never
-    closed under the new one."""
+    buffering). The original wrapper is kept, unused, so its buffer is never closed under
+    the new one."""
     out = sys.stdout
     if type(out) is not io.TextIOWrapper:  # (none: a closed descriptor; a test's capture)
         return
     out.flush()
+    _KEPT.append(out)  # (sys.__stdout__ is None when the descriptor was closed)
     sys.stdout = _Stdout(out.buffer, encoding=out.encoding, errors=out.errors,
                          line_buffering=out.line_buffering, write_through=out.write_through)
+
+
+def _open_closed_streams() -> None:
+    """A standard stream whose descriptor was closed (`briefbot run <&-`, `claim - >&-`) is
+    None in Python: the console and `claim -` failed with "AttributeError: 'NoneType' object
+    has no attribute 'isatty'" (a traceback). It is /dev/null instead — no input, the output
+    dropped, as click.echo already dropped it — on the descriptor it had (the lowest free)."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
 
 
 def entry() -> None:
@@ -60,6 +75,7 @@ def entry() -> None:
     except KeyboardInterrupt:
         print("Aborted!", file=sys.stderr)
         sys.exit(1)
+    _open_closed_streams()
     _guard_stdout()
     try:
         main()
