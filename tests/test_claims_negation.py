@@ -132,3 +132,29 @@ def test_a_denial_of_what_a_negated_claim_negates_agrees_with_it(settings, store
     plain = ask_claim(world, "Miriam Kole was sacked after the cup final.")
     assert any(e.stance == "disputes" for e in plain.evidence), plain
     assert plain.verdict == "contested", plain
+
+
+CONTRAST = {
+    "cup.txt": "Cup Final\n\nHarrowgate Rovers beat Port Calder United 3-1 in the Northern Cup "
+               "final on Sunday.\n\nJonas Ekberg, not Elias Varga, scored Harrowgate's third goal, "
+               "the club said.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_contrasting_not_negates_only_its_aside():
+    # "X, not Y, did it" negates Y, not what was done: "scored" was within three words of
+    # "not", so the sentence disputed that Ekberg scored it ("says the opposite"). Found by
+    # an exploratory test session.
+    a = AliasTable.from_mapping({})
+    f = sentence_features("Jonas Ekberg, not Elias Varga, scored Harrowgate's third goal.", a)
+    assert "varga" in f.negated_terms and "score" not in f.negated_terms
+    g = sentence_features("Jonas Ekberg did not score Harrowgate's third goal.", a)
+    assert "score" in g.negated_terms
+
+
+def test_the_one_named_in_a_contrast_is_its_source(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, CONTRAST)
+    answer = ask_claim(world, "Jonas Ekberg scored Harrowgate's third goal.")
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+    assert answer.verdict == "single-source", answer
