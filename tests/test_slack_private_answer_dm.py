@@ -20,13 +20,37 @@ from tests.emulators.slack_api import SlackWebAPIMock, signed_request, slash_com
 from tests.test_slack_adapter import SECRET, core, slack  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
-
-
-@pytest.mark.asyncio
-@pytest.mark.parametrize(("channel", "name", "flags"), [
+# Where the app takes no post: a private channel it is not in, a direct message between people.
+NOT_THERE = pytest.mark.parametrize(("channel", "name", "flags"), [
     ("GPRIV", "secret", {"is_private": True, "is_member": False}),
     ("DPPL", "directmessage", {"is_im": True, "is_member": False}),
 ], ids=["private-channel", "dm-between-people"])
+
+
+async def direct_message_after(adapter: SlackAdapter, api: SlackWebAPIMock, text: str,
+                               user: str, channel: str, name: str, key: str) -> Any:
+    """/briefbot TEXT from `user` in `channel`: the first post the app made to the user's
+    direct message (waited for)."""
+    body, headers = signed_request(SECRET, urlencode(slash_command_payload(
+        "/briefbot", text, user_id=user, channel_id=channel, channel_name=name,
+        team_id=api.team_id, response_url=api.response_url(key))))
+    assert adapter.url is not None
+    async with aiohttp.ClientSession() as session, \
+            session.post(adapter.url, data=body, headers=headers) as resp:
+        assert resp.status == 200
+    posted: list[Any] = []
+    for _ in range(80):
+        posted = [c for c in api.calls if c.method == "chat.postMessage"
+                  and c.body.get("channel") == user and c.status == 200]
+        if posted:
+            break
+        await asyncio.sleep(0.1)
+    assert posted, [(c.method, c.status, c.body.get("channel")) for c in api.calls]
+    return posted[0]
+
+
+@pytest.mark.asyncio
+@NOT_THERE
 async def test_a_late_private_report_goes_by_direct_message(
         slack: SlackAdapter, api: SlackWebAPIMock, core: Core,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch, channel: str, name: str,
@@ -41,30 +65,12 @@ async def test_a_late_private_report_goes_by_direct_message(
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Core, "reload", late_reload)
-    body, headers = signed_request(SECRET, urlencode(slash_command_payload(
-        "/briefbot", "reload", user_id="UADMIN", channel_id=channel, channel_name=name,
-        team_id=api.team_id, response_url=api.response_url("late"))))
-    assert slack.url is not None
-    async with aiohttp.ClientSession() as session, \
-            session.post(slack.url, data=body, headers=headers) as resp:
-        assert resp.status == 200
-    posted: list[Any] = []
-    for _ in range(80):
-        posted = [c for c in api.calls if c.method == "chat.postMessage"
-                  and c.body.get("channel") == "UADMIN" and c.status == 200]
-        if posted:
-            break
-        await asyncio.sleep(0.1)
-    assert posted, [(c.method, c.status, c.body.get("channel")) for c in api.calls]
-    assert "reload" in str(posted[0].body.get("text", "")).lower(), posted[0].body
-
+    posted = await direct_message_after(slack, api, "reload", "UADMIN", channel, name, "late")
+    assert "reload" in str(posted.body.get("text", "")).lower(), posted.body
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize(("channel", "name", "flags"), [
-    ("GPRIV", "secret", {"is_private": True, "is_member": False}),
-    ("DPPL", "directmessage", {"is_im": True, "is_member": False}),
-], ids=["private-channel", "dm-between-people"])
+@NOT_THERE
 async def test_the_notice_of_a_lost_public_answer_goes_by_direct_message(
         slack: SlackAdapter, api: SlackWebAPIMock, core: Core,  # noqa: F811
         channel: str, name: str, flags: dict[str, Any]) -> None:
@@ -74,19 +80,5 @@ async def test_the_notice_of_a_lost_public_answer_goes_by_direct_message(
     # exploratory test session.
     api.add_channel(channel, **flags)
     api.fail("response_url", error="expired_url", status=404, times=None)
-    body, headers = signed_request(SECRET, urlencode(slash_command_payload(
-        "/briefbot", "sources", user_id="U1", channel_id=channel, channel_name=name,
-        team_id=api.team_id, response_url=api.response_url("lost"))))
-    assert slack.url is not None
-    async with aiohttp.ClientSession() as session, \
-            session.post(slack.url, data=body, headers=headers) as resp:
-        assert resp.status == 200
-    posted: list[Any] = []
-    for _ in range(80):
-        posted = [c for c in api.calls if c.method == "chat.postMessage"
-                  and c.body.get("channel") == "U1" and c.status == 200]
-        if posted:
-            break
-        await asyncio.sleep(0.1)
-    assert posted, [(c.method, c.status, c.body.get("channel")) for c in api.calls]
-    assert "could not be posted" in str(posted[0].body.get("text", "")), posted[0].body
+    posted = await direct_message_after(slack, api, "sources", "U1", channel, name, "lost")
+    assert "could not be posted" in str(posted.body.get("text", "")), posted.body
