@@ -406,7 +406,7 @@ class Unit:
     # names: the first of `parts` is a given name opening the claim (`_given_name_first`):
     # one the corpus never writes does not make the name unknown ("Jeff King", "King")
     given_name: bool = False
-    after_prep: bool = False  # names: "at Kim Il Sung Square" is a where, not a who
+    after_prep: bool = False  # names: "at Kim Il Sung Square", "at the Dunmore plant": a where, not a who
     # names: after a preposition of time, manner or relation ("since the USSR", "with
     # China"): a circumstance of the event, not who did it (`entity_conflict`)
     circumstance: bool = False
@@ -1124,7 +1124,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             units.append(Unit(parts[-1], frozenset(parts), "entity", text_,
                               tag=all(x.lower in tags for x in words[i:j]), parts=parts,
                               given_name=i == first_name and len(parts) > 1,
-                              after_prep=i > 0 and words[i - 1].lower in PREPOSITIONS,
+                              # (past an article: "at the Dunmore plant" says where too)
+                              after_prep=i > 0 and _lead(words, i) in PREPOSITIONS,
                               circumstance=_lead(words, i) in CIRCUMSTANCE_PREPOSITIONS
                               or _predicate_name(words, i)))
             i = j
