@@ -9,6 +9,7 @@ import errno
 import io
 import os
 import sys
+from typing import Any
 
 
 class OutputError(OSError):
@@ -16,13 +17,15 @@ class OutputError(OSError):
     out.json`), /dev/full, an I/O error. (A closed pipe, EPIPE, stays click's: exit 1.)"""
 
 
-class _Stdout(io.TextIOWrapper):
-    """sys.stdout whose failed writes say that they were the output's (`OutputError`), so
-    that the command line answers them in one line instead of a traceback."""
+class _OutputBuffer(io.BufferedWriter):
+    """The standard output's bytes, whose failed writes say that they were the output's
+    (`OutputError`), so that the command line answers them in one line instead of a
+    traceback. At the byte level, so that a text layer click puts over `sys.stdout.buffer`
+    itself (an ASCII locale) raises it too."""
 
-    def write(self, s: str) -> int:
+    def write(self, b: Any) -> int:
         try:
-            return super().write(s)
+            return super().write(b)
         except OSError as exc:
             raise _output_error(exc) from exc
 
@@ -39,20 +42,26 @@ def _output_error(exc: OSError) -> OSError:
     return OutputError(exc.errno, exc.strerror or str(exc))
 
 
-_KEPT: list[io.TextIOWrapper] = []  # the original stdout: its buffer is closed with it
+_KEPT: list[io.TextIOWrapper] = []  # the original stdout
 
 
 def _guard_stdout() -> None:
-    """Put `_Stdout` over the standard output's buffer (same encoding, error handler and
-    buffering). The original wrapper is kept, unused, so its buffer is never closed under
-    the new one."""
+    """sys.stdout as it was (encoding, error handler, buffering) over an `_OutputBuffer` of
+    its own on the same descriptor (not closing it): the original stream is left whole, so
+    what is written to it at the interpreter's exit still goes out."""
     out = sys.stdout
     if type(out) is not io.TextIOWrapper:  # (none: a closed descriptor; a test's capture)
         return
+    try:
+        fd = out.fileno()
+    except (OSError, ValueError):
+        return
     out.flush()
-    _KEPT.append(out)  # (sys.__stdout__ is None when the descriptor was closed)
-    sys.stdout = _Stdout(out.buffer, encoding=out.encoding, errors=out.errors,
-                         line_buffering=out.line_buffering, write_through=out.write_through)
+    _KEPT.append(out)  # (not freed: it may own the descriptor, /dev/null for a closed one)
+    raw = io.FileIO(fd, "w", closefd=False)
+    sys.stdout = io.TextIOWrapper(_OutputBuffer(raw), encoding=out.encoding, errors=out.errors,
+                                  line_buffering=out.line_buffering,
+                                  write_through=out.write_through)
 
 
 def _open_closed_streams() -> None:
