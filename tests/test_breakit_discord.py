@@ -127,3 +127,25 @@ async def test_a_follow_up_lost_to_the_network_is_said_as_such(
     text = all_text([told[0].json])
     assert "error id" not in text and "could not be reached" in text, text
     assert not any(r.exc_info for r in caplog.records), [r.getMessage() for r in caplog.records]
+
+
+
+@pytest.mark.asyncio
+async def test_a_notice_lost_to_the_network_too_is_logged(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # The network failing the answer failed the notice of it too: that escaped as "Task
+    # exception was never retrieved" with a traceback. Found by a second read of the change.
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.",
+                                                       title="Claim: pact"))
+    emu.hang_up("POST", r"/webhooks/\d+/[^/]+", times=2)
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5
+    for _ in range(200):
+        if "could not tell the user" in caplog.text:
+            break
+        await asyncio.sleep(0.05)
+    assert "could not tell the user" in caplog.text, caplog.text
+    await asyncio.sleep(0.2)
+    assert not any(r.exc_info for r in caplog.records), [r.getMessage() for r in caplog.records]
+    assert "never retrieved" not in caplog.text

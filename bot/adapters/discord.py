@@ -952,8 +952,10 @@ class BriefbotClient(discord.Client):
                                 "It has been logged; please try again later.")
         try:
             await self.send_reply(interaction, reply, ephemeral=True)
-        except (discord.HTTPException, AnswerRateLimited, ResponseLost) as exc:
-            log.warning("could not tell the user about the error: %s", exc)
+        except (discord.HTTPException, AnswerRateLimited, ResponseLost, aiohttp.ClientError,
+                ConnectionError, TimeoutError) as exc:
+            # (the network failing the answer fails the notice too, as often as not)
+            log.warning("could not tell the user about the error: %r", exc)
 
     # ------------------------------------------------------------------ delivery
     def _in_server(self, workspace: str | None) -> bool | None:
