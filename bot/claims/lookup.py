@@ -74,6 +74,7 @@ from bot.text.stance import (
     clean_claim,
     clear_match,
     denial_unstated,
+    denies_what_it_negates,
     falsity,
     fate_told,
     features,
@@ -715,7 +716,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     stances: list[tuple[str, bool, bool]] = []
     support_groups: list[set[str]] = []
     for j, row in judged:
-        stances.append((j.stance, j.denial, j.conflict))
+        # A negated claim stated by a denial of what it negates: stated, and contested (the
+        # denial says that someone alleged the opposite).
+        stances.append((j.stance, j.denial or j.stance == "supports" and parsed.negated
+                        and denies_what_it_negates(parsed, feats(row)), j.conflict))
         key = _sentence_key(row)
         if j.stance == "supports":
             _add_support(support_groups, row["doc_id"], key)

@@ -1399,6 +1399,13 @@ def with_title(ctx: Features | None, title: Features | None) -> Features | None:
                        "entities": ctx.entities | title.entities})
 
 
+def denies_what_it_negates(claim: Claim, own: Features) -> bool:
+    """A negated claim's sentence denying what the claim negates ("The club denied reports
+    that Kole had been sacked" for "Kole was not sacked"): it states the claim, and says that
+    someone alleged the opposite."""
+    return claim.negated and not claim.denies and own.denies and _denial_bears(claim, own)
+
+
 def _denial_bears(claim: Claim, own: Features) -> bool:
     """The sentence's denial is about the claim: no scope named, or the claim's frame words
     found in the sentence are (some of them) inside what is denied."""
@@ -1661,7 +1668,8 @@ class Verdict:
 def verdict(stances: list[tuple[str, bool, bool]], independent_support: int) -> Verdict:
     """From the evidence's (stance, is_denial, is_conflict) to a verdict."""
     supports = independent_support
-    denials = any(s == "disputes" and d for s, d, _ in stances)
+    # (a support that is a denial: a negated claim stated by a denial of what it negates)
+    denials = any(s in ("disputes", "supports") and d for s, d, _ in stances)
     conflicts = any(s == "disputes" and c for s, _, c in stances)
     negations = any(s == "disputes" and not d and not c for s, d, c in stances)
     if denials:
