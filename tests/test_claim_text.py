@@ -308,3 +308,18 @@ def test_a_label_after_a_full_stop_or_in_brackets_is_read():
     assert falsity(X + ". True.") == (X, False)
     assert falsity("The true cost of the accord (2024)") == (
         "The true cost of the accord (2024)", False)
+
+
+def test_a_paste_far_over_the_limit_is_refused_before_its_markup_is_read() -> None:
+    # 100,000 characters of C1 string openers or unclosed <script> tags took 4-47 s to
+    # clean before the length was checked (a second read of the change found it).
+    from bot.claims.lookup import MAX_CLAIM_CHARS, PASTED_CHARS, check_claim_text
+    from bot.errors import UserError
+
+    for text in ("\x90" * 100_000, "<script>" * 12_500):
+        with pytest.raises(UserError, match="claim too long"):
+            check_claim_text(text)
+    # Markup that leaves a claim within the limit is still read away.
+    pasted = "<span>" * (MAX_CLAIM_CHARS // 6) + "Putin visited Pyongyang"
+    assert len(pasted) <= PASTED_CHARS
+    assert check_claim_text(pasted) == "Putin visited Pyongyang"

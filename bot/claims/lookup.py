@@ -108,6 +108,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_CLAIM_CHARS = 1000
+# A claim as pasted, with the markup or escape sequences that go before it is measured, at most.
+PASTED_CHARS = 8 * MAX_CLAIM_CHARS
 MAX_LIMIT = 50
 CANDIDATES = 30
 DENSE_THREADS = 4  # lookups whose claims are encoded at once (`dense_side_soon`)
@@ -193,12 +195,13 @@ class EmptyClaim(UserError):
 # "]" takes that one character only), or a two-character escape; their C1 forms too.
 _TERMINAL_ESCAPE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c\x9d\x90\x98\x9e\x9f]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]")
 # HTML pasted with a claim (a page's source, a CMS field): a script or style element goes with
 # its content, any other tag goes (an inline one, "<b>", joins its neighbours: "<b>Kim</b>'s"),
 # and character references are read ("&amp;", "&#8217;") where the text holds a tag or one.
-_HTML_BLOCK = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.I | re.S)
+_HTML_BLOCK = re.compile(r"<(script|style)\b[^<>]*>(?:(?!<(?:script|style)\b).)*?</\1\s*>",
+                         re.I | re.S)  # (not across another: each unclosed one scanned once)
 _HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
 _HTML_REF = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _INLINE_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em font i kbd mark q s samp small "
@@ -230,6 +233,10 @@ def check_claim_text(text: str) -> str:
     # A terminal's escape sequences go whole: read as spaces, "\x1b[31mPutin" left "[31mPutin",
     # a word no document holds. Fullwidth letters and digits are the ASCII ones (the words are
     # folded so, but the rules reading the claim as written took "Ｐｕｔｉｎ" for no name).
+    if len(text) > PASTED_CHARS:
+        # (before the markup is read: its patterns take seconds on 100,000 characters)
+        raise UserError(f"claim too long ({len(text):,} characters; the limit is "
+                        f"{MAX_CLAIM_CHARS:,}) — shorten it to the statement to check")
     text = _without_markup(_TERMINAL_ESCAPE.sub("", text).translate(_FULLWIDTH))
     # Invisible characters inside a word are deleted as the corpus deletes them ("Pyong\u00adyang"
     # is "Pyongyang"); any other control or format character is a space.
