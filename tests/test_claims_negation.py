@@ -168,3 +168,21 @@ def test_a_negated_claim_a_denial_states_is_contested(settings, store, corpus):
     negated = ask_claim(world, "Miriam Kole was not sacked after the cup final.")
     assert negated.verdict == "contested", negated
     assert [e.stance for e in negated.evidence if e.doc_id == "club"] == ["supports"], negated
+
+
+def test_an_aside_ends_only_its_own_negation():
+    # The aside's end ended every negation of the sentence: "did not, as reported, sack"
+    # lost its negation in a sentence holding a ", not X," before it (a second read of the
+    # change found it).
+    a = AliasTable.from_mapping({})
+    f = sentence_features("Ekberg, not Varga, scored; the club did not, as reported, sack Kole.",
+                          a)
+    assert "sack" in f.negated_terms and "score" not in f.negated_terms
+
+
+def test_a_claim_with_a_contrasting_aside_is_not_negated(settings, store, corpus):
+    # "Jonas Ekberg, not Elias Varga, scored …" as a claim was read as negated, and the
+    # sentence stating that Ekberg scored it contradicted it.
+    world = build_claim_world(settings, store, corpus, CONTRAST)
+    answer = ask_claim(world, "Jonas Ekberg, not Elias Varga, scored Harrowgate's third goal.")
+    assert answer.verdict == "single-source", answer

@@ -467,7 +467,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 32  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 33  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -701,7 +701,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
     words = a.words
     concept_at = a.concept_at()
     f = Features(terms=set(a.index_terms()))
-    negation_at, preposition_since = -10, False
+    negation_at, preposition_since, aside = -10, False, False
     breaks = breaks or set()
     asserted: set[str] = set()  # terms said outside any negation's reach
     for i, w in enumerate(words):
@@ -709,8 +709,9 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
             f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
         if w.lower in NEGATIONS or w.lower.endswith("n't"):
             negation_at, preposition_since = i, False
-        elif i in breaks and negation_at >= 0:
-            negation_at = -10  # the clause the negation is in has ended
+            aside = i in breaks  # a "not" opening an aside: ", not Varga,"
+        elif i in breaks and negation_at >= 0 and aside:
+            negation_at = -10  # the aside the negation opened has ended
         elif w.lower in PREPOSITIONS:
             preposition_since = True
         if not w.stop:
@@ -1038,6 +1039,11 @@ def _given_name_first(words: Sequence[Word], covered: set[int], starts: set[int]
     return -1 if lexicon.is_word(first.lower) else 0
 
 
+# A contrasting aside's words at most, its "not" with them (", not Elias Varga,"): a longer
+# run to the next break is a clause of its own (", not a single senator stayed to listen,").
+ASIDE_WORDS = 4
+
+
 def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                 lexicon: Lexicon | None = None) -> Claim:
     """The claim's units (weights are set later from corpus statistics). `lexicon`: the
@@ -1052,6 +1058,16 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                                   lexicon.person_nouns() if lexicon else frozenset())
     units: list[Unit] = []
     covered: set[int] = set(titles)
+    # A "not" opening an aside ("Jonas Ekberg, not Elias Varga, scored …") says what the claim
+    # does not say: the aside is no part of what is looked up (its name was read as negated by
+    # a sentence saying the same, "says the opposite").
+    aside: set[int] = set()
+    for k, w in enumerate(words):
+        if (w.lower in NEGATIONS or w.lower.endswith("n't")) and k in breaks:
+            end = min((b for b in breaks if b > k + 1), default=None)
+            if end is not None and end - k <= ASIDE_WORDS:  # ", not Elias Varga,"
+                aside.update(range(k, end))
+    covered |= aside
     for start, end, name in a.concepts:
         if any(i in covered for i in range(start, end)):
             continue
@@ -1139,7 +1155,9 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                               syns=tuple(s for s in syns if w.stem not in s
                                          and forms.isdisjoint(s))))
         i += 1
-    negated = any(w.lower in NEGATIONS or w.lower.endswith("n't") for w in words)
+    # (a "not" opening an aside negates only the aside, left out above)
+    negated = any((w.lower in NEGATIONS or w.lower.endswith("n't")) and k not in aside
+                  for k, w in enumerate(words))
     denies = any(u.kind == "deny" for u in units)
     return Claim(text, units, negated, denies, frozenset(a.index_terms()))
 
