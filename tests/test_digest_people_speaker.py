@@ -32,6 +32,11 @@ def test_the_title_before_the_name_is_the_role_and_only_the_speaker_is_quoted() 
      {("Lara Moss", None, True), ("Elena Brask", "Mayor", True)}),
     ("Tomas Weir, when the Governor Tim Wells spoke, left the room in protest.",
      {("Tomas Weir", None, False), ("Tim Wells", "Governor", False)}),
+    # "once" and "since" open roles as well as clauses (a second read of the change)
+    ('"We will appeal," said Lara Moss, once the city\'s mayor.',
+     {("Lara Moss", "once the city's mayor", True)}),
+    ("Lara Moss, since March the party's leader, said the vote was fair.",
+     {("Lara Moss", "since March the party's leader", True)}),
     # the one spoken of is not quoted, before or after the verb
     ("Mayor Elena Brask said Governor Tim Wells would sign the bill.",
      {("Elena Brask", "Mayor", True), ("Tim Wells", "Governor", False)}),

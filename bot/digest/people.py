@@ -88,8 +88,9 @@ _PARTICIPLE_ROLE = re.compile(
 # Nor a clause that a subordinating conjunction opens, of when or why ("'We will appeal,' said
 # Lara Moss, after Mayor Elena Brask said the vote was fair": her role was "after Mayor Elena
 # Brask said the vote was fair", the title word inside it taken for hers).
+# ("once" and "since" open roles too: "once the city's mayor", "since March the party's leader")
 _CLAUSE_ROLE = re.compile(r"^(?:after|before|because|if|when|whenever|while|whilst|although|"
-                          r"though|since|until|unless|whereas|once)\b")
+                          r"though|until|unless|whereas)\b")
 # Who speaks: the subject of the reporting verb ("NAME said", "NAME, the mayor, said", "NAME
 # and Kim said") or the name after it ("said NAME"); not every name of a sentence that has one
 # ("Mayor Brask, speaking alongside Governor Tim Wells, said": Wells says nothing).
