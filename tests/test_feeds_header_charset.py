@@ -36,8 +36,12 @@ def _rss(title: str, text: str, declared: str | None) -> str:
     # valid UTF-8 under a stale Latin-1 header: read as UTF-8, as before
     ("Café “Lindqvíst”", "Le maire a ouvert le pont mardi – enfin.", "utf-8", "utf-8",
      "text/xml; charset=iso-8859-1"),
+    # a server's default Latin-1 (Apache's AddDefaultCharset) over a feed declaring its own
+    # encoding: the declaration decides (a second read of the change found it read as Latin-1)
+    ("Новости Москвы", "Мэр открыл новый мост во вторник.", "windows-1251", "windows-1251",
+     "application/rss+xml; charset=ISO-8859-1"),
 ], ids=["windows-1251", "header-over-declaration", "shift_jis", "latin-1-as-windows-1252",
-        "utf-8-under-stale-latin-1"])
+        "utf-8-under-stale-latin-1", "declaration-over-default-latin-1"])
 def test_the_content_type_charset_decides_how_a_feed_is_read(
         server: FixtureServer, settings: Settings, store: Store, title: str, text: str,
         encoding: str, declared: str | None, content_type: str) -> None:
