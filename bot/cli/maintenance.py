@@ -24,6 +24,7 @@ from bot.corpus.storage import (
     Store,
     backup_database,
     inspect_database,
+    not_a_file,
     read_only_connection,
     sidecars,
 )
@@ -373,13 +374,14 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
     db = app.db_path
     if _same_file(file, db):
         raise UserError(f"{file} is the database itself")
-    if db.is_dir() or (db.exists() and not db.is_file()):
+    kind = not_a_file(db)
+    if kind is not None:
         # A folder given as the database (`--db /srv/briefbot`, meaning the file in it) was
         # "a database that cannot be read": moved aside whole as <folder>.broken-<time>, and
         # the backup written as a file in its place.
-        raise UserError(f"the database path {db} is a {'folder' if db.is_dir() else 'special file'}"
-                        ", not a database file: check --db, BRIEFBOT_DB or [storage] db "
-                        "(`briefbot paths` shows which is used); nothing was restored")
+        raise UserError(f"the database path {db} is {kind}, not a database file: check --db, "
+                        "BRIEFBOT_DB or [storage] db (`briefbot paths` shows which is used); "
+                        "nothing was restored")
     info = inspect_database(file)
     if info["integrity"] != "ok":
         raise UserError(f"{file} fails its integrity check ({info['integrity']}); not restored")

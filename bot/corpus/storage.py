@@ -483,6 +483,17 @@ class FileState:
     reason: str | None = None  # e.g. "3 rejected lines": such a file is re-read next time
 
 
+def not_a_file(path: Path) -> str | None:
+    """What a path given as the database is when it is no file: "a folder" (`--db
+    /srv/briefbot`, meaning the database in it) or "a special file (a pipe, device or
+    socket)" (SQLite's "disk I/O error" named no cause); None for a file or nothing."""
+    if path.is_dir():
+        return "a folder"
+    if path.exists() and not path.is_file():
+        return "a special file (a pipe, device or socket)"
+    return None
+
+
 class Store:
     """The system of record. Open one per thread (SQLite connections are not shared)."""
 
@@ -503,14 +514,10 @@ class Store:
             except OSError as exc:  # a file in the way, no permission, a read-only mount
                 raise UserError(f"cannot create the database folder {self.path.parent}: "
                                 f"{exc.strerror or exc}") from exc
-            if self.path.is_dir():  # `--db /srv/briefbot`, meaning the database in it
-                raise UserError(f"the database path {self.path} is a folder, not a database "
+            kind = not_a_file(self.path)
+            if kind is not None:
+                raise UserError(f"the database path {self.path} is {kind}, not a database "
                                 "file: check --db, BRIEFBOT_DB or [storage] db")
-            if self.path.exists() and not self.path.is_file():  # a pipe, device or socket:
-                # SQLite's "disk I/O error" named no cause (`restore` already said this)
-                raise UserError(f"the database path {self.path} is a special file (a pipe, "
-                                "device or socket), not a database file: check --db, "
-                                "BRIEFBOT_DB or [storage] db")
         if str(path) != ":memory:" and self.path.is_file() \
                 and not os.access(self.path, os.W_OK):
             # A file this process may not write in a folder it may (`chmod 444`): SQLite opens
