@@ -61,6 +61,11 @@ NEGATIONS = frozenset(
     "not no never n't nor neither none nobody nothing unlikely withhold withholds withheld "
     "refuse refuses refused declined".split()
 )
+
+
+def is_negation(w: Word) -> bool:
+    """A word that negates what follows it: one of `NEGATIONS`, or a contraction ("didn't")."""
+    return w.lower in NEGATIONS or w.lower.endswith("n't")
 DENIALS = frozenset(
     "deny denies denied denying denial denials reject rejects rejected rejecting refute refutes "
     "refuted dismiss dismisses dismissed dismissing false untrue baseless fabricated hoax "
@@ -707,7 +712,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
     for i, w in enumerate(words):
         if not w.stop and w.stem not in f.content:
             f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
-        if w.lower in NEGATIONS or w.lower.endswith("n't"):
+        if is_negation(w):
             negation_at, preposition_since = i, False
             aside = i in breaks  # a "not" opening an aside: ", not Varga,"
         elif i in breaks and negation_at >= 0 and aside:
@@ -1063,7 +1068,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     # a sentence saying the same, "says the opposite").
     aside: set[int] = set()
     for k, w in enumerate(words):
-        if (w.lower in NEGATIONS or w.lower.endswith("n't")) and k in breaks:
+        if is_negation(w) and k in breaks:
             end = min((b for b in breaks if b > k + 1), default=None)
             if end is not None and end - k <= ASIDE_WORDS:  # ", not Elias Varga,"
                 aside.update(range(k, end))
@@ -1156,7 +1161,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                                          and forms.isdisjoint(s))))
         i += 1
     # (a "not" opening an aside negates only the aside, left out above)
-    negated = any((w.lower in NEGATIONS or w.lower.endswith("n't")) and k not in aside
+    negated = any(is_negation(w) and k not in aside
                   for k, w in enumerate(words))
     denies = any(u.kind == "deny" for u in units)
     return Claim(text, units, negated, denies, frozenset(a.index_terms()))
@@ -1817,7 +1822,7 @@ def told_reversed(roles: Roles, sentence: Analysis, aliases: AliasTable) -> bool
         if w.stem not in terms and (v not in concept_at
                                     or CONCEPT_PREFIX + concept_at[v] not in terms):
             continue
-        if any(x.lower in NEGATIONS or x.lower.endswith("n't") for x in said[max(0, v - 3):v]):
+        if any(is_negation(x) for x in said[max(0, v - 3):v]):
             continue  # "Putin did not pay Kim" tells no deed either way
         before = [x for x in named if x.end <= v and v - x.end <= ROLE_GAP]
         after = [x for x in named if x.start > v and x.start - v - 1 <= ROLE_GAP]
@@ -1885,7 +1890,7 @@ def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
     out: list[tuple[_Actor, str, str]] = []
     for i, w in enumerate(words):
         state = STATE_OF.get(w.stem)
-        if state is None or any(x.lower in NEGATIONS or x.lower.endswith("n't")
+        if state is None or any(is_negation(x)
                                 for x in words[max(0, i - 3):i]):
             continue
         # (a name after "according to", or followed by "said", is the speaker)
