@@ -71,3 +71,8 @@ def test_the_retracted_clause_goes(text: str, kept: str) -> None:
 ])
 def test_other_sentences_stay(text: str) -> None:
     assert _without_retracted(text) == text
+
+
+def test_a_correction_in_capitals_is_one() -> None:
+    assert "mayor" not in _without_retracted(
+        "CORRECTION: The story mistakenly reported that the mayor resigned.")

@@ -362,11 +362,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         (the context, with the article's `title`), its matches alone and with the context,
         and its reverse coverage."""
         stored_own = feats(row)
-        text = row["text"]
-        if _CORRECTION.search(text) and _RETRACTED.search(text):
-            # A correction: what an earlier version said wrongly is no account of the event
-            # (it was a source of "four workers were hospitalized", and disputed "three").
-            text = _without_retracted(text)
+        # A correction: what an earlier version said wrongly is no account of the event (it
+        # was a source of "four workers were hospitalized", and disputed "three").
+        text = _without_retracted(row["text"])
+        if text != row["text"]:
             stored_own = _features(text, aliases)
         # A sentence giving two dates of a kind the claim names: those of the clause
         # holding the claim's frame are its own.
@@ -1107,6 +1106,8 @@ _RETRACTED = re.compile(
 def _without_retracted(text: str) -> str:
     """A correction without the clauses in which it says what was wrongly said (any other
     sentence as it is: "The email was widely misquoted as …" reports no earlier version)."""
+    if not any(part in text for part in ("orrect", "ORRECT", "ersion", "ERSION")):
+        return text  # (most sentences: no "correct…", no "…version", however cased)
     return _RETRACTED.sub(" ", text) if _CORRECTION.search(text) else text
 
 
