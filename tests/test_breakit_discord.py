@@ -103,6 +103,17 @@ async def test_an_answer_past_the_interactions_15_minutes_is_not_lost(
     assert post.json["allowed_mentions"]["parse"] == []
 
 
+async def claim_hung_up(emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch,
+                        times: int) -> None:
+    """/claim answered by a deferral, then its follow-ups' connections closed unanswered
+    (`times` of them)."""
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.",
+                                                       title="Claim: pact"))
+    emu.hang_up("POST", r"/webhooks/\d+/[^/]+", times=times)
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5  # "thinking…"
+
+
 @pytest.mark.asyncio
 async def test_a_follow_up_lost_to_the_network_is_said_as_such(
         emu: DiscordEmulator, bot: BriefbotClient, core: Core,  # noqa: F811
@@ -111,11 +122,7 @@ async def test_a_follow_up_lost_to_the_network_is_said_as_such(
     # closing it): the user was told "Something went wrong on our side (error id …)" and a
     # traceback logged, for Discord's network, not a bug of ours. Found by an exploratory
     # test session.
-    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.",
-                                                       title="Claim: pact"))
-    emu.hang_up("POST", r"/webhooks/\d+/[^/]+", times=1)
-    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
-    assert (await emu.wait_for_response(sent)).json["type"] == 5  # "thinking…"
+    await claim_hung_up(emu, monkeypatch, times=1)
     for _ in range(200):
         told = [c for c in emu.calls if c.path.startswith("/webhooks/") and c.method == "POST"
                 and not c.injected]
@@ -129,18 +136,13 @@ async def test_a_follow_up_lost_to_the_network_is_said_as_such(
     assert not any(r.exc_info for r in caplog.records), [r.getMessage() for r in caplog.records]
 
 
-
 @pytest.mark.asyncio
 async def test_a_notice_lost_to_the_network_too_is_logged(
         emu: DiscordEmulator, bot: BriefbotClient, core: Core,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     # The network failing the answer failed the notice of it too: that escaped as "Task
     # exception was never retrieved" with a traceback. Found by a second read of the change.
-    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.",
-                                                       title="Claim: pact"))
-    emu.hang_up("POST", r"/webhooks/\d+/[^/]+", times=2)
-    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
-    assert (await emu.wait_for_response(sent)).json["type"] == 5
+    await claim_hung_up(emu, monkeypatch, times=2)
     for _ in range(200):
         if "could not tell the user" in caplog.text:
             break
