@@ -14,6 +14,17 @@ from bot.digest.definitions import DEFAULT_TITLES, section_kind
 from bot.errors import UserError
 
 
+def _section(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--only's section kind: a name not among them is a usage error (exit 2), as a --format
+    not among its choices is (it was an error of the command, exit 1)."""
+    if value is None:
+        return None
+    try:
+        return section_kind(value)  # ("" is no section: refused)
+    except UserError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
 @click.command("digest")
 @click.argument("name", required=False, callback=not_blank)
 @click.option("--since", "since", metavar="DATE", help="Only articles added or updated after DATE (ISO).")
@@ -23,7 +34,7 @@ from bot.errors import UserError
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "text"]), default="markdown",
               show_default=True, help="Output format (ignored with --json).")
-@click.option("--only", "only", metavar="SECTION",
+@click.option("--only", "only", metavar="SECTION", callback=_section,
               help="One section: key-developments, timeline, whos-who, to-watch, sources.")
 @click.option("--words", "words", type=click.IntRange(min=1), metavar="N",
               help="Word budget (of the section with --only).")
@@ -39,7 +50,7 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
     app.require_database()
     if since and since_last_sub:
         raise UserError("use either --since or --since-last, not both")
-    kind = section_kind(only) if only is not None else None  # "" is no section: refused
+    kind = only  # (its kind: `_section`)
     store = app.store
     changes = None
     if since_last_sub:  # the cursor of the subscription's scheduled posts
