@@ -64,6 +64,25 @@ def test_a_pipe_given_as_the_database_is_named_as_such(tmp_path: Path, command: 
     assert pipe.is_fifo() and not (tmp_path / "copy.db").exists()
 
 
+def test_a_link_to_a_missing_folder_is_named_as_such(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database path that links into a folder that does not exist: SQLite said "unable to
+    open database file", naming no cause. Found by an exploratory test session."""
+    monkeypatch.chdir(tmp_path)
+    link = tmp_path / "d.db"
+    link.symlink_to(tmp_path / "gone" / "t.db")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Title\n\nThe council approved the bridge on Tuesday.\n",
+                                  encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--db", str(link), "reload", "--no-index", str(corpus)])
+    assert res.exit_code == 1
+    assert res.stderr == (f"Error: the database path {link} is a link to {tmp_path}/gone/t.db, "
+                          "whose folder does not exist: create it, or check --db, BRIEFBOT_DB "
+                          "or [storage] db\n"), res.stderr
+    assert not (tmp_path / "gone").exists()
+
+
 @pytest.mark.parametrize("value", [":memory:", " :memory: "])
 def test_an_in_memory_database_is_refused(tmp_path: Path, value: str,
                                           monkeypatch: pytest.MonkeyPatch) -> None:

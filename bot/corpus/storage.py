@@ -518,6 +518,12 @@ class Store:
             if kind is not None:
                 raise UserError(f"the database path {self.path} is {kind}, not a database "
                                 "file: check --db, BRIEFBOT_DB or [storage] db")
+            if self.path.is_symlink() and not self.path.exists() \
+                    and not self.path.resolve().parent.is_dir():
+                # (SQLite said "unable to open database file", naming no cause)
+                raise UserError(f"the database path {self.path} is a link to "
+                                f"{os.readlink(self.path)}, whose folder does not exist: "
+                                "create it, or check --db, BRIEFBOT_DB or [storage] db")
         if str(path) != ":memory:" and self.path.is_file() \
                 and not os.access(self.path, os.W_OK):
             # A file this process may not write in a folder it may (`chmod 444`): SQLite opens
