@@ -228,6 +228,11 @@ def _without_markup(text: str) -> str:
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+def _too_long(chars: int) -> UserError:
+    return UserError(f"claim too long ({chars:,} characters; the limit is "
+                     f"{MAX_CLAIM_CHARS:,}) — shorten it to the statement to check")
+
+
 def check_claim_text(text: str) -> str:
     """The claim as looked up, or a `UserError` saying what is wrong with it."""
     # A terminal's escape sequences go whole: read as spaces, "\x1b[31mPutin" left "[31mPutin",
@@ -235,8 +240,7 @@ def check_claim_text(text: str) -> str:
     # folded so, but the rules reading the claim as written took "Ｐｕｔｉｎ" for no name).
     if len(text) > PASTED_CHARS:
         # (before the markup is read: its patterns take seconds on 100,000 characters)
-        raise UserError(f"claim too long ({len(text):,} characters; the limit is "
-                        f"{MAX_CLAIM_CHARS:,}) — shorten it to the statement to check")
+        raise _too_long(len(text))
     text = _without_markup(_TERMINAL_ESCAPE.sub("", text).translate(_FULLWIDTH))
     # Invisible characters inside a word are deleted as the corpus deletes them ("Pyong\u00adyang"
     # is "Pyongyang"); any other control or format character is a space.
@@ -245,8 +249,7 @@ def check_claim_text(text: str) -> str:
         raise EmptyClaim("empty claim: type the statement to check, e.g. "
                         "`briefbot claim \"Putin visited North Korea\"`")
     if len(cleaned) > MAX_CLAIM_CHARS:
-        raise UserError(f"claim too long ({len(cleaned):,} characters; the limit is "
-                        f"{MAX_CLAIM_CHARS:,}) — shorten it to the statement to check")
+        raise _too_long(len(cleaned))
     return cleaned
 
 

@@ -167,18 +167,21 @@ def _header_charset(body: bytes, charset: str | None) -> str | None:
         return None
     except UnicodeDecodeError:
         pass
-    if codec in ("latin-1", "iso8859-1", "ascii", "cp1252"):
+    if codec in _WESTERN:
         # A server's default (Apache's AddDefaultCharset ISO-8859-1) more often than the
         # feed's own: an XML declaration naming another encoding decides ("Новости" of a
         # windows-1251 feed served so was "Íîâîñòè").
         declared = _XML_ENCODING.match(body)
-        if declared is not None and _codec(declared[1].decode("ascii", "replace")) not in (
-                None, "latin-1", "iso8859-1", "ascii", "cp1252"):
+        if declared is not None and (other := _codec(declared[1].decode("ascii", "replace"))) \
+                and other not in _WESTERN:
             return None
         return "windows-1252"
     return codec
 
 
+# Latin-1, windows-1252 and ASCII as `_codec` names them: a server's default more often than
+# a feed's own encoding.
+_WESTERN = frozenset({"iso8859-1", "cp1252", "ascii"})
 # An XML declaration's encoding: `<?xml version="1.0" encoding="windows-1251"?>`.
 _XML_ENCODING = re.compile(rb"\s*<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 
