@@ -36,7 +36,7 @@ from bot.claims.judge import (
     order_features,
     pair_features,
 )
-from bot.corpus.article import COPY_MAX_HOLDERS, copied_pairs
+from bot.corpus.article import COPY_MAX_HOLDERS, copied_pairs, publisher
 from bot.corpus.cleaning import ZERO_WIDTH
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
@@ -1516,8 +1516,10 @@ def _join(groups: list[set[str]], tokens: set[str]) -> None:
 class Copies:
     """Documents that are copies of each other (`copied_pairs`: they share two long sentences,
     or one holds every sentence of the other, as the digest counts them) are one source, though
-    their supporting sentences differ (an edited lead). One per lookup: each document's
-    sentences are read once, however often its groups are merged."""
+    their supporting sentences differ (an edited lead); so are one publisher's articles
+    (`publisher`: the wire a dateline credits, or the address's host), as the digest counts
+    them too. One per lookup: each document's sentences are read once, however often its
+    groups are merged."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -1533,6 +1535,7 @@ class Copies:
         # (`Store.keys_in_many_texts`), whichever documents are read later.
         self._pairs: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self._boilerplate_read: set[str] = set()  # the documents whose keys were looked up
+        self._publishers: dict[str, str | None] = {}  # document -> `publisher` (read once)
 
     def merge(self, groups: list[set[str]]) -> None:
         docs = tuple(sorted(t[4:] for g in groups for t in g if t.startswith("doc:")))
@@ -1560,6 +1563,15 @@ class Copies:
                 if sharing else []
         for a, b in pairs:
             _join(groups, {"doc:" + a, "doc:" + b})
+        unknown = [d for d in docs if d not in self._publishers]
+        if unknown:
+            found = self.store.documents_by_ids(unknown)
+            self._publishers.update((d, publisher(found[d]) if d in found else None)
+                                    for d in unknown)
+        for d in docs:
+            who = self._publishers[d]
+            if who is not None:
+                _join(groups, {"doc:" + d, "pub:" + who})
 
 
 def _sharing(rows_of: Iterable[list[tuple[str, str, str]]]) -> set[str]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
 
 from bot.corpus.cleaning import clean_article
 from bot.corpus.metadata import OutletCatalog, extract_metadata, parse_date_field
@@ -69,6 +71,56 @@ def sentence_key(text: str) -> str:
     else:
         data = _NON_ALNUM.sub(" ", low).strip().encode()
     return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+# A host's first label that names an edition of the same site, not another publisher
+# ("www.bbc.com", "m.bbc.com", "amp.bbc.com" are bbc.com).
+_EDITION_LABELS = ("www.", "m.", "mobile.", "amp.")
+
+
+def publisher(doc: Mapping[str, Any]) -> str | None:
+    """Who published a document, as far as it tells: the wire its dateline credits ("MOSCOW
+    (Reuters) -": "wire:reuters"), else the host of its address, in lower case, without a
+    port, a trailing dot or an edition's first label ("https://www.bbc.com/news/1":
+    "host:bbc.com"). None when it tells neither (a file with no address or dateline): nothing
+    then makes it one source with another. Two articles of one publisher are one source, as
+    copies are (the digest and the claim lookup count them once alike): the BBC's first
+    report and its follow-up both saying Putin visited Pyongyang are the BBC saying it, not
+    two independent sources. A host serving many publishers' pages (a blogging platform's
+    paths) counts as one."""
+    wire = doc.get("wire")
+    if isinstance(wire, str) and wire.strip():
+        return "wire:" + " ".join(wire.lower().split())
+    url = doc.get("url")
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:  # (an address with a bad port or bracket)
+        return None
+    if not host:
+        return None
+    host = host.rstrip(".")
+    for label in _EDITION_LABELS:
+        if host.startswith(label) and host.count(".") >= 2:
+            host = host[len(label):]
+            break
+    return "host:" + host if host else None
+
+
+def same_publisher(docs: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of document ids (each with the first of its publisher's) that `publisher` finds
+    published by the same one."""
+    first: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
+    for doc in docs:
+        who = publisher(doc)
+        if who is None:
+            continue
+        seen = first.setdefault(who, doc["id"])
+        if seen != doc["id"]:
+            pairs.append((seen, doc["id"]))
+    return pairs
 
 
 # Syndicated copies: two documents sharing at least `COPY_SHARED` sentences of at least

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
-from bot.corpus.article import COPY_MAX_HOLDERS, copy_relations
+from bot.corpus.article import COPY_MAX_HOLDERS, copy_relations, same_publisher
 from bot.corpus.cleaning import embed_signature, is_caption_line, is_credit_line
 from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
@@ -426,7 +426,8 @@ def _matches_topic(query_tokens: set[str], doc_tokens: set[str]) -> bool:
 
 
 def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]) -> list[int]:
-    """Group index per document: syndicated copies (sharing long sentences) are one source."""
+    """Group index per document: syndicated copies (sharing long sentences) and one
+    publisher's articles (`same_publisher`) are one source."""
     return _copies(docs, sents)[0]
 
 
@@ -439,7 +440,7 @@ def _copies(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]],
     sets = DisjointSets(len(docs))
     index = {d["id"]: i for i, d in enumerate(docs)}
     pairs, cut = copy_relations(((s["doc_id"], s["text"], s["key"]) for s in sents), boilerplate)
-    for a, b in pairs:
+    for a, b in [*pairs, *same_publisher(docs)]:
         sets.union(index[a], index[b])
     return [sets.find(i) for i in range(len(docs))], cut
 
