@@ -7,6 +7,7 @@ a quoted denial is still a denial."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator, Sequence
 
 # Hedge words that stand alone, and the unnamed sayers and what they do ("sources say"): also
 # read off a claim's ends by `bot.text.stance.clean_claim`.
@@ -53,8 +54,13 @@ def hedges(text: str) -> list[str]:
 
 
 def denials(text: str) -> list[str]:
-    """Denial phrases in `text`, as written, in order, without repeats."""
-    return _phrases(_DENIAL, text)
+    """Denial phrases in `text`, as written, in order, without repeats (not a "dismissed"
+    that fires someone: `dismissal_denies`)."""
+    out: list[str] = []
+    for m in _denial_matches(text):
+        if m.group(0).lower() not in (p.lower() for p in out):
+            out.append(m.group(0))
+    return out
 
 
 def is_hedged(text: str) -> bool:
@@ -62,4 +68,65 @@ def is_hedged(text: str) -> bool:
 
 
 def is_denial(text: str) -> bool:
-    return bool(_DENIAL.search(text))
+    return any(True for _ in _denial_matches(text))
+
+
+# Nouns of what someone says or alleges: what a denial answers ("denied reports that ...").
+ACCUSATIONS = frozenset(
+    "accusation accusations allegation allegations claim claims report reports suspicion "
+    "suspicions charge charges rumor rumors rumour rumours suggestion suggestions".split()
+)
+DISMISS = frozenset("dismiss dismisses dismissed dismissing".split())
+_PASSIVE = frozenset("is are was were be been being get gets got gotten getting".split())
+_OBJECT_DETERMINERS = frozenset("a an the this that these those my your his her its our their "
+                                "all both".split())
+
+
+def dismissal_denies(before: Sequence[str], after: Sequence[str],
+                     person_nouns: Collection[str] = frozenset()) -> bool:
+    """Whether a form of "dismiss" denies something, from the words of its clause before and
+    after it, as written. It does when what is dismissed is something said: dismissed "as"
+    something ("dismissed the reports as false", "were dismissed as baseless"), an object that
+    is no person ("dismissed the reports", "dismissed it"), a passive's subject among
+    `ACCUSATIONS` ("the claims were dismissed by the ministry"). A person dismissed is fired
+    ("the club dismissed Kole", "dismissed him", "dismissed the coach": `person_nouns`, the
+    kinds of person), and so is a passive's other subject ("Kole was dismissed"; a lawsuit
+    "was dismissed" is thrown out): that denies nothing. Read as a denial, "Miriam Kole was
+    dismissed after the Cup final" was stated by the club's denial that she was sacked."""
+    low_after = [w.lower() for w in after]
+    if "as" in low_after[:4]:
+        return True
+    low_before = [w.lower() for w in before if not w.lower().endswith("ly")]  # "summarily"
+    if low_before and low_before[-1] in _PASSIVE:
+        return len(low_before) > 1 and low_before[-2] in ACCUSATIONS
+    k = 0
+    while k < len(after) and low_after[k] in _OBJECT_DETERMINERS:
+        k += 1
+    fired = k < len(after) and (after[k][:1].isupper() or low_after[k] in ("him", "her")
+                                or low_after[k] in person_nouns)
+    return not fired
+
+
+_CLAUSE_WORDS = re.compile(r"[\w'’-]+")
+_CLAUSE_END = re.compile(r"[,.;:!?()\[\]\"“”]")
+
+
+def _denial_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_DENIAL`'s matches in `text`, but a "dismissed" that fires someone (`dismissal_denies`,
+    read on the words of its clause)."""
+    for m in _DENIAL.finditer(text):
+        if m.group(0).lower() in DISMISS:
+            start = max((e.end() for e in _CLAUSE_END.finditer(text, 0, m.start())), default=0)
+            end = next((e.start() for e in _CLAUSE_END.finditer(text, m.end())), len(text))
+            if not dismissal_denies(_CLAUSE_WORDS.findall(text, start, m.start()),
+                                    _CLAUSE_WORDS.findall(text, m.end(), end),
+                                    _person_nouns()):
+                continue
+        yield m
+
+
+def _person_nouns() -> frozenset[str]:
+    from bot.text.wordnet import load_lexicon
+
+    lexicon = load_lexicon()
+    return lexicon.person_nouns() if lexicon else frozenset()

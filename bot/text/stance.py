@@ -26,7 +26,14 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
 from bot.text.aliases import CITY_PREFIX, CONCEPT_PREFIX, AliasTable, Analysis, Word
-from bot.text.hedges import HEDGE_ADVERBS, SAYERS, SAYING
+from bot.text.hedges import (
+    ACCUSATIONS,
+    DISMISS,
+    HEDGE_ADVERBS,
+    SAYERS,
+    SAYING,
+    dismissal_denies,
+)
 from bot.text.outcomes import STATE_OF
 from bot.text.wordnet import Lexicon, load_lexicon
 from bot.text.words import ORDINAL, STOPWORDS, cased_words, fold, stem
@@ -81,9 +88,16 @@ _AFTER_NOUN = frozenset("over between with about among".split())
 
 
 def is_denial(words: Sequence[Word], i: int) -> bool:
-    """Whether word `i` denies (`DENIALS`), "dispute" the noun apart."""
+    """Whether word `i` denies (`DENIALS`), "dispute" the noun apart, and "dismissed" that
+    fires someone (`hedges.dismissal_denies`, on the three words before it and the four
+    after)."""
     if words[i].lower not in DENIALS:
         return False
+    if words[i].lower in DISMISS:
+        lexicon = load_lexicon()
+        return dismissal_denies([w.orig for w in words[max(0, i - 3):i]],
+                                [w.orig for w in words[i + 1:i + 5]],
+                                lexicon.person_nouns() if lexicon else frozenset())
     if words[i].lower in _DISPUTE:
         return not (i > 0 and words[i - 1].lower in _BEFORE_NOUN
                     or i + 1 < len(words) and words[i + 1].lower in _AFTER_NOUN)
@@ -472,7 +486,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 33  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 34  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -630,12 +644,6 @@ def _counted(a: Analysis, i: int, concept_at: dict[int, str]) -> list[str]:
     return out
 
 
-ACCUSATIONS = frozenset(
-    "accusation accusations allegation allegations claim claims report reports suspicion "
-    "suspicions charge charges rumor rumors rumour rumours suggestion suggestions".split()
-)
-
-
 def _denial_scope(a: Analysis, concept_at: dict[int, str]) -> list[str] | None:
     """The terms a denial denies when the sentence names them: "accusations that P, which
     they denied" -> P's terms (not the rest of the sentence: "Putin's visit comes amid
@@ -700,9 +708,18 @@ def is_month(words: Sequence[Word], i: int) -> bool:
     return w.lower != "may" or _date_told(words, i)
 
 
+def _denials_only(a: Analysis) -> Analysis:
+    """`a` without the denial concept where its words deny nothing: a "dismissed" that fires
+    someone (`is_denial`: "Kole was dismissed", which the alias table's "deny" names)."""
+    kept = [c for c in a.concepts if c[2] != "deny"
+            or any(is_denial(a.words, k) for k in range(c[0], c[1]))]
+    return a if len(kept) == len(a.concepts) else Analysis(a.words, kept)
+
+
 def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -> Features:
     """`breaks`: the word positions where a clause breaks (`_boundaries`): a negation's reach
     ends there ("Ekberg, not Varga, scored the third goal" negates Varga, not the scoring)."""
+    a = _denials_only(a)
     words = a.words
     concept_at = a.concept_at()
     f = Features(terms=set(a.index_terms()))
@@ -1053,6 +1070,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                 lexicon: Lexicon | None = None) -> Claim:
     """The claim's units (weights are set later from corpus statistics). `lexicon`: the
     WordNet synonyms and derivations (None: the shipped one)."""
+    a = _denials_only(a)
     words = a.words
     if lexicon is None:
         lexicon = load_lexicon()
