@@ -26,7 +26,7 @@ from bot.core import Core
 from bot.corpus.storage import Store
 from bot.reply import Reply, SourceRef, render_text, shown_link, source_bullet
 from tests.conftest import cli_run
-from tests.feeds_server import STORY, FixtureServer, Route, article_page, set_feed
+from tests.feeds_server import LATE_ITEM, STORY, FixtureServer, Route, article_page, set_feed
 from tests.test_feeds import feed_settings
 
 SECRET = "Tk-7Qx9-S3cr3t"
@@ -109,14 +109,16 @@ def test_item_links_with_a_key_are_stored_whole_and_never_shown(
         assert all(f"token={SECRET}" in d["url"] for d in docs)
         assert all(f"token={SECRET}" in d["source_path"] for d in docs)
         doc_id = next(d["id"] for d in docs if d["url"].startswith(page))
-    # the --json item objects too
-    set_feed(server, STORY[:1], link_query=f"?token={SECRET}&page=2&v=2")
-    server.set(f"/news/{STORY[0]['slug']}?token={SECRET}&page=2&v=2",
-               Route(body=article_page(STORY[0], server.base,
+    # the --json item objects too (a new item: one keeping its guid under another link is
+    # its document updated, the URL checked below replaced)
+    late = server.url(f"/news/{LATE_ITEM['slug']}")
+    set_feed(server, [LATE_ITEM], link_query=f"?token={SECRET}&page=2&v=2")
+    server.set(f"/news/{LATE_ITEM['slug']}?token={SECRET}&page=2&v=2",
+               Route(body=article_page(LATE_ITEM, server.base,
                                        f"?token={SECRET}&page=2&v=2").encode()))
     reports = json.loads(run("feeds", "poll", "--json").stdout)
     assert [i["url"] for r in reports for i in r["items"]] == [
-        f"{page}?page=2&token=***&v=2"], reports
+        f"{late}?page=2&token=***&v=2"], reports
 
     listed = run("sources")
     assert f"{page}{STORED_QUERY}" in listed.stdout

@@ -815,8 +815,16 @@ class FeedPoller:
             if not item.link:  # its document: the one it had (edited: updated), or its own
                 doc_id = (prev["doc_id"] if prev is not None and not prev.get("link") else None
                           ) or linkless_doc_id(feed_url, item.key)
+            # An item seen before under another link, or none (its guid alone then and now):
+            # the publisher moved its article (a slug following an edited headline, a site's
+            # new addresses). Its document is updated when the article is the same (`_build`);
+            # keyed by its new address it was stored a second time, the first kept. (An item
+            # that lost its link keeps its own document: its feed content is no update of
+            # the page stored.)
+            moved_from = prev.get("doc_id") if prev is not None and item.link and prev.get(
+                "link") != item.link else None
             b = self._build(item, item.link, item.fingerprint, kind="feed", owners=owners,
-                            doc_id=doc_id)
+                            doc_id=doc_id, moved_from=moved_from)
             b.retries = retries
             if b.outcome.doc_id:
                 owners.setdefault(b.outcome.doc_id, item.key)
@@ -871,28 +879,43 @@ class FeedPoller:
 
     def _same_item(self, row: dict[str, Any], item: FeedItem) -> bool:
         """Whether a link-less item is the one an earlier poll stored under `row`, edited
-        since: the same title, or texts sharing at least half their words or one holding
-        the other whole (`same_text`); a row with no document to compare (rejected) is taken to be it.
+        since (`_same_document`); a row with no document to compare (rejected) is taken to be it.
         Another title and another text is another item reusing the guid."""
         stored = self.store.document(str(row["doc_id"])) if row.get("doc_id") else None
         if stored is None:
             return True
-        title = " ".join((item.title or "").split()).casefold()
+        return self._same_document(stored, item.title,
+                                   html_to_text(item.content) if item.content else "")
+
+    def _same_document(self, stored: dict[str, Any], title: str | None, text: str) -> bool:
+        """Whether an article (its title and text) is the stored document, edited since: the
+        same title (any case and spacing), or texts sharing at least half their words or one
+        holding the other whole (`same_text`)."""
+        title = " ".join((title or "").split()).casefold()
         if title and title == " ".join((stored.get("title") or "").split()).casefold():
             return True
-        text = " ".join(s["text"] for s in self.store.sentences_of([stored["id"]]))
-        return same_text(text, html_to_text(item.content) if item.content else "")
+        stored_text = " ".join(s["text"] for s in self.store.sentences_of([stored["id"]]))
+        return same_text(stored_text, text)
 
     # ------------------------------------------------------------------ one article
     def _build(self, item: FeedItem | None, link: str | None, fingerprint: str | None,
                kind: str, owners: dict[str, str] | None = None,
-               doc_id: str | None = None) -> _Built:
+               doc_id: str | None = None, moved_from: str | None = None) -> _Built:
         """`owners`: document id -> item key of the feed's items so far; `doc_id`: the id
-        the item was stored under before (kept when a retry reaches its page)."""
+        the item was stored under before (kept when a retry reaches its page); `moved_from`:
+        the document of the item under its earlier link, kept when the article read now is
+        that one edited (`_same_document`). A guid that came to name another article (a feed
+        numbering its items by their place, or giving one guid to each newest post) is
+        another title and another text: a new document, the earlier one kept."""
         key = item.key if item is not None else None
         title = item.title if item is not None else None
         try:
             fields_, url, note, deferred = self._article(item, link, owners or {})
+            if moved_from:
+                stored = self.store.document(moved_from)
+                if stored is not None and stored.get("status") == "active" \
+                        and self._same_document(stored, fields_.get("title"), fields_["text"]):
+                    doc_id = moved_from
             doc_id = doc_id or (doc_id_for(url) if url
                                 else f"feed-{_hash((key or '').encode())[:12]}")
             text = fields_.pop("text")
