@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -174,6 +175,60 @@ _ERROR_TITLE = re.compile(
     r"\s+(?:be\s+found|exist))", re.IGNORECASE)
 
 
+# A page's JSON-LD blocks (schema.org structured data), read for what the page says of itself:
+# each <script> opening tag and its end found in turn, one pass over the page whatever it
+# holds (a pattern running from a `<script` to its `>` or `</script>` scanned the page again
+# from each of many unclosed openers).
+_SCRIPT = re.compile(r"<script\b", re.I)
+_SCRIPT_END = re.compile(r"</script\s*>", re.I)
+_LD_JSON_TYPE = re.compile(r"\btype\s*=\s*[\"']?\s*application/ld\+json\b", re.I)
+_NOT_FREE_KEY = re.compile("isAccessibleForFree", re.I)
+
+
+def _structured_data(html: str) -> list[dict[str, Any]]:
+    """The page's JSON-LD objects, each block's top level (a list's members, a `@graph`'s
+    members): what the page says of itself, not of the articles it links to. A block that is
+    no JSON is passed over."""
+    out: list[dict[str, Any]] = []
+    pos = 0
+    while m := _SCRIPT.search(html, pos):
+        tag_end = html.find(">", m.end())
+        end = _SCRIPT_END.search(html, tag_end + 1) if tag_end >= 0 else None
+        if end is None:  # (an unclosed script: nothing after it is markup)
+            break
+        pos = end.end()
+        if not _LD_JSON_TYPE.search(html, m.end(), tag_end):
+            continue
+        try:
+            data = json.loads(html[tag_end + 1:end.start()], strict=False)
+        except (ValueError, RecursionError):
+            continue
+        for obj in data if isinstance(data, list) else [data]:
+            if isinstance(obj, dict):
+                out.append(obj)
+                graph = obj.get("@graph")
+                if isinstance(graph, list):
+                    out.extend(o for o in graph if isinstance(o, dict))
+    return out
+
+
+def _not_free(value: Any) -> bool:
+    """Whether a schema.org Boolean says false: `false`, or as publishers write it too,
+    "False", "false", "https://schema.org/False"."""
+    if isinstance(value, str):
+        return value.strip().rstrip("/").rsplit("/", 1)[-1].casefold() == "false"
+    return value is False
+
+
+def paywalled(html: str) -> bool:
+    """Whether the page says its article is not free to read (schema.org
+    `isAccessibleForFree: false`, as publishers mark paywalled and subscriber-only articles):
+    what it serves without a subscription is the teaser, not the article."""
+    if not _NOT_FREE_KEY.search(html):
+        return False
+    return any(_not_free(obj.get("isAccessibleForFree")) for obj in _structured_data(html))
+
+
 def extract_page(html: str, url: str) -> PageArticle:
     """Main text and metadata of an article page. Raises ExtractError when the page has no
     article text trafilatura can find. Its date is one the page gives as its publication
@@ -206,6 +261,11 @@ def extract_page(html: str, url: str) -> PageArticle:
     if title and _ERROR_TITLE.match(title):
         raise ExtractError(f"the page is an error page (its title: {title[:80]!r}), though "
                            "the server answered 200")
+    if paywalled(html):
+        # Its text is the teaser a paywall leaves (a paragraph or two, a "subscribe to read
+        # on"): stored, it read as the whole article. A feed item keeps its own content.
+        raise ExtractError("the page is paywalled (its structured data says "
+                           "isAccessibleForFree: false): its text is only a teaser")
     return PageArticle(
         text="\n\n".join(lines), title=title,
         author=(data.get("author") or "").strip() or None,
