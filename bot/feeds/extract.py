@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from bot.corpus.metadata import WRITTEN_DATE, parse_date
 from bot.feeds.errors import FeedProblem
-from bot.feeds.urls import shown_url
+from bot.feeds.urls import canonical_url, shown_url
 
 log = logging.getLogger(__name__)
 
@@ -238,10 +238,16 @@ def extract_page(html: str, url: str) -> PageArticle:
     import trafilatura
 
     latest = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d")
+    # trafilatura names the site after the URL's host when the page names none, as written:
+    # `HTTP://Example.COM/…` gave no outlet and `http://Example.COM./…` "Example.COM.", where
+    # `http://example.com/…` gave "example.com". The URL's one spelling (`canonical_url`:
+    # scheme and host are case-insensitive, a trailing dot names the same host) names it
+    # the same way.
+    site_url = canonical_url(url)
     try:
         # (trafilatura reads the site from the URL and logs it: a key in it left out)
         doc: Any = trafilatura.bare_extraction(
-            _without_bad_char_refs(html), url=shown_url(url), with_metadata=True,
+            _without_bad_char_refs(html), url=shown_url(site_url), with_metadata=True,
             include_comments=False, include_tables=False, favor_precision=True,
             date_extraction_params={"extensive_search": False, "original_date": True,
                                     "max_date": latest})
