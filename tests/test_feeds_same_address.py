@@ -1,6 +1,7 @@
 """One feed added under two spellings of its address (RFC 3986 §6.2.2–6.2.3: scheme and host
 case, a default port, a fragment, an empty query, percent-encoding case, an encoded
-unreserved character) is one feed: the second `add` answers that it is already followed,
+unreserved character; a trailing dot after the host; http:// for https:// on their default
+ports) is one feed: the second `add` answers that it is already followed,
 naming the feed, on the command line and in chat alike. Path case and query order are not
 normalised (a server may tell them apart), and a database already holding two spellings
 keeps working."""
@@ -38,13 +39,17 @@ SAME = [
     "https://example.com/news/./feed.xml",  # dot segments (RFC 3986 6.2.2.3)
     "https://example.com/old/../news/feed.xml",
     "https://example.com/news/%2E/feed.xml",
+    "https://example.com./news/feed.xml",  # a trailing dot: the same host
+    "http://example.com/news/feed.xml",  # http for https: the same site's feed
+    "http://example.com:80/news/feed.xml",
 ]
 OTHER = [
     "https://example.com/News/feed.xml",  # path case: a server may tell it apart
     "https://example.com/news/feed.xml?b=2&a=1",  # query order, likewise
     "https://example.com/news/feed.xml?a=1&b=2",
-    "http://example.com/news/feed.xml",  # another scheme
     "https://example.com:8443/news/feed.xml",  # another port
+    "http://example.com:8443/news/feed.xml",  # and there another scheme: another server
+    "http://example.com:443/news/feed.xml",  # http on https's port
     "https://www.example.com/news/feed.xml",  # another host
 ]
 
@@ -59,7 +64,8 @@ def core(settings: Settings) -> Iterator[Core]:
 def test_comparable_url_normalises_only_what_rfc_3986_calls_equivalent() -> None:
     assert {comparable_url(u) for u in [FEED, *SAME]} == {FEED}
     assert len({comparable_url(u) for u in [FEED, *OTHER]}) == len(OTHER) + 1
-    assert comparable_url("http://EXAMPLE.com:80") == "http://example.com/"
+    assert comparable_url("http://EXAMPLE.com:80") == "https://example.com/"
+    assert comparable_url("http://example.com.:8080/") == "http://example.com:8080/"
     assert comparable_url("https://example.com/caf%c3%a9?q=%e2%82%ac") == \
         "https://example.com/caf%C3%A9?q=%E2%82%AC"  # case of the hex digits only
     assert comparable_url("https://example.com/a%2fb") == "https://example.com/a%2Fb"  # reserved

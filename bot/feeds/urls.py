@@ -86,9 +86,10 @@ def _percent_normal(text: str) -> str:
 def comparable_url(url: str) -> str:
     """`url` normalised for comparison only (is this feed already followed?), as RFC 3986
     §6.2.2–6.2.3 says two spellings are equivalent: scheme and host lower-case (a non-ASCII
-    host in IDNA, as it is requested; an IPv6 address compressed), no default port, no
-    fragment (never sent), no empty query, percent-encodings' case (`_percent_normal`), no
-    dot segments, "/" for an empty path. Path case and
+    host in IDNA, as it is requested; an IPv6 address compressed; no trailing dot), no
+    default port, no fragment (never sent), no empty query, percent-encodings' case
+    (`_percent_normal`), no dot segments, "/" for an empty path; and beyond the RFC, http
+    as https on their default ports (one site's feed either way). Path case and
     query order are kept: a server may tell them apart. (`canonical_url` goes further, for an
     article's identity: tracking parameters dropped, the others sorted.) A URL that cannot be
     read (`split_url`) comes back as it is, stripped."""
@@ -97,7 +98,8 @@ def comparable_url(url: str) -> str:
     if parts is None:
         return url
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
+    # (a trailing dot names the same host, the DNS root written out: `https://example.com./`)
+    host = (parts.hostname or "").lower().rstrip(".")
     if not host.isascii():
         try:
             host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
@@ -113,6 +115,11 @@ def comparable_url(url: str) -> str:
     netloc = f"{userinfo}{at}{host}"
     if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
         netloc += f":{parts.port}"
+    elif scheme == "http":
+        # http:// and https:// of one address, each on its scheme's own port: the same
+        # site's one feed served both ways (a user adding it by either means it), polled
+        # twice as two feeds. An explicit other port may be another server: kept apart.
+        scheme = "https"
     path = _percent_normal(parts.path) or ("/" if scheme in _DEFAULT_PORTS else "")
     if path.startswith("/") and not path.startswith("//") and any(
             s in (".", "..") for s in path.split("/")):
