@@ -485,7 +485,7 @@ def test_retry_after_and_backoff(server: FixtureServer, core: Core) -> None:
         missing = core.add_feed(other.url("/no-such-feed.xml"), every=10)
         start = datetime.now(UTC)
         reports = {r.id: r for r in poll_once(core)}
-        assert reports[busy["id"]].error == "HTTP 503 Service Unavailable (retry after 7200 s)"
+        assert reports[busy["id"]].error == "HTTP 503 Service Unavailable (retry after 7,200 s)"
         assert datetime.fromisoformat(reports[busy["id"]].next_poll or "") >= \
             start + timedelta(seconds=7199)
         first = datetime.fromisoformat(reports[missing["id"]].next_poll or "")

@@ -211,6 +211,12 @@ def parse_retry_after(value: str | None, now: datetime | None = None,
     return seconds if cap is None else min(seconds, cap)
 
 
+def wait_text(seconds: float) -> str:
+    """A wait as it is shown: whole seconds, rounded up ("300 s", "7,200 s"). A Retry-After
+    date is whole seconds from a clock that is not: it was shown "299.589 s"."""
+    return f"{math.ceil(seconds):,} s"
+
+
 class HostGate:
     """One request at a time per host, `delay` seconds apart."""
 
@@ -436,8 +442,8 @@ class Fetcher:
             if left <= 0:
                 self._held.pop(host, None)
                 return None
-        return FetchError(f"not requested: {host} answered {answer}, {math.ceil(left):,} s "
-                          "left", retry_after=left, deferred=True)
+        return FetchError(f"not requested: {host} answered {answer}, {wait_text(left)} left",
+                          retry_after=left, deferred=True)
 
     def _hold(self, host: str, seconds: float, answer: str) -> None:
         """Hold `host` for `seconds`, at most `HOST_HOLD_MAX` (one page's "Retry-After: 86400"
@@ -612,9 +618,9 @@ class Fetcher:
                 retry = (parse_retry_after(hdrs.get("retry-after"), cap=86400.0)
                          if status in (429, 503) else None)
                 if retry:
-                    self._hold(host, retry, f"HTTP {status} with Retry-After {retry:g} s")
+                    self._hold(host, retry, f"HTTP {status} with Retry-After {wait_text(retry)}")
                 raise FetchError(f"HTTP {status} {resp.reason}".strip()
-                                 + (f" (retry after {retry:g} s)" if retry else ""),
+                                 + (f" (retry after {wait_text(retry)})" if retry else ""),
                                  status=status, retry_after=retry)
             self._check_type(hdrs.get("content-type", ""), kind)
             cap = self.policy.max_bytes
