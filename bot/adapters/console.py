@@ -28,6 +28,7 @@ from rich.console import Console
 
 from bot.chat.commands import (
     MAX_COMMAND_CHARS,
+    QUIT_NAMES,
     Caller,
     CommandRequest,
     Router,
@@ -218,7 +219,7 @@ class ConsoleAdapter:
         while True:
             read = await self._read()
             line_no += 1
-            if read is None or read.text.strip().lower() in QUIT:
+            if read is None or is_quit(read.text):
                 break
             if read.too_long is not None:  # its first MAX_LINE_CHARS characters only
                 self.show(Reply.error(too_long_message(_argument_chars(read))))
@@ -254,7 +255,7 @@ class ConsoleAdapter:
                     line = await self._session.prompt_async(PROMPT)
                 except (EOFError, KeyboardInterrupt):  # Ctrl-D, Ctrl-C: leave cleanly
                     break
-                if line.strip().lower() in QUIT:
+                if is_quit(line):
                     break
                 try:
                     reply = await self.execute(line)
@@ -318,6 +319,15 @@ def _argument_chars(line: Line) -> int:
         if arguments > MAX_COMMAND_CHARS:
             return arguments
     return line.too_long
+
+
+def is_quit(line: str) -> bool:
+    """Whether a line leaves the console: a quit word alone (`QUIT`), or `/quit` or `/exit`
+    with words after it ("/quit now" was "Unknown command /quit"). Without its slash such a
+    line is text, answered as any ("exit polls show …" is no way out)."""
+    text = line.strip()
+    return text.lower() in QUIT or (text.startswith("/")
+                                    and split_command_line(text)[0] in QUIT_NAMES)
 
 
 def slash_hint(line: str) -> Reply:

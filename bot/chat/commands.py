@@ -620,6 +620,8 @@ class Router:
             if spec.admin:
                 continue
             reply.add(Bullet(f"`{usage_of(spec, platform)}` — {self.summary_of(spec)}"))
+        if platform == "console":
+            reply.add(Bullet(QUIT_HELP))
         reply.add(Heading("Admin"))
         for spec in self.specs.values():
             if spec.admin:
@@ -630,6 +632,13 @@ class Router:
         if platform == "discord" and (caller is None or not self.is_bot_admin(caller)):
             reply.add(Context(BOT_ADMIN_NOTE))
         return reply
+
+
+# The console's own command, which leaves it (`bot.adapters.console`): no chat platform has
+# it, but the console's /help lists it and `/help quit` describes it (it was "Unknown
+# command /quit").
+QUIT_NAMES = frozenset({"quit", "exit"})
+QUIT_HELP = "`/quit` — leave the console (also `/exit`, or Ctrl-D)"
 
 
 # Discord: who the bot admins are, and how the operator names them (see `Router.is_bot_admin`).
@@ -830,6 +839,8 @@ def _help(router: Router, req: CommandRequest, text: str) -> Reply:
     if words:
         name = words[0]
         spec = router.specs.get(name)
+        if spec is None and name in QUIT_NAMES and req.caller.platform == "console":
+            return Reply.text(QUIT_HELP)
         if spec is None:
             raise UserError(f"Unknown command /{printable_line(name[:40])}. "
                             f"Try {_cmd(req, 'help')}.")
