@@ -15,7 +15,7 @@ from bot.claims.lookup import (
     answer_dict_error,
     lookup_claim,
 )
-from bot.cli.context import AppContext, json_errors, pass_app
+from bot.cli.context import AppContext, TextArgumentCommand, json_errors, pass_app
 from bot.errors import EmptyCorpus, UserError
 from bot.lines import iter_lines
 from bot.reply import date_label, printable_line
@@ -46,7 +46,7 @@ def _print_human(answer: ClaimAnswer) -> None:
                                   f" [{ev.doc_id}]{copies} · {flags} · score {ev.score}"))
 
 
-@click.command("claim")
+@click.command("claim", cls=TextArgumentCommand)
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output (JSON Lines with `-`).")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),

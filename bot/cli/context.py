@@ -44,6 +44,51 @@ def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+class TextArgumentCommand(click.Command):
+    """A command whose argument is free text that may start with "-": a claim "-5% inflation
+    in 2024" was read as the option -5, "No such option '-5'", and "-house prices fell" as
+    -h, the help. A word no option can be is the argument: "-" then no letter ("-5%",
+    "-€3bn", "-.5"), or white space before any "=" (option names have none). Any other
+    unknown option stays click's error, an unknown short one ("-x") told how to give such a
+    text, after `--` (a long one, "--bogus", or a known option mistyped, "Did you mean
+    '--json'?", is an option)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, self._texts_after_dashes(ctx, args))
+        except click.NoSuchOption as exc:
+            if exc.possibilities or exc.option_name.startswith("--"):
+                raise  # a known option mistyped ("Did you mean '--json'?"), or a long one
+            what = " or ".join(p.human_readable_name for p in self.params
+                               if isinstance(p, click.Argument))
+            raise click.NoSuchOption(
+                exc.option_name, f"{exc.message} To give a {what} that starts with '-', put "
+                f"it after '--': briefbot {self.name} -- {what}", exc.possibilities,
+                exc.ctx) from exc
+
+    def _texts_after_dashes(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`args` with the words that cannot be options (before any `--`, and not an
+        option's value) moved after a `--`, where click takes them as arguments."""
+        takes = {o: p.nargs for p in self.get_params(ctx) if isinstance(p, click.Option)
+                 and not p.is_flag and not p.count for o in p.opts}
+        words: list[str] = []
+        texts: list[str] = []
+        rest = list(args)
+        while rest and rest[0] != "--":
+            word = rest.pop(0)
+            if word in takes:  # an option and its value, whatever the value looks like
+                words.append(word)
+                words.extend(rest[:takes[word]])
+                del rest[:takes[word]]
+            elif word[:1] == "-" and len(word) > 1 and (
+                    not (word[1].isalpha() or word[1] == "-")
+                    or any(c.isspace() for c in word.split("=", 1)[0])):
+                texts.append(word)
+            else:
+                words.append(word)
+        return [*words, "--", *texts, *rest[1:]] if texts else args
+
+
 def echo_listing(rows: Sequence[Row], as_json: bool, *, line: Callable[[Row], str],
                  empty: str, to_json: Callable[[Row], Any] | None = None) -> None:
     """A list command's output: with `--json` the rows as one JSON array (each `to_json(row)`,
