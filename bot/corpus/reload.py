@@ -256,27 +256,43 @@ def _legacy_hint(data: bytes) -> str:
 
 
 def _check_not_binary(head: bytes) -> None:
-    if b"\x00" in head:
+    """Refuses a file whose first bytes are no text: UTF-16 without a byte-order mark, or
+    binary. A NUL in text that is otherwise UTF-8 is a control byte like the others (read as
+    a space, as a NUL past the first 8 KB always was): one such byte made a file "binary",
+    or in a file of a few bytes "UTF-16"."""
+    nuls = head.count(0)
+    if nuls:
         if _utf16_without_bom(head):
             raise _Rejected("UTF-16 text without a byte-order mark (NUL bytes between its "
                             "characters): save it as UTF-8, or as UTF-16 with a byte-order "
                             "mark")
-        raise _Rejected("binary file (NUL bytes)")
+        if not _utf8_head(head):
+            raise _Rejected("binary file (NUL bytes)")
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > len(head) * 0.1:
-        raise _Rejected("binary file (control bytes)")
+        raise _Rejected("binary file (NUL bytes)" if nuls else "binary file (control bytes)")
+
+
+def _utf8_head(head: bytes) -> bool:
+    """Whether a file's first bytes are UTF-8, the last character perhaps cut at their end."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data" and exc.end == len(head)
+    return True
 
 
 def _utf16_without_bom(head: bytes) -> bool:
     """Whether bytes with NULs read as UTF-16 text without a byte-order mark: the NULs are the
     high bytes of mostly ASCII characters, so nearly all of them fall on one parity (odd
-    offsets in little-endian, even in big-endian) and half the bytes or more are NUL. Not
-    guessed into text: the file is refused saying so."""
+    offsets in little-endian, even in big-endian), half the bytes or more are NUL, and there
+    are two at least (one NUL in a file of 4 bytes, "ab\\0\\n", was half of its pairs).
+    Not guessed into text: the file is refused saying so."""
     pairs = len(head) // 2
     if pairs < 2:
         return False
     even, odd = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
-    return max(even, odd) >= 0.5 * pairs and min(even, odd) <= 0.02 * pairs
+    return max(even, odd) >= max(2, 0.5 * pairs) and min(even, odd) <= 0.02 * pairs
 
 
 def _walk(root: str, unlisted: list[tuple[str, str]] | None = None,
