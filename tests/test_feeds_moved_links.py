@@ -73,3 +73,20 @@ def test_a_guid_that_came_to_name_another_article_is_a_new_document(
     assert second.items[0].doc_id != first.items[0].doc_id
     assert sorted(d["title"] for d in store.documents()) == sorted(
         a["title"] for a in STORY[:2])
+
+
+def test_a_guid_and_title_kept_over_another_text_at_another_link_is_a_new_document(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """A daily post under one guid and one title ("Morning Briefing"), each day at its own
+    link: the title alone made the new day's article overwrite the day before."""
+    day1 = dict(STORY[0], slug="briefing-monday", title="Morning Briefing")
+    day2 = dict(STORY[1], slug="briefing-tuesday", title="Morning Briefing")
+    _serve(server, [day1], ["briefing"])
+    feed = store.add_feed(server.url("/feed.xml"), "briefing", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    _serve(server, [day2], ["briefing"])
+    [second] = poller.poll(feed["id"])
+    assert [i.outcome for i in second.items] == ["added"], [i.summary() for i in second.items]
+    assert second.items[0].doc_id != first.items[0].doc_id
+    assert len(store.documents()) == 2

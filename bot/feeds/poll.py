@@ -887,12 +887,14 @@ class FeedPoller:
         return self._same_document(stored, item.title,
                                    html_to_text(item.content) if item.content else "")
 
-    def _same_document(self, stored: dict[str, Any], title: str | None, text: str) -> bool:
+    def _same_document(self, stored: dict[str, Any], title: str | None, text: str,
+                       by_title: bool = True) -> bool:
         """Whether an article (its title and text) is the stored document, edited since: the
-        same title (any case and spacing), or texts sharing at least half their words or one
-        holding the other whole (`same_text`)."""
+        same title (any case and spacing; not with `by_title` False), or texts sharing at
+        least half their words or one holding the other whole (`same_text`)."""
         title = " ".join((title or "").split()).casefold()
-        if title and title == " ".join((stored.get("title") or "").split()).casefold():
+        if by_title and title \
+                and title == " ".join((stored.get("title") or "").split()).casefold():
             return True
         stored_text = " ".join(s["text"] for s in self.store.sentences_of([stored["id"]]))
         return same_text(stored_text, text)
@@ -904,17 +906,21 @@ class FeedPoller:
         """`owners`: document id -> item key of the feed's items so far; `doc_id`: the id
         the item was stored under before (kept when a retry reaches its page); `moved_from`:
         the document of the item under its earlier link, kept when the article read now is
-        that one edited (`_same_document`). A guid that came to name another article (a feed
-        numbering its items by their place, or giving one guid to each newest post) is
-        another title and another text: a new document, the earlier one kept."""
+        that one edited (`_same_document`, by its text). A guid that came to name another
+        article (a feed numbering its items by their place, or giving one guid to each newest
+        post) is another text: a new document, the earlier one kept."""
         key = item.key if item is not None else None
         title = item.title if item is not None else None
         try:
             fields_, url, note, deferred = self._article(item, link, owners or {})
             if moved_from:
                 stored = self.store.document(moved_from)
+                # (by its text alone: a feed giving each day's post one guid and one title,
+                # "Morning Briefing", has another article at each new link, which the title
+                # would have written over yesterday's)
                 if stored is not None and stored.get("status") == "active" \
-                        and self._same_document(stored, fields_.get("title"), fields_["text"]):
+                        and self._same_document(stored, fields_.get("title"), fields_["text"],
+                                                by_title=False):
                     doc_id = moved_from
             doc_id = doc_id or (doc_id_for(url) if url
                                 else f"feed-{_hash((key or '').encode())[:12]}")
