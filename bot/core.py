@@ -93,11 +93,11 @@ def _shown_ids(ids: list[str]) -> str:
 
 def _cited(ref: SourceRef, doc: dict[str, Any]) -> SourceRef:
     """A claim reply's source `ref` with its document's metadata (its date as the evidence
-    gives it: the published date, else the dateline's)."""
+    gives it: the published date, else the dateline's), still a copy of what `ref` copies."""
     return SourceRef(ref.number, ref.doc_id, title=doc.get("title"),
                      outlets=tuple(doc.get("outlets") or ()),
                      published=doc.get("published") or doc.get("dateline_date"),
-                     url=doc.get("url"))
+                     url=doc.get("url"), copy_of=ref.copy_of)
 
 
 @dataclass

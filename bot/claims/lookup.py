@@ -1670,11 +1670,17 @@ def answer_to_reply(answer: ClaimAnswer) -> Reply:
         for doc_id in [ev.doc_id, *ev.also_in]:
             if doc_id not in numbers:
                 numbers[doc_id] = len(numbers) + 1
+                # The documents holding the sentence verbatim are its syndicated copies: each
+                # names the article its copies go with (the first-numbered of them), so that a
+                # reply shows two or more on one line after it as the digest's sources do
+                # (`bot.reply.source_groups`; they were a line each).
+                lead = None if doc_id == ev.doc_id else reply.sources[numbers[ev.doc_id] - 1]
                 reply.sources.append(SourceRef(
                     numbers[doc_id], doc_id,
                     title=ev.title if doc_id == ev.doc_id else None,
                     outlets=tuple(ev.outlets) if doc_id == ev.doc_id else (),
-                    published=ev.published if doc_id == ev.doc_id else None))
+                    published=ev.published if doc_id == ev.doc_id else None,
+                    copy_of=None if lead is None else lead.copy_of or lead.number))
         parts = [ev.stance]
         if ev.hedged:
             parts.append("hedged")
