@@ -320,6 +320,63 @@ def printable_line(text: str) -> str:
                    else ascii(ch)[1:-1] for ch in text)
 
 
+# A run of one or two backticks, not escaped when backslashes escape (Discord, Markdown): a
+# code span's delimiter, or a lone backtick (`escape_lone_backticks`). Runs of three or more
+# are fences, which each platform breaks its own way.
+_BACKTICKS = re.compile(r"(?<!`)`{1,2}(?!`)")
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether text[at] follows an odd run of backslashes (escaped in Markdown)."""
+    k = at
+    while k > 0 and text[k - 1] == "\\":
+        k -= 1
+    return (at - k) % 2 == 1
+
+
+def escape_lone_backticks(text: str, escape: Callable[[str], str], *,
+                          backslashes: bool) -> str:
+    """`text` (a block of a reply: the bot's words with anyone's text in them) with each
+    backtick that opens or closes no code span on its line written `escape(run)`: a title
+    "Don`t panic", "`90s hits", an outlet "Rock ` Roll" — alone, a renderer paired it with the
+    next backtick, a source line's "`[2]`" or the code span of a link without its key, and
+    showed the text between as code (and the rest of the line mis-paired). A code span is a
+    run of one or two backticks that can open one (before a non-space, not after a letter or
+    digit) paired with the next run of the same length, which must be able to close it (after
+    a non-space, not before a letter or digit): so the bot's own spans ("`[2]`",
+    "`briefbot sources`", "(`https://…`)") and one a title writes whole ("the `ls` command")
+    stay code. `backslashes`: the platform reads "\\`" as an escaped backtick (Discord,
+    Markdown; not Slack, which has no escape)."""
+    if "`" not in text:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        runs = list(_BACKTICKS.finditer(line))
+        lone: list[re.Match[str]] = []
+        k = 0
+        while k < len(runs):
+            m = runs[k]
+            k += 1
+            if backslashes and _escaped(line, m.start()):
+                continue  # no delimiter (inside a code span, where escapes do not work,
+                # it would close it: it is looked for as a closing run below)
+            before, after = line[m.start() - 1:m.start()], line[m.end():m.end() + 1]
+            if after and not after.isspace() and not before.isalnum():
+                close = next((j for j in range(k, len(runs))
+                              if len(runs[j].group()) == len(m.group())), None)
+                if close is not None:
+                    c = runs[close]
+                    if not line[c.start() - 1].isspace() \
+                            and not line[c.end():c.end() + 1].isalnum():
+                        k = close + 1  # a code span: the runs inside it are its text
+                        continue
+            lone.append(m)
+        for m in reversed(lone):
+            line = line[:m.start()] + escape(m.group()) + line[m.end():]
+        out.append(line)
+    return "\n".join(out)
+
+
 def clip_meta(text: str | None) -> str | None:
     """A metadata value (title, author, outlet, URL, id) clipped for a reply."""
     return None if text is None else clip(text, METADATA_MAX_CHARS)

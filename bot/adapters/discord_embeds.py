@@ -8,8 +8,8 @@ Text from articles is neutralised before it is split: mention syntax (`@everyone
 `<@123>`, `<@&1>`, `<#1>`) gets a zero-width space so it neither pings (the adapter also sends
 `AllowedMentions.none()`) nor renders as a mention, nor do Discord's other tokens (a
 timestamp `<t:…>` would show another date than the text's), and Discord-only Markdown that would
-mis-render plain text (spoilers, code fences, headers/quotes/lists at a line start) is
-escaped."""
+mis-render plain text (spoilers, code fences, a lone backtick, headers/quotes/lists at a line
+start) is escaped."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from bot.reply import (
     SourceRef,
     cite,
     copies_line,
+    escape_lone_backticks,
     map_texts,
     source_groups,
     split_reply,
@@ -94,8 +95,14 @@ def neutralise(text: str) -> str:
     text = _MENTION_TOKENS.sub(lambda m: f"<{m.group(1)}{ZWSP}{m.group(2)}>", text)
     text = _OTHER_TOKENS.sub("<" + ZWSP, text)
     text = text.replace("||", "\\|\\|").replace("```", "\\`\\`\\`")
+    # A lone backtick ("Don`t panic") opens no code span up to the next line's "`[2]`".
+    text = escape_lone_backticks(text, _backslashed, backslashes=True)
     # No masked links from article text: "[Reuters](https://evil)" must not hide its target.
     return text.replace("](", "]" + ZWSP + "(")
+
+
+def _backslashed(run: str) -> str:
+    return "".join("\\" + c for c in run)
 
 
 def _escape_line_starts(text: str) -> str:

@@ -24,6 +24,7 @@ from bot.reply import (
     Reply,
     cite,
     copies_line,
+    escape_lone_backticks,
     source_groups,
     split_reply,
     split_text,
@@ -67,7 +68,15 @@ class _Packed(Paragraph):
 
 def escape(text: str) -> str:
     """Make `text` inert in Slack mrkdwn: no mentions, broadcasts or links can come of it,
-    nor a code block ("```" broken with a zero-width space)."""
+    nor a code block ("```" broken with a zero-width space), nor a code span of a lone
+    backtick ("Don`t panic") and the next one: Slack has no escape, so a lone one is shown as
+    "ˋ" (U+02CB, a modifier letter grave accent), which no mrkdwn reads."""
+    return _escape_code(escape_lone_backticks(text, lambda run: "\u02cb" * len(run),
+                                              backslashes=False))
+
+
+def _escape_code(text: str) -> str:
+    """`escape` for the text of a code block, where a backtick is text (but for a fence)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _FENCE.sub("`\u200b", _BROADCAST.sub("@\u200b", text))
 
@@ -84,7 +93,7 @@ def _block_text(block: Block) -> str:
     if isinstance(block, _Packed):
         return block.text
     if isinstance(block, _Code):
-        return f"```{escape(block.text)}```"
+        return f"```{_escape_code(block.text)}```"
     if isinstance(block, Heading | _Bold):
         return f"*{escape(block.text)}*"
     if isinstance(block, Bullet):

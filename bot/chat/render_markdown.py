@@ -14,6 +14,7 @@ from bot.reply import (
     Paragraph,
     Reply,
     bullet_line,
+    escape_lone_backticks,
     map_texts,
     render_block_text,
     render_text,
@@ -26,9 +27,12 @@ __all__ = ["render_block_markdown", "render_block_text", "render_markdown", "ren
 def inert(text: str) -> str:
     """`text` with no link or HTML of its own in Markdown: "[Reuters](javascript:…)" (a title,
     anyone's text) keeps its words but is no masked link (`]\\(`), and no `<` starts an
-    autolink ("<javascript:…>") or a tag (`\\<`). Its backslashes are escaped first, so that
-    none can cancel those escapes ("\\<img …>" stays text). Emphasis stays as written."""
-    return text.replace("\\", "\\\\").replace("<", "\\<").replace("](", "]\\(")
+    autolink ("<javascript:…>") or a tag (`\\<`), nor a lone backtick ("Don`t panic") a code
+    span up to the next one (`escape_lone_backticks`). Its backslashes are escaped first, so
+    that none can cancel those escapes ("\\<img …>" stays text). Emphasis stays as written."""
+    text = text.replace("\\", "\\\\").replace("<", "\\<").replace("](", "]\\(")
+    return escape_lone_backticks(text, lambda run: "".join("\\" + c for c in run),
+                                 backslashes=True)
 
 
 def render_block_markdown(block: Block) -> str:
