@@ -34,7 +34,7 @@ from bot.feeds.poll import (
     poll_health,
 )
 from bot.feeds.urls import comparable_url, shown_url
-from bot.reply import Reply, SourceRef, clip_meta, printable_line
+from bot.reply import Reply, SourceRef, clip_echo, clip_meta, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,12 @@ def _shown_ids(ids: list[str]) -> str:
     more = " and more" if len(ids) > SHOWN_CANDIDATES else ""
     return ", ".join(printable_line(clip_meta(i if i == i.strip() else f'"{i}"') or "")
                      for i in ids[:SHOWN_CANDIDATES]) + more
+
+
+def _said_url(url: str) -> str:
+    """A feed's URL said back in a message: as shown (`shown_url`), its first 200 characters
+    and "…" when it is longer (a cut without a mark read as the whole address)."""
+    return clip_echo(shown_url(url), 200)
 
 
 def _cited(ref: SourceRef, doc: dict[str, Any]) -> SourceRef:
@@ -441,7 +447,7 @@ class Core:
         except sqlite3.IntegrityError as exc:  # added meanwhile by another process
             existing = self._followed(url)
             raise UserError(self._already_following(url, existing) if existing is not None
-                            else f"already following {shown_url(url)[:200]}") from exc
+                            else f"already following {_said_url(url)}") from exc
         if self.on_feeds_changed is not None:
             self.on_feeds_changed()
         return feed_summary(row)
@@ -464,11 +470,11 @@ class Core:
 
     @staticmethod
     def _already_following(url: str, existing: dict[str, Any]) -> str:
-        said = f"already following {shown_url(url)[:200]} as feed #{existing['id']}"
+        said = f"already following {_said_url(url)} as feed #{existing['id']}"
         if comparable_url(existing["url"]) != comparable_url(url):  # its discovered feed
-            said += f", its feed found on {shown_url(existing['url'])[:200]}"
+            said += f", its feed found on {_said_url(existing['url'])}"
         elif existing["url"] != url:
-            said += f", added as {shown_url(existing['url'])[:200]}"
+            said += f", added as {_said_url(existing['url'])}"
         return said
 
     def remove_feed(self, feed_id: int) -> dict[str, Any]:

@@ -154,7 +154,8 @@ def check_feed_url(url: str, what: str = "feed") -> str:
     address is of, as the messages name it: "feed", or "page" (`fetch`: it was told to give
     "the feed's or the site's address")."""
     url = url.strip().strip("<>")
-    shown = shown_url(url)[:200]  # a password or key typed in it is never echoed
+    # a password or key typed in it is never echoed; a cut is marked ("…")
+    shown = clip_echo(shown_url(url), 200)
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises on a port out of range or not a number
@@ -181,7 +182,7 @@ def check_feed_url(url: str, what: str = "feed") -> str:
                         f"{shown!r} — briefbot sends no credentials; give the {what}'s public "
                         "address")
     if link(url) is None:  # the rules of a shown link: a host name, IDNA for non-ASCII
-        raise UserError(f"{parts.hostname[:200]!r} is no valid host name in {shown!r}")
+        raise UserError(f"{clip_echo(parts.hostname, 200)!r} is no valid host name in {shown!r}")
     if len(url) > 2000:
         raise UserError("that URL is too long (over 2,000 characters)")
     return url
@@ -242,7 +243,7 @@ def poll_health(watch: PollWatch, config: FeedsConfig) -> dict[str, Any]:
     if seconds > bound:
         out["ok"] = False
         out["error"] = printable_line(
-            f"the poll of feed #{feed_id} {url[:200]} has been running for {_minutes(seconds)}, "
+            f"the poll of feed #{feed_id} {clip_echo(url, 200)} has been running for {_minutes(seconds)}, "
             f"over its bound of {_minutes(bound)} ({config.poll_bound_text()}): it is stuck")
     return out
 
@@ -638,10 +639,11 @@ class FeedPoller:
                 self._not_followed_elsewhere(feed_id, feed_url)
             if row.get("feed_url") and feed_url != row["feed_url"]:
                 report.note = printable_line(
-                    f"feed moved: {shown_url(row['feed_url'])[:300]} → "
-                    f"{shown_url(feed_url)[:300]} (found again on {shown_url(row['url'])[:300]})")
-                extra["moved"] = (f"{iso(now)}: {shown_url(row['feed_url'])[:1000]} → "
-                                  f"{shown_url(feed_url)[:1000]}")
+                    f"feed moved: {clip_echo(shown_url(row['feed_url']), 300)} → "
+                    f"{clip_echo(shown_url(feed_url), 300)} (found again on "
+                    f"{clip_echo(shown_url(row['url']), 300)})")
+                extra["moved"] = (f"{iso(now)}: {clip_echo(shown_url(row['feed_url']), 1000)} → "
+                                  f"{clip_echo(shown_url(feed_url), 1000)}")
                 log.warning("feed #%s: %s", feed_id, report.note)
             built, left_over = self._items(feed_id, parsed, str(row["url"]))
             wrote = self._commit(feed_id, built)
