@@ -62,14 +62,12 @@ def test_to_watch_reads_a_sentences_dates_once(store: Store, settings: Settings,
 
 
 def _figures_as_before(text: str) -> list[str]:
-    """The figures as "to watch" read them before: the dates read again for each figure."""
+    """The figures as "to watch" read them before: the dates read again for each figure (a
+    figure inside a date is a part of it, its day or its year: no figure)."""
     def dated(figure: re.Match[str]) -> bool:
-        year = figure.group(0).strip()
-        if not re.fullmatch(r"1[0-7]\d\d", year):
-            return False
-        a, b = figure.start(), figure.start() + len(year)
-        return any(d.iso is not None and d.iso[:4] == year and d.start <= a
-                   and b <= d.start + len(d.written) for d in extract_dates(text))
+        shown = figure.group(0).strip()
+        a, b = figure.start(), figure.start() + len(shown)
+        return any(d.start <= a and b <= d.start + len(d.written) for d in extract_dates(text))
 
     return [m.group(0).strip() for m in _FIGURE.finditer(text)
             if not re.fullmatch(r"(?:1[89]|20)\d\d", m.group(0).strip()) and not dated(m)]
@@ -91,3 +89,38 @@ def test_the_figures_are_those_read_before(text: str) -> None:
 ])
 def test_a_converted_figure_is_no_figure_of_its_own(text: str, figures: list[str]) -> None:
     assert build_module._figures(text) == figures
+
+
+@pytest.mark.parametrize(("text", "figures"), [
+    # a date's day is no figure: "21" of "June 21" was a single-source figure of each article
+    # dating the talks so (and "4" of "July 4, 1776")
+    ("Talks resumed on June 21 after 45 delegates arrived.", ["45"]),
+    ("The vote on 21 June 2024 drew 300 people.", ["300"]),
+    ("The report, dated 2024-06-21, counted 12 ships.", ["12"]),
+    ("The strike began on Sept. 3 and 7% of flights were cut.", ["7%"]),
+    # a number of the same size beside a date is a count all the same
+    ("On June 21, 21 boats sailed.", ["21"]),
+    ("Crews fixed 21 pipes in June.", ["21"]),
+])
+def test_a_dates_parts_are_no_figures(text: str, figures: list[str]) -> None:
+    assert build_module._figures(text) == figures
+
+
+def test_a_dates_day_is_no_single_source_figure(store: Store, settings: Settings,
+                                                corpus: Path) -> None:
+    records = [
+        {"id": "a", "title": "Talks resume", "published": "2024-06-22", "outlet": "AP",
+         "text": "Negotiators from Valdoria and Norland resumed talks on fishing rights on "
+                 "June 21, the foreign ministry said. The talks had stalled in the spring."},
+        {"id": "b", "title": "Fishing talks back on", "published": "2024-06-22",
+         "outlet": "Reuters",
+         "text": "Valdoria and Norland returned to talks over fishing rights, officials said. "
+                 "Both sides want a deal before the season opens."},
+    ]
+    (corpus / "news.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    watch_only = load_definition(settings.digests_dir, settings.default_digest).only("to-watch")
+    watch = build_digest(store, settings, definition=watch_only).section("to-watch")
+    assert watch is not None
+    assert not any(it.note and "figure" in it.note for it in watch.items), watch.items

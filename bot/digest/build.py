@@ -43,6 +43,7 @@ from bot.digest.summarize import (
     usable,
 )
 from bot.digest.timeline import (
+    DAY_WRITTEN,
     DateMention,
     article_anchor,
     extract_dates,
@@ -1106,9 +1107,12 @@ _WEAK_HEDGE = re.compile(r"(?i)(?:could|might|may)(?: also)? \w+|likely|unlikely
 
 def _figures(text: str) -> list[str]:
     """The figures of `text` "to watch" reads (numbers, percentages): not the years 1800-2099,
-    anywhere, nor a year of 1000-1799 the timeline reads as a date in `text` ("in 1776, the
-    colonies", "July 4, 1776."; its `_OLD_YEAR` rule), though a count is one ("1500 homes").
-    The sentence's dates are read once, when a figure first needs them."""
+    anywhere, nor a part of a date the timeline reads in `text`: its day ("June 21", "21 June
+    2024", "2024-06-21": the 21 was a single-source figure of each article dating the event
+    so) or a year of 1000-1799 ("in 1776, the colonies", "July 4, 1776."; its `_OLD_YEAR`
+    rule), though a count is one ("1500 homes", "On June 21, 21 boats sailed"). The sentence's
+    dates are read once, when a figure first needs them: one of one or two digits where a
+    month is named or an ISO date written (`DAY_WRITTEN`), or of 1000-1799."""
     dates: list[DateMention] | None = None
     out = []
     for figure in _FIGURE.finditer(text):
@@ -1117,12 +1121,12 @@ def _figures(text: str) -> list[str]:
             continue
         if _CONVERTED.search(text, 0, figure.start()):
             continue  # "12 miles (19.31 kilometers)": the 12 miles told in other units
-        if re.fullmatch(r"1[0-7]\d\d", shown):
+        if re.fullmatch(r"1[0-7]\d\d", shown) or (re.fullmatch(r"\d\d?", shown)
+                                                  and DAY_WRITTEN.search(text)):
             if dates is None:
                 dates = extract_dates(text)
             a, b = figure.start(), figure.start() + len(shown)
-            if any(d.iso is not None and d.iso[:4] == shown and d.start <= a
-                   and b <= d.start + len(d.written) for d in dates):
+            if any(d.start <= a and b <= d.start + len(d.written) for d in dates):
                 continue
         out.append(shown)
     return out

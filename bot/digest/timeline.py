@@ -55,6 +55,9 @@ _SUBJECT_OF = (rf"(?:\s+and\s+{_MONTH})?(?:\s+(?:also|again|then|already|only|al
 _TITLE_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "St", "Sen", "Rep", "Gov", "Gen",
                         "Col", "Lt", "Capt", "Sgt", "Rev", "Hon", "Mme", "Mlle", "[A-Z]")
 _NO_TITLE = "".join(rf"(?<!\b{t}\.)" for t in _TITLE_ABBREVIATIONS)
+# What a date with a day is written with (`_PATTERNS`): a month's name, or an ISO date. A
+# number of one or two digits in a text without one is no date's day (`build._figures`).
+DAY_WRITTEN = re.compile(rf"\b{_MONTH}|\b(?:19|20)\d\d-\d\d-\d\d\b")
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 # The kind of a month opening its sentence as its subject ("May brought rain"): read as "m",
 # but not for a month word its article uses as a name (`month_names`).
