@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.claims.lookup import _without_retracted
 from bot.config import Settings
 from bot.corpus.storage import Store
+from bot.text.hedges import without_retracted
 from tests.conftest import ask_claim, build_claim_world
 
 ARTICLES = {
@@ -60,7 +60,7 @@ def test_what_a_correction_retracts_disputes_nothing(world) -> None:
     ("An earlier version misstated the number of workers.", "An earlier version"),
 ])
 def test_the_retracted_clause_goes(text: str, kept: str) -> None:
-    out = _without_retracted(text)
+    out = without_retracted(text)
     assert kept in out
     assert "four" not in out and "resigned" not in out and "number" not in out
 
@@ -70,9 +70,9 @@ def test_the_retracted_clause_goes(text: str, kept: str) -> None:
     "The email was widely misquoted as a trick to hide the decline.",  # no correction
 ])
 def test_other_sentences_stay(text: str) -> None:
-    assert _without_retracted(text) == text
+    assert without_retracted(text) == text
 
 
 def test_a_correction_in_capitals_is_one() -> None:
-    assert "mayor" not in _without_retracted(
+    assert "mayor" not in without_retracted(
         "CORRECTION: The story mistakenly reported that the mayor resigned.")

@@ -55,6 +55,7 @@ from bot.reply import (
 )
 from bot.search.index import SearchIndex, Titles, open_index
 from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, load_aliases
+from bot.text.hedges import without_retracted
 from bot.text.outcomes import STATE_OF
 from bot.text.stance import (
     FRAME_STRONG,
@@ -367,7 +368,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         stored_own = feats(row)
         # A correction: what an earlier version said wrongly is no account of the event (it
         # was a source of "four workers were hospitalized", and disputed "three").
-        text = _without_retracted(row["text"])
+        text = without_retracted(row["text"])
         if text != row["text"]:
             stored_own = _features(text, aliases)
         # A sentence giving two dates of a kind the claim names: those of the clause
@@ -1091,28 +1092,6 @@ def _titles(store: Store, aliases: AliasTable, rows: dict[int, dict[str, Any]],
 
 
 _FEATURE_CACHE: dict[tuple[str, int], Features] = {}
-
-# A correction, as news writes one: "Correction: …", "An earlier version of this article …",
-# "This story has been corrected …".
-_CORRECTION = re.compile(r"^\W*corrections?\b|\b(?:earlier|previous|original|prior) versions?\b"
-                         r"|\bhas been (?:corrected|updated to correct)\b", re.IGNORECASE)
-# What a correction says an earlier version got wrong ("incorrectly said four workers were
-# hospitalized", "… mistakenly reported that …", "… misstated …"): from the verb of saying to
-# the end of its clause.
-_RETRACTED = re.compile(
-    r"\b(?:(?:incorrectly|erroneously|mistakenly|wrongly|falsely)\s+(?:said|stated|reported|"
-    r"identified|described|gave|named|referred|listed|called|quoted|attributed|put)"
-    r"|mis(?:stated|reported|identified|quoted|attributed|named|characteri[sz]ed))\b"
-    r"[^.;:!?]*")
-
-
-def _without_retracted(text: str) -> str:
-    """A correction without the clauses in which it says what was wrongly said (any other
-    sentence as it is: "The email was widely misquoted as …" reports no earlier version)."""
-    if not any(part in text for part in ("orrect", "ORRECT", "ersion", "ERSION")):
-        return text  # (most sentences: no "correct…", no "…version", however cased)
-    return _RETRACTED.sub(" ", text) if _CORRECTION.search(text) else text
-
 
 def _features(text: str, aliases: AliasTable) -> Features:
     """Sentence features, memoised per process (sentences recur across lookups)."""

@@ -67,7 +67,7 @@ from bot.reply import (
     source_bullets,
 )
 from bot.text.aliases import AliasTable, load_aliases
-from bot.text.hedges import denials, hedges
+from bot.text.hedges import denials, hedges, without_retracted
 from bot.text.words import tokens
 
 DEFAULT_MAX_DOCUMENTS = 500
@@ -927,7 +927,11 @@ class _Context:
         pos: Counter[int] = Counter()
         for r in body:
             i = index[r["doc_id"]]
-            units.append(Unit(i, pos[i], r["text"], r["key"]))
+            # A correction is read without what it says an earlier version said wrongly, as
+            # the claim lookup reads it, and never shown ("Correction: … incorrectly said 4
+            # workers were hospitalized" was a single-source figure, 4, of "to watch").
+            text = without_retracted(r["text"])
+            units.append(Unit(i, pos[i], text, r["key"], may_show=text == r["text"]))
             pos[i] += 1
         w = weights or Weights()
         scored = score_units(units, w)
@@ -960,10 +964,12 @@ def _read(row: dict[str, Any]) -> bool:
 def _usable(rows: Sequence[dict[str, Any]]) -> bool:
     """Whether a story's sentence rows give the digest a sentence it can use (what a story's
     `_Context.top(1)` finds, without scoring them): one it reads (`_read`) that scoring may
-    show (`summarize.usable`). A story of over `Weights.feature_pool` sentences, of which
-    scoring reads only the most central and earliest, may find none there where this does."""
+    show (`summarize.usable`; no correction that retracts a clause: `Unit.may_show`). A story
+    of over `Weights.feature_pool` sentences, of which scoring reads only the most central
+    and earliest, may find none there where this does."""
     w = Weights()
-    return any(_read(r) and usable(r["text"], w) for r in rows)
+    return any(_read(r) and usable(r["text"], w) and without_retracted(r["text"]) == r["text"]
+               for r in rows)
 
 
 def _fits(used: int, text: str, cap: int) -> bool:

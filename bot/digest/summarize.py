@@ -73,12 +73,16 @@ _LEADING_CONNECTIVE = re.compile(
 @dataclass(frozen=True)
 class Unit:
     """One candidate sentence: its document (index), position among the document's body
-    sentences, text, and an optional identity shared by syndicated copies."""
+    sentences, text, and an optional identity shared by syndicated copies. `may_show` False:
+    a sentence read as `text` that is never shown itself (nor picked, nor scored as a
+    candidate), though it may back or restate others (a correction read without what it
+    retracts: shown, it would say that all the same)."""
 
     doc: int
     position: int
     text: str
     key: str | None = None
+    may_show: bool = True
 
 
 @dataclass
@@ -289,7 +293,7 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
     toks = list(token_lists) if token_lists is not None else [tokens(u.text) for u in units]
     vecs, idf = tfidf(toks)
     n = len(units)
-    ok = [usable(u.text, w, t) for u, t in zip(units, toks, strict=True)]
+    ok = [u.may_show and usable(u.text, w, t) for u, t in zip(units, toks, strict=True)]
     # Centroid: the mean of the documents' normalised vectors, so each document counts once.
     by_doc: dict[int, Counter[str]] = defaultdict(Counter)
     for u, t in zip(units, toks, strict=True):

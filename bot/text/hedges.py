@@ -1,8 +1,11 @@
-"""Hedges and denials in a sentence: pure functions, shared by digests (and claim lookup).
+"""Hedges, denials and corrections in a sentence: pure functions, shared by digests and claim
+lookup.
 
 `hedges(text)` returns the hedging phrases as written ("reportedly", "analysts suggest",
 "may"); `denials(text)` the denial phrases ("have denied", "rejected"). Quoted speech counts:
-a quoted denial is still a denial."""
+a quoted denial is still a denial. `without_retracted(text)` is a correction without what it
+says an earlier version said wrongly ("… incorrectly said four workers were hospitalized"):
+no account of the event."""
 
 from __future__ import annotations
 
@@ -130,3 +133,27 @@ def _person_nouns() -> frozenset[str]:
 
     lexicon = load_lexicon()
     return lexicon.person_nouns() if lexicon else frozenset()
+
+
+# A correction, as news writes one: "Correction: …", "An earlier version of this article …",
+# "This story has been corrected …".
+_CORRECTION = re.compile(r"^\W*corrections?\b|\b(?:earlier|previous|original|prior) versions?\b"
+                         r"|\bhas been (?:corrected|updated to correct)\b", re.IGNORECASE)
+# What a correction says an earlier version got wrong ("incorrectly said four workers were
+# hospitalized", "… mistakenly reported that …", "… misstated …"): from the verb of saying to
+# the end of its clause.
+_RETRACTED = re.compile(
+    r"\b(?:(?:incorrectly|erroneously|mistakenly|wrongly|falsely)\s+(?:said|stated|reported|"
+    r"identified|described|gave|named|referred|listed|called|quoted|attributed|put)"
+    r"|mis(?:stated|reported|identified|quoted|attributed|named|characteri[sz]ed))\b"
+    r"[^.;:!?]*")
+
+
+def without_retracted(text: str) -> str:
+    """A correction without the clauses in which it says what was wrongly said (any other
+    sentence as it is: "The email was widely misquoted as …" reports no earlier version). The
+    claim lookup reads a candidate so, and the digest each sentence (one that loses a clause
+    is never shown: it would show what it retracts)."""
+    if not any(part in text for part in ("orrect", "ORRECT", "ersion", "ERSION")):
+        return text  # (most sentences: no "correct…", no "…version", however cased)
+    return _RETRACTED.sub(" ", text) if _CORRECTION.search(text) else text
