@@ -137,12 +137,15 @@ NOT_NAME = frozenset(
 )
 
 
-# Words that make a capitalised phrase an organisation or a place, not a person.
+# Words that make a capitalised phrase an organisation or a place, not a person; with the
+# words a company's name ends in, its legal form or holding ("Michael Kors Holdings said",
+# "Northwind Logistics Ltd said" were people).
 ORG_WORDS = frozenset(
     """University College Institute Institution Ministry Department Council Agency Times News
     Post Journal Party Army Navy Force Forces Bank Company Corporation Group Committee Commission
     Office Centre Center School Foundation Association Union Square Street Peninsula Sea River
-    Government Parliament Congress Senate Court Service Press Radio Television Network""".split()
+    Government Parliament Congress Senate Court Service Press Radio Television Network
+    Inc Incorporated Corp Ltd Limited Plc PLC LLC LLP Holdings""".split()
 )
 _TITLE_WORD = re.compile(rf"^{TITLES}$")
 # What comes before a place's name and never before a person's: the article, or a preposition
@@ -179,12 +182,20 @@ def _role_noun(word: str) -> bool:
 
 
 def _leading_role(parts: list[str]) -> int:
-    """How many words opening `parts` are a role, not the name: nouns of a kind of person
-    ("Actor Tom Hanks", "Singer Mark Jones"), while a given name and a surname are left ("Guy
-    Ritchie", "Dean Martin", "Angel Di Maria": a given name may be such a noun too)."""
+    """How many words opening `parts` are a role, not the name: up to the last that is a title
+    or a noun of a kind of person, with the words between ("Actor Tom Hanks", "Singer Mark
+    Jones", "Technology Officer Ann Lee" of "Chief Technology Officer Ann Lee", "Police Chief
+    Steve Mullin"; the name was "Technology Officer Ann Lee", or a second person beside "Steve
+    Mullin"), while a given name and a surname are left ("Guy Ritchie", "Dean Martin", "Angel
+    Di Maria": a given name may be such a noun too)."""
     k = 0
-    while (len(parts) - k > 2 and _role_noun(parts[k])
-           and not re.fullmatch(_PARTICLE, parts[k + 1], re.IGNORECASE)):
+    for i in range(len(parts) - 2):
+        if (_role_noun(parts[i]) or _TITLE_WORD.match(parts[i])) \
+                and not re.fullmatch(_PARTICLE, parts[i + 1], re.IGNORECASE):
+            k = i + 1
+    # and a title right after it, as one opening the run is no name's ("Maryland Attorney
+    # General Brian" of a name cut at four words is no "General Brian")
+    while k and k < len(parts) and _TITLE_WORD.match(parts[k]):
         k += 1
     return k
 
@@ -218,7 +229,14 @@ def _checked(parts: list[str]) -> str | None:
     return " ".join(parts)
 
 
+# An attribution inside a role says who says so, not who the person is: "Tom Hart, a
+# spokesman according to the company," is a spokesman (his role was "spokesman according to the
+# company"); a role that opens with one is none (`_PARTICIPLE_ROLE`).
+_ATTRIBUTION = re.compile(r"\s*\baccording to\b.*", re.IGNORECASE | re.DOTALL)
+
+
 def _clean_role(role: str) -> str:
+    role = _ATTRIBUTION.sub("", role)
     role = re.sub(r"\s+", " ", role).strip(" ,;")
     role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
     return role
@@ -246,9 +264,11 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
     reports = bool(re.search(rf"\b{_REPORT}\b", text))
     quotes = not reports and ("“" in text or '"' in text)
 
-    def add(raw: str, role: str | None, quoted: bool) -> None:
+    def add(raw: str, role: str | None, quoted: bool, before: bool = False) -> None:
         name, leading = _name_and_role(raw)
-        role = role or leading
+        # A role right before the name reads on into the role words opening it: "Chief
+        # Executive Officer Tim Cook" is "Chief Executive Officer" (it was "Chief").
+        role = f"{role} {leading}" if before and role and leading else role or leading
         if name and " " in name:
             for i, (n, r, q) in enumerate(out):
                 if n == name:
@@ -264,7 +284,8 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
             add(m.group("name"), _clean_role(org),
                 quotes or _speaks(text, m.start(), m.end()) or _speaks(text, m.start(), m.end("name")))
     for m in _ROLE_BEFORE.finditer(text):
-        add(m.group("name"), _clean_role(m.group("role")), quotes or _speaks(text, m.start(), m.end()))
+        add(m.group("name"), _clean_role(m.group("role")), quotes or _speaks(text, m.start(), m.end()),
+            before=True)
     for m in _ROLE_AFTER.finditer(text):
         role = m.group("role")
         if role[:1].isupper() and _TITLE_POSSESSIVE.match(role) \

@@ -1,0 +1,60 @@
+"""Who's who reads a role, a title and an organisation by their general forms: an attribution
+inside a role ("a spokesman according to the company") says who says so, not who the person
+is; a role's words before a name run on to its last title or noun of a kind of person ("Chief
+Executive Officer Tim Cook": the role was "Chief"; "Chief Technology Officer Ann Lee" gave the
+person "Technology Officer Ann Lee", "Delphi Police Chief Steve Mullin told" a second person
+"Police Chief Steve Mullin"); and a name ending in a company's legal form or holding ("Michael
+Kors Holdings", "Northwind Logistics Ltd") is no person."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.digest.people import mentions, whos_who
+
+
+@pytest.mark.parametrize(("sentence", "name", "role"), [
+    ("Tom Hart, a spokesman according to the company, said it would reopen.",
+     "Tom Hart", "spokesman"),
+    ("Tom Hart, the chief executive according to the filing, said it would reopen.",
+     "Tom Hart", "chief executive"),
+])
+def test_an_attribution_is_no_part_of_a_role(sentence: str, name: str, role: str) -> None:
+    assert mentions(sentence) == [(name, role, True)]
+
+
+@pytest.mark.parametrize(("sentence", "name", "role"), [
+    ("Chief Executive Officer Tim Cook said sales rose.", "Tim Cook", "Chief Executive Officer"),
+    ("Chief Executive Mark Zuckerberg said the network would grow.", "Mark Zuckerberg",
+     "Chief Executive"),
+    ("Chief Technology Officer Ann Lee said the servers were safe.", "Ann Lee",
+     "Chief Technology Officer"),
+    ("Apple Chief Financial Officer Peter Oppenheimer said the quarter would be affected.",
+     "Peter Oppenheimer", "Apple Chief Financial Officer"),
+    ("Store Manager Cy Young said the shelves were empty.", "Cy Young", "Store Manager"),
+    ("Police Captain Dan Cole said the road was closed.", "Dan Cole", "Police Captain"),
+    # a given name that is a noun of a person too stays the name's after a title
+    ("President Victor Yanukovych said the deal was off.", "Victor Yanukovych", "President"),
+])
+def test_a_roles_words_before_a_name_are_the_roles(sentence: str, name: str,
+                                                   role: str) -> None:
+    assert mentions(sentence) == [(name, role, True)]
+
+
+def test_a_title_read_by_a_reporting_verb_is_no_second_person() -> None:
+    people = whos_who([
+        "\u201cIt is much appreciated,\u201d Delphi Police Chief Steve Mullin told the newspaper.",
+        "\u201cWe have a duty,\u201d says Maryland Attorney General Brian Frosh.",
+    ])
+    assert [(p.name, p.role) for p in people] == [
+        ("Steve Mullin", "Delphi Police Chief"), ("Brian Frosh", "Maryland Attorney General")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Michael Kors Holdings said it had agreed to buy the shoe company.",
+    "Northwind Logistics Ltd said on Monday that it would cut jobs.",
+    "Global Shipping Corp said profits rose.",
+    "Acme Widgets Inc said the plant would reopen.",
+])
+def test_a_company_is_no_person(sentence: str) -> None:
+    assert mentions(sentence) == []
