@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.corpus.article import publisher, same_publisher
+from bot.corpus.article import publisher, source_keys
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
 from bot.digest.build import build_digest
@@ -32,8 +32,16 @@ OTHER_OUTLET = ("Port Elm councillors approved a new lighthouse for the northern
     ({"url": "https://news.harbour-news.example/a"}, "host:news.harbour-news.example"),
     # a one-label site under "www." is not cut to its top-level domain
     ({"url": "https://www.example/a"}, "host:www.example"),
-    # a dateline's wire credit names the publisher, whichever site carries the story
+    # a dateline's wire credit names the publisher, whichever site carries the story ...
     ({"wire": "Reuters", "url": "https://www.bbc.com/a"}, "wire:reuters"),
+    ({"wire": "Reuters"}, "wire:reuters"),
+    # ... unless it is the site's own name: one publisher with its undated articles
+    ({"wire": "CNN", "url": "https://edition.cnn.com/2026/a"}, "host:edition.cnn.com"),
+    ({"wire": "CNN", "url": "https://www.cnn.com/2026/a"}, "host:cnn.com"),
+    # an aggregator's or a shortener's address names no publisher (every outlet of a Google
+    # News feed whose pages failed was one source)
+    ({"url": "https://news.google.com/rss/articles/CBMiXkFV?oc=5"}, None),
+    ({"url": "https://bit.ly/3xYz"}, None),
     ({"url": "not a url"}, None),
     ({"url": "https://[bad/a"}, None),
     ({"url": ""}, None),
@@ -43,12 +51,17 @@ def test_a_documents_publisher_is_its_wire_or_its_addresss_host(doc, expected):
     assert publisher(doc) == expected
 
 
-def test_same_publisher_pairs_each_document_with_the_first_of_its_publisher():
-    docs: list[dict[str, str | None]] = [
-        {"id": "a", "url": "https://www.x.example/1"}, {"id": "b", "url": None},
-            {"id": "c", "url": "https://x.example/2"}, {"id": "d", "url": "https://y.example/"},
-            {"id": "e", "url": "https://m.x.example/3"}]
-    assert same_publisher(docs) == [("a", "c"), ("a", "e")]
+def test_source_keys_join_one_publishers_articles_but_not_through_a_syndicated_text():
+    # groups: copy groups (0 and 1 are single documents; 2 is a wire story carried by the
+    # Gazette and the Herald); publishers per document
+    groups = [0, 1, 2, 2, 3, 4]
+    publishers = ["host:gazette.example", "host:herald.example", "host:gazette.example",
+                  "host:herald.example", "host:gazette.example", None]
+    keys = source_keys(groups, publishers)
+    assert keys[0] == keys[4] != keys[1]  # the Gazette's two own reports: one source
+    assert keys[2] == keys[3] not in (keys[0], keys[1])  # the wire's text: its own source
+    assert keys[5] not in keys[:5]  # no known publisher: a source of its own
+    assert len(set(keys)) == 4
 
 
 def _write(corpus: Path, records: list[dict[str, str]]) -> None:
@@ -96,4 +109,38 @@ def test_a_claim_one_site_states_twice_is_single_source(settings, store, corpus)
     _write(corpus, [*SAME_SITE, ELSEWHERE])
     world = build_claim_world(settings, store, corpus, {})
     answer = ask_claim(world, claim)
+    assert answer.verdict == "corroborated" and answer.sources == 2, answer
+
+
+GAZETTE_OWN = ("The Port Elm council approved a new lighthouse for the northern pier on Monday. "
+               "Fishermen had asked for a light for years. The vote was unanimous.")
+HERALD_OWN = ("Port Elm councillors approved a new lighthouse for the northern pier this week. "
+              "The town's fishing fleet has lost two trawlers in fog since 2020.")
+WIRE = ("Storm surge flooded the harbour district of Hollow Bay overnight, officials said on "
+        "Sunday. Emergency crews evacuated dozens of residents from the low-lying streets near "
+        "the old fish market. The regional weather office warned that more heavy rain was "
+        "expected later this week across the coast.")
+CARRIERS = [
+    {"id": "gazette-own", "title": "Lighthouse approved", "text": GAZETTE_OWN,
+     "url": "https://gazette.example/2026/lighthouse"},
+    {"id": "herald-own", "title": "Councillors back lighthouse", "text": HERALD_OWN,
+     "url": "https://herald.example/news/lighthouse"},
+    {"id": "gazette-wire", "title": "Storm floods Hollow Bay", "text": WIRE,
+     "url": "https://gazette.example/2026/storm"},
+    {"id": "herald-wire", "title": "Hollow Bay flooded", "text": WIRE,
+     "url": "https://herald.example/news/storm"},
+]
+
+
+def test_a_wire_story_two_outlets_carry_does_not_make_their_own_reports_one_source(
+        settings, store, corpus):
+    """Found by a second read of the change: joined by publisher and by copy over the whole
+    window, the Gazette's own report, its wire copy, the Herald's wire copy and the Herald's
+    own report were one source: the digest said 1 where /claim said 2."""
+    _write(corpus, CARRIERS)
+    world = build_claim_world(settings, store, corpus, {})
+    item = _lighthouse_item(store, settings)
+    assert item["sources"] == 2, item
+    answer = ask_claim(world, "The Port Elm council approved a new lighthouse for the "
+                              "northern pier.")
     assert answer.verdict == "corroborated" and answer.sources == 2, answer

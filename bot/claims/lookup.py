@@ -20,7 +20,7 @@ import re
 import threading
 import unicodedata
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -36,7 +36,7 @@ from bot.claims.judge import (
     order_features,
     pair_features,
 )
-from bot.corpus.article import COPY_MAX_HOLDERS, copied_pairs, publisher
+from bot.corpus.article import COPY_MAX_HOLDERS, copied_pairs, publisher, source_keys
 from bot.corpus.cleaning import ZERO_WIDTH
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
@@ -1547,10 +1547,18 @@ class Copies:
             found = self.store.documents_by_ids(unknown)
             self._publishers.update((d, publisher(found[d]) if d in found else None)
                                     for d in unknown)
-        for d in docs:
-            who = self._publishers[d]
-            if who is not None:
-                _join(groups, {"doc:" + d, "pub:" + who})
+        # One publisher's articles are one source (`source_keys`), but not through a copy
+        # group whose copies span publishers: a syndicated text is the wire's, and joined
+        # the carriers' own reports into one source.
+        members = [[t[4:] for t in g if t.startswith("doc:")] for g in groups]
+        group_of = [k for k, of in enumerate(members) for _ in of]
+        by_key: dict[Hashable, set[int]] = {}
+        for k, key in zip(group_of, source_keys(
+                group_of, [self._publishers.get(d) for of in members for d in of]), strict=True):
+            by_key.setdefault(key, set()).add(k)
+        for tokens in [set().union(*(groups[k] for k in ks)) for ks in by_key.values()
+                       if len(ks) > 1]:
+            _join(groups, tokens)
 
 
 def _sharing(rows_of: Iterable[list[tuple[str, str, str]]]) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,23 +76,41 @@ def sentence_key(text: str) -> str:
 # A host's first label that names an edition of the same site, not another publisher
 # ("www.bbc.com", "m.bbc.com", "amp.bbc.com" are bbc.com).
 _EDITION_LABELS = ("www.", "m.", "mobile.", "amp.")
+# Hosts whose addresses lead to other publishers' articles: a news aggregator's or a link
+# shortener's, stored as an article's address when its page could not be read (a Google News
+# feed's items link to news.google.com). They name no publisher: every outlet such a feed
+# carries was one source.
+_LINK_HOSTS = frozenset({
+    "news.google.com", "feedproxy.google.com", "feeds.feedburner.com", "news.yahoo.com",
+    "msn.com", "flipboard.com", "t.co", "bit.ly", "ow.ly", "dlvr.it", "lnkd.in", "buff.ly",
+})
 
 
 def publisher(doc: Mapping[str, Any]) -> str | None:
     """Who published a document, as far as it tells: the wire its dateline credits ("MOSCOW
-    (Reuters) -": "wire:reuters"), else the host of its address, in lower case, without a
-    port, a trailing dot or an edition's first label ("https://www.bbc.com/news/1":
-    "host:bbc.com"). None when it tells neither (a file with no address or dateline): nothing
-    then makes it one source with another. Two articles of one publisher are one source, as
-    copies are (the digest and the claim lookup count them once alike): the BBC's first
-    report and its follow-up both saying Putin visited Pyongyang are the BBC saying it, not
-    two independent sources. A host serving many publishers' pages (a blogging platform's
+    (Reuters) -": "wire:reuters"), unless that is the site's own name ("(CNN)" on cnn.com, a
+    host label the wire's letters start); else the host of its address, in lower case,
+    without a port, a trailing dot or an edition's first label ("https://www.bbc.com/news/1":
+    "host:bbc.com"; an aggregator's or a link shortener's, `_LINK_HOSTS`, names none). None
+    when it tells neither (a file with no address or dateline): nothing then makes it one
+    source with another. Two articles of one publisher are one source, as copies are (the
+    digest and the claim lookup count them once alike): the BBC's first report and its
+    follow-up both saying Putin visited Pyongyang are the BBC saying it, not two independent
+    sources (`source_keys`). A host serving many publishers' pages (a blogging platform's
     paths) counts as one."""
+    host = _host(doc.get("url"))
     wire = doc.get("wire")
     if isinstance(wire, str) and wire.strip():
-        return "wire:" + " ".join(wire.lower().split())
-    url = doc.get("url")
-    if not isinstance(url, str) or not url:
+        letters = "".join(c for c in wire.lower() if c.isalnum())
+        if not (host and letters and any(label.startswith(letters)
+                                         for label in host.split("."))):
+            return "wire:" + " ".join(wire.lower().split())
+    return "host:" + host if host else None
+
+
+def _host(url: Any) -> str | None:
+    """`publisher`'s host of an address (None: none, or one naming no publisher)."""
+    if not isinstance(url, str) or not url.strip():
         return None
     try:
         host = urlsplit(url.strip()).hostname
@@ -105,22 +123,26 @@ def publisher(doc: Mapping[str, Any]) -> str | None:
         if host.startswith(label) and host.count(".") >= 2:
             host = host[len(label):]
             break
-    return "host:" + host if host else None
+    return host if host and host not in _LINK_HOSTS else None
 
 
-def same_publisher(docs: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """Pairs of document ids (each with the first of its publisher's) that `publisher` finds
-    published by the same one."""
-    first: dict[str, str] = {}
-    pairs: list[tuple[str, str]] = []
-    for doc in docs:
-        who = publisher(doc)
-        if who is None:
-            continue
-        seen = first.setdefault(who, doc["id"])
-        if seen != doc["id"]:
-            pairs.append((seen, doc["id"]))
-    return pairs
+def source_keys(groups: Sequence[Hashable], publishers: Sequence[str | None]) -> list[Hashable]:
+    """Each document's source, from its copy group (documents that are copies of each other
+    share one: `copy_relations`) and its publisher (`publisher`): documents of one key are one
+    source. A copy group whose documents all have one publisher is that publisher's, one
+    source with its other articles, however worded (a site's first report and its follow-up).
+    One whose copies span publishers is a syndicated text, the wire's whoever carries it: one
+    source of its own, never joined by publisher to the carriers' own reports (a wire story
+    carried by the Gazette and the Herald made their own two reports one source, joined
+    through it). A document of no known publisher alone is its own source."""
+    seen: dict[Hashable, set[Hashable]] = {}
+    for i, (group, who) in enumerate(zip(groups, publishers, strict=True)):
+        seen.setdefault(group, set()).add(who if who is not None else ("document", i))
+    keys: list[Hashable] = []
+    for group, who in zip(groups, publishers, strict=True):
+        one = seen[group]
+        keys.append(("publisher", who) if who is not None and len(one) == 1 else ("copies", group))
+    return keys
 
 
 # Syndicated copies: two documents sharing at least `COPY_SHARED` sentences of at least

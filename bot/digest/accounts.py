@@ -25,7 +25,7 @@ the most independent sources give (syndicated copies count once)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.digest.timeline import extract_dates
@@ -124,11 +124,11 @@ def rival_accounts(conflicting: Mapping[int, str]) -> dict[str, list[int]]:
     return out
 
 
-def best_account(accounts: Sequence[Sequence[int]], groups: Sequence[int]) -> int:
+def best_account(accounts: Sequence[Sequence[int]], groups: Sequence[Hashable]) -> int:
     """Which of the accounts of one development is best supported: the index of the one the
     most independent sources give. `accounts`: the articles giving each (indexes into
-    `groups`, each article's independence group: syndicated copies share one and count
-    once). The first account is the development as chosen; another replaces it only with
+    `groups`, each article's source key: syndicated copies and one publisher's articles share
+    one and count once). The first account is the development as chosen; another replaces it only with
     more sources (a tie keeps it, and among rivals the earlier)."""
     best, most = 0, -1
     for k, docs in enumerate(accounts):

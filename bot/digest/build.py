@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
-from bot.corpus.article import COPY_MAX_HOLDERS, copy_relations, same_publisher
+from bot.corpus.article import COPY_MAX_HOLDERS, copy_relations, publisher, source_keys
 from bot.corpus.cleaning import embed_signature, is_caption_line, is_credit_line
 from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
@@ -426,10 +426,16 @@ def _matches_topic(query_tokens: set[str], doc_tokens: set[str]) -> bool:
     return query_tokens <= doc_tokens
 
 
-def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]) -> list[int]:
-    """Group index per document: syndicated copies (sharing long sentences) and one
-    publisher's articles (`same_publisher`) are one source."""
-    return _copies(docs, sents)[0]
+def _independence_groups(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]]
+                         ) -> list[Hashable]:
+    """Source key per document (`source_keys`): syndicated copies (sharing long sentences)
+    and one publisher's articles are one source."""
+    return _sources(docs, _copies(docs, sents)[0])
+
+
+def _sources(docs: Sequence[dict[str, Any]], groups: Sequence[int]) -> list[Hashable]:
+    """Each document's source key, from its copy group (`_copies`) and its publisher."""
+    return source_keys(groups, [publisher(d) for d in docs])
 
 
 def _copies(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]],
@@ -441,7 +447,7 @@ def _copies(docs: Sequence[dict[str, Any]], sents: Sequence[dict[str, Any]],
     sets = DisjointSets(len(docs))
     index = {d["id"]: i for i, d in enumerate(docs)}
     pairs, cut = copy_relations(((s["doc_id"], s["text"], s["key"]) for s in sents), boilerplate)
-    for a, b in [*pairs, *same_publisher(docs)]:
+    for a, b in pairs:
         sets.union(index[a], index[b])
     return [sets.find(i) for i in range(len(docs))], cut
 
@@ -566,14 +572,17 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         by_doc_rows[r["doc_id"]].append(r)
     groups, cut = _copies(window, rows, common)
     group_of = {d["id"]: groups[i] for i, d in enumerate(window)}
+    # (what is counted: copies once, and one publisher's articles once; the copy groups
+    # alone number and fold the sources list)
+    source_of = {d["id"]: key for d, key in zip(window, _sources(window, groups), strict=True)}
     newest = max((x for x in (_recency_date(d) for d in briefed) if x), default=None)
     index = {d["id"]: i for i, d in enumerate(briefed)}  # citations: indexes into `briefed`
     single = len(stories) == 1
     ranked = []
     for sid, members in stories:
-        indep = len({group_of[d["id"]] for d in members})
+        indep = len({source_of[d["id"]] for d in members})
         everyone = whole[sid]
-        score = _importance(everyone, len({group_of[d["id"]] for d in everyone}), newest,
+        score = _importance(everyone, len({source_of[d["id"]] for d in everyone}), newest,
                             len(members) if since is not None else 0)
         ranked.append((sid, members, indep, score))
     ranked.sort(key=lambda s: (-s[3], -len(s[1]), s[0]))
@@ -590,7 +599,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             continue
         # Copies as the window counts them (the story's header): its bullets count alike.
         ctx = _Context.from_rows(members, story_rows, aliases=aliases,
-                                 groups=[group_of[d["id"]] for d in members])
+                                 groups=[source_of[d["id"]] for d in members])
         if not ctx.top(1):  # nothing to brief (too short, or a script it cannot read)
             unusable.append(_bare_story(sid, members, indep, importance, defn))
             continue
@@ -903,7 +912,7 @@ class _Context:
     units: list[Unit]
     sents: list[dict[str, Any]]
     scored: Scored
-    groups: list[int]
+    groups: list[Hashable]  # each document's source key (`_independence_groups`)
     anchors: list[str | None]
     weights: Weights
     accounts: Accounts = field(default_factory=Accounts)
@@ -919,7 +928,7 @@ class _Context:
     @classmethod
     def from_rows(cls, docs: list[dict[str, Any]], rows: list[dict[str, Any]],
                   weights: Weights | None = None, aliases: AliasTable | None = None,
-                  groups: list[int] | None = None) -> _Context:
+                  groups: list[Hashable] | None = None) -> _Context:
         index = {d["id"]: i for i, d in enumerate(docs)}
         body = [r for r in rows if _read(r)]
         body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
@@ -1159,7 +1168,7 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
     an item cites every article stating it (`restatements`, less the articles giving another
     date, number or place for it), a single-source figure those of them giving the figure."""
     units = ctx.units
-    num_sources: dict[str, set[int]] = {}
+    num_sources: dict[str, set[Hashable]] = {}
     for u in units:
         for x in re.findall(_NUMBER, u.text):
             num_sources.setdefault(_number_key(x), set()).add(ctx.groups[u.doc])
