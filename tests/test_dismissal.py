@@ -20,12 +20,32 @@ from tests.conftest import ask_claim, build_claim_world
     ("The claims were dismissed by the ministry.", True),
     ("She dismissed it, saying the figures were wrong.", True),
     ("The spokesman dismissed suggestions of a rift.", True),
+    # found by a second read of the change: a capitalised modifier, a possessive, a passive's
+    # subject further back, a passive "as" something said
+    ("The Kremlin dismissed Western reports of troop movements.", True),
+    ("Moscow dismissed Kyiv's claims of an attack.", True),
+    ("The allegations have been dismissed by the ministry.", True),
+    ("Reports of a coup were dismissed by the army.", True),
+    ("It was dismissed as nonsense by officials.", True),
+    ("The minister dismissed Western concerns about the deal.", True),
     ("The club dismissed Kole on Monday.", False),
+    ("The club dismissed Miriam Kole on Monday.", False),
     ("Kole was dismissed after the final.", False),
     ("Kole had been summarily dismissed, the paper said.", False),
     ("The board dismissed him after the defeat.", False),
     ("The board dismissed the coach after the defeat.", False),
     ("The lawsuit was dismissed in March.", False),
+    # (the second read's too: "as" a kind of person, counts and plurals, a court's ruling,
+    # an "as" past the clause, a possessive's person)
+    ("Kole was dismissed as coach on Monday.", False),
+    ("The club dismissed Kole as manager.", False),
+    ("The company dismissed 300 workers last year.", False),
+    ("The firm dismissed two employees.", False),
+    ("The team dismissed its players.", False),
+    ("A federal judge dismissed the lawsuit on Friday.", False),
+    ("The court dismissed the case.", False),
+    ("The board dismissed the coach, as fans had demanded.", False),
+    ("The club dismissed Kole's assistant.", False),
 ])
 def test_dismissed_denies_what_is_said_not_whom_it_fires(settings: Settings, text: str,
                                                           denies: bool) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Sequence
 
+from bot.text.words import STOPWORDS
+
 # Hedge words that stand alone, and the unnamed sayers and what they do ("sources say"): also
 # read off a claim's ends by `bot.text.stance.clean_claim`.
 HEDGE_ADVERBS = ("reportedly", "allegedly", "purportedly", "supposedly", "apparently")
@@ -82,32 +84,71 @@ ACCUSATIONS = frozenset(
 DISMISS = frozenset("dismiss dismisses dismissed dismissing".split())
 _PASSIVE = frozenset("is are was were be been being get gets got gotten getting".split())
 _OBJECT_DETERMINERS = frozenset("a an the this that these those my your his her its our their "
-                                "all both".split())
+                                "all both some several many".split())
+_COUNTS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen "
+                    "dozens hundred hundreds thousand thousands".split())
+# What a court throws out: dismissing it rules on it and denies nothing said ("a judge
+# dismissed the lawsuit").
+_LEGAL = frozenset("lawsuit lawsuits suit suits case cases appeal appeals complaint complaints "
+                   "petition petitions motion motions indictment indictments".split())
+# The words a dismissal reads on each side of it (`dismissal_denies`).
+DISMISSAL_BEFORE, DISMISSAL_AFTER = 6, 5
+
+
+def _a_person(word: str, person_nouns: Collection[str]) -> bool:
+    """A lower-case word naming a kind of person, singular or plural ("coach", "workers",
+    "policemen")."""
+    return word in person_nouns or word.endswith("s") and (
+        word[:-1] in person_nouns or word.endswith("es") and word[:-2] in person_nouns) \
+        or word.endswith("men") and word[:-3] + "man" in person_nouns
 
 
 def dismissal_denies(before: Sequence[str], after: Sequence[str],
                      person_nouns: Collection[str] = frozenset()) -> bool:
-    """Whether a form of "dismiss" denies something, from the words of its clause before and
-    after it, as written. It does when what is dismissed is something said: dismissed "as"
-    something ("dismissed the reports as false", "were dismissed as baseless"), an object that
-    is no person ("dismissed the reports", "dismissed it"), a passive's subject among
-    `ACCUSATIONS` ("the claims were dismissed by the ministry"). A person dismissed is fired
-    ("the club dismissed Kole", "dismissed him", "dismissed the coach": `person_nouns`, the
-    kinds of person), and so is a passive's other subject ("Kole was dismissed"; a lawsuit
-    "was dismissed" is thrown out): that denies nothing. Read as a denial, "Miriam Kole was
-    dismissed after the Cup final" was stated by the club's denial that she was sacked."""
-    low_after = [w.lower() for w in after]
-    if "as" in low_after[:4]:
+    """Whether a form of "dismiss" denies something, from the words before and after it in its
+    clause, as written (`DISMISSAL_BEFORE`, `DISMISSAL_AFTER` at most). It does when what is
+    dismissed is something said: an object among `ACCUSATIONS` ("dismissed the reports",
+    "dismissed Kyiv's claims", "dismissed Western reports of troop movements"), an object no
+    person ("dismissed it", "dismissed Western concerns"), a passive's subject among them ("the
+    allegations have been dismissed", "reports of a coup were dismissed by the army"), or
+    dismissed "as" something no person ("dismissed them as rumours", "was dismissed as
+    baseless"). A person dismissed is fired — a name ("the club dismissed Kole"), "him",
+    "her", a kind of person (`person_nouns`: "the coach", "300 workers", "its players"), a
+    passive's other subject ("Kole was dismissed"), "as" a kind of person ("dismissed as
+    coach") —, and a lawsuit, case or appeal dismissed is thrown out: neither denies anything.
+    Read as a denial, "Miriam Kole was dismissed after the Cup final" was stated by the club's
+    denial that she was sacked."""
+    low_after = [w.lower() for w in after[:DISMISSAL_AFTER]]
+    as_at = low_after.index("as") if "as" in low_after else len(low_after)
+    obj, obj_orig = low_after[:as_at], list(after[:as_at])
+    if any(w in ACCUSATIONS for w in obj):
         return True
-    low_before = [w.lower() for w in before if not w.lower().endswith("ly")]  # "summarily"
-    if low_before and low_before[-1] in _PASSIVE:
-        return len(low_before) > 1 and low_before[-2] in ACCUSATIONS
+    if any(w in _LEGAL for w in obj):
+        return False
+    as_what: bool | None = None  # dismissed "as" something said (True) or a person (False)
+    if as_at < len(low_after):
+        j = as_at + 1
+        while j < len(low_after) and low_after[j] in _OBJECT_DETERMINERS:
+            j += 1
+        as_what = j < len(low_after) and not _a_person(low_after[j], person_nouns)
+    low_before = [w.lower() for w in before[-DISMISSAL_BEFORE:]]
+    verb = [w for w in low_before if not w.endswith("ly")]  # past "summarily", "swiftly"
+    if verb and verb[-1] in _PASSIVE:
+        return as_what if as_what is not None else any(w in ACCUSATIONS for w in low_before)
     k = 0
-    while k < len(after) and low_after[k] in _OBJECT_DETERMINERS:
+    while k < len(obj) and (obj[k] in _OBJECT_DETERMINERS or obj[k] in _COUNTS
+                            or obj[k].replace(",", "").isdigit()):
         k += 1
-    fired = k < len(after) and (after[k][:1].isupper() or low_after[k] in ("him", "her")
-                                or low_after[k] in person_nouns)
-    return not fired
+    while k < len(obj):
+        head, orig = obj[k], obj_orig[k]
+        if orig.endswith(("'s", "’s")) or orig[:1].isupper() and k + 1 < len(obj) \
+                and obj_orig[k + 1][:1].islower() and obj[k + 1] not in STOPWORDS:
+            k += 1  # a possessive or a capitalised modifier: the next word is what is dismissed
+            continue
+        if orig[:1].isupper() or head in ("him", "her") or _a_person(head, person_nouns):
+            return False
+        break
+    return as_what if as_what is not None else True
 
 
 _CLAUSE_WORDS = re.compile(r"[\w'’-]+")

@@ -29,6 +29,8 @@ from bot.text.aliases import CITY_PREFIX, CONCEPT_PREFIX, AliasTable, Analysis, 
 from bot.text.hedges import (
     ACCUSATIONS,
     DISMISS,
+    DISMISSAL_AFTER,
+    DISMISSAL_BEFORE,
     HEDGE_ADVERBS,
     SAYERS,
     SAYING,
@@ -89,14 +91,13 @@ _AFTER_NOUN = frozenset("over between with about among".split())
 
 def is_denial(words: Sequence[Word], i: int) -> bool:
     """Whether word `i` denies (`DENIALS`), "dispute" the noun apart, and "dismissed" that
-    fires someone (`hedges.dismissal_denies`, on the three words before it and the four
-    after)."""
+    fires someone (`hedges.dismissal_denies`, on the words around it)."""
     if words[i].lower not in DENIALS:
         return False
     if words[i].lower in DISMISS:
         lexicon = load_lexicon()
-        return dismissal_denies([w.orig for w in words[max(0, i - 3):i]],
-                                [w.orig for w in words[i + 1:i + 5]],
+        return dismissal_denies([w.orig for w in words[max(0, i - DISMISSAL_BEFORE):i]],
+                                [w.orig for w in words[i + 1:i + 1 + DISMISSAL_AFTER]],
                                 lexicon.person_nouns() if lexicon else frozenset())
     if words[i].lower in _DISPUTE:
         return not (i > 0 and words[i - 1].lower in _BEFORE_NOUN
@@ -486,7 +487,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 34  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 35  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
