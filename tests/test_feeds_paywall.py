@@ -105,3 +105,34 @@ def test_an_item_without_content_and_a_fetched_page_behind_a_paywall_are_rejecte
     [page] = poller.fetch_pages([server.url(f"/news/{ARTICLE['slug']}")]).items
     assert page.outcome == "rejected" and "paywalled" in (page.reason or "")
     assert store.documents() == []
+
+
+def _with_ld(page: str, data: Any) -> str:
+    return page.replace("</head>", f'<script type="application/ld+json">{json.dumps(data)}'
+                                   "</script></head>")
+
+
+def test_another_objects_paywall_says_nothing_of_the_article() -> None:
+    """Found by a second read of the change: a free article whose @graph also holds a
+    ticketed event (`isAccessibleForFree: false`) was rejected as paywalled."""
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "NewsArticle", "headline": ARTICLE["title"], "isAccessibleForFree": True},
+        {"@type": "Event", "name": "Harbour gala", "isAccessibleForFree": False}]}
+    teaser = dict(ARTICLE, paras=ARTICLE["paras"][:1])
+    page = _with_ld(article_page(teaser, "https://herald.example"), graph)
+    assert ARTICLE["paras"][0] in extract_page(page, "https://herald.example/news/a").text
+    # the event alone, with no word on the article: the article is free as far as it says
+    graph["@graph"] = graph["@graph"][1:]
+    page = _with_ld(article_page(teaser, "https://herald.example"), graph)
+    assert ARTICLE["paras"][0] in extract_page(page, "https://herald.example/news/a").text
+
+
+def test_a_page_marked_paywalled_that_serves_the_whole_article_is_the_article() -> None:
+    """A metered paywall (or the hidden part left in the page for search engines): the page
+    says `isAccessibleForFree: false` and serves every paragraph; a teaser is a paragraph or
+    two."""
+    whole = dict(ARTICLE, paras=[*ARTICLE["paras"], *ARTICLE["paras"]])
+    ld = {"@type": "NewsArticle", "headline": ARTICLE["title"], "isAccessibleForFree": False}
+    page = _with_ld(article_page(whole, "https://herald.example"), ld)
+    text = extract_page(page, "https://herald.example/news/a").text
+    assert all(p in text for p in ARTICLE["paras"])

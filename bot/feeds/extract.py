@@ -220,13 +220,42 @@ def _not_free(value: Any) -> bool:
     return value is False
 
 
+def _free(value: Any) -> bool:
+    """Whether a schema.org Boolean says true (as `_not_free` reads false)."""
+    if isinstance(value, str):
+        return value.strip().rstrip("/").rsplit("/", 1)[-1].casefold() == "true"
+    return value is True
+
+
+def _about_the_page(obj: dict[str, Any]) -> bool:
+    """Whether a JSON-LD object describes the page's article: a type of article, post or page
+    (NewsArticle, BlogPosting, WebPage, …), not an event, a product or an offer the page
+    mentions (a ticketed event's `isAccessibleForFree: false` said nothing of the article)."""
+    kinds = obj.get("@type")
+    for kind in kinds if isinstance(kinds, list) else [kinds]:
+        if isinstance(kind, str) and kind.rsplit("/", 1)[-1].rsplit(":", 1)[-1].endswith(
+                ("Article", "Posting", "Page", "CreativeWork", "Report")):
+            return True
+    return False
+
+
 def paywalled(html: str) -> bool:
     """Whether the page says its article is not free to read (schema.org
-    `isAccessibleForFree: false`, as publishers mark paywalled and subscriber-only articles):
-    what it serves without a subscription is the teaser, not the article."""
+    `isAccessibleForFree: false` on the page's article or page object, as publishers mark
+    paywalled and subscriber-only articles): what it serves without a subscription is the
+    teaser, not the article. One of them saying true, it is free."""
     if not _NOT_FREE_KEY.search(html):
         return False
-    return any(_not_free(obj.get("isAccessibleForFree")) for obj in _structured_data(html))
+    said = [obj.get("isAccessibleForFree") for obj in _structured_data(html)
+            if _about_the_page(obj)]
+    return any(_not_free(v) for v in said) and not any(_free(v) for v in said)
+
+
+# A page marked paywalled that still serves this much is served whole (a metered paywall, or
+# the hidden part left in the page for search engines): its text is the article, not a
+# teaser (the lead paragraph or two a hard paywall leaves).
+TEASER_MAX_PARAGRAPHS = 3
+TEASER_MAX_WORDS = 150
 
 
 def extract_page(html: str, url: str) -> PageArticle:
@@ -267,7 +296,8 @@ def extract_page(html: str, url: str) -> PageArticle:
     if title and _ERROR_TITLE.match(title):
         raise ExtractError(f"the page is an error page (its title: {title[:80]!r}), though "
                            "the server answered 200")
-    if paywalled(html):
+    if (len(lines) <= TEASER_MAX_PARAGRAPHS or sum(len(ln.split()) for ln in lines)
+            < TEASER_MAX_WORDS) and paywalled(html):
         # Its text is the teaser a paywall leaves (a paragraph or two, a "subscribe to read
         # on"): stored, it read as the whole article. A feed item keeps its own content.
         raise ExtractError("the page is paywalled (its structured data says "
