@@ -5,6 +5,7 @@ is a new document, the first kept."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,3 +91,38 @@ def test_a_guid_and_title_kept_over_another_text_at_another_link_is_a_new_docume
     assert [i.outcome for i in second.items] == ["added"], [i.summary() for i in second.items]
     assert second.items[0].doc_id != first.items[0].doc_id
     assert len(store.documents()) == 2
+
+
+def _serve_without_content(server: FixtureServer, articles: list[dict[str, Any]],
+                            guids: list[str], status: int = 200) -> None:
+    """As `_serve`, the items without a description (a page that fails leaves nothing)."""
+    body = rss(articles, server.base)
+    head, _, items = body.partition("<channel>")
+    body = head + "<channel>" + re.sub(r"<description>[^<]*</description>", "", items)
+    for a, guid in zip(articles, guids, strict=True):
+        server.set(f"/news/{a['slug']}",
+                   Route(status=status, body=article_page(a, server.base).encode()))
+        body = body.replace(f">herald-{a['slug']}<", f">{guid}<")
+    server.set("/feed.xml", Route(body=body.encode(), content_type="application/rss+xml"))
+
+
+def test_a_moved_items_retry_does_not_write_over_the_article_it_had(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """Found by a second read of the change: the next day's article under the guid, its page
+    failing once (503), was rejected, the row keeping the day before's document; the retry
+    that read it wrote it over that document (one document left, Tuesday's text)."""
+    day1 = dict(STORY[0], slug="briefing-monday", title="Morning Briefing")
+    day2 = dict(STORY[1], slug="briefing-tuesday", title="Morning Briefing")
+    _serve_without_content(server, [day1], ["briefing"])
+    feed = store.add_feed(server.url("/feed.xml"), "briefing", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    _serve_without_content(server, [day2], ["briefing"], status=503)
+    [second] = poller.poll(feed["id"])
+    assert [i.outcome for i in second.items] == ["rejected"]
+    _serve_without_content(server, [day2], ["briefing"])
+    [third] = poller.poll(feed["id"])
+    assert [i.outcome for i in third.items] == ["added"], [i.summary() for i in third.items]
+    assert len(store.documents()) == 2
+    kept = store.sentences_of([str(first.items[0].doc_id)])
+    assert kept and kept[0]["text"].startswith(STORY[0]["paras"][0][:40])

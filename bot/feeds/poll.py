@@ -700,7 +700,7 @@ class FeedPoller:
             if int(other["id"]) != feed_id and any(
                     u and comparable_url(str(u)) == key
                     for u in (other["url"], other.get("feed_url"))):
-                raise FeedError(f"the feed this page advertises, {shown_url(feed_url)[:300]}, "
+                raise FeedError(f"the feed this page advertises, {clip_echo(shown_url(feed_url), 300)}, "
                                 f"is already followed as feed #{other['id']}")
 
     def _may_rediscover(self, row: dict[str, Any], now: datetime) -> bool:
@@ -722,7 +722,7 @@ class FeedPoller:
         """Discovery again from the page the user gave: (response, feed, its URL), or a
         FeedError saying why the dead URL has no successor."""
         page, old = row["url"], row["feed_url"]
-        why = f"the feed URL {old[:300]} is dead ({dead.reason})"
+        why = f"the feed URL {clip_echo(shown_url(old), 300)} is dead ({dead.reason})"
         try:
             resp = self.fetcher.get(page, kind="feed")
             try:  # the page itself is a feed now
@@ -730,13 +730,13 @@ class FeedPoller:
             except FeedError:
                 link = discover_feed(resp.body, resp.url) if _is_html(resp) else None
             if link is None:
-                raise FeedError(f"{page[:300]} advertises no feed any more")
+                raise FeedError(f"{clip_echo(shown_url(page), 300)} advertises no feed any more")
             if canonical_url(link) == canonical_url(old):
-                raise FeedError(f"{page[:300]} still advertises it")
+                raise FeedError(f"{clip_echo(shown_url(page), 300)} still advertises it")
             resp = self.fetcher.get(link, kind="feed")
             return resp, parse_feed(resp.body, resp.content_type, resp.url, resp.charset), link
         except (FetchError, FeedError) as exc:
-            raise FeedError(f"{why}; discovery again from {page[:300]}: {exc.reason}") from exc
+            raise FeedError(f"{why}; discovery again from {clip_echo(shown_url(page), 300)}: {exc.reason}") from exc
 
     def _deferred(self, row: dict[str, Any], report: FeedReport, exc: FetchError,
                   now: datetime, **extra: Any) -> None:
@@ -814,6 +814,15 @@ class FeedPoller:
                 continue  # not recorded: the next poll takes it
             budget -= 1
             doc_id = (prev or {}).get("doc_id") if retries else None
+            # (a retry's document that another link's article is stored as: the item moved,
+            # its page failed, and the row kept the document it had, another day's article
+            # under one guid; read as moved, by its text, it is not written over)
+            retried_elsewhere = None
+            if doc_id and item.link:
+                stored = self.store.document(str(doc_id))
+                if stored is not None and stored.get("url") \
+                        and stored["url"] != canonical_url(item.link):
+                    retried_elsewhere, doc_id = doc_id, None
             if not item.link:  # its document: the one it had (edited: updated), or its own
                 doc_id = (prev["doc_id"] if prev is not None and not prev.get("link") else None
                           ) or linkless_doc_id(feed_url, item.key)
@@ -824,7 +833,7 @@ class FeedPoller:
             # that lost its link keeps its own document: its feed content is no update of
             # the page stored.)
             moved_from = prev.get("doc_id") if prev is not None and item.link and prev.get(
-                "link") != item.link else None
+                "link") != item.link else retried_elsewhere
             b = self._build(item, item.link, item.fingerprint, kind="feed", owners=owners,
                             doc_id=doc_id, moved_from=moved_from)
             b.retries = retries
