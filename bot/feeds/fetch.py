@@ -44,6 +44,7 @@ import idna
 from bot.feeds.errors import FeedProblem
 from bot.feeds.parse import BODY_DECIDES
 from bot.feeds.urls import shown_url
+from bot.reply import clip_echo
 
 DEFAULT_CONTACT = "https://github.com/briefbot/briefbot"
 
@@ -478,13 +479,13 @@ class Fetcher:
                     raise FetchError(f"redirect ({status}) without a Location", status=status)
                 if len(redirects) >= self.policy.max_redirects:
                     raise FetchError(f"too many redirects (more than {self.policy.max_redirects})"
-                                     f", last to {location[:200]}", status=status)
+                                     f", last to {clip_echo(location, 200)}", status=status)
                 redirects.append(current)
                 try:
                     current = urljoin(current, location)
                 except ValueError as exc:  # an unclosed IPv6 bracket, say
                     raise FetchError(f"redirect ({status}) to an invalid URL "
-                                     f"{location[:200]!r} ({exc})", status=status) from exc
+                                     f"{clip_echo(location, 200)!r} ({exc})", status=status) from exc
                 continue
             if status == 304 and not (etag or last_modified):
                 # "Not modified" since nothing: the request named no version to compare with.
@@ -504,7 +505,7 @@ class Fetcher:
 
     # ------------------------------------------------------------------ one hop
     def _check_url(self, url: str) -> tuple[str, str, int, str]:
-        shown = shown_url(url)[:200]  # in a reason: shown and stored as last_error
+        shown = clip_echo(shown_url(url), 200)  # in a reason: shown and stored as last_error
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -523,7 +524,7 @@ class Fetcher:
             try:
                 host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
             except UnicodeError as exc:  # idna.IDNAError too
-                raise FetchError(f"invalid host name {host[:200]!r} in {shown!r}") from exc
+                raise FetchError(f"invalid host name {clip_echo(host, 200)!r} in {shown!r}") from exc
         port = port or (443 if scheme == "https" else 80)
         path = _encoded(parts.path or "/")
         if parts.query:
@@ -663,7 +664,7 @@ class Fetcher:
             raise FetchError(f"connection to {host} failed: {type(exc).__name__}"
                              f"{': ' + str(exc) if str(exc) else ''}") from exc
         except ValueError as exc:  # what http.client refuses to send (a header value, ...)
-            raise FetchError(f"cannot request {path[:200]!r} from {host}: {exc}") from exc
+            raise FetchError(f"cannot request {clip_echo(path, 200)!r} from {host}: {exc}") from exc
 
     def _set_timeout(self, conn: http.client.HTTPConnection, deadline: float) -> None:
         remaining = deadline - time.monotonic()
