@@ -19,6 +19,7 @@ from bot.digest import build as build_module
 from bot.digest.build import _FIGURE, build_digest
 from bot.digest.definitions import load_definition
 from bot.digest.timeline import extract_dates
+from tests.test_digest_small import to_watch_of
 
 FORT = ("The fort, built in 1650, was rebuilt in 1702, burned in 1750, and 1200 people "
         "visited it on Saturday, the trust said.")
@@ -117,10 +118,5 @@ def test_a_dates_day_is_no_single_source_figure(store: Store, settings: Settings
          "text": "Valdoria and Norland returned to talks over fishing rights, officials said. "
                  "Both sides want a deal before the season opens."},
     ]
-    (corpus / "news.jsonl").write_text(
-        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    watch_only = load_definition(settings.digests_dir, settings.default_digest).only("to-watch")
-    watch = build_digest(store, settings, definition=watch_only).section("to-watch")
-    assert watch is not None
+    watch = to_watch_of(store, settings, corpus, records)
     assert not any(it.note and "figure" in it.note for it in watch.items), watch.items

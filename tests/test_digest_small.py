@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import Settings
 from bot.corpus.storage import Store
-from bot.digest.build import build_digest
+from bot.digest.build import Section, build_digest
 from bot.reply import Heading, Reply, printable_line, render_text
 from tests.test_digest_breakit7 import INJECTED, RECORDS, _defn, _renderings, mixed  # noqa: F401
 
@@ -142,7 +142,6 @@ def test_to_watch_does_not_take_a_year_before_1800_for_a_figure(
     # The timeline reads "in 1776," as a date (`_OLD_YEAR`), but "to watch" skipped only the
     # years 1800-2099: 1776, found in one article, was listed as a single-source figure. A
     # count under 1800 ("1500 homes") is still a figure, as the timeline reads it.
-    from bot.corpus.reload import reload_corpus
 
     records = [
         {"id": "museum", "title": "Museum reopens", "published": "2024-05-02",
@@ -156,16 +155,24 @@ def test_to_watch_does_not_take_a_year_before_1800_for_a_figure(
          "text": "Floods in the river valley reached 1500 homes on Wednesday, officials said. "
                  "Rescue teams used boats to reach families stranded on roofs."},
     ]
-    (corpus / "news.jsonl").write_text(
-        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    # A definition of "to watch" alone: every sentence is its candidate (`--only to-watch`
-    # leaves out what the whole digest's key developments show).
-    from bot.digest.definitions import load_definition
-
-    watch_only = load_definition(settings.digests_dir, settings.default_digest).only("to-watch")
-    watch = build_digest(store, settings, definition=watch_only).section("to-watch")
-    assert watch is not None
+    watch = to_watch_of(store, settings, corpus, records)
     notes = [(it.text.split()[1], it.note) for it in watch.items]
     assert ("declaration", "single-source figure") not in notes
     assert ("in", "single-source figure") in notes  # "Floods in the river valley reached 1500 homes"
+
+
+def to_watch_of(store: Store, settings: Settings, corpus: Path,
+                records: list[dict[str, str]]) -> Section:
+    """The "to watch" section of `records` (JSONL records) reloaded, built by a definition of
+    it alone: every sentence is its candidate (`--only to-watch` leaves out what the whole
+    digest's key developments show)."""
+    from bot.corpus.reload import reload_corpus
+    from bot.digest.definitions import load_definition
+
+    (corpus / "news.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    watch_only = load_definition(settings.digests_dir, settings.default_digest).only("to-watch")
+    watch = build_digest(store, settings, definition=watch_only).section("to-watch")
+    assert watch is not None
+    return watch

@@ -24,13 +24,34 @@ def server() -> Iterator[FixtureServer]:
         yield srv
 
 
-def _serve(server: FixtureServer, articles: list[dict[str, Any]], guids: list[str]) -> None:
-    """The articles' pages, and a feed of them, the items' guids `guids`."""
+def _serve(server: FixtureServer, articles: list[dict[str, Any]], guids: list[str],
+           status: int = 200, content: bool = True) -> None:
+    """The articles' pages (answering `status`), and a feed of them, the items' guids `guids`
+    (without their descriptions unless `content`: a page that fails then leaves nothing)."""
     body = rss(articles, server.base)
+    if not content:
+        head, _, items = body.partition("<channel>")
+        body = head + "<channel>" + re.sub(r"<description>[^<]*</description>", "", items)
     for a, guid in zip(articles, guids, strict=True):
-        server.set(f"/news/{a['slug']}", Route(body=article_page(a, server.base).encode()))
+        server.set(f"/news/{a['slug']}",
+                   Route(status=status, body=article_page(a, server.base).encode()))
         body = body.replace(f">herald-{a['slug']}<", f">{guid}<")
     server.set("/feed.xml", Route(body=body.encode(), content_type="application/rss+xml"))
+
+
+# A daily post under one guid and one title, each day at its own link.
+MONDAY = dict(STORY[0], slug="briefing-monday", title="Morning Briefing")
+TUESDAY = dict(STORY[1], slug="briefing-tuesday", title="Morning Briefing")
+
+
+def _briefing_feed(server: FixtureServer, settings: Settings, store: Store,
+                   content: bool = True) -> tuple[FeedPoller, int, str | None]:
+    """Monday's briefing polled: (the poller, the feed's id, Monday's document id)."""
+    _serve(server, [MONDAY], ["briefing"], content=content)
+    feed = store.add_feed(server.url("/feed.xml"), "briefing", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    return poller, feed["id"], first.items[0].doc_id
 
 
 def test_an_item_whose_link_changed_updates_its_document(
@@ -80,30 +101,12 @@ def test_a_guid_and_title_kept_over_another_text_at_another_link_is_a_new_docume
         server: FixtureServer, settings: Settings, store: Store) -> None:
     """A daily post under one guid and one title ("Morning Briefing"), each day at its own
     link: the title alone made the new day's article overwrite the day before."""
-    day1 = dict(STORY[0], slug="briefing-monday", title="Morning Briefing")
-    day2 = dict(STORY[1], slug="briefing-tuesday", title="Morning Briefing")
-    _serve(server, [day1], ["briefing"])
-    feed = store.add_feed(server.url("/feed.xml"), "briefing", 30, "test")
-    poller = FeedPoller(store, feed_settings(settings))
-    [first] = poller.poll(feed["id"])
-    _serve(server, [day2], ["briefing"])
-    [second] = poller.poll(feed["id"])
+    poller, feed_id, monday = _briefing_feed(server, settings, store)
+    _serve(server, [TUESDAY], ["briefing"])
+    [second] = poller.poll(feed_id)
     assert [i.outcome for i in second.items] == ["added"], [i.summary() for i in second.items]
-    assert second.items[0].doc_id != first.items[0].doc_id
+    assert second.items[0].doc_id != monday
     assert len(store.documents()) == 2
-
-
-def _serve_without_content(server: FixtureServer, articles: list[dict[str, Any]],
-                            guids: list[str], status: int = 200) -> None:
-    """As `_serve`, the items without a description (a page that fails leaves nothing)."""
-    body = rss(articles, server.base)
-    head, _, items = body.partition("<channel>")
-    body = head + "<channel>" + re.sub(r"<description>[^<]*</description>", "", items)
-    for a, guid in zip(articles, guids, strict=True):
-        server.set(f"/news/{a['slug']}",
-                   Route(status=status, body=article_page(a, server.base).encode()))
-        body = body.replace(f">herald-{a['slug']}<", f">{guid}<")
-    server.set("/feed.xml", Route(body=body.encode(), content_type="application/rss+xml"))
 
 
 def test_a_moved_items_retry_does_not_write_over_the_article_it_had(
@@ -111,18 +114,13 @@ def test_a_moved_items_retry_does_not_write_over_the_article_it_had(
     """Found by a second read of the change: the next day's article under the guid, its page
     failing once (503), was rejected, the row keeping the day before's document; the retry
     that read it wrote it over that document (one document left, Tuesday's text)."""
-    day1 = dict(STORY[0], slug="briefing-monday", title="Morning Briefing")
-    day2 = dict(STORY[1], slug="briefing-tuesday", title="Morning Briefing")
-    _serve_without_content(server, [day1], ["briefing"])
-    feed = store.add_feed(server.url("/feed.xml"), "briefing", 30, "test")
-    poller = FeedPoller(store, feed_settings(settings))
-    [first] = poller.poll(feed["id"])
-    _serve_without_content(server, [day2], ["briefing"], status=503)
-    [second] = poller.poll(feed["id"])
+    poller, feed_id, monday = _briefing_feed(server, settings, store, content=False)
+    _serve(server, [TUESDAY], ["briefing"], status=503, content=False)
+    [second] = poller.poll(feed_id)
     assert [i.outcome for i in second.items] == ["rejected"]
-    _serve_without_content(server, [day2], ["briefing"])
-    [third] = poller.poll(feed["id"])
+    _serve(server, [TUESDAY], ["briefing"], content=False)
+    [third] = poller.poll(feed_id)
     assert [i.outcome for i in third.items] == ["added"], [i.summary() for i in third.items]
     assert len(store.documents()) == 2
-    kept = store.sentences_of([str(first.items[0].doc_id)])
+    kept = store.sentences_of([str(monday)])
     assert kept and kept[0]["text"].startswith(STORY[0]["paras"][0][:40])
