@@ -1550,6 +1550,8 @@ class Copies:
         # One publisher's articles are one source (`source_keys`), but not through a copy
         # group whose copies span publishers: a syndicated text is the wire's, and joined
         # the carriers' own reports into one source.
+        if not any(self._publishers.get(d) for d in docs):
+            return
         members = [[t[4:] for t in g if t.startswith("doc:")] for g in groups]
         group_of = [k for k, of in enumerate(members) for _ in of]
         by_key: dict[Hashable, set[int]] = {}

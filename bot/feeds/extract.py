@@ -212,19 +212,13 @@ def _structured_data(html: str) -> list[dict[str, Any]]:
     return out
 
 
-def _not_free(value: Any) -> bool:
-    """Whether a schema.org Boolean says false: `false`, or as publishers write it too,
-    "False", "false", "https://schema.org/False"."""
+def _schema_boolean(value: Any) -> bool | None:
+    """A schema.org Boolean: `true`/`false`, or as publishers write them too, "False",
+    "false", "https://schema.org/False" (and "True" alike); None for anything else."""
     if isinstance(value, str):
-        return value.strip().rstrip("/").rsplit("/", 1)[-1].casefold() == "false"
-    return value is False
-
-
-def _free(value: Any) -> bool:
-    """Whether a schema.org Boolean says true (as `_not_free` reads false)."""
-    if isinstance(value, str):
-        return value.strip().rstrip("/").rsplit("/", 1)[-1].casefold() == "true"
-    return value is True
+        word = value.strip().rstrip("/").rsplit("/", 1)[-1].casefold()
+        return {"true": True, "false": False}.get(word)
+    return value if isinstance(value, bool) else None
 
 
 def _about_the_page(obj: dict[str, Any]) -> bool:
@@ -248,7 +242,8 @@ def paywalled(html: str) -> bool:
         return False
     said = [obj.get("isAccessibleForFree") for obj in _structured_data(html)
             if _about_the_page(obj)]
-    return any(_not_free(v) for v in said) and not any(_free(v) for v in said)
+    read = {_schema_boolean(v) for v in said}
+    return False in read and True not in read
 
 
 # A page marked paywalled that still serves this much is served whole (a metered paywall, or
