@@ -59,3 +59,13 @@ def test_a_mistyped_option_and_an_options_value_stay_what_they_were(db: str) -> 
     assert "put it after" not in res.stderr
     res = CliRunner().invoke(cli, ["--db", db, "claim", "--limit", "-5", "x"])
     assert res.exit_code == 2 and "-5 is not in the range 1<=x<=50" in res.stderr
+
+
+def test_a_document_id_starting_with_a_dash_is_told_how_to_give_it(db: str) -> None:
+    """`briefbot source -draft` (a file named "-draft.txt"): click's "No such option: -d"
+    said nothing of how to name it; it is told, as a claim's is (after '--')."""
+    result = CliRunner().invoke(cli, ["--db", db, "source", "-draft"])
+    assert result.exit_code == 2
+    assert "after '--': briefbot source -- DOC_ID" in result.output, result.output
+    result = CliRunner().invoke(cli, ["--db", db, "source", "--", "-draft"])
+    assert "No such option" not in result.output, result.output

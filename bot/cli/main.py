@@ -14,7 +14,14 @@ from typing import Any
 import click
 
 from bot import __version__
-from bot.cli.context import JSON_ERRORS, AppContext, echo_listing, json_errors, pass_app
+from bot.cli.context import (
+    JSON_ERRORS,
+    AppContext,
+    TextArgumentCommand,
+    echo_listing,
+    json_errors,
+    pass_app,
+)
 from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, env_switch, load_dotenv_if_present
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import COUNT_KEYS, ReloadInterrupted, ReloadReport
@@ -378,7 +385,7 @@ def _doc_lines(d: dict[str, Any]) -> str:
     ))
 
 
-@cli.command()
+@cli.command(cls=TextArgumentCommand)
 @click.argument("doc_id")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
