@@ -42,6 +42,10 @@ OTHER_OUTLET = ("Port Elm councillors approved a new lighthouse for the northern
     # News feed whose pages failed was one source)
     ({"url": "https://news.google.com/rss/articles/CBMiXkFV?oc=5"}, None),
     ({"url": "https://bit.ly/3xYz"}, None),
+    # an address without its scheme (a JSONL record's "www.bbc.com/news/1"), not a path
+    ({"url": "www.bbc.com/news/1"}, "host:bbc.com"),
+    ({"url": "bbc.com"}, "host:bbc.com"),
+    ({"url": "news/2024/story.html"}, None),
     ({"url": "not a url"}, None),
     ({"url": "https://[bad/a"}, None),
     ({"url": ""}, None),

@@ -108,12 +108,19 @@ def publisher(doc: Mapping[str, Any]) -> str | None:
     return "host:" + host if host else None
 
 
+# A host name opening an address that has no scheme: labels, a dot, a last label of letters.
+_BARE_HOST = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]|$)", re.IGNORECASE)
+
+
 def _host(url: Any) -> str | None:
     """`publisher`'s host of an address (None: none, or one naming no publisher)."""
     if not isinstance(url, str) or not url.strip():
         return None
+    url = url.strip()
+    if "//" not in url and _BARE_HOST.match(url):
+        url = "//" + url  # an address written without its scheme: "www.bbc.com/news/1"
     try:
-        host = urlsplit(url.strip()).hostname
+        host = urlsplit(url).hostname
     except ValueError:  # (an address with a bad port or bracket)
         return None
     if not host:
