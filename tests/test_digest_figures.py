@@ -102,6 +102,14 @@ def test_a_converted_figure_is_no_figure_of_its_own(text: str, figures: list[str
     # a number of the same size beside a date is a count all the same
     ("On June 21, 21 boats sailed.", ["21"]),
     ("Crews fixed 21 pipes in June.", ["21"]),
+    # a range's other day and a time of day are no figures either (the second read of the
+    # change: "June 3-5" gave the figure 5, "10:30" the figures 10 and 30)
+    ("Talks ran June 3-5 and drew 45 delegates.", ["45"]),
+    ("The fair runs from 3 to 5 June with 300 stalls.", ["300"]),
+    ("The vote is at 10:30 on Monday; 40 members attend.", ["40"]),
+    ("Doors open at 10 a.m. for 500 guests.", ["500"]),
+    ("The fee rose from 5 to 10 percent on June 3.", ["5", "10 percent"]),
+    ("On June 3, 4 people were hurt.", ["4"]),
 ])
 def test_a_dates_parts_are_no_figures(text: str, figures: list[str]) -> None:
     assert build_module._figures(text) == figures

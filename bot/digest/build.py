@@ -1141,10 +1141,26 @@ def _figures(text: str) -> list[str]:
             if dates is None:
                 dates = extract_dates(text)
             a, b = figure.start(), figure.start() + len(shown)
-            if any(d.start <= a and b <= d.start + len(d.written) for d in dates):
+            if any(d.start <= a and b <= d.start + len(d.written)
+                   # a range's other day: "June 3-5", "3 to 5 June", "June 3 and 4"
+                   or d.start + len(d.written) <= a
+                   and _RANGE_JOIN.fullmatch(text, d.start + len(d.written), a)
+                   or b <= d.start and _RANGE_JOIN.fullmatch(text, b, d.start)
+                   for d in dates):
                 continue
+        if _TIME_PART.match(text, figure.start() + len(shown)) \
+                or _TIME_BEFORE.search(text, 0, figure.start()):
+            continue  # a time of day: "10:30", "at 10 a.m."
         out.append(shown)
     return out
+
+
+# What joins a date to its range's other day ("June 3-5", "3 to 5 June", "June 3 and 4").
+_RANGE_JOIN = re.compile(r"\s*(?:[-–—]|to|and|through|until|till)\s*", re.IGNORECASE)
+# A figure that is an hour: followed by ":" and minutes, or by a.m./p.m.
+_TIME_PART = re.compile(r"(?::\d\d\b|\s*[ap]\.?m\b\.?)", re.IGNORECASE)
+# A figure that is the minutes of a time ("10:30": the 30).
+_TIME_BEFORE = re.compile(r"\b\d\d?:$")
 
 
 _NUMBER = r"\d[\d,.]*\d|\d"
