@@ -1149,7 +1149,7 @@ def _figures(text: str) -> list[str]:
                    for d in dates):
                 continue
         if _TIME_PART.match(text, figure.start() + len(shown)) \
-                or _TIME_BEFORE.search(text, 0, figure.start()):
+                or _TIME_BEFORE.search(text[max(0, figure.start() - 4):figure.start()]):
             continue  # a time of day: "10:30", "at 10 a.m."
         out.append(shown)
     return out
@@ -1159,7 +1159,8 @@ def _figures(text: str) -> list[str]:
 _RANGE_JOIN = re.compile(r"\s*(?:[-–—]|to|and|through|until|till)\s*", re.IGNORECASE)
 # A figure that is an hour: followed by ":" and minutes, or by a.m./p.m.
 _TIME_PART = re.compile(r"(?::\d\d\b|\s*[ap]\.?m\b\.?)", re.IGNORECASE)
-# A figure that is the minutes of a time ("10:30": the 30).
+# A figure that is the minutes of a time ("10:30": the 30), read on the 4 characters before it
+# (the hour and the character before it: a scan of the whole sentence per figure before).
 _TIME_BEFORE = re.compile(r"\b\d\d?:$")
 
 

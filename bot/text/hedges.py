@@ -164,12 +164,13 @@ def _denial_matches(text: str) -> Iterator[re.Match[str]]:
             end = next((e.start() for e in _CLAUSE_END.finditer(text, m.end())), len(text))
             if not dismissal_denies(_CLAUSE_WORDS.findall(text, start, m.start()),
                                     _CLAUSE_WORDS.findall(text, m.end(), end),
-                                    _person_nouns()):
+                                    person_nouns()):
                 continue
         yield m
 
 
-def _person_nouns() -> frozenset[str]:
+def person_nouns() -> frozenset[str]:
+    """The shipped lexicon's kinds of person (`Lexicon.person_nouns`; none without it)."""
     from bot.text.wordnet import load_lexicon
 
     lexicon = load_lexicon()

@@ -35,6 +35,7 @@ from bot.text.hedges import (
     SAYERS,
     SAYING,
     dismissal_denies,
+    person_nouns,
 )
 from bot.text.outcomes import STATE_OF
 from bot.text.wordnet import Lexicon, load_lexicon
@@ -95,10 +96,9 @@ def is_denial(words: Sequence[Word], i: int) -> bool:
     if words[i].lower not in DENIALS:
         return False
     if words[i].lower in DISMISS:
-        lexicon = load_lexicon()
         return dismissal_denies([w.orig for w in words[max(0, i - DISMISSAL_BEFORE):i]],
                                 [w.orig for w in words[i + 1:i + 1 + DISMISSAL_AFTER]],
-                                lexicon.person_nouns() if lexicon else frozenset())
+                                person_nouns())
     if words[i].lower in _DISPUTE:
         return not (i > 0 and words[i - 1].lower in _BEFORE_NOUN
                     or i + 1 < len(words) and words[i + 1].lower in _AFTER_NOUN)
