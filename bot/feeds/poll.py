@@ -941,9 +941,12 @@ class FeedPoller:
                 raise _Rejected(parsed.reason)
             assert parsed.doc is not None
             # The hash of what is stored (not of the raw input): the same article reached as
-            # a feed item and as a page, or with another date format, is unchanged.
+            # a feed item and as a page, or with another date format, is unchanged. (Not of
+            # its "outlet", the first of its "outlets": an article stored before that was
+            # kept is unchanged too.)
             content_hash = _hash(json.dumps(
-                [parsed.doc, [s[3:5] for s in parsed.sentences]], sort_keys=True,
+                [{k: v for k, v in parsed.doc.items() if k != "outlet"},
+                 [s[3:5] for s in parsed.sentences]], sort_keys=True,
                 ensure_ascii=False).encode())
             doc = dict(parsed.doc, source_path=url or link or key, source_kind=kind,
                        content_hash=content_hash, run_id=None)
