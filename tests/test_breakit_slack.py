@@ -175,6 +175,80 @@ async def test_socket_mode_envelope_delivered_again_is_acked_and_run_once(
 
 
 @pytest.mark.asyncio
+async def test_socket_mode_envelope_whose_first_delivery_failed_runs_when_delivered_again(
+        api: SlackWebAPIMock, socket_mode: tuple[SlackAdapter, SlackSocketModeMock],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bolt's listener raising on an envelope's first delivery (so it was never acked) left
+    # the envelope recorded: Slack's retry of it was acked as "delivered again" and dropped,
+    # and the command was lost.
+    adapter, server = socket_mode
+    dispatch = adapter.app.async_dispatch
+    calls = 0
+
+    async def fails_once(request: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionError("the first delivery failed")
+        return await dispatch(request)
+
+    monkeypatch.setattr(adapter.app, "async_dispatch", fails_once)
+    payload = slash_command_payload("/briefbot", "sources", team_id=api.team_id,
+                                    response_url=api.response_url("retried"))
+    envelope = await server.slash_command(payload)
+    for _ in range(500):
+        if calls == 1:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+    assert calls == 1 and server.ack_count[envelope] == 0  # not acked: Slack delivers again
+    await server.slash_command(payload, envelope_id=envelope, retry_attempt=1)
+    await server.wait_ack(envelope)
+    [answer] = await answers(api, "retried")
+    assert "Sources (1)" in text_of([answer])
+    assert calls == 2 and server.ack_count[envelope] == 1
+
+
+@pytest.mark.asyncio
+async def test_socket_mode_envelope_delivered_again_while_its_first_delivery_runs_is_dropped(
+        api: SlackWebAPIMock, socket_mode: tuple[SlackAdapter, SlackSocketModeMock],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Verification beside the fix above: an envelope is recorded when its first delivery
+    # starts, not once it has succeeded, so a retry while it still runs (Slack's 3 s passed,
+    # or another of the app's connections) is acked and dropped, not run a second time.
+    adapter, server = socket_mode
+    dispatch = adapter.app.async_dispatch
+    release = asyncio.Event()
+    calls = 0
+
+    async def slow(request: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        await release.wait()
+        return await dispatch(request)
+
+    monkeypatch.setattr(adapter.app, "async_dispatch", slow)
+    payload = slash_command_payload("/briefbot", "sources", team_id=api.team_id,
+                                    response_url=api.response_url("running"))
+    envelope = await server.slash_command(payload)
+    for _ in range(500):
+        if calls == 1:
+            break
+        await asyncio.sleep(0.01)
+    await server.slash_command(payload, envelope_id=envelope, retry_attempt=1)
+    await server.wait_ack(envelope)  # the retry's ack; the first delivery still waits
+    assert calls == 1
+    release.set()
+    for _ in range(500):
+        if server.ack_count[envelope] == 2:
+            break
+        await asyncio.sleep(0.01)
+    await answers(api, "running")
+    await asyncio.sleep(0.3)
+    assert calls == 1 and len(api.response_posts("running")) == 1
+
+
+@pytest.mark.asyncio
 async def test_socket_mode_commands_go_on_after_a_dropped_connection_and_a_refresh(
         api: SlackWebAPIMock, socket_mode: tuple[SlackAdapter, SlackSocketModeMock]) -> None:
     # Verification (no fix needed): Slack drops Socket Mode connections (a restart of its
@@ -367,6 +441,15 @@ def test_replay_guard_forgets_a_signature_once_its_timestamp_is_stale() -> None:
     now[0] += 301  # Bolt refuses both timestamps now; the guard need not keep them
     assert guard.first_use("v0=c", 1_000_301)
     assert set(guard._seen) == {"v0=c"}
+
+
+def test_replay_guard_takes_a_forgotten_signature_again() -> None:
+    guard = ReplayGuard(window=300, clock=lambda: 1_000_000.0)
+    assert guard.first_use("e1", 1_000_000) and guard.first_use("e2", 1_000_000)
+    guard.forget("e1")
+    guard.forget("e3")  # never seen: nothing to forget
+    assert guard.first_use("e1", 1_000_000)
+    assert not guard.first_use("e2", 1_000_000)
 
 
 # ---------------------------------------------------------------------------- Block Kit limits

@@ -80,8 +80,10 @@ def test_identical_reports_are_still_copies_whatever_their_number():
 
 
 def _write(corpus: Path, docs: dict[str, list[str]]) -> None:
+    # (No "outlet": records naming one are that outlet's, its reports one source by publisher
+    # (`bot.corpus.article.publisher`); these are told apart by their texts alone.)
     recs = [{"id": doc, "title": texts[0][:40], "published": "2024-05-02",
-             "outlet": "Harbour Gazette", "text": " ".join(texts)} for doc, texts in docs.items()]
+             "text": " ".join(texts)} for doc, texts in docs.items()]
     (corpus / "gazette.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
                                           encoding="utf-8")
 

@@ -136,3 +136,89 @@ def test_a_page_marked_paywalled_that_serves_the_whole_article_is_the_article() 
     page = _with_ld(article_page(whole, "https://herald.example"), ld)
     text = extract_page(page, "https://herald.example/news/a").text
     assert all(p in text for p in ARTICLE["paras"])
+
+
+# ---------------------------------------------------------------------------- microdata
+
+
+def microdata_page(said: str, *, itemtype: str = "https://schema.org/NewsArticle",
+                   itemprop: str = "", page_item: str = "", page_said: str = "",
+                   ld: Any = None) -> str:
+    """ARTICLE's teaser page whose <article> is a schema.org microdata item of `itemtype`
+    holding `said` (its properties' markup), itself the `itemprop` property of the <body>'s
+    item of type `page_item` when given, which holds `page_said`; with JSON-LD `ld` when
+    given (the fixture's own says nothing of a paywall)."""
+    teaser = dict(ARTICLE, paras=[ARTICLE["paras"][0],
+                                  "Subscribe to the Harbour Herald to read the full story."])
+    page = article_page(teaser, "https://herald.example")
+    prop = f' itemprop="{itemprop}"' if itemprop else ""
+    page = page.replace("<main><article>",
+                        f'<main><article itemscope itemtype="{itemtype}"{prop}>{said}', 1)
+    if page_item:
+        page = page.replace("<body>", f'<body itemscope itemtype="{page_item}">{page_said}', 1)
+    return page if ld is None else _with_ld(page, ld)
+
+
+NOT_FREE = '<meta itemprop="isAccessibleForFree" content="False">'
+FREE = '<meta itemprop="isAccessibleForFree" content="True">'
+WEB_PAGE = "https://schema.org/WebPage"
+
+
+@pytest.mark.parametrize(("said", "itemtype", "itemprop", "page_item"), [
+    (NOT_FREE, "https://schema.org/NewsArticle", "", ""),
+    ('<meta itemprop="isAccessibleForFree" content="false">', "http://schema.org/Article", "",
+     ""),
+    ('<link itemprop="isAccessibleForFree" href="https://schema.org/False">',
+     "https://schema.org/BlogPosting", "", ""),
+    ('<span itemprop="isAccessibleForFree" hidden>False</span>',
+     "https://schema.org/ReportageNewsArticle", "", ""),
+    # one of several types, and beside other properties
+    (f'<meta itemprop="headline name" content="{ARTICLE["title"]}">{NOT_FREE}',
+     "https://schema.org/NewsArticle https://schema.org/CreativeWork", "", ""),
+    # the page's item (a template's <body>) holding its article as its main entity
+    (NOT_FREE, "https://schema.org/NewsArticle", "mainEntity", WEB_PAGE),
+    # or saying it of itself, its article item saying nothing
+    ("", "https://schema.org/NewsArticle", "mainEntity", WEB_PAGE),
+    # an article item inside the page's element but no property of it: an item of its own
+    (NOT_FREE, "https://schema.org/NewsArticle", "", WEB_PAGE),
+], ids=["meta", "'false' on Article", "link to schema.org/False", "text", "two types",
+        "mainEntity of the WebPage", "the WebPage", "inside the WebPage"])
+def test_a_page_its_microdata_says_is_not_free_to_read_is_no_article(
+        said: str, itemtype: str, itemprop: str, page_item: str) -> None:
+    """Found by a review: the paywall was read from JSON-LD alone; a page marking its article
+    in microdata, `<meta itemprop="isAccessibleForFree" content="False">` inside its
+    NewsArticle item, had its teaser stored as the whole article."""
+    page = microdata_page(said, itemtype=itemtype, itemprop=itemprop, page_item=page_item,
+                          page_said="" if said else NOT_FREE)
+    with pytest.raises(ExtractError, match="paywalled"):
+        extract_page(page, "https://herald.example/news/bridge-vote")
+
+
+def test_the_pages_own_microdata_item_alone_says_whether_it_is_free() -> None:
+    """As for JSON-LD: an item of the article (a paywalled part, `hasPart`), an article it
+    mentions, an article that is another property of the page's item, or an event the page
+    lists say nothing of the page's article; its own item saying free, or the page's JSON-LD
+    saying so, it is free."""
+    url = "https://herald.example/news/bridge-vote"
+    lead = ARTICLE["paras"][0]
+    nested = [
+        f'<div itemprop="hasPart" itemscope itemtype="https://schema.org/WebPageElement">'
+        f'{NOT_FREE}<meta itemprop="cssSelector" content=".paywall"></div>',
+        f'<div itemprop="mentions" itemscope itemtype="https://schema.org/NewsArticle">'
+        f'{NOT_FREE}</div>',
+    ]
+    for said in nested:
+        assert lead in extract_page(microdata_page(said), url).text
+        assert lead in extract_page(microdata_page(FREE + said), url).text
+    assert lead in extract_page(microdata_page(
+        NOT_FREE, itemtype="https://schema.org/Event"), url).text
+    assert lead in extract_page(microdata_page(
+        NOT_FREE, itemprop="about", page_item=WEB_PAGE), url).text
+    # the page's item saying free, its main entity not: one saying free wins
+    assert lead in extract_page(microdata_page(
+        NOT_FREE, itemprop="mainEntity", page_item=WEB_PAGE, page_said=FREE), url).text
+    # JSON-LD saying free, microdata not (and the other way): free
+    ld_free = {"@type": "NewsArticle", "headline": ARTICLE["title"], "isAccessibleForFree": True}
+    assert lead in extract_page(microdata_page(NOT_FREE, ld=ld_free), url).text
+    ld_not = dict(ld_free, isAccessibleForFree=False)
+    assert lead in extract_page(microdata_page(FREE, ld=ld_not), url).text

@@ -33,8 +33,8 @@ OTHER_OUTLET = ("Port Elm councillors approved a new lighthouse for the northern
     # a one-label site under "www." is not cut to its top-level domain
     ({"url": "https://www.example/a"}, "host:www.example"),
     # a dateline's wire credit names the publisher, whichever site carries the story ...
-    ({"wire": "Reuters", "url": "https://www.bbc.com/a"}, "wire:reuters"),
-    ({"wire": "Reuters"}, "wire:reuters"),
+    ({"wire": "Reuters", "url": "https://www.bbc.com/a"}, "outlet:reuters"),
+    ({"wire": "Reuters"}, "outlet:reuters"),
     # ... unless it is the site's own name: one publisher with its undated articles
     ({"wire": "CNN", "url": "https://edition.cnn.com/2026/a"}, "host:edition.cnn.com"),
     ({"wire": "CNN", "url": "https://www.cnn.com/2026/a"}, "host:cnn.com"),
@@ -50,6 +50,23 @@ OTHER_OUTLET = ("Port Elm councillors approved a new lighthouse for the northern
     ({"url": "https://[bad/a"}, None),
     ({"url": ""}, None),
     ({}, None),
+    # the record's own outlet (a JSONL record's "outlet", stored by its catalog name) where
+    # its address names none: no address, or an aggregator's ...
+    ({"outlet": "Reuters"}, "outlet:reuters"),
+    ({"outlet": "The  Gazette"}, "outlet:the gazette"),
+    ({"outlet": "Reuters", "url": "https://news.google.com/rss/articles/CBMiXkFV?oc=5"},
+     "outlet:reuters"),
+    ({"outlet": "Reuters", "url": "news/2024/story.html"}, "outlet:reuters"),
+    # ... one with the dateline's wire credit of the same name ...
+    ({"outlet": "Reuters", "wire": "Reuters"}, "outlet:reuters"),
+    # ... but a wire another outlet carries is the wire's, as on the outlet's site
+    ({"outlet": "The Gazette", "wire": "Reuters"}, "outlet:reuters"),
+    # where the address names its host too, the host: one site's pages are one source
+    # whether or not they name themselves
+    ({"outlet": "The Gazette", "url": "https://gazette.example/a"}, "host:gazette.example"),
+    ({"outlet": " ", "url": "https://gazette.example/a"}, "host:gazette.example"),
+    # the outlets a text names (credits, mentions) are no publisher
+    ({"outlets": ["Reuters"]}, None),
 ])
 def test_a_documents_publisher_is_its_wire_or_its_addresss_host(doc, expected):
     assert publisher(doc) == expected
@@ -147,4 +164,44 @@ def test_a_wire_story_two_outlets_carry_does_not_make_their_own_reports_one_sour
     assert item["sources"] == 2, item
     answer = ask_claim(world, "The Port Elm council approved a new lighthouse for the "
                               "northern pier.")
+    assert answer.verdict == "corroborated" and answer.sources == 2, answer
+
+
+REUTERS_FIRST = {"id": "reuters-first", "title": "Lighthouse approved", "text": FIRST,
+                 "outlet": "Reuters"}
+REUTERS_FOLLOW_UP = {"id": "reuters-follow-up", "title": "Harbour talks lighthouse",
+                     "text": FOLLOW_UP, "outlet": "reuters"}
+GAZETTE_NO_URL = {"id": "gazette", "title": "Councillors back lighthouse", "text": OTHER_OUTLET,
+                  "outlet": "The Gazette"}
+
+
+def test_the_digest_counts_one_outlets_records_without_an_address_as_one_source(
+        store, settings, corpus):
+    """JSONL records with an "outlet" and no "url" named no publisher: each was a source of
+    its own, so one outlet's report and its follow-up were two sources. Its spelling is the
+    catalog's ("reuters" is Reuters)."""
+    _write(corpus, [REUTERS_FIRST, REUTERS_FOLLOW_UP])
+    reload_corpus(store, settings, [corpus])
+    item = _lighthouse_item(store, settings)
+    assert len(item["citations"]) == 2 and item["sources"] == 1, item
+    assert store.documents_by_ids(["reuters-follow-up"])["reuters-follow-up"]["outlet"] \
+        == "Reuters"
+    _write(corpus, [REUTERS_FIRST, REUTERS_FOLLOW_UP, GAZETTE_NO_URL])
+    reload_corpus(store, settings, [corpus])
+    item = _lighthouse_item(store, settings)
+    assert len(item["citations"]) == 3 and item["sources"] == 2, item
+
+
+def test_a_claim_one_outlets_records_without_an_address_state_is_single_source(
+        settings, store, corpus):
+    claim = "The Port Elm council approved a new lighthouse for the northern pier."
+    _write(corpus, [REUTERS_FIRST, REUTERS_FOLLOW_UP])
+    world = build_claim_world(settings, store, corpus, {})
+    answer = ask_claim(world, claim)
+    stated = {e.doc_id for e in answer.evidence if e.stance == "supports"}
+    assert stated == {"reuters-first", "reuters-follow-up"}, answer.evidence
+    assert answer.verdict == "single-source" and answer.sources == 1, answer
+    _write(corpus, [REUTERS_FIRST, GAZETTE_NO_URL])
+    world = build_claim_world(settings, store, corpus, {})
+    answer = ask_claim(world, claim)
     assert answer.verdict == "corroborated" and answer.sources == 2, answer

@@ -377,6 +377,11 @@ class ReplayGuard:
         self._seen[signature] = timestamp + self.window
         return True
 
+    def forget(self, signature: str) -> None:
+        """`signature` was not taken after all (its handling failed before it was answered):
+        the next use of it is a first use again."""
+        self._seen.pop(signature, None)
+
 
 def _signed(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     """Slack's v0 request signature over the raw body (slack_sdk's verifier decodes the body
@@ -1047,7 +1052,10 @@ class SlackAdapter:
     def _first_delivery(self, listener: Callable[[Any, Any], Awaitable[None]]
                         ) -> Callable[[Any, Any], Awaitable[None]]:
         """`listener` (Bolt's Socket Mode handler) for each envelope's first delivery; one
-        seen in the last ENVELOPE_MEMORY seconds is acked again and dropped."""
+        seen in the last ENVELOPE_MEMORY seconds is acked again and dropped. A delivery whose
+        listener raised is not counted: Bolt acks only once the listener has returned, so
+        Slack delivers that envelope again, and the retry is run (it was dropped as
+        "delivered again", the command lost)."""
         async def first(client: Any, request: Any) -> None:
             envelope = str(getattr(request, "envelope_id", "") or "")
             if envelope and not self._envelopes.first_use(envelope, int(time.time())):
@@ -1058,7 +1066,15 @@ class SlackAdapter:
                          getattr(request, "retry_reason", None))
                 await client.send_socket_mode_response(SocketModeResponse(envelope_id=envelope))
                 return
-            await listener(client, request)
+            # Recorded before the listener runs, so a retry while it still runs is dropped;
+            # forgotten if it fails. An ack that itself failed (the connection lost) may have
+            # reached Slack: then the command is run twice, rather than lost.
+            try:
+                await listener(client, request)
+            except BaseException:
+                if envelope:
+                    self._envelopes.forget(envelope)
+                raise
         return first
 
     async def _renewed(self, force: bool = False) -> None:

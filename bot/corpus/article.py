@@ -41,6 +41,9 @@ class Article:
     wire: str | None
     outlets: list[str]
     url: str | None
+    # The outlet its record names as its own (a JSONL record's "outlet", the first of a list;
+    # a fetched page's site name), by the catalog's name; not one its text names.
+    outlet: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
     dropped: list[tuple[str, str]] = field(default_factory=list)
 
@@ -88,24 +91,41 @@ _LINK_HOSTS = frozenset({
 
 def publisher(doc: Mapping[str, Any]) -> str | None:
     """Who published a document, as far as it tells: the wire its dateline credits ("MOSCOW
-    (Reuters) -": "wire:reuters"), unless that is the site's own name ("(CNN)" on cnn.com, a
+    (Reuters) -": "outlet:reuters"), unless that is the site's own name ("(CNN)" on cnn.com, a
     host label the wire's letters start); else the host of its address, in lower case,
     without a port, a trailing dot or an edition's first label ("https://www.bbc.com/news/1":
-    "host:bbc.com"; an aggregator's or a link shortener's, `_LINK_HOSTS`, names none). None
-    when it tells neither (a file with no address or dateline): nothing then makes it one
-    source with another. Two articles of one publisher are one source, as copies are (the
-    digest and the claim lookup count them once alike): the BBC's first report and its
+    "host:bbc.com"; an aggregator's or a link shortener's, `_LINK_HOSTS`, names none); else
+    the outlet its record names as its own (a JSONL record's "outlet": "outlet:reuters", by
+    the catalog's name, so "reuters" and "Reuters" are one, and one with the wire "(Reuters)").
+    None when it tells none of them (a file with no address or dateline): nothing then makes
+    it one source with another. Two articles of one publisher are one source, as copies are
+    (the digest and the claim lookup count them once alike): the BBC's first report and its
     follow-up both saying Putin visited Pyongyang are the BBC saying it, not two independent
     sources (`source_keys`). A host serving many publishers' pages (a blogging platform's
-    paths) counts as one."""
+    paths) counts as one.
+
+    The record's outlet ranks with the host, as the name of the one who put the article out:
+    a wire its dateline credits is the wire's over either. Where both name one, the host is
+    read: one site's pages are then one publisher whether they name themselves or not (a
+    feed's page whose site name is missing, or is a desk's, "BBC Sport"; its article stored
+    from the feed when the page failed, with no outlet at all)."""
     host = _host(doc.get("url"))
     wire = doc.get("wire")
     if isinstance(wire, str) and wire.strip():
         letters = "".join(c for c in wire.lower() if c.isalnum())
         if not (host and letters and any(label.startswith(letters)
                                          for label in host.split("."))):
-            return "wire:" + " ".join(wire.lower().split())
-    return "host:" + host if host else None
+            return _named(wire)
+    if host:
+        return "host:" + host
+    outlet = doc.get("outlet")
+    return _named(outlet) if isinstance(outlet, str) and outlet.strip() else None
+
+
+def _named(outlet: str) -> str:
+    """`publisher`'s key of an outlet or wire by its (catalog) name: the dateline's "(Reuters)"
+    and a record's own "Reuters" are one publisher."""
+    return "outlet:" + " ".join(outlet.lower().split())
 
 
 # A host name opening an address that has no scheme: labels, a dot, a last label of letters.
@@ -335,7 +355,8 @@ def parse_article(
     meta = extract_metadata(title or cleaned.title, cleaned.header, texts, credits, catalog)
     outlets = list(meta.outlets)
     given = [outlet] if isinstance(outlet, str) else (outlet or [])
-    for name in reversed([catalog.canonical(o) for o in given if o]):  # first, in their order
+    named = [name for name in (catalog.canonical(o) for o in given if o) if name]
+    for name in reversed(named):  # first, in their order
         if name in outlets:
             outlets.remove(name)
         outlets.insert(0, name)
@@ -358,6 +379,7 @@ def parse_article(
         wire=meta.wire,
         outlets=outlets,
         url=url,
+        outlet=named[0] if named else None,
         sentences=sentences,
         dropped=cleaned.dropped,
     )

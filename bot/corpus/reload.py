@@ -559,7 +559,8 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
         "id": article.doc_id, "title": article.title, "author": article.author,
         "published": article.published, "dateline": article.dateline,
         "dateline_date": article.dateline_date, "wire": article.wire,
-        "outlets": article.outlets, "url": article.url, "sentence_count": len(article.sentences),
+        "outlets": article.outlets, "url": article.url, "outlet": article.outlet,
+        "sentence_count": len(article.sentences),
     }
     # Each sentence object is let go as its row is made: both at once for every sentence
     # was the peak of a document of millions of sentences.

@@ -640,7 +640,8 @@ class Store:
         once with "database is locked" creating it."""
         names = set(self.db.table_names())
         if all(t in names for t in self._BASE_TABLES) \
-                and "change_seq" in self.db.table("documents").columns_dict:
+                and all(c in self.db.table("documents").columns_dict
+                        for c, _ in self._ADDED_DOC_COLUMNS):
             return
         with self._write_transaction():
             self._create_schema()
@@ -661,7 +662,7 @@ class Store:
                 pk="id",
             )
             db.table("documents").create_index(["status"])
-        self._ensure_change_seq()
+        self._ensure_document_columns()
         if "sentences" not in db.table_names():
             db.table("sentences").create(
                 {"id": int, "doc_id": str, "position": int, "paragraph": int, "kind": str,
@@ -704,17 +705,21 @@ class Store:
         if "retired_sentences" not in db.table_names():
             db.table("retired_sentences").create({"seq": int, "id": int}, pk="seq")
 
-    def _ensure_change_seq(self) -> None:
-        """documents.change_seq: the commit order of each article's last write (additive; a
-        row written before it, or by an older briefbot, has NULL). See `change_seq`."""
-        table = self.db.table("documents")
-        if "change_seq" in table.columns_dict:
-            return
-        try:
-            table.add_column("change_seq", int)
-        except sqlite3.OperationalError:
-            if "change_seq" not in self.db.table("documents").columns_dict:
-                raise  # (not another process adding it at the same moment)
+    # The documents' columns added after the baseline (additive; a row written before one, or
+    # by an older briefbot, has NULL): change_seq, the commit order of each article's last
+    # write (see `change_seq`); outlet, the outlet its record names as its own (a JSONL
+    # record's "outlet": see `bot.corpus.article.publisher`).
+    _ADDED_DOC_COLUMNS: tuple[tuple[str, type], ...] = (("change_seq", int), ("outlet", str))
+
+    def _ensure_document_columns(self) -> None:
+        for column, kind in self._ADDED_DOC_COLUMNS:
+            if column in self.db.table("documents").columns_dict:
+                continue
+            try:
+                self.db.table("documents").add_column(column, kind)
+            except sqlite3.OperationalError:
+                if column not in self.db.table("documents").columns_dict:
+                    raise  # (not another process adding it at the same moment)
 
     def _stored_version(self) -> int | None:
         """The schema version written in the database; None for a new (empty) database."""
@@ -1011,7 +1016,7 @@ class Store:
     _DOC_COLUMNS = (
         "id", "source_path", "source_kind", "title", "author", "published", "dateline",
         "dateline_date", "wire", "outlets", "url", "content_hash", "sentence_count", "status",
-        "first_ingested_at", "updated_at", "retired_at", "run_id", "change_seq",
+        "first_ingested_at", "updated_at", "retired_at", "run_id", "change_seq", "outlet",
     )
     _SENTENCE_COLUMNS = ("doc_id", "position", "paragraph", "kind", "text", "key")
 

@@ -183,6 +183,7 @@ _SCRIPT = re.compile(r"<script\b", re.I)
 _SCRIPT_END = re.compile(r"</script\s*>", re.I)
 _LD_JSON_TYPE = re.compile(r"\btype\s*=\s*[\"']?\s*application/ld\+json\b", re.I)
 _NOT_FREE_KEY = re.compile("isAccessibleForFree", re.I)
+_MICRODATA = re.compile("itemscope", re.I)  # (a page without it has no microdata to parse)
 
 
 def _structured_data(html: str) -> list[dict[str, Any]]:
@@ -233,15 +234,70 @@ def _about_the_page(obj: dict[str, Any]) -> bool:
     return False
 
 
+def _microdata_said(html: str) -> list[Any]:
+    """What the page's article or page items in schema.org microdata say of
+    `isAccessibleForFree` (`<meta itemprop="isAccessibleForFree" content="False">` inside its
+    `itemscope itemtype="https://schema.org/NewsArticle"` element), as `_structured_data` and
+    `_about_the_page` read JSON-LD: the items of an article or page type that are no other
+    item's property (JSON-LD's top level), and the `mainEntity` of such a page item (its
+    article, as a template's `<body itemtype=".../WebPage">` holds it); not one the page
+    mentions (`mentions`), a part of its article (`hasPart`) or an event it lists. `itemref`
+    is not followed."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"),
+                                             parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except Exception:  # lxml raises several types on broken markup
+        return []
+
+    def properties(item: Any) -> list[Any]:
+        """The elements naming `item`'s properties: its descendants with an itemprop, not
+        inside a nested item (whose own they are)."""
+        found: list[Any] = []
+        stack = list(item)
+        while stack:
+            el = stack.pop()
+            if not isinstance(el.tag, str):  # a comment or processing instruction
+                continue
+            if el.get("itemprop") is not None:
+                found.append(el)
+            if el.get("itemscope") is None:
+                stack.extend(el)
+        return found
+
+    def about_the_page(item: Any) -> bool:
+        return _about_the_page({"@type": (item.get("itemtype") or "").split()})
+
+    said: list[Any] = []
+    for top in root.xpath("//*[@itemscope and not(@itemprop)]"):
+        if not about_the_page(top):
+            continue
+        own = properties(top)
+        items = [top, *(el for el in own if el.get("itemscope") is not None
+                        and "mainEntity" in el.get("itemprop", "").split()
+                        and about_the_page(el))]
+        for item in items:
+            for el in own if item is top else properties(item):
+                if "isAccessibleForFree" in el.get("itemprop", "").split():
+                    said.append(el.get("content") if el.tag == "meta"
+                                else el.get("href") if el.tag in ("link", "a")
+                                else el.text_content())
+    return said
+
+
 def paywalled(html: str) -> bool:
     """Whether the page says its article is not free to read (schema.org
     `isAccessibleForFree: false` on the page's article or page object, as publishers mark
-    paywalled and subscriber-only articles): what it serves without a subscription is the
-    teaser, not the article. One of them saying true, it is free."""
+    paywalled and subscriber-only articles, in JSON-LD or in microdata): what it serves
+    without a subscription is the teaser, not the article. One of them saying true, it is
+    free."""
     if not _NOT_FREE_KEY.search(html):
         return False
     said = [obj.get("isAccessibleForFree") for obj in _structured_data(html)
             if _about_the_page(obj)]
+    if _MICRODATA.search(html):
+        said += _microdata_said(html)
     read = {_schema_boolean(v) for v in said}
     return False in read and True not in read
 

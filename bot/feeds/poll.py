@@ -54,7 +54,7 @@ from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, pars
 from bot.feeds.urls import (
     canonical_url,
     comparable_url,
-    doc_id_for,
+    doc_ids_for,
     redact_secrets,
     same_site,
     shown_article_url,
@@ -933,7 +933,7 @@ class FeedPoller:
                         and self._same_document(stored, fields_.get("title"), fields_["text"],
                                                 by_title=False):
                     doc_id = moved_from
-            doc_id = doc_id or (doc_id_for(url) if url
+            doc_id = doc_id or (self._document_id(url) if url
                                 else f"feed-{_hash((key or '').encode())[:12]}")
             text = fields_.pop("text")
             parsed = parse_job(_Job(doc_id, text, fields=fields_), self.catalog)
@@ -941,9 +941,12 @@ class FeedPoller:
                 raise _Rejected(parsed.reason)
             assert parsed.doc is not None
             # The hash of what is stored (not of the raw input): the same article reached as
-            # a feed item and as a page, or with another date format, is unchanged.
+            # a feed item and as a page, or with another date format, is unchanged. (Not of
+            # its "outlet", the first of its "outlets": an article stored before that was
+            # kept is unchanged too.)
             content_hash = _hash(json.dumps(
-                [parsed.doc, [s[3:5] for s in parsed.sentences]], sort_keys=True,
+                [{k: v for k, v in parsed.doc.items() if k != "outlet"},
+                 [s[3:5] for s in parsed.sentences]], sort_keys=True,
                 ensure_ascii=False).encode())
             doc = dict(parsed.doc, source_path=url or link or key, source_kind=kind,
                        content_hash=content_hash, run_id=None)
@@ -1027,8 +1030,23 @@ class FeedPoller:
         canon = canonical_url(canonical)
         if urlsplit(canon).path in ("", "/") and canon != canonical_url(fetched):
             return False
-        owner = owners.get(doc_id_for(canon))
+        owner = next((owners[i] for i in doc_ids_for(canon) if i in owners), None)
         return owner is None or owner == key
+
+    def _document_id(self, url: str) -> str:
+        """The id of the article at `url` (`doc_id_for`), or the one a database written before
+        http:// and https:// were one address holds it under (`doc_ids_for`): fetched again
+        under either, it is that document, not a second copy of it. (Only a page's or a feed
+        item's: a file's document of that name is no page, as `_commit` says.)"""
+        ids = doc_ids_for(url)
+        if len(ids) > 1:
+            states = self.store.document_hashes(ids)
+            kinds = self.store.document_kinds(
+                [i for i in ids if i in states and states[i][1] == "active"])
+            for doc_id in ids:
+                if kinds.get(doc_id) in WEB_KINDS:
+                    return doc_id
+        return ids[0]
 
     # ------------------------------------------------------------------ storing
     def _commit(self, feed_id: int | None, built: list[_Built]) -> bool:

@@ -140,10 +140,31 @@ def same_site(a: str, b: str) -> bool:
 
 def doc_id_for(url: str) -> str:
     """A stable, readable document id: the host and a hash of the canonical URL
-    ("example.com-1f3a5c7e9b2d")."""
+    ("example.com-1f3a5c7e9b2d"), http:// read as https:// on their default ports (as
+    `comparable_url` reads a feed's address): one article fetched either way, or whose page
+    names either as its canonical URL (a site moving to https), is one document. An article
+    stored before that under an http:// address has the hash of that address (`doc_ids_for`)."""
+    return doc_ids_for(url)[0]
+
+
+def doc_ids_for(url: str) -> list[str]:
+    """The ids an article at `url` may be stored under: `doc_id_for`'s first; then, for an
+    address that http:// serves on its default port too, the one such an article was given
+    when the id kept the scheme (the hash of its http:// address): ids are the database's
+    keys (feed items and the search index name them), so a document stored under it keeps it
+    (`FeedPoller` finds it there)."""
     canon = canonical_url(url)
     parts = split_url(canon)
     host = (parts.hostname if parts else None) or "web"
     host = host[4:] if host.startswith("www.") else host
-    digest = hashlib.blake2b(canon.encode(), digest_size=6).hexdigest()
-    return f"{_SLUG.sub('-', host).strip('-')[:40]}-{digest}"
+    prefix = _SLUG.sub('-', host).strip('-')[:40]
+
+    def of(address: str) -> str:
+        return f"{prefix}-{hashlib.blake2b(address.encode(), digest_size=6).hexdigest()}"
+
+    # (canonical_url wrote the scheme in lower case and dropped a default port: one that is
+    # left is another port, perhaps another server, as for feeds)
+    if parts is None or parts.port is not None or parts.scheme not in _DEFAULT_PORTS:
+        return [of(canon)]
+    rest = canon.split(":", 1)[1]
+    return [of("https:" + rest), of("http:" + rest)]
