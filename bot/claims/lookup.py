@@ -753,10 +753,19 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if v.verdict == "not-found":
         # The closest sentences, so the reader can judge: never counted as confirming it.
         room = CLOSEST
-        evidence = [e for e in evidence if e.stance == "mentions"][:CLOSEST]
-        for e in evidence:
-            e.reason, e.score = CLOSEST_REASON, 0.0
-        by_key = {k: e for k, e in by_key.items() if any(e is x for x in evidence)}
+        if fitted is not None:
+            # None of them is evidence: the related ones and the rest are ranked together by
+            # the judge's fitted evidence order (`placed`), the related first only among equals.
+            # Ranking the related first whatever their place: Climate-FEVER-cv recall@5 0.389
+            # (0.390 so) and CheckThat MAP@5 0.880 (0.882), the story sets unchanged.
+            unrelated = sorted([row for j, row in judged if j.stance == "mentions"] + unrelated,
+                               key=lambda r: -placed.get(r["id"], 0.0))
+            evidence, by_key = [], {}
+        else:
+            evidence = [e for e in evidence if e.stance == "mentions"][:CLOSEST]
+            for e in evidence:
+                e.reason, e.score = CLOSEST_REASON, 0.0
+            by_key = {k: e for k, e in by_key.items() if any(e is x for x in evidence)}
     for row in unrelated:  # the shown list filled up with the closest other sentences
         if len(evidence) >= room:
             break
