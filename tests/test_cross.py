@@ -37,10 +37,12 @@ class FakeCross:
         self.stating = stating
         self.asked: list[str] = []
         self.contexts: list[str] = []  # what was read before each sentence asked
+        self.claims: list[str] = []  # what each sentence was asked to state
 
     def probabilities(self, claim: str, sentences: list[str],
                       contexts: list[str] | None = None) -> list[float]:
         self.asked.extend(sentences)
+        self.claims.extend(claim for _ in sentences)
         self.contexts.extend(contexts or [""] * len(sentences))
         return [0.99 if any(s in sentence for s in self.stating) else 0.01
                 for sentence in sentences]
@@ -81,11 +83,18 @@ def test_it_is_asked_within_its_budget_one_sentence_per_document(world, monkeypa
     fake = FakeCross()
     _with(monkeypatch, fake)
     ask_claim(world, CLAIM)
-    assert 0 < len(fake.asked) <= lookup_module.CROSS_PAIRS
-    # Never about the document that states it already (one support per document counts).
-    assert not any("approved a new lighthouse" in s for s in fake.asked)
-    docs = [next(d for d, t in ARTICLES.items() if s in t) for s in fake.asked]
-    assert len(docs) == len(set(docs))
+    # `CROSS_PAIRS` at most whether they state the claim; as many whether they tell what the
+    # one source stating it tells (`_paraphrased_support`; asked back only when they do).
+    by_claim = [s for s, c in zip(fake.asked, fake.claims, strict=True) if c == CLAIM]
+    by_support = [s for s, c in zip(fake.asked, fake.claims, strict=True) if c != CLAIM]
+    assert 0 < len(by_claim) <= lookup_module.CROSS_PAIRS
+    assert len(by_support) <= lookup_module.CROSS_PAIRS
+    assert all("approved a new lighthouse" in c for c in fake.claims if c != CLAIM)
+    for asked in (by_claim, by_support):
+        # Never about the document that states it already (one support per document counts).
+        assert not any("approved a new lighthouse" in s for s in asked)
+        docs = [next(d for d, t in ARTICLES.items() if s in t) for s in asked]
+        assert len(docs) == len(set(docs))
 
 
 def test_it_is_not_asked_once_two_sources_state_it(settings, store, corpus, monkeypatch):
@@ -136,6 +145,80 @@ def test_a_copy_the_cross_encoder_confirms_does_not_crowd_out_a_second_source(tm
                                  may_state, judged, [rows["C"], rows["B"]])
     assert [r["doc_id"] for j, r in judged if j.stance == "supports"] == ["A", "C", "B"]
 
+
+
+class PairCross:
+    """States a (claim, sentence) pair when the claim holds `first` and the sentence `second`
+    of one of `pairs`; records each pair asked."""
+
+    states = 0.5
+
+    def __init__(self, *pairs: tuple[str, str]) -> None:
+        self.pairs = pairs
+        self.asked: list[tuple[str, str]] = []
+
+    def probabilities(self, claim: str, sentences: list[str],
+                      contexts: list[str] | None = None) -> list[float]:
+        self.asked.extend((claim, s) for s in sentences)
+        return [0.99 if any(a in claim and b in s for a, b in self.pairs) else 0.01
+                for s in sentences]
+
+
+# A states the claim; B tells what A tells in other words; C is a copy of A (an edited lead).
+PARAPHRASED = {
+    "A": ["The council approved a new lighthouse for the northern pier on Monday.",
+          "The new lighthouse will guide the fishing boats home at night.",
+          "The old lamp on the harbour wall will be kept for the tourists."],
+    "C": ["On Monday the council approved a new lighthouse for the northern pier.",
+          "The new lighthouse will guide the fishing boats home at night.",
+          "The old lamp on the harbour wall will be kept for the tourists."],
+    "B": ["Local leaders gave the green light to a beacon tower on the north jetty.",
+          "Work on the jetty starts in the spring, the harbour master said."],
+}
+
+
+def _paraphrase_world(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from bot.text.stance import Judgement
+    from tests.conftest import store_of_documents
+
+    store, rows = store_of_documents(tmp_path / "p.db", PARAPHRASED)
+    judged = [(Judgement("supports", 0.9), rows["A"])]
+    may_state = [(0.2, rows["C"]["id"], rows["C"]), (0.1, rows["B"]["id"], rows["B"])]
+    return store, rows, judged, may_state
+
+
+def test_another_outlets_paraphrase_of_the_supporting_sentence_is_a_second_source(tmp_path):
+    # Each states the other (the cross-encoder asked both ways): B tells what A tells, so it
+    # states the claim A states. C, a copy of A, is not asked: it is no second source.
+    store, rows, judged, may_state = _paraphrase_world(tmp_path)
+    fake = PairCross(("lighthouse", "beacon tower"), ("beacon tower", "lighthouse"))
+    unrelated = [rows["C"], rows["B"]]
+    lookup_module._paraphrased_support(lookup_module.Copies(store), fake,  # type: ignore[arg-type]
+                                       may_state, judged, unrelated)
+    assert [r["doc_id"] for j, r in judged if j.stance == "supports"] == ["A", "B"]
+    assert judged[-1][0].reason == lookup_module.PARAPHRASE_REASON
+    assert unrelated == [rows["C"]]
+    assert fake.asked == [(rows["A"]["text"], rows["B"]["text"]),
+                          (rows["B"]["text"], rows["A"]["text"])]
+
+
+def test_a_sentence_the_supporting_one_states_but_not_the_other_way_is_no_second_source(
+        tmp_path):
+    # A sentence telling more than B (the supporting one) "states" B one way only: B may tell
+    # only A's other part. Nor is anything asked once two sources state it.
+    store, rows, judged, may_state = _paraphrase_world(tmp_path)
+    one_way = PairCross(("lighthouse", "beacon tower"))
+    lookup_module._paraphrased_support(lookup_module.Copies(store), one_way,  # type: ignore[arg-type]
+                                       may_state, judged, [rows["C"], rows["B"]])
+    assert [r["doc_id"] for j, r in judged if j.stance == "supports"] == ["A"]
+    assert len(one_way.asked) == 2  # asked back, refused
+    both = PairCross(("lighthouse", "beacon tower"), ("beacon tower", "lighthouse"))
+    from bot.text.stance import Judgement
+
+    two = [*judged, (Judgement("supports", 0.8), rows["B"])]
+    lookup_module._paraphrased_support(lookup_module.Copies(store), both,  # type: ignore[arg-type]
+                                       may_state, two, [rows["C"]])
+    assert both.asked == []
 
 def test_a_lookup_reads_each_supporting_documents_sentences_once(
         settings, store, corpus, monkeypatch):
