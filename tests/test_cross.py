@@ -40,7 +40,7 @@ class FakeCross:
         self.claims: list[str] = []  # what each sentence was asked to state
 
     def probabilities(self, claim: str, sentences: list[str],
-                      contexts: list[str] | None = None) -> list[float]:
+                      contexts: list[str] | None = None, claim_tokens: int = 24) -> list[float]:
         self.asked.extend(sentences)
         self.claims.extend(claim for _ in sentences)
         self.contexts.extend(contexts or [""] * len(sentences))
@@ -156,10 +156,12 @@ class PairCross:
     def __init__(self, *pairs: tuple[str, str]) -> None:
         self.pairs = pairs
         self.asked: list[tuple[str, str]] = []
+        self.claim_tokens: list[int] = []  # each call's budget for what is in the claim's place
 
     def probabilities(self, claim: str, sentences: list[str],
-                      contexts: list[str] | None = None) -> list[float]:
+                      contexts: list[str] | None = None, claim_tokens: int = 24) -> list[float]:
         self.asked.extend((claim, s) for s in sentences)
+        self.claim_tokens.append(claim_tokens)
         return [0.99 if any(a in claim and b in s for a, b in self.pairs) else 0.01
                 for s in sentences]
 
@@ -200,6 +202,8 @@ def test_another_outlets_paraphrase_of_the_supporting_sentence_is_a_second_sourc
     assert unrelated == [rows["C"]]
     assert fake.asked == [(rows["A"]["text"], rows["B"]["text"]),
                           (rows["B"]["text"], rows["A"]["text"])]
+    # Each sentence read whole in the claim's place, not by a claim's 24 tokens.
+    assert fake.claim_tokens == [cross_module.SENTENCE_AS_CLAIM_TOKENS] * 2
 
 
 def test_a_sentence_the_supporting_one_states_but_not_the_other_way_is_no_second_source(
@@ -219,6 +223,30 @@ def test_a_sentence_the_supporting_one_states_but_not_the_other_way_is_no_second
     lookup_module._paraphrased_support(lookup_module.Copies(store), both,  # type: ignore[arg-type]
                                        may_state, two, [rows["C"]])
     assert both.asked == []
+
+
+def test_two_sentences_sharing_only_a_long_lead_are_no_paraphrase(tmp_path):
+    # With the shipped cross-encoder: each sentence in the claim's place is read whole, not by
+    # a claim's 24 tokens, which here are the lead alone ("voted to sell the old lighthouse"
+    # passed both ways, 0.97, as a paraphrase of "approved a new lighthouse"). From the second
+    # read of the change.
+    from bot.text.stance import Judgement
+    from tests.conftest import store_of_documents
+
+    reader = cross_module.load_cross()
+    if reader is None:
+        pytest.skip("no cross-encoder")
+    lead = ("The Port Elm town council, which met on Monday night in the old customs house on "
+            "the harbour front for the first time since the storm, ")
+    states, other = lead + "approved a new lighthouse for the northern pier.", \
+        lead + "voted to sell the old lighthouse on the northern pier."
+    assert len(reader.tokenizer.encode(lead, add_special_tokens=False).ids) \
+        > cross_module.CLAIM_TOKENS
+    store, rows = store_of_documents(tmp_path / "p.db", {"A": [states], "B": [other]})
+    judged = [(Judgement("supports", 0.9), rows["A"])]
+    lookup_module._paraphrased_support(lookup_module.Copies(store), reader,
+                                       [(0.2, rows["B"]["id"], rows["B"])], judged, [rows["B"]])
+    assert [r["doc_id"] for j, r in judged if j.stance == "supports"] == ["A"], judged
 
 def test_a_lookup_reads_each_supporting_documents_sentences_once(
         settings, store, corpus, monkeypatch):

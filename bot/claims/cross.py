@@ -37,6 +37,9 @@ MODEL_DIR = Path(__file__).parent / "models" / "minilm-cross"
 # 0.557 -> 0.562 (96: 0.560; 64: 0.555).
 MAX_TOKENS = 128
 CLAIM_TOKENS = 24  # the claim's share at most (the sentence keeps the rest)
+# A sentence read in the claim's place (whether two sentences tell one thing: the lookup's
+# `_paraphrased_support`): half the pair, so that neither is read by its lead alone.
+SENTENCE_AS_CLAIM_TOKENS = (MAX_TOKENS - 3) // 2
 CONTEXT_TOKENS = 24  # a context's share at most, before the sentence (its end is kept)
 THREADS = 2  # pool threads reading a lookup's other pairs beside the caller's first (same result)
 CACHE_SIZE = 20_000  # (claim, sentence) probabilities kept
@@ -67,13 +70,14 @@ class CrossEncoder:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.states = float(config["states_cut"])
         self.inputs = {i.name for i in self.session.get_inputs()}
-        self._cache: OrderedDict[tuple[str, str, str], float] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, str, int], float] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._pool: WorkerPool | None = None  # made on the first pair of pairs
 
-    def _ids(self, claim: str, sentence: str, context: str = "") -> tuple[list[int], list[int]]:
-        a = self.tokenizer.encode(claim, add_special_tokens=False).ids[:CLAIM_TOKENS]
+    def _ids(self, claim: str, sentence: str, context: str = "",
+             claim_tokens: int = CLAIM_TOKENS) -> tuple[list[int], list[int]]:
+        a = self.tokenizer.encode(claim, add_special_tokens=False).ids[:claim_tokens]
         b = self.tokenizer.encode(sentence, add_special_tokens=False).ids
         room = MAX_TOKENS - 3 - len(a)  # the training length holds the whole pair
         b = b[:room]
@@ -85,11 +89,12 @@ class CrossEncoder:
         ids = [self.cls, *a, self.sep, *b, self.sep]
         return ids, [0] * (len(a) + 2) + [1] * (len(b) + 1)
 
-    def _run(self, claim: str, sentence: str, context: str = "") -> float:
+    def _run(self, claim: str, sentence: str, context: str = "",
+             claim_tokens: int = CLAIM_TOKENS) -> float:
         import numpy as np
 
         with native_run():  # the tokenizer's calls, then the model's: see `native_run`
-            ids, types = self._ids(claim, sentence, context)
+            ids, types = self._ids(claim, sentence, context, claim_tokens)
             feed: dict[str, Any] = {"input_ids": np.asarray([ids], dtype=np.int64),
                                     "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
             if "token_type_ids" in self.inputs:
@@ -103,34 +108,41 @@ class CrossEncoder:
             self._cache.clear()
 
     def probabilities(self, claim: str, sentences: list[str],
-                      contexts: list[str] | None = None) -> list[float]:
+                      contexts: list[str] | None = None,
+                      claim_tokens: int = CLAIM_TOKENS) -> list[float]:
         """`probability` of each sentence (with its context, if any: read before it), the
         pairs run side by side (a run releases the GIL; each pair is run alone, so the result
         is the same as one by one)."""
         ctx = contexts if contexts is not None else [""] * len(sentences)
         if len(sentences) <= 1:
-            return [self.probability(claim, s, c) for s, c in zip(sentences, ctx, strict=True)]
+            return [self.probability(claim, s, c, claim_tokens)
+                    for s, c in zip(sentences, ctx, strict=True)]
         with self._lock:
             if self._pool is None:  # daemon threads: a stuck pair never holds the exit
                 self._pool = WorkerPool(THREADS, name="claim-cross", what="claim pair")
             pool = self._pool
         # The first pair on this thread, the rest on the pool's meanwhile: one thread fewer to
         # wake and wait for per lookup.
-        rest = [pool.submit(self.probability, claim, s, c)
+        rest = [pool.submit(self.probability, claim, s, c, claim_tokens)
                 for s, c in zip(sentences[1:], ctx[1:], strict=True)]
-        return [self.probability(claim, sentences[0], ctx[0]), *(f.result() for f in rest)]
+        return [self.probability(claim, sentences[0], ctx[0], claim_tokens),
+                *(f.result() for f in rest)]
 
-    def probability(self, claim: str, sentence: str, context: str = "") -> float:
+    def probability(self, claim: str, sentence: str, context: str = "",
+                    claim_tokens: int = CLAIM_TOKENS) -> float:
+        """Whether `sentence` (after `context`) states `claim`, read on its first
+        `claim_tokens` tokens."""
         # What a run reads (texts cut at 8 characters a token, as the sentence model cuts
         # them) is the key: the cache's memory is bounded however long the texts are.
-        key = (claim[:CLAIM_TOKENS * 8], sentence[:MAX_TOKENS * 8],
-               context[-CONTEXT_TOKENS * 8:])
+        key = (claim[:claim_tokens * 8], sentence[:MAX_TOKENS * 8],
+               context[-CONTEXT_TOKENS * 8:], claim_tokens)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        p = self._run(tokenizable(key[0]), tokenizable(key[1]), tokenizable(key[2]))
+        p = self._run(tokenizable(key[0]), tokenizable(key[1]), tokenizable(key[2]),
+                      claim_tokens)
         with self._lock:
             self._cache[key] = p
             while len(self._cache) > self._cache_size:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.claims.cross import CrossEncoder, load_cross
+from bot.claims.cross import SENTENCE_AS_CLAIM_TOKENS, CrossEncoder, load_cross
 from bot.claims.judge import (
     WEIGHTS_FULL,
     Judge,
@@ -658,7 +658,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                        fitted.cross_floor if fitted is not None else 0.0, context_of,
                        may_state_later, lambda sid, row: said_earlier(row, places_left[sid]))
         if may_state:
-            _paraphrased_support(copies, reader, may_state, judged, unrelated, context_of)
+            _paraphrased_support(copies, reader, may_state, judged, unrelated, context_of,
+                                 fitted.cross_floor if fitted is not None else 0.0)
     # Who did what to whom: a sentence telling the event the other way round ("Putin paid Kim
     # Jong Un for troops" for "Kim paid Putin for troops") tells another account of the same
     # event, however close its words: it disputes the claim, as another actor does
@@ -1257,7 +1258,7 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
                          may_state: list[tuple[float, int, dict[str, Any]]],
                          judged: list[tuple[Judgement, dict[str, Any]]],
                          unrelated: list[dict[str, Any]],
-                         context_of: dict[int, str] | None = None) -> None:
+                         context_of: dict[int, str] | None = None, floor: float = 0.0) -> None:
     """Once exactly one source states the claim, another document's sentence that tells what
     that source's sentence tells (a paraphrase: the cross-encoder finds each stating the
     other) states the claim too, moved into `judged` as support. Two outlets report one fact
@@ -1265,8 +1266,11 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
     brought it into the Nulato checkpoint" for "King lugged a chunk of the snowmachine's hood
     into Nulato" beside "A piece of cowling ... the musher brought it with him to Nulato as
     evidence". The candidates are `may_state`'s (every slot of the claim said, no conflict,
-    claim not negated, no other actor), the judge's likeliest first, one a document,
-    `CROSS_PAIRS` at most; a copy of the supporting document is no second source (`copies`).
+    claim not negated, no other actor), the judge's likeliest first, never one it finds less
+    likely than `floor` (its `cross_floor`, as for `_cross_support`: asked about every such
+    candidate, the synthetic 1M-sentence lookups' p95 went from ~20 to ~36 ms, two pairs a
+    lookup), one a document, `CROSS_PAIRS` at most; a copy of the supporting document is no
+    second source (`copies`).
     Both directions are asked, as a sentence telling more than the claim (the supporting one)
     states many a sentence that tells only its other part: asked one way only, a sentence
     on Russia's earlier support of UN sanctions "stated" "... after Russia's veto of a UN
@@ -1283,8 +1287,8 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
         return
     anchor = max(supporting, key=lambda t: t[0])[1]
     asked: list[tuple[int, dict[str, Any]]] = []
-    for _, sid, row in sorted(may_state, key=lambda t: -t[0]):
-        if len(asked) >= CROSS_PAIRS:
+    for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
+        if len(asked) >= CROSS_PAIRS or p < floor:
             break
         if any("doc:" + row["doc_id"] in g for g in groups) \
                 or any(r["doc_id"] == row["doc_id"] for _, r in asked):
@@ -1296,12 +1300,17 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
             asked.append((sid, row))
     if not asked:
         return
+    # Each read whole in the claim's place (its first 24 tokens, a claim's share, compared
+    # two sentences by their leads: "... voted to sell the old lighthouse on the northern
+    # pier" passed both ways for "... approved a new lighthouse ...").
     said = reader.probabilities(anchor["text"], [row["text"] for _, row in asked],
-                                [(context_of or {}).get(sid, "") for sid, _ in asked])
+                                [(context_of or {}).get(sid, "") for sid, _ in asked],
+                                claim_tokens=SENTENCE_AS_CLAIM_TOKENS)
     for (sid, row), p_states in zip(asked, said, strict=True):
         if p_states < reader.states:
             continue
-        back = reader.probabilities(row["text"], [anchor["text"]])[0]
+        back = reader.probabilities(row["text"], [anchor["text"]],
+                                    claim_tokens=SENTENCE_AS_CLAIM_TOKENS)[0]
         if back >= reader.states:
             _now_supports(Judgement("supports", min(p_states, back), PARAPHRASE_REASON), sid,
                           row, judged, unrelated)
