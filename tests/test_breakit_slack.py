@@ -210,6 +210,41 @@ async def test_socket_mode_envelope_whose_first_delivery_failed_runs_when_delive
 
 
 @pytest.mark.asyncio
+async def test_socket_mode_envelope_whose_bolt_listener_failed_runs_when_delivered_again(
+        api: SlackWebAPIMock, socket_mode: tuple[SlackAdapter, SlackSocketModeMock],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bolt's dispatch never raises: a listener (or middleware) raising is caught and made a
+    # 500 BoltResponse, which Bolt does not ack; so the wrapper saw a normal return, kept the
+    # envelope recorded, and Slack's retry was dropped. From the second read of the change.
+    adapter, server = socket_mode
+    reserve = adapter.router.pool.reserve
+    calls = 0
+
+    def fails_once() -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("the first delivery failed inside the listener")
+        return reserve()
+
+    monkeypatch.setattr(adapter.router.pool, "reserve", fails_once)
+    payload = slash_command_payload("/briefbot", "sources", team_id=api.team_id,
+                                    response_url=api.response_url("retried"))
+    envelope = await server.slash_command(payload)
+    for _ in range(500):
+        if calls == 1:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)
+    assert calls == 1 and server.ack_count[envelope] == 0  # not acked: Slack delivers again
+    await server.slash_command(payload, envelope_id=envelope, retry_attempt=1)
+    await server.wait_ack(envelope)
+    [answer] = await answers(api, "retried")
+    assert "Sources (1)" in text_of([answer])
+    assert calls == 2 and server.ack_count[envelope] == 1
+
+
+@pytest.mark.asyncio
 async def test_socket_mode_envelope_delivered_again_while_its_first_delivery_runs_is_dropped(
         api: SlackWebAPIMock, socket_mode: tuple[SlackAdapter, SlackSocketModeMock],
         monkeypatch: pytest.MonkeyPatch) -> None:

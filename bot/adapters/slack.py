@@ -988,6 +988,7 @@ class SlackAdapter:
         self._replays = ReplayGuard()
         # Socket Mode: the envelopes taken (Slack retries one for up to ~5 minutes).
         self._envelopes = ReplayGuard(window=ENVELOPE_MEMORY)
+        self._acked: set[str] = set()  # envelopes whose first delivery's ack was sent
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret,
                             request_verification_enabled=self.mode == "http")
         self.admins = AdminLookup()
@@ -1022,6 +1023,8 @@ class SlackAdapter:
             # again: a `/claim` answered twice, a `reload` started twice.
             listeners = self._socket.client.socket_mode_request_listeners
             listeners[:] = [self._first_delivery(listener) for listener in listeners]
+            self._socket.client.send_socket_mode_response = \
+                self._noting_acks(self._socket.client.send_socket_mode_response)  # type: ignore[method-assign]
             # Its reconnects (a connection Slack drops or asks to renew) ask for a new URL
             # here too: slack_sdk's own slept any Retry-After (an hour: no reconnect for an
             # hour, its reconnect lock held) and read it with int() (a date: ValueError), and
@@ -1052,10 +1055,12 @@ class SlackAdapter:
     def _first_delivery(self, listener: Callable[[Any, Any], Awaitable[None]]
                         ) -> Callable[[Any, Any], Awaitable[None]]:
         """`listener` (Bolt's Socket Mode handler) for each envelope's first delivery; one
-        seen in the last ENVELOPE_MEMORY seconds is acked again and dropped. A delivery whose
-        listener raised is not counted: Bolt acks only once the listener has returned, so
-        Slack delivers that envelope again, and the retry is run (it was dropped as
-        "delivered again", the command lost)."""
+        seen in the last ENVELOPE_MEMORY seconds is acked again and dropped. A delivery that
+        was not acked is not counted: Slack delivers that envelope again, and the retry is
+        run (it was dropped as "delivered again", the command lost). Bolt acks one when its
+        listener has returned, only if the app answered it (a listener or middleware raising
+        is a 500 BoltResponse, not an exception: found by a second read of the change); so
+        whether an ack was sent for it is what counts (`_noting_acks`)."""
         async def first(client: Any, request: Any) -> None:
             envelope = str(getattr(request, "envelope_id", "") or "")
             if envelope and not self._envelopes.first_use(envelope, int(time.time())):
@@ -1065,17 +1070,28 @@ class SlackAdapter:
                          "acked, not run twice", envelope, getattr(request, "retry_attempt", None),
                          getattr(request, "retry_reason", None))
                 await client.send_socket_mode_response(SocketModeResponse(envelope_id=envelope))
+                self._acked.discard(envelope)  # (noted by `_noting_acks`: not the first's)
                 return
             # Recorded before the listener runs, so a retry while it still runs is dropped;
-            # forgotten if it fails. An ack that itself failed (the connection lost) may have
-            # reached Slack: then the command is run twice, rather than lost.
+            # forgotten if no ack was sent. An ack that itself failed (the connection lost)
+            # may have reached Slack: then the command is run twice, rather than lost.
             try:
                 await listener(client, request)
-            except BaseException:
-                if envelope:
+            finally:
+                if envelope and envelope not in self._acked:
                     self._envelopes.forget(envelope)
-                raise
+                self._acked.discard(envelope)
         return first
+
+    def _noting_acks(self, send: Callable[[Any], Awaitable[None]]
+                     ) -> Callable[[Any], Awaitable[None]]:
+        """slack_sdk's `send_socket_mode_response`, noting each envelope acked once sent."""
+        async def sent(response: Any) -> None:
+            await send(response)
+            envelope = str(getattr(response, "envelope_id", "") or "")
+            if envelope:
+                self._acked.add(envelope)
+        return sent
 
     async def _renewed(self, force: bool = False) -> None:
         """slack_sdk's `connect_to_new_endpoint`; a renewal (`force`) whose URL could not be
