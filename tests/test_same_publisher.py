@@ -51,11 +51,13 @@ OTHER_OUTLET = ("Port Elm councillors approved a new lighthouse for the northern
     ({"url": ""}, None),
     ({}, None),
     # the record's own outlet (a JSONL record's "outlet", stored by its catalog name) where
-    # its address names none: no address, or an aggregator's ...
+    # its address names no host ...
     ({"outlet": "Reuters"}, "outlet:reuters"),
     ({"outlet": "The  Gazette"}, "outlet:the gazette"),
-    ({"outlet": "Reuters", "url": "https://news.google.com/rss/articles/CBMiXkFV?oc=5"},
-     "outlet:reuters"),
+    # ... not beside an aggregator's address, where a page's site name is the aggregator's
+    # ("MSN" made every outlet's article on msn.com one source; second read of the change)
+    ({"outlet": "Reuters", "url": "https://news.google.com/rss/articles/CBMiXkFV?oc=5"}, None),
+    ({"outlet": "MSN", "url": "https://www.msn.com/en-us/news/world/ar-AA1"}, None),
     ({"outlet": "Reuters", "url": "news/2024/story.html"}, "outlet:reuters"),
     # ... one with the dateline's wire credit of the same name ...
     ({"outlet": "Reuters", "wire": "Reuters"}, "outlet:reuters"),
@@ -205,3 +207,37 @@ def test_a_claim_one_outlets_records_without_an_address_state_is_single_source(
     world = build_claim_world(settings, store, corpus, {})
     answer = ask_claim(world, claim)
     assert answer.verdict == "corroborated" and answer.sources == 2, answer
+
+
+def test_a_database_written_before_the_outlet_column_reads_its_records_outlets_again(
+        store, settings, corpus):
+    """A database an older briefbot wrote has no documents.outlet: opened by this one, the
+    column is added and its JSONL records are read again at the next reload, so that one
+    outlet's two records are one source, as on a new database; left "unchanged" (same file,
+    same record hashes), they stayed two. From the second read of the change."""
+    _write(corpus, [REUTERS_FIRST, REUTERS_FOLLOW_UP])
+    reload_corpus(store, settings, [corpus])
+    with store.write_transaction():
+        store.db.execute("alter table documents drop column outlet")  # as an older one wrote
+    store.db.close()
+    again = Store(settings.db_path)
+    assert "outlet" in again.db.table("documents").columns_dict
+    reload_corpus(again, settings, [corpus])
+    docs = again.documents_by_ids(["reuters-first", "reuters-follow-up"])
+    assert {d["outlet"] for d in docs.values()} == {"Reuters"}, docs
+    assert _lighthouse_item(again, settings)["sources"] == 1
+
+
+def test_two_outlets_articles_an_aggregator_carries_stay_two_sources(store, settings, corpus):
+    """Stored as the feed poller stores two msn.com pages (their address and the page's site
+    name), one Reuters', one the Gazette's, telling one fact in their own words: two sources,
+    not one "MSN". From the second read of the change."""
+    _write(corpus, [
+        {"id": "msn-reuters", "title": "Lighthouse approved", "text": FIRST,
+         "url": "https://www.msn.com/en-us/news/world/ar-AA1", "outlet": "MSN"},
+        {"id": "msn-gazette", "title": "Councillors back lighthouse", "text": OTHER_OUTLET,
+         "url": "https://www.msn.com/en-us/news/world/ar-AA2", "outlet": "MSN"},
+    ])
+    reload_corpus(store, settings, [corpus])
+    item = _lighthouse_item(store, settings)
+    assert len(item["citations"]) == 2 and item["sources"] == 2, item

@@ -94,9 +94,10 @@ def publisher(doc: Mapping[str, Any]) -> str | None:
     (Reuters) -": "outlet:reuters"), unless that is the site's own name ("(CNN)" on cnn.com, a
     host label the wire's letters start); else the host of its address, in lower case,
     without a port, a trailing dot or an edition's first label ("https://www.bbc.com/news/1":
-    "host:bbc.com"; an aggregator's or a link shortener's, `_LINK_HOSTS`, names none); else
-    the outlet its record names as its own (a JSONL record's "outlet": "outlet:reuters", by
-    the catalog's name, so "reuters" and "Reuters" are one, and one with the wire "(Reuters)").
+    "host:bbc.com"; an aggregator's or a link shortener's, `_LINK_HOSTS`, names none, nor
+    does the outlet stored with it); else, with no host, the outlet its record names as its
+    own (a JSONL record's "outlet": "outlet:reuters", by the catalog's name, so "reuters" and
+    "Reuters" are one, and one with the wire "(Reuters)").
     None when it tells none of them (a file with no address or dateline): nothing then makes
     it one source with another. Two articles of one publisher are one source, as copies are
     (the digest and the claim lookup count them once alike): the BBC's first report and its
@@ -118,6 +119,11 @@ def publisher(doc: Mapping[str, Any]) -> str | None:
             return _named(wire)
     if host:
         return "host:" + host
+    if _address_host(doc.get("url")) in _LINK_HOSTS:
+        # An aggregator's page: the site name stored beside it is the aggregator's ("MSN" on
+        # msn.com made every outlet's article it carries one source), and a record's outlet
+        # cannot be told from it.
+        return None
     outlet = doc.get("outlet")
     return _named(outlet) if isinstance(outlet, str) and outlet.strip() else None
 
@@ -134,6 +140,12 @@ _BARE_HOST = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]|$)", re.IG
 
 def _host(url: Any) -> str | None:
     """`publisher`'s host of an address (None: none, or one naming no publisher)."""
+    host = _address_host(url)
+    return host if host and host not in _LINK_HOSTS else None
+
+
+def _address_host(url: Any) -> str | None:
+    """The host of an address, as `publisher` reads it (None: no address, or no host)."""
     if not isinstance(url, str) or not url.strip():
         return None
     url = url.strip()
@@ -150,7 +162,7 @@ def _host(url: Any) -> str | None:
         if host.startswith(label) and host.count(".") >= 2:
             host = host[len(label):]
             break
-    return host if host and host not in _LINK_HOSTS else None
+    return host or None
 
 
 def source_keys(groups: Sequence[Hashable], publishers: Sequence[str | None]) -> list[Hashable]:

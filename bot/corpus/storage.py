@@ -720,6 +720,22 @@ class Store:
             except sqlite3.OperationalError:
                 if column not in self.db.table("documents").columns_dict:
                     raise  # (not another process adding it at the same moment)
+                continue
+            if column == "outlet":
+                self._read_jsonl_again()
+
+    def _read_jsonl_again(self) -> None:
+        """A database written before documents.outlet: its JSONL records are read again at the
+        next reload (each one's stored hash, and its file's size, made stale), so that each
+        gets the outlet its record names. Left "unchanged", one outlet's records stayed as
+        many sources as records, where a new database of the same files counts one
+        (`bot.corpus.article.publisher`; found by a second read of the change)."""
+        if "files" not in self.db.table_names():
+            return  # (a new database: nothing stored yet)
+        self.db.execute("update files set size = -1 where path in (select distinct "
+                        "source_path from documents where source_kind = 'jsonl')")
+        self.db.execute("update documents set content_hash = 'read again for its outlet' "
+                        "where source_kind = 'jsonl'")
 
     def _stored_version(self) -> int | None:
         """The schema version written in the database; None for a new (empty) database."""
