@@ -222,3 +222,34 @@ def test_the_pages_own_microdata_item_alone_says_whether_it_is_free() -> None:
     assert lead in extract_page(microdata_page(NOT_FREE, ld=ld_free), url).text
     ld_not = dict(ld_free, isAccessibleForFree=False)
     assert lead in extract_page(microdata_page(FREE, ld=ld_not), url).text
+
+
+# A "More like this" card for a subscriber-only story, marked up as its own NewsArticle item
+# (no itemprop: a top-level item by the microdata spec, like every card in the list).
+PREMIUM_CARD = ('<li itemscope itemtype="https://schema.org/NewsArticle">'
+                '<meta itemprop="isAccessibleForFree" content="false">'
+                '<a itemprop="url" href="/news/port"><span itemprop="headline">Port traffic hits '
+                'record in October</span></a> <span class="badge">Subscribers only</span></li>')
+
+
+def test_a_free_brief_listing_a_premium_story_beside_it_is_not_paywalled() -> None:
+    # A short free brief (two paragraphs), its own article item saying nothing of a paywall
+    # (as free articles mostly do), a premium story's card in the sidebar: the card's "false"
+    # made the page paywalled, its brief rejected. From the second read of the change.
+    from bot.feeds.extract import extract_page, paywalled
+    from tests.feeds_server import STORY, article_page
+
+    brief = dict(STORY[0], paras=STORY[0]["paras"][:2])
+    page = article_page(brief, "https://herald.example").replace(
+        "<main><article>", '<main><article itemscope itemtype="https://schema.org/NewsArticle">',
+        1)
+    sidebar = '<aside class="related"><h2>More like this</h2><ul>'
+    assert sidebar in page
+    page = page.replace(sidebar, sidebar + PREMIUM_CARD, 1)
+    assert not paywalled(page)
+    assert STORY[0]["paras"][0] in extract_page(page, "https://herald.example/news/a").text
+    # The article's own item saying so still makes it paywalled, the card beside it or not.
+    own = page.replace('itemtype="https://schema.org/NewsArticle">', 'itemtype="https://schema'
+                       '.org/NewsArticle"><meta itemprop="isAccessibleForFree" content="False">',
+                       1)
+    assert paywalled(own)

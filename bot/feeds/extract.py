@@ -241,8 +241,8 @@ def _microdata_said(html: str) -> list[Any]:
     `_about_the_page` read JSON-LD: the items of an article or page type that are no other
     item's property (JSON-LD's top level), and the `mainEntity` of such a page item (its
     article, as a template's `<body itemtype=".../WebPage">` holds it); not one the page
-    mentions (`mentions`), a part of its article (`hasPart`) or an event it lists. `itemref`
-    is not followed."""
+    mentions (`mentions`), a part of its article (`hasPart`), an event it lists, or another
+    story's card beside it (below). `itemref` is not followed."""
     import lxml.html
 
     try:
@@ -269,10 +269,18 @@ def _microdata_said(html: str) -> list[Any]:
     def about_the_page(item: Any) -> bool:
         return _about_the_page({"@type": (item.get("itemtype") or "").split()})
 
+    # The page's items and its article's: every page item (WebPage, …) that is no other
+    # item's property, and of such article items (NewsArticle, …) the one holding the most
+    # text, the article, where a "More like this" card of a subscriber-only story holds a
+    # headline (the card's `false` made a free brief "paywalled", its text dropped; found by
+    # a second read of the change).
+    tops = [el for el in root.xpath("//*[@itemscope and not(@itemprop)]") if about_the_page(el)]
+    pages = [el for el in tops if any(kind.rstrip("/").endswith("Page")
+                                      for kind in (el.get("itemtype") or "").split())]
+    articles = sorted((el for el in tops if not any(el is p for p in pages)),
+                      key=lambda el: -len(el.text_content()))
     said: list[Any] = []
-    for top in root.xpath("//*[@itemscope and not(@itemprop)]"):
-        if not about_the_page(top):
-            continue
+    for top in [*pages, *articles[:1]]:
         own = properties(top)
         items = [top, *(el for el in own if el.get("itemscope") is not None
                         and "mainEntity" in el.get("itemprop", "").split()
