@@ -37,7 +37,7 @@ CROSS = """
     encoder._lock = threading.Lock()
     encoder._pool = None
 
-    def probability(claim, sentence, context=""):
+    def probability(claim, sentence, context="", claim_tokens=24):
         if sentence == "stuck":
             started.set()
             time.sleep({stuck})
@@ -89,7 +89,7 @@ FINISHING = {
         encoder._lock = threading.Lock()
         encoder._pool = None
 
-        def probability(claim, sentence, context=""):
+        def probability(claim, sentence, context="", claim_tokens=24):
             if sentence == "slow":
                 started.set()
                 time.sleep(1.0)
