@@ -1242,13 +1242,8 @@ def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, A
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
         if p < cut:
             return
-        if any("doc:" + row["doc_id"] in g for g in groups):
-            continue
-        trial = [set(g) for g in groups]
-        _add_support(trial, row["doc_id"], _sentence_key(row))
-        copies.merge(trial)
-        if _independent(trial) < 2:
-            continue  # a copy of the supporting document
+        if not _second_independent(copies, groups, row):
+            continue  # the supporting document, or a copy of it
         _now_supports(Judgement("supports", p, SECOND_SOURCE_REASON), sid, row, judged,
                       unrelated)
         return
@@ -1290,19 +1285,13 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
         if len(asked) >= CROSS_PAIRS or p < floor:
             break
-        if any("doc:" + row["doc_id"] in g for g in groups) \
-                or any(r["doc_id"] == row["doc_id"] for _, r in asked):
-            continue
-        trial = [set(g) for g in groups]
-        _add_support(trial, row["doc_id"], _sentence_key(row))
-        copies.merge(trial)
-        if _independent(trial) >= 2:  # (not a copy of the supporting document)
+        if not any(r["doc_id"] == row["doc_id"] for _, r in asked) \
+                and _second_independent(copies, groups, row):
             asked.append((sid, row))
     if not asked:
         return
-    # Each read whole in the claim's place (its first 24 tokens, a claim's share, compared
-    # two sentences by their leads: "... voted to sell the old lighthouse on the northern
-    # pier" passed both ways for "... approved a new lighthouse ...").
+    # Each read whole in the claim's place: on a claim's share, its first 24 tokens, two
+    # sentences sharing a long lead were compared by their leads alone.
     said = reader.probabilities(anchor["text"], [row["text"] for _, row in asked],
                                 [(context_of or {}).get(sid, "") for sid, _ in asked],
                                 claim_tokens=SENTENCE_AS_CLAIM_TOKENS)
@@ -1315,6 +1304,17 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
             _now_supports(Judgement("supports", min(p_states, back), PARAPHRASE_REASON), sid,
                           row, judged, unrelated)
             return
+
+
+def _second_independent(copies: Copies, groups: list[set[str]], row: dict[str, Any]) -> bool:
+    """`row`'s document supporting the claim beside the one source of `groups` would make two
+    independent sources: it is neither a document of that source nor a copy of one."""
+    if any("doc:" + row["doc_id"] in g for g in groups):
+        return False
+    trial = [set(g) for g in groups]
+    _add_support(trial, row["doc_id"], _sentence_key(row))
+    copies.merge(trial)
+    return _independent(trial) >= 2
 
 
 def _support_groups(copies: Copies, judged: list[tuple[Judgement, dict[str, Any]]]
