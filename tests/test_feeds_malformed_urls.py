@@ -182,3 +182,15 @@ def test_an_item_line_clips_a_huge_title() -> None:
 
     line = ItemOutcome("https://example.com/a", "added", None, "example.com-1", "T" * 5000)
     assert len(line.summary()) < METADATA_MAX_CHARS + 100, len(line.summary())
+
+
+def test_an_ipv6_address_keeps_its_brackets() -> None:
+    # `canonical_url` wrote "http://::1:8080/feed.xml" (urlsplit's hostname has no
+    # brackets): an address no client reads, stored as the article's and shown in citations.
+    # From a second read of the change (true before it too).
+    assert canonical_url("http://[::1]:8080/feed.xml?utm_source=x") == "http://[::1]:8080/feed.xml"
+    assert canonical_url("HTTPS://[2001:DB8::1]:443/a") == "https://[2001:db8::1]/a"
+    assert canonical_url("http://[::1]/a") == "http://[::1]/a"
+    # its http and https forms are one document, as for a host name
+    assert doc_id_for("http://[::1]/a") == doc_id_for("https://[::1]/a")
+    assert doc_id_for("http://[::1]/a") != doc_id_for("http://[::2]/a")

@@ -61,7 +61,9 @@ def canonical_url(url: str) -> str:
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     port = parts.port
-    netloc = host
+    # An IPv6 address keeps its brackets (`hostname` drops them): "http://::1:8080/feed.xml"
+    # was stored and shown, an address no client reads.
+    netloc = host = f"[{host}]" if ":" in host else host
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         netloc = f"{host}:{port}"
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
