@@ -195,8 +195,9 @@ def test_another_outlets_paraphrase_of_the_supporting_sentence_is_a_second_sourc
     store, rows, judged, may_state = _paraphrase_world(tmp_path)
     fake = PairCross(("lighthouse", "beacon tower"), ("beacon tower", "lighthouse"))
     unrelated = [rows["C"], rows["B"]]
-    lookup_module._paraphrased_support(lookup_module.Copies(store), fake,  # type: ignore[arg-type]
-                                       may_state, judged, unrelated)
+    made = lookup_module._paraphrased_support(
+        lookup_module.Copies(store), fake, may_state, judged, unrelated)  # type: ignore[arg-type]
+    assert made == (rows["B"]["id"], rows["A"]["id"])
     assert [r["doc_id"] for j, r in judged if j.stance == "supports"] == ["A", "B"]
     assert judged[-1][0].reason == lookup_module.PARAPHRASE_REASON
     assert unrelated == [rows["C"]]
@@ -224,6 +225,22 @@ def test_a_sentence_the_supporting_one_states_but_not_the_other_way_is_no_second
                                        may_state, two, [rows["C"]])
     assert both.asked == []
 
+
+
+def test_a_paraphrase_supports_only_while_what_it_paraphrases_does():
+    # The sentence it paraphrases read again as telling the event the other way round (a
+    # dispute): the paraphrase, which that reading may not find in other words, goes with it.
+    # From the second read of the change.
+    from bot.text.stance import Judgement
+
+    a, b, c = ({"id": i, "doc_id": d, "text": d} for i, d in enumerate("ABC", start=1))
+    paraphrase = Judgement("supports", 0.9, lookup_module.PARAPHRASE_REASON)
+    kept = [(Judgement("supports", 1.0), a), (paraphrase, b), (Judgement("supports", 0.8), c)]
+    assert lookup_module._paraphrase_with_its_source(kept, 2, 1) == kept
+    reversed_ = [(Judgement("disputes", 1.0, lookup_module.ROLES_REVERSED, conflict=True), a),
+                 (paraphrase, b), (Judgement("supports", 0.8), c)]
+    out = lookup_module._paraphrase_with_its_source(reversed_, 2, 1)
+    assert [j.stance for j, _ in out] == ["disputes", "mentions", "supports"]
 
 @pytest.mark.xfail(strict=True, reason="the shipped cross-encoder reads shared wording, not "
                    "what differs: 'voted to sell the old lighthouse' and 'approved a new "

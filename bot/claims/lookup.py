@@ -434,6 +434,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     may_state: list[tuple[float, int, dict[str, Any]]] = []  # (judge's p, sid, row)
     context_of: dict[int, str] = {}  # the previous sentence, where it says a slot of the claim
     reader = load_cross() if fitted is not None and cross else None
+    paraphrased: tuple[int, int] | None = None  # (sentence, the one it paraphrases): see below
     copies = Copies(store)  # which supporting documents are copies (read once per document)
     texts = [rows[sid]["text"] for sid in body]
     if caseless:
@@ -658,8 +659,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                        fitted.cross_floor if fitted is not None else 0.0, context_of,
                        may_state_later, lambda sid, row: said_earlier(row, places_left[sid]))
         if may_state:
-            _paraphrased_support(copies, reader, may_state, judged, unrelated, context_of,
-                                 fitted.cross_floor if fitted is not None else 0.0)
+            paraphrased = _paraphrased_support(
+                copies, reader, may_state, judged, unrelated, context_of,
+                fitted.cross_floor if fitted is not None else 0.0)
     # Who did what to whom: a sentence telling the event the other way round ("Putin paid Kim
     # Jong Un for troops" for "Kim paid Putin for troops") tells another account of the same
     # event, however close its words: it disputes the claim, as another actor does
@@ -695,6 +697,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             else:
                 kept.append(row)
         unrelated = kept
+    if paraphrased is not None:
+        judged = _paraphrase_with_its_source(judged, *paraphrased)
     if by_values_only and any(j.stance == "supports" for j, _ in judged):
         # Such a dispute is the weaker reading (the judge did not find it the same event):
         # against a sentence that states the claim, it is related evidence, never a conflicting
@@ -1253,7 +1257,8 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
                          may_state: list[tuple[float, int, dict[str, Any]]],
                          judged: list[tuple[Judgement, dict[str, Any]]],
                          unrelated: list[dict[str, Any]],
-                         context_of: dict[int, str] | None = None, floor: float = 0.0) -> None:
+                         context_of: dict[int, str] | None = None, floor: float = 0.0
+                         ) -> tuple[int, int] | None:
     """Once exactly one source states the claim, another document's sentence that tells what
     that source's sentence tells (a paraphrase: the cross-encoder finds each stating the
     other) states the claim too, moved into `judged` as support. Two outlets report one fact
@@ -1275,11 +1280,12 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
     coverage counts for its paraphrase as for itself (unlike `_second_source`'s, whose
     judge probability of 0.1 says little by itself; excluding it here lost a gold
     `corroborated` on news-blind; the other answers it changed were 8 Climate-FEVER claims
-    and 1 CheckThat tweet back to `single-source`, which those sets score as `corroborated`)."""
+    and 1 CheckThat tweet back to `single-source`, which those sets score as `corroborated`).
+    Returns (the sentence id made support, that of the sentence it paraphrases), or None."""
     groups = _support_groups(copies, judged)
     supporting = [(j.score, row) for j, row in judged if j.stance == "supports"]
     if _independent(groups) != 1 or not supporting:
-        return
+        return None
     anchor = max(supporting, key=lambda t: t[0])[1]
     asked: list[tuple[int, dict[str, Any]]] = []
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
@@ -1289,7 +1295,7 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
                 and _second_independent(copies, groups, row):
             asked.append((sid, row))
     if not asked:
-        return
+        return None
     # Each read whole in the claim's place: on a claim's share, its first 24 tokens, two
     # sentences sharing a long lead were compared by their leads alone.
     said = reader.probabilities(anchor["text"], [row["text"] for _, row in asked],
@@ -1303,7 +1309,21 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
         if back >= reader.states:
             _now_supports(Judgement("supports", min(p_states, back), PARAPHRASE_REASON), sid,
                           row, judged, unrelated)
-            return
+            return sid, anchor["id"]
+    return None
+
+
+def _paraphrase_with_its_source(judged: list[tuple[Judgement, dict[str, Any]]], sid: int,
+                                source: int) -> list[tuple[Judgement, dict[str, Any]]]:
+    """`judged` with sentence `sid`, support as a paraphrase of sentence `source`
+    (`_paraphrased_support`), related evidence only once `source` supports the claim no more:
+    read again as telling the event the other way round or another outcome (a dispute), it
+    takes its paraphrase along, which the roles' and outcomes' reading may not find in other
+    words. From the second read of the change."""
+    if any(row["id"] == source and j.stance == "supports" for j, row in judged):
+        return judged
+    return [(Judgement("mentions", j.score, "related") if row["id"] == sid
+             and j.stance == "supports" else j, row) for j, row in judged]
 
 
 def _second_independent(copies: Copies, groups: list[set[str]], row: dict[str, Any]) -> bool:
