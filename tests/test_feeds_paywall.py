@@ -248,8 +248,16 @@ def test_a_free_brief_listing_a_premium_story_beside_it_is_not_paywalled() -> No
     page = page.replace(sidebar, sidebar + PREMIUM_CARD, 1)
     assert not paywalled(page)
     assert STORY[0]["paras"][0] in extract_page(page, "https://herald.example/news/a").text
+    # Nor when the article is not marked up at all, the card the page's only article item:
+    # an item must hold the article's first paragraph to speak for it.
+    unmarked = article_page(brief, "https://herald.example").replace(sidebar,
+                                                                     sidebar + PREMIUM_CARD, 1)
+    assert paywalled(unmarked)  # (without the article's text, the card is all it reads)
+    assert STORY[0]["paras"][0] in extract_page(unmarked, "https://herald.example/news/a").text
     # The article's own item saying so still makes it paywalled, the card beside it or not.
     own = page.replace('itemtype="https://schema.org/NewsArticle">', 'itemtype="https://schema'
                        '.org/NewsArticle"><meta itemprop="isAccessibleForFree" content="False">',
                        1)
     assert paywalled(own)
+    with pytest.raises(ExtractError, match="paywalled"):
+        extract_page(own, "https://herald.example/news/a")

@@ -183,7 +183,8 @@ _SCRIPT = re.compile(r"<script\b", re.I)
 _SCRIPT_END = re.compile(r"</script\s*>", re.I)
 _LD_JSON_TYPE = re.compile(r"\btype\s*=\s*[\"']?\s*application/ld\+json\b", re.I)
 _NOT_FREE_KEY = re.compile("isAccessibleForFree", re.I)
-_MICRODATA = re.compile("itemscope", re.I)  # (a page without it has no microdata to parse)
+_MICRODATA = re.compile("itemscope", re.I)
+LEAD_CHARS = 60  # of the article's first paragraph, which its microdata item must hold  # (a page without it has no microdata to parse)
 
 
 def _structured_data(html: str) -> list[dict[str, Any]]:
@@ -234,7 +235,7 @@ def _about_the_page(obj: dict[str, Any]) -> bool:
     return False
 
 
-def _microdata_said(html: str) -> list[Any]:
+def _microdata_said(html: str, lead: str | None = None) -> list[Any]:
     """What the page's article or page items in schema.org microdata say of
     `isAccessibleForFree` (`<meta itemprop="isAccessibleForFree" content="False">` inside its
     `itemscope itemtype="https://schema.org/NewsArticle"` element), as `_structured_data` and
@@ -273,11 +274,14 @@ def _microdata_said(html: str) -> list[Any]:
     # item's property, and of such article items (NewsArticle, …) the one holding the most
     # text, the article, where a "More like this" card of a subscriber-only story holds a
     # headline (the card's `false` made a free brief "paywalled", its text dropped; found by
-    # a second read of the change).
+    # a second read of the change); given the article's `lead` (its first paragraph, as
+    # extracted), only an item holding it: a card is the only item of a page whose article
+    # is not marked up.
     tops = [el for el in root.xpath("//*[@itemscope and not(@itemprop)]") if about_the_page(el)]
     pages = [el for el in tops if any(kind.rstrip("/").endswith("Page")
                                       for kind in (el.get("itemtype") or "").split())]
-    articles = sorted((el for el in tops if not any(el is p for p in pages)),
+    articles = sorted((el for el in tops if not any(el is p for p in pages)
+                       and (lead is None or lead in " ".join(el.text_content().split()))),
                       key=lambda el: -len(el.text_content()))
     said: list[Any] = []
     for top in [*pages, *articles[:1]]:
@@ -294,18 +298,19 @@ def _microdata_said(html: str) -> list[Any]:
     return said
 
 
-def paywalled(html: str) -> bool:
+def paywalled(html: str, lead: str | None = None) -> bool:
     """Whether the page says its article is not free to read (schema.org
     `isAccessibleForFree: false` on the page's article or page object, as publishers mark
     paywalled and subscriber-only articles, in JSON-LD or in microdata): what it serves
     without a subscription is the teaser, not the article. One of them saying true, it is
-    free."""
+    free. `lead`: the start of the article's text as extracted, which a microdata article
+    item must hold to speak for it."""
     if not _NOT_FREE_KEY.search(html):
         return False
     said = [obj.get("isAccessibleForFree") for obj in _structured_data(html)
             if _about_the_page(obj)]
     if _MICRODATA.search(html):
-        said += _microdata_said(html)
+        said += _microdata_said(html, " ".join(lead.split()) if lead else None)
     read = {_schema_boolean(v) for v in said}
     return False in read and True not in read
 
@@ -356,7 +361,7 @@ def extract_page(html: str, url: str) -> PageArticle:
         raise ExtractError(f"the page is an error page (its title: {title[:80]!r}), though "
                            "the server answered 200")
     if (len(lines) <= TEASER_MAX_PARAGRAPHS or sum(len(ln.split()) for ln in lines)
-            < TEASER_MAX_WORDS) and paywalled(html):
+            < TEASER_MAX_WORDS) and paywalled(html, lines[0][:LEAD_CHARS]):
         # Its text is the teaser a paywall leaves (a paragraph or two, a "subscribe to read
         # on"): stored, it read as the whole article. A feed item keeps its own content.
         raise ExtractError("the page is paywalled (its structured data says "
