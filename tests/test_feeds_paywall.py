@@ -49,6 +49,25 @@ def test_a_page_free_to_read_is_an_article(free: Any) -> None:
     assert ARTICLE["paras"][0] in article.text
 
 
+@pytest.mark.parametrize("free", [False, True])
+def test_a_web_pages_main_entity_in_json_ld_says_whether_it_is_free(free: bool) -> None:
+    # {"@type": "WebPage", "mainEntity": {"@type": "NewsArticle", "isAccessibleForFree":
+    # false}}: the page's article, as its microdata item may say too; it was not read.
+    # From the second read's notes on 483b44f.
+    teaser = dict(ARTICLE, paras=[ARTICLE["paras"][0],
+                                  "Subscribe to the Harbour Herald to read the full story."])
+    data = {"@context": "https://schema.org", "@type": "WebPage",
+            "mainEntity": {"@type": "NewsArticle", "headline": ARTICLE["title"],
+                           "isAccessibleForFree": free}}
+    page = article_page(teaser, "https://herald.example").replace(
+        "</head>", f'<script type="application/ld+json">{json.dumps(data)}</script></head>')
+    if free:
+        assert ARTICLE["paras"][0] in extract_page(page, "https://herald.example/news/a").text
+    else:
+        with pytest.raises(ExtractError, match="paywalled"):
+            extract_page(page, "https://herald.example/news/a")
+
+
 def test_only_the_pages_own_structured_data_says_whether_it_is_free() -> None:
     """An article the page mentions (a related story behind the paywall), broken JSON-LD,
     and the words in the text are not the page's own say."""

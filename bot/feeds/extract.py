@@ -307,8 +307,12 @@ def paywalled(html: str, lead: str | None = None) -> bool:
     item must hold to speak for it."""
     if not _NOT_FREE_KEY.search(html):
         return False
-    said = [obj.get("isAccessibleForFree") for obj in _structured_data(html)
-            if _about_the_page(obj)]
+    # The page's objects, and the article a page object holds as its main entity (as its
+    # microdata item may: `_microdata_said`); not one it mentions.
+    pages = [obj for obj in _structured_data(html) if _about_the_page(obj)]
+    mains = [obj.get("mainEntity") for obj in pages]
+    said = [obj.get("isAccessibleForFree") for obj in pages + [
+        main for main in mains if isinstance(main, dict) and _about_the_page(main)]]
     if _MICRODATA.search(html):
         said += _microdata_said(html, " ".join(lead.split()) if lead else None)
     read = {_schema_boolean(v) for v in said}
