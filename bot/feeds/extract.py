@@ -183,8 +183,8 @@ _SCRIPT = re.compile(r"<script\b", re.I)
 _SCRIPT_END = re.compile(r"</script\s*>", re.I)
 _LD_JSON_TYPE = re.compile(r"\btype\s*=\s*[\"']?\s*application/ld\+json\b", re.I)
 _NOT_FREE_KEY = re.compile("isAccessibleForFree", re.I)
-_MICRODATA = re.compile("itemscope", re.I)
-LEAD_CHARS = 60  # of the article's first paragraph, which its microdata item must hold  # (a page without it has no microdata to parse)
+_MICRODATA = re.compile("itemscope", re.I)  # (a page without it has no microdata to parse)
+LEAD_CHARS = 60  # of the article's first paragraph, which its microdata item must hold
 
 
 def _structured_data(html: str) -> list[dict[str, Any]]:
