@@ -23,8 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-# Importing it sets onnxruntime's telemetry switch first; its text cleaner is shared.
-from bot.search.minilm import tokenizable
+# Importing it sets onnxruntime's telemetry switch first; its text cleaner and its session
+# options (exact int8 products on every CPU) are shared.
+from bot.search.minilm import session_options, tokenizable
 from bot.workers import WorkerPool, ctrl_c_noted, native_run
 
 MODEL_DIR = Path(__file__).parent / "models" / "minilm-cross"
@@ -54,11 +55,7 @@ class CrossEncoder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), opts,
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), session_options(1),
                                             providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()

@@ -58,9 +58,10 @@ def drop_nan_guards(model: Any) -> int:
 def _outputs(model_bytes: bytes, feeds: list[dict[str, Any]]) -> list[Any]:
     import onnxruntime as ort
 
-    opts = ort.SessionOptions()
-    opts.log_severity_level = 3
-    session = ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
+    from bot.search.minilm import session_options
+
+    session = ort.InferenceSession(model_bytes, session_options(),
+                                   providers=["CPUExecutionProvider"])
     names = {i.name for i in session.get_inputs()}
     return [session.run(None, {k: v for k, v in feed.items() if k in names})[0]
             for feed in feeds]
