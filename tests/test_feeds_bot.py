@@ -74,6 +74,20 @@ async def test_bot_with_three_feeds_posts_a_briefing_with_an_item_published_afte
         core.close()
 
 
+def _feed_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "briefbot-feeds"]
+
+
+def _start_up_poll_done(sched: BriefingScheduler) -> bool:
+    """The scheduler's feed job fired at start (its next run is the check interval away)
+    and no poll thread is left."""
+    assert sched.scheduler is not None  # started
+    job = sched.scheduler.get_job("briefbot-feeds")
+    return (job is not None and job.next_run_time is not None
+            and job.next_run_time > datetime.now(UTC) + timedelta(seconds=60)
+            and not _feed_threads())
+
+
 @contextlib.asynccontextmanager
 async def bot_polling_added_feeds(settings: Settings
                                   ) -> AsyncIterator[tuple[Core, TestAdapter, BriefingScheduler]]:
@@ -85,7 +99,10 @@ async def bot_polling_added_feeds(settings: Settings
     sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(sweep_seconds=3600))
     sched.start()
     try:
-        await asyncio.sleep(0.2)  # the start-up poll (no feeds yet)
+        # The start-up poll (no feeds yet) has run and its thread ended: a test that holds the
+        # poll lock counts only its own threads (after a fixed 0.2 s sleep, under load the
+        # start-up poll's thread was still there: "2 == 1").
+        await wait_for(lambda: _start_up_poll_done(sched))
         yield core, adapter, sched
     finally:
         sched.shutdown()
@@ -139,7 +156,7 @@ async def test_feeds_added_during_a_running_poll_wait_as_one_poll_that_a_stop_ca
                     adapter.send, f"/feeds add {server.url(path)}", admin=True)
                 assert "Following feed" in reply.plain_text()
             await asyncio.sleep(0.3)
-            waiting = [t for t in threading.enumerate() if t.name == "briefbot-feeds"]
+            waiting = _feed_threads()
             assert len(waiting) == 1, waiting
             sched.shutdown()
         finally:
