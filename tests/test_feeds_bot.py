@@ -163,7 +163,7 @@ async def test_feeds_added_during_a_running_poll_wait_as_one_poll_that_a_stop_ca
             core._feeds_lock.release()
         await asyncio.sleep(0.5)
         assert core.store.documents() == [] and all(f["last_ok"] is None for f in core.feeds())
-        assert not any(t.name == "briefbot-feeds" for t in threading.enumerate())
+        assert not _feed_threads()
 
 
 @pytest.mark.asyncio
