@@ -408,6 +408,31 @@ def print_table(new: dict[str, dict[str, Any]], old: dict[str, dict[str, Any]],
             f"{kind} {count}" for kind, count in new["swaps"].get("supported", {}).items()))
 
 
+# The packages whose releases can move a row (the models' runtime, the vectors' arithmetic, the
+# BM25 index, the cv row's refit): their versions are printed under the table and stored with
+# it, so that two tables from two machines can be told apart.
+PACKAGES = ("onnxruntime", "numpy", "tokenizers", "tantivy", "faiss-cpu", "scikit-learn")
+
+
+def environment() -> dict[str, str]:
+    """Each of `PACKAGES`' installed version ("-": not installed), the Python version, and
+    how the int8 models' products are summed on this CPU (`bot.search.minilm`)."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bot.search.minilm import exact_int8_option
+
+    found: dict[str, str] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "-"
+    found["int8"] = ("exact kernels asked (no VNNI)" if exact_int8_option()
+                     else "VNNI (exact)")
+    return found
+
+
 def resolve(data: Path) -> tuple[Path, Path]:
     """(eval folder, bench folder) from DATA (the shared folder or its bench/)."""
     if (data / "eval").is_dir():
@@ -507,6 +532,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, ValueError):
             old = {}
     print_table(new, old)
+    env = environment()
+    print("environment: " + ", ".join(f"{k} {v}" for k, v in env.items()))
     if drop or args.no_judge or args.judge:
         print("judge: " + (f"refitted without {', '.join(drop)}" if drop else
                            f"{args.judge} (the cv row refits)" if args.judge else
@@ -517,7 +544,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                             text=True).stdout.strip()
     args.out.write_text(json.dumps({"commit": commit, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                                            time.gmtime()),
-                                    "sets": merged, "drop": drop, "no_judge": args.no_judge,
+                                    "sets": merged, "environment": env, "drop": drop,
+                                    "no_judge": args.no_judge,
                                     "judge": args.judge and str(args.judge)},
                                    indent=1, default=str))
     return 0
