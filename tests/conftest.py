@@ -44,6 +44,46 @@ def _encoder_choice_reset() -> Iterator[None]:
     semantic.select(None)
 
 
+# Sentence vectors of the full model shared by the tests of one process (one xdist worker):
+# most tests reload a tiny corpus, often the seeds, into a new database, and embedding it again
+# for each was a quarter of `make test`'s CPU on a CPU where the int8 model is slow (an AVX2 AMD
+# EPYC, 2 cores, 2026-12-05: 598.6 s and 977 s of CPU without this, 502.5 s and 746 s with it,
+# one run each, back to back). A text's vector never depends on the texts embedded beside it
+# (`bot.search.minilm`: each runs alone; tests/test_minilm_build_pool.py checks it), so a
+# vector kept from one build is the one the next would make. The modules that test the
+# embedding itself (its threads, its interruption, its failures) run it for real.
+_SHARED_VECTORS: dict[tuple[str, int, str], Any] = {}
+SHARED_VECTORS_MAX = 200_000  # texts kept (1.5 KB each)
+REAL_EMBEDDING_MODULES = frozenset({"test_minilm", "test_minilm_build_pool",
+                                    "test_claim_pools_exit", "test_encoder_hardening",
+                                    "test_model_import_interrupted"})
+
+
+@pytest.fixture(autouse=True)
+def _shared_sentence_vectors(request: pytest.FixtureRequest,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.module.__name__.rsplit(".", 1)[-1] in REAL_EMBEDDING_MODULES:
+        return
+    from bot.search import minilm
+
+    real = minilm.OnnxEncoder.encode_corpus
+
+    def encode_corpus(self: minilm.OnnxEncoder, texts: Any) -> Any:
+        import numpy as np
+
+        keys = [(self.model_id, self.max_tokens, t) for t in texts]
+        missing = [i for i, key in enumerate(keys) if key not in _SHARED_VECTORS]
+        if not keys or len(_SHARED_VECTORS) + len(missing) > SHARED_VECTORS_MAX:
+            return real(self, texts)
+        if missing:
+            made = real(self, [texts[i] for i in missing])
+            for i, vector in zip(missing, made, strict=True):
+                _SHARED_VECTORS[keys[i]] = np.array(vector, copy=True)
+        return np.stack([_SHARED_VECTORS[key] for key in keys])
+
+    monkeypatch.setattr(minilm.OnnxEncoder, "encode_corpus", encode_corpus)
+
+
 @pytest.fixture
 def isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No BRIEFBOT_HOME, _CONFIG, _DB or _ADMINS of the caller's; HOME and the platform
