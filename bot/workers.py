@@ -12,7 +12,9 @@ import asyncio
 import atexit
 import contextlib
 import logging
+import os
 import signal
+import sys
 import threading
 import time
 import weakref
@@ -20,7 +22,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +37,11 @@ Out = TypeVar("Out")
 POOL_CLOSE_SECONDS = 2.0
 
 # At process exit (Ctrl-C, an error leaving the CLI, the end of a script): how long the work
-# still running on the pools not yet closed may take to finish, all pools together. A daemon
-# thread still inside a native call when the interpreter ends is killed there, and
-# onnxruntime's C++ then aborts the process ("terminate called without an active exception",
-# exit 134 instead of 130 or 1): a model call takes milliseconds, so the wait lets it end;
-# work truly stuck is still abandoned after the bound.
+# still running on the pools not yet closed may take to finish, all pools together; work truly
+# stuck is then abandoned. A model run under way on a pool's thread is waited for longer
+# (`NATIVE_EXIT_SECONDS`): a daemon thread still inside a native call when the interpreter
+# ends is killed there, and onnxruntime's C++ then aborts the process ("terminate called
+# without an active exception", exit 134 instead of 130 or 1).
 POOL_EXIT_SECONDS = 2.0
 # At process exit: how long the model runs under way (`native_run`) may take to end, from the
 # exit's start. A run always ends (a model call: milliseconds; a model's loading, the warm-up's:
@@ -261,7 +263,7 @@ def native_run() -> Iterator[None]:
     happen to a daemon thread of a pool, or of the console and the feed polls
     (`bot.schedule.scheduler.in_daemon_thread`), whose reload embeds for minutes. So once the
     process is leaving (`leave_native_runs`, at exit), no run starts (`ProcessLeaving` is
-    raised instead), and the runs under way get the exit's bounded wait."""
+    raised instead), and the runs under way get up to `NATIVE_EXIT_SECONDS` to end."""
     global _native_running
     with _NATIVE:
         if _leaving:
@@ -323,22 +325,45 @@ def process_leaving() -> bool:
         return _leaving
 
 
-def leave_native_runs(end: float) -> int:
+def leave_native_runs(end: float, notice_after: float | None = None) -> int:
     """No native model run starts from now on; wait until `end` (a `time.monotonic()`) for
     those under way. Returns how many are still running then (logged: the process may still
-    abort in one of them)."""
+    abort in one of them). Runs still under way at `notice_after` are logged once, at warning
+    (the wait is then longer than a model call's milliseconds: a loaded machine). A Ctrl-C
+    during the wait leaves at once with exit 130, by `os._exit`: the interpreter's own exit
+    would kill the threads inside their runs, which aborts the process (exit 134)."""
     global _leaving
-    with _NATIVE:
-        _leaving = True
-        while _native_running:
-            left = end - time.monotonic()
-            if left <= 0:
-                break
-            _NATIVE.wait(left)
-        left_running = _native_running
+    notice = end if notice_after is None else min(end, notice_after)
+    noticed = False
+    try:
+        with _NATIVE:
+            _leaving = True
+            while _native_running:
+                now = time.monotonic()
+                if now >= end:
+                    break
+                if now >= notice and not noticed:
+                    noticed = True
+                    log.warning("waiting up to %.0f s for %d model run(s) to end (Ctrl-C "
+                                "leaves at once)", end - now, _native_running)
+                _NATIVE.wait((end if noticed else notice) - now)
+            left_running = _native_running
+    except KeyboardInterrupt:
+        _leave_now(130)
     if left_running:
         log.warning("leaving with %d model run(s) still under way", left_running)
     return left_running
+
+
+def _leave_now(code: int) -> NoReturn:
+    """End the process with `code` now, without the interpreter's exit (which kills the daemon
+    threads where they are): the log and the standard streams flushed first."""
+    log.warning("interrupted while model runs were ending: leaving now")
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def _at_exit() -> None:
@@ -350,7 +375,8 @@ def _at_exit() -> None:
     with _NATIVE:
         _leaving = True  # before the pools' wait: a pool's thread starts no next run
     close_pools_at_exit(POOL_EXIT_SECONDS)
-    leave_native_runs(start + max(POOL_EXIT_SECONDS, NATIVE_EXIT_SECONDS))
+    leave_native_runs(start + max(POOL_EXIT_SECONDS, NATIVE_EXIT_SECONDS),
+                      notice_after=start + POOL_EXIT_SECONDS)
 
 
 atexit.register(_at_exit)

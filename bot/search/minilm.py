@@ -56,8 +56,8 @@ StopCheck = Callable[[], bool] | None
 # The build pool, one per thread count: a `WorkerPool`, whose daemon threads the process exit
 # does not join (a ThreadPoolExecutor's it does, and its `with` waited for every text of the
 # call when Ctrl-C came: seconds a reload chunk, minutes a large call). A caller that leaves
-# (Ctrl-C, an error) stops its tasks at the next text, and at exit the pool's bounded wait
-# lets the one model call still running end (see `bot.workers.POOL_EXIT_SECONDS`).
+# (Ctrl-C, an error) stops its tasks at the next text, and at exit the one model call still
+# running is let end (see `bot.workers.NATIVE_EXIT_SECONDS`).
 _pools: dict[int, WorkerPool] = {}
 _pools_lock = threading.Lock()
 
