@@ -336,3 +336,30 @@ def test_ctrl_c_while_the_exit_waits_for_a_model_run_leaves_at_once() -> None:
     assert out.split() == ["leaving"]
     assert "Exception ignored" not in err and "Traceback" not in err, err
     assert "leaving now" in err
+
+
+@pytest.mark.parametrize("model", ["encoder", "cross"])
+def test_loading_a_model_is_a_native_run(model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading a model calls into onnxruntime as a run does: once the process is leaving none
+    starts, and the exit waits for one under way (a first lookup racing the warm-up, or with no
+    warm-up, loaded the models outside any run: a thread killed there aborted the process)."""
+    from bot import workers
+    from bot.claims.cross import CrossEncoder
+    from bot.search.minilm import OnnxEncoder
+
+    make = OnnxEncoder if model == "encoder" else CrossEncoder
+    seen: list[int] = []
+    import onnxruntime as ort
+
+    real = ort.InferenceSession
+
+    def counting(*args: object, **kwargs: object) -> object:
+        seen.append(workers._native_running)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ort, "InferenceSession", counting)
+    make()
+    assert seen and seen[0] >= 1  # the session was made inside a native run
+    monkeypatch.setattr(workers, "_leaving", True)  # restored after the test
+    with pytest.raises(workers.ProcessLeaving):
+        make()

@@ -55,9 +55,13 @@ class CrossEncoder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), session_options(1),
-                                            providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        # A native run (`native_run`): the exit waits for a loading under way instead of
+        # killing its thread inside onnxruntime (a first lookup racing the warm-up, or with
+        # none), which aborts the process.
+        with native_run():
+            self.session = ort.InferenceSession(str(folder / "model.onnx"), session_options(1),
+                                                providers=["CPUExecutionProvider"])
+            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
         cls, sep = self.tokenizer.token_to_id("[CLS]"), self.tokenizer.token_to_id("[SEP]")

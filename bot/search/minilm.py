@@ -179,9 +179,10 @@ class OnnxEncoder:
                 raise ModelError(f"{p} is missing — reinstall briefbot (or run `make "
                                  "onnx-model` in a checkout)")
         try:
-            self.session = ort.InferenceSession(str(model), session_options(threads),
-                                                providers=["CPUExecutionProvider"])
-            self.tokenizer = Tokenizer.from_file(str(tok))
+            with native_run():  # at exit, a loading under way is waited for, as a run is
+                self.session = ort.InferenceSession(str(model), session_options(threads),
+                                                    providers=["CPUExecutionProvider"])
+                self.tokenizer = Tokenizer.from_file(str(tok))
         except Exception as e:  # onnxruntime and tokenizers raise their own types
             raise ModelError(f"cannot load the sentence model in {folder}: "
                              f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from e
