@@ -357,7 +357,10 @@ def leave_native_runs(end: float, notice_after: float | None = None) -> int:
 
 def _leave_now(code: int) -> NoReturn:
     """End the process with `code` now, without the interpreter's exit (which kills the daemon
-    threads where they are): the log and the standard streams flushed first."""
+    threads where they are): the log and the standard streams flushed first. (Atexit runs on
+    the main thread: a further Ctrl-C is ignored from here.)"""
+    with contextlib.suppress(ValueError):  # not the main thread: no signal reaches it anyway
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     log.warning("interrupted while model runs were ending: leaving now")
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
@@ -372,11 +375,14 @@ def _at_exit() -> None:
     `NATIVE_EXIT_SECONDS` from the start; each bound read now, so a test can shorten it)."""
     global _leaving
     start = time.monotonic()
-    with _NATIVE:
-        _leaving = True  # before the pools' wait: a pool's thread starts no next run
-    close_pools_at_exit(POOL_EXIT_SECONDS)
-    leave_native_runs(start + max(POOL_EXIT_SECONDS, NATIVE_EXIT_SECONDS),
-                      notice_after=start + POOL_EXIT_SECONDS)
+    try:
+        with _NATIVE:
+            _leaving = True  # before the pools' wait: a pool's thread starts no next run
+        close_pools_at_exit(POOL_EXIT_SECONDS)
+        leave_native_runs(start + max(POOL_EXIT_SECONDS, NATIVE_EXIT_SECONDS),
+                          notice_after=start + POOL_EXIT_SECONDS)
+    except KeyboardInterrupt:  # during the pools' wait: as during the runs' (see there)
+        _leave_now(130)
 
 
 atexit.register(_at_exit)
