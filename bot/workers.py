@@ -329,27 +329,22 @@ def leave_native_runs(end: float, notice_after: float | None = None) -> int:
     """No native model run starts from now on; wait until `end` (a `time.monotonic()`) for
     those under way. Returns how many are still running then (logged: the process may still
     abort in one of them). Runs still under way at `notice_after` are logged once, at warning
-    (the wait is then longer than a model call's milliseconds: a loaded machine). A Ctrl-C
-    during the wait leaves at once with exit 130, by `os._exit`: the interpreter's own exit
-    would kill the threads inside their runs, which aborts the process (exit 134)."""
+    (the wait is then longer than a model call's milliseconds: a loaded machine)."""
     global _leaving
     notice = end if notice_after is None else min(end, notice_after)
     noticed = False
-    try:
-        with _NATIVE:
-            _leaving = True
-            while _native_running:
-                now = time.monotonic()
-                if now >= end:
-                    break
-                if now >= notice and not noticed:
-                    noticed = True
-                    log.warning("waiting up to %.0f s for %d model run(s) to end (Ctrl-C "
-                                "leaves at once)", end - now, _native_running)
-                _NATIVE.wait((end if noticed else notice) - now)
-            left_running = _native_running
-    except KeyboardInterrupt:
-        _leave_now(130)
+    with _NATIVE:
+        _leaving = True
+        while _native_running:
+            now = time.monotonic()
+            if now >= end:
+                break
+            if now >= notice and not noticed:
+                noticed = True
+                log.warning("waiting up to %.0f s for %d model run(s) to end (Ctrl-C "
+                            "leaves at once)", end - now, _native_running)
+            _NATIVE.wait((end if noticed else notice) - now)
+        left_running = _native_running
     if left_running:
         log.warning("leaving with %d model run(s) still under way", left_running)
     return left_running
@@ -372,7 +367,9 @@ def _leave_now(code: int) -> NoReturn:
 def _at_exit() -> None:
     """At process exit: no model run starts any more, the pools are closed
     (`close_pools_at_exit`, `POOL_EXIT_SECONDS`), and the model runs under way may end (up to
-    `NATIVE_EXIT_SECONDS` from the start; each bound read now, so a test can shorten it)."""
+    `NATIVE_EXIT_SECONDS` from the start). A Ctrl-C during either wait leaves at once with exit
+    130 (`_leave_now`): the interpreter's own exit would kill the threads inside their runs,
+    which aborts the process (exit 134)."""
     global _leaving
     start = time.monotonic()
     try:
@@ -381,7 +378,7 @@ def _at_exit() -> None:
         close_pools_at_exit(POOL_EXIT_SECONDS)
         leave_native_runs(start + max(POOL_EXIT_SECONDS, NATIVE_EXIT_SECONDS),
                           notice_after=start + POOL_EXIT_SECONDS)
-    except KeyboardInterrupt:  # during the pools' wait: as during the runs' (see there)
+    except KeyboardInterrupt:
         _leave_now(130)
 
 
