@@ -595,3 +595,65 @@ def test_a_place_is_said_by_its_names_not_by_a_word_of_another_places(
             answer = ask_claim(world, claim)
             assert answer.verdict == "single-source" and fake.asked == [
                 "The floods destroyed 300 homes, the Red Cross said."], (claim, answer)
+
+
+# A wording that lacks a name of the claim: the rules cannot find every slot said; the
+# cross-encoder reads it ("an American flag" for "the Stars and Stripes"), but only for a
+# second source. Never when it lacks a place or country the shipped tables know (another
+# country reads as the same words: the swaps), or whom the claim is about.
+DESIGNED = {**ARTICLES, "a.txt": ARTICLES["a.txt"].replace(
+    "a new lighthouse", "a new lighthouse designed by Ada Brill")}
+DESIGNED_CLAIM = "The Port Elm council approved a new lighthouse designed by Ada Brill."
+
+
+def test_a_second_wording_lacking_only_a_name_no_table_knows_is_asked_about(
+        settings, store, corpus, monkeypatch):
+    world = build_claim_world(settings, store, corpus, DESIGNED)
+    _with(monkeypatch, None)
+    assert ask_claim(world, DESIGNED_CLAIM).verdict == "single-source"
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, DESIGNED_CLAIM)
+    assert any("beacon tower" in s for s in fake.asked), fake.asked
+    assert answer.verdict == "corroborated" and answer.sources == 2, answer
+    stated = [e for e in answer.evidence if e.doc_id == "b" and e.stance == "supports"]
+    assert stated and stated[0].reason == "states it in other words"
+
+
+def test_a_wording_lacking_a_name_is_never_the_first_source(settings, store, corpus,
+                                                            monkeypatch):
+    # a.txt, which states it, is gone: b.txt lacks the designer's name, which e.txt (on
+    # something else) keeps known to the corpus. (Both the round's "exactly one source" and
+    # its `_second_independent` filter keep it from a first source.)
+    world = build_claim_world(settings, store, corpus, {
+        **{k: v for k, v in DESIGNED.items() if k != "a.txt"},
+        "e.txt": "Museum Notes\n\nAda Brill designed the new town museum on Elm Street.\n"})
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, DESIGNED_CLAIM)
+    assert not any("beacon tower" in s for s in fake.asked), fake.asked
+    assert answer.verdict not in ("corroborated", "single-source"), answer
+
+
+@pytest.mark.parametrize(("written", "claim", "jetty"), [
+    # (b.txt names another country, North Korea: not the claim's left unsaid, another account)
+    ("a new lighthouse paid for by South Korea",
+     "The Port Elm council approved a new lighthouse paid for by South Korea.",
+     "north jetty, paid for by North Korea"),
+    # (a place no table knows, after "in": a where)
+    ("a new lighthouse in Dunmore Cove",
+     "The Port Elm council approved a new lighthouse in Dunmore Cove.",
+     "north jetty in Gallow Bay"),
+    ("a new lighthouse, Ada Brill said,",
+     "Ada Brill said the Port Elm council approved a new lighthouse.", "north jetty"),
+])
+def test_a_wording_lacking_a_place_or_the_actor_is_not_asked_about(
+        settings, store, corpus, monkeypatch, written, claim, jetty):
+    world = build_claim_world(settings, store, corpus, {
+        **ARTICLES, "a.txt": ARTICLES["a.txt"].replace("a new lighthouse", written),
+        "b.txt": ARTICLES["b.txt"].replace("north jetty", jetty)})
+    fake = FakeCross("beacon tower")
+    _with(monkeypatch, fake)
+    answer = ask_claim(world, claim)
+    assert not any("beacon tower" in s for s in fake.asked), fake.asked
+    assert answer.verdict != "corroborated", answer
