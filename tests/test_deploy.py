@@ -261,6 +261,21 @@ def test_systemd_unit_is_hardened() -> None:
     assert unit["WorkingDirectory"] == [env["BRIEFBOT_HOME"]]
 
 
+def test_the_service_managers_wait_outlasts_the_exits_wait_for_model_runs() -> None:
+    # Killed while a model run is under way, the process aborts: systemd and Docker must not
+    # kill it before the exit's own bounds (`bot.workers`) have run out.
+    from bot.workers import NATIVE_EXIT_SECONDS, POOL_CLOSE_SECONDS, POOL_EXIT_SECONDS
+
+    bound = NATIVE_EXIT_SECONDS + POOL_CLOSE_SECONDS + POOL_EXIT_SECONDS
+    assert float(unit_settings(UNIT.read_text())["TimeoutStopSec"][0]) > bound
+    service = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["briefbot"]
+    grace = re.fullmatch(r"(\d+)s", str(service["stop_grace_period"]))
+    assert grace is not None and float(grace[1]) > bound
+    readme = (ROOT / "README.md").read_text()
+    run = re.search(r"^docker run .*--stop-timeout (\d+)", readme, re.MULTILINE)
+    assert run is not None and float(run[1]) > bound
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
 def test_systemd_unit_verifies(tmp_path: Path) -> None:
     """`systemd-analyze verify` with ExecStart pointed at this venv's briefbot (it checks
