@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# `make eval`'s extra (spaCy for the person-swaps row), never installed by `make test`.
+EVAL_STAMP := $(VENV)/.installed-eval
+$(EVAL_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,eval]'
+	touch $(EVAL_STAMP)
+
 # Training only (~1.5 GB in .venv: torch's CPU build first, TORCH=... to choose another).
 # `make static-model` rebuilds the shipped static sentence model (bot/search/models/minilm-static,
 # ~20-95 s on 2 cores); nothing at run time needs these packages.
@@ -108,7 +114,7 @@ bench: $(STAMP)
 # var/eval_last.json). DATA: the shared folder (its bench/ is accepted too). Ablation:
 # DROP=cosine,frame answers every row with a judge refitted without those features (training
 # extra); PAIRS=FILE caches the judge's training pairs; ANSWERS=DIR writes each set's answers.
-eval: $(STAMP)
+eval: $(EVAL_STAMP)
 	nice $(BIN)/python -m tests.bench.eval --data $(DATA) $(if $(ONLY),--only $(ONLY)) \
 		$(if $(DROP),--drop $(DROP)) $(if $(PAIRS),--pairs $(PAIRS)) \
 		$(if $(ANSWERS),--answers $(ANSWERS))

