@@ -20,7 +20,7 @@ import re
 import threading
 import unicodedata
 import weakref
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -54,13 +54,15 @@ from bot.reply import (
     printable_line,
 )
 from bot.search.index import SearchIndex, Titles, open_index
-from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, load_aliases
+from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, Word, load_aliases
 from bot.text.hedges import without_retracted
 from bot.text.outcomes import STATE_OF
 from bot.text.stance import (
+    CIRCUMSTANCE_PREPOSITIONS,
     FRAME_STRONG,
     MEDIUM_CLAIM_UNITS,
     MONTHS,
+    PREPOSITIONS,
     WEEKDAYS,
     Claim,
     ClaimMatcher,
@@ -100,7 +102,7 @@ from bot.text.stance import (
     with_title,
 )
 from bot.text.wordnet import forms_of, load_lexicon
-from bot.text.words import fold, stem
+from bot.text.words import STOPWORDS, cased_words, fold, stem
 from bot.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -461,6 +463,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     opening_name = _lead_name(analysis, parsed)  # (None where `_lead_word` reads one word)
     if lead is not None and not _written_as_name(lead, texts):
         lead = None
+    if lead is not None and re.search(r"[’']s$", lead.text) and _written_as_where(lead, texts):
+        lead = None  # a possessive of a place ("Nulato's tribal council said ...": in Nulato)
     # A first word no document uses that is no word of the language ("Lavrov", "Biden"): a
     # name the corpus never mentions, in any case, so no sentence naming someone else says
     # what they did ("Lavrov signed a mutual defense pact with Kim Jong Un" was stated by
@@ -493,6 +497,28 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             opening_names[word] = _word_written_as_name(word, texts)
         return opening_names[word]
 
+    # The claim's names: a run of capitalised words holding one is the claim's one, not another
+    # doer ("Russian President Vladimir Putin"; not "Defense Minister", words of the claim).
+    claim_names = {t for u in parsed.units if u.kind in ("entity", "place") for t in u.alts}
+    for who in (lead, unseen, opening_name):
+        if who is not None:
+            claim_names |= who.alts
+    opening_someone: dict[str, bool] = {}
+
+    def opens_with_someone(text: str) -> bool:
+        """`opens_with_name`, by a name the alias table does not know (a country, its people
+        or capital may be the claim's own actor told another way: "Russia's leader …"), and
+        no month or weekday."""
+        m = _FIRST_WORD.match(text)
+        if m is None or not opens_with_name(text):
+            return False
+        word = m.group(1)
+        if word not in opening_someone:
+            a = aliases.analyze(text[m.start(1):m.start(1) + 60])
+            opening_someone[word] = word.lower() not in MONTHS | WEEKDAYS \
+                and not any(start == 0 for start, _, _ in a.concepts)
+        return opening_someone[word]
+
     # Each article's body sentences (id, terms), read where a candidate needs them.
     article_before: dict[str, list[tuple[int, set[str] | frozenset[str]]]] = {}
 
@@ -520,6 +546,19 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     by_values_only: set[int] = set()  # disputes read by `states_but_for_its_values` alone
     matcher = ClaimMatcher(parsed)
+    names_another: set[int] = set()  # candidates lacking someone's name, naming another
+    takes_article: dict[str, bool] = {}
+
+    def someones_name(u: Unit) -> bool:
+        """A name of the claim that may be someone's (`_a_name`): the sentences found never
+        write it after "the" (a person's name takes no article; "the Iditarod" is a race)."""
+        if not _a_name(u):
+            return False
+        if u.text not in takes_article:
+            the = re.compile(r"\b[Tt]he\s+" + re.escape(u.text) + r"\b")
+            takes_article[u.text] = any(the.search(t) for t in texts)
+        return not takes_article[u.text]
+
     # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
     # clause (`_medium_support` reads it again).
     held: dict[int, Match] = {}
@@ -534,6 +573,21 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         if own is stored_own:
             held[sid] = m
         j = judge(parsed, own, None, m)
+        # Someone's name the claim gives and the sentence lacks while it names another who may
+        # have done what it tells: the sentence tells that other one's deed ("Sergei Shoigu,
+        # the Russian defense minister, visited North Korea in July" for "Russia's defence
+        # minister Kim went ..."), whatever the previous sentence names.
+        # (read only where it can change the answer: a sentence the rules found supporting or
+        # disputing by itself keeps that reading)
+        names_other = names_in_full = False
+        if j.stance not in ("supports", "disputes") \
+                and any(not u.tag and someones_name(u) for u in m.missing_slots):
+            names_other, names_in_full = _doers_else(row["text"], own.entities - parsed.terms,
+                                                     claim_names, aliases)
+            if not names_other and opens_with_someone(row["text"]):
+                names_other = True  # "Shoigu visited North Korea in July."
+            if names_other:
+                names_another.add(sid)
         by_coverage = False  # support read from a long post's reverse coverage
         if long_claim and j.stance not in ("supports", "disputes"):
             jl = judge_long(parsed, m, rev, lexical.get(sid, 0.0), max_idf)
@@ -545,21 +599,27 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 # supported by "The leaders signed the new partnership agreement at Kim Il
                 # Sung Square", in an article on his trip to North Korea).
                 jl = None
+            if jl is not None and names_in_full:
+                jl = None  # (a long post's names are what it is about)
             if jl is not None:
                 j, by_coverage = jl, True
                 by_coverage_ids.add(sid)
-        # (the previous sentence of the paragraph may say who; the article's title, which
-        # names whom the article is about, does not: "Putin and Kim Jong Un: Unlikely
-        # Partners" made a sentence on Shoigu's visit state that Putin visited)
+        # (the previous sentence of the paragraph may say who, unless the sentence opens with
+        # another name: "Zirkle rested four hours in Nulato …" after a sentence naming
+        # Demoski; the article's title, which names whom the article is about, does not:
+        # "Putin and Kim Jong Un: Unlikely Partners" made a sentence on Shoigu's visit state
+        # that Putin visited)
         # (a name no document uses: a sentence naming someone else says what they did, not
         # what the claim's one did; one naming no one else may say it in other words, "The
         # coronavirus killed 300 people in Valdoria" for "COVID killed …")
         actor = lead or unseen
         other_actor = actor is not None and not (actor.alts & own.terms) \
-            and not (prev_f is not None and actor.alts & prev_f.terms) \
+            and (not (prev_f is not None and actor.alts & prev_f.terms)
+                 or opens_with_someone(row["text"])) \
             and (bool(own.entities - parsed.terms - actor.alts)
-                 or unseen is not None and opens_with_name(row["text"]))
-        if j.stance not in ("supports", "disputes") and ctx is not None:
+                 or unseen is not None and opens_with_name(row["text"])
+                 or opens_with_someone(row["text"]))
+        if j.stance not in ("supports", "disputes") and ctx is not None and not names_other:
             # Only then can the previous sentence of the paragraph (context) change the answer.
             j = judge(parsed, own, ctx, m_ctx, alone=m)
         pair = Pair(cosine.get(sid, 0.0), cos_mm.get(sid, 0.0), lexical.get(sid, 0.0),
@@ -606,7 +666,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             # Every slot of the claim said, by the sentence or with its context (the previous
             # sentence of the paragraph names who "both nations" are).
             alone = not any(not u.tag for u in m.missing_slots)
-            whole = alone or (m_ctx is not None
+            whole = alone or (m_ctx is not None and not names_other
                               and not any(not u.tag for u in m_ctx.missing_slots))
             if whole and not alone and prev is not None:
                 context_of[sid] = prev["text"]
@@ -615,7 +675,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             # may state it, unless it names a place of its own ("arraigned in Fairbanks").
             # The cross-encoder is asked about it after those saying every slot themselves,
             # reading it alone (`_cross_support`'s second round; the article is read then).
-            left = [] if whole else [u for u in (m_ctx or m).missing_slots if not u.tag]
+            # (the context gives no name where the sentence names another: `names_other`)
+            left = [] if whole else [u for u in (m if names_other else m_ctx or m).missing_slots
+                                     if not u.tag]
             # Never a claim's denial that the sentence does not report (`denial_unstated`).
             unreported = denial_unstated(parsed, own)
             whole = whole and not unreported
@@ -632,7 +694,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                     places_left[sid] = left
                     may_state_later.append((p, sid, row))
                 elif (lacks := [u for u in m.missing_slots if not u.tag]) \
-                        and not unreported and all(_a_name(u) for u in lacks) \
+                        and not unreported and not names_other and all(_a_name(u) for u in lacks) \
                         and not (actor is not None and any(u.alts & actor.alts for u in lacks)):
                     # Lacking, by itself, only names no table knows, not whom the claim is
                     # about: another outlet's wording of a fact ("an American flag" for "the
@@ -662,7 +724,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             continue
         judged.append((j, row))
     if not long_claim:
-        judged = _medium_support(parsed, judged, lexical, feats, held)
+        judged = _medium_support(parsed, judged, lexical, feats, held, names_another)
     if may_state and fitted is not None:
         _second_source(copies, may_state, judged, unrelated, by_coverage_ids)
     if (may_state or may_state_later or may_state_second) and reader is not None:
@@ -915,18 +977,21 @@ def _cite(ev: Evidence, doc: dict[str, Any]) -> None:
 
 def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]],
                     lexical: dict[int, float], feats: Callable[[dict[str, Any]], Features],
-                    held: dict[int, Match]) -> list[tuple[Judgement, dict[str, Any]]]:
+                    held: dict[int, Match], names_another: Collection[int] = ()
+                    ) -> list[tuple[Judgement, dict[str, Any]]]:
     """A medium claim (a short post: `MEDIUM_CLAIM_UNITS` units or more) that no sentence
     covers fully: the best retrieved candidate states it when it alone is the clear match
     (see `stance.clear_match`). Everything else keeps the strict rules. `held`: the
-    candidates' `match(claim, feats(row), None)` the lookup has made, by sentence id."""
+    candidates' `match(claim, feats(row), None)` the lookup has made, by sentence id;
+    `names_another`: candidates that lack someone's name of the claim and name another
+    (never the clear match)."""
     if len(claim.units) < MEDIUM_CLAIM_UNITS or any(j.stance in ("supports", "disputes")
                                                      for j, _ in judged):
         return judged
     out = []
     for j, row in judged:
         if j.stance == "mentions" and j.reason != ANOTHER_ACTOR \
-                and lexical.get(row["id"], 0.0) >= 0.999:
+                and lexical.get(row["id"], 0.0) >= 0.999 and row["id"] not in names_another:
             better = clear_match(claim, feats(row), held.get(row["id"]))
             if better is not None:
                 j = better
@@ -1403,14 +1468,15 @@ def _now_supports(now: Judgement, sid: int, row: dict[str, Any],
 
 
 def _lead_word(analysis: Analysis, parsed: Claim) -> Unit | None:
-    """The claim's first word (as cased: `AliasTable.recased`) when it is capitalised and
-    read as a plain word, and not the first of a longer name ("Aliy Zirkle": its name unit is
-    "Zirkle")."""
+    """The claim's first word (as cased: `AliasTable.recased`; a possessive's too, "Rinna's")
+    when it is capitalised and read as a plain word, and not the first of a longer name ("Aliy
+    Zirkle": its name unit is "Zirkle")."""
     words = analysis.words
     if not words:
         return None
     first = words[0].orig
-    if not first[:1].isupper() or not first.isalpha() or len(first) < 3 \
+    bare = re.sub(r"[’']s$", "", first)  # "Rinna's trip was ...": Rinna
+    if not first[:1].isupper() or not bare.isalpha() or len(bare) < 3 \
             or (len(words) > 1 and words[1].orig[:1].isupper()):
         return None
     return next((u for u in parsed.units if u.kind == "word" and u.text == first), None)
@@ -1469,6 +1535,64 @@ def _names_someone_else(text: str, others: set[str], aliases: AliasTable) -> boo
     a = aliases.analyze(text)
     known = {a.words[i].stem for start, end, _ in a.concepts for i in range(start, end)}
     return bool(others - known)
+
+
+def _doers_else(text: str, others: set[str], claim_names: Collection[str],
+                aliases: AliasTable) -> tuple[bool, bool]:
+    """Whether the sentence names another who may have done what it tells, and whether one
+    such is named in full (`_written_in_full`): a run of capitalised words, within a clause,
+    holding one of `others` (stems of its names, `Features.entities`) that the alias table
+    does not know ("Sergei Shoigu, the Russian defense minister, visited ..."), unless the run
+    holds one of `claim_names` ("Russian President Vladimir Putin": his given name) or follows
+    an article ("The Western Journal") or a preposition, its own first word too ("mushing from
+    Kokukuk to Nulato", "From Koyukuk ...", "at Kim Il Sung Square", "riding ... with Kim")."""
+    if not others:
+        return False, False
+    a = aliases.analyze(text)
+    known = {a.words[i].stem for start, end, _ in a.concepts for i in range(start, end)}
+    named = False
+    for clause in _CLAUSE_BREAK.split(text):
+        words = [Word(lower, orig, stem(lower), lower in STOPWORDS)
+                 for lower, orig in cased_words(clause)]
+        i = 0
+        while i < len(words):
+            if not words[i].orig[:1].isupper():
+                i += 1
+                continue
+            end = i + 1
+            while end < len(words) and words[end].orig[:1].isupper():
+                end += 1
+            run = words[i:end]
+            before = words[i - 1].lower if i else ""
+            while run and run[0].lower in _NOT_A_DOER:  # "The Western Journal", "From Koyukuk"
+                before, run = run[0].lower, run[1:]
+            if run and before not in _NOT_A_DOER \
+                    and not any(w.stem in claim_names for w in run) \
+                    and any(w.stem in others and w.stem not in known for w in run):
+                if _written_in_full(run):
+                    return True, True
+                named = True
+            i = end
+    return named, False
+
+
+# Where a run of capitalised words ends: a clause's punctuation ("In July, Sergei Shoigu ...").
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]\"“”‘’!?]|\.\s|\s[-–—]\s|[–—]")
+
+
+def _written_in_full(run: list[Word]) -> bool:
+    """A run of capitalised words naming someone in full: a given name, no word of the
+    language, then another word of the run ("Sergei Shoigu", "Vladimir Putin", "Russian
+    Defense Minister Sergei Shoigu"; not "Rocky Mountains", "Mark Nordman"), and no acronym
+    ("NATO", "GCRs")."""
+    if any(re.fullmatch(r"[A-Z]{2,}s?", w.orig) for w in run):
+        return False
+    lexicon = load_lexicon()
+    return any(not w.stop and not lexicon.is_word(w.lower) for w in run[:-1])
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+_NOT_A_DOER = PREPOSITIONS | CIRCUMSTANCE_PREPOSITIONS | _ARTICLES | {"on", "onto", "upon"}
 
 
 _FIRST_WORD = re.compile(r"[\s\"'“‘(]*([A-Z][A-Za-z]{2,})\b")  # a sentence's capitalised first word
@@ -1597,6 +1721,18 @@ def _written_as_name(unit: Unit, texts: list[str]) -> bool:
     """The sentences found write the word capitalised wherever it is not their first word,
     at least once (a name: "Putin"), never in lower case ("investigators")."""
     return _written_as(re.compile(r"(?i)\b" + re.escape(unit.key) + r"\w*"), texts)
+
+
+_WHERE_PREPOSITIONS = PREPOSITIONS - {"to", "toward", "towards"}  # "according to Rinna"
+
+
+def _written_as_where(unit: Unit, texts: list[str]) -> bool:
+    """Some sentence found writes the name after a preposition of place ("in Nulato", "from
+    Koyukuk"): a place's name, not someone's."""
+    name = re.sub(r"[’']s$", "", unit.text)
+    where = re.compile(r"\b(?i:" + "|".join(sorted(_WHERE_PREPOSITIONS)) + r")\s+"
+                       + re.escape(name) + r"\b")
+    return any(where.search(text) for text in texts)
 
 
 def _written_as(pattern: re.Pattern[str], texts: list[str]) -> bool:
