@@ -133,8 +133,8 @@ def test_a_long_post_lacking_a_name_is_not_stated_by_anothers_deed(
 
 def test_a_possessive_first_name_is_who_the_claim_is_about(
         settings: Settings, store: Store, corpus: Path) -> None:
-    # "Lisk's trip": Lisk's, not the trip Sergei Marov made (the first word was read as a
-    # plain word, being no word of letters alone).
+    # "Lisk's trip": Lisk's, not the trip Sergei Marov made (the first word, not of letters
+    # alone, was no one the claim is about).
     w = world(settings, store, corpus)
     answer = ask_claim(w, "Lisk's trip was the first by a Russian defence minister since the "
                           "Soviet Union's dissolution.")
@@ -180,6 +180,15 @@ def test_who_may_have_done_it_is_a_name_of_its_own_not_after_a_preposition() -> 
     assert doers("Reports from The Dunmore Ledger say so.") == (False, False)
     assert doers("The Dunmore Ledger reported it on Monday.") == (False, False)  # a thing
     assert doers("He rode in limousines with Osk and Tarn.", "Tarn") == (False, False)
+    assert doers("He rode with Tarn, Osk and Varga.", "Tarn") == (False, False)  # a list
+    assert doers("He rode in limousines with Osk and Varga.", "Tarn") == (False, False)
+    assert doers("In Kaltag, Sergei Marov met the envoys.", "Tarn") == (True, True)
+    assert doers("She raced from Koyukuk, Galena and Kaltag.") == (False, False)
+    assert doers("In July Sergei Marov visited North Korea.", "Tarn") == (True, True)
+    assert doers("Minister of Defence Sergei Marov visited.", "Tarn") == (True, True)
+    # the claim's country is no name of the claim's one
+    assert doers("North Korean Defense Minister No Kwang Chol visited.", "Tarn") \
+        == (True, True)
     assert doers("Norland President Vladimir Tarn visited.", "Tarn") == (False, False)
     # named, but not in full: for a long post, bodies and places are no one's deed
     assert doers("Grain Council officials and Mark Nordman found that Tarn paid.", "Tarn") \
@@ -200,3 +209,13 @@ def test_a_name_in_full_opens_with_a_given_name() -> None:
     assert not in_full("Mark Nordman")  # "mark" is a word of the language
     assert not in_full("Rocky Mountains")
     assert not in_full("IPCC Authors")  # an acronym (one WordNet lacks)
+
+
+def test_a_place_is_a_name_written_after_a_preposition_of_place() -> None:
+    from bot.claims.lookup import _written_as_where
+
+    assert _written_as_where("Koyukuk's", ["She raced from Koyukuk to Port Elm."])
+    assert _written_as_where("Nulato", ["In Nulato, the council met."])
+    assert not _written_as_where("Rinna", ["The pact worries Seoul, according to Rinna."])
+    assert not _written_as_where("Putin", ["Kim came at Putin's invitation."])
+    assert not _written_as_where("Nulato", ["Nulato's council met."])

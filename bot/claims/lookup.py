@@ -463,7 +463,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     opening_name = _lead_name(analysis, parsed)  # (None where `_lead_word` reads one word)
     if lead is not None and not _written_as_name(lead, texts):
         lead = None
-    if lead is not None and re.search(r"[’']s$", lead.text) and _written_as_where(lead, texts):
+    if lead is not None and re.search(r"[’']s$", lead.text) \
+            and _written_as_where(lead.text, texts):
         lead = None  # a possessive of a place ("Nulato's tribal council said ...": in Nulato)
     # A first word no document uses that is no word of the language ("Lavrov", "Biden"): a
     # name the corpus never mentions, in any case, so no sentence naming someone else says
@@ -499,25 +500,31 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
 
     # The claim's names: a run of capitalised words holding one is the claim's one, not another
     # doer ("Russian President Vladimir Putin"; not "Defense Minister", words of the claim).
-    claim_names = {t for u in parsed.units if u.kind in ("entity", "place") for t in u.alts}
+    # (a country's or place's words are the alias table's, `_doers_else`'s `known`: "North"
+    # of the claim's North Korea does not make "North Korean Defense Minister No Kwang Chol"
+    # the claim's one)
+    claim_names = {t for u in parsed.units if u.kind == "entity"
+                   and not any(a.startswith(CONCEPT_PREFIX) for a in u.alts) for t in u.alts}
     for who in (lead, unseen, opening_name):
         if who is not None:
             claim_names |= who.alts
-    opening_someone: dict[str, bool] = {}
+    opening_someone: dict[str, bool] = {}  # by the sentence's first 60 characters
 
     def opens_with_someone(text: str) -> bool:
         """`opens_with_name`, by a name the alias table does not know (a country, its people
-        or capital may be the claim's own actor told another way: "Russia's leader …"), and
-        no month or weekday."""
+        or capital may be the claim's own actor told another way: "Russia's leader …"), no
+        month or weekday, and none the sentences found write after a preposition of place
+        ("Kaltag officials said …" and "in Kaltag")."""
         m = _FIRST_WORD.match(text)
         if m is None or not opens_with_name(text):
             return False
-        word = m.group(1)
-        if word not in opening_someone:
-            a = aliases.analyze(text[m.start(1):m.start(1) + 60])
-            opening_someone[word] = word.lower() not in MONTHS | WEEKDAYS \
-                and not any(start == 0 for start, _, _ in a.concepts)
-        return opening_someone[word]
+        opening = text[m.start(1):m.start(1) + 60]
+        if opening not in opening_someone:
+            word = m.group(1)
+            opening_someone[opening] = word.lower() not in MONTHS | WEEKDAYS \
+                and not any(start == 0 for start, _, _ in aliases.analyze(opening).concepts) \
+                and not _written_as_where(word, texts)
+        return opening_someone[opening]
 
     # Each article's body sentences (id, terms), read where a candidate needs them.
     article_before: dict[str, list[tuple[int, set[str] | frozenset[str]]]] = {}
@@ -546,8 +553,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     by_coverage_ids: set[int] = set()  # support read from a long post's reverse coverage
     by_values_only: set[int] = set()  # disputes read by `states_but_for_its_values` alone
     matcher = ClaimMatcher(parsed)
-    names_another: set[int] = set()  # candidates lacking someone's name, naming another
     takes_article: dict[str, bool] = {}
+    doer_reads: dict[int, tuple[str, set[str], Match]] = {}  # (text, its names, its match)
+    doers_found: dict[int, tuple[bool, bool]] = {}
 
     def someones_name(u: Unit) -> bool:
         """A name of the claim that may be someone's (`_a_name`): the sentences found never
@@ -558,6 +566,26 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             the = re.compile(r"\b[Tt]he\s+" + re.escape(u.text) + r"\b")
             takes_article[u.text] = any(the.search(t) for t in texts)
         return not takes_article[u.text]
+
+    def names_other(sid: int) -> bool:
+        """Someone's name the claim gives and the sentence lacks while it names another who may
+        have done what it tells (`_doers_else`, or opening with such a name: `opens_with_someone`):
+        the sentence tells that other one's deed ("Sergei Shoigu, the Russian defense minister,
+        visited North Korea in July" for "Russia's defence minister Kim went ..."), whatever the
+        previous sentence names. Read where it can change the answer, once."""
+        return names_found(sid)[0]
+
+    def names_found(sid: int) -> tuple[bool, bool]:
+        """`names_other`, and whether that other one is named in full (`_written_in_full`)."""
+        if sid not in doers_found:
+            text, others, alone = doer_reads[sid]
+            found = (False, False)
+            if any(not u.tag and someones_name(u) for u in alone.missing_slots):
+                found = _doers_else(text, others, claim_names, aliases)
+                if not found[0] and opens_with_someone(text):
+                    found = (True, False)  # "Shoigu visited North Korea in July."
+            doers_found[sid] = found
+        return doers_found[sid]
 
     # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
     # clause (`_medium_support` reads it again).
@@ -573,21 +601,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         if own is stored_own:
             held[sid] = m
         j = judge(parsed, own, None, m)
-        # Someone's name the claim gives and the sentence lacks while it names another who may
-        # have done what it tells: the sentence tells that other one's deed ("Sergei Shoigu,
-        # the Russian defense minister, visited North Korea in July" for "Russia's defence
-        # minister Kim went ..."), whatever the previous sentence names.
-        # (read only where it can change the answer: a sentence the rules found supporting or
-        # disputing by itself keeps that reading)
-        names_other = names_in_full = False
-        if j.stance not in ("supports", "disputes") \
-                and any(not u.tag and someones_name(u) for u in m.missing_slots):
-            names_other, names_in_full = _doers_else(row["text"], own.entities - parsed.terms,
-                                                     claim_names, aliases)
-            if not names_other and opens_with_someone(row["text"]):
-                names_other = True  # "Shoigu visited North Korea in July."
-            if names_other:
-                names_another.add(sid)
+        doer_reads[sid] = (row["text"], own.entities - parsed.terms, m)
         by_coverage = False  # support read from a long post's reverse coverage
         if long_claim and j.stance not in ("supports", "disputes"):
             jl = judge_long(parsed, m, rev, lexical.get(sid, 0.0), max_idf)
@@ -599,7 +613,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 # supported by "The leaders signed the new partnership agreement at Kim Il
                 # Sung Square", in an article on his trip to North Korea).
                 jl = None
-            if jl is not None and names_in_full:
+            if jl is not None and names_found(sid)[1]:
                 jl = None  # (a long post's names are what it is about)
             if jl is not None:
                 j, by_coverage = jl, True
@@ -619,9 +633,12 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             and (bool(own.entities - parsed.terms - actor.alts)
                  or unseen is not None and opens_with_name(row["text"])
                  or opens_with_someone(row["text"]))
-        if j.stance not in ("supports", "disputes") and ctx is not None and not names_other:
-            # Only then can the previous sentence of the paragraph (context) change the answer.
-            j = judge(parsed, own, ctx, m_ctx, alone=m)
+        if j.stance not in ("supports", "disputes") and ctx is not None:
+            # Only then can the previous sentence of the paragraph (context) change the answer,
+            # and not with a name the sentence gives to another (`names_other`).
+            with_ctx = judge(parsed, own, ctx, m_ctx, alone=m)
+            if with_ctx.stance == j.stance or not names_other(sid):
+                j = with_ctx
         pair = Pair(cosine.get(sid, 0.0), cos_mm.get(sid, 0.0), lexical.get(sid, 0.0),
                     bm25_mm.get(sid, 0.0), rank[sid])
         x = pair_features(parsed, m, m_ctx, rev, pair, j.stance)
@@ -666,8 +683,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             # Every slot of the claim said, by the sentence or with its context (the previous
             # sentence of the paragraph names who "both nations" are).
             alone = not any(not u.tag for u in m.missing_slots)
-            whole = alone or (m_ctx is not None and not names_other
-                              and not any(not u.tag for u in m_ctx.missing_slots))
+            whole = alone or (m_ctx is not None
+                              and not any(not u.tag for u in m_ctx.missing_slots)
+                              and not names_other(sid))
             if whole and not alone and prev is not None:
                 context_of[sid] = prev["text"]
             # Where it happened, said once earlier in the article ("the war" of an article
@@ -676,8 +694,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             # The cross-encoder is asked about it after those saying every slot themselves,
             # reading it alone (`_cross_support`'s second round; the article is read then).
             # (the context gives no name where the sentence names another: `names_other`)
-            left = [] if whole else [u for u in (m if names_other else m_ctx or m).missing_slots
-                                     if not u.tag]
+            left = [] if whole else [u for u in (m_ctx or m).missing_slots if not u.tag]
+            if left and m_ctx is not None and all(_a_place(u, aliases) for u in left) \
+                    and names_other(sid):
+                left = [u for u in m.missing_slots if not u.tag]
             # Never a claim's denial that the sentence does not report (`denial_unstated`).
             unreported = denial_unstated(parsed, own)
             whole = whole and not unreported
@@ -694,8 +714,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                     places_left[sid] = left
                     may_state_later.append((p, sid, row))
                 elif (lacks := [u for u in m.missing_slots if not u.tag]) \
-                        and not unreported and not names_other and all(_a_name(u) for u in lacks) \
-                        and not (actor is not None and any(u.alts & actor.alts for u in lacks)):
+                        and not unreported and all(_a_name(u) for u in lacks) \
+                        and not (actor is not None and any(u.alts & actor.alts for u in lacks)) \
+                        and not names_other(sid):
                     # Lacking, by itself, only names no table knows, not whom the claim is
                     # about: another outlet's wording of a fact ("an American flag" for "the
                     # Stars and Stripes"), read alone by the cross-encoder, and only as a second
@@ -724,7 +745,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             continue
         judged.append((j, row))
     if not long_claim:
-        judged = _medium_support(parsed, judged, lexical, feats, held, names_another)
+        judged = _medium_support(parsed, judged, lexical, feats, held, names_other)
     if may_state and fitted is not None:
         _second_source(copies, may_state, judged, unrelated, by_coverage_ids)
     if (may_state or may_state_later or may_state_second) and reader is not None:
@@ -977,13 +998,14 @@ def _cite(ev: Evidence, doc: dict[str, Any]) -> None:
 
 def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]],
                     lexical: dict[int, float], feats: Callable[[dict[str, Any]], Features],
-                    held: dict[int, Match], names_another: Collection[int] = ()
+                    held: dict[int, Match],
+                    names_other: Callable[[int], bool] = lambda sid: False
                     ) -> list[tuple[Judgement, dict[str, Any]]]:
     """A medium claim (a short post: `MEDIUM_CLAIM_UNITS` units or more) that no sentence
     covers fully: the best retrieved candidate states it when it alone is the clear match
     (see `stance.clear_match`). Everything else keeps the strict rules. `held`: the
     candidates' `match(claim, feats(row), None)` the lookup has made, by sentence id;
-    `names_another`: candidates that lack someone's name of the claim and name another
+    `names_other`: whether a candidate lacks someone's name of the claim and names another
     (never the clear match)."""
     if len(claim.units) < MEDIUM_CLAIM_UNITS or any(j.stance in ("supports", "disputes")
                                                      for j, _ in judged):
@@ -991,7 +1013,7 @@ def _medium_support(claim: Claim, judged: list[tuple[Judgement, dict[str, Any]]]
     out = []
     for j, row in judged:
         if j.stance == "mentions" and j.reason != ANOTHER_ACTOR \
-                and lexical.get(row["id"], 0.0) >= 0.999 and row["id"] not in names_another:
+                and lexical.get(row["id"], 0.0) >= 0.999 and not names_other(row["id"]):
             better = clear_match(claim, feats(row), held.get(row["id"]))
             if better is not None:
                 j = better
@@ -1551,9 +1573,15 @@ def _doers_else(text: str, others: set[str], claim_names: Collection[str],
     a = aliases.analyze(text)
     known = {a.words[i].stem for start, end, _ in a.concepts for i in range(start, end)}
     named = False
+    listed = False  # the last run was a where or a with whom: a list goes on with it
     for clause in _CLAUSE_BREAK.split(text):
         words = [Word(lower, orig, stem(lower), lower in STOPWORDS)
                  for lower, orig in cased_words(clause)]
+        # A clause of names alone, joined by "and"/"or", continues a list ("from Koyukuk,
+        # Galena and Kaltag"; "with Tarn, Osk and Varga").
+        in_list = listed and bool(words) and all(
+            w.orig[:1].isupper() or w.lower in ("and", "or") for w in words)
+        listed = False
         i = 0
         while i < len(words):
             if not words[i].orig[:1].isupper():
@@ -1564,31 +1592,39 @@ def _doers_else(text: str, others: set[str], claim_names: Collection[str],
                 end += 1
             run = words[i:end]
             before = words[i - 1].lower if i else ""
+            if before == "of" and i > 1 and words[i - 2].orig[:1].isupper():
+                before = ""  # "Minister of Defence Sergei Shoigu": of a title, no preposition
             while run and run[0].lower in _NOT_A_DOER:  # "The Western Journal", "From Koyukuk"
                 before, run = run[0].lower, run[1:]
-            if run and before not in _NOT_A_DOER \
-                    and not any(w.stem in claim_names for w in run) \
-                    and any(w.stem in others and w.stem not in known for w in run):
-                if _written_in_full(run):
-                    return True, True
-                named = True
+                while run and run[0].lower in MONTHS | WEEKDAYS:  # "In July Sergei Shoigu"
+                    before, run = run[0].lower, run[1:]
+            where = in_list or before in _NOT_A_DOER or (
+                before in ("and", "or") and listed)
+            if run and where:
+                listed = True
+            elif run:
+                listed = False
+                if not any(w.stem in claim_names for w in run) \
+                        and any(w.stem in others and w.stem not in known for w in run):
+                    if _written_in_full(run):
+                        return True, True
+                    named = True
             i = end
     return named, False
 
 
 # Where a run of capitalised words ends: a clause's punctuation ("In July, Sergei Shoigu ...").
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]\"“”‘’!?]|\.\s|\s[-–—]\s|[–—]")
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]\"“”!?]|(?<!\b[A-Z][a-z])(?<!\b[A-Z])\.\s|\s[-–—]\s|[–—]")
 
 
 def _written_in_full(run: list[Word]) -> bool:
     """A run of capitalised words naming someone in full: a given name, no word of the
     language, then another word of the run ("Sergei Shoigu", "Vladimir Putin", "Russian
-    Defense Minister Sergei Shoigu"; not "Rocky Mountains", "Mark Nordman"), and no acronym
-    ("NATO", "GCRs")."""
-    if any(re.fullmatch(r"[A-Z]{2,}s?", w.orig) for w in run):
-        return False
+    Defense Minister Sergei Shoigu", "UN Secretary-General António Guterres"; not "Rocky
+    Mountains", "Mark Nordman", "IPCC Authors": an acronym is no given name)."""
     lexicon = load_lexicon()
-    return any(not w.stop and not lexicon.is_word(w.lower) for w in run[:-1])
+    return any(not w.stop and not re.fullmatch(r"[A-Z]{2,}s?", w.orig)
+               and not lexicon.is_word(w.lower) for w in run[:-1])
 
 
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -1726,12 +1762,13 @@ def _written_as_name(unit: Unit, texts: list[str]) -> bool:
 _WHERE_PREPOSITIONS = PREPOSITIONS - {"to", "toward", "towards"}  # "according to Rinna"
 
 
-def _written_as_where(unit: Unit, texts: list[str]) -> bool:
-    """Some sentence found writes the name after a preposition of place ("in Nulato", "from
-    Koyukuk"): a place's name, not someone's."""
-    name = re.sub(r"[’']s$", "", unit.text)
+def _written_as_where(name: str, texts: list[str]) -> bool:
+    """Some sentence found writes the name (a possessive's too) after a preposition of place,
+    not as a possessive itself ("in Nulato", "From Koyukuk"; not "at Putin's invitation",
+    "according to Rinna"): a place's name, not someone's."""
+    name = re.sub(r"[’']s$", "", name)
     where = re.compile(r"\b(?i:" + "|".join(sorted(_WHERE_PREPOSITIONS)) + r")\s+"
-                       + re.escape(name) + r"\b")
+                       + re.escape(name) + r"\b(?![’']s\b)")
     return any(where.search(text) for text in texts)
 
 
