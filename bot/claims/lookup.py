@@ -102,7 +102,7 @@ from bot.text.stance import (
     with_title,
 )
 from bot.text.wordnet import forms_of, load_lexicon
-from bot.text.words import STOPWORDS, cased_words, fold, stem
+from bot.text.words import STOPWORDS, fold, stem
 from bot.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -508,7 +508,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     for who in (lead, unseen, opening_name):
         if who is not None:
             claim_names |= who.alts
-    opening_someone: dict[str, bool] = {}  # by the sentence's first 60 characters
+    opening_someone: dict[str, bool] = {}  # by the sentence's first three words
+    where_written: dict[str, bool] = {}  # `_written_as_where`, by word
 
     def opens_with_someone(text: str) -> bool:
         """`opens_with_name`, by a name the alias table does not know (a country, its people
@@ -518,12 +519,15 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         m = _FIRST_WORD.match(text)
         if m is None or not opens_with_name(text):
             return False
-        opening = text[m.start(1):m.start(1) + 60]
+        # (by its first three words: a concept opening the sentence is read from them, once)
+        opening = " ".join(text[m.start(1):].split()[:3])
         if opening not in opening_someone:
             word = m.group(1)
+            if word not in where_written:
+                where_written[word] = _written_as_where(word, texts)
             opening_someone[opening] = word.lower() not in MONTHS | WEEKDAYS \
-                and not any(start == 0 for start, _, _ in aliases.analyze(opening).concepts) \
-                and not _written_as_where(word, texts)
+                and not where_written[word] \
+                and not any(start == 0 for start, _, _ in aliases.analyze(opening).concepts)
         return opening_someone[opening]
 
     # Each article's body sentences (id, terms), read where a candidate needs them.
@@ -1570,13 +1574,17 @@ def _doers_else(text: str, others: set[str], claim_names: Collection[str],
     Kokukuk to Nulato", "From Koyukuk ...", "at Kim Il Sung Square", "riding ... with Kim")."""
     if not others:
         return False, False
-    a = aliases.analyze(text)
-    known = {a.words[i].stem for start, end, _ in a.concepts for i in range(start, end)}
-    named = False
+    runs: list[list[Word]] = []  # the runs that may name another, read against the table last
     listed = False  # the last run was a where or a with whom: a list goes on with it
+    original = text
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c))
     for clause in _CLAUSE_BREAK.split(text):
-        words = [Word(lower, orig, stem(lower), lower in STOPWORDS)
-                 for lower, orig in cased_words(clause)]
+        # (the words as `cased_words` cuts them, without its number forms: names only matter)
+        words = [Word(lower, orig, stem(lower), lower in STOPWORDS) for orig in
+                 _NAME_WORD.findall(clause.translate(_APOSTROPHES))
+                 if (lower := orig.lower().removesuffix("'s"))]
         # A clause of names alone, joined by "and"/"or", continues a list ("from Koyukuk,
         # Galena and Kaltag"; "with Tarn, Osk and Varga").
         in_list = listed and bool(words) and all(
@@ -1605,14 +1613,19 @@ def _doers_else(text: str, others: set[str], claim_names: Collection[str],
             elif run:
                 listed = False
                 if not any(w.stem in claim_names for w in run) \
-                        and any(w.stem in others and w.stem not in known for w in run):
-                    if _written_in_full(run):
-                        return True, True
-                    named = True
+                        and any(w.stem in others for w in run):
+                    runs.append(run)
             i = end
-    return named, False
+    if not runs:
+        return False, False
+    a = aliases.analyze(original)
+    known = {a.words[i].stem for start, end, _ in a.concepts for i in range(start, end)}
+    runs = [run for run in runs if any(w.stem in others and w.stem not in known for w in run)]
+    return bool(runs), any(_written_in_full(run) for run in runs)
 
 
+_NAME_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 # Where a run of capitalised words ends: a clause's punctuation ("In July, Sergei Shoigu ...").
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]\"“”!?]|(?<!\b[A-Z][a-z])(?<!\b[A-Z])\.\s|\s[-–—]\s|[–—]")
 
