@@ -463,7 +463,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     opening_name = _lead_name(analysis, parsed)  # (None where `_lead_word` reads one word)
     if lead is not None and not _written_as_name(lead, texts):
         lead = None
-    if lead is not None and re.search(r"[’']s$", lead.text) \
+    if lead is not None and _POSSESSIVE.search(lead.text) \
             and _written_as_where(lead.text, texts):
         lead = None  # a possessive of a place ("Nulato's tribal council said ...": in Nulato)
     # A first word no document uses that is no word of the language ("Lavrov", "Biden"): a
@@ -525,7 +525,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             word = m.group(1)
             if word not in where_written:
                 where_written[word] = _written_as_where(word, texts)
-            opening_someone[opening] = word.lower() not in MONTHS | WEEKDAYS \
+            opening_someone[opening] = word.lower() not in _DATE_WORDS \
                 and not where_written[word] \
                 and not any(start == 0 for start, _, _ in aliases.analyze(opening).concepts)
         return opening_someone[opening]
@@ -1501,7 +1501,7 @@ def _lead_word(analysis: Analysis, parsed: Claim) -> Unit | None:
     if not words:
         return None
     first = words[0].orig
-    bare = re.sub(r"[’']s$", "", first)  # "Rinna's trip was ...": Rinna
+    bare = _POSSESSIVE.sub("", first)  # "Rinna's trip was ...": Rinna
     if not first[:1].isupper() or not bare.isalpha() or len(bare) < 3 \
             or (len(words) > 1 and words[1].orig[:1].isupper()):
         return None
@@ -1558,9 +1558,13 @@ def _names_someone_else(text: str, others: set[str], aliases: AliasTable) -> boo
     people or its capital ("Sergei Shoigu", not "Russian" or "North Korea")."""
     if not others:
         return False
-    a = aliases.analyze(text)
-    known = {a.words[i].stem for start, end, _ in a.concepts for i in range(start, end)}
-    return bool(others - known)
+    return bool(others - _concept_stems(aliases.analyze(text)))
+
+
+def _concept_stems(a: Analysis) -> set[str]:
+    """The stems of the words the alias table reads as a concept's ("russian", "north",
+    "korea")."""
+    return {a.words[i].stem for start, end, _ in a.concepts for i in range(start, end)}
 
 
 def _doers_else(text: str, others: set[str], claim_names: Collection[str],
@@ -1604,7 +1608,7 @@ def _doers_else(text: str, others: set[str], claim_names: Collection[str],
                 before = ""  # "Minister of Defence Sergei Shoigu": of a title, no preposition
             while run and run[0].lower in _NOT_A_DOER:  # "The Western Journal", "From Koyukuk"
                 before, run = run[0].lower, run[1:]
-                while run and run[0].lower in MONTHS | WEEKDAYS:  # "In July Sergei Shoigu"
+                while run and run[0].lower in _DATE_WORDS:  # "In July Sergei Shoigu"
                     before, run = run[0].lower, run[1:]
             where = in_list or before in _NOT_A_DOER or (
                 before in ("and", "or") and listed)
@@ -1618,8 +1622,7 @@ def _doers_else(text: str, others: set[str], claim_names: Collection[str],
             i = end
     if not runs:
         return False, False
-    a = aliases.analyze(original)
-    known = {a.words[i].stem for start, end, _ in a.concepts for i in range(start, end)}
+    known = _concept_stems(aliases.analyze(original))
     runs = [run for run in runs if any(w.stem in others and w.stem not in known for w in run)]
     return bool(runs), any(_written_in_full(run) for run in runs)
 
@@ -1773,13 +1776,15 @@ def _written_as_name(unit: Unit, texts: list[str]) -> bool:
 
 
 _WHERE_PREPOSITIONS = PREPOSITIONS - {"to", "toward", "towards"}  # "according to Rinna"
+_POSSESSIVE = re.compile(r"[’']s$")
+_DATE_WORDS = MONTHS | WEEKDAYS
 
 
 def _written_as_where(name: str, texts: list[str]) -> bool:
     """Some sentence found writes the name (a possessive's too) after a preposition of place,
     not as a possessive itself ("in Nulato", "From Koyukuk"; not "at Putin's invitation",
     "according to Rinna"): a place's name, not someone's."""
-    name = re.sub(r"[’']s$", "", name)
+    name = _POSSESSIVE.sub("", name)
     where = re.compile(r"\b(?i:" + "|".join(sorted(_WHERE_PREPOSITIONS)) + r")\s+"
                        + re.escape(name) + r"\b(?![’']s\b)")
     return any(where.search(text) for text in texts)
