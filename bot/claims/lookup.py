@@ -21,6 +21,7 @@ import threading
 import unicodedata
 import weakref
 from collections.abc import Callable, Collection, Hashable, Iterable
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -60,6 +61,7 @@ from bot.text.outcomes import STATE_OF
 from bot.text.stance import (
     CIRCUMSTANCE_PREPOSITIONS,
     FRAME_STRONG,
+    HONORIFICS,
     MEDIUM_CLAIM_UNITS,
     MONTHS,
     PREPOSITIONS,
@@ -508,6 +510,11 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     for who in (lead, unseen, opening_name):
         if who is not None:
             claim_names |= who.alts
+    # The claim's names of two words ("Arnold Demoski"): a sentence naming only one of them
+    # may name another of that family ("Rudy Demoski", `_named_as_another`).
+    two_word_names = [u for u in parsed.units if u.kind == "entity" and len(u.parts) == 2
+                      and not u.tag and len(u.text.split()) == 2
+                      and not any(a.startswith(CONCEPT_PREFIX) for a in u.alts)]
     opening_someone: dict[str, bool] = {}  # by the sentence's first three words
     where_written: dict[str, bool] = {}  # `_written_as_where`, by word
 
@@ -637,6 +644,11 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             and (bool(own.entities - parsed.terms - actor.alts)
                  or unseen is not None and opens_with_name(row["text"])
                  or opens_with_someone(row["text"]))
+        # (a name of the claim the sentence gives only as another's: "former champion Mitch
+        # Seavey" is not "Dallas Seavey", nor "Rudy Demoski, an Iditarod icon" Arnold Demoski)
+        other_actor = other_actor or any(
+            _named_as_another(u, row["text"], own.terms, claim_names, aliases)
+            for u in two_word_names)
         if j.stance not in ("supports", "disputes") and ctx is not None:
             # Only then can the previous sentence of the paragraph (context) change the answer,
             # and not with a name the sentence gives to another (`names_other`).
@@ -1559,6 +1571,88 @@ def _names_someone_else(text: str, others: set[str], aliases: AliasTable) -> boo
     if not others:
         return False
     return bool(others - _concept_stems(aliases.analyze(text)))
+
+
+def _named_as_another(unit: Unit, text: str, terms: AbstractSet[str],
+                      claim_names: AbstractSet[str], aliases: AliasTable) -> bool:
+    """Whether a sentence names the claim's two-word name `unit` ("Arnold Demoski") only by
+    one of its words, each time beside another name in its other word's place: another of
+    that family, "Rudy Demoski" or "Janice Demoski", or another name after its first word
+    ("chanting “Welcome Putin”" for "Welcome Shoigu"); the word the sentence lacks being a
+    name too (no word of the language: not "Welcome" of "Welcome Shoigu" against "Sergei
+    Shoigu"). That other name is capitalised and none of these: a word of the language or a
+    title ("President Putin", "Secretary-General Guterres", "Ex-champion Seavey", "Sgt
+    Demoski"; "former champion Mitch Seavey" names Mitch Seavey), an acronym ("NULATO
+    Demoski", a dateline), a possessive, a stop word, a word of a country's or place's name,
+    a name after an article or a preposition of place ("In Kaltag Teague ..."), a name of the
+    claim (`claim_names`, stems: "Arnold Demoski's father Rudy Demoski"), or the lacking word
+    written another way (`_written_alike`: "Sergey" and "Sergei", "Yad Yashem" for "Yad
+    Vashem"). The word alone ("Demoski said ...") is no other name either: it names whoever
+    the article has named so."""
+    first, last = unit.parts
+    has_first, has_last = first in terms, last in terms
+    if has_first == has_last:
+        return False  # both (the name itself), or neither (not named at all)
+    words = [_POSSESSIVE.sub("", w) for w in unit.text.split()]
+    shared, lacked = (words[1], words[0]) if has_last else (words[0], words[1])
+    if is_common_word(lacked.lower()):
+        return False  # its other word is no name ("Welcome Shoigu" against Sergei Shoigu)
+    concepts: set[str] | None = None
+    found = False
+    for m in re.finditer(rf"\b{re.escape(shared)}\b", text, re.IGNORECASE):
+        if not m.group()[:1].isupper():
+            continue  # the word, not the name ("a king of", for Jeff King)
+        beside = _NAME_BEFORE.search(text, 0, m.start()) if has_last \
+            else _NAME_AFTER.match(text, m.end())
+        if beside is None or not beside.group(1)[:1].isupper():
+            return False  # the word alone here: it may name the claim's one
+        near = beside.group(1)
+        lower = near.lower()
+        if _POSSESSIVE.search(near) or lower in STOPWORDS or _a_title(near) \
+                or stem(lower) in claim_names or _written_alike(lower, lacked.lower()):
+            return False  # a title, a possessive, a name of the claim or its own name
+        if has_last and (before := _WORD_BEFORE.search(text, 0, beside.start(1))) \
+                and before.group(1).lower() in _WHERE_PREPOSITIONS | _ARTICLES:
+            return False  # a where or a what ("In Kaltag Teague ...", "the Brask Cup")
+        if concepts is None:
+            concepts = _concept_stems(aliases.analyze(text))
+        if stem(lower) in concepts:
+            return False  # a country's or place's word ("Korea Kim")
+        found = True
+    return found
+
+
+def _written_alike(a: str, b: str) -> bool:
+    """Two spellings of one name: the same first three letters ("Sergei" and "Sergey",
+    "Jeffrey" and "Jeff"), or one letter changed, added or dropped ("Yashem" and "Vashem", a
+    typo)."""
+    if a[:3] == b[:3]:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _a_title(word: str) -> bool:
+    """A word before a name that may title anyone: a word of the language ("President",
+    "Champion"), one joined by a hyphen ("Secretary-General", "Ex-champion"), a title
+    shortened ("Sgt", "Gov", "Dr"), or an acronym ("AP", "NULATO" of a dateline)."""
+    if re.fullmatch(r"[A-Z]{2,}s?", word) or word.rstrip(".") in _TITLES_SHORT:
+        return True
+    return any(is_common_word(part.lower()) for part in word.split("-") if part)
+
+
+# Titles written short before a name (courtesy, office, rank), without their dot.
+_TITLES_SHORT = HONORIFICS | frozenset(
+    "Gen Sen Rep Gov Lt Col Maj Capt Cpt Cmdr Adm Sgt Cpl Pvt Det Insp Supt Cllr Amb Atty "
+    "Hon Rev Fr Sr Jr St Pres Supt".split())
+# A capitalised word right before (a run's end) or right after a name's word, within its run.
+_NAME_BEFORE = re.compile(r"\b([^\W\d_][\w\-]*(?:['’]\w+)?)[ \t\u00a0]+\Z")
+_WORD_BEFORE = re.compile(r"\b(\w+)[ \t\u00a0]+\Z")
+_NAME_AFTER = re.compile(r"[ \t\u00a0]+([^\W\d_][\w\-]*(?:['’]\w+)?)\b")
 
 
 def _concept_stems(a: Analysis) -> set[str]:
