@@ -215,6 +215,12 @@ def ask_claim(world: tuple[Store, Settings], claim: str, limit: int = 5):  # typ
                         aliases_path=settings.aliases_path, limit=limit)
 
 
+def supporting_files(answer) -> set[str]:  # type: ignore[no-untyped-def]
+    """The files (their names' part before "_": "a" of "a_wire.txt") whose sentences support
+    a claim answer (`ask_claim`)."""
+    return {e.doc_id.split("_")[0] for e in answer.evidence if e.stance == "supports"}
+
+
 def spy_on_judges(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The judge weight files the lookup reads from now on, in order."""
     from bot.claims import judge as judge_module

@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import Settings
 from bot.corpus.storage import Store
-from tests.conftest import ask_claim, build_claim_world
+from tests.conftest import ask_claim, build_claim_world, supporting_files
 
 ARTICLES = {
     "a_wire.txt": """Envoys in Valdoria
@@ -47,19 +47,15 @@ def world(settings: Settings, store: Store, corpus: Path, articles: dict[str, st
     return build_claim_world(settings, store, corpus, articles or ARTICLES)
 
 
-def supporting(answer) -> set[str]:  # type: ignore[no-untyped-def]
-    return {e.doc_id.split("_")[0] for e in answer.evidence if e.stance == "supports"}
-
-
 def test_the_previous_sentence_gives_no_name_to_a_sentence_naming_another(
         settings: Settings, store: Store, corpus: Path) -> None:
     w = world(settings, store, corpus)
     answer = ask_claim(w, "Russia's defence minister Tarn went to North Korea in July.")
-    assert "a" not in supporting(answer), answer
+    assert "a" not in supporting_files(answer), answer
     assert answer.verdict not in ("corroborated", "single-source"), answer
     # the one it names: stated
     answer = ask_claim(w, "Russia's defence minister Marov went to North Korea in July.")
-    assert "a" in supporting(answer), answer
+    assert "a" in supporting_files(answer), answer
 
 
 @pytest.mark.parametrize("sentence", [
@@ -77,7 +73,7 @@ defense minister since the Soviet Union's dissolution.
 Officials in Pyongyang praised Sergei Marov.
 """})
     answer = ask_claim(w, "Russia's defence minister Tarn went to North Korea in July.")
-    assert "a" not in supporting(answer), answer
+    assert "a" not in supporting_files(answer), answer
 
 
 def test_the_previous_sentence_still_names_who_a_sentence_leaves_unnamed(
@@ -89,7 +85,7 @@ minister visited North Korea in July, the first such visit by a Russian defense 
 the Soviet Union's dissolution.
 """})
     answer = ask_claim(w, "Russia's defence minister Tarn went to North Korea in July.")
-    assert "a" in supporting(answer), answer
+    assert "a" in supporting_files(answer), answer
     # Opening with a country's name is no one else's: it may be the claim's own actor.
     w = world(settings, store, corpus, {**ARTICLES, "a_wire.txt": """Envoys in Valdoria
 
@@ -97,7 +93,7 @@ Tarn hosted the talks in Pyongyang in June. Russia's defense minister visited No
 July, the first such visit by a Russian defense minister since the Soviet Union's dissolution.
 """})
     answer = ask_claim(w, "Russia's defence minister Tarn went to North Korea in July.")
-    assert "a" in supporting(answer), answer
+    assert "a" in supporting_files(answer), answer
 
 
 def test_a_sentence_opening_with_another_name_is_not_the_actors_deed(
@@ -106,9 +102,9 @@ def test_a_sentence_opening_with_another_name_is_not_the_actors_deed(
     claim = ("Elias Holt rested four hours in Port Elm and dropped one dog before heading back "
              "onto the river.")
     answer = ask_claim(w, claim)
-    assert "b" not in supporting(answer), answer
+    assert "b" not in supporting_files(answer), answer
     answer = ask_claim(w, claim.replace("Elias Holt", "Varga"))
-    assert "b" in supporting(answer), answer
+    assert "b" in supporting_files(answer), answer
 
 
 def test_a_thing_the_previous_sentence_names_is_still_given_by_it(
@@ -117,7 +113,7 @@ def test_a_thing_the_previous_sentence_names_is_still_given_by_it(
     # who said it, does not make the sentence his.
     w = world(settings, store, corpus)
     answer = ask_claim(w, "Ana Lisk, 46, has been the Brask Cup runner-up three times.")
-    assert "c" in supporting(answer), answer
+    assert "c" in supporting_files(answer), answer
 
 
 def test_a_long_post_lacking_a_name_is_not_stated_by_anothers_deed(
@@ -125,10 +121,10 @@ def test_a_long_post_lacking_a_name_is_not_stated_by_anothers_deed(
     w = world(settings, store, corpus)
     answer = ask_claim(w, "BREAKING: the Dunmore Ledger says Varga paid the Osk clan for "
                           "soldiers and war supplies #Valdoria")
-    assert "d" not in supporting(answer), answer
+    assert "d" not in supporting_files(answer), answer
     answer = ask_claim(w, "BREAKING: the Dunmore Ledger says Tarn paid the Osk clan for "
                           "soldiers and war supplies #Valdoria")
-    assert "d" in supporting(answer), answer
+    assert "d" in supporting_files(answer), answer
 
 
 def test_a_possessive_first_name_is_who_the_claim_is_about(
@@ -138,10 +134,10 @@ def test_a_possessive_first_name_is_who_the_claim_is_about(
     w = world(settings, store, corpus)
     answer = ask_claim(w, "Lisk's trip was the first by a Russian defence minister since the "
                           "Soviet Union's dissolution.")
-    assert "a" not in supporting(answer), answer
+    assert "a" not in supporting_files(answer), answer
     answer = ask_claim(w, "Marov's trip was the first by a Russian defence minister since the "
                           "Soviet Union's dissolution.")
-    assert "a" in supporting(answer), answer
+    assert "a" in supporting_files(answer), answer
 
 
 def test_a_possessive_of_a_place_is_no_one_the_claim_is_about(
@@ -155,7 +151,7 @@ Okafor told reporters.
 """})
     answer = ask_claim(w, "Koyukuk's tribal council said it was saddened that a villager struck "
                           "the team.")
-    assert "e" in supporting(answer), answer
+    assert "e" in supporting_files(answer), answer
 
 
 def test_who_may_have_done_it_is_a_name_of_its_own_not_after_a_preposition() -> None:

@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import parse_claim, sentence_features
-from tests.conftest import ask_claim, build_claim_world
+from tests.conftest import ask_claim, build_claim_world, supporting_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,10 +44,6 @@ def world(settings: Settings, store: Store, corpus: Path):  # type: ignore[no-un
     return build_claim_world(settings, store, corpus, ARTICLES)
 
 
-def supporting(answer) -> set[str]:  # type: ignore[no-untyped-def]
-    return {e.doc_id.split("_")[0] for e in answer.evidence if e.stance == "supports"}
-
-
 @pytest.mark.parametrize("claim, named", [
     ("Dallin Teague was in fourth place at the Kaltag checkpoint on Sunday.", False),
     ("Orrin Teague was in fourth place at the Kaltag checkpoint on Sunday.", True),
@@ -57,7 +53,7 @@ def supporting(answer) -> set[str]:  # type: ignore[no-untyped-def]
 def test_another_of_the_family_is_not_the_claims_one(
         settings: Settings, store: Store, corpus: Path, claim: str, named: bool) -> None:
     answer = ask_claim(world(settings, store, corpus), claim)
-    assert ("a" in supporting(answer)) is named, answer
+    assert ("a" in supporting_files(answer)) is named, answer
     if not named:
         assert answer.verdict not in ("corroborated", "single-source"), answer
 
@@ -68,10 +64,10 @@ def test_another_name_after_the_claims_first_word_is_someone_else(
     # words in a sentence may then name him)
     w = world(settings, store, corpus)
     answer = ask_claim(w, "Crowds in Pyongyang chanted Welcome Marov.")
-    assert "b" not in supporting(answer), answer
+    assert "b" not in supporting_files(answer), answer
     assert answer.verdict not in ("corroborated", "single-source"), answer
     answer = ask_claim(w, "Crowds in Pyongyang chanted Welcome Vasko.")
-    assert "b" in supporting(answer), answer
+    assert "b" in supporting_files(answer), answer
 
 
 @pytest.fixture(scope="module")
