@@ -1640,11 +1640,12 @@ def _a_title(word: str) -> bool:
     """A word before a name that may title anyone: a word of the language ("President",
     "Champion"), one joined by a hyphen ("Secretary-General", "Ex-champion"), a title
     shortened ("Sgt", "Gov", "Dr"), or an acronym ("AP", "NULATO" of a dateline)."""
-    if re.fullmatch(r"[A-Z]{2,}s?", word) or word.rstrip(".") in _TITLES_SHORT:
+    if _ACRONYM.fullmatch(word) or word.rstrip(".") in _TITLES_SHORT:
         return True
     return any(is_common_word(part.lower()) for part in word.split("-") if part)
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,}s?")  # "AP", "IPCC", "NULATO" of a dateline, "MPs"
 # Titles written short before a name (courtesy, office, rank), without their dot.
 _TITLES_SHORT = HONORIFICS | frozenset(
     "Gen Sen Rep Gov Lt Col Maj Capt Cpt Cmdr Adm Sgt Cpl Pvt Det Insp Supt Cllr Amb Atty "
@@ -1733,7 +1734,7 @@ def _written_in_full(run: list[Word]) -> bool:
     Defense Minister Sergei Shoigu", "UN Secretary-General António Guterres"; not "Rocky
     Mountains", "Mark Nordman", "IPCC Authors": an acronym is no given name)."""
     lexicon = load_lexicon()
-    return any(not w.stop and not re.fullmatch(r"[A-Z]{2,}s?", w.orig)
+    return any(not w.stop and not _ACRONYM.fullmatch(w.orig)
                and not lexicon.is_word(w.lower) for w in run[:-1])
 
 
