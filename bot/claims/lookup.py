@@ -505,16 +505,16 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # (a country's or place's words are the alias table's, `_doers_else`'s `known`: "North"
     # of the claim's North Korea does not make "North Korean Defense Minister No Kwang Chol"
     # the claim's one)
-    claim_names = {t for u in parsed.units if u.kind == "entity"
-                   and not any(a.startswith(CONCEPT_PREFIX) for a in u.alts) for t in u.alts}
+    names = [u for u in parsed.units if u.kind == "entity"
+             and not any(a.startswith(CONCEPT_PREFIX) for a in u.alts)]
+    claim_names = {t for u in names for t in u.alts}
     for who in (lead, unseen, opening_name):
         if who is not None:
             claim_names |= who.alts
     # The claim's names of two words ("Arnold Demoski"): a sentence naming only one of them
     # may name another of that family ("Rudy Demoski", `_named_as_another`).
-    two_word_names = [u for u in parsed.units if u.kind == "entity" and len(u.parts) == 2
-                      and not u.tag and len(u.text.split()) == 2
-                      and not any(a.startswith(CONCEPT_PREFIX) for a in u.alts)]
+    two_word_names = [u for u in names
+                      if len(u.parts) == 2 and not u.tag and len(u.text.split()) == 2]
     opening_someone: dict[str, bool] = {}  # by the sentence's first three words
     where_written: dict[str, bool] = {}  # `_written_as_where`, by word
 
@@ -1612,7 +1612,7 @@ def _named_as_another(unit: Unit, text: str, terms: AbstractSet[str],
                 or stem(lower) in claim_names or _written_alike(lower, lacked.lower()):
             return False  # a title, a possessive, a name of the claim or its own name
         if has_last and (before := _WORD_BEFORE.search(text, 0, beside.start(1))) \
-                and before.group(1).lower() in _WHERE_PREPOSITIONS | _ARTICLES:
+                and before.group(1).lower() in _WHERE_OR_WHAT:
             return False  # a where or a what ("In Kaltag Teague ...", "the Brask Cup")
         if concepts is None:
             concepts = _concept_stems(aliases.analyze(text))
@@ -1649,7 +1649,7 @@ _ACRONYM = re.compile(r"[A-Z]{2,}s?")  # "AP", "IPCC", "NULATO" of a dateline, "
 # Titles written short before a name (courtesy, office, rank), without their dot.
 _TITLES_SHORT = HONORIFICS | frozenset(
     "Gen Sen Rep Gov Lt Col Maj Capt Cpt Cmdr Adm Sgt Cpl Pvt Det Insp Supt Cllr Amb Atty "
-    "Hon Rev Fr Sr Jr St Pres Supt".split())
+    "Hon Rev Fr Sr Jr St Pres".split())
 # A capitalised word right before (a run's end) or right after a name's word, within its run.
 _NAME_BEFORE = re.compile(r"\b([^\W\d_][\w\-]*(?:['’]\w+)?)[ \t\u00a0]+\Z")
 _WORD_BEFORE = re.compile(r"\b(\w+)[ \t\u00a0]+\Z")
@@ -1871,6 +1871,8 @@ def _written_as_name(unit: Unit, texts: list[str]) -> bool:
 
 
 _WHERE_PREPOSITIONS = PREPOSITIONS - {"to", "toward", "towards"}  # "according to Rinna"
+# Words after which a name is a where or a what ("in Kaltag", "the Brask Cup"), no given name.
+_WHERE_OR_WHAT = _WHERE_PREPOSITIONS | _ARTICLES
 _POSSESSIVE = re.compile(r"[’']s$")
 _DATE_WORDS = MONTHS | WEEKDAYS
 
