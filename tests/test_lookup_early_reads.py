@@ -102,7 +102,7 @@ def test_a_claim_read_again_from_the_candidates_drops_the_early_reads(
 def test_a_candidate_dated_by_its_weekday_is_read_again(settings, store, corpus,
                                                         monkeypatch: pytest.MonkeyPatch):
     """A claim naming a month or year gives a candidate naming a weekday the dates it stands
-    for (`_date_weekdays`), after the early reads: those of that candidate are not used."""
+    for (`_article_dates`), after the early reads: those of that candidate are not used."""
     world = build_claim_world(settings, store, corpus, WEEKDAY_ARTICLES)
     claim = "Harbour police arrested the Valdorian trawler captain on March 5, 2016."
     early_answer, early_all, early_held = _lookup(world, claim, monkeypatch, True)

@@ -90,6 +90,7 @@ from bot.text.stance import (
     judge,
     judge_long,
     match,
+    month_year_terms,
     names_only,
     parse_claim,
     recased_months,
@@ -104,7 +105,7 @@ from bot.text.stance import (
     with_title,
 )
 from bot.text.wordnet import forms_of, load_lexicon
-from bot.text.words import STOPWORDS, fold, stem
+from bot.text.words import STOPWORDS, fold, stem, written_dates
 from bot.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -288,6 +289,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     index = open_index(store, index_path, aliases, semantic)
     _settle(index)
     plain, tags = clean_claim(text)
+    # Its dates written out ("2024-06-19", "Jun. 19" -> "June 19, 2024", "June 19"), as the
+    # rules read them: for the sentence models too, which read the claim as written.
+    plain = written_dates(plain)
     # "It is false that X": X is looked up, read as negated (a source stating X contradicts it).
     plain, called_false = falsity(plain)
     # A claim typed all in lower case reads as its cased form where the aliases tell.
@@ -391,7 +395,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # While the dense side runs (at 1M sentences the BM25 search ends ~3 ms before it), the
     # BM25 hits' first reads, for the judging below when the claim is not read again (a
     # caseless claim recased from the candidates' texts) and its features, or its context's,
-    # are not changed by a weekday's date (`_date_weekdays`), each as the loop would make it:
+    # are not changed by an article's date (`_article_dates`), each as the loop would make it:
     # the same answers, the work done while the lookup would otherwise wait. Their titles as
     # the index stores them (`_titles` reads the same); a hit without one is left to the loop.
     early_claim = parsed
@@ -428,7 +432,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
 
     body = [sid for sid in rows if rows[sid]["kind"] == "body"]
     # (the early reads of a candidate, or of the one after it, that this changes are stale)
-    dated = _date_weekdays(store, parsed, rows, body, feats, stored) \
+    dated = _article_dates(store, rows, body, feats, stored) \
         if any(u.kind in ("month", "year") for u in parsed.units) else set()
     rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -retr[x]))}
     bm25_mm, cos_mm = minmax(lexical, set(body)), minmax(cosine, set(body))
@@ -983,21 +987,25 @@ def _fate_disputes(j: Judgement, why: str) -> Judgement:
     return Judgement("disputes", max(j.score, FATE_SCORE), why, conflict=True)
 
 
-def _date_weekdays(store: Store, claim: Claim, rows: dict[int, dict[str, Any]], body: list[int],
+def _article_dates(store: Store, rows: dict[int, dict[str, Any]], body: list[int],
                    feats: Callable[[dict[str, Any]], Features],
                    stored: dict[int, Features]) -> set[int]:
-    """A claim naming a month or year: each candidate that names a weekday and no month takes
-    the dates its weekdays stand for in its article (`weekday_date_terms`, by the article's
-    publication date) as terms, so "arrested on March 5, 2016" is stated by "Troopers arrested
-    Demoski late Saturday morning" in an article of Monday, March 7, 2016. Returns the
-    candidates whose features it changed."""
-    weekday = {sid: f for sid in body if (f := feats(rows[sid])).weekdays and not f.months}
+    """For a claim naming a month or year, the dates a candidate leaves to its article's
+    publication date, as terms: the dates of its weekdays where it names no month
+    (`weekday_date_terms`: "arrested on March 5, 2016" is stated by "Troopers arrested Demoski
+    late Saturday morning" in an article of Monday, March 7, 2016), and the year of its months
+    where it names none (`month_year_terms`: "… on June 19, 2024" by "… on June 19" in an
+    article of June 20, 2024). Returns the candidates whose features it changed."""
+    dated = {sid: f for sid in body
+             if (f := feats(rows[sid])).weekdays and not f.months or f.months and not f.years}
     changed: set[int] = set()
-    if not weekday:
+    if not dated:
         return changed
-    docs = store.documents_by_ids({rows[sid]["doc_id"] for sid in weekday})
-    for sid, f in weekday.items():
-        more = weekday_date_terms(f, docs.get(rows[sid]["doc_id"], {}).get("published"))
+    docs = store.documents_by_ids({rows[sid]["doc_id"] for sid in dated})
+    for sid, f in dated.items():
+        published = docs.get(rows[sid]["doc_id"], {}).get("published")
+        more = weekday_date_terms(f, published) if not f.months \
+            else month_year_terms(f, rows[sid]["text"], published)
         if more - f.terms:
             stored[sid] = replace(f, terms=f.terms | more)
             changed.add(sid)
@@ -2125,6 +2133,7 @@ def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: Alias
     text = check_claim_text(claim)
     index = open_index(store, index_path, aliases, semantic)
     plain, tags = clean_claim(text)
+    plain = written_dates(plain)  # (as `lookup_claim` reads it)
     parsed = parse_claim(plain, aliases.analyze(plain), aliases, tags)
     if not parsed.units:
         return []

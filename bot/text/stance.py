@@ -487,7 +487,7 @@ class Features:
     place_names: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 35  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 36  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -599,6 +599,33 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
             if not f.years:
                 out.add(str(when.year))
     return out
+
+
+# Words that date a sentence's month to another year than its article's ("last June", "a year
+# ago", "June of the year before"): the article's year is not read into it.
+_OTHER_YEAR = re.compile(r"\b(?:last|next|previous|past|coming|following|prior)\s+year\b"
+                         r"|\byears?\s+(?:ago|earlier|later|before|after)\b"
+                         r"|\b(?:last|next)\s+(?:" + "|".join(MONTH_NAMES) + r")\b", re.I)
+
+
+def month_year_terms(f: Features, text: str, published: str | None) -> set[str]:
+    """The year a sentence's months stand for in an article of this date, as a term a claim's
+    year matches: news writes no year for a date of the year it reports in ("Putin arrived in
+    Pyongyang on June 19" in an article of June 20, 2024 states "… on June 19, 2024"). Only
+    for a sentence that names a month and no year, and months up to the article's own: a
+    later month is of the year before (what happened "in November", told in March) or of the
+    article's (what will happen then), and neither is read; nor where the sentence dates it to
+    another year in words (`_OTHER_YEAR`: "last June"). A term alone, as `weekday_date_terms`
+    gives: its years are unchanged, so it disputes no claim's year."""
+    if not f.months or f.years:
+        return set()
+    day = published_day(published)
+    if day is None or not _is_year(str(day.year)):
+        return set()
+    if any(m not in MONTH_NAMES or MONTH_NAMES.index(m) + 1 > day.month for m in f.months) \
+            or _OTHER_YEAR.search(text):
+        return set()
+    return {str(day.year)}
 
 
 def _is_year(w: str) -> bool:

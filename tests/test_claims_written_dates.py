@@ -1,0 +1,119 @@
+"""Dates as users and articles write them: in digits ("2024-06-19", "19/06/2024") they read as
+the date written out ("June 19, 2024"), and a sentence's month without a year ("on June 19")
+takes its article's year from its publication date, as news writes no year for a date of the
+year it reports in. Before, "… on 2024-06-19" and "… on June 19, 2024" were `not-found` against
+"… on June 19" in an article of June 20, 2024."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text.aliases import AliasTable
+from bot.text.stance import month_year_terms, sentence_features
+from bot.text.words import fold, normalise_formats, written_dates
+from tests.conftest import ask_claim, build_claim_world
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("on 2024-06-19", "on June 19, 2024"),
+    ("on 2024-6-9.", "on June 9, 2024."),
+    ("(19/06/2024)", "(June 19, 2024)"),  # day first: 19 is no month
+    ("06/19/2024", "June 19, 2024"),  # month first: 19 is no month
+    ("19-06-2024", "June 19, 2024"),
+    ("07/07/2024", "July 7, 2024"),  # the same either way round
+    ("1.2.2024", "February 1, 2024"),  # dotted: day first
+    ("Jun. 19 and Sept 2024", "June 19 and September 2024"),
+])
+def test_a_date_in_digits_is_written_out(written, read):
+    assert written_dates(written) == read
+    assert normalise_formats(written) == read
+    # Folded (the index's terms): the month in lower case, as the rest.
+    assert fold(written) == fold(read) and fold(written) == fold(written).lower()
+
+
+@pytest.mark.parametrize("written", [
+    "06/07/2024",  # June 7 or July 6
+    "2024-02-30", "13/13/2024", "31.04.2024",  # no such day
+    "2024-06-19T10:00:00Z",  # a timestamp
+    "the 2005-06 season", "in 06/2024",  # a year and a month, or a season
+    "version 1.2.2024.5", "10/12/2024/3", "id-2024-06-19",  # digits running on
+])
+def test_digits_naming_no_one_date_stay_as_written(written):
+    assert written_dates(written) == written
+
+
+PLAIN = AliasTable.from_mapping({})
+
+
+def test_a_month_without_a_year_takes_its_articles_year():
+    f = sentence_features("Police arrested the captain on June 19.", PLAIN)
+    assert month_year_terms(f, "Police arrested the captain on June 19.", "2024-06-20") \
+        == {"2024"}
+    assert month_year_terms(f, "…", "2024-06-20T08:00:00+00:00") == {"2024"}
+    # No date, or a placeholder for none (Go's zero time): nothing.
+    assert month_year_terms(f, "…", None) == set()
+    assert month_year_terms(f, "…", "0001-01-01T00:00:00Z") == set()
+    # A month after the article's: of the year before, or to come; neither is read.
+    assert month_year_terms(f, "…", "2024-03-02") == set()
+    # A year of its own, a year said in words, or no month: nothing.
+    own = sentence_features("Police arrested the captain on June 19, 2023.", PLAIN)
+    assert month_year_terms(own, "…", "2024-06-20") == set()
+    for text in ("Police arrested the captain last June.",
+                 "Police arrested the captain in June last year.",
+                 "Police arrested the captain in June, two years ago."):
+        said = sentence_features(text, PLAIN)
+        assert said.months and month_year_terms(said, text, "2024-06-20") == set(), text
+    assert month_year_terms(sentence_features("Police arrested him.", PLAIN), "…",
+                            "2024-06-20") == set()
+
+
+ARTICLES = {
+    "a.md": "---\ntitle: Harbour Arrest\ndate: 2024-06-20\n---\n\nHarbour police arrested "
+            "the Valdorian trawler captain on June 19 after a chase near Port Elm.\n"
+            "Grain prices rose sharply after the dry summer in the north.\n",
+    "b.md": "---\ntitle: Harbour Vote\ndate: 2024-03-02\n---\n\nThe Port Elm council will "
+            "vote on the new harbour fees in November.\n"
+            "Fishing crews protested outside the town hall on Friday.\n",
+}
+
+
+@pytest.mark.parametrize("when", ["on June 19, 2024", "on 2024-06-19", "on 19/06/2024",
+                                  "on 06/19/2024", "on 19 June 2024", "in June 2024"])
+def test_the_articles_year_states_the_claims_date_however_written(settings, store, corpus,
+                                                                 when):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    answer = ask_claim(world, f"Harbour police arrested the Valdorian trawler captain {when}.")
+    assert answer.verdict == "single-source", answer
+
+
+def test_another_year_or_a_later_month_is_not_stated(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    for claim in ("Harbour police arrested the Valdorian trawler captain on June 19, 2023.",
+                  "Harbour police arrested the Valdorian trawler captain on 2023-06-19.",
+                  # November told in March: this year's or last year's, not read as either
+                  "The Port Elm council will vote on the new harbour fees in November 2024.",
+                  "The Port Elm council voted on the new harbour fees in November 2023."):
+        answer = ask_claim(world, claim)
+        assert answer.verdict != "single-source", (claim, answer)
+    # (the month alone, with no year, is stated as before)
+    assert ask_claim(world, "The Port Elm council will vote on the new harbour fees in "
+                            "November.").verdict == "single-source"
+
+
+def test_the_sentence_models_read_the_claims_date_written_out(settings, store, corpus,
+                                                              monkeypatch):
+    # The rules read "2024-06-19" as June 19, 2024 by themselves; the models (the sentence
+    # encoder, the cross-encoder) read the claim's text, which must say it as articles do.
+    from bot.claims import lookup as lookup_module
+
+    read: list[str] = []
+    real = lookup_module.retrieval_scores
+
+    def spy(index, claim_text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        read.append(claim_text)
+        return real(index, claim_text, *args, **kwargs)
+
+    monkeypatch.setattr(lookup_module, "retrieval_scores", spy)
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    ask_claim(world, "Harbour police arrested the Valdorian trawler captain on 2024-06-19.")
+    assert read == ["Harbour police arrested the Valdorian trawler captain on June 19, 2024."]
