@@ -37,9 +37,17 @@ def test_a_date_in_digits_is_written_out(written, read):
     "2024-06-19T10:00:00Z",  # a timestamp
     "the 2005-06 season", "in 06/2024",  # a year and a month, or a season
     "version 1.2.2024.5", "10/12/2024/3", "id-2024-06-19",  # digits running on
+    "v1.2.2024", "file2024-06-19.txt",  # digits in a word
+    "19.06.2024\u201321.06.2024", "19.06.2024-21.06.2024",  # a range, by any dash
+    "1.1.0001", "0001-01-01", "31/12/2100",  # no year the rules read as one
 ])
 def test_digits_naming_no_one_date_stay_as_written(written):
     assert written_dates(written) == written
+
+
+def test_a_letter_the_month_pattern_matches_only_by_case_folding_is_no_crash():
+    # "ſ" (a long s) matches "s" under `re.I`, but its lower case is itself: no month's key.
+    assert written_dates("on ſept 5, 2024") == "on september 5, 2024"
 
 
 PLAIN = AliasTable.from_mapping({})
@@ -53,14 +61,26 @@ def test_a_month_without_a_year_takes_its_articles_year():
     # No date, or a placeholder for none (Go's zero time): nothing.
     assert month_year_terms(f, "…", None) == set()
     assert month_year_terms(f, "…", "0001-01-01T00:00:00Z") == set()
-    # A month after the article's: of the year before, or to come; neither is read.
+    # A month after the article's: of the year before, or to come; neither is read. Nor one
+    # six months or more before it: as near in the next year ("in January", told in December).
     assert month_year_terms(f, "…", "2024-03-02") == set()
+    january = sentence_features("The new law takes effect in January.", PLAIN)
+    assert month_year_terms(january, "…", "2024-12-15") == set()
+    assert month_year_terms(january, "…", "2024-06-30") == {"2024"}  # five months before
+    assert month_year_terms(january, "…", "2024-07-01") == set()  # six
+    # An article dated in a year the rules read as none: nothing (January is before June).
+    assert month_year_terms(january, "…", "0001-12-31") == set()
     # A year of its own, a year said in words, or no month: nothing.
     own = sentence_features("Police arrested the captain on June 19, 2023.", PLAIN)
     assert month_year_terms(own, "…", "2024-06-20") == set()
     for text in ("Police arrested the captain last June.",
                  "Police arrested the captain in June last year.",
-                 "Police arrested the captain in June, two years ago."):
+                 "Police arrested the captain in June, two years ago.",
+                 "Police arrested the captain in June, a decade ago.",
+                 "Police arrested the captain the previous June.",
+                 "Police arrested the captain the June before.",
+                 "Police arrested the captain in June '23.",
+                 "The captain's FY23 accounts were audited in June."):
         said = sentence_features(text, PLAIN)
         assert said.months and month_year_terms(said, text, "2024-06-20") == set(), text
     assert month_year_terms(sentence_features("Police arrested him.", PLAIN), "…",
@@ -75,6 +95,22 @@ ARTICLES = {
             "vote on the new harbour fees in November.\n"
             "Fishing crews protested outside the town hall on Friday.\n",
 }
+
+
+PREVIOUS_YEAR = {
+    "c.md": "---\ntitle: Fleet Fine\ndate: 2024-07-02\n---\n\nIn 2019 the Valdorian trawler "
+            "firm moved its fleet to Port Elm. Harbour authorities fined the Valdorian trawler "
+            "firm in June.\nGrain prices rose sharply after the dry summer in the north.\n",
+}
+
+
+def test_a_year_the_sentence_before_names_dates_its_months(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, PREVIOUS_YEAR)
+    answer = ask_claim(world, "Harbour authorities fined the Valdorian trawler firm in June 2024.")
+    assert answer.verdict != "single-source", answer
+    # (the month alone still stated)
+    assert ask_claim(world, "Harbour authorities fined the Valdorian trawler firm in "
+                            "June.").verdict == "single-source"
 
 
 @pytest.mark.parametrize("when", ["on June 19, 2024", "on 2024-06-19", "on 19/06/2024",
@@ -117,3 +153,9 @@ def test_the_sentence_models_read_the_claims_date_written_out(settings, store, c
     world = build_claim_world(settings, store, corpus, ARTICLES)
     ask_claim(world, "Harbour police arrested the Valdorian trawler captain on 2024-06-19.")
     assert read == ["Harbour police arrested the Valdorian trawler captain on June 19, 2024."]
+    # A claim typed in lower case keeps it (and is still read as caseless: recased).
+    read.clear()
+    answer = ask_claim(world, "harbour police arrested the valdorian trawler captain on "
+                              "2024-06-19.")
+    assert read == ["harbour police arrested the valdorian trawler captain on june 19, 2024."]
+    assert answer.verdict == "single-source", answer

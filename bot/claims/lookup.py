@@ -290,8 +290,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     _settle(index)
     plain, tags = clean_claim(text)
     # Its dates written out ("2024-06-19", "Jun. 19" -> "June 19, 2024", "June 19"), as the
-    # rules read them: for the sentence models too, which read the claim as written.
-    plain = written_dates(plain)
+    # rules read them: for the sentence models too, which read the claim as written (in lower
+    # case for a claim typed so, which is then still read as caseless below).
+    plain = written_dates(plain, lower=plain == plain.lower())
     # "It is false that X": X is looked up, read as negated (a source stating X contradicts it).
     plain, called_false = falsity(plain)
     # A claim typed all in lower case reads as its cased form where the aliases tell.
@@ -432,7 +433,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
 
     body = [sid for sid in rows if rows[sid]["kind"] == "body"]
     # (the early reads of a candidate, or of the one after it, that this changes are stale)
-    dated = _article_dates(store, rows, body, feats, stored) \
+    dated = _article_dates(store, rows, prev_rows, body, feats, stored) \
         if any(u.kind in ("month", "year") for u in parsed.units) else set()
     rank = {sid: i for i, sid in enumerate(sorted(body, key=lambda x: -retr[x]))}
     bm25_mm, cos_mm = minmax(lexical, set(body)), minmax(cosine, set(body))
@@ -987,7 +988,8 @@ def _fate_disputes(j: Judgement, why: str) -> Judgement:
     return Judgement("disputes", max(j.score, FATE_SCORE), why, conflict=True)
 
 
-def _article_dates(store: Store, rows: dict[int, dict[str, Any]], body: list[int],
+def _article_dates(store: Store, rows: dict[int, dict[str, Any]],
+                   prev_rows: dict[int, dict[str, Any]], body: list[int],
                    feats: Callable[[dict[str, Any]], Features],
                    stored: dict[int, Features]) -> set[int]:
     """For a claim naming a month or year, the dates a candidate leaves to its article's
@@ -995,7 +997,10 @@ def _article_dates(store: Store, rows: dict[int, dict[str, Any]], body: list[int
     (`weekday_date_terms`: "arrested on March 5, 2016" is stated by "Troopers arrested Demoski
     late Saturday morning" in an article of Monday, March 7, 2016), and the year of its months
     where it names none (`month_year_terms`: "… on June 19, 2024" by "… on June 19" in an
-    article of June 20, 2024). Returns the candidates whose features it changed."""
+    article of June 20, 2024), unless the sentence before it in the article (`prev_rows`, by
+    sentence id) names a year, which dates its months ("In 2019 the firm moved its fleet to
+    Port Elm. Authorities fined it in June."). Returns the candidates whose features it
+    changed."""
     dated = {sid: f for sid in body
              if (f := feats(rows[sid])).weekdays and not f.months or f.months and not f.years}
     changed: set[int] = set()
@@ -1004,8 +1009,13 @@ def _article_dates(store: Store, rows: dict[int, dict[str, Any]], body: list[int
     docs = store.documents_by_ids({rows[sid]["doc_id"] for sid in dated})
     for sid, f in dated.items():
         published = docs.get(rows[sid]["doc_id"], {}).get("published")
-        more = weekday_date_terms(f, published) if not f.months \
-            else month_year_terms(f, rows[sid]["text"], published)
+        if not f.months:
+            more = weekday_date_terms(f, published)
+        elif (prev := prev_rows.get(sid - 1)) is not None \
+                and prev["doc_id"] == rows[sid]["doc_id"] and feats(prev).years:
+            continue
+        else:
+            more = month_year_terms(f, rows[sid]["text"], published)
         if more - f.terms:
             stored[sid] = replace(f, terms=f.terms | more)
             changed.add(sid)
@@ -2133,7 +2143,7 @@ def rank_documents(store: Store, claim: str, *, index_path: Path, aliases: Alias
     text = check_claim_text(claim)
     index = open_index(store, index_path, aliases, semantic)
     plain, tags = clean_claim(text)
-    plain = written_dates(plain)  # (as `lookup_claim` reads it)
+    plain = written_dates(plain, lower=plain == plain.lower())  # (as `lookup_claim` reads it)
     parsed = parse_claim(plain, aliases.analyze(plain), aliases, tags)
     if not parsed.units:
         return []

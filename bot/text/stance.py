@@ -601,29 +601,35 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
     return out
 
 
-# Words that date a sentence's month to another year than its article's ("last June", "a year
-# ago", "June of the year before"): the article's year is not read into it.
-_OTHER_YEAR = re.compile(r"\b(?:last|next|previous|past|coming|following|prior)\s+year\b"
-                         r"|\byears?\s+(?:ago|earlier|later|before|after)\b"
-                         r"|\b(?:last|next)\s+(?:" + "|".join(MONTH_NAMES) + r")\b", re.I)
+# Words that date a sentence's month to another year than its article's ("last June", "a
+# decade ago", "the June before", "June '23", "FY23"): the article's year is not read into it.
+_MONTH_WORDS = "|".join(MONTH_NAMES)
+_OTHER_YEAR = re.compile(
+    r"\b(?:last|next|previous|past|coming|following|prior|preceding)\s+(?:year|decade|"
+    + _MONTH_WORDS + r")\b"
+    r"|\b(?:years?|decades?|centur(?:y|ies))\s+(?:ago|earlier|later|before|after|on)\b"
+    r"|\b(?:" + _MONTH_WORDS + r")\s+(?:before|after)\b"
+    r"|['’]\d\d\b|\bFY\s?\d\d", re.I)  # "June '23", "FY23"
 
 
 def month_year_terms(f: Features, text: str, published: str | None) -> set[str]:
     """The year a sentence's months stand for in an article of this date, as a term a claim's
     year matches: news writes no year for a date of the year it reports in ("Putin arrived in
     Pyongyang on June 19" in an article of June 20, 2024 states "… on June 19, 2024"). Only
-    for a sentence that names a month and no year, and months up to the article's own: a
+    for a sentence that names a month and no year, and months from the article's own back to
+    five before it, whose nearest occurrence is then the past one in the article's year: a
     later month is of the year before (what happened "in November", told in March) or of the
-    article's (what will happen then), and neither is read; nor where the sentence dates it to
-    another year in words (`_OTHER_YEAR`: "last June"). A term alone, as `weekday_date_terms`
-    gives: its years are unchanged, so it disputes no claim's year."""
+    article's (what will happen then), and one six or more months before is as near or nearer
+    in the next year ("takes effect in January", told in December): neither is read. Nor where
+    the sentence dates it to another year in words (`_OTHER_YEAR`: "last June"). A term alone,
+    as `weekday_date_terms` gives: its years are unchanged, so it disputes no claim's year."""
     if not f.months or f.years:
         return set()
     day = published_day(published)
     if day is None or not _is_year(str(day.year)):
         return set()
-    if any(m not in MONTH_NAMES or MONTH_NAMES.index(m) + 1 > day.month for m in f.months) \
-            or _OTHER_YEAR.search(text):
+    if any(m not in MONTH_NAMES or not 0 <= day.month - (MONTH_NAMES.index(m) + 1) < 6
+           for m in f.months) or _OTHER_YEAR.search(text):
         return set()
     return {str(day.year)}
 

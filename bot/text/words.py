@@ -49,7 +49,10 @@ _MONTH_ABBREV = re.compile(
 
 
 def _month(m: re.Match[str]) -> str:
-    full = _MONTHS[m.group(1)[:3].lower()]
+    # (casefolded: `re.I` lets "ſep", with a long s, match "sep"; its lower case is no key)
+    full = _MONTHS.get(m.group(1)[:3].casefold())
+    if full is None:
+        return m.group(0)
     return full.capitalize() if m.group(1)[:1].isupper() else full
 
 
@@ -97,10 +100,13 @@ def join_formulas(text: str) -> str:
 # a date with a slash or hyphen whose day and month could be either way round ("06/07/2024":
 # June 7 in the United States, July 6 in most other places). A dotted date is day first (no
 # convention writes a dotted month first). Not a date: digits running on ("1.2.2024.5",
-# "10/12/2024/3"), a timestamp ("2024-06-19T10:00"), a year-month pair ("2005-06": a season
-# as often as a month).
-_DIGIT_DATE = re.compile(r"(?<![\d./-])(?:(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-]|\.\d|[Tt]\d)"
-                         r"|(\d{1,2})([/.-])(\d{1,2})\5(\d{4})(?![\d/-]|\.\d))")
+# "10/12/2024/3"), digits in a word ("v1.2.2024", "file2024-06-19"), a range joined by a
+# dash of any kind ("19.06.2024–21.06.2024": the claim's dash is read as typed, the index's
+# folded to a hyphen), a timestamp ("2024-06-19T10:00"), a year-month pair ("2005-06": a season
+# as often as a month), and a year the rules read as no year (before 1900 or after 2099,
+# `stance._is_year`: "1.1.0001" is no date of the news).
+_DIGIT_DATE = re.compile(r"(?<![\w./\-\u2010-\u2015])(?:(\d{4})-(\d{1,2})-(\d{1,2})"
+                         r"|(\d{1,2})([/.-])(\d{1,2})\5(\d{4}))(?![\w/\-\u2010-\u2015]|\.\d)")
 # (a cheap test first, ~3 µs: few texts hold such a date, and the full pattern takes ~30 µs)
 _DATE_HINT = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -118,6 +124,8 @@ def _written_out(m: re.Match[str], lower: bool) -> str:
             day, month = second, first
         else:
             return m[0]  # either way round
+    if not 1900 <= year <= 2099:
+        return m[0]
     try:
         date(year, month, day)
     except ValueError:
@@ -128,7 +136,8 @@ def _written_out(m: re.Match[str], lower: bool) -> str:
 
 def written_dates(text: str, lower: bool = False) -> str:
     """Dates written in digits (`_DIGIT_DATE`) and abbreviated months ("Feb. 21") written
-    out: "2024-06-19" -> "June 19, 2024" ("june" where `lower`)."""
+    out: "2024-06-19" -> "June 19, 2024" ("june" where `lower`; an abbreviated month keeps
+    the case it is written in, "feb. 21" -> "february 21")."""
     if _DATE_HINT.search(text):
         text = _DIGIT_DATE.sub(lambda m: _written_out(m, lower), text)
     return _MONTH_ABBREV.sub(_month, text)
