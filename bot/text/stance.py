@@ -39,7 +39,7 @@ from bot.text.hedges import (
 )
 from bot.text.outcomes import STATE_OF
 from bot.text.wordnet import Lexicon, load_lexicon
-from bot.text.words import ORDINAL, STOPWORDS, cased_words, fold, stem
+from bot.text.words import MONTH_NAMES, ORDINAL, STOPWORDS, cased_words, fold, stem
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
 RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
@@ -61,10 +61,9 @@ LONG_MATCHED_UNITS = 2  # claim units the sentence must share
 LONG_RELATIVE_SCORE = 0.4  # retrieval score relative to the best candidate
 
 DATE_KINDS = frozenset({"year", "month", "weekday"})  # the kinds of unit that date a claim
-# In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1).
+# In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1,
+# `words.MONTH_NAMES`).
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-               "september", "october", "november", "december")
 WEEKDAYS = frozenset(WEEKDAY_NAMES)
 MONTHS = frozenset(MONTH_NAMES)
 NEGATIONS = frozenset(

@@ -39,8 +39,10 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|%")
 _PERCENT = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _ZERO_DECIMALS = re.compile(r"\b(\d+)\.0+\b(?!\.\d)")  # "3.0" -> "3"
-_MONTHS = {m[:3]: m for m in ("january february march april may june july august september "
-                              "october november december").split()}
+# In calendar order (a month's number is its place + 1).
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+_MONTHS = {m[:3]: m for m in MONTH_NAMES}
 # An abbreviated month before a day or a year ("Feb. 21", "Sept 2024", "Dec. 2"): the full name.
 # (each word's first letter tried first: half the time of the names alone, ~12 against ~24 µs
 # on a sentence of 170 characters)
@@ -109,8 +111,6 @@ _DIGIT_DATE = re.compile(r"(?<![\w./\-\u2010-\u2015])(?:(\d{4})-(\d{1,2})-(\d{1,
                          r"|(\d{1,2})([/.-])(\d{1,2})\5(\d{4}))(?![\w/\-\u2010-\u2015]|\.\d)")
 # (a cheap test first, ~3 µs: few texts hold such a date, and the full pattern takes ~30 µs)
 _DATE_HINT = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
 
 
 def _written_out(m: re.Match[str], lower: bool) -> str:
@@ -131,7 +131,7 @@ def _written_out(m: re.Match[str], lower: bool) -> str:
     except ValueError:
         return m[0]
     name = MONTH_NAMES[month - 1]
-    return f"{name.lower() if lower else name} {day}, {year}"
+    return f"{name if lower else name.capitalize()} {day}, {year}"
 
 
 def written_dates(text: str, lower: bool = False) -> str:
