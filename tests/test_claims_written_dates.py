@@ -23,6 +23,12 @@ from tests.conftest import ask_claim, build_claim_world
     ("07/07/2024", "July 7, 2024"),  # the same either way round
     ("1.2.2024", "February 1, 2024"),  # dotted: day first
     ("Jun. 19 and Sept 2024", "June 19 and September 2024"),
+    # a day as an ordinal: the number
+    ("on June 19th, 2024", "on June 19, 2024"),
+    ("on the 19th of June", "on 19 June"),
+    ("19th June 2024", "19 June 2024"),
+    ("Feb. 1st", "February 1"),
+    ("ON JUNE 3RD", "ON JUNE 3"),
 ])
 def test_a_date_in_digits_is_written_out(written, read):
     assert written_dates(written) == read
@@ -40,6 +46,7 @@ def test_a_date_in_digits_is_written_out(written, read):
     "v1.2.2024", "file2024-06-19.txt",  # digits in a word
     "19.06.2024\u201321.06.2024", "19.06.2024-21.06.2024",  # a range, by any dash
     "1.1.0001", "0001-01-01", "31/12/2100",  # no year the rules read as one
+    "the 20th century", "finished 4th in June", "the June 4th-seeded team",  # no day of it
 ])
 def test_digits_naming_no_one_date_stay_as_written(written):
     assert written_dates(written) == written
@@ -153,6 +160,10 @@ def test_the_sentence_models_read_the_claims_date_written_out(settings, store, c
     world = build_claim_world(settings, store, corpus, ARTICLES)
     ask_claim(world, "Harbour police arrested the Valdorian trawler captain on 2024-06-19.")
     assert read == ["Harbour police arrested the Valdorian trawler captain on June 19, 2024."]
+    read.clear()
+    ask_claim(world, "Harbour police arrested the Valdorian trawler captain on the 19th of "
+                     "June.")
+    assert read == ["Harbour police arrested the Valdorian trawler captain on 19 June."]
     # A claim typed in lower case keeps it (and is still read as caseless: recased).
     read.clear()
     answer = ask_claim(world, "harbour police arrested the valdorian trawler captain on "

@@ -134,13 +134,32 @@ def _written_out(m: re.Match[str], lower: bool) -> str:
     return f"{name if lower else name.capitalize()} {day}, {year}"
 
 
+# A day of a month written as an ordinal ("June 19th", "19th June", "the 19th of June"): the
+# day as a number ("June 19", "19 June"), as dates are mostly written; the rules read either
+# (`stance._DAY`), but the index's terms and the models read what is written. Not an ordinal
+# that goes on in a word ("the June 4th-seeded team").
+_ORDINAL_HINT = re.compile(r"\d[snrtSNRT][tdhTDH]\b")  # (a cheap test first, as `_DATE_HINT`)
+_ORDINAL_DAY = re.compile(
+    r"\b(?:(" + "|".join(MONTH_NAMES) + r")\s+(\d{1,2})(?:st|nd|rd|th)\b(?!-)"
+    r"|(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+(?:of\s+)?(" + "|".join(MONTH_NAMES) + r")\b)",
+    re.I)
+
+
+def _day_number(m: re.Match[str]) -> str:
+    return f"{m[1]} {m[2]}" if m[1] is not None else f"{m[3]} {m[4]}"
+
+
 def written_dates(text: str, lower: bool = False) -> str:
     """Dates written in digits (`_DIGIT_DATE`) and abbreviated months ("Feb. 21") written
-    out: "2024-06-19" -> "June 19, 2024" ("june" where `lower`; an abbreviated month keeps
-    the case it is written in, "feb. 21" -> "february 21")."""
+    out, and a day written as an ordinal as a number (`_ORDINAL_DAY`): "2024-06-19" -> "June
+    19, 2024" ("june" where `lower`; an abbreviated month keeps the case it is written in,
+    "feb. 21" -> "february 21"), "the 19th of June" -> "19 June"."""
     if _DATE_HINT.search(text):
         text = _DIGIT_DATE.sub(lambda m: _written_out(m, lower), text)
-    return _MONTH_ABBREV.sub(_month, text)
+    text = _MONTH_ABBREV.sub(_month, text)
+    if _ORDINAL_HINT.search(text):
+        text = _ORDINAL_DAY.sub(_day_number, text)
+    return text
 
 
 def normalise_formats(text: str, lower: bool = False) -> str:
