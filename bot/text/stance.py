@@ -39,7 +39,16 @@ from bot.text.hedges import (
 )
 from bot.text.outcomes import STATE_OF
 from bot.text.wordnet import Lexicon, load_lexicon
-from bot.text.words import MONTH_NAMES, ORDINAL, STOPWORDS, cased_words, fold, stem
+from bot.text.words import (
+    MONTH_ALTERNATION,
+    MONTH_NAMES,
+    ORDINAL,
+    STOPWORDS,
+    YEARS,
+    cased_words,
+    fold,
+    stem,
+)
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
 RELEVANT = 0.45  # coverage a sentence needs to bear on it at all
@@ -602,12 +611,11 @@ def weekday_date_terms(f: Features, published: str | None) -> set[str]:
 
 # Words that date a sentence's month to another year than its article's ("last June", "a
 # decade ago", "the June before", "June '23", "FY23"): the article's year is not read into it.
-_MONTH_WORDS = "|".join(MONTH_NAMES)
 _OTHER_YEAR = re.compile(
     r"\b(?:last|next|previous|past|coming|following|prior|preceding)\s+(?:year|decade|"
-    + _MONTH_WORDS + r")\b"
+    + MONTH_ALTERNATION + r")\b"
     r"|\b(?:years?|decades?|centur(?:y|ies))\s+(?:ago|earlier|later|before|after|on)\b"
-    r"|\b(?:" + _MONTH_WORDS + r")\s+(?:before|after)\b"
+    r"|\b(?:" + MONTH_ALTERNATION + r")\s+(?:before|after)\b"
     r"|['’]\d\d\b|\bFY\s?\d\d", re.I)  # "June '23", "FY23"
 
 
@@ -634,7 +642,7 @@ def month_year_terms(f: Features, text: str, published: str | None) -> set[str]:
 
 
 def _is_year(w: str) -> bool:
-    return w.isdigit() and len(w) == 4 and 1900 <= int(w) <= 2099
+    return w.isdigit() and len(w) == 4 and int(w) in YEARS
 
 
 def _number_unit(a: Analysis, i: int) -> str | None:

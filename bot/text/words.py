@@ -43,6 +43,8 @@ _ZERO_DECIMALS = re.compile(r"\b(\d+)\.0+\b(?!\.\d)")  # "3.0" -> "3"
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
 _MONTHS = {m[:3]: m for m in MONTH_NAMES}
+MONTH_ALTERNATION = "|".join(MONTH_NAMES)  # a month's name, in a pattern
+YEARS = range(1900, 2100)  # the years a date of the news is read in (`stance._is_year`)
 # An abbreviated month before a day or a year ("Feb. 21", "Sept 2024", "Dec. 2"): the full name.
 # (each word's first letter tried first: half the time of the names alone, ~12 against ~24 µs
 # on a sentence of 170 characters)
@@ -124,7 +126,7 @@ def _written_out(m: re.Match[str], lower: bool) -> str:
             day, month = second, first
         else:
             return m[0]  # either way round
-    if not 1900 <= year <= 2099:
+    if year not in YEARS:
         return m[0]
     try:
         date(year, month, day)
@@ -140,8 +142,8 @@ def _written_out(m: re.Match[str], lower: bool) -> str:
 # that goes on in a word ("the June 4th-seeded team").
 _ORDINAL_HINT = re.compile(r"\d[snrtSNRT][tdhTDH]\b")  # (a cheap test first, as `_DATE_HINT`)
 _ORDINAL_DAY = re.compile(
-    r"\b(?:(" + "|".join(MONTH_NAMES) + r")\s+(\d{1,2})(?:st|nd|rd|th)\b(?!-)"
-    r"|(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+(?:of\s+)?(" + "|".join(MONTH_NAMES) + r")\b)",
+    r"\b(?:(" + MONTH_ALTERNATION + r")\s+(\d{1,2})(?:st|nd|rd|th)\b(?!-)"
+    r"|(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+(?:of\s+)?(" + MONTH_ALTERNATION + r")\b)",
     re.I)
 
 
