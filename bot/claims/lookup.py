@@ -93,6 +93,7 @@ from bot.text.stance import (
     month_year_terms,
     names_only,
     parse_claim,
+    question_asked,
     recased_months,
     reverse_coverage,
     sentence_features,
@@ -289,6 +290,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     index = open_index(store, index_path, aliases, semantic)
     _settle(index)
     plain, tags = clean_claim(text)
+    # A question asks about the claim it puts, with that claim's polarity: its tag goes, and
+    # an opening negative auxiliary is the asker's bias ("Didn't Putin visit ...?").
+    plain = question_asked(plain)
     # Its dates written out ("2024-06-19", "Jun. 19" -> "June 19, 2024", "June 19"), as the
     # rules read them: for the sentence models too, which read the claim as written (in lower
     # case for a claim typed so, which is then still read as caseless below).

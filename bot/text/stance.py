@@ -347,11 +347,11 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
 # judgement is read at the claim's start or end only: "Putin said it is false that X" reports
 # what someone said, and is no judgement of the user's.
 _FALSE_WORD = r"(?:false|untrue|a\s+(?:myth|lie|hoax|falsehood))"
-_TRUE_WORD = r"(?:true|correct|accurate)"
+_TRUE_WORD = r"(?:true|correct|accurate|the\s+case)"
 _JUDGED = r"(?P<judged>(?:not\s+)?(?:" + _FALSE_WORD + "|" + _TRUE_WORD + r"))"
 _FALSITY_LEAD = re.compile(
     r"^\s*(?P<lead>it\s+is|it's|it\s+was|that's|this\s+is|it\s+isn't|it\s+wasn't|that\s+isn't"
-    r"|is\s+it|was\s+it)"
+    r"|is\s+it|was\s+it|isn't\s+it|wasn't\s+it)"
     r"\s+" + _JUDGED + r"\s+that\s+(?P<claim>.+)$", re.I | re.S)
 # A label ends with a colon or "!", or a dash with a space after it ("Fake-news law ..." is
 # no label).
@@ -377,6 +377,7 @@ _REPORTED = re.compile(
 # The whole claim in quotes, as pasted: read inside them when what is inside is judged.
 # A whole claim in quotes, double or single, quotes inside it too ("\"FALSE: \"FALSE: X\"\"").
 _WHOLE_QUOTE = re.compile(r"^\s*(?:[\"\u201c](.+)[\"\u201d]|['\u2018](.+)['\u2019])\s*$")
+_QUESTION_LEAD = re.compile(r"(?:is|was|isn't|wasn't)\s+it$")
 _CALLS_FALSE = re.compile(_FALSE_WORD + r"|wrong|fake|myth|hoax", re.I)
 _NOT = re.compile(r"^not\s+", re.I)
 # Nested judgements ("It is false that it is false that X") are read this deep.
@@ -403,9 +404,14 @@ def falsity(text: str, depth: int = 0) -> tuple[str, bool]:
         m = pattern.match(plain)
         if m and len(m.group("claim").split()) >= 2:
             judged = m.group("judged")
+            lead = (m.groupdict().get("lead") or "").lower()
             negated = judged.lower().startswith("not")
-            if (m.groupdict().get("lead") or "").lower().endswith("n't"):  # "It isn't true"
+            if lead.endswith("n't"):  # "It isn't true"
                 negated = not negated
+            if _QUESTION_LEAD.match(lead):
+                # A question's negation is the asker's bias, not what is asked: "Isn't it true
+                # that X?", "Is it not true that X?" ask whether X, expecting yes.
+                negated = False
             called_false = bool(_CALLS_FALSE.fullmatch(_NOT.sub("", judged)))
             rest, nested = falsity(m.group("claim").strip(), depth + 1)
             return rest, (called_false != negated) != nested
@@ -415,6 +421,53 @@ def falsity(text: str, depth: int = 0) -> tuple[str, bool]:
         if said != reported.group("claim"):
             return f"{reported.group('who')} {'denied' if denied else 'said'} that {said}", False
     return text, False
+
+
+# Questions put as claims. A question tag ("..., didn't he?", "..., right?") asks the reader
+# to agree with the statement before it: it says nothing of that statement's polarity (its
+# "n't" or "no" was read as negating the claim, so "Putin visited North Korea, didn't he?"
+# came back contradicted). A negative auxiliary opening a yes/no question ("Didn't Putin
+# visit North Korea?") is the asker's bias towards yes, not a negated claim (the preposed
+# negation of English polar questions). A negation after the subject ("Did Putin not visit
+# ...?") may ask about the negated claim, and stays. Read only where the text ends with "?".
+_AUXILIARIES = ("do does did is are am was were has have had can could will would shall should "
+                "must might may need dare").split()
+_NEGATIVE_AUXILIARY = {a + "n't": a for a in _AUXILIARIES} | {
+    "won't": "will", "can't": "can", "cannot": "can", "shan't": "shall", "ain't": "is",
+    "don't": "do"}
+_TAG_SUBJECT = r"(?:he|she|it|they|we|you|i|there|that|this|one|so)"
+_QUESTION_END = r"\s*\?[\W_]*$"  # ("?!", "?? 🤔")
+_TAG_AUXILIARY = "|".join(sorted(_AUXILIARIES + list(_NEGATIVE_AUXILIARY), key=len, reverse=True))
+_QUESTION_TAG = re.compile(
+    r"(?:\s*,\s*(?:(?:" + _TAG_AUXILIARY + r")\s+" + _TAG_SUBJECT
+    + r"(?:\s+not)?(?:\s+(?:so|right|true))?"
+    r"|right|no|yes|yeah|correct|true|eh|huh|or\s+not|am\s+i\s+right)"
+    # (no comma before a negative one: "Putin visited North Korea didn't he?")
+    r"|\s+(?:" + "|".join(_NEGATIVE_AUXILIARY) + r")\s+" + _TAG_SUBJECT + r")" + _QUESTION_END,
+    re.I)
+_PREPOSED_NEGATION = re.compile(
+    r"^(\s*)(" + "|".join(sorted(_NEGATIVE_AUXILIARY, key=len, reverse=True)) + r")(?=\s+\w)",
+    re.I)
+
+
+def question_asked(text: str) -> str:
+    """The claim a yes/no question asks about, with the polarity it asks about: a question tag
+    goes ("Putin visited North Korea, didn't he?" -> "Putin visited North Korea"), and a
+    negative auxiliary opening the question loses its negation ("Didn't Putin visit North
+    Korea?" -> "Did Putin visit North Korea?"). Any other text unchanged."""
+    plain = text.replace("\u2019", "'")
+    if not re.search(_QUESTION_END, plain):
+        return text
+    tag = _QUESTION_TAG.search(plain)
+    if tag and len(plain[:tag.start()].split()) >= 2:
+        return text[:tag.start()].rstrip()
+    lead = _PREPOSED_NEGATION.match(plain)
+    if lead:
+        positive = _NEGATIVE_AUXILIARY[lead.group(2).lower()]
+        if lead.group(2)[:1].isupper():
+            positive = positive.capitalize()
+        return lead.group(1) + positive + text[lead.end():]
+    return text
 
 
 # ---------------------------------------------------------------------------- data
@@ -1220,10 +1273,21 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                                          and forms.isdisjoint(s))))
         i += 1
     # (a "not" opening an aside negates only the aside, left out above)
-    negated = any(is_negation(w) and k not in aside
-                  for k, w in enumerate(words))
+    negated = _negates([k for k, w in enumerate(words) if is_negation(w) and k not in aside])
     denies = any(u.kind == "deny" for u in units)
     return Claim(text, units, negated, denies, frozenset(a.index_terms()))
+
+
+def _negates(at: list[int]) -> bool:
+    """Whether negations at these word positions (in order) negate the claim: two in a row
+    cancel ("did not not visit", "didn't not", "never not": a double negation asserts), so
+    a run of them negates when it is odd."""
+    run = 0
+    for k, pos in enumerate(at):
+        run = run + 1 if k and pos == at[k - 1] + 1 else 1
+        if run % 2 and (k + 1 == len(at) or at[k + 1] != pos + 1):
+            return True
+    return False
 
 
 _SMALL_COUNTS = frozenset("23456789")  # as the analysis writes them ("two" -> "2")
