@@ -28,6 +28,8 @@ STATED = "The Norland envoy visited Port Elm"
     (STATED + ", no?", STATED),
     (STATED + ", isn't that so?", STATED),
     ("The envoy did not visit Port Elm, did he?", "The envoy did not visit Port Elm"),
+    ("The envoy has visited Port Elm, hasn't he", "The envoy has visited Port Elm"),  # no "?"
+    ("The envoy visited Port Elm, did he not.", "The envoy visited Port Elm"),
     ("Didn't the envoy visit Port Elm?", "Did the envoy visit Port Elm?"),
     ("didn\u2019t the envoy visit Port Elm?", "did the envoy visit Port Elm?"),
     ("Won't the envoy visit Port Elm?", "Will the envoy visit Port Elm?"),
@@ -45,6 +47,8 @@ def test_a_question_asks_about_the_claim_it_puts(asked: str, claim: str) -> None
     "Why didn't he?",  # a tag needs a claim before it
     "The mayor said no?",  # "no" with no comma is no tag
     "The envoy visited Port Elm, the mayor said?",
+    "The envoy visited Port Elm, did he",  # no "?": only a negative tag is one without it
+    "The envoy visited Port Elm, and so did he?",
 ])
 def test_what_is_no_tag_or_preposed_negation_is_left(text: str) -> None:
     assert question_asked(text) == text

@@ -124,10 +124,11 @@ FUNCTION_WORDS = frozenset(
     "not no never nor neither none nobody nothing and or but said says say saying told tells "
     "tell stated states according".split()
 )
-# Words that say something about the claim, not what it claims.
+# Words that say something about the claim, or only stress it ("really", "ever"), not what it
+# claims.
 CLAIM_META = frozenset(
     "breaking true really actually fact check claim claims rumor rumour confirm confirmed "
-    "news update urgent just whether lol omg please report reports reported".split()
+    "news update urgent just whether lol omg please report reports reported ever".split()
 )
 
 
@@ -192,6 +193,37 @@ _MENTIONS_LEAD = re.compile(_MENTIONS + r"(?=\S)")
 _HEDGE_LEAD = re.compile(r"^\s*(?:" + "|".join(HEDGE_ADVERBS) + r")\s*,\s*(?=\S)", re.I)
 _SAYERS_TAIL = re.compile(r",\s*" + SAYERS + r"\s+(?:" + SAYING + r"|said|suggested|claimed)"
                           r"(?P<end>[.!]*)\s*$", re.I)  # (told at the end: the past too)
+# How the user came by the claim, before it ("I think X", "I heard that X", "My friend says X",
+# "People are saying X", "Apparently X"), or after it ("X, I think", "X, or so I'm told"):
+# they say who holds it, not what happened, and name no one a sentence could name (the words
+# were slots of the claim, so "I think Putin visited North Korea" was not-found where "Putin
+# visited North Korea" is corroborated). A saying verb with a name before it stays ("Putin says
+# Russia will help" is a claim about what Putin says). "saw" needs "that" ("I saw Putin in
+# Pyongyang" is no hearsay), and a verb with an object is no frame ("I believe in ...").
+_KIN = ("friend|friends|mom|mum|mother|dad|father|parents|brother|sister|colleague|colleagues|"
+        "coworker|boss|teacher|cousin|uncle|aunt|neighbou?rs?|wife|husband|partner|son|daughter|"
+        "grandma|grandpa|grandmother|grandfather|roommate|flatmate")
+_MEDIUM = r"(?:\s+(?:on|in|at|from)\s+(?:the\s+|a\s+)?[\w.]+|\s+somewhere|\s+online)?"
+_HEARSAY_VERB = (r"(?:think|thought|believe|believed|guess|suppose|reckon|understand|remember|"
+                 r"recall|heard|hear|read|(?:keep|kept)\s+hearing)")
+# (told: "I'm told", "we were told", "I've been told"; "I'm hearing")
+_TOLD = r"(?:'m|\s+am|\s+was|\s+were|(?:'ve|\s+have|\s+had)\s+been)\s+(?:just\s+)?(?:told|hearing)"
+_USER_FRAME = re.compile(
+    r"^\s*(?:"
+    r"(?:i|we)(?:" + _TOLD + _MEDIUM + r"|(?:'ve|'d|\s+have|\s+had)?"
+    r"(?:\s+(?:just|really|also|still|once|kind\s+of|kinda))*"
+    r"\s+(?:" + _HEARSAY_VERB + _MEDIUM + r"|(?:saw|seen)" + _MEDIUM + r"(?=\s*,?\s+that\b)))"
+    r"|(?:my|our|a)\s+(?:\w+\s+)?(?:" + _KIN + r")\s+(?:says|said|told\s+me|tells\s+me|thinks|"
+    r"claims|claimed|believes|swears|insists)" + _MEDIUM +
+    r"|(?:people|everyone|everybody|someone|somebody|they|folks|many)\s+(?:are\s+|were\s+|keep\s+)?"
+    r"(?:saying|say|says|said|claim|claims|claiming|told\s+me|tell\s+me)" + _MEDIUM +
+    r"|rumou?r\s+has\s+it|word\s+(?:is|has\s+it)|" + "|".join(HEDGE_ADVERBS) +
+    r")(?:\s*,)?\s+(?:that\s+)?"
+    r"(?!(?:in|of|about|on|so|it|this|him|her|them|you|me|nothing|something|otherwise)\b)(?=\S)",
+    re.I)
+_USER_FRAME_TAIL = re.compile(
+    r"\s*,\s*(?:(?:or\s+so\s+)?(?:i|we)(?:" + _TOLD + r"|\s+" + _HEARSAY_VERB + r")|"
+    + "|".join(HEDGE_ADVERBS) + r")(?P<end>[.!]*)\s*$", re.I)
 # A tweet's signature: "— Brad Trost 🇨🇦 (@BradTrostCPC) December 26, 2019". The name is kept
 # (it carries signal), the handle and the posting date go (the date is not a slot of the claim).
 _SIGNATURE = re.compile(
@@ -336,9 +368,24 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
         tags.update(w.lower() for w in re.findall(r"\w+", cited.group(1)) if w.lower() not in said)
         tags.add("according")
     text = _SAYERS_TAIL.sub(lambda m: m.group("end"), text)
+    text = without_user_frame(text)
     if _is_shouting(text):
         text = text.lower()
     return re.sub(r"\s+", " ", text).strip(), tags
+
+
+def without_user_frame(text: str) -> str:
+    """`text` without how the user came by it (`_USER_FRAME`, `_USER_FRAME_TAIL`), where at
+    least two words are left: "I heard that Putin visited North Korea" -> "Putin visited North
+    Korea"."""
+    plain = text.replace("\u2019", "'")
+    lead = _USER_FRAME.match(plain)
+    if lead and len(plain[lead.end():].split()) >= 2:
+        text, plain = text[lead.end():], plain[lead.end():]
+    tail = _USER_FRAME_TAIL.search(plain)
+    if tail and len(plain[:tail.start()].split()) >= 2:
+        text = text[:tail.start()] + tail.group("end")
+    return text
 
 
 # A claim that calls what it reports false: "It is false that X", "It's not true that X",
@@ -429,13 +476,14 @@ def falsity(text: str, depth: int = 0) -> tuple[str, bool]:
 # came back contradicted). A negative auxiliary opening a yes/no question ("Didn't Putin
 # visit North Korea?") is the asker's bias towards yes, not a negated claim (the preposed
 # negation of English polar questions). A negation after the subject ("Did Putin not visit
-# ...?") may ask about the negated claim, and stays. Read only where the text ends with "?".
+# ...?") may ask about the negated claim, and stays. Read only where the text ends with "?",
+# but for a negative tag after a comma (`_NEGATIVE_TAG`).
 _AUXILIARIES = ("do does did is are am was were has have had can could will would shall should "
                 "must might may need dare").split()
 _NEGATIVE_AUXILIARY = {a + "n't": a for a in _AUXILIARIES} | {
     "won't": "will", "can't": "can", "cannot": "can", "shan't": "shall", "ain't": "is",
     "don't": "do"}
-_TAG_SUBJECT = r"(?:he|she|it|they|we|you|i|there|that|this|one|so)"
+_TAG_SUBJECT = r"(?:he|she|it|they|we|you|i|there|that|this|one)"
 _QUESTION_END = r"\s*\?[\W_]*$"  # ("?!", "?? 🤔")
 _TAG_AUXILIARY = "|".join(sorted(_AUXILIARIES + list(_NEGATIVE_AUXILIARY), key=len, reverse=True))
 _QUESTION_TAG = re.compile(
@@ -445,6 +493,11 @@ _QUESTION_TAG = re.compile(
     # (no comma before a negative one: "Putin visited North Korea didn't he?")
     r"|\s+(?:" + "|".join(_NEGATIVE_AUXILIARY) + r")\s+" + _TAG_SUBJECT + r")" + _QUESTION_END,
     re.I)
+# A negative tag after a comma at the very end is one with no "?" too ("Putin has visited North
+# Korea, hasn't he"): no statement ends so.
+_NEGATIVE_TAG = re.compile(
+    r"\s*,\s*(?:(?:" + "|".join(_NEGATIVE_AUXILIARY) + r")\s+" + _TAG_SUBJECT + r"|(?:"
+    + "|".join(_AUXILIARIES) + r")\s+" + _TAG_SUBJECT + r"\s+not)[\s.!]*$", re.I)
 _PREPOSED_NEGATION = re.compile(
     r"^(\s*)(" + "|".join(sorted(_NEGATIVE_AUXILIARY, key=len, reverse=True)) + r")(?=\s+\w)",
     re.I)
@@ -457,6 +510,9 @@ def question_asked(text: str) -> str:
     Korea?" -> "Did Putin visit North Korea?"). Any other text unchanged."""
     plain = text.replace("\u2019", "'")
     if not re.search(_QUESTION_END, plain):
+        tag = _NEGATIVE_TAG.search(plain)
+        if tag and len(plain[:tag.start()].split()) >= 2:
+            return text[:tag.start()].rstrip()
         return text
     tag = _QUESTION_TAG.search(plain)
     if tag and len(plain[:tag.start()].split()) >= 2:

@@ -1,0 +1,90 @@
+"""How the user came by a claim ("I think X", "I heard that X", "My friend says X", "X, or so
+I'm told") is no part of what is looked up: the claim is X."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text.aliases import AliasTable
+from bot.text.stance import clean_claim, parse_claim, without_user_frame
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "a.txt": "Harbour News\n\nThe Norland envoy visited Port Elm on Monday and met the mayor of "
+             "the town.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+X = "the envoy visited Port Elm"
+
+
+@pytest.mark.parametrize("framed", [
+    "I think " + X,
+    "I heard that " + X,
+    "I heard " + X,
+    "I've heard " + X,
+    "I\u2019m told " + X,
+    "We were told that " + X,
+    "I have been told " + X,
+    "I read online that " + X,
+    "I heard on the radio that " + X,
+    "I saw on Twitter that " + X,
+    "My friend says " + X,
+    "My best friend told me " + X,
+    "People are saying " + X,
+    "Someone said that " + X,
+    "They say " + X,
+    "Rumour has it that " + X,
+    "Apparently " + X,
+    "Apparently, " + X,
+])
+def test_a_frame_before_the_claim_goes(framed: str) -> None:
+    assert without_user_frame(framed) == X
+
+
+@pytest.mark.parametrize(("framed", "claim"), [
+    (X + ", I think.", X + "."),
+    (X + ", or so I'm told", X),
+    (X + ", or so I heard!", X + "!"),
+    (X + ", apparently", X),
+])
+def test_a_frame_after_the_claim_goes(framed: str, claim: str) -> None:
+    assert without_user_frame(framed) == claim
+
+
+@pytest.mark.parametrize("text", [
+    "The mayor says the envoy visited Port Elm",  # what a named person says is the claim
+    "I saw the envoy in Port Elm",  # no hearsay: "saw" needs "that"
+    "I believe in the envoy",  # a verb with its object
+    "I heard about the envoy",
+    "I told you the envoy visited Port Elm",
+    "I think",  # nothing left
+    "I think so",
+    "Yes, I think",  # nothing before the frame after it
+    "Many people died in Port Elm",
+])
+def test_what_is_no_frame_is_left(text: str) -> None:
+    assert without_user_frame(text) == text
+
+
+def test_ever_only_stresses_a_question() -> None:
+    aliases = AliasTable.from_mapping({})
+    text = "Has the envoy ever visited Port Elm?"
+    assert "ever" not in {u.text for u in parse_claim(text, aliases.analyze(text), aliases,
+                                                      set()).units}
+
+
+def test_the_claim_is_looked_up_without_its_frame(settings, store, corpus):
+    assert clean_claim("I heard that the envoy visited Port Elm")[0] == X
+    world = build_claim_world(settings, store, corpus, ARTICLES)
+    for claim in ("I think the Norland envoy visited Port Elm",
+                  "My friend says the Norland envoy visited Port Elm",
+                  "People are saying the Norland envoy visited Port Elm",
+                  "Apparently the Norland envoy visited Port Elm",
+                  "The Norland envoy visited Port Elm, or so I heard",
+                  "Has the Norland envoy ever visited Port Elm?"):
+        answer = ask_claim(world, claim)
+        assert answer.verdict == "single-source", (claim, answer)
+        assert answer.evidence[0].stance == "supports" and answer.evidence[0].doc_id == "a", \
+            (claim, answer)
+    answer = ask_claim(world, "I heard the Norland envoy never visited Port Elm")
+    assert answer.verdict == "contradicted", answer
