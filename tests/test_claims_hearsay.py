@@ -36,6 +36,11 @@ X = "the envoy visited Port Elm"
     "Rumour has it that " + X,
     "Apparently " + X,
     "Apparently, " + X,
+    "I read on the BBC website that " + X,
+    "Hey, I heard " + X,  # words of talk before it go too
+    "So I heard " + X,
+    "lol I think " + X,
+    "OK, so " + X,
 ])
 def test_a_frame_before_the_claim_goes(framed: str) -> None:
     assert without_user_frame(framed) == X
@@ -46,6 +51,7 @@ def test_a_frame_before_the_claim_goes(framed: str) -> None:
     (X + ", or so I'm told", X),
     (X + ", or so I heard!", X + "!"),
     (X + ", apparently", X),
+    (X + ", I think?", X + "?"),
 ])
 def test_a_frame_after_the_claim_goes(framed: str, claim: str) -> None:
     assert without_user_frame(framed) == claim
@@ -59,8 +65,10 @@ def test_a_frame_after_the_claim_goes(framed: str, claim: str) -> None:
     "I told you the envoy visited Port Elm",
     "I think",  # nothing left
     "I think so",
-    "Yes, I think",  # nothing before the frame after it
+    "Kim, I think",  # one word before the frame after it
     "Many people died in Port Elm",
+    "Well water in Port Elm is unsafe",  # a word of talk only before a comma
+    "No one visited Port Elm",
 ])
 def test_what_is_no_frame_is_left(text: str) -> None:
     assert without_user_frame(text) == text

@@ -27,6 +27,10 @@ STATED = "The Norland envoy visited Port Elm"
     (STATED + ", right?? \U0001f914", STATED),
     (STATED + ", no?", STATED),
     (STATED + ", isn't that so?", STATED),
+    (STATED + ", didnt he?", STATED),  # no apostrophe
+    (STATED + ", didn\u02bct he?", STATED),  # a modifier letter apostrophe
+    (STATED + ", didn't he\u2049", STATED),  # "⁉"
+    ("Did the envoy visit Port Elm or not?", "Did the envoy visit Port Elm"),
     ("The envoy did not visit Port Elm, did he?", "The envoy did not visit Port Elm"),
     ("The envoy has visited Port Elm, hasn't he", "The envoy has visited Port Elm"),  # no "?"
     ("The envoy visited Port Elm, did he not.", "The envoy visited Port Elm"),
@@ -77,6 +81,10 @@ def test_two_negations_in_a_row_cancel() -> None:
     assert not negated("The envoy did not not visit Port Elm")
     assert not negated("The envoy didn't not visit Port Elm")
     assert negated("The envoy did not not not visit Port Elm")
+    # a negation said twice for stress, or with a break between, still negates
+    assert negated("The envoy never never visited Port Elm")
+    assert negated("The envoy never, never visited Port Elm")
+    assert negated("The envoy did not, not visit Port Elm")
     assert negated("The envoy did not visit Port Elm")
     # two negations apart each negate (the claim is read negated)
     assert negated("The envoy did not visit Port Elm and did not meet the mayor")

@@ -203,7 +203,8 @@ _SAYERS_TAIL = re.compile(r",\s*" + SAYERS + r"\s+(?:" + SAYING + r"|said|sugges
 _KIN = ("friend|friends|mom|mum|mother|dad|father|parents|brother|sister|colleague|colleagues|"
         "coworker|boss|teacher|cousin|uncle|aunt|neighbou?rs?|wife|husband|partner|son|daughter|"
         "grandma|grandpa|grandmother|grandfather|roommate|flatmate")
-_MEDIUM = r"(?:\s+(?:on|in|at|from)\s+(?:the\s+|a\s+)?[\w.]+|\s+somewhere|\s+online)?"
+_MEDIUM = (r"(?:\s+(?:on|in|at|from)\s+(?:the\s+|a\s+)?[\w.]+(?:(?:\s+[\w.]+){1,2}(?=\s*,?\s+that\b))?"
+           r"|\s+somewhere|\s+online)?")  # ("on the BBC website that ...")
 _HEARSAY_VERB = (r"(?:think|thought|believe|believed|guess|suppose|reckon|understand|remember|"
                  r"recall|heard|hear|read|(?:keep|kept)\s+hearing)")
 # (told: "I'm told", "we were told", "I've been told"; "I'm hearing")
@@ -223,7 +224,7 @@ _USER_FRAME = re.compile(
     re.I)
 _USER_FRAME_TAIL = re.compile(
     r"\s*,\s*(?:(?:or\s+so\s+)?(?:i|we)(?:" + _TOLD + r"|\s+" + _HEARSAY_VERB + r")|"
-    + "|".join(HEDGE_ADVERBS) + r")(?P<end>[.!]*)\s*$", re.I)
+    + "|".join(HEDGE_ADVERBS) + r")(?P<end>[.!?]*)\s*$", re.I)
 # A tweet's signature: "— Brad Trost 🇨🇦 (@BradTrostCPC) December 26, 2019". The name is kept
 # (it carries signal), the handle and the posting date go (the date is not a slot of the claim).
 _SIGNATURE = re.compile(
@@ -378,7 +379,10 @@ def without_user_frame(text: str) -> str:
     """`text` without how the user came by it (`_USER_FRAME`, `_USER_FRAME_TAIL`), where at
     least two words are left: "I heard that Putin visited North Korea" -> "Putin visited North
     Korea"."""
-    plain = text.replace("\u2019", "'")
+    plain = text.translate(_APOSTROPHES)
+    talk = _DISCOURSE_LEAD.match(plain)
+    if talk and len(plain[talk.end():].split()) >= 2:
+        text, plain = text[talk.end():], plain[talk.end():]
     lead = _USER_FRAME.match(plain)
     if lead and len(plain[lead.end():].split()) >= 2:
         text, plain = text[lead.end():], plain[lead.end():]
@@ -483,16 +487,19 @@ _AUXILIARIES = ("do does did is are am was were has have had can could will woul
 _NEGATIVE_AUXILIARY = {a + "n't": a for a in _AUXILIARIES} | {
     "won't": "will", "can't": "can", "cannot": "can", "shan't": "shall", "ain't": "is",
     "don't": "do"}
+# (as typed without the apostrophe: "didnt he?")
+_NEGATIVE_AUXILIARY |= {k.replace("'", ""): v for k, v in _NEGATIVE_AUXILIARY.items() if "'" in k}
 _TAG_SUBJECT = r"(?:he|she|it|they|we|you|i|there|that|this|one)"
-_QUESTION_END = r"\s*\?[\W_]*$"  # ("?!", "?? 🤔")
+_QUESTION_END = r"\s*[?？⁇⁈⁉❓❔][\W_]*$"  # ("?!", "?? 🤔", "⁉")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})  # (one for one)
 _TAG_AUXILIARY = "|".join(sorted(_AUXILIARIES + list(_NEGATIVE_AUXILIARY), key=len, reverse=True))
 _QUESTION_TAG = re.compile(
     r"(?:\s*,\s*(?:(?:" + _TAG_AUXILIARY + r")\s+" + _TAG_SUBJECT
     + r"(?:\s+not)?(?:\s+(?:so|right|true))?"
     r"|right|no|yes|yeah|correct|true|eh|huh|or\s+not|am\s+i\s+right)"
-    # (no comma before a negative one: "Putin visited North Korea didn't he?")
-    r"|\s+(?:" + "|".join(_NEGATIVE_AUXILIARY) + r")\s+" + _TAG_SUBJECT + r")" + _QUESTION_END,
-    re.I)
+    # (no comma before a negative one: "Putin visited North Korea didn't he?"; "... or not?")
+    r"|\s+(?:" + "|".join(_NEGATIVE_AUXILIARY) + r")\s+" + _TAG_SUBJECT + r"|\s+or\s+not)"
+    + _QUESTION_END, re.I)
 # A negative tag after a comma at the very end is one with no "?" too ("Putin has visited North
 # Korea, hasn't he"): no statement ends so.
 _NEGATIVE_TAG = re.compile(
@@ -501,6 +508,11 @@ _NEGATIVE_TAG = re.compile(
 _PREPOSED_NEGATION = re.compile(
     r"^(\s*)(" + "|".join(sorted(_NEGATIVE_AUXILIARY, key=len, reverse=True)) + r")(?=\s+\w)",
     re.I)
+# Words of talk before what is said ("Hey, ...", "So didn't ...?", "lol I think ..."): no part
+# of the claim. Those that may be a claim's own word ("well", "wait") only before a comma.
+_DISCOURSE_LEAD = re.compile(
+    r"^\s*(?:(?:(?:so|but|and|lol|lmao|btw|hmm+|um+|uh+)\b|(?:hey|hi|hello|well|wait|oh|wow|yo"
+    r"|look|listen|ok|okay|yes|no|yeah|ah|hm+)\s*[,!])[\s,!]*)+(?=\S)", re.I)
 
 
 def question_asked(text: str) -> str:
@@ -508,7 +520,7 @@ def question_asked(text: str) -> str:
     goes ("Putin visited North Korea, didn't he?" -> "Putin visited North Korea"), and a
     negative auxiliary opening the question loses its negation ("Didn't Putin visit North
     Korea?" -> "Did Putin visit North Korea?"). Any other text unchanged."""
-    plain = text.replace("\u2019", "'")
+    plain = text.translate(_APOSTROPHES)
     if not re.search(_QUESTION_END, plain):
         tag = _NEGATIVE_TAG.search(plain)
         if tag and len(plain[:tag.start()].split()) >= 2:
@@ -1329,21 +1341,23 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                                          and forms.isdisjoint(s))))
         i += 1
     # (a "not" opening an aside negates only the aside, left out above)
-    negated = _negates([k for k, w in enumerate(words) if is_negation(w) and k not in aside])
+    negated = _negates(words, [k for k, w in enumerate(words) if is_negation(w) and k not in aside],
+                       breaks)
     denies = any(u.kind == "deny" for u in units)
     return Claim(text, units, negated, denies, frozenset(a.index_terms()))
 
 
-def _negates(at: list[int]) -> bool:
-    """Whether negations at these word positions (in order) negate the claim: two in a row
-    cancel ("did not not visit", "didn't not", "never not": a double negation asserts), so
-    a run of them negates when it is odd."""
-    run = 0
-    for k, pos in enumerate(at):
-        run = run + 1 if k and pos == at[k - 1] + 1 else 1
-        if run % 2 and (k + 1 == len(at) or at[k + 1] != pos + 1):
-            return True
-    return False
+def _negates(words: Sequence[Word], at: list[int], breaks: set[int]) -> bool:
+    """Whether the negations at these word positions (in order) negate the claim: a "not"
+    right after a negation cancels it, with no break between them ("did not not visit",
+    "didn't not", "never not": a double negation asserts); a negation said twice for stress
+    does not ("never never", "not, not")."""
+    cancelled: set[int] = set()
+    for k in at:
+        if words[k].lower == "not" and k - 1 in at and k - 1 not in cancelled \
+                and k not in breaks:
+            cancelled.update((k - 1, k))
+    return any(k not in cancelled for k in at)
 
 
 _SMALL_COUNTS = frozenset("23456789")  # as the analysis writes them ("two" -> "2")
