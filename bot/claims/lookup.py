@@ -78,6 +78,7 @@ from bot.text.stance import (
     claim_roles,
     clean_claim,
     clear_match,
+    compass_written_out,
     denial_unstated,
     denies_what_it_negates,
     falsity,
@@ -293,6 +294,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # A question asks about the claim it puts, with that claim's polarity: its tag goes, and
     # an opening negative auxiliary is the asker's bias ("Didn't Putin visit ...?").
     plain = question_asked(plain)
+    plain = compass_written_out(plain, aliases)  # ("N. Korea": North Korea)
     # Its dates written out ("2024-06-19", "Jun. 19" -> "June 19, 2024", "June 19"), as the
     # rules read them: for the sentence models too, which read the claim as written (in lower
     # case for a claim typed so, which is then still read as caseless below).

@@ -392,6 +392,29 @@ def without_user_frame(text: str) -> str:
     return text
 
 
+# A compass point written as its initial before a place's name ("N. Korea", "S Africa", "W.
+# Virginia"): the initial was a name of its own (an actor no sentence names: "Putin visited N.
+# Korea" came back `contradicted`, "names Kim rather than N").
+_COMPASS_INITIAL = re.compile(r"(?<![\w.])([NSEW])\.?[ \t]+(?=[A-Z][a-z])")  # (not "U.S. Embassy")
+_COMPASS = {"N": "North", "S": "South", "E": "East", "W": "West"}
+
+
+def compass_written_out(text: str, aliases: AliasTable) -> str:
+    """`text` with a compass point's initial written out where the alias table knows the place
+    it then names as one ("N. Korea" -> "North Korea", a phrase of `north_korea`); any other
+    initial as written ("Robert E. Lee", "Plan B")."""
+    if not _COMPASS_INITIAL.search(text):
+        return text
+
+    def written(m: re.Match[str]) -> str:
+        full = _COMPASS[m.group(1)] + " "
+        rest = text[m.end():]
+        spans = aliases.analyze(full + rest[:60]).concepts
+        return full if any(start == 0 and end >= 2 for start, end, _ in spans) else m.group(0)
+
+    return _COMPASS_INITIAL.sub(written, text)
+
+
 # A claim that calls what it reports false: "It is false that X", "It's not true that X",
 # "FALSE: X", "X: FALSE", "The claim that X is a myth". Its content is X, negated. One that
 # calls it true ("It is true that X", "TRUE: X", "It is not false that X") asserts X. The
