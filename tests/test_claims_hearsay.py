@@ -40,7 +40,8 @@ X = "the envoy visited Port Elm"
     "Hey, I heard " + X,  # words of talk before it go too
     "So I heard " + X,
     "lol I think " + X,
-    "OK, so " + X,
+    "Well, " + X,
+    "OK, " + X,
 ])
 def test_a_frame_before_the_claim_goes(framed: str) -> None:
     assert without_user_frame(framed) == X
@@ -69,6 +70,7 @@ def test_a_frame_after_the_claim_goes(framed: str, claim: str) -> None:
     "Many people died in Port Elm",
     "Well water in Port Elm is unsafe",  # a word of talk only before a comma
     "No one visited Port Elm",
+    "So far the envoy has visited Port Elm",  # ("so" only before a comma)
 ])
 def test_what_is_no_frame_is_left(text: str) -> None:
     assert without_user_frame(text) == text

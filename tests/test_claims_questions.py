@@ -37,6 +37,7 @@ STATED = "The Norland envoy visited Port Elm"
     ("Didn't the envoy visit Port Elm?", "Did the envoy visit Port Elm?"),
     ("didn\u2019t the envoy visit Port Elm?", "did the envoy visit Port Elm?"),
     ("Won't the envoy visit Port Elm?", "Will the envoy visit Port Elm?"),
+    ("So didn't the envoy visit Port Elm?", "So did the envoy visit Port Elm?"),
     ("Can't the envoy visit Port Elm?", "Can the envoy visit Port Elm?"),
 ])
 def test_a_question_asks_about_the_claim_it_puts(asked: str, claim: str) -> None:

@@ -209,8 +209,10 @@ _HEARSAY_VERB = (r"(?:think|thought|believe|believed|guess|suppose|reckon|unders
                  r"recall|heard|hear|read|(?:keep|kept)\s+hearing)")
 # (told: "I'm told", "we were told", "I've been told"; "I'm hearing")
 _TOLD = r"(?:'m|\s+am|\s+was|\s+were|(?:'ve|\s+have|\s+had)\s+been)\s+(?:just\s+)?(?:told|hearing)"
+# (after a conjunction: "So didn't Putin ...?", "But I heard ...")
+_CONJUNCTION = r"(?:(?:so|but|and)\s+)?"
 _USER_FRAME = re.compile(
-    r"^\s*(?:"
+    r"^\s*" + _CONJUNCTION + r"(?:"
     r"(?:i|we)(?:" + _TOLD + _MEDIUM + r"|(?:'ve|'d|\s+have|\s+had)?"
     r"(?:\s+(?:just|really|also|still|once|kind\s+of|kinda))*"
     r"\s+(?:" + _HEARSAY_VERB + _MEDIUM + r"|(?:saw|seen)" + _MEDIUM + r"(?=\s*,?\s+that\b)))"
@@ -529,13 +531,13 @@ _NEGATIVE_TAG = re.compile(
     r"\s*,\s*(?:(?:" + "|".join(_NEGATIVE_AUXILIARY) + r")\s+" + _TAG_SUBJECT + r"|(?:"
     + "|".join(_AUXILIARIES) + r")\s+" + _TAG_SUBJECT + r"\s+not)[\s.!]*$", re.I)
 _PREPOSED_NEGATION = re.compile(
-    r"^(\s*)(" + "|".join(sorted(_NEGATIVE_AUXILIARY, key=len, reverse=True)) + r")(?=\s+\w)",
-    re.I)
-# Words of talk before what is said ("Hey, ...", "So didn't ...?", "lol I think ..."): no part
-# of the claim. Those that may be a claim's own word ("well", "wait") only before a comma.
+    r"^(\s*" + _CONJUNCTION + r")(" + "|".join(sorted(_NEGATIVE_AUXILIARY, key=len, reverse=True))
+    + r")(?=\s+\w)", re.I)
+# Words of talk before what is said ("Hey, ...", "lol I think ..."): no part of the claim.
+# Those that may be a claim's own word ("well", "wait", "so far") only before a comma.
 _DISCOURSE_LEAD = re.compile(
-    r"^\s*(?:(?:(?:so|but|and|lol|lmao|btw|hmm+|um+|uh+)\b|(?:hey|hi|hello|well|wait|oh|wow|yo"
-    r"|look|listen|ok|okay|yes|no|yeah|ah|hm+)\s*[,!])[\s,!]*)+(?=\S)", re.I)
+    r"^\s*(?:(?:(?:lol|lmao|btw|hmm+|um+|uh+)\b|(?:hey|hi|hello|well|wait|oh|wow|yo|look|listen"
+    r"|ok|okay|yes|no|yeah|ah|hm+|so|but|and)\s*[,!])[\s,!]*)+(?=\S)", re.I)
 
 
 def question_asked(text: str) -> str:
