@@ -16,6 +16,7 @@ ARTICLES = {
     "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
 }
 STATED = "The Norland envoy visited Port Elm"
+LONG = "The Norland envoy, " + "after a week of talks, " * 10 + "visited Port Elm"
 
 
 @pytest.mark.parametrize(("asked", "claim"), [
@@ -31,6 +32,7 @@ STATED = "The Norland envoy visited Port Elm"
     (STATED + ", didn\u02bct he?", STATED),  # a modifier letter apostrophe
     (STATED + ", didn't he\u2049", STATED),  # "⁉"
     ("Did the envoy visit Port Elm or not?", "Did the envoy visit Port Elm"),
+    (LONG + ", didn't he?", LONG),  # (a tag is read at the end of a long claim too)
     ("The envoy did not visit Port Elm, did he?", "The envoy did not visit Port Elm"),
     ("The envoy has visited Port Elm, hasn't he", "The envoy has visited Port Elm"),  # no "?"
     ("The envoy visited Port Elm, did he not.", "The envoy visited Port Elm"),
