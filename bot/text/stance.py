@@ -260,9 +260,15 @@ def strip_dateline(sentence: str) -> str:
 
 
 def _is_shouting(text: str) -> bool:
-    """Mostly capitals ("STOP POSING AS MY DAD"): case says nothing about names then."""
+    """Mostly capitals ("STOP POSING AS MY DAD"): case says nothing about names then. A short
+    text too where every word is in capitals and one is a stop word ("NASH WAS KILLED": it
+    was read as three names, "names things but claims nothing"); capitals alone are acronyms
+    ("NATO ISIS")."""
     words = [w for w in re.findall(r"[A-Za-z]{2,}", text)]
-    return len(words) >= 4 and sum(w.isupper() for w in words) / len(words) >= 0.6
+    if len(words) >= 4:
+        return sum(w.isupper() for w in words) / len(words) >= 0.6
+    return len(words) >= 2 and all(w.isupper() for w in words) \
+        and any(w.lower() in STOPWORDS for w in words)
 
 
 def _is_headline(text: str) -> bool:
