@@ -112,3 +112,18 @@ def test_a_short_claim_all_in_capitals_is_shouted(settings, store, corpus):
     # (read as capitals, its words were names: "names things but claims nothing")
     answer = ask_claim(world, "VARGA WAS ARRESTED")
     assert answer.verdict == "single-source", answer
+
+
+def test_a_frame_before_a_claim_opening_with_it_or_in_goes() -> None:
+    # (the frame's guard against a verb's object, "I believe in ...", kept "Reportedly, In
+    # June ..." whole, and left "that It was ..." of "I heard that It was ...")
+    assert without_user_frame("Reportedly, In June the envoy visited Port Elm") == \
+        "In June the envoy visited Port Elm"
+    assert without_user_frame("I think it was the envoy who visited Port Elm") == \
+        "it was the envoy who visited Port Elm"
+    assert without_user_frame("I heard that It was the envoy who visited Port Elm") == \
+        "It was the envoy who visited Port Elm"
+    assert clean_claim("Reportedly, according to the NYT, the envoy visited Port Elm")[1] >= \
+        {"according", "nyt"}
+    assert clean_claim("I heard that according to the NYT, the envoy visited Port Elm")[1] >= \
+        {"according", "nyt"}

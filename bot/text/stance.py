@@ -187,10 +187,9 @@ _MENTIONS = r"^\s*(?:@\w{1,30}[\s,:]+)+"
 _ADDRESSED = re.compile(_MENTIONS + r"(?=[A-Z0-9\"'\u201c\u2018])")
 # ... or any, in a message typed all in lower case (`_addressed`)
 _MENTIONS_LEAD = re.compile(_MENTIONS + r"(?=\S)")
-# A hedge word opening the claim ("Reportedly, X"), and an unnamed sayer closing it ("X,
-# sources say"): the hedges of `bot.text.hedges`, which say that someone holds it, not what
-# happened, and name no one a sentence could name. Both go.
-_HEDGE_LEAD = re.compile(r"^\s*(?:" + "|".join(HEDGE_ADVERBS) + r")\s*,\s*(?=\S)", re.I)
+# An unnamed sayer closing the claim ("X, sources say"): the hedges of `bot.text.hedges`,
+# which say that someone holds it, not what happened, and name no one a sentence could name,
+# go (as a hedge word opening it does, "Reportedly, X": `_USER_FRAME`).
 _SAYERS_TAIL = re.compile(r",\s*" + SAYERS + r"\s+(?:" + SAYING + r"|said|suggested|claimed)"
                           r"(?P<end>[.!]*)\s*$", re.I)  # (told at the end: the past too)
 # How the user came by the claim, before it ("I think X", "I heard that X", "My friend says X",
@@ -220,10 +219,13 @@ _USER_FRAME = re.compile(
     r"claims|claimed|believes|swears|insists)" + _MEDIUM +
     r"|(?:people|everyone|everybody|someone|somebody|they|folks|many)\s+(?:are\s+|were\s+|keep\s+)?"
     r"(?:saying|say|says|said|claim|claims|claiming|told\s+me|tell\s+me)" + _MEDIUM +
-    r"|rumou?r\s+has\s+it|word\s+(?:is|has\s+it)|" + "|".join(HEDGE_ADVERBS) +
     r")(?:\s*,)?\s+(?:that\s+)?"
-    r"(?!(?:in|of|about|on|so|it|this|him|her|them|you|me|nothing|something|otherwise)\b)(?=\S)",
+    r"(?!(?:in|of|about|on|so|him|her|them|you|me|nothing|something|otherwise)\b)(?=\S)",
     re.I)
+# ... or a hedge word, or a rumour, opening it ("Reportedly, In January ...": any word after)
+_HEDGE_FRAME = re.compile(
+    r"^\s*" + _CONJUNCTION + r"(?:rumou?r\s+has\s+it|word\s+(?:is|has\s+it)|"
+    + "|".join(HEDGE_ADVERBS) + r")(?:\s*,)?\s+(?:that\s+)?(?=\S)", re.I)
 _USER_FRAME_TAIL = re.compile(
     r"\s*,\s*(?:(?:or\s+so\s+)?(?:i|we)(?:" + _TOLD + r"|\s+" + _HEARSAY_VERB + r")|"
     + "|".join(HEDGE_ADVERBS) + r")(?P<end>[.!?]*)\s*$", re.I)
@@ -365,7 +367,8 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
     # (a label first: "BREAKING: According to the NYT, ..." cites the NYT too)
     text = re.sub(r"^\s*(?:BREAKING|UPDATE|URGENT|JUST IN|FACT CHECK|CLAIM)\s*[:!-]+\s*", "",
                   text, flags=re.I)
-    text = _HEDGE_LEAD.sub("", text)  # ("Reportedly, according to the NYT, ..." too)
+    # How the user came by it ("Reportedly, according to the NYT, ...", "I heard that ...")
+    text = without_user_frame(text)
     # and after a judgement: "Is it true that according to ..." (read only where a source is
     # cited at all: the lookup reads the claim's judgement itself, `falsity`)
     judged = falsity(text)[0] if "according to" in text.lower() else text
@@ -377,7 +380,6 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
         tags.update(w.lower() for w in re.findall(r"\w+", cited.group(1)) if w.lower() not in said)
         tags.add("according")
     text = _SAYERS_TAIL.sub(lambda m: m.group("end"), text)
-    text = without_user_frame(text)
     if _is_shouting(text):
         text = text.lower()
     return re.sub(r"\s+", " ", text).strip(), tags
@@ -391,7 +393,7 @@ def without_user_frame(text: str) -> str:
     talk = _DISCOURSE_LEAD.match(plain)
     if talk and len(plain[talk.end():].split()) >= 2:
         text, plain = text[talk.end():], plain[talk.end():]
-    lead = _USER_FRAME.match(plain)
+    lead = _USER_FRAME.match(plain) or _HEDGE_FRAME.match(plain)
     if lead and len(plain[lead.end():].split()) >= 2:
         text, plain = text[lead.end():], plain[lead.end():]
     tail = _USER_FRAME_TAIL.search(plain)
