@@ -523,17 +523,11 @@ _NEGATIVE_AUXILIARY = {a + "n't": a for a in _AUXILIARIES} | {
 # (as typed without the apostrophe: "didnt he?")
 _NEGATIVE_AUXILIARY |= {k.replace("'", ""): v for k, v in _NEGATIVE_AUXILIARY.items() if "'" in k}
 _TAG_SUBJECT = r"(?:he|she|it|they|we|you|i|there|that|this|one)"
-_QUESTION_END = r"\s*[?？⁇⁈⁉❓❔][\W_]*$"  # ("?!", "?? 🤔", "⁉")
-_QUESTION_ENDS = re.compile(r"[?？⁇⁈⁉❓❔][\W_]*\Z")
+_QUESTION_MARK = r"[?？⁇⁈⁉❓❔]"  # ("⁉")
+_QUESTION_END = r"\s*" + _QUESTION_MARK + r"[\W_]*$"  # ("?!", "?? 🤔")
+_QUESTION_ENDS = re.compile(_QUESTION_MARK + r"[\W_]*\Z")
 _TAG_WINDOW = 64  # characters at the end of a text in which a question tag is read
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})  # (one for one)
-
-
-def _apostrophes(text: str) -> str:
-    """`text` with its typographic apostrophes as "'" (one character for one)."""
-    if "\u2019" in text or "\u02bc" in text or "\u2018" in text:
-        return text.translate(_APOSTROPHES)
-    return text
 _TAG_AUXILIARY = "|".join(sorted(_AUXILIARIES + list(_NEGATIVE_AUXILIARY), key=len, reverse=True))
 _QUESTION_TAG = re.compile(
     r"(?:\s*,\s*(?:(?:" + _TAG_AUXILIARY + r")\s+" + _TAG_SUBJECT
@@ -555,6 +549,13 @@ _PREPOSED_NEGATION = re.compile(
 _DISCOURSE_LEAD = re.compile(
     r"^\s*(?:(?:(?:lol|lmao|btw|hmm+|um+|uh+)\b|(?:hey|hi|hello|well|wait|oh|wow|yo|look|listen"
     r"|ok|okay|yes|no|yeah|ah|hm+|so|but|and)\s*[,!])[\s,!]*)+(?=\S)", re.I)
+
+
+def _apostrophes(text: str) -> str:
+    """`text` with its typographic apostrophes as "'" (one character for one)."""
+    if "\u2019" in text or "\u02bc" in text or "\u2018" in text:
+        return text.translate(_APOSTROPHES)
+    return text
 
 
 def question_asked(text: str) -> str:
