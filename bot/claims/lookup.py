@@ -58,6 +58,7 @@ from bot.search.index import SearchIndex, Titles, open_index
 from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, Word, load_aliases
 from bot.text.hedges import without_retracted
 from bot.text.outcomes import STATE_OF
+from bot.text.spelling import respelt
 from bot.text.stance import (
     CIRCUMSTANCE_PREPOSITIONS,
     FRAME_STRONG,
@@ -294,6 +295,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # A question asks about the claim it puts, with that claim's polarity: its tag goes, and
     # an opening negative auxiliary is the asker's bias ("Didn't Putin visit ...?").
     plain = question_asked(plain)
+    # Its misspelt words read as the corpus spells them ("Putin visted Pyongyang"); the note
+    # says so.
+    plain, respellings = respelt(plain, lambda w: index.doc_freq(stem(w)),
+                                 lambda w: _word_kind(w, aliases), stem)
     plain = compass_written_out(plain, aliases)  # ("N. Korea": North Korea)
     # Its dates written out ("2024-06-19", "Jun. 19" -> "June 19, 2024", "June 19"), as the
     # rules read them: for the sentence models too, which read the claim as written (in lower
@@ -913,6 +918,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     note = v.note
     if called_false:
         note = f"read as denying that {clip(plain, 120)}; " + note
+    if respellings:
+        note = "read " + ", ".join(f'"{typed}" as "{word}"' for typed, word in respellings) \
+            + "; " + note
     if v.verdict == "not-found" and evidence:
         note += "; the closest sentences are shown, none of them confirms it"
     if any(e.hedged for e in evidence if e.stance == "supports"):
@@ -2061,6 +2069,20 @@ def _index_note(index: SearchIndex, semantic: bool) -> str:
     if index.stale:
         return "; the search index is older than the corpus — run `briefbot reload`"
     return ""
+
+
+def _word_kind(word: str, aliases: AliasTable) -> str | None:
+    """What a lower-case word is to WordNet (`Lexicon.word_kind`), "stop" for a grammar word
+    (which WordNet lacks and the index does not hold: "could", "from", "doesnt" typed without
+    its apostrophe), or "name" for one the alias table knows (a place WordNet lacks,
+    "mariupol"); None: none knows it (`respelt` may read it as a misspelling)."""
+    if word in STOPWORDS or any(word[:i] + "'" + word[i:] in STOPWORDS
+                                for i in range(1, len(word))):  # ("thats", "doesnt")
+        return "stop"
+    kind = load_lexicon().word_kind(word)
+    if kind is None and aliases.analyze(word.title()).concepts:
+        return "name"
+    return kind
 
 
 def _not_found(text: str, why: str | None, index: SearchIndex, semantic: bool) -> ClaimAnswer:
