@@ -8,32 +8,29 @@ import time
 
 import pytest
 
-from bot.claims.lookup import _word_kind
+from bot.claims.lookup import _known_word
 from bot.text.aliases import load_aliases
-from bot.text.spelling import MAX_RESPELT, neighbours, respelt
+from bot.text.spelling import MAX_RESPELT, neighbours, prefixed_word, respelt
 from tests.conftest import ask_claim
 
-# A tiny corpus, counted by stem (here: the word without a final "ed" or "s").
-CORPUS = {"putin": 40, "visit": 30, "north": 50, "korea": 50, "worth": 90, "pact": 20,
-          "sign": 12, "moth": 3, "kremlin": 5, "sewage": 4}
-WORDNET = {"north", "korea", "worth", "pact", "signed", "signs", "moth", "kremlin", "visit",
-           "visited", "visits", "singapore", "sewage", "putin"}
+# A tiny corpus (the words it has) and language (how often each word is used).
+CORPUS = {"putin", "visited", "visit", "north", "korea", "worth", "pact", "signed", "moth",
+          "kremlin", "became", "sign", "listed"}
+ENGLISH = {"visited": 900, "visit": 950, "vested": 40, "north": 800, "korea": 300, "worth": 900,
+           "pact": 50, "signed": 400, "moth": 30, "kremlin": 20, "because": 5000, "became": 700,
+           "singapore": 60, "listed": 800, "sign": 500, "signs": 300, "the": 10**6}
 
 
-def _stem(word: str) -> str:
-    return word.removesuffix("ed").removesuffix("s")
+def _in_corpus(word: str) -> bool:
+    return word in CORPUS or word in ("the", "because")  # grammar words count as had
 
 
-def _count(word: str) -> int:
-    return CORPUS.get(word, 0) or CORPUS.get(_stem(word), 0)
-
-
-def _kind(word: str) -> str | None:
-    return "common" if word in WORDNET else None
+def _is_word(word: str) -> bool:
+    return word in ENGLISH
 
 
 def _read(text: str) -> tuple[str, list[tuple[str, str]]]:
-    return respelt(text, _count, _kind, _stem)
+    return respelt(text, _in_corpus, _is_word, lambda w: ENGLISH.get(w, 0))
 
 
 def test_neighbours_are_one_edit_away() -> None:
@@ -42,77 +39,103 @@ def test_neighbours_are_one_edit_away() -> None:
     assert "visted" not in found and "vistde" in found and "vsitde" not in found
 
 
-def test_a_misspelt_word_reads_as_the_corpus_word_one_edit_away() -> None:
+def test_a_misspelt_word_reads_as_the_most_used_word_one_edit_away_the_corpus_has() -> None:
+    # ("vested" is one edit away too, but less used; "listed" is as used and in the corpus,
+    # but changes the first letter)
     assert _read("Putin visted Pyongyang") == ("Putin visited Pyongyang",
                                                [("visted", "visited")])
     assert _read("the kremln said so") == ("the kremlin said so", [("kremln", "kremlin")])
     assert _read("they sigend it.") == ("they signed it.", [("sigend", "signed")])
+    # a grammar word is a reading too, though no index holds it ("became" is in the corpus)
+    assert _read("signed becase of it") == ("signed because of it", [("becase", "because")])
+
+
+def test_a_word_the_language_uses_but_the_corpus_lacks_is_no_reading() -> None:
+    # "signs" is one edit from "signz" and used, but not in the corpus: "sign" is
+    assert _read("signz") == ("sign", [("signz", "sign")])
 
 
 def test_every_occurrence_is_read_and_reported_once() -> None:
     assert _read("visted and visted") == ("visited and visited", [("visted", "visited")])
 
 
-def test_a_neighbour_keeping_the_first_letter_is_preferred_to_a_more_frequent_one() -> None:
-    # "nworth": "worth" (90) drops the first letter, "north" (50) keeps it
+def test_a_neighbour_keeping_the_first_letter_is_preferred_to_a_more_used_one() -> None:
+    # "nworth": "worth" (900) drops the first letter, "north" (800) keeps it
     assert _read("nworth korea") == ("north korea", [("nworth", "north")])
 
 
 @pytest.mark.parametrize("text", [
-    "Putin visited singapore",  # WordNet knows it, the corpus does not
-    "Puttin visited Sewagee",  # a word with a capital: a name the corpus may lack
+    "Putin visited singapore",  # the language knows it, the corpus does not
+    "Puttin visited Kremln",  # a word with a capital: a name the corpus may lack
     "PUTTIN VISTED",  # acronyms or shouting
     "the motx",  # shorter than five letters ("moth" would be a guess)
     "#visted @visted visted.com https://x.org/visted",  # hashtag, handle, host, path
     "visted-style politics and visted's men",  # part of a hyphenated or possessive word
+    "prote\u0301ge\u0301 visite\u0301",  # accents as combining marks
     "zqxwvy visited",  # no neighbour in the corpus
 ])
 def test_known_unguessable_and_non_words_stay_as_typed(text: str) -> None:
     assert _read(text) == (text, [])
 
 
-def test_a_neighbour_wordnet_does_not_know_is_no_reading() -> None:
-    # the corpus is counted by stems, which a non-word may share with a word ("signd": "sign")
-    def count(word: str) -> int:
-        return 12 if word == "signd" else 0
+def test_a_word_the_language_knows_is_never_read_as_another() -> None:
+    # "listen" is no word of this corpus, but the language knows it: it stays, though the
+    # corpus's "listed" is one edit away
+    def is_word(word: str) -> bool:
+        return word in ENGLISH or word == "listen"
 
-    assert respelt("sigmd", count, lambda w: None, lambda w: w) == ("sigmd", [])
-    assert respelt("sigmd", count, lambda w: "common" if w == "signd" else None,
-                   lambda w: w) == ("signd", [("sigmd", "signd")])
+    assert respelt("they listen", _in_corpus, is_word, lambda w: ENGLISH.get(w, 0)) == (
+        "they listen", [])
+    assert _read("they listen") == ("they listed", [("listen", "listed")])  # (the guard)
 
 
 def test_two_equally_used_neighbours_leave_the_word_as_typed() -> None:
-    corpus = {"carts": 5, "cards": 5}
-    assert respelt("carxs", lambda w: corpus.get(w, 0),
-                   lambda w: "common" if w in corpus else None, lambda w: w) == ("carxs", [])
-    # forms of one stem are one word ("visited", "visits", "visit" for "visitd")
-    forms = {"visited", "visits", "visit"}
-    assert respelt("visitd it", lambda w: 30 if w in forms else 0,
-                   lambda w: "common" if w in forms else None,
-                   lambda w: "visit" if w in forms else w) == ("visit it", [("visitd", "visit")])
+    used = {"carts": 5, "cards": 5}
+    assert respelt("carxs", lambda w: w in used, lambda w: w in used,
+                   lambda w: used.get(w, 0)) == ("carxs", [])
+    used["cards"] = 6
+    assert respelt("carxs", lambda w: w in used, lambda w: w in used,
+                   lambda w: used.get(w, 0)) == ("cards", [("carxs", "cards")])
 
 
 def test_only_the_first_unknown_words_are_read_again() -> None:
     asked: list[str] = []
 
-    def count(word: str) -> int:
-        if word == "known":
-            return 9
+    def used(word: str) -> int:
         asked.append(word)
         return 0
 
     words = [f"zzq{chr(97 + i)}x" for i in range(20)]
     text = "known " * 10 + " ".join(words + words)
-    assert respelt(text, count, lambda w: None, lambda w: w) == (text, [])
-    # each word counted once, then the neighbours of the first MAX_RESPELT unknown ones
-    assert len(asked) == MAX_RESPELT + 1 + MAX_RESPELT * len(neighbours(words[0]))
+    assert respelt(text, lambda w: w == "known", lambda w: False, used) == (text, [])
+    # the neighbours of the first MAX_RESPELT unknown words, each once
+    assert len(asked) == MAX_RESPELT * len(neighbours(words[0]))
 
 
 def test_hostile_text_is_read_quickly() -> None:
-    text = "y" * 50_000 + " qwzxq" * 20_000
+    text = "y" * 50_000 + " " + " ".join(f"q{i:x}zz".replace("0", "w")
+                                         for i in range(20_000))
     start = time.perf_counter()
-    assert respelt(text, lambda w: 0, lambda w: None, lambda w: w)[1] == []
+    assert respelt(text, lambda w: False, lambda w: False, lambda w: 1)[1] == []
     assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize(("word", "known"), [
+    ("could", True), ("during", True),  # grammar words: no index term, no WordNet entry
+    ("thats", True), ("doesnt", True), ("wouldnt", True),  # typed without apostrophe
+    ("mariupol", True),  # a place the alias table knows and WordNet does not
+    ("stats", True), ("gutted", True), ("ahmed", True),  # the English word list's
+    ("reposted", True), ("uncited", True), ("prefund", True),  # a prefix before a word
+    ("visited", True), ("visted", False), ("thatx", False), ("reqzzz", False),
+])
+def test_what_the_language_knows(settings, word: str, known: bool) -> None:
+    assert _known_word(word, load_aliases(settings.aliases_path)) is known
+
+
+def test_a_prefix_is_read_before_a_known_word_of_four_letters_or_more() -> None:
+    assert prefixed_word("reposted", lambda w: w == "posted")
+    assert not prefixed_word("redo", lambda w: w == "do")  # too short behind it
+    assert not prefixed_word("xyposted", lambda w: w == "posted")  # no prefix
 
 
 def test_a_misspelt_claim_is_answered_as_spelt_right_and_says_how_it_was_read(seeds_core):
@@ -131,14 +154,12 @@ def test_grammar_words_and_contractions_typed_without_apostrophe_are_no_misspell
     world = (seeds_core.store, seeds_core.settings)
     answer = ask_claim(world, "Putin could visit Pyongyang during summer, thats what doesnt "
                               "surprise")
-    assert not answer.note.startswith("read "), answer.note
+    assert "read " not in answer.note, answer.note
 
 
-@pytest.mark.parametrize(("word", "kind"), [
-    ("could", "stop"), ("during", "stop"),  # grammar words: no index term, no WordNet entry
-    ("thats", "stop"), ("doesnt", "stop"), ("wouldnt", "stop"),  # typed without apostrophe
-    ("mariupol", "name"),  # a place the alias table knows and WordNet does not
-    ("visited", "common"), ("visted", None), ("thatx", None),
-])
-def test_what_a_claim_word_is_known_as(settings, word: str, kind: str | None) -> None:
-    assert _word_kind(word, load_aliases(settings.aliases_path)) == kind
+def test_a_claim_not_looked_up_still_says_how_its_words_were_read(seeds_core):
+    world = (seeds_core.store, seeds_core.settings)
+    answer = ask_claim(world, "the kremln")
+    assert answer.verdict == "not-found"
+    assert answer.note.startswith("that names things but claims nothing")  # (read by chat)
+    assert '; read "kremln" as "kremlin"' in answer.note

@@ -58,7 +58,7 @@ from bot.search.index import SearchIndex, Titles, open_index
 from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, Word, load_aliases
 from bot.text.hedges import without_retracted
 from bot.text.outcomes import STATE_OF
-from bot.text.spelling import respelt
+from bot.text.spelling import language_frequency, prefixed_word, respelt
 from bot.text.stance import (
     CIRCUMSTANCE_PREPOSITIONS,
     FRAME_STRONG,
@@ -297,8 +297,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     plain = question_asked(plain)
     # Its misspelt words read as the corpus spells them ("Putin visted Pyongyang"); the note
     # says so.
-    plain, respellings = respelt(plain, lambda w: index.doc_freq(stem(w)),
-                                 lambda w: _word_kind(w, aliases), stem)
+    plain, respellings = respelt(
+        plain, lambda w: w in STOPWORDS or index.doc_freq(stem(w)) > 0,
+        lambda w: _known_word(w, aliases), language_frequency)
     plain = compass_written_out(plain, aliases)  # ("N. Korea": North Korea)
     # Its dates written out ("2024-06-19", "Jun. 19" -> "June 19, 2024", "June 19"), as the
     # rules read them: for the sentence models too, which read the claim as written (in lower
@@ -321,20 +322,22 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if any(c.isalpha() and not _latin(c) for c in plain) and not any(
             _latin(c) for u in parsed.units for c in u.text if c.isalpha()):
         return _not_found(text, NO_WORDS + ": only text in the Latin alphabet is "
-                          "searchable (accents are fine)", index, semantic)
+                          "searchable (accents are fine)", index, semantic,
+                          _read_note(respellings))
     if not parsed.units:
         if any(c.isalpha() for c in plain):  # grammar words alone: "the", "not"
             return _not_found(text, NO_WORDS + ": only grammar words; say who did what, "
-                              "e.g. \"Putin visited North Korea\"", index, semantic)
-        return _not_found(text, NO_WORDS, index, semantic)
+                              "e.g. \"Putin visited North Korea\"", index, semantic,
+                              _read_note(respellings))
+        return _not_found(text, NO_WORDS, index, semantic, _read_note(respellings))
     # A headline in Title Case or capitals ("Vaccines Cause Autism") reads as names alone: it
     # is looked up as before (three words of four letters or more, all capitalised).
     long_words = [w for w in plain.split() if w[:1].isalpha() and len(w) > 3]
     headline = len(long_words) >= 3 and all(w[:1].isupper() for w in long_words)
     if len(parsed.units) < 2 or (names_only(parsed) and not headline):
-        return _not_found(text, NAMES_ONLY, index, semantic)
+        return _not_found(text, NAMES_ONLY, index, semantic, _read_note(respellings))
     if _values_alone(parsed) and not headline:
-        return _not_found(text, VALUES_ONLY, index, semantic)
+        return _not_found(text, VALUES_ONLY, index, semantic, _read_note(respellings))
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed, said = _without_unseen_tags(parsed, df, plain)
@@ -919,8 +922,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if called_false:
         note = f"read as denying that {clip(plain, 120)}; " + note
     if respellings:
-        note = "read " + ", ".join(f'"{typed}" as "{word}"' for typed, word in respellings) \
-            + "; " + note
+        note = f"{_read_note(respellings)}; {note}"
     if v.verdict == "not-found" and evidence:
         note += "; the closest sentences are shown, none of them confirms it"
     if any(e.hedged for e in evidence if e.stance == "supports"):
@@ -2071,23 +2073,34 @@ def _index_note(index: SearchIndex, semantic: bool) -> str:
     return ""
 
 
-def _word_kind(word: str, aliases: AliasTable) -> str | None:
-    """What a lower-case word is to WordNet (`Lexicon.word_kind`), "stop" for a grammar word
-    (which WordNet lacks and the index does not hold: "could", "from", "doesnt" typed without
-    its apostrophe), or "name" for one the alias table knows (a place WordNet lacks,
-    "mariupol"); None: none knows it (`respelt` may read it as a misspelling)."""
-    if word in STOPWORDS or any(word[:i] + "'" + word[i:] in STOPWORDS
-                                for i in range(1, len(word))):  # ("thats", "doesnt")
-        return "stop"
-    kind = load_lexicon().word_kind(word)
-    if kind is None and aliases.analyze(word.title()).concepts:
-        return "name"
-    return kind
+def _known_word(word: str, aliases: AliasTable) -> bool:
+    """Whether the language knows a lower-case word, whatever the corpus holds: a grammar word
+    (which the index does not hold: "could", "from"; "doesnt" typed without its apostrophe), a
+    word of the English word list (`language_frequency`) or of WordNet (`Lexicon.word_kind`,
+    its forms, names and compounds too), a name the alias table knows ("mariupol"), or a known
+    word behind a prefix ("reposted"). A word none knows may be misspelt (`respelt`)."""
+    def known(w: str) -> bool:
+        return language_frequency(w) > 0 or load_lexicon().word_kind(w) is not None
+
+    return word in STOPWORDS or any(word[:i] + "'" + word[i:] in STOPWORDS
+                                    for i in range(1, len(word))) \
+        or known(word) or bool(aliases.analyze(word.title()).concepts) \
+        or prefixed_word(word, known)
 
 
-def _not_found(text: str, why: str | None, index: SearchIndex, semantic: bool) -> ClaimAnswer:
-    note = (why or "nothing in the corpus bears on this claim") + _index_note(index, semantic)
+def _not_found(text: str, why: str | None, index: SearchIndex, semantic: bool,
+               read: str = "") -> ClaimAnswer:
+    """A claim not looked up, or of no sentence; `read`: how its words were read
+    (`_read_note`), after why (whose opening the chat reply reads)."""
+    note = (why or "nothing in the corpus bears on this claim") + (f"; {read}" if read else "") \
+        + _index_note(index, semantic)
     return ClaimAnswer(text, "not-found", 0, [], note)
+
+
+def _read_note(respellings: list[tuple[str, str]]) -> str:
+    """The words of a claim read as other words (`respelt`), as its note says them."""
+    return "read " + ", ".join(f'"{typed}" as "{word}"' for typed, word in respellings) \
+        if respellings else ""
 
 
 def answer_dict_error(claim: str, message: str) -> dict[str, Any]:

@@ -1,30 +1,34 @@
 """A claim's misspelt words read as the corpus spells them ("Putin visted Pyongyang" ->
 "Putin visited Pyongyang").
 
-A word typed in lower case is taken as misspelt when neither the corpus (the search index's
-terms) nor WordNet (`Lexicon.word_kind`: a word of the language or a name it knows) has it.
-It is then read as the word one edit away (a letter deleted, inserted, changed, or two
-neighbours swapped: Damerau's four kinds of typing error, which make ~80% of misspellings)
-that the corpus uses most and WordNet knows, keeping the first letter where any such word does
-(a first letter is rarely the one mistyped; Yannakoudakis & Fawthrop 1983). A word with no
-such neighbour, or two neighbours the corpus uses equally often, stays as typed. So does a
-word with a capital: a name or an acronym the corpus may simply not have ("Wray" is no
-misspelt "way", nor "POTUS" "pots"), and a word shorter than five letters, which has too
-many neighbours to guess from ("dems", "amid"). The caller tells the user what was read.
+A word typed in lower case, of five letters or more, is taken as misspelt when neither the
+corpus nor the language knows it (the caller says what knows a word: the search index, WordNet,
+an English word list, the alias table, the grammar words). It is then read as the word one
+edit away (a letter deleted, inserted, changed, or two neighbours swapped: Damerau's four kinds
+of typing error, which make ~80% of misspellings) that the corpus has and the language uses
+most, keeping the first letter where any such word does (a first letter is rarely the one
+mistyped; Yannakoudakis & Fawthrop 1983). A word with no such neighbour, or two used equally
+often, stays as typed. So does a word with a capital: a name or an acronym the corpus may
+simply not have ("Wray" is no misspelt "way", nor "POTUS" "pots"), and a word shorter than five
+letters, which has too many neighbours to guess from ("dems", "amid"). The caller tells the
+user what was read.
 
-Pure: the corpus and WordNet are passed in as functions."""
+Pure but for `language_frequency`, which reads pyspellchecker's English word list once."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # A word of five letters or more in lower-case ASCII letters alone (not a hashtag's, a
-# handle's, a link's or a file name's, nor part of a hyphenated or an apostrophised word).
-_WORD = re.compile(r"(?<![\w@#/.'\u2019-])[a-z]{5,}(?![\w@#/'\u2019-]|\.\w)")
-# At most this many unknown words are read again (each asks the corpus about ~50 neighbours a
-# letter): more unknown words than this are no typos of a claim in English.
+# handle's, a link's or a file name's, nor part of a hyphenated or an apostrophised word, nor
+# of one with an accent: "prote\u0301ge\u0301" written with combining marks).
+_NOT_AROUND = r"\w@#/'\u2019\u0300-\u036f-"
+_WORD = re.compile(rf"(?<![{_NOT_AROUND}.])[a-z]{{5,}}(?![{_NOT_AROUND}]|\.\w)")
+# At most this many unknown words are read again (each asks about ~50 neighbours a letter):
+# more unknown words than this are no typos of a claim in English.
 MAX_RESPELT = 6
 # A longer word is no typo of one (the longest words of the news are ~20 letters); its
 # neighbours would be many and long.
@@ -42,13 +46,13 @@ def neighbours(word: str) -> set[str]:
     return (deleted | swapped | changed | inserted) - {word}
 
 
-def respelt(text: str, corpus_count: Callable[[str], int],
-            word_kind: Callable[[str], str | None],
-            stem_of: Callable[[str], str]) -> tuple[str, list[tuple[str, str]]]:
+def respelt(text: str, in_corpus: Callable[[str], bool], is_word: Callable[[str], bool],
+            frequency: Callable[[str], int]) -> tuple[str, list[tuple[str, str]]]:
     """`text` with its misspelt words read as the corpus spells them, and the words so read
-    (typed, read as). `corpus_count(word)`: how many sentences of the corpus have the
-    lower-case word's stem (0: none); `word_kind(word)`: what WordNet or the alias table knows
-    it as (None: nothing); `stem_of`: the stem the corpus is counted by."""
+    (typed, read as). `in_corpus(word)`: whether the corpus has the lower-case word (a grammar
+    word, which no index holds, counts as had); `is_word(word)`: whether the language knows it
+    however the corpus does; `frequency(word)`: how often the language uses it (0: a word it
+    does not list, never a reading)."""
     read: dict[str, str] = {}
     seen: set[str] = set()
     unknown = 0
@@ -57,23 +61,19 @@ def respelt(text: str, corpus_count: Callable[[str], int],
         if word in seen or len(word) > LONGEST:
             continue
         seen.add(word)
-        if corpus_count(word) or word_kind(word) is not None:
+        if in_corpus(word) or is_word(word):
             continue
         unknown += 1
         if unknown > MAX_RESPELT:
             break
-        counts = {c: n for c in neighbours(word) if (n := corpus_count(c))}
-        # (a word WordNet knows: the corpus is counted by stems, which non-words share,
-        # "sewager" by "sewage")
-        counts = {c: n for c, n in counts.items() if word_kind(c) is not None}
-        if not counts:
+        used = {c: n for c in neighbours(word) if (n := frequency(c)) > 0 and in_corpus(c)}
+        if not used:
             continue
-        same_first = {c: n for c, n in counts.items() if c[0] == word[0]}
-        pool = same_first or counts
+        same_first = {c: n for c, n in used.items() if c[0] == word[0]}
+        pool = same_first or used
         best = max(pool.values())
-        top = sorted(c for c, n in pool.items() if n == best)
-        if len({stem_of(c) for c in top}) == 1:
-            # One word of the corpus (forms of one stem count as one: "visited", "visits")
+        top = [c for c, n in pool.items() if n == best]
+        if len(top) == 1:
             read[word] = top[0]
     if not read:
         return text, []
@@ -88,3 +88,30 @@ def respelt(text: str, corpus_count: Callable[[str], int],
         return read[word]
 
     return _WORD.sub(respell, text), changes
+
+
+# English derivational prefixes: a known word behind one is a word ("reposted", "uncited",
+# "prefund"), which no word list holds whole.
+PREFIXES = ("anti", "counter", "co", "de", "dis", "inter", "mis", "non", "out", "over", "post",
+            "pre", "re", "semi", "sub", "un", "under")
+
+
+def prefixed_word(word: str, known: Callable[[str], bool]) -> bool:
+    """Whether `word` is a prefix of `PREFIXES` before a word `known` knows of four letters or
+    more ("re" + "posted")."""
+    return any(word.startswith(p) and len(word) - len(p) >= 4 and known(word[len(p):])
+               for p in PREFIXES)
+
+
+@functools.lru_cache(maxsize=1)
+def _english() -> Callable[[str], int]:
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="en", distance=1).word_frequency
+    return lambda word: int(counts[word])
+
+
+def language_frequency(word: str) -> int:
+    """How often English uses a lower-case word: its count in pyspellchecker's English list
+    (~160,000 words from subtitles and Wikipedia, read once, ~0.6 s); 0 for a word it lacks."""
+    return _english()(word)
