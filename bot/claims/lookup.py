@@ -2075,15 +2075,15 @@ def _index_note(index: SearchIndex, semantic: bool) -> str:
 
 def _known_word(word: str, aliases: AliasTable) -> bool:
     """Whether the language knows a lower-case word, whatever the corpus holds: a grammar word
-    (which the index does not hold: "could", "from"; "doesnt" typed without its apostrophe), a
-    word of the English word list (`language_frequency`) or of WordNet (`Lexicon.word_kind`,
-    its forms, names and compounds too), a name the alias table knows ("mariupol"), or a known
-    word behind a prefix ("reposted"). A word none knows may be misspelt (`respelt`)."""
+    typed without its apostrophe ("doesnt"), a word of the English word list
+    (`language_frequency`; grammar words too, which the index does not hold: "could") or of
+    WordNet (`Lexicon.word_kind`: its forms, names and compounds too), a name the alias table
+    knows ("abbottabad"), or a known word behind a prefix ("reposted"). A word none knows may
+    be misspelt (`respelt`)."""
     def known(w: str) -> bool:
         return language_frequency(w) > 0 or load_lexicon().word_kind(w) is not None
 
-    return word in STOPWORDS or any(word[:i] + "'" + word[i:] in STOPWORDS
-                                    for i in range(1, len(word))) \
+    return any(word[:i] + "'" + word[i:] in STOPWORDS for i in range(1, len(word))) \
         or known(word) or bool(aliases.analyze(word.title()).concepts) \
         or prefixed_word(word, known)
 
