@@ -428,7 +428,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                                     bm25_weight=fitted.fusion_bm25 if fitted else FUSION_BM25,
                                     dense=dense)
     if not retr:
-        return _not_found(text, None, index, semantic)
+        return _not_found(text, None, index, semantic, _read_note(respellings))
     prev_rows.update(store.sentences_by_ids(sorted(_with_previous(retr) - early)))
     # (by sentence id, as one read gives them: candidates scoring level keep their order)
     rows = {sid: prev_rows[sid] for sid in sorted(prev_rows) if sid in retr}
@@ -471,9 +471,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             if called_false:
                 recast = replace(recast, negated=not recast.negated)
             if names_only(recast) and not headline:
-                return _not_found(text, NAMES_ONLY, index, semantic)
+                return _not_found(text, NAMES_ONLY, index, semantic, _read_note(respellings))
             if _values_alone(recast) and not headline:
-                return _not_found(text, VALUES_ONLY, index, semantic)
+                return _not_found(text, VALUES_ONLY, index, semantic,
+                                  _read_note(respellings))
             more = {t for u in recast.units for t in u.alts} - set(df)
             df.update({t: index.doc_freq(t) for t in sorted(more)})
             parsed = weigh(_without_unseen_tags(recast, df, plain)[0], df, index.num_docs)
@@ -2073,9 +2074,15 @@ def _index_note(index: SearchIndex, semantic: bool) -> str:
     return ""
 
 
+# The words a contraction of the grammar words opens with ("doesn", "wouldn", "weren"): typed
+# with another mark for the apostrophe ("doesn´t", "wouldn t"), the word is no misspelt "does".
+_CONTRACTED = frozenset(w.split("'")[0] for w in STOPWORDS if "'" in w)
+
+
 def _known_word(word: str, aliases: AliasTable) -> bool:
     """Whether the language knows a lower-case word, whatever the corpus holds: a grammar word
-    typed without its apostrophe ("doesnt"), a word of the English word list
+    typed without its apostrophe ("doesnt") or with another mark ("doesn´t": `_CONTRACTED`), a
+    word of the English word list
     (`language_frequency`; grammar words too, which the index does not hold: "could") or of
     WordNet (`Lexicon.word_kind`: its forms, names and compounds too), a name the alias table
     knows ("abbottabad"), or a known word behind a prefix ("reposted"). A word none knows may
@@ -2084,7 +2091,7 @@ def _known_word(word: str, aliases: AliasTable) -> bool:
         return language_frequency(w) > 0 or load_lexicon().word_kind(w) is not None
 
     return any(word[:i] + "'" + word[i:] in STOPWORDS for i in range(1, len(word))) \
-        or known(word) or bool(aliases.analyze(word.title()).concepts) \
+        or word in _CONTRACTED or known(word) or bool(aliases.analyze(word.title()).concepts) \
         or prefixed_word(word, known)
 
 

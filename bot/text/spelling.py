@@ -1,17 +1,15 @@
 """A claim's misspelt words read as the corpus spells them ("Putin visted Pyongyang" ->
 "Putin visited Pyongyang").
 
-A word typed in lower case, of five letters or more, is taken as misspelt when neither the
+A word typed in lower case, of six letters or more, is taken as misspelt when neither the
 corpus nor the language knows it (the caller says what knows a word: the search index, WordNet,
 an English word list, the alias table, the grammar words). It is then read as the word one
 edit away (a letter deleted, inserted, changed, or two neighbours swapped: Damerau's four kinds
-of typing error, which make ~80% of misspellings) that the corpus has and the language uses
-most, keeping the first letter where any such word does (a first letter is rarely the one
-mistyped; Yannakoudakis & Fawthrop 1983). A word with no such neighbour, or two used equally
-often, stays as typed. So does a word with a capital: a name or an acronym the corpus may
-simply not have ("Wray" is no misspelt "way", nor "POTUS" "pots"), and a word shorter than five
-letters, which has too many neighbours to guess from ("dems", "amid"). The caller tells the
-user what was read.
+of typing error, which make ~80% of misspellings) with the same first letter (rarely the one
+mistyped; Yannakoudakis & Fawthrop 1983) that the corpus has and the language uses most. A
+word with no such neighbour, or two used equally often, stays as typed. So does a word with a
+capital: a name or an acronym the corpus may simply not have ("Wray" is no misspelt "way",
+nor "POTUS" "pots"), and a shorter word (`SHORTEST`). The caller tells the user what was read.
 
 Pure but for `language_frequency`, which reads pyspellchecker's English word list once."""
 
@@ -22,11 +20,17 @@ import re
 from collections.abc import Callable
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-# A word of five letters or more in lower-case ASCII letters alone (not a hashtag's, a
+# Shorter words have too many neighbours to guess from, and many are names the word lists
+# lack: of spaCy's English vocabulary (41,000 words), the five-letter words read as another
+# were names as often as typos ("likud" as "liked", "raisa" as "raise", "akmed" as "armed";
+# "aboul" as "about"), longer ones mostly typos ("similiar", "governmemt", "oficials").
+SHORTEST = 6
+# A word of six letters or more in lower-case ASCII letters alone (not a hashtag's, a
 # handle's, a link's or a file name's, nor part of a hyphenated or an apostrophised word, nor
 # of one with an accent: "prote\u0301ge\u0301" written with combining marks).
-_NOT_AROUND = r"\w@#/'\u2019\u0300-\u036f-"
-_WORD = re.compile(rf"(?<![{_NOT_AROUND}.])[a-z]{{5,}}(?![{_NOT_AROUND}]|\.\w)")
+# (the marks typed for an apostrophe: "doesn´t", "doesn`t", "doesn‘t", "doesn′t")
+_NOT_AROUND = r"\w@#/'`\u00b4\u2018\u2019\u2032\u02bc\u0300-\u036f-"
+_WORD = re.compile(rf"(?<![{_NOT_AROUND}.])[a-z]{{{SHORTEST},}}(?![{_NOT_AROUND}]|\.\w)")
 # At most this many unknown words are read again (each asks about ~50 neighbours a letter):
 # more unknown words than this are no typos of a claim in English.
 MAX_RESPELT = 6
@@ -69,10 +73,12 @@ def respelt(text: str, in_corpus: Callable[[str], bool], is_word: Callable[[str]
         used = {c: n for c in neighbours(word) if (n := frequency(c)) > 0 and in_corpus(c)}
         if not used:
             continue
+        # (never another first letter: "hamid" was read as "amid", "kallas" as "dallas")
         same_first = {c: n for c, n in used.items() if c[0] == word[0]}
-        pool = same_first or used
-        best = max(pool.values())
-        top = [c for c, n in pool.items() if n == best]
+        if not same_first:
+            continue
+        best = max(same_first.values())
+        top = [c for c, n in same_first.items() if n == best]
         if len(top) == 1:
             read[word] = top[0]
     if not read:
