@@ -14,15 +14,16 @@ from bot.text.spelling import MAX_RESPELT, neighbours, prefixed_word, respelt
 from tests.conftest import ask_claim
 
 # A tiny corpus (the words it has) and language (how often each word is used).
+GRAMMAR = {"the", "because", "does", "would", "could"}
 CORPUS = {"putin", "visited", "visit", "north", "korea", "worth", "pact", "signed", "moth",
-          "kremlin", "became", "sign", "listed"}
+          "kremlin", "became", "sign", "listed", "snowmachine", "snowmachines"}
 ENGLISH = {"visited": 900, "visit": 950, "vested": 40, "north": 800, "korea": 300, "worth": 900,
            "pact": 50, "signed": 400, "moth": 30, "kremlin": 20, "because": 5000, "became": 700,
-           "singapore": 60, "listed": 800, "sign": 500, "signs": 600, "putin": 0, "the": 10**6}
+           "does": 9000, "would": 9000, "could": 9000, "singapore": 60, "snowmachines": 10, "listed": 800, "sign": 500, "signs": 600, "putin": 0, "the": 10**6}
 
 
 def _in_corpus(word: str) -> bool:
-    return word in CORPUS or word in ("the", "because")  # grammar words count as had
+    return word in CORPUS or word in GRAMMAR  # grammar words count as had
 
 
 def _is_word(word: str) -> bool:
@@ -56,6 +57,10 @@ def test_a_word_the_language_uses_but_the_corpus_lacks_is_no_reading() -> None:
                    lambda w: used.get(w, 0)) == ("abcdey", [("abcdez", "abcdey")])
 
 
+def test_a_word_of_the_corpus_is_no_misspelling_though_the_language_lacks_it() -> None:
+    assert _read("the snowmachine") == ("the snowmachine", [])
+
+
 def test_a_corpus_word_the_language_does_not_list_is_no_reading() -> None:
     # "putin" is in the corpus, but no English word ("puttin" may be a name it lacks)
     assert _read("puttin visited") == ("puttin visited", [])
@@ -80,7 +85,7 @@ def test_a_reading_keeps_the_first_letter() -> None:
     "#visted @visted visted.com https://x.org/visted",  # hashtag, handle, host, path
     "visted-style politics and visted's men",  # part of a hyphenated or possessive word
     "visite\u0301d",  # accents as combining marks
-    "the kremn",  # shorter than six letters ("kremlin" would be a guess)
+    "the pactz",  # shorter than six letters ("pact" would be a guess)
     "russia doesn\u00b4t, wouldn`t, couldn\u2018t",  # other marks for an apostrophe
     "zqxwvy visited",  # no neighbour in the corpus
 ])
@@ -186,6 +191,10 @@ def test_a_claim_not_looked_up_still_says_how_its_words_were_read(seeds_core):
     assert answer.verdict == "not-found"
     assert answer.note.startswith("that names things but claims nothing")  # (read by chat)
     assert '; read "kremln" as "kremlin"' in answer.note
+    # (and once its words are recased from the sentences found: names alone)
+    answer = ask_claim(world, "vladimir putin and kim jong un of north koreaa")
+    assert answer.note.startswith("that names things but claims nothing"), answer.note
+    assert '; read "koreaa" as' in answer.note
 
 
 def test_a_misspelt_grammar_word_reads_as_the_grammar_word(seeds_core):
