@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.claims.lookup import _known_word
+from bot.claims.lookup import _known_word, _reading_frequency
 from bot.text.aliases import load_aliases
 from bot.text.spelling import MAX_RESPELT, neighbours, prefixed_word, respelt
 from tests.conftest import ask_claim
@@ -151,6 +151,21 @@ def test_hostile_text_is_read_quickly() -> None:
 ])
 def test_what_the_language_knows(settings, word: str, known: bool) -> None:
     assert _known_word(word, load_aliases(settings.aliases_path)) is known
+
+
+@pytest.mark.parametrize(("word", "reading"), [
+    ("visited", True), ("minister", True), ("because", True),  # a grammar word too
+    ("sergei", False), ("vladimir", False), ("monica", False),  # names: listed, no readings
+])
+def test_a_reading_is_a_common_word_or_a_grammar_word(word: str, reading: bool) -> None:
+    assert (_reading_frequency(word) > 0) is reading
+
+
+def test_a_name_typed_another_way_is_not_read_as_the_corpus_s_name(seeds_core):
+    # ("sergey" as "sergei" made Sergei Shoigu's visit support a claim on Sergey Lavrov)
+    world = (seeds_core.store, seeds_core.settings)
+    answer = ask_claim(world, "sergey lavrov visited pyongyang")
+    assert "read " not in answer.note and answer.verdict == "not-found", answer
 
 
 def test_a_prefix_is_read_before_a_known_word_of_four_letters_or_more() -> None:

@@ -299,7 +299,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # says so.
     plain, respellings = respelt(
         plain, lambda w: w in STOPWORDS or index.doc_freq(stem(w)) > 0,
-        lambda w: _known_word(w, aliases), language_frequency)
+        lambda w: _known_word(w, aliases), _reading_frequency)
     plain = compass_written_out(plain, aliases)  # ("N. Korea": North Korea)
     # Its dates written out ("2024-06-19", "Jun. 19" -> "June 19, 2024", "June 19"), as the
     # rules read them: for the sentence models too, which read the claim as written (in lower
@@ -2093,6 +2093,16 @@ def _known_word(word: str, aliases: AliasTable) -> bool:
     return any(word[:i] + "'" + word[i:] in STOPWORDS for i in range(1, len(word))) \
         or word in _CONTRACTED or known(word) or bool(aliases.analyze(word.title()).concepts) \
         or prefixed_word(word, known)
+
+
+def _reading_frequency(word: str) -> int:
+    """How often English uses a word a misspelt one may be read as (`respelt`): a grammar word
+    or a common word WordNet knows, never a name ("sergey" is no misspelt "sergei", nor
+    "vladimer" "vladimir": read so, "sergey lavrov visited pyongyang" was supported by Sergei
+    Shoigu's visit); 0 for any other."""
+    if word not in STOPWORDS and load_lexicon().word_kind(word) != "common":
+        return 0
+    return language_frequency(word)
 
 
 def _not_found(text: str, why: str | None, index: SearchIndex, semantic: bool,
