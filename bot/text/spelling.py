@@ -6,7 +6,8 @@ corpus nor the language knows it (the caller says what knows a word: the search 
 an English word list, the alias table, the grammar words). It is then read as the word one
 edit away (a letter deleted, inserted, changed, or two neighbours swapped: Damerau's four kinds
 of typing error, which make ~80% of misspellings) with the same first letter (rarely the one
-mistyped; Yannakoudakis & Fawthrop 1983) that the corpus has and the language uses most. A
+mistyped; Yannakoudakis & Fawthrop 1983) that the corpus has and the language uses most (the
+caller's `frequency` lists only the words a misspelt one may be, never a name). A
 word with no such neighbour, or two used equally often, stays as typed. So does a word with a
 capital: a name or an acronym the corpus may simply not have ("Wray" is no misspelt "way",
 nor "POTUS" "pots"), and a shorter word (`SHORTEST`). The caller tells the user what was read.
