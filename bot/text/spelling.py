@@ -84,17 +84,8 @@ def respelt(text: str, in_corpus: Callable[[str], bool], is_word: Callable[[str]
             read[word] = top[0]
     if not read:
         return text, []
-    changes: list[tuple[str, str]] = []
-
-    def respell(m: re.Match[str]) -> str:
-        word = m.group(0)
-        if word not in read:
-            return word
-        if (word, read[word]) not in changes:
-            changes.append((word, read[word]))
-        return read[word]
-
-    return _WORD.sub(respell, text), changes
+    # (`read` holds the words in the order the text first gives them)
+    return _WORD.sub(lambda m: read.get(m.group(0), m.group(0)), text), list(read.items())
 
 
 # English derivational prefixes: a known word behind one is a word ("reposted", "uncited",
