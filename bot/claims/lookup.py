@@ -2074,24 +2074,24 @@ def _index_note(index: SearchIndex, semantic: bool) -> str:
     return ""
 
 
-# The words a contraction of the grammar words opens with ("doesn", "wouldn", "weren"): typed
-# with another mark for the apostrophe ("doesn´t", "wouldn t"), the word is no misspelt "does".
-_CONTRACTED = frozenset(w.split("'")[0] for w in STOPWORDS if "'" in w)
+# The grammar words' contractions typed without their apostrophe ("doesnt", "thats"), and the
+# words they open with ("doesn", "wouldn", "weren"): typed with another mark for the apostrophe
+# ("doesn´t", "wouldn t"), the word is no misspelt "does".
+_CONTRACTED = frozenset(form for w in STOPWORDS if "'" in w
+                        for form in (w.replace("'", ""), w.split("'")[0]))
 
 
 def _known_word(word: str, aliases: AliasTable) -> bool:
     """Whether the language knows a lower-case word, whatever the corpus holds: a grammar word
     typed without its apostrophe ("doesnt") or with another mark ("doesn´t": `_CONTRACTED`), a
-    word of the English word list
-    (`language_frequency`; grammar words too, which the index does not hold: "could") or of
+    word of the English word list (`language_frequency`; grammar words too, which the index does not hold: "could") or of
     WordNet (`Lexicon.word_kind`: its forms, names and compounds too), a name the alias table
     knows ("abbottabad"), or a known word behind a prefix ("reposted"). A word none knows may
     be misspelt (`respelt`)."""
     def known(w: str) -> bool:
         return language_frequency(w) > 0 or load_lexicon().word_kind(w) is not None
 
-    return any(word[:i] + "'" + word[i:] in STOPWORDS for i in range(1, len(word))) \
-        or word in _CONTRACTED or known(word) or bool(aliases.analyze(word.title()).concepts) \
+    return word in _CONTRACTED or known(word) or bool(aliases.analyze(word.title()).concepts) \
         or prefixed_word(word, known)
 
 

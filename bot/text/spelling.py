@@ -71,15 +71,13 @@ def respelt(text: str, in_corpus: Callable[[str], bool], is_word: Callable[[str]
         unknown += 1
         if unknown > MAX_RESPELT:
             break
-        used = {c: n for c in neighbours(word) if (n := frequency(c)) > 0 and in_corpus(c)}
+        # (never another first letter: "hamid" was read as "amid", "kallas" as "dallas")
+        used = {c: n for c in neighbours(word)
+                if c[0] == word[0] and (n := frequency(c)) > 0 and in_corpus(c)}
         if not used:
             continue
-        # (never another first letter: "hamid" was read as "amid", "kallas" as "dallas")
-        same_first = {c: n for c, n in used.items() if c[0] == word[0]}
-        if not same_first:
-            continue
-        best = max(same_first.values())
-        top = [c for c, n in same_first.items() if n == best]
+        best = max(used.values())
+        top = [c for c, n in used.items() if n == best]
         if len(top) == 1:
             read[word] = top[0]
     if not read:
