@@ -169,3 +169,106 @@ def test_the_builder_compares_city_names_as_the_matcher_reads_them():
     assert found["city_mount_vernon"] == ("Mount Vernon", "united_states", ["Mt. Vernon"])
     # "San-Pedro" is read as "San Pedro": a name of two countries, no one's.
     assert sorted(found) == ["city_mount_vernon", "city_saint_petersburg", "city_vladivostok"]
+
+
+CLAUSE_ARTICLES = {
+    "a.txt": "Envoy Report\n\nMayor Orlov's visit comes amid reports that Norland has been "
+             "selling arms to Germany for its war in Poland.\n",
+    "b.txt": "Ferry Weekly\n\nMayor Lindqvist opened the ferry line in Denmark on Monday, weeks "
+             "after reports that Norland had sold grain to Portugal.\n",
+    "c.txt": "Treaty Desk\n\nEnvoys Holm and Dahl signed the harbour treaty at a ceremony that "
+             "took place in Finland.\n",
+    "d.txt": "Border Notes\n\nGerman envoy Berg arrived amid reports that Norland had sold arms "
+             "to Germany.\n",
+}
+
+
+def test_a_place_of_another_clause_gives_no_other_place(settings, store, corpus):
+    # A place said in a clause that writes nothing of what happened in the claim ("amid
+    # reports that Norland has been selling arms to Germany") is where that clause's event is,
+    # not the claim's: "came to Kyiv" was contradicted by "Germany, Poland rather than Kyiv".
+    world = build_claim_world(settings, store, corpus, CLAUSE_ARTICLES)
+    answer = ask_claim(world, "Mayor Orlov came to Kyiv.")
+    assert answer.verdict != "contradicted", answer
+    assert not any("rather than" in (e.reason or "") for e in answer.evidence), answer
+    # A place in the clause of the claim's event still gives another place, and only it does.
+    answer = ask_claim(world, "Mayor Lindqvist opened the ferry line in Sweden on Monday.")
+    assert answer.verdict == "contradicted", answer
+    reasons = " ".join(e.reason or "" for e in answer.evidence)
+    assert "Denmark rather than Sweden" in reasons and "Portugal" not in reasons
+    # A relative clause with no subject of its own tells the event it hangs on.
+    answer = ask_claim(world, "Envoys Holm and Dahl signed the harbour treaty in Norway.")
+    assert answer.verdict == "contradicted", answer
+    # A country named as a name ("German") does not bring the main clause into the clause
+    # where the sentence places something else.
+    assert ask_claim(world, "Envoy Berg arrived in Kyiv.").verdict != "contradicted"
+
+
+def test_a_place_of_a_subordinate_clause_is_read_with_that_clause(tmp_path):
+    from bot.text.stance import CONCEPT_PREFIX, sentence_features
+
+    table = load_aliases(write_aliases(tmp_path))
+    f = sentence_features("Mayor Lindqvist opened the ferry line in Denmark on Monday, weeks "
+                          "after reports that Norland had sold grain to Portugal.", table)
+    assert f.places == {"denmark", "portugal"}
+    # The main clause's place is none of them (it places the event wherever else).
+    assert set(f.place_clauses) == {"portugal"}
+    assert f.place_clauses["portugal"] >= {"norland", "sold", "grain", CONCEPT_PREFIX + "portugal",
+                                           "report"}  # (the word the clause hangs on)
+    assert "open" not in f.place_clauses["portugal"]
+    # The word a clause hangs on: "the pact that the leaders signed in Spain" is about the pact.
+    f = sentence_features("Officials praised the pact that the leaders signed in Spain.", table)
+    assert "pact" in f.place_clauses["spain"]
+    # A place named only as a name, not after a preposition, is no place of the sentence: its
+    # clause is not read ("German envoy Berg arrived amid reports that ... to Germany").
+    f = sentence_features("German envoy Berg arrived amid reports that Norland had sold arms "
+                          "to Germany.", table)
+    assert set(f.place_clauses) == {"germany"} and "arriv" not in f.place_clauses["germany"]
+
+
+def test_no_clause_is_cut_where_it_may_tell_the_event_itself(tmp_path):
+    from bot.text.stance import sentence_features
+
+    table = load_aliases(write_aliases(tmp_path))
+    for text in (
+            "One clause: Mayor Pardo visited Spain and Portugal.",
+            # a relative clause ("that" with no subject of its own), a cleft, a demonstrative
+            "Kim and Orlov signed the pact at a ceremony that took place in Spain.",
+            "It was in Spain that Mayor Orlov signed the harbour treaty on Monday.",
+            "Mayor Pardo landed later that day in Spain.",
+            # relative words, openers of time and place, prepositions
+            "The summit, which took place in Spain, was long.",
+            "Mayor Pardo signed the pact on Tuesday while in Spain.",
+            "The mayors met in Spain, where they signed the pact.",
+            "Mayor Pardo signed the pact after arriving in Spain.",
+            "Mayor Lindqvist arrived on Tuesday amid tight security in Spain."):
+        assert sentence_features(text, table).place_clauses == {}, text
+
+
+def test_a_place_the_main_clause_names_too_and_a_claim_of_values_alone_keep_their_conflict(
+        tmp_path):
+    from bot.text.stance import match, parse_claim, sentence_features
+
+    table = load_aliases(write_aliases(tmp_path))
+    f = sentence_features("Mayor Pardo arrived in Spain amid reports that Norland sold grain to "
+                          "Spain.", table)
+    assert f.place_clauses == {}  # Spain places the visit: the main clause names it
+    # A claim of names and values alone writes nothing of what happened: any place of the
+    # sentence may be its.
+    f = sentence_features("Mayor Pardo was seen on Monday, although reports said that he was "
+                          "in Portugal.", table)
+    assert set(f.place_clauses) == {"portugal"}
+    text = "On Monday, Pardo was in Italy."
+    assert match(parse_claim(text, table.analyze(text), table, set()), f, None).conflicts == [
+        "Portugal rather than Italy"]
+    # A word of what happened may be written as one of its WordNet synonyms ("buys" for
+    # "purchased"), and a clause ends at the next opener ("because ...": not the claim's event).
+    f = sentence_features("Officials were calm, although reports said that Norland buys it in "
+                          "Portugal.", table)
+    text = "Valdoria purchased a harbour in Italy."
+    assert match(parse_claim(text, table.analyze(text), table, set()), f, None).conflicts == [
+        "Portugal rather than Italy"]
+    f = sentence_features("Officials cited reports that Norland sold grain to Portugal because "
+                          "Mayor Lindqvist opened the ferry line.", table)
+    text = "Mayor Lindqvist opened the ferry line in Sweden."
+    assert match(parse_claim(text, table.analyze(text), table, set()), f, None).conflicts == []

@@ -661,9 +661,13 @@ class Features:
     # Each place of `places` as the sentence writes it ("france" -> "Paris"): how a conflict
     # names it.
     place_names: dict[str, str] = field(default_factory=dict)
+    # In a sentence with a clause opener (`CLAUSE_OPENERS`): each place of `places` -> the
+    # terms of the clause it is named in (`_place_clauses`). A place said in a clause of the
+    # sentence that states nothing of the claim's event is not where the event took place.
+    place_clauses: dict[str, set[str]] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 37  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 38  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -976,14 +980,71 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
             f.entities.add(w.stem)  # a country's name stays a name too (another actor)
     f.negated_terms -= asserted
     f.denial_scope = _denial_scope(a, concept_at)
+    placed: list[tuple[int, int, str]] = []
     for start, end, name in a.concepts:
         if aliases.is_place(name) and after_preposition(words, start, end, aliases) \
                 and not words[end - 1].orig.endswith("'s"):
             f.places.add(name)
+            placed.append((start, end, name))
             f.place_names.setdefault(name, _as_written(words[start:end], aliases, name))
             if name in aliases.within:
                 f.regions.add(aliases.within[name])
+    if placed:
+        f.place_clauses = _place_clauses(a, placed)
     return f
+
+
+# Words that open a subordinate clause telling an event of its own: a cause, a concession, a
+# condition; and "that" opening a clause with its own subject (`_opens_clause`: "accusations
+# that North Korea has been supplying arms to Russia", not "a ceremony that took place in
+# Pyongyang", "later that day in Madrid"). Not the relative words ("who", "which": the clause
+# often tells the event itself, "the summit, which took place in Vladivostok"), nor the
+# openers of time and place ("while", "when", "where", "after": "signed it while in
+# Pyongyang"), nor prepositions ("arrived amid tight security in Denmark").
+CLAUSE_OPENERS = frozenset("that whereas although though because unless whether if".split())
+# What starts a clause's subject after "that": a determiner or a pronoun (a name: any
+# capitalised word).
+_SUBJECT_STARTS = frozenset(
+    "the a an his her its their our my your this these those he she it they we i you there "
+    "some many most all both several".split())
+
+
+def _opens_clause(words: Sequence[Word], i: int) -> bool:
+    """words[i] opens a subordinate clause with a subject of its own (`CLAUSE_OPENERS`)."""
+    if words[i].lower not in CLAUSE_OPENERS:
+        return False
+    if words[i].lower != "that":
+        return True
+    after = words[i + 1] if i + 1 < len(words) else None
+    return after is not None and (after.lower in _SUBJECT_STARTS or after.orig[:1].isupper())
+
+
+def _place_clauses(a: Analysis, placed: list[tuple[int, int, str]]) -> dict[str, set[str]]:
+    """Each place of a subordinate clause (`_opens_clause`; `placed`: the places' spans after
+    a preposition) -> the terms (stems and concept terms) of that clause, from its opener to
+    the next one, with the word it hangs on (the last content word before the opener: "the
+    pact that the leaders signed in Pyongyang" is about the pact). A place of the main clause
+    (before any opener: "It was in Vladivostok that the mayor signed it") is none of them; the
+    dict is empty when no place is in a subordinate clause."""
+    words = a.words
+    openers = [i for i in range(len(words)) if _opens_clause(words, i)]
+    out: dict[str, set[str]] = {}
+    if not openers or all(start < openers[0] for start, _, _ in placed):
+        return out
+    main = {name for start, _, name in placed if start < openers[0]}
+    for start, end, name in placed:
+        if name in main or start < openers[0]:
+            continue  # (a place named in the main clause places the event wherever else)
+        lo = max(i for i in openers if i <= start)
+        hi = min((i for i in openers if i >= end), default=len(words))
+        head = next((k for k in range(lo - 1, -1, -1) if not words[k].stop), None)
+        terms = out.setdefault(name, set())
+        terms.update(w.stem for w in words[lo:hi] if not w.stop)
+        terms.update(CONCEPT_PREFIX + other for s_, e_, other in a.concepts
+                     if lo <= s_ and e_ <= hi or head is not None and s_ <= head < e_)
+        if head is not None:
+            terms.add(words[head].stem)
+    return out
 
 
 def after_preposition(words: Sequence[Word], start: int, end: int, aliases: AliasTable) -> bool:
@@ -1710,7 +1771,8 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
                 out.append(f"{', '.join(_shown(v) for v in sorted(values))} rather than "
                            f"{_shown(u.text)}")
         elif u.kind == "place" and own.places \
-                and (others := own.places - bare_terms(claim)) and not _has(u, own) \
+                and (others := _event_places(claim, own) - bare_terms(claim)) \
+                and not _has(u, own) \
                 and not u.within & own.places and u.key[1:] not in own.regions:
             # Not a place within the other: "in Anchorage" is not contradicted by "in the United
             # States", nor "in Russia" by "in Vladivostok". Nor a place the claim names
@@ -1720,6 +1782,27 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
                 for p in others))
             out.append(f"{names} rather than {u.text}")
     return out
+
+
+def _event_places(claim: Claim, own: Features) -> set[str]:
+    """The sentence's places that may be where the claim's event took place: all but those
+    named only in a subordinate clause (`Features.place_clauses`) that writes no word of what
+    happened in the claim (`Unit.is_slot` units excluded: a name or number says who or how
+    many, not what happened). All of them for a claim of names and values alone."""
+    if not own.place_clauses:
+        return own.places
+    frame = claim_frame_terms(claim)
+    if not frame:
+        return own.places
+    return {p for p in own.places
+            if p not in own.place_clauses or not frame.isdisjoint(own.place_clauses[p])}
+
+
+def claim_frame_terms(claim: Claim) -> frozenset[str]:
+    """Every term that writes a word of what happened in the claim: its words' and concepts'
+    stems, forms and WordNet alternatives."""
+    return frozenset(t for u in claim.units if not u.is_slot
+                     for t in (*u.alts, *(x for alt in u.syns for x in alt)))
 
 
 def bare_terms(claim: Claim) -> set[str]:
