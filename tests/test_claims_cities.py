@@ -216,8 +216,8 @@ def test_a_place_of_a_subordinate_clause_is_read_with_that_clause(tmp_path):
     assert f.place_clauses["portugal"] >= {"norland", "sold", "grain", CONCEPT_PREFIX + "portugal",
                                            "report"}  # (the word the clause hangs on)
     assert "open" not in f.place_clauses["portugal"]
-    # The word a clause hangs on: "the pact that the leaders signed in Spain" is about the pact.
-    f = sentence_features("Officials praised the pact that the leaders signed in Spain.", table)
+    # The word a clause hangs on: "the pact that Orlov signed in Spain" is about the pact.
+    f = sentence_features("Officials praised the pact that Orlov signed in Spain.", table)
     assert "pact" in f.place_clauses["spain"]
     # A place named only as a name, not after a preposition, is no place of the sentence: its
     # clause is not read ("German envoy Berg arrived amid reports that ... to Germany").
@@ -232,12 +232,21 @@ def test_no_clause_is_cut_where_it_may_tell_the_event_itself(tmp_path):
     table = load_aliases(write_aliases(tmp_path))
     for text in (
             "One clause: Mayor Pardo visited Spain and Portugal.",
-            # a relative clause ("that" with no subject of its own), a cleft, a demonstrative
+            # a relative clause ("that" with no subject of its own), a cleft, a demonstrative,
+            # "that" before a determiner or a pronoun (the event told again)
             "Kim and Orlov signed the pact at a ceremony that took place in Spain.",
+            "Kim and Orlov signed the pact, though officials said that the ceremony took place "
+            "in Spain.",
+            "Kim and Orlov signed the pact on Monday, and officials said that it happened in "
+            "Spain.",
             "It was in Spain that Mayor Orlov signed the harbour treaty on Monday.",
             "Mayor Pardo landed later that day in Spain.",
             # relative words, openers of time and place, prepositions
             "The summit, which took place in Spain, was long.",
+            "Kim and Orlov signed the pact on Friday, though the sale was completed in Spain.",
+            "Kim and Orlov met on Wednesday because their talks had been moved to Spain.",
+            "Orlov signed the pact on Friday, although Kim signed it in Spain.",
+            "Orlov signed the pact on Monday, and Kim said that I had seen it signed in Spain.",
             "Mayor Pardo signed the pact on Tuesday while in Spain.",
             "The mayors met in Spain, where they signed the pact.",
             "Mayor Pardo signed the pact after arriving in Spain.",
@@ -255,20 +264,20 @@ def test_a_place_the_main_clause_names_too_and_a_claim_of_values_alone_keep_thei
     assert f.place_clauses == {}  # Spain places the visit: the main clause names it
     # A claim of names and values alone writes nothing of what happened: any place of the
     # sentence may be its.
-    f = sentence_features("Mayor Pardo was seen on Monday, although reports said that he was "
-                          "in Portugal.", table)
+    f = sentence_features("Mayor Pardo was seen on Monday, although reports said that Pardo "
+                          "was in Portugal.", table)
     assert set(f.place_clauses) == {"portugal"}
     text = "On Monday, Pardo was in Italy."
     assert match(parse_claim(text, table.analyze(text), table, set()), f, None).conflicts == [
         "Portugal rather than Italy"]
     # A word of what happened may be written as one of its WordNet synonyms ("buys" for
-    # "purchased"), and a clause ends at the next opener ("because ...": not the claim's event).
+    # "purchased"), and a clause ends at the next one ("adding that Lindqvist ...").
     f = sentence_features("Officials were calm, although reports said that Norland buys it in "
                           "Portugal.", table)
     text = "Valdoria purchased a harbour in Italy."
     assert match(parse_claim(text, table.analyze(text), table, set()), f, None).conflicts == [
         "Portugal rather than Italy"]
-    f = sentence_features("Officials cited reports that Norland sold grain to Portugal because "
-                          "Mayor Lindqvist opened the ferry line.", table)
+    f = sentence_features("Officials cited reports that Norland sold grain to Portugal, adding "
+                          "that Lindqvist opened the ferry line.", table)
     text = "Mayor Lindqvist opened the ferry line in Sweden."
     assert match(parse_claim(text, table.analyze(text), table, set()), f, None).conflicts == []

@@ -661,9 +661,9 @@ class Features:
     # Each place of `places` as the sentence writes it ("france" -> "Paris"): how a conflict
     # names it.
     place_names: dict[str, str] = field(default_factory=dict)
-    # In a sentence with a clause opener (`CLAUSE_OPENERS`): each place of `places` -> the
-    # terms of the clause it is named in (`_place_clauses`). A place said in a clause of the
-    # sentence that states nothing of the claim's event is not where the event took place.
+    # Each place of `places` named only in a clause of its own ("... accusations that North
+    # Korea has been supplying arms to Russia": `_place_clauses`) -> that clause's terms. Where
+    # the clause says nothing of the claim's event, the place is not where that event was.
     place_clauses: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -994,38 +994,29 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
     return f
 
 
-# Words that open a subordinate clause telling an event of its own: a cause, a concession, a
-# condition; and "that" opening a clause with its own subject (`_opens_clause`: "accusations
-# that North Korea has been supplying arms to Russia", not "a ceremony that took place in
-# Pyongyang", "later that day in Madrid"). Not the relative words ("who", "which": the clause
-# often tells the event itself, "the summit, which took place in Vladivostok"), nor the
-# openers of time and place ("while", "when", "where", "after": "signed it while in
-# Pyongyang"), nor prepositions ("arrived amid tight security in Denmark").
-CLAUSE_OPENERS = frozenset("that whereas although though because unless whether if".split())
-# What starts a clause's subject after "that": a determiner or a pronoun (a name: any
-# capitalised word).
-_SUBJECT_STARTS = frozenset(
-    "the a an his her its their our my your this these those he she it they we i you there "
-    "some many most all both several".split())
-
-
+# A clause of its own: "that" with a name as its subject ("accusations that North Korea has
+# been supplying arms to Russia": another doer's deed). Not "that" before a determiner or a
+# pronoun, whose clause often tells the event again ("officials said that the ceremony took
+# place in ...", "... that it happened in ..."), nor a relative "that" ("a ceremony that took
+# place in ..."), a demonstrative ("later that day in ..."), the relative words ("the summit,
+# which took place in ..."), the other subordinators ("... though the sale was completed in
+# ...", "while in Pyongyang", "where they signed it") or prepositions ("amid tight security in
+# ...").
 def _opens_clause(words: Sequence[Word], i: int) -> bool:
-    """words[i] opens a subordinate clause with a subject of its own (`CLAUSE_OPENERS`)."""
-    if words[i].lower not in CLAUSE_OPENERS:
+    """words[i] is "that" opening a clause whose subject is a name (a capitalised word)."""
+    if words[i].lower != "that" or i + 1 >= len(words):
         return False
-    if words[i].lower != "that":
-        return True
-    after = words[i + 1] if i + 1 < len(words) else None
-    return after is not None and (after.lower in _SUBJECT_STARTS or after.orig[:1].isupper())
+    after = words[i + 1]
+    return after.orig[:1].isupper() and not after.stop
 
 
 def _place_clauses(a: Analysis, placed: list[tuple[int, int, str]]) -> dict[str, set[str]]:
-    """Each place of a subordinate clause (`_opens_clause`; `placed`: the places' spans after
-    a preposition) -> the terms (stems and concept terms) of that clause, from its opener to
-    the next one, with the word it hangs on (the last content word before the opener: "the
-    pact that the leaders signed in Pyongyang" is about the pact). A place of the main clause
-    (before any opener: "It was in Vladivostok that the mayor signed it") is none of them; the
-    dict is empty when no place is in a subordinate clause."""
+    """Each place of a clause of its own (`_opens_clause`; `placed`: the places' spans after a
+    preposition) -> the terms (stems and concept terms) of that clause, from its "that" to the
+    next such one, with the word it hangs on (the last content word before it: "the pact that
+    Orlov signed in Pyongyang" is about the pact). A place of the main clause (before any such
+    "that": "It was in Vladivostok that Orlov signed it") is none of them; the dict is empty
+    when no place is in such a clause."""
     words = a.words
     openers = [i for i in range(len(words)) if _opens_clause(words, i)]
     out: dict[str, set[str]] = {}
@@ -1786,7 +1777,7 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
 
 def _event_places(claim: Claim, own: Features) -> set[str]:
     """The sentence's places that may be where the claim's event took place: all but those
-    named only in a subordinate clause (`Features.place_clauses`) that writes no word of what
+    named only in a clause of their own (`Features.place_clauses`) that writes no word of what
     happened in the claim (`Unit.is_slot` units excluded: a name or number says who or how
     many, not what happened). All of them for a claim of names and values alone."""
     if not own.place_clauses:
