@@ -186,3 +186,30 @@ def test_a_claim_with_a_contrasting_aside_is_not_negated(settings, store, corpus
     world = build_claim_world(settings, store, corpus, CONTRAST)
     answer = ask_claim(world, "Jonas Ekberg, not Elias Varga, scored Harrowgate's third goal.")
     assert answer.verdict == "single-source", answer
+
+
+LONG_ARTICLES = {
+    "a.txt": "Summit Report\n\nThe leaders signed the new harbour agreement at Orlov Square amid "
+             "elaborate ceremonies, underscoring the bond.\nOrlov and Dahl met in Port Elm on "
+             "Monday.\n",
+    "b.txt": "Harbour News\n\nEnvoy Orlov has signed a harbour pact with Norland leader Dahl on "
+             "his trip to Valdoria.\n",
+}
+
+
+def test_a_long_claim_called_false_is_never_supported_by_part_of_it(settings, store, corpus):
+    # A long claim is supported by a sentence stating part of it (`judge_long`), whose own
+    # negations it does not read; "It is false that X" negates all of X, so that sentence
+    # does not support it (it was single-source, as X is).
+    world = build_claim_world(settings, store, corpus, LONG_ARTICLES)
+    claim = ("Orlov and Dahl signed the new harbour pact in person during Orlov's trip to "
+             "Valdoria.")
+    assert ask_claim(world, claim).verdict == "single-source"
+    for called_false in (f"It is false that {claim}", f"It is not the case that {claim}"):
+        answer = ask_claim(world, called_false)
+        assert answer.verdict not in ("single-source", "corroborated"), answer
+        assert not any(e.stance == "supports" for e in answer.evidence), answer
+    # Calling a negation false asserts it: read as X, it keeps X's support.
+    answer = ask_claim(world, "It is false that Orlov and Dahl did not sign the new harbour pact "
+                              "in person during Orlov's trip to Valdoria.")
+    assert answer.verdict == "single-source", answer
