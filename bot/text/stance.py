@@ -1020,11 +1020,11 @@ def _place_clauses(a: Analysis, placed: list[tuple[int, int, str]]) -> dict[str,
     words = a.words
     openers = [i for i in range(len(words)) if _opens_clause(words, i)]
     out: dict[str, set[str]] = {}
-    if not openers or all(start < openers[0] for start, _, _ in placed):
+    if not openers:
         return out
     main = {name for start, _, name in placed if start < openers[0]}
     for start, end, name in placed:
-        if name in main or start < openers[0]:
+        if name in main:
             continue  # (a place named in the main clause places the event wherever else)
         lo = max(i for i in openers if i <= start)
         hi = min((i for i in openers if i >= end), default=len(words))
