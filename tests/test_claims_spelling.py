@@ -8,9 +8,19 @@ import time
 
 import pytest
 
-from bot.claims.lookup import _known_word, _reading_frequency
+from bot.claims.lookup import _a_name_by_itself, _known_word, _reading_frequency, _writes_name
 from bot.text.aliases import load_aliases
-from bot.text.spelling import MAX_RESPELT, neighbours, prefixed_word, respelt
+from bot.text.spelling import (
+    LONGEST_NAME,
+    MAX_NAME_READINGS,
+    MAX_NAMES_ASKED,
+    MAX_RESPELT,
+    lone_name_readings,
+    neighbours,
+    prefixed_word,
+    respelt,
+    respelt_names,
+)
 from tests.conftest import ask_claim
 
 # A tiny corpus (the words it has) and language (how often each word is used).
@@ -218,3 +228,262 @@ def test_a_misspelt_grammar_word_reads_as_the_grammar_word(seeds_core):
     world = (seeds_core.store, seeds_core.settings)
     answer = ask_claim(world, "Russia and North Korea signed a pact becase of the war in Ukraine")
     assert answer.note.startswith('read "becase" as "because"; '), answer.note
+
+
+# Names the tiny corpus writes (as cased), and the names it writes by themselves.
+NAMES = {("Vladimir", "Putin"), ("Aliy", "Zirkle"), ("Sergei", "Shoigu"), ("Kim", "Jong", "Un"),
+         ("Minister", "Sergei", "Shoigu"), ("North", "Korea"), ("Aliy", "Zirkle"),
+         ("Women", "March")}
+ALONE = {"Putin", "Zirkle", "Shoigu", "Salem", "Miller", "Mille", "Russia"}
+NAME_WORDS = {w.lower() for name in NAMES for w in name} | {w.lower() for w in ALONE} \
+    | {"putting", "koreas", "women"}
+
+
+def _known(word: str) -> bool:
+    return word in NAME_WORDS or word in ENGLISH
+
+
+def _read_names(text: str, asked: list[list[str]] | None = None
+                ) -> tuple[str, list[tuple[str, str]]]:
+    def written(words: list[str]) -> bool:
+        if asked is not None:
+            asked.append(words)
+        return tuple(words) in NAMES
+
+    return respelt_names(text, lambda w: not _known(w), lambda w: w in NAME_WORDS, written,
+                         lambda w: w in GRAMMAR or w in {"did", "in"})
+
+
+@pytest.mark.parametrize("typed, read, words", [
+    ("Vladmir Putin visited Pyongyang", "Vladimir Putin visited Pyongyang",
+     [("Vladmir", "Vladimir")]),
+    ("Kim met Vladimir Puttin.", "Kim met Vladimir Putin.", [("Puttin", "Putin")]),
+    ("Aliy Zirkel's team was attacked", "Aliy Zirkle's team was attacked",
+     [("Zirkel", "Zirkle")]),
+    ("Putin visited North Koria", "Putin visited North Korea", [("Koria", "Korea")]),
+    ("In Vladmir Putin's view", "In Vladimir Putin's view", [("Vladmir", "Vladimir")]),
+    ("Womxn's March", "Women's March", [("Womxn", "Women")]),
+    # each name by itself: the second "Vladmir" names no one the corpus writes
+    ("Vladmir Putin and Vladmir Smith", "Vladimir Putin and Vladmir Smith",
+     [("Vladmir", "Vladimir")]),
+])
+def test_a_misspelt_word_of_a_name_reads_as_the_name_the_corpus_writes(
+        typed: str, read: str, words: list[tuple[str, str]]) -> None:
+    assert _read_names(typed) == (read, words)
+
+
+@pytest.mark.parametrize("text", [
+    "Sergey Lavrov visited Pyongyang",  # Sergei is the corpus's Shoigu, not Lavrov
+    "Foreign Minister Sergey Lavrov visited Pyongyang",  # "Minister Sergei" ends no name
+    "Sergey visited Pyongyang",  # a name of one word is never read
+    "Puthin paid Kim", "Did Russai sign?",  # (nor after a grammar word)
+    "Putin visited Pyongyagn Province",  # "Pyongyang Province" is no name it writes
+    "The Puttin Sisters sang",  # "Putin Sisters" is no name it writes
+    "Vladmir Aliy Zirkle",  # "Aliy Zirkle" after it is no "Vladimir Aliy Zirkle"
+    "Kim Jng Un",  # a word of three letters
+    "North Koreas",  # a word the corpus has is no misspelling
+    "Aliy Hirkle",  # another first letter
+    "— Craig R. Brittain", "Craig R. Vladmir",  # an initial is a word of the name
+    "VLADMIR Putin", "Vladmir-Putin", "@Vladmir Putin", "vladmir putin",  # no cased name
+])
+def test_a_name_no_neighbour_of_the_corpus_anchors_stays_as_typed(text: str) -> None:
+    assert _read_names(text) == (text, [])
+
+
+def test_a_name_whose_other_words_the_corpus_lacks_is_not_looked_up() -> None:
+    asked: list[list[str]] = []
+    assert _read_names("Vladmir Zzzz met Aliy Zzzz", asked) == ("Vladmir Zzzz met Aliy Zzzz", [])
+    assert _read_names("Zzzz Zirkel met Zzzz Puttin", asked) == (
+        "Zzzz Zirkel met Zzzz Puttin", [])
+    assert asked == []
+
+
+def test_a_name_of_one_word_is_not_looked_up() -> None:
+    looked: list[str] = []
+
+    def in_corpus(word: str) -> bool:
+        looked.append(word)
+        return True
+
+    assert respelt_names("Puthin paid Kim", lambda w: True, in_corpus, lambda words: True,
+                         lambda w: False) == ("Puthin paid Kim", [])
+    assert looked == []
+
+
+def test_a_name_with_two_readings_stays_as_typed() -> None:
+    def written(words: list[str]) -> bool:
+        return words in (["Vladmir", "Putin"], ["Vladimer", "Putin"])
+
+    text = "Vladmer Putin"  # "vladimer" and "vladmir" both one edit away, both written
+    corpus = {"vladimer", "vladmir", "putin"}
+    assert respelt_names(text, lambda w: w == "vladmer", corpus.__contains__, written,
+                         lambda w: False) == (text, [])
+    # (with one of them only, it is read)
+    assert respelt_names(text, lambda w: w == "vladmer", (corpus - {"vladimer"}).__contains__,
+                         written, lambda w: False) == ("Vladmir Putin", [("Vladmer", "Vladmir")])
+
+
+def test_a_word_with_many_readings_stays_as_typed_however_the_first_ones_read() -> None:
+    # (all read in order, the first would have been the only one written)
+    many = {"abcde"[:i] + c + "abcde"[i + 1:] for i in range(1, 5) for c in "xyz"}
+    assert len(many) > MAX_NAME_READINGS
+    first = sorted(many)[0].capitalize()
+    text = "Abcde Smith"
+    assert respelt_names(text, lambda w: w == "abcde", lambda w: w in many or w == "smith",
+                         lambda words: words == [first, "Smith"], lambda w: False) == (text, [])
+    # (as many as the cap: the first is read)
+    few = set(sorted(many)[:MAX_NAME_READINGS])
+    assert respelt_names(text, lambda w: w == "abcde", lambda w: w in few or w == "smith",
+                         lambda words: words == [first, "Smith"], lambda w: False
+                         ) == (f"{first} Smith", [("Abcde", first)])
+
+
+def test_reading_names_is_bounded() -> None:
+    asked: list[list[str]] = []
+
+    def written(words: list[str]) -> bool:
+        asked.append(words)
+        return False
+
+    # every word unknown, each with six readings (its last letter changed to, or followed by,
+    # q, x or z), never written: each name asks six times
+    text = ", ".join(f"{w} Smith Jones" for w in ("Abcd", "Bcde", "Cdef", "Defg", "Efgh"))
+    out, read = respelt_names(text, lambda w: True,
+                              lambda w: w[-1] in "qxz" or w in {"smith", "jones"}, written,
+                              lambda w: False)
+    assert (out, read) == (text, [])
+    assert len(asked) == MAX_NAMES_ASKED
+    # a run of hundreds of words: only its last four make a name
+    asked.clear()
+    text = " ".join(["Vladmir Putin"] * 50 + ["Zzzzzz"] * 200 + ["Abcd"] * 8)
+    started = time.perf_counter()
+    assert respelt_names(text, lambda w: w == "abcd", lambda w: w[-1] in "qxz" or w == "abcd",
+                         written, lambda w: False) == (text, [])
+    assert time.perf_counter() - started < 2
+    assert asked and all(len(words) <= LONGEST_NAME for words in asked)
+
+
+def test_no_more_than_the_first_unknown_words_of_names_are_read() -> None:
+    names = [f"{c.upper()}{c * 3}x Smith" for c in "bcdfghjk"]  # "Bbbbx Smith": "Bbbb Smith"
+    out, read = respelt_names(", ".join(names), lambda w: w.endswith("x"),
+                              lambda w: len(w) == 4 and len(set(w)) == 1 or w == "smith",
+                              lambda words: True, lambda w: False)
+    assert len(read) == MAX_RESPELT
+    assert out.startswith("Bbbb Smith, Cccc Smith") and out.endswith("Kkkkx Smith")
+
+
+def test_a_misspelt_name_is_answered_as_spelt_right_and_says_how_it_was_read(seeds_core):
+    world = (seeds_core.store, seeds_core.settings)
+    for right_text, typed_text, note in [
+            ("Kim Jong Un welcomed Vladimir Putin to Pyongyang",
+             "Kim Jong Un welcomed Vladimir Puttin to Pyongyang", '"Puttin" as "Putin"'),
+            ("Putin visited North Korea", "Putin visited North Koria", '"Koria" as "Korea"')]:
+        right, typed = ask_claim(world, right_text), ask_claim(world, typed_text)
+        assert (typed.verdict, typed.sources) == (right.verdict, right.sources), typed
+        assert [e.sentence for e in typed.evidence] == [e.sentence for e in right.evidence]
+        assert typed.note.startswith(f"read {note}; "), typed.note
+
+
+@pytest.mark.parametrize("claim", ["Sergey Lavrov visited Pyongyang",
+                                   "Sergey visited Pyongyang in July",
+                                   "Ptuin and Kim rode around in luxury limos",
+                                   "Chinse officials criticised the pact"])
+def test_a_capitalised_name_typed_another_way_is_not_read_as_the_corpus_s_name(seeds_core,
+                                                                               claim):
+    # (a name of one word is never read: "Sergei" is Shoigu's given name, "Loudon" a surname)
+    answer = ask_claim((seeds_core.store, seeds_core.settings), claim)
+    assert "read " not in answer.note, answer
+
+
+def _lone(text: str) -> list[tuple[str, str]]:
+    return lone_name_readings(text, lambda w: not _known(w), lambda w: w in NAME_WORDS,
+                              lambda w: w in ALONE, lambda w: w in GRAMMAR or w == "did")
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Puthin paid Kim", [("Puthin", "Putin")]),
+    ("Did Ptuin visit?", [("Ptuin", "Putin")]),  # (an opening grammar word is no name)
+    ("the lead dog Salvm", [("Salvm", "Salem")]),
+    ("Did Russai sign?", [("Russai", "Russia")]),
+    ("Sergey visited", []),  # "Sergei" is never written by itself
+    ("Puthin Smith paid", []),  # a name of two words (`respelt_names`)
+    ("Milley said", []),  # "Miller" and "Mille": two names a letter away
+    ("Ptn paid", []),  # too short
+    ("Zzzzzz paid", []),
+    ("— Craig R. Puthin", []),  # an initial is a word of the name: no name of one word
+])
+def test_a_lone_unknown_name_may_be_the_name_the_corpus_writes_a_letter_away(
+        text: str, found: list[tuple[str, str]]) -> None:
+    assert _lone(text) == found
+
+
+def test_asking_about_names_of_one_word_is_bounded() -> None:
+    asked: list[str] = []
+
+    def written_alone(word: str) -> bool:
+        asked.append(word)
+        return False
+
+    text = ", ".join(("Abcd", "Bcde", "Cdef", "Defg", "Efgh", "Fghi", "Ghij"))
+    assert lone_name_readings(text, lambda w: True, lambda w: w[-1] in "qxz", written_alone,
+                              lambda w: False) == []
+    assert len(asked) == MAX_NAMES_ASKED
+
+
+@pytest.mark.parametrize("typed, right", [
+    # someone else all the same, as it would read (Shoigu toured the exhibition), or another year
+    ("Kim Jong Un personally guided Puthin through a weapons exhibition.",
+     "Kim Jong Un personally guided Putin through a weapons exhibition."),
+    ("In 2019 Puthin signed a bilateral summit with North Korea's Kim Jong Un.",
+     "In 2019 Putin signed a bilateral summit with North Korea's Kim Jong Un."),
+    # told the other way round (Putin paid Kim)
+    ("Kim paid Puthin for troops and military supplies.",
+     "Kim paid Putin for troops and military supplies."),
+])
+def test_a_name_that_may_be_misspelt_is_still_disputed_as_it_would_read(seeds_core, typed,
+                                                                        right) -> None:
+    world = (seeds_core.store, seeds_core.settings)
+    assert ask_claim(world, right).verdict in ("contradicted", "contested")
+    answer = ask_claim(world, typed)
+    assert answer.verdict == "contradicted" and "did you mean" not in answer.note, answer
+
+
+@pytest.mark.parametrize("words, written", [
+    (["Putin"], True), (["Sergei"], False),  # (only ever before "Shoigu")
+    (["Un"], False),  # (only ever after "Jong")
+    (["Thousands"], False),  # (only ever opening a sentence)
+])
+def test_a_name_written_by_itself(seeds_core, words: list[str], written: bool) -> None:
+    from bot.search.index import open_index
+    from bot.text.aliases import load_aliases
+
+    ask_claim((seeds_core.store, seeds_core.settings), "Putin visited North Korea")  # (built)
+    settings = seeds_core.settings
+    index = open_index(seeds_core.store, settings.index_path,
+                       load_aliases(settings.aliases_path), False)
+    assert _writes_name(seeds_core.store, index, words, alone=True) is written
+    # (written as one name, a possessive inside it too: "Russia's Far Eastern …")
+    assert _writes_name(seeds_core.store, index, ["Russia", "Far", "Eastern"])
+    assert not _writes_name(seeds_core.store, index, ["Russia", "Eastern"])
+    assert _writes_name(seeds_core.store, index, ["Vladimir", "Putin"])
+    # A name by itself that WordNet lists as a common word is no name a typo is read as.
+    assert _writes_name(seeds_core.store, index, ["Western"], alone=True)
+    assert not _a_name_by_itself(seeds_core.store, index, "Western")
+    assert _a_name_by_itself(seeds_core.store, index, "Putin")
+
+
+def test_a_lone_name_a_letter_from_the_corpus_s_is_no_one_else_and_the_note_asks(seeds_core):
+    # ("names putin rather than Puthin" made it contradicted: Puthin may be Putin misspelt)
+    world = (seeds_core.store, seeds_core.settings)
+    answer = ask_claim(world, "According to the NYT, Puthin paid Kim for soldiers and "
+                              "military supplies.")
+    assert answer.verdict != "contradicted", answer
+    assert 'no source names "Puthin": did you mean "Putin"?' in answer.note, answer.note
+    # (another name the claim's stands for, as it means it: "Putin and Kim signed …")
+    answer = ask_claim(world, "Did Russai and North Korea sign a defense pact?")
+    assert answer.verdict != "contradicted", answer
+    assert 'did you mean "Russia"?' in answer.note, answer.note
+    # A name of another first letter, or more than a letter away, is someone else.
+    other = ask_claim(world, "According to the NYT, Biden paid Kim for soldiers and "
+                             "military supplies.")
+    assert "did you mean" not in other.note, other.note

@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +58,13 @@ from bot.search.index import SearchIndex, Titles, open_index
 from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, Word, load_aliases
 from bot.text.hedges import without_retracted
 from bot.text.outcomes import STATE_OF
-from bot.text.spelling import language_frequency, prefixed_word, respelt
+from bot.text.spelling import (
+    language_frequency,
+    lone_name_readings,
+    prefixed_word,
+    respelt,
+    respelt_names,
+)
 from bot.text.stance import (
     CIRCUMSTANCE_PREPOSITIONS,
     FRAME_STRONG,
@@ -300,6 +306,15 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     plain, respellings = respelt(
         plain, lambda w: w in STOPWORDS or index.doc_freq(stem(w)) > 0,
         lambda w: _known_word(w, aliases), _reading_frequency)
+    # So are its names' misspelt words, as a name the corpus writes ("Aliy Zirkel's team was
+    # attacked" was contradicted, as naming someone else; "Vladimir Puttin", "North Koria").
+    # A word is unknown where no word of the corpus has its stem: "Noth" is the stem of
+    # "nothing", so "Noth Korea" is not read (telling would need the corpus's cased forms).
+    plain, names_read = respelt_names(
+        plain, lambda w: w not in STOPWORDS and index.doc_freq(stem(w)) == 0
+        and not _known_word(w, aliases), lambda w: index.doc_freq(stem(w)) > 0,
+        lambda words: _writes_name(store, index, words), lambda w: w in STOPWORDS)
+    respellings += names_read
     plain = compass_written_out(plain, aliases)  # ("N. Korea": North Korea)
     # Its dates written out ("2024-06-19", "Jun. 19" -> "June 19, 2024", "June 19"), as the
     # rules read them: for the sentence models too, which read the claim as written (in lower
@@ -621,6 +636,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # Each candidate's `match(parsed, feats(row), None)`, where its dates were not bound to a
     # clause (`_medium_support` reads it again).
     held: dict[int, Match] = {}
+    contexts: dict[int, Features | None] = {}  # each candidate's context (`first_reads`)
     covered: dict[int, float] = {}  # the claim's coverage by each candidate with its context
     for sid in body:
         row = rows[sid]
@@ -629,6 +645,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         stored_own, own, prev, prev_f, ctx, m, m_ctx, rev = early_read or first_reads(
             sid, row, titles.get(row["doc_id"]), parsed, matcher)
         covered[sid] = m_ctx.coverage if m_ctx is not None else m.coverage
+        contexts[sid] = ctx
         if own is stored_own:
             held[sid] = m
         j = judge(parsed, own, None, m)
@@ -840,6 +857,47 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         unrelated = kept
     if paraphrased is not None:
         judged = _paraphrase_with_its_source(judged, *paraphrased)
+    # A name of one word the corpus never writes, a letter away from one it writes by itself
+    # ("Puthin", "Putin"), may be a typo of it: a sentence naming that one instead does not
+    # name someone else ("According to the NYT, Puthin paid Kim for soldiers …" was
+    # contradicted, "names putin rather than Puthin"); it is related evidence, and the note
+    # asks. Read only for a claim so disputed (each unknown word's neighbours are looked up).
+    maybe: list[tuple[str, str]] = []
+    if any(j.stance == "disputes" and j.reason and _OTHER_NAMES.search(j.reason)
+           for j, _ in judged):
+        maybe = lone_name_readings(
+            plain, lambda w: w not in STOPWORDS and index.doc_freq(stem(w)) == 0
+            and not _known_word(w, aliases), lambda w: index.doc_freq(stem(w)) > 0,
+            lambda word: _a_name_by_itself(store, index, word), lambda w: w in STOPWORDS)
+    if maybe:
+        # The claim as it would read with those names (`_as_misspelt`).
+        meant = plain
+        for typed, name in maybe:
+            meant = re.sub(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", name, meant)
+        as_meant = parse_claim(meant, recased_months(aliases.recased(aliases.analyze(meant),
+                                                                     is_common_word)),
+                               aliases, tags)
+        if called_false:
+            as_meant = replace(as_meant, negated=not as_meant.negated)
+        as_meant = weigh(as_meant, {t: index.doc_freq(t) for u in as_meant.units
+                                    for t in u.alts}, index.num_docs)
+        roles_meant = claim_roles(as_meant, aliases.analyze(meant), aliases)
+
+        def states_as_meant(row: dict[str, Any]) -> bool:
+            # (the rules' reading: the sentence alone, then with its context, unless the
+            # sentence alone disputes it, naming someone else all the same; and who did what
+            # to whom: "Kim paid Puthin" is no "Putin paid Kim")
+            own, ctx = feats(row), contexts.get(row["id"])
+            alone = judge(as_meant, own, None).stance
+            return alone != "disputes" and (
+                alone == "supports" or ctx is not None
+                and judge(as_meant, own, ctx).stance == "supports") and not (
+                roles_meant is not None and told_reversed(roles_meant, analysis_of(row), aliases))
+
+        judged = [(_as_misspelt(j, maybe, partial(states_as_meant, row))
+                   if j.stance == "disputes" else j, row) for j, row in judged]
+        if not any(j.reason and MAY_BE_MISSPELT in j.reason for j, _ in judged):
+            maybe = []
     if by_values_only and any(j.stance == "supports" for j, _ in judged):
         # Such a dispute is the weaker reading (the judge did not find it the same event):
         # against a sentence that states the claim, it is related evidence, never a conflicting
@@ -930,6 +988,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                                hedged=is_hedged(row["text"]), score=0.0, reason=CLOSEST_REASON)
         evidence.append(by_key[key])
     note = v.note
+    if maybe:
+        note += "; " + ", ".join(f'no source names "{typed}": did you mean "{name}"?'
+                                 for typed, name in maybe)
     if called_false:
         note = f"read as denying that {clip(plain, 120)}; " + note
     if respellings:
@@ -2103,6 +2164,73 @@ def _known_word(word: str, aliases: AliasTable) -> bool:
 
     return word in _CONTRACTED or known(word) or bool(aliases.analyze(word.title()).concepts) \
         or prefixed_word(word, known)
+
+
+MAY_BE_MISSPELT = "may be a misspelling of"  # (see `_as_misspelt`)
+
+
+def _as_misspelt(j: Judgement, maybe: list[tuple[str, str]],
+                 states_as_meant: Callable[[], bool]) -> Judgement:
+    """A dispute naming someone else than a claim's name that may be misspelt (`maybe`: typed,
+    may be; `entity_conflict`: "names putin rather than Puthin"), whose sentence states the
+    claim as it would read with the names it may be (`states_as_meant`: by the stance rules,
+    with who did what to whom): related evidence. That someone else is someone else only as
+    the name is typed ("Putin and Kim signed a defense pact" names no one but those "Did Russai
+    and North Korea sign a defense pact?" asks about, if it means Russia); one who would be
+    someone else all the same ("Kim guided Puthin through a weapons exhibition" against
+    Shoigu's tour), another year or number, or the deed told the other way round ("Kim paid
+    Puthin for troops") still disputes it."""
+    found = _OTHER_NAMES.search(j.reason or "")
+    if found is None:
+        return j
+    typed = (j.reason or "")[found.end():]
+    for word, name in maybe:
+        if (typed == word or typed.startswith((word + " ", word + "'", word + "\u2019"))) \
+                and states_as_meant():
+            return Judgement("mentions", j.score,
+                             f'{j.reason}; "{word}" {MAY_BE_MISSPELT} "{name}"')
+    return j
+
+
+# Sentences read to find whether the corpus writes a name (the best BM25 hits of its words).
+NAME_HITS = 20
+
+
+def _writes_name(store: Store, index: SearchIndex, words: list[str], alone: bool = False
+                 ) -> bool:
+    """Whether the corpus writes `words` as one name, verbatim as cased ("Vladimir Putin"; a
+    possessive after it too), among the best BM25 hits of their words: the reading of a
+    misspelt name's word (`respelt_names`). `alone`: a name of one word the corpus writes by
+    itself inside a sentence, with no capitalised word right before or after it ("Putin"; not
+    "Sergei" of "Sergei Shoigu", nor "Later" opening a sentence)."""
+    hits = index.search([(stem(w.lower()), 1.0) for w in words], NAME_HITS)
+    # (a possessive inside the name too: "Women's March" for "Womxn March")
+    pattern = re.compile(r"(?<![\w-])" + r"(?:['\u2019]s)?\s+".join(map(re.escape, words))
+                         + r"(?![\w-])")
+    for row in store.sentences_by_ids([sid for sid, _ in hits]).values():
+        for m in pattern.finditer(row["text"]):
+            if not alone:
+                return True
+            before = _WORD_BEFORE.search(row["text"][max(0, m.start() - 80):m.start()])
+            after = _WORD_AFTER.match(row["text"], m.end())
+            # (inside the sentence: a sentence's first word is capitalised whatever it is)
+            if before is not None and not before[1][:1].isupper() \
+                    and (after is None or not after[1][:1].isupper()):
+                return True
+    return False
+
+
+def _a_name_by_itself(store: Store, index: SearchIndex, word: str) -> bool:
+    """Whether the corpus writes `word` as a name by itself (`_writes_name`) and WordNet does
+    not list it as a common word ("Putin", "Russia", "Salem"; not "Miller", "Paris", "German"
+    or "Western", which a surname or an adjective is as often a letter from)."""
+    return load_lexicon().word_kind(word.lower()) != "common" \
+        and _writes_name(store, index, [word], alone=True)
+
+
+# The word right before a name, and right after it (a possessive kept with the name).
+_WORD_BEFORE = re.compile(r"([\w.'\u2019-]+)\s+$")
+_WORD_AFTER = re.compile(r"(?:['\u2019]s)?\s+([\w'\u2019-]+)")
 
 
 def _reading_frequency(word: str) -> int:

@@ -112,3 +112,152 @@ def language_frequency(word: str) -> int:
     (~160,000 words from subtitles and Wikipedia, read once: ~0.35–0.6 s, ~39 MB); 0 for a
     word it lacks."""
     return _english()(word)
+
+
+# A run of capitalised words (a name: "Vladmir Putin", "Noth Korea", "Aliy Zirkel's"), each of
+# letters alone, capital first, the rest lower case ("NATO" and "McCain" are left alone), or an
+# initial ("Craig R. Brittain": one name, not "Brittain" alone), with an optional possessive;
+# words apart by one space.
+_CAPITALISED = r"(?:[A-Z][a-z]+|[A-Z]\.)"
+_POSSESSIVE = r"(?:['\u2019]s)?"
+_NAME_RUN = re.compile(rf"(?<![\w@#/'\u2019.-]){_CAPITALISED}{_POSSESSIVE}"
+                       rf"(?: {_CAPITALISED}{_POSSESSIVE})*(?![\w'\u2019-]|\.\w)")
+_NAME_WORD = re.compile(rf"({_CAPITALISED})({_POSSESSIVE})")
+# A word of a name shorter than this is never read as another ("Jef", "Kim": too many names a
+# letter apart).
+SHORTEST_IN_NAME = 4
+# A word with more readings than this stays as typed (no one of them is likelier), and a text
+# asks about this many names at most (each may cost the caller a search); a name is read by its
+# last four words at most.
+MAX_NAME_READINGS = 8
+MAX_NAMES_ASKED = 16
+LONGEST_NAME = 4
+
+
+def _name_runs(text: str, grammar: Callable[[str], bool]) -> list[list[re.Match[str]]]:
+    """The runs of capitalised words in `text` (`_NAME_RUN`), each as its words' matches
+    (`_NAME_WORD`, positions in `text`), without the grammar words opening it (`grammar`,
+    lower case: "Did" of "Did Russai and …")."""
+    runs = []
+    for run in _NAME_RUN.finditer(text):
+        words = list(_NAME_WORD.finditer(text, run.start(), run.end()))
+        while words and grammar(words[0][1].lower()):
+            words = words[1:]
+        if words:
+            runs.append(words)
+    return runs
+
+
+def _readings(word: str, unknown: Callable[[str], bool], in_corpus: Callable[[str], bool]
+              ) -> list[str] | None:
+    """The words one edit away from a name's `word` that may be what was meant, capitalised:
+    with its first letter, of `SHORTEST_IN_NAME` letters or more, had by the corpus
+    (`in_corpus`, lower case); None when the word is no misspelling (`unknown`, lower case:
+    neither the corpus nor the language knows it), too short or too long, or has more than
+    `MAX_NAME_READINGS` readings."""
+    lower = word.lower()
+    if len(word) < SHORTEST_IN_NAME or len(word) > LONGEST or not unknown(lower):
+        return None
+    found = sorted(c.capitalize() for c in neighbours(lower)
+                   if c[0] == lower[0] and len(c) >= SHORTEST_IN_NAME and in_corpus(c))
+    return found if len(found) <= MAX_NAME_READINGS else None
+
+
+def respelt_names(text: str, unknown: Callable[[str], bool], in_corpus: Callable[[str], bool],
+                  written: Callable[[list[str]], bool], grammar: Callable[[str], bool]
+                  ) -> tuple[str, list[tuple[str, str]]]:
+    """`text` with the misspelt words of its names read as the name the corpus writes ("Vladmir
+    Putin" -> "Vladimir Putin", "North Koria" -> "North Korea", "Aliy Zirkel's" -> "Aliy
+    Zirkle's"), and the words so read (typed, read as). A name is a run of two capitalised
+    words or more (`_name_runs`). A word of it is read again (`_readings`) as the one reading
+    that makes, with the words after it in the run, a name the corpus writes (`written`: the
+    words, as cased, verbatim), the whole name ending the run and four words long at most: the
+    rest of the name anchors the reading, so "Sergey Lavrov" is not read as "Sergei Lavrov"
+    where the corpus names only Sergei Shoigu, nor "Foreign Minister Sergey Lavrov" as such by
+    "Defence Minister Sergei Shoigu". Two such readings or none: as typed. Each name is read
+    by itself: "Sergey Shoigu and Sergey Lavrov" reads the first "Sergey" alone. A name of
+    one word is not read by itself (`lone_name_readings`), only with a capitalised word before
+    it that the corpus writes with the reading ("Since Puthin" as the "Since Putin" opening a
+    sentence). The rest of the name must be the corpus's words (`in_corpus`) before any
+    reading is looked for. At most `MAX_RESPELT` unknown words and `MAX_NAMES_ASKED` searches
+    (`written` calls)."""
+    edits: list[tuple[int, int, str]] = []
+    read: list[tuple[str, str]] = []
+    unknown_words = asked = 0
+    for words in _name_runs(text, grammar):
+        if len(words) < 2:
+            continue
+        names = [w[1] for w in words]
+        for i, word in enumerate(words):
+            # (the rest of the shortest name a reading could make, the corpus's words, else
+            # no reading makes a name it writes: its neighbours are not looked up)
+            rest = names[i + 1:] if i < len(names) - 1 else names[i - 1:i]
+            if not all(in_corpus(w.lower()) for w in rest):
+                continue
+            readings = _readings(word[1], unknown, in_corpus)
+            if readings is None:
+                continue
+            unknown_words += 1
+            if unknown_words > MAX_RESPELT:
+                return _with_edits(text, edits), read
+            found = []
+            for c in readings:
+                name = [*names[:i], c, *names[i + 1:]]
+                # (the reading's word and those after it, with the words before it; the
+                # whole name ends the run)
+                for start in range(max(0, len(name) - LONGEST_NAME), min(i, len(name) - 2) + 1):
+                    asked += 1
+                    if asked > MAX_NAMES_ASKED:
+                        return _with_edits(text, edits), read
+                    if written(name[start:]):
+                        found.append(c)
+                        break
+            if len(found) == 1:
+                edits.append((word.start(1), word.end(1), found[0]))
+                if (word[1], found[0]) not in read:
+                    read.append((word[1], found[0]))
+    return _with_edits(text, edits), read
+
+
+def _with_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, replacement) made, in the text's order."""
+    out, at = [], 0
+    for start, end, new in sorted(edits):
+        out.append(text[at:start] + new)
+        at = end
+    return "".join(out) + text[at:]
+
+
+def lone_name_readings(text: str, unknown: Callable[[str], bool], in_corpus: Callable[[str], bool],
+                       written_alone: Callable[[str], bool], grammar: Callable[[str], bool]
+                       ) -> list[tuple[str, str]]:
+    """The names of one word in `text` (`_name_runs`) that may be misspelt, each with the one
+    reading (`_readings`) that the corpus writes by itself (`written_alone`: "Puthin" ->
+    "Putin"): (typed, may be). Such a name is not read so (`respelt_names`): a name the corpus
+    does not know is as often another name as a typo ("Milley" is no "Miller"; a surname
+    "Loudon" no "London"); the caller only stops reading the corpus's name as someone else's.
+    At most `MAX_RESPELT` unknown words and `MAX_NAMES_ASKED` names asked about."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    unknown_words = asked = 0
+    for words in _name_runs(text, grammar):
+        if len(words) != 1 or words[0][1] in seen:
+            continue
+        word = words[0][1]
+        seen.add(word)
+        readings = _readings(word, unknown, in_corpus)
+        if readings is None:
+            continue
+        unknown_words += 1
+        if unknown_words > MAX_RESPELT:
+            break
+        found = []
+        for c in readings:
+            asked += 1
+            if asked > MAX_NAMES_ASKED:
+                return out
+            if written_alone(c):
+                found.append(c)
+        if len(found) == 1:
+            out.append((word, found[0]))
+    return out
