@@ -301,19 +301,24 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # A question asks about the claim it puts, with that claim's polarity: its tag goes, and
     # an opening negative auxiliary is the asker's bias ("Didn't Putin visit ...?").
     plain = question_asked(plain)
+    def in_index(word: str) -> bool:  # (a lower-case word's stem)
+        return index.doc_freq(stem(word)) > 0
+
+    def unknown_word(word: str) -> bool:  # (lower case: neither the index nor the language)
+        return word not in STOPWORDS and not in_index(word) and not _known_word(word, aliases)
+
     # Its misspelt words read as the corpus spells them ("Putin visted Pyongyang"); the note
     # says so.
     plain, respellings = respelt(
-        plain, lambda w: w in STOPWORDS or index.doc_freq(stem(w)) > 0,
-        lambda w: _known_word(w, aliases), _reading_frequency)
+        plain, lambda w: w in STOPWORDS or in_index(w), lambda w: _known_word(w, aliases),
+        _reading_frequency)
     # So are its names' misspelt words, as a name the corpus writes ("Aliy Zirkel's team was
     # attacked" was contradicted, as naming someone else; "Vladimir Puttin", "North Koria").
     # A word is unknown where no word of the corpus has its stem: "Noth" is the stem of
     # "nothing", so "Noth Korea" is not read (telling would need the corpus's cased forms).
     plain, names_read = respelt_names(
-        plain, lambda w: w not in STOPWORDS and index.doc_freq(stem(w)) == 0
-        and not _known_word(w, aliases), lambda w: index.doc_freq(stem(w)) > 0,
-        lambda words: _writes_name(store, index, words), lambda w: w in STOPWORDS)
+        plain, unknown_word, in_index, lambda words: _writes_name(store, index, words),
+        STOPWORDS.__contains__)
     respellings += names_read
     plain = compass_written_out(plain, aliases)  # ("N. Korea": North Korea)
     # Its dates written out ("2024-06-19", "Jun. 19" -> "June 19, 2024", "June 19"), as the
@@ -866,22 +871,21 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if any(j.stance == "disputes" and j.reason and _OTHER_NAMES.search(j.reason)
            for j, _ in judged):
         maybe = lone_name_readings(
-            plain, lambda w: w not in STOPWORDS and index.doc_freq(stem(w)) == 0
-            and not _known_word(w, aliases), lambda w: index.doc_freq(stem(w)) > 0,
-            lambda word: _a_name_by_itself(store, index, word), lambda w: w in STOPWORDS)
+            plain, unknown_word, in_index, lambda word: _a_name_by_itself(store, index, word),
+            STOPWORDS.__contains__)
     if maybe:
         # The claim as it would read with those names (`_as_misspelt`).
         meant = plain
         for typed, name in maybe:
             meant = re.sub(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", name, meant)
-        as_meant = parse_claim(meant, recased_months(aliases.recased(aliases.analyze(meant),
-                                                                     is_common_word)),
-                               aliases, tags)
+        # (read as the claim is read above)
+        meant_analysis = recased_months(aliases.recased(aliases.analyze(meant), is_common_word))
+        as_meant = parse_claim(meant, meant_analysis, aliases, tags)
         if called_false:
             as_meant = replace(as_meant, negated=not as_meant.negated)
         as_meant = weigh(as_meant, {t: index.doc_freq(t) for u in as_meant.units
                                     for t in u.alts}, index.num_docs)
-        roles_meant = claim_roles(as_meant, aliases.analyze(meant), aliases)
+        roles_meant = claim_roles(as_meant, meant_analysis, aliases)
 
         def states_as_meant(row: dict[str, Any]) -> bool:
             # (the rules' reading: the sentence alone, then with its context, unless the
