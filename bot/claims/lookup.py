@@ -328,14 +328,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # "It is false that X": X is looked up, read as negated (a source stating X contradicts it).
     plain, called_false = falsity(plain)
     # A claim typed all in lower case reads as its cased form where the aliases tell.
-    analysis = aliases.analyze(plain)
-    caseless = all(w.orig == w.orig.lower() for w in analysis.words)
-    # Its months capitalised, as any writer of dates does (a claim typed in lower case, a
-    # headline lower-cased but for its acronyms: "The UN Panel In May").
-    analysis = recased_months(aliases.recased(analysis, is_common_word))
-    parsed = parse_claim(plain, analysis, aliases, tags)
-    if called_false:
-        parsed = replace(parsed, negated=not parsed.negated)
+    caseless, analysis, parsed = _read_claim(plain, aliases, tags, called_false)
     # Letters the analysis skips (another script), and no word of the claim in Latin letters:
     # its numbers alone ("Харроугейт обыграл Порт-Колдер 3-1", "3比1") were a value with
     # nothing said of it, "say what happened", to a claim that says it in another script.
@@ -878,11 +871,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         meant = plain
         for typed, name in maybe:
             meant = re.sub(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", name, meant)
-        # (read as the claim is read above)
-        meant_analysis = recased_months(aliases.recased(aliases.analyze(meant), is_common_word))
-        as_meant = parse_claim(meant, meant_analysis, aliases, tags)
-        if called_false:
-            as_meant = replace(as_meant, negated=not as_meant.negated)
+        _, meant_analysis, as_meant = _read_claim(meant, aliases, tags, called_false)
         as_meant = weigh(as_meant, {t: index.doc_freq(t) for u in as_meant.units
                                     for t in u.alts}, index.num_docs)
         roles_meant = claim_roles(as_meant, meant_analysis, aliases)
@@ -2168,6 +2157,21 @@ def _known_word(word: str, aliases: AliasTable) -> bool:
 
     return word in _CONTRACTED or known(word) or bool(aliases.analyze(word.title()).concepts) \
         or prefixed_word(word, known)
+
+
+def _read_claim(plain: str, aliases: AliasTable, tags: set[str], called_false: bool
+                ) -> tuple[bool, Analysis, Claim]:
+    """A claim's text read as the lookup reads it: whether it is typed all in lower case, its
+    analysis (read as its cased form where the aliases tell, its months capitalised, as any
+    writer of dates does: a claim typed in lower case, a headline lower-cased but for its
+    acronyms, "The UN Panel In May"), and its units (negated when it was called false)."""
+    analysis = aliases.analyze(plain)
+    caseless = all(w.orig == w.orig.lower() for w in analysis.words)
+    analysis = recased_months(aliases.recased(analysis, is_common_word))
+    parsed = parse_claim(plain, analysis, aliases, tags)
+    if called_false:
+        parsed = replace(parsed, negated=not parsed.negated)
+    return caseless, analysis, parsed
 
 
 MAY_BE_MISSPELT = "may be a misspelling of"  # (see `_as_misspelt`)

@@ -212,6 +212,8 @@ def respelt_names(text: str, unknown: Callable[[str], bool], in_corpus: Callable
                     if written(name[start:]):
                         found.append(c)
                         break
+                if len(found) > 1:
+                    break  # (two readings: as typed, whatever the rest make)
             if len(found) == 1:
                 edits.append((word.start(1), word.end(1), found[0]))
                 if (word[1], found[0]) not in read:
@@ -258,6 +260,8 @@ def lone_name_readings(text: str, unknown: Callable[[str], bool], in_corpus: Cal
                 return out
             if written_alone(c):
                 found.append(c)
+                if len(found) > 1:
+                    break  # (two readings: no one name it may be)
         if len(found) == 1:
             out.append((word, found[0]))
     return out
