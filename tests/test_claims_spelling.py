@@ -16,12 +16,13 @@ from bot.text.spelling import (
     MAX_NAMES_ASKED,
     MAX_RESPELT,
     lone_name_readings,
+    named_instead,
     neighbours,
     prefixed_word,
     respelt,
     respelt_names,
 )
-from tests.conftest import ask_claim
+from tests.conftest import ask_claim, build_claim_world
 
 # A tiny corpus (the words it has) and language (how often each word is used).
 GRAMMAR = {"the", "because", "does", "would", "could"}
@@ -487,3 +488,54 @@ def test_a_lone_name_a_letter_from_the_corpus_s_is_no_one_else_and_the_note_asks
     other = ask_claim(world, "According to the NYT, Biden paid Kim for soldiers and "
                              "military supplies.")
     assert "did you mean" not in other.note, other.note
+
+
+def _instead(*disputes: tuple[str, list[str]]) -> list[tuple[str, str]]:
+    return named_instead(disputes, lambda w: not _known(w) and w not in NAME_WORDS)
+
+
+@pytest.mark.parametrize("disputes, found", [
+    # the name the disputing sentence writes a letter away, a common word too
+    ([("Embafssy", ["Embassy", "Accra"])], [("Embafssy", "Embassy")]),
+    ([("Salelm", ["Channel", "Jeff", "King's", "Salem", "Skinner"])], [("Salelm", "Salem")]),
+    ([("Zirkel's", ["King's", "Zirkle's"])], [("Zirkel", "Zirkle")]),  # (possessives aside)
+    # the same name offered by two disputes: one reading; two names: none
+    ([("Salelm", ["Salem"]), ("Salelm", ["Salem", "Nash"])], [("Salelm", "Salem")]),
+    ([("Salelm", ["Salem"]), ("Salelm", ["Salel"])], []),
+    ([("Salelm", ["Salem", "Salel"])], []),
+    ([("Ambassy", ["Embassy"])], []),  # another first letter
+    ([("Embaffsy", ["Embassy"])], []),  # two edits away
+    ([("Kin", ["Kim"])], []),  # too short
+    ([("Embassy" + "x" * 18, ["Embassy" + "x" * 17])], []),  # too long to read
+    ([("Aliy Zirkel", ["Zirkle"])], []),  # a name of two words (`respelt_names`)
+    ([("R.", ["Rt"])], []),  # an initial (too short)
+    ([("Embafssy", ["embassy"])], []),  # no name: not capitalised
+    ([("Putin", ["Putun"])], []),  # a name the corpus knows
+    ([("Ptuin", ["Putin"]), ("Embafssy", ["Embassy"])], [("Ptuin", "Putin"),
+                                                          ("Embafssy", "Embassy")]),
+])
+def test_a_name_a_dispute_writes_a_letter_from_an_unknown_one_may_be_what_was_meant(
+        disputes: list[tuple[str, list[str]]], found: list[tuple[str, str]]) -> None:
+    assert _instead(*disputes) == found
+
+
+EMBASSY = {
+    "a.txt": "Embassy Notes\n\nThe real U.S. Embassy in Accra is white, not pink, and it sits "
+             "inside security fences in one of the city's wealthiest neighborhoods.\n",
+    "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_common_name_a_letter_from_the_claim_s_is_no_one_else_and_the_note_asks(
+        settings, store, corpus) -> None:
+    # ("names Embassy rather than Embafssy" made it contradicted; "Embassy" is a common word
+    # WordNet lists, which `lone_name_readings` never offers)
+    world = build_claim_world(settings, store, corpus, EMBASSY)
+    assert ask_claim(world, "The real U.S. Embassy in Accra is white, not pink.").verdict \
+        == "single-source"
+    answer = ask_claim(world, "The real U.S. Embafssy in Accra is white, not pink.")
+    assert answer.verdict != "contradicted", answer
+    assert 'no source names "Embafssy": did you mean "Embassy"?' in answer.note, answer.note
+    # the sentence does not state it as it would read (another place): disputed still
+    answer = ask_claim(world, "The real U.S. Embafssy in Valdoria is white, not pink.")
+    assert answer.verdict == "contradicted" and "did you mean" not in answer.note, answer

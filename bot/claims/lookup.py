@@ -61,6 +61,7 @@ from bot.text.outcomes import STATE_OF
 from bot.text.spelling import (
     language_frequency,
     lone_name_readings,
+    named_instead,
     prefixed_word,
     respelt,
     respelt_names,
@@ -860,12 +861,18 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # name someone else ("According to the NYT, Puthin paid Kim for soldiers …" was
     # contradicted, "names putin rather than Puthin"); it is related evidence, and the note
     # asks. Read only for a claim so disputed (each unknown word's neighbours are looked up).
+    # So may a name the disputing sentence writes a letter away, whatever the corpus writes
+    # elsewhere ("names Embassy rather than Embafssy": `named_instead`).
     maybe: list[tuple[str, str]] = []
-    if any(j.stance == "disputes" and j.reason and _OTHER_NAMES.search(j.reason)
-           for j, _ in judged):
+    named_other = [(j.reason, row) for j, row in judged if j.stance == "disputes" and j.reason
+                   and _OTHER_NAMES.search(j.reason)]
+    if named_other:
         maybe = lone_name_readings(
             plain, unknown_word, in_index, lambda word: _a_name_by_itself(store, index, word),
             STOPWORDS.__contains__)
+        maybe += [(typed, name) for typed, name in named_instead(
+            (_other_names(reason, row["text"], aliases) for reason, row in named_other),
+            unknown_word) if all(typed != t for t, _ in maybe)]
     if maybe:
         # The claim as it would read with those names (`_as_misspelt`).
         meant = plain
@@ -1031,6 +1038,17 @@ def _names_as_written(reason: str | None, text: str, aliases: AliasTable) -> str
             written.setdefault(w.stem, w.orig)
     names = ", ".join(written.get(stem, stem) for stem in found[1].split(", "))
     return reason[:found.start(1)] + names + reason[found.end(1):]
+
+
+def _other_names(reason: str, text: str, aliases: AliasTable) -> tuple[str, list[str]]:
+    """A reason naming the sentence's other names ("names putin, welcom rather than South
+    Koreans": `stance.entity_conflict`): the claim's name it lacks, as typed, and those names
+    as the sentence writes them (`_names_as_written`)."""
+    written = _names_as_written(reason, text, aliases) or reason
+    found = _OTHER_NAMES.search(written)
+    if found is None:
+        return "", []
+    return written[found.end():], found[1].split(", ")
 
 
 def _place_terms(u: Unit) -> frozenset[str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Shorter words have too many neighbours to guess from, and many are names the word lists
@@ -265,3 +265,30 @@ def lone_name_readings(text: str, unknown: Callable[[str], bool], in_corpus: Cal
         if len(found) == 1:
             out.append((word, found[0]))
     return out
+
+
+def named_instead(disputes: Iterable[tuple[str, Sequence[str]]], unknown: Callable[[str], bool]
+                  ) -> list[tuple[str, str]]:
+    """The claim's words that may be misspelt names, each with the name a disputing sentence
+    writes in its place a letter away (`disputes`: per dispute naming someone else, the claim's
+    name it lacks as typed, and the sentence's other names as written): "Embafssy" with
+    "Embassy" for "names Embassy rather than Embafssy". (typed, may be). The sentence itself
+    offers the reading, so it needs no search of the corpus and may be a common word ("The real
+    U.S. Embafssy", "the corrupt Ganaian attorney"), which `lone_name_readings` never offers.
+    The typed name is one capitalised word (a possessive after it aside) of `SHORTEST_IN_NAME`
+    letters or more that neither the corpus nor the language knows (`unknown`, lower case); its
+    reading has its first letter and is one edit from it (`neighbours`), the one such name of
+    every such dispute (two: none)."""
+    offered: dict[str, set[str]] = {}
+    for typed, names in disputes:
+        word = _NAME_WORD.fullmatch(typed)
+        if word is None or len(word[1]) < SHORTEST_IN_NAME \
+                or len(word[1]) > LONGEST or not unknown(word[1].lower()):
+            continue
+        lower = word[1].lower()
+        near = neighbours(lower)
+        for name in names:
+            bare = re.sub(r"['\u2019]s$", "", name)
+            if bare[:1].isupper() and bare[:1].lower() == lower[0] and bare.lower() in near:
+                offered.setdefault(word[1], set()).add(bare)
+    return [(typed, next(iter(names))) for typed, names in offered.items() if len(names) == 1]
