@@ -480,6 +480,7 @@ def test_a_lone_name_a_letter_from_the_corpus_s_is_no_one_else_and_the_note_asks
                               "military supplies.")
     assert answer.verdict != "contradicted", answer
     assert 'no source names "Puthin": did you mean "Putin"?' in answer.note, answer.note
+    assert answer.note.count("did you mean") == 1, answer.note  # (offered twice, asked once)
     # (another name the claim's stands for, as it means it: "Putin and Kim signed …")
     answer = ask_claim(world, "Did Russai and North Korea sign a defense pact?")
     assert answer.verdict != "contradicted", answer
@@ -539,3 +540,15 @@ def test_a_common_name_a_letter_from_the_claim_s_is_no_one_else_and_the_note_ask
     # the sentence does not state it as it would read (another place): disputed still
     answer = ask_claim(world, "The real U.S. Embafssy in Valdoria is white, not pink.")
     assert answer.verdict == "contradicted" and "did you mean" not in answer.note, answer
+
+
+def test_a_name_past_the_reasons_cut_is_offered_too(settings, store, corpus) -> None:
+    # The dispute's reason gives the sentence's other names cut at 60 characters ("names
+    # Abbott, …, Carter, dalto rather than Embafssy"): the sentence's own words are read.
+    officials = {**EMBASSY, "a.txt": "Embassy Notes\n\nOfficials Abbott, Adams, Albright, "
+                 "Anderson, Baker, Barnes, Carter and Dalton said the real U.S. Embassy in "
+                 "Accra is white, not pink.\n"}
+    world = build_claim_world(settings, store, corpus, officials)
+    answer = ask_claim(world, "The real U.S. Embafssy in Accra is white, not pink.")
+    assert answer.verdict != "contradicted", answer
+    assert 'did you mean "Embassy"?' in answer.note, answer.note

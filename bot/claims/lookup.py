@@ -871,7 +871,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             plain, unknown_word, in_index, lambda word: _a_name_by_itself(store, index, word),
             STOPWORDS.__contains__)
         maybe += [(typed, name) for typed, name in named_instead(
-            (_other_names(reason, row["text"], aliases) for reason, row in named_other),
+            (_other_names(reason, row["text"]) for reason, row in named_other),
             unknown_word) if all(typed != t for t, _ in maybe)]
     if maybe:
         # The claim as it would read with those names (`_as_misspelt`).
@@ -1040,15 +1040,17 @@ def _names_as_written(reason: str | None, text: str, aliases: AliasTable) -> str
     return reason[:found.start(1)] + names + reason[found.end(1):]
 
 
-def _other_names(reason: str, text: str, aliases: AliasTable) -> tuple[str, list[str]]:
-    """A reason naming the sentence's other names ("names putin, welcom rather than South
-    Koreans": `stance.entity_conflict`): the claim's name it lacks, as typed, and those names
-    as the sentence writes them (`_names_as_written`)."""
-    written = _names_as_written(reason, text, aliases) or reason
-    found = _OTHER_NAMES.search(written)
-    if found is None:
-        return "", []
-    return written[found.end():], found[1].split(", ")
+def _other_names(reason: str, text: str) -> tuple[str, list[str]]:
+    """A dispute naming someone else (`reason`: "names putin, welcom rather than South
+    Koreans", `stance.entity_conflict`): the claim's name the sentence lacks, as typed, and
+    the capitalised words of the sentence (`text`), as written. (Not the reason's names: it
+    gives their stems, folded, and cuts them at 60 characters.)"""
+    found = _OTHER_NAMES.search(reason)
+    return (reason[found.end():] if found else "",
+            _CAPITALISED_WORD.findall(text) if found else [])
+
+
+_CAPITALISED_WORD = re.compile(r"(?<![\w'\u2019-])[A-Z][a-z]+(?:['\u2019]s)?(?![\w'\u2019-])")
 
 
 def _place_terms(u: Unit) -> frozenset[str]:
