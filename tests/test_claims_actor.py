@@ -129,11 +129,20 @@ def test_a_title_naming_the_claims_actor_does_not_make_another_persons_visit_the
 @pytest.mark.parametrize("claim", ["Lavrov visited Valdoria in June",
                                    "lavrov visited valdoria in june",
                                    "LAVROV VISITED VALDORIA IN JUNE",
-                                   "Biden met the leaders of Valdoria for talks on trade"])
+                                   "Biden met the leaders of Valdoria for talks on trade",
+                                   # (names the sentence model's vocabulary holds, the subject
+                                   # of the verb after them: they were stated)
+                                   "Obama met the leaders of Valdoria for talks on trade",
+                                   "Boris visited Valdoria in June",
+                                   "boris visited valdoria in june",
+                                   "\"Boris\" visited Valdoria in June, officials said",
+                                   "Boris would visit Valdoria in June",
+                                   "Sergey visited Valdoria in July"])
 def test_a_name_the_corpus_never_mentions_is_not_stated_by_someone_elses_deed(world, claim):
     # A first word no document uses that is no word of the language (WordNet does not know
-    # it, nor the sentence model's vocabulary) is a name the corpus lacks: Putin's visit does
-    # not state that Lavrov (or Biden) made it.
+    # it, nor the sentence model's vocabulary, or it is the subject of a verb and WordNet's
+    # glosses do not write it) is a name the corpus lacks: Putin's visit does not state that
+    # Lavrov (or Biden, Obama, Boris) made it, nor Marov's Sergey's.
     answer = ask_claim(world, claim)
     assert not supporting_docs(answer), answer
     assert answer.verdict == "not-found"
@@ -143,12 +152,33 @@ def test_a_name_the_corpus_never_mentions_is_not_stated_by_someone_elses_deed(wo
     "Detectives seized 150 passports in the raids in Port Elm",  # a WordNet noun
     "Taskforce officers seized 150 passports in the raids in Port Elm",  # two run together
     "Everyone seized 150 passports in the raids in Port Elm",  # a word of the vocabulary
+    "Whoever seized 150 passports in the raids in Port Elm",  # (before a verb: the glosses')
+    # (words of the vocabulary WordNet lacks, but before no verb, or a break after it)
+    "Amongst them, officers seized 150 passports in the raids in Port Elm",
 ])
 def test_a_word_of_the_language_the_corpus_lacks_is_no_name(world, claim):
     # No document uses the first word, but it is no name: "Officers in Port Elm seized 150
     # passports …, officials in Norland said" still states the claim.
     answer = ask_claim(world, claim)
     assert any(d.startswith("d_paper") for d in supporting_docs(answer)), answer
+
+
+@pytest.mark.parametrize("claim", ["Amongst other trips, Putin visited Valdoria in June",
+                                   "Albeit tired, Putin visited Valdoria in June",
+                                   # (a verb's form second, "growing", but a break before
+                                   # the next name: an opening phrase)
+                                   "Amongst growing concerns, Putin visited Valdoria in June",
+                                   "Amongst growing concerns \u2013 Putin visited Valdoria in June",
+                                   "amongst growing concerns, putin visited valdoria in june",
+                                   "Whichever way Putin visited Valdoria in June"])
+def test_an_opening_word_before_the_claims_name_is_no_name(world, claim):
+    # "Amongst", "Albeit": no document uses them, WordNet lacks them and its glosses never
+    # write them; but no verb follows them ("tired", "growing" may be one, but the clause
+    # breaks off before the next name, or anywhere in a claim of one case): the claim is
+    # about Putin, whom "Russian President Vladimir Putin visited Valdoria in June" names (read
+    # as about "Amongst", that sentence, opening with a name, "Russian", was someone else's).
+    answer = ask_claim(world, claim)
+    assert any(d.startswith("a_wire") for d in supporting_docs(answer)), answer
 
 
 def test_without_the_vocabulary_a_word_wordnet_lacks_is_no_name(world, tmp_path, monkeypatch):

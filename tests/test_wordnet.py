@@ -25,6 +25,7 @@ from bot.text.stance import (
 from bot.text.wordnet import LEXICON, Lexicon, load_lexicon
 from tests.bench.build_wordnet import (
     build,
+    gloss_words,
     inflections,
     person_nouns,
     read_exceptions,
@@ -154,6 +155,38 @@ def test_the_shipped_lexicon_loads_and_links_frequent_senses():
     assert {"actor", "singer", "spokeswoman", "lawmaker", "comedian"} <= persons
     # Given names that are also words, whose frequent senses are no person; proper nouns.
     assert not {"will", "grace", "hope", "rose", "mark", "bill", "tom", "mary"} & persons
+
+
+def test_the_glosses_other_words_are_the_grammar_words_wordnet_lists_no_lemma_for(
+        tmp_path: Path):
+    """`gloss_words`: the lower-case words of the glosses (definitions and examples) that are
+    no form of a lemma written in lower case; a capitalised word (a name) is none."""
+    (tmp_path / "data.noun").write_text(
+        "  1 the licence\n"
+        "00000100 03 n 01 bank 0 000 | sloping land beside water; \"anyone among us, "
+        "whether or not Obama's, may fish from the banks\"\n")
+    for pos in ("verb", "adj", "adv"):
+        (tmp_path / f"data.{pos}").write_text("")
+    kinds = {"bank": False, "land": False, "water": False, "fish": False, "slope": False,
+             "not": False, "us": False, "obama": True}
+    # ("sloping", "banks": forms of lemmas; "or", "may", "from", "beside", "the": no lemma)
+    assert gloss_words(tmp_path, kinds) == ["among", "anyone", "beside", "from", "may", "or",
+                                            "the", "whether"]
+
+
+def test_the_shipped_glosses_tell_grammar_words_from_names():
+    grammar = load_lexicon().grammar_words()
+    assert {"although", "among", "anyone", "everyone", "whether", "upon", "whoever"} <= grammar
+    assert not {"obama", "boris", "sergey", "biden", "lavrov", "merkel"} & grammar
+    assert Lexicon(None).grammar_words() == frozenset()
+
+
+@pytest.mark.parametrize("word, verb", [("visited", True), ("met", True), ("is", True),
+                                        ("paid", True), ("fears", True), ("other", False),
+                                        ("way", False), ("things", False)])
+def test_a_word_that_may_be_a_verb(word: str, verb: bool):
+    assert load_lexicon().may_be_verb(word) is verb
+    assert not Lexicon(None).may_be_verb(word)
 
 
 def test_nouns_of_persons_are_their_most_frequent_senses(tmp_path: Path):
@@ -294,8 +327,8 @@ def _without(table: str) -> Callable[[Path], None]:
 
 @pytest.mark.parametrize("damage", [
     None, lambda p: p.write_bytes(b"not a database at all" * 100), lambda p: p.write_bytes(b""),
-    _meta_only("99"), _meta_only("1"), _meta_only("2"), _meta_only("3"),
-    _without("inflection"), _without("person"),
+    _meta_only("99"), _meta_only("1"), _meta_only("2"), _meta_only("3"), _meta_only("4"),
+    _without("inflection"), _without("person"), _without("word"), _without("gloss"),
     lambda p: p.mkdir()])
 def test_a_missing_or_damaged_lexicon_falls_back_to_no_synonyms(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, damage):

@@ -114,7 +114,7 @@ from bot.text.stance import (
     weigh,
     with_title,
 )
-from bot.text.wordnet import forms_of, load_lexicon
+from bot.text.wordnet import Lexicon, forms_of, load_lexicon
 from bot.text.words import STOPWORDS, fold, stem, written_dates
 from bot.workers import WorkerPool
 
@@ -1883,11 +1883,45 @@ def _unseen_lead(analysis: Analysis, parsed: Claim, df: dict[str, int]) -> Unit 
     if unit is None or any(df.get(t, 0) for t in unit.alts):
         return None
     word = first.lower()
-    kind = load_lexicon().word_kind(word)
+    lexicon = load_lexicon()
+    kind = lexicon.word_kind(word)
+    if kind == "common":
+        return None
+    forms = forms_of(word)
     pieces = _word_pieces()  # none when unreadable: then no word WordNet lacks is a name
-    if kind == "common" or kind is None and (not pieces or not pieces.isdisjoint(forms_of(word))):
+    if kind is None and (not pieces or not pieces.isdisjoint(forms)) and (
+            not pieces or not lexicon.grammar_words().isdisjoint(forms)
+            or not _a_verb_after(parsed.text, lexicon)):
+        # The vocabulary holds names ("obama", "boris") as well as words ("everyone",
+        # "amongst", "albeit"): such a word is a name only as the subject of a verb right
+        # after it, its clause going on ("Boris visited Pyongyang in July"; not "Amongst other
+        # things, …", "Albeit drunk, …"), and never one WordNet's glosses write in lower case
+        # ("Everyone signed …": `Lexicon.grammar_words`).
         return None
     return unit
+
+
+_SECOND_WORD = re.compile(r"[^\w]*[A-Za-z]+(?:['\u2019][A-Za-z]+)?[\"'\u201d\u2019]?\s+([A-Za-z]+)\b")
+# a clause's break ("Amongst growing concerns, Putin …": what opens the claim is no subject)
+_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+_LATER_CAPITAL = re.compile(r"\s[\"'\u201c\u2018(]?[A-Z]")
+# the verbs of a modal or auxiliary that WordNet has no lemma for ("Boris would visit …")
+_MODALS = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might", "must"})
+
+
+def _a_verb_after(text: str, lexicon: Lexicon) -> bool:
+    """Whether the text's first word is the subject of a verb right after it: its second word
+    may be a verb (a form of one WordNet lists, or a modal), and no clause breaks off before
+    the next capitalised word (the claim's own subject after an opening phrase: "Amongst
+    growing concerns, Putin signed …"), nor at all in a text in lower case."""
+    second = _SECOND_WORD.match(text)
+    if second is None:
+        return False
+    word = second[1].lower()
+    if not (word in _MODALS or lexicon.may_be_verb(word)):
+        return False
+    later = _LATER_CAPITAL.search(text, second.end())
+    return _BREAK.search(text, second.start(1), later.start() if later else len(text)) is None
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")

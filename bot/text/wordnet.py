@@ -13,8 +13,9 @@ allow ("called" is a verb form only) and the caller's hint (no verb after a dete
 "foot"),
 the forms of one word that no stemmer joins; `person_nouns` the nouns of kinds of person
 ("actor", "spokeswoman"), which the digest's who's who tells from given names; `word_kind`
-whether a word is a word of the language or a name ("wildfires" against "putin"), which the
-claim lookup reads for a first word the corpus never uses.
+whether a word is a word of the language or a name ("wildfires" against "putin"), and
+`grammar_words` the words its glosses write that it has no lemma for ("although", "everyone"),
+which the claim lookup reads for a first word the corpus never uses.
 
 A missing or damaged table means no expansion (logged once): claims are matched as without."""
 
@@ -33,7 +34,7 @@ from bot.text.words import stem, tokens
 log = logging.getLogger(__name__)
 
 LEXICON = Path(__file__).with_name("wordnet") / "lexicon.sqlite"
-FORMAT = "4"
+FORMAT = "5"
 MAX_ALTERNATIVES = 8  # per word: bounds the matching work a claim adds
 MEMO_FORMS = 50_000  # forms whose rows are kept in memory (then the memo starts over)
 # Letters in a one-word form of the `word` table, at most, with an inflection's suffix (the
@@ -184,6 +185,23 @@ class Lexicon:
         (`bot.digest.people`). Read once; none without a table."""
         return self._column("SELECT form FROM person")
 
+    def grammar_words(self) -> frozenset[str]:
+        """The lower-case words WordNet's glosses write that are no form of its lemmas: the
+        grammar words it leaves out ("although", "among", "everyone", "whether"), and a few
+        Latin and rare words of its definitions (`gloss` table). A word `word_kind` does not
+        know and the glosses do not write either is a name ("Obama", "Lavrov"). Read once;
+        none without a table."""
+        return self._column("SELECT form FROM gloss")
+
+    def may_be_verb(self, word: str) -> bool:
+        """Whether a lower-case word may be a verb's form: a base morphy's verb rules give it is
+        a verb of the table, or it is an irregular form of one ("visited", "met", "is", "has";
+        not "other", "way"). False without a table."""
+        bases = candidates(word)["v"]
+        rows = self._read(bases)
+        return any(pos == "v" for base in bases for pos, _, _ in rows.get(base, [])) \
+            or any(pos == "v" for pos, _ in self._read_forms({word}).get(word, []))
+
     def is_word(self, word: str) -> bool:
         """Whether a lower-case word is a word of the language: `word_kind` says "common"
         (without a table, every word is)."""
@@ -324,7 +342,7 @@ def _open(path: Path) -> sqlite3.Connection | None:
         db.execute("SELECT form, pos, synonyms, derivations FROM lemma LIMIT 1").fetchall()
         # The irregular forms' and the persons' tables are there (their rows are read, and
         # checked, on demand).
-        for table in ("inflection", "person", "word"):
+        for table in ("inflection", "person", "word", "gloss"):
             if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                               (table,)).fetchall():
                 raise sqlite3.DatabaseError(f"no {table} table")

@@ -64,7 +64,7 @@ OUT = Path("bot/text/wordnet/lexicon.sqlite")
 LICENSE_OUT = Path("bot/text/wordnet/LICENSE")
 POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 SS_TYPE = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}  # 5: adjective satellite
-FORMAT = 4
+FORMAT = 5
 PERSON_FILE = 18  # lexicographer file noun.person (WordNet's lexnames)
 
 Synset = tuple[str, int]  # (pos file letter, offset)
@@ -254,6 +254,26 @@ def word_kinds(root: Path) -> dict[str, bool]:
     return {**{w: True for w in instances - common}, **{w: False for w in common}}
 
 
+def gloss_words(root: Path, kinds: dict[str, bool]) -> list[str]:
+    """The lower-case words WordNet's glosses (definitions and examples) write that are no
+    form of a lemma written in lower case (`kinds`' False, by morphy's suffix rules:
+    `bot.text.wordnet.forms_of`): the grammar words WordNet leaves out ("although", "among",
+    "everyone", "whether", "upon"), and a few Latin and rare words of its definitions
+    ("mellitus", "vitro"). The claim lookup reads a first word WordNet does not know as a
+    name unless the glosses write it so (`Lexicon.grammar_words`): a text's words, whatever
+    their class, are the glosses' too, and a name is written capitalised in them."""
+    from bot.text.wordnet import forms_of
+
+    found: set[str] = set()
+    for pos in POS_FILES.values():
+        with open(root / f"data.{pos}", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if not line.startswith(" ") and " | " in line:
+                    found.update(re.findall(r"(?<![\w'-])[a-z]+(?![\w'-])",
+                                            line.split(" | ", 1)[1]))
+    return sorted(w for w in found if not any(kinds.get(f) is False for f in forms_of(w)))
+
+
 INFLECTED = ("v", "n")  # the parts of speech whose irregular forms are one word's forms
 
 
@@ -318,11 +338,13 @@ def inflections(exceptions: dict[str, dict[str, list[str]]],
 
 def write_sqlite(table: Table, path: Path, share: float,
                  inflected: dict[tuple[str, str], list[str]] | None = None,
-                 persons: list[str] | None = None, kinds: dict[str, bool] | None = None) -> None:
+                 persons: list[str] | None = None, kinds: dict[str, bool] | None = None,
+                 glossed: list[str] | None = None) -> None:
     """The table as `lemma(form, pos, synonyms, derivations)`, lists joined by "|", the
     irregular forms as `inflection(form, pos, forms)` (`inflections`), the nouns of kinds of
     person as `person(form)` (`person_nouns`), every one-word lemma as `word(form, proper)`
-    (`word_kinds`), and `meta(key, value)` (format, source, share)."""
+    (`word_kinds`), the glosses' other words as `gloss(form)` (`gloss_words`), and
+    `meta(key, value)` (format, source, share)."""
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     with db:
@@ -347,6 +369,8 @@ def write_sqlite(table: Table, path: Path, share: float,
                    "WITHOUT ROWID")
         db.executemany("INSERT INTO word VALUES (?, ?)",
                        [(f, int(p)) for f, p in sorted((kinds or {}).items())])
+        db.execute("CREATE TABLE gloss (form TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.executemany("INSERT INTO gloss VALUES (?)", [(f,) for f in sorted(glossed or [])])
     db.execute("VACUUM")
     db.close()
 
@@ -400,11 +424,13 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         persons = person_nouns(root, args.share)
         kinds = word_kinds(root)
-        write_sqlite(table, args.out, args.share, inflected, persons, kinds)
+        glossed = gloss_words(root, kinds)
+        write_sqlite(table, args.out, args.share, inflected, persons, kinds, glossed)
         if (root / "LICENSE").is_file() and args.out == OUT:
             shutil.copyfile(root / "LICENSE", LICENSE_OUT)
     print(f"{args.out}: {len(table)} forms, {len(inflected)} inflected forms, "
           f"{len(persons)} nouns of persons, {len(kinds)} one-word lemmas, "
+          f"{len(glossed)} other words of the glosses, "
           f"{args.out.stat().st_size / 1e6:.2f} MB "
           f"(share {args.share})")
     return 0
