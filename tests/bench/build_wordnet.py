@@ -40,6 +40,13 @@ sense, nor a people or a class, "Kurd", "Texan", "Christmas", nor "Paris", a pla
 too): the claim lookup reads a claim's first word that no document uses and that is no word of the language as a
 name the corpus never mentions ("Lavrov signed …"; see README, "Claim lookup").
 
+The `gloss` table lists the lower-case words of WordNet's glosses (definitions and examples)
+that are no form of a lemma written in lower case (`gloss_words`): the grammar words WordNet
+has no lemma for ("although", "among", "everyone", "whoever"), and Latin, chemistry and typos
+besides. The claim lookup reads a first word the sentence model's vocabulary holds and WordNet
+does not know as a name only when the glosses do not write it ("Boris visited …", not
+"Everyone visited …"; see README, "Claim lookup").
+
 The table is a small read-only SQLite file (`write_sqlite`): a lookup reads only the rows it
 needs, so a process neither loads nor holds the whole of it (a JSON copy in memory took
 ~70 MB and ~1 s to load)."""
