@@ -271,7 +271,7 @@ def named_instead(disputes: Iterable[tuple[str, Sequence[str]]], unknown: Callab
                   ) -> list[tuple[str, str]]:
     """The claim's words that may be misspelt names, each with the name a disputing sentence
     writes in its place a letter away (`disputes`: per dispute naming someone else, the claim's
-    name it lacks as typed, and the sentence's other names as written): "Embafssy" with
+    name it lacks as typed, and the sentence's capitalised words as written): "Embafssy" with
     "Embassy" for "names Embassy rather than Embafssy". (typed, may be). The sentence itself
     offers the reading, so it needs no search of the corpus and may be a common word ("The real
     U.S. Embafssy", "the corrupt Ganaian attorney"), which `lone_name_readings` never offers.

@@ -187,10 +187,10 @@ class Lexicon:
 
     def grammar_words(self) -> frozenset[str]:
         """The lower-case words WordNet's glosses write that are no form of its lemmas: the
-        grammar words it leaves out ("although", "among", "everyone", "whether"), and a few
-        Latin and rare words of its definitions (`gloss` table). A word `word_kind` does not
-        know and the glosses do not write either is a name ("Obama", "Lavrov"). Read once;
-        none without a table."""
+        grammar words it leaves out ("although", "among", "everyone", "whether"), and Latin,
+        chemistry and typos of its definitions besides (`gloss` table). The claim lookup reads
+        no such word as a name (`lookup._unseen_lead`: "Everyone signed …", not "Boris
+        signed …"). Read once; none without a table."""
         return self._column("SELECT form FROM gloss")
 
     def may_be_verb(self, word: str) -> bool:
