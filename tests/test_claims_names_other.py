@@ -215,3 +215,21 @@ def test_a_place_is_a_name_written_after_a_preposition_of_place() -> None:
     assert not _written_as_where("Rinna", ["The pact worries Seoul, according to Rinna."])
     assert not _written_as_where("Putin", ["Kim came at Putin's invitation."])
     assert not _written_as_where("Nulato", ["Nulato's council met."])
+
+
+@pytest.mark.parametrize("name", ["Crosby", "Jones", "Kennedy"])
+def test_a_sentence_opening_with_another_name_of_the_claim_names_no_one_else(
+        settings: Settings, store: Store, corpus: Path, name: str) -> None:
+    # (names whose stem is not their lower-case form: "crosbi", "jone", "kennedi")
+    w = world(settings, store, corpus, {
+        "a_wire.txt": f"""Race Report
+
+Varga entered {name} and Banjo in the sprint near Port Elm, officials said. Fans cheered \
+Varga.
+""",
+        "b_paper.txt": f"""Sprint Entries
+
+Varga signed up on Saturday. {name} and Banjo were entered in the sprint near Port Elm.
+"""})
+    answer = ask_claim(w, f"Varga entered {name} and Banjo in the sprint near Port Elm.")
+    assert supporting_files(answer) >= {"a", "b"}, answer

@@ -527,7 +527,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
 
     def opens_with_name(text: str) -> bool:
         m = _FIRST_WORD.match(text)
-        if m is None or m.group(1).lower() in parsed.terms or stem(m.group(1)) in parsed.terms:
+        # (stemmed in lower case, as the claim's terms are: "Crosby" stems to "Crosbi")
+        if m is None or (lower := m.group(1).lower()) in parsed.terms \
+                or stem(lower) in parsed.terms:
             return False
         word = m.group(1)
         if word not in opening_names:
