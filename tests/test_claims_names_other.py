@@ -233,3 +233,20 @@ Varga signed up on Saturday. {name} and Banjo were entered in the sprint near Po
 """})
     answer = ask_claim(w, f"Varga entered {name} and Banjo in the sprint near Port Elm.")
     assert supporting_files(answer) >= {"a", "b"}, answer
+
+
+@pytest.mark.parametrize("name", ["Varga", "Kennedy", "Murphy"])
+def test_a_sentence_opening_with_someone_else_does_not_state_what_the_claims_one_did(
+        settings: Settings, store: Store, corpus: Path, name: str) -> None:
+    # The claim's first word is its actor however it stems ("Kennedy": "kennedi").
+    w = world(settings, store, corpus, {
+        "a_wire.txt": f"""Envoys
+
+Officials said {name} would travel soon. {name} visited Port Elm in May, officials said.
+""",
+        "b_paper.txt": """Visits
+
+Reporters met Holt in Dunmore. Holt visited Port Elm in June, the ministry said.
+"""})
+    answer = ask_claim(w, f"{name} visited Port Elm in June.")
+    assert "b" not in supporting_files(answer), answer

@@ -2021,8 +2021,13 @@ def _word_written_as_name(word: str, texts: list[str]) -> bool:
 
 def _written_as_name(unit: Unit, texts: list[str]) -> bool:
     """The sentences found write the word capitalised wherever it is not their first word,
-    at least once (a name: "Putin"), never in lower case ("investigators")."""
-    return _written_as(re.compile(r"(?i)\b" + re.escape(unit.key) + r"\w*"), texts)
+    at least once (a name: "Putin"), never in lower case ("investigators"). Found by its stem
+    and any ending ("Putin's") or by its last word as the claim writes it: a stem need not
+    begin the word ("Kennedy" stems to "kennedi")."""
+    last = _POSSESSIVE.sub("", unit.text.split()[-1]) if unit.text.split() else ""
+    written = "|" + re.escape(last) if last else ""
+    return _written_as(re.compile(r"(?i)\b(?:" + re.escape(unit.key) + r"\w*" + written + ")"),
+                       texts)
 
 
 _WHERE_PREPOSITIONS = PREPOSITIONS - {"to", "toward", "towards"}  # "according to Rinna"
