@@ -217,10 +217,10 @@ def test_a_place_is_a_name_written_after_a_preposition_of_place() -> None:
     assert not _written_as_where("Nulato", ["Nulato's council met."])
 
 
-@pytest.mark.parametrize("name", ["Crosby", "Jones", "Kennedy"])
+@pytest.mark.parametrize("name", ["Crosby", "Jones", "Kennedy", "Müller"])
 def test_a_sentence_opening_with_another_name_of_the_claim_names_no_one_else(
         settings: Settings, store: Store, corpus: Path, name: str) -> None:
-    # (names whose stem is not their lower-case form: "crosbi", "jone", "kennedi")
+    # (names whose stem is not their lower-case form: "crosbi", "jone", "kennedi", "muller")
     w = world(settings, store, corpus, {
         "a_wire.txt": f"""Race Report
 
@@ -235,18 +235,21 @@ Varga signed up on Saturday. {name} and Banjo were entered in the sprint near Po
     assert supporting_files(answer) >= {"a", "b"}, answer
 
 
-@pytest.mark.parametrize("name", ["Varga", "Kennedy", "Murphy"])
+@pytest.mark.parametrize(("name", "other"), [
+    ("Varga", "Holt"), ("Kennedy", "Holt"), ("Murphy", "Holt"), ("Müller", "Holt"),
+    ("Varga", "Ángel")])
 def test_a_sentence_opening_with_someone_else_does_not_state_what_the_claims_one_did(
-        settings: Settings, store: Store, corpus: Path, name: str) -> None:
-    # The claim's first word is its actor however it stems ("Kennedy": "kennedi").
+        settings: Settings, store: Store, corpus: Path, name: str, other: str) -> None:
+    # The claim's first word is its actor however it stems ("Kennedy": "kennedi") or is
+    # accented ("Müller"); an accented other name opens a sentence as any other does.
     w = world(settings, store, corpus, {
         "a_wire.txt": f"""Envoys
 
 Officials said {name} would travel soon. {name} visited Port Elm in May, officials said.
 """,
-        "b_paper.txt": """Visits
+        "b_paper.txt": f"""Visits
 
-Reporters met Holt in Dunmore. Holt visited Port Elm in June, the ministry said.
+Reporters met {other} in Dunmore. {other} visited Port Elm in June, the ministry said.
 """})
     answer = ask_claim(w, f"{name} visited Port Elm in June.")
     assert "b" not in supporting_files(answer), answer

@@ -526,9 +526,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     opening_names: dict[str, bool] = {}
 
     def opens_with_name(text: str) -> bool:
-        m = _FIRST_WORD.match(text)
-        # (stemmed in lower case, as the claim's terms are: "Crosby" stems to "Crosbi")
-        if m is None or (lower := m.group(1).lower()) in parsed.terms \
+        m = _first_word(text)
+        # (folded and stemmed in lower case, as the claim's terms are: "Crosby" stems to
+        # "Crosbi", "Müller" is "muller")
+        if m is None or (lower := fold(m.group(1))) in parsed.terms \
                 or stem(lower) in parsed.terms:
             return False
         word = m.group(1)
@@ -559,7 +560,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         or capital may be the claim's own actor told another way: "Russia's leader …"), no
         month or weekday, and none the sentences found write after a preposition of place
         ("Kaltag officials said …" and "in Kaltag")."""
-        m = _FIRST_WORD.match(text)
+        m = _first_word(text)
         if m is None or not opens_with_name(text):
             return False
         # (by its first three words: a concept opening the sentence is read from them, once)
@@ -1863,7 +1864,13 @@ _ARTICLES = frozenset({"the", "a", "an"})
 _NOT_A_DOER = PREPOSITIONS | CIRCUMSTANCE_PREPOSITIONS | _ARTICLES | {"on", "onto", "upon"}
 
 
-_FIRST_WORD = re.compile(r"[\s\"'“‘(]*([A-Z][A-Za-z]{2,})\b")  # a sentence's capitalised first word
+_FIRST_WORD = re.compile(r"[\s\"'“‘(]*([^\W\d_]{3,})\b")  # a sentence's first word
+
+
+def _first_word(text: str) -> re.Match[str] | None:
+    """The sentence's first word (group 1) where it is capitalised ("Müller" too)."""
+    m = _FIRST_WORD.match(text)
+    return m if m is not None and m.group(1)[0].isupper() else None
 
 
 def _unseen_lead(analysis: Analysis, parsed: Claim, df: dict[str, int]) -> Unit | None:
@@ -2023,11 +2030,17 @@ def _written_as_name(unit: Unit, texts: list[str]) -> bool:
     """The sentences found write the word capitalised wherever it is not their first word,
     at least once (a name: "Putin"), never in lower case ("investigators"). Found by its stem
     and any ending ("Putin's") or by its last word as the claim writes it: a stem need not
-    begin the word ("Kennedy" stems to "kennedi")."""
+    begin the word ("Kennedy" stems to "kennedi"). Read without accents, as the claim's
+    words are ("Müller": "muller")."""
     last = _POSSESSIVE.sub("", unit.text.split()[-1]) if unit.text.split() else ""
-    written = "|" + re.escape(last) if last else ""
+    written = "|" + re.escape(last) + r"\b" if last else ""
     return _written_as(re.compile(r"(?i)\b(?:" + re.escape(unit.key) + r"\w*" + written + ")"),
-                       texts)
+                       [t if t.isascii() else _without_accents(t) for t in texts])
+
+
+def _without_accents(text: str) -> str:
+    """`text` with its letters' accents dropped, its case kept ("Müller": "Muller")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 _WHERE_PREPOSITIONS = PREPOSITIONS - {"to", "toward", "towards"}  # "according to Rinna"
