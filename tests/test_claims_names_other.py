@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.claims.lookup import _written_as_name
 from bot.config import Settings
 from bot.corpus.storage import Store
+from bot.text.stance import Unit
 from tests.conftest import ask_claim, build_claim_world, supporting_files
 
 ARTICLES = {
@@ -253,3 +255,16 @@ Reporters met {other} in Dunmore. {other} visited Port Elm in June, the ministry
 """})
     answer = ask_claim(w, f"{name} visited Port Elm in June.")
     assert "b" not in supporting_files(answer), answer
+
+
+@pytest.mark.parametrize(("key", "text", "sentence", "written"), [
+    ("kennedi", "Kennedy", "Officials met Kennedy on Monday.", True),  # its stem no prefix
+    ("muller", "Muller", "Officials met Müller on Monday.", True),  # accents aside
+    ("putin", "Putin", "Officials met Putin’s envoy.", True),  # the stem and an ending
+    ("rudi", "Rudy", "Officials read Rudyard Kipling.", False),  # the whole word only
+    ("kennedi", "Kennedy", "Officials met kennedy on Monday.", False),  # lower case: no name
+])
+def test_an_opening_name_is_found_written_as_a_name(key: str, text: str, sentence: str,
+                                                     written: bool) -> None:
+    unit = Unit(key, frozenset([key]), "word", text)
+    assert _written_as_name(unit, ["Nothing else.", sentence]) is written
