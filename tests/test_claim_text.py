@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.claims.lookup import EmptyClaim, check_claim_text
+from bot.claims.lookup import EmptyClaim, as_statement, check_claim_text
+from bot.config import Settings
 from bot.corpus.cleaning import normalize_text
+from bot.corpus.storage import Store
 from bot.text.aliases import AliasTable, load_aliases
-from bot.text.stance import FALSITY_DEPTH, falsity
+from bot.text.stance import FALSITY_DEPTH, clean_claim, falsity
 from tests.conftest import ask_claim, build_claim_world
 
 SHIPPED_ALIASES = Path(__file__).resolve().parents[1] / "config" / "aliases.toml"
@@ -323,3 +325,73 @@ def test_a_paste_far_over_the_limit_is_refused_before_its_markup_is_read() -> No
     pasted = "<span>" * (MAX_CLAIM_CHARS // 6) + "Putin visited Pyongyang"
     assert len(pasted) <= PASTED_CHARS
     assert check_claim_text(pasted) == "Putin visited Pyongyang"
+
+
+# ---------------------------------------------------------------- the closing full stop
+
+
+@pytest.mark.parametrize(("said", "read"), [
+    ("Putin visited North Korea", "Putin visited North Korea."),
+    ("Putin visited North Korea.", "Putin visited North Korea."),
+    ("Putin visited North Korea!!", "Putin visited North Korea."),
+    ("Putin visited North Korea . ! ", "Putin visited North Korea."),
+    ("Trade fell by 70%!", "Trade fell by 70%."),  # a sign is no emoji
+    ('He called it "a new era."', 'He called it "a new era".'),
+    ('He called it "a new era"', 'He called it "a new era".'),
+    ("Putin met Kim in the U.S.", "Putin met Kim in the U.S."),
+    ("Did Putin visit North Korea?!", "Did Putin visit North Korea?"),  # a question
+    ("Did Putin visit North Korea!?", "Did Putin visit North Korea?"),
+    ("Putin visited North Korea...", "Putin visited North Korea..."),  # an ellipsis
+    ('He said "we will see..."', 'He said "we will see...".'),
+    ("Putin visited North Korea 🎉!", "Putin visited North Korea 🎉"),  # a post's emoji
+    ("Putin visited North Korea ❤️", "Putin visited North Korea ❤️"),
+    ("Putin visited North Korea 1️⃣", "Putin visited North Korea 1️⃣"),  # a keycap
+    ("Putin visited North Korea ‼️", "Putin visited North Korea ‼️"),
+    ("Putin visited North Korea:", "Putin visited North Korea:"),  # a dangling clause
+    ("!!!", "!!!"),
+])
+def test_the_sentence_models_read_a_claim_closed_one_way_however_typed(said: str,
+                                                                       read: str) -> None:
+    assert as_statement(said) == read
+
+
+@pytest.mark.parametrize("typed", [
+    "Kim met Putin #PutinInPyongyang!", "Kim met Putin @Pyongyang.",
+    "Kim met Putin in #Pyongyang #zzqx",  # ("#zzqx", used by no document, is cut)
+    "Kim met Putin in Pyongyang https://t.co/x", "Kim met Putin in Pyongyang (https://t.co/x)"])
+def test_a_post_closed_by_a_hashtag_mention_or_link_takes_no_full_stop(typed: str) -> None:
+    # (`clean_claim` has made the hashtag words and taken the link off: `said` has no mark)
+    assert as_statement("Kim met Putin in Pyongyang!", typed) == "Kim met Putin in Pyongyang"
+
+
+def test_a_hashtag_or_mention_the_models_do_not_read_closes_no_post() -> None:
+    # ("@briefbot", used by no document, is cut from the text the models read)
+    assert as_statement("Kim met Putin", "Kim met Putin @briefbot") == "Kim met Putin."
+
+
+@pytest.mark.parametrize("end", ["", ".", "!"])
+def test_a_tweets_signature_goes_with_a_stop_pasted_after_it(end: str) -> None:
+    plain, _ = clean_claim("Kim met Putin in June — Ann Lee (@annlee) June 7, 2017" + end)
+    assert plain == "Kim met Putin in June — Ann Lee"
+
+
+def test_a_claim_reaches_the_sentence_models_alike_with_or_without_its_full_stop(
+        settings: Settings, store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.claims.lookup as lookup
+
+    w = build_claim_world(settings, store, corpus, {
+        "a_wire.txt": "Envoys\n\nVarga visited Port Elm in May, officials said.\n",
+        "b_paper.txt": "Visits\n\nVarga visited Port Elm in May, the ministry said.\n"})
+    read: list[str] = []
+    dense_side = lookup._dense_side
+
+    def spy(index, semantic, claim_text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        read.append(claim_text)
+        return dense_side(index, semantic, claim_text, *args, **kwargs)
+
+    monkeypatch.setattr(lookup, "_dense_side", spy)
+    answers = [ask_claim(w, "Varga visited Port Elm in May" + end) for end in ("", ".", "!!")]
+    assert answers[0].verdict == "corroborated"
+    assert all(a.verdict == answers[0].verdict and a.evidence == answers[0].evidence
+               for a in answers[1:])
+    assert set(read) == {"Varga visited Port Elm in May."}, read

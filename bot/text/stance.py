@@ -233,7 +233,7 @@ _USER_FRAME_TAIL = re.compile(
 # (it carries signal), the handle and the posting date go (the date is not a slot of the claim).
 _SIGNATURE = re.compile(
     r"\s*[—–-]{1,2}\s*([^()\n]{0,80}?)\s*\(@\w{1,30}\)\s*"
-    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})?[\s\"'”]*$"
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})?[\s\"'”.!]*$"  # (a stop pasted after it)
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
