@@ -164,7 +164,7 @@ def test_a_word_of_the_language_the_corpus_lacks_is_no_name(world, claim):
 
 
 @pytest.mark.parametrize("claim", ["Amongst other trips, Putin visited Valdoria in June",
-                                   "Albeit tired, Putin visited Valdoria in June",
+                                   "Albeit in June, Putin visited Valdoria",
                                    # (a verb's form second, "growing", but a break before
                                    # the next name: an opening phrase)
                                    "Amongst growing concerns, Putin visited Valdoria in June",
@@ -173,7 +173,7 @@ def test_a_word_of_the_language_the_corpus_lacks_is_no_name(world, claim):
                                    "Whichever way Putin visited Valdoria in June"])
 def test_an_opening_word_before_the_claims_name_is_no_name(world, claim):
     # "Amongst", "Albeit": no document uses them, WordNet lacks them and its glosses never
-    # write them; but no verb follows them ("tired", "growing" may be one, but the clause
+    # write them; but no verb follows them ("growing" may be one, but the clause
     # breaks off before the next name, or anywhere in a claim of one case): the claim is
     # about Putin, whom "Russian President Vladimir Putin visited Valdoria in June" names (read
     # as about "Amongst", that sentence, opening with a name, "Russian", was someone else's).

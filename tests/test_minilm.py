@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bot.claims.lookup import lookup_claim
+from bot.claims.lookup import as_statement, lookup_claim
 from bot.config import Settings, load_settings
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
@@ -143,15 +143,16 @@ def _trace(settings: Settings, store: Store, claim: str, **kw: Any) -> tuple[Any
 
 
 def assert_cosines_by(enc: Any, claim: str, trace: list[Any]) -> None:
-    """Each traced candidate's `cosine` feature is `enc`'s cosine of the claim and the
-    sentence's vector: the sentence's plus `TITLE_WEIGHT` times its document's title's (the
-    title is the first line of `ARTICLES`), unit length."""
+    """Each traced candidate's `cosine` feature is `enc`'s cosine of the claim (as the sentence
+    models read it, closed by a full stop: `as_statement`) and the sentence's vector: the
+    sentence's plus `TITLE_WEIGHT` times its document's title's (the title is the first line
+    of `ARTICLES`), unit length."""
     assert trace
     titles = {name.removesuffix(".txt"): text.split("\n", 1)[0] for name, text in ARTICLES.items()}
     for t in trace:
         mixed = enc.encode([t["text"]])[0] + semantic.TITLE_WEIGHT * enc.encode(
             [titles[t["doc_id"]]])[0]
-        want = float(enc.encode([claim])[0] @ (mixed / np.linalg.norm(mixed)))
+        want = float(enc.encode([as_statement(claim)])[0] @ (mixed / np.linalg.norm(mixed)))
         assert t["x"][0] == pytest.approx(want, abs=1e-4)
 
 
