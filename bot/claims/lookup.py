@@ -115,7 +115,7 @@ from bot.text.stance import (
     with_title,
 )
 from bot.text.wordnet import Lexicon, forms_of, load_lexicon
-from bot.text.words import STOPWORDS, fold, stem, written_dates
+from bot.text.words import STOPWORDS, fold, stem, without_accents, written_dates
 from bot.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -1845,9 +1845,7 @@ def _doers_else(text: str, others: set[str], claim_names: Collection[str],
     runs: list[list[Word]] = []  # the runs that may name another, read against the table last
     listed = False  # the last run was a where or a with whom: a list goes on with it
     original = text
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(c))
+    text = without_accents(text)
     for clause in _CLAUSE_BREAK.split(text):
         # (the words as `cased_words` cuts them, without its number forms: names only matter)
         words = [Word(lower, orig, stem(lower), lower in STOPWORDS) for orig in
@@ -2082,12 +2080,7 @@ def _written_as_name(unit: Unit, texts: list[str]) -> bool:
     last = _POSSESSIVE.sub("", unit.text.split()[-1]) if unit.text.split() else ""
     written = "|" + re.escape(last) + r"\b" if last else ""
     return _written_as(re.compile(r"(?i)\b(?:" + re.escape(unit.key) + r"\w*" + written + ")"),
-                       [t if t.isascii() else _without_accents(t) for t in texts])
-
-
-def _without_accents(text: str) -> str:
-    """`text` with its letters' accents dropped, its case kept ("Müller": "Muller")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+                       [without_accents(t) for t in texts])
 
 
 _WHERE_PREPOSITIONS = PREPOSITIONS - {"to", "toward", "towards"}  # "according to Rinna"

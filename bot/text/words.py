@@ -174,13 +174,16 @@ def normalise_formats(text: str, lower: bool = False) -> str:
     return _ZERO_DECIMALS.sub(r"\1", text)
 
 
+def without_accents(text: str) -> str:
+    """`text` with its letters' accents dropped, its case kept ("Müller": "Muller")."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower case, ASCII quotes and dashes, accents removed, numbers normalised."""
-    text = join_formulas(text.translate(_QUOTES)).lower()
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
+    text = without_accents(join_formulas(text.translate(_QUOTES)).lower())
     text = normalise_formats(text, lower=True)
     return _PERCENT.sub(r"\1 %", text)
 
@@ -407,11 +410,7 @@ def cased_words(text: str) -> list[tuple[str, str]]:
     text = number_words_to_digits(compound_ordinals_to_digits(
         amounts_written_out(_THOUSANDS.sub("", join_formulas(text.translate(_QUOTES))))))
     # An ordinal is a value as a number is ("third place" vs "2nd place").
-    text = ordinals_to_digits(text)
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
+    text = without_accents(ordinals_to_digits(text))
     text = normalise_formats(text)
     text = _PERCENT_CASED.sub(r"\1 %", text)
     out = []
