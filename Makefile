@@ -44,7 +44,7 @@ onnx-model: train-deps
 # ONNX, ~23 MB; ~20 min on 2 cores) and prints its held-out AUC and the cut it ships. Then refit
 # the judges' cross-encoder floors, as `make judge` does after its fits: BRIEFBOT_ENCODER=full
 # (then static) python -m tests.bench.fit_cross_floor --data $(DATA) --write. DATA: the shared
-# folder. Climate-FEVER, Multi-News and the -blind rows are never read.
+# folder. Climate-FEVER, Multi-News and the -blind and -fresh rows are never read.
 cross-model: train-deps
 	nice $(BIN)/python -m tests.bench.story_pairs --data $(DATA) --out var/story_cross_pairs.jsonl
 	HF_HUB_OFFLINE=1 nice $(BIN)/python -m tests.bench.train_cross --data $(DATA) \

@@ -54,8 +54,8 @@ CLI = ".venv/bin/briefbot"
 JUDGED_CLI = "from tests.bench.eval import cli_with_judge; cli_with_judge()"
 # Each set's answers in its figures until `keep_answers` takes them out.
 ANSWERS = "answers"
-SETS = ("seeds", "news", "seeds-more", "news-more", "seeds-blind", "news-blind", "climate-fever",
-        "climate-fever-cv", "checkthat", "swaps", "person-swaps")
+SETS = ("seeds", "news", "seeds-more", "news-more", "seeds-blind", "news-blind", "seeds-fresh",
+        "news-fresh", "climate-fever", "climate-fever-cv", "checkthat", "swaps", "person-swaps")
 # More claims of the seeds and news forms, written blind (tests/data/eval/README.md).
 MORE = Path(__file__).resolve().parents[1] / "data" / "eval"
 COLUMNS = (("recall5", "R@5"), ("bm25", "BM25"), ("verdict_acc", "acc"), ("macro_f1", "F1"),
@@ -518,6 +518,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seeds-blind": lambda: eval_gold(score, MORE / "seeds_blind.jsonl", Path("seeds"),
                                              False, judge),
             "news-blind": lambda: eval_gold(score, MORE / "news_blind.jsonl",
+                                            ev / "news_dev" / "corpus", True, judge),
+            "seeds-fresh": lambda: eval_gold(score, MORE / "seeds_fresh.jsonl", Path("seeds"),
+                                             False, judge),
+            "news-fresh": lambda: eval_gold(score, MORE / "news_fresh.jsonl",
                                             ev / "news_dev" / "corpus", True, judge),
             "climate-fever": lambda: eval_climate_fever(cf, bench / "climate-fever", judge),
             "climate-fever-cv": lambda: eval_climate_fever_cv(

@@ -13,8 +13,8 @@ paraphrase of a news sentence. Each becomes pairs (group, claim, sentence, label
   (617 pairs). The shipped model was trained on 628 pairs built with the cross-encoder before
   it on (13 lines differ); with it on, the shipped model's own supports reorder the candidates
   (644 pairs). A retrain on the 617 did worse on the rows no fit reads (README).
-The `-blind` rows (tests/data/eval/README.md) are never read: they check the result, with
-Climate-FEVER and CheckThat. Needs the bot's runtime (a built index); written as JSON Lines of
+The `-blind` and `-fresh` rows (tests/data/eval/README.md) are never read: they check the
+result, with Climate-FEVER and CheckThat. Needs the bot's runtime (a built index); written as JSON Lines of
 `[group, claim, sentence, label]` for `train_cross.py --extra`.
 
 usage: python -m tests.bench.story_pairs --data ../shared --out var/story_cross_pairs.jsonl"""
