@@ -5,6 +5,7 @@
 May import every other package of the bot; nothing imports it but `bot.__main__` and the
 `briefbot` entry point."""
 
+import codecs
 import errno
 import io
 import os
@@ -59,9 +60,23 @@ def _guard_stdout() -> None:
     out.flush()
     _KEPT.append(out)  # (not freed: it may own the descriptor, /dev/null for a closed one)
     raw = io.FileIO(fd, "w", closefd=False)
-    sys.stdout = io.TextIOWrapper(_OutputBuffer(raw), encoding=out.encoding, errors=out.errors,
-                                  line_buffering=out.line_buffering,
+    sys.stdout = io.TextIOWrapper(_OutputBuffer(raw), encoding=out.encoding,
+                                  errors=_errors_for(out), line_buffering=out.line_buffering,
                                   write_through=out.write_through)
+
+
+def _errors_for(stream: io.TextIOWrapper) -> str:
+    """The stream's error handler, or "replace" where its encoding cannot hold every
+    character (a Windows code page, `PYTHONIOENCODING=latin-1`): a character it lacks is
+    written as "?" instead of ending the command with a traceback ("Putin’s" stopped `claim`
+    and `sources`). JSON is written with escapes there (`bot.cli.context.json_text`); the
+    standard error's own handler already escapes."""
+    try:
+        unicode = codecs.lookup(stream.encoding).name.startswith("utf")
+    except LookupError:
+        unicode = False
+    errors = stream.errors or "strict"
+    return errors if unicode or errors != "strict" else "replace"
 
 
 def _open_closed_streams() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import sys
 
@@ -15,7 +14,7 @@ from bot.claims.lookup import (
     answer_dict_error,
     lookup_claim,
 )
-from bot.cli.context import AppContext, TextArgumentCommand, json_errors, pass_app
+from bot.cli.context import AppContext, TextArgumentCommand, json_errors, json_text, pass_app
 from bot.errors import EmptyCorpus, UserError
 from bot.lines import iter_lines
 from bot.reply import date_label, printable_line
@@ -60,7 +59,7 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
     if text != "-":
         answer = _lookup(app, text, limit)
         if as_json:
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+            click.echo(json_text(answer.to_dict()))
         else:
             _print_human(answer)
         return
@@ -89,12 +88,12 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
             else:  # (each line's error says which line it is)
                 message = f"line {line_no}: {exc.message if isinstance(exc, UserError) else exc}"
             if as_json:
-                click.echo(json.dumps(answer_dict_error(line, message), ensure_ascii=False))
+                click.echo(json_text(answer_dict_error(line, message)))
             else:
                 click.echo(f"ERROR: {message}\n")
             continue
         if as_json:
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+            click.echo(json_text(answer.to_dict()))
         else:
             _print_human(answer)
             click.echo("")

@@ -96,7 +96,7 @@ def echo_listing(rows: Sequence[Row], as_json: bool, *, line: Callable[[Row], st
     makes its text printable)."""
     if as_json:
         out = [to_json(r) for r in rows] if to_json is not None else list(rows)
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json_text(out, indent=2))
         return
     if not rows:
         click.echo(empty)
@@ -104,6 +104,27 @@ def echo_listing(rows: Sequence[Row], as_json: bool, *, line: Callable[[Row], st
     for row in rows:
         click.echo(line(row))
 
+
+
+def output_is_unicode() -> bool:
+    """The standard output's encoding holds every character (a UTF codec). Not so for a
+    Windows console's or pipe's code page, or `PYTHONIOENCODING=latin-1`."""
+    import codecs
+    import sys
+
+    try:
+        name = codecs.lookup(getattr(sys.stdout, "encoding", None) or "utf-8").name
+    except LookupError:
+        return False
+    return name.startswith("utf")
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """`value` as JSON for the standard output: its characters as they are where the output's
+    encoding holds them all, else as JSON escapes (`"\\u2019"`), so that an answer holding a
+    character the encoding lacks is still written whole, and still JSON (a Latin-1 output
+    stopped a batch of claims at its first curly apostrophe, with a traceback)."""
+    return json.dumps(value, ensure_ascii=not output_is_unicode(), **options)
 
 @dataclass
 class AppContext:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from bot.chat.render_markdown import render_markdown, render_text
-from bot.cli.context import AppContext, json_errors, not_blank, pass_app
+from bot.cli.context import AppContext, json_errors, json_text, not_blank, pass_app
 from bot.corpus.storage import parse_id
 from bot.digest.build import build_digest, nothing_to_show, since_last
 from bot.digest.definitions import DEFAULT_TITLES, section_kind
@@ -69,7 +67,7 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
         reply = digest.to_reply()
         out = digest.to_json() | {"renderings": {"markdown": render_markdown(reply),
                                                  "text": render_text(reply)}}
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json_text(out, indent=2))
         return
     if kind == "key-developments" and fmt == "text":
         lines = digest.lines(kind)

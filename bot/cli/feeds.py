@@ -8,14 +8,13 @@ could not be updated after storing articles (both)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
 
-from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, pass_app
+from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, json_text, pass_app
 from bot.core import Core
 from bot.reply import counted, printable_line
 
@@ -91,7 +90,7 @@ def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
         reports = core.poll_feeds(feed_id) or []
         kept_off = [] if reports else [f for f in core.feeds() if f.get("disabled_reason")]
     if as_json:
-        click.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
+        click.echo(json_text([r.to_json() for r in reports], indent=2))
     else:
         if kept_off:  # (all kept off by a restore: "No feeds" would tell them gone)
             click.echo(f"No feed polled: {counted(len(kept_off), 'feed')} kept off by a "
@@ -118,7 +117,7 @@ def fetch(app: AppContext, urls: tuple[str, ...], as_json: bool) -> None:
     with _core(app) as core:
         report = core.fetch_pages(list(urls))
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(report.to_json(), indent=2))
     else:
         for o in report.items:
             click.echo(o.summary(), err=o.outcome == "rejected")

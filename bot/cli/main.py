@@ -20,6 +20,7 @@ from bot.cli.context import (
     TextArgumentCommand,
     echo_listing,
     json_errors,
+    json_text,
     pass_app,
 )
 from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, env_switch, load_dotenv_if_present
@@ -96,7 +97,7 @@ def _echo_json_error(exc: click.ClickException) -> None:
     if getattr(exc, _JSON_SHOWN, False):
         return
     setattr(exc, _JSON_SHOWN, True)
-    click.echo(json.dumps({"error": exc.format_message()}, ensure_ascii=False))
+    click.echo(json_text({"error": exc.format_message()}))
 
 
 def _usage_error_under_json(exc: click.ClickException, ctx: click.Context) -> bool:
@@ -322,7 +323,7 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
     finally:
         progress.close()
     if as_json:
-        click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+        click.echo(json_text(report_json(report), indent=2))
     else:
         print_report(report, verbose=not quiet)
     if report.rejected or report.index_error:
@@ -405,7 +406,7 @@ def source(app: AppContext, doc_id: str, as_json: bool) -> None:
         out = _doc_summary(doc) | {"text": text, "sentence_list": [
             {"position": s["position"], "paragraph": s["paragraph"], "kind": s["kind"],
              "text": s["text"]} for s in sents]}
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json_text(out, indent=2))
         return
     click.echo(printable_line(f"{doc['title'] or '(untitled)'}"))
     click.echo(printable_line(

@@ -4,12 +4,11 @@ only summarises."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, pass_app
+from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, json_text, pass_app
 from bot.corpus.reload import FINISHED, Outcome, counts_text, run_counts
 from bot.reply import printable_line
 
@@ -79,8 +78,7 @@ def show(app: AppContext, run_id: int, quiet: bool, as_json: bool) -> None:
     outcomes = [o for o in app.store.run_outcomes(run_id)
                 if not quiet or o["outcome"] != "unchanged"]
     if as_json:
-        click.echo(json.dumps(run_json(run) | {"outcomes": outcomes}, ensure_ascii=False,
-                              indent=2))
+        click.echo(json_text(run_json(run) | {"outcomes": outcomes}, indent=2))
         return
     click.echo(run_line(run))
     if not outcomes and run["status"] not in FINISHED:

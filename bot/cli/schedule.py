@@ -5,13 +5,12 @@ A running bot picks up changes made here within `[scheduler] sweep_seconds` (def
 from __future__ import annotations
 
 import getpass
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID, echo_listing, json_errors, not_blank
+from bot.cli.context import ROW_ID, echo_listing, json_errors, json_text, not_blank
 from bot.errors import UserError
 from bot.reply import counted, printable_line
 from bot.schedule.subscriptions import (
@@ -78,7 +77,7 @@ def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
                                      workspace=workspace)
     sub = Subscription.from_row(row)
     if as_json:
-        click.echo(json.dumps(_describe(app.store, row)[0], ensure_ascii=False, indent=2))
+        click.echo(json_text(_describe(app.store, row)[0], indent=2))
         return
     nxt = sub.next_run()
     click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {sub.cron} ({tz}) · "
@@ -156,9 +155,9 @@ def remove(app: Any, sub_id: int, as_json: bool) -> None:
     app.store.remove_subscription(sub_id)
     at = datetime.now(UTC).isoformat(timespec="seconds")
     if as_json:
-        click.echo(json.dumps({"removed": sub_id, "digest": row["digest"],
+        click.echo(json_text({"removed": sub_id, "digest": row["digest"],
                                "platform": row["platform"], "channel": row["channel"],
-                               "at": at}, ensure_ascii=False, indent=2))
+                               "at": at}, indent=2))
         return
     click.echo(printable_line(f"Removed #{sub_id} ({row['digest']} → {row['platform']}:"
                               f"{row['channel']}) at {at}"))  # (as `list` shows a channel)

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from bot import paths
-from bot.cli.context import AppContext, json_errors, pass_app
+from bot.cli.context import AppContext, json_errors, json_text, pass_app
 from bot.config import Settings
 from bot.errors import UserError
 
@@ -68,7 +68,7 @@ def paths_command(app: AppContext, as_json: bool) -> None:
     config has an error: what that leaves unknown is marked, the error printed (stderr)."""
     where = _where(app)
     if as_json:
-        click.echo(json.dumps(where, ensure_ascii=False, indent=2))
+        click.echo(json_text(where, indent=2))
         return
     click.echo(f"mode: {where['mode']}" + (f" (BRIEFBOT_HOME={where['home']})"
                                             if where["home"] else ""))
