@@ -108,6 +108,7 @@ from bot.text.stance import (
     sentence_features,
     states_but_for_its_values,
     told_reversed,
+    unformatted,
     values_only,
     verdict,
     weekday_date_terms,
@@ -246,6 +247,30 @@ def _without_markup(text: str) -> str:
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+# Chat markup pasted with a claim ("<@U123ABC> Putin visited …"): Slack's and Discord's user,
+# role and channel mentions, Slack's broadcasts and user groups, Discord's custom emoji and
+# timestamps. Read as words, "<@U123ABC>" was "U123 ABC", a name the sentences lack (the claim
+# `not-found`). A mention with its label is the label ("<@U123|ann>": "@ann", "<#C1|news>":
+# "#news"); one without says nothing and goes.
+_CHAT_MARKUP = re.compile(r"<(?:(@[!&]?|#|!)([A-Za-z0-9^_.-]{1,40})(?:\|([^<>|]{0,80}))?"
+                          r"|a?:\w{1,32}:\d{5,25}|t:-?\d{1,13}(?::[tTdDfFR])?)>")
+
+
+def _chat_markup_read(m: re.Match[str]) -> str:
+    kind, label = m.group(1), m.group(3)
+    if not label or not label.strip():
+        return " "
+    label = label.strip().lstrip("@#")
+    return f" #{label} " if kind == "#" else f" @{label} " if kind.startswith("@") else \
+        f" {label} "
+
+
+def _ascii_digit(m: re.Match[str]) -> str:
+    """A decimal digit of another script ("१", "٢") as the ASCII one: the analysis reads ASCII
+    digits only, and dropped the others ("… in १९९९" was looked up as "… in", `corroborated`)."""
+    return str(unicodedata.decimal(m.group(), 0))
+
+
 def _too_long(chars: int) -> UserError:
     return UserError(f"claim too long ({chars:,} characters; the limit is "
                      f"{MAX_CLAIM_CHARS:,}) — shorten it to the statement to check")
@@ -260,6 +285,10 @@ def check_claim_text(text: str) -> str:
         # (before the markup is read: its patterns take seconds on 100,000 characters)
         raise _too_long(len(text))
     text = _without_markup(_TERMINAL_ESCAPE.sub("", text).translate(_FULLWIDTH))
+    if "<" in text:
+        text = _CHAT_MARKUP.sub(_chat_markup_read, text)
+    if not text.isascii():
+        text = re.sub(r"\d", _ascii_digit, text)
     # Invisible characters inside a word are deleted as the corpus deletes them ("Pyong\u00adyang"
     # is "Pyongyang"); any other control or format character is a space.
     cleaned = "".join(c if c.isprintable() else " " for c in text.translate(ZERO_WIDTH)).strip()
@@ -348,14 +377,15 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # is looked up as before (three words of four letters or more, all capitalised).
     long_words = [w for w in plain.split() if w[:1].isalpha() and len(w) > 3]
     headline = len(long_words) >= 3 and all(w[:1].isupper() for w in long_words)
-    if len(parsed.units) < 2 or (names_only(parsed) and not headline):
+    # (one thing said over and over is one: "Korea Korea", "%%")
+    if len({u.key for u in parsed.units}) < 2 or (names_only(parsed) and not headline):
         return _not_found(text, NAMES_ONLY, index, semantic, _read_note(respellings))
     if _values_alone(parsed) and not headline:
         return _not_found(text, VALUES_ONLY, index, semantic, _read_note(respellings))
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed, said = _without_unseen_tags(parsed, df, plain)
-    said = as_statement(said, text)
+    said = as_statement(said, unformatted(text))  # (how it closes, its formatting aside)
     parsed = weigh(parsed, df, index.num_docs)
     query = query_terms(parsed)
     # The dense side on a worker thread while BM25 searches (when there is one: no thread hop

@@ -310,6 +310,33 @@ def _unquoted(text: str) -> str:
     return inner.strip()
 
 
+# Chat formatting around a claim, none of it said: a list's number or a bullet before it ("1.
+# Putin visited North Korea", "2) …", "- …", "• …", a heading's "#", a quote's ">"), Markdown's
+# and Slack's emphasis ("**Putin** visited", "_They charged $6,000_"), a mark left at a word's
+# edge ("$6,000_"), brackets around the whole of it. Read as words, the list's number was a
+# quantity ("1. Putin visited North Korea" `not-found`), and a mark moved what the sentence
+# models read ("*A man on a snowmobile killed a dog" `corroborated` by a sentence that does not
+# state it).
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*+•‣◦▪●–—]|#{1,6}|>)\s+(?=\S)")
+_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
+_EDGE_MARK = re.compile(r"(?<!\w)[*_]+(?=\w)|(?<=\w)[*_]+(?!\w)")
+_BRACKET_PAIRS = {"(": ")", "[": "]"}
+
+
+def unformatted(text: str) -> str:
+    """`text` without `_LIST_MARKER`'s, `_EMPHASIS`'s and `_EDGE_MARK`'s formatting, and out of
+    brackets around the whole of it (none of that pair within): what a chat message says."""
+    text = _LIST_MARKER.sub("", text, count=1)
+    if "*" in text or "_" in text:
+        text = _EDGE_MARK.sub("", _EMPHASIS.sub(r"\2", text))
+    t = text.strip()
+    close = _BRACKET_PAIRS.get(t[:1])
+    if close and len(t) > 2 and t.endswith(close) and t[:1] not in t[1:-1] \
+            and close not in t[1:-1] and t[1:-1].strip():
+        return t[1:-1].strip()
+    return text
+
+
 def _addressed(text: str) -> re.Match[str] | None:
     """Whom a message or reply opens by addressing: @mentions followed by a capital ("@briefbot
     Putin ...": "@KimJongUn visited Moscow" is about its mention), or any in a message typed
@@ -329,7 +356,7 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
     "#AustralianFires" -> "Australian Fires"; a shouted claim is lower-cased; the outlet it
     cites ("According to the NYT, ...") is tagged like the signature's name, and an unnamed
     sayer (", sources say") goes."""
-    text = _unquoted(_URL.sub(" ", text))
+    text = _unquoted(unformatted(_URL.sub(" ", text)))
     text = _RETWEET.sub("", text)
     tags: set[str] = set()
     # Whom it is addressed to may be what it is about (a reply to a brand's account): kept for
