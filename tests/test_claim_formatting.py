@@ -14,7 +14,7 @@ import pytest
 from bot.claims.lookup import check_claim_text
 from bot.config import Settings
 from bot.corpus.storage import Store
-from bot.text.stance import unformatted
+from bot.text.stance import clean_claim, unformatted
 from tests.conftest import ask_claim, build_claim_world
 
 ARTICLES = {
@@ -49,6 +49,7 @@ PLAIN = "Norland's president visited Valdoria in June 2024"
     ("_They charged $6,000_", "They charged $6,000"),
     ("They charged $6,000_", "They charged $6,000"),
     ("Putin* visited", "Putin visited"),
+    ("Students got A* grades", "Students got A* grades"),
     ("(Putin visited North Korea)", "Putin visited North Korea"),
     ("[Putin visited North Korea]", "Putin visited North Korea"),
     # what is said, left as typed
@@ -70,7 +71,16 @@ def test_what_a_chat_message_says(typed: str, said: str) -> None:
     ("<@!123456789> Putin visited North Korea", "Putin visited North Korea"),
     ("<!channel> Putin visited North Korea <:party:123456789>", "Putin visited North Korea"),
     ("<@U123|ann> says Putin visited <#C42|news>", "@ann says Putin visited #news"),
-    ("Putin visited in <t:1718755200:D> <@&987654321>", "Putin visited in"),
+    ("Putin visited on <t:1718755200:D> <@&987654321>", "Putin visited on June 19, 2024"),
+    ("Putin visited on <t:1718755200>", "Putin visited on June 19, 2024"),
+    ("Putin visited North Korea <t:1718755200:R>", "Putin visited North Korea"),
+    ("Putin visited on <!date^1718755200^{date_long}|June 19, 2024>",
+     "Putin visited on June 19, 2024"),
+    ("<!subteam^S1ABC|@editors> Putin visited North Korea", "@editors Putin visited North Korea"),
+    ("<!channel|@channel> Putin visited North Korea", "Putin visited North Korea"),
+    ("<@U1|ann.smith> says Putin visited", "@ann_smith says Putin visited"),
+    ("<@U1|Ann Smith> says Putin visited", "@Ann_Smith says Putin visited"),
+    ("</claim:123456789012345678> Putin visited <id:customize>", "Putin visited"),
     ("Putin visited North Korea in १९९९", "Putin visited North Korea in 1999"),
     ("Putin paid ٥ troops", "Putin paid 5 troops"),
     ("Putin visited in ２０２４", "Putin visited in 2024"),
@@ -78,6 +88,19 @@ def test_what_a_chat_message_says(typed: str, said: str) -> None:
 ])
 def test_chat_markup_and_digits_read_as_said(typed: str, said: str) -> None:
     assert " ".join(check_claim_text(typed).split()) == said
+
+
+def test_no_run_of_spaces_is_left_where_markup_was() -> None:
+    assert check_claim_text("Putin <@U123> visited North Korea") == "Putin visited North Korea"
+    assert check_claim_text("Putin  visited") == "Putin  visited"  # (the user's own, kept)
+
+
+@pytest.mark.parametrize("typed", ["> 1. Putin visited North Korea",
+                                   "**1. Putin visited North Korea**",
+                                   '"1. Putin visited North Korea"',
+                                   "(1. Putin visited North Korea)"])
+def test_layered_formatting_goes_too(typed: str) -> None:
+    assert clean_claim(typed)[0] == "Putin visited North Korea"
 
 
 @pytest.fixture
@@ -92,7 +115,8 @@ def answered(answer) -> tuple[str, list[tuple[str, str]]]:
 @pytest.mark.parametrize("typed", [
     f"1. {PLAIN}", f"2) {PLAIN}", f"- {PLAIN}", f"* {PLAIN}", f"**{PLAIN}**", f"_{PLAIN}_",
     f"({PLAIN})", f"[{PLAIN}]", f"> {PLAIN}", f"<@U123ABC> {PLAIN}", f"<!here> {PLAIN}",
-    f"{PLAIN} <:tada:123456789>", PLAIN.replace("2024", "२०२४"),
+    f"{PLAIN} <:tada:123456789>", PLAIN.replace("2024", "२०२४"), f"> 1. {PLAIN}",
+    f"**1. {PLAIN}**", f"(2. {PLAIN})", f'"3. {PLAIN}"',
 ])
 def test_a_formatted_claim_is_answered_as_the_plain_one(world, typed: str) -> None:
     plain = ask_claim(world, PLAIN)

@@ -36,7 +36,7 @@ def run(db: Path, encoding: str, *args: str, stdin: str = "") -> subprocess.Comp
     env = os.environ | {"PYTHONPATH": str(ROOT), "BRIEFBOT_WARM_UP": "false",
                         "PYTHONIOENCODING": encoding, "BRIEFBOT_SEMANTIC": "false"}
     return subprocess.run([sys.executable, "-m", "bot", "--db", str(db), *args],
-                          input=stdin.encode(encoding), capture_output=True, env=env,
+                          input=stdin.encode(encoding.split(":")[0]), capture_output=True, env=env,
                           cwd=db.parent, timeout=120)
 
 
@@ -68,3 +68,9 @@ def test_text_output_in_a_narrow_encoding_is_no_traceback(db: Path, args: list[s
     elif args[0] == "claim":
         assert "Port Elm?s" in out  # what latin-1 lacks is "?"
 
+
+def test_an_error_handler_that_raises_too_is_replaced(db: Path) -> None:
+    """"surrogateescape" raises on a character the encoding lacks, as "strict" does."""
+    res = run(db, "latin-1:surrogateescape", "claim", "The ferry reopened in Port Elm on Monday")
+    assert res.returncode == 0, res.stderr.decode("latin-1")
+    assert "Port Elm?s" in res.stdout.decode("latin-1")

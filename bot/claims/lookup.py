@@ -24,6 +24,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -248,21 +249,39 @@ _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 # Chat markup pasted with a claim ("<@U123ABC> Putin visited …"): Slack's and Discord's user,
-# role and channel mentions, Slack's broadcasts and user groups, Discord's custom emoji and
-# timestamps. Read as words, "<@U123ABC>" was "U123 ABC", a name the sentences lack (the claim
-# `not-found`). A mention with its label is the label ("<@U123|ann>": "@ann", "<#C1|news>":
-# "#news"); one without says nothing and goes.
-_CHAT_MARKUP = re.compile(r"<(?:(@[!&]?|#|!)([A-Za-z0-9^_.-]{1,40})(?:\|([^<>|]{0,80}))?"
-                          r"|a?:\w{1,32}:\d{5,25}|t:-?\d{1,13}(?::[tTdDfFR])?)>")
+# role and channel mentions, Slack's broadcasts, user groups and dates, Discord's custom emoji,
+# commands and timestamps. Read as words, "<@U123ABC>" was "U123 ABC", a name the sentences
+# lack (the claim `not-found`). A mention with its label is the label ("<@U123|ann>": "@ann",
+# "<#C1|news>": "#news", "<!subteam^S1|@eds>": "@eds"), a date its text ("<!date^…|June 19,
+# 2024>"; a Discord timestamp showing a date, its UTC date); one without says nothing and goes.
+_CHAT_MARKUP = re.compile(
+    r"<(?:(@[!&]?|#|!)([A-Za-z0-9_.-]{1,40})(\^[^<>|]{1,200})?(?:\|([^<>|]{0,80}))?"
+    r"|a?:\w{1,32}:\d{5,25}|/[\w -]{1,100}:\d{5,25}|id:\w{1,20}"
+    r"|t:(-?\d{1,13})(?::([tTdDfFR]))?)>")
 
 
 def _chat_markup_read(m: re.Match[str]) -> str:
-    kind, label = m.group(1), m.group(3)
-    if not label or not label.strip():
+    """What a piece of `_CHAT_MARKUP` says in the claim (a space where nothing)."""
+    if m.group(5) is not None:  # a Discord timestamp: its date, unless it shows a time only
+        if m.group(6) in ("t", "T", "R"):
+            return " "
+        try:
+            day = datetime.fromtimestamp(int(m.group(5)), UTC)
+        except (OverflowError, OSError, ValueError):
+            return " "
+        return f" {day:%B} {day.day}, {day.year} "
+    kind, name, label = m.group(1), m.group(2), (m.group(4) or "").strip()
+    if not kind or not label:
         return " "
-    label = label.strip().lstrip("@#")
-    return f" #{label} " if kind == "#" else f" @{label} " if kind.startswith("@") else \
-        f" {label} "
+    if kind == "!" and name not in ("subteam", "date"):
+        return " "  # a broadcast ("<!channel|@channel>") says nothing of the claim
+    if kind == "!" and name == "date":
+        return f" {label} "
+    # one word, as a hashtag's or a mention's (the claim's words are read from them)
+    word = re.sub(r"\W+", "_", label.lstrip("@#")).strip("_")
+    if not word:
+        return " "
+    return f" #{word} " if kind == "#" else f" @{word} "
 
 
 def _ascii_digit(m: re.Match[str]) -> str:
@@ -286,7 +305,9 @@ def check_claim_text(text: str) -> str:
         raise _too_long(len(text))
     text = _without_markup(_TERMINAL_ESCAPE.sub("", text).translate(_FULLWIDTH))
     if "<" in text:
-        text = _CHAT_MARKUP.sub(_chat_markup_read, text)
+        read = _CHAT_MARKUP.sub(_chat_markup_read, text)
+        if read != text:  # (the spaces left where markup was, one)
+            text = re.sub(r"(?<=\S) {2,}(?=\S)", " ", read)
     if not text.isascii():
         text = re.sub(r"\d", _ascii_digit, text)
     # Invisible characters inside a word are deleted as the corpus deletes them ("Pyong\u00adyang"

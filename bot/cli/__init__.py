@@ -76,7 +76,12 @@ def _errors_for(stream: io.TextIOWrapper) -> str:
     except LookupError:
         unicode = False
     errors = stream.errors or "strict"
-    return errors if unicode or errors != "strict" else "replace"
+    return errors if unicode or errors in _NEVER_RAISE else "replace"
+
+
+# Error handlers that write something for any character ("surrogateescape" raises on one the
+# encoding lacks, as "strict" does).
+_NEVER_RAISE = ("replace", "backslashreplace", "xmlcharrefreplace", "namereplace", "ignore")
 
 
 def _open_closed_streams() -> None:

@@ -319,7 +319,8 @@ def _unquoted(text: str) -> str:
 # state it).
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*+•‣◦▪●–—]|#{1,6}|>)\s+(?=\S)")
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
-_EDGE_MARK = re.compile(r"(?<!\w)[*_]+(?=\w)|(?<=\w)[*_]+(?!\w)")
+# (not a single capital's star: "the A* algorithm", "an A* grade")
+_EDGE_MARK = re.compile(r"(?<!\w)[*_]+(?=\w)|(?<=\w)(?<!\b[A-Z])[*_]+(?!\w)")
 _BRACKET_PAIRS = {"(": ")", "[": "]"}
 
 
@@ -356,7 +357,11 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
     "#AustralianFires" -> "Australian Fires"; a shouted claim is lower-cased; the outlet it
     cites ("According to the NYT, ...") is tagged like the signature's name, and an unnamed
     sayer (", sources say") goes."""
-    text = _unquoted(unformatted(_URL.sub(" ", text)))
+    text = _URL.sub(" ", text)
+    for _ in range(4):  # layered: "**1. Putin …**", "> 1. …", "\"1. …\"", "(1. …)"
+        before, text = text, _unquoted(unformatted(text))
+        if text == before:
+            break
     text = _RETWEET.sub("", text)
     tags: set[str] = set()
     # Whom it is addressed to may be what it is about (a reply to a brand's account): kept for
