@@ -81,6 +81,9 @@ def test_what_a_chat_message_says(typed: str, said: str) -> None:
     ("<@U1|ann.smith> says Putin visited", "@ann_smith says Putin visited"),
     ("<@U1|Ann Smith> says Putin visited", "@Ann_Smith says Putin visited"),
     ("</claim:123456789012345678> Putin visited <id:customize>", "Putin visited"),
+    ("<https://x.co/a|Putin visited North Korea> via <@U1>", "Putin visited North Korea via"),
+    ("[Putin visited North Korea](https://x.co/a) (link)", "Putin visited North Korea (link)"),
+    ("See [1] and (2) at x.co", "See [1] and (2) at x.co"),
     ("Putin visited North Korea in १९९९", "Putin visited North Korea in 1999"),
     ("Putin paid ٥ troops", "Putin paid 5 troops"),
     ("Putin visited in ２０２４", "Putin visited in 2024"),
@@ -116,7 +119,8 @@ def answered(answer) -> tuple[str, list[tuple[str, str]]]:
     f"1. {PLAIN}", f"2) {PLAIN}", f"- {PLAIN}", f"* {PLAIN}", f"**{PLAIN}**", f"_{PLAIN}_",
     f"({PLAIN})", f"[{PLAIN}]", f"> {PLAIN}", f"<@U123ABC> {PLAIN}", f"<!here> {PLAIN}",
     f"{PLAIN} <:tada:123456789>", PLAIN.replace("2024", "२०२४"), f"> 1. {PLAIN}",
-    f"**1. {PLAIN}**", f"(2. {PLAIN})", f'"3. {PLAIN}"',
+    f"**1. {PLAIN}**", f"(2. {PLAIN})", f'"3. {PLAIN}"', f"<https://x.co/a|{PLAIN}>",
+    f"[{PLAIN}](https://x.co/a)",
 ])
 def test_a_formatted_claim_is_answered_as_the_plain_one(world, typed: str) -> None:
     plain = ask_claim(world, PLAIN)

@@ -260,6 +260,14 @@ _CHAT_MARKUP = re.compile(
     r"|t:(-?\d{1,13})(?::([tTdDfFR]))?)>")
 
 
+# A link with its text, in Slack's markup ("<https://x.co/a|Putin visited North Korea>") or
+# Markdown's ("[Putin visited North Korea](https://x.co/a)"): its text. The link pattern read
+# Slack's as one link through the text's first word ("< visited North Korea>"), and left
+# Markdown's "[…](" behind.
+_LABELLED_LINK = re.compile(r"<(?:https?|mailto|tel):[^<>|\s]{1,2000}\|([^<>|]{1,300})>"
+                            r"|\[([^\[\]]{1,300})\]\((?:https?://|www\.)[^()\s]{1,2000}\)")
+
+
 def _chat_markup_read(m: re.Match[str]) -> str:
     """What a piece of `_CHAT_MARKUP` says in the claim (a space where nothing)."""
     if m.group(5) is not None:  # a Discord timestamp: its date, unless it shows a time only
@@ -304,8 +312,9 @@ def check_claim_text(text: str) -> str:
         # (before the markup is read: its patterns take seconds on 100,000 characters)
         raise _too_long(len(text))
     text = _without_markup(_TERMINAL_ESCAPE.sub("", text).translate(_FULLWIDTH))
-    if "<" in text:
-        read = _CHAT_MARKUP.sub(_chat_markup_read, text)
+    if "<" in text or "](" in text:
+        read = _LABELLED_LINK.sub(lambda m: f" {m.group(1) or m.group(2)} ", text)
+        read = _CHAT_MARKUP.sub(_chat_markup_read, read)
         if read != text:  # (the spaces left where markup was, one)
             text = re.sub(r"(?<=\S) {2,}(?=\S)", " ", read)
     if not text.isascii():
