@@ -65,18 +65,23 @@ def _guard_stdout() -> None:
                                   write_through=out.write_through)
 
 
+def holds_every_character(encoding: str | None) -> bool:
+    """A UTF codec: not a Windows console's or pipe's code page, nor `PYTHONIOENCODING=latin-1`
+    (None: Python's default, UTF-8)."""
+    try:
+        return codecs.lookup(encoding or "utf-8").name.startswith("utf")
+    except LookupError:
+        return False
+
+
 def _errors_for(stream: io.TextIOWrapper) -> str:
     """The stream's error handler, or "replace" where its encoding cannot hold every
-    character (a Windows code page, `PYTHONIOENCODING=latin-1`): a character it lacks is
-    written as "?" instead of ending the command with a traceback ("Putin’s" stopped `claim`
-    and `sources`). JSON is written with escapes there (`bot.cli.context.json_text`); the
-    standard error's own handler already escapes."""
-    try:
-        unicode = codecs.lookup(stream.encoding).name.startswith("utf")
-    except LookupError:
-        unicode = False
+    character: a character it lacks is written as "?" instead of ending the command with a
+    traceback ("Putin’s" stopped `claim` and `sources`). JSON is written with escapes there
+    (`bot.cli.context.json_text`); the standard error's own handler already escapes."""
     errors = stream.errors or "strict"
-    return errors if unicode or errors in _NEVER_RAISE else "replace"
+    return errors if holds_every_character(stream.encoding) or errors in _NEVER_RAISE \
+        else "replace"
 
 
 # Error handlers that write something for any character ("surrogateescape" raises on one the

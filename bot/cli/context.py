@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from bot.cli import holds_every_character
 from bot.config import Settings, load_db_path, load_settings
 from bot.corpus.storage import Store, parse_id
 from bot.errors import UserError
@@ -105,26 +107,14 @@ def echo_listing(rows: Sequence[Row], as_json: bool, *, line: Callable[[Row], st
         click.echo(line(row))
 
 
-
-def output_is_unicode() -> bool:
-    """The standard output's encoding holds every character (a UTF codec). Not so for a
-    Windows console's or pipe's code page, or `PYTHONIOENCODING=latin-1`."""
-    import codecs
-    import sys
-
-    try:
-        name = codecs.lookup(getattr(sys.stdout, "encoding", None) or "utf-8").name
-    except LookupError:
-        return False
-    return name.startswith("utf")
-
-
 def json_text(value: Any, **options: Any) -> str:
     """`value` as JSON for the standard output: its characters as they are where the output's
     encoding holds them all, else as JSON escapes (`"\\u2019"`), so that an answer holding a
     character the encoding lacks is still written whole, and still JSON (a Latin-1 output
     stopped a batch of claims at its first curly apostrophe, with a traceback)."""
-    return json.dumps(value, ensure_ascii=not output_is_unicode(), **options)
+    return json.dumps(value, ensure_ascii=not holds_every_character(
+        getattr(sys.stdout, "encoding", None)), **options)
+
 
 @dataclass
 class AppContext:
