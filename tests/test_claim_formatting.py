@@ -1,9 +1,10 @@
 """A claim pasted from a chat message or a list is looked up as what it says (a helper's
 fuzzing, 2026-12-06): a list's number or a bullet before it, Markdown's and Slack's emphasis,
-brackets around it, a chat mention or custom emoji, another script's digits, or one name said
-twice. Before, "1. Putin visited North Korea" was `not-found` (the "1" a quantity), "<@U123ABC>
-…" `not-found` ("U123 ABC" a name), "… in १९९९" `corroborated` (its year dropped), "*A man …"
-supported by a sentence that does not state it, and "Korea Korea" `contested`."""
+brackets around it, a chat mention or custom emoji, another script's digits, one name said
+twice, or caps lock left on. Before, "1. Putin visited North Korea" was `not-found` (the "1" a
+quantity), "<@U123ABC> …" `not-found` ("U123 ABC" a name), "… in १९९९" `corroborated` (its
+year dropped), "*A man …" supported by a sentence that does not state it, "Korea Korea"
+`contested`, and "pUTIN vISITED nORTH kOREA" `contested`."""
 
 from __future__ import annotations
 
@@ -106,6 +107,20 @@ def test_layered_formatting_goes_too(typed: str) -> None:
     assert clean_claim(typed)[0] == "Putin visited North Korea"
 
 
+@pytest.mark.parametrize(("typed", "said"), [
+    ("pUTIN vISITED nORTH kOREA", "putin visited north korea"),  # (then read caseless)
+    ("nORLAND'S PRESIDENT VISITED vALDORIA IN jUNE 2024",
+     "Norland's president visited Valdoria in June 2024"),
+    # as typed: no word in capitals after a lower-case letter, or words in lower case
+    ("iPhone sales rose in eBay auctions", "iPhone sales rose in eBay auctions"),
+    ("the eU and nATO met", "the eU and nATO met"),
+    ("pUTIN visited North Korea", "pUTIN visited North Korea"),
+    ("NATO ISIS", "NATO ISIS"),
+])
+def test_a_claim_typed_with_caps_lock_on(typed: str, said: str) -> None:
+    assert clean_claim(typed)[0] == said
+
+
 @pytest.fixture
 def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
     return build_claim_world(settings, store, corpus, ARTICLES)
@@ -120,7 +135,7 @@ def answered(answer) -> tuple[str, list[tuple[str, str]]]:
     f"({PLAIN})", f"[{PLAIN}]", f"> {PLAIN}", f"<@U123ABC> {PLAIN}", f"<!here> {PLAIN}",
     f"{PLAIN} <:tada:123456789>", PLAIN.replace("2024", "२०२४"), f"> 1. {PLAIN}",
     f"**1. {PLAIN}**", f"(2. {PLAIN})", f'"3. {PLAIN}"', f"<https://x.co/a|{PLAIN}>",
-    f"[{PLAIN}](https://x.co/a)",
+    f"[{PLAIN}](https://x.co/a)", PLAIN.swapcase(),
 ])
 def test_a_formatted_claim_is_answered_as_the_plain_one(world, typed: str) -> None:
     plain = ask_claim(world, PLAIN)

@@ -273,6 +273,16 @@ def _is_shouting(text: str) -> bool:
         and any(w.lower() in STOPWORDS for w in words)
 
 
+def _caps_lock_inverted(text: str) -> bool:
+    """Typed with caps lock on ("nORLAND'S PRESIDENT VISITED vALDORIA", "pUTIN vISITED nORTH
+    kOREA"): every word in capitals or a lower-case letter before capitals only, one of them
+    so at least. Read as typed, the claim's names were other words (`contested` where "Putin
+    visited North Korea" is `corroborated`)."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return len(words) >= 2 and any(w[0].islower() for w in words) and all(
+        w[1:].isupper() for w in words)
+
+
 def _is_headline(text: str) -> bool:
     """Headline case ("Clinton Foundation Honors Wife of Palestinian Terrorist"): every
     content word after the first is capitalised, so capitals say nothing about names."""
@@ -362,6 +372,8 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
         before, text = text, _unquoted(unformatted(text))
         if text == before:
             break
+    if _caps_lock_inverted(text):
+        text = text.swapcase()
     text = _RETWEET.sub("", text)
     tags: set[str] = set()
     # Whom it is addressed to may be what it is about (a reply to a brand's account): kept for
