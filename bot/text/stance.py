@@ -307,11 +307,11 @@ _QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "'": "'", "\u2
                 "\u00ab": "\u00bb", "\u00bb": "\u00ab"}
 
 
-def _unquoted(text: str) -> str:
-    """`text` without the pair of quotation marks around the whole of it, if it has one and
-    they quote nothing else (no mark of that pair within)."""
+def _unquoted(text: str, pairs: dict[str, str] = _QUOTE_PAIRS) -> str:
+    """`text` without the pair of quotation marks (or of another of `pairs`) around the whole
+    of it, if it has one and they quote nothing else (no mark of that pair within)."""
     t = text.strip()
-    close = _QUOTE_PAIRS.get(t[:1])
+    close = pairs.get(t[:1])
     if close is None or len(t) < 3 or not t.endswith(close) or t[1:-1].strip() == "":
         return text
     inner = t[1:-1]
@@ -340,12 +340,7 @@ def unformatted(text: str) -> str:
     text = _LIST_MARKER.sub("", text, count=1)
     if "*" in text or "_" in text:
         text = _EDGE_MARK.sub("", _EMPHASIS.sub(r"\2", text))
-    t = text.strip()
-    close = _BRACKET_PAIRS.get(t[:1])
-    if close and len(t) > 2 and t.endswith(close) and t[:1] not in t[1:-1] \
-            and close not in t[1:-1] and t[1:-1].strip():
-        return t[1:-1].strip()
-    return text
+    return _unquoted(text, _BRACKET_PAIRS)
 
 
 def _addressed(text: str) -> re.Match[str] | None:
