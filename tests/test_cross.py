@@ -528,6 +528,21 @@ def test_make_judges_floor_fit_records_what_the_lookup_asks():
     assert [row["doc_id"] for j, row in judged if j.stance == "supports"] == ["c"]
 
 
+def test_make_judges_floor_fit_records_through_a_real_lookup(world, monkeypatch):
+    # The same recording, called by the lookup itself: a recorder taking fewer arguments
+    # than the lookup passes (three were added after the test above was written) made
+    # `make cross-model` and `make judge` fail with a TypeError at their floor fit.
+    from tests.bench.fit_cross_floor import recording_support
+
+    out: list = [("claim-1", [])]
+    monkeypatch.setattr(lookup_module, "_cross_support",
+                        recording_support(out, lookup_module._cross_support))
+    _with(monkeypatch, FakeCross("beacon tower"))
+    answer = ask_claim(world, CLAIM)
+    assert answer.verdict == "corroborated" and answer.sources == 2
+    assert out[0][0] == "claim-1" and (max(p for _, p in out[0][1]) == 0.99), out
+
+
 PLACE_ARTICLES = {
     "a.txt": "Flood Report\n\nHeavy rain fell across Kenya this week.\n\n"
              "Officials said the river burst its banks on Tuesday.\n"
