@@ -621,6 +621,22 @@ DESIGNED = {**ARTICLES, "a.txt": ARTICLES["a.txt"].replace(
 DESIGNED_CLAIM = "The Port Elm council approved a new lighthouse designed by Ada Brill."
 
 
+def test_make_judges_floor_fit_records_the_later_rounds_too(settings, store, corpus, monkeypatch):
+    # The lookup's second round asks about a sentence lacking only a place an earlier
+    # sentence of its article names: the recorder must know the judge's probability of it
+    # too (it knew the first round's alone, and the floor fit failed with a KeyError).
+    from tests.bench.fit_cross_floor import recording_support
+
+    world = build_claim_world(settings, store, corpus, PLACE_ARTICLES)
+    out: list = [("claim-1", [])]
+    monkeypatch.setattr(lookup_module, "_cross_support",
+                        recording_support(out, lookup_module._cross_support))
+    _with(monkeypatch, FakeCross("destroyed 300 homes"))
+    answer = ask_claim(world, "Floods destroyed 300 homes in Kenya.")
+    assert (answer.verdict, answer.sources) == ("single-source", 1), answer
+    assert [q for _, q in out[0][1]] == [0.99], out
+
+
 def test_a_second_wording_lacking_only_a_name_no_table_knows_is_asked_about(
         settings, store, corpus, monkeypatch):
     world = build_claim_world(settings, store, corpus, DESIGNED)
