@@ -658,6 +658,9 @@ class Unit:
     # words and one-word concepts: the stems of the word's irregular forms ("buy": "bought"),
     # also in `alts`: any of them is the word itself (bot/text/wordnet.py, `inflections_many`)
     forms: frozenset[str] = frozenset()
+    # numbers: "≥" or "≤" where the claim bounds the value rather than gives it ("more than
+    # 50", "up to 30%", `number_bound`); None for a value given
+    bound: str | None = None
 
     @property
     def is_slot(self) -> bool:
@@ -704,9 +707,13 @@ class Features:
     # Korea has been supplying arms to Russia": `_place_clauses`) -> that clause's terms. Where
     # the clause says nothing of the claim's event, the place is not where that event was.
     place_clauses: dict[str, set[str]] = field(default_factory=dict)
+    # "unit<TAB>value" -> how the sentence gives that number where it bounds it somewhere
+    # ("at least 1,200": ["≥"]; "=" for a place giving the value itself), `number_bound`;
+    # a number given only as a value is not listed.
+    bounds: dict[str, list[str]] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 38  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 39  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -861,8 +868,8 @@ def _number_unit(a: Analysis, i: int) -> str | None:
         w = a.words[j]
         if w.lower == "%":
             return "%"
-        if not w.stop and not w.lower.isdigit():
-            return w.stem
+        if not w.stop and not _is_value(w.lower):
+            return w.stem  # (past another number: "between 2.5 and 3.5 percent")
     return None
 
 
@@ -978,10 +985,12 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
     negation_at, preposition_since, aside = -10, False, False
     breaks = breaks or set()
     asserted: set[str] = set()  # terms said outside any negation's reach
+    readings: dict[str, set[str]] = {}  # "unit<TAB>value" -> its bounds ("=": given)
+    bounding = bound_positions(words)  # ("no more than 30" negates nothing)
     for i, w in enumerate(words):
         if not w.stop and w.stem not in f.content:
             f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
-        if is_negation(w):
+        if is_negation(w) and i not in bounding:
             negation_at, preposition_since = i, False
             aside = i in breaks  # a "not" opening an aside: ", not Varga,"
         elif i in breaks and negation_at >= 0 and aside:
@@ -1005,6 +1014,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
         elif _is_value(w.lower):
             unit = _number_unit(a, i) or ""
             f.numbers.setdefault(unit, set()).add(w.lower)
+            readings.setdefault(f"{unit}\t{w.lower}", set()).add(number_bound(words, i) or "=")
             counted = _counted(a, i, concept_at)
             if counted:
                 f.counted.setdefault(f"{unit}\t{w.lower}", []).extend(counted)
@@ -1030,7 +1040,156 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
                 f.regions.add(aliases.within[name])
     if placed:
         f.place_clauses = _place_clauses(a, placed)
+    f.bounds = {k: sorted(v) for k, v in readings.items() if v != {"="}}
     return f
+
+
+# Words that bound a number rather than give it, before it ("more than 50", "at least 1,200",
+# "between 300 and 400") or after it ("50 or more"), as the analysis writes them (lower case;
+# "$" and "percent" are after the number), and the bound each gives: ">" more than, "≥" at
+# least, "<" fewer than, "≤" at most. Not "over" and "under", as often prepositions before a
+# number as bounds ("took over 3 companies", "jailed over 2 killings", "over 3 days",
+# "children under 5").
+_BOUND_BEFORE = {
+    **dict.fromkeys(["more than", "greater than", "higher than", "larger than", "above",
+                     "exceeding", "in excess of", "upwards of"], ">"),
+    **dict.fromkeys(["at least", "no fewer than", "no less than", "not fewer than",
+                     "not less than", "no lower than", "not lower than", "no smaller than",
+                     "not below", "a minimum of", "minimum of", "between"], "≥"),
+    **dict.fromkeys(["less than", "fewer than", "lower than", "smaller than", "below"], "<"),
+    **dict.fromkeys(["at most", "no more than", "not more than", "no higher than",
+                     "not higher than", "no greater than", "no larger than", "not above",
+                     "not exceeding", "a maximum of", "maximum of"], "≤"),
+}
+# An estimate's high or low end, a value to compare as given ("could be as high as 40
+# percent" is disputed by "as high as 20%": read as "at most 40", it was stated by it), but
+# words of the number as the bounds' are ("as much as twenty percent" needs no "much").
+_ESTIMATE_BEFORE = frozenset(["up to", "as many as", "as much as", "as high as", "as low as",
+                              "as few as", "as little as"])
+_BOUND_AFTER = {**dict.fromkeys(["or more", "or higher", "or greater", "or above", "or over",
+                                 "and up", "and above", "plus"], "≥"),
+                **dict.fromkeys(["or less", "or fewer", "or lower", "or under", "or below"],
+                                "≤")}
+
+
+def number_bound(words: Sequence[Word], i: int) -> str | None:
+    """How the text gives the number at `i`: ">" more than it ("more than 50", "above 97%"),
+    "≥" at least it ("at least 1,200", "50 or more", the first end of "between 300 and 400"),
+    "<" fewer ("fewer than 400", "below 2%"), "≤" at most ("at most 30", "10 or fewer", the
+    second end of "between 300 and 400"), None where it gives the value itself."""
+    return _bound_words(words, i)[0]
+
+
+def _bound_words(words: Sequence[Word], i: int) -> tuple[str | None, range]:
+    """`number_bound` and the positions of the words that say it (part of the number's slot,
+    no word of what the claim says happened: "fewer" is no word a sentence giving the
+    number need write; a "no" or "not" of "no more than" negates nothing)."""
+    before = [w.lower for w in words[max(0, i - 3):i]]
+    for k in (3, 2, 1):
+        if len(before) >= k:
+            said = " ".join(before[-k:])
+            if said == "between" and not _range_end_follows(words, i):
+                return None, range(0)  # "a collision between 2 trains"
+            if said in _BOUND_BEFORE:
+                return _BOUND_BEFORE[said], range(i - k, i)
+            if said in _ESTIMATE_BEFORE:
+                return None, range(i - k, i)
+    # The second end of "between 300 and 400", "between $300 and $400", "between 2% and 4%"
+    # (a unit word may follow the first end).
+    if before[-1:] == ["and"]:
+        j = i - 2
+        if j >= 0 and not _is_value(words[j].lower) and not words[j].stop:
+            j -= 1  # the first end's unit
+        if j >= 1 and _is_value(words[j].lower) and words[j - 1].lower == "between":
+            return "≤", range(i - 1, i)
+    # After it, or after what it counts ("50 or more people", "10 people or fewer").
+    for start in (i + 1, i + 2):
+        if start == i + 2 and (i + 1 >= len(words) or words[i + 1].stop):
+            break
+        after = [w.lower for w in words[start:start + 2]]
+        if start == i + 2 and after[:1] != ["or"]:
+            break  # ("5 dogs plus 3 cats")
+        for k in (1, 2):
+            said = " ".join(after[:k])
+            if said in _BOUND_AFTER:
+                return _BOUND_AFTER[said], range(start, start + k)
+    return None, range(0)
+
+
+def _range_end_follows(words: Sequence[Word], i: int) -> bool:
+    """ "and" and a number follow the number at `i`, a unit word between them at most:
+    "between 300 and 400", "between $300 and $400" (the analysis writes "300 dollars and
+    400 dollars"), not "between 2 trains"."""
+    j = i + 1
+    if j < len(words) and not words[j].stop and not _is_value(words[j].lower):
+        j += 1
+    return j + 1 < len(words) and words[j].lower == "and" and _is_value(words[j + 1].lower)
+
+
+def bound_positions(words: Sequence[Word]) -> set[int]:
+    """The positions of the words bounding the text's numbers (`_bound_words`)."""
+    out: set[int] = set()
+    for k, w in enumerate(words):
+        if _is_value(w.lower) and not _is_year(w.lower):
+            out.update(_bound_words(words, k)[1])
+    return out
+
+
+# An interval of values: (low, low included, high, high included).
+_Interval = tuple[float, bool, float, bool]
+
+
+def _interval(value: float, bound: str | None) -> _Interval:
+    if bound == ">":
+        return value, False, math.inf, False
+    if bound == "≥":
+        return value, True, math.inf, False
+    if bound == "<":
+        return -math.inf, False, value, False
+    if bound == "≤":
+        return -math.inf, False, value, True
+    return value, True, value, True
+
+
+def _overlap(a: _Interval, b: _Interval) -> bool:
+    """Both can hold; a value at a strict bound's end counts ("more than 50" and "50 people":
+    news rounds), two strict bounds' ends do not ("fewer than 400", "more than 400")."""
+    lo, lo_in = max((a[0], a[1]), (b[0], b[1]), key=lambda t: (t[0], not t[1]))
+    hi, hi_in = min((a[2], a[3]), (b[2], b[3]), key=lambda t: (t[0], t[1]))
+    point = any(x[0] == x[2] for x in (a, b))
+    return lo < hi or (lo == hi and (point or (lo_in and hi_in)))
+
+
+def _readings(value: str, readings: list[str] | None) -> list[_Interval] | None:
+    """The intervals a sentence's number reads as (each place writing it: `Features.bounds`),
+    or None for a value that is no plain decimal (an ordinal)."""
+    try:
+        x = float(value)
+    except ValueError:
+        return None
+    return [_interval(x, None if r == "=" else r) for r in readings or ["="]]
+
+
+def _claim_interval(u: Unit) -> _Interval | None:
+    try:
+        return _interval(float(u.key), u.bound)
+    except ValueError:
+        return None
+
+
+def _bounds_apart(u: Unit, value: str, readings: list[str] | None) -> bool:
+    """The claim's number `u` and the sentence's `value` (each a value or a bound, the
+    sentence's as each place writing it reads: `Features.bounds`) cannot both hold: "more
+    than 50" is not disputed by "about 350", nor "12 people were killed" by "at least 10
+    people were killed"; "more than 500" is disputed by "350". A number that is no plain
+    decimal (an ordinal) is compared as written."""
+    if u.bound is None and not readings:
+        return True
+    mine = _claim_interval(u)
+    theirs = _readings(value, readings)
+    if mine is None or theirs is None:
+        return True
+    return not any(_overlap(mine, t) for t in theirs)
 
 
 # A clause of its own: "that" with a name as its subject ("accusations that North Korea has
@@ -1414,6 +1573,9 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                           forms=forms,
                           within=frozenset([aliases.within[name]] if name in aliases.within
                                            else [])))
+    # The words bounding a number ("more than", "at least", "or fewer") are the number's.
+    bounding = bound_positions(words)
+    covered |= bounding
     i = 0
     n = len(words)
     first_name = _given_name_first(words, covered, starts, lexicon)
@@ -1439,7 +1601,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                 if month_of is not None and _is_day(w.lower) else frozenset()
             units.append(Unit(w.lower, frozenset([w.lower, *day]), "number", w.orig,
                               unit=_number_unit(a, i), tag=w.lower in tags,
-                              counted=frozenset(_counted(a, i, a.concept_at())), forms=day))
+                              counted=frozenset(_counted(a, i, a.concept_at())), forms=day,
+                              bound=number_bound(words, i)))
         elif month:
             units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig,
                               tag=w.lower in tags))
@@ -1479,8 +1642,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                                          and forms.isdisjoint(s))))
         i += 1
     # (a "not" opening an aside negates only the aside, left out above)
-    negated = _negates(words, [k for k, w in enumerate(words) if is_negation(w) and k not in aside],
-                       breaks)
+    negated = _negates(words, [k for k, w in enumerate(words) if is_negation(w) and k not in aside
+                               and k not in bounding], breaks)
     denies = any(u.kind == "deny" for u in units)
     return Claim(text, units, negated, denies, frozenset(a.index_terms()))
 
@@ -1614,6 +1777,16 @@ def _has(u: Unit, f: Features) -> bool:
         # kitchen fire a second source that the kettles were sold at Home Depot).
         return not (need == 1 and not present[-1] and u.parts[0] not in f.entities
                     and is_common_word(u.text.split()[0].lower()))
+    if u.kind == "number" and u.bound is not None:
+        # Only the same bound says it ("more than 50 people" for "more than 50 people"): a
+        # number within it ("about 350 people") is no conflict (`_bounds_apart`), but no
+        # sign of the same event either — any count of people near the place would then do
+        # ("Fewer than 300 people died in Nulato" was corroborated by "In Nulato 5 people were
+        # injured in a fire": a second read's), and "fewer than 400" is not what "more than
+        # 400" says, although both write 400.
+        return u.key in f.numbers.get(u.unit or "", ()) and u.bound in f.bounds.get(
+            f"{u.unit}\t{u.key}", ()) and (not u.counted or not u.counted.isdisjoint(
+                f.counted.get(f"{u.unit}\t{u.key}", ())))
     if u.kind == "number" and u.counted and u.alts & f.terms:
         # The same number counting something else is not the claim's: "two counts of third
         # degree assault" does not say "two counts of criminal mischief".
@@ -1644,7 +1817,7 @@ def _plain(u: Unit) -> bool:
     """`_has` is `u.alts & f.terms` for this unit (most are: words and one-stem names)."""
     return u.kind != "place" and not u.key.startswith(CONCEPT_PREFIX) \
         and not (u.kind == "entity" and len(u.parts) > 1) \
-        and not (u.kind == "number" and u.counted)
+        and not (u.kind == "number" and (u.counted or u.bound is not None))
 
 
 # A claim unit, whether `_plain`, and whether a slot (`Unit.is_slot`).
@@ -1779,6 +1952,16 @@ def denial_unstated(claim: Claim, own: Features) -> bool:
     return claim.denies and not (own.denies and _denial_bears(claim, own))
 
 
+_BOUND_SHOWN = {">": "more than ", "≥": "at least ", "<": "less than ", "≤": "at most "}
+
+
+def _bounded(shown: str, readings: list[str] | None) -> str:
+    """A number as shown, with its bound where every place giving it bounds it one way."""
+    if readings and len(readings) == 1 and readings[0] in _BOUND_SHOWN:
+        return _BOUND_SHOWN[readings[0]] + shown
+    return shown
+
+
 def _shown(value: str) -> str:
     """A number as the reader writes it: values are compared written one way ("3 million" and
     "$3,000,000" are "3000000"), and a large one is shown with its thousands separated."""
@@ -1796,10 +1979,13 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
         elif u.kind == "weekday" and own.weekdays:
             out.append(f"{', '.join(sorted(own.weekdays)).title()} rather than {u.text}")
         elif u.kind == "number" and u.unit is not None and own.numbers.get(u.unit):
-            values = [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)]
+            readings = {v: own.bounds.get(f"{u.unit}\t{v}") for v in own.numbers[u.unit]}
+            values = [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)
+                      and _bounds_apart(u, v, readings[v])]
             if values:
-                out.append(f"{', '.join(_shown(v) for v in sorted(values))} rather than "
-                           f"{_shown(u.text)}")
+                theirs = ", ".join(_bounded(_shown(v), readings[v]) for v in sorted(values))
+                mine = _bounded(_shown(u.text), [u.bound] if u.bound else None)
+                out.append(f"{theirs} rather than {mine}")
         elif u.kind == "place" and own.places \
                 and (others := _event_places(claim, own) - bare_terms(claim)) \
                 and not _has(u, own) \

@@ -55,7 +55,8 @@ JUDGED_CLI = "from tests.bench.eval import cli_with_judge; cli_with_judge()"
 # Each set's answers in its figures until `keep_answers` takes them out.
 ANSWERS = "answers"
 SETS = ("seeds", "news", "seeds-more", "news-more", "seeds-blind", "news-blind", "seeds-fresh",
-        "news-fresh", "climate-fever", "climate-fever-cv", "checkthat", "swaps", "person-swaps")
+        "news-fresh", "climate-fever", "climate-fever-cv", "checkthat", "swaps", "person-swaps",
+        "bounds")
 # More claims of the seeds and news forms, written blind (tests/data/eval/README.md).
 MORE = Path(__file__).resolve().parents[1] / "data" / "eval"
 COLUMNS = (("recall5", "R@5"), ("bm25", "BM25"), ("verdict_acc", "acc"), ("macro_f1", "F1"),
@@ -185,12 +186,17 @@ def eval_gold(score: ModuleType, gold_path: Path, corpus: Path, by_stem: bool,
                       for g, a in zip(gold, answers, strict=True)]}
 
 
+SUPPORTED_GOLD = {"corroborated", "single-source"}
+
+
 def eval_swaps(story_sets: list[tuple[Path, list[Path]]], judge: str | None = None,
-               people: bool = False) -> dict[str, Any]:
+               people: bool = False, bounds: bool = False) -> dict[str, Any]:
     """The story sets' supported claims with one fact swapped (`tests/bench/swaps.py`), each
-    looked up on its own corpus: `verdict_acc` is the share not answered `corroborated` or
-    `single-source`; `supported` counts those that were, by kind of swap. `people`: a person
-    for another person of the corpus instead (skipped without the eval extra's spaCy)."""
+    looked up on its own corpus: `verdict_acc` is the share answered as its gold says (for a
+    swap, anything but `corroborated` or `single-source`); `supported` counts those answered
+    as supported, `right` those answered as the gold says, by kind of claim. `people`: a
+    person for another person of the corpus instead (skipped without the eval extra's spaCy);
+    `bounds`: the number given as a bound the corpus meets or breaks instead."""
     from tests.bench import swaps
 
     made: list[dict[str, Any]] = []
@@ -206,6 +212,8 @@ def eval_swaps(story_sets: list[tuple[Path, list[Path]]], judge: str | None = No
                 claims = swaps.person_swapped(gold, swaps.corpus_people(texts))
             except swaps.NoRecogniser as e:
                 raise SkipSet(str(e)) from e
+        elif bounds:
+            claims = swaps.bounded(gold)
         else:
             claims = swaps.swapped(gold, swaps.corpus_countries(texts))
         found, ms = lookup(corpus, [c["claim"] for c in claims], limit=5, judge=judge)
@@ -213,13 +221,21 @@ def eval_swaps(story_sets: list[tuple[Path, list[Path]]], judge: str | None = No
         answers += found
         took += ms * len(claims)
     supported: dict[str, list[int]] = {}
+    right: dict[str, int] = {}
     for c, a in zip(made, answers, strict=True):
         counts = supported.setdefault(c["kind"], [0, 0])
         counts[0] += a.get("verdict") in swaps.SUPPORTED
         counts[1] += 1
+        right[c["kind"]] = right.get(c["kind"], 0) + (a.get("verdict") in c["verdicts"])
     n = len(made)
-    return {"n": n, "verdict_acc": 1 - sum(k[0] for k in supported.values()) / max(n, 1),
+    met = [a for c, a in zip(made, answers, strict=True) if "contradicted" not in c["verdicts"]
+           and SUPPORTED_GOLD & set(c["verdicts"])]
+    return {"n": n, "verdict_acc": sum(right.values()) / max(n, 1),
+            # (claims whose gold is support: the bounds the corpus meets)
+            **({"false_contradicted": sum(a.get("verdict") == "contradicted" for a in met)}
+               if bounds else {}),
             "supported": {kind: f"{k[0]}/{k[1]}" for kind, k in sorted(supported.items())},
+            "right": {kind: f"{right[kind]}/{k[1]}" for kind, k in sorted(supported.items())},
             "ms": took / max(n, 1),
             ANSWERS: [{"id": c["id"], "gold": c["verdicts"], **a}
                       for c, a in zip(made, answers, strict=True)]}
@@ -410,10 +426,15 @@ def print_table(new: dict[str, dict[str, Any]], old: dict[str, dict[str, Any]],
         "climate-fever is in-sample for the judge, climate-fever-cv answers each claim with a "
         "judge fitted without its fold; swaps: the story sets' supported claims with one fact "
         "swapped, person-swaps: a person for another the corpus names (spaCy's recogniser), acc = "
-        "the share not answered as supported)")
+        "the share not answered as supported; bounds: their one number as a bound the corpus "
+        "meets or breaks, acc = the share answered supported where met, not where broken, "
+        "falseC = met ones answered contradicted)")
     if "swaps" in new:
         out("swaps answered as supported, by kind: " + ", ".join(
             f"{kind} {count}" for kind, count in new["swaps"].get("supported", {}).items()))
+    if "bounds" in new:
+        out("bounds answered as the gold says, by kind: " + ", ".join(
+            f"{kind} {count}" for kind, count in new["bounds"].get("right", {}).items()))
 
 
 # The packages whose releases can move a row (the models' runtime, the vectors' arithmetic, the
@@ -540,6 +561,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 (ev / "news_dev" / "corpus", [ev / "news_dev" / "claims.jsonl",
                                               MORE / "news_more.jsonl",
                                               MORE / "news_blind.jsonl"])], judge, people=True),
+            "bounds": lambda: eval_swaps([
+                (Path("seeds"), [ev / "claims_dev.jsonl", MORE / "seeds_more.jsonl",
+                                 MORE / "seeds_blind.jsonl"]),
+                (ev / "news_dev" / "corpus", [ev / "news_dev" / "claims.jsonl",
+                                              MORE / "news_more.jsonl",
+                                              MORE / "news_blind.jsonl"])], judge, bounds=True),
         }
         new = run_sets(runs, args.only)
     keep_answers(new, args.answers)

@@ -2,7 +2,8 @@
 story sets (gold `corroborated` or `single-source`) with one fact swapped — a country for
 another country the corpus names, a number for another, a month for another, a year two or
 three years off. A lookup should not answer any of them `corroborated` or `single-source`
-(`make eval`'s `swaps` row: the share it does not).
+(`make eval`'s `swaps` row: the share it does not). Also the `person-swaps` and `bounds` rows'
+claims (below).
 
 Seeded, so every run makes the same claims; the countries are the shipped country table's
 names (bot/text/countries.toml), not a list written for these claims."""
@@ -77,6 +78,52 @@ def swapped(claims: list[dict[str, Any]], countries: list[str],
                        if not re.fullmatch(r"(19|20)\d\d", m[0])), None)
         if number:
             add(g, "number", c[:number.start()] + str(int(number[0]) * 3 + 7) + c[number.end():])
+    return out
+
+
+# Bounds (`make eval`'s `bounds` row): each supported claim with one number (no year), the
+# number given as a bound instead, one the corpus meets ("more than" half of it, "fewer than"
+# twice it, "at least" half of it: still supported) and one it breaks ("more than" twice it,
+# "fewer than" half of it: not supported).
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w.,]\d)")
+_APPROXIMATE = re.compile(r"\b(?:about|roughly|around|some|nearly|almost|approximately)\s+$",
+                          re.IGNORECASE)
+
+
+def _written(value: float) -> str:
+    return f"{int(value):,}" if value.is_integer() else f"{value:g}"
+
+
+def bounded(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Five claims per supported claim with exactly one number of at least 2 that is no year:
+    kind "bound-met" (gold: supported) and "bound-broken" (gold: anything but support), the
+    scorer's gold form. A "$" before the number stays before it; an approximation word
+    before it ("about") goes."""
+    out: list[dict[str, Any]] = []
+    for g in claims:
+        if not SUPPORTED & set(g["verdicts"]):
+            continue
+        c = g["claim"]
+        numbers = [m for m in _NUMBER.finditer(c)
+                   if not re.fullmatch(r"(19|20)\d\d", m[1])]
+        if len(numbers) != 1:
+            continue
+        m = numbers[0]
+        x = float(m[1].replace(",", ""))
+        if x < 2:
+            continue
+        before, after = c[:m.start()], c[m.end():]
+        dollar = "$" if before.endswith("$") else ""
+        before = _APPROXIMATE.sub("", before.removesuffix("$"))
+        for n, (kind, words, value) in enumerate((
+                ("bound-met", "more than", x // 2), ("bound-met", "fewer than", x * 2),
+                ("bound-met", "at least", x // 2), ("bound-broken", "more than", x * 2),
+                ("bound-broken", "fewer than", x // 2))):
+            text = f"{before}{words} {dollar}{_written(value)}{after}"
+            out.append({"id": f"{g['id']}-bound{n}", "kind": kind,
+                        "claim": text[:1].upper() + text[1:],
+                        "verdicts": sorted(SUPPORTED) if kind == "bound-met" else NOT_SUPPORTED,
+                        "evidence": []})
     return out
 
 

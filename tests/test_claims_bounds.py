@@ -1,0 +1,200 @@
+"""A number given as a bound ("more than 50", "at least 10", "up to 30%", "between 300 and
+400", "50 or more"), in the claim or in the sentence: another number within the bound states
+it, one outside it disputes it. Before, "More than 50 people live in Nulato" was
+`contradicted` by "a community of about 350 people" (350 rather than 50), as was "12 people
+died" by "at least 10 people died"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.text.aliases import load_aliases
+from bot.text.stance import match, number_bound, parse_claim, sentence_features
+from tests.conftest import ask_claim, build_claim_world
+
+ALIASES = load_aliases(Path(__file__).resolve().parents[1] / "config" / "aliases.toml")
+
+
+def _bound_of(text: str, number: str) -> str | None:
+    words = ALIASES.analyze(text).words
+    return number_bound(words, [w.lower for w in words].index(number))
+
+
+@pytest.mark.parametrize("text, number, expected", [
+    ("More than 50 people live there", "50", ">"),
+    ("at least 1,200 people died", "1200", "≥"),
+    ("above 97 percent of scientists agree", "97", ">"),
+    ("50 or more people came", "50", "≥"),
+    ("in excess of 20 tonnes", "20", ">"),
+    ("fewer than 400 people", "400", "<"),
+    ("no more than 30 people", "30", "≤"),  # not "more than": at most
+    ("no fewer than 45 people", "45", "≥"),
+    ("10 people or fewer", "10", "≤"),
+    ("between 300 and 400 people", "300", "≥"),
+    ("between 300 and 400 people", "400", "≤"),
+    ("between $300 and $400", "400", "≤"),  # a unit after the first end
+    ("between 2% and 4%", "4", "≤"),
+    # a value given
+    ("350 people live there", "350", None),
+    ("about 350 people live there", "350", None),
+    ("from 300 to 400 people", "400", None),  # a change, not a range
+    ("the 50 people who came and 20 more", "50", None),
+    ("5 dogs plus 3 cats", "5", None),
+    # "over" and "under" are as often prepositions before a number
+    ("Acme took over 3 companies", "3", None),
+    ("jailed over 2 killings", "2", None),
+    ("vaccines for children under 5", "5", None),
+    # an estimate's high end: a value ("as high as 40 percent" is no "at most 40 percent")
+    ("up to 30 percent of the rainfall", "30", None),
+    ("as many as 2,000 people a day", "2000", None),
+    ("could be as high as 40 percent", "40", None),
+])
+def test_number_bound(text: str, number: str, expected: str | None) -> None:
+    assert _bound_of(text, number) == expected
+
+
+@pytest.mark.parametrize("claim, sentence, conflict", [
+    # the claim's bound, the sentence's value
+    ("More than 50 people live in Nulato", "Nulato, a village of about 350 people.", False),
+    ("More than 500 people live in Nulato", "Nulato, a village of about 350 people.", True),
+    ("Fewer than 400 people live in Nulato", "Nulato, a village of about 350 people.", False),
+    ("Fewer than 300 people live in Nulato", "Nulato, a village of about 350 people.", True),
+    ("Between 300 and 400 people live in Nulato", "Nulato, a village of 350 people.", False),
+    ("Between 400 and 500 people live in Nulato", "Nulato, a village of 350 people.", True),
+    ("Between $300 and $400 was stolen", "Thieves stole $350.", False),
+    ("Between $300 and $400 was stolen", "Thieves stole $500.", True),
+    ("Inflation was between 2% and 4% last year", "Inflation was 3.1 percent last year.", False),
+    ("Inflation was between 2.5 and 3.5 percent", "Inflation was 3.1 percent.", False),
+    # a value at a strict bound's end: news rounds
+    ("More than 50 people live in Nulato", "Nulato, a village of 50 people.", False),
+    # the sentence's bound, the claim's value
+    ("12 people died in the flood", "At least 10 people died in the flood.", False),
+    ("8 people died in the flood", "At least 10 people died in the flood.", True),
+    ("12 people died in the flood", "At most 10 people died in the flood.", True),
+    # both bounds
+    ("More than 5 people died in the flood", "At least 10 people died in the flood.", False),
+    ("Fewer than 500 people died in the flood", "At least 400 people died in the flood.", False),
+    ("Fewer than 5 people died in the flood", "At least 10 people died in the flood.", True),
+    ("Fewer than 400 people live in Glenrock", "More than 400 people live in Glenrock.", True),
+    ("More than 80 people live in Tarnby", "Fewer than 80 people live in Tarnby.", True),
+    # a number given both ways in one sentence: either reading may be the claim's
+    ("12 people died in the flood", "At least 10 people died; 10 people were missing.", False),
+    ("More than 20 people died", "More than 10 people died; 10 people were missing.", False),
+    # several numbers of the unit: one outside the bound disputes it, as for a value
+    ("More than 5 people were arrested in Kenosha",
+     "Thirty people were injured and 2 people were arrested in Kenosha.", True),
+    # what the number counts ("of" what), where the claim says
+    ("More than 40% of adults smoke", "45% of teenagers and 20% of adults smoke.", True),
+    ("More than 40% of voters backed Dunn", "Dunn won 45% of the seats and 30% of the vote.",
+     False),
+    # "between" with no second end is no range: "a collision between 2 trains"
+    ("A collision between 2 trains killed 5 people", "A collision of 3 trains killed 5 people.",
+     True),
+    # estimates' high ends compared as values, their words the number's
+    ("Shortages may be as high as 40 percent", "Shortages could be as high as 20%.", True),
+    # a value against a value: as before
+    ("50 people live in Nulato", "Nulato, a village of about 350 people.", True),
+])
+def test_a_bound_is_disputed_only_by_a_number_outside_it(claim: str, sentence: str,
+                                                          conflict: bool) -> None:
+    c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
+    m = match(c, sentence_features(sentence, ALIASES), None)
+    assert [u for u in c.units if u.kind == "number"]
+    assert bool(m.conflicts) == conflict, m.conflicts
+
+
+@pytest.mark.parametrize("claim, sentence, says", [
+    # only the same bound says it: a number within it is no sign of the same event ("Fewer
+    # than 300 people died in Nulato" was corroborated by "In Nulato 5 people were injured")
+    ("More than 50 people live in Nulato", "More than 50 people live in Nulato.", True),
+    ("At least 10 people died in the flood", "At least 10 people died in the flood.", True),
+    ("More than 50 people live in Nulato", "Nulato, a village of about 350 people.", False),
+    ("Fewer than 300 people died in Nulato", "In Nulato 5 people were injured in a fire.", False),
+    ("More than 5 people died in the flood", "At least 10 people died in the flood.", False),
+    ("Fewer than 400 people live in Glenrock", "More than 400 people live in Glenrock.", False),
+    ("At least 10 people died in the flood", "10 people died in the flood.", False),
+    ("More than 40% of adults voted", "More than 40% of teenagers smoke.", False),
+    ("Shortages may be as much as twenty percent", "Shortages could be as high as 20%.", True),
+])
+def test_a_bound_is_said_only_by_the_same_bound(claim: str, sentence: str, says: bool) -> None:
+    c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
+    m = match(c, sentence_features(sentence, ALIASES), None)
+    numbers = [u for u in c.units if u.kind == "number"]
+    assert numbers
+    assert all(u not in m.missing_slots for u in numbers) == says, m.missing_slots
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("At least 45 people attended the rally", "No fewer than 45 people attended the rally."),
+    ("At most 30 people attended the march", "Not more than 30 people attended the march."),
+    ("No more than 30 people attended the march", "25 people attended the march."),
+    ("Inflation was no higher than 5 percent", "Inflation was 3 percent."),
+])
+def test_the_no_of_a_bound_negates_nothing(claim: str, sentence: str) -> None:
+    c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
+    m = match(c, sentence_features(sentence, ALIASES), None)
+    assert not c.negated
+    assert not m.conflicts
+    assert not sentence_features(sentence, ALIASES).negated_terms
+
+
+def test_the_words_of_a_bound_are_the_numbers() -> None:
+    """"fewer" is no word of what happened: a sentence giving the number need not write it."""
+    claim = "Fewer than 400 people live in Nulato"
+    c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
+    assert [u.text for u in c.units if u.kind != "number"] == ["people", "live", "Nulato"]
+    claim = "Shortages may be as much as twenty percent"
+    c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
+    assert "much" not in [u.text for u in c.units]
+
+
+def test_a_conflict_shows_the_bound() -> None:
+    claim = "At least 1,000 people live in Nulato"
+    c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
+    m = match(c, sentence_features("Nulato, a village of at most 400 people.", ALIASES), None)
+    assert m.conflicts == ["at most 400 rather than at least 1,000"]
+
+
+ARTICLES = {
+    "a_wire.txt": """Man charged after sled dogs hit
+
+Troopers charged Arnold Dunn of Nulato, a community of about 350 people, with assault.
+He was driving at 80 mph, a musher said. At least 20 dogs were hurt in the crash.
+""",
+}
+
+
+@pytest.fixture
+def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, ARTICLES)
+
+
+@pytest.mark.parametrize("claim", [
+    # each `contradicted` before ("350 rather than 50", "80 rather than 70", "20 rather than 25")
+    "More than 50 people live in Nulato",
+    "Fewer than 400 people live in Nulato",
+    "The snowmachine was doing more than 70 mph",
+    "25 dogs were hurt in the crash",
+])
+def test_a_bound_the_corpus_meets_is_no_contradiction(world, claim: str) -> None:
+    answer = ask_claim(world, claim)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence)
+
+
+def test_the_same_bound_is_stated(world) -> None:
+    assert ask_claim(world, "At least 20 dogs were hurt in the crash").verdict == "single-source"
+
+
+@pytest.mark.parametrize("claim", [
+    "More than 500 people live in Nulato",
+    "The snowmachine was doing less than 50 mph",
+    "12 dogs were hurt in the crash",
+])
+def test_a_bound_the_corpus_breaks_is_contradicted(world, claim: str) -> None:
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "contradicted", answer
