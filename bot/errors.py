@@ -3,7 +3,9 @@ it is logged with its traceback and the user gets a short generic reply with an 
 
 from __future__ import annotations
 
+import logging
 import re
+import uuid
 
 
 class UserError(Exception):
@@ -69,3 +71,12 @@ def failure_reason(exc: BaseException) -> str:
         return (f"a write was cut short ({int(short[2]):,} of {int(short[1]):,} bytes "
                 "written: is the disk full?)")
     return text[:300] or type(exc).__name__
+
+
+def unexpected_error(what: str) -> str:
+    """Log the exception being handled with its traceback under a new error id, and return
+    the short message for the user (the chat commands' words)."""
+    error_id = uuid.uuid4().hex[:8]
+    logging.getLogger("bot").exception("error %s in %s", error_id, what)
+    return (f"something went wrong on our side (error id {error_id}); it has been logged "
+            "with its details")

@@ -15,7 +15,7 @@ from bot.claims.lookup import (
     lookup_claim,
 )
 from bot.cli.context import AppContext, TextArgumentCommand, json_errors, json_text, pass_app
-from bot.errors import EmptyCorpus, UserError
+from bot.errors import EmptyCorpus, UserError, unexpected_error
 from bot.lines import iter_lines
 from bot.reply import date_label, printable_line
 
@@ -87,6 +87,14 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
                 message = exc.message
             else:  # (each line's error says which line it is)
                 message = f"line {line_no}: {exc.message if isinstance(exc, UserError) else exc}"
+            if as_json:
+                click.echo(json_text(answer_dict_error(line, message)))
+            else:
+                click.echo(f"ERROR: {message}\n")
+            continue
+        except Exception:  # a bug of ours: this line's error, the lines after it answered
+            failed = True
+            message = f"line {line_no}: {unexpected_error('briefbot claim -')}"
             if as_json:
                 click.echo(json_text(answer_dict_error(line, message)))
             else:

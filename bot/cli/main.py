@@ -27,7 +27,7 @@ from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, env_switch, load_dotenv_if_
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import COUNT_KEYS, ReloadInterrupted, ReloadReport
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
-from bot.errors import UserError
+from bot.errors import UserError, unexpected_error
 from bot.paths import (
     CONFIG_ENV,
     DB_ENV,
@@ -86,6 +86,12 @@ class BriefbotGroup(click.Group):
             if is_busy_error(exc):
                 raise click.ClickException(f"{DB_BUSY_MESSAGE} ({db})") from exc
             raise click.ClickException(f"database error ({db}): {exc}") from exc
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, OSError):
+            raise  # click's own, and the system's errors (each command says those it expects)
+        except Exception as exc:
+            # A bug of ours: logged with its traceback under an error id, and a short error
+            # (a JSON one under `--json`) instead of a traceback alone.
+            raise click.ClickException(unexpected_error(f"briefbot {ctx.invoked_subcommand or ctx.info_name}")) from exc
 
 
 _JSON_SHOWN = "_briefbot_json_shown"  # set on an exception once its JSON error is printed

@@ -1965,7 +1965,13 @@ def _bounded(shown: str, readings: list[str] | None) -> str:
 def _shown(value: str) -> str:
     """A number as the reader writes it: values are compared written one way ("3 million" and
     "$3,000,000" are "3000000"), and a large one is shown with its thousands separated."""
-    return f"{int(value):,}" if value.isascii() and value.isdigit() and len(value) > 3 else value
+    if not (value.isascii() and value.isdigit() and len(value) > 3):
+        return value
+    # Grouped as written: `int` refuses a string of more than 4,300 digits (a corpus
+    # sentence's number: the lookup failed with a ValueError on the conflict it showed).
+    digits = value.lstrip("0") or "0"
+    head = len(digits) % 3 or 3
+    return ",".join([digits[:head], *(digits[i:i + 3] for i in range(head, len(digits), 3))])
 
 
 def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[Unit]) -> list[str]:
