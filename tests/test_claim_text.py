@@ -88,6 +88,11 @@ def test_a_terminal_escape_sequence_goes_whole(typed: str) -> None:
     ("CO2 < 400 ppm and x<y and y>z", "CO2 < 400 ppm and x<y and y>z"),
     ("<Putin> met Kim", "<Putin> met Kim"),
     ("<b>Johnson &notes</b>", "Johnson &notes"),
+    # a name HTML does not know whole stays, although one it knows begins it
+    ("Putin &notes; visited North Korea", "Putin &notes; visited North Korea"),
+    ("AT&amplifier; sales rose", "AT&amplifier; sales rose"),
+    ("<b>Kim</b> &copyright; signed", "Kim &copyright; signed"),
+    ("<b>Kim</b> &eacute;t&#233; &#x41; &lt;3", "Kim été A <3"),
 ])
 def test_html_markup_goes_and_its_references_are_read(typed: str, read: str) -> None:
     """"<script>alert(1)</script> X" was looked up with "script" and "alert" as words of what

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import html
+import html.entities
 import json
 import logging
 import math
@@ -240,8 +241,19 @@ def _without_markup(text: str) -> str:
     text = _HTML_BLOCK.sub(" ", text)
     text = _HTML_TAG.sub(lambda m: m.group(0) if m.group(1).lower() not in _HTML_ELEMENTS
                          else "" if m.group(1).lower() in _INLINE_TAGS else " ", text)
-    # (each reference whole, with its ";": `html.unescape` alone read "&not" of "&notes" as "¬")
-    return _HTML_REF.sub(lambda m: html.unescape(m.group(0)), text)
+    return _HTML_REF.sub(_reference_read, text)
+
+
+def _reference_read(m: re.Match[str]) -> str:
+    """A character reference as its character: a number, or a name HTML knows whole with its
+    ";" ("&amp;"); any other "&word;" stays as written. `html.unescape` alone reads a known
+    name at the start of an unknown one, even before its ";": "&not" of "&notes" and of
+    "&notes;" as "¬" ("Putin &notes; visited" was "Putin ¬es; visited", "AT&amplifier;"
+    "AT&lifier;": a fuzzing session's)."""
+    ref = m.group(0)
+    if ref[1] != "#" and ref[1:] not in html.entities.html5:
+        return ref
+    return html.unescape(ref)
 
 
 # Fullwidth forms of ASCII (an East Asian input method's "Ｐｕｔｉｎ") and the ideographic space.
