@@ -45,6 +45,14 @@ def _print_human(answer: ClaimAnswer) -> None:
                                   f" [{ev.doc_id}]{copies} · {flags} · score {ev.score}"))
 
 
+def _line_error(line: str, message: str, as_json: bool) -> None:
+    """`claim -`'s answer to a line that could not be looked up."""
+    if as_json:
+        click.echo(json_text(answer_dict_error(line, message)))
+    else:
+        click.echo(f"ERROR: {message}\n")
+
+
 @click.command("claim", cls=TextArgumentCommand)
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output (JSON Lines with `-`).")
@@ -87,18 +95,11 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
                 message = exc.message
             else:  # (each line's error says which line it is)
                 message = f"line {line_no}: {exc.message if isinstance(exc, UserError) else exc}"
-            if as_json:
-                click.echo(json_text(answer_dict_error(line, message)))
-            else:
-                click.echo(f"ERROR: {message}\n")
+            _line_error(line, message, as_json)
             continue
         except Exception:  # a bug of ours: this line's error, the lines after it answered
             failed = True
-            message = f"line {line_no}: {unexpected_error('briefbot claim -')}"
-            if as_json:
-                click.echo(json_text(answer_dict_error(line, message)))
-            else:
-                click.echo(f"ERROR: {message}\n")
+            _line_error(line, f"line {line_no}: {unexpected_error('briefbot claim -')}", as_json)
             continue
         if as_json:
             click.echo(json_text(answer.to_dict()))

@@ -527,6 +527,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             judge = str(Path(tmp) / "judge.json")
             fitted = fit_judge.make_judge(fit_judge.drop_features(sources(), drop), verbose=False)
             Path(judge).write_text(json.dumps(fitted.to_dict()), encoding="utf-8")
+        # The story rows whose supported claims the swapped ones are made from.
+        story_sets = [
+            (Path("seeds"), [ev / "claims_dev.jsonl", MORE / "seeds_more.jsonl",
+                             MORE / "seeds_blind.jsonl"]),
+            (ev / "news_dev" / "corpus", [ev / "news_dev" / "claims.jsonl",
+                                          MORE / "news_more.jsonl", MORE / "news_blind.jsonl"])]
         runs: dict[str, Callable[[], dict[str, Any]]] = {
             "seeds": lambda: eval_gold(score, ev / "claims_dev.jsonl", Path("seeds"), False,
                                        judge),
@@ -549,24 +555,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cf, bench / "climate-fever", sources=sources, drop=drop,
                 use_judge=not args.no_judge),
             "checkthat": lambda: eval_checkthat(bench / "checkthat2020", judge),
-            "swaps": lambda: eval_swaps([
-                (Path("seeds"), [ev / "claims_dev.jsonl", MORE / "seeds_more.jsonl",
-                                 MORE / "seeds_blind.jsonl"]),
-                (ev / "news_dev" / "corpus", [ev / "news_dev" / "claims.jsonl",
-                                              MORE / "news_more.jsonl",
-                                              MORE / "news_blind.jsonl"])], judge),
-            "person-swaps": lambda: eval_swaps([
-                (Path("seeds"), [ev / "claims_dev.jsonl", MORE / "seeds_more.jsonl",
-                                 MORE / "seeds_blind.jsonl"]),
-                (ev / "news_dev" / "corpus", [ev / "news_dev" / "claims.jsonl",
-                                              MORE / "news_more.jsonl",
-                                              MORE / "news_blind.jsonl"])], judge, people=True),
-            "bounds": lambda: eval_swaps([
-                (Path("seeds"), [ev / "claims_dev.jsonl", MORE / "seeds_more.jsonl",
-                                 MORE / "seeds_blind.jsonl"]),
-                (ev / "news_dev" / "corpus", [ev / "news_dev" / "claims.jsonl",
-                                              MORE / "news_more.jsonl",
-                                              MORE / "news_blind.jsonl"])], judge, bounds=True),
+            "swaps": lambda: eval_swaps(story_sets, judge),
+            "person-swaps": lambda: eval_swaps(story_sets, judge, people=True),
+            "bounds": lambda: eval_swaps(story_sets, judge, bounds=True),
         }
         new = run_sets(runs, args.only)
     keep_answers(new, args.answers)
