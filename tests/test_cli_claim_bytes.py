@@ -1,0 +1,44 @@
+"""A claim given as an argument with a byte the terminal's encoding cannot decode (Python keeps
+it as a lone surrogate) is refused as `claim -` refuses such a line: it was dropped without a
+word, "caf\\xe9 Putin" looked up as "caf  Putin" and "\\xff" alone an empty claim (a fuzzing
+session's)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import claims
+from bot.cli.main import cli
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.errors import UserError
+
+
+@pytest.fixture
+def db(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
+    def looked_up(app: object, text: str, limit: int) -> None:
+        raise UserError(f"looked up {text!r}")
+
+    monkeypatch.setattr(claims, "_lookup", looked_up)
+    Store(settings.db_path).close()
+    return str(settings.db_path)
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("caf\udce9 Putin visited North Korea", "byte 0xe9 at byte 4 of the claim"),
+    ("\udcff", "byte 0xff at byte 1 of the claim"),
+    ("Putin \u00e9t\u00e9 \udc80", "byte 0x80 at byte 13 of the claim"),
+])
+def test_an_undecodable_byte_is_refused(db: str, typed: str, said: str) -> None:
+    res = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "--", typed])
+    assert res.exit_code == 1
+    assert json.loads(res.stdout) == {
+        "error": f"not valid utf-8 text ({said}); give the claim as utf-8"}
+
+
+def test_decodable_text_is_looked_up(db: str) -> None:
+    res = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "--", "café Putin"])
+    assert json.loads(res.stdout) == {"error": "looked up 'café Putin'"}
