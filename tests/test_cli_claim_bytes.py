@@ -42,3 +42,24 @@ def test_an_undecodable_byte_is_refused(db: str, typed: str, said: str) -> None:
 def test_decodable_text_is_looked_up(db: str) -> None:
     res = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "--", "café Putin"])
     assert json.loads(res.stdout) == {"error": "looked up 'café Putin'"}
+
+
+@pytest.mark.parametrize("typed", [
+    " " * 1000 + "Putin visited North Korea",
+    "Putin visited North Korea" + "\u200b" * 5000,
+    "<b>Putin</b> visited North Korea " + "<i></i>" * 150,
+])
+def test_a_line_is_measured_as_an_argument_is(db: str, typed: str) -> None:
+    """The claim's length is measured once markup and invisible characters are gone, in
+    `claim -` as for an argument: a line was refused at 1,000 raw characters that the
+    argument answered (a fuzzing session's)."""
+    one = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "--", typed])
+    res = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "-"], input=typed + "\n")
+    assert json.loads(one.stdout) == {"error": f"looked up {typed!r}"}
+    assert json.loads(res.stdout)["error"] == f"line 1: looked up {typed!r}"
+
+
+def test_a_line_past_the_paste_limit_is_too_long(db: str) -> None:
+    res = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "-"], input="x" * 8001 + "\n")
+    assert json.loads(res.stdout)["error"] == (
+        "line 1: claim too long (8,001 characters; the limit is 1,000)")

@@ -9,6 +9,7 @@ import click
 
 from bot.claims.lookup import (
     MAX_CLAIM_CHARS,
+    PASTED_CHARS,
     ClaimAnswer,
     EmptyClaim,
     answer_dict_error,
@@ -19,9 +20,12 @@ from bot.errors import EmptyCorpus, UserError, unexpected_error
 from bot.lines import iter_lines
 from bot.reply import date_label, printable_line
 
-# A claim's length limit (the lookup's): a longer line is answered so without being read
-# whole (`bot.lines.read_line`: a 2 GB line with no newline was read into memory first).
-MAX_LINE_CHARS = MAX_CLAIM_CHARS
+# A line is read up to the paste limit, as a claim given as an argument is (`check_claim_text`
+# then measures the claim once markup and invisible characters are gone: at the claim's limit
+# itself, a line of 1,000 spaces and a claim was refused that the argument had answered; a
+# fuzzing session's); a longer line is answered as too long without being read whole
+# (`bot.lines.read_line`: a 2 GB line with no newline was read into memory first).
+MAX_LINE_CHARS = PASTED_CHARS
 
 
 def _lookup(app: AppContext, text: str, limit: int) -> ClaimAnswer:
@@ -90,7 +94,7 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
         try:
             if length is not None:  # only its first MAX_LINE_CHARS characters were kept
                 raise UserError(f"line {line_no}: claim too long ({length:,} characters; "
-                                f"the limit is {MAX_LINE_CHARS:,})")
+                                f"the limit is {MAX_CLAIM_CHARS:,})")
             if problem is not None:
                 raise UserError(f"line {line_no}: {problem}")
             if not line.strip():
