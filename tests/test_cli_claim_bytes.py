@@ -31,6 +31,7 @@ def db(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
     ("caf\udce9 Putin visited North Korea", "byte 0xe9 at byte 4 of the claim"),
     ("\udcff", "byte 0xff at byte 1 of the claim"),
     ("Putin \u00e9t\u00e9 \udc80", "byte 0x80 at byte 13 of the claim"),
+    ("Putin \udbff\udc80 x", "byte 0x80 at byte 10 of the claim"),  # a high surrogate before it
 ])
 def test_an_undecodable_byte_is_refused(db: str, typed: str, said: str) -> None:
     res = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "--", typed])

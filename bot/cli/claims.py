@@ -56,7 +56,7 @@ def _check_decoded(text: str) -> None:
     fuzzing session's), where `claim -` refuses such a line. Raises UserError, as it does."""
     for i, c in enumerate(text):
         if "\udc80" <= c <= "\udcff":
-            at = len(text[:i].encode("utf-8", "surrogateescape"))
+            at = len(text[:i].encode("utf-8", "surrogatepass"))  # (any surrogate before it)
             raise UserError(f"not valid utf-8 text (byte 0x{ord(c) - 0xDC00:02x} at byte "
                             f"{at + 1} of the claim); give the claim as utf-8")
 
