@@ -986,7 +986,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
     breaks = breaks or set()
     asserted: set[str] = set()  # terms said outside any negation's reach
     readings: dict[str, set[str]] = {}  # "unit<TAB>value" -> its bounds ("=": given)
-    bounding = bound_positions(words)  # ("no more than 30" negates nothing)
+    bound_of, bounding = number_bounds(words)  # ("no more than 30" negates nothing)
     for i, w in enumerate(words):
         if not w.stop and w.stem not in f.content:
             f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
@@ -1014,7 +1014,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
         elif _is_value(w.lower):
             unit = _number_unit(a, i) or ""
             f.numbers.setdefault(unit, set()).add(w.lower)
-            readings.setdefault(f"{unit}\t{w.lower}", set()).add(number_bound(words, i) or "=")
+            readings.setdefault(f"{unit}\t{w.lower}", set()).add(bound_of.get(i, "="))
             counted = _counted(a, i, concept_at)
             if counted:
                 f.counted.setdefault(f"{unit}\t{w.lower}", []).extend(counted)
@@ -1126,13 +1126,19 @@ def _range_end_follows(words: Sequence[Word], i: int) -> bool:
     return j + 1 < len(words) and words[j].lower == "and" and _is_value(words[j + 1].lower)
 
 
-def bound_positions(words: Sequence[Word]) -> set[int]:
-    """The positions of the words bounding the text's numbers (`_bound_words`)."""
-    out: set[int] = set()
+def number_bounds(words: Sequence[Word]) -> tuple[dict[int, str], set[int]]:
+    """The bound of each of the text's numbers that is given as one, by its position
+    (`number_bound`), and the positions of the words saying them (`_bound_words`): one pass,
+    read by the claim's units and each sentence's features."""
+    bound_of: dict[int, str] = {}
+    positions: set[int] = set()
     for k, w in enumerate(words):
         if _is_value(w.lower) and not _is_year(w.lower):
-            out.update(_bound_words(words, k)[1])
-    return out
+            bound, said = _bound_words(words, k)
+            if bound is not None:
+                bound_of[k] = bound
+            positions.update(said)
+    return bound_of, positions
 
 
 # An interval of values: (low, low included, high, high included).
@@ -1574,7 +1580,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                           within=frozenset([aliases.within[name]] if name in aliases.within
                                            else [])))
     # The words bounding a number ("more than", "at least", "or fewer") are the number's.
-    bounding = bound_positions(words)
+    bound_of, bounding = number_bounds(words)
     covered |= bounding
     i = 0
     n = len(words)
@@ -1602,7 +1608,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             units.append(Unit(w.lower, frozenset([w.lower, *day]), "number", w.orig,
                               unit=_number_unit(a, i), tag=w.lower in tags,
                               counted=frozenset(_counted(a, i, a.concept_at())), forms=day,
-                              bound=number_bound(words, i)))
+                              bound=bound_of.get(i)))
         elif month:
             units.append(Unit(w.stem, frozenset([w.stem]), "month", w.orig,
                               tag=w.lower in tags))

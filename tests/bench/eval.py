@@ -186,9 +186,6 @@ def eval_gold(score: ModuleType, gold_path: Path, corpus: Path, by_stem: bool,
                       for g, a in zip(gold, answers, strict=True)]}
 
 
-SUPPORTED_GOLD = {"corroborated", "single-source"}
-
-
 def eval_swaps(story_sets: list[tuple[Path, list[Path]]], judge: str | None = None,
                people: bool = False, bounds: bool = False) -> dict[str, Any]:
     """The story sets' supported claims with one fact swapped (`tests/bench/swaps.py`), each
@@ -229,7 +226,7 @@ def eval_swaps(story_sets: list[tuple[Path, list[Path]]], judge: str | None = No
         right[c["kind"]] = right.get(c["kind"], 0) + (a.get("verdict") in c["verdicts"])
     n = len(made)
     met = [a for c, a in zip(made, answers, strict=True) if "contradicted" not in c["verdicts"]
-           and SUPPORTED_GOLD & set(c["verdicts"])]
+           and swaps.SUPPORTED & set(c["verdicts"])]
     return {"n": n, "verdict_acc": sum(right.values()) / max(n, 1),
             # (claims whose gold is support: the bounds the corpus meets)
             **({"false_contradicted": sum(a.get("verdict") == "contradicted" for a in met)}
