@@ -175,6 +175,21 @@ def write_aliases(tmp_path: Path, body: str = '[concepts]\nrussia = ["Russia", "
     return path
 
 
+@pytest.fixture
+def lookup_echo_db(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty database, and a `briefbot claim` whose lookup says what it was asked: a user
+    error "looked up 'TEXT' (LIMIT)" (what the command line passes on, and how)."""
+    from bot.cli import claims
+    from bot.errors import UserError
+
+    def looked_up(app: object, text: str, limit: int) -> None:
+        raise UserError(f"looked up {text!r} ({limit})")
+
+    monkeypatch.setattr(claims, "_lookup", looked_up)
+    Store(settings.db_path).close()
+    return str(settings.db_path)
+
+
 def build_claim_world(settings: Settings, store: Store, corpus: Path,
                       articles: dict[str, str]) -> tuple[Store, Settings]:
     """Write hand-written articles, reload them and build the search index."""

@@ -10,21 +10,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import claims
 from bot.cli.main import cli
-from bot.config import Settings
-from bot.corpus.storage import Store
-from bot.errors import UserError
 
 
 @pytest.fixture
-def db(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
-    def looked_up(app: object, text: str, limit: int) -> None:
-        raise UserError(f"looked up {text!r}")
-
-    monkeypatch.setattr(claims, "_lookup", looked_up)
-    Store(settings.db_path).close()
-    return str(settings.db_path)
+def db(lookup_echo_db: str) -> str:
+    return lookup_echo_db
 
 
 @pytest.mark.parametrize(("typed", "said"), [
@@ -42,7 +33,7 @@ def test_an_undecodable_byte_is_refused(db: str, typed: str, said: str) -> None:
 
 def test_decodable_text_is_looked_up(db: str) -> None:
     res = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "--", "café Putin"])
-    assert json.loads(res.stdout) == {"error": "looked up 'café Putin'"}
+    assert json.loads(res.stdout) == {"error": "looked up 'café Putin' (5)"}
 
 
 @pytest.mark.parametrize("typed", [
@@ -56,8 +47,8 @@ def test_a_line_is_measured_as_an_argument_is(db: str, typed: str) -> None:
     argument answered (a fuzzing session's)."""
     one = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "--", typed])
     res = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "-"], input=typed + "\n")
-    assert json.loads(one.stdout) == {"error": f"looked up {typed!r}"}
-    assert json.loads(res.stdout)["error"] == f"line 1: looked up {typed!r}"
+    assert json.loads(one.stdout) == {"error": f"looked up {typed!r} (5)"}
+    assert json.loads(res.stdout)["error"] == f"line 1: looked up {typed!r} (5)"
 
 
 def test_a_line_past_the_paste_limit_is_too_long(db: str) -> None:

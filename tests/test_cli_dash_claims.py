@@ -10,22 +10,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import claims
 from bot.cli.main import cli
-from bot.config import Settings
-from bot.corpus.storage import Store
-from bot.errors import UserError
 
 
 @pytest.fixture
-def db(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An empty database, and a lookup that says what it was asked."""
-    def looked_up(app: object, text: str, limit: int) -> None:
-        raise UserError(f"looked up {text!r} ({limit})")
-
-    monkeypatch.setattr(claims, "_lookup", looked_up)
-    Store(settings.db_path).close()
-    return str(settings.db_path)
+def db(lookup_echo_db: str) -> str:
+    return lookup_echo_db
 
 
 @pytest.mark.parametrize(("args", "text", "limit"), [
