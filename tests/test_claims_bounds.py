@@ -81,9 +81,11 @@ def test_number_bound(text: str, number: str, expected: str | None) -> None:
     ("Fewer than 5 people died in the flood", "At least 10 people died in the flood.", True),
     ("Fewer than 400 people live in Glenrock", "More than 400 people live in Glenrock.", True),
     ("More than 80 people live in Tarnby", "Fewer than 80 people live in Tarnby.", True),
+    ("More than 80 people live in Tarnby", "At most 80 people live in Tarnby.", True),
     # a number given both ways in one sentence: either reading may be the claim's
     ("12 people died in the flood", "At least 10 people died; 10 people were missing.", False),
     ("More than 20 people died", "More than 10 people died; 10 people were missing.", False),
+    ("More than 10 people died", "At most 10 people died; 10 people were missing.", False),
     # several numbers of the unit: one outside the bound disputes it, as for a value
     ("More than 5 people were arrested in Kenosha",
      "Thirty people were injured and 2 people were arrested in Kenosha.", True),
