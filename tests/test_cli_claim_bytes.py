@@ -55,3 +55,12 @@ def test_a_line_past_the_paste_limit_is_too_long(db: str) -> None:
     res = CliRunner().invoke(cli, ["--db", db, "claim", "--json", "-"], input="x" * 8001 + "\n")
     assert json.loads(res.stdout)["error"] == (
         "line 1: claim too long (8,001 characters; the limit is 1,000)")
+
+
+def test_a_document_id_with_an_undecodable_byte_is_refused(db: str) -> None:
+    """`source $'caf\\xe9'` failed past the user's reach (sqlite cannot encode the surrogate:
+    "something went wrong on our side", an error id; a second read's)."""
+    res = CliRunner().invoke(cli, ["--db", db, "source", "--json", "caf\udce9"])
+    assert res.exit_code == 1
+    assert json.loads(res.stdout) == {"error": "not valid utf-8 text (byte 0xe9 at byte 4 of "
+                                               "the document id); give the document id as utf-8"}

@@ -15,7 +15,14 @@ from bot.claims.lookup import (
     answer_dict_error,
     lookup_claim,
 )
-from bot.cli.context import AppContext, TextArgumentCommand, json_errors, json_text, pass_app
+from bot.cli.context import (
+    AppContext,
+    TextArgumentCommand,
+    check_decoded,
+    json_errors,
+    json_text,
+    pass_app,
+)
 from bot.errors import EmptyCorpus, UserError, unexpected_error
 from bot.lines import iter_lines
 from bot.reply import date_label, printable_line
@@ -49,18 +56,6 @@ def _print_human(answer: ClaimAnswer) -> None:
                                   f" [{ev.doc_id}]{copies} · {flags} · score {ev.score}"))
 
 
-def _check_decoded(text: str) -> None:
-    """A claim given as an argument holds no byte the terminal's encoding could not decode
-    (Python keeps one as a lone surrogate, U+DC80–U+DCFF): it was dropped without a word
-    ("caf\\xe9 Putin" was looked up as "caf  Putin", "\\xff" alone was an empty claim; a
-    fuzzing session's), where `claim -` refuses such a line. Raises UserError, as it does."""
-    for i, c in enumerate(text):
-        if "\udc80" <= c <= "\udcff":
-            at = len(text[:i].encode("utf-8", "surrogatepass"))  # (any surrogate before it)
-            raise UserError(f"not valid utf-8 text (byte 0x{ord(c) - 0xDC00:02x} at byte "
-                            f"{at + 1} of the claim); give the claim as utf-8")
-
-
 def _line_error(line: str, message: str, as_json: bool) -> None:
     """`claim -`'s answer to a line that could not be looked up."""
     if as_json:
@@ -81,7 +76,7 @@ def claim(app: AppContext, text: str, as_json: bool, limit: int) -> None:
     TEXT `-` reads one claim per line from stdin and answers each in order."""
     app.require_database()
     if text != "-":
-        _check_decoded(text)
+        check_decoded(text, "claim")
         answer = _lookup(app, text, limit)
         if as_json:
             click.echo(json_text(answer.to_dict()))

@@ -46,6 +46,19 @@ def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def check_decoded(text: str, what: str) -> None:
+    """An argument holds no byte the terminal's encoding could not decode (Python keeps one as
+    a lone surrogate, U+DC80–U+DCFF): it was dropped without a word ("caf\\xe9 Putin" was
+    looked up as "caf  Putin", "\\xff" alone was an empty claim) or failed past the user's
+    reach (`source $'caf\\xe9'`: an error id); a fuzzing session's. Raises UserError, as
+    `claim -` refuses such a line. `what`: the argument, as the message names it."""
+    for i, c in enumerate(text):
+        if "\udc80" <= c <= "\udcff":
+            at = len(text[:i].encode("utf-8", "surrogatepass"))  # (any surrogate before it)
+            raise UserError(f"not valid utf-8 text (byte 0x{ord(c) - 0xDC00:02x} at byte "
+                            f"{at + 1} of the {what}); give the {what} as utf-8")
+
+
 class TextArgumentCommand(click.Command):
     """A command whose argument is free text that may start with "-": a claim "-5% inflation
     in 2024" was read as the option -5, "No such option '-5'", and "-house prices fell" as

@@ -18,6 +18,7 @@ from bot.cli.context import (
     JSON_ERRORS,
     AppContext,
     TextArgumentCommand,
+    check_decoded,
     echo_listing,
     json_errors,
     json_text,
@@ -399,6 +400,7 @@ def _doc_lines(d: dict[str, Any]) -> str:
 def source(app: AppContext, doc_id: str, as_json: bool) -> None:
     """Show one document: metadata and cleaned text. DOC_ID may be any unique prefix."""
     app.require_database()
+    check_decoded(doc_id, "document id")
     from bot.core import resolve_doc_id
 
     found = resolve_doc_id(app.store, doc_id, hint="`briefbot sources`")
