@@ -114,6 +114,7 @@ def test_a_bound_is_disputed_only_by_a_number_outside_it(claim: str, sentence: s
     # than 300 people died in Nulato" was corroborated by "In Nulato 5 people were injured")
     ("More than 50 people live in Nulato", "More than 50 people live in Nulato.", True),
     ("At least 10 people died in the flood", "At least 10 people died in the flood.", True),
+    ("Sales rose to more than 50", "Sales rose to more than 50.", True),  # a number of no unit
     ("More than 50 people live in Nulato", "Nulato, a village of about 350 people.", False),
     ("Fewer than 300 people died in Nulato", "In Nulato 5 people were injured in a fire.", False),
     ("More than 5 people died in the flood", "At least 10 people died in the flood.", False),

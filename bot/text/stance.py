@@ -658,8 +658,8 @@ class Unit:
     # words and one-word concepts: the stems of the word's irregular forms ("buy": "bought"),
     # also in `alts`: any of them is the word itself (bot/text/wordnet.py, `inflections_many`)
     forms: frozenset[str] = frozenset()
-    # numbers: "≥" or "≤" where the claim bounds the value rather than gives it ("more than
-    # 50", "up to 30%", `number_bound`); None for a value given
+    # numbers: ">", "≥", "<" or "≤" where the claim bounds the value rather than gives it
+    # ("more than 50", "at most 30%", `number_bound`); None for a value given ("up to 30%")
     bound: str | None = None
 
     @property
@@ -1790,9 +1790,10 @@ def _has(u: Unit, f: Features) -> bool:
         # ("Fewer than 300 people died in Nulato" was corroborated by "In Nulato 5 people were
         # injured in a fire": a second read's), and "fewer than 400" is not what "more than
         # 400" says, although both write 400.
-        return u.key in f.numbers.get(u.unit or "", ()) and u.bound in f.bounds.get(
-            f"{u.unit}\t{u.key}", ()) and (not u.counted or not u.counted.isdisjoint(
-                f.counted.get(f"{u.unit}\t{u.key}", ())))
+        unit = u.unit or ""  # (as `features` keys a number that counts nothing said)
+        key = f"{unit}\t{u.key}"
+        return u.key in f.numbers.get(unit, ()) and u.bound in f.bounds.get(key, ()) and (
+            not u.counted or not u.counted.isdisjoint(f.counted.get(key, ())))
     if u.kind == "number" and u.counted and u.alts & f.terms:
         # The same number counting something else is not the claim's: "two counts of third
         # degree assault" does not say "two counts of criminal mischief".
