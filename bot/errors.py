@@ -73,10 +73,25 @@ def failure_reason(exc: BaseException) -> str:
     return text[:300] or type(exc).__name__
 
 
+def logged_error(logger: logging.Logger, message: str, *args: object,
+                 exc_info: BaseException | bool = True) -> str:
+    """Log the exception (the one being handled, or `exc_info`) with its traceback under a
+    new error id, "error <id> " before `message` (%-args `args`), and return the id: what the
+    user is told, and what finds the traceback in the log."""
+    error_id = uuid.uuid4().hex[:8]
+    logger.error("error %s " + message, error_id, *args, exc_info=exc_info, stacklevel=2)
+    return error_id
+
+
+def our_side(error_id: str) -> str:
+    """The chat reply to a bug of ours (`logged_error`'s id)."""
+    return (f"Something went wrong on our side (error id {error_id}). It has been logged; "
+            "please try again later.")
+
+
 def unexpected_error(what: str) -> str:
     """Log the exception being handled with its traceback under a new error id, and return
-    the short message for the user (the chat commands' words)."""
-    error_id = uuid.uuid4().hex[:8]
-    logging.getLogger("bot").exception("error %s in %s", error_id, what)
+    the short message for the user of the command line."""
+    error_id = logged_error(logging.getLogger("bot"), "in %s", what)
     return (f"something went wrong on our side (error id {error_id}); it has been logged "
             "with its details")

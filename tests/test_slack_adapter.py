@@ -682,6 +682,11 @@ async def test_adapter_failure_still_answers(slack: SlackAdapter, api: SlackWebA
     [answer] = await answers(api, "bug")
     assert answer["response_type"] == "ephemeral" and "error id" in answer["text"]
     assert "renderer bug" in caplog.text
+    # the id the user was given finds the traceback in the log
+    error_id = re.search(r"error id ([0-9a-f]{8})", answer["text"])
+    assert error_id is not None
+    record = next(r for r in caplog.records if error_id.group(1) in r.getMessage())
+    assert record.exc_info is not None
 
 
 @pytest.mark.asyncio

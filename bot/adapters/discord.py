@@ -17,7 +17,6 @@ import math
 import os
 import shlex
 import time
-import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, Literal
@@ -40,7 +39,7 @@ from bot.chat.commands import (
 )
 from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
-from bot.errors import UserError
+from bot.errors import UserError, logged_error, our_side
 from bot.feeds.fetch import parse_retry_after
 from bot.reply import Context, Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
@@ -945,11 +944,9 @@ class BriefbotClient(discord.Client):
                                 f"({type(cause).__name__}), so it may be missing or cut "
                                 "short; please try again in a minute.")
         else:
-            error_id = uuid.uuid4().hex[:8]
-            log.error("error %s in /%s for discord:%s", error_id, name, interaction.user.id,
-                      exc_info=cause)
-            reply = Reply.error(f"Something went wrong on our side (error id {error_id}). "
-                                "It has been logged; please try again later.")
+            error_id = logged_error(log, "in /%s for discord:%s", name, interaction.user.id,
+                                    exc_info=cause)
+            reply = Reply.error(our_side(error_id))
         try:
             await self.send_reply(interaction, reply, ephemeral=True)
         except (discord.HTTPException, AnswerRateLimited, ResponseLost, aiohttp.ClientError,

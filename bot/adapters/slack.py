@@ -19,7 +19,6 @@ import logging
 import os
 import random
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any, NamedTuple, TypeVar
@@ -52,7 +51,7 @@ from bot.chat.commands import (
     wait_words,
 )
 from bot.core import Core
-from bot.errors import UserError
+from bot.errors import UserError, logged_error, our_side
 from bot.feeds.fetch import parse_retry_after
 from bot.reply import Paragraph, Reply
 from bot.schedule.delivery import NOT_FOUND_HOURS, NOT_FOUND_SLOTS, DeliveryError, PartProgress
@@ -435,13 +434,12 @@ def register(app: AsyncApp, router: Router, admins: AdminLookup | None = None) -
                 router.pool.release()  # the place reserved before the ack
             await _send(reply, command, url, client)
         except Exception:
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("Slack: error %s answering %s for %s", error_id,
-                          _loggable(command.get("command")), _loggable(command.get("user_id")))
-            await _tell_caller(url, command, client, render_text_message(
-                f"Something went wrong on our side (error id {error_id}). "
-                "It has been logged; please try again later.", kind="error"),
-                f"error {error_id}")
+            error_id = logged_error(log, "answering %s for %s (Slack)",
+                                    _loggable(command.get("command")),
+                                    _loggable(command.get("user_id")))
+            await _tell_caller(url, command, client,
+                               render_text_message(our_side(error_id), kind="error"),
+                               f"error {error_id}")
 
     for name in COMMANDS:
         app.command(name)(on_command)

@@ -16,7 +16,6 @@ import re
 import shlex
 import threading
 import time
-import uuid
 import weakref
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -30,7 +29,15 @@ from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
-from bot.errors import EmptyCorpus, PermissionDenied, RateLimited, UserError, failure_reason
+from bot.errors import (
+    EmptyCorpus,
+    PermissionDenied,
+    RateLimited,
+    UserError,
+    failure_reason,
+    logged_error,
+    our_side,
+)
 from bot.feeds.urls import is_redacted, redact_secrets
 from bot.redact import redact_url
 from bot.reply import (
@@ -535,15 +542,11 @@ class Router:
                 log.warning("/%s for %s: %s", name, request.caller.key, exc)
                 return Reply.error(DB_BUSY_MESSAGE[0].upper() + DB_BUSY_MESSAGE[1:] + ".")
             outcome = "failed"
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("error %s while handling /%s for %s", error_id, name,
-                          request.caller.key)
+            error_id = logged_error(log, "while handling /%s for %s", name,
+                                    request.caller.key)
             if spec.admin:
                 self._record_soon(request, name, text, "failed", f"error id {error_id}")
-            return Reply.error(
-                f"Something went wrong on our side (error id {error_id}). "
-                "It has been logged; please try again later."
-            )
+            return Reply.error(our_side(error_id))
         finally:
             metrics.command_done(name, request.caller.platform, outcome,
                                  time.monotonic() - started)
@@ -876,8 +879,7 @@ def _reload(router: Router, req: CommandRequest, text: str) -> Reply:
         # A reload that failed (a full disk, a database error) was rolled back. Bot admins
         # (the only ones who may reload) see why, as /status shows them: it was "Something
         # went wrong on our side … please try again later", which a full disk never passes.
-        error_id = uuid.uuid4().hex[:8]
-        log.exception("error %s: /reload for %s failed", error_id, req.caller.key)
+        error_id = logged_error(log, "/reload for %s failed", req.caller.key)
         why = f"{failure_reason(exc)} (error id {error_id}, logged with its details)"
         try:
             run = router.core.store.last_run()
