@@ -13,7 +13,8 @@ import pytest
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import load_aliases
-from bot.text.stance import match, number_bound, parse_claim, sentence_features
+from bot.text.stance import _boundaries, match, number_bound, parse_claim, sentence_features
+from bot.text.words import bounds_in_words, cased_words
 from tests.conftest import ask_claim, build_claim_world
 
 ALIASES = load_aliases(Path(__file__).resolve().parents[1] / "config" / "aliases.toml")
@@ -52,9 +53,58 @@ def _bound_of(text: str, number: str) -> str | None:
     ("up to 30 percent of the rainfall", "30", None),
     ("as many as 2,000 people a day", "2000", None),
     ("could be as high as 40 percent", "40", None),
+    # written as a sign, as posts and tables write bounds
+    (">50 people died", "50", ">"),
+    ("it cost >$300", "300", ">"),
+    ("a nap (≥30 min) helps", "30", "≥"),
+    ("rates below <5% a year", "5", "<"),
+    ("≤ 4 drinks a day", "4", "≤"),
+    ("50+ people came", "50", "≥"),
+    ("aged 50+.", "50", "≥"),
+    ("a $50+ fee", "50", "≥"),
+    (">=30 min", "30", "≥"),  # as typed
+    ("a <=5 rate", "5", "≤"),
+    ("extremely likely (>95%)", "95", ">"),
+    ("below < 15 degrees", "15", "<"),
+    # no bound: a chat quote, signs of other kinds, a sum
+    ("> 50 people died", "50", None),
+    ("said:\n> 50 people died", "50", None),
+    ("=>5 people", "5", None),
+    ("->5 people", "5", None),
+    ("50+3 people", "50", None),
+    ("the G7+ and 30 others", "30", None),
 ])
 def test_number_bound(text: str, number: str, expected: str | None) -> None:
     assert _bound_of(text, number) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a<5 rate", "5>3 teams", "5 > 3", "5 >3", "<br/>5", '<a href="x">50', "x<>5", "x=<5",
+    "x+<5", "killed > 50",  # a sign after a letter, a digit, markup, another sign
+    "> > 50 people died",  # a quote in a quote
+    "I <3 NY", "<3 🙂",  # a heart (before a lower-case word it is read: "<3 months")
+    "G7+ leaders", "v2+ only", "COVID-19+ patients", "5-10+ people", "Co 2+ ions",
+    "Fe 3+ and", "1+ 1 = 2", "50+3", "C++",
+])
+def test_no_bound_is_read_from_signs_of_other_kinds(text: str) -> None:
+    assert bounds_in_words(text) == text
+
+
+@pytest.mark.parametrize("text", ["Officials said: > 50 people died. Putin left.",
+                                  "Officials said: >50 people died. Putin left.",
+                                  "Officials said: < 50 people died. Putin left."])
+def test_a_clause_reads_a_sign_as_its_text_does(text: str) -> None:
+    """The clauses cut from a text are read alone (`_boundaries`): a sign read one way in the
+    text and another in its clause made their words disagree, and the sentence starts and breaks
+    were lost (">" and a space was a quote only at a line's start)."""
+    starts, breaks = _boundaries(text, len(cased_words(text)))
+    assert starts and breaks
+
+
+def test_a_sign_reads_as_its_words() -> None:
+    assert bounds_in_words("<3 months") == " less than 3 months"  # no heart: a word goes on
+    assert bounds_in_words("x >5") == "x  more than 5"
+    assert bounds_in_words("⩾ 10 and ≦ 20") == " at least 10 and  at most 20"
 
 
 @pytest.mark.parametrize("claim, sentence, conflict", [
@@ -80,6 +130,11 @@ def test_number_bound(text: str, number: str, expected: str | None) -> None:
     ("Fewer than 500 people died in the flood", "At least 400 people died in the flood.", False),
     ("Fewer than 5 people died in the flood", "At least 10 people died in the flood.", True),
     ("Fewer than 400 people live in Glenrock", "More than 400 people live in Glenrock.", True),
+    # a bound written as a sign, in the claim or in the sentence
+    (">50 people live in Nulato", "Nulato, a village of about 350 people.", False),
+    (">500 people live in Nulato", "Nulato, a village of about 350 people.", True),
+    ("12 people died in the flood", "10+ people died in the flood.", False),
+    ("8 people died in the flood", "10+ people died in the flood.", True),
     ("More than 80 people live in Tarnby", "Fewer than 80 people live in Tarnby.", True),
     ("More than 80 people live in Tarnby", "At most 80 people live in Tarnby.", True),
     # a number given both ways in one sentence: either reading may be the claim's
@@ -182,6 +237,7 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
     "Fewer than 400 people live in Nulato",
     "The snowmachine was doing more than 70 mph",
     "25 dogs were hurt in the crash",
+    ">50 people live in Nulato",  # a sign, as a post writes it
 ])
 def test_a_bound_the_corpus_meets_is_no_contradiction(world, claim: str) -> None:
     answer = ask_claim(world, claim)
@@ -197,6 +253,7 @@ def test_the_same_bound_is_stated(world) -> None:
     "More than 500 people live in Nulato",
     "The snowmachine was doing less than 50 mph",
     "12 dogs were hurt in the crash",
+    ">500 people live in Nulato",
 ])
 def test_a_bound_the_corpus_breaks_is_contradicted(world, claim: str) -> None:
     answer = ask_claim(world, claim)

@@ -407,8 +407,8 @@ def cased_words(text: str) -> list[tuple[str, str]]:
     """(folded lower-case word, word as written) pairs, numbers normalised like `fold`
     (number words become digits, "20 percent" -> "20 %"). For matching aliases that depend on
     case ("UN" the organisation vs "Un" in a name)."""
-    text = number_words_to_digits(compound_ordinals_to_digits(
-        amounts_written_out(_THOUSANDS.sub("", join_formulas(text.translate(_QUOTES))))))
+    text = number_words_to_digits(compound_ordinals_to_digits(amounts_written_out(
+        _THOUSANDS.sub("", bounds_in_words(join_formulas(text.translate(_QUOTES)))))))
     # An ordinal is a value as a number is ("third place" vs "2nd place").
     text = without_accents(ordinals_to_digits(text))
     text = normalise_formats(text)
@@ -420,6 +420,43 @@ def cased_words(text: str) -> list[tuple[str, str]]:
             lower = lower[:-2]  # the written form keeps it: "Russia's" is not a place
         out.append((lower, w))
     return out
+
+
+# A number's bound written as a sign ("<5%", "≥30 min", ">=30", "(>95%)", "50+ people"), in
+# words as the stance code reads bounds ("less than 5%", "at least 30 min", "50 or more
+# people"): the analysis keeps no sign. Not a sign after another sign, a letter, a digit (and
+# a space: "5 > 3" compares), a slash or a quotation mark ("=>5", "->5", "a<5", "<br/>5",
+# '"x">5'); ">" only right before the number (">50 killed"): with a space it opens a chat
+# quote ("> 50 people died" quotes a text; wherever it stands, so a clause cut from the text
+# reads it as the text does); "<3" before no word or number goes on is a heart ("I <3 NY").
+# A "+" not before more digits or a space and one ("50+3", "1+ 1"), nor after a name's, a
+# range's or a date's ("G7+", "5-10+", "COVID-19+"), nor an ion's charge, one digit after a
+# chemical symbol ("Co 2+ ions").
+_SIGN_BOUND = re.compile(
+    r"(?<![<>=≥≤⩾⩽≧≦+\-\w/\"'|~])(?<!\d )(>=|<=|[<>≥≤⩾⩽≧≦])([ \t]?)(?=[$€£]?\d)")
+_SIGN_WORDS = {">": "more than ", "<": "less than ",
+               **dict.fromkeys([">=", "≥", "⩾", "≧"], "at least "),
+               **dict.fromkeys(["<=", "≤", "⩽", "≦"], "at most ")}
+_HEART = re.compile(r"3+(?:$|\s+[^a-z0-9\s]|[^\w\s%.,])")
+_PLUS_BOUND = re.compile(
+    r"(?<![\w.,\-])((?<![A-Z][a-z] )(?<![A-Z] )\d|\d(?:[.,]?\d+)+)\+(?![\d\w+]|\s*\d)")
+
+
+def _sign_in_words(m: re.Match[str]) -> str:
+    sign, space = m.group(1), m.group(2)
+    if sign == ">" and space or sign == "<" and not space \
+            and _HEART.match(m.string, m.end()):
+        return m.group(0)
+    return " " + _SIGN_WORDS[sign]
+
+
+def bounds_in_words(text: str) -> str:
+    """`text` with a number's bound written as a sign in words (`_SIGN_BOUND`): "<5%" ->
+    "less than 5%", "≥30" and ">=30" -> "at least 30", "50+ people" -> "50 or more people".
+    A chat user's ">50 killed" is the bound a reporter writes "more than 50 killed"."""
+    if not any(c in text for c in "<>≥≤⩾⩽≧≦+"):
+        return text
+    return _PLUS_BOUND.sub(r"\1 or more", _SIGN_BOUND.sub(_sign_in_words, text))
 
 
 _PERCENT_CASED = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:%|[Pp]er ?[Cc]ent\b|PER ?CENT\b)")
