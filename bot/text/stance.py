@@ -863,6 +863,12 @@ def _is_year(w: str) -> bool:
     return w.isdigit() and len(w) == 4 and int(w) in YEARS
 
 
+def _is_year_word(w: Word) -> bool:
+    """`_is_year`, and not written with its thousands grouped ("2,000 people" is a count:
+    `words.cased_words` keeps the comma in the written form)."""
+    return _is_year(w.lower) and "," not in w.orig
+
+
 def _number_unit(a: Analysis, i: int) -> str | None:
     for j in range(i + 1, min(i + 4, len(a.words))):
         w = a.words[j]
@@ -1009,7 +1015,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
                 said.add(CONCEPT_PREFIX + concept_at[i])
         if is_denial(words, i):
             f.denies = True
-        if _is_year(w.lower):
+        if _is_year_word(w):
             f.years.add(w.lower)
         elif _is_value(w.lower):
             unit = _number_unit(a, i) or ""
@@ -1133,7 +1139,7 @@ def number_bounds(words: Sequence[Word]) -> tuple[dict[int, str], set[int]]:
     bound_of: dict[int, str] = {}
     positions: set[int] = set()
     for k, w in enumerate(words):
-        if _is_value(w.lower) and not _is_year(w.lower):
+        if _is_value(w.lower) and not _is_year_word(w):
             bound, said = _bound_words(words, k)
             if bound is not None:
                 bound_of[k] = bound
@@ -1595,7 +1601,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
             continue
         if is_denial(words, i):
             units.append(Unit(w.stem, frozenset([w.stem, CONCEPT_PREFIX + "deny"]), "deny", w.orig))
-        elif _is_year(w.lower):
+        elif _is_year_word(w):
             units.append(Unit(w.lower, frozenset([w.lower]), "year", w.orig,
                               tag=w.lower in tags))
         elif _is_value(w.lower):
@@ -2493,7 +2499,7 @@ def _counted_groups(a: Analysis) -> list[_Actor]:
     words = a.words
     return [_Actor(i, i + 2, frozenset({f"#{w.lower}:{words[i + 1].stem}"}))
             for i, w in enumerate(words[:-1])
-            if _is_value(w.lower) and not _is_year(w.lower) and not words[i + 1].stop
+            if _is_value(w.lower) and not _is_year_word(w) and not words[i + 1].stop
             and words[i + 1].lower.isalpha() and words[i + 1].stem not in STATE_OF]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -406,7 +407,9 @@ def compound_ordinals_to_digits(text: str) -> str:
 def cased_words(text: str) -> list[tuple[str, str]]:
     """(folded lower-case word, word as written) pairs, numbers normalised like `fold`
     (number words become digits, "20 percent" -> "20 %"). For matching aliases that depend on
-    case ("UN" the organisation vs "Un" in a name)."""
+    case ("UN" the organisation vs "Un" in a name). A number written with its thousands
+    grouped keeps its comma in the written form ("2,000": no year, `_grouped_as_written`)."""
+    text_in = text
     text = number_words_to_digits(compound_ordinals_to_digits(amounts_written_out(
         _THOUSANDS.sub("", bounds_in_words(join_formulas(text.translate(_QUOTES)))))))
     # An ordinal is a value as a number is ("third place" vs "2nd place").
@@ -419,6 +422,40 @@ def cased_words(text: str) -> list[tuple[str, str]]:
         if lower.endswith("'s"):
             lower = lower[:-2]  # the written form keeps it: "Russia's" is not a place
         out.append((lower, w))
+    written = _years_written(text_in)
+    return _grouped_as_written(out, written) if "," in written else out
+
+
+# A number of a year's digits as written ("2016", or "2,000" with its thousands grouped).
+_YEAR_WRITTEN = re.compile(r"(?<![\w,.])(?:1,?9|2,?0)\d\d(?![\w]|,\d{3}|\.\d)")
+
+
+def _years_written(text: str) -> str:
+    """The numbers of `text` that a year's digits write, as written, one per line."""
+    return "\n".join(_YEAR_WRITTEN.findall(text)) if any(c.isdigit() for c in text) else ""
+
+
+def _grouped_as_written(out: list[tuple[str, str]], written: str) -> list[tuple[str, str]]:
+    """`out` with each number a year's digits write that was written with its thousands
+    grouped ("2,000 people") written so: a year is never grouped, so the analysis reads a count
+    ("more than 2,000 people" gave a claim the year 2000, and "In 2016 …" disputed it, "2016
+    rather than 2000"). The k-th such word is the text's k-th such number (the steps before keep
+    their order); when their counts differ (a number written in words, "two thousand"), a value
+    only ever written grouped."""
+    forms = written.split("\n")
+    at = [k for k, (lower, _) in enumerate(out)
+          if len(lower) == 4 and lower.isdigit() and int(lower) in YEARS]
+    pairs: Iterable[tuple[int, str]]
+    if len(at) == len(forms):
+        pairs = zip(at, forms, strict=True)
+    else:
+        ungrouped = {f for f in forms if "," not in f}
+        pairs = ((k, out[k][0][:1] + "," + out[k][0][1:]) for k in at
+                 if out[k][0] not in ungrouped and out[k][0][:1] + "," + out[k][0][1:] in forms)
+    out = list(out)
+    for k, form in pairs:
+        if "," in form:
+            out[k] = (out[k][0], form)
     return out
 
 
