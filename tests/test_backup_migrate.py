@@ -231,6 +231,26 @@ def test_backup_refuses_to_overwrite(old_db: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1 and "the database itself" in proc.stderr
 
 
+def test_backup_over_a_pipe_is_refused(old_db: Path, tmp_path: Path) -> None:
+    """A backup is written beside its file and renamed over it: with --force a pipe (or, as
+    root, /dev/null) became a regular file, and the backup was reported written. A backup
+    given as the source of a restore is refused likewise (a pipe was "no such file")."""
+    pipe = tmp_path / "p"
+    os.mkfifo(pipe)
+    proc = briefbot(old_db, "backup", str(pipe), "--force")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"Error: {pipe} is a special file (a pipe, device or "
+                                   "socket), not a file a backup can replace; choose a file")
+    assert pipe.is_fifo()
+    proc = briefbot(old_db, "backup", str(tmp_path), "--force")  # (click's usage error)
+    assert proc.returncode == 2 and "is a directory" in proc.stderr
+    proc = briefbot(old_db, "restore", str(pipe), timeout=30)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"Error: {pipe} is a special file (a pipe, device or "
+                                   "socket), not a backup file; nothing was restored")
+    assert inspect_database(old_db)["documents"] == 2
+
+
 def test_backup_into_a_missing_folder_is_refused_naming_it(old_db: Path, tmp_path: Path) -> None:
     """A typo in a folder's name (or a backup disk not mounted) is said, naming the first
     folder missing; nothing is created (it used to make the whole tree and write there)."""

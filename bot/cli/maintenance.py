@@ -89,10 +89,14 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
         if _same_file(file, db.with_name(db.name + suffix)):
             raise UserError(f"{file} is a file SQLite keeps beside the database {db} (its "
                             f"{suffix[1:]}); choose another file")
+    kind = not_a_file(file)
+    if kind is not None:
+        # A backup is written beside it and renamed over it: a pipe or a device node was
+        # replaced by a regular file ("backup /dev/null --force", run as root, deleted the
+        # system's /dev/null) and the backup was reported written.
+        raise UserError(f"{file} is {kind}, not a file a backup can replace; choose a file")
     if file.exists() and not force:
         raise UserError(f"{file} exists; pass --force to overwrite it")
-    if file.is_dir():
-        raise UserError(f"{file} is a folder")
     problem = _folder_problem(file)
     if problem is not None:
         raise UserError(f"cannot write the backup {file}: {problem}")
@@ -382,6 +386,9 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         raise UserError(f"the database path {db} is {kind}, not a database file: check --db, "
                         "BRIEFBOT_DB or [storage] db (`briefbot paths` shows which is used); "
                         "nothing was restored")
+    source_kind = not_a_file(file)
+    if source_kind is not None:  # (a pipe was read as "no such file", a folder likewise)
+        raise UserError(f"{file} is {source_kind}, not a backup file; nothing was restored")
     info = inspect_database(file)
     if info["integrity"] != "ok":
         raise UserError(f"{file} fails its integrity check ({info['integrity']}); not restored")
