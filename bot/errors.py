@@ -3,7 +3,9 @@ it is logged with its traceback and the user gets a short generic reply with an 
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import re
 import uuid
 
@@ -42,14 +44,19 @@ _SHORT_WRITE = re.compile(r"(\d+) requested and (\d+) written")
 # How tantivy (the search index) reports a failed write: a ValueError, not an OSError.
 _TANTIVY_IO = re.compile(r"An IO error occurred: '(.+?) \(os error (\d+)\)")
 _TANTIVY_WRITER_KILLED = "An index writer was killed"
+# How pathlib's `resolve` reports a symlink loop before Python 3.13: a RuntimeError.
+_SYMLINK_LOOP = re.compile(r"Symlink loop from '(.*)'", re.DOTALL)
 
 
 def as_os_error(exc: BaseException) -> OSError | None:
-    """`exc` as the OSError it stands for: itself, or the operating system's error tantivy
-    wraps in a ValueError ("An IO error occurred: 'No space left on device (os error 28)'");
-    None for anything else."""
+    """`exc` as the OSError it stands for: itself, the operating system's error tantivy
+    wraps in a ValueError ("An IO error occurred: 'No space left on device (os error 28)'"),
+    or pathlib's RuntimeError for a symlink loop; None for anything else."""
     if isinstance(exc, OSError):
         return exc
+    loop = _SYMLINK_LOOP.fullmatch(str(exc)) if isinstance(exc, RuntimeError) else None
+    if loop:
+        return OSError(errno.ELOOP, os.strerror(errno.ELOOP), loop[1])
     found = _TANTIVY_IO.search(str(exc))
     return OSError(int(found[2]), found[1]) if found else None
 

@@ -75,3 +75,54 @@ def test_a_bug_in_one_line_leaves_the_others_answered(failing_db: str) -> None:
     assert lines[0]["claim"] == "boom"
     assert "line 1: something went wrong on our side (error id " in lines[0]["error"]
     assert lines[1]["error"] == "line 2: looked up 'second'"
+
+
+@pytest.mark.parametrize("bad, command", [
+    *(("long", c) for c in (["paths"], ["sources"], ["sources", "--json"],
+                            ["reload", "-q", "{corpus}"], ["backup", "{tmp}/b.db"])),
+    ("loop", ["reload", "-q", "{corpus}"]), ("loop", ["reload", "--json", "{corpus}"]),
+])
+def test_a_path_the_system_refuses_is_one_line(tmp_path: Path, command: list[str],
+                                               bad: str) -> None:
+    """A database path the system refuses to use (a name over 255 bytes, a symlink loop) is
+    one line naming the path, under --json a JSON error: a fuzzing session found a traceback
+    (OSError: File name too long) from every command, `paths` included, and an error id for
+    a loop (pathlib's RuntimeError, "Symlink loop from …")."""
+    db = _refused_path(tmp_path, bad)
+    reason = "File name too long" if bad == "long" else "Too many levels of symbolic links"
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("A title\n\nA sentence of the body.\n", encoding="utf-8")
+    args = [a.format(corpus=corpus, tmp=tmp_path) for a in command]
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    message = f"{reason} ({db})"
+    if "--json" in args:
+        assert json.loads(result.stdout.splitlines()[0]) == {"error": message}
+    else:
+        assert result.output.strip().endswith(f"Error: {message}")
+    assert "error id" not in result.output
+
+
+def _refused_path(tmp_path: Path, bad: str) -> Path:
+    if bad == "long":
+        return tmp_path / ("d" * 300 + ".db")
+    loop = tmp_path / "l1.db"
+    (tmp_path / "l2.db").symlink_to(loop)
+    loop.symlink_to(tmp_path / "l2.db")
+    return loop
+
+
+@pytest.mark.parametrize("bad", ["long", "loop"])
+def test_a_backup_or_restore_path_the_system_refuses_is_one_line(settings: Settings,
+                                                                 tmp_path: Path,
+                                                                 bad: str) -> None:
+    Store(settings.db_path).close()
+    path = _refused_path(tmp_path, bad)
+    for args in (["backup", str(path), "--force"], ["restore", str(path)]):
+        result = CliRunner().invoke(cli, ["--db", str(settings.db_path), *args])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith("Error: ") and "error id" not in result.output, \
+            result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output

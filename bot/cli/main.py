@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from bot import __version__
+from bot.cli import OutputError
 from bot.cli.context import (
     JSON_ERRORS,
     AppContext,
@@ -28,7 +29,7 @@ from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, env_switch, load_dotenv_if_
 from bot.corpus.article import paragraphs
 from bot.corpus.reload import COUNT_KEYS, ReloadInterrupted, ReloadReport
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
-from bot.errors import UserError, unexpected_error
+from bot.errors import UserError, as_os_error, failure_reason, unexpected_error
 from bot.paths import (
     CONFIG_ENV,
     DB_ENV,
@@ -40,6 +41,8 @@ from bot.paths import (
 )
 from bot.redact import shown_article_url
 from bot.reply import clip_meta, counted, printable_line
+
+log = logging.getLogger(__name__)
 
 ARGS = "briefbot.args"  # in the click context meta: the words after `briefbot`
 
@@ -87,9 +90,18 @@ class BriefbotGroup(click.Group):
             if is_busy_error(exc):
                 raise click.ClickException(f"{DB_BUSY_MESSAGE} ({db})") from exc
             raise click.ClickException(f"database error ({db}): {exc}") from exc
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, OSError):
-            raise  # click's own, and the system's errors (each command says those it expects)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                OutputError, BrokenPipeError):
+            raise  # click's own, and the output's (`entry` says those)
         except Exception as exc:
+            if as_os_error(exc) is not None:
+                # The system's error on a path given (a name over 255 bytes, a symlink loop)
+                # that no command expected: one line naming it, as a command's own OSError
+                # is (it was a traceback, nothing on stdout under --json; pathlib's symlink
+                # loop an error id). The traceback at debug level.
+                log.debug("briefbot %s: %r", ctx.invoked_subcommand or ctx.info_name, exc,
+                          exc_info=True)
+                raise click.ClickException(failure_reason(exc)) from exc
             # A bug of ours: logged with its traceback under an error id, and a short error
             # (a JSON one under `--json`) instead of a traceback alone.
             raise click.ClickException(unexpected_error(f"briefbot {ctx.invoked_subcommand or ctx.info_name}")) from exc
