@@ -18,6 +18,7 @@ Base layer: imports nothing from the bot but `bot.errors`."""
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,6 +144,25 @@ _UTF16_32_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32
                   (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
 
 
+# The most an admin-edited file may hold (the shipped aliases file is ~10 KB): a path given
+# by mistake (`--config /dev/zero`, a database) is refused, not read whole.
+ADMIN_FILE_MAX = 16 * 1024 * 1024
+
+
+def _read_admin_file(path: Path, name: str) -> bytes:
+    """The bytes of the file at `path`, which must be a regular file (a pipe blocked every
+    command, `paths` included; /dev/zero was read until memory ran out) of at most
+    ADMIN_FILE_MAX bytes. OSError (a folder, no such file) is the caller's."""
+    mode = path.stat()
+    if not (stat.S_ISREG(mode.st_mode) or stat.S_ISDIR(mode.st_mode)):  # (a folder: OSError)
+        raise UserError(f"{name} is a special file (a pipe, device or socket), not a text "
+                        "file; check the path")
+    if mode.st_size > ADMIN_FILE_MAX:
+        raise UserError(f"{name} holds more than {ADMIN_FILE_MAX // 2**20} MB, more than such "
+                        "a file ever does; check the path")
+    return path.read_bytes()
+
+
 def read_utf8_text(path: Path, what: str | None = None) -> str:
     """The text of an admin-edited file (the config, a digest definition, the aliases and
     outlets files), which must be UTF-8; a UTF-8 byte-order mark (Notepad's "UTF-8 with BOM")
@@ -151,7 +171,7 @@ def read_utf8_text(path: Path, what: str | None = None) -> str:
     UTF-8 (byte 0xe9); save it as UTF-8". A file saved as UTF-16 (Windows PowerShell's `>`,
     Notepad's "Unicode") is named as such. OSError is the caller's."""
     name = what or str(path)
-    data = path.read_bytes()
+    data = _read_admin_file(path, name)
     for bom, encoding in _UTF16_32_BOMS:
         if data.startswith(bom):
             raise UserError(f"{name}: saved as {encoding} (it starts with a {encoding} "

@@ -129,8 +129,13 @@ def test_a_folder_named_like_a_definition_is_not_offered(tmp_path: Path) -> None
     res = _cli(project, "schedule", "add", "--platform", "slack", "--channel", "C1",
                "--digest", "old")
     assert res.exit_code == 1
-    assert "no digest named 'old'; available: daily" in res.output
+    # (since 2026-12-07 the folder is named as such, where it was "no digest named 'old';
+    # available: daily")
+    assert f"the digest definition {project / 'digests' / 'old.toml'} is a folder" in res.output
     assert "old," not in res.output and "gone" not in res.output
+    res = _cli(project, "schedule", "add", "--platform", "slack", "--channel", "C1",
+               "--digest", "nosuch")
+    assert res.exit_code == 1 and "no digest named 'nosuch'; available: daily" in res.output
 
 
 @pytest.mark.parametrize(("schedule", "message"), [

@@ -112,3 +112,45 @@ def test_digest_aliases_and_outlets_files_in_utf_16_are_named_as_such(tmp_path: 
     outlets.write_bytes("Reuters\nAssociated Press = AP\n".encode("utf-16"))
     with pytest.raises(UserError, match=r"^outlets file .*outlets\.txt: saved as UTF-16 "):
         OutletCatalog.load(outlets)
+
+
+def test_a_config_that_is_no_regular_file_is_refused_unread(tmp_path: Path) -> None:
+    """`--config /dev/zero` was read until memory ran out (10 GB in 8 s) and a pipe as the
+    config blocked every command, `paths` included (a fuzzing session's finds)."""
+    import os
+
+    pipe = tmp_path / "config.fifo"
+    os.mkfifo(pipe)
+    for path in (Path("/dev/zero"), pipe):
+        with pytest.raises(UserError, match=r"is a special file \(a pipe, device or socket\), "
+                                            r"not a text file; check the path$"):
+            load_settings(path)
+
+
+def test_a_config_too_large_for_one_is_refused(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import paths
+
+    config = tmp_path / "briefbot.toml"
+    config.write_text("[ingest]\nworkers = 3\n" + "#" * 100 + "\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "ADMIN_FILE_MAX", 100)
+    with pytest.raises(UserError, match=r"briefbot\.toml holds more than"):
+        load_settings(config)
+    monkeypatch.setattr(paths, "ADMIN_FILE_MAX", 200)
+    assert load_settings(config).ingest_workers == 3
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "dangling"])
+def test_a_digest_definition_that_is_no_file_is_named(tmp_path: Path, kind: str) -> None:
+    """It was "no digest named 'daily' … (available: daily, weekly)"."""
+    import os
+
+    path = tmp_path / "daily.toml"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(tmp_path / "gone.toml")
+    with pytest.raises(UserError, match=rf"the digest definition {path} is .*, not a file$"):
+        load_definition(tmp_path, "daily")

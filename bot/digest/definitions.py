@@ -211,6 +211,12 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
     if folder is None:
         raise UserError("no digest folder configured ([digests] folder in config)")
     path = folder / f"{name}.toml"
+    if not path.is_file() and (path.exists() or path.is_symlink()):
+        # (it was "no digest named 'daily' … available: daily, weekly")
+        kind = "a folder" if path.is_dir() else \
+            "a special file (a pipe, device or socket)" if path.exists() else \
+            "a link to nothing (or a symlink loop)"
+        raise UserError(f"the digest definition {path} is {kind}, not a file")
     if not path.is_file():
         names = available(folder)
         hint = f"; available: {', '.join(names)}" if names else f" (no definitions in {folder})"
