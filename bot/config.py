@@ -525,9 +525,25 @@ def _db_path(root: Path, db: str | None, configured: str | None) -> Path:
             raise UserError(f"{source}: {given!r} is blank: give the database's path, or "
                             "leave it unset")
     if db:
-        return Path(db).expanduser().absolute()
+        return _utf8_path(Path(db).expanduser().absolute())
     value = os.environ.get("BRIEFBOT_DB") or configured
-    return (_resolve(root, value) if value else paths.default_db()).absolute()
+    return _utf8_path((_resolve(root, value) if value else paths.default_db()).absolute())
+
+
+def _utf8_path(db: Path) -> Path:
+    """`db`, whose name must be UTF-8: the search index beside it is opened by name, and
+    tantivy takes only UTF-8 (a byte the file system's encoding cannot decode is kept by Python
+    as a lone surrogate). Such a database loaded its corpus and failed every index build, and
+    every lookup with an error id; the path is refused instead, saying which byte."""
+    text = str(db)
+    for c in text:
+        if "\udc80" <= c <= "\udcff":
+            shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise UserError(f"the database path {shown} is not valid UTF-8 (byte "
+                            f"0x{ord(c) - 0xDC00:02x}): the search index beside it needs a "
+                            "UTF-8 name; choose another path (--db, BRIEFBOT_DB, [storage] db "
+                            "or BRIEFBOT_HOME)")
+    return db
 
 
 def load_db_path(config_path: str | os.PathLike[str] | None = None,

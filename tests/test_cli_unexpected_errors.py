@@ -126,3 +126,30 @@ def test_a_backup_or_restore_path_the_system_refuses_is_one_line(settings: Setti
         assert result.output.startswith("Error: ") and "error id" not in result.output, \
             result.output
         assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+@pytest.mark.parametrize("command", [["reload", "-q", "{corpus}"], ["claim", "Putin met Kim"],
+                                     ["sources", "--json"]])
+def test_a_database_path_not_in_utf_8_is_refused(tmp_path: Path, command: list[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database named with a byte the file system's encoding cannot decode (Python keeps a
+    lone surrogate): its corpus loaded, every index build failed (tantivy takes only UTF-8
+    names) and every lookup was an error id. Refused before anything is written."""
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("A title\n\nPutin met Kim in June.\n", encoding="utf-8")
+    db = f"{tmp_path}/caf\udce9.db"
+    args = [a.format(corpus=corpus) for a in command]
+    result = CliRunner().invoke(cli, ["--db", db, *args])
+    assert result.exit_code == 1, result.output
+    message = (f"the database path {tmp_path}/caf\\xe9.db is not valid UTF-8 (byte 0xe9): "
+               "the search index beside it needs a UTF-8 name; choose another path (--db, "
+               "BRIEFBOT_DB, [storage] db or BRIEFBOT_HOME)")
+    if "--json" in args:
+        assert json.loads(result.stdout.splitlines()[0]) == {"error": message}
+    else:
+        assert result.output.strip() == f"Error: {message}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    monkeypatch.setenv("BRIEFBOT_DB", db)  # the same from the environment
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "is not valid UTF-8 (byte 0xe9)" in result.output
