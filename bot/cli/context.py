@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -125,8 +126,31 @@ def json_text(value: Any, **options: Any) -> str:
     encoding holds them all, else as JSON escapes (`"\\u2019"`), so that an answer holding a
     character the encoding lacks is still written whole, and still JSON (a Latin-1 output
     stopped a batch of claims at its first curly apostrophe, with a traceback)."""
-    return json.dumps(value, ensure_ascii=not holds_every_character(
+    return json.dumps(without_surrogates(value), ensure_ascii=not holds_every_character(
         getattr(sys.stdout, "encoding", None)), **options)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: Any) -> Any:
+    """`value` (JSON data) with each lone surrogate of its texts written out: a byte an
+    argument or a path held that the terminal's encoding could not decode (Python keeps it as
+    U+DC80–U+DCFF) as "\\xNN", as file names are shown, any other as "\\uNNNN". Written
+    as it was, the JSON held the raw byte (no UTF-8, which strict parsers refuse) or, escaped
+    by json, a lone "\\udce9" (which they refuse too)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(_written_out, value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_surrogates(v) for v in value]
+    return value
+
+
+def _written_out(m: re.Match[str]) -> str:
+    code = ord(m[0])
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
@@ -319,7 +318,7 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
             # how to load them anyway.
             hint = f"to load them anyway: briefbot --db PATH reload {seeds}"
             if as_json:
-                click.echo(json.dumps({"demo_loaded": False, "reason": reason, "hint": hint}))
+                click.echo(json_text({"demo_loaded": False, "reason": reason, "hint": hint}))
             else:
                 click.echo(f"demo seeds not loaded: {reason}; {hint}")
             return

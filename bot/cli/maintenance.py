@@ -7,7 +7,6 @@ is then upgraded as on any start) and rebuilds the search index from it."""
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import sqlite3
@@ -18,7 +17,7 @@ from typing import Any
 
 import click
 
-from bot.cli.context import AppContext, json_errors, not_blank, open_store, pass_app
+from bot.cli.context import AppContext, json_errors, json_text, not_blank, open_store, pass_app
 from bot.corpus.storage import (
     SCHEMA_VERSION,
     Store,
@@ -115,7 +114,7 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
     out = {"backup": str(file), "database": str(db), "bytes": file.stat().st_size, **info,
            "removed_partial": [str(p) for p in removed]}
     if as_json:
-        click.echo(json.dumps(out, indent=2))
+        click.echo(json_text(out, indent=2))
         return
     if removed:
         click.echo(f"removed {len(removed)} partial file(s) of an earlier backup to {file} "
@@ -477,7 +476,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
     if as_json:
         if index_error:
             click.echo(index_error, err=True)
-        click.echo(json.dumps(out, indent=2))
+        click.echo(json_text(out, indent=2))
         if build_failed:
             sys.exit(1)
         return

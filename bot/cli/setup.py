@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -117,7 +116,7 @@ def discord_invite(client_id: int | None, as_json: bool) -> None:
     names = list(REQUIRED_PERMISSION_NAMES)
     url = invite_url(client_id)
     if as_json:
-        click.echo(json.dumps({"url": url, "client_id": client_id, "scopes": list(INVITE_SCOPES),
+        click.echo(json_text({"url": url, "client_id": client_id, "scopes": list(INVITE_SCOPES),
                                "permissions": REQUIRED_PERMISSIONS.value,
                                "permission_names": names}, indent=2))
         return
