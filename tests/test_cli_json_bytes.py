@@ -33,10 +33,12 @@ def test_json_output_holding_an_undecodable_argument_is_utf_8(tmp_path: Path) ->
                     str(ROOT / "seeds")], cwd=ROOT, check=True, capture_output=True,
                    timeout=300)
     fetched = json.loads(_run("--db", db, "fetch", b"\xff", "--json").decode("utf-8"))
-    assert fetched[0]["url"] == "\\xff" and fetched[0]["outcome"] == "rejected"
-    since = json.loads(_run("--db", db, "digest", "--since-last", b"caf\xe9",
-                            "--json").decode("utf-8"))
-    assert "caf\\xe9" in since["error"]
+    assert fetched == {"error": "not valid utf-8 text (byte 0xff at byte 1 of the url); give "
+                                "the url as utf-8"}
     backup = json.loads(_run("--db", db, "backup", str(tmp_path).encode() + b"/b\xe9.db",
                              "--json").decode("utf-8"))
     assert backup["backup"] == f"{tmp_path}/b\\xe9.db"
+    config = str(tmp_path).encode() + b"/c\xe9.toml"
+    (tmp_path / "c\udce9.toml").write_text("", encoding="utf-8")
+    where = json.loads(_run("--db", db, "--config", config, "paths", "--json").decode("utf-8"))
+    assert where["config"]["path"] == f"{tmp_path}/c\\xe9.toml"

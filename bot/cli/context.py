@@ -3,6 +3,7 @@ when a command first needs it."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -58,6 +59,43 @@ def check_decoded(text: str, what: str) -> None:
             at = len(text[:i].encode("utf-8", "surrogatepass"))  # (any surrogate before it)
             raise UserError(f"not valid utf-8 text (byte 0x{ord(c) - 0xDC00:02x} at byte "
                             f"{at + 1} of the {what}); give the {what} as utf-8")
+
+
+# Commands whose free text names itself in the message (`claim`'s "of the claim", `source`'s
+# "of the document id").
+_CHECKS_ITS_OWN = frozenset({"claim", "source"})
+
+
+def refuse_undecodable_arguments(group: click.Group) -> None:
+    """Every command of `group` (its subgroups' too) refuses an argument or an option value
+    holding a byte the terminal's encoding could not decode, as `check_decoded` says, before it
+    runs: but paths, which may hold any bytes. Such text was echoed back as "\\udcff" in
+    errors ("invalid digest name '\\udcff'"), stored (`schedule add --channel`) or failed
+    past the user's reach (`feeds add --name $'caf\\xe9'`: sqlite cannot encode it, an error
+    id; `run --health-host $'\\xff'`: a UnicodeEncodeError; a fuzzing session's finds)."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            refuse_undecodable_arguments(command)
+        elif command.name not in _CHECKS_ITS_OWN and command.callback is not None:
+            command.callback = _checking_decoded(command, command.callback)
+
+
+def _checking_decoded(command: click.Command, callback: Callable[..., Any]
+                      ) -> Callable[..., Any]:
+    texts = {p.name: (f"{p.opts[0]} value" if isinstance(p, click.Option) else
+                      p.human_readable_name.strip("[].").lower()) for p in command.params
+             if p.name and not isinstance(p.type, click.Path)}
+
+    @functools.wraps(callback)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for name, shown in texts.items():
+            value = kwargs.get(name)
+            for text in value if isinstance(value, (tuple, list)) else (value,):
+                if isinstance(text, str):
+                    check_decoded(text, shown)
+        return callback(*args, **kwargs)
+
+    return checked
 
 
 class TextArgumentCommand(click.Command):

@@ -23,6 +23,7 @@ from bot.cli.context import (
     json_errors,
     json_text,
     pass_app,
+    refuse_undecodable_arguments,
 )
 from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, env_switch, load_dotenv_if_present
 from bot.corpus.article import paragraphs
@@ -539,6 +540,7 @@ cli.add_command(_restore_command)
 cli.add_command(_feeds_group)
 cli.add_command(_fetch_command)
 cli.add_command(_runs_group)
+refuse_undecodable_arguments(cli)
 
 
 def main() -> None:

@@ -1,0 +1,54 @@
+"""Every command refuses an argument or option value holding a byte the terminal's encoding
+could not decode (Python keeps it as a lone surrogate), but a path, which may hold any bytes:
+such text was echoed back as "\\udcff" ("invalid digest name '\\udcff'"), stored, or failed
+past the user's reach: `feeds add --name $'caf\\xe9'` was an error id (sqlite cannot encode
+it), `run --health-host $'\\xff'` a UnicodeEncodeError (a fuzzing session's finds)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+from bot.config import Settings
+from bot.corpus.storage import Store
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("args, shown, at", [
+    (["digest", "\udcff"], "name", 1),
+    (["digest", "--story", "x\udcff"], "--story value", 2),
+    (["feeds", "add", "http://127.0.0.1:9/x", "--name", "caf\udce9"], "--name value", 4),
+    (["feeds", "add", "http://127.0.0.1:9/\udcff"], "url", 20),
+    (["schedule", "add", "--platform", "slack", "--digest", "daily", "--channel", "C\udcff"],
+     "--channel value", 2),
+    (["run", "--health-port", "0", "--health-host", "\udcff", "--no-briefing"],
+     "--health-host value", 1),
+])
+def test_an_undecodable_argument_is_refused(settings: Settings, args: list[str], shown: str,
+                                            at: int) -> None:
+    Store(settings.db_path).close()
+    result = CliRunner().invoke(cli, ["--db", str(settings.db_path), *args])
+    assert result.exit_code == 1, result.output
+    byte = "e9" if "\udce9" in "".join(args) else "ff"
+    assert result.output.strip() == (f"Error: not valid utf-8 text (byte 0x{byte} at byte {at} "
+                                     f"of the {shown}); give the {shown} as utf-8")
+    store = Store(settings.db_path)
+    try:
+        assert store.feeds() == []
+    finally:
+        store.close()
+
+
+def test_a_path_may_hold_any_bytes(settings: Settings, tmp_path: Path) -> None:
+    """A path argument is no text to refuse: a backup is written to a name with such a byte."""
+    Store(settings.db_path).close()
+    proc = subprocess.run([sys.executable, "-m", "bot", "--db", str(settings.db_path), "backup",
+                           str(tmp_path).encode() + b"/b\xe9.db"], cwd=ROOT,
+                          capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "b\udce9.db").exists()
