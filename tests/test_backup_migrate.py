@@ -221,6 +221,42 @@ def test_restore_refuses_what_is_not_a_briefbot_backup(old_db: Path, tmp_path: P
     assert old_db.read_bytes() == before
 
 
+@pytest.mark.parametrize("schema", ["create table users(name text)",
+                                    "create table documents(id integer primary key, body text)"])
+def test_another_programs_database_is_left_as_it_is(tmp_path: Path, schema: str) -> None:
+    """A mistyped --db naming another program's SQLite file: a reading command (`sources`,
+    `feeds list`) created briefbot's 11 tables in it, exit 0, and one with a `documents`
+    table of its own was altered as an old briefbot database ("upgraded … from schema version
+    1 to 2"), then failed on every command (a fuzzing session's find)."""
+    db = tmp_path / "app.db"
+    conn = sqlite3.connect(db)
+    conn.execute(schema)
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    table = schema.split()[2].split("(")[0]
+    for args in (["sources"], ["feeds", "list"], ["reload", "-q", str(FIXTURE)], ["claim", "x"]):
+        proc = briefbot(db, *args)
+        assert proc.returncode == 1, proc.stdout
+        assert proc.stderr.strip() == (
+            f"Error: {db} is an SQLite database of another program (tables: {table}), not "
+            "briefbot's: it is left as it is; check --db, BRIEFBOT_DB or [storage] db")
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]
+
+
+def test_a_new_database_holding_the_schedulers_jobs_alone_is_briefbots(tmp_path: Path) -> None:
+    """`briefbot run` on a new database: the scheduler's job store may make its table before
+    the Store makes its own; that database is no other program's."""
+    db = tmp_path / "new.db"
+    conn = sqlite3.connect(db)
+    conn.execute("create table apscheduler_jobs(id varchar(191) primary key)")
+    conn.commit()
+    conn.close()
+    Store(db).close()  # (refused as another program's, it raised)
+    assert inspect_database(db)["schema_version"] == SCHEMA_VERSION
+
+
 def test_backup_refuses_to_overwrite(old_db: Path, tmp_path: Path) -> None:
     target = tmp_path / "b.db"
     target.write_text("keep me", encoding="utf-8")

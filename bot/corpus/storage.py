@@ -483,6 +483,11 @@ class FileState:
     reason: str | None = None  # e.g. "3 rejected lines": such a file is re-read next time
 
 
+# The scheduler's job store's table, in the database beside the Store's tables (APScheduler's
+# SQLAlchemyJobStore makes it; `bot.schedule.scheduler` names it from here).
+JOBS_TABLE = "apscheduler_jobs"
+
+
 def not_a_file(path: Path) -> str | None:
     """What a path given as the database is when it is no file: "a folder" (`--db
     /srv/briefbot`, meaning the database in it) or "a special file (a pipe, device or
@@ -743,7 +748,20 @@ class Store:
             row = self.db.execute(
                 "select value from meta where key = 'schema_version'").fetchone()
         except sqlite3.OperationalError:  # no meta table
-            return BASELINE_VERSION if "documents" in self.db.table_names() else None
+            tables = set(self.db.table_names())
+            if {"documents", "sentences"} <= tables:
+                return BASELINE_VERSION
+            if tables - {JOBS_TABLE}:
+                # Another program's database (a mistyped --db): a reading command created
+                # briefbot's tables in it, and one with a `documents` table of its own was
+                # altered as an old briefbot database and then failed on every command. (The
+                # scheduler's job table may come first in a new database: `briefbot run`.)
+                self.db.close()
+                raise UserError(f"{self.path} is an SQLite database of another program "
+                                f"(tables: {', '.join(sorted(tables)[:5])}"
+                                f"{', …' if len(tables) > 5 else ''}), not briefbot's: it is "
+                                "left as it is; check --db, BRIEFBOT_DB or [storage] db") from None
+            return None
         return int(row[0]) if row else BASELINE_VERSION
 
     def _migrate(self, found: int | None) -> None:

@@ -65,7 +65,7 @@ from bot.config import (
     Settings,
 )
 from bot.core import Core
-from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, is_busy_error
+from bot.corpus.storage import BUSY_TIMEOUT_SECONDS, JOBS_TABLE, is_busy_error
 from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still imported from here
     CronSchedule,
     fire_times,
@@ -96,7 +96,6 @@ from bot.schedule.subscriptions import BUILD_FAILED, Subscription
 log = logging.getLogger(__name__)
 R = TypeVar("R")
 
-JOBS_TABLE = "apscheduler_jobs"
 JOB_PREFIX = "sub-"
 
 
