@@ -122,3 +122,17 @@ def test_a_blank_briefbot_db_is_refused(tmp_path: Path, monkeypatch: pytest.Monk
     assert res.output == ("Error: BRIEFBOT_DB: ' ' is blank: give the database's path, or "
                           "leave it unset\n")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("option", ["--health-host", "--host"])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_listening_address_is_a_usage_error(tmp_path: Path, option: str,
+                                                     value: str) -> None:
+    """`run --health-host "$HOST"` with HOST unset listened on every interface (0.0.0.0 and
+    ::), /healthz and /metrics open to the network, where the default is 127.0.0.1 (a fuzzing
+    session's find)."""
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "run", "--health-port", "0",
+                                   option, value, "--no-briefing"])
+    assert res.exit_code == 2, res.output
+    assert (f"Invalid value for '{option}': an empty value (an unset variable?): leave it out "
+            "for the default") in res.output

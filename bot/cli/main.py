@@ -22,6 +22,7 @@ from bot.cli.context import (
     echo_listing,
     json_errors,
     json_text,
+    not_blank,
     pass_app,
     refuse_undecodable_arguments,
 )
@@ -471,6 +472,7 @@ def setup_logging(level: str) -> None:
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(1, 65535),
               help="Port for --slack-http.")
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+              callback=not_blank,
               help="Address --slack-http binds: 127.0.0.1 behind a reverse proxy on the same "
                    "host (the safe default); 0.0.0.0 to listen on every interface.")
 @click.option("--no-briefing", is_flag=True, help="Console: don't print the briefing at start.")
@@ -479,7 +481,7 @@ def setup_logging(level: str) -> None:
                    "token is set: for services and containers, which have no console.")
 @click.option("--health-port", type=click.IntRange(0, 65535), default=None, metavar="N",
               help="Serve GET /healthz and /metrics on this port (0: any free port).")
-@click.option("--health-host", default="127.0.0.1", show_default=True,
+@click.option("--health-host", default="127.0.0.1", show_default=True, callback=not_blank,
               help="Address for --health-port (0.0.0.0 in a container).")
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
