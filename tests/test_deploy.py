@@ -363,6 +363,10 @@ def test_discord_invite_reads_the_id_from_the_token_or_says_what_is_missing() ->
     missing = invite()
     assert missing.exit_code != 0 and "--client-id" in missing.output
     assert invite(DISCORD_TOKEN="not-a-token").exit_code != 0
+    for token in ("not-a-token", "é.x.y", "\u00ff"):  # (non-ASCII: a ValueError, an error id)
+        result = invite(DISCORD_TOKEN=token)
+        assert result.exit_code == 1 and "error id" not in result.output, result.output
+        assert "DISCORD_TOKEN is set, but it holds no application id" in result.output
 
 
 def test_discord_invite_refuses_an_id_that_is_no_discord_id() -> None:

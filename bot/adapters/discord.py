@@ -135,8 +135,8 @@ def client_id_from_token(token: str) -> int | None:
     head = token.strip().split(".", 1)[0]
     try:
         value = base64.b64decode(head + "=" * (-len(head) % 4), validate=True).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
+    except (binascii.Error, ValueError):  # (a non-ASCII token: ValueError; UnicodeDecodeError
+        return None                        # is one too)
     return snowflake(value)
 
 

@@ -110,9 +110,12 @@ def discord_invite(client_id: int | None, as_json: bool) -> None:
     if client_id is None:
         client_id = client_id_from_token(os.environ.get("DISCORD_TOKEN", ""))
     if client_id is None:
+        token_set = bool(os.environ.get("DISCORD_TOKEN", "").strip())
         raise click.ClickException(
             "give --client-id (Developer Portal → your application → General Information → "
-            "Application ID), or set DISCORD_TOKEN to read it from the token")
+            "Application ID)" + (": DISCORD_TOKEN is set, but it holds no application id "
+                                 "(is it a bot token?)" if token_set else
+                                 ", or set DISCORD_TOKEN to read it from the token"))
     names = list(REQUIRED_PERMISSION_NAMES)
     url = invite_url(client_id)
     if as_json:
