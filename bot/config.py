@@ -503,7 +503,7 @@ def _read_config(config_path: str | os.PathLike[str] | None) -> tuple[Path, dict
     if not (choice.source in ("--config", CONFIG_ENV) or path.is_file()):
         return path, {}
     try:
-        return path, tomllib.loads(paths.read_utf8_text(path))
+        return path, paths.loads_toml(paths.read_utf8_text(path))
     except FileNotFoundError as exc:
         raise UserError(f"config file not found: {path}") from exc
     except IsADirectoryError as exc:

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import os
 import stat
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -161,6 +163,16 @@ def _read_admin_file(path: Path, name: str) -> bytes:
         raise UserError(f"{name} holds more than {ADMIN_FILE_MAX // 2**20} MB, more than such "
                         "a file ever does; check the path")
     return path.read_bytes()
+
+
+def loads_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, whose parser recurses into nested arrays and inline tables: a file
+    nesting them ~1,000 deep was a RecursionError (an error id, a fuzzing session's find), now
+    a TOMLDecodeError like any file that is no TOML."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deeply to be read") from None
 
 
 def read_utf8_text(path: Path, what: str | None = None) -> str:

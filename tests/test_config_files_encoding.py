@@ -154,3 +154,21 @@ def test_a_digest_definition_that_is_no_file_is_named(tmp_path: Path, kind: str)
         path.symlink_to(tmp_path / "gone.toml")
     with pytest.raises(UserError, match=rf"the digest definition {path} is .*, not a file$"):
         load_definition(tmp_path, "daily")
+
+
+def test_toml_nested_too_deeply_is_no_toml(tmp_path: Path) -> None:
+    """A config, aliases or digest file nesting arrays ~1,000 deep was a RecursionError out
+    of tomllib's parser: an error id (a fuzzing session's find)."""
+    deep = "a = " + "[" * 1000 + "]" * 1000 + "\n"
+    config = tmp_path / "briefbot.toml"
+    config.write_text(deep, encoding="utf-8")
+    with pytest.raises(UserError, match=r"briefbot\.toml: not valid TOML: arrays or tables "
+                                        r"nested too deeply to be read$"):
+        load_settings(config)
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text(deep, encoding="utf-8")
+    with pytest.raises(UserError, match="nested too deeply"):
+        load_aliases(aliases)
+    (tmp_path / "daily.toml").write_text(deep, encoding="utf-8")
+    with pytest.raises(UserError, match="nested too deeply"):
+        load_definition(tmp_path, "daily")

@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from bot.paths import loads_toml
+
 # The block: a fence line, then the lines up to the same fence, within the file's first 64 KB.
 _BLOCK = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _HEAD = 65_536
@@ -114,7 +116,7 @@ def _toml(block: str) -> dict[str, Any]:
     read alone, a value TOML refuses taken as written. A `+++` block is front matter
     whatever it holds: it became the article's title ("+++") and sentences."""
     try:
-        doc = tomllib.loads(block)
+        doc = loads_toml(block)
     except (tomllib.TOMLDecodeError, ValueError):
         doc = {}
         for line in block.splitlines():
@@ -124,7 +126,7 @@ def _toml(block: str) -> dict[str, Any]:
             if m is None or m.group(1).lower() in doc:
                 continue
             try:
-                doc[m.group(1).lower()] = tomllib.loads(f"v = {m.group(2)}")["v"]
+                doc[m.group(1).lower()] = loads_toml(f"v = {m.group(2)}")["v"]
             except (tomllib.TOMLDecodeError, ValueError):
                 doc[m.group(1).lower()] = _unquote(m.group(2).split(" #", 1)[0])
     return {k.lower(): v for k, v in doc.items()}

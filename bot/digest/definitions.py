@@ -14,7 +14,7 @@ from typing import Any
 from bot.config import DIGEST_NAME
 from bot.cron import make_trigger, never_fires
 from bot.errors import UserError
-from bot.paths import read_utf8_text
+from bot.paths import loads_toml, read_utf8_text
 from bot.text.words import tokens
 
 SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
@@ -227,7 +227,7 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
                                                  else ""))
         raise UserError(f"no digest named {name!r}{hint}")
     try:
-        data = tomllib.loads(read_utf8_text(path))
+        data = loads_toml(read_utf8_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path} is not valid TOML: {exc}") from exc
     except OSError as exc:  # not readable by the bot's user, an I/O error

@@ -40,7 +40,7 @@ from pydantic import (
 
 from bot.config import schema_errors
 from bot.errors import UserError
-from bot.paths import read_utf8_text
+from bot.paths import loads_toml, read_utf8_text
 from bot.text.wordnet import load_lexicon
 from bot.text.words import STOPWORDS, cased_words, stem
 from bot.text.words import words as folded_words
@@ -384,7 +384,7 @@ def load_aliases(path: Path | None) -> AliasTable:
 @lru_cache(maxsize=8)
 def _load_cached(path: str, _mtime: int) -> AliasTable:
     try:
-        raw = tomllib.loads(read_utf8_text(Path(path), f"aliases file {path}"))
+        raw = loads_toml(read_utf8_text(Path(path), f"aliases file {path}"))
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"aliases file {path} is not valid TOML: {exc}") from exc
     checked = validate_aliases(raw, path)
