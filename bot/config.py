@@ -534,8 +534,13 @@ def _utf8_path(db: Path) -> Path:
     """`db`, whose name must be UTF-8: the search index beside it is opened by name, and
     tantivy takes only UTF-8 (a byte the file system's encoding cannot decode is kept by Python
     as a lone surrogate). Such a database loaded its corpus and failed every index build, and
-    every lookup with an error id; the path is refused instead, saying which byte."""
+    every lookup with an error id; the path is refused instead, saying which byte. Nor may it
+    hold a NUL (`[storage] db = "\\u0000x"`: a ValueError, an error id)."""
     text = str(db)
+    if "\x00" in text:  # (a ValueError out of the first open: an error id)
+        shown = text.replace("\x00", "\\x00")
+        raise UserError(f"the database path {shown} holds a NUL character: check --db, "
+                        "BRIEFBOT_DB or [storage] db")
     for c in text:
         if "\udc80" <= c <= "\udcff":
             shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

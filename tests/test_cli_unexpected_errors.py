@@ -153,3 +153,13 @@ def test_a_database_path_not_in_utf_8_is_refused(tmp_path: Path, command: list[s
     monkeypatch.setenv("BRIEFBOT_DB", db)  # the same from the environment
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1 and "is not valid UTF-8 (byte 0xe9)" in result.output
+
+
+def test_a_database_path_holding_a_nul_is_refused(tmp_path: Path) -> None:
+    """`[storage] db = "\\u0000x"`: a ValueError out of the first open, an error id."""
+    config = tmp_path / "briefbot.toml"
+    config.write_text('[storage]\ndb = "\\u0000x"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "sources"])
+    assert result.exit_code == 1, result.output
+    assert result.output == (f"Error: the database path {tmp_path}/\\x00x holds a NUL "
+                             "character: check --db, BRIEFBOT_DB or [storage] db\n")
