@@ -194,3 +194,16 @@ def test_an_ipv6_address_keeps_its_brackets() -> None:
     # its http and https forms are one document, as for a host name
     assert doc_id_for("http://[::1]/a") == doc_id_for("https://[::1]/a")
     assert doc_id_for("http://[::1]/a") != doc_id_for("http://[::2]/a")
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://127.0.0.1:9/a\nb", r"a URL holds no line break or control character \('\\n'"),
+    ("http://example.com/a\x07b", r"a URL holds no line break or control character"),
+    ("http://example.com/" + "a" * 2100, r"that URL is too long \(over 2,000 characters\)$"),
+])
+def test_a_feed_url_on_more_than_one_line_or_too_long_is_refused(url: str,
+                                                                  message: str) -> None:
+    """A URL holding a line break was stored as typed; one over 2,000 characters was "'127.0.0.1'
+    is no valid host name" (a fuzzing session's finds)."""
+    with pytest.raises(UserError, match=message):
+        check_feed_url(url)

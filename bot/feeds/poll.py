@@ -21,6 +21,7 @@ import math
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
@@ -156,6 +157,12 @@ def check_feed_url(url: str, what: str = "feed") -> str:
     url = url.strip().strip("<>")
     # a password or key typed in it is never echoed; a cut is marked ("…")
     shown = clip_echo(shown_url(url), 200)
+    if len(url) > 2000:  # (before the host's check: it was "'127.0.0.1' is no valid host name")
+        raise UserError("that URL is too long (over 2,000 characters)")
+    control = next((c for c in url if unicodedata.category(c) == "Cc"), None)
+    if control is not None:  # "http://host/a\nb" was stored as typed, line break and all
+        raise UserError(f"a URL holds no line break or control character ({control!r} in "
+                        f"{shown!r}); give the {what}'s address on one line")
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises on a port out of range or not a number
@@ -183,8 +190,6 @@ def check_feed_url(url: str, what: str = "feed") -> str:
                         "address")
     if link(url) is None:  # the rules of a shown link: a host name, IDNA for non-ASCII
         raise UserError(f"{clip_echo(parts.hostname, 200)!r} is no valid host name in {shown!r}")
-    if len(url) > 2000:
-        raise UserError("that URL is too long (over 2,000 characters)")
     return url
 
 
