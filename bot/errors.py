@@ -3,6 +3,7 @@ it is logged with its traceback and the user gets a short generic reply with an 
 
 from __future__ import annotations
 
+import ast
 import errno
 import logging
 import os
@@ -45,7 +46,7 @@ _SHORT_WRITE = re.compile(r"(\d+) requested and (\d+) written")
 _TANTIVY_IO = re.compile(r"An IO error occurred: '(.+?) \(os error (\d+)\)")
 _TANTIVY_WRITER_KILLED = "An index writer was killed"
 # How pathlib's `resolve` reports a symlink loop before Python 3.13: a RuntimeError.
-_SYMLINK_LOOP = re.compile(r"Symlink loop from '(.*)'", re.DOTALL)
+_SYMLINK_LOOP = re.compile(r"Symlink loop from ((['\"]).*\2)", re.DOTALL)
 
 
 def as_os_error(exc: BaseException) -> OSError | None:
@@ -56,7 +57,11 @@ def as_os_error(exc: BaseException) -> OSError | None:
         return exc
     loop = _SYMLINK_LOOP.fullmatch(str(exc)) if isinstance(exc, RuntimeError) else None
     if loop:
-        return OSError(errno.ELOOP, os.strerror(errno.ELOOP), loop[1])
+        try:  # the path as pathlib wrote it, %r: quoted either way, escapes and all
+            path = ast.literal_eval(loop[1])
+        except (ValueError, SyntaxError):
+            path = loop[1]
+        return OSError(errno.ELOOP, os.strerror(errno.ELOOP), path)
     found = _TANTIVY_IO.search(str(exc))
     return OSError(int(found[2]), found[1]) if found else None
 

@@ -18,7 +18,6 @@ Base layer: imports nothing from the bot but `bot.errors`."""
 from __future__ import annotations
 
 import os
-import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,17 +151,23 @@ ADMIN_FILE_MAX = 16 * 1024 * 1024
 
 
 def _read_admin_file(path: Path, name: str) -> bytes:
-    """The bytes of the file at `path`, which must be a regular file (a pipe blocked every
-    command, `paths` included; /dev/zero was read until memory ran out) of at most
-    ADMIN_FILE_MAX bytes. OSError (a folder, no such file) is the caller's."""
-    mode = path.stat()
-    if not (stat.S_ISREG(mode.st_mode) or stat.S_ISDIR(mode.st_mode)):  # (a folder: OSError)
-        raise UserError(f"{name} is a special file (a pipe, device or socket), not a text "
-                        "file; check the path")
-    if mode.st_size > ADMIN_FILE_MAX:
+    """The bytes of the file at `path`, at most ADMIN_FILE_MAX of them (`--config /dev/zero`
+    was read until memory ran out). A pipe is read as it is written (`--config <(sops -d …)`,
+    `--config /dev/stdin`), or as empty when nothing writes it, as /dev/null is: opened
+    without waiting for a writer (a pipe nobody wrote blocked every command, `paths`
+    included), then read as any file. OSError (a folder, no such file) is the caller's."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # (a writer's data is waited for, as in any read)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(ADMIN_FILE_MAX + 1)
+    finally:
+        os.close(fd)
+    if len(data) > ADMIN_FILE_MAX:
         raise UserError(f"{name} holds more than {ADMIN_FILE_MAX // 2**20} MB, more than such "
                         "a file ever does; check the path")
-    return path.read_bytes()
+    return data
 
 
 def loads_toml(text: str) -> dict[str, Any]:

@@ -243,6 +243,28 @@ def test_another_programs_database_is_left_as_it_is(tmp_path: Path, schema: str)
             "briefbot's: it is left as it is; check --db, BRIEFBOT_DB or [storage] db")
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]
+    # nor is a backup restored over it (its copy was kept beside it first, then refused)
+    backup = tmp_path / "bk" / "b.db"
+    backup.parent.mkdir()
+    shutil.copy(FIXTURE, backup)
+    proc = briefbot(db, "restore", str(backup), "--no-index")
+    assert proc.returncode == 1 and proc.stderr.strip().endswith("; nothing was restored")
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db", "bk"]
+
+
+def test_a_database_holding_sqlites_own_tables_alone_is_empty(tmp_path: Path) -> None:
+    """`sqlite_stat1` (an ANALYZE) is no program's table."""
+    db = tmp_path / "x.db"
+    conn = sqlite3.connect(db)
+    conn.execute("create table t(x)")
+    conn.execute("insert into t values (1)")
+    conn.execute("analyze")
+    conn.execute("drop table t")
+    conn.commit()
+    conn.close()
+    proc = briefbot(db, "sources")
+    assert "another program" not in proc.stderr, proc.stderr
 
 
 def test_a_new_database_holding_the_schedulers_jobs_alone_is_briefbots(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import paths as paths_module
 from bot.adapters.testing import TestAdapter
 from bot.config import Settings
 from bot.core import Core
@@ -107,12 +108,19 @@ def test_an_unreadable_definition_is_one_line_not_a_traceback(
         denied(self)
         return real_text(self, *a, **kw)
 
-    def read_bytes(self: Path) -> bytes:  # how the file is read (bot.paths.read_utf8_text)
+    def read_bytes(self: Path) -> bytes:
         denied(self)
         return real_bytes(self)
 
+    real_read = paths_module._read_admin_file
+
+    def read_admin_file(path: Path, name: str) -> bytes:  # (bot.paths.read_utf8_text's read)
+        denied(path)
+        return real_read(path, name)
+
     monkeypatch.setattr(Path, "read_text", read_text)
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(paths_module, "_read_admin_file", read_admin_file)
     res = _cli(project, *args)
     assert res.exit_code == 1, res.output
     assert not isinstance(res.exception, PermissionError)

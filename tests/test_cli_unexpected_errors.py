@@ -163,3 +163,35 @@ def test_a_database_path_holding_a_nul_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert result.output == (f"Error: the database path {tmp_path}/\\x00x holds a NUL "
                              "character: check --db, BRIEFBOT_DB or [storage] db\n")
+
+
+@pytest.mark.parametrize("path", ["/tmp/a/l1.db", "/tmp/it's/l1.db", '/tmp/say "x"/l1.db'])
+def test_a_symlink_loop_is_read_as_the_system_error_it_is(path: str) -> None:
+    """pathlib's `resolve` (before Python 3.13) says a loop with a RuntimeError and the path
+    as %r: double-quoted when it holds an apostrophe (it was an error id then)."""
+    from bot.errors import as_os_error, failure_reason
+
+    exc = RuntimeError(f"Symlink loop from {path!r}")
+    assert failure_reason(exc) == f"Too many levels of symbolic links ({path})"
+    assert as_os_error(RuntimeError("Symlink loop from nowhere")) is None
+
+
+def test_output_cut_short_by_its_reader_is_no_error_line(tmp_path: Path) -> None:
+    """A reader that stops early (`briefbot sources | head -1`, here a pipe closed at once) is
+    no system error to report: exit 1 and nothing said, as before the one-line OSError."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    db = tmp_path / "x.db"
+    subprocess.run([sys.executable, "-m", "bot", "--db", str(db), "reload", "-q",
+                    str(ROOT / "seeds")], cwd=ROOT, check=True, capture_output=True,
+                   timeout=300)
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "--db", str(db), "sources"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Broken pipe" not in err and "Traceback" not in err, err

@@ -114,17 +114,27 @@ def test_digest_aliases_and_outlets_files_in_utf_16_are_named_as_such(tmp_path: 
         OutletCatalog.load(outlets)
 
 
-def test_a_config_that_is_no_regular_file_is_refused_unread(tmp_path: Path) -> None:
+def test_a_config_that_never_ends_or_is_never_written_is_no_hang(tmp_path: Path) -> None:
     """`--config /dev/zero` was read until memory ran out (10 GB in 8 s) and a pipe as the
-    config blocked every command, `paths` included (a fuzzing session's finds)."""
+    config blocked every command, `paths` included (a fuzzing session's finds): the first is
+    read up to the cap, the second as empty, as /dev/null is (a pipe being written is read as
+    it is written: `--config <(sops -d briefbot.toml)`)."""
     import os
 
+    with pytest.raises(UserError, match=r"^/dev/zero holds more than 16 MB, more than such a "
+                                        r"file ever does; check the path$"):
+        load_settings(Path("/dev/zero"))
     pipe = tmp_path / "config.fifo"
     os.mkfifo(pipe)
-    for path in (Path("/dev/zero"), pipe):
-        with pytest.raises(UserError, match=r"is a special file \(a pipe, device or socket\), "
-                                            r"not a text file; check the path$"):
-            load_settings(path)
+    assert load_settings(pipe).ingest_workers == load_settings(Path("/dev/null")).ingest_workers
+
+    read, write = os.pipe()  # as a shell's `<(…)` gives it: /dev/fd/N, written by another
+    try:
+        os.write(write, b"[ingest]\nworkers = 3\n")
+        os.close(write)
+        assert load_settings(Path(f"/dev/fd/{read}")).ingest_workers == 3
+    finally:
+        os.close(read)
 
 
 def test_a_config_too_large_for_one_is_refused(tmp_path: Path,

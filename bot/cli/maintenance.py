@@ -22,6 +22,7 @@ from bot.corpus.storage import (
     SCHEMA_VERSION,
     Store,
     backup_database,
+    foreign_database,
     inspect_database,
     not_a_file,
     read_only_connection,
@@ -385,6 +386,9 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         raise UserError(f"the database path {db} is {kind}, not a database file: check --db, "
                         "BRIEFBOT_DB or [storage] db (`briefbot paths` shows which is used); "
                         "nothing was restored")
+    foreign = foreign_database(db) if db.is_file() else None
+    if foreign is not None:  # (refused by its Store after the current one's copy was kept)
+        raise UserError(f"{foreign}; nothing was restored")
     source_kind = not_a_file(file)
     if source_kind is not None:  # (a pipe was read as "no such file", a folder likewise)
         raise UserError(f"{file} is {source_kind}, not a backup file; nothing was restored")

@@ -488,6 +488,44 @@ class FileState:
 JOBS_TABLE = "apscheduler_jobs"
 
 
+def others_tables(tables: set[str]) -> list[str] | None:
+    """The tables of another program's database (a mistyped --db), or None for briefbot's or
+    an empty one: a reading command created briefbot's tables in such a database, and one with
+    a `documents` table of its own was altered as an old briefbot database and then failed on
+    every command (a fuzzing session's finds). Briefbot's has `meta` (every version made it
+    first; a new database's tables in one transaction) or, older, `documents` and
+    `sentences`; the scheduler's job table may come first in a new one (`briefbot run`), and
+    SQLite's own (`sqlite_stat1` of an ANALYZE) are no program's."""
+    tables = {t for t in tables if not t.startswith("sqlite_")}
+    if "meta" in tables or {"documents", "sentences"} <= tables or not tables - {JOBS_TABLE}:
+        return None
+    return sorted(tables)
+
+
+def others_database(path: Path, tables: list[str]) -> str:
+    return (f"{path} is an SQLite database of another program (tables: "
+            f"{', '.join(tables[:5])}{', …' if len(tables) > 5 else ''}), not briefbot's: it is "
+            "left as it is; check --db, BRIEFBOT_DB or [storage] db")
+
+
+def foreign_database(path: Path) -> str | None:
+    """`others_database`'s message when the file at `path` is another program's SQLite
+    database (read only); None otherwise, a file SQLite cannot read included."""
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    except (sqlite3.Error, ValueError):
+        return None
+    try:
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = "
+                                             "'table'")}
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    others = others_tables(tables)
+    return others_database(path, others) if others else None
+
+
 def not_a_file(path: Path) -> str | None:
     """What a path given as the database is when it is no file: "a folder" (`--db
     /srv/briefbot`, meaning the database in it) or "a special file (a pipe, device or
@@ -751,16 +789,10 @@ class Store:
             tables = set(self.db.table_names())
             if {"documents", "sentences"} <= tables:
                 return BASELINE_VERSION
-            if tables - {JOBS_TABLE}:
-                # Another program's database (a mistyped --db): a reading command created
-                # briefbot's tables in it, and one with a `documents` table of its own was
-                # altered as an old briefbot database and then failed on every command. (The
-                # scheduler's job table may come first in a new database: `briefbot run`.)
+            others = others_tables(tables)
+            if others:
                 self.db.close()
-                raise UserError(f"{self.path} is an SQLite database of another program "
-                                f"(tables: {', '.join(sorted(tables)[:5])}"
-                                f"{', …' if len(tables) > 5 else ''}), not briefbot's: it is "
-                                "left as it is; check --db, BRIEFBOT_DB or [storage] db") from None
+                raise UserError(others_database(self.path, others)) from None
             return None
         return int(row[0]) if row else BASELINE_VERSION
 
