@@ -160,8 +160,15 @@ def _read_admin_file(path: Path, name: str) -> bytes:
     try:
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)  # (a writer's data is waited for, as in any read)
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(ADMIN_FILE_MAX + 1)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= ADMIN_FILE_MAX:  # (a read of the cap at once allocates all of it)
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
     finally:
         os.close(fd)
     if len(data) > ADMIN_FILE_MAX:

@@ -386,9 +386,6 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         raise UserError(f"the database path {db} is {kind}, not a database file: check --db, "
                         "BRIEFBOT_DB or [storage] db (`briefbot paths` shows which is used); "
                         "nothing was restored")
-    foreign = foreign_database(db) if db.is_file() else None
-    if foreign is not None:  # (refused by its Store after the current one's copy was kept)
-        raise UserError(f"{foreign}; nothing was restored")
     source_kind = not_a_file(file)
     if source_kind is not None:  # (a pipe was read as "no such file", a folder likewise)
         raise UserError(f"{file} is {source_kind}, not a backup file; nothing was restored")
@@ -401,6 +398,14 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
     # One time for every name this restore gives (the files moved aside, the copy kept).
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     stale, stale_why = _move_stale_sidecars(db, stamp)
+    # Another program's database is left as it is (its Store refused it after the copy below
+    # was kept). Read once the sidecars that cannot be its own are aside: SQLite reads a WAL
+    # beside the file, and another database's made briefbot's read as that one.
+    foreign = foreign_database(db) if db.is_file() else None
+    if foreign is not None:
+        raise UserError(f"{foreign}; nothing was restored" + (
+            f" (the file(s) beside it that could not be its own ({stale_why}) were moved "
+            f"aside: {', '.join(stale)})" if stale else ""))
     try:
         kept = _keep_current(db, stamp)
     except UserError as exc:
