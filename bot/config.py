@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from bot import paths
-from bot.errors import UserError
+from bot.errors import UserError, first_undecodable, undecodable_written_out
 
 log = logging.getLogger(__name__)
 
@@ -541,13 +541,12 @@ def _utf8_path(db: Path) -> Path:
         shown = text.replace("\x00", "\\x00")
         raise UserError(f"the database path {shown} holds a NUL character: check --db, "
                         "BRIEFBOT_DB or [storage] db")
-    for c in text:
-        if "\udc80" <= c <= "\udcff":
-            shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            raise UserError(f"the database path {shown} is not valid UTF-8 (byte "
-                            f"0x{ord(c) - 0xDC00:02x}): the search index beside it needs a "
-                            "UTF-8 name; choose another path (--db, BRIEFBOT_DB, [storage] db "
-                            "or BRIEFBOT_HOME)")
+    found = first_undecodable(text)
+    if found is not None:
+        raise UserError(f"the database path {undecodable_written_out(text)} is not valid UTF-8 "
+                        f"(byte 0x{found[1]:02x}): the search index beside it needs a UTF-8 "
+                        "name; choose another path (--db, BRIEFBOT_DB, [storage] db or "
+                        "BRIEFBOT_HOME)")
     return db
 
 

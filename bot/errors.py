@@ -85,6 +85,31 @@ def failure_reason(exc: BaseException) -> str:
     return text[:300] or type(exc).__name__
 
 
+# A lone surrogate: how Python keeps a byte the terminal's or file system's encoding could not
+# decode (U+DC80–U+DCFF, "surrogateescape"), or any other unpaired one.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def first_undecodable(text: str) -> tuple[int, int] | None:
+    """(its place, counted in bytes from 1; the byte) of the first byte of `text` that the
+    terminal's encoding could not decode, or None."""
+    for i, c in enumerate(text):
+        if "\udc80" <= c <= "\udcff":
+            return len(text[:i].encode("utf-8", "surrogatepass")) + 1, ord(c) - 0xDC00
+    return None
+
+
+def undecodable_written_out(text: str) -> str:
+    """`text` with each byte that could not be decoded written "\\xNN", as file names are
+    shown, and any other lone surrogate "\\uNNNN": text that UTF-8 can hold."""
+    return _SURROGATE.sub(_written_out, text) if _SURROGATE.search(text) else text
+
+
+def _written_out(m: re.Match[str]) -> str:
+    code = ord(m[0])
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
 def logged_error(logger: logging.Logger, message: str, *args: object,
                  exc_info: BaseException | bool = True) -> str:
     """Log the exception (the one being handled, or `exc_info`) with its traceback under a

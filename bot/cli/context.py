@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ import click
 from bot.cli import holds_every_character
 from bot.config import Settings, load_db_path, load_settings
 from bot.corpus.storage import Store, parse_id
-from bot.errors import UserError
+from bot.errors import UserError, first_undecodable, undecodable_written_out
 from bot.paths import DB_ENV, DB_NAME, HOME_ENV, home
 from bot.search.semantic import select as select_encoder
 
@@ -54,11 +53,10 @@ def check_decoded(text: str, what: str) -> None:
     looked up as "caf  Putin", "\\xff" alone was an empty claim) or failed past the user's
     reach (`source $'caf\\xe9'`: an error id); a fuzzing session's. Raises UserError, as
     `claim -` refuses such a line. `what`: the argument, as the message names it."""
-    for i, c in enumerate(text):
-        if "\udc80" <= c <= "\udcff":
-            at = len(text[:i].encode("utf-8", "surrogatepass"))  # (any surrogate before it)
-            raise UserError(f"not valid utf-8 text (byte 0x{ord(c) - 0xDC00:02x} at byte "
-                            f"{at + 1} of the {what}); give the {what} as utf-8")
+    found = first_undecodable(text)
+    if found is not None:
+        raise UserError(f"not valid utf-8 text (byte 0x{found[1]:02x} at byte {found[0]} of "
+                        f"the {what}); give the {what} as utf-8")
 
 
 # Commands whose free text names itself in the message (`claim`'s "of the claim", `source`'s
@@ -169,9 +167,6 @@ def json_text(value: Any, **options: Any) -> str:
         getattr(sys.stdout, "encoding", None)), **options)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def without_surrogates(value: Any) -> Any:
     """`value` (JSON data) with each lone surrogate of its texts written out: a byte an
     argument or a path held that the terminal's encoding could not decode (Python keeps it as
@@ -179,17 +174,12 @@ def without_surrogates(value: Any) -> Any:
     as it was, the JSON held the raw byte (no UTF-8, which strict parsers refuse) or, escaped
     by json, a lone "\\udce9" (which they refuse too)."""
     if isinstance(value, str):
-        return _SURROGATE.sub(_written_out, value) if _SURROGATE.search(value) else value
+        return undecodable_written_out(value)
     if isinstance(value, dict):
         return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [without_surrogates(v) for v in value]
     return value
-
-
-def _written_out(m: re.Match[str]) -> str:
-    code = ord(m[0])
-    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 @dataclass

@@ -512,17 +512,10 @@ def foreign_database(path: Path) -> str | None:
     """`others_database`'s message when the file at `path` is another program's SQLite
     database (read only); None otherwise, a file SQLite cannot read included."""
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-    except (sqlite3.Error, ValueError):
-        return None
-    try:
-        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = "
-                                             "'table'")}
+        with read_only_connection(path) as conn:
+            others = others_tables(_tables_of(conn))
     except sqlite3.Error:
         return None
-    finally:
-        conn.close()
-    others = others_tables(tables)
     return others_database(path, others) if others else None
 
 
