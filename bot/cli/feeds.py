@@ -16,6 +16,7 @@ import click
 
 from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, json_text, pass_app
 from bot.core import Core
+from bot.feeds.poll import reports_printed
 from bot.reply import counted, printable_line
 
 
@@ -86,7 +87,7 @@ def remove(app: AppContext, feed_id: int) -> None:
 def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
     """Poll now, once: feed ID, or every feed. Exits 1 when a feed failed."""
     app.require_database()
-    with _core(app) as core:
+    with _core(app) as core, reports_printed():  # (each report is printed below)
         reports = core.poll_feeds(feed_id) or []
         kept_off = [] if reports else [f for f in core.feeds() if f.get("disabled_reason")]
     if as_json:

@@ -22,7 +22,8 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -65,6 +66,26 @@ from bot.feeds.urls import (
 from bot.reply import clip_echo, clip_meta, link, printable_line
 
 log = logging.getLogger(__name__)
+# A log record's `extra` when the feed's report says the same (its headline, `FeedReport`): a
+# command that prints the reports leaves such records out (`reports_printed`), else each feed's
+# error was said twice on stderr, once logged and once as its line (a fuzzing session's find).
+REPORTED = {"feed_report": True}
+
+
+class _NotReported(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, "feed_report", False)
+
+
+@contextmanager
+def reports_printed() -> Iterator[None]:
+    """While it lasts, the log records its printed reports say too are left out."""
+    dropped = _NotReported()
+    log.addFilter(dropped)
+    try:
+        yield
+    finally:
+        log.removeFilter(dropped)
 
 MAX_BACKOFF_MINUTES = 24 * 60
 # Requests of one feed's poll besides its pages, at most (`_poll_one`): at the stored feed
@@ -649,7 +670,7 @@ class FeedPoller:
                     f"{clip_echo(shown_url(row['url']), 300)})")
                 extra["moved"] = (f"{iso(now)}: {clip_echo(shown_url(row['feed_url']), 1000)} → "
                                   f"{clip_echo(shown_url(feed_url), 1000)}")
-                log.warning("feed #%s: %s", feed_id, report.note)
+                log.warning("feed #%s: %s", feed_id, report.note, extra=REPORTED)
             built, left_over = self._items(feed_id, parsed, str(row["url"]))
             wrote = self._commit(feed_id, built)
             report.items = [b.outcome for b in built]
@@ -679,7 +700,8 @@ class FeedPoller:
                 # is polled again at the next check.
                 report.status, report.error = "error", DB_BUSY_MESSAGE.replace(
                     "try again in a minute", "the feed is polled again at the next check")
-                log.warning("feed #%s %s: %s", feed_id, shown_url(row["url"]), report.error)
+                log.warning("feed #%s %s: %s", feed_id, shown_url(row["url"]), report.error,
+                            extra=REPORTED)
                 return report, False
             if is_full_error(exc):
                 # No room to write (a full disk): not the feed's failure either, and recording
@@ -687,7 +709,8 @@ class FeedPoller:
                 report.status, report.error = "error", (
                     f"the database could not be written ({exc}); the feed is polled again at "
                     "the next check")
-                log.warning("feed #%s %s: %s", feed_id, shown_url(row["url"]), report.error)
+                log.warning("feed #%s %s: %s", feed_id, shown_url(row["url"]), report.error,
+                            extra=REPORTED)
                 return report, False
             log.exception("polling feed #%s (%s) failed", feed_id, shown_url(row["url"]))
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now,
@@ -784,7 +807,7 @@ class FeedPoller:
                 "next check)"
             report.next_poll = None
         log.warning("feed #%s %s: %s (next poll %s)", row["id"], shown_url(row["url"]),
-                    report.error, report.next_poll or "at the next check")
+                    report.error, report.next_poll or "at the next check", extra=REPORTED)
 
     def _items(self, feed_id: int, parsed: ParsedFeed, feed_url: str
                ) -> tuple[list[_Built], int]:
