@@ -81,3 +81,29 @@ def test_sources_clips_a_huge_title_author_and_outlets(tmp_path: Path) -> None:
     assert "author: Jane Doe, Jane Doe" in lines[1] and lines[1].count("[clipped: ") == 2
     res = CliRunner().invoke(cli, ["--db", db, "sources", "--json"])
     assert json.loads(res.stdout)[0]["title"] == title.strip()
+
+
+def test_sources_and_runs_clip_a_huge_id_and_path(tmp_path: Path) -> None:
+    """A JSONL id of 100,000 characters was a 100,012-character line in `sources`, and a
+    reload of a 100,000-character path one of 100,146 in `runs` (a fuzzing session's finds).
+    Clipped as a title is; the clipped id's start still opens the document."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    doc_id = "id" + "x" * 100_000
+    rec = {"id": doc_id, "title": "Bridge", "text": "The council approved the bridge on Tuesday."}
+    (corpus / "a.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    db = str(tmp_path / "b.db")
+    assert CliRunner().invoke(cli, ["--db", db, "reload", "--no-index", str(corpus)]).exit_code == 0
+    lines = CliRunner().invoke(cli, ["--db", db, "sources"]).stdout.splitlines()
+    assert max(map(len, lines)) < 1_000, [len(line) for line in lines]
+    assert lines[0].startswith("idxxx") and "[clipped: " in lines[0]
+    shown = lines[0].split(" … [clipped")[0]
+    opened = CliRunner().invoke(cli, ["--db", db, "source", shown, "--json"])
+    assert opened.exit_code == 0 and json.loads(opened.stdout)["id"] == doc_id
+    deep = tmp_path / ("d" * 200) / ("e" * 200)
+    deep.mkdir(parents=True)
+    (deep / "b.txt").write_text("A title\n\nThe ferry sailed on Monday.\n", encoding="utf-8")
+    paths = [str(deep / "b.txt")] * 300  # one run, many paths
+    assert CliRunner().invoke(cli, ["--db", db, "reload", "--no-index", *paths]).exit_code == 0
+    runs = CliRunner().invoke(cli, ["--db", db, "runs"]).stdout.splitlines()
+    assert max(map(len, runs)) < 1_000, [len(line) for line in runs]

@@ -393,16 +393,17 @@ def sources(app: AppContext, as_json: bool) -> None:
 def _doc_lines(d: dict[str, Any]) -> str:
     """A document's three lines in `briefbot sources`. Ids, titles and paths come from file
     names and fields of any content: each line printable, so that none can break a line or
-    send the terminal an escape sequence. A title, author or outlets list is clipped (300
-    characters, saying so), as in chat: a JSONL record's 100,000-character title filled the
-    terminal; `source ID` and --json give it whole."""
+    send the terminal an escape sequence. An id, title, author, outlets list or path is
+    clipped (300 characters, saying so), as in chat: a JSONL record's 100,000-character title
+    (or id) filled the terminal; `source ID` (a clipped id's start is a prefix it takes) and
+    --json give it whole."""
     outlets = clip_meta(", ".join(d["outlets"])) or "-"
     return "\n".join(printable_line(line) for line in (
-        f"{d['id']}  {clip_meta(d['title']) or '(untitled)'}",
+        f"{clip_meta(d['id'])}  {clip_meta(d['title']) or '(untitled)'}",
         f"    author: {clip_meta(d['author']) or '-'} · published: {d['published'] or '-'}"
         + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
         + f" · outlets: {outlets} · {counted(d['sentences'], 'sentence')}",
-        f"    {d['source_path']}",
+        f"    {clip_meta(d['source_path'])}",
     ))
 
 

@@ -10,7 +10,7 @@ import click
 
 from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, json_text, pass_app
 from bot.corpus.reload import FINISHED, Outcome, counts_text, run_counts
-from bot.reply import printable_line
+from bot.reply import clip_meta, printable_line
 
 RUNS_JSON = "briefbot.runs_json"  # in the (shared) click context meta: `runs --json show`
 
@@ -33,7 +33,9 @@ def run_line(run: dict[str, Any]) -> str:
         what = f"rolled back: {run.get('error') or 'no reason recorded'}"
     else:  # running, or interrupted (killed): its work is not committed
         what = "not finished: nothing committed"
-    paths = ", ".join(str(p) for p in run["paths"]) or "-"
+    # (clipped as a title is: a 100,000-character path filled the terminal; --json and
+    # `runs show` give each whole)
+    paths = clip_meta(", ".join(str(p) for p in run["paths"])) or "-"
     return printable_line(
         f"#{run['id']} {run['started_at']} → {run['finished_at'] or '-'} · {run['status']} · "
         f"{run.get('actor') or '-'} · {what} · {paths}")
