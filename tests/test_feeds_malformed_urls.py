@@ -207,3 +207,17 @@ def test_a_feed_url_on_more_than_one_line_or_too_long_is_refused(url: str,
     is no valid host name" (a fuzzing session's finds)."""
     with pytest.raises(UserError, match=message):
         check_feed_url(url)
+
+
+def test_a_json_feed_items_url_that_is_no_text_is_no_link() -> None:
+    """`"url": 12345` was read as the relative link "/12345" and fetched (a fuzzing session's
+    find): JSON Feed's url is a string. The item keeps its id and title (a number read as
+    text there, as before)."""
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "Herald",
+           "items": [{"id": 7, "url": 12345, "title": 2024,
+                      "content_text": "The council approved the bridge on Tuesday."},
+                     {"id": "b", "url": "/story-b", "external_url": 5,
+                      "content_text": "The ferry sailed on Monday."}]}
+    parsed = parse_json_feed(json.dumps(doc).encode(), "https://example.com/feed.json")
+    assert [(i.key, i.link, i.title) for i in parsed.items] == [
+        ("7", None, "2024"), ("b", "https://example.com/story-b", None)]

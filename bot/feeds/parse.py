@@ -312,7 +312,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     for item in items:
         if not isinstance(item, dict):
             continue
-        link = _s(item.get("url")) or _s(item.get("external_url"))
+        link = _url(item.get("url")) or _url(item.get("external_url"))
         if link:
             link = _absolute(url, link)
         title = _s(item.get("title"))
@@ -345,6 +345,13 @@ def _s(value: Any) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _url(value: Any) -> str | None:
+    """An item's address: text only (JSON Feed's `url` is a string). A number, which `_s` reads
+    as text for ids and titles, was resolved as a relative link ("/12345") and fetched (a
+    fuzzing session's find)."""
+    return _s(value) if isinstance(value, str) else None
 
 
 def _json_authors(obj: dict[str, Any]) -> str | None:
