@@ -55,8 +55,9 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     white space at its ends (a file named " spaced .txt" is the document " spaced "), as
     long as that matches one id only; the text exactly as typed is tried first."""
     typed, text = text, text.strip()
-    if not text:
-        return None
+    if not text:  # an id of blanks, typed as it is: a file named "   .txt" (it was never found)
+        doc = store.document(typed) if typed else None
+        return typed if doc is not None and doc["status"] == "active" else None
     forms = list(dict.fromkeys(
         [text, unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)]))
     for form in dict.fromkeys([typed, *forms]):

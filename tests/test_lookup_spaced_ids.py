@@ -67,3 +67,19 @@ def test_an_id_without_spaces_is_found_as_before(settings: Settings, corpus: Pat
         assert resolve_doc_id(core.store, " spaced ", hint="x") == " spaced "
     finally:
         core.close()
+
+
+def test_an_id_of_blanks_is_found_as_typed(settings: Settings, corpus: Path) -> None:
+    """A file named "   .txt" is the document "   ": `source '   '` said "no document with id
+    '   '" (a stripped argument is empty: nothing was looked up; a fuzzing session's find)."""
+    core = _core(settings, corpus, {"   ": "The harbour bridge reopened on Monday."})
+    try:
+        assert [d["id"] for d in core.sources()] == ["   "]
+        assert resolve_doc_id(core.store, "   ", hint="x") == "   "
+        assert resolve_doc_id(core.store, " ", hint="x") is None  # only as it is
+        assert resolve_doc_id(core.store, "", hint="x") is None
+    finally:
+        core.close()
+    res = CliRunner().invoke(cli, ["--db", str(settings.db_path), "source", "   "])
+    assert res.exit_code == 0, res.output
+    assert "The harbour bridge reopened on Monday." in res.output
