@@ -168,13 +168,15 @@ class Core:
                progress: ProgressFn | None = None, index: bool = True,
                index_progress: Callable[[int, int], None] | None = None,
                allow_empty: bool = False,
-               on_start: Callable[[], None] | None = None) -> ReloadReport:
+               on_start: Callable[[], None] | None = None,
+               on_wait: Callable[[], object] | None = None) -> ReloadReport:
         """Reload the corpus (one at a time per process), then bring the search index up to
         date with the configured aliases (unless `index` is False: a bulk load whose index is
         built by the next reload, or by the next lookup on corpora up to 200k sentences).
         `allow_empty`: a folder found empty retires what was loaded from it (see
         `reload_corpus`). `on_start` is called once this reload is the process's one (not
-        when another is running: that is a `UserError`), before any work."""
+        when another is running: that is a `UserError`), before any work; `on_wait` when it
+        starts to wait for another process's writer (`reload_corpus`)."""
         if index and self.settings.semantic:
             from bot.search import semantic
 
@@ -190,7 +192,7 @@ class Core:
             if on_start is not None:
                 on_start()
             return reload_corpus(self.store, self.settings, paths, actor=actor,
-                                 progress=progress, allow_empty=allow_empty,
+                                 progress=progress, allow_empty=allow_empty, on_wait=on_wait,
                                  after_commit=self._after_commit(index, index_progress))
         finally:
             self._reload_committed = False

@@ -28,7 +28,12 @@ from bot.cli.context import (
 )
 from bot.config import MEMORY_DB, MEMORY_DB_REFUSED, env_switch, load_dotenv_if_present
 from bot.corpus.article import paragraphs
-from bot.corpus.reload import COUNT_KEYS, ReloadInterrupted, ReloadReport
+from bot.corpus.reload import (
+    COUNT_KEYS,
+    RELOAD_LOCK_WAIT_SECONDS,
+    ReloadInterrupted,
+    ReloadReport,
+)
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
 from bot.errors import UserError, as_os_error, failure_reason, unexpected_error
 from bot.paths import (
@@ -333,7 +338,7 @@ def reload(app: AppContext, paths: tuple[Path, ...], quiet: bool, no_index: bool
         try:
             report = core.reload(list(paths) or None, actor="cli", progress=progress,
                                  index=not no_index, index_progress=progress.indexing,
-                                 allow_empty=allow_empty)
+                                 allow_empty=allow_empty, on_wait=_say_waiting)
         except ReloadInterrupted as exc:
             # Ctrl-C in the index build: the reload is committed; its report, then the
             # index's line (below), not "Aborted!" as if nothing had been loaded.
@@ -447,6 +452,13 @@ class _DropMessage(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return self.needle not in record.getMessage()
+
+
+def _say_waiting() -> None:
+    """A reload waiting for another writer (a reload in another process, most likely) says
+    so on stderr: it waited up to an hour without a word (a fuzzing session's find)."""
+    click.echo(f"waiting for another reload (or write) to this database to finish, up to "
+               f"{RELOAD_LOCK_WAIT_SECONDS / 3600:g} hour; Ctrl-C stops this one", err=True)
 
 
 def setup_logging(level: str) -> None:

@@ -1595,6 +1595,7 @@ def reload_corpus(
     actor: str | None = None,
     after_commit: Callable[[Store], object] | None = None,
     allow_empty: bool = False,
+    on_wait: Callable[[], object] | None = None,
 ) -> ReloadReport:
     """Bring the corpus in line with `paths` (default: the configured folders).
 
@@ -1605,10 +1606,11 @@ def reload_corpus(
 
     Another reload (in any process) is waited for, up to `RELOAD_LOCK_WAIT_SECONDS`: this one
     takes the write lock before it reads what the database knows of the files, so it works
-    from the other's result, and its run is always finished (never left `running`)."""
+    from the other's result, and its run is always finished (never left `running`).
+    `on_wait` is called once when that wait begins (after a first few seconds)."""
     roots = list(paths) if paths else list(settings.default_paths)
     run_id = store.start_run([path_text(str(p)) for p in roots], actor,
-                             wait_seconds=RELOAD_LOCK_WAIT_SECONDS)
+                             wait_seconds=RELOAD_LOCK_WAIT_SECONDS, on_wait=on_wait)
     status = "failed"
     error: str | None = "interrupted"
     loader: _Loader | None = None

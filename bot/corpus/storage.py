@@ -483,6 +483,9 @@ class FileState:
     reason: str | None = None  # e.g. "3 rejected lines": such a file is re-read next time
 
 
+# How long a reload waits for another writer's lock before it says it is waiting.
+WAIT_SAID_AFTER_SECONDS = 2.0
+
 # The scheduler's job store's table, in the database beside the Store's tables (APScheduler's
 # SQLAlchemyJobStore makes it; `bot.schedule.scheduler` names it from here).
 JOBS_TABLE = "apscheduler_jobs"
@@ -922,13 +925,26 @@ class Store:
 
     # ------------------------------------------------------------------ ingest runs
     def start_run(self, paths: list[str], actor: str | None = None,
-                  wait_seconds: float = 60) -> int:
+                  wait_seconds: float = 60, on_wait: Callable[[], object] | None = None
+                  ) -> int:
         """A new `running` run, owned by this process. Runs left `running` by a process of
         this host that no longer exists (killed mid-reload) are closed as `interrupted`
-        first, so no run stays `running` for good."""
+        first, so no run stays `running` for good. `on_wait`: called once when another
+        writer holds the lock past a first short wait (WAIT_SAID_AFTER_SECONDS), before the
+        rest of `wait_seconds` is waited (a reload waited up to an hour without a word)."""
         self._ensure_column("ingest_runs", "host", str)
         self._ensure_column("ingest_runs", "pid", int)
         self._ensure_column("ingest_runs", "error", str)
+        if on_wait is not None and wait_seconds > WAIT_SAID_AFTER_SECONDS:
+            try:
+                return self._start_run(paths, actor, WAIT_SAID_AFTER_SECONDS)
+            except sqlite3.OperationalError as exc:
+                if not is_busy_error(exc):
+                    raise
+            on_wait()
+        return self._start_run(paths, actor, wait_seconds)
+
+    def _start_run(self, paths: list[str], actor: str | None, wait_seconds: float) -> int:
         with self._waiting(wait_seconds), self._write_transaction():
             self._close_orphaned_runs()
             table = self.db.table("ingest_runs")
