@@ -59,12 +59,15 @@ class SourceRef:
         return self.label() + (f" — {url}" if url else "")
 
     def label(self) -> str:
-        """The source as one printable line: title (else id), author, outlets, date."""
+        """The source as one printable line: title (else id), author, outlets, date. The
+        outlets are clipped together as each one is (`__post_init__`): a document naming
+        thousands made a 149,614-character Sources line in `briefbot digest` (a fuzzing
+        session's find)."""
         parts = [self.title or clip_meta(self.doc_id) or ""]
         if self.author:
             parts.append(self.author)
         if self.outlets:
-            parts.append(", ".join(self.outlets))
+            parts.append(clip_meta(", ".join(self.outlets)) or "")
         parts.append((clip_meta(self.dateline) or "") if self.dateline
                      else date_label(self.published))
         return printable_line(" — ".join(parts))

@@ -216,3 +216,17 @@ def test_text_key_developments_with_nothing_to_show_says_why_on_stderr(
     assert res.stderr.startswith("Nothing to show under Key developments: "), res.stderr
     res = run(db, "digest", "--only", "key-developments", "--format", "text", "--words", "200")
     assert res.stdout.strip() and res.stderr == ""
+
+
+def test_a_source_naming_thousands_of_outlets_is_one_short_line() -> None:
+    """A document naming 20,000 outlets made a 149,614-character Sources line in `briefbot
+    digest` (each outlet clipped, not the list; a fuzzing session's find)."""
+    from bot.reply import SourceRef, source_bullet
+
+    ref = SourceRef(1, "big", title="Bridge", author="Jane Doe",
+                    outlets=tuple(f"Outlet number {i}" for i in range(20_000)))
+    line = source_bullet(ref).text
+    assert len(line) < 1_000 and "[clipped: " in line, len(line)
+    assert line.startswith("[1] Bridge — Jane Doe — Outlet number 0, Outlet number 1")
+    small = SourceRef(2, "small", title="Bridge", outlets=("AP", "Reuters"))
+    assert source_bullet(small).text == "[2] Bridge — AP, Reuters — date unknown"
