@@ -68,7 +68,8 @@ def refuse_undecodable_arguments(group: click.Group) -> None:
     """Every command of `group` (its subgroups' too) refuses an argument or an option value
     holding a byte the terminal's encoding could not decode, as `check_decoded` says, before
     its own code runs (an option's own check — a choice, a row id, `digest --only`'s sections —
-    still answers first, the byte shown as "\\udcff"): but paths, which may hold any bytes. Such text was echoed back as "\\udcff" in
+    still answers first, the byte shown as "\\udcff"): but paths, which may hold any bytes.
+    Such text was echoed back as "\\udcff" in
     errors ("invalid digest name '\\udcff'"), stored (`schedule add --channel`) or failed
     past the user's reach (`feeds add --name $'caf\\xe9'`: sqlite cannot encode it, an error
     id; `run --health-host $'\\xff'`: a UnicodeEncodeError; a fuzzing session's finds)."""
