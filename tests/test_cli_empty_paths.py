@@ -136,3 +136,20 @@ def test_an_empty_listening_address_is_a_usage_error(tmp_path: Path, option: str
     assert res.exit_code == 2, res.output
     assert (f"Invalid value for '{option}': an empty value (an unset variable?): leave it out "
             "for the default") in res.output
+
+
+def test_an_empty_briefbot_db_means_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `BRIEFBOT_DB=` is how config/.env.example (and the systemd unit's environment file made
+    # from it) leaves the variable unset: the config's database is used, as with none.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BRIEFBOT_DB", "")
+    configured = tmp_path / "configured.db"
+    config = tmp_path / "b.toml"
+    config.write_text(f'[storage]\ndb = "{configured}"\n', encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Title\n\nThe council approved the bridge on Tuesday.\n",
+                                  encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--config", str(config), "reload", "--no-index", str(corpus)])
+    assert res.exit_code == 0, res.output
+    assert configured.is_file()
