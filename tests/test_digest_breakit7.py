@@ -87,12 +87,16 @@ def test_the_note_names_articles_on_one_printable_line(mixed: Store, settings: S
     # titles as they were: a title's newline made "# injected header" a Markdown heading and
     # "- [9] fake source" a source line of its own; a bidi override or an escape sequence
     # reached the terminal.
+    # The JSON's `notice` keeps the titles as they are, as its other values do (it held their
+    # display escapes, "Chile quake toll rises\\n# injected header").
     digest = build_digest(mixed, settings)
     notice = digest.notice or ""
     assert "dated more than a day after" in notice and "no sentence the digest can use" in notice
-    assert notice.isprintable(), notice
-    assert "Chile quake toll rises\\n# injected header" in notice
-    for name, shown in _renderings(digest.to_reply()).items():
+    assert digest.to_json()["notice"] == notice
+    assert INJECTED in notice and "Μουσείο\n# also injected \u202e" in notice
+    renderings = _renderings(digest.to_reply())
+    assert "Chile quake toll rises\\n# injected header" in renderings["text"]
+    for name, shown in renderings.items():
         lines = [ln.strip() for ln in shown.splitlines()]
         assert not any(ln.startswith(("# injected", "# also injected", "- [9]"))
                        for ln in lines), (name, shown)
@@ -230,3 +234,23 @@ def test_a_source_naming_thousands_of_outlets_is_one_short_line() -> None:
     assert line.startswith("[1] Bridge — Jane Doe — Outlet number 0, Outlet number 1")
     small = SourceRef(2, "small", title="Bridge", outlets=("AP", "Reuters"))
     assert source_bullet(small).text == "[2] Bridge — AP, Reuters — date unknown"
+
+
+def test_the_notice_is_one_printable_line_on_the_command_line_and_as_it_is_in_json(
+        tmp_path: Path, corpus: Path) -> None:
+    # A window whose one story the digest cannot use: `--only key-developments --format text`
+    # prints the notice in place of the sentences, on one printable line; `--json` keeps the
+    # title it names as it is (it held the display escapes).
+    from tests.test_ingest_reload import reload, run
+
+    greek = next(r for r in RECORDS if r["id"] == "greek")
+    (corpus / "news.jsonl").write_text(json.dumps(greek) + "\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    assert reload(db, corpus).exit_code == 0
+    res = run(db, "digest", "--only", "key-developments", "--format", "text")
+    assert res.exit_code == 0, res.output
+    assert "Μουσείο\\n# also injected \\u202e" in res.output and "\u202e" not in res.output
+    assert not any(ln.startswith("# also") for ln in res.output.splitlines())
+    res = run(db, "digest", "--json")
+    assert res.exit_code == 0, res.output
+    assert greek["title"] in json.loads(res.output)["notice"]

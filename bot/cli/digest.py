@@ -10,6 +10,7 @@ from bot.corpus.storage import parse_id
 from bot.digest.build import build_digest, nothing_to_show, since_last
 from bot.digest.definitions import DEFAULT_TITLES, section_kind
 from bot.errors import UserError
+from bot.reply import printable_line
 
 
 def _section(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -72,7 +73,7 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
     if kind == "key-developments" and fmt == "text":
         lines = digest.lines(kind)
         if not lines and digest.notice:
-            lines = [digest.notice]
+            lines = [printable_line(digest.notice)]
         if not lines:  # nothing for the pipe; the reader is told why, on stderr
             sec = digest.section(kind)
             click.echo(nothing_to_show([sec.heading if sec else DEFAULT_TITLES[kind]]), err=True)

@@ -148,7 +148,9 @@ class Digest:
     sources: list[SourceRef]
     since: str | None = None
     new_documents: int | None = None  # with `since`: how many articles are new
-    notice: str | None = None  # e.g. "Nothing new since ..."
+    # e.g. "Nothing new since ...": the titles it names as they are (`--json`); a reply shows
+    # it as one printable line
+    notice: str | None = None
     stories: list[StoryDigest] = field(default_factory=list)  # most important first
     max_stories: int = 8
     open_hint: str = DEFAULT_OPEN_HINT
@@ -189,8 +191,8 @@ class Digest:
         reply = Reply(title=printable_line(self.title),
                       sources=[] if listed_as_section else listed, kind="info")
         reply.add(Context(self.headline))
-        if self.notice:
-            reply.add(Paragraph(self.notice))
+        if self.notice:  # (titles as they are; shown as one printable line)
+            reply.add(Paragraph(printable_line(self.notice)))
         empty = [sec.heading for sec in self.sections if sec.kind != "sources" and not sec.items]
         if self.sources and empty and len(empty) == sum(s.kind != "sources" for s in self.sections):
             reply.add(Paragraph(nothing_to_show(empty)))  # rather than a headline alone
@@ -215,8 +217,8 @@ class Digest:
         reply = Reply(title=printable_line(self.title), kind="info")
         more = len(self.stories) - len(shown)
         reply.add(Context(self.headline + (f" · top {len(shown)} shown" if more > 0 else "")))
-        if self.notice:
-            reply.add(Paragraph(self.notice))
+        if self.notice:  # (titles as they are; shown as one printable line)
+            reply.add(Paragraph(printable_line(self.notice)))
         kinds = [s.kind for s in self.sections if s.kind != "sources"]
         sources = self.section("sources")
         if kinds:
@@ -675,7 +677,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         notice = " ".join(filter(None, [notice, (
             f"{k} stor{'ies' if k != 1 else 'y'} had no sentence the digest can use (all under"
             f" {Weights().min_words} words, or with no word in Latin letters): "
-            + "; ".join(printable_line(u.headline) for u in unusable[:5])
+            + "; ".join(u.headline for u in unusable[:5])
             + ("; …" if k > 5 else "") + ".")]))
     ahead = [d for d in briefed if _ahead(d)]
     if ahead:
@@ -684,7 +686,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             f"{k} article{'s are' if k != 1 else ' is'} dated more than a day after "
             f"{'they were' if k != 1 else 'it was'} added, ranked as new as the day "
             f"{'each was' if k != 1 else 'it was'} added: "
-            + "; ".join(f"{printable_line(clip_meta(d.get('title') or d['id']) or '')} "
+            + "; ".join(f"{clip_meta(d.get('title') or d['id']) or ''} "
                         f"({_doc_date(d)}, added {_ahead(d)})" for d in ahead[:3])
             + ("; …" if k > 3 else "") + ".")]))
     headline = _headline(briefed, since)
