@@ -403,3 +403,28 @@ def test_a_stories_about_term_with_no_word_is_refused(term: str) -> None:
     with pytest.raises(UserError) as caught:
         parse_definition("d", {"sections": ["key"], "stories_about": ["Putin", term]})
     assert "stories_about" in caught.value.message and repr(term) in caught.value.message
+
+
+def test_schedule_list_flags_a_subscription_whose_digest_is_gone(tmp_path: Path) -> None:
+    """A subscription whose digest definition was deleted after it subscribed was listed as
+    ever ("next 2024-…"), while each of its posts would fail ("no digest named 'weekly'")."""
+    import json
+
+    project = project_with_daily_digest(tmp_path)
+    weekly = project / "digests" / "weekly.toml"
+    weekly.write_text('title = "Weekly"\n[[sections]]\nkind = "key-developments"\n')
+    for digest in ("daily", "weekly"):
+        res = _cli(project, "schedule", "add", "--platform", "slack", "--channel", "C1",
+                   "--digest", digest, "--cron", "0 9 * * 1", "--tz", "UTC")
+        assert res.exit_code == 0, res.output
+    weekly.unlink()
+    res = _cli(project, "schedule", "list")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    flagged = [k for k, line in enumerate(lines) if "DIGEST UNREADABLE" in line]
+    assert len(flagged) == 1 and "weekly" in lines[flagged[0] - 1], res.stdout
+    assert "no digest named 'weekly'" in lines[flagged[0]]
+    listed = json.loads(_cli(project, "schedule", "list", "--json").stdout)
+    problems = {s["digest"]: s["digest_problem"] for s in listed}
+    assert problems["daily"] is None
+    assert (problems["weekly"] or "").startswith("no digest named 'weekly'")

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import getpass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
 
 from bot.cli.context import ROW_ID, echo_listing, json_errors, json_text, not_blank
+from bot.digest.definitions import load_definition
 from bot.errors import UserError
 from bot.reply import counted, printable_line
 from bot.schedule.subscriptions import (
@@ -77,18 +79,29 @@ def add(app: Any, platform: str, channel: str, digest: str, cron: str | None,
                                      workspace=workspace)
     sub = Subscription.from_row(row)
     if as_json:
-        click.echo(json_text(_describe(app.store, row)[0], indent=2))
+        click.echo(json_text(_describe(app.store, row, settings.digests_dir)[0], indent=2))
         return
     nxt = sub.next_run()
     click.echo(f"Subscribed #{sub.id}: {digest} → {platform}:{sub.channel} · {sub.cron} ({tz}) · "
                f"next post {nxt.isoformat(timespec='minutes') if nxt else 'never'}")
 
 
-def _describe(store: Any, row: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+def _describe(store: Any, row: dict[str, Any], digests_dir: Path | None,
+              digest_problems: dict[str, str | None] | None = None
+              ) -> tuple[dict[str, Any], str | None]:
     """A subscription as `schedule list --json` shows it, and why its schedule no longer
-    validates (None if it does), which its text line names."""
+    validates (None if it does), which its text line names. `digest_problem`: why its digest
+    definition cannot be read (deleted, renamed, broken since it subscribed), each of its
+    posts failing so; `digest_problems` keeps each digest's answer for a listing."""
     sub = Subscription.from_row(row)
     nxt, problem = next_post(sub)
+    known = digest_problems if digest_problems is not None else {}
+    if sub.digest not in known:
+        try:
+            load_definition(digests_dir, sub.digest)
+            known[sub.digest] = None
+        except UserError as exc:
+            known[sub.digest] = exc.message
     slots = store.post_slots(sub.id, limit=1)
     failed = store.post_slots(sub.id, state="failed", limit=10)
     return {
@@ -104,6 +117,7 @@ def _describe(store: Any, row: dict[str, Any]) -> tuple[dict[str, Any], str | No
         "last_success_at": sub.last_success_at,
         "failed_slots": [{"slot": f["slot"], "attempts": f["attempts"], "error": f["error"]}
                          for f in failed],
+        "digest_problem": known[sub.digest],
     }, problem
 
 
@@ -114,7 +128,9 @@ def list_(app: Any, as_json: bool) -> None:
     """List subscriptions with their next run, last status and failed slots."""
     app.require_database()
     store = app.store
-    items = [_describe(store, row) for row in store.subscriptions()]
+    digest_problems: dict[str, str | None] = {}
+    items = [_describe(store, row, app.settings.digests_dir, digest_problems)
+             for row in store.subscriptions()]
     echo_listing(items, as_json, line=lambda it: _subscription_lines(*it),
                  to_json=lambda it: it[0],
                  empty="No scheduled briefings. Add one with `briefbot schedule add`.")
@@ -131,6 +147,8 @@ def _subscription_lines(it: dict[str, Any], problem: str | None) -> str:
         state = "never fires"
     lines = [printable_line(f"#{it['id']} {it['digest']} → {it['platform']}:{it['channel']} · "
                             f"{it['cron']} ({it['timezone']}) · {state}")]
+    if it["digest_problem"]:  # each post fails so (it said "next ..." until one had)
+        lines.append(printable_line(f"    DIGEST UNREADABLE: {it['digest_problem']}"))
     if it["last_status"]:
         err = f" — {it['last_error']}" if it["last_error"] else ""
         lines.append(printable_line(f"    last: {it['last_status']} {it['last_slot']}{err}"))
