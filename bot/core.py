@@ -34,7 +34,7 @@ from bot.feeds.poll import (
     poll_health,
 )
 from bot.feeds.urls import comparable_url, shown_url
-from bot.reply import Reply, SourceRef, clip_echo, clip_meta, printable_line
+from bot.reply import Reply, SourceRef, clip_echo, clip_meta, from_printable, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +53,19 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     client sends is composed, and the two look the same ("café" was not found).
     The text is stripped (a chat command's argument comes stripped), and so is an id with
     white space at its ends (a file named " spaced .txt" is the document " spaced "), as
-    long as that matches one id only; the text exactly as typed is tried first."""
+    long as that matches one id only; the text exactly as typed is tried first.
+    An id is also found as `sources` shows it, its control characters written as escapes
+    (`bot.reply.from_printable`): a JSONL "id" "\\u0000nul" is shown `\\x00nul`, which no
+    shell argument or chat message can hold as it is, and a file named "a<TAB>b.txt" is
+    shown `a\\tb`; the text as typed is tried first (an id may hold a backslash)."""
     typed, text = text, text.strip()
     if not text:  # an id of blanks, typed as it is: a file named "   .txt" (it was never found)
         doc = store.document(typed) if typed else None
         return typed if doc is not None and doc["status"] == "active" else None
+    shown = from_printable(text)
     forms = list(dict.fromkeys(
-        [text, unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)]))
+        [text, unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text),
+         shown, unicodedata.normalize("NFC", shown), unicodedata.normalize("NFD", shown)]))
     for form in dict.fromkeys([typed, *forms]):
         doc = store.document(form)
         if doc is not None and doc["status"] == "active":

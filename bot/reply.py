@@ -323,6 +323,36 @@ def printable_line(text: str) -> str:
                    else ascii(ch)[1:-1] for ch in text)
 
 
+# An escape `printable_line` writes: `\n`, `\t`, `\r`, `\xNN`, `\uNNNN`, `\UNNNNNNNN`.
+_PRINTED_ESCAPE = re.compile(r"\\(?:([ntr])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})"
+                             r"|U([0-9a-fA-F]{8}))")
+_NAMED_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def from_printable(text: str) -> str:
+    """The text `printable_line` shows as `text`: each escape it writes (`\\n`, `\\x00`,
+    `\\u202e`) read back as its character, as long as that is one it escapes (a control,
+    format or separator character; never a surrogate, which no stored text holds). Any other
+    backslash stays as written (`\\x41`, `caf\\xe9`: `A` and `é` are shown as themselves).
+    For an id typed as `sources` shows it: `printable_line` writes a backslash as it is, so
+    the text as typed is tried first (an id may hold `\\n` as two characters)."""
+    if "\\" not in text:
+        return text
+
+    def read(m: re.Match[str]) -> str:
+        if m.group(1):
+            return _NAMED_ESCAPES[m.group(1)]
+        code = int(m.group(2) or m.group(3) or m.group(4), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            return m.group(0)
+        ch = chr(code)
+        if ch.isprintable() or unicodedata.category(ch) == "Zs":
+            return m.group(0)
+        return ch
+
+    return _PRINTED_ESCAPE.sub(read, text)
+
+
 # A run of one or two backticks, not escaped when backslashes escape (Discord, Markdown): a
 # code span's delimiter, or a lone backtick (`escape_lone_backticks`). Runs of three or more
 # are fences, which each platform breaks its own way.

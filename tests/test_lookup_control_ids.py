@@ -1,0 +1,65 @@
+"""An id holding a control character, a JSONL "id" "\\u0000nul" or a file named "a<TAB>b.txt",
+is loaded as it is and shown escaped (`sources`: `\\x00nul`, `a\\tb`); `source` said "no
+document with id '\\\\x00nul'" when it was typed as shown, and no shell argument or chat
+message can hold a NUL: the document was listed and could never be opened (a fuzzing
+helper's find). `source` now also reads the escapes an id is shown with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+from bot.core import resolve_doc_id
+from bot.corpus.storage import Store
+from tests.test_ingest_reload import SENTENCES, outcomes, reload, run, sources
+
+
+def _record(doc_id: str, title: str) -> str:
+    return json.dumps({"id": doc_id, "title": title, "text": " ".join(SENTENCES)})
+
+
+def test_an_id_with_control_characters_opens_as_shown(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "t.db"
+    (corpus / "feed.jsonl").write_text("\n".join([
+        _record("\x00nul", "Nul title"),
+        _record("bel\x07x", "Bell title"),
+        _record("lit\\x00x", "Backslash title"),  # a backslash, "x", "0", "0": as typed
+    ]) + "\n", encoding="utf-8")
+    (corpus / "a\tb.txt").write_text(f"Tab title\n\n{' '.join(SENTENCES)}\n", encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 0, res.output
+    assert "3 added" in outcomes(res)["feed.jsonl"], res.output
+    # --json gives the ids as they are, in valid JSON; the listing shows them escaped.
+    assert set(sources(db)) == {"\x00nul", "bel\x07x", "lit\\x00x", "a\tb"}
+    listing = run(db, "sources")
+    assert listing.exit_code == 0, listing.output
+    for line in ("\\x00nul  Nul title", "bel\\x07x  Bell title", "a\\tb  Tab title"):
+        assert line in listing.output, listing.output
+    assert "\x00" not in listing.output and "\x07" not in listing.output
+    # Typed as shown, each opens: the text, and --json.
+    for typed, title in (("\\x00nul", "Nul title"), ("\\x00", "Nul title"),
+                         ("bel\\x07x", "Bell title"), ("a\\tb", "Tab title"),
+                         ("lit\\x00x", "Backslash title")):
+        opened = run(db, "source", typed)
+        assert opened.exit_code == 0, (typed, opened.output)
+        assert title in opened.output and SENTENCES[0] in opened.output, opened.output
+        as_json = run(db, "source", typed, "--json")
+        assert as_json.exit_code == 0, as_json.output
+        assert json.loads(as_json.output)["title"] == title
+    # Typed as they are (where a shell can), as before.
+    for typed in ("bel\x07x", "a\tb"):
+        assert run(db, "source", typed).exit_code == 0, typed
+    store = Store(db)
+    try:
+        assert resolve_doc_id(store, "\\x00nul", hint="x") == "\x00nul"
+        # An id holding the escape as written is found first (a backslash is shown as it is).
+        assert resolve_doc_id(store, "lit\\x00x", hint="x") == "lit\\x00x"
+        # An escape of a character shown as itself is no escape: "\\x41" is not "A".
+        assert resolve_doc_id(store, "bel\\x07\\x78", hint="x") is None
+    finally:
+        store.close()
+    res = CliRunner().invoke(cli, ["--db", str(db), "source", "\\x01nul"])
+    assert res.exit_code == 1 and "no document with id" in res.output, res.output
