@@ -14,7 +14,7 @@ import bot.corpus.reload as reload_module
 from tests.test_ingest_reload import SENTENCES, outcomes, reload, sources
 
 
-def _record(doc_id: str, **extra: str) -> str:
+def _record(doc_id: str, **extra: object) -> str:
     return json.dumps({"id": doc_id, "text": " ".join(SENTENCES), **extra})
 
 
@@ -44,20 +44,57 @@ def test_deep_nesting_and_lone_surrogates_are_line_rejections(db: Path, corpus: 
     assert set(sources(db)) == {"first", "last"}
 
 
-def test_a_number_json_cannot_convert_is_a_line_rejection(db: Path, corpus: Path) -> None:
+def test_a_number_python_cannot_hold_is_read_as_written(db: Path, corpus: Path) -> None:
     # Python refuses to convert an integer of more than 4,300 digits (a ValueError that is
-    # not a JSONDecodeError): it stopped the whole reload with a traceback.
-    lines = [_record("first"), '{"id": "big", "text": "x", "n": ' + "9" * 5_000 + "}",
-             '{"id": ' + "7" * 4_301 + ', "text": "x"}', _record("last")]
+    # not a JSONDecodeError): it stopped the whole reload with a traceback, then rejected the
+    # record as "malformed record: Exceeds the limit (4300 digits) for integer string
+    # conversion…", Python's words, whichever field held it. A number is read as its text (a
+    # title 1984 is "1984"): so is one of 5,000 digits, and one beyond a float's range (1e400
+    # was read as inf, a title "inf"); as a "published" or a "text" it is a JSON number, as
+    # a short one is.
+    big = "9" * 5_000
+    lines = [_record("first"),
+             _record("short", title=1984),
+             _record("big-title", title=int(big[:10])).replace("9999999999", big),
+             _record("negative", title=-1).replace("-1", "-" + big),
+             _record("float", title=1.0).replace("1.0", "1e400"),
+             _record("extra", n=1).replace('"n": 1', '"n": ' + big),
+             _record("7" * 4_301),
+             _record("x").replace('"x"', "7" * 4_302),  # an id
+             _record("big-published", published=1).replace('"published": 1',
+                                                           '"published": ' + big),
+             '{"id": "big-text", "text": ' + big + "}",
+             _record("last")]
     (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     res = reload(db, corpus)
     assert res.exit_code == 1, res.output
     assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+    assert "4300" not in res.output and "integer string" not in res.output, res.output
     o = outcomes(res)
-    assert "2 added" in o["feed.jsonl"] and "2 rejected" in o["feed.jsonl"], o
-    for line in (2, 3):
-        assert "malformed record" in o[f"feed.jsonl:{line}"], o
-    assert set(sources(db)) == {"first", "last"}
+    assert "10 added" in o["feed.jsonl"] and "1 rejected" in o["feed.jsonl"], o
+    assert o["feed.jsonl:10"] == ('rejected — malformed record: "text" is a JSON number, not'
+                                  ' a string'), o
+    assert o["feed.jsonl:9"] == ('warning — "published" is a JSON number (' + "9" * 39
+                                 + '…), expected a date as text, e.g. "2024-05-02": left out')
+    docs = sources(db)
+    assert set(docs) == {"first", "short", "big-title", "negative", "float", "extra",
+                         "7" * 4_301, "7" * 4_302, "big-published", "last"}
+    assert docs["short"]["title"] == "1984"
+    assert docs["big-title"]["title"] == big
+    assert docs["negative"]["title"] == "-" + big
+    assert docs["float"]["title"] == "1e400"
+    assert docs["big-published"]["published"] is None
+    # Read again unchanged: the record's hash holds the number as written.
+    res = reload(db, corpus)
+    assert "10 unchanged" in outcomes(res)["feed.jsonl"], res.output
+    # The same digits as a string are another record: read again, "updated" (its hash
+    # tells the two apart; the title is the same).
+    text = (corpus / "feed.jsonl").read_text(encoding="utf-8")
+    (corpus / "feed.jsonl").write_text(text.replace('"title": ' + big, f'"title": "{big}"'),
+                                       encoding="utf-8")
+    res = reload(db, corpus)
+    assert "1 updated" in outcomes(res)["feed.jsonl"], res.output
+    assert sources(db)["big-title"]["title"] == big
 
 
 def test_oversized_line_is_never_read_whole(db: Path, corpus: Path,

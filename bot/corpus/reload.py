@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -1365,6 +1366,57 @@ def _jsonl_lines(fh: BinaryIO) -> tuple[_Lines, bool]:
     return (_Utf16Lines(fh) if utf16 else fh), utf16
 
 
+class _WrittenNumber:
+    """A JSON number Python cannot hold as written: an integer of more digits than `int`
+    converts (4,300 by default; a title of 5,000 digits rejected its record as "malformed
+    record: Exceeds the limit (4300 digits) for integer string conversion…"), or a number
+    beyond a float's range (`1e400`, which was read as inf: a title "inf"). Kept as its JSON
+    text, which is what a record's number is read as (`str`: a title `1984` is "1984", an
+    "id" `12345` is "12345"); a JSON number still (`_JSON_TYPES`), never a string."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"_WrittenNumber({_clip(self.text)!r})"
+
+
+def _json_int(text: str) -> int | _WrittenNumber:
+    try:
+        return int(text)
+    except ValueError:  # more digits than int converts (sys.get_int_max_str_digits)
+        return _WrittenNumber(text)
+
+
+def _json_float(text: str) -> float | _WrittenNumber:
+    value = float(text)
+    return value if math.isfinite(value) else _WrittenNumber(text)
+
+
+def _number_json(value: object) -> object:
+    """A `_WrittenNumber` in a record's hash: its text, marked as no string's (a title
+    "999…" and a title 999… are different records)."""
+    if isinstance(value, _WrittenNumber):
+        return {"\u0000number": value.text}
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_JSON = json.JSONDecoder(parse_int=_json_int, parse_float=_json_float)
+
+
+def _loads(text: str) -> Any:
+    """A JSONL line's JSON, as json.loads reads it, but for a number Python cannot hold as
+    written: kept as its text (`_WrittenNumber`)."""
+    if text.startswith("\ufeff"):  # json.loads' own refusal, which decode() leaves out
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _JSON.decode(text)
+
+
 def _record_id(rec: dict[str, Any], text: str, path: Path) -> str:
     """A JSONL record's document id: its "id", or one made of the file's name and its text."""
     raw_id = rec.get("id")
@@ -1399,7 +1451,7 @@ def _given_id(raw: bytes) -> tuple[str | None, bool]:
     except UnicodeDecodeError:  # the id may still be read; not from its bad bytes
         text, whole = raw.decode("utf-8-sig", errors="replace"), False
     try:
-        rec = json.loads(text)
+        rec = _loads(text)
     except (ValueError, RecursionError):  # JSONDecodeError too
         given, known = _scan_id(text)
     else:
@@ -1410,12 +1462,11 @@ def _given_id(raw: bytes) -> tuple[str | None, bool]:
 
 
 def _id_value(raw_id: object) -> str | None:
-    if not isinstance(raw_id, (str, int, float)) or isinstance(raw_id, bool):
+    if not isinstance(raw_id, (str, int, float, _WrittenNumber)) or isinstance(raw_id, bool):
         return None
     return str(raw_id).strip() or None
 
 
-_JSON_SCAN = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -1438,11 +1489,11 @@ def _scan_id(text: str) -> tuple[str | None, bool]:
         while True:
             if not text.startswith('"', i):
                 return None, False
-            key, i = _JSON_SCAN.raw_decode(text, i)  # a string: it starts with "
+            key, i = _JSON.raw_decode(text, i)  # a string: it starts with "
             i = _past_space(text, i)
             if not text.startswith(":", i):
                 return None, False
-            value, i = _JSON_SCAN.raw_decode(text, _past_space(text, i + 1))
+            value, i = _JSON.raw_decode(text, _past_space(text, i + 1))
             if key == "id":
                 return _id_value(value), True
             i = _past_space(text, i)
@@ -1462,7 +1513,7 @@ def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], s
         # A BOM may start any line: files saved with one, concatenated. The line's own end is
         # no part of it: a line cut inside a string is "Unterminated string", not "Invalid
         # control character" (its newline read into the string).
-        rec = json.loads(raw.decode("utf-8-sig").removesuffix("\n").removesuffix("\r"))
+        rec = _loads(raw.decode("utf-8-sig").removesuffix("\n").removesuffix("\r"))
     except UnicodeDecodeError as exc:
         if utf16:  # the line's UTF-16 held a lone surrogate (see _Utf16Lines)
             raise _Rejected("invalid Unicode: an unpaired UTF-16 surrogate") from exc
@@ -1478,14 +1529,14 @@ def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], s
         raise _Rejected(f"malformed JSON: {exc.msg} (column {exc.colno}){cut}") from exc
     except RecursionError as exc:
         raise _Rejected("malformed record: nested too deeply") from exc
-    except ValueError as exc:  # valid JSON Python will not convert (a huge int)
+    except ValueError as exc:  # valid JSON Python will not convert (none known: `_JSON`)
         why = str(exc).split(";")[0]  # not Python's own advice after it
         raise _Rejected(f"malformed record: {why}") from exc
     if not isinstance(rec, dict):
         raise _Rejected("malformed record: expected a JSON object")
     try:
-        rec_hash = _hash(json.dumps(rec, sort_keys=True,
-                                    ensure_ascii=False).encode())
+        rec_hash = _hash(json.dumps(rec, sort_keys=True, ensure_ascii=False,
+                                    default=_number_json).encode())
     except UnicodeEncodeError as exc:
         # JSON allows a lone surrogate escape (\ud800); no text may hold one.
         bad = exc.object[exc.start:exc.end]
@@ -1528,7 +1579,8 @@ def _jsonl_ids(path: Path, cap: int) -> set[str] | None:
     return ids
 
 
-_JSON_TYPES = {dict: "object", list: "array", bool: "boolean", int: "number", float: "number"}
+_JSON_TYPES = {dict: "object", list: "array", bool: "boolean", int: "number", float: "number",
+               _WrittenNumber: "number"}
 
 
 def _one(value: str | list[str] | None) -> str | None:
@@ -1559,10 +1611,11 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
             names = [v.strip() for v in value if v.strip()]
             fields[key] = (", ".join(names) if key == "author" else names) or None
             continue
-        if isinstance(value, (dict, list, bool)) or (key == "published"
-                                                     and isinstance(value, (int, float))):
+        if isinstance(value, (dict, list, bool)) or (
+                key == "published" and isinstance(value, (int, float, _WrittenNumber))):
             kind = _JSON_TYPES.get(type(value), "value")
-            shown = "" if isinstance(value, (dict, list)) else f" ({_clip(json.dumps(value))})"
+            shown = ("" if isinstance(value, (dict, list))
+                     else f" ({_clip(_written(value))})")
             want = ("a date as text, e.g. \"2024-05-02\"" if key == "published"
                     else "text or a list of names" if key in ("author", "outlet") else "text")
             warnings.append(f"\"{key}\" is a JSON {kind}{shown}, expected {want}: left out")
@@ -1580,6 +1633,11 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
             text = iso
         fields[key] = text or None
     return fields, warnings
+
+
+def _written(value: object) -> str:
+    """A JSON scalar as JSON writes it (a `_WrittenNumber` as it was written)."""
+    return str(value) if isinstance(value, _WrittenNumber) else json.dumps(value)
 
 
 def _clip(text: str, size: int = 40) -> str:
