@@ -57,6 +57,7 @@ from bot.feeds.urls import (
     canonical_url,
     comparable_url,
     doc_ids_for,
+    host_name_problem,
     redact_secrets,
     same_site,
     shown_article_url,
@@ -209,8 +210,15 @@ def check_feed_url(url: str, what: str = "feed") -> str:
         raise UserError(f"a {what} URL with a user name or password is not followed: "
                         f"{shown!r} — briefbot sends no credentials; give the {what}'s public "
                         "address")
-    if link(url) is None:  # the rules of a shown link: a host name, IDNA for non-ASCII
+    as_link = link(url)  # the rules of a shown link: a host name, IDNA for non-ASCII
+    if as_link is None:
         raise UserError(f"{clip_echo(parts.hostname, 200)!r} is no valid host name in {shown!r}")
+    # and DNS's, on the host in ASCII: no label starting or ending with a hyphen, an "xn--"
+    # label Punycode ("http://-a-.com/" and "http://xn--/" were followed, failing each poll)
+    problem = host_name_problem(urlsplit(as_link).hostname or "")
+    if problem is not None:
+        raise UserError(f"{clip_echo(parts.hostname, 200)!r} is no valid host name in {shown!r}"
+                        f" ({problem})")
     return url
 
 

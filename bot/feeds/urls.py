@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+import unicodedata
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import idna
@@ -21,6 +22,7 @@ from bot.redact import (  # noqa: F401  (re-exported)
     shown_url,
     without_credentials,
 )
+from bot.reply import clip_echo
 
 # Query parameters that identify a campaign or a click, never the article.
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "ga_", "hsa_", "oly_", "vero_", "_hs")
@@ -129,6 +131,52 @@ def comparable_url(url: str) -> str:
         # encoded "%2E" is "." by then), as urljoin resolves a reference
         path = urlsplit(urljoin("http://h/", path)).path
     return urlunsplit((scheme, netloc, path, _percent_normal(parts.query), ""))
+
+
+def _a_label_problem(label: str) -> str | None:
+    """Why an ASCII label starting "xn--" (any case) is no A-label, or None when it is one:
+    its rest must be Punycode (RFC 3492) of a label of non-ASCII letters that UTS #46 allows
+    as it is (nontransitional, as browsers read it: "xn--bcher-kva" is "bücher"; an emoji's,
+    "xn--ls8h", too, which IDNA 2008 alone refuses), in NFC, not starting with a combining
+    mark nor starting or ending with a hyphen, and written back to the same label."""
+    label = label.lower()
+    if label == "xn--":
+        return "has nothing after \"xn--\""
+    if label.endswith("-"):
+        return "ends with a hyphen"
+    try:
+        ulabel = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return "is not Punycode"
+    if not ulabel or ulabel.isascii():
+        return "is Punycode of no international name"
+    if (ulabel.startswith("-") or ulabel.endswith("-") or "." in ulabel
+            or unicodedata.category(ulabel[0]).startswith("M")
+            or unicodedata.normalize("NFC", ulabel) != ulabel):
+        return "is Punycode of no valid international name"
+    try:
+        if idna.uts46_remap(ulabel, std3_rules=True) != ulabel:
+            return "is Punycode of no valid international name"
+        if "xn--" + ulabel.encode("punycode").decode("ascii") != label:
+            return "is not Punycode as it is written"
+    except (UnicodeError, ValueError):  # idna.InvalidCodepoint too
+        return "is Punycode of no valid international name"
+    return None
+
+
+def host_name_problem(host: str) -> str | None:
+    """Why `host` (a URL's `hostname`, in ASCII: IDNA) is no valid host name, or None: a
+    DNS label may not start or end with a hyphen ("-a-.com"), and one starting "xn--" must be
+    an A-label (`_a_label_problem`: "xn--" alone is none). An IP address passes, and so does
+    an underscore, which names in DNS hold. Said as "label 'xn--zz' is not Punycode"."""
+    if ":" in host:  # an IPv6 literal (urllib checked it)
+        return None
+    for label in host.rstrip(".").split("."):
+        why = _a_label_problem(label) if label[:4].lower() == "xn--" else \
+            "starts or ends with a hyphen" if label[:1] == "-" or label[-1:] == "-" else None
+        if why is not None:
+            return f"label {clip_echo(label, 63)!r} {why}"
+    return None
 
 
 def same_site(a: str, b: str) -> bool:
