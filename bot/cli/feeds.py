@@ -3,8 +3,9 @@ command line. A running bot polls the feeds on their own; `feeds poll` polls now
 
 Output: one line per item outcome (added / updated / unchanged / rejected with the reason)
 and a headline per feed; `--json` objects have the same keys as the text. Exit status 1 when
-a feed failed (`feeds poll`) or a page was rejected (`fetch`), and when the search index
-could not be updated after storing articles (both)."""
+a feed failed or a feed's poll rejected an item and stored none (`feeds poll`), or a page was
+rejected (`fetch`), and when the search index could not be updated after storing articles
+(both)."""
 
 from __future__ import annotations
 
@@ -85,7 +86,8 @@ def remove(app: AppContext, feed_id: int) -> None:
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app
 def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
-    """Poll now, once: feed ID, or every feed. Exits 1 when a feed failed."""
+    """Poll now, once: feed ID, or every feed. Exits 1 when a feed failed, or when a feed's
+    poll rejected an item and stored none (added or updated none)."""
     app.require_database()
     with _core(app) as core, reports_printed():  # (each report is printed below)
         reports = core.poll_feeds(feed_id) or []
@@ -104,7 +106,9 @@ def poll(app: AppContext, feed_id: int | None, as_json: bool) -> None:
             click.echo(r.headline(), err=r.status == "error")
     # A search index that could not be updated (its articles stored) is said in one log
     # line on stderr, as a reload says it, and is a failure too (`index_error` with --json).
-    if any(r.status == "error" or r.index_error for r in reports):
+    # So is a feed whose poll rejected items and stored none, as `fetch` rejecting its pages
+    # is (every item's page no article: it exited 0).
+    if any(r.status == "error" or r.index_error or r.stored_none_rejected() for r in reports):
         sys.exit(1)
 
 

@@ -334,6 +334,13 @@ class FeedReport:
             out[it.outcome] = out.get(it.outcome, 0) + 1
         return out
 
+    def stored_none_rejected(self) -> bool:
+        """Whether this poll of the feed rejected an item and stored none (added or updated
+        none): a failure, as `fetch` rejecting a page is (`feeds poll` exits 1). A poll of
+        items all unchanged, or a 304, is none."""
+        c = self.counts()
+        return self.status == "ok" and c["rejected"] > 0 and not (c["added"] or c["updated"])
+
     def headline(self) -> str:
         """One printable line (a feed's name is its own title, anyone's text)."""
         label = f"feed #{self.id} {self.name or shown_url(self.url)}"
