@@ -292,6 +292,10 @@ class ItemOutcome:
     reason: str | None = None  # rejected: why; else a note (e.g. the page's fallback)
     doc_id: str | None = None
     title: str | None = None
+    # An outcome an earlier poll had, the item not tried again: rejected then, and unchanged
+    # since (`FeedPoller._items`). Its reason says so; it is no rejection of this poll's (the
+    # exit status, `FeedReport.stored_none_rejected`). Not a key of --json.
+    earlier: bool = False
 
     def __post_init__(self) -> None:
         # An item's link (a private feed's, `fetch URL?token=…`) and a reason naming it are
@@ -312,6 +316,9 @@ class ItemOutcome:
                          clip_meta(self.title) or "(untitled)",
                          *([f"<{self.url}>"] if self.url else [])])
         return printable_line(line + (f" ({self.reason})" if self.reason else ""))
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k != "earlier"}
 
 
 @dataclass
@@ -337,9 +344,11 @@ class FeedReport:
     def stored_none_rejected(self) -> bool:
         """Whether this poll of the feed rejected an item and stored none (added or updated
         none): a failure, as `fetch` rejecting a page is (`feeds poll` exits 1). A poll of
-        items all unchanged, or a 304, is none."""
+        items all unchanged, or a 304, is none; so is an item rejected at an earlier poll and
+        not tried again (`ItemOutcome.earlier`): nothing was tried."""
         c = self.counts()
-        return self.status == "ok" and c["rejected"] > 0 and not (c["added"] or c["updated"])
+        return self.status == "ok" and not (c["added"] or c["updated"]) and any(
+            it.outcome == "rejected" and not it.earlier for it in self.items)
 
     def headline(self) -> str:
         """One printable line (a feed's name is its own title, anyone's text)."""
@@ -353,11 +362,14 @@ class FeedReport:
         c = self.counts()
         left = (f"; {self.left:,} more new item{'s' if self.left != 1 else ''} at the next "
                 "polls (max_items_per_poll)") if self.left else ""
+        earlier = sum(it.earlier for it in self.items if it.outcome == "rejected")
+        before = f" ({earlier} at an earlier poll)" if earlier else ""
         return printable_line(f"{label}: {c['added']} added, {c['updated']} updated, "
-                              f"{c['unchanged']} unchanged, {c['rejected']} rejected{left}")
+                              f"{c['unchanged']} unchanged, {c['rejected']} rejected{before}"
+                              f"{left}")
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(asdict(self), items=[it.to_json() for it in self.items])
 
 
 @dataclass
@@ -371,7 +383,7 @@ class PagesReport:
     def to_json(self) -> list[dict[str, Any]]:
         """The item objects, each with the run's `index_error` (as `feeds poll` gives it on
         each feed)."""
-        return [dict(asdict(o), index_error=self.index_error) for o in self.items]
+        return [dict(o.to_json(), index_error=self.index_error) for o in self.items]
 
 
 # The zero dates of common date types (.NET's DateTime.MinValue 0001-01-01, SQL Server's 1753,
@@ -849,8 +861,7 @@ class FeedPoller:
                 # tried again at the next polls, `item_retries` times while it is unchanged.
                 retries = int(prev.get("retries") or 0)
                 if retries == 0 or retries >= self.config.item_retries:
-                    built.append(_Built(None, item.link, None, ItemOutcome(
-                        item.link, "unchanged", None, prev["doc_id"], item.title)))
+                    built.append(_Built(None, item.link, None, self._not_tried(prev, item)))
                     continue
             if budget <= 0:
                 left_over += 1
@@ -884,6 +895,20 @@ class FeedPoller:
                 owners.setdefault(b.outcome.doc_id, item.key)
             built.append(b)
         return built, left_over
+
+    @staticmethod
+    def _not_tried(prev: dict[str, Any], item: FeedItem) -> ItemOutcome:
+        """The outcome of an item seen before and not tried again (unchanged since, and not
+        to be retried): `unchanged`, its document stored; or, rejected when last tried (an
+        item without a link, which has no page to try again; one whose page failed
+        `item_retries` times), still `rejected`, with the reason it was (it was `unchanged`,
+        with its title, as an article stored is)."""
+        if prev.get("outcome") != "rejected":
+            return ItemOutcome(item.link, "unchanged", None, prev["doc_id"], item.title)
+        why = prev.get("reason") or "no reason recorded"
+        return ItemOutcome(item.link, "rejected", f"{why} (rejected at an earlier poll; not "
+                           "tried again while the item is unchanged)", None, item.title,
+                           earlier=True)
 
     def _seen_row(self, item: FeedItem, guid_key: str, tagged_key: str,
                   seen: dict[str, dict[str, Any]]) -> tuple[FeedItem, dict[str, Any] | None]:
