@@ -288,6 +288,12 @@ def test_cli_refuses_bad_input_with_a_message(settings: Settings) -> None:
     assert code == 1 and "not an http(s) URL" in err
     code, _, err = _cli(settings, "feeds", "add", "https://example.com/feed", "--every", "2")
     assert code == 1 and "at least 5 minutes" in err
+    # A number over 20 digits is said as its length: it was shown cut to its first 20 digits,
+    # as if those were what was typed.
+    code, _, err = _cli(settings, "feeds", "add", "https://example.com/feed", "--every", "9" * 26)
+    assert code == 1 and "at most a week (10080 minutes; got a number of 26 digits)" in err
+    code, _, err = _cli(settings, "feeds", "add", "https://example.com/feed", "--every", "9" * 20)
+    assert code == 1 and f"got {'9' * 20})" in err
     Store(settings.db_path).close()  # a database: `feeds poll` refuses a --db path with none
     code, _, err = _cli(settings, "feeds", "poll", "7")
     assert code == 1 and "no feed #7" in err

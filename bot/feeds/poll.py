@@ -229,8 +229,11 @@ def check_every(minutes: int | None, config: FeedsConfig) -> int:
         raise UserError(f"the poll interval must be at least {config.min_every_minutes} minutes "
                         f"(got {minutes})")
     if minutes > MAX_POLL_MINUTES:
+        # (a number of 26 digits was shown cut to its first 20, as if that was what was typed)
+        digits = len(str(minutes))
+        got = str(minutes) if digits <= 20 else f"a number of {digits} digits"
         raise UserError(f"the poll interval must be at most a week ({MAX_POLL_MINUTES} minutes;"
-                        f" got {str(minutes)[:20]})")
+                        f" got {got})")
     return minutes
 
 
