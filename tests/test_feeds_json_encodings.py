@@ -37,3 +37,20 @@ def test_a_json_feed_with_a_byte_order_mark_names_the_bad_byte_where_it_is() -> 
     assert str(err.value) == ("malformed JSON feed: not UTF-8, UTF-16 or UTF-32 text "
                               "(byte 0xe9 at offset 64)")
     assert body[64] == 0xE9
+
+
+def test_a_number_python_cannot_hold_is_read_as_written_not_the_feeds_end() -> None:
+    # A number of 5,000 digits anywhere in a JSON Feed rejected the whole feed with Python's
+    # message ("malformed JSON feed: Exceeds the limit (4300 digits) for integer string
+    # conversion"), and 1e400 was read as inf (a title "inf"). Each is kept as written, as a
+    # shorter number is read (an id or title 12345 is "12345"); never as a link.
+    big = "9" * 5000
+    body = ('{"version": "https://jsonfeed.org/version/1.1", "title": "Herald", "_ext": BIG, '
+            '"items": [{"id": BIG, "title": 1e400, "url": BIG, '
+            '"content_text": "The council approved the bridge."}, '
+            '{"id": "b", "url": "https://news.example/b", "title": "Bridge"}]}'
+            ).replace("BIG", big).encode()
+    feed = parse_json_feed(body, BASE + "/feed.json")
+    first, second = feed.items
+    assert first.key == big[:1000] and first.title == "1e400" and first.link is None
+    assert second.link == "https://news.example/b" and second.title == "Bridge"
