@@ -147,6 +147,36 @@ def test_a_copy_the_cross_encoder_confirms_does_not_crowd_out_a_second_source(tm
 
 
 
+@pytest.mark.parametrize(("stating", "asked"), [
+    ("beacon tower", ["B", "C"]),  # the first batch makes two sources: no more is asked
+    ("lamp on the quay", ["B", "C", "D", "E"]),  # only the fourth document's wording states it
+])
+def test_it_reads_its_budget_batch_after_batch_until_two_sources_state_it(
+        tmp_path: Path, stating: str, asked: list[str]) -> None:
+    # `CROSS_PAIRS` (4) candidates, `CROSS_BATCH` (2) side by side: a wording in the third or
+    # fourth document is read (2 pairs a round until 2026-12-07 never reached it), and none
+    # after two sources state the claim.
+    from bot.text.stance import Judgement
+    from tests.conftest import store_of_documents
+
+    assert (lookup_module.CROSS_PAIRS, lookup_module.CROSS_BATCH) == (4, 2)
+    docs = {"A": ["The council approved a new lighthouse for the northern pier."],
+            "B": ["Leaders gave the green light to a beacon tower on the north jetty."],
+            "C": ["Fishermen said the harbour needs more light at night."],
+            "D": ["The old pier will be repaired next year, officials said."],
+            "E": ["A tall lamp on the quay was approved by the town's council."],
+            "F": ["Tourists visit the harbour in summer."]}
+    store, rows = store_of_documents(tmp_path / "x.db", docs)
+    judged = [(Judgement("supports", 1.0), rows["A"])]
+    may_state = [(0.9 - k / 10, rows[d]["id"], rows[d]) for k, d in enumerate("BCDEF")]
+    fake = FakeCross(stating)
+    lookup_module._cross_support(lookup_module.Copies(store), fake, CLAIM,  # type: ignore[arg-type]
+                                 may_state, judged, [rows[d] for d in "BCDEF"])
+    assert [next(d for d in docs if docs[d][0] == s) for s in fake.asked] == asked
+    supporting = [r["doc_id"] for j, r in judged if j.stance == "supports"]
+    assert supporting == ["A", "B" if stating == "beacon tower" else "E"]
+
+
 class PairCross:
     """States a (claim, sentence) pair when the claim holds `first` and the sentence `second`
     of one of `pairs`; records each pair asked."""
