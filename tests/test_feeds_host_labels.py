@@ -1,8 +1,8 @@
-"""A feed's or a page's host must be a host name DNS can hold: no label starting or ending
-with a hyphen, and an "xn--" label Punycode of an international name (IDNA, as browsers
-read it). `briefbot feeds add http://xn--/` and `http://-a-.com/` were followed (a fuzzing
-session's find), failing at every poll; `fetch` takes the same check. No test resolves a
-name: the resolver refuses every one."""
+"""A feed's or a page's host must be a host name: an "xn--" label Punycode of an
+international name (IDNA, as browsers read it). `briefbot feeds add http://xn--/` was
+followed (a fuzzing session's find), failing at every poll; `fetch` takes the same check.
+An ASCII label starting or ending with a hyphen is followed, as browsers and DNS take it
+("jow-.github.io"). No test resolves a name: the resolver refuses every one."""
 
 from __future__ import annotations
 
@@ -29,14 +29,11 @@ def no_resolving(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(("url", "said"), [
     ("http://xn--/", "label 'xn--' has nothing after \"xn--\""),
-    ("http://-a-.com/", "label '-a-' starts or ends with a hyphen"),
-    ("https://news-.example.com/feed.xml", "label 'news-' starts or ends with a hyphen"),
-    ("https://example.-com/feed.xml", "label '-com' starts or ends with a hyphen"),
     ("http://xn--zz.example/", "label 'xn--zz' is not Punycode"),
     ("http://XN--A.example/", "label 'xn--a' is Punycode of no valid international name"),
     ("http://xn--abc-.example/", "label 'xn--abc-' ends with a hyphen"),
 ])
-def test_a_host_with_a_label_dns_refuses_is_no_valid_host_name(
+def test_a_host_with_an_xn_label_that_is_no_a_label_is_no_valid_host_name(
         tmp_path: Path, url: str, said: str) -> None:
     with pytest.raises(UserError, match="is no valid host name in") as err:
         check_feed_url(url)
@@ -64,6 +61,9 @@ def test_a_host_with_a_label_dns_refuses_is_no_valid_host_name(
     "http://xn--ls8h.la/",
     # hyphens inside a label, two of them at its third and fourth place too
     "https://r4---sn-4g5e6nze.googlevideo.com/", "https://ab--cd.example/",
+    # an ASCII label starting or ending with one: DNS holds it, browsers open it (a review's
+    # find: refusing them refused "jow-.github.io", a GitHub Pages host)
+    "https://jow-.github.io/feed.xml", "http://-a-.com/",
 ])
 def test_valid_hosts_are_still_followed(tmp_path: Path, url: str) -> None:
     assert check_feed_url(url) == url

@@ -166,14 +166,14 @@ def _a_label_problem(label: str) -> str | None:
 
 def host_name_problem(host: str) -> str | None:
     """Why `host` (a URL's `hostname`, in ASCII: IDNA) is no valid host name, or None: a
-    DNS label may not start or end with a hyphen ("-a-.com"), and one starting "xn--" must be
-    an A-label (`_a_label_problem`: "xn--" alone is none). An IP address passes, and so does
-    an underscore, which names in DNS hold. Said as "label 'xn--zz' is not Punycode"."""
+    label starting "xn--" must be an A-label (`_a_label_problem`: "xn--" alone is none). An
+    ASCII label starting or ending with a hyphen passes: DNS holds such names and browsers
+    open them ("jow-.github.io", a GitHub Pages host; WHATWG URL's CheckHyphens is false), and
+    so do an IP address and an underscore. Said as "label 'xn--zz' is not Punycode"."""
     if ":" in host:  # an IPv6 literal (urllib checked it)
         return None
     for label in host.rstrip(".").split("."):
-        why = _a_label_problem(label) if label[:4].lower() == "xn--" else \
-            "starts or ends with a hyphen" if label[:1] == "-" or label[-1:] == "-" else None
+        why = _a_label_problem(label) if label[:4].lower() == "xn--" else None
         if why is not None:
             return f"label {clip_echo(label, 63)!r} {why}"
     return None
