@@ -311,6 +311,19 @@ def clip_echo(text: str, limit: int = ECHO_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def said_back_number(text: str, limit: int = 20) -> str:
+    """A number the user typed, said back in an error: quoted as typed up to `limit`
+    characters; past that its length, "a number of 26 digits" (its first 20 digits were shown
+    as if they were what was typed), or, not all digits, its first `limit` characters and
+    "…"."""
+    if len(text) <= limit:
+        return repr(text)
+    digits = text[1:] if text[:1] in "+-" else text
+    if digits.isascii() and digits.isdigit():
+        return f"a{' negative' if text[:1] == '-' else ''} number of {len(digits):,} digits"
+    return repr(clip_echo(text, limit))
+
+
 def printable_line(text: str) -> str:
     """`text` as one printable line, for a terminal or a chat: every character that could
     break the line or control the terminal (a newline, an escape sequence, a bidi override, a

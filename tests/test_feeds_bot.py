@@ -229,6 +229,19 @@ def test_feeds_chat_commands_are_admin_only(server: FixtureServer, core: Core) -
     assert "feeds" in actions
 
 
+def test_a_long_minutes_is_said_back_by_its_length(server: FixtureServer, core: Core) -> None:
+    # Past 20 characters MINUTES is said back by its length, or cut with "…" (its first 20
+    # digits were shown as if typed), as the CLI's --every is; a negative one as well.
+    chat = TestAdapter(core)
+    said = chat.send(f"/feeds add {server.url('/x.xml')} {'9' * 26}", admin=True).plain_text()
+    assert "not a number of 26 digits." in said and "'99999999999999999999'" not in said, said
+    said = chat.send(f"/feeds add {server.url('/x.xml')} {'x' * 26}", admin=True).plain_text()
+    assert f"not '{'x' * 20}…'." in said, said
+    said = chat.send(f"/feeds add {server.url('/x.xml')} -{'9' * 25}", admin=True).plain_text()
+    assert "not a negative number of 25 digits." in said, said
+    assert core.feeds() == []
+
+
 def test_slack_reaches_feeds_through_the_umbrella_command(server: FixtureServer,
                                                          core: Core) -> None:
     chat = TestAdapter(core, platform="slack")
@@ -294,6 +307,9 @@ def test_cli_refuses_bad_input_with_a_message(settings: Settings) -> None:
     assert code == 1 and "at most a week (10080 minutes; got a number of 26 digits)" in err
     code, _, err = _cli(settings, "feeds", "add", "https://example.com/feed", "--every", "9" * 20)
     assert code == 1 and f"got {'9' * 20})" in err
+    code, _, err = _cli(settings, "feeds", "add", "https://example.com/feed", "--every",
+                        "-" + "9" * 4000)  # (it was said back whole)
+    assert code == 1 and "at least 5 minutes (got a negative number of 4,000 digits)" in err
     Store(settings.db_path).close()  # a database: `feeds poll` refuses a --db path with none
     code, _, err = _cli(settings, "feeds", "poll", "7")
     assert code == 1 and "no feed #7" in err

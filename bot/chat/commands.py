@@ -55,6 +55,7 @@ from bot.reply import (
     counted,
     link,
     printable_line,
+    said_back_number,
     shown_link,
     source_bullets,
 )
@@ -1240,7 +1241,7 @@ def _feeds(router: Router, req: CommandRequest, text: str) -> Reply:
                 raise UserError(
                     f"MINUTES is how often to poll the feed, a whole number of minutes from "
                     f"{settings.min_every_minutes} to {MAX_POLL_MINUTES} (a week; default "
-                    f"{settings.every_minutes}), not {parts[2][:20]!r}. "
+                    f"{settings.every_minutes}), not {said_back_number(parts[2])}. "
                     + _feeds_usage(req))
             minutes = int(parts[2])
         feed = core.add_feed(_slack_link(parts[1]), minutes, actor=req.caller.key)

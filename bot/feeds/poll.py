@@ -64,7 +64,7 @@ from bot.feeds.urls import (
     shown_url,
     split_url,
 )
-from bot.reply import clip_echo, clip_meta, link, printable_line
+from bot.reply import clip_echo, clip_meta, link, printable_line, said_back_number
 
 log = logging.getLogger(__name__)
 # A log record's `extra` when the feed's report says the same (its headline, `FeedReport`): a
@@ -225,13 +225,13 @@ def check_feed_url(url: str, what: str = "feed") -> str:
 def check_every(minutes: int | None, config: FeedsConfig) -> int:
     if minutes is None:
         return config.every_minutes
+    # (a number of 26 digits was shown cut to its first 20, as if that was what was typed, and
+    # one of 4,000 below the minimum whole)
+    got = said_back_number(str(minutes)).strip("'")
     if minutes < config.min_every_minutes:
         raise UserError(f"the poll interval must be at least {config.min_every_minutes} minutes "
-                        f"(got {minutes})")
+                        f"(got {got})")
     if minutes > MAX_POLL_MINUTES:
-        # (a number of 26 digits was shown cut to its first 20, as if that was what was typed)
-        digits = len(str(minutes))
-        got = str(minutes) if digits <= 20 else f"a number of {digits} digits"
         raise UserError(f"the poll interval must be at most a week ({MAX_POLL_MINUTES} minutes;"
                         f" got {got})")
     return minutes
