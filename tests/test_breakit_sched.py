@@ -428,3 +428,22 @@ def test_schedule_list_flags_a_subscription_whose_digest_is_gone(tmp_path: Path)
     problems = {s["digest"]: s["digest_problem"] for s in listed}
     assert problems["daily"] is None
     assert (problems["weekly"] or "").startswith("no digest named 'weekly'")
+
+
+def test_chat_flags_a_subscription_whose_digest_is_gone(core: Core) -> None:
+    """`/schedules` and `/status` showed it as ever ("next …"), as `schedule list` did (a
+    second read's find), without the definition's error, which may name the host's folders."""
+    weekly = core.settings.digests_dir / "weekly.toml"  # type: ignore[operator]
+    weekly.write_text('title = "Weekly"\n[[sections]]\nkind = "key-developments"\n')
+    for digest in ("daily", "weekly"):
+        core.store.add_subscription("test", "test-channel", digest, "0 9 * * 1", "UTC",
+                                    "test:admin")
+    weekly.unlink()
+    chat = TestAdapter(core)
+    for command in ("/schedules", "/status"):
+        lines = chat.send(command, admin=True).plain_text().splitlines()
+        gone = [ln for ln in lines if "DIGEST UNREADABLE" in ln]
+        assert len(gone) == 1 and "weekly" in gone[0], (command, lines)
+        assert "'weekly' is missing or broken, so each post fails" in gone[0]
+        assert str(core.settings.digests_dir) not in "\n".join(lines)
+        assert any("daily" in ln and "UNREADABLE" not in ln for ln in lines), lines

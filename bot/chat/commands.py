@@ -65,6 +65,7 @@ from bot.schedule.subscriptions import (
     add_within_caps,
     digest_default_schedule,
     digest_names,
+    digest_problem,
     interval_problem,
     next_post,
     scoped_subscriptions,
@@ -1054,18 +1055,30 @@ def _schedules(router: Router, req: CommandRequest, text: str) -> Reply:
         return Reply.text("No scheduled briefings. Add one with "
                           f"{_cmd(req, 'subscribe', 'DIGEST CRON [TZ]')}.")
     reply = Reply(title=f"Scheduled briefings ({len(rows)})")
+    known: dict[str, str | None] = {}
     for row in rows:
         sub = Subscription.from_row(row)
         if not sub.enabled:
             state = f"disabled: {_meta(sub.disabled_reason or 'no reason recorded')}"
         else:
-            state = _next_post(sub, "next ", "never fires")
+            state = _next_post(sub, "next ", "never fires") + _digest_gone(router, sub.digest,
+                                                                           known)
         last = f"; last: {sub.last_status} {sub.last_slot}" if sub.last_status else ""
         # (a disabled reason holds the platform's own error text)
         reply.add(Bullet(printable_line(
             f"#{sub.id} {sub.digest} → {_meta(sub.channel)} · {sub.cron} ({sub.timezone}) · "
             f"{state}{last}")))
     return reply
+
+
+def _digest_gone(router: Router, digest: str, known: dict[str, str | None]) -> str:
+    """" · DIGEST UNREADABLE …" when a subscription's digest definition cannot be read now
+    (`digest_problem`), each of its posts failing so; else "". Not the error itself, which may
+    name the host's folders: `briefbot schedule list` shows it."""
+    if digest_problem(router.core.settings.digests_dir, digest, known) is None:
+        return ""
+    return (f" · DIGEST UNREADABLE: '{_meta(digest)}' is missing or broken, so each post "
+            "fails (`briefbot schedule list` says why)")
 
 
 def _next_post(sub: Subscription, before: str, never: str) -> str:
@@ -1120,13 +1133,15 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     visible = {int(r["id"]) for r in scoped}
     next_posts = [p for p in info.next_posts if p["id"] in visible]
     failed_posts = router.core.store.failed_posts(limit=5, subscription_ids=visible)
+    known: dict[str, str | None] = {}
     if next_posts:
         reply.add(Heading("Next scheduled posts"))
         for p in next_posts[:10]:
             # A channel is anyone's text (the CLI's --channel, a row of an older version):
             # clipped, on one printable line, as every id a reply shows.
             reply.add(Bullet(printable_line(f"#{p['id']} {p['digest']} → {p['platform']}:"
-                                            f"{_meta(p['channel'])} at {p['next_run']}")))
+                                            f"{_meta(p['channel'])} at {p['next_run']}"
+                                            f"{_digest_gone(router, p['digest'], known)}")))
     else:
         subs = [r for r in scoped if r["enabled"]]
         if subs:
@@ -1135,7 +1150,8 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
                 sub = Subscription.from_row(row)
                 reply.add(Bullet(printable_line(
                     f"#{sub.id} {sub.digest} → {sub.platform}:{_meta(sub.channel)} "
-                    f"{_next_post(sub, 'at ', 'at never')}")))
+                    f"{_next_post(sub, 'at ', 'at never')}"
+                    f"{_digest_gone(router, sub.digest, known)}")))
         else:
             reply.add(Context("No scheduled posts."))
     if failed_posts:

@@ -12,13 +12,13 @@ from typing import Any
 import click
 
 from bot.cli.context import ROW_ID, echo_listing, json_errors, json_text, not_blank
-from bot.digest.definitions import load_definition
 from bot.errors import UserError
 from bot.reply import counted, printable_line
 from bot.schedule.subscriptions import (
     POSTING_PLATFORMS,
     Subscription,
     digest_default_schedule,
+    digest_problem,
     next_post,
     slack_channel_problem,
     validate_subscription,
@@ -95,13 +95,6 @@ def _describe(store: Any, row: dict[str, Any], digests_dir: Path | None,
     posts failing so; `digest_problems` keeps each digest's answer for a listing."""
     sub = Subscription.from_row(row)
     nxt, problem = next_post(sub)
-    known = digest_problems if digest_problems is not None else {}
-    if sub.digest not in known:
-        try:
-            load_definition(digests_dir, sub.digest)
-            known[sub.digest] = None
-        except UserError as exc:
-            known[sub.digest] = exc.message
     slots = store.post_slots(sub.id, limit=1)
     failed = store.post_slots(sub.id, state="failed", limit=10)
     return {
@@ -117,7 +110,7 @@ def _describe(store: Any, row: dict[str, Any], digests_dir: Path | None,
         "last_success_at": sub.last_success_at,
         "failed_slots": [{"slot": f["slot"], "attempts": f["attempts"], "error": f["error"]}
                          for f in failed],
-        "digest_problem": known[sub.digest],
+        "digest_problem": digest_problem(digests_dir, sub.digest, digest_problems),
     }, problem
 
 

@@ -84,6 +84,24 @@ def next_post(sub: Subscription, now: datetime | None = None) -> tuple[datetime 
         return None, exc.message
 
 
+def digest_problem(digests_dir: Path | None, name: str,
+                   known: dict[str, str | None] | None = None) -> str | None:
+    """Why the digest definition `name` cannot be read now (deleted, renamed or broken since a
+    subscription to it was made: each of its posts fails so), else None. `known` keeps each
+    name's answer for a listing. For `schedule list`, chat's /schedules and /status, which
+    showed such a subscription as ever ("next …") until a slot had failed."""
+    if known is not None and name in known:
+        return known[name]
+    try:
+        load_definition(digests_dir, name)
+        problem = None
+    except UserError as exc:
+        problem = exc.message
+    if known is not None:
+        known[name] = problem
+    return problem
+
+
 def digest_names(digests_dir: Path | None) -> list[str]:
     return available(digests_dir)
 
