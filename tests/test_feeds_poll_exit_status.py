@@ -85,3 +85,32 @@ def test_a_poll_that_stores_an_article_or_finds_all_unchanged_exits_0(
     res = _poll(runner, args, "1")
     assert res.exit_code == 1, res.output
     assert res.stdout.splitlines()[-1].endswith(": 0 added, 0 updated, 1 unchanged, 1 rejected")
+
+
+def test_items_whose_pages_were_not_requested_are_no_rejection_of_the_poll(
+        server: FixtureServer, settings: Settings) -> None:
+    # Within a host's Retry-After no page of it is requested: such an item is reported
+    # rejected ("not requested: … answered HTTP 429"), but nothing was tried, so a poll of
+    # only such items is no failure (a second read's find: it exited 1).
+    from bot.core import Core
+    from tests.feeds_server import running
+    from tests.test_feeds import feed_settings
+
+    with running("127.0.0.2") as site:
+        for k in range(3):
+            site.set(f"/p{k}", Route(status=429, body=b"slow down", headers={"Retry-After": "30"}))
+        _feed(server, "/wait.xml", [_item(site, f"/p{k}", f"p{k}") for k in range(3)])
+        core = Core(feed_settings(settings))
+        try:
+            core.add_feed(server.url("/wait.xml"))
+            (first,) = core.poll_feeds() or []
+            assert sum(site.hits.values()) == 1  # the first page, answered 429
+            assert first.stored_none_rejected()  # it was tried and failed
+            (second,) = core.poll_feeds() or []
+            assert sum(site.hits.values()) == 1  # still waiting: nothing requested
+        finally:
+            core.close()
+    assert [i.outcome for i in second.items] == ["rejected"] * 3, second.items
+    assert all("not requested" in (i.reason or "") for i in second.items), second.items
+    assert not second.stored_none_rejected()
+    assert all("deferred" not in i.to_json() for i in second.items)

@@ -299,6 +299,10 @@ class ItemOutcome:
     # since (`FeedPoller._items`). Its reason says so; it is no rejection of this poll's (the
     # exit status, `FeedReport.stored_none_rejected`). Not a key of --json.
     earlier: bool = False
+    # Rejected with its page never requested (its host asked to wait, or timed out on another
+    # page of this poll): no attempt, so no rejection of this poll's either (a second read's
+    # find: a poll of only such items exited 1). Not a key of --json.
+    deferred: bool = False
 
     def __post_init__(self) -> None:
         # An item's link (a private feed's, `fetch URL?token=…`) and a reason naming it are
@@ -321,7 +325,7 @@ class ItemOutcome:
         return printable_line(line + (f" ({self.reason})" if self.reason else ""))
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if k != "earlier"}
+        return {k: v for k, v in asdict(self).items() if k not in ("earlier", "deferred")}
 
 
 @dataclass
@@ -348,10 +352,12 @@ class FeedReport:
         """Whether this poll of the feed rejected an item and stored none (added or updated
         none): a failure, as `fetch` rejecting a page is (`feeds poll` exits 1). A poll of
         items all unchanged, or a 304, is none; so is an item rejected at an earlier poll and
-        not tried again (`ItemOutcome.earlier`): nothing was tried."""
+        not tried again (`ItemOutcome.earlier`), or one whose page was not requested
+        (`ItemOutcome.deferred`): nothing was tried."""
         c = self.counts()
         return self.status == "ok" and not (c["added"] or c["updated"]) and any(
-            it.outcome == "rejected" and not it.earlier for it in self.items)
+            it.outcome == "rejected" and not it.earlier and not it.deferred
+            for it in self.items)
 
     def headline(self) -> str:
         """One printable line (a feed's name is its own title, anyone's text)."""
@@ -1025,8 +1031,9 @@ class FeedPoller:
             return _Built(key, link, fingerprint, outcome, doc, parsed.sentences,
                           fallback=note is not None, deferred=deferred)
         except _Rejected as exc:
-            return _Built(key, link, fingerprint, ItemOutcome(link, "rejected", str(exc), None,
-                                                              title), deferred=exc.deferred)
+            return _Built(key, link, fingerprint, ItemOutcome(
+                link, "rejected", str(exc), None, title, deferred=exc.deferred),
+                deferred=exc.deferred)
 
     def _article(self, item: FeedItem | None, link: str | None, owners: dict[str, str]
                  ) -> tuple[dict[str, Any], str | None, str | None, bool]:
