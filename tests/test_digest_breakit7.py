@@ -254,3 +254,16 @@ def test_the_notice_is_one_printable_line_on_the_command_line_and_as_it_is_in_js
     res = run(db, "digest", "--json")
     assert res.exit_code == 0, res.output
     assert greek["title"] in json.loads(res.output)["notice"]
+
+
+def test_the_notice_of_a_one_story_briefing_is_one_printable_line(
+        mixed: Store, settings: Settings) -> None:
+    # The one-story layout shows the notice through its own path: it must escape the titles
+    # the notice names as the several-story layout does (a second read's find: no test held
+    # that path once the notice kept its titles as they are).
+    digest = build_digest(mixed, settings, definition=_defn(stories_about=["quake"]))
+    assert not digest.several and INJECTED in (digest.notice or ""), digest.notice
+    for name, shown in _renderings(digest.to_reply()).items():
+        lines = [ln.strip() for ln in shown.splitlines()]
+        assert not any(ln.startswith(("# injected", "- [9]")) for ln in lines), (name, shown)
+        assert "\u202e" not in shown and "\x1b" not in shown, name
