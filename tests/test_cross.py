@@ -83,12 +83,13 @@ def test_it_is_asked_within_its_budget_one_sentence_per_document(world, monkeypa
     fake = FakeCross()
     _with(monkeypatch, fake)
     ask_claim(world, CLAIM)
-    # `CROSS_PAIRS` at most whether they state the claim; as many whether they tell what the
-    # one source stating it tells (`_paraphrased_support`; asked back only when they do).
+    # `CROSS_PAIRS` at most whether they state the claim; `CROSS_PAIRS_MORE` whether they tell
+    # what the one source stating it tells (`_paraphrased_support`; asked back only when they
+    # do).
     by_claim = [s for s, c in zip(fake.asked, fake.claims, strict=True) if c == CLAIM]
     by_support = [s for s, c in zip(fake.asked, fake.claims, strict=True) if c != CLAIM]
     assert 0 < len(by_claim) <= lookup_module.CROSS_PAIRS
-    assert len(by_support) <= lookup_module.CROSS_PAIRS
+    assert len(by_support) <= lookup_module.CROSS_PAIRS_MORE
     assert all("approved a new lighthouse" in c for c in fake.claims if c != CLAIM)
     for asked in (by_claim, by_support):
         # Never about the document that states it already (one support per document counts).

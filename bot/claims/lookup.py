@@ -139,17 +139,20 @@ SEMANTIC_MENTION = 0.4  # cosine from which a sentence sharing a claim word is r
 ALIAS_BOOST = 0.75  # query boost of an alias alternative ("Moscow" for "Russia")
 SYNONYM_BOOST = 0.25  # query boost of a WordNet synonym or derivation ("called" for "phoned")
 QUERY_SYNONYMS = 3  # a word's first (most frequent sense's) alternatives in the query
-# Candidates the cross-encoder reads per round of a lookup, at most (one per document; ~4 ms
-# each at most, `CROSS_BATCH` side by side; a second round, for candidates lacking only places
-# an earlier sentence of their article names, reads as many more, and a third, for a second
-# source lacking only names, as many again: `_cross_support`). 2 until 2026-12-07; 4 answered
-# 4 claims more of `make eval`'s (seeds-more, news-fresh, Climate-FEVER and its cross-validated
-# row one each: a second outlet's wording in a third or fourth document) and none fewer. With 1,
-# seeds-more lost one claim and Climate-FEVER five (measured with one round, and 2 and 8 then
-# within one Climate-FEVER claim of each other).
+# Candidates the cross-encoder reads in a lookup's first round, at most (one per document;
+# ~4 ms each at most, `CROSS_BATCH` side by side: `_cross_support`). 2 until 2026-12-07; 4
+# answered 4 claims more of `make eval`'s (seeds-more, news-fresh, Climate-FEVER and its
+# cross-validated row one each: a second outlet's wording in a third or fourth document) and
+# none fewer, the same 4 whether the later rounds read 4 too or 2. With 1, seeds-more lost one
+# claim and Climate-FEVER five (measured with one round, and 2 and 8 then within one
+# Climate-FEVER claim of each other).
 CROSS_PAIRS = 4
+# ... in each later round (candidates lacking only places an earlier sentence of their article
+# names; a second source lacking only names) and for the paraphrases of the one source's
+# sentence (`_paraphrased_support`).
+CROSS_PAIRS_MORE = 2
 # Read side by side, batch after batch, until two independent sources state the claim (the
-# batches after that would change nothing): the first two settle most lookups.
+# batches after that would change nothing).
 CROSS_BATCH = 2
 # The judge's probability from which, once one source states a claim, another document's
 # likeliest candidate that says every slot of it without conflict states it too
@@ -1557,7 +1560,8 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
     stating the claim supports it (another outlet's wording), moved into `judged` as such.
     One sentence per document not supporting it yet (one suffices for its count), the judge's
     likeliest first (`may_state`: the judge's probability, sentence id, row), `CROSS_PAIRS`
-    at most, until two independent sources state it (more would not change the verdict);
+    at most, `CROSS_BATCH` at a time, until two independent sources state it (more would not
+    change the verdict);
     never one the judge finds less likely than `floor` (the judge's `cross_floor`: the
     cross-encoder passed under 1% of such pairs on the training lookups). `context_of` gives,
     per sentence id, the previous sentence that says what the sentence leaves unnamed: it is
@@ -1575,11 +1579,12 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
     groups = _support_groups(copies, judged)
     # Those whole by themselves (or with the previous sentence) first; then, while fewer than
     # two sources state it, those the article's earlier sentences place (`later`),
-    # `CROSS_PAIRS` more, from any document not supporting it yet.
+    # `CROSS_PAIRS_MORE` more, from any document not supporting it yet.
     # Then, while exactly one states it, those lacking only names (`second_only`).
-    for second, names_left, candidates in ((False, False, may_state),
-                                           (True, False, later or []),
-                                           (False, True, second_only or [])):
+    for second, names_left, candidates, budget in (
+            (False, False, may_state, CROSS_PAIRS),
+            (True, False, later or [], CROSS_PAIRS_MORE),
+            (False, True, second_only or [], CROSS_PAIRS_MORE)):
         if names_left and candidates:
             if len(groups) >= 2:
                 copies.merge(groups)  # (a copy confirmed last is no second source)
@@ -1589,7 +1594,7 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
         done = {row["doc_id"] for j, row in judged if j.stance == "supports"}
         asked: list[tuple[int, dict[str, Any]]] = []
         for p, sid, row in sorted(candidates, key=lambda t: -t[0]):
-            if len(asked) >= CROSS_PAIRS or _independent(groups) >= 2:
+            if len(asked) >= budget or _independent(groups) >= 2:
                 break
             if p >= floor and row["doc_id"] not in done \
                     and (not second or placed is None or placed(sid, row)) \
@@ -1661,7 +1666,7 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
     claim not negated, no other actor), the judge's likeliest first, never one it finds less
     likely than `floor` (its `cross_floor`, as for `_cross_support`: asked about every such
     candidate, the synthetic 1M-sentence lookups' p95 went from ~20 to ~36 ms, two pairs a
-    lookup), one a document, `CROSS_PAIRS` at most; a copy of the supporting document is no
+    lookup), one a document, `CROSS_PAIRS_MORE` at most; a copy of the supporting document is no
     second source (`copies`).
     Both directions are asked, as a sentence telling more than the claim (the supporting one)
     states many a sentence that tells only its other part: asked one way only, a sentence
@@ -1681,7 +1686,7 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
     anchor = max(supporting, key=lambda t: t[0])[1]
     asked: list[tuple[int, dict[str, Any]]] = []
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
-        if len(asked) >= CROSS_PAIRS or p < floor:
+        if len(asked) >= CROSS_PAIRS_MORE or p < floor:
             break
         if not any(r["doc_id"] == row["doc_id"] for _, r in asked) \
                 and _second_independent(copies, groups, row):

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.claims.lookup import CROSS_BATCH, CROSS_PAIRS, lookup_claim
+from bot.claims.lookup import CROSS_BATCH, CROSS_PAIRS, CROSS_PAIRS_MORE, lookup_claim
 from bot.config import load_settings
 from bot.corpus.article import sentence_key
 from bot.corpus.storage import Store
@@ -432,5 +432,6 @@ def main(data: Path) -> None:
                       f"{r['story_raw_p50']:.2f} / {r['story_raw_p95']:.2f}; cross-encoder "
                       f"pairs run a lookup: {r['story_cross']:.2f}", flush=True)
         print(f"one claim cross-encoder pair: {cross_pair_ms():.1f} ms (a lookup runs at most "
-              f"{CROSS_PAIRS} a round, {CROSS_BATCH} side by side at a time; the seeds and news "
-              "dev claims ask ~0.8: see the README)", flush=True)
+              f"{CROSS_PAIRS} in its first round and {CROSS_PAIRS_MORE} in each later one, "
+              f"{CROSS_BATCH} side by side at a time; the story claims ask ~1.6: see the README)",
+              flush=True)
