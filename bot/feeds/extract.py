@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from bot.corpus.metadata import WRITTEN_DATE, parse_date
 from bot.feeds.errors import FeedProblem
 from bot.feeds.urls import canonical_url, shown_url
+from bot.reply import clip_echo
 
 log = logging.getLogger(__name__)
 
@@ -324,6 +325,19 @@ def paywalled(html: str, lead: str | None = None) -> bool:
 # teaser (the lead paragraph or two a hard paywall leaves).
 TEASER_MAX_PARAGRAPHS = 3
 TEASER_MAX_WORDS = 150
+# Fewer words than the shortest sentence a briefing uses (the digest's `Weights.min_words`):
+# no article, but what a page shows before its script runs or when its text is elsewhere
+# ("Home", "Home | News", "Loading..."), which was stored as the article, its feed item's own
+# content left unused. The item falls back to that content, as for a page with no text.
+MIN_PAGE_WORDS = 6
+# A page whose whole text asks for JavaScript (a <noscript> notice, a script-rendered site's
+# shell): its article is rendered by a script briefbot does not run.
+# Asked of the reader in so many words ("enable JavaScript", "JavaScript is disabled",
+# "requires JavaScript"), not said of JavaScript ("the new JavaScript engine is required").
+_NEEDS_SCRIPT = re.compile(
+    r"\b(?:enable|turn on|switch on|activate|allow)\s+(?:your\s+)?javascript\b"
+    r"|\bjavascript\s+(?:is\s+|has been\s+)?(?:disabled|turned off|switched off|required|needed)\b"
+    r"|\brequires?\s+javascript\b", re.I)
 
 
 def extract_page(html: str, url: str) -> PageArticle:
@@ -361,6 +375,13 @@ def extract_page(html: str, url: str) -> PageArticle:
         lines = lines[1:]
     if not lines:
         raise ExtractError("no article text found on the page")
+    words = sum(len(ln.split()) for ln in lines)
+    if words < MIN_PAGE_WORDS:
+        raise ExtractError("no article text found on the page (its text is "
+                           f"{clip_echo(' '.join(lines), 60)!r} alone)")
+    if words <= TEASER_MAX_WORDS and _NEEDS_SCRIPT.search(" ".join(lines)):
+        raise ExtractError("no article text found on the page: it asks for JavaScript (its "
+                           "article is rendered by a script)")
     if title and _ERROR_TITLE.match(title):
         raise ExtractError(f"the page is an error page (its title: {title[:80]!r}), though "
                            "the server answered 200")

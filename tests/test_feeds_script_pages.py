@@ -1,0 +1,72 @@
+"""A page whose text is no article: fewer words than the shortest sentence a briefing uses
+("Home", "Home | News", "Loading...": what a page shows before its script runs, or a bare
+navigation), or a notice asking for JavaScript. Each was stored as the article, its feed
+item's own content left unused (a second read's find); now the page is "no article text",
+so the item falls back to its content, and `fetch` rejects it, saying why. (Loopback server,
+tests/feeds_server.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings
+from bot.core import Core
+from bot.feeds.extract import ExtractError, extract_page
+from tests.feeds_server import FixtureServer, Route
+from tests.test_feeds import feed_settings
+
+URL = "https://news.example/story"
+
+
+def _page(body: str) -> str:
+    return f"<html><head><title>Bridge vote</title></head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ('<nav><a href="/">Home</a></nav>', "(its text is 'Home' alone)"),
+    ('<div><a href="/">Home</a> | <a href="/news">News</a></div>',
+     "(its text is 'Home | News' alone)"),
+    ("<p>Loading...</p>", "(its text is 'Loading...' alone)"),
+    ("<p>Please enable JavaScript to view this page.</p>", "it asks for JavaScript"),
+    ("<p>JavaScript is disabled in your browser. This site requires JavaScript to work.</p>",
+     "it asks for JavaScript"),
+])
+def test_a_page_whose_text_is_no_article_is_no_article_text(body: str, said: str) -> None:
+    with pytest.raises(ExtractError) as err:
+        extract_page(_page(body), URL)
+    assert str(err.value).startswith("no article text found on the page"), str(err.value)
+    assert said in str(err.value)
+
+
+@pytest.mark.parametrize("body", [
+    "<p>The council approved the bridge on Tuesday.</p>",  # six words: a sentence
+    # said of JavaScript, not asked of the reader
+    "<article><p>Developers said the new JavaScript engine is required for the browser "
+    "update, which ships in May with many changes to how pages load.</p></article>",
+])
+def test_a_short_article_is_still_one(body: str) -> None:
+    assert extract_page(_page(body), URL).text.startswith(("The council", "Developers"))
+
+
+def test_the_item_falls_back_to_its_feed_content(server: FixtureServer,
+                                                 settings: Settings) -> None:
+    server.set("/story", Route(body=_page("<p>Loading...</p>").encode()))
+    item = (f"<item><title>Bridge vote</title><link>{server.url('/story')}</link>"
+            "<description>Port Elm councillors voted on Tuesday to approve a 450-metre harbour "
+            "bridge.</description></item>")
+    server.set("/feed.xml", Route(body=("<?xml version='1.0'?><rss version='2.0'><channel>"
+                                        f"<title>Herald</title>{item}</channel></rss>").encode(),
+                                  content_type="application/rss+xml"))
+    core = Core(feed_settings(settings))
+    try:
+        core.add_feed(server.url("/feed.xml"))
+        (report,) = core.poll_feeds() or []
+        (outcome,) = report.items
+        assert outcome.outcome == "added", outcome
+        assert "page not used: no article text found on the page (its text is 'Loading...' " \
+            "alone); stored the feed's own content" in (outcome.reason or ""), outcome
+        (doc,) = core.store.documents()
+        text = " ".join(s["text"] for s in core.store.sentences(doc["id"]))
+        assert "harbour bridge" in text and "Loading" not in text, text
+    finally:
+        core.close()
