@@ -32,6 +32,10 @@ def no_resolving(monkeypatch: pytest.MonkeyPatch) -> None:
     ("http://xn--zz.example/", "label 'xn--zz' is not Punycode"),
     ("http://XN--A.example/", "label 'xn--a' is Punycode of no valid international name"),
     ("http://xn--abc-.example/", "label 'xn--abc-' ends with a hyphen"),
+    # a last label that is a number: an IPv4 address or nothing (WHATWG URL, browsers)
+    ("http://999.1.1.1/", "'999.1.1.1' ends in a number, but is no IPv4 address"),
+    ("http://1.2.3.4.5/feed", "'1.2.3.4.5' ends in a number, but is no IPv4 address"),
+    ("http://news.2024/", "'news.2024' ends in a number, but is no IPv4 address"),
 ])
 def test_a_host_with_an_xn_label_that_is_no_a_label_is_no_valid_host_name(
         tmp_path: Path, url: str, said: str) -> None:
@@ -64,6 +68,8 @@ def test_a_host_with_an_xn_label_that_is_no_a_label_is_no_valid_host_name(
     # an ASCII label starting or ending with one: DNS holds it, browsers open it (a review's
     # find: refusing them refused "jow-.github.io", a GitHub Pages host)
     "https://jow-.github.io/feed.xml", "http://-a-.com/",
+    # IPv4 addresses as the system reads them, and a last label holding a letter
+    "http://127.1:8000/f", "http://0x7f.0.0.1/", "http://2130706433/", "http://news.2024a/",
 ])
 def test_valid_hosts_are_still_followed(tmp_path: Path, url: str) -> None:
     assert check_feed_url(url) == url

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+import socket
 import unicodedata
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -169,10 +170,22 @@ def host_name_problem(host: str) -> str | None:
     label starting "xn--" must be an A-label (`_a_label_problem`: "xn--" alone is none). An
     ASCII label starting or ending with a hyphen passes: DNS holds such names and browsers
     open them ("jow-.github.io", a GitHub Pages host; WHATWG URL's CheckHyphens is false), and
-    so do an IP address and an underscore. Said as "label 'xn--zz' is not Punycode"."""
+    so do an IP address and an underscore. Said as "label 'xn--zz' is not Punycode".
+    A host whose last label is a number ("999.1.1.1", "1.2.3.4.5") is an IPv4 address or
+    nothing, as the WHATWG URL standard and browsers read it: no top-level domain is a number.
+    One the system reads as an address ("127.1", "0x7f.0.0.1") passes; the others were
+    followed and failed at every poll, "cannot resolve"."""
     if ":" in host:  # an IPv6 literal (urllib checked it)
         return None
-    for label in host.rstrip(".").split("."):
+    labels = host.rstrip(".").split(".")
+    last = labels[-1].lower()
+    if last.isascii() and (last.isdigit() or (last.startswith("0x") and all(
+            c in "0123456789abcdef" for c in last[2:]))):
+        try:
+            socket.inet_aton(host.rstrip("."))
+        except (OSError, ValueError):  # (a NUL: ValueError)
+            return f"{clip_echo(host, 63)!r} ends in a number, but is no IPv4 address"
+    for label in labels:
         why = _a_label_problem(label) if label[:4].lower() == "xn--" else None
         if why is not None:
             return f"label {clip_echo(label, 63)!r} {why}"
