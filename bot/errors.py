@@ -110,6 +110,19 @@ def _written_out(m: re.Match[str]) -> str:
     return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
+# An undecodable byte as `repr` writes it ("'\\udcff'": a value echoed by click's own checks,
+# a choice, an id), not after an escaped backslash.
+_REPR_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-fA-F][0-9a-fA-F])")
+
+
+def repr_undecodable_written_out(text: str) -> str:
+    """`text` (a message quoting values with `repr`) with each undecodable byte's escape
+    "\\udcff" written "\\xff", as `undecodable_written_out` writes the byte itself: an
+    option's own check ("'\\udcff' is not one of 'markdown', 'text'") showed the surrogate
+    Python keeps it as, which names no byte the user typed."""
+    return _REPR_SURROGATE.sub(r"\1\\x\2", text) if "\\udc" in text else text
+
+
 def logged_error(logger: logging.Logger, message: str, *args: object,
                  exc_info: BaseException | bool = True) -> str:
     """Log the exception (the one being handled, or `exc_info`) with its traceback under a

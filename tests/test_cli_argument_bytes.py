@@ -52,3 +52,22 @@ def test_a_path_may_hold_any_bytes(settings: Settings, tmp_path: Path) -> None:
                           capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "b\udce9.db").exists()
+
+
+@pytest.mark.parametrize("args, said", [
+    (["digest", "--only", "\udcff"], "unknown section '\\xff'"),
+    (["digest", "--format", "x\udce9"], "'x\\xe9' is not one of 'markdown', 'text'"),
+    (["runs", "show", "1\udcff"], "'1\\xff' is not an id"),
+    (["schedule", "remove", "\udcff2", "--json"], "'\\xff2' is not an id"),
+])
+def test_an_options_own_check_writes_the_byte_as_the_rest_do(
+        settings: Settings, args: list[str], said: str) -> None:
+    # A choice, an id or `digest --only` is checked by its option before the command refuses
+    # undecodable text, and echoed the byte as Python keeps it, "'\\udcff'", which names no
+    # byte the user typed; written "\\xff" now, as every other message writes it.
+    Store(settings.db_path).close()
+    result = CliRunner().invoke(cli, ["--db", str(settings.db_path), *args])
+    assert result.exit_code == 2, result.output
+    assert said in result.output and "\\udc" not in result.output, result.output
+    if "--json" in args:
+        assert said.replace("\\", "\\\\") in result.stdout, result.stdout

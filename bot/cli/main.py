@@ -35,7 +35,13 @@ from bot.corpus.reload import (
     ReloadReport,
 )
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
-from bot.errors import UserError, as_os_error, failure_reason, unexpected_error
+from bot.errors import (
+    UserError,
+    as_os_error,
+    failure_reason,
+    repr_undecodable_written_out,
+    unexpected_error,
+)
 from bot.paths import (
     CONFIG_ENV,
     DB_ENV,
@@ -69,6 +75,7 @@ class BriefbotGroup(click.Group):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:  # in `briefbot`'s own words: before `invoke`
+            _write_bytes_out(exc)
             if _usage_error_under_json(exc, ctx):
                 _echo_json_error(exc)
             raise
@@ -77,6 +84,9 @@ class BriefbotGroup(click.Group):
         try:
             return self._invoke(ctx)
         except click.ClickException as exc:
+            # (an option's own check, a choice or an id, echoes an undecodable byte as repr
+            # writes it, "'\\udcff'": written as the byte is everywhere else, "\\xff")
+            _write_bytes_out(exc)
             if ctx.meta.get(JSON_ERRORS) or _usage_error_under_json(exc, ctx):
                 _echo_json_error(exc)
             raise
@@ -111,6 +121,14 @@ class BriefbotGroup(click.Group):
             # A bug of ours: logged with its traceback under an error id, and a short error
             # (a JSON one under `--json`) instead of a traceback alone.
             raise click.ClickException(unexpected_error(f"briefbot {ctx.invoked_subcommand or ctx.info_name}")) from exc
+
+
+def _write_bytes_out(exc: click.ClickException) -> None:
+    """The error's message with an undecodable byte it echoes as `repr` writes it
+    ("'\\udcff'": an option's own check, a choice or an id) written "\\xff", as everywhere
+    else (`repr_undecodable_written_out`). (click types `message` final; it is set on the
+    instance, which every formatting reads.)"""
+    vars(exc)["message"] = repr_undecodable_written_out(exc.message)
 
 
 _JSON_SHOWN = "_briefbot_json_shown"  # set on an exception once its JSON error is printed
