@@ -330,14 +330,31 @@ TEASER_MAX_WORDS = 150
 # ("Home", "Home | News", "Loading..."), which was stored as the article, its feed item's own
 # content left unused. The item falls back to that content, as for a page with no text.
 MIN_PAGE_WORDS = 6
-# A page whose whole text asks for JavaScript (a <noscript> notice, a script-rendered site's
-# shell): its article is rendered by a script briefbot does not run.
-# Asked of the reader in so many words ("enable JavaScript", "JavaScript is disabled",
-# "requires JavaScript"), not said of JavaScript ("the new JavaScript engine is required").
+# A character of a script written without spaces between words (Chinese, Japanese, Thai, Lao,
+# Khmer, Burmese): each counts as a word, or a whole paragraph of such text would be one.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff"
+                       "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# A page whose text asks the reader for JavaScript and says nothing else (no sentence of
+# `MIN_PAGE_WORDS` words beside those that ask: a <noscript> notice, a script-rendered site's
+# shell): its article is rendered by a script briefbot does not run. Asked of the reader
+# ("please enable JavaScript", "JavaScript is disabled in your browser", "this site requires
+# JavaScript"), not said of JavaScript in a news brief ("Google Search now requires
+# JavaScript", "a mode in which JavaScript is disabled for unfamiliar sites"); a brief whose
+# map needs it ("... opens in May. To see the map, enable JavaScript in your browser.") is
+# an article.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NEEDS_SCRIPT = re.compile(
     r"\b(?:enable|turn on|switch on|activate|allow)\s+(?:your\s+)?javascript\b"
-    r"|\bjavascript\s+(?:is\s+|has been\s+)?(?:disabled|turned off|switched off|required|needed)\b"
-    r"|\brequires?\s+javascript\b", re.I)
+    r"|\bjavascript\s+(?:is\s+|has been\s+)?(?:disabled|turned off|switched off|not enabled)"
+    r"\s+(?:in|on|for)\s+your\b"
+    r"|\b(?:this|the)\s+(?:site|page|website|web site|app|application)\s+(?:requires|needs)"
+    r"\s+javascript\b", re.I)
+
+
+def _words(text: str) -> int:
+    """Words of `text`: those spaces part, and each character of a script written without
+    spaces (`_UNSPACED`)."""
+    return len(text.split()) + len(_UNSPACED.findall(text))
 
 
 def extract_page(html: str, url: str) -> PageArticle:
@@ -375,11 +392,13 @@ def extract_page(html: str, url: str) -> PageArticle:
         lines = lines[1:]
     if not lines:
         raise ExtractError("no article text found on the page")
-    words = sum(len(ln.split()) for ln in lines)
-    if words < MIN_PAGE_WORDS:
+    joined = " ".join(lines)
+    if _words(joined) < MIN_PAGE_WORDS:
         raise ExtractError("no article text found on the page (its text is "
-                           f"{clip_echo(' '.join(lines), 60)!r} alone)")
-    if words <= TEASER_MAX_WORDS and _NEEDS_SCRIPT.search(" ".join(lines)):
+                           f"{clip_echo(joined, 60)!r} alone)")
+    if _NEEDS_SCRIPT.search(joined) and _words(" ".join(
+            part for part in _SENTENCE_END.split(joined)
+            if not _NEEDS_SCRIPT.search(part))) < MIN_PAGE_WORDS:
         raise ExtractError("no article text found on the page: it asks for JavaScript (its "
                            "article is rendered by a script)")
     if title and _ERROR_TITLE.match(title):
