@@ -115,12 +115,25 @@ def _written_out(m: re.Match[str]) -> str:
 _REPR_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-fA-F][0-9a-fA-F])")
 
 
+# A message longer than this is left with its escapes: finding its quoted values takes time
+# quadratic in its quotes when they do not close ("'\\'\\'\\…": 36 s for 100k characters), and
+# an error message quotes values clipped far shorter.
+REPR_REWRITE_CHARS = 4000
+# A value quoted by `repr`: in single quotes, or double quotes when it holds a single one.
+_REPR_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+
+
 def repr_undecodable_written_out(text: str) -> str:
-    """`text` (a message quoting values with `repr`) with each undecodable byte's escape
-    "\\udcff" written "\\xff", as `undecodable_written_out` writes the byte itself: an
-    option's own check ("'\\udcff' is not one of 'markdown', 'text'") showed the surrogate
-    Python keeps it as, which names no byte the user typed."""
-    return _REPR_SURROGATE.sub(r"\1\\x\2", text) if "\\udc" in text else text
+    """`text` (a message) with each undecodable byte written "\\xff": the byte itself
+    (`undecodable_written_out`: "Got unexpected extra argument (\\udcff)" holds it as it is),
+    and its escape "\\udcff" inside a value quoted by `repr` (an option's own check, "'\\udcff'
+    is not one of 'markdown', 'text'", showed the surrogate Python keeps it as, which names no
+    byte the user typed). The same six characters typed outside quotes, or after an escaped
+    backslash, are text the user typed, left as they are."""
+    text = undecodable_written_out(text)
+    if "\\udc" not in text or len(text) > REPR_REWRITE_CHARS:
+        return text
+    return _REPR_QUOTED.sub(lambda m: _REPR_SURROGATE.sub(r"\1\\x\2", m[0]), text)
 
 
 def logged_error(logger: logging.Logger, message: str, *args: object,

@@ -71,3 +71,31 @@ def test_an_options_own_check_writes_the_byte_as_the_rest_do(
     assert said in result.output and "\\udc" not in result.output, result.output
     if "--json" in args:
         assert said.replace("\\", "\\\\") in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("extra, said", [
+    ("\udcff", "(\\xff)"),  # the byte itself, unquoted: written out too
+    ("b\\udcff", "(b\\udcff)"),  # six characters the user typed, outside quotes: as typed
+])
+def test_an_unquoted_byte_is_written_out_and_typed_text_left_as_it_is(
+        settings: Settings, extra: str, said: str) -> None:
+    # "Got unexpected extra argument (…)" quotes nothing: the byte itself was printed as
+    # "\\udcff" in the text and "\\\\xff" in the JSON (a second read's find), and typed text
+    # that reads like the escape must not be rewritten.
+    Store(settings.db_path).close()
+    result = CliRunner().invoke(cli, ["--db", str(settings.db_path), "digest", "daily", extra,
+                                      "--json"])
+    assert result.exit_code == 2, result.output
+    assert f"Got unexpected extra argument {said}" in result.stderr, result.stderr
+    assert said.replace("\\", "\\\\") in result.stdout, result.stdout
+
+
+def test_a_quoted_escape_in_a_long_message_is_left_alone() -> None:
+    # (finding a message's quoted values is quadratic in quotes that never close: "'\\'\\…"
+    # of 100k characters took 36 s)
+    from bot.errors import REPR_REWRITE_CHARS, repr_undecodable_written_out
+
+    short = "'\\udcff' is not one of 'markdown', 'text'"
+    assert repr_undecodable_written_out(short).startswith("'\\xff'")
+    assert repr_undecodable_written_out(short + " " * REPR_REWRITE_CHARS) == \
+        short + " " * REPR_REWRITE_CHARS
