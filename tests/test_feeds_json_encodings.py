@@ -54,3 +54,11 @@ def test_a_number_python_cannot_hold_is_read_as_written_not_the_feeds_end() -> N
     first, second = feed.items
     assert first.key == big[:1000] and first.title == "1e400" and first.link is None
     assert second.link == "https://news.example/b" and second.title == "Bridge"
+
+
+def test_nan_is_read_as_written() -> None:
+    # (Python's JSON reader takes NaN: the title was "nan")
+    body = (b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "a", '
+            b'"url": "https://news.example/a", "title": NaN}]}')
+    (item,) = parse_json_feed(body, BASE + "/feed.json").items
+    assert item.title == "NaN"

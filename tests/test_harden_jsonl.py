@@ -97,6 +97,23 @@ def test_a_number_python_cannot_hold_is_read_as_written(db: Path, corpus: Path) 
     assert sources(db)["big-title"]["title"] == big
 
 
+def test_nan_and_infinity_are_read_as_written(db: Path, corpus: Path) -> None:
+    # No JSON has them, but Python's reader takes NaN, Infinity and -Infinity: a title "nan"
+    # or "inf". Read as written, as a number Python cannot hold is; a "published" one is a
+    # JSON number, left out with a warning.
+    lines = [_record("nan", title=1).replace('"title": 1', '"title": NaN'),
+             _record("inf", title=1).replace('"title": 1', '"title": -Infinity'),
+             _record("when", published=1).replace('"published": 1', '"published": NaN')]
+    (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = reload(db, corpus)
+    o = outcomes(res)
+    assert "3 added" in o["feed.jsonl"], o
+    assert o["feed.jsonl:3"].startswith('warning — "published" is a JSON number (NaN)'), o
+    docs = sources(db)
+    assert docs["nan"]["title"] == "NaN" and docs["inf"]["title"] == "-Infinity"
+    assert docs["when"]["published"] is None
+
+
 def test_oversized_line_is_never_read_whole(db: Path, corpus: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     cap = 2_000

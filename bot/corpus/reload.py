@@ -1406,7 +1406,9 @@ def _number_json(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-_JSON = json.JSONDecoder(parse_int=_json_int, parse_float=_json_float)
+# NaN, Infinity and -Infinity (no JSON, but Python reads them: a title "nan") as written too.
+_JSON = json.JSONDecoder(parse_int=_json_int, parse_float=_json_float,
+                         parse_constant=_WrittenNumber)
 
 
 def _loads(text: str) -> Any:

@@ -290,7 +290,9 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     """JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1)."""
     try:
         # Bytes: JSON's own detection of UTF-8 (a byte-order mark allowed), UTF-16 and UTF-32.
-        doc = json.loads(body, parse_int=_json_int, parse_float=_json_float)
+        # (NaN, Infinity: no JSON, but Python reads them, a title "nan": as written too)
+        doc = json.loads(body, parse_int=_json_int, parse_float=_json_float,
+                         parse_constant=_WrittenNumber)
     except UnicodeDecodeError as exc:
         # The decoder is given the body after its byte-order mark: its offsets start there.
         at = exc.start + len(body) - len(exc.object)
