@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import logging
-import math
 import multiprocessing
 import os
 import re
@@ -36,6 +35,7 @@ from typing import Any, BinaryIO, Protocol
 from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
 from bot.corpus.frontmatter import split_front_matter
+from bot.corpus.json_numbers import DECODER, WrittenNumber
 from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import WEB_KINDS, FileState, Store
 from bot.errors import UserError, failure_reason
@@ -1366,54 +1366,20 @@ def _jsonl_lines(fh: BinaryIO) -> tuple[_Lines, bool]:
     return (_Utf16Lines(fh) if utf16 else fh), utf16
 
 
-class _WrittenNumber:
-    """A JSON number Python cannot hold as written: an integer of more digits than `int`
-    converts (4,300 by default; a title of 5,000 digits rejected its record as "malformed
-    record: Exceeds the limit (4300 digits) for integer string conversion…"), or a number
-    beyond a float's range (`1e400`, which was read as inf: a title "inf"). Kept as its JSON
-    text, which is what a record's number is read as (`str`: a title `1984` is "1984", an
-    "id" `12345` is "12345"); a JSON number still (`_JSON_TYPES`), never a string."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        return f"_WrittenNumber({_clip(self.text)!r})"
-
-
-def _json_int(text: str) -> int | _WrittenNumber:
-    try:
-        return int(text)
-    except ValueError:  # more digits than int converts (sys.get_int_max_str_digits)
-        return _WrittenNumber(text)
-
-
-def _json_float(text: str) -> float | _WrittenNumber:
-    value = float(text)
-    return value if math.isfinite(value) else _WrittenNumber(text)
-
-
 def _number_json(value: object) -> object:
-    """A `_WrittenNumber` in a record's hash: its text, marked as no string's (a title
+    """A `WrittenNumber` in a record's hash: its text, marked as no string's (a title
     "999…" and a title 999… are different records)."""
-    if isinstance(value, _WrittenNumber):
+    if isinstance(value, WrittenNumber):
         return {"\u0000number": value.text}
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-# NaN, Infinity and -Infinity (no JSON, but Python reads them: a title "nan") as written too.
-_JSON = json.JSONDecoder(parse_int=_json_int, parse_float=_json_float,
-                         parse_constant=_WrittenNumber)
+_JSON = DECODER  # (numbers Python cannot hold, NaN and Infinity kept as written)
 
 
 def _loads(text: str) -> Any:
     """A JSONL line's JSON, as json.loads reads it, but for a number Python cannot hold as
-    written: kept as its text (`_WrittenNumber`)."""
+    written: kept as its text (`bot.corpus.json_numbers`)."""
     if text.startswith("\ufeff"):  # json.loads' own refusal, which decode() leaves out
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
     return _JSON.decode(text)
@@ -1464,7 +1430,7 @@ def _given_id(raw: bytes) -> tuple[str | None, bool]:
 
 
 def _id_value(raw_id: object) -> str | None:
-    if not isinstance(raw_id, (str, int, float, _WrittenNumber)) or isinstance(raw_id, bool):
+    if not isinstance(raw_id, (str, int, float, WrittenNumber)) or isinstance(raw_id, bool):
         return None
     return str(raw_id).strip() or None
 
@@ -1582,7 +1548,7 @@ def _jsonl_ids(path: Path, cap: int) -> set[str] | None:
 
 
 _JSON_TYPES = {dict: "object", list: "array", bool: "boolean", int: "number", float: "number",
-               _WrittenNumber: "number"}
+               WrittenNumber: "number"}
 
 
 def _one(value: str | list[str] | None) -> str | None:
@@ -1614,7 +1580,7 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
             fields[key] = (", ".join(names) if key == "author" else names) or None
             continue
         if isinstance(value, (dict, list, bool)) or (
-                key == "published" and isinstance(value, (int, float, _WrittenNumber))):
+                key == "published" and isinstance(value, (int, float, WrittenNumber))):
             kind = _JSON_TYPES.get(type(value), "value")
             shown = ("" if isinstance(value, (dict, list))
                      else f" ({_clip(_written(value))})")
@@ -1638,8 +1604,8 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
 
 
 def _written(value: object) -> str:
-    """A JSON scalar as JSON writes it (a `_WrittenNumber` as it was written)."""
-    return str(value) if isinstance(value, _WrittenNumber) else json.dumps(value)
+    """A JSON scalar as JSON writes it (a `WrittenNumber` as it was written)."""
+    return str(value) if isinstance(value, WrittenNumber) else json.dumps(value)
 
 
 def _clip(text: str, size: int = 40) -> str:

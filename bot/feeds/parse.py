@@ -7,7 +7,6 @@ import calendar
 import hashlib
 import html
 import json
-import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from bot.corpus.json_numbers import AS_WRITTEN, WrittenNumber
 from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import _codec, html_to_text
 
@@ -290,9 +290,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     """JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1)."""
     try:
         # Bytes: JSON's own detection of UTF-8 (a byte-order mark allowed), UTF-16 and UTF-32.
-        # (NaN, Infinity: no JSON, but Python reads them, a title "nan": as written too)
-        doc = json.loads(body, parse_int=_json_int, parse_float=_json_float,
-                         parse_constant=_WrittenNumber)
+        # (a number Python cannot hold, NaN, Infinity: as written, `bot.corpus.json_numbers`)
+        doc = json.loads(body, **AS_WRITTEN)
     except UnicodeDecodeError as exc:
         # The decoder is given the body after its byte-order mark: its offsets start there.
         at = exc.start + len(body) - len(exc.object)
@@ -300,7 +299,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                         f"0x{body[at]:02x} at offset {at})") from exc
     except json.JSONDecodeError as exc:
         raise FeedError(f"malformed JSON feed: {exc}") from exc
-    except ValueError as exc:  # valid JSON Python will not convert (none known: _json_int)
+    except ValueError as exc:  # valid JSON Python will not convert (none known: AS_WRITTEN)
         raise FeedError(f"malformed JSON feed: {str(exc).split(';')[0]}") from exc
     except RecursionError as exc:
         raise FeedError("malformed JSON feed: nested too deeply") from exc
@@ -333,34 +332,6 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     return out
 
 
-class _WrittenNumber:
-    """A JSON number Python cannot hold as written: an integer of more digits than `int`
-    converts (4,300), or one beyond a float's range (`1e400`, read as inf). Kept as its JSON
-    text, which is what a number is read as (`_s`: an id or title `12345` is "12345"); never
-    a link (`_url`). Such a number anywhere rejected the whole feed with Python's message,
-    "malformed JSON feed: Exceeds the limit (4300 digits) for integer string conversion"."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def _json_int(text: str) -> int | _WrittenNumber:
-    try:
-        return int(text)
-    except ValueError:  # more digits than int converts (sys.get_int_max_str_digits)
-        return _WrittenNumber(text)
-
-
-def _json_float(text: str) -> float | _WrittenNumber:
-    value = float(text)
-    return value if math.isfinite(value) else _WrittenNumber(text)
-
-
 def _text_as_html(text: str | None) -> str | None:
     """JSON Feed's plain text (`content_text`, `summary`) as the HTML an item's content is
     read as (`html_to_text`), its paragraphs (at blank lines) kept: read as HTML, "The
@@ -373,7 +344,7 @@ def _text_as_html(text: str | None) -> str | None:
 
 
 def _s(value: Any) -> str | None:
-    if isinstance(value, (int, float, _WrittenNumber)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, WrittenNumber)) and not isinstance(value, bool):
         value = str(value)
     return value.strip() or None if isinstance(value, str) else None
 

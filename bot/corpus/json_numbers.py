@@ -1,0 +1,50 @@
+"""JSON numbers Python cannot hold, kept as written: for the JSON Lines reader
+(`bot.corpus.reload`) and the JSON Feed reader (`bot.feeds.parse`).
+
+Python's `json` converts every number: an integer of more digits than `int` converts (4,300
+by default) raises "Exceeds the limit (4300 digits) for integer string conversion" (a title
+of 5,000 digits rejected its record, or a whole feed), a number beyond a float's range
+(`1e400`) becomes inf (a title "inf"), and NaN, Infinity and -Infinity, which no JSON has,
+are taken as floats (a title "nan"). Each is kept as its JSON text (`WrittenNumber`), which is
+what a number is read as where text is expected (a title `1984` is "1984"); a JSON number
+still, never a string."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+
+class WrittenNumber:
+    """A JSON number kept as its text (`str`)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        shown = self.text if len(self.text) <= 40 else self.text[:39] + "…"
+        return f"WrittenNumber({shown!r})"
+
+
+def json_int(text: str) -> int | WrittenNumber:
+    try:
+        return int(text)
+    except ValueError:  # more digits than int converts (sys.get_int_max_str_digits)
+        return WrittenNumber(text)
+
+
+def json_float(text: str) -> float | WrittenNumber:
+    value = float(text)
+    return value if math.isfinite(value) else WrittenNumber(text)
+
+
+# The keyword arguments of `json.loads` and `json.JSONDecoder` that read numbers so.
+AS_WRITTEN: dict[str, Any] = {"parse_int": json_int, "parse_float": json_float,
+                              "parse_constant": WrittenNumber}
+DECODER = json.JSONDecoder(**AS_WRITTEN)
