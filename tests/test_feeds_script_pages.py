@@ -30,6 +30,16 @@ def _page(body: str) -> str:
     ("<p>Please enable JavaScript to view this page.</p>", "it asks for JavaScript"),
     ("<p>JavaScript is disabled in your browser. This site requires JavaScript to work.</p>",
      "it asks for JavaScript"),
+    # a short notice asks, however it is worded (a third read's cases)
+    ("<p>JavaScript is disabled. Please enable it to continue.</p>", "it asks for JavaScript"),
+    ("<p>JavaScript is required to view this page.</p>", "it asks for JavaScript"),
+    # scripts written without spaces: two letters a word, their marks none (one each made
+    # these seven words and more, a third read's find)
+    ("<p>首页 | 新闻</p>", "(its text is '首页 | 新闻' alone)"),
+    ("<p>正在加载中...</p>", "(its text is '正在加载中...' alone)"),
+    ("<p>ホーム | ニュース</p>", "(its text is 'ホーム | ニュース' alone)"),
+    ("<p>หน้าแรก</p>", "(its text is 'หน้าแรก' alone)"),
+    ("<p>กำลังโหลด...</p>", "(its text is 'กำลังโหลด...' alone)"),
 ])
 def test_a_page_whose_text_is_no_article_is_no_article_text(body: str, said: str) -> None:
     with pytest.raises(ExtractError) as err:
@@ -55,10 +65,19 @@ def test_a_page_whose_text_is_no_article_is_no_article_text(body: str, said: str
     # asked of the reader, beside a sentence of its own
     "<article><p>The new bridge route opens in May. To see the interactive map of the route, "
     "enable JavaScript in your browser.</p></article>",
+    # ... in another paragraph, the notice with no full stop (it took the next one along)
+    "<p>Please enable JavaScript in your browser</p><p>The council voted on Tuesday to approve "
+    "the new harbour bridge.</p>",
+    # ... after an article whose full stops are "。" or "।" (it took the whole text along)
+    "<article>" + "<p>港口城市议会周二投票批准建设一座长450米的海港大桥，工程预计明年春季开工。</p>" * 4
+    + "<p>To view this video please enable JavaScript, and consider upgrading to a web "
+    "browser that supports HTML5 video</p></article>",
+    "<article><p>सिटी काउंसिल ने मंगलवार को नए पुल को मंजूरी दी।</p><p>Please enable JavaScript to "
+    "view</p></article>",
 ])
 def test_a_short_article_is_still_one(body: str) -> None:
     text = extract_page(_page(body), URL).text
-    assert text == " ".join(text.split()) and text[:2] in body, text
+    assert text[:4] in body, text
 
 
 def test_the_item_falls_back_to_its_feed_content(server: FixtureServer,

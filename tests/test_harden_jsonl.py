@@ -147,3 +147,14 @@ def test_oversized_line_is_never_read_whole(db: Path, corpus: Path,
     assert f"record over the size cap ({len(huge) + 1:,} bytes > {cap:,})" in o["feed.jsonl:2"]
     assert max(longest) <= 1 << 20 < len(huge)  # never the whole line
     assert sum(longest) == feed.stat().st_size  # every byte read once (and hashed)
+
+
+def test_a_record_holding_nan_hashes_as_before(tmp_path: Path) -> None:
+    # A record with NaN (as Python's json.dumps writes a scraper's) hashed as the float NaN
+    # until it was kept as written: its hash is the same, so an upgraded reload finds it
+    # unchanged, not "updated" (a third read's find).
+    line = '{"id": "a", "title": "T", "sentiment": NaN, "text": "The council met."}'
+    before = reload_module._hash(json.dumps(json.loads(line), sort_keys=True,
+                                            ensure_ascii=False).encode())
+    (path := tmp_path / "a.jsonl").write_text(line + "\n", encoding="utf-8")
+    assert reload_module._read_record(line.encode() + b"\n", path, False)[3] == before

@@ -1368,8 +1368,12 @@ def _jsonl_lines(fh: BinaryIO) -> tuple[_Lines, bool]:
 
 def _number_json(value: object) -> object:
     """A `WrittenNumber` in a record's hash: its text, marked as no string's (a title
-    "999…" and a title 999… are different records)."""
+    "999…" and a title 999… are different records). NaN, Infinity and -Infinity hash as
+    before they were kept as written, as floats (`json.dumps` writes them so): a record holding
+    one, as Python's own `json.dumps` writes a scraper's, stays unchanged at the next reload."""
     if isinstance(value, WrittenNumber):
+        if value.text in ("NaN", "Infinity", "-Infinity"):
+            return float(value.text)
         return {"\u0000number": value.text}
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 

@@ -8,6 +8,7 @@ import html
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -330,31 +331,48 @@ TEASER_MAX_WORDS = 150
 # ("Home", "Home | News", "Loading..."), which was stored as the article, its feed item's own
 # content left unused. The item falls back to that content, as for a page with no text.
 MIN_PAGE_WORDS = 6
-# A character of a script written without spaces between words (Chinese, Japanese, Thai, Lao,
-# Khmer, Burmese): each counts as a word, or a whole paragraph of such text would be one.
+# A letter of a script written without spaces between words (Chinese, Japanese, Thai, Lao,
+# Khmer, Burmese): a run of them is no one word. `UNSPACED_PER_WORD` of them count as a word
+# (their marks, Thai's vowel and tone marks, none): one each made "首页 | 新闻" ("Home | News")
+# and Thai "Loading..." seven words and more.
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff"
                        "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+UNSPACED_PER_WORD = 2
 # A page whose text asks the reader for JavaScript and says nothing else (no sentence of
 # `MIN_PAGE_WORDS` words beside those that ask: a <noscript> notice, a script-rendered site's
-# shell): its article is rendered by a script briefbot does not run. Asked of the reader
-# ("please enable JavaScript", "JavaScript is disabled in your browser", "this site requires
-# JavaScript"), not said of JavaScript in a news brief ("Google Search now requires
-# JavaScript", "a mode in which JavaScript is disabled for unfamiliar sites"); a brief whose
-# map needs it ("... opens in May. To see the map, enable JavaScript in your browser.") is
-# an article.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# shell): its article is rendered by a script briefbot does not run. A sentence asks when it
+# addresses the reader ("please enable JavaScript", "JavaScript is disabled in your browser",
+# "this site requires JavaScript") or is a short notice (`NOTICE_WORDS` words at most:
+# "JavaScript is required to view this page."); a news brief's sentence on JavaScript
+# ("Google Search now requires JavaScript. The company said ...") leaves the brief an
+# article, and so does a map's request beside a sentence of the article's own. Sentences are
+# cut in each line (a notice without a full stop never takes the next paragraph along), after
+# the full stops of scripts without spaces too ("。", "।").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[\u3002\uff01\uff1f\u0964])\s*")
 _NEEDS_SCRIPT = re.compile(
     r"\b(?:enable|turn on|switch on|activate|allow)\s+(?:your\s+)?javascript\b"
     r"|\bjavascript\s+(?:is\s+|has been\s+)?(?:disabled|turned off|switched off|not enabled)"
     r"\s+(?:in|on|for)\s+your\b"
     r"|\b(?:this|the)\s+(?:site|page|website|web site|app|application)\s+(?:requires|needs)"
     r"\s+javascript\b", re.I)
+_ON_SCRIPT = re.compile(r"\bjavascript\b.{0,40}\b(?:disabled|required|needed|off)\b"
+                        r"|\b(?:enable|turn on|requires?|needs?)\b.{0,40}\bjavascript\b",
+                        re.I | re.S)
+NOTICE_WORDS = 8
 
 
 def _words(text: str) -> int:
-    """Words of `text`: those spaces part, and each character of a script written without
-    spaces (`_UNSPACED`)."""
-    return len(text.split()) + len(_UNSPACED.findall(text))
+    """Words of `text`: those spaces part, of a script with spaces, and `UNSPACED_PER_WORD`
+    letters of one without (`_UNSPACED`) for each."""
+    spaced = sum(1 for token in text.split() if not _UNSPACED.search(token))
+    letters = sum(1 for ch in _UNSPACED.findall(text)
+                  if not unicodedata.category(ch).startswith("M"))
+    return spaced + letters // UNSPACED_PER_WORD
+
+
+def _asks_for_script(sentence: str) -> bool:
+    return bool(_NEEDS_SCRIPT.search(sentence)) or (
+        _words(sentence) <= NOTICE_WORDS and bool(_ON_SCRIPT.search(sentence)))
 
 
 def extract_page(html: str, url: str) -> PageArticle:
@@ -396,16 +414,18 @@ def extract_page(html: str, url: str) -> PageArticle:
     if _words(joined) < MIN_PAGE_WORDS:
         raise ExtractError("no article text found on the page (its text is "
                            f"{clip_echo(joined, 60)!r} alone)")
-    if _NEEDS_SCRIPT.search(joined) and _words(" ".join(
-            part for part in _SENTENCE_END.split(joined)
-            if not _NEEDS_SCRIPT.search(part))) < MIN_PAGE_WORDS:
+    sentences = [part for ln in lines for part in _SENTENCE_END.split(ln) if part]
+    asking = [_asks_for_script(part) for part in sentences]
+    if any(asking) and _words(" ".join(
+            part for part, asks in zip(sentences, asking, strict=True) if not asks)) \
+            < MIN_PAGE_WORDS:
         raise ExtractError("no article text found on the page: it asks for JavaScript (its "
                            "article is rendered by a script)")
     if title and _ERROR_TITLE.match(title):
         raise ExtractError(f"the page is an error page (its title: {title[:80]!r}), though "
                            "the server answered 200")
-    if (len(lines) <= TEASER_MAX_PARAGRAPHS or sum(len(ln.split()) for ln in lines)
-            < TEASER_MAX_WORDS) and paywalled(html, lines[0][:LEAD_CHARS]):
+    if (len(lines) <= TEASER_MAX_PARAGRAPHS or _words(joined) < TEASER_MAX_WORDS) \
+            and paywalled(html, lines[0][:LEAD_CHARS]):
         # Its text is the teaser a paywall leaves (a paragraph or two, a "subscribe to read
         # on"): stored, it read as the whole article. A feed item keeps its own content.
         raise ExtractError("the page is paywalled (its structured data says "
