@@ -213,8 +213,9 @@ def check_feed_url(url: str, what: str = "feed") -> str:
     as_link = link(url)  # the rules of a shown link: a host name, IDNA for non-ASCII
     if as_link is None:
         raise UserError(f"{clip_echo(parts.hostname, 200)!r} is no valid host name in {shown!r}")
-    # and DNS's, on the host in ASCII: no label starting or ending with a hyphen, an "xn--"
-    # label Punycode ("http://-a-.com/" and "http://xn--/" were followed, failing each poll)
+    # and the host's own, in ASCII (`host_name_problem`): an "xn--" label Punycode, a last
+    # label that is a number an IPv4 address ("http://xn--/" and "http://999.1.1.1/" were
+    # followed, failing each poll)
     problem = host_name_problem(urlsplit(as_link).hostname or "")
     if problem is not None:
         raise UserError(f"{clip_echo(parts.hostname, 200)!r} is no valid host name in {shown!r}"
