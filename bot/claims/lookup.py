@@ -1694,22 +1694,19 @@ def _paraphrased_support(copies: Copies, reader: CrossEncoder,
     if not asked:
         return None
     # Each read whole in the claim's place: on a claim's share, its first 24 tokens, two
-    # sentences sharing a long lead were compared by their leads alone. `CROSS_BATCH` side by
-    # side, until one tells what the anchor tells.
-    for at in range(0, len(asked), CROSS_BATCH):
-        batch = asked[at:at + CROSS_BATCH]
-        said = reader.probabilities(anchor["text"], [row["text"] for _, row in batch],
-                                    [(context_of or {}).get(sid, "") for sid, _ in batch],
-                                    claim_tokens=SENTENCE_AS_CLAIM_TOKENS)
-        for (sid, row), p_states in zip(batch, said, strict=True):
-            if p_states < reader.states:
-                continue
-            back = reader.probabilities(row["text"], [anchor["text"]],
-                                        claim_tokens=SENTENCE_AS_CLAIM_TOKENS)[0]
-            if back >= reader.states:
-                _now_supports(Judgement("supports", min(p_states, back), PARAPHRASE_REASON),
-                              sid, row, judged, unrelated)
-                return sid, anchor["id"]
+    # sentences sharing a long lead were compared by their leads alone.
+    said = reader.probabilities(anchor["text"], [row["text"] for _, row in asked],
+                                [(context_of or {}).get(sid, "") for sid, _ in asked],
+                                claim_tokens=SENTENCE_AS_CLAIM_TOKENS)
+    for (sid, row), p_states in zip(asked, said, strict=True):
+        if p_states < reader.states:
+            continue
+        back = reader.probabilities(row["text"], [anchor["text"]],
+                                    claim_tokens=SENTENCE_AS_CLAIM_TOKENS)[0]
+        if back >= reader.states:
+            _now_supports(Judgement("supports", min(p_states, back), PARAPHRASE_REASON), sid,
+                          row, judged, unrelated)
+            return sid, anchor["id"]
     return None
 
 
