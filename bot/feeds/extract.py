@@ -411,10 +411,13 @@ def extract_page(html: str, url: str) -> PageArticle:
     if not lines:
         raise ExtractError("no article text found on the page")
     joined = " ".join(lines)
-    if _words(joined) < MIN_PAGE_WORDS:
+    words = _words(joined)
+    if words < MIN_PAGE_WORDS:
         raise ExtractError("no article text found on the page (its text is "
                            f"{clip_echo(joined, 60)!r} alone)")
-    sentences = [part for ln in lines for part in _SENTENCE_END.split(ln) if part]
+    # (sentences are cut only on a page that names JavaScript at all)
+    sentences = [part for ln in lines for part in _SENTENCE_END.split(ln) if part] \
+        if "javascript" in joined.lower() else []
     asking = [_asks_for_script(part) for part in sentences]
     if any(asking) and _words(" ".join(
             part for part, asks in zip(sentences, asking, strict=True) if not asks)) \
@@ -424,7 +427,7 @@ def extract_page(html: str, url: str) -> PageArticle:
     if title and _ERROR_TITLE.match(title):
         raise ExtractError(f"the page is an error page (its title: {title[:80]!r}), though "
                            "the server answered 200")
-    if (len(lines) <= TEASER_MAX_PARAGRAPHS or _words(joined) < TEASER_MAX_WORDS) \
+    if (len(lines) <= TEASER_MAX_PARAGRAPHS or words < TEASER_MAX_WORDS) \
             and paywalled(html, lines[0][:LEAD_CHARS]):
         # Its text is the teaser a paywall leaves (a paragraph or two, a "subscribe to read
         # on"): stored, it read as the whole article. A feed item keeps its own content.
