@@ -520,6 +520,10 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
             by_doc: dict[str, set[str]] = {}
             for row in store.sentences_of([d["id"] for d in docs]):
                 by_doc.setdefault(row["doc_id"], set()).update(tokens(row["text"]))
+            # Its title too, as `stories_about` reads it: "Quake hits Chile" over a text
+            # saying "earthquake" was left out of a `topic = "quake"` digest.
+            for doc_id, doc_title in store.titles_by_ids(d["id"] for d in docs).items():
+                by_doc.setdefault(doc_id, set()).update(tokens(doc_title or ""))
             keep = {i for i, t in by_doc.items() if _matches_topic(q, t)}
             docs = [d for d in docs if d["id"] in keep]
     new_count = None
@@ -550,7 +554,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     if briefed_ids is not None:
         stories = [(sid, [d for d in members if d["id"] in briefed_ids]) for sid, members in stories]
         stories = [(sid, members) for sid, members in stories if members]
-    if defn.stories_about:
+    if defn.stories_about and stories:  # (none: the topic's or `since`'s notice says why)
         stories = [st for st in stories if _mentions_any(defn.stories_about, st[1], rows)]
         if not stories and notice is None:
             notice = ("No story mentions " + ", ".join(repr(a) for a in defn.stories_about) + ".")
