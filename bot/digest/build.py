@@ -219,19 +219,12 @@ class Digest:
         reply.add(Context(self.headline + (f" · top {len(shown)} shown" if more > 0 else "")))
         if self.notice:  # (titles as they are; shown as one printable line)
             reply.add(Paragraph(printable_line(self.notice)))
-        kinds = [s.kind for s in self.sections if s.kind != "sources"]
         sources = self.section("sources")
-        if kinds:
-            kind = "key-developments" if "key-developments" in kinds else kinds[0]
+        kind = self._shown_kind()
+        if kind is not None:
             cited: set[int] = set()
-            total_importance = sum(max(st.importance, 0.1) for st in shown)
             rank = 0
-            for st in shown:
-                budget = self._story_words(max(st.importance, 0.1) / total_importance)
-                sec = st.section(kind)
-                items = sec.items if sec else []
-                if not items:  # no empty header: a story with nothing of this kind is left out
-                    continue
+            for st, items in self.shown_story_items():
                 rank += 1
                 reply.add(Heading(printable_line(f"{rank}. {st.headline}")))
                 n, m = st.articles, st.independent
@@ -239,12 +232,7 @@ class Digest:
                     f"{n} article{'s' if n != 1 else ''}, "
                     f"{m} independent source{'s' if m != 1 else ''}"
                     f" · open: {self.open_hint.format(id=st.id)}"))
-                used = 0
-                for k, it in enumerate(items):
-                    words = len(it.text.split())
-                    if k >= STORY_MIN_DEVELOPMENTS and used + words > budget:
-                        break
-                    used += words
+                for it in items:
                     text = f"{it.date} — {it.text}" if it.date else it.text
                     reply.add(Bullet(text, list(it.citations), it.note))
                     cited.update(it.citations)
@@ -263,6 +251,40 @@ class Digest:
             # ones, as for one story (they were listed nowhere: "[3]" named no article).
             reply.sources = listed
         return reply
+
+    def _shown_kind(self) -> str | None:
+        """The section a briefing of several stories shows of each story (none: the sources
+        alone)."""
+        kinds = [s.kind for s in self.sections if s.kind != "sources"]
+        if not kinds:
+            return None
+        return "key-developments" if "key-developments" in kinds else kinds[0]
+
+    def shown_story_items(self) -> list[tuple[StoryDigest, list[Item]]]:
+        """A briefing of several stories: the items of each top story it shows, in order
+        (the stories with none of them left out; the sources are numbered by these first)."""
+        kind = self._shown_kind()
+        if kind is None:
+            return []
+        shown = self.stories[: self.max_stories]
+        total_importance = sum(max(st.importance, 0.1) for st in shown)
+        out = []
+        for st in shown:
+            budget = self._story_words(max(st.importance, 0.1) / total_importance)
+            sec = st.section(kind)
+            items = sec.items if sec else []
+            if not items:  # no empty header: a story with nothing of this kind is left out
+                continue
+            used = 0
+            kept = []
+            for k, it in enumerate(items):
+                words = len(it.text.split())
+                if k >= STORY_MIN_DEVELOPMENTS and used + words > budget:
+                    break
+                used += words
+                kept.append(it)
+            out.append((st, kept))
+        return out
 
     def _story_words(self, share: float) -> int:
         """Words of key developments for a story with `share` of the shown stories'
@@ -631,6 +653,35 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         sections = built[0].sections
     else:
         sections = _merged_sections(defn, built[: defn.max_stories], budgets, more)
+    if since is not None and notice is None:
+        notice = f"What's new since {since}: {len(briefed)} new or updated article(s)."
+    if unusable:
+        k = len(unusable)
+        notice = " ".join(filter(None, [notice, (
+            f"{k} stor{'ies' if k != 1 else 'y'} had no sentence the digest can use (all under"
+            f" {Weights().min_words} words, or with no word in Latin letters): "
+            + "; ".join(u.headline for u in unusable[:5])
+            + ("; …" if k > 5 else "") + ".")]))
+    ahead = [d for d in briefed if _ahead(d)]
+    if ahead:
+        k = len(ahead)
+        notice = " ".join(filter(None, [notice, (
+            f"{k} article{'s are' if k != 1 else ' is'} dated more than a day after "
+            f"{'they were' if k != 1 else 'it was'} added, ranked as new as the day "
+            f"{'each was' if k != 1 else 'it was'} added: "
+            + "; ".join(f"{clip_meta(d.get('title') or d['id']) or ''} "
+                        f"({_doc_date(d)}, added {_ahead(d)})" for d in ahead[:3])
+            + ("; …" if k > 3 else "") + ".")]))
+    headline = _headline(briefed, since)
+    if not single:
+        headline += f" · {len(built)} stor{'ies' if len(built) != 1 else 'y'}"
+    if story is not None and built:
+        title = f"{title}: {built[0].headline}"
+    digest = Digest(defn.name, title, headline, sections, [], since, new_count, notice,
+                    stories=built, max_stories=defn.max_stories, open_hint=open_hint,
+                    story_view=story is not None,
+                    story_budget=budgets.get("key-developments", (0, 385))[1],
+                    unusable=unusable)
     # Number the sources by first citation (stories in order), then the uncited ones, in
     # date order.
     # The syndicated copies an item cites are numbered one after the other (so a citation and
@@ -648,6 +699,16 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
 
     order: list[int] = []
     seen: set[int] = set()
+    # What a briefing of several stories shows first, in its order: the numbers it shows run
+    # 1, 2, 3 … (they were those of every story's items, its whole key developments and its
+    # other sections, in turn: "[7]" was followed by "[9]", the 8th cited by an item cut by
+    # the story's word budget).
+    for _, shown_items in (digest.shown_story_items() if digest.several else []):
+        for it in shown_items:
+            for c in copies_together(it.citations):
+                if c not in seen:
+                    seen.add(c)
+                    order.append(c)
     for sec_list in [*(s.sections for s in built), sections]:
         for s in sec_list:
             for it in s.items:
@@ -674,34 +735,8 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
     for i in sorted(order, key=lambda i: (i in truncated, number[i])):
         lead.setdefault(copy_key[i], number[i])
     sources = [_source_ref(number[i], briefed[i], lead[copy_key[i]]) for i in order]
-    if since is not None and notice is None:
-        notice = f"What's new since {since}: {len(briefed)} new or updated article(s)."
-    if unusable:
-        k = len(unusable)
-        notice = " ".join(filter(None, [notice, (
-            f"{k} stor{'ies' if k != 1 else 'y'} had no sentence the digest can use (all under"
-            f" {Weights().min_words} words, or with no word in Latin letters): "
-            + "; ".join(u.headline for u in unusable[:5])
-            + ("; …" if k > 5 else "") + ".")]))
-    ahead = [d for d in briefed if _ahead(d)]
-    if ahead:
-        k = len(ahead)
-        notice = " ".join(filter(None, [notice, (
-            f"{k} article{'s are' if k != 1 else ' is'} dated more than a day after "
-            f"{'they were' if k != 1 else 'it was'} added, ranked as new as the day "
-            f"{'each was' if k != 1 else 'it was'} added: "
-            + "; ".join(f"{clip_meta(d.get('title') or d['id']) or ''} "
-                        f"({_doc_date(d)}, added {_ahead(d)})" for d in ahead[:3])
-            + ("; …" if k > 3 else "") + ".")]))
-    headline = _headline(briefed, since)
-    if not single:
-        headline += f" · {len(built)} stor{'ies' if len(built) != 1 else 'y'}"
-    if story is not None and built:
-        title = f"{title}: {built[0].headline}"
-    return Digest(defn.name, title, headline, sections, sources, since, new_count, notice,
-                  stories=built, max_stories=defn.max_stories, open_hint=open_hint,
-                  story_view=story is not None,
-                  story_budget=budgets.get("key-developments", (0, 385))[1], unusable=unusable)
+    digest.sources = sources
+    return digest
 
 
 def _stories(window: list[dict[str, Any]], rows: Sequence[dict[str, Any]],
