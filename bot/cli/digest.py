@@ -72,11 +72,15 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
         return
     if kind == "key-developments" and fmt == "text":
         lines = digest.lines(kind)
-        if not lines and digest.notice:
-            lines = [printable_line(digest.notice)]
         if not lines:  # nothing for the pipe; the reader is told why, on stderr
-            sec = digest.section(kind)
-            click.echo(nothing_to_show([sec.heading if sec else DEFAULT_TITLES[kind]]), err=True)
+            # The notice too: it is no sentence ("What's new since …: 1 new or updated
+            # article(s)." was printed on stdout in their place when none fitting --words).
+            if digest.notice:
+                click.echo(printable_line(digest.notice), err=True)
+            if digest.sources or not digest.notice:  # (none briefed: the notice says why)
+                sec = digest.section(kind)
+                click.echo(nothing_to_show([sec.heading if sec else DEFAULT_TITLES[kind]]),
+                           err=True)
             return
         click.echo("\n".join(lines))
         return
