@@ -119,6 +119,11 @@ _NOT_ROLE_WORD = STOPWORDS - {"of", "and"}
 # a verb after it makes NAME the subject of what was said ("said Governor Wells would sign").
 _SPEAKER_ENDS = re.compile(rf"{_NAME_REST}\s*(?:[,.;:!?()\]\u201d\"]|$|(?:of|from|at|who|in|on|before|"
                            r"after|when|as|while|told|to)\b)")
+# "according to NAME": who the statement is attributed to, after at most three lower-case
+# words of a role ("According to treasurer Ola Nord, …"; "according to the company" names
+# no one). A person named only there and quoted by surname was missing from who's who.
+_ACCORDING = re.compile(
+    rf"\b[Aa]ccording\s+to\s+(?P<role>(?:[a-z][a-z-]+\s+){{0,3}})(?P<name>{NAME})")
 _SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD})\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
 _SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?P<name>{NAME}|{_WORD})\b")
 
@@ -296,6 +301,9 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
         clause = _PARTICIPLE_ROLE.match(role.strip()) or _CLAUSE_ROLE.match(role.strip())
         add(m.group("name"), None if clause else _clean_role(role),
             quotes or _speaks(text, m.start(), m.end("name")))
+    for m in _ACCORDING.finditer(text):
+        if not any(w in _NOT_ROLE_WORD for w in m.group("role").split()):
+            add(m.group("name"), None, True)
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
             raw = m.group("name")
