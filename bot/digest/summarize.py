@@ -248,9 +248,25 @@ def usable(text: str, w: Weights, toks: Sequence[str] | None = None) -> bool:
     return eligible(text, w) and bool(tokens(text) if toks is None else toks)
 
 
+# A date's day, "Nov 30", "November 30th", "30 Nov.": the day of a month, no count.
+_MONTH_WORD = (r"(?:January|Jan|February|Feb|March|Mar|April|Apr|May|June|Jun|July|Jul|August|Aug|"
+               r"September|Sept|Sep|October|Oct|November|Nov|December|Dec)")
+_DAY_OF_MONTH = re.compile(
+    rf"\b(?P<m>{_MONTH_WORD})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![.,]\d)"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_WORD})\b")
+
+
 def anchors(text: str) -> frozenset[str]:
-    """What pins a fact down: its numbers, months, and whether it is a denial."""
-    out = {n.strip(".,") for n in _NUM.findall(text)} | {m.lower() for m in _MONTH.findall(text)}
+    """What pins a fact down: its numbers, months, and whether it is a denial. A date's day
+    is read with its month ("30 nov"), not as a number: a dateline's "Nov 30" pinned "killed 30
+    people" down, and each article was cited for the other's development."""
+    days: dict[int, str] = {}  # the day's offset -> "30 nov"
+    for m in _DAY_OF_MONTH.finditer(text):
+        at = m.start("d") if m.group("d") else m.start("d2")
+        month = (m.group("m") or m.group("m2")).lower()[:3]
+        days[at] = f"{int(m.group('d') or m.group('d2'))} {month}"
+    out = {days.get(m.start()) or m.group(0).strip(".,") for m in _NUM.finditer(text)}
+    out |= {m.lower() for m in _MONTH.findall(text)}
     if is_denial(text):
         out.add("<denial>")
     return frozenset(out)
