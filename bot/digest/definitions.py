@@ -99,9 +99,13 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
     if not isinstance(title, str) or not title.strip():
         raise UserError(f"{where}: title must be a non-empty string")
     words = _positive_int(data.get("words", 1000), f"{where}: words")
-    topic = data.get("topic") or None
-    if topic is not None and not isinstance(topic, str):
-        raise UserError(f"{where}: topic must be a string (a query)")
+    topic = data.get("topic")
+    if topic is not None and not isinstance(topic, str):  # (0, false or [] meant no topic)
+        raise UserError(f"{where}: topic must be a string (a query), not {topic!r}"[:300])
+    topic = topic or None
+    description = data.get("description")
+    if description is not None and not isinstance(description, str):
+        raise UserError(f"{where}: description must be a string, not {description!r}"[:300])
     if topic is not None and not topic.strip():
         topic = None  # blank: no topic, as ""
     if topic is not None and not tokens(topic):  # it filtered nothing: every article was briefed
