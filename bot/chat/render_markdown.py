@@ -4,6 +4,8 @@ re-exported here."""
 
 from __future__ import annotations
 
+import re
+
 from bot.reply import (
     Block,
     Bullet,
@@ -35,8 +37,28 @@ def inert(text: str) -> str:
                                  backslashes=True)
 
 
+# What opens a block at a line's start: a heading ("# …"), a quotation ("> …"), a list item
+# ("- …", "* …", "+ …", "1. …", "2) …"). An article's sentence opening so ("# The harbour
+# master said …", kept by a scraped page saved as .txt) made a heading, quotation or list
+# inside its bullet (Discord's rendering escapes them too: `discord_embeds._LINE_START`).
+_BLOCK_START = re.compile(r"^([ \t]*)(#{1,6}(?=[ \t]|$)|>|[-*+](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$)))",
+                          re.MULTILINE)
+
+
+def _text_at_line_start(text: str) -> str:
+    """`text` (already `inert`) with no block marker opening a line of it."""
+    def escape(m: re.Match[str]) -> str:
+        marker = m.group(2)
+        if marker[:1].isdigit():  # "1. …": the number's full stop (or bracket) escaped
+            return m.group(1) + marker + "\\"
+        return m.group(1) + "\\" + marker
+    return _BLOCK_START.sub(escape, text)
+
+
 def render_block_markdown(block: Block) -> str:
     block = map_texts(block, inert)
+    if isinstance(block, Bullet | Paragraph):
+        block = map_texts(block, _text_at_line_start)
     if isinstance(block, Heading):
         return f"## {block.text}"
     if isinstance(block, Paragraph):
