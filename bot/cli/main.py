@@ -472,6 +472,28 @@ class _DropMessage(logging.Filter):
         return self.needle not in record.getMessage()
 
 
+class _BadRequestOneLine(logging.Filter):
+    """aiohttp's server logs a request it could not parse (a header or URL over 8,190 bytes,
+    a malformed request line, a body framing error: a client's mistake, answered 400) as an
+    ERROR with a traceback of its parser, ~10 lines on the console or the journal for each
+    such request to `--health-port` or Slack's HTTP mode, from anyone who can reach the
+    port. Such a record becomes one WARNING line saying what was refused; any other error
+    of the server (a bug, answered 500) keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            what = "".join(c if c.isprintable() else "?" for c in " ".join(
+                str(exc.message or type(exc).__name__).split()))[:200].rstrip(".")
+            record.msg = f"{record.getMessage()}: refused a malformed request ({exc.code}: {what})"
+            record.args = ()
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def _say_waiting() -> None:
     """A reload waiting for another writer (a reload in another process, most likely) says
     so on stderr: it waited up to an hour without a word (a fuzzing session's find)."""
@@ -492,6 +514,9 @@ def setup_logging(level: str) -> None:
     for name, needle in (("discord.client", "voice will NOT be supported"),
                          ("slack_bolt.AsyncApp", "`token` will be unused")):
         logging.getLogger(name).addFilter(_DropMessage(needle))
+    server = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, _BadRequestOneLine) for f in server.filters):
+        server.addFilter(_BadRequestOneLine())
 
 
 @cli.command()
