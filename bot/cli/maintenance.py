@@ -20,10 +20,12 @@ import click
 from bot.cli.context import AppContext, json_errors, json_text, not_blank, open_store, pass_app
 from bot.corpus.storage import (
     SCHEMA_VERSION,
+    RestoreRaced,
     Store,
     backup_database,
     foreign_database,
     inspect_database,
+    is_busy_error,
     not_a_file,
     read_only_connection,
     sidecars,
@@ -317,11 +319,17 @@ def _keep_current(db: Path, stamp: str) -> str | None:
     # A readable database whose copy cannot be written (a full disk, no permission to write
     # beside it) is left as it is, and nothing is restored: it is no broken database.
     try:
-        conn = sqlite3.connect(str(db), timeout=60)
+        lock = _write_lock(db)
         try:
-            backup_database(conn, keep)
+            conn = sqlite3.connect(str(db), timeout=60)
+            try:
+                backup_database(conn, keep)
+            finally:
+                conn.close()
         finally:
-            conn.close()
+            if lock is not None:
+                lock.rollback()
+                lock.close()
     except (sqlite3.DatabaseError, OSError) as exc:
         if _damaged(exc):
             # Its schema reads, its pages do not ("database disk image is malformed"): the
@@ -330,6 +338,40 @@ def _keep_current(db: Path, stamp: str) -> str | None:
         raise UserError(f"cannot keep a copy of the current database at {keep}: {exc}; "
                         "nothing was restored, the database is unchanged") from exc
     return str(keep)
+
+
+# How long a restore waits for another process's write (a reload) before it keeps its copy.
+RESTORE_LOCK_WAIT_SECONDS = 60.0
+
+
+def _write_lock(db: Path) -> sqlite3.Connection | None:
+    """The database's write lock (BEGIN IMMEDIATE), held while its copy is kept: what another
+    process committed after the copy was made (a running bot's /subscribe, a reload that
+    held the lock) was replaced by the restore and was in neither file. Another writer is
+    waited for up to RESTORE_LOCK_WAIT_SECONDS, saying so (the restore waited without end
+    and without a word); None when the lock cannot be had for another reason (a database
+    this process may only read: the copy or the restore says why)."""
+    conn = sqlite3.connect(str(db), timeout=0, isolation_level=None)
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if not is_busy_error(exc):
+                raise
+            click.echo(f"waiting for another process writing to {db} (a reload, a running "
+                       f"bot) to finish, up to {RESTORE_LOCK_WAIT_SECONDS:g} s; Ctrl-C stops "
+                       "the restore", err=True)
+            conn.execute(f"PRAGMA busy_timeout = {int(RESTORE_LOCK_WAIT_SECONDS * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if is_busy_error(exc):
+            raise UserError(
+                f"another process kept writing to {db} for {RESTORE_LOCK_WAIT_SECONDS:g} s (a "
+                "reload, a running bot): nothing was restored, the database is unchanged; "
+                "stop the bot or let the reload finish, then restore again") from exc
+        return None
+    return conn
 
 
 def _move_broken(db: Path, stamp: str) -> str:
@@ -417,6 +459,13 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
     store = Store(db)
     try:
         store.restore_from(file)
+    except RestoreRaced:
+        # (the database is as it was: the copy just kept is no "previous database")
+        if kept is not None and kept.endswith(".db") and Path(kept).is_file():
+            Path(kept).unlink()
+        raise UserError(f"another process began writing to {db} as it was being restored (a "
+                        "running bot, a reload): nothing was restored, the database is "
+                        "unchanged; stop the bot, then restore again") from None
     except (sqlite3.DatabaseError, OSError) as exc:
         raise UserError(f"cannot restore {file} into {db}: {exc}"
                         + (f"; the previous database is kept at {kept}" if kept else "")) from exc

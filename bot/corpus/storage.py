@@ -128,6 +128,10 @@ def is_busy_error(exc: BaseException) -> bool:
         or "database is locked" in str(exc))
 
 
+class RestoreRaced(Exception):
+    """Another connection held the database's write lock when a restore was to replace it."""
+
+
 def is_full_error(exc: BaseException) -> bool:
     """A write SQLite could not make for want of room, or the disk failing it: "database or
     disk is full", "disk I/O error" (a file size limit too)."""
@@ -849,9 +853,22 @@ class Store:
     def restore_from(self, source: str | Path) -> None:
         """Replace this database's content with the backup at `source`, page by page through
         the backup API (other connections see the restored database on their next read). The
-        caller checks `source` first (`inspect_database`) and keeps a copy of the current one."""
-        with read_only_connection(source, timeout=60) as src:
-            src.backup(self.db.conn)
+        caller checks `source` first (`inspect_database`) and keeps a copy of the current one.
+
+        Another connection writing the database (a running bot, a reload) is not waited for:
+        `RestoreRaced`, nothing restored. The copy kept before would miss what that writer
+        commits, and the restore would replace it (the backup API waited without end and
+        without a word, and a subscription made meanwhile was in neither file)."""
+        def progress(status: int, remaining: int, total: int) -> None:
+            if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise RestoreRaced  # (the first step copies everything: nothing was written)
+
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            with read_only_connection(source, timeout=60) as src:
+                src.backup(self.db.conn, progress=progress)
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 60000")
         self._ready.clear()
         self._present.clear()
 
