@@ -21,6 +21,7 @@ from bot.cli.context import AppContext, json_errors, json_text, not_blank, open_
 from bot.corpus.storage import (
     SCHEMA_VERSION,
     RestoreRaced,
+    SchemaTooNew,
     Store,
     backup_database,
     foreign_database,
@@ -28,6 +29,7 @@ from bot.corpus.storage import (
     is_busy_error,
     not_a_file,
     read_only_connection,
+    restore_into,
     sidecars,
 )
 from bot.errors import UserError, failure_reason
@@ -456,9 +458,15 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         raise UserError(f"{exc.message}; the file(s) beside it that could not be its own "
                         f"({stale_why}) were moved aside, and stay so: "
                         f"{', '.join(stale)}") from exc
-    store = Store(db)
     try:
-        store.restore_from(file)
+        store: Store | None = Store(db)
+    except SchemaTooNew:
+        # A newer briefbot's database (its copy kept above) is replaced all the same: every
+        # command refused it saying to restore a backup, and `restore` refused it so too.
+        store = None
+    conn = store.db.conn if store is not None else sqlite3.connect(str(db), timeout=60)
+    try:
+        restore_into(conn, file)
     except RestoreRaced:
         # (the database is as it was: the copy just kept is no "previous database")
         if kept is not None and kept.endswith(".db") and Path(kept).is_file():
@@ -470,7 +478,10 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         raise UserError(f"cannot restore {file} into {db}: {exc}"
                         + (f"; the previous database is kept at {kept}" if kept else "")) from exc
     finally:
-        store.close()
+        if store is not None:
+            store.close()
+        else:
+            conn.close()
     # The index build reads the whole config (aliases, encoder): when part of it is wrong,
     # the database is restored all the same and the build is left to the next reload or
     # lookup, saying why.

@@ -132,6 +132,26 @@ class RestoreRaced(Exception):
     """Another connection held the database's write lock when a restore was to replace it."""
 
 
+def restore_into(conn: sqlite3.Connection, source: str | Path) -> None:
+    """Replace the content of `conn`'s database with the backup at `source`, page by page
+    through the backup API (other connections see the restored database on their next read).
+
+    Another connection writing the database (a running bot, a reload) is not waited for:
+    `RestoreRaced`, nothing restored. The copy kept before would miss what that writer
+    commits, and the restore would replace it (the backup API waited without end and
+    without a word, and a subscription made meanwhile was in neither file)."""
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise RestoreRaced  # (the first step copies everything: nothing was written)
+
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        with read_only_connection(source, timeout=60) as src:
+            src.backup(conn, progress=progress)
+    finally:
+        conn.execute("PRAGMA busy_timeout = 60000")
+
+
 def is_full_error(exc: BaseException) -> bool:
     """A write SQLite could not make for want of room, or the disk failing it: "database or
     disk is full", "disk I/O error" (a file size limit too)."""
@@ -851,24 +871,10 @@ class Store:
         return backup_database(self.db.conn, dest, removed)
 
     def restore_from(self, source: str | Path) -> None:
-        """Replace this database's content with the backup at `source`, page by page through
-        the backup API (other connections see the restored database on their next read). The
-        caller checks `source` first (`inspect_database`) and keeps a copy of the current one.
-
-        Another connection writing the database (a running bot, a reload) is not waited for:
-        `RestoreRaced`, nothing restored. The copy kept before would miss what that writer
-        commits, and the restore would replace it (the backup API waited without end and
-        without a word, and a subscription made meanwhile was in neither file)."""
-        def progress(status: int, remaining: int, total: int) -> None:
-            if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-                raise RestoreRaced  # (the first step copies everything: nothing was written)
-
-        self.db.execute("PRAGMA busy_timeout = 0")
-        try:
-            with read_only_connection(source, timeout=60) as src:
-                src.backup(self.db.conn, progress=progress)
-        finally:
-            self.db.execute("PRAGMA busy_timeout = 60000")
+        """Replace this database's content with the backup at `source` (`restore_into`).
+        The caller checks `source` first (`inspect_database`) and keeps a copy of the current
+        one."""
+        restore_into(self.db.conn, source)
         self._ready.clear()
         self._present.clear()
 
