@@ -104,6 +104,7 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
     problem = _folder_problem(file)
     if problem is not None:
         raise UserError(f"cannot write the backup {file}: {problem}")
+    _check_name_length(file)
     store = open_store(db)
     removed: list[Path] = []
     try:
@@ -340,6 +341,22 @@ def _keep_current(db: Path, stamp: str) -> str | None:
         raise UserError(f"cannot keep a copy of the current database at {keep}: {exc}; "
                         "nothing was restored, the database is unchanged") from exc
     return str(keep)
+
+
+def _check_name_length(file: Path) -> None:
+    """A backup named so long that SQLite cannot make its files beside it (`<FILE>-journal`,
+    `-wal`: 8 bytes more than FILE's name) is refused before anything is written: it was
+    written, then reported "File name too long" (naming FILE-wal) when read back."""
+    try:
+        most = os.pathconf(file.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        most = 255
+    size = len(os.fsencode(file.name))
+    if size + len("-journal") > most:
+        raise UserError(
+            f"cannot write the backup {file}: its name is {size} bytes long, and SQLite makes "
+            f"files named after it with up to 8 bytes more beside it (-journal), past the "
+            f"{most} a file name may have there; choose a name of at most {most - 8} bytes")
 
 
 # How long a restore waits for another process's write (a reload) before it keeps its copy.

@@ -264,6 +264,18 @@ _BACKUP_TMP = (r"(?P<main>\.{name}\.(?:(?P<pid>\d+)\.)?[0-9a-f]{{8}}\.tmp)(?:"
 # in its name: untouched for STALE_UNNAMED_BACKUP_SECONDS.
 STALE_BACKUP_SECONDS = 600.0
 STALE_UNNAMED_BACKUP_SECONDS = 3600.0
+# The most of FILE's name a partial file's name holds (in bytes): `.<name>.<pid>.<random>.tmp`
+# and its `-journal` add up to 37 bytes to it, and a name longer than 255 bytes cannot be
+# made; a FILE of 219-255 bytes, a name the folder takes, failed "File name too long".
+PARTIAL_NAME_BYTES = 200
+
+
+def _partial_stem(name: str) -> str:
+    """FILE's name as its partial files hold it: cut to PARTIAL_NAME_BYTES (whole characters)."""
+    raw = os.fsencode(name)
+    if len(raw) <= PARTIAL_NAME_BYTES:
+        return name
+    return os.fsdecode(raw[:PARTIAL_NAME_BYTES].decode("utf-8", "ignore").encode("utf-8"))
 
 
 # (st_dev, st_ino) of the partial files this process's backups are writing: never opened
@@ -299,7 +311,7 @@ def stale_backup_parts(dest: str | Path) -> list[Path]:
     backup."""
     dest = Path(dest)
     found = []
-    pattern = re.compile(_BACKUP_TMP.format(name=re.escape(dest.name)))
+    pattern = re.compile(_BACKUP_TMP.format(name=re.escape(_partial_stem(dest.name))))
     try:
         entries = list(dest.parent.iterdir())
     except OSError:
@@ -346,7 +358,7 @@ def backup_database(source: sqlite3.Connection, dest: str | Path,
         log.info("removed %s, left by an interrupted backup", part)
         if removed is not None:
             removed.append(part)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = dest.with_name(f".{_partial_stem(dest.name)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     # Held while the copy is written: a later backup sees the file is in use, from any PID
     # namespace (`stale_backup_parts`). Closed once no SQLite connection of ours has it open.
     lock = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
