@@ -511,7 +511,28 @@ def _read_config(config_path: str | os.PathLike[str] | None) -> tuple[Path, dict
     except PermissionError as exc:
         raise UserError(f"config file {path} cannot be read: permission denied") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from exc
+        raise UserError(f"{path}: not valid TOML: {exc}{_set_twice(path, exc)}") from exc
+
+
+def _set_twice(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+    """The key a "Cannot overwrite a value (at line 3, column 12)" is about, and its section:
+    "; [ingest] workers is set twice: keep one" (the line alone named no field)."""
+    found = re.fullmatch(r"Cannot overwrite a value \(at line (\d+), column \d+\)", str(exc))
+    if found is None:
+        return ""
+    try:
+        lines = paths.read_utf8_text(path).splitlines()
+    except (OSError, UserError):
+        return ""
+    number = int(found[1])
+    if not 0 < number <= len(lines) or "=" not in lines[number - 1]:
+        return ""
+    key = lines[number - 1].split("=", 1)[0].strip()
+    section = next((line.strip() for line in reversed(lines[:number - 1])
+                    if re.fullmatch(r"\s*\[[^\[\]]+\]\s*(#.*)?", line)), "")
+    section = section.split("#", 1)[0].strip()
+    said = f"; {section + ' ' if section else ''}{key} is set twice: keep one"
+    return "".join(c for c in said if c.isprintable())[:200]
 
 
 def _db_path(root: Path, db: str | None, configured: str | None) -> Path:
