@@ -393,6 +393,24 @@ def _write_lock(db: Path) -> sqlite3.Connection | None:
     return conn
 
 
+def _free_stamp(db: Path, stamp: str) -> str:
+    """`stamp`, or `stamp-2`, `-3`, ...: one no name this restore gives beside `db` holds yet.
+    Two restores in one second (a script restoring one backup, then the right one) gave the
+    same names, and the second's copy of the database replaced the first's: the database as
+    it was before both was lost."""
+    def taken(s: str) -> bool:
+        names = [f"{db.name}.before-restore-{s}.db", f"{db.name}.broken-{s}"]
+        names += [f"{part.name}.stale-{s}" for part in sidecars(db)]
+        names += [f"{n}{x}" for n in names[:2] for x in ("-wal", "-shm", "-journal")]
+        return any(os.path.lexists(db.with_name(n)) for n in names)
+
+    free, n = stamp, 1
+    while taken(free):
+        n += 1
+        free = f"{stamp}-{n}"
+    return free
+
+
 def _move_broken(db: Path, stamp: str) -> str:
     """The database (and its -wal, -shm) moved aside as `<name>.broken-<stamp>`."""
     broken = db.with_name(f"{db.name}.broken-{stamp}")
@@ -457,7 +475,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         raise UserError(f"{file} has schema version {info['schema_version']}, newer than this "
                         f"briefbot understands (up to {SCHEMA_VERSION}); not restored")
     # One time for every name this restore gives (the files moved aside, the copy kept).
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = _free_stamp(db, datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
     stale, stale_why = _move_stale_sidecars(db, stamp)
     # Another program's database is left as it is (its Store refused it after the copy below
     # was kept). Read once the sidecars that cannot be its own are aside: SQLite reads a WAL

@@ -1,0 +1,61 @@
+"""Two restores within one second (a script restoring one backup, then the right one) gave
+the same `<db>.before-restore-<time>.db`, and the second's copy replaced the first's: the
+database as it was before both was lost. Each restore now keeps its copy under a name of
+its own (`…-<time>-2.db`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import bot.cli.maintenance as maintenance
+from bot.cli.main import cli
+from bot.corpus.storage import Store
+
+FROZEN = datetime(2026, 12, 7, 5, 0, 0, tzinfo=UTC)
+
+
+class _Frozen(datetime):
+    @classmethod
+    def now(cls, tz: object = None) -> _Frozen:  # type: ignore[override]
+        return cls.fromtimestamp(FROZEN.timestamp(), UTC)
+
+
+def _db_with(path: Path, channel: str) -> Path:
+    store = Store(path)
+    try:
+        store.add_subscription("slack", channel, "daily", "0 8 * * *", "UTC", "x")
+    finally:
+        store.close()
+    return path
+
+
+def _channels(db: Path) -> list[str]:
+    conn = sqlite3.connect(str(db))
+    try:
+        return [r[0] for r in conn.execute("select channel from subscriptions order by id")]
+    finally:
+        conn.close()
+
+
+def test_two_restores_in_one_second_keep_both_copies(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(maintenance, "datetime", _Frozen)
+    db = _db_with(tmp_path / "b.db", "C0ORIGINAL")
+    first = _db_with(tmp_path / "first.db", "C0FIRST")
+    second = _db_with(tmp_path / "second.db", "C0SECOND")
+    for backup in (first, second):
+        result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index",
+                                          str(backup)])
+        assert result.exit_code == 0, (result.output, result.stderr)
+    kept = sorted(tmp_path.glob("b.db.before-restore-*"))
+    assert [p.name for p in kept] == ["b.db.before-restore-20261207T050000Z-2.db",
+                                      "b.db.before-restore-20261207T050000Z.db"]
+    assert _channels(kept[1]) == ["C0ORIGINAL"]  # (it was replaced by the second's copy)
+    assert _channels(kept[0]) == ["C0FIRST"]
+    assert _channels(db) == ["C0SECOND"]
+    assert f"the previous database is kept at {kept[0]}" in result.output
