@@ -11,6 +11,7 @@ import os
 import shlex
 import sqlite3
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -361,6 +362,8 @@ def _check_name_length(file: Path) -> None:
 
 # How long a restore waits for another process's write (a reload) before it keeps its copy.
 RESTORE_LOCK_WAIT_SECONDS = 60.0
+# The turns that wait is taken in (Ctrl-C is seen between them).
+LOCK_WAIT_TURN_SECONDS = 0.25
 
 
 def _write_lock(db: Path) -> sqlite3.Connection | None:
@@ -380,8 +383,18 @@ def _write_lock(db: Path) -> sqlite3.Connection | None:
             click.echo(f"waiting for another process writing to {db} (a reload, a running "
                        f"bot) to finish, up to {RESTORE_LOCK_WAIT_SECONDS:g} s; Ctrl-C stops "
                        "the restore", err=True)
-            conn.execute(f"PRAGMA busy_timeout = {int(RESTORE_LOCK_WAIT_SECONDS * 1000)}")
-            conn.execute("BEGIN IMMEDIATE")
+            # Waited for in short turns: SQLite's busy wait is one C call, and Ctrl-C was
+            # only seen when it ended (up to a minute later, the restore seeming to hang).
+            deadline = time.monotonic() + RESTORE_LOCK_WAIT_SECONDS
+            while True:
+                turn = max(0.0, min(LOCK_WAIT_TURN_SECONDS, deadline - time.monotonic()))
+                conn.execute(f"PRAGMA busy_timeout = {int(turn * 1000)}")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as again:
+                    if not is_busy_error(again) or time.monotonic() >= deadline:
+                        raise
     except sqlite3.OperationalError as exc:
         conn.close()
         if is_busy_error(exc):
@@ -390,6 +403,9 @@ def _write_lock(db: Path) -> sqlite3.Connection | None:
                 "reload, a running bot): nothing was restored, the database is unchanged; "
                 "stop the bot or let the reload finish, then restore again") from exc
         return None
+    except BaseException:  # (Ctrl-C while waiting: the connection is not left open)
+        conn.close()
+        raise
     return conn
 
 
