@@ -127,3 +127,71 @@ def test_a_writer_between_the_copy_and_the_restore_stops_it(
     assert "Traceback" not in result.output + result.stderr
     assert not list(tmp_path.glob("b.db.before-restore-*"))  # (no "previous database")
     assert _channels(db) == ["C0123ABCD", "C0NEW1234"]
+
+
+def test_a_raced_restore_names_the_files_it_moved_aside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stale -wal/-shm moved aside, then a writer stops the restore: "the database is
+    # unchanged" alone did not say where they went (as a copy that cannot be kept does).
+    from tests.test_restore_sidecars import foreign_wal
+
+    db, backup = _db_and_backup(tmp_path)
+    conn = sqlite3.connect(str(db))
+    conn.execute("pragma journal_mode = delete")
+    conn.close()
+    wal, shm = foreign_wal(tmp_path)
+    (tmp_path / "b.db-wal").write_bytes(wal)
+    (tmp_path / "b.db-shm").write_bytes(shm)
+    keep = maintenance._keep_current
+    threads: list[threading.Thread] = []
+
+    def keep_then_someone_writes(*args: Any) -> Any:
+        kept = keep(*args)
+        started = threading.Event()
+        threads.append(_writer(db, 1.0, started))
+        assert started.wait(10)
+        return kept
+
+    monkeypatch.setattr(maintenance, "_keep_current", keep_then_someone_writes)
+    try:
+        result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
+    finally:
+        for thread in threads:
+            thread.join()
+    assert result.exit_code == 1, (result.output, result.stderr)
+    assert "began writing to" in result.stderr
+    aside = sorted(tmp_path.glob("b.db-*.stale-*"))
+    assert len(aside) == 2
+    text = " ".join(result.stderr.split())
+    assert "were moved aside, and stay so:" in text, text
+    for path in aside:
+        assert str(path) in text, text
+
+
+def test_a_writer_between_the_copy_and_the_restore_of_a_database_not_in_wal_mode_stops_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Opening the Store before the restore switched the database to WAL, waiting for the
+    # writer; the restore then went on, and the writer's subscription was in neither file.
+    db, backup = _db_and_backup(tmp_path)
+    conn = sqlite3.connect(str(db))
+    conn.execute("pragma journal_mode = delete")
+    conn.close()
+    keep = maintenance._keep_current
+    threads: list[threading.Thread] = []
+
+    def keep_then_someone_writes(*args: Any) -> Any:
+        kept = keep(*args)
+        started = threading.Event()
+        threads.append(_writer(db, 1.0, started))
+        assert started.wait(10)
+        return kept
+
+    monkeypatch.setattr(maintenance, "_keep_current", keep_then_someone_writes)
+    try:
+        result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
+    finally:
+        for thread in threads:
+            thread.join()
+    assert result.exit_code == 1, (result.output, result.stderr)
+    assert "began writing to" in result.stderr and "nothing was restored" in result.stderr
+    assert _channels(db) == ["C0123ABCD", "C0NEW1234"]

@@ -22,7 +22,6 @@ from bot.cli.context import AppContext, json_errors, json_text, not_blank, open_
 from bot.corpus.storage import (
     SCHEMA_VERSION,
     RestoreRaced,
-    SchemaTooNew,
     Store,
     backup_database,
     foreign_database,
@@ -509,12 +508,13 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         raise UserError(f"{exc.message}; the file(s) beside it that could not be its own "
                         f"({stale_why}) were moved aside, and stay so: "
                         f"{', '.join(stale)}") from exc
-    try:
-        store: Store | None = Store(db)
-    except SchemaTooNew:
-        # A newer briefbot's database (its copy kept above) is replaced all the same: every
-        # command refused it saying to restore a backup, and `restore` refused it so too.
-        store = None
+    # An existing database is restored into through a plain connection. A newer briefbot's
+    # (its copy kept above) is replaced all the same: every command refused it saying to
+    # restore a backup, and `restore` refused it so too. And opening the Store first wrote
+    # (the switch to WAL, an older schema's upgrade), waiting for another process's write:
+    # what that committed after the copy was kept was then in neither file, the restore
+    # going on as if no one had written (it is to stop it, `RestoreRaced`).
+    store: Store | None = None if db.exists() else Store(db)  # (created, with its folders)
     conn = store.db.conn if store is not None else sqlite3.connect(str(db), timeout=60)
     try:
         restore_into(conn, file)
@@ -524,7 +524,10 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
             Path(kept).unlink()
         raise UserError(f"another process began writing to {db} as it was being restored (a "
                         "running bot, a reload): nothing was restored, the database is "
-                        "unchanged; stop the bot, then restore again") from None
+                        "unchanged; stop the bot, then restore again" + (
+                            f"; the file(s) beside it that could not be its own ({stale_why}) "
+                            f"were moved aside, and stay so: {', '.join(stale)}"
+                            if stale else "")) from None
     except (sqlite3.DatabaseError, OSError) as exc:
         raise UserError(f"cannot restore {file} into {db}: {exc}"
                         + (f"; the previous database is kept at {kept}" if kept else "")) from exc
