@@ -261,6 +261,25 @@ def _speaks(text: str, start: int, end: int) -> bool:
     return not any(w in _NOT_ROLE_WORD for w in words)
 
 
+def _a_role(words: list[str]) -> bool:
+    """Lower-case words naming a kind of person ("treasurer", "police spokesman"; WordNet's
+    `person_nouns`)."""
+    return bool(words) and words[-1] in load_lexicon().person_nouns()
+
+
+def _attributed_only(text: str) -> set[str]:
+    """The names `text` gives only after "according to" with no role before them ("according
+    to Human Rights Watch", "according to Ola Nord"): a person's or an organisation's, as
+    likely one as the other (`whos_who` lists them only when another sentence names them)."""
+    names: set[str] = set()
+    for m in _ACCORDING.finditer(text):
+        if not _a_role(m.group("role").split()):
+            name = _clean_name(m.group("name"))
+            if name:
+                names.add(name)
+    return names
+
+
 def mentions(text: str) -> list[tuple[str, str | None, bool]]:
     """(name, role or None, quoted/attributed) for each person the sentence names: quoted when
     they are the speaker of its reporting verb ("said"), or, in a sentence with quotation
@@ -302,8 +321,9 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
         add(m.group("name"), None if clause else _clean_role(role),
             quotes or _speaks(text, m.start(), m.end("name")))
     for m in _ACCORDING.finditer(text):
-        if not any(w in _NOT_ROLE_WORD for w in m.group("role").split()):
-            add(m.group("name"), None, True)
+        role_words = m.group("role").split()
+        if not any(w in _NOT_ROLE_WORD for w in role_words):
+            add(m.group("name"), " ".join(role_words) if _a_role(role_words) else None, True)
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
             raw = m.group("name")
@@ -359,11 +379,17 @@ def whos_who(sentences: list[str]) -> list[Person]:
     mentioned first; ties by first appearance."""
     people: dict[str, Person] = {}
     surnames: list[tuple[int, str]] = []
+    # Named only after a bare "according to", as organisations mostly are ("according to
+    # Human Rights Watch", "according to Fitch Ratings"): listed only once named otherwise too.
+    attributed_only: set[str] = set()
+    named_otherwise: set[str] = set()
     for i, text in enumerate(sentences):
+        weak = _attributed_only(text) if "ccording" in text else set()
         for name, role, quoted in mentions(text):
             if " " not in name:
                 surnames.append((i, name))
                 continue
+            (attributed_only if name in weak else named_otherwise).add(name)
             p = people.setdefault(name, Person(name))
             p.role = p.role or role
             p.quoted = p.quoted or quoted
@@ -375,10 +401,13 @@ def whos_who(sentences: list[str]) -> list[Person]:
         matches = [p for p in people.values() if p.surname == surname]
         if len(matches) == 1:
             p = matches[0]
+            named_otherwise.add(p.name)
             p.quoted = True
             p.mentions += 1
             if i not in p.sentences:
                 p.sentences.append(i)
+    for name in attributed_only - named_otherwise:
+        people.pop(name, None)
     # Shorter names contained in longer ones ("Pacheco Pardo" in "Ramon Pacheco Pardo") merge.
     for name in sorted(people, key=len):
         longer = [q for q in people.values() if q.name != name
