@@ -59,3 +59,23 @@ def test_two_restores_in_one_second_keep_both_copies(tmp_path: Path,
     assert _channels(kept[0]) == ["C0FIRST"]
     assert _channels(db) == ["C0SECOND"]
     assert f"the previous database is kept at {kept[0]}" in result.output
+
+
+def test_a_copy_named_before_the_lock_is_named_again_under_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two restores started together choose the same free name before either holds the write
+    # lock (as `_free_stamp` without a file yet made): the one that keeps its copy second
+    # names it again under the lock, never replacing the first's (the second read's find).
+    monkeypatch.setattr(maintenance, "datetime", _Frozen)
+    monkeypatch.setattr(maintenance, "_free_stamp", lambda db, stamp: stamp)
+    db = _db_with(tmp_path / "b.db", "C0ORIGINAL")
+    first = _db_with(tmp_path / "first.db", "C0FIRST")
+    second = _db_with(tmp_path / "second.db", "C0SECOND")
+    for backup in (first, second):
+        result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index",
+                                          str(backup)])
+        assert result.exit_code == 0, (result.output, result.stderr)
+    kept = {p.name: _channels(p) for p in tmp_path.glob("b.db.before-restore-*")}
+    assert kept == {"b.db.before-restore-20261207T050000Z.db": ["C0ORIGINAL"],
+                    "b.db.before-restore-20261207T050000Z-2.db": ["C0FIRST"]}
+    assert _channels(db) == ["C0SECOND"]

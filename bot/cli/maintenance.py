@@ -324,6 +324,12 @@ def _keep_current(db: Path, stamp: str) -> str | None:
     try:
         lock = _write_lock(db)
         try:
+            # (named again under the lock: another restore that waited for it as this one
+            # did chose the same free name, and its copy replaced this one's)
+            n = 1
+            while os.path.lexists(keep):
+                n += 1
+                keep = db.with_name(f"{db.name}.before-restore-{stamp}-{n}.db")
             conn = sqlite3.connect(str(db), timeout=60)
             try:
                 backup_database(conn, keep)
