@@ -1058,15 +1058,17 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 e.reason, e.score = CLOSEST_REASON, 0.0
             by_key = {k: e for k, e in by_key.items() if any(e is x for x in evidence)}
     for row in unrelated:  # the shown list filled up with the closest other sentences
-        if len(evidence) >= room:
-            break
         key = _sentence_key(row)
         if key in by_key:
             # A copy of a sentence shown already: named with it, as a judged one's copies are
-            # (`also_in` was [] for the closest sentences a syndicated story holds).
+            # (`also_in` was [] for the closest sentences a syndicated story holds), also once
+            # the list is full (a copy ranked past its last item was left unnamed: two of a
+            # wire sentence's three carriers cited, the third only with `--limit 10`).
             if row["doc_id"] not in by_key[key].also_in and row["doc_id"] != by_key[key].doc_id:
                 by_key[key].also_in.append(row["doc_id"])
             continue
+        if len(evidence) >= room:
+            continue  # (the rest may still hold copies of the shown sentences)
         by_key[key] = Evidence(sentence=clip(row["text"], EVIDENCE_MAX_CHARS), doc_id=row["doc_id"], title=None,
                                source=None, published=None, outlets=[], stance="mentions",
                                hedged=is_hedged(row["text"]), score=0.0, reason=CLOSEST_REASON)

@@ -1,0 +1,47 @@
+"""How a claim lookup's answer is presented: the evidence's documents, copies and dates, in
+the JSON and the chat reply (not which verdict is given)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.claims.lookup import answer_to_reply
+from bot.config import Settings
+from bot.corpus.storage import Store
+from tests.conftest import ask_claim, build_claim_world
+
+WIRE = "Zorvania signed a fisheries treaty with Keltland on March 3, 2025 in the port of Vessa."
+RECORDS = [
+    {"id": "gaz", "title": "Gazette", "published": "2025-03-04", "outlet": "Gazette",
+     "text": WIRE + " Officials celebrated the deal."},
+    {"id": "her", "title": "Herald", "published": "2025-03-04", "outlet": "Herald",
+     "text": WIRE + " Fishermen were sceptical."},
+    {"id": "cou", "title": "Courier", "published": "2025-03-05", "outlet": "Courier",
+     "text": WIRE + " Critics were loud."},
+    {"id": "blog", "title": "Blog", "outlet": "Blog",
+     "text": "Zorvania reportedly signed a fisheries treaty with Keltland, analysts said."},
+    {"id": "mark", "title": "Mark", "published": "2025-03-07", "outlet": "Mark",
+     "text": "Bob Stone said Zorvania signed a fisheries treaty with Keltland."},
+]
+
+
+@pytest.fixture
+def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, {
+        "a.jsonl": "".join(json.dumps(r) + "\n" for r in RECORDS)})
+
+
+def test_a_wire_sentence_shown_last_names_every_copy(world: tuple[Store, Settings]) -> None:
+    # The wire sentence, three outlets' verbatim copy, filled the last place of the list: the
+    # copy ranked after it (past the list's end) was left out, `also_in` ["her"] and chat
+    # citing two of the three carriers; `--limit 10` named all three (an exploratory session's).
+    a = ask_claim(world, "Zorvania signed a fisheries treaty with Keltland, said Eve", limit=3)
+    wire = [e for e in a.evidence if e.sentence == WIRE]
+    assert len(wire) == 1, a
+    assert sorted([wire[0].doc_id, *wire[0].also_in]) == ["cou", "gaz", "her"]
+    assert a.to_dict()["evidence"][a.evidence.index(wire[0])]["also_in"] == wire[0].also_in
+    cited = {s.doc_id for s in answer_to_reply(a).sources}
+    assert {"cou", "gaz", "her"} <= cited
