@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bot.claims.lookup import answer_to_reply
+from bot.cli.main import cli
 from bot.config import Settings
 from bot.corpus.storage import Store
 from tests.conftest import ask_claim, build_claim_world
@@ -45,3 +47,24 @@ def test_a_wire_sentence_shown_last_names_every_copy(world: tuple[Store, Setting
     assert a.to_dict()["evidence"][a.evidence.index(wire[0])]["also_in"] == wire[0].also_in
     cited = {s.doc_id for s in answer_to_reply(a).sources}
     assert {"cou", "gaz", "her"} <= cited
+
+
+def test_the_command_line_clips_a_long_source_name_and_id(settings: Settings, store: Store,
+                                                          corpus: Path) -> None:
+    # A document with no author or outlet is named by its title: `briefbot claim` printed a
+    # 1,500-character JSONL title (and would a 100,000-character id) on one line in full,
+    # where chat and `sources` clip them at 300 characters, saying so.
+    title, doc_id = "Quorvex" + " headline words" * 100, "q" * 1_000
+    build_claim_world(settings, store, corpus, {"a.jsonl": json.dumps({
+        "id": doc_id, "title": title, "published": "2025-01-02",
+        "text": "Quorvex opened a glass factory in Brindle on Tuesday."}) + "\n"})
+    r = CliRunner().invoke(cli, ["--db", str(settings.db_path), "claim",
+                                 "Quorvex opened a glass factory in Brindle"])
+    assert r.exit_code == 0, r.output
+    cited = next(line for line in r.output.splitlines() if line.startswith("     — "))
+    assert len(cited) < 800, cited
+    assert cited.count("[clipped: ") == 2 and "2025-01-02" in cited, cited
+    r = CliRunner().invoke(cli, ["--db", str(settings.db_path), "claim", "--json",
+                                 "Quorvex opened a glass factory in Brindle"])
+    ev = json.loads(r.output)["evidence"][0]
+    assert (ev["title"], ev["source"], ev["doc_id"]) == (title, title, doc_id)  # whole

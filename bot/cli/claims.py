@@ -25,7 +25,7 @@ from bot.cli.context import (
 )
 from bot.errors import EmptyCorpus, UserError, unexpected_error
 from bot.lines import iter_lines
-from bot.reply import date_label, printable_line
+from bot.reply import clip_meta, date_label, printable_line
 
 # A line is read up to the paste limit, as a claim given as an argument is (`check_claim_text`
 # then measures the claim once markup and invisible characters are gone: at the claim's limit
@@ -51,9 +51,16 @@ def _print_human(answer: ClaimAnswer) -> None:
         if ev.reason:
             flags += f", {ev.reason}"
         click.echo(f"\n  {n}. {ev.sentence}")
-        copies = f" (also in {', '.join(ev.also_in)})" if ev.also_in else ""
-        click.echo(printable_line(f"     — {ev.source or ev.doc_id}, {date_label(ev.published)}"
-                                  f" [{ev.doc_id}]{copies} · {flags} · score {ev.score}"))
+        # The source's name (its title when it has no author or outlet) and the ids clipped as
+        # chat and `sources` clip them: a 1,500-character JSONL title was one line in full.
+        copies = f" (also in {', '.join(_clipped(d) for d in ev.also_in)})" if ev.also_in else ""
+        click.echo(printable_line(f"     — {_clipped(ev.source or ev.doc_id)}, "
+                                  f"{date_label(ev.published)} [{_clipped(ev.doc_id)}]{copies}"
+                                  f" · {flags} · score {ev.score}"))
+
+
+def _clipped(text: str) -> str:
+    return clip_meta(text) or ""
 
 
 def _line_error(line: str, message: str, as_json: bool) -> None:
