@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.claims.lookup import answer_to_reply
+from bot.claims.lookup import ClaimAnswer, answer_to_reply, lookup_claim
 from bot.cli.main import cli
 from bot.config import Settings
 from bot.corpus.storage import Store
@@ -68,3 +68,20 @@ def test_the_command_line_clips_a_long_source_name_and_id(settings: Settings, st
                                  "Quorvex opened a glass factory in Brindle"])
     ev = json.loads(r.output)["evidence"][0]
     assert (ev["title"], ev["source"], ev["doc_id"]) == (title, title, doc_id)  # whole
+
+
+def test_a_claim_nothing_bears_on_is_said_so_once(world: tuple[Store, Settings]) -> None:
+    # With no sentence to show (the lookup lexical: no closest sentences), the reply read
+    # "Nothing in the corpus bears on this claim." and, on the next line, "No sentence of the
+    # corpus bears on this claim.": the note says it already.
+    store, settings = world
+    a = lookup_claim(store, "Elephants danced quietly beside the volcano",
+                     index_path=settings.index_path, aliases_path=settings.aliases_path,
+                     semantic=False)
+    assert (a.verdict, a.evidence) == ("not-found", [])
+    shown = answer_to_reply(a).plain_text()
+    assert shown.lower().count("bears on this claim") == 1, shown
+    for note in ("nothing in the corpus bears on this claim",
+                 'read "visted" as "visited"; nothing in the corpus bears on this claim'):
+        shown = answer_to_reply(ClaimAnswer("x", "not-found", 0, [], note)).plain_text()
+        assert shown.lower().count("bears on this claim") == 1, shown

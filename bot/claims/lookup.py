@@ -174,6 +174,7 @@ VALUES_ONLY = ("that gives a value but says nothing about it; say what happened,
                "\"Putin visited North Korea in June 2024\"")
 NAMES_ONLY = ("that names things but claims nothing about them; say who did what, e.g. "
               "\"Putin visited North Korea\"")
+NOTHING_BEARS = "nothing in the corpus bears on this claim"  # (`stance.verdict`'s not-found note)
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
 
 
@@ -2457,7 +2458,7 @@ def _not_found(text: str, why: str | None, index: SearchIndex, semantic: bool,
                read: str = "") -> ClaimAnswer:
     """A claim not looked up, or of no sentence; `read`: how its words were read
     (`_read_note`), after why (whose opening the chat reply reads)."""
-    note = (why or "nothing in the corpus bears on this claim") + (f"; {read}" if read else "") \
+    note = (why or NOTHING_BEARS) + (f"; {read}" if read else "") \
         + _index_note(index, semantic)
     return ClaimAnswer(text, "not-found", 0, [], note)
 
@@ -2526,9 +2527,12 @@ def answer_to_reply(answer: ClaimAnswer) -> Reply:
             f"{clip_meta(ev.source or ev.doc_id)}, {date_label(ev.published)}"))
         reply.add(Bullet(ev.sentence, [numbers[d] for d in [ev.doc_id, *ev.also_in]],
                          " · ".join(parts)))
-    if not answer.evidence and not answer.note.startswith((NAMES_ONLY, VALUES_ONLY, NO_WORDS)):
+    if not answer.evidence and not answer.note.startswith((NAMES_ONLY, VALUES_ONLY, NO_WORDS)) \
+            and NOTHING_BEARS not in answer.note:
         # (a claim that was not looked up says why in its note: "No sentence bears on it"
-        # under "that names things but claims nothing" read as if "Putin" were in no article)
+        # under "that names things but claims nothing" read as if "Putin" were in no article;
+        # and a note saying "nothing in the corpus bears on this claim" says it already: the
+        # reply said it twice, one line after the other)
         reply.add(Context("No sentence of the corpus bears on this claim."))
     return reply
 
