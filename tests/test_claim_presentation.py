@@ -85,3 +85,23 @@ def test_a_claim_nothing_bears_on_is_said_so_once(world: tuple[Store, Settings])
                  'read "visted" as "visited"; nothing in the corpus bears on this claim'):
         shown = answer_to_reply(ClaimAnswer("x", "not-found", 0, [], note)).plain_text()
         assert shown.lower().count("bears on this claim") == 1, shown
+
+
+def test_every_copy_of_a_wire_sentence_is_named(settings: Settings, store: Store,
+                                                corpus: Path) -> None:
+    # 45 outlets carry one wire sentence: the search's candidates held 38 of them, and the
+    # answer named those only ("[2–38] 37 copies of [1]", `also_in` 37 ids), whatever the
+    # limit. Every holder is named now; the verdict and the count are as before.
+    wire = "Brellik mayor Ona Vasquez opened a new tram line to the airport on Friday."
+    build_claim_world(settings, store, corpus, {"a.jsonl": "".join(json.dumps({
+        "id": f"p{i:02d}", "title": f"Paper {i}", "outlet": f"Paper{i}",
+        "published": f"2025-02-{i % 28 + 1:02d}", "url": f"https://paper{i}.example/t",
+        "text": f"{wire} Local detail number {i} was noted."}) + "\n" for i in range(45))})
+    a = ask_claim((store, settings), "Brellik mayor Ona Vasquez opened a new tram line to the airport")
+    assert (a.verdict, a.sources) == ("single-source", 1)
+    shown = [e for e in a.evidence if e.sentence == wire]
+    assert len(shown) == 1
+    holders = [shown[0].doc_id, *shown[0].also_in]
+    assert sorted(holders) == [f"p{i:02d}" for i in range(45)]
+    text = answer_to_reply(a).plain_text()
+    assert "44 copies of [1]" in text and "[1–45]" in text, text

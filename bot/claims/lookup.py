@@ -174,6 +174,8 @@ VALUES_ONLY = ("that gives a value but says nothing about it; say what happened,
                "\"Putin visited North Korea in June 2024\"")
 NAMES_ONLY = ("that names things but claims nothing about them; say who did what, e.g. "
               "\"Putin visited North Korea\"")
+# The other documents an evidence sentence names as holding it (`also_in`), at most.
+ALSO_IN_MAX = 1_000
 NOTHING_BEARS = "nothing in the corpus bears on this claim"  # (`stance.verdict`'s not-found note)
 VERDICTS = ("corroborated", "single-source", "contested", "contradicted", "not-found")
 
@@ -1087,6 +1089,17 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if any(e.hedged for e in evidence if e.stance == "supports"):
         note += "; some sources hedge or attribute it"
     shown = evidence[:limit]
+    # Every document holding a shown sentence verbatim is named with it: the candidates
+    # found hold only some of a wire sentence's copies (38 of 45 outlets were named, "37
+    # copies of [1]"), as many as the search's pool had room for. (A sentence with no key is
+    # keyed by its id, which no sentence key is: it has no other holder.)
+    for key, ev in by_key.items():
+        if any(ev is e for e in shown):
+            holding = {ev.doc_id, *ev.also_in}
+            for doc_id in store.holders_of_key(key, ALSO_IN_MAX + 1):
+                if doc_id not in holding and len(ev.also_in) < ALSO_IN_MAX:
+                    ev.also_in.append(doc_id)
+                    holding.add(doc_id)
     docs = store.documents_by_ids(ev.doc_id for ev in shown)
     for ev in shown:
         _cite(ev, docs.get(ev.doc_id, {}))

@@ -1608,6 +1608,13 @@ class Store:
                 " order by doc_id, position", [*chunk, "body"]))
         return out
 
+    def holders_of_key(self, key: str, limit: int) -> list[str]:
+        """The documents whose body holds a sentence of sentence key `key` (verbatim copies),
+        by id, at most `limit` of them (read by the key's index)."""
+        return [r[0] for r in self.db.execute(
+            "select distinct doc_id from sentences where key = ? and kind = ?"
+            " order by doc_id limit ?", [key, "body", limit])]
+
     def keys_in_many_texts(self, keys: Iterable[str], limit: int) -> set[str]:
         """The sentence keys among `keys` that more than `limit` distinct texts of the corpus
         hold (a text: the set of a document's sentence keys; documents of the same sentences,
