@@ -105,3 +105,27 @@ def test_every_copy_of_a_wire_sentence_is_named(settings: Settings, store: Store
     assert sorted(holders) == [f"p{i:02d}" for i in range(45)]
     text = answer_to_reply(a).plain_text()
     assert "44 copies of [1]" in text and "[1–45]" in text, text
+
+
+@pytest.mark.parametrize(("sentence", "hedged"), [
+    ("Marrow Bay council approved a new sea wall in May.", False),
+    ("May was the wettest month on record in Marrow Bay.", False),
+    ("The council met on May 3 to approve the sea wall.", False),
+    ("The new sea wall may collapse in a storm.", True),
+    ("The council approved the sea wall in May, officials said.", True),
+])
+def test_the_month_may_hedges_nothing(sentence: str, hedged: bool) -> None:
+    # Read as the modal "may", the month made every sentence dated in May "hedged" in the
+    # answer (its evidence flag and the note's "some sources hedge or attribute it").
+    from bot.text.stance import is_hedged
+
+    assert is_hedged(sentence) is hedged
+
+
+def test_evidence_dated_in_may_is_not_shown_hedged(settings: Settings, store: Store,
+                                                    corpus: Path) -> None:
+    build_claim_world(settings, store, corpus, {"a.txt": (
+        "Sea wall\n\nMarrow Bay council approved a new sea wall in May.\n")})
+    a = ask_claim((store, settings), "Marrow Bay council approved a new sea wall")
+    assert a.evidence and a.evidence[0].stance == "supports"
+    assert not a.evidence[0].hedged and "hedge" not in a.note, a

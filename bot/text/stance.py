@@ -153,9 +153,11 @@ def _by_first_letter(alternation: str) -> str:
     return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
-_HEDGES = re.compile(r"\b(?:" + _by_first_letter(
+# ("may" in lower case only: the month, "in May", "May 3", hedges nothing; it made every
+# sentence dated in May "hedged")
+_HEDGES = re.compile(r"\b(?:(?-i:may)|" + _by_first_letter(
     r"reportedly|allegedly|apparently|purportedly|supposedly|suggests?|suggested|could|"
-    r"may|might|likely|unlikely|possibl[ey]|potentially|perhaps|probably|speculat\w*|"
+    r"might|likely|unlikely|possibl[ey]|potentially|perhaps|probably|speculat\w*|"
     r"rumou?rs?|unconfirmed|believed|appears?|seems?|according to|analysts?|experts?|"
     r"reports? (?:say|said|suggest|indicate)\w*|is expected|are expected|claims?|claimed|"
     r"said|says|say|noted|notes|explained|asserts?|asserted|argues?|argued|told|"
