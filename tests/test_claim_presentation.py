@@ -105,6 +105,11 @@ def test_every_copy_of_a_wire_sentence_is_named(settings: Settings, store: Store
     assert sorted(holders) == [f"p{i:02d}" for i in range(45)]
     text = answer_to_reply(a).plain_text()
     assert "44 copies of [1]" in text and "[1–45]" in text, text
+    # The text output names 10 of them and counts the rest (it was a line of every id).
+    r = CliRunner().invoke(cli, ["--db", str(settings.db_path), "claim",
+                                 "Brellik mayor Ona Vasquez opened a new tram line to the airport"])
+    cited = next(line for line in r.output.splitlines() if line.startswith("     — "))
+    assert " and 34 more) · supports" in cited and cited.count(", ") == 10, cited
 
 
 @pytest.mark.parametrize(("sentence", "hedged"), [

@@ -53,7 +53,7 @@ def _print_human(answer: ClaimAnswer) -> None:
         click.echo(f"\n  {n}. {ev.sentence}")
         # The source's name (its title when it has no author or outlet) and the ids clipped as
         # chat and `sources` clip them: a 1,500-character JSONL title was one line in full.
-        copies = f" (also in {', '.join(_clipped(d) for d in ev.also_in)})" if ev.also_in else ""
+        copies = _copies(ev.also_in)
         click.echo(printable_line(f"     — {_clipped(ev.source or ev.doc_id)}, "
                                   f"{date_label(ev.published)} [{_clipped(ev.doc_id)}]{copies}"
                                   f" · {flags} · score {ev.score}"))
@@ -61,6 +61,19 @@ def _print_human(answer: ClaimAnswer) -> None:
 
 def _clipped(text: str) -> str:
     return clip_meta(text) or ""
+
+
+# Of the other documents holding an evidence sentence, how many the text output names (a wire
+# sentence's up to 1,000 copies were a line of 1,000 ids; `--json` lists every one).
+COPIES_NAMED = 10
+
+
+def _copies(also_in: list[str]) -> str:
+    if not also_in:
+        return ""
+    named = ", ".join(_clipped(d) for d in also_in[:COPIES_NAMED])
+    more = len(also_in) - COPIES_NAMED
+    return f" (also in {named}{f' and {more:,} more' if more > 0 else ''})"
 
 
 def _line_error(line: str, message: str, as_json: bool) -> None:
