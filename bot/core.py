@@ -379,7 +379,13 @@ class Core:
         digest = build_digest(self.store, self.settings, name=name, since=since,
                               open_hint=open_hint(platform, self._named(name)),
                               changes=changes)
-        return digest.to_reply(), since is None or bool(digest.new_documents)
+        # New articles of which the digest briefs none (`stories_about` keeps only the
+        # stories mentioning its terms, after the new ones are counted) are nothing new to
+        # this digest: `on_empty = "skip"` posted "0 articles since … No story mentions
+        # 'quake'." at every slot where only other news had come in. (A story with no
+        # usable sentence is still said: the notice names it.)
+        briefs_any = bool(digest.stories or digest.unusable)
+        return digest.to_reply(), since is None or (bool(digest.new_documents) and briefs_any)
 
     def status(self) -> StatusInfo:
         stats = self.store.corpus_stats()
