@@ -248,19 +248,40 @@ def iana_zone_names() -> frozenset[str]:
     return frozenset(text.split()) - _NOT_PLACES
 
 
-@lru_cache(maxsize=256)
-def zone_key(name: str) -> object:
-    """Which clock a zone name keeps, for finding the same schedule twice: the names of one
-    zone (tzdata's links: "UTC" and "Etc/UTC", "Europe/Kiev" and "Europe/Kyiv",
-    "US/Pacific" and "America/Los_Angeles") have the same tzdata file. A name that is no
+# How far ahead, and how finely, `zone_key` compares two zones' clocks.
+ZONE_CLOCK_DAYS = 400
+ZONE_CLOCK_STEP = timedelta(minutes=30)
+
+
+def zone_key(name: str, now: datetime | None = None) -> object:
+    """Which clock a zone name keeps from now on, for finding the same schedule twice: the
+    names of one zone (tzdata's links: "UTC" and "Etc/UTC", "Europe/Kiev" and "Europe/Kyiv",
+    "US/Pacific" and "America/Los_Angeles"), and zones that are distinct in tzdata only for
+    their past or their abbreviation ("UTC" and "GMT", "Europe/Paris" and "Europe/Berlin"),
+    post a schedule at the same instants. Compared by the zone's UTC offset every 30 minutes
+    over the next 400 days (until 2026-12-07 by the tzdata file: "0 8 * * * GMT" was added
+    beside "0 8 * * * UTC" in one channel, and each slot was posted twice). A name that is no
     IANA zone is its own key."""
     if name not in iana_zone_names():
         return name
+    day = (now or datetime.now(UTC)).astimezone(UTC).date()
+    return _zone_clock(name, day.toordinal())
+
+
+@lru_cache(maxsize=256)
+def _zone_clock(name: str, day: int) -> object:
     try:
-        return importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/")) \
-            .read_bytes()
-    except (OSError, ValueError):
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return name
+    start = datetime.fromordinal(day).replace(tzinfo=UTC)
+    offsets: list[tuple[int, int]] = []  # (sample, offset in seconds) where it changes
+    for i in range(int(timedelta(days=ZONE_CLOCK_DAYS) / ZONE_CLOCK_STEP)):
+        offset = (start + i * ZONE_CLOCK_STEP).astimezone(zone).utcoffset()
+        seconds = int(offset.total_seconds()) if offset is not None else 0
+        if not offsets or offsets[-1][1] != seconds:
+            offsets.append((i, seconds))
+    return ("clock", tuple(offsets))
 
 
 def validate_timezone(name: str) -> ZoneInfo:
