@@ -353,6 +353,8 @@ class BriefingScheduler:
         self._engine: Any = None
         self._jobs: _ServedJobStore | None = None  # the "default" job store, once started
         self._locks: dict[int, asyncio.Lock] = {}
+        # one delivery attempt at a time per channel (see `_attempt`)
+        self._channel_locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopped = False  # set by `shutdown`: a poll whose turn comes later does not run
         # A poll asked for by an added feed is waiting for the running one: further additions
@@ -822,11 +824,8 @@ class BriefingScheduler:
             if not renewed:
                 log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
                 return "lost"
-            # (the adapter's client waits out only a rate limit that ends before the timeout)
-            progress.deadline = asyncio.get_running_loop().time() + cfg.delivery_timeout_seconds
             try:
-                await asyncio.wait_for(deliverer.deliver(sub.channel, reply, progress),
-                                       timeout=cfg.delivery_timeout_seconds)
+                await self._attempt(sub, deliverer, reply, progress)
             except _ClaimLost:
                 return "lost"
             except DeliveryError as exc:
@@ -890,6 +889,21 @@ class BriefingScheduler:
                 busy_retry=True)
             await self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _attempt(self, sub: Subscription, deliverer: Deliverer, reply: Reply,
+                       progress: PartProgress) -> None:
+        """One delivery attempt, bounded by `delivery_timeout_seconds`, made while no other
+        post of this process goes to the same channel: two subscriptions of one channel due
+        at the same minute (a daily and a weekly briefing) ran side by side and their parts
+        alternated in the channel, "Daily (1/3)", "Weekly (1/3)", "Daily (2/3)", …. The wait
+        for the channel is not counted in the attempt's timeout."""
+        cfg = self.config
+        lock = self._channel_locks.setdefault((sub.platform, sub.channel), asyncio.Lock())
+        async with lock:
+            # (the adapter's client waits out only a rate limit that ends before the timeout)
+            progress.deadline = asyncio.get_running_loop().time() + cfg.delivery_timeout_seconds
+            await asyncio.wait_for(deliverer.deliver(sub.channel, reply, progress),
+                                   timeout=cfg.delivery_timeout_seconds)
 
     def retry_delay(self, attempt: int, retry_after: float | None) -> float:
         """The attempt's backoff, or the platform's wait when longer. `retry_after` is None

@@ -1,0 +1,54 @@
+"""Two subscriptions of one channel due at the same minute, each a briefing of several
+messages: each one's parts come one after the other in the channel, not interleaved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.core import Core
+from bot.reply import Bullet, Reply
+from tests.conftest import digests_made_by
+from tests.emulators.slack_api import SlackWebAPIMock
+from tests.test_scheduled_parts import SLOT, scheduler, slack
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
+
+
+@pytest.fixture
+def core(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Core]:
+    def long_digest(core: Core, name: str, since: str | None, **kw: Any) -> tuple[Reply, bool]:
+        reply = Reply(title=name.capitalize())
+        for i in range(400):
+            reply.add(Bullet(f"{name} development {i:03d}: "
+                             + "the council met and voted on the budget " * 3))
+        return reply, True
+
+    digests_made_by(monkeypatch, long_digest)
+    c = Core(settings)
+    yield c
+    c.close()
+
+
+@pytest.mark.asyncio
+async def test_two_briefings_due_together_in_one_channel_are_not_interleaved(
+        core: Core, api: SlackWebAPIMock) -> None:
+    """Both slots ran at once (the catch-up gathers them, APScheduler runs jobs due together
+    side by side) and their parts alternated in the channel: Daily (1/3), Weekly (1/3),
+    Daily (2/3), …: two briefings cut into each other."""
+    api.add_channel("C1")
+    for digest in ("daily", "weekly"):
+        row = core.store.add_subscription("slack", "C1", digest, "0 6 * * *", "UTC", "test")
+        core.store.update_subscription(row["id"], created_at="2024-01-01T00:00:00+00:00")
+    sched = scheduler(core, slack(core, api), SLOT + timedelta(seconds=5))
+    await sched.catch_up()
+    texts = [str(c.body.get("text")) for c in api.calls_to("chat.postMessage")]
+    digests = ["Daily" if "daily development" in t else "Weekly" for t in texts]
+    assert len(texts) > 4 and set(digests) == {"Daily", "Weekly"}, texts
+    first = digests[0]
+    switch = digests.index("Weekly" if first == "Daily" else "Daily")
+    assert set(digests[:switch]) == {first} and first not in digests[switch:], digests
