@@ -825,7 +825,7 @@ class BriefingScheduler:
                 log.warning("subscription #%s slot %s: claim lost; not posting", sub.id, key)
                 return "lost"
             try:
-                await self._attempt(sub, deliverer, reply, progress)
+                await self._attempt(sub, key, deliverer, reply, progress)
             except _ClaimLost:
                 return "lost"
             except DeliveryError as exc:
@@ -890,7 +890,7 @@ class BriefingScheduler:
             await self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _attempt(self, sub: Subscription, deliverer: Deliverer, reply: Reply,
+    async def _attempt(self, sub: Subscription, key: str, deliverer: Deliverer, reply: Reply,
                        progress: PartProgress) -> None:
         """One delivery attempt, bounded by `delivery_timeout_seconds`, made while no other
         post of this process goes to the same channel: two subscriptions of one channel due
@@ -899,7 +899,17 @@ class BriefingScheduler:
         for the channel is not counted in the attempt's timeout."""
         cfg = self.config
         lock = self._channel_locks.setdefault((sub.platform, sub.channel), asyncio.Lock())
+        waited = lock.locked()
         async with lock:
+            if waited:  # (the lease was renewed before the wait: renewed again for the post)
+                now = self.clock()
+                if not await self._update_slot(
+                        sub.id, key, updated_at=slot_key(now),
+                        lease_until=slot_key(now + timedelta(seconds=cfg.lease_seconds)),
+                        busy_retry=True):
+                    log.warning("subscription #%s: claim lost while waiting for channel %s; "
+                                "not posting", sub.id, sub.channel)
+                    raise _ClaimLost()
             # (the adapter's client waits out only a rate limit that ends before the timeout)
             progress.deadline = asyncio.get_running_loop().time() + cfg.delivery_timeout_seconds
             await asyncio.wait_for(deliverer.deliver(sub.channel, reply, progress),
