@@ -888,6 +888,18 @@ class BriefingScheduler:
                     (part for part in sorted(uncertain) if part > progress.posted), None),
                 busy_retry=True)
             await self.sleep(delay)
+            late = (self.clock() - parse_time(key)).total_seconds()
+            if late > cfg.grace_seconds:
+                maybe = "".join(f"; part {part} may have been posted (sent, unconfirmed)"
+                                for part in sorted(uncertain))
+                # The wait ended past the slot's misfire window (the host suspended, the
+                # clock jumped ahead): the 08:00 briefing was posted at 18:00, beside that
+                # hour's own. Given up, as a Retry-After that long is.
+                return await self._finish(
+                    sub, key, "failed",
+                    f"{error}; the retry came {late:.0f} s after the slot, past its misfire "
+                    f"window ({cfg.grace_seconds:g} s): not posted late, the next slot posts "
+                    f"as usual{maybe}")
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(self, sub: Subscription, key: str, deliverer: Deliverer, reply: Reply,
