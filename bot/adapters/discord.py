@@ -1040,11 +1040,13 @@ def _delivery_error(exc: Exception, channel_id: int, cached: bool, posted: int,
             # each one's channels): the bot is not in that server any more (or, for a
             # thread, may not see it). No permission can be given to a non-member.
             return DeliveryError(
+                # (within the 300 characters /status shows of a failure: the permissions
+                # it listed were cut off there; the invite link asks for them)
                 f"the bot cannot reach Discord channel {channel_id} ({exc.code} "
                 f"{exc.text}): it is not a member of that channel's server (removed from "
                 "it, or the app only installed to a user's account) or, for a thread, may "
                 "not see it. Add the bot to the server (`briefbot discord invite` prints "
-                f"the link) and give it {PERMISSIONS_TEXT} there",
+                "the link)",
                 transient=False, channel_gone=False,  # fixable: kept on, unless it lasts
                 not_member=True)
         # Every permission a post needs (a long briefing's last part carries a file;
