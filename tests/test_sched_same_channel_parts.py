@@ -52,3 +52,51 @@ async def test_two_briefings_due_together_in_one_channel_are_not_interleaved(
     first = digests[0]
     switch = digests.index("Weekly" if first == "Daily" else "Daily")
     assert set(digests[:switch]) == {first} and first not in digests[switch:], digests
+
+
+@pytest.mark.asyncio
+async def test_a_post_unsubscribed_while_waiting_for_its_channel_is_not_posted(
+        core: Core) -> None:
+    """The wait for the channel renews the claim after it: one removed meanwhile (an
+    /unsubscribe) posts nothing."""
+    import asyncio
+
+    from bot.schedule.delivery import PartProgress
+    from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
+
+    subs = []
+    for digest in ("daily", "weekly"):
+        row = core.store.add_subscription("test", "C1", digest, "0 6 * * *", "UTC", "test")
+        core.store.update_subscription(row["id"], created_at="2024-01-01T00:00:00+00:00")
+        subs.append(int(row["id"]))
+    release = asyncio.Event()
+    started = asyncio.Event()
+    posted: list[str] = []
+
+    class Slow:
+        platform = "test"
+
+        async def deliver(self, channel: str, reply: Reply,
+                          progress: PartProgress | None = None) -> None:
+            started.set()
+            await release.wait()
+            posted.append(str(reply.title))
+            if progress is not None:
+                await progress.mark(1)
+
+    now = SLOT + timedelta(seconds=5)
+    sched = BriefingScheduler(core, {"test": Slow()}, config=SchedulerConfig(),
+                              clock=lambda: now)
+    first = asyncio.ensure_future(sched.run_slot(subs[0], SLOT))
+    await started.wait()
+    second = asyncio.ensure_future(sched.run_slot(subs[1], SLOT))
+    while True:  # until the second's attempt has begun (next: the wait for the channel)
+        slot = core.store.post_slot(subs[1], "2024-06-19T06:00:00+00:00")
+        if slot is not None and int(slot["attempts"] or 0) >= 1:
+            break
+        await asyncio.sleep(0.01)
+    core.store.remove_subscription(subs[1])
+    release.set()
+    assert await first == "posted"
+    assert await second == "lost"
+    assert posted == ["Daily"]
