@@ -37,3 +37,19 @@ async def test_what_to_do_is_within_what_status_shows(
     message = refused.value.message
     assert CHANNEL in message and "(after 1 of" in message
     assert clip_meta(message) == message, (len(message), message)
+
+
+@pytest.mark.asyncio
+async def test_a_rate_limit_without_a_wait_is_not_said_to_ask_for_one(
+        api: SlackWebAPIMock, core: Core) -> None:  # noqa: F811
+    """`ratelimited` without a Retry-After was recorded as "it asked to wait a minute", a
+    wait nobody asked for (the scheduler retried after its own backoff, 5 s)."""
+    slack = SlackAdapter(core, bot_token=SLACK_TOKEN, signing_secret="x",
+                         client=make_client(SLACK_TOKEN, api.base_url, server_error_retries=0))
+    api.add_channel(CHANNEL)
+    api.fail("chat.postMessage", error="ratelimited")
+    with pytest.raises(DeliveryError) as refused:
+        await slack.deliver(CHANNEL, Reply.text("hello"))
+    assert refused.value.transient and refused.value.retry_after is None
+    message = refused.value.message
+    assert "rate-limiting" in message and "asked to wait" not in message, message

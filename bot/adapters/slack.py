@@ -859,9 +859,13 @@ def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -
     if error in _AUTH:
         return DeliveryError(_AUTH[error] + where, transient=False)
     if _rate_limited(exc):
-        return DeliveryError(f"Slack is rate-limiting this app's posts to {channel}: it asked "
-                             f"to wait {wait_words(_retry_after(exc))}{where}",
-                             transient=True, retry_after=_retry_after(exc))
+        wait = _retry_after(exc)
+        # (no Retry-After, or none readable: "it asked to wait a minute" was said of a wait
+        # nobody asked for, while the scheduler retried after its own backoff)
+        asked = f": it asked to wait {wait_words(wait)}" if wait is not None \
+            else " (it gave no wait: retried after the scheduler's backoff)"
+        return DeliveryError(f"Slack is rate-limiting this app's posts to {channel}{asked}"
+                             f"{where}", transient=True, retry_after=wait)
     if status == 429 or status >= 500 or error in _TRANSIENT:
         return DeliveryError(f"Slack is unavailable or rate-limiting ({error or status}){where}",
                              transient=True, retry_after=_retry_after(exc))
