@@ -100,3 +100,79 @@ async def test_a_post_unsubscribed_while_waiting_for_its_channel_is_not_posted(
     assert await first == "posted"
     assert await second == "lost"
     assert posted == ["Daily"]
+
+
+@pytest.mark.asyncio
+async def test_a_post_that_came_as_the_channel_was_let_go_renews_its_claim_too(
+        core: Core) -> None:
+    """An attempt that reaches the channel between one post's end and the next waiting
+    one's turn finds it unlocked (`Lock.locked()` is False then) and still waits for that
+    one's whole attempt: it was taken for no wait, its claim not checked after it, and a
+    subscription removed meanwhile posted."""
+    import asyncio
+
+    from bot.schedule.delivery import PartProgress
+    from bot.schedule.scheduler import BriefingScheduler, SchedulerConfig
+
+    subs = {}
+    for digest in ("monthly", "daily", "weekly"):
+        row = core.store.add_subscription("test", "C1", digest, "0 6 * * *", "UTC", "test")
+        core.store.update_subscription(row["id"], created_at="2024-01-01T00:00:00+00:00")
+        subs[digest] = int(row["id"])
+    gates = {t: asyncio.Event() for t in ("Monthly", "Daily", "Weekly")}
+    started = {t: asyncio.Event() for t in ("Monthly", "Daily", "Weekly")}
+    posted: list[str] = []
+
+    class Slow:
+        platform = "test"
+
+        async def deliver(self, channel: str, reply: Reply,
+                          progress: PartProgress | None = None) -> None:
+            title = str(reply.title)
+            started[title].set()
+            await gates[title].wait()
+            posted.append(title)
+            if progress is not None:
+                await progress.mark(1)
+
+    now = SLOT + timedelta(seconds=5)
+    sched = BriefingScheduler(core, {"test": Slow()}, config=SchedulerConfig(),
+                              clock=lambda: now)
+    arrived, go = asyncio.Event(), asyncio.Event()
+    renew = sched._update_slot
+
+    async def update_slot(sub_id: int, key: str, busy_retry: bool = False,
+                          **fields: Any) -> bool:
+        held = await renew(sub_id, key, busy_retry=busy_retry, **fields)
+        if sub_id == subs["weekly"] and "attempts" in fields:
+            arrived.set()
+            await go.wait()  # (until the monthly lets the channel go)
+        return held
+
+    class Handing(asyncio.Lock):
+        def release(self) -> None:
+            go.set()  # the weekly reaches the channel as the monthly lets it go
+            super().release()
+
+    sched._update_slot = update_slot  # type: ignore[method-assign]
+    sched._channel_locks[("test", "C1")] = Handing()
+    monthly = asyncio.ensure_future(sched.run_slot(subs["monthly"], SLOT))
+    await started["Monthly"].wait()
+    daily = asyncio.ensure_future(sched.run_slot(subs["daily"], SLOT))
+    while True:  # the daily waits for the channel
+        slot = core.store.post_slot(subs["daily"], "2024-06-19T06:00:00+00:00")
+        if slot is not None and int(slot["attempts"] or 0) >= 1:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    weekly = asyncio.ensure_future(sched.run_slot(subs["weekly"], SLOT))
+    await arrived.wait()
+    gates["Monthly"].set()
+    await started["Daily"].wait()  # the daily posts; the weekly waits for it
+    core.store.remove_subscription(subs["weekly"])
+    gates["Daily"].set()
+    gates["Weekly"].set()
+    assert await monthly == "posted"
+    assert await daily == "posted"
+    assert await weekly == "lost"
+    assert posted == ["Monthly", "Daily"]

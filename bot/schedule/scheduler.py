@@ -355,6 +355,8 @@ class BriefingScheduler:
         self._locks: dict[int, asyncio.Lock] = {}
         # one delivery attempt at a time per channel (see `_attempt`)
         self._channel_locks: dict[tuple[str, str], asyncio.Lock] = {}
+        # attempts holding or waiting for each channel's lock (see `_attempt`)
+        self._channel_users: dict[tuple[str, str], int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopped = False  # set by `shutdown`: a poll whose turn comes later does not run
         # A poll asked for by an added feed is waiting for the running one: further additions
@@ -909,9 +911,28 @@ class BriefingScheduler:
         at the same minute (a daily and a weekly briefing) ran side by side and their parts
         alternated in the channel, "Daily (1/3)", "Weekly (1/3)", "Daily (2/3)", …. The wait
         for the channel is not counted in the attempt's timeout."""
+        channel = (sub.platform, sub.channel)
+        lock = self._channel_locks.setdefault(channel, asyncio.Lock())
+        # Counted, not read from `lock.locked()`: between one attempt's release and the next
+        # waiting one's turn the lock is not locked, and an attempt coming then still waited
+        # for that one's whole attempt, its claim not checked after it (an /unsubscribe
+        # meanwhile posted).
+        waited = self._channel_users.get(channel, 0) > 0
+        self._channel_users[channel] = self._channel_users.get(channel, 0) + 1
+        try:
+            await self._attempt_holding(sub, key, deliverer, reply, progress, lock, waited)
+        finally:
+            left = self._channel_users[channel] - 1
+            if left:
+                self._channel_users[channel] = left
+            else:  # (nobody holds or waits for it: the channel's entries go)
+                del self._channel_users[channel]
+                self._channel_locks.pop(channel, None)
+
+    async def _attempt_holding(self, sub: Subscription, key: str, deliverer: Deliverer,
+                               reply: Reply, progress: PartProgress, lock: asyncio.Lock,
+                               waited: bool) -> None:
         cfg = self.config
-        lock = self._channel_locks.setdefault((sub.platform, sub.channel), asyncio.Lock())
-        waited = lock.locked()
         async with lock:
             if waited:  # (the lease was renewed before the wait: renewed again for the post)
                 now = self.clock()
