@@ -56,3 +56,31 @@ def test_the_clock_is_compared_from_now_on() -> None:
         zone_key("Europe/Helsinki", datetime(1985, 1, 1, tzinfo=UTC))
     assert zone_key("Europe/Kyiv", datetime(2027, 1, 1, tzinfo=UTC)) == \
         zone_key("Europe/Helsinki", datetime(2027, 1, 1, tzinfo=UTC))
+
+
+def test_zones_are_compared_only_for_the_same_cron(settings: Settings,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each zone's clock is 19,200 offsets read (tens of milliseconds), under the write lock:
+    they were read for every subscription of the channel, whatever its cron."""
+    import bot.corpus.storage as storage
+
+    store = Store(settings.db_path)
+    try:
+        for i, zone in enumerate(("America/New_York", "Europe/Berlin", "Asia/Tokyo")):
+            store.add_subscription("slack", "C1", "daily", f"{i} 8 * * *", zone, "slack:U1")
+        read: list[str] = []
+
+        def counted(name: str, now: datetime | None = None) -> object:
+            read.append(name)
+            return zone_key(name, now)
+
+        monkeypatch.setattr(storage, "zone_key", counted)
+        store.add_subscription("slack", "C1", "daily", "30 9 * * *", "Pacific/Auckland",
+                               "slack:U2")
+        assert read == []
+        with pytest.raises(DuplicateSubscription):
+            store.add_subscription("slack", "C1", "daily", "1 8 * * *", "Europe/Paris",
+                                   "slack:U2")
+        assert sorted(read) == ["Europe/Berlin", "Europe/Paris"]
+    finally:
+        store.close()
