@@ -118,6 +118,7 @@ def test_every_copy_of_a_wire_sentence_is_named(settings: Settings, store: Store
     ("The council met on May 3 to approve the sea wall.", False),
     ("The new sea wall may collapse in a storm.", True),
     ("The council approved the sea wall in May, officials said.", True),
+    ("THE SEA WALL MAY BE DELAYED.", True),  # shouted, the modal (the second read's find)
 ])
 def test_the_month_may_hedges_nothing(sentence: str, hedged: bool) -> None:
     # Read as the modal "may", the month made every sentence dated in May "hedged" in the

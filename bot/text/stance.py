@@ -153,9 +153,10 @@ def _by_first_letter(alternation: str) -> str:
     return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
-# ("may" in lower case only: the month, "in May", "May 3", hedges nothing; it made every
-# sentence dated in May "hedged")
-_HEDGES = re.compile(r"\b(?:(?-i:may)|" + _by_first_letter(
+# ("may" in lower case, or shouted, "MAY", only: the month, "in May", "May 3", hedges nothing;
+# it made every sentence dated in May "hedged". A headline's "Officials May Delay Vote" is read
+# as the month too.)
+_HEDGES = re.compile(r"\b(?:(?-i:may|MAY)|" + _by_first_letter(
     r"reportedly|allegedly|apparently|purportedly|supposedly|suggests?|suggested|could|"
     r"might|likely|unlikely|possibl[ey]|potentially|perhaps|probably|speculat\w*|"
     r"rumou?rs?|unconfirmed|believed|appears?|seems?|according to|analysts?|experts?|"
