@@ -5,7 +5,6 @@ its own (`…-<time>-2.db`)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from click.testing import CliRunner
 import bot.cli.maintenance as maintenance
 from bot.cli.main import cli
 from bot.corpus.storage import Store
+from tests.test_restore_while_written import _channels
 
 FROZEN = datetime(2026, 12, 7, 5, 0, 0, tzinfo=UTC)
 
@@ -32,14 +32,6 @@ def _db_with(path: Path, channel: str) -> Path:
     finally:
         store.close()
     return path
-
-
-def _channels(db: Path) -> list[str]:
-    conn = sqlite3.connect(str(db))
-    try:
-        return [r[0] for r in conn.execute("select channel from subscriptions order by id")]
-    finally:
-        conn.close()
 
 
 def test_two_restores_in_one_second_keep_both_copies(tmp_path: Path,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import bot.cli.maintenance as maintenance
 from bot.cli.main import cli
@@ -54,6 +54,28 @@ def _writer(db: Path, hold: float, started: threading.Event) -> threading.Thread
     thread = threading.Thread(target=write)
     thread.start()
     return thread
+
+
+def _restore_with_a_writer_after_the_copy(db: Path, backup: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> Result:
+    """`restore` of `backup` into `db`, another process beginning a write (`_writer`) right
+    after the current database's copy is kept."""
+    keep = maintenance._keep_current
+    threads: list[threading.Thread] = []
+
+    def keep_then_someone_writes(*args: Any) -> Any:
+        kept = keep(*args)
+        started = threading.Event()
+        threads.append(_writer(db, 1.0, started))
+        assert started.wait(10)
+        return kept
+
+    monkeypatch.setattr(maintenance, "_keep_current", keep_then_someone_writes)
+    try:
+        return CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
+    finally:
+        for thread in threads:
+            thread.join()
 
 
 def _channels(db: Path) -> list[str]:
@@ -106,22 +128,7 @@ def test_a_writer_that_holds_on_stops_the_restore_with_one_line(
 def test_a_writer_between_the_copy_and_the_restore_stops_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db, backup = _db_and_backup(tmp_path)
-    keep = maintenance._keep_current
-    threads: list[threading.Thread] = []
-
-    def keep_then_someone_writes(*args: Any) -> Any:
-        kept = keep(*args)
-        started = threading.Event()
-        threads.append(_writer(db, 1.0, started))
-        assert started.wait(10)
-        return kept
-
-    monkeypatch.setattr(maintenance, "_keep_current", keep_then_someone_writes)
-    try:
-        result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
-    finally:
-        for thread in threads:
-            thread.join()
+    result = _restore_with_a_writer_after_the_copy(db, backup, monkeypatch)
     assert result.exit_code == 1, (result.output, result.stderr)
     assert "began writing to" in result.stderr and "nothing was restored" in result.stderr
     assert "Traceback" not in result.output + result.stderr
@@ -142,22 +149,7 @@ def test_a_raced_restore_names_the_files_it_moved_aside(
     wal, shm = foreign_wal(tmp_path)
     (tmp_path / "b.db-wal").write_bytes(wal)
     (tmp_path / "b.db-shm").write_bytes(shm)
-    keep = maintenance._keep_current
-    threads: list[threading.Thread] = []
-
-    def keep_then_someone_writes(*args: Any) -> Any:
-        kept = keep(*args)
-        started = threading.Event()
-        threads.append(_writer(db, 1.0, started))
-        assert started.wait(10)
-        return kept
-
-    monkeypatch.setattr(maintenance, "_keep_current", keep_then_someone_writes)
-    try:
-        result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
-    finally:
-        for thread in threads:
-            thread.join()
+    result = _restore_with_a_writer_after_the_copy(db, backup, monkeypatch)
     assert result.exit_code == 1, (result.output, result.stderr)
     assert "began writing to" in result.stderr
     aside = sorted(tmp_path.glob("b.db-*.stale-*"))
@@ -176,22 +168,7 @@ def test_a_writer_between_the_copy_and_the_restore_of_a_database_not_in_wal_mode
     conn = sqlite3.connect(str(db))
     conn.execute("pragma journal_mode = delete")
     conn.close()
-    keep = maintenance._keep_current
-    threads: list[threading.Thread] = []
-
-    def keep_then_someone_writes(*args: Any) -> Any:
-        kept = keep(*args)
-        started = threading.Event()
-        threads.append(_writer(db, 1.0, started))
-        assert started.wait(10)
-        return kept
-
-    monkeypatch.setattr(maintenance, "_keep_current", keep_then_someone_writes)
-    try:
-        result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index", str(backup)])
-    finally:
-        for thread in threads:
-            thread.join()
+    result = _restore_with_a_writer_after_the_copy(db, backup, monkeypatch)
     assert result.exit_code == 1, (result.output, result.stderr)
     assert "began writing to" in result.stderr and "nothing was restored" in result.stderr
     assert _channels(db) == ["C0123ABCD", "C0NEW1234"]
