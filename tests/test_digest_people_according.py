@@ -40,5 +40,7 @@ def test_a_name_only_after_a_bare_according_to_is_listed_once_named_otherwise_to
                      "According to Fitch Ratings, the debt is stable."]) == []
     assert [p.name for p in whos_who(["According to treasurer Ola Nord, the debt is stable."])
             ] == ["Ola Nord"]
+    assert [(p.name, p.role) for p in whos_who(
+        ["According to Treasurer Ola Nord, the debt is stable."])] == [("Ola Nord", "Treasurer")]
     assert [p.name for p in whos_who(["The debt is stable, according to Ola Nord.",
                                       '"I will resign," Nord told the council.'])] == ["Ola Nord"]

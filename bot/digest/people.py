@@ -273,10 +273,9 @@ def _attributed_only(text: str) -> set[str]:
     likely one as the other (`whos_who` lists them only when another sentence names them)."""
     names: set[str] = set()
     for m in _ACCORDING.finditer(text):
-        if not _a_role(m.group("role").split()):
-            name = _clean_name(m.group("name"))
-            if name:
-                names.add(name)
+        name, leading = _name_and_role(m.group("name"))  # ("Treasurer Ola Nord": a role)
+        if name and not leading and not _a_role(m.group("role").split()):
+            names.add(name)
     return names
 
 
