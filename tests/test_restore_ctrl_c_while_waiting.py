@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.corpus.storage import Store
+from tests.test_restore_while_written import _db_and_backup
 
 ROOT = Path(__file__).resolve().parent.parent
 RESTORE = ("import sys; import bot.cli.maintenance as m; m.RESTORE_LOCK_WAIT_SECONDS = 30.0; "
@@ -21,13 +21,7 @@ RESTORE = ("import sys; import bot.cli.maintenance as m; m.RESTORE_LOCK_WAIT_SEC
 
 
 def test_ctrl_c_stops_a_restore_waiting_for_the_lock(tmp_path: Path) -> None:
-    db, backup = tmp_path / "b.db", tmp_path / "backup.db"
-    store = Store(db)
-    try:
-        store.add_subscription("slack", "C0123ABCD", "daily", "0 8 * * *", "UTC", "x")
-        store.backup(backup)
-    finally:
-        store.close()
+    db, backup = _db_and_backup(tmp_path)
     writer = sqlite3.connect(str(db), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

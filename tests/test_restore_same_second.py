@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import bot.cli.maintenance as maintenance
 from bot.cli.main import cli
@@ -34,9 +34,9 @@ def _db_with(path: Path, channel: str) -> Path:
     return path
 
 
-def test_two_restores_in_one_second_keep_both_copies(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(maintenance, "datetime", _Frozen)
+def _two_restores(tmp_path: Path) -> tuple[Path, Result]:
+    """b.db (subscribed C0ORIGINAL) restored from first.db (C0FIRST), then from second.db
+    (C0SECOND); the database and the second restore's result."""
     db = _db_with(tmp_path / "b.db", "C0ORIGINAL")
     first = _db_with(tmp_path / "first.db", "C0FIRST")
     second = _db_with(tmp_path / "second.db", "C0SECOND")
@@ -44,6 +44,13 @@ def test_two_restores_in_one_second_keep_both_copies(tmp_path: Path,
         result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index",
                                           str(backup)])
         assert result.exit_code == 0, (result.output, result.stderr)
+    return db, result
+
+
+def test_two_restores_in_one_second_keep_both_copies(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(maintenance, "datetime", _Frozen)
+    db, result = _two_restores(tmp_path)
     kept = sorted(tmp_path.glob("b.db.before-restore-*"))
     assert [p.name for p in kept] == ["b.db.before-restore-20261207T050000Z-2.db",
                                       "b.db.before-restore-20261207T050000Z.db"]
@@ -60,13 +67,7 @@ def test_a_copy_named_before_the_lock_is_named_again_under_it(
     # names it again under the lock, never replacing the first's (the second read's find).
     monkeypatch.setattr(maintenance, "datetime", _Frozen)
     monkeypatch.setattr(maintenance, "_free_stamp", lambda db, stamp: stamp)
-    db = _db_with(tmp_path / "b.db", "C0ORIGINAL")
-    first = _db_with(tmp_path / "first.db", "C0FIRST")
-    second = _db_with(tmp_path / "second.db", "C0SECOND")
-    for backup in (first, second):
-        result = CliRunner().invoke(cli, ["--db", str(db), "restore", "--no-index",
-                                          str(backup)])
-        assert result.exit_code == 0, (result.output, result.stderr)
+    db, result = _two_restores(tmp_path)
     kept = {p.name: _channels(p) for p in tmp_path.glob("b.db.before-restore-*")}
     assert kept == {"b.db.before-restore-20261207T050000Z.db": ["C0ORIGINAL"],
                     "b.db.before-restore-20261207T050000Z-2.db": ["C0FIRST"]}
