@@ -256,6 +256,13 @@ def test_dateline_variants_and_unknown_year() -> None:
     assert (a.dateline_date, a.wire, a.published) == ("--10-03", "Yonhap", None)
     a = parse("Title Here\n\n" + " ".join(BODY))
     assert (a.dateline, a.dateline_date, a.wire, a.published) == (None, None, None, None)
+    # A day no month has ("Feb. 30", "April 31") is no date: it was kept as "--02-30" and
+    # shown "February 30 (no year given)" (a tester's find). February 29 is one.
+    for line, date in (("MARROW BAY, Feb. 30 (AP) - ", None), ("SEOUL, April 31 (Yonhap) -- ", None),
+                       ("SEOUL, Feb 29 (Yonhap) -- ", "--02-29")):
+        a = parse("Title Here\n\n" + line + " ".join(BODY))
+        assert (a.dateline_date, a.published) == (date, None), line
+        assert a.dateline is not None and a.wire is not None
 
 
 def test_outlet_credits_are_whole_names() -> None:

@@ -156,7 +156,7 @@ def extract_metadata(
                 if m.group("year"):
                     meta.dateline_date = _iso(int(m.group("year")), month, day)
                     meta.published = meta.published or meta.dateline_date
-                else:
+                elif _iso(2000, month, day):  # (a day of that month in some year: 2000 leaps)
                     meta.dateline_date = f"--{month:02d}-{day:02d}"
     outlets: list[str] = []
     if meta.wire:
