@@ -333,6 +333,12 @@ def _job_name(sub: Subscription) -> str:
 # ---------------------------------------------------------------------------- the scheduler
 
 
+def _maybe_posted(uncertain: dict[int, str]) -> str:
+    """What a failed slot's error adds for the parts sent and never confirmed."""
+    return "".join(f"; part {part} may have been posted (sent, unconfirmed)"
+                   for part in sorted(uncertain))
+
+
 class BriefingScheduler:
     """Runs scheduled briefings for the platforms in `deliverers` (platform name → adapter).
 
@@ -872,11 +878,9 @@ class BriefingScheduler:
                             "the attempt ended (%s)", sub.id, key, progress.sending,
                             sub.platform, error)
             if attempt == cfg.max_attempts:
-                maybe = "".join(f"; part {part} may have been posted (sent, unconfirmed)"
-                                for part in sorted(uncertain))
                 return await self._finish(
-                    sub, key, "failed",
-                    f"{error} (gave up after {counted(attempts, 'attempt')}){maybe}")
+                    sub, key, "failed", f"{error} (gave up after "
+                    f"{counted(attempts, 'attempt')}){_maybe_posted(uncertain)}")
             log.warning("subscription #%s slot %s: attempt %d failed (%s); retrying in %.3g s"
                         "%s", sub.id, key, attempt, error, delay,
                         f" from part {progress.posted + 1}" if progress.posted else "")
@@ -892,8 +896,6 @@ class BriefingScheduler:
             await self.sleep(delay)
             late = (self.clock() - parse_time(key)).total_seconds()
             if late > cfg.grace_seconds:
-                maybe = "".join(f"; part {part} may have been posted (sent, unconfirmed)"
-                                for part in sorted(uncertain))
                 # The wait ended past the slot's misfire window (the host suspended, the
                 # clock jumped ahead): the 08:00 briefing was posted at 18:00, beside that
                 # hour's own. Given up, as a Retry-After that long is.
@@ -901,7 +903,7 @@ class BriefingScheduler:
                     sub, key, "failed",
                     f"{error}; the retry came {late:.0f} s after the slot, past its misfire "
                     f"window ({cfg.grace_seconds:g} s): not posted late, the next slot posts "
-                    f"as usual{maybe}")
+                    f"as usual{_maybe_posted(uncertain)}")
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(self, sub: Subscription, key: str, deliverer: Deliverer, reply: Reply,
