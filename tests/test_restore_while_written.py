@@ -26,7 +26,8 @@ NEW_SUB = ("insert into subscriptions (platform, channel, digest, cron, timezone
            " 'x', '2026-12-07T04:40:00+00:00', 1)")
 
 
-def _db_and_backup(tmp_path: Path) -> tuple[Path, Path]:
+def _db_and_backup(tmp_path: Path, wal: bool = True) -> tuple[Path, Path]:
+    """b.db (subscribed C0123ABCD) and its backup; b.db out of WAL mode where not `wal`."""
     db, backup = tmp_path / "b.db", tmp_path / "backup.db"
     store = Store(db)
     try:
@@ -34,6 +35,10 @@ def _db_and_backup(tmp_path: Path) -> tuple[Path, Path]:
         store.backup(backup)
     finally:
         store.close()
+    if not wal:
+        conn = sqlite3.connect(str(db))
+        conn.execute("pragma journal_mode = delete")
+        conn.close()
     return db, backup
 
 
@@ -142,10 +147,7 @@ def test_a_raced_restore_names_the_files_it_moved_aside(
     # unchanged" alone did not say where they went (as a copy that cannot be kept does).
     from tests.test_restore_sidecars import foreign_wal
 
-    db, backup = _db_and_backup(tmp_path)
-    conn = sqlite3.connect(str(db))
-    conn.execute("pragma journal_mode = delete")
-    conn.close()
+    db, backup = _db_and_backup(tmp_path, wal=False)
     wal, shm = foreign_wal(tmp_path)
     (tmp_path / "b.db-wal").write_bytes(wal)
     (tmp_path / "b.db-shm").write_bytes(shm)
@@ -164,10 +166,7 @@ def test_a_writer_between_the_copy_and_the_restore_of_a_database_not_in_wal_mode
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Opening the Store before the restore switched the database to WAL, waiting for the
     # writer; the restore then went on, and the writer's subscription was in neither file.
-    db, backup = _db_and_backup(tmp_path)
-    conn = sqlite3.connect(str(db))
-    conn.execute("pragma journal_mode = delete")
-    conn.close()
+    db, backup = _db_and_backup(tmp_path, wal=False)
     result = _restore_with_a_writer_after_the_copy(db, backup, monkeypatch)
     assert result.exit_code == 1, (result.output, result.stderr)
     assert "began writing to" in result.stderr and "nothing was restored" in result.stderr
