@@ -131,6 +131,7 @@ MAX_CLAIM_CHARS = 1000
 PASTED_CHARS = 8 * MAX_CLAIM_CHARS
 MAX_LIMIT = 50
 CANDIDATES = 30
+COPY_DEPTH = 8 * CANDIDATES  # a side's candidates read past verbatim copies, at most
 DENSE_THREADS = 4  # lookups whose claims are encoded at once (`dense_side_soon`)
 # Share of min-max BM25 in a candidate's fused score (the rest: cosine) when the judge's
 # weights file (which holds the fitted value, `Judge.fusion_bm25`) is missing: the same 1.0.
@@ -528,6 +529,25 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if not retr:
         return _not_found(text, None, index, semantic, _read_note(respellings))
     prev_rows.update(store.sentences_by_ids(sorted(_with_previous(retr) - early)))
+    if _copy_surplus(retr, prev_rows):
+        # Verbatim copies of a sentence (its syndicated carriers) hold one candidate place
+        # (`_copy_surplus`): each side full of them is searched deeper for other sentences.
+        weight = fitted.fusion_bm25 if fitted else FUSION_BM25
+        side = dense.result() if dense is not None else None
+        if _copy_surplus(bm25, prev_rows):
+            bm25 = _past_copies(lambda n: index.search(query, n), bm25, store, prev_rows)
+            lexical = relative_bm25(bm25)
+        cosine = {}
+        if side is not None and index.vectors is not None:
+            vector, near = side
+            vectors = index.vectors
+            if _copy_surplus(near, prev_rows):
+                near = _past_copies(lambda n: vectors.nearest(vector, n), near, store,
+                                    prev_rows)
+            cosine = {**vectors.similarity(vector, lexical), **near}
+        retr = fuse(lexical, cosine, weight) if cosine else lexical
+        for sid in _copy_surplus(retr, prev_rows):
+            del retr[sid]
     # (by sentence id, as one read gives them: candidates scoring level keep their order)
     rows = {sid: prev_rows[sid] for sid in sorted(prev_rows) if sid in retr}
     judged = []
@@ -1562,6 +1582,44 @@ def _with_previous(sids: Iterable[int]) -> set[int]:
 def _sentence_key(row: dict[str, Any]) -> str:
     """What syndicated copies of a sentence share (its own id when it has no key)."""
     return row["key"] or str(row["id"])
+
+
+def _copy_surplus(scores: dict[int, float], rows: dict[int, dict[str, Any]]) -> list[int]:
+    """The candidates of `scores` whose sentence key (`_sentence_key`) a better-scored one
+    holds (level scores: the lower id first), from their `rows`: a sentence's verbatim copies
+    after its first. They take no candidate place: they are no other source (`Copies`), and
+    the answer cites their documents from the store (`also_in`). Among the 30 candidates, 45
+    carriers of a wire sentence left none for an independent report of it in other words."""
+    key_of = {sid: _sentence_key(row) if (row := rows.get(sid)) is not None else str(sid)
+              for sid in scores}
+    if len(set(key_of.values())) == len(key_of):
+        return []  # (no copies: most lookups)
+    seen: set[str] = set()
+    surplus = []
+    for sid in sorted(scores, key=lambda s: (-scores[s], s)):
+        if key_of[sid] in seen:
+            surplus.append(sid)
+        seen.add(key_of[sid])
+    return surplus
+
+
+def _past_copies(ranked: Callable[[int], list[tuple[int, float]]], first: dict[int, float],
+                 store: Store, rows: dict[int, dict[str, Any]]) -> dict[int, float]:
+    """A side's candidates without `_copy_surplus`: `first` (its best `CANDIDATES`) when they
+    are fewer, else its best `CANDIDATES` other sentences, `ranked(n)` giving its best `n`,
+    searched 4 times deeper each round while copies fill them, `COPY_DEPTH` at most. `rows`
+    gains the rows read (each candidate's and the one before it, its context)."""
+    found = first
+    depth = CANDIDATES  # (what it was asked for)
+    while True:
+        surplus = set(_copy_surplus(found, rows))
+        kept = {sid: score for sid, score in found.items() if sid not in surplus}
+        if len(kept) >= CANDIDATES or len(found) < depth or depth >= COPY_DEPTH:
+            best = sorted(kept, key=lambda s: (-kept[s], s))[:CANDIDATES]
+            return {sid: kept[sid] for sid in best}
+        depth = min(4 * depth, COPY_DEPTH)
+        found = dict(ranked(depth))
+        rows.update(store.sentences_by_ids(sorted(_with_previous(found) - rows.keys())))
 
 
 def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
