@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from bot.claims import lookup as lookup_module
-from bot.claims.lookup import CANDIDATES, COPY_DEPTH, _copy_surplus, _past_copies, lookup_claim
+from bot.claims.lookup import (
+    CANDIDATES,
+    COPY_DEPTH,
+    COPY_ROUNDS,
+    _copy_surplus,
+    _lexical_past_copies,
+    _past_copies,
+    lookup_claim,
+)
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.search.index import SearchIndex
@@ -63,14 +71,14 @@ def test_the_bm25_side_alone_is_searched_past_the_copies(
 
 def test_the_dense_side_alone_is_searched_past_the_copies(
         crowded: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch) -> None:
-    # The BM25 side searched deeper finds nothing more: the report is the dense side's.
-    real = SearchIndex.search
+    # The BM25 side searched again finds nothing more: the report is the dense side's.
+    real = SearchIndex.search_without
 
-    def no_deeper(self: SearchIndex, terms: list[tuple[str, float]], limit: int
-                  ) -> list[tuple[int, float]]:
-        return real(self, terms, min(limit, CANDIDATES))
+    def no_other(self: SearchIndex, terms: list[tuple[str, float]], limit: int,
+                 excluded: object) -> list[tuple[int, float]]:
+        return real(self, terms, limit, ())
 
-    monkeypatch.setattr(SearchIndex, "search", no_deeper)
+    monkeypatch.setattr(SearchIndex, "search_without", no_other)
     a = ask_claim(crowded, "Brellik mayor Ona Vasquez opened a new tram line to the airport")
     assert a.verdict == "corroborated" and any(e.doc_id == "own" for e in a.evidence), a
 
@@ -94,14 +102,38 @@ class _Ranked:
 
 
 class _Rows:
-    """A store whose sentences 0..copies-1 share a key, the rest their own."""
+    """A store whose sentences 0..copies-1 share a key ("wire"), and so do copies..2*copies-1
+    with `second` ("wire2"); the rest have their own."""
 
-    def __init__(self, copies: int) -> None:
-        self.copies, self.read = copies, 0
+    def __init__(self, copies: int, second: bool = False, every: int = 0) -> None:
+        self.copies, self.second, self.every = copies, second, every
+
+    def key(self, i: int) -> str:
+        if self.every:
+            return f"k{i // self.every}"  # (each `every` sentences one)
+        if i < self.copies:
+            return "wire"
+        return "wire2" if self.second and i < 2 * self.copies else f"s{i}"
 
     def sentences_by_ids(self, ids: list[int]) -> dict[int, dict[str, object]]:
-        self.read += len(ids)
-        return {i: {"id": i, "key": "wire" if i < self.copies else f"s{i}"} for i in ids}
+        return {i: {"id": i, "key": self.key(i)} for i in ids}
+
+    def sentence_ids_of_keys(self, keys: set[str], limit: int) -> list[int]:
+        top = 2 * self.copies + 10_000 if not self.every else 1_000
+        return [i for i in range(top) if self.key(i) in keys][:limit]
+
+
+class _Index:
+    """A BM25 side: sentence i scores `scores[i]`; `search_without` as `SearchIndex`'s."""
+
+    def __init__(self, scores: dict[int, float]) -> None:
+        self.scores, self.excluded = scores, list[int]()
+
+    def search_without(self, terms: object, limit: int, excluded: set[int]
+                       ) -> list[tuple[int, float]]:
+        self.excluded.append(len(excluded))
+        left = [(i, s) for i, s in self.scores.items() if i not in excluded]
+        return sorted(left, key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
 def _side(copies: int, others: int, store: _Rows) -> tuple[_Ranked, dict[int, float], dict]:
@@ -138,16 +170,52 @@ def test_the_deeper_search_stops_at_its_bound() -> None:
     assert list(kept) == [0]
 
 
+def test_the_bm25_side_leaves_every_copy_out_however_many_there_are() -> None:
+    # 10,000 copies: more than any deeper search would read (`COPY_DEPTH`); one search
+    # without them finds the other sentences.
+    store = _Rows(10_000)
+    scores = {i: 2.0 for i in range(10_000)} | {10_000 + j: 1.0 - j / 1000 for j in range(50)}
+    index = _Index(scores)
+    first = dict(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES])
+    rows = store.sentences_by_ids(sorted(first))
+    kept = _lexical_past_copies(index, store, [], first, rows)  # type: ignore[arg-type]
+    assert index.excluded == [9_999]
+    assert set(kept) == {0, *range(10_000, 10_000 + CANDIDATES - 1)}
+
+
+def test_the_bm25_side_leaves_out_the_next_sentences_copies_too() -> None:
+    # Past the first sentence's 100 copies, the second's 100 fill the side: a second round.
+    store = _Rows(100, second=True)
+    scores = {i: 3.0 for i in range(100)} | {i: 2.0 for i in range(100, 200)} \
+        | {200 + j: 1.0 - j / 1000 for j in range(50)}
+    index = _Index(scores)
+    first = dict(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES])
+    rows = store.sentences_by_ids(sorted(first))
+    kept = _lexical_past_copies(index, store, [], first, rows)  # type: ignore[arg-type]
+    assert index.excluded == [99, 198]
+    assert set(kept) == {0, 100, *range(200, 200 + CANDIDATES - 2)}
+
+
+def test_the_bm25_side_searches_again_at_most_copy_rounds_times() -> None:
+    store = _Rows(0, every=40)
+    scores = {i: 100_000.0 - i for i in range(40 * (COPY_ROUNDS + 3))}
+    index = _Index(scores)
+    first = dict(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES])
+    rows = store.sentences_by_ids(sorted(first))
+    _lexical_past_copies(index, store, [], first, rows)  # type: ignore[arg-type]
+    assert len(index.excluded) == COPY_ROUNDS
+
+
 def test_lookups_without_copies_search_once(crowded: tuple[Store, Settings],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = lookup_module._past_copies
+    real = lookup_module._lexical_past_copies
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(lookup_module, "_past_copies", spy)
+    monkeypatch.setattr(lookup_module, "_lexical_past_copies", spy)
     ask_claim(crowded, "Local detail number 7 was noted")
     assert calls == []
     ask_claim(crowded, "Brellik mayor Ona Vasquez opened a new tram line to the airport")

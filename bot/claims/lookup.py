@@ -131,7 +131,12 @@ MAX_CLAIM_CHARS = 1000
 PASTED_CHARS = 8 * MAX_CLAIM_CHARS
 MAX_LIMIT = 50
 CANDIDATES = 30
-COPY_DEPTH = 8 * CANDIDATES  # a side's candidates read past verbatim copies, at most
+# Verbatim copies past a sentence's first among the candidates (`_copy_surplus`): the dense
+# side reads up to `COPY_DEPTH` nearest sentences past them; the BM25 side searches again
+# without up to `COPY_EXCLUDED` copies, `COPY_ROUNDS` times at most.
+COPY_DEPTH = 8 * CANDIDATES
+COPY_EXCLUDED = 20_000
+COPY_ROUNDS = 3
 DENSE_THREADS = 4  # lookups whose claims are encoded at once (`dense_side_soon`)
 # Share of min-max BM25 in a candidate's fused score (the rest: cosine) when the judge's
 # weights file (which holds the fitted value, `Judge.fusion_bm25`) is missing: the same 1.0.
@@ -535,7 +540,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         weight = fitted.fusion_bm25 if fitted else FUSION_BM25
         side = dense.result() if dense is not None else None
         if _copy_surplus(bm25, prev_rows):
-            bm25 = _past_copies(lambda n: index.search(query, n), bm25, store, prev_rows)
+            bm25 = _lexical_past_copies(index, store, query, bm25, prev_rows)
             lexical = relative_bm25(bm25)
         cosine = {}
         if side is not None and index.vectors is not None:
@@ -1603,20 +1608,49 @@ def _copy_surplus(scores: dict[int, float], rows: dict[int, dict[str, Any]]) -> 
     return surplus
 
 
+def _best_distinct(found: dict[int, float], rows: dict[int, dict[str, Any]]) -> dict[int, float]:
+    """The best `CANDIDATES` of `found` without its `_copy_surplus`."""
+    surplus = set(_copy_surplus(found, rows))
+    best = sorted((sid for sid in found if sid not in surplus),
+                  key=lambda s: (-found[s], s))[:CANDIDATES]
+    return {sid: found[sid] for sid in best}
+
+
+def _lexical_past_copies(index: SearchIndex, store: Store, query: list[tuple[str, float]],
+                         first: dict[int, float], rows: dict[int, dict[str, Any]]
+                         ) -> dict[int, float]:
+    """The BM25 side's candidates without `_copy_surplus`: when copies fill its best
+    `CANDIDATES` (`first`), the search is made again without every other copy of the
+    sentences found copied (`SearchIndex.search_without`; `COPY_EXCLUDED` sentences at most),
+    `COPY_ROUNDS` times at most (another sentence's copies may fill the next). `rows` gains
+    the rows read (each candidate's and the one before it, its context)."""
+    found = first
+    excluded: set[int] = set()
+    for _ in range(COPY_ROUNDS):
+        surplus = _copy_surplus(found, rows)
+        if not surplus or len(found) < CANDIDATES:
+            break
+        firsts = set(found) - set(surplus)
+        keys = {rows[sid]["key"] for sid in surplus}
+        excluded |= set(store.sentence_ids_of_keys(keys, COPY_EXCLUDED)) - firsts
+        found = dict(index.search_without(query, CANDIDATES, excluded))
+        rows.update(store.sentences_by_ids(sorted(_with_previous(found) - rows.keys())))
+    return _best_distinct(found, rows)
+
+
 def _past_copies(ranked: Callable[[int], list[tuple[int, float]]], first: dict[int, float],
                  store: Store, rows: dict[int, dict[str, Any]]) -> dict[int, float]:
-    """A side's candidates without `_copy_surplus`: `first` (its best `CANDIDATES`) when they
-    are fewer, else its best `CANDIDATES` other sentences, `ranked(n)` giving its best `n`,
-    searched 4 times deeper each round while copies fill them, `COPY_DEPTH` at most. `rows`
-    gains the rows read (each candidate's and the one before it, its context)."""
+    """A side's candidates without `_copy_surplus` (the dense side's): `first` (its best
+    `CANDIDATES`) when they are fewer, else its best `CANDIDATES` other sentences, `ranked(n)`
+    giving its best `n`, searched 4 times deeper each round while copies fill them,
+    `COPY_DEPTH` at most. `rows` gains the rows read (each candidate's and the one before
+    it, its context)."""
     found = first
     depth = CANDIDATES  # (what it was asked for)
     while True:
-        surplus = set(_copy_surplus(found, rows))
-        kept = {sid: score for sid, score in found.items() if sid not in surplus}
+        kept = _best_distinct(found, rows)
         if len(kept) >= CANDIDATES or len(found) < depth or depth >= COPY_DEPTH:
-            best = sorted(kept, key=lambda s: (-kept[s], s))[:CANDIDATES]
-            return {sid: kept[sid] for sid in best}
+            return kept
         depth = min(4 * depth, COPY_DEPTH)
         found = dict(ranked(depth))
         rows.update(store.sentences_by_ids(sorted(_with_previous(found) - rows.keys())))

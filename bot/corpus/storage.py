@@ -1615,6 +1615,20 @@ class Store:
                 " order by doc_id, position", [*chunk, "body"]))
         return out
 
+    def sentence_ids_of_keys(self, keys: Iterable[str], limit: int) -> list[int]:
+        """The ids of the sentences of sentence keys `keys` (each one's verbatim copies), at
+        most `limit` of them (read by the key's index)."""
+        wanted = sorted(set(keys))
+        out: list[int] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            out += [r[0] for r in self.db.conn.execute(
+                f"select id from sentences where key in ({','.join('?' * len(chunk))})"
+                " order by id limit ?", [*chunk, limit - len(out)])]
+            if len(out) >= limit:
+                break
+        return out
+
     def holders_of_key(self, key: str, limit: int) -> list[str]:
         """The documents whose body holds a sentence of sentence key `key` (verbatim copies),
         by id, at most `limit` of them (read by the key's index)."""

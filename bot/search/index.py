@@ -42,7 +42,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -653,6 +653,24 @@ class SearchIndex:
     def search(self, terms: list[tuple[str, float]], limit: int) -> list[tuple[int, float]]:
         """Top `limit` sentence ids by BM25 for an OR of weighted terms."""
         return [(sid, score) for sid, score, _ in self._search(terms, limit, False)]
+
+    def search_without(self, terms: list[tuple[str, float]], limit: int,
+                       excluded: Collection[int]) -> list[tuple[int, float]]:
+        """Like `search`, leaving out the sentences of ids `excluded` (one term-set query of
+        them, which reads the id field's term dictionary once: ~0.5 ms at 1M sentences); the
+        plain query, not pruned (`_top_hits`): the same scores up to float32 rounding."""
+        if not terms or self.num_docs == 0:
+            return []
+        query = or_query(terms)
+        if excluded:
+            query = tantivy.Query.boolean_query([
+                (tantivy.Occur.Must, query),
+                (tantivy.Occur.MustNot,
+                 tantivy.Query.term_set_query(SCHEMA, ID_FIELD, sorted(excluded)))])
+        hits = self._hits(query, limit)
+        ids = self._ids_remembering_places([addr for _, addr in hits])
+        return [(int(i), float(score)) for (score, _), i in zip(hits, ids, strict=True)
+                if i is not None]
 
     def search_with_features(self, terms: list[tuple[str, float]], limit: int,
                              titles: Titles | None = None
