@@ -157,6 +157,25 @@ def _run_summary(run: dict[str, Any]) -> dict[str, Any]:
             "status": run["status"], "counts": run_counts(run), "error": run.get("error")}
 
 
+# How long a connection of briefbot's HTTP servers (the health server, Slack's HTTP mode) may
+# take to send a whole request's headers, counted from its opening, and stay open idle after
+# an answer (aiohttp's `keepalive_timeout`, one setting for both): aiohttp's default is an
+# hour, so a client that sent half a request and stalled (slowloris) held its connection that
+# long. Longer than a reverse proxy keeps an idle connection to its upstream (nginx 60-75 s),
+# so that the proxy is never the one to find it closed as it sends a request.
+HTTP_IDLE_TIMEOUT_SECONDS = 80.0
+# How long Slack's HTTP mode waits for a request's body once its headers are in (a body sent
+# in part, then nothing, held the connection for ever).
+HTTP_BODY_TIMEOUT_SECONDS = 15.0
+
+
+def http_runner(app: web.Application) -> web.AppRunner:
+    """The runner of an aiohttp server briefbot listens with: no access log, and a connection
+    that has sent no whole request's headers `HTTP_IDLE_TIMEOUT_SECONDS` after it opened (or
+    after its last answer) closed."""
+    return web.AppRunner(app, access_log=None, keepalive_timeout=HTTP_IDLE_TIMEOUT_SECONDS)
+
+
 def add_routes(app: web.Application, health: Health) -> None:
     """`/healthz` and `/metrics` on an aiohttp application (the health server's, or the
     Slack HTTP server's)."""
@@ -184,7 +203,7 @@ async def serve(health: Health, host: str, port: int) -> web.AppRunner:
 
     app = web.Application()
     add_routes(app, health)
-    runner = web.AppRunner(app, access_log=None)
+    runner = http_runner(app)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()

@@ -1184,6 +1184,9 @@ class SlackAdapter:
         from aiohttp import web
         from slack_bolt.app.async_server import AsyncSlackAppServer
 
+        import bot.health as health_server
+        from bot.health import add_routes, http_runner
+
         server = AsyncSlackAppServer(port=self.port, path=self.path, app=self.app,
                                      host=self.host)
 
@@ -1199,7 +1202,12 @@ class SlackAdapter:
             if not _timestamp_ok(timestamp) or timestamp is None:
                 log.info("Slack: refused a request without a valid timestamp header (401)")
                 return web.json_response(INVALID, status=401)
-            raw = await request.read()
+            try:
+                raw = await asyncio.wait_for(request.read(),
+                                             health_server.HTTP_BODY_TIMEOUT_SECONDS)
+            except TimeoutError:
+                log.info("Slack: a request's body did not come in time (408)")
+                return web.Response(status=408, text="request body not received in time")
             signature = request.headers.get("X-Slack-Signature", "")
             if not _signed(self._signing_secret, timestamp, raw, signature):
                 log.info("Slack: refused a request with a bad or missing signature (401)")
@@ -1227,10 +1235,8 @@ class SlackAdapter:
 
         server.web_app.middlewares.append(reject_malformed)
         if self.health is not None:
-            from bot.health import add_routes
-
             add_routes(server.web_app, self.health)
-        self._runner = web.AppRunner(server.web_app, access_log=None)
+        self._runner = http_runner(server.web_app)
         await self._runner.setup()
         try:
             await web.TCPSite(self._runner, self.host, self.port).start()
