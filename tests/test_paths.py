@@ -122,17 +122,30 @@ def test_a_database_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) 
     # under a regular file was a FileExistsError traceback (`sources` said it cleanly).
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    for args in (["--db", str(blocker / "sub" / "t.db"), "reload", str(tmp_path)],
-                 ["--db", str(blocker / "t.db"), "schedule", "add", "--platform", "slack",
-                  "--channel", "C1", "--digest", "daily"]):
+    # (and "File exists" named neither the file nor BRIEFBOT_HOME, a tester's find)
+    for args, said in (
+            (["--db", str(blocker / "sub" / "t.db"), "reload", str(tmp_path)],
+             f"cannot create the database folder {blocker / 'sub'}: {blocker} is a file, not a "
+             "folder; check --db"),
+            (["--db", str(blocker / "t.db"), "schedule", "add", "--platform", "slack",
+              "--channel", "C1", "--digest", "daily"],
+             f"the database folder {blocker} is a file, not a folder; check --db")):
         res = CliRunner().invoke(cli, args)
         assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
-        assert "cannot create the database folder" in res.output, res.output
+        assert said in res.output and "File exists" not in res.output, res.output
     # a read command does not create a missing --db path at all
     res = CliRunner().invoke(cli, ["--db", str(blocker / "t.db"), "schedule", "list"])
     assert res.exit_code == 1 and "no database at" in res.output, res.output
-    res = CliRunner(env={"BRIEFBOT_HOME": str(blocker)}).invoke(cli, ["reload", str(tmp_path)])
-    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+    # (a reading command in a home inside a file says there is no database there)
+    for home, named, commands in (
+            (blocker, "names a file", (["reload", str(tmp_path)], ["sources", "--json"])),
+            (blocker / "sub", f"is inside {blocker}, which is a file", (["reload", "."],))):
+        for args in commands:
+            res = CliRunner(env={"BRIEFBOT_HOME": str(home)}).invoke(cli, args)
+            assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+            said = (f"BRIEFBOT_HOME={home} {named}, not a folder: set it to the folder for "
+                    "briefbot's config and database (created if missing), or unset it")
+            assert said in res.output and res.output.count("\n") <= 2, res.output
 
 
 @pytest.mark.parametrize(("data", "why"), [

@@ -49,6 +49,7 @@ import sqlite_utils
 
 from bot.cron import cron_key, zone_key
 from bot.errors import UserError
+from bot.paths import HOME_ENV, home
 
 _HOST = os.uname().nodename if hasattr(os, "uname") else ""
 
@@ -569,6 +570,30 @@ def not_a_file(path: Path) -> str | None:
     return None
 
 
+def no_database_folder(folder: Path, exc: OSError) -> str:
+    """Why the database's folder could not be made, in one line: a file in its place, or in
+    the place of a folder above it, is named, and so is `BRIEFBOT_HOME` when the folder is its
+    own (they were "cannot create the database folder /srv/bb: File exists")."""
+    folder = folder.absolute()
+    blocker = None
+    for part in [*reversed(folder.parents), folder]:
+        try:
+            if part.exists() and not part.is_dir():
+                blocker = part
+                break
+        except OSError:  # a folder above it cannot be searched: the error says so
+            break
+    if blocker is not None and folder == home():
+        named = "names a file" if blocker == folder else f"is inside {blocker}, which is a file"
+        return (f"{HOME_ENV}={folder} {named}, not a folder: set it to the folder for "
+                "briefbot's config and database (created if missing), or unset it")
+    if blocker is not None:
+        where = (f"the database folder {folder} is a file" if blocker == folder else
+                 f"cannot create the database folder {folder}: {blocker} is a file")
+        return f"{where}, not a folder; check --db, BRIEFBOT_DB or [storage] db"
+    return f"cannot create the database folder {folder}: {exc.strerror or exc}"
+
+
 class Store:
     """The system of record. Open one per thread (SQLite connections are not shared)."""
 
@@ -587,8 +612,7 @@ class Store:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:  # a file in the way, no permission, a read-only mount
-                raise UserError(f"cannot create the database folder {self.path.parent}: "
-                                f"{exc.strerror or exc}") from exc
+                raise UserError(no_database_folder(self.path.parent, exc)) from exc
             kind = not_a_file(self.path)
             if kind is not None:
                 raise UserError(f"the database path {self.path} is {kind}, not a database "
