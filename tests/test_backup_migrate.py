@@ -221,6 +221,25 @@ def test_restore_refuses_what_is_not_a_briefbot_backup(old_db: Path, tmp_path: P
     assert old_db.read_bytes() == before
 
 
+@pytest.mark.parametrize("keep", [0.5, -3000])
+def test_restore_says_a_truncated_backup_is_cut_short(old_db: Path, tmp_path: Path,
+                                                      keep: float) -> None:
+    # A backup cut short (a copy that did not finish) was "not an SQLite database (database
+    # disk image is malformed)", not saying nothing was restored; one cut inside its last page
+    # failed its integrity check over many lines, or passed it (SQLite reads the bytes missing
+    # as zeros, here) and was restored without them.
+    whole = FIXTURE.read_bytes()
+    size = int(len(whole) * keep) if keep > 0 else len(whole) + int(keep)
+    cut = tmp_path / "cut.db"
+    cut.write_bytes(whole[:size])
+    before = old_db.read_bytes()
+    proc = briefbot(old_db, "restore", str(cut))
+    assert proc.returncode == 1 and proc.stderr == (
+        f"Error: {cut}: a damaged SQLite database, cut short ({size:,} of its {len(whole):,} "
+        "bytes); nothing was restored\n"), proc.stderr
+    assert old_db.read_bytes() == before
+
+
 @pytest.mark.parametrize("schema", ["create table users(name text)",
                                     "create table documents(id integer primary key, body text)"])
 def test_another_programs_database_is_left_as_it_is(tmp_path: Path, schema: str) -> None:

@@ -21,9 +21,11 @@ import click
 from bot.cli.context import AppContext, json_errors, json_text, not_blank, open_store, pass_app
 from bot.corpus.storage import (
     SCHEMA_VERSION,
+    NotADatabase,
     RestoreRaced,
     Store,
     backup_database,
+    cut_short,
     foreign_database,
     inspect_database,
     is_busy_error,
@@ -489,7 +491,17 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
     source_kind = not_a_file(file)
     if source_kind is not None:  # (a pipe was read as "no such file", a folder likewise)
         raise UserError(f"{file} is {source_kind}, not a backup file; nothing was restored")
-    info = inspect_database(file)
+    # A file shorter than its header says (a copy that did not finish) is refused as such:
+    # it was "not an SQLite database (database disk image is malformed)", or, cut inside a
+    # page, failed its integrity check in many lines, or passed it (SQLite reads the missing
+    # bytes as zeros) and was restored without them.
+    cut = cut_short(file)
+    if cut is not None:
+        raise UserError(f"{file}: a damaged SQLite database{cut}; nothing was restored")
+    try:
+        info = inspect_database(file)
+    except NotADatabase as exc:
+        raise UserError(f"{exc.message}; nothing was restored") from exc
     if info["integrity"] != "ok":
         raise UserError(f"{file} fails its integrity check ({info['integrity']}); not restored")
     if info["schema_version"] > SCHEMA_VERSION:

@@ -506,7 +506,35 @@ def _describe_database(path: Path, conn: sqlite3.Connection) -> dict[str, Any]:
     except sqlite3.OperationalError as exc:  # (it is one, but cannot be read here)
         raise NotADatabase(f"{path}: cannot be read ({exc})") from exc
     except sqlite3.DatabaseError as exc:
-        raise NotADatabase(f"{path}: not an SQLite database ({exc})") from exc
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_CORRUPT:
+            raise NotADatabase(f"{path}: not an SQLite database ({exc})") from exc
+        # An SQLite file whose pages do not read: it is one (it was called "not an SQLite
+        # database (database disk image is malformed)"), damaged, most often cut short (a
+        # copy that did not finish, a full disk).
+        raise NotADatabase(f"{path}: a damaged SQLite database"
+                           f"{cut_short(path) or f' ({exc})'}") from exc
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def cut_short(path: Path) -> str | None:
+    """", cut short (50,000 of its 110,592 bytes)" for an SQLite file shorter than its header
+    says it is; None when it is not, or the header does not say (the database file format,
+    1.3: the page size at offset 16, the page count at 28, valid while the change counter at
+    24 equals the number at 92)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if len(head) < 100 or not head.startswith(_SQLITE_HEADER) or head[24:28] != head[92:96]:
+        return None
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    expected = int.from_bytes(head[28:32], "big") * page_size
+    return f", cut short ({size:,} of its {expected:,} bytes)" if size < expected else None
 
 
 @dataclass
