@@ -238,6 +238,18 @@ def test_over_long_command_is_refused(bot: TestAdapter) -> None:
     assert reply.kind == "error" and "too long" in text_of(reply)
 
 
+def test_a_claim_over_its_limit_is_said_as_chat_says_errors(bot: TestAdapter) -> None:
+    # Under the command's limit, over the claim's: the reply began "claim too long (…",
+    # lower case, where chat's other errors ("That's too long", "Usage: …") begin a sentence.
+    from bot.claims.lookup import MAX_CLAIM_CHARS
+
+    claim = "Kim met Putin. " * (MAX_CLAIM_CHARS // 10)
+    reply = bot.send(f"/claim {claim}")
+    assert reply.kind == "error"
+    assert text_of(reply).startswith(f"Claim too long ({len(claim.strip()):,} characters; "
+                                     f"the limit is {MAX_CLAIM_CHARS:,})"), text_of(reply)
+
+
 def test_queue_in_replies_out(core: Core) -> None:
     async def scenario() -> list[str]:
         bot = TestAdapter(core)
