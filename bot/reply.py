@@ -447,9 +447,12 @@ def command_syntax(platform: str, name: str, args: str = "") -> str:
 
 
 def cite(citations: list[int]) -> str:
-    """Citation markers, "[1][3]"; a run of three or more consecutive numbers is one range,
-    "[4–9]" (a wire story carried by 200 outlets, whose copies are numbered one after the
-    other, was cited "[1][2]…[200]", ~1,000 characters of a 3,000-character Slack block)."""
+    """Citation markers, "[1][3]", in order; a run of three or more consecutive numbers is one
+    range, "[4–9]" (a wire story carried by 200 outlets, whose copies are numbered one after
+    the other, was cited "[1][2]…[200]", ~1,000 characters of a 3,000-character Slack block).
+    (A claim's evidence cites its own document first, then its copies, some numbered earlier
+    for an earlier sentence: "[4][1][5]" was shown so.)"""
+    citations = sorted(set(citations))
     out: list[str] = []
     k = 0
     while k < len(citations):

@@ -3,13 +3,19 @@ the JSON and the chat reply (not which verdict is given)."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
-from bot.claims.lookup import ClaimAnswer, answer_to_reply, lookup_claim
+from bot.adapters.discord_embeds import render_reply
+from bot.adapters.slack_blocks import render_messages
+from bot.chat.render_markdown import render_markdown
+from bot.chat.render_terminal import render_terminal
+from bot.claims.lookup import ClaimAnswer, Evidence, answer_to_reply, lookup_claim
 from bot.cli.main import cli
 from bot.config import Settings
 from bot.corpus.storage import Store
@@ -135,3 +141,28 @@ def test_evidence_dated_in_may_is_not_shown_hedged(settings: Settings, store: St
     a = ask_claim((store, settings), "Marrow Bay council approved a new sea wall")
     assert a.evidence and a.evidence[0].stance == "supports"
     assert not a.evidence[0].hedged and "hedge" not in a.note, a
+
+
+def _evidence(doc_id: str, also_in: list[str]) -> Evidence:
+    return Evidence(sentence=f"Sentence of {doc_id}.", doc_id=doc_id, title=doc_id.upper(),
+                    source=doc_id.upper(), published="2025-03-04", outlets=[doc_id.upper()],
+                    stance="supports", hedged=False, score=1.0, also_in=also_in)
+
+
+@pytest.mark.parametrize(("also_in", "cited"), [(["a", "e"], "[1][4][5]"),
+                                                (["c", "a", "e", "b"], "[1–5]")])
+def test_a_sentences_copies_are_cited_in_order(also_in: list[str], cited: str) -> None:
+    # The fourth sentence's copies include the first's document, numbered 1: its bullet was
+    # cited "[4][1][5]" (and "[4][3][1][5][2]" for the run "[1–5]"), in every rendering.
+    answer = ClaimAnswer("x", "corroborated", 2, [
+        _evidence("a", []), _evidence("b", []), _evidence("c", []), _evidence("d", also_in)],
+        "corroborated by 2 sources")
+    reply = answer_to_reply(answer)
+    line = "Sentence of d. " + cited
+    out = io.StringIO()
+    render_terminal(reply, Console(file=out, width=400, color_system=None))
+    slack = json.dumps([m["blocks"] for m in render_messages(reply)], ensure_ascii=False)
+    discord = "\n".join(e.description or "" for m in render_reply(reply) for e in m.embeds)
+    for shown in (reply.plain_text(), render_markdown(reply), slack, discord,
+                  out.getvalue()):
+        assert line in shown, shown
