@@ -93,29 +93,63 @@ def test_a_claim_nothing_bears_on_is_said_so_once(world: tuple[Store, Settings])
         assert shown.lower().count("bears on this claim") == 1, shown
 
 
+TRAM_WIRE = "Brellik mayor Ona Vasquez opened a new tram line to the airport on Friday."
+TRAM_CLAIM = "Brellik mayor Ona Vasquez opened a new tram line to the airport"
+TRAM_HOLDERS = 45
+
+
+def _wire_world(settings: Settings, store: Store, corpus: Path) -> None:
+    """TRAM_HOLDERS outlets carrying one wire sentence, TRAM_WIRE, each with a detail of its
+    own."""
+    build_claim_world(settings, store, corpus, {"a.jsonl": "".join(json.dumps({
+        "id": f"p{i:02d}", "title": f"Paper {i}", "outlet": f"Paper{i}",
+        "published": f"2025-02-{i % 28 + 1:02d}", "url": f"https://paper{i}.example/t",
+        "text": f"{TRAM_WIRE} Local detail number {i} was noted."}) + "\n"
+        for i in range(TRAM_HOLDERS))})
+
+
 def test_every_copy_of_a_wire_sentence_is_named(settings: Settings, store: Store,
                                                 corpus: Path) -> None:
     # 45 outlets carry one wire sentence: the search's candidates held 38 of them, and the
     # answer named those only ("[2–38] 37 copies of [1]", `also_in` 37 ids), whatever the
     # limit. Every holder is named now; the verdict and the count are as before.
-    wire = "Brellik mayor Ona Vasquez opened a new tram line to the airport on Friday."
-    build_claim_world(settings, store, corpus, {"a.jsonl": "".join(json.dumps({
-        "id": f"p{i:02d}", "title": f"Paper {i}", "outlet": f"Paper{i}",
-        "published": f"2025-02-{i % 28 + 1:02d}", "url": f"https://paper{i}.example/t",
-        "text": f"{wire} Local detail number {i} was noted."}) + "\n" for i in range(45))})
-    a = ask_claim((store, settings), "Brellik mayor Ona Vasquez opened a new tram line to the airport")
+    _wire_world(settings, store, corpus)
+    a = ask_claim((store, settings), TRAM_CLAIM)
     assert (a.verdict, a.sources) == ("single-source", 1)
-    shown = [e for e in a.evidence if e.sentence == wire]
+    shown = [e for e in a.evidence if e.sentence == TRAM_WIRE]
     assert len(shown) == 1
     holders = [shown[0].doc_id, *shown[0].also_in]
-    assert sorted(holders) == [f"p{i:02d}" for i in range(45)]
+    assert sorted(holders) == [f"p{i:02d}" for i in range(TRAM_HOLDERS)]
     text = answer_to_reply(a).plain_text()
     assert "44 copies of [1]" in text and "[1–45]" in text, text
     # The text output names 10 of them and counts the rest (it was a line of every id).
-    r = CliRunner().invoke(cli, ["--db", str(settings.db_path), "claim",
-                                 "Brellik mayor Ona Vasquez opened a new tram line to the airport"])
+    r = CliRunner().invoke(cli, ["--db", str(settings.db_path), "claim", TRAM_CLAIM])
     cited = next(line for line in r.output.splitlines() if line.startswith("     — "))
     assert " and 34 more) · supports" in cited and cited.count(", ") == 10, cited
+
+
+@pytest.mark.parametrize("cap", [TRAM_HOLDERS - 1, TRAM_HOLDERS - 2])
+def test_copies_over_the_cap_are_said_to_be_more(settings: Settings, store: Store, corpus: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 cap: int) -> None:
+    # `also_in` lists ALSO_IN_MAX documents (1,000) at most: past that the text output said
+    # "and 990 more", and --json and chat said nothing of the rest. (Set low here: the 44
+    # other holders of the wire sentence are over a cap of 43, not over one of 44.)
+    monkeypatch.setattr("bot.claims.lookup.ALSO_IN_MAX", cap)
+    _wire_world(settings, store, corpus)
+    capped = cap < TRAM_HOLDERS - 1
+    a = ask_claim((store, settings), TRAM_CLAIM)
+    (shown,) = [e for e in a.evidence if e.sentence == TRAM_WIRE]
+    assert (len(shown.also_in), shown.also_in_capped) == (cap, capped)
+    said = f"A sentence held by more than {cap:,} other documents cites the first {cap:,}"
+    assert (said in answer_to_reply(a).plain_text()) == capped
+    r = CliRunner().invoke(cli, ["--db", str(settings.db_path), "claim", TRAM_CLAIM])
+    cited = next(line for line in r.output.splitlines() if line.startswith("     — "))
+    more = f" and {'over ' if capped else ''}{cap - 10} more) · supports"
+    assert more in cited, cited
+    r = CliRunner().invoke(cli, ["--db", str(settings.db_path), "claim", "--json", TRAM_CLAIM])
+    (item,) = [e for e in json.loads(r.output)["evidence"] if e["sentence"] == TRAM_WIRE]
+    assert (len(item["also_in"]), item["also_in_capped"]) == (cap, capped)
 
 
 @pytest.mark.parametrize(("sentence", "hedged"), [

@@ -31,7 +31,7 @@ DEV = Path("/work/shared/eval/claims_dev.jsonl")
 EXTRA = Path(__file__).parent / "data" / "claims_extra.jsonl"
 KEYS = {"claim", "verdict", "sources", "evidence", "note"}
 EV_KEYS = {"sentence", "doc_id", "title", "source", "published", "outlets", "stance", "hedged",
-           "score", "also_in"}
+           "score", "also_in", "also_in_capped"}
 
 # A small world: a summit, a denial, a number, a syndicated sentence, chrome.
 ARTICLES = {

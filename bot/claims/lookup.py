@@ -199,6 +199,7 @@ class Evidence:
     score: float
     also_in: list[str] = field(default_factory=list)  # syndicated verbatim copies (doc ids)
     reason: str | None = None
+    also_in_capped: bool = False  # more documents hold it than `also_in` lists (ALSO_IN_MAX)
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("sentence", "doc_id", "title", "source",
@@ -206,6 +207,7 @@ class Evidence:
                                              "score")}
         # The other documents holding the sentence verbatim, as chat cites them.
         out["also_in"] = list(self.also_in)
+        out["also_in_capped"] = self.also_in_capped
         return out
 
 
@@ -1120,11 +1122,16 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # keyed by its id, which no sentence key is: it has no other holder.)
     for key, ev in by_key.items():
         if any(ev is e for e in shown):
+            # (one more than the cap besides the document itself: whether the cap was hit)
             holding = {ev.doc_id, *ev.also_in}
-            for doc_id in store.holders_of_key(key, ALSO_IN_MAX + 1):
-                if doc_id not in holding and len(ev.also_in) < ALSO_IN_MAX:
-                    ev.also_in.append(doc_id)
-                    holding.add(doc_id)
+            for doc_id in store.holders_of_key(key, ALSO_IN_MAX + 2):
+                if doc_id in holding:
+                    continue
+                if len(ev.also_in) >= ALSO_IN_MAX:
+                    ev.also_in_capped = True  # (said so: the text said "and 990 more")
+                    break
+                ev.also_in.append(doc_id)
+                holding.add(doc_id)
     docs = store.documents_by_ids(ev.doc_id for ev in shown)
     for ev in shown:
         _cite(ev, docs.get(ev.doc_id, {}))
@@ -2632,6 +2639,10 @@ def answer_to_reply(answer: ClaimAnswer) -> Reply:
             f"{clip_meta(ev.source or ev.doc_id)}, {date_label(ev.published)}"))
         reply.add(Bullet(ev.sentence, [numbers[d] for d in [ev.doc_id, *ev.also_in]],
                          " · ".join(parts)))
+    if any(ev.also_in_capped for ev in answer.evidence):
+        # (its copies line, "[2–1001] 1,000 copies of [1]", counts those cited, not all)
+        reply.add(Context(f"A sentence held by more than {ALSO_IN_MAX:,} other documents cites "
+                          f"the first {ALSO_IN_MAX:,} of them."))
     if not answer.evidence and not answer.note.startswith((NAMES_ONLY, VALUES_ONLY, NO_WORDS)) \
             and NOTHING_BEARS not in answer.note:
         # (a claim that was not looked up says why in its note: "No sentence bears on it"

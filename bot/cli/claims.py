@@ -53,7 +53,7 @@ def _print_human(answer: ClaimAnswer) -> None:
         click.echo(f"\n  {n}. {ev.sentence}")
         # The source's name (its title when it has no author or outlet) and the ids clipped as
         # chat and `sources` clip them: a 1,500-character JSONL title was one line in full.
-        copies = _copies(ev.also_in)
+        copies = _copies(ev.also_in, ev.also_in_capped)
         click.echo(printable_line(f"     — {_clipped(ev.source or ev.doc_id)}, "
                                   f"{date_label(ev.published)} [{_clipped(ev.doc_id)}]{copies}"
                                   f" · {flags} · score {ev.score}"))
@@ -68,12 +68,18 @@ def _clipped(text: str) -> str:
 COPIES_NAMED = 10
 
 
-def _copies(also_in: list[str]) -> str:
+def _copies(also_in: list[str], capped: bool = False) -> str:
+    """" (also in p27, …, p19 and 34 more)"; "and over 990 more" when more documents hold the
+    sentence than `also_in` lists (its cap: "and 990 more" was false then)."""
     if not also_in:
         return ""
     named = ", ".join(_clipped(d) for d in also_in[:COPIES_NAMED])
     more = len(also_in) - COPIES_NAMED
-    return f" (also in {named}{f' and {more:,} more' if more > 0 else ''})"
+    if capped:
+        tail = f" and over {more:,} more" if more > 0 else " and more"
+    else:
+        tail = f" and {more:,} more" if more > 0 else ""
+    return f" (also in {named}{tail})"
 
 
 def _line_error(line: str, message: str, as_json: bool) -> None:
