@@ -240,6 +240,25 @@ def test_restore_says_a_truncated_backup_is_cut_short(old_db: Path, tmp_path: Pa
     assert old_db.read_bytes() == before
 
 
+def test_restore_says_a_damaged_backup_in_one_line(old_db: Path, tmp_path: Path) -> None:
+    # A backup whose page 2 is damaged (two bytes of its header overwritten) fails SQLite's
+    # integrity check, whose report is a heading and a line per problem: the error was
+    # "… fails its integrity check (*** in database main ***" and, on a line of its own,
+    # "Page 2: free space corruption); not restored".
+    damaged = bytearray(FIXTURE.read_bytes())
+    page_size = int.from_bytes(damaged[16:18], "big")
+    damaged[page_size + 5:page_size + 7] = b"\xff\xff"
+    bad = tmp_path / "damaged.db"
+    bad.write_bytes(bytes(damaged))
+    before = old_db.read_bytes()
+    proc = briefbot(old_db, "restore", str(bad))
+    said = proc.stderr
+    assert proc.returncode == 1 and said.count("\n") == 1, said
+    assert said.startswith(f"Error: {bad}: a damaged SQLite database (its integrity check: "
+                           "Page 2") and said.endswith("); nothing was restored\n"), said
+    assert old_db.read_bytes() == before
+
+
 @pytest.mark.parametrize("schema", ["create table users(name text)",
                                     "create table documents(id integer primary key, body text)"])
 def test_another_programs_database_is_left_as_it_is(tmp_path: Path, schema: str) -> None:

@@ -503,7 +503,14 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
     except NotADatabase as exc:
         raise UserError(f"{exc.message}; nothing was restored") from exc
     if info["integrity"] != "ok":
-        raise UserError(f"{file} fails its integrity check ({info['integrity']}); not restored")
+        # SQLite's report is lines under a heading ("*** in database main ***\nPage 2: free
+        # space corruption"): it was the error as it came, over several lines; its first
+        # problem now, in one line.
+        problems = [line for line in info["integrity"].splitlines()
+                    if line.strip() and not line.startswith("*** ")] or [info["integrity"]]
+        raise UserError(f"{file}: a damaged SQLite database (its integrity check: "
+                        f"{problems[0]}{' …' if len(problems) > 1 else ''}); nothing was "
+                        "restored")
     if info["schema_version"] > SCHEMA_VERSION:
         raise UserError(f"{file} has schema version {info['schema_version']}, newer than this "
                         f"briefbot understands (up to {SCHEMA_VERSION}); not restored")
