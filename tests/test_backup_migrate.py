@@ -259,6 +259,52 @@ def test_restore_says_a_damaged_backup_in_one_line(old_db: Path, tmp_path: Path)
     assert old_db.read_bytes() == before
 
 
+def _last_page_one_of(wal: bytes) -> bytes:
+    """The newest copy of page 1 in a WAL file's frames (the format: a 32-byte header, the
+    page size at 8; each frame a 24-byte header, its page number first, then the page)."""
+    page_size = int.from_bytes(wal[8:12], "big")
+    newest, offset = b"", 32
+    while offset + 24 + page_size <= len(wal):
+        if int.from_bytes(wal[offset:offset + 4], "big") == 1:
+            newest = wal[offset + 24:offset + 24 + page_size]
+        offset += 24 + page_size
+    return newest
+
+
+def test_a_wal_backup_shorter_than_its_header_says_is_restored(tmp_path: Path) -> None:
+    # A backup in WAL mode copied (or snapshotted) as a checkpoint was writing: page 1, its
+    # header's page count grown, was in the file, the pages after it not yet; they are in the
+    # WAL beside it, which SQLite reads first, so the database is whole. It was refused as
+    # "cut short" (the file's size against its header's page count, the WAL not looked at).
+    live = tmp_path / "live.db"
+    shutil.copy(FIXTURE, live)
+    conn = sqlite3.connect(live)
+    conn.execute("pragma journal_mode = wal")
+    conn.execute("pragma wal_autocheckpoint = 0")
+    conn.execute("create table padding(x)")
+    conn.executemany("insert into padding values (?)", [(b"p" * 500,)] * 300)
+    conn.commit()
+    backup = tmp_path / "backup.db"
+    for suffix in ("", "-wal"):  # (as a snapshot of the folder has them)
+        shutil.copy(f"{live}{suffix}", f"{backup}{suffix}")
+    conn.close()
+    wal = Path(f"{backup}-wal").read_bytes()
+    with backup.open("r+b") as f:  # the checkpoint's first write, of page 1
+        f.write(_last_page_one_of(wal))
+    header = backup.read_bytes()[:100]
+    pages, page_size = int.from_bytes(header[28:32], "big"), int.from_bytes(header[16:18], "big")
+    assert backup.stat().st_size < pages * page_size  # (as the checkpoint left it)
+    target = tmp_path / "target.db"
+    proc = briefbot(target, "restore", "--no-index", str(backup))
+    assert proc.returncode == 0, proc.stderr
+    assert inspect_database(target)["documents"] == 2
+    restored = sqlite3.connect(target)
+    try:
+        assert restored.execute("select count(*) from padding").fetchone() == (300,)
+    finally:
+        restored.close()
+
+
 @pytest.mark.parametrize("schema", ["create table users(name text)",
                                     "create table documents(id integer primary key, body text)"])
 def test_another_programs_database_is_left_as_it_is(tmp_path: Path, schema: str) -> None:

@@ -522,11 +522,16 @@ def cut_short(path: Path) -> str | None:
     """", cut short (50,000 of its 110,592 bytes)" for an SQLite file shorter than its header
     says it is; None when it is not, or the header does not say (the database file format,
     1.3: the page size at offset 16, the page count at 28, valid while the change counter at
-    24 equals the number at 92)."""
+    24 equals the number at 92), or a WAL not empty is beside it: SQLite reads the pages it
+    holds before the file's, so the file may be shorter than its page 1 says and whole (a
+    copy taken as a checkpoint was writing, page 1 first: it was refused as cut short)."""
     try:
         with path.open("rb") as f:
             head = f.read(100)
         size = path.stat().st_size
+        wal = sidecars(path)[0]
+        if wal.is_file() and wal.stat().st_size > 0:
+            return None
     except OSError:
         return None
     if len(head) < 100 or not head.startswith(_SQLITE_HEADER) or head[24:28] != head[92:96]:
