@@ -1810,6 +1810,25 @@ class Store:
                 return None
         return self.post_slot(sub_id, slot)
 
+    def record_unposted_slots(self, sub_id: int, slots: Iterable[str], error: str,
+                              claimant: str, now: str) -> int:
+        """Record `slots` of a subscription as failed with `error` (fire times that passed
+        unposted), in one transaction; a slot already in the ledger (posted, claimed by
+        another process) is left as it is. Returns how many were recorded (none when the
+        subscription is gone)."""
+        self._ensure_post_ledger()
+        recorded = 0
+        with self._write_transaction():
+            if self.subscription(sub_id) is None:  # (removed meanwhile: no orphan rows)
+                return 0
+            for slot in slots:
+                recorded += self.db.execute(
+                    "insert or ignore into post_ledger (subscription_id, slot, state,"
+                    " attempts, error, claimant, claimed_at, lease_until, finished_at,"
+                    " updated_at) values (?, ?, 'failed', 0, ?, ?, ?, ?, ?, ?)",
+                    [sub_id, slot, error, claimant, now, now, now, now]).rowcount
+        return recorded
+
     def carry_post_ledger(self, source: str | Path) -> int:
         """After a restore: copy into this database the post ledger rows of `source` (the
         database it replaced) that it lacks — the posts made since the backup was taken —

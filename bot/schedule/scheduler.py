@@ -20,7 +20,9 @@ slot.
   disables the subscription with the reason; so does a channel not found (which may only be
   hidden from the bot) on NOT_FOUND_SLOTS slots in a row over NOT_FOUND_HOURS.
 - Misfires coalesce: at most one missed slot per subscription (the most recent one within
-  `misfire_grace_seconds`) is posted when the bot starts.
+  `misfire_grace_seconds`) is posted when the bot starts. So are the slots that came while
+  an earlier one was still being posted (its retries waiting out a long Retry-After): the
+  others are marked failed, saying so.
 
 - A long briefing is several messages (parts). The adapter skips the parts already posted and
   reports each one accepted (`PartProgress`); the count is kept in memory and in the ledger
@@ -371,6 +373,9 @@ class BriefingScheduler:
         self._feeds_flag_lock = threading.Lock()
         self._prepared = False
         self._ahead_warned: set[int] = set()  # subscriptions with ledger slots after now
+        # (subscription, slot) -> seconds waited to retry so far, and whether the platform
+        # asked for a wait (see `_record_passed_slots`)
+        self._retry_waits: dict[tuple[int, str], tuple[float, bool]] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def prepare(self) -> None:
@@ -689,6 +694,58 @@ class BriefingScheduler:
             return await self._run_slot(sub_id, slot, self.clock())
 
     async def _run_slot(self, sub_id: int, slot: datetime, now: datetime) -> str:
+        started = self.clock()
+        try:
+            outcome = await self._claim_and_post(sub_id, slot, now)
+        finally:
+            waited = self._retry_waits.pop((sub_id, slot_key(slot)), None)
+        if outcome in ("posted", "skipped", "failed"):
+            await self._record_passed_slots(sub_id, slot, max(slot, started), waited)
+        return outcome
+
+    async def _record_passed_slots(self, sub_id: int, slot: datetime, started: datetime,
+                                   waited: tuple[float, bool] | None) -> None:
+        """Mark failed, saying why, the fire times that came while `slot` was being posted
+        (after `started`: its retries waiting out a long Retry-After, 20 minutes of an
+        every-5-minutes briefing), but the latest, which the next run posts (misfires
+        coalesce). The job could not run them meanwhile (one run at a time per
+        subscription) and the next run posts only the latest missed slot: they were left
+        out of the ledger, and neither /status nor `schedule list` said they were not
+        posted. `waited`: the seconds this slot waited to retry, and whether the platform
+        asked for a wait (a rate limit)."""
+        row = await self._in_thread(lambda s: s.subscription(sub_id))
+        if row is None or not row["enabled"]:
+            return
+        sub = Subscription.from_row(row)
+        try:
+            trigger = make_trigger(sub.cron, sub.timezone)
+        except UserError:
+            return
+        now = self.clock()
+        # (bounded by the misfire window: a retry that would end past it gives the slot up)
+        passed = [slot_key(t) for t in fire_times(trigger, started, now)][:-1]
+        if not passed:
+            return
+        if waited is None:
+            why = "was still being built and posted"
+        else:
+            seconds, rate_limited = waited
+            why = (f"waited {seconds:,.0f} s to retry ("
+                   + ("the platform asked to wait" if rate_limited else "after failed attempts")
+                   + ")")
+        reason = (f"not posted: due while the {_local(slot, sub.timezone)} briefing {why}; "
+                  "superseded by a later slot")
+        stamp = slot_key(now)
+        key = slot_key(slot)
+        if await self._busy_retry(
+            sub_id, key, "recording the slots it held back",
+            lambda: self._in_thread(
+                lambda s: s.record_unposted_slots(sub_id, passed, reason, self.claimant,
+                                                  stamp))):
+            log.warning("subscription #%s: %d slot(s) not posted (%s to %s): %s", sub_id,
+                        len(passed), passed[0], passed[-1], reason)
+
+    async def _claim_and_post(self, sub_id: int, slot: datetime, now: datetime) -> str:
         store_call = self._in_thread
         key = slot_key(slot)
         row = await store_call(lambda s: s.subscription(sub_id))
@@ -860,13 +917,14 @@ class BriefingScheduler:
                         f"{f'{wait:.0f} s' if math.isfinite(wait) else 'for ever'}, past this slot's "
                         f"misfire window ({cfg.grace_seconds:g} s); the next slot posts as usual")
                 delay = self.retry_delay(attempt, wait)  # (within the window: finite)
+                rate_limited = wait is not None  # (the platform asked for a wait)
             except TimeoutError:
                 error = f"delivery timed out after {cfg.delivery_timeout_seconds:g} s"
-                delay = self.retry_delay(attempt, None)
+                delay, rate_limited = self.retry_delay(attempt, None), False
             except Exception as exc:  # an adapter bug or an unwrapped network error
                 log.exception("subscription #%s slot %s: delivery raised", sub.id, key)
                 error = f"{type(exc).__name__}: {exc}"
-                delay = self.retry_delay(attempt, None)
+                delay, rate_limited = self.retry_delay(attempt, None), False
             else:
                 note = _unconfirmed_note(sub.platform, uncertain, progress.idempotent)
                 if note:
@@ -893,6 +951,8 @@ class BriefingScheduler:
                 part_unconfirmed=progress.sending or next(
                     (part for part in sorted(uncertain) if part > progress.posted), None),
                 busy_retry=True)
+            so_far, limited = self._retry_waits.get((sub.id, key), (0.0, False))
+            self._retry_waits[(sub.id, key)] = (so_far + delay, limited or rate_limited)
             await self.sleep(delay)
             late = (self.clock() - parse_time(key)).total_seconds()
             if late > cfg.grace_seconds:
