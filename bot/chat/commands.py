@@ -1134,7 +1134,13 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     scoped = _scoped_subscriptions(router, req)
     visible = {int(r["id"]) for r in scoped}
     next_posts = [p for p in info.next_posts if p["id"] in visible]
-    failed_posts = router.core.store.failed_posts(limit=5, subscription_ids=visible)
+    # The failures since each subscription's last post (what is wrong now), then a few
+    # followed by a later post, said so: the last five were shown whatever came after them,
+    # and a subscription posting fine again looked broken.
+    failed_posts = router.core.store.failed_posts(limit=5, subscription_ids=visible,
+                                                  posted_since=False)
+    failed_before = router.core.store.failed_posts(limit=3, subscription_ids=visible,
+                                                   posted_since=True)
     known: dict[str, str | None] = {}
     if next_posts:
         reply.add(Heading("Next scheduled posts"))
@@ -1156,10 +1162,12 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
                     f"{_digest_gone(router, sub.digest, known)}")))
         else:
             reply.add(Context("No scheduled posts."))
-    if failed_posts:
-        reply.add(Heading("Failed posts"))
-        digest_of = {int(r["id"]): str(r["digest"]) for r in scoped}
-        for f in failed_posts:
+    digest_of = {int(r["id"]): str(r["digest"]) for r in scoped}
+    for heading, failures in (("Failed posts", failed_posts),
+                              ("Failed before a later post", failed_before)):
+        if failures:
+            reply.add(Heading(heading))
+        for f in failures:
             error = f.get("error") or "failed"
             if error.startswith(BUILD_FAILED) and not bot_admin:
                 # why a definition did not load names the host's files (digests/NAME.toml
@@ -1167,8 +1175,10 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
                 name = digest_of.get(int(f["subscription_id"]), "NAME")
                 error = (f"{BUILD_FAILED}: the reason: bot admins (digests/{_meta(name)}"
                          ".toml may be missing or broken)")
+            since = (f" (slot {f['posted_after']} was posted after it)"
+                     if f.get("posted_after") else "")
             reply.add(Bullet(printable_line(  # the platform's own error text
-                f"#{f['subscription_id']} slot {f['slot']}: {_meta(error)}")))
+                f"#{f['subscription_id']} slot {f['slot']}{since}: {_meta(error)}")))
     disabled = [r for r in scoped if not r["enabled"]]
     for row in disabled:
         reply.add(Bullet(printable_line(

@@ -2178,10 +2178,12 @@ class Store:
             [sub_id, error, last, sub_id, last, error]).fetchone()
         return int(row[0] or 0), row[1]
 
-    def failed_posts(self, limit: int = 20,
-                     subscription_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    def failed_posts(self, limit: int = 20, subscription_ids: Iterable[int] | None = None,
+                     posted_since: bool | None = None) -> list[dict[str, Any]]:
         """Failed slots, newest first, with their subscription's digest and channel (only of
-        `subscription_ids` when given)."""
+        `subscription_ids` when given) and `posted_after`: its latest slot posted after the
+        failed one (None: none was). `posted_since`: only those a later slot of their
+        subscription was posted after (True), or only those none was (False)."""
         if not (self._existing("post_ledger")
                 and self._existing("subscriptions")):
             return []  # (a read creates no table: see `_existing`)
@@ -2193,9 +2195,13 @@ class Store:
                 return []
             only = f" and l.subscription_id in ({','.join('?' * len(ids))})"
             params = list(ids)
+        later = ("select max(p.slot) from post_ledger p where p.subscription_id ="
+                 " l.subscription_id and p.state = 'posted' and p.slot > l.slot")
+        if posted_since is not None:
+            only += f" and ({later}) is {'not ' if posted_since else ''}null"
         return [dict(r) for r in self.db.query(
             "select l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
-            " s.digest, s.platform, s.channel from post_ledger l"
+            f" s.digest, s.platform, s.channel, ({later}) posted_after from post_ledger l"
             " left join subscriptions s on s.id = l.subscription_id"
             f" where l.state = 'failed'{only} order by l.slot desc, l.id desc limit ?",
             [*params, limit])]
