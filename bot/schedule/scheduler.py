@@ -283,6 +283,15 @@ class _ClaimLost(Exception):
     claim is gone: the other parts are not posted."""
 
 
+class _PastWindow(Exception):
+    """Raised by an attempt whose wait for its channel (another post going there) ended past
+    the slot's misfire window: nothing is posted."""
+
+    def __init__(self, late: float) -> None:
+        super().__init__(f"{late:.0f} s late")
+        self.late = late
+
+
 async def run_subscription_job(sub_id: int) -> None:
     """The APScheduler job function. Module level with a plain int argument so that the
     SQLAlchemy job store can persist it; it hands over to the live scheduler of this process."""
@@ -339,6 +348,17 @@ def _maybe_posted(uncertain: dict[int, str]) -> str:
     """What a failed slot's error adds for the parts sent and never confirmed."""
     return "".join(f"; part {part} may have been posted (sent, unconfirmed)"
                    for part in sorted(uncertain))
+
+
+def _too_late(error: str | None, late: float, grace: float, uncertain: dict[int, str],
+              waiting: str = "") -> str:
+    """A slot given up because its next attempt came `late` seconds after it, past its
+    misfire window (`grace`): after the last attempt's `error` (None: none failed yet);
+    `waiting`: what it waited for besides its backoff."""
+    came = f"{error}; the retry came" if error is not None else "the post came"
+    return (f"{came} {late:.0f} s after the slot{waiting}, past its misfire window "
+            f"({grace:g} s): not posted late, the next slot posts as usual"
+            f"{_maybe_posted(uncertain)}")
 
 
 class BriefingScheduler:
@@ -877,6 +897,7 @@ class BriefingScheduler:
 
         progress = PartProgress(posted, on_posted=record, key=f"{sub.id}@{key}",
                                 on_sending=sending, workspace=sub.workspace)
+        error: str | None = None  # the last attempt's, once one failed
         for attempt in range(attempts + 1, cfg.max_attempts + 1):
             attempts += 1
             now = self.clock()
@@ -893,6 +914,11 @@ class BriefingScheduler:
                 await self._attempt(sub, key, deliverer, reply, progress)
             except _ClaimLost:
                 return "lost"
+            except _PastWindow as exc:
+                return await self._finish(
+                    sub, key, "failed",
+                    _too_late(error, exc.late, cfg.grace_seconds, uncertain,
+                              " (waiting for another post to the channel)"))
             except DeliveryError as exc:
                 error = exc.message
                 if exc.channel_gone:
@@ -960,10 +986,7 @@ class BriefingScheduler:
                 # clock jumped ahead): the 08:00 briefing was posted at 18:00, beside that
                 # hour's own. Given up, as a Retry-After that long is.
                 return await self._finish(
-                    sub, key, "failed",
-                    f"{error}; the retry came {late:.0f} s after the slot, past its misfire "
-                    f"window ({cfg.grace_seconds:g} s): not posted late, the next slot posts "
-                    f"as usual{_maybe_posted(uncertain)}")
+                    sub, key, "failed", _too_late(error, late, cfg.grace_seconds, uncertain))
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(self, sub: Subscription, key: str, deliverer: Deliverer, reply: Reply,
@@ -1005,6 +1028,12 @@ class BriefingScheduler:
                     log.warning("subscription #%s: claim lost while waiting for channel %s; "
                                 "not posting", sub.id, sub.channel)
                     raise _ClaimLost()
+                # The misfire window counts the wait for the channel too: a retry that woke
+                # within it and then waited for another subscription's long post to the
+                # channel was posted past it.
+                late = (now - parse_time(key)).total_seconds()
+                if late > cfg.grace_seconds:
+                    raise _PastWindow(late)
             # (the adapter's client waits out only a rate limit that ends before the timeout)
             progress.deadline = asyncio.get_running_loop().time() + cfg.delivery_timeout_seconds
             await asyncio.wait_for(deliverer.deliver(sub.channel, reply, progress),
