@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter, make_client
+from bot.adapters.slack import _AUTH, _FIXABLE, _GONE, SlackAdapter, _delivery_error, make_client
 from bot.core import Core
 from bot.reply import Bullet, Reply, clip_meta
 from bot.schedule.delivery import DeliveryError, PartProgress
+from bot.schedule.subscriptions import SLACK_CHANNEL_ID
 from tests.conftest import SLACK_TOKEN
 from tests.emulators.slack_api import SlackWebAPIMock
 from tests.test_slack_adapter import core  # noqa: F401  (fixture)
@@ -53,3 +54,23 @@ async def test_a_rate_limit_without_a_wait_is_not_said_to_ask_for_one(
     assert refused.value.transient and refused.value.retry_after is None
     message = refused.value.message
     assert "rate-limiting" in message and "asked to wait" not in message, message
+
+
+LONGEST_CHANNEL = "C" + "Z" * 30  # the longest id a subscription takes (SLACK_CHANNEL_ID)
+
+
+@pytest.mark.parametrize("error", sorted({*_FIXABLE, *_GONE, *_AUTH}))
+def test_what_to_do_fits_with_the_longest_channel_id_and_many_parts(error: str) -> None:
+    """With a 31-character channel id and "(after 999 of 1000 parts)" the channel not found
+    ran to 321 characters: /status cut off what to do."""
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.slack_response import SlackResponse
+
+    assert SLACK_CHANNEL_ID.fullmatch(LONGEST_CHANNEL)
+    response = SlackResponse(client=None, http_verb="POST", api_url="chat.postMessage",
+                             req_args={}, data={"ok": False, "error": error}, headers={},
+                             status_code=200)
+    message = _delivery_error(SlackApiError(error, response), LONGEST_CHANNEL, 999,
+                              1000).message
+    assert message.endswith("(after 999 of 1000 parts)")
+    assert clip_meta(message) == message, (len(message), message)

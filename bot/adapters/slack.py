@@ -93,10 +93,11 @@ _NOT_FOUND_SPAN = "a day" if NOT_FOUND_HOURS == 24 else f"{NOT_FOUND_HOURS:g} ho
 _FIXABLE = {
     "not_in_channel": "the app is not in Slack channel {c}: invite it (/invite @briefbot); "
                       "the next scheduled post goes out once it is there",
-    # (within the 300 characters /status shows of a failure: it was cut off at "The next …")
-    "channel_not_found": "Slack channel {c} was not found: if it is a private channel, invite "
-                         "the app to it (/invite @briefbot in that channel); otherwise check "
-                         "the channel id. The next post goes out once the app can see it "
+    # (within the 300 characters /status shows of a failure, with the longest channel id
+    # taken, 31 characters, and "(after 999 of 1000 parts)": it was cut off at "The next …")
+    "channel_not_found": "Slack channel {c} was not found: if it is a private channel, "
+                         "invite the app (/invite @briefbot there); else check the channel "
+                         "id. Posting resumes once the app can see it "
                          f"(not found at {NOT_FOUND_SLOTS} posts in a row over "
                          f"{_NOT_FOUND_SPAN} or more: taken for deleted)",
     # Slack's own posting rules (chat.postMessage's documented errors): said in words, not
