@@ -69,6 +69,7 @@ from bot.schedule.subscriptions import (
     interval_problem,
     next_post,
     scoped_subscriptions,
+    unknown_digest,
     validate_subscription,
 )
 from bot.workers import POOL_CLOSE_SECONDS, WorkerPool
@@ -989,7 +990,7 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     settings = router.core.settings
     names = digest_names(settings.digests_dir)
     if digest not in names:  # before reading digests/<digest>.toml
-        raise UserError(f"no digest named {digest[:60]!r}; available: {', '.join(names) or 'none'}")
+        raise unknown_digest(digest, names)
     default_cron, default_tz = digest_default_schedule(settings.digests_dir, digest)
     cron = cron or default_cron or ""
     tz = tz or default_tz or "UTC"

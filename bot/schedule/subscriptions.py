@@ -5,6 +5,7 @@ definitions."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -104,6 +105,16 @@ def digest_problem(digests_dir: Path | None, name: str,
 
 def digest_names(digests_dir: Path | None) -> list[str]:
     return available(digests_dir)
+
+
+def unknown_digest(digest: str, names: list[str]) -> UserError:
+    """The refusal of a digest name no definition has, naming the one meant when it is close
+    ("Daily", "dialy": did you mean 'daily'?), as an unknown time zone is."""
+    guess = {n.lower(): n for n in names}.get(digest.lower()) or next(
+        iter(difflib.get_close_matches(digest, names, n=1)), None)
+    hint = f"did you mean {guess!r}? " if guess else ""
+    return UserError(f"no digest named {digest[:60]!r}; {hint}available: "
+                     f"{', '.join(names) or 'none'}")
 
 
 def digest_default_schedule(digests_dir: Path | None, name: str) -> tuple[str | None, str | None]:
@@ -285,7 +296,7 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
             raise UserError(problem)
     names = digest_names(digests_dir)
     if digest not in names:
-        raise UserError(f"no digest named {digest!r}; available: {', '.join(names) or 'none'}")
+        raise unknown_digest(digest, names)
     if len(cron) > MAX_CRON_CHARS:
         # (every minute listed is 170: "0,1,…,59"; one stored longer was shown whole by
         # /subscribe, /schedules and `schedule list`)

@@ -1,0 +1,27 @@
+"""/subscribe's answers: the digest meant named for a mistyped one, a name in a phone's
+quotes taken as typed, the day a schedule never has named, the next post in readable local
+time."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.adapters.testing import TestAdapter
+from bot.core import Core
+
+
+def _answer(core: Core, line: str) -> str:
+    return TestAdapter(core, platform="discord").send(
+        line, admin=True, workspace="1", channel="11").plain_text()
+
+
+@pytest.mark.parametrize("typed", ["dialy", "Daily", "daly"])
+def test_a_mistyped_digest_name_is_answered_with_the_one_meant(sched_core: Core,
+                                                              typed: str) -> None:
+    text = _answer(sched_core, f"/subscribe {typed} 0 8 * * * UTC")
+    assert f"no digest named '{typed}'; did you mean 'daily'? available: " in text, text
+
+
+def test_a_name_like_no_digest_gets_no_guess(sched_core: Core) -> None:
+    text = _answer(sched_core, "/subscribe zzzzzz 0 8 * * * UTC")
+    assert "no digest named 'zzzzzz'; available: " in text and "did you mean" not in text
