@@ -25,3 +25,11 @@ def test_a_mistyped_digest_name_is_answered_with_the_one_meant(sched_core: Core,
 def test_a_name_like_no_digest_gets_no_guess(sched_core: Core) -> None:
     text = _answer(sched_core, "/subscribe zzzzzz 0 8 * * * UTC")
     assert "no digest named 'zzzzzz'; available: " in text and "did you mean" not in text
+
+
+def test_a_digest_name_and_zone_in_a_phones_quotes_are_taken_as_typed(
+        sched_core: Core) -> None:
+    """A phone's typographic quotes were unquoted around the cron only: the answer was "no
+    digest named '“daily”'", the typed quotes inside the reply's plain ones."""
+    text = _answer(sched_core, "/subscribe “daily” “0 8 * * *” “UTC”")
+    assert "Subscribed: daily" in text and "“" not in text, text

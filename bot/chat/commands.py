@@ -982,7 +982,9 @@ def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | No
             f"Usage: {usage} — CRON has 5 fields: minute hour day month weekday, e.g. "
             f"{_cmd(req, 'subscribe', 'daily 0 8 * * 1-5 Europe/Berlin')}"
         )
-    return digest, unquote_option(cron), tz
+    # (a phone's typographic quotes around the name or the zone, '“daily”', as around the
+    # cron: shlex takes only ASCII ones; it was "no digest named '“daily”'")
+    return unquote_option(digest), unquote_option(cron), tz and unquote_option(tz)
 
 
 def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
