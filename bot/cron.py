@@ -376,3 +376,11 @@ def never_fires(trigger: CronTrigger, timezone: str) -> bool:
     """Whether `trigger` has no fire time from now on ("0 8 30 2 *": 30 February): refused by
     digest definitions and subscriptions alike."""
     return trigger.get_next_fire_time(None, datetime.now(ZoneInfo(timezone))) is None
+
+
+def never_fires_why(cron: str) -> str:
+    """Why a valid `cron` that `never_fires` does not, as its refusal says it: its days of
+    the month are none of its months' ("no day 31 in month 4"; every such cron has a day of
+    week of `*`, else either day fires). It said "e.g. 31 February" whatever was typed."""
+    fields = cron.split()
+    return f"no day {fields[2]} in month {fields[3]}" if len(fields) == 5 else "no such day"

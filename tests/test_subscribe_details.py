@@ -33,3 +33,14 @@ def test_a_digest_name_and_zone_in_a_phones_quotes_are_taken_as_typed(
     digest named '“daily”'", the typed quotes inside the reply's plain ones."""
     text = _answer(sched_core, "/subscribe “daily” “0 8 * * *” “UTC”")
     assert "Subscribed: daily" in text and "“" not in text, text
+
+
+@pytest.mark.parametrize(("cron", "why"), [("0 8 31 4 *", "no day 31 in month 4"),
+                                           ("0 8 30,31 feb *", "no day 30,31 in month feb")])
+def test_a_schedule_that_never_fires_names_its_day(sched_core: Core, cron: str,
+                                                   why: str) -> None:
+    """'0 8 31 4 *' was refused with "never fires (e.g. 31 February)", another day than the
+    one typed."""
+    text = _answer(sched_core, f'/subscribe daily "{cron}" UTC')
+    assert f"cron expression '{cron}' never fires ({why})" in text, text
+    assert "February" not in text

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import DIGEST_NAME
-from bot.cron import make_trigger, never_fires
+from bot.cron import make_trigger, never_fires, never_fires_why
 from bot.errors import UserError
 from bot.paths import loads_toml, read_utf8_text
 from bot.text.words import tokens
@@ -185,7 +185,7 @@ def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None
     # (as `subscriptions.add_subscription` refuses it: "0 8 30 2 *" passed here, and every
     # subscription to the digest was refused, naming neither the file nor the field)
     if never_fires(trigger, timezone):
-        raise UserError(f"{where}: [schedule] cron {cron!r} never fires (e.g. 31 February)")
+        raise UserError(f"{where}: [schedule] cron {cron!r} never fires ({never_fires_why(cron)})")
 
 
 def _toml_files(folder: Path | None) -> list[str]:

@@ -21,7 +21,7 @@ from bot.config import (
     is_snowflake,
 )
 from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
-from bot.cron import make_trigger, never_fires, next_fire_time, shortest_gap
+from bot.cron import make_trigger, never_fires, never_fires_why, next_fire_time, shortest_gap
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError
 from bot.reply import clip_echo, command_syntax
@@ -304,4 +304,4 @@ def validate_subscription(platform: str, channel: str, digest: str, cron: str, t
                         f"{MAX_CRON_CHARS} (use ranges and steps: 0-30/5)")
     trigger = make_trigger(cron, timezone)
     if never_fires(trigger, timezone):
-        raise UserError(f"cron expression {cron!r} never fires (e.g. 31 February)")
+        raise UserError(f"cron expression {cron!r} never fires ({never_fires_why(cron)})")
