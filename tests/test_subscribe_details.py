@@ -44,3 +44,13 @@ def test_a_schedule_that_never_fires_names_its_day(sched_core: Core, cron: str,
     text = _answer(sched_core, f'/subscribe daily "{cron}" UTC')
     assert f"cron expression '{cron}' never fires ({why})" in text, text
     assert "February" not in text
+
+
+def test_the_next_post_is_told_in_readable_local_time(sched_core: Core) -> None:
+    """The answer showed "Next post: 2026-12-08T08:00+01:00" (ISO), where /status and every
+    post say "2026-12-08 08:00 CET"."""
+    import re
+
+    text = _answer(sched_core, "/subscribe daily 0 8 * * * Europe/Berlin")
+    assert re.search(r"Next post: \d{4}-\d\d-\d\d 08:00 CES?T\n", text), text
+    assert "T08:00" not in text

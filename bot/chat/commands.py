@@ -67,6 +67,7 @@ from bot.schedule.subscriptions import (
     digest_names,
     digest_problem,
     interval_problem,
+    local_time,
     next_post,
     scoped_subscriptions,
     unknown_digest,
@@ -1015,7 +1016,7 @@ def _subscribe(router: Router, req: CommandRequest, text: str) -> Reply:
     nxt = sub.next_run()
     reply = Reply(title=f"Subscribed: {digest}").add(
         Fields([("Id", str(sub.id)), ("Schedule", f"{sub.cron} ({tz})"),
-                ("Next post", nxt.isoformat(timespec="minutes") if nxt else "never")]))
+                ("Next post", local_time(nxt, tz) if nxt else "never")]))
     if access.unchecked is not None:
         reply.add(Paragraph(access.unchecked))
     return reply.add(Context(f"Remove with {_cmd(req, 'unsubscribe', str(sub.id))}."))

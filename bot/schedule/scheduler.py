@@ -52,7 +52,6 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -93,7 +92,7 @@ from bot.schedule.delivery import (
     DeliveryError,
     PartProgress,
 )
-from bot.schedule.subscriptions import BUILD_FAILED, Subscription
+from bot.schedule.subscriptions import BUILD_FAILED, Subscription, local_time
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -753,7 +752,7 @@ class BriefingScheduler:
             why = (f"waited {seconds:,.0f} s to retry ("
                    + ("the platform asked to wait" if rate_limited else "after failed attempts")
                    + ")")
-        reason = (f"not posted: due while the {_local(slot, sub.timezone)} briefing {why}; "
+        reason = (f"not posted: due while the {local_time(slot, sub.timezone)} briefing {why}; "
                   "superseded by a later slot")
         stamp = slot_key(now)
         key = slot_key(slot)
@@ -833,7 +832,7 @@ class BriefingScheduler:
                 return await self._finish(sub, key, "skipped", "nothing new")
             reply = nothing_new_reply(sub, since)
         reply.add(Context(f"Scheduled briefing #{sub.id} for "
-                          f"{_local(slot, sub.timezone)} · stop with "
+                          f"{local_time(slot, sub.timezone)} · stop with "
                           f"{command_syntax(sub.platform, 'unsubscribe', str(sub.id))}"))
         # Kept until the slot is finished: a restart resumes a partly posted reply from it.
         await self._update_slot(sub_id, key, reply=reply_to_json(reply), parts_posted=0,
@@ -1113,7 +1112,7 @@ class BriefingScheduler:
         platform = sub.platform.capitalize()
         span = f"{hours / 24:.0f} days" if hours >= 48 else f"{hours:.0f} hours"
         since = f"{count} scheduled posts in a row over {span} (since " \
-                f"{_local(parse_time(first), sub.timezone)})"
+                f"{local_time(parse_time(first), sub.timezone)})"
         if not_member:
             invite = " (`briefbot discord invite` prints the link)" \
                 if sub.platform == "discord" else ""
@@ -1176,7 +1175,7 @@ class BriefingScheduler:
                     when = next_fire_time(make_trigger(sub.cron, sub.timezone), now)
                 except UserError:
                     when = None
-            text = _local(when, sub.timezone) if when else "never"
+            text = local_time(when, sub.timezone) if when else "never"
             if sub.platform not in self.deliverers:
                 text += f" (not posted by this process: {sub.platform} is not connected)"
             out.append((slot_key(when) if when else "~", {
@@ -1257,19 +1256,10 @@ def _unconfirmed_note(platform: str, uncertain: Mapping[int, str],
 def nothing_new_reply(sub: Subscription, since: str | None) -> Reply:
     reply = Reply(title=f"{sub.digest} briefing: nothing new")
     if since:
-        reply.add(Paragraph(f"Nothing new since {_local(parse_time(since), sub.timezone)}."))
+        reply.add(Paragraph(f"Nothing new since {local_time(parse_time(since), sub.timezone)}."))
     else:
         reply.add(Paragraph("Nothing to report yet: the corpus has no articles."))
     return reply
-
-
-def _local(when: datetime, timezone: str) -> str:
-    try:
-        tz = ZoneInfo(timezone)
-    except Exception:  # validated on creation; never fail a post over display
-        tz = ZoneInfo("UTC")
-    local = when.astimezone(UTC).astimezone(tz)
-    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or timezone)
 
 
 def _sub_id(job_id: str) -> int | None:

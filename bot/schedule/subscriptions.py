@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -72,6 +72,17 @@ class Subscription:
         trigger = make_trigger(self.cron, self.timezone)
         now = now or datetime.now(ZoneInfo(self.timezone))
         return next_fire_time(trigger, now)
+
+
+def local_time(when: datetime, timezone: str) -> str:
+    """A time as a reply shows it: in the subscription's zone, to the minute, with the zone's
+    abbreviation ("2024-06-19 08:00 CEST")."""
+    try:
+        tz = ZoneInfo(timezone)
+    except Exception:  # validated on creation; never fail a post over display
+        tz = ZoneInfo("UTC")
+    local = when.astimezone(UTC).astimezone(tz)
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or timezone)
 
 
 def next_post(sub: Subscription, now: datetime | None = None) -> tuple[datetime | None, str | None]:
