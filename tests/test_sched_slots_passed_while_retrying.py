@@ -49,3 +49,32 @@ async def test_slots_passed_while_a_rate_limit_is_waited_out_are_recorded_not_po
     # and nothing more is posted for them
     assert await sched.run_due(sub) == "nothing-due"
     assert len(adapter.posts) == 2
+
+
+@pytest.mark.asyncio
+async def test_only_the_slots_within_the_misfire_window_are_recorded_after_a_long_wait(
+        sched_core: Core, fake: FakeDigests) -> None:
+    """A retry whose wait ended days later (the host suspended) gives its slot up; the slots
+    of those days were each listed and marked failed (2,880 of an every-minute subscription
+    over two days), where a downtime's are not: only those within the window are."""
+    core = sched_core
+    sub = add_sub(core, cron="* * * * *", tz="UTC")
+    adapter = TestAdapter(core)
+    adapter.failures.append(DeliveryError("Slack is unavailable (503)", transient=True))
+    clock = Clock(SLOT + timedelta(seconds=5))
+
+    async def sleep(seconds: float) -> None:  # the host suspended during the backoff
+        clock.now += timedelta(days=2)
+
+    sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(), clock=clock,
+                              sleep=sleep)
+    assert await sched.run_slot(sub, SLOT) == "failed"
+    assert await sched.run_due(sub) == "posted"  # the latest slot
+    # the misfire window (3,600 s) before now, 06:00:05 two days on: the minutes from 05:01
+    window = {slot_key(SLOT + timedelta(days=2, minutes=-m)) for m in range(60)}
+    rows = {r["slot"]: r["state"] for r in core.store.post_slots(sub)}
+    del rows[slot_key(SLOT)]  # the slot given up
+    assert set(rows) == window, (len(rows), min(rows), max(rows))
+    assert rows.pop(slot_key(SLOT + timedelta(days=2))) == "posted"
+    assert set(rows.values()) == {"failed"}
+    assert len(adapter.posts) == 1

@@ -741,8 +741,12 @@ class BriefingScheduler:
         except UserError:
             return
         now = self.clock()
-        # (bounded by the misfire window: a retry that would end past it gives the slot up)
-        passed = [slot_key(t) for t in fire_times(trigger, started, now)][:-1]
+        # Only those within the misfire window, as a downtime's: a retry whose wait ended
+        # past it (the host suspended, the clock jumped ahead) gives its slot up, and the
+        # slots of those 30 days, 43,200 of an every-minute subscription, were listed on the
+        # event loop and each written as failed.
+        window = now - timedelta(seconds=self.config.grace_seconds)
+        passed = [slot_key(t) for t in fire_times(trigger, max(started, window), now)][:-1]
         if not passed:
             return
         if waited is None:
