@@ -4,8 +4,11 @@ subscription posting fine again looked broken."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from bot.adapters.testing import TestAdapter
 from bot.core import Core
+from bot.corpus.storage import Store
 
 STAMP = "2024-06-01T00:00:00+00:00"
 
@@ -34,3 +37,44 @@ def test_status_says_which_failures_a_later_post_followed(sched_core: Core) -> N
     assert f"#{healthy} slot 2024-06-05T06:00:00+00:00 (slot 2024-06-06T06:00:00+00:00 was " \
            "posted after it): Slack is unavailable (503) on day 5" in before, text
     assert "day 1" not in before  # (the three latest)
+
+
+def _steps_to_list_failures(store: Store, failures: int) -> dict[bool | None, int]:
+    """SQLite's virtual machine steps (counted by its progress handler, every 100) of each
+    `failed_posts` listing for one subscription whose last `failures` slots failed, after as
+    many posted."""
+    sub = store.add_subscription("test", f"C{failures}", "daily", "0 * * * *", "UTC",
+                                 "test:admin")["id"]
+    for hour in range(2 * failures):
+        slot = f"{datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=hour):%Y-%m-%dT%H:%M:%S+00:00}"
+        assert store.claim_post_slot(sub, slot, "me", STAMP, STAMP) is not None
+        state = "posted" if hour < failures else "failed"
+        assert store.update_post_slot(sub, slot, "me", state=state, finished_at=STAMP)
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # (go on)
+
+    counted: dict[bool | None, int] = {}
+    for posted_since in (None, True, False):
+        steps = 0
+        store.db.conn.set_progress_handler(count, 100)
+        try:
+            store.failed_posts(limit=5, subscription_ids=[sub], posted_since=posted_since)
+        finally:
+            store.db.conn.set_progress_handler(None, 100)
+        counted[posted_since] = steps
+    return counted
+
+
+def test_listing_failures_takes_work_in_step_with_the_ledger(store: Store) -> None:
+    """Each failed row asked for the latest slot posted after it, scanning the slots after
+    it: a subscription failing for long (8,760 hourly failures, a year) took /status 14 s,
+    four times the work for twice the failures. Twice the ledger is now about twice the
+    work."""
+    small, large = _steps_to_list_failures(store, 300), _steps_to_list_failures(store, 600)
+    for posted_since in (None, True, False):
+        assert large[posted_since] < 3 * max(small[posted_since], 1), (posted_since, small,
+                                                                        large)

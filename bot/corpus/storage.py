@@ -2187,24 +2187,31 @@ class Store:
         if not (self._existing("post_ledger")
                 and self._existing("subscriptions")):
             return []  # (a read creates no table: see `_existing`)
-        only = ""
+        of = ""  # the subscriptions asked for: "and subscription_id in (?, …)"
         params: list[Any] = []
         if subscription_ids is not None:
             ids = sorted(set(subscription_ids))
             if not ids:
                 return []
-            only = f" and l.subscription_id in ({','.join('?' * len(ids))})"
+            of = f" and subscription_id in ({','.join('?' * len(ids))})"
             params = list(ids)
-        later = ("select max(p.slot) from post_ledger p where p.subscription_id ="
-                 " l.subscription_id and p.state = 'posted' and p.slot > l.slot")
+        # Each subscription's latest posted slot, read once: the latest posted after a failed
+        # slot is that one when it is later. Asked of each failed row (the slots posted after
+        # it, scanned back from the newest), /status took 14 s for one hourly subscription
+        # failing for a year (8,760 failures, each scanning the failures after it).
+        later = "case when p.slot > l.slot then p.slot end"
+        only = of.replace("subscription_id", "l.subscription_id")
         if posted_since is not None:
             only += f" and ({later}) is {'not ' if posted_since else ''}null"
         return [dict(r) for r in self.db.query(
-            "select l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
-            f" s.digest, s.platform, s.channel, ({later}) posted_after from post_ledger l"
+            "with p as (select subscription_id, max(slot) slot from post_ledger"
+            f" where state = 'posted'{of} group by subscription_id)"
+            " select l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
+            f" s.digest, s.platform, s.channel, {later} posted_after from post_ledger l"
             " left join subscriptions s on s.id = l.subscription_id"
+            " left join p on p.subscription_id = l.subscription_id"
             f" where l.state = 'failed'{only} order by l.slot desc, l.id desc limit ?",
-            [*params, limit])]
+            [*params, *params, limit])]
 
     # ------------------------------------------------------------------ feeds (bot.feeds)
     # feeds: one row per followed feed, with its polling state. feed_items: one row per
