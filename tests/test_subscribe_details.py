@@ -54,3 +54,17 @@ def test_the_next_post_is_told_in_readable_local_time(sched_core: Core) -> None:
     text = _answer(sched_core, "/subscribe daily 0 8 * * * Europe/Berlin")
     assert re.search(r"Next post: \d{4}-\d\d-\d\d 08:00 CES?T\n", text), text
     assert "T08:00" not in text
+
+
+@pytest.mark.parametrize("command", ["/schedules", "/status"])
+def test_schedules_and_status_tell_the_next_post_in_readable_local_time(
+        sched_core: Core, command: str) -> None:
+    """/schedules and /status with no scheduler running (its listing from the schedules)
+    said "next 2026-12-08T08:00+01:00" (ISO), where /subscribe, /status with a scheduler
+    and every post say "2026-12-08 08:00 CET"."""
+    import re
+
+    _answer(sched_core, "/subscribe daily 0 8 * * * Europe/Berlin")
+    text = _answer(sched_core, command)
+    assert re.search(r"(next|at) \d{4}-\d\d-\d\d 08:00 CES?T\b", text), text
+    assert "T08:00" not in text, text

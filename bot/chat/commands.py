@@ -1088,13 +1088,15 @@ def _digest_gone(router: Router, digest: str, known: dict[str, str | None]) -> s
 
 
 def _next_post(sub: Subscription, before: str, never: str) -> str:
-    """When a subscription posts next, for /schedules and /status. A schedule that no longer
-    validates (a zone tzdata dropped, as US/Pacific-New in 2020; a row of an older version)
-    is named: its error ended the whole reply, hiding every other subscription."""
+    """When a subscription posts next, for /schedules and /status (no scheduler running), in
+    its zone as /subscribe, /status with a scheduler and every post say it ("2026-12-08
+    08:00 CET"; it was ISO, "2026-12-08T08:00+01:00"). A schedule that no longer validates
+    (a zone tzdata dropped, as US/Pacific-New in 2020; a row of an older version) is named:
+    its error ended the whole reply, hiding every other subscription."""
     nxt, problem = next_post(sub)
     if problem is not None:
         return f"invalid schedule: {_meta(problem)}"
-    return before + nxt.isoformat(timespec="minutes") if nxt else never
+    return before + local_time(nxt, sub.timezone) if nxt else never
 
 
 def _status(router: Router, req: CommandRequest, text: str) -> Reply:
