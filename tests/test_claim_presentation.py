@@ -42,18 +42,12 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
         "a.jsonl": "".join(json.dumps(r) + "\n" for r in RECORDS)})
 
 
-@pytest.mark.parametrize("holders_query", [True, False])
-def test_a_wire_sentence_shown_last_names_every_copy(world: tuple[Store, Settings],
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     holders_query: bool) -> None:
+def test_a_wire_sentence_shown_last_names_every_copy(world: tuple[Store, Settings]) -> None:
     # The wire sentence, three outlets' verbatim copy, filled the last place of the list: the
     # copy ranked after it (past the list's end) was left out, `also_in` ["her"] and chat
     # citing two of the three carriers; `--limit 10` named all three (an exploratory session's).
-    # The list's filling loop names it (3f6e6bf); so does, since, the query of every holder
-    # of a shown sentence (4eb925c), which alone let the test pass with the loop's fix undone.
-    # Without that query the loop must name it; with it, the answer is as users get it.
-    if not holders_query:
-        monkeypatch.setattr(Store, "holders_of_key", lambda self, key, limit: [])
+    # Since a sentence's copies after the first take no candidate place (`_copy_surplus`),
+    # the query of every holder of a shown sentence (`Store.holders_of_key`) names them all.
     a = ask_claim(world, "Zorvania signed a fisheries treaty with Keltland, said Eve", limit=3)
     wire = [e for e in a.evidence if e.sentence == WIRE]
     assert len(wire) == 1, a
