@@ -158,14 +158,15 @@ def test_a_story_without_a_usable_sentence_is_named_in_a_note(
                                     + "\n", encoding="utf-8")
     assert not reload_corpus(store, settings, [corpus]).rejected
     d = build_digest(store, settings)
-    assert sorted(doc for s in d.stories for doc in s.documents) == ["en-budget", "ru-football"]
+    # the Russian one's "3:1" is no word in Latin letters: it was briefed on its numbers alone
+    assert [doc for s in d.stories for doc in s.documents] == ["en-budget"]
     developments = [s.section("key-developments") for s in d.stories]
     assert all(kd is not None and kd.items for kd in developments)
-    assert d.notice is not None and d.notice.startswith("2 stories had no sentence the digest")
-    assert "天气" in d.notice and "Μουσείο" in d.notice
-    assert d.headline.endswith("· 2 stories")
+    assert d.notice is not None and d.notice.startswith("3 stories had no sentence the digest")
+    assert "天气" in d.notice and "Μουσείο" in d.notice and "Футбол" in d.notice
+    assert d.headline.endswith("· 1 story")
     text = d.to_reply().plain_text()
-    assert "2 stories had no sentence" in text
+    assert "3 stories had no sentence" in text
 
 
 def test_a_corpus_of_one_short_article_says_why_nothing_is_briefed(
@@ -240,3 +241,27 @@ def test_a_footer_every_document_carries_costs_no_pair_by_pair_work():
         work.append(_CountedKey.hashed)
         assert pairs == set()
     assert work[1] < 2.5 * work[0], work  # twice the documents: twice the work, not four times
+
+
+def test_a_sentence_in_another_script_is_neither_briefed_nor_cited_for_its_numbers(
+        store: Store, settings: Settings, corpus: Path):
+    # The digest reads no word of a Greek sentence but its number: read by "12" alone it was
+    # the story's top development, citing the English article that gives a 12 too.
+    recs = [
+        {"id": "en", "title": "Quake hits Kessel coast", "published": "2026-11-30",
+         "text": "A strong earthquake struck the northern coast of Kessel on Sunday, officials "
+                 "said. At least 12 people were killed in the town of Varn, the interior "
+                 "ministry said. Rescue teams searched collapsed buildings through the night."},
+        {"id": "el", "title": "Σεισμός στην ακτή του Κέσελ", "published": "2026-11-30",
+         "text": "Ένας ισχυρός σεισμός έπληξε την βόρεια ακτή του Κέσελ την Κυριακή. "
+                 "Τουλάχιστον 12 άνθρωποι σκοτώθηκαν στην πόλη Βαρν σύμφωνα με τις αρχές."},
+    ]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs)
+                                    + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    items = [it for s in d.sections for it in s.items]
+    assert items and all(any("a" <= c.lower() <= "z" for c in it.text) for it in items)
+    doc_of = {ref.number: ref.doc_id for ref in d.sources}
+    cited = {doc_of[c] for it in items for c in it.citations}
+    assert cited == {"en"}

@@ -20,6 +20,8 @@ NOT_USED = {
     "link": "Floods in the river valley: see https://example.com/floods for the homes reached.",
     "no word read": "It was what it is and so it will be for them all.",
     "too long": " ".join(["Floods"] * 71),
+    # no word in Latin letters, only a number: the digest does not read other scripts
+    "other script": "Τουλάχιστον 1500 σπίτια πλημμύρισαν στην κοιλάδα του ποταμού την Τετάρτη.",
 }
 
 

@@ -241,11 +241,20 @@ def eligible(text: str, w: Weights) -> bool:
     return w.min_words <= n <= w.max_words and not text.rstrip().endswith(("?", ":"))
 
 
+def read_tokens(text: str) -> list[str]:
+    """The tokens the digest reads a sentence by: its `tokens`, none when no word of it is in
+    Latin letters (a sentence in Greek, Arabic or Chinese: its numbers alone, "Τουλάχιστον 12
+    άνθρωποι σκοτώθηκαν …" read as "12", made it a key development citing every article
+    that gives a 12)."""
+    toks = tokens(text)
+    return toks if any(c.isalpha() for t in toks for c in t) else []
+
+
 def usable(text: str, w: Weights, toks: Sequence[str] | None = None) -> bool:
     """A sentence the digest may show, as `score_units` reads it before scoring: `eligible`,
-    with a word the digest reads (`toks`: its `tokens`, found here when not given; a sentence
-    has a TF-IDF vector exactly when it has one, every IDF being positive)."""
-    return eligible(text, w) and bool(tokens(text) if toks is None else toks)
+    with a word the digest reads (`toks`: its `read_tokens`, found here when not given; a
+    sentence has a TF-IDF vector exactly when it has one, every IDF being positive)."""
+    return eligible(text, w) and bool(read_tokens(text) if toks is None else toks)
 
 
 # A date's day, "Nov 30", "November 30th", "30 Nov.": the day of a month, no count.
@@ -306,7 +315,7 @@ def score_units(units: Sequence[Unit], w: Weights | None = None,
                 support_pool: int = 200) -> Scored:
     """Importance of every unit (higher is more important)."""
     w = w or Weights()
-    toks = list(token_lists) if token_lists is not None else [tokens(u.text) for u in units]
+    toks = list(token_lists) if token_lists is not None else [read_tokens(u.text) for u in units]
     vecs, idf = tfidf(toks)
     n = len(units)
     ok = [u.may_show and usable(u.text, w, t) for u, t in zip(units, toks, strict=True)]
