@@ -10,6 +10,7 @@ opener ("... the U.S. The talks ...")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Abbreviations that are usually followed by more of the same sentence (lower-cased, no dot).
 ABBREVIATIONS = frozenset(
@@ -128,6 +129,23 @@ def _pieces(sentence: str) -> list[str]:
         start += cut
     if start < len(words):
         out.append(" ".join(words[start:]))
+    return out
+
+
+# What ends a sentence `split_sentences` cut at a boundary: end punctuation, then closing
+# quotes or brackets (`_BOUNDARY`'s "end" and "close").
+_ENDS_AT_BOUNDARY = re.compile(r"[.!?…]['\"’”»)\]]*$")
+
+
+def cut_pieces(paragraph: Sequence[str]) -> list[bool]:
+    """Which of one paragraph's sentences (in order, as `split_sentences` gave them) are pieces
+    of a run over `MAX_SENTENCE_WORDS` words that `_pieces` cut: each sentence but the
+    paragraph's last ends at a boundary, its end punctuation, so one that does not was cut
+    there, and the one after it starts mid-sentence."""
+    out = [False] * len(paragraph)
+    for i, sentence in enumerate(paragraph[:-1]):
+        if not _ENDS_AT_BOUNDARY.search(sentence):
+            out[i] = out[i + 1] = True
     return out
 
 

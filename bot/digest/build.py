@@ -26,6 +26,7 @@ from typing import Any
 from bot.config import Settings
 from bot.corpus.article import COPY_MAX_HOLDERS, copy_relations, publisher, source_keys
 from bot.corpus.cleaning import embed_signature, is_caption_line, is_credit_line
+from bot.corpus.segment import cut_pieces
 from bot.corpus.storage import Store
 from bot.digest.accounts import Accounts, best_account, reversed_account, rival_accounts
 from bot.digest.definitions import DigestDef, SectionDef, load_definition, section_kind
@@ -659,7 +660,8 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
         k = len(unusable)
         notice = " ".join(filter(None, [notice, (
             f"{k} stor{'ies' if k != 1 else 'y'} had no sentence the digest can use (all under"
-            f" {Weights().min_words} words, or with no word in Latin letters): "
+            f" {Weights().min_words} words, pieces of a text without end punctuation, or with"
+            " no word in Latin letters): "
             + "; ".join(u.headline for u in unusable[:5])
             + ("; …" if k > 5 else "") + ".")]))
     ahead = [d for d in briefed if _ahead(d)]
@@ -971,6 +973,7 @@ class _Context:
                   weights: Weights | None = None, aliases: AliasTable | None = None,
                   groups: list[Hashable] | None = None) -> _Context:
         index = {d["id"]: i for i, d in enumerate(docs)}
+        pieces = {id(rows[k]) for k in _pieces(rows)}
         body = [r for r in rows if _read(r)]
         body.sort(key=lambda r: (index[r["doc_id"]], r["position"]))
         units: list[Unit] = []
@@ -979,9 +982,11 @@ class _Context:
             i = index[r["doc_id"]]
             # A correction is read without what it says an earlier version said wrongly, as
             # the claim lookup reads it, and never shown ("Correction: … incorrectly said 4
-            # workers were hospitalized" was a single-source figure, 4, of "to watch").
+            # workers were hospitalized" was a single-source figure, 4, of "to watch"); nor is
+            # a piece of a sentence the splitter cut, though both may back another.
             text = without_retracted(r["text"])
-            units.append(Unit(i, pos[i], text, r["key"], may_show=text == r["text"]))
+            units.append(Unit(i, pos[i], text, r["key"],
+                              may_show=_may_show(r, text, id(r) in pieces)))
             pos[i] += 1
         w = weights or Weights()
         scored = score_units(units, w)
@@ -1011,15 +1016,41 @@ def _read(row: dict[str, Any]) -> bool:
     return row["kind"] == "body" and not is_chrome(row["text"])
 
 
+def _pieces(rows: Sequence[dict[str, Any]]) -> set[int]:
+    """The indexes in `rows` of the sentences that are pieces of a run of words without end
+    punctuation, cut by the sentence splitter (`segment.cut_pieces`, over each paragraph's
+    sentences in order: a transcript's 95 words were 3 "sentences" starting or ending
+    mid-sentence). Rows without a paragraph index (none stored) are no pieces."""
+    paragraphs: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for k, r in enumerate(rows):
+        if r.get("paragraph") is not None:
+            paragraphs[(r["doc_id"], r["paragraph"])].append(k)
+    out: set[int] = set()
+    for ks in paragraphs.values():
+        ks.sort(key=lambda k: rows[k]["position"])
+        out.update(k for k, cut in zip(ks, cut_pieces([rows[k]["text"] for k in ks]),
+                                       strict=True) if cut)
+    return out
+
+
+def _may_show(row: dict[str, Any], text: str, piece: bool) -> bool:
+    """Whether a sentence row read as `text` may be shown (`Unit.may_show`): whole, neither a
+    piece of a sentence the splitter cut (`_pieces`: the key developments are whole sentences)
+    nor a correction read without what it retracts."""
+    return not piece and text == row["text"]
+
+
 def _usable(rows: Sequence[dict[str, Any]]) -> bool:
     """Whether a story's sentence rows give the digest a sentence it can use (what a story's
     `_Context.top(1)` finds, without scoring them): one it reads (`_read`) that scoring may
-    show (`summarize.usable`; no correction that retracts a clause: `Unit.may_show`). A story
-    of over `Weights.feature_pool` sentences, of which scoring reads only the most central
-    and earliest, may find none there where this does."""
+    show (`summarize.usable`; `_may_show`: no piece of a cut sentence, no correction that
+    retracts a clause). A story of over `Weights.feature_pool` sentences, of which scoring
+    reads only the most central and earliest, may find none there where this does."""
     w = Weights()
-    return any(_read(r) and usable(r["text"], w) and without_retracted(r["text"]) == r["text"]
-               for r in rows)
+    pieces = _pieces(rows)
+    return any(_read(r) and usable(r["text"], w)
+               and _may_show(r, without_retracted(r["text"]), k in pieces)
+               for k, r in enumerate(rows))
 
 
 def _fits(used: int, text: str, cap: int) -> bool:
