@@ -23,7 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.text.hedges import is_denial
-from bot.text.words import STOPWORDS, fold, stem, tokens
+from bot.text.stance import WEEKDAY_NAMES, strip_dateline
+from bot.text.words import MONTH_NAMES, STOPWORDS, fold, stem, tokens, words
 
 # Commentary and filler: words that describe significance instead of stating a fact.
 COMMENTARY = frozenset(
@@ -288,6 +289,71 @@ def same_fact(sim: float, a: frozenset[str], b: frozenset[str], w: Weights) -> b
 _MONTHS = frozenset(m.lower() for m in _MONTH.pattern[5:-3].split("|"))
 
 
+# A month's or a weekday's name is a date, no named subject: two dates of one event are rival
+# accounts of it (`bot.digest.accounts`), read with the sentences it groups.
+_DATE_WORDS = frozenset([*MONTH_NAMES, *WEEKDAY_NAMES])
+
+
+def names(text: str) -> frozenset[str]:
+    """What a sentence names: the `words` of its capitalised words past its start (`_CAP`),
+    but for stop words, months and weekdays, and a wire dateline's ("KESSEL, Nov 30 (Reuters)
+    -")."""
+    return frozenset(w for m in _CAP.finditer(strip_dateline(text)) for w in words(m.group(0))
+                     if w not in STOPWORDS and w not in _DATE_WORDS)
+
+
+class NamedApart:
+    """Whether two units of different articles say one thing of different named subjects, so
+    that however alike they are worded they state two facts: each names something (`names`)
+    the other's article never says, in any case, and neither says anything else the other
+    does not (its content words but the names: one holds the other's) — "The Orwell bridge
+    was closed for inspection on Monday" and "The Kestrel bridge …": one template, six
+    bridges, was one fact of 6 sources. A name the other article says anywhere ("President
+    Biden" where it writes "the president", "Joe Biden") keeps them one fact, and so do two
+    sentences each telling something else besides (they are compared as before)."""
+
+    def __init__(self, units: Sequence[Unit]) -> None:
+        self.units = units
+        self._names: dict[int, frozenset[str]] = {}
+        self._rest: dict[int, frozenset[str]] = {}
+        self._doc_words: dict[int, frozenset[str]] = {}
+        self._units_of: dict[int, list[Unit]] | None = None
+
+    def _names_of(self, i: int) -> frozenset[str]:
+        if i not in self._names:
+            self._names[i] = names(self.units[i].text)
+        return self._names[i]
+
+    def _rest_of(self, i: int) -> frozenset[str]:
+        """The unit's content words (stems) but its names."""
+        if i not in self._rest:
+            named = {stem(n) for n in self._names_of(i)}
+            self._rest[i] = frozenset(read_tokens(self.units[i].text)) - named
+        return self._rest[i]
+
+    def _words_of(self, doc: int) -> frozenset[str]:
+        """The words of an article, read when first needed (most are never compared)."""
+        if self._units_of is None:
+            self._units_of = defaultdict(list)
+            for u in self.units:
+                self._units_of[u.doc].append(u)
+        if doc not in self._doc_words:
+            self._doc_words[doc] = frozenset(w for u in self._units_of[doc] for w in words(u.text))
+        return self._doc_words[doc]
+
+    def __call__(self, i: int, j: int) -> bool:
+        a, b = self.units[i], self.units[j]
+        if a.doc == b.doc:
+            return False
+        names_i, names_j = self._names_of(i), self._names_of(j)
+        if not (names_i - names_j and names_j - names_i):  # (the cheap tests first)
+            return False
+        rest_i, rest_j = self._rest_of(i), self._rest_of(j)
+        if not (rest_i <= rest_j or rest_j <= rest_i):
+            return False
+        return bool(names_i - self._words_of(b.doc)) and bool(names_j - self._words_of(a.doc))
+
+
 def states_fact(sim: float, a: frozenset[str], b: frozenset[str], w: Weights) -> bool:
     """Whether a sentence states the fact of another, so that its article may be cited for it:
     as similar as a restatement, or nearly so and sharing what pins the fact down (a number
@@ -486,6 +552,7 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
             anchor_cache[i] = anchors(units[i].text)
         return anchor_cache[i]
 
+    apart = NamedApart(units)
     order = sorted((i for i in range(len(units)) if sc.eligible[i]), key=lambda i: (-scores[i], i))
     # Commentary never takes a slot a fact could have (unless there is nothing else).
     facts = [i for i in order if not (sc.filler and sc.filler[i])]
@@ -542,7 +609,8 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
             s = sims.get(j, 0.0)
             if s > max_sim[j]:
                 max_sim[j] = s
-            if j not in taken and s >= w.anchored_same and same_fact(s, a_best, anchor_of(j), w):
+            if (j not in taken and s >= w.anchored_same
+                    and same_fact(s, a_best, anchor_of(j), w) and not apart(best, j)):
                 taken.add(j)
         picks.append(pick)
         per_doc[units[best].doc] += 1
@@ -553,7 +621,7 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
         if used_words >= max_words:
             break
     # Citations: every document stating the same fact (whole corpus, not just the pool).
-    cited = restatements(units, sc, [p.unit for p in picks], w, anchor_of)
+    cited = restatements(units, sc, [p.unit for p in picks], w, anchor_of, apart)
     for p in picks:
         p.near, p.same = cited[p.unit]
     return picks
@@ -561,22 +629,26 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
 
 def restatements(units: Sequence[Unit], sc: Scored, chosen: Sequence[int], w: Weights,
                  anchor_of: Callable[[int], frozenset[str]] | None = None,
+                 apart: NamedApart | None = None,
                  ) -> dict[int, tuple[dict[int, tuple[int, float]], list[int]]]:
     """For each unit of `chosen`: the most similar unit of each other document (similarity
     >= `anchored_same`: {doc: (unit, similarity)}) and the units stating the same fact
-    (`states_fact`, and the syndicated copies of the sentence, same `key`): the articles a
-    point citing its sentence cites (`Pick.near`, `Pick.same`)."""
+    (`states_fact`, naming nothing apart from it: `NamedApart`; and the syndicated copies of
+    the sentence, same `key`): the articles a point citing its sentence cites (`Pick.near`,
+    `Pick.same`)."""
     def own_anchors(i: int) -> frozenset[str]:
         return anchors(units[i].text)
 
     anchor = anchor_of or own_anchors
+    named_apart = apart or NamedApart(units)
     same = _similar_in_other_docs(units, sc.vectors, list(chosen), w.anchored_same, sc.postings)
     out: dict[int, tuple[dict[int, tuple[int, float]], list[int]]] = {}
     for i in chosen:
         key = units[i].key
         a = anchor(i)
         out[i] = (dict(same[i]),
-                  sorted({j for j, s in same[i].values() if states_fact(s, a, anchor(j), w)}
+                  sorted({j for j, s in same[i].values()
+                          if states_fact(s, a, anchor(j), w) and not named_apart(i, j)}
                          | {j for j, u in enumerate(units) if key and u.key == key and j != i}))
     return out
 

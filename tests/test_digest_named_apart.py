@@ -1,0 +1,57 @@
+"""One template sentence about six bridges is six facts, not one of 6 sources: sentences that
+say one thing of different named subjects (each names something the other's article never
+says) are not the same fact (`summarize.NamedApart`); a restatement naming the same subject
+still is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest
+
+BRIDGES = ["Orwell", "Kestrel", "Marlow", "Dunmore", "Ashby", "Felton"]
+
+
+def _article(name: str, day: int, first: str) -> dict[str, str]:
+    return {"id": f"{name.lower()}-{day}", "title": f"Bridge inspections {name}",
+            "published": f"2026-11-2{day}", "outlet": f"Paper {day}",
+            "text": f"{first} Engineers from the regional roads agency checked the {name} "
+                    "bridge's steel cables and joints. Drivers were told to use the ferry or "
+                    "the ring road until further notice."}
+
+
+def _developments(store: Store, settings: Settings, corpus: Path,
+                  recs: list[dict[str, str]]) -> list[tuple[str, set[str]]]:
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    doc_of = {ref.number: ref.doc_id for ref in d.sources}
+    kd = d.section("key-developments")
+    assert kd is not None and kd.items
+    return [(it.text, {doc_of[c] for c in it.citations}) for it in kd.items]
+
+
+def test_one_template_about_six_bridges_is_six_facts(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    recs = [_article(name, day, f"The {name} bridge was closed for inspection on Monday.")
+            for day, name in enumerate(BRIDGES, 1)]
+    items = _developments(store, settings, corpus, recs)
+    # (it was "The Kestrel bridge was closed for inspection on Monday. [1–6] (6 sources)")
+    for text, cited in items:
+        name = next(n for n in BRIDGES if n in text)
+        assert cited == {f"{name.lower()}-{BRIDGES.index(name) + 1}"}, (text, cited)
+
+
+def test_a_restatement_naming_the_same_bridge_is_one_fact(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    recs = [_article("Orwell", 1, "The Orwell bridge was closed for inspection on Monday."),
+            _article("Orwell", 2, "The Orwell bridge was closed on Monday for an inspection, "
+                                  "officials said.")]
+    items = _developments(store, settings, corpus, recs)
+    closed = [cited for text, cited in items if "closed" in text]
+    assert closed == [{"orwell-1", "orwell-2"}]
