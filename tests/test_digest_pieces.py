@@ -47,3 +47,16 @@ def test_a_piece_of_a_cut_sentence_is_no_key_development(
     items = [it.text for s in d.sections for it in s.items]
     # (the pieces were 3 of the 5 key developments: "quay flooded and the ferry service …")
     assert items and all(text in REPORT for text in items), items
+
+
+def test_a_piece_cut_after_a_word_ending_in_end_punctuation_is_known_as_such() -> None:
+    # A run with no sentence boundary may hold end punctuation mid-sentence (before a lower-case
+    # word): cut right after one, a piece ended as a whole sentence does, and neither it nor
+    # the piece after it (starting mid-sentence) was known.
+    words = TRANSCRIPT.split()
+    run = " ".join([*words[:39], '"why?"', *words[39:78], "U.S.", *words[78:]]) + "."
+    paragraph = split_sentences(f"{REPORT} {run} The bridge reopened on Friday.")
+    pieces = [s for s, cut in zip(paragraph, cut_pieces(paragraph), strict=True) if cut]
+    assert pieces[0].endswith('"why?"') and pieces[1].endswith("U.S.")
+    assert " ".join(pieces) == run
+    assert cut_pieces(split_sentences(run)) == [True] * len(pieces)

@@ -79,6 +79,11 @@ def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
 
 def split_sentences(text: str) -> list[str]:
     """Split one paragraph into sentences; white space inside a sentence is normalised."""
+    return [piece for s in _whole_sentences(text) for piece in _pieces(s)]
+
+
+def _whole_sentences(text: str) -> list[str]:
+    """`split_sentences` but for its cutting of a run over `MAX_SENTENCE_WORDS` words."""
     text = " ".join(text.split())
     if not text:
         return []
@@ -101,7 +106,7 @@ def split_sentences(text: str) -> list[str]:
     tail = text[start:].strip()
     if tail:
         out.append(tail)
-    return [piece for s in _merge_fragments(out) for piece in _pieces(s)]
+    return _merge_fragments(out)
 
 
 def _can_start(head: str) -> bool:
@@ -139,14 +144,24 @@ _ENDS_AT_BOUNDARY = re.compile(r"[.!?…]['\"’”»)\]]*$")
 
 def cut_pieces(paragraph: Sequence[str]) -> list[bool]:
     """Which of one paragraph's sentences (in order, as `split_sentences` gave them) are pieces
-    of a run over `MAX_SENTENCE_WORDS` words that `_pieces` cut: each sentence but the
-    paragraph's last ends at a boundary, its end punctuation, so one that does not was cut
-    there, and the one after it starts mid-sentence."""
-    out = [False] * len(paragraph)
-    for i, sentence in enumerate(paragraph[:-1]):
-        if not _ENDS_AT_BOUNDARY.search(sentence):
-            out[i] = out[i + 1] = True
-    return out
+    of a run over `MAX_SENTENCE_WORDS` words that `_pieces` cut. The sentences joined by a
+    space are the paragraph's text as `split_sentences` read it, so its whole sentences are
+    found again and each one's pieces counted. (Reading a piece by its end alone, one that did
+    not end in end punctuation, missed those cut after a word ending in one, as a run without
+    boundaries holds: "… the U.S." or "… asked "why?"" mid-sentence, or a transcript's
+    "stopped. then …"; neither it nor the piece after it was known.) A paragraph whose
+    sentences the splitter would give otherwise (stored by an earlier version) has none.
+    A run's first piece is no paragraph's last sentence, and it was cut at a comma, a colon, a
+    semicolon or a dash or else after `PIECE_WORDS` words: a paragraph with no such sentence
+    but its last has no piece (most: they are not split again)."""
+    if not any(len(s.split(" ")) == PIECE_WORDS or not _ENDS_AT_BOUNDARY.search(s)
+               for s in paragraph[:-1]):
+        return [False] * len(paragraph)
+    out: list[bool] = []
+    for whole in _whole_sentences(" ".join(paragraph)):
+        n = len(_pieces(whole))
+        out.extend([n > 1] * n)
+    return out if len(out) == len(paragraph) else [False] * len(paragraph)
 
 
 def _merge_fragments(sentences: list[str]) -> list[str]:
