@@ -55,3 +55,18 @@ def test_a_restatement_naming_the_same_bridge_is_one_fact(
     items = _developments(store, settings, corpus, recs)
     closed = [cited for text, cited in items if "closed" in text]
     assert closed == [{"orwell-1", "orwell-2"}]
+
+
+def test_two_names_of_one_thing_in_the_aliases_are_one_fact(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    # "the Kremlin" and "Moscow" name one thing (config/aliases.toml: russia): two outlets'
+    # wording of one fact, though neither article writes the other's name. Read as two named
+    # subjects they were two facts, each of 1 source.
+    recs = [{"id": f"talks-{n}", "title": f"Talks rejected {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"On Monday {name} rejected the proposal for ceasefire talks in Varn. "
+                     f"Negotiators had met for {hours} hours before the rejection was announced."}
+            for n, name, hours in ((1, "the Kremlin", "six"), (2, "Moscow", "seven"))]
+    items = _developments(store, settings, corpus, recs)
+    rejected = [cited for text, cited in items if "rejected the proposal" in text]
+    assert rejected == [{"talks-1", "talks-2"}], items

@@ -33,6 +33,7 @@ from bot.digest.definitions import DigestDef, SectionDef, load_definition, secti
 from bot.digest.people import whos_who
 from bot.digest.stories import DisjointSets, StoryDoc, copy_groups, group_stories
 from bot.digest.summarize import (
+    NamedApart,
     Scored,
     Unit,
     Weights,
@@ -959,6 +960,9 @@ class _Context:
     anchors: list[str | None]
     weights: Weights
     accounts: Accounts = field(default_factory=Accounts)
+    # Which units name different subjects (`NamedApart`, with the accounts' aliases): built once
+    # a story, for its key developments and for the sources of each section's items.
+    apart: NamedApart | None = None
     # Key developments other articles give another date, number or place for (filled when
     # the key developments are built): (the development's unit, {unit: what it says instead}).
     disputes: list[tuple[int, dict[int, str]]] = field(default_factory=list)
@@ -998,7 +1002,7 @@ class _Context:
         if groups is None:
             groups = _independence_groups(docs, rows)
         return cls(docs, units, body, scored, groups, anchors, w,
-                   Accounts(aliases))
+                   Accounts(aliases), NamedApart(units, aliases))
 
     def independent(self, doc_indexes: Sequence[int]) -> int:
         return len({self.groups[i] for i in doc_indexes})
@@ -1076,7 +1080,8 @@ def _note(n: int) -> str:
 
 
 def _key_developments(ctx: _Context, max_items: int, max_words: int, shown: set[int]) -> list[Item]:
-    picks = summarize(ctx.units, max_words, max_items, ctx.weights, scored=ctx.scored)
+    picks = summarize(ctx.units, max_words, max_items, ctx.weights, scored=ctx.scored,
+                      apart=ctx.apart)
     spare = max_words - sum(_words(ctx.units[p.unit].text) for p in picks)
     items = []
     listed: set[int] = set()  # the units earlier developments state or list as rivals
@@ -1311,7 +1316,7 @@ def _to_watch(ctx: _Context, max_items: int, max_words: int, shown: set[int]) ->
             continue
         if any(cosine(ctx.scored.vectors[i], ctx.scored.vectors[j]) >= 0.5 for j in chosen):
             continue
-        _, same = restatements(units, ctx.scored, [i], ctx.weights)[i]
+        _, same = restatements(units, ctx.scored, [i], ctx.weights, apart=ctx.apart)[i]
         stating, _ = _accounts(ctx, i, same, [])
         if reason.startswith("denial"):
             # a sentence as similar but asserting what it denies ("… plans to close the

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bot.text.aliases import AliasTable
 from bot.text.hedges import is_denial
 from bot.text.stance import WEEKDAY_NAMES, strip_dateline
 from bot.text.words import MONTH_NAMES, STOPWORDS, fold, stem, tokens, words
@@ -309,14 +310,18 @@ class NamedApart:
     does not (its content words but the names: one holds the other's) — "The Orwell bridge
     was closed for inspection on Monday" and "The Kestrel bridge …": one template, six
     bridges, was one fact of 6 sources. A name the other article says anywhere ("President
-    Biden" where it writes "the president", "Joe Biden") keeps them one fact, and so do two
-    sentences each telling something else besides (they are compared as before)."""
+    Biden" where it writes "the president", "Joe Biden") keeps them one fact, as does one of
+    the name's `aliases` ("the Kremlin" where it writes "Moscow": the concept russia), and so
+    do two sentences each telling something else besides (they are compared as before)."""
 
-    def __init__(self, units: Sequence[Unit]) -> None:
+    def __init__(self, units: Sequence[Unit], aliases: AliasTable | None = None) -> None:
         self.units = units
+        self.aliases = aliases
         self._names: dict[int, frozenset[str]] = {}
         self._rest: dict[int, frozenset[str]] = {}
         self._doc_words: dict[int, frozenset[str]] = {}
+        self._doc_concepts: dict[int, frozenset[str]] = {}
+        self._concept_of: dict[int, dict[str, str]] = {}
         self._units_of: dict[int, list[Unit]] | None = None
 
     def _names_of(self, i: int) -> frozenset[str]:
@@ -331,15 +336,37 @@ class NamedApart:
             self._rest[i] = frozenset(read_tokens(self.units[i].text)) - named
         return self._rest[i]
 
-    def _words_of(self, doc: int) -> frozenset[str]:
-        """The words of an article, read when first needed (most are never compared)."""
+    def _units_in(self, doc: int) -> list[Unit]:
         if self._units_of is None:
             self._units_of = defaultdict(list)
             for u in self.units:
                 self._units_of[u.doc].append(u)
+        return self._units_of[doc]
+
+    def _words_of(self, doc: int) -> frozenset[str]:
+        """The words of an article, read when first needed (most are never compared)."""
         if doc not in self._doc_words:
-            self._doc_words[doc] = frozenset(w for u in self._units_of[doc] for w in words(u.text))
+            self._doc_words[doc] = frozenset(w for u in self._units_in(doc) for w in words(u.text))
         return self._doc_words[doc]
+
+    def _unsaid(self, i: int, doc: int) -> frozenset[str]:
+        """The names of unit `i` that article `doc` never says, in their words or, with
+        `aliases`, in another phrase of their concept."""
+        unsaid = self._names_of(i) - self._words_of(doc)
+        if not unsaid or self.aliases is None:
+            return unsaid
+        aliases = self.aliases
+        if i not in self._concept_of:
+            a = aliases.analyze(self.units[i].text)
+            self._concept_of[i] = {a.words[k].lower: concept
+                                   for start, end, concept in a.concepts
+                                   for k in range(start, end)}
+        if doc not in self._doc_concepts:
+            self._doc_concepts[doc] = frozenset(
+                concept for u in self._units_in(doc)
+                for _, _, concept in aliases.analyze(u.text).concepts)
+        concept_of, said = self._concept_of[i], self._doc_concepts[doc]
+        return frozenset(n for n in unsaid if concept_of.get(n) not in said)
 
     def __call__(self, i: int, j: int) -> bool:
         a, b = self.units[i], self.units[j]
@@ -351,7 +378,7 @@ class NamedApart:
         rest_i, rest_j = self._rest_of(i), self._rest_of(j)
         if not (rest_i <= rest_j or rest_j <= rest_i):
             return False
-        return bool(names_i - self._words_of(b.doc)) and bool(names_j - self._words_of(a.doc))
+        return bool(self._unsaid(i, b.doc)) and bool(self._unsaid(j, a.doc))
 
 
 def states_fact(sim: float, a: frozenset[str], b: frozenset[str], w: Weights) -> bool:
@@ -538,10 +565,11 @@ def _similar_in_other_docs(units: Sequence[Unit], vecs: Sequence[Vector], pool: 
 # ------------------------------------------------------------------ selection
 def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = None,
               w: Weights | None = None, token_lists: Sequence[Sequence[str]] | None = None,
-              scored: Scored | None = None) -> list[Pick]:
+              scored: Scored | None = None, apart: NamedApart | None = None) -> list[Pick]:
     """Pick sentences by importance with MMR diversity, within `max_words` words (whole
     sentences only) and `max_items` items. Each pick lists the units of other documents that
-    state the same fact (they are not picked again)."""
+    state the same fact (they are not picked again; `apart`: units naming different subjects,
+    `NamedApart` of `units` without aliases when not given)."""
     w = w or Weights()
     sc = scored or score_units(units, w, token_lists)
     vecs, scores = sc.vectors, sc.scores
@@ -552,7 +580,7 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
             anchor_cache[i] = anchors(units[i].text)
         return anchor_cache[i]
 
-    apart = NamedApart(units)
+    apart = apart or NamedApart(units)
     order = sorted((i for i in range(len(units)) if sc.eligible[i]), key=lambda i: (-scores[i], i))
     # Commentary never takes a slot a fact could have (unless there is nothing else).
     facts = [i for i in order if not (sc.filler and sc.filler[i])]
