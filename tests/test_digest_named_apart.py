@@ -70,3 +70,19 @@ def test_two_names_of_one_thing_in_the_aliases_are_one_fact(
     items = _developments(store, settings, corpus, recs)
     rejected = [cited for text, cited in items if "rejected the proposal" in text]
     assert rejected == [{"talks-1", "talks-2"}], items
+
+
+def test_one_fact_attributed_to_two_sources_is_one_fact(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    # Who reported it names no subject of the fact: "…, Reuters reported" and "…, the
+    # Associated Press reported" state one death toll. Read as two named subjects they were
+    # two facts, each of 1 source.
+    recs = [{"id": f"quake-{n}", "title": f"Quake in Varn {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"At least 12 people were killed when the quake struck the town of Varn, "
+                     f"{source}. Rescue teams searched {what} through the night."}
+            for n, source, what in ((1, "Reuters reported", "collapsed homes"),
+                                    (2, "the Associated Press reported", "the rubble"))]
+    items = _developments(store, settings, corpus, recs)
+    killed = [cited for text, cited in items if "were killed" in text]
+    assert killed == [{"quake-1", "quake-2"}], items

@@ -295,12 +295,23 @@ _MONTHS = frozenset(m.lower() for m in _MONTH.pattern[5:-3].split("|"))
 _DATE_WORDS = frozenset([*MONTH_NAMES, *WEEKDAY_NAMES])
 
 
+# Who a sentence's fact is attributed to, no subject of it: a clause between commas (or a comma
+# and the end) with a reporting verb ("…, Reuters reported.", "…, the ministry said, …"), and a
+# leading "According to …,".
+_ATTRIBUTION = re.compile(r"^\s*(?i:according to)\b[^,]*,|,[^,]*" + _REPORTING.pattern + r"[^,]*")
+
+
 def names(text: str) -> frozenset[str]:
     """What a sentence names: the `words` of its capitalised words past its start (`_CAP`),
-    but for stop words, months and weekdays, and a wire dateline's ("KESSEL, Nov 30 (Reuters)
-    -")."""
-    return frozenset(w for m in _CAP.finditer(strip_dateline(text)) for w in words(m.group(0))
-                     if w not in STOPWORDS and w not in _DATE_WORDS)
+    but for stop words, months and weekdays, a wire dateline's ("KESSEL, Nov 30 (Reuters)
+    -") and those of who it is attributed to (`_ATTRIBUTION`: "…, Reuters reported" and "…,
+    the Associated Press reported" state one fact; read as two named subjects they were two
+    facts of 1 source each)."""
+    text = strip_dateline(text)
+    said_by = [m.span() for m in _ATTRIBUTION.finditer(text)]
+    return frozenset(w for m in _CAP.finditer(text)
+                     if not any(start <= m.start() < end for start, end in said_by)
+                     for w in words(m.group(0)) if w not in STOPWORDS and w not in _DATE_WORDS)
 
 
 class NamedApart:
