@@ -86,3 +86,18 @@ def test_one_fact_attributed_to_two_sources_is_one_fact(
     items = _developments(store, settings, corpus, recs)
     killed = [cited for text, cited in items if "were killed" in text]
     assert killed == [{"quake-1", "quake-2"}], items
+
+
+def test_a_name_written_with_or_without_its_accents_is_one_name(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    # "Erdoğan" and "Erdogan" are one man: a capitalised word was read up to its first letter
+    # outside A-Z ("Erdo"), a name the other article never says, so the two were two facts.
+    recs = [{"id": f"sanctions-{n}", "title": f"Sanctions on Kessel {n}",
+             "published": "2026-11-30", "outlet": f"Paper {n}",
+             "text": f"New sanctions on Kessel were announced by President {name} on Monday. "
+                     f"The measures take effect {when}."}
+            for n, name, when in ((1, "Erdoğan", "next week"),
+                                  (2, "Erdogan in Ankara", "on December 1"))]
+    items = _developments(store, settings, corpus, recs)
+    announced = [cited for text, cited in items if "were announced" in text]
+    assert announced == [{"sanctions-1", "sanctions-2"}], items

@@ -301,16 +301,22 @@ _DATE_WORDS = frozenset([*MONTH_NAMES, *WEEKDAY_NAMES])
 _ATTRIBUTION = re.compile(r"^\s*(?i:according to)\b[^,]*,|,[^,]*" + _REPORTING.pattern + r"[^,]*")
 
 
+# A word past a sentence's start, as `_CAP` finds one, in any letters: the capitalised among
+# them are names, "Erdoğan" and "Łódź" whole (`_CAP`'s A-Z read "Erdoğan" as "Erdo", a word
+# that an article writing "Erdogan", or "Erdoğan" itself, never says).
+_WORD_PAST_START = re.compile(r"(?<![.!?]\s)(?<!^)\b[^\W\d_][\w'’-]+")
+
+
 def names(text: str) -> frozenset[str]:
-    """What a sentence names: the `words` of its capitalised words past its start (`_CAP`),
-    but for stop words, months and weekdays, a wire dateline's ("KESSEL, Nov 30 (Reuters)
+    """What a sentence names: the `words` of its capitalised words past its start
+    (`_WORD_PAST_START`, a capital first), but for stop words, months and weekdays, a wire dateline's ("KESSEL, Nov 30 (Reuters)
     -") and those of who it is attributed to (`_ATTRIBUTION`: "…, Reuters reported" and "…,
     the Associated Press reported" state one fact; read as two named subjects they were two
     facts of 1 source each)."""
     text = strip_dateline(text)
     said_by = [m.span() for m in _ATTRIBUTION.finditer(text)]
-    return frozenset(w for m in _CAP.finditer(text)
-                     if not any(start <= m.start() < end for start, end in said_by)
+    return frozenset(w for m in _WORD_PAST_START.finditer(text) if m.group(0)[0].isupper()
+                     and not any(start <= m.start() < end for start, end in said_by)
                      for w in words(m.group(0)) if w not in STOPWORDS and w not in _DATE_WORDS)
 
 
