@@ -484,6 +484,21 @@ def linkless_doc_id(feed_url: str, key: str) -> str:
     return f"feed-{_hash(scoped.encode())[:12]}"
 
 
+def shared_link_doc_id(url: str, key: str) -> str:
+    """The document id of a feed item whose page was not used (its content stored) while
+    another item of the feed has the document of that page: the link's host, as `doc_ids_for`
+    writes it, and a hash of the link and the item's key."""
+    prefix = doc_ids_for(url)[0].rsplit("-", 1)[0]
+    scoped = canonical_url(url) + "\x1f" + key
+    return f"{prefix}-{_hash(scoped.encode())[:12]}"
+
+
+def _owner(url: str, owners: dict[str, str]) -> str | None:
+    """The key of the item of the feed whose document is the article at `url` (`owners`:
+    document id -> item key), or None."""
+    return next((owners[i] for i in doc_ids_for(url) if i in owners), None)
+
+
 def iso(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat()
 
@@ -1011,6 +1026,13 @@ class FeedPoller:
                         and self._same_document(stored, fields_.get("title"), fields_["text"],
                                                 by_title=False):
                     doc_id = moved_from
+            if doc_id is None and note is not None and url and key is not None \
+                    and _owner(url, owners or {}) not in (None, key):
+                # The page was not used and another item of the feed has its document (notices
+                # all linking to the site's front page): the item's content is its own
+                # document. Under the page's id it was the first item's, the others
+                # `unchanged` there and never stored.
+                doc_id = shared_link_doc_id(url, key)
             doc_id = doc_id or (self._document_id(url) if url
                                 else f"feed-{_hash((key or '').encode())[:12]}")
             text = fields_.pop("text")
@@ -1109,7 +1131,7 @@ class FeedPoller:
         canon = canonical_url(canonical)
         if urlsplit(canon).path in ("", "/") and canon != canonical_url(fetched):
             return False
-        owner = next((owners[i] for i in doc_ids_for(canon) if i in owners), None)
+        owner = _owner(canon, owners)
         return owner is None or owner == key
 
     def _document_id(self, url: str) -> str:
