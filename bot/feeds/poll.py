@@ -723,14 +723,14 @@ class FeedPoller:
                 extra["moved"] = (f"{iso(now)}: {clip_echo(shown_url(row['feed_url']), 1000)} → "
                                   f"{clip_echo(shown_url(feed_url), 1000)}")
                 log.warning("feed #%s: %s", feed_id, report.note, extra=REPORTED)
-            built, left_over = self._items(feed_id, parsed, str(row["url"]))
+            built, left_over, waiting = self._items(feed_id, parsed, str(row["url"]))
             wrote = self._commit(feed_id, built)
             report.items = [b.outcome for b in built]
             report.left = left_over
             report.next_poll = iso(now + timedelta(minutes=every))
             # Items left for the next poll (over the budget, or to be retried) must reach it:
             # without the validators the next request is not conditional, so no 304 hides them.
-            pending = left_over or any(
+            pending = left_over or waiting or any(
                 0 < b.retries < self.config.item_retries for b in built if b.item_key)
             self.store.update_feed(
                 feed_id, last_ok=iso(now), last_error=None, failures=0,
@@ -862,18 +862,21 @@ class FeedPoller:
                     report.error, report.next_poll or "at the next check", extra=REPORTED)
 
     def _items(self, feed_id: int, parsed: ParsedFeed, feed_url: str
-               ) -> tuple[list[_Built], int]:
-        """The items to store, and how many new items were left over the budget. `feed_url`:
-        the feed's address, whose link-less items' documents are its own
-        (`linkless_doc_id`)."""
+               ) -> tuple[list[_Built], int, int]:
+        """The items to store, how many new items were left over the budget, and how many
+        pages to retry were (both taken at the next polls). `feed_url`: the feed's address,
+        whose link-less items' documents are its own (`linkless_doc_id`).
+
+        New and changed items take `max_items_per_poll` first, then the pages to try again,
+        the fewest attempts first: the retries of 50 items whose pages 404 took a budget of
+        50 at every poll, the new items behind them waiting until those were spent."""
         seen = self.store.feed_items(feed_id)
         built: list[_Built] = []
-        budget = self.config.max_items_per_poll
         keys: set[str] = set()
-        left_over = 0
         # Which item of this feed each document id belongs to: a canonical URL another item
         # already has is not this item's identity (a template naming one page everywhere).
         owners = {str(r["doc_id"]): key for key, r in seen.items() if r.get("doc_id")}
+        slots: list[_Built | tuple[FeedItem, dict[str, Any] | None, int]] = []
         for item, guid_key, tagged_key in _distinct_keys(parsed.items):
             if item.key in keys:  # the same item twice in one feed document
                 continue
@@ -886,12 +889,25 @@ class FeedPoller:
                 # tried again at the next polls, `item_retries` times while it is unchanged.
                 retries = int(prev.get("retries") or 0)
                 if retries == 0 or retries >= self.config.item_retries:
-                    built.append(_Built(None, item.link, None, self._not_tried(prev, item)))
+                    slots.append(_Built(None, item.link, None, self._not_tried(prev, item)))
                     continue
-            if budget <= 0:
-                left_over += 1
-                continue  # not recorded: the next poll takes it
-            budget -= 1
+            slots.append((item, prev, retries))
+        due = [(n, slot) for n, slot in enumerate(slots) if isinstance(slot, tuple)]
+        new = [n for n, slot in due if not slot[2]]
+        retried = [n for n, slot in sorted(due, key=lambda d: (d[1][2], d[0])) if slot[2]]
+        budget = self.config.max_items_per_poll
+        taken = set(new[:budget]) | set(retried[:max(0, budget - len(new))])
+        left_over = len(new) - len(set(new) & taken)
+        waiting = len(retried) - len(set(retried) & taken)
+        for n, slot in enumerate(slots):
+            if isinstance(slot, _Built):
+                built.append(slot)
+                continue
+            item, prev, retries = slot
+            if n not in taken:
+                if retries:  # (not recorded: its row keeps its attempts)
+                    built.append(_Built(None, item.link, None, self._retry_waits(prev, item)))
+                continue  # a new item, not recorded: the next poll takes it
             doc_id = (prev or {}).get("doc_id") if retries else None
             # (a retry's document that another link's article is stored as: the item moved,
             # its page failed, and the row kept the document it had, another day's article
@@ -919,7 +935,20 @@ class FeedPoller:
             if b.outcome.doc_id:
                 owners.setdefault(b.outcome.doc_id, item.key)
             built.append(b)
-        return built, left_over
+        return built, left_over, waiting
+
+    @staticmethod
+    def _retry_waits(prev: dict[str, Any] | None, item: FeedItem) -> ItemOutcome:
+        """The outcome of an item whose page is to be tried again, left for a later poll
+        (this one's `max_items_per_poll` taken): as it was, saying so; no rejection of this
+        poll's (`ItemOutcome.deferred`)."""
+        prev = prev or {}
+        note = "page tried again at a later poll: max_items_per_poll went to newer items"
+        if prev.get("outcome") == "rejected":
+            why = prev.get("reason") or "no reason recorded"
+            return ItemOutcome(item.link, "rejected", f"{why} ({note})", None, item.title,
+                               deferred=True)
+        return ItemOutcome(item.link, "unchanged", note, prev.get("doc_id"), item.title)
 
     @staticmethod
     def _not_tried(prev: dict[str, Any], item: FeedItem) -> ItemOutcome:

@@ -1,0 +1,85 @@
+"""Pages to try again (an item whose page failed, `item_retries`) take what is left of
+`max_items_per_poll` after the new items: 50 items whose pages 404 took a 50-item budget at
+every poll, and the new items behind them, which the headline said "at the next polls",
+waited until the retries were spent (`item_retries` polls)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.feeds.poll import FeedPoller
+from tests.feeds_server import FixtureServer, Route, running
+from tests.test_feeds import feed_settings
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    with running() as srv:
+        yield srv
+
+
+def _feed(server: FixtureServer, numbers: range) -> None:
+    # (no page is served: each link answers 404, and each item is stored from its content)
+    items = "".join(
+        f"<item><title>Notice {i}</title><link>{server.url(f'/n/{i}')}</link>"
+        f"<guid isPermaLink='false'>n{i}</guid><description>Notice {i}: the harbour office "
+        f"closes berth {i} on Friday for repairs to the quay wall.</description></item>"
+        for i in numbers)
+    body = f"<rss version='2.0'><channel><title>Notices</title>{items}</channel></rss>"
+    server.set("/f.xml", Route(body=body.encode(), content_type="application/rss+xml"))
+
+
+def test_new_items_come_before_pages_to_retry(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    _feed(server, range(6))
+    feed = store.add_feed(server.url("/f.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings, max_items_per_poll=3))
+    [first] = poller.poll(feed["id"])
+    assert [i.outcome for i in first.items] == ["added"] * 3 and first.left == 3
+    [second] = poller.poll(feed["id"])
+    # the three left over are taken; the three pages to retry wait for a poll with room
+    outcomes = {i.title: i.outcome for i in second.items}
+    assert [outcomes[f"Notice {i}"] for i in range(3, 6)] == ["added"] * 3, \
+        [i.summary() for i in second.items]
+    assert second.left == 0
+    assert [server.hits[f"/n/{i}"] for i in range(6)] == [1] * 6
+    waiting = [i for i in second.items if i.title in ("Notice 0", "Notice 1", "Notice 2")]
+    assert [i.outcome for i in waiting] == ["unchanged"] * 3
+    assert all("tried again at a later poll" in (i.reason or "") for i in waiting)
+    assert len(store.documents()) == 6
+    # the next poll has room for them: each page tried again, an attempt spent
+    [third] = poller.poll(feed["id"])
+    assert [server.hits[f"/n/{i}"] for i in range(6)] == [2, 2, 2, 1, 1, 1]
+    assert {r["retries"] for k, r in store.feed_items(feed["id"]).items()
+            if k in ("n0", "n1", "n2")} == {2}
+    assert third.status == "ok"
+    # then the pages tried fewer times
+    poller.poll(feed["id"])
+    assert [server.hits[f"/n/{i}"] for i in range(6)] == [2] * 6
+
+
+def test_a_rejected_item_waiting_for_its_retry_is_still_rejected_saying_so(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    def bare(numbers: range) -> None:  # no description: a page that fails rejects the item
+        items = "".join(f"<item><title>Notice {i}</title><link>{server.url(f'/n/{i}')}</link>"
+                        f"<guid isPermaLink='false'>n{i}</guid></item>" for i in numbers)
+        server.set("/f.xml", Route(body=f"<rss version='2.0'><channel><title>N</title>{items}"
+                                   "</channel></rss>".encode(), content_type="application/rss+xml"))
+
+    bare(range(1))
+    feed = store.add_feed(server.url("/f.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings, max_items_per_poll=1))
+    [first] = poller.poll(feed["id"])
+    assert [i.outcome for i in first.items] == ["rejected"]
+    bare(range(2))
+    [second] = poller.poll(feed["id"])
+    assert server.hits["/n/0"] == 1 and server.hits["/n/1"] == 1
+    [waiting] = [i for i in second.items if i.title == "Notice 0"]
+    assert waiting.summary() == (
+        f"rejected {server.url('/n/0')} — HTTP 404 Not Found (page tried again at a later poll: "
+        "max_items_per_poll went to newer items)")
+    assert store.feed_items(feed["id"])["n0"]["retries"] == 1
