@@ -51,13 +51,13 @@ def test_an_unchanged_item_that_was_rejected_shows_no_none_for_its_document(
     poller = FeedPoller(store, feed_settings(settings))
     [first] = poller.poll(feed["id"])
     assert [i.summary() for i in first.items] == [
-        "rejected (no link) — the item has no link"]
+        f"rejected {STORY[0]['title']} (no link) — the item has no link"]
     [second] = poller.poll(feed["id"])
     # (still rejected: it was "unchanged" and its title, as if stored;
     # tests/test_feeds_rejected_before.py)
     assert [i.summary() for i in second.items] == [
-        "rejected (no link) — the item has no link (rejected at an earlier poll; not tried "
-        "again while the item is unchanged)"]
+        f"rejected {STORY[0]['title']} (no link) — the item has no link (rejected at an "
+        "earlier poll; not tried again while the item is unchanged)"]
 
 
 

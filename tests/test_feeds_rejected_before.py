@@ -41,7 +41,7 @@ def test_a_linkless_item_rejected_is_still_rejected_at_the_next_poll(
     [second] = poller.poll(feed["id"])
     assert second.status == "ok"
     assert [i.summary() for i in second.items] == [
-        f"rejected (no link) — the item has no link {EARLIER}",
+        f"rejected {STORY[0]['title']} (no link) — the item has no link {EARLIER}",
         f"unchanged {first.items[1].doc_id} {a['title']} <{first.items[1].url}>"]
     assert second.headline().endswith(
         ": 0 added, 0 updated, 1 unchanged, 1 rejected (1 at an earlier poll)")
@@ -84,7 +84,8 @@ def test_feeds_poll_exits_0_on_an_item_rejected_at_an_earlier_poll(
     assert res.exit_code == 1, res.output  # rejected, nothing stored
     res = runner.invoke(cli, [*args, "feeds", "poll"])
     assert res.exit_code == 0, res.output  # nothing tried
-    assert res.stderr.strip() == f"rejected (no link) — the item has no link {EARLIER}"
+    assert res.stderr.strip() == \
+        f"rejected {STORY[0]['title']} (no link) — the item has no link {EARLIER}"
     assert res.stdout.strip().endswith(
         ": 0 added, 0 updated, 0 unchanged, 1 rejected (1 at an earlier poll)")
     res = runner.invoke(cli, [*args, "feeds", "poll", "--json"])

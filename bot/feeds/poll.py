@@ -318,7 +318,11 @@ class ItemOutcome:
         """One printable line (a feed's titles and links are anyone's text)."""
         head = f"{self.outcome}"
         if self.outcome == "rejected":
-            return printable_line(f"{head} {self.url or '(no link)'} — {self.reason}")
+            # (its link names it; without one, its title: three link-less items were three
+            # identical lines)
+            title = clip_meta(self.title.strip()) if self.title and self.title.strip() else None
+            what = self.url or (f"{title} (no link)" if title else "(no link)")
+            return printable_line(f"{head} {what} — {self.reason}")
         # (the title clipped as every reply clips one: a 5,000-character title was printed)
         line = " ".join([head, *([self.doc_id] if self.doc_id else []),
                          clip_meta(self.title) or "(untitled)",
