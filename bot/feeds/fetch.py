@@ -71,13 +71,20 @@ def _encoded(part: str) -> str:
     return quote(_STRAY_PERCENT.sub("%25", part), safe=_REQUEST_SAFE)
 
 
+# What a URL parser strips from both ends of a URL (WHATWG URL: C0 controls and space)
+_URL_EDGES = "".join(map(chr, range(0x21)))
+
+
 def _header_text(raw: bytes) -> str:
     """A Location header's bytes as a browser reads them: UTF-8 ("/news/café" sent raw),
-    else Latin-1 (http.client's reading of every header)."""
+    else Latin-1 (http.client's reading of every header); without the white space and
+    controls around it (`Location: /feed.xml `, a script's: the space was requested as
+    "%20", a 404)."""
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        text = raw.decode("latin-1")
+    return text.strip(_URL_EDGES)
 
 
 class FetchError(FeedProblem):
