@@ -707,8 +707,7 @@ class FeedPoller:
                         if _is_html(resp):  # a page where the feed was: its address is dead
                             raise _DeadFeedURL(exc.reason) from exc
                         raise
-                    resp = self.fetcher.get(link, kind="feed")
-                    parsed = parse_feed(resp.body, resp.content_type, resp.url, resp.charset)
+                    resp, parsed = self._advertised(link)
                     feed_url = link
             except (FetchError, _DeadFeedURL) as exc:
                 if isinstance(exc, FetchError) and exc.status not in DEAD_STATUSES:
@@ -772,6 +771,24 @@ class FeedPoller:
             self._failed(row, report, f"internal error ({type(exc).__name__}: {exc})", None, now,
                          **extra)
         return report, wrote
+
+    def _advertised(self, link: str) -> tuple[Response, ParsedFeed]:
+        """The feed a page added advertises (`link`), read; a failure names it: it was said
+        as the page's own ("HTTP 404 Not Found"; an HTML page there was "an HTML page that
+        advertises no RSS, Atom or JSON feed", of a page that advertises one). A FetchError
+        keeps what it says of the server (a status, a Retry-After)."""
+        named = f"the feed this page advertises, {clip_echo(shown_url(link), 300)}"
+        try:
+            resp = self.fetcher.get(link, kind="feed")
+        except FetchError as exc:
+            exc.reason = f"{named}: {exc.reason}"
+            raise
+        try:
+            return resp, parse_feed(resp.body, resp.content_type, resp.url, resp.charset)
+        except FeedError as exc:
+            if _is_html(resp):
+                raise FeedError(f"{named}, is an HTML page, not RSS, Atom or JSON Feed") from exc
+            raise FeedError(f"{named}: {exc.reason}") from exc
 
     def _not_followed_elsewhere(self, feed_id: int, feed_url: str) -> None:
         """A feed discovered on a page (at its first poll, or again after a move) that
