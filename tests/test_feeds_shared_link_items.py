@@ -75,3 +75,20 @@ def test_items_linking_to_one_article_page_are_still_one_document(
     [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
     assert [i.outcome for i in report.items] == ["added", "unchanged"]
     assert len(store.documents()) == 1
+
+
+def test_an_item_whose_shared_page_comes_back_is_not_a_second_copy_of_the_article(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """Two updates linking to one page that failed, each stored from its own content; the
+    page read at the next poll is one document, not one per item."""
+    a = STORY[0]
+    _feed(server, NOTICES[:2], link=f"/news/{a['slug']}")  # not served yet: 404
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    assert [i.outcome for i in first.items] == ["added", "added"]
+    server.set(f"/news/{a['slug']}", Route(body=article_page(a, server.base).encode()))
+    [second] = poller.poll(feed["id"])
+    assert [i.outcome for i in second.items] == ["updated", "unchanged"]
+    article = " ".join(a["paras"])
+    assert sorted(_texts(store)) == sorted([article, NOTICES[1][2]])

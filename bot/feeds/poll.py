@@ -1076,6 +1076,11 @@ class FeedPoller:
                         and self._same_document(stored, fields_.get("title"), fields_["text"],
                                                 by_title=False):
                     doc_id = moved_from
+            if note is None and link and key is not None \
+                    and doc_id == shared_link_doc_id(link, key):
+                # Its page read at last: the article is the page's one document (the item's
+                # own content stays stored as it was), not a second copy of it.
+                doc_id = None
             if doc_id is None and note is not None and url and key is not None \
                     and _owner(url, owners or {}) not in (None, key):
                 # The page was not used and another item of the feed has its document (notices
