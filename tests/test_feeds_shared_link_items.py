@@ -79,10 +79,11 @@ def test_items_linking_to_one_article_page_are_still_one_document(
 
 def test_an_item_whose_shared_page_comes_back_is_not_a_second_copy_of_the_article(
         server: FixtureServer, settings: Settings, store: Store) -> None:
-    """Two updates linking to one page that failed, each stored from its own content; the
-    page read at the next poll is one document, not one per item."""
+    """Two items linking to one page read as no article, each stored from its own content;
+    the page, an article at the next poll, is one document, not one per item."""
     a = STORY[0]
-    _feed(server, NOTICES[:2], link=f"/news/{a['slug']}")  # not served yet: 404
+    server.set(f"/news/{a['slug']}", Route(body=HOME.encode()))  # no article yet
+    _feed(server, NOTICES[:2], link=f"/news/{a['slug']}")
     feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
     poller = FeedPoller(store, feed_settings(settings))
     [first] = poller.poll(feed["id"])
@@ -92,3 +93,26 @@ def test_an_item_whose_shared_page_comes_back_is_not_a_second_copy_of_the_articl
     assert [i.outcome for i in second.items] == ["updated", "unchanged"]
     article = " ".join(a["paras"])
     assert sorted(_texts(store)) == sorted([article, NOTICES[1][2]])
+
+
+@pytest.mark.parametrize("status", [503, 404])
+def test_items_sharing_an_article_page_that_failed_for_a_while_are_one_document(
+        server: FixtureServer, settings: Settings, store: Store, status: int) -> None:
+    """A page that could not be fetched (503, a 404 before it is published) is no page
+    read: two updates of one story linking to it, stored from their content meanwhile,
+    are the page's one document, then and once the page is read; the second update's
+    summary was a document of its own, kept beside the article after it came back."""
+    a = STORY[0]
+    server.set(f"/news/{a['slug']}", Route(status=status))
+    _feed(server, NOTICES[:2], link=f"/news/{a['slug']}")
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    assert [i.outcome for i in first.items] == ["added", "unchanged"], \
+        [i.summary() for i in first.items]
+    assert len(store.documents()) == 1
+    server.set(f"/news/{a['slug']}", Route(body=article_page(a, server.base).encode()))
+    [second] = poller.poll(feed["id"])
+    assert [i.outcome for i in second.items] == ["updated", "unchanged"]
+    assert _texts(store) == {" ".join(a["paras"])}
+

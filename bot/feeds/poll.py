@@ -1066,7 +1066,7 @@ class FeedPoller:
         key = item.key if item is not None else None
         title = item.title if item is not None else None
         try:
-            fields_, url, note, deferred = self._article(item, link, owners or {})
+            fields_, url, note, deferred, no_article = self._article(item, link, owners or {})
             if moved_from:
                 stored = self.store.document(moved_from)
                 # (by its text alone: a feed giving each day's post one guid and one title,
@@ -1081,12 +1081,14 @@ class FeedPoller:
                 # Its page read at last: the article is the page's one document (the item's
                 # own content stays stored as it was), not a second copy of it.
                 doc_id = None
-            if doc_id is None and note is not None and url and key is not None \
+            if doc_id is None and no_article and url and key is not None \
                     and _owner(url, owners or {}) not in (None, key):
-                # The page was not used and another item of the feed has its document (notices
-                # all linking to the site's front page): the item's content is its own
-                # document. Under the page's id it was the first item's, the others
-                # `unchanged` there and never stored.
+                # The page was read and holds no article, and another item of the feed has its
+                # document (notices all linking to the site's front page): the item's content
+                # is its own document. Under the page's id it was the first item's, the
+                # others `unchanged` there and never stored. (Not for a page that could not
+                # be fetched, a 503 or a timeout: it may be the article those items share,
+                # each item's summary a document kept beside it once it was read.)
                 doc_id = shared_link_doc_id(url, key)
             doc_id = doc_id or (self._document_id(url) if url
                                 else f"feed-{_hash((key or '').encode())[:12]}")
@@ -1114,13 +1116,14 @@ class FeedPoller:
                 deferred=exc.deferred)
 
     def _article(self, item: FeedItem | None, link: str | None, owners: dict[str, str]
-                 ) -> tuple[dict[str, Any], str | None, str | None, bool]:
+                 ) -> tuple[dict[str, Any], str | None, str | None, bool, bool]:
         """(fields for parse_job plus "text", canonical URL, note, whether the page was left
-        unrequested because its host asked to wait) of an item or a page."""
+        unrequested because its host asked to wait, whether the page was read and holds no
+        article) of an item or a page."""
         page: PageArticle | None = None
         final_url = link
         problem: str | None = None
-        deferred = False
+        deferred = no_article = False
         origin = _origin(link) if link else ""
         if link and origin in self._slow:
             # One timeout is enough to learn a server is slow: the pages of 5 items that each
@@ -1138,6 +1141,7 @@ class FeedPoller:
             except (FetchError, ExtractError) as exc:
                 problem = exc.reason
                 deferred = isinstance(exc, FetchError) and exc.deferred
+                no_article = isinstance(exc, ExtractError)
                 if isinstance(exc, FetchError) and exc.timed_out:
                     self._slow[origin] = exc.reason
             except Exception as exc:  # a bug on one page must not fail the whole feed
@@ -1163,7 +1167,7 @@ class FeedPoller:
                 if item is not None and item.dated_by_update
                 else _item_date(item) or page.published,
                 "outlet": page.sitename, "url": url}
-            return fields_, url, None, False
+            return fields_, url, None, False, False
         content = html_to_text(item.content) if item is not None and item.content else ""
         if not content.strip():
             raise _Rejected(problem or "no article text", deferred)
@@ -1171,7 +1175,7 @@ class FeedPoller:
         url = canonical_url(link) if link else None
         return ({"text": content, "title": item.title, "author": item.author,
                  "published": _item_date(item), "outlet": None, "url": url}, url,
-                f"page not used: {problem}; stored the feed's own content", deferred)
+                f"page not used: {problem}; stored the feed's own content", deferred, no_article)
 
     @staticmethod
     def _canonical_fits(canonical: str, fetched: str, key: str | None,
