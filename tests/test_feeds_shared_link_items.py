@@ -116,3 +116,20 @@ def test_items_sharing_an_article_page_that_failed_for_a_while_are_one_document(
     assert [i.outcome for i in second.items] == ["updated", "unchanged"]
     assert _texts(store) == {" ".join(a["paras"])}
 
+
+def test_notices_unchanged_under_a_page_that_failed_are_each_stored_once_it_is_read(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """The front page failing at the first poll (503), the notices are one document until a
+    retry reads it as no article: then each is stored."""
+    server.set("/", Route(status=503))
+    _feed(server, NOTICES)
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    assert [i.outcome for i in first.items] == ["added", "unchanged", "unchanged"]
+    server.set("/", Route(body=HOME.encode()))
+    [second] = poller.poll(feed["id"])
+    assert [i.outcome for i in second.items] == ["unchanged", "added", "added"], \
+        [i.summary() for i in second.items]
+    assert _texts(store) == {text for _, _, text in NOTICES}
+    assert len({i.doc_id for i in second.items}) == 3

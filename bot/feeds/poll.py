@@ -896,7 +896,13 @@ class FeedPoller:
         keys: set[str] = set()
         # Which item of this feed each document id belongs to: a canonical URL another item
         # already has is not this item's identity (a template naming one page everywhere).
-        owners = {str(r["doc_id"]): key for key, r in seen.items() if r.get("doc_id")}
+        # (several items' rows name one document, items `unchanged` under it: it is the first
+        # one's, stored first; the last one's, the first item was given a second document
+        # of its content, and the last one's never stored: `_build`)
+        owners: dict[str, str] = {}
+        for key, r in sorted(seen.items(), key=lambda kr: int(kr[1].get("id") or 0)):
+            if r.get("doc_id"):
+                owners.setdefault(str(r["doc_id"]), key)
         slots: list[_Built | tuple[FeedItem, dict[str, Any] | None, int]] = []
         for item, guid_key, tagged_key in _distinct_keys(parsed.items):
             if item.key in keys:  # the same item twice in one feed document
@@ -1081,14 +1087,17 @@ class FeedPoller:
                 # Its page read at last: the article is the page's one document (the item's
                 # own content stays stored as it was), not a second copy of it.
                 doc_id = None
-            if doc_id is None and no_article and url and key is not None \
+            if no_article and url and key is not None \
+                    and (doc_id is None or doc_id in doc_ids_for(url)) \
                     and _owner(url, owners or {}) not in (None, key):
                 # The page was read and holds no article, and another item of the feed has its
                 # document (notices all linking to the site's front page): the item's content
                 # is its own document. Under the page's id it was the first item's, the
                 # others `unchanged` there and never stored. (Not for a page that could not
                 # be fetched, a 503 or a timeout: it may be the article those items share,
-                # each item's summary a document kept beside it once it was read.)
+                # each item's summary a document kept beside it once it was read. An item
+                # `unchanged` under the page's id then, or by a version before 2026-12-07, is
+                # given its own once the page is read.)
                 doc_id = shared_link_doc_id(url, key)
             doc_id = doc_id or (self._document_id(url) if url
                                 else f"feed-{_hash((key or '').encode())[:12]}")
