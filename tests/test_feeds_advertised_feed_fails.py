@@ -42,3 +42,20 @@ def test_the_feed_found_on_a_page_is_still_read(server: FixtureServer, settings:
     feed = store.add_feed(server.url("/"), None, 30, "test")  # the story's home page
     [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
     assert report.status == "ok" and [i.outcome for i in report.items] == ["added"] * 3
+
+
+def test_a_feed_found_again_on_the_page_that_cannot_be_read_is_named(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    """Discovery again (the remembered feed URL dead) finding a feed that 404s: that feed is
+    named, not said as the page's failure ("discovery again from PAGE: HTTP 404 Not Found")."""
+    feed = store.add_feed(server.url("/"), None, 30, "test")  # the story's home page
+    poller = FeedPoller(store, feed_settings(settings))
+    [report] = poller.poll(feed["id"])
+    assert report.status == "ok"
+    del server.routes["/feed.xml"]
+    server.set("/", Route(body=_page("/moved.xml")))  # not served: 404
+    [report] = poller.poll(feed["id"])
+    assert report.error == (
+        f"the feed URL {server.url('/feed.xml')} is dead (HTTP 404 Not Found); discovery again "
+        f"from {server.url('/')}: the feed this page advertises, {server.url('/moved.xml')}: "
+        "HTTP 404 Not Found")

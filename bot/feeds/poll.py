@@ -834,8 +834,8 @@ class FeedPoller:
                 raise FeedError(f"{clip_echo(shown_url(page), 300)} advertises no feed any more")
             if canonical_url(link) == canonical_url(old):
                 raise FeedError(f"{clip_echo(shown_url(page), 300)} still advertises it")
-            resp = self.fetcher.get(link, kind="feed")
-            return resp, parse_feed(resp.body, resp.content_type, resp.url, resp.charset), link
+            resp, parsed = self._advertised(link)
+            return resp, parsed, link
         except (FetchError, FeedError) as exc:
             raise FeedError(f"{why}; discovery again from {clip_echo(shown_url(page), 300)}: {exc.reason}") from exc
 
