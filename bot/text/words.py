@@ -175,11 +175,25 @@ def normalise_formats(text: str, lower: bool = False) -> str:
     return _ZERO_DECIMALS.sub(r"\1", text)
 
 
+# Latin letters Unicode gives no decomposition to a base letter (a stroke, a ligature, a
+# dotless i, sharp s, eth, thorn), written as their base letters: "Łódź" is "Lodz", "Đoković"
+# "Dokovic", "Straße" "Strasse", "Ørsted" "Orsted". Without them each was cut out of its word
+# ("odz", "okovic", "stra" and "e", "rsted": a word holds ASCII letters, `_WORD`).
+_UNDECOMPOSED = str.maketrans({
+    "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ø": "o", "Ø": "O",
+    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ł": "l", "Ł": "L",
+    "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ŋ": "n", "Ŋ": "N", "ĸ": "k",
+    "ƒ": "f", "ɨ": "i", "ʉ": "u", "ƀ": "b", "ƶ": "z", "Ƶ": "Z", "ǥ": "g", "Ǥ": "G",
+})
+
+
 def without_accents(text: str) -> str:
-    """`text` with its letters' accents dropped, its case kept ("Müller": "Muller")."""
+    """`text` with its letters' accents dropped, its case kept ("Müller": "Muller"), and the
+    Latin letters with no base letter in Unicode written as theirs (`_UNDECOMPOSED`)."""
     if text.isascii():
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c)).translate(_UNDECOMPOSED)
 
 
 def fold(text: str) -> str:
