@@ -45,3 +45,11 @@ def test_since_a_runs_start_time_briefs_that_runs_articles(store: Store, setting
     # A second later nothing is new; a second earlier, still only run #2's article.
     assert build_digest(store, settings, since="2026-12-02T08:57:07+00:00").new_documents == 0
     assert build_digest(store, settings, since="2026-12-02T08:57:05+00:00").new_documents == 1
+
+
+def test_since_help_says_at_or_after() -> None:
+    # An article of the very second of DATE is briefed (above); the help said "after DATE".
+    out = CliRunner().invoke(cli, ["digest", "--help"], terminal_width=200)
+    assert out.exit_code == 0, out.output
+    since_help = next(line for line in out.output.splitlines() if "--since DATE" in line)
+    assert "at or after DATE" in since_help, since_help

@@ -26,7 +26,9 @@ def _section(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 
 @click.command("digest")
 @click.argument("name", required=False, callback=not_blank)
-@click.option("--since", "since", metavar="DATE", help="Only articles added or updated after DATE (ISO).")
+@click.option("--since", "since", metavar="DATE",
+              help="Only articles added or updated at or after DATE (ISO; UTC unless it names "
+                   "a zone).")
 @click.option("--since-last", "since_last_sub", metavar="SUBSCRIPTION", callback=not_blank,
               help="Only articles its next scheduled post would brief as new (of its "
                    "digest, unless NAME is given).")

@@ -11,7 +11,7 @@ Sections (which and in what order come from the definition in `digests/*.toml`):
 - to watch: conflicting accounts of key developments (another date, number or place:
   `accounts`), denials, hedged statements, single-source figures (`hedges`);
 - sources: the numbered articles (shown and in JSON: only those the items cite).
-With `since`, only articles added or updated after that point are briefed ("what's new").
+With `since`, only articles added or updated at or after that point are briefed ("what's new").
 Deterministic: the same corpus and arguments give the same digest."""
 
 from __future__ import annotations
@@ -513,7 +513,7 @@ def build_digest(store: Store, settings: Settings, name: str | None = None,
                  changes: tuple[int | None, int] | None = None) -> Digest:
     """Build the digest `name` (default: the configured default) over the corpus in `store`.
 
-    `since` (ISO) restricts the briefing to articles added or updated after it; `only` keeps
+    `since` (ISO) restricts the briefing to articles added or updated at or after it; `only` keeps
     one section; `words` overrides the word budget (of that section with `only`). Only the
     latest `max_documents` articles are briefed. The window is grouped into stories
     (`stories`); `story` (an id) briefs that one story whole. `open_hint` is how a reader
