@@ -255,3 +255,24 @@ def test_a_weekday_in_articles_dated_at_the_calendars_ends_is_no_crash(store, se
     assert dates_of("The council voted on Sunday.", "0001-01-01").readings == [(1, 1, 7)]
     assert dates_of("The council voted on Sunday.", "2024-05-08").readings == [
         (2024, 5, 5), (2024, 5, 12)]
+
+
+def test_a_reported_future_is_no_rival_of_the_plain_future(store, settings, corpus):
+    # "said on Tuesday that it would close the Varn mine in March" in an article of November
+    # 2026 was read as March 2026, "will close the Varn mine in March" as March 2027: the
+    # second was shown as a conflicting account, "March rather than March, Tuesday".
+    d = _load(store, settings, corpus, [
+        {"id": "a0", "title": "Varn mine to close", "outlet": "Herald", "published": "2026-11-12",
+         "text": "The company said on Tuesday that it would close the Varn mine in March. "
+                 "About 300 miners work at the Varn mine near the town of Ketley. "
+                 "The union said it would fight the closure."},
+        {"id": "a1", "title": "Varn mine closure", "outlet": "Courier", "published": "2026-11-13",
+         "text": "The company will close the Varn mine in March, a spokesman confirmed. "
+                 "Copper prices have fallen by a third this year. "
+                 "Ketley's mayor called the decision a blow to the town."}])
+    kd = d.section("key-developments")
+    assert kd is not None
+    closing = next(i for i in kd.items if "close the Varn mine" in i.text)
+    assert closing.sources == 2 and "disputed" not in (closing.note or ""), closing
+    watch = d.section("to-watch")
+    assert not any("rather than" in (i.note or "") for i in (watch.items if watch else []))

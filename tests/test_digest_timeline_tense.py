@@ -101,3 +101,18 @@ def test_reported_would_is_no_future() -> None:
     isos = [m.iso for m in extract_dates(
         "The company said in February that it would close the plant in March.", "2025-08-12")]
     assert isos == ["2025-02", "2025-03"]  # March was dated 2026
+
+
+@pytest.mark.parametrize(("text", "anchor", "iso"), [
+    # said around the article's date: the first such date after it, as a plain future is (each
+    # was read as past, 2026-03, 2025-01-15, 2025-04, while "will close … in March" was 2027-03)
+    ("The company said on Tuesday that it would close the Varn mine in March.", "2026-11-12",
+     "2027-03"),
+    ("Officials said the plant would shut on January 15.", "2025-11-20", "2026-01-15"),
+    ("He said he wouldn't stand again in April, aides said.", "2025-08-12", "2026-04"),
+    # said on a date the sentence gives: the first such date after that one
+    ("The company said in February that it would close the plant in January.", "2025-08-12",
+     "2026-01"),
+])
+def test_a_reported_future_is_after_the_statement(text: str, anchor: str, iso: str) -> None:
+    assert [m.iso for m in extract_dates(text, anchor)][-1] == iso

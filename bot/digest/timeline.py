@@ -9,7 +9,9 @@ A month-day more than two months after the article's date is taken from the year
 speaks of the future (`_reference`: "will", "would", "is to", "due", "expected", "scheduled",
 "planned", "set to", "next", or "until"/"by" the date in a clause with no past-tense verb): then
 it is the first such date on or after the article's (an article of August 2025: "will hold a
-hearing in November" is 2025-11, "due by June 15" 2026-06-15). "this March" is the article's
+hearing in November" is 2025-11, "due by June 15" 2026-06-15); a future as reported, "would",
+is the first such date on or after the statement's, the date the sentence gives before it, else
+the article's (`_statement_anchor`). "this March" is the article's
 year. An article with no
 year of its own ("June 19 (Reuters)") is anchored on its story's other dated articles when
 they agree on the year (`story_anchor`). A bare year dates the event only after "in",
@@ -212,14 +214,19 @@ _CLAUSE_BOUNDARY = re.compile(
     r"\b(?:[Aa]nd|[Bb]ut|[Oo]r|[Ww]hile|[Ww]hereas|[Aa]lthough|[Tt]hough|[Bb]ecause|[Ww]hich|[Ww]ho|"
     r"[Ww]hom|[Ww]hose|[Ww]hen|[Ww]here|[Ii]f|[Uu]nless)\b")
 # Words that speak of what is to come: modal verbs (not their perfect, "may have received",
-# nor "would", mostly reported speech: "said in February that it would close the plant in
-# March" is this March, not next), "is/are to", schedules and plans, "next".
+# nor "would": reported speech, `_REPORTED_FUTURE`), "is/are to", schedules and plans, "next".
 _FUTURE = re.compile(
     r"\b(?:(?:will|shall|must|should|might)(?!\s+have\b)|is\s+to|are\s+to|am\s+to|"
     r"due(?!\s+to\s+(?:the|a|an|its|his|her|their|this|that|these|those)\b)|"
     r"expected|scheduled|slated|set\s+(?:to|for)|going\s+to|(?:plans?|planned|planning|intends?|"
     r"aims?|hopes?)\s+to|planned\s+for|next(?!\s+to\b)|upcoming|forthcoming|later\s+this\s+year)\b|"
     r"'ll\b|\bwon't\b|\bmay(?=\s+(?!have\b)[a-z])", re.I)
+# "would" (not its perfect, "would have closed") speaks of what was to come when it was said:
+# "said on Tuesday that it would close the mine in March" is the first March after the
+# statement, dated as the sentence dates it before the "would" ("said in February that it
+# would close the plant in March" is the March after that February), else by the article's
+# date (`_statement_anchor`).
+_REPORTED_FUTURE = re.compile(r"\bwould(?:n['\u2019]t)?\b(?!\s+have\b)", re.I)
 # "until"/"by" the date speaks of the future unless the clause's verb is past.
 _UNTIL = re.compile(r"\b(?:until|till|by)\s*$", re.I)
 _PAST = re.compile(
@@ -265,7 +272,8 @@ def _future(clause: str) -> bool:
 
 def _reference(text: str, a: int, b: int) -> str | None:
     """How the clause around the yearless date text[a:b] refers to it: "this" ("this
-    March"), "future" (see `_CLAUSE_BOUNDARY`), else None (past or unmarked)."""
+    March"), "future" (see `_CLAUSE_BOUNDARY`), "reported" (a future as said, "would":
+    `_REPORTED_FUTURE`), else None (past or unmarked)."""
     written = text[a:b]
     if re.match(r"[Tt]his\s", written):
         return "this"
@@ -288,6 +296,8 @@ def _reference(text: str, a: int, b: int) -> str | None:
         clause = rest[:end.start() if end else len(rest)]
         if _future(clause):
             return "future"
+    if _REPORTED_FUTURE.search(clause):
+        return "reported"
     until = _UNTIL.search(left) or re.match(r"(?:[Uu]ntil|[Tt]ill|[Bb]y)\s", written)
     if until and not _past(clause):
         return "future"
@@ -347,6 +357,22 @@ def anchor_year(month: int, day: int | None, anchor: date | str | None,
     return anchor.year
 
 
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
+
+
+def _statement_anchor(text: str, a: int, anchor: date | str | None,
+                      names: frozenset[str]) -> date | str | None:
+    """What a reported future at text[a:] ("said it would close the mine in March") is
+    anchored on: the date its sentence gives before the "would" (when it was said: "said in
+    February that it would …", read as any date is), else the article's date `anchor`."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, a)]
+    start = starts[-1] if starts else 0
+    wills = [m.start() for m in _REPORTED_FUTURE.finditer(text, start, a)]
+    said = [d for d in extract_dates(text[start:wills[-1] if wills else a], anchor, names)
+            if d.certain and d.iso and d.event]
+    return said[-1].iso if said else anchor
+
+
 def opens_with_month(text: str) -> bool:
     """A month opens a sentence of `text` as its subject: whether its article's `month_names`
     matter to `extract_dates`."""
@@ -364,6 +390,16 @@ def month_names(text: str) -> frozenset[str]:
                       and m.group("after").lower() not in _NO_SURNAME
                       and m.group("after").lower() not in STOPWORDS)
     return after | given
+
+
+def _year_of(text: str, m: re.Match[str], month: int, day: int | None,
+             anchor: date | str | None, names: frozenset[str]) -> int | None:
+    """The year of the yearless date `m` of `text`, by its clause's tense (`_reference`): a
+    reported future is the first such date after the statement (`_statement_anchor`)."""
+    reference = _reference(text, m.start(), m.end())
+    if reference == "reported":
+        return anchor_year(month, day, _statement_anchor(text, m.start(), anchor, names), "future")
+    return anchor_year(month, day, anchor, reference)
 
 
 def extract_dates(text: str, anchor: date | str | None = None,
@@ -415,14 +451,14 @@ def extract_dates(text: str, anchor: date | str | None = None,
                 mo, d = _month(g["m"]), int(g["d"])
                 if not _valid(2000, mo, d):
                     continue
-                yr = anchor_year(mo, d, anchor, _reference(text, m.start(), m.end()))
+                yr = _year_of(text, m, mo, d, anchor, names)
                 if yr is not None and _valid(yr, mo, d):
                     mention = DateMention(written, f"{yr:04d}-{mo:02d}-{d:02d}", "day", True, a)
                 else:
                     mention = DateMention(written, f"--{mo:02d}-{d:02d}", "day", False, a)
             elif kind == "m":
                 mo = _month(g["m"])
-                yr = anchor_year(mo, None, anchor, _reference(text, m.start(), m.end()))
+                yr = _year_of(text, m, mo, None, anchor, names)
                 if yr is not None:
                     mention = DateMention(written, f"{yr:04d}-{mo:02d}", "month", True, a)
                 else:
