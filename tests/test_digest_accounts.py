@@ -276,3 +276,23 @@ def test_a_reported_future_is_no_rival_of_the_plain_future(store, settings, corp
     assert closing.sources == 2 and "disputed" not in (closing.note or ""), closing
     watch = d.section("to-watch")
     assert not any("rather than" in (i.note or "") for i in (watch.items if watch else []))
+
+
+def test_dates_apart_only_in_an_inferred_year_or_as_written_alike_are_no_rivals():
+    # Each was a rival account whose words said nothing: "March, Tuesday rather than March",
+    # "March rather than March, Tuesday", "March rather than March", "Tuesday rather than
+    # Tuesday" (the year the code read into a bare month, or weekdays of articles weeks apart).
+    nov = "2026-11-12"
+    will = dates_of("The company will close the Varn mine in March.", nov)
+    shuts = dates_of("The union said on Tuesday that the Varn mine shuts in March.", nov)
+    closed = dates_of("The company closed the Varn mine in March.", nov)
+    assert date_conflict(will, shuts) is None
+    assert date_conflict(shuts, will) is None
+    assert date_conflict(closed, will) is None
+    assert date_conflict(dates_of("It voted on Tuesday.", "2024-05-08"),
+                         dates_of("It voted on Tuesday.", "2024-05-29")) is None
+    # a year written, or another month, still disputes
+    assert date_conflict(will, dates_of("It will close the Varn mine in March 2028.", nov)) == (
+        "March 2028 rather than March")
+    assert date_conflict(will, dates_of("It will close the Varn mine in April.", nov)) == (
+        "April rather than March")

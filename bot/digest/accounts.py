@@ -12,7 +12,8 @@ Three checks, all between the development (A) and a similar sentence of another 
   and weekdays (the one on or before the article's publication date, or the one after it)
   are read as calendar dates; when both sides give dates and none of B's can be one of A's,
   B dates the event otherwise ("on May 3" or "in March" for "on Tuesday" in an article of
-  Wednesday 2024-05-08);
+  Wednesday 2024-05-08), by a date A does not write (years neither side wrote are the
+  code's reading, not the texts': "March" is no other date than "March");
 - counts of victims by their outcome (`OUTCOMES`): "left 15 dead" is the count of "killed 12
   people" (the slots read "dead" and "people" as two quantities, and no "kill" in the other
   sentence: it restated too little of it), "left 15 people injured" is not (the same
@@ -63,6 +64,8 @@ class Dated:
 
     written: list[str]
     readings: list[Reading]
+    # per reading: its year was inferred ("in March", "on June 19", a weekday's), not written
+    inferred: list[bool]
 
 
 def _reading(iso: str) -> Reading | None:
@@ -84,12 +87,14 @@ def dates_of(text: str, anchor: str | None) -> Dated:
     dated article gives no reading (another weekday still conflicts through the slots)."""
     written: list[str] = []
     readings: list[Reading] = []
+    inferred: list[bool] = []
     text = strip_dateline(text)
     for d in extract_dates(text, anchor):
         r = _reading(d.iso) if d.iso else None
         if r is not None:
             written.append(d.written)
             readings.append(r)
+            inferred.append(not d.year_written)
     published = published_day(anchor)
     for m in _WEEKDAY.finditer(text):
         if published is None:
@@ -99,20 +104,33 @@ def dates_of(text: str, anchor: str | None) -> Dated:
         # digest with OverflowError)
         for day in weekday_dates(published, _WEEKDAYS.index(m.group(1))):
             readings.append((day.year, day.month, day.day))
-    return Dated(written, readings)
+            inferred.append(True)
+    return Dated(written, readings, inferred)
 
 
-def _compatible(a: Reading, b: Reading) -> bool:
-    return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
+def _compatible(a: Reading, b: Reading, years_inferred: bool = False) -> bool:
+    """Whether two readings can be one date; `years_inferred`: neither side wrote its year,
+    so a difference of year is the inference's, not the texts'."""
+    return all(x is None or y is None or x == y
+               for x, y in zip(a[1:] if years_inferred else a, b[1:] if years_inferred else b,
+                               strict=True))
 
 
 def date_conflict(a: Dated, b: Dated) -> str | None:
-    """B dates the event otherwise than A: both give dates and none of B's can be one of A's."""
+    """B dates the event otherwise than A: both give dates and none of B's can be one of A's.
+    Two dates neither side wrote a year for are one when they agree but for the years read
+    into them ("would close the mine in March" and "will close the mine in March", one read as
+    last March, the other as next); and B dates it otherwise only by a date A does not write
+    ("March rather than March, Tuesday" said nothing)."""
     if not a.readings or not b.readings:
         return None
-    if any(_compatible(x, y) for x in a.readings for y in b.readings):
+    if any(_compatible(x, y, i and j) for x, i in zip(a.readings, a.inferred, strict=True)
+           for y, j in zip(b.readings, b.inferred, strict=True)):
         return None
-    return f"{', '.join(dict.fromkeys(b.written))} rather than {', '.join(dict.fromkeys(a.written))}"
+    theirs, ours = dict.fromkeys(b.written), dict.fromkeys(a.written)
+    if {w.casefold() for w in theirs} <= {w.casefold() for w in ours}:
+        return None
+    return f"{', '.join(theirs)} rather than {', '.join(ours)}"
 
 
 def rival_accounts(conflicting: Mapping[int, str]) -> dict[str, list[int]]:

@@ -312,6 +312,7 @@ class DateMention:
     certain: bool  # False: the year was not stated and could not be anchored
     start: int = 0
     event: bool = True  # False: a bare year that dates a thing named, not the sentence's event
+    year_written: bool = True  # False: the year was inferred (`anchor_year`), not written
 
     @property
     def sort_key(self) -> str:
@@ -453,14 +454,16 @@ def extract_dates(text: str, anchor: date | str | None = None,
                     continue
                 yr = _year_of(text, m, mo, d, anchor, names)
                 if yr is not None and _valid(yr, mo, d):
-                    mention = DateMention(written, f"{yr:04d}-{mo:02d}-{d:02d}", "day", True, a)
+                    mention = DateMention(written, f"{yr:04d}-{mo:02d}-{d:02d}", "day", True, a,
+                                          year_written=False)
                 else:
                     mention = DateMention(written, f"--{mo:02d}-{d:02d}", "day", False, a)
             elif kind == "m":
                 mo = _month(g["m"])
                 yr = _year_of(text, m, mo, None, anchor, names)
                 if yr is not None:
-                    mention = DateMention(written, f"{yr:04d}-{mo:02d}", "month", True, a)
+                    mention = DateMention(written, f"{yr:04d}-{mo:02d}", "month", True, a,
+                                          year_written=False)
                 else:
                     mention = DateMention(written, f"--{mo:02d}", "month", False, a)
             elif kind == "y":
