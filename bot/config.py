@@ -450,6 +450,10 @@ def _existing(root: Path, value: str | None, default: Path, where: str, field: s
     if value is None:
         return default
     path = _resolve(root, value)
+    kind = paths.wrong_kind(path, folder=folder)
+    if kind is not None:  # (a folder given as the aliases file was "file not found")
+        raise UserError(f"{where}: {field}: {path} is {kind}, not a "
+                        f"{'folder' if folder else 'file'}")
     if folder and not path.is_dir():
         raise UserError(f"{where}: {field}: folder not found: {path}")
     if not folder and not path.is_file():

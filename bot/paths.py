@@ -177,6 +177,23 @@ def _read_admin_file(path: Path, name: str) -> bytes:
     return data
 
 
+def wrong_kind(path: Path, folder: bool = False) -> str | None:
+    """What `path` is when something is there that is not a regular file (with `folder`: not
+    a folder): "a folder", "a file", "a special file (a pipe, device or socket)" or "a link
+    to nothing (or a symlink loop)"; None when it is what was asked for, or nothing is there.
+    For the messages that name a configured path (a folder given as the aliases file was
+    "file not found")."""
+    if (path.is_dir() if folder else path.is_file()):
+        return None
+    if path.is_dir():
+        return "a folder"
+    if path.is_file():
+        return "a file"
+    if path.exists():
+        return "a special file (a pipe, device or socket)"
+    return "a link to nothing (or a symlink loop)" if path.is_symlink() else None
+
+
 def loads_toml(text: str) -> dict[str, Any]:
     """`tomllib.loads`, whose parser recurses into nested arrays and inline tables: a file
     nesting them ~1,000 deep was a RecursionError (an error id, a fuzzing session's find), now

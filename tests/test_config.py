@@ -112,6 +112,28 @@ def test_each_problem_is_one_line_naming_the_file_and_the_field(
     assert says in message
 
 
+@pytest.mark.parametrize(("key", "kind", "says"), [
+    ("[search]\naliases", "folder", "is a folder, not a file"),
+    ("[ingest]\noutlets", "folder", "is a folder, not a file"),
+    ("[search]\naliases", "dangling", "is a link to nothing (or a symlink loop), not a file"),
+    ("[digests]\nfolder", "file", "is a file, not a folder"),
+])
+def test_a_configured_path_of_the_wrong_kind_is_named_so(
+        cfg: Path, tmp_path: Path, key: str, kind: str, says: str) -> None:
+    # A folder given as the aliases file was "file not found: DIR" (it is there), and a
+    # file given as the digests folder "folder not found: FILE".
+    there = tmp_path / "there"
+    if kind == "folder":
+        there.mkdir()
+    elif kind == "file":
+        there.write_text("x", encoding="utf-8")
+    else:
+        there.symlink_to(tmp_path / "nothing")
+    field = key.replace("\n", " ")
+    message = _error(cfg, f'{key} = "{there}"\n')
+    assert message == f"{cfg}: {field}: {there} {says}"
+
+
 def test_several_problems_give_one_line_each(cfg: Path) -> None:
     message = _error(cfg, "[ingest]\nmax_file_bytes = 0\ncache_mb = \"big\"\n[commands]\nadmin = []\n")
     lines = message.splitlines()

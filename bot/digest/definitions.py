@@ -14,7 +14,7 @@ from typing import Any
 from bot.config import DIGEST_NAME
 from bot.cron import make_trigger, never_fires, never_fires_why
 from bot.errors import UserError
-from bot.paths import loads_toml, read_utf8_text
+from bot.paths import loads_toml, read_utf8_text, wrong_kind
 from bot.text.words import tokens
 
 SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
@@ -215,11 +215,8 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
     if folder is None:
         raise UserError("no digest folder configured ([digests] folder in config)")
     path = folder / f"{name}.toml"
-    if not path.is_file() and (path.exists() or path.is_symlink()):
-        # (it was "no digest named 'daily' … available: daily, weekly")
-        kind = "a folder" if path.is_dir() else \
-            "a special file (a pipe, device or socket)" if path.exists() else \
-            "a link to nothing (or a symlink loop)"
+    kind = wrong_kind(path)
+    if kind is not None:  # (it was "no digest named 'daily' … available: daily, weekly")
         raise UserError(f"the digest definition {path} is {kind}, not a file")
     if not path.is_file():
         names = available(folder)
