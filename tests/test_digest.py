@@ -317,6 +317,17 @@ def test_since_at_the_edge_of_the_calendar_is_a_one_line_error(value):
         parse_since(value)
 
 
+def test_a_since_that_is_no_date_is_refused_before_the_corpus_is_read(tmp_path: Path) -> None:
+    # On an empty corpus `digest --since notadate` said "the corpus is empty — run `briefbot
+    # reload`", and only after a reload that the date was none (an exploratory session's).
+    Store(tmp_path / "empty.db").close()
+    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "empty.db"), "digest", "--since",
+                                 "notadate", "--json"])
+    assert r.exit_code == 1
+    assert json.loads(r.stdout) == {"error": "--since: 'notadate' is not a date (use "
+                                             "YYYY-MM-DD or an ISO date-time)"}
+
+
 def test_since_last_on_a_subscription_that_never_posted_briefs_everything(tmp_path):
     db = str(tmp_path / "fresh.db")
     assert CliRunner().invoke(cli, ["--db", db, "reload", str(ROOT / "seeds")]).exit_code == 0

@@ -7,7 +7,7 @@ import click
 from bot.chat.render_markdown import render_markdown, render_text
 from bot.cli.context import AppContext, json_errors, json_text, not_blank, pass_app
 from bot.corpus.storage import parse_id
-from bot.digest.build import build_digest, nothing_to_show, since_last
+from bot.digest.build import build_digest, nothing_to_show, parse_since, since_last
 from bot.digest.definitions import DEFAULT_TITLES, section_kind
 from bot.errors import UserError
 from bot.reply import printable_line
@@ -51,6 +51,8 @@ def digest_command(app: AppContext, name: str | None, since: str | None,
     app.require_database()
     if since and since_last_sub:
         raise UserError("use either --since or --since-last, not both")
+    if since is not None:  # (refused only once the corpus was read: "the corpus is empty")
+        since = parse_since(since)
     kind = only  # (its kind: `_section`)
     store = app.store
     changes = None
