@@ -212,6 +212,26 @@ def test_bad_definitions_are_explained(data, message):
         parse_definition("x", data)
 
 
+@pytest.mark.parametrize(("data", "message"), [
+    ({"sections": ["timeline"], "wordz": 300},
+     "digest 'x': unknown field(s) wordz (did you mean 'words'?); known: description, "
+     "max_stories, schedule, sections, stories_about, title, topic, words"),
+    ({"sections": [{"kind": "timeline", "max_item": 3}]},
+     "digest 'x': sections #1: unknown field(s) max_item (did you mean 'max_items'?); "
+     "known: kind, max_items, max_words, title"),
+    ({"sections": ["timeline"], "schedule": {"cron": "0 8 * * *", "timzone": "UTC"}},
+     "digest 'x': [schedule] unknown field(s) timzone (did you mean 'timezone'?); known: "
+     "cron, on_empty, timezone"),
+])
+def test_a_misspelt_definition_field_is_answered_with_the_one_meant(
+        data: dict[str, object], message: str) -> None:
+    # As the config's unknown keys are ("did you mean 'semantic'?"): a section's "max_item"
+    # was "unknown field(s) max_item", naming no field it could be.
+    with pytest.raises(UserError) as exc:
+        parse_definition("x", data)
+    assert exc.value.message == message
+
+
 def test_unknown_and_malformed_definition_files(tmp_path):
     (tmp_path / "broken.toml").write_text("title = ", encoding="utf-8")
     with pytest.raises(UserError, match="not valid TOML"):

@@ -6,7 +6,9 @@ A bad definition raises `UserError` naming the file and the field, so an admin c
 
 from __future__ import annotations
 
+import difflib
 import tomllib
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -92,9 +94,9 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
     where = str(path) if path else f"digest {name!r}"
     known = {"title", "words", "topic", "sections", "schedule", "description", "max_stories",
              "stories_about"}
-    unknown = sorted(set(data) - known)
+    unknown = _unknown_fields(data, known)
     if unknown:
-        raise UserError(f"{where}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise UserError(f"{where}: {unknown}")
     title = data.get("title", name.replace("-", " ").capitalize())
     if not isinstance(title, str) or not title.strip():
         raise UserError(f"{where}: title must be a non-empty string")
@@ -132,9 +134,9 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
             sec = {"kind": sec}
         if not isinstance(sec, dict) or "kind" not in sec:
             raise UserError(f"{here} needs a kind ({', '.join(SECTION_KINDS)})")
-        extra = sorted(set(sec) - {"kind", "max_items", "max_words", "title"})
+        extra = _unknown_fields(sec, SECTION_FIELDS)
         if extra:
-            raise UserError(f"{here}: unknown field(s) {', '.join(extra)}")
+            raise UserError(f"{here}: {extra}")
         try:
             kind = section_kind(str(sec["kind"]))
         except UserError as exc:
@@ -154,10 +156,9 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
         sched = data["schedule"]
         if not isinstance(sched, dict) or "cron" not in sched:
             raise UserError(f"{where}: [schedule] needs cron = \"m h dom mon dow\"")
-        unknown = sorted(set(sched) - SCHEDULE_FIELDS)
+        unknown = _unknown_fields(sched, SCHEDULE_FIELDS)
         if unknown:  # a misspelt "timzone" silently meant UTC
-            raise UserError(f"{where}: [schedule] unknown field(s) {', '.join(unknown)}; "
-                            f"known: {', '.join(sorted(SCHEDULE_FIELDS))}")
+            raise UserError(f"{where}: [schedule] {unknown}")
         for key in ("cron", "timezone"):  # str() of a list would be parsed as a cron
             if key in sched and not isinstance(sched[key], str):
                 raise UserError(f"{where}: [schedule] {key} must be a string, not "
@@ -174,6 +175,22 @@ def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) 
 
 
 SCHEDULE_FIELDS = frozenset({"cron", "timezone", "on_empty"})
+SECTION_FIELDS = frozenset({"kind", "max_items", "max_words", "title"})
+
+
+def _unknown_fields(given: Iterable[str], known: Collection[str]) -> str | None:
+    """"unknown field(s) wordz (did you mean 'words'?); known: …" for the fields of `given`
+    not in `known`, each close to a known one with its guess, as the config's unknown keys
+    are answered ("max_item" of a section was "unknown field(s) max_item", naming none
+    known); None when all are known."""
+    unknown = sorted(set(given) - set(known))
+    if not unknown:
+        return None
+    named = []
+    for name in unknown:
+        guess = difflib.get_close_matches(str(name), sorted(known), n=1)
+        named.append(f"{name} (did you mean {guess[0]!r}?)" if guess else str(name))
+    return f"unknown field(s) {', '.join(named)}; known: {', '.join(sorted(known))}"
 
 
 def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None:
