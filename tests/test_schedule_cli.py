@@ -162,3 +162,20 @@ def test_add_refuses_malformed_ids_naming_the_option(project: Path, args: tuple[
     assert json.loads(res.stdout) == {"error": json.loads(res.stdout)["error"]}
     assert says in json.loads(res.stdout)["error"], res.stdout
     assert store(project).subscriptions() == []
+
+
+@pytest.mark.parametrize("command", [
+    ("schedule", "add", "--platform", "console", "--channel", "console", "--digest", "dialy"),
+    ("digest", "dialy"),
+])
+def test_a_mistyped_digest_name_is_answered_with_the_one_meant(
+        project: Path, command: tuple[str, ...]) -> None:
+    # The README promises `schedule add` what /subscribe answers; it said only "no digest
+    # named 'dialy'; available: adhoc, daily" (the definition was read before the name was
+    # checked), and so did `digest dialy`.
+    config = str(project / "config" / "briefbot.toml")
+    Store(project / "var" / "test.db").close()
+    res = CliRunner().invoke(cli, ["--config", config, *command, "--json"])
+    assert res.exit_code == 1
+    assert json.loads(res.stdout) == {
+        "error": "no digest named 'dialy'; did you mean 'daily'? available: adhoc, daily"}

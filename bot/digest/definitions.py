@@ -225,6 +225,13 @@ def misnamed(folder: Path | None) -> list[str]:
     return [f"{n}.toml" for n in _toml_files(folder) if not _NAME.match(n)]
 
 
+def closest_name(name: str, names: list[str]) -> str | None:
+    """The digest of `names` that `name` was meant to be, when one is close ("Daily", "dialy":
+    'daily'), else None: for "no digest named 'dialy'; did you mean 'daily'? …"."""
+    return {n.lower(): n for n in names}.get(name.lower()) or next(
+        iter(difflib.get_close_matches(name, names, n=1)), None)
+
+
 def load_definition(folder: Path | None, name: str) -> DigestDef:
     """The definition `name` from `folder` (e.g. digests/daily.toml)."""
     if not _NAME.match(name):
@@ -237,7 +244,9 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
         raise UserError(f"the digest definition {path} is {kind}, not a file")
     if not path.is_file():
         names = available(folder)
-        hint = f"; available: {', '.join(names)}" if names else f" (no definitions in {folder})"
+        guess = closest_name(name, names)
+        hint = (f"; {f'did you mean {guess!r}? ' if guess else ''}available: "
+                f"{', '.join(names)}" if names else f" (no definitions in {folder})")
         odd = misnamed(folder)
         if odd:
             hint += (f"; not read, a digest's name being ASCII letters, digits, - and _: "

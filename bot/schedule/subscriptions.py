@@ -5,7 +5,6 @@ definitions."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from bot.config import (
 )
 from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
 from bot.cron import make_trigger, never_fires, never_fires_why, next_fire_time, shortest_gap
-from bot.digest.definitions import available, load_definition
+from bot.digest.definitions import available, closest_name, load_definition
 from bot.errors import UserError
 from bot.reply import clip_echo, command_syntax
 
@@ -121,8 +120,7 @@ def digest_names(digests_dir: Path | None) -> list[str]:
 def unknown_digest(digest: str, names: list[str]) -> UserError:
     """The refusal of a digest name no definition has, naming the one meant when it is close
     ("Daily", "dialy": did you mean 'daily'?), as an unknown time zone is."""
-    guess = {n.lower(): n for n in names}.get(digest.lower()) or next(
-        iter(difflib.get_close_matches(digest, names, n=1)), None)
+    guess = closest_name(digest, names)
     hint = f"did you mean {guess!r}? " if guess else ""
     return UserError(f"no digest named {digest[:60]!r}; {hint}available: "
                      f"{', '.join(names) or 'none'}")
