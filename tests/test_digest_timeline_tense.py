@@ -116,3 +116,15 @@ def test_reported_would_is_no_future() -> None:
 ])
 def test_a_reported_future_is_after_the_statement(text: str, anchor: str, iso: str) -> None:
     assert [m.iso for m in extract_dates(text, anchor)][-1] == iso
+
+
+@pytest.mark.parametrize("text", [
+    # the perfect of "would" in any spelling, and a "would" whose clause goes on in the past,
+    # date a past event: each was read as a reported future, next March (2027-03)
+    "The plant would not have closed in March without the loan.",
+    "The plant would've closed in March without the loan.",
+    "The plant would never have shut in March without the loan.",
+    "The man who would become mayor was born in March.",
+])
+def test_a_would_of_the_past_is_no_reported_future(text: str) -> None:
+    assert [m.iso for m in extract_dates(text, "2026-11-12")] == ["2026-03"]

@@ -226,7 +226,12 @@ _FUTURE = re.compile(
 # statement, dated as the sentence dates it before the "would" ("said in February that it
 # would close the plant in March" is the March after that February), else by the article's
 # date (`_statement_anchor`).
-_REPORTED_FUTURE = re.compile(r"\bwould(?:n['\u2019]t)?\b(?!\s+have\b)", re.I)
+# Its perfect in any spelling ("would not have", "would never have", "would've") is no
+# future, nor is a "would" whose clause goes on in the past ("the man who would become mayor
+# was born in March": `_reported_future`).
+_REPORTED_FUTURE = re.compile(
+    r"\bwould(?!n['\u2019]t\s+have\b)(?:n['\u2019]t)?\b"
+    r"(?!\s+(?:not\s+|never\s+)?have\b|['\u2019]ve\b)", re.I)
 # "until"/"by" the date speaks of the future unless the clause's verb is past.
 _UNTIL = re.compile(r"\b(?:until|till|by)\s*$", re.I)
 _PAST = re.compile(
@@ -270,6 +275,19 @@ def _future(clause: str) -> bool:
     return False
 
 
+def _reported_future(clause: str) -> bool:
+    """Whether a clause speaks of a future as reported: a "would" (`_REPORTED_FUTURE`) with no
+    past-tense verb after its own ("who would become mayor was born in March" dates the
+    birth; "would shut in March" is a future)."""
+    wills = list(_REPORTED_FUTURE.finditer(clause))
+    if not wills:
+        return False
+    # the verb "would" governs is no past, though spelt as one ("would shut", "would not hit")
+    after = re.sub(r"^\s*(?:(?:not|never|also|later|then|soon|still|now)\s+)*\S+", "",
+                   clause[wills[-1].end():], flags=re.I)
+    return not _past(after)
+
+
 def _reference(text: str, a: int, b: int) -> str | None:
     """How the clause around the yearless date text[a:b] refers to it: "this" ("this
     March"), "future" (see `_CLAUSE_BOUNDARY`), "reported" (a future as said, "would":
@@ -296,7 +314,7 @@ def _reference(text: str, a: int, b: int) -> str | None:
         clause = rest[:end.start() if end else len(rest)]
         if _future(clause):
             return "future"
-    if _REPORTED_FUTURE.search(clause):
+    if _reported_future(clause):
         return "reported"
     until = _UNTIL.search(left) or re.match(r"(?:[Uu]ntil|[Tt]ill|[Bb]y)\s", written)
     if until and not _past(clause):
