@@ -128,3 +128,19 @@ def test_a_reported_future_is_after_the_statement(text: str, anchor: str, iso: s
 ])
 def test_a_would_of_the_past_is_no_reported_future(text: str) -> None:
     assert [m.iso for m in extract_dates(text, "2026-11-12")] == ["2026-03"]
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    # a date of a past event the sentence names is not when the statement was made: each was
+    # the first March after it (1998-03, 2011-03, 2026-03), not after the article's date
+    ("The mine, opened in 1998, would close in March, the company said.", "2027-03"),
+    ("The company, which was founded in May 2010, said it would close the plant in March.",
+     "2027-03"),
+    ("The company, which closed its Ketley plant in January, said it would close the Varn mine"
+     " in March.", "2027-03"),
+    # the saying's own date still anchors it
+    ("In a statement in February, the company said it would close the plant in March.",
+     "2026-03"),
+])
+def test_a_reported_future_is_not_dated_after_a_past_event_named(text: str, iso: str) -> None:
+    assert [m.iso for m in extract_dates(text, "2026-11-12")][-1] == iso

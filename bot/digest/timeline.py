@@ -275,6 +275,12 @@ def _future(clause: str) -> bool:
     return False
 
 
+def _clause_before(text: str, a: int) -> str:
+    """The words of text[a:]'s clause before it: from the last `_CLAUSE_BOUNDARY` to `a`."""
+    cut = [m.end() for m in _CLAUSE_BOUNDARY.finditer(text, 0, a)]
+    return text[cut[-1] if cut else 0:a]
+
+
 def _reported_future(clause: str) -> bool:
     """Whether a clause speaks of a future as reported: a "would" (`_REPORTED_FUTURE`) with no
     past-tense verb after its own ("who would become mayor was born in March" dates the
@@ -297,8 +303,7 @@ def _reference(text: str, a: int, b: int) -> str | None:
         return "this"
     if re.match(r"(?:[Ll]ast|[Ss]ince)\s", written):
         return None
-    cut = [m.end() for m in _CLAUSE_BOUNDARY.finditer(text, 0, a)]
-    left = text[cut[-1] if cut else 0:a]
+    left = _clause_before(text, a)
     # "that" opening a past clause is a relative pronoun: "will rebuild the pier that collapsed
     # in October" dates the collapse, last October (it was read as the rebuilding's, next
     # October); "will hold that hearing in November" keeps its "will".
@@ -383,12 +388,16 @@ def _statement_anchor(text: str, a: int, anchor: date | str | None,
                       names: frozenset[str]) -> date | str | None:
     """What a reported future at text[a:] ("said it would close the mine in March") is
     anchored on: the date its sentence gives before the "would" (when it was said: "said in
-    February that it would …", read as any date is), else the article's date `anchor`."""
+    February that it would …", read as any date is) in a clause with no past-tense verb of its
+    own, else the article's date `anchor`."""
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, a)]
     start = starts[-1] if starts else 0
     wills = [m.start() for m in _REPORTED_FUTURE.finditer(text, start, a)]
-    said = [d for d in extract_dates(text[start:wills[-1] if wills else a], anchor, names)
-            if d.certain and d.iso and d.event]
+    before = text[start:wills[-1] if wills else a]
+    # a date of a past event the sentence names ("The mine, opened in 1998, would close in
+    # March", "which closed its plant in January") is not when the statement was made
+    said = [d for d in extract_dates(before, anchor, names)
+            if d.certain and d.iso and d.event and not _past(_clause_before(before, d.start))]
     return said[-1].iso if said else anchor
 
 
