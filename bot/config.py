@@ -626,7 +626,12 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
                         f"not {_number(sched.lease_seconds)}")
     digests_dir = _existing(root, cfg.digests.folder, defaults / "digests", where,
                             "[digests] folder", folder=True)
-    if digests_dir.is_dir() and not (digests_dir / f"{cfg.digests.default}.toml").is_file():
+    default_definition = digests_dir / f"{cfg.digests.default}.toml"
+    kind = paths.wrong_kind(default_definition) if digests_dir.is_dir() else None
+    if kind is not None:  # (a folder daily.toml was "no digest named 'daily' … available: daily")
+        raise UserError(f"{where}: [digests] default: the digest definition {default_definition} "
+                        f"is {kind}, not a file")
+    if digests_dir.is_dir() and not default_definition.is_file():
         names = sorted(p.stem for p in digests_dir.glob("*.toml"))
         raise UserError(f"{where}: [digests] default: no digest named {cfg.digests.default!r} in "
                         f"{digests_dir} (available: {', '.join(names) or 'none'})")

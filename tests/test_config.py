@@ -134,6 +134,36 @@ def test_a_configured_path_of_the_wrong_kind_is_named_so(
     assert message == f"{cfg}: {field}: {there} {says}"
 
 
+@pytest.mark.parametrize(("kind", "says"), [
+    ("folder", "is a folder, not a file"),
+    ("dangling", "is a link to nothing (or a symlink loop), not a file"),
+])
+def test_a_default_digest_definition_of_the_wrong_kind_is_named_so(
+        cfg: Path, tmp_path: Path, kind: str, says: str) -> None:
+    # A folder digests/daily.toml was "[digests] default: no digest named 'daily' in DIR
+    # (available: daily, weekly)", and every command failed so before the definition loader
+    # could name it.
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    (digests / "weekly.toml").write_text('[[sections]]\nkind = "timeline"\n', encoding="utf-8")
+    daily = digests / "daily.toml"
+    if kind == "folder":
+        daily.mkdir()
+    else:
+        daily.symlink_to(digests / "nothing.toml")
+    message = _error(cfg, f'[digests]\nfolder = "{digests}"\ndefault = "daily"\n')
+    assert message == f"{cfg}: [digests] default: the digest definition {daily} {says}"
+
+
+def test_a_default_digest_reached_through_a_link_is_accepted(cfg: Path, tmp_path: Path) -> None:
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    (digests / "real.toml").write_text('[[sections]]\nkind = "timeline"\n', encoding="utf-8")
+    (digests / "daily.toml").symlink_to(digests / "real.toml")
+    cfg.write_text(f'[digests]\nfolder = "{digests}"\ndefault = "daily"\n', encoding="utf-8")
+    assert load_settings(cfg).default_digest == "daily"
+
+
 def test_several_problems_give_one_line_each(cfg: Path) -> None:
     message = _error(cfg, "[ingest]\nmax_file_bytes = 0\ncache_mb = \"big\"\n[commands]\nadmin = []\n")
     lines = message.splitlines()
