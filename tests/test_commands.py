@@ -102,7 +102,7 @@ def test_sources_and_source(bot: TestAdapter) -> None:
     ("/sources extra", "/sources takes no arguments"),
     ("/timeline now", "/timeline takes no arguments"),
     ("/source", "Usage: /source ID"),
-    ("/source a b", "no source with id 'a b'"),
+    ("/source a b", "No source with id 'a b'"),
     ("/claim", "Usage: /claim TEXT"),
     ("/claim    ", "Usage: /claim TEXT"),
     ("/brief a b", "Usage: /brief [NAME]"),
@@ -131,7 +131,7 @@ def test_a_source_id_with_a_space_opens(bot: TestAdapter, core: Core, corpus: Pa
 
 def test_unknown_source_id(bot: TestAdapter) -> None:
     reply = bot.send("/source does-not-exist")
-    assert reply.kind == "error" and "no source with id 'does-not-exist'" in text_of(reply)
+    assert reply.kind == "error" and "No source with id 'does-not-exist'" in text_of(reply)
 
 
 @pytest.mark.parametrize("line", ["/reload", "/status", "/schedules", "/unsubscribe 1",
@@ -175,9 +175,9 @@ def test_subscribe_validation_and_lifecycle(bot: TestAdapter, core: Core) -> Non
     err = bot.send("/subscribe daily 61 8 * * *", admin=True)
     assert err.kind == "error" and "minute" in text_of(err)
     err = bot.send("/subscribe daily 0 8 * * * Mars/Olympus", admin=True)
-    assert err.kind == "error" and "unknown timezone" in text_of(err)
+    assert err.kind == "error" and "Unknown timezone" in text_of(err)
     err = bot.send("/subscribe nosuch 0 8 * * *", admin=True)
-    assert err.kind == "error" and "no digest named 'nosuch'" in text_of(err)
+    assert err.kind == "error" and "No digest named 'nosuch'" in text_of(err)
     err = bot.send("/subscribe daily 0 8 *", admin=True)
     assert err.kind == "error" and "Usage: /subscribe" in text_of(err)
     ok = bot.send('/subscribe daily "0 8 * * 1-5" Europe/Berlin', admin=True, channel="C42")
@@ -309,9 +309,9 @@ def test_odd_subscription_arguments_get_clear_messages(bot: TestAdapter, core: C
         "/subscribe broken 0 8 * * *": "sections must be a non-empty list",
         "/unsubscribe ²": "Usage: /unsubscribe ID",
         "/subscribe daily 0 8 31 2 *": "never fires",
-        "/subscribe daily 0 8 * * * " + "A" * 300: "unknown timezone",
-        "/subscribe a\x00b 0 8 * * *": "no digest named",
-        "/subscribe ../config/briefbot 0 8 * * *": "no digest named",
+        "/subscribe daily 0 8 * * * " + "A" * 300: "Unknown timezone",
+        "/subscribe a\x00b 0 8 * * *": "No digest named",
+        "/subscribe ../config/briefbot 0 8 * * *": "No digest named",
     }
     for line, message in cases.items():
         reply = bot.send(line, admin=True)

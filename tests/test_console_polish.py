@@ -46,7 +46,7 @@ def test_ambiguous_prefix_lists_the_candidates(core: Core) -> None:
     assert "'00' is the start of several document ids" in out
     for doc in core.sources():
         assert doc["id"] in out
-    assert "no source with id 'zz'" in run_console(core, "/source zz\n")
+    assert "No source with id 'zz'" in run_console(core, "/source zz\n")
 
 
 def test_cli_source_by_prefix(core: Core, settings: Settings) -> None:

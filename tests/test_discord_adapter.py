@@ -393,7 +393,7 @@ async def test_user_error_is_ephemeral(emu: DiscordEmulator, bot: BriefbotClient
     sent = await emu.send_interaction("source", {"id": "no-such-doc"})
     call = await emu.wait_for_response(sent)
     assert call.json["type"] == 4 and call.json["data"]["flags"] & EPHEMERAL
-    assert "no source with id 'no-such-doc'" in all_text([call.json["data"]])
+    assert "No source with id 'no-such-doc'" in all_text([call.json["data"]])
     sent = await emu.send_interaction("brief", {"name": "nope"})
     [followup] = await followups(emu, sent, 1)
     assert followup.json["flags"] & EPHEMERAL and "No digest named" in all_text([followup.json])
@@ -974,11 +974,11 @@ async def test_feeds_poll_interval_is_described_and_checked_as_configured(
                  "Give the feed's (or its site's) URL: /briefbot feeds action:add target:URL "
                  "[minutes:MINUTES]"),
                 ({"action": "add", "target": url, "minutes": -5},
-                 "the poll interval must be at least 15 minutes (got -5)"),
+                 "The poll interval must be at least 15 minutes (got -5)"),
                 ({"action": "add", "target": url, "minutes": 10},
-                 "the poll interval must be at least 15 minutes (got 10)"),
+                 "The poll interval must be at least 15 minutes (got 10)"),
                 ({"action": "add", "target": url, "minutes": 20000},
-                 "the poll interval must be at most a week (10080 minutes; got 20000)"),
+                 "The poll interval must be at most a week (10080 minutes; got 20000)"),
                 ({"action": "remove", "target": "1", "minutes": 20},
                  "/briefbot feeds action:remove target:ID")]:
             sent = await emu.send_interaction("briefbot feeds", options,

@@ -213,7 +213,7 @@ def test_feeds_chat_commands_are_admin_only(server: FixtureServer, core: Core) -
     assert "Following feed #1" in added.plain_text() and "10 minutes" in added.plain_text()
     listing = chat.send("/feeds", admin=True).plain_text()
     assert "#1" in listing and "every 10 min" in listing
-    assert "already following" in chat.send(f"/feeds add {server.url('/feed.xml')}",
+    assert "Already following" in chat.send(f"/feeds add {server.url('/feed.xml')}",
                                             admin=True).plain_text()
     assert "at least 5 minutes" in chat.send(f"/feeds add {server.url('/x.xml')} 2",
                                              admin=True).plain_text()

@@ -118,10 +118,10 @@ def test_the_cli_and_chat_refuse_another_spelling(settings: Settings, store: Sto
     try:
         chat = TestAdapter(core)
         answer = chat.send(f"/feeds add {SAME[3]}", admin=True).plain_text()
-        assert "already following" in answer and "as feed #1" in answer, answer
+        assert "Already following" in answer and "as feed #1" in answer, answer
         assert "Following feed" not in answer
         answer = chat.send(f"/feeds add <{SAME[0]}> 10", admin=True).plain_text()
-        assert "already following" in answer and "as feed #1" in answer, answer
+        assert "Already following" in answer and "as feed #1" in answer, answer
     finally:
         core.close()
     res = CliRunner().invoke(cli, [*args, "feeds", "list", "--json"])
@@ -196,7 +196,7 @@ def test_a_feed_another_feed_found_on_its_page_is_refused_naming_it(
                 f"already following {spelling} as feed #{page['id']}, its feed found on "
                 f"{server.url('/')}")
         answer = TestAdapter(core).send(f"/feeds add {found}", admin=True).plain_text()
-        assert f"already following {found} as feed #{page['id']}" in answer, answer
+        assert f"Already following {found} as feed #{page['id']}" in answer, answer
         with pytest.raises(sqlite3.IntegrityError):  # the write's own check
             core.store.add_feed(found, None, 30, "other", same_as=comparable_url)
         assert [f["id"] for f in core.feeds()] == [page["id"]]

@@ -140,7 +140,7 @@ def test_chat_status_audit_and_health_never_show_a_feed_urls_key(
     shown = server.url("/feed.xml?access_token=***")
     assert shown in replies[0].plain_text()
     replies.append(chat.send(f"/feeds add {server.url(path)}", admin=True))
-    assert f"already following {shown} as feed #1" in replies[-1].plain_text()
+    assert f"Already following {shown} as feed #1" in replies[-1].plain_text()
     reports = core.poll_feeds() or []
     assert [len(r.items) for r in reports] == [3] and server.hits[path] == 1
     assert polling == [shown]

@@ -105,7 +105,7 @@ def test_another_name_of_the_same_zone_is_a_duplicate(core: Core, first: str,
     assert "Subscribed" in adapter.send(f"/subscribe daily 0 9 * * * {first}",
                                         user_id="a").plain_text()
     reply = adapter.send(f"/subscribe daily 0 9 * * * {second}", user_id="b").plain_text()
-    assert reply.startswith("already subscribed as #1") and f"the same clock as its {first}" \
+    assert reply.startswith("Already subscribed as #1") and f"the same clock as its {first}" \
         in reply, reply
     assert len(core.store.subscriptions()) == 1
 
@@ -273,8 +273,8 @@ def test_a_schedule_that_no_longer_validates_does_not_hide_the_others(core: Core
 
 
 @pytest.mark.parametrize(("line", "says"), [
-    ("/subscribe daily @daily", "cron shorthand '@daily' is not taken: write '0 0 * * *'"),
-    ("/subscribe daily @hourly UTC", "cron shorthand '@hourly' is not taken: write '0 * * * *'"),
+    ("/subscribe daily @daily", "Cron shorthand '@daily' is not taken: write '0 0 * * *'"),
+    ("/subscribe daily @hourly UTC", "Cron shorthand '@hourly' is not taken: write '0 * * * *'"),
     # Quartz's 6 fields: the sixth was taken for a time zone ("unknown timezone '?'")
     ("/subscribe daily 0 0 8 * * ?", "CRON has 5 fields (minute hour day month weekday), not 6"),
     ("/subscribe daily 0 0 8 * * 1-5", "CRON has 5 fields (minute hour day month weekday), not 6"),
@@ -406,7 +406,7 @@ def test_a_long_id_or_cron_is_not_echoed_whole(core: Core) -> None:
     assert text.startswith("No subscription #" + "9" * 40 + "… here."), text[:80]
     text = adapter.send("/subscribe daily " + "1," * 1500 + "1 8 * * * UTC",
                         user_id="b").plain_text()
-    assert text.startswith("cron expression of 3,009 characters: at most 300"), text[:80]
+    assert text.startswith("Cron expression of 3,009 characters: at most 300"), text[:80]
     assert core.store.subscriptions() == []
     every = ",".join(str(m) for m in range(60))  # 170 characters: taken
     assert "Subscribed" in adapter.send(f"/subscribe daily {every} 8 * * * UTC",

@@ -657,7 +657,7 @@ async def test_errors_reach_the_user_ephemeral(slack: SlackAdapter, api: SlackWe
     monkeypatch.setattr(Core, "claim_reply", user_error)
     answer = await command(slack, api, "/claim", "x")
     assert answer["response_type"] == "ephemeral"
-    assert "the corpus is empty" in text_of([answer])
+    assert "The corpus is empty" in text_of([answer])
 
     for text in ("frobnicate", "sources extra"):
         answer = await command(slack, api, "/briefbot", text)

@@ -19,12 +19,12 @@ def _answer(core: Core, line: str) -> str:
 def test_a_mistyped_digest_name_is_answered_with_the_one_meant(sched_core: Core,
                                                               typed: str) -> None:
     text = _answer(sched_core, f"/subscribe {typed} 0 8 * * * UTC")
-    assert f"no digest named '{typed}'; did you mean 'daily'? available: " in text, text
+    assert f"No digest named '{typed}'; did you mean 'daily'? available: " in text, text
 
 
 def test_a_name_like_no_digest_gets_no_guess(sched_core: Core) -> None:
     text = _answer(sched_core, "/subscribe zzzzzz 0 8 * * * UTC")
-    assert "no digest named 'zzzzzz'; available: " in text and "did you mean" not in text
+    assert "No digest named 'zzzzzz'; available: " in text and "did you mean" not in text
 
 
 def test_a_digest_name_and_zone_in_a_phones_quotes_are_taken_as_typed(
@@ -42,7 +42,7 @@ def test_a_schedule_that_never_fires_names_its_day(sched_core: Core, cron: str,
     """'0 8 31 4 *' was refused with "never fires (e.g. 31 February)", another day than the
     one typed."""
     text = _answer(sched_core, f'/subscribe daily "{cron}" UTC')
-    assert f"cron expression '{cron}' never fires ({why})" in text, text
+    assert f"Cron expression '{cron}' never fires ({why})" in text, text
     assert "February" not in text
 
 

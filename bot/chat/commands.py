@@ -436,6 +436,20 @@ def _close_audit_writers() -> None:
             log.exception("could not close the audit writer")
 
 
+# A user error's opening word in lower case: a word of a sentence (the command line writes it
+# after "Error: "), not a name, path or value, nor the program's name ("briefbot reload").
+_OPENING_WORD = re.compile(r"(?!briefbot\b)[a-z]+(?=[ ,;:])")
+
+
+def as_sentence(message: str) -> str:
+    """A user error as chat shows it, beginning as a sentence: "no digest named 'dialy'; …"
+    -> "No digest named 'dialy'; …" (chat's own errors begin so); an opening name, path or
+    value ("digests/daily.toml …", "'0 8 31 4 *' …") is left as written."""
+    if _OPENING_WORD.match(message):
+        return message[0].upper() + message[1:]
+    return message
+
+
 class Router:
     def __init__(self, core: Core, clock: Callable[[], float] = time.monotonic) -> None:
         self.core = core
@@ -556,10 +570,12 @@ class Router:
                                  time.monotonic() - started)
 
     def shown_error(self, caller: Caller, message: str) -> str:
-        """A user error as the caller may read it: a definition that does not load names its
-        file on the host ("/srv/…/digests/daily.toml is not valid TOML"); anyone but a bot
-        admin (see `is_bot_admin`: on Discord, the owner of any server the bot is in) reads the
-        digest folder by its name alone ("digests/daily.toml …"), as /status shows it."""
+        """A user error as the caller may read it, beginning as a sentence (`as_sentence`): a
+        definition that does not load names its file on the host ("/srv/…/digests/daily.toml
+        is not valid TOML"); anyone but a bot admin (see `is_bot_admin`: on Discord, the owner
+        of any server the bot is in) reads the digest folder by its name alone
+        ("digests/daily.toml …"), as /status shows it."""
+        message = as_sentence(message)
         folder = self.core.settings.digests_dir
         if folder is None or self.is_bot_admin(caller):
             return message
