@@ -749,8 +749,6 @@ def _claim_args(text: str) -> None:
         check_claim_text(text)
     except EmptyClaim:  # only invisible characters: chat's usage, not the shell's
         raise UserError(CLAIM_USAGE) from None
-    except UserError as exc:  # too long: the shell's words, begun as chat's other errors are
-        raise UserError(exc.message[:1].upper() + exc.message[1:]) from None
 
 
 def _claim(router: Router, req: CommandRequest, text: str) -> Reply:
