@@ -49,7 +49,7 @@ import sqlite_utils
 
 from bot.cron import cron_key, zone_key
 from bot.errors import UserError
-from bot.paths import HOME_ENV, home
+from bot.paths import HOME_ENV, home, wrong_kind
 
 _HOST = os.uname().nodename if hasattr(os, "uname") else ""
 
@@ -595,12 +595,9 @@ def foreign_database(path: Path) -> str | None:
 def not_a_file(path: Path) -> str | None:
     """What a path given as the database is when it is no file: "a folder" (`--db
     /srv/briefbot`, meaning the database in it) or "a special file (a pipe, device or
-    socket)" (SQLite's "disk I/O error" named no cause); None for a file or nothing."""
-    if path.is_dir():
-        return "a folder"
-    if path.exists() and not path.is_file():
-        return "a special file (a pipe, device or socket)"
-    return None
+    socket)" (SQLite's "disk I/O error" named no cause); None for a file or nothing there, a
+    link to nothing included (`paths.wrong_kind`, which names that one too)."""
+    return wrong_kind(path) if path.exists() else None
 
 
 def no_database_folder(folder: Path, exc: OSError) -> str:
