@@ -1040,8 +1040,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         judged.sort(key=lambda x: (0 if long_claim else order[x[0].stance],
                                    -(x[0].score + share * retr[x[1]["id"]])))
         unrelated.sort(key=lambda r: -retr[r["id"]])
-    # Syndicated copies: one evidence item per sentence key; documents sharing a supporting
-    # sentence count as one source.
+    # Syndicated copies: one evidence item per sentence key (the candidates hold one sentence
+    # of each: `_copy_surplus`; the other holders are named from the store below); documents
+    # sharing a supporting sentence count as one source.
     evidence: list[Evidence] = []
     by_key: dict[str, Evidence] = {}
     stances: list[tuple[str, bool, bool]] = []
@@ -1054,10 +1055,6 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         key = _sentence_key(row)
         if j.stance == "supports":
             _add_support(support_groups, row["doc_id"], key)
-        if key in by_key:
-            if row["doc_id"] not in by_key[key].also_in and row["doc_id"] != by_key[key].doc_id:
-                by_key[key].also_in.append(row["doc_id"])
-            continue
         # Only the evidence shown (the first `limit`) and the supporting one (the note) need
         # the hedge test; the document fields are filled in for the shown ones below.
         hedged = (len(evidence) < limit or j.stance == "supports") and is_hedged(row["text"])
@@ -1088,17 +1085,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 e.reason, e.score = CLOSEST_REASON, 0.0
             by_key = {k: e for k, e in by_key.items() if any(e is x for x in evidence)}
     for row in unrelated:  # the shown list filled up with the closest other sentences
-        key = _sentence_key(row)
-        if key in by_key:
-            # A copy of a sentence shown already: named with it, as a judged one's copies are
-            # (`also_in` was [] for the closest sentences a syndicated story holds), also once
-            # the list is full (a copy ranked past its last item was left unnamed: two of a
-            # wire sentence's three carriers cited, the third only with `--limit 10`).
-            if row["doc_id"] not in by_key[key].also_in and row["doc_id"] != by_key[key].doc_id:
-                by_key[key].also_in.append(row["doc_id"])
-            continue
         if len(evidence) >= room:
-            continue  # (the rest may still hold copies of the shown sentences)
+            break
+        key = _sentence_key(row)
         by_key[key] = Evidence(sentence=clip(row["text"], EVIDENCE_MAX_CHARS), doc_id=row["doc_id"], title=None,
                                source=None, published=None, outlets=[], stance="mentions",
                                hedged=is_hedged(row["text"]), score=0.0, reason=CLOSEST_REASON)
@@ -1122,16 +1111,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # keyed by its id, which no sentence key is: it has no other holder.)
     for key, ev in by_key.items():
         if any(ev is e for e in shown):
-            # (one more than the cap besides the document itself: whether the cap was hit)
-            holding = {ev.doc_id, *ev.also_in}
-            for doc_id in store.holders_of_key(key, ALSO_IN_MAX + 2):
-                if doc_id in holding:
-                    continue
-                if len(ev.also_in) >= ALSO_IN_MAX:
-                    ev.also_in_capped = True  # (said so: the text said "and 990 more")
-                    break
-                ev.also_in.append(doc_id)
-                holding.add(doc_id)
+            # (one more than the cap besides the document itself: whether the cap was hit,
+            # said so: the text said "and 990 more")
+            others = [d for d in store.holders_of_key(key, ALSO_IN_MAX + 2) if d != ev.doc_id]
+            ev.also_in, ev.also_in_capped = others[:ALSO_IN_MAX], len(others) > ALSO_IN_MAX
     docs = store.documents_by_ids(ev.doc_id for ev in shown)
     for ev in shown:
         _cite(ev, docs.get(ev.doc_id, {}))
