@@ -484,8 +484,13 @@ def linkless_doc_id(feed_url: str, key: str) -> str:
     the feed's address (`canonical_url`: a feed removed and added again finds its documents)
     and the item's key. Of the key alone, two feeds' items of one guid, "1" or "2" as small
     sites number them, were one document: each poll of the one replaced the other's."""
-    scoped = canonical_url(feed_url) + "\x1f" + key
-    return f"feed-{_hash(scoped.encode())[:12]}"
+    return f"feed-{_url_key_hash(feed_url, key)}"
+
+
+def _url_key_hash(url: str, key: str) -> str:
+    """The hash part of a feed item's own document id (`linkless_doc_id`,
+    `shared_link_doc_id`): of an address (`canonical_url`) and the item's key."""
+    return _hash((canonical_url(url) + "\x1f" + key).encode())[:12]
 
 
 def shared_link_doc_id(url: str, key: str) -> str:
@@ -493,8 +498,7 @@ def shared_link_doc_id(url: str, key: str) -> str:
     another item of the feed has the document of that page: the link's host, as `doc_ids_for`
     writes it, and a hash of the link and the item's key."""
     prefix = doc_ids_for(url)[0].rsplit("-", 1)[0]
-    scoped = canonical_url(url) + "\x1f" + key
-    return f"{prefix}-{_hash(scoped.encode())[:12]}"
+    return f"{prefix}-{_url_key_hash(url, key)}"
 
 
 def _owner(url: str, owners: dict[str, str]) -> str | None:
