@@ -159,7 +159,7 @@ def test_disabled_ones_do_not_count_and_a_duplicate_is_named_as_such(core: Core)
     assert "Subscribed" in subscribe(bot, 1, "202", DISCORD_GUILD)[1]
     # a /subscribe retried after a slow answer: "already subscribed", not the cap
     kind, text = subscribe(bot, 1, "202", DISCORD_GUILD)
-    assert kind == "error" and "already subscribed" in text and "at most" not in text
+    assert kind == "error" and "Already subscribed" in text and "at most" not in text
     gone = enabled(core)[0]["id"]
     core.store.update_subscription(gone, enabled=0, disabled_reason="channel 201 is gone")
     assert "Subscribed" in subscribe(bot, 2, "203", DISCORD_GUILD)[1]

@@ -28,7 +28,7 @@ def test_a_retried_subscribe_answers_already_subscribed(core: Core) -> None:
     first = adapter.send('/subscribe daily "0 8 * * 1-5" Europe/Berlin', channel="C1")
     assert "Subscribed" in first.plain_text()
     again = adapter.send('/subscribe daily "0  8 * * 1-5" Europe/Berlin', channel="C1")
-    assert "already subscribed as #1" in again.plain_text()
+    assert "Already subscribed as #1" in again.plain_text()
     assert [r["id"] for r in core.store.subscriptions()] == [1]
     # another channel, digest, schedule or zone is another briefing
     adapter.send('/subscribe daily "0 8 * * 1-5" Europe/Berlin', channel="C2")
