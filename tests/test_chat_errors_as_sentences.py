@@ -20,6 +20,8 @@ from tests.conftest import reloaded_core
     ("digests/daily.toml is not valid TOML", "digests/daily.toml is not valid TOML"),
     ("'0 8 31 4 *' never fires", "'0 8 31 4 *' never fires"),
     ("briefbot reload first", "briefbot reload first"),
+    ("https://news.example/feed.xml: HTTP 404", "https://news.example/feed.xml: HTTP 404"),
+    ("daily: no sections", "daily: no sections"),
     ("Usage: /claim TEXT", "Usage: /claim TEXT"),
     ("x", "x"),
     ("", ""),

@@ -437,8 +437,9 @@ def _close_audit_writers() -> None:
 
 
 # A user error's opening word in lower case: a word of a sentence (the command line writes it
-# after "Error: "), not a name, path or value, nor the program's name ("briefbot reload").
-_OPENING_WORD = re.compile(r"(?!briefbot\b)[a-z]+(?=[ ,;:])")
+# after "Error: "), followed by a space; not a name, path, address or value ("daily: …",
+# "https://…: HTTP 404"), nor the program's name ("briefbot reload").
+_OPENING_WORD = re.compile(r"(?!briefbot\b)[a-z]+(?= )")
 
 
 def as_sentence(message: str) -> str:
