@@ -188,3 +188,19 @@ def test_a_dotenv_line_that_is_no_assignment_is_named_with_its_file(
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert said == [f"{env}, line 2: not NAME=value, ignored: 'DISCORD TOKEN = abc'"], said
     assert os.environ["BRIEFBOT_ADMINS"] == "console:me"
+
+
+def test_a_database_folder_behind_a_link_to_nothing_says_where_it_leads(tmp_path: Path) -> None:
+    # BRIEFBOT_HOME (or a --db folder) a symbolic link to a folder that is not there: every
+    # command that makes the database said "cannot create the database folder …: File exists".
+    link = tmp_path / "home"
+    link.symlink_to(tmp_path / "nowhere" / "x")
+    res = CliRunner(env={"BRIEFBOT_HOME": str(link)}).invoke(cli, ["reload", str(tmp_path)])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+    assert (f"BRIEFBOT_HOME={link} is a link to {tmp_path / 'nowhere' / 'x'}, which does not "
+            "exist: make that folder, or set BRIEFBOT_HOME to another") in res.output, res.output
+    assert "File exists" not in res.output
+    res = CliRunner().invoke(cli, ["--db", str(link / "sub" / "t.db"), "reload", str(tmp_path)])
+    assert res.exit_code == 1 and (
+        f"cannot create the database folder {link / 'sub'}: {link} is a link to "
+        f"{tmp_path / 'nowhere' / 'x'}, which does not exist") in res.output, res.output

@@ -603,11 +603,19 @@ def not_a_file(path: Path) -> str | None:
 def no_database_folder(folder: Path, exc: OSError) -> str:
     """Why the database's folder could not be made, in one line: a file in its place, or in
     the place of a folder above it, is named, and so is `BRIEFBOT_HOME` when the folder is its
-    own (they were "cannot create the database folder /srv/bb: File exists")."""
+    own (they were "cannot create the database folder /srv/bb: File exists"); so is a link to
+    nothing in its way, with where it leads."""
     folder = folder.absolute()
     blocker = None
     for part in [*reversed(folder.parents), folder]:
         try:
+            if part.is_symlink() and not part.exists():  # a link to nothing: name where to
+                where = f"is a link to {os.readlink(part)}, which does not exist"
+                if folder == home():
+                    named = f"{HOME_ENV}={folder}" if part == folder else \
+                        f"{HOME_ENV}={folder}: {part}"
+                    return f"{named} {where}: make that folder, or set {HOME_ENV} to another"
+                return f"cannot create the database folder {folder}: {part} {where}"
             if part.exists() and not part.is_dir():
                 blocker = part
                 break
