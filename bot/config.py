@@ -450,14 +450,17 @@ def _existing(root: Path, value: str | None, default: Path, where: str, field: s
     if value is None:
         return default
     path = _resolve(root, value)
-    kind = paths.wrong_kind(path, folder=folder)
+    try:
+        kind = paths.wrong_kind(path, folder=folder)
+        found = path.is_dir() if folder else path.is_file()
+    except OSError as exc:  # (a name too long, a folder that cannot be searched: the bare
+        # "File name too long (PATH)" named neither the file nor the field)
+        raise UserError(f"{where}: {field}: {path}: {exc.strerror or exc}") from None
     if kind is not None:  # (a folder given as the aliases file was "file not found")
         raise UserError(f"{where}: {field}: {path} is {kind}, not a "
                         f"{'folder' if folder else 'file'}")
-    if folder and not path.is_dir():
-        raise UserError(f"{where}: {field}: folder not found: {path}")
-    if not folder and not path.is_file():
-        raise UserError(f"{where}: {field}: file not found: {path}")
+    if not found:
+        raise UserError(f"{where}: {field}: {'folder' if folder else 'file'} not found: {path}")
     return path
 
 

@@ -134,6 +134,16 @@ def test_a_configured_path_of_the_wrong_kind_is_named_so(
     assert message == f"{cfg}: {field}: {there} {says}"
 
 
+@pytest.mark.parametrize("key", ["[search]\naliases", "[digests]\nfolder"])
+def test_a_configured_path_the_system_cannot_look_at_names_its_file_and_field(
+        cfg: Path, tmp_path: Path, key: str) -> None:
+    # A name longer than the system takes was the bare "File name too long (PATH)", naming
+    # neither the config file nor the field (a second read's find).
+    too_long = tmp_path / ("a" * 300)
+    field = key.replace("\n", " ")
+    assert _error(cfg, f'{key} = "{too_long}"\n') == f"{cfg}: {field}: {too_long}: File name too long"
+
+
 @pytest.mark.parametrize(("kind", "says"), [
     ("folder", "is a folder, not a file"),
     ("dangling", "is a link to nothing (or a symlink loop), not a file"),
