@@ -1105,10 +1105,10 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if any(e.hedged for e in evidence if e.stance == "supports"):
         note += "; some sources hedge or attribute it"
     shown = evidence[:limit]
-    # Every document holding a shown sentence verbatim is named with it: the candidates
-    # found hold only some of a wire sentence's copies (38 of 45 outlets were named, "37
-    # copies of [1]"), as many as the search's pool had room for. (A sentence with no key is
-    # keyed by its id, which no sentence key is: it has no other holder.)
+    # Every document holding a shown sentence verbatim is named with it, from the store: the
+    # candidates hold one copy of each sentence (`_copy_surplus`; before, only as many of a
+    # wire sentence's copies as the pool had room for, 38 of 45 outlets named). (A sentence
+    # with no key is keyed by its id, which no sentence key is: it has no other holder.)
     for key, ev in by_key.items():
         if any(ev is e for e in shown):
             # (one more than the cap besides the document itself: whether the cap was hit,
