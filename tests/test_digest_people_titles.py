@@ -4,7 +4,8 @@ is; a role's words before a name run on to its last title or noun of a kind of p
 Executive Officer Tim Cook": the role was "Chief"; "Chief Technology Officer Ann Lee" gave the
 person "Technology Officer Ann Lee", "Delphi Police Chief Steve Mullin told" a second person
 "Police Chief Steve Mullin"); and a name ending in a company's legal form or holding ("Michael
-Kors Holdings", "Northwind Logistics Ltd") is no person."""
+Kors Holdings", "Northwind Logistics Ltd"), the kind of body it is ("Coastal Health Authority") or the business
+it is in ("Northwind Mining") is no person."""
 
 from __future__ import annotations
 
@@ -55,6 +56,24 @@ def test_a_title_read_by_a_reporting_verb_is_no_second_person() -> None:
     "Northwind Logistics Ltd said on Monday that it would cut jobs.",
     "Global Shipping Corp said profits rose.",
     "Acme Widgets Inc said the plant would reopen.",
+    # the business it is in, or the kind of body it is (each was a quoted person)
+    "Northwind Mining said on Monday that it would close the Karsk pit.",
+    "Harbor Airlines said flights would resume on Friday.",
+    "Kestrel Pharmaceuticals announced a recall of the drug.",
+    "The pit is unsafe, said Coastal Health Authority.",
 ])
 def test_a_company_is_no_person(sentence: str) -> None:
     assert mentions(sentence) == []
+
+
+def test_a_company_beside_its_people_in_whos_who() -> None:
+    """The company that speaks is not listed; the people are, a business word in a role before
+    the name being the role's ("Energy Secretary Chris Wright")."""
+    people = whos_who([
+        "Northwind Mining said on Monday that it would close the Karsk copper pit by March.",
+        "Dana Holt, the miners' union leader, said 300 jobs would go.",
+        "The Karsk pit will close by March, Northwind Mining said.",
+        "Energy Secretary Chris Wright said the state would not step in.",
+    ])
+    assert [(p.name, p.role) for p in people] == [
+        ("Dana Holt", "miners' union leader"), ("Chris Wright", "Energy Secretary")]

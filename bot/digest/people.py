@@ -144,13 +144,29 @@ NOT_NAME = frozenset(
 
 # Words that make a capitalised phrase an organisation or a place, not a person; with the
 # words a company's name ends in, its legal form or holding ("Michael Kors Holdings said",
-# "Northwind Logistics Ltd said" were people).
+# "Northwind Logistics Ltd said" were people), the kind of body it is ("Coastal Health
+# Authority", "Transport Bureau") and the business it is in ("Northwind Mining said on Monday
+# that …", "Harbor Airlines", "Kestrel Pharmaceuticals" were people). None is a common given
+# name or surname ("Power", "Steel", "Church", "Banks", "Charity" are, and are left out).
 ORG_WORDS = frozenset(
     """University College Institute Institution Ministry Department Council Agency Times News
     Post Journal Party Army Navy Force Forces Bank Company Corporation Group Committee Commission
     Office Centre Center School Foundation Association Union Square Street Peninsula Sea River
     Government Parliament Congress Senate Court Service Press Radio Television Network
-    Inc Incorporated Corp Ltd Limited Plc PLC LLC LLP Holdings""".split()
+    Inc Incorporated Corp Ltd Limited Plc PLC LLC LLP Holdings Co Cos
+    Authority Bureau Administration Board Directorate Secretariat Alliance Coalition Federation
+    Confederation League Society Organisation Organization Fund Trust Chamber Embassy Consulate
+    Police Assembly Cabinet Tribunal Regiment Brigade Battalion Club Academy Hospital Clinic
+    Museum Library Airport Laboratory Laboratories Labs Consortium Cooperative Syndicate Cartel
+    Caucus Movement Brotherhood Exchange
+    Mining Minerals Metals Oil Gas Petroleum Energy Electric Utilities Water Motors Automotive
+    Airlines Airways Aviation Aerospace Shipping Logistics Freight Railways Railway Railroad
+    Transport Pharmaceuticals Pharma Biotech Therapeutics Healthcare Technologies Technology
+    Software Systems Solutions Industries Manufacturing Enterprises Ventures Partners Capital
+    Investments Securities Insurance Bancorp Financial Finance Telecom Telecommunications
+    Communications Media Entertainment Studios Pictures Records Publishing Broadcasting Brewing
+    Brewery Foods Beverages Chemicals Resources Construction Engineering Consulting Services
+    Properties Realty Hotels Resorts Stores Retail""".split()
 )
 _TITLE_WORD = re.compile(rf"^{TITLES}$")
 # What comes before a place's name and never before a person's: the article, or a preposition
