@@ -12,9 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+# Titles written before a name ("Mr. Putin", "Dr. Smith", "Gen. Milley"; lower-cased, no dot):
+# the name after one opens no sentence.
+TITLE_ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "mx", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "cpl", "pvt", "gov", "sen", "rep", "rev", "hon", "pres", "amb", "supt", "insp", "det", "fr", "br"]
+)
 # Abbreviations that are usually followed by more of the same sentence (lower-cased, no dot).
-ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "mx", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "cpl", "pvt", "gov", "sen", "rep", "rev", "hon", "pres", "amb", "supt", "insp", "det", "fr", "br", "sec", "dept", "univ", "assn", "bros", "inc", "ltd", "co", "corp", "plc", "llc", "vs", "v", "etc", "al", "approx", "est", "ca", "cf", "eg", "ie", "viz", "fig", "figs", "vol", "vols", "no", "nos", "pp", "op", "ed", "eds", "ch", "art", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "u.s.a", "u.s.s.r", "d.c", "n.y", "l.a"]
+ABBREVIATIONS = TITLE_ABBREVIATIONS | frozenset(
+    ["sr", "jr", "mt", "ft", "sec", "dept", "univ", "assn", "bros", "inc", "ltd", "co", "corp", "plc", "llc", "vs", "v", "etc", "al", "approx", "est", "ca", "cf", "eg", "ie", "viz", "fig", "figs", "vol", "vols", "no", "nos", "pp", "op", "ed", "eds", "ch", "art", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "u.s.a", "u.s.s.r", "d.c", "n.y", "l.a"]
 )
 
 # Abbreviations that often end a sentence ("... allies of the U.S. The talks ...").
@@ -75,6 +80,16 @@ def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
     if is_initial:  # single letter: "J. Smith", "Kim Jong Un. He" is not a single letter
         return word.isupper()
     return False
+
+
+_TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{0,3})\.\s$")
+
+
+def after_title(text: str, start: int) -> bool:
+    """Whether the word at text[start] follows a title abbreviation and one space ("Mr. |Putin",
+    "Gen. |Milley"): a name's word, where after another full stop a word may open a sentence."""
+    m = _TITLE_BEFORE.search(text, max(0, start - 7), start)
+    return m is not None and m.group(1).lower() in TITLE_ABBREVIATIONS
 
 
 def split_sentences(text: str) -> list[str]:

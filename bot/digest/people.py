@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
 from bot.text.wordnet import load_lexicon
 from bot.text.words import STOPWORDS
 
@@ -124,8 +125,14 @@ _SPEAKER_ENDS = re.compile(rf"{_NAME_REST}\s*(?:[,.;:!?()\]\u201d\"]|$|(?:of|fro
 # no one). A person named only there and quoted by surname was missing from who's who.
 _ACCORDING = re.compile(
     rf"\b[Aa]ccording\s+to\s+(?P<role>(?:[a-z][a-z-]+\s+){{0,3}})(?P<name>{NAME})")
-_SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD})\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
-_SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?P<name>{NAME}|{_WORD})\b")
+# A surname alone opens no sentence ("… talks. Lukin said" is read; "Officials said" is no one),
+# but after a title abbreviation it is a name ("Mr. Putin said", "said Gen. Milley.": the title
+# is none).
+_SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD}|(?<=\.\s)(?P<titled>{_WORD}))"
+                         rf"\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
+_TITLE_ABBREVIATION = rf"(?:{'|'.join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS))})\."
+_SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?:{_TITLE_ABBREVIATION}\s+)?"
+                          rf"(?P<name>{NAME}|{_WORD})\b")
 
 # Capitalised words that do not start a person's name.
 NOT_NAME = frozenset(
@@ -342,6 +349,8 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
             raw = m.group("name")
+            if m.groupdict().get("titled") and not after_title(text, m.start()):
+                continue  # "… talks. Lukin said": no title before it
             if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, m.end()):
                 # "said Jeff King was his favourite musher": King is spoken of, not speaking
                 if " " in raw:

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
 from bot.text.aliases import AliasTable
 from bot.text.hedges import is_denial
 from bot.text.stance import WEEKDAY_NAMES, strip_dateline
@@ -303,19 +304,33 @@ _ATTRIBUTION = re.compile(r"^\s*(?i:according to)\b[^,]*,|,[^,]*" + _REPORTING.p
 
 # A word past a sentence's start, as `_CAP` finds one, in any letters: the capitalised among
 # them are names, "Erdoğan" and "Łódź" whole (`_CAP`'s A-Z read "Erdoğan" as "Erdo", a word
-# that an article writing "Erdogan", or "Erdoğan" itself, never says).
-_WORD_PAST_START = re.compile(r"(?<![.!?]\s)(?<!^)\b[^\W\d_][\w'’-]+")
+# that an article writing "Erdogan", or "Erdoğan" itself, never says). A word after a full
+# stop may open a sentence, unless the stop is a title's ("Mr. Putin", "Gen. Milley":
+# `segment.after_title`); the title itself is no name.
+_WORD_PAST_START = re.compile(r"(?<!^)\b[^\W\d_][\w'’-]+")
+_STOP_BEFORE = re.compile(r"[.!?]\s$")
+
+
+def _a_name_word(text: str, m: re.Match[str]) -> bool:
+    """The word `m` matched is capitalised, past its sentence's start, and no title."""
+    if not m.group(0)[0].isupper():
+        return False
+    if text.startswith(".", m.end()) and m.group(0).lower() in TITLE_ABBREVIATIONS:
+        return False
+    return not _STOP_BEFORE.search(text, max(0, m.start() - 2), m.start()) \
+        or after_title(text, m.start())
 
 
 def names(text: str) -> frozenset[str]:
     """What a sentence names: the `words` of its capitalised words past its start
-    (`_WORD_PAST_START`, a capital first), but for stop words, months and weekdays, a wire dateline's ("KESSEL, Nov 30 (Reuters)
+    (`_WORD_PAST_START`, a capital first; a title's "Mr." none, the name after it one), but for
+    stop words, months and weekdays, a wire dateline's ("KESSEL, Nov 30 (Reuters)
     -") and those of who it is attributed to (`_ATTRIBUTION`: "…, Reuters reported" and "…,
     the Associated Press reported" state one fact; read as two named subjects they were two
     facts of 1 source each)."""
     text = strip_dateline(text)
     said_by = [m.span() for m in _ATTRIBUTION.finditer(text)]
-    return frozenset(w for m in _WORD_PAST_START.finditer(text) if m.group(0)[0].isupper()
+    return frozenset(w for m in _WORD_PAST_START.finditer(text) if _a_name_word(text, m)
                      and not any(start <= m.start() < end for start, end in said_by)
                      for w in words(m.group(0)) if w not in STOPWORDS and w not in _DATE_WORDS)
 

@@ -1,0 +1,75 @@
+"""A name after a title abbreviation ("Mr. Putin", "Dr. Smith", "Gen. Milley") is a name: its
+full stop ends no sentence, so the word after it does not open one. The fact's named subject
+is the name, not the title (one template, "On Monday Mr. Putin signed …" and "On Monday Mr.
+Erdogan signed …", was one fact of 2 sources: each named only "Mr"), and who's who quotes the
+person ("Mr. Putin said" quoted no one)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest
+from bot.digest.people import mentions, whos_who
+from bot.digest.summarize import names
+
+
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("On Monday Mr. Putin signed the decree.", {"putin"}),
+    ("Troops loyal to Gen. Milley left the base.", {"milley"}),
+    ("On Monday Dr. Smith said the vaccine was safe.", {"smith"}),
+    # a full stop that is no title's still ends a sentence: "Then" opens one
+    ("Talks ended. Then Varn fell.", {"varn"}),
+])
+def test_the_name_after_a_title_is_named(sentence: str, named: set[str]) -> None:
+    assert names(sentence) == named
+
+
+def test_one_template_of_two_titled_names_is_two_facts(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    recs = [{"id": f"decree-{n}", "title": f"Decree {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"On Monday Mr. {name} signed the decree on grain exports in the capital. "
+                     f"{rest}"}
+            for n, name, rest in ((1, "Putin", "Farmers welcomed the move."),
+                                  (2, "Erdogan", "Traders expect prices to fall."))]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    doc_of = {ref.number: ref.doc_id for ref in d.sources}
+    kd = d.section("key-developments")
+    assert kd is not None
+    signed = {it.text: {doc_of[c] for c in it.citations} for it in kd.items if "signed" in it.text}
+    # (it was one: "On Monday Mr. Putin signed …" citing both articles)
+    assert signed == {
+        "On Monday Mr. Putin signed the decree on grain exports in the capital.": {"decree-1"},
+        "On Monday Mr. Erdogan signed the decree on grain exports in the capital.": {"decree-2"},
+    }, signed
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("On Monday Mr. Putin said the talks had failed.", "Putin"),
+    ("The talks failed, Mr. Putin said.", "Putin"),
+    ("The base will close, said Gen. Milley.", "Milley"),
+])
+def test_a_titled_surname_is_quoted(sentence: str, name: str) -> None:
+    assert mentions(sentence) == [(name, None, True)]
+
+
+def test_a_surname_after_a_sentence_stop_is_still_no_one() -> None:
+    assert mentions("The talks failed. Officials said so.") == []
+
+
+def test_a_titled_surname_joins_the_full_name() -> None:
+    people = whos_who([
+        "Russian President Vladimir Putin arrived in Pyongyang on Monday.",
+        "The talks failed, Mr. Putin said.",
+        "Mr. Putin said the pact was defensive.",
+    ])
+    assert [(p.name, p.quoted, p.mentions) for p in people] == [("Vladimir Putin", True, 3)]
