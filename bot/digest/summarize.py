@@ -26,7 +26,15 @@ from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
 from bot.text.aliases import AliasTable
 from bot.text.hedges import is_denial
 from bot.text.stance import WEEKDAY_NAMES, strip_dateline
-from bot.text.words import MONTH_NAMES, STOPWORDS, fold, stem, tokens, words
+from bot.text.words import (
+    MONTH_NAMES,
+    STOPWORDS,
+    fold,
+    stem,
+    tokens,
+    undotted_abbreviations,
+    words,
+)
 
 # Commentary and filler: words that describe significance instead of stating a fact.
 COMMENTARY = frozenset(
@@ -245,11 +253,13 @@ def eligible(text: str, w: Weights) -> bool:
 
 
 def read_tokens(text: str) -> list[str]:
-    """The tokens the digest reads a sentence by: its `tokens`, none when no word of it is in
+    """The tokens the digest reads a sentence by: its `tokens`, an abbreviation's with or without
+    its dots the same ("U.K." is "UK": as "u" and "k", one fact written both ways was two
+    facts), none when no word of it is in
     Latin letters (a sentence in Greek, Arabic or Chinese: its numbers alone, "Τουλάχιστον 12
     άνθρωποι σκοτώθηκαν …" read as "12", made it a key development citing every article
     that gives a 12)."""
-    toks = tokens(text)
+    toks = tokens(undotted_abbreviations(text))
     return toks if any(c.isalpha() for t in toks for c in t) else []
 
 
@@ -378,7 +388,8 @@ class NamedApart:
     def _words_of(self, doc: int) -> frozenset[str]:
         """The words of an article, read when first needed (most are never compared)."""
         if doc not in self._doc_words:
-            self._doc_words[doc] = frozenset(w for u in self._units_in(doc) for w in words(u.text))
+            self._doc_words[doc] = frozenset(w for u in self._units_in(doc)
+                                             for w in words(undotted_abbreviations(u.text)))
         return self._doc_words[doc]
 
     def _unsaid(self, i: int, doc: int) -> frozenset[str]:

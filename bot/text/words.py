@@ -208,6 +208,20 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+# An abbreviation written with a full stop after each capital ("U.K.", "U.S.A."; not a single
+# initial, "George W. Bush").
+_DOTTED_ABBREVIATION = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}")
+
+
+def undotted_abbreviations(text: str) -> str:
+    """`text` with its abbreviations' full stops dropped: "U.K." as "UK", "U.S.-led" as
+    "US-led", one name however written (its `words` were "u" and "k", sharing "u" with "U.S."
+    and "U.N."). Stored terms are read without it (an index's words stay as they were)."""
+    if "." not in text:
+        return text
+    return _DOTTED_ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
 def words(text: str) -> list[str]:
     """Folded words, stop words kept, not stemmed."""
     return [w.removesuffix("'s") for w in _WORD.findall(fold(text))]
