@@ -30,6 +30,7 @@ from bot.text.words import (
     MONTH_NAMES,
     STOPWORDS,
     fold,
+    one_transliteration,
     stem,
     tokens,
     undotted_abbreviations,
@@ -386,16 +387,20 @@ class NamedApart:
         return self._units_of[doc]
 
     def _words_of(self, doc: int) -> frozenset[str]:
-        """The words of an article, read when first needed (most are never compared)."""
+        """The words of an article (a Russian or Ukrainian name's ending as one spelling:
+        `one_transliteration`), read when first needed (most are never compared)."""
         if doc not in self._doc_words:
-            self._doc_words[doc] = frozenset(w for u in self._units_in(doc)
-                                             for w in words(undotted_abbreviations(u.text)))
+            self._doc_words[doc] = frozenset(
+                one_transliteration(w) for u in self._units_in(doc)
+                for w in words(undotted_abbreviations(u.text)))
         return self._doc_words[doc]
 
     def _unsaid(self, i: int, doc: int) -> frozenset[str]:
-        """The names of unit `i` that article `doc` never says, in their words or, with
-        `aliases`, in another phrase of their concept."""
-        unsaid = self._names_of(i) - self._words_of(doc)
+        """The names of unit `i` that article `doc` never says, in their words (in any of a
+        Russian or Ukrainian name's spellings: "Zelensky" is said where it writes "Zelenskyy")
+        or, with `aliases`, in another phrase of their concept."""
+        said = self._words_of(doc)
+        unsaid = frozenset(n for n in self._names_of(i) if one_transliteration(n) not in said)
         if not unsaid or self.aliases is None:
             return unsaid
         aliases = self.aliases

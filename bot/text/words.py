@@ -222,6 +222,21 @@ def undotted_abbreviations(text: str) -> str:
     return _DOTTED_ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
+# The spellings of one Russian or Ukrainian name ending (-ий, -ый, -ій) in Latin letters,
+# after a consonant and three letters more: "Zelensky", "Zelenskyy", "Zelenskiy", "Zelenskyi";
+# "Dmitry", "Dmitriy"; "Grozny", "Groznyy". Of WordNet's words and the shipped places' names,
+# those one spelling reads alike are such spellings of one name ("Gorky" "Gorkiy", "Nizhny"
+# "Nizhniy" "Nizhnyi"); a doubled last letter in general is not ("Douglas" "Douglass",
+# "Becket" "Beckett" are two people), nor "-ii" ("Pompey" is no "Pompeii").
+_CYRILLIC_ENDING = re.compile(r"(?<=[a-z]{3}[b-df-hj-np-tv-xz])(?:yy|iy|yi)$")
+
+
+def one_transliteration(word: str) -> str:
+    """A lower-case word with the Russian or Ukrainian name ending of its spellings written
+    "-y" ("zelenskyy" -> "zelensky"), any other word as it is."""
+    return _CYRILLIC_ENDING.sub("y", word)
+
+
 def words(text: str) -> list[str]:
     """Folded words, stop words kept, not stemmed."""
     return [w.removesuffix("'s") for w in _WORD.findall(fold(text))]

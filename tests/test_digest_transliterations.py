@@ -1,0 +1,65 @@
+"""A Russian or Ukrainian name's ending spelt in Latin letters as "-y", "-yy", "-iy" or "-yi"
+("Zelensky", "Zelenskyy", "Zelenskiy") is one name: two articles' wording of one fact, each
+with its own spelling, was two facts of 1 source each (each named someone the other never
+does). A doubled last letter in general is no such spelling ("Douglas" and "Douglass" are two
+people)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.reload import reload_corpus
+from bot.corpus.storage import Store
+from bot.digest.build import build_digest
+from bot.text.words import one_transliteration
+
+
+@pytest.mark.parametrize(("word", "read"), [
+    ("zelenskyy", "zelensky"), ("zelenskiy", "zelensky"), ("zelenskyi", "zelensky"),
+    ("zelensky", "zelensky"), ("dmitriy", "dmitry"), ("groznyy", "grozny"),
+    # no such ending: as written
+    ("douglass", "douglass"), ("pompeii", "pompeii"), ("yuriy", "yuriy"), ("fayyad", "fayyad"),
+])
+def test_one_spelling_of_the_ending(word: str, read: str) -> None:
+    assert one_transliteration(word) == read
+
+
+def _developments(store: Store, settings: Settings, corpus: Path,
+                  firsts: list[str]) -> dict[str, set[str]]:
+    rest = ["Shelling continued overnight in the east.",
+            "Air raid sirens sounded across the capital."]
+    recs = [{"id": f"c-{n}", "title": f"Talks {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}", "text": f"{first} {rest[n]}"}
+            for n, first in enumerate(firsts)]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    doc_of = {ref.number: ref.doc_id for ref in d.sources}
+    kd = d.section("key-developments")
+    assert kd is not None
+    return {it.text: {doc_of[c] for c in it.citations} for it in kd.items}
+
+
+def test_two_spellings_of_one_name_are_one_fact(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    items = _developments(store, settings, corpus, [
+        "Ukrainian President Volodymyr Zelensky rejected the ceasefire proposal in a televised "
+        "address.",
+        "Ukrainian President Volodymyr Zelenskyy rejected the ceasefire proposal in a televised "
+        "address."])
+    rejected = [cited for text, cited in items.items() if "rejected" in text]
+    assert rejected == [{"c-0", "c-1"}], items
+
+
+def test_two_names_a_doubled_letter_apart_stay_two_facts(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    items = _developments(store, settings, corpus, [
+        "Senator Anne Douglas rejected the ceasefire proposal in a televised address.",
+        "Senator Anne Douglass rejected the ceasefire proposal in a televised address."])
+    rejected = sorted(map(sorted, (cited for text, cited in items.items() if "rejected" in text)))
+    assert rejected == [["c-0"], ["c-1"]], items
