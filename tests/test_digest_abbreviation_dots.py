@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
 from bot.digest.build import build_digest
-from bot.digest.summarize import read_tokens
+from bot.digest.summarize import names, read_tokens
 from bot.text.words import undotted_abbreviations
 
 
@@ -68,3 +68,24 @@ def test_a_name_the_other_article_writes_with_dots_is_said_there(
         "The U.K. imposed sanctions on Varn and its ally Dorvia on Monday."])
     imposed = [cited for text, cited in items.items() if "sanctions" in text]
     assert imposed == [{"c-0", "c-1"}], items
+
+
+def test_a_dotted_abbreviation_is_a_name() -> None:
+    # (a second read's find: "U.K." gave no name at all, so a sentence naming it named less)
+    assert names("The U.K. imposed sanctions on Varn on Monday.") \
+        == names("The UK imposed sanctions on Varn on Monday.") == {"uk", "varn"}
+
+
+@pytest.mark.parametrize("firsts", [
+    ["The U.S. imposed sanctions on Varn on Monday.",
+     "The U.K. imposed sanctions on Varn on Monday."],
+    ["The U.N. imposed sanctions on Varn on Monday.",
+     "The E.U. imposed sanctions on Varn on Monday."],
+])
+def test_one_template_of_two_dotted_abbreviations_is_two_facts(
+        store: Store, settings: Settings, corpus: Path, firsts: list[str]) -> None:
+    # each names a body the other article never does (as "the US" and "the UK" did): it was
+    # one fact citing both articles
+    items = _developments(store, settings, corpus, firsts)
+    imposed = sorted(map(sorted, (cited for text, cited in items.items() if "sanctions" in text)))
+    assert imposed == [["c-0"], ["c-1"]], items

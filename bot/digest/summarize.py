@@ -334,12 +334,14 @@ def _a_name_word(text: str, m: re.Match[str]) -> bool:
 
 def names(text: str) -> frozenset[str]:
     """What a sentence names: the `words` of its capitalised words past its start
-    (`_WORD_PAST_START`, a capital first; a title's "Mr." none, the name after it one), but for
+    (`_WORD_PAST_START`, a capital first; a title's "Mr." none, the name after it one; an
+    abbreviation without its dots, "U.K." as "UK": with them it named nothing, and "The U.S.
+    imposed sanctions on Varn" and "The U.K. …" were one fact), but for
     stop words, months and weekdays, a wire dateline's ("KESSEL, Nov 30 (Reuters)
     -") and those of who it is attributed to (`_ATTRIBUTION`: "…, Reuters reported" and "…,
     the Associated Press reported" state one fact; read as two named subjects they were two
     facts of 1 source each)."""
-    text = strip_dateline(text)
+    text = undotted_abbreviations(strip_dateline(text))
     said_by = [m.span() for m in _ATTRIBUTION.finditer(text)]
     return frozenset(w for m in _WORD_PAST_START.finditer(text) if _a_name_word(text, m)
                      and not any(start <= m.start() < end for start, end in said_by)
