@@ -223,12 +223,15 @@ def undotted_abbreviations(text: str) -> str:
 
 
 # The spellings of one Russian or Ukrainian name ending (-ий, -ый, -ій) in Latin letters,
-# after a consonant and three letters more: "Zelensky", "Zelenskyy", "Zelenskiy", "Zelenskyi";
-# "Dmitry", "Dmitriy"; "Grozny", "Groznyy". Of WordNet's words and the shipped places' names,
+# after a consonant and two letters more: "Zelensky", "Zelenskyy", "Zelenskiy", "Zelenskyi";
+# "Dmitry", "Dmitriy"; "Yury", "Yuriy"; "Grozny", "Groznyy" (with three letters more, as
+# until 2026-12-07, "Yuriy" was no "Yury"). Of WordNet's words and the shipped places' names,
 # those one spelling reads alike are such spellings of one name ("Gorky" "Gorkiy", "Nizhny"
-# "Nizhniy" "Nizhnyi"); a doubled last letter in general is not ("Douglas" "Douglass",
-# "Becket" "Beckett" are two people), nor "-ii" ("Pompey" is no "Pompeii").
-_CYRILLIC_ENDING = re.compile(r"(?<=[a-z]{3}[b-df-hj-np-tv-xz])(?:yy|iy|yi)$")
+# "Nizhniy" "Nizhnyi") with one, two or three letters before the consonant alike (two: the
+# shortest such name, "Yuriy"; with none, "xy" and "xyy" would be one); a doubled last letter
+# in general is not ("Douglas" "Douglass", "Becket" "Beckett" are two people), nor "-ii"
+# ("Pompey" is no "Pompeii").
+_CYRILLIC_ENDING = re.compile(r"(?<=[a-z]{2}[b-df-hj-np-tv-xz])(?:yy|iy|yi)$")
 
 
 def one_transliteration(word: str) -> str:
