@@ -225,13 +225,14 @@ def undotted_abbreviations(text: str) -> str:
 # The spellings of one Russian or Ukrainian name ending (-ий, -ый, -ій) in Latin letters,
 # after a consonant and two letters more: "Zelensky", "Zelenskyy", "Zelenskiy", "Zelenskyi";
 # "Dmitry", "Dmitriy"; "Yury", "Yuriy"; "Grozny", "Groznyy" (with three letters more, as
-# until 2026-12-07, "Yuriy" was no "Yury"). Of WordNet's words and the shipped places' names,
-# those one spelling reads alike are such spellings of one name ("Gorky" "Gorkiy", "Nizhny"
-# "Nizhniy" "Nizhnyi") with one, two or three letters before the consonant alike (two: the
-# shortest such name, "Yuriy"; with none, "xy" and "xyy" would be one); a doubled last letter
-# in general is not ("Douglas" "Douglass", "Becket" "Beckett" are two people), nor "-ii"
-# ("Pompey" is no "Pompeii").
-_CYRILLIC_ENDING = re.compile(r"(?<=[a-z]{2}[b-df-hj-np-tv-xz])(?:yy|iy|yi)$")
+# until 2026-12-07, "Yuriy" was no "Yury"); and Ukraine's own romanisation of -ій, "-ii"
+# ("Andrii", "Serhii", "Oleksii": until 2026-12-07 no "Andriy"). Of WordNet's words and the
+# shipped places' names, those one spelling reads alike are such spellings of one name
+# ("Gorky" "Gorkiy", "Nizhny" "Nizhniy" "Nizhnyi"), but for "denarii", a Latin plural, and
+# "denary" (with one letter less before the consonant "XXII" would be "XXY" too; two: the
+# shortest such name, "Yuriy"); a doubled last letter in general is not ("Douglas" "Douglass",
+# "Becket" "Beckett" are two people), nor "-ii" after a vowel ("Pompeii" is no "Pompey").
+_CYRILLIC_ENDING = re.compile(r"(?<=[a-z]{2}[b-df-hj-np-tv-xz])(?:yy|iy|yi|ii)$")
 
 
 def one_transliteration(word: str) -> str:
