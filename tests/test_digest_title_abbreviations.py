@@ -25,6 +25,10 @@ from bot.digest.summarize import names
     ("On Monday Dr. Smith said the vaccine was safe.", {"smith"}),
     # a full stop that is no title's still ends a sentence: "Then" opens one
     ("Talks ended. Then Varn fell.", {"varn"}),
+    # a surname spelt as a title's abbreviation, with no name after it, is a name (a second
+    # read's find: "Sen." ending the sentence was read as a title, and named nothing)
+    ("The border talks ended with Hun Sen.", {"hun", "sen"}),
+    ("The prize went to the economist Amartya Sen.", {"amartya", "sen"}),
 ])
 def test_the_name_after_a_title_is_named(sentence: str, named: set[str]) -> None:
     assert names(sentence) == named
