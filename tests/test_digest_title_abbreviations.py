@@ -77,3 +77,54 @@ def test_a_titled_surname_joins_the_full_name() -> None:
         "Mr. Putin said the pact was defensive.",
     ])
     assert [(p.name, p.quoted, p.mentions) for p in people] == [("Vladimir Putin", True, 3)]
+
+
+# A title written without its full stop, as British papers write it ("Mr Putin", "Dr Smith",
+# "Gen Milley"), is one too (a second read's find: "Mr" was a name of the fact, "Mr Putin
+# said" quoted no one and "said Gen Milley." quoted a "Gen Milley").
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("On Monday Mr Putin signed the decree.", {"putin"}),
+    ("Troops loyal to Gen Milley left the base.", {"milley"}),
+])
+def test_the_name_after_an_undotted_title_is_named(sentence: str, named: set[str]) -> None:
+    assert names(sentence) == named
+
+
+def test_one_fact_with_an_undotted_title_or_a_given_name_is_one_fact(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    recs = [{"id": f"decree-{n}", "title": f"Decree {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"On Monday {name} signed the decree on grain exports in the capital. "
+                     f"{rest}"}
+            for n, name, rest in ((1, "Mr Putin", "Farmers welcomed the move."),
+                                  (2, "Vladimir Putin", "Traders expect prices to fall."))]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    doc_of = {ref.number: ref.doc_id for ref in d.sources}
+    kd = d.section("key-developments")
+    assert kd is not None
+    signed = [{doc_of[c] for c in it.citations} for it in kd.items if "signed" in it.text]
+    # (it was two, 1 source each: "Mr" a name the other article never says)
+    assert signed == [{"decree-1", "decree-2"}], signed
+
+
+@pytest.mark.parametrize(("sentence", "person"), [
+    ("Mr Putin said the talks had failed.", ("Putin", None, True)),
+    ("The talks failed, said Mr Putin.", ("Putin", None, True)),
+    ("The base will close, said Gen Milley.", ("Milley", None, True)),
+    ("Gen Mark Milley said the base would close.", ("Mark Milley", None, True)),
+])
+def test_an_undotted_title_is_no_name_and_the_surname_speaks(
+        sentence: str, person: tuple[str, None, bool]) -> None:
+    assert mentions(sentence) == [person]
+
+
+def test_a_surname_after_an_undotted_title_joins_the_full_name() -> None:
+    people = whos_who([
+        "Russian President Vladimir Putin arrived in Pyongyang on Monday.",
+        "The talks failed, Mr Putin said.",
+        "Mr Putin said the pact was defensive.",
+    ])
+    assert [(p.name, p.quoted, p.mentions) for p in people] == [("Vladimir Putin", True, 3)]

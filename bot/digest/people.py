@@ -130,7 +130,8 @@ _ACCORDING = re.compile(
 # is none).
 _SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD}|(?<=\.\s)(?P<titled>{_WORD}))"
                          rf"\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
-_TITLE_ABBREVIATION = rf"(?:{'|'.join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS))})\."
+# (with its full stop or without, as British papers write it: "said Gen Milley.")
+_TITLE_ABBREVIATION = rf"(?:{'|'.join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS))})\.?"
 _SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?:{_TITLE_ABBREVIATION}\s+)?"
                           rf"(?P<name>{NAME}|{_WORD})\b")
 
@@ -228,6 +229,12 @@ def _leading_role(parts: list[str]) -> int:
     return k
 
 
+def _an_undotted_title(parts: list[str]) -> bool:
+    """The first of a name's words is a title's abbreviation without its full stop, as British
+    papers write it ("Mr Putin", "Gen Mark Milley": "Gen Mark Milley" was a person)."""
+    return len(parts) > 1 and parts[0].lower() in TITLE_ABBREVIATIONS
+
+
 def _clean_name(name: str) -> str | None:
     return _name_and_role(name)[0]
 
@@ -236,7 +243,8 @@ def _name_and_role(name: str) -> tuple[str | None, str | None]:
     """The person's name in a run of capitalised words, and the role words opening it
     (`_leading_role`: "Actor Tom Hanks" -> "Tom Hanks", "Actor"), or (None, None)."""
     parts = name.split()
-    while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])):
+    while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])
+                     or _an_undotted_title(parts)):
         parts = parts[1:]
     k = _leading_role(parts)
     role = " ".join(parts[:k]) or None
@@ -351,6 +359,8 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
             raw = m.group("name")
             if m.groupdict().get("titled") and not after_title(text, m.start()):
                 continue  # "… talks. Lukin said": no title before it
+            if len(raw.split()) == 2 and _an_undotted_title(raw.split()):
+                raw = raw.split()[1]  # "Mr Putin said": a surname after a title
             if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, m.end()):
                 # "said Jeff King was his favourite musher": King is spoken of, not speaking
                 if " " in raw:

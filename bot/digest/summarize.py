@@ -320,13 +320,15 @@ _ATTRIBUTION = re.compile(r"^\s*(?i:according to)\b[^,]*,|,[^,]*" + _REPORTING.p
 # `segment.after_title`); the title itself is no name.
 _WORD_PAST_START = re.compile(r"(?<!^)\b[^\W\d_][\w'’-]+")
 _STOP_BEFORE = re.compile(r"[.!?]\s$")
-# A title's full stop, then the name it stands before ("Mr. |Putin"); a surname so spelt with
-# none after it is a name ("talks with Hun Sen.", "Amartya Sen.": read as a title, no name).
-_TITLE_STOP = re.compile(r"\.\s+(?=[^\W\d_])")
+# A title's full stop, then the name it stands before ("Mr. |Putin"), or no stop, as British
+# papers write it ("Mr |Putin", "Gen |Milley": "Mr" was a name); a surname so spelt with no
+# name after it is a name ("talks with Hun Sen.", "Amartya Sen.": read as a title, no name).
+_TITLE_STOP = re.compile(r"\.?\s+(?=[^\W\d_])")
 
 
 def _a_title(text: str, m: re.Match[str]) -> bool:
-    """The word `m` matched is a title's abbreviation before a name ("Mr. Putin")."""
+    """The word `m` matched is a title's abbreviation before a name ("Mr. Putin", "Mr
+    Putin")."""
     after = _TITLE_STOP.match(text, m.end())
     return after is not None and text[after.end()].isupper() \
         and m.group(0).lower() in TITLE_ABBREVIATIONS
