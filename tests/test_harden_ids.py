@@ -92,3 +92,31 @@ def test_feeds_remove_huge_id_in_chat(bot: TestAdapter, typed: str) -> None:  # 
     assert reply.kind == "error" and "went wrong" not in reply.plain_text(), reply.plain_text()
     assert f"No feed #{typed[:40]}" in reply.plain_text()
     assert bot.core.store.feed(1) is not None
+
+
+@pytest.mark.parametrize("typed", ["-1", "-42", "-0"])
+@pytest.mark.parametrize("command", [["feeds", "poll"], ["feeds", "poll", "--json"],
+                                     ["feeds", "remove"], ["schedule", "remove"],
+                                     ["schedule", "remove", "--json"], ["runs", "show"],
+                                     ["runs", "show", "--json"]])
+def test_a_negative_id_is_refused_as_no_id_not_as_an_unknown_option(
+        core: Core, typed: str, command: list[str]) -> None:  # noqa: F811
+    # `feeds poll -1` was click's "No such option '-1'", as if an option was mistyped; a
+    # negative number is the command's ID, and no id.
+    core.store.add_feed("http://127.0.0.1:9/feed.xml", None, 30, "cli")
+    res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), *command[:2], typed,
+                                   *command[2:]])
+    assert res.exit_code == 2, res.output
+    assert f"'{typed}' is not an id: an id is a positive whole number" in res.output, res.output
+    assert "No such option" not in res.output
+    if "--json" in command:
+        assert "is not an id" in json.loads(res.stdout)["error"]
+    assert core.store.feed(1) is not None
+
+
+@pytest.mark.parametrize("command", [["feeds", "poll"], ["runs", "show"]])
+def test_an_unknown_short_option_after_an_id_command_is_still_no_such_option(
+        core: Core, command: list[str]) -> None:  # noqa: F811
+    res = CliRunner().invoke(cli, ["--db", str(core.settings.db_path), *command, "-x"])
+    assert res.exit_code == 2 and "No such option" in res.output, res.output
+    assert "put it after '--'" not in res.output  # (a claim's advice: an id has no "-")

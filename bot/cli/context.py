@@ -98,27 +98,14 @@ def _checking_decoded(command: click.Command, callback: Callable[..., Any]
     return checked
 
 
-class TextArgumentCommand(click.Command):
-    """A command whose argument is free text that may start with "-": a claim "-5% inflation
-    in 2024" was read as the option -5, "No such option '-5'", and "-house prices fell" as
-    -h, the help. A word no option can be is the argument: "-" then no letter ("-5%",
-    "-€3bn", "-.5"), or white space before any "=" (option names have none). Any other
-    unknown option stays click's error, an unknown short one ("-x") told how to give such a
-    text, after `--` (a long one, "--bogus", or a known option mistyped, "Did you mean
-    '--json'?", is an option)."""
+class DashArgumentCommand(click.Command):
+    """A command whose argument may be a word starting with "-" that no option can be: "-"
+    then no letter ("-1", "-5%", "-€3bn", "-.5"), or white space before any "=" (option names
+    have none). Such a word is the argument, as if typed after `--`: `feeds poll -1` was
+    click's "No such option '-1'", now its id refused as one ("'-1' is not an id: …")."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, self._texts_after_dashes(ctx, args))
-        except click.NoSuchOption as exc:
-            if exc.possibilities or exc.option_name.startswith("--"):
-                raise  # a known option mistyped ("Did you mean '--json'?"), or a long one
-            what = " or ".join(p.human_readable_name for p in self.params
-                               if isinstance(p, click.Argument))
-            raise click.NoSuchOption(
-                exc.option_name, f"{exc.message} To give a {what} that starts with '-', put "
-                f"it after '--': briefbot {self.name} -- {what}", exc.possibilities,
-                exc.ctx) from exc
+        return super().parse_args(ctx, self._texts_after_dashes(ctx, args))
 
     def _texts_after_dashes(self, ctx: click.Context, args: list[str]) -> list[str]:
         """`args` with the words that cannot be options (before any `--`, and not an
@@ -141,6 +128,28 @@ class TextArgumentCommand(click.Command):
             else:
                 words.append(word)
         return [*words, "--", *texts, *rest[1:]] if texts else args
+
+
+class TextArgumentCommand(DashArgumentCommand):
+    """A command whose argument is free text that may start with "-": a claim "-5% inflation
+    in 2024" was read as the option -5, "No such option '-5'", and "-house prices fell" as
+    -h, the help. A word no option can be is the argument (`DashArgumentCommand`). Any other
+    unknown option stays click's error, an unknown short one ("-x") told how to give such a
+    text, after `--` (a long one, "--bogus", or a known option mistyped, "Did you mean
+    '--json'?", is an option)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if exc.possibilities or exc.option_name.startswith("--"):
+                raise  # a known option mistyped ("Did you mean '--json'?"), or a long one
+            what = " or ".join(p.human_readable_name for p in self.params
+                               if isinstance(p, click.Argument))
+            raise click.NoSuchOption(
+                exc.option_name, f"{exc.message} To give a {what} that starts with '-', put "
+                f"it after '--': briefbot {self.name} -- {what}", exc.possibilities,
+                exc.ctx) from exc
 
 
 def echo_listing(rows: Sequence[Row], as_json: bool, *, line: Callable[[Row], str],
@@ -277,6 +286,11 @@ class RowIdType(click.ParamType):
             if digits.isascii() and digits.isdigit():
                 # Too big for any row: the command says there is no such row.
                 return int(digits[:40])
+            signed = text.strip()[1:]
+            if text.strip()[:1] == "-" and signed.isascii() and signed.isdigit():
+                # (`DashArgumentCommand` gives a negative number here, not as an option)
+                self.fail(f"{text[:40]!r} is not an id: an id is a positive whole number "
+                          "(ASCII digits, as listed)", param, ctx)
             self.fail(f"{text[:40]!r} is not an id (ASCII digits, as listed)", param, ctx)
         return parsed
 

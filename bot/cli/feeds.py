@@ -15,7 +15,15 @@ from contextlib import contextmanager
 
 import click
 
-from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, json_text, pass_app
+from bot.cli.context import (
+    ROW_ID,
+    AppContext,
+    DashArgumentCommand,
+    echo_listing,
+    json_errors,
+    json_text,
+    pass_app,
+)
 from bot.core import Core
 from bot.feeds.poll import reports_printed
 from bot.reply import counted, printable_line
@@ -70,7 +78,7 @@ def list_(app: AppContext, as_json: bool) -> None:
                  empty="No feeds. Add one with `briefbot feeds add URL`.")
 
 
-@feeds.command("remove")
+@feeds.command("remove", cls=DashArgumentCommand)
 @click.argument("feed_id", metavar="ID", type=ROW_ID)
 @pass_app
 def remove(app: AppContext, feed_id: int) -> None:
@@ -81,7 +89,7 @@ def remove(app: AppContext, feed_id: int) -> None:
     click.echo(f"Removed feed #{feed['id']} ({feed['url']}); its articles stay in the corpus.")
 
 
-@feeds.command("poll")
+@feeds.command("poll", cls=DashArgumentCommand)
 @click.argument("feed_id", metavar="[ID]", type=ROW_ID, required=False)
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
 @pass_app

@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID, AppContext, echo_listing, json_errors, json_text, pass_app
+from bot.cli.context import (
+    ROW_ID,
+    AppContext,
+    DashArgumentCommand,
+    echo_listing,
+    json_errors,
+    json_text,
+    pass_app,
+)
 from bot.corpus.reload import FINISHED, Outcome, counts_text, run_counts
 from bot.reply import clip_meta, printable_line
 
@@ -63,7 +71,7 @@ def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
                  empty="No reloads yet — run `briefbot reload`.")
 
 
-@runs.command("show")
+@runs.command("show", cls=DashArgumentCommand)
 @click.argument("run_id", type=ROW_ID)
 @click.option("--quiet", "-q", is_flag=True, help="Leave out the unchanged files.")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors,

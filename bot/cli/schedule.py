@@ -11,7 +11,14 @@ from typing import Any
 
 import click
 
-from bot.cli.context import ROW_ID, echo_listing, json_errors, json_text, not_blank
+from bot.cli.context import (
+    ROW_ID,
+    DashArgumentCommand,
+    echo_listing,
+    json_errors,
+    json_text,
+    not_blank,
+)
 from bot.errors import UserError
 from bot.reply import counted, printable_line
 from bot.schedule.subscriptions import (
@@ -152,7 +159,7 @@ def _subscription_lines(it: dict[str, Any], problem: str | None) -> str:
     return "\n".join(lines)
 
 
-@schedule.command("remove")
+@schedule.command("remove", cls=DashArgumentCommand)
 @click.argument("sub_id", metavar="ID", type=ROW_ID)
 @click.option("--json", "as_json", is_flag=True, callback=json_errors,
               help='JSON output: {"removed": ID, "digest", "platform", "channel", "at"}.')
