@@ -482,7 +482,8 @@ def test_a_feed_its_server_held_back_is_not_failed_and_another_port_is_not_held(
             core.add_feed(other.url("/c.xml"))
             reports = {r.id: r for r in core.poll_feeds() or []}
             assert server.hits.get("/b.xml", 0) == 0  # held: not requested
-            assert reports[2].status == "error" and "not requested" in (reports[2].error or "")
+            assert reports[2].status == "held" and "not requested" in (reports[2].held or "")
+            assert reports[2].error is None
             assert reports[3].status == "ok", reports[3]  # another port: not held
             feeds = {int(f["id"]): f for f in store.feeds()}
             assert feeds[1]["failures"] == 1 and feeds[2]["failures"] == 0, feeds

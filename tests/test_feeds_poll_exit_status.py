@@ -114,3 +114,46 @@ def test_items_whose_pages_were_not_requested_are_no_rejection_of_the_poll(
     assert all("not requested" in (i.reason or "") for i in second.items), second.items
     assert not second.stored_none_rejected()
     assert all("deferred" not in i.to_json() for i in second.items)
+
+
+def test_a_feed_held_by_its_servers_retry_after_is_reported_held_not_as_an_error(
+        server: FixtureServer, settings: Settings) -> None:
+    # Feed 1's item page answers "429, Retry-After 30"; feed 2 is on that server, so this run
+    # does not request it. That was "feed #2 …: error — not requested: …" on stderr, exit 1,
+    # and `"status": "error"` with --json: being held is no error of the feed's.
+    import json
+    from datetime import UTC, datetime
+
+    from tests.feeds_server import running
+
+    with running("127.0.0.2") as site:
+        site.set("/p", Route(status=429, body=b"slow down", headers={"Retry-After": "30"}))
+        site.set("/b.xml", Route(body=b"<rss version='2.0'><channel><title>B</title></channel>"
+                                 b"</rss>", content_type="application/rss+xml"))
+        server.set("/a.xml", Route(body=(
+            "<rss version='2.0'><channel><title>A</title><item><title>Berth 1 closed</title>"
+            f"<link>{site.url('/p')}</link><guid isPermaLink='false'>n1</guid><description>The "
+            "harbour office says berth one closes on Friday for repairs to the quay wall."
+            "</description></item></channel></rss>").encode(), content_type="application/rss+xml"))
+        runner, args = _cli(settings)
+        for url in (server.url("/a.xml"), site.url("/b.xml")):
+            assert runner.invoke(cli, [*args, "feeds", "add", url]).exit_code == 0
+        res = _poll(runner, args)
+        assert site.hits.get("/b.xml", 0) == 0  # held: not requested
+        assert res.exit_code == 0, res.output
+        assert "error" not in res.stderr, res.stderr
+        held = res.stdout.splitlines()[-1]
+        origin = site.url("/").split("//")[1].rstrip("/")
+        assert held.startswith(f"feed #2 {site.url('/b.xml')}: held — not requested: {origin} "
+                               "answered HTTP 429 with Retry-After 30 s, "), held
+        # when it is tried again: its next poll, the wait's end
+        when = held.rsplit("; tried again at ", 1)[1]
+        listed = json.loads(runner.invoke(cli, [*args, "feeds", "list", "--json"]).stdout)[1]
+        assert when == listed["next_poll"] and listed["last_error"] is None, (when, listed)
+        assert datetime.fromisoformat(when) > datetime.now(UTC)
+        res = _poll(runner, args, "--json")
+        assert res.exit_code == 0, res.output
+        report = json.loads(res.stdout)[1]
+        assert report["status"] == "held" and report["error"] is None, report
+        assert report["held"].startswith(f"not requested: {origin} answered HTTP 429"), report
+        assert report["next_poll"]

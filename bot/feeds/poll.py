@@ -338,7 +338,7 @@ class FeedReport:
     id: int | None
     name: str | None
     url: str
-    status: str  # ok | not-modified | error
+    status: str  # ok | not-modified | held | error
     error: str | None = None
     next_poll: str | None = None
     items: list[ItemOutcome] = field(default_factory=list)
@@ -346,6 +346,9 @@ class FeedReport:
     # Why the search index could not be updated after the poll run (its articles stored)
     index_error: str | None = None
     left: int = 0  # new items over `max_items_per_poll`: taken at the next polls
+    # "held": why the feed was not requested (its server asked, answering another request of
+    # this run, to wait: `FeedPoller._deferred`); no error of the feed's, tried at `next_poll`
+    held: str | None = None
 
     def counts(self) -> dict[str, int]:
         out = {"added": 0, "updated": 0, "unchanged": 0, "rejected": 0}
@@ -373,6 +376,10 @@ class FeedReport:
             return printable_line(f"{label}: error — {self.error}")
         if self.status == "not-modified":
             return printable_line(f"{label}: not modified (304)")
+        if self.status == "held":
+            return printable_line(f"{label}: held — {self.held}; tried again "
+                                  + (f"at {self.next_poll}" if self.next_poll
+                                     else "at the next check"))
         c = self.counts()
         left = (f"; {self.left:,} more new item{'s' if self.left != 1 else ''} at the next "
                 "polls (max_items_per_poll)") if self.left else ""
@@ -848,8 +855,9 @@ class FeedPoller:
         """The feed was not requested: its server asked, answering another request, to wait
         (`Fetcher.held`). Not the feed's failure (a healthy feed beside one answering "429,
         Retry-After 120" was backed off for hours, and kept behind it): its failures stay as
-        they are and it is due again once the wait is over."""
-        report.status, report.error = "error", redact_secrets(exc.reason)
+        they are and it is due again once the wait is over. Its report is `held`, no error
+        (`feeds poll` said "error — not requested: …" on stderr)."""
+        report.status, report.held = "held", redact_secrets(exc.reason)
         report.next_poll = iso(now + timedelta(seconds=math.ceil(exc.retry_after or 0)))
         try:
             self.store.update_feed(int(row["id"]), next_poll=report.next_poll, **extra)
@@ -858,7 +866,7 @@ class FeedPoller:
                 log.exception("could not record the wait of feed #%s", row["id"])
             report.next_poll = None  # (not recorded: the feed stays due)
         log.info("feed #%s %s: %s (next poll %s)", row["id"], shown_url(row["url"]),
-                 report.error, report.next_poll or "at the next check")
+                 report.held, report.next_poll or "at the next check")
 
     def _failed(self, row: dict[str, Any], report: FeedReport, reason: str,
                 retry_after: float | None, now: datetime, **extra: Any) -> None:
