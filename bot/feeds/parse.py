@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 from bot.corpus.json_numbers import AS_WRITTEN, WrittenNumber
 from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import _codec, html_to_text
+from bot.reply import clip_echo
 
 # What a server sends for a file it has no type for (S3, misconfigured servers; S3's older
 # default is binary/octet-stream): a feed served so is read if its body is one.
@@ -48,6 +49,9 @@ class FeedItem:
     # `published` is only the item's last update (Atom's <updated>, JSON Feed's date_modified,
     # with no publication date given): the page's own date of publication goes first.
     dated_by_update: bool = False
+    # Why the feed's link was not taken (`_web_link`: not http or https); the item is then
+    # one without a link.
+    link_refused: str | None = None
 
 
 @dataclass
@@ -90,6 +94,23 @@ def _absolute(base: str, link: str) -> str:
         return urljoin(base, link)
     except ValueError:
         return link
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _web_link(link: str | None) -> tuple[str | None, str | None]:
+    """(the item's link, None) when it is an http(s) address (or none), else (None, why it is
+    refused, one line naming its scheme alone). A `file:`, `javascript:`, `data:` or `mailto:`
+    link is no page to fetch: it was kept as the item's link, printed whole in each outcome
+    line and its reason (a `data:` link may be megabytes), and stored as the document's URL,
+    `file:///etc/passwd` as feedparser mangles it, `file://etc/passwd` (document
+    `etc-…`)."""
+    scheme = _SCHEME.match(link) if link else None
+    if scheme is None or scheme[1].lower() in ("http", "https"):
+        return link, None
+    return None, (f"its link ({clip_echo(scheme[1].lower(), 20)}:…) is not followed: only "
+                  "http and https links are")
 
 
 def _sniff(body: bytes, content_type: str) -> str:
@@ -265,6 +286,7 @@ def _xml_item(e: Any, url: str) -> FeedItem:
     link = e.get("link")
     if link:
         link = _absolute(url, link)
+    link, refused = _web_link(link)
     content = None
     for c in e.get("content") or []:
         if c.get("value"):
@@ -283,7 +305,7 @@ def _xml_item(e: Any, url: str) -> FeedItem:
         key=key[:1000], link=link, title=title, author=(e.get("author") or None),
         published=published, content=content,
         fingerprint=_fingerprint(link, title, updated or published, content),
-        dated_by_update=first is None and updated is not None)
+        dated_by_update=first is None and updated is not None, link_refused=refused)
 
 
 def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
@@ -317,6 +339,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         link = _url(item.get("url")) or _url(item.get("external_url"))
         if link:
             link = _absolute(url, link)
+        link, refused = _web_link(link)
         title = _s(item.get("title"))
         html_content = _s(item.get("content_html"))
         content = html_content or _s(item.get("content_text")) or _s(item.get("summary"))
@@ -328,7 +351,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             key=key[:1000], link=link, title=title, author=author, published=published or modified,
             content=html_content or _text_as_html(content),
             fingerprint=_fingerprint(link, title, modified or published, content),
-            dated_by_update=published is None and modified is not None))
+            dated_by_update=published is None and modified is not None, link_refused=refused))
     return out
 
 

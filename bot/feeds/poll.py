@@ -1169,7 +1169,7 @@ class FeedPoller:
                 log.exception("fetching the page %s failed", shown_article_url(link))
                 problem = f"internal error ({type(exc).__name__}: {exc})"
         else:
-            problem = "the item has no link"
+            problem = (item.link_refused if item is not None else None) or "the item has no link"
         if page is not None:
             canonical = final_url or link
             # (a page `fetch` is given is keyed by its address: the same page twice is one)

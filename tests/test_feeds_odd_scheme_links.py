@@ -1,0 +1,107 @@
+"""Item links that are no web address (`file:`, `javascript:`, `data:`, `mailto:`): none was
+fetched, but each was kept as the item's link, printed whole in its outcome line twice (in
+`<…>` and in the fetcher's reason; a `data:` link may be megabytes) and stored as the
+document's URL and id, `file:///etc/passwd` as feedparser mangles it, `file://etc/passwd`
+(document `etc-…`). Now such a link is refused, one line naming its scheme alone, and the
+item is one without a link: its own content stored as the feed's document, or rejected
+without content. (Loopback server, tests/feeds_server.py.)"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+from bot.config import Settings
+from tests.feeds_server import FixtureServer, Route
+from tests.test_feeds import CONTACT
+
+DATA = "data:text/html;base64," + "PGI+aGk8L2I+" * 500
+TEXT = "The harbour office says berth {} closes on Friday for repairs to the quay wall."
+LINKS = [  # (guid, link, scheme, with a description)
+    ("g-file", "file:///etc/passwd", "file", True),
+    (None, "javascript:alert(document.cookie)", "javascript", True),  # no guid
+    ("g-mail", "mailto:desk@news.example", "mailto", True),
+    ("g-data", DATA, "data", False),  # nothing to fall back to: rejected
+]
+
+
+def _cli(settings: Settings) -> tuple[CliRunner, list[str]]:
+    config = Path(settings.db_path).parent / "briefbot.toml"
+    config.write_text('[feeds]\nallow_private_addresses = true\nhost_delay_seconds = 0\n'
+                      f'contact_url = "{CONTACT}"\n')
+    return CliRunner(), ["--db", str(settings.db_path), "--config", str(config)]
+
+
+def _rss(server: FixtureServer) -> None:
+    items = "".join(
+        f"<item><title>Notice {n}</title><link>{link}</link>"
+        + (f"<guid isPermaLink='false'>{guid}</guid>" if guid else "")
+        + (f"<description>{TEXT.format(n)}</description>" if described else "") + "</item>"
+        for n, (guid, link, _, described) in enumerate(LINKS))
+    server.set("/odd.xml", Route(body=f"<rss version='2.0'><channel><title>Odd</title>{items}"
+                                 "</channel></rss>".encode(), content_type="application/rss+xml"))
+
+
+def _refused(scheme: str) -> str:
+    return f"its link ({scheme}:…) is not followed: only http and https links are"
+
+
+def test_odd_scheme_item_links_are_refused_in_one_line_and_never_stored(
+        server: FixtureServer, settings: Settings) -> None:
+    _rss(server)
+    runner, args = _cli(settings)
+    assert runner.invoke(cli, [*args, "feeds", "add", server.url("/odd.xml")]).exit_code == 0
+    res = runner.invoke(cli, [*args, "feeds", "poll"])
+    assert set(server.hits) == {"/odd.xml"}  # nothing else requested
+    lines = res.output.splitlines()
+    assert len(lines) == len(LINKS) + 1, res.output
+    for n, (_, _, scheme, described) in enumerate(LINKS):
+        [line] = [x for x in lines if f"Notice {n}" in x]
+        if described:
+            assert line.startswith("  added feed-") and line.endswith(
+                f"Notice {n} (page not used: {_refused(scheme)}; stored the feed's own "
+                "content)"), line
+        else:
+            assert line == f"  rejected Notice {n} (no link) — {_refused(scheme)}", line
+    for whole in ("/etc/passwd", "etc/passwd", "document.cookie", "desk@news.example",
+                  "PGI+aGk8L2I+"):
+        assert whole not in res.output, whole
+    assert lines[-1].endswith(": 3 added, 0 updated, 0 unchanged, 1 rejected")
+
+    db = sqlite3.connect(settings.db_path)
+    try:
+        docs = db.execute("select id, url, source_path from documents").fetchall()
+        rows = db.execute("select item_key, link from feed_items").fetchall()
+    finally:
+        db.close()
+    assert len(docs) == 3 and all(d[0].startswith("feed-") and d[1] is None for d in docs), docs
+    assert not any(":" in (d[2] or "") for d in docs), docs  # (no link as its source either)
+    assert len(rows) == 4 and all(link is None for _, link in rows), rows
+
+    res = runner.invoke(cli, [*args, "feeds", "poll", "--json"])  # nothing new, said so
+    items = json.loads(res.stdout)[0]["items"]
+    assert [i["url"] for i in items] == [None] * 4
+    assert [i["outcome"] for i in items] == ["unchanged"] * 3 + ["rejected"]
+    assert _refused("data") in items[3]["reason"] and "PGI+" not in res.stdout
+
+
+def test_a_json_feed_items_odd_scheme_url_is_refused_so_too(
+        server: FixtureServer, settings: Settings) -> None:
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Odd", "items": [
+        {"id": "1", "url": "file:///etc/passwd", "title": "Notice", "content_text": TEXT.format(1)},
+        {"id": "2", "url": "/news/a", "external_url": "javascript:void(0)", "title": "Kept",
+         "content_text": TEXT.format(2)}]}
+    server.set("/odd.json", Route(body=json.dumps(feed).encode(),
+                                  content_type="application/feed+json"))
+    runner, args = _cli(settings)
+    assert runner.invoke(cli, [*args, "feeds", "add", server.url("/odd.json")]).exit_code == 0
+    res = runner.invoke(cli, [*args, "feeds", "poll", "--json"])
+    first, second = json.loads(res.stdout)[0]["items"]
+    assert first["url"] is None and first["doc_id"].startswith("feed-"), first
+    assert first["reason"] == f"page not used: {_refused('file')}; stored the feed's own content"
+    # an http(s) link (here relative, its page a 404) is followed as before
+    assert second["url"] == server.url("/news/a") and server.hits["/news/a"] == 1, second
