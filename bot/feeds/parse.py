@@ -52,6 +52,9 @@ class FeedItem:
     # Why the feed's link was not taken (`_web_link`: not http or https); the item is then
     # one without a link.
     link_refused: str | None = None
+    # No guid or id given: the item's key is its link (`FeedPoller` tells items sharing it
+    # apart by their title and content).
+    keyed_by_link: bool = False
 
 
 @dataclass
@@ -305,7 +308,8 @@ def _xml_item(e: Any, url: str) -> FeedItem:
         key=key[:1000], link=link, title=title, author=(e.get("author") or None),
         published=published, content=content,
         fingerprint=_fingerprint(link, title, updated or published, content),
-        dated_by_update=first is None and updated is not None, link_refused=refused)
+        dated_by_update=first is None and updated is not None, link_refused=refused,
+        keyed_by_link=bool(link) and not (e.get("id") or "").strip())
 
 
 def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
@@ -351,7 +355,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             key=key[:1000], link=link, title=title, author=author, published=published or modified,
             content=html_content or _text_as_html(content),
             fingerprint=_fingerprint(link, title, modified or published, content),
-            dated_by_update=published is None and modified is not None, link_refused=refused))
+            dated_by_update=published is None and modified is not None, link_refused=refused,
+            keyed_by_link=bool(link) and _s(item.get("id")) is None))
     return out
 
 

@@ -452,10 +452,17 @@ def same_text(a: str, b: str) -> bool:
     return bool(short.strip()) and short in long
 
 
+def _told_by_link(item: FeedItem) -> bool:
+    """Whether an item is told apart from others sharing its key by its link: it has one, and
+    a guid (without one, its key is that link: `FeedItem.keyed_by_link`)."""
+    return bool(item.link) and not item.keyed_by_link
+
+
 def _what(item: FeedItem) -> str:
-    """What tells an item apart from another sharing its guid: its link, or (without one)
-    its title and content."""
-    return item.link or f"{item.title or ''}\x1f{item.content or ''}"
+    """What tells an item apart from another sharing its guid: its link (`_told_by_link`),
+    or its title and content (without a link, or without a guid, whose key is the link)."""
+    return item.link if item.link and _told_by_link(item) \
+        else f"{item.title or ''}\x1f{item.content or ''}"
 
 
 def _tagged_key(key: str, item: FeedItem) -> str:
@@ -470,7 +477,9 @@ def _distinct_keys(items: list[FeedItem]) -> list[tuple[FeedItem, str, str]]:
     different articles, each keyed by the guid and a hash of what tells it apart. A feed
     that gives every item one guid (its own address, a constant) had only its first item
     stored, the others skipped as "the same item twice", without a word, at every poll.
-    The same item twice (same guid and link) stays one.
+    The same item twice (same guid and link) stays one. Items without a guid are keyed by
+    their link: sharing it, they are told apart by their title and content (a notice feed
+    with no guids linking every item to its front page was one item, the first notice).
 
     With each item, both spellings of its key, (guid, tagged), the item's key being one:
     an item's siblings come and go (one rolls off the feed, a new one takes the guid), so
@@ -1013,19 +1022,20 @@ class FeedPoller:
         key): the same article twice. Its row is reused instead, under the key it has:
         - the tagged key names the very item (its hash is of its link, or title and content);
         - the guid alone may have been any item of that guid: it is this one when its row
-          has the same link, or, link-less both, the same fingerprint (title, date, content),
-          or, alone with its guid, the same item edited (`_same_item`).
+          has the same link, or, link-less both (or without a guid, keyed by one link: `_what`),
+          the same fingerprint (title, date, content), or, alone with its guid, the same
+          item edited (`_same_item`).
         Keyed by the guid alone, an item with a tagged row of its own takes it before the
-        guid's row (an earlier item of that guid, changed or gone). A link-less item alone
-        with a guid whose row is another item's (a publisher reusing a guid for a new notice)
-        is a new item under its tagged key, or takes the tagged row of that guid that is it,
-        edited since: it replaced the other item's document."""
+        guid's row (an earlier item of that guid, changed or gone). A link-less (or guid-less)
+        item alone with a guid whose row is another item's (a publisher reusing a guid for a
+        new notice) is a new item under its tagged key, or takes the tagged row of that guid
+        that is it, edited since: it replaced the other item's document."""
         if item.key == guid_key:  # alone with its guid now: tagged at an earlier poll?
             prev = seen.get(tagged_key)
             if prev is not None:
                 return replace(item, key=tagged_key), prev
             prev = seen.get(guid_key)
-            if (prev is None or item.link or prev.get("link")
+            if (prev is None or _told_by_link(item) or (prev.get("link") or None) != item.link
                     or prev.get("fingerprint") == item.fingerprint or self._same_item(prev, item)):
                 return item, prev
             tagged = f"{guid_key[:960]}#"
@@ -1033,7 +1043,7 @@ class FeedPoller:
             # document read, and a guid a microblog gives every post had thousands)
             rows = sorted(((key, row) for key, row in seen.items()
                            if key.startswith(tagged) and len(key) == len(tagged) + 16
-                           and not row.get("link")),
+                           and (row.get("link") or None) == item.link),
                           key=lambda kr: (kr[1].get("last_seen") or "",
                                           kr[1].get("first_seen") or "", kr[0]), reverse=True)
             for key, row in rows[:EDITED_ITEM_CANDIDATES]:
@@ -1044,8 +1054,9 @@ class FeedPoller:
         if prev is not None:
             return item, prev
         prev = seen.get(guid_key)  # sharing its guid now: alone with it at an earlier poll?
-        if prev is not None and (prev.get("link") == item.link if item.link else (
-                not prev.get("link") and prev.get("fingerprint") == item.fingerprint)):
+        if prev is not None and (prev.get("link") == item.link if _told_by_link(item) else (
+                (prev.get("link") or None) == item.link
+                and prev.get("fingerprint") == item.fingerprint)):
             return replace(item, key=guid_key), prev
         return item, None
 

@@ -1,0 +1,95 @@
+"""Items without a guid are keyed by their link: items of a notice feed with no guids, all
+linking to the site's front page (no article), were one item. Only the first was stored;
+the others were skipped as "the same item twice", unreported, and a new notice at the top
+was taken for the first one changed ("unchanged … kept the stored version"), never stored.
+Now items without a guid sharing a link but not their title and content are each an item
+of their own, as items sharing a guid but not their link are. (Loopback server,
+tests/feeds_server.py.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.feeds.poll import FeedPoller
+from tests.feeds_server import HOME, STORY, FixtureServer, Route, article_page, running
+from tests.test_feeds import feed_settings
+from tests.test_feeds_shared_link_items import NOTICES
+
+PILOT = ("n4", "Pilot boat", "The pilot boat service runs from the south pier while the north "
+         "pier is dredged in April.")
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    with running() as srv:
+        srv.set("/", Route(body=HOME.encode()))  # a front page: no article text
+        yield srv
+
+
+def _feed(server: FixtureServer, notices: list[tuple[str, str, str]], link: str = "/") -> None:
+    # (no guid: each item's key is its link, the same for all)
+    items = "".join(f"<item><title>{title}</title><link>{server.url(link)}</link>"
+                    f"<description>{text}</description></item>" for _, title, text in notices)
+    body = f"<rss version='2.0'><channel><title>Notices</title>{items}</channel></rss>"
+    server.set("/notices.xml", Route(body=body.encode(), content_type="application/rss+xml"))
+
+
+def _texts(store: Store) -> set[str]:
+    return {" ".join(s["text"] for s in store.sentences_of([d["id"]]))
+            for d in store.documents()}
+
+
+def test_guidless_items_sharing_a_link_are_each_an_item(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    _feed(server, NOTICES)
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    assert [i.title for i in first.items] == [t for _, t, _ in NOTICES], \
+        [i.summary() for i in first.items]
+    assert [i.outcome for i in first.items] == ["added"] * 3
+    assert _texts(store) == {text for _, _, text in NOTICES}
+    # a new notice at the top is a new item, stored; the others are the items seen before
+    _feed(server, [PILOT, *NOTICES])
+    [second] = poller.poll(feed["id"])
+    outcomes = {i.title: (i.outcome, i.doc_id) for i in second.items}
+    assert outcomes[PILOT[1]][0] == "added", [i.summary() for i in second.items]
+    assert {outcomes[t][1] for _, t, _ in NOTICES} == {i.doc_id for i in first.items}
+    assert _texts(store) == {text for _, _, text in [PILOT, *NOTICES]}
+    assert len(store.feed_items(feed["id"])) == 4
+
+
+def test_a_guidless_item_replacing_the_one_alone_with_its_link_is_stored(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    _feed(server, NOTICES[:1])
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    poller.poll(feed["id"])
+    _feed(server, [PILOT])  # the first notice rolled off; another alone with the link
+    [second] = poller.poll(feed["id"])
+    assert [(i.title, i.outcome) for i in second.items] == [(PILOT[1], "added")], \
+        [i.summary() for i in second.items]
+    assert _texts(store) == {NOTICES[0][2], PILOT[2]}
+
+
+def test_guidless_items_linking_to_one_article_are_still_one_document(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    a = STORY[0]
+    server.set(f"/news/{a['slug']}", Route(body=article_page(a, server.base).encode()))
+    _feed(server, NOTICES[:2], link=f"/news/{a['slug']}")
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
+    assert [i.outcome for i in report.items] == ["added", "unchanged"]
+    assert len(store.documents()) == 1
+
+
+def test_the_same_guidless_item_twice_is_still_one(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    _feed(server, [NOTICES[0], NOTICES[0]])
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
+    assert [i.outcome for i in report.items] == ["added"]
