@@ -1,7 +1,9 @@
 """Pages to try again (an item whose page failed, `item_retries`) take what is left of
 `max_items_per_poll` after the new items: 50 items whose pages 404 took a 50-item budget at
 every poll, and the new items behind them, which the headline said "at the next polls",
-waited until the retries were spent (`item_retries` polls)."""
+waited until the retries were spent (`item_retries` polls). But a share of it, a tenth, at
+least one item, is kept for them while any wait: new items filling every poll left them
+waiting for ever."""
 
 from __future__ import annotations
 
@@ -41,23 +43,23 @@ def test_new_items_come_before_pages_to_retry(
     [first] = poller.poll(feed["id"])
     assert [i.outcome for i in first.items] == ["added"] * 3 and first.left == 3
     [second] = poller.poll(feed["id"])
-    # the three left over are taken; the three pages to retry wait for a poll with room
+    # two of the three left over are taken; one page to retry has the share kept for them
+    # (a tenth of the budget, at least one), the two others wait for a poll with room
     outcomes = {i.title: i.outcome for i in second.items}
-    assert [outcomes[f"Notice {i}"] for i in range(3, 6)] == ["added"] * 3, \
+    assert [outcomes[f"Notice {i}"] for i in range(3, 5)] == ["added"] * 2, \
         [i.summary() for i in second.items]
-    assert second.left == 0
-    assert [server.hits[f"/n/{i}"] for i in range(6)] == [1] * 6
-    waiting = [i for i in second.items if i.title in ("Notice 0", "Notice 1", "Notice 2")]
-    assert [i.outcome for i in waiting] == ["unchanged"] * 3
+    assert "Notice 5" not in outcomes and second.left == 1
+    assert [server.hits[f"/n/{i}"] for i in range(6)] == [2, 1, 1, 1, 1, 0]
+    waiting = [i for i in second.items if i.title in ("Notice 1", "Notice 2")]
+    assert [i.outcome for i in waiting] == ["unchanged"] * 2
     assert all("tried again at a later poll" in (i.reason or "") for i in waiting)
-    assert len(store.documents()) == 6
-    # the next poll has room for them: each page tried again, an attempt spent
+    assert len(store.documents()) == 5
+    # the last new item, then the pages tried fewest times with what it leaves
     [third] = poller.poll(feed["id"])
     assert [server.hits[f"/n/{i}"] for i in range(6)] == [2, 2, 2, 1, 1, 1]
     assert {r["retries"] for k, r in store.feed_items(feed["id"]).items()
             if k in ("n0", "n1", "n2")} == {2}
-    assert third.status == "ok"
-    # then the pages tried fewer times
+    assert third.status == "ok" and third.left == 0
     poller.poll(feed["id"])
     assert [server.hits[f"/n/{i}"] for i in range(6)] == [2] * 6
 
@@ -70,16 +72,35 @@ def test_a_rejected_item_waiting_for_its_retry_is_still_rejected_saying_so(
         server.set("/f.xml", Route(body=f"<rss version='2.0'><channel><title>N</title>{items}"
                                    "</channel></rss>".encode(), content_type="application/rss+xml"))
 
-    bare(range(1))
-    feed = store.add_feed(server.url("/f.xml"), "notices", 30, "test")
-    poller = FeedPoller(store, feed_settings(settings, max_items_per_poll=1))
-    [first] = poller.poll(feed["id"])
-    assert [i.outcome for i in first.items] == ["rejected"]
     bare(range(2))
+    feed = store.add_feed(server.url("/f.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings, max_items_per_poll=2))
+    [first] = poller.poll(feed["id"])
+    assert [i.outcome for i in first.items] == ["rejected"] * 2
+    bare(range(4))  # two new items: one taken, and one page to retry (the share kept)
     [second] = poller.poll(feed["id"])
-    assert server.hits["/n/0"] == 1 and server.hits["/n/1"] == 1
-    [waiting] = [i for i in second.items if i.title == "Notice 0"]
+    assert [server.hits.get(f"/n/{i}", 0) for i in range(4)] == [2, 1, 1, 0]
+    [waiting] = [i for i in second.items if i.title == "Notice 1"]
     assert waiting.summary() == (
-        f"rejected {server.url('/n/0')} — HTTP 404 Not Found (page tried again at a later poll: "
-        "max_items_per_poll went to newer items)")
-    assert store.feed_items(feed["id"])["n0"]["retries"] == 1
+        f"rejected {server.url('/n/1')} — HTTP 404 Not Found (page tried again at a later poll: "
+        "max_items_per_poll went to other items)")
+    assert store.feed_items(feed["id"])["n1"]["retries"] == 1
+
+
+def test_pages_to_retry_are_tried_while_new_items_fill_every_poll(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # A feed with `max_items_per_poll` new items at every poll left its pages to retry
+    # waiting for ever: the new items came first and took the whole budget each time. A
+    # tenth of it (at least one page) is now kept for them while any waits.
+    feed = store.add_feed(server.url("/f.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings, max_items_per_poll=10))
+    reports = []
+    for n in range(1, 5):  # 10 more items at each poll: items 0-9, then 0-19, ...
+        _feed(server, range(10 * n))
+        [report] = poller.poll(feed["id"])
+        reports.append(report)
+    # each poll after the first tried one page again, the fewest tried first, and took 9 new
+    assert [server.hits[f"/n/{i}"] for i in range(4)] == [2, 2, 2, 1], dict(server.hits)
+    assert [r.left for r in reports] == [0, 1, 2, 3]
+    assert [sum(i.outcome == "added" for i in r.items) for r in reports] == [10, 9, 9, 9]
+    assert store.feed_items(feed["id"])["n0"]["retries"] == 2

@@ -109,7 +109,7 @@ class FeedsConfig:
     connect_timeout_seconds: float = 10.0
     total_timeout_seconds: float = 30.0
     check_seconds: float = 60.0  # how often the bot looks for due feeds
-    max_items_per_poll: int = 100  # new items fetched per feed and poll; the rest next time
+    max_items_per_poll: int = 100  # items fetched per feed and poll (`_items`); the rest next time
     item_retries: int = 5  # polls that retry an item whose page failed (while it is unchanged)
 
     @classmethod
@@ -432,6 +432,9 @@ def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None
 
 
 _WORDS = re.compile(r"\w+")
+# The share of `max_items_per_poll` kept for pages to try again while any wait (`_items`):
+# a tenth, at least one item; the new items take the rest first, and what they leave.
+RETRY_SHARE = 10
 # A link-less item alone with a guid whose row is another item's is compared with this many
 # of the guid's other items, the ones seen last (`FeedPoller._seen_row`): an item edited is
 # one the feed showed lately.
@@ -911,7 +914,10 @@ class FeedPoller:
 
         New and changed items take `max_items_per_poll` first, then the pages to try again,
         the fewest attempts first: the retries of 50 items whose pages 404 took a budget of
-        50 at every poll, the new items behind them waiting until those were spent."""
+        50 at every poll, the new items behind them waiting until those were spent. But a
+        tenth of the budget, at least one item (`RETRY_SHARE`), is kept for pages to try
+        again while any wait: a feed with `max_items_per_poll` new items at every poll left
+        them waiting for ever."""
         seen = self.store.feed_items(feed_id)
         built: list[_Built] = []
         keys: set[str] = set()
@@ -944,7 +950,9 @@ class FeedPoller:
         new = [n for n, slot in due if not slot[2]]
         retried = [n for n, slot in sorted(due, key=lambda d: (d[1][2], d[0])) if slot[2]]
         budget = self.config.max_items_per_poll
-        taken = set(new[:budget]) | set(retried[:max(0, budget - len(new))])
+        kept = min(len(retried), math.ceil(budget / RETRY_SHARE))  # for the retries
+        taken_new = new[:budget - kept]
+        taken = set(taken_new) | set(retried[:budget - len(taken_new)])
         left_over = len(new) - len(set(new) & taken)
         waiting = len(retried) - len(set(retried) & taken)
         for n, slot in enumerate(slots):
@@ -991,7 +999,7 @@ class FeedPoller:
         (this one's `max_items_per_poll` taken): as it was, saying so; no rejection of this
         poll's (`ItemOutcome.deferred`)."""
         prev = prev or {}
-        note = "page tried again at a later poll: max_items_per_poll went to newer items"
+        note = "page tried again at a later poll: max_items_per_poll went to other items"
         if prev.get("outcome") == "rejected":
             why = prev.get("reason") or "no reason recorded"
             return ItemOutcome(item.link, "rejected", f"{why} ({note})", None, item.title,
