@@ -217,7 +217,8 @@ _AT_ENCODED = re.compile(r"@(?=(?:everyone|here|channel)\b|[A-Za-z0-9_-]+(?:\.[A
                          re.IGNORECASE)
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _WEB_SCHEME = re.compile(r"https?:", re.IGNORECASE)
-_URL_DROPPED = re.compile(r"[\t\r\n]")
+# What URL parsers drop wherever it is in a URL (WHATWG URL, urllib's urlsplit)
+URL_DROPPED = re.compile(r"[\t\r\n]")
 _HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")
 
 
@@ -233,7 +234,7 @@ def link(url: str | None) -> str | None:
         return None
     # Tabs and line breaks inside a URL are dropped first, as browsers (and urlsplit) drop
     # them: "ht\ttps:" is https: to a browser, so its backslash rule below must apply too.
-    url = _URL_DROPPED.sub("", url.strip())
+    url = URL_DROPPED.sub("", url.strip())
     if _WEB_SCHEME.match(url):
         # A backslash before the query is a slash to a browser (WHATWG URL): in the authority
         # "https://example.com\\@evil.example/" is example.com, not a user part.

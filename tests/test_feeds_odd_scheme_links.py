@@ -105,3 +105,34 @@ def test_a_json_feed_items_odd_scheme_url_is_refused_so_too(
     assert first["reason"] == f"page not used: {_refused('file')}; stored the feed's own content"
     # an http(s) link (here relative, its page a 404) is followed as before
     assert second["url"] == server.url("/news/a") and server.hits["/news/a"] == 1, second
+
+
+def test_an_odd_scheme_hidden_by_a_tab_a_line_break_or_a_control_is_refused_so_too(
+        server: FixtureServer, settings: Settings) -> None:
+    # A URL parser (a browser's, urlsplit, the fetcher's) drops tabs and line breaks anywhere
+    # and controls before the scheme: "java\tscript:…" is a javascript: link. Read as
+    # written, it had no scheme: kept, printed whole, stored as the document's URL.
+    hidden = [("java&#x09;script:alert(document.cookie)", "javascript"),
+              ("fi&#x0d;&#x0a;le:///etc/passwd", "file")]
+    rss_items = "".join(
+        f"<item><title>Notice {n}</title><link>{link}</link><guid>g{n}</guid>"
+        f"<description>{TEXT.format(n)}</description></item>" for n, (link, _) in enumerate(hidden))
+    server.set("/odd.xml", Route(body=f"<rss version='2.0'><channel><title>Odd</title>{rss_items}"
+                                 "</channel></rss>".encode(), content_type="application/rss+xml"))
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Odd", "items": [
+        {"id": "1", "url": "\u0001javascript:alert(1)", "title": "Notice 2",
+         "content_text": TEXT.format(2)}]}
+    server.set("/odd.json", Route(body=json.dumps(feed).encode(),
+                                  content_type="application/feed+json"))
+    runner, args = _cli(settings)
+    for path in ("/odd.xml", "/odd.json"):
+        assert runner.invoke(cli, [*args, "feeds", "add", server.url(path)]).exit_code == 0
+    res = runner.invoke(cli, [*args, "feeds", "poll", "--json"])
+    items = [i for report in json.loads(res.stdout) for i in report["items"]]
+    schemes = [scheme for _, scheme in hidden] + ["javascript"]
+    assert [(i["title"], i["url"], i["reason"]) for i in items] == [
+        (f"Notice {n}", None, f"page not used: {_refused(scheme)}; stored the feed's own content")
+        for n, scheme in enumerate(schemes)], items
+    assert all(i["doc_id"].startswith("feed-") for i in items), items
+    for whole in ("etc/passwd", "document.cookie", "alert(1)"):
+        assert whole not in res.stdout, whole

@@ -43,7 +43,7 @@ import idna
 
 from bot.feeds.errors import FeedProblem
 from bot.feeds.parse import BODY_DECIDES
-from bot.feeds.urls import shown_url
+from bot.feeds.urls import URL_EDGES, shown_url
 from bot.reply import clip_echo
 
 DEFAULT_CONTACT = "https://github.com/briefbot/briefbot"
@@ -71,10 +71,6 @@ def _encoded(part: str) -> str:
     return quote(_STRAY_PERCENT.sub("%25", part), safe=_REQUEST_SAFE)
 
 
-# What a URL parser strips from both ends of a URL (WHATWG URL: C0 controls and space)
-_URL_EDGES = "".join(map(chr, range(0x21)))
-
-
 def _header_text(raw: bytes) -> str:
     """A Location header's bytes as a browser reads them: UTF-8 ("/news/café" sent raw),
     else Latin-1 (http.client's reading of every header); without the white space and
@@ -84,7 +80,7 @@ def _header_text(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    return text.strip(_URL_EDGES)
+    return text.strip(URL_EDGES)
 
 
 class FetchError(FeedProblem):

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 from bot.corpus.json_numbers import AS_WRITTEN, WrittenNumber
 from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import _codec, html_to_text
+from bot.feeds.urls import url_scheme
 from bot.reply import clip_echo
 
 # What a server sends for a file it has no type for (S3, misconfigured servers; S3's older
@@ -99,21 +100,19 @@ def _absolute(base: str, link: str) -> str:
         return link
 
 
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-
-
 def _web_link(link: str | None) -> tuple[str | None, str | None]:
     """(the item's link, None) when it is an http(s) address (or none), else (None, why it is
     refused, one line naming its scheme alone). A `file:`, `javascript:`, `data:` or `mailto:`
     link is no page to fetch: it was kept as the item's link, printed whole in each outcome
     line and its reason (a `data:` link may be megabytes), and stored as the document's URL,
     `file:///etc/passwd` as feedparser mangles it, `file://etc/passwd` (document
-    `etc-…`)."""
-    scheme = _SCHEME.match(link) if link else None
-    if scheme is None or scheme[1].lower() in ("http", "https"):
+    `etc-…`). The scheme is read as the fetcher reads it (`url_scheme`): "java\\tscript:…"
+    was taken for a relative link, kept, and stored as "javascript:…"."""
+    scheme = url_scheme(link) if link else None
+    if scheme is None or scheme in ("http", "https"):
         return link, None
-    return None, (f"its link ({clip_echo(scheme[1].lower(), 20)}:…) is not followed: only "
-                  "http and https links are")
+    return None, (f"its link ({clip_echo(scheme, 20)}:…) is not followed: only http and "
+                  "https links are")
 
 
 def _sniff(body: bytes, content_type: str) -> str:

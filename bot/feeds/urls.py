@@ -23,7 +23,7 @@ from bot.redact import (  # noqa: F401  (re-exported)
     shown_url,
     without_credentials,
 )
-from bot.reply import clip_echo
+from bot.reply import URL_DROPPED, clip_echo
 
 # Query parameters that identify a campaign or a click, never the article.
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "ga_", "hsa_", "oly_", "vero_", "_hs")
@@ -35,11 +35,23 @@ _TRACKING = frozenset({
     "at_medium", "at_campaign", "guccounter", "taid", "xtor",
 })
 _SLUG = re.compile(r"[^a-z0-9]+")
+# What a URL parser strips from both ends of a URL (WHATWG URL: C0 controls and space)
+URL_EDGES = "".join(map(chr, range(0x21)))
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def is_tracking(name: str) -> bool:
     low = name.lower()
     return low in _TRACKING or low.startswith(_TRACKING_PREFIXES)
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme of `url` as a URL parser reads it (WHATWG URL, urllib's urlsplit, and so
+    the fetcher), in lower case, or None (a relative link): after the controls and spaces
+    before it, its tabs and line breaks dropped. "java\\tscript:alert(1)" is a javascript:
+    link to a browser; read as written, it had no scheme."""
+    scheme = _SCHEME.match(URL_DROPPED.sub("", url.lstrip(URL_EDGES)))
+    return scheme[1].lower() if scheme else None
 
 
 def split_url(url: str) -> SplitResult | None:
