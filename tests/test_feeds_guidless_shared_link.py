@@ -93,3 +93,28 @@ def test_the_same_guidless_item_twice_is_still_one(
     feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
     [report] = FeedPoller(store, feed_settings(settings)).poll(feed["id"])
     assert [i.outcome for i in report.items] == ["added"]
+
+
+def test_a_guidless_item_edited_is_still_the_item_of_its_own_article(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # An item without a guid, alone with its link, whose page was read: that article is its
+    # document. Edited in the feed (title and summary unlike the page's), it was compared with
+    # that article as a notice is, taken for another item: a second row, and once the page
+    # held no article (a stub, a sign-in page) the summary stored as a second document.
+    a = STORY[0]
+    path = f"/news/{a['slug']}"
+    server.set(path, Route(body=article_page(a, server.base).encode()))
+    _feed(server, [("n1", "Bridge vote", "Councillors met on Tuesday.")], link=path)
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    assert [i.outcome for i in first.items] == ["added"]
+    server.set(path, Route(body=HOME.encode()))  # the page now holds no article
+    _feed(server, [("n1", "Harbour crossing: what the vote means for ferry riders",
+                    "A look at the commute after the decision.")], link=path)
+    [second] = poller.poll(feed["id"])
+    assert [(i.outcome, i.doc_id) for i in second.items] == [
+        ("unchanged", first.items[0].doc_id)], [i.summary() for i in second.items]
+    assert "kept the stored version" in (second.items[0].reason or "")
+    assert len(store.documents()) == 1
+    assert list(store.feed_items(feed["id"])) == [server.url(path)]

@@ -1032,7 +1032,10 @@ class FeedPoller:
         - the guid alone may have been any item of that guid: it is this one when its row
           has the same link, or, link-less both (or without a guid, keyed by one link: `_what`),
           the same fingerprint (title, date, content), or, alone with its guid, the same
-          item edited (`_same_item`).
+          item edited (`_same_item`). Without a guid, alone with its link, it is that link's
+          item when the row's page was read (no `retries`): its document is the page's
+          article, which an item's title and summary, edited, need not resemble (taken for
+          another item, it was stored a second time once the page held no article).
         Keyed by the guid alone, an item with a tagged row of its own takes it before the
         guid's row (an earlier item of that guid, changed or gone). A link-less (or guid-less)
         item alone with a guid whose row is another item's (a publisher reusing a guid for a
@@ -1044,7 +1047,9 @@ class FeedPoller:
                 return replace(item, key=tagged_key), prev
             prev = seen.get(guid_key)
             if (prev is None or _told_by_link(item) or (prev.get("link") or None) != item.link
-                    or prev.get("fingerprint") == item.fingerprint or self._same_item(prev, item)):
+                    or prev.get("fingerprint") == item.fingerprint
+                    or (item.keyed_by_link and not prev.get("retries"))
+                    or self._same_item(prev, item)):
                 return item, prev
             tagged = f"{guid_key[:960]}#"
             # (the guid's items seen last, `EDITED_ITEM_CANDIDATES` of them: each is a
