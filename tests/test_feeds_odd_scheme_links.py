@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from bot.cli.main import cli
 from bot.config import Settings
-from tests.feeds_server import FixtureServer, Route
+from tests.feeds_server import STORY, FixtureServer, Route, article_page
 from tests.test_feeds import CONTACT
 
 DATA = "data:text/html;base64," + "PGI+aGk8L2I+" * 500
@@ -136,3 +136,23 @@ def test_an_odd_scheme_hidden_by_a_tab_a_line_break_or_a_control_is_refused_so_t
     assert all(i["doc_id"].startswith("feed-") for i in items), items
     for whole in ("etc/passwd", "document.cookie", "alert(1)"):
         assert whole not in res.stdout, whole
+
+
+def test_a_json_feed_item_whose_url_is_refused_reads_its_external_url(
+        server: FixtureServer, settings: Settings) -> None:
+    # A JSON Feed item without a `url` has its `external_url` for a page; one whose `url` is
+    # no web address (refused) had none: its content stored as the feed's, the page unread.
+    a = STORY[0]
+    server.set(f"/news/{a['slug']}", Route(body=article_page(a, server.base).encode()))
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Odd", "items": [
+        {"id": "1", "url": "mailto:desk@news.example", "external_url": f"/news/{a['slug']}",
+         "title": "Notice", "content_text": TEXT.format(1)}]}
+    server.set("/odd.json", Route(body=json.dumps(feed).encode(),
+                                  content_type="application/feed+json"))
+    runner, args = _cli(settings)
+    assert runner.invoke(cli, [*args, "feeds", "add", server.url("/odd.json")]).exit_code == 0
+    res = runner.invoke(cli, [*args, "feeds", "poll", "--json"])
+    [item] = json.loads(res.stdout)[0]["items"]
+    assert (item["url"], item["outcome"], item["reason"]) == (
+        server.url(f"/news/{a['slug']}"), "added", None), item
+    assert item["title"] == a["title"] and server.hits[f"/news/{a['slug']}"] == 1

@@ -115,6 +115,19 @@ def _web_link(link: str | None) -> tuple[str | None, str | None]:
                   "https links are")
 
 
+def _first_web_link(links: list[str]) -> tuple[str | None, str | None]:
+    """The first of `links` that is an http(s) address, else (None, why the first was
+    refused: `_web_link`). A JSON Feed item whose `url` is a `mailto:` address has its
+    `external_url` for a page, as one without a `url` has (it was stored without a link)."""
+    refused = None
+    for link in links:
+        web, why = _web_link(link)
+        if why is None:
+            return web, None
+        refused = refused or why
+    return None, refused
+
+
 def _sniff(body: bytes, content_type: str) -> str:
     head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"{") or (content_type in ("application/feed+json", "application/json")
@@ -339,10 +352,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     for item in items:
         if not isinstance(item, dict):
             continue
-        link = _url(item.get("url")) or _url(item.get("external_url"))
-        if link:
-            link = _absolute(url, link)
-        link, refused = _web_link(link)
+        link, refused = _first_web_link([_absolute(url, u) for u in (
+            _url(item.get("url")), _url(item.get("external_url"))) if u])
         title = _s(item.get("title"))
         html_content = _s(item.get("content_html"))
         content = html_content or _s(item.get("content_text")) or _s(item.get("summary"))
