@@ -216,6 +216,16 @@ class CommandsConfig(_Section):
 DIGEST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
+def closest_name(name: str, names: list[str]) -> str | None:
+    """The digest of `names` that `name` was meant to be, when one is close, whatever its
+    case ("Daily", "dialy", "DIALY": 'daily'), else None: for "no digest named 'dialy'; did
+    you mean 'daily'? …". A name is matched as written; only the guess ignores case ("DIALY"
+    was compared with 'daily' letter for letter, and got none)."""
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1)
+    return by_lower.get(name.lower()) or (by_lower[close[0]] if close else None)
+
+
 def _digest_name(value: str) -> str:
     """`[digests] default`: a name a digest can be called by ("../config/briefbot" named an
     existing file, passed, and every digest then failed naming neither file nor field)."""
@@ -636,8 +646,10 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
                         f"is {kind}, not a file")
     if digests_dir.is_dir() and not default_definition.is_file():
         names = sorted(p.stem for p in digests_dir.glob("*.toml"))
+        guess = closest_name(cfg.digests.default, names)
+        hint = f"did you mean {guess!r}? " if guess else ""
         raise UserError(f"{where}: [digests] default: no digest named {cfg.digests.default!r} in "
-                        f"{digests_dir} (available: {', '.join(names) or 'none'})")
+                        f"{digests_dir} ({hint}available: {', '.join(names) or 'none'})")
     return Settings(
         root=root,
         db_path=db_path,

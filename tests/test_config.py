@@ -165,6 +165,21 @@ def test_a_default_digest_definition_of_the_wrong_kind_is_named_so(
     assert message == f"{cfg}: [digests] default: the digest definition {daily} {says}"
 
 
+@pytest.mark.parametrize("typed", ["dialy", "DIALY", "Daily"])
+def test_a_mistyped_default_digest_is_answered_with_the_one_meant(
+        cfg: Path, tmp_path: Path, typed: str) -> None:
+    # It was "no digest named 'dialy' in DIR (available: daily, weekly)", where /subscribe and
+    # `schedule add` answered "did you mean 'daily'?"; and a name in capitals got no guess.
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    for name in ("daily", "weekly"):
+        (digests / f"{name}.toml").write_text('[[sections]]\nkind = "timeline"\n',
+                                              encoding="utf-8")
+    message = _error(cfg, f'[digests]\nfolder = "{digests}"\ndefault = "{typed}"\n')
+    assert message == (f"{cfg}: [digests] default: no digest named {typed!r} in {digests} "
+                       "(did you mean 'daily'? available: daily, weekly)")
+
+
 def test_a_default_digest_reached_through_a_link_is_accepted(cfg: Path, tmp_path: Path) -> None:
     digests = tmp_path / "digests"
     digests.mkdir()

@@ -15,7 +15,7 @@ def _answer(core: Core, line: str) -> str:
         line, admin=True, workspace="1", channel="11").plain_text()
 
 
-@pytest.mark.parametrize("typed", ["dialy", "Daily", "daly"])
+@pytest.mark.parametrize("typed", ["dialy", "Daily", "daly", "DIALY", "Dialy"])
 def test_a_mistyped_digest_name_is_answered_with_the_one_meant(sched_core: Core,
                                                               typed: str) -> None:
     text = _answer(sched_core, f"/subscribe {typed} 0 8 * * * UTC")

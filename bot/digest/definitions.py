@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.config import DIGEST_NAME
+from bot.config import DIGEST_NAME, closest_name
 from bot.cron import make_trigger, never_fires, never_fires_why
 from bot.errors import UserError
 from bot.paths import loads_toml, read_utf8_text, wrong_kind
@@ -223,13 +223,6 @@ def available(folder: Path | None) -> list[str]:
 def misnamed(folder: Path | None) -> list[str]:
     """The .toml files of `folder` whose names no digest can have: they are not read."""
     return [f"{n}.toml" for n in _toml_files(folder) if not _NAME.match(n)]
-
-
-def closest_name(name: str, names: list[str]) -> str | None:
-    """The digest of `names` that `name` was meant to be, when one is close ("Daily", "dialy":
-    'daily'), else None: for "no digest named 'dialy'; did you mean 'daily'? …"."""
-    return {n.lower(): n for n in names}.get(name.lower()) or next(
-        iter(difflib.get_close_matches(name, names, n=1)), None)
 
 
 def load_definition(folder: Path | None, name: str) -> DigestDef:
