@@ -482,8 +482,8 @@ def env_switch(name: str, value: str | None, default: bool) -> bool:
     if not given:
         return default
     if given not in (*TRUE_WORDS, *FALSE_WORDS):
-        raise UserError(f"{name}: {given[:20]!r} must be one of {', '.join(TRUE_WORDS)} (on) "
-                        f"or {', '.join(FALSE_WORDS)} (off)")
+        raise UserError(f"{paths.env_source(name, value)}: {given[:20]!r} must be one of "
+                        f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off)")
     return given in TRUE_WORDS
 
 
@@ -495,21 +495,26 @@ def env_encoder(default: str) -> str:
     naming the variable. `BRIEFBOT_RESCORE`, which it replaced, is refused with the reason
     (0 or off, which asked for nothing, only logged)."""
     global _rescore_warned
-    rescore = os.environ.get("BRIEFBOT_RESCORE", "").strip().lower()
+    rescore_value = os.environ.get("BRIEFBOT_RESCORE")
+    rescore = (rescore_value or "").strip().lower()
     if rescore in FALSE_WORDS:  # asked for nothing: an old .env still starts
         if not _rescore_warned:  # once a process (this is read again where no config is)
             _rescore_warned = True
-            log.warning("BRIEFBOT_RESCORE is no longer read (the full sentence model now "
-                        "embeds the corpus itself): unset it")
+            log.warning("%s is no longer read (the full sentence model now embeds the corpus "
+                        "itself): unset it", paths.env_source("BRIEFBOT_RESCORE", rescore_value))
     elif rescore:
-        raise UserError("BRIEFBOT_RESCORE is no longer read: the full sentence model now embeds "
-                        "the corpus itself (BRIEFBOT_ENCODER=full, the default); unset it")
-    given = os.environ.get("BRIEFBOT_ENCODER", "").strip().lower()
+        raise UserError(f"{paths.env_source('BRIEFBOT_RESCORE', rescore_value)} is no longer "
+                        "read: the full "
+                        "sentence model now embeds the corpus itself (BRIEFBOT_ENCODER=full, "
+                        "the default); unset it")
+    value = os.environ.get("BRIEFBOT_ENCODER")
+    given = (value or "").strip().lower()
     if not given:
         return default
     if given in ENCODERS:
         return given
-    raise UserError(f"BRIEFBOT_ENCODER: {given[:20]!r} must be one of {', '.join(ENCODERS)}")
+    raise UserError(f"{paths.env_source('BRIEFBOT_ENCODER', value)}: {given[:20]!r} must be one "
+                    f"of {', '.join(ENCODERS)}")
 
 
 def _read_config(config_path: str | os.PathLike[str] | None) -> tuple[Path, dict[str, Any]]:
@@ -555,7 +560,8 @@ def _set_twice(path: Path, exc: tomllib.TOMLDecodeError) -> str:
 def _db_path(root: Path, db: str | None, configured: str | None) -> Path:
     """`db` (from `--db`, relative to where the user typed it) wins over BRIEFBOT_DB, which
     wins over `[storage] db` (both relative to the config root)."""
-    for source, given in (("--db", db), ("BRIEFBOT_DB", os.environ.get("BRIEFBOT_DB")),
+    from_env = os.environ.get(paths.DB_ENV)
+    for source, given in (("--db", db), (paths.env_source(paths.DB_ENV, from_env), from_env),
                           ("[storage] db", configured)):
         if given and given.strip() == MEMORY_DB:
             raise UserError(f"{source}: {MEMORY_DB_REFUSED}")
@@ -612,13 +618,14 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     cfg = validate_config(raw, where)
     db_path = _db_path(root, db, cfg.storage.db)
     admins = list(cfg.commands.admins)
-    for entry in os.environ.get("BRIEFBOT_ADMINS", "").split(","):
+    admins_value = os.environ.get("BRIEFBOT_ADMINS")
+    for entry in (admins_value or "").split(","):
         entry = entry.strip()
         if not entry:
             continue
         problem = admin_id_problem(entry)
         if problem:
-            raise UserError(f"BRIEFBOT_ADMINS: {problem}")
+            raise UserError(f"{paths.env_source('BRIEFBOT_ADMINS', admins_value)}: {problem}")
         admins.append(entry)
     semantic = env_switch("BRIEFBOT_SEMANTIC", os.environ.get("BRIEFBOT_SEMANTIC"),
                           cfg.search.semantic)
@@ -678,10 +685,12 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
 
 def load_dotenv_if_present(root: Path) -> None:
     """Load `.env` from the project root, then the config folder, into the environment
-    (existing variables win)."""
+    (existing variables win). Which file set which variable is noted for the errors about
+    their values (`paths.env_source`)."""
+    set_from: dict[str, tuple[str, Path]] = {}
     for env_file in paths.dotenv_files(root):
         if env_file.is_file():
-            from dotenv import load_dotenv
+            from dotenv import dotenv_values, load_dotenv
 
             # Read here, not by python-dotenv: a `.env` saved as UTF-16 (Windows PowerShell's
             # `"KEY=value" > .env`) or Latin-1 was its UnicodeDecodeError traceback in every
@@ -694,10 +703,15 @@ def load_dotenv_if_present(root: Path) -> None:
             dotenv_log = logging.getLogger("dotenv.main")
             level = dotenv_log.level  # (its warning names no file: said above instead)
             dotenv_log.setLevel(logging.ERROR)
+            already_set = set(os.environ)
             try:
+                values = dotenv_values(stream=io.StringIO(text))
                 load_dotenv(stream=io.StringIO(text), override=False)
             finally:
                 dotenv_log.setLevel(level)
+            set_from.update((name, (value, env_file)) for name, value in values.items()
+                            if value is not None and name not in already_set)
+    paths.note_dotenv_values(set_from)
 
 
 def _warn_unreadable_env_lines(env_file: Path, text: str) -> None:

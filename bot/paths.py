@@ -141,6 +141,31 @@ def dotenv_files(root: Path) -> list[Path]:
     return files
 
 
+# The variables a `.env` file set, with the value it gave and the file
+# (bot.config.load_dotenv_if_present): for `env_source`.
+_FROM_DOTENV: dict[str, tuple[str, Path]] = {}
+
+
+def note_dotenv_values(set_from: dict[str, tuple[str, Path]]) -> None:
+    """Remember which variables the `.env` files just read set: name -> (value, file). It
+    replaces what an earlier read noted (a variable set then is the environment's now)."""
+    _FROM_DOTENV.clear()
+    _FROM_DOTENV.update(set_from)
+
+
+def env_source(name: str, value: str | None, shown: str | None = None) -> str:
+    """The environment variable `name`, whose value is `value`, as an error about that value
+    names it ("=`shown`" after it when given): "BRIEFBOT_SEMANTIC in /srv/bb/.env" when a
+    `.env` file gave it that value, else "BRIEFBOT_SEMANTIC", so that a bad value read from a
+    `.env` names the file, as a config error names its file and field ("BRIEFBOT_SEMANTIC:
+    'maybe' must be one of …" sent the operator looking through the environment)."""
+    named = name if shown is None else f"{name}={shown}"
+    noted = _FROM_DOTENV.get(name)
+    if noted is None or value != noted[0]:
+        return named
+    return f"{named} in {noted[1]}"
+
+
 _UTF16_32_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
                   (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
 

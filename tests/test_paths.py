@@ -103,6 +103,53 @@ def test_dotenv_is_read_before_the_settings(tmp_path: Path, monkeypatch: pytest.
     assert {"path": str(tmp_path / "srv" / ".env"), "exists": True} in where["env_files"]
 
 
+@pytest.mark.parametrize(("line", "says"), [
+    ("BRIEFBOT_SEMANTIC=maybe", "BRIEFBOT_SEMANTIC in {env}: 'maybe' must be one of 1, true"),
+    ("BRIEFBOT_CROSS_ENCODER=x", "BRIEFBOT_CROSS_ENCODER in {env}: 'x' must be one of 1, true"),
+    ("BRIEFBOT_ENCODER=big", "BRIEFBOT_ENCODER in {env}: 'big' must be one of full, static"),
+    ("BRIEFBOT_RESCORE=1", "BRIEFBOT_RESCORE in {env} is no longer read"),
+    ("BRIEFBOT_ADMINS=foo", 'BRIEFBOT_ADMINS in {env}: must be "platform:user_id"'),
+    ("BRIEFBOT_DB=:memory:", 'BRIEFBOT_DB in {env}: ":memory:" is not accepted'),
+    ("BRIEFBOT_DB={tmp}/nope.db", "no database at {tmp}/nope.db (from BRIEFBOT_DB in {env}): "),
+    ("BRIEFBOT_HOME={tmp}/nohome",
+     "no database at {tmp}/nohome/briefbot.db (from BRIEFBOT_HOME={tmp}/nohome in {env}): "),
+])
+def test_a_bad_value_from_a_dotenv_names_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: Path, line: str,
+        says: str) -> None:
+    # It was "BRIEFBOT_SEMANTIC: 'maybe' must be …", as if set in the environment: the
+    # operator looked there, and not in the .env beside the config that set it.
+    name = line.split("=", 1)[0]
+    monkeypatch.setenv(name, "-")
+    monkeypatch.delenv(name)  # undone at teardown: .env's value goes too
+    project = tmp_path / "srv"
+    (project / "config").mkdir(parents=True)
+    config = project / "config" / "briefbot.toml"
+    config.write_text("", encoding="utf-8")
+    env = project / ".env"
+    env.write_text(line.format(tmp=tmp_path) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "sources"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"Error: {says.format(tmp=tmp_path, env=env)}"), \
+        result.output
+    assert result.output.count("\n") == 1, result.output
+
+
+def test_a_bad_value_set_in_the_environment_names_no_dotenv(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: Path) -> None:
+    # The environment wins over `.env`: the value at fault is then the environment's.
+    monkeypatch.setenv("BRIEFBOT_SEMANTIC", "maybe")
+    project = tmp_path / "srv"
+    (project / "config").mkdir(parents=True)
+    config = project / "config" / "briefbot.toml"
+    config.write_text("", encoding="utf-8")
+    (project / ".env").write_text("BRIEFBOT_SEMANTIC=perhaps\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "sources"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: BRIEFBOT_SEMANTIC: 'maybe' must be one of 1, true"), \
+        result.output
+
+
 def test_paths_command(installed: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["paths", "--json"])
     assert result.exit_code == 0, result.output

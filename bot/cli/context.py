@@ -18,7 +18,7 @@ from bot.cli import holds_every_character
 from bot.config import Settings, load_db_path, load_settings
 from bot.corpus.storage import Store, parse_id
 from bot.errors import UserError, first_undecodable, undecodable_written_out
-from bot.paths import DB_ENV, DB_NAME, HOME_ENV, home
+from bot.paths import DB_ENV, DB_NAME, HOME_ENV, env_source, home
 from bot.search.semantic import select as select_encoder
 
 JSON_ERRORS = "briefbot.json_errors"  # in the (shared) click context meta
@@ -235,14 +235,16 @@ class AppContext:
         create it. Those that change only what is there (feeds poll, feeds remove, schedule
         remove) refuse too: a new database has no feed or subscription, and `feeds poll`
         answered "No feeds", exit 0, having made one at the mistyped path."""
-        typed = "--db" if self.db else (DB_ENV if os.environ.get(DB_ENV, "").strip() else None)
+        from_env = os.environ.get(DB_ENV)
+        typed = "--db" if self.db else (env_source(DB_ENV, from_env) if (from_env or "").strip()
+                                        else None)
         path = self.db_path
         if typed is None and (h := home()) is not None and not h.exists() \
                 and path == h / DB_NAME:
             # BRIEFBOT_HOME naming a folder that is not there is mistyped as surely (it made
             # the folder and an empty database, "the corpus is empty"); one that is there
             # without a database is a new deployment's, and its corpus is empty.
-            typed = f"{HOME_ENV}={h}"
+            typed = env_source(HOME_ENV, os.environ.get(HOME_ENV), shown=str(h))
         if typed is None or str(path) == ":memory:" or path.exists():
             return
         raise click.ClickException(f"no database at {path} (from {typed}): check the path; "

@@ -49,7 +49,7 @@ import sqlite_utils
 
 from bot.cron import cron_key, zone_key
 from bot.errors import UserError
-from bot.paths import HOME_ENV, home, wrong_kind
+from bot.paths import HOME_ENV, env_source, home, wrong_kind
 
 _HOST = os.uname().nodename if hasattr(os, "uname") else ""
 
@@ -612,8 +612,8 @@ def no_database_folder(folder: Path, exc: OSError) -> str:
             if part.is_symlink() and not part.exists():  # a link to nothing: name where to
                 where = f"is a link to {os.readlink(part)}, which does not exist"
                 if folder == home():
-                    named = f"{HOME_ENV}={folder}" if part == folder else \
-                        f"{HOME_ENV}={folder}: {part}"
+                    home_named = env_source(HOME_ENV, os.environ.get(HOME_ENV), shown=str(folder))
+                    named = home_named if part == folder else f"{home_named}: {part}"
                     return f"{named} {where}: make that folder, or set {HOME_ENV} to another"
                 return f"cannot create the database folder {folder}: {part} {where}"
             if part.exists() and not part.is_dir():
@@ -623,8 +623,9 @@ def no_database_folder(folder: Path, exc: OSError) -> str:
             break
     if blocker is not None and folder == home():
         named = "names a file" if blocker == folder else f"is inside {blocker}, which is a file"
-        return (f"{HOME_ENV}={folder} {named}, not a folder: set it to the folder for "
-                "briefbot's config and database (created if missing), or unset it")
+        home_named = env_source(HOME_ENV, os.environ.get(HOME_ENV), shown=str(folder))
+        return (f"{home_named} {named}, not a folder: set it to the folder for briefbot's "
+                "config and database (created if missing), or unset it")
     if blocker is not None:
         where = (f"the database folder {folder} is a file" if blocker == folder else
                  f"cannot create the database folder {folder}: {blocker} is a file")
