@@ -119,7 +119,7 @@ def test_a_duplicate_is_named_from_the_row_its_check_read(
     store = core.store
     store.add_subscription("slack", "C1", "daily", "0 9 * * *", "Europe/Kyiv", "x")
     assert store.duplicate_subscription("slack", "C1", "daily", "00 9 * * *",
-                                        "Europe/Kiev") == (1, "Europe/Kyiv")
+                                        "Europe/Kiev") == (1, "Europe/Kyiv", "0 9 * * *")
     assert store.duplicate_subscription("slack", "C2", "daily", "0 9 * * *", "UTC") is None
 
     def read_again(*_a: Any, **_k: Any) -> None:

@@ -37,6 +37,18 @@ def test_a_retried_subscribe_answers_already_subscribed(core: Core) -> None:
     assert len(core.store.subscriptions()) == 4
 
 
+def test_a_duplicate_is_named_with_its_cron_as_stored(core: Core) -> None:
+    # The refusal showed the cron as typed ("at 00 08 * * mon-fri"), which no line of
+    # /schedules shows: the existing subscription's, as stored, is named.
+    adapter = TestAdapter(core, admin=True)
+    adapter.send('/subscribe daily "0 8 * * 1-5" UTC', channel="C1")
+    again = adapter.send('/subscribe daily "00 08 * * mon-fri" UTC', channel="C1").plain_text()
+    stored = core.store.subscriptions()[0]["cron"]
+    assert f"Already subscribed as #1: daily in C1 at {stored} (UTC); nothing was added" \
+        in again, again
+    assert "mon-fri" not in again, again
+
+
 def test_store_refuses_a_duplicate_but_not_of_a_disabled_one(store: Store) -> None:
     sub = store.add_subscription("slack", "C1", "daily", "0 8 * * *", "UTC", "t")
     with pytest.raises(DuplicateSubscription) as err:

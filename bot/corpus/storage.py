@@ -205,7 +205,10 @@ def _say_not_upgraded(path: Path, found: int) -> None:
 
 
 class DuplicateSubscription(UserError):
-    """The same digest, channel, cron and time zone is already subscribed (`existing`)."""
+    """The same digest, channel, cron and time zone is already subscribed (`existing`). `cron`
+    is the existing subscription's, as stored and as `/schedules` shows it ("0 8 * * 1-5"
+    where "00 08 * * mon-fri" was typed: the refusal showed what was typed, and the user
+    looked in vain for that among the subscriptions)."""
 
     def __init__(self, existing: int, digest: str, channel: str, cron: str,
                  timezone: str, existing_timezone: str | None = None) -> None:
@@ -1539,8 +1542,9 @@ class Store:
             # kept as they are; `/unsubscribe` removes one.)
             existing = self.duplicate_subscription(platform, channel, digest, cron, timezone)
             if existing is not None:
-                other_id, other_zone = existing
-                raise DuplicateSubscription(other_id, digest, channel, cron, timezone, other_zone)
+                other_id, other_zone, other_cron = existing
+                raise DuplicateSubscription(other_id, digest, channel, other_cron, timezone,
+                                            other_zone)
             # Ids are never reused (a high-water mark in meta, not max(id)+1): an old post's
             # "stop with /unsubscribe 5" must never remove a later subscription.
             top = self.db.execute("select max(id) from subscriptions").fetchone()[0] or 0
@@ -1555,9 +1559,9 @@ class Store:
         return sub
 
     def duplicate_subscription(self, platform: str, channel: str, digest: str, cron: str,
-                               timezone: str) -> tuple[int, str] | None:
-        """The id and time zone (as stored: perhaps another name of the same zone) of an
-        enabled subscription posting the same digest to the same channel on the same schedule
+                               timezone: str) -> tuple[int, str, str] | None:
+        """The id, time zone and cron (as stored: perhaps another name of the same zone, and
+        another way to write the same times) of an enabled subscription posting the same digest to the same channel on the same schedule
         (cron compared by what each field selects: `1-5` and `mon-fri`, `0` and `00` are the
         same; an expression that does not parse, by its fields' text), or None."""
         self._ensure_subscriptions()
@@ -1579,7 +1583,7 @@ class Store:
                     zone = zone_key(timezone)
                 if zone_key(str(row["timezone"])) != zone:
                     continue  # (another name of the same zone, "Etc/UTC" for "UTC", is the same)
-            return int(row["id"]), str(row["timezone"])
+            return int(row["id"]), str(row["timezone"]), other
         return None
 
     def subscription(self, sub_id: int) -> dict[str, Any] | None:
