@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.adapters.testing import TestAdapter
 from bot.core import Core
 from bot.corpus.storage import Store
+from bot.schedule.subscriptions import BUILD_FAILED
 
 STAMP = "2024-06-01T00:00:00+00:00"
 
@@ -78,3 +79,29 @@ def test_listing_failures_takes_work_in_step_with_the_ledger(store: Store) -> No
     for posted_since in (None, True, False):
         assert large[posted_since] < 3 * max(small[posted_since], 1), (posted_since, small,
                                                                         large)
+
+
+def test_a_build_failure_followed_by_a_skipped_slot_is_not_listed_as_now(
+        sched_core: Core) -> None:
+    # A skipped slot built the digest and found nothing new: a digest that could not be built
+    # (its definition deleted, then restored) works again, yet its failure stayed under
+    # "Failed posts" (what is wrong now) until a slot was posted. A skip posts nothing, so a
+    # failure to post stays there.
+    core = sched_core
+    built = core.store.add_subscription("test", "test-channel", "daily", "0 6 * * *", "UTC",
+                                        "test:admin")["id"]
+    _slot(core, built, 1, "failed", f"{BUILD_FAILED}: no digest named 'gone'; available: daily")
+    _slot(core, built, 2, "skipped", "nothing new")
+    _slot(core, built, 3, "skipped", "nothing new")
+    posting = core.store.add_subscription("test", "test-channel", "daily", "0 7 * * *", "UTC",
+                                          "test:admin")["id"]
+    _slot(core, posting, 1, "failed", "the app is not in Slack channel C1")
+    _slot(core, posting, 2, "skipped", "nothing new")
+    text = TestAdapter(core).send("/status", admin=True).plain_text()
+    now, _, before = text.partition("FAILED BEFORE A LATER POST")
+    assert f"#{posting} slot 2024-06-01T06:00:00+00:00: the app is not in Slack channel C1" \
+        in now, text
+    assert "gone" not in now, text
+    assert f"#{built} slot 2024-06-01T06:00:00+00:00 (slot 2024-06-03T06:00:00+00:00 built the " \
+           "digest after it: nothing new, skipped): could not build the digest" in before, text
+    assert "Slack channel C1" not in before, text

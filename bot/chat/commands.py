@@ -1158,10 +1158,15 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
     # The failures since each subscription's last post (what is wrong now), then a few
     # followed by a later post, said so: the last five were shown whatever came after them,
     # and a subscription posting fine again looked broken.
+    # A digest that could not be built and was built at a later slot with nothing new
+    # (skipped: nothing posted) works again: its failure is no longer "now". A failure to
+    # post is followed only by a post (a skip tried no channel).
     failed_posts = router.core.store.failed_posts(limit=5, subscription_ids=visible,
-                                                  posted_since=False)
+                                                  posted_since=False,
+                                                  build_failure=BUILD_FAILED)
     failed_before = router.core.store.failed_posts(limit=3, subscription_ids=visible,
-                                                   posted_since=True)
+                                                   posted_since=True,
+                                                   build_failure=BUILD_FAILED)
     known: dict[str, str | None] = {}
     if next_posts:
         reply.add(Heading("Next scheduled posts"))
@@ -1197,7 +1202,9 @@ def _status(router: Router, req: CommandRequest, text: str) -> Reply:
                 error = (f"{BUILD_FAILED}: the reason: bot admins (digests/{_meta(name)}"
                          ".toml may be missing or broken)")
             since = (f" (slot {f['posted_after']} was posted after it)"
-                     if f.get("posted_after") else "")
+                     if f.get("posted_after") else
+                     f" (slot {f['skipped_after']} built the digest after it: nothing new, "
+                     "skipped)" if f.get("skipped_after") else "")
             reply.add(Bullet(printable_line(  # the platform's own error text
                 f"#{f['subscription_id']} slot {f['slot']}{since}: {_meta(error)}")))
     disabled = [r for r in scoped if not r["enabled"]]

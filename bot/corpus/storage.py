@@ -2189,11 +2189,16 @@ class Store:
         return int(row[0] or 0), row[1]
 
     def failed_posts(self, limit: int = 20, subscription_ids: Iterable[int] | None = None,
-                     posted_since: bool | None = None) -> list[dict[str, Any]]:
+                     posted_since: bool | None = None,
+                     build_failure: str | None = None) -> list[dict[str, Any]]:
         """Failed slots, newest first, with their subscription's digest and channel (only of
-        `subscription_ids` when given) and `posted_after`: its latest slot posted after the
-        failed one (None: none was). `posted_since`: only those a later slot of their
-        subscription was posted after (True), or only those none was (False)."""
+        `subscription_ids` when given), `posted_after`: its latest slot posted after the
+        failed one (None: none was), and `skipped_after`: for a failure whose error starts
+        with `build_failure` (the digest could not be built), its latest slot skipped after
+        it (built, nothing new: what failed works again; a skip posts nothing, so it says
+        nothing of a failure to post). `posted_since`: only those a later slot of their
+        subscription was posted (or so skipped) after (True), or only those none was
+        (False)."""
         if not (self._existing("post_ledger")
                 and self._existing("subscriptions")):
             return []  # (a read creates no table: see `_existing`)
@@ -2205,23 +2210,32 @@ class Store:
                 return []
             of = f" and subscription_id in ({','.join('?' * len(ids))})"
             params = list(ids)
-        # Each subscription's latest posted slot, read once: the latest posted after a failed
-        # slot is that one when it is later. Asked of each failed row (the slots posted after
-        # it, scanned back from the newest), /status took 14 s for one hourly subscription
-        # failing for a year (8,760 failures, each scanning the failures after it).
+        # Each subscription's latest posted (and skipped) slot, read once: the latest posted
+        # after a failed slot is that one when it is later. Asked of each failed row (the slots
+        # posted after it, scanned back from the newest), /status took 14 s for one hourly
+        # subscription failing for a year (8,760 failures, each scanning the failures after it).
         later = "case when p.slot > l.slot then p.slot end"
+        skipped = ("case when k.slot > l.slot and substr(l.error, 1, ?) = ? then k.slot end"
+                   if build_failure else "null")
+        skipped_params = [len(build_failure), build_failure] if build_failure else []
         only = of.replace("subscription_id", "l.subscription_id")
+        only_params = list(params)
         if posted_since is not None:
-            only += f" and ({later}) is {'not ' if posted_since else ''}null"
+            only += f" and coalesce({later}, {skipped}) is {'not ' if posted_since else ''}null"
+            only_params += skipped_params
         return [dict(r) for r in self.db.query(
             "with p as (select subscription_id, max(slot) slot from post_ledger"
-            f" where state = 'posted'{of} group by subscription_id)"
+            f" where state = 'posted'{of} group by subscription_id),"
+            " k as (select subscription_id, max(slot) slot from post_ledger"
+            f" where state = 'skipped'{of} group by subscription_id)"
             " select l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
-            f" s.digest, s.platform, s.channel, {later} posted_after from post_ledger l"
+            f" s.digest, s.platform, s.channel, {later} posted_after, {skipped} skipped_after"
+            " from post_ledger l"
             " left join subscriptions s on s.id = l.subscription_id"
             " left join p on p.subscription_id = l.subscription_id"
+            " left join k on k.subscription_id = l.subscription_id"
             f" where l.state = 'failed'{only} order by l.slot desc, l.id desc limit ?",
-            [*params, *params, limit])]
+            [*params, *params, *skipped_params, *only_params, limit])]
 
     # ------------------------------------------------------------------ feeds (bot.feeds)
     # feeds: one row per followed feed, with its polling state. feed_items: one row per
