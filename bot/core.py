@@ -122,7 +122,6 @@ class StatusInfo:
     last_published: str | None
     last_reload: dict[str, Any] | None
     next_posts: list[dict[str, Any]]
-    failed_posts: list[dict[str, Any]]
     feeds: list[dict[str, Any]] = field(default_factory=list)  # feed_summary() of each feed
 
 
@@ -395,7 +394,6 @@ class Core:
                 next_posts = self.next_posts_provider()
             except Exception:  # status must always answer
                 log.exception("could not list the next scheduled posts")
-        failed = self.store.failed_posts(limit=5)
         return StatusInfo(
             version=__version__,
             documents=stats["documents"],
@@ -404,7 +402,6 @@ class Core:
             last_published=stats["last_published"],
             last_reload=self.store.last_run(),
             next_posts=next_posts,
-            failed_posts=failed,
             feeds=self.feeds(),
         )
 

@@ -5,6 +5,9 @@ subscription posting fine again looked broken."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from bot.adapters.testing import TestAdapter
 from bot.core import Core
@@ -105,3 +108,25 @@ def test_a_build_failure_followed_by_a_skipped_slot_is_not_listed_as_now(
     assert f"#{built} slot 2024-06-01T06:00:00+00:00 (slot 2024-06-03T06:00:00+00:00 built the " \
            "digest after it: nothing new, skipped): could not build the digest" in before, text
     assert "Slack channel C1" not in before, text
+
+
+def test_status_reads_the_failures_of_the_callers_scope_only(
+        sched_core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `core.status()` also listed the five latest failures of every subscription, which
+    # /status never showed (it lists the caller's own, each heading by its own read): a
+    # query of the ledger at every /status for nothing.
+    core = sched_core
+    sub = core.store.add_subscription("test", "test-channel", "daily", "0 6 * * *", "UTC",
+                                      "test:admin")["id"]
+    _slot(core, sub, 1, "failed", "the app is not in Slack channel C1")
+    reads: list[Any] = []
+    listed = core.store.failed_posts
+
+    def counted(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        reads.append(kwargs.get("subscription_ids"))
+        return listed(*args, **kwargs)
+
+    monkeypatch.setattr(core.store, "failed_posts", counted)
+    text = TestAdapter(core).send("/status", admin=True).plain_text()
+    assert "the app is not in Slack channel C1" in text, text
+    assert reads == [{sub}, {sub}], reads
