@@ -67,6 +67,23 @@ def test_every_bot_package_is_in_the_wheel_list() -> None:
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
 
 
+def test_an_editable_install_builds_without_warnings_of_unlisted_packages(
+        tmp_path: Path) -> None:
+    """The folders of package data Python could import (bot/search/models, bot/claims/models,
+    bot/text/wordnet) were left out of `packages`: setuptools printed ~30 lines of "Package
+    would be ignored" about each at every `pip install -e .`. The editable wheel is built as
+    pip builds it (PEP 660), not installed."""
+    src = copy_sources(tmp_path / "src")
+    built = subprocess.run(
+        [sys.executable, "-c", "import sys; from setuptools import build_meta; "
+         "print(build_meta.build_editable(sys.argv[1]))", str(tmp_path / "dist")],
+        cwd=src, capture_output=True, text=True, check=True)
+    said = built.stdout + built.stderr
+    assert (tmp_path / "dist" / built.stdout.strip().splitlines()[-1]).is_file(), said
+    assert "absent from the `packages` configuration" not in said, said
+    assert "Package would be ignored" not in said, said
+
+
 def test_the_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
     src = copy_sources(tmp_path / "src")
     wheel = build_wheel(src, tmp_path / "dist")
