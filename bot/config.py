@@ -226,6 +226,31 @@ def closest_name(name: str, names: list[str]) -> str | None:
     return by_lower.get(name.lower()) or (by_lower[close[0]] if close else None)
 
 
+def _digest_files(folder: Path | None) -> list[str]:
+    """The stems of the .toml files in `folder` (files only: a folder, or a broken link,
+    named NAME.toml is no definition)."""
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
+
+
+def available_digests(folder: Path | None) -> list[str]:
+    """Names of the digest definitions in `folder`: those a digest can be called by (a file
+    named "café.toml" or "with space.toml" was listed as available, then refused by its
+    name; see `misnamed_digests_note`)."""
+    return [n for n in _digest_files(folder) if DIGEST_NAME.match(n)]
+
+
+def misnamed_digests_note(folder: Path | None) -> str:
+    """"; not read, a digest's name being …: with space.toml" for the .toml files of `folder`
+    whose names no digest can have (they are not read), else ""."""
+    odd = [f"{n}.toml" for n in _digest_files(folder) if not DIGEST_NAME.match(n)]
+    if not odd:
+        return ""
+    return (f"; not read, a digest's name being ASCII letters, digits, - and _: "
+            f"{', '.join(odd[:5])}" + (f" and {len(odd) - 5} more" if len(odd) > 5 else ""))
+
+
 def _digest_name(value: str) -> str:
     """`[digests] default`: a name a digest can be called by ("../config/briefbot" named an
     existing file, passed, and every digest then failed naming neither file nor field)."""
@@ -652,11 +677,14 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         raise UserError(f"{where}: [digests] default: the digest definition {default_definition} "
                         f"is {kind}, not a file")
     if digests_dir.is_dir() and not default_definition.is_file():
-        names = sorted(p.stem for p in digests_dir.glob("*.toml"))
+        # (the names /subscribe lists: every *.toml was, a folder and "weekly copy.toml" too,
+        # and the guess offered them)
+        names = available_digests(digests_dir)
         guess = closest_name(cfg.digests.default, names)
         hint = f"did you mean {guess!r}? " if guess else ""
         raise UserError(f"{where}: [digests] default: no digest named {cfg.digests.default!r} in "
-                        f"{digests_dir} ({hint}available: {', '.join(names) or 'none'})")
+                        f"{digests_dir} ({hint}available: {', '.join(names) or 'none'}"
+                        f"{misnamed_digests_note(digests_dir)})")
     return Settings(
         root=root,
         db_path=db_path,

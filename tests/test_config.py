@@ -180,6 +180,26 @@ def test_a_mistyped_default_digest_is_answered_with_the_one_meant(
                        "(did you mean 'daily'? available: daily, weekly)")
 
 
+@pytest.mark.parametrize(("typed", "said"), [
+    ("weekly_copy", "did you mean 'weekly'? available: daily, weekly; not read, a digest's name "
+                    "being ASCII letters, digits, - and _: weekly copy.toml"),
+    ("monthy", "available: daily, weekly; not read, a digest's name being ASCII letters, "
+               "digits, - and _: weekly copy.toml"),
+])
+def test_a_mistyped_default_digest_is_offered_only_names_a_digest_can_have(
+        cfg: Path, tmp_path: Path, typed: str, said: str) -> None:
+    # The config listed every *.toml and guessed among them: "did you mean 'weekly copy'?"
+    # (a name it refuses) and 'monthly' (a folder), which /subscribe neither lists nor offers.
+    digests = tmp_path / "digests"
+    (digests / "monthly.toml").mkdir(parents=True)
+    for name in ("daily", "weekly", "weekly copy"):
+        (digests / f"{name}.toml").write_text('[[sections]]\nkind = "timeline"\n',
+                                              encoding="utf-8")
+    message = _error(cfg, f'[digests]\nfolder = "{digests}"\ndefault = "{typed}"\n')
+    assert message == (f"{cfg}: [digests] default: no digest named {typed!r} in {digests} "
+                       f"({said})")
+
+
 def test_a_default_digest_reached_through_a_link_is_accepted(cfg: Path, tmp_path: Path) -> None:
     digests = tmp_path / "digests"
     digests.mkdir()

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.config import DIGEST_NAME, closest_name
+from bot.config import DIGEST_NAME, closest_name, misnamed_digests_note
+from bot.config import available_digests as available
 from bot.cron import make_trigger, never_fires, never_fires_why
 from bot.errors import UserError
 from bot.paths import loads_toml, read_utf8_text, wrong_kind
@@ -205,26 +206,6 @@ def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None
         raise UserError(f"{where}: [schedule] cron {cron!r} never fires ({never_fires_why(cron)})")
 
 
-def _toml_files(folder: Path | None) -> list[str]:
-    """The stems of the .toml files in `folder` (files only: a folder, or a broken link,
-    named NAME.toml is no definition)."""
-    if folder is None or not folder.is_dir():
-        return []
-    return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
-
-
-def available(folder: Path | None) -> list[str]:
-    """Names of the digest definitions in `folder`: those a digest can be called by (a file
-    named "café.toml" or "with space.toml" was listed as available, then refused by its
-    name; see `misnamed`)."""
-    return [n for n in _toml_files(folder) if _NAME.match(n)]
-
-
-def misnamed(folder: Path | None) -> list[str]:
-    """The .toml files of `folder` whose names no digest can have: they are not read."""
-    return [f"{n}.toml" for n in _toml_files(folder) if not _NAME.match(n)]
-
-
 def load_definition(folder: Path | None, name: str) -> DigestDef:
     """The definition `name` from `folder` (e.g. digests/daily.toml)."""
     if not _NAME.match(name):
@@ -240,11 +221,7 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
         guess = closest_name(name, names)
         hint = (f"; {f'did you mean {guess!r}? ' if guess else ''}available: "
                 f"{', '.join(names)}" if names else f" (no definitions in {folder})")
-        odd = misnamed(folder)
-        if odd:
-            hint += (f"; not read, a digest's name being ASCII letters, digits, - and _: "
-                     f"{', '.join(odd[:5])}" + (f" and {len(odd) - 5} more" if len(odd) > 5
-                                                 else ""))
+        hint += misnamed_digests_note(folder)
         raise UserError(f"no digest named {name!r}{hint}")
     try:
         data = loads_toml(read_utf8_text(path))
