@@ -718,7 +718,7 @@ def load_dotenv_if_present(root: Path) -> None:
     set_from: dict[str, tuple[str, Path]] = {}
     for env_file in paths.dotenv_files(root):
         if env_file.is_file():
-            from dotenv import dotenv_values, load_dotenv
+            from dotenv import load_dotenv
 
             # Read here, not by python-dotenv: a `.env` saved as UTF-16 (Windows PowerShell's
             # `"KEY=value" > .env`) or Latin-1 was its UnicodeDecodeError traceback in every
@@ -733,12 +733,14 @@ def load_dotenv_if_present(root: Path) -> None:
             dotenv_log.setLevel(logging.ERROR)
             already_set = set(os.environ)
             try:
-                values = dotenv_values(stream=io.StringIO(text))
                 load_dotenv(stream=io.StringIO(text), override=False)
             finally:
                 dotenv_log.setLevel(level)
-            set_from.update((name, (value, env_file)) for name, value in values.items()
-                            if value is not None and name not in already_set)
+            # The values as set, not as the file reads on its own: "${BASE}" takes an
+            # environment's BASE over the file's, and a value so set was named as the
+            # environment's.
+            set_from.update((name, (os.environ[name], env_file))
+                            for name in set(os.environ) - already_set)
     paths.note_dotenv_values(set_from)
 
 

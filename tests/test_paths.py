@@ -135,6 +135,25 @@ def test_a_bad_value_from_a_dotenv_names_the_file(
     assert result.output.count("\n") == 1, result.output
 
 
+def test_a_bad_value_a_dotenv_made_of_an_environment_variable_names_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: Path) -> None:
+    # "${BASE}" takes the environment's BASE over the .env's own: the value set was compared
+    # with the .env read on its own ('perhaps'), and named as the environment's.
+    monkeypatch.setenv("BASE", "maybe")
+    monkeypatch.setenv("BRIEFBOT_SEMANTIC", "-")
+    monkeypatch.delenv("BRIEFBOT_SEMANTIC")  # undone at teardown: .env's value goes too
+    project = tmp_path / "srv"
+    (project / "config").mkdir(parents=True)
+    config = project / "config" / "briefbot.toml"
+    config.write_text("", encoding="utf-8")
+    env = project / ".env"
+    env.write_text("BASE=perhaps\nBRIEFBOT_SEMANTIC=${BASE}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "sources"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"Error: BRIEFBOT_SEMANTIC in {env}: 'maybe' must be one "
+                                    "of 1, true"), result.output
+
+
 def test_a_bad_value_set_in_the_environment_names_no_dotenv(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: Path) -> None:
     # The environment wins over `.env`: the value at fault is then the environment's.
