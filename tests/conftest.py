@@ -44,6 +44,17 @@ def _encoder_choice_reset() -> Iterator[None]:
     semantic.select(None)
 
 
+@pytest.fixture(autouse=True)
+def _dotenv_notes_reset() -> Iterator[None]:
+    """What the CLI noted of the `.env` files it read (`paths.note_dotenv_values`, for the
+    errors naming them; process-wide) is forgotten after every test: a later test setting
+    the same value in its environment was told it came from an earlier test's `.env`."""
+    yield
+    from bot import paths
+
+    paths.note_dotenv_values({})
+
+
 # Sentence vectors of the full model shared by the tests of one process (one xdist worker):
 # most tests reload a tiny corpus, often the seeds, into a new database, and embedding it again
 # for each was a quarter of `make test`'s CPU on a CPU where the int8 model is slow (an AVX2 AMD

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from bot import paths
 from bot.cli.main import cli
-from bot.config import load_settings
+from bot.config import env_encoder, load_settings
+from bot.errors import UserError
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.usefixtures("isolated_home")
@@ -152,6 +153,30 @@ def test_a_bad_value_a_dotenv_made_of_an_environment_variable_names_the_file(
     assert result.exit_code == 1, result.output
     assert result.output.startswith(f"Error: BRIEFBOT_SEMANTIC in {env}: 'maybe' must be one "
                                     "of 1, true"), result.output
+
+
+def test_a_dotenv_value_is_named_with_its_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: Path) -> None:
+    # The first half of the next test: the CLI notes what this .env set, in the process.
+    monkeypatch.setenv("BRIEFBOT_ENCODER", "-")
+    monkeypatch.delenv("BRIEFBOT_ENCODER")  # undone at teardown: .env's value goes too
+    (tmp_path / "config").mkdir()
+    config = tmp_path / "config" / "briefbot.toml"
+    config.write_text("", encoding="utf-8")
+    (tmp_path / ".env").write_text("BRIEFBOT_ENCODER=big\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "sources"])
+    assert result.output.startswith(f"Error: BRIEFBOT_ENCODER in {tmp_path / '.env'}: 'big'"), \
+        result.output
+
+
+def test_a_dotenv_read_by_an_earlier_test_is_not_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the CLI noted of a .env is the process's: a later test (on the same worker) that
+    # set the same value in its environment was told it came from the earlier test's .env
+    # ("BRIEFBOT_ENCODER in /tmp/…/.env: 'big' …"), and failed or passed by the order.
+    monkeypatch.delenv("BRIEFBOT_RESCORE", raising=False)
+    monkeypatch.setenv("BRIEFBOT_ENCODER", "big")
+    with pytest.raises(UserError, match=r"^BRIEFBOT_ENCODER: 'big' must be one of"):
+        env_encoder("full")
 
 
 def test_a_bad_value_set_in_the_environment_names_no_dotenv(
