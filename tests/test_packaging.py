@@ -17,14 +17,18 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CLAIM = "Putin visited Pyongyang"
 
 
 def _clean_env(tmp: Path) -> dict[str, str]:
-    """No BRIEFBOT_* or tokens from the caller; platformdirs pointed into `tmp`."""
+    """No BRIEFBOT_* or tokens from the caller, nor its PYTHONPATH (a checkout on it, as the
+    house's `PYTHONPATH=CLONE pytest` puts it, was imported by the fresh venv instead of the
+    wheel: "mode": "checkout"); platformdirs pointed into `tmp`."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_", "XDG_"))}
+           if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_", "XDG_")) and k != "PYTHONPATH"}
     env.update(HOME=str(tmp / "home"), XDG_CONFIG_HOME=str(tmp / "home" / ".config"),
                XDG_DATA_HOME=str(tmp / "home" / ".local" / "share"), PYTHONDONTWRITEBYTECODE="1")
     return env
@@ -56,6 +60,13 @@ def fresh_venv(where: Path) -> Path:
     deps = [p for p in site.getsitepackages() if Path(p).is_dir()]
     Path(purelib, "_briefbot_test_deps.pth").write_text("\n".join(deps) + "\n")
     return where
+
+
+def test_the_fresh_venv_gets_no_pythonpath(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the checkout on PYTHONPATH, the installed wheel was never what ran.
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    assert "PYTHONPATH" not in _clean_env(tmp_path)
 
 
 def test_every_bot_package_is_in_the_wheel_list() -> None:
