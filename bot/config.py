@@ -243,8 +243,11 @@ def available_digests(folder: Path | None) -> list[str]:
 
 def misnamed_digests_note(folder: Path | None) -> str:
     """"; not read, a digest's name being …: with space.toml" for the .toml files of `folder`
-    whose names no digest can have (they are not read), else ""."""
-    odd = [f"{n}.toml" for n in _digest_files(folder) if not DIGEST_NAME.match(n)]
+    whose names no digest can have (they are not read), else "". A name that is not all
+    printable is quoted with its escapes ('evil\\nError: x.toml'): written as it is, its line
+    break split the one-line refusal, the rest reading as another error."""
+    odd = [name if name.isprintable() else repr(name)
+           for name in (f"{n}.toml" for n in _digest_files(folder) if not DIGEST_NAME.match(n))]
     if not odd:
         return ""
     return (f"; not read, a digest's name being ASCII letters, digits, - and _: "

@@ -254,6 +254,19 @@ def test_unknown_and_malformed_definition_files(tmp_path):
         load_definition(tmp_path, "café")
 
 
+def test_a_definition_file_named_with_a_line_break_keeps_the_refusal_on_one_line(
+        tmp_path: Path) -> None:
+    # Its name was written as it is: "…: evil" and, on a line of its own, "Error: fake.toml",
+    # read as a second error (the config's `[digests] default`, `digest`, `/subscribe`).
+    (tmp_path / "daily.toml").write_text('title = "Daily"\n', encoding="utf-8")
+    (tmp_path / "evil\nError: fake.toml").write_text('title = "Odd"\n', encoding="utf-8")
+    with pytest.raises(UserError) as refused:
+        load_definition(tmp_path, "nope")
+    assert refused.value.message == (
+        "no digest named 'nope'; available: daily; not read, a digest's name being ASCII "
+        "letters, digits, - and _: 'evil\\nError: fake.toml'")
+
+
 # ------------------------------------------------------------------ seeds, renderings, CLI
 @pytest.fixture(scope="module")
 def seeds_db(tmp_path_factory) -> str:
