@@ -165,17 +165,25 @@ def test_a_bound_is_disputed_only_by_a_number_outside_it(claim: str, sentence: s
 
 
 @pytest.mark.parametrize("claim, sentence, says", [
-    # only the same bound says it: a number within it is no sign of the same event ("Fewer
-    # than 300 people died in Nulato" was corroborated by "In Nulato 5 people were injured")
+    # the same bound, or a number lying within the bound in every reading, in the claim's unit
     ("More than 50 people live in Nulato", "More than 50 people live in Nulato.", True),
     ("At least 10 people died in the flood", "At least 10 people died in the flood.", True),
     ("Sales rose to more than 50", "Sales rose to more than 50.", True),  # a number of no unit
-    ("More than 50 people live in Nulato", "Nulato, a village of about 350 people.", False),
-    ("Fewer than 300 people died in Nulato", "In Nulato 5 people were injured in a fire.", False),
-    ("More than 5 people died in the flood", "At least 10 people died in the flood.", False),
+    ("More than 50 people live in Nulato", "Nulato, a village of about 350 people.", True),
+    ("More than 5 people died in the flood", "At least 10 people died in the flood.", True),
+    ("At least 10 people died in the flood", "10 people died in the flood.", True),
+    ("Putin visited for the first time in more than 12 years",
+     "It was Putin's first visit in 24 years.", True),
+    ("Fewer than 48 years had passed", "24 years had passed.", True),
+    ("Fewer than 300 people died in Nulato", "In Nulato 5 people were injured in a fire.", True),
+    # not within it in every reading, or counting something else
+    ("More than 50 people live in Nulato", "50 people live in Nulato.", False),  # its end
+    ("More than 5 people died in the flood", "At most 10 people died in the flood.", False),
     ("Fewer than 400 people live in Glenrock", "More than 400 people live in Glenrock.", False),
-    ("At least 10 people died in the flood", "10 people died in the flood.", False),
+    ("More than 12 years passed", "About 24 months passed.", False),  # another unit
     ("More than 40% of adults voted", "More than 40% of teenagers smoke.", False),
+    ("More than 40% of adults voted", "45% of teenagers smoke.", False),
+    ("Sales rose to more than 50", "Sales rose to 80.", False),  # no unit: the same bound only
     ("Shortages may be as much as twenty percent", "Shortages could be as high as 20%.", True),
 ])
 def test_a_bound_is_said_only_by_the_same_bound(claim: str, sentence: str, says: bool) -> None:
@@ -221,7 +229,8 @@ ARTICLES = {
     "a_wire.txt": """Man charged after sled dogs hit
 
 Troopers charged Arnold Dunn of Nulato, a community of about 350 people, with assault.
-He was driving at 80 mph, a musher said. At least 20 dogs were hurt in the crash.
+The snowmachine was doing 80 mph, a musher said. At least 20 dogs were hurt in the crash.
+About 350 people live in Nulato, a village on the Yukon River.
 """,
 }
 
@@ -245,8 +254,27 @@ def test_a_bound_the_corpus_meets_is_no_contradiction(world, claim: str) -> None
     assert not any(e.stance == "disputes" for e in answer.evidence)
 
 
-def test_the_same_bound_is_stated(world) -> None:
-    assert ask_claim(world, "At least 20 dogs were hurt in the crash").verdict == "single-source"
+@pytest.mark.parametrize("claim", [
+    "At least 20 dogs were hurt in the crash",
+    # a number within the bound, in its unit (each `not-found` before: only the same bound)
+    "More than 10 dogs were hurt in the crash",
+    "The snowmachine was doing more than 70 mph",
+    "Fewer than 500 people live in Nulato",
+])
+def test_a_bound_the_corpus_meets_is_stated(world, claim: str) -> None:
+    assert ask_claim(world, claim).verdict == "single-source"
+
+
+@pytest.mark.parametrize("claim, expected", [
+    # in the claim's unit and within its bound, but telling something else: "dogs were hurt"
+    # is no count of dogs that live in Nulato, and disputes that they were killed, as "20
+    # dogs were hurt" disputes "20 dogs were killed"
+    ("More than 10 dogs were killed in the crash", "contradicted"),
+    ("More than 10 dogs live in Nulato", "not-found"),
+])
+def test_a_number_within_the_bound_telling_something_else_is_not_stated(
+        world, claim: str, expected: str) -> None:
+    assert ask_claim(world, claim).verdict == expected
 
 
 @pytest.mark.parametrize("claim", [
@@ -258,3 +286,38 @@ def test_the_same_bound_is_stated(world) -> None:
 def test_a_bound_the_corpus_breaks_is_contradicted(world, claim: str) -> None:
     answer = ask_claim(world, claim)
     assert answer.verdict == "contradicted", answer
+
+
+APPOSITIVE = {
+    "a_fire.txt": """Fire in Nulato injures villagers
+
+In Nulato 5 people were injured in a fire on Tuesday, officials said. The blaze destroyed two
+homes near the river.
+""",
+    "b_vigil.txt": """Nulato community mourns
+
+Nulato, a village of about 350 people, held a vigil on Wednesday. Elders spoke about the
+history of the community.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", [
+    # the count of a village's people, or of those injured, is no death toll or arrest count:
+    # each `contradicted` before ("350, 5 rather than 30"), "people" read as what happened
+    "30 people were killed in Nulato",
+    "12 people were arrested in Nulato",
+    "More than 100 people live in Nulato",
+])
+def test_a_number_is_disputed_only_where_what_happened_is_told(
+        settings: Settings, store: Store, corpus: Path, claim: str) -> None:
+    world = build_claim_world(settings, store, corpus, APPOSITIVE)
+    answer = ask_claim(world, claim)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence)
+
+
+def test_a_number_with_what_happened_told_is_still_disputed(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    world = build_claim_world(settings, store, corpus, APPOSITIVE)
+    assert ask_claim(world, "12 people were injured in Nulato").verdict == "contradicted"

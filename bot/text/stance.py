@@ -1801,14 +1801,45 @@ def _has(u: Unit, f: Features) -> bool:
         # 400" says, although both write 400.
         unit = u.unit or ""  # (as `features` keys a number that counts nothing said)
         key = f"{unit}\t{u.key}"
-        return u.key in f.numbers.get(unit, ()) and u.bound in f.bounds.get(key, ()) and (
-            not u.counted or not u.counted.isdisjoint(f.counted.get(key, ())))
+        if u.key in f.numbers.get(unit, ()) and u.bound in f.bounds.get(key, ()) and (
+                not u.counted or not u.counted.isdisjoint(f.counted.get(key, ()))):
+            return True
+        return bool(u.unit) and _within_bound(u, f)
     if u.kind == "number" and u.counted and u.alts & f.terms:
         # The same number counting something else is not the claim's: "two counts of third
         # degree assault" does not say "two counts of criminal mischief".
         theirs = f.counted.get(f"{u.unit}\t{u.key}")
         return not theirs or bool(set(theirs) & u.counted)
     return not u.alts.isdisjoint(f.terms)  # (no intersection made: ~1,000 tests a lookup)
+
+
+def _within_bound(u: Unit, f: Features) -> bool:
+    """The sentence's numbers in the claim's unit lie within its bound, each in every reading
+    ("24 years" or "more than 20 years" for "more than 12 years"; not "50 people" for "more
+    than 50 people", nor "30 people were injured and 2 arrested" for "more than 5 people were
+    arrested"), those counting something else than the claim says left out. What happened
+    must be said apart from the unit (`_states_itself`): "5 people were injured" is within
+    "fewer than 300 people", and does not say that they died."""
+    mine = _claim_interval(u)
+    if mine is None:
+        return False
+    found = False
+    for v in f.numbers.get(u.unit or "", ()):
+        key = f"{u.unit}\t{v}"
+        if u.counted and u.counted.isdisjoint(f.counted.get(key, ())):
+            continue
+        readings = _readings(v, f.bounds.get(key))
+        if not readings or not all(_inside(t, mine) for t in readings):
+            return False  # another of them outside it: "2 people were arrested" too
+        found = True
+    return found
+
+
+def _inside(a: _Interval, b: _Interval) -> bool:
+    """Every value of `a` is one of `b`."""
+    low = a[0] > b[0] or (a[0] == b[0] and (b[1] or not a[1]))
+    high = a[2] < b[2] or (a[2] == b[2] and (b[3] or not a[3]))
+    return low and high
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1827,6 +1858,20 @@ def _credit(u: Unit, f: Features) -> float:
     if u.syns and any(f.terms.issuperset(alt) for alt in u.syns):  # all of its stems
         return SYNONYM_CREDIT
     return 0.0
+
+
+def told_words(claim: Claim) -> list[Unit]:
+    """The claim's words of what happened (no name, number, date or place, nor a capitalised
+    word that may be a name), but for the words its numbers count in ("people" of "30 people
+    were killed": part of the number, as "350 people" of a village is no death toll)."""
+    units = _number_units(claim)
+    return [u for u in claim.units if not u.is_slot and not _capitalised_word(u)
+            and u.key not in units and u.alts.isdisjoint(units)]
+
+
+def _number_units(claim: Claim) -> set[str]:
+    return {n.unit for n in claim.units if n.kind == "number" and n.unit}
+
 
 
 def _plain(u: Unit) -> bool:
@@ -2178,8 +2223,13 @@ def _states_itself(claim: Claim, own: Features, ctx: Features | None,
     on Putin's visit does not state that Putin visited South Korea), and WordNet synonyms
     alone, with no word of the claim itself, never do (`alone`: the sentence's
     `match(claim, own, None)`, when the caller has it)."""
-    happened = [u for u in claim.units if not u.is_slot and not _capitalised_word(u)]
-    if happened and not any(_credit(u, own) for u in happened):
+    # (the word a number counts in is the number's, when the claim says more: "5 people were
+    # injured" does not tell that 5 people died, nor "a village of about 350 people" that 30
+    # were killed there, read with the claim's 30 in place of its 350 by
+    # `states_but_for_its_values`)
+    told = told_words(claim) or [u for u in claim.units if not u.is_slot
+                                 and not _capitalised_word(u)]
+    if told and not any(_credit(u, own) for u in told):
         return False
     if not any(_has(u, own) for u in claim.units):
         return False  # synonyms alone: the sentence shares no word with the claim
@@ -2291,6 +2341,9 @@ class _Actor:
     start: int
     end: int
     keys: frozenset[str]  # the stems of a name's words, or a place's concept term
+    # a counted group (`_counted_groups`): what it counts (a stem) and the values its number
+    # may take (one, or a bound's: "more than 10 dogs")
+    count: tuple[str, _Interval] | None = None
 
 
 def _actors(a: Analysis, aliases: AliasTable) -> list[_Actor]:
@@ -2500,10 +2553,29 @@ def _counted_groups(a: Analysis) -> list[_Actor]:
     alike are the same group: "Two firefighters were killed" is not stated by "Two
     firefighters were injured" (they had no name, so no outcome was compared)."""
     words = a.words
-    return [_Actor(i, i + 2, frozenset({f"#{w.lower}:{words[i + 1].stem}"}))
+    bound_of = number_bounds(words)[0]
+    return [_Actor(i, i + 2, frozenset({f"#{w.lower}:{words[i + 1].stem}"}),
+                   _group_count(w.lower, bound_of.get(i), words[i + 1].stem))
             for i, w in enumerate(words[:-1])
             if _is_value(w.lower) and not _is_year_word(w) and not words[i + 1].stop
             and words[i + 1].lower.isalpha() and words[i + 1].stem not in STATE_OF]
+
+
+def _group_count(value: str, bound: str | None, counts: str) -> tuple[str, _Interval] | None:
+    try:
+        return counts, _interval(float(value), bound)
+    except ValueError:
+        return None
+
+
+def _same_group(told: _Actor, claimed: _Actor) -> bool:
+    """The sentence's victim is the claim's: a name or place in common, or a group counted in
+    the same word whose number lies within the claim's bound ("at least 20 dogs" are among
+    "more than 10 dogs"; a value is only itself, as its key says)."""
+    if told.keys & claimed.keys:
+        return True
+    return told.count is not None and claimed.count is not None \
+        and told.count[0] == claimed.count[0] and _inside(told.count[1], claimed.count[1])
 
 
 def _all_fates(a: Analysis, aliases: AliasTable) -> list[Fate]:
@@ -2527,7 +2599,7 @@ def fate_told(claimed: list[Fate], sentence: Analysis, aliases: AliasTable) -> s
     said_anywhere = {STATE_OF[w.stem] for w in sentence.words if w.stem in STATE_OF}
     told = _all_fates(sentence, aliases)
     for victim, state, word in claimed:
-        theirs = [(s, said) for v, s, said in told if v.keys & victim.keys]
+        theirs = [(s, said) for v, s, said in told if _same_group(v, victim)]
         if theirs and state not in said_anywhere:
             return f"{theirs[0][1]} rather than {word}"
     return None
