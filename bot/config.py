@@ -742,8 +742,10 @@ def load_dotenv_if_present(root: Path) -> None:
             # The values as set, not as the file reads on its own: "${BASE}" takes an
             # environment's BASE over the file's, and a value so set was named as the
             # environment's.
-            set_from.update((name, (os.environ[name], env_file))
-                            for name in set(os.environ) - already_set)
+            # (every variable the file set, whatever its name: a copy of the environment is
+            # read, not the environment by a name the deploy test cannot tell)
+            now = dict(os.environ)
+            set_from.update((name, (now[name], env_file)) for name in now.keys() - already_set)
     paths.note_dotenv_values(set_from)
 
 
