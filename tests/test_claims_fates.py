@@ -41,6 +41,13 @@ ALIASES = load_aliases(Path(__file__).resolve().parents[1] / "config" / "aliases
     ("Two firefighters were killed", "Two firefighters were killed and 5 people injured.", None),
     ("Two firefighters were killed", "Three firefighters were injured.", None),  # other group
     ("Two firefighters were killed", "Two residents were injured.", None),
+    # a place after a preposition before the outcome word is where, not whom: the counted
+    # group's outcome is read ("In Kessel 5 people were injured" was Kessel's injury, and the
+    # group's was not compared: "5 people died in Kessel" was stated by it)
+    ("5 people died in Kessel", "In Kessel 5 people were injured in a fire.",
+     "injured rather than died"),
+    ("Two firefighters were killed", "At Kessel two firefighters were hurt.",
+     "hurt rather than killed"),
 ])
 def test_fate_conflict(claim: str, sentence: str, expected: str | None) -> None:
     assert fate_conflict(ALIASES.analyze(claim), ALIASES.analyze(sentence), ALIASES) == expected
@@ -56,8 +63,9 @@ def test_fate_conflict(claim: str, sentence: str, expected: str | None) -> None:
     ("Ann was killed", "Ann told reporters that two dogs were injured."),
     ("Ann was injured", "Rex was killed, Ann said."),
     ("Ann was injured", "Rex was killed, according to Ann."),
-    # the name is where it happened
+    # the name is where it happened, after the outcome word or before it
     ("Kessel was injured", "Two mushers were killed near Kessel."),
+    ("Kessel was injured", "In Kessel two mushers were killed."),
 ])
 def test_a_name_that_is_not_the_victim_is_given_no_outcome(claim: str, sentence: str) -> None:
     # Each was "killed rather than injured" (or the reverse): the claim contradicted by a

@@ -2498,7 +2498,8 @@ def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
     ("Nash, a 3-year-old male, was killed"; "King was hit and his dog, Nash, was killed" is
     Nash's), with the names listed before that one ("Banjo, 2, and Crosby, 3, were
     injured"). A name is no victim as an owner ("Nash's owner was killed"), nor after a
-    preposition ("were killed in Kyiv"), nor as the speaker of what befell someone
+    preposition, on either side ("were killed in Kyiv", "In Nulato 5 people were injured": the
+    5 people's, read as a counted group's), nor as the speaker of what befell someone
     ("Zelensky said 12 people were killed"; "Nash was killed, Demoski said": Nash's)."""
     words = a.words
     out: list[tuple[_Actor, str, str]] = []
@@ -2519,6 +2520,7 @@ def _fates(a: Analysis, cast: list[_Actor]) -> list[tuple[_Actor, str, str]]:
             continue
         before = [x for x in cast if x.end <= i and i - x.end <= FATE_BEFORE
                   and not _owner(words, cast, x)
+                  and not (x.start > 0 and words[x.start - 1].lower in PREPOSITIONS)
                   and not any(y.stem in STATE_OF or y.stem in SPEECH
                               for y in words[x.end:i])]
         if not before:
