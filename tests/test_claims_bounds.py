@@ -13,7 +13,14 @@ import pytest
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import load_aliases
-from bot.text.stance import _boundaries, match, number_bound, parse_claim, sentence_features
+from bot.text.stance import (
+    _boundaries,
+    judge,
+    match,
+    number_bound,
+    parse_claim,
+    sentence_features,
+)
 from bot.text.words import bounds_in_words, cased_words
 from tests.conftest import ask_claim, build_claim_world
 
@@ -216,6 +223,27 @@ def test_the_words_of_a_bound_are_the_numbers() -> None:
     claim = "Shortages may be as much as twenty percent"
     c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
     assert "much" not in [u.text for u in c.units]
+
+
+@pytest.mark.parametrize("claim, sentence, states", [
+    # the "old" of an age is the number's, as "year" is: another's age tells nothing of the
+    # claim's ("The man arrested is a fewer than 13-year-old" was supported by "his
+    # three-year-old dog, Nash, was killed" through "old" alone)
+    ("The dog was a more than 20-year-old", "A 26-year-old Nulato man was arrested.", False),
+    ("The dog was a 26-year-old", "A 26-year-old Nulato man was arrested.", False),
+    ("The dog was more than 20 years old", "The man, 26 years old, was arrested.", False),
+    ("The man arrested is a fewer than 52-year-old from Nulato",
+     "King was hit and his three-year-old dog, Nash, was killed.", False),
+    # the same one's age, with a word of whom it is
+    ("The man arrested is a more than 13-year-old from Nulato",
+     "A 26-year-old Nulato man was arrested.", True),
+    ("Nash was a more than 1-year-old dog",
+     "King was hit and his three-year-old dog, Nash, was killed.", True),
+])
+def test_an_age_is_stated_only_with_whose_it_is(claim: str, sentence: str, states: bool) -> None:
+    c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
+    stance = judge(c, sentence_features(sentence, ALIASES), None).stance
+    assert (stance == "supports") == states, stance
 
 
 def test_a_conflict_shows_the_bound() -> None:

@@ -1863,15 +1863,21 @@ def _credit(u: Unit, f: Features) -> float:
 def told_words(claim: Claim) -> list[Unit]:
     """The claim's words of what happened (no name, number, date or place, nor a capitalised
     word that may be a name), but for the words its numbers count in ("people" of "30 people
-    were killed": part of the number, as "350 people" of a village is no death toll)."""
+    were killed": part of the number, as "350 people" of a village is no death toll; "year"
+    and "old" of an age, "a 13-year-old")."""
     units = _number_units(claim)
     return [u for u in claim.units if not u.is_slot and not _capitalised_word(u)
             and u.key not in units and u.alts.isdisjoint(units)]
 
 
 def _number_units(claim: Claim) -> set[str]:
-    return {n.unit for n in claim.units if n.kind == "number" and n.unit}
+    """The words the claim's numbers count in, with the "old" of an age ("a 13-year-old",
+    "20 years old"): any age says "old", a dog's as much as a man's."""
+    units = {n.unit for n in claim.units if n.kind == "number" and n.unit}
+    return units | {"old"} if "year" in units and _AGE.search(claim.text) else units
 
+
+_AGE = re.compile(r"\byears?[\s-]+old\b", re.IGNORECASE)
 
 
 def _plain(u: Unit) -> bool:
