@@ -293,16 +293,42 @@ def test_a_bound_the_corpus_meets_is_stated(world, claim: str) -> None:
     assert ask_claim(world, claim).verdict == "single-source"
 
 
-@pytest.mark.parametrize("claim, expected", [
+@pytest.mark.parametrize("claim", [
     # in the claim's unit and within its bound, but telling something else: "dogs were hurt"
-    # is no count of dogs that live in Nulato, and disputes that they were killed, as "20
-    # dogs were hurt" disputes "20 dogs were killed"
-    ("More than 10 dogs were killed in the crash", "contradicted"),
-    ("More than 10 dogs live in Nulato", "not-found"),
+    # is no count of dogs that live in Nulato, nor of dogs killed, and no dispute of either
+    # (a count of the hurt says nothing of how many were killed; "contradicted" before, "hurt
+    # rather than killed", while "20 dogs were hurt" disputes "20 dogs were killed")
+    "More than 10 dogs were killed in the crash",
+    "More than 2 dogs were killed in the crash",
+    "More than 10 dogs live in Nulato",
 ])
 def test_a_number_within_the_bound_telling_something_else_is_not_stated(
-        world, claim: str, expected: str) -> None:
-    assert ask_claim(world, claim).verdict == expected
+        world, claim: str) -> None:
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "not-found", answer
+    assert not any(e.stance in ("supports", "disputes") for e in answer.evidence)
+
+
+CRASH = {
+    "a_crash.txt": """Crash on the Yukon highway
+
+Twelve people were killed in the crash on the Yukon highway, troopers said. At least 20 people
+were injured in the crash.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", [
+    "More than 5 people died in the crash",
+    "More than 10 people were killed in the crash",
+])
+def test_a_count_of_another_outcome_within_the_bound_is_no_dispute(
+        settings: Settings, store: Store, corpus: Path, claim: str) -> None:
+    """Those hurt are counted within the bound of those killed, and say nothing of them:
+    `contested` before ("injured rather than killed" beside the sentence stating it)."""
+    answer = ask_claim(build_claim_world(settings, store, corpus, CRASH), claim)
+    assert answer.verdict == "single-source", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence)
 
 
 @pytest.mark.parametrize("claim", [

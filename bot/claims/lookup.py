@@ -93,6 +93,7 @@ from bot.text.stance import (
     denies_what_it_negates,
     falsity,
     fate_told,
+    fate_within_bound,
     features,
     idf,
     is_common_word,
@@ -957,8 +958,12 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     claimed = claim_fates(analysis, aliases) \
         if any(w.stem in STATE_OF for w in analysis.words) else []
     if claimed:
+        # (a group counted within the claim's bound that met another outcome is no count of
+        # the claim's: "at least 20 dogs were hurt" mentions "more than 10 dogs were killed")
         judged = [(_fate_disputes(j, fate) if j.stance in ("supports", "mentions")
                    and (fate := fate_told(claimed, analysis_of(row), aliases))
+                   else Judgement("mentions", j.score) if j.stance == "supports"
+                   and fate_within_bound(claimed, analysis_of(row), aliases)
                    else j, row) for j, row in judged]
         kept = []
         for row in unrelated:

@@ -2576,12 +2576,15 @@ def _group_count(value: str, bound: str | None, counts: str) -> tuple[str, _Inte
         return None
 
 
-def _same_group(told: _Actor, claimed: _Actor) -> bool:
-    """The sentence's victim is the claim's: a name or place in common, or a group counted in
-    the same word whose number lies within the claim's bound ("at least 20 dogs" are among
-    "more than 10 dogs"; a value is only itself, as its key says)."""
-    if told.keys & claimed.keys:
-        return True
+def _same_victim(told: _Actor, claimed: _Actor) -> bool:
+    """The sentence's victim is the claim's: a name or place in common, or a group counted
+    alike ("20 dogs" and "20 dogs")."""
+    return bool(told.keys & claimed.keys)
+
+
+def _group_within_bound(told: _Actor, claimed: _Actor) -> bool:
+    """The sentence's group is counted in the claim's word, its number within the claim's
+    bound ("at least 20 dogs" of "more than 10 dogs")."""
     return told.count is not None and claimed.count is not None \
         and told.count[0] == claimed.count[0] and _inside(told.count[1], claimed.count[1])
 
@@ -2602,12 +2605,29 @@ def claim_fates(claim_analysis: Analysis, aliases: AliasTable) -> list[Fate]:
 
 def fate_told(claimed: list[Fate], sentence: Analysis, aliases: AliasTable) -> str | None:
     """The sentence's side of `fate_conflict`, given the claim's fates (`claim_fates`)."""
+    return _other_fate(claimed, sentence, aliases, _same_victim)
+
+
+def fate_within_bound(claimed: list[Fate], sentence: Analysis, aliases: AliasTable) -> bool:
+    """Another outcome befell a group the sentence counts within the claim's bound ("at least
+    20 dogs were hurt" for "more than 10 dogs were killed"): its number is not the claim's,
+    though it lies within the bound (`_within_bound`), and no dispute either: a count of the
+    hurt says nothing of how many were killed ("More than 5 people died in the crash" was
+    `contested` by "At least 20 people were injured in the crash" beside "Twelve people were
+    killed in the crash"). The lookup reads such a sentence as mentioning the claim."""
+    return _other_fate(claimed, sentence, aliases, _group_within_bound) is not None
+
+
+def _other_fate(claimed: list[Fate], sentence: Analysis, aliases: AliasTable,
+                same: Callable[[_Actor, _Actor], bool]) -> str | None:
+    """"X rather than Y" where the sentence tells outcome X of a victim it takes for the
+    claim's (`same`: its victim, the claim's) and says the claim's outcome Y nowhere."""
     if not claimed:
         return None
     said_anywhere = {STATE_OF[w.stem] for w in sentence.words if w.stem in STATE_OF}
     told = _all_fates(sentence, aliases)
     for victim, state, word in claimed:
-        theirs = [(s, said) for v, s, said in told if _same_group(v, victim)]
+        theirs = [(s, said) for v, s, said in told if same(v, victim)]
         if theirs and state not in said_anywhere:
             return f"{theirs[0][1]} rather than {word}"
     return None
