@@ -246,6 +246,26 @@ def test_an_age_is_stated_only_with_whose_it_is(claim: str, sentence: str, state
     assert (stance == "supports") == states, stance
 
 
+@pytest.mark.parametrize("claim, sentence, states", [
+    # the claim's unit left unsaid in the sentence's count of what happened ("2 arrested"):
+    # its number in the claim's unit (30 people) counts others, the injured ("More than 5
+    # people were arrested" was stated by it, 30 being within the bound)
+    ("More than 5 people were arrested", "30 people were injured and 2 arrested.", False),
+    ("30 people were arrested in Nulato", "In Nulato 30 people were injured and 2 arrested.",
+     False),
+    # that count within the claim's number
+    ("More than 5 people were arrested in Nulato",
+     "In Nulato 30 people were injured and 12 arrested.", True),
+    ("More than 10 people were killed in the crash", "12 killed in the crash, 30 people hurt.",
+     True),
+])
+def test_a_count_of_what_happened_in_the_unit_left_unsaid(
+        claim: str, sentence: str, states: bool) -> None:
+    c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
+    stance = judge(c, sentence_features(sentence, ALIASES), None).stance
+    assert (stance == "supports") == states, stance
+
+
 def test_a_conflict_shows_the_bound() -> None:
     claim = "At least 1,000 people live in Nulato"
     c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())

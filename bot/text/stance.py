@@ -1816,10 +1816,11 @@ def _has(u: Unit, f: Features) -> bool:
 def _within_bound(u: Unit, f: Features) -> bool:
     """The sentence's numbers in the claim's unit lie within its bound, each in every reading
     ("24 years" or "more than 20 years" for "more than 12 years"; not "50 people" for "more
-    than 50 people", nor "30 people were injured and 2 arrested" for "more than 5 people were
-    arrested"), those counting something else than the claim says left out. What happened
-    must be said apart from the unit (`_states_itself`): "5 people were injured" is within
-    "fewer than 300 people", and does not say that they died."""
+    than 50 people", nor "30 people were injured and 2 people were arrested" for "more than 5
+    people were arrested"; "… and 2 arrested", 2 counting "arrested", is
+    `_counted_otherwise`'s), those not counting what the claim's counts ("of" what) left out.
+    What happened must be said apart from the unit (`_states_itself`): "5 people were
+    injured" is within "fewer than 300 people", and does not say that they died."""
     mine = _claim_interval(u)
     if mine is None:
         return False
@@ -2237,11 +2238,33 @@ def _states_itself(claim: Claim, own: Features, ctx: Features | None,
                                  and not _capitalised_word(u)]
     if told and not any(_credit(u, own) for u in told):
         return False
+    if _counted_otherwise(claim, own):
+        return False
     if not any(_has(u, own) for u in claim.units):
         return False  # synonyms alone: the sentence shares no word with the claim
     if ctx is None:
         return True
     return (alone if alone is not None else match(claim, own, None)).coverage >= RELEVANT
+
+
+def _counted_otherwise(claim: Claim, own: Features) -> bool:
+    """The sentence counts what happened in the claim with the claim's unit left unsaid ("30
+    people were injured and 2 arrested": the analysis reads 2 as counting "arrested"), and
+    that count lies outside the claim's number in its unit ("more than 5 people were
+    arrested"): its number in the claim's unit (30) counts someone else (`_within_bound`)."""
+    told = {t for u in told_words(claim) for t in u.alts}
+    for n in claim.units:
+        mine = _claim_interval(n) if n.kind == "number" and n.unit else None
+        if mine is None:
+            continue
+        for unit, values in own.numbers.items():
+            if unit == n.unit or unit not in told:
+                continue
+            for v in values:
+                readings = _readings(v, own.bounds.get(f"{unit}\t{v}"))
+                if readings and not all(_inside(t, mine) for t in readings):
+                    return True
+    return False
 
 
 MEDIUM_CLAIM_UNITS = 5
