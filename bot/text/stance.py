@@ -1793,12 +1793,12 @@ def _has(u: Unit, f: Features) -> bool:
         return not (need == 1 and not present[-1] and u.parts[0] not in f.entities
                     and is_common_word(u.text.split()[0].lower()))
     if u.kind == "number" and u.bound is not None:
-        # Only the same bound says it ("more than 50 people" for "more than 50 people"): a
-        # number within it ("about 350 people") is no conflict (`_bounds_apart`), but no
-        # sign of the same event either — any count of people near the place would then do
-        # ("Fewer than 300 people died in Nulato" was corroborated by "In Nulato 5 people were
-        # injured in a fire": a second read's), and "fewer than 400" is not what "more than
-        # 400" says, although both write 400.
+        # The same bound says it ("more than 50 people" for "more than 50 people"; "fewer than
+        # 400" is not what "more than 400" says, although both write 400), and so do numbers
+        # in its unit within it in every reading (`_within_bound`: "about 350 people"), what
+        # happened said apart from the unit (`told_words`: "Fewer than 300 people died in
+        # Nulato" was corroborated by "In Nulato 5 people were injured in a fire" when any
+        # count of people near the place did).
         unit = u.unit or ""  # (as `features` keys a number that counts nothing said)
         key = f"{unit}\t{u.key}"
         if u.key in f.numbers.get(unit, ()) and u.bound in f.bounds.get(key, ()) and (
