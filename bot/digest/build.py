@@ -1403,7 +1403,7 @@ def _similar(ctx: _Context, i: int, j: int, threshold: float) -> bool:
 
 def _whos_who(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
     pool = sorted(ctx.top(600))
-    people = whos_who([ctx.units[i].text for i in pool])
+    people = whos_who([ctx.units[i].text for i in pool], [ctx.units[i].doc for i in pool])
     items: list[Item] = []
     used = 0
     for p in people:

@@ -18,11 +18,12 @@ reporting verb of their own makes a person's use. A name used as a modifier afte
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
 from bot.text.wordnet import load_lexicon
-from bot.text.words import STOPWORDS
+from bot.text.words import STOPWORDS, one_transliteration, words
 
 # Whole words only: "presidential", "making" or "officially" holds no title ("Mark Herron, a
 # lawyer in the 2000 presidential recount," is no president).
@@ -408,9 +409,48 @@ def _a_place(p: Person, sentences: list[str]) -> bool:
     return place > person
 
 
-def whos_who(sentences: list[str]) -> list[Person]:
-    """People across sentences, merged by name (a bare surname joins the full name), most
-    mentioned first; ties by first appearance."""
+def _one_name(name: str) -> tuple[str, ...]:
+    """A name's words as the digest compares names (`summarize.NamedApart`): folded, without
+    accents, a Russian or Ukrainian ending in one spelling ("Volodymyr Zelenskyy" and
+    "Volodymyr Zelensky", "Lech Wałęsa" and "Lech Walesa" are one name)."""
+    return tuple(one_transliteration(w) for w in words(name))
+
+
+def _merge_into(p: Person, other: Person) -> None:
+    """`other`'s mentions counted as `p`'s (its role where `p` has none)."""
+    p.role = p.role or other.role
+    p.quoted = p.quoted or other.quoted
+    p.mentions += other.mentions
+    p.sentences = sorted(set(p.sentences) | set(other.sentences))
+
+
+def _one_spelling_each(people: dict[str, Person], attributed_only: set[str],
+                       named_otherwise: set[str], sources: Sequence[Hashable]) -> None:
+    """The spellings of one name (`_one_name`) in `people` merged into one person, under the
+    spelling the most sources use (`sources`: each sentence's), the earliest of those tied;
+    each merged spelling's place in `attributed_only` and `named_otherwise` goes to it."""
+    spellings: dict[tuple[str, ...], list[Person]] = {}
+    for p in people.values():
+        spellings.setdefault(_one_name(p.name), []).append(p)
+    for same in spellings.values():
+        if len(same) < 2:
+            continue
+        shown = min(same, key=lambda p: (-len({sources[i] for i in p.sentences}),
+                                         min(p.sentences)))
+        for p in same:
+            if p is shown:
+                continue
+            _merge_into(shown, people.pop(p.name))
+            for names in (attributed_only, named_otherwise):
+                if p.name in names:
+                    names.add(shown.name)
+
+
+def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) -> list[Person]:
+    """People across sentences, merged by name (a bare surname joins the full name; the
+    spellings of one name, `_one_name`, are one person, shown as the most `sources` — each
+    sentence's, by default each sentence its own — spell it, the earliest of those tied),
+    most mentioned first; ties by first appearance."""
     people: dict[str, Person] = {}
     surnames: list[tuple[int, str]] = []
     # Named only after a bare "according to", as organisations mostly are ("according to
@@ -430,9 +470,15 @@ def whos_who(sentences: list[str]) -> list[Person]:
             p.mentions += 1
             if i not in p.sentences:
                 p.sentences.append(i)
-    # Join bare surnames ("Lukin said") to the one full name they match.
+    _one_spelling_each(people, attributed_only, named_otherwise,
+                       sources if sources is not None else range(len(sentences)))
+    # Join bare surnames ("Lukin said") to the one full name they match (in any spelling of
+    # it: "Zelenskyy said" is Volodymyr Zelensky's).
+    by_surname: dict[tuple[str, ...], list[Person]] = {}
+    for p in people.values():
+        by_surname.setdefault(_one_name(p.surname), []).append(p)
     for i, surname in surnames:
-        matches = [p for p in people.values() if p.surname == surname]
+        matches = by_surname.get(_one_name(surname), [])
         if len(matches) == 1:
             p = matches[0]
             named_otherwise.add(p.name)
@@ -447,11 +493,7 @@ def whos_who(sentences: list[str]) -> list[Person]:
         longer = [q for q in people.values() if q.name != name
                   and (q.name.startswith(name + " ") or q.name.endswith(" " + name))]
         if len(longer) == 1:
-            p, q = people.pop(name), longer[0]
-            q.role = q.role or p.role
-            q.quoted = q.quoted or p.quoted
-            q.mentions += p.mentions
-            q.sentences = sorted(set(q.sentences) | set(p.sentences))
+            _merge_into(longer[0], people.pop(name))
     ranked = sorted((p for p in people.values() if not _a_place(p, sentences)), key=lambda p: (-(p.role is not None) - p.quoted,
                                                     -p.mentions, min(p.sentences or [0])))
     return ranked
