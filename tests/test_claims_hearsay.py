@@ -101,11 +101,11 @@ def test_the_claim_is_looked_up_without_its_frame(settings, store, corpus):
 
 
 def test_a_short_claim_all_in_capitals_is_shouted(settings, store, corpus):
-    from bot.text.stance import _is_shouting
+    from bot.text.stance import is_shouting
 
-    assert _is_shouting("THE ENVOY VISITED")  # a stop word among capitals: shouted
-    assert not _is_shouting("NATO ISIS")  # capitals alone: acronyms
-    assert not _is_shouting("The envoy visited")
+    assert is_shouting("THE ENVOY VISITED")  # a stop word among capitals: shouted
+    assert not is_shouting("NATO ISIS")  # capitals alone: acronyms
+    assert not is_shouting("The envoy visited")
     world = build_claim_world(settings, store, corpus, {
         "a.txt": "Harbour News\n\nVarga was arrested on Monday after the chase.\n",
         "b.txt": "Market Notes\n\nGrain prices rose sharply after the dry summer.\n"})

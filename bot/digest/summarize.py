@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
 from bot.text.aliases import AliasTable
 from bot.text.hedges import is_denial
-from bot.text.stance import WEEKDAY_NAMES, strip_dateline
+from bot.text.stance import WEEKDAY_NAMES, is_shouting, strip_dateline
 from bot.text.words import (
     MONTH_NAMES,
     STOPWORDS,
@@ -342,20 +342,42 @@ def _a_name_word(text: str, m: re.Match[str]) -> bool:
         or after_title(text, m.start())
 
 
+# A word in capitals, two letters or more ("WHO", "WHO's"), and a run of them.
+_CAPITALS_WORD = re.compile(r"(?<![\w’'-])[A-Z]{2,}(?:[’']s)?(?![\w’'-])")
+_CAPITALS_RUN = re.compile(rf"{_CAPITALS_WORD.pattern}(?:\s+{_CAPITALS_WORD.pattern})*")
+
+
+def stop_word_acronyms(text: str) -> dict[int, str]:
+    """The words of `text` in capitals that spell a stop word, by where they start, each in
+    capitals ("The WHO declared …": {4: "WHO"}): an acronym's name, where the word folded is
+    the stop word "who". Not in a sentence written in capitals ("THE WHO DECLARED …"), nor in
+    a run of capitals with a function word ("IT WAS over"): shouted (`stance.is_shouting`)."""
+    if is_shouting(text):
+        return {}
+    return {m.start(): m.group(0).upper().removesuffix("’S").removesuffix("'S")
+            for run in _CAPITALS_RUN.finditer(text) if not is_shouting(run.group(0))
+            for m in _CAPITALS_WORD.finditer(text, run.start(), run.end())
+            if fold(m.group(0)).removesuffix("'s") in STOPWORDS}
+
+
 def names(text: str) -> frozenset[str]:
     """What a sentence names: the `words` of its capitalised words past its start
     (`_WORD_PAST_START`, a capital first; a title's "Mr." none, the name after it one; an
     abbreviation without its dots, "U.K." as "UK": with them it named nothing, and "The U.S.
     imposed sanctions on Varn" and "The U.K. …" were one fact), but for
-    stop words, months and weekdays, a wire dateline's ("KESSEL, Nov 30 (Reuters)
-    -") and those of who it is attributed to (`_ATTRIBUTION`: "…, Reuters reported" and "…,
-    the Associated Press reported" state one fact; read as two named subjects they were two
-    facts of 1 source each)."""
+    stop words (but for an acronym spelling one, in capitals: `stop_word_acronyms`, "The WHO
+    declared …" names "WHO"; it named nothing), months and weekdays, a wire dateline's
+    ("KESSEL, Nov 30 (Reuters) -") and those of who it is attributed to (`_ATTRIBUTION`: "…,
+    Reuters reported" and "…, the Associated Press reported" state one fact; read as two
+    named subjects they were two facts of 1 source each)."""
     text = undotted_abbreviations(strip_dateline(text))
     said_by = [m.span() for m in _ATTRIBUTION.finditer(text)]
-    return frozenset(w for m in _WORD_PAST_START.finditer(text) if _a_name_word(text, m)
+    acronyms = stop_word_acronyms(text)
+    return frozenset(acronyms.get(m.start(), w) for m in _WORD_PAST_START.finditer(text)
+                     if _a_name_word(text, m)
                      and not any(start <= m.start() < end for start, end in said_by)
-                     for w in words(m.group(0)) if w not in STOPWORDS and w not in _DATE_WORDS)
+                     for w in words(m.group(0))
+                     if (w not in STOPWORDS or m.start() in acronyms) and w not in _DATE_WORDS)
 
 
 class NamedApart:
@@ -402,9 +424,10 @@ class NamedApart:
         """The words of an article (a Russian or Ukrainian name's ending as one spelling:
         `one_transliteration`), read when first needed (most are never compared)."""
         if doc not in self._doc_words:
+            texts = [undotted_abbreviations(u.text) for u in self._units_in(doc)]
             self._doc_words[doc] = frozenset(
-                one_transliteration(w) for u in self._units_in(doc)
-                for w in words(undotted_abbreviations(u.text)))
+                one_transliteration(w) for text in texts for w in words(text)) | frozenset(
+                a for text in texts for a in stop_word_acronyms(text).values())
         return self._doc_words[doc]
 
     def _unsaid(self, i: int, doc: int) -> frozenset[str]:

@@ -264,7 +264,7 @@ def strip_dateline(sentence: str) -> str:
     return _DATELINE.sub("", sentence, count=1)
 
 
-def _is_shouting(text: str) -> bool:
+def is_shouting(text: str) -> bool:
     """Mostly capitals ("STOP POSING AS MY DAD"): case says nothing about names then. A short
     text too where every word is in capitals and one is a stop word ("NASH WAS KILLED": it
     was read as three names, "names things but claims nothing"); capitals alone are acronyms
@@ -422,7 +422,7 @@ def clean_claim(text: str) -> tuple[str, set[str]]:
         tags.update(w.lower() for w in re.findall(r"\w+", cited.group(1)) if w.lower() not in said)
         tags.add("according")
     text = _SAYERS_TAIL.sub(lambda m: m.group("end"), text)
-    if _is_shouting(text):
+    if is_shouting(text):
         text = text.lower()
     return re.sub(r"\s+", " ", text).strip(), tags
 
