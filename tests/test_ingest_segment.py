@@ -140,3 +140,31 @@ def test_a_megabyte_run_of_periods_in_an_article_parses_quickly() -> None:
     assert time.monotonic() - started < 20  # ~1 s; before: hours
     assert [(s.paragraph, s.text[:12], len(s.text)) for s in article.sentences] == [
         (0, "Officials sa", len(first)), (0, "The minister", 20), (1, "They met....", len(second))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a number's label ("No.", "Art.") abbreviates only before a number: elsewhere it is the
+    # word it spells, and may end a sentence (each was one sentence)
+    ("Sen. Mark Warner, D-Va., said no. Rep. Nancy Pelosi spoke.",
+     ["Sen. Mark Warner, D-Va., said no.", "Rep. Nancy Pelosi spoke."]),
+    ("The museum showed modern art. Critics loved it.",
+     ["The museum showed modern art.", "Critics loved it."]),
+    ("He lives at No. 10 Downing Street. Chapter Vol. II covers it.",
+     ["He lives at No. 10 Downing Street.", "Chapter Vol. II covers it."]),
+    # a rank's or an office's title after a name's word, no name after it, is the name's end
+    ("The summit was hosted by Hun Sen. Farmers welcomed the move.",
+     ["The summit was hosted by Hun Sen.", "Farmers welcomed the move."]),
+    ("The summit was hosted by Hun Sen. The farmers welcomed it.",
+     ["The summit was hosted by Hun Sen.", "The farmers welcomed it."]),
+    # a title before a whole name, or after no name, or one written before a surname alone
+    ("The bill was signed by Texas Gov. Greg Abbott on Friday.",
+     ["The bill was signed by Texas Gov. Greg Abbott on Friday."]),
+    ("The bill was opposed by Sen. Warner and others.",
+     ["The bill was opposed by Sen. Warner and others."]),
+    ("Is Trump Nominating Dr. Oz to the council?", ["Is Trump Nominating Dr. Oz to the council?"]),
+    ("The volcano Mount St. Helens erupted in 1980.",
+     ["The volcano Mount St. Helens erupted in 1980."]),
+    ("As Gen. Kim said, it failed.", ["As Gen. Kim said, it failed."]),
+])
+def test_an_abbreviations_word_may_end_a_sentence(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected

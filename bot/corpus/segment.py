@@ -5,7 +5,10 @@ A boundary is end punctuation (. ! ? …), optionally followed by closing quotes
 then white space, then something that can start a sentence (a capital, a digit, an opening
 quote or bracket). A period after a known abbreviation ("Prof.", "Gen.", "Jan.") or an
 initial ("J. Smith", "U.S.") is not a boundary unless the next word is a typical sentence
-opener ("... the U.S. The talks ...")."""
+opener ("... the U.S. The talks ..."). A number's label ("No.", "Art.") is an abbreviation
+only before a number ("said no. Rep. Nancy Pelosi spoke." is two sentences), and a rank's or
+an office's title after a name's word, with no name after it, is that name's end ("hosted by
+Hun Sen. Farmers welcomed the move.")."""
 
 from __future__ import annotations
 
@@ -21,6 +24,20 @@ TITLE_ABBREVIATIONS = frozenset(
 ABBREVIATIONS = TITLE_ABBREVIATIONS | frozenset(
     ["sr", "jr", "mt", "ft", "sec", "dept", "univ", "assn", "bros", "inc", "ltd", "co", "corp", "plc", "llc", "vs", "v", "etc", "al", "approx", "est", "ca", "cf", "eg", "ie", "viz", "fig", "figs", "vol", "vols", "no", "nos", "pp", "op", "ed", "eds", "ch", "art", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "u.s.a", "u.s.s.r", "d.c", "n.y", "l.a"]
 )
+
+# The label of a number ("No. 10", "Art. 4", "Vol. 2"): an abbreviation before a number only.
+# Before anything else it is the word its letters spell, "no", "art" or "fig", and may end a
+# sentence ("…, D-Va., said no. Rep. Nancy Pelosi spoke.": one sentence, "no" being "No.").
+NUMBER_LABELS = frozenset(["no", "nos", "vol", "vols", "fig", "figs", "pp", "art", "ch"])
+_NUMBER_AFTER = re.compile(r"[(\[]?(?:\d|[IVXLC]{2,}\b)")
+# The titles of a rank or an office ("Sen.", "Gov.", "Gen."), which may be a name's last word
+# too ("Hun Sen", "Amartya Sen"): not those written before a surname alone ("Mr. Putin", "Is
+# Trump Nominating Dr. Oz to …", "Fr. Brown"), nor "St.", before a saint's one name ("Mount St.
+# Helens erupted").
+_NAME_END_TITLES = TITLE_ABBREVIATIONS - {"mr", "mrs", "ms", "mx", "dr", "prof", "st", "fr",
+                                          "br", "rev"}
+# A capitalised word right before the title, itself no sentence's first (not "As Gen. …").
+_NAME_WORD_BEFORE = re.compile(r"(?<![.!?…'\"’”»)\]]\s)(?<!^)\b[A-Z][a-z]+\s+$")
 
 # Abbreviations that often end a sentence ("... allies of the U.S. The talks ...").
 SENTENCE_FINAL_ABBREVIATIONS = frozenset(
@@ -72,6 +89,10 @@ def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
     nxt = _NEXT_WORD.match(text, next_start)
     next_word = nxt.group(1) if nxt else ""
     is_initial = bool(_INITIAL.match(word))
+    if low in NUMBER_LABELS:
+        return bool(_NUMBER_AFTER.match(text, next_start))
+    if low in _NAME_END_TITLES and _a_name_ends_with_the_title(text, m.start(1), next_start):
+        return False
     if low in ABBREVIATIONS or (is_initial and len(word) > 1):
         # "U.S. The ..." / "5 p.m. Officials ...": a sentence starter after it is a boundary.
         if next_word.lower() in SENTENCE_STARTERS and next_word[:1].isupper():
@@ -80,6 +101,22 @@ def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
     if is_initial:  # single letter: "J. Smith", "Kim Jong Un. He" is not a single letter
         return word.isupper()
     return False
+
+
+def _a_name_ends_with_the_title(text: str, title_start: int, next_start: int) -> bool:
+    """The title's abbreviation at `title_start` is a name's last word ("hosted by Hun Sen.
+    Farmers welcomed …"): a capitalised word stands before it, past its sentence's first, and
+    no name follows it: a sentence opener, or one capitalised word then one that is not (a
+    title before a name is written before the whole name, "Texas Gov. Greg Abbott", or after
+    no name, "said Sen. Warner")."""
+    if not _NAME_WORD_BEFORE.search(text, max(0, title_start - 40), title_start):
+        return False
+    after = text[next_start:next_start + 80].split()[:2]
+    first = after[0].lstrip("\"'“‘«([") if after else ""
+    if first.lower() in SENTENCE_STARTERS:
+        return True
+    second = after[1].lstrip("\"'“‘«([") if len(after) > 1 else ""
+    return not second[:1].isupper()
 
 
 _TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{0,3})\.\s$")
