@@ -4,7 +4,8 @@ lexicon, tell a role before a name from a given name: "Actor Tom Hanks").
 
 Recognised forms (role as written):
 - "former Russian Foreign Minister Andrei Kozyrev", "North Korean leader Kim Jong Un"
-- "Sergei Shoigu, the Russian defense minister,"
+- "Sergei Shoigu, the Russian defense minister,"; after a title's abbreviation a surname
+  too: "Mr. Putin, the Russian president," (listed as "Putin" where no full name is given)
 - "Ramon Pacheco Pardo of King's College London", "Artyom Lukin from Russia's Far Eastern
   Federal University"
 - "Lukin said", "said Lukin" (quoted; a surname joins the full name seen elsewhere).
@@ -72,9 +73,10 @@ _ROLE_BEFORE = re.compile(
     rf"(?P<role>(?:(?:former|then|acting|deputy|senior|chief|top)[\s-]+)?"
     rf"(?:[A-Z][a-z]+\s+){{0,3}}{TITLES})\s+(?P<name>{NAME})"
 )
-_ROLE_AFTER = re.compile(
-    rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?P<role>[^,;.()“”\"]{{0,80}}?{_TITLES_IN_ROLE}[^,;.()“”\"]{{0,60}}?)\s*[,;.)]"
-)
+# A role after the name: "Sergei Shoigu, the Russian defense minister,".
+_A_ROLE_AFTER = (rf",\s+(?:the\s+|a\s+|an\s+)?(?P<role>[^,;.()“”\"]{{0,80}}?{_TITLES_IN_ROLE}"
+                 rf"[^,;.()“”\"]{{0,60}}?)\s*[,;.)]")
+_ROLE_AFTER = re.compile(rf"(?P<name>{NAME}){_A_ROLE_AFTER}")
 _AFFILIATION = re.compile(
     rf"(?P<name>{NAME})\s+(?:of|from|at)\s+(?P<role>{_ORG})"
 )
@@ -133,6 +135,9 @@ _SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD}|(?<=\.\s)(?P<t
                          rf"\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
 # (with its full stop or without, as British papers write it: "said Gen Milley.")
 _TITLE_ABBREVIATION = rf"(?:{'|'.join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS))})\.?"
+# One word after a title's abbreviation is a surname, and a role may follow it too: "Mr. Putin,
+# the Russian president, said" (read as no name of two words, it gave no one).
+_TITLED_ROLE_AFTER = re.compile(rf"\b{_TITLE_ABBREVIATION}\s+(?P<name>{_WORD}){_A_ROLE_AFTER}")
 _SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?:{_TITLE_ABBREVIATION}\s+)?"
                           rf"(?P<name>{NAME}|{_WORD})\b")
 
@@ -311,6 +316,24 @@ def _attributed_only(text: str) -> set[str]:
     return names
 
 
+def _a_names_role(text: str, m: re.Match[str]) -> bool:
+    """The words after the name `m` matched with a role after it (`_A_ROLE_AFTER`) tell of
+    the named: not a title word's possessive opening them, capitalised and with no article
+    ("Husky Homestead Tours, King's kennel": (Jeff) King's, no king)."""
+    role = m.group("role")
+    return not (role[:1].isupper() and _TITLE_POSSESSIVE.match(role)
+                and not _ARTICLE_BEFORE.search(text, m.start(), m.start("role")))
+
+
+def _role_after(role: str) -> str | None:
+    """The role after a name as written, or None where the words tell what the person did
+    ("speaking alongside Governor Tim Wells") or when they spoke ("after Mayor Brask said
+    …"), not who they are."""
+    if _PARTICIPLE_ROLE.match(role.strip()) or _CLAUSE_ROLE.match(role.strip()):
+        return None
+    return _clean_role(role)
+
+
 def mentions(text: str) -> list[tuple[str, str | None, bool]]:
     """(name, role or None, quoted/attributed) for each person the sentence names: quoted when
     they are the speaker of its reporting verb ("said"), or, in a sentence with quotation
@@ -342,15 +365,13 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
         add(m.group("name"), _clean_role(m.group("role")), quotes or _speaks(text, m.start(), m.end()),
             before=True)
     for m in _ROLE_AFTER.finditer(text):
-        role = m.group("role")
-        if role[:1].isupper() and _TITLE_POSSESSIVE.match(role) \
-                and not _ARTICLE_BEFORE.search(text, m.start(), m.start("role")):
-            continue  # "Husky Homestead Tours, King's kennel": (Jeff) King's, no king
-        # "speaking alongside Governor Tim Wells": what they did, not who they are
-        # "after Mayor Brask said …": when they spoke, not who they are
-        clause = _PARTICIPLE_ROLE.match(role.strip()) or _CLAUSE_ROLE.match(role.strip())
-        add(m.group("name"), None if clause else _clean_role(role),
-            quotes or _speaks(text, m.start(), m.end("name")))
+        if _a_names_role(text, m):
+            add(m.group("name"), _role_after(m.group("role")),
+                quotes or _speaks(text, m.start(), m.end("name")))
+    for m in _TITLED_ROLE_AFTER.finditer(text):
+        if _a_names_role(text, m) and m.group("name") not in NOT_NAME:
+            out.append((m.group("name"), _role_after(m.group("role")),
+                        quotes or _speaks(text, m.start("name"), m.end("name"))))
     for m in _ACCORDING.finditer(text):
         role_words = m.group("role").split()
         if not any(w in _NOT_ROLE_WORD for w in role_words):
@@ -452,7 +473,7 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
     sentence's, by default each sentence its own — spell it, the earliest of those tied),
     most mentioned first; ties by first appearance."""
     people: dict[str, Person] = {}
-    surnames: list[tuple[int, str]] = []
+    surnames: list[tuple[int, str, str | None, bool]] = []
     # Named only after a bare "according to", as organisations mostly are ("according to
     # Human Rights Watch", "according to Fitch Ratings"): listed only once named otherwise too.
     attributed_only: set[str] = set()
@@ -461,7 +482,7 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
         weak = _attributed_only(text) if "ccording" in text else set()
         for name, role, quoted in mentions(text):
             if " " not in name:
-                surnames.append((i, name))
+                surnames.append((i, name, role, quoted))
                 continue
             (attributed_only if name in weak else named_otherwise).add(name)
             p = people.setdefault(name, Person(name))
@@ -477,15 +498,30 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
     by_surname: dict[tuple[str, ...], list[Person]] = {}
     for p in people.values():
         by_surname.setdefault(_one_name(p.surname), []).append(p)
-    for i, surname in surnames:
+    # A surname no full name matches is a person of its own where a title and a role name
+    # them ("Mr. Putin, the Russian president, said": `_TITLED_ROLE_AFTER`), with its other
+    # mentions.
+    alone: dict[tuple[str, ...], list[tuple[int, str, str | None, bool]]] = {}
+    for i, surname, role, quoted in surnames:
         matches = by_surname.get(_one_name(surname), [])
+        if not matches:
+            alone.setdefault(_one_name(surname), []).append((i, surname, role, quoted))
         if len(matches) == 1:
             p = matches[0]
             named_otherwise.add(p.name)
-            p.quoted = True
+            p.role = p.role or role
+            p.quoted = p.quoted or quoted
             p.mentions += 1
             if i not in p.sentences:
                 p.sentences.append(i)
+    for uses in alone.values():
+        roles = [role for _, _, role, _ in uses if role]
+        if roles:
+            p = people.setdefault(uses[0][1], Person(uses[0][1], roles[0]))
+            named_otherwise.add(p.name)
+            p.quoted = any(quoted for _, _, _, quoted in uses)
+            p.mentions = len(uses)
+            p.sentences = sorted({i for i, _, _, _ in uses})
     for name in attributed_only - named_otherwise:
         people.pop(name, None)
     # Shorter names contained in longer ones ("Pacheco Pardo" in "Ramon Pacheco Pardo") merge.
