@@ -168,3 +168,15 @@ def test_a_megabyte_run_of_periods_in_an_article_parses_quickly() -> None:
 ])
 def test_an_abbreviations_word_may_end_a_sentence(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Then California Gov. Newsom spoke.",
+    "Critics said Republican Rep. Gaetz had lied.",
+    "The order was given by Army Gen. Milley, the chairman.",
+])
+def test_a_title_that_is_no_name_ends_no_name(text: str) -> None:
+    # "Sen." is a name's last word too ("Hun Sen"); "Gov.", "Rep." and "Gen." are none, and
+    # after a state's, a party's or a service's name stand before a surname alone: a second
+    # read's find (each was cut after the title)
+    assert split_sentences(text) == [text]

@@ -6,9 +6,9 @@ then white space, then something that can start a sentence (a capital, a digit, 
 quote or bracket). A period after a known abbreviation ("Prof.", "Gen.", "Jan.") or an
 initial ("J. Smith", "U.S.") is not a boundary unless the next word is a typical sentence
 opener ("... the U.S. The talks ..."). A number's label ("No.", "Art.") is an abbreviation
-only before a number ("said no. Rep. Nancy Pelosi spoke." is two sentences), and a rank's or
-an office's title after a name's word, with no name after it, is that name's end ("hosted by
-Hun Sen. Farmers welcomed the move.")."""
+only before a number ("said no. Rep. Nancy Pelosi spoke." is two sentences), and "Sen.", a
+title and a name's last word, after a name's word, with no name after it, is that name's end
+("hosted by Hun Sen. Farmers welcomed the move.")."""
 
 from __future__ import annotations
 
@@ -30,12 +30,12 @@ ABBREVIATIONS = TITLE_ABBREVIATIONS | frozenset(
 # sentence ("…, D-Va., said no. Rep. Nancy Pelosi spoke.": one sentence, "no" being "No.").
 NUMBER_LABELS = frozenset(["no", "nos", "vol", "vols", "fig", "figs", "pp", "art", "ch"])
 _NUMBER_AFTER = re.compile(r"[(\[]?(?:\d|[IVXLC]{2,}\b)")
-# The titles of a rank or an office ("Sen.", "Gov.", "Gen."), which may be a name's last word
-# too ("Hun Sen", "Amartya Sen"): not those written before a surname alone ("Mr. Putin", "Is
-# Trump Nominating Dr. Oz to …", "Fr. Brown"), nor "St.", before a saint's one name ("Mount St.
-# Helens erupted").
-_NAME_END_TITLES = TITLE_ABBREVIATIONS - {"mr", "mrs", "ms", "mx", "dr", "prof", "st", "fr",
-                                          "br", "rev"}
+# The titles that are a name's last word too ("Sen.": "Hun Sen", "Amartya Sen"). No other one
+# is a name: after a state's or a party's name each stands before a surname alone ("Then
+# California Gov. Newsom spoke", "Critics said Republican Rep. Gaetz had lied": cut after the
+# title until a second read on 2026-12-07), as "Mr.", "Dr." and "St." do ("Is Trump Nominating
+# Dr. Oz to …", "Mount St. Helens erupted").
+_NAME_END_TITLES = frozenset(["sen"])
 # A capitalised word right before the title, itself no sentence's first (not "As Gen. …").
 _NAME_WORD_BEFORE = re.compile(r"(?<![.!?…'\"’”»)\]]\s)(?<!^)\b[A-Z][a-z]+\s+$")
 
@@ -107,8 +107,8 @@ def _a_name_ends_with_the_title(text: str, title_start: int, next_start: int) ->
     """The title's abbreviation at `title_start` is a name's last word ("hosted by Hun Sen.
     Farmers welcomed …"): a capitalised word stands before it, past its sentence's first, and
     no name follows it: a sentence opener, or one capitalised word then one that is not (a
-    title before a name is written before the whole name, "Texas Gov. Greg Abbott", or after
-    no name, "said Sen. Warner")."""
+    title before a name is written before the whole name, "Virginia Sen. Mark Warner", or
+    after no name, "said Sen. Warner")."""
     if not _NAME_WORD_BEFORE.search(text, max(0, title_start - 40), title_start):
         return False
     after = text[next_start:next_start + 80].split()[:2]
