@@ -180,3 +180,15 @@ def test_a_title_that_is_no_name_ends_no_name(text: str) -> None:
     # after a state's, a party's or a service's name stand before a surname alone: a second
     # read's find (each was cut after the title)
     assert split_sentences(text) == [text]
+
+
+@pytest.mark.parametrize("text", [
+    "It appeared in Vol. I of his memoirs.",
+    "Read Ch. V of the report.",
+    "See Fig. S1 for the full data set.",
+])
+def test_a_label_that_spells_no_word_labels_letters_too(text: str) -> None:
+    # only "No." and "Art." spell a word that may end a sentence: "Vol.", "Ch." and "Fig."
+    # label a roman numeral of one letter or a lettered number too (a second read's find:
+    # each was cut after the label)
+    assert split_sentences(text) == [text]

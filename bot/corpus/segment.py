@@ -25,10 +25,13 @@ ABBREVIATIONS = TITLE_ABBREVIATIONS | frozenset(
     ["sr", "jr", "mt", "ft", "sec", "dept", "univ", "assn", "bros", "inc", "ltd", "co", "corp", "plc", "llc", "vs", "v", "etc", "al", "approx", "est", "ca", "cf", "eg", "ie", "viz", "fig", "figs", "vol", "vols", "no", "nos", "pp", "op", "ed", "eds", "ch", "art", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "u.s.a", "u.s.s.r", "d.c", "n.y", "l.a"]
 )
 
-# The label of a number ("No. 10", "Art. 4", "Vol. 2"): an abbreviation before a number only.
-# Before anything else it is the word its letters spell, "no", "art" or "fig", and may end a
-# sentence ("…, D-Va., said no. Rep. Nancy Pelosi spoke.": one sentence, "no" being "No.").
-NUMBER_LABELS = frozenset(["no", "nos", "vol", "vols", "fig", "figs", "pp", "art", "ch"])
+# The label of a number that spells a word ("No. 10", "Art. 4"): an abbreviation before a
+# number only. Before anything else it is that word, "no" or "art", and may end a sentence
+# ("…, D-Va., said no. Rep. Nancy Pelosi spoke.": one sentence, "no" being "No."). The other
+# labels ("Vol.", "Ch.", "Fig.", "pp.", "Nos.") spell no word that ends a sentence and label
+# letters too: "It appeared in Vol. I of his memoirs.", "Read Ch. V.", "See Fig. S1." (each
+# cut after the label until a second read on 2026-12-07).
+NUMBER_LABELS = frozenset(["no", "art"])
 _NUMBER_AFTER = re.compile(r"[(\[]?(?:\d|[IVXLC]{2,}\b)")
 # The titles that are a name's last word too ("Sen.": "Hun Sen", "Amartya Sen"). No other one
 # is a name: after a state's or a party's name each stands before a surname alone ("Then
