@@ -133,11 +133,21 @@ _ACCORDING = re.compile(
 # is none).
 _SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD}|(?<=\.\s)(?P<titled>{_WORD}))"
                          rf"\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
-# (with its full stop or without, as British papers write it: "said Gen Milley.")
-_TITLE_ABBREVIATION = rf"(?:{'|'.join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS))})\.?"
+
+
+def _abbreviated(titles: frozenset[str]) -> str:
+    """A pattern of the titles' abbreviations, with the full stop or without, as British papers
+    write them: "said Gen Milley."."""
+    return rf"(?:{'|'.join(sorted(t.capitalize() for t in titles))})\.?"
+
+
+_TITLE_ABBREVIATION = _abbreviated(TITLE_ABBREVIATIONS)
 # One word after a title's abbreviation is a surname, and a role may follow it too: "Mr. Putin,
-# the Russian president, said" (read as no name of two words, it gave no one).
-_TITLED_ROLE_AFTER = re.compile(rf"\b{_TITLE_ABBREVIATION}\s+(?P<name>{_WORD}){_A_ROLE_AFTER}")
+# the Russian president, said" (read as no name of two words, it gave no one). Not after "St.",
+# a saint's, whose name is a place's ("In St. Louis, the mayor said the curfew would end." was
+# "Louis, mayor said the curfew would end" until a second read on 2026-12-07).
+_TITLED_ROLE_AFTER = re.compile(rf"\b{_abbreviated(TITLE_ABBREVIATIONS - {'st'})}\s+"
+                                rf"(?P<name>{_WORD}){_A_ROLE_AFTER}")
 _SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?:{_TITLE_ABBREVIATION}\s+)?"
                           rf"(?P<name>{NAME}|{_WORD})\b")
 
