@@ -75,3 +75,14 @@ def test_a_saints_name_after_st_is_no_titled_surname(sentence: str) -> None:
     # "St." is a saint's, and the name after it a place's: a second read's find (each listed
     # the place's name as a person, the words after it as the role)
     assert whos_who([sentence]) == []
+
+
+def test_a_titled_surname_is_shown_as_the_most_sources_spell_it() -> None:
+    # as a full name's spellings are ("Volodymyr Zelensky" and "… Zelenskyy"): it was the
+    # first spelling written (a second read's find); two sentences of one source count once
+    people = whos_who(["Mr. Zelenskyy, the Ukrainian president, said the war must end.",
+                       "Zelenskyy said the talks would go on.",
+                       "Zelensky said the front held.",
+                       "Zelensky said more aid was needed."], ["a", "a", "b", "c"])
+    assert [(p.name, p.role, p.mentions) for p in people] == [
+        ("Zelensky", "Ukrainian president", 4)]

@@ -455,6 +455,13 @@ def _merge_into(p: Person, other: Person) -> None:
     p.sentences = sorted(set(p.sentences) | set(other.sentences))
 
 
+def _most_written(spellings: dict[str, list[int]], sources: Sequence[Hashable]) -> str:
+    """Of the spellings of one name (each with the sentences writing it), the one the most
+    `sources` write (each sentence's), the earliest of those tied."""
+    return min(spellings, key=lambda name: (-len({sources[i] for i in spellings[name]}),
+                                            min(spellings[name])))
+
+
 def _one_spelling_each(people: dict[str, Person], attributed_only: set[str],
                        named_otherwise: set[str], sources: Sequence[Hashable]) -> None:
     """The spellings of one name (`_one_name`) in `people` merged into one person, under the
@@ -466,8 +473,7 @@ def _one_spelling_each(people: dict[str, Person], attributed_only: set[str],
     for same in spellings.values():
         if len(same) < 2:
             continue
-        shown = min(same, key=lambda p: (-len({sources[i] for i in p.sentences}),
-                                         min(p.sentences)))
+        shown = people[_most_written({p.name: p.sentences for p in same}, sources)]
         for p in same:
             if p is shown:
                 continue
@@ -501,8 +507,8 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
             p.mentions += 1
             if i not in p.sentences:
                 p.sentences.append(i)
-    _one_spelling_each(people, attributed_only, named_otherwise,
-                       sources if sources is not None else range(len(sentences)))
+    by_source = sources if sources is not None else range(len(sentences))
+    _one_spelling_each(people, attributed_only, named_otherwise, by_source)
     # Join bare surnames ("Lukin said") to the one full name they match (in any spelling of
     # it: "Zelenskyy said" is Volodymyr Zelensky's).
     by_surname: dict[tuple[str, ...], list[Person]] = {}
@@ -527,7 +533,13 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
     for uses in alone.values():
         roles = [role for _, _, role, _ in uses if role]
         if roles:
-            p = people.setdefault(uses[0][1], Person(uses[0][1], roles[0]))
+            # shown as the most sources spell it, as a full name ("Mr. Zelenskyy, the
+            # Ukrainian president," in one article, "Zelensky said" in two: "Zelensky")
+            written: dict[str, list[int]] = {}
+            for i, surname, _, _ in uses:
+                written.setdefault(surname, []).append(i)
+            name = _most_written(written, by_source)
+            p = people.setdefault(name, Person(name, roles[0]))
             named_otherwise.add(p.name)
             p.quoted = any(quoted for _, _, _, quoted in uses)
             p.mentions = len(uses)
