@@ -22,6 +22,9 @@ from bot.digest.summarize import names
     ("The WHO declared a global health emergency on Monday.", {"WHO"}),
     ("Officials said the WHO’s chief would visit.", {"WHO"}),
     ("The IT department said the servers were down.", {"IT"}),
+    # before a hyphen and a lower-case word (a second read's find: "led", "related")
+    ("The WHO-led team arrived in the city.", {"WHO"}),
+    ("Officials said the IT-related costs rose.", {"IT"}),
     # the ordinary "who", a shouted line, a shouted run: no name
     ("Officials who spoke said the bridge would close.", set()),
     ("THE WHO DECLARED A GLOBAL HEALTH EMERGENCY", {"declared", "global", "health", "emergency"}),

@@ -342,8 +342,10 @@ def _a_name_word(text: str, m: re.Match[str]) -> bool:
         or after_title(text, m.start())
 
 
-# A word in capitals, two letters or more ("WHO", "WHO's"), and a run of them.
-_CAPITALS_WORD = re.compile(r"(?<![\w’'-])[A-Z]{2,}(?:[’']s)?(?![\w’'-])")
+# A word in capitals, two letters or more ("WHO", "WHO's"; before a hyphen and a lower-case
+# word too, "the WHO-led team": it named "led" until a second read on 2026-12-07), and a run
+# of them.
+_CAPITALS_WORD = re.compile(r"(?<![\w’'-])[A-Z]{2,}(?:[’']s)?(?![\w’']|-(?![a-z]))")
 _CAPITALS_RUN = re.compile(rf"{_CAPITALS_WORD.pattern}(?:\s+{_CAPITALS_WORD.pattern})*")
 
 
