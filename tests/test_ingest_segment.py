@@ -164,7 +164,10 @@ def test_a_megabyte_run_of_periods_in_an_article_parses_quickly() -> None:
     ("Is Trump Nominating Dr. Oz to the council?", ["Is Trump Nominating Dr. Oz to the council?"]),
     ("The volcano Mount St. Helens erupted in 1980.",
      ["The volcano Mount St. Helens erupted in 1980."]),
-    ("As Gen. Kim said, it failed.", ["As Gen. Kim said, it failed."]),
+    # a capitalised word opening its sentence is no name's: "Sen." before a surname
+    ("As Sen. Kim said, it failed.", ["As Sen. Kim said, it failed."]),
+    ("The vote failed. Democratic Sen. Warner said so.",
+     ["The vote failed.", "Democratic Sen. Warner said so."]),
 ])
 def test_an_abbreviations_word_may_end_a_sentence(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
