@@ -29,6 +29,9 @@ from bot.digest.summarize import names
     ("Officials who spoke said the bridge would close.", set()),
     ("THE WHO DECLARED A GLOBAL HEALTH EMERGENCY", {"declared", "global", "health", "emergency"}),
     ("Asked about the bridge, he said IT WAS over.", set()),
+    # (that one is said by whom it is attributed to, naming nothing anyway: these are not)
+    ("The ferry stopped running and IT WAS over for the town.", set()),
+    ("THE PLAN: WHO, CDC AND NIH AGREE ON IT", {"plan", "cdc", "nih", "agree"}),
     # an acronym that spells no stop word, as before
     ("The CDC declared a global health emergency on Monday.", {"cdc"}),
 ])
