@@ -11,7 +11,7 @@ import pytest
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import load_aliases
-from bot.text.stance import fate_conflict
+from bot.text.stance import claim_fates, fate_conflict, fate_within_bound
 from tests.conftest import ask_claim, build_claim_world
 
 ALIASES = load_aliases(Path(__file__).resolve().parents[1] / "config" / "aliases.toml")
@@ -125,3 +125,14 @@ def test_another_outcome_of_the_victim_contradicts_the_claim(world):
 def test_the_outcome_the_sources_give_is_corroborated(world):
     assert ask_claim(world, "Rex was killed").verdict == "corroborated"
     assert ask_claim(world, "Tia was injured").verdict == "corroborated"
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    # a claim opening with its bound: "Fewer" is no one, the counted group is the victim
+    ("Fewer than 50 people were injured in the crash", "Twelve people were killed in the crash."),
+    ("More than 5 dogs were killed in the storm", "At least 20 dogs were hurt in the storm."),
+])
+def test_the_words_of_a_bound_opening_a_claim_name_no_victim(claim: str, sentence: str) -> None:
+    claimed = claim_fates(ALIASES.analyze(claim), ALIASES)
+    assert [f[1] for f in claimed], claimed
+    assert fate_within_bound(claimed, ALIASES.analyze(sentence), ALIASES)

@@ -2379,16 +2379,18 @@ def _actors(a: Analysis, aliases: AliasTable) -> list[_Actor]:
     """Who or what a text names, in order: the spans of places' concepts (countries, capitals:
     "North Korea", "Moscow") and the runs of capitalised words outside them ("Vladimir Putin",
     "Kim Jong Un"). A capitalised first word is one too: it matters only when it names an
-    actor of the claim."""
+    actor of the claim. Not the words of a number's bound ("Fewer than 50 people were
+    injured": "Fewer" is no one, and the 50 people are the victims)."""
     words = a.words
     concept_at = a.concept_at()
+    bounding = number_bounds(words)[1]
     out = [_Actor(start, end, frozenset({CONCEPT_PREFIX + name}))
            for start, end, name in a.concepts if aliases.is_place(name) or name in aliases.names]
     i = 0
     while i < len(words):
         j = i
         while j < len(words) and j not in concept_at and words[j].orig[:1].isupper() \
-                and not words[j].stop and words[j].lower not in MONTHS \
+                and j not in bounding and not words[j].stop and words[j].lower not in MONTHS \
                 and words[j].lower not in WEEKDAYS and not _is_value(words[j].lower):
             j += 1
         if j > i:
