@@ -78,3 +78,33 @@ async def test_only_the_slots_within_the_misfire_window_are_recorded_after_a_lon
     assert rows.pop(slot_key(SLOT + timedelta(days=2))) == "posted"
     assert set(rows.values()) == {"failed"}
     assert len(adapter.posts) == 1
+
+
+@pytest.mark.asyncio
+async def test_the_wait_said_is_the_time_that_passed_not_the_wait_asked_for(
+        sched_core: Core, fake: FakeDigests) -> None:
+    """"waited N s to retry" summed the waits asked for (Retry-After): a wait that took longer
+    (a busy host, one suspended for a while within the misfire window) was told as the one
+    asked for. It is now the time that passed, by the scheduler's clock."""
+    core = sched_core
+    sub = add_sub(core, cron="*/5 * * * *", tz="UTC")
+    adapter = TestAdapter(core)
+    adapter.failures.append(DeliveryError("Slack is rate-limiting this app's posts to C1",
+                                          transient=True, retry_after=600))
+    clock = Clock(SLOT + timedelta(seconds=5))
+    asked: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # the host suspended for as long again
+        asked.append(seconds)
+        clock.now += timedelta(seconds=2 * seconds)
+
+    sched = BriefingScheduler(core, {"test": adapter}, config=SchedulerConfig(), clock=clock,
+                              sleep=sleep)
+    assert await sched.run_slot(sub, SLOT) == "posted"
+    assert len(asked) == 1
+    passed = clock.now - (SLOT + timedelta(seconds=5))
+    errors = {r["error"] for r in core.store.post_slots(sub) if r["state"] == "failed"}
+    assert errors, core.store.post_slots(sub)
+    for error in errors:
+        assert f"waited {passed.total_seconds():,.0f} s to retry" in error, error
+        assert f"waited {asked[0]:,.0f} s" not in error, error

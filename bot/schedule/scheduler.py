@@ -392,8 +392,8 @@ class BriefingScheduler:
         self._feeds_flag_lock = threading.Lock()
         self._prepared = False
         self._ahead_warned: set[int] = set()  # subscriptions with ledger slots after now
-        # (subscription, slot) -> seconds waited to retry so far, and whether the platform
-        # asked for a wait (see `_record_passed_slots`)
+        # (subscription, slot) -> seconds that passed waiting to retry so far (by `clock`),
+        # and whether the platform asked for a wait (see `_record_passed_slots`)
         self._retry_waits: dict[tuple[int, str], tuple[float, bool]] = {}
 
     # ------------------------------------------------------------------ lifecycle
@@ -730,8 +730,9 @@ class BriefingScheduler:
         coalesce). The job could not run them meanwhile (one run at a time per
         subscription) and the next run posts only the latest missed slot: they were left
         out of the ledger, and neither /status nor `schedule list` said they were not
-        posted. `waited`: the seconds this slot waited to retry, and whether the platform
-        asked for a wait (a rate limit)."""
+        posted. `waited`: the seconds that passed (by `clock`) while this slot waited to
+        retry, not the waits asked for, and whether the platform asked for a wait (a rate
+        limit)."""
         row = await self._in_thread(lambda s: s.subscription(sub_id))
         if row is None or not row["enabled"]:
             return
@@ -980,9 +981,13 @@ class BriefingScheduler:
                 part_unconfirmed=progress.sending or next(
                     (part for part in sorted(uncertain) if part > progress.posted), None),
                 busy_retry=True)
-            so_far, limited = self._retry_waits.get((sub.id, key), (0.0, False))
-            self._retry_waits[(sub.id, key)] = (so_far + delay, limited or rate_limited)
+            before = self.clock()
             await self.sleep(delay)
+            # What the wait took by the clock, not what was asked (a busy loop, a host
+            # suspended: "waited 2 s to retry" of a retry two days later)
+            passed = max(0.0, (self.clock() - before).total_seconds())
+            so_far, limited = self._retry_waits.get((sub.id, key), (0.0, False))
+            self._retry_waits[(sub.id, key)] = (so_far + passed, limited or rate_limited)
             late = (self.clock() - parse_time(key)).total_seconds()
             if late > cfg.grace_seconds:
                 # The wait ended past the slot's misfire window (the host suspended, the
