@@ -303,6 +303,11 @@ def counted(n: int, noun: str, grouped: bool = False) -> str:
     return (f"{n:,}" if grouped else str(n)) + f" {noun}{'' if n == 1 else 's'}"
 
 
+def listed(names: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 ECHO_CHARS = 40  # characters of a user's unknown name or id said back to them
 
 

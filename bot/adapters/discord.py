@@ -41,7 +41,7 @@ from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.errors import UserError, logged_error, our_side
 from bot.feeds.fetch import parse_retry_after
-from bot.reply import Context, Reply
+from bot.reply import Context, Reply, listed
 from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.scheduler import in_daemon_thread
 from bot.schedule.subscriptions import SNOWFLAKE_MAX, digest_names
@@ -113,12 +113,7 @@ def _permission_name(name: str) -> str:
     return name.replace("_", " ").title().replace(" In ", " in ")
 
 
-def _listed(names: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-PERMISSIONS_TEXT = _listed([_permission_name(n) for n in REQUIRED_PERMISSION_NAMES])
+PERMISSIONS_TEXT = listed([_permission_name(n) for n in REQUIRED_PERMISSION_NAMES])
 
 
 def invite_url(client_id: int) -> str:
@@ -224,7 +219,7 @@ def channel_access(interaction: discord.Interaction[Any]) -> ChannelAccess:
     where = "this thread" if thread else "this channel"
     return ChannelAccess(problem=(
         f"Not subscribed: the bot may not post in {where}: it lacks "
-        f"{_listed(missing)} here, so its scheduled posts would be refused. Give the bot's "
+        f"{listed(missing)} here, so its scheduled posts would be refused. Give the bot's "
         f"role {PERMISSIONS_TEXT} in {where} (Edit Channel → Permissions), then subscribe "
         "again."))
 

@@ -77,11 +77,14 @@ from bot.cron import (  # noqa: F401 - fire_times: moved to bot.cron, still impo
 from bot.digest.definitions import load_definition
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import (
+    METADATA_MAX_CHARS,
     Context,
     Paragraph,
     Reply,
+    clip,
     command_syntax,
     counted,
+    listed,
     reply_from_json,
     reply_to_json,
 )
@@ -344,20 +347,46 @@ def _job_name(sub: Subscription) -> str:
 
 
 def _maybe_posted(uncertain: dict[int, str]) -> str:
-    """What a failed slot's error adds for the parts sent and never confirmed."""
-    return "".join(f"; part {part} may have been posted (sent, unconfirmed)"
-                   for part in sorted(uncertain))
+    """What a failed slot's error adds for the parts sent and never confirmed ("; parts 2
+    and 3 may have been posted …": one clause however many, see `_failure`)."""
+    if not uncertain:
+        return ""
+    parts = [str(part) for part in sorted(uncertain)]
+    return (f"; part{'s' if len(parts) > 1 else ''} {listed(parts)} may have been posted "
+            "(sent, unconfirmed)")
 
 
-def _too_late(error: str | None, late: float, grace: float, uncertain: dict[int, str],
+def _too_late(retried: bool, late: float, grace: float, uncertain: dict[int, str],
               waiting: str = "") -> str:
-    """A slot given up because its next attempt came `late` seconds after it, past its
-    misfire window (`grace`): after the last attempt's `error` (None: none failed yet);
-    `waiting`: what it waited for besides its backoff."""
-    came = f"{error}; the retry came" if error is not None else "the post came"
+    """What a slot given up because its next attempt came `late` seconds after it, past its
+    misfire window (`grace`), says after the last attempt's error (`retried`: one failed;
+    else none did yet, and there is none); `waiting`: what it waited for besides its
+    backoff."""
+    came = "; the retry came" if retried else "the post came"
     return (f"{came} {late:.0f} s after the slot{waiting}, past its misfire window "
             f"({grace:g} s): not posted late, the next slot posts as usual"
             f"{_maybe_posted(uncertain)}")
+
+
+# The least of the platform's words a failed slot's record keeps (see `_failure`)
+FAILURE_DETAIL_MIN_CHARS = 60
+
+
+def _failure(detail: str | None, tail: str) -> str:
+    """A failed slot's record: `detail`, the platform's (or an exception's) words, of any
+    size (None: none), then `tail`, what the bot did and what comes next ("(gave up after 4
+    attempts); part 2 may have been posted (sent, unconfirmed)"). /status shows
+    `METADATA_MAX_CHARS` of a failure: the detail is clipped (`clip`: "… [clipped: …]") so
+    that the tail fits in them; cut at their end, a long error took the tail with it."""
+    if detail is None:
+        return tail
+    budget = max(METADATA_MAX_CHARS - len(tail), FAILURE_DETAIL_MIN_CHARS)
+    limit = budget
+    shown = clip(detail, limit)
+    while len(shown) > budget:  # (the clip's mark is on top of `limit`)
+        limit -= len(shown) - budget
+        shown = clip(detail, limit)
+    return shown + tail
 
 
 class BriefingScheduler:
@@ -794,11 +823,11 @@ class BriefingScheduler:
             # attempts it spent count. A takeover got `max_attempts` fresh ones, so a slot
             # whose posts kept failing (or hanging) was tried again by each process that
             # took it over, 4 more attempts each.
-            why = f"{claim['error']}; " if claim.get("error") else ""
-            return await self._finish(
-                sub, key, "failed",
-                f"{why}gave up after {counted(attempts, 'attempt')} (the last one interrupted: "
-                "the posting process stopped)")
+            why = claim.get("error") or None
+            return await self._fail(
+                sub, key, why,
+                f"{'; ' if why else ''}gave up after {counted(attempts, 'attempt')} (the last "
+                "one interrupted: the posting process stopped)")
         unconfirmed = int(claim.get("part_unconfirmed") or 0) or None
         resumed = _resumable(sub_id, key, claim)
         if resumed is not None:  # an interrupted post: the rest of the same messages
@@ -919,9 +948,9 @@ class BriefingScheduler:
             except _ClaimLost:
                 return "lost"
             except _PastWindow as exc:
-                return await self._finish(
-                    sub, key, "failed",
-                    _too_late(error, exc.late, cfg.grace_seconds, uncertain,
+                return await self._fail(
+                    sub, key, error,
+                    _too_late(error is not None, exc.late, cfg.grace_seconds, uncertain,
                               " (waiting for another post to the channel)"))
             except DeliveryError as exc:
                 error = exc.message
@@ -941,9 +970,9 @@ class BriefingScheduler:
                 if wait is not None and late > cfg.grace_seconds:
                     # Waited out, the post would come past its slot's misfire window (a day
                     # late, its subscription's later slots held behind it): given up now.
-                    return await self._finish(
-                        sub, key, "failed",
-                        f"{error}: the platform asked to wait "
+                    return await self._fail(
+                        sub, key, error,
+                        ": the platform asked to wait "
                         f"{f'{wait:.0f} s' if math.isfinite(wait) else 'for ever'}, past this slot's "
                         f"misfire window ({cfg.grace_seconds:g} s); the next slot posts as usual")
                 delay = self.retry_delay(attempt, wait)  # (within the window: finite)
@@ -966,8 +995,8 @@ class BriefingScheduler:
                             "the attempt ended (%s)", sub.id, key, progress.sending,
                             sub.platform, error)
             if attempt == cfg.max_attempts:
-                return await self._finish(
-                    sub, key, "failed", f"{error} (gave up after "
+                return await self._fail(
+                    sub, key, error, " (gave up after "
                     f"{counted(attempts, 'attempt')}){_maybe_posted(uncertain)}")
             log.warning("subscription #%s slot %s: attempt %d failed (%s); retrying in %.3g s"
                         "%s", sub.id, key, attempt, error, delay,
@@ -993,8 +1022,8 @@ class BriefingScheduler:
                 # The wait ended past the slot's misfire window (the host suspended, the
                 # clock jumped ahead): the 08:00 briefing was posted at 18:00, beside that
                 # hour's own. Given up, as a Retry-After that long is.
-                return await self._finish(
-                    sub, key, "failed", _too_late(error, late, cfg.grace_seconds, uncertain))
+                return await self._fail(
+                    sub, key, error, _too_late(True, late, cfg.grace_seconds, uncertain))
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(self, sub: Subscription, key: str, deliverer: Deliverer, reply: Reply,
@@ -1080,6 +1109,15 @@ class BriefingScheduler:
         else:
             log.info("subscription #%s slot %s %s", sub.id, key, state)
         return state
+
+    async def _fail(self, sub: Subscription, key: str, detail: str | None, tail: str) -> str:
+        """Mark the slot failed, its record `_failure(detail, tail)`; a detail clipped there
+        is logged whole."""
+        error = _failure(detail, tail)
+        if detail is not None and error != detail + tail:
+            log.warning("subscription #%s slot %s: the whole error, clipped in its record: %s",
+                        sub.id, key, detail)
+        return await self._finish(sub, key, "failed", error)
 
     async def _busy_retry(self, sub_id: int, key: str, what: str,
                           write: Callable[[], Awaitable[Any]]) -> bool:
