@@ -130,3 +130,74 @@ def test_status_reads_the_failures_of_the_callers_scope_only(
     text = TestAdapter(core).send("/status", admin=True).plain_text()
     assert "the app is not in Slack channel C1" in text, text
     assert reads == [{sub}, {sub}], reads
+
+
+def _ledger(store: Store, name: str, states: list[str | tuple[str, str]]) -> int:
+    """A subscription whose hourly slots are `states` in order (a state, or a state and its
+    error; a failure's error is "HTTP 503" unless given)."""
+    sub = int(store.add_subscription("test", name, "daily", "0 * * * *", "UTC",
+                                     "test:admin")["id"])
+    for hour, given in enumerate(states):
+        state, error = given if isinstance(given, tuple) else (given, None)
+        slot = f"{datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=hour):%Y-%m-%dT%H:%M:%S+00:00}"
+        assert store.claim_post_slot(sub, slot, "me", STAMP, STAMP) is not None
+        assert store.update_post_slot(sub, slot, "me", state=state, finished_at=STAMP,
+                                      error=error or ("HTTP 503" if state == "failed" else None))
+    return sub
+
+
+def _steps(store: Store, **kw: Any) -> int:
+    """SQLite's virtual machine steps (by its progress handler, every 10) of one
+    `failed_posts` listing."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # (go on)
+
+    store.db.conn.set_progress_handler(count, 10)
+    try:
+        store.failed_posts(**kw)
+    finally:
+        store.db.conn.set_progress_handler(None, 10)
+    return steps
+
+
+def test_failures_listed_with_no_build_failure_read_no_skipped_slot(store: Store) -> None:
+    """With no `build_failure` no row says which slot was skipped after it, yet each
+    subscription's latest skipped slot was gathered, every skipped slot read: a ledger of
+    2,000 more skipped slots took as much more work to list the same failures."""
+    _ledger(store, "C1", ["posted", "failed", "skipped", "failed"])
+    few = {since: _steps(store, posted_since=since) for since in (None, True, False)}
+    other = _ledger(store, "C2", ["skipped"])
+    store.db.table("post_ledger").insert_all(  # (at once: 2,000 claims take seconds)
+        {"subscription_id": other, "state": "skipped",
+         "slot": f"{datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=n):%Y-%m-%dT%H:%M:%S+00:00}",
+         "attempts": 1, "error": "nothing new"} for n in range(2000))
+    many = {since: _steps(store, posted_since=since) for since in (None, True, False)}
+    for since in (None, True, False):
+        assert many[since] < few[since] + 20, (since, few, many)
+
+
+BUILD = f"{BUILD_FAILED}: no digest named 'gone'"
+
+
+def test_failures_listed_with_no_build_failure_are_as_with_one_no_error_starts_with(
+        store: Store) -> None:
+    # Not gathering the skipped slots changes no answer: with no `build_failure` each row is
+    # as with one that no failure's error starts with (whose skipped slots count for none).
+    subs = [_ledger(store, "C1", ["failed", "posted", "failed", "skipped", "failed"]),
+            _ledger(store, "C2", [("failed", BUILD), "skipped", "failed", "skipped"]),
+            _ledger(store, "C3", ["skipped", ("failed", BUILD), "posted", ("failed", BUILD)]),
+            _ledger(store, "C4", ["posted", "skipped", "posted"])]
+    for ids in (None, subs, subs[1:3]):
+        for since in (None, True, False):
+            for limit in (2, 20):
+                without = store.failed_posts(limit=limit, subscription_ids=ids,
+                                             posted_since=since)
+                matching_none = store.failed_posts(limit=limit, subscription_ids=ids,
+                                                   posted_since=since,
+                                                   build_failure="no error starts so")
+                assert without == matching_none, (ids, since, limit)
+                assert without, (ids, since, limit)

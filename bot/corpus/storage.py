@@ -2218,6 +2218,14 @@ class Store:
         skipped = ("case when k.slot > l.slot and substr(l.error, 1, ?) = ? then k.slot end"
                    if build_failure else "null")
         skipped_params = [len(build_failure), build_failure] if build_failure else []
+        # The latest skipped slots only when a build failure is asked about (else no row reads
+        # them: they were gathered, every skipped slot of the ledger read, for nothing)
+        k, join_k, k_params = "", "", []
+        if build_failure:
+            k = (", k as (select subscription_id, max(slot) slot from post_ledger"
+                 f" where state = 'skipped'{of} group by subscription_id)")
+            join_k = " left join k on k.subscription_id = l.subscription_id"
+            k_params = list(params)
         only = of.replace("subscription_id", "l.subscription_id")
         only_params = list(params)
         if posted_since is not None:
@@ -2225,17 +2233,15 @@ class Store:
             only_params += skipped_params
         return [dict(r) for r in self.db.query(
             "with p as (select subscription_id, max(slot) slot from post_ledger"
-            f" where state = 'posted'{of} group by subscription_id),"
-            " k as (select subscription_id, max(slot) slot from post_ledger"
-            f" where state = 'skipped'{of} group by subscription_id)"
+            f" where state = 'posted'{of} group by subscription_id){k}"
             " select l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
             f" s.digest, s.platform, s.channel, {later} posted_after, {skipped} skipped_after"
             " from post_ledger l"
             " left join subscriptions s on s.id = l.subscription_id"
             " left join p on p.subscription_id = l.subscription_id"
-            " left join k on k.subscription_id = l.subscription_id"
+            f"{join_k}"
             f" where l.state = 'failed'{only} order by l.slot desc, l.id desc limit ?",
-            [*params, *params, *skipped_params, *only_params, limit])]
+            [*params, *k_params, *skipped_params, *only_params, limit])]
 
     # ------------------------------------------------------------------ feeds (bot.feeds)
     # feeds: one row per followed feed, with its polling state. feed_items: one row per
