@@ -178,6 +178,35 @@ def test_demo_seeds_never_go_into_an_operators_database(
         store.close()
 
 
+@pytest.mark.parametrize("name", ["BRIEFBOT_DB", "BRIEFBOT_CONFIG"])
+def test_the_demo_refusal_names_the_dotenv_that_set_the_variable(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "BRIEFBOT_DB is set": the operator looked through the environment, not in the .env of
+    # BRIEFBOT_HOME that set it.
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    for var in ("BRIEFBOT_DB", "BRIEFBOT_CONFIG", "BRIEFBOT_HOME"):
+        monkeypatch.setenv(var, "-")
+        monkeypatch.delenv(var)  # undone at teardown: what .env set goes too
+    home = tmp_path / "home"
+    home.mkdir()
+    cfg = tmp_path / "briefbot.toml"
+    cfg.write_text(f'[storage]\ndb = "{tmp_path / "ops.db"}"\n')
+    value = {"BRIEFBOT_DB": tmp_path / "ops.db", "BRIEFBOT_CONFIG": cfg}[name]
+    (home / ".env").write_text(f"{name}={value}\n", encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_HOME", str(home))
+    result = CliRunner().invoke(cli, ["reload", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"demo seeds not loaded: {name} in {home / '.env'} is set "
+                                    "(an operator's database or config)"), result.output
+    # set in the environment (the .env's value not taken), it is the environment's
+    monkeypatch.setenv(name, str(value))
+    result = CliRunner().invoke(cli, ["reload", "--demo"])
+    assert result.output.startswith(f"demo seeds not loaded: {name} is set "), result.output
+
+
 def test_piped_scripts_are_not_rate_limited(core: Core) -> None:
     out = run_console(core, "/help\n" * (core.settings.rate_limit_per_minute + 5))
     assert out.count("briefbot commands") == core.settings.rate_limit_per_minute + 5

@@ -50,6 +50,7 @@ from bot.paths import (
     config_root,
     default_db,
     defaults_root,
+    env_source,
 )
 from bot.redact import shown_article_url
 from bot.reply import clip_meta, counted, printable_line
@@ -382,8 +383,9 @@ def _not_for_demo(app: AppContext) -> str | None:
         if flags.get(flag):
             return f"{name} names an operator's database or config"
     for env in (DB_ENV, CONFIG_ENV, HOME_ENV):
-        if os.environ.get(env, "").strip():
-            return f"{env} is set (an operator's database or config)"
+        value = os.environ.get(env, "")
+        if value.strip():  # ("BRIEFBOT_DB in /srv/bb/.env" when a .env set it)
+            return f"{env_source(env, value)} is set (an operator's database or config)"
     if app.settings.db_path != default_db().absolute():
         return f"the config names its own database ({app.settings.db_path})"
     if app.store.last_run() is not None or app.store.has_sentences():
