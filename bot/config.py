@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from bot import paths
-from bot.errors import UserError, first_undecodable, undecodable_written_out
+from bot.errors import UserError, first_undecodable, quoted_if_unprintable, undecodable_written_out
 
 log = logging.getLogger(__name__)
 
@@ -246,8 +246,8 @@ def misnamed_digests_note(folder: Path | None) -> str:
     whose names no digest can have (they are not read), else "". A name that is not all
     printable is quoted with its escapes ('evil\\nError: x.toml'): written as it is, its line
     break split the one-line refusal, the rest reading as another error."""
-    odd = [name if name.isprintable() else repr(name)
-           for name in (f"{n}.toml" for n in _digest_files(folder) if not DIGEST_NAME.match(n))]
+    odd = [quoted_if_unprintable(f"{n}.toml") for n in _digest_files(folder)
+           if not DIGEST_NAME.match(n)]
     if not odd:
         return ""
     return (f"; not read, a digest's name being ASCII letters, digits, - and _: "
@@ -358,15 +358,16 @@ def _field_name(loc: tuple[int | str, ...], model: type[BaseModel] | None = None
         return "(top level)"
     if len(parts) >= 2 and parts[-1] == "[key]":  # a table's key itself: ("concepts", "", "[key]")
         return f"{_field_name(tuple(parts[:-2]), model)} key {str(parts[-2])!r}"
+    # (a key or section is the file's own: `"a\nb" = 1` is quoted, on the error's one line)
     if model is not None and not _is_section(model, str(parts[0])):
-        name = str(parts[0])
+        name = quoted_if_unprintable(str(parts[0]))
     else:
-        name = f"[{parts[0]}]"
+        name = f"[{quoted_if_unprintable(str(parts[0]))}]"
         if len(parts) > 1:
-            name += f" {parts[1]}"
+            name += f" {quoted_if_unprintable(str(parts[1]))}"
         parts = parts[1:]
     for p in parts[1:]:
-        name += f"[{p}]" if isinstance(p, int) else f".{p}"
+        name += f"[{p}]" if isinstance(p, int) else f".{quoted_if_unprintable(str(p))}"
     return name
 
 
@@ -488,17 +489,18 @@ def _existing(root: Path, value: str | None, default: Path, where: str, field: s
     if value is None:
         return default
     path = _resolve(root, value)
+    shown = quoted_if_unprintable(path)  # (on the error's one line)
     try:
         kind = paths.wrong_kind(path, folder=folder)
         found = path.is_dir() if folder else path.is_file()
     except OSError as exc:  # (a name too long, a folder that cannot be searched: the bare
         # "File name too long (PATH)" named neither the file nor the field)
-        raise UserError(f"{where}: {field}: {path}: {exc.strerror or exc}") from None
+        raise UserError(f"{where}: {field}: {shown}: {exc.strerror or exc}") from None
     if kind is not None:  # (a folder given as the aliases file was "file not found")
-        raise UserError(f"{where}: {field}: {path} is {kind}, not a "
+        raise UserError(f"{where}: {field}: {shown} is {kind}, not a "
                         f"{'folder' if folder else 'file'}")
     if not found:
-        raise UserError(f"{where}: {field}: {'folder' if folder else 'file'} not found: {path}")
+        raise UserError(f"{where}: {field}: {'folder' if folder else 'file'} not found: {shown}")
     return path
 
 
@@ -552,16 +554,17 @@ def _read_config(config_path: str | os.PathLike[str] | None) -> tuple[Path, dict
     path = choice.path
     if not (choice.source in ("--config", CONFIG_ENV) or path.is_file()):
         return path, {}
+    shown = quoted_if_unprintable(path)  # (on the error's one line)
     try:
         return path, paths.loads_toml(paths.read_utf8_text(path))
     except FileNotFoundError as exc:
-        raise UserError(f"config file not found: {path}") from exc
+        raise UserError(f"config file not found: {shown}") from exc
     except IsADirectoryError as exc:
-        raise UserError(f"config file {path} is a folder, not a file") from exc
+        raise UserError(f"config file {shown} is a folder, not a file") from exc
     except PermissionError as exc:
-        raise UserError(f"config file {path} cannot be read: permission denied") from exc
+        raise UserError(f"config file {shown} cannot be read: permission denied") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}{_set_twice(path, exc)}") from exc
+        raise UserError(f"{shown}: not valid TOML: {exc}{_set_twice(path, exc)}") from exc
 
 
 def _set_twice(path: Path, exc: tomllib.TOMLDecodeError) -> str:
@@ -610,16 +613,24 @@ def _utf8_path(db: Path) -> Path:
     hold a NUL (`[storage] db = "\\u0000x"`: a ValueError, an error id)."""
     text = str(db)
     if "\x00" in text:  # (a ValueError out of the first open: an error id)
-        shown = text.replace("\x00", "\\x00")
+        shown = _written_out_or_quoted(text, text.replace("\x00", "\\x00"))
         raise UserError(f"the database path {shown} holds a NUL character: check --db, "
                         "BRIEFBOT_DB or [storage] db")
     found = first_undecodable(text)
     if found is not None:
-        raise UserError(f"the database path {undecodable_written_out(text)} is not valid UTF-8 "
+        shown = _written_out_or_quoted(text, undecodable_written_out(text))
+        raise UserError(f"the database path {shown} is not valid UTF-8 "
                         f"(byte 0x{found[1]:02x}): the search index beside it needs a UTF-8 "
                         "name; choose another path (--db, BRIEFBOT_DB, [storage] db or "
                         "BRIEFBOT_HOME)")
     return db
+
+
+def _written_out_or_quoted(path: str, written: str) -> str:
+    """A database path refused for a NUL or an undecodable byte, as its error names it:
+    `written`, those written out ("caf\\xe9.db"), when that is all printable; else (a line
+    break in it too) the path quoted with its escapes, on the error's one line."""
+    return written if written.isprintable() else quoted_if_unprintable(path)
 
 
 def load_db_path(config_path: str | os.PathLike[str] | None = None,
@@ -632,7 +643,8 @@ def load_db_path(config_path: str | os.PathLike[str] | None = None,
     if db or os.environ.get("BRIEFBOT_DB"):
         return _db_path(paths.config_root(paths.choose_config(config_path).path), db, None)
     path, raw = _read_config(config_path)
-    storage = validate_config({"storage": raw["storage"]} if "storage" in raw else {}, str(path))
+    storage = validate_config({"storage": raw["storage"]} if "storage" in raw else {},
+                              quoted_if_unprintable(path))
     return _db_path(paths.config_root(path), None, storage.storage.db)
 
 
@@ -642,7 +654,7 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     path, raw = _read_config(config_path)
     defaults = paths.defaults_root()
     root = paths.config_root(path)
-    where = str(path)
+    where = quoted_if_unprintable(path)  # (each error's one line starts with it)
     cfg = validate_config(raw, where)
     db_path = _db_path(root, db, cfg.storage.db)
     admins = list(cfg.commands.admins)
@@ -677,8 +689,8 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     default_definition = digests_dir / f"{cfg.digests.default}.toml"
     kind = paths.wrong_kind(default_definition) if digests_dir.is_dir() else None
     if kind is not None:  # (a folder daily.toml was "no digest named 'daily' … available: daily")
-        raise UserError(f"{where}: [digests] default: the digest definition {default_definition} "
-                        f"is {kind}, not a file")
+        raise UserError(f"{where}: [digests] default: the digest definition "
+                        f"{quoted_if_unprintable(default_definition)} is {kind}, not a file")
     if digests_dir.is_dir() and not default_definition.is_file():
         # (the names /subscribe lists: every *.toml was, a folder and "weekly copy.toml" too,
         # and the guess offered them)
@@ -686,7 +698,8 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
         guess = closest_name(cfg.digests.default, names)
         hint = f"did you mean {guess!r}? " if guess else ""
         raise UserError(f"{where}: [digests] default: no digest named {cfg.digests.default!r} in "
-                        f"{digests_dir} ({hint}available: {', '.join(names) or 'none'}"
+                        f"{quoted_if_unprintable(digests_dir)} ({hint}available: "
+                        f"{', '.join(names) or 'none'}"
                         f"{misnamed_digests_note(digests_dir)})")
     return Settings(
         root=root,
@@ -729,7 +742,8 @@ def load_dotenv_if_present(root: Path) -> None:
             try:
                 text = paths.read_utf8_text(env_file)
             except OSError as exc:
-                raise UserError(f"{env_file} cannot be read: {exc.strerror or exc}") from exc
+                raise UserError(f"{quoted_if_unprintable(env_file)} cannot be read: "
+                                f"{exc.strerror or exc}") from exc
             _warn_unreadable_env_lines(env_file, text)
             dotenv_log = logging.getLogger("dotenv.main")
             level = dotenv_log.level  # (its warning names no file: said above instead)
@@ -757,7 +771,7 @@ def _warn_unreadable_env_lines(env_file: Path, text: str) -> None:
 
     for binding in parse_stream(io.StringIO(text)):
         if binding.error:
-            log.warning("%s, line %d: not NAME=value, ignored: %r", env_file,
+            log.warning("%s, line %d: not NAME=value, ignored: %r", quoted_if_unprintable(env_file),
                         binding.original.line, binding.original.string.strip()[:80])
 
 

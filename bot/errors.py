@@ -24,6 +24,15 @@ class UserError(Exception):
         return self.message
 
 
+def quoted_if_unprintable(value: str | os.PathLike[str]) -> str:
+    """A path or value taken from the user, as a one-line error names it: as it is when every
+    character is printable, else quoted with its escapes ('evil\\nError: x.toml'). Written
+    as it is, a line break in it split the error, the rest reading as another error ("Error:
+    fake.toml"), and a control character reached the terminal."""
+    text = os.fspath(value)
+    return text if text.isprintable() else repr(text)
+
+
 class PermissionDenied(UserError):
     """The caller may not run this command."""
 
@@ -69,7 +78,7 @@ def as_os_error(exc: BaseException) -> OSError | None:
 def failure_reason(exc: BaseException) -> str:
     """One line saying why something failed, from its exception (a reload, an index build)."""
     if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
+        where = f" ({quoted_if_unprintable(str(exc.filename))})" if exc.filename else ""
         return f"{exc.strerror}{where}"
     wrapped = as_os_error(exc)
     if wrapped is not None and wrapped is not exc:

@@ -25,7 +25,7 @@ from typing import Any
 
 import platformdirs
 
-from bot.errors import UserError
+from bot.errors import UserError, quoted_if_unprintable
 
 APP = "briefbot"
 HOME_ENV = "BRIEFBOT_HOME"
@@ -159,11 +159,11 @@ def env_source(name: str, value: str | None, shown: str | None = None) -> str:
     `.env` file gave it that value, else "BRIEFBOT_SEMANTIC", so that a bad value read from a
     `.env` names the file, as a config error names its file and field ("BRIEFBOT_SEMANTIC:
     'maybe' must be one of …" sent the operator looking through the environment)."""
-    named = name if shown is None else f"{name}={shown}"
+    named = name if shown is None else f"{name}={quoted_if_unprintable(shown)}"
     noted = _FROM_DOTENV.get(name)
     if noted is None or value != noted[0]:
         return named
-    return f"{named} in {noted[1]}"
+    return f"{named} in {quoted_if_unprintable(noted[1])}"
 
 
 _UTF16_32_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -233,10 +233,10 @@ def read_utf8_text(path: Path, what: str | None = None) -> str:
     """The text of an admin-edited file (the config, a digest definition, the aliases and
     outlets files), which must be UTF-8; a UTF-8 byte-order mark (Notepad's "UTF-8 with BOM")
     is no part of its text. Another encoding is one line naming the file (`what`, default
-    the path) and, where one can be told, the line: "config/briefbot.toml, line 3: not valid
+    the path, quoted when not all printable) and, where one can be told, the line: "config/briefbot.toml, line 3: not valid
     UTF-8 (byte 0xe9); save it as UTF-8". A file saved as UTF-16 (Windows PowerShell's `>`,
     Notepad's "Unicode") is named as such. OSError is the caller's."""
-    name = what or str(path)
+    name = what or quoted_if_unprintable(path)
     data = _read_admin_file(path, name)
     for bom, encoding in _UTF16_32_BOMS:
         if data.startswith(bom):

@@ -17,7 +17,7 @@ import click
 from bot.cli import holds_every_character
 from bot.config import Settings, load_db_path, load_settings
 from bot.corpus.storage import Store, parse_id
-from bot.errors import UserError, first_undecodable, undecodable_written_out
+from bot.errors import UserError, first_undecodable, quoted_if_unprintable, undecodable_written_out
 from bot.paths import DB_ENV, DB_NAME, HOME_ENV, env_source, home
 from bot.search.semantic import select as select_encoder
 
@@ -223,8 +223,9 @@ class AppContext:
         return self._db_path
 
     def known_db(self) -> str:
-        """The database path if it was read already ("?" if not): for error messages."""
-        return str(self._db_path) if self._db_path is not None else "?"
+        """The database path if it was read already ("?" if not): for error messages (quoted
+        when not all printable, on the error's one line)."""
+        return quoted_if_unprintable(self._db_path) if self._db_path is not None else "?"
 
     def require_database(self) -> None:
         """For commands that only read: refuse a database path typed with `--db` or
@@ -247,8 +248,8 @@ class AppContext:
             typed = env_source(HOME_ENV, os.environ.get(HOME_ENV), shown=str(h))
         if typed is None or str(path) == ":memory:" or path.exists():
             return
-        raise click.ClickException(f"no database at {path} (from {typed}): check the path; "
-                                   "`briefbot reload` creates one")
+        raise click.ClickException(f"no database at {quoted_if_unprintable(path)} (from {typed}): "
+                                   "check the path; `briefbot reload` creates one")
 
     @property
     def store(self) -> Store:
@@ -265,7 +266,8 @@ def open_store(db_path: Path) -> Store:
     except UserError as exc:  # a newer schema: its message says what to do
         raise click.ClickException(exc.message) from exc
     except Exception as exc:  # sqlite3 errors: not a database, unwritable folder, ...
-        raise click.ClickException(f"cannot open the database {db_path}: {exc}") from exc
+        raise click.ClickException(f"cannot open the database {quoted_if_unprintable(db_path)}: "
+                                   f"{exc}") from exc
 
 
 pass_app = click.make_pass_decorator(AppContext)

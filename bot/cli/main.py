@@ -39,6 +39,7 @@ from bot.errors import (
     UserError,
     as_os_error,
     failure_reason,
+    quoted_if_unprintable,
     repr_undecodable_written_out,
     unexpected_error,
 )
@@ -386,10 +387,11 @@ def _not_for_demo(app: AppContext) -> str | None:
         value = os.environ.get(env, "")
         if value.strip():  # ("BRIEFBOT_DB in /srv/bb/.env" when a .env set it)
             return f"{env_source(env, value)} is set (an operator's database or config)"
+    db = quoted_if_unprintable(app.settings.db_path)  # (on the notice's one line)
     if app.settings.db_path != default_db().absolute():
-        return f"the config names its own database ({app.settings.db_path})"
+        return f"the config names its own database ({db})"
     if app.store.last_run() is not None or app.store.has_sentences():
-        return f"{app.settings.db_path} is not empty (`briefbot reload` loads new articles)"
+        return f"{db} is not empty (`briefbot reload` loads new articles)"
     return None
 
 

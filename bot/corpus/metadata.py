@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.corpus.cleaning import DATE_LINE, header_author
-from bot.errors import UserError
+from bot.errors import UserError, quoted_if_unprintable
 from bot.paths import read_utf8_text
 
 MONTHS = {
@@ -108,9 +108,9 @@ class OutletCatalog:
             try:
                 # A byte-order mark (Notepad's "UTF-8 with BOM") is no part of the first
                 # outlet's name.
-                text = read_utf8_text(path, f"outlets file {path}")
+                text = read_utf8_text(path, f"outlets file {quoted_if_unprintable(path)}")
             except OSError as exc:
-                raise UserError(f"outlets file {path} cannot be read: "
+                raise UserError(f"outlets file {quoted_if_unprintable(path)} cannot be read: "
                                 f"{exc.strerror or exc}") from exc
             for raw in text.splitlines():
                 line = raw.split("#", 1)[0].strip()

@@ -48,7 +48,7 @@ from urllib.parse import quote
 import sqlite_utils
 
 from bot.cron import cron_key, zone_key
-from bot.errors import UserError
+from bot.errors import UserError, quoted_if_unprintable
 from bot.paths import HOME_ENV, env_source, home, wrong_kind
 
 _HOST = os.uname().nodename if hasattr(os, "uname") else ""
@@ -200,8 +200,8 @@ def _say_not_upgraded(path: Path, found: int) -> None:
     log.warning("the database %s has schema version %s and this briefbot upgrades it to %s, "
                 "but it is read-only here: it is read as it is, not upgraded. To upgrade it, "
                 "run a briefbot command once with write access to the file and its folder "
-                "(a backup is made first), or give --db a writable copy", path, found,
-                SCHEMA_VERSION)
+                "(a backup is made first), or give --db a writable copy",
+                quoted_if_unprintable(path), found, SCHEMA_VERSION)
 
 
 class DuplicateSubscription(UserError):
@@ -579,7 +579,7 @@ def others_tables(tables: set[str]) -> list[str] | None:
 
 
 def others_database(path: Path, tables: list[str]) -> str:
-    return (f"{path} is an SQLite database of another program (tables: "
+    return (f"{quoted_if_unprintable(path)} is an SQLite database of another program (tables: "
             f"{', '.join(tables[:5])}{', …' if len(tables) > 5 else ''}), not briefbot's: it is "
             "left as it is; check --db, BRIEFBOT_DB or [storage] db")
 
@@ -607,33 +607,40 @@ def no_database_folder(folder: Path, exc: OSError) -> str:
     """Why the database's folder could not be made, in one line: a file in its place, or in
     the place of a folder above it, is named, and so is `BRIEFBOT_HOME` when the folder is its
     own (they were "cannot create the database folder /srv/bb: File exists"); so is a link to
-    nothing in its way, with where it leads."""
+    nothing in its way, with where it leads. Each path is quoted when not all printable (a
+    line break in it split the line)."""
     folder = folder.absolute()
+    shown = quoted_if_unprintable(folder)
     blocker = None
     for part in [*reversed(folder.parents), folder]:
         try:
             if part.is_symlink() and not part.exists():  # a link to nothing: name where to
-                where = f"is a link to {os.readlink(part)}, which does not exist"
+                where = (f"is a link to {quoted_if_unprintable(os.readlink(part))}, which does "
+                         "not exist")
                 if folder == home():
                     home_named = env_source(HOME_ENV, os.environ.get(HOME_ENV), shown=str(folder))
-                    named = home_named if part == folder else f"{home_named}: {part}"
+                    named = (home_named if part == folder
+                             else f"{home_named}: {quoted_if_unprintable(part)}")
                     return f"{named} {where}: make that folder, or set {HOME_ENV} to another"
-                return f"cannot create the database folder {folder}: {part} {where}"
+                return (f"cannot create the database folder {shown}: "
+                        f"{quoted_if_unprintable(part)} {where}")
             if part.exists() and not part.is_dir():
                 blocker = part
                 break
         except OSError:  # a folder above it cannot be searched: the error says so
             break
     if blocker is not None and folder == home():
-        named = "names a file" if blocker == folder else f"is inside {blocker}, which is a file"
+        named = ("names a file" if blocker == folder
+                 else f"is inside {quoted_if_unprintable(blocker)}, which is a file")
         home_named = env_source(HOME_ENV, os.environ.get(HOME_ENV), shown=str(folder))
         return (f"{home_named} {named}, not a folder: set it to the folder for briefbot's "
                 "config and database (created if missing), or unset it")
     if blocker is not None:
-        where = (f"the database folder {folder} is a file" if blocker == folder else
-                 f"cannot create the database folder {folder}: {blocker} is a file")
+        where = (f"the database folder {shown} is a file" if blocker == folder else
+                 f"cannot create the database folder {shown}: "
+                 f"{quoted_if_unprintable(blocker)} is a file")
         return f"{where}, not a folder; check --db, BRIEFBOT_DB or [storage] db"
-    return f"cannot create the database folder {folder}: {exc.strerror or exc}"
+    return f"cannot create the database folder {shown}: {exc.strerror or exc}"
 
 
 class Store:
@@ -657,13 +664,15 @@ class Store:
                 raise UserError(no_database_folder(self.path.parent, exc)) from exc
             kind = not_a_file(self.path)
             if kind is not None:
-                raise UserError(f"the database path {self.path} is {kind}, not a database "
-                                "file: check --db, BRIEFBOT_DB or [storage] db")
+                raise UserError(f"the database path {quoted_if_unprintable(self.path)} is "
+                                f"{kind}, not a database file: check --db, BRIEFBOT_DB or "
+                                "[storage] db")
             if self.path.is_symlink() and not self.path.exists() \
                     and not self.path.resolve().parent.is_dir():
                 # (SQLite said "unable to open database file", naming no cause)
-                raise UserError(f"the database path {self.path} is a link to "
-                                f"{os.readlink(self.path)}, whose folder does not exist: "
+                raise UserError(f"the database path {quoted_if_unprintable(self.path)} is a "
+                                f"link to {quoted_if_unprintable(os.readlink(self.path))}, whose "
+                                "folder does not exist: "
                                 "create it, or check --db, BRIEFBOT_DB or [storage] db")
         if str(path) != ":memory:" and self.path.is_file() \
                 and not os.access(self.path, os.W_OK):
@@ -737,7 +746,8 @@ class Store:
         if found is not None and found > SCHEMA_VERSION:
             self.db.close()
             raise SchemaTooNew(
-                f"the database {self.path} has schema version {found}, newer than this "
+                f"the database {quoted_if_unprintable(self.path)} has schema version {found}, "
+                "newer than this "
                 f"briefbot understands (up to {SCHEMA_VERSION}): run the newer briefbot, or "
                 "restore a backup made for this version (`briefbot restore FILE`)")
 
@@ -916,9 +926,10 @@ class Store:
                     backup = backup_database(reader, dest)
                 except (OSError, sqlite3.Error) as exc:
                     raise UserError(
-                        f"the database {self.path} needs an upgrade from schema version {found}"
-                        f" to {SCHEMA_VERSION}, but the backup made first could not be written"
-                        f" ({dest}: {exc}); it was not upgraded") from exc
+                        f"the database {quoted_if_unprintable(self.path)} needs an upgrade from "
+                        f"schema version {found} to {SCHEMA_VERSION}, but the backup made first "
+                        f"could not be written ({quoted_if_unprintable(dest)}: {exc}); it was not "
+                        "upgraded") from exc
                 finally:
                     reader.close()
             for step in MIGRATIONS:

@@ -39,7 +39,7 @@ from pydantic import (
 )
 
 from bot.config import schema_errors
-from bot.errors import UserError
+from bot.errors import UserError, quoted_if_unprintable
 from bot.paths import loads_toml, read_utf8_text
 from bot.text.wordnet import load_lexicon
 from bot.text.words import STOPWORDS, cased_words, stem
@@ -383,17 +383,18 @@ def load_aliases(path: Path | None) -> AliasTable:
 
 @lru_cache(maxsize=8)
 def _load_cached(path: str, _mtime: int) -> AliasTable:
+    where = quoted_if_unprintable(path)  # (on each error's one line)
     try:
-        raw = loads_toml(read_utf8_text(Path(path), f"aliases file {path}"))
+        raw = loads_toml(read_utf8_text(Path(path), f"aliases file {where}"))
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"aliases file {path} is not valid TOML: {exc}") from exc
-    checked = validate_aliases(raw, path)
+        raise UserError(f"aliases file {where} is not valid TOML: {exc}") from exc
+    checked = validate_aliases(raw, where)
     concepts, places = checked.concepts, checked.places.names
     names, concept_of = _countries(concepts) if checked.countries else ({}, {})
     within: dict[str, str] = {}
     for city, (phrases, country) in _cities(names, concept_of).items():
         names[city], within[city] = phrases, country
-    _unknown_places(places, {*concepts, *names}, path)
+    _unknown_places(places, {*concepts, *names}, where)
     others = _other_names(concepts, names) if concept_of else {}
     return AliasTable.from_mapping(concepts, sorted({*places, *names}), {**names, **others},
                                    within)
