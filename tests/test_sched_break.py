@@ -432,3 +432,24 @@ def test_a_broken_definition_names_no_host_path_to_who_is_no_bot_admin(
     text = adapter.send("/brief broken", user_id="boss", workspace="111",
                         channel="222").plain_text()
     assert f"{folder}/broken.toml is not valid TOML" in text
+
+
+@pytest.mark.parametrize("odd", ["\u200b", "\n", "\u202e"])
+def test_a_definition_under_a_folder_named_with_escapes_names_no_host_path_either(
+        seeds_core: Core, tmp_path: Path, odd: str) -> None:
+    # An error quotes a path that is not all printable with its escapes ("'/srv/a\u200bb/
+    # digests/broken.toml', line 1: not valid UTF-8": a second read's find); the folder written
+    # as it is was all that was hidden, and anyone read the host's path, escaped.
+    folder = tmp_path / f"ho{odd}st" / "digests"
+    folder.mkdir(parents=True)
+    (folder / "broken.toml").write_bytes(b'title = "caf\xe9"\n')
+    seeds_core.settings.digests_dir = folder
+    adapter = TestAdapter(seeds_core, platform="discord", admin=True)
+    text = adapter.send("/brief broken", user_id="owner", workspace="111",
+                        channel="222").plain_text()
+    assert "not valid UTF-8" in text, text
+    assert str(tmp_path) not in text and "'digests/broken.toml', line 1" in text, text
+    seeds_core.settings.admins = ["discord:boss"]
+    text = adapter.send("/brief broken", user_id="boss", workspace="111",
+                        channel="222").plain_text()
+    assert repr(str(folder / "broken.toml")) + ", line 1" in text, text

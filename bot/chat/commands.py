@@ -37,6 +37,7 @@ from bot.errors import (
     failure_reason,
     logged_error,
     our_side,
+    quoted_if_unprintable,
 )
 from bot.feeds.urls import is_redacted, redact_secrets
 from bot.redact import redact_url
@@ -581,9 +582,16 @@ class Router:
         if folder is None or self.is_bot_admin(caller):
             return message
         shown = message
+        name = folder.name or "digests"
         for written in dict.fromkeys((str(folder), str(folder.resolve()))):
-            if written not in (".", ""):
-                shown = shown.replace(written, folder.name or "digests")
+            if written in (".", ""):
+                continue
+            shown = shown.replace(written, name)
+            if not written.isprintable():  # and as an error quotes a path with its escapes
+                # ("'/srv/a\u200bb/digests/daily.toml', line 3: …": `quoted_if_unprintable`)
+                shown = shown.replace(quoted_if_unprintable(written)[1:-1],
+                                      name if name.isprintable()
+                                      else quoted_if_unprintable(name)[1:-1])
         return shown
 
     def is_admin(self, caller: Caller) -> bool:
