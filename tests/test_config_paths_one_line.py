@@ -68,6 +68,12 @@ def a_file_above_the_database(odd: Path) -> list[str]:
     return ["--db", str(odd / "afile" / "sub" / "b.db")]
 
 
+def inside(odd: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]) -> list[str]:
+    """`options`, run in the folder that holds `odd` (a relative FILE: "ODD/none.db")."""
+    monkeypatch.chdir(odd.parent)
+    return options
+
+
 def digests_without_the_default(odd: Path) -> list[str]:
     (odd / "digests").mkdir()
     (odd / "digests" / "daily.toml").write_text('title = "Daily"\n', encoding="utf-8")
@@ -123,6 +129,17 @@ CASES: dict[str, tuple[Callable[..., list[str]], list[str], str]] = {
         "/.env': saved as UTF-16"),
     ".env that set a value": (lambda odd, mp: home(odd, mp, b"BRIEFBOT_SEMANTIC=maybe\n"),
                               ["sources"], "BRIEFBOT_SEMANTIC in '"),
+    # backup and restore (a second read's find: their errors named the paths as they are);
+    # FILE under the test's folder, ODD/none.db
+    "backup of no database": (
+        lambda odd, mp: inside(odd, mp, config_named(
+            odd, "c.toml", f"[storage]\ndb = {toml_string(odd / 'no.db')}\n")),
+        ["backup", "unwritten.db"], "no database at '"),
+    "restore into a folder": (lambda odd, mp: inside(odd, mp, ["--db", str(odd)]),
+                              ["restore", "unread.db"], "the database path '"),
+    "restore of no backup": (lambda odd, mp: inside(odd, mp, ["--db", "unmade.db"]),
+                             ["restore", f"{ODD}/none.db"],
+                             "/none.db': no such file; nothing was restored"),
 }
 
 

@@ -34,7 +34,7 @@ from bot.corpus.storage import (
     restore_into,
     sidecars,
 )
-from bot.errors import UserError, failure_reason
+from bot.errors import UserError, failure_reason, quoted_if_unprintable
 from bot.feeds.poll import feed_summary
 from bot.feeds.urls import comparable_url
 from bot.redact import is_redacted
@@ -77,45 +77,50 @@ def _same_file(a: Path, b: Path) -> bool:
 def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
     """Write a consistent copy of the database to FILE (safe while the bot runs)."""
     if file_arg.endswith(("/", os.sep)):  # a Path would drop the slash: a file named so
-        raise UserError(f"{file_arg} ends with '/': it names a folder, not the backup's file; "
-                        f"give a file name, e.g. {file_arg}briefbot.db")
+        raise UserError(f"{quoted_if_unprintable(file_arg)} ends with '/': it names a folder, "
+                        "not the backup's file; give a file name, e.g. "
+                        f"{quoted_if_unprintable(file_arg + 'briefbot.db')}")
     file = Path(file_arg)
     db = app.db_path  # the database path alone: an error elsewhere in the config is no matter
+    # (each error's one line names them: quoted with their escapes when not all printable)
+    shown_file, shown_db = quoted_if_unprintable(file), quoted_if_unprintable(db)
     app.require_database()
     if str(db) != ":memory:" and not db.exists():
         # Whatever chose it (the default, BRIEFBOT_HOME, the config): opening it would create
         # an empty database and "back up" that, exit 0 — a backup of nothing, taken for one.
-        raise UserError(f"no database at {db}: nothing to back up (`briefbot paths` shows "
-                        "which database is used and why)")
+        raise UserError(f"no database at {shown_db}: nothing to back up (`briefbot paths` "
+                        "shows which database is used and why)")
     if _same_file(file, db):
-        raise UserError(f"{file} is the database itself; choose another file")
+        raise UserError(f"{shown_file} is the database itself; choose another file")
     for suffix in ("-wal", "-shm", "-journal"):
         # SQLite's own files beside the database: a copy written there is taken for the
         # database's WAL (or its index, or its rollback journal) and deleted when it closes.
         if _same_file(file, db.with_name(db.name + suffix)):
-            raise UserError(f"{file} is a file SQLite keeps beside the database {db} (its "
-                            f"{suffix[1:]}); choose another file")
+            raise UserError(f"{shown_file} is a file SQLite keeps beside the database "
+                            f"{shown_db} (its {suffix[1:]}); choose another file")
     kind = not_a_file(file)
     if kind is not None:
         # A backup is written beside it and renamed over it: a pipe or a device node was
         # replaced by a regular file ("backup /dev/null --force", run as root, deleted the
         # system's /dev/null) and the backup was reported written.
-        raise UserError(f"{file} is {kind}, not a file a backup can replace; choose a file")
+        raise UserError(f"{shown_file} is {kind}, not a file a backup can replace; choose a "
+                        "file")
     if file.exists() and not force:
-        raise UserError(f"{file} exists; pass --force to overwrite it")
+        raise UserError(f"{shown_file} exists; pass --force to overwrite it")
     problem = _folder_problem(file)
     if problem is not None:
-        raise UserError(f"cannot write the backup {file}: {problem}")
+        raise UserError(f"cannot write the backup {shown_file}: {problem}")
     _check_name_length(file)
     store = open_store(db)
     removed: list[Path] = []
     try:
         store.backup(file, removed)
     except OSError as exc:
-        raise UserError(f"cannot write the backup {file}: {exc.strerror or exc}") from exc
+        raise UserError(f"cannot write the backup {shown_file}: {exc.strerror or exc}") \
+            from exc
     except sqlite3.OperationalError as exc:  # a full disk while SQLite writes the copy
-        raise UserError(f"cannot write the backup {file}: {exc}; the database {db} is "
-                        "unchanged") from exc
+        raise UserError(f"cannot write the backup {shown_file}: {exc}; the database "
+                        f"{shown_db} is unchanged") from exc
     finally:
         store.close()
     info = inspect_database(file)
@@ -346,7 +351,8 @@ def _keep_current(db: Path, stamp: str) -> str | None:
             # Its schema reads, its pages do not ("database disk image is malformed"): the
             # copy fails on them, and the restore that would repair it was refused.
             return _move_broken(db, stamp)
-        raise UserError(f"cannot keep a copy of the current database at {keep}: {exc}; "
+        raise UserError(f"cannot keep a copy of the current database at "
+                        f"{quoted_if_unprintable(keep)}: {exc}; "
                         "nothing was restored, the database is unchanged") from exc
     return str(keep)
 
@@ -362,7 +368,8 @@ def _check_name_length(file: Path) -> None:
     size = len(os.fsencode(file.name))
     if size + len("-journal") > most:
         raise UserError(
-            f"cannot write the backup {file}: its name is {size} bytes long, and SQLite makes "
+            f"cannot write the backup {quoted_if_unprintable(file)}: its name is {size} bytes "
+            "long, and SQLite makes "
             f"files named after it with up to 8 bytes more beside it (-journal), past the "
             f"{most} a file name may have there; choose a name of at most {most - 8} bytes")
 
@@ -406,7 +413,8 @@ def _write_lock(db: Path) -> sqlite3.Connection | None:
         conn.close()
         if is_busy_error(exc):
             raise UserError(
-                f"another process kept writing to {db} for {RESTORE_LOCK_WAIT_SECONDS:g} s (a "
+                f"another process kept writing to {quoted_if_unprintable(db)} for "
+                f"{RESTORE_LOCK_WAIT_SECONDS:g} s (a "
                 "reload, a running bot): nothing was restored, the database is unchanged; "
                 "stop the bot or let the reload finish, then restore again") from exc
         return None
@@ -478,26 +486,29 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
     # The database path alone: an error elsewhere in the config is no matter. A path that
     # does not exist is created, with its folders (a backup restored on a new machine).
     db = app.db_path
+    # (each error's one line names them: quoted with their escapes when not all printable)
+    shown_file, shown_db = quoted_if_unprintable(file), quoted_if_unprintable(db)
     if _same_file(file, db):
-        raise UserError(f"{file} is the database itself")
+        raise UserError(f"{shown_file} is the database itself")
     kind = not_a_file(db)
     if kind is not None:
         # A folder given as the database (`--db /srv/briefbot`, meaning the file in it) was
         # "a database that cannot be read": moved aside whole as <folder>.broken-<time>, and
         # the backup written as a file in its place.
-        raise UserError(f"the database path {db} is {kind}, not a database file: check --db, "
-                        "BRIEFBOT_DB or [storage] db (`briefbot paths` shows which is used); "
-                        "nothing was restored")
+        raise UserError(f"the database path {shown_db} is {kind}, not a database file: check "
+                        "--db, BRIEFBOT_DB or [storage] db (`briefbot paths` shows which is "
+                        "used); nothing was restored")
     source_kind = not_a_file(file)
     if source_kind is not None:  # (a pipe was read as "no such file", a folder likewise)
-        raise UserError(f"{file} is {source_kind}, not a backup file; nothing was restored")
+        raise UserError(f"{shown_file} is {source_kind}, not a backup file; nothing was "
+                        "restored")
     # A file shorter than its header says (a copy that did not finish) is refused as such:
     # it was "not an SQLite database (database disk image is malformed)", or, cut inside a
     # page, failed its integrity check in many lines, or passed it (SQLite reads the missing
     # bytes as zeros) and was restored without them.
     cut = cut_short(file)
     if cut is not None:
-        raise UserError(f"{file}: a damaged SQLite database{cut}; nothing was restored")
+        raise UserError(f"{shown_file}: a damaged SQLite database{cut}; nothing was restored")
     try:
         info = inspect_database(file)
     except NotADatabase as exc:
@@ -508,11 +519,12 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         # problem now, in one line.
         problems = [line for line in info["integrity"].splitlines()
                     if line.strip() and not line.startswith("*** ")] or [info["integrity"]]
-        raise UserError(f"{file}: a damaged SQLite database (its integrity check: "
+        raise UserError(f"{shown_file}: a damaged SQLite database (its integrity check: "
                         f"{problems[0]}{' …' if len(problems) > 1 else ''}); nothing was "
                         "restored")
     if info["schema_version"] > SCHEMA_VERSION:
-        raise UserError(f"{file} has schema version {info['schema_version']}, newer than this "
+        raise UserError(f"{shown_file} has schema version {info['schema_version']}, newer than "
+                        "this "
                         f"briefbot understands (up to {SCHEMA_VERSION}); not restored")
     # One time for every name this restore gives (the files moved aside, the copy kept).
     stamp = _free_stamp(db, datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
@@ -547,14 +559,15 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         # (the database is as it was: the copy just kept is no "previous database")
         if kept is not None and kept.endswith(".db") and Path(kept).is_file():
             Path(kept).unlink()
-        raise UserError(f"another process began writing to {db} as it was being restored (a "
+        raise UserError(f"another process began writing to {shown_db} as it was being restored "
+                        "(a "
                         "running bot, a reload): nothing was restored, the database is "
                         "unchanged; stop the bot, then restore again" + (
                             f"; the file(s) beside it that could not be its own ({stale_why}) "
                             f"were moved aside, and stay so: {', '.join(stale)}"
                             if stale else "")) from None
     except (sqlite3.DatabaseError, OSError) as exc:
-        raise UserError(f"cannot restore {file} into {db}: {exc}"
+        raise UserError(f"cannot restore {shown_file} into {shown_db}: {exc}"
                         + (f"; the previous database is kept at {kept}" if kept else "")) from exc
     finally:
         if store is not None:

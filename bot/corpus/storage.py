@@ -483,12 +483,12 @@ def inspect_database(path: str | Path) -> dict[str, Any]:
     "documents", "sentences", "integrity"}. Raises `NotADatabase` with the reason."""
     path = Path(path)
     if not path.is_file():
-        raise NotADatabase(f"{path}: no such file")
+        raise NotADatabase(f"{quoted_if_unprintable(path)}: no such file")
     try:
         with read_only_connection(path) as conn:
             return _describe_database(path, conn)
     except sqlite3.Error as exc:
-        raise NotADatabase(f"{path}: cannot be opened ({exc})") from exc
+        raise NotADatabase(f"{quoted_if_unprintable(path)}: cannot be opened ({exc})") from exc
 
 
 def _describe_database(path: Path, conn: sqlite3.Connection) -> dict[str, Any]:
@@ -496,8 +496,8 @@ def _describe_database(path: Path, conn: sqlite3.Connection) -> dict[str, Any]:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         tables = _tables_of(conn)
         if not {"meta", "documents", "sentences"} <= tables:
-            raise NotADatabase(f"{path}: not a briefbot database (no meta/documents/sentences"
-                               " tables)")
+            raise NotADatabase(f"{quoted_if_unprintable(path)}: not a briefbot database (no "
+                               "meta/documents/sentences tables)")
         row = conn.execute("select value from meta where key = 'schema_version'").fetchone()
         return {
             "schema_version": int(row[0]) if row else BASELINE_VERSION,
