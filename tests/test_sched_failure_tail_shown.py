@@ -103,5 +103,25 @@ def test_parts_sent_unconfirmed_are_one_clause_and_the_tail_fits() -> None:
                                      " (waiting for another post to the channel)"))
     assert len(error) <= METADATA_MAX_CHARS, error
     assert error.startswith("Slack answered HTTP 502"), error
-    assert error.endswith("the next slot posts as usual; parts 2, 3, 4, 5 and 6 may have been "
+    assert error.endswith("the next slot posts as usual; parts 2–6 may have been "
                           "posted (sent, unconfirmed)"), error
+
+
+@pytest.mark.parametrize("parts, said", [
+    ((2,), "part 2"),
+    ((2, 3), "parts 2 and 3"),
+    ((2, 3, 5), "parts 2, 3 and 5"),
+    (tuple(range(2, 11)), "parts 2–10"),
+    (tuple(range(2, 40, 3)), "13 parts from 2 to 38"),
+])
+def test_the_parts_sent_unconfirmed_are_said_in_few_words_however_many(
+        parts: tuple[int, ...], said: str) -> None:
+    # `max_attempts` may be up to 1,000: nine parts or more listed one by one took the tail past
+    # the 300 characters /status shows of a failure (a second read's find, 301-309 measured).
+    from bot.schedule.scheduler import _failure, _too_late
+
+    uncertain = {part: "delivery timed out after 60 s" for part in parts}
+    error = _failure(LONG, _too_late(True, 36005, 3600, uncertain,
+                                     " (waiting for another post to the channel)"))
+    assert len(error) <= METADATA_MAX_CHARS, error
+    assert error.endswith(f"; {said} may have been posted (sent, unconfirmed)"), error

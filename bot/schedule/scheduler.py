@@ -348,12 +348,26 @@ def _job_name(sub: Subscription) -> str:
 
 def _maybe_posted(uncertain: dict[int, str]) -> str:
     """What a failed slot's error adds for the parts sent and never confirmed ("; parts 2
-    and 3 may have been posted …": one clause however many, see `_failure`)."""
+    and 3 may have been posted …", "parts 2–10", "13 parts from 2 to 38": one clause of a
+    bounded length however many, see `_failure`)."""
     if not uncertain:
         return ""
-    parts = [str(part) for part in sorted(uncertain)]
-    return (f"; part{'s' if len(parts) > 1 else ''} {listed(parts)} may have been posted "
-            "(sent, unconfirmed)")
+    numbers = sorted(uncertain)
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    said = listed([item for r in runs
+                   for item in ([f"{r[0]}–{r[-1]}"] if len(r) > 2 else map(str, r))])
+    if len(runs) > 3:  # (bounded whatever `max_attempts` allows: "9 parts from 2 to 40")
+        said = f"{len(numbers)} parts from {numbers[0]} to {numbers[-1]}"
+    elif len(numbers) > 1:
+        said = f"parts {said}"
+    else:
+        said = f"part {said}"
+    return f"; {said} may have been posted (sent, unconfirmed)"
 
 
 def _too_late(retried: bool, late: float, grace: float, uncertain: dict[int, str],
