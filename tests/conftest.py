@@ -215,6 +215,33 @@ def build_claim_world(settings: Settings, store: Store, corpus: Path,
     return store, settings
 
 
+def key_developments(store: Store, settings: Settings, corpus: Path,
+                     recs: list[dict[str, str]]) -> list[tuple[str, set[str]]]:
+    """Reload `recs` (JSON Lines records) and build the default digest: its key developments,
+    each with the ids of the documents it cites."""
+    import json
+
+    from bot.corpus.reload import reload_corpus
+    from bot.digest.build import build_digest
+
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    d = build_digest(store, settings)
+    doc_of = {ref.number: ref.doc_id for ref in d.sources}
+    kd = d.section("key-developments")
+    assert kd is not None
+    return [(it.text, {doc_of[c] for c in it.citations}) for it in kd.items]
+
+
+def opening_articles(firsts: list[str], rest: list[str], title: str) -> list[dict[str, str]]:
+    """One article per sentence of `firsts` ("c-0", "c-1" …), each followed by its own
+    sentence of `rest`, of one day and different outlets."""
+    return [{"id": f"c-{n}", "title": f"{title} {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}", "text": f"{first} {rest[n]}"}
+            for n, first in enumerate(firsts)]
+
+
 def store_of_documents(path: Path, docs: dict[str, list[str]]
                        ) -> tuple[Store, dict[str, dict[str, Any]]]:
     """A store at `path` holding `docs` (id -> body sentences) as written, no reload or index;

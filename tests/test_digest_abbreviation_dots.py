@@ -4,17 +4,15 @@ words "u" and "k": two facts, 1 source each)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
-from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
-from bot.digest.build import build_digest
 from bot.digest.summarize import names, read_tokens
 from bot.text.words import undotted_abbreviations
+from tests.conftest import key_developments, opening_articles
 
 
 @pytest.mark.parametrize(("text", "read"), [
@@ -37,17 +35,8 @@ def _developments(store: Store, settings: Settings, corpus: Path,
                   firsts: list[str]) -> dict[str, set[str]]:
     rest = ["Staff were flown home on a military plane.",
             "Diplomats said the building had been badly damaged."]
-    recs = [{"id": f"c-{n}", "title": f"Expulsions {n}", "published": "2026-11-30",
-             "outlet": f"Paper {n}", "text": f"{first} {rest[n]}"}
-            for n, first in enumerate(firsts)]
-    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
-                                    encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    d = build_digest(store, settings)
-    doc_of = {ref.number: ref.doc_id for ref in d.sources}
-    kd = d.section("key-developments")
-    assert kd is not None
-    return {it.text: {doc_of[c] for c in it.citations} for it in kd.items}
+    return dict(key_developments(store, settings, corpus,
+                                 opening_articles(firsts, rest, "Expulsions")))
 
 
 def test_one_fact_written_uk_and_u_k_is_one_fact(

@@ -6,16 +6,14 @@ DECLARED …") or of a shouted run ("IT WAS")."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
-from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
-from bot.digest.build import build_digest
 from bot.digest.summarize import names
+from tests.conftest import key_developments, opening_articles
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -43,17 +41,8 @@ def _developments(store: Store, settings: Settings, corpus: Path,
                   firsts: list[str]) -> dict[str, set[str]]:
     rest = ["Doctors who treated patients in the north said wards were full.",
             "Nurses who work at the main hospital asked for more staff."]
-    recs = [{"id": f"c-{n}", "title": f"Outbreak {n}", "published": "2026-11-30",
-             "outlet": f"Paper {n}", "text": f"{first} {rest[n]}"}
-            for n, first in enumerate(firsts)]
-    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
-                                    encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    d = build_digest(store, settings)
-    doc_of = {ref.number: ref.doc_id for ref in d.sources}
-    kd = d.section("key-developments")
-    assert kd is not None
-    return {it.text: {doc_of[c] for c in it.citations} for it in kd.items}
+    return dict(key_developments(store, settings, corpus,
+                                 opening_articles(firsts, rest, "Outbreak")))
 
 
 def test_what_the_who_and_the_cdc_declared_are_two_facts(

@@ -5,13 +5,11 @@ still is."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from bot.config import Settings
-from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
-from bot.digest.build import build_digest
+from tests.conftest import key_developments
 
 BRIDGES = ["Orwell", "Kestrel", "Marlow", "Dunmore", "Ashby", "Felton"]
 
@@ -26,14 +24,9 @@ def _article(name: str, day: int, first: str) -> dict[str, str]:
 
 def _developments(store: Store, settings: Settings, corpus: Path,
                   recs: list[dict[str, str]]) -> list[tuple[str, set[str]]]:
-    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
-                                    encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    d = build_digest(store, settings)
-    doc_of = {ref.number: ref.doc_id for ref in d.sources}
-    kd = d.section("key-developments")
-    assert kd is not None and kd.items
-    return [(it.text, {doc_of[c] for c in it.citations}) for it in kd.items]
+    items = key_developments(store, settings, corpus, recs)
+    assert items
+    return items
 
 
 def test_one_template_about_six_bridges_is_six_facts(

@@ -17,6 +17,7 @@ from bot.corpus.storage import Store
 from bot.digest.build import build_digest
 from bot.digest.people import mentions, whos_who
 from bot.digest.summarize import names
+from tests.conftest import key_developments
 
 
 @pytest.mark.parametrize(("sentence", "named"), [
@@ -42,14 +43,8 @@ def test_one_template_of_two_titled_names_is_two_facts(
                      f"{rest}"}
             for n, name, rest in ((1, "Putin", "Farmers welcomed the move."),
                                   (2, "Erdogan", "Traders expect prices to fall."))]
-    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
-                                    encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    d = build_digest(store, settings)
-    doc_of = {ref.number: ref.doc_id for ref in d.sources}
-    kd = d.section("key-developments")
-    assert kd is not None
-    signed = {it.text: {doc_of[c] for c in it.citations} for it in kd.items if "signed" in it.text}
+    signed = {text: cited for text, cited in key_developments(store, settings, corpus, recs)
+              if "signed" in text}
     # (it was one: "On Monday Mr. Putin signed …" citing both articles)
     assert signed == {
         "On Monday Mr. Putin signed the decree on grain exports in the capital.": {"decree-1"},
