@@ -10,7 +10,7 @@ import ipaddress
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -458,19 +458,27 @@ def cite(citations: list[int]) -> str:
     the other, was cited "[1][2]…[200]", ~1,000 characters of a 3,000-character Slack block).
     (A claim's evidence cites its own document first, then its copies, some numbered earlier
     for an earlier sentence: "[4][1][5]" was shown so.)"""
-    citations = sorted(set(citations))
-    out: list[str] = []
-    k = 0
-    while k < len(citations):
-        end = k
-        while end + 1 < len(citations) and citations[end + 1] == citations[end] + 1:
-            end += 1
-        if end - k >= 2:
-            out.append(f"[{citations[k]}–{citations[end]}]")
+    return "".join(f"[{label}]" for label in run_labels(consecutive_runs(citations)))
+
+
+def consecutive_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """The distinct `numbers`, in order, as runs of consecutive ones, each (first, last):
+    [5, 1, 2, 3] -> [(1, 3), (5, 5)]."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
         else:
-            out.extend(f"[{n}]" for n in citations[k:end + 1])
-        k = end + 1
-    return "".join(out)
+            runs.append((n, n))
+    return runs
+
+
+def run_labels(runs: Iterable[tuple[int, int]]) -> list[str]:
+    """`consecutive_runs` as written: a run of three or more as one range ("4–9"), the
+    numbers of a shorter one each by itself ("1", "2")."""
+    return [label for first, last in runs
+            for label in ([f"{first}–{last}"] if last - first >= 2
+                          else map(str, range(first, last + 1)))]
 
 
 # A source with at least this many copies listed shows them on one line (`source_groups`).

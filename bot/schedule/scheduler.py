@@ -83,10 +83,12 @@ from bot.reply import (
     Reply,
     clip,
     command_syntax,
+    consecutive_runs,
     counted,
     listed,
     reply_from_json,
     reply_to_json,
+    run_labels,
 )
 from bot.schedule.delivery import (
     NOT_FOUND_HOURS,
@@ -353,14 +355,8 @@ def _maybe_posted(uncertain: dict[int, str]) -> str:
     if not uncertain:
         return ""
     numbers = sorted(uncertain)
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    said = listed([item for r in runs
-                   for item in ([f"{r[0]}–{r[-1]}"] if len(r) > 2 else map(str, r))])
+    runs = consecutive_runs(numbers)
+    said = listed(run_labels(runs))
     if len(runs) > 3:  # (bounded whatever `max_attempts` allows: "9 parts from 2 to 40")
         said = f"{len(numbers)} parts from {numbers[0]} to {numbers[-1]}"
     elif len(numbers) > 1:
