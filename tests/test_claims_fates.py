@@ -11,7 +11,7 @@ import pytest
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import load_aliases
-from bot.text.stance import claim_fates, fate_conflict, fate_within_bound
+from bot.text.stance import claim_fates, fate_conflict, fate_within_bound, sentence_fates
 from tests.conftest import ask_claim, build_claim_world
 
 ALIASES = load_aliases(Path(__file__).resolve().parents[1] / "config" / "aliases.toml")
@@ -135,4 +135,4 @@ def test_the_outcome_the_sources_give_is_corroborated(world):
 def test_the_words_of_a_bound_opening_a_claim_name_no_victim(claim: str, sentence: str) -> None:
     claimed = claim_fates(ALIASES.analyze(claim), ALIASES)
     assert [f[1] for f in claimed], claimed
-    assert fate_within_bound(claimed, ALIASES.analyze(sentence), ALIASES)
+    assert fate_within_bound(claimed, sentence_fates(ALIASES.analyze(sentence), ALIASES))

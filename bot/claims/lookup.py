@@ -108,6 +108,7 @@ from bot.text.stance import (
     question_asked,
     recased_months,
     reverse_coverage,
+    sentence_fates,
     sentence_features,
     states_but_for_its_values,
     told_reversed,
@@ -958,16 +959,25 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     claimed = claim_fates(analysis, aliases) \
         if any(w.stem in STATE_OF for w in analysis.words) else []
     if claimed:
-        # (a group counted within the claim's bound that met another outcome is no count of
-        # the claim's: "at least 20 dogs were hurt" mentions "more than 10 dogs were killed")
-        judged = [(_fate_disputes(j, fate) if j.stance in ("supports", "mentions")
-                   and (fate := fate_told(claimed, analysis_of(row), aliases))
-                   else Judgement("mentions", j.score) if j.stance == "supports"
-                   and fate_within_bound(claimed, analysis_of(row), aliases)
-                   else j, row) for j, row in judged]
+
+        def fate_read(j: Judgement, row: dict[str, Any]) -> Judgement:
+            if j.stance not in ("supports", "mentions"):
+                return j
+            told = sentence_fates(analysis_of(row), aliases)  # (read once for both checks)
+            fate = fate_told(claimed, told)
+            if fate:
+                return _fate_disputes(j, fate)
+            # (a group counted within the claim's bound that met another outcome is no count
+            # of the claim's: "at least 20 dogs were hurt" mentions "more than 10 dogs were
+            # killed")
+            if j.stance == "supports" and fate_within_bound(claimed, told):
+                return Judgement("mentions", j.score)
+            return j
+
+        judged = [(fate_read(j, row), row) for j, row in judged]
         kept = []
         for row in unrelated:
-            fate = fate_told(claimed, analysis_of(row), aliases)
+            fate = fate_told(claimed, sentence_fates(analysis_of(row), aliases))
             if fate:
                 judged.append((_fate_disputes(Judgement("none", 0.0), fate), row))
             else:

@@ -2574,10 +2574,14 @@ def fate_conflict(claim_analysis: Analysis, sentence: Analysis, aliases: AliasTa
     injuries"; "injured Nash and killed Banjo": whose it is, the order of words may not tell).
     Negated outcomes ("was not injured") are no outcome on either side. (`claim_fates`, then
     `fate_told`.)"""
-    return fate_told(claim_fates(claim_analysis, aliases), sentence, aliases)
+    claimed = claim_fates(claim_analysis, aliases)
+    return fate_told(claimed, sentence_fates(sentence, aliases)) if claimed else None
 
 
 Fate = tuple[_Actor, str, str]  # (victim, outcome state, the word saying it): see `_fates`
+# A sentence's side of `fate_told` and `fate_within_bound` (`sentence_fates`): what befell whom
+# in it, and every outcome state it says
+SentenceFates = tuple[list[Fate], frozenset[str]]
 
 
 def _counted_groups(a: Analysis) -> list[_Actor]:
@@ -2628,29 +2632,35 @@ def claim_fates(claim_analysis: Analysis, aliases: AliasTable) -> list[Fate]:
     return _all_fates(claim_analysis, aliases)
 
 
-def fate_told(claimed: list[Fate], sentence: Analysis, aliases: AliasTable) -> str | None:
-    """The sentence's side of `fate_conflict`, given the claim's fates (`claim_fates`)."""
-    return _other_fate(claimed, sentence, aliases, _same_victim)
+def sentence_fates(sentence: Analysis, aliases: AliasTable) -> SentenceFates:
+    """The sentence's side of `fate_conflict`, read once for both `fate_told` and
+    `fate_within_bound`: what befell whom (`_all_fates`), and every outcome it says."""
+    return _all_fates(sentence, aliases), frozenset(
+        STATE_OF[w.stem] for w in sentence.words if w.stem in STATE_OF)
 
 
-def fate_within_bound(claimed: list[Fate], sentence: Analysis, aliases: AliasTable) -> bool:
+def fate_told(claimed: list[Fate], sentence: SentenceFates) -> str | None:
+    """`fate_conflict` of a sentence (`sentence_fates`), given the claim's fates
+    (`claim_fates`)."""
+    return _other_fate(claimed, sentence, _same_victim)
+
+
+def fate_within_bound(claimed: list[Fate], sentence: SentenceFates) -> bool:
     """Another outcome befell a group the sentence counts within the claim's bound ("at least
     20 dogs were hurt" for "more than 10 dogs were killed"): its number is not the claim's,
     though it lies within the bound (`_within_bound`), and no dispute either: a count of the
     hurt says nothing of how many were killed ("More than 5 people died in the crash" was
     `contested` by "At least 20 people were injured in the crash" beside "Twelve people were
     killed in the crash"). The lookup reads such a sentence as mentioning the claim."""
-    return _other_fate(claimed, sentence, aliases, _group_within_bound) is not None
+    return _other_fate(claimed, sentence, _group_within_bound) is not None
 
 
-def _other_fate(claimed: list[Fate], sentence: Analysis, aliases: AliasTable,
+def _other_fate(claimed: list[Fate], sentence: SentenceFates,
                 same: Callable[[_Actor, _Actor], bool]) -> str | None:
-    """"X rather than Y" where the sentence tells outcome X of a victim it takes for the
-    claim's (`same`: its victim, the claim's) and says the claim's outcome Y nowhere."""
-    if not claimed:
-        return None
-    said_anywhere = {STATE_OF[w.stem] for w in sentence.words if w.stem in STATE_OF}
-    told = _all_fates(sentence, aliases)
+    """"X rather than Y" where the sentence (`sentence_fates`) tells outcome X of a victim it
+    takes for the claim's (`same`: its victim, the claim's) and says the claim's outcome Y
+    nowhere."""
+    told, said_anywhere = sentence
     for victim, state, word in claimed:
         theirs = [(s, said) for v, s, said in told if same(v, victim)]
         if theirs and state not in said_anywhere:
