@@ -2234,11 +2234,11 @@ def _states_itself(claim: Claim, own: Features, ctx: Features | None,
     # injured" does not tell that 5 people died, nor "a village of about 350 people" that 30
     # were killed there, read with the claim's 30 in place of its 350 by
     # `states_but_for_its_values`)
-    told = told_words(claim) or [u for u in claim.units if not u.is_slot
-                                 and not _capitalised_word(u)]
+    said = told_words(claim)
+    told = said or [u for u in claim.units if not u.is_slot and not _capitalised_word(u)]
     if told and not any(_credit(u, own) for u in told):
         return False
-    if _counted_otherwise(claim, own):
+    if _counted_otherwise(claim, said, own):
         return False
     if not any(_has(u, own) for u in claim.units):
         return False  # synonyms alone: the sentence shares no word with the claim
@@ -2247,12 +2247,13 @@ def _states_itself(claim: Claim, own: Features, ctx: Features | None,
     return (alone if alone is not None else match(claim, own, None)).coverage >= RELEVANT
 
 
-def _counted_otherwise(claim: Claim, own: Features) -> bool:
-    """The sentence counts what happened in the claim with the claim's unit left unsaid ("30
-    people were injured and 2 arrested": the analysis reads 2 as counting "arrested"), and
-    that count lies outside the claim's number in its unit ("more than 5 people were
-    arrested"): its number in the claim's unit (30) counts someone else (`_within_bound`)."""
-    told = {t for u in told_words(claim) for t in u.alts}
+def _counted_otherwise(claim: Claim, said: list[Unit], own: Features) -> bool:
+    """The sentence counts what happened in the claim (`said`: its `told_words`) with the
+    claim's unit left unsaid ("30 people were injured and 2 arrested": the analysis reads 2 as
+    counting "arrested"), and that count lies outside the claim's number in its unit ("more
+    than 5 people were arrested"): its number in the claim's unit (30) counts someone else
+    (`_within_bound`)."""
+    told = {t for u in said for t in u.alts}
     for n in claim.units:
         mine = _claim_interval(n) if n.kind == "number" and n.unit else None
         if mine is None:
