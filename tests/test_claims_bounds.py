@@ -60,6 +60,11 @@ def _bound_of(text: str, number: str) -> str | None:
     ("up to 30 percent of the rainfall", "30", None),
     ("as many as 2,000 people a day", "2000", None),
     ("could be as high as 40 percent", "40", None),
+    # a comparative the bound lists do not hold: a bound whose side is not known
+    ("older than 20 years", "20", "≶"),
+    ("hotter than 40 degrees", "40", "≶"),
+    ("30 rather than 50", "50", "≶"),
+    ("no taller than 6 feet", "6", "≶"),
     # written as a sign, as posts and tables write bounds
     (">50 people died", "50", ">"),
     ("it cost >$300", "300", ">"),
@@ -399,3 +404,36 @@ def test_a_number_with_what_happened_told_is_still_disputed(
         settings: Settings, store: Store, corpus: Path) -> None:
     world = build_claim_world(settings, store, corpus, APPOSITIVE)
     assert ask_claim(world, "12 people were injured in Nulato").verdict == "contradicted"
+
+
+AGE = {
+    "a_arrest.txt": """Nulato man arrested
+
+Troopers arrested a 24-year-old Nulato man on Saturday. The snowmachine was doing 80 mph, a
+musher said.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", [
+    # each `contradicted` before ("24 rather than 20", "80 rather than 50"): "older than" and
+    # "faster than" were read as values
+    "A man older than 20 years was arrested in Nulato",
+    "The snowmachine was doing faster than 50 mph",
+])
+def test_a_comparative_of_no_known_side_is_disputed_by_no_value(
+        settings: Settings, store: Store, corpus: Path, claim: str) -> None:
+    world = build_claim_world(settings, store, corpus, AGE)
+    answer = ask_claim(world, claim)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance in ("disputes", "supports") for e in answer.evidence), answer
+
+
+def test_a_comparative_of_no_known_side_is_stated_by_no_value() -> None:
+    claim = "The snowmachine was doing faster than 50 mph"
+    c = parse_claim(claim, ALIASES.analyze(claim), ALIASES, set())
+    m = match(c, sentence_features("The snowmachine was doing 80 mph.", ALIASES), None)
+    assert [u for u in c.units if u.kind == "number"][0] in m.missing_slots
+    assert not m.conflicts
+    same = sentence_features("The snowmachine was doing faster than 50 mph.", ALIASES)
+    assert not [u for u in match(c, same, None).missing_slots if u.kind == "number"]

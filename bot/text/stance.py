@@ -716,7 +716,7 @@ class Features:
     bounds: dict[str, list[str]] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 41  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 42  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -1075,6 +1075,10 @@ _BOUND_BEFORE = {
 # words of the number as the bounds' are ("as much as twenty percent" needs no "much").
 _ESTIMATE_BEFORE = frozenset(["up to", "as many as", "as much as", "as high as", "as low as",
                               "as few as", "as little as"])
+# A comparative the lists above do not hold ("older than 20", "taller than 6 feet", "hotter
+# than 40 degrees"; also "rather than 50", "other than 5"): a bound whose side the rules do not
+# know, so no value disputes it and none states it but the same words (`_within_bound`).
+EITHER_SIDE = "≶"
 _BOUND_AFTER = {**dict.fromkeys(["or more", "or higher", "or greater", "or above", "or over",
                                  "and up", "and above", "plus"], "≥"),
                 **dict.fromkeys(["or less", "or fewer", "or lower", "or under", "or below"],
@@ -1103,6 +1107,10 @@ def _bound_words(words: Sequence[Word], i: int) -> tuple[str | None, range]:
                 return _BOUND_BEFORE[said], range(i - k, i)
             if said in _ESTIMATE_BEFORE:
                 return None, range(i - k, i)
+    if len(before) >= 2 and before[-1] == "than" and before[-2].endswith("er") \
+            and before[-2].isalpha():
+        negated = len(before) >= 3 and before[-3] in ("no", "not")
+        return EITHER_SIDE, range(i - 3 if negated else i - 2, i)
     # The second end of "between 300 and 400", "between $300 and $400", "between 2% and 4%"
     # (a unit word may follow the first end).
     if before[-1:] == ["and"]:
@@ -1155,6 +1163,8 @@ _Interval = tuple[float, bool, float, bool]
 
 
 def _interval(value: float, bound: str | None) -> _Interval:
+    if bound == EITHER_SIDE:
+        return -math.inf, False, math.inf, False
     if bound == ">":
         return value, False, math.inf, False
     if bound == "≥":
@@ -1822,7 +1832,7 @@ def _within_bound(u: Unit, f: Features) -> bool:
     What happened must be said apart from the unit (`_states_itself`): "5 people were
     injured" is within "fewer than 300 people", and does not say that they died."""
     mine = _claim_interval(u)
-    if mine is None:
+    if mine is None or u.bound == EITHER_SIDE:
         return False
     found = False
     for v in f.numbers.get(u.unit or "", ()):
