@@ -437,3 +437,28 @@ def test_a_comparative_of_no_known_side_is_stated_by_no_value() -> None:
     assert not m.conflicts
     same = sentence_features("The snowmachine was doing faster than 50 mph.", ALIASES)
     assert not [u for u in match(c, same, None).missing_slots if u.kind == "number"]
+
+
+NEGATED_COMPARATIVE = {
+    "a_driver.txt": """Nulato driver
+
+Troopers said the Nulato driver was not faster than 50 mph when the crash happened.
+""",
+    "b_suspect.txt": """Kotzebue suspect
+
+The Kotzebue suspect was older than 30 years, troopers said.
+""",
+}
+
+
+@pytest.mark.parametrize("claim", [
+    # each `supported` before: the "not" or "no" was read as the bound's words, negating
+    # nothing, where the bound's side is not known
+    "The Nulato driver was faster than 50 mph when the crash happened",
+    "The Kotzebue suspect was no older than 30 years",
+])
+def test_a_negated_comparative_of_no_known_side_still_negates(
+        settings: Settings, store: Store, corpus: Path, claim: str) -> None:
+    world = build_claim_world(settings, store, corpus, NEGATED_COMPARATIVE)
+    answer = ask_claim(world, claim)
+    assert not any(e.stance == "supports" for e in answer.evidence), answer

@@ -716,7 +716,7 @@ class Features:
     bounds: dict[str, list[str]] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 42  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 43  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -1109,8 +1109,9 @@ def _bound_words(words: Sequence[Word], i: int) -> tuple[str | None, range]:
                 return None, range(i - k, i)
     if len(before) >= 2 and before[-1] == "than" and before[-2].endswith("er") \
             and before[-2].isalpha():
-        negated = len(before) >= 3 and before[-3] in ("no", "not")
-        return EITHER_SIDE, range(i - 3 if negated else i - 2, i)
+        # A "no" or "not" before it is no word of the bound: with the side unknown it still
+        # negates ("was not faster than 50 mph" does not say "was faster than 50 mph").
+        return EITHER_SIDE, range(i - 2, i)
     # The second end of "between 300 and 400", "between $300 and $400", "between 2% and 4%"
     # (a unit word may follow the first end).
     if before[-1:] == ["and"]:
