@@ -1186,21 +1186,26 @@ def _overlap(a: _Interval, b: _Interval) -> bool:
     return lo < hi or (lo == hi and (point or (lo_in and hi_in)))
 
 
+def _number(value: str) -> float | None:
+    """A number's value as a plain decimal, or None (an ordinal: "second")."""
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
 def _readings(value: str, readings: list[str] | None) -> list[_Interval] | None:
     """The intervals a sentence's number reads as (each place writing it: `Features.bounds`),
     or None for a value that is no plain decimal (an ordinal)."""
-    try:
-        x = float(value)
-    except ValueError:
+    x = _number(value)
+    if x is None:
         return None
     return [_interval(x, None if r == "=" else r) for r in readings or ["="]]
 
 
 def _claim_interval(u: Unit) -> _Interval | None:
-    try:
-        return _interval(float(u.key), u.bound)
-    except ValueError:
-        return None
+    x = _number(u.key)
+    return None if x is None else _interval(x, u.bound)
 
 
 def _bounds_apart(u: Unit, value: str, readings: list[str] | None) -> bool:
@@ -2611,10 +2616,8 @@ def _counted_groups(a: Analysis) -> list[_Actor]:
 
 
 def _group_count(value: str, bound: str | None, counts: str) -> tuple[str, _Interval] | None:
-    try:
-        return counts, _interval(float(value), bound)
-    except ValueError:
-        return None
+    x = _number(value)
+    return None if x is None else (counts, _interval(x, bound))
 
 
 def _same_victim(told: _Actor, claimed: _Actor) -> bool:
