@@ -122,14 +122,17 @@ def _a_name_ends_with_the_title(text: str, title_start: int, next_start: int) ->
     return not second[:1].isupper()
 
 
-_TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{0,3})\.\s$")
+_TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{0,3})(\.?)\s$")
 
 
-def after_title(text: str, start: int) -> bool:
+def after_title(text: str, start: int, undotted: bool = False) -> bool:
     """Whether the word at text[start] follows a title abbreviation and one space ("Mr. |Putin",
-    "Gen. |Milley"): a name's word, where after another full stop a word may open a sentence."""
+    "Gen. |Milley"): a name's word, where after another full stop a word may open a sentence.
+    With `undotted`, a title written without its full stop too, as British papers write it
+    ("Mrs |May")."""
     m = _TITLE_BEFORE.search(text, max(0, start - 7), start)
-    return m is not None and m.group(1).lower() in TITLE_ABBREVIATIONS
+    return m is not None and bool(m.group(2) or undotted) \
+        and m.group(1).lower() in TITLE_ABBREVIATIONS
 
 
 def split_sentences(text: str) -> list[str]:

@@ -23,8 +23,9 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
+from bot.text.stance import WEEKDAY_NAMES
 from bot.text.wordnet import load_lexicon
-from bot.text.words import STOPWORDS, one_transliteration, words
+from bot.text.words import MONTH_NAMES, STOPWORDS, one_transliteration, words
 
 # Whole words only: "presidential", "making" or "officially" holds no title ("Mark Herron, a
 # lawyer in the 2000 presidential recount," is no president).
@@ -164,6 +165,16 @@ NOT_NAME = frozenset(
     Saturday Sunday January February March April May June July August September October
     November December Overall Recent Speculation Historically Currently Also Yet Still Thus""".split()
 )
+
+# A month's or a weekday's name is no name's first word ("In May Putin said"), but after a
+# title it is a surname: "Mrs. May said", "Mrs May, the prime minister," (they named no one).
+_DATE_NAMES = frozenset(w.capitalize() for w in (*MONTH_NAMES, *WEEKDAY_NAMES))
+
+
+def _a_titled_surname(word: str, titled: bool) -> bool:
+    """A single capitalised word read as a surname: none of `NOT_NAME`, but for a month's or
+    a weekday's name after a title (`titled`: "Mrs. May")."""
+    return word not in NOT_NAME or titled and word in _DATE_NAMES
 
 
 # Words that make a capitalised phrase an organisation or a place, not a person; with the
@@ -379,7 +390,7 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
             add(m.group("name"), _role_after(m.group("role")),
                 quotes or _speaks(text, m.start(), m.end("name")))
     for m in _TITLED_ROLE_AFTER.finditer(text):
-        if _a_names_role(text, m) and m.group("name") not in NOT_NAME:
+        if _a_names_role(text, m) and _a_titled_surname(m.group("name"), True):
             out.append((m.group("name"), _role_after(m.group("role")),
                         quotes or _speaks(text, m.start("name"), m.end("name"))))
     for m in _ACCORDING.finditer(text):
@@ -391,8 +402,9 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
             raw = m.group("name")
             if m.groupdict().get("titled") and not after_title(text, m.start()):
                 continue  # "… talks. Lukin said": no title before it
+            titled = after_title(text, m.start("name"), undotted=True)
             if len(raw.split()) == 2 and _an_undotted_title(raw.split()):
-                raw = raw.split()[1]  # "Mr Putin said": a surname after a title
+                raw, titled = raw.split()[1], True  # "Mr Putin said": a surname after a title
             if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, m.end()):
                 # "said Jeff King was his favourite musher": King is spoken of, not speaking
                 if " " in raw:
@@ -400,7 +412,7 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
                 continue
             if " " in raw:
                 add(raw, None, True)
-            elif raw not in NOT_NAME:
+            elif _a_titled_surname(raw, titled):
                 out.append((raw, None, True))  # a surname; joined to a full name later
     return out
 

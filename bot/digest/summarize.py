@@ -289,7 +289,8 @@ def anchors(text: str) -> frozenset[str]:
         month = (m.group("m") or m.group("m2")).lower()[:3]
         days[at] = f"{int(m.group('d') or m.group('d2'))} {month}"
     out = {days.get(m.start()) or m.group(0).strip(".,") for m in _NUM.finditer(text)}
-    out |= {m.lower() for m in _MONTH.findall(text)}
+    out |= {m.group(0).lower() for m in _MONTH.finditer(text)
+            if not after_title(text, m.start(), undotted=True)}  # "Mrs. May" is no month
     if is_denial(text):
         out.add("<denial>")
     return frozenset(out)
@@ -368,7 +369,9 @@ def names(text: str) -> frozenset[str]:
     abbreviation without its dots, "U.K." as "UK": with them it named nothing, and "The U.S.
     imposed sanctions on Varn" and "The U.K. …" were one fact), but for
     stop words (but for an acronym spelling one, in capitals: `stop_word_acronyms`, "The WHO
-    declared …" names "WHO"; it named nothing), months and weekdays, a wire dateline's
+    declared …" names "WHO"; it named nothing), months and weekdays (but for a surname after a
+    title, "Mrs. May", "Mrs May", a month's name and a stop word: it named nothing;
+    `_name_words`), a wire dateline's
     ("KESSEL, Nov 30 (Reuters) -") and those of who it is attributed to (`_ATTRIBUTION`: "…,
     Reuters reported" and "…, the Associated Press reported" state one fact; read as two
     named subjects they were two facts of 1 source each)."""
@@ -378,8 +381,32 @@ def names(text: str) -> frozenset[str]:
     return frozenset(acronyms.get(m.start(), w) for m in _WORD_PAST_START.finditer(text)
                      if _a_name_word(text, m)
                      and not any(start <= m.start() < end for start, end in said_by)
-                     for w in words(m.group(0))
-                     if (w not in STOPWORDS or m.start() in acronyms) and w not in _DATE_WORDS)
+                     for w in _name_words(text, m, m.start() in acronyms))
+
+
+def _name_words(text: str, m: re.Match[str], acronym: bool) -> list[str]:
+    """The words `names` reads of the name word `m` matched: its `words`, but for a stop word
+    (an acronym's as such) and a month's or a weekday's name; a surname after a title is one
+    whatever it spells ("Mrs. May", "Mr June"), a stop word as written ("May": `_titled_stop`)."""
+    if after_title(text, m.start(), undotted=True):
+        return [_titled_stop(m.group(0)) if w in STOPWORDS else w for w in words(m.group(0))]
+    return [w for w in words(m.group(0))
+            if (w not in STOPWORDS or acronym) and w not in _DATE_WORDS]
+
+
+def _titled_stop(word: str) -> str:
+    """A surname spelling a stop word, as a name: as written, its possessive aside ("May's":
+    "May"), said where an article writes it capitalised past a sentence's start
+    (`capitalised_stop_words`: "Theresa May", "Mrs May"; the modal "may" says no such name)."""
+    return re.sub(r"[’']s$", "", word)
+
+
+def capitalised_stop_words(text: str) -> frozenset[str]:
+    """The words of `text` capitalised past its start that spell a stop word, as written
+    ("Theresa May" and "Mrs. May": {"May"}), as `_titled_stop` writes them."""
+    return frozenset(_titled_stop(m.group(0)) for m in _WORD_PAST_START.finditer(text)
+                     if m.group(0)[:1].isupper() and not m.group(0).isupper()
+                     and fold(_titled_stop(m.group(0))) in STOPWORDS)
 
 
 class NamedApart:
@@ -429,7 +456,8 @@ class NamedApart:
             texts = [undotted_abbreviations(u.text) for u in self._units_in(doc)]
             self._doc_words[doc] = frozenset(
                 one_transliteration(w) for text in texts for w in words(text)) | frozenset(
-                a for text in texts for a in stop_word_acronyms(text).values())
+                a for text in texts for a in stop_word_acronyms(text).values()) | frozenset(
+                w for text in texts for w in capitalised_stop_words(text))
         return self._doc_words[doc]
 
     def _unsaid(self, i: int, doc: int) -> frozenset[str]:
