@@ -495,13 +495,47 @@ def _one_spelling_each(people: dict[str, Person], attributed_only: set[str],
                     names.add(shown.name)
 
 
+# A title that tells a man from a woman ("Mr." and "Ms."/"Mrs."), before the surname.
+_GENDERED_TITLE = re.compile(r"\b(?:(?P<m>Mr)|(?P<f>Mrs|Ms))(?P<stop>\.?)\s+")
+_SurnameUse = tuple[int, str, str | None, bool]  # sentence, surname as written, role, quoted
+
+
+def _gendered_title(text: str, surname: str) -> tuple[str, str] | None:
+    """The first title before `surname` in `text` that tells a man from a woman: ("m", "Mr.")
+    or ("f", "Ms."), as written; None where there is none."""
+    for m in _GENDERED_TITLE.finditer(text):
+        if text.startswith(surname, m.end()) and not text[m.end() + len(surname):][:1].isalnum():
+            return ("m" if m.group("m") else "f"), m.group(0).rstrip()
+    return None
+
+
+def _by_gendered_title(uses: list[_SurnameUse], sentences: Sequence[str]
+                       ) -> list[tuple[list[_SurnameUse], str]]:
+    """The uses of one surname no full name matches, as one person, or as two where the texts
+    title it both as a man's and as a woman's ("Ms. Smith, a spokeswoman," and "Mr. Smith, the
+    chief executive,": one "Smith"), each then shown with its title ("Ms. Smith "; a use with
+    no such title goes with the one last titled before it, the first titled where none is)."""
+    titles = [_gendered_title(sentences[i], surname) for i, surname, _, _ in uses]
+    if len({t[0] for t in titles if t}) < 2:
+        return [(uses, "")]
+    shown: dict[str, str] = {}
+    groups: dict[str, list[_SurnameUse]] = {}
+    gender = next(t[0] for t in titles if t)
+    for use, title in zip(uses, titles, strict=True):
+        if title:
+            gender = title[0]
+            shown.setdefault(gender, f"{title[1]} ")
+        groups.setdefault(gender, []).append(use)
+    return [(group, shown[g]) for g, group in groups.items()]
+
+
 def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) -> list[Person]:
     """People across sentences, merged by name (a bare surname joins the full name; the
     spellings of one name, `_one_name`, are one person, shown as the most `sources` — each
     sentence's, by default each sentence its own — spell it, the earliest of those tied),
     most mentioned first; ties by first appearance."""
     people: dict[str, Person] = {}
-    surnames: list[tuple[int, str, str | None, bool]] = []
+    surnames: list[_SurnameUse] = []
     # Named only after a bare "according to", as organisations mostly are ("according to
     # Human Rights Watch", "according to Fitch Ratings"): listed only once named otherwise too.
     attributed_only: set[str] = set()
@@ -529,7 +563,7 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
     # A surname no full name matches is a person of its own where a title and a role name
     # them ("Mr. Putin, the Russian president, said": `_TITLED_ROLE_AFTER`), with its other
     # mentions.
-    alone: dict[tuple[str, ...], list[tuple[int, str, str | None, bool]]] = {}
+    alone: dict[tuple[str, ...], list[_SurnameUse]] = {}
     for i, surname, role, quoted in surnames:
         matches = by_surname.get(_one_name(surname), [])
         if not matches:
@@ -542,7 +576,8 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
             p.mentions += 1
             if i not in p.sentences:
                 p.sentences.append(i)
-    for uses in alone.values():
+    for uses, title in (one for same in alone.values()
+                        for one in _by_gendered_title(same, sentences)):
         roles = [role for _, _, role, _ in uses if role]
         if roles:
             # shown as the most sources spell it, as a full name ("Mr. Zelenskyy, the
@@ -550,7 +585,7 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
             written: dict[str, list[int]] = {}
             for i, surname, _, _ in uses:
                 written.setdefault(surname, []).append(i)
-            name = _most_written(written, by_source)
+            name = f"{title}{_most_written(written, by_source)}"
             p = people.setdefault(name, Person(name, roles[0]))
             named_otherwise.add(p.name)
             p.quoted = any(quoted for _, _, _, quoted in uses)
