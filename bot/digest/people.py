@@ -96,6 +96,12 @@ _PARTICIPLE_ROLE = re.compile(
 # ("once" and "since" open roles too: "once the city's mayor", "since March the party's leader")
 _CLAUSE_ROLE = re.compile(r"^(?:after|before|because|if|when|whenever|while|whilst|although|"
                           r"though|until|unless|whereas)\b")
+# Nor one whose title is the subject of a clause, an auxiliary right after it: the name before
+# the comma is someone addressed, "Mr Speaker, the prime minister has failed this country."
+# (the Speaker's role was "prime minister has failed this country"; "Jo Brand, the mayor who
+# has led the city," keeps hers).
+_TITLE_SUBJECT = re.compile(rf"{TITLES}\s+(?:has|have|had|is|are|was|were|will|would|shall|"
+                            r"should|can|could|must|did|does|do)\b")
 # Who speaks: the subject of the reporting verb ("NAME said", "NAME, the mayor, said", "NAME
 # and Kim said") or the name after it ("said NAME"); not every name of a sentence that has one
 # ("Mayor Brask, speaking alongside Governor Tim Wells, said": Wells says nothing).
@@ -349,8 +355,10 @@ def _a_names_role(text: str, m: re.Match[str]) -> bool:
 def _role_after(role: str) -> str | None:
     """The role after a name as written, or None where the words tell what the person did
     ("speaking alongside Governor Tim Wells") or when they spoke ("after Mayor Brask said
-    …"), not who they are."""
-    if _PARTICIPLE_ROLE.match(role.strip()) or _CLAUSE_ROLE.match(role.strip()):
+    …"), or where a title is a clause's subject ("Mr Speaker, the prime minister has failed
+    …": `_TITLE_SUBJECT`), not who they are."""
+    if _PARTICIPLE_ROLE.match(role.strip()) or _CLAUSE_ROLE.match(role.strip()) \
+            or _TITLE_SUBJECT.search(role):
         return None
     return _clean_role(role)
 

@@ -1,0 +1,24 @@
+"""A name addressed before a clause whose subject is a title ("Mr Speaker, the prime minister
+has failed this country.") has no role: the clause is none. Who's who listed "Speaker", role
+"prime minister has failed this country"."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.digest.people import mentions, whos_who
+
+
+@pytest.mark.parametrize("sentence", [
+    "Mr Speaker, the prime minister has failed this country.",
+    "Mr. Speaker, the minister is wrong about the budget.",
+    '"Mr Speaker, the home secretary will not answer," she said.',
+])
+def test_an_addressed_name_is_no_one_of_who_s_who(sentence: str) -> None:
+    assert whos_who([sentence]) == []
+
+
+def test_a_role_with_a_clause_after_its_title_word_keeps_it() -> None:
+    assert mentions("Jo Brand, the mayor who has led the city, said so.") == [
+        ("Jo Brand", "mayor who has led the city", True)]
+    assert mentions("Mr. Baker, the company chief, said so.") == [("Baker", "company chief", True)]
