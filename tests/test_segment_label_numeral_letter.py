@@ -25,3 +25,14 @@ def test_a_one_letter_numeral_after_art_is_labelled(text: str) -> None:
 ])
 def test_the_pronoun_after_art_still_opens_a_sentence(text: str, sentences: list[str]) -> None:
     assert split_sentences(text) == sentences
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    # "No." capitalised is a quote's answer; a number after it is written in digits
+    ('"No. I, for one, was not surprised," she said.',
+     ['"No.', 'I, for one, was not surprised," she said.']),
+    ("He answered No. I, too, had my doubts.", ["He answered No.", "I, too, had my doubts."]),
+])
+def test_the_answer_no_before_the_pronoun_ends_a_sentence(text: str, sentences: list[str]
+                                                          ) -> None:
+    assert split_sentences(text) == sentences

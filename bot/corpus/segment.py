@@ -35,9 +35,12 @@ ABBREVIATIONS = TITLE_ABBREVIATIONS | frozenset(
 NUMBER_LABELS = frozenset(["no", "art"])
 _NUMBER_AFTER = re.compile(r"[(\[]?(?:\d|[IVXLC]{2,}\b)")
 # A numeral of one letter ("Art. I", "Art. V") is the pronoun "I" as often ("… modern art. I
-# think …"): a number only after the label capitalised, and before "of", a comma, a
-# semicolon, a closing bracket or a full stop ending the text ("Art. I of the Constitution",
-# "under Art. V, the states"; "We love Art. I do." is two sentences).
+# think …"): a number only after "Art." capitalised, and before "of", a comma, a semicolon, a
+# closing bracket or a full stop ending the text ("Art. I of the Constitution", "under Art. V,
+# the states"; "We love Art. I do." is two sentences). Not after "No.": a number after it is
+# written in digits ("No. 5"), and "No." capitalised is a quote's answer ('"No. I, for one,
+# was not surprised," she said.' is two sentences).
+_LETTER_NUMERAL_LABELS = frozenset(["art"])
 _NUMERAL_LETTER_AFTER = re.compile(r"[IVX](?=\s+of\b|[,;)\]]|\.$)")
 # The titles that are a name's last word too ("Sen.": "Hun Sen", "Amartya Sen"). No other one
 # is a name: after a state's or a party's name each stands before a surname alone ("Then
@@ -99,8 +102,8 @@ def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
     next_word = nxt.group(1) if nxt else ""
     is_initial = bool(_INITIAL.match(word))
     if low in NUMBER_LABELS:
-        return bool(_NUMBER_AFTER.match(text, next_start)) or word[:1].isupper() \
-            and bool(_NUMERAL_LETTER_AFTER.match(text, next_start))
+        return bool(_NUMBER_AFTER.match(text, next_start)) or low in _LETTER_NUMERAL_LABELS \
+            and word[:1].isupper() and bool(_NUMERAL_LETTER_AFTER.match(text, next_start))
     if low in _NAME_END_TITLES and _a_name_ends_with_the_title(text, m.start(1), next_start):
         return False
     if low in ABBREVIATIONS or (is_initial and len(word) > 1):
