@@ -8,8 +8,8 @@ initial ("J. Smith", "U.S.") is not a boundary unless the next word is a typical
 opener ("... the U.S. The talks ..."). A number's label ("No.", "Art.") is an abbreviation
 only before a number ("said no. Rep. Nancy Pelosi spoke." is two sentences), and "Sen.", a
 title and a name's last word, after a name's word, with no name after it, is that name's end
-("hosted by Hun Sen. Farmers welcomed the move."; not before a surname and its comma,
-"Arizona Sen. McCain, a Republican")."""
+("hosted by Hun Sen. Farmers welcomed the move."; not before a surname, its comma and an
+appositive, "Arizona Sen. McCain, a Republican")."""
 
 from __future__ import annotations
 
@@ -48,6 +48,11 @@ _NUMERAL_LETTER_AFTER = re.compile(r"[IVX](?=\s+of\b|[,;)\]]|\.$)")
 # title until a second read on 2026-12-07), as "Mr.", "Dr." and "St." do ("Is Trump Nominating
 # Dr. Oz to …", "Mount St. Helens erupted").
 _NAME_END_TITLES = frozenset(["sen"])
+# What opens a surname's appositive after its comma: an indefinite article or a relative
+# pronoun ("Arizona Sen. McCain, a Republican", "Vermont Sen. Sanders, who voted no"). An
+# opener's comma is followed by a clause ("Hun Sen. Instead, farmers balked.", "… Today, the
+# court ruled …": read as a surname's, one sentence each, in a first reading).
+_APPOSITIVE_START = re.compile(r"(?:a|an|who|whose|whom|which)\b")
 # A capitalised word right before the title, itself no sentence's first (not "As Gen. …").
 _NAME_WORD_BEFORE = re.compile(r"(?<![.!?…'\"’”»)\]]\s)(?<!^)\b[A-Z][a-z]+\s+$")
 
@@ -121,18 +126,20 @@ def _a_name_ends_with_the_title(text: str, title_start: int, next_start: int) ->
     Farmers welcomed …"): a capitalised word stands before it, past its sentence's first, and
     no name follows it: a sentence opener, or one capitalised word then one that is not (a
     title before a name is written before the whole name, "Virginia Sen. Mark Warner", or
-    after no name, "said Sen. Warner"), but for a comma ("Arizona Sen. McCain, a Republican,"
-    is the surname and its appositive; an adverb in -ly opens a sentence, "Hun Sen. Finally,
-    …")."""
+    after no name, "said Sen. Warner"), but for a comma and an appositive's first word after
+    it (`_APPOSITIVE_START`: "Arizona Sen. McCain, a Republican," is the surname and its
+    appositive; an adverb in -ly opens a sentence, "Hun Sen. Finally, a deal …", and so does
+    a word before any other, "Hun Sen. Instead, farmers balked.")."""
     if not _NAME_WORD_BEFORE.search(text, max(0, title_start - 40), title_start):
         return False
     after = text[next_start:next_start + 80].split()[:2]
     first = after[0].lstrip("\"'“‘«([") if after else ""
     if first.rstrip(",").lower() in SENTENCE_STARTERS:
         return True
-    if first[:1].isupper() and first.endswith(",") and not first[:-1].endswith("ly"):
-        return False  # a surname and its appositive: "Arizona Sen. McCain, a Republican"
     second = after[1].lstrip("\"'“‘«([") if len(after) > 1 else ""
+    if first[:1].isupper() and first.endswith(",") and not first[:-1].endswith("ly") \
+            and _APPOSITIVE_START.match(second):
+        return False  # a surname and its appositive: "Arizona Sen. McCain, a Republican"
     return not second[:1].isupper()
 
 
