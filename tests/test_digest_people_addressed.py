@@ -22,3 +22,9 @@ def test_a_role_with_a_clause_after_its_title_word_keeps_it() -> None:
     assert mentions("Jo Brand, the mayor who has led the city, said so.") == [
         ("Jo Brand", "mayor who has led the city", True)]
     assert mentions("Mr. Baker, the company chief, said so.") == [("Baker", "company chief", True)]
+
+
+def test_a_later_title_of_the_role_is_another_s_and_keeps_it() -> None:
+    # the role's own title is "mayor"; "the governor was indicted" is about someone else
+    assert mentions("Tom Lee, the city's mayor since the governor was indicted, said so.") == [
+        ("Tom Lee", "city's mayor since the governor was indicted", True)]

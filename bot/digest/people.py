@@ -99,9 +99,11 @@ _CLAUSE_ROLE = re.compile(r"^(?:after|before|because|if|when|whenever|while|whil
 # Nor one whose title is the subject of a clause, an auxiliary right after it: the name before
 # the comma is someone addressed, "Mr Speaker, the prime minister has failed this country."
 # (the Speaker's role was "prime minister has failed this country"; "Jo Brand, the mayor who
-# has led the city," keeps hers).
-_TITLE_SUBJECT = re.compile(rf"{TITLES}\s+(?:has|have|had|is|are|was|were|will|would|shall|"
-                            r"should|can|could|must|did|does|do)\b")
+# has led the city," keeps hers). The role's own title, its first: a title later in it is
+# another person's ("Tom Lee, the city's mayor since the governor was indicted,").
+_FIRST_TITLE = re.compile(TITLES)
+_AUXILIARY_AFTER = re.compile(r"\s+(?:has|have|had|is|are|was|were|will|would|shall|should|can|"
+                              r"could|must|did|does|do)\b")
 # Who speaks: the subject of the reporting verb ("NAME said", "NAME, the mayor, said", "NAME
 # and Kim said") or the name after it ("said NAME"); not every name of a sentence that has one
 # ("Mayor Brask, speaking alongside Governor Tim Wells, said": Wells says nothing).
@@ -355,12 +357,19 @@ def _a_names_role(text: str, m: re.Match[str]) -> bool:
 def _role_after(role: str) -> str | None:
     """The role after a name as written, or None where the words tell what the person did
     ("speaking alongside Governor Tim Wells") or when they spoke ("after Mayor Brask said
-    …"), or where a title is a clause's subject ("Mr Speaker, the prime minister has failed
-    …": `_TITLE_SUBJECT`), not who they are."""
+    …"), or where its title is a clause's subject ("Mr Speaker, the prime minister has failed
+    …": `_a_title_subject`), not who they are."""
     if _PARTICIPLE_ROLE.match(role.strip()) or _CLAUSE_ROLE.match(role.strip()) \
-            or _TITLE_SUBJECT.search(role):
+            or _a_title_subject(role):
         return None
     return _clean_role(role)
+
+
+def _a_title_subject(role: str) -> bool:
+    """The role's title, its first, is a clause's subject, an auxiliary right after it ("prime
+    minister has failed this country"; not "city's mayor since the governor was indicted")."""
+    title = _FIRST_TITLE.search(role)
+    return title is not None and _AUXILIARY_AFTER.match(role, title.end()) is not None
 
 
 def mentions(text: str) -> list[tuple[str, str | None, bool]]:
