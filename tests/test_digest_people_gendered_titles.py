@@ -32,3 +32,11 @@ def test_one_title_keeps_one_person() -> None:
         "Smith said the board agreed.",
         "Dr. Smith, a spokeswoman, said so again.",
     ]) == [("Smith", "spokeswoman", 3)]
+
+
+def test_a_use_without_a_title_goes_with_its_own_article_s_title() -> None:
+    sentences = ["Ms. Smith, a spokeswoman, said the plant would close.",
+                 "Smith said profits fell.",  # article b, which titles him "Mr." after it
+                 "Mr. Smith, the chief executive, said profits fell sharply."]
+    assert [(p.name, p.mentions, p.sentences) for p in whos_who(sentences, ["a", "b", "b"])] == [
+        ("Mr. Smith", 2, [1, 2]), ("Ms. Smith", 1, [0])]

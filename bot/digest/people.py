@@ -526,22 +526,31 @@ def _gendered_title(text: str, surname: str) -> tuple[str, str] | None:
     return None
 
 
-def _by_gendered_title(uses: list[_SurnameUse], sentences: Sequence[str]
-                       ) -> list[tuple[list[_SurnameUse], str]]:
+def _by_gendered_title(uses: list[_SurnameUse], sentences: Sequence[str],
+                       sources: Sequence[Hashable]) -> list[tuple[list[_SurnameUse], str]]:
     """The uses of one surname no full name matches, as one person, or as two where the texts
     title it both as a man's and as a woman's ("Ms. Smith, a spokeswoman," and "Mr. Smith, the
-    chief executive,": one "Smith"), each then shown with its title ("Ms. Smith "; a use with
-    no such title goes with the one last titled before it, the first titled where none is)."""
+    chief executive,": one "Smith"), each then shown with its title ("Ms. Smith "). A use with
+    no such title goes with its own source's (each sentence's `sources`): the one it last
+    titled before it, else the first after it; where its source titles none, with the one last
+    titled before it, the first titled where none is."""
     titles = [_gendered_title(sentences[i], surname) for i, surname, _, _ in uses]
     if len({t[0] for t in titles if t}) < 2:
         return [(uses, "")]
+    first_in: dict[Hashable, str] = {}  # each source's first title's gender
+    for (i, _, _, _), title in zip(uses, titles, strict=True):
+        if title:
+            first_in.setdefault(sources[i], title[0])
+    last_in: dict[Hashable, str] = {}  # each source's last title's gender so far
     shown: dict[str, str] = {}
     groups: dict[str, list[_SurnameUse]] = {}
-    gender = next(t[0] for t in titles if t)
+    last = next(t[0] for t in titles if t)
     for use, title in zip(uses, titles, strict=True):
+        source = sources[use[0]]
         if title:
-            gender = title[0]
-            shown.setdefault(gender, f"{title[1]} ")
+            last = last_in[source] = title[0]
+            shown.setdefault(last, f"{title[1]} ")
+        gender = last_in.get(source) or first_in.get(source) or last
         groups.setdefault(gender, []).append(use)
     return [(group, shown[g]) for g, group in groups.items()]
 
@@ -594,7 +603,7 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
             if i not in p.sentences:
                 p.sentences.append(i)
     for uses, title in (one for same in alone.values()
-                        for one in _by_gendered_title(same, sentences)):
+                        for one in _by_gendered_title(same, sentences, by_source)):
         roles = [role for _, _, role, _ in uses if role]
         if roles:
             # shown as the most sources spell it, as a full name ("Mr. Zelenskyy, the
