@@ -12,12 +12,16 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import cli
 from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.feeds import parse
+from bot.feeds.poll import FeedPoller
 from tests.feeds_server import STORY, FixtureServer, Route, article_page
-from tests.test_feeds import CONTACT
+from tests.test_feeds import CONTACT, feed_settings
 
 DATA = "data:text/html;base64," + "PGI+aGk8L2I+" * 500
 TEXT = "The harbour office says berth {} closes on Friday for repairs to the quay wall."
@@ -156,3 +160,40 @@ def test_a_json_feed_item_whose_url_is_refused_reads_its_external_url(
     assert (item["url"], item["outcome"], item["reason"]) == (
         server.url(f"/news/{a['slug']}"), "added", None), item
     assert item["title"] == a["title"] and server.hits[f"/news/{a['slug']}"] == 1
+
+
+def test_a_document_stored_under_an_odd_scheme_link_before_is_the_items_one_document(
+        server: FixtureServer, settings: Settings, store: Store,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A version before the refusal stored such an item's content under its link (document
+    # `etc-…`, URL "file://etc/passwd"; a guid-less item keyed by the link). Read again, the
+    # item was one without a link: its content stored a second time, as a document of its
+    # feed, beside the first.
+    odd = [("g-file", "file:///etc/passwd"), (None, "javascript:alert(document.cookie)")]
+    items = "".join(
+        f"<item><title>Notice {n}</title><link>{link}</link>"
+        + (f"<guid isPermaLink='false'>{guid}</guid>" if guid else "")
+        + f"<description>{TEXT.format(n)}</description></item>" for n, (guid, link) in enumerate(odd))
+    server.set("/odd.xml", Route(body=f"<rss version='2.0'><channel><title>Odd</title>{items}"
+                                 "</channel></rss>".encode(), content_type="application/rss+xml"))
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Odd", "items": [
+        {"url": "mailto:desk@news.example", "title": "Notice 2", "content_text": TEXT.format(2)}]}
+    server.set("/odd.json", Route(body=json.dumps(feed).encode(),
+                                  content_type="application/feed+json"))
+    feeds = [store.add_feed(server.url(p), None, 30, "test")["id"] for p in ("/odd.xml", "/odd.json")]
+    poller = FeedPoller(store, feed_settings(settings))
+    with monkeypatch.context() as before:  # every link taken, as before the refusal
+        before.setattr(parse, "web_link", lambda link: (link, None))
+        first = [i for r in poller.poll() for i in r.items]
+    kept = {d["id"]: d["url"] for d in store.documents()}
+    assert [i.outcome for i in first] == ["added"] * 3 and all(kept.values()), kept
+    second = [i for r in poller.poll() for i in r.items]
+    # the document kept, its link dropped (`updated`): no second one beside it
+    assert [(i.outcome, i.doc_id) for i in second] == [("updated", i.doc_id) for i in first], \
+        [i.summary() for i in second]
+    assert {d["id"]: d["url"] for d in store.documents()} == dict.fromkeys(kept)
+    assert not any(":" in d["source_path"] for d in store.documents())
+    third = [i for r in poller.poll() for i in r.items]
+    assert [(i.outcome, i.doc_id) for i in third] == [("unchanged", i.doc_id) for i in first]
+    assert len(store.documents()) == 3
+    assert [len(store.feed_items(f)) for f in feeds] == [3, 2]  # (the row under the link kept)

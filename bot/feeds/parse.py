@@ -50,12 +50,16 @@ class FeedItem:
     # `published` is only the item's last update (Atom's <updated>, JSON Feed's date_modified,
     # with no publication date given): the page's own date of publication goes first.
     dated_by_update: bool = False
-    # Why the feed's link was not taken (`_web_link`: not http or https); the item is then
+    # Why the feed's link was not taken (`web_link`: not http or https); the item is then
     # one without a link.
     link_refused: str | None = None
     # No guid or id given: the item's key is its link (`FeedPoller` tells items sharing it
     # apart by their title and content).
     keyed_by_link: bool = False
+    # No guid or id given and the link refused (`link_refused`): the key a version before
+    # the refusal (2026-12-07) gave the item, that link. `FeedPoller` finds its row there,
+    # and the document stored under the link then. Never shown.
+    refused_link_key: str | None = None
 
 
 @dataclass
@@ -100,7 +104,7 @@ def _absolute(base: str, link: str) -> str:
         return link
 
 
-def _web_link(link: str | None) -> tuple[str | None, str | None]:
+def web_link(link: str | None) -> tuple[str | None, str | None]:
     """(the item's link, None) when it is an http(s) address (or none), else (None, why it is
     refused, one line naming its scheme alone). A `file:`, `javascript:`, `data:` or `mailto:`
     link is no page to fetch: it was kept as the item's link, printed whole in each outcome
@@ -117,11 +121,11 @@ def _web_link(link: str | None) -> tuple[str | None, str | None]:
 
 def _first_web_link(links: list[str]) -> tuple[str | None, str | None]:
     """The first of `links` that is an http(s) address, else (None, why the first was
-    refused: `_web_link`). A JSON Feed item whose `url` is a `mailto:` address has its
+    refused: `web_link`). A JSON Feed item whose `url` is a `mailto:` address has its
     `external_url` for a page, as one without a `url` has (it was stored without a link)."""
     refused = None
     for link in links:
-        web, why = _web_link(link)
+        web, why = web_link(link)
         if why is None:
             return web, None
         refused = refused or why
@@ -298,10 +302,10 @@ def _text_title(obj: Any) -> str | None:
 
 
 def _xml_item(e: Any, url: str) -> FeedItem:
-    link = e.get("link")
-    if link:
-        link = _absolute(url, link)
-    link, refused = _web_link(link)
+    given = e.get("link")
+    if given:
+        given = _absolute(url, given)
+    link, refused = web_link(given)
     content = None
     for c in e.get("content") or []:
         if c.get("value"):
@@ -321,7 +325,9 @@ def _xml_item(e: Any, url: str) -> FeedItem:
         published=published, content=content,
         fingerprint=_fingerprint(link, title, updated or published, content),
         dated_by_update=first is None and updated is not None, link_refused=refused,
-        keyed_by_link=bool(link) and not (e.get("id") or "").strip())
+        keyed_by_link=bool(link) and not (e.get("id") or "").strip(),
+        refused_link_key=given[:1000] if refused and given and not (e.get("id") or "").strip()
+        else None)
 
 
 def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
@@ -352,8 +358,9 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     for item in items:
         if not isinstance(item, dict):
             continue
-        link, refused = _first_web_link([_absolute(url, u) for u in (
-            _url(item.get("url")), _url(item.get("external_url"))) if u])
+        given = [_absolute(url, u) for u in (_url(item.get("url")), _url(item.get("external_url")))
+                 if u]
+        link, refused = _first_web_link(given)
         title = _s(item.get("title"))
         html_content = _s(item.get("content_html"))
         content = html_content or _s(item.get("content_text")) or _s(item.get("summary"))
@@ -366,7 +373,9 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             content=html_content or _text_as_html(content),
             fingerprint=_fingerprint(link, title, modified or published, content),
             dated_by_update=published is None and modified is not None, link_refused=refused,
-            keyed_by_link=bool(link) and _s(item.get("id")) is None))
+            keyed_by_link=bool(link) and _s(item.get("id")) is None,
+            refused_link_key=given[0][:1000] if refused and _s(item.get("id")) is None
+            else None))
     return out
 
 

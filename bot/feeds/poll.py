@@ -52,7 +52,14 @@ from bot.feeds.fetch import (
     Response,
     origin_name,
 )
-from bot.feeds.parse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
+from bot.feeds.parse import (
+    FeedError,
+    FeedItem,
+    ParsedFeed,
+    discover_feed,
+    parse_feed,
+    web_link,
+)
 from bot.feeds.urls import (
     canonical_url,
     comparable_url,
@@ -936,6 +943,8 @@ class FeedPoller:
                 continue
             keys.add(item.key)
             item, prev = self._seen_row(item, guid_key, tagged_key, seen)
+            if prev is None and item.refused_link_key:
+                prev = self._refused_link_row(item, seen, keys)
             keys.add(item.key)
             retries = 0
             if prev is not None and prev["fingerprint"] == item.fingerprint:
@@ -975,8 +984,12 @@ class FeedPoller:
                         and stored["url"] != canonical_url(item.link):
                     retried_elsewhere, doc_id = doc_id, None
             if not item.link:  # its document: the one it had (edited: updated), or its own
-                doc_id = (prev["doc_id"] if prev is not None and not prev.get("link") else None
-                          ) or linkless_doc_id(feed_url, item.key)
+                # (a row's link of a scheme refused since, `file:…`, never named a page: its
+                # document, stored under it, is the item's content; a new one was stored
+                # beside it, the item twice)
+                doc_id = (prev["doc_id"] if prev is not None and (
+                    not prev.get("link") or web_link(str(prev["link"]))[1] is not None)
+                          else None) or linkless_doc_id(feed_url, item.key)
             # An item seen before under another link, or none (its guid alone then and now):
             # the publisher moved its article (a slug following an edited headline, a site's
             # new addresses). Its document is updated when the article is the same (`_build`);
@@ -1019,6 +1032,24 @@ class FeedPoller:
         return ItemOutcome(item.link, "rejected", f"{why} (rejected at an earlier poll; not "
                            "tried again while the item is unchanged)", None, item.title,
                            earlier=True)
+
+    def _refused_link_row(self, item: FeedItem, seen: dict[str, dict[str, Any]],
+                          keys: set[str]) -> dict[str, Any] | None:
+        """The row of a guid-less item whose link is refused (`file:`, `javascript:`, …) under
+        the key a version before the refusal gave it, its link (`FeedItem.refused_link_key`;
+        or, sharing it, the link and a hash of its title and content: `_tagged_key`), when no
+        other item of this poll took it (its key is added to `keys`) and it is this item
+        (`_same_item`); else None. Keyed now by a hash of its title and content (under which
+        it is recorded from now on: the link is no source to show), its row was not found and
+        its content stored again beside the document kept under the link."""
+        former = item.refused_link_key
+        assert former is not None
+        for key in (former, _tagged_key(former, item)):
+            row = seen.get(key)
+            if row is not None and key not in keys and self._same_item(row, item):
+                keys.add(key)
+                return row
+        return None
 
     def _seen_row(self, item: FeedItem, guid_key: str, tagged_key: str,
                   seen: dict[str, dict[str, Any]]) -> tuple[FeedItem, dict[str, Any] | None]:
