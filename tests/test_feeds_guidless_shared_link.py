@@ -118,3 +118,18 @@ def test_a_guidless_item_edited_is_still_the_item_of_its_own_article(
     assert "kept the stored version" in (second.items[0].reason or "")
     assert len(store.documents()) == 1
     assert list(store.feed_items(feed["id"])) == [server.url(path)]
+
+
+def test_a_page_guidless_items_share_is_requested_once_a_poll(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # Each item requested the page (the front page, no article), and again at each of the
+    # next polls, the items' pages being tried again: 3 notices, 3 requests a poll.
+    _feed(server, NOTICES)
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    assert [i.outcome for i in first.items] == ["added"] * 3 and server.hits["/"] == 1
+    assert len({i.doc_id for i in first.items}) == 3
+    [second] = poller.poll(feed["id"])  # each item's page tried again: one request
+    assert [i.outcome for i in second.items] == ["unchanged"] * 3 and server.hits["/"] == 2
+    assert {r["retries"] for r in store.feed_items(feed["id"]).values()} == {2}

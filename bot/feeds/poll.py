@@ -621,6 +621,9 @@ class FeedPoller:
         # The servers (`_origin`) that did not answer a page in time during this run, and how:
         # their other pages are not requested until the next run (`_article`).
         self._slow: dict[str, str] = {}
+        # The pages read in one feed's poll (or one `fetch`), by link: what each gave, its
+        # article (with the address it came from) or why not (`_page`).
+        self._pages: dict[str, tuple[str, PageArticle] | FetchError | ExtractError] = {}
 
     @property
     def catalog(self) -> OutletCatalog:
@@ -668,7 +671,7 @@ class FeedPoller:
     def fetch_pages(self, urls: list[str]) -> PagesReport:
         """Ingest single article pages (`briefbot fetch`)."""
         built: list[_Built] = []
-        self._slow = {}
+        self._slow, self._pages = {}, {}
         # Which page given each document id belongs to: a canonical URL an earlier page of
         # this fetch has is not another page's identity (a template naming one page on every
         # article: the second page was "unchanged", never stored, its title shown).
@@ -928,6 +931,7 @@ class FeedPoller:
         seen = self.store.feed_items(feed_id)
         built: list[_Built] = []
         keys: set[str] = set()
+        self._pages = {}
         # Which item of this feed each document id belongs to: a canonical URL another item
         # already has is not this item's identity (a template naming one page everywhere).
         # (several items' rows name one document, items `unchanged` under it: it is the first
@@ -1004,6 +1008,7 @@ class FeedPoller:
             if b.outcome.doc_id:
                 owners.setdefault(b.outcome.doc_id, item.key)
             built.append(b)
+        self._pages = {}  # (not held while the other feeds are polled)
         return built, left_over, waiting
 
     @staticmethod
@@ -1201,7 +1206,7 @@ class FeedPoller:
         problem: str | None = None
         deferred = no_article = False
         origin = _origin(link) if link else ""
-        if link and origin in self._slow:
+        if link and link not in self._pages and origin in self._slow:
             # One timeout is enough to learn a server is slow: the pages of 5 items that each
             # waited the whole timeout held the poll, and every other feed behind it, for
             # 5 × total_timeout, as many again at the next polls (100 pages: ~50 minutes).
@@ -1211,9 +1216,7 @@ class FeedPoller:
             deferred = True
         elif link:
             try:
-                resp = self.fetcher.get(link, kind="page")
-                final_url = resp.url
-                page = extract_page(decode_html(resp.body, resp.charset), resp.url)
+                final_url, page = self._page(link)
             except (FetchError, ExtractError) as exc:
                 problem = exc.reason
                 deferred = isinstance(exc, FetchError) and exc.deferred
@@ -1252,6 +1255,23 @@ class FeedPoller:
         return ({"text": content, "title": item.title, "author": item.author,
                  "published": _item_date(item), "outlet": None, "url": url}, url,
                 f"page not used: {problem}; stored the feed's own content", deferred, no_article)
+
+    def _page(self, link: str) -> tuple[str, PageArticle]:
+        """(the address it came from, the article) of the page at `link`, or the FetchError
+        or ExtractError saying why not: requested once in a feed's poll (`_pages`). Items
+        sharing a link (notices all linking to a site's front page, no article: tried again
+        at the next polls) each requested it, at every poll."""
+        got = self._pages.get(link)
+        if got is None:
+            try:
+                resp = self.fetcher.get(link, kind="page")
+                got = (resp.url, extract_page(decode_html(resp.body, resp.charset), resp.url))
+            except (FetchError, ExtractError) as exc:
+                got = exc
+            self._pages[link] = got
+        if isinstance(got, (FetchError, ExtractError)):
+            raise got
+        return got
 
     @staticmethod
     def _canonical_fits(canonical: str, fetched: str, key: str | None,
