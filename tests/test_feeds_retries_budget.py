@@ -7,7 +7,8 @@ waiting for ever."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,6 +23,17 @@ from tests.test_feeds import feed_settings
 def server() -> Iterator[FixtureServer]:
     with running() as srv:
         yield srv
+
+
+def _half_hourly() -> Callable[[], datetime]:
+    """A poller's clock: each poll half an hour after the one before (an item's row records
+    when it was tried: the pages to try again go the one tried longest ago first)."""
+    when = [datetime(2026, 12, 1, tzinfo=UTC)]
+
+    def clock() -> datetime:
+        when[0] += timedelta(minutes=30)
+        return when[0]
+    return clock
 
 
 def _feed(server: FixtureServer, numbers: range) -> None:
@@ -39,7 +51,8 @@ def test_new_items_come_before_pages_to_retry(
         server: FixtureServer, settings: Settings, store: Store) -> None:
     _feed(server, range(6))
     feed = store.add_feed(server.url("/f.xml"), "notices", 30, "test")
-    poller = FeedPoller(store, feed_settings(settings, max_items_per_poll=3))
+    poller = FeedPoller(store, feed_settings(settings, max_items_per_poll=3),
+                        clock=_half_hourly())
     [first] = poller.poll(feed["id"])
     assert [i.outcome for i in first.items] == ["added"] * 3 and first.left == 3
     [second] = poller.poll(feed["id"])
@@ -54,14 +67,17 @@ def test_new_items_come_before_pages_to_retry(
     assert [i.outcome for i in waiting] == ["unchanged"] * 2
     assert all("tried again at a later poll" in (i.reason or "") for i in waiting)
     assert len(store.documents()) == 5
-    # the last new item, then the pages tried fewest times with what it leaves
+    # the last new item, then the pages tried longest ago with what it leaves
     [third] = poller.poll(feed["id"])
     assert [server.hits[f"/n/{i}"] for i in range(6)] == [2, 2, 2, 1, 1, 1]
     assert {r["retries"] for k, r in store.feed_items(feed["id"]).items()
             if k in ("n0", "n1", "n2")} == {2}
     assert third.status == "ok" and third.left == 0
+    # those tried at the second poll, the fewest times first (3, 4, then 0)
     poller.poll(feed["id"])
-    assert [server.hits[f"/n/{i}"] for i in range(6)] == [2] * 6
+    assert [server.hits[f"/n/{i}"] for i in range(6)] == [3, 2, 2, 2, 2, 1]
+    poller.poll(feed["id"])
+    assert [server.hits[f"/n/{i}"] for i in range(6)] == [3, 3, 3, 2, 2, 2]
 
 
 def test_a_rejected_item_waiting_for_its_retry_is_still_rejected_saying_so(
@@ -104,3 +120,20 @@ def test_pages_to_retry_are_tried_while_new_items_fill_every_poll(
     assert [r.left for r in reports] == [0, 1, 2, 3]
     assert [sum(i.outcome == "added" for i in r.items) for r in reports] == [10, 9, 9, 9]
     assert store.feed_items(feed["id"])["n0"]["retries"] == 2
+
+
+def test_every_page_to_retry_is_tried_again_while_a_new_page_fails_at_every_poll(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # The pages to retry went the fewest attempts first: with a new page failing at every
+    # poll, one with 1 attempt was always there to take the share kept for retries, and a
+    # page tried twice was never tried again. Now the page tried longest ago goes first.
+    feed = store.add_feed(server.url("/f.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings, max_items_per_poll=2),
+                        clock=_half_hourly())
+    for polled in range(1, 10):  # 2 items, then one more at each poll (its page fails too)
+        _feed(server, range(polled + 1))
+        poller.poll(feed["id"])
+    # each poll: the new item, and one page to try again, the one tried longest ago (of
+    # those tried at one poll, the fewest attempts first): 0 at the 2nd poll, 1, 2, 0, 3, 1, 4, 2
+    assert [server.hits[f"/n/{i}"] for i in range(10)] == [3, 3, 3, 2, 2, 1, 1, 1, 1, 1]
+    assert all(0 < r["retries"] < 5 for r in store.feed_items(feed["id"]).values())

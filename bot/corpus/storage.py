@@ -2402,12 +2402,14 @@ class Store:
         return {r["item_key"]: dict(r) for r in self.db.query(
             "select * from feed_items where feed_id = ?", [feed_id])}
 
-    def save_feed_items(self, feed_id: int, rows: list[dict[str, Any]]) -> None:
-        """Record items seen (keyed by `item_key`): outcome, reason, document, fingerprint."""
+    def save_feed_items(self, feed_id: int, rows: list[dict[str, Any]],
+                        now: str | None = None) -> None:
+        """Record items seen (keyed by `item_key`) at `now` (ISO; None: the time it is):
+        outcome, reason, document, fingerprint."""
         self._ensure_feeds()
         if not rows:
             return
-        now = utcnow()
+        now = now or utcnow()
         with self._write_transaction():
             if not self.db.execute("select 1 from feeds where id = ?", [feed_id]).fetchone():
                 return  # removed meanwhile (during its poll): its items go with it

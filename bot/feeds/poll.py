@@ -760,7 +760,7 @@ class FeedPoller:
                                   f"{clip_echo(shown_url(feed_url), 1000)}")
                 log.warning("feed #%s: %s", feed_id, report.note, extra=REPORTED)
             built, left_over, waiting = self._items(feed_id, parsed, str(row["url"]))
-            wrote = self._commit(feed_id, built)
+            wrote = self._commit(feed_id, built, now)
             report.items = [b.outcome for b in built]
             report.left = left_over
             report.next_poll = iso(now + timedelta(minutes=every))
@@ -922,12 +922,15 @@ class FeedPoller:
         pages to retry were (both taken at the next polls). `feed_url`: the feed's address,
         whose link-less items' documents are its own (`linkless_doc_id`).
 
-        New and changed items take `max_items_per_poll` first, then the pages to try again,
-        the fewest attempts first: the retries of 50 items whose pages 404 took a budget of
-        50 at every poll, the new items behind them waiting until those were spent. But a
-        tenth of the budget, at least one item (`RETRY_SHARE`), is kept for pages to try
-        again while any wait: a feed with `max_items_per_poll` new items at every poll left
-        them waiting for ever."""
+        New and changed items take `max_items_per_poll` first, then the pages to try again:
+        the retries of 50 items whose pages 404 took a budget of 50 at every poll, the new
+        items behind them waiting until those were spent. But a tenth of the budget, at least
+        one item (`RETRY_SHARE`), is kept for pages to try again while any wait: a feed with
+        `max_items_per_poll` new items at every poll left them waiting for ever. The pages
+        to try again go the one tried longest ago first (its row's `last_seen`: a row is
+        written when its item is tried), of those tried at one poll the fewest attempts
+        first: fewest attempts first, a page tried twice waited for ever while a new page
+        failed at every poll."""
         seen = self.store.feed_items(feed_id)
         built: list[_Built] = []
         keys: set[str] = set()
@@ -961,7 +964,8 @@ class FeedPoller:
             slots.append((item, prev, retries))
         due = [(n, slot) for n, slot in enumerate(slots) if isinstance(slot, tuple)]
         new = [n for n, slot in due if not slot[2]]
-        retried = [n for n, slot in sorted(due, key=lambda d: (d[1][2], d[0])) if slot[2]]
+        retried = [n for n, slot in sorted(due, key=lambda d: (
+            str((d[1][1] or {}).get("last_seen") or ""), d[1][2], d[0])) if slot[2]]
         budget = self.config.max_items_per_poll
         kept = min(len(retried), math.ceil(budget / RETRY_SHARE))  # for the retries
         taken_new = new[:budget - kept]
@@ -1305,9 +1309,11 @@ class FeedPoller:
         return ids[0]
 
     # ------------------------------------------------------------------ storing
-    def _commit(self, feed_id: int | None, built: list[_Built]) -> bool:
-        """Write the new and changed documents and the items seen, in one transaction.
-        Returns whether the corpus changed."""
+    def _commit(self, feed_id: int | None, built: list[_Built],
+                now: datetime | None = None) -> bool:
+        """Write the new and changed documents and the items seen (at `now`, the poll's
+        time: the attempt of each page tried, `_items`), in one transaction. Returns whether
+        the corpus changed."""
         store = self.store
         todo = [b for b in built if b.doc is not None]
         states = store.document_hashes([b.doc["id"] for b in todo if b.doc]) if todo else {}
@@ -1359,5 +1365,5 @@ class FeedPoller:
                 store.put_documents(docs, sents)
                 store.bump_generation()
             if feed_id is not None:
-                store.save_feed_items(feed_id, items)
+                store.save_feed_items(feed_id, items, iso(now or self.clock()))
         return bool(docs)
