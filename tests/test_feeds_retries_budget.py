@@ -3,7 +3,7 @@
 every poll, and the new items behind them, which the headline said "at the next polls",
 waited until the retries were spent (`item_retries` polls). But a share of it, a tenth, at
 least one item, is kept for them while any wait: new items filling every poll left them
-waiting for ever."""
+waiting for ever. (Not the whole of a budget of 1: the new items come first there.)"""
 
 from __future__ import annotations
 
@@ -137,3 +137,24 @@ def test_every_page_to_retry_is_tried_again_while_a_new_page_fails_at_every_poll
     # those tried at one poll, the fewest attempts first): 0 at the 2nd poll, 1, 2, 0, 3, 1, 4, 2
     assert [server.hits[f"/n/{i}"] for i in range(10)] == [3, 3, 3, 2, 2, 1, 1, 1, 1, 1]
     assert all(0 < r["retries"] < 5 for r in store.feed_items(feed["id"]).values())
+
+
+def test_at_a_budget_of_one_new_items_come_first_and_retries_take_polls_without_one(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # The share kept for pages to retry, a tenth and at least one item, was the whole of a
+    # budget of 1: a new item waited while any page was to be tried again, `item_retries`
+    # polls for each page failing (the new item not stored, perhaps gone from the feed by then).
+    feed = store.add_feed(server.url("/f.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings, max_items_per_poll=1),
+                        clock=_half_hourly())
+    _feed(server, range(1))
+    poller.poll(feed["id"])  # its page fails: to be tried again
+    _feed(server, range(2))
+    [second] = poller.poll(feed["id"])
+    assert [(i.title, i.outcome) for i in second.items if i.outcome == "added"] == [
+        ("Notice 1", "added")] and second.left == 0, [i.summary() for i in second.items]
+    [waiting] = [i for i in second.items if i.title == "Notice 0"]
+    assert "tried again at a later poll" in (waiting.reason or "")
+    [third] = poller.poll(feed["id"])  # no new item: a page to retry, the one tried first
+    assert [server.hits[f"/n/{i}"] for i in range(2)] == [2, 1]
+    assert third.left == 0

@@ -440,7 +440,8 @@ def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None
 
 _WORDS = re.compile(r"\w+")
 # The share of `max_items_per_poll` kept for pages to try again while any wait (`_items`):
-# a tenth, at least one item; the new items take the rest first, and what they leave.
+# a tenth, at least one item, but never the whole budget while new items wait; the new
+# items take the rest first, and what they leave.
 RETRY_SHARE = 10
 # A link-less item alone with a guid whose row is another item's is compared with this many
 # of the guid's other items, the ones seen last (`FeedPoller._seen_row`): an item edited is
@@ -926,7 +927,8 @@ class FeedPoller:
         the retries of 50 items whose pages 404 took a budget of 50 at every poll, the new
         items behind them waiting until those were spent. But a tenth of the budget, at least
         one item (`RETRY_SHARE`), is kept for pages to try again while any wait: a feed with
-        `max_items_per_poll` new items at every poll left them waiting for ever. The pages
+        `max_items_per_poll` new items at every poll left them waiting for ever. (Not at a
+        budget of 1: the new item goes first, a retry taking a poll with none.) The pages
         to try again go the one tried longest ago first (its row's `last_seen`: a row is
         written when its item is tried), of those tried at one poll the fewest attempts
         first: fewest attempts first, a page tried twice waited for ever while a new page
@@ -967,7 +969,10 @@ class FeedPoller:
         retried = [n for n, slot in sorted(due, key=lambda d: (
             str((d[1][1] or {}).get("last_seen") or ""), d[1][2], d[0])) if slot[2]]
         budget = self.config.max_items_per_poll
-        kept = min(len(retried), math.ceil(budget / RETRY_SHARE))  # for the retries
+        # (for the retries; a budget of 1 kept whole for them left new items waiting while
+        # any page was to be tried again, `item_retries` polls for each page failing: a new
+        # item not taken is nothing stored, and may leave the feed before a poll has room)
+        kept = min(len(retried), math.ceil(budget / RETRY_SHARE), budget - 1)
         taken_new = new[:budget - kept]
         taken = set(taken_new) | set(retried[:budget - len(taken_new)])
         left_over = len(new) - len(set(new) & taken)
