@@ -133,3 +133,55 @@ def test_a_page_guidless_items_share_is_requested_once_a_poll(
     [second] = poller.poll(feed["id"])  # each item's page tried again: one request
     assert [i.outcome for i in second.items] == ["unchanged"] * 3 and server.hits["/"] == 2
     assert {r["retries"] for r in store.feed_items(feed["id"]).values()} == {2}
+
+
+def test_a_guidless_items_article_stays_its_own_after_its_page_failed(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # As above, but the page failed at a poll in between (a 503, the item edited): its row,
+    # with an attempt failed, was taken for one whose page was never read, and the item,
+    # edited again, compared with the article as a notice is, taken for another item and
+    # stored a second time once the page held no article.
+    a = STORY[0]
+    path = f"/news/{a['slug']}"
+    server.set(path, Route(body=article_page(a, server.base).encode()))
+    _feed(server, [("n1", "Bridge vote", "Councillors met on Tuesday.")], link=path)
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    server.set(path, Route(status=503, body=b"busy"))
+    _feed(server, [("n1", "Bridge vote: councillors decide", "Councillors met on Tuesday "
+                    "evening.")], link=path)
+    [second] = poller.poll(feed["id"])
+    assert "HTTP 503" in (second.items[0].reason or "")
+    server.set(path, Route(body=HOME.encode()))  # the page now holds no article
+    _feed(server, [("n1", "Harbour crossing: what the vote means for ferry riders",
+                    "A look at the commute after the decision.")], link=path)
+    [third] = poller.poll(feed["id"])
+    assert [(i.outcome, i.doc_id) for i in third.items] == [
+        ("unchanged", first.items[0].doc_id)], [i.summary() for i in third.items]
+    assert "kept the stored version" in (third.items[0].reason or "")
+    assert len(store.documents()) == 1
+    assert list(store.feed_items(feed["id"])) == [server.url(path)]
+
+
+def test_a_row_written_before_page_read_was_recorded_is_told_by_its_retries(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # (a database an earlier version wrote: its rows' page_read null; a row with no failed
+    # attempt had its page read)
+    a = STORY[0]
+    path = f"/news/{a['slug']}"
+    server.set(path, Route(body=article_page(a, server.base).encode()))
+    _feed(server, [("n1", "Bridge vote", "Councillors met on Tuesday.")], link=path)
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    with store.write_transaction():
+        store.db.execute("update feed_items set page_read = null")
+    server.set(path, Route(body=HOME.encode()))
+    _feed(server, [("n1", "Harbour crossing: what the vote means for ferry riders",
+                    "A look at the commute after the decision.")], link=path)
+    [second] = poller.poll(feed["id"])
+    assert [(i.outcome, i.doc_id) for i in second.items] == [
+        ("unchanged", first.items[0].doc_id)], [i.summary() for i in second.items]
+    assert store.feed_items(feed["id"])[server.url(path)]["page_read"] == 1
+    assert len(store.documents()) == 1

@@ -2279,6 +2279,9 @@ class Store:
             indexes=((["feed_id", "item_key"], True), (["doc_id"], False)))
         # failed attempts at the item's current version (additive: 0 when absent)
         self._ensure_column("feed_items", "retries", int)
+        # 1 when the item's document is its page's article (read, and kept while the page
+        # failed since), 0 when not (additive: null, written before it, is told by retries)
+        self._ensure_column("feed_items", "page_read", int)
         # A discovered feed URL found dead: when discovery last ran again on the page the
         # user gave, and the last switch to another feed URL ("WHEN: OLD → NEW").
         self._ensure_column("feeds", "rediscovered_at", str)
@@ -2415,12 +2418,14 @@ class Store:
                 return  # removed meanwhile (during its poll): its items go with it
             self.db.conn.executemany(
                 "insert into feed_items (feed_id, item_key, link, doc_id, fingerprint, outcome,"
-                " reason, first_seen, last_seen, retries) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " reason, first_seen, last_seen, retries, page_read)"
+                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " on conflict (feed_id, item_key) do update set link = excluded.link,"
                 " doc_id = coalesce(excluded.doc_id, feed_items.doc_id),"
                 " fingerprint = excluded.fingerprint, outcome = excluded.outcome,"
                 " reason = excluded.reason, last_seen = excluded.last_seen,"
-                " retries = excluded.retries",
+                " retries = excluded.retries, page_read = excluded.page_read",
                 [(feed_id, r["item_key"], r.get("link"), r.get("doc_id"), r.get("fingerprint"),
-                  r["outcome"], r.get("reason"), now, now, int(r.get("retries") or 0))
+                  r["outcome"], r.get("reason"), now, now, int(r.get("retries") or 0),
+                  int(bool(r.get("page_read"))))
                  for r in rows])

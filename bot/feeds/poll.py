@@ -534,6 +534,15 @@ def _owner(url: str, owners: dict[str, str]) -> str | None:
     return next((owners[i] for i in doc_ids_for(url) if i in owners), None)
 
 
+def _page_read(row: dict[str, Any]) -> bool:
+    """Whether a feed item's row has its page's article for its document: read at a poll,
+    and kept while the page failed at the polls after (`page_read`). A row written before
+    that column (null) tells it by having no `retries` (an attempt failed): a page read,
+    then failing, was taken for one never read."""
+    flag = row.get("page_read")
+    return bool(flag) if flag is not None else not row.get("retries")
+
+
 def iso(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat()
 
@@ -591,6 +600,9 @@ class _Built:
     fallback: bool = False  # built from the feed's content because the page failed
     deferred: bool = False  # the page was not requested (its host asked to wait): no attempt
     retries: int = 0  # failed attempts at this version of the item (after _commit: with this one)
+    # Whether the item's document is its page's article (`_page_read`): as its row had it,
+    # and after `_commit` as it is recorded.
+    page_read: bool = False
 
 
 def _origin(url: str) -> str:
@@ -1014,6 +1026,7 @@ class FeedPoller:
             b = self._build(item, item.link, item.fingerprint, kind="feed", owners=owners,
                             doc_id=doc_id, moved_from=moved_from)
             b.retries = retries
+            b.page_read = prev is not None and _page_read(prev)
             if b.outcome.doc_id:
                 owners.setdefault(b.outcome.doc_id, item.key)
             built.append(b)
@@ -1078,9 +1091,10 @@ class FeedPoller:
           has the same link, or, link-less both (or without a guid, keyed by one link: `_what`),
           the same fingerprint (title, date, content), or, alone with its guid, the same
           item edited (`_same_item`). Without a guid, alone with its link, it is that link's
-          item when the row's page was read (no `retries`): its document is the page's
-          article, which an item's title and summary, edited, need not resemble (taken for
-          another item, it was stored a second time once the page held no article).
+          item when the row's page was read (`_page_read`, also when it failed since): its
+          document is the page's article, which an item's title and summary, edited, need
+          not resemble (taken for another item, it was stored a second time once the page
+          held no article).
         Keyed by the guid alone, an item with a tagged row of its own takes it before the
         guid's row (an earlier item of that guid, changed or gone). A link-less (or guid-less)
         item alone with a guid whose row is another item's (a publisher reusing a guid for a
@@ -1093,7 +1107,7 @@ class FeedPoller:
             prev = seen.get(guid_key)
             if (prev is None or _told_by_link(item) or (prev.get("link") or None) != item.link
                     or prev.get("fingerprint") == item.fingerprint
-                    or (item.keyed_by_link and not prev.get("retries"))
+                    or (item.keyed_by_link and _page_read(prev))
                     or self._same_item(prev, item)):
                 return item, prev
             tagged = f"{guid_key[:960]}#"
@@ -1359,8 +1373,12 @@ class FeedPoller:
                 # A page left unrequested (its host asked to wait) spends no attempt, but is
                 # still tried again.
                 b.retries = (max(b.retries, 1) if b.deferred else b.retries + 1) if failed else 0
+                # Its document is its page's article: read now, or before and kept (the page
+                # failed: the item's own content not stored over it).
+                b.page_read = bool(b.link) and (not failed or (
+                    b.page_read and b.outcome.outcome not in ("added", "updated")))
         items = [{"item_key": b.item_key, "link": b.link, "doc_id": b.outcome.doc_id,
-                  "fingerprint": b.fingerprint, "retries": b.retries,
+                  "fingerprint": b.fingerprint, "retries": b.retries, "page_read": b.page_read,
                   "outcome": b.outcome.outcome,
                   "reason": b.outcome.reason} for b in built if b.item_key is not None]
         if not docs and not items:
