@@ -197,3 +197,36 @@ def test_a_document_stored_under_an_odd_scheme_link_before_is_the_items_one_docu
     assert [(i.outcome, i.doc_id) for i in third] == [("unchanged", i.doc_id) for i in first]
     assert len(store.documents()) == 3
     assert [len(store.feed_items(f)) for f in feeds] == [3, 2]  # (the row under the link kept)
+
+
+def test_items_that_shared_an_odd_scheme_link_before_are_each_stored(
+        server: FixtureServer, settings: Settings, store: Store,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Items with guids all linking to `javascript:void(0)`: a version before the refusal
+    # stored the first one's content under that link, the others `unchanged` on that one
+    # document. Each taking its row's document when read again, the first item was
+    # `updated` there and the others `unchanged` on it: never stored, at any poll after.
+    texts = [TEXT.format(1), "Ferry timetables change next month as the winter schedule "
+             "begins.", "The library reopens on Monday with longer hours for readers."]
+    items = "".join(
+        f"<item><title>Notice {n}</title><link>javascript:void(0)</link>"
+        f"<guid isPermaLink='false'>g{n}</guid><description>{text}</description></item>"
+        for n, text in enumerate(texts))
+    server.set("/odd.xml", Route(body=f"<rss version='2.0'><channel><title>Odd</title>{items}"
+                                 "</channel></rss>".encode(), content_type="application/rss+xml"))
+    store.add_feed(server.url("/odd.xml"), None, 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    with monkeypatch.context() as before:  # every link taken, as before the refusal
+        before.setattr(parse, "web_link", lambda link: (link, None))
+        [first] = poller.poll()
+    [shared] = {i.doc_id for i in first.items}
+    assert [i.outcome for i in first.items] == ["added", "unchanged", "unchanged"]
+    [second] = poller.poll()
+    assert [i.outcome for i in second.items] == ["updated", "added", "added"], \
+        [i.summary() for i in second.items]
+    assert second.items[0].doc_id == shared and len({i.doc_id for i in second.items}) == 3
+    stored = " ".join(s["text"] for s in store.sentences_of([d["id"] for d in store.documents()]))
+    assert all(text in stored for text in texts), stored
+    [third] = poller.poll()
+    assert [i.outcome for i in third.items] == ["unchanged"] * 3
+    assert len(store.documents()) == 3

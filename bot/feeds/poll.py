@@ -1011,9 +1011,14 @@ class FeedPoller:
             if not item.link:  # its document: the one it had (edited: updated), or its own
                 # (a row's link of a scheme refused since, `file:…`, never named a page: its
                 # document, stored under it, is the item's content; a new one was stored
-                # beside it, the item twice)
+                # beside it, the item twice. Only the document's first row's (`owners`):
+                # items sharing such a link, `javascript:void(0)`, had one document, the
+                # first item's, the others `unchanged` there; each taking it, the first was
+                # `updated` there and the others `unchanged` on it, never stored)
                 doc_id = (prev["doc_id"] if prev is not None and (
-                    not prev.get("link") or web_link(str(prev["link"]))[1] is not None)
+                    not prev.get("link") or (web_link(str(prev["link"]))[1] is not None
+                                             and owners.get(str(prev.get("doc_id")))
+                                             == prev.get("item_key")))
                           else None) or linkless_doc_id(feed_url, item.key)
             # An item seen before under another link, or none (its guid alone then and now):
             # the publisher moved its article (a slug following an edited headline, a site's
