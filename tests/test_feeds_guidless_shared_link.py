@@ -185,3 +185,33 @@ def test_a_row_written_before_page_read_was_recorded_is_told_by_its_retries(
         ("unchanged", first.items[0].doc_id)], [i.summary() for i in second.items]
     assert store.feed_items(feed["id"])[server.url(path)]["page_read"] == 1
     assert len(store.documents()) == 1
+
+
+def test_a_row_an_older_version_wrote_after_the_page_was_read_is_told_by_its_retries(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # The page failed at the first poll (its summary stored, page_read 0), and was read at
+    # the next by a version before page_read (an older process still running, a rollback):
+    # its write leaves the column as it was, 0, beside no failed attempt. Read as recorded,
+    # the row was one whose page was never read: the item, edited, was taken for another
+    # and its summary stored beside the article once the page held no article.
+    a = STORY[0]
+    path = f"/news/{a['slug']}"
+    server.set(path, Route(status=503, body=b"busy"))
+    _feed(server, [("n1", "Bridge vote", "Councillors met on Tuesday.")], link=path)
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(feed["id"])
+    assert store.feed_items(feed["id"])[server.url(path)]["page_read"] == 0
+    server.set(path, Route(body=article_page(a, server.base).encode()))
+    [second] = poller.poll(feed["id"])
+    assert [i.outcome for i in second.items] == ["updated"]
+    with store.write_transaction():  # (as that version's write leaves it)
+        store.db.execute("update feed_items set page_read = 0")
+    server.set(path, Route(body=HOME.encode()))  # the page now holds no article
+    _feed(server, [("n1", "Harbour crossing: what the vote means for ferry riders",
+                    "A look at the commute after the decision.")], link=path)
+    [third] = poller.poll(feed["id"])
+    assert [(i.outcome, i.doc_id) for i in third.items] == [
+        ("unchanged", first.items[0].doc_id)], [i.summary() for i in third.items]
+    assert len(store.documents()) == 1
+    assert list(store.feed_items(feed["id"])) == [server.url(path)]

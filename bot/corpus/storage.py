@@ -2280,7 +2280,8 @@ class Store:
         # failed attempts at the item's current version (additive: 0 when absent)
         self._ensure_column("feed_items", "retries", int)
         # 1 when the item's document is its page's article (read, and kept while the page
-        # failed since), 0 when not (additive: null, written before it, is told by retries)
+        # failed since), 0 when not (additive; older code writing a row leaves it as it was:
+        # a row with no failed attempt had its page read, whatever it says: `_page_read`)
         self._ensure_column("feed_items", "page_read", int)
         # A discovered feed URL found dead: when discovery last ran again on the page the
         # user gave, and the last switch to another feed URL ("WHEN: OLD → NEW").

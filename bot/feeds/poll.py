@@ -536,11 +536,12 @@ def _owner(url: str, owners: dict[str, str]) -> str | None:
 
 def _page_read(row: dict[str, Any]) -> bool:
     """Whether a feed item's row has its page's article for its document: read at a poll,
-    and kept while the page failed at the polls after (`page_read`). A row written before
-    that column (null) tells it by having no `retries` (an attempt failed): a page read,
-    then failing, was taken for one never read."""
-    flag = row.get("page_read")
-    return bool(flag) if flag is not None else not row.get("retries")
+    and kept while the page failed at the polls after (`page_read`; without it, a page read,
+    then failing, was taken for one never read). A row with a link and no `retries` (no
+    attempt failed) had its page read at its last attempt, whatever that column says: a
+    version before it (null) never wrote it, and writing a row leaves it as it was (0,
+    the page failing then, read since)."""
+    return bool(row.get("link")) and (not row.get("retries") or bool(row.get("page_read")))
 
 
 def iso(when: datetime) -> str:
