@@ -230,3 +230,34 @@ def test_items_that_shared_an_odd_scheme_link_before_are_each_stored(
     [third] = poller.poll()
     assert [i.outcome for i in third.items] == ["unchanged"] * 3
     assert len(store.documents()) == 3
+
+
+def test_a_new_item_at_an_odd_scheme_link_is_not_taken_for_one_found_there_before(
+        server: FixtureServer, settings: Settings, store: Store,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A guid-less item a version before the refusal keyed by its link is found under that
+    # key once, and recorded under its own from then; the row under the link stayed, and a
+    # later notice at that link with the same title (a feed titling every notice so) was
+    # taken for the item found there: `updated` over its document, the first notice lost.
+    def notice(text: str) -> None:
+        item = ("<item><title>Service notice</title><link>javascript:void(0)</link>"
+                f"<description>{text}</description></item>")
+        server.set("/odd.xml", Route(body=f"<rss version='2.0'><channel><title>Odd</title>{item}"
+                                     "</channel></rss>".encode(), content_type="application/rss+xml"))
+
+    later = "Ferry timetables change next month as the winter schedule begins."
+    notice(TEXT.format(1))
+    store.add_feed(server.url("/odd.xml"), None, 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    with monkeypatch.context() as before:  # every link taken, as before the refusal
+        before.setattr(parse, "web_link", lambda link: (link, None))
+        [first] = poller.poll()
+    [second] = poller.poll()
+    assert [(i.outcome, i.doc_id) for i in second.items] == [("updated", first.items[0].doc_id)]
+    notice(later)  # that notice gone, another one at the link
+    [third] = poller.poll()
+    assert [i.outcome for i in third.items] == ["added"], [i.summary() for i in third.items]
+    assert third.items[0].doc_id != first.items[0].doc_id
+    stored = {" ".join(s["text"] for s in store.sentences_of([d["id"]]))
+              for d in store.documents()}
+    assert stored == {TEXT.format(1), later}, stored

@@ -1074,12 +1074,23 @@ class FeedPoller:
         other item of this poll took it (its key is added to `keys`) and it is this item
         (`_same_item`); else None. Keyed now by a hash of its title and content (under which
         it is recorded from now on: the link is no source to show), its row was not found and
-        its content stored again beside the document kept under the link."""
+        its content stored again beside the document kept under the link.
+
+        Not a row whose document a row without a link has: its item, found there at an
+        earlier poll, is recorded under its own key since (the row under the link stays). A
+        later notice at that link with the same title was taken for it, `updated` over
+        its document, the notice found there lost."""
         former = item.refused_link_key
         assert former is not None
         for key in (former, _tagged_key(former, item)):
             row = seen.get(key)
-            if row is not None and key not in keys and self._same_item(row, item):
+            if row is None or key in keys:
+                continue
+            doc_id = row.get("doc_id")
+            if doc_id and any(r.get("doc_id") == doc_id and not r.get("link")
+                              for r in seen.values()):
+                continue
+            if self._same_item(row, item):
                 keys.add(key)
                 return row
         return None
