@@ -27,7 +27,13 @@ from pydantic import (
 )
 
 from bot import paths
-from bot.errors import UserError, first_undecodable, quoted_if_unprintable, undecodable_written_out
+from bot.errors import (
+    UserError,
+    closest_name,
+    first_undecodable,
+    quoted_if_unprintable,
+    undecodable_written_out,
+)
 
 log = logging.getLogger(__name__)
 
@@ -214,16 +220,6 @@ class CommandsConfig(_Section):
 # The names a digest can be called by: its definition file's, without .toml (read by
 # `bot.digest.definitions` too).
 DIGEST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-
-
-def closest_name(name: str, names: list[str]) -> str | None:
-    """The digest of `names` that `name` was meant to be, when one is close, whatever its
-    case ("Daily", "dialy", "DIALY": 'daily'), else None: for "no digest named 'dialy'; did
-    you mean 'daily'? …". A name is matched as written; only the guess ignores case ("DIALY"
-    was compared with 'daily' letter for letter, and got none)."""
-    by_lower = {n.lower(): n for n in names}
-    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1)
-    return by_lower.get(name.lower()) or (by_lower[close[0]] if close else None)
 
 
 def _digest_files(folder: Path | None) -> list[str]:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.errors import UserError
+from bot.errors import UserError, closest_name
 
 CRON_FIELDS = ("minute", "hour", "day of month", "month", "day of week")
 _APS_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
@@ -294,8 +294,10 @@ def validate_timezone(name: str) -> ZoneInfo:
 
 
 def _unknown_zone(name: str) -> UserError:
-    """The refusal, naming the zone meant when only the case (or spaces) differ: "utc"."""
-    guess = {n.lower(): n for n in iana_zone_names()}.get(name.strip().lower())
+    """The refusal, naming the zone meant when one is close whatever its case, a space typed
+    for an underscore: "utc", "EUROPE/BERLN", "America/New York" (until 2026-12-07 only a
+    name differing in case alone got a guess)."""
+    guess = closest_name(name.strip().replace(" ", "_"), sorted(iana_zone_names()))
     return UserError(
         f"unknown timezone {name[:60]!r}: "
         + (f"did you mean {guess!r}? " if guess else "")

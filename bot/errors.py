@@ -4,6 +4,7 @@ it is logged with its traceback and the user gets a short generic reply with an 
 from __future__ import annotations
 
 import ast
+import difflib
 import errno
 import logging
 import os
@@ -31,6 +32,16 @@ def quoted_if_unprintable(value: str | os.PathLike[str]) -> str:
     fake.toml"), and a control character reached the terminal."""
     text = os.fspath(value)
     return text if text.isprintable() else repr(text)
+
+
+def closest_name(name: str, names: list[str]) -> str | None:
+    """The one of `names` that `name` was meant to be, when one is close, whatever its case
+    (digests: "Daily", "dialy", "DIALY": 'daily'; time zones: "EUROPE/BERLN": 'Europe/Berlin'),
+    else None: for "…; did you mean 'daily'? …". A name is matched as written; only the guess
+    ignores case ("DIALY" was compared with 'daily' letter for letter, and got none)."""
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1)
+    return by_lower.get(name.lower()) or (by_lower[close[0]] if close else None)
 
 
 class PermissionDenied(UserError):

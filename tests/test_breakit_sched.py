@@ -393,6 +393,31 @@ def test_a_zone_typed_in_another_case_is_suggested(typed: str, zone: str) -> Non
     assert f"did you mean {zone!r}?" in caught.value.message
 
 
+@pytest.mark.parametrize(("typed", "zone"), [("EUROPE/BERLN", "Europe/Berlin"),
+                                             ("Europe/Berln", "Europe/Berlin"),
+                                             ("America/New York", "America/New_York")])
+def test_a_misspelt_zone_is_suggested_wherever_it_is_typed(tmp_path: Path, core: Core,
+                                                           typed: str, zone: str) -> None:
+    """A zone misspelt, or with a space for its underscore, got no guess in `/subscribe`,
+    `schedule add` or a definition's [schedule] (only a zone differing in case had one)."""
+    from bot.digest.definitions import parse_definition
+    from bot.errors import UserError
+
+    hint = f"did you mean {zone!r}?"
+    answer = TestAdapter(core).send(f'/subscribe daily "0 8 * * *" "{typed}"',
+                                    admin=True).plain_text()
+    assert hint in answer, answer
+    (tmp_path / "project").mkdir()
+    project = project_with_daily_digest(tmp_path / "project")
+    result = _cli(project, "schedule", "add", "--platform", "slack", "--channel", "C1",
+                  "--digest", "daily", "--tz", typed)
+    assert result.exit_code == 1 and hint in result.output, result.output
+    with pytest.raises(UserError) as caught:
+        parse_definition("x", {"sections": ["timeline"],
+                               "schedule": {"cron": "0 8 * * *", "timezone": typed}})
+    assert hint in caught.value.message
+
+
 @pytest.mark.parametrize("term", ["!!!", "the", "—"])
 def test_a_stories_about_term_with_no_word_is_refused(term: str) -> None:
     """`stories_about = ["!!!"]` (or a stop word) matched no story, ever: every briefing

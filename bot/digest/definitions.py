@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.config import DIGEST_NAME, closest_name, misnamed_digests_note
+from bot.config import DIGEST_NAME, misnamed_digests_note
 from bot.config import available_digests as available
 from bot.cron import make_trigger, never_fires, never_fires_why
-from bot.errors import UserError
+from bot.errors import UserError, closest_name
 from bot.paths import loads_toml, read_utf8_text, wrong_kind
 from bot.text.words import tokens
 

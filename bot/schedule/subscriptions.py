@@ -17,13 +17,12 @@ from bot.config import (
     MAX_SUBSCRIPTIONS_PER_SERVER,
     MIN_INTERVAL_MINUTES,
     SNOWFLAKE_MAX,
-    closest_name,
     is_snowflake,
 )
 from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
 from bot.cron import make_trigger, never_fires, never_fires_why, next_fire_time, shortest_gap
 from bot.digest.definitions import available, load_definition
-from bot.errors import UserError
+from bot.errors import UserError, closest_name
 from bot.reply import clip_echo, command_syntax
 
 POSTING_PLATFORMS = ("console", "slack", "discord")  # what `briefbot schedule add` takes
