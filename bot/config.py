@@ -687,10 +687,11 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     if kind is not None:  # (a folder daily.toml was "no digest named 'daily' … available: daily")
         raise UserError(f"{where}: [digests] default: the digest definition "
                         f"{quoted_if_unprintable(default_definition)} is {kind}, not a file")
-    if digests_dir.is_dir() and not default_definition.is_file():
+    names = available_digests(digests_dir)
+    if digests_dir.is_dir() and cfg.digests.default not in names:
         # (the names /subscribe lists: every *.toml was, a folder and "weekly copy.toml" too,
-        # and the guess offered them)
-        names = available_digests(digests_dir)
+        # and the guess offered them; and a name matched as written, as /subscribe matches
+        # it: on a file system that ignores case, "DAILY" found daily.toml and was accepted)
         guess = closest_name(cfg.digests.default, names)
         hint = f"did you mean {guess!r}? " if guess else ""
         raise UserError(f"{where}: [digests] default: no digest named {cfg.digests.default!r} in "

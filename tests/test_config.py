@@ -3,7 +3,9 @@ file and the field, nothing is coerced or ignored (issue 13, item 8)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -178,6 +180,43 @@ def test_a_mistyped_default_digest_is_answered_with_the_one_meant(
     message = _error(cfg, f'[digests]\nfolder = "{digests}"\ndefault = "{typed}"\n')
     assert message == (f"{cfg}: [digests] default: no digest named {typed!r} in {digests} "
                        "(did you mean 'daily'? available: daily, weekly)")
+
+
+def look_up_case_insensitively(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make the names in `folder` found whatever their case, as on macOS's and Windows's
+    default file systems: "DAILY.toml" stats and opens digests/daily.toml (a listing still
+    gives each name as written)."""
+    real_stat, real_open = os.stat, os.open
+
+    def as_found(path: Any) -> Any:
+        name = Path(os.fspath(path))
+        if name.parent != folder or os.path.lexists(name):
+            return path
+        same = [n for n in os.listdir(folder) if n.lower() == name.name.lower()]
+        return folder / same[0] if same else path
+
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: real_stat(as_found(path), *a, **k))
+    monkeypatch.setattr(os, "open", lambda path, *a, **k: real_open(as_found(path), *a, **k))
+
+
+def test_a_default_digest_in_another_case_is_refused_as_subscribe_refuses_it(
+        cfg: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On a file system that ignores case, `default = "DAILY"` was accepted (and `/digest
+    # DAILY` read daily.toml) where /subscribe DAILY, `schedule add` and every case-sensitive
+    # file system answered "no digest named 'DAILY'; did you mean 'daily'?".
+    from bot.digest.definitions import load_definition
+
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    (digests / "daily.toml").write_text('[[sections]]\nkind = "timeline"\n', encoding="utf-8")
+    look_up_case_insensitively(monkeypatch, digests)
+    assert (digests / "DAILY.toml").is_file()  # (the simulation holds)
+    message = _error(cfg, f'[digests]\nfolder = "{digests}"\ndefault = "DAILY"\n')
+    assert message == (f"{cfg}: [digests] default: no digest named 'DAILY' in {digests} "
+                       "(did you mean 'daily'? available: daily)")
+    with pytest.raises(UserError) as caught:
+        load_definition(digests, "DAILY")
+    assert caught.value.message == "no digest named 'DAILY'; did you mean 'daily'? available: daily"
 
 
 @pytest.mark.parametrize(("typed", "said"), [

@@ -216,8 +216,8 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
     kind = wrong_kind(path)
     if kind is not None:  # (it was "no digest named 'daily' … available: daily, weekly")
         raise UserError(f"the digest definition {path} is {kind}, not a file")
-    if not path.is_file():
-        names = available(folder)
+    names = available(folder)
+    if name not in names:  # (as written: where case is ignored, "DAILY" read daily.toml)
         guess = closest_name(name, names)
         hint = (f"; {f'did you mean {guess!r}? ' if guess else ''}available: "
                 f"{', '.join(names)}" if names else f" (no definitions in {folder})")
