@@ -201,3 +201,41 @@ def test_failures_listed_with_no_build_failure_are_as_with_one_no_error_starts_w
                                                    build_failure="no error starts so")
                 assert without == matching_none, (ids, since, limit)
                 assert without, (ids, since, limit)
+
+
+def test_failures_of_some_subscriptions_are_listed_without_reading_their_whole_ledger(
+        store: Store) -> None:
+    """Asked about some subscriptions (/status lists the caller's own), `failed_posts` read
+    the latest posted slot of every subscription in the ledger, and every slot of those
+    asked about: 2,000 more posted slots, of another subscription or of the one asked about,
+    took ~5,000 more SQLite steps (every 10) to list the same failures. Each subscription's
+    slots are now found in the index by state."""
+    states: list[str | tuple[str, str]] = ["posted", "failed", ("failed", BUILD), "skipped",
+                                          "posted", "failed", "failed"]
+    mine = _ledger(store, "C1", states)
+    other = _ledger(store, "C2", ["posted", "failed"])
+    kinds = [{"posted_since": since, "build_failure": failure}
+             for since in (None, True, False) for failure in (None, BUILD_FAILED)]
+    few = [_steps(store, limit=3, subscription_ids=[mine], **kind) for kind in kinds]
+    for sub, year in ((other, 2025), (mine, 2023)):  # (another's later, one's own earlier)
+        store.db.table("post_ledger").insert_all(  # (at once: 2,000 claims take seconds)
+            {"subscription_id": sub, "state": "posted", "attempts": 1,
+             "slot": f"{datetime(year, 1, 1, tzinfo=UTC) + timedelta(hours=n):%Y-%m-%dT%H:%M:%S+00:00}"}
+            for n in range(2000))
+    many = [_steps(store, limit=3, subscription_ids=[mine], **kind) for kind in kinds]
+    for kind, before, after in zip(kinds, few, many, strict=True):
+        assert after < before + 20, (kind, few, many)
+
+
+def test_a_ledger_made_before_the_index_by_state_gets_it_at_its_first_write(
+        store: Store) -> None:
+    sub = _ledger(store, "C1", ["failed"])
+    store.db.execute("drop index idx_post_ledger_subscription_id_state_slot")
+    older = Store(store.path)  # (a connection that has not brought the ledger up to date)
+    try:
+        assert older.failed_posts(subscription_ids=[sub])[0]["error"] == "HTTP 503"
+        assert older.claim_post_slot(sub, "2024-02-01T00:00:00+00:00", "me", STAMP, STAMP)
+        assert ["subscription_id", "state", "slot"] in [
+            i.columns for i in older.db.table("post_ledger").indexes]
+    finally:
+        older.close()

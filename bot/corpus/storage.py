@@ -163,6 +163,9 @@ def is_full_error(exc: BaseException) -> bool:
 
 # How long a write waits for another writer's lock (PRAGMA busy_timeout) before failing busy.
 BUSY_TIMEOUT_SECONDS = 60
+# The post ledger's index by subscription, state and slot: a subscription's latest posted or
+# skipped slot, and its latest failed ones, each found without reading its other slots.
+LEDGER_STATE_INDEX = ["subscription_id", "state", "slot"]
 
 # How long the first open of a database retries its switch to WAL, which SQLite makes
 # without a busy wait (`Store._enable_wal`): as long as a write waits.
@@ -1794,7 +1797,16 @@ class Store:
             "error": str, "claimant": str, "claimed_at": str, "lease_until": str,
             "built_at": str, "since": str, "finished_at": str, "updated_at": str,
             "parts_posted": int, "reply": str},
-            indexes=((["subscription_id", "slot"], True), (["state"], False)))
+            indexes=((["subscription_id", "slot"], True), (["state"], False),
+                     (LEDGER_STATE_INDEX, False)))
+        if "post_ledger.by_state" not in self._ready:
+            # (a ledger made before it: added at the first write; reads do without it)
+            ledger = self.db.table("post_ledger")
+            if not self.read_only and all(i.columns != LEDGER_STATE_INDEX
+                                          for i in ledger.indexes):
+                with self._write_transaction():
+                    ledger.create_index(LEDGER_STATE_INDEX, if_not_exists=True)
+            self._ready.add("post_ledger.by_state")
         # A briefing of several messages: how many are posted, and the reply as built (JSON)
         # so that a post resumed after a restart sends the rest of the same messages.
         if "post_ledger.parts" not in self._ready:
@@ -2213,46 +2225,65 @@ class Store:
         if not (self._existing("post_ledger")
                 and self._existing("subscriptions")):
             return []  # (a read creates no table: see `_existing`)
-        of = ""  # the subscriptions asked for: "and subscription_id in (?, …)"
-        params: list[Any] = []
-        if subscription_ids is not None:
+        if subscription_ids is None:
+            # (each found by one look in the index after the last: "select distinct" read
+            # every slot of the ledger)
+            ids = [int(r["id"]) for r in self.db.query(
+                "with recursive ids(id) as (select min(subscription_id) from post_ledger"
+                " union all select (select min(subscription_id) from post_ledger"
+                " where subscription_id > ids.id) from ids where ids.id is not null)"
+                " select id from ids where id is not null")]
+        else:
             ids = sorted(set(subscription_ids))
-            if not ids:
-                return []
-            of = f" and subscription_id in ({','.join('?' * len(ids))})"
-            params = list(ids)
-        # Each subscription's latest posted (and skipped) slot, read once: the latest posted
-        # after a failed slot is that one when it is later. Asked of each failed row (the slots
-        # posted after it, scanned back from the newest), /status took 14 s for one hourly
-        # subscription failing for a year (8,760 failures, each scanning the failures after it).
-        later = "case when p.slot > l.slot then p.slot end"
-        skipped = ("case when k.slot > l.slot and substr(l.error, 1, ?) = ? then k.slot end"
-                   if build_failure else "null")
-        skipped_params = [len(build_failure), build_failure] if build_failure else []
-        # The latest skipped slots only when a build failure is asked about (else no row reads
-        # them: they were gathered, every skipped slot of the ledger read, for nothing)
-        k, join_k, k_params = "", "", []
-        if build_failure:
-            k = (", k as (select subscription_id, max(slot) slot from post_ledger"
-                 f" where state = 'skipped'{of} group by subscription_id)")
-            join_k = " left join k on k.subscription_id = l.subscription_id"
-            k_params = list(params)
-        only = of.replace("subscription_id", "l.subscription_id")
-        only_params = list(params)
+        # Read subscription by subscription: its latest posted (and skipped) slot, then its
+        # `limit` latest failed slots of the kind asked for, each found in the index by
+        # (subscription, state, slot). One query for all of them read the latest posted slot
+        # of every subscription in the ledger, and every slot of those asked about, to list
+        # five: /status read the whole ledger of a year of hourly posts.
+        found: list[dict[str, Any]] = []
+        for sub_id in ids:
+            found += self._failed_slots(sub_id, limit, posted_since, build_failure)
+        found.sort(key=lambda r: (r["slot"], r["id"]), reverse=True)
+        return [{k: v for k, v in r.items() if k != "id"} for r in found[:limit]]
+
+    def _latest_slot(self, sub_id: int, state: str) -> str | None:
+        """The latest slot of a subscription in `state` (one look in the index by
+        subscription, state and slot)."""
+        rows = list(self.db.query("select max(slot) slot from post_ledger"
+                                  " where subscription_id = ? and state = ?", [sub_id, state]))
+        return rows[0]["slot"] if rows else None
+
+    def _failed_slots(self, sub_id: int, limit: int, posted_since: bool | None,
+                      build_failure: str | None) -> list[dict[str, Any]]:
+        """`failed_posts` of one subscription (with each row's `id`, for the order)."""
+        posted = self._latest_slot(sub_id, "posted")
+        # (its latest skipped slot only when a build failure is asked about: no row reads it
+        # else)
+        skipped = self._latest_slot(sub_id, "skipped") if build_failure else None
+        later = "case when ? > l.slot then ? end"
+        was_skipped = ("case when ? > l.slot and substr(l.error, 1, ?) = ? then ? end"
+                       if build_failure else "null")
+        later_params = [posted, posted]
+        skipped_params = ([skipped, len(build_failure), build_failure, skipped]
+                          if build_failure else [])
+        only, only_params = "", []
         if posted_since is not None:
-            only += f" and coalesce({later}, {skipped}) is {'not ' if posted_since else ''}null"
-            only_params += skipped_params
+            only = f" and coalesce({later}, {was_skipped}) is {'not ' if posted_since else ''}null"
+            only_params = [*later_params, *skipped_params]
+            # (the slots it can be among, for the index: after the latest post when none was
+            # posted since, else before the latest post or skip)
+            bound = max(posted or "", skipped or "") if posted_since else posted
+            if bound:
+                only += f" and l.slot {'<' if posted_since else '>='} ?"
+                only_params.append(bound)
         return [dict(r) for r in self.db.query(
-            "with p as (select subscription_id, max(slot) slot from post_ledger"
-            f" where state = 'posted'{of} group by subscription_id){k}"
-            " select l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
-            f" s.digest, s.platform, s.channel, {later} posted_after, {skipped} skipped_after"
-            " from post_ledger l"
-            " left join subscriptions s on s.id = l.subscription_id"
-            " left join p on p.subscription_id = l.subscription_id"
-            f"{join_k}"
-            f" where l.state = 'failed'{only} order by l.slot desc, l.id desc limit ?",
-            [*params, *k_params, *skipped_params, *only_params, limit])]
+            "select l.id, l.subscription_id, l.slot, l.attempts, l.error, l.finished_at,"
+            f" s.digest, s.platform, s.channel, {later} posted_after,"
+            f" {was_skipped} skipped_after"
+            " from post_ledger l left join subscriptions s on s.id = l.subscription_id"
+            f" where l.subscription_id = ? and l.state = 'failed'{only}"
+            " order by l.slot desc, l.id desc limit ?",
+            [*later_params, *skipped_params, sub_id, *only_params, limit])]
 
     # ------------------------------------------------------------------ feeds (bot.feeds)
     # feeds: one row per followed feed, with its polling state. feed_items: one row per
