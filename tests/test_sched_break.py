@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from bot.cron import cron_key, fire_times, make_trigger
+from bot.digest.definitions import load_definition
+from bot.errors import UserError
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -453,3 +455,33 @@ def test_a_definition_under_a_folder_named_with_escapes_names_no_host_path_eithe
     text = adapter.send("/brief broken", user_id="boss", workspace="111",
                         channel="222").plain_text()
     assert repr(str(folder / "broken.toml")) + ", line 1" in text, text
+
+
+@pytest.mark.parametrize(("write", "says"), [
+    (lambda folder: (folder / "broken.toml").write_text("title = \n"), "is not valid TOML"),
+    (lambda folder: (folder / "broken.toml").write_text("sections = 3\n"), "sections"),
+    (lambda folder: (folder / "broken.toml").mkdir(), "is a folder, not a file"),
+    (lambda folder: None, "no definitions in"),
+])
+def test_a_definition_error_quotes_a_digests_folder_with_a_line_break(
+        seeds_core: Core, tmp_path: Path, write: Any, says: str) -> None:
+    # The definition errors wrote the digests folder as it is (its quoting was left, as it
+    # defeated the hiding of the host's path from all but bot admins, since mended): a line
+    # break in it split the one-line error, the rest reading as another message.
+    folder = tmp_path / "ho\nst" / "digests"
+    folder.mkdir(parents=True)
+    write(folder)
+    with pytest.raises(UserError) as caught:
+        load_definition(folder, "broken")
+    assert says in caught.value.message and "\n" not in caught.value.message, caught.value
+    if not (folder / "broken.toml").is_file():
+        return  # (chat names no digest it does not list: "No digest named 'broken'")
+    seeds_core.settings.digests_dir = folder
+    adapter = TestAdapter(seeds_core, platform="discord", admin=True)
+    text = adapter.send("/brief broken", user_id="owner", workspace="111",
+                        channel="222").plain_text()
+    assert says in text and str(tmp_path) not in text and "ho\\nst" not in text, text
+    seeds_core.settings.admins = ["discord:boss"]
+    text = adapter.send("/brief broken", user_id="boss", workspace="111",
+                        channel="222").plain_text()
+    assert says in text and repr(str(folder))[1:-1] in text, text

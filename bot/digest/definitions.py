@@ -16,7 +16,7 @@ from typing import Any
 from bot.config import DIGEST_NAME, misnamed_digests_note
 from bot.config import available_digests as available
 from bot.cron import make_trigger, never_fires, never_fires_why
-from bot.errors import UserError, closest_name
+from bot.errors import UserError, closest_name, quoted_if_unprintable
 from bot.paths import loads_toml, read_utf8_text, wrong_kind
 from bot.text.words import tokens
 
@@ -92,7 +92,7 @@ def _positive_int(value: Any, where: str) -> int:
 
 def parse_definition(name: str, data: dict[str, Any], path: Path | None = None) -> DigestDef:
     """Validate a parsed TOML table; raises UserError with the file and the field at fault."""
-    where = str(path) if path else f"digest {name!r}"
+    where = quoted_if_unprintable(path) if path else f"digest {name!r}"
     known = {"title", "words", "topic", "sections", "schedule", "description", "max_stories",
              "stories_about"}
     unknown = _unknown_fields(data, known)
@@ -215,20 +215,20 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
     path = folder / f"{name}.toml"
     kind = wrong_kind(path)
     if kind is not None:  # (it was "no digest named 'daily' … available: daily, weekly")
-        raise UserError(f"the digest definition {path} is {kind}, not a file")
+        raise UserError(f"the digest definition {quoted_if_unprintable(path)} is {kind}, not a file")
     names = available(folder)
     if name not in names:  # (as written: where case is ignored, "DAILY" read daily.toml)
         guess = closest_name(name, names)
         hint = (f"; {f'did you mean {guess!r}? ' if guess else ''}available: "
-                f"{', '.join(names)}" if names else f" (no definitions in {folder})")
+                f"{', '.join(names)}" if names else f" (no definitions in {quoted_if_unprintable(folder)})")
         hint += misnamed_digests_note(folder)
         raise UserError(f"no digest named {name!r}{hint}")
     try:
         data = loads_toml(read_utf8_text(path))
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path} is not valid TOML: {exc}") from exc
+        raise UserError(f"{quoted_if_unprintable(path)} is not valid TOML: {exc}") from exc
     except OSError as exc:  # not readable by the bot's user, an I/O error
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise UserError(f"cannot read {quoted_if_unprintable(path)}: {exc.strerror or exc}") from exc
     return parse_definition(name, data, path)
 
 
