@@ -28,6 +28,7 @@ from bot import __version__, metrics
 from bot.core import Core
 from bot.corpus.reload import run_counts
 from bot.corpus.storage import run_row
+from bot.errors import quoted_if_unprintable
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class Health:
             out["last_reload"] = None if run is None else _run_summary(dict(run))
         except sqlite3.Error as exc:
             out["database"] = {"ok": False, "path": str(db), "error": str(exc)}
-            problems.append(f"database {db} cannot be opened: {exc}")
+            problems.append(f"database {quoted_if_unprintable(db)} cannot be opened: {exc}")
         from bot.search.index import check_index
 
         index = check_index(self.core.settings.index_path)
@@ -107,7 +108,8 @@ class Health:
                 stamp.get("generation", "0"), stamp.get("generation_token", ""))
         out["index"] = index
         if not index["ok"]:
-            problems.append(f"search index {index['path']} cannot be opened: {index['error']}")
+            problems.append(f"search index {quoted_if_unprintable(index['path'])} cannot be "
+                            f"opened: {index['error']}")
         return out
 
     def _scheduler(self, problems: list[str]) -> dict[str, Any]:

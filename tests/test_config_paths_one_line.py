@@ -15,7 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import cli
+from bot.config import Settings
 from bot.errors import UserError, failure_reason
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.usefixtures("isolated_home")  # (HOME, the platform folders: the test's)
 
@@ -202,3 +204,39 @@ def test_the_demo_refusal_names_the_configured_database_on_one_line(
     assert result.output.startswith("demo seeds not loaded: the config names its own database "
                                     f"('{odd.parent}/{SHOWN}/ops.db')"), result.output
     assert result.output.count("\n") == 1, result.output
+
+
+def test_backup_and_restore_name_their_paths_on_one_line_each(odd: Path) -> None:
+    # Their errors quoted the paths (a second read's find); what they print when they work
+    # did not: "backup of DB written to /srv/x", then "Error: fake/b.db: 1 document, …".
+    db = ["--db", str(odd / "b.db")]
+    assert CliRunner().invoke(cli, [*db, "reload", "--no-index", str(ROOT / "seeds")]
+                              ).exit_code == 0
+    for command in (["backup", str(odd / "copy.db")], ["restore", "--no-index",
+                                                       str(odd / "copy.db")]):
+        result = CliRunner().invoke(cli, [*db, *command])
+        assert result.exit_code == 0, result.output
+        for line in result.output.splitlines():
+            assert "Error: fake" not in line.replace(SHOWN, ""), result.output
+    assert f"{SHOWN}/copy.db' into '" in result.output, result.output
+    assert f"the previous database is kept at '{odd.parent}/{SHOWN}/b.db.before-restore-" \
+        in result.output, result.output
+
+
+@pytest.mark.asyncio
+async def test_the_health_report_names_a_database_it_cannot_open_on_one_line(
+        odd: Path, settings: Settings) -> None:
+    from bot.core import Core
+    from bot.health import Health
+
+    core = Core(settings)
+    try:
+        core.settings.db_path = odd / "gone.db"  # (no file: read-only, it cannot be opened)
+        status, report = await Health(core).check()
+    finally:
+        core.close()
+    assert status == 503 and report["problems"], report
+    for problem in report["problems"]:
+        assert "\n" not in problem, report["problems"]
+    assert any(f"database '{odd.parent}/{SHOWN}/gone.db' cannot be opened" in p
+               for p in report["problems"]), report["problems"]

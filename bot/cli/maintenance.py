@@ -130,9 +130,10 @@ def backup(app: AppContext, file_arg: str, force: bool, as_json: bool) -> None:
         click.echo(json_text(out, indent=2))
         return
     if removed:
-        click.echo(f"removed {len(removed)} partial file(s) of an earlier backup to {file} "
-                   f"that was interrupted: {', '.join(str(p) for p in removed)}")
-    click.echo(f"backup of {db} written to {file}: {counted(info['documents'], 'document')}, "
+        click.echo(f"removed {len(removed)} partial file(s) of an earlier backup to "
+                   f"{shown_file} that was interrupted: "
+                   f"{', '.join(quoted_if_unprintable(p) for p in removed)}")
+    click.echo(f"backup of {shown_db} written to {shown_file}: {counted(info['documents'], 'document')}, "
                f"{counted(info['sentences'], 'sentence')}, schema version {info['schema_version']}, "
                f"{out['bytes']:,} bytes, integrity {info['integrity']}")
 
@@ -158,11 +159,12 @@ def _stale_sidecars(db: Path) -> tuple[list[Path], str]:
     except OSError:
         return [], ""  # an unreadable database is moved aside whole (`_keep_current`)
     if not head:
-        return present, f"there is no database {'in' if db.exists() else 'file'} {db}"
+        return present, (f"there is no database {'in' if db.exists() else 'file'} "
+                         f"{quoted_if_unprintable(db)}")
     if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
         return [], ""  # not a database: moved aside with its sidecars (`_keep_current`)
     if head[18] != 2 or head[19] != 2:
-        return present, f"{db} is not in WAL mode"
+        return present, f"{quoted_if_unprintable(db)} is not in WAL mode"
     if len(wal_head) == 32:
         wal_page = int.from_bytes(wal_head[8:12], "big")
         db_page = int.from_bytes(head[16:18], "big")
@@ -191,8 +193,10 @@ def _move_stale_sidecars(db: Path, stamp: str) -> tuple[list[str], str]:
                 try:
                     away.rename(back)
                 except OSError:
-                    still.append(f"{back} is at {away}")
-            raise UserError(f"{part} belongs to no database there ({why}) and could not be "
+                    still.append(f"{quoted_if_unprintable(back)} is at "
+                                 f"{quoted_if_unprintable(away)}")
+            raise UserError(f"{quoted_if_unprintable(part)} belongs to no database there "
+                            f"({why}) and could not be "
                             f"moved aside ({exc.strerror or exc}); move it away and restore "
                             "again; nothing was restored"
                             + (f" ({'; '.join(still)})" if still else "")) from exc
@@ -394,7 +398,8 @@ def _write_lock(db: Path) -> sqlite3.Connection | None:
         except sqlite3.OperationalError as exc:
             if not is_busy_error(exc):
                 raise
-            click.echo(f"waiting for another process writing to {db} (a reload, a running "
+            click.echo(f"waiting for another process writing to {quoted_if_unprintable(db)} "
+                       "(a reload, a running "
                        f"bot) to finish, up to {RESTORE_LOCK_WAIT_SECONDS:g} s; Ctrl-C stops "
                        "the restore", err=True)
             # Waited for in short turns: SQLite's busy wait is one C call, and Ctrl-C was
@@ -536,7 +541,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
     if foreign is not None:
         raise UserError(f"{foreign}; nothing was restored" + (
             f" (the file(s) beside it that could not be its own ({stale_why}) were moved "
-            f"aside: {', '.join(stale)})" if stale else ""))
+            f"aside: {', '.join(map(quoted_if_unprintable, stale))})" if stale else ""))
     try:
         kept = _keep_current(db, stamp)
     except UserError as exc:
@@ -544,7 +549,7 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
             raise
         raise UserError(f"{exc.message}; the file(s) beside it that could not be its own "
                         f"({stale_why}) were moved aside, and stay so: "
-                        f"{', '.join(stale)}") from exc
+                        f"{', '.join(map(quoted_if_unprintable, stale))}") from exc
     # An existing database is restored into through a plain connection. A newer briefbot's
     # (its copy kept above) is replaced all the same: every command refused it saying to
     # restore a backup, and `restore` refused it so too. And opening the Store first wrote
@@ -641,13 +646,14 @@ def restore(app: AppContext, file_arg: str, no_index: bool, as_json: bool) -> No
         if build_failed:
             sys.exit(1)
         return
-    click.echo(f"restored {file} into {db}: {counted(stats['documents'], 'document')}, "
+    click.echo(f"restored {shown_file} into {shown_db}: {counted(stats['documents'], 'document')}, "
                f"{counted(stats['sentences'], 'sentence')}")
     if stale:
-        click.echo(f"moved aside {len(stale)} file(s) that were beside {db} but could not be "
-                   f"its own ({stale_why}): {', '.join(stale)}")
+        click.echo(f"moved aside {len(stale)} file(s) that were beside {shown_db} but could "
+                   f"not be its own ({stale_why}): "
+                   f"{', '.join(quoted_if_unprintable(p) for p in stale)}")
     if kept:
-        click.echo(f"the previous database is kept at {kept}")
+        click.echo(f"the previous database is kept at {quoted_if_unprintable(kept)}")
     if upgraded:
         click.echo(f"upgraded from schema version {upgraded['from']} to {upgraded['to']}")
     if carried:
