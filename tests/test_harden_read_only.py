@@ -165,3 +165,20 @@ def test_feeds_poll_and_fetch_on_a_read_only_database_say_so_before_fetching(
             assert res.stderr.strip().splitlines()[-1].startswith(
                 f"Error: the database {ro_file} is read-only here"), res.stderr
         assert not server.hits
+
+
+def test_restore_into_a_read_only_folder_says_why_in_plain_words(ro_db: Path,
+                                                                 tmp_path: Path) -> None:
+    # It said "…: [Errno 13] Permission denied: '…/.t.db.before-restore-….db.123.ab12.tmp'",
+    # Python's exception naming the temporary file of the copy, not the copy it names.
+    backup = tmp_path / "b.db"
+    os.chmod(tmp_path, 0o755)
+    shutil.copy(ro_db, backup)
+    os.chmod(backup, 0o644)
+    res = briefbot(ro_db, "restore", "--no-index", str(backup))
+    assert res.returncode == 1, (res.stdout, res.stderr)
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"Error: cannot keep a copy of the current database at "
+                           f"{ro_db}.before-restore-"), res.stderr
+    assert last.endswith(".db: Permission denied; nothing was restored, the database is "
+                         "unchanged"), res.stderr

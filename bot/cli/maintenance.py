@@ -355,8 +355,10 @@ def _keep_current(db: Path, stamp: str) -> str | None:
             # Its schema reads, its pages do not ("database disk image is malformed"): the
             # copy fails on them, and the restore that would repair it was refused.
             return _move_broken(db, stamp)
+        # (the system's words alone: the error names the copy's temporary file, not the copy)
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise UserError(f"cannot keep a copy of the current database at "
-                        f"{quoted_if_unprintable(keep)}: {exc}; "
+                        f"{quoted_if_unprintable(keep)}: {why}; "
                         "nothing was restored, the database is unchanged") from exc
     return str(keep)
 
