@@ -20,7 +20,7 @@ from bot import __version__
 from bot.config import Settings
 from bot.corpus.reload import ProgressFn, ReloadReport, reload_corpus
 from bot.corpus.storage import Store
-from bot.errors import EmptyCorpus, UserError
+from bot.errors import EmptyCorpus, UserError, quoted_if_unprintable
 from bot.feeds.fetch import Fetcher
 from bot.feeds.poll import (
     FeedPoller,
@@ -410,7 +410,8 @@ class Core:
         """Refuse work that must write when the database is read-only here, before it starts
         (a poll fetched every feed and page, then failed each feed with a traceback)."""
         if self.store.read_only:
-            raise UserError(f"the database {self.settings.db_path} is read-only here: {what} "
+            raise UserError(f"the database {quoted_if_unprintable(self.settings.db_path)} is "
+                            f"read-only here: {what} "
                             "needs to write to it")
 
     def feeds_config(self) -> FeedsConfig:

@@ -182,3 +182,20 @@ def test_restore_into_a_read_only_folder_says_why_in_plain_words(ro_db: Path,
                            f"{ro_db}.before-restore-"), res.stderr
     assert last.endswith(".db: Permission denied; nothing was restored, the database is "
                          "unchanged"), res.stderr
+
+
+def test_the_read_only_refusals_name_a_database_on_one_line(tmp_path: Path) -> None:
+    # "the database /srv/x" then "Error: fake/t.db is read-only here: …" (`run`, `reload`,
+    # `feeds poll`, `fetch`): the path as it is, where every other database error quotes it.
+    folder = Path(tempfile.mkdtemp(prefix="briefbot-ro-x\nError: fake-"))
+    os.chmod(folder, 0o755)
+    db = folder / "t.db"
+    assert CliRunner().invoke(cli, ["--db", str(db), "reload", "--no-index",
+                                    str(ROOT / "seeds")]).exit_code == 0
+    with read_only(folder, db):
+        for args in (["run", "--console", "--no-briefing"], ["reload", str(ROOT / "seeds")],
+                     ["feeds", "poll"]):
+            res = briefbot(db, *args)
+            assert res.returncode == 1, (args, res.stdout, res.stderr)
+            assert res.stderr.strip().splitlines()[-1].startswith(
+                f"Error: the database {str(db)!r} is read-only here"), (args, res.stderr)

@@ -558,7 +558,8 @@ def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, por
     setup_logging(log_level)
     if app.store.read_only:  # fail fast, with a clear message, on a database that cannot be opened
         raise click.ClickException(
-            f"the database {app.settings.db_path} is read-only here: the bot writes to it "
+            f"the database {quoted_if_unprintable(app.settings.db_path)} is read-only here: "
+            "the bot writes to it "
             "(admin actions, schedules); give it a writable database")
     options = RunOptions(admin=admin, slack_http=slack_http, port=port, host=host,
                          console=force_console,
