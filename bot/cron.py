@@ -293,11 +293,33 @@ def validate_timezone(name: str) -> ZoneInfo:
     raise _unknown_zone(name)
 
 
+@lru_cache(maxsize=1)
+def _place_zones() -> list[str]:
+    """The zones named Area/Location ("Europe/Berlin", "US/Pacific"): not a code ("EST",
+    "NZ", "GMT+0") nor an offset of tzdata's Etc area ("Etc/GMT+2", which is UTC-2)."""
+    return sorted(n for n in iana_zone_names() if "/" in n and not n.startswith("Etc/"))
+
+
+def _zone_meant(typed: str) -> str | None:
+    """The zone `typed` names in another case, a space typed for an underscore ("utc",
+    "america/new york"); else the place zone close to it whose location is close to what it
+    ends with ("EUROPE/BERLN", "Berlin": 'Europe/Berlin'). None for a code or an offset no
+    zone spells ("CEST", "PST", "Z", "GMT+2"): the names as close in letters ('EST', 'MST',
+    'NZ', 'GMT+0') keep other clocks; nor for an area alone ("Europe", "India": one of its
+    zones, 'Europe/Rome', 'Indian/Mahe', by the length of its name)."""
+    key = typed.strip().replace(" ", "_")
+    same = {n.lower(): n for n in iana_zone_names()}.get(key.lower())
+    if same is not None:
+        return same
+    near = closest_name(key, _place_zones())
+    location = near.rsplit("/", 1)[-1] if near else ""
+    return near if closest_name(key.rsplit("/", 1)[-1], [location]) else None
+
+
 def _unknown_zone(name: str) -> UserError:
-    """The refusal, naming the zone meant when one is close whatever its case, a space typed
-    for an underscore: "utc", "EUROPE/BERLN", "America/New York" (until 2026-12-07 only a
-    name differing in case alone got a guess)."""
-    guess = closest_name(name.strip().replace(" ", "_"), sorted(iana_zone_names()))
+    """The refusal, naming the zone meant when one is close (`_zone_meant`; until 2026-12-07
+    only a name differing in case alone got a guess)."""
+    guess = _zone_meant(name)
     return UserError(
         f"unknown timezone {name[:60]!r}: "
         + (f"did you mean {guess!r}? " if guess else "")

@@ -38,10 +38,21 @@ def closest_name(name: str, names: list[str]) -> str | None:
     """The one of `names` that `name` was meant to be, when one is close, whatever its case
     (digests: "Daily", "dialy", "DIALY": 'daily'; time zones: "EUROPE/BERLN": 'Europe/Berlin'),
     else None: for "…; did you mean 'daily'? …". A name is matched as written; only the guess
-    ignores case ("DIALY" was compared with 'daily' letter for letter, and got none)."""
+    ignores case ("DIALY" was compared with 'daily' letter for letter, and got none). Two
+    names as close are no guess (difflib offered the later in sorted order: "Europe" got
+    'Europe/Rome' of 'Europe/Oslo', 'Europe/Riga', …)."""
     by_lower = {n.lower(): n for n in names}
-    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1)
-    return by_lower.get(name.lower()) or (by_lower[close[0]] if close else None)
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=2)
+    if len(close) == 2 and _likeness(name, close[0]) == _likeness(name, close[1]):
+        return None
+    return by_lower[close[0]] if close else None
+
+
+def _likeness(name: str, other: str) -> float:
+    """How close two names are, case ignored, as difflib.get_close_matches ranks them."""
+    return difflib.SequenceMatcher(None, other, name.lower()).ratio()
 
 
 class PermissionDenied(UserError):

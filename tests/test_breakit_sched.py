@@ -418,6 +418,22 @@ def test_a_misspelt_zone_is_suggested_wherever_it_is_typed(tmp_path: Path, core:
     assert hint in caught.value.message
 
 
+@pytest.mark.parametrize(("typed", "was"), [("CEST", "EST"), ("PST", "MST"), ("IST", "MST"),
+                                            ("Z", "NZ"), ("GMT+2", "GMT+0"), ("UTC+2", "UTC"),
+                                            ("Europe", "Europe/Rome"), ("India", "Indian/Mahe")])
+def test_a_code_an_offset_or_an_area_is_not_guessed_as_a_zone_of_another_clock(
+        typed: str, was: str) -> None:
+    """An abbreviation, an offset or an area alone is no misspelling of the zone as close in
+    letters: 'CEST' got "did you mean 'EST'?" (US Eastern time, six hours off), 'Z' 'NZ'
+    (New Zealand), 'GMT+2' 'GMT+0', 'Europe' one of its zones (`was`)."""
+    from bot.cron import validate_timezone
+    from bot.errors import UserError
+
+    with pytest.raises(UserError) as caught:
+        validate_timezone(typed)
+    assert "did you mean" not in caught.value.message, (was, caught.value.message)
+
+
 @pytest.mark.parametrize("term", ["!!!", "the", "—"])
 def test_a_stories_about_term_with_no_word_is_refused(term: str) -> None:
     """`stories_about = ["!!!"]` (or a stop word) matched no story, ever: every briefing
