@@ -237,6 +237,22 @@ def available_digests(folder: Path | None) -> list[str]:
     return [n for n in _digest_files(folder) if DIGEST_NAME.match(n)]
 
 
+def is_listed_digest(folder: Path, name: str) -> bool:
+    """Whether `name` is a digest of `folder` as written: one of its listed names, as
+    /subscribe finds it (on a file system that ignores case, "DAILY" found daily.toml). A
+    folder that can be entered but not listed (mode 0311) lists none: there its file as
+    written is the digest, as /digest and the schedules read it (listed, it refused every name,
+    and the config's default stopped every command: "no digest named 'daily' … available:
+    none")."""
+    if name in available_digests(folder):
+        return True
+    try:
+        os.listdir(folder)
+    except OSError:
+        return (folder / f"{name}.toml").is_file()
+    return False
+
+
 def misnamed_digests_note(folder: Path | None) -> str:
     """"; not read, a digest's name being …: with space.toml" for the .toml files of `folder`
     whose names no digest can have (they are not read), else "". A name that is not all
@@ -687,11 +703,11 @@ def load_settings(config_path: str | os.PathLike[str] | None = None, db: str | N
     if kind is not None:  # (a folder daily.toml was "no digest named 'daily' … available: daily")
         raise UserError(f"{where}: [digests] default: the digest definition "
                         f"{quoted_if_unprintable(default_definition)} is {kind}, not a file")
-    names = available_digests(digests_dir)
-    if digests_dir.is_dir() and cfg.digests.default not in names:
+    if digests_dir.is_dir() and not is_listed_digest(digests_dir, cfg.digests.default):
         # (the names /subscribe lists: every *.toml was, a folder and "weekly copy.toml" too,
         # and the guess offered them; and a name matched as written, as /subscribe matches
         # it: on a file system that ignores case, "DAILY" found daily.toml and was accepted)
+        names = available_digests(digests_dir)
         guess = closest_name(cfg.digests.default, names)
         hint = f"did you mean {guess!r}? " if guess else ""
         raise UserError(f"{where}: [digests] default: no digest named {cfg.digests.default!r} in "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.config import DIGEST_NAME, misnamed_digests_note
+from bot.config import DIGEST_NAME, is_listed_digest, misnamed_digests_note
 from bot.config import available_digests as available
 from bot.cron import make_trigger, never_fires, never_fires_why
 from bot.errors import UserError, closest_name, quoted_if_unprintable
@@ -216,8 +216,8 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
     kind = wrong_kind(path)
     if kind is not None:  # (it was "no digest named 'daily' … available: daily, weekly")
         raise UserError(f"the digest definition {quoted_if_unprintable(path)} is {kind}, not a file")
-    names = available(folder)
-    if name not in names:  # (as written: where case is ignored, "DAILY" read daily.toml)
+    if not is_listed_digest(folder, name):  # (where case is ignored, "DAILY" read daily.toml)
+        names = available(folder)
         guess = closest_name(name, names)
         hint = (f"; {f'did you mean {guess!r}? ' if guess else ''}available: "
                 f"{', '.join(names)}" if names else f" (no definitions in {quoted_if_unprintable(folder)})")
