@@ -55,7 +55,7 @@ JUDGED_CLI = "from tests.bench.eval import cli_with_judge; cli_with_judge()"
 # Each set's answers in its figures until `keep_answers` takes them out.
 ANSWERS = "answers"
 SETS = ("seeds", "news", "seeds-more", "news-more", "seeds-blind", "news-blind", "seeds-fresh",
-        "news-fresh", "climate-fever", "climate-fever-cv", "checkthat", "swaps", "person-swaps",
+        "news-fresh", "seeds-new", "news-new", "climate-fever", "climate-fever-cv", "checkthat", "swaps", "person-swaps",
         "bounds")
 # More claims of the seeds and news forms, written blind (tests/data/eval/README.md).
 MORE = Path(__file__).resolve().parents[1] / "data" / "eval"
@@ -547,6 +547,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                              False, judge),
             "news-fresh": lambda: eval_gold(score, MORE / "news_fresh.jsonl",
                                             ev / "news_dev" / "corpus", True, judge),
+            "seeds-new": lambda: eval_gold(score, MORE / "seeds_new.jsonl", Path("seeds"),
+                                           False, judge),
+            "news-new": lambda: eval_gold(score, MORE / "news_new.jsonl",
+                                          ev / "news_dev" / "corpus", True, judge),
             "climate-fever": lambda: eval_climate_fever(cf, bench / "climate-fever", judge),
             "climate-fever-cv": lambda: eval_climate_fever_cv(
                 cf, bench / "climate-fever", sources=sources, drop=drop,
