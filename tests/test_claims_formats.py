@@ -86,6 +86,30 @@ def test_a_time_of_day_is_one_number_in_24_hours():
     assert [w for w, _ in cased_words("at 10:30:15")] == ["at", "10", "30", "15"]
 
 
+def test_a_time_of_day_in_words_is_its_hour():
+    # "3:25 in the morning" was the numbers 3 and 25, "noon" and "midnight" no time at all, so
+    # "around midnight" was stated by "around noon".
+    assert cased_words("at 3:25 in the morning") == cased_words("at 3:25 a.m.")
+    assert cased_words("at 7 in the evening") == cased_words("at 19:00")
+    assert cased_words("at 2 in the afternoon") == cased_words("at 2 p.m.")
+    assert cased_words("around noon Saturday") == cased_words("around 12 p.m. Saturday")
+    assert cased_words("by 12 noon") == cased_words("by noon")
+    assert [w for w, _ in cased_words("around midnight")] == ["around", "0", "h"]
+    # Not a time: a part of the day alone, a word holding "noon", a name.
+    for text in ("in the afternoon", "afternoon tea", "the Midnight Sun Express"):
+        assert "h" not in [w for w, _ in cased_words(text)], text
+
+
+def test_another_time_of_day_in_words_conflicts(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Ferry Report\n\nThe Norland ferry reached Port Elm around noon on Saturday.\n",
+        "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n"})
+    assert ask_claim(world, "The Norland ferry reached Port Elm around midnight on "
+                            "Saturday.").verdict == "contradicted"
+    assert ask_claim(world, "The Norland ferry reached Port Elm at 12 p.m. on "
+                            "Saturday.").verdict == "single-source"
+
+
 def test_a_number_after_a_label_word_is_no_hour():
     # "No. 10 PM Rishi Sunak": PM is the prime minister, 10 the house number (was 22.00 h).
     for label in ("No.", "no.", "No", "Nos.", "#", "number", "Number"):

@@ -323,6 +323,22 @@ _TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?![:\d])\s*([ap])\.?\s?m\b\.?"
 _LABEL_BEFORE = re.compile(r"(?:\b(?:[Nn]os?\.|Nos?|[Nn]umber|NUMBER|NOS?\.?)|#)\s*$")
 
 
+# A time of day told in words, written as its "a.m."/"p.m." form first: "3:25 in the morning"
+# is "3:25 a.m.", "7 in the evening" "7 p.m." (the afternoon's and evening's hours are after
+# noon); "noon" is 12:00 p.m. and "midnight" 12:00 a.m. (an hour before it, "12 noon", is the
+# same hour). In lower case: "Midnight Sun" names something.
+_TIME_IN_WORDS = re.compile(
+    r"\b(?:(1[0-2]|0?[1-9])(:[0-5]\d)?\s+(?:o'clock\s+)?in\s+the\s+(morning|afternoon|evening)"
+    r"|(?:12\s+)?(noon|midnight))\b")
+
+
+def _time_in_words(m: re.Match[str]) -> str:
+    if m.group(4):
+        return "12:00 p.m." if m.group(4) == "noon" else "12:00 a.m."
+    half = "a.m." if m.group(3) == "morning" else "p.m."
+    return f"{m.group(1)}{m.group(2) or ':00'} {half}"
+
+
 def _time(m: re.Match[str]) -> str:
     """(hour, minutes, a/p) of "3:25 a.m.", "3 p.m." or "at 14:30" in 24 hours."""
     if not m.group(7) and _LABEL_BEFORE.search(m.string[max(0, m.start() - 24):m.start()]):
@@ -350,7 +366,7 @@ def amounts_written_out(text: str) -> str:
     """Amounts written one way (thousands separators already gone): a scale word multiplied
     in ("2.5 million" -> "2500000"), a currency sign named after the amount ("$5 million"
     -> "5000000 dollars") and a time of day in 24 hours ("3:25 a.m." -> "3.25 h")."""
-    text = _TIME.sub(_time, _SCALED.sub(_scaled, text))
+    text = _TIME.sub(_time, _TIME_IN_WORDS.sub(_time_in_words, _SCALED.sub(_scaled, text)))
     return _CURRENCY.sub(_currency, text)
 
 
