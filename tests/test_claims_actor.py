@@ -537,3 +537,28 @@ def test_a_rival_actor_is_named_as_the_sentence_writes_it(settings, store, corpu
     answer = ask_claim(world, "Thousands of South Koreans lined the streets.")
     reasons = [e.reason for e in answer.evidence if e.reason and "rather than" in e.reason]
     assert reasons == ["names Marov, Welcome rather than South Koreans"], answer
+
+
+OPENING_RIVAL = {
+    "a.txt": "Race Report\n\nMara Kessel reached Port Elm at about 3:25 a.m. on Saturday, race "
+             "officials said.\n",
+    "b.txt": "Trail Notes\n\nOrlov pulled into Port Elm at about 2:17 a.m. on Saturday.\n\n"
+             "Race officials said Orlov rested there for four hours.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+@pytest.mark.parametrize("claim", ["Kessel pulled into Port Elm at 3:25 a.m. on Saturday.",
+                                   "Mara Kessel pulled into Port Elm at 3:25 a.m. on Saturday."])
+def test_another_time_of_a_sentence_opening_with_someone_else_disputes_nothing(
+        settings: Settings, store: Store, corpus: Path, claim: str) -> None:
+    # The name opening the sentence is no name by its capital, so it was not among the
+    # sentence's names, and Orlov's arrival time disputed Kessel's ("2.17 rather than 3.25":
+    # contradicted, news-new's k07). Another doer's value is another event.
+    world = build_claim_world(settings, store, corpus, OPENING_RIVAL)
+    answer = ask_claim(world, claim)
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+    assert answer.verdict in ("single-source", "not-found"), answer
+    # The claim's own doer with another time still disputes.
+    answer = ask_claim(world, "Mara Kessel reached Port Elm at about 5:40 a.m. on Saturday.")
+    assert answer.verdict == "contradicted", answer

@@ -910,13 +910,17 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         # told with another doer and another value. Another doer alone still disputes (the
         # same words said by someone else: `entity_conflict`), and so does a denial, whoever
         # reports it. "Someone else" is then a name the alias table does not know: "the
-        # Russian leader" may be the claim's own actor, told another way.
+        # Russian leader" may be the claim's own actor, told another way. A name opening the
+        # sentence is one too, though a sentence's first word is no name by its capital
+        # (`opens_with_someone`: "Zirkle pulled up to the Nulato checkpoint at about 2:17 a.m."
+        # made "Jeff King pulled into Nulato at 3:25 in the morning" contradicted).
         valued = j.stance == "disputes" and j.conflict and not j.denial \
             and bool(m.conflicts or (m_ctx is not None and m_ctx.conflicts))
         if other_actor and (j.stance == "supports" or valued and actor is not None
-                            and _names_someone_else(row["text"],
-                                                    own.entities - parsed.terms - actor.alts,
-                                                    aliases)):
+                            and (_names_someone_else(row["text"],
+                                                     own.entities - parsed.terms - actor.alts,
+                                                     aliases)
+                                 or opens_with_someone(row["text"]))):
             j = Judgement("mentions", j.score, ANOTHER_ACTOR)
         if j.stance == "none":
             unrelated.append(row)
