@@ -213,3 +213,23 @@ def test_a_long_claim_called_false_is_never_supported_by_part_of_it(settings, st
     answer = ask_claim(world, "It is false that Orlov and Dahl did not sign the new harbour pact "
                               "in person during Orlov's trip to Valdoria.")
     assert answer.verdict == "single-source", answer
+
+
+SCOPE_ARTICLES = {
+    "a.txt": "Aid Report\n\nNorland's aid to Valdoria is not limited to grain; it also includes "
+             "fuel trucks.\n",
+    "b.txt": "Market Notes\n\nFerry fares in Port Elm rose sharply after the dry summer.\n",
+}
+
+
+def test_a_claim_negating_another_word_than_the_sentence_is_disputed(settings, store, corpus):
+    # Both negate, each another word: the claim says the aid is limited to grain (and denies
+    # the trucks), the sentence that it is not. Either side negating was read as agreement
+    # (single-source, seeds-new's h26).
+    world = build_claim_world(settings, store, corpus, SCOPE_ARTICLES)
+    answer = ask_claim(world, "Norland's aid to Valdoria is limited to grain, with no fuel trucks "
+                              "involved.")
+    assert answer.verdict == "contradicted", answer
+    # Negating the same word still agrees.
+    answer = ask_claim(world, "Norland's aid to Valdoria is not limited to grain.")
+    assert answer.verdict == "single-source", answer

@@ -677,6 +677,9 @@ class Claim:
     negated: bool
     denies: bool
     terms: frozenset[str] = frozenset()  # every stem and concept term of the claim
+    # the stems within 3 words after a negation of the claim, said nowhere else in it (as
+    # `Features.negated_terms`): what the claim denies ("troop" of "..., with no troops")
+    negated_terms: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -1673,14 +1676,25 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                                          and forms.isdisjoint(s))))
         i += 1
     # (a "not" opening an aside negates only the aside, left out above)
-    negated = _negates(words, [k for k, w in enumerate(words) if is_negation(w) and k not in aside
-                               and k not in bounding], breaks)
+    negations = _uncancelled(words, [k for k, w in enumerate(words)
+                                     if is_negation(w) and k not in aside and k not in bounding],
+                             breaks)
     denies = any(u.kind == "deny" for u in units)
-    return Claim(text, units, negated, denies, frozenset(a.index_terms()))
+    return Claim(text, units, bool(negations), denies, frozenset(a.index_terms()),
+                 _negated_stems(words, negations))
 
 
-def _negates(words: Sequence[Word], at: list[int], breaks: set[int]) -> bool:
-    """Whether the negations at these word positions (in order) negate the claim: a "not"
+def _negated_stems(words: Sequence[Word], negations: list[int]) -> frozenset[str]:
+    """The stems of the content words within 3 words after one of `negations` (positions),
+    but those said elsewhere too: what a claim denies, as `features` reads a sentence's."""
+    near = {i for k in negations for i in range(k + 1, min(k + 4, len(words)))}
+    negated = {words[i].stem for i in near if not words[i].stop}
+    return frozenset(negated - {w.stem for i, w in enumerate(words)
+                                if i not in near and not w.stop and i not in negations})
+
+
+def _uncancelled(words: Sequence[Word], at: list[int], breaks: set[int]) -> list[int]:
+    """The negations at these word positions (in order) that negate the claim: a "not"
     right after a negation cancels it, with no break between them ("did not not visit",
     "didn't not", "never not": a double negation asserts); a negation said twice for stress
     does not ("never never", "not, not")."""
@@ -1689,7 +1703,7 @@ def _negates(words: Sequence[Word], at: list[int], breaks: set[int]) -> bool:
         if words[k].lower == "not" and k - 1 in at and k - 1 not in cancelled \
                 and k not in breaks:
             cancelled.update((k - 1, k))
-    return any(k not in cancelled for k in at)
+    return [k for k in at if k not in cancelled]
 
 
 _SMALL_COUNTS = frozenset("23456789")  # as the analysis writes them ("two" -> "2")
@@ -1741,7 +1755,7 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
         unknown = u.kind == "entity" and any(
             df.get(p, 0) == 0 for p in (u.parts[1:] if u.given_name else u.parts))
         out.append(replace(u, weight=max(w, 0.05), unknown=unknown))
-    return Claim(claim.text, out, claim.negated, claim.denies, claim.terms)
+    return Claim(claim.text, out, claim.negated, claim.denies, claim.terms, claim.negated_terms)
 
 
 # ---------------------------------------------------------------------------- matching
@@ -1992,6 +2006,9 @@ class ClaimMatcher:
             # accusations of arms supplies, which both nations have denied" does not say that
             # Putin did not visit).
             disputes = True
+        elif claim.negated and own.negated_terms and _negates_otherwise(claim, own,
+                                                                        in_own_units):
+            disputes = True
         return Match(got / total, frame, frame_units, frame_n, matched, missing, conflicts,
                      disputes, denial, names)
 
@@ -2008,6 +2025,21 @@ def with_title(ctx: Features | None, title: Features | None) -> Features | None:
     # `dataclasses.replace`'s result, built directly (~5 times faster; ~50 a lookup).
     return Features(**{**vars(ctx), "terms": ctx.terms | title.terms,
                        "entities": ctx.entities | title.entities})
+
+
+def _negates_otherwise(claim: Claim, own: Features, found: list[Unit]) -> bool:
+    """A negated claim and a negating sentence that negate different words of what both say:
+    a word the claim asserts is negated by the sentence, and no word both negate ("Its help
+    is limited to weapons, with no troops involved" against "This support is not limited to
+    weapons; it may also include thousands of troops"). The claim's negated words as read
+    within its negation's reach (`Claim.negated_terms`); a claim whose reach holds none of
+    the words found agrees, as before."""
+    negated_in_claim = [bool(u.alts & claim.negated_terms) for u in found]
+    negated_here = [bool(u.alts & own.negated_terms) for u in found]
+    if not any(negated_in_claim) or any(c and h for c, h in zip(negated_in_claim, negated_here,
+                                                                  strict=True)):
+        return False
+    return any(h and not c for c, h in zip(negated_in_claim, negated_here, strict=True))
 
 
 def denies_what_it_negates(claim: Claim, own: Features) -> bool:
