@@ -160,11 +160,18 @@ def slack_error(exc: SlackApiError) -> str | None:
     return None
 
 
+def _status(exc: SlackApiError) -> int:
+    """The HTTP status of a failed call. slack_sdk gives its SlackResponse (`status_code`),
+    but for a body it could not read as the JSON it claimed to be (cut off on its way) the
+    aiohttp response itself (`status`): `exc.response.status_code` raised AttributeError."""
+    response = exc.response
+    return int(getattr(response, "status_code", None) or getattr(response, "status", 0) or 0)
+
+
 def _rate_limited(exc: SlackApiError) -> bool:
     """Slack refused the call for its rate limit (HTTP 429, or a rate-limit error code in the
     body, `_RATE_LIMITED`)."""
-    return int(getattr(exc.response, "status_code", 0) or 0) == 429 \
-        or slack_error(exc) in _RATE_LIMITED
+    return _status(exc) == 429 or slack_error(exc) in _RATE_LIMITED
 
 
 def _retry_after(exc: SlackApiError) -> float | None:
@@ -198,7 +205,7 @@ async def _within(call: Awaitable[_T], seconds: float) -> _T:
 def _outage(exc: SlackApiError) -> str | None:
     """A description when the failure is Slack (or the way to it) being down or busy, not
     something wrong with the request or the token."""
-    status = int(getattr(exc.response, "status_code", 0) or 0)
+    status = _status(exc)
     error = slack_error(exc)
     if status >= 500 or status == 429 or error in _TRANSIENT:
         return f"HTTP {status}" + (f", {error}" if error else ", not a Slack API answer")
@@ -849,7 +856,7 @@ def _refused_hint(exc: SlackApiError, command: dict[str, Any]) -> str:
 
 def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -> DeliveryError:
     error = slack_error(exc) or ""
-    status = exc.response.status_code
+    status = _status(exc)
     where = f" (after {posted} of {total} parts)" if posted else ""
     if error in _GONE:
         return DeliveryError(_GONE[error].format(c=channel) + where, transient=False,
@@ -870,7 +877,11 @@ def _delivery_error(exc: SlackApiError, channel: str, posted: int, total: int) -
     if status == 429 or status >= 500 or error in _TRANSIENT:
         return DeliveryError(f"Slack is unavailable or rate-limiting ({error or status}){where}",
                              transient=True, retry_after=_retry_after(exc))
-    return DeliveryError(f"Slack rejected the post to {channel}: {error or status}{where}",
+    if not error:  # no Slack answer to read (a body cut off, a proxy's page): not a refusal
+        return DeliveryError(f"Slack's answer to the post to {channel} could not be read "
+                             f"({_outage(exc)}){where}", transient=True,
+                             retry_after=_retry_after(exc))
+    return DeliveryError(f"Slack rejected the post to {channel}: {error}{where}",
                          transient=False)
 
 
@@ -930,9 +941,12 @@ def _maybe_posted(exc: SlackApiError) -> bool:
     """Whether a failed chat.postMessage may have posted all the same: an HTTP 5xx (Slack's,
     or a proxy's after Slack took the call), or Slack's `internal_error` / `fatal_error`,
     which Slack documents as "it's possible some aspect of the operation succeeded". Every
-    other answer (a 429, `ratelimited`, `service_unavailable`, a channel error) refused it."""
-    status = int(getattr(exc.response, "status_code", 0) or 0)
-    return status >= 500 or slack_error(exc) in ("internal_error", "fatal_error")
+    other answer (a 429, `ratelimited`, `service_unavailable`, a channel error) refused it;
+    but a success whose body could not be read as Slack's answer (HTTP 2xx, a body cut off on
+    its way) may have posted too."""
+    status = _status(exc)
+    return status >= 500 or slack_error(exc) in ("internal_error", "fatal_error") \
+        or (200 <= status < 300 and slack_error(exc) is None)
 
 
 class _ServerErrorRetryHandler(AsyncServerErrorRetryHandler):  # type: ignore[misc]

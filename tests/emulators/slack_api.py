@@ -225,7 +225,7 @@ class RecordedCall:
     response_key: str | None = None
     """For ``response_url`` calls: the ``<key>`` of ``/response/<key>``."""
     status: int = 200
-    response: JSONDict | str = field(default_factory=dict)
+    response: JSONDict | str | bytes = field(default_factory=dict)
 
     @property
     def json(self) -> JSONDict:
@@ -239,7 +239,7 @@ class Injection:
 
     method: str
     status: int
-    payload: JSONDict | str
+    payload: JSONDict | str | bytes
     headers: dict[str, str]
     remaining: int | None  # None = forever
 
@@ -304,7 +304,10 @@ class _Handler(BaseHTTPRequestHandler):
         if status == 0:  # (`fail_after(status=0)`: carried out, the connection dropped)
             self.close_connection = True
             return
-        if isinstance(payload, str):
+        if isinstance(payload, bytes):  # (`garbled`: a body that is not the JSON it claims)
+            data = payload
+            content_type = "application/json; charset=utf-8"
+        elif isinstance(payload, str):
             data = payload.encode("utf-8")
             content_type = "text/plain; charset=utf-8"
         else:
@@ -615,6 +618,13 @@ class SlackWebAPIMock:
             )
         )
 
+    def garbled(self, method: str, body: bytes = b'{"ok": true, "channel": "C', *,
+                status: int = 200, times: int | None = 1) -> Injection:
+        """Answer the next ``times`` calls of ``method`` with ``body`` under a JSON content
+        type, without carrying them out: a reply cut off on its way (a proxy, a dropped
+        connection after the headers), or a body that is not JSON at all."""
+        return self._inject(Injection(method, status, body, {}, times))
+
     def slow_answer(self, method: str, delay: float, *, times: int | None = 1) -> None:
         """Carry out the next ``times`` calls of ``method`` (``"*"`` = any, None = forever)
         as usual, then answer each ``delay`` seconds late: a client that gives up first
@@ -715,7 +725,7 @@ class SlackWebAPIMock:
 
     def _handle_request(
         self, *, http_method: str, raw_path: str, headers: dict[str, str], raw_body: bytes
-    ) -> tuple[int, JSONDict | str, dict[str, str]]:
+    ) -> tuple[int, JSONDict | str | bytes, dict[str, str]]:
         split = urlsplit(raw_path)
         path = split.path
         content_type = headers.get("content-type", "")
@@ -771,7 +781,7 @@ class SlackWebAPIMock:
             time.sleep(delay)  # (this request's thread only: the lock is not held)
         return status, payload, extra_headers
 
-    def _respond(self, call: RecordedCall) -> tuple[int, JSONDict | str, dict[str, str]]:
+    def _respond(self, call: RecordedCall) -> tuple[int, JSONDict | str | bytes, dict[str, str]]:
         if call.kind == "unknown":
             return 404, {"ok": False, "error": "unknown_path"}, {}
 
@@ -783,7 +793,7 @@ class SlackWebAPIMock:
                     injection.remaining -= 1
                 payload = (
                     injection.payload
-                    if isinstance(injection.payload, str)
+                    if isinstance(injection.payload, str | bytes)
                     else dict(injection.payload)
                 )
                 return injection.status, payload, dict(injection.headers)
