@@ -12,6 +12,7 @@ globally (may take a while to show up)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 import os
@@ -1006,6 +1007,13 @@ class BriefbotClient(discord.Client):
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             # (no answer: the part may have arrived, which the scheduler records)
             raise DeliveryError(f"network error talking to Discord: {exc!r}"
+                                f"{_progress(posted, messages)}", transient=True) from exc
+        except json.JSONDecodeError as exc:
+            # An answer labelled JSON that is not (cut off on its way): discord.py reads the
+            # body before its status, so a 200 (the part posted) and a 5xx alike raised
+            # JSONDecodeError, logged as the adapter's bug with a traceback. Not a refusal:
+            # the part may have arrived, which the scheduler records.
+            raise DeliveryError(f"Discord's answer could not be read (not JSON: {exc})"
                                 f"{_progress(posted, messages)}", transient=True) from exc
         finally:
             if token is not None:

@@ -2001,6 +2001,9 @@ class DiscordEmulator:
                 fut.set_result(call)
         if response is None:
             return web.Response(status=status, headers=headers)
+        if isinstance(response, bytes):  # (`fail(json=b"...")`: a body that is not JSON,
+            headers["Content-Type"] = "application/json"  # sent as it were: cut off)
+            return web.Response(body=response, status=status, headers=headers)
         # discord.py only parses JSON when Content-Type is *exactly* "application/json"
         # (aiohttp's json_response() would append "; charset=utf-8").
         headers["Content-Type"] = "application/json"
