@@ -28,3 +28,20 @@ async def test_a_post_answered_with_a_body_that_is_not_json_is_transient_and_may
     assert err.value.transient and not err.value.channel_gone, err.value
     assert "Discord's answer could not be read (not JSON" in err.value.message
     assert progress.sending == 1  # not refused: the part may be in the channel
+
+
+@pytest.mark.asyncio
+async def test_a_post_answered_with_a_body_cut_inside_a_character_is_transient_and_maybe_posted(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:  # noqa: F811
+    # A body cut off within a character of two or more bytes ('é' is 0xc3 0xa9; the answer
+    # echoes the post's text): discord.py decodes it as UTF-8 before parsing it, and
+    # UnicodeDecodeError came out of deliver, "delivery raised" with a traceback.
+    channel = emu.guild.text_channel.id
+    cut = '{"id": "12", "content": "caf\u00e9'.encode()[:-1]
+    emu.fail("POST", rf"/channels/{channel}/messages", 200, json=cut)
+    progress = PartProgress()
+    with pytest.raises(DeliveryError) as err:
+        await bot.deliver(str(channel), Reply.text("hello"), progress)
+    assert err.value.transient and not err.value.channel_gone, err.value
+    assert "Discord's answer could not be read (not UTF-8" in err.value.message
+    assert progress.sending == 1  # not refused: the part may be in the channel

@@ -1008,12 +1008,13 @@ class BriefbotClient(discord.Client):
             # (no answer: the part may have arrived, which the scheduler records)
             raise DeliveryError(f"network error talking to Discord: {exc!r}"
                                 f"{_progress(posted, messages)}", transient=True) from exc
-        except json.JSONDecodeError as exc:
-            # An answer labelled JSON that is not (cut off on its way): discord.py reads the
-            # body before its status, so a 200 (the part posted) and a 5xx alike raised
-            # JSONDecodeError, logged as the adapter's bug with a traceback. Not a refusal:
-            # the part may have arrived, which the scheduler records.
-            raise DeliveryError(f"Discord's answer could not be read (not JSON: {exc})"
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            # An answer labelled JSON that is not, or not UTF-8 (cut off on its way, within a
+            # character): discord.py decodes and reads the body before its status, so a 200
+            # (the part posted) and a 5xx alike raised, logged as the adapter's bug with a
+            # traceback. Not a refusal: the part may have arrived, which the scheduler records.
+            unread = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else "not JSON"
+            raise DeliveryError(f"Discord's answer could not be read ({unread}: {exc})"
                                 f"{_progress(posted, messages)}", transient=True) from exc
         finally:
             if token is not None:
