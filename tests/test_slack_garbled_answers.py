@@ -41,3 +41,18 @@ async def test_a_page_that_is_no_slack_answer_is_not_a_refusal(
         await deliverer.deliver("C7", Reply.text("hi"))
     assert err.value.transient, err.value
     assert "HTTP 403, not a Slack API answer" in str(err.value), err.value
+
+
+@pytest.mark.asyncio
+async def test_a_post_answered_with_a_body_cut_inside_a_character_is_transient_maybe_posted(
+        deliverer: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # A body cut off within a character of two or more bytes ('é' is 0xc3 0xa9): aiohttp
+    # decodes it as UTF-8 before slack_sdk parses it, and slack_sdk let UnicodeDecodeError
+    # through: out of deliver, "delivery raised" with a traceback.
+    api.garbled("chat.postMessage", '{"ok": true, "text": "caf\u00e9'.encode()[:-1])
+    progress = PartProgress()
+    with pytest.raises(DeliveryError) as err:
+        await deliverer.deliver("C7", Reply.text("hi"), progress)
+    assert err.value.transient and not err.value.channel_gone, err.value
+    assert "Slack's answer to the post to C7 could not be read (not UTF-8" in str(err.value)
+    assert progress.sending == 1  # not refused: it may be in the channel

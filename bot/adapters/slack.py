@@ -1301,6 +1301,12 @@ class SlackAdapter:
                     if not _maybe_posted(exc):
                         progress.refused()  # Slack's answer: not posted
                     raise _delivery_error(exc, channel, i, len(messages)) from exc
+                except UnicodeDecodeError as exc:
+                    # A body cut off within a character: aiohttp decodes it before slack_sdk
+                    # reads it, and slack_sdk lets this through, its status unknown. Not a
+                    # refusal: the part may be in the channel.
+                    raise DeliveryError(f"Slack's answer to the post to {channel} could not "
+                                        f"be read (not UTF-8: {exc})", transient=True) from exc
                 except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                     raise DeliveryError(
                         f"network error posting to Slack channel {channel}: {exc!r}",
