@@ -100,6 +100,36 @@ def test_a_time_of_day_in_words_is_its_hour():
         assert "h" not in [w for w, _ in cased_words(text)], text
 
 
+def test_a_whole_hour_or_midnight_in_words_is_a_time_only_after_a_word_that_takes_one():
+    # "on June 9 in the evening" was "June 21.00 h" (the date lost), "killed 5 in the morning
+    # raid" an hour, "under the midnight sun" 0.00 h; "at", "to" or "past" before one makes
+    # it a time, as minutes or "o'clock" do.
+    for text in ("on June 9 in the evening", "killed 5 in the morning raid",
+                 "under the midnight sun", "burning the midnight oil", "a showdown at high noon"):
+        assert "h" not in [w for w, _ in cased_words(text)], text
+    assert [w for w, _ in cased_words("on June 9 in the evening")][:3] == ["on", "june", "9"]
+    assert cased_words("at 7 in the evening") == cased_words("at 7 p.m.")
+    assert cased_words("7 o'clock in the evening") == cased_words("7 p.m.")
+    assert cased_words("from 7:30 a.m. to noon") == cased_words("from 7:30 a.m. to 12 p.m.")
+    assert cased_words("well past midnight") == cased_words("well past 12 a.m.")
+    assert cased_words("from 9:30 to 11:45") == cased_words("from 9:30 a.m. to 11:45 a.m.")
+
+
+def test_a_date_or_the_midnight_sun_is_no_time_of_day(settings, store, corpus):
+    # "on May 9 in the afternoon" was read "May 21.00 h": the claim lost its date and the
+    # sentence that states it no longer did; "the midnight sun" disputed "at 3 a.m.".
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Court Report\n\nThe judge in Kessler County sentenced the smuggler Ivan Petrak "
+                 "on May 9.\n",
+        "c.txt": "Alaska Life\n\nUnder the midnight sun, the musher Brent Sass reached Nome on "
+                 "Tuesday.\n",
+        "b.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n"})
+    assert ask_claim(world, "The judge in Kessler County sentenced the smuggler Ivan Petrak on "
+                            "May 9 in the afternoon.").verdict == "single-source"
+    assert ask_claim(world, "Brent Sass reached Nome at 3 a.m. on Tuesday.").verdict \
+        != "contradicted"
+
+
 def test_another_time_of_day_in_words_conflicts(settings, store, corpus):
     world = build_claim_world(settings, store, corpus, {
         "a.txt": "Ferry Report\n\nThe Norland ferry reached Port Elm around noon on Saturday.\n",

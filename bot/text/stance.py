@@ -719,7 +719,7 @@ class Features:
     bounds: dict[str, list[str]] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 44  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 45  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the

@@ -309,12 +309,14 @@ def _currency(m: re.Match[str]) -> str:
 # A time of day in one form, 24-hour, with its own unit word: "3:25 a.m." -> "3.25 h",
 # "2:17 p.m." -> "14.17 h", "14:30" -> "14.30 h" (not "hours", a duration).
 # Without "a.m."/"p.m.", "H:MM" is a time only after a word that takes one ("at 14:30", "by
-# 9:15"): "John 3:16" and a score "won 10:15" are not. Seconds ("10:30:15") are no time here.
-# After a label word ("No. 10 PM") the number is no hour (`_LABEL_BEFORE`).
+# 9:15", "to 11:45"): "John 3:16" and a score "won 10:15" are not. Seconds ("10:30:15") are no
+# time here. After a label word ("No. 10 PM") the number is no hour (`_LABEL_BEFORE`).
+_TAKES_A_TIME = r"(?:at|by|until|till|to|before|after|past|from|since|around|about)"
 _TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?![:\d])\s*([ap])\.?\s?m\b\.?"
                    r"|\b(1[0-2]|0?[1-9])()\s*([ap])\.?\s?m\b\.?"
-                   r"|\b((?:at|by|until|till|before|after|from|since|around|about)\s+)"
+                   rf"|\b({_TAKES_A_TIME}\s+)"
                    r"([01]?\d|2[0-3]):([0-5]\d)(?![:\d])(?!\s*[ap]\.?\s?m\b)", re.I)
+_TIME_WORD_BEFORE = re.compile(rf"\b{_TAKES_A_TIME}\s+$", re.I)
 
 
 # A number right after "No."/"Nos."/"#"/"number" is a label ("No. 10", "No 10" as British
@@ -326,17 +328,25 @@ _LABEL_BEFORE = re.compile(r"(?:\b(?:[Nn]os?\.|Nos?|[Nn]umber|NUMBER|NOS?\.?)|#)
 # A time of day told in words, written as its "a.m."/"p.m." form first: "3:25 in the morning"
 # is "3:25 a.m.", "7 in the evening" "7 p.m." (the afternoon's and evening's hours are after
 # noon); "noon" is 12:00 p.m. and "midnight" 12:00 a.m. (an hour before it, "12 noon", is the
-# same hour). In lower case: "Midnight Sun" names something.
+# same hour). In lower case: "Midnight Sun" names something. A whole hour ("7 in the
+# evening") and "noon" or "midnight" are a time only after a word that takes one ("at 7 in
+# the evening", "around midnight"), as "H:MM" is: "on June 9 in the evening" is a date,
+# "killed 5 in the morning raid" a count, "under the midnight sun" and "the midnight oil" no
+# hour.
 _TIME_IN_WORDS = re.compile(
-    r"\b(?:(1[0-2]|0?[1-9])(:[0-5]\d)?\s+(?:o'clock\s+)?in\s+the\s+(morning|afternoon|evening)"
+    r"\b(?:(1[0-2]|0?[1-9])(:[0-5]\d|\s+o'clock)?\s+in\s+the\s+(morning|afternoon|evening)"
     r"|(?:12\s+)?(noon|midnight))\b")
 
 
 def _time_in_words(m: re.Match[str]) -> str:
+    # (group 2: the minutes or "o'clock", which make the number an hour wherever it is)
+    if not m.group(2) and not _TIME_WORD_BEFORE.search(m.string[max(0, m.start() - 16):m.start()]):
+        return m.group(0)
     if m.group(4):
         return "12:00 p.m." if m.group(4) == "noon" else "12:00 a.m."
     half = "a.m." if m.group(3) == "morning" else "p.m."
-    return f"{m.group(1)}{m.group(2) or ':00'} {half}"
+    minutes = m.group(2) if m.group(2) and m.group(2).startswith(":") else ":00"
+    return f"{m.group(1)}{minutes} {half}"
 
 
 def _time(m: re.Match[str]) -> str:
