@@ -562,3 +562,23 @@ def test_another_time_of_a_sentence_opening_with_someone_else_disputes_nothing(
     # The claim's own doer with another time still disputes.
     answer = ask_claim(world, "Mara Kessel reached Port Elm at about 5:40 a.m. on Saturday.")
     assert answer.verdict == "contradicted", answer
+
+
+OPENING_BODY = {
+    "a.txt": "Race Report\n\nMara Kessel led the Brask Cup field on Friday after a fast run "
+             "along the coast. Brask officials said she reached Port Elm at about 2:17 a.m. on "
+             "Saturday.\n",
+    "c.txt": "Market Notes\n\nGrain prices in Valdoria rose sharply after the dry summer.\n",
+}
+
+
+def test_a_name_opening_before_its_people_is_no_other_doer(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    # "Brask officials said she …": the sentence opens with officials it does not name; the
+    # name is their body's. It was read as another doer, so the sentence (she, Kessel, named
+    # the sentence before) neither stated Kessel's arrival at 2:17 nor disputed one at 3:25.
+    world = build_claim_world(settings, store, corpus, OPENING_BODY)
+    answer = ask_claim(world, "Mara Kessel reached Port Elm at 2:17 a.m. on Saturday.")
+    assert answer.verdict == "single-source", answer
+    answer = ask_claim(world, "Mara Kessel reached Port Elm at 3:25 a.m. on Saturday.")
+    assert answer.verdict == "contradicted", answer

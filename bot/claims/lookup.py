@@ -58,7 +58,7 @@ from bot.reply import (
 )
 from bot.search.index import SearchIndex, Titles, open_index
 from bot.text.aliases import CONCEPT_PREFIX, AliasTable, Analysis, Word, load_aliases
-from bot.text.hedges import without_retracted
+from bot.text.hedges import person_nouns, without_retracted
 from bot.text.outcomes import STATE_OF
 from bot.text.spelling import (
     language_frequency,
@@ -120,6 +120,7 @@ from bot.text.stance import (
     with_title,
 )
 from bot.text.wordnet import Lexicon, forms_of, load_lexicon
+from bot.text.wordnet import candidates as morphy_bases
 from bot.text.words import STOPWORDS, fold, stem, without_accents, written_dates
 from bot.workers import WorkerPool
 
@@ -671,8 +672,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     def opens_with_someone(text: str) -> bool:
         """`opens_with_name`, by a name the alias table does not know (a country, its people
         or capital may be the claim's own actor told another way: "Russia's leader …"), no
-        month or weekday, and none the sentences found write after a preposition of place
-        ("Kaltag officials said …" and "in Kaltag")."""
+        month or weekday, none the sentences found write after a preposition of place
+        ("Kaltag officials said …" and "in Kaltag"), and none of a body whose people open the
+        sentence unnamed (`_people_of_the_opening_name`: "Iditarod officials said he …")."""
         m = _first_word(text)
         if m is None or not opens_with_name(text):
             return False
@@ -684,6 +686,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                 where_written[word] = _written_as_where(word, texts)
             opening_someone[opening] = word.lower() not in _DATE_WORDS \
                 and not where_written[word] \
+                and not _people_of_the_opening_name(text, m) \
                 and not any(start == 0 for start, _, _ in aliases.analyze(opening).concepts)
         return opening_someone[opening]
 
@@ -2119,6 +2122,18 @@ def _first_word(text: str) -> re.Match[str] | None:
     """The sentence's first word (group 1) where it is capitalised ("Müller" too)."""
     m = _FIRST_WORD.match(text)
     return m if m is not None and m.group(1)[0].isupper() else None
+
+
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+
+
+def _people_of_the_opening_name(text: str, first: re.Match[str]) -> bool:
+    """The sentence's first word (`_first_word`) is followed by a kind of person in lower case
+    (`Lexicon.person_nouns`, a plural's too): "Iditarod officials said he pulled into Nulato
+    …", "Pentagon spokesman …". Those people, unnamed, are whom it opens with: the name is
+    their body's or place's, no doer's (the previous sentence may still name who "he" is)."""
+    after = _NEXT_WORD.match(text, first.end(1))
+    return after is not None and not person_nouns().isdisjoint(morphy_bases(after.group(1))["n"])
 
 
 def _unseen_lead(analysis: Analysis, parsed: Claim, df: dict[str, int]) -> Unit | None:
