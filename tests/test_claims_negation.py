@@ -233,3 +233,16 @@ def test_a_claim_negating_another_word_than_the_sentence_is_disputed(settings, s
     # Negating the same word still agrees.
     answer = ask_claim(world, "Norland's aid to Valdoria is not limited to grain.")
     assert answer.verdict == "single-source", answer
+
+
+def test_a_claims_negation_does_not_reach_a_place_after_a_preposition(settings, store, corpus):
+    # "No one in Port Elm was injured": the claim's negation was read as reaching "Port" (its
+    # three words after "No"), which a sentence's never does after a preposition; the
+    # sentence negating "injure" then negated another word than the claim (contradicted).
+    world = build_claim_world(settings, store, corpus, {
+        "a.txt": "Fire Report\n\nThe warehouse fire on Dock Street did not injure anyone in Port "
+                 "Elm, the fire brigade said.\n",
+        "b.txt": "Market Notes\n\nFerry fares in Valdoria rose sharply after the dry summer.\n"})
+    answer = ask_claim(world, "No one in Port Elm was injured by the warehouse fire on Dock "
+                              "Street.")
+    assert answer.verdict == "single-source", answer

@@ -677,8 +677,8 @@ class Claim:
     negated: bool
     denies: bool
     terms: frozenset[str] = frozenset()  # every stem and concept term of the claim
-    # the stems within 3 words after a negation of the claim, said nowhere else in it (as
-    # `Features.negated_terms`): what the claim denies ("troop" of "..., with no troops")
+    # what the claim's own negations negate, read as a sentence's are (`negated_terms`):
+    # "troop" of "..., with no troops"
     negated_terms: frozenset[str] = frozenset()
 
 
@@ -987,22 +987,23 @@ def _denials_only(a: Analysis) -> Analysis:
     return a if len(kept) == len(a.concepts) else Analysis(a.words, kept)
 
 
-def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -> Features:
-    """`breaks`: the word positions where a clause breaks (`_boundaries`): a negation's reach
-    ends there ("Ekberg, not Varga, scored the third goal" negates Varga, not the scoring)."""
-    a = _denials_only(a)
-    words = a.words
-    concept_at = a.concept_at()
-    f = Features(terms=set(a.index_terms()))
-    negation_at, preposition_since, aside = -10, False, False
-    breaks = breaks or set()
+NEGATION_REACH = 3  # a negation negates the content words up to this many words after it
+
+
+def negated_terms(words: Sequence[Word], concept_at: dict[int, str], negations: list[int],
+                  breaks: set[int]) -> set[str]:
+    """The terms (stems, and concepts' terms) of the content words within `NEGATION_REACH`
+    words after one of `negations` (word positions, in order), but those said outside every
+    negation's reach too: what a text negates. A name after a preposition in a negation's
+    reach is where or with whom, not what is negated: "not far from Valdoria" does not deny
+    Valdoria ("did not visit Valdoria" does). A negation at a clause break (`breaks`) opens an
+    aside, and its reach ends at the next: ", not Varga,"."""
+    negated: set[str] = set()
     asserted: set[str] = set()  # terms said outside any negation's reach
-    readings: dict[str, set[str]] = {}  # "unit<TAB>value" -> its bounds ("=": given)
-    bound_of, bounding = number_bounds(words)  # ("no more than 30" negates nothing)
+    negation_at, preposition_since, aside = -10, False, False
+    at = set(negations)
     for i, w in enumerate(words):
-        if not w.stop and w.stem not in f.content:
-            f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
-        if is_negation(w) and i not in bounding:
+        if i in at:
             negation_at, preposition_since = i, False
             aside = i in breaks  # a "not" opening an aside: ", not Varga,"
         elif i in breaks and negation_at >= 0 and aside:
@@ -1010,15 +1011,29 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
         elif w.lower in PREPOSITIONS:
             preposition_since = True
         if not w.stop:
-            # A name after a preposition in the negation's reach is where or with whom, not
-            # what is negated: "not far from Valdoria" does not deny Valdoria ("did not visit
-            # Valdoria" does).
             named = w.orig[:1].isupper() or i in concept_at
-            negated = i - negation_at <= 3 and not (named and preposition_since)
-            said = f.negated_terms if negated else asserted
+            said = negated if i - negation_at <= NEGATION_REACH \
+                and not (named and preposition_since) else asserted
             said.add(w.stem)
             if i in concept_at:
                 said.add(CONCEPT_PREFIX + concept_at[i])
+    return negated - asserted
+
+
+def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -> Features:
+    """`breaks`: the word positions where a clause breaks (`_boundaries`): a negation's reach
+    ends there ("Ekberg, not Varga, scored the third goal" negates Varga, not the scoring)."""
+    a = _denials_only(a)
+    words = a.words
+    concept_at = a.concept_at()
+    f = Features(terms=set(a.index_terms()))
+    readings: dict[str, set[str]] = {}  # "unit<TAB>value" -> its bounds ("=": given)
+    bound_of, bounding = number_bounds(words)  # ("no more than 30" negates nothing)
+    f.negated_terms = negated_terms(words, concept_at, [
+        i for i, w in enumerate(words) if is_negation(w) and i not in bounding], breaks or set())
+    for i, w in enumerate(words):
+        if not w.stop and w.stem not in f.content:
+            f.content[w.stem] = CONCEPT_PREFIX + concept_at[i] if i in concept_at else ""
         if is_denial(words, i):
             f.denies = True
         if _is_year_word(w):
@@ -1039,7 +1054,6 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
                 and (i not in concept_at or concept_at[i] in aliases.names_only) \
                 and w.lower not in WEEKDAYS and not is_honorific(words, i):
             f.entities.add(w.stem)  # a country's name stays a name too (another actor)
-    f.negated_terms -= asserted
     f.denial_scope = _denial_scope(a, concept_at)
     placed: list[tuple[int, int, str]] = []
     for start, end, name in a.concepts:
@@ -1681,16 +1695,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                              breaks)
     denies = any(u.kind == "deny" for u in units)
     return Claim(text, units, bool(negations), denies, frozenset(a.index_terms()),
-                 _negated_stems(words, negations))
-
-
-def _negated_stems(words: Sequence[Word], negations: list[int]) -> frozenset[str]:
-    """The stems of the content words within 3 words after one of `negations` (positions),
-    but those said elsewhere too: what a claim denies, as `features` reads a sentence's."""
-    near = {i for k in negations for i in range(k + 1, min(k + 4, len(words)))}
-    negated = {words[i].stem for i in near if not words[i].stop}
-    return frozenset(negated - {w.stem for i, w in enumerate(words)
-                                if i not in near and not w.stop and i not in negations})
+                 frozenset(negated_terms(words, a.concept_at(), negations, breaks)))
 
 
 def _uncancelled(words: Sequence[Word], at: list[int], breaks: set[int]) -> list[int]:
