@@ -246,3 +246,20 @@ def test_a_claims_negation_does_not_reach_a_place_after_a_preposition(settings, 
     answer = ask_claim(world, "No one in Port Elm was injured by the warehouse fire on Dock "
                               "Street.")
     assert answer.verdict == "single-source", answer
+
+
+def test_negations_reaching_other_words_of_one_clause_tell_one_denial(settings, store, corpus):
+    # "did not vote for the bill" and "did not get the senator's vote": the roles turned, each
+    # negation reaches another word ("vote", "Senator"), and that was read as opposites
+    # (contradicted). Only a word the claim says in a clause apart from its negation, negated
+    # by the sentence, states the opposite (the aid "limited to grain, with no fuel trucks").
+    world = build_claim_world(settings, store, corpus, {
+        **SCOPE_ARTICLES,
+        "c.txt": "Senate Report\n\nThe harbour bill did not get Senator Marta Dahl's vote on "
+                 "Tuesday.\n"})
+    answer = ask_claim(world, "Senator Marta Dahl did not vote for the harbour bill on "
+                              "Tuesday.")
+    assert answer.verdict == "single-source", answer
+    answer = ask_claim(world, "Norland's aid to Valdoria is limited to grain, with no fuel trucks "
+                              "involved.")
+    assert answer.verdict == "contradicted", answer

@@ -680,6 +680,10 @@ class Claim:
     # what the claim's own negations negate, read as a sentence's are (`negated_terms`):
     # "troop" of "..., with no troops"
     negated_terms: frozenset[str] = frozenset()
+    # the terms of its clauses (parted by punctuation) that hold none of its negations: what
+    # it asserts whatever they negate ("limit" of "Its help is limited to weapons, with no
+    # troops involved")
+    said_apart: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -1694,8 +1698,28 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                                      if is_negation(w) and k not in aside and k not in bounding],
                              breaks)
     denies = any(u.kind == "deny" for u in units)
+    concept_at = a.concept_at()
     return Claim(text, units, bool(negations), denies, frozenset(a.index_terms()),
-                 frozenset(negated_terms(words, a.concept_at(), negations, breaks)))
+                 frozenset(negated_terms(words, concept_at, negations, breaks)),
+                 _said_apart(words, concept_at, negations, breaks))
+
+
+def _said_apart(words: Sequence[Word], concept_at: dict[int, str], negations: list[int],
+                breaks: set[int]) -> frozenset[str]:
+    """The terms (stems, and concepts' terms) of the content words of the clauses, parted at
+    `breaks`, that hold none of `negations` (`Claim.said_apart`)."""
+    clause_of, clause = [], 0
+    for i in range(len(words)):
+        clause += i in breaks
+        clause_of.append(clause)
+    negated_clauses = {clause_of[k] for k in negations}
+    said: set[str] = set()
+    for i, w in enumerate(words):
+        if not w.stop and clause_of[i] not in negated_clauses:
+            said.add(w.stem)
+            if i in concept_at:
+                said.add(CONCEPT_PREFIX + concept_at[i])
+    return frozenset(said)
 
 
 def _uncancelled(words: Sequence[Word], at: list[int], breaks: set[int]) -> list[int]:
@@ -1760,7 +1784,7 @@ def weigh(claim: Claim, df: dict[str, int], n: int) -> Claim:
         unknown = u.kind == "entity" and any(
             df.get(p, 0) == 0 for p in (u.parts[1:] if u.given_name else u.parts))
         out.append(replace(u, weight=max(w, 0.05), unknown=unknown))
-    return Claim(claim.text, out, claim.negated, claim.denies, claim.terms, claim.negated_terms)
+    return replace(claim, units=out)
 
 
 # ---------------------------------------------------------------------------- matching
@@ -2038,13 +2062,18 @@ def _negates_otherwise(claim: Claim, own: Features, found: list[Unit]) -> bool:
     is limited to weapons, with no troops involved" against "This support is not limited to
     weapons; it may also include thousands of troops"). The claim's negated words as read
     within its negation's reach (`Claim.negated_terms`); a claim whose reach holds none of
-    the words found agrees, as before."""
+    the words found agrees, as before. The word the sentence negates is one the claim says in
+    a clause apart from its negations (`Claim.said_apart`): within one clause, negations
+    reaching different words tell one denial in other words, the roles turned ("The senator
+    did not vote for the bill" and "The bill did not get the senator's vote"), and the
+    claim's negation reaches no further than three words ("No one in Port Elm was injured")."""
     negated_in_claim = [bool(u.alts & claim.negated_terms) for u in found]
     negated_here = [bool(u.alts & own.negated_terms) for u in found]
     if not any(negated_in_claim) or any(c and h for c, h in zip(negated_in_claim, negated_here,
                                                                   strict=True)):
         return False
-    return any(h and not c for c, h in zip(negated_in_claim, negated_here, strict=True))
+    return any(h and not c and bool(u.alts & claim.said_apart)
+               for u, c, h in zip(found, negated_in_claim, negated_here, strict=True))
 
 
 def denies_what_it_negates(claim: Claim, own: Features) -> bool:
