@@ -9,6 +9,7 @@ tests/feeds_server.py.)"""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -95,23 +96,36 @@ def test_the_same_guidless_item_twice_is_still_one(
     assert [i.outcome for i in report.items] == ["added"]
 
 
+def _item_of_its_own_article(server: FixtureServer, settings: Settings, store: Store
+                             ) -> tuple[str, dict[str, Any], FeedPoller]:
+    """A feed of one guid-less item alone with its link, whose page holds an article: the
+    page's path, the feed's row and its poller."""
+    a = STORY[0]
+    path = f"/news/{a['slug']}"
+    server.set(path, Route(body=article_page(a, server.base).encode()))
+    _feed(server, [("n1", "Bridge vote", "Councillors met on Tuesday.")], link=path)
+    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
+    return path, feed, FeedPoller(store, feed_settings(settings))
+
+
+def _edited_with_no_article(server: FixtureServer, path: str) -> None:
+    """The item edited (title and summary unlike the page's), its page holding no article (a
+    stub, a sign-in page)."""
+    server.set(path, Route(body=HOME.encode()))
+    _feed(server, [("n1", "Harbour crossing: what the vote means for ferry riders",
+                    "A look at the commute after the decision.")], link=path)
+
+
 def test_a_guidless_item_edited_is_still_the_item_of_its_own_article(
         server: FixtureServer, settings: Settings, store: Store) -> None:
     # An item without a guid, alone with its link, whose page was read: that article is its
     # document. Edited in the feed (title and summary unlike the page's), it was compared with
     # that article as a notice is, taken for another item: a second row, and once the page
     # held no article (a stub, a sign-in page) the summary stored as a second document.
-    a = STORY[0]
-    path = f"/news/{a['slug']}"
-    server.set(path, Route(body=article_page(a, server.base).encode()))
-    _feed(server, [("n1", "Bridge vote", "Councillors met on Tuesday.")], link=path)
-    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
-    poller = FeedPoller(store, feed_settings(settings))
+    path, feed, poller = _item_of_its_own_article(server, settings, store)
     [first] = poller.poll(feed["id"])
     assert [i.outcome for i in first.items] == ["added"]
-    server.set(path, Route(body=HOME.encode()))  # the page now holds no article
-    _feed(server, [("n1", "Harbour crossing: what the vote means for ferry riders",
-                    "A look at the commute after the decision.")], link=path)
+    _edited_with_no_article(server, path)
     [second] = poller.poll(feed["id"])
     assert [(i.outcome, i.doc_id) for i in second.items] == [
         ("unchanged", first.items[0].doc_id)], [i.summary() for i in second.items]
@@ -141,21 +155,14 @@ def test_a_guidless_items_article_stays_its_own_after_its_page_failed(
     # with an attempt failed, was taken for one whose page was never read, and the item,
     # edited again, compared with the article as a notice is, taken for another item and
     # stored a second time once the page held no article.
-    a = STORY[0]
-    path = f"/news/{a['slug']}"
-    server.set(path, Route(body=article_page(a, server.base).encode()))
-    _feed(server, [("n1", "Bridge vote", "Councillors met on Tuesday.")], link=path)
-    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
-    poller = FeedPoller(store, feed_settings(settings))
+    path, feed, poller = _item_of_its_own_article(server, settings, store)
     [first] = poller.poll(feed["id"])
     server.set(path, Route(status=503, body=b"busy"))
     _feed(server, [("n1", "Bridge vote: councillors decide", "Councillors met on Tuesday "
                     "evening.")], link=path)
     [second] = poller.poll(feed["id"])
     assert "HTTP 503" in (second.items[0].reason or "")
-    server.set(path, Route(body=HOME.encode()))  # the page now holds no article
-    _feed(server, [("n1", "Harbour crossing: what the vote means for ferry riders",
-                    "A look at the commute after the decision.")], link=path)
+    _edited_with_no_article(server, path)
     [third] = poller.poll(feed["id"])
     assert [(i.outcome, i.doc_id) for i in third.items] == [
         ("unchanged", first.items[0].doc_id)], [i.summary() for i in third.items]
@@ -168,18 +175,11 @@ def test_a_row_written_before_page_read_was_recorded_is_told_by_its_retries(
         server: FixtureServer, settings: Settings, store: Store) -> None:
     # (a database an earlier version wrote: its rows' page_read null; a row with no failed
     # attempt had its page read)
-    a = STORY[0]
-    path = f"/news/{a['slug']}"
-    server.set(path, Route(body=article_page(a, server.base).encode()))
-    _feed(server, [("n1", "Bridge vote", "Councillors met on Tuesday.")], link=path)
-    feed = store.add_feed(server.url("/notices.xml"), "notices", 30, "test")
-    poller = FeedPoller(store, feed_settings(settings))
+    path, feed, poller = _item_of_its_own_article(server, settings, store)
     [first] = poller.poll(feed["id"])
     with store.write_transaction():
         store.db.execute("update feed_items set page_read = null")
-    server.set(path, Route(body=HOME.encode()))
-    _feed(server, [("n1", "Harbour crossing: what the vote means for ferry riders",
-                    "A look at the commute after the decision.")], link=path)
+    _edited_with_no_article(server, path)
     [second] = poller.poll(feed["id"])
     assert [(i.outcome, i.doc_id) for i in second.items] == [
         ("unchanged", first.items[0].doc_id)], [i.summary() for i in second.items]
@@ -207,9 +207,7 @@ def test_a_row_an_older_version_wrote_after_the_page_was_read_is_told_by_its_ret
     assert [i.outcome for i in second.items] == ["updated"]
     with store.write_transaction():  # (as that version's write leaves it)
         store.db.execute("update feed_items set page_read = 0")
-    server.set(path, Route(body=HOME.encode()))  # the page now holds no article
-    _feed(server, [("n1", "Harbour crossing: what the vote means for ferry riders",
-                    "A look at the commute after the decision.")], link=path)
+    _edited_with_no_article(server, path)
     [third] = poller.poll(feed["id"])
     assert [(i.outcome, i.doc_id) for i in third.items] == [
         ("unchanged", first.items[0].doc_id)], [i.summary() for i in third.items]
