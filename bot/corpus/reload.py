@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import re
 import shlex
+import signal
 import stat
 import threading
 import time
@@ -605,6 +606,10 @@ def _exit_when_orphaned(owner: int) -> None:
 
 def _worker_init(outlets_path: Path | None, owner: int | None = None) -> None:
     global _worker_catalog
+    # Ctrl-C is the reloading process's to handle (it rolls back and stops this pool): a
+    # terminal sends it to the whole process group, and a worker it stopped where it held the
+    # pool's queue lock left the others waiting on that lock for good, the reload with them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if owner is not None:
         threading.Thread(target=_exit_when_orphaned, args=(owner,), daemon=True,
                          name="briefbot-orphan-check").start()

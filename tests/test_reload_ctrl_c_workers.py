@@ -1,0 +1,81 @@
+"""Ctrl-C in a terminal during a reload that parses in worker processes. The terminal sends
+SIGINT to the whole foreground process group, the parser workers too: a worker stopped by
+KeyboardInterrupt where it held the pool's result-queue lock left the others waiting on that
+lock for good, so the reload never ended (it held the database's write lock meanwhile), and
+one that died idle printed its traceback ("Process ForkProcess-1: Traceback ...
+KeyboardInterrupt"). The workers leave Ctrl-C to the reloading process, which rolls the
+reload back and stops them.
+
+The reload runs in a subprocess in a session of its own (its workers are forked from it);
+one worker sends SIGINT to the whole group while it parses a given record, as a terminal
+does, and notes whether it was interrupted itself (where it was, the queue lock is a matter of
+timing); the subprocess's timeout catches a hang."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.test_ingest_reload import SENTENCES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SCRIPT = r"""
+import json, os, signal, sys
+from pathlib import Path
+import bot.corpus.reload as reload_module
+from bot.config import load_settings
+from bot.corpus.storage import Store
+
+db, big, marker = sys.argv[1:4]
+settings = load_settings(db=db)
+settings.ingest_workers = 2
+store = Store(settings.db_path)
+real = reload_module._worker_parse
+
+def ctrl_c(job):
+    if job.doc_id == "d700":
+        try:
+            os.killpg(os.getpgid(0), signal.SIGINT)  # as a terminal's Ctrl-C: every process
+            parsed = real(job)
+        except KeyboardInterrupt:  # in this worker, where it may hold the pool's queue lock
+            Path(marker).write_text("a parser worker was interrupted")
+            raise
+        return parsed
+    return real(job)
+
+reload_module._worker_parse = ctrl_c
+out = {}
+try:
+    reload_module.reload_corpus(store, settings, [Path(big)])
+except KeyboardInterrupt:
+    out["interrupted"] = True
+out["run"] = store.last_run()["status"]
+out["documents"] = len(store.documents())
+reload_module._worker_parse = real
+# The write lock is free and the store usable: the same reload now goes through.
+out["again"] = reload_module.reload_corpus(store, settings, [Path(big)]).headline()
+print(json.dumps(out))
+"""
+
+
+def test_ctrl_c_to_the_process_group_rolls_back_without_hanging(tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as fh:
+        for i in range(1500):
+            text = f"Record {i} of the archive. " + " ".join(SENTENCES)
+            fh.write(json.dumps({"id": f"d{i}", "title": f"Doc {i}", "text": text}) + "\n")
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "db.sqlite"), str(big),
+                           str(tmp_path / "marker")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          start_new_session=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not (tmp_path / "marker").exists()  # the worker went on with its batch
+    assert out["interrupted"] is True
+    assert out["run"] == "failed"
+    assert out["documents"] == 0  # rolled back
+    assert out["again"].endswith("1500 added, 0 updated, 0 unchanged, 0 removed, 0 rejected")
