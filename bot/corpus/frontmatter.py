@@ -1,7 +1,8 @@
 """Front matter of a Markdown file: the YAML (`---`) or TOML (`+++`) block at its top that
 static-site generators and note apps write (Jekyll, Hugo, Astro, Obsidian). Its title, author
 and date are the article's; the block is no part of its text. Read line by line, never as
-YAML (no tags, anchors or aliases to expand); TOML with `tomllib`."""
+YAML (an anchor, an alias or a core-schema tag read for the value it gives, no application's
+type built); TOML with `tomllib`."""
 
 from __future__ import annotations
 
@@ -60,8 +61,35 @@ def _unquote(value: str) -> str:
     return value.strip()
 
 
+# A value's properties, before it: an anchor (`&name`) naming it for an alias (`*name`) and a
+# tag (`!!str`) giving its type.
+_PROPERTY = re.compile(r"(?:&([^\s\[\]{},]+)|(![^\s]*))(?:[ \t]+|$)")
+# Tags whose value is read as written: the non-specific `!` and the YAML core schema's
+# scalars. Any other (`!!python/object:os.system`, `!ruby/object`, `!Ref`) is an application's
+# type, only it reads: the value is left out.
+_READ_TAGS = ("!", "!!str", "!!int", "!!float", "!!timestamp")
+# A block scalar's header: `|` or `>`, a chomping (+ -) and indentation (1-9) indicator, a
+# comment.
+_BLOCK_SCALAR = re.compile(r"^[|>](?:[+-]?[1-9]?|[1-9][+-])(?:[ \t]+#.*)?$")
+
+
+def _properties(value: str) -> tuple[str, str | None, bool]:
+    """`value` without its anchor and tag, the anchor's name, and whether the tag is one whose
+    value is read (`_READ_TAGS`)."""
+    anchor = None
+    read = True
+    while (m := _PROPERTY.match(value)) is not None:
+        if m.group(1) is not None:
+            anchor = m.group(1)
+        else:
+            read = read and m.group(2) in _READ_TAGS
+        value = value[m.end():]
+    return value, anchor, read
+
+
 def _yaml(block: str) -> dict[str, Any] | None:
     fields: dict[str, Any] = {}
+    anchors: dict[str, Any] = {}
     key: str | None = None
     lines = block.splitlines()
     i = 0
@@ -82,11 +110,26 @@ def _yaml(block: str) -> dict[str, Any] | None:
             m = _YAML_KEY.match(line)
         if m:
             key = m.group(1).lower()
-            value = (m.group(2) or "").strip()
-            if value.startswith("[") and value.endswith("]"):
+            value, anchor, read = _properties((m.group(2) or "").strip())
+            if not read:
+                continue  # a value of an application's own type (`!!python/object:...`)
+            if _BLOCK_SCALAR.match(value):
+                # A folded (>) or literal (|) block: the indented lines under the key
+                parts = []
+                while i < len(lines) and (not lines[i].strip() or lines[i][:1] in " \t"):
+                    parts.append(lines[i].strip())
+                    i += 1
+                if any(parts):
+                    fields[key] = (" " if value[0] == ">" else "\n").join(p for p in parts if p)
+            elif value.startswith("*"):  # an alias: the value anchored before under that name
+                if value[1:] in anchors:
+                    fields[key] = anchors[value[1:]]
+            elif value.startswith("[") and value.endswith("]"):
                 fields[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
-            elif value and value[0] not in "|>&*!{":  # a plain scalar, not YAML's other kinds
+            elif value and value[0] not in "|>&!{":  # a plain scalar, not YAML's other kinds
                 fields[key] = _unquote(value.split(" #", 1)[0])
+            if anchor is not None and key in fields:
+                anchors[anchor] = fields[key]
             continue
         if not _YAML_OTHER.match(line):
             return None  # a sentence: not front matter
