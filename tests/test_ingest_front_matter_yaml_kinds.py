@@ -51,3 +51,18 @@ def test_a_one_paragraph_post_titled_by_a_folded_block_loads(tmp_path: Path) -> 
         "The city council voted on Tuesday to approve a new bridge.\n", encoding="utf-8")
     res = reload(tmp_path / "b.db", corpus)
     assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"], ids=["cr", "crlf"])
+def test_front_matter_of_a_file_with_other_line_endings(tmp_path: Path, newline: str) -> None:
+    # A file of old Mac line endings (CR alone) had its block read as text: titled
+    # "title: Council approves bridge", "date: 2024-05-02" a sentence.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = f"---\ntitle: Council approves bridge\ndate: 2024-05-02\n---\n\n{BODY}"
+    (corpus / "post.md").write_bytes(text.replace("\n", newline).encode())
+    db = tmp_path / "b.db"
+    assert reload(db, corpus).exit_code == 0
+    doc = json.loads(run(db, "source", "post", "--json").stdout)
+    assert (doc["title"], doc["published"]) == ("Council approves bridge", "2024-05-02"), doc
+    assert doc["text"] == BODY.strip(), doc["text"]

@@ -14,8 +14,10 @@ from typing import Any
 
 from bot.paths import loads_toml
 
-# The block: a fence line, then the lines up to the same fence, within the file's first 64 KB.
-_BLOCK = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+# The block: a fence line, then the lines up to the same fence, within the file's first 64 KB
+# (lines ended as on Unix, Windows or old Macs, CR alone, as the text's are read).
+_BLOCK = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*(?:\r\n?|\n)(.*?)(?<=[\r\n])\1[ \t]*(?:\r\n?|\n|\Z)",
+                    re.S)
 _HEAD = 65_536
 # A YAML line of a front matter block: "key: value", a list item, an indented continuation,
 # a comment. Any other line (a sentence) and the block is no front matter: a file opening
