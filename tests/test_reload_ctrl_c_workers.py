@@ -79,3 +79,79 @@ def test_ctrl_c_to_the_process_group_rolls_back_without_hanging(tmp_path: Path) 
     assert out["run"] == "failed"
     assert out["documents"] == 0  # rolled back
     assert out["again"].endswith("1500 added, 0 updated, 0 unchanged, 0 removed, 0 rejected")
+
+
+# The worker parsing d700 sends the Ctrl-C, then waits until the reloading process, which
+# rolled back, is stopping the pool (it writes `closing` then): every job this worker takes
+# from then on is a job of a reload abandoned.
+ABANDONED_SCRIPT = r"""
+import json, os, signal, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+import bot.corpus.reload as reload_module
+from bot.config import load_settings
+from bot.corpus.storage import Store
+
+db, big, marker, closing = sys.argv[1:5]
+settings = load_settings(db=db)
+settings.ingest_workers = 2
+store = Store(settings.db_path)
+real_parse_job = reload_module.parse_job
+real_worker_parse = reload_module._worker_parse
+real_shutdown = ProcessPoolExecutor.shutdown
+sent_ctrl_c = False
+
+def parse_job(job, catalog):
+    if sent_ctrl_c:  # in the worker that sent it, after the reload was abandoned
+        with open(marker, "a") as fh:
+            fh.write(job.doc_id + "\n")
+    return real_parse_job(job, catalog)
+
+def ctrl_c(job):
+    global sent_ctrl_c
+    if job.doc_id == "d700":
+        os.killpg(os.getpgid(0), signal.SIGINT)
+        for _ in range(6000):
+            if Path(closing).exists():
+                break
+            time.sleep(0.01)
+        sent_ctrl_c = True
+    return real_worker_parse(job)
+
+def shutdown(self, *args, **kwargs):
+    Path(closing).touch()
+    return real_shutdown(self, *args, **kwargs)
+
+reload_module.parse_job = parse_job
+reload_module._worker_parse = ctrl_c
+ProcessPoolExecutor.shutdown = shutdown
+out = {}
+try:
+    reload_module.reload_corpus(store, settings, [Path(big)])
+except KeyboardInterrupt:
+    out["interrupted"] = True
+out["run"] = store.last_run()["status"]
+out["documents"] = len(store.documents())
+print(json.dumps(out))
+"""
+
+
+def test_parsers_leave_the_rest_of_their_batch_after_ctrl_c(tmp_path: Path) -> None:
+    """After a Ctrl-C the parser processes went on with their batches (up to 512 records, 256
+    files, each of them whole): with 300 text files of 1 MB the reload ended 29 s after it.
+    Now each one ends with the document it is on."""
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as fh:
+        for i in range(1500):
+            text = f"Record {i} of the archive. " + " ".join(SENTENCES)
+            fh.write(json.dumps({"id": f"d{i}", "title": f"Doc {i}", "text": text}) + "\n")
+    marker = tmp_path / "parsed-after"
+    proc = subprocess.run([sys.executable, "-c", ABANDONED_SCRIPT, str(tmp_path / "db.sqlite"),
+                           str(big), str(marker), str(tmp_path / "closing")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          start_new_session=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert (tmp_path / "closing").exists()
+    assert not marker.exists(), marker.read_text()  # d701, d702, ... were parsed
+    assert out == {"interrupted": True, "run": "failed", "documents": 0}

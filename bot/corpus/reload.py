@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from multiprocessing.synchronize import Event as ProcessEvent
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO, Protocol
 
@@ -577,6 +578,9 @@ def parse_job(job: _Job, catalog: OutletCatalog) -> _Parsed:
 
 
 _worker_catalog: OutletCatalog | None = None
+# Set by the reloading process when its reload has failed (a Ctrl-C, an error): the parser
+# processes skip the jobs left in their batches (`_Parser.close`).
+_worker_abandoned: ProcessEvent | None = None
 
 
 # How often a parser process checks that the process it works for is alive (`_worker_init`).
@@ -604,8 +608,9 @@ def _exit_when_orphaned(owner: int) -> None:
     os._exit(1)
 
 
-def _worker_init(outlets_path: Path | None, owner: int | None = None) -> None:
-    global _worker_catalog
+def _worker_init(outlets_path: Path | None, owner: int | None = None,
+                 abandoned: ProcessEvent | None = None) -> None:
+    global _worker_catalog, _worker_abandoned
     # Ctrl-C is the reloading process's to handle (it rolls back and stops this pool): a
     # terminal sends it to the whole process group, and a worker it stopped where it held the
     # pool's queue lock left the others waiting on that lock for good, the reload with them.
@@ -614,10 +619,13 @@ def _worker_init(outlets_path: Path | None, owner: int | None = None) -> None:
         threading.Thread(target=_exit_when_orphaned, args=(owner,), daemon=True,
                          name="briefbot-orphan-check").start()
     _worker_catalog = OutletCatalog.load(outlets_path)
+    _worker_abandoned = abandoned
 
 
 def _worker_parse(job: _Job) -> _Parsed:
     assert _worker_catalog is not None
+    if _worker_abandoned is not None and _worker_abandoned.is_set():
+        return _Parsed("not parsed: the reload was abandoned")  # (nobody reads it)
     return parse_job(job, _worker_catalog)
 
 
@@ -668,6 +676,7 @@ class _Parser:
         self.outlets_path = outlets_path
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.abandoned: ProcessEvent | None = None
 
     def submit(self, jobs: list[_Job]) -> _Done | _Pooled:
         if self.workers > 1 and len(jobs) >= POOL_MIN_JOBS:
@@ -676,9 +685,11 @@ class _Parser:
                 # one (the bot) a forkserver starts clean workers.
                 method = "fork" if threading.active_count() == 1 else "forkserver"
                 ctx = multiprocessing.get_context(method)
+                self.abandoned = ctx.Event()
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
                                                 initializer=_worker_init,
-                                                initargs=(self.outlets_path, os.getpid()))
+                                                initargs=(self.outlets_path, os.getpid(),
+                                                          self.abandoned))
             chunk = max(1, len(jobs) // (self.workers * 4))
             try:
                 return _Pooled(self.pool.map(_worker_parse, jobs, chunksize=chunk))
@@ -686,9 +697,14 @@ class _Parser:
                 raise ParserDied() from exc
         return _Done(lambda: [parse_job(j, self.catalog) for j in jobs])
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
+        """Stop the pool. After a failure (`failed`: an error, a Ctrl-C) the batches not
+        started are dropped and those under way end with the document each parser process is
+        on: their results are not wanted. (They went on with their batches: a Ctrl-C during a
+        reload of 300 text files of 1 MB waited 29 s for them.)"""
         if self.pool is not None:
-            # After a failure, batches not started are dropped; those running end quickly.
+            if failed and self.abandoned is not None:
+                self.abandoned.set()
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
@@ -1710,7 +1726,7 @@ def reload_corpus(
         raise
     finally:
         if loader is not None:
-            loader.parser.close()
+            loader.parser.close(failed=error is not None)
         # A failed run was rolled back: it counts nothing, and says why it failed.
         counts = dict(loader.counts) if loader is not None and error is None else {}
         store.finish_run(run_id, status, counts, wait_seconds=RELOAD_LOCK_WAIT_SECONDS,
