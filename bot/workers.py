@@ -278,14 +278,17 @@ def native_run() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def ctrl_c_noted() -> Iterator[Callable[[], bool]]:
+def ctrl_c_noted(defer: bool = False) -> Iterator[Callable[[], bool]]:
     """Whether a Ctrl-C (SIGINT) came while the block ran in the main thread, handled as
     before (its handler still runs: KeyboardInterrupt). A C extension's module initialisation
     (onnxruntime, numpy) that a Ctrl-C interrupts fails with an ImportError, "initialization
     failed", the KeyboardInterrupt lost: taken for a package that is not installed, the
     command went on with a fallback. Its caller raises KeyboardInterrupt instead when this
     says one came. Elsewhere than the main thread (no signal reaches it), or with SIGINT not
-    handled by Python (ignored: a background job), it says False."""
+    handled by Python (ignored: a background job), it says False.
+
+    With `defer`, the handler does not run while the block does (no KeyboardInterrupt in it):
+    for a wait that one would leave broken, its caller raising it after."""
     previous = signal.getsignal(signal.SIGINT)
     if threading.current_thread() is not threading.main_thread() or not callable(previous):
         yield lambda: False
@@ -294,7 +297,8 @@ def ctrl_c_noted() -> Iterator[Callable[[], bool]]:
 
     def noted(signum: int, frame: Any) -> None:
         came.append(True)
-        previous(signum, frame)  # type: ignore[operator]
+        if not defer:
+            previous(signum, frame)  # type: ignore[operator]
 
     signal.signal(signal.SIGINT, noted)
     try:

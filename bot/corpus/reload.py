@@ -42,6 +42,7 @@ from bot.corpus.metadata import OutletCatalog, parse_date_field
 from bot.corpus.storage import WEB_KINDS, FileState, Store
 from bot.errors import UserError, failure_reason
 from bot.reply import counted, printable_line
+from bot.workers import ctrl_c_noted
 
 # What to do with a file of a type a reload does not read, when it is a common mistake.
 _TYPE_HINTS = {
@@ -702,11 +703,19 @@ class _Parser:
         started are dropped and those under way end with the document each parser process is
         on: their results are not wanted. (They went on with their batches: a Ctrl-C during a
         reload of 300 text files of 1 MB waited 29 s for them.)"""
-        if self.pool is not None:
-            if failed and self.abandoned is not None:
-                self.abandoned.set()
+        if self.pool is None:
+            return
+        if failed and self.abandoned is not None:
+            self.abandoned.set()
+        # Another Ctrl-C waits for the end of this wait (the documents under way): a thread's
+        # join that a KeyboardInterrupt cuts short takes the thread for ended while it runs
+        # (Python 3.11), so the pool's queues were closed under its manager thread, whose
+        # parser processes were never told to stop: the process waited for them for good.
+        with ctrl_c_noted(defer=True) as interrupted:
             self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        self.pool = None
+        if interrupted():
+            raise KeyboardInterrupt
 
 
 def _auto_workers(setting: int) -> int:
