@@ -1734,12 +1734,14 @@ def reload_corpus(
         error = failure_reason(exc)
         raise
     finally:
-        if loader is not None:
-            loader.parser.close(failed=error is not None)
-        # A failed run was rolled back: it counts nothing, and says why it failed.
-        counts = dict(loader.counts) if loader is not None and error is None else {}
-        store.finish_run(run_id, status, counts, wait_seconds=RELOAD_LOCK_WAIT_SECONDS,
-                         error=error)
+        try:
+            if loader is not None:
+                loader.parser.close(failed=error is not None)
+        finally:  # (a Ctrl-C while the parsers stopped left the run `running`)
+            # A failed run was rolled back: it counts nothing, and says why it failed.
+            counts = dict(loader.counts) if loader is not None and error is None else {}
+            store.finish_run(run_id, status, counts, wait_seconds=RELOAD_LOCK_WAIT_SECONDS,
+                             error=error)
     assert loader is not None
     report = ReloadReport(run_id, loader.outcomes, loader.counts, generation, loader.changed)
     if after_commit is not None:
