@@ -99,7 +99,8 @@ def _yaml(block: str) -> dict[str, Any] | None:
         line = lines[i]
         i += 1
         m = _YAML_KEY.match(line)
-        value = (m.group(2) or "").strip() if m else ""
+        # (its anchor and tag first: '&t "A long' was the title, quote and all)
+        value, anchor, read = _properties((m.group(2) or "").strip()) if m else ("", None, True)
         if m and value[:1] in ("'", '"') and not _closed(value):
             # A quoted scalar over several lines: its lines folded with spaces, as YAML does
             # (its first line, '"A long', was the title).
@@ -108,11 +109,9 @@ def _yaml(block: str) -> dict[str, Any] | None:
                     and (not lines[i].strip() or lines[i][:1] in " \t"):  # (indented)
                 parts.append(lines[i].strip())
                 i += 1
-            line = f"{m.group(1)}: {' '.join(p for p in parts if p)}"
-            m = _YAML_KEY.match(line)
+            value = " ".join(p for p in parts if p)
         if m:
             key = m.group(1).lower()
-            value, anchor, read = _properties((m.group(2) or "").strip())
             if not read:
                 continue  # a value of an application's own type (`!!python/object:...`)
             if _BLOCK_SCALAR.match(value):
