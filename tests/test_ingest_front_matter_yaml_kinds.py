@@ -27,6 +27,8 @@ from tests.test_ingest_reload import reload, run
      "2024-05-02"),
     ("author: &who Jane Okafor\ntitle: Bridge\nbyline: *who", "Bridge", "Jane Okafor", None),
     ("title: Bridge\nauthor: !!python/object/apply:os.system ['echo x']", "Bridge", None, None),
+    ("title: Bridge\nauthor: !!python/object/apply:os.system\n  - echo x", "Bridge", None,
+     None),
     ("title: Bridge\ndate: !!timestamp 2024-05-02", "Bridge", None, "2024-05-02"),
     # A quoted value over several lines after an anchor or a tag was its first line, quote
     # and all: '"Council approves'.
@@ -34,7 +36,7 @@ from tests.test_ingest_reload import reload, run
     ("title: !!str 'Council approves\n  bridge'\nauthor: Jane Okafor",
      "Council approves bridge", "Jane Okafor", None),
 ], ids=["anchor", "tag", "anchor-tag-alias", "folded", "literal", "alias-author",
-        "python-tag", "timestamp-tag", "anchor-quoted-lines", "tag-quoted-lines"])
+        "python-tag", "python-tag-block-list", "timestamp-tag", "anchor-quoted-lines", "tag-quoted-lines"])
 def test_yaml_notations_give_the_value(tmp_path: Path, front: str, title: str,
                                        author: str | None, published: str | None) -> None:
     corpus = tmp_path / "corpus"

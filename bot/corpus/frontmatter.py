@@ -112,8 +112,9 @@ def _yaml(block: str) -> dict[str, Any] | None:
             value = " ".join(p for p in parts if p)
         if m:
             key = m.group(1).lower()
-            if not read:
-                continue  # a value of an application's own type (`!!python/object:...`)
+            if not read:  # a value of an application's own type (`!!python/object:...`),
+                key = None  # its block list's items too ('- echo x' was the author)
+                continue
             if _BLOCK_SCALAR.match(value):
                 # A folded (>) or literal (|) block: the indented lines under the key
                 parts = []
