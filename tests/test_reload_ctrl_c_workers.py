@@ -22,6 +22,16 @@ from tests.test_ingest_reload import SENTENCES, reload
 
 ROOT = Path(__file__).resolve().parent.parent
 
+def _records(tmp_path: Path) -> Path:
+    """A JSONL file of 1500 records (d0 … d1499): enough for the parser pool."""
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as fh:
+        for i in range(1500):
+            text = f"Record {i} of the archive. " + " ".join(SENTENCES)
+            fh.write(json.dumps({"id": f"d{i}", "title": f"Doc {i}", "text": text}) + "\n")
+    return big
+
+
 SCRIPT = r"""
 import json, os, signal, sys
 from pathlib import Path
@@ -34,13 +44,6 @@ settings = load_settings(db=db)
 settings.ingest_workers = 2
 store = Store(settings.db_path)
 real = reload_module._worker_parse
-
-def reloading_process_waits():  # its main thread found blocked 10 looks in a row
-    blocked = 0
-    while blocked < 10:
-        state = Path(f"/proc/{os.getppid()}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        blocked = blocked + 1 if state == "S" else 0
-        time.sleep(0.01)
 
 def ctrl_c(job):
     if job.doc_id == "d700":
@@ -69,11 +72,7 @@ print(json.dumps(out))
 
 
 def test_ctrl_c_to_the_process_group_rolls_back_without_hanging(tmp_path: Path) -> None:
-    big = tmp_path / "big.jsonl"
-    with big.open("w", encoding="utf-8") as fh:
-        for i in range(1500):
-            text = f"Record {i} of the archive. " + " ".join(SENTENCES)
-            fh.write(json.dumps({"id": f"d{i}", "title": f"Doc {i}", "text": text}) + "\n")
+    big = _records(tmp_path)
     proc = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "db.sqlite"), str(big),
                            str(tmp_path / "marker")],
                           cwd=ROOT, capture_output=True, text=True, timeout=120,
@@ -155,11 +154,7 @@ print(json.dumps(out))  # and leaves at once, as the command line does
 
 
 def _abandoned_reload(tmp_path: Path, twice: bool) -> dict[str, object]:
-    big = tmp_path / "big.jsonl"
-    with big.open("w", encoding="utf-8") as fh:
-        for i in range(1500):
-            text = f"Record {i} of the archive. " + " ".join(SENTENCES)
-            fh.write(json.dumps({"id": f"d{i}", "title": f"Doc {i}", "text": text}) + "\n")
+    big = _records(tmp_path)
     proc = subprocess.run([sys.executable, "-c", ABANDONED_SCRIPT, str(tmp_path / "db.sqlite"),
                            str(big), str(tmp_path / "parsed-after"), str(tmp_path / "closing"),
                            "twice" if twice else "once"],
