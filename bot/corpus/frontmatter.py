@@ -89,6 +89,12 @@ def _properties(value: str) -> tuple[str, str | None, bool]:
     return value, anchor, read
 
 
+def _continued(line: str) -> bool:
+    """A line of the value above it, a quoted scalar's or a block scalar's: blank or
+    indented."""
+    return not line.strip() or line[:1] in " \t"
+
+
 def _yaml(block: str) -> dict[str, Any] | None:
     fields: dict[str, Any] = {}
     anchors: dict[str, Any] = {}
@@ -105,8 +111,7 @@ def _yaml(block: str) -> dict[str, Any] | None:
             # A quoted scalar over several lines: its lines folded with spaces, as YAML does
             # (its first line, '"A long', was the title).
             parts = [value]
-            while i < len(lines) and not _closed(" ".join(parts)) \
-                    and (not lines[i].strip() or lines[i][:1] in " \t"):  # (indented)
+            while i < len(lines) and not _closed(" ".join(parts)) and _continued(lines[i]):
                 parts.append(lines[i].strip())
                 i += 1
             value = " ".join(p for p in parts if p)
@@ -118,7 +123,7 @@ def _yaml(block: str) -> dict[str, Any] | None:
             if _BLOCK_SCALAR.match(value):
                 # A folded (>) or literal (|) block: the indented lines under the key
                 parts = []
-                while i < len(lines) and (not lines[i].strip() or lines[i][:1] in " \t"):
+                while i < len(lines) and _continued(lines[i]):
                     parts.append(lines[i].strip())
                     i += 1
                 if any(parts):
