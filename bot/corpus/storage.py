@@ -2249,9 +2249,11 @@ class Store:
     def _latest_slot(self, sub_id: int, state: str) -> str | None:
         """The latest slot of a subscription in `state` (one look in the index by
         subscription, state and slot)."""
-        rows = list(self.db.query("select max(slot) slot from post_ledger"
-                                  " where subscription_id = ? and state = ?", [sub_id, state]))
-        return rows[0]["slot"] if rows else None
+        # (an aggregate: one row, its max null where there is no such slot)
+        latest: str | None = self.db.execute(
+            "select max(slot) from post_ledger where subscription_id = ? and state = ?",
+            [sub_id, state]).fetchone()[0]
+        return latest
 
     def _failed_slots(self, sub_id: int, limit: int, posted_since: bool | None,
                       build_failure: str | None) -> list[dict[str, Any]]:
