@@ -18,6 +18,7 @@ from tests.feeds_server import FixtureServer, install_story, running
 
 if TYPE_CHECKING:
     from bot.core import Core
+    from bot.digest.build import Item
     from bot.reply import Reply
     from tests.emulators.discord_api import DiscordEmulator
 
@@ -213,6 +214,23 @@ def build_claim_world(settings: Settings, store: Store, corpus: Path,
     reload_corpus(store, settings, [corpus], after_commit=lambda s: refresh_index(
         s, settings.index_path, load_aliases(settings.aliases_path)))
     return store, settings
+
+
+def whos_who_items(store: Store, settings: Settings, corpus: Path,
+                   recs: list[dict[str, str]]) -> list[Item]:
+    """Reload `recs` (JSON Lines records) and build the default digest's who's who: its
+    items."""
+    import json
+
+    from bot.corpus.reload import reload_corpus
+    from bot.digest.build import build_digest
+
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n",
+                                    encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    section = build_digest(store, settings, only="whos-who").section("whos-who")
+    assert section is not None
+    return list(section.items)
 
 
 def key_developments(store: Store, settings: Settings, corpus: Path,

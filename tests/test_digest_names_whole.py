@@ -7,15 +7,13 @@ per word, so the briefing listed "Mitch Mc" (of "Mitch McConnell"), "Ron De", "F
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from bot.config import Settings
-from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
-from bot.digest.build import build_digest
 from bot.digest.people import mentions, whos_who
+from tests.conftest import whos_who_items
 
 SENATE = [
     ("Senate Majority Leader Mitch McConnell said the spending bill would pass on Friday. "
@@ -32,13 +30,10 @@ SENATE = [
 
 def test_names_with_internal_capitals_are_whole_in_whos_who(
         store: Store, settings: Settings, corpus: Path) -> None:
-    (corpus / "c.jsonl").write_text("\n".join(json.dumps(
-        {"id": f"s{k}", "title": f"Spending bill {k}", "outlet": f"Outlet {k}", "text": text})
-        for k, text in enumerate(SENATE)) + "\n", encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    section = build_digest(store, settings, only="whos-who").section("whos-who")
-    assert section is not None
-    names = [i.text.split(",")[0] for i in section.items]
+    items = whos_who_items(store, settings, corpus, [
+        {"id": f"s{k}", "title": f"Spending bill {k}", "outlet": f"Outlet {k}", "text": text}
+        for k, text in enumerate(SENATE)])
+    names = [i.text.split(",")[0] for i in items]
     for want in ("Mitch McConnell", "Ron DeSantis", "Conan O'Brien", "Fiorello LaGuardia",
                  "Maria De la Cruz", "Kevin McCarthy-Jones", "Alexandria Ocasio-Cortez"):
         assert want in names, names
@@ -47,7 +42,7 @@ def test_names_with_internal_capitals_are_whole_in_whos_who(
     for name in names:
         assert re.search(rf"{re.escape(name)}(?![\w’'-]*\w)", text), name
     # "McConnell said" (a bare surname, in the third article) joins the full name.
-    [mc] = [i for i in section.items if i.text.startswith("Mitch McConnell")]
+    [mc] = [i for i in items if i.text.startswith("Mitch McConnell")]
     assert len(mc.citations) == 3, mc
 
 

@@ -3,14 +3,12 @@ preposition of place) more often than as a person's is not listed."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from bot.config import Settings
-from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
-from bot.digest.build import build_digest
 from bot.digest.people import whos_who
+from tests.conftest import whos_who_items
 
 TOWN = [
     ("The Port Elm city council voted on Tuesday to approve a new bridge across the harbour. "
@@ -24,14 +22,9 @@ TOWN = [
 
 def test_a_place_of_the_town_is_not_in_whos_who(store: Store, settings: Settings,
                                                   corpus: Path) -> None:
-    (corpus / "c.jsonl").write_text("\n".join(json.dumps(
-        {"id": f"a{k}", "title": f"Bridge {k}", "outlet": f"Outlet {k}", "text": text})
-        for k, text in enumerate(TOWN)) + "\n", encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    d = build_digest(store, settings, only="whos-who")
-    section = d.section("whos-who")
-    assert section is not None
-    names = [i.text.split(",")[0] for i in section.items]
+    names = [i.text.split(",")[0] for i in whos_who_items(store, settings, corpus, [
+        {"id": f"a{k}", "title": f"Bridge {k}", "outlet": f"Outlet {k}", "text": text}
+        for k, text in enumerate(TOWN)])]
     assert names == ["Ann Lindqvist"], names
 
 

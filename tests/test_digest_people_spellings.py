@@ -6,14 +6,12 @@ shown as the most sources spell it, the earliest of those tied. "Volodymyr Zelen
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from bot.config import Settings
-from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
-from bot.digest.build import build_digest
 from bot.digest.people import whos_who
+from tests.conftest import whos_who_items
 
 
 def test_two_spellings_are_one_person_shown_as_most_sources_spell_it() -> None:
@@ -55,13 +53,8 @@ def test_whos_who_of_a_digest_names_one_person_in_the_spelling_most_articles_use
         "Ukrainian President Volodymyr Zelenskyy said the ceasefire proposal was a trap.",
         "Ukrainian President Volodymyr Zelenskyy said he would not sign the ceasefire proposal.",
     ]
-    (corpus / "c.jsonl").write_text("\n".join(json.dumps(
+    items = whos_who_items(store, settings, corpus, [
         {"id": f"a{k}", "title": f"Ceasefire {k}", "outlet": f"Outlet {k}",
-         "published": "2026-11-30", "text": text})
-        for k, text in enumerate(texts)) + "\n", encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    d = build_digest(store, settings, only="whos-who")
-    section = d.section("whos-who")
-    assert section is not None
-    assert [(i.text, len(i.citations)) for i in section.items] == [
+         "published": "2026-11-30", "text": text} for k, text in enumerate(texts)])
+    assert [(i.text, len(i.citations)) for i in items] == [
         ("Volodymyr Zelenskyy, Ukrainian President", 3)]

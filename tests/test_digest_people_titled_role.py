@@ -5,16 +5,14 @@ texts give; with none it is listed as written, with its role and its other menti
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
-from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
-from bot.digest.build import build_digest
 from bot.digest.people import mentions, whos_who
+from tests.conftest import whos_who_items
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -56,15 +54,10 @@ def test_whos_who_of_a_digest_lists_a_titled_surname(store: Store, settings: Set
                                                      corpus: Path) -> None:
     texts = ["Mr. Putin, the Russian president, said the defense pact was no threat.",
              "The defense pact was signed in Pyongyang on Wednesday, officials said."]
-    (corpus / "c.jsonl").write_text("\n".join(json.dumps(
+    items = whos_who_items(store, settings, corpus, [
         {"id": f"a{k}", "title": f"Pact {k}", "outlet": f"Outlet {k}",
-         "published": "2026-11-30", "text": text})
-        for k, text in enumerate(texts)) + "\n", encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    d = build_digest(store, settings, only="whos-who")
-    section = d.section("whos-who")
-    assert section is not None
-    assert [i.text for i in section.items] == ["Putin, Russian president"]
+         "published": "2026-11-30", "text": text} for k, text in enumerate(texts)])
+    assert [i.text for i in items] == ["Putin, Russian president"]
 
 
 @pytest.mark.parametrize("sentence", [
