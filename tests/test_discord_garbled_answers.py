@@ -1,16 +1,38 @@
-"""Discord answering a scheduled post with a body labelled JSON that is not JSON (cut off on
-its way): discord.py reads the body before the status, so it raised JSONDecodeError out of
-`deliver`. Against the loopback Discord emulator (tests/emulators/discord_api.py)."""
+"""Discord answering with a body discord.py cannot read: labelled JSON and not JSON (cut off
+on its way, a proxy's page), or not UTF-8 (cut within a character). discord.py reads the body
+before the status, so it raised JSONDecodeError or UnicodeDecodeError out of a scheduled
+post (`deliver`) and out of a command's answer. Against the loopback Discord emulator
+(tests/emulators/discord_api.py: `fail(json=b"...")` sends raw bytes, not carried out;
+`cut_answer` carries the request out and cuts its answer)."""
 
 from __future__ import annotations
+
+import logging
+import re
 
 import pytest
 
 from bot.adapters.discord import BriefbotClient
+from bot.adapters.discord_embeds import render_reply
+from bot.chat.commands import Router
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 from tests.emulators.discord_api import DiscordEmulator
-from tests.test_discord_adapter import bot, core  # noqa: F401  (fixtures)
+from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
+    AUTOCOMPLETE_CALLBACK,
+    EPHEMERAL,
+    _answered,
+    _autocomplete,
+    _logged,
+    all_text,
+    bot,
+    core,
+    long_reply,
+    patch_reply,
+)
+
+CALLBACK = r"/interactions/\d+/[^/]+/callback"
+FOLLOWUP = r"/webhooks/\d+/[^/]+"
 
 # A body labelled JSON that is not JSON (was JSONDecodeError out of deliver: the scheduler's
 # "delivery raised" with a traceback, an adapter bug, it said, and "/status" showing
@@ -32,5 +54,79 @@ async def test_a_post_answered_with_a_body_that_cannot_be_read_is_transient_and_
     with pytest.raises(DeliveryError) as err:
         await bot.deliver(str(channel), Reply.text("hello"), progress)
     assert err.value.transient and not err.value.channel_gone, err.value
-    assert f"Discord's answer could not be read ({why}" in err.value.message
+    assert f"Discord's answer could not be read (HTTP {status}, {why}" in err.value.message
     assert progress.sending == 1  # not refused: the part may be in the channel
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("cut", ["answer", "deferral", "follow-up"])
+async def test_an_answer_discord_took_but_whose_reply_was_cut_goes_on_whole_and_once(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, cut: str) -> None:
+    # Discord carried the message out (HTTP 200), its answer cut off on the way: discord.py
+    # raised UnicodeDecodeError (JSONDecodeError), the user got "Something went wrong on our
+    # side (error id …)" or nothing (a first response: "already acknowledged"), the rest of
+    # the answer was lost, and a public answer's first part was deleted as the "thinking…"
+    # placeholder. It was sent: the answer goes on, nothing sent twice, one warning.
+    reply = long_reply()  # several messages; mention syntax gets a zero-width space (3 bytes)
+    parts = render_reply(reply)
+    if cut == "answer":  # a fast command: its first message is the interaction's response
+        monkeypatch.setattr(Router, "help_reply", lambda self, caller=None: reply)
+        emu.cut_answer("POST", CALLBACK, inside_character=True)
+        sent = await emu.send_interaction("help")
+        expected = len(parts) - 1
+    else:  # a slow one: deferred ("thinking…"), then answered by follow-ups
+        patch_reply(monkeypatch, "claim_reply", reply)
+        if cut == "deferral":
+            emu.cut_answer("POST", CALLBACK)  # (a deferral's answer is all ASCII)
+        else:
+            emu.cut_answer("POST", FOLLOWUP, inside_character=True)
+        sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+        expected = len(parts)
+    followups = await emu.wait_for_calls(re.escape(sent.webhook_path), method="POST",
+                                         count=expected, timeout=20)
+    text = all_text([c.json for c in followups])
+    assert "error id" not in text and "could not" not in text, text
+    assert [c.status for c in followups] == [200] * expected
+    assert not emu.calls_to(re.escape(sent.webhook_path), method="DELETE")
+    ids = emu.interaction(sent).message_ids
+    assert len(ids) == len(parts) and all(i in emu.messages for i in ids), ids
+    record = await _logged(caplog, "was taken, but Discord's answer could not be read", 5)
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert ("(HTTP 200, not JSON" if cut == "deferral" else "(HTTP 200, not UTF-8") \
+        in record.getMessage(), record.getMessage()
+
+
+@pytest.mark.asyncio
+async def test_a_follow_up_answered_with_an_unreadable_error_page_is_told_in_words(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # A proxy's 502 page labelled JSON for the answer's follow-up: discord.py's
+    # JSONDecodeError was an error id with a traceback. It may or may not have arrived: the
+    # user is told so, the answer is not sent again, one warning line.
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
+    emu.fail("POST", FOLLOWUP, 502, json=b"<html><h1>502 Bad Gateway</h1>")
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    [notice] = await _answered(emu, sent.webhook_path, 10)
+    text = all_text([notice.json])
+    assert ("Discord's reply to this bot could not be read (HTTP 502), so your answer may be "
+            "missing or cut short; please try again in a minute.") in text, text
+    assert notice.json["flags"] & EPHEMERAL and "error id" not in text
+    assert "The pact was signed." not in text  # not sent again
+    record = await _logged(caplog, "was cut short: Discord's answer could not be read", 5)
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert "(HTTP 502, not JSON" in record.getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+@pytest.mark.asyncio
+async def test_autocomplete_choices_answered_with_an_unreadable_page_are_dropped_quietly(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Was discord.py's "Ignoring exception in autocomplete" with the JSONDecodeError's
+    # traceback, as any bug.
+    emu.fail("POST", AUTOCOMPLETE_CALLBACK, 502, json=b"<html>Bad Gateway")
+    await _autocomplete(emu)
+    record = await _logged(caplog, "autocomplete", 10)
+    assert record.levelno == logging.WARNING and record.exc_info is None, caplog.text
+    assert "not sent (Discord's answer could not be read (HTTP 502" in record.getMessage()

@@ -12,13 +12,14 @@ globally (may take a while to show up)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
 import os
 import shlex
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, Literal
 
@@ -64,6 +65,9 @@ ADMIN_NOTE = ("On Discord the admin commands are /briefbot subscribe, unsubscrib
               "and status (Manage Server: this server's subscriptions), and /briefbot reload "
               "and feeds (bot admins: they change what every server sees).")
 _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral"
+# interaction.extras key: Discord took the first response (a 2xx) whose answer could not be
+# read (`UnreadableAnswer`): discord.py, which raised, does not count it as done.
+_RESPONDED = "briefbot_responded"
 # A follow-up refused because the interaction's token is no longer valid (Discord keeps it
 # 15 minutes): Invalid Webhook Token, Unknown Webhook.
 INTERACTION_EXPIRED = frozenset({50027, 10015})
@@ -311,6 +315,52 @@ class ResponseLost(discord.DiscordException):
         super().__init__(f"the interaction's first response was not sent: {why}")
 
 
+class UnreadableAnswer(discord.DiscordException):
+    """An answer from Discord (or from a proxy on the way) whose body discord.py cannot
+    read: not UTF-8 (cut off within a character of two or more bytes), or labelled JSON and
+    not JSON (cut off on its way, an HTML error page). discord.py decodes and parses the body
+    before it looks at the status, so it raised UnicodeDecodeError or JSONDecodeError, the
+    status unknown: `_BoundedRequest` reads the body first (`_readable`) and raises this,
+    with the status and headers. A 2xx (`taken`) was carried out: the message is there."""
+
+    def __init__(self, status: int, headers: Any, error: ValueError) -> None:
+        self.status, self.headers = status, headers
+        unread = "not UTF-8" if isinstance(error, UnicodeDecodeError) else "not JSON"
+        self.why = f"HTTP {status}, {unread}: {error}"
+        super().__init__(f"Discord's answer could not be read ({self.why})")
+
+    @property
+    def taken(self) -> bool:
+        return 200 <= self.status < 300
+
+
+def _responded(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the interaction has its first response (an answer or the deferral)."""
+    return interaction.response.is_done() or bool(interaction.extras.get(_RESPONDED))
+
+
+@contextlib.contextmanager
+def _taken_unread(interaction: discord.Interaction[Any], what: str, *,
+                  first_response: bool = False) -> Iterator[None]:
+    """Sending `what` through the interaction ("the answer to", "a follow-up of", "the
+    deferral of", the command's name follows): a message Discord took (a 2xx) though its
+    answer could not be read is done, said in one warning line, and the interaction goes on
+    (it was an error id, the rest of the answer lost, and "already acknowledged" for any
+    notice after a first response); nothing is sent again. Any other UnreadableAnswer is
+    raised (`BriefbotClient.report_error` tells the user)."""
+    try:
+        yield
+    except UnreadableAnswer as exc:
+        if not exc.taken:
+            raise
+        name = interaction.command.qualified_name if interaction.command else "?"
+        log.warning("Discord: %s /%s for discord:%s was taken, but Discord's answer could "
+                    "not be read (%s); going on, not sent again", what, name,
+                    interaction.user.id, exc.why)
+        if first_response:
+            interaction.extras[_RESPONDED] = True
+
+
 # The interaction being handled in this task (set by BriefbotTree.interaction_check as it
 # arrives) and the loop time by which its first response must reach Discord.
 _FIRST_RESPONSE_BY: ContextVar[tuple[int, float] | None] = ContextVar(
@@ -407,7 +457,8 @@ class _BoundedRequest:
     used-up bucket whose reset is over what is left is hidden from discord.py (which sleeps
     it after the answer). For a first response (`first_response`), no attempt starts past
     the deadline, and a 5xx whose retry would come past it raises ResponseLost (discord.py
-    retries a 5xx after 1, 3, 5 and 7 s)."""
+    retries a 5xx after 1, 3, 5 and 7 s). A body discord.py cannot read raises
+    UnreadableAnswer, its status known."""
 
     def __init__(self, owner: _BoundedSession, open_request: Callable[[], Any]) -> None:
         self._owner, self._open = owner, open_request
@@ -441,8 +492,20 @@ class _BoundedRequest:
                 log.info("Discord: the answers' rate-limit bucket is used up for %s s; not "
                          "waited (the next answer, if any, is bound as a 429 is)",
                          "?" if delay is None else f"{delay:.1f}")
+                await self._readable(response)
                 return _BucketCountHidden(response)
+        await self._readable(response)
         return response
+
+    async def _readable(self, response: aiohttp.ClientResponse) -> None:
+        """Raise UnreadableAnswer (the request closed) when discord.py could not read the
+        body of `response`: read as discord.py reads it (`json_or_text`), so the same bodies
+        fail, before discord.py gets it."""
+        try:
+            await discord.http.json_or_text(response)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            await self._inner.__aexit__(None, None, None)
+            raise UnreadableAnswer(response.status, response.headers, exc) from exc
 
     async def __aexit__(self, *exc_info: Any) -> Any:
         return await self._inner.__aexit__(*exc_info)
@@ -518,6 +581,12 @@ class _BoundedWebhookAdapter(AsyncWebhookAdapter):
                     autocomplete and (exc.status == 429 or exc.status >= 500)):
                 raise
             lost = ResponseLost(f"Discord answered {exc.status} {exc.text[:100]}")
+        except UnreadableAnswer as exc:  # (an answer or a deferral: `_taken_unread`)
+            if not autocomplete:
+                raise
+            if exc.taken:  # the choices are shown
+                return None
+            lost = ResponseLost(str(exc))
         if autocomplete:
             log.warning("Discord: autocomplete choices not sent (%s); they are of no use "
                         "after Discord's %.0f s", lost.why, AUTOCOMPLETE_DEADLINE)
@@ -531,7 +600,8 @@ _ANSWERS = _BoundedWebhookAdapter()
 # the attempt (`PartProgress.deadline`). discord.py sleeps a rate limit of up to
 # MAX_RATELIMIT_WAIT and tries 5 times: three waits of 25 s ran into the 60 s delivery
 # timeout, which was then all /status said, and a part whose answer the timeout cut off
-# could be posted again. Only a wait that ends DELIVERY_MARGIN before it is slept.
+# could be posted again. Only a wait that ends DELIVERY_MARGIN before it is slept. (A post
+# without a deadline has math.inf: its answers are read as any post's, `UnreadableAnswer`.)
 _DELIVER_BY: ContextVar[float | None] = ContextVar("briefbot_deliver_by", default=None)
 DELIVERY_MARGIN = 2.0  # seconds left for the retried request itself (as Slack's client)
 
@@ -540,7 +610,8 @@ class _DeliverySession:
     """The bot's HTTP session as discord.py's HTTP client sees it: a request made while a
     scheduled post is being delivered (`_DELIVER_BY` set in its task) is bound as an answer
     is (`_BoundedSession`: a 429 whose wait does not fit raises AnswerRateLimited, a used-up
-    bucket whose reset does not fit is not slept); every other request, and everything
+    bucket whose reset does not fit is not slept, a body discord.py cannot read raises
+    UnreadableAnswer); every other request, and everything
     else, is the session's own."""
 
     def __init__(self, session: aiohttp.ClientSession) -> None:
@@ -683,19 +754,17 @@ class BriefbotClient(discord.Client):
             async def send_notice(reply: Reply) -> None:
                 _bound_answer_waits()
                 for message in render_reply(reply):  # follow-ups of the deferral made
-                    await interaction.followup.send(ephemeral=True,
-                                                    allowed_mentions=NO_MENTIONS,
-                                                    wait=True, **_payload(message))
+                    await self._follow_up(interaction, message, ephemeral=True)
 
             async def bounded_notice(reply: Reply) -> None:
                 bound = _notice_bound()
                 try:
                     await asyncio.wait_for(send_notice(reply), bound)
-                except (AnswerRateLimited, TimeoutError) as exc:
+                except (AnswerRateLimited, UnreadableAnswer, TimeoutError) as exc:
                     # Discord's limits or a slow Discord, not a bug of ours: no traceback.
                     log.warning("Discord: the notice for /%s was not sent: %s", command,
-                                exc if isinstance(exc, AnswerRateLimited)
-                                else f"not sent within {bound:.0f} s")
+                                f"not sent within {bound:.0f} s"
+                                if isinstance(exc, TimeoutError) else exc)
                 except Exception:  # the notice is a courtesy: the command goes on without it
                     log.exception("Discord: the notice for /%s was not sent", command)
 
@@ -811,17 +880,25 @@ class BriefbotClient(discord.Client):
         return True
 
     async def _defer(self, interaction: discord.Interaction[Any], *, ephemeral: bool) -> None:
-        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        with _taken_unread(interaction, "the deferral of", first_response=True):
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
         interaction.extras[_DEFERRED] = "ephemeral" if ephemeral else "public"
+
+    async def _follow_up(self, interaction: discord.Interaction[Any], message: DiscordMessage,
+                         *, ephemeral: bool) -> None:
+        with _taken_unread(interaction, "a follow-up of"):
+            await interaction.followup.send(ephemeral=ephemeral, allowed_mentions=NO_MENTIONS,
+                                            wait=True, **_payload(message))
 
     async def send_reply(self, interaction: discord.Interaction[Any], reply: Reply, *,
                          ephemeral: bool) -> None:
         messages = render_reply(reply)
-        if not interaction.response.is_done():
+        if not _responded(interaction):
             first, rest = messages[0], messages[1:]
             try:
-                await interaction.response.send_message(
-                    ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **_payload(first))
+                with _taken_unread(interaction, "the answer to", first_response=True):
+                    await interaction.response.send_message(
+                        ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **_payload(first))
             except ResponseLost as exc:
                 exc.gist = _gist(reply)
                 raise
@@ -835,12 +912,11 @@ class BriefbotClient(discord.Client):
                 interaction.extras.pop(_DEFERRED, None)
                 try:
                     await interaction.delete_original_response()
-                except (discord.HTTPException, AnswerRateLimited) as exc:
+                except (discord.HTTPException, AnswerRateLimited, UnreadableAnswer) as exc:
                     log.warning("could not remove the deferred placeholder: %s", exc)
         for i, message in enumerate(rest):
             try:
-                await interaction.followup.send(ephemeral=ephemeral, allowed_mentions=NO_MENTIONS,
-                                                wait=True, **_payload(message))
+                await self._follow_up(interaction, message, ephemeral=ephemeral)
                 # The placeholder is filled (the first follow-up takes its place): a later
                 # private notice is a message of its own. Until then it is still there, and a
                 # notice after a refused first follow-up (rate-limited, 503s) filled it for
@@ -930,6 +1006,16 @@ class BriefbotClient(discord.Client):
                         interaction.user.id, cause.status, cause.text[:200])
             reply = Reply.error(f"Discord did not take the answer (HTTP {cause.status}): it "
                                 "is busy or unavailable; please try again in a minute.")
+        elif isinstance(cause, UnreadableAnswer):
+            # Discord's answer to a message of the answer (or a proxy's on the way: a 502
+            # page) could not be read, and was no 2xx (`_taken_unread`): whether that message
+            # arrived is not known, so it is not sent again. It was an error id and a
+            # traceback (discord.py's JSONDecodeError or UnicodeDecodeError).
+            log.warning("Discord: the answer to /%s for discord:%s was cut short: %s", name,
+                        interaction.user.id, cause)
+            reply = Reply.error(f"Discord's reply to this bot could not be read (HTTP "
+                                f"{cause.status}), so your answer may be missing or cut "
+                                "short; please try again in a minute.")
         elif isinstance(cause, (aiohttp.ClientError, ConnectionError, TimeoutError)):
             # The way to Discord failed while answering (a dropped connection, no answer
             # after discord.py's own retries): Discord's network, not a bug of ours. The part
@@ -945,8 +1031,8 @@ class BriefbotClient(discord.Client):
             reply = Reply.error(our_side(error_id))
         try:
             await self.send_reply(interaction, reply, ephemeral=True)
-        except (discord.HTTPException, AnswerRateLimited, ResponseLost, aiohttp.ClientError,
-                ConnectionError, TimeoutError) as exc:
+        except (discord.HTTPException, AnswerRateLimited, ResponseLost, UnreadableAnswer,
+                aiohttp.ClientError, ConnectionError, TimeoutError) as exc:
             # (the network failing the answer fails the notice too, as often as not)
             log.warning("could not tell the user about the error: %r", exc)
 
@@ -982,7 +1068,7 @@ class BriefbotClient(discord.Client):
         # within the scheduler's deadline (`_DELIVER_BY`).
         progress.idempotent = progress.key is not None and _sends_enforce_nonce()
         _bound_delivery_waits(self.http)
-        token = _DELIVER_BY.set(progress.deadline) if progress.deadline is not None else None
+        token = _DELIVER_BY.set(math.inf if progress.deadline is None else progress.deadline)
         try:
             cached = self.get_channel(channel_id)
             target = cached or await self.fetch_channel(channel_id)
@@ -1008,17 +1094,14 @@ class BriefbotClient(discord.Client):
             # (no answer: the part may have arrived, which the scheduler records)
             raise DeliveryError(f"network error talking to Discord: {exc!r}"
                                 f"{_progress(posted, messages)}", transient=True) from exc
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except UnreadableAnswer as exc:
             # An answer labelled JSON that is not, or not UTF-8 (cut off on its way, within a
-            # character): discord.py decodes and reads the body before its status, so a 200
-            # (the part posted) and a 5xx alike raised, logged as the adapter's bug with a
-            # traceback. Not a refusal: the part may have arrived, which the scheduler records.
-            unread = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else "not JSON"
-            raise DeliveryError(f"Discord's answer could not be read ({unread}: {exc})"
-                                f"{_progress(posted, messages)}", transient=True) from exc
+            # character): discord.py raised JSONDecodeError or UnicodeDecodeError, logged as
+            # the adapter's bug with a traceback. Not a refusal: the part may have arrived
+            # (a 200: it did), which the scheduler records.
+            raise DeliveryError(f"{exc}{_progress(posted, messages)}", transient=True) from exc
         finally:
-            if token is not None:
-                _DELIVER_BY.reset(token)
+            _DELIVER_BY.reset(token)
 
 
 def _delivery_error(exc: Exception, channel_id: int, cached: bool, posted: int,

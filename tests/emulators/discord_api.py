@@ -690,6 +690,14 @@ def _limit_error(message: str) -> JSONDict:
     return {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": message}]}
 
 
+def _cut(body: bytes, *, inside_character: bool) -> bytes:
+    """`body` cut off on its way (`DiscordEmulator.cut_answer`)."""
+    if inside_character:
+        at = next(i for i, byte in enumerate(body) if byte >= 0xC0)  # a character's lead byte
+        return body[:at + 1]
+    return body[:len(body) // 2]
+
+
 def _compile(pattern: str | re.Pattern[str]) -> re.Pattern[str]:
     return pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
 
@@ -885,6 +893,7 @@ class DiscordEmulator:
         self.extra_headers: list[FailureRule] = []  # added to answers that are not failures
         self.slow_answers: list[FailureRule] = []  # answered as usual, `delay` s late
         self.hang_ups: list[FailureRule] = []  # the connection closed, nothing answered
+        self.cut_answers: list[FailureRule] = []  # carried out, the answer's body cut off
         #: Seconds within which a message sent again with the nonce of one already created
         #: (``enforce_nonce``) returns that message instead of a new one (Discord: "a few
         #: minutes").
@@ -1258,6 +1267,21 @@ class DiscordEmulator:
         (aiohttp's ``ServerDisconnectedError``). Nothing is carried out."""
         return self._add_rule(self.hang_ups, method, path, 0, None, {}, times)
 
+    def cut_answer(
+        self,
+        method: str | None,
+        path: str | re.Pattern[str],
+        *,
+        inside_character: bool = False,
+        times: int | None = 1,
+    ) -> FailureRule:
+        """Carry out requests matching ``method`` and the path regex as usual (a message is
+        created), then send their answer's JSON (UTF-8, as Discord does) cut off on its way:
+        at half its length, or, ``inside_character``, after the first byte of its first
+        character of two or more bytes (not UTF-8). The status is the usual one."""
+        return self._add_rule(self.cut_answers, method, path, 0,
+                              "character" if inside_character else "half", {}, times)
+
     def forbidden(
         self,
         method: str | None,
@@ -1379,6 +1403,7 @@ class DiscordEmulator:
         self.extra_headers.clear()
         self.slow_answers.clear()
         self.hang_ups.clear()
+        self.cut_answers.clear()
 
     # ------------------------------------------------------------------ gateway injection
 
@@ -2001,8 +2026,15 @@ class DiscordEmulator:
                 fut.set_result(call)
         if response is None:
             return web.Response(status=status, headers=headers)
+        if not call.injected:
+            for rule in self.cut_answers:
+                if rule.take(call.method, call.path):
+                    response = _cut(json.dumps(response, ensure_ascii=False).encode(),
+                                    inside_character=rule.body == "character")
+                    break
         if isinstance(response, bytes):  # (`fail(json=b"...")`: a body that is not JSON,
-            headers["Content-Type"] = "application/json"  # sent as it were: cut off)
+            # sent as it were: cut off; labelled JSON unless the rule's headers say otherwise)
+            headers.setdefault("Content-Type", "application/json")
             return web.Response(body=response, status=status, headers=headers)
         # discord.py only parses JSON when Content-Type is *exactly* "application/json"
         # (aiohttp's json_response() would append "; charset=utf-8").
