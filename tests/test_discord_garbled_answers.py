@@ -59,6 +59,26 @@ async def test_a_post_answered_with_a_body_that_cannot_be_read_is_transient_and_
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("content_type", ["application/json", "text/html"])
+async def test_a_post_rate_limited_with_a_page_for_a_body_waits_its_retry_after(
+        emu: DiscordEmulator, bot: BriefbotClient, content_type: str) -> None:  # noqa: F811
+    # A 429 from Discord's edge (no Via header: discord.py does not wait it out) whose body
+    # is an HTML page: labelled JSON, it was "could not be read", taken for maybe posted;
+    # labelled HTML, "Discord answered 429 <html>…". Either way the scheduler retried after
+    # its own backoff, the Retry-After unread.
+    channel = emu.guild.text_channel.id
+    emu.fail("POST", rf"/channels/{channel}/messages", 429, via=False,
+             json=b"<html><h1>429 Too Many Requests</h1></html>",
+             headers={"Retry-After": "120", "Content-Type": content_type})
+    progress = PartProgress()
+    with pytest.raises(DeliveryError) as err:
+        await bot.deliver(str(channel), Reply.text("hello"), progress)
+    assert err.value.transient and err.value.retry_after == 120, err.value
+    assert "rate limited by Discord: it asked to wait 2 minutes" in err.value.message
+    assert progress.sending is None  # refused: not posted
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("cut", ["answer", "deferral", "follow-up"])
 async def test_an_answer_discord_took_but_whose_reply_was_cut_goes_on_whole_and_once(
         emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811

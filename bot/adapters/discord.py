@@ -321,12 +321,13 @@ class UnreadableAnswer(discord.DiscordException):
     not JSON (cut off on its way, an HTML error page). discord.py decodes and parses the body
     before it looks at the status, so it raised UnicodeDecodeError or JSONDecodeError, the
     status unknown: `_BoundedRequest` reads the body first (`_readable`) and raises this,
-    with the status and headers. A 2xx (`taken`) was carried out: the message is there."""
+    with the `response` (its status and headers, as discord.HTTPException's). A 2xx
+    (`taken`) was carried out: the message is there."""
 
-    def __init__(self, status: int, headers: Any, error: ValueError) -> None:
-        self.status, self.headers = status, headers
+    def __init__(self, response: aiohttp.ClientResponse, error: ValueError) -> None:
+        self.response, self.status = response, response.status
         unread = "not UTF-8" if isinstance(error, UnicodeDecodeError) else "not JSON"
-        self.why = f"HTTP {status}, {unread}: {error}"
+        self.why = f"HTTP {self.status}, {unread}: {error}"
         super().__init__(f"Discord's answer could not be read ({self.why})")
 
     @property
@@ -505,7 +506,7 @@ class _BoundedRequest:
             await discord.http.json_or_text(response)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             await self._inner.__aexit__(None, None, None)
-            raise UnreadableAnswer(response.status, response.headers, exc) from exc
+            raise UnreadableAnswer(response, exc) from exc
 
     async def __aexit__(self, *exc_info: Any) -> Any:
         return await self._inner.__aexit__(*exc_info)
@@ -1095,6 +1096,10 @@ class BriefbotClient(discord.Client):
             raise DeliveryError(f"network error talking to Discord: {exc!r}"
                                 f"{_progress(posted, messages)}", transient=True) from exc
         except UnreadableAnswer as exc:
+            if exc.status == 429:  # a rate limit whatever its body: not posted
+                progress.refused()
+                raise _delivery_error(exc, channel_id, cached is not None, posted,
+                                      messages) from exc
             # An answer labelled JSON that is not, or not UTF-8 (cut off on its way, within a
             # character): discord.py raised JSONDecodeError or UnicodeDecodeError, logged as
             # the adapter's bug with a traceback. Not a refusal: the part may have arrived
@@ -1148,9 +1153,14 @@ def _delivery_error(exc: Exception, channel_id: int, cached: bool, posted: int,
                              f"({exc.code} {exc.text}); {removed}give it {PERMISSIONS_TEXT} "
                              "there", transient=False,
                              channel_gone=False)  # fixable: keep it enabled
-    if isinstance(exc, discord.RateLimited | AnswerRateLimited):
-        # (discord.py's own bound, or one that does not fit before the scheduler's deadline)
-        wait = exc.retry_after
+    if isinstance(exc, discord.RateLimited | AnswerRateLimited) or (
+            isinstance(exc, discord.HTTPException | UnreadableAnswer) and exc.status == 429):
+        # (discord.py's own bound, or one that does not fit before the scheduler's deadline;
+        # or a 429 discord.py does not wait out: one without Discord's Via header, from its
+        # edge, or whose body it cannot read, an HTML page: its Retry-After, which was left
+        # unread, the part retried on the scheduler's own backoff)
+        wait = (exc.retry_after if isinstance(exc, discord.RateLimited | AnswerRateLimited)
+                else parse_retry_after(exc.response.headers.get("Retry-After")))
         asked = "" if wait is None else f": it asked to wait {wait_words(wait)}"
         return DeliveryError(f"rate limited by Discord{asked}{_progress(posted, messages)}",
                              transient=True, retry_after=wait)
