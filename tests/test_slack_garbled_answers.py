@@ -1,9 +1,15 @@
 """Slack answering a call with a body that is not the JSON it claims to be (cut off on its
 way, after the headers said 200): slack_sdk then raises SlackApiError carrying the aiohttp
-response itself, which has `status`, not `status_code`. Against the loopback Slack emulator
-(tests/emulators/slack_api.py, `garbled`)."""
+response itself, which has `status`, not `status_code`; or with one that is not UTF-8 (cut
+within a character, a proxy's page in Latin-1), which aiohttp's UnicodeDecodeError let out
+of slack_sdk's calls, status unknown, until the adapter's clients read it
+(`_ReadingSession`). Against the loopback Slack emulator (tests/emulators/slack_api.py,
+`garbled`)."""
 
 from __future__ import annotations
+
+import asyncio
+import time
 
 import pytest
 
@@ -11,7 +17,15 @@ from bot.adapters.slack import SlackAdapter
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 from tests.emulators.slack_api import SlackWebAPIMock
-from tests.test_slack_adapter import core, deliverer  # noqa: F401  (fixtures)
+from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
+    answers,
+    core,
+    deliverer,
+    post,
+    slack,
+)
+
+CUT_IN_A_CHARACTER = '{"ok": true, "text": "caf\u00e9'.encode()[:-1]  # 'é' is 0xc3 0xa9
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
@@ -46,13 +60,50 @@ async def test_a_page_that_is_no_slack_answer_is_not_a_refusal(
 @pytest.mark.asyncio
 async def test_a_post_answered_with_a_body_cut_inside_a_character_is_transient_maybe_posted(
         deliverer: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
-    # A body cut off within a character of two or more bytes ('é' is 0xc3 0xa9): aiohttp
-    # decodes it as UTF-8 before slack_sdk parses it, and slack_sdk let UnicodeDecodeError
-    # through: out of deliver, "delivery raised" with a traceback.
-    api.garbled("chat.postMessage", '{"ok": true, "text": "caf\u00e9'.encode()[:-1])
+    # A body cut off within a character of two or more bytes: aiohttp decodes it as UTF-8
+    # before slack_sdk parses it, and slack_sdk let UnicodeDecodeError through: out of
+    # deliver, "delivery raised" with a traceback; then "(not UTF-8 …)", its status unknown.
+    api.garbled("chat.postMessage", CUT_IN_A_CHARACTER)
     progress = PartProgress()
     with pytest.raises(DeliveryError) as err:
         await deliverer.deliver("C7", Reply.text("hi"), progress)
     assert err.value.transient and not err.value.channel_gone, err.value
-    assert "Slack's answer to the post to C7 could not be read (not UTF-8" in str(err.value)
+    assert "Slack's answer to the post to C7 could not be read (HTTP 200, not a Slack API " \
+        "answer)" in str(err.value), err.value
     assert progress.sending == 1  # not refused: it may be in the channel
+
+
+@pytest.mark.asyncio
+async def test_a_response_url_answered_with_a_page_that_is_not_utf8_counts_by_its_status(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # A proxy's 502 page in Latin-1, no charset, for the answer's response URL post: Bolt's
+    # client raised UnicodeDecodeError, the status unknown, and the caller got "Something
+    # went wrong on our side (error id …)" in place of the answer. A 502 is posted once more
+    # (Slack's failure, not the caller's), as for any page.
+    api.garbled("response_url", "<html>Passerelle erron\u00e9e</html>".encode("latin-1"),
+                status=502, content_type="text/html")
+    status, _, _ = await post(slack, api, "/briefbot", "help", key="latin")
+    assert status == 200
+    first, again = await answers(api, "latin", count=2)
+    assert first == again and "/claim TEXT" in str(again["blocks"]), again  # (no error id)
+
+
+@pytest.mark.asyncio
+async def test_a_part_whose_answer_is_not_utf8_is_said_to_be_maybe_posted(
+        slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # The response URL refusing (expired), the answer goes by chat.postMessage, answered 200
+    # and cut within a character: UnicodeDecodeError, an error id in place of the notice.
+    # Slack answers a refusal with HTTP 200 too: the part may or may not be in the channel,
+    # and it is said so, not "could not be posted" (nor sent again).
+    api.fail("response_url", error="expired_url", status=404, times=None)
+    api.garbled("chat.postMessage", CUT_IN_A_CHARACTER)
+    status, _, _ = await post(slack, api, "/briefbot", "help", key="cut")
+    assert status == 200
+    deadline = time.monotonic() + 10
+    while not api.calls_to("chat.postEphemeral"):
+        assert time.monotonic() < deadline, "the caller was not told"
+        await asyncio.sleep(0.02)
+    notice = str(api.calls_to("chat.postEphemeral")[0].body.get("text", ""))
+    assert "Part 1 of this reply may not have been posted (HTTP 200, not a Slack API " \
+        "answer)." in notice and "error id" not in notice, notice
+    assert len(api.calls_to("chat.postMessage")) == 1  # not sent again

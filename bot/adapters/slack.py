@@ -13,15 +13,17 @@ Bolt (bad or stale signatures get 401). Tokens come from the environment and are
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
+import json
 import logging
 import os
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -38,6 +40,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient, WebhookResponse
 
 from bot.adapters.slack_blocks import Message, render_messages, render_text_message
 from bot.chat.commands import (
@@ -469,19 +472,31 @@ class ResponseURL:
         self._respond = respond
         self.left = uses
 
-    async def post(self, **message: Any) -> Any:
+    async def post(self, **message: Any) -> WebhookResponse:
         """Post one message (Bolt's `respond` arguments); RuntimeError when no use is left."""
         if self.left <= 0:
             raise RuntimeError(f"response_url already used {RESPONSE_URL_USES} times")
         self.left -= 1
-        return await self._respond(**message)
+        return await self._post_to_url(**message)
 
-    async def post_again(self, **message: Any) -> Any:
+    async def post_again(self, **message: Any) -> WebhookResponse:
         """The same post once more after Slack failed it (a 5xx: not a use Slack took; if it
         was, the post beyond Slack's five is refused, and the caller goes on as for any
         refusal)."""
         await asyncio.sleep(RESPONSE_URL_RETRY_WAIT)
-        return await self._respond(**message)
+        return await self._post_to_url(**message)
+
+    async def _post_to_url(self, **message: Any) -> WebhookResponse:
+        """As Bolt's `respond` posts (its URL, proxy and TLS settings), through a
+        `_ReadingSession`: an answer that is not UTF-8 (a proxy's page) is read, its status
+        counted as any (Bolt's client raised aiohttp's UnicodeDecodeError, the status
+        unknown: an error id, the answer lost)."""
+        respond = self._respond
+        if respond.response_url is None:
+            raise ValueError("no response_url to answer through")
+        client = AsyncWebhookClient(url=respond.response_url, proxy=respond.proxy,
+                                    ssl=respond.ssl, session=_reading_session())
+        return await client.send(**message)
 
 
 async def _tell_caller(url: ResponseURL, command: dict[str, Any], client: AsyncWebClient,
@@ -795,9 +810,17 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
             if reply.ephemeral and slack_error(exc) in _NOT_THERE \
                     and await _by_direct_message(client, user, rest[i:]):
                 return  # (a private answer: to the caller's direct message with the app)
+            after = len(rest) - i - 1
+            if _maybe_posted(exc):
+                # Slack may have posted it (its answer unread, a 5xx): "could not be posted"
+                # under a part the caller could see sent them to ask again.
+                lost = (f"Part {posted + i + 1} of this reply may not have been posted "
+                        f"({error})" + (f", and the {after} after it were not. " if after
+                                        else ". "))
+            else:
+                lost = f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
             await _tell_caller(url, command, client, render_text_message(
-                f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
-                + _refused_hint(exc, command), kind="error"), "refused parts")
+                lost + _refused_hint(exc, command), kind="error"), "refused parts")
             return
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             # The way to Slack failed (after the client's retry): a platform error, not ours.
@@ -978,16 +1001,64 @@ class _ConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):  # type: i
                                                    response=response, error=error))
 
 
+class _ReadableResponse(aiohttp.ClientResponse):
+    """An answer whose body is read as far as it can be: bytes not in its encoding (UTF-8 for
+    JSON; one cut off within a character of two or more bytes, a proxy's page in Latin-1
+    with no charset) are read as U+FFFD. slack_sdk catches the JSONDecodeError of a body
+    that is not JSON (its SlackApiError then carries the response: the status known, "not a
+    Slack API answer"), not aiohttp's UnicodeDecodeError, which came out of the call with
+    the status unknown: an error id for a command's answer, the rest of it lost. Now such a
+    body is one that is not JSON, or, a response URL's (text), its status is what counts."""
+
+    async def text(self, encoding: str | None = None, errors: str = "replace") -> str:
+        return await super().text(encoding, errors)
+
+    async def json(self, *, encoding: str | None = None, loads: Any = json.loads,
+                   content_type: str | None = "application/json") -> Any:
+        try:
+            return await super().json(encoding=encoding, loads=loads, content_type=content_type)
+        except UnicodeDecodeError:
+            return loads(await self.text(encoding))
+
+
+class _ReadingSession:
+    """The HTTP session slack_sdk's clients are given (the Web API's, a response URL's): a
+    session of its own for each call, as slack_sdk makes one when it is given none (so no
+    connection is used twice: see `_ConnectionErrorRetryHandler`), whose answers are
+    `_ReadableResponse`. slack_sdk offers no other way to read them."""
+
+    closed = False  # (slack_sdk asks: a closed session is not used)
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+
+    @contextlib.asynccontextmanager
+    async def request(self, method: str, url: str,
+                      **kwargs: Any) -> AsyncIterator[aiohttp.ClientResponse]:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout),
+                                         auth=kwargs.pop("auth", None),
+                                         response_class=_ReadableResponse) as session, \
+                session.request(method, url, **kwargs) as response:
+            yield response
+
+
+def _reading_session(timeout: float = 30) -> aiohttp.ClientSession:
+    """A `_ReadingSession` as slack_sdk's clients take it (`timeout`: theirs by default)."""
+    return cast(aiohttp.ClientSession, _ReadingSession(timeout))
+
+
 def make_client(token: str, base_url: str | None = None, rate_limit_retries: int = 3,
                 server_error_retries: int = 1) -> AsyncWebClient:
     """A Web API client that retries connection errors, 429s (after a Retry-After of at most
     MAX_CLIENT_RETRY_WAIT) and 5xx (a scheduled part only when nothing can have been posted:
-    `_POSTING_PART`)."""
+    `_POSTING_PART`), and reads an answer that is not UTF-8 as one that is not Slack's JSON
+    (`_ReadingSession`)."""
     handlers = [_ConnectionErrorRetryHandler(max_retry_count=1),
                 _BoundedRateLimitRetryHandler(max_retry_count=rate_limit_retries),
                 _ServerErrorRetryHandler(max_retry_count=server_error_retries)]
     kwargs: dict[str, Any] = {"base_url": base_url} if base_url else {}
-    return AsyncWebClient(token=token, timeout=30, retry_handlers=handlers, **kwargs)
+    return AsyncWebClient(token=token, retry_handlers=handlers, session=_reading_session(),
+                          **kwargs)
 
 
 class SlackAdapter:
@@ -1301,12 +1372,6 @@ class SlackAdapter:
                     if not _maybe_posted(exc):
                         progress.refused()  # Slack's answer: not posted
                     raise _delivery_error(exc, channel, i, len(messages)) from exc
-                except UnicodeDecodeError as exc:
-                    # A body cut off within a character: aiohttp decodes it before slack_sdk
-                    # reads it, and slack_sdk lets this through, its status unknown. Not a
-                    # refusal: the part may be in the channel.
-                    raise DeliveryError(f"Slack's answer to the post to {channel} could not "
-                                        f"be read (not UTF-8: {exc})", transient=True) from exc
                 except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                     raise DeliveryError(
                         f"network error posting to Slack channel {channel}: {exc!r}",

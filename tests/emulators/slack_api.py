@@ -314,7 +314,8 @@ class _Handler(BaseHTTPRequestHandler):
             data = json.dumps(payload).encode("utf-8")
             content_type = "application/json; charset=utf-8"
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
+        extra_headers = dict(extra_headers)  # (`garbled(content_type=…)` labels its own)
+        self.send_header("Content-Type", extra_headers.pop("Content-Type", content_type))
         self.send_header("Content-Length", str(len(data)))
         for name, value in extra_headers.items():
             self.send_header(name, value)
@@ -619,11 +620,13 @@ class SlackWebAPIMock:
         )
 
     def garbled(self, method: str, body: bytes = b'{"ok": true, "channel": "C', *,
-                status: int = 200, times: int | None = 1) -> Injection:
+                status: int = 200, times: int | None = 1,
+                content_type: str | None = None) -> Injection:
         """Answer the next ``times`` calls of ``method`` with ``body`` under a JSON content
-        type, without carrying them out: a reply cut off on its way (a proxy, a dropped
-        connection after the headers), or a body that is not JSON at all."""
-        return self._inject(Injection(method, status, body, {}, times))
+        type (or ``content_type``), without carrying them out: a reply cut off on its way (a
+        proxy, a dropped connection after the headers), or a body that is not JSON at all."""
+        headers = {} if content_type is None else {"Content-Type": content_type}
+        return self._inject(Injection(method, status, body, headers, times))
 
     def slow_answer(self, method: str, delay: float, *, times: int | None = 1) -> None:
         """Carry out the next ``times`` calls of ``method`` (``"*"`` = any, None = forever)
