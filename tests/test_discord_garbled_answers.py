@@ -36,11 +36,10 @@ FOLLOWUP = r"/webhooks/\d+/[^/]+"
 
 # A body labelled JSON that is not JSON (was JSONDecodeError out of deliver: the scheduler's
 # "delivery raised" with a traceback, an adapter bug, it said, and "/status" showing
-# "JSONDecodeError: …"), and one cut off within a character of two or more bytes ('é' is 0xc3
-# 0xa9; the answer echoes the post's text): discord.py decodes it as UTF-8 before parsing it,
-# and UnicodeDecodeError came out of deliver likewise.
-GARBLED = [(200, b'{"id": "12', "not JSON"), (502, b"<html>Bad Gateway", "not JSON"),
-           (200, '{"id": "12", "content": "caf\u00e9'.encode()[:-1], "not UTF-8")]
+# "JSONDecodeError: …"), from a proxy on the way: not a 2xx, so whether Discord took the
+# part is not known.
+GARBLED = [(502, b"<html>Bad Gateway", "not JSON"),
+           (502, "<html>Passerelle erron\u00e9e".encode("latin-1"), "not UTF-8")]
 
 
 @pytest.mark.asyncio
@@ -56,6 +55,28 @@ async def test_a_post_answered_with_a_body_that_cannot_be_read_is_transient_and_
     assert err.value.transient and not err.value.channel_gone, err.value
     assert f"Discord's answer could not be read (HTTP {status}, {why}" in err.value.message
     assert progress.sending == 1  # not refused: the part may be in the channel
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("inside_character", [False, True])
+async def test_a_part_discord_took_whose_answer_was_cut_is_posted_and_the_post_goes_on(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture,  # noqa: F811
+        inside_character: bool) -> None:
+    # Discord created the first part (HTTP 200), its answer cut off on the way (halved, or
+    # within the zero-width space mention syntax gets: discord.py's JSONDecodeError or
+    # UnicodeDecodeError). The status says it was posted: it was a transient failure all
+    # the same, the part taken for maybe posted, the rest left for the scheduler's retry.
+    channel = emu.guild.text_channel.id
+    reply = long_reply()
+    parts = render_reply(reply)
+    emu.cut_answer("POST", rf"/channels/{channel}/messages", inside_character=inside_character)
+    progress = PartProgress()
+    await bot.deliver(str(channel), reply, progress)
+    assert progress.posted == len(parts) and progress.sending is None
+    assert len(emu.channel_messages(channel)) == len(parts) > 1  # each part once
+    record = await _logged(caplog, "was taken, but Discord's answer could not be read", 1)
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert f"part 1 of {len(parts)} to channel {channel}" in record.getMessage()
 
 
 @pytest.mark.asyncio

@@ -1084,7 +1084,18 @@ class BriefbotClient(discord.Client):
                 nonce = progress.nonce(posted + 1)
                 if nonce is not None:
                     payload["nonce"] = nonce
-                await target.send(allowed_mentions=NO_MENTIONS, **payload)
+                try:
+                    await target.send(allowed_mentions=NO_MENTIONS, **payload)
+                except UnreadableAnswer as exc:
+                    if not exc.taken:
+                        raise
+                    # Discord created it (a 2xx), its answer cut off on the way: posted, as
+                    # an answer's message is (`_taken_unread`). It was unconfirmed and left
+                    # to the scheduler's retry, which sent it again under its nonce (taken
+                    # for the same message only within Discord's few minutes).
+                    log.warning("Discord: part %d of %d to channel %s was taken, but Discord's "
+                                "answer could not be read (%s); going on, not sent again",
+                                posted + 1, len(messages), channel_id, exc.why)
                 posted += 1
                 await progress.mark(posted)
         except (discord.HTTPException, discord.RateLimited, AnswerRateLimited) as exc:
@@ -1100,10 +1111,11 @@ class BriefbotClient(discord.Client):
                 progress.refused()
                 raise _delivery_error(exc, channel_id, cached is not None, posted,
                                       messages) from exc
-            # An answer labelled JSON that is not, or not UTF-8 (cut off on its way, within a
-            # character): discord.py raised JSONDecodeError or UnicodeDecodeError, logged as
-            # the adapter's bug with a traceback. Not a refusal: the part may have arrived
-            # (a 200: it did), which the scheduler records.
+            # An answer labelled JSON that is not, or not UTF-8 (a proxy's page, a body cut
+            # off within a character): discord.py raised JSONDecodeError or
+            # UnicodeDecodeError, logged as the adapter's bug with a traceback. Not a
+            # refusal: the part may have arrived, which the scheduler records. (A part's 2xx
+            # is posted, above; this is any other status, or another request's answer.)
             raise DeliveryError(f"{exc}{_progress(posted, messages)}", transient=True) from exc
         finally:
             _DELIVER_BY.reset(token)
