@@ -243,6 +243,29 @@ def test_yaml_front_matter_values_are_read_as_yaml_writes_them(
     assert doc["text"] == BODY.strip(), doc["text"]
 
 
+@pytest.mark.parametrize(("front", "header", "published"), [
+    ("---\ntitle: Bridge\ndate: 0001-01-01\n---", "By Jane Doe\nMay 2, 2024\n\n", "2024-05-02"),
+    ("---\ntitle: Bridge\ndate: 0001-01-01T00:00:00Z\n---", "", None),
+    ("+++\ntitle = 'Bridge'\ndate = 0001-01-01T00:00:00Z\n+++", "By Jane Doe\nMay 2, 2024\n\n",
+     "2024-05-02"),
+    ("---\ntitle: Bridge\ndate: 0001-01-01T00:00:00Z\npublishdate: 2024-05-03\n---", "",
+     "2024-05-03"),
+], ids=["yaml-under-a-header-date", "yaml-go-zero-time", "toml-under-a-header-date",
+        "a-later-date-key"])
+def test_a_front_matter_zero_date_is_no_date(tmp_path: Path, front: str, header: str,
+                                             published: str | None) -> None:
+    # Hugo's "no date" (Go's zero time, 0001-01-01) was stored as the article's date, over
+    # the date its header line gives and a later date key.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "post.md").write_text(f"{front}\n\n{header}{BODY}", encoding="utf-8")
+    db = tmp_path / "b.db"
+    assert reload(db, corpus).exit_code == 0
+    doc = json.loads(run(db, "source", "post", "--json").stdout)
+    assert (doc["title"], doc["published"]) == ("Bridge", published), doc
+    assert doc["text"] == BODY.strip(), doc["text"]
+
+
 def test_a_front_matter_alone_is_said_so(tmp_path: Path) -> None:
     # It was told "no article text below its title line (the first line … is its title)".
     corpus = tmp_path / "corpus"

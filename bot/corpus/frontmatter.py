@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from bot.corpus.metadata import parse_date_field
 from bot.paths import loads_toml
 
 # The block: a fence line, then the lines up to the same fence, within the file's first 64 KB
@@ -27,6 +28,9 @@ _YAML_OTHER = re.compile(r"^(?:[ \t]*#.*|[ \t]+\S.*|-[ \t].*|[ \t]*)$")
 _TITLE_KEYS = ("title", "headline")
 _AUTHOR_KEYS = ("author", "authors", "byline")
 _DATE_KEYS = ("date", "published", "pubdate", "publishdate", "date_published", "created")
+# Go's zero time, the date Hugo gives a page that has none (`date: 0001-01-01T00:00:00Z`, as
+# .NET's DateTime.MinValue): no date. It was stored as the article's, over its header's.
+_NO_DATE = "0001-01-01"
 
 
 @dataclass
@@ -46,7 +50,7 @@ def split_front_matter(text: str) -> FrontMatter | None:
     if fields is None:
         return None
     return FrontMatter(_first(fields, _TITLE_KEYS), _names(fields, _AUTHOR_KEYS),
-                       _first(fields, _DATE_KEYS), text[m.end():])
+                       _date(fields), text[m.end():])
 
 
 def _unquote(value: str) -> str:
@@ -189,6 +193,15 @@ def _first(fields: dict[str, Any], keys: tuple[str, ...]) -> str | None:
             value = value[0] if value else None
         if value is not None and not isinstance(value, (dict, bool)) and str(value).strip():
             return " ".join(str(value).split())
+    return None
+
+
+def _date(fields: dict[str, Any]) -> str | None:
+    """The first date key's value that is not the zero date (`_NO_DATE`), as `_first`."""
+    for key in _DATE_KEYS:
+        value = _first(fields, (key,))
+        if value is not None and parse_date_field(value) != _NO_DATE:
+            return value
     return None
 
 
