@@ -15,6 +15,9 @@ TEXT = " ".join(SENTENCES)
 ARRAY_HINT = ("the file looks like one JSON array, not JSON Lines: a .jsonl file holds one "
               "JSON object per line, without [ ] around them or commas between them (e.g. "
               "`jq -c '.[]' FILE > NEW.jsonl`)")
+CR_HINT = ("the file's lines end in CR alone (old Mac line ends), not JSON Lines: a .jsonl "
+           "file ends each line with a newline (LF or CR LF), else its records run together "
+           "as one line (e.g. `tr '\\r' '\\n' < FILE > NEW.jsonl`)")
 PRETTY_HINT = ("the file looks like JSON objects spread over several lines (pretty-printed), "
                "not JSON Lines: a .jsonl file holds each object on one line (e.g. `jq -c . "
                "FILE > NEW.jsonl`)")
@@ -82,3 +85,31 @@ def test_plain_bad_lines_get_no_such_hint(tmp_path: Path, corpus: Path) -> None:
     res = reload(db, corpus)
     o = outcomes(res)
     assert o["a.jsonl"] == "added (1 added, 4 rejected)", o
+
+
+def test_lines_ended_by_cr_alone_say_so(tmp_path: Path, corpus: Path) -> None:
+    # Its records ran together as one line, told only "malformed JSON: Extra data (column
+    # N)", or, over the cap, "record over the size cap": the file's report now says why.
+    db = tmp_path / "t.db"
+    lines = [json.dumps(r) for r in _records("c1", "c2", "c3")]
+    (corpus / "cr.jsonl").write_bytes(("\r".join(lines) + "\r").encode())
+    (corpus / "crlf.jsonl").write_bytes(
+        ("\r\n".join(json.dumps(r) for r in _records("w1", "w2")) + "\r\n").encode())
+    o = outcomes(reload(db, corpus))
+    assert o["cr.jsonl"] == f"rejected (1 rejected) — {CR_HINT}", o
+    assert o["cr.jsonl:1"].startswith("rejected — malformed JSON: Extra data"), o
+    assert o["crlf.jsonl"] == "added (2 added)", o  # (CR LF ends a line)
+    config = tmp_path / "briefbot.toml"
+    config.write_text(f"[ingest]\nmax_file_bytes = {len(lines[0]) + 10}\n")
+    o = outcomes(reload(db, corpus, config=config))
+    assert o["cr.jsonl:1"].startswith("rejected — record over the size cap"), o
+    assert o["cr.jsonl"] == f"rejected (1 rejected) — {CR_HINT}", o
+
+
+def test_a_cr_inside_a_line_gets_no_such_hint(tmp_path: Path, corpus: Path) -> None:
+    # A raw CR in a string (no JSON) or between members (JSON whitespace) of an LF file.
+    (corpus / "a.jsonl").write_bytes(
+        b'{"id": "bad", "text": "Offic\rials said"}\n'
+        + b'{"id": "ok",\r "text": ' + json.dumps(TEXT).encode() + b"}\n")
+    o = outcomes(reload(tmp_path / "t.db", corpus))
+    assert o["a.jsonl"] == "added (1 added, 1 rejected)", o

@@ -1133,7 +1133,7 @@ class _Loader:
                         raise _Rejected(f"duplicate id {doc_id!r} in this file")
                 except _Rejected as exc:
                     line_errors.append(Outcome(key, "rejected", str(exc), line=line_no))
-                    shape.rejected(raw)
+                    shape.rejected(raw, head)
                     given, known = _given_id(head)
                     if given is not None:
                         self._rejected_ids.add(given)
@@ -1324,16 +1324,23 @@ def _unreadable_note(kept: list[str], lines: list[tuple[str, int]]) -> str:
             "line is")
 
 
+# A record opening after a CR inside a line: lines ended by CR alone (old Mac line ends),
+# which JSON Lines does not end a line at, so the records run together as one line.
+_RECORD_AFTER_CR = re.compile(rb"\r\s*\{")
+
+
 class _Shape:
-    """Whether a JSONL file's rejected lines are those of JSON that is no JSON Lines: one
-    array (`[{...}, {...}]`, on one line or pretty-printed) or objects spread over several
-    lines (pretty-printed, `jq .`'s output), each line of which is malformed on its own. Only
-    the first non-blank line and two flags are kept, however long the file."""
+    """Whether a JSONL file's rejected lines are those of JSON that is no JSON Lines: lines
+    ended by CR alone, one array (`[{...}, {...}]`, on one line or pretty-printed) or objects
+    spread over several lines (pretty-printed, `jq .`'s output), each line of which is
+    malformed on its own. Only the first non-blank line and three flags are kept, however
+    long the file."""
 
     def __init__(self) -> None:
         self._first: bytes | None = None
         self._opened = False  # a rejected line opens an object it does not close
         self._closed = False  # a later rejected line closes an object it does not open
+        self._cr_lines = False  # a rejected line holds a record opening after a CR
 
     def first(self, raw: bytes) -> None:
         """`raw` is a non-blank line (each is passed here)."""
@@ -1345,7 +1352,11 @@ class _Shape:
         """Whether the file had a non-blank line (`first` was given one)."""
         return self._first is not None
 
-    def rejected(self, raw: bytes) -> None:
+    def rejected(self, raw: bytes, head: bytes) -> None:
+        """`raw` is a rejected line (b"" for one over the cap), `head` its first cap + 1
+        bytes."""
+        if _RECORD_AFTER_CR.search(head):
+            self._cr_lines = True
         text = raw.strip().removeprefix(b"\xef\xbb\xbf")
         if text.startswith(b"{") and not text.endswith(b"}"):
             self._opened = True
@@ -1353,6 +1364,11 @@ class _Shape:
             self._closed = True
 
     def hint(self) -> str | None:
+        if self._cr_lines:
+            return ("the file's lines end in CR alone (old Mac line ends), not JSON Lines: a "
+                    ".jsonl file ends each line with a newline (LF or CR LF), else its "
+                    "records run together as one line (e.g. `tr '\\r' '\\n' < FILE > "
+                    "NEW.jsonl`)")
         if self._first == b"[":
             return ("the file looks like one JSON array, not JSON Lines: a .jsonl file holds "
                     "one JSON object per line, without [ ] around them or commas between "
