@@ -300,17 +300,23 @@ def _place_zones() -> list[str]:
     return sorted(n for n in iana_zone_names() if "/" in n and not n.startswith("Etc/"))
 
 
+def _zone_spelt(typed: str) -> str | None:
+    """The zone `typed` names in another case or with a space typed for an underscore ("utc",
+    "america/new york")."""
+    key = typed.strip().replace(" ", "_").lower()
+    return next((n for n in iana_zone_names() if n.lower() == key), None)
+
+
 def _zone_meant(typed: str) -> str | None:
-    """The zone `typed` names in another case, a space typed for an underscore ("utc",
-    "america/new york"); else the place zone close to it whose location is close to what it
+    """The zone `typed` names (`_zone_spelt`); else the place zone close to it whose location is close to what it
     ends with ("EUROPE/BERLN", "Berlin": 'Europe/Berlin'). None for a code or an offset no
     zone spells ("CEST", "PST", "Z", "GMT+2"): the names as close in letters ('EST', 'MST',
     'NZ', 'GMT+0') keep other clocks; nor for an area alone ("Europe", "India": one of its
     zones, 'Europe/Rome', 'Indian/Mahe', by the length of its name)."""
-    key = typed.strip().replace(" ", "_")
-    same = {n.lower(): n for n in iana_zone_names()}.get(key.lower())
+    same = _zone_spelt(typed)
     if same is not None:
         return same
+    key = typed.strip().replace(" ", "_")
     near = closest_name(key, _place_zones())
     location = near.rsplit("/", 1)[-1] if near else ""
     return near if closest_name(key.rsplit("/", 1)[-1], [location]) else None
@@ -318,12 +324,25 @@ def _zone_meant(typed: str) -> str | None:
 
 def _unknown_zone(name: str) -> UserError:
     """The refusal, naming the zone meant when one is close (`_zone_meant`; until 2026-12-07
-    only a name differing in case alone got a guess)."""
+    only a name differing in case alone got a guess), and that zone names have no spaces when
+    it was typed with one."""
     guess = _zone_meant(name)
+    spaced = " " in name.strip() and _zone_spelt(name) is not None
     return UserError(
         f"unknown timezone {name[:60]!r}: "
+        + ("zone names have underscores, not spaces: " if spaced else "")
         + (f"did you mean {guess!r}? " if guess else "")
         + "use an IANA time zone name such as UTC, Europe/Berlin or America/New_York")
+
+
+def refuse_spaced_zone(typed: str) -> None:
+    """The zone's refusal (`_unknown_zone`) when `typed`, a command's time zone and the words
+    left over after it, is a zone name typed unquoted with a space (`America/New York`: "…
+    zone names have underscores, not spaces: did you mean 'America/New_York'? …"); nothing
+    otherwise, the caller's usage error then being the answer (it was, with no word of the
+    zone)."""
+    if " " in typed.strip() and _zone_spelt(typed) is not None:
+        raise _unknown_zone(typed)
 
 
 def _repeated_wall_time(when: datetime, tz: ZoneInfo) -> bool:

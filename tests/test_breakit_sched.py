@@ -434,6 +434,34 @@ def test_a_code_an_offset_or_an_area_is_not_guessed_as_a_zone_of_another_clock(
     assert "did you mean" not in caught.value.message, (was, caught.value.message)
 
 
+SPACED_ZONE = ("timezone 'America/New York': zone names have underscores, not spaces: did you "
+               "mean 'America/New_York'?")
+
+
+@pytest.mark.parametrize("command", ["/subscribe daily 0 8 * * * America/New York",
+                                     '/subscribe daily "0 8 * * *" America/New York'])
+def test_a_zone_typed_unquoted_with_a_space_is_named_in_chat(core: Core, command: str) -> None:
+    """The zone's words past the cron were one too many: the generic usage answer ("CRON has
+    5 fields …"), no word of the zone."""
+    answer = TestAdapter(core).send(command, admin=True).plain_text()
+    assert f"Unknown {SPACED_ZONE}" in answer, answer
+    other = TestAdapter(core).send("/subscribe daily 0 8 * * * UTC extra", admin=True)
+    assert other.plain_text().startswith("Usage: /subscribe DIGEST CRON [TZ]"), other
+
+
+def test_a_zone_typed_unquoted_with_a_space_is_named_by_schedule_add(tmp_path: Path) -> None:
+    """`--tz America/New York` left "York" over: click's "Got unexpected extra argument
+    (York)", exit 2."""
+    project = project_with_daily_digest(tmp_path)
+    add = ("schedule", "add", "--platform", "slack", "--channel", "C1", "--digest", "daily")
+    result = _cli(project, *add, "--tz", "America/New", "York", "--cron", "0 8 * * *")
+    assert result.exit_code == 1 and f"Error: unknown {SPACED_ZONE}" in result.output, \
+        result.output
+    result = _cli(project, *add, "--tz", "UTC", "extra")  # other words: as before
+    assert result.exit_code == 2, result.output
+    assert "Got unexpected extra argument (extra)" in result.output, result.output
+
+
 @pytest.mark.parametrize("term", ["!!!", "the", "—"])
 def test_a_stories_about_term_with_no_word_is_refused(term: str) -> None:
     """`stories_about = ["!!!"]` (or a stop word) matched no story, ever: every briefing

@@ -29,6 +29,7 @@ from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
+from bot.cron import refuse_spaced_zone
 from bot.errors import (
     EmptyCorpus,
     PermissionDenied,
@@ -988,9 +989,10 @@ def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | No
         example = _cmd(req, "subscribe", 'daily "0 8 * * 1-5" Europe/Berlin')
         raise UserError(f"Usage: {usage} — e.g. {example}")
     digest, rest = tokens[0], tokens[1:]
+    quoted_cron = bool(rest) and (len(rest[0].split()) == 5 or rest[0].startswith("@"))
     if len(rest) == 1:
         cron, tz = rest[0], None  # quoted cron
-    elif len(rest) == 2 and (len(rest[0].split()) == 5 or rest[0].startswith("@")):
+    elif len(rest) == 2 and quoted_cron:
         cron, tz = rest[0], rest[1]
     elif len(rest) == 6 and re.fullmatch(r"[0-9*?/,#LW-]+", rest[5]) and "/" not in rest[5][:1]:
         # not a zone: a sixth cron field (Quartz's seconds or year, its "?")
@@ -1002,6 +1004,8 @@ def _parse_subscribe(req: CommandRequest, text: str) -> tuple[str, str, str | No
     elif not rest:
         cron, tz = "", None
     else:
+        # (a zone typed unquoted with a space, "America/New York", is two words or more)
+        refuse_spaced_zone(unquote_option(" ".join(rest[1:] if quoted_cron else rest[5:])))
         raise UserError(
             f"Usage: {usage} — CRON has 5 fields: minute hour day month weekday, e.g. "
             f"{_cmd(req, 'subscribe', 'daily 0 8 * * 1-5 Europe/Berlin')}"

@@ -19,6 +19,7 @@ from bot.cli.context import (
     json_text,
     not_blank,
 )
+from bot.cron import refuse_spaced_zone
 from bot.errors import UserError
 from bot.reply import counted, printable_line
 from bot.schedule.subscriptions import (
@@ -40,12 +41,32 @@ def _user() -> str:
         return "unknown"
 
 
+class _ZoneOptionCommand(click.Command):
+    """`schedule add`, whose `--tz` typed unquoted with a space (`--tz America/New York`, the
+    shell's two words) left "York" over: click's "Got unexpected extra argument (York)"
+    alone. Now the zone's refusal names the zone meant (`refuse_spaced_zone`): "unknown
+    timezone 'America/New York': zone names have underscores, not spaces: did you mean
+    'America/New_York'? …". Other words left over are click's usage error, as before."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.allow_extra_args = True
+        rest = super().parse_args(ctx, args)
+        ctx.allow_extra_args = False
+        if ctx.args:
+            tz = ctx.params.get("tz")
+            if tz is not None:
+                refuse_spaced_zone(" ".join([tz, *ctx.args]))
+            extra = " ".join(ctx.args)
+            ctx.fail(f"Got unexpected extra argument{'s' if len(ctx.args) > 1 else ''} ({extra})")
+        return rest
+
+
 @click.group("schedule")
 def schedule() -> None:
     """Scheduled briefings: add, list, remove."""
 
 
-@schedule.command("add")
+@schedule.command("add", cls=_ZoneOptionCommand)
 @click.option("--platform", required=True, type=click.Choice(POSTING_PLATFORMS),
               help="Where to post.")
 @click.option("--channel", required=True, help="Channel id (Slack C…, Discord snowflake, …).")
