@@ -307,15 +307,41 @@ def _zone_spelt(typed: str) -> str | None:
     return next((n for n in iana_zone_names() if n.lower() == key), None)
 
 
-def _zone_meant(typed: str) -> str | None:
-    """The zone `typed` names (`_zone_spelt`); else the place zone close to it whose location is close to what it
-    ends with ("EUROPE/BERLN", "Berlin": 'Europe/Berlin'). None for a code or an offset no
-    zone spells ("CEST", "PST", "Z", "GMT+2"): the names as close in letters ('EST', 'MST',
-    'NZ', 'GMT+0') keep other clocks; nor for an area alone ("Europe", "India": one of its
-    zones, 'Europe/Rome', 'Indian/Mahe', by the length of its name)."""
+def _zones_at(typed: str) -> list[str]:
+    """The place zones whose location, their name's last part, `typed` is: a bare city, in any
+    case, a space for an underscore ("Sydney", "new york": 'Australia/Sydney',
+    'America/New_York'). A location written as a code ('Australia/ACT', 'Australia/NSW') is
+    none: "ACT" is also a clock's abbreviation (Australian Central Time, not Canberra's); so
+    is an area's name ("Atlantic", not 'Canada/Atlantic' alone), as in `_zone_meant`."""
+    key = typed.strip().replace(" ", "_").lower()
+    zones = _place_zones()
+    if "/" in key or any(zone.lower().startswith(f"{key}/") for zone in zones):
+        return []
+    return [zone for zone in zones
+            if (location := zone.rsplit("/", 1)[-1]).lower() == key and not location.isupper()]
+
+
+def _zone_named(typed: str) -> str | None:
+    """The zone `typed` names: spelt in another case or with spaces (`_zone_spelt`), or a bare
+    city that is the location of that zone alone (`_zones_at`: "Paris", 'Europe/Paris'; until
+    2026-12 "Paris" and "Sydney" got no guess, too short beside their zone's whole name)."""
     same = _zone_spelt(typed)
     if same is not None:
         return same
+    zones = _zones_at(typed)
+    return zones[0] if len(zones) == 1 else None
+
+
+def _zone_meant(typed: str) -> str | None:
+    """The zone `typed` names (`_zone_named`); else the place zone close to it whose location
+    is close to what it ends with ("EUROPE/BERLN": 'Europe/Berlin'; "Eastern", the location of
+    'US/Eastern' and 'Canada/Eastern', gets the first as before). None for a code or an offset no
+    zone spells ("CEST", "PST", "Z", "GMT+2"): the names as close in letters ('EST', 'MST',
+    'NZ', 'GMT+0') keep other clocks; nor for an area alone ("Europe", "India": one of its
+    zones, 'Europe/Rome', 'Indian/Mahe', by the length of its name)."""
+    named = _zone_named(typed)
+    if named is not None:
+        return named
     key = typed.strip().replace(" ", "_")
     near = closest_name(key, _place_zones())
     location = near.rsplit("/", 1)[-1] if near else ""
@@ -327,7 +353,7 @@ def _unknown_zone(name: str) -> UserError:
     only a name differing in case alone got a guess), and that zone names have no spaces when
     it was typed with one."""
     guess = _zone_meant(name)
-    spaced = " " in name.strip() and _zone_spelt(name) is not None
+    spaced = " " in name.strip() and _zone_named(name) is not None
     return UserError(
         f"unknown timezone {name[:60]!r}: "
         + ("zone names have underscores, not spaces: " if spaced else "")
@@ -341,7 +367,7 @@ def refuse_spaced_zone(typed: str) -> None:
     zone names have underscores, not spaces: did you mean 'America/New_York'? …"); nothing
     otherwise, the caller's usage error then being the answer (it was, with no word of the
     zone)."""
-    if " " in typed.strip() and _zone_spelt(typed) is not None:
+    if " " in typed.strip() and _zone_named(typed) is not None:
         raise _unknown_zone(typed)
 
 

@@ -3,6 +3,7 @@ failed before its fix."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -432,6 +433,32 @@ def test_a_code_an_offset_or_an_area_is_not_guessed_as_a_zone_of_another_clock(
     with pytest.raises(UserError) as caught:
         validate_timezone(typed)
     assert "did you mean" not in caught.value.message, (was, caught.value.message)
+
+
+@pytest.mark.parametrize(("typed", "zone"), [("Sydney", "Australia/Sydney"),
+                                             ("Paris", "Europe/Paris"),
+                                             ("new york", "America/New_York"),
+                                             ("Aruba", "America/Aruba"),  # 'Africa/Juba'
+                                             ("West", None),  # Brazil/ and Australia/West
+                                             ("ACT", None),  # Australia/ACT: a code
+                                             ("Atlantic", None)])  # an area
+def test_a_city_that_is_one_zones_location_is_guessed(typed: str, zone: str | None) -> None:
+    """"Sydney" and "Paris" got no guess ("Berlin" did): too short beside the whole name of
+    their zone; "Aruba" got 'Africa/Juba'. A city that is the last part of one zone's name
+    gives that zone; of several, none, nor one written as a code or an area's name."""
+    from bot.cron import validate_timezone
+    from bot.errors import UserError
+
+    with pytest.raises(UserError) as caught:
+        validate_timezone(typed)
+    guess = re.search(r"did you mean '([^']+)'", caught.value.message)
+    assert (guess and guess.group(1)) == zone, caught.value.message
+
+
+def test_a_city_typed_unquoted_with_a_space_is_named_in_chat(core: Core) -> None:
+    answer = TestAdapter(core).send("/subscribe daily 0 8 * * * New York", admin=True)
+    assert ("Unknown timezone 'New York': zone names have underscores, not spaces: did you mean"
+            " 'America/New_York'?") in answer.plain_text(), answer.plain_text()
 
 
 SPACED_ZONE = ("timezone 'America/New York': zone names have underscores, not spaces: did you "
