@@ -2442,7 +2442,9 @@ class Store:
     def save_feed_items(self, feed_id: int, rows: list[dict[str, Any]],
                         now: str | None = None) -> None:
         """Record items seen (keyed by `item_key`) at `now` (ISO; None: the time it is):
-        outcome, reason, document, fingerprint."""
+        outcome, reason, document, fingerprint. A row's `former_key`: the key its item had
+        until now, whose row becomes this one (its first sighting kept), not a second row of
+        the item."""
         self._ensure_feeds()
         if not rows:
             return
@@ -2450,6 +2452,16 @@ class Store:
         with self._write_transaction():
             if not self.db.execute("select 1 from feeds where id = ?", [feed_id]).fetchone():
                 return  # removed meanwhile (during its poll): its items go with it
+            for r in rows:
+                if r.get("former_key") is None or r["former_key"] == r["item_key"]:
+                    continue
+                self.db.execute(
+                    "update feed_items set item_key = ? where feed_id = ? and item_key = ?"
+                    " and not exists (select 1 from feed_items where feed_id = ?"
+                    " and item_key = ?)",
+                    [r["item_key"], feed_id, r["former_key"], feed_id, r["item_key"]])
+                self.db.execute("delete from feed_items where feed_id = ? and item_key = ?",
+                                [feed_id, r["former_key"]])  # (a row under both: one)
             self.db.conn.executemany(
                 "insert into feed_items (feed_id, item_key, link, doc_id, fingerprint, outcome,"
                 " reason, first_seen, last_seen, retries, page_read)"

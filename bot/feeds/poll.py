@@ -604,6 +604,10 @@ class _Built:
     # Whether the item's document is its page's article (`_page_read`): as its row had it,
     # and after `_commit` as it is recorded.
     page_read: bool = False
+    # The key of the row the item was found under, a version before the odd-scheme refusal's
+    # (`_refused_link_row`): that row becomes the item's under `item_key`. Left beside it,
+    # `feeds list` counted the item twice.
+    former_key: str | None = None
 
 
 def _origin(url: str) -> str:
@@ -959,14 +963,18 @@ class FeedPoller:
         for key, r in sorted(seen.items(), key=lambda kr: int(kr[1].get("id") or 0)):
             if r.get("doc_id"):
                 owners.setdefault(str(r["doc_id"]), key)
-        slots: list[_Built | tuple[FeedItem, dict[str, Any] | None, int]] = []
+        # (an item to build: its row of an earlier poll, its attempts, and the key of that row
+        # when it is one the item is recorded under its own key from now, `_refused_link_row`)
+        slots: list[_Built | tuple[FeedItem, dict[str, Any] | None, int, str | None]] = []
         for item, guid_key, tagged_key in _distinct_keys(parsed.items):
             if item.key in keys:  # the same item twice in one feed document
                 continue
             keys.add(item.key)
             item, prev = self._seen_row(item, guid_key, tagged_key, seen)
+            former_key = None
             if prev is None and item.refused_link_key:
                 prev = self._refused_link_row(item, seen, keys)
+                former_key = prev["item_key"] if prev is not None else None
             keys.add(item.key)
             retries = 0
             if prev is not None and prev["fingerprint"] == item.fingerprint:
@@ -976,7 +984,7 @@ class FeedPoller:
                 if retries == 0 or retries >= self.config.item_retries:
                     slots.append(_Built(None, item.link, None, self._not_tried(prev, item)))
                     continue
-            slots.append((item, prev, retries))
+            slots.append((item, prev, retries, former_key))
         due = [(n, slot) for n, slot in enumerate(slots) if isinstance(slot, tuple)]
         new = [n for n, slot in due if not slot[2]]
         retried = [n for n, slot in sorted(due, key=lambda d: (
@@ -994,7 +1002,7 @@ class FeedPoller:
             if isinstance(slot, _Built):
                 built.append(slot)
                 continue
-            item, prev, retries = slot
+            item, prev, retries, former_key = slot
             if n not in taken:
                 if retries:  # (not recorded: its row keeps its attempts)
                     built.append(_Built(None, item.link, None, self._retry_waits(prev, item)))
@@ -1033,6 +1041,7 @@ class FeedPoller:
                             doc_id=doc_id, moved_from=moved_from)
             b.retries = retries
             b.page_read = prev is not None and _page_read(prev)
+            b.former_key = former_key
             if b.outcome.doc_id:
                 owners.setdefault(b.outcome.doc_id, item.key)
             built.append(b)
@@ -1074,12 +1083,14 @@ class FeedPoller:
         other item of this poll took it (its key is added to `keys`) and it is this item
         (`_same_item`); else None. Keyed now by a hash of its title and content (under which
         it is recorded from now on: the link is no source to show), its row was not found and
-        its content stored again beside the document kept under the link.
+        its content stored again beside the document kept under the link. The row found
+        becomes the item's, under that key (`_Built.former_key`): left beside the item's own
+        (until 2026-12), `feeds list` counted the item twice.
 
         Not a row whose document a row without a link has: its item, found there at an
-        earlier poll, is recorded under its own key since (the row under the link stays). A
-        later notice at that link with the same title was taken for it, `updated` over
-        its document, the notice found there lost."""
+        earlier poll by a version that left the row under the link, is recorded under its
+        own key since. A later notice at that link with the same title was taken for it,
+        `updated` over its document, the notice found there lost."""
         former = item.refused_link_key
         assert former is not None
         for key in (former, _tagged_key(former, item)):
@@ -1396,7 +1407,7 @@ class FeedPoller:
                     b.page_read and b.outcome.outcome not in ("added", "updated")))
         items = [{"item_key": b.item_key, "link": b.link, "doc_id": b.outcome.doc_id,
                   "fingerprint": b.fingerprint, "retries": b.retries, "page_read": b.page_read,
-                  "outcome": b.outcome.outcome,
+                  "former_key": b.former_key, "outcome": b.outcome.outcome,
                   "reason": b.outcome.reason} for b in built if b.item_key is not None]
         if not docs and not items:
             return False
