@@ -113,3 +113,16 @@ def test_a_cr_inside_a_line_gets_no_such_hint(tmp_path: Path, corpus: Path) -> N
         + b'{"id": "ok",\r "text": ' + json.dumps(TEXT).encode() + b"}\n")
     o = outcomes(reload(tmp_path / "t.db", corpus))
     assert o["a.jsonl"] == "added (1 added, 1 rejected)", o
+
+
+def test_a_cr_before_a_nested_object_gets_no_such_hint(tmp_path: Path, corpus: Path) -> None:
+    # A CR before an object member's value is JSON whitespace: a line so, rejected for
+    # another reason (a duplicate id, no "text"), was told "the file's lines end in CR alone".
+    text = json.dumps(TEXT).encode()
+    (corpus / "a.jsonl").write_bytes(
+        b'{"id": "a", "text": ' + text + b"}\n"
+        + b'{"id": "a", "meta":\r{"desk": "metro"}, "text": ' + text + b"}\n"
+        + b'{"id": "b", "meta": \r {"desk": "metro"}}\n')
+    o = outcomes(reload(tmp_path / "t.db", corpus))
+    assert o["a.jsonl"] == "added (1 added, 2 rejected)", o
+    assert o["a.jsonl:2"] == "rejected — duplicate id 'a' in this file", o

@@ -1324,9 +1324,11 @@ def _unreadable_note(kept: list[str], lines: list[tuple[str, int]]) -> str:
             "line is")
 
 
-# A record opening after a CR inside a line: lines ended by CR alone (old Mac line ends),
-# which JSON Lines does not end a line at, so the records run together as one line.
-_RECORD_AFTER_CR = re.compile(rb"\r\s*\{")
+# A record closing, then a CR and another opening, inside a line: lines ended by CR alone
+# (old Mac line ends), which JSON Lines does not end a line at, so the records run together
+# as one line. (A CR alone before an object, `"meta":\r{…}`, is JSON whitespace: a line so
+# rejected for another reason, a duplicate id, was told its lines ended in CR.)
+_RECORD_AFTER_CR = re.compile(rb"\}\s*\r\s*\{")
 
 
 class _Shape:
@@ -1340,7 +1342,7 @@ class _Shape:
         self._first: bytes | None = None
         self._opened = False  # a rejected line opens an object it does not close
         self._closed = False  # a later rejected line closes an object it does not open
-        self._cr_lines = False  # a rejected line holds a record opening after a CR
+        self._cr_lines = False  # a rejected line holds a record, a CR, another record
 
     def first(self, raw: bytes) -> None:
         """`raw` is a non-blank line (each is passed here)."""
