@@ -324,12 +324,17 @@ def _zones_at(typed: str) -> list[str]:
 def _zone_named(typed: str) -> str | None:
     """The zone `typed` names: spelt in another case or with spaces (`_zone_spelt`), or a bare
     city that is the location of that zone alone (`_zones_at`: "Paris", 'Europe/Paris'; until
-    2026-12 "Paris" and "Sydney" got no guess, too short beside their zone's whole name)."""
+    2026-12 "Paris" and "Sydney" got no guess, too short beside their zone's whole name), or
+    of names that keep one clock (`zone_key`: tzdata's links, 'America/Buenos_Aires' and
+    'America/Argentina/Buenos_Aires'), the shortest: "Buenos Aires" was taken for a location
+    of several zones, none named (in `/subscribe`, unquoted, the usage answer)."""
     same = _zone_spelt(typed)
     if same is not None:
         return same
     zones = _zones_at(typed)
-    return zones[0] if len(zones) == 1 else None
+    if len({zone_key(zone) for zone in zones}) != 1:
+        return None  # (no zone; or several clocks, "West": Brazil's and Australia's)
+    return min(zones, key=len)
 
 
 def _zone_meant(typed: str) -> str | None:

@@ -440,6 +440,8 @@ def test_a_code_an_offset_or_an_area_is_not_guessed_as_a_zone_of_another_clock(
                                              ("new york", "America/New_York"),
                                              ("Aruba", "America/Aruba"),  # 'Africa/Juba'
                                              ("West", None),  # Brazil/ and Australia/West
+                                             # (two names of one zone, tzdata's links)
+                                             ("Jujuy", "America/Jujuy"),
                                              ("ACT", None),  # Australia/ACT: a code
                                              ("Atlantic", None)])  # an area
 def test_a_city_that_is_one_zones_location_is_guessed(typed: str, zone: str | None) -> None:
@@ -455,10 +457,15 @@ def test_a_city_that_is_one_zones_location_is_guessed(typed: str, zone: str | No
     assert (guess and guess.group(1)) == zone, caught.value.message
 
 
-def test_a_city_typed_unquoted_with_a_space_is_named_in_chat(core: Core) -> None:
-    answer = TestAdapter(core).send("/subscribe daily 0 8 * * * New York", admin=True)
-    assert ("Unknown timezone 'New York': zone names have underscores, not spaces: did you mean"
-            " 'America/New_York'?") in answer.plain_text(), answer.plain_text()
+@pytest.mark.parametrize(("city", "zone"), [("New York", "America/New_York"),
+                                            ("Buenos Aires", "America/Buenos_Aires")])
+def test_a_city_typed_unquoted_with_a_space_is_named_in_chat(core: Core, city: str,
+                                                             zone: str) -> None:
+    """"Buenos Aires", the location of two names of one zone ('America/Buenos_Aires', a link
+    to 'America/Argentina/Buenos_Aires'), got the usage answer, no word of the zone."""
+    answer = TestAdapter(core).send(f"/subscribe daily 0 8 * * * {city}", admin=True)
+    assert (f"Unknown timezone '{city}': zone names have underscores, not spaces: did you mean"
+            f" '{zone}'?") in answer.plain_text(), answer.plain_text()
 
 
 SPACED_ZONE = ("timezone 'America/New York': zone names have underscores, not spaces: did you "
