@@ -240,6 +240,40 @@ def test_items_that_shared_an_odd_scheme_link_before_are_each_stored(
     assert len(store.documents()) == 3
 
 
+def test_guid_less_items_that_shared_an_odd_scheme_link_before_have_one_row_each(
+        server: FixtureServer, settings: Settings, store: Store,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Guid-less notices all linking to `javascript:void(0)`: a version before the refusal
+    # kept each under the link and a hash of its title and content, all on the first one's
+    # document. Read again, the first one's row became its own; the others' rows, compared
+    # with that document, were not found: they stayed beside their new ones, and `feeds
+    # list` said "items 5" for a feed of 3.
+    texts = [TEXT.format(1), "Ferry timetables change next month as the winter schedule "
+             "begins.", "The library reopens on Monday with longer hours for readers."]
+    items = "".join(
+        f"<item><title>Notice {n}</title><link>javascript:void(0)</link>"
+        f"<description>{text}</description></item>" for n, text in enumerate(texts))
+    server.set("/odd.xml", Route(body=f"<rss version='2.0'><channel><title>Odd</title>{items}"
+                                 "</channel></rss>".encode(), content_type="application/rss+xml"))
+    feed = store.add_feed(server.url("/odd.xml"), None, 30, "test")["id"]
+    poller = FeedPoller(store, feed_settings(settings))
+    with monkeypatch.context() as before:  # every link taken, as before the refusal
+        before.setattr(parse, "web_link", lambda link: (link, None))
+        [first] = poller.poll()
+    assert [i.outcome for i in first.items] == ["added", "unchanged", "unchanged"]
+    assert len(store.feed_items(feed)) == 3
+    [second] = poller.poll()
+    assert [i.outcome for i in second.items] == ["updated", "added", "added"], \
+        [i.summary() for i in second.items]
+    [third] = poller.poll()
+    assert [i.outcome for i in third.items] == ["unchanged"] * 3
+    assert len(store.documents()) == 3
+    assert len(store.feed_items(feed)) == 3
+    runner, args = _cli(settings)
+    listed = json.loads(runner.invoke(cli, [*args, "feeds", "list", "--json"]).output)
+    assert [f["items"] for f in listed] == [3], listed
+
+
 def test_a_new_item_at_an_odd_scheme_link_is_not_taken_for_one_found_there_before(
         server: FixtureServer, settings: Settings, store: Store,
         monkeypatch: pytest.MonkeyPatch) -> None:

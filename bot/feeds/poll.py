@@ -1090,10 +1090,16 @@ class FeedPoller:
         Not a row whose document a row without a link has: its item, found there at an
         earlier poll by a version that left the row under the link, is recorded under its
         own key since. A later notice at that link with the same title was taken for it,
-        `updated` over its document, the notice found there lost."""
+        `updated` over its document, the notice found there lost.
+
+        A row under the tagged key is this item's by its key (its title and content, hashed):
+        its document may be another's, items sharing the link having had the first one's;
+        compared with it (`_same_item`), the others' rows were not found and stayed beside
+        their rows under their own keys, `feeds list` counting them twice."""
         former = item.refused_link_key
         assert former is not None
-        for key in (former, _tagged_key(former, item)):
+        tagged = _tagged_key(former, item)
+        for key in (former, tagged):
             row = seen.get(key)
             if row is None or key in keys:
                 continue
@@ -1101,7 +1107,7 @@ class FeedPoller:
             if doc_id and any(r.get("doc_id") == doc_id and not r.get("link")
                               for r in seen.values()):
                 continue
-            if self._same_item(row, item):
+            if key == tagged or self._same_item(row, item):
                 keys.add(key)
                 return row
         return None
