@@ -496,6 +496,20 @@ def test_a_zone_typed_unquoted_with_a_space_is_named_by_schedule_add(tmp_path: P
     assert "Got unexpected extra argument (extra)" in result.output, result.output
 
 
+@pytest.mark.parametrize("left", [["UTC", "extra"], ["America/New", "York"]])
+def test_schedule_add_with_words_left_over_still_completes(left: list[str]) -> None:
+    """The shell's Tab (click's completion, `_BRIEFBOT_COMPLETE`) after `schedule add --tz
+    UTC extra` raised click's "Got unexpected extra argument (extra)", and after `--tz
+    America/New York` the zone's refusal, where click offers the options at any words."""
+    from click.shell_completion import ShellComplete
+
+    from bot.cli.main import cli
+
+    complete = ShellComplete(cli, {}, "briefbot", "_BRIEFBOT_COMPLETE")
+    offered = complete.get_completions(["schedule", "add", "--tz", *left], "--pl")
+    assert [c.value for c in offered] == ["--platform"]
+
+
 @pytest.mark.parametrize("term", ["!!!", "the", "—"])
 def test_a_stories_about_term_with_no_word_is_refused(term: str) -> None:
     """`stories_about = ["!!!"]` (or a stop word) matched no story, ever: every briefing

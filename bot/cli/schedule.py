@@ -52,7 +52,9 @@ class _ZoneOptionCommand(click.Command):
         ctx.allow_extra_args = True
         rest = super().parse_args(ctx, args)
         ctx.allow_extra_args = False
-        if ctx.args:
+        # (not while the shell completes the command line, as click: its Tab raised the
+        # refusal or the usage error, no option offered)
+        if ctx.args and not ctx.resilient_parsing:
             tz = ctx.params.get("tz")
             if tz is not None:
                 refuse_spaced_zone(" ".join([tz, *ctx.args]))
