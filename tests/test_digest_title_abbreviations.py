@@ -114,3 +114,30 @@ def test_a_surname_after_an_undotted_title_joins_the_full_name() -> None:
         "Mr Putin said the pact was defensive.",
     ])
     assert [(p.name, p.quoted, p.mentions) for p in people] == [("Vladimir Putin", True, 3)]
+
+
+# Two titles sharing the name after them ("Mr. and Mrs. Smith") are both titles: "Mr", before
+# "and", was a name of the fact.
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("Later Mr. and Mrs. Smith arrived.", {"smith"}),
+    ("On Monday Mr and Mrs Smith arrived.", {"smith"}),
+    ("Guests included Dr. & Mrs. Smith.", {"smith"}),
+    # a surname spelt as a title, before a title written otherwise, is still a name
+    ("Talks between Hun Sen and Mr. Lee ended.", {"hun", "sen", "lee"}),
+])
+def test_a_title_before_another_sharing_its_name_is_no_name(sentence: str,
+                                                            named: set[str]) -> None:
+    assert names(sentence) == named
+
+
+def test_a_couple_by_their_titles_and_one_by_the_full_name_is_one_fact(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    recs = [{"id": f"lease-{n}", "title": f"Lease {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"On Monday {name} signed the lease on the harbour warehouse. {rest}"}
+            for n, name, rest in ((1, "Mr. and Mrs. Lee", "Farmers welcomed the move."),
+                                  (2, "Tom Lee", "Traders expect rents to fall."))]
+    signed = [cited for text, cited in key_developments(store, settings, corpus, recs)
+              if "signed" in text]
+    # (it was two, 1 source each: "Mr" a name the other article never says, as "Tom" is)
+    assert signed == [{"lease-1", "lease-2"}], signed

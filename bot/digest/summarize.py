@@ -325,14 +325,25 @@ _STOP_BEFORE = re.compile(r"[.!?]\s$")
 # papers write it ("Mr |Putin", "Gen |Milley": "Mr" was a name); a surname so spelt with no
 # name after it is a name ("talks with Hun Sen.", "Amartya Sen.": read as a title, no name).
 _TITLE_STOP = re.compile(r"\.?\s+(?=[^\W\d_])")
+# A title, then "and" or "&" and another title written as it is, with its stop or without, that
+# stands before the name ("Mr. |and Mrs. Smith", "Dr |& Mrs Smith"; "Hun Sen and Mr. Lee" keeps
+# "Sen"): the two share the name.
+_AND_TITLE = re.compile(r"(?P<stop>\.?)\s+(?:and|&)\s+(?=[^\W\d_])")
 
 
 def _a_title(text: str, m: re.Match[str]) -> bool:
     """The word `m` matched is a title's abbreviation before a name ("Mr. Putin", "Mr
-    Putin")."""
+    Putin"), or before another one sharing it ("Mr. and Mrs. Smith": "Mr" was a name)."""
+    if m.group(0).lower() not in TITLE_ABBREVIATIONS:
+        return False
     after = _TITLE_STOP.match(text, m.end())
-    return after is not None and text[after.end()].isupper() \
-        and m.group(0).lower() in TITLE_ABBREVIATIONS
+    if after is not None and text[after.end()].isupper():
+        return True
+    joined = _AND_TITLE.match(text, m.end())
+    other = _WORD_PAST_START.match(text, joined.end()) if joined else None
+    return joined is not None and other is not None \
+        and text.startswith(".", other.end()) == bool(joined.group("stop")) \
+        and _a_title(text, other)
 
 
 def _a_name_word(text: str, m: re.Match[str]) -> bool:
