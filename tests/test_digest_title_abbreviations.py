@@ -141,3 +141,30 @@ def test_a_couple_by_their_titles_and_one_by_the_full_name_is_one_fact(
               if "signed" in text]
     # (it was two, 1 source each: "Mr" a name the other article never says, as "Tom" is)
     assert signed == [{"lease-1", "lease-2"}], signed
+
+
+# A surname after a title is one whatever it spells, as `names` reads it: a direction, a
+# colour, a nationality (it was no one, as months were until "Mrs. May").
+@pytest.mark.parametrize(("sentence", "person"), [
+    ("Mr. White, the chief executive, said the deal was done.", ("White", "chief executive", True)),
+    ("Mr North said the deal was done.", ("North", None, True)),
+    ("The deal was done, said Mrs. French.", ("French", None, True)),
+])
+def test_a_titled_surname_spelling_a_word_is_a_person(
+        sentence: str, person: tuple[str, str | None, bool]) -> None:
+    assert mentions(sentence) == [person]
+
+
+def test_a_titled_surname_spelling_a_word_is_in_who_s_who() -> None:
+    people = whos_who(["Mr. White, the chief executive, said the deal was done.",
+                       "Mr. White said the talks would resume."])
+    assert [(p.name, p.role, p.quoted, p.mentions) for p in people] == [
+        ("White", "chief executive", True, 2)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Mr. President, the minister has failed this country.",  # a title: one addressed
+    "The talks failed. North said so.",  # no title before it
+])
+def test_a_word_that_is_no_titled_surname_is_no_one(sentence: str) -> None:
+    assert mentions(sentence) == []

@@ -23,9 +23,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
-from bot.text.stance import WEEKDAY_NAMES
 from bot.text.wordnet import load_lexicon
-from bot.text.words import MONTH_NAMES, STOPWORDS, one_transliteration, words
+from bot.text.words import STOPWORDS, one_transliteration, words
 
 # Whole words only: "presidential", "making" or "officially" holds no title ("Mark Herron, a
 # lawyer in the 2000 presidential recount," is no president).
@@ -174,15 +173,14 @@ NOT_NAME = frozenset(
     November December Overall Recent Speculation Historically Currently Also Yet Still Thus""".split()
 )
 
-# A month's or a weekday's name is no name's first word ("In May Putin said"), but after a
-# title it is a surname: "Mrs. May said", "Mrs May, the prime minister," (they named no one).
-_DATE_NAMES = frozenset(w.capitalize() for w in (*MONTH_NAMES, *WEEKDAY_NAMES))
-
 
 def _a_titled_surname(word: str, titled: bool) -> bool:
-    """A single capitalised word read as a surname: none of `NOT_NAME`, but for a month's or
-    a weekday's name after a title (`titled`: "Mrs. May")."""
-    return word not in NOT_NAME or titled and word in _DATE_NAMES
+    """A single capitalised word read as a surname: none of `NOT_NAME`, but after a title
+    (`titled`) any word but a title, whatever it spells: a month, a weekday, a direction, a
+    colour or a nationality ("Mrs. May", "Mr. North", "Mr. White", "Mrs. French": they named
+    no one); "Mr. President", a title, is one addressed."""
+    return word not in NOT_NAME \
+        or titled and not _TITLE_WORD.match(word) and word.lower() not in TITLE_ABBREVIATIONS
 
 
 # Words that make a capitalised phrase an organisation or a place, not a person; with the
