@@ -63,3 +63,57 @@ def test_an_untitled_month_is_no_person() -> None:
     assert mentions("The talks failed. May said so.") == []
     assert [p.name for p in whos_who(["Mrs. May, the prime minister, said the deal was done.",
                                       "In May, the talks resumed."])] == ["May"]
+
+
+# A month's name ending a full name is a surname too ("Theresa May", "Prime Minister May"): it
+# was the month, so "Theresa May signed …" named nothing and pinned its fact to May, and who's
+# who listed no Theresa May.
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("Theresa May signed the decree.", {"May"}),
+    ("Later Theresa May signed the decree.", {"theresa", "May"}),
+    ("Later Prime Minister May signed the decree.", {"prime", "minister", "May"}),
+    # a month after a word taking a date, or before a day, is still one
+    ("Later the Council in May signed the decree.", {"council"}),
+])
+def test_a_month_ending_a_full_name_is_a_name(sentence: str, named: set[str]) -> None:
+    assert names(sentence) == named
+
+
+def test_a_month_ending_a_full_name_pins_no_date_down() -> None:
+    assert anchors("Theresa May signed the decree.") == frozenset()
+    assert anchors("Later the council signed the decree on Monday May 5.") == {"5 may", "may"}
+
+
+def test_one_template_of_two_full_names_one_ending_in_a_month_is_two_facts(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    recs = [{"id": f"decree-{n}", "title": f"Decree {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"Theresa {name} signed the decree on grain exports in the capital on "
+                     f"Monday. {rest}"}
+            for n, name, rest in ((1, "May", "Farmers welcomed the move."),
+                                  (2, "Villiers", "Traders expect prices to fall."))]
+    signed = {text: cited for text, cited in key_developments(store, settings, corpus, recs)
+              if "signed" in text}
+    # (it was one, citing both: "Theresa May signed …" named nothing, its first word being
+    # read as no name, as a sentence's first word is)
+    assert signed == {
+        "Theresa May signed the decree on grain exports in the capital on Monday.": {"decree-1"},
+        "Theresa Villiers signed the decree on grain exports in the capital on Monday.":
+            {"decree-2"},
+    }, signed
+
+
+@pytest.mark.parametrize(("sentence", "person"), [
+    ("Theresa May said the deal was done.", ("Theresa May", None, True)),
+    ("The deal was done, said Theresa May.", ("Theresa May", None, True)),
+    ("Prime Minister Theresa May, who called the election, said so.",
+     ("Theresa May", "Prime Minister", True)),
+])
+def test_a_full_name_ending_in_a_month_is_a_person(
+        sentence: str, person: tuple[str, str | None, bool]) -> None:
+    assert mentions(sentence) == [person]
+
+
+def test_a_weekday_after_a_full_name_is_no_surname() -> None:
+    # a date run on after the name, as some outlets write it
+    assert mentions("Vladimir Putin Monday said the talks had failed.") == []

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
 from bot.text.wordnet import load_lexicon
-from bot.text.words import STOPWORDS, one_transliteration, words
+from bot.text.words import MONTH_NAMES, STOPWORDS, one_transliteration, words
 
 # Whole words only: "presidential", "making" or "officially" holds no title ("Mark Herron, a
 # lawyer in the 2000 presidential recount," is no president).
@@ -286,12 +286,23 @@ def _name_and_role(name: str) -> tuple[str | None, str | None]:
     return cleaned, role if cleaned else None
 
 
+_MONTH_WORDS = frozenset(m.capitalize() for m in MONTH_NAMES)
+
+
+def _a_month_surname(parts: list[str]) -> bool:
+    """A name's words end in a month's name after a given name, its surname ("Theresa May",
+    "Brian May": no one), as the key developments read it (`summarize.month_surnames`). A
+    weekday is none: a date run on after a name ("Vladimir Putin Monday said")."""
+    return len(parts) > 1 and parts[-1] in _MONTH_WORDS
+
+
 def _checked(parts: list[str]) -> str | None:
     if any(p in ORG_WORDS for p in parts):
         return None
     if len(parts) < 2 and not (len(parts) == 1 and len(parts[0]) > 2):
         return None
-    if not parts or any(p in NOT_NAME for p in parts):
+    if not parts or any(p in NOT_NAME for p in parts[:-1]) \
+            or parts[-1] in NOT_NAME and not _a_month_surname(parts):
         return None
     if any(p.endswith(("’s", "'s")) for p in parts):
         return None

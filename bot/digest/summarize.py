@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
+from bot.digest.timeline import months_after_a_name
 from bot.text.aliases import AliasTable
 from bot.text.hedges import is_denial
 from bot.text.stance import WEEKDAY_NAMES, is_shouting, strip_dateline
@@ -289,8 +290,9 @@ def anchors(text: str) -> frozenset[str]:
         month = (m.group("m") or m.group("m2")).lower()[:3]
         days[at] = f"{int(m.group('d') or m.group('d2'))} {month}"
     out = {days.get(m.start()) or m.group(0).strip(".,") for m in _NUM.finditer(text)}
-    out |= {m.group(0).lower() for m in _MONTH.finditer(text)
-            if not after_title(text, m.start(), undotted=True)}  # "Mrs. May" is no month
+    surnames = month_surnames(text)
+    out |= {m.group(0).lower() for m in _MONTH.finditer(text)  # "Mrs. May" is no month,
+            if not after_title(text, m.start(), undotted=True) and m.start() not in surnames}
     if is_denial(text):
         out.add("<denial>")
     return frozenset(out)
@@ -389,20 +391,38 @@ def names(text: str) -> frozenset[str]:
     text = undotted_abbreviations(strip_dateline(text))
     said_by = [m.span() for m in _ATTRIBUTION.finditer(text)]
     acronyms = stop_word_acronyms(text)
+    surnames = month_surnames(text)
     return frozenset(acronyms.get(m.start(), w) for m in _WORD_PAST_START.finditer(text)
                      if _a_name_word(text, m)
                      and not any(start <= m.start() < end for start, end in said_by)
-                     for w in _name_words(text, m, m.start() in acronyms))
+                     for w in _name_words(text, m, m.start() in acronyms,
+                                          m.start() in surnames))
 
 
-def _name_words(text: str, m: re.Match[str], acronym: bool) -> list[str]:
+def _name_words(text: str, m: re.Match[str], acronym: bool, surname: bool = False) -> list[str]:
     """The words `names` reads of the name word `m` matched: its `words`, but for a stop word
     (an acronym's as such) and a month's or a weekday's name; a surname after a title is one
-    whatever it spells ("Mrs. May", "Mr June"), a stop word as written ("May": `_titled_stop`)."""
-    if after_title(text, m.start(), undotted=True):
+    whatever it spells ("Mrs. May", "Mr June"), and so is a month's name ending a full name
+    (`surname`: `month_surnames`, "Theresa May"), a stop word as written ("May":
+    `_titled_stop`)."""
+    if surname or after_title(text, m.start(), undotted=True):
         return [_titled_stop(m.group(0)) if w in STOPWORDS else w for w in words(m.group(0))]
     return [w for w in words(m.group(0))
             if (w not in STOPWORDS or acronym) and w not in _DATE_WORDS]
+
+
+# A capitalised word next: the words before it are no name ending there.
+_CAPITALISED_NEXT = re.compile(r"[\w'’]+\s+[A-Z]")
+
+
+def month_surnames(text: str) -> frozenset[int]:
+    """Where `text` writes a month's name as a surname, the end of a name, by where it starts:
+    after a given name or a title, as the timeline reads it (`timeline.months_after_a_name`:
+    "Theresa May", "Prime Minister May"; not "In May"), with no capitalised word after it ("The
+    Council May Vote on …" is Title Case, its "May" the modal). Such a word is no date (it was
+    the month May: "Theresa May signed …" named nothing and pinned its fact to May)."""
+    return frozenset(m.start("m") for m in months_after_a_name(text)
+                     if not _CAPITALISED_NEXT.match(text, m.start("m")))
 
 
 def _titled_stop(word: str) -> str:

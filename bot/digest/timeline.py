@@ -407,12 +407,19 @@ def opens_with_month(text: str) -> bool:
     return any(rx.search(text) for kind, rx in _PATTERNS if kind == _SUBJECT)
 
 
+def months_after_a_name(text: str) -> list[re.Match[str]]:
+    """The month words `text` writes as a surname, after a capitalised word taking no date or
+    after a title or an initial (`_MONTH_AS_NAME`: "Theresa May", "Prime Minister May", "Mrs.
+    May"; not "In May", "Last May", "May 5"), each a match whose group "m" is the month word."""
+    return [m for m in _MONTH_AS_NAME.finditer(text)
+            if (m.group("before") or "").lower() not in _TAKES_A_DATE]
+
+
 def month_names(text: str) -> frozenset[str]:
     """The month words `text` (an article) writes as a name ("Theresa May lost the vote":
     {"may"}): in that article a sentence opening with the word ("May was defeated …", "May is
     also an astrophysicist") is about the person, not the month."""
-    after = frozenset(m.group("m").lower() for m in _MONTH_AS_NAME.finditer(text)
-                      if (m.group("before") or "").lower() not in _TAKES_A_DATE)
+    after = frozenset(m.group("m").lower() for m in months_after_a_name(text))
     given = frozenset(m.group("m").lower() for m in _MONTH_GIVEN_NAME.finditer(text)
                       if (m.group("before") or "").lower() not in _TAKES_A_DATE
                       and m.group("after").lower() not in _NO_SURNAME
