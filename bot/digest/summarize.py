@@ -348,9 +348,17 @@ def _a_title(text: str, m: re.Match[str]) -> bool:
         and _a_title(text, other)
 
 
+# What may come before a sentence's first word: quotation marks opening it ('"Detailed documents
+# …," said …': "Detailed" opens the sentence). Not a bracket: "(U.S. Navy / Getty Images)", a
+# photo's credit, names "US".
+_BEFORE_FIRST_WORD = re.compile(r"[\s\"“‘'«]*")
+
+
 def _a_name_word(text: str, m: re.Match[str]) -> bool:
-    """The word `m` matched is capitalised, past its sentence's start, and no title."""
-    if not m.group(0)[0].isupper() or _a_title(text, m):
+    """The word `m` matched is capitalised, past its sentence's start (a quotation mark opening
+    it aside), and no title."""
+    if not m.group(0)[0].isupper() or _a_title(text, m) \
+            or _BEFORE_FIRST_WORD.fullmatch(text, 0, m.start()):
         return False
     return not _STOP_BEFORE.search(text, max(0, m.start() - 2), m.start()) \
         or after_title(text, m.start())
