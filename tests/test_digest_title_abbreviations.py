@@ -168,3 +168,22 @@ def test_a_titled_surname_spelling_a_word_is_in_who_s_who() -> None:
 ])
 def test_a_word_that_is_no_titled_surname_is_no_one(sentence: str) -> None:
     assert mentions(sentence) == []
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Mr. Putin", "Ms. Merkel"),
+    ("Dr Lee", "Mr Kim"),
+])
+def test_one_template_of_two_names_under_two_titles_is_two_facts(
+        store: Store, settings: Settings, corpus: Path, first: str, second: str) -> None:
+    recs = [{"id": f"decree-{n}", "title": f"Decree {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"On Monday {name} signed the decree on grain exports in the capital. "
+                     f"{rest}"}
+            for n, name, rest in ((1, first, "Farmers welcomed the move."),
+                                  (2, second, "Traders expect prices to fall."))]
+    signed = [cited for text, cited in key_developments(store, settings, corpus, recs)
+              if "signed" in text]
+    # (it was one, citing both: each title read as a content word the other sentence lacks,
+    # so that each "told something else" and the two were compared by their wording alone)
+    assert sorted(signed, key=sorted) == [{"decree-1"}, {"decree-2"}], signed

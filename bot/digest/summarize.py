@@ -407,6 +407,20 @@ def names(text: str) -> frozenset[str]:
                                           m.start() in surnames))
 
 
+# A word anywhere in a sentence, its first too, as `_WORD_PAST_START` reads one.
+_ANY_WORD = re.compile(r"\b[^\W\d_][\w'’-]+")
+
+
+def title_words(text: str) -> frozenset[str]:
+    """The titles' abbreviations a sentence writes before a name, as `names` reads them (its
+    first word too), folded: "Mr. Putin" and "Ms Merkel" give {"mr", "ms"}. They tell nothing of
+    its fact but of whom, which its names tell (`NamedApart`: read as its content words, "On
+    Monday Mr. Putin signed …" and "On Monday Ms. Merkel signed …" each told something the
+    other does not, so were compared as before, one fact of 2 sources)."""
+    text = undotted_abbreviations(strip_dateline(text))
+    return frozenset(fold(m.group(0)) for m in _ANY_WORD.finditer(text) if _a_title(text, m))
+
+
 def _name_words(text: str, m: re.Match[str], acronym: bool, surname: bool = False) -> list[str]:
     """The words `names` reads of the name word `m` matched: its `words`, but for a stop word
     (an acronym's as such) and a month's or a weekday's name; a surname after a title is one
@@ -475,10 +489,12 @@ class NamedApart:
         return self._names[i]
 
     def _rest_of(self, i: int) -> frozenset[str]:
-        """The unit's content words (stems) but its names."""
+        """The unit's content words (stems) but its names and its names' titles
+        (`title_words`)."""
         if i not in self._rest:
-            named = {stem(n) for n in self._names_of(i)}
-            self._rest[i] = frozenset(read_tokens(self.units[i].text)) - named
+            text = self.units[i].text
+            named = {stem(n) for n in self._names_of(i) | title_words(text)}
+            self._rest[i] = frozenset(read_tokens(text)) - named
         return self._rest[i]
 
     def _units_in(self, doc: int) -> list[Unit]:
