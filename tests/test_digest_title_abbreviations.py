@@ -187,3 +187,30 @@ def test_one_template_of_two_names_under_two_titles_is_two_facts(
     # (it was one, citing both: each title read as a content word the other sentence lacks,
     # so that each "told something else" and the two were compared by their wording alone)
     assert sorted(signed, key=sorted) == [{"decree-1"}, {"decree-2"}], signed
+
+
+# A capital letter alone after a title is a name, as a court report calls whom it may not name
+# ("Mr. X", "Ms Y": it named nothing); an initial, with its full stop before a word, is none.
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("Later Mr. X signed the decree.", {"x"}),
+    ("Later Ms Y signed the decree.", {"Y"}),
+    ("The decree was signed by Mr. X.", {"x"}),
+    ("Later Plan B was signed.", {"plan"}),
+])
+def test_a_titled_letter_is_a_name(sentence: str, named: set[str]) -> None:
+    assert names(sentence) == named
+
+
+@pytest.mark.parametrize(("first", "second"), [("Mr. X", "Mr. Z"), ("Mr. X", "Ms. Y")])
+def test_one_template_of_two_titled_letters_is_two_facts(
+        store: Store, settings: Settings, corpus: Path, first: str, second: str) -> None:
+    recs = [{"id": f"decree-{n}", "title": f"Decree {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"On Monday {name} signed the decree on grain exports in the capital. "
+                     f"{rest}"}
+            for n, name, rest in ((1, first, "Farmers welcomed the move."),
+                                  (2, second, "Traders expect prices to fall."))]
+    signed = [cited for text, cited in key_developments(store, settings, corpus, recs)
+              if "signed" in text]
+    # (it was one, citing both: neither named anything)
+    assert sorted(signed, key=sorted) == [{"decree-1"}, {"decree-2"}], signed

@@ -21,6 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
 from bot.digest.timeline import months_after_a_name
@@ -323,6 +324,10 @@ _ATTRIBUTION = re.compile(r"^\s*(?i:according to)\b[^,]*,|,[^,]*" + _REPORTING.p
 # `segment.after_title`); the title itself is no name.
 _WORD_PAST_START = re.compile(r"(?<!^)\b[^\W\d_][\w'’-]+")
 _STOP_BEFORE = re.compile(r"[.!?]\s$")
+# A capital letter alone, no initial (no full stop and a word after it: "Mr. J. Smith"): after a
+# title, a name ("Mr. X", "Ms Y", as a court report calls whom it may not name; `names` read
+# none, and "Mr. X signed the decree" and "Mr. Y signed …" were one fact of 2 sources).
+_TITLED_LETTER = re.compile(r"(?<![\w'’-])[A-Z](?![\w'’-]|\.\s*\w)")
 # A title's full stop, then the name it stands before ("Mr. |Putin"), or no stop, as British
 # papers write it ("Mr |Putin", "Gen |Milley": "Mr" was a name); a surname so spelt with no
 # name after it is a name ("talks with Hun Sen.", "Amartya Sen.": read as a title, no name).
@@ -400,7 +405,10 @@ def names(text: str) -> frozenset[str]:
     said_by = [m.span() for m in _ATTRIBUTION.finditer(text)]
     acronyms = stop_word_acronyms(text)
     surnames = month_surnames(text)
-    return frozenset(acronyms.get(m.start(), w) for m in _WORD_PAST_START.finditer(text)
+    letters = (m for m in _TITLED_LETTER.finditer(text)
+               if after_title(text, m.start(), undotted=True))
+    return frozenset(acronyms.get(m.start(), w)
+                     for m in chain(_WORD_PAST_START.finditer(text), letters)
                      if _a_name_word(text, m)
                      and not any(start <= m.start() < end for start, end in said_by)
                      for w in _name_words(text, m, m.start() in acronyms,
