@@ -13,6 +13,10 @@ from bot.digest.people import mentions, whos_who
     "Mr Speaker, the prime minister has failed this country.",
     "Mr. Speaker, the minister is wrong about the budget.",
     '"Mr Speaker, the home secretary will not answer," she said.',
+    # the title's complement between it and the auxiliary (it was "Speaker", role "leader of
+    # the opposition has failed this country")
+    "Mr. Speaker, the leader of the opposition has failed this country.",
+    "Mr Speaker, the minister for Europe will resign.",
 ])
 def test_an_addressed_name_is_no_one_of_who_s_who(sentence: str) -> None:
     assert whos_who([sentence]) == []
@@ -28,3 +32,8 @@ def test_a_later_title_of_the_role_is_another_s_and_keeps_it() -> None:
     # the role's own title is "mayor"; "the governor was indicted" is about someone else
     assert mentions("Tom Lee, the city's mayor since the governor was indicted, said so.") == [
         ("Tom Lee", "city's mayor since the governor was indicted", True)]
+
+
+def test_a_role_whose_complement_a_relative_clause_follows_keeps_it() -> None:
+    assert mentions("Ann Lee, the head of the agency that has grown, said so.") == [
+        ("Ann Lee", "head of the agency that has grown", True)]

@@ -101,7 +101,13 @@ _CLAUSE_ROLE = re.compile(r"^(?:after|before|because|if|when|whenever|while|whil
 # has led the city," keeps hers). The role's own title, its first: a title later in it is
 # another person's ("Tom Lee, the city's mayor since the governor was indicted,").
 _FIRST_TITLE = re.compile(TITLES)
-_AUXILIARY_AFTER = re.compile(r"\s+(?:has|have|had|is|are|was|were|will|would|shall|should|can|"
+# The title's own complement may come between ("the leader of the opposition has failed", "the
+# minister for Europe will resign"): of it, one or two words after "of" or "for" and the article,
+# no relative pronoun ("the head of the agency that has grown," is a role).
+_COMPLEMENT_WORD = r"(?!(?:that|which|who|whom|whose|where|when)\b)[\w'’-]+"
+_AUXILIARY_AFTER = re.compile(rf"(?:\s+(?:of|for)\s+(?:the\s+)?{_COMPLEMENT_WORD}"
+                              rf"(?:\s+{_COMPLEMENT_WORD})?)??"
+                              r"\s+(?:has|have|had|is|are|was|were|will|would|shall|should|can|"
                               r"could|must|did|does|do)\b")
 # Who speaks: the subject of the reporting verb ("NAME said", "NAME, the mayor, said", "NAME
 # and Kim said") or the name after it ("said NAME"); not every name of a sentence that has one
@@ -375,8 +381,9 @@ def _role_after(role: str) -> str | None:
 
 
 def _a_title_subject(role: str) -> bool:
-    """The role's title, its first, is a clause's subject, an auxiliary right after it ("prime
-    minister has failed this country"; not "city's mayor since the governor was indicted")."""
+    """The role's title, its first, is a clause's subject, an auxiliary right after it or after
+    its complement ("prime minister has failed this country", "leader of the opposition has
+    failed …"; not "city's mayor since the governor was indicted")."""
     title = _FIRST_TITLE.search(role)
     return title is not None and _AUXILIARY_AFTER.match(role, title.end()) is not None
 
