@@ -117,3 +117,16 @@ def test_a_full_name_ending_in_a_month_is_a_person(
 def test_a_weekday_after_a_full_name_is_no_surname() -> None:
     # a date run on after the name, as some outlets write it
     assert mentions("Vladimir Putin Monday said the talks had failed.") == []
+
+
+# A month after a word taking a date is the month, as the key developments and the timeline
+# read it: such a sentence opening ("Last May, the minister said …") was listed as a person,
+# "Last May", role "minister said the talks had failed".
+@pytest.mark.parametrize("sentence", [
+    "Last May, the minister said the talks had failed.",
+    "Until March, the minister said, no deal would be signed.",
+    "Early June, the mayor said the curfew would end.",
+])
+def test_a_month_after_a_word_taking_a_date_is_no_person(sentence: str) -> None:
+    assert mentions(sentence) == []
+    assert whos_who([sentence, sentence]) == []

@@ -23,8 +23,9 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
+from bot.digest.timeline import months_after_a_name
 from bot.text.wordnet import load_lexicon
-from bot.text.words import MONTH_NAMES, STOPWORDS, one_transliteration, words
+from bot.text.words import STOPWORDS, one_transliteration, words
 
 # Whole words only: "presidential", "making" or "officially" holds no title ("Mark Herron, a
 # lawyer in the 2000 presidential recount," is no president).
@@ -292,14 +293,14 @@ def _name_and_role(name: str) -> tuple[str | None, str | None]:
     return cleaned, role if cleaned else None
 
 
-_MONTH_WORDS = frozenset(m.capitalize() for m in MONTH_NAMES)
-
-
 def _a_month_surname(parts: list[str]) -> bool:
     """A name's words end in a month's name after a given name, its surname ("Theresa May",
-    "Brian May": no one), as the key developments read it (`summarize.month_surnames`). A
-    weekday is none: a date run on after a name ("Vladimir Putin Monday said")."""
-    return len(parts) > 1 and parts[-1] in _MONTH_WORDS
+    "Brian May": no one), as the key developments and the timeline read it
+    (`timeline.months_after_a_name`): not after a word taking a date ("Last May, the minister
+    said …", "Until March, …" were people). A weekday is none: a date run on after a name
+    ("Vladimir Putin Monday said")."""
+    name = " ".join(parts)
+    return any(m.end("m") == len(name) for m in months_after_a_name(name))
 
 
 def _checked(parts: list[str]) -> str | None:
