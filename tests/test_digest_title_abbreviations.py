@@ -13,7 +13,7 @@ import pytest
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.digest.people import mentions, whos_who
-from bot.digest.summarize import names
+from bot.digest.summarize import capitalised_stop_words, names
 from tests.conftest import key_developments
 
 
@@ -214,3 +214,27 @@ def test_one_template_of_two_titled_letters_is_two_facts(
               if "signed" in text]
     # (it was one, citing both: neither named anything)
     assert sorted(signed, key=sorted) == [{"decree-1"}, {"decree-2"}], signed
+
+
+# A titled letter spelling a stop word ("Ms A", "Mr. T") is a name as written, "A", and is
+# said where an article writes it after a title, as "Ms B" is ("b"): no article said "A", so a
+# sentence naming Ms A and another article's naming someone else were two facts even where
+# that article writes "Ms A" too.
+def test_a_titled_letter_spelling_a_stop_word_is_said_after_a_title() -> None:
+    assert capitalised_stop_words("He acted for Ms A and Mr. T, his clients.") == {"A", "T"}
+    assert capitalised_stop_words("He acted for Ms B and Mr. X, his clients.") == set()
+
+
+@pytest.mark.parametrize("letter", ["A", "D", "B"])
+def test_a_titled_letter_the_other_article_writes_keeps_one_fact(
+        store: Store, settings: Settings, corpus: Path, letter: str) -> None:
+    recs = [{"id": "titled", "title": "Lease", "published": "2026-11-30", "outlet": "Paper 1",
+             "text": f"On Monday Ms {letter} signed the lease on the harbour warehouse. "
+                     "Farmers welcomed the move."},
+            {"id": "named", "title": "Lease", "published": "2026-11-30", "outlet": "Paper 2",
+             "text": "On Monday Jones signed the lease on the harbour warehouse. "
+                     f"He acted for Ms {letter}, his client."}]
+    lease = [cited for text, cited in key_developments(store, settings, corpus, recs)
+             if "lease" in text]
+    # (with "Ms A" or "Ms D" it was two, 1 source each: "A" was a name no article said)
+    assert lease == [{"titled", "named"}], lease

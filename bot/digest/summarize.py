@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -405,14 +405,18 @@ def names(text: str) -> frozenset[str]:
     said_by = [m.span() for m in _ATTRIBUTION.finditer(text)]
     acronyms = stop_word_acronyms(text)
     surnames = month_surnames(text)
-    letters = (m for m in _TITLED_LETTER.finditer(text)
-               if after_title(text, m.start(), undotted=True))
     return frozenset(acronyms.get(m.start(), w)
-                     for m in chain(_WORD_PAST_START.finditer(text), letters)
+                     for m in chain(_WORD_PAST_START.finditer(text), _titled_letters(text))
                      if _a_name_word(text, m)
                      and not any(start <= m.start() < end for start, end in said_by)
                      for w in _name_words(text, m, m.start() in acronyms,
                                           m.start() in surnames))
+
+
+def _titled_letters(text: str) -> Iterator[re.Match[str]]:
+    """The capital letters alone after a title, as names (`_TITLED_LETTER`: "Mr. X", "Ms A")."""
+    return (m for m in _TITLED_LETTER.finditer(text)
+            if after_title(text, m.start(), undotted=True))
 
 
 # A word anywhere in a sentence, its first too, as `_WORD_PAST_START` reads one.
@@ -464,10 +468,14 @@ def _titled_stop(word: str) -> str:
 
 def capitalised_stop_words(text: str) -> frozenset[str]:
     """The words of `text` capitalised past its start that spell a stop word, as written
-    ("Theresa May" and "Mrs. May": {"May"}), as `_titled_stop` writes them."""
+    ("Theresa May" and "Mrs. May": {"May"}), as `_titled_stop` writes them, and the letters
+    after a title that spell one ("Ms A", "Mr. T": {"A", "T"}, names no article said, so that
+    "On Monday Ms A signed …" and another article's "On Monday Jones signed …" were two facts
+    where that article writes "Ms A" too; "Ms B" was said, as "b")."""
     return frozenset(_titled_stop(m.group(0)) for m in _WORD_PAST_START.finditer(text)
                      if m.group(0)[:1].isupper() and not m.group(0).isupper()
-                     and fold(_titled_stop(m.group(0))) in STOPWORDS)
+                     and fold(_titled_stop(m.group(0))) in STOPWORDS) \
+        | frozenset(m.group(0) for m in _titled_letters(text) if fold(m.group(0)) in STOPWORDS)
 
 
 class NamedApart:
