@@ -37,3 +37,8 @@ def test_a_quotation_and_a_sentence_naming_whom_it_is_about_are_one_fact(
     # (it was two, 1 source each: "detailed" a name the other article never says, as
     # "Ghlam" is)
     assert planned == [{"quoted", "named"}], planned
+
+
+def test_a_bracket_s_first_word_is_still_read() -> None:
+    # a photo's credit line: "US" of it is a name, as the third read of 2026-12-07 keeps it
+    assert "us" in names("(U.S. Navy / Getty Images)")

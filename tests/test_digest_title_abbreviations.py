@@ -238,3 +238,15 @@ def test_a_titled_letter_the_other_article_writes_keeps_one_fact(
              if "lease" in text]
     # (with "Ms A" or "Ms D" it was two, 1 source each: "A" was a name no article said)
     assert lease == [{"titled", "named"}], lease
+
+
+# What the third read of 2026-12-07 documents but no test held (each fails with its code
+# reverted): an initial after a title is no titled letter ("Mr. J. Smith": "j" would be a
+# name), and a title after a title is no surname ("said Prof. Dr. Schmidt" would quote "Dr").
+def test_an_initial_after_a_title_is_no_titled_letter() -> None:
+    assert "j" not in names("Later Mr. J. Smith signed the decree.")
+
+
+def test_a_title_after_a_title_is_no_surname() -> None:
+    assert all(name != "Dr" for name, _, _ in
+               mentions("The deal was done, said Prof. Dr. Schmidt."))
