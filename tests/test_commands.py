@@ -250,6 +250,26 @@ def test_a_claim_over_its_limit_is_said_as_chat_says_errors(bot: TestAdapter) ->
                                      f"the limit is {MAX_CLAIM_CHARS:,})"), text_of(reply)
 
 
+@pytest.mark.parametrize("line", ["/claim {}", "/briefbot claim {}"])
+def test_a_claim_over_the_command_limit_is_told_the_claim_limit(bot: TestAdapter,
+                                                                line: str) -> None:
+    # Over the command's 4,000 characters a claim was told "the limit is 4,000"; cut to 3,999
+    # it was then told "the limit is 1,000": the claim's limit is said from the start.
+    from bot.chat.commands import MAX_COMMAND_CHARS
+    from bot.claims.lookup import MAX_CLAIM_CHARS
+
+    claim = "Putin visited Pyongyang " * 200  # 4,800 characters
+    assert len(claim.strip()) > MAX_COMMAND_CHARS
+    reply = bot.send(line.format(claim))
+    assert reply.kind == "error"
+    assert text_of(reply).startswith(f"Claim too long ({len(claim.strip()):,} characters; "
+                                     f"the limit is {MAX_CLAIM_CHARS:,})"), text_of(reply)
+    # a command without a limit of its own still says the command's
+    assert text_of(bot.send("/source " + "x" * (MAX_COMMAND_CHARS + 1))).startswith(
+        f"That's too long ({MAX_COMMAND_CHARS + 1:,} characters; the limit is "
+        f"{MAX_COMMAND_CHARS:,})")
+
+
 def test_queue_in_replies_out(core: Core) -> None:
     async def scenario() -> list[str]:
         bot = TestAdapter(core)

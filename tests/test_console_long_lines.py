@@ -106,19 +106,23 @@ def test_the_console_answers_a_huge_piped_line_as_too_long_and_goes_on(
     code, peak = peak_of(lambda: asyncio.run(adapter.run(show_briefing=False)))
     assert code == 0
     text = " ".join(out.getvalue().split())
-    # The router's own message for an over-long command, with the arguments' length.
-    assert f"That's too long ({HUGE:,} characters; the limit is {MAX_COMMAND_CHARS:,})" in text
+    # The router's message for an over-long claim, with the arguments' length (the claim's
+    # limit: "the limit is 4,000" misstated it).
+    assert f"Claim too long ({HUGE:,} characters; the limit is {MAX_CLAIM_CHARS:,})" in text
     assert "Sources (5)" in text  # the line after it
     assert peak < PEAK, f"{peak:,} bytes held for a {HUGE:,}-character line"
 
 
-def test_the_console_leaves_a_line_near_the_limit_to_the_router(seeds_core: Core) -> None:
+@pytest.mark.parametrize(("command", "said"), [("/claim", "Claim too long"),
+                                               ("/source", "That's too long")])
+def test_the_console_leaves_a_line_near_the_limit_to_the_router(
+        seeds_core: Core, command: str, said: str) -> None:
     out = io.StringIO()
-    line = "/claim " + "x" * (MAX_COMMAND_CHARS + 1)
+    line = f"{command} " + "x" * (MAX_COMMAND_CHARS + 1)
     adapter = ConsoleAdapter(seeds_core, stdin=io.StringIO(line + "\n/sources\n"), stdout=out)
     assert asyncio.run(adapter.run(show_briefing=False)) == 0
     text = " ".join(out.getvalue().split())
-    assert f"That's too long ({MAX_COMMAND_CHARS + 1:,} characters" in text
+    assert f"{said} ({MAX_COMMAND_CHARS + 1:,} characters" in text
     assert "Sources (5)" in text
 
 

@@ -222,7 +222,8 @@ class ConsoleAdapter:
             if read is None or is_quit(read.text):
                 break
             if read.too_long is not None:  # its first MAX_LINE_CHARS characters only
-                self.show(Reply.error(too_long_message(_argument_chars(read))))
+                spec = self.router.resolve(*split_command_line(read.text))[2]
+                self.show(Reply.error(too_long_message(_argument_chars(read), spec)))
                 continue
             if read.problem is not None:  # this line only; the next ones are answered
                 self.show(Reply.error(f"Could not read input line {line_no}: {read.problem}. "

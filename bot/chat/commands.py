@@ -181,6 +181,9 @@ class CommandSpec:
     # The arguments as Discord's options, where they are not one option per word of `usage`
     # (`/briefbot feeds action:add target:URL`; typed words are refused there).
     discord_args: str | None = None
+    # The answer to arguments over MAX_COMMAND_CHARS when the command has a lower limit of its
+    # own, which "the limit is 4,000" would misstate (a claim's 1,000 characters).
+    too_long: Callable[[int], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -247,8 +250,11 @@ BUSY_MESSAGE = ("briefbot is busy with other people's commands right now; "
                 "please try again in a minute.")
 
 
-def too_long_message(chars: int) -> str:
-    """The answer to a command whose arguments have more than MAX_COMMAND_CHARS characters."""
+def too_long_message(chars: int, spec: CommandSpec | None = None) -> str:
+    """The answer to a command whose arguments have more than MAX_COMMAND_CHARS characters:
+    the command's own, when it has a lower limit (`CommandSpec.too_long`)."""
+    if spec is not None and spec.too_long is not None:
+        return spec.too_long(chars)
     return f"That's too long ({chars:,} characters; the limit is {MAX_COMMAND_CHARS:,})."
 
 
@@ -491,19 +497,23 @@ class Router:
         admitted = self.admit(request)
         return admitted if isinstance(admitted, Reply) else self.run(admitted)
 
+    def resolve(self, command: str, text: str) -> tuple[str, str, CommandSpec | None]:
+        """A command's name, its arguments and its spec (None: no such command); the umbrella
+        command's first word is the command ("/briefbot reload")."""
+        name = command.strip().lstrip("/").lower()
+        if name == "briefbot":
+            name, text = split_command_line(text) if text.strip() else ("help", "")
+        return name, text, self.specs.get(name)
+
     def admit(self, request: CommandRequest) -> Admitted | Reply:
         """The quick checks, before any work: length, command name, rate limit, permission
         and the command's own argument checks. An ephemeral error `Reply`, or the request
         ready for `run`. Adapters that must acknowledge first call this, then `run`."""
-        name = request.command.strip().lstrip("/").lower()
-        text = request.text or ""
-        if name == "briefbot":  # umbrella command: "/briefbot reload"
-            name, text = split_command_line(text) if text.strip() else ("help", "")
-        spec = self.specs.get(name)
+        name, text, spec = self.resolve(request.command, request.text or "")
         started = time.monotonic()
         try:
             if len(text) > MAX_COMMAND_CHARS:
-                raise UserError(too_long_message(len(text)))
+                raise UserError(too_long_message(len(text), spec))
             if spec is None:
                 raise UserError(f"Unknown command /{printable_line(name[:40])}. "
                                 f"Try {_cmd(request, 'help')}.")
@@ -759,6 +769,12 @@ def _claim_args(text: str) -> None:
         check_claim_text(text)
     except EmptyClaim:  # only invisible characters: chat's usage, not the shell's
         raise UserError(CLAIM_USAGE) from None
+
+
+def _claim_too_long(chars: int) -> str:
+    from bot.claims.lookup import claim_too_long
+
+    return as_sentence(claim_too_long(chars).message)
 
 
 def _claim(router: Router, req: CommandRequest, text: str) -> Reply:
@@ -1343,7 +1359,8 @@ _SPECS = [
     CommandSpec("brief", "/brief [NAME] [story ID]",
                 "the briefing (default: the {default} digest); one story whole", False, _brief,
                 _brief_args),
-    CommandSpec("claim", "/claim TEXT", "check a claim against the corpus: evidence, sources, verdict", False, _claim, _claim_args),
+    CommandSpec("claim", "/claim TEXT", "check a claim against the corpus: evidence, sources, verdict", False, _claim, _claim_args,
+                too_long=_claim_too_long),
     CommandSpec("sources", "/sources", "list the articles in the corpus", False, _sources),
     CommandSpec("source", "/source ID", "one article: metadata and text", False, _source),
     CommandSpec("timeline", "/timeline", "dated events, oldest first", False, _timeline),

@@ -332,7 +332,9 @@ def _ascii_digit(m: re.Match[str]) -> str:
     return str(unicodedata.decimal(m.group(), 0))
 
 
-def _too_long(chars: int) -> UserError:
+def claim_too_long(chars: int) -> UserError:
+    """The refusal of a claim of `chars` characters, over MAX_CLAIM_CHARS (chat says it of a
+    claim over its command's limit too)."""
     return UserError(f"claim too long ({chars:,} characters; the limit is "
                      f"{MAX_CLAIM_CHARS:,}) — shorten it to the statement to check")
 
@@ -344,7 +346,7 @@ def check_claim_text(text: str) -> str:
     # folded so, but the rules reading the claim as written took "Ｐｕｔｉｎ" for no name).
     if len(text) > PASTED_CHARS:
         # (before the markup is read: its patterns take seconds on 100,000 characters)
-        raise _too_long(len(text))
+        raise claim_too_long(len(text))
     text = _without_markup(_TERMINAL_ESCAPE.sub("", text).translate(_FULLWIDTH))
     if "<" in text or "](" in text:
         read = _LABELLED_LINK.sub(lambda m: f" {m.group(1) or m.group(2)} ", text)
@@ -360,7 +362,7 @@ def check_claim_text(text: str) -> str:
         raise EmptyClaim("empty claim: type the statement to check, e.g. "
                         "`briefbot claim \"Putin visited North Korea\"`")
     if len(cleaned) > MAX_CLAIM_CHARS:
-        raise _too_long(len(cleaned))
+        raise claim_too_long(len(cleaned))
     return cleaned
 
 
