@@ -106,6 +106,28 @@ def test_fullwidth_letters_and_digits_are_ascii() -> None:
         "The Norland envoy visited Port Elm in 2024")
 
 
+# Cyrillic "Р", "е", "у", "о", "а" and Greek "Ρ" drawn as the Latin letters, inside words
+# that hold Latin letters too.
+LOOK_ALIKES = "The \u039dorland envoy visit\u0435d P\u043ert Elm"  # Greek N, Cyrillic e, o
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    (LOOK_ALIKES, "The Norland envoy visited Port Elm"),
+    ("\u0420utin visited \u0420\u0443\u043engy\u0430ng", "Putin visited Pyongyang"),
+    ("\u03a1utin visited Pyongyang", "Putin visited Pyongyang"),
+    # a word of one script is left as written: Cyrillic, Greek, or Latin with a Greek unit
+    ("\u041f\u0443\u0442\u0438\u043d visited \u041f\u0445\u0435\u043d\u044c\u044f\u043d",
+     "\u041f\u0443\u0442\u0438\u043d visited \u041f\u0445\u0435\u043d\u044c\u044f\u043d"),
+    ("\u0391\u0398\u0397\u039d\u0391 and 5 \u03bcg of \u03b2-carotene",
+     "\u0391\u0398\u0397\u039d\u0391 and 5 \u03bcg of \u03b2-carotene"),
+])
+def test_look_alike_letters_in_a_latin_word_are_the_latin_ones(typed: str, read: str) -> None:
+    # "\u0420utin visited Pyongyang" (a Cyrillic R) was shown as "Putin visited Pyongyang" and
+    # answered `not-found`, "nothing in the corpus bears on this claim": a reply anyone could
+    # post in a channel about the claim it looks like.
+    assert check_claim_text(typed) == read
+
+
 ARTICLES = {
     "a.txt": "Harbour News\n\nThe Norland envoy visited Port Elm on Monday and met the mayor of "
              "the town.\n",
@@ -123,7 +145,8 @@ def test_a_claim_with_an_invisible_character_gets_the_plain_claims_verdict(
                   "The Norland en\u200fvoy visited \u2066Port Elm\u2069",
                   "\x1b[31mThe Norland envoy\x1b[0m visited Port Elm",
                   "Ｔｈｅ Ｎｏｒｌａｎｄ ｅｎｖｏｙ visited Port Elm",
-                  "<span class=\"claim\">The Norland envoy visited Port Elm</span>"):
+                  "<span class=\"claim\">The Norland envoy visited Port Elm</span>",
+                  LOOK_ALIKES):
         answer = ask_claim(world, typed)
         assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), answer
         assert answer.claim == "The Norland envoy visited Port Elm"

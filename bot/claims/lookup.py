@@ -281,6 +281,33 @@ def _reference_read(m: re.Match[str]) -> str:
 # Fullwidth forms of ASCII (an East Asian input method's "Ｐｕｔｉｎ") and the ideographic space.
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
+# Cyrillic and Greek letters drawn as a Latin one (Unicode's confusables, UTS #39), read as it
+# in a word that holds Latin letters too: "Рutin visited Pyongyang" with a Cyrillic "Р" (or a
+# Greek "Ρ") was shown as "Putin visited Pyongyang" and answered `not-found`, "nothing in the
+# corpus bears on this claim". A word of one script is left as written ("Путин" is read as
+# Russian, a unit "μg" keeps its mu, "β-carotene" its beta).
+_LATIN_LOOK_ALIKES = str.maketrans(
+    "АВЕКМНОРСТХЅІЈԚԜҮ" "аеорсухѕіјԁԛԝһү" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "οιν",
+    "ABEKMHOPCTXSIJQWY" "aeopcyxsijdqwhy" "ABEZHIKMNOPTYX" "oiv")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _latin_look_alikes_read(text: str) -> str:
+    """`text` with the Cyrillic and Greek look-alikes of Latin letters in its words that mix
+    them with Latin letters written as the Latin letters (`_LATIN_LOOK_ALIKES`)."""
+    if text.isascii():
+        return text
+
+    def read(m: re.Match[str]) -> str:
+        word = m.group()
+        latin = word.translate(_LATIN_LOOK_ALIKES)
+        if latin == word or not any(unicodedata.name(c, "").startswith("LATIN ")
+                                    for c in word):
+            return word
+        return latin
+
+    return _LETTERS.sub(read, text)
+
 
 # Chat markup pasted with a claim ("<@U123ABC> Putin visited …"): Slack's and Discord's user,
 # role and channel mentions, Slack's broadcasts, user groups and dates, Discord's custom emoji,
@@ -357,7 +384,8 @@ def check_claim_text(text: str) -> str:
         text = re.sub(r"\d", _ascii_digit, text)
     # Invisible characters inside a word are deleted as the corpus deletes them ("Pyong\u00adyang"
     # is "Pyongyang"); any other control or format character is a space.
-    cleaned = "".join(c if c.isprintable() else " " for c in text.translate(ZERO_WIDTH)).strip()
+    cleaned = _latin_look_alikes_read(
+        "".join(c if c.isprintable() else " " for c in text.translate(ZERO_WIDTH)).strip())
     if not cleaned:
         raise EmptyClaim("empty claim: type the statement to check, e.g. "
                         "`briefbot claim \"Putin visited North Korea\"`")
