@@ -317,6 +317,15 @@ def clip_echo(text: str, limit: int = ECHO_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def said_back_name(name: str, limit: int = ECHO_CHARS) -> str:
+    """A name of ASCII characters the user typed (a digest's), said back quoted in an error,
+    every other character as its escape: a look-alike letter, "d\\u0430ily" with a Cyrillic
+    "а", was said back as 'daily' ("No digest named 'daily'; did you mean 'daily'?"). Its
+    first `limit` characters, and "…" when it is longer (as `clip_echo`)."""
+    shown = ascii(name[:limit])
+    return shown if len(name) <= limit else shown[:-1] + "…" + shown[-1]
+
+
 def said_back_number(text: str, limit: int = 20) -> str:
     """A number the user typed, said back in an error: quoted as typed up to `limit`
     characters; past that its length, "a number of 26 digits" (its first 20 digits were shown

@@ -385,6 +385,16 @@ def test_an_unknown_digest_name_is_echoed_clipped(bot: TestAdapter) -> None:
     assert len(text_of(reply)) < 300
 
 
+@pytest.mark.parametrize("line", ["/brief d\u0430ily", "/subscribe d\u0430ily 0 8 * * *"])
+def test_a_digest_name_with_a_look_alike_letter_is_said_back_as_what_it_is(
+        bot: TestAdapter, line: str) -> None:
+    # A Cyrillic "а" in "daily" was said back as 'daily': "No digest named 'daily'. Available:
+    # daily, weekly." and "No digest named 'daily'; did you mean 'daily'?"
+    reply = bot.send(line, admin=True, channel="C1")
+    assert reply.kind == "error"
+    assert "No digest named 'd\\u0430ily'" in text_of(reply), text_of(reply)
+
+
 @pytest.mark.parametrize("line", ['/brief ""', "/brief '' story zzzzzz", "/brief \u201c\u201d"])
 def test_brief_with_a_name_left_empty_is_a_usage_error(bot: TestAdapter, line: str) -> None:
     # An empty quoted name gave the default briefing, where an empty story id is refused.

@@ -193,6 +193,17 @@ def test_shipped_definitions_load():
         assert d.sections[0].kind == "key-developments" and d.schedule is not None
 
 
+@pytest.mark.parametrize(("typed", "said"), [
+    ("d\u0430ily", "'d\\u0430ily'"),  # a Cyrillic a: it was said back as 'daily'
+    ("x" * 5000, "'" + "x" * 40 + "…'"),  # it was said back whole
+])
+def test_an_invalid_digest_name_is_said_back_as_what_it_is(typed: str, said: str) -> None:
+    with pytest.raises(UserError) as caught:
+        load_definition(ROOT / "digests", typed)
+    assert caught.value.message == (f"invalid digest name {said} (ASCII letters, digits, - "
+                                    "and _ only)")
+
+
 @pytest.mark.parametrize("data, message", [
     ({"sections": []}, "sections must be a non-empty list"),
     ({"sections": [{"kind": "gossip"}]}, "unknown section"),
@@ -250,7 +261,8 @@ def test_unknown_and_malformed_definition_files(tmp_path):
     assert refused.value.message == (
         "no digest named 'nope'; available: broken; not read, a digest's name being ASCII "
         "letters, digits, - and _: café.toml, with space.toml")
-    with pytest.raises(UserError, match=r"invalid digest name 'café' \(ASCII letters"):
+    # (said back escaped where it is no ASCII, as a look-alike letter must be)
+    with pytest.raises(UserError, match=r"invalid digest name 'caf\\xe9' \(ASCII letters"):
         load_definition(tmp_path, "café")
 
 

@@ -57,6 +57,7 @@ from bot.reply import (
     counted,
     link,
     printable_line,
+    said_back_name,
     said_back_number,
     shown_link,
     source_bullets,
@@ -750,9 +751,9 @@ def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
     if name is not None:
         names = digest_names(router.core.settings.digests_dir)
         if name not in names:
-            # repr() escapes what printable_line would (a bidi override, a zero-width
-            # space); both together escaped it twice ('\\u202e')
-            raise UserError(f"No digest named {clip_echo(name)!r}. Available: "
+            # escaped as printable_line would escape a bidi override or a zero-width space
+            # (both together escaped it twice, '\\u202e'), and a look-alike letter too
+            raise UserError(f"No digest named {said_back_name(name)}. Available: "
                             f"{', '.join(names) or 'none'}.")
     return router.core.digest_reply(name=name, story=story, platform=req.caller.platform)
 

@@ -18,6 +18,7 @@ from bot.config import available_digests as available
 from bot.cron import make_trigger, never_fires, never_fires_why
 from bot.errors import UserError, closest_name, quoted_if_unprintable
 from bot.paths import loads_toml, read_utf8_text, wrong_kind
+from bot.reply import said_back_name
 from bot.text.words import tokens
 
 SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
@@ -209,7 +210,8 @@ def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None
 def load_definition(folder: Path | None, name: str) -> DigestDef:
     """The definition `name` from `folder` (e.g. digests/daily.toml)."""
     if not _NAME.match(name):
-        raise UserError(f"invalid digest name {name!r} (ASCII letters, digits, - and _ only)")
+        raise UserError(f"invalid digest name {said_back_name(name)} (ASCII letters, digits, - "
+                        "and _ only)")
     if folder is None:
         raise UserError("no digest folder configured ([digests] folder in config)")
     path = folder / f"{name}.toml"

@@ -23,7 +23,7 @@ from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
 from bot.cron import make_trigger, never_fires, never_fires_why, next_fire_time, shortest_gap
 from bot.digest.definitions import available, load_definition
 from bot.errors import UserError, closest_name
-from bot.reply import clip_echo, command_syntax
+from bot.reply import clip_echo, command_syntax, said_back_name
 
 POSTING_PLATFORMS = ("console", "slack", "discord")  # what `briefbot schedule add` takes
 # "test": the test suite's chat adapter (`bot.adapters.testing`); no running bot posts for it.
@@ -122,7 +122,7 @@ def unknown_digest(digest: str, names: list[str]) -> UserError:
     ("Daily", "dialy": did you mean 'daily'?), as an unknown time zone is."""
     guess = closest_name(digest, names)
     hint = f"did you mean {guess!r}? " if guess else ""
-    return UserError(f"no digest named {digest[:60]!r}; {hint}available: "
+    return UserError(f"no digest named {said_back_name(digest, 60)}; {hint}available: "
                      f"{', '.join(names) or 'none'}")
 
 
