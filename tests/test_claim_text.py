@@ -120,6 +120,15 @@ LOOK_ALIKES = "The \u039dorland envoy visit\u0435d P\u043ert Elm"  # Greek N, Cy
      "\u041f\u0443\u0442\u0438\u043d visited \u041f\u0445\u0435\u043d\u044c\u044f\u043d"),
     ("\u0391\u0398\u0397\u039d\u0391 and 5 \u03bcg of \u03b2-carotene",
      "\u0391\u0398\u0397\u039d\u0391 and 5 \u03bcg of \u03b2-carotene"),
+    # and so is a word of another script with a Latin letter slipped in (a keyboard's): its
+    # look-alikes were made Latin, "\u0432i\u0434\u0432i\u0434a\u0432" ("a" Latin too)
+    ("\u0417\u0435\u043b\u0435\u043d\u0441\u044c\u043a\u0438\u0439 \u0432i\u0434\u0432i\u0434\u0430\u0432 "
+     "\u041a\u0438\u0457\u0432",  # Ukrainian with a Latin "i" for "\u0456"
+     "\u0417\u0435\u043b\u0435\u043d\u0441\u044c\u043a\u0438\u0439 \u0432i\u0434\u0432i\u0434\u0430\u0432 "
+     "\u041a\u0438\u0457\u0432"),
+    ("J\u043e\u0432\u0430\u043d\u043e\u0432\u0438\u045b",  # Serbian with a Latin "J"
+     "J\u043e\u0432\u0430\u043d\u043e\u0432\u0438\u045b"),
+    ("II\u0399 and \u03b1\u03b2-test", "III and \u03b1\u03b2-test"),  # a Greek iota in III
 ])
 def test_look_alike_letters_in_a_latin_word_are_the_latin_ones(typed: str, read: str) -> None:
     # "\u0420utin visited Pyongyang" (a Cyrillic R) was shown as "Putin visited Pyongyang" and

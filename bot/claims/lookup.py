@@ -282,7 +282,7 @@ def _reference_read(m: re.Match[str]) -> str:
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 # Cyrillic and Greek letters drawn as a Latin one (Unicode's confusables, UTS #39), read as it
-# in a word that holds Latin letters too: "Рutin visited Pyongyang" with a Cyrillic "Р" (or a
+# in a word of Latin letters otherwise: "Рutin visited Pyongyang" with a Cyrillic "Р" (or a
 # Greek "Ρ") was shown as "Putin visited Pyongyang" and answered `not-found`, "nothing in the
 # corpus bears on this claim". A word of one script is left as written ("Путин" is read as
 # Russian, a unit "μg" keeps its mu, "β-carotene" its beta).
@@ -292,17 +292,23 @@ _LATIN_LOOK_ALIKES = str.maketrans(
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+def _is_latin(letter: str) -> bool:
+    return letter.isascii() or unicodedata.name(letter, "").startswith("LATIN ")
+
+
 def _latin_look_alikes_read(text: str) -> str:
-    """`text` with the Cyrillic and Greek look-alikes of Latin letters in its words that mix
-    them with Latin letters written as the Latin letters (`_LATIN_LOOK_ALIKES`)."""
+    """`text` with its Latin words drawn partly with Cyrillic and Greek look-alikes of Latin
+    letters (`_LATIN_LOOK_ALIKES`) written in Latin letters: a word that holds Latin letters,
+    and only Latin letters once its look-alikes are read. A word with a letter no Latin one
+    looks like is another script's, a Latin letter in it a slip of the keyboard: Ukrainian
+    "вiдвiдав" typed with a Latin "i" had its Cyrillic "а" made Latin, "вiдвiдaв"."""
     if text.isascii():
         return text
 
     def read(m: re.Match[str]) -> str:
         word = m.group()
         latin = word.translate(_LATIN_LOOK_ALIKES)
-        if latin == word or not any(unicodedata.name(c, "").startswith("LATIN ")
-                                    for c in word):
+        if latin == word or not all(map(_is_latin, latin)) or not any(map(_is_latin, word)):
             return word
         return latin
 
