@@ -129,6 +129,11 @@ LOOK_ALIKES = "The \u039dorland envoy visit\u0435d P\u043ert Elm"  # Greek N, Cy
     ("J\u043e\u0432\u0430\u043d\u043e\u0432\u0438\u045b",  # Serbian with a Latin "J"
      "J\u043e\u0432\u0430\u043d\u043e\u0432\u0438\u045b"),
     ("II\u0399 and \u03b1\u03b2-test", "III and \u03b1\u03b2-test"),  # a Greek iota in III
+    # Greek "\u03c5", Armenian "\u0578" and "\u0585", Cyrillic "\u0423" and "\u04c0" were left out
+    ("P\u03c5tin visited Pyo\u0578gya\u0578g", "Putin visited Pyongyang"),
+    ("\u0423ale and \u04c0vy visited P\u0585rt Elm", "Yale and Ivy visited Port Elm"),
+    # Greek symbols written onto a Latin name stay
+    ("TNF\u03b1 and IFN\u03b3", "TNF\u03b1 and IFN\u03b3"),
 ])
 def test_look_alike_letters_in_a_latin_word_are_the_latin_ones(typed: str, read: str) -> None:
     # "\u0420utin visited Pyongyang" (a Cyrillic R) was shown as "Putin visited Pyongyang" and
@@ -155,7 +160,7 @@ def test_a_claim_with_an_invisible_character_gets_the_plain_claims_verdict(
                   "\x1b[31mThe Norland envoy\x1b[0m visited Port Elm",
                   "Ｔｈｅ Ｎｏｒｌａｎｄ ｅｎｖｏｙ visited Port Elm",
                   "<span class=\"claim\">The Norland envoy visited Port Elm</span>",
-                  LOOK_ALIKES):
+                  LOOK_ALIKES, "The Norla\u0578d envoy visited Port Elm"):
         answer = ask_claim(world, typed)
         assert (answer.verdict, answer.sources) == (plain.verdict, plain.sources), answer
         assert answer.claim == "The Norland envoy visited Port Elm"

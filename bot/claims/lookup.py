@@ -281,14 +281,17 @@ def _reference_read(m: re.Match[str]) -> str:
 # Fullwidth forms of ASCII (an East Asian input method's "Ｐｕｔｉｎ") and the ideographic space.
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
-# Cyrillic and Greek letters drawn as a Latin one (Unicode's confusables, UTS #39), read as it
-# in a word of Latin letters otherwise: "Рutin visited Pyongyang" with a Cyrillic "Р" (or a
-# Greek "Ρ") was shown as "Putin visited Pyongyang" and answered `not-found`, "nothing in the
-# corpus bears on this claim". A word of one script is left as written ("Путин" is read as
-# Russian, a unit "μg" keeps its mu, "β-carotene" its beta).
+# Cyrillic, Greek and Armenian letters drawn as a Latin one (Unicode's confusables, UTS #39),
+# read as it in a word of Latin letters otherwise: "Рutin visited Pyongyang" with a Cyrillic
+# "Р" (or a Greek "Ρ", or "Pyoոgyaոg" with an Armenian "ո") was shown as "Putin visited
+# Pyongyang" and answered `not-found`, "nothing in the corpus bears on this claim". A word of
+# one script is left as written ("Путин" is read as Russian, a unit "μg" keeps its mu,
+# "β-carotene" its beta). Not Greek "α", "γ", "σ": symbols written onto a Latin name ("TNFα",
+# "IFNγ"). The letters shaped as "I" and "l" (which Unicode reads alike) as the one of their
+# case.
 _LATIN_LOOK_ALIKES = str.maketrans(
-    "АВЕКМНОРСТХЅІЈԚԜҮ" "аеорсухѕіјԁԛԝһү" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "οιν",
-    "ABEKMHOPCTXSIJQWY" "aeopcyxsijdqwhy" "ABEZHIKMNOPTYX" "oiv")
+    "АВЕКМНОРСТУХЅІЈԚԜҮѴӀ" "аеорсухѕіјԁԛԝһүѵӏ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿ" "οινρυϲϳ" "ՕՍՏ" "հոսօզց",
+    "ABEKMHOPCTYXSIJQWYVI" "aeopcyxsijdqwhyvl" "ABEZHIKMNOPTYXCJ" "oivpucj" "OUS" "hnuoqg")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
