@@ -317,12 +317,44 @@ def clip_echo(text: str, limit: int = ECHO_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+# Cyrillic, Greek and Armenian letters drawn as a Latin one (Unicode's confusables, UTS #39):
+# a claim reads them as the Latin letters in a Latin word (`bot.claims.lookup`), a name said
+# back escapes them (`said_back_name`). Not Greek "α", "γ", "σ": symbols written onto a Latin
+# name ("TNFα", "IFNγ"). The letters shaped as "I" and "l" (which Unicode reads alike) as the
+# one of their case.
+LATIN_LOOK_ALIKES = str.maketrans(
+    "АВЕКМНОРСТУХЅІЈԚԜҮѴӀ" "аеорсухѕіјԁԛԝһүѵӏ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿ" "οινρυϲϳ" "ՕՍՏ" "հոսօզց",
+    "ABEKMHOPCTYXSIJQWYVI" "aeopcyxsijdqwhyvl" "ABEZHIKMNOPTYXCJ" "oivpucj" "OUS" "hnuoqg")
+
+
+def is_latin(letter: str) -> bool:
+    """Whether `letter` is ASCII or a letter of the Latin script ("é", "ß", "ı")."""
+    return letter.isascii() or unicodedata.name(letter, "").startswith("LATIN ")
+
+
+def as_latin(text: str) -> str | None:
+    """`text` with its look-alikes of Latin letters (`LATIN_LOOK_ALIKES`) written as those
+    letters, when it has one and every letter of it is Latin once they are; else None (text
+    of another script, "Путин", or with a letter no Latin one looks like)."""
+    latin = text.translate(LATIN_LOOK_ALIKES)
+    if latin == text or not all(is_latin(c) for c in latin if c.isalpha()):
+        return None
+    return latin
+
+
 def said_back_name(name: str, limit: int = ECHO_CHARS) -> str:
-    """A name of ASCII characters the user typed (a digest's), said back quoted in an error,
-    every other character as its escape: a look-alike letter, "d\\u0430ily" with a Cyrillic
-    "а", was said back as 'daily' ("No digest named 'daily'; did you mean 'daily'?"). Its
-    first `limit` characters, and "…" when it is longer (as `clip_echo`)."""
-    shown = ascii(name[:limit])
+    """A name the user typed (a digest's, which is ASCII), said back quoted in an error: as
+    `repr` quotes it (an invisible or control character as its escape, 'da\\u200bily'), and
+    in a name that reads as Latin once its look-alike letters are (`as_latin`), those letters
+    as escapes too: "d\\u0430ily" with a Cyrillic "а" was said back as 'daily' ("No digest
+    named 'daily'; did you mean 'daily'?"). Any other letter is shown as typed ('café', '日報',
+    'ｄａｉｌｙ': visibly no ASCII name). Its first `limit` characters, and "…" when it is longer
+    (as `clip_echo`)."""
+    clipped = name[:limit]
+    shown = repr(clipped)
+    if as_latin(clipped) is not None:
+        shown = "".join(f"\\u{ord(c):04x}" if ord(c) in LATIN_LOOK_ALIKES else c
+                        for c in shown)
     return shown if len(name) <= limit else shown[:-1] + "…" + shown[-1]
 
 

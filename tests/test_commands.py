@@ -395,6 +395,19 @@ def test_a_digest_name_with_a_look_alike_letter_is_said_back_as_what_it_is(
     assert "No digest named 'd\\u0430ily'" in text_of(reply), text_of(reply)
 
 
+@pytest.mark.parametrize(("typed", "said"), [
+    ("caf\u00e9", "'caf\u00e9'"),  # an accented letter: it was said back 'caf\\xe9'
+    ("\u65e5\u5831", "'\u65e5\u5831'"),  # another script: it was '\\u65e5\\u5831'
+    ("\uff44\uff41\uff49\uff4c\uff59", "'\uff44\uff41\uff49\uff4c\uff59'"),  # fullwidth, visibly so
+    ("da\u200bily", "'da\\u200bily'"),  # an invisible character: escaped, as before
+])
+def test_a_digest_name_of_other_letters_is_said_back_as_typed(bot: TestAdapter, typed: str,
+                                                              said: str) -> None:
+    # Every character past ASCII was said back as its Python escape, which a chat user does
+    # not read as what they typed; only look-alikes and invisible characters need one.
+    assert text_of(bot.send(f"/brief {typed}")) == f"No digest named {said}. Available: daily.\n"
+
+
 @pytest.mark.parametrize("line", ['/brief ""', "/brief '' story zzzzzz", "/brief \u201c\u201d"])
 def test_brief_with_a_name_left_empty_is_a_usage_error(bot: TestAdapter, line: str) -> None:
     # An empty quoted name gave the default briefing, where an empty story id is refused.

@@ -51,9 +51,11 @@ from bot.reply import (
     Paragraph,
     Reply,
     SourceRef,
+    as_latin,
     clip,
     clip_meta,
     date_label,
+    is_latin,
     printable_line,
 )
 from bot.search.index import SearchIndex, Titles, open_index
@@ -281,39 +283,25 @@ def _reference_read(m: re.Match[str]) -> str:
 # Fullwidth forms of ASCII (an East Asian input method's "Ｐｕｔｉｎ") and the ideographic space.
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
-# Cyrillic, Greek and Armenian letters drawn as a Latin one (Unicode's confusables, UTS #39),
-# read as it in a word of Latin letters otherwise: "Рutin visited Pyongyang" with a Cyrillic
-# "Р" (or a Greek "Ρ", or "Pyoոgyaոg" with an Armenian "ո") was shown as "Putin visited
-# Pyongyang" and answered `not-found`, "nothing in the corpus bears on this claim". A word of
-# one script is left as written ("Путин" is read as Russian, a unit "μg" keeps its mu,
-# "β-carotene" its beta). Not Greek "α", "γ", "σ": symbols written onto a Latin name ("TNFα",
-# "IFNγ"). The letters shaped as "I" and "l" (which Unicode reads alike) as the one of their
-# case.
-_LATIN_LOOK_ALIKES = str.maketrans(
-    "АВЕКМНОРСТУХЅІЈԚԜҮѴӀ" "аеорсухѕіјԁԛԝһүѵӏ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿ" "οινρυϲϳ" "ՕՍՏ" "հոսօզց",
-    "ABEKMHOPCTYXSIJQWYVI" "aeopcyxsijdqwhyvl" "ABEZHIKMNOPTYXCJ" "oivpucj" "OUS" "hnuoqg")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def _is_latin(letter: str) -> bool:
-    return letter.isascii() or unicodedata.name(letter, "").startswith("LATIN ")
-
-
 def _latin_look_alikes_read(text: str) -> str:
-    """`text` with its Latin words drawn partly with Cyrillic and Greek look-alikes of Latin
-    letters (`_LATIN_LOOK_ALIKES`) written in Latin letters: a word that holds Latin letters,
-    and only Latin letters once its look-alikes are read. A word with a letter no Latin one
-    looks like is another script's, a Latin letter in it a slip of the keyboard: Ukrainian
+    """`text` with its Latin words drawn partly with look-alikes of Latin letters of other
+    scripts (`bot.reply.LATIN_LOOK_ALIKES`) written in Latin letters: "Рutin visited Pyongyang"
+    with a Cyrillic "Р" was shown as "Putin visited Pyongyang" and answered `not-found`,
+    "nothing in the corpus bears on this claim". A word that holds Latin letters, and only
+    Latin letters once its look-alikes are read (`as_latin`); a word of one script is left as
+    written ("Путин" is read as Russian, a unit "μg" keeps its mu), and so is one with a letter
+    no Latin one looks like, where a Latin letter is a slip of the keyboard: Ukrainian
     "вiдвiдав" typed with a Latin "i" had its Cyrillic "а" made Latin, "вiдвiдaв"."""
     if text.isascii():
         return text
 
     def read(m: re.Match[str]) -> str:
         word = m.group()
-        latin = word.translate(_LATIN_LOOK_ALIKES)
-        if latin == word or not all(map(_is_latin, latin)) or not any(map(_is_latin, word)):
-            return word
-        return latin
+        latin = as_latin(word)
+        return word if latin is None or not any(map(is_latin, word)) else latin
 
     return _LETTERS.sub(read, text)
 
