@@ -20,7 +20,7 @@ from bot import __version__
 from bot.config import Settings
 from bot.corpus.reload import ProgressFn, ReloadReport, reload_corpus
 from bot.corpus.storage import Store
-from bot.errors import EmptyCorpus, UserError, quoted_if_unprintable
+from bot.errors import EmptyCorpus, UserError, quoted_if_unprintable, undecodable_written_out
 from bot.feeds.fetch import Fetcher
 from bot.feeds.poll import (
     FeedPoller,
@@ -58,6 +58,11 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     (`bot.reply.from_printable`): a JSONL "id" "\\u0000nul" is shown `\\x00nul`, which no
     shell argument or chat message can hold as it is, and a file named "a<TAB>b.txt" is
     shown `a\\tb`; the text as typed is tried first (an id may hold a backslash)."""
+    if undecodable_written_out(text) != text:
+        # a lone surrogate (a chat platform's JSON may hold "\\ud800"), which no id holds: the
+        # reload writes a file name's undecodable bytes as "\\xNN" and refuses a JSONL id with
+        # one; SQLite could not encode it, "Something went wrong … (error id …)"
+        return None
     typed, text = text, text.strip()
     if not text:  # an id of blanks, typed as it is: a file named "   .txt" (it was never found)
         doc = store.document(typed) if typed else None

@@ -134,6 +134,15 @@ def test_unknown_source_id(bot: TestAdapter) -> None:
     assert reply.kind == "error" and "No source with id 'does-not-exist'" in text_of(reply)
 
 
+@pytest.mark.parametrize("typed", ["\ud800", "ports\udce9", "\udfff ports"])
+def test_a_source_id_with_a_lone_surrogate_is_no_id(bot: TestAdapter, typed: str) -> None:
+    # (a platform's JSON may hold one) SQLite could not encode it: "Something went wrong on
+    # our side (error id …)"
+    reply = bot.send(f"/source {typed}")
+    assert reply.kind == "error"
+    assert text_of(reply).startswith(f"No source with id {typed!r} — see /sources"), text_of(reply)
+
+
 @pytest.mark.parametrize("line", ["/reload", "/status", "/schedules", "/unsubscribe 1",
                                   "/subscribe daily 0 8 * * *"])
 def test_admin_commands_denied(bot: TestAdapter, core: Core, line: str,
