@@ -1197,9 +1197,12 @@ def _names_as_written(reason: str | None, text: str, aliases: AliasTable) -> str
     if reason is None or found is None:
         return reason
     written: dict[str, str] = {}
-    for w in aliases.analyze(text).words:
+    analysis = aliases.analyze(text)
+    for w in analysis.words:
         if w.orig[:1].isupper():
             written.setdefault(w.stem, w.orig)
+    for start, end, name in analysis.concepts:  # (a place named as the doer: "North Korea")
+        written.setdefault(name, " ".join(w.orig for w in analysis.words[start:end]))
     names = ", ".join(written.get(stem, stem) for stem in found[1].split(", "))
     return reason[:found.start(1)] + names + reason[found.end(1):]
 

@@ -684,6 +684,9 @@ class Claim:
     # it asserts whatever they negate ("limit" of "Its help is limited to weapons, with no
     # troops involved")
     said_apart: frozenset[str] = frozenset()
+    # the known place (the alias table's concept) opening it, its doer ("Japan is North Korea's
+    # main trading partner"): `opening_place`
+    opening_place: str = ""
 
 
 @dataclass
@@ -721,9 +724,12 @@ class Features:
     # ("at least 1,200": ["≥"]; "=" for a place giving the value itself), `number_bound`;
     # a number given only as a value is not listed.
     bounds: dict[str, list[str]] = field(default_factory=dict)
+    # The known place opening the sentence, its doer (`opening_place`: "China, North Korea's
+    # main trading partner, has responded cautiously").
+    opening_place: str = ""
 
 
-FEATURES_VERSION = 45  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 46  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -1070,6 +1076,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
                 f.regions.add(aliases.within[name])
     if placed:
         f.place_clauses = _place_clauses(a, placed)
+    f.opening_place = opening_place(a, aliases)
     f.bounds = {k: sorted(v) for k, v in readings.items() if v != {"="}}
     return f
 
@@ -1701,7 +1708,16 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     concept_at = a.concept_at()
     return Claim(text, units, bool(negations), denies, frozenset(a.index_terms()),
                  frozenset(negated_terms(words, concept_at, negations, breaks)),
-                 _said_apart(words, concept_at, negations, breaks))
+                 _said_apart(words, concept_at, negations, breaks), opening_place(a, aliases))
+
+
+def opening_place(a: Analysis, aliases: AliasTable) -> str:
+    """The known place (a country, a city: the alias table's) whose name opens the text, "the"
+    aside: the doer of what it tells ("China, North Korea's main trading partner, has
+    responded"; "The United States imposed ..."), else ""."""
+    first = 1 if a.words and a.words[0].lower == "the" else 0
+    return next((name for start, _, name in a.concepts
+                 if start == first and aliases.is_place(name)), "")
 
 
 def _said_apart(words: Sequence[Word], concept_at: dict[int, str], negations: list[int],
@@ -2202,6 +2218,16 @@ def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:
         return None
     claim_terms = set().union(*(u.alts for u in claim.units))
     others = own.entities - claim_terms
+    if not others and claim.opening_place and own.opening_place \
+            and CONCEPT_PREFIX + own.opening_place not in claim_terms \
+            and any(CONCEPT_PREFIX + claim.opening_place in u.alts for u in names):
+        # The claim's doer a known place (a country) the sentence lacks, where another opens
+        # the sentence: that other one did it ("China, North Korea's main trading partner, ..."
+        # for "Japan is North Korea's main trading partner"). A place elsewhere in the sentence
+        # is none ("The war, touted by Putin to only last weeks, became drawn out as Russia
+        # ..." for "... the Ukraine war ..."), nor is a place where the claim's missing name is
+        # a person's ("Russia's leader" may be the claim's Putin).
+        others = {own.opening_place}
     if not others:
         return None
     return f"names {', '.join(sorted(others))[:60]} rather than {names[0].text}"

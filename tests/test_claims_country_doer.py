@@ -1,0 +1,62 @@
+"""A country is someone else only for a country: a claim opening with a known place, its doer
+("Chile is Argentina's largest trading partner"), is disputed by a sentence that lacks it and
+opens with another known place the claim does not name ("Brazil, Argentina's largest trading
+partner, ..."). A place elsewhere in the sentence is no other doer, and a country is none for
+a claim whose doer is a person (its leader may be that person)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.storage import Store
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "a_wire.txt": """Trade Accord
+
+Brazil, Argentina's largest trading partner, has welcomed the accord.
+The crisis, which officials said would last only weeks, dragged on as Russia closed its border.
+""",
+    "b_paper.txt": """Border Talks
+
+The United States imposed new tariffs on Canadian steel on Monday.
+Brazil welcomed the fishing accord with Uruguay on Monday.
+""",
+}
+
+
+@pytest.fixture
+def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, ARTICLES)
+
+
+def test_another_country_opening_the_sentence_disputes_the_claims_country(world):
+    answer = ask_claim(world, "Chile is Argentina's largest trading partner.")
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert disputing and disputing[0].reason == "names Brazil rather than Chile", answer
+
+
+def test_a_country_of_two_words_is_named_as_written(world):
+    answer = ask_claim(world, "Mexico imposed new tariffs on Canadian steel on Monday.")
+    assert answer.verdict == "contradicted", answer
+    assert any(e.reason == "names United States rather than Mexico"
+               for e in answer.evidence if e.stance == "disputes"), answer
+
+
+def test_the_same_country_states_it(world):
+    assert ask_claim(world, "Brazil is Argentina's largest trading partner.").verdict \
+        == "single-source"
+
+
+def test_a_country_elsewhere_in_the_sentence_is_no_other_doer(world):
+    answer = ask_claim(world, "Peru's crisis would last only weeks, officials said.")
+    assert answer.verdict != "contradicted", answer
+
+
+def test_a_country_is_no_other_doer_for_a_person(world):
+    answer = ask_claim(world, "Lula welcomed the fishing accord with Uruguay on Monday.")
+    assert answer.verdict != "contradicted", answer
