@@ -1,8 +1,9 @@
 """A country is someone else only for a country: a claim opening with a known place, its doer
 ("Chile is Argentina's largest trading partner"), is disputed by a sentence that lacks it and
 opens with another known place the claim does not name ("Brazil, Argentina's largest trading
-partner, ..."). A place elsewhere in the sentence is no other doer, and a country is none for
-a claim whose doer is a person (its leader may be that person)."""
+partner, ..."). A place elsewhere in the sentence is no other doer, nor is a city of the
+claim's country (or the country of the claim's city), and a country is none for a claim whose
+doer is a person (its leader may be that person)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ The crisis, which officials said would last only weeks, dragged on as Russia clo
 
 The United States imposed new tariffs on Canadian steel on Monday.
 Brazil welcomed the fishing accord with Uruguay on Monday.
+""",
+    "c_fair.txt": """Fairs and Games
+
+Osaka hosted the annual robotics trade fair in March, drawing thousands of visitors.
+Japan hosted the regional swimming championships in 1994, drawing athletes from dozens of countries.
 """,
 }
 
@@ -50,6 +56,21 @@ def test_a_country_of_two_words_is_named_as_written(world):
 def test_the_same_country_states_it(world):
     assert ask_claim(world, "Brazil is Argentina's largest trading partner.").verdict \
         == "single-source"
+
+
+def test_a_city_of_another_country_disputes_the_claims_country(world):
+    answer = ask_claim(world, "China hosted the annual robotics trade fair in March.")
+    assert answer.verdict == "contradicted", answer
+    assert any(e.reason == "names Osaka rather than China"
+               for e in answer.evidence if e.stance == "disputes"), answer
+
+
+def test_a_city_of_the_claims_country_is_no_other_doer(world):
+    # Osaka is in Japan, Hiroshima too: each tells the other's event, not another doer.
+    for claim in ("Japan hosted the annual robotics trade fair in March.",
+                  "Hiroshima hosted the regional swimming championships in 1994."):
+        answer = ask_claim(world, claim)
+        assert not any(e.stance == "disputes" for e in answer.evidence), answer
 
 
 def test_a_country_elsewhere_in_the_sentence_is_no_other_doer(world):

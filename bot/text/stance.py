@@ -685,8 +685,9 @@ class Claim:
     # troops involved")
     said_apart: frozenset[str] = frozenset()
     # the known place (the alias table's concept) opening it, its doer ("Japan is North Korea's
-    # main trading partner"): `opening_place`
+    # main trading partner"), and the place that one lies in (a city's country): `opening_place`
     opening_place: str = ""
+    opening_within: str = ""
 
 
 @dataclass
@@ -724,12 +725,13 @@ class Features:
     # ("at least 1,200": ["≥"]; "=" for a place giving the value itself), `number_bound`;
     # a number given only as a value is not listed.
     bounds: dict[str, list[str]] = field(default_factory=dict)
-    # The known place opening the sentence, its doer (`opening_place`: "China, North Korea's
-    # main trading partner, has responded cautiously").
+    # The known place opening the sentence, its doer, and the place that one lies in (a city's
+    # country): `opening_place` ("China, North Korea's main trading partner, has responded").
     opening_place: str = ""
+    opening_within: str = ""
 
 
-FEATURES_VERSION = 46  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 47  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -1076,7 +1078,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
                 f.regions.add(aliases.within[name])
     if placed:
         f.place_clauses = _place_clauses(a, placed)
-    f.opening_place = opening_place(a, aliases)
+    f.opening_place, f.opening_within = opening_place(a, aliases)
     f.bounds = {k: sorted(v) for k, v in readings.items() if v != {"="}}
     return f
 
@@ -1708,16 +1710,18 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     concept_at = a.concept_at()
     return Claim(text, units, bool(negations), denies, frozenset(a.index_terms()),
                  frozenset(negated_terms(words, concept_at, negations, breaks)),
-                 _said_apart(words, concept_at, negations, breaks), opening_place(a, aliases))
+                 _said_apart(words, concept_at, negations, breaks), *opening_place(a, aliases))
 
 
-def opening_place(a: Analysis, aliases: AliasTable) -> str:
+def opening_place(a: Analysis, aliases: AliasTable) -> tuple[str, str]:
     """The known place (a country, a city: the alias table's) whose name opens the text, "the"
     aside: the doer of what it tells ("China, North Korea's main trading partner, has
-    responded"; "The United States imposed ..."), else ""."""
+    responded"; "The United States imposed ..."), and the place it lies in (a city's country:
+    `AliasTable.within`); "" for none."""
     first = 1 if a.words and a.words[0].lower == "the" else 0
-    return next((name for start, _, name in a.concepts
-                 if start == first and aliases.is_place(name)), "")
+    place = next((name for start, _, name in a.concepts
+                  if start == first and aliases.is_place(name)), "")
+    return place, aliases.within.get(place, "")
 
 
 def _said_apart(words: Sequence[Word], concept_at: dict[int, str], negations: list[int],
@@ -2220,13 +2224,17 @@ def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:
     others = own.entities - claim_terms
     if not others and claim.opening_place and own.opening_place \
             and CONCEPT_PREFIX + own.opening_place not in claim_terms \
+            and claim.opening_place != own.opening_within \
+            and own.opening_place != claim.opening_within \
             and any(CONCEPT_PREFIX + claim.opening_place in u.alts for u in names):
         # The claim's doer a known place (a country) the sentence lacks, where another opens
         # the sentence: that other one did it ("China, North Korea's main trading partner, ..."
         # for "Japan is North Korea's main trading partner"). A place elsewhere in the sentence
         # is none ("The war, touted by Putin to only last weeks, became drawn out as Russia
         # ..." for "... the Ukraine war ..."), nor is a place where the claim's missing name is
-        # a person's ("Russia's leader" may be the claim's Putin).
+        # a person's ("Russia's leader" may be the claim's Putin), nor a city of the claim's
+        # country or the country of the claim's city ("Osaka hosted ..." for "Japan hosted
+        # ...", as a place of the event within the claim's is no other place).
         others = {own.opening_place}
     if not others:
         return None
