@@ -31,6 +31,10 @@ Brazil welcomed the fishing accord with Uruguay on Monday.
 Osaka hosted the annual robotics trade fair in March, drawing thousands of visitors.
 Japan hosted the regional swimming championships in 1994, drawing athletes from dozens of countries.
 """,
+    "d_wire.txt": """Fisheries
+
+MOSCOW, June 3 (Reuters) - Russian officials said the fisheries talks would resume in May.
+""",
 }
 
 
@@ -50,6 +54,13 @@ def test_a_country_of_two_words_is_named_as_written(world):
     answer = ask_claim(world, "Mexico imposed new tariffs on Canadian steel on Monday.")
     assert answer.verdict == "contradicted", answer
     assert any(e.reason == "names United States rather than Mexico"
+               for e in answer.evidence if e.stance == "disputes"), answer
+
+
+def test_the_country_is_named_as_the_sentence_names_it_not_as_its_dateline(world):
+    # (where the story was filed is not what the sentence says: its features read the body)
+    answer = ask_claim(world, "China said the fisheries talks would resume in May.")
+    assert any(e.reason == "names Russian rather than China"
                for e in answer.evidence if e.stance == "disputes"), answer
 
 

@@ -113,6 +113,7 @@ from bot.text.stance import (
     sentence_fates,
     sentence_features,
     states_but_for_its_values,
+    strip_dateline,
     told_reversed,
     unformatted,
     values_only,
@@ -1192,12 +1193,14 @@ def _a_name(u: Unit) -> bool:
 def _names_as_written(reason: str | None, text: str, aliases: AliasTable) -> str | None:
     """A reason naming the sentence's other names (`stance.entity_conflict`, which knows
     their stems only) with the names as the sentence writes them: "names Putin, Welcome
-    rather than South Koreans", not "names putin, welcom …"."""
+    rather than South Koreans", not "names putin, welcom …". As its body writes them, which
+    is what the sentence's features read: "Russian", not its dateline's "MOSCOW", for
+    "MOSCOW, June 3 (Reuters) - Russian officials said …"."""
     found = _OTHER_NAMES.search(reason) if reason else None
     if reason is None or found is None:
         return reason
     written: dict[str, str] = {}
-    analysis = aliases.analyze(text)
+    analysis = aliases.analyze(strip_dateline(text))
     for w in analysis.words:
         if w.orig[:1].isupper():
             written.setdefault(w.stem, w.orig)
