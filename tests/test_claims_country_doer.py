@@ -13,6 +13,8 @@ import pytest
 
 from bot.config import Settings
 from bot.corpus.storage import Store
+from bot.text.aliases import load_aliases
+from bot.text.stance import judge, parse_claim, sentence_features
 from tests.conftest import ask_claim, build_claim_world
 
 ARTICLES = {
@@ -87,6 +89,22 @@ def test_a_city_of_the_claims_country_is_no_other_doer(world):
 def test_a_country_elsewhere_in_the_sentence_is_no_other_doer(world):
     answer = ask_claim(world, "Peru's crisis would last only weeks, officials said.")
     assert answer.verdict != "contradicted", answer
+
+
+def test_a_claims_dateline_is_no_doer(world):
+    # (where a pasted story was filed, as a sentence's dateline is: the claim opens after it)
+    answer = ask_claim(
+        world, "LIMA, June 3 (Reuters) - Officials welcomed the fishing accord with Uruguay on Monday.")
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+def test_the_reason_names_the_claims_doer_past_its_dateline():
+    aliases = load_aliases(Path("config/aliases.toml"))
+    text = "LIMA, June 3 (Reuters) - Chile is Argentina's largest trading partner."
+    claim = parse_claim(text, aliases.analyze(text), aliases, set())
+    own = sentence_features("Brazil, Argentina's largest trading partner, has welcomed the "
+                            "accord.", aliases)
+    assert judge(claim, own, None).reason == "names brazil rather than Chile"
 
 
 def test_a_country_is_no_other_doer_for_a_person(world):

@@ -1710,15 +1710,25 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     concept_at = a.concept_at()
     return Claim(text, units, bool(negations), denies, frozenset(a.index_terms()),
                  frozenset(negated_terms(words, concept_at, negations, breaks)),
-                 _said_apart(words, concept_at, negations, breaks), *opening_place(a, aliases))
+                 _said_apart(words, concept_at, negations, breaks),
+                 *opening_place(a, aliases, _dateline_words(text)))
 
 
-def opening_place(a: Analysis, aliases: AliasTable) -> tuple[str, str]:
-    """The known place (a country, a city: the alias table's) whose name opens the text, "the"
-    aside: the doer of what it tells ("China, North Korea's main trading partner, has
-    responded"; "The United States imposed ..."), and the place it lies in (a city's country:
-    `AliasTable.within`); "" for none."""
-    first = 1 if a.words and a.words[0].lower == "the" else 0
+def _dateline_words(text: str) -> int:
+    """How many words a dateline opening the text has (a story pasted as a claim: "KYIV, June
+    3 (Reuters) - ..."), else 0."""
+    dateline = _DATELINE.match(text)
+    return len(cased_words(dateline.group(0))) if dateline else 0
+
+
+def opening_place(a: Analysis, aliases: AliasTable, first: int = 0) -> tuple[str, str]:
+    """The known place (a country, a city: the alias table's) whose name opens the text at
+    word `first` (past a dateline: where the story was filed), "the" aside: the doer of what
+    it tells ("China, North Korea's main trading partner, has responded"; "The United States
+    imposed ..."), and the place it lies in (a city's country: `AliasTable.within`); "" for
+    none."""
+    if first < len(a.words) and a.words[first].lower == "the":
+        first += 1
     place = next((name for start, _, name in a.concepts
                   if start == first and aliases.is_place(name)), "")
     return place, aliases.within.get(place, "")
@@ -2222,11 +2232,12 @@ def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:
         return None
     claim_terms = set().union(*(u.alts for u in claim.units))
     others = own.entities - claim_terms
-    if not others and claim.opening_place and own.opening_place \
+    doer = next((u for u in names if CONCEPT_PREFIX + claim.opening_place in u.alts), None) \
+        if claim.opening_place else None
+    if not others and doer is not None and own.opening_place \
             and CONCEPT_PREFIX + own.opening_place not in claim_terms \
             and claim.opening_place != own.opening_within \
-            and own.opening_place != claim.opening_within \
-            and any(CONCEPT_PREFIX + claim.opening_place in u.alts for u in names):
+            and own.opening_place != claim.opening_within:
         # The claim's doer a known place (a country) the sentence lacks, where another opens
         # the sentence: that other one did it ("China, North Korea's main trading partner, ..."
         # for "Japan is North Korea's main trading partner"). A place elsewhere in the sentence
@@ -2234,8 +2245,9 @@ def entity_conflict(claim: Claim, own: Features, m: Match) -> str | None:
         # ..." for "... the Ukraine war ..."), nor is a place where the claim's missing name is
         # a person's ("Russia's leader" may be the claim's Putin), nor a city of the claim's
         # country or the country of the claim's city ("Osaka hosted ..." for "Japan hosted
-        # ...", as a place of the event within the claim's is no other place).
-        others = {own.opening_place}
+        # ...", as a place of the event within the claim's is no other place). The reason
+        # names that doer (a pasted story's dateline before it is where it was filed).
+        others, names = {own.opening_place}, [doer]
     if not others:
         return None
     return f"names {', '.join(sorted(others))[:60]} rather than {names[0].text}"
