@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack import SlackAdapter, maybe_posted_notice
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 from tests.emulators.slack_api import SlackWebAPIMock
@@ -107,3 +107,13 @@ async def test_a_part_whose_answer_is_not_utf8_is_said_to_be_maybe_posted(
     assert "Part 1 of this reply may not have been posted (HTTP 200, not a Slack API " \
         "answer)." in notice and "error id" not in notice, notice
     assert len(api.calls_to("chat.postMessage")) == 1  # not sent again
+
+
+def test_the_maybe_posted_notice_counts_the_parts_after_it() -> None:
+    # "and the 1 after it were not" for a reply of two parts whose first Slack may have posted
+    assert maybe_posted_notice(1, "HTTP 502", 1) \
+        == "Part 1 of this reply may not have been posted (HTTP 502), and the one after it was not. "
+    assert maybe_posted_notice(2, "HTTP 502", 3) \
+        == "Part 2 of this reply may not have been posted (HTTP 502), and the 3 after it were not. "
+    assert maybe_posted_notice(4, "HTTP 502", 0) \
+        == "Part 4 of this reply may not have been posted (HTTP 502). "

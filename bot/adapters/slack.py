@@ -814,9 +814,7 @@ async def _send(reply: Reply, command: dict[str, Any], url: ResponseURL,
             if _maybe_posted(exc):
                 # Slack may have posted it (its answer unread, a 5xx): "could not be posted"
                 # under a part the caller could see sent them to ask again.
-                lost = (f"Part {posted + i + 1} of this reply may not have been posted "
-                        f"({error})" + (f", and the {after} after it were not. " if after
-                                        else ". "))
+                lost = maybe_posted_notice(posted + i + 1, error, after)
             else:
                 lost = f"{len(rest) - i} more part(s) of this reply could not be posted ({error}). "
             await _tell_caller(url, command, client, render_text_message(
@@ -958,6 +956,14 @@ class _BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):  # type: i
 # `_ConnectionErrorRetryHandler`) but goes back to the scheduler, which records the part as
 # sent and unconfirmed and says so when it sends it again.
 _POSTING_PART: ContextVar[bool] = ContextVar("slack_posting_part", default=False)
+
+
+def maybe_posted_notice(part: int, error: str | None, after: int) -> str:
+    """What the caller is told of a part Slack may have posted (`_maybe_posted`), `after`
+    parts after it not sent."""
+    rest = "" if not after else (", and the one after it was not" if after == 1
+                                 else f", and the {after} after it were not")
+    return f"Part {part} of this reply may not have been posted ({error}){rest}. "
 
 
 def _maybe_posted(exc: SlackApiError) -> bool:
