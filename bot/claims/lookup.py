@@ -124,7 +124,14 @@ from bot.text.stance import (
 )
 from bot.text.wordnet import Lexicon, forms_of, load_lexicon
 from bot.text.wordnet import candidates as morphy_bases
-from bot.text.words import STOPWORDS, fold, stem, without_accents, written_dates
+from bot.text.words import (
+    STOPWORDS,
+    fold,
+    impossible_dates,
+    stem,
+    without_accents,
+    written_dates,
+)
 from bot.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -182,6 +189,8 @@ CLOSEST_REASON = "closest match; does not confirm the claim"
 ANOTHER_ACTOR = "about someone else"
 ROLES_REVERSED = "the other way round: who did it and to whom are swapped"
 NO_WORDS = "the claim has no words to look up"
+# A date of the claim that is no day of the calendar (`impossible_dates`)
+NO_SUCH_DAY = "{} is no day of the calendar, so no source can state it"
 VALUES_ONLY = ("that gives a value but says nothing about it; say what happened, e.g. "
                "\"Putin visited North Korea in June 2024\"")
 NAMES_ONLY = ("that names things but claims nothing about them; say who did what, e.g. "
@@ -447,6 +456,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     # rules read them: for the sentence models too, which read the claim as written (in lower
     # case for a claim typed so, which is then still read as caseless below).
     plain = written_dates(plain, lower=plain == plain.lower())
+    # A date no day of the calendar ("2024-02-30", "February 30, 2024"): no source states the
+    # claim, and the note says why (below).
+    no_such_day = impossible_dates(plain)
     # "It is false that X": X is looked up, read as negated (a source stating X contradicts it).
     plain, called_false = falsity(plain)
     # A claim typed all in lower case reads as its cased form where the aliases tell.
@@ -1069,6 +1081,12 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         judged = [(Judgement("mentions", j.score, "related")
                    if j.stance == "disputes" and row["id"] in by_values_only else j, row)
                   for j, row in judged]
+    if no_such_day:
+        # No sentence states a claim dated by no day ("Putin arrived in Pyongyang on 2024-02-30
+        # at 10:00" was single-source by "… on June 19, 2024", the claim's date read as
+        # numbers); one giving another date still disputes it.
+        judged = [(Judgement("mentions", j.score, "related") if j.stance == "supports" else j,
+                   row) for j, row in judged]
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
         # What states or disputes it first; within each group, the judge's fitted evidence
@@ -1148,6 +1166,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                                  for typed, name in maybe)
     if called_false:
         note = f"read as denying that {clip(plain, 120)}; " + note
+    if no_such_day:
+        note = NO_SUCH_DAY.format(no_such_day[0]) + "; " + note
     if respellings:
         note = f"{_read_note(respellings)}; {note}"
     if v.verdict == "not-found" and evidence:

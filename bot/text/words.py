@@ -137,6 +137,47 @@ def _written_out(m: re.Match[str], lower: bool) -> str:
     return f"{name if lower else name.capitalize()} {day}, {year}"
 
 
+# A month's name, a day and a year ("February 30, 2024", "30 February 2024"): read for a day
+# past the month's end (`impossible_dates`). Without a year the number may count something
+# ("In June 31 people died").
+_NAMED_DATE = re.compile(
+    r"\b(?:(" + MONTH_ALTERNATION + r")\s+(\d{1,2}),?\s+(\d{4})"
+    r"|(\d{1,2})\s+(" + MONTH_ALTERNATION + r"),?\s+(\d{4}))\b", re.I)
+
+
+def _a_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def impossible_dates(text: str) -> list[str]:
+    """The dates of `text` that name no day of the calendar, as written: digits no reading of
+    which is a day ("2024-02-30", "31/02/2024", "31.04.2024"; either way round where a slash or
+    hyphen leaves it open, as `_written_out` reads them), and a month's name with a day past
+    its end and a year ("February 30, 2024", "29 February 2023"). A year no date of the news
+    is in (`YEARS`) is no date."""
+    found = []
+    if _DATE_HINT.search(text):
+        for m in _DIGIT_DATE.finditer(text):
+            if m[1] is not None:
+                year, readings = int(m[1]), [(int(m[2]), int(m[3]))]
+            else:
+                first, second, year = int(m[4]), int(m[6]), int(m[7])
+                readings = [(second, first)] + ([] if m[5] == "." else [(first, second)])
+            if year in YEARS and not any(_a_day(year, month, day) for month, day in readings):
+                found.append(m[0])
+    for m in _NAMED_DATE.finditer(text):
+        name, written_day, written_year = (m[1], m[2], m[3]) if m[1] is not None \
+            else (m[5], m[4], m[6])
+        if int(written_year) in YEARS and not _a_day(
+                int(written_year), MONTH_NAMES.index(name.lower()) + 1, int(written_day)):
+            found.append(m[0])
+    return found
+
+
 # A day of a month written as an ordinal ("June 19th", "19th June", "the 19th of June"): the
 # day as a number ("June 19", "19 June"), as dates are mostly written; the rules read either
 # (`stance._DAY`), but the index's terms and the models read what is written. Not an ordinal

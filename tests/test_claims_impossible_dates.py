@@ -1,0 +1,78 @@
+"""A claim whose date is no day of the calendar ("2024-02-30", "February 30, 2024") is
+answered that it is none, not read as numbers: "… on 2024-02-30 at 10:00" was single-source
+by a sentence of June 19, 2024, and "… on February 30, 2024" contradicted by it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.text.words import impossible_dates
+from tests.conftest import ask_claim, build_claim_world
+
+ARTICLES = {
+    "pact.txt": """Russia and North Korea sign defence pact
+
+Putin arrived in Pyongyang on June 19, 2024, his first visit in 24 years.
+The agreement obliges each country to aid the other if attacked.
+""",
+}
+
+
+@pytest.fixture
+def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settings]:
+    return build_claim_world(settings, store, corpus, ARTICLES)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("on 2024-02-30", ["2024-02-30"]),
+    ("31/02/2024 and 31.04.2024", ["31/02/2024", "31.04.2024"]),
+    ("13/13/2024", ["13/13/2024"]),
+    ("February 30, 2024", ["February 30, 2024"]),
+    ("29 February 2023", ["29 February 2023"]),
+    ("june 31 2024", ["june 31 2024"]),
+    # days of the calendar, either way round, or no date of the news
+    ("2024-02-29, February 29, 2024, 06/07/2024, 30.04.2024, June 19, 2024", []),
+    ("on 1850-02-30, 1.1.0001", []),
+    # without a year the number may count something
+    ("In June 31 people died", []),
+])
+def test_impossible_dates(text, found):
+    assert impossible_dates(text) == found
+
+
+@pytest.mark.parametrize("claim, date", [
+    ("Putin arrived in Pyongyang on 2024-02-30 at 10:00.", "2024-02-30"),
+    ("Putin arrived in Pyongyang on 31/06/2024.", "31/06/2024"),
+])
+def test_a_claim_dated_no_day_is_told_so(world, claim, date):
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "not-found", answer
+    assert answer.note.startswith(f"{date} is no day of the calendar"), answer.note
+    # (the closest sentences still shown, none confirming it)
+    assert answer.evidence and all(e.stance == "mentions" for e in answer.evidence), answer
+
+
+def test_a_claim_dated_no_day_is_still_disputed_by_another_date(world):
+    answer = ask_claim(world, "Putin arrived in Pyongyang on February 30, 2024.")
+    assert answer.verdict == "contradicted", answer
+    assert answer.note.startswith("February 30, 2024 is no day of the calendar"), answer.note
+
+
+def test_a_hoax_of_no_day_is_found_not_stated(settings, store, corpus):
+    # A fact-check quoting the hoax's date is shown, not counted as stating it.
+    world = build_claim_world(settings, store, corpus, {**ARTICLES, "hoax.txt": """Hoax
+
+A post said new episodes of the cartoon would premiere on 30 February 2019.
+"""})
+    answer = ask_claim(world, "New episodes of the cartoon will premiere on 30 February 2019.")
+    assert answer.verdict == "not-found", answer
+    assert answer.evidence[0].sentence.startswith("A post said new episodes"), answer
+
+
+def test_a_claim_of_a_day_is_looked_up(world):
+    assert ask_claim(world, "Putin arrived in Pyongyang on 2024-06-19.").verdict \
+        == "single-source"
