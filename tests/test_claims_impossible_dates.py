@@ -76,3 +76,45 @@ A post said new episodes of the cartoon would premiere on 30 February 2019.
 def test_a_claim_of_a_day_is_looked_up(world):
     assert ask_claim(world, "Putin arrived in Pyongyang on 2024-06-19.").verdict \
         == "single-source"
+
+
+FACT_CHECK = {"check.txt": """Fact check
+
+New episodes of the cartoon will not premiere on 30 February 2019, a date that does not exist.
+"""}
+HOAX = {"hoax.txt": """Hoax
+
+A post said new episodes of the cartoon would premiere on 30 February 2019.
+"""}
+
+
+@pytest.mark.parametrize("claim", [
+    "New episodes of the cartoon will not premiere on 30 February 2019.",
+    "It is false that new episodes of the cartoon will premiere on 30 February 2019.",
+])
+def test_a_negated_claim_of_no_day_is_stated_by_its_denial(settings, store, corpus, claim):
+    # What no source can state is the event on that day, which a negated claim denies: a
+    # fact-check denying it states the claim (it was not-found, "no source can state it").
+    world = build_claim_world(settings, store, corpus, FACT_CHECK)
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "single-source", answer
+    assert answer.note.startswith("30 February 2019 is no day of the calendar, so no source "
+                                  "can state what the claim denies"), answer.note
+
+
+def test_a_hoax_of_no_day_does_not_dispute_its_denial(settings, store, corpus):
+    # The hoax quoted is no account of the event, against the claim or for it (it made the
+    # claim contradicted, "says the opposite", under a note saying no source can state it).
+    world = build_claim_world(settings, store, corpus, HOAX)
+    answer = ask_claim(world, "It is false that new episodes of the cartoon would premiere on "
+                              "30 February 2019.")
+    assert answer.verdict == "not-found", answer
+    assert answer.evidence[0].sentence.startswith("A post said new episodes"), answer
+
+
+def test_a_claim_of_no_day_is_disputed_by_its_denial(settings, store, corpus):
+    world = build_claim_world(settings, store, corpus, FACT_CHECK)
+    answer = ask_claim(world, "New episodes of the cartoon will premiere on 30 February 2019.")
+    assert answer.verdict == "contradicted", answer
+    assert answer.note.startswith("30 February 2019 is no day of the calendar, so no source "
+                                  "can state it;"), answer.note

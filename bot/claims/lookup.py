@@ -189,8 +189,10 @@ CLOSEST_REASON = "closest match; does not confirm the claim"
 ANOTHER_ACTOR = "about someone else"
 ROLES_REVERSED = "the other way round: who did it and to whom are swapped"
 NO_WORDS = "the claim has no words to look up"
-# A date of the claim that is no day of the calendar (`impossible_dates`)
+# A date of the claim that is no day of the calendar (`impossible_dates`); of a negated claim,
+# what it denies is what no source can state
 NO_SUCH_DAY = "{} is no day of the calendar, so no source can state it"
+NO_SUCH_DAY_DENIED = "{} is no day of the calendar, so no source can state what the claim denies"
 VALUES_ONLY = ("that gives a value but says nothing about it; say what happened, e.g. "
                "\"Putin visited North Korea in June 2024\"")
 NAMES_ONLY = ("that names things but claims nothing about them; say who did what, e.g. "
@@ -1082,11 +1084,17 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                    if j.stance == "disputes" and row["id"] in by_values_only else j, row)
                   for j, row in judged]
     if no_such_day:
-        # No sentence states a claim dated by no day ("Putin arrived in Pyongyang on 2024-02-30
-        # at 10:00" was single-source by "… on June 19, 2024", the claim's date read as
-        # numbers); one giving another date still disputes it.
-        judged = [(Judgement("mentions", j.score, "related") if j.stance == "supports" else j,
-                   row) for j, row in judged]
+        # No sentence states that the event happened on a day there is none of ("Putin arrived
+        # in Pyongyang on 2024-02-30 at 10:00" was single-source by "… on June 19, 2024", the
+        # claim's date read as numbers): one saying so quotes it. That is one supporting the
+        # claim, or, where the claim is negated ("It is false that …", "… did not …"), one
+        # disputing it by saying the opposite (the hoax it denies, quoted, made it
+        # contradicted); a denial of it still supports a negated claim and disputes the claim
+        # itself, and one giving another date still disputes it (`conflict`).
+        states_it = "disputes" if parsed.negated else "supports"
+        judged = [(Judgement("mentions", j.score, "related")
+                   if j.stance == states_it and not j.conflict else j, row)
+                  for j, row in judged]
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
         # What states or disputes it first; within each group, the judge's fitted evidence
@@ -1167,7 +1175,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if called_false:
         note = f"read as denying that {clip(plain, 120)}; " + note
     if no_such_day:
-        note = NO_SUCH_DAY.format(no_such_day[0]) + "; " + note
+        note = (NO_SUCH_DAY_DENIED if parsed.negated else NO_SUCH_DAY).format(no_such_day[0]) \
+            + "; " + note
     if respellings:
         note = f"{_read_note(respellings)}; {note}"
     if v.verdict == "not-found" and evidence:
