@@ -37,8 +37,9 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
     # days of the calendar, either way round, or no date of the news
     ("2024-02-29, February 29, 2024, 06/07/2024, 30.04.2024, June 19, 2024", []),
     ("on 1850-02-30, 1.1.0001", []),
-    # without a year the number may count something
+    # without a year the number may count something, and past 31 with one too
     ("In June 31 people died", []),
+    ("the Top 40 May 2024 chart, some 45 March 2024 graduates, May 99 2024", []),
 ])
 def test_impossible_dates(text, found):
     assert impossible_dates(text) == found
@@ -118,3 +119,14 @@ def test_a_claim_of_no_day_is_disputed_by_its_denial(settings, store, corpus):
     assert answer.verdict == "contradicted", answer
     assert answer.note.startswith("30 February 2019 is no day of the calendar, so no source "
                                   "can state it;"), answer.note
+
+
+def test_a_count_before_a_month_and_year_is_no_day(settings, store, corpus):
+    # "40 May 2024" was read as a day past the month's end: the claim stated verbatim was
+    # not-found, "40 May 2024 is no day of the calendar".
+    world = build_claim_world(settings, store, corpus, {"chart.txt": """Charts
+
+Taylor Swift topped the Top 40 May 2024 chart in Britain.
+"""})
+    answer = ask_claim(world, "Taylor Swift topped the Top 40 May 2024 chart in Britain.")
+    assert answer.verdict == "single-source", answer

@@ -139,10 +139,12 @@ def _written_out(m: re.Match[str], lower: bool) -> str:
 
 # A month's name, a day and a year ("February 30, 2024", "30 February 2024"): read for a day
 # past the month's end (`impossible_dates`). Without a year the number may count something
-# ("In June 31 people died").
+# ("In June 31 people died"), and so does one past every month's end, 31 ("Taylor Swift topped
+# the Top 40 May 2024 chart").
 _NAMED_DATE = re.compile(
     r"\b(?:(" + MONTH_ALTERNATION + r")\s+(\d{1,2}),?\s+(\d{4})"
     r"|(\d{1,2})\s+(" + MONTH_ALTERNATION + r"),?\s+(\d{4}))\b", re.I)
+_LAST_DAY = 31  # the longest months' last day (`stance._is_day` reads no more as a day)
 
 
 def _a_day(year: int, month: int, day: int) -> bool:
@@ -157,8 +159,9 @@ def impossible_dates(text: str) -> list[str]:
     """The dates of `text` that name no day of the calendar, as written: digits no reading of
     which is a day ("2024-02-30", "31/02/2024", "31.04.2024"; either way round where a slash or
     hyphen leaves it open, as `_written_out` reads them), and a month's name with a day past
-    its end and a year ("February 30, 2024", "29 February 2023"). A year no date of the news
-    is in (`YEARS`) is no date."""
+    its end and a year ("February 30, 2024", "29 February 2023"; a number past 31 counts
+    something, "the Top 40 May 2024 chart"). A year no date of the news is in (`YEARS`) is no
+    date."""
     found = []
     if _DATE_HINT.search(text):
         for m in _DIGIT_DATE.finditer(text):
@@ -172,7 +175,7 @@ def impossible_dates(text: str) -> list[str]:
     for m in _NAMED_DATE.finditer(text):
         name, written_day, written_year = (m[1], m[2], m[3]) if m[1] is not None \
             else (m[5], m[4], m[6])
-        if int(written_year) in YEARS and not _a_day(
+        if int(written_year) in YEARS and int(written_day) <= _LAST_DAY and not _a_day(
                 int(written_year), MONTH_NAMES.index(name.lower()) + 1, int(written_day)):
             found.append(m[0])
     return found
