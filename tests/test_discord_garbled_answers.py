@@ -17,7 +17,7 @@ from bot.adapters.discord_embeds import render_reply
 from bot.chat.commands import Router
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
-from tests.emulators.discord_api import DiscordEmulator
+from tests.emulators.discord_api import MANAGE_GUILD, DiscordEmulator
 from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
     AUTOCOMPLETE_CALLBACK,
     EPHEMERAL,
@@ -171,3 +171,66 @@ async def test_autocomplete_choices_answered_with_an_unreadable_page_are_dropped
     record = await _logged(caplog, "autocomplete", 10)
     assert record.levelno == logging.WARNING and record.exc_info is None, caplog.text
     assert "not sent (Discord's answer could not be read (HTTP 502" in record.getMessage()
+
+
+# A follow-up refused because the interaction's token expired (Discord keeps it 15 minutes):
+# the answer goes to the channel, or by direct message when private (`_send_elsewhere`).
+EXPIRED = {"code": 50027, "message": "Invalid Webhook Token"}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("where,inside_character", [("channel", False), ("channel", True),
+                                                    ("direct message", False)])
+async def test_an_expired_answer_sent_elsewhere_goes_on_past_an_answer_cut_off(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, where: str, inside_character: bool) -> None:
+    # Discord created the channel post (or the direct message) of an expired answer, its
+    # answer cut off on the way: discord.py's JSONDecodeError (UnicodeDecodeError) came out
+    # of the answer as any bug, an error id and a traceback, the rest of the answer lost
+    # and the user sent "Something went wrong on our side (error id …)" by direct message.
+    emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
+    if where == "channel":
+        reply = long_reply()  # public: to the channel
+        patch_reply(monkeypatch, "claim_reply", reply)
+        channel = emu.guild.text_channel.id
+        emu.cut_answer("POST", rf"/channels/{channel}/messages",
+                       inside_character=inside_character)
+        await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    else:
+        reply = None  # private, deferred: by direct message (the status, 1 part)
+        emu.cut_answer("POST", r"/channels/\d+/messages", inside_character=inside_character)
+        await emu.send_interaction("briefbot status", permissions=MANAGE_GUILD)
+    record = await _logged(caplog, "was taken, but Discord's answer could not be read", 20)
+    assert f"a message (by {where}" in record.getMessage(), record.getMessage()
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    parts = render_reply(reply) if reply is not None else [None]
+    posts = await emu.wait_for_calls(r"/channels/\d+/messages", len(parts), method="POST",
+                                     timeout=20)
+    if where == "direct message":
+        channel = int(posts[0].path.split("/")[2])
+        assert channel in emu.dm_channels
+    # each part once, none lost (type 0: the bot's posts, not the interaction's "thinking…")
+    assert len([m for m in emu.channel_messages(channel) if m["type"] == 0]) == len(parts)
+    text = all_text([c.json for c in posts])
+    assert "error id" not in text and "could not" not in text, text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+@pytest.mark.asyncio
+async def test_an_expired_answer_refused_elsewhere_with_an_unreadable_page_is_logged(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # A proxy's 502 page labelled JSON for the expired answer's channel post: discord.py's
+    # JSONDecodeError was an error id with a traceback (and that notice by direct message).
+    # A refusal there is logged as the answer lost, as any other (Discord's 403, a rate
+    # limit): one warning, nothing sent again.
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
+    emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
+    channel = emu.guild.text_channel.id
+    emu.fail("POST", rf"/channels/{channel}/messages", 502, json=b"<html>Bad Gateway")
+    await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    record = await _logged(caplog, "is lost: it could not go by channel", 20)
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert "(Discord's answer could not be read (HTTP 502, not JSON" in record.getMessage()
+    assert [c.status for c in emu.calls_to(r"/channels/\d+/messages", method="POST")] == [502]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -148,13 +148,10 @@ async def test_a_thread_joined_before_the_bot_connected_and_a_public_thread_pass
                 assert posts(emu, thread.id) == ["posted"]
 
 
-@pytest.mark.asyncio
-async def test_a_joined_thread_archived_and_opened_again_is_asked_of_discord(
-        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:  # noqa: F811
-    # discord.py drops an archived thread from its cache and takes it back, opened again,
-    # from THREAD_UPDATE, which names no member: the bot, a member all along, was taken for
-    # none, and mentioning it in the thread (no change to Discord) could not help. Discord
-    # is asked then (GET /channels/{thread}/thread-members/{bot}).
+async def joined_archived_and_opened_again(emu: DiscordEmulator,  # noqa: F811
+                                           bot: BriefbotClient) -> EmulatedChannel:  # noqa: F811
+    """A private thread the bot joined, archived and opened again: discord.py has it back
+    from THREAD_UPDATE, which names no member, so /subscribe there asks Discord."""
     allow_threads(emu)
     thread = await emu.add_thread("planning", private=True, members=[emu.bot_user.id])
     await until(lambda: isinstance(t := bot.get_channel(thread.id), discord.Thread)
@@ -164,6 +161,17 @@ async def test_a_joined_thread_archived_and_opened_again_is_asked_of_discord(
     await emu.set_thread_archived(thread.id, False)
     await until(lambda: isinstance(t := bot.get_channel(thread.id), discord.Thread)
                 and t.me is None)
+    return thread
+
+
+@pytest.mark.asyncio
+async def test_a_joined_thread_archived_and_opened_again_is_asked_of_discord(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:  # noqa: F811
+    # discord.py drops an archived thread from its cache and takes it back, opened again,
+    # from THREAD_UPDATE, which names no member: the bot, a member all along, was taken for
+    # none, and mentioning it in the thread (no change to Discord) could not help. Discord
+    # is asked then (GET /channels/{thread}/thread-members/{bot}).
+    thread = await joined_archived_and_opened_again(emu, bot)
     asked = rf"/channels/{thread.id}/thread-members/{emu.bot_user.id}"
     assert "Subscribed: daily" in await subscribe(emu, thread.id)
     assert [c.status for c in emu.calls_to(asked, method="GET")] == [200]
@@ -201,15 +209,27 @@ async def test_a_thread_membership_discord_does_not_answer_in_time_is_said_so(
     from bot.adapters import discord as discord_adapter
 
     monkeypatch.setattr(discord_adapter, "THREAD_CHECK_WAIT", 0.3)
-    allow_threads(emu)
-    thread = await emu.add_thread("planning", private=True, members=[emu.bot_user.id])
-    await until(lambda: isinstance(t := bot.get_channel(thread.id), discord.Thread)
-                and t.me is not None)
-    await emu.set_thread_archived(thread.id)
-    await until(lambda: bot.get_channel(thread.id) is None)
-    await emu.set_thread_archived(thread.id, False)
-    await until(lambda: isinstance(t := bot.get_channel(thread.id), discord.Thread)
-                and t.me is None)
+    thread = await joined_archived_and_opened_again(emu, bot)
     emu.slow_answer("GET", rf"/channels/{thread.id}/thread-members/{emu.bot_user.id}", 1.0)
     assert_not_confirmed(await subscribe(emu, thread.id), "no answer within 0.3 s")
     assert not core.store.subscriptions(platform="discord")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("answer", ["cut off", "proxy page"])
+async def test_a_thread_membership_answer_that_cannot_be_read_is_read_by_its_status(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core, answer: str) -> None:  # noqa: F811
+    # Discord's answer to the membership check cut off on its way (its 200: the bot is a
+    # member), or a proxy's 502 page labelled JSON: discord.py's JSONDecodeError came out of
+    # the check unnamed, and the refusal said "no answer within 5 s", at once. A 2xx is the
+    # membership it answers; another status is Discord not saying, named.
+    thread = await joined_archived_and_opened_again(emu, bot)
+    asked = rf"/channels/{thread.id}/thread-members/{emu.bot_user.id}"
+    if answer == "cut off":
+        emu.cut_answer("GET", asked)
+        assert "Subscribed: daily" in await subscribe(emu, thread.id)
+        assert len(core.store.subscriptions(platform="discord")) == 1
+    else:
+        emu.fail("GET", asked, 502, json=b"<html>Bad Gateway")
+        assert_not_confirmed(await subscribe(emu, thread.id), "Discord answered 502")
+        assert not core.store.subscriptions(platform="discord")

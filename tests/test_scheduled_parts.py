@@ -464,7 +464,7 @@ async def test_discord_delivery_without_discord_py_s_private_session_posts_and_s
         caplog: pytest.LogCaptureFixture) -> None:
     # The deadline is kept by swapping discord.py's private `_HTTPClient__session`; a
     # discord.py that keeps it otherwise posted with its waits unbound and said nothing.
-    monkeypatch.setattr(discord_adapter, "_UNBOUND_WARNED", [])
+    monkeypatch.setattr(discord_adapter, "_UNWRAPPED_WARNED", [])
     one_part(monkeypatch)
     channel = emu.guild.text_channel.id
     sub = add_sub(core, "discord", str(channel))

@@ -607,13 +607,16 @@ _DELIVER_BY: ContextVar[float | None] = ContextVar("briefbot_deliver_by", defaul
 DELIVERY_MARGIN = 2.0  # seconds left for the retried request itself (as Slack's client)
 
 
-class _DeliverySession:
-    """The bot's HTTP session as discord.py's HTTP client sees it: a request made while a
-    scheduled post is being delivered (`_DELIVER_BY` set in its task) is bound as an answer
-    is (`_BoundedSession`: a 429 whose wait does not fit raises AnswerRateLimited, a used-up
-    bucket whose reset does not fit is not slept, a body discord.py cannot read raises
-    UnreadableAnswer); every other request, and everything
-    else, is the session's own."""
+class _ReadFirstSession:
+    """The bot's HTTP session as discord.py's HTTP client sees it (channel posts, an expired
+    answer's direct message, the thread-membership check, ...): every request's answer is
+    read before discord.py reads it (`_BoundedSession`: a body discord.py cannot read raises
+    UnreadableAnswer, its status known, where discord.py raised JSONDecodeError or
+    UnicodeDecodeError). A request made while a scheduled post is being delivered
+    (`_DELIVER_BY` set in its task) is bound as an answer is, too (a 429 whose wait does not
+    fit raises AnswerRateLimited, a used-up bucket whose reset does not fit is not slept);
+    any other waits as discord.py waits (no bound: math.inf). Everything else is the
+    session's own."""
 
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self._session = session
@@ -623,28 +626,28 @@ class _DeliverySession:
 
     def request(self, *args: Any, **kwargs: Any) -> Any:
         by = _DELIVER_BY.get()
-        if by is None:
-            return self._session.request(*args, **kwargs)
-        budget = by - asyncio.get_running_loop().time() - DELIVERY_MARGIN
+        budget = (math.inf if by is None
+                  else by - asyncio.get_running_loop().time() - DELIVERY_MARGIN)
         return _BoundedSession(self._session, budget).request(*args, **kwargs)
 
 
-_UNBOUND_WARNED: list[bool] = []  # (the warning below once per process)
+_UNWRAPPED_WARNED: list[bool] = []  # (the warning below once per process)
 
 
-def _bound_delivery_waits(http: Any) -> None:
-    """Wrap the HTTP client's session (made anew at each login) in a `_DeliverySession`.
+def _read_answers_first(http: Any) -> None:
+    """Wrap the HTTP client's session (made anew at each login) in a `_ReadFirstSession`.
     The session is discord.py's private attribute: a discord.py without it (or with
-    something else there) posts as before, its rate-limit waits unbound by the scheduler's
-    deadline, which is logged once."""
+    something else there) sends as before, its rate-limit waits unbound by the scheduler's
+    deadline and an answer it cannot read its own error, which is logged once."""
     session = getattr(http, "_HTTPClient__session", None)
     if isinstance(session, aiohttp.ClientSession):
-        http._HTTPClient__session = _DeliverySession(session)
-    elif not isinstance(session, _DeliverySession) and not _UNBOUND_WARNED:
-        _UNBOUND_WARNED.append(True)
+        http._HTTPClient__session = _ReadFirstSession(session)
+    elif not isinstance(session, _ReadFirstSession) and not _UNWRAPPED_WARNED:
+        _UNWRAPPED_WARNED.append(True)
         log.warning("Discord: discord.py %s keeps its HTTP session elsewhere (found %s): "
                     "scheduled posts wait out Discord's rate limits as discord.py does, "
-                    "which the delivery timeout may cut off", discord.__version__,
+                    "which the delivery timeout may cut off, and an answer it cannot read "
+                    "fails as discord.py fails it", discord.__version__,
                     type(session).__name__)
 
 
@@ -722,6 +725,7 @@ class BriefbotClient(discord.Client):
         # Run in the task that goes on to read the gateway: the interactions it dispatches
         # (commands, autocompletes) inherit the bounded answer waits.
         _bound_answer_waits()
+        _read_answers_first(self.http)  # (the session discord.py made at this login)
         try:
             if self.guild_id is not None:
                 guild = discord.Object(self.guild_id)
@@ -867,11 +871,16 @@ class BriefbotClient(discord.Client):
                                    THREAD_CHECK_WAIT)
         except (discord.NotFound, discord.Forbidden):  # not a member; or cannot see it
             return False
-        except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError,
-                TimeoutError) as exc:
+        except (discord.HTTPException, discord.RateLimited, UnreadableAnswer,
+                aiohttp.ClientError, OSError, TimeoutError) as exc:
+            if isinstance(exc, UnreadableAnswer) and exc.taken:
+                # (a 2xx is the bot's member, its answer cut off on the way)
+                log.warning("Discord: the bot is a member of thread %s, though Discord's "
+                            "answer could not be read (%s)", thread_id, exc.why)
+                return True
             log.warning("Discord: could not ask whether the bot is a member of thread %s "
                         "(%r); not subscribed", thread_id, exc)
-            if isinstance(exc, discord.HTTPException):
+            if isinstance(exc, discord.HTTPException | UnreadableAnswer):
                 return f"Discord answered {exc.status}"
             if isinstance(exc, discord.RateLimited):
                 return f"rate limited for {wait_words(exc.retry_after)}"
@@ -943,13 +952,17 @@ class BriefbotClient(discord.Client):
         where = "direct message" if private else f"channel {interaction.channel_id}"
         log.warning("Discord: /%s for %s: the interaction expired (%s %s); %d message(s) go by "
                     "%s", name, interaction.user.id, why.code, why.text, len(messages), where)
-        target = interaction.user if private else interaction.channel
         try:
+            # (the direct message's channel made first: an answer Discord took but that
+            # could not be read is a message sent only when it is the message's own)
+            target = ((interaction.user.dm_channel or await interaction.user.create_dm())
+                      if private else interaction.channel)
             if not isinstance(target, discord.abc.Messageable):
                 raise TypeError(f"{type(target).__name__} takes no messages")
             for message in messages:
-                await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
-        except (discord.HTTPException, discord.RateLimited, TypeError) as exc:
+                with _taken_unread(interaction, f"a message (by {where}) of"):
+                    await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
+        except (discord.HTTPException, discord.RateLimited, UnreadableAnswer, TypeError) as exc:
             log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
                         "either (%s)", name, interaction.user.id, where, exc)
 
@@ -1068,7 +1081,7 @@ class BriefbotClient(discord.Client):
         # it already has for a repeat within a few minutes, `enforce_nonce`), and every wait
         # within the scheduler's deadline (`_DELIVER_BY`).
         progress.idempotent = progress.key is not None and _sends_enforce_nonce()
-        _bound_delivery_waits(self.http)
+        _read_answers_first(self.http)
         token = _DELIVER_BY.set(math.inf if progress.deadline is None else progress.deadline)
         try:
             cached = self.get_channel(channel_id)
