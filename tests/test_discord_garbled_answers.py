@@ -234,3 +234,38 @@ async def test_an_expired_answer_refused_elsewhere_with_an_unreadable_page_is_lo
     assert "(Discord's answer could not be read (HTTP 502, not JSON" in record.getMessage()
     assert [c.status for c in emu.calls_to(r"/channels/\d+/messages", method="POST")] == [502]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("message", ["follow-up", "first response"])
+async def test_an_answer_rate_limited_with_an_unreadable_page_is_a_rate_limit_with_its_wait(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, message: str) -> None:
+    # A 429 from Discord's edge (no Via: discord.py does not wait it out) with a page for a
+    # body labelled JSON, Retry-After: 120: the answer's follow-up was told "Discord's reply
+    # to this bot could not be read (HTTP 429) ... try again in a minute", where a 429 whose
+    # body gives no wait (with Via) is told as the rate limit it is, with its wait. A first
+    # response so refused is lost to the rate limit, as that one is: one warning line.
+    def refuse_with_a_page(path: str) -> None:
+        emu.fail("POST", path, 429, via=False, json=b"<html><h1>429 Too Many Requests</h1>",
+                 headers={"Retry-After": "120"})
+
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
+    if message == "follow-up":
+        refuse_with_a_page(FOLLOWUP)
+        sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+        [notice] = await _answered(emu, sent.webhook_path, 10)
+        text = all_text([notice.json])
+        assert ("Discord is rate-limiting this bot's answers. Your answer could not be sent; "
+                "please try again in 2 minutes.") in text, text
+        assert notice.json["flags"] & EPHEMERAL and "could not be read" not in text, text
+        record = await _logged(caplog, "Discord is rate-limiting the answer to /claim", 5)
+        assert "(retry after 120.0 s)" in record.getMessage(), record.getMessage()
+    else:
+        refuse_with_a_page(CALLBACK)
+        sent = await emu.send_interaction("help")
+        record = await _logged(caplog, "is lost to Discord's rate limit", 10)
+        assert "(retry after 120.0 s)" in record.getMessage(), record.getMessage()
+        assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [429]
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -216,7 +216,7 @@ async def test_a_thread_membership_discord_does_not_answer_in_time_is_said_so(
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("answer", ["cut off", "proxy page"])
+@pytest.mark.parametrize("answer", ["cut off", "proxy page", "rate limit page"])
 async def test_a_thread_membership_answer_that_cannot_be_read_is_read_by_its_status(
         emu: DiscordEmulator, bot: BriefbotClient, core: Core, answer: str) -> None:  # noqa: F811
     # Discord's answer to the membership check cut off on its way (its 200: the bot is a
@@ -229,7 +229,12 @@ async def test_a_thread_membership_answer_that_cannot_be_read_is_read_by_its_sta
         emu.cut_answer("GET", asked)
         assert "Subscribed: daily" in await subscribe(emu, thread.id)
         assert len(core.store.subscriptions(platform="discord")) == 1
-    else:
+    elif answer == "proxy page":
         emu.fail("GET", asked, 502, json=b"<html>Bad Gateway")
         assert_not_confirmed(await subscribe(emu, thread.id), "Discord answered 502")
+        assert not core.store.subscriptions(platform="discord")
+    else:  # (Discord's edge: no Via; a rate limit, with its Retry-After, whatever its body)
+        emu.fail("GET", asked, 429, json=b"<html>429 Too Many Requests", via=False,
+                 headers={"Retry-After": "120"})
+        assert_not_confirmed(await subscribe(emu, thread.id), "rate limited for 2 minutes")
         assert not core.store.subscriptions(platform="discord")

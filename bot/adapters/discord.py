@@ -19,7 +19,7 @@ import math
 import os
 import shlex
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, Literal
 
@@ -290,8 +290,9 @@ def _not_a_member(application_id: int, guild_id: int) -> str:
 
 class AnswerRateLimited(discord.DiscordException):
     """Discord asked an answer (an interaction's response or follow-up) to wait longer than
-    MAX_ANSWER_RATELIMIT_WAIT, or did not say how long. `unsent` of the answer's `total`
-    messages were not sent (set by `send_reply`)."""
+    MAX_ANSWER_RATELIMIT_WAIT, or did not say how long, or answered 429 with a body
+    discord.py cannot read (its wait then the Retry-After header's). `unsent` of the
+    answer's `total` messages were not sent (set by `send_reply`)."""
 
     def __init__(self, retry_after: float | None) -> None:
         self.retry_after = retry_after
@@ -422,6 +423,11 @@ async def _answer_wait(response: aiohttp.ClientResponse) -> float | None:
     return None
 
 
+def _header_wait(headers: Mapping[str, str]) -> float | None:
+    """A 429's wait by its Retry-After header (seconds or an HTTP date), None without one."""
+    return parse_retry_after(headers.get("Retry-After"))
+
+
 class _BucketCountHidden:
     """A response as discord.py's webhook adapter sees it without X-RateLimit-Remaining: it
     then takes no "bucket used up" delay (which it sleeps after the answer, holding the
@@ -483,8 +489,7 @@ class _BoundedRequest:
         if response.status == 429 and response.headers.get("Via"):
             wait = await _answer_wait(response)
             if wait is None or wait > left:
-                told = wait if wait is not None else parse_retry_after(
-                    response.headers.get("Retry-After"))
+                told = wait if wait is not None else _header_wait(response.headers)
                 await self._inner.__aexit__(None, None, None)
                 raise AnswerRateLimited(told)
         elif response.status != 429 and response.headers.get("X-Ratelimit-Remaining") == "0":
@@ -501,11 +506,16 @@ class _BoundedRequest:
     async def _readable(self, response: aiohttp.ClientResponse) -> None:
         """Raise UnreadableAnswer (the request closed) when discord.py could not read the
         body of `response`: read as discord.py reads it (`json_or_text`), so the same bodies
-        fail, before discord.py gets it."""
+        fail, before discord.py gets it. A 429 so answered (a page from Discord's edge, which
+        discord.py does not wait out) is the rate limit it is, AnswerRateLimited with its
+        Retry-After, as one with Via whose body gives no wait (it was told "could not be read
+        (HTTP 429)", its wait unread)."""
         try:
             await discord.http.json_or_text(response)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             await self._inner.__aexit__(None, None, None)
+            if response.status == 429:
+                raise AnswerRateLimited(_header_wait(response.headers)) from exc
             raise UnreadableAnswer(response, exc) from exc
 
     async def __aexit__(self, *exc_info: Any) -> Any:
@@ -871,8 +881,8 @@ class BriefbotClient(discord.Client):
                                    THREAD_CHECK_WAIT)
         except (discord.NotFound, discord.Forbidden):  # not a member; or cannot see it
             return False
-        except (discord.HTTPException, discord.RateLimited, UnreadableAnswer,
-                aiohttp.ClientError, OSError, TimeoutError) as exc:
+        except (discord.HTTPException, discord.RateLimited, AnswerRateLimited,
+                UnreadableAnswer, aiohttp.ClientError, OSError, TimeoutError) as exc:
             if isinstance(exc, UnreadableAnswer) and exc.taken:
                 # (a 2xx is the bot's member, its answer cut off on the way)
                 log.warning("Discord: the bot is a member of thread %s, though Discord's "
@@ -882,7 +892,7 @@ class BriefbotClient(discord.Client):
                         "(%r); not subscribed", thread_id, exc)
             if isinstance(exc, discord.HTTPException | UnreadableAnswer):
                 return f"Discord answered {exc.status}"
-            if isinstance(exc, discord.RateLimited):
+            if isinstance(exc, discord.RateLimited | AnswerRateLimited):
                 return f"rate limited for {wait_words(exc.retry_after)}"
             if isinstance(exc, TimeoutError):
                 return f"no answer within {THREAD_CHECK_WAIT:g} s"
@@ -962,7 +972,8 @@ class BriefbotClient(discord.Client):
             for message in messages:
                 with _taken_unread(interaction, f"a message (by {where}) of"):
                     await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
-        except (discord.HTTPException, discord.RateLimited, UnreadableAnswer, TypeError) as exc:
+        except (discord.HTTPException, discord.RateLimited, AnswerRateLimited, UnreadableAnswer,
+                TypeError) as exc:
             log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
                         "either (%s)", name, interaction.user.id, where, exc)
 
@@ -1120,10 +1131,7 @@ class BriefbotClient(discord.Client):
             raise DeliveryError(f"network error talking to Discord: {exc!r}"
                                 f"{_progress(posted, messages)}", transient=True) from exc
         except UnreadableAnswer as exc:
-            if exc.status == 429:  # a rate limit whatever its body: not posted
-                progress.refused()
-                raise _delivery_error(exc, channel_id, cached is not None, posted,
-                                      messages) from exc
+            # (a 429 so answered is AnswerRateLimited, above: not posted)
             # An answer labelled JSON that is not, or not UTF-8 (a proxy's page, a body cut
             # off within a character): discord.py raised JSONDecodeError or
             # UnicodeDecodeError, logged as the adapter's bug with a traceback. Not a
@@ -1179,13 +1187,14 @@ def _delivery_error(exc: Exception, channel_id: int, cached: bool, posted: int,
                              "there", transient=False,
                              channel_gone=False)  # fixable: keep it enabled
     if isinstance(exc, discord.RateLimited | AnswerRateLimited) or (
-            isinstance(exc, discord.HTTPException | UnreadableAnswer) and exc.status == 429):
-        # (discord.py's own bound, or one that does not fit before the scheduler's deadline;
-        # or a 429 discord.py does not wait out: one without Discord's Via header, from its
-        # edge, or whose body it cannot read, an HTML page: its Retry-After, which was left
-        # unread, the part retried on the scheduler's own backoff)
+            isinstance(exc, discord.HTTPException) and exc.status == 429):
+        # (discord.py's own bound, or one that does not fit before the scheduler's deadline,
+        # or whose body it cannot read, an HTML page labelled JSON: AnswerRateLimited; or a
+        # 429 discord.py does not wait out: one without Discord's Via header, from its edge:
+        # its Retry-After, which was left unread, the part retried on the scheduler's own
+        # backoff)
         wait = (exc.retry_after if isinstance(exc, discord.RateLimited | AnswerRateLimited)
-                else parse_retry_after(exc.response.headers.get("Retry-After")))
+                else _header_wait(exc.response.headers))
         asked = "" if wait is None else f": it asked to wait {wait_words(wait)}"
         return DeliveryError(f"rate limited by Discord{asked}{_progress(posted, messages)}",
                              transient=True, retry_after=wait)
