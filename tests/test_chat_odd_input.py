@@ -148,7 +148,7 @@ async def test_slack_brief_echoes_an_invisible_character_in_a_name_escaped_once(
     # message) was answered "No digest named '\\u202eevil'": escaped for a printable line,
     # then by repr() again (two backslashes), so not the characters the user typed.
     text = flat(text_of([await command(slack, api, "/brief", "\u202eevil")]))
-    assert "No digest named '\\u202eevil'." in text, text
+    assert "No digest named '\\u202eevil';" in text, text
     assert "\\\\" not in text and "\u202e" not in text, text
 
 

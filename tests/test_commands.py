@@ -13,6 +13,8 @@ from bot.adapters.testing import TestAdapter
 from bot.chat.commands import Caller, CommandRequest, NoticeQueue, Router, split_command_line
 from bot.config import Settings
 from bot.core import Core
+from bot.digest.definitions import load_definition
+from bot.errors import UserError
 from bot.reply import Reply
 
 ARTICLE = """A Test Headline About Ports
@@ -387,10 +389,25 @@ def test_brief_story_without_an_id_is_a_usage_error(bot: TestAdapter, line: str)
     assert reply.kind == "error" and "Usage: /brief [NAME] story ID" in text_of(reply)
 
 
-def test_an_unknown_digest_name_is_echoed_clipped(bot: TestAdapter) -> None:
-    reply = bot.send("/brief " + "x" * 3000 + "\u202e")
+@pytest.mark.parametrize("typed", ["DAILY", "Daily", "dialy"])
+def test_brief_names_the_digest_meant_as_the_cli_does(bot: TestAdapter, core: Core,
+                                                       typed: str) -> None:
+    # `/brief DAILY` was "No digest named 'DAILY'. Available: daily.", no guess, where
+    # `briefbot digest DAILY` (load_definition) and /subscribe said "did you mean 'daily'?".
+    with pytest.raises(UserError) as cli:
+        load_definition(core.settings.digests_dir, typed)
+    said = cli.value.message
+    assert said == f"no digest named '{typed}'; did you mean 'daily'? available: daily"
+    reply = bot.send(f"/brief {typed}")
+    assert reply.kind == "error" and said[0].upper() + said[1:] in text_of(reply), text_of(reply)
+
+
+@pytest.mark.parametrize("command", ["/brief {}", "/subscribe {} 0 8 * * *"])
+def test_an_unknown_digest_name_is_echoed_clipped(bot: TestAdapter, command: str) -> None:
+    # (/subscribe cut it at 60 characters, where /brief and the CLI cut at 40)
+    reply = bot.send(command.format("x" * 3000 + "\u202e"), admin=True)
     assert reply.kind == "error"
-    assert "No digest named '" + "x" * 40 + "…'" in text_of(reply)
+    assert "No digest named '" + "x" * 40 + "…'" in text_of(reply), text_of(reply)
     assert len(text_of(reply)) < 300
 
 
@@ -414,7 +431,8 @@ def test_a_digest_name_of_other_letters_is_said_back_as_typed(bot: TestAdapter, 
                                                               said: str) -> None:
     # Every character past ASCII was said back as its Python escape, which a chat user does
     # not read as what they typed; only look-alikes and invisible characters need one.
-    assert text_of(bot.send(f"/brief {typed}")) == f"No digest named {said}. Available: daily.\n"
+    text = text_of(bot.send(f"/brief {typed}"))
+    assert text.startswith(f"No digest named {said}; "), text
 
 
 @pytest.mark.parametrize("line", ['/brief ""', "/brief '' story zzzzzz", "/brief \u201c\u201d"])

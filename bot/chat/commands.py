@@ -30,6 +30,7 @@ from bot.core import Core
 from bot.corpus.article import paragraphs
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
 from bot.cron import refuse_spaced_zone
+from bot.digest.definitions import unknown_digest
 from bot.errors import (
     EmptyCorpus,
     PermissionDenied,
@@ -57,7 +58,6 @@ from bot.reply import (
     counted,
     link,
     printable_line,
-    said_back_name,
     said_back_number,
     shown_link,
     source_bullets,
@@ -73,7 +73,6 @@ from bot.schedule.subscriptions import (
     local_time,
     next_post,
     scoped_subscriptions,
-    unknown_digest,
     validate_subscription,
 )
 from bot.workers import POOL_CLOSE_SECONDS, WorkerPool
@@ -750,11 +749,8 @@ def _brief(router: Router, req: CommandRequest, text: str) -> Reply:
     name, story = _brief_parts(text)
     if name is not None:
         names = digest_names(router.core.settings.digests_dir)
-        if name not in names:
-            # escaped as printable_line would escape a bidi override or a zero-width space
-            # (both together escaped it twice, '\\u202e'), and a look-alike letter too
-            raise UserError(f"No digest named {said_back_name(name)}. Available: "
-                            f"{', '.join(names) or 'none'}.")
+        if name not in names:  # (as /subscribe and `briefbot digest` refuse it)
+            raise unknown_digest(name, names)
     return router.core.digest_reply(name=name, story=story, platform=req.caller.platform)
 
 

@@ -207,6 +207,19 @@ def validate_schedule(cron: str, timezone: str, where: str = "schedule") -> None
         raise UserError(f"{where}: [schedule] cron {cron!r} never fires ({never_fires_why(cron)})")
 
 
+def unknown_digest(name: str, names: list[str]) -> UserError:
+    """The refusal of a digest name no definition has, naming the one meant when it is close
+    ("Daily", "dialy", "DIALY": did you mean 'daily'?), as an unknown time zone is: the one
+    wording of `briefbot digest`, a scheduled post's, /brief's, /subscribe's and `schedule
+    add`'s (/brief gave no guess). The name is said back as every digest name typed is
+    (`said_back_name`: a look-alike letter escaped, 40 characters and "…"; /subscribe cut it
+    at 60)."""
+    guess = closest_name(name, names)
+    hint = f"did you mean {guess!r}? " if guess else ""
+    return UserError(f"no digest named {said_back_name(name)}; {hint}available: "
+                     f"{', '.join(names) or 'none'}")
+
+
 def load_definition(folder: Path | None, name: str) -> DigestDef:
     """The definition `name` from `folder` (e.g. digests/daily.toml)."""
     if not _NAME.match(name):
@@ -220,11 +233,9 @@ def load_definition(folder: Path | None, name: str) -> DigestDef:
         raise UserError(f"the digest definition {quoted_if_unprintable(path)} is {kind}, not a file")
     if not is_listed_digest(folder, name):  # (where case is ignored, "DAILY" read daily.toml)
         names = available(folder)
-        guess = closest_name(name, names)
-        hint = (f"; {f'did you mean {guess!r}? ' if guess else ''}available: "
-                f"{', '.join(names)}" if names else f" (no definitions in {quoted_if_unprintable(folder)})")
-        hint += misnamed_digests_note(folder)
-        raise UserError(f"no digest named {name!r}{hint}")
+        unknown = (unknown_digest(name, names).message if names else
+                   f"no digest named {said_back_name(name)} (no definitions in {quoted_if_unprintable(folder)})")
+        raise UserError(unknown + misnamed_digests_note(folder))
     try:
         data = loads_toml(read_utf8_text(path))
     except tomllib.TOMLDecodeError as exc:

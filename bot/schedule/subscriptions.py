@@ -21,9 +21,9 @@ from bot.config import (
 )
 from bot.corpus.storage import BUSY_TIMEOUT_SECONDS
 from bot.cron import make_trigger, never_fires, never_fires_why, next_fire_time, shortest_gap
-from bot.digest.definitions import available, load_definition
-from bot.errors import UserError, closest_name
-from bot.reply import clip_echo, command_syntax, said_back_name
+from bot.digest.definitions import available, load_definition, unknown_digest
+from bot.errors import UserError
+from bot.reply import clip_echo, command_syntax
 
 POSTING_PLATFORMS = ("console", "slack", "discord")  # what `briefbot schedule add` takes
 # "test": the test suite's chat adapter (`bot.adapters.testing`); no running bot posts for it.
@@ -115,15 +115,6 @@ def digest_problem(digests_dir: Path | None, name: str,
 
 def digest_names(digests_dir: Path | None) -> list[str]:
     return available(digests_dir)
-
-
-def unknown_digest(digest: str, names: list[str]) -> UserError:
-    """The refusal of a digest name no definition has, naming the one meant when it is close
-    ("Daily", "dialy": did you mean 'daily'?), as an unknown time zone is."""
-    guess = closest_name(digest, names)
-    hint = f"did you mean {guess!r}? " if guess else ""
-    return UserError(f"no digest named {said_back_name(digest, 60)}; {hint}available: "
-                     f"{', '.join(names) or 'none'}")
 
 
 def digest_default_schedule(digests_dir: Path | None, name: str) -> tuple[str | None, str | None]:
