@@ -15,6 +15,7 @@ import pytest
 from bot.adapters.discord import BriefbotClient
 from bot.adapters.discord_embeds import render_reply
 from bot.chat.commands import Router
+from bot.core import Core
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
 from tests.emulators.discord_api import MANAGE_GUILD, DiscordEmulator
@@ -269,3 +270,45 @@ async def test_an_answer_rate_limited_with_an_unreadable_page_is_a_rate_limit_wi
         assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [429]
     assert record.levelno == logging.WARNING and record.exc_info is None
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+SYNC_PAGES = {  # (Discord's answer to the startup sync; Retry-After where it has one)
+    "proxy page": (502, b"<html>Bad Gateway", {}),
+    "rate limit page": (429, b"<html>429 Too Many Requests</html>",
+                        {"Retry-After": "120", "Content-Type": "text/html"}),
+}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("answer", ["cut off", *SYNC_PAGES])
+async def test_a_command_sync_answered_unreadably_at_startup_does_not_stop_the_bot(
+        emu: DiscordEmulator, core: Core, caplog: pytest.LogCaptureFixture,  # noqa: F811
+        answer: str) -> None:
+    # The session is read first from the login on, the startup sync of the slash commands
+    # too, which caught discord.py's errors only: a 429 with Via and a page for a body (which
+    # discord.py raised as HTTPException, "could not sync the slash commands: 429 <html>…",
+    # the bot running) became AnswerRateLimited, a proxy's 502 page and a 200 cut off
+    # UnreadableAnswer (JSONDecodeError before): out of setup_hook, so the bot did not start.
+    synced = rf"/applications/{emu.application_id}/guilds/{emu.guild.id}/commands"
+    if answer == "cut off":
+        emu.cut_answer("PUT", synced)
+    else:
+        status, body, headers = SYNC_PAGES[answer]
+        emu.fail("PUT", synced, status, json=body, headers=headers)
+    async with emu.running(BriefbotClient(core, guild_id=emu.guild.id)) as client:
+        assert client.is_ready()
+    said = [r for r in caplog.records if "slash commands" in r.getMessage()]
+    assert len(said) == 1 and said[0].exc_info is None, caplog.text
+    if answer == "cut off":  # (Discord took them)
+        assert said[0].levelno == logging.WARNING, caplog.text
+        assert "synced the slash commands, though Discord's answer could not be read (HTTP " \
+               "200, not JSON" in said[0].getMessage()
+        assert "claim" in {c["name"] for c in emu.commands(emu.guild.id)}
+    elif answer == "proxy page":
+        assert said[0].getMessage().startswith(
+            "could not sync the slash commands: Discord's answer could not be read (HTTP 502, "
+            "not JSON"), said[0].getMessage()
+    else:
+        assert said[0].getMessage().startswith(
+            "could not sync the slash commands: Discord asks to wait 2 minutes;"), \
+            said[0].getMessage()

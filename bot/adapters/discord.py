@@ -752,10 +752,19 @@ class BriefbotClient(discord.Client):
                       f" to guild {self.guild_id}" if self.guild_id else "")
         except discord.HTTPException as exc:
             log.error("could not sync the slash commands: %s %s", exc.status, exc.text)
-        except discord.RateLimited as exc:
-            log.error("could not sync the slash commands: Discord asks to wait %.0f s; the "
-                      "commands registered before stay, and the next start syncs them",
-                      exc.retry_after)
+        except (discord.RateLimited, AnswerRateLimited) as exc:
+            # (AnswerRateLimited: a 429 whose wait cannot be read, a page for a body)
+            log.error("could not sync the slash commands: Discord %s; the commands registered "
+                      "before stay, and the next start syncs them",
+                      "is rate-limiting it, no wait given" if exc.retry_after is None
+                      else f"asks to wait {wait_words(exc.retry_after)}")
+        except UnreadableAnswer as exc:  # (the session is read first from the login on)
+            if exc.taken:
+                log.warning("synced the slash commands, though Discord's answer could not be "
+                            "read (%s)", exc.why)
+            else:
+                log.error("could not sync the slash commands: %s; the commands registered "
+                          "before stay, and the next start syncs them", exc)
 
     # ------------------------------------------------------------------ commands
     async def answer(self, interaction: discord.Interaction[Any], command: str,
