@@ -192,12 +192,12 @@ async def test_a_joined_thread_archived_and_opened_again_is_asked_of_discord(
     assert not core.store.subscriptions(platform="discord")
 
 
-def assert_not_confirmed(text: str, why: str) -> None:
+def assert_not_confirmed(text: str, why: str, again: str = "a minute") -> None:
     assert "Not subscribed" in text and "Subscribed: " not in text, text
     assert "not a member" not in text, text
     assert ("Discord could not be asked whether the bot is a member of this private thread "
             f"({why})") in text, text
-    assert "If the bot is in the thread, try again in a minute" in text, text
+    assert f"If the bot is in the thread, try again in {again};" in text, text
 
 
 @pytest.mark.asyncio
@@ -236,5 +236,20 @@ async def test_a_thread_membership_answer_that_cannot_be_read_is_read_by_its_sta
     else:  # (Discord's edge: no Via; a rate limit, with its Retry-After, whatever its body)
         emu.fail("GET", asked, 429, json=b"<html>429 Too Many Requests", via=False,
                  headers={"Retry-After": "120"})
-        assert_not_confirmed(await subscribe(emu, thread.id), "rate limited for 2 minutes")
+        assert_not_confirmed(await subscribe(emu, thread.id), "rate limited for 2 minutes",
+                             again="2 minutes")
         assert not core.store.subscriptions(platform="discord")
+
+
+@pytest.mark.asyncio
+async def test_a_thread_membership_check_rate_limited_says_to_try_again_after_its_wait(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core) -> None:  # noqa: F811
+    # Discord rate-limited the membership check for 5 minutes (over the 30 s discord.py
+    # waits): "(rate limited for 5 minutes) ... If the bot is in the thread, try again in a
+    # minute", when the check would be refused again then.
+    thread = await joined_archived_and_opened_again(emu, bot)
+    emu.rate_limit("GET", rf"/channels/{thread.id}/thread-members/{emu.bot_user.id}",
+                   retry_after=300)
+    assert_not_confirmed(await subscribe(emu, thread.id), "rate limited for 5 minutes",
+                         again="5 minutes")
+    assert not core.store.subscriptions(platform="discord")

@@ -21,7 +21,7 @@ import shlex
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import aiohttp
 import discord
@@ -267,16 +267,27 @@ def _not_in_private_thread(interaction: discord.Interaction[Any]) -> str:
             "parent channel, then subscribe again.")
 
 
-def _thread_unconfirmed(me: discord.ClientUser | None, why: str) -> str:
+class _Unasked(NamedTuple):
+    """Why Discord could not be asked whether the bot is a thread's member, and the wait it
+    asked for when it rate-limited the question (None: none given, or not rate-limited)."""
+
+    why: str
+    retry_after: float | None = None
+
+
+def _thread_unconfirmed(me: discord.ClientUser | None, unasked: _Unasked) -> str:
     """The refusal when the gateway did not show the bot in a private thread and Discord
     could not be asked (`BriefbotClient._joined_per_discord`): not "is not a member", which
-    sent a member (a thread archived and opened again) to add the bot again."""
+    sent a member (a thread archived and opened again) to add the bot again. To try again
+    after a rate limit's wait (it said "rate limited for 5 minutes ... try again in a
+    minute"), else in a minute."""
     mention = f"@{me.name}" if me is not None else "the bot"
     return ("Not subscribed: Discord could not be asked whether the bot is a member of this "
-            f"private thread ({why}), and without that its scheduled posts may be refused. "
-            "If the bot is in the thread, try again in a minute; if not, add it by mentioning "
-            f"it here ({mention}), or give the bot's role Manage Threads in the parent "
-            "channel, then subscribe again.")
+            f"private thread ({unasked.why}), and without that its scheduled posts may be "
+            f"refused. If the bot is in the thread, try again in "
+            f"{wait_words(unasked.retry_after)}; if not, add it by mentioning it here "
+            f"({mention}), or give the bot's role Manage Threads in the parent channel, then "
+            "subscribe again.")
 
 
 def _not_a_member(application_id: int, guild_id: int) -> str:
@@ -873,18 +884,18 @@ class BriefbotClient(discord.Client):
             if isinstance(joined, NoAnswer):
                 if not joined.asked:  # (never from the loop; or the loop closed: the bot stops)
                     return access
-                joined = f"no answer within {THREAD_CHECK_WAIT:g} s"
-            if isinstance(joined, str):  # Discord could not say
+                joined = _Unasked(f"no answer within {THREAD_CHECK_WAIT:g} s")
+            if isinstance(joined, _Unasked):  # Discord could not say
                 return ChannelAccess(problem=_thread_unconfirmed(self.user, joined))
             return ChannelAccess() if joined else access
         return check
 
-    async def _joined_per_discord(self, thread_id: int) -> bool | str:
+    async def _joined_per_discord(self, thread_id: int) -> bool | _Unasked:
         """Whether Discord lists the bot among a thread's members (GET /channels/{thread}/
-        thread-members/@me's user), or why it could not be asked within THREAD_CHECK_WAIT."""
+        thread-members/@me's user), or why it could not be asked within THREAD_CHECK_WAIT (`_Unasked`)."""
         me = self.user
         if me is None:
-            return "the bot is not logged in"
+            return _Unasked("the bot is not logged in")
         try:
             await asyncio.wait_for(self.http.get_thread_member(thread_id, me.id),
                                    THREAD_CHECK_WAIT)
@@ -900,12 +911,13 @@ class BriefbotClient(discord.Client):
             log.warning("Discord: could not ask whether the bot is a member of thread %s "
                         "(%r); not subscribed", thread_id, exc)
             if isinstance(exc, discord.HTTPException | UnreadableAnswer):
-                return f"Discord answered {exc.status}"
+                return _Unasked(f"Discord answered {exc.status}")
             if isinstance(exc, discord.RateLimited | AnswerRateLimited):
-                return f"rate limited for {wait_words(exc.retry_after)}"
+                return _Unasked(f"rate limited for {wait_words(exc.retry_after)}",
+                               exc.retry_after)
             if isinstance(exc, TimeoutError):
-                return f"no answer within {THREAD_CHECK_WAIT:g} s"
-            return f"network error: {type(exc).__name__}"
+                return _Unasked(f"no answer within {THREAD_CHECK_WAIT:g} s")
+            return _Unasked(f"network error: {type(exc).__name__}")
         return True
 
     async def _defer(self, interaction: discord.Interaction[Any], *, ephemeral: bool) -> None:
