@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from typing import Any
 
 import pytest
 
 from bot.adapters.discord import BriefbotClient
 from bot.adapters.discord_embeds import render_reply
-from bot.chat.commands import Router
+from bot.chat.commands import CommandRequest, Router
 from bot.core import Core
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
@@ -312,3 +314,30 @@ async def test_a_command_sync_answered_unreadably_at_startup_does_not_stop_the_b
         assert said[0].getMessage().startswith(
             "could not sync the slash commands: Discord asks to wait 2 minutes;"), \
             said[0].getMessage()
+
+
+@pytest.mark.asyncio
+async def test_a_late_first_response_answered_with_a_server_page_is_lost_as_a_5xx_is(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The quick checks took 2.2 s, and the answer was refused 502 with a proxy's page
+    # labelled JSON: under 1 s left of Discord's 3 s, no time to retry a 5xx, so the answer
+    # is lost (`_BoundedRequest`: one warning line, nothing more sent). The interaction's
+    # session is the one read first from the login on (fb045a7): the webhook adapter's bound
+    # wrapped it, the page was read by the inner one first, and the 502 came out as an
+    # unreadable answer ("was cut short", and a notice tried as a second first response).
+    real_admit = Router.admit
+
+    def slow_admit(self: Router, request: CommandRequest) -> Any:
+        time.sleep(2.2)
+        return real_admit(self, request)
+
+    monkeypatch.setattr(Router, "admit", slow_admit)
+    emu.fail("POST", CALLBACK, 502, json=b"<html>Bad Gateway")
+    sent = await emu.send_interaction("help")
+    record = await _logged(caplog, "is lost", 12)
+    assert "Discord answered 502" in record.getMessage() and "no time left to retry" in \
+        record.getMessage(), record.getMessage()
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == [record], caplog.text
+    assert [c.status for c in emu.calls_to(re.escape(sent.callback_path))] == [502]

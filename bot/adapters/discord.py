@@ -538,11 +538,14 @@ class _BoundedSession:
     rate-limit waits of at most MAX_ANSWER_RATELIMIT_WAIT in all, counted from the call
     (discord.py sleeps them holding the interaction's lock: a message waiting for that lock
     spends its own budget). `first_response`: the interaction's response, whose `budget` is
-    what is left of Discord's deadline (see `_BoundedRequest`)."""
+    what is left of Discord's deadline (see `_BoundedRequest`). An interaction's session is
+    the client's, read first (`_ReadFirstSession`): its own session is taken, so an answer is
+    read once, by these bounds (read by both, the inner read came first: a first response's
+    late 5xx with a page for a body was an unreadable answer, not lost as a 5xx is)."""
 
-    def __init__(self, session: aiohttp.ClientSession, budget: float, *,
+    def __init__(self, session: aiohttp.ClientSession | _ReadFirstSession, budget: float, *,
                  first_response: bool = False) -> None:
-        self._session = session
+        self._session = session.unread if isinstance(session, _ReadFirstSession) else session
         self._deadline = asyncio.get_running_loop().time() + budget
         self.first_response = first_response
         self.attempts = 0
@@ -640,16 +643,16 @@ class _ReadFirstSession:
     session's own."""
 
     def __init__(self, session: aiohttp.ClientSession) -> None:
-        self._session = session
+        self.unread = session  # (discord.py's own)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
+        return getattr(self.unread, name)
 
     def request(self, *args: Any, **kwargs: Any) -> Any:
         by = _DELIVER_BY.get()
         budget = (math.inf if by is None
                   else by - asyncio.get_running_loop().time() - DELIVERY_MARGIN)
-        return _BoundedSession(self._session, budget).request(*args, **kwargs)
+        return _BoundedSession(self.unread, budget).request(*args, **kwargs)
 
 
 _UNWRAPPED_WARNED: list[bool] = []  # (the warning below once per process)
