@@ -130,6 +130,8 @@ from bot.text.words import (
     impossible_dates,
     stem,
     without_accents,
+    word_written_as_name,
+    written_as,
     written_dates,
 )
 from bot.workers import WorkerPool
@@ -690,7 +692,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             return False
         word = m.group(1)
         if word not in opening_names:
-            opening_names[word] = _word_written_as_name(word, texts)
+            opening_names[word] = word_written_as_name(word, texts)
         return opening_names[word]
 
     # The claim's names: a run of capitalised words holding one is the claim's one, not another
@@ -2333,22 +2335,17 @@ def _word_pieces() -> frozenset[str]:
 
 
 def _recased_from(analysis: Analysis, texts: list[str]) -> Analysis:
-    """`analysis` with the words that `texts` write as names capitalised (`_written_as`):
+    """`analysis` with the words that `texts` write as names capitalised (`words.written_as`):
     each capitalised wherever it is not a sentence's first word, at least once."""
     words = list(analysis.words)
     changed = False
     for i, w in enumerate(words):
         if i == 0 or w.stop or not w.orig.isalpha() or w.orig[:1].isupper():
             continue
-        if _word_written_as_name(w.lower, texts):
+        if word_written_as_name(w.lower, texts):
             words[i] = replace(w, orig=w.orig[:1].upper() + w.orig[1:])
             changed = True
     return Analysis(words, analysis.concepts) if changed else analysis
-
-
-def _word_written_as_name(word: str, texts: list[str]) -> bool:
-    """`_written_as` for the whole word, in any case ("putin" in "… Vladimir Putin …")."""
-    return _written_as(re.compile(r"(?i)\b" + re.escape(word) + r"\b"), texts)
 
 
 def _written_as_name(unit: Unit, texts: list[str]) -> bool:
@@ -2359,7 +2356,7 @@ def _written_as_name(unit: Unit, texts: list[str]) -> bool:
     words are ("Müller": "muller")."""
     last = _POSSESSIVE.sub("", unit.text.split()[-1]) if unit.text.split() else ""
     written = "|" + re.escape(last) + r"\b" if last else ""
-    return _written_as(re.compile(r"(?i)\b(?:" + re.escape(unit.key) + r"\w*" + written + ")"),
+    return written_as(re.compile(r"(?i)\b(?:" + re.escape(unit.key) + r"\w*" + written + ")"),
                        [without_accents(t) for t in texts])
 
 
@@ -2378,20 +2375,6 @@ def _written_as_where(name: str, texts: list[str]) -> bool:
     where = re.compile(r"\b(?i:" + "|".join(sorted(_WHERE_PREPOSITIONS)) + r")\s+"
                        + re.escape(name) + r"\b(?![’']s\b)")
     return any(where.search(text) for text in texts)
-
-
-def _written_as(pattern: re.Pattern[str], texts: list[str]) -> bool:
-    """Each match of `pattern` in `texts` not at a sentence's start is capitalised, and one
-    is at least (`_written_as_name`, `_recased_from`)."""
-    capital = False
-    for text in texts:
-        for m in pattern.finditer(text):
-            if not text[:m.start()].strip(" \"'“‘("):
-                continue  # the sentence's first word: capitalised either way
-            if m.group(0)[:1].islower():
-                return False
-            capital = True
-    return capital
 
 
 def _add_support(groups: list[set[str]], doc_id: str, key: str) -> None:

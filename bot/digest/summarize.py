@@ -36,6 +36,7 @@ from bot.text.words import (
     stem,
     tokens,
     undotted_abbreviations,
+    word_written_as_name,
     words,
 )
 
@@ -322,12 +323,15 @@ _ATTRIBUTION = re.compile(r"^\s*(?i:according to)\b[^,]*,|,[^,]*" + _REPORTING.p
 # that an article writing "Erdogan", or "Erdoğan" itself, never says). A word after a full
 # stop may open a sentence, unless the stop is a title's ("Mr. Putin", "Gen. Milley":
 # `segment.after_title`); the title itself is no name.
-_WORD_PAST_START = re.compile(r"(?<!^)\b[^\W\d_][\w'’-]+")
+_LETTER_WORD = r"\b[^\W\d_][\w'’-]+"
+_WORD_PAST_START = re.compile(r"(?<!^)" + _LETTER_WORD)
+_ANY_WORD = re.compile(_LETTER_WORD)
 _STOP_BEFORE = re.compile(r"[.!?]\s$")
 # A capital letter alone, no initial (no full stop and a word after it: "Mr. J. Smith"): after a
 # title, a name ("Mr. X", "Ms Y", as a court report calls whom it may not name; `names` read
 # none, and "Mr. X signed the decree" and "Mr. Y signed …" were one fact of 2 sources).
 _TITLED_LETTER = re.compile(r"(?<![\w'’-])[A-Z](?![\w'’-]|\.\s*\w)")
+_NEXT_WORD = re.compile(r"[ \t]+(" + _LETTER_WORD + ")")  # the word right after another
 # A title's full stop, then the name it stands before ("Mr. |Putin"), or no stop, as British
 # papers write it ("Mr |Putin", "Gen |Milley": "Mr" was a name); a surname so spelt with no
 # name after it is a name ("talks with Hun Sen.", "Amartya Sen.": read as a title, no name).
@@ -359,14 +363,66 @@ def _a_title(text: str, m: re.Match[str]) -> bool:
 _BEFORE_FIRST_WORD = re.compile(r"[\s\"“‘'«]*")
 
 
-def _a_name_word(text: str, m: re.Match[str]) -> bool:
-    """The word `m` matched is capitalised, past its sentence's start (a quotation mark opening
-    it aside), and no title."""
-    if not m.group(0)[0].isupper() or _a_title(text, m) \
-            or _BEFORE_FIRST_WORD.fullmatch(text, 0, m.start()):
+def _opens_sentence(text: str, m: re.Match[str]) -> bool:
+    """The word `m` matched opens a sentence: the text's, after any quotation marks opening
+    it ('"Putin signed …," the minister said'), or one after a full stop that is no title's."""
+    return bool(_BEFORE_FIRST_WORD.fullmatch(text, 0, m.start())) \
+        or (bool(_STOP_BEFORE.search(text, max(0, m.start() - 2), m.start()))
+            and not after_title(text, m.start()))
+
+
+class OpeningNames:
+    """Which capitalised words opening a sentence are names, by how a story's sentences write
+    them elsewhere (`words.written_as`, as the claim lookup reads a sentence's first word): a
+    sentence's first word is capitalised whatever it is, so its capital says nothing. A name
+    is one the sentences write capitalised past their starts, never in lower case ("Putin
+    signed …" where another says "President Putin"), or one they never write in lower case
+    before such a name ("Vladimir Putin", "Recep Erdogan": a given name written nowhere else);
+    "Officials", "Since", "It's" are none. Read once a word."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self._lowered: list[str] | None = None
+        self._named: dict[str, bool] = {}
+        self._never_lower: dict[str, bool] = {}
+
+    def _saying(self, key: str) -> list[str]:
+        """The texts holding the lower-case `key` in any case (a cheap look first)."""
+        if self._lowered is None:
+            self._lowered = [t.lower() for t in self.texts]
+        return [t for t, low in zip(self.texts, self._lowered, strict=True) if key in low]
+
+    def _name(self, word: str) -> bool:
+        key = word.lower()
+        if key not in self._named:
+            self._named[key] = word_written_as_name(key, self._saying(key))
+        return self._named[key]
+
+    def _not_lower(self, word: str) -> bool:
+        key = word.lower()
+        if key not in self._never_lower:
+            self._never_lower[key] = word_written_as_name(key, self._saying(key),
+                                                          at_least_once=False)
+        return self._never_lower[key]
+
+    def __call__(self, text: str, m: re.Match[str]) -> bool:
+        """The capitalised word `m` matched, opening a sentence of `text`, is a name."""
+        word = _titled_stop(m.group(0))
+        if self._name(word):
+            return True
+        after = _NEXT_WORD.match(text, m.end())
+        return after is not None and after.group(1)[:1].isupper() \
+            and self._name(_titled_stop(after.group(1))) and self._not_lower(word)
+
+
+def _a_name_word(text: str, m: re.Match[str], openings: OpeningNames | None) -> bool:
+    """The word `m` matched is capitalised and no title, past its sentence's start or a name
+    opening it (`openings`; none without)."""
+    if not m.group(0)[0].isupper() or _a_title(text, m):
         return False
-    return not _STOP_BEFORE.search(text, max(0, m.start() - 2), m.start()) \
-        or after_title(text, m.start())
+    if not _opens_sentence(text, m):
+        return True
+    return openings is not None and openings(text, m)
 
 
 # A word in capitals, two letters or more ("WHO", "WHO's"; before a hyphen and a lower-case
@@ -389,9 +445,12 @@ def stop_word_acronyms(text: str) -> dict[int, str]:
             if fold(m.group(0)).removesuffix("'s") in STOPWORDS}
 
 
-def names(text: str) -> frozenset[str]:
+def names(text: str, openings: OpeningNames | None = None) -> frozenset[str]:
     """What a sentence names: the `words` of its capitalised words past its start
-    (`_WORD_PAST_START`, a capital first; a title's "Mr." none, the name after it one; an
+    (`_WORD_PAST_START`, a capital first), and of those opening it (or a quotation opening
+    it, or a sentence after a full stop) that its story writes as names (`openings`:
+    "Vladimir Putin signed …" names "vladimir" and "putin"; without, only "putin", and
+    "Putin signed …" nothing; a title's "Mr." none, the name after it one; an
     abbreviation without its dots, "U.K." as "UK": with them it named nothing, and "The U.S.
     imposed sanctions on Varn" and "The U.K. …" were one fact), but for
     stop words (but for an acronym spelling one, in capitals: `stop_word_acronyms`, "The WHO
@@ -406,8 +465,8 @@ def names(text: str) -> frozenset[str]:
     acronyms = stop_word_acronyms(text)
     surnames = month_surnames(text)
     return frozenset(acronyms.get(m.start(), w)
-                     for m in chain(_WORD_PAST_START.finditer(text), _titled_letters(text))
-                     if _a_name_word(text, m)
+                     for m in chain(_ANY_WORD.finditer(text), _titled_letters(text))
+                     if _a_name_word(text, m, openings)
                      and not any(start <= m.start() < end for start, end in said_by)
                      for w in _name_words(text, m, m.start() in acronyms,
                                           m.start() in surnames))
@@ -417,10 +476,6 @@ def _titled_letters(text: str) -> Iterator[re.Match[str]]:
     """The capital letters alone after a title, as names (`_TITLED_LETTER`: "Mr. X", "Ms A")."""
     return (m for m in _TITLED_LETTER.finditer(text)
             if after_title(text, m.start(), undotted=True))
-
-
-# A word anywhere in a sentence, its first too, as `_WORD_PAST_START` reads one.
-_ANY_WORD = re.compile(r"\b[^\W\d_][\w'’-]+")
 
 
 def title_words(text: str) -> frozenset[str]:
@@ -498,10 +553,13 @@ class NamedApart:
         self._doc_concepts: dict[int, frozenset[str]] = {}
         self._concept_of: dict[int, dict[str, str]] = {}
         self._units_of: dict[int, list[Unit]] | None = None
+        self._openings: OpeningNames | None = None  # (built when first needed)
 
     def _names_of(self, i: int) -> frozenset[str]:
         if i not in self._names:
-            self._names[i] = names(self.units[i].text)
+            if self._openings is None:
+                self._openings = OpeningNames([u.text for u in self.units])
+            self._names[i] = names(self.units[i].text, self._openings)
         return self._names[i]
 
     def _rest_of(self, i: int) -> frozenset[str]:

@@ -285,6 +285,32 @@ def one_transliteration(word: str) -> str:
     return _CYRILLIC_ENDING.sub("y", word)
 
 
+# What may come before a sentence's first word: quotes and a bracket opening it ('"Putin
+# signed …," the minister said').
+SENTENCE_OPENERS = " \"'“‘("
+
+
+def written_as(pattern: re.Pattern[str], texts: Iterable[str], at_least_once: bool = True
+               ) -> bool:
+    """Each match of `pattern` in `texts` not at a sentence's start (after its `SENTENCE_OPENERS`)
+    is capitalised, and one is at least (a name's way: "Putin"; not "investigators"); without
+    `at_least_once`, none is in lower case (a word the texts may never write past a start)."""
+    capital = False
+    for text in texts:
+        for m in pattern.finditer(text):
+            if not text[:m.start()].strip(SENTENCE_OPENERS):
+                continue  # the sentence's first word: capitalised either way
+            if m.group(0)[:1].islower():
+                return False
+            capital = True
+    return capital or not at_least_once
+
+
+def word_written_as_name(word: str, texts: Iterable[str], at_least_once: bool = True) -> bool:
+    """`written_as` for the whole word, in any case ("putin" in "… Vladimir Putin …")."""
+    return written_as(re.compile(r"(?i)\b" + re.escape(word) + r"\b"), texts, at_least_once)
+
+
 def words(text: str) -> list[str]:
     """Folded words, stop words kept, not stemmed."""
     return [w.removesuffix("'s") for w in _WORD.findall(fold(text))]
