@@ -77,3 +77,44 @@ def test_a_month_that_is_a_given_name_is_no_date_in_its_article() -> None:
 def test_a_month_subject_of_a_passive_is_a_date(sentence: str) -> None:
     found = [(m.written, m.iso) for m in extract_dates(sentence, "2024-07-01")]
     assert found[:1] and found[0][0] in ("March", "May"), found
+
+
+# A word of the language opening a sentence is capitalised for that alone: "However May
+# brought …", "Following May's floods" name no one (they made "May was the driest month …" of
+# the article undated); a given name opening it still does ("Theresa May lost the vote").
+@pytest.mark.parametrize("opening", [
+    "However May brought no relief to the farmers of the valley.",
+    "Following May's floods, the council rebuilt the bridge.",
+    "The dam held. Meanwhile June brought more rain to the valley.",
+    '"Today May ends with the reservoirs full," the engineer said.',
+])
+def test_a_month_after_a_word_of_the_language_opening_a_sentence_is_no_name(
+        opening: str) -> None:
+    assert month_names(opening) == frozenset(), opening
+
+
+@pytest.mark.parametrize(("opening", "article", "named"), [
+    ("Theresa May lost the vote.", [], {"may"}),
+    ("Brian May is a guitarist.", [], {"may"}),
+    ("The band played. Ms. Grace May sang.", [], {"may"}),
+    # a word of the language the article writes as a name is one
+    ("Karen May chaired the meeting.", ["Staff said Karen would chair it."], {"may"}),
+])
+def test_a_given_name_opening_a_sentence_before_a_month_is_a_name(
+        opening: str, article: list[str], named: set[str]) -> None:
+    assert month_names(opening, article) == named
+
+
+def test_an_articles_sentence_opening_with_however_leaves_its_month_a_date(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    text = ("May was the driest month on record in the valley of the Elm river.\n\n"
+            "However May brought no relief to the farmers of the Elm valley.\n\n"
+            "The reservoirs of the Elm valley fell to a third of their level by June 20.")
+    (corpus / "c.jsonl").write_text(json.dumps(
+        {"id": "r1", "title": "Drought in the Elm valley", "outlet": "Outlet",
+         "published": "2024-07-01", "text": text}) + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    section = build_digest(store, settings, only="timeline").section("timeline")
+    assert section is not None
+    dates = [(it.date, it.text.split()[0]) for it in section.items]
+    assert ("2024-05", "May") in dates, dates

@@ -1359,7 +1359,8 @@ def _timeline(ctx: _Context, max_items: int, max_words: int) -> list[Item]:
                     texts_of[u.doc].append(u.text)
             # sentence by sentence: one without a stop ("Figures from the Met Office")
             # joined to the next ("… Office May was …") made a name of its month
-            names[doc] = frozenset().union(*(month_names(t) for t in texts_of[doc]))
+            names[doc] = frozenset().union(*(month_names(t, texts_of[doc])
+                                             for t in texts_of[doc]))
         mentions = [m for m in extract_dates(text, anchor, names.get(doc, frozenset()),
                                              ctx.docs[doc].get("title"))
                     if m.event]

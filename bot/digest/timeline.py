@@ -24,11 +24,14 @@ read only before a day or a year (`title_case_spans`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.corpus.segment import after_title
 from bot.text.stance import WEEKDAYS, strip_dateline
-from bot.text.words import STOPWORDS
+from bot.text.wordnet import load_lexicon
+from bot.text.words import STOPWORDS, word_written_as_name
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -415,16 +418,38 @@ def months_after_a_name(text: str) -> list[re.Match[str]]:
             if (m.group("before") or "").lower() not in _TAKES_A_DATE]
 
 
-def month_names(text: str) -> frozenset[str]:
-    """The month words `text` (an article) writes as a name ("Theresa May lost the vote":
-    {"may"}): in that article a sentence opening with the word ("May was defeated …", "May is
-    also an astrophysicist") is about the person, not the month."""
-    after = frozenset(m.group("m").lower() for m in months_after_a_name(text))
+def month_names(text: str, article: Sequence[str] = ()) -> frozenset[str]:
+    """The month words `text` (an article, or a sentence of `article`) writes as a name
+    ("Theresa May lost the vote": {"may"}): in that article a sentence opening with the word
+    ("May was defeated …", "May is also an astrophysicist") is about the person, not the
+    month. A word of the language opening a sentence is no given name before a month
+    ("However May brought rain", "Following May's floods": `_an_ordinary_opening`)."""
+    after = frozenset(m.group("m").lower() for m in months_after_a_name(text)
+                      if not _an_ordinary_opening(text, m, article))
     given = frozenset(m.group("m").lower() for m in _MONTH_GIVEN_NAME.finditer(text)
                       if (m.group("before") or "").lower() not in _TAKES_A_DATE
                       and m.group("after").lower() not in _NO_SURNAME
                       and m.group("after").lower() not in STOPWORDS)
     return after | given
+
+
+# What ends the sentence before a word ("… rain. |May", "… rain." |May"), or opens its text.
+_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?][\"'\u201d\u2019)\]]*\s+)[\"'\u201c\u2018(\[]*$")
+
+
+def _an_ordinary_opening(text: str, m: re.Match[str], article: Sequence[str]) -> bool:
+    """The capitalised word before the month `m` matched opens its sentence (not after a
+    title's full stop, "Mr. Brian May"), is a word of the language (WordNet: "However",
+    "Today", "Following", "Monday"; not "Theresa", "Brian") and `article` never writes it as a
+    name (`words.word_written_as_name`): capitalised only for opening the sentence."""
+    before = m.group("before")
+    if before is None:
+        return False
+    start = m.start("before")
+    if not _SENTENCE_BEFORE.search(text, 0, start) or after_title(text, start):
+        return False
+    return load_lexicon().is_word(before.lower()) \
+        and not word_written_as_name(before, article)
 
 
 def _year_of(text: str, m: re.Match[str], month: int, day: int | None,
