@@ -51,11 +51,27 @@ def test_one_fact_quoted_with_two_ordinary_opening_words_is_one_fact(
     assert died == [{"c-0", "c-1"}], items
 
 
+@pytest.mark.parametrize("openers", [("Meanwhile", "Later"), ("Yesterday", "Instead")])
+def test_one_fact_opening_with_two_ordinary_words_before_a_name_is_one_fact(
+        store: Store, settings: Settings, corpus: Path, openers: tuple[str, str]) -> None:
+    # neither article writes its opening word in lower case, nor the other's at all: read as
+    # given names, "meanwhile" and "later" made two facts of 1 source each
+    firsts = [f"{word} Putin signed the decree imposing 12 new sanctions on grain exports."
+              for word in openers]
+    rest = ["Officials in Varn said the decree by President Putin took effect at once.",
+            "Traders in Varn expect the decree by President Putin to raise prices."]
+    items = _developments(store, settings, corpus, firsts, rest)
+    signed = [cited for text, cited in items.items() if "signed" in text]
+    assert signed == [{"c-0", "c-1"}], items
+
+
 STORY = ["Vladimir Putin signed the decree on Monday.",
          "Officials said the decree by President Putin took effect today.",
          '"Officials expect more sanctions," the minister said.',
          "Today Putin met the ministers.",
-         "Varn officials met. Putin left."]
+         "Varn officials met. Putin left.",
+         "Meanwhile Putin left the talks.",
+         "Although Putin agreed, the talks failed."]
 
 
 @pytest.mark.parametrize(("sentence", "named"), [
@@ -66,6 +82,9 @@ STORY = ["Vladimir Putin signed the decree on Monday.",
     (STORY[3], {"putin"}),
     # nor is one it never writes past a start ("Varn"), but a name after a full stop is one
     (STORY[4], {"putin"}),
+    # nor one of the language before a name, that the story never writes in lower case
+    (STORY[5], {"putin"}),
+    (STORY[6], {"putin"}),
 ])
 def test_an_opening_word_is_a_name_where_its_story_writes_it_so(
         sentence: str, named: set[str]) -> None:

@@ -28,6 +28,7 @@ from bot.digest.timeline import months_after_a_name
 from bot.text.aliases import AliasTable
 from bot.text.hedges import is_denial
 from bot.text.stance import WEEKDAY_NAMES, is_shouting, strip_dateline
+from bot.text.wordnet import load_lexicon
 from bot.text.words import (
     MONTH_NAMES,
     STOPWORDS,
@@ -377,8 +378,11 @@ class OpeningNames:
     sentence's first word is capitalised whatever it is, so its capital says nothing. A name
     is one the sentences write capitalised past their starts, never in lower case ("Putin
     signed …" where another says "President Putin"), or one they never write in lower case
-    before such a name ("Vladimir Putin", "Recep Erdogan": a given name written nowhere else);
-    "Officials", "Since", "It's" are none. Read once a word."""
+    before such a name that is no word of the language ("Vladimir Putin", "Recep Erdogan": a
+    given name written nowhere else; not "Meanwhile Putin", "Although Putin", which a short
+    story may never write in lower case: `Lexicon.is_word_or_grammar_word`, as the timeline
+    reads a given name before a month); "Officials", "Since", "It's" are none. Read once a
+    word."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts
@@ -412,7 +416,8 @@ class OpeningNames:
             return True
         after = _NEXT_WORD.match(text, m.end())
         return after is not None and after.group(1)[:1].isupper() \
-            and self._name(_titled_stop(after.group(1))) and self._not_lower(word)
+            and self._name(_titled_stop(after.group(1))) and self._not_lower(word) \
+            and not load_lexicon().is_word_or_grammar_word(word.lower())
 
 
 def _a_name_word(text: str, m: re.Match[str], openings: OpeningNames | None) -> bool:

@@ -207,6 +207,14 @@ class Lexicon:
         (without a table, every word is)."""
         return self.word_kind(word) == "common"
 
+    def is_word_or_grammar_word(self, word: str) -> bool:
+        """Whether a lower-case word is a word of the language (`is_word`: "however",
+        "despite", "today") or a grammar word WordNet's glosses write (`grammar_words`:
+        "although", "amid", "whether"): capitalised opening a sentence, for that alone, unless
+        a text writes it as a name (the digest's given names: `summarize.OpeningNames`,
+        `timeline.month_names`). Without a table every word is."""
+        return self.is_word(word) or word in self.grammar_words()
+
     def word_kind(self, word: str) -> str | None:
         """What a lower-case word is to WordNet: "common", a word of the language — a form (by
         morphy's suffix rules, any part of speech) of a lemma it writes in lower case, however
