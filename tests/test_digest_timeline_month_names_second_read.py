@@ -87,6 +87,9 @@ def test_a_month_subject_of_a_passive_is_a_date(sentence: str) -> None:
     "Following May's floods, the council rebuilt the bridge.",
     "The dam held. Meanwhile June brought more rain to the valley.",
     '"Today May ends with the reservoirs full," the engineer said.',
+    # a grammar word WordNet has no lemma for, only its glosses
+    "Although May brought some rain, the reservoirs fell.",
+    "Amid May's floods, the council met in the school.",
 ])
 def test_a_month_after_a_word_of_the_language_opening_a_sentence_is_no_name(
         opening: str) -> None:

@@ -440,15 +440,16 @@ _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?][\"'\u201d\u2019)\]]*\s+)[\"'\u201c\u2
 def _an_ordinary_opening(text: str, m: re.Match[str], article: Sequence[str]) -> bool:
     """The capitalised word before the month `m` matched opens its sentence (not after a
     title's full stop, "Mr. Brian May"), is a word of the language (WordNet: "However",
-    "Today", "Following", "Monday"; not "Theresa", "Brian") and `article` never writes it as a
-    name (`words.word_written_as_name`): capitalised only for opening the sentence."""
+    "Today", "Following", "Monday", and the grammar words of its glosses, "Although", "Amid";
+    not "Theresa", "Brian": `Lexicon.is_word_or_grammar_word`) and `article` never writes it
+    as a name (`words.word_written_as_name`): capitalised only for opening the sentence."""
     before = m.group("before")
     if before is None:
         return False
     start = m.start("before")
     if not _SENTENCE_BEFORE.search(text, 0, start) or after_title(text, start):
         return False
-    return load_lexicon().is_word(before.lower()) \
+    return load_lexicon().is_word_or_grammar_word(before.lower()) \
         and not word_written_as_name(before, article)
 
 
