@@ -65,13 +65,28 @@ def test_one_fact_opening_with_two_ordinary_words_before_a_name_is_one_fact(
     assert signed == [{"c-0", "c-1"}], items
 
 
+def test_two_possessives_opening_with_the_apostrophe_alone_are_two_facts(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    # "Davis'" and "Jones'" were read as the words "davis'" and "jones'", which no sentence
+    # writes past a start, so as no names: one fact of 2 sources ("Davis's" was read)
+    firsts = [f"{name}' lawyer filed the appeal against the ruling of the Varn court on Monday."
+              for name in ("Davis", "Jones")]
+    rest = [f"The court heard from {name} in June." for name in ("Davis", "Jones")]
+    items = _developments(store, settings, corpus, firsts, rest)
+    filed = {text: cited for text, cited in items.items() if "filed" in text}
+    assert filed == {firsts[0]: {"c-0"}, firsts[1]: {"c-1"}}, items
+
+
 STORY = ["Vladimir Putin signed the decree on Monday.",
          "Officials said the decree by President Putin took effect today.",
          '"Officials expect more sanctions," the minister said.',
          "Today Putin met the ministers.",
          "Varn officials met. Putin left.",
          "Meanwhile Putin left the talks.",
-         "Although Putin agreed, the talks failed."]
+         "Although Putin agreed, the talks failed.",
+         "Davis' lawyer met the ministers.",
+         "'Putin' is what they call him.",
+         "Officials said Davis left."]
 
 
 @pytest.mark.parametrize(("sentence", "named"), [
@@ -85,6 +100,9 @@ STORY = ["Vladimir Putin signed the decree on Monday.",
     # nor one of the language before a name, that the story never writes in lower case
     (STORY[5], {"putin"}),
     (STORY[6], {"putin"}),
+    # a possessive written with the apostrophe alone, and a name in quotation marks
+    (STORY[7], {"davis"}),
+    (STORY[8], {"putin"}),
 ])
 def test_an_opening_word_is_a_name_where_its_story_writes_it_so(
         sentence: str, named: set[str]) -> None:

@@ -521,9 +521,11 @@ def month_surnames(text: str) -> frozenset[int]:
 
 def _titled_stop(word: str) -> str:
     """A surname spelling a stop word, as a name: as written, its possessive aside ("May's":
-    "May"), said where an article writes it capitalised past a sentence's start
+    "May"; a name ending in "s" written with the apostrophe alone, "Davis'": "Davis", or a
+    closing quotation mark, "'Putin' is …": `OpeningNames` read "davis'", which no text writes
+    as a word), said where an article writes it capitalised past a sentence's start
     (`capitalised_stop_words`: "Theresa May", "Mrs May"; the modal "may" says no such name)."""
-    return re.sub(r"[’']s$", "", word)
+    return re.sub(r"[’'](?:s)?$", "", word)
 
 
 def capitalised_stop_words(text: str) -> frozenset[str]:
