@@ -116,23 +116,31 @@ _DIGIT_DATE = re.compile(r"(?<![\w./\-\u2010-\u2015])(?:(\d{4})-(\d{1,2})-(\d{1,
 _DATE_HINT = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
 
 
-def _written_out(m: re.Match[str], lower: bool) -> str:
-    if m[1] is not None:  # year first
-        year, month, day = int(m[1]), int(m[2]), int(m[3])
-    else:
-        first, second, year = int(m[4]), int(m[6]), int(m[7])
-        if m[5] == "." or first > 12 >= second:
-            day, month = first, second
-        elif second > 12 >= first or first == second:
-            day, month = second, first
-        else:
-            return m[0]  # either way round
-    if year not in YEARS:
-        return m[0]
+def _a_day(year: int, month: int, day: int) -> bool:
     try:
         date(year, month, day)
     except ValueError:
-        return m[0]
+        return False
+    return True
+
+
+def _digit_days(m: re.Match[str]) -> tuple[int, set[tuple[int, int]]]:
+    """The year of a `_DIGIT_DATE` match and the days of the calendar its digits may name,
+    as (month, day): a dotted date is day first; a slash or hyphen leaves it either way
+    round ("06/07/2024": June 7 and July 6; "31/02/2024": none)."""
+    if m[1] is not None:  # year first
+        year, readings = int(m[1]), [(int(m[2]), int(m[3]))]
+    else:
+        first, second, year = int(m[4]), int(m[6]), int(m[7])
+        readings = [(second, first)] + ([] if m[5] == "." else [(first, second)])
+    return year, {(month, day) for month, day in readings if _a_day(year, month, day)}
+
+
+def _written_out(m: re.Match[str], lower: bool) -> str:
+    year, days = _digit_days(m)
+    if year not in YEARS or len(days) != 1:
+        return m[0]  # no day of the calendar, or either way round
+    ((month, day),) = days
     name = MONTH_NAMES[month - 1]
     return f"{name if lower else name.capitalize()} {day}, {year}"
 
@@ -147,14 +155,6 @@ _NAMED_DATE = re.compile(
 _LAST_DAY = 31  # the longest months' last day (`stance._is_day` reads no more as a day)
 
 
-def _a_day(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
 def impossible_dates(text: str) -> list[str]:
     """The dates of `text` that name no day of the calendar, as written: digits no reading of
     which is a day ("2024-02-30", "31/02/2024", "31.04.2024"; either way round where a slash or
@@ -165,12 +165,8 @@ def impossible_dates(text: str) -> list[str]:
     found = []
     if _DATE_HINT.search(text):
         for m in _DIGIT_DATE.finditer(text):
-            if m[1] is not None:
-                year, readings = int(m[1]), [(int(m[2]), int(m[3]))]
-            else:
-                first, second, year = int(m[4]), int(m[6]), int(m[7])
-                readings = [(second, first)] + ([] if m[5] == "." else [(first, second)])
-            if year in YEARS and not any(_a_day(year, month, day) for month, day in readings):
+            year, days = _digit_days(m)
+            if year in YEARS and not days:
                 found.append(m[0])
     for m in _NAMED_DATE.finditer(text):
         name, written_day, written_year = (m[1], m[2], m[3]) if m[1] is not None \
