@@ -20,6 +20,19 @@ from bot.digest.build import build_digest
 from bot.digest.timeline import extract_dates, month_names
 
 
+def _timeline_dates(store: Store, settings: Settings, corpus: Path, text: str
+                    ) -> list[tuple[str | None, str]]:
+    """The digest's timeline of one article (`text`, published 2024-07-01): each item's date
+    and first word."""
+    (corpus / "c.jsonl").write_text(json.dumps(
+        {"id": "r1", "title": "Drought in the Elm valley", "outlet": "Outlet",
+         "published": "2024-07-01", "text": text}) + "\n", encoding="utf-8")
+    assert not reload_corpus(store, settings, [corpus]).rejected
+    section = build_digest(store, settings, only="timeline").section("timeline")
+    assert section is not None
+    return [(it.date, it.text.split()[0]) for it in section.items]
+
+
 @pytest.mark.parametrize("opening", [
     "As May ends, the reservoirs of the valley are low.",
     "With June approaching, the reservoirs of the valley are low.",
@@ -41,13 +54,7 @@ def test_a_sentence_without_a_stop_makes_no_name_of_the_next_ones_month(
     text = ("Rainfall figures from the Met Office\n\n"
             "May was the driest month on record in the valley of the Elm river.\n\n"
             "The reservoirs of the Elm valley fell to a third of their level by June 20.")
-    (corpus / "c.jsonl").write_text(json.dumps(
-        {"id": "r1", "title": "Drought in the Elm valley", "outlet": "Outlet",
-         "published": "2024-07-01", "text": text}) + "\n", encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    section = build_digest(store, settings, only="timeline").section("timeline")
-    assert section is not None
-    dates = [(it.date, it.text.split()[0]) for it in section.items]
+    dates = _timeline_dates(store, settings, corpus, text)
     assert ("2024-05", "May") in dates, dates
 
 
@@ -113,11 +120,5 @@ def test_an_articles_sentence_opening_with_however_leaves_its_month_a_date(
     text = ("May was the driest month on record in the valley of the Elm river.\n\n"
             "However May brought no relief to the farmers of the Elm valley.\n\n"
             "The reservoirs of the Elm valley fell to a third of their level by June 20.")
-    (corpus / "c.jsonl").write_text(json.dumps(
-        {"id": "r1", "title": "Drought in the Elm valley", "outlet": "Outlet",
-         "published": "2024-07-01", "text": text}) + "\n", encoding="utf-8")
-    assert not reload_corpus(store, settings, [corpus]).rejected
-    section = build_digest(store, settings, only="timeline").section("timeline")
-    assert section is not None
-    dates = [(it.date, it.text.split()[0]) for it in section.items]
+    dates = _timeline_dates(store, settings, corpus, text)
     assert ("2024-05", "May") in dates, dates
