@@ -17,6 +17,21 @@ from bot.digest.summarize import capitalised_stop_words, names
 from tests.conftest import key_developments
 
 
+def _signed_developments(store: Store, settings: Settings, corpus: Path, first: str,
+                         second: str) -> list[set[str]]:
+    """The citations of each key development saying "signed", from two articles of one
+    template: "On Monday {first} signed the decree …" and the same with `second`, each with
+    a sentence of its own after it."""
+    recs = [{"id": f"decree-{n}", "title": f"Decree {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"On Monday {name} signed the decree on grain exports in the capital. "
+                     f"{rest}"}
+            for n, name, rest in ((1, first, "Farmers welcomed the move."),
+                                  (2, second, "Traders expect prices to fall."))]
+    return [cited for text, cited in key_developments(store, settings, corpus, recs)
+            if "signed" in text]
+
+
 @pytest.mark.parametrize(("sentence", "named"), [
     ("On Monday Mr. Putin signed the decree.", {"putin"}),
     ("Troops loyal to Gen. Milley left the base.", {"milley"}),
@@ -176,14 +191,7 @@ def test_a_word_that_is_no_titled_surname_is_no_one(sentence: str) -> None:
 ])
 def test_one_template_of_two_names_under_two_titles_is_two_facts(
         store: Store, settings: Settings, corpus: Path, first: str, second: str) -> None:
-    recs = [{"id": f"decree-{n}", "title": f"Decree {n}", "published": "2026-11-30",
-             "outlet": f"Paper {n}",
-             "text": f"On Monday {name} signed the decree on grain exports in the capital. "
-                     f"{rest}"}
-            for n, name, rest in ((1, first, "Farmers welcomed the move."),
-                                  (2, second, "Traders expect prices to fall."))]
-    signed = [cited for text, cited in key_developments(store, settings, corpus, recs)
-              if "signed" in text]
+    signed = _signed_developments(store, settings, corpus, first, second)
     # (it was one, citing both: each title read as a content word the other sentence lacks,
     # so that each "told something else" and the two were compared by their wording alone)
     assert sorted(signed, key=sorted) == [{"decree-1"}, {"decree-2"}], signed
@@ -204,14 +212,7 @@ def test_a_titled_letter_is_a_name(sentence: str, named: set[str]) -> None:
 @pytest.mark.parametrize(("first", "second"), [("Mr. X", "Mr. Z"), ("Mr. X", "Ms. Y")])
 def test_one_template_of_two_titled_letters_is_two_facts(
         store: Store, settings: Settings, corpus: Path, first: str, second: str) -> None:
-    recs = [{"id": f"decree-{n}", "title": f"Decree {n}", "published": "2026-11-30",
-             "outlet": f"Paper {n}",
-             "text": f"On Monday {name} signed the decree on grain exports in the capital. "
-                     f"{rest}"}
-            for n, name, rest in ((1, first, "Farmers welcomed the move."),
-                                  (2, second, "Traders expect prices to fall."))]
-    signed = [cited for text, cited in key_developments(store, settings, corpus, recs)
-              if "signed" in text]
+    signed = _signed_developments(store, settings, corpus, first, second)
     # (it was one, citing both: neither named anything)
     assert sorted(signed, key=sorted) == [{"decree-1"}, {"decree-2"}], signed
 
