@@ -19,7 +19,7 @@ from bot.cli.main import cli
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.feeds import parse
-from bot.feeds.poll import FeedPoller
+from bot.feeds.poll import FeedPoller, FeedReport
 from tests.feeds_server import STORY, FixtureServer, Route, article_page
 from tests.test_feeds import CONTACT, feed_settings
 
@@ -52,6 +52,28 @@ def _rss(server: FixtureServer) -> None:
 
 def _refused(scheme: str) -> str:
     return f"its link ({scheme}:…) is not followed: only http and https links are"
+
+
+def _notices_at_one_odd_link(server: FixtureServer, *, guids: bool) -> list[str]:
+    """Serve /odd.xml: three notices all linking to `javascript:void(0)` (with guids "g0",
+    "g1", "g2" or none); their texts."""
+    texts = [TEXT.format(1), "Ferry timetables change next month as the winter schedule "
+             "begins.", "The library reopens on Monday with longer hours for readers."]
+    items = "".join(
+        f"<item><title>Notice {n}</title><link>javascript:void(0)</link>"
+        + (f"<guid isPermaLink='false'>g{n}</guid>" if guids else "")
+        + f"<description>{text}</description></item>" for n, text in enumerate(texts))
+    server.set("/odd.xml", Route(body=f"<rss version='2.0'><channel><title>Odd</title>{items}"
+                                 "</channel></rss>".encode(), content_type="application/rss+xml"))
+    return texts
+
+
+def _poll_taking_every_link(poller: FeedPoller,
+                            monkeypatch: pytest.MonkeyPatch) -> list[FeedReport]:
+    """A poll with every item link taken, as before odd-scheme links were refused."""
+    with monkeypatch.context() as before:
+        before.setattr(parse, "web_link", lambda link: (link, None))
+        return poller.poll()
 
 
 def test_odd_scheme_item_links_are_refused_in_one_line_and_never_stored(
@@ -182,9 +204,7 @@ def test_a_document_stored_under_an_odd_scheme_link_before_is_the_items_one_docu
                                   content_type="application/feed+json"))
     feeds = [store.add_feed(server.url(p), None, 30, "test")["id"] for p in ("/odd.xml", "/odd.json")]
     poller = FeedPoller(store, feed_settings(settings))
-    with monkeypatch.context() as before:  # every link taken, as before the refusal
-        before.setattr(parse, "web_link", lambda link: (link, None))
-        first = [i for r in poller.poll() for i in r.items]
+    first = [i for r in _poll_taking_every_link(poller, monkeypatch) for i in r.items]
     with store.write_transaction():  # (seen long ago: a row made again would say today)
         store.db.execute("update feed_items set first_seen = '2024-05-02T08:00:00+00:00'")
     kept = {d["id"]: d["url"] for d in store.documents()}
@@ -215,19 +235,10 @@ def test_items_that_shared_an_odd_scheme_link_before_are_each_stored(
     # stored the first one's content under that link, the others `unchanged` on that one
     # document. Each taking its row's document when read again, the first item was
     # `updated` there and the others `unchanged` on it: never stored, at any poll after.
-    texts = [TEXT.format(1), "Ferry timetables change next month as the winter schedule "
-             "begins.", "The library reopens on Monday with longer hours for readers."]
-    items = "".join(
-        f"<item><title>Notice {n}</title><link>javascript:void(0)</link>"
-        f"<guid isPermaLink='false'>g{n}</guid><description>{text}</description></item>"
-        for n, text in enumerate(texts))
-    server.set("/odd.xml", Route(body=f"<rss version='2.0'><channel><title>Odd</title>{items}"
-                                 "</channel></rss>".encode(), content_type="application/rss+xml"))
+    texts = _notices_at_one_odd_link(server, guids=True)
     store.add_feed(server.url("/odd.xml"), None, 30, "test")
     poller = FeedPoller(store, feed_settings(settings))
-    with monkeypatch.context() as before:  # every link taken, as before the refusal
-        before.setattr(parse, "web_link", lambda link: (link, None))
-        [first] = poller.poll()
+    [first] = _poll_taking_every_link(poller, monkeypatch)
     [shared] = {i.doc_id for i in first.items}
     assert [i.outcome for i in first.items] == ["added", "unchanged", "unchanged"]
     [second] = poller.poll()
@@ -249,18 +260,10 @@ def test_guid_less_items_that_shared_an_odd_scheme_link_before_have_one_row_each
     # document. Read again, the first one's row became its own; the others' rows, compared
     # with that document, were not found: they stayed beside their new ones, and `feeds
     # list` said "items 5" for a feed of 3.
-    texts = [TEXT.format(1), "Ferry timetables change next month as the winter schedule "
-             "begins.", "The library reopens on Monday with longer hours for readers."]
-    items = "".join(
-        f"<item><title>Notice {n}</title><link>javascript:void(0)</link>"
-        f"<description>{text}</description></item>" for n, text in enumerate(texts))
-    server.set("/odd.xml", Route(body=f"<rss version='2.0'><channel><title>Odd</title>{items}"
-                                 "</channel></rss>".encode(), content_type="application/rss+xml"))
+    _notices_at_one_odd_link(server, guids=False)
     feed = store.add_feed(server.url("/odd.xml"), None, 30, "test")["id"]
     poller = FeedPoller(store, feed_settings(settings))
-    with monkeypatch.context() as before:  # every link taken, as before the refusal
-        before.setattr(parse, "web_link", lambda link: (link, None))
-        [first] = poller.poll()
+    [first] = _poll_taking_every_link(poller, monkeypatch)
     assert [i.outcome for i in first.items] == ["added", "unchanged", "unchanged"]
     assert len(store.feed_items(feed)) == 3
     [second] = poller.poll()
@@ -292,9 +295,7 @@ def test_a_new_item_at_an_odd_scheme_link_is_not_taken_for_one_found_there_befor
     notice(TEXT.format(1))
     store.add_feed(server.url("/odd.xml"), None, 30, "test")
     poller = FeedPoller(store, feed_settings(settings))
-    with monkeypatch.context() as before:  # every link taken, as before the refusal
-        before.setattr(parse, "web_link", lambda link: (link, None))
-        [first] = poller.poll()
+    [first] = _poll_taking_every_link(poller, monkeypatch)
     [second] = poller.poll()
     assert [(i.outcome, i.doc_id) for i in second.items] == [("updated", first.items[0].doc_id)]
     notice(later)  # that notice gone, another one at the link
