@@ -31,7 +31,7 @@ from datetime import date
 from bot.corpus.segment import after_title
 from bot.text.stance import WEEKDAYS, strip_dateline
 from bot.text.wordnet import load_lexicon
-from bot.text.words import STOPWORDS, word_written_as_name
+from bot.text.words import STOPWORDS, is_calendar_day, word_written_as_name
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -349,14 +349,6 @@ def _month(name: str) -> int:
     return MONTHS[name.rstrip(".").lower()]
 
 
-def _valid(y: int, m: int, d: int) -> bool:
-    try:
-        date(y, m, d)
-    except ValueError:
-        return False
-    return True
-
-
 def anchor_year(month: int, day: int | None, anchor: date | str | None,
                 reference: str | None = None) -> int | None:
     """The year of a yearless month(/day) in an article dated `anchor` (date or ISO string;
@@ -500,20 +492,20 @@ def extract_dates(text: str, anchor: date | str | None = None,
             mention: DateMention | None = None
             if kind == "iso":
                 y, mo, d = int(g["y"]), int(g["mo"]), int(g["d"])
-                if _valid(y, mo, d):
+                if is_calendar_day(y, mo, d):
                     mention = DateMention(written, f"{y:04d}-{mo:02d}-{d:02d}", "day", True, a)
             elif kind in ("mdy", "dmy"):
                 y, mo, d = int(g["y"]), _month(g["m"]), int(g["d"])
-                if _valid(y, mo, d):
+                if is_calendar_day(y, mo, d):
                     mention = DateMention(written, f"{y:04d}-{mo:02d}-{d:02d}", "day", True, a)
             elif kind == "my":
                 mention = DateMention(written, f"{int(g['y']):04d}-{_month(g['m']):02d}", "month", True, a)
             elif kind in ("md", "dm"):
                 mo, d = _month(g["m"]), int(g["d"])
-                if not _valid(2000, mo, d):
+                if not is_calendar_day(2000, mo, d):
                     continue
                 yr = _year_of(text, m, mo, d, anchor, names)
-                if yr is not None and _valid(yr, mo, d):
+                if yr is not None and is_calendar_day(yr, mo, d):
                     mention = DateMention(written, f"{yr:04d}-{mo:02d}-{d:02d}", "day", True, a,
                                           year_written=False)
                 else:

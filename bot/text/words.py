@@ -116,7 +116,8 @@ _DIGIT_DATE = re.compile(r"(?<![\w./\-\u2010-\u2015])(?:(\d{4})-(\d{1,2})-(\d{1,
 _DATE_HINT = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
 
 
-def _a_day(year: int, month: int, day: int) -> bool:
+def is_calendar_day(year: int, month: int, day: int) -> bool:
+    """Whether the year, month and day name a day of the calendar (not February 30)."""
     try:
         date(year, month, day)
     except ValueError:
@@ -133,7 +134,7 @@ def _digit_days(m: re.Match[str]) -> tuple[int, set[tuple[int, int]]]:
     else:
         first, second, year = int(m[4]), int(m[6]), int(m[7])
         readings = [(second, first)] + ([] if m[5] == "." else [(first, second)])
-    return year, {(month, day) for month, day in readings if _a_day(year, month, day)}
+    return year, {(month, day) for month, day in readings if is_calendar_day(year, month, day)}
 
 
 def _written_out(m: re.Match[str], lower: bool) -> str:
@@ -171,7 +172,7 @@ def impossible_dates(text: str) -> list[str]:
     for m in _NAMED_DATE.finditer(text):
         name, written_day, written_year = (m[1], m[2], m[3]) if m[1] is not None \
             else (m[5], m[4], m[6])
-        if int(written_year) in YEARS and int(written_day) <= _LAST_DAY and not _a_day(
+        if int(written_year) in YEARS and int(written_day) <= _LAST_DAY and not is_calendar_day(
                 int(written_year), MONTH_NAMES.index(name.lower()) + 1, int(written_day)):
             found.append(m[0])
     return found
