@@ -34,6 +34,8 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
     ("February 30, 2024", ["February 30, 2024"]),
     ("29 February 2023", ["29 February 2023"]),
     ("june 31 2024", ["june 31 2024"]),
+    # (a comma with no space after it)
+    ("on June 31,2024 and 30 February,2024", ["June 31,2024", "30 February,2024"]),
     # days of the calendar, either way round, or no date of the news
     ("2024-02-29, February 29, 2024, 06/07/2024, 30.04.2024, June 19, 2024", []),
     ("on 1850-02-30, 1.1.0001", []),
@@ -48,6 +50,7 @@ def test_impossible_dates(text, found):
 @pytest.mark.parametrize("claim, date", [
     ("Putin arrived in Pyongyang on 2024-02-30 at 10:00.", "2024-02-30"),
     ("Putin arrived in Pyongyang on 31/06/2024.", "31/06/2024"),
+    ("Putin arrived in Pyongyang on June 31,2024.", "June 31,2024"),
 ])
 def test_a_claim_dated_no_day_is_told_so(world, claim, date):
     answer = ask_claim(world, claim)

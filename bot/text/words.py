@@ -146,13 +146,13 @@ def _written_out(m: re.Match[str], lower: bool) -> str:
     return f"{name if lower else name.capitalize()} {day}, {year}"
 
 
-# A month's name, a day and a year ("February 30, 2024", "30 February 2024"): read for a day
-# past the month's end (`impossible_dates`). Without a year the number may count something
-# ("In June 31 people died"), and so does one past every month's end, 31 ("Taylor Swift topped
-# the Top 40 May 2024 chart").
+# A month's name, a day and a year ("February 30, 2024", "30 February 2024", a comma with no
+# space after it too, "June 31,2024"): read for a day past the month's end (`impossible_dates`).
+# Without a year the number may count something ("In June 31 people died"), and so does one
+# past every month's end, 31 ("Taylor Swift topped the Top 40 May 2024 chart").
 _NAMED_DATE = re.compile(
-    r"\b(?:(" + MONTH_ALTERNATION + r")\s+(\d{1,2}),?\s+(\d{4})"
-    r"|(\d{1,2})\s+(" + MONTH_ALTERNATION + r"),?\s+(\d{4}))\b", re.I)
+    r"\b(?:(" + MONTH_ALTERNATION + r")\s+(\d{1,2})(?:,\s*|\s+)(\d{4})"
+    r"|(\d{1,2})\s+(" + MONTH_ALTERNATION + r")(?:,\s*|\s+)(\d{4}))\b", re.I)
 _LAST_DAY = 31  # the longest months' last day (`stance._is_day` reads no more as a day)
 
 
