@@ -42,6 +42,10 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
     # without a year the number may count something, and past 31 with one too
     ("In June 31 people died", []),
     ("the Top 40 May 2024 chart, some 45 March 2024 graduates, May 99 2024", []),
+    # digits a day to some reading ("5.13.2024": May 13, month first), or numbering something
+    # past 31, or running on or in a word, are no date of no day
+    ("version 5.13.2024, version 5.40.2024, code 2024-13-45", []),
+    ("ISBN 978-3-16-148410-0, room 2024-02-30B", []),
 ])
 def test_impossible_dates(text, found):
     assert impossible_dates(text) == found
@@ -132,4 +136,15 @@ def test_a_count_before_a_month_and_year_is_no_day(settings, store, corpus):
 Taylor Swift topped the Top 40 May 2024 chart in Britain.
 """})
     answer = ask_claim(world, "Taylor Swift topped the Top 40 May 2024 chart in Britain.")
+    assert answer.verdict == "single-source", answer
+
+
+def test_a_version_written_as_digits_is_no_day(settings, store, corpus):
+    # "5.13.2024" was read as day 5 of month 13: the claim stated verbatim was not-found,
+    # "5.13.2024 is no day of the calendar".
+    world = build_claim_world(settings, store, corpus, {"release.txt": """Release
+
+The kernel team shipped version 5.13.2024 of the scheduler on Monday.
+"""})
+    answer = ask_claim(world, "The kernel team shipped version 5.13.2024 of the scheduler.")
     assert answer.verdict == "single-source", answer

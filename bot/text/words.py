@@ -125,15 +125,23 @@ def is_calendar_day(year: int, month: int, day: int) -> bool:
     return True
 
 
+def _digit_readings(m: re.Match[str], dotted_day_first: bool = True
+                    ) -> tuple[int, list[tuple[int, int]]]:
+    """The year of a `_DIGIT_DATE` match and the (month, day) its digits may be read as: a
+    slash or hyphen leaves them either way round ("06/07/2024": June 7 and July 6); a dotted
+    date is day first where `dotted_day_first` (most conventions write it so; some in the
+    United States write "5.13.2024", May 13)."""
+    if m[1] is not None:  # year first
+        return int(m[1]), [(int(m[2]), int(m[3]))]
+    first, second, year = int(m[4]), int(m[6]), int(m[7])
+    return year, [(second, first)] + ([] if m[5] == "." and dotted_day_first
+                                      else [(first, second)])
+
+
 def _digit_days(m: re.Match[str]) -> tuple[int, set[tuple[int, int]]]:
     """The year of a `_DIGIT_DATE` match and the days of the calendar its digits may name,
-    as (month, day): a dotted date is day first; a slash or hyphen leaves it either way
-    round ("06/07/2024": June 7 and July 6; "31/02/2024": none)."""
-    if m[1] is not None:  # year first
-        year, readings = int(m[1]), [(int(m[2]), int(m[3]))]
-    else:
-        first, second, year = int(m[4]), int(m[6]), int(m[7])
-        readings = [(second, first)] + ([] if m[5] == "." else [(first, second)])
+    as (month, day) (`_digit_readings`: "06/07/2024": June 7 and July 6; "31/02/2024": none)."""
+    year, readings = _digit_readings(m)
     return year, {(month, day) for month, day in readings if is_calendar_day(year, month, day)}
 
 
@@ -158,16 +166,17 @@ _LAST_DAY = 31  # the longest months' last day (`stance._is_day` reads no more a
 
 def impossible_dates(text: str) -> list[str]:
     """The dates of `text` that name no day of the calendar, as written: digits no reading of
-    which is a day ("2024-02-30", "31/02/2024", "31.04.2024"; either way round where a slash or
-    hyphen leaves it open, as `_written_out` reads them), and a month's name with a day past
-    its end and a year ("February 30, 2024", "29 February 2023"; a number past 31 counts
-    something, "the Top 40 May 2024 chart"). A year no date of the news is in (`YEARS`) is no
-    date."""
+    which is a day ("2024-02-30", "31/02/2024", "31.04.2024"; either way round, a dotted date
+    too: "5.13.2024" is May 13 to some), and a month's name with a day past its end and a year
+    ("February 30, 2024", "29 February 2023"). A number past 31 is no day nor month but counts
+    or numbers something ("the Top 40 May 2024 chart", "version 5.40.2024"), and a year no
+    date of the news is in (`YEARS`) is no date's."""
     found = []
     if _DATE_HINT.search(text):
         for m in _DIGIT_DATE.finditer(text):
-            year, days = _digit_days(m)
-            if year in YEARS and not days:
+            year, readings = _digit_readings(m, dotted_day_first=False)
+            if year in YEARS and all(n <= _LAST_DAY for reading in readings for n in reading) \
+                    and not any(is_calendar_day(year, *reading) for reading in readings):
                 found.append(m[0])
     for m in _NAMED_DATE.finditer(text):
         name, written_day, written_year = (m[1], m[2], m[3]) if m[1] is not None \
