@@ -42,6 +42,11 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
     # without a year the number may count something, and past 31 with one too
     ("In June 31 people died", []),
     ("the Top 40 May 2024 chart, some 45 March 2024 graduates, May 99 2024", []),
+    # a number before a month, a year and a noun counts it, or the date names the noun; a
+    # date of a day ends its clause or goes on with a grammar word, a number or a name
+    ("some 30 February 2024 flights, the 31 April 2024 election", []),
+    ("on 30 February 2024, flights; 31 April 2024 at 10:00; on 29 February 2023 Putin left",
+     ["30 February 2024", "31 April 2024", "29 February 2023"]),
     # digits a day to some reading ("5.13.2024": May 13, month first), or numbering something
     # past 31, or running on or in a word, are no date of no day
     ("version 5.13.2024, version 5.40.2024, code 2024-13-45", []),
@@ -147,4 +152,15 @@ def test_a_version_written_as_digits_is_no_day(settings, store, corpus):
 The kernel team shipped version 5.13.2024 of the scheduler on Monday.
 """})
     answer = ask_claim(world, "The kernel team shipped version 5.13.2024 of the scheduler.")
+    assert answer.verdict == "single-source", answer
+
+
+def test_a_count_of_29_to_31_before_a_month_year_and_noun_is_no_day(settings, store, corpus):
+    # "30 February 2024" was read as a day: the claim stated verbatim was not-found, "30
+    # February 2024 is no day of the calendar".
+    world = build_claim_world(settings, store, corpus, {"storm.txt": """Storm
+
+Some 30 February 2024 flights were cancelled at Heathrow after the storm.
+"""})
+    answer = ask_claim(world, "Some 30 February 2024 flights were cancelled at Heathrow.")
     assert answer.verdict == "single-source", answer
