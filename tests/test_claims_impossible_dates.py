@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.claims.lookup import NO_WORDS, VALUES_ONLY
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.words import impossible_dates
@@ -164,3 +165,16 @@ Some 30 February 2024 flights were cancelled at Heathrow after the storm.
 """})
     answer = ask_claim(world, "Some 30 February 2024 flights were cancelled at Heathrow.")
     assert answer.verdict == "single-source", answer
+
+
+@pytest.mark.parametrize("claim, why", [
+    ("Putin 2024-02-30", VALUES_ONLY),
+    ("putin on 2024-02-30", VALUES_ONLY),
+    ("Путин 2024-02-30", NO_WORDS),
+])
+def test_a_claim_not_looked_up_still_says_its_date_is_no_day(world, claim, why):
+    # An answer ending before any sentence is judged said why alone.
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "not-found", answer
+    assert answer.note.startswith(why), answer.note  # (what the chat reply reads first)
+    assert "; 2024-02-30 is no day of the calendar, so no source can state it" in answer.note

@@ -467,29 +467,35 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     plain, called_false = falsity(plain)
     # A claim typed all in lower case reads as its cased form where the aliases tell.
     caseless, analysis, parsed = _read_claim(plain, aliases, tags, called_false)
+
+    def not_looked_up(why: str | None, reading: Claim) -> ClaimAnswer:
+        """Not found, before any sentence is judged: why, then how its words were read and
+        its date of no day (of `reading`, as negated or not), as a judged claim's note says
+        them (it said neither of that date: "Putin 2024-02-30" gives a value alone)."""
+        said = [_read_note(respellings), _no_such_day_note(no_such_day, reading.negated)]
+        return _not_found(text, why, index, semantic, "; ".join(n for n in said if n))
+
     # Letters the analysis skips (another script), and no word of the claim in Latin letters:
     # its numbers alone ("Харроугейт обыграл Порт-Колдер 3-1", "3比1") were a value with
     # nothing said of it, "say what happened", to a claim that says it in another script.
     if any(c.isalpha() and not _latin(c) for c in plain) and not any(
             _latin(c) for u in parsed.units for c in u.text if c.isalpha()):
-        return _not_found(text, NO_WORDS + ": only text in the Latin alphabet is "
-                          "searchable (accents are fine)", index, semantic,
-                          _read_note(respellings))
+        return not_looked_up(NO_WORDS + ": only text in the Latin alphabet is searchable "
+                             "(accents are fine)", parsed)
     if not parsed.units:
         if any(c.isalpha() for c in plain):  # grammar words alone: "the", "not"
-            return _not_found(text, NO_WORDS + ": only grammar words; say who did what, "
-                              "e.g. \"Putin visited North Korea\"", index, semantic,
-                              _read_note(respellings))
-        return _not_found(text, NO_WORDS, index, semantic, _read_note(respellings))
+            return not_looked_up(NO_WORDS + ": only grammar words; say who did what, e.g. "
+                                 "\"Putin visited North Korea\"", parsed)
+        return not_looked_up(NO_WORDS, parsed)
     # A headline in Title Case or capitals ("Vaccines Cause Autism") reads as names alone: it
     # is looked up as before (three words of four letters or more, all capitalised).
     long_words = [w for w in plain.split() if w[:1].isalpha() and len(w) > 3]
     headline = len(long_words) >= 3 and all(w[:1].isupper() for w in long_words)
     # (one thing said over and over is one: "Korea Korea", "%%")
     if len({u.key for u in parsed.units}) < 2 or (names_only(parsed) and not headline):
-        return _not_found(text, NAMES_ONLY, index, semantic, _read_note(respellings))
+        return not_looked_up(NAMES_ONLY, parsed)
     if _values_alone(parsed) and not headline:
-        return _not_found(text, VALUES_ONLY, index, semantic, _read_note(respellings))
+        return not_looked_up(VALUES_ONLY, parsed)
     terms = sorted({t for u in parsed.units for t in u.alts})
     df = {t: index.doc_freq(t) for t in terms}
     parsed, said = _without_unseen_tags(parsed, df, plain)
@@ -581,7 +587,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
                                     bm25_weight=fitted.fusion_bm25 if fitted else FUSION_BM25,
                                     dense=dense)
     if not retr:
-        return _not_found(text, None, index, semantic, _read_note(respellings))
+        return not_looked_up(None, parsed)
     prev_rows.update(store.sentences_by_ids(sorted(_with_previous(retr) - early)))
     if _copy_surplus(retr, prev_rows):
         # Verbatim copies of a sentence (its syndicated carriers) hold one candidate place
@@ -643,10 +649,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
             if called_false:
                 recast = replace(recast, negated=not recast.negated)
             if names_only(recast) and not headline:
-                return _not_found(text, NAMES_ONLY, index, semantic, _read_note(respellings))
+                return not_looked_up(NAMES_ONLY, recast)
             if _values_alone(recast) and not headline:
-                return _not_found(text, VALUES_ONLY, index, semantic,
-                                  _read_note(respellings))
+                return not_looked_up(VALUES_ONLY, recast)
             more = {t for u in recast.units for t in u.alts} - set(df)
             df.update({t: index.doc_freq(t) for t in sorted(more)})
             parsed = weigh(_without_unseen_tags(recast, df, plain)[0], df, index.num_docs)
@@ -1177,8 +1182,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if called_false:
         note = f"read as denying that {clip(plain, 120)}; " + note
     if no_such_day:
-        note = (NO_SUCH_DAY_DENIED if parsed.negated else NO_SUCH_DAY).format(no_such_day[0]) \
-            + "; " + note
+        note = _no_such_day_note(no_such_day, parsed.negated) + "; " + note
     if respellings:
         note = f"{_read_note(respellings)}; {note}"
     if v.verdict == "not-found" and evidence:
@@ -2631,10 +2635,17 @@ def _reading_frequency(word: str) -> int:
 def _not_found(text: str, why: str | None, index: SearchIndex, semantic: bool,
                read: str = "") -> ClaimAnswer:
     """A claim not looked up, or of no sentence; `read`: how its words were read
-    (`_read_note`), after why (whose opening the chat reply reads)."""
+    (`_read_note`) and its date of no day (`_no_such_day_note`), after why (whose opening the
+    chat reply reads)."""
     note = (why or NOTHING_BEARS) + (f"; {read}" if read else "") \
         + _index_note(index, semantic)
     return ClaimAnswer(text, "not-found", 0, [], note)
+
+
+def _no_such_day_note(dates: list[str], negated: bool) -> str:
+    """What the note says of a claim's dates of no day (`impossible_dates`), of the first of
+    them: what no source can state ("" for none)."""
+    return (NO_SUCH_DAY_DENIED if negated else NO_SUCH_DAY).format(dates[0]) if dates else ""
 
 
 def _read_note(respellings: list[tuple[str, str]]) -> str:
