@@ -178,3 +178,24 @@ def test_a_claim_not_looked_up_still_says_its_date_is_no_day(world, claim, why):
     assert answer.verdict == "not-found", answer
     assert answer.note.startswith(why), answer.note  # (what the chat reply reads first)
     assert "; 2024-02-30 is no day of the calendar, so no source can state it" in answer.note
+
+
+@pytest.mark.parametrize("date", ["30 February 2019", "February 30, 2019"])
+def test_a_report_of_a_hoax_of_no_day_is_stated_by_a_report_of_it(settings, store, corpus,
+                                                                   date):
+    # The claim is about the post, which the sentence reports with the same date (written
+    # either way): it was not-found, "no source can state it".
+    world = build_claim_world(settings, store, corpus, HOAX)
+    answer = ask_claim(world, f"A post said new episodes of the cartoon would premiere on "
+                              f"{date}.")
+    assert answer.verdict == "single-source", answer
+    assert answer.note.startswith(f"{date} is no day of the calendar, so only a source "
+                                  "hedging or attributing it, as the claim does, can state "
+                                  "it"), answer.note
+
+
+def test_a_report_of_no_day_is_not_stated_by_another_date(world):
+    answer = ask_claim(world, "Russian media said Putin arrived in Pyongyang on 2024-02-30 at "
+                              "10:00.")
+    assert answer.verdict == "not-found", answer
+    assert all(e.stance == "mentions" for e in answer.evidence), answer

@@ -126,6 +126,7 @@ from bot.text.wordnet import Lexicon, forms_of, load_lexicon
 from bot.text.wordnet import candidates as morphy_bases
 from bot.text.words import (
     STOPWORDS,
+    date_numbers,
     fold,
     impossible_dates,
     stem,
@@ -192,9 +193,12 @@ ANOTHER_ACTOR = "about someone else"
 ROLES_REVERSED = "the other way round: who did it and to whom are swapped"
 NO_WORDS = "the claim has no words to look up"
 # A date of the claim that is no day of the calendar (`impossible_dates`); of a negated claim,
-# what it denies is what no source can state
+# what it denies is what no source can state; a claim reporting it (hedging or attributing it)
+# is stated by a source reporting it
 NO_SUCH_DAY = "{} is no day of the calendar, so no source can state it"
 NO_SUCH_DAY_DENIED = "{} is no day of the calendar, so no source can state what the claim denies"
+NO_SUCH_DAY_REPORTED = ("{} is no day of the calendar, so only a source hedging or attributing "
+                        "it, as the claim does, can state it")
 VALUES_ONLY = ("that gives a value but says nothing about it; say what happened, e.g. "
                "\"Putin visited North Korea in June 2024\"")
 NAMES_ONLY = ("that names things but claims nothing about them; say who did what, e.g. "
@@ -472,7 +476,8 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         """Not found, before any sentence is judged: why, then how its words were read and
         its date of no day (of `reading`, as negated or not), as a judged claim's note says
         them (it said neither of that date: "Putin 2024-02-30" gives a value alone)."""
-        said = [_read_note(respellings), _no_such_day_note(no_such_day, reading.negated)]
+        said = [_read_note(respellings), _no_such_day_note(no_such_day, reading.negated,
+                                                                is_hedged(plain))]
         return _not_found(text, why, index, semantic, "; ".join(n for n in said if n))
 
     # Letters the analysis skips (another script), and no word of the claim in Latin letters:
@@ -1098,9 +1103,19 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         # disputing it by saying the opposite (the hoax it denies, quoted, made it
         # contradicted); a denial of it still supports a negated claim and disputes the claim
         # itself, and one giving another date still disputes it (`conflict`).
+        # A claim that reports it (hedges or attributes it: "A post said the film would
+        # premiere on 30 February 2019") is about the report, which a sentence reporting the
+        # same date states (the fact-check quoting the hoax was related).
         states_it = "disputes" if parsed.negated else "supports"
+        reported = {date_numbers(d) for d in no_such_day} if is_hedged(plain) else set()
+
+        def reports_the_day(sentence: str) -> bool:
+            return bool(reported) and is_hedged(sentence) and any(
+                date_numbers(d) in reported for d in impossible_dates(sentence))
+
         judged = [(Judgement("mentions", j.score, "related")
-                   if j.stance == states_it and not j.conflict else j, row)
+                   if j.stance == states_it and not j.conflict
+                   and not reports_the_day(row["text"]) else j, row)
                   for j, row in judged]
     order = {"disputes": 0, "supports": 0, "mentions": 1}
     if fitted is not None:
@@ -1182,7 +1197,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
     if called_false:
         note = f"read as denying that {clip(plain, 120)}; " + note
     if no_such_day:
-        note = _no_such_day_note(no_such_day, parsed.negated) + "; " + note
+        note = _no_such_day_note(no_such_day, parsed.negated, is_hedged(plain)) + "; " + note
     if respellings:
         note = f"{_read_note(respellings)}; {note}"
     if v.verdict == "not-found" and evidence:
@@ -2642,10 +2657,14 @@ def _not_found(text: str, why: str | None, index: SearchIndex, semantic: bool,
     return ClaimAnswer(text, "not-found", 0, [], note)
 
 
-def _no_such_day_note(dates: list[str], negated: bool) -> str:
+def _no_such_day_note(dates: list[str], negated: bool, reported: bool) -> str:
     """What the note says of a claim's dates of no day (`impossible_dates`), of the first of
-    them: what no source can state ("" for none)."""
-    return (NO_SUCH_DAY_DENIED if negated else NO_SUCH_DAY).format(dates[0]) if dates else ""
+    them: what no source can state, or, of a claim that reports it, which source can ("" for
+    none)."""
+    if not dates:
+        return ""
+    return (NO_SUCH_DAY_REPORTED if reported else NO_SUCH_DAY_DENIED if negated
+            else NO_SUCH_DAY).format(dates[0])
 
 
 def _read_note(respellings: list[tuple[str, str]]) -> str:

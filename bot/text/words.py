@@ -198,6 +198,14 @@ def impossible_dates(text: str) -> list[str]:
     return found
 
 
+def date_numbers(written: str) -> tuple[int, ...]:
+    """The numbers of a date as `impossible_dates` finds it written, its month's name as its
+    number, smallest first: one date written any of its ways alike ("30 February 2019",
+    "February 30, 2019", "2019-02-30", "30/02/2019": (2, 30, 2019))."""
+    return tuple(sorted(int(part) if part.isdigit() else MONTH_NAMES.index(part) + 1
+                        for part in re.findall(r"\d+|[a-z]+", written.lower())))
+
+
 # A day of a month written as an ordinal ("June 19th", "19th June", "the 19th of June"): the
 # day as a number ("June 19", "19 June"), as dates are mostly written; the rules read either
 # (`stance._DAY`), but the index's terms and the models read what is written. Not an ordinal
