@@ -199,3 +199,19 @@ def test_a_report_of_no_day_is_not_stated_by_another_date(world):
                               "10:00.")
     assert answer.verdict == "not-found", answer
     assert all(e.stance == "mentions" for e in answer.evidence), answer
+
+
+@pytest.mark.parametrize("written", ["February 30th, 2019", "Feb. 30, 2019",
+                                     "the 30th of February 2019"])
+def test_a_report_of_no_day_is_stated_by_a_report_writing_it_otherwise(settings, store,
+                                                                       corpus, written):
+    # The sentence's date is read as the claim's is (`written_dates`: an ordinal, an
+    # abbreviated month): the sentence was no report of that day, and the claim stated
+    # verbatim but for its date's writing was not-found.
+    world = build_claim_world(settings, store, corpus, {"hoax.txt": f"""Hoax
+
+A post said new episodes of the cartoon would premiere on {written}.
+"""})
+    answer = ask_claim(world, "A post said new episodes of the cartoon would premiere on 30 "
+                              "February 2019.")
+    assert answer.verdict == "single-source", answer

@@ -1109,9 +1109,9 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         states_it = "disputes" if parsed.negated else "supports"
         reported = {date_numbers(d) for d in no_such_day} if is_hedged(plain) else set()
 
-        def reports_the_day(sentence: str) -> bool:
+        def reports_the_day(sentence: str) -> bool:  # (its dates read as the claim's are)
             return bool(reported) and is_hedged(sentence) and any(
-                date_numbers(d) in reported for d in impossible_dates(sentence))
+                date_numbers(d) in reported for d in impossible_dates(written_dates(sentence)))
 
         judged = [(Judgement("mentions", j.score, "related")
                    if j.stance == states_it and not j.conflict
