@@ -43,11 +43,16 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
     # without a year the number may count something, and past 31 with one too
     ("In June 31 people died", []),
     ("the Top 40 May 2024 chart, some 45 March 2024 graduates, May 99 2024", []),
-    # a number before a month, a year and a noun counts it, or the date names the noun; a
-    # date of a day ends its clause or goes on with a grammar word, a number or a name
-    ("some 30 February 2024 flights, the 31 April 2024 election", []),
+    # a number before a month, a year and a plural noun counts it; a date of a day ends its
+    # clause or goes on with another word: a grammar word, a number, a name, a noun it dates,
+    # a preposition or participle of no grammar word
+    ("some 30 February 2024 flights, the 31 April 2024 elections", []),
     ("on 30 February 2024, flights; 31 April 2024 at 10:00; on 29 February 2023 Putin left",
      ["30 February 2024", "31 April 2024", "29 February 2023"]),
+    ("the 31 April 2024 election; on 30 February 2024 according to state media; on 31 June "
+     "2024 amid protests; died on 29 February 2023 aged 90; on 31 april 2024 putin left",
+     ["31 April 2024", "30 February 2024", "31 June 2024", "29 February 2023",
+      "31 april 2024"]),
     # digits a day to some reading ("5.13.2024": May 13, month first), or numbering something
     # past 31, or running on or in a word, are no date of no day
     ("version 5.13.2024, version 5.40.2024, code 2024-13-45", []),
@@ -165,6 +170,18 @@ Some 30 February 2024 flights were cancelled at Heathrow after the storm.
 """})
     answer = ask_claim(world, "Some 30 February 2024 flights were cancelled at Heathrow.")
     assert answer.verdict == "single-source", answer
+
+
+def test_a_date_of_no_day_before_a_word_of_no_count_is_told_so(settings, store, corpus):
+    # Any lower-case word of no grammar word after it made it a count ("amid"): the claim
+    # stated verbatim was single-source, under no note.
+    world = build_claim_world(settings, store, corpus, {"visit.txt": """Visit
+
+Putin landed in Pyongyang on 30 February 2024 amid tight security.
+"""})
+    answer = ask_claim(world, "Putin landed in Pyongyang on 30 February 2024 amid tight security.")
+    assert answer.verdict == "not-found", answer
+    assert answer.note.startswith("30 February 2024 is no day of the calendar"), answer.note
 
 
 @pytest.mark.parametrize("claim, why", [

@@ -162,23 +162,24 @@ _NAMED_DATE = re.compile(
     r"\b(?:(" + MONTH_ALTERNATION + r")\s+(\d{1,2})(?:,\s*|\s+)(\d{4})"
     r"|(\d{1,2})\s+(" + MONTH_ALTERNATION + r")(?:,\s*|\s+)(\d{4}))\b", re.I)
 _LAST_DAY = 31  # the longest months' last day (`stance._is_day` reads no more as a day)
-# The word after a number, a month's name and a year ("30 February 2024 flights"): in lower
-# case and no grammar word (`STOPWORDS`), the noun a count before it counts ("some 30 February
-# 2024 flights were cancelled"), or a date's noun ("the 30 February 2024 election"): either
-# way no date to read. A date of a day ends its clause ("on 30 February 2024, flights", "…
-# 30 February 2024.") or goes on with a grammar word, a number or a name ("30 February 2024
-# at 10:00", "on 30 February 2024 Putin arrived").
-_WORD_AFTER = re.compile(r"\s+([a-z][\w'’-]*)")
+# The word after a number, a month's name and a year that makes the number a count: a plural
+# noun, in lower case, ending in "s" (not "ss", "us", "is") and no grammar word (`STOPWORDS`):
+# "some 30 February 2024 flights were cancelled". A date of a day ends its clause ("on 30
+# February 2024, flights", "… 30 February 2024.") or goes on with any other word: a grammar
+# word, a number, a name, the noun it dates, a preposition or a participle ("30 February
+# 2024 at 10:00", "on 30 February 2024 Putin arrived", "the 31 April 2024 election", "on 30
+# February 2024 according to state media", "amid", "aged 90").
+_COUNTED = re.compile(r"\s+([a-z][\w'’-]*[^sui'’]s)\b")
 
 
 def impossible_dates(text: str) -> list[str]:
     """The dates of `text` that name no day of the calendar, as written: digits no reading of
     which is a day ("2024-02-30", "31/02/2024", "31.04.2024"; either way round, a dotted date
     too: "5.13.2024" is May 13 to some), and a month's name with a day past its end and a year
-    ("February 30, 2024", "29 February 2023"; not a number before a month, a year and a noun,
-    "some 30 February 2024 flights", `_WORD_AFTER`). A number past 31 is no day nor month but counts
-    or numbers something ("the Top 40 May 2024 chart", "version 5.40.2024"), and a year no
-    date of the news is in (`YEARS`) is no date's."""
+    ("February 30, 2024", "29 February 2023"; not a number before a month, a year and a
+    plural noun, "some 30 February 2024 flights", `_COUNTED`). A number past 31 is no day nor
+    month but counts or numbers something ("the Top 40 May 2024 chart", "version 5.40.2024"),
+    and a year no date of the news is in (`YEARS`) is no date's."""
     found = []
     if _DATE_HINT.search(text):
         for m in _DIGIT_DATE.finditer(text):
@@ -187,9 +188,9 @@ def impossible_dates(text: str) -> list[str]:
                     and not any(is_calendar_day(year, *reading) for reading in readings):
                 found.append(m[0])
     for m in _NAMED_DATE.finditer(text):
-        after = _WORD_AFTER.match(text, m.end())
-        if m[1] is None and after is not None and after[1] not in STOPWORDS:
-            continue  # a count of it, or a date before a noun
+        counted = _COUNTED.match(text, m.end())
+        if m[1] is None and counted is not None and counted[1] not in STOPWORDS:
+            continue  # a count of it
         name, written_day, written_year = (m[1], m[2], m[3]) if m[1] is not None \
             else (m[5], m[4], m[6])
         if int(written_year) in YEARS and int(written_day) <= _LAST_DAY and not is_calendar_day(
