@@ -103,8 +103,9 @@ def join_formulas(text: str) -> str:
 # Each is written out ("June 19, 2024"), as the rules, the index and the models read a date.
 # Left as written: digits that name no day of the calendar ("2024-02-30", "13/13/2024"), and
 # a date with a slash or hyphen whose day and month could be either way round ("06/07/2024":
-# June 7 in the United States, July 6 in most other places). A dotted date is day first (no
-# convention writes a dotted month first). Not a date: digits running on ("1.2.2024.5",
+# June 7 in the United States, July 6 in most other places). A dotted date is written out
+# day first, as most conventions write it (`impossible_dates` still reads it either way round:
+# "5.13.2024" is May 13 to some). Not a date: digits running on ("1.2.2024.5",
 # "10/12/2024/3"), digits in a word ("v1.2.2024", "file2024-06-19"), a range joined by a
 # dash of any kind ("19.06.2024–21.06.2024": the claim's dash is read as typed, the index's
 # folded to a hyphen), a timestamp ("2024-06-19T10:00"), a year-month pair ("2005-06": a season
