@@ -69,12 +69,13 @@ def test_a_weekday_across_the_years_end_states_only_its_own_dates(settings, stor
     assert wrong.verdict != "single-source", wrong
 
 
-@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize("published", ["0001-01-02", "9999-12-31"])
 def test_a_weekday_in_an_article_dated_at_the_calendars_ends_is_no_crash(
         settings, store, corpus, published):
     # Go's zero time ("0001-01-01T00:00:00Z", what Go-made feeds give for no date) is a Monday:
-    # its Sunday before was before the calendar's first day, and 9999-12-31's next week after
-    # its last: OverflowError out of the claim lookup ("date value out of range").
+    # its Sunday before was before the calendar's first day, as 0001-01-02's is, and
+    # 9999-12-31's next week after its last: OverflowError out of the claim lookup ("date
+    # value out of range"). (0001-01-02: front matter's 0001-01-01 is no date.)
     articles = {"a.md": ARTICLES["a.md"].replace("2016-03-07", published).replace(
         "on Saturday", "on Sunday")}
     world = build_claim_world(settings, store, corpus, articles)

@@ -243,16 +243,18 @@ def test_a_short_restatement_with_another_date_is_a_rival_of_a_long_one(store, s
 
 
 def test_a_weekday_in_articles_dated_at_the_calendars_ends_is_no_crash(store, settings, corpus):
-    # Go's zero time (0001-01-01, what Go-made feeds give for no date) is a Monday: "on Sunday"
-    # was read as the day before it, out of the calendar (OverflowError out of the digest);
-    # 9999-12-31's next week is past its end.
+    # The calendar's first days: 0001-01-01 is a Monday, and "on Sunday" in an article of
+    # 0001-01-01 or 0001-01-02 was read as the Sunday before, out of the calendar
+    # (OverflowError out of the digest); 9999-12-31's next week is past its end. (0001-01-02:
+    # 0001-01-01, Go's zero time, is no date in a JSONL record.)
     records = _vote_records(["on Sunday", "on Thursday", "on Sunday", "on Tuesday"])
     for k, r in enumerate(records):
-        r["published"] = "0001-01-01T00:00:00Z" if k % 2 == 0 else "9999-12-31"
+        r["published"] = "0001-01-02T00:00:00Z" if k % 2 == 0 else "9999-12-31"
     d = _load(store, settings, corpus, records)
     assert d.section("key-developments") is not None
     # The days the calendar holds: the Sunday after 0001-01-01 only.
     assert dates_of("The council voted on Sunday.", "0001-01-01").readings == [(1, 1, 7)]
+    assert dates_of("The council voted on Sunday.", "0001-01-02").readings == [(1, 1, 7)]
     assert dates_of("The council voted on Sunday.", "2024-05-08").readings == [
         (2024, 5, 5), (2024, 5, 12)]
 

@@ -108,7 +108,21 @@ def test_an_impossible_date_or_time_is_left_out_with_a_warning(tmp_path: Path,
     assert {k: d["published"] for k, d in sources(tmp_path / "t.db").items()} == {
         "bc": None, "expanded": None, "h25": None, "m61": None, "feb30": None,
         "iso": "2024-05-02", "midnight": "2024-05-02", "rfc": "2024-05-02",
-        "year1": "0001-01-01"}
+        "year1": None}  # (no warning: the zero date, what an exporter writes for none)
+
+
+def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path) -> None:
+    # "0001-01-01T00:00:00Z", Go's zero time or .NET's DateTime.MinValue, what an exporter
+    # writes for a record without a date, was stored as the article's date over its
+    # dateline's, where front matter's is no date.
+    text = "WASHINGTON, May 2, 2024 (AP) - " + TEXT
+    (corpus / "z.jsonl").write_text("".join(
+        json.dumps({"id": k, "text": t, "published": "0001-01-01T00:00:00Z"}) + "\n"
+        for k, t in (("datelined", text), ("bare", TEXT))), encoding="utf-8")
+    res = reload(tmp_path / "t.db", corpus)
+    assert res.exit_code == 0 and ": warning — " not in res.output, res.output
+    assert {k: d["published"] for k, d in sources(tmp_path / "t.db").items()} == {
+        "datelined": "2024-05-02", "bare": None}
 
 
 def test_a_record_without_a_usable_id_is_a_warning(tmp_path: Path, corpus: Path) -> None:

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from bot.corpus.metadata import parse_date_field
+from bot.corpus.metadata import NO_DATE, parse_date_field
 from bot.paths import loads_toml
 
 # The block: a fence line, then the lines up to the same fence, within the file's first 64 KB
@@ -28,9 +28,6 @@ _YAML_OTHER = re.compile(r"^(?:[ \t]*#.*|[ \t]+\S.*|-[ \t].*|[ \t]*)$")
 _TITLE_KEYS = ("title", "headline")
 _AUTHOR_KEYS = ("author", "authors", "byline")
 _DATE_KEYS = ("date", "published", "pubdate", "publishdate", "date_published", "created")
-# Go's zero time, the date Hugo gives a page that has none (`date: 0001-01-01T00:00:00Z`, as
-# .NET's DateTime.MinValue): no date. It was stored as the article's, over its header's.
-_NO_DATE = "0001-01-01"
 
 
 @dataclass
@@ -197,10 +194,10 @@ def _first(fields: dict[str, Any], keys: tuple[str, ...]) -> str | None:
 
 
 def _date(fields: dict[str, Any]) -> str | None:
-    """The first date key's value that is not the zero date (`_NO_DATE`), as `_first`."""
+    """The first date key's value that is not the zero date (`NO_DATE`), as `_first`."""
     for key in _DATE_KEYS:
         value = _first(fields, (key,))
-        if value is not None and parse_date_field(value) != _NO_DATE:
+        if value is not None and parse_date_field(value) != NO_DATE:
             return value
     return None
 

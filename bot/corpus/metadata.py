@@ -65,6 +65,12 @@ _SIGNED_YEAR = re.compile(r"(?<![\w.])[-+\u2212]\d{4,}[-/.]\d")
 _TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
 
 
+# Go's zero time and .NET's DateTime.MinValue, what Hugo writes for a page with no date
+# (`date: 0001-01-01T00:00:00Z`) and a Go or .NET exporter for a record with none: no date.
+# It was stored as the article's, over the date its header or dateline gives.
+NO_DATE = "0001-01-01"
+
+
 def parse_date_field(text: str) -> str | None:
     """`parse_date` of a field that holds a date (JSONL "published"), where nothing in it may
     be ignored: one with a sign before its year ("-0001-01-01", a year BC, was read as
