@@ -250,12 +250,20 @@ def test_yaml_front_matter_values_are_read_as_yaml_writes_them(
      "2024-05-02"),
     ("---\ntitle: Bridge\ndate: 0001-01-01T00:00:00Z\npublishdate: 2024-05-03\n---", "",
      "2024-05-03"),
+    # An unreadable first date key hid a later good one: no date.
+    ("---\ntitle: Bridge\ndate: someday\npublished: 2024-05-02\n---", "", "2024-05-02"),
+    ("+++\ntitle = 'Bridge'\ndate = '2024-02-30'\npubdate = 'May 3, 2024'\n+++", "",
+     "2024-05-03"),
+    ("---\ntitle: Bridge\ndate: someday\n---", "By Jane Doe\nMay 2, 2024\n\n", "2024-05-02"),
 ], ids=["yaml-under-a-header-date", "yaml-go-zero-time", "toml-under-a-header-date",
-        "a-later-date-key"])
-def test_a_front_matter_zero_date_is_no_date(tmp_path: Path, front: str, header: str,
-                                             published: str | None) -> None:
+        "a-later-date-key", "after-an-unreadable-key", "toml-after-an-impossible-date",
+        "unreadable-under-a-header-date"])
+def test_a_front_matter_zero_or_unread_date_is_no_date(tmp_path: Path, front: str,
+                                                       header: str,
+                                                       published: str | None) -> None:
     # Hugo's "no date" (Go's zero time, 0001-01-01) was stored as the article's date, over
-    # the date its header line gives and a later date key.
+    # the date its header line gives and a later date key; a date key not read as a date
+    # ("someday") hid a later key's date.
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "post.md").write_text(f"{front}\n\n{header}{BODY}", encoding="utf-8")

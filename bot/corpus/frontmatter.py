@@ -194,10 +194,11 @@ def _first(fields: dict[str, Any], keys: tuple[str, ...]) -> str | None:
 
 
 def _date(fields: dict[str, Any]) -> str | None:
-    """The first date key's value that is not the zero date (`NO_DATE`), as `_first`."""
+    """The first date key's value that is read as a date (`parse_date_field`) other than the
+    zero date (`NO_DATE`), as `_first`: one that is not ("date: someday") hid a later key's."""
     for key in _DATE_KEYS:
         value = _first(fields, (key,))
-        if value is not None and parse_date_field(value) != NO_DATE:
+        if value is not None and parse_date_field(value) not in (None, NO_DATE):
             return value
     return None
 
