@@ -63,6 +63,18 @@ def test_other_control_characters_still_separate_words_and_invisible_alone_is_em
         check_claim_text("\u200f\u2066\u2069\ufe0f")
 
 
+@pytest.mark.parametrize(("typed", "read"), [
+    ("Putin\x07 signed", "Putin signed"), ("Putin \t\x00 signed", "Putin signed"),
+    ("Port\u00a0 Elm", "Port Elm"), ("Putin\r\n\r\nsigned", "Putin signed"),
+    ("Putin  signed", "Putin  signed"),  # spaces alone: as typed
+])
+def test_a_control_character_and_the_spaces_beside_it_are_one_space(typed: str,
+                                                                    read: str) -> None:
+    """Each was a space beside the typed ones: "Putin\x07 signed" was said back as
+    "Putin  signed"."""
+    assert check_claim_text(typed) == read
+
+
 @pytest.mark.parametrize("typed", [
     "\x1b[1;31mThe Norland envoy\x1b[0m visited Port Elm",  # coloured, as `grep --color` pastes
     "The Norland envoy visited \x1b]8;;https://evil.example/\x1b\\Port Elm\x1b]8;;\x1b\\",

@@ -27,6 +27,7 @@ from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache, partial
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -399,14 +400,25 @@ def check_claim_text(text: str) -> str:
         text = re.sub(r"\d", _ascii_digit, text)
     # Invisible characters inside a word are deleted as the corpus deletes them ("Pyong\u00adyang"
     # is "Pyongyang"); any other control or format character is a space.
-    cleaned = _latin_look_alikes_read(
-        "".join(c if c.isprintable() else " " for c in text.translate(ZERO_WIDTH)).strip())
+    cleaned = _latin_look_alikes_read(_unprintable_as_space(text.translate(ZERO_WIDTH)).strip())
     if not cleaned:
         raise EmptyClaim("empty claim: type the statement to check, e.g. "
                         "`briefbot claim \"Putin visited North Korea\"`")
     if len(cleaned) > MAX_CLAIM_CHARS:
         raise claim_too_long(len(cleaned))
     return cleaned
+
+
+def _unprintable_as_space(text: str) -> str:
+    """`text` with each run of characters that are not printable (a control, format or
+    separator character: a tab, a newline, a bell, a no-break space), with the spaces beside
+    it, as one space: "Putin\x07 signed" was looked up and said back as "Putin  signed". Spaces
+    alone stay as typed."""
+    runs: list[str] = []
+    for blank, chars in groupby(text, key=lambda c: c == " " or not c.isprintable()):
+        run = "".join(chars)
+        runs.append(" " if blank and run.strip(" ") else run)
+    return "".join(runs)
 
 
 def _source_name(doc: dict[str, Any]) -> str | None:
