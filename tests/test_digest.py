@@ -17,6 +17,7 @@ from bot.corpus.storage import Store
 from bot.digest.build import build_digest, parse_since
 from bot.digest.definitions import available, load_definition, parse_definition
 from bot.errors import EmptyCorpus, UserError
+from bot.reply import ECHO_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -373,6 +374,23 @@ def test_a_since_that_is_no_date_is_refused_before_the_corpus_is_read(tmp_path: 
     assert r.exit_code == 1
     assert json.loads(r.stdout) == {"error": "--since: 'notadate' is not a date (use "
                                              "YYYY-MM-DD or an ISO date-time)"}
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [
+    ("--since", "x" * 5000, "--since: '" + "x" * ECHO_CHARS + "…' is not a date (use YYYY-MM-DD "
+                            "or an ISO date-time)"),
+    ("--since", "0001-01-01T00:00+01:00" + " " * 5000,
+     "--since: '0001-01-01T00:00+01:00' is out of range (years 1 to 9999 in UTC)"),
+    ("--since-last", "7" * 5000, "no subscription " + "7" * ECHO_CHARS + "… — `briefbot "
+                                 "schedule list` lists them"),
+])
+def test_a_long_since_value_is_said_back_cut(tmp_path: Path, option: str, value: str,
+                                             said: str) -> None:
+    # A 5,000-character value was said back whole, 5,000 characters of error.
+    Store(tmp_path / "empty.db").close()
+    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "empty.db"), "digest", option, value,
+                                 "--json"])
+    assert r.exit_code == 1 and json.loads(r.stdout) == {"error": said}, r.output[:300]
 
 
 def test_since_last_on_a_subscription_that_never_posted_briefs_everything(tmp_path):

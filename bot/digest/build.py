@@ -347,7 +347,9 @@ def open_hint(platform: str | None, name: str | None = None) -> str:
 
 
 def parse_since(value: str) -> str:
-    """An ISO date or date-time (UTC when no zone) -> ISO date-time string in UTC."""
+    """An ISO date or date-time (UTC when no zone) -> ISO date-time string in UTC. A value
+    that is none is said back stripped, as `clip_echo` cuts it (a 5,000-character one came back
+    whole)."""
     v = value.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
@@ -358,9 +360,11 @@ def parse_since(value: str) -> str:
                 dt = dt.replace(tzinfo=UTC)
         utc = dt.astimezone(UTC)
     except ValueError as exc:
-        raise UserError(f"--since: {value!r} is not a date (use YYYY-MM-DD or an ISO date-time)") from exc
+        raise UserError(f"--since: {clip_echo(v)!r} is not a date (use YYYY-MM-DD or an "
+                        "ISO date-time)") from exc
     except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
-        raise UserError(f"--since: {value[:60]!r} is out of range (years 1 to 9999 in UTC)") from exc
+        raise UserError(f"--since: {clip_echo(v)!r} is out of range (years 1 to 9999 in "
+                        "UTC)") from exc
     return utc.isoformat(timespec="seconds")
 
 
@@ -372,7 +376,8 @@ def since_last(store: Store, subscription: str) -> tuple[str | None, tuple[int |
     when it never posted: everything is new, and the digest says no "since"."""
     exists, last = store.subscription_last_post(subscription)
     if not exists:
-        raise UserError(f"no subscription {subscription} — `briefbot schedule list` lists them")
+        raise UserError(f"no subscription {clip_echo(subscription)} — `briefbot schedule list` "
+                        "lists them")
     if not last or not last.get("built_at"):
         return None, None
     after = last.get("seen_seq")
