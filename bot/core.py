@@ -268,7 +268,7 @@ class Core:
         found = resolve_doc_id(self.store, doc_id, hint="/sources")
         doc = self.store.document(found) if found else None
         if doc is None or doc["status"] != "active":
-            raise UserError(f"no source with id {doc_id!r} — see /sources")
+            raise UserError(f"no source with id {clip_echo(doc_id)!r} — see /sources")
         return doc, list(self.store.sentences(doc["id"]))
 
     # ------------------------------------------------------------------ warm-up

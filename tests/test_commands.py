@@ -8,14 +8,17 @@ import logging
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bot.adapters.testing import TestAdapter
 from bot.chat.commands import Caller, CommandRequest, NoticeQueue, Router, split_command_line
+from bot.cli.main import cli
 from bot.config import Settings
 from bot.core import Core
+from bot.corpus.storage import Store
 from bot.digest.definitions import load_definition
 from bot.errors import UserError
-from bot.reply import Reply
+from bot.reply import ECHO_CHARS, Reply
 
 ARTICLE = """A Test Headline About Ports
 - Jane Doe
@@ -143,6 +146,17 @@ def test_a_source_id_with_a_lone_surrogate_is_no_id(bot: TestAdapter, typed: str
     reply = bot.send(f"/source {typed}")
     assert reply.kind == "error"
     assert text_of(reply).startswith(f"No source with id {typed!r} — see /sources"), text_of(reply)
+
+
+def test_an_unknown_long_source_id_is_said_back_cut(bot: TestAdapter, tmp_path: Path) -> None:
+    # A 3,000-character id was said back whole, in chat and by `briefbot source`.
+    typed = "x" * 3000
+    said = "'" + "x" * ECHO_CHARS + "…'"
+    assert text_of(bot.send(f"/source {typed}")).strip() == f"No source with id {said} — see /sources"
+    Store(tmp_path / "b.db").close()
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), "source", typed])
+    assert res.exit_code == 1 and res.output == (
+        f"Error: no document with id {said} — see `briefbot sources`\n"), res.output[:300]
 
 
 @pytest.mark.parametrize("line", ["/reload", "/status", "/schedules", "/unsubscribe 1",

@@ -54,7 +54,7 @@ from bot.paths import (
     env_source,
 )
 from bot.redact import shown_article_url
-from bot.reply import clip_meta, counted, printable_line
+from bot.reply import clip_echo, clip_meta, counted, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -447,7 +447,8 @@ def source(app: AppContext, doc_id: str, as_json: bool) -> None:
     found = resolve_doc_id(app.store, doc_id, hint="`briefbot sources`")
     doc = app.store.document(found) if found else None
     if doc is None or doc["status"] != "active":
-        raise click.ClickException(f"no document with id {doc_id!r} — see `briefbot sources`")
+        raise click.ClickException(f"no document with id {clip_echo(doc_id)!r} — see "
+                                   "`briefbot sources`")
     sents = list(app.store.sentences(doc["id"]))
     text = "\n\n".join(t for _, t in paragraphs(
         (s["paragraph"], s["kind"], s["text"]) for s in sents))
