@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import cli
+from bot.reply import ECHO_CHARS
 
 # Commands that change only what a database holds: a new one holds no feed or subscription.
 CHANGES = [["feeds", "poll"], ["feeds", "poll", "--json"], ["feeds", "poll", "1"],
@@ -107,3 +108,20 @@ def test_sources_and_runs_clip_a_huge_id_and_path(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["--db", db, "reload", "--no-index", *paths]).exit_code == 0
     runs = CliRunner().invoke(cli, ["--db", db, "runs"]).stdout.splitlines()
     assert max(map(len, runs)) < 1_000, [len(line) for line in runs]
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["digest", "--format"], "Invalid value for '--format': {cut} is not one of 'markdown',"
+                             " 'text'."),
+    (["digest", "--only"], "Invalid value for '--only': unknown section {cut}; known: "),
+    (["schedule", "add", "--cron", "0 8 * * *", "--channel", "c", "--platform"],
+     "Invalid value for '--platform': {cut} is not one of 'console', 'slack', 'discord'."),
+    (["run", "--log-level"], "Invalid value for '--log-level': {cut} is not one of "),
+], ids=["format", "only", "platform", "log-level"])
+def test_a_long_value_not_among_an_options_choices_is_said_back_cut(
+        tmp_path: Path, args: list[str], said: str) -> None:
+    # A 5,000-character value was said back whole, 5,000 characters of usage error.
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), *args, "x" * 5000])
+    error = res.output.splitlines()[-1]
+    assert res.exit_code == 2 and len(error) < 200, error[:300]
+    assert error.startswith("Error: " + said.format(cut=repr("x" * ECHO_CHARS + "…"))), error

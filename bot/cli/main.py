@@ -17,6 +17,7 @@ from bot.cli import OutputError
 from bot.cli.context import (
     JSON_ERRORS,
     AppContext,
+    EchoClippedChoice,
     TextArgumentCommand,
     check_decoded,
     echo_listing,
@@ -545,7 +546,7 @@ def setup_logging(level: str) -> None:
 @click.option("--health-host", default="127.0.0.1", show_default=True, callback=not_blank,
               help="Address for --health-port (0.0.0.0 in a container).")
 @click.option("--log-level", default="WARNING", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+              type=EchoClippedChoice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @pass_app
 def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, port: int,
         host: str, no_briefing: bool, require_platform: bool, health_port: int | None,

@@ -18,7 +18,7 @@ from bot.config import available_digests as available
 from bot.cron import make_trigger, never_fires, never_fires_why
 from bot.errors import UserError, closest_name, quoted_if_unprintable
 from bot.paths import loads_toml, read_utf8_text, wrong_kind
-from bot.reply import said_back_name
+from bot.reply import clip_echo, said_back_name
 from bot.text.words import tokens
 
 SECTION_KINDS = ("key-developments", "timeline", "whos-who", "to-watch", "sources")
@@ -81,7 +81,8 @@ def section_kind(name: str) -> str:
     key = name.strip().lower().replace("_", "-").replace(" ", "-").replace("'", "")
     key = _ALIASES.get(key, key)
     if key not in SECTION_KINDS:
-        raise UserError(f"unknown section {name!r}; known: {', '.join(SECTION_KINDS)}")
+        raise UserError(f"unknown section {clip_echo(name)!r}; known: "
+                        f"{', '.join(SECTION_KINDS)}")
     return key
 
 
