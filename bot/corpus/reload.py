@@ -773,6 +773,9 @@ class _Loader:
         # no longer holds, so while there is one no such record is retired (`_keeps`).
         self._unreadable: list[tuple[str, int]] = []
         self.folder_of: dict[str, str] = {}  # file key -> the reloaded folder it was found in
+        # Files listed under a reloaded folder and removed before they were read: not present
+        # (`retire_missing`), as files not listed are.
+        self.vanished: set[str] = set()
         self._order = 0  # index of the file being handled, to report outcomes in file order
 
     # -- batching
@@ -874,6 +877,17 @@ class _Loader:
                           prev.outcome), reason)
 
     # -- files
+    def _vanished(self, path: Path, key: str, exc: OSError) -> bool:
+        """Whether `exc`, reading a file listed under a reloaded folder, says it was removed
+        since (no such file, and no link left dangling): then it is noted in `vanished`, gone
+        as a file not listed is. It was rejected, "cannot read: No such file or directory",
+        the run failed, and its documents stayed until the next reload."""
+        if (exc.errno in (errno.ENOENT, errno.ENOTDIR) and key in self.folder_of
+                and not os.path.lexists(path)):
+            self.vanished.add(key)
+            return True
+        return False
+
     def prepare_file(self, path: Path, key: str) -> _FileItem | None:
         """Everything up to parsing: type, size/mtime shortcut, size cap, read, hash.
 
@@ -892,7 +906,8 @@ class _Loader:
         try:
             st = path.stat()
         except OSError as exc:
-            self._record(Outcome(key, "rejected", f"cannot read: {exc.strerror}"))
+            if not self._vanished(path, key, exc):
+                self._record(Outcome(key, "rejected", f"cannot read: {exc.strerror}"))
             return None
         if not stat.S_ISREG(st.st_mode):
             # A pipe, device or socket would block or never end (e.g. a link to /dev/zero); a
@@ -924,6 +939,8 @@ class _Loader:
             try:
                 data = read_capped(path, self.settings.max_file_bytes)
             except OSError as exc:
+                if self._vanished(path, key, exc):
+                    return None
                 raise _Rejected(f"cannot read: {exc.strerror}") from exc
             if len(data) > self.settings.max_file_bytes:
                 raise _Rejected(
@@ -1086,7 +1103,8 @@ class _Loader:
             # (Whether it is empty is known once it is read: its first 8 KB may be blank lines.)
             lines, utf16 = _jsonl_lines(fh)
         except OSError as exc:
-            self._reject_file(key, f"cannot read: {exc.strerror}", prev, order)
+            if not self._vanished(path, key, exc):
+                self._reject_file(key, f"cannot read: {exc.strerror}", prev, order)
             return
         except _Rejected as exc:
             fh.close()
@@ -1276,8 +1294,8 @@ class _Loader:
                                      f" there ({missing}); its documents are kept"),
                              order=1 << 62)
                 continue
-            if not missing and Path(path).name.startswith("."):
-                continue
+            if not missing and (Path(path).name.startswith(".") or path in self.vanished):
+                continue  # (hidden; or removed while it was read, and there again: read next time)
             owned = self._owned(state.doc_ids, path)
             # A record whose line in another file was rejected in this run is kept, as when
             # the file is only edited (`settle_left`): a rejected line keeps what we had. The
@@ -1739,7 +1757,7 @@ def reload_corpus(
             files = [(path, key) for key, path in unique.items()]
             loader.load_files(files)
             loader.report_unlisted([(path_text(f), why) for f, why in unlisted])
-            loader.retire_missing(folders, {key for _, key in files},
+            loader.retire_missing(folders, {key for _, key in files} - loader.vanished,
                                   [path_text(f) for f, _ in unlisted] + kept)
             generation = store.bump_generation() if loader.changed else store.generation
             loader.outcomes.sort(key=lambda o: o.order)  # stable: JSONL line errors stay in order
