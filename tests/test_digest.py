@@ -393,6 +393,17 @@ def test_a_long_since_value_is_said_back_cut(tmp_path: Path, option: str, value:
     assert r.exit_code == 1 and json.loads(r.stdout) == {"error": said}, r.output[:300]
 
 
+def test_an_unknown_since_last_with_a_control_character_is_said_back_quoted(
+        tmp_path: Path) -> None:
+    # It was said back as typed: a line break split the error, the rest read as another
+    # error ("Error: fake"), and an escape sequence reached the terminal.
+    Store(tmp_path / "empty.db").close()
+    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "empty.db"), "digest", "--since-last",
+                                 "7\nError: fake"])
+    assert r.exit_code == 1 and r.output == (
+        "Error: no subscription '7\\nError: fake' — `briefbot schedule list` lists them\n"), r.output
+
+
 def test_since_last_on_a_subscription_that_never_posted_briefs_everything(tmp_path):
     db = str(tmp_path / "fresh.db")
     assert CliRunner().invoke(cli, ["--db", db, "reload", str(ROOT / "seeds")]).exit_code == 0

@@ -54,7 +54,7 @@ from bot.digest.timeline import (
     opens_with_month,
     story_anchor,
 )
-from bot.errors import EmptyCorpus, UserError
+from bot.errors import EmptyCorpus, UserError, quoted_if_unprintable
 from bot.redact import shown_article_url
 from bot.reply import (
     Bullet,
@@ -376,8 +376,10 @@ def since_last(store: Store, subscription: str) -> tuple[str | None, tuple[int |
     when it never posted: everything is new, and the digest says no "since"."""
     exists, last = store.subscription_last_post(subscription)
     if not exists:
-        raise UserError(f"no subscription {clip_echo(subscription)} — `briefbot schedule list` "
-                        "lists them")
+        # (quoted with its escapes when it holds a control character: a line break in it
+        # split the error, an escape sequence reached the terminal)
+        raise UserError(f"no subscription {quoted_if_unprintable(clip_echo(subscription))} — "
+                        "`briefbot schedule list` lists them")
     if not last or not last.get("built_at"):
         return None, None
     after = last.get("seen_seq")
