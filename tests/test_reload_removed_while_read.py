@@ -6,6 +6,7 @@ documents retired ("removed — file no longer present"), a new one not mentione
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,3 +48,38 @@ def test_a_file_removed_while_the_reload_runs_is_gone(tmp_path: Path,
                              "old.jsonl": "removed — file no longer present",
                              "old.txt": "removed — file no longer present"}, res.output
     assert set(sources(db)) == {"kept"}
+
+
+@pytest.mark.parametrize("gone", ["share-emptied", "folder-moved-away"])
+def test_files_gone_with_their_folder_while_the_reload_runs_are_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gone: str) -> None:
+    # A share unmounted (its mount point left empty) or the folder moved away after the
+    # listing: every file in it was taken for removed, its documents all retired, exit 0,
+    # where a folder found empty when listed keeps them ("the folder is empty, but …").
+    corpus = tmp_path / "corpus"
+    (corpus / "share").mkdir(parents=True)
+    (corpus / "kept.txt").write_text(article("Kept"), encoding="utf-8")
+    (corpus / "share" / "a.txt").write_text(article("Alpha"), encoding="utf-8")
+    (corpus / "share" / "b.txt").write_text(article("Beta"), encoding="utf-8")
+    db = tmp_path / "b.db"
+    assert reload(db, corpus).exit_code == 0
+    walk = bot.corpus.reload._walk
+
+    def listed_then_gone(root: str, *args: Any) -> Iterator[str]:
+        found = list(walk(root, *args))
+        if gone == "share-emptied":
+            for f in (corpus / "share").iterdir():
+                f.unlink()
+        else:
+            shutil.move(corpus, tmp_path / "elsewhere")
+        return iter(found)
+
+    monkeypatch.setattr(bot.corpus.reload, "_walk", listed_then_gone)
+    res = reload(db, corpus)
+    monkeypatch.undo()
+    assert res.exit_code == 1, res.output
+    lost = {"a.txt", "b.txt"} | ({"kept.txt"} if gone == "folder-moved-away" else set())
+    assert {k for k, v in outcomes(res).items()
+            if v == "rejected — cannot read: No such file or directory"} == lost, res.output
+    assert "removed" not in res.output.split("reload #")[0], res.output
+    assert set(sources(db)) == {"kept", "a", "b"}

@@ -412,6 +412,15 @@ def _gone(path: str) -> bool | str:
     return False
 
 
+def _holds_files(folder: Path) -> bool:
+    """Whether `folder` is there and holds something not hidden (a file or a folder)."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(not e.name.startswith(".") for e in entries)
+    except OSError:
+        return False
+
+
 def _under(path: str, folders: list[str]) -> bool:
     return any(path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
@@ -881,9 +890,12 @@ class _Loader:
         """Whether `exc`, reading a file listed under a reloaded folder, says it was removed
         since (no such file, and no link left dangling): then it is noted in `vanished`, gone
         as a file not listed is. It was rejected, "cannot read: No such file or directory",
-        the run failed, and its documents stayed until the next reload."""
+        the run failed, and its documents stayed until the next reload. Not when its folder
+        went with it (gone, or left with nothing but hidden files: a share unmounted, a folder
+        moved away or being replaced while the reload ran): rejected then, its documents kept, as a folder
+        found empty keeps them (`refuse_empty`); they were all retired."""
         if (exc.errno in (errno.ENOENT, errno.ENOTDIR) and key in self.folder_of
-                and not os.path.lexists(path)):
+                and not os.path.lexists(path) and _holds_files(path.parent)):
             self.vanished.add(key)
             return True
         return False
