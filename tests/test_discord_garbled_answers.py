@@ -240,6 +240,31 @@ async def test_an_expired_answer_refused_elsewhere_with_an_unreadable_page_is_lo
 
 
 @pytest.mark.asyncio
+async def test_an_expired_answer_cut_short_elsewhere_says_what_was_posted_and_what_lost(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The channel took the expired answer's first two posts and refused the third (403
+    # Missing Permissions): the log said "the answer to /claim … is lost", with two of its
+    # messages in the channel for everyone to see.
+    reply = long_reply()
+    total = len(render_reply(reply))
+    assert total >= 4
+    patch_reply(monkeypatch, "claim_reply", reply)
+    emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
+    channel = emu.guild.text_channel.id
+    emu.forbidden("POST", rf"/channels/{channel}/messages", after=2)
+    await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    record = await _logged(caplog, "could not go by channel", 20)
+    said = record.getMessage()
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert "is lost" not in said, said
+    assert (f"2 of its {total} message(s) went by channel {channel}; the last {total - 2} "
+            "are lost") in said, said
+    assert "(403 Forbidden (error code: 50013): Missing Permissions)" in said, said
+    assert len([m for m in emu.channel_messages(channel) if m["type"] == 0]) == 2
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("message", ["follow-up", "first response"])
 async def test_an_answer_rate_limited_with_an_unreadable_page_is_a_rate_limit_with_its_wait(
         emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811

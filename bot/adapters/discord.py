@@ -981,11 +981,12 @@ class BriefbotClient(discord.Client):
         """An answer whose interaction expired (Discord keeps its token 15 minutes: the report
         of a longer reload) goes by direct message when it is private, else to the channel
         (the bot's own post), rather than being lost; if those are refused too, it is
-        logged."""
+        logged, with how many of them went before the refusal."""
         name = interaction.command.qualified_name if interaction.command else "?"
         where = "direct message" if private else f"channel {interaction.channel_id}"
         log.warning("Discord: /%s for %s: the interaction expired (%s %s); %d message(s) go by "
                     "%s", name, interaction.user.id, why.code, why.text, len(messages), where)
+        sent = 0
         try:
             # (the direct message's channel made first: an answer Discord took but that
             # could not be read is a message sent only when it is the message's own)
@@ -996,10 +997,17 @@ class BriefbotClient(discord.Client):
             for message in messages:
                 with _taken_unread(interaction, f"a message (by {where}) of"):
                     await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
+                sent += 1
         except (discord.HTTPException, discord.RateLimited, AnswerRateLimited, UnreadableAnswer,
                 TypeError) as exc:
-            log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
-                        "either (%s)", name, interaction.user.id, where, exc)
+            if not sent:
+                log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
+                            "either (%s)", name, interaction.user.id, where, exc)
+            else:  # (its first messages are there for the reader: not "lost")
+                log.warning("Discord: the answer to /%s for %s was cut short: %d of its %d "
+                            "message(s) went by %s; the last %d are lost: they could not go by "
+                            "%s either (%s)", name, interaction.user.id, sent, len(messages),
+                            where, len(messages) - sent, where, exc)
 
     async def report_error(self, interaction: discord.Interaction[Any],
                            error: app_commands.AppCommandError) -> None:

@@ -104,7 +104,8 @@ installed to the user's account; the bot cannot post there). A guild the bot use
 Failure injection: ``emu.rate_limit("POST", r"/channels/\\d+/messages")`` (429 once,
 ``Retry-After`` header, ``retry_after`` body, ``Via`` header), ``emu.forbidden(...)``
 (403/50013), ``emu.not_found(...)`` (404/10003 Unknown Channel by default), or the
-generic ``emu.fail(method, path_regex, status, json=..., times=1|None)``.
+generic ``emu.fail(method, path_regex, status, json=..., times=1|None, after=0)`` (``after``:
+that many matching requests are handled as usual first).
 ``emu.slow_answer(method, path_regex, delay)`` carries the request out (a message is
 created) and answers ``delay`` seconds late. A message sent with ``enforce_nonce`` and the
 nonce of one created within ``emu.nonce_window`` seconds (300) returns that one, as Discord
@@ -619,6 +620,7 @@ class FailureRule:
     remaining: int | None  # None = forever
     delay: float = 0.0
     hits: int = 0
+    after: int = 0  # matching requests let through as usual before the rule applies
 
     def matches(self, method: str, path: str) -> bool:
         if self.remaining is not None and self.remaining <= 0:
@@ -631,6 +633,9 @@ class FailureRule:
         """Whether the rule applies to this request; if so, one of its ``remaining`` uses is
         spent and the hit counted."""
         if not self.matches(method, path):
+            return False
+        if self.after > 0:
+            self.after -= 1
             return False
         if self.remaining is not None:
             self.remaining -= 1
@@ -1169,16 +1174,20 @@ class DiscordEmulator:
         times: int | None = 1,
         delay: float = 0.0,
         via: bool = True,
+        after: int = 0,
     ) -> FailureRule:
         """Answer requests matching ``method`` (None = any) and the path regex (full match,
-        relative to ``/api/v10``) with ``status``/``json``, ``times`` times (None = always).
-        ``delay`` sleeps before answering. ``via=False`` drops the ``Via`` header, which
-        makes discord.py treat a 429 as a Cloudflare ban (no retry)."""
+        relative to ``/api/v10``) with ``status``/``json``, ``times`` times (None = always),
+        once ``after`` of them have been handled as usual. ``delay`` sleeps before
+        answering. ``via=False`` drops the ``Via`` header, which makes discord.py treat a
+        429 as a Cloudflare ban (no retry)."""
         hdrs = dict(headers or {})
         if via:
             hdrs.setdefault("Via", "1.1 google")
         body = json if json is not None else _error(f"{status}: emulated failure", 0)
-        return self._add_rule(self.failures, method, path, status, body, hdrs, times, delay)
+        rule = self._add_rule(self.failures, method, path, status, body, hdrs, times, delay)
+        rule.after = after
+        return rule
 
     @staticmethod
     def _add_rule(
@@ -1290,8 +1299,10 @@ class DiscordEmulator:
         times: int | None = 1,
         code: int = 50013,
         message: str = "Missing Permissions",
+        after: int = 0,
     ) -> FailureRule:
-        return self.fail(method, path, 403, json=_error(message, code), times=times)
+        return self.fail(method, path, 403, json=_error(message, code), times=times,
+                         after=after)
 
     def not_found(
         self,
