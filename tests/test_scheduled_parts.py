@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 
@@ -464,17 +465,34 @@ async def test_discord_delivery_without_discord_py_s_private_session_posts_and_s
         caplog: pytest.LogCaptureFixture) -> None:
     # The deadline is kept by swapping discord.py's private `_HTTPClient__session`; a
     # discord.py that keeps it otherwise posted with its waits unbound and said nothing.
+    # discord.py 2.x makes that session at each login (`HTTPClient.static_login`), and the
+    # bot wraps it there (`setup_hook`), so such a discord.py has it from the login on: this
+    # one's session (the client's, and each interaction's, which discord.py takes from it)
+    # is never the bot's read-first one. (Swapped in after the login, the fake wrapped the
+    # read-first session, whose reading and bounds went on as before.)
     monkeypatch.setattr(discord_adapter, "_UNWRAPPED_WARNED", [])
+    login = discord.http.HTTPClient.static_login
+
+    async def login_keeping_it_elsewhere(http: Any, token: str) -> Any:
+        user = await login(http, token)
+        http._HTTPClient__session = _OtherSession(http._HTTPClient__session)
+        return user
+
+    monkeypatch.setattr(discord.http.HTTPClient, "static_login", login_keeping_it_elsewhere)
     one_part(monkeypatch)
     channel = emu.guild.text_channel.id
     sub = add_sub(core, "discord", str(channel))
     client = BriefbotClient(core, guild_id=emu.guild.id)
-    async with emu.running(client):
-        http: Any = client.http
-        http._HTTPClient__session = _OtherSession(http._HTTPClient__session)
-        with caplog.at_level("WARNING", logger=discord_adapter.log.name):
+    with caplog.at_level("WARNING", logger=discord_adapter.log.name):
+        async with emu.running(client):
+            http: Any = client.http
+            session = http._HTTPClient__session
+            assert isinstance(session, _OtherSession)
+            assert isinstance(session._session, aiohttp.ClientSession)  # not read first
             outcome = await scheduler(core, client, SLOT, "discord").run_slot(sub, SLOT)
-        assert outcome == "posted"
-        assert len(emu.channel_messages(channel)) == 1
+            assert outcome == "posted"
+            assert len(emu.channel_messages(channel)) == 1
+            assert http._HTTPClient__session is session  # as discord.py keeps it
+    # once, at the login; not again at the delivery
     said = [r.getMessage() for r in caplog.records if "HTTP session" in r.getMessage()]
     assert len(said) == 1 and "_OtherSession" in said[0], said
