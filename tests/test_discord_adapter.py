@@ -1155,6 +1155,30 @@ async def test_a_used_up_answer_bucket_within_the_bound_is_waited(
 
 
 @pytest.mark.asyncio
+async def test_the_used_up_bucket_line_is_said_only_of_a_request_with_a_bound(
+        emu: DiscordEmulator, core: Core, caplog: pytest.LogCaptureFixture) -> None:
+    # The bot's requests outside an answer or a delivery (the commands' sync at login, the
+    # thread-membership check, ...) have no bound (math.inf): a used-up bucket is waited
+    # as discord.py waits it. One whose reset was not given said "the answers' rate-limit
+    # bucket is used up for ? s; not waited (the next answer, if any, is bound as a 429
+    # is)", of no answer and no bound; an answer's bucket used up past its bound says so.
+    commands = rf"/applications/{emu.application_id}/guilds/{emu.guild.id}/commands"
+    emu.bucket_used_up("PUT", commands, reset_after=None)
+    client = BriefbotClient(core, guild_id=emu.guild.id)
+    with caplog.at_level(logging.INFO, logger=discord_adapter.log.name):
+        async with emu.running(client):
+            [put] = emu.calls_to(commands, method="PUT")
+            assert put.status == 200
+            emu.bucket_used_up("POST", r"/interactions/\d+/[^/]+/callback", reset_after=600)
+            sent = await emu.send_interaction("help")
+            assert (await emu.wait_for_response(sent)).json["type"] == 4
+            await _logged(caplog, "bucket is used up", 5)
+    assert any("synced" in r.getMessage() for r in caplog.records)
+    said = [r.getMessage() for r in caplog.records if "bucket" in r.getMessage()]
+    assert len(said) == 1 and "for 600.0 s" in said[0], said
+
+
+@pytest.mark.asyncio
 async def test_waiting_for_another_messages_rate_limit_counts_against_the_bound(
         emu: DiscordEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
     # discord.py sleeps a 429 holding the bucket's lock: a second message of the same

@@ -506,9 +506,15 @@ class _BoundedRequest:
         elif response.status != 429 and response.headers.get("X-Ratelimit-Remaining") == "0":
             delay = _bucket_delay(response)
             if delay is None or delay > left:
-                log.info("Discord: the answers' rate-limit bucket is used up for %s s; not "
-                         "waited (the next answer, if any, is bound as a 429 is)",
-                         "?" if delay is None else f"{delay:.1f}")
+                # (a request with no bound, math.inf, waits as discord.py waits: its count is
+                # hidden only when discord.py could not read the reset, and nothing is cut)
+                if math.isfinite(left):
+                    log.info("Discord: the answers' rate-limit bucket is used up for %s s; "
+                             "not waited (the next answer, if any, is bound as a 429 is)",
+                             "?" if delay is None else f"{delay:.1f}")
+                else:
+                    log.debug("Discord: a rate-limit bucket is used up, its reset not given; "
+                              "not told to discord.py, which could not read it")
                 await self._readable(response)
                 return _BucketCountHidden(response)
         await self._readable(response)

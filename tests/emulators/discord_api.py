@@ -1242,13 +1242,16 @@ class DiscordEmulator:
         method: str | None,
         path: str | re.Pattern[str],
         *,
-        reset_after: float = 600.0,
+        reset_after: float | None = 600.0,
         times: int | None = 1,
     ) -> FailureRule:
         """Answer as usual, with the headers of a used-up rate-limit bucket
-        (``X-RateLimit-Remaining: 0``, ``X-RateLimit-Reset-After``)."""
+        (``X-RateLimit-Remaining: 0``, ``X-RateLimit-Reset-After``; None: no reset header,
+        as from something on the way that drops it)."""
         headers = {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
-                   "X-RateLimit-Reset-After": str(reset_after), "X-RateLimit-Bucket": "emulated"}
+                   "X-RateLimit-Bucket": "emulated"}
+        if reset_after is not None:
+            headers["X-RateLimit-Reset-After"] = str(reset_after)
         return self._add_rule(self.extra_headers, method, path, 0, None, headers, times)
 
     def slow_answer(
