@@ -112,3 +112,49 @@ async def test_an_error_notice_after_a_public_deferral_stays_private(
     public = [m for m in emu.messages.values() if not m["flags"] & EPHEMERAL
               and ("rate-limiting" in all_text([m]) or "did not take" in all_text([m]))]
     assert public == [], public
+
+
+async def _notice_after(emu: DiscordEmulator, sent: Any) -> str:
+    """The text of the notice sent after the answer's follow-up failed (the first 200 to the
+    interaction's webhook), waiting up to 20 s for it."""
+    for _ in range(400):
+        told = [c for c in emu.calls_to(re.escape(sent.webhook_path), method="POST")
+                if c.status == 200 and not c.injected]
+        if told:
+            return all_text([told[0].json])
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no notice: {[(c.method, c.path, c.status) for c in emu.calls]}")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("failure", ["unreadable 502", "connection dropped"])
+async def test_an_answer_of_unknown_fate_does_not_remove_the_public_placeholder(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    # Whether the answer's first follow-up arrived is not known (a proxy's 502 page; the
+    # connection dropped after sending it): the private notice after it removed the public
+    # "thinking…" first, and with it the answer when Discord had put it there, or the only
+    # trace of the command in the channel. The placeholder is kept: the notice is a follow-up,
+    # in the placeholder's place if that is still there (shown as the deferral was).
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
+    if failure == "unreadable 502":  # not carried out
+        emu.fail("POST", FOLLOWUP, 502, json=b"<html><h1>502 Bad Gateway</h1>")
+        said = "could not be read (HTTP 502)"
+    else:  # carried out: the answer is in the placeholder's place
+        emu.hang_up("POST", FOLLOWUP, carried_out=True)
+        said = "could not be reached"
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5  # public "thinking…"
+    notice = await _notice_after(emu, sent)
+    assert said in notice and "error id" not in notice, notice
+    await asyncio.sleep(0.2)
+    assert not emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original",
+                            method="DELETE")
+    original = emu.messages[emu.interaction(sent).original_message_id or 0]
+    assert not original["flags"] & EPHEMERAL
+    if failure == "unreadable 502":
+        assert said in all_text([original]), original  # the notice, where "thinking…" was
+    else:
+        assert "The pact was signed." in all_text([original]), original  # the answer stays
+        [notice_message] = [m for m in emu.messages.values() if said in all_text([m])]
+        assert notice_message["flags"] & EPHEMERAL  # a message of its own, private

@@ -661,6 +661,10 @@ class _ReadFirstSession:
         return _BoundedSession(self.unread, budget).request(*args, **kwargs)
 
 
+# The way to Discord failing while a message is sent (a dropped connection, no answer after
+# discord.py's own retries): the message may or may not have arrived.
+_NETWORK_ERRORS = (aiohttp.ClientError, ConnectionError, TimeoutError)
+
 _UNWRAPPED_WARNED: list[bool] = []  # (the warning below once per process)
 
 
@@ -975,6 +979,14 @@ class BriefbotClient(discord.Client):
             except AnswerRateLimited as exc:
                 exc.unsent, exc.total = len(rest) - i, len(messages)
                 raise
+            except (UnreadableAnswer, *_NETWORK_ERRORS):
+                # Whether Discord took it is not known (a proxy's 502 page, a connection
+                # dropped): it may be in the placeholder's place. A private notice after it
+                # removed the public "thinking…" first, and with it that answer, or the
+                # command's only trace in the channel: it is kept, and the notice is a
+                # follow-up (in the placeholder's place if that is still there).
+                interaction.extras.pop(_DEFERRED, None)
+                raise
             except discord.HTTPException as exc:
                 if exc.code not in INTERACTION_EXPIRED:
                     raise
@@ -1079,7 +1091,7 @@ class BriefbotClient(discord.Client):
             reply = Reply.error(f"Discord's reply to this bot could not be read (HTTP "
                                 f"{cause.status}), so your answer may be missing or cut "
                                 "short; please try again in a minute.")
-        elif isinstance(cause, (aiohttp.ClientError, ConnectionError, TimeoutError)):
+        elif isinstance(cause, _NETWORK_ERRORS):
             # The way to Discord failed while answering (a dropped connection, no answer
             # after discord.py's own retries): Discord's network, not a bug of ours. The part
             # may or may not have arrived, so it is not sent again.
@@ -1095,7 +1107,7 @@ class BriefbotClient(discord.Client):
         try:
             await self.send_reply(interaction, reply, ephemeral=True)
         except (discord.HTTPException, AnswerRateLimited, ResponseLost, UnreadableAnswer,
-                aiohttp.ClientError, ConnectionError, TimeoutError) as exc:
+                *_NETWORK_ERRORS) as exc:
             # (the network failing the answer fails the notice too, as often as not)
             log.warning("could not tell the user about the error: %r", exc)
 

@@ -107,7 +107,8 @@ Failure injection: ``emu.rate_limit("POST", r"/channels/\\d+/messages")`` (429 o
 generic ``emu.fail(method, path_regex, status, json=..., times=1|None, after=0)`` (``after``:
 that many matching requests are handled as usual first).
 ``emu.slow_answer(method, path_regex, delay)`` carries the request out (a message is
-created) and answers ``delay`` seconds late. A message sent with ``enforce_nonce`` and the
+created) and answers ``delay`` seconds late; ``emu.hang_up(method, path_regex)`` closes the
+connection unanswered (``carried_out=True``: after carrying the request out). A message sent with ``enforce_nonce`` and the
 nonce of one created within ``emu.nonce_window`` seconds (300) returns that one, as Discord
 does; discord.py sends a nonce with every message, ``enforce_nonce`` with it.
 ``emu.bucket_used_up(method, path_regex, reset_after=600)`` answers as usual but says the
@@ -1273,11 +1274,14 @@ class DiscordEmulator:
         path: str | re.Pattern[str],
         *,
         times: int | None = 1,
+        carried_out: bool = False,
     ) -> FailureRule:
         """Close the connection of requests matching ``method`` and the path regex without
         answering (a proxy or load balancer dropping it): the client reads no status at all
-        (aiohttp's ``ServerDisconnectedError``). Nothing is carried out."""
-        return self._add_rule(self.hang_ups, method, path, 0, None, {}, times)
+        (aiohttp's ``ServerDisconnectedError``). Nothing is carried out, unless
+        ``carried_out``: then the request is handled as usual (a message is created) and its
+        answer is what is lost."""
+        return self._add_rule(self.hang_ups, method, path, 0, carried_out, {}, times)
 
     def cut_answer(
         self,
@@ -2013,15 +2017,18 @@ class DiscordEmulator:
             files=files,
             timestamp=time.monotonic(),
         )
-        for rule in self.hang_ups:
-            if rule.take(call.method, call.path):
-                call.injected = True
-                self.calls.append(call)
-                assert request.transport is not None
-                request.transport.close()
-                return web.Response(status=599)  # (never reaches the client)
+        hang_up = next((rule for rule in self.hang_ups if rule.take(call.method, call.path)),
+                       None)
+        if hang_up is not None and not hang_up.body:  # (not carried out)
+            call.injected = True
+            self.calls.append(call)
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=599)  # (never reaches the client)
         headers = {"Via": "1.1 google"}
         status, response = await self._answer(request, call, headers)
+        if hang_up is not None:
+            call.injected = True  # (carried out as usual; its answer is never sent)
         if not call.injected:
             for rule in self.slow_answers:
                 if rule.take(call.method, call.path):
@@ -2038,6 +2045,10 @@ class DiscordEmulator:
         for pred, fut in list(self._waiters):
             if not fut.done() and pred(call):
                 fut.set_result(call)
+        if hang_up is not None:  # carried out, its answer lost with the connection
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=599)
         if response is None:
             return web.Response(status=status, headers=headers)
         if not call.injected:
