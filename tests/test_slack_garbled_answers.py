@@ -74,6 +74,24 @@ async def test_a_post_answered_with_a_body_cut_inside_a_character_is_transient_m
 
 
 @pytest.mark.asyncio
+async def test_a_whole_answer_with_a_byte_not_utf8_is_no_slack_answer(
+        deliverer: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # An answer JSON in every other byte, one byte not UTF-8 (altered on its way): it was
+    # read with U+FFFD for that byte, so the field holding it was taken for Slack's. An
+    # error code so altered was a refusal: "Slack rejected the post to C7:
+    # channel_not_f\ufffdund", the slot given up (not transient) and the part taken for
+    # refused. None of its fields is Slack's: it is an answer that cannot be read.
+    api.garbled("chat.postMessage", b'{"ok": false, "error": "channel_not_f\xffund"}')
+    progress = PartProgress()
+    with pytest.raises(DeliveryError) as err:
+        await deliverer.deliver("C7", Reply.text("hi"), progress)
+    assert err.value.transient and not err.value.channel_gone, err.value
+    assert "Slack's answer to the post to C7 could not be read (HTTP 200, not a Slack API " \
+        "answer)" in str(err.value), err.value
+    assert progress.sending == 1  # not taken for refused: whether it was posted is unknown
+
+
+@pytest.mark.asyncio
 async def test_a_response_url_answered_with_a_page_that_is_not_utf8_counts_by_its_status(
         slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
     # A proxy's 502 page in Latin-1, no charset, for the answer's response URL post: Bolt's

@@ -1014,7 +1014,13 @@ class _ReadableResponse(aiohttp.ClientResponse):
     that is not JSON (its SlackApiError then carries the response: the status known, "not a
     Slack API answer"), not aiohttp's UnicodeDecodeError, which came out of the call with
     the status unknown: an error id for a command's answer, the rest of it lost. Now such a
-    body is one that is not JSON, or, a response URL's (text), its status is what counts."""
+    body is one that is not JSON, or, a response URL's (text), its status is what counts.
+
+    Not JSON even when the rest of it is: a body with a byte not in its encoding was altered
+    on its way, and a field holding it is not Slack's (read with U+FFFD, an error code
+    `channel_not_f\ufffdund` was a refusal: "Slack rejected the post", the slot given up).
+    A 200 that said `"ok": true` is then one whose post is unconfirmed, as a body cut off
+    is: the scheduler's retry says it may be twice."""
 
     async def text(self, encoding: str | None = None, errors: str = "replace") -> str:
         return await super().text(encoding, errors)
@@ -1023,8 +1029,9 @@ class _ReadableResponse(aiohttp.ClientResponse):
                    content_type: str | None = "application/json") -> Any:
         try:
             return await super().json(encoding=encoding, loads=loads, content_type=content_type)
-        except UnicodeDecodeError:
-            return loads(await self.text(encoding))
+        except UnicodeDecodeError as exc:
+            raise json.JSONDecodeError(f"not {exc.encoding}: {exc.reason}",
+                                       await self.text(encoding), exc.start) from exc
 
 
 class _ReadingSession:
