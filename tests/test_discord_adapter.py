@@ -38,6 +38,7 @@ from tests.emulators.discord_api import (
     DEFAULT_BOT_PERMISSIONS,
     DEFAULT_CATEGORY_ID,
     DEFAULT_EVERYONE_PERMISSIONS,
+    DEFAULT_USER_ID,
     MANAGE_GUILD,
     DiscordEmulator,
     EmulatedChannel,
@@ -660,6 +661,30 @@ async def test_deliver_to_a_server_the_bot_was_removed_from_says_to_add_it_again
     with pytest.raises(DeliveryError) as forbidden:
         await bot.deliver(str(channel), Reply.text("hello"))
     assert "removed" not in forbidden.value.message
+
+
+@pytest.mark.asyncio
+async def test_deliver_to_a_user_who_takes_no_direct_message_says_so(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    # A subscription in the user's direct message with the bot; then the user leaves every
+    # server they shared with it (or closes their direct messages, or blocks it): Discord
+    # refuses each post with 50007 Cannot send messages to this user, and each slot failed
+    # "the bot may not post in Discord channel … (50007 …); if the bot was removed from that
+    # server, add it again (…); otherwise give it View Channel, … there": no server, and no
+    # permission anyone can give.
+    user = await bot.fetch_user(DEFAULT_USER_ID)
+    dm = await user.create_dm()
+    await bot.deliver(str(dm.id), Reply.text("hello"))  # (posted while they took them)
+    emu.forbidden("POST", rf"/channels/{dm.id}/messages", code=50007,
+                  message="Cannot send messages to this user")
+    with pytest.raises(DeliveryError) as refused:
+        await bot.deliver(str(dm.id), Reply.text("hello"))
+    said = refused.value.message
+    assert not refused.value.channel_gone and not refused.value.transient  # kept: fixable
+    assert "View Channel" not in said and "removed" not in said, said
+    assert f"Discord will not let the bot send direct messages in channel {dm.id} (50007 " \
+        "Cannot send messages to this user)" in said, said
+    assert "share a server with the bot" in said and len(said) <= 300, said
 
 
 @pytest.mark.asyncio

@@ -74,6 +74,9 @@ INTERACTION_EXPIRED = frozenset({50027, 10015})
 UNKNOWN_CHANNEL = 10003  # Discord's code for a channel that does not exist (deleted)
 MISSING_ACCESS = 50001  # Discord's code for a channel the bot cannot reach (no View Channel,
 # or not in its server)
+# Discord's code for a direct message the user does not take from the bot (they share no
+# server with it any more, keep direct messages from server members off, or blocked it)
+CANNOT_MESSAGE_USER = 50007
 MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may sleep for a rate limit (its least value)
 # The longest an answer (an interaction's response or follow-up) waits out Discord's rate
 # limits, all of one message's retries together; past it the user is told to try again.
@@ -1210,6 +1213,15 @@ def _delivery_error(exc: Exception, channel_id: int, cached: bool, posted: int,
         return DeliveryError(f"Discord channel {channel_id} no longer exists "
                              f"({exc.code} {exc.text})", transient=False, channel_gone=True)
     if isinstance(exc, discord.Forbidden):
+        if exc.code == CANNOT_MESSAGE_USER:
+            # A subscription in a user's direct message with the bot: no server, and no
+            # permission anyone can give ("give it View Channel, … there", it said); the
+            # user can take them again (kept on).
+            return DeliveryError(
+                f"Discord will not let the bot send direct messages in channel {channel_id} "
+                f"({exc.code} {exc.text}): the user has to share a server with the bot and "
+                "allow direct messages from its members; posting resumes once they do",
+                transient=False, channel_gone=False)
         if not cached and exc.code == MISSING_ACCESS:
             # Not among the channels of the bot's servers (the `guilds` intent caches
             # each one's channels): the bot is not in that server any more (or, for a
