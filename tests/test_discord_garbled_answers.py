@@ -258,10 +258,41 @@ async def test_an_expired_answer_cut_short_elsewhere_says_what_was_posted_and_wh
     said = record.getMessage()
     assert record.levelno == logging.WARNING and record.exc_info is None
     assert "is lost" not in said, said
-    assert (f"2 of its {total} message(s) went by channel {channel}; the last {total - 2} "
-            "are lost") in said, said
+    assert (f"2 of its {total} messages went by channel {channel}; the last {total - 2} "
+            "are lost: they could not go by") in said, said
     assert "(403 Forbidden (error code: 50013): Missing Permissions)" in said, said
     assert len([m for m in emu.channel_messages(channel) if m["type"] == 0]) == 2
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("as_answer,by_channel", [(0, "all but one"), (2, "all but one"),
+                                                  (2, "none")])
+async def test_an_expired_answer_cut_short_elsewhere_counts_the_whole_answer(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, as_answer: int, by_channel: str) -> None:
+    # The interaction expired after `as_answer` follow-ups of the (deferred) answer went;
+    # the channel took all but the last of the rest, or none. The line counted only the
+    # messages sent by channel, "of its" those handed over ("15 of its 16 message(s) went by
+    # channel …" for an answer of 18 of which 17 went; with none by channel, "is lost"), and
+    # said "the last 1 are lost: they could not go".
+    reply = long_reply()
+    total = len(render_reply(reply))
+    patch_reply(monkeypatch, "claim_reply", reply)
+    emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None, after=as_answer)
+    channel = emu.guild.text_channel.id
+    posted = total - as_answer - 1 if by_channel == "all but one" else 0
+    emu.forbidden("POST", rf"/channels/{channel}/messages", after=posted)
+    await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    said = (await _logged(caplog, "could not go by channel", 20)).getMessage()
+    went = as_answer + posted
+    how = (f"by channel {channel}" if not as_answer else "as the answer" if not posted
+           else f"({as_answer} as the answer, {posted} by channel {channel})")
+    lost = "the last one is lost: it" if went == total - 1 else \
+        f"the last {total - went} are lost: they"
+    assert (f"was cut short: {went} of its {total} messages went {how}; {lost} could not go "
+            f"by channel {channel} either (403 ") in said, said
+    posts = emu.calls_to(rf"/channels/{channel}/messages", method="POST")
+    assert [c.status for c in posts] == [200] * posted + [403]
 
 
 @pytest.mark.asyncio

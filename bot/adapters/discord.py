@@ -993,16 +993,18 @@ class BriefbotClient(discord.Client):
             except discord.HTTPException as exc:
                 if exc.code not in INTERACTION_EXPIRED:
                     raise
-                await self._send_elsewhere(interaction, rest[i:], private=ephemeral, why=exc)
+                await self._send_elsewhere(interaction, rest[i:], private=ephemeral, why=exc,
+                                           total=len(messages))
                 return
 
     async def _send_elsewhere(self, interaction: discord.Interaction[Any],
                               messages: list[DiscordMessage], *, private: bool,
-                              why: discord.HTTPException) -> None:
+                              why: discord.HTTPException, total: int) -> None:
         """An answer whose interaction expired (Discord keeps its token 15 minutes: the report
         of a longer reload) goes by direct message when it is private, else to the channel
         (the bot's own post), rather than being lost; if those are refused too, it is
-        logged, with how many of them went before the refusal."""
+        logged, with how many of its `total` messages went before the refusal (through the
+        interaction, before it expired, and that way)."""
         name = interaction.command.qualified_name if interaction.command else "?"
         where = "direct message" if private else f"channel {interaction.channel_id}"
         log.warning("Discord: /%s for %s: the interaction expired (%s %s); %d message(s) go by "
@@ -1021,14 +1023,19 @@ class BriefbotClient(discord.Client):
                 sent += 1
         except (discord.HTTPException, discord.RateLimited, AnswerRateLimited, UnreadableAnswer,
                 TypeError) as exc:
-            if not sent:
+            lost = len(messages) - sent
+            went = total - lost  # (as the answer, before it expired, and by `where`)
+            if not went:
                 log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
                             "either (%s)", name, interaction.user.id, where, exc)
             else:  # (its first messages are there for the reader: not "lost")
+                how = (f"by {where}" if went == sent else "as the answer" if not sent
+                       else f"({went - sent} as the answer, {sent} by {where})")
                 log.warning("Discord: the answer to /%s for %s was cut short: %d of its %d "
-                            "message(s) went by %s; the last %d are lost: they could not go by "
-                            "%s either (%s)", name, interaction.user.id, sent, len(messages),
-                            where, len(messages) - sent, where, exc)
+                            "messages went %s; %s could not go by %s either (%s)", name,
+                            interaction.user.id, went, total, how,
+                            "the last one is lost: it" if lost == 1
+                            else f"the last {lost} are lost: they", where, exc)
 
     async def report_error(self, interaction: discord.Interaction[Any],
                            error: app_commands.AppCommandError) -> None:
