@@ -32,7 +32,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.errors import UserError
 from bot.reply import Attachment, Bullet, Context, Fields, Heading, Paragraph, Reply, SourceRef
-from bot.schedule.delivery import DeliveryError
+from bot.schedule.delivery import DeliveryError, PartProgress
 from tests.emulators.discord_api import (
     DEFAULT_APPLICATION_ID,
     DEFAULT_BOT_PERMISSIONS,
@@ -1201,6 +1201,26 @@ async def test_the_used_up_bucket_line_is_said_only_of_a_request_with_a_bound(
     assert any("synced" in r.getMessage() for r in caplog.records)
     said = [r.getMessage() for r in caplog.records if "bucket" in r.getMessage()]
     assert len(said) == 1 and "for 600.0 s" in said[0], said
+
+
+@pytest.mark.asyncio
+async def test_the_used_up_bucket_line_of_a_scheduled_post_speaks_of_the_post(
+        emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture) -> None:
+    # A scheduled post (bound by the scheduler's deadline) whose first part's answer said
+    # its bucket is used up for 600 s: not waited, and said "the answers' rate-limit bucket
+    # is used up for 600.0 s; not waited (the next answer, if any, is bound as a 429 is)",
+    # of no answer: the next part meets Discord's 429, whose wait goes to the scheduler.
+    channel = emu.guild.text_channel.id
+    emu.bucket_used_up("POST", rf"/channels/{channel}/messages", reset_after=600)
+    reply = long_reply()
+    progress = PartProgress(deadline=asyncio.get_running_loop().time() + 60)
+    with caplog.at_level(logging.INFO, logger=discord_adapter.log.name):
+        await asyncio.wait_for(bot.deliver(str(channel), reply, progress), 20)
+    assert progress.posted == len(render_reply(reply)) > 1
+    [said] = [r.getMessage() for r in caplog.records if "bucket" in r.getMessage()]
+    assert said == ("Discord: a scheduled post's rate-limit bucket is used up for 600.0 s; "
+                    "not waited (past the delivery's deadline: the next post, if any, meets "
+                    "Discord's 429, its wait left to the scheduler)"), said
 
 
 @pytest.mark.asyncio

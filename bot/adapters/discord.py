@@ -512,9 +512,12 @@ class _BoundedRequest:
                 # (a request with no bound, math.inf, waits as discord.py waits: its count is
                 # hidden only when discord.py could not read the reset, and nothing is cut)
                 if math.isfinite(left):
-                    log.info("Discord: the answers' rate-limit bucket is used up for %s s; "
-                             "not waited (the next answer, if any, is bound as a 429 is)",
-                             "?" if delay is None else f"{delay:.1f}")
+                    log.info("Discord: %s rate-limit bucket is used up for %s s; not waited "
+                             "(%s)", "a scheduled post's" if owner.delivery else "the answers'",
+                             "?" if delay is None else f"{delay:.1f}",
+                             "past the delivery's deadline: the next post, if any, meets "
+                             "Discord's 429, its wait left to the scheduler" if owner.delivery
+                             else "the next answer, if any, is bound as a 429 is")
                 else:
                     log.debug("Discord: a rate-limit bucket is used up, its reset not given; "
                               "not told to discord.py, which could not read it")
@@ -553,10 +556,11 @@ class _BoundedSession:
     late 5xx with a page for a body was an unreadable answer, not lost as a 5xx is)."""
 
     def __init__(self, session: aiohttp.ClientSession | _ReadFirstSession, budget: float, *,
-                 first_response: bool = False) -> None:
+                 first_response: bool = False, delivery: bool = False) -> None:
         self._session = session.unread if isinstance(session, _ReadFirstSession) else session
         self._deadline = asyncio.get_running_loop().time() + budget
         self.first_response = first_response
+        self.delivery = delivery  # (a scheduled post's request, not an answer's: its log)
         self.attempts = 0
 
     def left(self) -> float:
@@ -661,7 +665,8 @@ class _ReadFirstSession:
         by = _DELIVER_BY.get()
         budget = (math.inf if by is None
                   else by - asyncio.get_running_loop().time() - DELIVERY_MARGIN)
-        return _BoundedSession(self.unread, budget).request(*args, **kwargs)
+        return _BoundedSession(self.unread, budget, delivery=by is not None).request(
+            *args, **kwargs)
 
 
 # The way to Discord failing while a message is sent (a dropped connection, no answer after
