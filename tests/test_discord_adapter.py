@@ -688,6 +688,47 @@ async def test_deliver_to_a_user_who_takes_no_direct_message_says_so(
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("cached", [True, False])
+async def test_deliver_to_a_direct_message_refused_otherwise_speaks_of_no_server(
+        emu: DiscordEmulator, bot: BriefbotClient, cached: bool) -> None:
+    # A user's direct message with the bot refused with a 403 that is not 50007 (here 50001
+    # Missing Access): it said "the bot may not post in Discord channel … (50001 Missing
+    # Access); give it View Channel, … there" (cached), or, the channel not in discord.py's
+    # cache (as after a restart), that the bot is no member of "that channel's server" and
+    # to add it there (not_member: disabled if it lasts). A direct message has neither.
+    user = await bot.fetch_user(DEFAULT_USER_ID)
+    dm = await user.create_dm()
+    if not cached:
+        bot._connection._remove_private_channel(dm)
+        assert bot.get_channel(dm.id) is None
+    emu.forbidden("POST", rf"/channels/{dm.id}/messages", code=50001, message="Missing Access")
+    with pytest.raises(DeliveryError) as refused:
+        await bot.deliver(str(dm.id), Reply.text("hello"))
+    err = refused.value
+    assert not err.channel_gone and not err.transient and not err.not_member, err
+    assert err.message == (f"Discord refused the bot's post to the direct message channel "
+                           f"{dm.id} (50001 Missing Access)"), err.message
+
+
+@pytest.mark.asyncio
+async def test_deliver_to_a_server_channel_refused_with_50007_is_no_direct_message(
+        emu: DiscordEmulator, bot: BriefbotClient) -> None:
+    # 50007 "Cannot send messages to this user" from a server's channel: it said "Discord
+    # will not let the bot send direct messages in channel …: the user has to share a
+    # server with the bot", of a channel that is no direct message. It is the refusal of a
+    # server channel's post, as any other 403 there.
+    channel = emu.guild.text_channel.id
+    emu.forbidden("POST", rf"/channels/{channel}/messages", code=50007,
+                  message="Cannot send messages to this user")
+    with pytest.raises(DeliveryError) as refused:
+        await bot.deliver(str(channel), Reply.text("hello"))
+    said = refused.value.message
+    assert "direct message" not in said and "share a server" not in said, said
+    assert said.startswith(f"the bot may not post in Discord channel {channel} (50007 "
+                           "Cannot send messages to this user); give it View Channel"), said
+
+
+@pytest.mark.asyncio
 async def test_deliver_rate_limited_once_is_retried(
         emu: DiscordEmulator, bot: BriefbotClient) -> None:
     channel = emu.guild.text_channel.id

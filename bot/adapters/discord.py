@@ -1152,7 +1152,7 @@ class BriefbotClient(discord.Client):
         messages = render_reply(reply)
         progress = progress or PartProgress()
         posted = progress.posted
-        cached = None
+        cached = target = None
         # Each part under its nonce (the same in every attempt: Discord returns the message
         # it already has for a repeat within a few minutes, `enforce_nonce`), and every wait
         # within the scheduler's deadline (`_DELIVER_BY`).
@@ -1190,7 +1190,8 @@ class BriefbotClient(discord.Client):
         except (discord.HTTPException, discord.RateLimited, AnswerRateLimited) as exc:
             progress.refused()  # Discord's answer: not posted
             raise _delivery_error(exc, channel_id, cached is not None, posted, messages,
-                                  in_server=self._in_server(progress.workspace)) from exc
+                                  in_server=self._in_server(progress.workspace),
+                                  direct=isinstance(target, discord.DMChannel)) from exc
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             # (no answer: the part may have arrived, which the scheduler records)
             raise DeliveryError(f"network error talking to Discord: {exc!r}"
@@ -1208,11 +1209,13 @@ class BriefbotClient(discord.Client):
 
 
 def _delivery_error(exc: Exception, channel_id: int, cached: bool, posted: int,
-                    messages: list[DiscordMessage], in_server: bool | None = None
-                    ) -> DeliveryError:
+                    messages: list[DiscordMessage], in_server: bool | None = None,
+                    direct: bool = False) -> DeliveryError:
     """A scheduled post's refusal by Discord, as the scheduler takes it. `in_server`: whether
     the bot is in the subscription's server (None: not known). A channel not in the cache is
-    no sign of a server left when the bot is in it: discord.py drops archived threads."""
+    no sign of a server left when the bot is in it: discord.py drops archived threads.
+    `direct`: the channel is a user's direct message with the bot (no server, no
+    permissions)."""
     if in_server:
         cached = True
     if isinstance(exc, discord.NotFound):
@@ -1224,16 +1227,21 @@ def _delivery_error(exc: Exception, channel_id: int, cached: bool, posted: int,
                                  f"{_progress(posted, messages)}", transient=False)
         return DeliveryError(f"Discord channel {channel_id} no longer exists "
                              f"({exc.code} {exc.text})", transient=False, channel_gone=True)
-    if isinstance(exc, discord.Forbidden):
+    if isinstance(exc, discord.Forbidden) and direct:
+        # A subscription in a user's direct message with the bot: no server, and no
+        # permission anyone can give ("give it View Channel, … there", "add it again" to
+        # "that server"); kept on (the user can take them again).
         if exc.code == CANNOT_MESSAGE_USER:
-            # A subscription in a user's direct message with the bot: no server, and no
-            # permission anyone can give ("give it View Channel, … there", it said); the
-            # user can take them again (kept on).
             return DeliveryError(
                 f"Discord will not let the bot send direct messages in channel {channel_id} "
                 f"({exc.code} {exc.text}): the user has to share a server with the bot and "
                 "allow direct messages from its members; posting resumes once they do",
                 transient=False, channel_gone=False)
+        return DeliveryError(f"Discord refused the bot's post to the direct message channel "
+                             f"{channel_id} ({exc.code} {exc.text})"
+                             f"{_progress(posted, messages)}", transient=False,
+                             channel_gone=False)
+    if isinstance(exc, discord.Forbidden):
         if not cached and exc.code == MISSING_ACCESS:
             # Not among the channels of the bot's servers (the `guilds` intent caches
             # each one's channels): the bot is not in that server any more (or, for a
