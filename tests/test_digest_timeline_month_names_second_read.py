@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.corpus.reload import reload_corpus
 from bot.corpus.storage import Store
 from bot.digest.build import build_digest
+from bot.digest.summarize import month_surnames, names
 from bot.digest.timeline import extract_dates, month_names
 
 
@@ -88,7 +89,9 @@ def test_a_month_subject_of_a_passive_is_a_date(sentence: str) -> None:
 
 # A word of the language opening a sentence is capitalised for that alone: "However May
 # brought …", "Following May's floods" name no one (they made "May was the driest month …" of
-# the article undated); a given name opening it still does ("Theresa May lost the vote").
+# the article undated); a given name opening it still does ("Theresa May lost the vote"). The
+# key developments read such a month as the timeline does: no surname, a date (`names` gave
+# {"May"} until a later read on 2026-12-07, the timeline alone having been mended).
 @pytest.mark.parametrize("opening", [
     "However May brought no relief to the farmers of the valley.",
     "Following May's floods, the council rebuilt the bridge.",
@@ -101,6 +104,8 @@ def test_a_month_subject_of_a_passive_is_a_date(sentence: str) -> None:
 def test_a_month_after_a_word_of_the_language_opening_a_sentence_is_no_name(
         opening: str) -> None:
     assert month_names(opening) == frozenset(), opening
+    assert month_surnames(opening) == frozenset(), opening
+    assert "May" not in names(opening) and "may" not in names(opening), opening
 
 
 @pytest.mark.parametrize(("opening", "article", "named"), [
@@ -113,6 +118,7 @@ def test_a_month_after_a_word_of_the_language_opening_a_sentence_is_no_name(
 def test_a_given_name_opening_a_sentence_before_a_month_is_a_name(
         opening: str, article: list[str], named: set[str]) -> None:
     assert month_names(opening, article) == named
+    assert len(month_surnames(opening, article)) == len(named), opening
 
 
 def test_an_articles_sentence_opening_with_however_leaves_its_month_a_date(

@@ -283,8 +283,9 @@ _DAY_OF_MONTH = re.compile(
     rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_WORD})\b")
 
 
-def anchors(text: str) -> frozenset[str]:
-    """What pins a fact down: its numbers, months, and whether it is a denial. A date's day
+def anchors(text: str, story: Sequence[str] = ()) -> frozenset[str]:
+    """What pins a fact down: its numbers, months (no surname: `month_surnames`, of `story`'s
+    texts), and whether it is a denial. A date's day
     is read with its month ("30 nov"), not as a number: a dateline's "Nov 30" pinned "killed 30
     people" down, and each article was cited for the other's development."""
     days: dict[int, str] = {}  # the day's offset -> "30 nov"
@@ -293,7 +294,7 @@ def anchors(text: str) -> frozenset[str]:
         month = (m.group("m") or m.group("m2")).lower()[:3]
         days[at] = f"{int(m.group('d') or m.group('d2'))} {month}"
     out = {days.get(m.start()) or m.group(0).strip(".,") for m in _NUM.finditer(text)}
-    surnames = month_surnames(text)
+    surnames = month_surnames(text, story)
     out |= {m.group(0).lower() for m in _MONTH.finditer(text)  # "Mrs. May" is no month,
             if not after_title(text, m.start(), undotted=True) and m.start() not in surnames}
     if is_denial(text):
@@ -468,7 +469,7 @@ def names(text: str, openings: OpeningNames | None = None) -> frozenset[str]:
     text = undotted_abbreviations(strip_dateline(text))
     said_by = [m.span() for m in _ATTRIBUTION.finditer(text)]
     acronyms = stop_word_acronyms(text)
-    surnames = month_surnames(text)
+    surnames = month_surnames(text, openings.texts if openings is not None else ())
     return frozenset(acronyms.get(m.start(), w)
                      for m in chain(_ANY_WORD.finditer(text), _titled_letters(text))
                      if _a_name_word(text, m, openings)
@@ -509,13 +510,16 @@ def _name_words(text: str, m: re.Match[str], acronym: bool, surname: bool = Fals
 _CAPITALISED_NEXT = re.compile(r"[\w'’]+\s+[A-Z]")
 
 
-def month_surnames(text: str) -> frozenset[int]:
+def month_surnames(text: str, story: Sequence[str] = ()) -> frozenset[int]:
     """Where `text` writes a month's name as a surname, the end of a name, by where it starts:
     after a given name or a title, as the timeline reads it (`timeline.months_after_a_name`:
-    "Theresa May", "Prime Minister May"; not "In May"), with no capitalised word after it ("The
-    Council May Vote on …" is Title Case, its "May" the modal). Such a word is no date (it was
-    the month May: "Theresa May signed …" named nothing and pinned its fact to May)."""
-    return frozenset(m.start("m") for m in months_after_a_name(text)
+    "Theresa May", "Prime Minister May"; not "In May", nor after a word of the language
+    opening the sentence that `story`'s texts never write as a name, "However May brought …":
+    it named "May" until a later read on 2026-12-07, where the timeline read its month), with
+    no capitalised word after it ("The Council May Vote on …" is Title Case, its "May" the
+    modal). Such a word is no date (it was the month May: "Theresa May signed …" named nothing
+    and pinned its fact to May)."""
+    return frozenset(m.start("m") for m in months_after_a_name(text, story)
                      if not _CAPITALISED_NEXT.match(text, m.start("m")))
 
 
@@ -823,10 +827,11 @@ def summarize(units: Sequence[Unit], max_words: int, max_items: int | None = Non
     sc = scored or score_units(units, w, token_lists)
     vecs, scores = sc.vectors, sc.scores
     anchor_cache: dict[int, frozenset[str]] = {}
+    story = [u.text for u in units]
 
     def anchor_of(i: int) -> frozenset[str]:
         if i not in anchor_cache:
-            anchor_cache[i] = anchors(units[i].text)
+            anchor_cache[i] = anchors(units[i].text, story)
         return anchor_cache[i]
 
     apart = apart or NamedApart(units)
@@ -913,8 +918,10 @@ def restatements(units: Sequence[Unit], sc: Scored, chosen: Sequence[int], w: We
     (`states_fact`, naming nothing apart from it: `NamedApart`; and the syndicated copies of
     the sentence, same `key`): the articles a point citing its sentence cites (`Pick.near`,
     `Pick.same`)."""
+    story = [u.text for u in units]
+
     def own_anchors(i: int) -> frozenset[str]:
-        return anchors(units[i].text)
+        return anchors(units[i].text, story)
 
     anchor = anchor_of or own_anchors
     named_apart = apart or NamedApart(units)

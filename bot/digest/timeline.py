@@ -402,12 +402,18 @@ def opens_with_month(text: str) -> bool:
     return any(rx.search(text) for kind, rx in _PATTERNS if kind == _SUBJECT)
 
 
-def months_after_a_name(text: str) -> list[re.Match[str]]:
+def months_after_a_name(text: str, article: Sequence[str] | None = None
+                        ) -> list[re.Match[str]]:
     """The month words `text` writes as a surname, after a capitalised word taking no date or
     after a title or an initial (`_MONTH_AS_NAME`: "Theresa May", "Prime Minister May", "Mrs.
-    May"; not "In May", "Last May", "May 5"), each a match whose group "m" is the month word."""
+    May"; not "In May", "Last May", "May 5"), each a match whose group "m" is the month word.
+    With `article` (the sentences of `text`'s article, or none), not after a word of the
+    language opening a sentence that the article never writes as a name ("However May brought
+    …", "Following May's floods": `_an_ordinary_opening`); without, `text` being a name read
+    apart from its sentence ("Grace May"), after any such word."""
     return [m for m in _MONTH_AS_NAME.finditer(text)
-            if (m.group("before") or "").lower() not in _TAKES_A_DATE]
+            if (m.group("before") or "").lower() not in _TAKES_A_DATE
+            and (article is None or not _an_ordinary_opening(text, m, article))]
 
 
 def month_names(text: str, article: Sequence[str] = ()) -> frozenset[str]:
@@ -416,8 +422,7 @@ def month_names(text: str, article: Sequence[str] = ()) -> frozenset[str]:
     ("May was defeated …", "May is also an astrophysicist") is about the person, not the
     month. A word of the language opening a sentence is no given name before a month
     ("However May brought rain", "Following May's floods": `_an_ordinary_opening`)."""
-    after = frozenset(m.group("m").lower() for m in months_after_a_name(text)
-                      if not _an_ordinary_opening(text, m, article))
+    after = frozenset(m.group("m").lower() for m in months_after_a_name(text, article))
     given = frozenset(m.group("m").lower() for m in _MONTH_GIVEN_NAME.finditer(text)
                       if (m.group("before") or "").lower() not in _TAKES_A_DATE
                       and m.group("after").lower() not in _NO_SURNAME
