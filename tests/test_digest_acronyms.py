@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import Settings
 from bot.corpus.storage import Store
-from bot.digest.summarize import names
+from bot.digest.summarize import OpeningNames, names
 from tests.conftest import key_developments, opening_articles
 
 
@@ -61,3 +61,34 @@ def test_the_who_written_by_both_articles_is_one_fact(
         "A global health emergency over the outbreak was declared on Monday by the WHO."])
     declared = [cited for text, cited in items.items() if "declared" in text]
     assert declared == [{"c-0", "c-1"}], items
+
+
+# A word in capitals opening a sentence is an acronym there too, where its story writes it in
+# capitals past a sentence's start ("U.S. officials …" of a story saying "the U.S.", read
+# without its dots as "US"): read as the pronoun "us", which its story writes in lower case, it
+# named nothing, and "U.S. officials signed …" and "U.K. officials signed …" were one fact.
+@pytest.mark.parametrize(("text", "named"), [
+    ("U.S. officials signed the grain deal on Monday.", {"us"}),
+    ("US officials signed the grain deal on Monday.", {"us"}),
+    ('"U.S. officials signed the grain deal," the minister said.', {"us"}),
+    ("The deal held. IT staff said the servers were down.", {"IT"}),
+    # a shouted line or run opening the sentence: no acronym, as before
+    ("IT WAS over for the town.", set()),
+    # a label in capitals the story writes nowhere else: no name, as before
+    ("RELATED: officials signed the grain deal on Monday.", set()),
+])
+def test_an_acronym_opening_a_sentence_is_a_name(text: str, named: set[str]) -> None:
+    story = [text, "The minister told us it would hold, and the U.S. and its IT staff agreed."]
+    assert names(text, OpeningNames(story)) == named
+
+
+def test_what_us_and_uk_officials_signed_are_two_facts(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    rest = ["The minister said the grain deal with the U.S. would hold for a year.",
+            "Farmers said the grain deal with the U.K. came too late for them."]
+    items = dict(key_developments(store, settings, corpus, opening_articles([
+        "U.S. officials signed the grain deal with the port authority on Monday.",
+        "U.K. officials signed the grain deal with the port authority on Monday."],
+        rest, "Grain")))
+    signed = sorted(map(sorted, (cited for text, cited in items.items() if "signed" in text)))
+    assert signed == [["c-0"], ["c-1"]], items

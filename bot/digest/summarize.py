@@ -39,6 +39,7 @@ from bot.text.words import (
     undotted_abbreviations,
     word_written_as_name,
     words,
+    written_as,
 )
 
 # Commentary and filler: words that describe significance instead of stating a fact.
@@ -390,6 +391,7 @@ class OpeningNames:
         self._lowered: list[str] | None = None
         self._named: dict[str, bool] = {}
         self._never_lower: dict[str, bool] = {}
+        self._in_capitals: dict[str, bool] = {}
 
     def _saying(self, key: str) -> list[str]:
         """The texts holding the lower-case `key` in any case (a cheap look first)."""
@@ -410,10 +412,22 @@ class OpeningNames:
                                                           at_least_once=False)
         return self._never_lower[key]
 
+    def _written_in_capitals(self, word: str) -> bool:
+        """The texts write `word`, in capitals, past a sentence's start, with its dots or
+        without ("US": "the U.S.", "the US"; the pronoun "us" is another word)."""
+        if word not in self._in_capitals:
+            spelt = re.compile(r"\b" + r"\.?".join(map(re.escape, word)) + r"\b")
+            self._in_capitals[word] = written_as(spelt, [t for t in self.texts if word[0] in t])
+        return self._in_capitals[word]
+
     def __call__(self, text: str, m: re.Match[str]) -> bool:
-        """The capitalised word `m` matched, opening a sentence of `text`, is a name."""
+        """The capitalised word `m` matched, opening a sentence of `text`, is a name: one the
+        texts write as a name, or a word in capitals they write so past a start (an acronym,
+        "U.S. officials said …" of a story writing "the U.S.": read as "us", a pronoun the
+        story writes in lower case, it was none until a later read on 2026-12-07)."""
         word = _titled_stop(m.group(0))
-        if self._name(word):
+        if self._name(word) or len(word) > 1 and word.isupper() \
+                and self._written_in_capitals(word):
             return True
         after = _NEXT_WORD.match(text, m.end())
         return after is not None and after.group(1)[:1].isupper() \
