@@ -156,6 +156,23 @@ def after_title(text: str, start: int, undotted: bool = False) -> bool:
         and m.group(1).lower() in TITLE_ABBREVIATIONS
 
 
+# What stands before a sentence's first word: the text's start, or a sentence's end (its stop,
+# the quotation marks and brackets closing it, space), then the quotation marks opening it
+# ('"Putin signed …," the minister said', '… rain." "May was …'), and its brackets unless a
+# reader takes a bracket's first word as written ("(U.S. Navy / Getty Images)", a credit).
+_FIRST_WORD_AFTER = {
+    brackets: re.compile(rf"(?:^|[.!?][\"'”’)\]]*\s+)[\s\"'“‘«{'([' if brackets else ''}]*$")
+    for brackets in (True, False)}
+
+
+def opens_sentence(text: str, start: int, brackets: bool = True) -> bool:
+    """Whether the word at text[start] opens a sentence (`_FIRST_WORD_AFTER`), its text's or
+    one after a full stop that is no title's ("Mr. |Putin": `after_title`); after an opening
+    bracket too, with `brackets`."""
+    return bool(_FIRST_WORD_AFTER[brackets].search(text, max(0, start - 24), start)) \
+        and not after_title(text, start)
+
+
 def split_sentences(text: str) -> list[str]:
     """Split one paragraph into sentences; white space inside a sentence is normalised."""
     return [piece for s in _whole_sentences(text) for piece in _pieces(s)]

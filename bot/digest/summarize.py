@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
-from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
+from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title, opens_sentence
 from bot.digest.timeline import months_after_a_name
 from bot.text.aliases import AliasTable
 from bot.text.hedges import is_denial
@@ -325,11 +325,10 @@ _ATTRIBUTION = re.compile(r"^\s*(?i:according to)\b[^,]*,|,[^,]*" + _REPORTING.p
 # them are names, "Erdoğan" and "Łódź" whole (`_CAP`'s A-Z read "Erdoğan" as "Erdo", a word
 # that an article writing "Erdogan", or "Erdoğan" itself, never says). A word after a full
 # stop may open a sentence, unless the stop is a title's ("Mr. Putin", "Gen. Milley":
-# `segment.after_title`); the title itself is no name.
+# `segment.opens_sentence`); the title itself is no name.
 _LETTER_WORD = r"\b[^\W\d_][\w'’-]+"
 _WORD_PAST_START = re.compile(r"(?<!^)" + _LETTER_WORD)
 _ANY_WORD = re.compile(_LETTER_WORD)
-_STOP_BEFORE = re.compile(r"[.!?]\s$")
 # A capital letter alone, no initial (no full stop and a word after it: "Mr. J. Smith"): after a
 # title, a name ("Mr. X", "Ms Y", as a court report calls whom it may not name; `names` read
 # none, and "Mr. X signed the decree" and "Mr. Y signed …" were one fact of 2 sources).
@@ -360,18 +359,6 @@ def _a_title(text: str, m: re.Match[str]) -> bool:
         and _a_title(text, other)
 
 
-# What may come before a sentence's first word: quotation marks opening it ('"Detailed documents
-# …," said …': "Detailed" opens the sentence). Not a bracket: "(U.S. Navy / Getty Images)", a
-# photo's credit, names "US".
-_BEFORE_FIRST_WORD = re.compile(r"[\s\"“‘'«]*")
-
-
-def _opens_sentence(text: str, m: re.Match[str]) -> bool:
-    """The word `m` matched opens a sentence: the text's, after any quotation marks opening
-    it ('"Putin signed …," the minister said'), or one after a full stop that is no title's."""
-    return bool(_BEFORE_FIRST_WORD.fullmatch(text, 0, m.start())) \
-        or (bool(_STOP_BEFORE.search(text, max(0, m.start() - 2), m.start()))
-            and not after_title(text, m.start()))
 
 
 class OpeningNames:
@@ -440,7 +427,10 @@ def _a_name_word(text: str, m: re.Match[str], openings: OpeningNames | None) -> 
     opening it (`openings`; none without)."""
     if not m.group(0)[0].isupper() or _a_title(text, m):
         return False
-    if not _opens_sentence(text, m):
+    # (a sentence's first word, after any quotation marks opening it: '"Detailed documents
+    # …," said …' opens with "Detailed"; a bracket's first word is read as written: "(U.S.
+    # Navy / Getty Images)", a photo's credit, names "US")
+    if not opens_sentence(text, m.start(), brackets=False):
         return True
     return openings is not None and openings(text, m)
 

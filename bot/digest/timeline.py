@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.corpus.segment import after_title
+from bot.corpus.segment import opens_sentence
 from bot.text.stance import WEEKDAYS, strip_dateline
 from bot.text.wordnet import load_lexicon
 from bot.text.words import STOPWORDS, is_calendar_day, word_written_as_name
@@ -430,10 +430,6 @@ def month_names(text: str, article: Sequence[str] = ()) -> frozenset[str]:
     return after | given
 
 
-# What ends the sentence before a word ("… rain. |May", "… rain." |May"), or opens its text.
-_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?][\"'\u201d\u2019)\]]*\s+)[\"'\u201c\u2018(\[]*$")
-
-
 def _an_ordinary_opening(text: str, m: re.Match[str], article: Sequence[str]) -> bool:
     """The capitalised word before the month `m` matched opens its sentence (not after a
     title's full stop, "Mr. Brian May"), is a word of the language (WordNet: "However",
@@ -443,8 +439,7 @@ def _an_ordinary_opening(text: str, m: re.Match[str], article: Sequence[str]) ->
     before = m.group("before")
     if before is None:
         return False
-    start = m.start("before")
-    if not _SENTENCE_BEFORE.search(text, 0, start) or after_title(text, start):
+    if not opens_sentence(text, m.start("before")):
         return False
     return load_lexicon().is_word_or_grammar_word(before.lower()) \
         and not word_written_as_name(before, article)
