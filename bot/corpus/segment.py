@@ -156,12 +156,17 @@ def after_title(text: str, start: int, undotted: bool = False) -> bool:
         and m.group(1).lower() in TITLE_ABBREVIATIONS
 
 
-# What stands before a sentence's first word: the text's start, or a sentence's end (its stop,
-# the quotation marks and brackets closing it, space), then the quotation marks opening it
-# ('"Putin signed …," the minister said', '… rain." "May was …'), and its brackets unless a
-# reader takes a bracket's first word as written ("(U.S. Navy / Getty Images)", a credit).
+# What stands before a sentence's first word: the text's start (and a list's number or bullet
+# opening it: "1. …", "- …", "● …"), a sentence's end (its stop, the quotation marks and
+# brackets closing it, space) or a bullet ("What happened: • However Putin …"), then the
+# quotation marks opening it ('"Putin signed …," the minister said', '… rain." "May was …'),
+# and its brackets unless a reader takes a bracket's first word as written ("(U.S. Navy / Getty
+# Images)", a credit).
+_BULLET = "[•‣◦▪●►]"
+_LIST_MARKER = rf"(?:\d{{1,3}}[.)]|[-*+–—·]|{_BULLET})"
 _FIRST_WORD_AFTER = {
-    brackets: re.compile(rf"(?:^|[.!?][\"'”’)\]]*\s+)[\s\"'“‘«{'([' if brackets else ''}]*$")
+    brackets: re.compile(rf"(?:^\s*(?:{_LIST_MARKER}\s+)?|[.!?][\"'”’)\]]*\s+|{_BULLET}\s+)"
+                         rf"[\s\"'“‘«{'([' if brackets else ''}]*$")
     for brackets in (True, False)}
 
 

@@ -313,8 +313,9 @@ def one_transliteration(word: str) -> str:
 
 
 # What may come before a sentence's first word: quotes and a bracket opening it ('"Putin
-# signed …," the minister said').
-SENTENCE_OPENERS = " \"'“‘("
+# signed …," the minister said'), and a list's bullet ("• However Putin signed …": "However"
+# was written capitalised past a start, a name where its story never writes it in lower case).
+SENTENCE_OPENERS = " \"'“‘(•‣◦▪●►"
 
 
 def written_as(pattern: re.Pattern[str], texts: Iterable[str], at_least_once: bool = True
