@@ -13,7 +13,7 @@ import pytest
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.digest.people import mentions, whos_who
-from bot.digest.summarize import capitalised_stop_words, names
+from bot.digest.summarize import OpeningNames, capitalised_stop_words, names
 from tests.conftest import key_developments
 
 
@@ -139,10 +139,19 @@ def test_a_surname_after_an_undotted_title_joins_the_full_name() -> None:
     ("Guests included Dr. & Mrs. Smith.", {"smith"}),
     # a surname spelt as a title, before a title written otherwise, is still a name
     ("Talks between Hun Sen and Mr. Lee ended.", {"hun", "sen", "lee"}),
+    # and before one written as it is, after a name's word ("sen" was a title sharing "Lee")
+    ("Talks between Hun Sen and Mr Lee ended.", {"hun", "sen", "lee"}),
+    ("Talks between Prime Minister Hun Sen and Mr Lee ended.",
+     {"prime", "minister", "hun", "sen", "lee"}),
 ])
 def test_a_title_before_another_sharing_its_name_is_no_name(sentence: str,
                                                             named: set[str]) -> None:
     assert names(sentence) == named
+
+
+def test_a_surname_spelt_as_a_title_opening_a_sentence_is_read_by_its_story() -> None:
+    story = ["Hun Sen and Mr Lee met on Monday.", "The talks with Hun Sen lasted an hour."]
+    assert names(story[0], OpeningNames(story)) == {"hun", "sen", "lee"}
 
 
 def test_a_couple_by_their_titles_and_one_by_the_full_name_is_one_fact(

@@ -340,13 +340,17 @@ _NEXT_WORD = re.compile(r"[ \t]+(" + _LETTER_WORD + ")")  # the word right after
 _TITLE_STOP = re.compile(r"\.?\s+(?=[^\W\d_])")
 # A title, then "and" or "&" and another title written as it is, with its stop or without, that
 # stands before the name ("Mr. |and Mrs. Smith", "Dr |& Mrs Smith"; "Hun Sen and Mr. Lee" keeps
-# "Sen"): the two share the name.
+# "Sen"): the two share the name, unless the first ends a name (`_after_a_name`: "Hun Sen and
+# Mr Lee").
 _AND_TITLE = re.compile(r"(?P<stop>\.?)\s+(?:and|&)\s+(?=[^\W\d_])")
+# The word right before another ("Hun |Sen").
+_WORD_BEFORE = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]+[ \t]+$")
 
 
-def _a_title(text: str, m: re.Match[str]) -> bool:
+def _a_title(text: str, m: re.Match[str], openings: OpeningNames | None = None) -> bool:
     """The word `m` matched is a title's abbreviation before a name ("Mr. Putin", "Mr
-    Putin"), or before another one sharing it ("Mr. and Mrs. Smith": "Mr" was a name)."""
+    Putin"), or before another one sharing it ("Mr. and Mrs. Smith": "Mr" was a name), but
+    a name's last word (`_after_a_name`, of the `openings`)."""
     if m.group(0).lower() not in TITLE_ABBREVIATIONS:
         return False
     after = _TITLE_STOP.match(text, m.end())
@@ -356,9 +360,17 @@ def _a_title(text: str, m: re.Match[str]) -> bool:
     other = _WORD_PAST_START.match(text, joined.end()) if joined else None
     return joined is not None and other is not None \
         and text.startswith(".", other.end()) == bool(joined.group("stop")) \
-        and _a_title(text, other)
+        and _a_title(text, other) and not _after_a_name(text, m, openings)
 
 
+def _after_a_name(text: str, m: re.Match[str], openings: OpeningNames | None) -> bool:
+    """The word `m` matched follows a name's word, so ends that name ("Hun |Sen and Mr Lee":
+    "Sen" was a title sharing "Lee" until a later read on 2026-12-07): a name word
+    (`_a_name_word`, by the `openings`) that is no date ("On Monday |Mr and Mrs Lee")."""
+    before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+    word = _ANY_WORD.match(text, before.start()) if before is not None else None
+    return word is not None and fold(word.group(0)) not in _DATE_WORDS \
+        and _a_name_word(text, word, openings)
 
 
 class OpeningNames:
@@ -425,7 +437,7 @@ class OpeningNames:
 def _a_name_word(text: str, m: re.Match[str], openings: OpeningNames | None) -> bool:
     """The word `m` matched is capitalised and no title, past its sentence's start or a name
     opening it (`openings`; none without)."""
-    if not m.group(0)[0].isupper() or _a_title(text, m):
+    if not m.group(0)[0].isupper() or _a_title(text, m, openings):
         return False
     # (a sentence's first word, after any quotation marks opening it: '"Detailed documents
     # …," said …' opens with "Detailed"; a bracket's first word is read as written: "(U.S.
