@@ -17,6 +17,10 @@ from bot.digest.people import mentions, whos_who
     # the opposition has failed this country")
     "Mr. Speaker, the leader of the opposition has failed this country.",
     "Mr Speaker, the minister for Europe will resign.",
+    # of three words or more (it was "Speaker", role "leader of the main opposition party has
+    # failed this country")
+    "Mr Speaker, the leader of the main opposition party has failed this country.",
+    "Mr Speaker, the minister for the north of England will resign.",
 ])
 def test_an_addressed_name_is_no_one_of_who_s_who(sentence: str) -> None:
     assert whos_who([sentence]) == []
@@ -37,3 +41,16 @@ def test_a_later_title_of_the_role_is_another_s_and_keeps_it() -> None:
 def test_a_role_whose_complement_a_relative_clause_follows_keeps_it() -> None:
     assert mentions("Ann Lee, the head of the agency that has grown, said so.") == [
         ("Ann Lee", "head of the agency that has grown", True)]
+
+
+@pytest.mark.parametrize(("sentence", "role"), [
+    # a clause of its own after the complement, its subject a pronoun or a noun with its
+    # article: the role is kept (with "he", it was none)
+    ("Ann Lee, the head of the agency he has led since 2010, said so.",
+     "head of the agency he has led since 2010"),
+    ("Ann Lee, the head of the agency the minister has praised, said so.",
+     "head of the agency the minister has praised"),
+])
+def test_a_role_whose_complement_a_clause_of_its_own_follows_keeps_it(sentence: str,
+                                                                      role: str) -> None:
+    assert mentions(sentence) == [("Ann Lee", role, True)]
