@@ -257,6 +257,32 @@ def test_an_initial_after_a_title_is_no_titled_letter() -> None:
     assert "j" not in names("Later Mr. J. Smith signed the decree.")
 
 
+# An initial's full stop ends no sentence, as the sentence splitter reads it: the surname after
+# it is a name ("Smith" and "Bush" opened a sentence, and named nothing); before a sentence
+# starter a capital letter's full stop still ends one ("Plan B. The …").
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("Later Mr. J. Smith signed the decree.", {"smith"}),
+    ("Later George W. Bush signed the decree.", {"george", "bush"}),
+    ("Later J. K. Rowling signed the decree.", {"rowling"}),
+    ("They chose Plan B. The decree was signed.", {"plan"}),
+])
+def test_a_surname_after_an_initial_is_a_name(sentence: str, named: set[str]) -> None:
+    assert names(sentence) == named
+
+
+def test_two_signatories_by_their_initials_are_two_facts(
+        store: Store, settings: Settings, corpus: Path) -> None:
+    recs = [{"id": f"lease-{n}", "title": f"Lease {n}", "published": "2026-11-30",
+             "outlet": f"Paper {n}",
+             "text": f"On Monday {name} signed the lease on the harbour warehouse. {rest}"}
+            for n, name, rest in ((1, "Mr. J. Smith", "Farmers welcomed the move."),
+                                  (2, "Mr. K. Jones", "Traders expect rents to fall."))]
+    signed = [cited for text, cited in key_developments(store, settings, corpus, recs)
+              if "signed" in text]
+    # (it was one, 2 sources: neither named anyone)
+    assert sorted(map(sorted, signed)) == [["lease-1"], ["lease-2"]], signed
+
+
 def test_a_title_after_a_title_is_no_surname() -> None:
     assert all(name != "Dr" for name, _, _ in
                mentions("The deal was done, said Prof. Dr. Schmidt."))

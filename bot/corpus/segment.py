@@ -161,21 +161,29 @@ def after_title(text: str, start: int, undotted: bool = False) -> bool:
 # brackets closing it, space) or a bullet ("What happened: • However Putin …"), then the
 # quotation marks opening it ('"Putin signed …," the minister said', '… rain." "May was …'),
 # and its brackets unless a reader takes a bracket's first word as written ("(U.S. Navy / Getty
-# Images)", a credit).
+# Images)", a credit). A capital letter's full stop (`initial`) is an initial's, as
+# `split_sentences` reads it, before any word but a sentence starter ("George W. |Bush", "Mr. J.
+# |Smith": "Bush" and "Smith" opened sentences, and named nothing, until a later read on
+# 2026-12-07; "… Plan B. |The talks …" opens one).
 _BULLET = "[•‣◦▪●►]"
 _LIST_MARKER = rf"(?:\d{{1,3}}[.)]|[-*+–—·]|{_BULLET})"
 _FIRST_WORD_AFTER = {
-    brackets: re.compile(rf"(?:^\s*(?:{_LIST_MARKER}\s+)?|[.!?][\"'”’)\]]*\s+|{_BULLET}\s+)"
-                         rf"[\s\"'“‘«{'([' if brackets else ''}]*$")
+    brackets: re.compile(rf"(?:^\s*(?:{_LIST_MARKER}\s+)?|(?:(?P<initial>(?<=\b[A-Z])\.)|[.!?])"
+                         rf"[\"'”’)\]]*\s+|{_BULLET}\s+)[\s\"'“‘«{'([' if brackets else ''}]*$")
     for brackets in (True, False)}
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def opens_sentence(text: str, start: int, brackets: bool = True) -> bool:
     """Whether the word at text[start] opens a sentence (`_FIRST_WORD_AFTER`), its text's or
-    one after a full stop that is no title's ("Mr. |Putin": `after_title`); after an opening
-    bracket too, with `brackets`."""
-    return bool(_FIRST_WORD_AFTER[brackets].search(text, max(0, start - 24), start)) \
-        and not after_title(text, start)
+    one after a full stop that is no title's ("Mr. |Putin": `after_title`) nor an initial's;
+    after an opening bracket too, with `brackets`."""
+    before = _FIRST_WORD_AFTER[brackets].search(text, max(0, start - 24), start)
+    if before is None or after_title(text, start):
+        return False
+    word = _LETTERS.match(text, start)
+    return not before.group("initial") \
+        or word is not None and word.group(0).lower() in SENTENCE_STARTERS
 
 
 def split_sentences(text: str) -> list[str]:

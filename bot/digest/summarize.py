@@ -510,6 +510,18 @@ def title_words(text: str) -> frozenset[str]:
     return frozenset(fold(m.group(0)) for m in _ANY_WORD.finditer(text) if _a_title(text, m))
 
 
+# An initial: a capital letter alone before its full stop, space and a name ("George W. Bush",
+# "Mr. J. Smith"; not "U.S.").
+_INITIAL = re.compile(r"(?<![\w.'’-])[A-Z](?=\.\s+[^\W\d_])")
+
+
+def initials(text: str) -> frozenset[str]:
+    """The initials of a sentence's names, folded ("Mr. J. Smith": {"j"}): of whom, as its
+    titles are (`title_words`; read as content words, "On Monday Mr. J. Smith signed …" and
+    "On Monday Mr. K. Jones signed …" each told what the other does not, "j" and "k")."""
+    return frozenset(m.group(0).lower() for m in _INITIAL.finditer(text))
+
+
 def _name_words(text: str, m: re.Match[str], acronym: bool, surname: bool = False) -> list[str]:
     """The words `names` reads of the name word `m` matched: its `words`, but for a stop word
     (an acronym's as such) and a month's or a weekday's name; a surname after a title is one
@@ -590,11 +602,11 @@ class NamedApart:
         return self._names[i]
 
     def _rest_of(self, i: int) -> frozenset[str]:
-        """The unit's content words (stems) but its names and its names' titles
-        (`title_words`)."""
+        """The unit's content words (stems) but its names and its names' titles and initials
+        (`title_words`, `initials`)."""
         if i not in self._rest:
             text = self.units[i].text
-            named = {stem(n) for n in self._names_of(i) | title_words(text)}
+            named = {stem(n) for n in self._names_of(i) | title_words(text) | initials(text)}
             self._rest[i] = frozenset(read_tokens(text)) - named
         return self._rest[i]
 
