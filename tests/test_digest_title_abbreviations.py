@@ -143,6 +143,11 @@ def test_a_surname_after_an_undotted_title_joins_the_full_name() -> None:
     ("Talks between Hun Sen and Mr Lee ended.", {"hun", "sen", "lee"}),
     ("Talks between Prime Minister Hun Sen and Mr Lee ended.",
      {"prime", "minister", "hun", "sen", "lee"}),
+    # "Sen" alone is a title and a surname: after a place's name "Mr" and "Dr" share the name
+    # (they were read as a name's last word, "mr" and "dr")
+    ("In London Mr and Mrs Lee signed the lease.", {"london", "lee"}),
+    ("In Washington Mr. and Mrs. Obama dined on Monday.", {"washington", "obama"}),
+    ("At Westminster Dr & Mrs Lee met the minister.", {"westminster", "lee"}),
 ])
 def test_a_title_before_another_sharing_its_name_is_no_name(sentence: str,
                                                             named: set[str]) -> None:

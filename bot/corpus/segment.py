@@ -47,7 +47,7 @@ _NUMERAL_LETTER_AFTER = re.compile(r"[IVX](?=\s+of\b|[,;)\]]|\.$)")
 # California Gov. Newsom spoke", "Critics said Republican Rep. Gaetz had lied": cut after the
 # title until a second read on 2026-12-07), as "Mr.", "Dr." and "St." do ("Is Trump Nominating
 # Dr. Oz to …", "Mount St. Helens erupted").
-_NAME_END_TITLES = frozenset(["sen"])
+NAME_END_TITLES = frozenset(["sen"])
 # What opens a surname's appositive after its comma: an indefinite article or a relative
 # pronoun ("Arizona Sen. McCain, a Republican", "Vermont Sen. Sanders, who voted no"). An
 # opener's comma is followed by a clause ("Hun Sen. Instead, farmers balked.", "… Today, the
@@ -109,7 +109,7 @@ def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
     if low in NUMBER_LABELS:
         return bool(_NUMBER_AFTER.match(text, next_start)) or low in _LETTER_NUMERAL_LABELS \
             and word[:1].isupper() and bool(_NUMERAL_LETTER_AFTER.match(text, next_start))
-    if low in _NAME_END_TITLES and _a_name_ends_with_the_title(text, m.start(1), next_start):
+    if low in NAME_END_TITLES and _a_name_ends_with_the_title(text, m.start(1), next_start):
         return False
     if low in ABBREVIATIONS or (is_initial and len(word) > 1):
         # "U.S. The ..." / "5 p.m. Officials ...": a sentence starter after it is a boundary.

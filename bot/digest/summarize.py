@@ -23,7 +23,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
-from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title, opens_sentence
+from bot.corpus.segment import (
+    NAME_END_TITLES,
+    TITLE_ABBREVIATIONS,
+    after_title,
+    opens_sentence,
+)
 from bot.digest.timeline import months_after_a_name
 from bot.text.aliases import AliasTable
 from bot.text.hedges import is_denial
@@ -364,9 +369,13 @@ def _a_title(text: str, m: re.Match[str], openings: OpeningNames | None = None) 
 
 
 def _after_a_name(text: str, m: re.Match[str], openings: OpeningNames | None) -> bool:
-    """The word `m` matched follows a name's word, so ends that name ("Hun |Sen and Mr Lee":
-    "Sen" was a title sharing "Lee" until a later read on 2026-12-07): a name word
-    (`_a_name_word`, by the `openings`) that is no date ("On Monday |Mr and Mrs Lee")."""
+    """The word `m` matched, a title that is a name's last word too (`NAME_END_TITLES`:
+    "Sen"), follows a name's word, so ends that name ("Hun |Sen and Mr Lee": "Sen" was a title
+    sharing "Lee" until a later read on 2026-12-07): a name word (`_a_name_word`, by the
+    `openings`) that is no date ("On Monday |Mr and Mrs Lee"). No other title ends a name: "In
+    London |Mr and Mrs Lee …" shares "Lee" (read after "London", it named "mr")."""
+    if m.group(0).lower() not in NAME_END_TITLES:
+        return False
     before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
     word = _ANY_WORD.match(text, before.start()) if before is not None else None
     return word is not None and fold(word.group(0)) not in _DATE_WORDS \
