@@ -21,6 +21,8 @@ from bot.digest.people import mentions, whos_who
     # failed this country")
     "Mr Speaker, the leader of the main opposition party has failed this country.",
     "Mr Speaker, the minister for the north of England will resign.",
+    # a possessive after the preposition opens the complement, as an article does
+    "Mr Speaker, the leader of his party has failed this country.",
 ])
 def test_an_addressed_name_is_no_one_of_who_s_who(sentence: str) -> None:
     assert whos_who([sentence]) == []
@@ -50,6 +52,14 @@ def test_a_role_whose_complement_a_relative_clause_follows_keeps_it() -> None:
      "head of the agency he has led since 2010"),
     ("Ann Lee, the head of the agency the minister has praised, said so.",
      "head of the agency the minister has praised"),
+    # or a demonstrative or a possessive, or "I" (they were read as the complement's words, no
+    # role, once it ran on past two words)
+    ("Ann Lee, the head of an agency his father had founded, said so.",
+     "head of an agency his father had founded"),
+    ("Ann Lee, the head of the agency this government has cut, said so.",
+     "head of the agency this government has cut"),
+    ("Ann Lee, the head of the agency I have praised, said so.",
+     "head of the agency I have praised"),
 ])
 def test_a_role_whose_complement_a_clause_of_its_own_follows_keeps_it(sentence: str,
                                                                       role: str) -> None:

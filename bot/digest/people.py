@@ -104,16 +104,22 @@ _CLAUSE_ROLE = re.compile(r"^(?:after|before|because|if|when|whenever|while|whil
 _FIRST_TITLE = re.compile(TITLES)
 # The title's own complement may come between ("the leader of the opposition has failed", "the
 # minister for Europe will resign", "the leader of the main opposition party has failed", "the
-# minister for the north of England will resign"): after "of" or "for", up to eight words, an
-# article only after a preposition, no relative pronoun ("the head of the agency that has
-# grown," is a role), nor a pronoun or an article opening a clause of its own ("the head of the
-# agency he has led", "… the agency the minister has praised": roles). Of one or two words only,
-# until a later read on 2026-12-07, "Mr Speaker, the leader of the main opposition party has
-# failed …" was "Speaker", role "leader of the main opposition party has failed …".
-_COMPLEMENT_WORD = (r"(?!(?:that|which|who|whom|whose|where|when|he|she|it|they|we|you|i|the|a|an)"
-                    r"\b)[\w'’-]+")
-_COMPLEMENT_PREPOSITION = r"(?:of|for|in|at|on|to|from|with)\s+(?:(?:the|a|an)\s+)?"
-_AUXILIARY_AFTER = re.compile(rf"(?:\s+(?:of|for)\s+(?:(?:the|a|an)\s+)?{_COMPLEMENT_WORD}"
+# minister for the north of England will resign", "the leader of his party has failed"): after
+# "of" or "for", up to eight words, a determiner (an article, a demonstrative, a possessive) only
+# after a preposition, no relative pronoun ("the head of the agency that has grown," is a role),
+# nor a personal pronoun or a determiner opening a clause of its own ("the head of the agency he
+# has led", "… the agency the minister has praised", "… an agency his father had founded", "…
+# the agency I have praised": roles). Of one or two words only, until a later read on
+# 2026-12-07, "Mr Speaker, the leader of the main opposition party has failed …" was "Speaker",
+# role "leader of the main opposition party has failed …"; and a clause opened by a
+# demonstrative or a possessive, or with "I", was read as part of the complement, no role,
+# until a later read that day.
+_DETERMINERS = "the|a|an|this|these|those|his|her|its|their|our|my|your"
+_DETERMINER = rf"(?:{_DETERMINERS})"
+_COMPLEMENT_WORD = (rf"(?!(?:that|which|who|whom|whose|where|when|he|she|it|they|we|you|I|"
+                    rf"{_DETERMINERS})\b)[\w'’-]+")
+_COMPLEMENT_PREPOSITION = rf"(?:of|for|in|at|on|to|from|with)\s+(?:{_DETERMINER}\s+)?"
+_AUXILIARY_AFTER = re.compile(rf"(?:\s+(?:of|for)\s+(?:{_DETERMINER}\s+)?{_COMPLEMENT_WORD}"
                               rf"(?:\s+(?:{_COMPLEMENT_PREPOSITION})?{_COMPLEMENT_WORD}){{0,7}}?)??"
                               r"\s+(?:has|have|had|is|are|was|were|will|would|shall|should|can|"
                               r"could|must|did|does|do)\b")
