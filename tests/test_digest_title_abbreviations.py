@@ -148,6 +148,8 @@ def test_a_surname_after_an_undotted_title_joins_the_full_name() -> None:
     ("In London Mr and Mrs Lee signed the lease.", {"london", "lee"}),
     ("In Washington Mr. and Mrs. Obama dined on Monday.", {"washington", "obama"}),
     ("At Westminster Dr & Mrs Lee met the minister.", {"westminster", "lee"}),
+    # nor does "Sen." with its full stop, which no surname takes (it was read as one, "sen")
+    ("Guests included Virginia Sen. and Mrs. Warner.", {"virginia", "warner"}),
 ])
 def test_a_title_before_another_sharing_its_name_is_no_name(sentence: str,
                                                             named: set[str]) -> None:

@@ -373,8 +373,10 @@ def _after_a_name(text: str, m: re.Match[str], openings: OpeningNames | None) ->
     "Sen"), follows a name's word, so ends that name ("Hun |Sen and Mr Lee": "Sen" was a title
     sharing "Lee" until a later read on 2026-12-07): a name word (`_a_name_word`, by the
     `openings`) that is no date ("On Monday |Mr and Mrs Lee"). No other title ends a name: "In
-    London |Mr and Mrs Lee …" shares "Lee" (read after "London", it named "mr")."""
-    if m.group(0).lower() not in NAME_END_TITLES:
+    London |Mr and Mrs Lee …" shares "Lee" (read after "London", it named "mr"); nor does one
+    written with its full stop, which a surname never takes ("Virginia |Sen. and Mrs. Warner"
+    shares "Warner": read after "Virginia", it named "sen")."""
+    if m.group(0).lower() not in NAME_END_TITLES or text.startswith(".", m.end()):
         return False
     before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
     word = _ANY_WORD.match(text, before.start()) if before is not None else None
