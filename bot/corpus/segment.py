@@ -161,10 +161,14 @@ def after_title(text: str, start: int, undotted: bool = False) -> bool:
 # brackets closing it, space) or a bullet ("What happened: • However Putin …"), then the
 # quotation marks opening it ('"Putin signed …," the minister said', '… rain." "May was …'),
 # and its brackets unless a reader takes a bracket's first word as written ("(U.S. Navy / Getty
-# Images)", a credit). A capital letter's full stop (`initial`) is an initial's, as
-# `split_sentences` reads it, before any word but a sentence starter ("George W. |Bush", "Mr. J.
-# |Smith": "Bush" and "Smith" opened sentences, and named nothing, until a later read on
-# 2026-12-07; "… Plan B. |The talks …" opens one).
+# Images)", a credit). A capital letter's full stop (`initial`) is an initial's before any word
+# but a sentence starter ("George W. |Bush", "Mr. J. |Smith": "Bush" and "Smith" opened
+# sentences, and named nothing, until a later read on 2026-12-07; "… Plan B. |The talks …" opens
+# one), as `split_sentences` reads a dotted abbreviation's stop ("… the U.S. |The talks …");
+# a lone capital's it never reads as a sentence's end ("… Plan B. The talks …" is one sentence
+# to it). So a capital letter ending a sentence before another word ends none: "… plan B.
+# |Regulators balked." names "regulators", and "… from the U.S. |Following May's floods" makes
+# "May" a surname to the timeline, where "Following" opened a sentence before.
 _BULLET = "[•‣◦▪●►]"
 _LIST_MARKER = rf"(?:\d{{1,3}}[.)]|[-*+–—·]|{_BULLET})"
 _FIRST_WORD_AFTER = {
