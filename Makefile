@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/bench
 
-.PHONY: run test lint bench eval install train-deps static-model onnx-model cross-model judge wordnet countries cities places clean
+.PHONY: run test lint bench eval install train-deps static-model onnx-model cross-model judge wordnet countries cities places spellings clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,12 @@ countries: $(STAMP)
 # `make train-deps`). Run after `make countries`: a city's country is a countries.toml key.
 cities: $(STAMP)
 	nice $(BIN)/python -m tests.bench.build_cities
+
+# Rebuild the shipped British-to-American spellings (bot/text/spellings.toml: each British
+# word form the stemmer would read as another word than its American one) from breame
+# (needs `make train-deps`).
+spellings: $(STAMP)
+	nice $(BIN)/python -m tests.bench.build_spellings
 
 # Rebuild the shipped other names of places (bot/text/places.toml: the names WordNet 3.0 gives
 # one named place, "Soviet Union" ~ "USSR", ~5 s) from WordNet's database files: WORDNET=DIR, else

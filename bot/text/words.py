@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import tomllib
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
 import Stemmer
 
@@ -274,9 +277,30 @@ def fold(text: str) -> str:
     return _PERCENT.sub(r"\1 %", text)
 
 
+SPELLINGS = Path(__file__).with_name("spellings.toml")
+
+
+def american_spellings(path: Path) -> dict[str, str]:
+    """The shipped British spellings and their American ones (`make spellings`); none, with
+    one warning, from a file that cannot be read (text is then stemmed as written)."""
+    try:
+        found = tomllib.loads(path.read_text(encoding="utf-8")).get("american", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        logging.getLogger(__name__).warning(
+            "British spellings unreadable (%s): %s; words are stemmed as written", path, exc)
+        return {}
+    return {k: v for k, v in found.items() if isinstance(v, str)}
+
+
+# British spellings read as American before stemming ("coloured" as "colored": Snowball
+# gives "colour" and "color"), from a general list (bot/text/spellings.toml).
+AMERICAN_SPELLINGS = american_spellings(SPELLINGS)
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    """A lower-case word's Snowball stem, of its American spelling where it is British."""
+    return _stemmer.stemWord(AMERICAN_SPELLINGS.get(word, word))
 
 
 # An abbreviation written with a full stop after each capital ("U.K.", "U.S.A."; not a single

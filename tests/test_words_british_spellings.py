@@ -1,0 +1,79 @@
+"""British spellings are read as American before stemming (`bot/text/spellings.toml`, `make
+spellings`, from a general list): a claim, a sentence or an article writing "coloured" or
+"defence" finds the ones writing "colored" or "defense"."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+
+from bot.text import words as words_module
+from bot.text.aliases import load_aliases
+from bot.text.words import american_spellings, stem, tokens
+from tests.conftest import ask_claim, build_claim_world, write_aliases
+
+
+def test_a_british_spelling_stems_as_the_american_one():
+    assert stem("coloured") == stem("colored") and stem("colour") == stem("color")
+    assert stem("defence") == stem("defense")
+    assert stem("travelled") == stem("traveled") and stem("travelling") == stem("traveling")
+    assert tokens("The programme was analysed") == tokens("The program was analyzed")
+    # A word of neither list stems as before, and so does an American spelling.
+    assert stem("signed") == "sign" and stem("colors") == stem("color")
+
+
+def test_the_shipped_file_holds_only_pairs_the_stemmer_reads_apart():
+    text = words_module.SPELLINGS.read_text(encoding="utf-8")
+    pairs = tomllib.loads(text)["american"]
+    assert len(pairs) > 1000 and "breame" in text.split("[american]")[0]
+    assert all(gb.isalpha() and gb.islower() and us.isalpha() and us.islower()
+               for gb, us in pairs.items())
+    # No British form is another pair's American one (no chain of readings).
+    assert not set(pairs) & set(pairs.values())
+
+
+def test_the_builder_leaves_out_pairs_the_stemmer_already_joins():
+    from tests.bench.build_spellings import american_spellings as built
+
+    found = built({"coloured": "colored", "cancelled": "canceled", "Labour": "Labor",
+                   "grey-blue": "gray-blue", "realise": "realize"})
+    # Snowball gives "cancel" for both "cancelled" and "canceled"; a capitalised or hyphenated
+    # form is no word the run-time reader looks up.
+    assert found == {"coloured": "colored", "realise": "realize"}
+
+
+def test_a_damaged_spellings_file_is_logged_and_words_stem_as_written(tmp_path, caplog):
+    broken = tmp_path / "spellings.toml"
+    broken.write_text("[american\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert american_spellings(broken) == {}
+    assert "unreadable" in caplog.text
+    assert american_spellings(tmp_path / "missing.toml") == {}
+
+
+def test_a_claim_in_british_spelling_finds_the_american_sentences(settings, store, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    world = build_claim_world(settings, store, corpus, {
+        "a_wire.txt": "Sled stains\n\nThe snowmobile had rust-colored stains on its hood, "
+                      "troopers said on Sunday.\n",
+        "b_paper.txt": "Trail attack\n\nInvestigators found rust-colored stains on the "
+                       "snowmobile's hood on Sunday.\n",
+    })
+    answer = ask_claim(world, "The snowmobile had rust-coloured stains on its hood.")
+    assert answer.verdict == "corroborated"
+    # Every word of the claim is found in each: the rules' full match (the sentence model
+    # alone gave both sentences a partial one, 0.88).
+    assert [e.score for e in answer.evidence[:2]] == [1.0, 1.0]
+
+
+def test_a_british_claim_word_is_matched_by_the_american_sentence_word(tmp_path):
+    from bot.claims.lookup import _features
+    from bot.text.stance import match, parse_claim
+
+    table = load_aliases(write_aliases(tmp_path))
+    text = "Investigators analysed the coloured stains."
+    claim = parse_claim(text, table.analyze(text), table, set())
+    found = match(claim, _features("Investigators analyzed the colored stains on Sunday.", table),
+                  None)
+    assert found.coverage == 1.0
