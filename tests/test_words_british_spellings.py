@@ -62,6 +62,42 @@ def test_the_builder_leaves_out_pairs_wordnet_tells_apart_and_their_forms():
     assert found == {"colour": "color", "metre": "meter"}
 
 
+def test_a_respelt_word_keeps_its_inflections():
+    # The list respells "sheikh", "worshipper", "axe" and "judgement" but not their plurals or
+    # verb forms, and "minibuses" and "glueing" but not "minibus" and "glue".
+    assert stem("sheikhs") == stem("sheikh") == stem("sheik") == stem("sheiks")
+    assert stem("worshippers") == stem("worshipper") == stem("worshipers")
+    assert stem("axed") == stem("axes") == stem("axe")
+    assert stem("judgements") == stem("judgement") == stem("judgments")
+    assert stem("minibuses") == stem("minibus") and stem("glueing") == stem("glue")
+
+
+def test_no_shipped_spelling_splits_a_word_from_its_inflections():
+    from bot.text.spelling import language_frequency
+    from tests.bench.build_spellings import bases, inflections
+
+    pairs = tomllib.loads(words_module.SPELLINGS.read_text(encoding="utf-8"))["american"]
+    snowball = words_module._stemmer.stemWord
+    split = [(gb, other) for gb in pairs for other in inflections(gb) | bases(gb)
+             if other not in pairs and language_frequency(other) > 0
+             and snowball(other) == snowball(gb) and stem(other) != stem(gb)]
+    assert split == []
+
+
+def test_the_builder_keeps_a_british_word_with_its_inflections():
+    from tests.bench.build_spellings import american_spellings as built
+
+    english = {"sheikh", "sheikhs", "sheik", "sheiks", "minibus", "minibuses", "colour",
+               "colours", "chilli", "chillies", "chilly"}
+    found = built({"sheikh": "sheik", "minibuses": "minibusses", "colour": "color",
+                   "colours": "colors", "chilli": "chili"}, None, english.__contains__)
+    # "sheikhs", which the list lacks, is read as "sheik"; "minibuses" as "minibusses" would
+    # leave "minibus" apart, and "chilli" as "chili" "chillies", which is "chilly"'s form too
+    # (the stemmer's "chilli"); "colours" is the list's own.
+    assert found == {"sheikh": "sheik", "sheikhs": "sheik", "colour": "color",
+                     "colours": "colors"}
+
+
 def test_a_damaged_spellings_file_is_logged_and_words_stem_as_written(tmp_path, caplog):
     broken = tmp_path / "spellings.toml"
     broken.write_text("[american\n", encoding="utf-8")

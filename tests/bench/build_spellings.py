@@ -21,7 +21,17 @@ list's word forms is its own entry (the list spells out inflections: "travelled"
   - a pair WordNet tells apart (`told_apart`): it knows both words, and no sense of one is a
     sense of the other — "tonne" is the metric ton, "ton" the short or long ton; "philtre"
     is a love potion, no "filter"; "busses" are kisses —, and every other British form the
-    stemmer reads as that word ("tonnes" with "tonne").
+    stemmer reads as that word ("tonnes" with "tonne");
+  - a British form the respelling would split from a form of the same word (`with_inflections`:
+    an inflection of it or the word it inflects, by regular endings, that English uses, in
+    pyspellchecker's list, and the stemmer read as it) which the list leaves as written:
+    "minibuses" as "minibusses" would leave "minibus" ("minibus" and "minibuss"), "glueing"
+    as "gluing" "glue" ("glue" and "glu"), "chilli" as "chili" "chillies" (an inflection of
+    "chilly" too, so not respelt).
+What is added: such an inflection of a kept British form that the list lacks, read as its
+American word (its stem is all that is read), when it is no American spelling and inflects
+no other word: "sheikhs" as "sheik", "worshippers" as "worshiper", "axed" as "ax"; else
+"sheikh" would be "sheik" and "sheikhs" still "sheikh", two words.
 Run time (`bot/text/words.py`, `stem`) reads only the generated file."""
 
 from __future__ import annotations
@@ -51,10 +61,68 @@ def told_apart(british: str, american: str, senses: Senses) -> bool:
     return bool(gb) and bool(us) and not gb & us
 
 
-def american_spellings(british_to_american: dict[str, str],
-                       senses: Senses | None = None) -> dict[str, str]:
+# A word's regular inflections: + s, es, d, ed or ing; a final "e" dropped before "ing"; a
+# final "y" as "ies" or "ied". `bases` undoes them.
+ENDINGS = ("s", "es", "d", "ed", "ing")
+
+
+def inflections(word: str) -> set[str]:
+    out = {word + e for e in ENDINGS}
+    if word.endswith("e"):
+        out.add(word[:-1] + "ing")
+    if word.endswith("y"):
+        out |= {word[:-1] + "ies", word[:-1] + "ied"}
+    return out
+
+
+def bases(word: str) -> set[str]:
+    """The words `word` may be a regular inflection of (`inflections`)."""
+    out = {word[:-len(e)] for e in ENDINGS if word.endswith(e) and len(word) > len(e) + 2}
+    if word.endswith("ing") and len(word) > 5:
+        out.add(word[:-3] + "e")
+    if word.endswith(("ies", "ied")) and len(word) > 5:
+        out.add(word[:-3] + "y")
+    return out
+
+
+def with_inflections(pairs: dict[str, str], american: set[str],
+                     known: Callable[[str], bool]) -> dict[str, str]:
+    """`pairs` whose respelling splits no British form from its inflections or from the word
+    it inflects (words English uses, `known`, that the stemmer reads as it): an inflection
+    the list lacks is added (read as the American word), unless it is a word of American
+    spelling or inflects another word too; a form still split from one is left out."""
+    snowball = Stemmer.Stemmer("english").stemWord
+    pairs = dict(pairs)
+    gone: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for gb, us in sorted(pairs.items()):
+            if pairs.get(gb) != us:
+                continue
+            for form in sorted(inflections(gb) | bases(gb)):
+                if form in pairs or not known(form) \
+                        or not snowball(form) == snowball(gb) != snowball(us):
+                    continue
+                if form in inflections(gb) and form not in american and form not in gone \
+                        and not any(b != gb and b not in pairs and known(b)
+                                    and snowball(b) == snowball(form) for b in bases(form)):
+                    pairs[form] = us
+                else:
+                    del pairs[gb]
+                    gone.add(gb)
+                    changed = True
+                    break
+                changed = True
+    return pairs
+
+
+def american_spellings(british_to_american: dict[str, str], senses: Senses | None = None,
+                       known: Callable[[str], bool] | None = None) -> dict[str, str]:
     """The list's pairs the stemmer reads as two words, British form to American, less those
-    WordNet (`senses`) tells apart and the British forms the stemmer reads as theirs."""
+    WordNet (`senses`) tells apart and the British forms the stemmer reads as theirs; with
+    `known` (the words English uses), no form split from its inflections
+    (`with_inflections`)."""
     snowball = Stemmer.Stemmer("english").stemWord  # as `words.stem` reads a word it lacks
     american = set(british_to_american.values())
     pairs = {gb: us for gb, us in british_to_american.items()
@@ -64,6 +132,8 @@ def american_spellings(british_to_american: dict[str, str],
     if senses is not None:
         apart = {snowball(gb) for gb, us in pairs.items() if told_apart(gb, us, senses)}
         pairs = {gb: us for gb, us in pairs.items() if snowball(gb) not in apart}
+    if known is not None:
+        pairs = with_inflections(pairs, american, known)
     return pairs
 
 
@@ -90,7 +160,8 @@ def write_toml(pairs: dict[str, str], out: Path) -> None:
         "# (Apache-2.0 licence, Charles Pierse; its spelling list is American-British-English-",
         "# Translator's, from tysto.com's UK-US spelling list): each British spelling the stemmer",
         "# would read as another word than its American one, less the pairs WordNet 3.0",
-        "# (Princeton University) tells apart as two words. Do not edit.",
+        "# (Princeton University) tells apart as two words; with the inflections the list",
+        "# lacks that pyspellchecker's English list knows. Do not edit.",
         "",
         "[american]",
         *(f"{gb} = {json.dumps(us)}" for gb, us in sorted(pairs.items())),
@@ -104,8 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(OUT))
     a = ap.parse_args(argv)
     from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
+
+    from bot.text.spelling import language_frequency
     with wordnet_files(ap, a) as root:
-        pairs = american_spellings(dict(BRITISH_ENGLISH_SPELLINGS), wordnet_senses(root))
+        pairs = american_spellings(dict(BRITISH_ENGLISH_SPELLINGS), wordnet_senses(root),
+                                   lambda word: language_frequency(word) > 0)
     write_toml(pairs, Path(a.out))
     print(f"wrote {len(pairs)} of {len(BRITISH_ENGLISH_SPELLINGS)} spellings to {a.out}")
     return 0
