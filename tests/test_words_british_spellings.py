@@ -107,6 +107,19 @@ def test_a_damaged_spellings_file_is_logged_and_words_stem_as_written(tmp_path, 
     assert american_spellings(tmp_path / "missing.toml") == {}
 
 
+def test_an_index_built_with_the_spellings_is_not_served_without_them(tmp_path, monkeypatch):
+    # Its terms are American stems ("color"); a process whose file is missing or damaged
+    # stems "coloured" as "colour", so the build's fingerprint differs and it rebuilds.
+    # (The table is read first: nothing is stemmed, and so cached, without the spellings.)
+    from bot.search import index
+
+    table = load_aliases(write_aliases(tmp_path))
+    with_them = index.aliases_fingerprint(table)
+    monkeypatch.setattr(index, "_fingerprints", {})  # as a new process would work it out
+    monkeypatch.setattr(words_module, "AMERICAN_SPELLINGS", {})
+    assert index.aliases_fingerprint(table) != with_them
+
+
 def test_a_claim_in_british_spelling_finds_the_american_sentences(settings, store, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -52,6 +52,7 @@ import tantivy
 from bot.corpus.storage import Store
 from bot.errors import UserError, as_os_error, failure_reason
 from bot.search import semantic
+from bot.text import words as text_words
 from bot.text.aliases import AliasTable, load_aliases
 from bot.text.stance import (
     FEATURES_VERSION,
@@ -143,14 +144,17 @@ _fingerprints: dict[int, tuple[AliasTable, str]] = {}
 
 
 def aliases_fingerprint(aliases: AliasTable) -> str:
-    """What the index's terms and features depend on. Memoised per table (every lookup
-    checks it; a table is not changed once built)."""
+    """What the index's terms and features depend on: the aliases, the versions, the shipped
+    formulas and British spellings (a process whose spellings file is missing or damaged
+    stems as written: it rebuilds rather than search a build's American stems). Memoised per
+    table (every lookup checks it; a table is not changed once built)."""
     found = _fingerprints.get(id(aliases))
     if found is not None and found[0] is aliases:
         return found[1]
     data = json.dumps([sorted(aliases.concepts.items()), sorted(aliases.names.items()),
                        sorted(aliases.places), sorted(aliases.within.items()), SCHEMA_VERSION,
-                       FEATURES_VERSION, sorted(known_formulas())])
+                       FEATURES_VERSION, sorted(known_formulas()),
+                       sorted(text_words.AMERICAN_SPELLINGS.items())])
     fingerprint = hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
     if len(_fingerprints) >= 16:
         _fingerprints.clear()
