@@ -22,6 +22,14 @@ def test_a_british_spelling_stems_as_the_american_one():
     assert stem("signed") == "sign" and stem("colors") == stem("color")
 
 
+def test_a_capitalised_british_word_is_respelt_as_a_lower_case_one():
+    # Every word is lower-cased before it is stemmed: a sentence's first word, a headline's,
+    # a name written as a British word (README).
+    assert tokens("Defence ministers met") == tokens("defense ministers met")
+    assert tokens("Defence Budget Cut") == tokens("defense budget cut")
+    assert tokens("Labour won") == tokens("labor won")
+
+
 def test_the_shipped_file_holds_only_pairs_the_stemmer_reads_apart():
     text = words_module.SPELLINGS.read_text(encoding="utf-8")
     pairs = tomllib.loads(text)["american"]
