@@ -38,6 +38,9 @@ def test_the_shipped_file_holds_only_pairs_the_stemmer_reads_apart():
                for gb, us in pairs.items())
     # No British form is another pair's American one (no chain of readings).
     assert not set(pairs) & set(pairs.values())
+    # And none the stemmer already reads as its American one ("cancelled", "canceled").
+    snowball = words_module._stemmer.stemWord
+    assert [gb for gb, us in pairs.items() if snowball(gb) == snowball(us)] == []
 
 
 def test_the_builder_leaves_out_pairs_the_stemmer_already_joins():
