@@ -1,7 +1,7 @@
 """A long claim (`LONG_CLAIM_UNITS` units or more) told by a sentence with another date in
 place of its own: the same event, dated otherwise, contradicts it, as it does a shorter claim
 (`states_but_for_its_values`). For a long claim only when every slot the sentence lacks is a
-date it gives another of: a long post's amounts are often rounded or measured otherwise."""
+date or a time of day it gives another of: a long post's amounts are often rounded or measured otherwise."""
 
 from __future__ import annotations
 
@@ -69,4 +69,30 @@ def test_another_number_is_no_dispute_of_a_long_claim(settings: Settings, store:
                                                         "b_paper.txt": ARTICLES["b_paper.txt"]})
     answer = ask_claim(world, COUNTED)
     assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+# A time of day dates the event as a weekday does: "around noon Saturday" tells the same
+# arrest at another hour than "around midnight on Saturday".
+TIMED_ARTICLE = """Arrest in Elmford
+
+Farrow's mother said troopers and a village safety officer came and took her son to jail
+around noon Saturday after his interviews with reporters who were in the village.
+"""
+TIMED = "Farrow's mother says troopers took him away around midnight on Saturday."
+
+
+def test_another_time_of_day_of_the_same_event_contradicts_a_long_claim(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": TIMED_ARTICLE,
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    aliases = load_aliases(settings.aliases_path)
+    plain, tags = clean_claim(TIMED)
+    assert is_long(parse_claim(plain, aliases.analyze(plain), aliases, tags))
+    answer = ask_claim(world, TIMED)
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert [e.doc_id for e in disputing] == ["a_wire"], answer
+    # Its own time is no dispute.
+    answer = ask_claim(world, TIMED.replace("midnight on", "noon"))
     assert not any(e.stance == "disputes" for e in answer.evidence), answer

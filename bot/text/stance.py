@@ -70,6 +70,14 @@ LONG_MATCHED_UNITS = 2  # claim units the sentence must share
 LONG_RELATIVE_SCORE = 0.4  # retrieval score relative to the best candidate
 
 DATE_KINDS = frozenset({"year", "month", "weekday"})  # the kinds of unit that date a claim
+# What a time of day's number counts in: `words.normalise_formats` writes "3:25 a.m." and
+# "around midnight" as "3.25 h" and "0.00 h".
+TIME_OF_DAY = "h"
+
+
+def dates_the_event(u: Unit) -> bool:
+    """A year, month or weekday of the claim, or a time of day: when its event happened."""
+    return u.kind in DATE_KINDS or (u.kind == "number" and u.unit == TIME_OF_DAY)
 # In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1,
 # `words.MONTH_NAMES`).
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -2261,15 +2269,16 @@ def states_but_for_its_values(claim: Claim, own: Features, m: Match,
     against "Putin signed a bilateral summit with ... Kim Jong Un in June of 2024", whose
     frame is too weak for the rules' reading of a conflict and too loosely worded for the
     judge's `same_event`). `m` is the sentence's match with the claim, alone. `dates_only`
-    (a long claim's reading): only when every slot the sentence lacks is a year, month or
-    weekday it gives another of. A long post's amounts are often rounded or measured
+    (a long claim's reading): only when every slot the sentence lacks is a year, month,
+    weekday or time of day it gives another of ("around noon Saturday" for "... around
+    midnight on Saturday"). A long post's amounts are often rounded or measured
     otherwise (`judge_long` lets a missing number through for that reason); with numbers too,
     Climate-FEVER had 2 more false `contradicted` answers on each of its rows."""
     conflicting = [u for u in m.missing_slots if _conflicts(claim, own, None, [u])]
     if not conflicting:
         return False
     if dates_only and (len(conflicting) < len(m.missing_slots)
-                       or any(u.kind not in DATE_KINDS for u in conflicting)):
+                       or not all(dates_the_event(u) for u in conflicting)):
         return False
     total = sum(u.weight for u in claim.units) or 1.0
     agreed = replace(m, coverage=min(1.0, m.coverage + sum(u.weight for u in conflicting) / total),
