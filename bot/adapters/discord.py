@@ -1009,7 +1009,9 @@ class BriefbotClient(discord.Client):
         of a longer reload) goes by direct message when it is private, else to the channel
         (the bot's own post), rather than being lost; if those are refused too, it is
         logged, with how many of its `total` messages went before the refusal (through the
-        interaction, before it expired, and that way)."""
+        interaction, before it expired, and that way). The network failing there (a dropped
+        connection, no answer) is logged the same way, saying that the message in flight may
+        have arrived."""
         name = interaction.command.qualified_name if interaction.command else "?"
         where = "direct message" if private else f"channel {interaction.channel_id}"
         log.warning("Discord: /%s for %s: the interaction expired (%s %s); %d message(s) go by "
@@ -1027,12 +1029,16 @@ class BriefbotClient(discord.Client):
                     await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
                 sent += 1
         except (discord.HTTPException, discord.RateLimited, AnswerRateLimited, UnreadableAnswer,
-                TypeError) as exc:
+                TypeError, *_NETWORK_ERRORS) as exc:
+            # (a network error went on to the tree's error handler: "cut short by a network
+            # error", the public placeholder removed and a notice sent by direct message)
+            failure = (f"a network error, {exc!r}: whether its message in flight arrived is "
+                       "not known" if isinstance(exc, _NETWORK_ERRORS) else str(exc))
             lost = len(messages) - sent
             went = total - lost  # (as the answer, before it expired, and by `where`)
             if not went:
                 log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
-                            "either (%s)", name, interaction.user.id, where, exc)
+                            "either (%s)", name, interaction.user.id, where, failure)
             else:  # (its first messages are there for the reader: not "lost")
                 how = (f"by {where}" if went == sent else "as the answer" if not sent
                        else f"({went - sent} as the answer, {sent} by {where})")
@@ -1040,7 +1046,7 @@ class BriefbotClient(discord.Client):
                             "messages went %s; %s could not go by %s either (%s)", name,
                             interaction.user.id, went, total, how,
                             "the last one is lost: it" if lost == 1
-                            else f"the last {lost} are lost: they", where, exc)
+                            else f"the last {lost} are lost: they", where, failure)
 
     async def report_error(self, interaction: discord.Interaction[Any],
                            error: app_commands.AppCommandError) -> None:
