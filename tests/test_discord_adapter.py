@@ -1301,7 +1301,9 @@ async def test_a_rate_limited_placeholder_removal_still_sends_the_answer(
         emu: DiscordEmulator, bot: BriefbotClient, caplog: pytest.LogCaptureFixture) -> None:
     # A private answer to a publicly deferred command removes the "thinking…" placeholder
     # first; that DELETE rate-limited past the bound raised AnswerRateLimited, which the
-    # `except discord.HTTPException` around it let through: the answer was never sent.
+    # `except discord.HTTPException` around it let through: the answer was never sent. (Then
+    # it was sent into the placeholder left in place, for everyone to see: the placeholder
+    # is replaced by a note, and the answer is a private message of its own.)
     emu.rate_limit("DELETE", r"/webhooks/\d+/[^/]+/messages/@original", retry_after=600)
     sent = await emu.send_interaction("brief", {"name": "nope"})
     calls = await _answered(emu, sent.webhook_path, 10)
@@ -1310,6 +1312,8 @@ async def test_a_rate_limited_placeholder_removal_still_sends_the_answer(
     assert calls[0].json["flags"] & EPHEMERAL
     assert "Discord is rate-limiting" not in text, text
     assert "could not remove the deferred placeholder" in caplog.text
+    answer = emu.messages[int(calls[0].response["id"])]
+    assert answer["flags"] & EPHEMERAL, answer
 
 
 # --------------------------------------------------------------------------- two servers

@@ -158,3 +158,64 @@ async def test_an_answer_of_unknown_fate_does_not_remove_the_public_placeholder(
         assert "The pact was signed." in all_text([original]), original  # the answer stays
         [notice_message] = [m for m in emu.messages.values() if said in all_text([m])]
         assert notice_message["flags"] & EPHEMERAL  # a message of its own, private
+
+
+ORIGINAL = FOLLOWUP + "/messages/@original"
+
+
+async def _private_answer_to_nope(emu: DiscordEmulator) -> Any:
+    """/brief nope (deferred in public, then answered privately: no such digest); the
+    interaction, once its answer is sent (up to 10 s)."""
+    sent = await emu.send_interaction("brief", {"name": "nope"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5  # public "thinking…"
+    for _ in range(200):
+        if [m for m in emu.messages.values() if "No digest named" in all_text([m])]:
+            return sent
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no answer: {[(c.method, c.path, c.status) for c in emu.calls]}")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("failure", ["bare 404", "connection dropped"])
+async def test_a_private_answer_never_fills_a_public_placeholder_that_was_not_removed(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, failure: str) -> None:
+    # The public "thinking…" is removed before a private answer (no digest named 'nope');
+    # when that removal failed, the answer was sent as a follow-up all the same, which
+    # Discord put in the placeholder's place, shown to everyone; a dropped connection lost
+    # the answer, and the error notice filled the placeholder instead. The placeholder is
+    # now replaced by a note that the answer is private, which follows as a message of its
+    # own.
+    if failure == "bare 404":  # (a route or a proxy's page: not Discord's Unknown Message)
+        emu.fail("DELETE", ORIGINAL, 404, json={"message": "404: Not Found", "code": 0})
+    else:  # (times=None: aiohttp sends a DELETE again on a dropped connection)
+        emu.hang_up("DELETE", ORIGINAL, times=None)
+    sent = await _private_answer_to_nope(emu)
+    public = [m for m in emu.messages.values()
+              if not m["flags"] & EPHEMERAL and "No digest named" in all_text([m])]
+    assert public == [], public
+    original = emu.messages[emu.interaction(sent).original_message_id or 0]
+    assert original["content"] == discord_adapter.PRIVATE_ANSWER_NOTE, original
+    assert "could not remove the deferred placeholder of /brief" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_private_answer_goes_by_direct_message_when_the_placeholder_stays(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Neither removed nor replaced: nothing private goes through the interaction (its first
+    # follow-up would fill the public placeholder); the answer goes by direct message.
+    refused = {"message": "404: Not Found", "code": 0}
+    emu.fail("DELETE", ORIGINAL, 404, json=refused)
+    emu.fail("PATCH", ORIGINAL, 404, json=refused)
+    sent = await _private_answer_to_nope(emu)
+    assert not emu.calls_to(re.escape(sent.webhook_path), method="POST")  # no follow-up
+    [dm] = emu.dm_channels
+    assert "No digest named" in all_text(emu.channel_messages(dm))
+    public = [m for m in emu.messages.values()
+              if not m["flags"] & EPHEMERAL and "No digest named" in all_text([m])
+              and m["channel_id"] != str(dm)]
+    assert public == [], public
+    said = next(r.getMessage() for r in caplog.records if "go by direct message" in r.getMessage())
+    assert 'the public "thinking…" placeholder could not be removed (NotFound(' in said, said
+    assert "nor replaced (NotFound(" in said, said

@@ -65,6 +65,10 @@ ADMIN_NOTE = ("On Discord the admin commands are /briefbot subscribe, unsubscrib
               "and status (Manage Server: this server's subscriptions), and /briefbot reload "
               "and feeds (bot admins: they change what every server sees).")
 _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral"
+# What a public "thinking…" placeholder says when it could not be removed before a private
+# answer (`BriefbotClient._clear_public_placeholder`): the answer follows as a message of its
+# own, which only the caller sees.
+PRIVATE_ANSWER_NOTE = "Answered privately: only the person who asked can see the answer."
 # interaction.extras key: Discord took the first response (a 2xx) whose answer could not be
 # read (`UnreadableAnswer`): discord.py, which raised, does not count it as done.
 _RESPONDED = "briefbot_responded"
@@ -72,6 +76,7 @@ _RESPONDED = "briefbot_responded"
 # 15 minutes): Invalid Webhook Token, Unknown Webhook.
 INTERACTION_EXPIRED = frozenset({50027, 10015})
 UNKNOWN_CHANNEL = 10003  # Discord's code for a channel that does not exist (deleted)
+UNKNOWN_MESSAGE = 10008  # Discord's code for a message that does not exist (deleted)
 MISSING_ACCESS = 50001  # Discord's code for a channel the bot cannot reach (no View Channel,
 # or not in its server)
 # Discord's code for a direct message the user does not take from the bot (they share no
@@ -672,6 +677,19 @@ class _ReadFirstSession:
 # The way to Discord failing while a message is sent (a dropped connection, no answer after
 # discord.py's own retries): the message may or may not have arrived.
 _NETWORK_ERRORS = (aiohttp.ClientError, ConnectionError, TimeoutError)
+# What removing or replacing an interaction's placeholder may meet: Discord's refusals, its
+# rate limits past the bound, an answer that cannot be read, the network.
+_PLACEHOLDER_ERRORS = (discord.HTTPException, AnswerRateLimited, UnreadableAnswer,
+                       *_NETWORK_ERRORS)
+
+
+def _placeholder_gone(exc: Exception) -> bool:
+    """Whether a failed removal or replacement of the placeholder leaves none there: Discord
+    has no such message (Unknown Message: a removal carried out whose answer was lost), or
+    took the request (a 2xx whose answer could not be read)."""
+    return ((isinstance(exc, discord.NotFound) and exc.code == UNKNOWN_MESSAGE)
+            or (isinstance(exc, UnreadableAnswer) and exc.taken))
+
 
 _UNWRAPPED_WARNED: list[bool] = []  # (the warning below once per process)
 
@@ -967,15 +985,15 @@ class BriefbotClient(discord.Client):
         else:
             rest = messages
             if interaction.extras.get(_DEFERRED) == "public" and ephemeral:
-                # The public "thinking…" placeholder cannot turn private: remove it, and
-                # send the answer as new ephemeral follow-ups.
-                # Not removed (refused, or rate-limited past the bound): the answer still
-                # goes, after a "thinking…" left in place.
+                # The public "thinking…" placeholder cannot turn private: it is cleared, and
+                # the answer sent as new ephemeral follow-ups; or, when it could not be, by
+                # direct message, never into its place.
                 interaction.extras.pop(_DEFERRED, None)
-                try:
-                    await interaction.delete_original_response()
-                except (discord.HTTPException, AnswerRateLimited, UnreadableAnswer) as exc:
-                    log.warning("could not remove the deferred placeholder: %s", exc)
+                kept = await self._clear_public_placeholder(interaction)
+                if kept is not None:
+                    await self._send_elsewhere(interaction, rest, private=True, why=kept,
+                                               total=len(messages))
+                    return
         for i, message in enumerate(rest):
             try:
                 await self._follow_up(interaction, message, ephemeral=ephemeral)
@@ -998,24 +1016,57 @@ class BriefbotClient(discord.Client):
             except discord.HTTPException as exc:
                 if exc.code not in INTERACTION_EXPIRED:
                     raise
-                await self._send_elsewhere(interaction, rest[i:], private=ephemeral, why=exc,
-                                           total=len(messages))
+                await self._send_elsewhere(
+                    interaction, rest[i:], private=ephemeral,
+                    why=f"the interaction expired ({exc.code} {exc.text})", total=len(messages))
                 return
+
+    async def _clear_public_placeholder(self, interaction: discord.Interaction[Any]) -> str | None:
+        """Clear the way for a private answer after a public deferral. Discord puts the
+        first follow-up after a deferral in the "thinking…" placeholder's place, shown as the
+        deferral was whatever the follow-up's own flags, so the placeholder is removed; when
+        that fails (a 5xx, a bare 404, a rate limit, the connection dropped), it is replaced
+        by PRIVATE_ANSWER_NOTE, after which a follow-up is a message of its own (the private
+        answer then filled it, shown to everyone). None when the way is clear; else why
+        not, and nothing private may go through the interaction."""
+        try:
+            await interaction.delete_original_response()
+            return None
+        except _PLACEHOLDER_ERRORS as exc:
+            if _placeholder_gone(exc):
+                return None
+            not_removed = exc
+        try:
+            await interaction.edit_original_response(content=PRIVATE_ANSWER_NOTE, embeds=[],
+                                                     allowed_mentions=NO_MENTIONS)
+        except _PLACEHOLDER_ERRORS as exc:
+            if _placeholder_gone(exc):
+                return None
+            return (f'the public "thinking…" placeholder could not be removed ({not_removed!r}) '
+                    f"nor replaced ({exc!r}), and a private answer sent through the interaction "
+                    "would take its place, shown to everyone")
+        name = interaction.command.qualified_name if interaction.command else "?"
+        log.warning("Discord: could not remove the deferred placeholder of /%s for discord:%s "
+                    "(%r); it says %r instead, and the private answer follows as a message of "
+                    "its own", name, interaction.user.id, not_removed, PRIVATE_ANSWER_NOTE)
+        return None
 
     async def _send_elsewhere(self, interaction: discord.Interaction[Any],
                               messages: list[DiscordMessage], *, private: bool,
-                              why: discord.HTTPException, total: int) -> None:
-        """An answer whose interaction expired (Discord keeps its token 15 minutes: the report
-        of a longer reload) goes by direct message when it is private, else to the channel
-        (the bot's own post), rather than being lost; if those are refused too, it is
+                              why: str, total: int) -> None:
+        """An answer that cannot go through its interaction (`why` says why: the interaction
+        expired, as Discord keeps its token 15 minutes, the report of a longer reload; or a
+        private answer's public placeholder could not be cleared, `_clear_public_placeholder`)
+        goes by direct message when it is private, else to the channel (the bot's own post),
+        rather than being lost; if those are refused too, it is
         logged, with how many of its `total` messages went before the refusal (through the
         interaction, before it expired, and that way). The network failing there (a dropped
         connection, no answer) is logged the same way, saying that the message in flight may
         have arrived."""
         name = interaction.command.qualified_name if interaction.command else "?"
         where = "direct message" if private else f"channel {interaction.channel_id}"
-        log.warning("Discord: /%s for %s: the interaction expired (%s %s); %d message(s) go by "
-                    "%s", name, interaction.user.id, why.code, why.text, len(messages), where)
+        log.warning("Discord: /%s for %s: %s; %d message(s) go by %s", name,
+                    interaction.user.id, why, len(messages), where)
         sent = 0
         try:
             # (the direct message's channel made first: an answer Discord took but that
