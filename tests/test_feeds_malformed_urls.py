@@ -221,3 +221,16 @@ def test_a_json_feed_items_url_that_is_no_text_is_no_link() -> None:
     parsed = parse_json_feed(json.dumps(doc).encode(), "https://example.com/feed.json")
     assert [(i.key, i.link, i.title) for i in parsed.items] == [
         ("7", None, "2024"), ("b", "https://example.com/story-b", None)]
+
+
+@pytest.mark.parametrize("url", ["https://example.com/" + "a" * 5000,
+                                 "http://[bad/" + "a" * 500])
+def test_fetch_says_a_long_rejected_url_back_cut(tmp_path: Path, url: str) -> None:
+    # `briefbot fetch` printed the "rejected URL — reason" line with the URL whole (5,000
+    # characters): it is cut as a URL said back in a refusal is, its first 200 and "…",
+    # the reason after it as it was.
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), "fetch", url])
+    assert res.exit_code == 1, res.output
+    with pytest.raises(UserError) as err:
+        check_feed_url(url, "page")
+    assert res.output == f"rejected {url[:200]}… — {err.value}\n", res.output

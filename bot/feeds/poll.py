@@ -325,10 +325,12 @@ class ItemOutcome:
         """One printable line (a feed's titles and links are anyone's text)."""
         head = f"{self.outcome}"
         if self.outcome == "rejected":
-            # (its link names it; without one, its title: three link-less items were three
-            # identical lines)
+            # (its link names it, as `check_feed_url` says one back: its first 200 characters
+            # and "…", where `fetch` printed a 5,000-character URL whole; without one, its
+            # title: three link-less items were three identical lines)
             title = clip_meta(self.title.strip()) if self.title and self.title.strip() else None
-            what = self.url or (f"{title} (no link)" if title else "(no link)")
+            what = (clip_echo(self.url, 200) if self.url
+                    else f"{title} (no link)" if title else "(no link)")
             return printable_line(f"{head} {what} — {self.reason}")
         # (the title clipped as every reply clips one: a 5,000-character title was printed)
         line = " ".join([head, *([self.doc_id] if self.doc_id else []),
