@@ -219,3 +219,26 @@ async def test_a_private_answer_goes_by_direct_message_when_the_placeholder_stay
     said = next(r.getMessage() for r in caplog.records if "go by direct message" in r.getMessage())
     assert 'the public "thinking…" placeholder could not be removed (NotFound(' in said, said
     assert "nor replaced (NotFound(" in said, said
+
+
+@pytest.mark.asyncio
+async def test_a_private_answer_after_the_interaction_expired_says_it_expired(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The interaction's token expired (Discord keeps it 15 minutes) before a private answer
+    # to a public deferral: the removal of the placeholder is refused for that (401 Invalid
+    # Webhook Token), as anything through the interaction is. A PATCH bound to fail followed,
+    # and the log said the placeholder "could not be removed (…) nor replaced (…)"; it says
+    # the interaction expired, as for a follow-up refused for it, and the answer goes by
+    # direct message.
+    expired = {"code": 50027, "message": "Invalid Webhook Token"}
+    emu.fail(None, FOLLOWUP + r"(/messages/@original)?", 401, json=expired, times=None)
+    sent = await _private_answer_to_nope(emu)
+    [dm] = emu.dm_channels
+    assert "No digest named" in all_text(emu.channel_messages(dm))
+    assert not emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original",
+                            method="PATCH")
+    said = next(r.getMessage() for r in caplog.records if "go by direct message" in r.getMessage())
+    assert said.endswith(": the interaction expired (50027 Invalid Webhook Token); 1 message(s) "
+                         "go by direct message"), said
+    assert "could not be removed" not in caplog.text, caplog.text

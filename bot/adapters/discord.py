@@ -691,6 +691,11 @@ def _placeholder_gone(exc: Exception) -> bool:
             or (isinstance(exc, UnreadableAnswer) and exc.taken))
 
 
+def _expired(exc: discord.HTTPException) -> str:
+    """Why an answer goes elsewhere, the interaction's token expired (INTERACTION_EXPIRED)."""
+    return f"the interaction expired ({exc.code} {exc.text})"
+
+
 _UNWRAPPED_WARNED: list[bool] = []  # (the warning below once per process)
 
 
@@ -1016,9 +1021,8 @@ class BriefbotClient(discord.Client):
             except discord.HTTPException as exc:
                 if exc.code not in INTERACTION_EXPIRED:
                     raise
-                await self._send_elsewhere(
-                    interaction, rest[i:], private=ephemeral,
-                    why=f"the interaction expired ({exc.code} {exc.text})", total=len(messages))
+                await self._send_elsewhere(interaction, rest[i:], private=ephemeral,
+                                           why=_expired(exc), total=len(messages))
                 return
 
     async def _clear_public_placeholder(self, interaction: discord.Interaction[Any]) -> str | None:
@@ -1035,6 +1039,10 @@ class BriefbotClient(discord.Client):
         except _PLACEHOLDER_ERRORS as exc:
             if _placeholder_gone(exc):
                 return None
+            if isinstance(exc, discord.HTTPException) and exc.code in INTERACTION_EXPIRED:
+                # (nothing goes through the interaction any more, a replacement no more
+                # than the answer: said as for a follow-up refused for it)
+                return _expired(exc)
             not_removed = exc
         try:
             await interaction.edit_original_response(content=PRIVATE_ANSWER_NOTE, embeds=[],
