@@ -242,3 +242,22 @@ async def test_a_private_answer_after_the_interaction_expired_says_it_expired(
     assert said.endswith(": the interaction expired (50027 Invalid Webhook Token); 1 message(s) "
                          "go by direct message"), said
     assert "could not be removed" not in caplog.text, caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_placeholder_replaced_whose_answer_is_unreadable_is_logged(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The removal refused, the replacement taken (a 2xx) but its answer cut off on the way:
+    # it was counted as the placeholder gone, and nothing was logged, neither the failed
+    # removal nor the note now in its place. It is logged as a replacement read is.
+    emu.fail("DELETE", ORIGINAL, 404, json={"message": "404: Not Found", "code": 0})
+    emu.cut_answer("PATCH", ORIGINAL)
+    sent = await _private_answer_to_nope(emu)
+    original = emu.messages[emu.interaction(sent).original_message_id or 0]
+    assert original["content"] == discord_adapter.PRIVATE_ANSWER_NOTE, original
+    [answer] = [m for m in emu.messages.values() if "No digest named" in all_text([m])]
+    assert answer["flags"] & EPHEMERAL, answer
+    said = [r.getMessage() for r in caplog.records
+            if "could not remove the deferred placeholder of /brief" in r.getMessage()]
+    assert len(said) == 1 and "it says 'Answered privately" in said[0], caplog.text

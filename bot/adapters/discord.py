@@ -684,9 +684,9 @@ _PLACEHOLDER_ERRORS = (discord.HTTPException, AnswerRateLimited, UnreadableAnswe
 
 
 def _placeholder_gone(exc: Exception) -> bool:
-    """Whether a failed removal or replacement of the placeholder leaves none there: Discord
-    has no such message (Unknown Message: a removal carried out whose answer was lost), or
-    took the request (a 2xx whose answer could not be read)."""
+    """Whether a failed removal of the placeholder leaves none there: Discord has no such
+    message (Unknown Message: a removal carried out whose answer was lost), or took the
+    request (a 2xx whose answer could not be read). (A replacement taken leaves the note.)"""
     return ((isinstance(exc, discord.NotFound) and exc.code == UNKNOWN_MESSAGE)
             or (isinstance(exc, UnreadableAnswer) and exc.taken))
 
@@ -1048,11 +1048,12 @@ class BriefbotClient(discord.Client):
             await interaction.edit_original_response(content=PRIVATE_ANSWER_NOTE, embeds=[],
                                                      allowed_mentions=NO_MENTIONS)
         except _PLACEHOLDER_ERRORS as exc:
-            if _placeholder_gone(exc):
-                return None
-            return (f'the public "thinking…" placeholder could not be removed ({not_removed!r}) '
-                    f"nor replaced ({exc!r}), and a private answer sent through the interaction "
-                    "would take its place, shown to everyone")
+            if isinstance(exc, discord.NotFound) and exc.code == UNKNOWN_MESSAGE:
+                return None  # (the removal was carried out after all)
+            if not (isinstance(exc, UnreadableAnswer) and exc.taken):  # (a 2xx: replaced)
+                return (f'the public "thinking…" placeholder could not be removed ({not_removed!r}) '
+                        f"nor replaced ({exc!r}), and a private answer sent through the "
+                        "interaction would take its place, shown to everyone")
         name = interaction.command.qualified_name if interaction.command else "?"
         log.warning("Discord: could not remove the deferred placeholder of /%s for discord:%s "
                     "(%r); it says %r instead, and the private answer follows as a message of "
