@@ -12,7 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import load_aliases
-from bot.text.stance import clean_claim, is_long, parse_claim
+from bot.text.stance import clean_claim, dates_the_event, is_long, parse_claim
 from tests.conftest import ask_claim, build_claim_world
 
 ARTICLES = {
@@ -96,3 +96,44 @@ def test_another_time_of_day_of_the_same_event_contradicts_a_long_claim(
     # Its own time is no dispute.
     answer = ask_claim(world, TIMED.replace("midnight on", "noon"))
     assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+
+# A duration written with the hour's symbol counts in "h" as a time of day does: "held for 36
+# h" is no other time of the event than "at 10:00", and a claim's "for 30 h" or "for 1.5 h"
+# dates nothing.
+HELD_ARTICLE = """Arrest in Elmford
+
+Farrow's mother said troopers and a village safety officer held her son in the village jail
+for 36 h on Saturday after his interviews with reporters.
+"""
+AT_TEN = "Farrow's mother says troopers took him away at 10:00 on Saturday."
+
+
+def test_a_duration_in_hours_is_no_other_time_of_the_event(settings: Settings, store: Store,
+                                                            corpus: Path) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": HELD_ARTICLE,
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    aliases = load_aliases(settings.aliases_path)
+    plain, tags = clean_claim(AT_TEN)
+    assert is_long(parse_claim(plain, aliases.analyze(plain), aliases, tags))
+    answer = ask_claim(world, AT_TEN)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+@pytest.mark.parametrize("claim, dates", [
+    ("Farrow's mother says troopers held him in the village jail for 30 h on Saturday.", False),
+    ("Farrow's mother says troopers held him in the village jail for 1.5 h on Saturday.", False),
+    (AT_TEN, True),
+    (TIMED, True),
+    ("Farrow's mother says troopers took him away at 11:50 p.m. on Saturday.", True),
+])
+def test_only_a_time_a_clock_shows_dates_the_event(settings: Settings, claim: str,
+                                                   dates: bool) -> None:
+    aliases = load_aliases(settings.aliases_path)
+    plain, tags = clean_claim(claim)
+    hours = [u for u in parse_claim(plain, aliases.analyze(plain), aliases, tags).units
+             if u.kind == "number"]
+    assert len(hours) == 1 and hours[0].unit == "h", hours
+    assert dates_the_event(hours[0]) is dates, hours

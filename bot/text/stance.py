@@ -71,13 +71,39 @@ LONG_RELATIVE_SCORE = 0.4  # retrieval score relative to the best candidate
 
 DATE_KINDS = frozenset({"year", "month", "weekday"})  # the kinds of unit that date a claim
 # What a time of day's number counts in: `words.normalise_formats` writes "3:25 a.m." and
-# "around midnight" as "3.25 h" and "0.00 h".
+# "around midnight" as "3.25 h" and "0 h" (its zero minutes dropped). A duration written with
+# the hour's symbol ("held for 36 h") counts in it too.
 TIME_OF_DAY = "h"
+_CLOCK = re.compile(r"(\d{1,2})(?:\.(\d\d))?")
+
+
+def clock_hours(value: str) -> float | None:
+    """The hours since midnight of a number in `TIME_OF_DAY` as a time of day writes it
+    ("3.25", 3:25, is 3 5/12; "0", midnight, 0); None where no clock shows it ("36" or "24" of
+    "held for 36 h", "1.5" of "1.5 h"): a duration."""
+    m = _CLOCK.fullmatch(value)
+    if m is None:
+        return None
+    hours, minutes = int(m.group(1)), int(m.group(2) or 0)
+    return hours + minutes / 60 if hours < 24 and minutes < 60 else None
+
+
+def is_time_of_day(u: Unit) -> bool:
+    """A number of the claim that a clock shows (`clock_hours`)."""
+    return u.kind == "number" and u.unit == TIME_OF_DAY and clock_hours(u.key) is not None
 
 
 def dates_the_event(u: Unit) -> bool:
     """A year, month or weekday of the claim, or a time of day: when its event happened."""
-    return u.kind in DATE_KINDS or (u.kind == "number" and u.unit == TIME_OF_DAY)
+    return u.kind in DATE_KINDS or is_time_of_day(u)
+
+
+def another_time_of_day(u: Unit, own: Features) -> bool:
+    """The sentence gives a time of day (`clock_hours`) and not the claim's time `u`: a
+    duration in hours ("held for 36 h") is no other time of the event."""
+    mine = clock_hours(u.key)
+    theirs = [t for v in own.numbers.get(TIME_OF_DAY, ()) if (t := clock_hours(v)) is not None]
+    return mine is not None and bool(theirs) and mine not in theirs
 # In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1,
 # `words.MONTH_NAMES`).
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -2271,14 +2297,17 @@ def states_but_for_its_values(claim: Claim, own: Features, m: Match,
     judge's `same_event`). `m` is the sentence's match with the claim, alone. `dates_only`
     (a long claim's reading): only when every slot the sentence lacks is a year, month,
     weekday or time of day it gives another of ("around noon Saturday" for "... around
-    midnight on Saturday"). A long post's amounts are often rounded or measured
-    otherwise (`judge_long` lets a missing number through for that reason); with numbers too,
-    Climate-FEVER had 2 more false `contradicted` answers on each of its rows."""
+    midnight on Saturday"; `another_time_of_day`: no duration in hours). A long post's
+    amounts are often rounded or measured otherwise (`judge_long` lets a missing number
+    through for that reason); with numbers too, Climate-FEVER had 2 more false `contradicted`
+    answers on each of its rows."""
     conflicting = [u for u in m.missing_slots if _conflicts(claim, own, None, [u])]
     if not conflicting:
         return False
     if dates_only and (len(conflicting) < len(m.missing_slots)
-                       or not all(dates_the_event(u) for u in conflicting)):
+                       or not all(dates_the_event(u) for u in conflicting)
+                       or not all(another_time_of_day(u, own)
+                                  for u in conflicting if is_time_of_day(u))):
         return False
     total = sum(u.weight for u in claim.units) or 1.0
     agreed = replace(m, coverage=min(1.0, m.coverage + sum(u.weight for u in conflicting) / total),
