@@ -137,3 +137,39 @@ def test_only_a_time_a_clock_shows_dates_the_event(settings: Settings, claim: st
              if u.kind == "number"]
     assert len(hours) == 1 and hours[0].unit == "h", hours
     assert dates_the_event(hours[0]) is dates, hours
+
+
+# A time told roughly ("around midnight", "around 3 p.m.", "after 3 p.m.") is no other time of
+# the event than one within an hour of it, around the clock.
+def _took_him_away(when: str) -> str:
+    return f"""Arrest in Elmford
+
+Farrow's mother said troopers and a village safety officer came and took her son to jail
+{when} Saturday after his interviews with reporters.
+"""
+
+
+@pytest.mark.parametrize("claimed, told", [
+    ("around midnight on", "at 11:50 p.m."),
+    ("around 3 p.m. on", "at 2:55 p.m."),
+    ("after 3 p.m. on", "at 3:40 p.m."),
+    ("at 11 p.m. on", "at midnight on"),
+])
+def test_a_time_within_an_hour_is_no_other_time_of_the_event(
+        settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": _took_him_away(told),
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    claim = TIMED.replace("around midnight on", claimed)
+    answer = ask_claim(world, claim)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Store,
+                                                 corpus: Path) -> None:
+    world = build_claim_world(settings, store, corpus, {
+        "a_wire.txt": _took_him_away("at 10:55 p.m."), "b_paper.txt": ARTICLES["b_paper.txt"]})
+    answer = ask_claim(world, TIMED)
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert "22.55 rather than 0" in (disputing[0].reason or ""), answer

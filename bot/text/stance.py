@@ -98,12 +98,21 @@ def dates_the_event(u: Unit) -> bool:
     return u.kind in DATE_KINDS or is_time_of_day(u)
 
 
+# How far apart, in hours around the clock, two times of day may be and still be one time told
+# roughly: a time is often rounded or given approximately ("around midnight" for 11:50 p.m.,
+# "around 3 p.m." for 2:55 p.m., "after 3 p.m." for 3:40 p.m.), as a long post's amounts are.
+TIME_OF_DAY_LEEWAY = 1.0
+
+
 def another_time_of_day(u: Unit, own: Features) -> bool:
-    """The sentence gives a time of day (`clock_hours`) and not the claim's time `u`: a
-    duration in hours ("held for 36 h") is no other time of the event."""
+    """The sentence gives a time of day (`clock_hours`) and none within `TIME_OF_DAY_LEEWAY`
+    of the claim's time `u`, around the clock (11:50 p.m. is 10 minutes from midnight): a
+    duration in hours ("held for 36 h") is no other time of the event, nor a time told
+    roughly."""
     mine = clock_hours(u.key)
     theirs = [t for v in own.numbers.get(TIME_OF_DAY, ()) if (t := clock_hours(v)) is not None]
-    return mine is not None and bool(theirs) and mine not in theirs
+    return mine is not None and bool(theirs) and all(
+        min(abs(mine - t), 24 - abs(mine - t)) > TIME_OF_DAY_LEEWAY for t in theirs)
 # In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1,
 # `words.MONTH_NAMES`).
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
