@@ -173,3 +173,26 @@ def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Sto
     assert answer.verdict == "contradicted", answer
     disputing = [e for e in answer.evidence if e.stance == "disputes"]
     assert "22.55 rather than 0" in (disputing[0].reason or ""), answer
+
+
+# A time in a time zone the claim does not name may be the claim's own, told in that zone.
+@pytest.mark.parametrize("claimed, told", [
+    ("at 3 p.m. local time on", "at 12:00 GMT"),
+    ("at 3 p.m. on", "at 12:00 UTC"),
+    ("at 3 p.m. on", "at 8 a.m. Eastern time"),
+])
+def test_a_time_in_another_time_zone_is_no_other_time_of_the_event(
+        settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": _took_him_away(told),
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    answer = ask_claim(world, TIMED.replace("around midnight on", claimed))
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+def test_a_time_in_the_claims_own_time_zone_is_another(settings: Settings, store: Store,
+                                                      corpus: Path) -> None:
+    world = build_claim_world(settings, store, corpus, {
+        "a_wire.txt": _took_him_away("at 12:00 GMT"), "b_paper.txt": ARTICLES["b_paper.txt"]})
+    answer = ask_claim(world, TIMED.replace("around midnight on", "at 15:00 GMT on"))
+    assert answer.verdict == "contradicted", answer

@@ -104,11 +104,34 @@ def dates_the_event(u: Unit) -> bool:
 TIME_OF_DAY_LEEWAY = 1.0
 
 
-def another_time_of_day(u: Unit, own: Features) -> bool:
+# Time zones as a text's terms write them: "12:00 GMT", "8 a.m. EDT", "3 p.m. local time",
+# "4 a.m. Eastern time". The same moment has another time in each.
+TIME_ZONES = frozenset({
+    "gmt", "utc", "bst", "wet", "cet", "cest", "eet", "eest", "msk", "ist", "pkt", "hkt",
+    "sgt", "jst", "kst", "aest", "aedt", "acst", "awst", "nzst", "nzdt", "et", "est", "edt",
+    "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "akst", "akdt", "hst"})
+# The words before "time" that make it a zone's ("local time", "Pacific time").
+_ZONE_BEFORE_TIME = frozenset({"local", "eastern", "central", "mountain", "pacific",
+                               "greenwich", "moscow"})
+
+
+def time_zones(terms: frozenset[str] | set[str]) -> frozenset[str]:
+    """The time zones a text's terms name (`TIME_ZONES`, and "local", "Pacific" ... with
+    "time")."""
+    zones = terms & TIME_ZONES
+    if "time" in terms:
+        zones |= terms & _ZONE_BEFORE_TIME
+    return frozenset(zones)
+
+
+def another_time_of_day(u: Unit, own: Features, claim: Claim) -> bool:
     """The sentence gives a time of day (`clock_hours`) and none within `TIME_OF_DAY_LEEWAY`
-    of the claim's time `u`, around the clock (11:50 p.m. is 10 minutes from midnight): a
-    duration in hours ("held for 36 h") is no other time of the event, nor a time told
-    roughly."""
+    of the claim's time `u`, around the clock (11:50 p.m. is 10 minutes from midnight), in
+    the time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or
+    a claim's "3 p.m." where it was written): a duration in hours ("held for 36 h") is no
+    other time of the event, nor a time told roughly or in another zone."""
+    if time_zones(own.terms) != time_zones(claim.terms):
+        return False
     mine = clock_hours(u.key)
     theirs = [t for v in own.numbers.get(TIME_OF_DAY, ()) if (t := clock_hours(v)) is not None]
     return mine is not None and bool(theirs) and all(
@@ -2315,7 +2338,7 @@ def states_but_for_its_values(claim: Claim, own: Features, m: Match,
         return False
     if dates_only and (len(conflicting) < len(m.missing_slots)
                        or not all(dates_the_event(u) for u in conflicting)
-                       or not all(another_time_of_day(u, own)
+                       or not all(another_time_of_day(u, own, claim)
                                   for u in conflicting if is_time_of_day(u))):
         return False
     total = sum(u.weight for u in claim.units) or 1.0
