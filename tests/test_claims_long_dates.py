@@ -180,6 +180,7 @@ def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Sto
     ("at 3 p.m. local time on", "at 12:00 GMT"),
     ("at 3 p.m. on", "at 12:00 UTC"),
     ("at 3 p.m. on", "at 8 a.m. Eastern time"),
+    ("at 3 p.m. on", "at noon Pacific time"),
 ])
 def test_a_time_in_another_time_zone_is_no_other_time_of_the_event(
         settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:

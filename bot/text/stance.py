@@ -110,14 +110,16 @@ TIME_ZONES = frozenset({
     "gmt", "utc", "bst", "wet", "cet", "cest", "eet", "eest", "msk", "ist", "pkt", "hkt",
     "sgt", "jst", "kst", "aest", "aedt", "acst", "awst", "nzst", "nzdt", "et", "est", "edt",
     "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "akst", "akdt", "hst"})
-# The words before "time" that make it a zone's ("local time", "Pacific time").
-_ZONE_BEFORE_TIME = frozenset({"local", "eastern", "central", "mountain", "pacific",
-                               "greenwich", "moscow"})
+# The words before "time" that make it a zone's ("local time", "Pacific time"), as stems, as
+# the terms hold them ("pacific" is "pacif": "Pacific time" named no zone); the abbreviations
+# above are their own stems.
+_ZONE_BEFORE_TIME = frozenset(stem(w) for w in ("local", "eastern", "central", "mountain",
+                                                "pacific", "greenwich", "moscow"))
 
 
 def time_zones(terms: frozenset[str] | set[str]) -> frozenset[str]:
-    """The time zones a text's terms name (`TIME_ZONES`, and "local", "Pacific" ... with
-    "time")."""
+    """The time zones a text's terms (stems) name (`TIME_ZONES`, and "local", "Pacific" ...
+    with "time")."""
     zones = terms & TIME_ZONES
     if "time" in terms:
         zones |= terms & _ZONE_BEFORE_TIME
