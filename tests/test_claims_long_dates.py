@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.claims.lookup import ClaimAnswer
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import load_aliases
@@ -149,6 +150,15 @@ Farrow's mother said troopers and a village safety officer came and took her son
 """
 
 
+def _told_at(settings: Settings, store: Store, corpus: Path, told: str,
+             claimed: str = "around midnight on") -> ClaimAnswer:
+    """The answer to TIMED with its time `claimed`, against a wire whose troopers took him
+    away `told` (and b_paper's article)."""
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": _took_him_away(told),
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    return ask_claim(world, TIMED.replace("around midnight on", claimed))
+
+
 @pytest.mark.parametrize("claimed, told", [
     ("around midnight on", "at 11:50 p.m."),
     ("around 3 p.m. on", "at 2:55 p.m."),
@@ -157,19 +167,14 @@ Farrow's mother said troopers and a village safety officer came and took her son
 ])
 def test_a_time_within_an_hour_is_no_other_time_of_the_event(
         settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:
-    world = build_claim_world(settings, store, corpus, {"a_wire.txt": _took_him_away(told),
-                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
-    claim = TIMED.replace("around midnight on", claimed)
-    answer = ask_claim(world, claim)
+    answer = _told_at(settings, store, corpus, told, claimed)
     assert answer.verdict != "contradicted", answer
     assert not any(e.stance == "disputes" for e in answer.evidence), answer
 
 
 def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Store,
                                                  corpus: Path) -> None:
-    world = build_claim_world(settings, store, corpus, {
-        "a_wire.txt": _took_him_away("at 10:55 p.m."), "b_paper.txt": ARTICLES["b_paper.txt"]})
-    answer = ask_claim(world, TIMED)
+    answer = _told_at(settings, store, corpus, "at 10:55 p.m.")
     assert answer.verdict == "contradicted", answer
     disputing = [e for e in answer.evidence if e.stance == "disputes"]
     assert "22.55 rather than 0" in (disputing[0].reason or ""), answer
@@ -184,16 +189,12 @@ def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Sto
 ])
 def test_a_time_in_another_time_zone_is_no_other_time_of_the_event(
         settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:
-    world = build_claim_world(settings, store, corpus, {"a_wire.txt": _took_him_away(told),
-                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
-    answer = ask_claim(world, TIMED.replace("around midnight on", claimed))
+    answer = _told_at(settings, store, corpus, told, claimed)
     assert answer.verdict != "contradicted", answer
     assert not any(e.stance == "disputes" for e in answer.evidence), answer
 
 
 def test_a_time_in_the_claims_own_time_zone_is_another(settings: Settings, store: Store,
                                                       corpus: Path) -> None:
-    world = build_claim_world(settings, store, corpus, {
-        "a_wire.txt": _took_him_away("at 12:00 GMT"), "b_paper.txt": ARTICLES["b_paper.txt"]})
-    answer = ask_claim(world, TIMED.replace("around midnight on", "at 15:00 GMT on"))
+    answer = _told_at(settings, store, corpus, "at 12:00 GMT", "at 15:00 GMT on")
     assert answer.verdict == "contradicted", answer
