@@ -38,6 +38,7 @@ from bot.text.stance import (
     weigh,
     with_title,
 )
+from bot.text.words import stem
 from tests.conftest import ask_claim, build_claim_world, count_lookup_analyses
 
 ARTICLES = {
@@ -48,6 +49,9 @@ ARTICLES = {
     "c.txt": "Port Elm council meets\n\nThe council of Port Elm approved a new lighthouse in "
              "May. It will stand on the northern pier.\n",
 }
+# The index's term for the articles' "harbour": its stem as the index reads it, the British
+# spelling read as the American one ("harbor").
+HARBOUR = stem("harbour")
 CLAIMS = [
     "Norland and Valdoria signed the new fishing accord at the harbour",
     "Grain prices of Norland rose sharply after the dry summer",
@@ -93,7 +97,7 @@ def test_a_build_stores_each_sentences_title_features(settings: Settings, store:
     index = open_index(store, settings.index_path, aliases)
     assert stores_titles(index.path)
     titles: dict[int, Features | None] = {}
-    hits = index.search_with_features([("harbour", 1.0), ("council", 1.0)], 10, titles)
+    hits = index.search_with_features([(HARBOUR, 1.0), ("council", 1.0)], 10, titles)
     rows = store.sentences_by_ids([sid for sid, _, _ in hits])
     docs = store.documents_by_ids({r["doc_id"] for r in rows.values()})
     assert {rows[sid]["doc_id"] for sid in titles} == {"a", "b", "c"}
@@ -118,7 +122,7 @@ def test_a_document_without_a_title_stores_none(settings: Settings, store: Store
     build_index(store, settings.index_path, aliases)
     index = open_index(store, settings.index_path, aliases)
     titles: dict[int, Features | None] = {}
-    hits = index.search_with_features([("harbour", 1.0)], 5, titles)
+    hits = index.search_with_features([(HARBOUR, 1.0)], 5, titles)
     assert hits and titles == {hits[0][0]: None}
     assert store.titles_by_ids(["x", "nope"]) == {"x": ""}
 
@@ -233,7 +237,7 @@ def test_with_title_is_the_dataclass_replace():
 def test_the_idf_memo_is_the_indexs_idf(settings: Settings, store: Store, corpus: Path):
     build_claim_world(settings, store, corpus, ARTICLES)
     index = open_index(store, settings.index_path, load_aliases(settings.aliases_path))
-    for term in ("harbour", "accord", "nosuchterm"):
+    for term in (HARBOUR, "accord", "nosuchterm"):
         expected = idf(index.doc_freq(term), index.num_docs)
         assert index.idf(term) == expected
 
@@ -247,8 +251,8 @@ def test_decoded_titles_are_shared_and_bounded(settings: Settings, store: Store,
     index = open_index(store, settings.index_path, load_aliases(settings.aliases_path))
     a: dict[int, Features | None] = {}
     b: dict[int, Features | None] = {}
-    index.search_with_features([("harbour", 1.0)], 10, a)
-    index.search_with_features([("harbour", 1.0)], 10, b)
+    index.search_with_features([(HARBOUR, 1.0)], 10, a)
+    index.search_with_features([(HARBOUR, 1.0)], 10, b)
     assert a and all(a[sid] is b[sid] for sid in a)  # decoded once, read again
     monkeypatch.setattr(index_module, "TITLES_DECODED", 1)  # emptied at every new title
     index_module._decoded_titles.clear()
