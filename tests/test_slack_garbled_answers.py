@@ -58,37 +58,28 @@ async def test_a_page_that_is_no_slack_answer_is_not_a_refusal(
 
 
 @pytest.mark.asyncio
-async def test_a_post_answered_with_a_body_cut_inside_a_character_is_transient_maybe_posted(
-        deliverer: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+@pytest.mark.parametrize("body", [
     # A body cut off within a character of two or more bytes: aiohttp decodes it as UTF-8
     # before slack_sdk parses it, and slack_sdk let UnicodeDecodeError through: out of
     # deliver, "delivery raised" with a traceback; then "(not UTF-8 …)", its status unknown.
-    api.garbled("chat.postMessage", CUT_IN_A_CHARACTER)
-    progress = PartProgress()
-    with pytest.raises(DeliveryError) as err:
-        await deliverer.deliver("C7", Reply.text("hi"), progress)
-    assert err.value.transient and not err.value.channel_gone, err.value
-    assert "Slack's answer to the post to C7 could not be read (HTTP 200, not a Slack API " \
-        "answer)" in str(err.value), err.value
-    assert progress.sending == 1  # not refused: it may be in the channel
-
-
-@pytest.mark.asyncio
-async def test_a_whole_answer_with_a_byte_not_utf8_is_no_slack_answer(
-        deliverer: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    CUT_IN_A_CHARACTER,
     # An answer JSON in every other byte, one byte not UTF-8 (altered on its way): it was
     # read with U+FFFD for that byte, so the field holding it was taken for Slack's. An
     # error code so altered was a refusal: "Slack rejected the post to C7:
     # channel_not_f\ufffdund", the slot given up (not transient) and the part taken for
     # refused. None of its fields is Slack's: it is an answer that cannot be read.
-    api.garbled("chat.postMessage", b'{"ok": false, "error": "channel_not_f\xffund"}')
+    b'{"ok": false, "error": "channel_not_f\xffund"}',
+], ids=["cut inside a character", "one byte not utf-8"])
+async def test_a_post_answered_with_a_body_not_utf8_is_transient_maybe_posted(
+        deliverer: SlackAdapter, api: SlackWebAPIMock, body: bytes) -> None:  # noqa: F811
+    api.garbled("chat.postMessage", body)
     progress = PartProgress()
     with pytest.raises(DeliveryError) as err:
         await deliverer.deliver("C7", Reply.text("hi"), progress)
     assert err.value.transient and not err.value.channel_gone, err.value
     assert "Slack's answer to the post to C7 could not be read (HTTP 200, not a Slack API " \
         "answer)" in str(err.value), err.value
-    assert progress.sending == 1  # not taken for refused: whether it was posted is unknown
+    assert progress.sending == 1  # not refused: whether it was posted is unknown
 
 
 @pytest.mark.asyncio
