@@ -99,14 +99,7 @@ def test_the_name_after_an_undotted_title_is_named(sentence: str, named: set[str
 
 def test_one_fact_with_an_undotted_title_or_a_given_name_is_one_fact(
         store: Store, settings: Settings, corpus: Path) -> None:
-    recs = [{"id": f"decree-{n}", "title": f"Decree {n}", "published": "2026-11-30",
-             "outlet": f"Paper {n}",
-             "text": f"On Monday {name} signed the decree on grain exports in the capital. "
-                     f"{rest}"}
-            for n, name, rest in ((1, "Mr Putin", "Farmers welcomed the move."),
-                                  (2, "Vladimir Putin", "Traders expect prices to fall."))]
-    signed = [cited for text, cited in key_developments(store, settings, corpus, recs)
-              if "signed" in text]
+    signed = _signed_developments(store, settings, corpus, "Mr Putin", "Vladimir Putin")
     # (it was two, 1 source each: "Mr" a name the other article never says)
     assert signed == [{"decree-1", "decree-2"}], signed
 
@@ -163,15 +156,9 @@ def test_a_surname_spelt_as_a_title_opening_a_sentence_is_read_by_its_story() ->
 
 def test_a_couple_by_their_titles_and_one_by_the_full_name_is_one_fact(
         store: Store, settings: Settings, corpus: Path) -> None:
-    recs = [{"id": f"lease-{n}", "title": f"Lease {n}", "published": "2026-11-30",
-             "outlet": f"Paper {n}",
-             "text": f"On Monday {name} signed the lease on the harbour warehouse. {rest}"}
-            for n, name, rest in ((1, "Mr. and Mrs. Lee", "Farmers welcomed the move."),
-                                  (2, "Tom Lee", "Traders expect rents to fall."))]
-    signed = [cited for text, cited in key_developments(store, settings, corpus, recs)
-              if "signed" in text]
+    signed = _signed_developments(store, settings, corpus, "Mr. and Mrs. Lee", "Tom Lee")
     # (it was two, 1 source each: "Mr" a name the other article never says, as "Tom" is)
-    assert signed == [{"lease-1", "lease-2"}], signed
+    assert signed == [{"decree-1", "decree-2"}], signed
 
 
 # A surname after a title is one whatever it spells, as `names` reads it: a direction, a
@@ -279,15 +266,9 @@ def test_a_surname_after_an_initial_is_a_name(sentence: str, named: set[str]) ->
 
 def test_two_signatories_by_their_initials_are_two_facts(
         store: Store, settings: Settings, corpus: Path) -> None:
-    recs = [{"id": f"lease-{n}", "title": f"Lease {n}", "published": "2026-11-30",
-             "outlet": f"Paper {n}",
-             "text": f"On Monday {name} signed the lease on the harbour warehouse. {rest}"}
-            for n, name, rest in ((1, "Mr. J. Smith", "Farmers welcomed the move."),
-                                  (2, "Mr. K. Jones", "Traders expect rents to fall."))]
-    signed = [cited for text, cited in key_developments(store, settings, corpus, recs)
-              if "signed" in text]
+    signed = _signed_developments(store, settings, corpus, "Mr. J. Smith", "Mr. K. Jones")
     # (it was one, 2 sources: neither named anyone)
-    assert sorted(map(sorted, signed)) == [["lease-1"], ["lease-2"]], signed
+    assert sorted(map(sorted, signed)) == [["decree-1"], ["decree-2"]], signed
 
 
 def test_a_title_after_a_title_is_no_surname() -> None:
