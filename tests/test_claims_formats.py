@@ -84,6 +84,9 @@ def test_a_time_of_day_is_one_number_in_24_hours():
     assert [w for w, _ in cased_words("John 3:16")] == ["john", "3", "16"]
     assert [w for w, _ in cased_words("won 10:15")] == ["won", "10", "15"]
     assert [w for w, _ in cased_words("at 10:30:15")] == ["at", "10", "30", "15"]
+    # The hour's symbol a text writes is no time (the "h" of one): a duration's hours, a label.
+    assert cased_words("for 3 h.") == cased_words("for 3 hours.")
+    assert [w for w, _ in cased_words("held in Block 4 H")] == ["held", "in", "block", "4h"]
 
 
 def test_a_time_of_day_in_words_is_its_hour():

@@ -100,20 +100,24 @@ def test_another_time_of_day_of_the_same_event_contradicts_a_long_claim(
 
 
 
-# A duration written with the hour's symbol counts in "h" as a time of day does: "held for 36
-# h" is no other time of the event than "at 10:00", and a claim's "for 30 h" or "for 1.5 h"
-# dates nothing.
-HELD_ARTICLE = """Arrest in Elmford
+# The hour's symbol a text writes itself is no time of day: a duration ("held for 36 h", "for 3
+# h", as "for 3 hours" is) or a label in capitals ("Block 4 H"). "for 3 h" and "Block 4 H" were
+# read as 3:00 and 4:00, written as the analysis writes "3 a.m." ("3 h"), and disputed "at 10:00".
+def _held_her_son(where: str) -> str:
+    return f"""Arrest in Elmford
 
 Farrow's mother said troopers and a village safety officer held her son in the village jail
-for 36 h on Saturday after his interviews with reporters.
+{where} on Saturday after his interviews with reporters.
 """
+
+
 AT_TEN = "Farrow's mother says troopers took him away at 10:00 on Saturday."
 
 
-def test_a_duration_in_hours_is_no_other_time_of_the_event(settings: Settings, store: Store,
-                                                            corpus: Path) -> None:
-    world = build_claim_world(settings, store, corpus, {"a_wire.txt": HELD_ARTICLE,
+@pytest.mark.parametrize("where", ["for 36 h", "for 3 h", "in Block 4 H"])
+def test_the_hours_symbol_is_no_other_time_of_the_event(settings: Settings, store: Store,
+                                                        corpus: Path, where: str) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": _held_her_son(where),
                                                         "b_paper.txt": ARTICLES["b_paper.txt"]})
     aliases = load_aliases(settings.aliases_path)
     plain, tags = clean_claim(AT_TEN)
@@ -123,9 +127,22 @@ def test_a_duration_in_hours_is_no_other_time_of_the_event(settings: Settings, s
     assert not any(e.stance == "disputes" for e in answer.evidence), answer
 
 
+@pytest.mark.parametrize("where", ["for 3 h", "in Block 4 H"])
+def test_a_claims_hours_symbol_dates_nothing(settings: Settings, store: Store, corpus: Path,
+                                             where: str) -> None:
+    world = build_claim_world(settings, store, corpus, {
+        "a_wire.txt": _held_her_son("at 10:00"), "b_paper.txt": ARTICLES["b_paper.txt"]})
+    claim = f"Farrow's mother says troopers held him in the village jail {where} on Saturday."
+    answer = ask_claim(world, claim)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
 @pytest.mark.parametrize("claim, dates", [
     ("Farrow's mother says troopers held him in the village jail for 30 h on Saturday.", False),
     ("Farrow's mother says troopers held him in the village jail for 1.5 h on Saturday.", False),
+    ("Farrow's mother says troopers held him in the village jail for 3 h on Saturday.", False),
+    ("Farrow's mother says troopers took him to Block 4 H on Saturday.", False),
     (AT_TEN, True),
     (TIMED, True),
     ("Farrow's mother says troopers took him away at 11:50 p.m. on Saturday.", True),
@@ -134,10 +151,10 @@ def test_only_a_time_a_clock_shows_dates_the_event(settings: Settings, claim: st
                                                    dates: bool) -> None:
     aliases = load_aliases(settings.aliases_path)
     plain, tags = clean_claim(claim)
-    hours = [u for u in parse_claim(plain, aliases.analyze(plain), aliases, tags).units
-             if u.kind == "number"]
-    assert len(hours) == 1 and hours[0].unit == "h", hours
-    assert dates_the_event(hours[0]) is dates, hours
+    numbers = [u for u in parse_claim(plain, aliases.analyze(plain), aliases, tags).units
+               if u.kind == "number"]
+    assert len(numbers) <= 1, numbers
+    assert any(dates_the_event(u) for u in numbers) is dates, numbers
 
 
 # A time told roughly ("around midnight", "around 3 p.m.", "after 3 p.m.") is no other time of

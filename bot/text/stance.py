@@ -70,17 +70,17 @@ LONG_MATCHED_UNITS = 2  # claim units the sentence must share
 LONG_RELATIVE_SCORE = 0.4  # retrieval score relative to the best candidate
 
 DATE_KINDS = frozenset({"year", "month", "weekday"})  # the kinds of unit that date a claim
-# What a time of day's number counts in: `words.normalise_formats` writes "3:25 a.m." and
-# "around midnight" as "3.25 h" and "0 h" (its zero minutes dropped). A duration written with
-# the hour's symbol ("held for 36 h") counts in it too.
+# What a time of day's number counts in: `words.amounts_written_out` writes "3:25 a.m." and
+# "around midnight" as "3.25 h" and "0 h" (its zero minutes dropped). The hour's symbol a text
+# writes itself is no time: "held for 36 h" counts "hours", "Block 4 H" is the word "4H".
 TIME_OF_DAY = "h"
 _CLOCK = re.compile(r"(\d{1,2})(?:\.(\d\d))?")
 
 
 def clock_hours(value: str) -> float | None:
     """The hours since midnight of a number in `TIME_OF_DAY` as a time of day writes it
-    ("3.25", 3:25, is 3 5/12; "0", midnight, 0); None where no clock shows it ("36" or "24" of
-    "held for 36 h", "1.5" of "1.5 h"): a duration."""
+    ("3.25", 3:25, is 3 5/12; "0", midnight, 0); None where no clock shows it ("36", "24",
+    "1.5"): no time of day."""
     m = _CLOCK.fullmatch(value)
     if m is None:
         return None
@@ -799,7 +799,7 @@ class Features:
     opening_within: str = ""
 
 
-FEATURES_VERSION = 50  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 51  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the

@@ -487,6 +487,18 @@ def _time(m: re.Match[str]) -> str:
     return f"{m.group(7) or ''}{hour}.{minutes} h"
 
 
+# The hour's symbol after a number the text writes itself: a duration ("held for 3 h", "1.5 h")
+# in lower case, written out as "hours" are ("3 h" is "3 hours", as "a 3-hour wait" counts
+# hours); a label in capitals ("Block 4 H", "Gate 3 H"), written as one word ("4H"). The "h"
+# after a number is then only the one `_time` writes, a time of day: "for 3 h" and "Block 4 H"
+# were read as 3:00 and 4:00.
+_HOUR_SYMBOL = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:(h)|H)\b")
+
+
+def _hour_symbol(m: re.Match[str]) -> str:
+    return f"{m.group(1)} hours" if m.group(2) else f"{m.group(1)}H"
+
+
 def _scaled(m: re.Match[str]) -> str:
     if re.fullmatch(r"(19|20)\d\d", m.group(1)):
         return m.group(0)  # a year: "In 2020 billion-dollar companies grew"
@@ -497,8 +509,10 @@ def _scaled(m: re.Match[str]) -> str:
 def amounts_written_out(text: str) -> str:
     """Amounts written one way (thousands separators already gone): a scale word multiplied
     in ("2.5 million" -> "2500000"), a currency sign named after the amount ("$5 million"
-    -> "5000000 dollars") and a time of day in 24 hours ("3:25 a.m." -> "3.25 h")."""
-    text = _TIME.sub(_time, _TIME_IN_WORDS.sub(_time_in_words, _SCALED.sub(_scaled, text)))
+    -> "5000000 dollars") and a time of day in 24 hours ("3:25 a.m." -> "3.25 h"; the hour's
+    symbol the text writes after a number is no time: `_HOUR_SYMBOL`)."""
+    text = _TIME.sub(_time, _TIME_IN_WORDS.sub(_time_in_words, _SCALED.sub(
+        _scaled, _HOUR_SYMBOL.sub(_hour_symbol, text))))
     return _CURRENCY.sub(_currency, text)
 
 
