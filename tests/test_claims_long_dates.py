@@ -197,6 +197,38 @@ def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Sto
     assert "22.55 rather than 0" in (disputing[0].reason or ""), answer
 
 
+# A time bounded ("after 3 p.m.", "before 6 p.m.", "by noon") is any time the bound allows,
+# on either side: "at 5 p.m." was another time than "after 3 p.m." ("17 rather than 15"), as
+# "at 2 p.m." was than "before 6 p.m." and "at 9 a.m." than "by noon". "After 11 p.m." runs to
+# midnight and 12:30 a.m. is half an hour past it, around the clock.
+@pytest.mark.parametrize("claimed, told", [
+    ("after 3 p.m. on", "at 5 p.m."),
+    ("shortly after 3 p.m. on", "at 5 p.m."),
+    ("before 6 p.m. on", "at 2 p.m."),
+    ("by noon on", "at 9 a.m."),
+    ("after 11 p.m. on", "at 12:30 a.m."),
+    ("at 2 p.m. on", "before 6 p.m."),
+])
+def test_a_time_within_the_bound_is_no_other_time_of_the_event(
+        settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:
+    answer = _told_at(settings, store, corpus, told, claimed)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+@pytest.mark.parametrize("claimed, told, reason", [
+    ("after 3 p.m. on", "at 9 a.m.", "9 rather than after 15"),
+    ("by noon on", "at 5 p.m.", "17 rather than by 12"),
+    ("at 8 p.m. on", "before 6 p.m.", "before 18 rather than 20"),
+])
+def test_a_time_outside_the_bound_is_another(settings: Settings, store: Store, corpus: Path,
+                                            claimed: str, told: str, reason: str) -> None:
+    answer = _told_at(settings, store, corpus, told, claimed)
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert reason in (disputing[0].reason or ""), answer
+
+
 # A time in a time zone the claim does not name may be the claim's own, told in that zone.
 @pytest.mark.parametrize("claimed, told", [
     ("at 3 p.m. local time on", "at 12:00 GMT"),

@@ -126,18 +126,35 @@ def time_zones(terms: frozenset[str] | set[str]) -> frozenset[str]:
     return frozenset(zones)
 
 
+def _hours_apart(a: float, b: float) -> float:
+    """How far apart two times of day are, in hours, around the clock (11:50 p.m. is 10
+    minutes from midnight)."""
+    apart = abs(a - b) % 24
+    return min(apart, 24 - apart)
+
+
+def _hours_outside(t: float, mine: float, bound: str | None) -> float:
+    """How far the time `t` is, in hours around the clock, from the claim's time `mine` given
+    with its `bound` (`Unit.bound`): "after 3 p.m." is any time from 3 p.m. to midnight,
+    "before 6 p.m." or "by 6 p.m." from midnight to 6 p.m.; 0 within it."""
+    low, high = (mine, 24.0) if bound in (">", "≥") else (0.0, mine) if bound in ("<", "≤") \
+        else (mine, mine)
+    return 0.0 if low <= t <= high else min(_hours_apart(t, low), _hours_apart(t, high))
+
+
 def another_time_of_day(u: Unit, own: Features, claim: Claim) -> bool:
     """The sentence gives a time of day (`clock_hours`) and none within `TIME_OF_DAY_LEEWAY`
-    of the claim's time `u`, around the clock (11:50 p.m. is 10 minutes from midnight), in
-    the time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or
-    a claim's "3 p.m." where it was written): a duration in hours ("held for 36 h") is no
-    other time of the event, nor a time told roughly or in another zone."""
+    of the claim's time `u` (or of the times its bound allows: `_hours_outside`), around the
+    clock, in the time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local
+    time", or a claim's "3 p.m." where it was written): a duration in hours ("held for 36 h")
+    is no other time of the event, nor a time told roughly, within the claim's bound or in
+    another zone."""
     if time_zones(own.terms) != time_zones(claim.terms):
         return False
     mine = clock_hours(u.key)
     theirs = [t for v in own.numbers.get(TIME_OF_DAY, ()) if (t := clock_hours(v)) is not None]
     return mine is not None and bool(theirs) and all(
-        min(abs(mine - t), 24 - abs(mine - t)) > TIME_OF_DAY_LEEWAY for t in theirs)
+        _hours_outside(t, mine, u.bound) > TIME_OF_DAY_LEEWAY for t in theirs)
 # In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1,
 # `words.MONTH_NAMES`).
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -799,7 +816,7 @@ class Features:
     opening_within: str = ""
 
 
-FEATURES_VERSION = 51  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 52  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -1183,6 +1200,11 @@ _BOUND_AFTER = {**dict.fromkeys(["or more", "or higher", "or greater", "or above
                                 "≤")}
 
 
+# Words that bound a time of day rather than give it ("after 3 p.m.", "before 6 p.m.", "by
+# noon"): times only, as "after 3 days" or "by 5 percent" bound nothing.
+_TIME_BOUND_BEFORE = {"not before": "≥", "not after": "≤", "after": ">", "before": "<", "by": "≤"}
+
+
 def number_bound(words: Sequence[Word], i: int) -> str | None:
     """How the text gives the number at `i`: ">" more than it ("more than 50", "above 97%"),
     "≥" at least it ("at least 1,200", "50 or more", the first end of "between 300 and 400"),
@@ -1196,6 +1218,11 @@ def _bound_words(words: Sequence[Word], i: int) -> tuple[str | None, range]:
     no word of what the claim says happened: "fewer" is no word a sentence giving the
     number need write; a "no" or "not" of "no more than" negates nothing)."""
     before = [w.lower for w in words[max(0, i - 3):i]]
+    if i + 1 < len(words) and words[i + 1].lower == TIME_OF_DAY:
+        for k in (2, 1):
+            said = " ".join(before[-k:])
+            if len(before) >= k and said in _TIME_BOUND_BEFORE:
+                return _TIME_BOUND_BEFORE[said], range(i - k, i)
     for k in (3, 2, 1):
         if len(before) >= k:
             said = " ".join(before[-k:])
@@ -2201,12 +2228,15 @@ def denial_unstated(claim: Claim, own: Features) -> bool:
 
 
 _BOUND_SHOWN = {">": "more than ", "≥": "at least ", "<": "less than ", "≤": "at most "}
+_TIME_BOUND_SHOWN = {">": "after ", "≥": "not before ", "<": "before ", "≤": "by "}
 
 
-def _bounded(shown: str, readings: list[str] | None) -> str:
-    """A number as shown, with its bound where every place giving it bounds it one way."""
-    if readings and len(readings) == 1 and readings[0] in _BOUND_SHOWN:
-        return _BOUND_SHOWN[readings[0]] + shown
+def _bounded(shown: str, readings: list[str] | None, unit: str | None = None) -> str:
+    """A number as shown, with its bound where every place giving it bounds it one way (a
+    time of day's as a time's: "after 15", not "more than 15")."""
+    words = _TIME_BOUND_SHOWN if unit == TIME_OF_DAY else _BOUND_SHOWN
+    if readings and len(readings) == 1 and readings[0] in words:
+        return words[readings[0]] + shown
     return shown
 
 
@@ -2237,8 +2267,9 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
             values = [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)
                       and _bounds_apart(u, v, readings[v])]
             if values:
-                theirs = ", ".join(_bounded(_shown(v), readings[v]) for v in sorted(values))
-                mine = _bounded(_shown(u.text), [u.bound] if u.bound else None)
+                theirs = ", ".join(_bounded(_shown(v), readings[v], u.unit)
+                                   for v in sorted(values))
+                mine = _bounded(_shown(u.text), [u.bound] if u.bound else None, u.unit)
                 out.append(f"{theirs} rather than {mine}")
         elif u.kind == "place" and own.places \
                 and (others := _event_places(claim, own) - bare_terms(claim)) \
