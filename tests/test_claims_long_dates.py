@@ -13,7 +13,8 @@ from bot.claims.lookup import ClaimAnswer
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import load_aliases
-from bot.text.stance import clean_claim, dates_the_event, is_long, parse_claim
+from bot.text.stance import clean_claim, dates_the_event, is_long, parse_claim, time_zones
+from bot.text.words import stem
 from tests.conftest import ask_claim, build_claim_world
 
 ARTICLES = {
@@ -247,3 +248,37 @@ def test_a_time_in_the_claims_own_time_zone_is_another(settings: Settings, store
                                                       corpus: Path) -> None:
     answer = _told_at(settings, store, corpus, "at 12:00 GMT", "at 15:00 GMT on")
     assert answer.verdict == "contradicted", answer
+
+
+# A zone's abbreviation counts where it is written as one, in capitals after a time of day, and
+# "local", "Eastern" ... right before "time": "in wet weather", "a PT session" or "local
+# reporters ... at the time" named a zone, so the other time of the event disputed nothing.
+@pytest.mark.parametrize("claimed, told", [
+    ("at 3 p.m. on", "at 6 p.m. in wet weather on"),
+    ("at 3 p.m. on", "at 6 p.m. after a PT session on"),
+    ("at 3 p.m. on", "at 6 p.m., local reporters learned at the time, on"),
+    ("at 3 p.m. in wet weather on", "at 6 p.m."),
+])
+def test_a_word_that_writes_a_zone_elsewhere_is_no_zone(settings: Settings, store: Store,
+                                                        corpus: Path, claimed: str,
+                                                        told: str) -> None:
+    answer = _told_at(settings, store, corpus, told, claimed)
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert "18 rather than 15" in (disputing[0].reason or ""), answer
+
+
+@pytest.mark.parametrize("text, zones", [
+    ("at 12:00 GMT on Saturday", {"gmt"}),
+    ("at 8 a.m. EDT", {"edt"}),
+    ("at 3 p.m. local time", {"local"}),
+    ("at 8 a.m. Eastern Standard Time", {stem("eastern")}),
+    ("in wet weather at 3 p.m.", set()),
+    ("at 3 p.m. wet snow fell", set()),
+    ("Smith et al. said at 3 p.m.", set()),
+    ("local reporters said at the time", set()),
+])
+def test_a_zone_is_named_where_it_is_written_as_one(settings: Settings, text: str,
+                                                    zones: set[str]) -> None:
+    aliases = load_aliases(settings.aliases_path)
+    assert time_zones(aliases.analyze(text).words) == zones, text

@@ -104,25 +104,35 @@ def dates_the_event(u: Unit) -> bool:
 TIME_OF_DAY_LEEWAY = 1.0
 
 
-# Time zones as a text's terms write them: "12:00 GMT", "8 a.m. EDT", "3 p.m. local time",
-# "4 a.m. Eastern time". The same moment has another time in each.
+# Time zones' abbreviations: "12:00 GMT", "8 a.m. EDT". The same moment has another time in
+# each.
 TIME_ZONES = frozenset({
     "gmt", "utc", "bst", "wet", "cet", "cest", "eet", "eest", "msk", "ist", "pkt", "hkt",
     "sgt", "jst", "kst", "aest", "aedt", "acst", "awst", "nzst", "nzdt", "et", "est", "edt",
     "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "akst", "akdt", "hst"})
-# The words before "time" that make it a zone's ("local time", "Pacific time"), as stems, as
-# the terms hold them ("pacific" is "pacif": "Pacific time" named no zone); the abbreviations
-# above are their own stems.
+# The words before "time" that make it a zone's ("local time", "Pacific time"), as stems ("pacific"
+# is "pacif"), and those a zone's name may write between them ("Eastern Standard Time").
 _ZONE_BEFORE_TIME = frozenset(stem(w) for w in ("local", "eastern", "central", "mountain",
                                                 "pacific", "greenwich", "moscow"))
+_ZONE_BEFORE_TIME_MIDDLE = frozenset({"standard", "daylight", "mean", "summer"})
 
 
-def time_zones(terms: frozenset[str] | set[str]) -> frozenset[str]:
-    """The time zones a text's terms (stems) name (`TIME_ZONES`, and "local", "Pacific" ...
-    with "time")."""
-    zones = terms & TIME_ZONES
-    if "time" in terms:
-        zones |= terms & _ZONE_BEFORE_TIME
+def time_zones(words: Sequence[Word]) -> frozenset[str]:
+    """The time zones a text names where it writes one: an abbreviation of `TIME_ZONES` in
+    capitals right after a time of day ("12:00 GMT", "8 a.m. EDT"), and "local", "Pacific" ...
+    right before "time" ("3 p.m. local time", "Eastern Standard Time"). Not the words that
+    write an abbreviation elsewhere ("in wet weather", "et al.", "the PT session"), nor "local"
+    and "time" apart ("local reporters at the time")."""
+    zones: set[str] = set()
+    for i, w in enumerate(words):
+        if w.lower in TIME_ZONES and w.orig.isupper() and i >= 2 \
+                and words[i - 1].lower == TIME_OF_DAY and _is_value(words[i - 2].lower):
+            zones.add(w.lower)
+        elif w.stem in _ZONE_BEFORE_TIME:
+            after = [x.lower for x in words[i + 1:i + 3]]
+            if after[:1] == ["time"] or (after[:1] and after[0] in _ZONE_BEFORE_TIME_MIDDLE
+                                         and after[1:] == ["time"]):
+                zones.add(w.stem)
     return frozenset(zones)
 
 
@@ -149,7 +159,7 @@ def another_time_of_day(u: Unit, own: Features, claim: Claim) -> bool:
     time", or a claim's "3 p.m." where it was written): a duration in hours ("held for 36 h")
     is no other time of the event, nor a time told roughly, within the claim's bound or in
     another zone."""
-    if time_zones(own.terms) != time_zones(claim.terms):
+    if own.zones != claim.zones:
         return False
     mine = clock_hours(u.key)
     theirs = [t for v in own.numbers.get(TIME_OF_DAY, ()) if (t := clock_hours(v)) is not None]
@@ -773,6 +783,8 @@ class Claim:
     # main trading partner"), and the place that one lies in (a city's country): `opening_place`
     opening_place: str = ""
     opening_within: str = ""
+    # the time zones it names (`time_zones`): its times of day are told in them
+    zones: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -814,9 +826,11 @@ class Features:
     # country): `opening_place` ("China, North Korea's main trading partner, has responded").
     opening_place: str = ""
     opening_within: str = ""
+    # The time zones it names (`time_zones`): its times of day are told in them.
+    zones: set[str] = field(default_factory=set)
 
 
-FEATURES_VERSION = 52  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 53  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -1164,6 +1178,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
     if placed:
         f.place_clauses = _place_clauses(a, placed)
     f.opening_place, f.opening_within = opening_place(a, aliases)
+    f.zones = set(time_zones(words))
     f.bounds = {k: sorted(v) for k, v in readings.items() if v != {"="}}
     return f
 
@@ -1806,7 +1821,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     return Claim(text, units, bool(negations), denies, frozenset(a.index_terms()),
                  frozenset(negated_terms(words, concept_at, negations, breaks)),
                  _said_apart(words, concept_at, negations, breaks),
-                 *opening_place(a, aliases, _dateline_words(text)))
+                 *opening_place(a, aliases, _dateline_words(text)), zones=time_zones(words))
 
 
 def _dateline_words(text: str) -> int:
