@@ -101,6 +101,30 @@ def test_another_time_of_day_of_the_same_event_contradicts_a_long_claim(
 
 
 
+# A possessive opening a long claim says whose event it is: another's, told with another time
+# or weekday ("Farrow's mother said ... around noon Saturday"), is another event. "Smith" is a
+# word of the language, and the claim's first word is capitalised whatever it is: it was read
+# as a plain word and the claims below were `contradicted` ("12 rather than 0", "Saturday rather
+# than Sunday").
+@pytest.mark.parametrize("claim", [
+    "Smith's mother says troopers took him away around midnight on Saturday.",
+    "Smith's mother says troopers took him away around noon on Sunday.",
+])
+def test_anothers_time_or_weekday_is_no_dispute_of_a_long_claim(
+        settings: Settings, store: Store, corpus: Path, claim: str) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": TIMED_ARTICLE,
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    aliases = load_aliases(settings.aliases_path)
+    plain, tags = clean_claim(claim)
+    assert is_long(parse_claim(plain, aliases.analyze(plain), aliases, tags))
+    answer = ask_claim(world, claim)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+    # Whose it is, told at another time, still disputes it.
+    answer = ask_claim(world, claim.replace("Smith", "Farrow"))
+    assert answer.verdict == "contradicted", answer
+
+
 # The hour's symbol a text writes itself is no time of day: a duration ("held for 36 h", "for 3
 # h", as "for 3 hours" is) or a label in capitals ("Block 4 H"). "for 3 h" and "Block 4 H" were
 # read as 3:00 and 4:00, written as the analysis writes "3 a.m." ("3 h"), and disputed "at 10:00".

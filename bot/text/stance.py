@@ -785,6 +785,10 @@ class Claim:
     opening_within: str = ""
     # the time zones it names (`time_zones`): its times of day are told in them
     zones: frozenset[str] = frozenset()
+    # the stem of a capitalised possessive opening it, read as a plain word ("Smith's mother
+    # says …": the sentence's first word is capitalised whatever it is), `opening_possessive`:
+    # whose event it tells
+    whose: str = ""
 
 
 @dataclass
@@ -1821,7 +1825,19 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     return Claim(text, units, bool(negations), denies, frozenset(a.index_terms()),
                  frozenset(negated_terms(words, concept_at, negations, breaks)),
                  _said_apart(words, concept_at, negations, breaks),
-                 *opening_place(a, aliases, _dateline_words(text)), zones=time_zones(words))
+                 *opening_place(a, aliases, _dateline_words(text)), zones=time_zones(words),
+                 whose=opening_possessive(words, units))
+
+
+def opening_possessive(words: Sequence[Word], units: Sequence[Unit]) -> str:
+    """The stem of the claim's first word where it is a capitalised possessive that the claim
+    reads as a plain word (no name the alias table knows, nor a given name read with the name
+    after it: "Smith's", "Demoski's"; not "Russia's", a concept, nor "Arnold Demoski's"), ""
+    otherwise."""
+    if not words or not words[0].orig[:1].isupper() or not words[0].orig.endswith("'s"):
+        return ""
+    first = words[0]
+    return first.stem if any(u.kind == "word" and u.text == first.orig for u in units) else ""
 
 
 def _dateline_words(text: str) -> int:
@@ -2377,13 +2393,16 @@ def states_but_for_its_values(claim: Claim, own: Features, m: Match,
     judge's `same_event`). `m` is the sentence's match with the claim, alone. `dates_only`
     (a long claim's reading): only when every slot the sentence lacks is a year, month,
     weekday or time of day it gives another of ("around noon Saturday" for "... around
-    midnight on Saturday"; `another_time_of_day`: no duration in hours). A long post's
+    midnight on Saturday"; `another_time_of_day`: no duration in hours), and that gives whose
+    event it is where a possessive opens the claim (`Claim.whose`). A long post's
     amounts are often rounded or measured otherwise (`judge_long` lets a missing number
     through for that reason); with numbers too, Climate-FEVER had 2 more false `contradicted`
     answers on each of its rows."""
     conflicting = [u for u in m.missing_slots if _conflicts(claim, own, None, [u])]
     if not conflicting:
         return False
+    if dates_only and claim.whose and claim.whose not in own.terms:
+        return False  # another's ("Farrow's mother said …" for "Smith's mother says …")
     if dates_only and (len(conflicting) < len(m.missing_slots)
                        or not all(dates_the_event(u) for u in conflicting)
                        or not all(another_time_of_day(u, own, claim)
