@@ -87,6 +87,9 @@ def test_a_time_of_day_is_one_number_in_24_hours():
     # The hour's symbol a text writes is no time (the "h" of one): a duration's hours, a label.
     assert cased_words("for 3 h.") == cased_words("for 3 hours.")
     assert [w for w, _ in cased_words("held in Block 4 H")] == ["held", "in", "block", "4h"]
+    # ... joined to the number by a hyphen too.
+    assert cased_words("after a 3-h drive") == cased_words("after a 3 hours drive")
+    assert [w for w, _ in cased_words("the 4-H club")] == ["the", "4h", "club"]
 
 
 def test_a_time_of_day_in_words_is_its_hour():

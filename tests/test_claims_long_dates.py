@@ -126,8 +126,9 @@ def test_anothers_time_or_weekday_is_no_dispute_of_a_long_claim(
 
 
 # The hour's symbol a text writes itself is no time of day: a duration ("held for 36 h", "for 3
-# h", as "for 3 hours" is) or a label in capitals ("Block 4 H"). "for 3 h" and "Block 4 H" were
-# read as 3:00 and 4:00, written as the analysis writes "3 a.m." ("3 h"), and disputed "at 10:00".
+# h", as "for 3 hours" is) or a label in capitals ("Block 4 H"), after a space or a hyphen ("a
+# 3-h drive", "the 4-H hall"). "for 3 h" and "Block 4 H" were read as 3:00 and 4:00, written as
+# the analysis writes "3 a.m." ("3 h"), and disputed "at 10:00".
 def _held_her_son(where: str) -> str:
     return f"""Arrest in Elmford
 
@@ -139,7 +140,8 @@ Farrow's mother said troopers and a village safety officer held her son in the v
 AT_TEN = "Farrow's mother says troopers took him away at 10:00 on Saturday."
 
 
-@pytest.mark.parametrize("where", ["for 36 h", "for 3 h", "in Block 4 H"])
+@pytest.mark.parametrize("where", ["for 36 h", "for 3 h", "in Block 4 H",
+                                   "after a 3-h drive", "in the 4-H hall"])
 def test_the_hours_symbol_is_no_other_time_of_the_event(settings: Settings, store: Store,
                                                         corpus: Path, where: str) -> None:
     world = build_claim_world(settings, store, corpus, {"a_wire.txt": _held_her_son(where),

@@ -491,8 +491,8 @@ def _time(m: re.Match[str]) -> str:
 # in lower case, written out as "hours" are ("3 h" is "3 hours", as "a 3-hour wait" counts
 # hours); a label in capitals ("Block 4 H", "Gate 3 H"), written as one word ("4H"). The "h"
 # after a number is then only the one `_time` writes, a time of day: "for 3 h" and "Block 4 H"
-# were read as 3:00 and 4:00.
-_HOUR_SYMBOL = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:(h)|H)\b")
+# were read as 3:00 and 4:00. Joined by a hyphen too: "a 3-h drive", "the 4-H club".
+_HOUR_SYMBOL = re.compile(r"\b(\d+(?:\.\d+)?)(?:\s+|-)(?:(h)|H)\b")
 
 
 def _hour_symbol(m: re.Match[str]) -> str:
