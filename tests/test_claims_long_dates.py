@@ -227,7 +227,8 @@ def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Sto
 # A time bounded ("after 3 p.m.", "before 6 p.m.", "by noon") is any time the bound allows,
 # on either side: "at 5 p.m." was another time than "after 3 p.m." ("17 rather than 15"), as
 # "at 2 p.m." was than "before 6 p.m." and "at 9 a.m." than "by noon". "After 11 p.m." runs to
-# midnight and 12:30 a.m. is half an hour past it, around the clock.
+# midnight and 12:30 a.m. is half an hour past it, around the clock, whichever side writes it
+# (a claim's "at 12:30 a.m." was `contradicted` by "after 11 p.m.", "after 23 rather than 0.30").
 @pytest.mark.parametrize("claimed, told", [
     ("after 3 p.m. on", "at 5 p.m."),
     ("shortly after 3 p.m. on", "at 5 p.m."),
@@ -235,6 +236,7 @@ def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Sto
     ("by noon on", "at 9 a.m."),
     ("after 11 p.m. on", "at 12:30 a.m."),
     ("at 2 p.m. on", "before 6 p.m."),
+    ("at 12:30 a.m. on", "after 11 p.m."),
 ])
 def test_a_time_within_the_bound_is_no_other_time_of_the_event(
         settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:

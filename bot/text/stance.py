@@ -143,28 +143,43 @@ def _hours_apart(a: float, b: float) -> float:
     return min(apart, 24 - apart)
 
 
-def _hours_outside(t: float, mine: float, bound: str | None) -> float:
-    """How far the time `t` is, in hours around the clock, from the claim's time `mine` given
-    with its `bound` (`Unit.bound`): "after 3 p.m." is any time from 3 p.m. to midnight,
-    "before 6 p.m." or "by 6 p.m." from midnight to 6 p.m.; 0 within it."""
-    low, high = (mine, 24.0) if bound in (">", "≥") else (0.0, mine) if bound in ("<", "≤") \
-        else (mine, mine)
-    return 0.0 if low <= t <= high else min(_hours_apart(t, low), _hours_apart(t, high))
+def _hours_allowed(t: float, bound: str | None) -> tuple[float, float]:
+    """The times of day, in hours since midnight, from and to, that the time `t` given with its
+    `bound` (`number_bound`) allows: "after 3 p.m." any from 3 p.m. to midnight, "before 6 p.m."
+    or "by 6 p.m." any from midnight to 6 p.m., "at 3 p.m." 3 p.m. alone."""
+    if bound in (">", "≥"):
+        return t, 24.0
+    if bound in ("<", "≤"):
+        return 0.0, t
+    return t, t
+
+
+def _hours_outside(mine: tuple[float, float], theirs: tuple[float, float]) -> float:
+    """How far apart, in hours around the clock, two spans of times of day (`_hours_allowed`)
+    are: 0 where they meet, else between their nearest ends (12:30 a.m. is half an hour past
+    "after 11 p.m.")."""
+    if mine[0] <= theirs[1] and theirs[0] <= mine[1]:
+        return 0.0
+    return min(_hours_apart(a, b) for a in mine for b in theirs)
 
 
 def another_time_of_day(u: Unit, own: Features, claim: Claim) -> bool:
     """The sentence gives a time of day (`clock_hours`) and none within `TIME_OF_DAY_LEEWAY`
-    of the claim's time `u` (or of the times its bound allows: `_hours_outside`), around the
-    clock, in the time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local
-    time", or a claim's "3 p.m." where it was written): a duration in hours ("held for 36 h")
-    is no other time of the event, nor a time told roughly, within the claim's bound or in
-    another zone."""
+    of the claim's time `u`, each with the times its bound allows (`_hours_allowed`, the
+    sentence's as each place writing it reads: `Features.bounds`), around the clock, in the
+    time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or a
+    claim's "3 p.m." where it was written): a duration in hours ("held for 36 h") is no other
+    time of the event, nor a time told roughly, within either's bound or in another zone."""
     if own.zones != claim.zones:
         return False
     mine = clock_hours(u.key)
-    theirs = [t for v in own.numbers.get(TIME_OF_DAY, ()) if (t := clock_hours(v)) is not None]
-    return mine is not None and bool(theirs) and all(
-        _hours_outside(t, mine, u.bound) > TIME_OF_DAY_LEEWAY for t in theirs)
+    if mine is None:
+        return False
+    claimed = _hours_allowed(mine, u.bound)
+    apart = [min(_hours_outside(claimed, _hours_allowed(t, bound))
+                 for bound in own.bounds.get(f"{TIME_OF_DAY}\t{v}") or ["="])
+             for v in own.numbers.get(TIME_OF_DAY, ()) if (t := clock_hours(v)) is not None]
+    return bool(apart) and all(hours > TIME_OF_DAY_LEEWAY for hours in apart)
 # In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1,
 # `words.MONTH_NAMES`).
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
