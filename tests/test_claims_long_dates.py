@@ -229,6 +229,8 @@ def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Sto
 # "at 2 p.m." was than "before 6 p.m." and "at 9 a.m." than "by noon". "After 11 p.m." runs to
 # midnight and 12:30 a.m. is half an hour past it, around the clock, whichever side writes it
 # (a claim's "at 12:30 a.m." was `contradicted` by "after 11 p.m.", "after 23 rather than 0.30").
+# Midnight ending a bound is the day's end: "before midnight" and "by midnight" allowed midnight
+# alone and were disputed by "at 10 p.m." ("22 rather than before 0").
 @pytest.mark.parametrize("claimed, told", [
     ("after 3 p.m. on", "at 5 p.m."),
     ("shortly after 3 p.m. on", "at 5 p.m."),
@@ -237,6 +239,9 @@ def test_a_time_more_than_an_hour_away_is_another(settings: Settings, store: Sto
     ("after 11 p.m. on", "at 12:30 a.m."),
     ("at 2 p.m. on", "before 6 p.m."),
     ("at 12:30 a.m. on", "after 11 p.m."),
+    ("before midnight on", "at 10 p.m."),
+    ("by midnight on", "at 10 p.m."),
+    ("at 10 p.m. on", "before midnight"),
 ])
 def test_a_time_within_the_bound_is_no_other_time_of_the_event(
         settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:

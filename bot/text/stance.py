@@ -146,11 +146,12 @@ def _hours_apart(a: float, b: float) -> float:
 def _hours_allowed(t: float, bound: str | None) -> tuple[float, float]:
     """The times of day, in hours since midnight, from and to, that the time `t` given with its
     `bound` (`number_bound`) allows: "after 3 p.m." any from 3 p.m. to midnight, "before 6 p.m."
-    or "by 6 p.m." any from midnight to 6 p.m., "at 3 p.m." 3 p.m. alone."""
+    or "by 6 p.m." any from midnight to 6 p.m., "at 3 p.m." 3 p.m. alone. Midnight (0) ending
+    a bound is the day's end: "before midnight" or "by midnight" allows the whole day."""
     if bound in (">", "≥"):
         return t, 24.0
     if bound in ("<", "≤"):
-        return 0.0, t
+        return 0.0, t or 24.0
     return t, t
 
 
