@@ -263,12 +263,15 @@ def test_a_time_outside_the_bound_is_another(settings: Settings, store: Store, c
     assert reason in (disputing[0].reason or ""), answer
 
 
-# A time in a time zone the claim does not name may be the claim's own, told in that zone.
+# A time in a time zone the claim does not name may be the claim's own, told in that zone
+# (a wire's "(2200 GMT)", four digits, named no zone once zones were read from the words, and
+# "at 6 p.m. (2200 GMT)" disputed "at 3 p.m.", "18 rather than 15").
 @pytest.mark.parametrize("claimed, told", [
     ("at 3 p.m. local time on", "at 12:00 GMT"),
     ("at 3 p.m. on", "at 12:00 UTC"),
     ("at 3 p.m. on", "at 8 a.m. Eastern time"),
     ("at 3 p.m. on", "at noon Pacific time"),
+    ("at 3 p.m. on", "at 6 p.m. (2200 GMT)"),
 ])
 def test_a_time_in_another_time_zone_is_no_other_time_of_the_event(
         settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:
@@ -306,6 +309,8 @@ def test_a_word_that_writes_a_zone_elsewhere_is_no_zone(settings: Settings, stor
     ("at 8 a.m. EDT", {"edt"}),
     ("at 3 p.m. local time", {"local"}),
     ("at 8 a.m. Eastern Standard Time", {stem("eastern")}),
+    ("at 11 a.m. (1500 GMT) on Monday", {"gmt"}),
+    ("the 2 PT sessions", set()),
     ("in wet weather at 3 p.m.", set()),
     ("at 3 p.m. wet snow fell", set()),
     ("Smith et al. said at 3 p.m.", set()),

@@ -115,18 +115,22 @@ TIME_ZONES = frozenset({
 _ZONE_BEFORE_TIME = frozenset(stem(w) for w in ("local", "eastern", "central", "mountain",
                                                 "pacific", "greenwich", "moscow"))
 _ZONE_BEFORE_TIME_MIDDLE = frozenset({"standard", "daylight", "mean", "summer"})
+# A time of day as wires write it before a zone, four digits of a 24-hour clock: "at 11 a.m.
+# (1500 GMT)", "1500 GMT".
+_WIRE_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 
 
 def time_zones(words: Sequence[Word]) -> frozenset[str]:
     """The time zones a text names where it writes one: an abbreviation of `TIME_ZONES` in
-    capitals right after a time of day ("12:00 GMT", "8 a.m. EDT"), and "local", "Pacific" ...
-    right before "time" ("3 p.m. local time", "Eastern Standard Time"). Not the words that
-    write an abbreviation elsewhere ("in wet weather", "et al.", "the PT session"), nor "local"
-    and "time" apart ("local reporters at the time")."""
+    capitals right after a time of day ("12:00 GMT", "8 a.m. EDT", "1500 GMT": `_WIRE_CLOCK`),
+    and "local", "Pacific" ... right before "time" ("3 p.m. local time", "Eastern Standard
+    Time"). Not the words that write an abbreviation elsewhere ("in wet weather", "et al.",
+    "the PT session"), nor "local" and "time" apart ("local reporters at the time")."""
     zones: set[str] = set()
     for i, w in enumerate(words):
-        if w.lower in TIME_ZONES and w.orig.isupper() and i >= 2 \
-                and words[i - 1].lower == TIME_OF_DAY and _is_value(words[i - 2].lower):
+        if w.lower in TIME_ZONES and w.orig.isupper() and i >= 1 and (
+                (words[i - 1].lower == TIME_OF_DAY and i >= 2 and _is_value(words[i - 2].lower))
+                or _WIRE_CLOCK.fullmatch(words[i - 1].lower)):
             zones.add(w.lower)
         elif w.stem in _ZONE_BEFORE_TIME:
             after = [x.lower for x in words[i + 1:i + 3]]
@@ -850,7 +854,7 @@ class Features:
     zones: set[str] = field(default_factory=set)
 
 
-FEATURES_VERSION = 54  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 55  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
