@@ -125,6 +125,21 @@ def test_anothers_time_or_weekday_is_no_dispute_of_a_long_claim(
     assert answer.verdict == "contradicted", answer
 
 
+# A possessive of a day told from the day of the telling ("Today's", "Tomorrow's") says when,
+# not whose: "Today's update: Farrow's mother says ..." was read as today's event, no sentence
+# writes "today", and the claim was `not-found` where "Farrow's mother says ..." is
+# `contradicted` ("12 rather than 0").
+@pytest.mark.parametrize("opening", ["Today's update", "Tomorrow's papers"])
+def test_a_days_possessive_names_no_owner(settings: Settings, store: Store, corpus: Path,
+                                           opening: str) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": TIMED_ARTICLE,
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    answer = ask_claim(world, f"{opening}: {TIMED}")
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert "12 rather than 0" in (disputing[0].reason or ""), answer
+
+
 # The hour's symbol a text writes itself is no time of day: a duration ("held for 36 h", "for 3
 # h", as "for 3 hours" is) or a label in capitals ("Block 4 H"), after a space or a hyphen ("a
 # 3-h drive", "the 4-H hall"). "for 3 h" and "Block 4 H" were read as 3:00 and 4:00, written as

@@ -1849,12 +1849,19 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                  whose=opening_possessive(words, units))
 
 
+# The words that tell a day from the day of the telling ("Today's update", "Yesterday's
+# vote"): their possessive says when the event was, not whose it is.
+_DAYS_FROM_THE_TELLING = frozenset({"yesterday", "today", "tonight", "tomorrow"})
+
+
 def opening_possessive(words: Sequence[Word], units: Sequence[Unit]) -> str:
     """The stem of the claim's first word where it is a capitalised possessive that the claim
     reads as a plain word (no name the alias table knows, nor a given name read with the name
     after it: "Smith's", "Demoski's"; not "Russia's", a concept, nor "Arnold Demoski's"), ""
-    otherwise."""
-    if not words or not words[0].orig[:1].isupper() or not words[0].orig.endswith("'s"):
+    otherwise, as for a day told from the day of the telling ("Today's", `_DAYS_FROM_THE_TELLING`),
+    which no other telling of the event need write."""
+    if not words or not words[0].orig[:1].isupper() or not words[0].orig.endswith("'s") \
+            or words[0].lower in _DAYS_FROM_THE_TELLING:
         return ""
     first = words[0]
     return first.stem if any(u.kind == "word" and u.text == first.orig for u in units) else ""
