@@ -57,6 +57,8 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
     # past 31, or running on or in a word, are no date of no day
     ("version 5.13.2024, version 5.40.2024, code 2024-13-45", []),
     ("ISBN 978-3-16-148410-0, room 2024-02-30B", []),
+    # a version's number: no date
+    ("version 31.02.2024, v. 30.02.2024, release 2024-02-30", []),
 ])
 def test_impossible_dates(text, found):
     assert impossible_dates(text) == found

@@ -44,6 +44,9 @@ def test_a_date_in_digits_is_written_out(written, read):
     "the 2005-06 season", "in 06/2024",  # a year and a month, or a season
     "version 1.2.2024.5", "10/12/2024/3", "id-2024-06-19",  # digits running on
     "v1.2.2024", "file2024-06-19.txt",  # digits in a word
+    # a version's number
+    "version 5.12.2024", "Version 1.2.2024", "v. 5.12.2024", "release 19.06.2024",
+    "build 2024-06-19",
     "19.06.2024\u201321.06.2024", "19.06.2024-21.06.2024",  # a range, by any dash
     "1.1.0001", "0001-01-01", "31/12/2100",  # no year the rules read as one
     "the 20th century", "finished 4th in June", "the June 4th-seeded team",  # no day of it
@@ -170,3 +173,16 @@ def test_the_sentence_models_read_the_claims_date_written_out(settings, store, c
                               "2024-06-19.")
     assert read == ["harbour police arrested the valdorian trawler captain on june 19, 2024."]
     assert answer.verdict == "single-source", answer
+
+
+def test_a_version_numbered_as_a_date_dates_nothing(settings, store, corpus):
+    # "version 5.12.2024" was written out as December 5, 2024: a claim of that day was
+    # single-source by a sentence of a release in June ("v5.12.2024", a word, disputed it).
+    world = build_claim_world(settings, store, corpus, {"release.txt": """Release
+
+The kernel team shipped version 5.12.2024 of the scheduler in June 2024.
+"""})
+    answer = ask_claim(world, "The kernel team shipped the scheduler on 5 December 2024.")
+    assert answer.verdict != "single-source", answer
+    assert ask_claim(world, "The kernel team shipped version 5.12.2024 of the scheduler in "
+                            "June 2024.").verdict == "single-source"

@@ -109,7 +109,8 @@ def join_formulas(text: str) -> str:
 # June 7 in the United States, July 6 in most other places). A dotted date is written out
 # day first, as most conventions write it (`impossible_dates` still reads it either way round:
 # "5.13.2024" is May 13 to some). Not a date: digits running on ("1.2.2024.5",
-# "10/12/2024/3"), digits in a word ("v1.2.2024", "file2024-06-19"), a range joined by a
+# "10/12/2024/3"), digits in a word ("v1.2.2024", "file2024-06-19"), digits numbering a
+# version (`_numbers_a_version`: "version 5.12.2024"), a range joined by a
 # dash of any kind ("19.06.2024–21.06.2024": the claim's dash is read as typed, the index's
 # folded to a hyphen), a timestamp ("2024-06-19T10:00"), a year-month pair ("2005-06": a season
 # as often as a month), and a year the rules read as no year (before 1900 or after 2099,
@@ -118,6 +119,18 @@ _DIGIT_DATE = re.compile(r"(?<![\w./\-\u2010-\u2015])(?:(\d{4})-(\d{1,2})-(\d{1,
                          r"|(\d{1,2})([/.-])(\d{1,2})\5(\d{4}))(?![\w/\-\u2010-\u2015]|\.\d)")
 # (a cheap test first, ~3 µs: few texts hold such a date, and the full pattern takes ~30 µs)
 _DATE_HINT = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
+# The word before digits that makes them a version's number, not a date ("version 5.12.2024",
+# "v. 5.12.2024", "release 31.02.2024", "build 2024-06-19"): read as a date, "version 5.12.2024"
+# was December 5, 2024, which a claim dated so found stated ("… shipped version 5.12.2024 …
+# in June 2024" supported "… shipped … on 5 December 2024").
+_VERSION_WORD = re.compile(r"\b(?:version|v|release|build)\.?\s+$", re.I)
+_VERSION_WORD_REACH = 16  # (the characters before the digits read for it: "version." and spaces)
+
+
+def _numbers_a_version(m: re.Match[str]) -> bool:
+    """Whether the `_DIGIT_DATE` match `m` follows a word numbering a version (`_VERSION_WORD`)."""
+    return _VERSION_WORD.search(m.string, max(0, m.start() - _VERSION_WORD_REACH),
+                                m.start()) is not None
 
 
 def is_calendar_day(year: int, month: int, day: int) -> bool:
@@ -151,8 +164,8 @@ def _digit_days(m: re.Match[str]) -> tuple[int, set[tuple[int, int]]]:
 
 def _written_out(m: re.Match[str], lower: bool) -> str:
     year, days = _digit_days(m)
-    if year not in YEARS or len(days) != 1:
-        return m[0]  # no day of the calendar, or either way round
+    if year not in YEARS or len(days) != 1 or _numbers_a_version(m):
+        return m[0]  # no day of the calendar, either way round, or a version's number
     ((month, day),) = days
     name = MONTH_NAMES[month - 1]
     return f"{name if lower else name.capitalize()} {day}, {year}"
@@ -183,13 +196,15 @@ def impossible_dates(text: str) -> list[str]:
     ("February 30, 2024", "29 February 2023"; not a number before a month, a year and a
     plural noun, "some 30 February 2024 flights", `_COUNTED`). A number past 31 is no day nor
     month but counts or numbers something ("the Top 40 May 2024 chart", "version 5.40.2024"),
-    and a year no date of the news is in (`YEARS`) is no date's."""
+    digits after a word numbering a version are none (`_numbers_a_version`: "version
+    31.02.2024"), and a year no date of the news is in (`YEARS`) is no date's."""
     found = []
     if _DATE_HINT.search(text):
         for m in _DIGIT_DATE.finditer(text):
             year, readings = _digit_readings(m, dotted_day_first=False)
             if year in YEARS and all(n <= _LAST_DAY for reading in readings for n in reading) \
-                    and not any(is_calendar_day(year, *reading) for reading in readings):
+                    and not any(is_calendar_day(year, *reading) for reading in readings) \
+                    and not _numbers_a_version(m):
                 found.append(m[0])
     for m in _NAMED_DATE.finditer(text):
         counted = _COUNTED.match(text, m.end())
