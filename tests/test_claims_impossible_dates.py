@@ -55,7 +55,9 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
       "31 april 2024"]),
     # digits a day to some reading ("5.13.2024": May 13, month first), or numbering something
     # past 31, or running on or in a word, are no date of no day
-    ("version 5.13.2024, version 5.40.2024, code 2024-13-45", []),
+    ("version 5.13.2024, version 5.40.2024, 5.13.2024, 5.40.2024, 13/45/2024", []),
+    # year first, as ISO 8601 writes a date, its parts are a month and a day, past 31 too
+    ("on 2024-02-45, 2024-13-45 and 2024-45-02", ["2024-02-45", "2024-13-45", "2024-45-02"]),
     ("ISBN 978-3-16-148410-0, room 2024-02-30B", []),
     # a version's number: no date
     ("version 31.02.2024, v. 30.02.2024, release 2024-02-30", []),
@@ -68,6 +70,8 @@ def test_impossible_dates(text, found):
     ("Putin arrived in Pyongyang on 2024-02-30 at 10:00.", "2024-02-30"),
     ("Putin arrived in Pyongyang on 31/06/2024.", "31/06/2024"),
     ("Putin arrived in Pyongyang on June 31,2024.", "June 31,2024"),
+    # (a day past 31 too: it was single-source, read as numbers, as 2024-02-30 was)
+    ("Putin arrived in Pyongyang on 2024-02-45 at 10:00.", "2024-02-45"),
 ])
 def test_a_claim_dated_no_day_is_told_so(world, claim, date):
     answer = ask_claim(world, claim)

@@ -195,16 +195,20 @@ def impossible_dates(text: str) -> list[str]:
     too: "5.13.2024" is May 13 to some), and a month's name with a day past its end and a year
     ("February 30, 2024", "29 February 2023"; not a number before a month, a year and a
     plural noun, "some 30 February 2024 flights", `_COUNTED`). A number past 31 is no day nor
-    month but counts or numbers something ("the Top 40 May 2024 chart", "version 5.40.2024"),
-    digits after a word numbering a version are none (`_numbers_a_version`: "version
-    31.02.2024"), and a year no date of the news is in (`YEARS`) is no date's."""
+    month but counts or numbers something ("the Top 40 May 2024 chart", "5.40.2024"), except
+    in a year-first date, which says where its month and day are ("2024-02-45" and
+    "2024-13-45" are of no day); digits after a word numbering a version are no date
+    (`_numbers_a_version`: "version 31.02.2024"), and a year no date of the news is in
+    (`YEARS`) is no date's."""
     found = []
     if _DATE_HINT.search(text):
         for m in _DIGIT_DATE.finditer(text):
             year, readings = _digit_readings(m, dotted_day_first=False)
-            if year in YEARS and all(n <= _LAST_DAY for reading in readings for n in reading) \
-                    and not any(is_calendar_day(year, *reading) for reading in readings) \
-                    and not _numbers_a_version(m):
+            # (year first, as ISO 8601 writes a date, its parts are a month and a day)
+            numbers_something = m[1] is None and any(
+                n > _LAST_DAY for reading in readings for n in reading)
+            if year in YEARS and not numbers_something and not _numbers_a_version(m) \
+                    and not any(is_calendar_day(year, *reading) for reading in readings):
                 found.append(m[0])
     for m in _NAMED_DATE.finditer(text):
         counted = _COUNTED.match(text, m.end())
