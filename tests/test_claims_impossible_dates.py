@@ -59,8 +59,10 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
     # year first, as ISO 8601 writes a date, its parts are a month and a day, past 31 too
     ("on 2024-02-45, 2024-13-45 and 2024-45-02", ["2024-02-45", "2024-13-45", "2024-45-02"]),
     ("ISBN 978-3-16-148410-0, room 2024-02-30B", []),
-    # a version's number: no date
-    ("version 31.02.2024, v. 30.02.2024, release 2024-02-30", []),
+    # a version's number (dotted): no date
+    ("version 31.02.2024, v. 30.02.2024, release 31.02.2024", []),
+    # year first or with a slash, a date after such a word too
+    ("build 2024-02-30, release 31/02/2024", ["2024-02-30", "31/02/2024"]),
 ])
 def test_impossible_dates(text, found):
     assert impossible_dates(text) == found

@@ -29,6 +29,10 @@ from tests.conftest import ask_claim, build_claim_world
     ("19th June 2024", "19 June 2024"),
     ("Feb. 1st", "February 1"),
     ("ON JUNE 3RD", "ON JUNE 3"),
+    # after a word numbering a version, digits with a hyphen or a slash (a version's parts are
+    # dotted): a build named by its day
+    ("the nightly build 2024-06-19", "the nightly build June 19, 2024"),
+    ("release 19/06/2024", "release June 19, 2024"),
 ])
 def test_a_date_in_digits_is_written_out(written, read):
     assert written_dates(written) == read
@@ -44,9 +48,9 @@ def test_a_date_in_digits_is_written_out(written, read):
     "the 2005-06 season", "in 06/2024",  # a year and a month, or a season
     "version 1.2.2024.5", "10/12/2024/3", "id-2024-06-19",  # digits running on
     "v1.2.2024", "file2024-06-19.txt",  # digits in a word
-    # a version's number
+    # a version's number (dotted)
     "version 5.12.2024", "Version 1.2.2024", "v. 5.12.2024", "release 19.06.2024",
-    "build 2024-06-19",
+    "build 1.2.2024",
     "19.06.2024\u201321.06.2024", "19.06.2024-21.06.2024",  # a range, by any dash
     "1.1.0001", "0001-01-01", "31/12/2100",  # no year the rules read as one
     "the 20th century", "finished 4th in June", "the June 4th-seeded team",  # no day of it
@@ -186,3 +190,15 @@ The kernel team shipped version 5.12.2024 of the scheduler in June 2024.
     assert answer.verdict != "single-source", answer
     assert ask_claim(world, "The kernel team shipped version 5.12.2024 of the scheduler in "
                             "June 2024.").verdict == "single-source"
+
+
+def test_a_build_named_by_its_day_is_dated(settings, store, corpus):
+    # After "build", "2024-06-19" (year first, no version's dotted number) was left as written:
+    # a claim of the build of June 19, 2024 found no date of it stated.
+    world = build_claim_world(settings, store, corpus, {"build.txt": """Build
+
+The nightly build 2024-06-19 crashed the payment servers of the Valdorian bank.
+"""})
+    answer = ask_claim(world, "The nightly build of June 19, 2024 crashed the payment servers "
+                              "of the Valdorian bank.")
+    assert answer.verdict == "single-source", answer

@@ -109,8 +109,8 @@ def join_formulas(text: str) -> str:
 # June 7 in the United States, July 6 in most other places). A dotted date is written out
 # day first, as most conventions write it (`impossible_dates` still reads it either way round:
 # "5.13.2024" is May 13 to some). Not a date: digits running on ("1.2.2024.5",
-# "10/12/2024/3"), digits in a word ("v1.2.2024", "file2024-06-19"), digits numbering a
-# version (`_numbers_a_version`: "version 5.12.2024"), a range joined by a
+# "10/12/2024/3"), digits in a word ("v1.2.2024", "file2024-06-19"), dotted digits numbering
+# a version (`_numbers_a_version`: "version 5.12.2024"), a range joined by a
 # dash of any kind ("19.06.2024–21.06.2024": the claim's dash is read as typed, the index's
 # folded to a hyphen), a timestamp ("2024-06-19T10:00"), a year-month pair ("2005-06": a season
 # as often as a month), and a year the rules read as no year (before 1900 or after 2099,
@@ -119,18 +119,21 @@ _DIGIT_DATE = re.compile(r"(?<![\w./\-\u2010-\u2015])(?:(\d{4})-(\d{1,2})-(\d{1,
                          r"|(\d{1,2})([/.-])(\d{1,2})\5(\d{4}))(?![\w/\-\u2010-\u2015]|\.\d)")
 # (a cheap test first, ~3 µs: few texts hold such a date, and the full pattern takes ~30 µs)
 _DATE_HINT = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
-# The word before digits that makes them a version's number, not a date ("version 5.12.2024",
-# "v. 5.12.2024", "release 31.02.2024", "build 2024-06-19"): read as a date, "version 5.12.2024"
-# was December 5, 2024, which a claim dated so found stated ("… shipped version 5.12.2024 …
-# in June 2024" supported "… shipped … on 5 December 2024").
+# The word before dotted digits that makes them a version's number, not a date ("version
+# 5.12.2024", "v. 5.12.2024", "release 31.02.2024", "build 1.2.2024"): read as a date, "version
+# 5.12.2024" was December 5, 2024, which a claim dated so found stated ("… shipped version
+# 5.12.2024 … in June 2024" supported "… shipped … on 5 December 2024"). A version's parts are
+# dotted: digits with a slash or a hyphen after such a word are still a date ("the nightly
+# build 2024-06-19", a build named by its day, "release 19/06/2024").
 _VERSION_WORD = re.compile(r"\b(?:version|v|release|build)\.?\s+$", re.I)
 _VERSION_WORD_REACH = 16  # (the characters before the digits read for it: "version." and spaces)
 
 
 def _numbers_a_version(m: re.Match[str]) -> bool:
-    """Whether the `_DIGIT_DATE` match `m` follows a word numbering a version (`_VERSION_WORD`)."""
-    return _VERSION_WORD.search(m.string, max(0, m.start() - _VERSION_WORD_REACH),
-                                m.start()) is not None
+    """Whether the `_DIGIT_DATE` match `m` is dotted and follows a word numbering a version
+    (`_VERSION_WORD`)."""
+    return m[5] == "." and _VERSION_WORD.search(
+        m.string, max(0, m.start() - _VERSION_WORD_REACH), m.start()) is not None
 
 
 def is_calendar_day(year: int, month: int, day: int) -> bool:
@@ -197,8 +200,8 @@ def impossible_dates(text: str) -> list[str]:
     plural noun, "some 30 February 2024 flights", `_COUNTED`). A number past 31 is no day nor
     month but counts or numbers something ("the Top 40 May 2024 chart", "5.40.2024"), except
     in a year-first date, which says where its month and day are ("2024-02-45" and
-    "2024-13-45" are of no day); digits after a word numbering a version are no date
-    (`_numbers_a_version`: "version 31.02.2024"), and a year no date of the news is in
+    "2024-13-45" are of no day); dotted digits after a word numbering a version are
+    no date (`_numbers_a_version`: "version 31.02.2024"), and a year no date of the news is in
     (`YEARS`) is no date's."""
     found = []
     if _DATE_HINT.search(text):
