@@ -125,3 +125,32 @@ def test_a_long_value_not_among_an_options_choices_is_said_back_cut(
     error = res.output.splitlines()[-1]
     assert res.exit_code == 2 and len(error) < 200, error[:300]
     assert error.startswith("Error: " + said.format(cut=repr("x" * ECHO_CHARS + "…"))), error
+
+
+CUT = repr("9" * ECHO_CHARS + "…")
+LONG = "9" * 3000  # (a number, under Python's 4,300 digits: it reads as one)
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["claim", "--limit", LONG, "x"], f"Invalid value for '--limit': {CUT[1:-1]} is not in "
+                                      "the range 1<=x<=50."),
+    (["runs", f"--limit=+{LONG}"], f"Invalid value for '--limit': {CUT[1:-1]} is not in the "
+                                   "range 1<=x<=10000."),
+    (["feeds", "add", "--every", LONG + "x", "u"], f"Invalid value for '--every': "
+                                                  f"{CUT} is not a valid integer."),
+    (["--" + LONG], f"No such option '--{'9' * (ECHO_CHARS - 2)}…'."),
+    (["sources", "--" + LONG], f"No such option '--{'9' * (ECHO_CHARS - 2)}…'."),
+    ([LONG], f"No such command {CUT}."),
+    (["sources", LONG], f"Got unexpected extra argument ({CUT[1:-1]})"),
+    (["sources", "x\nError: fake"], "Got unexpected extra argument ('x\\nError: fake')"),
+    (["sources", "x\x1b[31m"], "Got unexpected extra argument ('x\\x1b[31m')"),
+], ids=["out-of-range", "out-of-range-after-equals", "no-number", "no-such-option",
+        "a-command's-unknown-option", "no-such-command", "extra-argument",
+        "extra-argument-with-a-line-break", "an-escape-sequence"])
+def test_clicks_own_usage_errors_say_a_word_back_cut_and_quoted(
+        tmp_path: Path, args: list[str], said: str) -> None:
+    # click's own usage errors said a 3,000-character word back whole, and an extra argument
+    # holding a line break as typed: a second line, "Error: fake", read as another error.
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), *args])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == "Error: " + said

@@ -74,12 +74,12 @@ def test_an_options_own_check_writes_the_byte_as_the_rest_do(
 
 
 @pytest.mark.parametrize("extra, said", [
-    ("\udcff", "(\\xff)"),  # the byte itself, unquoted: written out too
+    ("\udcff", "('\\xff')"),  # the byte itself: written out too (quoted, not printable)
     ("b\\udcff", "(b\\udcff)"),  # six characters the user typed, outside quotes: as typed
 ])
 def test_an_unquoted_byte_is_written_out_and_typed_text_left_as_it_is(
         settings: Settings, extra: str, said: str) -> None:
-    # "Got unexpected extra argument (…)" quotes nothing: the byte itself was printed as
+    # "Got unexpected extra argument (…)" quotes a printable word: the byte itself was printed as
     # "\\udcff" in the text and "\\\\xff" in the JSON (a second read's find), and typed text
     # that reads like the escape must not be rewritten.
     Store(settings.db_path).close()

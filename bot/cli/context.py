@@ -19,7 +19,6 @@ from bot.config import Settings, load_db_path, load_settings
 from bot.corpus.storage import Store, parse_id
 from bot.errors import UserError, first_undecodable, quoted_if_unprintable, undecodable_written_out
 from bot.paths import DB_ENV, DB_NAME, HOME_ENV, env_source, home
-from bot.reply import clip_echo
 from bot.search.semantic import select as select_encoder
 
 JSON_ERRORS = "briefbot.json_errors"  # in the (shared) click context meta
@@ -46,22 +45,6 @@ def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"an empty value (an unset variable?): {what}", ctx=ctx,
                                  param=param)
     return value
-
-
-class EchoClippedChoice(click.Choice):
-    """`click.Choice` whose refusal says the value back as `clip_echo` cuts a user's value:
-    `digest --format` of 5,000 characters was said back whole ("'xxx…' is not one of
-    'markdown', 'text'."). Click's own message, of the cut value (never a choice: it ends in
-    "…")."""
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Any:
-        try:
-            return super().convert(value, param, ctx)
-        except click.BadParameter:
-            if isinstance(value, str) and clip_echo(value) != value:
-                super().convert(clip_echo(value), param, ctx)  # (refused: said back cut)
-            raise
 
 
 def check_decoded(text: str, what: str) -> None:

@@ -7,7 +7,6 @@ import click
 from bot.chat.render_markdown import render_markdown, render_text
 from bot.cli.context import (
     AppContext,
-    EchoClippedChoice,
     json_errors,
     json_text,
     not_blank,
@@ -40,7 +39,7 @@ def _section(ctx: click.Context, param: click.Parameter, value: str | None) -> s
               help="Only articles its next scheduled post would brief as new (of its "
                    "digest, unless NAME is given).")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors, help="JSON output.")
-@click.option("--format", "fmt", type=EchoClippedChoice(["markdown", "text"]), default="markdown",
+@click.option("--format", "fmt", type=click.Choice(["markdown", "text"]), default="markdown",
               show_default=True, help="Output format (ignored with --json).")
 @click.option("--only", "only", metavar="SECTION", callback=_section,
               help="One section: key-developments, timeline, whos-who, to-watch, sources.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -17,7 +18,6 @@ from bot.cli import OutputError
 from bot.cli.context import (
     JSON_ERRORS,
     AppContext,
-    EchoClippedChoice,
     TextArgumentCommand,
     check_decoded,
     echo_listing,
@@ -78,6 +78,7 @@ class BriefbotGroup(click.Group):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:  # in `briefbot`'s own words: before `invoke`
+            _said_back_cut(exc, ctx)
             _write_bytes_out(exc)
             if _usage_error_under_json(exc, ctx):
                 _echo_json_error(exc)
@@ -89,6 +90,7 @@ class BriefbotGroup(click.Group):
         except click.ClickException as exc:
             # (an option's own check, a choice or an id, echoes an undecodable byte as repr
             # writes it, "'\\udcff'": written as the byte is everywhere else, "\\xff")
+            _said_back_cut(exc, ctx)
             _write_bytes_out(exc)
             if ctx.meta.get(JSON_ERRORS) or _usage_error_under_json(exc, ctx):
                 _echo_json_error(exc)
@@ -124,6 +126,49 @@ class BriefbotGroup(click.Group):
             # A bug of ours: logged with its traceback under an error id, and a short error
             # (a JSON one under `--json`) instead of a traceback alone.
             raise click.ClickException(unexpected_error(f"briefbot {ctx.invoked_subcommand or ctx.info_name}")) from exc
+
+
+def _said_back_cut(exc: click.ClickException, ctx: click.Context) -> None:
+    """A usage error of click's own (an unknown option or command, a value no number or not
+    in range, extra arguments) with each word of the command line it says back cut as
+    `clip_echo` cuts a user's value (40 characters and "…") and quoted with its escapes when
+    it is not printable (`quoted_if_unprintable`), as briefbot's own errors say a value back:
+    `claim --limit` of 5,000 digits, or an unknown option of 5,000 characters, was a
+    5,000-character error, and a word holding a line break (`claim x $'--a\\nError: fake'`,
+    given as an extra argument) printed a second line reading as another error. A word is
+    found as click writes it, quoted by `repr` or as it is; an option's value also after its
+    "=" (`--limit=VALUE`), and a number also as the number it reads as (an integer out of
+    range is said back as the integer: `+0099…`, "99…"). In one pass, longest first, so that
+    nothing said back is cut again."""
+    if not isinstance(exc, click.UsageError):
+        return
+    said_back: dict[str, str] = {}
+    for word in _said_forms(ctx.meta.get(ARGS, [])):
+        cut = clip_echo(word)
+        if cut != word or not word.isprintable():
+            said_back[repr(word)] = repr(cut)
+            said_back[word] = quoted_if_unprintable(cut)
+    if not said_back:
+        return
+    found = re.compile("|".join(re.escape(w) for w in sorted(said_back, key=len, reverse=True)))
+    vars(exc)["message"] = found.sub(lambda m: said_back[m[0]], exc.message)
+
+
+def _said_forms(words: list[str]) -> set[str]:
+    """The command line's words as a click usage error may say them back: each word; an
+    option's name and value when written `--name=value`; the integer a word reads as."""
+    forms = set()
+    for word in words:
+        forms.add(word)
+        if word.startswith("-") and "=" in word:
+            forms.update(word.split("=", 1))
+    for form in list(forms):
+        try:
+            forms.add(str(int(form)))
+        except ValueError:  # (not a number, or one over Python's 4,300 digits)
+            pass
+    forms.discard("")
+    return forms
 
 
 def _write_bytes_out(exc: click.ClickException) -> None:
@@ -546,7 +591,7 @@ def setup_logging(level: str) -> None:
 @click.option("--health-host", default="127.0.0.1", show_default=True, callback=not_blank,
               help="Address for --health-port (0.0.0.0 in a container).")
 @click.option("--log-level", default="WARNING", show_default=True,
-              type=EchoClippedChoice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @pass_app
 def run(app: AppContext, admin: bool, force_console: bool, slack_http: bool, port: int,
         host: str, no_briefing: bool, require_platform: bool, health_port: int | None,

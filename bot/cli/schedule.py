@@ -14,7 +14,6 @@ import click
 from bot.cli.context import (
     ROW_ID,
     DashArgumentCommand,
-    EchoClippedChoice,
     echo_listing,
     json_errors,
     json_text,
@@ -70,7 +69,7 @@ def schedule() -> None:
 
 
 @schedule.command("add", cls=_ZoneOptionCommand)
-@click.option("--platform", required=True, type=EchoClippedChoice(POSTING_PLATFORMS),
+@click.option("--platform", required=True, type=click.Choice(POSTING_PLATFORMS),
               help="Where to post.")
 @click.option("--channel", required=True, help="Channel id (Slack C…, Discord snowflake, …).")
 @click.option("--digest", "digest", required=True, help="Digest definition (digests/NAME.toml).")
