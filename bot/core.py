@@ -7,6 +7,7 @@ the results into `Reply` objects."""
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -34,7 +35,7 @@ from bot.feeds.poll import (
     poll_health,
 )
 from bot.feeds.urls import comparable_url, shown_url
-from bot.reply import Reply, SourceRef, clip_echo, clip_meta, from_printable, printable_line
+from bot.reply import ECHO_CHARS, Reply, SourceRef, clip_echo, from_printable, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,8 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     # An id with white space at its ends, stripped as the text was.
     ids = sorted({i for form in forms for i in store.active_padded_ids(form, limit=limit)})
     if len(ids) > 1:
-        raise UserError(f"{text!r} matches several document ids once the spaces at their ends are left "
-                        f"out: "
+        raise UserError(f"{clip_echo(text)!r} matches several document ids once the spaces at "
+                        f"their ends are left out: "
                         f"{_shown_ids(ids)} — type one as it is, in quotes (see {hint})")
     if not ids:  # an id that starts with the text (white space at its start aside)
         ids = sorted({i for form in forms for i in [
@@ -90,17 +91,27 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
         return ids[0]
     if not ids:
         return None
-    raise UserError(f"{text!r} is the start of several document ids: "
+    raise UserError(f"{clip_echo(text)!r} is the start of several document ids: "
                     f"{_shown_ids(ids)} — type more of it (see {hint})")
+
+
+# Characters of the candidates' shared start shown before the first that tells them apart.
+SHARED_START_SHOWN = 10
 
 
 def _shown_ids(ids: list[str]) -> str:
     """Candidate ids in an error: at most SHOWN_CANDIDATES, then "and more". An id is
-    anyone's text (a JSONL "id" of any size, with any characters): shown clipped, on one
-    printable line, as every reply shows one; quoted when it has white space at its ends."""
+    anyone's text (a JSONL "id" of any size, with any characters): shown on one printable
+    line, as every reply shows one; quoted when it has white space at its ends. Each is cut
+    as `clip_echo` cuts a user's value; when the candidates differ only past the characters
+    it keeps, each is shown from SHARED_START_SHOWN characters before the first place they
+    differ, "…" marking the shared start left out: ids of 1,002 characters differing at the
+    502nd were each shown as its first 300, alike, in a 3,949-character error."""
     more = " and more" if len(ids) > SHOWN_CANDIDATES else ""
-    return ", ".join(printable_line(clip_meta(i if i == i.strip() else f'"{i}"') or "")
-                     for i in ids[:SHOWN_CANDIDATES]) + more
+    texts = [printable_line(i if i == i.strip() else f'"{i}"') for i in ids[:SHOWN_CANDIDATES]]
+    shared = len(os.path.commonprefix(texts))
+    start = shared - SHARED_START_SHOWN if shared >= ECHO_CHARS else 0
+    return ", ".join(("…" if start else "") + clip_echo(t[start:]) for t in texts) + more
 
 
 def _said_url(url: str) -> str:

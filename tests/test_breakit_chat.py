@@ -100,9 +100,29 @@ def test_ambiguous_source_prefix_shows_ids_clipped_and_printable(
         text = reply.plain_text()
         assert reply.kind == "error" and "start of several document ids" in text
         assert len(text) < 1000, len(text)
-        assert "[clipped:" in text
+        assert "ZZZ…" in text
         assert text.strip().isprintable(), repr(text)
         assert "ab\\u202e\\x1b[2J\\nZZZ" in text
+    finally:
+        own.close()
+
+
+def test_ambiguous_long_prefix_and_ids_alike_at_their_start_are_said_back_cut(
+        settings: Settings, corpus: Path) -> None:
+    # Twelve ids of 1,002 characters alike up to their 502nd, and a prefix of 400 of them:
+    # the prefix was said back whole and each of ten ids as its first 300 characters, all
+    # alike, in a 3,949-character error. The prefix is cut now as an unknown id is, and each
+    # id shown from shortly before where they differ.
+    records = [{"id": "p" * 500 + f"-{n}" + "q" * 500, "title": "t",
+                "text": "The port of Exampleton reopened on Monday."} for n in range(12)]
+    (corpus / "x.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    own = Core(settings)
+    try:
+        own.reload()
+        text = TestAdapter(own, platform="slack").send("/source " + "p" * 400).plain_text()
+        assert text.startswith(f"{'p' * 40 + '…'!r} is the start of several document ids: "
+                               f"…{'p' * 9}-0{'q' * 29}…, …{'p' * 9}-10{'q' * 28}…, "), text
+        assert len(text) < 700, len(text)
     finally:
         own.close()
 
