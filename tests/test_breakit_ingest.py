@@ -255,14 +255,24 @@ def test_yaml_front_matter_values_are_read_as_yaml_writes_them(
     ("+++\ntitle = 'Bridge'\ndate = '2024-02-30'\npubdate = 'May 3, 2024'\n+++", "",
      "2024-05-03"),
     ("---\ntitle: Bridge\ndate: someday\n---", "By Jane Doe\nMay 2, 2024\n\n", "2024-05-02"),
+    # The Unix epoch (a timestamp 0 written out) likewise; another time of its day is a date.
+    ("---\ntitle: Bridge\ndate: 1970-01-01T00:00:00Z\n---", "By Jane Doe\nMay 2, 2024\n\n",
+     "2024-05-02"),
+    ("+++\ntitle = 'Bridge'\ndate = 1970-01-01T00:00:00Z\npubdate = 2024-05-03\n+++", "",
+     "2024-05-03"),
+    ("---\ntitle: Bridge\ndate: '1970-01-01'\n---", "", None),
+    ("---\ntitle: Bridge\ndate: 1970-01-01T09:15:00Z\n---", "By Jane Doe\nMay 2, 2024\n\n",
+     "1970-01-01"),
 ], ids=["yaml-under-a-header-date", "yaml-go-zero-time", "toml-under-a-header-date",
         "a-later-date-key", "after-an-unreadable-key", "toml-after-an-impossible-date",
-        "unreadable-under-a-header-date"])
+        "unreadable-under-a-header-date", "yaml-epoch-under-a-header-date",
+        "toml-epoch-then-a-later-key", "yaml-epoch-day", "yaml-a-time-of-the-epoch-day"])
 def test_a_front_matter_zero_or_unread_date_is_no_date(tmp_path: Path, front: str,
                                                        header: str,
                                                        published: str | None) -> None:
-    # Hugo's "no date" (Go's zero time, 0001-01-01) was stored as the article's date, over
-    # the date its header line gives and a later date key; a date key not read as a date
+    # Hugo's "no date" (Go's zero time, 0001-01-01), and the Unix epoch, were stored as the
+    # article's date, over the date its header line gives and a later date key; a date key
+    # not read as a date
     # ("someday") hid a later key's date.
     corpus = tmp_path / "corpus"
     corpus.mkdir()

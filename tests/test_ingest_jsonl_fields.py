@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.corpus.metadata import parse_date
 from tests.test_ingest_reload import reload, run, sources
 
@@ -111,18 +113,37 @@ def test_an_impossible_date_or_time_is_left_out_with_a_warning(tmp_path: Path,
         "year1": None}  # (no warning: the zero date, what an exporter writes for none)
 
 
-def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path) -> None:
+@pytest.mark.parametrize("placeholder", [
+    "0001-01-01T00:00:00Z", "1970-01-01", "1970-01-01T00:00:00Z", "1970-01-01 00:00:00.000",
+    "Thu, 01 Jan 1970 00:00:00 GMT", "1969-12-31T19:00:00-05:00", "January 1, 1970"])
+def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path, placeholder: str) -> None:
     # "0001-01-01T00:00:00Z", Go's zero time or .NET's DateTime.MinValue, what an exporter
     # writes for a record without a date, was stored as the article's date over its
-    # dateline's, where front matter's is no date.
+    # dateline's, where front matter's is no date. The Unix epoch, a timestamp 0 written out
+    # in any zone, was too (1970-01-01, or 1969-12-31 in New York's).
     text = "WASHINGTON, May 2, 2024 (AP) - " + TEXT
     (corpus / "z.jsonl").write_text("".join(
-        json.dumps({"id": k, "text": t, "published": "0001-01-01T00:00:00Z"}) + "\n"
+        json.dumps({"id": k, "text": t, "published": placeholder}) + "\n"
         for k, t in (("datelined", text), ("bare", TEXT))), encoding="utf-8")
     res = reload(tmp_path / "t.db", corpus)
     assert res.exit_code == 0 and ": warning — " not in res.output, res.output
     assert {k: d["published"] for k, d in sources(tmp_path / "t.db").items()} == {
         "datelined": "2024-05-02", "bare": None}
+
+
+@pytest.mark.parametrize(("published", "stored"), [
+    ("1970-01-01T14:30:00Z", "1970-01-01"), ("1970-01-01T00:00:00+02:00", "1970-01-01"),
+    ("1969-12-31", "1969-12-31"), ("1970-01-02", "1970-01-02")])
+def test_a_date_near_the_epoch_is_a_date(tmp_path: Path, corpus: Path, published: str,
+                                         stored: str) -> None:
+    # Another time of the epoch's day, or another instant than time 0, is written by no
+    # placeholder: a date of 1970 (or 1969), kept over the dateline's.
+    text = "WASHINGTON, May 2, 2024 (AP) - " + TEXT
+    (corpus / "z.jsonl").write_text(json.dumps({"id": "d", "text": text,
+                                                "published": published}) + "\n",
+                                    encoding="utf-8")
+    assert reload(tmp_path / "t.db", corpus).exit_code == 0
+    assert sources(tmp_path / "t.db")["d"]["published"] == stored
 
 
 def test_a_record_without_a_usable_id_is_a_warning(tmp_path: Path, corpus: Path) -> None:

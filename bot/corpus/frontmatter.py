@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from bot.corpus.metadata import NO_DATE, parse_date_field
+from bot.corpus.metadata import is_no_date, parse_date_field
 from bot.paths import loads_toml
 
 # The block: a fence line, then the lines up to the same fence, within the file's first 64 KB
@@ -194,11 +194,13 @@ def _first(fields: dict[str, Any], keys: tuple[str, ...]) -> str | None:
 
 
 def _date(fields: dict[str, Any]) -> str | None:
-    """The first date key's value that is read as a date (`parse_date_field`) other than the
-    zero date (`NO_DATE`), as `_first`: one that is not ("date: someday") hid a later key's."""
+    """The first date key's value that is read as a date (`parse_date_field`) and is no
+    placeholder (`is_no_date`: the zero date, the Unix epoch), as `_first`: one that is not
+    ("date: someday") hid a later key's."""
     for key in _DATE_KEYS:
         value = _first(fields, (key,))
-        if value is not None and parse_date_field(value) not in (None, NO_DATE):
+        if value is not None and parse_date_field(value) is not None \
+                and not is_no_date(value):
             return value
     return None
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from bot.corpus.cleaning import DATE_LINE, header_author
@@ -69,6 +70,9 @@ _TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
 # (`date: 0001-01-01T00:00:00Z`) and a Go or .NET exporter for a record with none: no date.
 # It was stored as the article's, over the date its header or dateline gives.
 NO_DATE = "0001-01-01"
+# Unix time 0, what an exporter writes for a record whose timestamp was never set
+# (`"published": "1970-01-01T00:00:00Z"`; JavaScript's `new Date(0)`, Go's `time.Unix(0, 0)`).
+UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse_date_field(text: str) -> str | None:
@@ -83,6 +87,38 @@ def parse_date_field(text: str) -> str | None:
         if minute > 59 or second > 60 or hour > 24 or (hour == 24 and minute + second > 0):
             return None
     return parse_date(text)
+
+
+def is_no_date(text: str) -> bool:
+    """Whether a date field (JSONL "published", a front matter date) holds a placeholder for
+    no date: the zero date (`NO_DATE`), or the Unix epoch — its day alone ("1970-01-01") or
+    the instant itself, in any zone ("1970-01-01T00:00:00Z", "Thu, 01 Jan 1970 00:00:00 GMT",
+    "1969-12-31T19:00:00-05:00"; a time without a zone read as UTC). Another time of that day
+    ("1970-01-01T14:30:00Z") is a date of 1970, kept: no placeholder has one. A placeholder
+    was stored as the article's date, over the one its header or dateline gives."""
+    iso = parse_date_field(text)
+    if iso == NO_DATE:
+        return True
+    if iso not in ("1969-12-31", "1970-01-01"):
+        return False
+    when = _instant(text.strip())
+    if when is None:  # written otherwise ("January 1, 1970 00:00"): its day and time of day
+        written = _TIME.search(text)
+        return iso == "1970-01-01" and (written is None or not any(
+            int(part or 0) for part in written.groups()))
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)) == UNIX_EPOCH
+
+
+def _instant(text: str) -> datetime | None:
+    """The moment an ISO 8601 or RFC 2822 date and time gives, or None."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _iso(year: int, month: int, day: int) -> str | None:

@@ -38,7 +38,7 @@ from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
 from bot.corpus.frontmatter import split_front_matter
 from bot.corpus.json_numbers import DECODER, WrittenNumber
-from bot.corpus.metadata import NO_DATE, OutletCatalog, parse_date_field
+from bot.corpus.metadata import OutletCatalog, is_no_date, parse_date_field
 from bot.corpus.storage import WEB_KINDS, FileState, Store
 from bot.errors import UserError, failure_reason
 from bot.reply import counted, printable_line
@@ -1648,7 +1648,8 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
     except a date; a list of names is taken for "author" (joined: "Jane Doe, John Roe") and
     "outlet" (each an outlet). "published" is read as a date (see `parse_date_field`) or left
     out, never guessed: a number (Unix seconds? milliseconds? 20240502?) or "05/02/2024" (May
-    2 or February 5?) is not a date. The zero date (`NO_DATE`) is none, as null is."""
+    2 or February 5?) is not a date. A placeholder (`is_no_date`: the zero date, the Unix
+    epoch) is none, as null is."""
     fields: dict[str, str | list[str] | None] = {}
     warnings: list[str] = []
     for key in _FIELDS:
@@ -1672,9 +1673,9 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
             continue
         text = str(value).strip()
         if key == "published" and text:
-            iso = parse_date_field(text)
-            if iso == NO_DATE:
+            if is_no_date(text):
                 continue
+            iso = parse_date_field(text)
             if iso is None:
                 why = ("the order of day and month is unknown" if _NUMERIC_DMY.match(text)
                        else "not a date with year, month and day")

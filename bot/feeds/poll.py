@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from bot import __version__
 from bot.config import MAX_POLL_MINUTES, Settings
-from bot.corpus.metadata import OutletCatalog
+from bot.corpus.metadata import UNIX_EPOCH, OutletCatalog
 from bot.corpus.reload import _hash, _Job, parse_job
 from bot.corpus.storage import (
     BUSY_TIMEOUT_SECONDS,
@@ -418,10 +418,8 @@ class PagesReport:
 
 # The zero dates of common date types (.NET's DateTime.MinValue 0001-01-01, SQL Server's 1753,
 # OLE's and Excel's 1899-12-30, 1900-01-01) and of Unix time: what a feed writes for an item
-# it has no date for. No feed item was published on them.
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
+# it has no date for. No feed item was published on them. (A corpus file's date field may be
+# of any year: only the zero date and the epoch are none there, `is_no_date`.)
 def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None:
     """A feed item's date (ISO, UTC), when it can be its article's publication date: not a
     type's zero date (a year up to 1900, the Unix epoch) nor after tomorrow (9999-12-31,
@@ -435,7 +433,7 @@ def _item_date(item: FeedItem | None, now: datetime | None = None) -> str | None
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    if when.year <= 1900 or when == _EPOCH or when > (now or datetime.now(UTC)) + timedelta(days=1):
+    if when.year <= 1900 or when == UNIX_EPOCH or when > (now or datetime.now(UTC)) + timedelta(days=1):
         return None
     return item.published
 
