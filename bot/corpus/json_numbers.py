@@ -7,12 +7,14 @@ of 5,000 digits rejected its record, or a whole feed), a number beyond a float's
 (`1e400`) becomes inf (a title "inf"), and NaN, Infinity and -Infinity, which no JSON has,
 are taken as floats (a title "nan"). Each is kept as its JSON text (`WrittenNumber`), which is
 what a number is read as where text is expected (a title `1984` is "1984"); a JSON number
-still, never a string."""
+still, never a string. So is every number with a fraction or an exponent: as a float it was
+said as Python writes it, not as written ("id": 1e2 was the document "100.0", which `source
+1e2` did not find; "id": 0.10 the duplicate of "id": 0.1; 12345678901234567890.5 was
+"1.2345678901234567e+19", as was 12345678901234567891.5)."""
 
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 
@@ -39,9 +41,8 @@ def json_int(text: str) -> int | WrittenNumber:
         return WrittenNumber(text)
 
 
-def json_float(text: str) -> float | WrittenNumber:
-    value = float(text)
-    return value if math.isfinite(value) else WrittenNumber(text)
+def json_float(text: str) -> WrittenNumber:
+    return WrittenNumber(text)
 
 
 # The keyword arguments of `json.loads` and `json.JSONDecoder` that read numbers so.

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -1446,12 +1447,14 @@ def _jsonl_lines(fh: BinaryIO) -> tuple[_Lines, bool]:
 
 def _number_json(value: object) -> object:
     """A `WrittenNumber` in a record's hash: its text, marked as no string's (a title
-    "999…" and a title 999… are different records). NaN, Infinity and -Infinity hash as
-    before they were kept as written, as floats (`json.dumps` writes them so): a record holding
-    one, as Python's own `json.dumps` writes a scraper's, stays unchanged at the next reload."""
+    "999…" and a title 999… are different records). A number a float holds (a fraction or an
+    exponent: 2.5, 1e2), NaN, Infinity and -Infinity hash as before they were kept as
+    written, as floats (`json.dumps` writes them so): a record holding one, as Python's own
+    `json.dumps` writes a scraper's, stays unchanged at the next reload."""
     if isinstance(value, WrittenNumber):
-        if value.text in ("NaN", "Infinity", "-Infinity"):
-            return float(value.text)
+        number = float(value.text)  # (any JSON number's text reads as a float)
+        if math.isfinite(number) or value.text in ("NaN", "Infinity", "-Infinity"):
+            return number
         return {"\u0000number": value.text}
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
