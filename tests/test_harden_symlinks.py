@@ -47,3 +47,18 @@ def test_file_that_becomes_an_outside_link_keeps_its_old_version(tmp_path: Path,
     res = reload(db, corpus)
     assert "symbolic link pointing outside" in outcomes(res)["a.txt"]
     assert sources(db)["a"]["title"] == "Version one"
+
+
+def test_a_link_to_nothing_is_said_to_be_one(tmp_path: Path, corpus: Path) -> None:
+    # A link whose target is missing, in the folder or given as the PATH, was "cannot read: No
+    # such file or directory" or "no such file or folder", naming a file `ls` lists as there.
+    db = tmp_path / "t.db"
+    (corpus / "real.txt").write_text(article("A real article"), encoding="utf-8")
+    os.symlink("gone.txt", corpus / "moved.txt")
+    said = "rejected — cannot read: a symbolic link to nothing (its target does not exist)"
+    res = reload(db, corpus)
+    assert res.exit_code == 1 and outcomes(res)["moved.txt"] == said, res.output
+    res = reload(db, corpus / "moved.txt")
+    assert res.exit_code == 1 and outcomes(res)["moved.txt"] == said, res.output
+    assert outcomes(reload(db, corpus / "absent.txt"))["absent.txt"] == \
+        "rejected — no such file or folder"

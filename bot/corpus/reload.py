@@ -401,6 +401,16 @@ def _link_escape(path: str, folder: str) -> str | None:
     return "symbolic link pointing outside the reloaded folder (not followed)"
 
 
+def _unreadable(path: Path, exc: OSError) -> str:
+    """Why a file (or a PATH given) that could not be read is rejected: the system's reason,
+    but for a symbolic link to nothing, which says so. It was "cannot read: No such file or
+    directory" for a link the folder lists (`ls` shows it), and "no such file or folder" for
+    one given as the PATH, naming no link."""
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return "cannot read: a symbolic link to nothing (its target does not exist)"
+    return f"cannot read: {exc.strerror}"
+
+
 def _gone(path: str) -> bool | str:
     """Whether a file is gone: True (no such file), False (it is there), or why it cannot be
     told (a folder on its way may not be searched, an I/O error; Path.exists() raises then)."""
@@ -920,7 +930,7 @@ class _Loader:
             st = path.stat()
         except OSError as exc:
             if not self._vanished(path, key, exc):
-                self._record(Outcome(key, "rejected", f"cannot read: {exc.strerror}"))
+                self._record(Outcome(key, "rejected", _unreadable(path, exc)))
             return None
         if not stat.S_ISREG(st.st_mode):
             # A pipe, device or socket would block or never end (e.g. a link to /dev/zero); a
@@ -954,7 +964,7 @@ class _Loader:
             except OSError as exc:
                 if self._vanished(path, key, exc):
                     return None
-                raise _Rejected(f"cannot read: {exc.strerror}") from exc
+                raise _Rejected(_unreadable(path, exc)) from exc
             if len(data) > self.settings.max_file_bytes:
                 raise _Rejected(
                     f"over the size cap (more than {self.settings.max_file_bytes:,} bytes;"
@@ -1117,7 +1127,7 @@ class _Loader:
             lines, utf16 = _jsonl_lines(fh)
         except OSError as exc:
             if not self._vanished(path, key, exc):
-                self._reject_file(key, f"cannot read: {exc.strerror}", prev, order)
+                self._reject_file(key, _unreadable(path, exc), prev, order)
             return
         except _Rejected as exc:
             fh.close()
@@ -1743,7 +1753,7 @@ def reload_corpus(
                     # Gone, unmounted, or on a path this process may not search: what was
                     # loaded from it is kept (only a folder that was listed retires files).
                     why = ("no such file or folder" if exc.errno in (errno.ENOENT, errno.ENOTDIR)
-                           else f"cannot read: {exc.strerror}")
+                           and not root.is_symlink() else _unreadable(root, exc))
                     loader._record(Outcome(path_text(str(root)), "rejected", why), order=0)
                     continue
                 if stat.S_ISDIR(mode):
