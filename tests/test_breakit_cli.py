@@ -154,3 +154,18 @@ def test_clicks_own_usage_errors_say_a_word_back_cut_and_quoted(
     res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), *args])
     assert res.exit_code == 2, res.output
     assert res.stderr.splitlines()[-1] == "Error: " + said
+
+
+@pytest.mark.parametrize("args", [["backup", "{dir}"], ["--config={dir}", "sources"]],
+                         ids=["an-argument", "an-option-after-equals"])
+def test_a_paths_own_check_names_the_path_whole(tmp_path: Path, args: list[str]) -> None:
+    # A path's own check said it back cut at 40 characters, as a value is ("File
+    # '/tmp/…/a-rather-long-fo…' is a directory."): the folder's own name was never said,
+    # where briefbot's own errors name a path whole.
+    folder = tmp_path / "a-rather-long-folder-name-for-the-backups.db"
+    folder.mkdir()
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"),
+                                   *(a.format(dir=folder) for a in args)])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1].endswith(f"File {str(folder)!r} is a directory."), \
+        res.stderr

@@ -139,8 +139,12 @@ def _said_back_cut(exc: click.ClickException, ctx: click.Context) -> None:
     found as click writes it, quoted by `repr` or as it is; an option's value also after its
     "=" (`--limit=VALUE`), and a number also as the number it reads as (an integer out of
     range is said back as the integer: `+0099…`, "99…"). In one pass, longest first, so that
-    nothing said back is cut again."""
-    if not isinstance(exc, click.UsageError):
+    nothing said back is cut again. A path's own check ("File '…' is a directory") says its
+    path whole, as briefbot's errors name a path (click quotes it by `repr`): cut at 40
+    characters, `backup` of a folder named none of its own name."""
+    if not isinstance(exc, click.UsageError) or (
+            isinstance(exc, click.BadParameter) and exc.param is not None
+            and isinstance(exc.param.type, click.Path)):
         return
     said_back: dict[str, str] = {}
     for word in _said_forms(ctx.meta.get(ARGS, [])):
