@@ -95,7 +95,8 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
                     f"{_shown_ids(ids)} — type more of it (see {hint})")
 
 
-# Characters of the candidates' shared start shown before the first that tells them apart.
+# Characters of the start a candidate shares with another shown before the first that tells
+# them apart.
 SHARED_START_SHOWN = 10
 
 
@@ -103,15 +104,24 @@ def _shown_ids(ids: list[str]) -> str:
     """Candidate ids in an error: at most SHOWN_CANDIDATES, then "and more". An id is
     anyone's text (a JSONL "id" of any size, with any characters): shown on one printable
     line, as every reply shows one; quoted when it has white space at its ends. Each is cut
-    as `clip_echo` cuts a user's value; when the candidates differ only past the characters
-    it keeps, each is shown from SHARED_START_SHOWN characters before the first place they
-    differ, "…" marking the shared start left out: ids of 1,002 characters differing at the
-    502nd were each shown as its first 300, alike, in a 3,949-character error."""
+    as `clip_echo` cuts a user's value, and told apart from the others (`_told_apart`): ids
+    of 1,002 characters differing at the 502nd were each shown as its first 300, alike, in a
+    3,949-character error."""
     more = " and more" if len(ids) > SHOWN_CANDIDATES else ""
     texts = [printable_line(i if i == i.strip() else f'"{i}"') for i in ids[:SHOWN_CANDIDATES]]
-    shared = len(os.path.commonprefix(texts))
+    return ", ".join(_told_apart(n, texts) for n in range(len(texts))) + more
+
+
+def _told_apart(n: int, texts: list[str]) -> str:
+    """`texts[n]` cut as `clip_echo` cuts, shown from SHARED_START_SHOWN characters before
+    the first place it differs from the one of `texts` most like it when that is past the
+    characters kept, "…" marking the start left out. Of the start all of them share, two
+    ids alike up to their 61st character were both "archive/2024/port-of-exampleton-
+    reopens-…" beside an "archive/2024/budget"."""
+    shared = max((len(os.path.commonprefix([texts[n], other]))
+                  for m, other in enumerate(texts) if m != n), default=0)
     start = shared - SHARED_START_SHOWN if shared >= ECHO_CHARS else 0
-    return ", ".join(("…" if start else "") + clip_echo(t[start:]) for t in texts) + more
+    return ("…" if start else "") + clip_echo(texts[n][start:])
 
 
 def _said_url(url: str) -> str:

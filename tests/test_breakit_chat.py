@@ -121,8 +121,30 @@ def test_ambiguous_long_prefix_and_ids_alike_at_their_start_are_said_back_cut(
         own.reload()
         text = TestAdapter(own, platform="slack").send("/source " + "p" * 400).plain_text()
         assert text.startswith(f"{'p' * 40 + '…'!r} is the start of several document ids: "
-                               f"…{'p' * 9}-0{'q' * 29}…, …{'p' * 9}-10{'q' * 28}…, "), text
+                               f"…{'p' * 9}-0{'q' * 29}…, …{'p' * 8}-10{'q' * 29}…, "), text
         assert len(text) < 700, len(text)
+    finally:
+        own.close()
+
+
+def test_ambiguous_candidates_alike_past_the_cut_are_told_apart_beside_others(
+        settings: Settings, corpus: Path) -> None:
+    # Two ids alike up to their 61st character beside one that differs at its 14th: cut where
+    # all three part (at the 14th) each of the two was "archive/2024/port-of-exampleton-
+    # reopens-…", alike (until the cut at 40, ids of up to 300 characters were shown whole).
+    ids = ["archive/2024/port-of-exampleton-reopens-after-the-storm-part-1",
+           "archive/2024/port-of-exampleton-reopens-after-the-storm-part-2",
+           "archive/2024/budget"]
+    (corpus / "x.jsonl").write_text("\n".join(json.dumps(
+        {"id": i, "title": "t", "text": "The port of Exampleton reopened on Monday."})
+        for i in ids), encoding="utf-8")
+    own = Core(settings)
+    try:
+        own.reload()
+        text = TestAdapter(own, platform="slack").send("/source archive/2024/").plain_text()
+        listed = text.split("several document ids: ")[1].split(" — ")[0].split(", ")
+        assert len(set(listed)) == 3 and "archive/2024/budget" in listed, text
+        assert [s for s in listed if s.endswith(("part-1", "part-2"))] == listed[1:], text
     finally:
         own.close()
 
