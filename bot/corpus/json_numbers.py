@@ -15,6 +15,7 @@ said as Python writes it, not as written ("id": 1e2 was the document "100.0", wh
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 
@@ -43,6 +44,15 @@ def json_int(text: str) -> int | WrittenNumber:
 
 def json_float(text: str) -> WrittenNumber:
     return WrittenNumber(text)
+
+
+def float_read_before(number: WrittenNumber) -> float | None:
+    """The float Python's own `json` read `number` as, as every number with a fraction or an
+    exponent was read until 2026-12-07 (`1e2` as 100.0, `2.50` as 2.5), or None when no float
+    holds it (`1e400`, NaN, Infinity, an integer of over 4,300 digits: kept as written then
+    too). For what must stay as it was then: a record's hash, a feed item's key."""
+    value = float(number.text)  # (any JSON number's text, NaN and Infinity too, reads so)
+    return value if math.isfinite(value) else None
 
 
 # The keyword arguments of `json.loads` and `json.JSONDecoder` that read numbers so.

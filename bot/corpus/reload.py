@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import logging
-import math
 import multiprocessing
 import os
 import re
@@ -38,7 +37,7 @@ from typing import Any, BinaryIO, Protocol
 from bot.config import Settings
 from bot.corpus.article import parse_article, sentence_key
 from bot.corpus.frontmatter import split_front_matter
-from bot.corpus.json_numbers import DECODER, WrittenNumber
+from bot.corpus.json_numbers import DECODER, WrittenNumber, float_read_before
 from bot.corpus.metadata import OutletCatalog, is_no_date, parse_date_field
 from bot.corpus.storage import WEB_KINDS, FileState, Store
 from bot.errors import UserError, failure_reason
@@ -1462,9 +1461,11 @@ def _number_json(value: object) -> object:
     written, as floats (`json.dumps` writes them so): a record holding one, as Python's own
     `json.dumps` writes a scraper's, stays unchanged at the next reload."""
     if isinstance(value, WrittenNumber):
-        number = float(value.text)  # (any JSON number's text reads as a float)
-        if math.isfinite(number) or value.text in ("NaN", "Infinity", "-Infinity"):
+        number = float_read_before(value)
+        if number is not None:
             return number
+        if value.text in ("NaN", "Infinity", "-Infinity"):
+            return float(value.text)
         return {"\u0000number": value.text}
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 

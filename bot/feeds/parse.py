@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from bot.corpus.json_numbers import AS_WRITTEN, WrittenNumber
+from bot.corpus.json_numbers import AS_WRITTEN, WrittenNumber, float_read_before
 from bot.feeds.errors import FeedProblem
 from bot.feeds.extract import _codec, html_to_text
 from bot.feeds.urls import url_scheme
@@ -367,14 +367,14 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         published = _iso_text(item.get("date_published"))
         modified = _iso_text(item.get("date_modified"))
         author = _json_authors(item) or feed_authors
-        key = _s(item.get("id")) or link or _fingerprint(title, content)
+        key = _item_id(item.get("id")) or link or _fingerprint(title, content)
         out.items.append(FeedItem(
             key=key[:1000], link=link, title=title, author=author, published=published or modified,
             content=html_content or _text_as_html(content),
             fingerprint=_fingerprint(link, title, modified or published, content),
             dated_by_update=published is None and modified is not None, link_refused=refused,
-            keyed_by_link=bool(link) and _s(item.get("id")) is None,
-            refused_link_key=given[0][:1000] if refused and _s(item.get("id")) is None
+            keyed_by_link=bool(link) and _item_id(item.get("id")) is None,
+            refused_link_key=given[0][:1000] if refused and _item_id(item.get("id")) is None
             else None))
     return out
 
@@ -394,6 +394,19 @@ def _s(value: Any) -> str | None:
     if isinstance(value, (int, float, WrittenNumber)) and not isinstance(value, bool):
         value = str(value)
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _item_id(value: Any) -> str | None:
+    """A JSON Feed item's `id`, its key (`_s`), a number with a fraction or an exponent as
+    it was keyed until 2026-12-07, as Python writes the float it was read as (`1e2`: "100.0",
+    `float_read_before`): keyed as written, an item polled before was a new one after, its page
+    fetched again, and one without a link stored a second time (its document's id is of its
+    key, `linkless_doc_id`). Numbers equal as JSON reads them (`1.10`, `1.1`) are one key."""
+    if isinstance(value, WrittenNumber):
+        number = float_read_before(value)
+        if number is not None:
+            value = number
+    return _s(value)
 
 
 def _url(value: Any) -> str | None:
