@@ -134,18 +134,36 @@ def test_a_decimal_number_is_read_as_written(db: Path, corpus: Path) -> None:
     assert docs["t"]["title"] == "2.50"
 
 
-@pytest.mark.parametrize("number", ["2.50", "1e2", "-0.0", "1e-400", "1e400"])
-def test_a_record_holding_a_decimal_number_hashes_as_before(tmp_path: Path,
-                                                            number: str) -> None:
-    # (read as written now, a number a float holds still hashes as the float it was read as:
-    # an upgraded reload finds the record unchanged, not "updated")
+@pytest.mark.parametrize(("number", "as_before"), [
+    ("2.5", True), ("-0.0", True), ("1e+16", True), ("1e400", True), ("NaN", True),
+    ("2.50", False), ("1e2", False), ("1e-400", False)])
+def test_a_record_holding_a_decimal_number_hashes_as_before_when_read_as_before(
+        tmp_path: Path, number: str, as_before: bool) -> None:
+    # (read as written now, a number written as Python writes the float it was read as still
+    # hashes as that float: an upgraded reload finds the record unchanged, not "updated"; one
+    # written otherwise is read otherwise, and its record is read again)
     line = '{"id": "a", "score": ' + number + ', "text": "The council met."}'
     before = reload_module._hash(json.dumps(
         json.loads(line, parse_float=lambda t: float(t) if abs(float(t)) < float("inf")
                    else reload_module.WrittenNumber(t)),
         sort_keys=True, ensure_ascii=False, default=reload_module._number_json).encode())
     (path := tmp_path / "a.jsonl").write_text(line + "\n", encoding="utf-8")
-    assert reload_module._read_record(line.encode() + b"\n", path, False)[3] == before
+    assert (reload_module._read_record(line.encode() + b"\n", path, False)[3] == before) \
+        is as_before
+
+
+def test_a_number_written_otherwise_is_read_again(db: Path, corpus: Path) -> None:
+    # A title edited from 2.5 to 2.50 (or a record loaded as "2.5" before 2.50 was read as
+    # written) hashed alike: the reload found it "unchanged", its title still "2.5".
+    path = corpus / "a.jsonl"
+    path.write_text(_record("a").replace('{"id"', '{"title": 2.5, "id"') + "\n",
+                    encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    path.write_text(path.read_text(encoding="utf-8").replace('"title": 2.5,', '"title": 2.50,'),
+                    encoding="utf-8")
+    res = reload(db, corpus)
+    assert "1 updated" in outcomes(res)["a.jsonl"], res.output
+    assert sources(db)["a"]["title"] == "2.50"
 
 
 def test_oversized_line_is_never_read_whole(db: Path, corpus: Path,

@@ -1456,13 +1456,17 @@ def _jsonl_lines(fh: BinaryIO) -> tuple[_Lines, bool]:
 
 def _number_json(value: object) -> object:
     """A `WrittenNumber` in a record's hash: its text, marked as no string's (a title
-    "999…" and a title 999… are different records). A number a float holds (a fraction or an
-    exponent: 2.5, 1e2), NaN, Infinity and -Infinity hash as before they were kept as
-    written, as floats (`json.dumps` writes them so): a record holding one, as Python's own
-    `json.dumps` writes a scraper's, stays unchanged at the next reload."""
+    "999…" and a title 999… are different records). A number read as it was read before it
+    was kept as written — a fraction or an exponent written as Python writes the float (2.5,
+    1e+16; `float_read_before`), NaN, Infinity and -Infinity — hashes as before, as that
+    float (`json.dumps` writes it so): a record holding one, as Python's own `json.dumps`
+    writes a scraper's, stays unchanged when its file is read again. One written otherwise
+    (2.50, 1e2) is read otherwise now ("2.50", not "2.5"), and its record read again: hashed
+    as the float, a title edited from 2.5 to 2.50 was "unchanged", still "2.5", and a title
+    1e2 loaded as "100.0" before kept it whenever its file changed."""
     if isinstance(value, WrittenNumber):
         number = float_read_before(value)
-        if number is not None:
+        if number is not None and repr(number) == value.text:
             return number
         if value.text in ("NaN", "Infinity", "-Infinity"):
             return float(value.text)
