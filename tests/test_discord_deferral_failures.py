@@ -261,3 +261,26 @@ async def test_a_placeholder_replaced_whose_answer_is_unreadable_is_logged(
     said = [r.getMessage() for r in caplog.records
             if "could not remove the deferred placeholder of /brief" in r.getMessage()]
     assert len(said) == 1 and "it says 'Answered privately" in said[0], caplog.text
+
+
+@pytest.mark.asyncio
+async def test_a_placeholder_replacement_whose_connection_drops_is_said_not_known(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The removal refused, the replacement carried out but its connection dropped before
+    # the answer: the note is in the placeholder's place, and the log said the placeholder
+    # "could not be removed (…) nor replaced (ServerDisconnectedError(…))". Whether it was
+    # replaced is not known to the bot: it says so, and the answer goes by direct message.
+    emu.fail("DELETE", ORIGINAL, 404, json={"message": "404: Not Found", "code": 0})
+    emu.hang_up("PATCH", ORIGINAL, carried_out=True)
+    sent = await _private_answer_to_nope(emu)
+    original = emu.messages[emu.interaction(sent).original_message_id or 0]
+    assert original["content"] == discord_adapter.PRIVATE_ANSWER_NOTE, original
+    [dm] = emu.dm_channels
+    assert "No digest named" in all_text(emu.channel_messages(dm))
+    said = next(r.getMessage() for r in caplog.records if "go by direct message" in r.getMessage())
+    assert ("could not be removed (NotFound('404 Not Found (error code: 0): 404: Not Found')), "
+            "and whether it was replaced is not known (ServerDisconnectedError('Server "
+            "disconnected')): a private answer sent through the interaction might take its "
+            "place") in said, said
+    assert "nor replaced" not in said, said

@@ -1050,10 +1050,17 @@ class BriefbotClient(discord.Client):
         except _PLACEHOLDER_ERRORS as exc:
             if isinstance(exc, discord.NotFound) and exc.code == UNKNOWN_MESSAGE:
                 return None  # (the removal was carried out after all)
+            not_removed_said = (f'the public "thinking…" placeholder could not be removed '
+                                f"({not_removed!r})")
+            if not isinstance(exc, (UnreadableAnswer, *_NETWORK_ERRORS)):  # (refused)
+                return (f"{not_removed_said} nor replaced ({exc!r}), and a private answer "
+                        "sent through the interaction would take its place, shown to everyone")
             if not (isinstance(exc, UnreadableAnswer) and exc.taken):  # (a 2xx: replaced)
-                return (f'the public "thinking…" placeholder could not be removed ({not_removed!r}) '
-                        f"nor replaced ({exc!r}), and a private answer sent through the "
-                        "interaction would take its place, shown to everyone")
+                # The connection dropped, or a proxy's page: Discord may have carried the
+                # replacement out (the note in its place) or not ("thinking…" still there).
+                return (f"{not_removed_said}, and whether it was replaced is not known "
+                        f"({exc!r}): a private answer sent through the interaction might take "
+                        "its place, shown to everyone")
         name = interaction.command.qualified_name if interaction.command else "?"
         log.warning("Discord: could not remove the deferred placeholder of /%s for discord:%s "
                     "(%r); it says %r instead, and the private answer follows as a message of "
