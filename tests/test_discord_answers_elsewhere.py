@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,6 @@ from bot.adapters.discord import BriefbotClient
 from bot.reply import Reply
 from tests.emulators.discord_api import MANAGE_GUILD, DiscordEmulator
 from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
-    _logged,
     all_text,
     bot,
     core,
@@ -25,6 +25,14 @@ from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
 
 FOLLOWUP = r"/webhooks/\d+/[^/]+"
 EXPIRED = {"code": 50027, "message": "Invalid Webhook Token"}
+
+
+def _completion(client: BriefbotClient) -> asyncio.Future[Any]:
+    """Done (within 20 s, else TimeoutError) when the next command the bot runs returns
+    without an error: discord.py dispatches "app_command_completion" then, and never after an
+    error (which goes to the tree's error handler instead). Made before the interaction is
+    sent, so that it cannot be missed."""
+    return asyncio.ensure_future(client.wait_for("app_command_completion", timeout=20))
 
 
 @pytest.mark.asyncio
@@ -38,6 +46,7 @@ async def test_an_expired_answer_whose_connection_drops_elsewhere_is_logged_as_a
     # "thinking…" and sent the user "Discord could not be reached …" by direct message. It is
     # logged as a refusal there is: one warning line, the answer lost, nothing else sent.
     emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
+    completion = _completion(bot)
     if where == "channel":
         patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
         emu.hang_up("POST", rf"/channels/{emu.guild.text_channel.id}/messages", times=None)
@@ -45,12 +54,15 @@ async def test_an_expired_answer_whose_connection_drops_elsewhere_is_logged_as_a
     else:  # private, deferred
         emu.hang_up("POST", r"/channels/\d+/messages", times=None)
         sent = await emu.send_interaction("briefbot status", permissions=MANAGE_GUILD)
-    record = await _logged(caplog, f"is lost: it could not go by {where}", 20)
+    # The command ends without an error: none goes on to the tree's error handler (whose
+    # notice was, before, a DELETE of the placeholder, then a DM), nor anything after it.
+    await completion
+    [record] = [r for r in caplog.records
+                if f"is lost: it could not go by {where}" in r.getMessage()]
     said = record.getMessage()
     assert record.levelno == logging.WARNING and record.exc_info is None, caplog.text
     assert ("either (a network error, ServerDisconnectedError('Server disconnected'): whether "
             "its message in flight arrived is not known)") in said, said
-    await asyncio.sleep(0.5)  # (the error handler's notice, before: a DELETE, then a DM)
     assert "cut short by a network error" not in caplog.text, caplog.text
     assert not emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original",
                             method="DELETE")
