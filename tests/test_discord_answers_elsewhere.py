@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 
 from bot.adapters.discord import BriefbotClient
+from bot.adapters.discord_embeds import render_reply
 from bot.reply import Reply
 from tests.emulators.discord_api import MANAGE_GUILD, DiscordEmulator
 from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
     all_text,
     bot,
     core,
+    long_reply,
     patch_reply,
 )
 
@@ -37,14 +39,14 @@ def _completion(client: BriefbotClient) -> asyncio.Future[Any]:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("where", ["channel", "direct message"])
-async def test_an_expired_answer_whose_connection_drops_elsewhere_is_logged_as_a_refusal(
+async def test_an_expired_answer_whose_connection_drops_elsewhere_is_said_not_known(
         emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
         caplog: pytest.LogCaptureFixture, where: str) -> None:
     # The connection of the expired answer's post (to the channel, or by direct message)
     # dropped: the network error went on to the tree's error handler, which logged "cut
     # short by a network error" (not where, nor how much of the answer), removed a public
     # "thinking…" and sent the user "Discord could not be reached …" by direct message. It is
-    # logged as a refusal there is: one warning line, the answer lost, nothing else sent.
+    # one warning line, that whether the answer arrived is not known; nothing else is sent.
     emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
     completion = _completion(bot)
     if where == "channel":
@@ -57,14 +59,73 @@ async def test_an_expired_answer_whose_connection_drops_elsewhere_is_logged_as_a
     # The command ends without an error: none goes on to the tree's error handler (whose
     # notice was, before, a DELETE of the placeholder, then a DM), nor anything after it.
     await completion
+    # (it said "is lost: it could not go by … either (a network error, …: whether its
+    # message in flight arrived is not known)": lost and not known, of the same message)
     [record] = [r for r in caplog.records
-                if f"is lost: it could not go by {where}" in r.getMessage()]
+                if f"may be lost: whether it arrived by {where}" in r.getMessage()]
     said = record.getMessage()
     assert record.levelno == logging.WARNING and record.exc_info is None, caplog.text
-    assert ("either (a network error, ServerDisconnectedError('Server disconnected'): whether "
-            "its message in flight arrived is not known)") in said, said
-    assert "cut short by a network error" not in caplog.text, caplog.text
+    assert said.endswith(" is not known (a network error, ServerDisconnectedError('Server "
+                         "disconnected'))"), said
+    assert "is lost" not in caplog.text and "cut short" not in caplog.text, caplog.text
     assert not emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original",
                             method="DELETE")
     told = [m for m in emu.messages.values() if "could not be reached" in all_text([m])]
     assert told == [], told
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("dropped", ["first", "third", "last"])
+async def test_an_expired_answer_whose_connection_drops_midway_says_what_went_and_what_not(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, dropped: str) -> None:
+    # The connection of one of an expired answer's posts in the channel dropped: "the last N
+    # are lost: they could not go by channel … either (a network error, …: whether its
+    # message in flight arrived is not known)" (or "is lost" with none before it), the one
+    # in flight counted lost. It is the one not known, those after it were not sent; when it
+    # was the last, the answer may be whole.
+    reply = long_reply()
+    total = len(render_reply(reply))
+    assert total >= 4
+    went = {"first": 0, "third": 2, "last": total - 1}[dropped]
+    patch_reply(monkeypatch, "claim_reply", reply)
+    emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
+    channel = emu.guild.text_channel.id
+    emu.hang_up("POST", rf"/channels/{channel}/messages", after=went)
+    completion = _completion(bot)
+    await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    await completion
+    [said] = [r.getMessage() for r in caplog.records if "is not known" in r.getMessage()]
+    unsent = total - went - 1
+    not_known = (f"arrived by channel {channel} is not known (a network error, "
+                 "ServerDisconnectedError('Server disconnected'))")
+    if dropped == "first":
+        assert said.endswith(f"was cut short, if not lost: whether its first message {not_known}"
+                             f"; the other {unsent} were not sent"), said
+    elif dropped == "third":
+        assert said.endswith(f"was cut short: 2 of its {total} messages went by channel "
+                             f"{channel}; whether the next one {not_known}; the last {unsent} "
+                             "were not sent"), said
+    else:
+        assert said.endswith(f"may be cut short: {went} of its {total} messages went by channel "
+                             f"{channel}; whether the last one {not_known}"), said
+    assert "is lost" not in said and "are lost" not in said, said
+    assert len([m for m in emu.channel_messages(channel) if m["type"] == 0]) == went
+
+
+@pytest.mark.asyncio
+async def test_an_expired_answer_whose_direct_message_cannot_be_opened_is_lost(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The connection dropped as the direct message's channel was made, before any message:
+    # nothing was in flight, and it was said that "its message in flight" may have arrived.
+    # The answer is lost, as on a refusal there.
+    emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
+    emu.hang_up("POST", r"/users/@me/channels", times=None)
+    completion = _completion(bot)
+    await emu.send_interaction("briefbot status", permissions=MANAGE_GUILD)
+    await completion
+    [said] = [r.getMessage() for r in caplog.records if "is lost" in r.getMessage()]
+    assert said.endswith("is lost: it could not go by direct message either (a network error, "
+                         "ServerDisconnectedError('Server disconnected'))"), said
+    assert not emu.dm_channels

@@ -1077,13 +1077,13 @@ class BriefbotClient(discord.Client):
         rather than being lost; if those are refused too, it is
         logged, with how many of its `total` messages went before the refusal (through the
         interaction, before it expired, and that way). The network failing there (a dropped
-        connection, no answer) is logged the same way, saying that the message in flight may
-        have arrived."""
+        connection, no answer) as a message is sent is logged saying that this one may have
+        arrived, and how many were not sent after it."""
         name = interaction.command.qualified_name if interaction.command else "?"
         where = "direct message" if private else f"channel {interaction.channel_id}"
         log.warning("Discord: /%s for %s: %s; %d message(s) go by %s", name,
                     interaction.user.id, why, len(messages), where)
-        sent = 0
+        sent, in_flight = 0, False
         try:
             # (the direct message's channel made first: an answer Discord took but that
             # could not be read is a message sent only when it is the message's own)
@@ -1092,23 +1092,41 @@ class BriefbotClient(discord.Client):
             if not isinstance(target, discord.abc.Messageable):
                 raise TypeError(f"{type(target).__name__} takes no messages")
             for message in messages:
+                in_flight = True
                 with _taken_unread(interaction, f"a message (by {where}) of"):
                     await target.send(allowed_mentions=NO_MENTIONS, **_payload(message))
+                in_flight = False
                 sent += 1
         except (discord.HTTPException, discord.RateLimited, AnswerRateLimited, UnreadableAnswer,
                 TypeError, *_NETWORK_ERRORS) as exc:
             # (a network error went on to the tree's error handler: "cut short by a network
             # error", the public placeholder removed and a notice sent by direct message)
-            failure = (f"a network error, {exc!r}: whether its message in flight arrived is "
-                       "not known" if isinstance(exc, _NETWORK_ERRORS) else str(exc))
             lost = len(messages) - sent
             went = total - lost  # (as the answer, before it expired, and by `where`)
+            how = (f"by {where}" if went == sent else "as the answer" if not sent
+                   else f"({went - sent} as the answer, {sent} by {where})")
+            if in_flight and isinstance(exc, _NETWORK_ERRORS):
+                # The message being sent may have arrived: neither lost nor sent.
+                unsent = lost - 1
+                if not went:
+                    head = ("may be lost: whether it" if total == 1
+                            else "was cut short, if not lost: whether its first message")
+                else:
+                    head = (f"{'was' if unsent else 'may be'} cut short: {went} of its {total} "
+                            f"messages went {how}; whether the {'next' if unsent else 'last'} "
+                            "one")
+                after = ("" if not unsent else f"; the {'last' if went else 'other'} "
+                         + ("one was not sent" if unsent == 1 else f"{unsent} were not sent"))
+                log.warning("Discord: the answer to /%s for %s %s arrived by %s is not known "
+                            "(a network error, %r)%s", name, interaction.user.id, head, where,
+                            exc, after)
+                return
+            failure = (f"a network error, {exc!r}" if isinstance(exc, _NETWORK_ERRORS)
+                       else str(exc))
             if not went:
                 log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
                             "either (%s)", name, interaction.user.id, where, failure)
             else:  # (its first messages are there for the reader: not "lost")
-                how = (f"by {where}" if went == sent else "as the answer" if not sent
-                       else f"({went - sent} as the answer, {sent} by {where})")
                 log.warning("Discord: the answer to /%s for %s was cut short: %d of its %d "
                             "messages went %s; %s could not go by %s either (%s)", name,
                             interaction.user.id, went, total, how,

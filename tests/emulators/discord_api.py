@@ -1275,13 +1275,17 @@ class DiscordEmulator:
         *,
         times: int | None = 1,
         carried_out: bool = False,
+        after: int = 0,
     ) -> FailureRule:
         """Close the connection of requests matching ``method`` and the path regex without
-        answering (a proxy or load balancer dropping it): the client reads no status at all
-        (aiohttp's ``ServerDisconnectedError``). Nothing is carried out, unless
-        ``carried_out``: then the request is handled as usual (a message is created) and its
-        answer is what is lost."""
-        return self._add_rule(self.hang_ups, method, path, 0, carried_out, {}, times)
+        answering (a proxy or load balancer dropping it), once ``after`` of them have been
+        handled as usual: the client reads no status at all (aiohttp's
+        ``ServerDisconnectedError``). Nothing is carried out, unless ``carried_out``: then
+        the request is handled as usual (a message is created) and its answer is what is
+        lost."""
+        rule = self._add_rule(self.hang_ups, method, path, 0, carried_out, {}, times)
+        rule.after = after
+        return rule
 
     def cut_answer(
         self,
