@@ -2,21 +2,25 @@
 follow-up refused because the interaction's token expired (Discord keeps it 15 minutes) goes
 to the channel, or by direct message when it is private. Against the loopback Discord
 emulator (tests/emulators/discord_api.py: `hang_up` closes a request's connection
-unanswered, as a proxy dropping it)."""
+unanswered, as a proxy dropping it; `expire_token` makes the interaction's token answer
+401 50027 Invalid Webhook Token, as Discord does 15 minutes after the user's action)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from bot.adapters.discord import BriefbotClient
 from bot.adapters.discord_embeds import render_reply
+from bot.core import Core
 from bot.reply import Reply
-from tests.emulators.discord_api import MANAGE_GUILD, DiscordEmulator
+from tests.emulators.discord_api import MANAGE_GUILD, DiscordEmulator, SentInteraction
 from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
     all_text,
     bot,
@@ -129,3 +133,63 @@ async def test_an_expired_answer_whose_direct_message_cannot_be_opened_is_lost(
     assert said.endswith("is lost: it could not go by direct message either (a network error, "
                          "ServerDisconnectedError('Server disconnected'))"), said
     assert not emu.dm_channels
+
+
+def _held(monkeypatch: pytest.MonkeyPatch, attr: str,
+          outcome: Callable[..., Reply]) -> threading.Event:
+    """Core's `attr` (a command's work, run in a worker thread) waits until the Event is
+    set, then answers as `outcome` does (given Core's own method and the call's arguments)."""
+    release = threading.Event()
+    own = getattr(Core, attr)
+
+    def held(self: Core, *args: Any, **kwargs: Any) -> Reply:
+        assert release.wait(20), "never released"
+        return outcome(own, self, *args, **kwargs)
+
+    monkeypatch.setattr(Core, attr, held)
+    return release
+
+
+def _as_usual(own: Callable[..., Reply], *args: Any, **kwargs: Any) -> Reply:
+    return own(*args, **kwargs)
+
+
+def _fails(*_args: Any, **_kwargs: Any) -> Reply:
+    raise RuntimeError("the lookup broke")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("command", "attr", "outcome", "where", "said"), [
+    # a public answer (the claim looked up in the test's articles)
+    ("claim", "claim_reply", _as_usual, "channel", "Russia"),
+    # a private answer after a public "thinking…"
+    ("brief", "digest_reply", _as_usual, "direct message", "No digest named"),
+    ("claim", "claim_reply", _fails, "direct message", "error id"),  # the error's notice
+], ids=["public answer", "private answer", "error notice"])
+async def test_an_answer_after_the_token_expired_goes_elsewhere(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, command: str, attr: str,
+        outcome: Callable[..., Reply], where: str, said: str) -> None:
+    # The command's work outlived the interaction's token (Discord keeps it 15 minutes):
+    # whatever goes through the interaction after that (a follow-up, the removal of the
+    # public "thinking…" before a private answer) is refused 401 50027. The answer is not
+    # lost: it goes to the channel, or by direct message when private, and the log says why.
+    release = _held(monkeypatch, attr, outcome)
+    options = {"text": "Russia signed a pact"} if command == "claim" else {"name": "nope"}
+    sent: SentInteraction = await emu.send_interaction(command, options)
+    assert (await emu.wait_for_response(sent)).json["type"] == 5  # public "thinking…"
+    emu.expire_token(sent)
+    release.set()
+    post = await emu.wait_for_call(r"/channels/\d+/messages", method="POST", timeout=20)
+    assert post.status == 200 and said in all_text([post.json]), post.json
+    if where == "channel":
+        where = f"channel {emu.interaction(sent).channel_id}"
+        assert post.path == f"/channels/{emu.interaction(sent).channel_id}/messages"
+    else:
+        [dm] = emu.dm_channels
+        assert post.path == f"/channels/{dm}/messages"
+    through_token = emu.calls_to(re.escape(sent.webhook_path) + r"(/messages/@original)?")
+    assert through_token and {c.status for c in through_token} == {401}, through_token
+    [line] = [r.getMessage() for r in caplog.records if "the interaction expired" in r.getMessage()]
+    assert line.endswith(f"the interaction expired (50027 Invalid Webhook Token); 1 message(s) "
+                         f"go by {where}"), line

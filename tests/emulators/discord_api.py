@@ -56,7 +56,9 @@ What is emulated
   after ``interaction_response_deadline`` seconds -> 404/10062),
   ``POST /webhooks/{app}/{token}`` (follow-ups; the first follow-up after a type-5
   defer completes the "thinking" message, as on Discord),
-  ``GET|PATCH|DELETE /webhooks/{app}/{token}/messages/{@original|id}``,
+  ``GET|PATCH|DELETE /webhooks/{app}/{token}/messages/{@original|id}`` (these and the
+  follow-ups, ``interaction_token_lifetime`` seconds after the interaction (Discord: 15
+  minutes) or after ``emu.expire_token(sent)`` -> 401/50027 Invalid Webhook Token),
   ``GET /channels/{id}``, ``GET|POST /channels/{id}/messages``,
   ``GET|PATCH|DELETE /channels/{id}/messages/{id}``, ``POST /channels/{id}/typing``,
   ``GET /guilds/{id}``, ``GET /guilds/{id}/channels``, ``GET /guilds/{id}/members/{id}``.
@@ -148,6 +150,7 @@ import contextlib
 import dataclasses
 import itertools
 import json
+import math
 import re
 import secrets
 import time
@@ -673,6 +676,7 @@ class EmulatedInteraction:
     guild_id: int | None
     user: EmulatedUser
     created: float  # monotonic
+    token_expires: float = math.inf  # monotonic: its webhook routes answer 401/50027 after
     response_type: int | None = None
     original_message_id: int | None = None
     loading: bool = False
@@ -864,6 +868,7 @@ class DiscordEmulator:
         strict_intents: bool = False,
         validate_payloads: bool = True,
         interaction_response_deadline: float | None = 3.0,
+        interaction_token_lifetime: float | None = 900.0,
         shard_count: int = 1,
         application_flags: int = (1 << 19) | (1 << 23),
         app_owner: EmulatedUser | None = None,
@@ -889,6 +894,9 @@ class DiscordEmulator:
         self.validate_payloads = validate_payloads
         #: Seconds within which the initial interaction callback must arrive (Discord: 3).
         self.interaction_response_deadline = interaction_response_deadline
+        #: Seconds an interaction's token takes follow-ups and edits (Discord: 15 minutes);
+        #: None: forever.
+        self.interaction_token_lifetime = interaction_token_lifetime
         self.shard_count = shard_count
         self.application_flags = application_flags
         self.app_owner = app_owner or EmulatedUser(DEFAULT_OWNER_ID, "owner", global_name="Owner")
@@ -1062,6 +1070,13 @@ class DiscordEmulator:
 
     def interaction(self, sent: SentInteraction | int) -> EmulatedInteraction:
         return self.interactions[sent.id if isinstance(sent, SentInteraction) else sent]
+
+    def expire_token(self, sent: SentInteraction | int) -> None:
+        """The interaction's token expires now, as on Discord ``interaction_token_lifetime``
+        (15 minutes) after the user's action: its follow-ups and its messages' edits,
+        removals and reads are answered 401 ``{"message": "Invalid Webhook Token", "code":
+        50027}`` from now on."""
+        self.interaction(sent).token_expires = time.monotonic()
 
     def find_channel(self, channel_id: int) -> tuple[EmulatedChannel, EmulatedGuild | None] | None:
         for guild in self.guilds:
@@ -1690,6 +1705,9 @@ class DiscordEmulator:
             user=user,
             created=time.monotonic(),
         )
+        if self.interaction_token_lifetime is not None:
+            self.interactions[iid].token_expires = (self.interactions[iid].created
+                                                    + self.interaction_token_lifetime)
         session = await self._wait_session(gid, timeout)
         await session.dispatch("INTERACTION_CREATE", payload)
         return SentInteraction(
@@ -2646,10 +2664,21 @@ class DiscordEmulator:
             return None
         return next((i for i in self.interactions.values() if i.token == p["token"]), None)
 
+    @staticmethod
+    def _token_expired(inter: EmulatedInteraction) -> tuple[int, Any] | None:
+        """Discord's answer to any request through an interaction's token once it expired
+        (15 minutes after the user's action): follow-ups, and reading, editing or removing
+        its messages."""
+        if time.monotonic() >= inter.token_expires:
+            return 401, _error("Invalid Webhook Token", 50027)
+        return None
+
     async def _h_followup(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
         inter = self._interaction_by_token(p)
         if inter is None or inter.response_type is None:
             return 404, _error("Unknown Webhook", 10015)
+        if (expired := self._token_expired(inter)) is not None:
+            return expired
         body = call.json if isinstance(call.json, dict) else {}
         if (err := self._invalid(body, new=True, files=call.files)) is not None:
             return err
@@ -2683,6 +2712,8 @@ class DiscordEmulator:
         inter = self._interaction_by_token(p)
         if inter is None:
             return 404, _error("Unknown Webhook", 10015)
+        if (expired := self._token_expired(inter)) is not None:
+            return expired
         if p["message_id"] == "@original":
             mid = inter.original_message_id
         else:
