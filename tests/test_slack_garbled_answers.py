@@ -82,6 +82,43 @@ async def test_a_post_answered_with_a_body_not_utf8_is_transient_maybe_posted(
     assert progress.sending == 1  # not refused: whether it was posted is unknown
 
 
+# A post's answer JSON in every other byte, its echoed message's text not UTF-8 (a "café"
+# sent on in Latin-1 by something on the way).
+POSTED_ALTERED = (b'{"ok": true, "channel": "C7", "ts": "1700000000.000100", '
+                  b'"message": {"type": "message", "text": "caf\xe9"}}')
+
+
+@pytest.mark.asyncio
+async def test_a_post_whose_answer_says_posted_with_a_byte_not_utf8_elsewhere_is_posted(
+        deliverer: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811
+    # A 200 saying "ok": true and the message's ts, a byte altered in the echoed message
+    # only: it was read as no Slack answer (8ab085a), the part unconfirmed, and the
+    # scheduler's retry posted it a second time. `"ok": true` and the ts parse as Slack sent
+    # them (the byte is not there): Slack posted it.
+    api.garbled("chat.postMessage", POSTED_ALTERED)
+    progress = PartProgress()
+    await deliverer.deliver("C7", Reply.text("hi"), progress)
+    assert progress.posted == 1
+    assert len(api.calls_to("chat.postMessage")) == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("body", [
+    POSTED_ALTERED.replace(b"1700000000.000100", b"17000\xff0000.000100"),  # in the ts
+    POSTED_ALTERED.replace(b'"ts": "1700000000.000100", ', b""),  # no ts: no post's answer
+], ids=["ts altered", "no ts"])
+async def test_an_answer_saying_ok_without_an_intact_ts_is_still_unread(
+        deliverer: SlackAdapter, api: SlackWebAPIMock, body: bytes) -> None:  # noqa: F811
+    # Only a post's answer whose ts is Slack's says a message was made.
+    api.garbled("chat.postMessage", body)
+    progress = PartProgress()
+    with pytest.raises(DeliveryError) as err:
+        await deliverer.deliver("C7", Reply.text("hi"), progress)
+    assert err.value.transient, err.value
+    assert "(HTTP 200, not a Slack API answer)" in str(err.value), err.value
+    assert progress.sending == 1 and progress.posted == 0
+
+
 @pytest.mark.asyncio
 async def test_a_response_url_answered_with_a_page_that_is_not_utf8_counts_by_its_status(
         slack: SlackAdapter, api: SlackWebAPIMock) -> None:  # noqa: F811

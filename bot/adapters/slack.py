@@ -1019,8 +1019,9 @@ class _ReadableResponse(aiohttp.ClientResponse):
     Not JSON even when the rest of it is: a body with a byte not in its encoding was altered
     on its way, and a field holding it is not Slack's (read with U+FFFD, an error code
     `channel_not_f\ufffdund` was a refusal: "Slack rejected the post", the slot given up).
-    A 200 that said `"ok": true` is then one whose post is unconfirmed, as a body cut off
-    is: the scheduler's retry says it may be twice."""
+    But for the answer of a message posted (`_says_posted`): its `"ok": true` and its `ts`
+    are Slack's, so the altered byte is in what the bot does not read (the message echoed
+    back), and the post is confirmed; unconfirmed, the scheduler's retry posted it twice."""
 
     async def text(self, encoding: str | None = None, errors: str = "replace") -> str:
         return await super().text(encoding, errors)
@@ -1030,8 +1031,24 @@ class _ReadableResponse(aiohttp.ClientResponse):
         try:
             return await super().json(encoding=encoding, loads=loads, content_type=content_type)
         except UnicodeDecodeError as exc:
-            raise json.JSONDecodeError(f"not {exc.encoding}: {exc.reason}",
-                                       await self.text(encoding), exc.start) from exc
+            read = await self.text(encoding)
+            with contextlib.suppress(ValueError):
+                answer = loads(read)
+                if _says_posted(answer):
+                    return answer
+            raise json.JSONDecodeError(f"not {exc.encoding}: {exc.reason}", read,
+                                       exc.start) from exc
+
+
+def _says_posted(answer: Any) -> bool:
+    """Whether an answer read with U+FFFD for a byte not UTF-8 still says, in fields Slack's
+    own, that a message was posted: `"ok": true` (the key and `true` intact, or they would
+    not read so) and the message's `ts` (which Slack gives a message it made) free of U+FFFD.
+    A caller of chat.postMessage reads nothing else of it."""
+    if not isinstance(answer, dict) or answer.get("ok") is not True:
+        return False
+    ts = answer.get("ts")
+    return isinstance(ts, str) and bool(ts) and "\ufffd" not in ts
 
 
 class _ReadingSession:
@@ -1064,8 +1081,8 @@ def make_client(token: str, base_url: str | None = None, rate_limit_retries: int
                 server_error_retries: int = 1) -> AsyncWebClient:
     """A Web API client that retries connection errors, 429s (after a Retry-After of at most
     MAX_CLIENT_RETRY_WAIT) and 5xx (a scheduled part only when nothing can have been posted:
-    `_POSTING_PART`), and reads an answer that is not UTF-8 as one that is not Slack's JSON
-    (`_ReadingSession`)."""
+    `_POSTING_PART`), and reads an answer that is not UTF-8 as one that is not Slack's JSON,
+    but for a post's that says it was posted (`_ReadingSession`, `_says_posted`)."""
     handlers = [_ConnectionErrorRetryHandler(max_retry_count=1),
                 _BoundedRateLimitRetryHandler(max_retry_count=rate_limit_retries),
                 _ServerErrorRetryHandler(max_retry_count=server_error_retries)]
