@@ -220,22 +220,40 @@ async def test_an_expired_answer_sent_elsewhere_goes_on_past_an_answer_cut_off(
 
 
 @pytest.mark.asyncio
-async def test_an_expired_answer_refused_elsewhere_with_an_unreadable_page_is_logged(
+@pytest.mark.parametrize("status,body,why", GARBLED)
+@pytest.mark.parametrize("before", [0, 2], ids=["its only message", "its third message"])
+async def test_an_expired_answer_answered_elsewhere_with_an_unreadable_page_is_said_not_known(
         emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
-        caplog: pytest.LogCaptureFixture) -> None:
-    # A proxy's 502 page labelled JSON for the expired answer's channel post: discord.py's
-    # JSONDecodeError was an error id with a traceback (and that notice by direct message).
-    # A refusal there is logged as the answer lost, as any other (Discord's 403, a rate
-    # limit): one warning, nothing sent again.
-    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
+        caplog: pytest.LogCaptureFixture, status: int, body: bytes, why: str,
+        before: int) -> None:
+    # A proxy's 502 page labelled JSON for one of the expired answer's channel posts:
+    # discord.py's JSONDecodeError was an error id with a traceback (and that notice by
+    # direct message). Then the message it answered was said lost, "… is lost: it could not
+    # go by channel … either (Discord's answer could not be read (HTTP 502, …))", as if
+    # refused, while a dropped connection there is said not known, and a scheduled post so
+    # answered may be in the channel: whether it arrived is not known, those after it were
+    # not sent. One warning, nothing sent again.
+    reply = Reply.text("The pact was signed.", title="Claim") if not before else long_reply()
+    total = len(render_reply(reply))
+    patch_reply(monkeypatch, "claim_reply", reply)
     emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
     channel = emu.guild.text_channel.id
-    emu.fail("POST", rf"/channels/{channel}/messages", 502, json=b"<html>Bad Gateway")
+    emu.fail("POST", rf"/channels/{channel}/messages", status, json=body, after=before)
     await emu.send_interaction("claim", {"text": "Russia signed a pact"})
-    record = await _logged(caplog, "is lost: it could not go by channel", 20)
+    record = await _logged(caplog, f"arrived by channel {channel} is not known", 20)
+    said = record.getMessage()
     assert record.levelno == logging.WARNING and record.exc_info is None
-    assert "(Discord's answer could not be read (HTTP 502, not JSON" in record.getMessage()
-    assert [c.status for c in emu.calls_to(r"/channels/\d+/messages", method="POST")] == [502]
+    not_known = (f"arrived by channel {channel} is not known (Discord's answer could not be "
+                 f"read (HTTP {status}, {why}")
+    if not before:
+        assert f"may be lost: whether it {not_known}" in said, said
+    else:
+        assert (f"was cut short: 2 of its {total} messages went by channel {channel}; whether "
+                f"the next one {not_known}") in said, said
+        assert said.endswith(f"; the last {total - 3} were not sent"), said
+    assert "lost: it could not go" not in said and "are lost" not in said, said
+    posts = emu.calls_to(r"/channels/\d+/messages", method="POST")
+    assert [c.status for c in posts] == [200] * before + [status]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 

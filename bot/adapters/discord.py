@@ -677,6 +677,10 @@ class _ReadFirstSession:
 # The way to Discord failing while a message is sent (a dropped connection, no answer after
 # discord.py's own retries): the message may or may not have arrived.
 _NETWORK_ERRORS = (aiohttp.ClientError, ConnectionError, TimeoutError)
+# A request whose fate is not known: the network failing it, or an answer that could not be
+# read (a proxy's page). An unread 2xx was carried out (`UnreadableAnswer.taken`): the
+# callers take it as done first (`_taken_unread`).
+_FATE_NOT_KNOWN = (UnreadableAnswer, *_NETWORK_ERRORS)
 # What removing or replacing an interaction's placeholder may meet: Discord's refusals, its
 # rate limits past the bound, an answer that cannot be read, the network.
 _PLACEHOLDER_ERRORS = (discord.HTTPException, AnswerRateLimited, UnreadableAnswer,
@@ -1010,7 +1014,7 @@ class BriefbotClient(discord.Client):
             except AnswerRateLimited as exc:
                 exc.unsent, exc.total = len(rest) - i, len(messages)
                 raise
-            except (UnreadableAnswer, *_NETWORK_ERRORS):
+            except _FATE_NOT_KNOWN:
                 # Whether Discord took it is not known (a proxy's 502 page, a connection
                 # dropped): it may be in the placeholder's place. A private notice after it
                 # removed the public "thinking…" first, and with it that answer, or the
@@ -1052,7 +1056,7 @@ class BriefbotClient(discord.Client):
                 return None  # (the removal was carried out after all)
             not_removed_said = (f'the public "thinking…" placeholder could not be removed '
                                 f"({not_removed!r})")
-            if not isinstance(exc, (UnreadableAnswer, *_NETWORK_ERRORS)):  # (refused)
+            if not isinstance(exc, _FATE_NOT_KNOWN):  # (refused)
                 return (f"{not_removed_said} nor replaced ({exc!r}), and a private answer "
                         "sent through the interaction would take its place, shown to everyone")
             if not (isinstance(exc, UnreadableAnswer) and exc.taken):  # (a 2xx: replaced)
@@ -1076,9 +1080,9 @@ class BriefbotClient(discord.Client):
         goes by direct message when it is private, else to the channel (the bot's own post),
         rather than being lost; if those are refused too, it is
         logged, with how many of its `total` messages went before the refusal (through the
-        interaction, before it expired, and that way). The network failing there (a dropped
-        connection, no answer) as a message is sent is logged saying that this one may have
-        arrived, and how many were not sent after it."""
+        interaction, before it expired, and that way). A message whose fate is not known (its
+        connection dropped, no answer, a proxy's page for one) is logged saying that it may
+        have arrived, and how many were not sent after it."""
         name = interaction.command.qualified_name if interaction.command else "?"
         where = "direct message" if private else f"channel {interaction.channel_id}"
         log.warning("Discord: /%s for %s: %s; %d message(s) go by %s", name,
@@ -1105,8 +1109,11 @@ class BriefbotClient(discord.Client):
             went = total - lost  # (as the answer, before it expired, and by `where`)
             how = (f"by {where}" if went == sent else "as the answer" if not sent
                    else f"({went - sent} as the answer, {sent} by {where})")
-            if in_flight and isinstance(exc, _NETWORK_ERRORS):
-                # The message being sent may have arrived: neither lost nor sent.
+            failure = (f"a network error, {exc!r}" if isinstance(exc, _NETWORK_ERRORS)
+                       else str(exc))
+            if in_flight and isinstance(exc, _FATE_NOT_KNOWN):
+                # The message being sent may have arrived (its connection dropped, or a
+                # proxy's page answered it): neither lost nor sent.
                 unsent = lost - 1
                 if not went:
                     head = ("may be lost: whether it" if total == 1
@@ -1118,11 +1125,8 @@ class BriefbotClient(discord.Client):
                 after = ("" if not unsent else f"; the {'last' if went else 'other'} "
                          + ("one was not sent" if unsent == 1 else f"{unsent} were not sent"))
                 log.warning("Discord: the answer to /%s for %s %s arrived by %s is not known "
-                            "(a network error, %r)%s", name, interaction.user.id, head, where,
-                            exc, after)
+                            "(%s)%s", name, interaction.user.id, head, where, failure, after)
                 return
-            failure = (f"a network error, {exc!r}" if isinstance(exc, _NETWORK_ERRORS)
-                       else str(exc))
             if not went:
                 log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
                             "either (%s)", name, interaction.user.id, where, failure)
