@@ -33,12 +33,24 @@ FOLLOWUP = r"/webhooks/\d+/[^/]+"
 EXPIRED = {"code": 50027, "message": "Invalid Webhook Token"}
 
 
-def _completion(client: BriefbotClient) -> asyncio.Future[Any]:
-    """Done (within 20 s, else TimeoutError) when the next command the bot runs returns
-    without an error: discord.py dispatches "app_command_completion" then, and never after an
-    error (which goes to the tree's error handler instead). Made before the interaction is
-    sent, so that it cannot be missed."""
-    return asyncio.ensure_future(client.wait_for("app_command_completion", timeout=20))
+COMPLETION_WAIT = 20.0  # seconds
+
+
+def _completion(client: BriefbotClient,
+                caplog: pytest.LogCaptureFixture) -> asyncio.Future[None]:
+    """Done when the next command the bot runs returns without an error: discord.py
+    dispatches "app_command_completion" then, and never after an error (which goes to the
+    tree's error handler instead). Made before the interaction is sent, so that it cannot be
+    missed. Not within COMPLETION_WAIT: an AssertionError saying so, with the log."""
+    async def completed() -> None:
+        try:
+            await client.wait_for("app_command_completion", timeout=COMPLETION_WAIT)
+        except TimeoutError:
+            raise AssertionError(
+                f"the command did not return without an error within {COMPLETION_WAIT:g} s "
+                f"(its error went to the tree's handler, or it is still running): "
+                f"{caplog.text}") from None
+    return asyncio.ensure_future(completed())
 
 
 @pytest.mark.asyncio
@@ -52,7 +64,7 @@ async def test_an_expired_answer_whose_connection_drops_elsewhere_is_said_not_kn
     # "thinking…" and sent the user "Discord could not be reached …" by direct message. It is
     # one warning line, that whether the answer arrived is not known; nothing else is sent.
     emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
-    completion = _completion(bot)
+    completion = _completion(bot, caplog)
     if where == "channel":
         patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
         emu.hang_up("POST", rf"/channels/{emu.guild.text_channel.id}/messages", times=None)
@@ -96,7 +108,7 @@ async def test_an_expired_answer_whose_connection_drops_midway_says_what_went_an
     emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
     channel = emu.guild.text_channel.id
     emu.hang_up("POST", rf"/channels/{channel}/messages", after=went)
-    completion = _completion(bot)
+    completion = _completion(bot, caplog)
     await emu.send_interaction("claim", {"text": "Russia signed a pact"})
     await completion
     [said] = [r.getMessage() for r in caplog.records if "is not known" in r.getMessage()]
@@ -126,7 +138,7 @@ async def test_an_expired_answer_whose_direct_message_cannot_be_opened_is_lost(
     # The answer is lost, as on a refusal there.
     emu.fail("POST", FOLLOWUP, 401, json=EXPIRED, times=None)
     emu.hang_up("POST", r"/users/@me/channels", times=None)
-    completion = _completion(bot)
+    completion = _completion(bot, caplog)
     await emu.send_interaction("briefbot status", permissions=MANAGE_GUILD)
     await completion
     [said] = [r.getMessage() for r in caplog.records if "is lost" in r.getMessage()]
