@@ -22,8 +22,8 @@ import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
-from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title
-from bot.digest.timeline import months_after_a_name
+from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title, opens_sentence
+from bot.digest.timeline import DATE_NAMES, months_after_a_name
 from bot.text.wordnet import load_lexicon
 from bot.text.words import STOPWORDS, one_transliteration, words
 
@@ -199,8 +199,22 @@ def _a_titled_surname(word: str, titled: bool) -> bool:
     (`titled`) any word but a title, whatever it spells: a month, a weekday, a direction, a
     colour or a nationality ("Mrs. May", "Mr. North", "Mr. White", "Mrs. French": they named
     no one); "Mr. President", a title, is one addressed."""
-    return word not in NOT_NAME \
-        or titled and not _TITLE_WORD.match(word) and word.lower() not in TITLE_ABBREVIATIONS
+    return word not in NOT_NAME or titled and not _a_title(word)
+
+
+def _a_title(word: str) -> bool:
+    """A title's word or abbreviation ("President", "Mr")."""
+    return bool(_TITLE_WORD.match(word)) or word.lower() in TITLE_ABBREVIATIONS
+
+
+def _a_lone_surname(text: str, start: int, word: str) -> bool:
+    """A word of `NOT_NAME` at text[start], untitled, that a reporting verb reads as a
+    surname (`_SAID_AFTER`, `_SAID_BEFORE`: "…, White said", "said West."): a word of the
+    language but no function word, no title and no date's (`DATE_NAMES`: "on Friday said"),
+    past the sentence's start and after no article ("The West said", "the Kremlin said")."""
+    return word in NOT_NAME and not _a_title(word) \
+        and word.lower() not in STOPWORDS and word.lower() not in DATE_NAMES \
+        and not opens_sentence(text, start) and not _ARTICLE_BEFORE.search(text, 0, start)
 
 
 # Words that make a capitalised phrase an organisation or a place, not a person; with the
@@ -288,13 +302,15 @@ def _an_undotted_title(parts: list[str]) -> bool:
     return len(parts) > 1 and parts[0].lower() in TITLE_ABBREVIATIONS
 
 
-def _clean_name(name: str) -> str | None:
-    return _name_and_role(name)[0]
+def _clean_name(name: str, surnames: frozenset[str] = frozenset()) -> str | None:
+    return _name_and_role(name, surnames)[0]
 
 
-def _name_and_role(name: str) -> tuple[str | None, str | None]:
+def _name_and_role(name: str, surnames: frozenset[str] = frozenset()
+                   ) -> tuple[str | None, str | None]:
     """The person's name in a run of capitalised words, and the role words opening it
-    (`_leading_role`: "Actor Tom Hanks" -> "Tom Hanks", "Actor"), or (None, None)."""
+    (`_leading_role`: "Actor Tom Hanks" -> "Tom Hanks", "Actor"), or (None, None); ending in
+    one of the `surnames` (`_checked`) too."""
     parts = name.split()
     while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])
                      or _an_undotted_title(parts)):
@@ -302,7 +318,7 @@ def _name_and_role(name: str) -> tuple[str | None, str | None]:
     k = _leading_role(parts)
     role = " ".join(parts[:k]) or None
     parts = parts[k:]
-    cleaned = _checked(parts)
+    cleaned = _checked(parts, surnames)
     return cleaned, role if cleaned else None
 
 
@@ -316,13 +332,18 @@ def _a_month_surname(parts: list[str]) -> bool:
     return any(m.end("m") == len(name) for m in months_after_a_name(name))
 
 
-def _checked(parts: list[str]) -> str | None:
+def _checked(parts: list[str], surnames: frozenset[str] = frozenset()) -> str | None:
+    """The name `parts` spell, or None: no body's word (`ORG_WORDS`), and none of `NOT_NAME`
+    but a last word that is a month's after a given name (`_a_month_surname`: "Theresa May")
+    or one of the `surnames`, the words of `NOT_NAME` the texts write alone as a surname
+    (`whos_who`: "Jack White" where "White said …"; "Homeland Security" is no one)."""
     if any(p in ORG_WORDS for p in parts):
         return None
     if len(parts) < 2 and not (len(parts) == 1 and len(parts[0]) > 2):
         return None
     if not parts or any(p in NOT_NAME for p in parts[:-1]) \
-            or parts[-1] in NOT_NAME and not _a_month_surname(parts):
+            or parts[-1] in NOT_NAME and not _a_month_surname(parts) \
+            and parts[-1] not in surnames:
         return None
     if any(p.endswith(("’s", "'s")) for p in parts):
         return None
@@ -362,13 +383,13 @@ def _a_role(words: list[str]) -> bool:
     return bool(words) and words[-1] in load_lexicon().person_nouns()
 
 
-def _attributed_only(text: str) -> set[str]:
+def _attributed_only(text: str, surnames: frozenset[str] = frozenset()) -> set[str]:
     """The names `text` gives only after "according to" with no role before them ("according
     to Human Rights Watch", "according to Ola Nord"): a person's or an organisation's, as
     likely one as the other (`whos_who` lists them only when another sentence names them)."""
     names: set[str] = set()
     for m in _ACCORDING.finditer(text):
-        name, leading = _name_and_role(m.group("name"))  # ("Treasurer Ola Nord": a role)
+        name, leading = _name_and_role(m.group("name"), surnames)  # ("Treasurer Ola Nord")
         if name and not leading and not _a_role(m.group("role").split()):
             names.add(name)
     return names
@@ -402,16 +423,18 @@ def _a_title_subject(role: str) -> bool:
     return title is not None and _AUXILIARY_AFTER.match(role, title.end()) is not None
 
 
-def mentions(text: str) -> list[tuple[str, str | None, bool]]:
+def mentions(text: str, surnames: frozenset[str] = frozenset()
+             ) -> list[tuple[str, str | None, bool]]:
     """(name, role or None, quoted/attributed) for each person the sentence names: quoted when
     they are the speaker of its reporting verb ("said"), or, in a sentence with quotation
-    marks and no reporting verb, when the sentence names them."""
+    marks and no reporting verb, when the sentence names them. A name may end in one of the
+    `surnames` (words of `NOT_NAME` written alone as a surname elsewhere: `_checked`)."""
     out: list[tuple[str, str | None, bool]] = []
     reports = bool(re.search(rf"\b{_REPORT}\b", text))
     quotes = not reports and ("“" in text or '"' in text)
 
     def add(raw: str, role: str | None, quoted: bool, before: bool = False) -> None:
-        name, leading = _name_and_role(raw)
+        name, leading = _name_and_role(raw, surnames)
         # A role right before the name reads on into the role words opening it: "Chief
         # Executive Officer Tim Cook" is "Chief Executive Officer" (it was "Chief").
         role = f"{role} {leading}" if before and role and leading else role or leading
@@ -423,7 +446,7 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
             out.append((name, role, quoted))
 
     for m in _AFFILIATION.finditer(text):
-        name = _clean_name(m.group("name"))
+        name = _clean_name(m.group("name"), surnames)
         org = m.group("role").strip()
         # A person has a given name and a surname; "Kim Il Sung Square" has no affiliation.
         if name and len(name.split()) >= 2 and (reports or quotes):
@@ -459,7 +482,7 @@ def mentions(text: str) -> list[tuple[str, str | None, bool]]:
                 continue
             if " " in raw:
                 add(raw, None, True)
-            elif _a_titled_surname(raw, titled):
+            elif _a_titled_surname(raw, titled) or _a_lone_surname(text, m.start("name"), raw):
                 out.append((raw, None, True))  # a surname; joined to a full name later
     return out
 
@@ -585,6 +608,15 @@ def _by_gendered_title(uses: list[_SurnameUse], sentences: Sequence[str],
     return [(group, shown[g]) for g, group in groups.items()]
 
 
+def _lone_surnames(read: list[list[tuple[str, str | None, bool]]]) -> frozenset[str]:
+    """The words of `NOT_NAME` that sentences' `mentions` (`read`) give as a surname alone,
+    after a title or by a reporting verb ("Mr. White", "…, White said", "said West."), but a
+    date's (`DATE_NAMES`: a month is read as a surname by `_a_month_surname`): a name ending
+    in one is a person's ("Jack White", "Kanye West")."""
+    return frozenset(name for found in read for name, _, _ in found
+                     if name in NOT_NAME and name.lower() not in DATE_NAMES)
+
+
 def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) -> list[Person]:
     """People across sentences, merged by name (a bare surname joins the full name; the
     spellings of one name, `_one_name`, are one person, shown as the most `sources` — each
@@ -596,9 +628,15 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
     # Human Rights Watch", "according to Fitch Ratings"): listed only once named otherwise too.
     attributed_only: set[str] = set()
     named_otherwise: set[str] = set()
-    for i, text in enumerate(sentences):
-        weak = _attributed_only(text) if "ccording" in text else set()
-        for name, role, quoted in mentions(text):
+    read = [mentions(text) for text in sentences]
+    lone = _lone_surnames(read)
+    if lone:  # read again where a capitalised word comes before one: "Jack White said …"
+        before = re.compile(rf"[{_UP}][\w’'-]*\s+(?:{'|'.join(sorted(lone))})\b")
+        read = [mentions(text, lone) if before.search(text) else found
+                for text, found in zip(sentences, read, strict=True)]
+    for i, (text, found) in enumerate(zip(sentences, read, strict=True)):
+        weak = _attributed_only(text, lone) if "ccording" in text else set()
+        for name, role, quoted in found:
             if " " not in name:
                 surnames.append((i, name, role, quoted))
                 continue

@@ -83,7 +83,8 @@ _MONTH_AS_NAME = re.compile(rf"{_NAME_BEFORE}(?P<m>{_MONTH_NAME})\b(?!\s+\d)")
 # ("In May Britain voted" is the month).
 _MONTH_GIVEN_NAME = re.compile(rf"(?:\b(?P<before>[A-Za-z]+)[ \t]+)?\b(?P<m>{_MONTH_NAME})[ \t]+"
                                r"(?P<after>[A-Z][a-z]+)\b")
-_NO_SURNAME = frozenset(MONTHS) | WEEKDAYS
+# The names of months and weekdays (lower case, abbreviated too): a date's words.
+DATE_NAMES = frozenset(MONTHS) | WEEKDAYS
 # A year before 1800 is read only where a count cannot be: followed by the end of the text,
 # punctuation or a word that starts a clause ("in 1776, the colonies", "in 1776 the", "July
 # 4, 1776."), never by a noun ("in 1500 homes", "June 19, 1500 people"): a four-digit number
@@ -425,7 +426,7 @@ def month_names(text: str, article: Sequence[str] = ()) -> frozenset[str]:
     after = frozenset(m.group("m").lower() for m in months_after_a_name(text, article))
     given = frozenset(m.group("m").lower() for m in _MONTH_GIVEN_NAME.finditer(text)
                       if (m.group("before") or "").lower() not in _TAKES_A_DATE
-                      and m.group("after").lower() not in _NO_SURNAME
+                      and m.group("after").lower() not in DATE_NAMES
                       and m.group("after").lower() not in STOPWORDS)
     return after | given
 
