@@ -63,7 +63,12 @@ _WORD = (rf"(?<!\w)(?>(?:(?:al|el|bin|ibn|abu)-)?{_PIECE}(?:-(?:{_PIECE}|[{_LOW}
 # Particles between a given name and a surname, up to two ("Juan de la Cruz", "Ludwig van der
 # Rohe"); a capitalised one is a word of the name ("Maria De la Cruz").
 _PARTICLE = r"(?:de|da|di|du|des|del|della|der|den|van|von|bin|ibn|al|el|la|le|los|las|ter|ten)"
-NAME = rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_WORD}){{1,3}}"
+# A middle initial or two after a given name, each a capital and its full stop ("George W.
+# Bush", "John F. Kennedy", "George H.W. Bush", "George H. W. Bush": no one was read, the
+# initial being no word of a name, until a later read on 2026-12-07).
+_INITIALS = rf"(?:[{_UP}]\.\s*){{1,2}}"
+_AN_INITIAL = re.compile(rf"(?:[{_UP}]\.)+")
+NAME = rf"{_WORD}(?:\s+(?:{_INITIALS}(?=[{_UP}]))?(?:{_PARTICLE}\s+){{0,2}}{_WORD}){{1,3}}"
 _REPORT = (r"(?:said|says|say|told|noted|notes|note|added|explained|explains|warned|warns|asserted|"
            r"asserts|argued|argues|argue|suggested|suggests|suggest|claimed|claims|stated|wrote|writes|"
            r"believes|insisted|insists|denied|denies|accused|accuses|praised|praises|announced|"
@@ -318,6 +323,8 @@ def _name_and_role(name: str, surnames: frozenset[str] = frozenset()
     k = _leading_role(parts)
     role = " ".join(parts[:k]) or None
     parts = parts[k:]
+    while parts and _AN_INITIAL.fullmatch(parts[0]):
+        parts = parts[1:]  # an initial is a middle one: "The U.S. Treasury said" is no one
     cleaned = _checked(parts, surnames)
     return cleaned, role if cleaned else None
 
@@ -529,6 +536,12 @@ def _one_name(name: str) -> tuple[str, ...]:
     return tuple(one_transliteration(w) for w in words(name))
 
 
+def _without_initials(name: str) -> tuple[str, ...]:
+    """`_one_name` of a name without its initials ("Jeffrey T. Richelson": Jeffrey
+    Richelson's)."""
+    return _one_name(" ".join(w for w in name.split() if not _AN_INITIAL.fullmatch(w)))
+
+
 def _merge_into(p: Person, other: Person) -> None:
     """`other`'s mentions counted as `p`'s (its role where `p` has none)."""
     p.role = p.role or other.role
@@ -548,10 +561,20 @@ def _one_spelling_each(people: dict[str, Person], attributed_only: set[str],
                        named_otherwise: set[str], sources: Sequence[Hashable]) -> None:
     """The spellings of one name (`_one_name`) in `people` merged into one person, under the
     spelling the most sources use (`sources`: each sentence's), the earliest of those tied;
-    each merged spelling's place in `attributed_only` and `named_otherwise` goes to it."""
+    each merged spelling's place in `attributed_only` and `named_otherwise` goes to it. A name
+    without middle initials is a spelling of the one name `people` write with them, where
+    there is one ("Jeffrey Richelson" and "Jeffrey T. Richelson"; not "George Bush" beside
+    "George W. Bush" and "George H.W. Bush")."""
+    initialed: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for p in people.values():
+        if (bare := _without_initials(p.name)) != (written := _one_name(p.name)):
+            initialed.setdefault(bare, set()).add(written)
     spellings: dict[tuple[str, ...], list[Person]] = {}
     for p in people.values():
-        spellings.setdefault(_one_name(p.name), []).append(p)
+        key = _one_name(p.name)
+        if len(initialed.get(key, ())) == 1:
+            key = next(iter(initialed[key]))
+        spellings.setdefault(key, []).append(p)
     for same in spellings.values():
         if len(same) < 2:
             continue
