@@ -23,6 +23,9 @@ from bot.digest.people import mentions, whos_who
     "Mr Speaker, the minister for the north of England will resign.",
     # a possessive after the preposition opens the complement, as an article does
     "Mr Speaker, the leader of his party has failed this country.",
+    # and so does a name ("Northern Ireland", "the Labour Party")
+    "Mr Speaker, the minister for Northern Ireland will resign.",
+    "Mr Speaker, the leader of the Labour Party has failed this country.",
 ])
 def test_an_addressed_name_is_no_one_of_who_s_who(sentence: str) -> None:
     assert whos_who([sentence]) == []
@@ -64,3 +67,18 @@ def test_a_role_whose_complement_a_relative_clause_follows_keeps_it() -> None:
 def test_a_role_whose_complement_a_clause_of_its_own_follows_keeps_it(sentence: str,
                                                                       role: str) -> None:
     assert mentions(sentence) == [("Ann Lee", role, True)]
+
+
+
+@pytest.mark.parametrize(("sentence", "listed"), [
+    # a name after the complement's noun opens a clause of its own, as "the minister" does: the
+    # role is Ann Lee's (it was none), and the name has none (a bare surname with none is not
+    # listed)
+    ("Ann Lee, the head of the agency Mr Smith has praised, said so.",
+     [("Ann Lee", "head of the agency Mr Smith has praised")]),
+    ("Ann Lee, the head of the agency John Smith has praised, said so.",
+     [("Ann Lee", "head of the agency John Smith has praised"), ("John Smith", None)]),
+])
+def test_a_role_whose_complement_a_clause_opened_by_a_name_follows_keeps_it(
+        sentence: str, listed: list[tuple[str, str | None]]) -> None:
+    assert [(p.name, p.role) for p in whos_who([sentence])] == listed

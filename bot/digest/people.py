@@ -114,18 +114,24 @@ _FIRST_TITLE = re.compile(TITLES)
 # after a preposition, no relative pronoun ("the head of the agency that has grown," is a role),
 # nor a personal pronoun or a determiner opening a clause of its own ("the head of the agency he
 # has led", "… the agency the minister has praised", "… an agency his father had founded", "…
-# the agency I have praised": roles). Of one or two words only, until a later read on
+# the agency I have praised": roles), nor a name after a word in lower case, which opens one
+# too: a capitalised run only after a preposition or its determiner ("the minister for Northern
+# Ireland will resign", "… of the Labour Party has failed"; "the head of the agency Mr Smith has
+# praised", "… John Smith has praised": roles). Of one or two words only, until a later read on
 # 2026-12-07, "Mr Speaker, the leader of the main opposition party has failed …" was "Speaker",
 # role "leader of the main opposition party has failed …"; and a clause opened by a
 # demonstrative or a possessive, or with "I", was read as part of the complement, no role,
-# until a later read that day.
+# until a later read that day, and one opened by a name until another.
 _DETERMINERS = "the|a|an|this|these|those|his|her|its|their|our|my|your"
 _DETERMINER = rf"(?:{_DETERMINERS})"
-_COMPLEMENT_WORD = (rf"(?!(?:that|which|who|whom|whose|where|when|he|she|it|they|we|you|I|"
-                    rf"{_DETERMINERS})\b)[\w'’-]+")
+_NO_COMPLEMENT_WORD = (rf"(?!(?:that|which|who|whom|whose|where|when|he|she|it|they|we|you|I|"
+                       rf"{_DETERMINERS})\b)")
+_COMPLEMENT_WORD = rf"{_NO_COMPLEMENT_WORD}(?:[{_UP}][\w'’-]*(?:\s+[{_UP}][\w'’-]*)*|[\w'’-]+)"
+_COMPLEMENT_WORD_IN_LOWER_CASE = rf"{_NO_COMPLEMENT_WORD}(?![{_UP}])[\w'’-]+"
 _COMPLEMENT_PREPOSITION = rf"(?:of|for|in|at|on|to|from|with)\s+(?:{_DETERMINER}\s+)?"
 _AUXILIARY_AFTER = re.compile(rf"(?:\s+(?:of|for)\s+(?:{_DETERMINER}\s+)?{_COMPLEMENT_WORD}"
-                              rf"(?:\s+(?:{_COMPLEMENT_PREPOSITION})?{_COMPLEMENT_WORD}){{0,7}}?)??"
+                              rf"(?:\s+(?:{_COMPLEMENT_PREPOSITION}{_COMPLEMENT_WORD}|"
+                              rf"{_COMPLEMENT_WORD_IN_LOWER_CASE})){{0,7}}?)??"
                               r"\s+(?:has|have|had|is|are|was|were|will|would|shall|should|can|"
                               r"could|must|did|does|do)\b")
 # Who speaks: the subject of the reporting verb ("NAME said", "NAME, the mayor, said", "NAME
