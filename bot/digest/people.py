@@ -22,7 +22,12 @@ import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
-from bot.corpus.segment import TITLE_ABBREVIATIONS, after_title, opens_sentence
+from bot.corpus.segment import (
+    SENTENCE_STARTERS,
+    TITLE_ABBREVIATIONS,
+    after_title,
+    opens_sentence,
+)
 from bot.digest.timeline import DATE_NAMES, months_after_a_name
 from bot.text.wordnet import load_lexicon
 from bot.text.words import STOPWORDS, one_transliteration, words
@@ -39,9 +44,6 @@ _TITLE_WORDS = (
     r"[Pp]rosecutor|[Ss]cholar|[Ee]ditor|[Cc]orrespondent)"
 )
 TITLES = rf"\b{_TITLE_WORDS}\b"
-# In a role after the name, "one of" the plural too: "Janet Stout, one of the nation's top
-# experts in ..." (not "Putin and Kim Jong Un, the leaders of Russia and North Korea").
-_TITLES_IN_ROLE = rf"(?:{TITLES}|(?<=\bone of\s)[^,;.()“”\"]{{0,80}}?\b{_TITLE_WORDS}s\b)"
 # One word of a name, whole: a capital, then letters, where a capital may follow a lower-case
 # run ("McConnell", "MacArthur", "DeSantis", "LaGuardia"), after an elided "O'"/"D'" ("O'Brien",
 # "D'Onofrio") or a hyphen ("Ocasio-Cortez", "Kim Tae-ho", "Smith-McCain"; "al-Assad");
@@ -79,9 +81,23 @@ _ROLE_BEFORE = re.compile(
     rf"(?P<role>(?:(?:former|then|acting|deputy|senior|chief|top)[\s-]+)?"
     rf"(?:[A-Z][a-z]+\s+){{0,3}}{TITLES})\s+(?P<name>{NAME})"
 )
+# A full stop inside a role after a name, no sentence's end: a title's abbreviation's ("the
+# agency Mr. Smith has praised") or a capital letter's, an initial's or a dotted abbreviation's
+# ("an adviser under President George W. Bush", "a former U.S. ambassador", "a professor at
+# M.I.T.,"), as `segment.opens_sentence` reads them: before a word, no sentence starter after a
+# letter's ("… the U.S. The talks …"). The role ended at any full stop until a later read on
+# 2026-12-07: "head of the agency Mr", "adviser under President George W", and "John Smith, a
+# former U.S. ambassador, said" no one.
+_STOP_IN_A_ROLE = (r"(?:(?:" + "|".join(rf"(?<=\b{t.capitalize()})" for t in sorted(TITLE_ABBREVIATIONS))
+                   + rf")\.(?=\s+\w)|(?<=\b[{_UP}])\.(?=[{_UP}]\.|\s+(?!(?i:"
+                   + "|".join(sorted(SENTENCE_STARTERS)) + rf")\b)\w)|(?<=\.[{_UP}])\.(?=[,;)]))")
+_ROLE_CHARACTER = rf"(?:{_STOP_IN_A_ROLE}|[^,;.()“”\"])"
+# In a role after the name, "one of" the plural too: "Janet Stout, one of the nation's top
+# experts in ..." (not "Putin and Kim Jong Un, the leaders of Russia and North Korea").
+_TITLES_IN_ROLE = rf"(?:{TITLES}|(?<=\bone of\s){_ROLE_CHARACTER}{{0,80}}?\b{_TITLE_WORDS}s\b)"
 # A role after the name: "Sergei Shoigu, the Russian defense minister,".
-_A_ROLE_AFTER = (rf",\s+(?:the\s+|a\s+|an\s+)?(?P<role>[^,;.()“”\"]{{0,80}}?{_TITLES_IN_ROLE}"
-                 rf"[^,;.()“”\"]{{0,60}}?)\s*[,;.)]")
+_A_ROLE_AFTER = (rf",\s+(?:the\s+|a\s+|an\s+)?(?P<role>{_ROLE_CHARACTER}{{0,80}}?{_TITLES_IN_ROLE}"
+                 rf"{_ROLE_CHARACTER}{{0,60}}?)\s*(?:[,;()]|(?!{_STOP_IN_A_ROLE})\.|$)")
 _ROLE_AFTER = re.compile(rf"(?P<name>{NAME}){_A_ROLE_AFTER}")
 _AFFILIATION = re.compile(
     rf"(?P<name>{NAME})\s+(?:of|from|at)\s+(?P<role>{_ORG})"
