@@ -582,3 +582,18 @@ def test_a_name_opening_before_its_people_is_no_other_doer(
     assert answer.verdict == "single-source", answer
     answer = ask_claim(world, "Mara Kessel reached Port Elm at 3:25 a.m. on Saturday.")
     assert answer.verdict == "contradicted", answer
+
+
+@pytest.mark.parametrize("opening", ["— ", "– ", "«"])
+def test_a_name_opening_a_list_item_is_read_as_opening_the_sentence(
+        settings: Settings, store: Store, corpus: Path, opening: str) -> None:
+    # A list's dash, or a French quotation mark, before the name: the claim lookup
+    # read a sentence's first word after quotation marks and brackets only, so "— Orlov pulled
+    # into …" opened with no name and Orlov's time disputed Kessel's (contradicted). It reads
+    # a text's opening as the digest does now (`segment.first_word`).
+    rival = {**OPENING_RIVAL,
+             "b.txt": OPENING_RIVAL["b.txt"].replace("\n\nOrlov", f"\n\n{opening}Orlov", 1)}
+    world = build_claim_world(settings, store, corpus, rival)
+    answer = ask_claim(world, "Mara Kessel pulled into Port Elm at 3:25 a.m. on Saturday.")
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+    assert answer.verdict in ("single-source", "not-found"), answer

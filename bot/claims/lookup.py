@@ -42,6 +42,7 @@ from bot.claims.judge import (
 )
 from bot.corpus.article import COPY_MAX_HOLDERS, copied_pairs, publisher, source_keys
 from bot.corpus.cleaning import ZERO_WIDTH
+from bot.corpus.segment import first_word
 from bot.corpus.storage import Store
 from bot.errors import EmptyCorpus, UserError
 from bot.reply import (
@@ -2210,13 +2211,16 @@ _ARTICLES = frozenset({"the", "a", "an"})
 _NOT_A_DOER = PREPOSITIONS | CIRCUMSTANCE_PREPOSITIONS | _ARTICLES | {"on", "onto", "upon"}
 
 
-_FIRST_WORD = re.compile(r"[\s\"'“‘(]*([^\W\d_]{3,})\b")  # a sentence's first word
+_LETTERS_GO_ON = re.compile(r"[\d_]")  # a word's letters then a digit or "_": "COVID19"
 
 
 def _first_word(text: str) -> re.Match[str] | None:
-    """The sentence's first word (group 1) where it is capitalised ("Müller" too)."""
-    m = _FIRST_WORD.match(text)
-    return m if m is not None and m.group(1)[0].isupper() else None
+    """The sentence's first word (group 1: `segment.first_word`, after a list's number or
+    bullet, quotation marks and brackets) where it is capitalised ("Müller" too), of three
+    letters or more and no digit."""
+    m = first_word(text)
+    return m if m is not None and len(m.group(1)) >= 3 and m.group(1)[0].isupper() \
+        and not _LETTERS_GO_ON.match(text, m.end(1)) else None
 
 
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")

@@ -171,11 +171,21 @@ def after_title(text: str, start: int, undotted: bool = False) -> bool:
 # "May" a surname to the timeline, where "Following" opened a sentence before.
 _BULLET = "[•‣◦▪●►]"
 _LIST_MARKER = rf"(?:\d{{1,3}}[.)]|[-*+–—·]|{_BULLET})"
+_TEXT_START = rf"^\s*(?:{_LIST_MARKER}\s+)?"
+_OPENING_MARKS = {brackets: rf"[\s\"'“‘«{'([' if brackets else ''}]*" for brackets in (True, False)}
 _FIRST_WORD_AFTER = {
-    brackets: re.compile(rf"(?:^\s*(?:{_LIST_MARKER}\s+)?|(?:(?P<initial>(?<=\b[A-Z])\.)|[.!?])"
-                         rf"[\"'”’)\]]*\s+|{_BULLET}\s+)[\s\"'“‘«{'([' if brackets else ''}]*$")
+    brackets: re.compile(rf"(?:{_TEXT_START}|(?:(?P<initial>(?<=\b[A-Z])\.)|[.!?])"
+                         rf"[\"'”’)\]]*\s+|{_BULLET}\s+){_OPENING_MARKS[brackets]}$")
     for brackets in (True, False)}
 _LETTERS = re.compile(r"[^\W\d_]+")
+_TEXT_FIRST_WORD = re.compile(rf"{_TEXT_START}{_OPENING_MARKS[True]}({_LETTERS.pattern})")
+
+
+def first_word(text: str) -> re.Match[str] | None:
+    """The letters opening `text` (group 1), after what stands before a text's first word to
+    `opens_sentence` (a list's number or bullet, quotation marks, brackets: "1. Putin …", "•
+    Putin …", "«Putin …", "(Putin …"), or None where no letter comes first ("2024 was …")."""
+    return _TEXT_FIRST_WORD.match(text)
 
 
 def opens_sentence(text: str, start: int, brackets: bool = True) -> bool:
