@@ -26,6 +26,12 @@ from bot.digest.people import mentions, whos_who
     # and so does a name ("Northern Ireland", "the Labour Party")
     "Mr Speaker, the minister for Northern Ireland will resign.",
     "Mr Speaker, the leader of the Labour Party has failed this country.",
+    # a body's or a place's name after a word in lower case is the complement's too, no
+    # clause's subject as a person's is (each was "Speaker", role "leader of the main
+    # opposition Labour Party has failed this country", "minister for rural Scotland will
+    # resign")
+    "Mr Speaker, the leader of the main opposition Labour Party has failed this country.",
+    "Mr Speaker, the minister for rural Scotland will resign.",
 ])
 def test_an_addressed_name_is_no_one_of_who_s_who(sentence: str) -> None:
     assert whos_who([sentence]) == []
@@ -69,7 +75,6 @@ def test_a_role_whose_complement_a_clause_of_its_own_follows_keeps_it(sentence: 
     assert mentions(sentence) == [("Ann Lee", role, True)]
 
 
-
 @pytest.mark.parametrize(("sentence", "listed"), [
     # a name after the complement's noun opens a clause of its own, as "the minister" does: the
     # role is Ann Lee's (it was none), and the name has none (a bare surname with none is not
@@ -78,6 +83,8 @@ def test_a_role_whose_complement_a_clause_of_its_own_follows_keeps_it(sentence: 
      [("Ann Lee", "head of the agency Mr Smith has praised")]),
     ("Ann Lee, the head of the agency John Smith has praised, said so.",
      [("Ann Lee", "head of the agency John Smith has praised"), ("John Smith", None)]),
+    ("Ann Lee, the head of the agency President Tim Cole has praised, said so.",
+     [("Tim Cole", "President"), ("Ann Lee", "head of the agency President Tim Cole has praised")]),
 ])
 def test_a_role_whose_complement_a_clause_opened_by_a_name_follows_keeps_it(
         sentence: str, listed: list[tuple[str, str | None]]) -> None:

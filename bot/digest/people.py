@@ -130,26 +130,33 @@ _FIRST_TITLE = re.compile(TITLES)
 # after a preposition, no relative pronoun ("the head of the agency that has grown," is a role),
 # nor a personal pronoun or a determiner opening a clause of its own ("the head of the agency he
 # has led", "… the agency the minister has praised", "… an agency his father had founded", "…
-# the agency I have praised": roles), nor a name after a word in lower case, which opens one
-# too: a capitalised run only after a preposition or its determiner ("the minister for Northern
-# Ireland will resign", "… of the Labour Party has failed"; "the head of the agency Mr Smith has
-# praised", "… John Smith has praised": roles). Of one or two words only, until a later read on
-# 2026-12-07, "Mr Speaker, the leader of the main opposition party has failed …" was "Speaker",
-# role "leader of the main opposition party has failed …"; and a clause opened by a
-# demonstrative or a possessive, or with "I", was read as part of the complement, no role,
-# until a later read that day, and one opened by a name until another.
+# the agency I have praised": roles), nor a person's name after a word in lower case but a
+# preposition or a determiner, which opens one too (`_NAME_AFTER_A_NOUN`, `_a_person_s_name`:
+# "the head of the agency Mr Smith has praised", "… John Smith has praised": roles); a body's
+# or a place's name there is the complement's ("the leader of the main opposition Labour Party
+# has failed", "the minister for rural Scotland will resign"). Of one or two words only, until
+# a later read on 2026-12-07, "Mr Speaker, the leader of the main opposition party has failed
+# …" was "Speaker", role "leader of the main opposition party has failed …"; and a clause
+# opened by a demonstrative or a possessive, or with "I", was read as part of the complement,
+# no role, until a later read that day, and one opened by a name until another (from which
+# until a third, any capitalised run after a word in lower case opened one: "Speaker", role
+# "leader of the main opposition Labour Party has failed this country").
 _DETERMINERS = "the|a|an|this|these|those|his|her|its|their|our|my|your"
 _DETERMINER = rf"(?:{_DETERMINERS})"
 _NO_COMPLEMENT_WORD = (rf"(?!(?:that|which|who|whom|whose|where|when|he|she|it|they|we|you|I|"
                        rf"{_DETERMINERS})\b)")
-_COMPLEMENT_WORD = rf"{_NO_COMPLEMENT_WORD}(?:[{_UP}][\w'’-]*(?:\s+[{_UP}][\w'’-]*)*|[\w'’-]+)"
-_COMPLEMENT_WORD_IN_LOWER_CASE = rf"{_NO_COMPLEMENT_WORD}(?![{_UP}])[\w'’-]+"
-_COMPLEMENT_PREPOSITION = rf"(?:of|for|in|at|on|to|from|with)\s+(?:{_DETERMINER}\s+)?"
+_CAPITALISED_RUN = rf"[{_UP}][\w'’-]*(?:\s+[{_UP}][\w'’-]*)*"
+_COMPLEMENT_WORD = rf"{_NO_COMPLEMENT_WORD}(?:{_CAPITALISED_RUN}|[\w'’-]+)"
+_COMPLEMENT_PREPOSITIONS = "of|for|in|at|on|to|from|with"
+_COMPLEMENT_PREPOSITION = rf"(?:{_COMPLEMENT_PREPOSITIONS})\s+(?:{_DETERMINER}\s+)?"
 _AUXILIARY_AFTER = re.compile(rf"(?:\s+(?:of|for)\s+(?:{_DETERMINER}\s+)?{_COMPLEMENT_WORD}"
-                              rf"(?:\s+(?:{_COMPLEMENT_PREPOSITION}{_COMPLEMENT_WORD}|"
-                              rf"{_COMPLEMENT_WORD_IN_LOWER_CASE})){{0,7}}?)??"
+                              rf"(?:\s+(?:{_COMPLEMENT_PREPOSITION})?{_COMPLEMENT_WORD}){{0,7}}?)??"
                               r"\s+(?:has|have|had|is|are|was|were|will|would|shall|should|can|"
                               r"could|must|did|does|do)\b")
+# A capitalised run right after a word in lower case but a preposition or a determiner: "the
+# agency Mr Smith", "the main opposition Labour Party".
+_NAME_AFTER_A_NOUN = re.compile(rf"\b(?!(?:{_COMPLEMENT_PREPOSITIONS}|{_DETERMINERS})\s)[a-z][\w'’-]*"
+                                rf"\s+(?P<run>{_CAPITALISED_RUN})")
 # Who speaks: the subject of the reporting verb ("NAME said", "NAME, the mayor, said", "NAME
 # and Kim said") or the name after it ("said NAME"); not every name of a sentence that has one
 # ("Mayor Brask, speaking alongside Governor Tim Wells, said": Wells says nothing).
@@ -449,7 +456,20 @@ def _a_title_subject(role: str) -> bool:
     its complement ("prime minister has failed this country", "leader of the opposition has
     failed …"; not "city's mayor since the governor was indicted")."""
     title = _FIRST_TITLE.search(role)
-    return title is not None and _AUXILIARY_AFTER.match(role, title.end()) is not None
+    auxiliary = _AUXILIARY_AFTER.match(role, title.end()) if title is not None else None
+    # a person's name after the complement's noun opens a clause, whose subject it is
+    return auxiliary is not None and not any(
+        _a_person_s_name(m.group("run"))
+        for m in _NAME_AFTER_A_NOUN.finditer(role, auxiliary.start(), auxiliary.end()))
+
+
+def _a_person_s_name(run: str) -> bool:
+    """A capitalised run naming a person: a title then a name ("Mr Smith", "President Trump")
+    or a name of two words or more (`_clean_name`: "John Smith"); not a body's or a place's
+    ("Labour Party", "United Russia"), nor a single word, a place's or an acronym as often
+    ("Scotland", "BBC")."""
+    name = _clean_name(run)
+    return name is not None and (" " in name or _a_title(run.split()[0]))
 
 
 def mentions(text: str, surnames: frozenset[str] = frozenset()
