@@ -1,7 +1,8 @@
 """Who's who reads a name's middle initials as words of it ("George W. Bush said …" listed no
 one, the initial cutting the name), never an initial opening a name ("The U.S. Treasury said"
 is no one), and a name written without its middle initials is the one name written with them
-where the texts write one ("Jeffrey Richelson" and "Jeffrey T. Richelson")."""
+where the texts write one ("Jeffrey Richelson" and "Jeffrey T. Richelson"); a dotted
+abbreviation, "D.C.", is none ("in Washington D.C. John Smith said" is John Smith's)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,17 @@ def test_a_middle_initial_is_a_word_of_the_name(
 
 def test_an_initial_opens_no_name() -> None:
     assert mentions("The U.S. Treasury said the sanctions would stay.") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    # a dotted abbreviation the sentence splitter knows is no middle initial, nor what comes
+    # before it a word of the name (it was "Washington D.C. John Smith", "Albany N.Y. John
+    # Smith"; the splitter keeps each one sentence)
+    "The rally was held in Washington D.C. John Smith said it was large.",
+    "The shop is in Albany N.Y. John Smith said it was closed.",
+])
+def test_a_dotted_abbreviation_is_no_initial(sentence: str) -> None:
+    assert mentions(sentence) == [("John Smith", None, True)]
 
 
 def test_a_name_without_its_middle_initial_is_the_one_with_it() -> None:

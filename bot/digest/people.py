@@ -23,6 +23,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.segment import (
+    ABBREVIATIONS,
     SENTENCE_STARTERS,
     TITLE_ABBREVIATIONS,
     after_title,
@@ -67,8 +68,12 @@ _WORD = (rf"(?<!\w)(?>(?:(?:al|el|bin|ibn|abu)-)?{_PIECE}(?:-(?:{_PIECE}|[{_LOW}
 _PARTICLE = r"(?:de|da|di|du|des|del|della|der|den|van|von|bin|ibn|al|el|la|le|los|las|ter|ten)"
 # A middle initial or two after a given name, each a capital and its full stop ("George W.
 # Bush", "John F. Kennedy", "George H.W. Bush", "George H. W. Bush": no one was read, the
-# initial being no word of a name, until a later read on 2026-12-07).
-_INITIALS = rf"(?:[{_UP}]\.\s*){{1,2}}"
+# initial being no word of a name, until a later read on 2026-12-07); not a dotted abbreviation
+# the sentence splitter knows (`segment.ABBREVIATIONS`: "D.C.", "N.Y.", "U.S."), which no name
+# runs across ("… held in Washington D.C. John Smith said" is John Smith's; it was "Washington
+# D.C. John Smith" from that read until another that day).
+_DOTTED_ABBREVIATION = "|".join(re.escape(a.upper()) for a in sorted(ABBREVIATIONS) if "." in a)
+_INITIALS = rf"(?!(?:{_DOTTED_ABBREVIATION})\.\s)(?:[{_UP}]\.\s*){{1,2}}"
 _AN_INITIAL = re.compile(rf"(?:[{_UP}]\.)+")
 NAME = rf"{_WORD}(?:\s+(?:{_INITIALS}(?=[{_UP}]))?(?:{_PARTICLE}\s+){{0,2}}{_WORD}){{1,3}}"
 _REPORT = (r"(?:said|says|say|told|noted|notes|note|added|explained|explains|warned|warns|asserted|"
