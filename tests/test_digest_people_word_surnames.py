@@ -23,6 +23,14 @@ def _listed(sentences: list[str]) -> list[tuple[str, str | None, bool, int]]:
      ("Kanye West", None, True, 2)),
     (["Dawn French said the show was over.", "Mrs. French said she was tired."],
      ("Dawn French", None, True, 2)),
+    # with middle initials or particles before the word, as a name is read: such a sentence
+    # was not read again with the word as a surname, and no one was listed
+    (["Jack W. White said the album was done.", "Later, White said the tour would start."],
+     ("Jack W. White", None, True, 2)),
+    (["George H.W. West said the album was done.", "The tour will start in May, said West."],
+     ("George H.W. West", None, True, 2)),
+    (["Maria de la North said the show was over.", "Mrs. North said she was tired."],
+     ("Maria de la North", None, True, 2)),
 ])
 def test_a_full_name_ending_in_a_word_written_alone_as_a_surname_is_a_person(
         sentences: list[str], person: tuple[str, str | None, bool, int]) -> None:

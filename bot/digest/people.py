@@ -75,7 +75,9 @@ _PARTICLE = r"(?:de|da|di|du|des|del|della|der|den|van|von|bin|ibn|al|el|la|le|l
 _DOTTED_ABBREVIATION = "|".join(re.escape(a.upper()) for a in sorted(ABBREVIATIONS) if "." in a)
 _INITIALS = rf"(?!(?:{_DOTTED_ABBREVIATION})\.\s)(?:[{_UP}]\.\s*){{1,2}}"
 _AN_INITIAL = re.compile(rf"(?:[{_UP}]\.)+")
-NAME = rf"{_WORD}(?:\s+(?:{_INITIALS}(?=[{_UP}]))?(?:{_PARTICLE}\s+){{0,2}}{_WORD}){{1,3}}"
+# What stands between two words of a name: white space, then middle initials or particles.
+_BETWEEN_NAME_WORDS = rf"\s+(?:{_INITIALS}(?=[{_UP}]))?(?:{_PARTICLE}\s+){{0,2}}"
+NAME = rf"{_WORD}(?:{_BETWEEN_NAME_WORDS}{_WORD}){{1,3}}"
 _REPORT = (r"(?:said|says|say|told|noted|notes|note|added|explained|explains|warned|warns|asserted|"
            r"asserts|argued|argues|argue|suggested|suggests|suggest|claimed|claims|stated|wrote|writes|"
            r"believes|insisted|insists|denied|denies|accused|accuses|praised|praises|announced|"
@@ -700,8 +702,8 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
     named_otherwise: set[str] = set()
     read = [mentions(text) for text in sentences]
     lone = _lone_surnames(read)
-    if lone:  # read again where a capitalised word comes before one: "Jack White said …"
-        before = re.compile(rf"[{_UP}][\w’'-]*\s+(?:{'|'.join(sorted(lone))})\b")
+    if lone:  # read again where a name's word comes before one: "Jack White", "Jack W. White"
+        before = re.compile(rf"[{_UP}][\w’'-]*{_BETWEEN_NAME_WORDS}(?:{'|'.join(sorted(lone))})\b")
         read = [mentions(text, lone) if before.search(text) else found
                 for text, found in zip(sentences, read, strict=True)]
     for i, (text, found) in enumerate(zip(sentences, read, strict=True)):
