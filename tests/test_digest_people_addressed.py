@@ -32,6 +32,12 @@ from bot.digest.people import mentions, whos_who
     # resign")
     "Mr Speaker, the leader of the main opposition Labour Party has failed this country.",
     "Mr Speaker, the minister for rural Scotland will resign.",
+    # a complement holding an abbreviation's or an initial's full stop, which the role runs
+    # past (each was "Speaker", role "leader of the U.S. Labor Party has failed this country",
+    # "minister for the U.K. will resign", "head of the St. Louis agency has failed …")
+    "Mr Speaker, the leader of the U.S. Labor Party has failed this country.",
+    "Mr Speaker, the minister for the U.K. will resign.",
+    "Mr Speaker, the head of the St. Louis agency has failed this country.",
 ])
 def test_an_addressed_name_is_no_one_of_who_s_who(sentence: str) -> None:
     assert whos_who([sentence]) == []
@@ -84,7 +90,11 @@ def test_a_role_whose_complement_a_clause_of_its_own_follows_keeps_it(sentence: 
     ("Ann Lee, the head of the agency John Smith has praised, said so.",
      [("Ann Lee", "head of the agency John Smith has praised"), ("John Smith", None)]),
     ("Ann Lee, the head of the agency President Tim Cole has praised, said so.",
-     [("Tim Cole", "President"), ("Ann Lee", "head of the agency President Tim Cole has praised")]),
+     [("Tim Cole", "President"), ("Ann Lee", "head of the agency President Tim Cole has praised")]),    # a name written with a title's abbreviation or an initial opens one too
+    ("Ann Lee, the head of the agency Mr. Smith has praised, said so.",
+     [("Ann Lee", "head of the agency Mr. Smith has praised")]),
+    ("Ann Lee, the head of the agency George W. Bush has praised, said so.",
+     [("Ann Lee", "head of the agency George W. Bush has praised"), ("George W. Bush", None)]),
 ])
 def test_a_role_whose_complement_a_clause_opened_by_a_name_follows_keeps_it(
         sentence: str, listed: list[tuple[str, str | None]]) -> None:

@@ -152,8 +152,11 @@ _DETERMINERS = "the|a|an|this|these|those|his|her|its|their|our|my|your"
 _DETERMINER = rf"(?:{_DETERMINERS})"
 _NO_COMPLEMENT_WORD = (rf"(?!(?:that|which|who|whom|whose|where|when|he|she|it|they|we|you|I|"
                        rf"{_DETERMINERS})\b)")
-_CAPITALISED_RUN = rf"[{_UP}][\w'’-]*(?:\s+[{_UP}][\w'’-]*)*"
-_COMPLEMENT_WORD = rf"{_NO_COMPLEMENT_WORD}(?:{_CAPITALISED_RUN}|[\w'’-]+)"
+# A word's character in a role, as the role reads it: the full stop of an abbreviation or an
+# initial too (`_STOP_IN_A_ROLE`: "the U.S. Labor Party", "the agency Mr. Smith").
+_IN_A_ROLE_S_WORD = rf"(?:[\w'’-]|{_STOP_IN_A_ROLE})"
+_CAPITALISED_RUN = rf"[{_UP}]{_IN_A_ROLE_S_WORD}*(?:\s+[{_UP}]{_IN_A_ROLE_S_WORD}*)*"
+_COMPLEMENT_WORD = rf"{_NO_COMPLEMENT_WORD}(?:{_CAPITALISED_RUN}|{_IN_A_ROLE_S_WORD}+)"
 _COMPLEMENT_PREPOSITIONS = "of|for|in|at|on|to|from|with"
 _COMPLEMENT_PREPOSITION = rf"(?:{_COMPLEMENT_PREPOSITIONS})\s+(?:{_DETERMINER}\s+)?"
 _AUXILIARY_AFTER = re.compile(rf"(?:\s+(?:of|for)\s+(?:{_DETERMINER}\s+)?{_COMPLEMENT_WORD}"
