@@ -697,7 +697,9 @@ def _grouped_as_written(out: list[tuple[str, str]], forms: list[str]) -> list[tu
 # reads it as the text does); "<3" before no word or number goes on is a heart ("I <3 NY").
 # A "+" not before more digits or a space and one ("50+3", "1+ 1"), nor after a name's, a
 # range's or a date's ("G7+", "5-10+", "COVID-19+"), nor an ion's charge, one digit after a
-# chemical symbol ("Co 2+ ions").
+# chemical symbol ("Co 2+ ions"). A number of many digits is read one way, each separator by
+# the digit after it: its digits were also split among repeated runs until 2026-12-07, so each
+# digit of a number no "+" followed doubled the ways tried (26 took 6 s, wherever a "+" was).
 _SIGN_BOUND = re.compile(
     r"(?<![<>=≥≤⩾⩽≧≦+\-\w/\"'|~])(?<!\d )(>=|<=|[<>≥≤⩾⩽≧≦])([ \t]?)(?=[$€£]?\d)")
 _SIGN_WORDS = {">": "more than ", "<": "less than ",
@@ -705,7 +707,7 @@ _SIGN_WORDS = {">": "more than ", "<": "less than ",
                **dict.fromkeys(["<=", "≤", "⩽", "≦"], "at most ")}
 _HEART = re.compile(r"3+(?:$|\s+[^a-z0-9\s]|[^\w\s%.,])")
 _PLUS_BOUND = re.compile(
-    r"(?<![\w.,\-])((?<![A-Z][a-z] )(?<![A-Z] )\d|\d(?:[.,]?\d+)+)\+(?![\d\w+]|\s*\d)")
+    r"(?<![\w.,\-])((?<![A-Z][a-z] )(?<![A-Z] )\d|\d(?:[.,]?\d)+)\+(?![\d\w+]|\s*\d)")
 
 
 def _sign_in_words(m: re.Match[str]) -> str:
