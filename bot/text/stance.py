@@ -621,6 +621,11 @@ _WHOLE_QUOTE = re.compile(r"^\s*(?:[\"\u201c](.+)[\"\u201d]|['\u2018](.+)['\u201
 _QUESTION_LEAD = re.compile(r"(?:is|was|isn't|wasn't)\s+it$")
 _CALLS_FALSE = re.compile(_FALSE_WORD + r"|wrong|fake|myth|hoax", re.I)
 _NOT = re.compile(r"^not\s+", re.I)
+# A run of white space, which the patterns above read as they read one space. Read whole, each
+# of its characters could be read by the claim's "." or by "\s" around it, and where no
+# judgement followed every way was tried: "The allegation that" and 950 spaces before "x
+# according to Reuters" took 6 s (cubic in the run's length) until 2026-12-07.
+_WHITE_SPACE_RUN = re.compile(r"\s+")
 # Nested judgements ("It is false that it is false that X") are read this deep.
 FALSITY_DEPTH = 250  # deeper than a claim of MAX_CLAIM_CHARS can nest (a label takes 4+ chars)
 
@@ -633,7 +638,9 @@ def falsity(text: str, depth: int = 0) -> tuple[str, bool]:
     lookup reads the rest as a negated claim, so a source stating it contradicts the claim.
     A judgement someone is reported to make is theirs: "Putin said it is false that X" ->
     "Putin denied that X" and False (stated only by a sentence that reports the denial)."""
-    plain = text.replace("\u2019", "'")  # "It\u2019s not true that" as a phone types it
+    # "It\u2019s not true that" as a phone types it; a run of white space as one space, as its
+    # patterns read it (`_WHITE_SPACE_RUN`)
+    plain = _WHITE_SPACE_RUN.sub(" ", text.replace("\u2019", "'"))
     if depth >= FALSITY_DEPTH:
         return text, False
     quoted = _WHOLE_QUOTE.match(plain)
