@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +26,22 @@ if TYPE_CHECKING:
     from tests.emulators.discord_api import DiscordEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A guard, not a measure, for a text a pattern once read in exponentially many ways: the text
+# is read in milliseconds now; before, the guard ended it (`called_in_a_child`).
+GUARD_SECONDS = 120
+
+
+def called_in_a_child(module: str, function: str, text: str) -> Any:
+    """`module.function(text)` run in a child Python under `GUARD_SECONDS` (a read that never
+    ends fails the test by the guard, and cannot hold the test run), its result as JSON gives
+    it back (tuples as lists)."""
+    code = (f"import json, sys; from {module} import {function}; "
+            f"print(json.dumps({function}(sys.argv[1])))")
+    done = subprocess.run([sys.executable, "-c", code, text], cwd=ROOT, capture_output=True,
+                          text=True, check=True, timeout=GUARD_SECONDS)
+    return json.loads(done.stdout)
+
 SEEDS = ROOT / "seeds"
 SLACK_TOKEN = "xoxb-test"  # the bot token the Slack tests' `api` takes (their TOKEN)
 

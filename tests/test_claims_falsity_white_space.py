@@ -6,32 +6,17 @@ Reuters" 6 s in `clean_claim` (cubic in the run's length). A run is read as one 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from bot.text.stance import falsity
-from tests.conftest import ROOT
-
-# A guard, not a measure: the claim is read in milliseconds. (A run longer than a claim may
-# hold, 1,000 characters, that the guard tells the two apart on a slow machine: about 12
-# minutes before, by the growth measured up to 996 spaces.)
-GUARD_SECONDS = 120
-
-
-def _falsity_in_a_child(text: str) -> list[object]:
-    code = ("import json, sys; from bot.text.stance import falsity; "
-            "print(json.dumps(falsity(sys.argv[1])))")
-    done = subprocess.run([sys.executable, "-c", code, text], cwd=ROOT,
-                          capture_output=True, text=True, check=True, timeout=GUARD_SECONDS)
-    return list(json.loads(done.stdout))
+from tests.conftest import called_in_a_child
 
 
 def test_a_long_run_of_white_space_before_no_judgement_is_read() -> None:
+    # A run longer than a claim may hold (1,000 characters), so that the guard tells the two
+    # apart on a slow machine: about 12 minutes before, by the growth measured up to 996 spaces.
     quoted = '"' + " " * 3000 + 'Putin visited Pyongyang"'
-    assert _falsity_in_a_child(quoted) == [quoted, False]
+    assert called_in_a_child("bot.text.stance", "falsity", quoted) == [quoted, False]
 
 
 @pytest.mark.parametrize(("claim", "read"), [

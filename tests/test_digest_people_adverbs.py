@@ -7,30 +7,15 @@ holding the sentence with them."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from bot.digest.people import mentions
-from tests.conftest import ROOT
-
-# A guard, not a measure: the sentence is read in milliseconds; it was never read before.
-GUARD_SECONDS = 120
-
-
-def _mentions_in_a_child(sentence: str) -> list[list[object]]:
-    code = ("import json, sys; from bot.digest.people import mentions; "
-            "print(json.dumps(mentions(sys.argv[1])))")
-    done = subprocess.run([sys.executable, "-c", code, sentence], cwd=ROOT,
-                          capture_output=True, text=True, check=True, timeout=GUARD_SECONDS)
-    return json.loads(done.stdout)
+from tests.conftest import called_in_a_child
 
 
 def test_many_adverbs_before_no_reporting_verb_are_read() -> None:
     sentence = "Mayor John Smith " + "only recently previously " * 20 + "opened it."
-    assert _mentions_in_a_child(sentence) == [["John Smith", "Mayor", False]]
+    assert called_in_a_child("bot.digest.people", "mentions", sentence) == [["John Smith", "Mayor", False]]
 
 
 @pytest.mark.parametrize("adverbs", ["only", "previously", "recently", "only recently",

@@ -7,29 +7,14 @@ sentence with them."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 from bot.digest.people import mentions
-from tests.conftest import ROOT
-
-# A guard, not a measure: the sentence is read in milliseconds; it was never read before.
-GUARD_SECONDS = 120
-
-
-def _mentions_in_a_child(sentence: str) -> list[list[object]]:
-    code = ("import json, sys; from bot.digest.people import mentions; "
-            "print(json.dumps(mentions(sys.argv[1])))")
-    done = subprocess.run([sys.executable, "-c", code, sentence], cwd=ROOT,
-                          capture_output=True, text=True, check=True, timeout=GUARD_SECONDS)
-    return json.loads(done.stdout)
+from tests.conftest import called_in_a_child
 
 
 def test_an_appositive_with_many_full_stops_before_letters_is_read() -> None:
     address = "www." + ".".join("abcdefghijklmnopqrstuvwxyz" * 2) + ".example.org"
     sentence = f"Mayor John Smith, who keeps the list at {address} says it is open."
-    read = _mentions_in_a_child(sentence)
+    read = called_in_a_child("bot.digest.people", "mentions", sentence)
     # read as the sentence whose address has no full stop is
     assert read == [list(m) for m in mentions(sentence.replace(address, "the-list-site"))]
     assert [m[0] for m in read] == ["John Smith"]

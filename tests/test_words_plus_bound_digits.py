@@ -6,31 +6,16 @@ over a day."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from bot.text.words import bounds_in_words
-from tests.conftest import ROOT
-
-# A guard, not a measure: the text is read in microseconds; it was never read before.
-GUARD_SECONDS = 120
-
-
-def _bounds_in_words_in_a_child(text: str) -> str:
-    code = ("import json, sys; from bot.text.words import bounds_in_words; "
-            "print(json.dumps(bounds_in_words(sys.argv[1])))")
-    done = subprocess.run([sys.executable, "-c", code, text], cwd=ROOT,
-                          capture_output=True, text=True, check=True, timeout=GUARD_SECONDS)
-    return str(json.loads(done.stdout))
+from tests.conftest import called_in_a_child
 
 
 def test_a_number_of_many_digits_no_plus_follows_is_read() -> None:
     digits = "1415926535897932384626433832795028841971693993751058209749445923"
     text = f"Pi is 3.{digits}, said 50+ people."
-    assert _bounds_in_words_in_a_child(text) == f"Pi is 3.{digits}, said 50 or more people."
+    assert called_in_a_child("bot.text.words", "bounds_in_words", text) == f"Pi is 3.{digits}, said 50 or more people."
 
 
 @pytest.mark.parametrize(("text", "read"), [
