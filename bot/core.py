@@ -35,7 +35,7 @@ from bot.feeds.poll import (
     poll_health,
 )
 from bot.feeds.urls import comparable_url, shown_url
-from bot.reply import ECHO_CHARS, Reply, SourceRef, clip_echo, from_printable, printable_line
+from bot.reply import ECHO_CHARS, Reply, SourceRef, clip_echo, from_printable, printable_id
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,10 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     An id is also found as `sources` shows it, its control characters written as escapes
     (`bot.reply.from_printable`): a JSONL "id" "\\u0000nul" is shown `\\x00nul`, which no
     shell argument or chat message can hold as it is, and a file named "a<TAB>b.txt" is
-    shown `a\\tb`; the text as typed is tried first (an id may hold a backslash)."""
+    shown `a\\tb`, and a backslash that would read as an escape is shown doubled (`printable_id`:
+    the id "a\\\\nb" is shown `a\\\\nb`). The text read as shown is tried first, then as typed:
+    `a\\nb` is the id "a<newline>b" when there is one, else "a\\\\nb" (an id typed as it is).
+    """
     if undecodable_written_out(text) != text:
         # a lone surrogate (a chat platform's JSON may hold "\\ud800"), which no id holds: the
         # reload writes a file name's undecodable bytes as "\\xNN" and refuses a JSONL id with
@@ -72,7 +75,7 @@ def resolve_doc_id(store: Store, text: str, hint: str) -> str | None:
     forms = list(dict.fromkeys(
         [text, unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text),
          shown, unicodedata.normalize("NFC", shown), unicodedata.normalize("NFD", shown)]))
-    for form in dict.fromkeys([typed, *forms]):
+    for form in dict.fromkeys([*([shown] if shown != text else []), typed, *forms]):
         doc = store.document(form)
         if doc is not None and doc["status"] == "active":
             return form
@@ -108,7 +111,7 @@ def _shown_ids(ids: list[str]) -> str:
     of 1,002 characters differing at the 502nd were each shown as its first 300, alike, in a
     3,949-character error."""
     more = " and more" if len(ids) > SHOWN_CANDIDATES else ""
-    texts = [printable_line(i if i == i.strip() else f'"{i}"') for i in ids[:SHOWN_CANDIDATES]]
+    texts = [printable_id(i if i == i.strip() else f'"{i}"') for i in ids[:SHOWN_CANDIDATES]]
     return ", ".join(_told_apart(n, texts) for n in range(len(texts))) + more
 
 

@@ -379,38 +379,66 @@ def printable_line(text: str) -> str:
     the values of `--json` output stay as they are."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs"
-                   else ascii(ch)[1:-1] for ch in text)
+    return "".join(map(_printable_char, text))
 
 
-# An escape `printable_line` writes: `\n`, `\t`, `\r`, `\xNN`, `\uNNNN`, `\UNNNNNNNN`.
-_PRINTED_ESCAPE = re.compile(r"\\(?:([ntr])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})"
+def _printable_char(ch: str) -> str:
+    """One character as `printable_line` shows it."""
+    return ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else ascii(ch)[1:-1]
+
+
+def printable_id(text: str) -> str:
+    """An id (a file name's, a JSONL "id": any text) as `printable_line` shows it, with each
+    backslash that `from_printable` would read as the start of an escape doubled (`\\\\`), so
+    that no two ids are shown alike: the id "a\\nb" (a backslash and an "n") and the id
+    "a<newline>b" were both listed `a\\nb`. Any other backslash is shown as it is
+    (`C:\\Users`)."""
+    if "\\" not in text:
+        return printable_line(text)
+    shown = [_printable_char(ch) for ch in text]
+    for i, ch in enumerate(text):
+        # (an escape is at most 10 characters: `\\U0010ffff`)
+        if ch == "\\" and _read_as_escape("\\" + "".join(shown[i + 1:i + 10])):
+            shown[i] = "\\\\"
+    return "".join(shown)
+
+
+# An escape `printable_id` writes: `\\\\`, `\\n`, `\\t`, `\\r`, `\\xNN`, `\\uNNNN`,
+# `\\UNNNNNNNN`.
+_PRINTED_ESCAPE = re.compile(r"\\(?:(\\)|([ntr])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})"
                              r"|U([0-9a-fA-F]{8}))")
 _NAMED_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 
 
+def _read_escape(m: re.Match[str]) -> str:
+    """The character an escape `_PRINTED_ESCAPE` matched stands for; the escape as written
+    when it is none `printable_id` writes (`\\x41`: "A" is shown as itself)."""
+    if m.group(1):
+        return "\\"
+    if m.group(2):
+        return _NAMED_ESCAPES[m.group(2)]
+    code = int(m.group(3) or m.group(4) or m.group(5), 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return m.group(0)
+    ch = chr(code)
+    return m.group(0) if ch.isprintable() or unicodedata.category(ch) == "Zs" else ch
+
+
+def _read_as_escape(text: str) -> bool:
+    """Whether `from_printable` reads the start of `text` as an escape."""
+    m = _PRINTED_ESCAPE.match(text)
+    return m is not None and _read_escape(m) != m.group(0)
+
+
 def from_printable(text: str) -> str:
-    """The text `printable_line` shows as `text`: each escape it writes (`\\n`, `\\x00`,
-    `\\u202e`) read back as its character, as long as that is one it escapes (a control,
-    format or separator character; never a surrogate, which no stored text holds). Any other
-    backslash stays as written (`\\x41`, `caf\\xe9`: `A` and `é` are shown as themselves).
-    For an id typed as `sources` shows it: `printable_line` writes a backslash as it is, so
-    the text as typed is tried first (an id may hold `\\n` as two characters)."""
+    """The text `printable_id` shows as `text`: each escape it writes (`\\n`, `\\x00`,
+    `\\u202e`, `\\\\`) read back as its character, as long as that is one it escapes (a
+    backslash; a control, format or separator character; never a surrogate, which no stored
+    text holds). Any other backslash stays as written (`\\x41`, `caf\\xe9`: `A` and `é` are
+    shown as themselves). For an id typed as `sources` shows it."""
     if "\\" not in text:
         return text
-
-    def read(m: re.Match[str]) -> str:
-        if m.group(1):
-            return _NAMED_ESCAPES[m.group(1)]
-        code = int(m.group(2) or m.group(3) or m.group(4), 16)
-        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            return m.group(0)
-        ch = chr(code)
-        if ch.isprintable() or unicodedata.category(ch) == "Zs":
-            return m.group(0)
-        return ch
-
-    return _PRINTED_ESCAPE.sub(read, text)
+    return _PRINTED_ESCAPE.sub(_read_escape, text)
 
 
 # A run of one or two backticks, not escaped when backslashes escape (Discord, Markdown): a

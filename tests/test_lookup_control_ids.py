@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from bot.cli.main import cli
 from bot.core import resolve_doc_id
 from bot.corpus.storage import Store
+from bot.reply import from_printable, printable_id
 from tests.test_ingest_reload import SENTENCES, outcomes, reload, run, sources
 
 
@@ -63,3 +64,31 @@ def test_an_id_with_control_characters_opens_as_shown(tmp_path: Path, corpus: Pa
         store.close()
     res = CliRunner().invoke(cli, ["--db", str(db), "source", "\\x01nul"])
     assert res.exit_code == 1 and "no document with id" in res.output, res.output
+
+
+def test_an_id_with_a_backslash_is_listed_apart_from_one_with_the_escaped_character(
+        tmp_path: Path, corpus: Path) -> None:
+    """The id "a\\\\nb" (a backslash and an "n") and the id "a<newline>b" were both listed
+    `a\\\\nb`: the backslash that reads as an escape is now shown doubled, and each opens as
+    it is shown."""
+    db = tmp_path / "t.db"
+    (corpus / "feed.jsonl").write_text("\n".join([
+        _record("a\\nb", "Backslash title"), _record("a\nb", "Newline title"),
+    ]) + "\n", encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    assert set(sources(db)) == {"a\\nb", "a\nb"}  # --json: each as it is
+    listing = run(db, "sources").output
+    assert "a\\\\nb  Backslash title" in listing and "a\\nb  Newline title" in listing, listing
+    for shown, title in (("a\\\\nb", "Backslash title"), ("a\\nb", "Newline title")):
+        opened = run(db, "source", shown)
+        assert opened.exit_code == 0, opened.output
+        assert opened.output.splitlines()[0] == title
+        assert f"id: {shown} ·" in opened.output, opened.output
+
+
+def test_printable_id_is_read_back_whole() -> None:
+    for doc_id in ("a\\nb", "a\nb", "a\\\nb", "a\\\\nb", "\\\\x41", "\\\x07", "C:\\Users",
+                   "end\\", "\\u202e\u202e", "lit\\x00x"):
+        shown = printable_id(doc_id)
+        assert shown.isprintable() and from_printable(shown) == doc_id, (doc_id, shown)
+    assert printable_id("C:\\Users") == "C:\\Users"  # no escape: shown as it is

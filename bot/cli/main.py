@@ -55,7 +55,7 @@ from bot.paths import (
     env_source,
 )
 from bot.redact import shown_article_url
-from bot.reply import clip_echo, clip_meta, counted, printable_line
+from bot.reply import clip_echo, clip_meta, counted, printable_id, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -473,10 +473,12 @@ def _doc_lines(d: dict[str, Any]) -> str:
     send the terminal an escape sequence. An id, title, author, outlets list or path is
     clipped (300 characters, saying so), as in chat: a JSONL record's 100,000-character title
     (or id) filled the terminal; `source ID` (a clipped id's start is a prefix it takes) and
-    --json give it whole."""
+    --json give it whole. An id is shown as `printable_id` shows it: a backslash that would
+    read as an escape doubled, so that the id "a\\\\nb" (`a\\\\nb`) is not the id
+    "a<newline>b" (`a\\nb`), which were both listed `a\\nb`; `source` takes either as shown."""
     outlets = clip_meta(", ".join(d["outlets"])) or "-"
     return "\n".join(printable_line(line) for line in (
-        f"{clip_meta(d['id'])}  {clip_meta(d['title']) or '(untitled)'}",
+        f"{printable_id(clip_meta(d['id']) or '')}  {clip_meta(d['title']) or '(untitled)'}",
         f"    author: {clip_meta(d['author']) or '-'} · published: {d['published'] or '-'}"
         + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
         + f" · outlets: {outlets} · {counted(d['sentences'], 'sentence')}",
@@ -510,7 +512,7 @@ def source(app: AppContext, doc_id: str, as_json: bool) -> None:
         return
     click.echo(printable_line(f"{doc['title'] or '(untitled)'}"))
     click.echo(printable_line(
-        f"id: {doc['id']} · author: {doc['author'] or '-'} · published: "
+        f"id: {printable_id(doc['id'])} · author: {doc['author'] or '-'} · published: "
         f"{doc['published'] or '-'} · outlets: {', '.join(doc['outlets']) or '-'}"))
     if doc["dateline"]:
         click.echo(printable_line(f"dateline: {doc['dateline']}"))
