@@ -156,6 +156,23 @@ def test_clicks_own_usage_errors_say_a_word_back_cut_and_quoted(
     assert res.stderr.splitlines()[-1] == "Error: " + said
 
 
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["text", "json"])
+def test_many_short_extra_arguments_are_said_back_cut_in_all(
+        tmp_path: Path, json_flag: list[str]) -> None:
+    # Each word was cut at 40 characters, not their number: 3,000 short words after `sources`
+    # were said back whole, a 17,000-character error line (and JSON error).
+    words = [f"w{n}" for n in range(3000)]
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), "sources", *json_flag,
+                                   *words])
+    assert res.exit_code == 2, res.output
+    error = res.stderr.splitlines()[-1]
+    assert len(error) < 300, error[:400]
+    assert error.startswith("Error: Got unexpected extra arguments (w0 w1 w2 "), error
+    assert error.endswith(" …)"), error
+    if json_flag:
+        assert json.loads(res.stdout)["error"] == error.removeprefix("Error: ")
+
+
 @pytest.mark.parametrize("args", [["backup", "{dir}"], ["--config={dir}", "sources"]],
                          ids=["an-argument", "an-option-after-equals"])
 def test_a_paths_own_check_names_the_path_whole(tmp_path: Path, args: list[str]) -> None:

@@ -141,7 +141,8 @@ def _said_back_cut(exc: click.ClickException, ctx: click.Context) -> None:
     range is said back as the integer: `+0099…`, "99…"). In one pass, longest first, so that
     nothing said back is cut again. A path's own check ("File '…' is a directory") says its
     path whole, as briefbot's errors name a path (click quotes it by `repr`): cut at 40
-    characters, `backup` of a folder named none of its own name."""
+    characters, `backup` of a folder named none of its own name. The extra arguments said
+    back are cut at EXTRA_ARGUMENTS_SAID_CHARS in all (`_extra_arguments_cut`)."""
     if not isinstance(exc, click.UsageError) or (
             isinstance(exc, click.BadParameter) and exc.param is not None
             and isinstance(exc.param.type, click.Path)):
@@ -152,10 +153,33 @@ def _said_back_cut(exc: click.ClickException, ctx: click.Context) -> None:
         if cut != word or not word.isprintable():
             said_back[repr(word)] = repr(cut)
             said_back[word] = quoted_if_unprintable(cut)
-    if not said_back:
-        return
-    found = re.compile("|".join(re.escape(w) for w in sorted(said_back, key=len, reverse=True)))
-    vars(exc)["message"] = found.sub(lambda m: said_back[m[0]], exc.message)
+    message = exc.message
+    if said_back:
+        found = re.compile("|".join(re.escape(w)
+                                    for w in sorted(said_back, key=len, reverse=True)))
+        message = found.sub(lambda m: said_back[m[0]], message)
+    vars(exc)["message"] = _extra_arguments_cut(message)
+
+
+# Characters of the extra arguments a usage error says back, in all (each cut at ECHO_CHARS).
+EXTRA_ARGUMENTS_SAID_CHARS = 200
+# click's usage error for words no parameter takes (and `schedule add`'s own, worded so).
+_EXTRA_ARGUMENTS = re.compile(r"(Got unexpected extra arguments? \()(.*)(\))", re.DOTALL)
+
+
+def _extra_arguments_cut(message: str) -> str:
+    """A usage error saying back extra arguments with those cut at EXTRA_ARGUMENTS_SAID_CHARS
+    characters in all (at a space when one is in the second half) and " …": 3,000 short
+    words after `sources` were said back whole, a 17,000-character error line; each word was
+    cut at 40 characters, not their number. Any other message as it is."""
+    m = _EXTRA_ARGUMENTS.fullmatch(message)
+    if m is None or len(m[2]) <= EXTRA_ARGUMENTS_SAID_CHARS:
+        return message
+    cut = m[2][:EXTRA_ARGUMENTS_SAID_CHARS]
+    space = cut.rfind(" ")
+    if space > EXTRA_ARGUMENTS_SAID_CHARS // 2:
+        cut = cut[:space]
+    return f"{m[1]}{cut} …{m[3]}"
 
 
 def _said_forms(words: list[str]) -> set[str]:
