@@ -152,6 +152,23 @@ def test_a_record_holding_a_decimal_number_hashes_as_before_when_read_as_before(
         is as_before
 
 
+def test_the_jsonl_reader_gives_no_float() -> None:
+    # The reader's checks of a record's values know no float (`_id_value`, `_JSON_TYPES`,
+    # "published"): every number with a fraction or an exponent, NaN and Infinity included,
+    # is read as written, in a record, a list or an object, and in the id scan of a line.
+    def floats(value: object) -> list[object]:
+        if isinstance(value, dict):
+            return [f for v in value.values() for f in floats(v)]
+        if isinstance(value, list):
+            return [f for v in value for f in floats(v)]
+        return [value] if isinstance(value, float) else []
+
+    line = ('{"id": 1.5, "a": [2.50, 1e2, -0.0, 1e400, 1e-400], "b": {"c": NaN, '
+            '"d": -Infinity, "e": Infinity}, "f": 12345678901234567890.5}')
+    assert floats(reload_module._loads(line)) == []
+    assert reload_module._scan_id(line) == ("1.5", True)
+
+
 def test_a_number_written_otherwise_is_read_again(db: Path, corpus: Path) -> None:
     # A title edited from 2.5 to 2.50 (or a record loaded as "2.5" before 2.50 was read as
     # written) hashed alike: the reload found it "unchanged", its title still "2.5".

@@ -1530,7 +1530,7 @@ def _given_id(raw: bytes) -> tuple[str | None, bool]:
 
 
 def _id_value(raw_id: object) -> str | None:
-    if not isinstance(raw_id, (str, int, float, WrittenNumber)) or isinstance(raw_id, bool):
+    if not isinstance(raw_id, (str, int, WrittenNumber)) or isinstance(raw_id, bool):
         return None
     return str(raw_id).strip() or None
 
@@ -1647,7 +1647,8 @@ def _jsonl_ids(path: Path, cap: int) -> set[str] | None:
     return ids
 
 
-_JSON_TYPES = {dict: "object", list: "array", bool: "boolean", int: "number", float: "number",
+# (no float: `_JSON` reads every number with a fraction or an exponent as a `WrittenNumber`)
+_JSON_TYPES = {dict: "object", list: "array", bool: "boolean", int: "number",
                WrittenNumber: "number"}
 
 
@@ -1681,7 +1682,7 @@ def _record_fields(rec: dict[str, Any]) -> tuple[dict[str, str | list[str] | Non
             fields[key] = (", ".join(names) if key == "author" else names) or None
             continue
         if isinstance(value, (dict, list, bool)) or (
-                key == "published" and isinstance(value, (int, float, WrittenNumber))):
+                key == "published" and isinstance(value, (int, WrittenNumber))):
             kind = _JSON_TYPES.get(type(value), "value")
             shown = ("" if isinstance(value, (dict, list))
                      else f" ({_clip(_written(value))})")
