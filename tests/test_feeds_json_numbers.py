@@ -56,3 +56,23 @@ def test_an_item_keyed_by_a_decimal_number_is_the_same_item_after_the_upgrade(
     [after] = poller.poll(row["id"])
     assert [i.outcome for i in after.items] == ["unchanged", "unchanged"], after.items
     assert sorted(d["id"] for d in store.documents()) == documents
+
+
+def test_items_of_ids_equal_as_floats_are_still_two_items(
+        server: FixtureServer, settings: Settings, store: Store) -> None:
+    # Keyed as the float (above), ids 1.10 and 1.1 are one guid: two items of it, different
+    # articles, are told apart as any items sharing a guid are (the guid and a hash of what
+    # tells them apart), each stored, neither new at the next poll.
+    items = [{"id": "ID1", "title": "Port reopens", "content_text": TEXT},
+             {"id": "ID2", "title": "Bridge closes", "content_text":
+              "The bridge of Exampleton closed on Tuesday before the flood, engineers said."}]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}
+                      ).replace('"ID1"', "1.10").replace('"ID2"', "1.1")
+    server.set("/tenths.json", Route(body=body.encode(), content_type="application/feed+json"))
+    row = store.add_feed(server.url("/tenths.json"), None, 30, "test")
+    poller = FeedPoller(store, feed_settings(settings))
+    [first] = poller.poll(row["id"])
+    assert [i.outcome for i in first.items] == ["added", "added"], first.items
+    assert sorted(d["title"] for d in store.documents()) == ["Bridge closes", "Port reopens"]
+    [again] = poller.poll(row["id"])
+    assert [i.outcome for i in again.items] == ["unchanged", "unchanged"], again.items
