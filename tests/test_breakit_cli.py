@@ -186,3 +186,35 @@ def test_a_paths_own_check_names_the_path_whole(tmp_path: Path, args: list[str])
     assert res.exit_code == 2, res.output
     assert res.stderr.splitlines()[-1].endswith(f"File {str(folder)!r} is a directory."), \
         res.stderr
+
+
+def _extra_arguments_error(tmp_path: Path, *words: str) -> str:
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), "sources", *words])
+    assert res.exit_code == 2, res.output
+    return res.stderr.splitlines()[-1]
+
+
+def test_extra_arguments_are_cut_between_words_said_back(tmp_path: Path) -> None:
+    # A word said back quoted with its escapes, a space in it, across the 200th character
+    # was cut at that space, inside its quote ("… w29 '\x1b…\x1b …)"): it is left out whole.
+    short = [f"w{n}" for n in range(30)]  # 109 characters said back
+    quoted = "\x1b" * 10 + " " + "\x1b" * 20  # said back as 123 characters, its space 42nd
+    error = _extra_arguments_error(tmp_path, *short, quoted, "after")
+    assert error == f"Error: Got unexpected extra arguments ({' '.join(short)} …)", error
+    # before it, it is said back whole
+    error = _extra_arguments_error(tmp_path, quoted, *short, *short)
+    assert error.startswith(f"Error: Got unexpected extra arguments ({quoted!r} w0 "), error
+    assert error.endswith(" …)"), error
+
+
+def test_one_extra_argument_is_said_back_whole_as_cut(tmp_path: Path) -> None:
+    # One argument of 50 characters that are no printable ones (U+F0000, private use) is
+    # said back as its first 40, quoted with their escapes (402 characters), as before the
+    # cut in all: that cut it at 200 characters, in an escape, its closing quote lost.
+    word = "\U000f0000" * 50
+    said = "'" + "\\U000f0000" * ECHO_CHARS + "…'"
+    assert _extra_arguments_error(tmp_path, word) == \
+        f"Error: Got unexpected extra argument ({said})"
+    # first of many: it, then " …"
+    assert _extra_arguments_error(tmp_path, word, *[f"w{n}" for n in range(3000)]) == \
+        f"Error: Got unexpected extra arguments ({said} …)"

@@ -154,11 +154,29 @@ def _said_back_cut(exc: click.ClickException, ctx: click.Context) -> None:
             said_back[repr(word)] = repr(cut)
             said_back[word] = quoted_if_unprintable(cut)
     message = exc.message
+    said_spans: list[tuple[int, int]] = []
     if said_back:
         found = re.compile("|".join(re.escape(w)
                                     for w in sorted(said_back, key=len, reverse=True)))
-        message = found.sub(lambda m: said_back[m[0]], message)
-    vars(exc)["message"] = _extra_arguments_cut(message)
+        message, said_spans = _said_back_in(message, found, said_back)
+    vars(exc)["message"] = _extra_arguments_cut(message, said_spans)
+
+
+def _said_back_in(message: str, found: re.Pattern[str],
+                  said_back: dict[str, str]) -> tuple[str, list[tuple[int, int]]]:
+    """`message` with each word `found` finds replaced by how it is said back, and where in
+    the new message each such word stands (start, end), for a cut not to split one."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = last = 0
+    for m in found.finditer(message):
+        said = said_back[m[0]]
+        length += m.start() - last
+        spans.append((length, length + len(said)))
+        length += len(said)
+        parts += [message[last:m.start()], said]
+        last = m.end()
+    return "".join([*parts, message[last:]]), spans
 
 
 # Characters of the extra arguments a usage error says back, in all (each cut at ECHO_CHARS).
@@ -167,19 +185,35 @@ EXTRA_ARGUMENTS_SAID_CHARS = 200
 _EXTRA_ARGUMENTS = re.compile(r"(Got unexpected extra arguments? \()(.*)(\))", re.DOTALL)
 
 
-def _extra_arguments_cut(message: str) -> str:
+def _extra_arguments_cut(message: str, said_spans: list[tuple[int, int]]) -> str:
     """A usage error saying back extra arguments with those cut at EXTRA_ARGUMENTS_SAID_CHARS
     characters in all (at a space when one is in the second half) and " …": 3,000 short
     words after `sources` were said back whole, a 17,000-character error line; each word was
-    cut at 40 characters, not their number. Any other message as it is."""
+    cut at 40 characters, not their number. A word said back cut or quoted (`said_spans`:
+    where each stands in `message`) is kept whole or left out, never split: a quoted word
+    across the 200th character lost its closing quote, cut inside an escape (`'\\x1`); the
+    first word is kept whole, so that one extra argument is said back as before (40
+    characters, quoted with their escapes: `'\\U000f0000…'`, up to 400). Any other message
+    as it is."""
     m = _EXTRA_ARGUMENTS.fullmatch(message)
     if m is None or len(m[2]) <= EXTRA_ARGUMENTS_SAID_CHARS:
         return message
-    cut = m[2][:EXTRA_ARGUMENTS_SAID_CHARS]
-    space = cut.rfind(" ")
-    if space > EXTRA_ARGUMENTS_SAID_CHARS // 2:
-        cut = cut[:space]
-    return f"{m[1]}{cut} …{m[3]}"
+    start = m.start(2)
+
+    def splits_a_word(at: int) -> bool:
+        return any(s < at < e for s, e in said_spans)
+
+    end = start + EXTRA_ARGUMENTS_SAID_CHARS
+    split = next(((s, e) for s, e in said_spans if s < end < e), None)
+    if split is not None:  # up to that word, or past it when it is the first
+        end = split[0] if split[0] > start else split[1]
+    space = next((at for at in range(end, start + EXTRA_ARGUMENTS_SAID_CHARS // 2, -1)
+                  if message[at] == " " and not splits_a_word(at)), None)
+    if space is not None:
+        end = space
+    if end >= m.end(2):
+        return message
+    return f"{m[1]}{message[start:end].rstrip()} …{m[3]}"
 
 
 def _said_forms(words: list[str]) -> set[str]:
