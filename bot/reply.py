@@ -503,6 +503,12 @@ def clip_meta(text: str | None) -> str | None:
     return None if text is None else clip(text, METADATA_MAX_CHARS)
 
 
+def listed_id(doc_id: str) -> str:
+    """A document id as the command line lists it (`sources`, `claim`): clipped
+    (`clip_meta`) and shown by `printable_id`, so that `source` opens it as shown."""
+    return printable_id(clip_meta(doc_id) or "")
+
+
 # The slash commands each platform registers at the top level (config/slack-manifest.yml;
 # the Discord command tree); every other command goes through the umbrella `/briefbot`.
 # Platforms not listed (the console, tests) take every command at the top level.

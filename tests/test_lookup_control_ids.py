@@ -7,6 +7,7 @@ helper's find). `source` now also reads the escapes an id is shown with."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -92,3 +93,23 @@ def test_printable_id_is_read_back_whole() -> None:
         shown = printable_id(doc_id)
         assert shown.isprintable() and from_printable(shown) == doc_id, (doc_id, shown)
     assert printable_id("C:\\Users") == "C:\\Users"  # no escape: shown as it is
+
+
+def test_claim_shows_an_id_with_a_backslash_as_sources_does(tmp_path: Path,
+                                                            corpus: Path) -> None:
+    """`claim` named the evidence's ids (and the copies' "also in") with `printable_line`: the
+    id "a\\\\nb" and the id "a<newline>b", holding one sentence, were both `a\\nb`, and `source
+    a\\nb` opens the one with the newline. They are shown as `sources` shows them."""
+    db = tmp_path / "t.db"
+    (corpus / "feed.jsonl").write_text("\n".join([
+        _record("a\\nb", "Backslash title"), _record("a\nb", "Newline title"),
+    ]) + "\n", encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    res = run(db, "claim", SENTENCES[0])
+    assert res.exit_code == 0, res.output
+    # "— Backslash title, date unknown [a\\nb] (also in a\nb) · …": each id as listed
+    shown = {"Backslash title": "a\\\\nb", "Newline title": "a\\nb"}
+    cited = re.findall(r"— (\w+ title), date unknown \[(.*?)\] \(also in (.*?)\)", res.output)
+    assert cited, res.output
+    for title, doc_id, copy in cited:
+        assert doc_id == shown[title] and {doc_id, copy} == set(shown.values()), res.output

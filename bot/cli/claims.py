@@ -25,7 +25,7 @@ from bot.cli.context import (
 )
 from bot.errors import EmptyCorpus, UserError, unexpected_error
 from bot.lines import iter_lines
-from bot.reply import clip_meta, date_label, printable_line
+from bot.reply import clip_meta, date_label, listed_id, printable_line
 
 # A line is read up to the paste limit, as a claim given as an argument is (`check_claim_text`
 # then measures the claim once markup and invisible characters are gone: at the claim's limit
@@ -53,9 +53,11 @@ def _print_human(answer: ClaimAnswer) -> None:
         click.echo(f"\n  {n}. {ev.sentence}")
         # The source's name (its title when it has no author or outlet) and the ids clipped as
         # chat and `sources` clip them: a 1,500-character JSONL title was one line in full.
+        # The ids shown as `sources` lists them (`listed_id`): the ids "a\\nb" and
+        # "a<newline>b" were both `a\nb`.
         copies = _copies(ev.also_in, ev.also_in_capped)
         click.echo(printable_line(f"     — {_clipped(ev.source or ev.doc_id)}, "
-                                  f"{date_label(ev.published)} [{_clipped(ev.doc_id)}]{copies}"
+                                  f"{date_label(ev.published)} [{listed_id(ev.doc_id)}]{copies}"
                                   f" · {flags} · score {ev.score}"))
 
 
@@ -73,7 +75,7 @@ def _copies(also_in: list[str], capped: bool = False) -> str:
     sentence than `also_in` lists (its cap: "and 990 more" was false then)."""
     if not also_in:
         return ""
-    named = ", ".join(_clipped(d) for d in also_in[:COPIES_NAMED])
+    named = ", ".join(listed_id(d) for d in also_in[:COPIES_NAMED])
     more = len(also_in) - COPIES_NAMED
     if capped:
         tail = f" and over {more:,} more" if more > 0 else " and more"

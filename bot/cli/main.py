@@ -55,7 +55,7 @@ from bot.paths import (
     env_source,
 )
 from bot.redact import shown_article_url
-from bot.reply import clip_echo, clip_meta, counted, printable_id, printable_line
+from bot.reply import clip_echo, clip_meta, counted, listed_id, printable_id, printable_line
 
 log = logging.getLogger(__name__)
 
@@ -536,7 +536,7 @@ def _doc_lines(d: dict[str, Any]) -> str:
     "a<newline>b" (`a\\nb`), which were both listed `a\\nb`; `source` takes either as shown."""
     outlets = clip_meta(", ".join(d["outlets"])) or "-"
     return "\n".join(printable_line(line) for line in (
-        f"{printable_id(clip_meta(d['id']) or '')}  {clip_meta(d['title']) or '(untitled)'}",
+        f"{listed_id(d['id'])}  {clip_meta(d['title']) or '(untitled)'}",
         f"    author: {clip_meta(d['author']) or '-'} · published: {d['published'] or '-'}"
         + (f" · dateline: {d['dateline']}" if d["dateline"] else "")
         + f" · outlets: {outlets} · {counted(d['sentences'], 'sentence')}",
