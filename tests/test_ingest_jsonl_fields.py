@@ -119,7 +119,9 @@ def test_an_impossible_date_or_time_is_left_out_with_a_warning(tmp_path: Path,
     # JavaScript's `new Date(0).toString()`, in New York, Tokyo and London
     "Wed Dec 31 1969 19:00:00 GMT-0500 (Eastern Standard Time)",
     "Thu Jan 01 1970 09:00:00 GMT+0900 (Japan Standard Time)",
-    "Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)"])
+    "Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)",
+    # its offset written with a colon, as some formatters write "GMT" and the offset (India)
+    "Thu Jan 01 1970 05:30:00 GMT+05:30", "Wed Dec 31 1969 20:30:00 UTC-03:30"])
 def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path, placeholder: str) -> None:
     # "0001-01-01T00:00:00Z", Go's zero time or .NET's DateTime.MinValue, what an exporter
     # writes for a record without a date, was stored as the article's date over its
@@ -139,7 +141,8 @@ def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path, placeholder: str
     ("1970-01-01T14:30:00Z", "1970-01-01"), ("1970-01-01T00:00:00+02:00", "1970-01-01"),
     ("1969-12-31", "1969-12-31"), ("1970-01-02", "1970-01-02"),
     # midnight in Paris, an hour before the epoch: its printed day
-    ("Thu Jan 01 1970 00:00:00 GMT+0100 (Central European Standard Time)", "1970-01-01")])
+    ("Thu Jan 01 1970 00:00:00 GMT+0100 (Central European Standard Time)", "1970-01-01"),
+    ("Thu Jan 01 1970 00:00:00 GMT+05:30", "1970-01-01")])
 def test_a_date_near_the_epoch_is_a_date(tmp_path: Path, corpus: Path, published: str,
                                          stored: str) -> None:
     # Another time of the epoch's day, or another instant than time 0, is written by no

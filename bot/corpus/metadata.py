@@ -110,23 +110,24 @@ def is_no_date(text: str) -> bool:
 
 
 # A zone written as JavaScript's `Date.toString()` writes it, "GMT-0500 (Eastern Standard
-# Time)": an offset from GMT, then the zone's name.
-_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)([+-]\d{4})(?:\s*\([^()]*\))?\s*$")
+# Time)": an offset from GMT, then the zone's name; or its offset with a colon, "GMT+05:30",
+# as other formatters write "GMT" and the offset.
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)([+-]\d{2}):?(\d{2})(?:\s*\([^()]*\))?\s*$")
 
 
 def _instant(text: str) -> datetime | None:
     """The moment an ISO 8601 or RFC 2822 date and time gives, or None. A zone written
     "GMT-0500", as JavaScript's `Date.toString()` writes it ("Wed Dec 31 1969 19:00:00
-    GMT-0500 (Eastern Standard Time)"), is read as its offset: the RFC 2822 reader took it
-    as GMT, so the epoch written in New York was 7 pm on 31 December 1969 in London, and the
-    placeholder was kept as the record's date (and midnight of 1 January 1970 in Paris,
-    "GMT+0100", was taken for the epoch)."""
+    GMT-0500 (Eastern Standard Time)"), or with a colon ("GMT+05:30"), is read as its
+    offset: the RFC 2822 reader took it as GMT, so the epoch written in New York was 7 pm
+    on 31 December 1969 in London, and the placeholder was kept as the record's date (and
+    midnight of 1 January 1970 in Paris, "GMT+0100", was taken for the epoch)."""
     try:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
     try:
-        return parsedate_to_datetime(_GMT_OFFSET.sub(r" \1", text))
+        return parsedate_to_datetime(_GMT_OFFSET.sub(r" \1\2", text))
     except (TypeError, ValueError, IndexError):
         return None
 
