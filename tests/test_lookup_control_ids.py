@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from bot.chat.commands import _source_command
 from bot.cli.main import cli
 from bot.core import resolve_doc_id
 from bot.corpus.storage import Store
@@ -113,3 +115,20 @@ def test_claim_shows_an_id_with_a_backslash_as_sources_does(tmp_path: Path,
     assert cited, res.output
     for title, doc_id, copy in cited:
         assert doc_id == shown[title] and {doc_id, copy} == set(shown.values()), res.output
+
+
+def test_chats_shell_command_for_an_id_with_a_backslash_opens_it(tmp_path: Path,
+                                                                 corpus: Path) -> None:
+    """Chat's "the whole text: `briefbot source 'a\\\\nb'`" (a clipped article) gave the id
+    "a\\\\nb" as it is, which `source` reads as shown, "a<newline>b", the other document."""
+    db = tmp_path / "t.db"
+    (corpus / "feed.jsonl").write_text("\n".join([
+        _record("a\\nb", "Backslash title"), _record("a\nb", "Newline title"),
+        _record("C:\\new\\table", "Path title"),
+    ]) + "\n", encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    for doc_id, title in (("a\\nb", "Backslash title"), ("C:\\new\\table", "Path title")):
+        args = shlex.split(_source_command(doc_id).strip("`"))
+        assert args[:2] == ["briefbot", "source"], args
+        opened = run(db, *args[1:])
+        assert opened.exit_code == 0 and opened.output.splitlines()[0] == title, opened.output

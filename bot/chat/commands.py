@@ -57,6 +57,7 @@ from bot.reply import (
     command_syntax,
     counted,
     link,
+    printable_id,
     printable_line,
     said_back_number,
     shown_link,
@@ -847,11 +848,13 @@ def _source_command(doc_id: str) -> str:
     shell would split or read it (a folder's name in it: "My Posts/index" gave `briefbot source
     My Posts/index`, two arguments; "$(reboot)/index" would have run). An id that cannot be
     one printable line of a reply (a newline in a JSONL id), holds a backquote or is too long to
-    show whole is left to `briefbot sources`."""
+    show whole is left to `briefbot sources`. The id is given as `briefbot sources` lists it
+    (`printable_id`), which `source` reads: the id "a\\nb" as it is, `a\nb`, opened the
+    id "a<newline>b" when there was one."""
     quoted = shlex.quote(doc_id)
     if quoted != printable_line(clip_meta(quoted) or "") or "`" in quoted:  # (ends the code)
         return "`briefbot source ID` (the ids: `briefbot sources`)"
-    return f"`briefbot source {quoted}`"
+    return f"`briefbot source {shlex.quote(printable_id(doc_id))}`"
 
 
 def _meta(value: str | None) -> str:
