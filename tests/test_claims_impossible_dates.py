@@ -43,10 +43,13 @@ def world(settings: Settings, store: Store, corpus: Path) -> tuple[Store, Settin
     # without a year the number may count something, and past 31 with one too
     ("In June 31 people died", []),
     ("the Top 40 May 2024 chart, some 45 March 2024 graduates, May 99 2024", []),
-    # a number before a month, a year and a plural noun counts it; a date of a day ends its
-    # clause or goes on with another word: a grammar word, a number, a name, a noun it dates,
-    # a preposition or participle of no grammar word
-    ("some 30 February 2024 flights, the 31 April 2024 elections", []),
+    # a number before a month, a year and a plural noun counts it, unless "the" is before it
+    # (the noun's date); a date of a day ends its clause or goes on with another word: a
+    # grammar word, a number, a name, a noun it dates, a preposition or participle of no
+    # grammar word
+    ("some 30 February 2024 flights, 31 April 2024 elections", []),
+    ("the 31 April 2024 elections; The 30 February 2024 talks", ["31 April 2024",
+                                                                 "30 February 2024"]),
     ("on 30 February 2024, flights; 31 April 2024 at 10:00; on 29 February 2023 Putin left",
      ["30 February 2024", "31 April 2024", "29 February 2023"]),
     ("the 31 April 2024 election; on 30 February 2024 according to state media; on 31 June "
@@ -178,6 +181,18 @@ Some 30 February 2024 flights were cancelled at Heathrow after the storm.
 """})
     answer = ask_claim(world, "Some 30 February 2024 flights were cancelled at Heathrow.")
     assert answer.verdict == "single-source", answer
+
+
+def test_the_date_of_no_day_of_a_plural_noun_is_told_so(settings, store, corpus):
+    # "the" before it makes the number the noun's date, not a count of it: the claim stated
+    # verbatim was single-source, under no note (read as 31 elections of April 2024).
+    world = build_claim_world(settings, store, corpus, {"vote.txt": """Vote
+
+The 31 April 2024 elections were postponed by the electoral commission.
+"""})
+    answer = ask_claim(world, "The 31 April 2024 elections were postponed.")
+    assert answer.verdict == "not-found", answer
+    assert answer.note.startswith("31 April 2024 is no day of the calendar"), answer.note
 
 
 def test_a_date_of_no_day_before_a_word_of_no_count_is_told_so(settings, store, corpus):

@@ -190,6 +190,11 @@ _LAST_DAY = 31  # the longest months' last day (`stance._is_day` reads no more a
 # 2024 at 10:00", "on 30 February 2024 Putin arrived", "the 31 April 2024 election", "on 30
 # February 2024 according to state media", "amid", "aged 90").
 _COUNTED = re.compile(r"\s+([a-z][\w'’-]*[^sui'’]s)\b")
+# The definite article before the number makes it the date of the noun after it ("the 31
+# April 2024 elections", as "the 4 July 2024 general election"): a count after "the" picks out
+# things already told of ("the 30 flights"), which no month and year go between.
+_DEFINITE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_DEFINITE_REACH = 8  # (the characters before the number read for it: "the" and spaces)
 
 
 def impossible_dates(text: str) -> list[str]:
@@ -197,7 +202,8 @@ def impossible_dates(text: str) -> list[str]:
     which is a day ("2024-02-30", "31/02/2024", "31.04.2024"; either way round, a dotted date
     too: "5.13.2024" is May 13 to some), and a month's name with a day past its end and a year
     ("February 30, 2024", "29 February 2023"; not a number before a month, a year and a
-    plural noun, "some 30 February 2024 flights", `_COUNTED`). A number past 31 is no day nor
+    plural noun, "some 30 February 2024 flights", `_COUNTED`, unless "the" is before it, "the
+    31 April 2024 elections", `_DEFINITE_BEFORE`). A number past 31 is no day nor
     month but counts or numbers something ("the Top 40 May 2024 chart", "5.40.2024"), except
     in a year-first date, which says where its month and day are ("2024-02-45" and
     "2024-13-45" are of no day); dotted digits after a word numbering a version are
@@ -215,7 +221,9 @@ def impossible_dates(text: str) -> list[str]:
                 found.append(m[0])
     for m in _NAMED_DATE.finditer(text):
         counted = _COUNTED.match(text, m.end())
-        if m[1] is None and counted is not None and counted[1] not in STOPWORDS:
+        if m[1] is None and counted is not None and counted[1] not in STOPWORDS \
+                and not _DEFINITE_BEFORE.search(text, max(0, m.start() - _DEFINITE_REACH),
+                                                m.start()):
             continue  # a count of it
         name, written_day, written_year = (m[1], m[2], m[3]) if m[1] is not None \
             else (m[5], m[4], m[6])
