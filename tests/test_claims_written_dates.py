@@ -33,6 +33,9 @@ from tests.conftest import ask_claim, build_claim_world
     # dotted): a build named by its day
     ("the nightly build 2024-06-19", "the nightly build June 19, 2024"),
     ("release 19/06/2024", "release June 19, 2024"),
+    # and dotted digits written as a date of a day, day and month of two digits each
+    ("Press release 19.06.2024", "Press release June 19, 2024"),
+    ("build 01.02.2024", "build February 1, 2024"),
 ])
 def test_a_date_in_digits_is_written_out(written, read):
     assert written_dates(written) == read
@@ -49,8 +52,8 @@ def test_a_date_in_digits_is_written_out(written, read):
     "version 1.2.2024.5", "10/12/2024/3", "id-2024-06-19",  # digits running on
     "v1.2.2024", "file2024-06-19.txt",  # digits in a word
     # a version's number (dotted)
-    "version 5.12.2024", "Version 1.2.2024", "v. 5.12.2024", "release 19.06.2024",
-    "build 1.2.2024",
+    "version 5.12.2024", "Version 1.2.2024", "v. 5.12.2024", "release 19.6.2024",
+    "build 1.2.2024", "release 31.04.2024", "build 1.2.3", "release 2.10",
     "19.06.2024\u201321.06.2024", "19.06.2024-21.06.2024",  # a range, by any dash
     "1.1.0001", "0001-01-01", "31/12/2100",  # no year the rules read as one
     "the 20th century", "finished 4th in June", "the June 4th-seeded team",  # no day of it
@@ -201,4 +204,16 @@ The nightly build 2024-06-19 crashed the payment servers of the Valdorian bank.
 """})
     answer = ask_claim(world, "The nightly build of June 19, 2024 crashed the payment servers "
                               "of the Valdorian bank.")
+    assert answer.verdict == "single-source", answer
+
+
+def test_a_press_release_dated_in_dotted_digits_is_dated(settings, store, corpus):
+    # After "release", "19.06.2024" was read as a version's number and left as written: a
+    # claim of the press release of June 19, 2024 found no date of it stated.
+    world = build_claim_world(settings, store, corpus, {"tariffs.txt": """Tariffs
+
+The ministry's press release 19.06.2024 announced new tariffs on Valdorian steel.
+"""})
+    answer = ask_claim(world, "The ministry's press release of June 19, 2024 announced new "
+                              "tariffs on Valdorian steel.")
     assert answer.verdict == "single-source", answer

@@ -861,7 +861,7 @@ class Features:
     zones: set[str] = field(default_factory=set)
 
 
-FEATURES_VERSION = 57  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 58  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
