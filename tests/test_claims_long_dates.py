@@ -5,6 +5,7 @@ date or a time of day it gives another of: a long post's amounts are often round
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,10 @@ def test_another_time_of_day_of_the_same_event_contradicts_a_long_claim(
 @pytest.mark.parametrize("claim", [
     "Smith's mother says troopers took him away around midnight on Saturday.",
     "Smith's mother says troopers took him away around noon on Sunday.",
+    # in capitals or typed in lower case: "SMITH'S" and "smith's" set no `whose`, and both
+    # were `contradicted`, "12 rather than 0"
+    "SMITH'S mother says troopers took him away around midnight on Saturday.",
+    "smith's mother says troopers took him away around midnight on Saturday.",
 ])
 def test_anothers_time_or_weekday_is_no_dispute_of_a_long_claim(
         settings: Settings, store: Store, corpus: Path, claim: str) -> None:
@@ -121,7 +126,7 @@ def test_anothers_time_or_weekday_is_no_dispute_of_a_long_claim(
     assert answer.verdict != "contradicted", answer
     assert not any(e.stance == "disputes" for e in answer.evidence), answer
     # Whose it is, told at another time, still disputes it.
-    answer = ask_claim(world, claim.replace("Smith", "Farrow"))
+    answer = ask_claim(world, re.sub("smith", "Farrow", claim, flags=re.I))
     assert answer.verdict == "contradicted", answer
 
 

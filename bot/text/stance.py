@@ -812,7 +812,7 @@ class Claim:
     opening_within: str = ""
     # the time zones it names (`time_zones`): its times of day are told in them
     zones: frozenset[str] = frozenset()
-    # the stem of a capitalised possessive opening it, read as a plain word ("Smith's mother
+    # the stem of a possessive opening it, read as a plain word ("Smith's mother
     # says …": the sentence's first word is capitalised whatever it is), `opening_possessive`:
     # whose event it tells
     whose: str = ""
@@ -1862,12 +1862,13 @@ _DAYS_FROM_THE_TELLING = frozenset({"yesterday", "today", "tonight", "tomorrow"}
 
 
 def opening_possessive(words: Sequence[Word], units: Sequence[Unit]) -> str:
-    """The stem of the claim's first word where it is a capitalised possessive that the claim
-    reads as a plain word (no name the alias table knows, nor a given name read with the name
-    after it: "Smith's", "Demoski's"; not "Russia's", a concept, nor "Arnold Demoski's"), ""
-    otherwise, as for a day told from the day of the telling ("Today's", `_DAYS_FROM_THE_TELLING`),
-    which no other telling of the event need write."""
-    if not words or not words[0].orig[:1].isupper() or not words[0].orig.endswith("'s") \
+    """The stem of the claim's first word where it is a possessive that the claim reads as a
+    plain word (no name the alias table knows, nor a given name read with the name after it:
+    "Smith's", "Demoski's", in capitals or lower case too, "SMITH'S", a shouted claim's
+    "smith's"; not "Russia's", a concept, nor "Arnold Demoski's", a name), "" otherwise, as for
+    a day told from the day of the telling ("Today's", `_DAYS_FROM_THE_TELLING`), which no other
+    telling of the event need write."""
+    if not words or not words[0].orig.lower().endswith("'s") \
             or words[0].lower in _DAYS_FROM_THE_TELLING:
         return ""
     first = words[0]
