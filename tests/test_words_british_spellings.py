@@ -157,3 +157,57 @@ def test_a_british_claim_word_is_matched_by_the_american_sentence_word(tmp_path)
     found = match(claim, _features("Investigators analyzed the colored stains on Sunday.", table),
                   None)
     assert found.coverage == 1.0
+
+
+def test_a_form_both_spellings_write_is_not_respelt():
+    # The list respelt "gases", the plural of "gas" both ways, as "gasses" (WordNet's other
+    # plural and its verb's form): the plural was read as the verb's "gassed".
+    assert stem("gases") != stem("gassed")
+    # A British form of a word both write is still read as the American one.
+    assert stem("dialled") == stem("dialed") and stem("biassed") == stem("biased")
+
+
+def test_a_british_derivation_the_list_lacks_is_read_as_the_american_one():
+    # The list respells "judgement", "sombre" and "meagre", not the words made of them.
+    assert stem("judgemental") == stem("judgmental")
+    assert stem("sombrely") == stem("somberly") and stem("meagreness") == stem("meagerness")
+    assert tokens("a judgemental tone") == tokens("a judgmental tone")
+
+
+def test_the_builder_leaves_out_a_form_both_spellings_write():
+    from tests.bench.build_spellings import american_spellings as built
+
+    # (part of speech, lemma): by WordNet's suffix rules, and by its lists of other forms
+    regular = {"gases": {("n", "gas"), ("v", "gas")}, "dialed": {("v", "dial")},
+               "colours": {("n", "colour")}, "colors": {("n", "color")}}
+    listed = {"gasses": {("n", "gas"), ("v", "gas")}, "dialled": {("v", "dial")}}
+
+    def forms(word: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        return regular.get(word, set()), listed.get(word, set())
+
+    found = built({"gases": "gasses", "dialled": "dialed", "colours": "colors"}, forms=forms)
+    # "gases" is "gas"'s regular plural, "gasses" one WordNet lists; "dialled" is the listed
+    # form, "dialed" the regular one (a British spelling); "colours" is no form of "colors"'s.
+    assert found == {"dialled": "dialed", "colours": "colors"}
+
+
+def test_the_builder_adds_the_derivations_wordnet_knows_the_american_spelling_of():
+    from tests.bench.build_spellings import american_spellings as built
+
+    senses = {"judgmental": {("a", 1)}, "chili": {("n", 2)}, "chilli": {("n", 2)},
+              "chilier": {("n", 2)}, "mummy": {("n", 3), ("n", 4)}, "mommy": {("n", 4)}}
+    lemmas = {"judgmental": {("a", "judgmental")}, "mommy": {("n", "mommy")},
+              "judgments": {("n", "judgment")}}
+
+    def forms(word: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        return lemmas.get(word, set()), set()
+
+    english = ["judgemental", "judgements", "chillier", "mummy", "colourist"]
+    found = built({"judgement": "judgment", "chilli": "chili", "mum": "mom",
+                   "colour": "color"}, lambda word: senses.get(word, set()), forms=forms,
+                  english=english)
+    # "judgemental" is read as "judgmental", which WordNet knows; not "chillier" ("chilier":
+    # no form WordNet knows), "mummy" (a sense "mommy" lacks), "colourist" ("colorist":
+    # unknown) nor "judgements" (an inflection, `with_inflections`'s).
+    assert found == {"judgement": "judgment", "judgemental": "judgmental", "chilli": "chili",
+                     "mum": "mom", "colour": "color"}

@@ -19,6 +19,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spellchecker.spellchecker import WordFrequency
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Shorter words have too many neighbours to guess from, and many are names the word lists
@@ -100,18 +104,22 @@ def prefixed_word(word: str, known: Callable[[str], bool]) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _english() -> Callable[[str], int]:
+def _english() -> WordFrequency:
     from spellchecker import SpellChecker
 
-    counts = SpellChecker(language="en", distance=1).word_frequency
-    return lambda word: int(counts[word])
+    return SpellChecker(language="en", distance=1).word_frequency
 
 
 def language_frequency(word: str) -> int:
     """How often English uses a lower-case word: its count in pyspellchecker's English list
     (~160,000 words from subtitles and Wikipedia, read once: ~0.35–0.6 s, ~39 MB); 0 for a
     word it lacks."""
-    return _english()(word)
+    return int(_english()[word])
+
+
+def language_words() -> list[str]:
+    """The words of that list (`language_frequency`), in its order."""
+    return list(_english().keys())
 
 
 # A run of capitalised words (a name: "Vladmir Putin", "Noth Korea", "Aliy Zirkel's"), each of

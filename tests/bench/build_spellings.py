@@ -28,10 +28,20 @@ list's word forms is its own entry (the list spells out inflections: "travelled"
     "minibuses" as "minibusses" would leave "minibus" ("minibus" and "minibuss"), "glueing"
     as "gluing" "glue" ("glue" and "glu"), "chilli" as "chili" "chillies" (an inflection of
     "chilly" too, so not respelt).
+  - a British form that is the regular form of a word the list leaves as written, whose
+    American form is another form of that word that WordNet lists (`variants`): "gases", the
+    plural of "gas" both ways, as "gasses" (WordNet's other plural, and its verb's form, as
+    "gassed") joined "gassed" and not "gas".
 What is added: such an inflection of a kept British form that the list lacks, read as its
 American word (its stem is all that is read), when it is no American spelling and inflects
 no other word: "sheikhs" as "sheik", "worshippers" as "worshiper", "axed" as "ax"; else
-"sheikh" would be "sheik" and "sheikhs" still "sheikh", two words.
+"sheikh" would be "sheik" and "sheikhs" still "sheikh", two words. And a word of
+pyspellchecker's list made of a British form and an ending that the list lacks, read as the
+American form and that ending where WordNet knows that word and gives the British one no
+sense it lacks (`derivations`): "judgemental" as "judgmental", "sombrely" as "somberly".
+Left: a British form the stemmer read with a word its American form is not read with
+("programme" with "programmer", Snowball's "programm"; "program" and "programmer" are
+"program" and "programm"): it is read as the American one is.
 Run time (`bot/text/words.py`, `stem`) reads only the generated file."""
 
 from __future__ import annotations
@@ -39,12 +49,17 @@ from __future__ import annotations
 import argparse
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import Stemmer
 
-from tests.bench.build_wordnet import read_synsets, source_arguments, wordnet_files
+from tests.bench.build_wordnet import (
+    read_exceptions,
+    read_synsets,
+    source_arguments,
+    wordnet_files,
+)
 
 OUT = Path("bot/text/spellings.toml")
 VERSION = "0.1.2"
@@ -52,6 +67,10 @@ VERSION = "0.1.2"
 # A word's WordNet senses (synsets of the lemmas its suffixes may be a form of), none for a
 # word WordNet does not know.
 Senses = Callable[[str], set[tuple[str, int]]]
+# The WordNet words (part of speech, lemma) a word is a form of, by WordNet's suffix rules (a
+# lemma is its own) and by its lists of other forms (*.exc: "gasses" of "gas"), as two sets:
+# (regular, listed); none for a word WordNet does not know.
+Forms = Callable[[str], tuple[set[tuple[str, str]], set[tuple[str, str]]]]
 
 
 def told_apart(british: str, american: str, senses: Senses) -> bool:
@@ -59,6 +78,51 @@ def told_apart(british: str, american: str, senses: Senses) -> bool:
     spellings of one."""
     gb, us = senses(british), senses(american)
     return bool(gb) and bool(us) and not gb & us
+
+
+def variants(pairs: dict[str, str], forms: Forms) -> set[str]:
+    """The British forms of `pairs` that are the regular form of a word the list leaves as
+    written, whose American form is another form of it that WordNet lists ("gases", the plural
+    of "gas", both ways; "gasses" is its listed other plural and its verb's form, as
+    "gassed"): a form both spellings write, not a British spelling. An American form the
+    rules make of that word too is one ("biased", "dialed": WordNet lists "biassed",
+    "dialled"); so is a British form that is none of its word's regular forms."""
+    out = set()
+    for gb, us in pairs.items():
+        regular, _ = forms(gb)
+        us_regular, us_listed = forms(us)
+        if any(lemma not in (gb, us) and lemma not in pairs and (pos, lemma) in us_listed
+               and (pos, lemma) not in us_regular for pos, lemma in regular):
+            out.add(gb)
+    return out
+
+
+def derivations(pairs: dict[str, str], english: Iterable[str], senses: Senses, forms: Forms,
+                listed: Collection[str]) -> dict[str, str]:
+    """The words of `english` that the list lacks (`listed`: its British and American forms)
+    made of a British form of `pairs` and an ending ("judgemental": "judgement" + "al"), each
+    read as its American form and that ending ("judgmental"), where WordNet knows that word
+    (`forms`: a lemma or a form of one of the same part of speech; not "chilier", no
+    adjective's comparative, for "chillier") and gives the British one no sense it lacks (it
+    knows only the American spelling, or both as one word), and the stemmer reads them apart.
+    Not a regular inflection of a British form of `pairs` (`with_inflections` reads those)."""
+    snowball = Stemmer.Stemmer("english").stemWord
+    out: dict[str, str] = {}
+    for word in english:
+        if word in listed or not (word.isascii() and word.isalpha() and word.islower()) \
+                or any(base in pairs for base in bases(word)):
+            continue
+        for end in range(SHORTEST_DERIVED_FROM, len(word)):
+            if word[:end] not in pairs:
+                continue
+            us = pairs[word[:end]] + word[end:]
+            if any(forms(us)) and senses(word) <= senses(us) and snowball(word) != snowball(us):
+                out[word] = us
+                break
+    return out
+
+
+SHORTEST_DERIVED_FROM = 4  # (letters: no derivation is read from a shorter British form)
 
 
 # A word's regular inflections: + s, es, d, ed or ing; a final "e" dropped before "ing"; a
@@ -118,10 +182,13 @@ def with_inflections(pairs: dict[str, str], american: set[str],
 
 
 def american_spellings(british_to_american: dict[str, str], senses: Senses | None = None,
-                       known: Callable[[str], bool] | None = None) -> dict[str, str]:
+                       known: Callable[[str], bool] | None = None, forms: Forms | None = None,
+                       english: Iterable[str] = ()) -> dict[str, str]:
     """The list's pairs the stemmer reads as two words, British form to American, less those
-    WordNet (`senses`) tells apart and the British forms the stemmer reads as theirs; with
-    `known` (the words English uses), no form split from its inflections
+    WordNet (`senses`) tells apart and the British forms the stemmer reads as theirs, and
+    less a form both spellings write (`variants`, by WordNet's `forms`); with the derivations
+    of its British forms among `english`'s words that it lacks (`derivations`, by
+    `senses` and `forms`); with `known` (the words English uses), no form split from its inflections
     (`with_inflections`)."""
     snowball = Stemmer.Stemmer("english").stemWord  # as `words.stem` reads a word it lacks
     american = set(british_to_american.values())
@@ -132,6 +199,11 @@ def american_spellings(british_to_american: dict[str, str], senses: Senses | Non
     if senses is not None:
         apart = {snowball(gb) for gb, us in pairs.items() if told_apart(gb, us, senses)}
         pairs = {gb: us for gb, us in pairs.items() if snowball(gb) not in apart}
+    if forms is not None:
+        both = variants(pairs, forms)
+        pairs = {gb: us for gb, us in pairs.items() if gb not in both}
+    if senses is not None and forms is not None:
+        pairs |= derivations(pairs, english, senses, forms, set(british_to_american) | american)
     if known is not None:
         pairs = with_inflections(pairs, american, known)
     return pairs
@@ -154,14 +226,37 @@ def wordnet_senses(root: Path) -> Senses:
     return senses
 
 
+def wordnet_forms(root: Path) -> Forms:
+    """`Forms` from WordNet's files: the lemmas of each part of speech a word is a form of by
+    morphy's suffix rules (as bot/text/wordnet.py reads a word), and by the *.exc lists."""
+    from bot.text.wordnet import candidates
+
+    words, _ = read_synsets(root)
+    parts: dict[str, set[str]] = defaultdict(set)
+    for (pos, _offset), lemmas in words.items():
+        for lemma in lemmas:
+            parts[lemma].add(pos)
+    exceptions = read_exceptions(root)
+
+    def forms(word: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        regular = {(pos, base) for pos, bases in candidates(word).items() for base in bases
+                   if pos in parts.get(base, ())}
+        listed = {(pos, base) for pos, table in exceptions.items()
+                  for base in table.get(word, ()) if pos in parts.get(base, ())}
+        return regular, listed
+    return forms
+
+
 def write_toml(pairs: dict[str, str], out: Path) -> None:
     lines = [
         f"# Generated by `make spellings` (tests/bench/build_spellings.py) from breame {VERSION}",
         "# (Apache-2.0 licence, Charles Pierse; its spelling list is American-British-English-",
         "# Translator's, from tysto.com's UK-US spelling list): each British spelling the stemmer",
         "# would read as another word than its American one, less the pairs WordNet 3.0",
-        "# (Princeton University) tells apart as two words; with the inflections the list",
-        "# lacks that pyspellchecker's English list knows. Do not edit.",
+        "# (Princeton University) tells apart as two words and a form WordNet lists as another",
+        "# form of a word both spellings write (\"gases\", \"gasses\"); with the inflections and",
+        "# the derivations (\"judgemental\") the list lacks that pyspellchecker's English list",
+        "# knows, a derivation where WordNet knows its American spelling. Do not edit.",
         "",
         "[american]",
         *(f"{gb} = {json.dumps(us)}" for gb, us in sorted(pairs.items())),
@@ -176,10 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
-    from bot.text.spelling import language_frequency
+    from bot.text.spelling import language_frequency, language_words
     with wordnet_files(ap, a) as root:
         pairs = american_spellings(dict(BRITISH_ENGLISH_SPELLINGS), wordnet_senses(root),
-                                   lambda word: language_frequency(word) > 0)
+                                   lambda word: language_frequency(word) > 0,
+                                   wordnet_forms(root), language_words())
     write_toml(pairs, Path(a.out))
     print(f"wrote {len(pairs)} of {len(BRITISH_ENGLISH_SPELLINGS)} spellings to {a.out}")
     return 0
