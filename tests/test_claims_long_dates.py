@@ -145,6 +145,20 @@ def test_a_days_possessive_names_no_owner(settings: Settings, store: Store, corp
     assert "12 rather than 0" in (disputing[0].reason or ""), answer
 
 
+# A contraction is no possessive: "Let's" ("let us") names no one whose event it is. Read as
+# "let"'s, any case of it set `Claim.whose`, no sentence writes "let", and "Let's be clear:
+# Farrow's mother says ..." was `not-found` where "Farrow's mother says ..." is `contradicted`.
+@pytest.mark.parametrize("opening", ["Let's be clear", "LET'S BE CLEAR", "let\u2019s be clear"])
+def test_a_contraction_opening_a_claim_names_no_owner(settings: Settings, store: Store,
+                                                      corpus: Path, opening: str) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": TIMED_ARTICLE,
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    answer = ask_claim(world, f"{opening}: {TIMED}")
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert "12 rather than 0" in (disputing[0].reason or ""), answer
+
+
 # The hour's symbol a text writes itself is no time of day: a duration ("held for 36 h", "for 3
 # h", as "for 3 hours" is) or a label in capitals ("Block 4 H"), after a space or a hyphen ("a
 # 3-h drive", "the 4-H hall"). "for 3 h" and "Block 4 H" were read as 3:00 and 4:00, written as

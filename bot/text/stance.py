@@ -1867,9 +1867,10 @@ def opening_possessive(words: Sequence[Word], units: Sequence[Unit]) -> str:
     "Smith's", "Demoski's", in capitals or lower case too, "SMITH'S", a shouted claim's
     "smith's"; not "Russia's", a concept, nor "Arnold Demoski's", a name), "" otherwise, as for
     a day told from the day of the telling ("Today's", `_DAYS_FROM_THE_TELLING`), which no other
-    telling of the event need write."""
+    telling of the event need write, and for a contraction the grammar words hold ("Let's", "let
+    us", whose "'s" the word reader strips as a possessive's: `STOPWORDS`)."""
     if not words or not words[0].orig.lower().endswith("'s") \
-            or words[0].lower in _DAYS_FROM_THE_TELLING:
+            or words[0].lower in _DAYS_FROM_THE_TELLING or words[0].orig.lower() in STOPWORDS:
         return ""
     first = words[0]
     return first.stem if any(u.kind == "word" and u.text == first.orig for u in units) else ""
