@@ -159,6 +159,25 @@ def test_a_contraction_opening_a_claim_names_no_owner(settings: Settings, store:
     assert "12 rather than 0" in (disputing[0].reason or ""), answer
 
 
+# An indefinite pronoun's possessive names no one in particular, as "His mother says ..." names
+# no one a sentence must write: "Someone's mother says ..." (any case) set `Claim.whose`
+# "someone", and was `not-found` where "His mother says ..." is `contradicted`, as is its "'s"
+# of "is" ("Everyone's saying ...").
+@pytest.mark.parametrize("claim", [
+    TIMED.replace("Farrow's", "His"), TIMED.replace("Farrow's", "Someone's"),
+    TIMED.replace("Farrow's", "ONE'S"), TIMED.replace("Farrow's", "somebody's"),
+    TIMED.replace("Farrow's mother says", "Everyone's saying"),
+])
+def test_an_indefinite_pronoun_opening_a_claim_names_no_owner(
+        settings: Settings, store: Store, corpus: Path, claim: str) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": TIMED_ARTICLE,
+                                                        "b_paper.txt": ARTICLES["b_paper.txt"]})
+    answer = ask_claim(world, claim)
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert "12 rather than 0" in (disputing[0].reason or ""), answer
+
+
 # The hour's symbol a text writes itself is no time of day: a duration ("held for 36 h", "for 3
 # h", as "for 3 hours" is) or a label in capitals ("Block 4 H"), after a space or a hyphen ("a
 # 3-h drive", "the 4-H hall"). "for 3 h" and "Block 4 H" were read as 3:00 and 4:00, written as

@@ -1859,6 +1859,11 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
 # The words that tell a day from the day of the telling ("Today's update", "Yesterday's
 # vote"): their possessive says when the event was, not whose it is.
 _DAYS_FROM_THE_TELLING = frozenset({"yesterday", "today", "tonight", "tomorrow"})
+# The indefinite pronouns: their possessive ("Someone's mother", "One's") names no one in
+# particular, as "his" names no one a sentence must write, and so does their "'s" of "is" or
+# "has" ("Everyone's saying").
+_INDEFINITE_PRONOUNS = frozenset({"one", "someone", "somebody", "anyone", "anybody", "everyone",
+                                  "everybody", "nobody", "another"})
 
 
 def opening_possessive(words: Sequence[Word], units: Sequence[Unit]) -> str:
@@ -1867,10 +1872,12 @@ def opening_possessive(words: Sequence[Word], units: Sequence[Unit]) -> str:
     "Smith's", "Demoski's", in capitals or lower case too, "SMITH'S", a shouted claim's
     "smith's"; not "Russia's", a concept, nor "Arnold Demoski's", a name), "" otherwise, as for
     a day told from the day of the telling ("Today's", `_DAYS_FROM_THE_TELLING`), which no other
-    telling of the event need write, and for a contraction the grammar words hold ("Let's", "let
-    us", whose "'s" the word reader strips as a possessive's: `STOPWORDS`)."""
+    telling of the event need write, for a contraction the grammar words hold ("Let's", "let
+    us", whose "'s" the word reader strips as a possessive's: `STOPWORDS`), and for an
+    indefinite pronoun ("Someone's", "One's": `_INDEFINITE_PRONOUNS`), no one in particular."""
     if not words or not words[0].orig.lower().endswith("'s") \
-            or words[0].lower in _DAYS_FROM_THE_TELLING or words[0].orig.lower() in STOPWORDS:
+            or words[0].lower in _DAYS_FROM_THE_TELLING | _INDEFINITE_PRONOUNS \
+            or words[0].orig.lower() in STOPWORDS:
         return ""
     first = words[0]
     return first.stem if any(u.kind == "word" and u.text == first.orig for u in units) else ""
