@@ -13,9 +13,10 @@ import time
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter, maybe_posted_notice
+from bot.adapters.slack import AdminLookup, SlackAdapter, make_client, maybe_posted_notice
 from bot.reply import Reply
 from bot.schedule.delivery import DeliveryError, PartProgress
+from tests.conftest import SLACK_TOKEN as TOKEN
 from tests.emulators.slack_api import SlackWebAPIMock
 from tests.test_slack_adapter import (  # noqa: F401  (fixtures)
     answers,
@@ -117,6 +118,20 @@ async def test_an_answer_saying_ok_without_an_intact_ts_is_still_unread(
     assert err.value.transient, err.value
     assert "(HTTP 200, not a Slack API answer)" in str(err.value), err.value
     assert progress.sending == 1 and progress.posted == 0
+
+
+@pytest.mark.asyncio
+async def test_an_answer_of_a_method_that_posts_nothing_is_unread_whatever_it_says(
+        api: SlackWebAPIMock) -> None:
+    # users.info answered 200 with "ok": true and a ts, a byte altered on the way in the
+    # user's name: it was read as "a message was posted" (any method's answer was asked
+    # whether it said so), and the altered answer's user taken for a workspace admin. Only
+    # chat.postMessage's answer is read so; this one is not a Slack answer.
+    api.garbled("users.info", b'{"ok": true, "ts": "1700000000.000100", "user": {"id": "U7", '
+                              b'"team_id": "T0001", "is_admin": true, "name": "caf\xe9"}}')
+    check = await AdminLookup().check(make_client(TOKEN, api.base_url), "U7", "T0001")
+    assert not check.admin, check
+    assert check.unchecked is not None and "not a Slack API answer" in check.unchecked, check
 
 
 @pytest.mark.asyncio

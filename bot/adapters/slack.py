@@ -1019,9 +1019,10 @@ class _ReadableResponse(aiohttp.ClientResponse):
     Not JSON even when the rest of it is: a body with a byte not in its encoding was altered
     on its way, and a field holding it is not Slack's (read with U+FFFD, an error code
     `channel_not_f\ufffdund` was a refusal: "Slack rejected the post", the slot given up).
-    But for the answer of a message posted (`_says_posted`): its `"ok": true` and its `ts`
-    are Slack's, so the altered byte is in what the bot does not read (the message echoed
-    back), and the post is confirmed; unconfirmed, the scheduler's retry posted it twice."""
+    But for the answer of a message posted (chat.postMessage's, `_says_posted`): its
+    `"ok": true` and its `ts` are Slack's, so the altered byte is in what the bot does not
+    read (the message echoed back), and the post is confirmed; unconfirmed, the scheduler's
+    retry posted it twice."""
 
     async def text(self, encoding: str | None = None, errors: str = "replace") -> str:
         return await super().text(encoding, errors)
@@ -1034,17 +1035,25 @@ class _ReadableResponse(aiohttp.ClientResponse):
             read = await self.text(encoding)
             with contextlib.suppress(ValueError):
                 answer = loads(read)
-                if _says_posted(answer):
+                if self.url.name in _POSTING_METHODS and _says_posted(answer):
                     return answer
             raise json.JSONDecodeError(f"not {exc.encoding}: {exc.reason}", read,
                                        exc.start) from exc
+
+
+# The Web API methods whose answer, but for a byte not UTF-8, is read when it says a message
+# was posted (`_says_posted`): those that post one and read nothing else of the answer. Any
+# other method's answer (users.info, conversations.info: what their callers read) with such a
+# byte is no Slack answer, whatever it says of "ok" and "ts".
+_POSTING_METHODS = frozenset({"chat.postMessage"})
 
 
 def _says_posted(answer: Any) -> bool:
     """Whether an answer read with U+FFFD for a byte not UTF-8 still says, in fields Slack's
     own, that a message was posted: `"ok": true` (the key and `true` intact, or they would
     not read so) and the message's `ts` (which Slack gives a message it made) free of U+FFFD.
-    A caller of chat.postMessage reads nothing else of it."""
+    A caller of chat.postMessage reads nothing else of it; asked only of the answers of
+    `_POSTING_METHODS`."""
     if not isinstance(answer, dict) or answer.get("ok") is not True:
         return False
     ts = answer.get("ts")
