@@ -205,3 +205,43 @@ async def test_an_answer_after_the_token_expired_goes_elsewhere(
     [line] = [r.getMessage() for r in caplog.records if "the interaction expired" in r.getMessage()]
     assert line.endswith(f"the interaction expired (50027 Invalid Webhook Token); 1 message(s) "
                          f"go by {where}"), line
+    # The public "thinking…" no longer stays next to the answer (the interaction's route to
+    # it refused): the bot removes its own message through the channel's route, by the id
+    # Discord gave in the deferral's answer.
+    placeholder = emu.interaction(sent).original_message_id
+    removal = await emu.wait_for_call(
+        rf"/channels/{emu.interaction(sent).channel_id}/messages/{placeholder}",
+        method="DELETE", timeout=5)
+    assert removal.status == 204 and placeholder not in emu.messages, removal
+
+
+@pytest.mark.asyncio
+async def test_an_expired_placeholder_the_channel_route_cannot_remove_either_is_said_to_stay(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The bot may not remove it that way either: it is not in the server (removed from it,
+    # or the app only installed to a user's account), which refuses the channel's routes
+    # (403 Missing Access). The private answer goes by direct message all the same, and one
+    # line says the placeholder stays.
+    release = _held(monkeypatch, "digest_reply", _as_usual)
+    await emu.remove_bot()
+    sent: SentInteraction = await emu.send_interaction("brief", {"name": "nope"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5  # public "thinking…"
+    emu.expire_token(sent)
+    release.set()
+    placeholder = emu.interaction(sent).original_message_id
+    removal = await emu.wait_for_call(rf"/channels/\d+/messages/{placeholder}",
+                                      method="DELETE", timeout=20)
+    assert removal.status == 403 and placeholder in emu.messages, removal
+    [dm] = emu.dm_channels
+    assert "No digest named" in all_text(emu.channel_messages(dm))
+    deadline = asyncio.get_running_loop().time() + 5
+    while "could not be removed either" not in caplog.text:
+        assert asyncio.get_running_loop().time() < deadline, caplog.text
+        await asyncio.sleep(0.02)
+    [line] = [r.getMessage() for r in caplog.records
+              if "could not be removed either" in r.getMessage()]
+    said = (f'the public "thinking…" placeholder of /brief for discord:'
+            f"{emu.interaction(sent).user.id} (message {placeholder} in channel "
+            f"{emu.interaction(sent).channel_id}) could not be removed either (Forbidden(")
+    assert said in line and line.endswith("); it stays"), line

@@ -204,7 +204,9 @@ async def test_a_private_answer_goes_by_direct_message_when_the_placeholder_stay
         emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
         caplog: pytest.LogCaptureFixture) -> None:
     # Neither removed nor replaced: nothing private goes through the interaction (its first
-    # follow-up would fill the public placeholder); the answer goes by direct message.
+    # follow-up would fill the public placeholder); the answer goes by direct message, then
+    # the placeholder is removed through the channel's route (where it stayed, as the
+    # interaction's route refused).
     refused = {"message": "404: Not Found", "code": 0}
     emu.fail("DELETE", ORIGINAL, 404, json=refused)
     emu.fail("PATCH", ORIGINAL, 404, json=refused)
@@ -212,6 +214,9 @@ async def test_a_private_answer_goes_by_direct_message_when_the_placeholder_stay
     assert not emu.calls_to(re.escape(sent.webhook_path), method="POST")  # no follow-up
     [dm] = emu.dm_channels
     assert "No digest named" in all_text(emu.channel_messages(dm))
+    placeholder = emu.interaction(sent).original_message_id
+    removal = await emu.wait_for_call(rf"/channels/\d+/messages/{placeholder}", method="DELETE")
+    assert removal.status == 204 and placeholder not in emu.messages, removal
     public = [m for m in emu.messages.values()
               if not m["flags"] & EPHEMERAL and "No digest named" in all_text([m])
               and m["channel_id"] != str(dm)]
@@ -270,12 +275,14 @@ async def test_a_placeholder_replacement_whose_connection_drops_is_said_not_know
     # The removal refused, the replacement carried out but its connection dropped before
     # the answer: the note is in the placeholder's place, and the log said the placeholder
     # "could not be removed (…) nor replaced (ServerDisconnectedError(…))". Whether it was
-    # replaced is not known to the bot: it says so, and the answer goes by direct message.
+    # replaced is not known to the bot: it says so, and the answer goes by direct message;
+    # then the placeholder (the note, as it happens) is removed through the channel's route.
     emu.fail("DELETE", ORIGINAL, 404, json={"message": "404: Not Found", "code": 0})
     emu.hang_up("PATCH", ORIGINAL, carried_out=True)
     sent = await _private_answer_to_nope(emu)
-    original = emu.messages[emu.interaction(sent).original_message_id or 0]
-    assert original["content"] == discord_adapter.PRIVATE_ANSWER_NOTE, original
+    placeholder = emu.interaction(sent).original_message_id
+    removal = await emu.wait_for_call(rf"/channels/\d+/messages/{placeholder}", method="DELETE")
+    assert removal.status == 204 and placeholder not in emu.messages, removal
     [dm] = emu.dm_channels
     assert "No digest named" in all_text(emu.channel_messages(dm))
     said = next(r.getMessage() for r in caplog.records if "go by direct message" in r.getMessage())

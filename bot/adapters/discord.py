@@ -65,6 +65,12 @@ ADMIN_NOTE = ("On Discord the admin commands are /briefbot subscribe, unsubscrib
               "and status (Manage Server: this server's subscriptions), and /briefbot reload "
               "and feeds (bot admins: they change what every server sees).")
 _DEFERRED = "briefbot_deferred"  # interaction.extras key: "public" | "ephemeral"
+# interaction.extras key: the id of a public deferral's "thinking…" message, as Discord gave
+# it in the deferral's answer (`response_message_id`; discord.py 2.5's `defer()` returns it).
+# The bot's own message in the channel: removed through the channel's route when the answer
+# goes elsewhere (`BriefbotClient._remove_placeholder`), which the interaction's token, once
+# expired, no longer allows.
+_PLACEHOLDER_ID = "briefbot_placeholder_id"
 # What a public "thinking…" placeholder says when it could not be removed before a private
 # answer (`BriefbotClient._clear_public_placeholder`): the answer follows as a message of its
 # own, which only the caller sees.
@@ -695,6 +701,16 @@ def _placeholder_gone(exc: Exception) -> bool:
             or (isinstance(exc, UnreadableAnswer) and exc.taken))
 
 
+def _unfilled_placeholder(interaction: discord.Interaction[Any]) -> int | None:
+    """The id of the interaction's public "thinking…" placeholder (`_PLACEHOLDER_ID`) while
+    no message of the answer may have filled it (`_DEFERRED` is dropped at the first follow-up
+    sent, or one whose fate is not known); else None."""
+    if interaction.extras.get(_DEFERRED) != "public":
+        return None
+    message_id = interaction.extras.get(_PLACEHOLDER_ID)
+    return message_id if isinstance(message_id, int) else None
+
+
 def _expired(exc: discord.HTTPException) -> str:
     """Why an answer goes elsewhere, the interaction's token expired (INTERACTION_EXPIRED)."""
     return f"the interaction expired ({exc.code} {exc.text})"
@@ -970,7 +986,9 @@ class BriefbotClient(discord.Client):
 
     async def _defer(self, interaction: discord.Interaction[Any], *, ephemeral: bool) -> None:
         with _taken_unread(interaction, "the deferral of", first_response=True):
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            deferred = await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            if not ephemeral and deferred is not None and deferred.message_id is not None:
+                interaction.extras[_PLACEHOLDER_ID] = deferred.message_id
         interaction.extras[_DEFERRED] = "ephemeral" if ephemeral else "public"
 
     async def _follow_up(self, interaction: discord.Interaction[Any], message: DiscordMessage,
@@ -997,11 +1015,12 @@ class BriefbotClient(discord.Client):
                 # The public "thinking…" placeholder cannot turn private: it is cleared, and
                 # the answer sent as new ephemeral follow-ups; or, when it could not be, by
                 # direct message, never into its place.
+                placeholder = _unfilled_placeholder(interaction)
                 interaction.extras.pop(_DEFERRED, None)
                 kept = await self._clear_public_placeholder(interaction)
                 if kept is not None:
                     await self._send_elsewhere(interaction, rest, private=True, why=kept,
-                                               total=len(messages))
+                                               total=len(messages), placeholder=placeholder)
                     return
         for i, message in enumerate(rest):
             try:
@@ -1026,7 +1045,8 @@ class BriefbotClient(discord.Client):
                 if exc.code not in INTERACTION_EXPIRED:
                     raise
                 await self._send_elsewhere(interaction, rest[i:], private=ephemeral,
-                                           why=_expired(exc), total=len(messages))
+                                           why=_expired(exc), total=len(messages),
+                                           placeholder=_unfilled_placeholder(interaction))
                 return
 
     async def _clear_public_placeholder(self, interaction: discord.Interaction[Any]) -> str | None:
@@ -1073,7 +1093,7 @@ class BriefbotClient(discord.Client):
 
     async def _send_elsewhere(self, interaction: discord.Interaction[Any],
                               messages: list[DiscordMessage], *, private: bool,
-                              why: str, total: int) -> None:
+                              why: str, total: int, placeholder: int | None = None) -> None:
         """An answer that cannot go through its interaction (`why` says why: the interaction
         expired, as Discord keeps its token 15 minutes, the report of a longer reload; or a
         private answer's public placeholder could not be cleared, `_clear_public_placeholder`)
@@ -1082,7 +1102,9 @@ class BriefbotClient(discord.Client):
         logged, with how many of its `total` messages went before the refusal (through the
         interaction, before it expired, and that way). A message whose fate is not known (its
         connection dropped, no answer, a proxy's page for one) is logged saying that it may
-        have arrived, and how many were not sent after it."""
+        have arrived, and how many were not sent after it. `placeholder`: the id of the
+        public "thinking…" the answer did not fill (`_unfilled_placeholder`), removed once a
+        message of it went elsewhere (`_remove_placeholder`); kept when none did."""
         name = interaction.command.qualified_name if interaction.command else "?"
         where = "direct message" if private else f"channel {interaction.channel_id}"
         log.warning("Discord: /%s for %s: %s; %d message(s) go by %s", name,
@@ -1126,8 +1148,7 @@ class BriefbotClient(discord.Client):
                          + ("one was not sent" if unsent == 1 else f"{unsent} were not sent"))
                 log.warning("Discord: the answer to /%s for %s %s arrived by %s is not known "
                             "(%s)%s", name, interaction.user.id, head, where, failure, after)
-                return
-            if not went:
+            elif not went:
                 log.warning("Discord: the answer to /%s for %s is lost: it could not go by %s "
                             "either (%s)", name, interaction.user.id, where, failure)
             else:  # (its first messages are there for the reader: not "lost")
@@ -1136,6 +1157,30 @@ class BriefbotClient(discord.Client):
                             interaction.user.id, went, total, how,
                             "the last one is lost: it" if lost == 1
                             else f"the last {lost} are lost: they", where, failure)
+        if sent and placeholder is not None:
+            await self._remove_placeholder(interaction, placeholder)
+
+    async def _remove_placeholder(self, interaction: discord.Interaction[Any],
+                                  message_id: int) -> None:
+        """Remove a public "thinking…" placeholder through the channel's route (DELETE
+        /channels/{channel}/messages/{message}: the bot's own message, which needs no
+        permission but seeing the channel), after the answer went elsewhere: the
+        interaction's route is refused once its token expired (15 minutes), and the
+        placeholder stayed next to the answer for good. A refusal (the bot not in the
+        interaction's server, an app installed to a user's account, or not seeing the
+        channel: 403 Missing Access) leaves it, said in one line."""
+        if interaction.channel_id is None:
+            return
+        try:
+            await self.http.delete_message(interaction.channel_id, message_id)
+        except (discord.HTTPException, discord.RateLimited, AnswerRateLimited, UnreadableAnswer,
+                *_NETWORK_ERRORS) as exc:
+            if _placeholder_gone(exc):
+                return
+            name = interaction.command.qualified_name if interaction.command else "?"
+            log.warning("Discord: the public \"thinking…\" placeholder of /%s for discord:%s "
+                        "(message %s in channel %s) could not be removed either (%r); it stays",
+                        name, interaction.user.id, message_id, interaction.channel_id, exc)
 
     async def report_error(self, interaction: discord.Interaction[Any],
                            error: app_commands.AppCommandError) -> None:

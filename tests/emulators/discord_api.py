@@ -60,7 +60,9 @@ What is emulated
   follow-ups, ``interaction_token_lifetime`` seconds after the interaction (Discord: 15
   minutes) or after ``emu.expire_token(sent)`` -> 401/50027 Invalid Webhook Token),
   ``GET /channels/{id}``, ``GET|POST /channels/{id}/messages``,
-  ``GET|PATCH|DELETE /channels/{id}/messages/{id}``, ``POST /channels/{id}/typing``,
+  ``GET|PATCH|DELETE /channels/{id}/messages/{id}`` (the bot's own messages, an
+  interaction's public responses among them, in a channel it sees; another's removed only
+  with Manage Messages), ``POST /channels/{id}/typing``,
   ``GET /guilds/{id}``, ``GET /guilds/{id}/channels``, ``GET /guilds/{id}/members/{id}``.
   Attachments uploaded with messages are served back under ``/attachments/...`` so
   ``Attachment.read()`` works. Unknown routes are recorded (``known_route=False``) and
@@ -213,6 +215,7 @@ MANAGE_GUILD: Final = 1 << 5
 VIEW_CHANNEL: Final = 1 << 10
 SEND_MESSAGES: Final = 1 << 11
 SEND_TTS_MESSAGES: Final = 1 << 12
+MANAGE_MESSAGES: Final = 1 << 13
 EMBED_LINKS: Final = 1 << 14
 ATTACH_FILES: Final = 1 << 15
 MENTION_EVERYONE: Final = 1 << 17
@@ -2456,27 +2459,44 @@ class DiscordEmulator:
         limit = int(call.query.get("limit", 50))
         return 200, list(reversed(msgs))[:limit]
 
-    async def _h_create_message(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
-        cid = int(p["channel_id"])
+    def _unreachable(self, cid: int) -> tuple[int, Any] | None:
+        """Discord's answer to the bot's request on the messages of a channel it cannot
+        reach: a conversation between people (403/50001), no such channel (404/10003), a
+        server it is not in or a channel (or private thread) it does not see (403/50001);
+        None when it can."""
         if cid in self.private_channels:
             return 403, _error("Missing Access", 50001)
         found = self.find_channel(cid)
         if found is None:
             return 404, _error("Unknown Channel", 10003)
+        channel, guild = found
+        if guild is None:
+            return None
+        if not guild.bot_member:
+            return 403, _error("Missing Access", 50001)
+        roles = self._bot_member(guild).roles
+        if not self._bot_permissions(channel, guild) & VIEW_CHANNEL or (
+                channel.type in THREAD_TYPES
+                and not guild.can_see_thread(self.bot_user.id, roles, channel)):
+            return 403, _error("Missing Access", 50001)
+        return None
+
+    def _bot_permissions(self, channel: EmulatedChannel, guild: EmulatedGuild) -> int:
+        """The bot's own permissions in a server's channel, as Discord computes them."""
+        return guild.channel_permissions(self.bot_user.id, self._bot_member(guild).roles,
+                                         channel)
+
+    async def _h_create_message(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
+        cid = int(p["channel_id"])
+        if (refused := self._unreachable(cid)) is not None:
+            return refused
+        found = self.find_channel(cid)
+        assert found is not None
         body = call.json if isinstance(call.json, dict) else {}
         channel, guild = found
-        if guild is not None and not guild.bot_member:
-            return 403, _error("Missing Access", 50001)
         if guild is not None:  # the bot's own permissions there, as Discord checks them
-            perms = guild.channel_permissions(self.bot_user.id, self._bot_member(guild).roles,
-                                              channel)
-            if not perms & VIEW_CHANNEL or (channel.type in THREAD_TYPES and not
-                                            guild.can_see_thread(self.bot_user.id,
-                                                                 self._bot_member(guild).roles,
-                                                                 channel)):
-                return 403, _error("Missing Access", 50001)
             send = SEND_MESSAGES_IN_THREADS if channel.type in THREAD_TYPES else SEND_MESSAGES
-            if not perms & send:
+            if not self._bot_permissions(channel, guild) & send:
                 return 403, _error("Missing Permissions", 50013)
         if (err := self._invalid(body, new=True, files=call.files)) is not None:
             return err
@@ -2497,15 +2517,27 @@ class DiscordEmulator:
         return 200, msg
 
     async def _h_channel_message(self, call: RecordedCall, p: dict[str, str]) -> tuple[int, Any]:
+        """GET, PATCH, DELETE /channels/{channel}/messages/{message}: the bot's own messages
+        (an interaction's public responses among them) in a channel it can reach; another's
+        removed only with Manage Messages there (403/50013), or in a DM not at all
+        (403/50003). An ephemeral message is no channel's (404/10008)."""
         cid, mid = int(p["channel_id"]), int(p["message_id"])
-        if self.find_channel(cid) is None:
-            return 404, _error("Unknown Channel", 10003)
+        if (refused := self._unreachable(cid)) is not None:
+            return refused
         msg = self.messages.get(mid)
         if msg is None or int(msg["channel_id"]) != cid or msg.get("flags", 0) & FLAG_EPHEMERAL:
             return 404, _error("Unknown Message", 10008)
         if call.method == "GET":
             return 200, msg
         if call.method == "DELETE":
+            if msg["author"]["id"] != str(self.bot_user.id):
+                found = self.find_channel(cid)
+                assert found is not None
+                channel, guild = found
+                if guild is None:
+                    return 403, _error("Cannot execute action on a DM channel", 50003)
+                if not self._bot_permissions(channel, guild) & MANAGE_MESSAGES:
+                    return 403, _error("Missing Permissions", 50013)
             del self.messages[mid]
             return 204, None
         body = call.json if isinstance(call.json, dict) else {}
