@@ -268,26 +268,60 @@ async def test_a_placeholder_replaced_whose_answer_is_unreadable_is_logged(
     assert len(said) == 1 and "it says 'Answered privately" in said[0], caplog.text
 
 
+NOT_REMOVED = "could not be removed (NotFound('404 Not Found (error code: 0): 404: Not Found'))"
+DROPPED = "ServerDisconnectedError('Server disconnected')"
+
+
 @pytest.mark.asyncio
-async def test_a_placeholder_replacement_whose_connection_drops_is_said_not_known(
+async def test_a_placeholder_replacement_whose_connection_drops_is_read_back(
         emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
         caplog: pytest.LogCaptureFixture) -> None:
     # The removal refused, the replacement carried out but its connection dropped before
-    # the answer: the note is in the placeholder's place, and the log said the placeholder
-    # "could not be removed (…) nor replaced (ServerDisconnectedError(…))". Whether it was
-    # replaced is not known to the bot: it says so, and the answer goes by direct message;
-    # then the placeholder (the note, as it happens) is removed through the channel's route.
+    # the answer: the note is in the placeholder's place. It was not read back: "whether it
+    # was replaced is not known", and the answer went by direct message all the same. Read
+    # back (GET …/messages/@original), the note is there: the private answer follows as a
+    # message of its own, as after a replacement answered.
     emu.fail("DELETE", ORIGINAL, 404, json={"message": "404: Not Found", "code": 0})
     emu.hang_up("PATCH", ORIGINAL, carried_out=True)
     sent = await _private_answer_to_nope(emu)
+    assert emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original", method="GET")
+    original = emu.messages[emu.interaction(sent).original_message_id or 0]
+    assert original["content"] == discord_adapter.PRIVATE_ANSWER_NOTE, original
+    [answer] = [m for m in emu.messages.values() if "No digest named" in all_text([m])]
+    assert answer["flags"] & EPHEMERAL and answer["id"] != original["id"], answer
+    assert not emu.dm_channels, emu.dm_channels
+    said = [r.getMessage() for r in caplog.records
+            if "could not remove the deferred placeholder of /brief" in r.getMessage()]
+    assert len(said) == 1 and "it says 'Answered privately" in said[0], caplog.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("read_back", ["thinking", "unreadable"])
+async def test_a_placeholder_replacement_not_known_goes_by_direct_message_unless_read_back(
+        emu: DiscordEmulator, bot: BriefbotClient,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, read_back: str) -> None:
+    # The replacement's connection dropped before Discord carried it out: read back, the
+    # placeholder still says "thinking…" (a follow-up would take its place, for everyone to
+    # see), and the answer goes by direct message, the log saying so; when it cannot be read
+    # back either, whether it was replaced is not known, and the answer goes the same way.
+    emu.fail("DELETE", ORIGINAL, 404, json={"message": "404: Not Found", "code": 0})
+    emu.hang_up("PATCH", ORIGINAL)
+    if read_back == "unreadable":
+        emu.hang_up("GET", ORIGINAL, times=None)
+    sent = await _private_answer_to_nope(emu)
+    [dm] = emu.dm_channels
+    assert "No digest named" in all_text(emu.channel_messages(dm))
+    assert not emu.calls_to(re.escape(sent.webhook_path), method="POST")  # no follow-up
+    said = next(r.getMessage() for r in caplog.records if "go by direct message" in r.getMessage())
+    if read_back == "thinking":
+        assert (f"{NOT_REMOVED} nor replaced ({DROPPED}; read back, it still says "
+                '"thinking…"), and a private answer sent through the interaction would take '
+                "its place") in said, said
+    else:
+        assert (f"{NOT_REMOVED}, and whether it was replaced is not known ({DROPPED}), nor "
+                "could it be read back: a private answer sent through the interaction might "
+                "take its place") in said, said
+    # then the placeholder is removed through the channel's route (the answer gone by DM)
     placeholder = emu.interaction(sent).original_message_id
     removal = await emu.wait_for_call(rf"/channels/\d+/messages/{placeholder}", method="DELETE")
     assert removal.status == 204 and placeholder not in emu.messages, removal
-    [dm] = emu.dm_channels
-    assert "No digest named" in all_text(emu.channel_messages(dm))
-    said = next(r.getMessage() for r in caplog.records if "go by direct message" in r.getMessage())
-    assert ("could not be removed (NotFound('404 Not Found (error code: 0): 404: Not Found')), "
-            "and whether it was replaced is not known (ServerDisconnectedError('Server "
-            "disconnected')): a private answer sent through the interaction might take its "
-            "place") in said, said
-    assert "nor replaced" not in said, said

@@ -1055,8 +1055,9 @@ class BriefbotClient(discord.Client):
         deferral was whatever the follow-up's own flags, so the placeholder is removed; when
         that fails (a 5xx, a bare 404, a rate limit, the connection dropped), it is replaced
         by PRIVATE_ANSWER_NOTE, after which a follow-up is a message of its own (the private
-        answer then filled it, shown to everyone). None when the way is clear; else why
-        not, and nothing private may go through the interaction."""
+        answer then filled it, shown to everyone); a replacement whose fate is not known is
+        read back (`_placeholder_now`). None when the way is clear; else why not, and
+        nothing private may go through the interaction."""
         try:
             await interaction.delete_original_response()
             return None
@@ -1082,14 +1083,41 @@ class BriefbotClient(discord.Client):
             if not (isinstance(exc, UnreadableAnswer) and exc.taken):  # (a 2xx: replaced)
                 # The connection dropped, or a proxy's page: Discord may have carried the
                 # replacement out (the note in its place) or not ("thinking…" still there).
-                return (f"{not_removed_said}, and whether it was replaced is not known "
-                        f"({exc!r}): a private answer sent through the interaction might take "
-                        "its place, shown to everyone")
+                # It is read back: which of the two it is decides where the answer goes.
+                now = await self._placeholder_now(interaction)
+                if now == "gone":
+                    return None
+                if now == "thinking":
+                    return (f"{not_removed_said} nor replaced ({exc!r}; read back, it still "
+                            'says "thinking…"), and a private answer sent through the '
+                            "interaction would take its place, shown to everyone")
+                if now != "replaced":
+                    return (f"{not_removed_said}, and whether it was replaced is not known "
+                            f"({exc!r}), nor could it be read back: a private answer sent "
+                            "through the interaction might take its place, shown to everyone")
         name = interaction.command.qualified_name if interaction.command else "?"
         log.warning("Discord: could not remove the deferred placeholder of /%s for discord:%s "
                     "(%r); it says %r instead, and the private answer follows as a message of "
                     "its own", name, interaction.user.id, not_removed, PRIVATE_ANSWER_NOTE)
         return None
+
+    async def _placeholder_now(self, interaction: discord.Interaction[Any]
+                               ) -> Literal["replaced", "thinking", "gone"] | None:
+        """The public placeholder as Discord has it now, read back (GET /webhooks/{app}/
+        {token}/messages/@original) after a replacement whose fate is not known: "replaced"
+        (it says PRIVATE_ANSWER_NOTE), "thinking" (still loading), "gone" (Unknown Message:
+        the removal was carried out after all); None when it cannot be read, or says
+        anything else."""
+        try:
+            message = await interaction.original_response()
+        except (*_PLACEHOLDER_ERRORS, discord.ClientException) as exc:
+            if isinstance(exc, discord.NotFound) and exc.code == UNKNOWN_MESSAGE:
+                return "gone"
+            log.info("Discord: the public placeholder could not be read back: %r", exc)
+            return None
+        if message.flags.loading:
+            return "thinking"
+        return "replaced" if message.content == PRIVATE_ANSWER_NOTE else None
 
     async def _send_elsewhere(self, interaction: discord.Interaction[Any],
                               messages: list[DiscordMessage], *, private: bool,
