@@ -1060,7 +1060,7 @@ async def test_feeds_poll_interval_is_described_and_checked_as_configured(
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("status", [429, 503])
+@pytest.mark.parametrize("status", [429, 503, 502])
 async def test_an_answer_discord_refuses_is_told_as_discords_not_ours(
         emu: DiscordEmulator, bot: BriefbotClient, status: int,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1069,7 +1069,8 @@ async def test_an_answer_discord_refuses_is_told_as_discords_not_ours(
     # the user told "Something went wrong on our side (error id …)" once Discord took posts
     # again. It is Discord's refusal, and said so. (The 503: a deferred command's follow-up,
     # which discord.py tries 5 times, 1 + 2 × attempt seconds apart, then raises; an initial
-    # answer that late is past Discord's 3 s and can only be logged.)
+    # answer that late is past Discord's 3 s and can only be logged. The 502: a proxy's page
+    # in HTML, labelled so, which discord.py reads as text and treats as any 5xx.)
     if status == 429:
         path, command, options = r"/interactions/\d+/[^/]+/callback", "help", None
     else:
@@ -1078,9 +1079,14 @@ async def test_an_answer_discord_refuses_is_told_as_discords_not_ours(
         # The webhook module's back-off a hundredth as long (the 5 tries, then the raise,
         # are the same): 25 s of this suite's wall time otherwise.
         monkeypatch.setattr(discord_webhooks, "asyncio", _HundredfoldFaster())
-    emu.fail("POST", path, status, via=False, times=5 if status == 503 else 1,
-             json={"message": "Service Unavailable" if status == 503 else "rate limited",
-                   "code": 0})
+    if status == 502:
+        emu.fail("POST", path, status, via=False, times=5,
+                 json=b"<html><h1>502 Bad Gateway</h1></html>",
+                 headers={"Content-Type": "text/html"})
+    else:
+        emu.fail("POST", path, status, via=False, times=5 if status == 503 else 1,
+                 json={"message": "Service Unavailable" if status == 503 else "rate limited",
+                       "code": 0})
     sent = await emu.send_interaction(command, options)
     where = sent.callback_path if status == 429 else sent.webhook_path
     deadline = time.monotonic() + 40
@@ -1093,9 +1099,9 @@ async def test_an_answer_discord_refuses_is_told_as_discords_not_ours(
     text = all_text([calls[0].json["data"] if status == 429 else calls[0].json])
     assert "error id" not in text and "on our side" not in text, text
     assert f"Discord did not take the answer (HTTP {status})" in text, text
-    if status == 503:  # discord.py's five tries, refused, before the notice
+    if status != 429:  # discord.py's five tries, refused, before the notice
         tried = [c.status for c in emu.calls_to(re.escape(where), method="POST")]
-        assert tried[:6] == [503] * 5 + [200], tried
+        assert tried[:6] == [status] * 5 + [200], tried
 
 
 class _HundredfoldFaster:
