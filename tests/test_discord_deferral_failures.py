@@ -16,6 +16,7 @@ import re
 import time
 from typing import Any
 
+import discord.webhook.async_ as discord_webhooks
 import pytest
 
 from bot.adapters import discord as discord_adapter
@@ -25,6 +26,7 @@ from bot.reply import Reply
 from tests.emulators.discord_api import DiscordEmulator
 from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
     EPHEMERAL,
+    _HundredfoldFaster,
     all_text,
     bot,
     core,
@@ -325,3 +327,71 @@ async def test_a_placeholder_replacement_not_known_goes_by_direct_message_unless
     placeholder = emu.interaction(sent).original_message_id
     removal = await emu.wait_for_call(rf"/channels/\d+/messages/{placeholder}", method="DELETE")
     assert removal.status == 204 and placeholder not in emu.messages, removal
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("carried_out", "unread"), [(True, False), (False, False),
+                                                     (False, True)],
+                         ids=["answer-put-there", "not-carried-out", "not-read-back"])
+async def test_a_refused_answer_discord_put_in_the_placeholder_is_kept_by_its_notice(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, carried_out: bool, unread: bool) -> None:
+    # A public /claim's answer answered 502 by Discord's edge on each of discord.py's five
+    # tries, the first carried out all the same (the answer in the placeholder's place): the
+    # notice removed the placeholder first, and the answer Discord had put there with it.
+    # Read back, the placeholder holds a message: it is kept, and the notice is a message of
+    # its own. Not carried out ("thinking…" read back), or not read back, it is still
+    # removed before the notice.
+    if unread:
+        emu.hang_up("GET", ORIGINAL, times=None)
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
+    monkeypatch.setattr(discord_webhooks, "asyncio", _HundredfoldFaster())  # (its back-off)
+    gateway = {"message": "502: Bad Gateway", "code": 0}
+    emu.fail("POST", FOLLOWUP, 502, json=gateway, via=False, carried_out=carried_out)
+    emu.fail("POST", FOLLOWUP, 502, json=gateway, via=False, times=4)
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    notice = await emu.wait_for_call(
+        lambda c: c.method == "POST" and c.path == sent.webhook_path and c.status == 200,
+        timeout=20)
+    assert "Discord did not take the answer (HTTP 502)" in all_text([notice.json]), notice.json
+    placeholder = emu.interaction(sent).original_message_id or 0
+    removed = emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original",
+                           method="DELETE")
+    kept = [r.getMessage() for r in caplog.records if "placeholder of /claim" in r.getMessage()]
+    if carried_out:
+        assert not removed and "The pact was signed." in all_text([emu.messages[placeholder]])
+        assert notice.response["id"] != str(placeholder), notice.response
+        assert kept == [f'Discord: the public "thinking…" placeholder of /claim for discord:'
+                        f"{emu.interaction(sent).user.id} is kept: the answer was refused "
+                        "(502), but read back the placeholder holds a message (Discord put "
+                        "the answer there)"], kept
+    else:
+        assert removed and placeholder not in emu.messages and not kept, removed
+    assert notice.response["flags"] & EPHEMERAL, notice.response
+
+
+@pytest.mark.asyncio
+async def test_a_placeholder_read_back_twice_is_asked_of_discord_each_time(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        ) -> None:
+    # The answer refused 502 (not carried out): read back, "thinking…". Its notice's
+    # removal refused (a bare 404), the replacement carried out, its connection dropped:
+    # read back again, the note is there, and the notice follows as a message of its own.
+    # discord.py returned the first read again ("thinking…"), and the notice went by DM.
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
+    monkeypatch.setattr(discord_webhooks, "asyncio", _HundredfoldFaster())  # (its back-off)
+    emu.fail("POST", FOLLOWUP, 502, json={"message": "502: Bad Gateway", "code": 0},
+             via=False, times=5)
+    emu.fail("DELETE", ORIGINAL, 404, json={"message": "404: Not Found", "code": 0})
+    emu.hang_up("PATCH", ORIGINAL, carried_out=True)
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    notice = await emu.wait_for_call(
+        lambda c: c.method == "POST" and c.path == sent.webhook_path and c.status == 200,
+        timeout=20)
+    assert "Discord did not take the answer (HTTP 502)" in all_text([notice.json]), notice.json
+    assert notice.response["flags"] & EPHEMERAL, notice.response
+    reads = emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original", method="GET")
+    assert len(reads) == 2, reads
+    original = emu.messages[emu.interaction(sent).original_message_id or 0]
+    assert original["content"] == discord_adapter.PRIVATE_ANSWER_NOTE, original
+    assert not emu.dm_channels, emu.dm_channels

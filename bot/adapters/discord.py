@@ -1042,12 +1042,27 @@ class BriefbotClient(discord.Client):
                 interaction.extras.pop(_DEFERRED, None)
                 raise
             except discord.HTTPException as exc:
-                if exc.code not in INTERACTION_EXPIRED:
-                    raise
-                await self._send_elsewhere(interaction, rest[i:], private=ephemeral,
-                                           why=_expired(exc), total=len(messages),
-                                           placeholder=_unfilled_placeholder(interaction))
-                return
+                if exc.code in INTERACTION_EXPIRED:
+                    await self._send_elsewhere(interaction, rest[i:], private=ephemeral,
+                                               why=_expired(exc), total=len(messages),
+                                               placeholder=_unfilled_placeholder(interaction))
+                    return
+                if (exc.status >= 500 and _unfilled_placeholder(interaction) is not None
+                        and await self._placeholder_now(interaction) == "filled"):
+                    # Discord's edge may answer 5xx after Discord carried the message out
+                    # (in the placeholder's place). Read back, the placeholder holds a
+                    # message: it is kept, as a filled one is. A private notice removed it
+                    # first, and with it the answer Discord had put there. (Still
+                    # "thinking…", or unread, it is removed as before: a 5xx is mostly a
+                    # refusal.)
+                    interaction.extras.pop(_DEFERRED, None)
+                    log.warning('Discord: the public "thinking…" placeholder of /%s for '
+                                "discord:%s is kept: the answer was refused (%s), but read "
+                                "back the placeholder holds a message (Discord put the "
+                                "answer there)",
+                                interaction.command.qualified_name if interaction.command
+                                else "?", interaction.user.id, exc.status)
+                raise
 
     async def _clear_public_placeholder(self, interaction: discord.Interaction[Any]) -> str | None:
         """Clear the way for a private answer after a public deferral. Discord puts the
@@ -1102,12 +1117,17 @@ class BriefbotClient(discord.Client):
         return None
 
     async def _placeholder_now(self, interaction: discord.Interaction[Any]
-                               ) -> Literal["replaced", "thinking", "gone"] | None:
+                               ) -> Literal["replaced", "thinking", "filled", "gone"] | None:
         """The public placeholder as Discord has it now, read back (GET /webhooks/{app}/
-        {token}/messages/@original) after a replacement whose fate is not known: "replaced"
-        (it says PRIVATE_ANSWER_NOTE), "thinking" (still loading), "gone" (Unknown Message:
-        the removal was carried out after all); None when it cannot be read, or says
-        anything else."""
+        {token}/messages/@original) after a replacement whose fate is not known, or the
+        answer's first message refused with a 5xx: "replaced" (it says PRIVATE_ANSWER_NOTE),
+        "thinking" (still loading), "filled" (it says anything else: an answer's message),
+        "gone" (Unknown Message: the removal was carried out after all); None when it cannot
+        be read."""
+        # (discord.py keeps the first message read and returns it again: asked anew; a
+        # discord.py without that attribute keeps none)
+        with contextlib.suppress(AttributeError):
+            interaction._original_response = None
         try:
             message = await interaction.original_response()
         except (*_PLACEHOLDER_ERRORS, discord.ClientException) as exc:
@@ -1117,7 +1137,7 @@ class BriefbotClient(discord.Client):
             return None
         if message.flags.loading:
             return "thinking"
-        return "replaced" if message.content == PRIVATE_ANSWER_NOTE else None
+        return "replaced" if message.content == PRIVATE_ANSWER_NOTE else "filled"
 
     async def _send_elsewhere(self, interaction: discord.Interaction[Any],
                               messages: list[DiscordMessage], *, private: bool,

@@ -109,7 +109,8 @@ Failure injection: ``emu.rate_limit("POST", r"/channels/\\d+/messages")`` (429 o
 ``Retry-After`` header, ``retry_after`` body, ``Via`` header), ``emu.forbidden(...)``
 (403/50013), ``emu.not_found(...)`` (404/10003 Unknown Channel by default), or the
 generic ``emu.fail(method, path_regex, status, json=..., times=1|None, after=0)`` (``after``:
-that many matching requests are handled as usual first).
+that many matching requests are handled as usual first; ``carried_out=True``: each is
+carried out, then answered with the failure).
 ``emu.slow_answer(method, path_regex, delay)`` carries the request out (a message is
 created) and answers ``delay`` seconds late; ``emu.hang_up(method, path_regex)`` closes the
 connection unanswered (``carried_out=True``: after carrying the request out). A message sent with ``enforce_nonce`` and the
@@ -628,6 +629,7 @@ class FailureRule:
     delay: float = 0.0
     hits: int = 0
     after: int = 0  # matching requests let through as usual before the rule applies
+    carried_out: bool = False  # (`fail`) the request handled as usual first, then refused
 
     def matches(self, method: str, path: str) -> bool:
         if self.remaining is not None and self.remaining <= 0:
@@ -1194,18 +1196,22 @@ class DiscordEmulator:
         delay: float = 0.0,
         via: bool = True,
         after: int = 0,
+        carried_out: bool = False,
     ) -> FailureRule:
         """Answer requests matching ``method`` (None = any) and the path regex (full match,
         relative to ``/api/v10``) with ``status``/``json``, ``times`` times (None = always),
         once ``after`` of them have been handled as usual. ``delay`` sleeps before
         answering. ``via=False`` drops the ``Via`` header, which makes discord.py treat a
-        429 as a Cloudflare ban (no retry)."""
+        429 as a Cloudflare ban (no retry). ``carried_out``: each request is handled as
+        usual first (a message is created), and only its answer is the failure (a 502 from
+        Discord's edge after Discord carried the request out)."""
         hdrs = dict(headers or {})
         if via:
             hdrs.setdefault("Via", "1.1 google")
         body = json if json is not None else _error(f"{status}: emulated failure", 0)
         rule = self._add_rule(self.failures, method, path, status, body, hdrs, times, delay)
         rule.after = after
+        rule.carried_out = carried_out
         return rule
 
     @staticmethod
@@ -2098,11 +2104,16 @@ class DiscordEmulator:
             if rule.take(call.method, call.path):
                 if rule.delay:
                     await asyncio.sleep(rule.delay)
+                if rule.carried_out:
+                    await self._handle(request, call)
                 headers.clear()
                 headers.update(rule.headers)
                 call.injected = True
                 return rule.status, rule.body
+        return await self._handle(request, call)
 
+    async def _handle(self, request: web.Request, call: RecordedCall) -> tuple[int, Any]:
+        """The request handled as Discord handles it (no failure injected)."""
         matched_path = False
         for method, rx, handler in self._routes:
             m = rx.fullmatch(call.path)
@@ -2724,7 +2735,7 @@ class DiscordEmulator:
             inter.loading = False
             keep = original["flags"] & FLAG_EPHEMERAL
             msg = self._edit_message(original, body, call.files)
-            msg["flags"] = (msg["flags"] & ~FLAG_EPHEMERAL) | keep
+            msg["flags"] = (msg["flags"] & ~(FLAG_EPHEMERAL | FLAG_LOADING)) | keep  # (filled)
             msg["edited_timestamp"] = None
             if not msg["flags"] & FLAG_EPHEMERAL:
                 await self._broadcast_message_create(msg, inter.guild_id)
