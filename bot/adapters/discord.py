@@ -1106,7 +1106,7 @@ class BriefbotClient(discord.Client):
                     return (f"{not_removed_said} nor replaced ({exc!r}; read back, it still "
                             'says "thinking…"), and a private answer sent through the '
                             "interaction would take its place, shown to everyone")
-                if now != "replaced":
+                if now != "replaced":  # (unread; or "filled", neither: not expected here)
                     return (f"{not_removed_said}, and whether it was replaced is not known "
                             f"({exc!r}), nor could it be read back: a private answer sent "
                             "through the interaction might take its place, shown to everyone")
