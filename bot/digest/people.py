@@ -77,7 +77,13 @@ _INITIALS = rf"(?!(?:{_DOTTED_ABBREVIATION})\.\s)(?:[{_UP}]\.\s*){{1,2}}"
 _AN_INITIAL = re.compile(rf"(?:[{_UP}]\.)+")
 # What stands between two words of a name: white space, then middle initials or particles.
 _BETWEEN_NAME_WORDS = rf"\s+(?:{_INITIALS}(?=[{_UP}]))?(?:{_PARTICLE}\s+){{0,2}}"
-NAME = rf"{_WORD}(?:{_BETWEEN_NAME_WORDS}{_WORD}){{1,3}}"
+# A generation's suffix after a name, a word of it: "Jr." and "Sr." with their full stop
+# ("Martin Luther King Jr. said", "Donald Trump Jr. said": no one was read, the full stop
+# standing between the name and its verb, until a read on 2026-12-07), a numeral of two to
+# four ("Henry Ford III said"). Not after a comma ("Martin Luther King, Jr., said": no one).
+_GENERATION = r"(?:[JS]r\.?|II|III|IV)"
+_A_GENERATION = re.compile(_GENERATION)
+NAME = rf"{_WORD}(?:{_BETWEEN_NAME_WORDS}{_WORD}){{1,3}}(?:(?<=\b[JS]r)\.|\s+(?:II|III|IV)\b)?"
 _REPORT = (r"(?:said|says|say|told|noted|notes|note|added|explained|explains|warned|warns|asserted|"
            r"asserts|argued|argues|argue|suggested|suggests|suggest|claimed|claims|stated|wrote|writes|"
            r"believes|insisted|insists|denied|denies|accused|accuses|praised|praises|announced|"
@@ -225,7 +231,7 @@ _TITLE_ABBREVIATION = _abbreviated(TITLE_ABBREVIATIONS)
 _TITLED_ROLE_AFTER = re.compile(rf"\b{_abbreviated(TITLE_ABBREVIATIONS - {'st'})}\s+"
                                 rf"(?P<name>{_WORD}){_A_ROLE_AFTER}")
 _SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?:{_TITLE_ABBREVIATION}\s+)?"
-                          rf"(?P<name>{NAME}|{_WORD})\b")
+                          rf"(?P<name>{NAME}|{_WORD})(?!\w)")
 
 # Capitalised words that do not start a person's name.
 NOT_NAME = frozenset(
@@ -315,7 +321,10 @@ class Person:
 
     @property
     def surname(self) -> str:
-        return self.name.split()[-1]
+        """The name's last word but a generation's suffix ("King" of "Martin Luther King
+        Jr.")."""
+        parts = self.name.split()
+        return parts[-2] if len(parts) > 1 and _A_GENERATION.fullmatch(parts[-1]) else parts[-1]
 
 
 def _role_noun(word: str) -> bool:
@@ -766,10 +775,13 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
             p.sentences = sorted({i for i, _, _, _ in uses})
     for name in attributed_only - named_otherwise:
         people.pop(name, None)
-    # Shorter names contained in longer ones ("Pacheco Pardo" in "Ramon Pacheco Pardo") merge.
+    # Shorter names contained in longer ones ("Pacheco Pardo" in "Ramon Pacheco Pardo") merge;
+    # not a father's in his son's ("Donald Trump" in "Donald Trump Jr.").
     for name in sorted(people, key=len):
         longer = [q for q in people.values() if q.name != name
-                  and (q.name.startswith(name + " ") or q.name.endswith(" " + name))]
+                  and (q.name.startswith(name + " ")
+                       and not _A_GENERATION.fullmatch(q.name[len(name) + 1:])
+                       or q.name.endswith(" " + name))]
         if len(longer) == 1:
             _merge_into(longer[0], people.pop(name))
     ranked = sorted((p for p in people.values() if not _a_place(p, sentences)), key=lambda p: (-(p.role is not None) - p.quoted,
