@@ -8,7 +8,8 @@ Recognised forms (role as written):
   too: "Mr. Putin, the Russian president," (listed as "Putin" where no full name is given)
 - "Ramon Pacheco Pardo of King's College London", "Artyom Lukin from Russia's Far Eastern
   Federal University"
-- "Lukin said", "said Lukin" (quoted; a surname joins the full name seen elsewhere).
+- "Lukin said", "said Lukin" (quoted; a surname joins the full name seen elsewhere); "South
+  Korea's President Yoon said" (a surname after a title, the title and its owner its role).
 
 A name the texts use as a place's more often than as a person's is no person: a person's name
 takes no article and is not where something is ("Residents of the Old Port said", "a diplomat
@@ -359,6 +360,44 @@ def _an_undotted_title(parts: list[str]) -> bool:
     return len(parts) > 1 and parts[0].lower() in TITLE_ABBREVIATIONS
 
 
+def _without_owner(parts: list[str]) -> tuple[list[str], list[str]]:
+    """A run of capitalised words split after its last possessive but its last word: (the
+    owner's words, the rest): "South Korea's" and "President Yoon", "Russia's" and "Vladimir
+    Putin"; ([], `parts`) where there is none. The owner's is no word of a name: "Russia's
+    Vladimir Putin said" named no one (a name's word was a possessive) until a read on
+    2026-12-07."""
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i].endswith(("’s", "'s")):
+            return parts[:i + 1], parts[i + 1:]
+    return [], parts
+
+
+# A word of a name after the run a name's pattern read: it read four words at most.
+_ANOTHER_NAME_WORD = re.compile(rf"\s+[{_UP}]")
+
+
+def _a_title_and_surname(raw: str) -> tuple[str, str | None] | None:
+    """A run of capitalised words that is a title and a surname, after an owner's possessive or
+    none (`_without_owner`), as (surname, role): ("Yoon", "South Korea's President") of "South
+    Korea's President Yoon", ("Kishida", "Prime Minister"), ("Putin", None) of "Mr Putin" (a
+    title's abbreviation is no role); None where the run holds a full name ("President Joe
+    Biden") or no title before its last word, or that word is no surname ("General Motors",
+    "Director General")."""
+    if " " in (_clean_name(raw) or ""):
+        return None
+    owner, parts = _without_owner(raw.split())
+    if len(parts) < 2 or _a_title(parts[-1]) or parts[-1] in ORG_WORDS:
+        return None
+    if len(parts) == 2 and _an_undotted_title(parts):
+        return parts[-1], None
+    if not (_TITLE_WORD.match(parts[-2]) or _role_noun(parts[-2])):
+        return None
+    role = owner + parts[:-1]
+    while role and role[0].lower() in STOPWORDS:
+        role = role[1:]  # "The President Yoon said"
+    return parts[-1], " ".join(role)
+
+
 def _clean_name(name: str, surnames: frozenset[str] = frozenset()) -> str | None:
     return _name_and_role(name, surnames)[0]
 
@@ -545,8 +584,17 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
             if m.groupdict().get("titled") and not after_title(text, m.start()):
                 continue  # "… talks. Lukin said": no title before it
             titled = after_title(text, m.start("name"), undotted=True)
-            if len(raw.split()) == 2 and _an_undotted_title(raw.split()):
-                raw, titled = raw.split()[1], True  # "Mr Putin said": a surname after a title
+            role = None
+            if " " in raw and not _ANOTHER_NAME_WORD.match(text, m.end("name")) \
+                    and (titled_surname := _a_title_and_surname(raw)) is not None:
+                # a surname after a title: "Mr Putin said", "South Korea's President Yoon said"
+                # (not a name the pattern cut: "said Senate Majority Leader Mitch| McConnell")
+                (raw, role), titled = titled_surname, True
+            elif " " in raw and _clean_name(raw, surnames) is None \
+                    and len(owned := _without_owner(raw.split())[1]) > 1:
+                # an owner's possessive opens no name: "Russia's Vladimir Putin said" (but no
+                # word alone after it: "the County Coroner's Office said")
+                raw = " ".join(owned)
             if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, m.end()):
                 # "said Jeff King was his favourite musher": King is spoken of, not speaking
                 if " " in raw:
@@ -555,7 +603,7 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
             if " " in raw:
                 add(raw, None, True)
             elif _a_titled_surname(raw, titled) or _a_lone_surname(text, m.start("name"), raw):
-                out.append((raw, None, True))  # a surname; joined to a full name later
+                out.append((raw, role, True))  # a surname; joined to a full name later
     return out
 
 
