@@ -354,6 +354,29 @@ def _leading_role(parts: list[str]) -> int:
     return k
 
 
+def _a_headline_verb(word: str) -> bool:
+    """A capitalised word that may be a verb's present in "-s", as a headline's Title Case
+    writes one inside a run of names ("Obama Hails Angela Merkel", "Biden Meets Kim Jong Un"):
+    WordNet's (`Lexicon.may_be_verb`), not in "-ss" ("Cross", "Hess")."""
+    return word[1:].islower() and word.endswith("s") and not word.endswith("ss") \
+        and load_lexicon().may_be_verb(word.lower())
+
+
+def _after_a_headline_verb(parts: list[str]) -> list[str] | None:
+    """A run of capitalised words past the last headline verb inside it (`_a_headline_verb`,
+    neither the run's first word nor its last): the name after the verb, or None where fewer
+    than two words are left ("Obama Hails Angela Merkel": "Angela Merkel"; "Tiger Woods Wins
+    Masters": none); the run itself where it holds no such verb ("Ken Burns", "Garth
+    Brooks"), a given name before a middle initial being none ("… Intelligence James R.
+    Clapper")."""
+    verbs = [i for i in range(1, len(parts) - 1)
+             if _a_headline_verb(parts[i]) and not _AN_INITIAL.fullmatch(parts[i + 1])]
+    if not verbs:
+        return parts
+    rest = parts[verbs[-1] + 1:]
+    return rest if len(rest) >= 2 else None
+
+
 def _an_undotted_title(parts: list[str]) -> bool:
     """The first of a name's words is a title's abbreviation without its full stop, as British
     papers write it ("Mr Putin", "Gen Mark Milley": "Gen Mark Milley" was a person)."""
@@ -407,7 +430,7 @@ def _name_and_role(name: str, surnames: frozenset[str] = frozenset()
     """The person's name in a run of capitalised words, and the role words opening it
     (`_leading_role`: "Actor Tom Hanks" -> "Tom Hanks", "Actor"), or (None, None); ending in
     one of the `surnames` (`_checked`) too."""
-    parts = name.split()
+    parts = _after_a_headline_verb(name.split()) or []
     while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])
                      or _an_undotted_title(parts)):
         parts = parts[1:]

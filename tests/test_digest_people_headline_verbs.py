@@ -1,0 +1,38 @@
+"""Who's who reads no headline's verb into a name: Title Case writes the verb capitalised,
+and "Obama Hails Angela Merkel, the German Chancellor" listed "Obama Hails Angela Merkel"."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.digest.people import mentions, whos_who
+
+
+@pytest.mark.parametrize(("headline", "expected"), [
+    ("Obama Hails Angela Merkel, the German Chancellor",
+     [("Angela Merkel", "German Chancellor", False)]),
+    ("Pope Urges Emma Rossi, the Italian Minister, to Act",
+     [("Emma Rossi", "Italian Minister", False)]),
+    # fewer than two words after the verb: no name rather than a wrong one
+    ("Tiger Woods Wins Masters, the Golf Tournament", []),
+])
+def test_a_headline_verb_is_no_word_of_a_name(headline: str, expected: list[object]) -> None:
+    assert mentions(headline) == expected
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    # a verb's form as a name's last word is a surname
+    ("Ken Burns said the film would air in May.", "Ken Burns"),
+    ("Garth Brooks said the tour would go on.", "Garth Brooks"),
+    # a given name before a middle initial is none
+    ("Director James R. Clapper said the report was done.", "James R. Clapper"),
+])
+def test_a_name_holding_a_verb_s_form_is_kept(sentence: str, name: str) -> None:
+    assert [n for n, _, _ in mentions(sentence)] == [name]
+
+
+def test_the_headline_s_person_joins_her_surname() -> None:
+    people = whos_who(["Obama Hails Angela Merkel, the German Chancellor",
+                       "Merkel said the talks went well."])
+    assert [(p.name, p.role, p.quoted, p.mentions) for p in people] == [
+        ("Angela Merkel", "German Chancellor", True, 2)]
