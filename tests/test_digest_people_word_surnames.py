@@ -44,6 +44,10 @@ def test_a_full_name_ending_in_a_word_written_alone_as_a_surname_is_a_person(
     # nor is a word after the article ("The West", as "the Kremlin"), nor a date's
     ["The West said the sanctions would stay.", "Kanye West said the album was done."],
     ["Vladimir Putin Friday said the talks had failed.", "The company on Friday said so."],
+    # nor a seat of government's, which stands for a body ("Moscow Kremlin" was a person)
+    ["The talks were productive, Kremlin said.", "Moscow Kremlin said the talks were over."],
+    ["Pentagon said the drills were over.", "Later, Pentagon said the drills would resume.",
+     "Washington Pentagon said the drills were over."],
 ])
 def test_a_full_name_ending_in_a_word_never_written_alone_as_a_surname_is_no_one(
         sentences: list[str]) -> None:
