@@ -215,6 +215,16 @@ def test_single_newline_paragraphs_and_list_intro_stay_separate() -> None:
     assert_body_kept(a)
 
 
+@pytest.mark.parametrize("bullet", ["•", "▪", "►", "‣", "◦", "●"])
+def test_every_bullet_opening_a_line_is_a_list_item_s(bullet: str) -> None:
+    # the cleaning read "•", "▪" and "►" as bullets, "‣", "◦" and "●" as words of the line
+    lead = "Putin and Kim met in Pyongyang on Wednesday to sign a defence pact between them."
+    item = "The pact commits each side to aid the other if attacked by a third country."
+    [first, second] = clean_article(f"{lead}\n\n{bullet} {item}\n", has_title=False).paragraphs
+    assert (first.text, first.bullet) == (lead, False)
+    assert (second.text, second.bullet) == (item, True)
+
+
 def test_header_zone_variants() -> None:
     for header, author, date in [
         (["Written by: Kim Soo-jin", "Updated 12 January 2024, 10:15"], "Kim Soo-jin", "2024-01-12"),

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from bot.bullets import BULLETS
 from bot.corpus.segment import split_sentences
 
 # Prompts: the site asking its reader to do something (share, subscribe, sign up, read on,
@@ -140,7 +141,9 @@ _SPACE_CHARS = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Only runs that need rewriting: two or more spaces, or any other kind of space.
 _SPACES = re.compile(rf"(?: ?[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]| {{2}})[{_SPACE_CHARS}]*")
 _SEPARATORS = re.compile(r"\s+[|·•/]\s+")
-_BULLET = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)])\s+")
+# A list item's marker opening a line: a dash, an asterisk, a middle dot, a bullet (`BULLETS`:
+# "‣", "◦" and "●" were no bullet here, left in the line's text, until 2026-12-07) or a number.
+_BULLET = re.compile(rf"^\s*(?:[-*·{BULLETS}]|\d{{1,2}}[.)])\s+")
 # Markdown images, links and emphasis are stripped by the scanners below, in linear time: the
 # regular expressions they replace (kept as their specification and for lines with a newline)
 # rescanned the rest of the line from every unclosed "*", "_" or "[", so that a 60 KB line of

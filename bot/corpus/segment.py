@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.bullets import BULLETS
+
 # Titles written before a name ("Mr. Putin", "Dr. Smith", "Gen. Milley"; lower-cased, no dot):
 # the name after one opens no sentence.
 TITLE_ABBREVIATIONS = frozenset(
@@ -169,7 +171,7 @@ def after_title(text: str, start: int, undotted: bool = False) -> bool:
 # to it). So a capital letter ending a sentence before another word ends none: "… plan B.
 # |Regulators balked." names "regulators", and "… from the U.S. |Following May's floods" makes
 # "May" a surname to the timeline, where "Following" opened a sentence before.
-_BULLET = "[•‣◦▪●►]"
+_BULLET = f"[{BULLETS}]"
 _LIST_MARKER = rf"(?:\d{{1,3}}[.)]|[-*+–—·]|{_BULLET})"
 _TEXT_START = rf"^\s*(?:{_LIST_MARKER}\s+)?"
 _OPENING_MARKS = {brackets: rf"[\s\"'“‘«{'([' if brackets else ''}]*" for brackets in (True, False)}

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import Stemmer
 
+from bot.bullets import BULLETS
+
 _stemmer = Stemmer.Stemmer("english")
 
 STOPWORDS = frozenset(
@@ -373,7 +375,7 @@ def one_transliteration(word: str) -> str:
 # What may come before a sentence's first word: quotes and a bracket opening it ('"Putin
 # signed …," the minister said'), and a list's bullet ("• However Putin signed …": "However"
 # was written capitalised past a start, a name where its story never writes it in lower case).
-SENTENCE_OPENERS = " \"'“‘(•‣◦▪●►"
+SENTENCE_OPENERS = " \"'“‘(" + BULLETS
 
 
 def written_as(pattern: re.Pattern[str], texts: Iterable[str], at_least_once: bool = True
