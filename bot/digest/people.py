@@ -781,36 +781,6 @@ def _lone_surnames(read: list[list[tuple[str, str | None, bool]]]) -> frozenset[
                      if name in NOT_NAME and name.lower() not in DATE_NAMES)
 
 
-def _a_word_more_than_a_name(word: str, sentences: Sequence[str]) -> bool:
-    """The `sentences` write `word` in lower case, as often as capitalised past a sentence's
-    start or more ("plan": "the plan" beside "Plan B"; not "Mark" written "Gen. Mark Milley"
-    and "Mark A. Milley said" past their starts beside one "the mark")."""
-    lower = capitalised = 0
-    for text in sentences:
-        for m in re.finditer(rf"(?i)(?<![\w’'-]){re.escape(word)}(?![\w’'-])", text):
-            if m.group(0)[:1].islower():
-                lower += 1
-            elif not opens_sentence(text, m.start()):
-                capitalised += 1
-    return lower > 0 and lower >= capitalised
-
-
-def _name_after_a_label(name: str, sentences: Sequence[str]) -> str:
-    """`name` past its first word and the initials after it where the `sentences` write that
-    word as a word more than as a name (`_a_word_more_than_a_name`): a word's label, no given
-    name and its middle initial ("Plan B. Smith said …" where a sentence writes "the plan":
-    Smith; a sentence ending in "Plan B." runs on into the next, as the splitter reads a lone
-    capital's full stop: `segment.opens_sentence`); as written otherwise ("John F. Kennedy"
-    where no sentence writes "john")."""
-    parts = name.split()
-    k = 1
-    while k < len(parts) - 1 and _AN_INITIAL.fullmatch(parts[k]):
-        k += 1
-    if k == 1 or not _a_word_more_than_a_name(parts[0], sentences):
-        return name
-    return " ".join(parts[k:])
-
-
 def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) -> list[Person]:
     """People across sentences, merged by name (a bare surname joins the full name; the
     spellings of one name, `_one_name`, are one person, shown as the most `sources` — each
@@ -830,8 +800,7 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
                 for text, found in zip(sentences, read, strict=True)]
     for i, (text, found) in enumerate(zip(sentences, read, strict=True)):
         weak = _attributed_only(text, lone) if "ccording" in text else set()
-        for as_read, role, quoted in found:
-            name = _name_after_a_label(as_read, sentences)
+        for name, role, quoted in found:
             if " " not in name:
                 surnames.append((i, name, role, quoted))
                 continue
