@@ -28,3 +28,20 @@ def test_a_father_and_his_son_are_two_and_the_son_s_surname_joins_him() -> None:
     assert set(by_name) == {"Donald Trump Jr.", "Donald Trump", "Henry Ford III"}
     assert by_name["Donald Trump"].role == "President"
     assert by_name["Henry Ford III"].mentions == 2 and by_name["Henry Ford III"].quoted
+
+
+def test_a_bare_surname_beside_a_father_and_his_namesake_son_is_the_father_s() -> None:
+    # "Trump said" joined neither once the son's suffix was read; a story naming both writes
+    # the son "Trump Jr."
+    people = whos_who(["President Donald Trump spoke first.",
+                       "Donald Trump Jr. said the meeting was short.",
+                       "Trump said the meeting went well.",
+                       "Trump Jr. said he left early."])
+    assert [(p.name, p.role, p.quoted, p.mentions) for p in people] == [
+        ("Donald Trump", "President", True, 2), ("Donald Trump Jr.", None, True, 2)]
+    # no father's name among them: two of one surname, a bare surname joins neither
+    people = whos_who(["Civil rights leader Coretta Scott King spoke first.",
+                       "Martin Luther King Jr., the minister, led the march.",
+                       "King said the march would go on."])
+    assert [(p.name, p.quoted, p.mentions) for p in people] == [
+        ("Coretta Scott King", False, 1), ("Martin Luther King Jr.", False, 1)]

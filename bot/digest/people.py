@@ -329,8 +329,29 @@ class Person:
     def surname(self) -> str:
         """The name's last word but a generation's suffix ("King" of "Martin Luther King
         Jr.")."""
-        parts = self.name.split()
-        return parts[-2] if len(parts) > 1 and _A_GENERATION.fullmatch(parts[-1]) else parts[-1]
+        return _without_generation(self.name).split()[-1]
+
+
+def _without_generation(name: str) -> str:
+    """`name` without a generation's suffix ending it: "Donald Trump" of "Donald Trump Jr.";
+    `name` itself where it has none, or is nothing else ("Jr.")."""
+    rest, _, last = name.rpartition(" ")
+    return rest if rest and _A_GENERATION.fullmatch(last) else name
+
+
+def _fathers_not_sons(people: list[Person]) -> list[Person]:
+    """The `people` a bare surname may name, but a son whose father is among them, a name
+    without a generation's suffix that is or ends in the son's without his ("Donald Trump"
+    of "Donald Trump Jr." and of "Trump Jr."): "Trump said" beside "Donald Trump" and "Donald
+    Trump Jr." is the father's, as a story naming both writes the son "Trump Jr." (it joined
+    neither from a read on 2026-12-07 that read the son's suffix until a second that day)."""
+    fathers = [p.name for p in people if p.name == _without_generation(p.name)]
+
+    def a_son(name: str) -> bool:
+        father = _without_generation(name)
+        return father != name and any(f == father or f.endswith(" " + father) for f in fathers)
+
+    return [p for p in people if not a_son(p.name)]
 
 
 def _role_noun(word: str) -> bool:
@@ -823,7 +844,7 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
     # mentions.
     alone: dict[tuple[str, ...], list[_SurnameUse]] = {}
     for i, surname, role, quoted in surnames:
-        matches = by_surname.get(_one_name(surname), [])
+        matches = _fathers_not_sons(by_surname.get(_one_name(surname), []))
         if not matches:
             alone.setdefault(_one_name(surname), []).append((i, surname, role, quoted))
         if len(matches) == 1:
@@ -855,8 +876,7 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
     # not a father's in his son's ("Donald Trump" in "Donald Trump Jr.").
     for name in sorted(people, key=len):
         longer = [q for q in people.values() if q.name != name
-                  and (q.name.startswith(name + " ")
-                       and not _A_GENERATION.fullmatch(q.name[len(name) + 1:])
+                  and (q.name.startswith(name + " ") and _without_generation(q.name) != name
                        or q.name.endswith(" " + name))]
         if len(longer) == 1:
             _merge_into(longer[0], people.pop(name))
