@@ -23,6 +23,9 @@ from bot.digest.people import mentions, whos_who
     ("General Motors said the plant would close.", []),
     ("The Director General said the plant would close.", []),
     ("The County Coroner's Office said the autopsy was done.", []),
+    # an owner's word is no surname after a kind of person ("Joe's", a trader)
+    ("Trader Joe's said the recall was done.", []),
+    ("Trader Joe’s said the recall was done.", []),
 ])
 def test_a_title_and_a_surname_and_an_owner(sentence: str, expected: list[object]) -> None:
     assert mentions(sentence) == expected

@@ -409,6 +409,11 @@ def _an_undotted_title(parts: list[str]) -> bool:
     return len(parts) > 1 and parts[0].lower() in TITLE_ABBREVIATIONS
 
 
+def _a_possessive(word: str) -> bool:
+    """An owner's word ("Russia's", "Joe’s"): no word of a person's name."""
+    return word.endswith(("’s", "'s"))
+
+
 def _without_owner(parts: list[str]) -> tuple[list[str], list[str]]:
     """A run of capitalised words split after its last possessive but its last word: (the
     owner's words, the rest): "South Korea's" and "President Yoon", "Russia's" and "Vladimir
@@ -416,7 +421,7 @@ def _without_owner(parts: list[str]) -> tuple[list[str], list[str]]:
     Vladimir Putin said" named no one (a name's word was a possessive) until a read on
     2026-12-07."""
     for i in range(len(parts) - 2, -1, -1):
-        if parts[i].endswith(("’s", "'s")):
+        if _a_possessive(parts[i]):
             return parts[:i + 1], parts[i + 1:]
     return [], parts
 
@@ -431,11 +436,13 @@ def _a_title_and_surname(raw: str) -> tuple[str, str | None] | None:
     Korea's President Yoon", ("Kishida", "Prime Minister"), ("Putin", None) of "Mr Putin" (a
     title's abbreviation is no role); None where the run holds a full name ("President Joe
     Biden") or no title before its last word, or that word is no surname ("General Motors",
-    "Director General")."""
+    "Director General", an owner's "Trader Joe's": it was "Joe's", a trader, from a read on
+    2026-12-07 until a second that day)."""
     if " " in (_clean_name(raw) or ""):
         return None
     owner, parts = _without_owner(raw.split())
-    if len(parts) < 2 or _a_title(parts[-1]) or parts[-1] in ORG_WORDS:
+    if len(parts) < 2 or _a_title(parts[-1]) or parts[-1] in ORG_WORDS \
+            or _a_possessive(parts[-1]):
         return None
     if len(parts) == 2 and _an_undotted_title(parts):
         return parts[-1], None
@@ -492,7 +499,7 @@ def _checked(parts: list[str], surnames: frozenset[str] = frozenset()) -> str | 
             or parts[-1] in NOT_NAME and not _a_month_surname(parts) \
             and parts[-1] not in surnames:
         return None
-    if any(p.endswith(("’s", "'s")) for p in parts):
+    if any(_a_possessive(p) for p in parts):
         return None
     return " ".join(parts)
 
