@@ -23,6 +23,12 @@ from bot.digest.people import mentions, whos_who
     ("General Motors said the plant would close.", []),
     ("The Director General said the plant would close.", []),
     ("The County Coroner's Office said the autopsy was done.", []),
+    # after a noun of a kind of person, no title, a word that is no name is no surname; after
+    # a title it may be
+    ("Consumer Reports said the car failed the test.", []),
+    ("Member States said the deal would stand.", []),
+    ("Senior Officials said the talks had failed.", []),
+    ("Prime Minister May said the deal was done.", [("May", "Prime Minister", True)]),
     # an owner's word is no surname after a kind of person ("Joe's", a trader)
     ("Trader Joe's said the recall was done.", []),
     ("Trader Joe’s said the recall was done.", []),

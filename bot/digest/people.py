@@ -446,7 +446,11 @@ def _a_title_and_surname(raw: str) -> tuple[str, str | None] | None:
         return None
     if len(parts) == 2 and _an_undotted_title(parts):
         return parts[-1], None
-    if not (_TITLE_WORD.match(parts[-2]) or _role_noun(parts[-2])):
+    # after a noun of a kind of person, no title, a word of `NOT_NAME` is none: "Consumer
+    # Reports said", "Member States said", "Senior Officials said" were people from a read on
+    # 2026-12-07 until a second that day; after a title it is ("Prime Minister May said")
+    titled = bool(_TITLE_WORD.match(parts[-2]))
+    if not (titled or _role_noun(parts[-2])) or not _a_titled_surname(parts[-1], titled):
         return None
     role = owner + parts[:-1]
     while role and role[0].lower() in STOPWORDS:
