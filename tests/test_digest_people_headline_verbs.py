@@ -20,6 +20,18 @@ def test_a_headline_verb_is_no_word_of_a_name(headline: str, expected: list[obje
     assert mentions(headline) == expected
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # running text writes its verbs in lower case: a capitalised verb's form is a name's word
+    ("Daniel James Smith said the boy was home.", [("Daniel James Smith", None, True)]),
+    ("Ana Soares Silva, the mayor, said the plan would work.",
+     [("Ana Soares Silva", "mayor", True)]),
+    ("The plan would work, said Mary Brooks Hill, the mayor.", [("Mary Brooks Hill", "mayor", True)]),
+])
+def test_a_verb_s_form_inside_a_name_of_running_text_is_a_name_s_word(
+        sentence: str, expected: list[object]) -> None:
+    assert mentions(sentence) == expected
+
+
 @pytest.mark.parametrize(("sentence", "name"), [
     # a verb's form as a name's last word is a surname
     ("Ken Burns said the film would air in May.", "Ken Burns"),

@@ -388,6 +388,17 @@ def _a_headline_verb(word: str) -> bool:
         and load_lexicon().may_be_verb(word.lower())
 
 
+# A word of letters, as a sentence writes it (a case is read off its first letter).
+_A_WRITTEN_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+def _in_title_case(text: str) -> bool:
+    """`text` writes every word capitalised but function words, as a headline's Title Case
+    does ("Obama Hails Angela Merkel, the German Chancellor"); a sentence of running text
+    writes its verbs in lower case ("Daniel James Smith said the boy was home")."""
+    return all(w[0].isupper() or w.lower() in STOPWORDS for w in _A_WRITTEN_WORD.findall(text))
+
+
 def _after_a_headline_verb(parts: list[str]) -> list[str] | None:
     """A run of capitalised words past the last headline verb inside it (`_a_headline_verb`,
     neither the run's first word nor its last): the name after the verb, or None where fewer
@@ -458,16 +469,22 @@ def _a_title_and_surname(raw: str) -> tuple[str, str | None] | None:
     return parts[-1], " ".join(role)
 
 
-def _clean_name(name: str, surnames: frozenset[str] = frozenset()) -> str | None:
-    return _name_and_role(name, surnames)[0]
+def _clean_name(name: str, surnames: frozenset[str] = frozenset(), headline: bool = False
+                ) -> str | None:
+    return _name_and_role(name, surnames, headline)[0]
 
 
-def _name_and_role(name: str, surnames: frozenset[str] = frozenset()
+def _name_and_role(name: str, surnames: frozenset[str] = frozenset(), headline: bool = False
                    ) -> tuple[str | None, str | None]:
     """The person's name in a run of capitalised words, and the role words opening it
     (`_leading_role`: "Actor Tom Hanks" -> "Tom Hanks", "Actor"), or (None, None); ending in
-    one of the `surnames` (`_checked`) too."""
-    parts = _after_a_headline_verb(name.split()) or []
+    one of the `surnames` (`_checked`) too. In a `headline` (`_in_title_case`), the name after
+    a verb inside the run (`_after_a_headline_verb`); elsewhere a verb's form there is a
+    name's word ("Daniel James Smith said …", "Ana Soares Silva, the mayor,": no one from a
+    read on 2026-12-07 that cut at such a verb in any text until a second that day)."""
+    parts = name.split()
+    if headline:
+        parts = _after_a_headline_verb(parts) or []
     while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])
                      or _an_undotted_title(parts)):
         parts = parts[1:]
@@ -546,8 +563,9 @@ def _attributed_only(text: str, surnames: frozenset[str] = frozenset()) -> set[s
     to Human Rights Watch", "according to Ola Nord"): a person's or an organisation's, as
     likely one as the other (`whos_who` lists them only when another sentence names them)."""
     names: set[str] = set()
+    headline = _in_title_case(text)
     for m in _ACCORDING.finditer(text):
-        name, leading = _name_and_role(m.group("name"), surnames)  # ("Treasurer Ola Nord")
+        name, leading = _name_and_role(m.group("name"), surnames, headline)  # ("Treasurer Ola Nord")
         if name and not leading and not _a_role(m.group("role").split()):
             names.add(name)
     return names
@@ -603,9 +621,10 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
     out: list[tuple[str, str | None, bool]] = []
     reports = bool(re.search(rf"\b{_REPORT}\b", text))
     quotes = not reports and ("“" in text or '"' in text)
+    headline = _in_title_case(text)
 
     def add(raw: str, role: str | None, quoted: bool, before: bool = False) -> None:
-        name, leading = _name_and_role(raw, surnames)
+        name, leading = _name_and_role(raw, surnames, headline)
         # A role right before the name reads on into the role words opening it: "Chief
         # Executive Officer Tim Cook" is "Chief Executive Officer" (it was "Chief").
         role = f"{role} {leading}" if before and role and leading else role or leading
@@ -617,7 +636,7 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
             out.append((name, role, quoted))
 
     for m in _AFFILIATION.finditer(text):
-        name = _clean_name(m.group("name"), surnames)
+        name = _clean_name(m.group("name"), surnames, headline)
         org = m.group("role").strip()
         # A person has a given name and a surname; "Kim Il Sung Square" has no affiliation.
         if name and len(name.split()) >= 2 and (reports or quotes):
@@ -650,7 +669,7 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
                 # a surname after a title: "Mr Putin said", "South Korea's President Yoon said"
                 # (not a name the pattern cut: "said Senate Majority Leader Mitch| McConnell")
                 (raw, role), titled = titled_surname, True
-            elif " " in raw and _clean_name(raw, surnames) is None \
+            elif " " in raw and _clean_name(raw, surnames, headline) is None \
                     and len(owned := _without_owner(raw.split())[1]) > 1:
                 # an owner's possessive opens no name: "Russia's Vladimir Putin said" (but no
                 # word alone after it: "the County Coroner's Office said")
