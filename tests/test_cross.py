@@ -178,6 +178,78 @@ def test_it_reads_its_budget_batch_after_batch_until_two_sources_state_it(
     assert supporting == ["A", "B" if stating == "beacon tower" else "E"]
 
 
+class LeaningCross:
+    """Gives each sentence the probability of the first of `read` (text: probability) it
+    holds, 0.01 for any other, with the shipped model's cut; records the asks."""
+
+    states = 0.73
+
+    def __init__(self, read: dict[str, float]) -> None:
+        self.read = read
+        self.asked: list[str] = []
+
+    def probabilities(self, claim: str, sentences: list[str],
+                      contexts: list[str] | None = None, claim_tokens: int = 24) -> list[float]:
+        self.asked.extend(sentences)
+        return [next((p for t, p in self.read.items() if t in s), 0.01) for s in sentences]
+
+
+@pytest.mark.parametrize(("judge_b", "read_b", "weak", "second"), [
+    (0.2, 0.6, False, "B"),  # the judge (0.1 on) and the cross-encoder (0.5 on) both lean
+    (0.2, 0.6, True, None),  # the one source a long post's reverse coverage: no anchor
+    (0.05, 0.6, False, None),  # the judge under `SECOND_SOURCE`
+    (0.2, 0.4, False, None),  # the cross-encoder under `SECOND_SOURCE_LEANING`
+])
+def test_a_candidate_both_readers_lean_to_is_a_second_source(
+        tmp_path: Path, judge_b: float, read_b: float, weak: bool, second: str | None) -> None:
+    # Each reader alone is under its cut (the judge's `states`, the cross-encoder's 0.73):
+    # "Their ties, which date back to the Soviet Union's efforts to install a communist
+    # government in North Korea" (judge 0.135, cross-encoder 0.72) was no second source for
+    # "The bond between Moscow and Pyongyang goes back to the communist era", stated by
+    # another outlet. C, read alike, is one the judge finds unlikely. Never the first source.
+    from bot.claims.lookup import SECOND_SOURCE_REASON
+    from bot.text.stance import Judgement
+    from tests.conftest import store_of_documents
+
+    docs = {"A": ["The council approved a new lighthouse for the northern pier."],
+            "B": ["Leaders gave the green light to a beacon tower on the north jetty."],
+            "C": ["A tall lamp on the quay was approved by the town's council."]}
+    store, rows = store_of_documents(tmp_path / "x.db", docs)
+    fake = LeaningCross({"beacon tower": read_b, "lamp on the quay": 0.6})
+    judged = [(Judgement("supports", 0.5), rows["A"])]
+    may_state = [(judge_b, rows["B"]["id"], rows["B"]), (0.05, rows["C"]["id"], rows["C"])]
+    lookup_module._cross_support(lookup_module.Copies(store), fake, CLAIM,  # type: ignore[arg-type]
+                                 may_state, judged, [rows["B"], rows["C"]],
+                                 weak={rows["A"]["id"]} if weak else frozenset())
+    supporting = [(r["doc_id"], j.reason) for j, r in judged if j.stance == "supports"]
+    assert supporting == [("A", None)] + ([(second, SECOND_SOURCE_REASON)] if second else [])
+    assert fake.asked == [docs["B"][0], docs["C"][0]]
+    judged = []
+    lookup_module._cross_support(lookup_module.Copies(store), fake, CLAIM,  # type: ignore[arg-type]
+                                 may_state, judged, [rows["B"], rows["C"]])
+    assert judged == []
+
+
+def test_a_long_posts_support_the_cross_encoder_confirmed_anchors_a_second_source(
+        tmp_path: Path) -> None:
+    # Read from reverse coverage, A's sentence is no anchor by itself; once the cross-encoder
+    # finds it stating the claim, it is one.
+    from bot.claims.lookup import SECOND_SOURCE_REASON
+    from bot.text.stance import Judgement
+    from tests.conftest import store_of_documents
+
+    docs = {"A": ["The council approved a new lighthouse for the northern pier."],
+            "B": ["Leaders gave the green light to a beacon tower on the north jetty."]}
+    store, rows = store_of_documents(tmp_path / "x.db", docs)
+    fake = LeaningCross({"new lighthouse": 0.9, "beacon tower": 0.6})
+    judged = [(Judgement("mentions", 0.2), rows["A"])]
+    may_state = [(0.2, rows["A"]["id"], rows["A"]), (0.2, rows["B"]["id"], rows["B"])]
+    lookup_module._cross_support(lookup_module.Copies(store), fake, CLAIM,  # type: ignore[arg-type]
+                                 may_state, judged, [rows["B"]], weak={rows["A"]["id"]})
+    assert [(r["doc_id"], j.reason) for j, r in judged if j.stance == "supports"] == [
+        ("A", "states it in other words"), ("B", SECOND_SOURCE_REASON)]
+
+
 class PairCross:
     """States a (claim, sentence) pair when the claim holds `first` and the sentence `second`
     of one of `pairs`; records each pair asked."""

@@ -185,6 +185,17 @@ CROSS_BATCH = 2
 # 0.2 gain 3; at 0.01, 5 single-source claims become corroborated, at 0, 13. 0.1, the first
 # value tried, lies inside the range that gains on each set.
 SECOND_SOURCE = 0.1
+# The cross-encoder's probability from which it reads a sentence as stating the claim likelier
+# than not (its own decision point; its `states` cut, 0.73, is where 90% of its yeses on its
+# held-out pairs are right). Once one source states the claim, a candidate the cross-encoder
+# read from this on and the judge finds likely from `SECOND_SOURCE` on states it too
+# (`_cross_support`): each reader alone is under its cut, the two agree. Alone, 0.5 won one
+# story claim and lost one (README, "A lower cross-encoder cut for a second source"); so did
+# the judge's `SECOND_SOURCE` alone after the cross-encoder ("It also ran after the
+# cross-encoder"); together, on 2026-12-07, seeds-new +1 (a gold evidence sentence), every
+# other answer of the story rows, CheckThat and the swaps the same, two Climate-FEVER answers
+# `single-source` -> `corroborated` (both SUPPORTS there).
+SECOND_SOURCE_LEANING = 0.5
 SECOND_SOURCE_REASON = "a second source stating it in other words"
 PARAPHRASE_REASON = "says what another source stating it says"
 FATE_SCORE = 0.5  # the score shown for a sentence giving another outcome (`fate_conflict`)
@@ -1004,7 +1015,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         _cross_support(copies, reader, said, may_state, judged, unrelated,
                        fitted.cross_floor if fitted is not None else 0.0, context_of,
                        may_state_later, lambda sid, row: said_earlier(row, places_left[sid]),
-                       may_state_second)
+                       may_state_second, by_coverage_ids)
         if may_state:
             paraphrased = _paraphrased_support(
                 copies, reader, may_state, judged, unrelated, context_of,
@@ -1771,7 +1782,8 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
                    context_of: dict[int, str] | None = None,
                    later: list[tuple[float, int, dict[str, Any]]] | None = None,
                    placed: Callable[[int, dict[str, Any]], bool] | None = None,
-                   second_only: list[tuple[float, int, dict[str, Any]]] | None = None) -> None:
+                   second_only: list[tuple[float, int, dict[str, Any]]] | None = None,
+                   weak: AbstractSet[int] = frozenset()) -> None:
     """The cross-encoder reads the likeliest of the rest with the claim: a sentence it finds
     stating the claim supports it (another outlet's wording), moved into `judged` as such.
     One sentence per document not supporting it yet (one suffices for its count), the judge's
@@ -1791,8 +1803,16 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
     makes the first source, so a claim no sentence states by the rules, the judge or the
     rounds before stays `not-found` whatever the cross-encoder makes of a sentence lacking its
     names (asked for a first source too, Climate-FEVER lost 0.013 of accuracy and the person
-    swaps of 2026-12-05 gained 2 false supports)."""
+    swaps of 2026-12-05 gained 2 false supports).
+    Then, while exactly one source states the claim, the first round's likeliest candidate
+    the cross-encoder read from `SECOND_SOURCE_LEANING` on, under its cut, whose judge's
+    probability is `SECOND_SOURCE` or more, states it too: `_second_source`'s candidate, read
+    by both, with `_second_source`'s anchor (`weak`: sentence ids of a long post's support
+    read from reverse coverage, no anchor unless the cross-encoder confirmed it)."""
     groups = _support_groups(copies, judged)
+    leaning: list[tuple[float, int, dict[str, Any]]] = []  # (its probability, id, row)
+    likely = {sid for p, sid, _ in may_state if p >= SECOND_SOURCE}
+    confirmed: set[int] = set()
     # Those whole by themselves (or with the previous sentence) first; then, while fewer than
     # two sources state it, those the article's earlier sentences place (`later`),
     # `CROSS_PAIRS_MORE` more, from any document not supporting it yet.
@@ -1829,6 +1849,9 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
                                         [(context_of or {}).get(sid, "") for sid, _ in batch])
             for (sid, row), p_states in zip(batch, said, strict=True):
                 if p_states < reader.states:
+                    if not second and not names_left and sid in likely \
+                            and p_states >= SECOND_SOURCE_LEANING:
+                        leaning.append((p_states, sid, row))
                     continue
                 if len(groups) >= 2:
                     copies.merge(groups)  # a copy it confirmed is no second source
@@ -1837,6 +1860,18 @@ def _cross_support(copies: Copies, reader: CrossEncoder, claim_text: str,
                 _add_support(groups, row["doc_id"], _sentence_key(row))
                 _now_supports(Judgement("supports", p_states, "states it in other words"), sid,
                               row, judged, unrelated)
+                confirmed.add(sid)
+    if not leaning:
+        return
+    if len(groups) >= 2:
+        copies.merge(groups)
+    if _independent(groups) != 1 or not _anchored(judged, set(weak) - confirmed):
+        return
+    for p_states, sid, row in sorted(leaning, key=lambda t: -t[0]):
+        if _second_independent(copies, groups, row):
+            _now_supports(Judgement("supports", p_states, SECOND_SOURCE_REASON), sid, row,
+                          judged, unrelated)
+            return
 
 
 def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, Any]]],
@@ -1853,8 +1888,7 @@ def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, A
     (`copies`). That first source must state the claim by the rules or the judge's `states`:
     a long post's support read from reverse coverage (`weak`, sentence ids) is no anchor."""
     groups = _support_groups(copies, judged)
-    if _independent(groups) != 1 or all(
-            row["id"] in weak for j, row in judged if j.stance == "supports"):
+    if _independent(groups) != 1 or not _anchored(judged, weak):
         return
     for p, sid, row in sorted(may_state, key=lambda t: -t[0]):
         if p < cut:
@@ -1864,6 +1898,12 @@ def _second_source(copies: Copies, may_state: list[tuple[float, int, dict[str, A
         _now_supports(Judgement("supports", p, SECOND_SOURCE_REASON), sid, row, judged,
                       unrelated)
         return
+
+
+def _anchored(judged: list[tuple[Judgement, dict[str, Any]]], weak: AbstractSet[int]) -> bool:
+    """A supporting sentence of `judged` is no long post's support read from reverse coverage
+    alone (`weak`, sentence ids): an anchor for a second source read under the readers' cuts."""
+    return any(j.stance == "supports" and row["id"] not in weak for j, row in judged)
 
 
 def _paraphrased_support(copies: Copies, reader: CrossEncoder,

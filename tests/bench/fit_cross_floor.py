@@ -61,14 +61,15 @@ def recording_support(out: list[tuple[str, list[tuple[float, float]]]],
 
     def recording(copies: Any, reader: Any, claim: str, may_state: Any, judged: Any,
                   unrelated: Any, floor: float = 0.0, context_of: Any = None,
-                  later: Any = None, placed: Any = None, second_only: Any = None) -> None:
+                  later: Any = None, placed: Any = None, second_only: Any = None,
+                  weak: Any = frozenset()) -> None:
         # (every round's candidates: the floor holds for each of them)
         judge_p = {row["text"]: p for p, _, row in
                    [*may_state, *(later or []), *(second_only or [])]}
         # asked as without a floor (`make cross-model` failed with a TypeError once the
         # lookup passed the second and third rounds' candidates, and this took none)
         real(copies, RecordingReader(reader, judge_p, out[-1][1]), claim, may_state, judged,
-             unrelated, 0.0, context_of, later, placed, second_only)
+             unrelated, 0.0, context_of, later, placed, second_only, weak)
 
     return recording
 
