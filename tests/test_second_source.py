@@ -104,3 +104,32 @@ def test_a_lookup_counts_the_judges_second_source_before_asking_the_cross_encode
     assert answer.verdict == "corroborated" and answer.sources == 2, answer
     assert fake.asked == []
     assert [e.reason for e in answer.evidence if e.doc_id == "b"] == [SECOND_SOURCE_REASON]
+
+
+def test_a_second_source_supports_only_while_its_first_does(settings, store, corpus,
+                                                              monkeypatch):
+    # a.txt states the claim by the rules until it is read again as telling the event the
+    # other way round (a dispute); c.txt's sentence, which the judge finds likely (here its
+    # cut lowered to it), was a second source only beside a first: it goes with it, and the
+    # claim is contradicted, not contested by a sentence no reader found stating it.
+    articles = {
+        "a.txt": "Payments in Norland\n\nAnton Marov paid Ivo Sela for troops, fuel and "
+                 "rifles, officials in Norland said.\nThe payments were made in the spring.\n",
+        "c.txt": "Norland Notes\n\nIvo Sela and Anton Marov settled a bill, "
+                 "a clerk said.\nNo one else would say more.\n"}
+    world = build_claim_world(settings, store, corpus, articles)
+    monkeypatch.setattr(lookup_module, "load_cross", lambda: None)
+    seen: list[float] = []
+    second = lookup_module._second_source
+
+    def at_its_probability(copies: Copies, may_state: list[tuple[float, int, dict[str, Any]]],
+                           judged: list[tuple[Judgement, dict[str, Any]]],
+                           unrelated: list[dict[str, Any]], weak: set[int]) -> None:
+        seen.extend(p for p, _, row in may_state if row["doc_id"] == "c")
+        second(copies, may_state, judged, unrelated, weak, cut=min(seen, default=1.0))
+
+    monkeypatch.setattr(lookup_module, "_second_source", at_its_probability)
+    answer = ask_claim(world, "Sela paid Marov for troops, fuel and rifles")
+    assert seen
+    assert answer.verdict == "contradicted", answer
+    assert not any(e.stance == "supports" for e in answer.evidence)

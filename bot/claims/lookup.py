@@ -1070,6 +1070,7 @@ def lookup_claim(store: Store, claim: str, *, index_path: Path, aliases: AliasTa
         unrelated = kept
     if paraphrased is not None:
         judged = _paraphrase_with_its_source(judged, *paraphrased)
+    judged = _second_source_with_a_first(judged)
     # A name of one word the corpus never writes, a letter away from one it writes by itself
     # ("Puthin", "Putin"), may be a typo of it: a sentence naming that one instead does not
     # name someone else ("According to the NYT, Puthin paid Kim for soldiers …" was
@@ -1977,6 +1978,20 @@ def _paraphrase_with_its_source(judged: list[tuple[Judgement, dict[str, Any]]], 
         return judged
     return [(Judgement("mentions", j.score, "related") if row["id"] == sid
              and j.stance == "supports" else j, row) for j, row in judged]
+
+
+def _second_source_with_a_first(judged: list[tuple[Judgement, dict[str, Any]]]
+                                ) -> list[tuple[Judgement, dict[str, Any]]]:
+    """`judged` with each second source read under the readers' cuts (`SECOND_SOURCE_REASON`:
+    `_second_source`'s, `_cross_support`'s read by both) related evidence only once no other
+    sentence supports the claim: it is support only beside a first source, and a first source
+    read again as telling the event the other way round or another outcome (a dispute) takes
+    it along, as a paraphrase goes with its source (`_paraphrase_with_its_source`): the claim
+    is `contradicted`, not `contested` by a sentence neither reader found stating it."""
+    if any(j.stance == "supports" and j.reason != SECOND_SOURCE_REASON for j, _ in judged):
+        return judged
+    return [(Judgement("mentions", j.score, "related") if j.stance == "supports" else j, row)
+            for j, row in judged]
 
 
 def _second_independent(copies: Copies, groups: list[set[str]], row: dict[str, Any]) -> bool:
