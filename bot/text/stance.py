@@ -101,7 +101,12 @@ def dates_the_event(u: Unit) -> bool:
 # How far apart, in hours around the clock, two times of day may be and still be one time told
 # roughly: a time is often rounded or given approximately ("around midnight" for 11:50 p.m.,
 # "around 3 p.m." for 2:55 p.m., "after 3 p.m." for 3:40 p.m.), as a long post's amounts are.
+# A shorter claim's time has it only where a side tells its time roughly or bounds it
+# (`_told_roughly`): "at 3:25 a.m." is another time than "at 2:50 a.m.".
 TIME_OF_DAY_LEEWAY = 1.0
+# How a text gives a time of day it tells roughly ("around midnight", "at about 3 p.m.",
+# `number_bound`): the time itself, give or take `TIME_OF_DAY_LEEWAY`.
+ROUGHLY = "~"
 
 
 # Time zones' abbreviations: "12:00 GMT", "8 a.m. EDT". The same moment has another time in
@@ -168,23 +173,40 @@ def _hours_outside(mine: tuple[float, float], theirs: tuple[float, float]) -> fl
     return min(_hours_apart(a, b) for a in mine for b in theirs)
 
 
-def another_time_of_day(u: Unit, own: Features, claim: Claim) -> bool:
-    """The sentence gives a time of day (`clock_hours`) and none within `TIME_OF_DAY_LEEWAY`
-    of the claim's time `u`, each with the times its bound allows (`_hours_allowed`, the
-    sentence's as each place writing it reads: `Features.bounds`), around the clock, in the
-    time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or a
-    claim's "3 p.m." where it was written): a duration in hours ("held for 36 h") is no other
-    time of the event, nor a time told roughly, within either's bound or in another zone."""
-    if own.zones != claim.zones:
-        return False
+def _told_roughly(bound: str | None) -> bool:
+    """A time of day given with this bound (`number_bound`, "=" or None: the time itself) is
+    told roughly or bounded: `TIME_OF_DAY_LEEWAY` applies."""
+    return bound not in (None, "=")
+
+
+def other_times_of_day(u: Unit, own: Features, claim: Claim, rounded: bool) -> list[str]:
+    """The sentence's times of day (`clock_hours`) where it gives one and none may be the
+    claim's time `u`, each with the times its bound allows (`_hours_allowed`, the sentence's
+    as each place writing it reads: `Features.bounds`), around the clock, in the time zones the
+    claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or a claim's "3 p.m."
+    where it was written); else none. A time within `TIME_OF_DAY_LEEWAY` may be the claim's
+    where a side tells it roughly or bounds it (`_told_roughly`), or any side where `rounded`
+    (a long claim's times, `is_long`): "around midnight" is not disputed by "at
+    11:50 p.m.", "at 3:25 a.m." is by "at 3:20 a.m.". A duration in hours ("held for 36 h")
+    is no time of day."""
     mine = clock_hours(u.key)
-    if mine is None:
-        return False
+    if mine is None or own.zones != claim.zones:
+        return []
     claimed = _hours_allowed(mine, u.bound)
-    apart = [min(_hours_outside(claimed, _hours_allowed(t, bound))
-                 for bound in own.bounds.get(f"{TIME_OF_DAY}\t{v}") or ["="])
-             for v in own.numbers.get(TIME_OF_DAY, ()) if (t := clock_hours(v)) is not None]
-    return bool(apart) and all(hours > TIME_OF_DAY_LEEWAY for hours in apart)
+    others = []
+    for v in own.numbers.get(TIME_OF_DAY, ()):
+        t = clock_hours(v)
+        if t is None:
+            continue
+        for bound in own.bounds.get(f"{TIME_OF_DAY}\t{v}") or ["="]:
+            leeway = TIME_OF_DAY_LEEWAY \
+                if rounded or _told_roughly(u.bound) or _told_roughly(bound) else 0.0
+            if _hours_outside(claimed, _hours_allowed(t, bound)) <= leeway:
+                return []
+        others.append(v)
+    return others
+
+
 # In calendar order (a weekday's number is its place: 0 = Monday; a month's is its place + 1,
 # `words.MONTH_NAMES`).
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -784,7 +806,8 @@ class Unit:
     # also in `alts`: any of them is the word itself (bot/text/wordnet.py, `inflections_many`)
     forms: frozenset[str] = frozenset()
     # numbers: ">", "≥", "<" or "≤" where the claim bounds the value rather than gives it
-    # ("more than 50", "at most 30%", `number_bound`); None for a value given ("up to 30%")
+    # ("more than 50", "at most 30%", `number_bound`), `ROUGHLY` a time of day told roughly
+    # ("around midnight"); None for a value given ("up to 30%")
     bound: str | None = None
 
     @property
@@ -850,7 +873,8 @@ class Features:
     # the clause says nothing of the claim's event, the place is not where that event was.
     place_clauses: dict[str, set[str]] = field(default_factory=dict)
     # "unit<TAB>value" -> how the sentence gives that number where it bounds it somewhere
-    # ("at least 1,200": ["≥"]; "=" for a place giving the value itself), `number_bound`;
+    # ("at least 1,200": ["≥"], "around midnight": [`ROUGHLY`]; "=" for a place giving the
+    # value itself), `number_bound`;
     # a number given only as a value is not listed.
     bounds: dict[str, list[str]] = field(default_factory=dict)
     # The known place opening the sentence, its doer, and the place that one lies in (a city's
@@ -1247,15 +1271,19 @@ _BOUND_AFTER = {**dict.fromkeys(["or more", "or higher", "or greater", "or above
 
 
 # Words that bound a time of day rather than give it ("after 3 p.m.", "before 6 p.m.", "by
-# noon"): times only, as "after 3 days" or "by 5 percent" bound nothing.
-_TIME_BOUND_BEFORE = {"not before": "≥", "not after": "≤", "after": ">", "before": "<", "by": "≤"}
+# noon"), or tell it roughly ("around midnight", "at about 3 p.m.": `ROUGHLY`): times only, as
+# "after 3 days" or "by 5 percent" bound nothing, and "about 350 people" is read as 350.
+_TIME_BOUND_BEFORE = {"not before": "≥", "not after": "≤", "after": ">", "before": "<", "by": "≤",
+                      **dict.fromkeys(["around", "about", "approximately", "roughly", "circa",
+                                       "nearly", "almost", "close to"], ROUGHLY)}
 
 
 def number_bound(words: Sequence[Word], i: int) -> str | None:
     """How the text gives the number at `i`: ">" more than it ("more than 50", "above 97%"),
     "≥" at least it ("at least 1,200", "50 or more", the first end of "between 300 and 400"),
     "<" fewer ("fewer than 400", "below 2%"), "≤" at most ("at most 30", "10 or fewer", the
-    second end of "between 300 and 400"), None where it gives the value itself."""
+    second end of "between 300 and 400"), `ROUGHLY` a time of day told so ("around midnight"),
+    None where it gives the value itself."""
     return _bound_words(words, i)[0]
 
 
@@ -2050,7 +2078,7 @@ def _has(u: Unit, f: Features) -> bool:
         # kitchen fire a second source that the kettles were sold at Home Depot).
         return not (need == 1 and not present[-1] and u.parts[0] not in f.entities
                     and is_common_word(u.text.split()[0].lower()))
-    if u.kind == "number" and u.bound is not None:
+    if u.kind == "number" and u.bound not in (None, ROUGHLY):
         # The same bound says it ("more than 50 people" for "more than 50 people"; "fewer than
         # 400" is not what "more than 400" says, although both write 400), and so do numbers
         # in its unit within it in every reading (`_within_bound`: "about 350 people"), what
@@ -2143,7 +2171,7 @@ def _plain(u: Unit) -> bool:
     """`_has` is `u.alts & f.terms` for this unit (most are: words and one-stem names)."""
     return u.kind != "place" and not u.key.startswith(CONCEPT_PREFIX) \
         and not (u.kind == "entity" and len(u.parts) > 1) \
-        and not (u.kind == "number" and (u.counted or u.bound is not None))
+        and not (u.kind == "number" and (u.counted or u.bound not in (None, ROUGHLY)))
 
 
 # A claim unit, whether `_plain`, and whether a slot (`Unit.is_slot`).
@@ -2338,8 +2366,10 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
             out.append(f"{', '.join(sorted(own.weekdays)).title()} rather than {u.text}")
         elif u.kind == "number" and u.unit is not None and own.numbers.get(u.unit):
             readings = {v: own.bounds.get(f"{u.unit}\t{v}") for v in own.numbers[u.unit]}
-            values = [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)
-                      and _bounds_apart(u, v, readings[v])]
+            values = other_times_of_day(u, own, claim, rounded=is_long(claim)) \
+                if is_time_of_day(u) else \
+                [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)
+                 and _bounds_apart(u, v, readings[v])]
             if values:
                 theirs = ", ".join(_bounded(_shown(v), readings[v], u.unit)
                                    for v in sorted(values))
@@ -2436,7 +2466,8 @@ def states_but_for_its_values(claim: Claim, own: Features, m: Match,
     judge's `same_event`). `m` is the sentence's match with the claim, alone. `dates_only`
     (a long claim's reading): only when every slot the sentence lacks is a year, month,
     weekday or time of day it gives another of ("around noon Saturday" for "... around
-    midnight on Saturday"; `another_time_of_day`: no duration in hours), and that gives whose
+    midnight on Saturday"; a long claim's time told roughly, `other_times_of_day`: no
+    duration in hours), and that gives whose
     event it is where a possessive opens the claim (`Claim.whose`). A long post's
     amounts are often rounded or measured otherwise (`judge_long` lets a missing number
     through for that reason); with numbers too, Climate-FEVER had 2 more false `contradicted`
@@ -2447,9 +2478,7 @@ def states_but_for_its_values(claim: Claim, own: Features, m: Match,
     if dates_only and claim.whose and claim.whose not in own.terms:
         return False  # another's ("Farrow's mother said …" for "Smith's mother says …")
     if dates_only and (len(conflicting) < len(m.missing_slots)
-                       or not all(dates_the_event(u) for u in conflicting)
-                       or not all(another_time_of_day(u, own, claim)
-                                  for u in conflicting if is_time_of_day(u))):
+                       or not all(dates_the_event(u) for u in conflicting)):
         return False
     total = sum(u.weight for u in claim.units) or 1.0
     agreed = replace(m, coverage=min(1.0, m.coverage + sum(u.weight for u in conflicting) / total),

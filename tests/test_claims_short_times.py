@@ -1,0 +1,96 @@
+"""A short claim's time of day (under `LONG_CLAIM_UNITS` units) read as a long claim's is
+(tests/test_claims_long_dates.py): around the clock, within its bound, in the time zones it
+names, and within `TIME_OF_DAY_LEEWAY` where a side tells its time roughly or bounds it. Two
+times given to the minute still clash however close: "at 3:25 a.m." is not "at 3:20 a.m."."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.claims.lookup import ClaimAnswer
+from bot.config import Settings
+from bot.corpus.storage import Store
+from bot.text.aliases import load_aliases
+from bot.text.stance import ROUGHLY, clean_claim, is_long, parse_claim
+from tests.conftest import ask_claim, build_claim_world
+
+OTHER = """Harbour Talks
+
+Norland and Valdoria opened talks on a new harbour in Port Elm.
+"""
+CLAIM = "Troopers arrested Farrow {when}."
+
+
+def _arrest(told: str) -> str:
+    return f"""Arrest in Elmford
+
+Troopers arrested Farrow {told} on Saturday in Elmford, the state police said.
+"""
+
+
+def _told_at(settings: Settings, store: Store, corpus: Path, told: str,
+             claimed: str) -> ClaimAnswer:
+    """The answer to CLAIM with its time `claimed`, against a wire telling the arrest `told`."""
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": _arrest(told),
+                                                        "b_paper.txt": OTHER})
+    return ask_claim(world, CLAIM.format(when=claimed))
+
+
+def test_the_claim_is_short(settings: Settings) -> None:
+    aliases = load_aliases(settings.aliases_path)
+    for when in ("around midnight", "at 12:30 a.m.", "at 3 p.m. local time"):
+        plain, tags = clean_claim(CLAIM.format(when=when))
+        assert not is_long(parse_claim(plain, aliases.analyze(plain), aliases, tags)), when
+
+
+def test_a_time_told_roughly_is_read_so(settings: Settings) -> None:
+    aliases = load_aliases(settings.aliases_path)
+    plain, tags = clean_claim(CLAIM.format(when="around midnight"))
+    claim = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+    assert [u.bound for u in claim.units if u.unit == "h" and u.kind == "number"] == [ROUGHLY]
+    assert "around" not in {u.key for u in claim.units}  # the time's word, not what happened
+
+
+# Each was `contradicted` ("23.50 rather than 0", "after 23 rather than 0.30", "22 rather than
+# before 0", "12 rather than 15"): a short claim's time was compared as any number, on a
+# straight line, to the minute and in any zone.
+@pytest.mark.parametrize("claimed, told", [
+    ("around midnight", "at 11:50 p.m."),
+    ("at 11:50 p.m.", "around midnight"),
+    ("around 3 p.m.", "at 2:55 p.m."),
+    ("after 3 p.m.", "at 3:40 p.m."),
+    ("at 12:30 a.m.", "after 11 p.m."),
+    ("after 11 p.m.", "at 12:30 a.m."),
+    ("at 10 p.m.", "before midnight"),
+    ("before midnight", "at 10 p.m."),
+    ("at 3 p.m. local time", "at 12:00 GMT"),
+    ("at 3 p.m.", "at 8 a.m. Eastern time"),
+])
+def test_a_time_told_roughly_bounded_or_in_another_zone_is_no_other_time(
+        settings: Settings, store: Store, corpus: Path, claimed: str, told: str) -> None:
+    answer = _told_at(settings, store, corpus, told, claimed)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+@pytest.mark.parametrize("claimed, told, reason", [
+    ("at 3:25 a.m.", "at 3:20 a.m.", "3.20 rather than 3.25"),  # both to the minute
+    ("at about 3:25 a.m.", "at 2:17 a.m.", "2.17 rather than 3.25"),  # beyond the leeway
+    ("around midnight", "around noon", "12 rather than 0"),
+    ("after 3 p.m.", "at 9 a.m.", "9 rather than after 15"),
+    ("at 15:00 GMT", "at 12:00 GMT", "12 rather than 15"),
+])
+def test_another_time_still_contradicts(settings: Settings, store: Store, corpus: Path,
+                                        claimed: str, told: str, reason: str) -> None:
+    answer = _told_at(settings, store, corpus, told, claimed)
+    assert answer.verdict == "contradicted", answer
+    disputing = [e for e in answer.evidence if e.stance == "disputes"]
+    assert reason in (disputing[0].reason or ""), answer
+
+
+def test_the_time_itself_still_states_it(settings: Settings, store: Store,
+                                         corpus: Path) -> None:
+    answer = _told_at(settings, store, corpus, "at midnight", "around midnight")
+    assert answer.verdict == "single-source", answer
