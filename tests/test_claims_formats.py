@@ -92,6 +92,18 @@ def test_a_time_of_day_is_one_number_in_24_hours():
     assert [w for w, _ in cased_words("the 4-H club")] == ["the", "4h", "club"]
 
 
+def test_a_range_of_hours_gives_its_first_end_the_half_of_the_day():
+    # "between 3 and 5 p.m." was "between 3 and 17.00 h": a bare 3, the range read "by 5 p.m.".
+    assert cased_words("between 3 and 5 p.m.") == cased_words("between 3 p.m. and 5 p.m.")
+    assert cased_words("between 3:30 and 5 PM") == cased_words("between 3:30 p.m. and 5 p.m.")
+    # The first hour the later: the other half ("11 a.m. to 1 p.m.", "10 p.m. to 2 a.m.").
+    assert cased_words("between 11 and 1 p.m.") == cased_words("between 11 a.m. and 1 p.m.")
+    assert cased_words("between 10 and 2 a.m.") == cased_words("between 10 p.m. and 2 a.m.")
+    assert cased_words("between 12 and 2 p.m.") == cased_words("between 12 p.m. and 2 p.m.")
+    assert [w for w, _ in cased_words("between 2 and 4 teams")] == ["between", "2", "and", "4",
+                                                                     "teams"]
+
+
 def test_a_time_of_day_in_words_is_its_hour():
     # "3:25 in the morning" was the numbers 3 and 25, "noon" and "midnight" no time at all, so
     # "around midnight" was stated by "around noon".

@@ -94,3 +94,40 @@ def test_the_time_itself_still_states_it(settings: Settings, store: Store,
                                          corpus: Path) -> None:
     answer = _told_at(settings, store, corpus, "at midnight", "around midnight")
     assert answer.verdict == "single-source", answer
+
+
+# A range of times ("between 3 and 5 p.m.") is every time from its first end to its second,
+# around the clock ("between 10 p.m. and 2 a.m."). It was read as "by 5 p.m.": its first end
+# was no time (no "p.m." of its own), so "at 10 a.m." was within it and "at 9 p.m." told by a
+# sentence's range disputed nothing ("after 15" allowed it).
+@pytest.mark.parametrize("claimed, told", [
+    ("between 3 and 5 p.m.", "at 10 a.m."),
+    ("between 3 and 5 p.m.", "at 1 a.m."),
+    ("at 9 p.m.", "between 3 and 5 p.m."),
+    ("between 10 p.m. and 2 a.m.", "at 5 a.m."),
+    ("at 7 p.m.", "between 10 p.m. and 2 a.m."),
+])
+def test_a_time_outside_a_range_contradicts(settings: Settings, store: Store, corpus: Path,
+                                            claimed: str, told: str) -> None:
+    answer = _told_at(settings, store, corpus, told, claimed)
+    assert answer.verdict == "contradicted", answer
+
+
+def test_the_reason_names_the_range(settings: Settings, store: Store, corpus: Path) -> None:
+    answer = _told_at(settings, store, corpus, "at 10 a.m.", "between 3 and 5 p.m.")
+    reasons = [e.reason for e in answer.evidence if e.stance == "disputes"]
+    assert reasons == ["10 rather than between 15 and 17"], answer
+
+
+@pytest.mark.parametrize("claimed, told", [
+    ("between 3 and 5 p.m.", "at 4 p.m."),
+    ("at 4 p.m.", "between 3 and 5 p.m."),
+    ("between 10 p.m. and 2 a.m.", "at 1 a.m."),
+    ("at 11 p.m.", "between 10 p.m. and 2 a.m."),
+    ("between 11 and 1 p.m.", "at noon"),  # 11 a.m. to 1 p.m.
+])
+def test_a_time_within_a_range_is_no_other_time(settings: Settings, store: Store, corpus: Path,
+                                                claimed: str, told: str) -> None:
+    answer = _told_at(settings, store, corpus, told, claimed)
+    assert answer.verdict != "contradicted", answer
+    assert not any(e.stance == "disputes" for e in answer.evidence), answer

@@ -164,11 +164,52 @@ def _hours_allowed(t: float, bound: str | None) -> tuple[float, float]:
     return t, t
 
 
+def time_ranges(words: Sequence[Word]) -> dict[str, str]:
+    """The ranges of times of day a text gives, each first end's value -> its second end's:
+    "between 3 and 5 p.m.", as the analysis writes it, "between 15 h and 17 h" ("15" -> "17";
+    `number_bound` reads the first end as "≥" and the second as "≤")."""
+    return {words[i].lower: words[i + 3].lower for i in range(1, len(words) - 4)
+            if words[i - 1].lower == "between" and words[i + 1].lower == TIME_OF_DAY
+            and words[i + 2].lower == "and" and _is_value(words[i + 3].lower)
+            and words[i + 4].lower == TIME_OF_DAY}
+
+
+def _range_ends(value: str, bound: str | None, ranges: dict[str, str]) -> tuple[str, str] | None:
+    """The range of times (`time_ranges`) whose end is the time `value` read with its `bound`,
+    as its (first, second) ends, or None."""
+    if bound == "≥" and value in ranges:
+        return value, ranges[value]
+    if bound == "≤":
+        return next(((first, second) for first, second in ranges.items() if second == value),
+                    None)
+    return None
+
+
+def _time_span(value: str, bound: str | None,
+               ranges: dict[str, str]) -> tuple[float, float] | None:
+    """The times of day a text's time `value` given with its `bound` allows (`_hours_allowed`),
+    or the whole range it ends (`_range_ends`: "between 3 and 5 p.m." any from 3 p.m. to 5 p.m.
+    from either end, "between 10 p.m. and 2 a.m." past midnight); None where no clock shows
+    it."""
+    t = clock_hours(value)
+    if t is None:
+        return None
+    ends = _range_ends(value, bound, ranges)
+    if ends is not None:
+        first, second = clock_hours(ends[0]), clock_hours(ends[1])
+        if first is not None and second is not None:
+            return first, second
+    return _hours_allowed(t, bound)
+
+
 def _hours_outside(mine: tuple[float, float], theirs: tuple[float, float]) -> float:
-    """How far apart, in hours around the clock, two spans of times of day (`_hours_allowed`)
+    """How far apart, in hours around the clock, two spans of times of day (`_time_span`)
     are: 0 where they meet, else between their nearest ends (12:30 a.m. is half an hour past
-    "after 11 p.m.")."""
-    if mine[0] <= theirs[1] and theirs[0] <= mine[1]:
+    "after 11 p.m."). A span may run past midnight ("between 10 p.m. and 2 a.m.": 22 to 2)."""
+    mine_to = mine[1] + 24 * (mine[1] < mine[0])
+    theirs_to = theirs[1] + 24 * (theirs[1] < theirs[0])
+    if any(mine[0] <= theirs_to + shift and theirs[0] + shift <= mine_to
+           for shift in (-24, 0, 24)):
         return 0.0
     return min(_hours_apart(a, b) for a in mine for b in theirs)
 
@@ -181,29 +222,29 @@ def _told_roughly(bound: str | None) -> bool:
 
 def other_times_of_day(u: Unit, own: Features, claim: Claim, rounded: bool) -> list[str]:
     """The sentence's times of day (`clock_hours`) where it gives one and none may be the
-    claim's time `u`, each with the times its bound allows (`_hours_allowed`, the sentence's
-    as each place writing it reads: `Features.bounds`), around the clock, in the time zones the
-    claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or a claim's "3 p.m."
-    where it was written); else none. A time within `TIME_OF_DAY_LEEWAY` may be the claim's
-    where a side tells it roughly or bounds it (`_told_roughly`), or any side where `rounded`
-    (a long claim's times, `is_long`): "around midnight" is not disputed by "at
-    11:50 p.m.", "at 3:25 a.m." is by "at 3:20 a.m.". A duration in hours ("held for 36 h")
-    is no time of day."""
-    mine = clock_hours(u.key)
-    if mine is None or own.zones != claim.zones:
+    claim's time `u`, each with the times its bound or range allows (`_time_span`, the
+    sentence's as each place writing it reads: `Features.bounds`), around the clock, in the
+    time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or a
+    claim's "3 p.m." where it was written); else none. A time within `TIME_OF_DAY_LEEWAY` may
+    be the claim's where a side tells it roughly or bounds it (`_told_roughly`), or any side
+    where `rounded` (a long claim's times, `is_long`): "around midnight" is not disputed by "at
+    11:50 p.m.", "at 3:25 a.m." is by "at 3:20 a.m.". A duration in hours ("held for 36 h") is
+    no time of day."""
+    claimed = _time_span(u.key, u.bound, claim.time_ranges)
+    if claimed is None or own.zones != claim.zones:
         return []
-    claimed = _hours_allowed(mine, u.bound)
     others = []
     for v in own.numbers.get(TIME_OF_DAY, ()):
-        t = clock_hours(v)
-        if t is None:
-            continue
         for bound in own.bounds.get(f"{TIME_OF_DAY}\t{v}") or ["="]:
+            told = _time_span(v, bound, own.time_ranges)
+            if told is None:
+                break
             leeway = TIME_OF_DAY_LEEWAY \
                 if rounded or _told_roughly(u.bound) or _told_roughly(bound) else 0.0
-            if _hours_outside(claimed, _hours_allowed(t, bound)) <= leeway:
+            if _hours_outside(claimed, told) <= leeway:
                 return []
-        others.append(v)
+        else:
+            others.append(v)
     return others
 
 
@@ -839,6 +880,8 @@ class Claim:
     # says …": the sentence's first word is capitalised whatever it is), `opening_possessive`:
     # whose event it tells
     whose: str = ""
+    # its ranges of times of day (`time_ranges`: "between 3 and 5 p.m.", "15" -> "17")
+    time_ranges: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -883,6 +926,8 @@ class Features:
     opening_within: str = ""
     # The time zones it names (`time_zones`): its times of day are told in them.
     zones: set[str] = field(default_factory=set)
+    # Its ranges of times of day (`time_ranges`: "between 3 and 5 p.m.", "15" -> "17").
+    time_ranges: dict[str, str] = field(default_factory=dict)
 
 
 FEATURES_VERSION = 58  # bump when `Features` or `features()` change: stored copies are ignored
@@ -1234,6 +1279,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
         f.place_clauses = _place_clauses(a, placed)
     f.opening_place, f.opening_within = opening_place(a, aliases)
     f.zones = set(time_zones(words))
+    f.time_ranges = time_ranges(words)
     f.bounds = {k: sorted(v) for k, v in readings.items() if v != {"="}}
     return f
 
@@ -1881,7 +1927,7 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                  frozenset(negated_terms(words, concept_at, negations, breaks)),
                  _said_apart(words, concept_at, negations, breaks),
                  *opening_place(a, aliases, _dateline_words(text)), zones=time_zones(words),
-                 whose=opening_possessive(words, units))
+                 whose=opening_possessive(words, units), time_ranges=time_ranges(words))
 
 
 # The words that tell a day from the day of the telling ("Today's update", "Yesterday's
@@ -2373,7 +2419,10 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
             if values:
                 theirs = ", ".join(_bounded(_shown(v), readings[v], u.unit)
                                    for v in sorted(values))
-                mine = _bounded(_shown(u.text), [u.bound] if u.bound else None, u.unit)
+                ends = _range_ends(u.key, u.bound, claim.time_ranges) \
+                    if is_time_of_day(u) else None
+                mine = f"between {ends[0]} and {ends[1]}" if ends else \
+                    _bounded(_shown(u.text), [u.bound] if u.bound else None, u.unit)
                 out.append(f"{theirs} rather than {mine}")
         elif u.kind == "place" and own.places \
                 and (others := _event_places(claim, own) - bare_terms(claim)) \
@@ -2514,7 +2563,8 @@ def judge(claim: Claim, own: Features, ctx: Features | None,
                                        and any(u.kind in ("year", "month", "weekday", "number")
                                                for u in m.missing_slots))):
         score = max(m.coverage, 0.5 * m.frame + 0.3)
-        return Judgement("disputes", score, "; ".join(conflicts), conflict=True)
+        # (both ends of a range of times give the same conflict: "between 15 and 17")
+        return Judgement("disputes", score, "; ".join(dict.fromkeys(conflicts)), conflict=True)
     if m.coverage < RELEVANT or m.matched < min(2, len(claim.units)):
         return Judgement("none", m.coverage)
     required_missing = m.missing_slots

@@ -507,6 +507,21 @@ def _time_in_words(m: re.Match[str]) -> str:
     return f"{m.group(1)}{minutes} {half}"
 
 
+# A range of hours whose first end takes its half of the day from the second: "between 3 and 5
+# p.m." is "between 3 p.m. and 5 p.m." (its first end was a bare 3, and the range read "by 5
+# p.m."); the other half where the first hour is the later ("between 11 and 1 p.m.": 11 a.m.,
+# "between 10 and 2 a.m.": 10 p.m.).
+_RANGE_OF_HOURS = re.compile(r"\b(between\s+)(1[0-2]|0?[1-9])(:[0-5]\d)?(\s+and\s+)"
+                             r"(?=(1[0-2]|0?[1-9])(?::[0-5]\d)?\s*([ap])\.?\s?m\b)", re.I)
+
+
+def _range_of_hours(m: re.Match[str]) -> str:
+    first, second, half = int(m.group(2)) % 12, int(m.group(5)) % 12, m.group(6).lower()
+    if first > second:
+        half = "a" if half == "p" else "p"
+    return f"{m.group(1)}{m.group(2)}{m.group(3) or ''} {half}.m.{m.group(4)}"
+
+
 def _time(m: re.Match[str]) -> str:
     """(hour, minutes, a/p) of "3:25 a.m.", "3 p.m." or "at 14:30" in 24 hours."""
     if not m.group(7) and _LABEL_BEFORE.search(m.string[max(0, m.start() - 24):m.start()]):
@@ -547,8 +562,8 @@ def amounts_written_out(text: str) -> str:
     in ("2.5 million" -> "2500000"), a currency sign named after the amount ("$5 million"
     -> "5000000 dollars") and a time of day in 24 hours ("3:25 a.m." -> "3.25 h"; the hour's
     symbol the text writes after a number is no time: `_HOUR_SYMBOL`)."""
-    text = _TIME.sub(_time, _TIME_IN_WORDS.sub(_time_in_words, _SCALED.sub(
-        _scaled, _HOUR_SYMBOL.sub(_hour_symbol, text))))
+    text = _TIME.sub(_time, _RANGE_OF_HOURS.sub(_range_of_hours, _TIME_IN_WORDS.sub(
+        _time_in_words, _SCALED.sub(_scaled, _HOUR_SYMBOL.sub(_hour_symbol, text)))))
     return _CURRENCY.sub(_currency, text)
 
 
