@@ -92,6 +92,19 @@ def test_a_time_of_day_is_one_number_in_24_hours():
     assert [w for w, _ in cased_words("the 4-H club")] == ["the", "4h", "club"]
 
 
+def test_the_hours_symbol_after_a_clocks_hour_is_a_time_where_no_duration_is_written_so():
+    # "at 10 h" and "15.30 h" were "at 10 hours" and "15.30 hours", durations; "at 15:30 h"
+    # was "at 15.30 h hours".
+    assert cased_words("at 10 h") == cased_words("at 10:00")
+    assert [w for w, _ in cased_words("à 10 h")] == ["a", "10", "h"]  # (accents dropped)
+    assert cased_words("at 15.30 h") == cased_words("at 15:30 h") == cased_words("at 3:30 p.m.")
+    assert cased_words("opened 15.30 h") == cased_words("opened 3:30 p.m.")
+    # A duration where one may be written so: no "at", or no clock's two-digit hour.
+    for text in ("for 3 h", "for 1.5 h", "for 2.25 h", "after 2 h of talks", "at 24 h",
+                 "at 1.5 h"):
+        assert cased_words(text) == cased_words(text.replace(" h", " hours")), text
+
+
 def test_a_range_of_hours_gives_its_first_end_the_half_of_the_day():
     # "between 3 and 5 p.m." was "between 3 and 17.00 h": a bare 3, the range read "by 5 p.m.".
     assert cased_words("between 3 and 5 p.m.") == cased_words("between 3 p.m. and 5 p.m.")

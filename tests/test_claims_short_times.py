@@ -131,3 +131,15 @@ def test_a_time_within_a_range_is_no_other_time(settings: Settings, store: Store
     answer = _told_at(settings, store, corpus, told, claimed)
     assert answer.verdict != "contradicted", answer
     assert not any(e.stance == "disputes" for e in answer.evidence), answer
+
+
+# A clock's hour with the hour's symbol, as European texts write a time ("at 10 h", "15.30 h"),
+# was a duration in hours: no time of the event.
+@pytest.mark.parametrize("claimed, told, verdict", [
+    ("at 10 p.m.", "at 10 h", "contradicted"),
+    ("at 3 p.m.", "15.30 h", "contradicted"),
+])
+def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, store: Store,
+                                                        corpus: Path, claimed: str, told: str,
+                                                        verdict: str) -> None:
+    assert _told_at(settings, store, corpus, told, claimed).verdict == verdict

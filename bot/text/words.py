@@ -542,12 +542,25 @@ def _time(m: re.Match[str]) -> str:
 # in lower case, written out as "hours" are ("3 h" is "3 hours", as "a 3-hour wait" counts
 # hours); a label in capitals ("Block 4 H", "Gate 3 H"), written as one word ("4H"). The "h"
 # after a number is then only the one `_time` writes, a time of day: "for 3 h" and "Block 4 H"
-# were read as 3:00 and 4:00. Joined by a hyphen too: "a 3-h drive", "the 4-H club".
-_HOUR_SYMBOL = re.compile(r"\b(\d+(?:\.\d+)?)(?:\s+|-)(?:(h)|H)\b")
+# were read as 3:00 and 4:00. Joined by a hyphen too: "a 3-h drive", "the 4-H club". A clock's
+# hour with the symbol where no duration is written so (`_CLOCK_BEFORE_SYMBOL`) is that time of
+# day, as European texts write it: "at 10 h", "à 10 h", "15:30 h", "15.30 h" (a two-digit hour
+# and its minutes; "2.25 h" may be two hours and a quarter, and stays a duration).
+_HOUR_SYMBOL = re.compile(r"\b(\d+(?:[.:]\d+)?)(\s+|-)(?:(h)|H)\b")
+_CLOCK_BEFORE_SYMBOL = re.compile(r"([01]?\d|2[0-3])(?:([.:])([0-5]\d))?")
+_AT_BEFORE = re.compile(r"\b(?:at|à)\s+$", re.I)
 
 
 def _hour_symbol(m: re.Match[str]) -> str:
-    return f"{m.group(1)} hours" if m.group(2) else f"{m.group(1)}H"
+    number, gap, lower = m.group(1), m.group(2), m.group(3)
+    clock = _CLOCK_BEFORE_SYMBOL.fullmatch(number)
+    if lower and gap != "-" and clock is not None and (
+            clock.group(2) == ":" or clock.group(2) == "." and len(clock.group(1)) == 2
+            or _AT_BEFORE.search(m.string[max(0, m.start() - 4):m.start()])):
+        return f"{int(clock.group(1))}.{clock.group(3) or '00'} h"
+    if ":" in number:
+        return m.group(0)  # neither hours counted nor a label ("4:30 H")
+    return f"{number} hours" if lower else f"{number}H"
 
 
 def _scaled(m: re.Match[str]) -> str:
