@@ -368,8 +368,27 @@ def test_a_word_that_writes_a_zone_elsewhere_is_no_zone(settings: Settings, stor
     ("at 3 p.m. wet snow fell", set()),
     ("Smith et al. said at 3 p.m.", set()),
     ("local reporters said at the time", set()),
+    # a place's name between a time of day and "time" (was none: "Kyiv" is no zone's word)
+    ("at 6 p.m. Kyiv time", {stem("kyiv")}),
+    ("at 6 p.m. New York time", {f"{stem('new')} {stem('york')}"}),
+    ("the Kyiv Time newspaper said at 3 p.m.", set()),
+    ("at 3 p.m. Smith said it was time", set()),
 ])
 def test_a_zone_is_named_where_it_is_written_as_one(settings: Settings, text: str,
                                                     zones: set[str]) -> None:
     aliases = load_aliases(settings.aliases_path)
     assert time_zones(aliases.analyze(text).words) == zones, text
+
+
+# A claim typed all in lower case has no capitals to tell a zone's abbreviation or a place's
+# name: "at 3 p.m. gmt" named no zone, so "at 5 p.m. GMT" disputed nothing.
+@pytest.mark.parametrize("text, zones", [
+    ("at 3 p.m. gmt", {"gmt"}),
+    ("at 6 p.m. kyiv time", {stem("kyiv")}),
+    ("in wet weather at 3 p.m.", set()),  # not after a time
+])
+def test_a_zone_in_lower_case_is_read_in_a_text_typed_so(settings: Settings, text: str,
+                                                         zones: set[str]) -> None:
+    aliases = load_aliases(settings.aliases_path)
+    assert time_zones(aliases.analyze(text).words, lower_case=True) == zones, text
+    assert time_zones(aliases.analyze(text).words) == set(), text

@@ -143,3 +143,22 @@ def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, stor
                                                         corpus: Path, claimed: str, told: str,
                                                         verdict: str) -> None:
     assert _told_at(settings, store, corpus, told, claimed).verdict == verdict
+
+
+# A place's time ("Kyiv time") is a zone's; in a claim typed all in lower case, so is a zone
+# written in lower case ("gmt"): each named no zone.
+@pytest.mark.parametrize("claimed, told, verdict", [
+    ("at 3 p.m.", "at 10 p.m. Kyiv time", "not-found"),
+    ("at 3 p.m. Kyiv time", "at 10 p.m. Kyiv time", "contradicted"),
+])
+def test_a_places_time_is_a_zone(settings: Settings, store: Store, corpus: Path, claimed: str,
+                                 told: str, verdict: str) -> None:
+    assert _told_at(settings, store, corpus, told, claimed).verdict == verdict
+
+
+def test_a_claim_in_lower_case_names_its_zone(settings: Settings, store: Store,
+                                              corpus: Path) -> None:
+    world = build_claim_world(settings, store, corpus, {"a_wire.txt": _arrest("at 5 p.m. GMT"),
+                                                        "b_paper.txt": OTHER})
+    answer = ask_claim(world, "troopers arrested farrow at 3 p.m. gmt")
+    assert answer.verdict == "contradicted", answer

@@ -125,23 +125,42 @@ _ZONE_BEFORE_TIME_MIDDLE = frozenset({"standard", "daylight", "mean", "summer"})
 _WIRE_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 
 
-def time_zones(words: Sequence[Word]) -> frozenset[str]:
+def _after_a_time(words: Sequence[Word], i: int) -> bool:
+    """The word at `i` follows a time of day: "12:00 GMT" (the analysis's "12 h GMT"), or four
+    digits of a wire's clock, "1500 GMT" (`_WIRE_CLOCK`)."""
+    return i >= 1 and ((words[i - 1].lower == TIME_OF_DAY and i >= 2
+                        and _is_value(words[i - 2].lower))
+                       or bool(_WIRE_CLOCK.fullmatch(words[i - 1].lower)))
+
+
+def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str]:
     """The time zones a text names where it writes one: an abbreviation of `TIME_ZONES` in
-    capitals right after a time of day ("12:00 GMT", "8 a.m. EDT", "1500 GMT": `_WIRE_CLOCK`),
-    and "local", "Pacific" ... right before "time" ("3 p.m. local time", "Eastern Standard
-    Time"). Not the words that write an abbreviation elsewhere ("in wet weather", "et al.",
-    "the PT session"), nor "local" and "time" apart ("local reporters at the time")."""
+    capitals right after a time of day ("12:00 GMT", "8 a.m. EDT", "1500 GMT": `_after_a_time`),
+    "local", "Pacific" ... right before "time" ("3 p.m. local time", "Eastern Standard
+    Time"), and a place's name between a time of day and "time" ("6 p.m. Kyiv time", "New York
+    time": its words' stems). Not the words that write an abbreviation elsewhere ("in wet
+    weather", "et al.", "the PT session"), nor "local" and "time" apart ("local reporters at
+    the time"). `lower_case`: a text typed all in lower case ("at 3 p.m. gmt", "at 6 p.m. kyiv
+    time"), where no capital tells an abbreviation or a name: one right after a time of day,
+    and a place's name that is no word of the language (`is_common_word`: "kyiv", not "new
+    york")."""
     zones: set[str] = set()
     for i, w in enumerate(words):
-        if w.lower in TIME_ZONES and w.orig.isupper() and i >= 1 and (
-                (words[i - 1].lower == TIME_OF_DAY and i >= 2 and _is_value(words[i - 2].lower))
-                or _WIRE_CLOCK.fullmatch(words[i - 1].lower)):
+        if w.lower in TIME_ZONES and (w.orig.isupper() or lower_case) and _after_a_time(words, i):
             zones.add(w.lower)
         elif w.stem in _ZONE_BEFORE_TIME:
             after = [x.lower for x in words[i + 1:i + 3]]
             if after[:1] == ["time"] or (after[:1] and after[0] in _ZONE_BEFORE_TIME_MIDDLE
                                          and after[1:] == ["time"]):
                 zones.add(w.stem)
+        elif _after_a_time(words, i):
+            j = i
+            while j < len(words) and not words[j].stop and words[j].lower != "time" and (
+                    words[j].orig[:1].isupper() if not lower_case
+                    else not is_common_word(words[j].lower)):
+                j += 1
+            if j > i and j < len(words) and words[j].lower == "time":
+                zones.add(" ".join(x.stem for x in words[i:j]))
     return frozenset(zones)
 
 
@@ -1926,7 +1945,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     return Claim(text, units, bool(negations), denies, frozenset(a.index_terms()),
                  frozenset(negated_terms(words, concept_at, negations, breaks)),
                  _said_apart(words, concept_at, negations, breaks),
-                 *opening_place(a, aliases, _dateline_words(text)), zones=time_zones(words),
+                 *opening_place(a, aliases, _dateline_words(text)),
+                 zones=time_zones(words, lower_case=text == text.lower()),
                  whose=opening_possessive(words, units), time_ranges=time_ranges(words))
 
 
