@@ -99,6 +99,10 @@ def test_the_hours_symbol_after_a_clocks_hour_is_a_time_where_no_duration_is_wri
     assert [w for w, _ in cased_words("à 10 h")] == ["a", "10", "h"]  # (accents dropped)
     assert cased_words("at 15.30 h") == cased_words("at 15:30 h") == cased_words("at 3:30 p.m.")
     assert cased_words("opened 15.30 h") == cased_words("opened 3:30 p.m.")
+    # Its minutes after the symbol are the clock's: "at 9 h 30" was 9:00 and a number 30.
+    assert cased_words("at 9 h 30") == cased_words("at 9:30 a.m.")
+    assert cased_words("at 21 h 15, police") == cased_words("at 9:15 p.m., police")
+    assert cased_words("for 3 h 30 min") == cased_words("for 3 hours 30 min")
     # A duration where one may be written so: no "at", or no clock's two-digit hour.
     for text in ("for 3 h", "for 1.5 h", "for 2.25 h", "after 2 h of talks", "at 24 h",
                  "at 1.5 h"):

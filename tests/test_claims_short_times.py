@@ -138,6 +138,8 @@ def test_a_time_within_a_range_is_no_other_time(settings: Settings, store: Store
 @pytest.mark.parametrize("claimed, told, verdict", [
     ("at 10 p.m.", "at 10 h", "contradicted"),
     ("at 3 p.m.", "15.30 h", "contradicted"),
+    ("at 9:30 a.m.", "at 9 h 30", "single-source"),  # was "9 rather than 9.30"
+    ("at 9:15 p.m.", "at 21 h 15", "single-source"),
 ])
 def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, store: Store,
                                                         corpus: Path, claimed: str, told: str,

@@ -545,22 +545,25 @@ def _time(m: re.Match[str]) -> str:
 # were read as 3:00 and 4:00. Joined by a hyphen too: "a 3-h drive", "the 4-H club". A clock's
 # hour with the symbol where no duration is written so (`_CLOCK_BEFORE_SYMBOL`) is that time of
 # day, as European texts write it: "at 10 h", "à 10 h", "15:30 h", "15.30 h" (a two-digit hour
-# and its minutes; "2.25 h" may be two hours and a quarter, and stays a duration).
-_HOUR_SYMBOL = re.compile(r"\b(\d+(?:[.:]\d+)?)(\s+|-)(?:(h)|H)\b")
+# and its minutes; "2.25 h" may be two hours and a quarter, and stays a duration), its minutes
+# after the symbol too ("à 9 h 30", "at 21 h 15": they were dropped, 9:00 for 9:30).
+_HOUR_SYMBOL = re.compile(r"\b(\d+(?:[.:]\d+)?)(\s+|-)(?:(h)|H)\b(\s+([0-5]\d)\b(?![.,:]?\d))?")
 _CLOCK_BEFORE_SYMBOL = re.compile(r"([01]?\d|2[0-3])(?:([.:])([0-5]\d))?")
 _AT_BEFORE = re.compile(r"\b(?:at|à)\s+$", re.I)
 
 
 def _hour_symbol(m: re.Match[str]) -> str:
-    number, gap, lower = m.group(1), m.group(2), m.group(3)
+    number, gap, lower, after = m.group(1), m.group(2), m.group(3), m.group(4) or ""
     clock = _CLOCK_BEFORE_SYMBOL.fullmatch(number)
     if lower and gap != "-" and clock is not None and (
             clock.group(2) == ":" or clock.group(2) == "." and len(clock.group(1)) == 2
             or _AT_BEFORE.search(m.string[max(0, m.start() - 4):m.start()])):
-        return f"{int(clock.group(1))}.{clock.group(3) or '00'} h"
+        if clock.group(3) is None and after:
+            return f"{int(clock.group(1))}.{m.group(5)} h"  # "at 9 h 30"
+        return f"{int(clock.group(1))}.{clock.group(3) or '00'} h{after}"
     if ":" in number:
         return m.group(0)  # neither hours counted nor a label ("4:30 H")
-    return f"{number} hours" if lower else f"{number}H"
+    return f"{number} hours{after}" if lower else f"{number}H{after}"
 
 
 def _scaled(m: re.Match[str]) -> str:
