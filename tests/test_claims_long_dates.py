@@ -373,6 +373,11 @@ def test_a_word_that_writes_a_zone_elsewhere_is_no_zone(settings: Settings, stor
     ("at 6 p.m. New York time", {f"{stem('new')} {stem('york')}"}),
     ("the Kyiv Time newspaper said at 3 p.m.", set()),
     ("at 3 p.m. Smith said it was time", set()),
+    # a capitalised "Time" after common words: a title in title case, a name (were zones)
+    ("Farrow Arrested At 6 P.M. Tea Time In Elmford", set()),
+    ("at 9 p.m. Prime Time", set()),
+    ("at 6 p.m. Saturday, Time reported", set()),
+    ("at 10 a.m. Beijing Time", {stem("beijing")}),
 ])
 def test_a_zone_is_named_where_it_is_written_as_one(settings: Settings, text: str,
                                                     zones: set[str]) -> None:

@@ -140,10 +140,13 @@ def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str
     Time"), and a place's name between a time of day and "time" ("6 p.m. Kyiv time", "New York
     time": its words' stems). Not the words that write an abbreviation elsewhere ("in wet
     weather", "et al.", "the PT session"), nor "local" and "time" apart ("local reporters at
-    the time"). `lower_case`: a text typed all in lower case ("at 3 p.m. gmt", "at 6 p.m. kyiv
-    time"), where no capital tells an abbreviation or a name: one right after a time of day,
-    and a place's name that is no word of the language (`is_common_word`: "kyiv", not "new
-    york")."""
+    the time"). A capitalised "Time" after the name, as a title in title case writes it or a
+    name ("at 6 p.m. Tea Time", "Prime Time", "at 6 p.m. Saturday, Time reported"), where the
+    capitals tell no place: only where a word of it is no word of the language
+    (`is_common_word`: "Beijing Time"). `lower_case`: a text typed all in lower case ("at 3
+    p.m. gmt", "at 6 p.m. kyiv time"), where no capital tells an abbreviation or a name: one
+    right after a time of day, and a place's name that is no word of the language ("kyiv", not
+    "new york")."""
     zones: set[str] = set()
     for i, w in enumerate(words):
         if w.lower in TIME_ZONES and (w.orig.isupper() or lower_case) and _after_a_time(words, i):
@@ -159,7 +162,9 @@ def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str
                     words[j].orig[:1].isupper() if not lower_case
                     else not is_common_word(words[j].lower)):
                 j += 1
-            if j > i and j < len(words) and words[j].lower == "time":
+            if i < j < len(words) and words[j].lower == "time" and (
+                    words[j].orig == "time" or lower_case
+                    or not all(is_common_word(x.lower) for x in words[i:j])):
                 zones.add(" ".join(x.stem for x in words[i:j]))
     return frozenset(zones)
 
