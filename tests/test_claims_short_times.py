@@ -113,10 +113,17 @@ def test_a_time_outside_a_range_contradicts(settings: Settings, store: Store, co
     assert answer.verdict == "contradicted", answer
 
 
-def test_the_reason_names_the_range(settings: Settings, store: Store, corpus: Path) -> None:
-    answer = _told_at(settings, store, corpus, "at 10 a.m.", "between 3 and 5 p.m.")
+# The sentence's range too: it was shown as its two ends' bounds, "not before 15, by 17".
+@pytest.mark.parametrize("claimed, told, reason", [
+    ("between 3 and 5 p.m.", "at 10 a.m.", "10 rather than between 15 and 17"),
+    ("at 9 p.m.", "between 3 and 5 p.m.", "between 15 and 17 rather than 21"),
+    ("at 7 p.m.", "between 10 p.m. and 2 a.m.", "between 22 and 2 rather than 19"),
+])
+def test_the_reason_names_the_range(settings: Settings, store: Store, corpus: Path,
+                                    claimed: str, told: str, reason: str) -> None:
+    answer = _told_at(settings, store, corpus, told, claimed)
     reasons = [e.reason for e in answer.evidence if e.stance == "disputes"]
-    assert reasons == ["10 rather than between 15 and 17"], answer
+    assert reasons == [reason], answer
 
 
 @pytest.mark.parametrize("claimed, told", [

@@ -2413,6 +2413,15 @@ def _bounded(shown: str, readings: list[str] | None, unit: str | None = None) ->
     return shown
 
 
+def _number_shown(value: str, readings: list[str] | None, unit: str | None,
+                  ranges: dict[str, str]) -> str:
+    """A side's number as a reason shows it (`_bounded`), a time of day ending a range of
+    times (`_range_ends`, `time_ranges`: the side's) as that range: "between 15 and 17"."""
+    ends = _range_ends(value, readings[0], ranges) \
+        if unit == TIME_OF_DAY and readings and len(readings) == 1 else None
+    return f"between {ends[0]} and {ends[1]}" if ends else _bounded(_shown(value), readings, unit)
+
+
 def _shown(value: str) -> str:
     """A number as the reader writes it: values are compared written one way ("3 million" and
     "$3,000,000" are "3000000"), and a large one is shown with its thousands separated."""
@@ -2442,12 +2451,12 @@ def _conflicts(claim: Claim, own: Features, ctx: Features | None, missing: list[
                 [v for v in own.numbers[u.unit] if _same_quantity(claim, u, own, v)
                  and _bounds_apart(u, v, readings[v])]
             if values:
-                theirs = ", ".join(_bounded(_shown(v), readings[v], u.unit)
-                                   for v in sorted(values))
-                ends = _range_ends(u.key, u.bound, claim.time_ranges) \
-                    if is_time_of_day(u) else None
-                mine = f"between {ends[0]} and {ends[1]}" if ends else \
-                    _bounded(_shown(u.text), [u.bound] if u.bound else None, u.unit)
+                # (both ends of a range of times show it: "between 15 and 17")
+                theirs = ", ".join(dict.fromkeys(
+                    _number_shown(v, readings[v], u.unit, own.time_ranges)
+                    for v in sorted(values)))
+                mine = _number_shown(u.text, [u.bound] if u.bound else None, u.unit,
+                                     claim.time_ranges)
                 out.append(f"{theirs} rather than {mine}")
         elif u.kind == "place" and own.places \
                 and (others := _event_places(claim, own) - bare_terms(claim)) \
