@@ -140,6 +140,18 @@ def test_a_time_within_a_range_is_no_other_time(settings: Settings, store: Store
     assert not any(e.stance == "disputes" for e in answer.evidence), answer
 
 
+# "from 3 to 5 p.m." read its bare 3 as 3 a.m.: it disputed "at 3 p.m." ("17, 3 rather than
+# 15") and stated "at 3 a.m.".
+@pytest.mark.parametrize("claimed, told, verdict", [
+    ("at 3 p.m.", "from 3 to 5 p.m.", "single-source"),
+    ("at 3 a.m.", "from 3 to 5 p.m.", "contradicted"),
+])
+def test_a_from_to_range_gives_its_first_end_the_half_of_the_day(
+        settings: Settings, store: Store, corpus: Path, claimed: str, told: str,
+        verdict: str) -> None:
+    assert _told_at(settings, store, corpus, told, claimed).verdict == verdict
+
+
 # A clock's hour with the hour's symbol, as European texts write a time ("at 10 h", "15.30 h"),
 # was a duration in hours: no time of the event.
 @pytest.mark.parametrize("claimed, told, verdict", [

@@ -510,16 +510,18 @@ def _time_in_words(m: re.Match[str]) -> str:
 # A range of hours whose first end takes its half of the day from the second: "between 3 and 5
 # p.m." is "between 3 p.m. and 5 p.m." (its first end was a bare 3, and the range read "by 5
 # p.m."); the other half where the first hour is the later ("between 11 and 1 p.m.": 11 a.m.,
-# "between 10 and 2 a.m.": 10 p.m.).
-_RANGE_OF_HOURS = re.compile(r"\b(between\s+)(1[0-2]|0?[1-9])(:[0-5]\d)?(\s+and\s+)"
+# "between 10 and 2 a.m.": 10 p.m.). "from 3 to 5 p.m." alike (its bare 3 was 3 a.m.: it
+# disputed "at 3 p.m." and stated "at 3 a.m.").
+_RANGE_OF_HOURS = re.compile(r"\b((?:(between)|from)\s+)(1[0-2]|0?[1-9])(:[0-5]\d)?"
+                             r"(\s+(?(2)and|to)\s+)"
                              r"(?=(1[0-2]|0?[1-9])(?::[0-5]\d)?\s*([ap])\.?\s?m\b)", re.I)
 
 
 def _range_of_hours(m: re.Match[str]) -> str:
-    first, second, half = int(m.group(2)) % 12, int(m.group(5)) % 12, m.group(6).lower()
+    first, second, half = int(m.group(3)) % 12, int(m.group(6)) % 12, m.group(7).lower()
     if first > second:
         half = "a" if half == "p" else "p"
-    return f"{m.group(1)}{m.group(2)}{m.group(3) or ''} {half}.m.{m.group(4)}"
+    return f"{m.group(1)}{m.group(3)}{m.group(4) or ''} {half}.m.{m.group(5)}"
 
 
 def _time(m: re.Match[str]) -> str:
