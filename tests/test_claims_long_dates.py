@@ -378,6 +378,11 @@ def test_a_word_that_writes_a_zone_elsewhere_is_no_zone(settings: Settings, stor
     ("at 9 p.m. Prime Time", set()),
     ("at 6 p.m. Saturday, Time reported", set()),
     ("at 10 a.m. Beijing Time", {stem("beijing")}),
+    # a weekday between is the day's (were "saturday kyiv", "saturday moscow" and none)
+    ("at 10 p.m. Saturday Kyiv time", {stem("kyiv")}),
+    ("at 10 p.m. Saturday Moscow time", {stem("moscow")}),
+    ("at 10 p.m. on Saturday, Kyiv time", {stem("kyiv")}),
+    ("at 10 p.m. on Saturday time", set()),
 ])
 def test_a_zone_is_named_where_it_is_written_as_one(settings: Settings, text: str,
                                                     zones: set[str]) -> None:

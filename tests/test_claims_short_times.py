@@ -172,6 +172,7 @@ def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, stor
     ("at 3 p.m.", "at 10 p.m. Kyiv time", "not-found"),
     ("at 3 p.m. Kyiv time", "at 10 p.m. Kyiv time", "contradicted"),
     ("at 9 a.m.", "at 6 p.m. Tea Time", "contradicted"),  # no place's: was `not-found`
+    ("at 3 p.m. Kyiv time", "at 10 p.m. Friday Kyiv time", "contradicted"),  # "friday kyiv"
 ])
 def test_a_places_time_is_a_zone(settings: Settings, store: Store, corpus: Path, claimed: str,
                                  told: str, verdict: str) -> None:

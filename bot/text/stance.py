@@ -146,7 +146,8 @@ def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str
     (`is_common_word`: "Beijing Time"). `lower_case`: a text typed all in lower case ("at 3
     p.m. gmt", "at 6 p.m. kyiv time"), where no capital tells an abbreviation or a name: one
     right after a time of day, and a place's name that is no word of the language ("kyiv", not
-    "new york")."""
+    "new york"). A weekday between the time and the name is the day's ("at 10 p.m. on
+    Saturday, Kyiv time": "kyiv")."""
     zones: set[str] = set()
     for i, w in enumerate(words):
         if w.lower in TIME_ZONES and (w.orig.isupper() or lower_case) and _after_a_time(words, i):
@@ -157,15 +158,18 @@ def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str
                                          and after[1:] == ["time"]):
                 zones.add(w.stem)
         elif _after_a_time(words, i):
-            j = i
+            # past the day told between ("at 10 p.m. Saturday Kyiv time", "on Saturday, ...")
+            day = i + 1 if w.lower == "on" else i
+            start = day + 1 if day < len(words) and words[day].lower in WEEKDAYS else i
+            j = start
             while j < len(words) and not words[j].stop and words[j].lower != "time" and (
                     words[j].orig[:1].isupper() if not lower_case
                     else not is_common_word(words[j].lower)):
                 j += 1
-            if i < j < len(words) and words[j].lower == "time" and (
+            if start < j < len(words) and words[j].lower == "time" and (
                     words[j].orig == "time" or lower_case
-                    or not all(is_common_word(x.lower) for x in words[i:j])):
-                zones.add(" ".join(x.stem for x in words[i:j]))
+                    or not all(is_common_word(x.lower) for x in words[start:j])):
+                zones.add(" ".join(x.stem for x in words[start:j]))
     return frozenset(zones)
 
 
