@@ -1,7 +1,8 @@
 """A short claim's time of day (under `LONG_CLAIM_UNITS` units) read as a long claim's is
 (tests/test_claims_long_dates.py): around the clock, within its bound, in the time zones it
-names, and within `TIME_OF_DAY_LEEWAY` where a side tells its time roughly or bounds it. Two
-times given to the minute still clash however close: "at 3:25 a.m." is not "at 3:20 a.m."."""
+names, and within `TIME_OF_DAY_LEEWAY` where a side tells its time roughly. Two times given to
+the minute still clash however close: "at 3:25 a.m." is not "at 3:20 a.m.", nor "by noon" "at
+12:45 p.m."."""
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ def test_a_time_told_roughly_is_read_so(settings: Settings) -> None:
     ("at 12:30 a.m.", "after 11 p.m."),
     ("after 11 p.m.", "at 12:30 a.m."),
     ("at 10 p.m.", "before midnight"),
+    ("before 6 a.m.", "at 11:30 p.m."),  # a bound's midnight end is passed by the hour
     ("before midnight", "at 10 p.m."),
     ("at 3 p.m. local time", "at 12:00 GMT"),
     ("at 3 p.m.", "at 8 a.m. Eastern time"),
@@ -81,6 +83,12 @@ def test_a_time_told_roughly_bounded_or_in_another_zone_is_no_other_time(
     ("around midnight", "around noon", "12 rather than 0"),
     ("after 3 p.m.", "at 9 a.m.", "9 rather than after 15"),
     ("at 15:00 GMT", "at 12:00 GMT", "12 rather than 15"),
+    # a bound is told as exactly as a time: within the hour's leeway, none was disputed
+    ("by noon", "at 12:45 p.m.", "12.45 rather than by 12"),
+    ("at 12:45 p.m.", "by noon", "by 12 rather than 12.45"),
+    ("after 11 p.m.", "at 10:15 p.m.", "22.15 rather than after 23"),
+    ("between 3 and 5 p.m.", "at 5:45 p.m.", "17.45 rather than between 15 and 17"),
+    ("before 6 p.m.", "at 11:30 p.m.", "23.30 rather than before 18"),  # no night's bound
 ])
 def test_another_time_still_contradicts(settings: Settings, store: Store, corpus: Path,
                                         claimed: str, told: str, reason: str) -> None:

@@ -101,8 +101,8 @@ def dates_the_event(u: Unit) -> bool:
 # How far apart, in hours around the clock, two times of day may be and still be one time told
 # roughly: a time is often rounded or given approximately ("around midnight" for 11:50 p.m.,
 # "around 3 p.m." for 2:55 p.m., "after 3 p.m." for 3:40 p.m.), as a long post's amounts are.
-# A shorter claim's time has it only where a side tells its time roughly or bounds it
-# (`_told_roughly`): "at 3:25 a.m." is another time than "at 2:50 a.m.".
+# A shorter claim's time has it only where a side tells its time roughly (`ROUGHLY`): "at 3:25
+# a.m." is another time than "at 2:50 a.m.", and "by noon" than "at 12:45 p.m.".
 TIME_OF_DAY_LEEWAY = 1.0
 # How a text gives a time of day it tells roughly ("around midnight", "at about 3 p.m.",
 # `number_bound`): the time itself, give or take `TIME_OF_DAY_LEEWAY`.
@@ -183,12 +183,17 @@ def _hours_apart(a: float, b: float) -> float:
 def _hours_allowed(t: float, bound: str | None) -> tuple[float, float]:
     """The times of day, in hours since midnight, from and to, that the time `t` given with its
     `bound` (`number_bound`) allows: "after 3 p.m." any from 3 p.m. to midnight, "before 6 p.m."
-    or "by 6 p.m." any from midnight to 6 p.m., "at 3 p.m." 3 p.m. alone. Midnight (0) ending
-    a bound is the day's end: "before midnight" or "by midnight" allows the whole day."""
+    or "by 6 p.m." any from midnight to 6 p.m., "at 3 p.m." 3 p.m. alone (a span whose end is
+    the earlier runs past midnight). Midnight, no end the text writes, is passed by
+    `TIME_OF_DAY_LEEWAY` where the bound tells a night's time, after an evening's or before a
+    morning's: "after 11 p.m." allows 12:30 a.m., "before 6 a.m." 11:30 p.m., not "before 6
+    p.m." 11:30 p.m. (the end it writes is exact: "by noon" is not "at 12:45 p.m."). Midnight
+    (0) ending a bound is the day's end: "before midnight" or "by midnight" allows the whole
+    day."""
     if bound in (">", "≥"):
-        return t, 24.0
+        return (t, TIME_OF_DAY_LEEWAY) if t >= 12.0 else (t, 24.0)
     if bound in ("<", "≤"):
-        return 0.0, t or 24.0
+        return (24.0 - TIME_OF_DAY_LEEWAY, t) if 0 < t < 12.0 else (0.0, t or 24.0)
     return t, t
 
 
@@ -242,22 +247,16 @@ def _hours_outside(mine: tuple[float, float], theirs: tuple[float, float]) -> fl
     return min(_hours_apart(a, b) for a in mine for b in theirs)
 
 
-def _told_roughly(bound: str | None) -> bool:
-    """A time of day given with this bound (`number_bound`, "=" or None: the time itself) is
-    told roughly or bounded: `TIME_OF_DAY_LEEWAY` applies."""
-    return bound not in (None, "=")
-
-
 def other_times_of_day(u: Unit, own: Features, claim: Claim, rounded: bool) -> list[str]:
     """The sentence's times of day (`clock_hours`) where it gives one and none may be the
     claim's time `u`, each with the times its bound or range allows (`_time_span`, the
     sentence's as each place writing it reads: `Features.bounds`), around the clock, in the
     time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or a
     claim's "3 p.m." where it was written); else none. A time within `TIME_OF_DAY_LEEWAY` may
-    be the claim's where a side tells it roughly or bounds it (`_told_roughly`), or any side
-    where `rounded` (a long claim's times, `is_long`): "around midnight" is not disputed by "at
-    11:50 p.m.", "at 3:25 a.m." is by "at 3:20 a.m.". A duration in hours ("held for 36 h") is
-    no time of day."""
+    be the claim's where a side tells it roughly (`ROUGHLY`), or any side where `rounded` (a
+    long claim's times, `is_long`): "around midnight" is not disputed by "at 11:50 p.m.", "at
+    3:25 a.m." is by "at 3:20 a.m.", and "by noon" by "at 12:45 p.m." (a bound is told as
+    exactly as a time). A duration in hours ("held for 36 h") is no time of day."""
     claimed = _time_span(u.key, u.bound, claim.time_ranges)
     if claimed is None or own.zones != claim.zones:
         return []
@@ -267,8 +266,7 @@ def other_times_of_day(u: Unit, own: Features, claim: Claim, rounded: bool) -> l
             told = _time_span(v, bound, own.time_ranges)
             if told is None:
                 break
-            leeway = TIME_OF_DAY_LEEWAY \
-                if rounded or _told_roughly(u.bound) or _told_roughly(bound) else 0.0
+            leeway = TIME_OF_DAY_LEEWAY if rounded or ROUGHLY in (u.bound, bound) else 0.0
             if _hours_outside(claimed, told) <= leeway:
                 return []
         else:
