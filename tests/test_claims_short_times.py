@@ -160,6 +160,30 @@ def test_a_from_to_range_gives_its_first_end_the_half_of_the_day(
     assert _told_at(settings, store, corpus, told, claimed).verdict == verdict
 
 
+# A thing's time after a bound and an article bounds the event ("before the 10 p.m. curfew"):
+# it was the event's time itself, "21.30 rather than 22", "18 rather than 15".
+@pytest.mark.parametrize("claimed, told, contradicted", [
+    ("before the 10 p.m. curfew", "at 9:30 p.m.", False),
+    ("at 3 p.m.", "before the 6 p.m. deadline", False),
+    ("before the 6 p.m. deadline", "at 11 p.m.", True),
+    ("at 9 a.m.", "after the 6 p.m. meeting", True),
+])
+def test_a_bound_before_a_things_time_bounds_the_event(
+        settings: Settings, store: Store, corpus: Path, claimed: str, told: str,
+        contradicted: bool) -> None:
+    answer = _told_at(settings, store, corpus, told, claimed)
+    assert (answer.verdict == "contradicted") == contradicted, answer
+
+
+def test_a_bound_before_an_article_bounds_a_time_one_told_roughly_does_not(settings: Settings) -> None:
+    aliases = load_aliases(settings.aliases_path)
+    for text, bound in (("before the 10 p.m. curfew", "<"), ("by an 8 a.m. deadline", "≤"),
+                        ("about the 6 p.m. deadline", None)):
+        plain, tags = clean_claim(CLAIM.format(when=text))
+        claim = parse_claim(plain, aliases.analyze(plain), aliases, tags)
+        assert [u.bound for u in claim.units if u.unit == "h"] == [bound], text
+
+
 # A clock's hour with the hour's symbol, as European texts write a time ("at 10 h", "15.30 h"),
 # was a duration in hours: no time of the event.
 @pytest.mark.parametrize("claimed, told, verdict", [

@@ -1369,6 +1369,13 @@ def _bound_words(words: Sequence[Word], i: int) -> tuple[str | None, range]:
             said = " ".join(before[-k:])
             if len(before) >= k and said in _TIME_BOUND_BEFORE:
                 return _TIME_BOUND_BEFORE[said], range(i - k, i)
+        # A thing's time bounding the event, an article between ("before the 10 p.m. curfew",
+        # "by an 8 a.m. deadline"); not one told roughly ("about the 6 p.m. deadline": of it).
+        if before[-1:] in (["the"], ["a"], ["an"]):
+            for k in (2, 1):
+                said = " ".join(before[-k - 1:-1])
+                if len(before) > k and _TIME_BOUND_BEFORE.get(said, ROUGHLY) != ROUGHLY:
+                    return _TIME_BOUND_BEFORE[said], range(i - k - 1, i)
     for k in (3, 2, 1):
         if len(before) >= k:
             said = " ".join(before[-k:])
