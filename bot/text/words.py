@@ -429,7 +429,13 @@ _NUMBER_WORDS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _NUMBER_ALT = "|".join([*_NUMBER_WORDS, *_SCALES])
-_NUMBER_RUN = re.compile(rf"\b(?:(?:{_NUMBER_ALT}|and)[\s-]+)*(?:{_NUMBER_ALT})\b", re.I)
+# A run of number words and "and"s, each a whole word, joined by white space or hyphens, read
+# whole: `number_words_to_digits` leaves the "and"s opening and closing it as written. (A run
+# had to end in a number word: where none did, "and and and … and", each of its words started
+# the run again and read it to its end before giving up, quadratic in its length; a
+# 10,000-character word "and-and-…-and" took 8 s.)
+_NUMBER_RUN = re.compile(rf"\b(?:{_NUMBER_ALT}|and)\b(?:[\s-]+(?:{_NUMBER_ALT}|and)\b)*", re.I)
+_NUMBER_RUN_GAPS = re.compile(r"([\s-]+)")
 # A decimal is one word ("1.5 degrees", "3.2mm"); other digits and letters run together as
 # written ("co2", "400ppm", "1990s").
 _CASED_WORD = re.compile(r"\d+\.\d+|[A-Za-z0-9]+(?:'[A-Za-z]+)?|%")
@@ -606,22 +612,23 @@ def _number_run_value(run: str) -> str | None:
     return str(total + current) if seen else None
 
 
-_LEADING_AND = re.compile(r"(?:and[\s-]+)+", re.IGNORECASE)
-
-
 def number_words_to_digits(text: str) -> str:
     """"Sixty percent" -> "60 percent", "twenty-four years" -> "24 years". A lone "one" is kept
     (it is mostly a pronoun: "one of the ...")."""
 
     def repl(m: re.Match[str]) -> str:
-        run = m.group(0)
-        lead = _LEADING_AND.match(run)
-        if lead:  # "... and five counts": the "and" joins the sentence, not the number
-            return lead.group(0) + repl_run(run[lead.end():])
-        return repl_run(run)
+        parts = _NUMBER_RUN_GAPS.split(m.group(0))  # its words (even places) and gaps
+        numbers = [i for i in range(0, len(parts), 2) if parts[i].lower() != "and"]
+        if not numbers:
+            return m.group(0)
+        # "... and five counts", "five and": an "and" before or after the number joins the
+        # sentence, not the number
+        first, last = numbers[0], numbers[-1]
+        return ("".join(parts[:first]) + repl_run("".join(parts[first:last + 1]))
+                + "".join(parts[last + 1:]))
 
     def repl_run(run: str) -> str:
-        if run.lower() in ("one", "and"):
+        if run.lower() == "one":
             return run
         value = _number_run_value(run.strip())
         return value if value is not None else run
