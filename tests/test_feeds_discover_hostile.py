@@ -1,0 +1,39 @@
+"""A page's advertised feed (`parse.discover_feed`) is read from its `<link>` tags' attributes
+(`parse._ATTR`). An attribute name no "=" followed was read again from each of its characters
+to its end: a `<link>` holding a 16,000-letter word took 13 s, 64,000 letters 80 s (a page is
+read up to 512,000 characters)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.feeds.parse import discover_feed
+from tests.conftest import called_in_a_child
+
+BASE = "https://example.org/news/"
+
+
+def discovered(page: str) -> str | None:
+    """The feed `page` (as served, UTF-8) advertises, from `BASE` (run in a child)."""
+    return discover_feed(page.encode(), BASE)
+
+
+def test_a_link_with_a_long_word_no_equals_follows_is_read() -> None:
+    page = ('<html><head><link ' + "a" * 120_000
+            + ' rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>')
+    assert called_in_a_child("tests.test_feeds_discover_hostile", "discovered", page) \
+        == "https://example.org/feed.xml"
+
+
+@pytest.mark.parametrize(("link", "feed"), [
+    ('<link rel="alternate" type="application/rss+xml" href="/rss">', "https://example.org/rss"),
+    ("<link rel=alternate type='application/atom+xml' href=atom.xml>",
+     "https://example.org/news/atom.xml"),
+    ('<link data-x:rel="alternate" rel = "alternate" type="application/rss+xml" href="/a">',
+     "https://example.org/a"),
+    ('<link xrel="alternate" type="application/rss+xml" href="/b">', None),
+    ('<link title="a=b" rel="alternate" type="application/rss+xml" href="/c">',
+     "https://example.org/c"),
+])
+def test_a_link_s_attributes_are_read_as_before(link: str, feed: str | None) -> None:
+    assert discovered(f"<html><head>{link}</head></html>") == feed
