@@ -1,13 +1,14 @@
 """A page's advertised feed (`parse.discover_feed`) is read from its `<link>` tags' attributes
 (`parse._ATTR`). An attribute name no "=" followed was read again from each of its characters
 to its end: a `<link>` holding a 16,000-letter word took 13 s, 64,000 letters 80 s (a page is
-read up to 512,000 characters)."""
+read up to 512,000 characters). And each "<link" no ">" followed was read to the page's end
+(`parse.link_tags`): 512,000 characters of "<link " took 145 s."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.feeds.parse import discover_feed
+from bot.feeds.parse import discover_feed, link_tags
 from tests.conftest import called_in_a_child
 
 BASE = "https://example.org/news/"
@@ -16,6 +17,27 @@ BASE = "https://example.org/news/"
 def discovered(page: str) -> str | None:
     """The feed `page` (as served, UTF-8) advertises, from `BASE` (run in a child)."""
     return discover_feed(page.encode(), BASE)
+
+
+def link_tags_in_openings(count: str) -> int:
+    """How many tags `link_tags` reads in `count` "<link " openings and no ">" (in a child)."""
+    return len(link_tags("<link " * int(count)))
+
+
+def test_many_link_openings_no_tag_closes_are_read() -> None:
+    assert called_in_a_child("tests.test_feeds_discover_hostile", "link_tags_in_openings",
+                             "350000") == 0
+
+
+@pytest.mark.parametrize(("page", "tags"), [
+    ('<link rel="a"><LINK href="b"> <link', ['<link rel="a">', '<LINK href="b">']),
+    ("<link <link x>", ["<link <link x>"]),
+    ("<linked x><link>", ["<link>"]),
+    ("<link x", []),
+    ("", []),
+])
+def test_link_tags_are_read_as_before(page: str, tags: list[str]) -> None:
+    assert link_tags(page) == tags
 
 
 def test_a_link_with_a_long_word_no_equals_follows_is_read() -> None:
