@@ -2,13 +2,16 @@
 (`parse._ATTR`). An attribute name no "=" followed was read again from each of its characters
 to its end: a `<link>` holding a 16,000-letter word took 13 s, 64,000 letters 80 s (a page is
 read up to 512,000 characters). And each "<link" no ">" followed was read to the page's end
-(`parse.link_tags`): 512,000 characters of "<link " took 145 s."""
+(`extract.link_tags`): 512,000 characters of "<link " took 145 s. A fetched page's canonical
+URL (`extract._canonical`) was read so too, and each "rel=canonical" in the unclosed tag read
+it to the end again: 50,000 characters of "<link rel=canonical " took 115 s."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.feeds.parse import discover_feed, link_tags
+from bot.feeds.extract import _canonical, link_tags
+from bot.feeds.parse import discover_feed
 from tests.conftest import called_in_a_child
 
 BASE = "https://example.org/news/"
@@ -59,3 +62,28 @@ def test_a_link_with_a_long_word_no_equals_follows_is_read() -> None:
 ])
 def test_a_link_s_attributes_are_read_as_before(link: str, feed: str | None) -> None:
     assert discovered(f"<html><head>{link}</head></html>") == feed
+
+
+def canonical_of(page: str) -> str | None:
+    """The canonical URL `page` names, from `BASE` (run in a child)."""
+    return _canonical(page, BASE)
+
+
+def test_many_unclosed_canonical_links_are_read() -> None:
+    page = ('<html><head><meta property="og:url" content="https://example.org/a">'
+            + "<link rel=canonical " * 5_000)
+    assert called_in_a_child("tests.test_feeds_discover_hostile", "canonical_of", page) \
+        == "https://example.org/a"
+
+
+@pytest.mark.parametrize(("page", "canonical"), [
+    ('<link rel="canonical" href="/c"><meta property="og:url" content="/o">', "https://example.org/c"),
+    ('<meta property="og:url" content="/o"><LINK REL=canonical HREF=/c>', "https://example.org/c"),
+    ('<link rel=canonical><link rel=canonical href=/c><meta property="og:url" content="/o">',
+     "https://example.org/o"),
+    ('<link <link rel=canonical href=/c>', "https://example.org/c"),
+    ("<link rel=canonicals href=/c>", None),
+    ("<link rel=canonical href=/c", None),
+])
+def test_a_page_s_canonical_url_is_read_as_before(page: str, canonical: str | None) -> None:
+    assert canonical_of(page) == canonical

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from bot.corpus.json_numbers import AS_WRITTEN, WrittenNumber, float_read_before
 from bot.feeds.errors import FeedProblem
-from bot.feeds.extract import _codec, html_to_text
+from bot.feeds.extract import _codec, html_to_text, link_tags
 from bot.feeds.urls import url_scheme
 from bot.reply import clip_echo
 
@@ -30,7 +30,6 @@ GZIP_FILE = frozenset({"application/gzip", "application/x-gzip"})
 BODY_DECIDES = UNTYPED | GZIP_FILE
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
                    "application/json", "application/rdf+xml")
-_LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
 # An attribute's name is read from its first character only: a name no "=" followed was read
 # again from each of its characters to its end, quadratic in its length (a `<link>` of a
 # 16,000-letter word took 13 s, of 64,000 80 s; `discover_feed` reads 512,000 characters).
@@ -147,13 +146,6 @@ def _sniff(body: bytes, content_type: str) -> str:
             and b"<rss" not in head and b"<feed" not in head and b"<rdf" not in head):
         return "html"
     return "xml"
-
-
-def link_tags(text: str) -> list[str]:
-    """The `<link …>` tags of an HTML text, read up to its last ">": a "<link" no ">" followed
-    was read to the text's end, and so was each one after it, quadratic in their number (a
-    page of 512,000 characters of "<link " took 145 s)."""
-    return _LINK_TAG.findall(text, 0, text.rfind(">") + 1)
 
 
 def discover_feed(html: bytes, base_url: str) -> str | None:
