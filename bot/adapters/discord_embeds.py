@@ -63,8 +63,12 @@ _MENTION_TOKENS = re.compile(r"<(@[!&]?|#)(\d+)>")
 # and locale (<t:1718755200:F>), a command link (</claim:123>), a custom emoji (<:name:123>,
 # <a:name:123>), a server guide link (<id:customize>).
 _OTHER_TOKENS = re.compile(r"<(?=t:-?\d|/[^<>/\n]+:\d|a?:\w+:\d|id:\w)")
-_LINE_START = re.compile(r"^(\s*)(#{1,3}\s|-#\s|>|[-*+]\s)", re.MULTILINE)
-_NUMBERED = re.compile(r"^(\s*\d+)(\.\s)", re.MULTILINE)
+# What opens a line as Discord Markdown, after the line's own white space only: read from
+# across the blank lines before it, each line of a run of blank lines read the run to its end,
+# quadratic in its length (4,000 newlines took 0.36 s, 16,000 5.8 s). The mark escaped is the
+# same: the white space before it is written back as it was.
+_LINE_START = re.compile(r"^([^\S\n]*)(#{1,3}\s|-#\s|>|[-*+]\s)", re.MULTILINE)
+_NUMBERED = re.compile(r"^([^\S\n]*\d+)(\.\s)", re.MULTILINE)
 
 
 @dataclass
