@@ -125,17 +125,18 @@ _ZONE_BEFORE_TIME_MIDDLE = frozenset({"standard", "daylight", "mean", "summer"})
 _WIRE_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 
 
-def _after_a_time(words: Sequence[Word], i: int) -> bool:
-    """The word at `i` follows a time of day: "12:00 GMT" (the analysis's "12 h GMT"), or four
-    digits of a wire's clock, "1500 GMT" (`_WIRE_CLOCK`)."""
-    return i >= 1 and ((words[i - 1].lower == TIME_OF_DAY and i >= 2
-                        and _is_value(words[i - 2].lower))
-                       or bool(_WIRE_CLOCK.fullmatch(words[i - 1].lower)))
+def _after_times(words: Sequence[Word]) -> set[int]:
+    """The positions of the words that follow a time of day: "12:00 GMT" (the analysis's "12 h
+    GMT"), or four digits of a wire's clock, "1500 GMT" (`_WIRE_CLOCK`). (One pass, read by
+    `time_zones` for each word: `features` reads each sentence's.)"""
+    return {i + 1 for i, w in enumerate(words)
+            if (w.lower == TIME_OF_DAY and i >= 1 and _is_value(words[i - 1].lower))
+            or (len(w.lower) == 4 and _WIRE_CLOCK.fullmatch(w.lower))}
 
 
 def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str]:
     """The time zones a text names where it writes one: an abbreviation of `TIME_ZONES` in
-    capitals right after a time of day ("12:00 GMT", "8 a.m. EDT", "1500 GMT": `_after_a_time`),
+    capitals right after a time of day ("12:00 GMT", "8 a.m. EDT", "1500 GMT": `_after_times`),
     "local", "Pacific" ... right before "time" ("3 p.m. local time", "Eastern Standard
     Time"), and a place's name between a time of day and "time" ("6 p.m. Kyiv time", "New York
     time": its words' stems). Not the words that write an abbreviation elsewhere ("in wet
@@ -149,15 +150,16 @@ def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str
     "new york"). A weekday between the time and the name is the day's ("at 10 p.m. on
     Saturday, Kyiv time": "kyiv")."""
     zones: set[str] = set()
+    after_times = _after_times(words)
     for i, w in enumerate(words):
-        if w.lower in TIME_ZONES and (w.orig.isupper() or lower_case) and _after_a_time(words, i):
+        if w.lower in TIME_ZONES and (w.orig.isupper() or lower_case) and i in after_times:
             zones.add(w.lower)
         elif w.stem in _ZONE_BEFORE_TIME:
             after = [x.lower for x in words[i + 1:i + 3]]
             if after[:1] == ["time"] or (after[:1] and after[0] in _ZONE_BEFORE_TIME_MIDDLE
                                          and after[1:] == ["time"]):
                 zones.add(w.stem)
-        elif _after_a_time(words, i):
+        elif i in after_times:
             # past the day told between ("at 10 p.m. Saturday Kyiv time", "on Saturday, ...")
             day = i + 1 if w.lower == "on" else i
             start = day + 1 if day < len(words) and words[day].lower in WEEKDAYS else i
