@@ -380,7 +380,7 @@ def _taken_unread(interaction: discord.Interaction[Any], what: str, *,
     except UnreadableAnswer as exc:
         if not exc.taken:
             raise
-        name = interaction.command.qualified_name if interaction.command else "?"
+        name = _command_name(interaction)
         log.warning("Discord: %s /%s for discord:%s was taken, but Discord's answer could "
                     "not be read (%s); going on, not sent again", what, name,
                     interaction.user.id, exc.why)
@@ -709,6 +709,11 @@ def _unfilled_placeholder(interaction: discord.Interaction[Any]) -> int | None:
         return None
     message_id = interaction.extras.get(_PLACEHOLDER_ID)
     return message_id if isinstance(message_id, int) else None
+
+
+def _command_name(interaction: discord.Interaction[Any]) -> str:
+    """The name of the command an interaction runs, as the log names it ("?" for none)."""
+    return interaction.command.qualified_name if interaction.command else "?"
 
 
 def _expired(exc: discord.HTTPException) -> str:
@@ -1060,8 +1065,7 @@ class BriefbotClient(discord.Client):
                                 "discord:%s is kept: the answer was refused (%s), but read "
                                 "back the placeholder holds a message (Discord put the "
                                 "answer there)",
-                                interaction.command.qualified_name if interaction.command
-                                else "?", interaction.user.id, exc.status)
+                                _command_name(interaction), interaction.user.id, exc.status)
                 raise
 
     async def _clear_public_placeholder(self, interaction: discord.Interaction[Any]) -> str | None:
@@ -1110,7 +1114,7 @@ class BriefbotClient(discord.Client):
                     return (f"{not_removed_said}, and whether it was replaced is not known "
                             f"({exc!r}), nor could it be read back: a private answer sent "
                             "through the interaction might take its place, shown to everyone")
-        name = interaction.command.qualified_name if interaction.command else "?"
+        name = _command_name(interaction)
         log.warning("Discord: could not remove the deferred placeholder of /%s for discord:%s "
                     "(%r); it says %r instead, and the private answer follows as a message of "
                     "its own", name, interaction.user.id, not_removed, PRIVATE_ANSWER_NOTE)
@@ -1153,7 +1157,7 @@ class BriefbotClient(discord.Client):
         have arrived, and how many were not sent after it. `placeholder`: the id of the
         public "thinking…" the answer did not fill (`_unfilled_placeholder`), removed once a
         message of it went elsewhere (`_remove_placeholder`); kept when none did."""
-        name = interaction.command.qualified_name if interaction.command else "?"
+        name = _command_name(interaction)
         where = "direct message" if private else f"channel {interaction.channel_id}"
         log.warning("Discord: /%s for %s: %s; %d message(s) go by %s", name,
                     interaction.user.id, why, len(messages), where)
@@ -1225,7 +1229,7 @@ class BriefbotClient(discord.Client):
                 *_NETWORK_ERRORS) as exc:
             if _placeholder_gone(exc):
                 return
-            name = interaction.command.qualified_name if interaction.command else "?"
+            name = _command_name(interaction)
             log.warning("Discord: the public \"thinking…\" placeholder of /%s for discord:%s "
                         "(message %s in channel %s) could not be removed either (%r); it stays",
                         name, interaction.user.id, message_id, interaction.channel_id, exc)
@@ -1235,7 +1239,7 @@ class BriefbotClient(discord.Client):
         """Tree errors: log with the traceback under an id, answer with a short ephemeral
         reply that quotes it."""
         _bound_answer_waits()
-        name = interaction.command.qualified_name if interaction.command else "?"
+        name = _command_name(interaction)
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(cause, ResponseLost):
             # Nothing can reach the user: Discord takes no response past its deadline, and a
