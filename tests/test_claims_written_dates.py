@@ -33,9 +33,12 @@ from tests.conftest import ask_claim, build_claim_world
     # dotted): a build named by its day
     ("the nightly build 2024-06-19", "the nightly build June 19, 2024"),
     ("release 19/06/2024", "release June 19, 2024"),
-    # and dotted digits written as a date of a day, day and month of two digits each
+    # and, after "release" or "build" (which name things dated by their day too), dotted
+    # digits naming a day read day first, of any width
     ("Press release 19.06.2024", "Press release June 19, 2024"),
     ("build 01.02.2024", "build February 1, 2024"),
+    ("Press release 19.6.2024", "Press release June 19, 2024"),
+    ("build 1.2.2024", "build February 1, 2024"),
 ])
 def test_a_date_in_digits_is_written_out(written, read):
     assert written_dates(written) == read
@@ -51,9 +54,9 @@ def test_a_date_in_digits_is_written_out(written, read):
     "the 2005-06 season", "in 06/2024",  # a year and a month, or a season
     "version 1.2.2024.5", "10/12/2024/3", "id-2024-06-19",  # digits running on
     "v1.2.2024", "file2024-06-19.txt",  # digits in a word
-    # a version's number (dotted)
-    "version 5.12.2024", "Version 1.2.2024", "v. 5.12.2024", "release 19.6.2024",
-    "build 1.2.2024", "release 31.04.2024", "build 1.2.3", "release 2.10",
+    # a version's number (dotted): after "version" or "v", even written as a date is
+    "version 5.12.2024", "Version 1.2.2024", "v. 5.12.2024", "version 05.12.2024",
+    "v 19.06.2024", "release 31.04.2024", "build 1.2.3", "release 2.10",
     "19.06.2024\u201321.06.2024", "19.06.2024-21.06.2024",  # a range, by any dash
     "1.1.0001", "0001-01-01", "31/12/2100",  # no year the rules read as one
     "the 20th century", "finished 4th in June", "the June 4th-seeded team",  # no day of it
@@ -182,16 +185,19 @@ def test_the_sentence_models_read_the_claims_date_written_out(settings, store, c
     assert answer.verdict == "single-source", answer
 
 
-def test_a_version_numbered_as_a_date_dates_nothing(settings, store, corpus):
+# "version 05.12.2024", written as a date is (two digits each), was written out as December
+# 5, 2024 as "version 5.12.2024" had been: a version is named so, not dated.
+@pytest.mark.parametrize("version", ["5.12.2024", "05.12.2024"])
+def test_a_version_numbered_as_a_date_dates_nothing(settings, store, corpus, version):
     # "version 5.12.2024" was written out as December 5, 2024: a claim of that day was
     # single-source by a sentence of a release in June ("v5.12.2024", a word, disputed it).
-    world = build_claim_world(settings, store, corpus, {"release.txt": """Release
+    world = build_claim_world(settings, store, corpus, {"release.txt": f"""Release
 
-The kernel team shipped version 5.12.2024 of the scheduler in June 2024.
+The kernel team shipped version {version} of the scheduler in June 2024.
 """})
     answer = ask_claim(world, "The kernel team shipped the scheduler on 5 December 2024.")
     assert answer.verdict != "single-source", answer
-    assert ask_claim(world, "The kernel team shipped version 5.12.2024 of the scheduler in "
+    assert ask_claim(world, f"The kernel team shipped version {version} of the scheduler in "
                             "June 2024.").verdict == "single-source"
 
 
@@ -207,12 +213,14 @@ The nightly build 2024-06-19 crashed the payment servers of the Valdorian bank.
     assert answer.verdict == "single-source", answer
 
 
-def test_a_press_release_dated_in_dotted_digits_is_dated(settings, store, corpus):
-    # After "release", "19.06.2024" was read as a version's number and left as written: a
-    # claim of the press release of June 19, 2024 found no date of it stated.
-    world = build_claim_world(settings, store, corpus, {"tariffs.txt": """Tariffs
+# After "release", "19.06.2024" and (until 2026-12-08) "19.6.2024", a day or month of one digit,
+# were read as a version's number and left as written: a claim of the press release of June
+# 19, 2024 found no date of it stated.
+@pytest.mark.parametrize("dated", ["19.06.2024", "19.6.2024"])
+def test_a_press_release_dated_in_dotted_digits_is_dated(settings, store, corpus, dated):
+    world = build_claim_world(settings, store, corpus, {"tariffs.txt": f"""Tariffs
 
-The ministry's press release 19.06.2024 announced new tariffs on Valdorian steel.
+The ministry's press release {dated} announced new tariffs on Valdorian steel.
 """})
     answer = ask_claim(world, "The ministry's press release of June 19, 2024 announced new "
                               "tariffs on Valdorian steel.")

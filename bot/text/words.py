@@ -126,20 +126,25 @@ _DATE_HINT = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
 # 5.12.2024" was December 5, 2024, which a claim dated so found stated ("… shipped version
 # 5.12.2024 … in June 2024" supported "… shipped … on 5 December 2024"). A version's parts are
 # dotted: digits with a slash or a hyphen after such a word are still a date ("the nightly
-# build 2024-06-19", a build named by its day, "release 19/06/2024"), and so are dotted digits
-# written as a date is, a day and a month of two digits each before the year that name a day
-# read day first ("Press release 19.06.2024", "build 01.02.2024"; a version's parts have no
-# leading zero, and seldom run to two digits each: "build 1.2.2024" stays a version).
-_VERSION_WORD = re.compile(r"\b(?:version|v|release|build)\.?\s+$", re.I)
+# build 2024-06-19", a build named by its day, "release 19/06/2024"). "version" and "v" name
+# nothing but a version, whose name a date may be ("version 05.12.2024" is still the version,
+# not the day it shipped); "release" and "build" name things dated by their day too ("Press
+# release 19.6.2024", "the build 1.2.2024"), and a version's last part is seldom a year: after
+# them, dotted digits that name a day read day first are a date, whatever their width, and
+# only those that name none stay as written ("release 31.04.2024", "build 1.2.3").
+_VERSION_WORD = re.compile(r"\b(?:(version|v)|release|build)\.?\s+$", re.I)
 _VERSION_WORD_REACH = 16  # (the characters before the digits read for it: "version." and spaces)
 
 
 def _numbers_a_version(m: re.Match[str]) -> bool:
-    """Whether the `_DIGIT_DATE` match `m` is dotted, follows a word numbering a version
-    (`_VERSION_WORD`) and is not written as a date of a day ("19.06.2024")."""
-    return m[5] == "." and _VERSION_WORD.search(
-        m.string, max(0, m.start() - _VERSION_WORD_REACH), m.start()) is not None \
-        and not (len(m[4]) == len(m[6]) == 2 and is_calendar_day(int(m[7]), int(m[6]), int(m[4])))
+    """Whether the `_DIGIT_DATE` match `m` is dotted and follows a word numbering a version
+    (`_VERSION_WORD`): "version" or "v" always, "release" or "build" unless the digits name a
+    day read day first ("release 19.6.2024")."""
+    if m[5] != ".":
+        return False
+    word = _VERSION_WORD.search(m.string, max(0, m.start() - _VERSION_WORD_REACH), m.start())
+    return word is not None and (word[1] is not None
+                                 or not is_calendar_day(int(m[7]), int(m[6]), int(m[4])))
 
 
 def is_calendar_day(year: int, month: int, day: int) -> bool:
