@@ -1969,6 +1969,14 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
 # The words that tell a day from the day of the telling ("Today's update", "Yesterday's
 # vote"): their possessive says when the event was, not whose it is.
 _DAYS_FROM_THE_TELLING = frozenset({"yesterday", "today", "tonight", "tomorrow"})
+# The spans of the clock and the calendar (its units, the parts of the day, the seasons): their
+# possessive says when too ("Weekend's papers", "Morning's briefing", "Year's review"), as a
+# weekday's and a month's do (read as dates, they set none).
+_SPANS_OF_TIME = frozenset({
+    "second", "minute", "hour", "day", "week", "fortnight", "month", "quarter", "year",
+    "decade", "century", "millennium", "morning", "afternoon", "evening", "night", "noon",
+    "midday", "midnight", "dawn", "dusk", "daybreak", "nightfall", "weekday", "weekend",
+    "season", "spring", "summer", "autumn", "fall", "winter"})
 # The indefinite pronouns: their possessive ("Someone's mother", "One's") names no one in
 # particular, as "his" names no one a sentence must write, and so does their "'s" of "is" or
 # "has" ("Everyone's saying").
@@ -1981,12 +1989,13 @@ def opening_possessive(words: Sequence[Word], units: Sequence[Unit]) -> str:
     plain word (no name the alias table knows, nor a given name read with the name after it:
     "Smith's", "Demoski's", in capitals or lower case too, "SMITH'S", a shouted claim's
     "smith's"; not "Russia's", a concept, nor "Arnold Demoski's", a name), "" otherwise, as for
-    a day told from the day of the telling ("Today's", `_DAYS_FROM_THE_TELLING`), which no other
-    telling of the event need write, for a contraction the grammar words hold ("Let's", "let
+    a day told from the day of the telling ("Today's", `_DAYS_FROM_THE_TELLING`) or a span of
+    time ("Weekend's", "Morning's": `_SPANS_OF_TIME`), which no other telling of the event need
+    write, for a contraction the grammar words hold ("Let's", "let
     us", whose "'s" the word reader strips as a possessive's: `STOPWORDS`), and for an
     indefinite pronoun ("Someone's", "One's": `_INDEFINITE_PRONOUNS`), no one in particular."""
     if not words or not words[0].orig.lower().endswith("'s") \
-            or words[0].lower in _DAYS_FROM_THE_TELLING | _INDEFINITE_PRONOUNS \
+            or words[0].lower in _DAYS_FROM_THE_TELLING | _SPANS_OF_TIME | _INDEFINITE_PRONOUNS \
             or words[0].orig.lower() in STOPWORDS:
         return ""
     first = words[0]
