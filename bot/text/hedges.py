@@ -95,7 +95,7 @@ _LEGAL = frozenset("lawsuit lawsuits suit suits case cases appeal appeals compla
 DISMISSAL_BEFORE, DISMISSAL_AFTER = 6, 5
 
 
-def _a_person(word: str, person_nouns: Collection[str]) -> bool:
+def is_person_noun(word: str, person_nouns: Collection[str]) -> bool:
     """A lower-case word naming a kind of person, singular or plural ("coach", "workers",
     "policemen")."""
     return word in person_nouns or word.endswith("s") and (
@@ -130,7 +130,7 @@ def dismissal_denies(before: Sequence[str], after: Sequence[str],
         j = as_at + 1
         while j < len(low_after) and low_after[j] in _OBJECT_DETERMINERS:
             j += 1
-        as_what = j < len(low_after) and not _a_person(low_after[j], person_nouns)
+        as_what = j < len(low_after) and not is_person_noun(low_after[j], person_nouns)
     low_before = [w.lower() for w in before[-DISMISSAL_BEFORE:]]
     verb = [w for w in low_before if not w.endswith("ly")]  # past "summarily", "swiftly"
     if verb and verb[-1] in _PASSIVE:
@@ -145,7 +145,7 @@ def dismissal_denies(before: Sequence[str], after: Sequence[str],
                 and obj_orig[k + 1][:1].islower() and obj[k + 1] not in STOPWORDS:
             k += 1  # a possessive or a capitalised modifier: the next word is what is dismissed
             continue
-        if orig[:1].isupper() or head in ("him", "her") or _a_person(head, person_nouns):
+        if orig[:1].isupper() or head in ("him", "her") or is_person_noun(head, person_nouns):
             return False
         break
     return as_what if as_what is not None else True

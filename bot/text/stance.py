@@ -35,6 +35,7 @@ from bot.text.hedges import (
     SAYERS,
     SAYING,
     dismissal_denies,
+    is_person_noun,
     person_nouns,
 )
 from bot.text.outcomes import STATE_OF
@@ -1847,8 +1848,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
     alternatives = _alternatives(words, lexicon) if lexicon else {}
     inflected = _inflected(words, lexicon) if lexicon else {}
     starts, breaks = _boundaries(text, len(words))
-    titles = _titles_before_names(words, a.concepts, starts, aliases,
-                                  lexicon.person_nouns() if lexicon else frozenset())
+    persons = lexicon.person_nouns() if lexicon else frozenset()
+    titles = _titles_before_names(words, a.concepts, starts, aliases, persons)
     units: list[Unit] = []
     covered: set[int] = set(titles)
     # A "not" opening an aside ("Jonas Ekberg, not Elias Varga, scored …") says what the claim
@@ -1963,7 +1964,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                  _said_apart(words, concept_at, negations, breaks),
                  *opening_place(a, aliases, _dateline_words(text)),
                  zones=time_zones(words, lower_case=text == text.lower()),
-                 whose=opening_possessive(words, units), time_ranges=time_ranges(words))
+                 whose=opening_possessive(words, units, breaks, persons),
+                 time_ranges=time_ranges(words))
 
 
 # The words that tell a day from the day of the telling ("Today's update", "Yesterday's
@@ -1971,7 +1973,9 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
 _DAYS_FROM_THE_TELLING = frozenset({"yesterday", "today", "tonight", "tomorrow"})
 # The spans of the clock and the calendar (its units, the parts of the day, the seasons): their
 # possessive says when too ("Weekend's papers", "Morning's briefing", "Year's review"), as a
-# weekday's and a month's do (read as dates, they set none).
+# weekday's and a month's do (read as dates, they set none); but not where it owns a kind of
+# person, whom a span of time has none of and a name does ("Winter's mother", "Day's lawyer":
+# Winter, Day, Dawn and Summer are names too), `_owns_a_person`.
 _SPANS_OF_TIME = frozenset({
     "second", "minute", "hour", "day", "week", "fortnight", "month", "quarter", "year",
     "decade", "century", "millennium", "morning", "afternoon", "evening", "night", "noon",
@@ -1984,18 +1988,39 @@ _INDEFINITE_PRONOUNS = frozenset({"one", "someone", "somebody", "anyone", "anybo
                                   "everybody", "nobody", "another"})
 
 
-def opening_possessive(words: Sequence[Word], units: Sequence[Unit]) -> str:
+# The words after an opening possessive read for a kind of person it owns: the noun, or an
+# adjective and the noun ("Winter's mother", "Winter's elderly mother").
+_OWNED_REACH = 2
+
+
+def _owns_a_person(words: Sequence[Word], breaks: set[int], persons: frozenset[str]) -> bool:
+    """Whether the possessive opening `words` owns a kind of person (`persons`, WordNet's
+    `person_nouns`; "Winter's mother", "Day's elderly father", "Summer's lawyers"): one of the
+    `_OWNED_REACH` words after it, before a clause break (`breaks`) or a grammar word
+    ("Weekend's roundup: Farrow's mother says …" owns a roundup)."""
+    for k in range(1, min(len(words), 1 + _OWNED_REACH)):
+        if k in breaks or words[k].stop:
+            return False
+        if is_person_noun(words[k].lower, persons):
+            return True
+    return False
+
+
+def opening_possessive(words: Sequence[Word], units: Sequence[Unit], breaks: set[int],
+                       persons: frozenset[str]) -> str:
     """The stem of the claim's first word where it is a possessive that the claim reads as a
     plain word (no name the alias table knows, nor a given name read with the name after it:
     "Smith's", "Demoski's", in capitals or lower case too, "SMITH'S", a shouted claim's
     "smith's"; not "Russia's", a concept, nor "Arnold Demoski's", a name), "" otherwise, as for
     a day told from the day of the telling ("Today's", `_DAYS_FROM_THE_TELLING`) or a span of
-    time ("Weekend's", "Morning's": `_SPANS_OF_TIME`), which no other telling of the event need
-    write, for a contraction the grammar words hold ("Let's", "let
+    time ("Weekend's", "Morning's": `_SPANS_OF_TIME`) owning no kind of person (`_owns_a_person`
+    of `breaks` and `persons`: "Winter's mother" is a name's), which no other telling of the
+    event need write, for a contraction the grammar words hold ("Let's", "let
     us", whose "'s" the word reader strips as a possessive's: `STOPWORDS`), and for an
     indefinite pronoun ("Someone's", "One's": `_INDEFINITE_PRONOUNS`), no one in particular."""
     if not words or not words[0].orig.lower().endswith("'s") \
-            or words[0].lower in _DAYS_FROM_THE_TELLING | _SPANS_OF_TIME | _INDEFINITE_PRONOUNS \
+            or words[0].lower in _DAYS_FROM_THE_TELLING | _INDEFINITE_PRONOUNS \
+            or words[0].lower in _SPANS_OF_TIME and not _owns_a_person(words, breaks, persons) \
             or words[0].orig.lower() in STOPWORDS:
         return ""
     first = words[0]
