@@ -22,6 +22,10 @@ from tests.conftest import ask_claim, build_claim_world
     ("19-06-2024", "June 19, 2024"),
     ("07/07/2024", "July 7, 2024"),  # the same either way round
     ("1.2.2024", "February 1, 2024"),  # dotted: day first
+    ("06.05.2024", "May 6, 2024"),  # (either way a day: day first alone)
+    # and month first where only that names a day (until 2026-12-08 left as written, and its
+    # digits read as the decimal 5.13)
+    ("on 5.13.2024", "on May 13, 2024"),
     ("Jun. 19 and Sept 2024", "June 19 and September 2024"),
     # a day as an ordinal: the number
     ("on June 19th, 2024", "on June 19, 2024"),
@@ -39,6 +43,7 @@ from tests.conftest import ask_claim, build_claim_world
     ("build 01.02.2024", "build February 1, 2024"),
     ("Press release 19.6.2024", "Press release June 19, 2024"),
     ("build 1.2.2024", "build February 1, 2024"),
+    ("Press release 12.31.2024", "Press release December 31, 2024"),  # month first
 ])
 def test_a_date_in_digits_is_written_out(written, read):
     assert written_dates(written) == read
@@ -56,7 +61,8 @@ def test_a_date_in_digits_is_written_out(written, read):
     "v1.2.2024", "file2024-06-19.txt",  # digits in a word
     # a version's number (dotted): after "version" or "v", even written as a date is
     "version 5.12.2024", "Version 1.2.2024", "v. 5.12.2024", "version 05.12.2024",
-    "v 19.06.2024", "release 31.04.2024", "build 1.2.3", "release 2.10",
+    "v 19.06.2024", "version 12.31.2024", "release 31.04.2024", "release 13.13.2024",
+    "build 1.2.3", "release 2.10",
     "19.06.2024\u201321.06.2024", "19.06.2024-21.06.2024",  # a range, by any dash
     "1.1.0001", "0001-01-01", "31/12/2100",  # no year the rules read as one
     "the 20th century", "finished 4th in June", "the June 4th-seeded team",  # no day of it
@@ -224,4 +230,19 @@ The ministry's press release {dated} announced new tariffs on Valdorian steel.
 """})
     answer = ask_claim(world, "The ministry's press release of June 19, 2024 announced new "
                               "tariffs on Valdorian steel.")
+    assert answer.verdict == "single-source", answer
+
+
+# A dotted date naming a day month first alone ("12.31.2024", as some in the United States
+# write it) was left as written, and after "release" read as a version: the press release of
+# December 31, 2024 was `contradicted` by it, "12.31 rather than 31".
+@pytest.mark.parametrize(("dated", "day"), [("12.31.2024", "December 31, 2024"),
+                                             ("5.13.2024", "May 13, 2024")])
+def test_a_press_release_dated_month_first_is_dated(settings, store, corpus, dated, day):
+    world = build_claim_world(settings, store, corpus, {"tariffs.txt": f"""Tariffs
+
+The ministry's press release {dated} announced new tariffs on Valdorian steel.
+"""})
+    answer = ask_claim(world, f"The ministry's press release of {day} announced new tariffs on "
+                              "Valdorian steel.")
     assert answer.verdict == "single-source", answer

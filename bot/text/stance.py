@@ -959,7 +959,7 @@ class Features:
     time_ranges: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 61  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 62  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the

@@ -109,8 +109,9 @@ def join_formulas(text: str) -> str:
 # Left as written: digits that name no day of the calendar ("2024-02-30", "13/13/2024"), and
 # a date with a slash or hyphen whose day and month could be either way round ("06/07/2024":
 # June 7 in the United States, July 6 in most other places). A dotted date is written out
-# day first, as most conventions write it (`impossible_dates` still reads it either way round:
-# "5.13.2024" is May 13 to some). Not a date: digits running on ("1.2.2024.5",
+# day first, as most conventions write it, and month first only where day first names no day
+# ("5.13.2024" is May 13, as some in the United States write it; `impossible_dates` reads it
+# either way round too). Not a date: digits running on ("1.2.2024.5",
 # "10/12/2024/3"), digits in a word ("v1.2.2024", "file2024-06-19"), dotted digits numbering
 # a version (`_numbers_a_version`: "version 5.12.2024"), a range joined by a
 # dash of any kind ("19.06.2024–21.06.2024": the claim's dash is read as typed, the index's
@@ -130,8 +131,9 @@ _DATE_HINT = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
 # nothing but a version, whose name a date may be ("version 05.12.2024" is still the version,
 # not the day it shipped); "release" and "build" name things dated by their day too ("Press
 # release 19.6.2024", "the build 1.2.2024"), and a version's last part is seldom a year: after
-# them, dotted digits that name a day read day first are a date, whatever their width, and
-# only those that name none stay as written ("release 31.04.2024", "build 1.2.3").
+# them, dotted digits that name a day (`_digit_days`: day first, or month first where only that
+# names one, "release 12.31.2024") are a date, whatever their width, and only those that name
+# none stay as written ("release 31.04.2024", "build 1.2.3").
 _VERSION_WORD = re.compile(r"\b(?:(version|v)|release|build)\.?\s+$", re.I)
 _VERSION_WORD_REACH = 16  # (the characters before the digits read for it: "version." and spaces)
 
@@ -139,12 +141,11 @@ _VERSION_WORD_REACH = 16  # (the characters before the digits read for it: "vers
 def _numbers_a_version(m: re.Match[str]) -> bool:
     """Whether the `_DIGIT_DATE` match `m` is dotted and follows a word numbering a version
     (`_VERSION_WORD`): "version" or "v" always, "release" or "build" unless the digits name a
-    day read day first ("release 19.6.2024")."""
+    day (`_digit_days`: "release 19.6.2024", "release 12.31.2024")."""
     if m[5] != ".":
         return False
     word = _VERSION_WORD.search(m.string, max(0, m.start() - _VERSION_WORD_REACH), m.start())
-    return word is not None and (word[1] is not None
-                                 or not is_calendar_day(int(m[7]), int(m[6]), int(m[4])))
+    return word is not None and (word[1] is not None or not _digit_days(m)[1])
 
 
 def is_calendar_day(year: int, month: int, day: int) -> bool:
@@ -156,24 +157,25 @@ def is_calendar_day(year: int, month: int, day: int) -> bool:
     return True
 
 
-def _digit_readings(m: re.Match[str], dotted_day_first: bool = True
-                    ) -> tuple[int, list[tuple[int, int]]]:
-    """The year of a `_DIGIT_DATE` match and the (month, day) its digits may be read as: a
-    slash or hyphen leaves them either way round ("06/07/2024": June 7 and July 6); a dotted
-    date is day first where `dotted_day_first` (most conventions write it so; some in the
-    United States write "5.13.2024", May 13)."""
+def _digit_readings(m: re.Match[str]) -> tuple[int, list[tuple[int, int]]]:
+    """The year of a `_DIGIT_DATE` match and the (month, day) its digits may be read as, day
+    first, then month first ("06/07/2024": July 6 and June 7; "5.13.2024": May 13 to some in
+    the United States); year first, as ISO 8601 writes a date, its parts are a month and a
+    day."""
     if m[1] is not None:  # year first
         return int(m[1]), [(int(m[2]), int(m[3]))]
     first, second, year = int(m[4]), int(m[6]), int(m[7])
-    return year, [(second, first)] + ([] if m[5] == "." and dotted_day_first
-                                      else [(first, second)])
+    return year, [(second, first), (first, second)]
 
 
 def _digit_days(m: re.Match[str]) -> tuple[int, set[tuple[int, int]]]:
     """The year of a `_DIGIT_DATE` match and the days of the calendar its digits may name,
-    as (month, day) (`_digit_readings`: "06/07/2024": June 7 and July 6; "31/02/2024": none)."""
+    as (month, day) (`_digit_readings`: "06/07/2024": June 7 and July 6; "31/02/2024": none);
+    a dotted date's day first where that names one, else month first ("19.06.2024": June 19
+    alone, "06.05.2024": May 6 alone, "5.13.2024": May 13)."""
     year, readings = _digit_readings(m)
-    return year, {(month, day) for month, day in readings if is_calendar_day(year, month, day)}
+    days = [(month, day) for month, day in readings if is_calendar_day(year, month, day)]
+    return year, set(days[:1] if m[5] == "." else days)
 
 
 def _written_out(m: re.Match[str], lower: bool) -> str:
@@ -223,8 +225,7 @@ def impossible_dates(text: str) -> list[str]:
     found = []
     if _DATE_HINT.search(text):
         for m in _DIGIT_DATE.finditer(text):
-            year, readings = _digit_readings(m, dotted_day_first=False)
-            # (year first, as ISO 8601 writes a date, its parts are a month and a day)
+            year, readings = _digit_readings(m)
             numbers_something = m[1] is None and any(
                 n > _LAST_DAY for reading in readings for n in reading)
             if year in YEARS and not numbers_something and not _numbers_a_version(m) \
