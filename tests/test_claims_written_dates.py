@@ -221,7 +221,7 @@ The nightly build 2024-06-19 crashed the payment servers of the Valdorian bank.
 
 # After "release", "19.06.2024" and (until 2026-12-08) "19.6.2024", a day or month of one digit,
 # were read as a version's number and left as written: a claim of the press release of June
-# 19, 2024 found no date of it stated.
+# 19, 2024 was `contradicted` by it, "19.06 rather than 19" ("19.6 rather than 19").
 @pytest.mark.parametrize("dated", ["19.06.2024", "19.6.2024"])
 def test_a_press_release_dated_in_dotted_digits_is_dated(settings, store, corpus, dated):
     world = build_claim_world(settings, store, corpus, {"tariffs.txt": f"""Tariffs
