@@ -1056,16 +1056,18 @@ class BriefbotClient(discord.Client):
                         and await self._placeholder_now(interaction) == "filled"):
                     # Discord's edge may answer 5xx after Discord carried the message out
                     # (in the placeholder's place). Read back, the placeholder holds a
-                    # message: it is kept, as a filled one is. A private notice removed it
-                    # first, and with it the answer Discord had put there. (Still
-                    # "thinking…", or unread, it is removed as before: a 5xx is mostly a
-                    # refusal.)
+                    # message, which only this first follow-up can have put there: it was
+                    # sent, and the answer goes on (a notice "Discord did not take the
+                    # answer" was untrue, and the messages after it were never sent). (Still
+                    # "thinking…", or unread, it is refused: a 5xx is mostly a refusal.)
                     interaction.extras.pop(_DEFERRED, None)
-                    log.warning('Discord: the public "thinking…" placeholder of /%s for '
-                                "discord:%s is kept: the answer was refused (%s), but read "
-                                "back the placeholder holds a message (Discord put the "
-                                "answer there)",
-                                _command_name(interaction), interaction.user.id, exc.status)
+                    log.warning("Discord: message %d of %d of the answer to /%s for "
+                                "discord:%s was answered %s, but read back the public "
+                                '"thinking…" placeholder holds it (Discord put it there); '
+                                "going on, not sent again", len(messages) - len(rest) + i + 1,
+                                len(messages), _command_name(interaction),
+                                interaction.user.id, exc.status)
+                    continue
                 raise
 
     async def _clear_public_placeholder(self, interaction: discord.Interaction[Any]) -> str | None:
