@@ -421,3 +421,31 @@ async def test_a_placeholder_read_back_twice_is_asked_of_discord_each_time(
     original = emu.messages[emu.interaction(sent).original_message_id or 0]
     assert original["content"] == discord_adapter.PRIVATE_ANSWER_NOTE, original
     assert not emu.dm_channels, emu.dm_channels
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("status", [503, 429])
+async def test_a_placeholder_read_back_is_tried_once(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        status: int) -> None:
+    # The answer refused 502 on each of discord.py's tries; Discord down (or rate-limiting)
+    # for the read-back of the placeholder too: discord.py tried that GET five times (25 s of
+    # back-off, 16 of them before its last try), or slept the 429's wait, before the notice.
+    # It is tried once: not read back, the placeholder is removed and the notice follows.
+    patch_reply(monkeypatch, "claim_reply", Reply.text("The pact was signed.", title="Claim"))
+    monkeypatch.setattr(discord_webhooks, "asyncio", _HundredfoldFaster())  # (its back-off)
+    emu.fail("POST", FOLLOWUP, 502, json={"message": "502: Bad Gateway", "code": 0},
+             via=False, times=5)
+    if status == 429:
+        emu.rate_limit("GET", ORIGINAL, retry_after=20, times=None)
+    else:
+        emu.fail("GET", ORIGINAL, 503, json={"message": "503: Service Unavailable",
+                                             "code": 0}, via=False, times=None)
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    notice = await emu.wait_for_call(
+        lambda c: c.method == "POST" and c.path == sent.webhook_path and c.status == 200,
+        timeout=20)
+    assert "Discord did not take the answer (HTTP 502)" in all_text([notice.json]), notice.json
+    reads = emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original", method="GET")
+    assert [r.status for r in reads] == [status], reads
+    assert emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original", method="DELETE")

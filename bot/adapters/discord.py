@@ -510,6 +510,17 @@ class _BoundedRequest:
             await self._inner.__aexit__(None, None, None)
             raise ResponseLost(f"Discord answered {response.status} {response.reason or ''}"
                                .rstrip() + ", with no time left to retry")
+        if owner.one_try and (response.status >= 500 or response.status == 429):
+            # (discord.py would try a 5xx four times more, over 25 s of back-off, and sleep
+            # out a 429's wait: a read-back is given up instead)
+            await self._readable(response)
+            data = await discord.http.json_or_text(response)
+            await self._inner.__aexit__(None, None, None)
+            if response.status == 429:
+                wait = await _answer_wait(response)
+                raise AnswerRateLimited(_header_wait(response.headers) if wait is None
+                                        else wait)
+            raise discord.DiscordServerError(response, data)
         # Without Via discord.py raises the 429 at once (a Cloudflare ban): left to it.
         if response.status == 429 and response.headers.get("Via"):
             wait = await _answer_wait(response)
@@ -567,11 +578,13 @@ class _BoundedSession:
     late 5xx with a page for a body was an unreadable answer, not lost as a 5xx is)."""
 
     def __init__(self, session: aiohttp.ClientSession | _ReadFirstSession, budget: float, *,
-                 first_response: bool = False, delivery: bool = False) -> None:
+                 first_response: bool = False, delivery: bool = False,
+                 one_try: bool = False) -> None:
         self._session = session.unread if isinstance(session, _ReadFirstSession) else session
         self._deadline = asyncio.get_running_loop().time() + budget
         self.first_response = first_response
         self.delivery = delivery  # (a scheduled post's request, not an answer's: its log)
+        self.one_try = one_try  # (a 5xx or a 429 raised at once: `_ONE_TRY`)
         self.attempts = 0
 
     def left(self) -> float:
@@ -589,7 +602,8 @@ class _BoundedWebhookAdapter(AsyncWebhookAdapter):
     async def request(self, route: Any, session: aiohttp.ClientSession,
                       **kwargs: Any) -> Any:
         bounded: Any = (session if isinstance(session, _BoundedSession)
-                        else _BoundedSession(session, MAX_ANSWER_RATELIMIT_WAIT))
+                        else _BoundedSession(session, MAX_ANSWER_RATELIMIT_WAIT,
+                                             one_try=_ONE_TRY.get()))
         return await super().request(route, bounded, **kwargs)
 
     async def create_interaction_response(
@@ -644,6 +658,12 @@ class _BoundedWebhookAdapter(AsyncWebhookAdapter):
 
 
 _ANSWERS = _BoundedWebhookAdapter()
+
+# Set while the interaction's requests are tried once (`BriefbotClient._placeholder_now`, a
+# read-back before an error notice): a 5xx raises DiscordServerError and a 429
+# AnswerRateLimited at once. discord.py tried a 5xx five times, 25 s of back-off with Discord
+# down, before the notice that waited for it.
+_ONE_TRY: ContextVar[bool] = ContextVar("briefbot_one_try", default=False)
 
 # A scheduled post's requests (`deliver`): the loop time by which the scheduler gives up on
 # the attempt (`PartProgress.deadline`). discord.py sleeps a rate limit of up to
@@ -1129,11 +1149,12 @@ class BriefbotClient(discord.Client):
         answer's first message refused with a 5xx: "replaced" (it says PRIVATE_ANSWER_NOTE),
         "thinking" (still loading), "filled" (it says anything else: an answer's message),
         "gone" (Unknown Message: the removal was carried out after all); None when it cannot
-        be read."""
+        be read. Tried once (`_ONE_TRY`): a 5xx or a 429 is "cannot be read"."""
         # (discord.py keeps the first message read and returns it again: asked anew; a
         # discord.py without that attribute keeps none)
         with contextlib.suppress(AttributeError):
             interaction._original_response = None
+        one_try = _ONE_TRY.set(True)  # (a read-back is worth one try: the notice waits)
         try:
             message = await interaction.original_response()
         except (*_PLACEHOLDER_ERRORS, discord.ClientException) as exc:
@@ -1141,6 +1162,8 @@ class BriefbotClient(discord.Client):
                 return "gone"
             log.info("Discord: the public placeholder could not be read back: %r", exc)
             return None
+        finally:
+            _ONE_TRY.reset(one_try)
         if message.flags.loading:
             return "thinking"
         return "replaced" if message.content == PRIVATE_ANSWER_NOTE else "filled"
