@@ -245,3 +245,33 @@ async def test_an_expired_placeholder_the_channel_route_cannot_remove_either_is_
             f"{emu.interaction(sent).user.id} (message {placeholder} in channel "
             f"{emu.interaction(sent).channel_id}) could not be removed either (Forbidden(")
     assert said in line and line.endswith("); it stays"), line
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("status", [404, 403])
+async def test_an_expired_placeholder_whose_channel_is_gone_is_not_said_to_stay(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture, status: int) -> None:
+    # The channel was deleted while the command ran (a reload longer than the token's 15
+    # minutes): the private answer goes by direct message, and the placeholder's removal
+    # through the channel's route is answered Unknown Channel (10003). The placeholder went
+    # with its channel: the log said it "stays".
+    release = _held(monkeypatch, "digest_reply", _as_usual)
+    sent: SentInteraction = await emu.send_interaction("brief", {"name": "nope"})
+    assert (await emu.wait_for_response(sent)).json["type"] == 5  # public "thinking…"
+    placeholder = emu.interaction(sent).original_message_id
+    emu.fail("DELETE", rf"/channels/\d+/messages/{placeholder}", status,
+             json={"message": "Unknown Channel", "code": 10003})
+    emu.expire_token(sent)
+    caplog.set_level(logging.INFO, logger="bot.adapters.discord")
+    release.set()
+    removal = await emu.wait_for_call(rf"/channels/\d+/messages/{placeholder}",
+                                      method="DELETE", timeout=20)
+    assert removal.status == status, removal
+    [dm] = emu.dm_channels
+    assert "No digest named" in all_text(emu.channel_messages(dm))
+    deadline = asyncio.get_running_loop().time() + 5
+    while "went with its channel" not in caplog.text:
+        assert asyncio.get_running_loop().time() < deadline, caplog.text
+        await asyncio.sleep(0.02)
+    assert "it stays" not in caplog.text, caplog.text

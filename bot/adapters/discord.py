@@ -1245,7 +1245,8 @@ class BriefbotClient(discord.Client):
         interaction's route is refused once its token expired (15 minutes), and the
         placeholder stayed next to the answer for good. A refusal (the bot not in the
         interaction's server, an app installed to a user's account, or not seeing the
-        channel: 403 Missing Access) leaves it, said in one line."""
+        channel: 403 Missing Access) leaves it, said in one line; Unknown Channel (deleted
+        while the command ran) is no refusal: the placeholder went with the channel."""
         if interaction.channel_id is None:
             return
         try:
@@ -1255,6 +1256,13 @@ class BriefbotClient(discord.Client):
             if _placeholder_gone(exc):
                 return
             name = _command_name(interaction)
+            if isinstance(exc, discord.HTTPException) and exc.code == UNKNOWN_CHANNEL:
+                # (the channel deleted while the command ran: its messages went with it)
+                log.info('Discord: the public "thinking…" placeholder of /%s for discord:%s '
+                         "(message %s) went with its channel %s (%s %s)", name,
+                         interaction.user.id, message_id, interaction.channel_id, exc.code,
+                         exc.text)
+                return
             log.warning("Discord: the public \"thinking…\" placeholder of /%s for discord:%s "
                         "(message %s in channel %s) could not be removed either (%r); it stays",
                         name, interaction.user.id, message_id, interaction.channel_id, exc)
