@@ -1044,7 +1044,9 @@ class _ReadableResponse(aiohttp.ClientResponse):
 # The Web API methods whose answer, but for a byte not UTF-8, is read when it says a message
 # was posted (`_says_posted`): those that post one and read nothing else of the answer. Any
 # other method's answer (users.info, conversations.info: what their callers read) with such a
-# byte is no Slack answer, whatever it says of "ok" and "ts".
+# byte is no Slack answer, whatever it says of "ok" and "ts". Not chat.postEphemeral: its
+# answer ({"ok": true, "message_ts": …}) echoes no message, so such a byte is in Slack's own
+# fields, and the body was altered (8ab085a).
 _POSTING_METHODS = frozenset({"chat.postMessage"})
 
 
