@@ -38,7 +38,7 @@ from bot.chat.commands import (
 from bot.chat.render_terminal import render_terminal
 from bot.core import Core
 from bot.lines import Line, read_line
-from bot.reply import Reply, printable_line
+from bot.reply import Reply, printable_id, printable_line
 from bot.schedule.delivery import DeliveryError, PartProgress
 from bot.schedule.scheduler import in_daemon_thread
 from bot.schedule.subscriptions import CONSOLE_CHANNEL
@@ -305,9 +305,10 @@ class _Completer(Completer):
                 ids = [d["id"] for d in self.console.core.sources()]
             except Exception:  # completion must never break the prompt
                 return
-            for doc_id in ids:
-                if doc_id.startswith(rest.strip()):
-                    yield Completion(doc_id, start_position=-len(rest.strip()))
+            for doc_id in ids:  # (as /sources shows them, which /source reads back)
+                shown = printable_id(doc_id)
+                if shown.startswith(rest.strip()):
+                    yield Completion(shown, start_position=-len(rest.strip()))
 
 
 def _argument_chars(line: Line) -> int:

@@ -57,6 +57,7 @@ from bot.reply import (
     command_syntax,
     counted,
     link,
+    listed_id,
     printable_id,
     printable_line,
     said_back_number,
@@ -799,7 +800,7 @@ def _sources(router: Router, req: CommandRequest, text: str) -> Reply:
         bits = [_meta(d["author"]), _meta(", ".join(d["outlets"])),
                 d["published"] or (d["dateline"] and f"dateline {d['dateline']}") or "date unknown"]
         reply.add(Bullet(f"{_meta(d['title']) or '(untitled)'} — {' · '.join(b for b in bits if b)}",
-                         note=f"id {_meta(d['id'])}"))
+                         note=f"id {_shown_id(req, d['id'])}"))
     if len(docs) > SOURCES_MAX_LISTED:
         reply.add(Context(f"… and {len(docs) - SOURCES_MAX_LISTED:,} more (the whole list: "
                           "`briefbot sources`)."))
@@ -820,13 +821,13 @@ def _source(router: Router, req: CommandRequest, text: str) -> Reply:
         doc, sentences = router.core.source(doc_id)
     except UserError as exc:
         raise UserError(exc.message.replace("see /sources", f"see {_cmd(req, 'sources')}")) from None
-    reply = Reply(title=_meta(doc["title"] or doc["id"]))
+    reply = Reply(title=_meta(doc["title"]) if doc["title"] else listed_id(doc["id"]))
     reply.add(Fields([
         ("Author", _meta(doc["author"]) or "unknown"),
         ("Published", doc["published"] or "unknown"),
         *([("Dateline", _meta(doc["dateline"]))] if doc["dateline"] else []),
         ("Outlets", _meta(", ".join(doc["outlets"])) or "none credited"),
-        ("Id", _meta(doc["id"])),
+        ("Id", _shown_id(req, doc["id"])),
     ]))
     budget = SOURCE_MAX_CHARS
     for kind, para in paragraphs((s["paragraph"], s["kind"], s["text"]) for s in sentences):
@@ -855,6 +856,21 @@ def _source_command(doc_id: str) -> str:
     if quoted != printable_line(clip_meta(quoted) or "") or "`" in quoted:  # (ends the code)
         return "`briefbot source ID` (the ids: `briefbot sources`)"
     return f"`briefbot source {shlex.quote(printable_id(doc_id))}`"
+
+
+def _shown_id(req: CommandRequest, doc_id: str) -> str:
+    """A document id as `briefbot sources` lists it (`listed_id`: the id "a\\nb", a backslash
+    and an "n", `a\\\\nb`, apart from the id "a<newline>b", `a\\nb`), which /source reads
+    back. It was shown by `printable_line`, both ids `a\\nb`, and `/source a\\nb` opened the
+    one with the newline. On Discord in a code span: its Markdown reads a backslash before
+    punctuation as an escape (`a\\\\nb` was shown `a\\nb`), and `*` or `_` as emphasis; not
+    when the id holds a backtick (it would end the span), white space at its ends, or `||`
+    (which the Discord renderer escapes in any text, shown as written in a span)."""
+    shown = listed_id(doc_id)
+    if (req.caller.platform == "discord" and shown and shown == shown.strip()
+            and "`" not in shown and "||" not in shown):
+        return f"`{shown}`"
+    return shown
 
 
 def _meta(value: str | None) -> str:

@@ -22,10 +22,9 @@ from bot.reply import (
     Reply,
     SourceRef,
     cite,
-    clip_meta,
     command_syntax,
     copies_line,
-    printable_line,
+    listed_id,
     source_groups,
 )
 
@@ -69,6 +68,6 @@ def source_line(ref: SourceRef) -> Text:
     "[2]" stands for, and how to open it."""
     line = Text(f"[{ref.number}] ", style="cyan")
     line.append(ref.linked_label())
-    opener = command_syntax("console", "source", printable_line(clip_meta(ref.doc_id) or ""))
+    opener = command_syntax("console", "source", listed_id(ref.doc_id))  # (as /source reads it)
     line.append(f" · {opener}", style="dim")
     return line
