@@ -449,3 +449,27 @@ async def test_a_placeholder_read_back_is_tried_once(
     reads = emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original", method="GET")
     assert [r.status for r in reads] == [status], reads
     assert emu.calls_to(re.escape(sent.webhook_path) + "/messages/@original", method="DELETE")
+
+
+@pytest.mark.asyncio
+async def test_a_refused_message_after_others_went_is_said_of_those_not_taken(
+        emu: DiscordEmulator, bot: BriefbotClient, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        ) -> None:
+    # A public /claim's answer of several messages: the first went, the second was answered
+    # 502 on each of discord.py's five tries. The notice said "Discord did not take the
+    # answer (HTTP 502)" under the answer's first message, which Discord had taken.
+    reply = long_reply(60)
+    total = len(render_reply(reply))
+    assert total >= 3
+    patch_reply(monkeypatch, "claim_reply", reply)
+    monkeypatch.setattr(discord_webhooks, "asyncio", _HundredfoldFaster())  # (its back-off)
+    emu.fail("POST", FOLLOWUP, 502, json={"message": "502: Bad Gateway", "code": 0},
+             via=False, times=5, after=1)
+    sent = await emu.send_interaction("claim", {"text": "Russia signed a pact"})
+    notice = await emu.wait_for_calls(
+        lambda c: c.method == "POST" and c.path == sent.webhook_path and c.status == 200,
+        2, timeout=20)
+    said = all_text([notice[1].json])
+    assert (f"Discord did not take the last {total - 1} of your answer's {total} messages "
+            "(HTTP 502)") in said, said
+    assert notice[1].response["flags"] & EPHEMERAL, notice[1].response

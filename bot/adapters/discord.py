@@ -78,6 +78,10 @@ PRIVATE_ANSWER_NOTE = "Answered privately: only the person who asked can see the
 # interaction.extras key: Discord took the first response (a 2xx) whose answer could not be
 # read (`UnreadableAnswer`): discord.py, which raised, does not count it as done.
 _RESPONDED = "briefbot_responded"
+# interaction.extras key: (unsent, total) of an answer whose message Discord refused (a 5xx
+# after discord.py's tries, a 429 from its edge) after some of its messages went: the notice
+# says how many did not (`BriefbotClient.report_error`), not that the answer was not taken.
+_REFUSED_PART = "briefbot_refused_part"
 # A follow-up refused because the interaction's token is no longer valid (Discord keeps it
 # 15 minutes): Invalid Webhook Token, Unknown Webhook.
 INTERACTION_EXPIRED = frozenset({50027, 10015})
@@ -1088,6 +1092,8 @@ class BriefbotClient(discord.Client):
                                 len(messages), _command_name(interaction),
                                 interaction.user.id, exc.status)
                     continue
+                if i or len(rest) < len(messages):  # (messages of it went before this one)
+                    interaction.extras[_REFUSED_PART] = (len(rest) - i, len(messages))
                 raise
 
     async def _clear_public_placeholder(self, interaction: discord.Interaction[Any]) -> str | None:
@@ -1319,8 +1325,12 @@ class BriefbotClient(discord.Client):
             # a bug of ours to log with a traceback under an error id.
             log.warning("Discord refused the answer to /%s for discord:%s: %s %s", name,
                         interaction.user.id, cause.status, cause.text[:200])
-            reply = Reply.error(f"Discord did not take the answer (HTTP {cause.status}): it "
-                                "is busy or unavailable; please try again in a minute.")
+            refused = interaction.extras.get(_REFUSED_PART)
+            what = ("the answer" if refused is None else "the last"
+                    + ("" if refused[0] == 1 else f" {refused[0]}")
+                    + f" of your answer's {refused[1]} messages")
+            reply = Reply.error(f"Discord did not take {what} (HTTP {cause.status}): it is "
+                                "busy or unavailable; please try again in a minute.")
         elif isinstance(cause, UnreadableAnswer):
             # Discord's answer to a message of the answer (or a proxy's on the way: a 502
             # page) could not be read, and was no 2xx (`_taken_unread`): whether that message
