@@ -25,7 +25,7 @@ from bot.chat.commands import Caller, CommandRequest, _shown_id
 from bot.chat.render_terminal import render_terminal
 from bot.config import Settings
 from bot.core import Core
-from bot.reply import Reply, SourceRef
+from bot.reply import Fields, Reply, SourceRef
 
 SENTENCE = "The harbour master of Port Elm retired on Friday after thirty years."
 TITLES = {"a\\nb": "Backslash title", "a\nb": "Newline title"}
@@ -96,3 +96,12 @@ def test_discord_shows_an_id_in_a_code_span_when_one_holds_it_as_listed(
         doc_id: str, shown: str) -> None:
     request = CommandRequest("source", doc_id, Caller("discord", "u1", "u1"), "c1")
     assert _shown_id(request, doc_id) == shown
+
+
+@pytest.mark.parametrize("value", ["end\\", "\\", "[bold]x", "a\\[bold]b", "a :smile: b"])
+def test_the_console_shows_a_field_value_as_it_is(value: str) -> None:
+    # Rich's markup `escape` adds a backslash after one that ends a value, and rich showed
+    # both: the id `end\` was "Id: end\\" on the console, unlike /sources; and an emoji
+    # code was shown as the emoji.
+    shown = _shown("console", Reply(title="T").add(Fields([("Id", value)])))
+    assert shown.splitlines()[1:] == [f"Id: {value}"], shown

@@ -8,7 +8,6 @@ is listed twice."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.rule import Rule
 from rich.text import Text
 
@@ -49,7 +48,10 @@ def render_terminal(reply: Reply, console: Console) -> None:
             console.print(line)
         elif isinstance(block, Fields):
             for name, value in block.items:
-                console.print(f"[bold]{escape(name)}:[/bold] {escape(value)}")
+                # (as text, not markup: rich's `escape` adds a backslash after one ending a
+                # value, and rich showed both, the id `end\` "Id: end\\"; and ":smile:" was
+                # shown as the emoji)
+                console.print(Text.assemble((f"{name}:", "bold"), f" {value}"))
         elif isinstance(block, Context):
             console.print(Text(block.text, style="dim"))
         elif isinstance(block, Divider):
