@@ -22,9 +22,10 @@ import pytest
 from bot.adapters import discord as discord_adapter
 from bot.adapters.discord import BriefbotClient
 from bot.adapters.discord_embeds import render_reply
+from bot.chat.commands import Admitted, Router
 from bot.core import Core
 from bot.reply import Reply
-from tests.emulators.discord_api import DiscordEmulator
+from tests.emulators.discord_api import MANAGE_GUILD, DiscordEmulator
 from tests.test_discord_adapter import (  # noqa: F401  (fixtures)
     EPHEMERAL,
     _HundredfoldFaster,
@@ -473,3 +474,65 @@ async def test_a_refused_message_after_others_went_is_said_of_those_not_taken(
     assert (f"Discord did not take the last {total - 1} of your answer's {total} messages "
             "(HTTP 502)") in said, said
     assert notice[1].response["flags"] & EPHEMERAL, notice[1].response
+
+
+@pytest.mark.asyncio
+async def test_a_refused_private_answer_discord_put_in_its_placeholder_counts_as_sent(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # As for a public answer, for a private command's (/briefbot status: an ephemeral
+    # "thinking…"): its first message answered 502 on each of discord.py's five tries, the
+    # first carried out (the message in the placeholder's place). The placeholder was not
+    # read back: the notice said "Discord did not take the answer (HTTP 502)" under the
+    # answer's first message, and the messages after it were never sent.
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))
+    reply = long_reply(60)
+    parts = render_reply(reply)
+    assert len(parts) >= 3
+    run_reserved = Router.run_reserved
+
+    async def long_answer(self: Router, admitted: Admitted) -> Reply:
+        await run_reserved(self, admitted)
+        return reply
+
+    monkeypatch.setattr(Router, "run_reserved", long_answer)
+    monkeypatch.setattr(discord_webhooks, "asyncio", _HundredfoldFaster())  # (its back-off)
+    gateway = {"message": "502: Bad Gateway", "code": 0}
+    emu.fail("POST", FOLLOWUP, 502, json=gateway, via=False, carried_out=True)
+    emu.fail("POST", FOLLOWUP, 502, json=gateway, via=False, times=4)
+    sent = await emu.send_interaction("briefbot status", user_id=4242,
+                                      permissions=MANAGE_GUILD)
+    answered = await emu.wait_for_calls(
+        lambda c: c.method == "POST" and c.path == sent.webhook_path and c.status == 200,
+        len(parts) - 1, timeout=20)
+    await asyncio.sleep(0.2)
+    posts = [c for c in emu.calls_to(re.escape(sent.webhook_path), method="POST")
+             if c.status == 200]
+    assert posts == answered, [(c.status, all_text([c.json])[:60]) for c in posts]
+    placeholder = emu.messages[emu.interaction(sent).original_message_id or 0]
+    shown = [placeholder, *(emu.messages[int(c.response["id"])] for c in posts)]
+    assert [all_text([m]) for m in shown] == [
+        all_text([{"embeds": [e.to_dict() for e in p.embeds]}]) for p in parts]
+    assert all(m["flags"] & EPHEMERAL for m in shown), [m["flags"] for m in shown]
+    [line] = [r.getMessage() for r in caplog.records if "placeholder holds it" in r.getMessage()]
+    assert 'read back the private "thinking…" placeholder holds it' in line, line
+
+
+@pytest.mark.asyncio
+async def test_a_refused_answer_after_a_notice_in_its_placeholder_is_noticed(
+        emu: DiscordEmulator, bot: BriefbotClient, core: Core,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A /briefbot reload's "Reload started" notice filled its ephemeral "thinking…"; the
+    # report, answered 502 on each of discord.py's tries, is not taken for the message read
+    # back there: the notice says Discord did not take the answer.
+    core.settings.discord_admin_guilds.append(str(emu.guild.id))
+    monkeypatch.setattr(discord_webhooks, "asyncio", _HundredfoldFaster())  # (its back-off)
+    emu.fail("POST", FOLLOWUP, 502, json={"message": "502: Bad Gateway", "code": 0},
+             via=False, times=5, after=1)
+    sent = await emu.send_interaction("briefbot reload", user_id=4242,
+                                      permissions=MANAGE_GUILD)
+    started, notice = await emu.wait_for_calls(
+        lambda c: c.method == "POST" and c.path == sent.webhook_path and c.status == 200,
+        2, timeout=20)
+    assert "Reload started" in all_text([started.json]), started.json
+    assert "Discord did not take the answer (HTTP 502)" in all_text([notice.json]), notice.json

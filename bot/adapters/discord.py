@@ -728,7 +728,7 @@ def _placeholder_gone(exc: Exception) -> bool:
 def _unfilled_placeholder(interaction: discord.Interaction[Any]) -> int | None:
     """The id of the interaction's public "thinking…" placeholder (`_PLACEHOLDER_ID`) while
     no message of the answer may have filled it (`_DEFERRED` is dropped at the first follow-up
-    sent, or one whose fate is not known); else None."""
+    sent, or one whose fate is not known, or a notice); else None."""
     if interaction.extras.get(_DEFERRED) != "public":
         return None
     message_id = interaction.extras.get(_PLACEHOLDER_ID)
@@ -882,6 +882,9 @@ class BriefbotClient(discord.Client):
             async def send_notice(reply: Reply) -> None:
                 _bound_answer_waits()
                 for message in render_reply(reply):  # follow-ups of the deferral made
+                    # (the first fills the deferral's "thinking…", or may have: a message of
+                    # the answer refused 5xx after it is not the one read back there)
+                    interaction.extras.pop(_DEFERRED, None)
                     await self._follow_up(interaction, message, ephemeral=True)
 
             async def bounded_notice(reply: Reply) -> None:
@@ -1076,21 +1079,23 @@ class BriefbotClient(discord.Client):
                                                why=_expired(exc), total=len(messages),
                                                placeholder=_unfilled_placeholder(interaction))
                     return
-                if (exc.status >= 500 and _unfilled_placeholder(interaction) is not None
+                deferred = interaction.extras.get(_DEFERRED)
+                if (exc.status >= 500 and deferred is not None
                         and await self._placeholder_now(interaction) == "filled"):
                     # Discord's edge may answer 5xx after Discord carried the message out
-                    # (in the placeholder's place). Read back, the placeholder holds a
-                    # message, which only this first follow-up can have put there: it was
-                    # sent, and the answer goes on (a notice "Discord did not take the
+                    # (in the placeholder's place). Read back, the placeholder (public, or
+                    # a private command's ephemeral one) holds a message, which only this
+                    # first follow-up can have put there (a notice drops `_DEFERRED`): it
+                    # was sent, and the answer goes on (a notice "Discord did not take the
                     # answer" was untrue, and the messages after it were never sent). (Still
                     # "thinking…", or unread, it is refused: a 5xx is mostly a refusal.)
                     interaction.extras.pop(_DEFERRED, None)
                     log.warning("Discord: message %d of %d of the answer to /%s for "
-                                "discord:%s was answered %s, but read back the public "
-                                '"thinking…" placeholder holds it (Discord put it there); '
-                                "going on, not sent again", len(messages) - len(rest) + i + 1,
-                                len(messages), _command_name(interaction),
-                                interaction.user.id, exc.status)
+                                'discord:%s was answered %s, but read back the %s "thinking…" '
+                                "placeholder holds it (Discord put it there); going on, not "
+                                "sent again", len(messages) - len(rest) + i + 1, len(messages),
+                                _command_name(interaction), interaction.user.id, exc.status,
+                                "public" if deferred == "public" else "private")
                     continue
                 if i or len(rest) < len(messages):  # (messages of it went before this one)
                     interaction.extras[_REFUSED_PART] = (len(rest) - i, len(messages))
@@ -1150,10 +1155,11 @@ class BriefbotClient(discord.Client):
 
     async def _placeholder_now(self, interaction: discord.Interaction[Any]
                                ) -> Literal["replaced", "thinking", "filled", "gone"] | None:
-        """The public placeholder as Discord has it now, read back (GET /webhooks/{app}/
-        {token}/messages/@original) after a replacement whose fate is not known, or the
-        answer's first message refused with a 5xx: "replaced" (it says PRIVATE_ANSWER_NOTE),
-        "thinking" (still loading), "filled" (it says anything else: an answer's message),
+        """The deferral's placeholder as Discord has it now, read back (GET /webhooks/{app}/
+        {token}/messages/@original) after a public one's replacement whose fate is not known,
+        or the answer's first message refused with a 5xx (public or private): "replaced" (it
+        says PRIVATE_ANSWER_NOTE), "thinking" (still loading), "filled" (it says anything
+        else: an answer's message),
         "gone" (Unknown Message: the removal was carried out after all); None when it cannot
         be read. Tried once (`_ONE_TRY`): a 5xx or a 429 is "cannot be read"."""
         # (discord.py keeps the first message read and returns it again: asked anew; a
