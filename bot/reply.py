@@ -63,7 +63,7 @@ class SourceRef:
         outlets are clipped together as each one is (`__post_init__`): a document naming
         thousands made a 149,614-character Sources line in `briefbot digest` (a fuzzing
         session's find)."""
-        parts = [self.title or clip_meta(self.doc_id) or ""]
+        parts = [self.title or listed_id(self.doc_id)]  # (an id as `sources` lists it)
         if self.author:
             parts.append(self.author)
         if self.outlets:

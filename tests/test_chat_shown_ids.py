@@ -80,6 +80,19 @@ def test_the_consoles_source_line_gives_the_id_as_listed(core: Core) -> None:
         assert f"· /source {listed}\n" in shown, shown
 
 
+@pytest.mark.parametrize("platform", ["slack", "console"])
+def test_an_untitled_source_is_labelled_by_its_id_as_listed(platform: str) -> None:
+    # A cited source with no title is labelled by its id: the ids "a\\nb" and "a<newline>b"
+    # were both labelled `a\nb` (the console's line then said "a\nb — … · /source a\\nb").
+    reply = Reply.text("Cited.")
+    reply.sources = [SourceRef(n, doc_id) for n, doc_id in enumerate(TITLES, 1)]
+    shown = _shown(platform, reply)
+    for n, listed in enumerate(LISTED.values(), 1):
+        label = f"[{n}] {listed} — date unknown"
+        assert (label if platform == "console"
+                else json.dumps(label, ensure_ascii=False)[1:-1]) in shown, shown
+
+
 def test_the_console_completes_an_id_as_listed(core: Core) -> None:
     completer = _Completer(ConsoleAdapter(core, stdin=io.StringIO(""), stdout=io.StringIO()))
     completions = completer.get_completions(Document("/source a"), CompleteEvent())
