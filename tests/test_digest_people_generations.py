@@ -45,3 +45,28 @@ def test_a_bare_surname_beside_a_father_and_his_namesake_son_is_the_father_s() -
                        "King said the march would go on."])
     assert [(p.name, p.quoted, p.mentions) for p in people] == [
         ("Coretta Scott King", False, 1), ("Martin Luther King Jr.", False, 1)]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Martin Luther King, Jr., said the dream would live on.", ("Martin Luther King Jr.", None, True)),
+    ('"We go on," said Martin Luther King, Jr.', ("Martin Luther King Jr.", None, True)),
+    ("Martin Luther King, Jr., the minister, said so.", ("Martin Luther King Jr.", "minister", True)),
+    ("Henry Ford, III, said the plant would stay open.", ("Henry Ford III", None, True)),
+])
+def test_a_generation_after_a_comma_is_the_name_s(sentence: str, expected: tuple[str, str | None, bool]
+                                                  ) -> None:
+    # no one was read: the comma stood between the name and its suffix
+    assert mentions(sentence) == [expected]
+
+
+def test_a_generation_after_a_comma_is_one_name_with_the_one_written_without() -> None:
+    people = whos_who(["Martin Luther King, Jr., said the dream would live on.",
+                       "Martin Luther King Jr. said the march would go on.",
+                       "King said the march would end in Washington."])
+    assert [(p.name, p.mentions) for p in people if p.name.startswith("Martin")] == [
+        ("Martin Luther King Jr.", 3)]
+
+
+def test_a_senior_role_after_a_comma_is_no_generation() -> None:
+    # "Sr." before a capitalised word is a senior's, no suffix
+    assert all("Sr" not in n for n, _, _ in mentions("Jane Roe, Sr. Vice President at Acme, said so."))

@@ -81,10 +81,18 @@ _BETWEEN_NAME_WORDS = rf"\s+(?:{_INITIALS}(?=[{_UP}]))?(?:{_PARTICLE}\s+){{0,2}}
 # A generation's suffix after a name, a word of it: "Jr." and "Sr." with their full stop
 # ("Martin Luther King Jr. said", "Donald Trump Jr. said": no one was read, the full stop
 # standing between the name and its verb, until a read on 2026-12-07), a numeral of two to
-# four ("Henry Ford III said"). Not after a comma ("Martin Luther King, Jr., said": no one).
+# four ("Henry Ford III said"); after a comma too, as the AP wrote it, with the comma closing it
+# ("Martin Luther King, Jr., said", "Robert F. Kennedy, Jr. and his wife": no one, or "Robert F.
+# Kennedy", until a read on 2026-12-08), where a comma, a word in lower case or the text's end
+# follows ("Jane Roe, Sr. Vice President", a senior one, is no suffix); that name is written
+# without its commas (`_name_and_role`: "Martin Luther King Jr.").
 _GENERATION = r"(?:[JS]r\.?|II|III|IV)"
 _A_GENERATION = re.compile(_GENERATION)
-NAME = rf"{_WORD}(?:{_BETWEEN_NAME_WORDS}{_WORD}){{1,3}}(?:(?<=\b[JS]r)\.|\s+(?:II|III|IV)\b)?"
+_GENERATION_AFTER_A_COMMA = (r",\s+(?:[JS]r\.|(?:II|III|IV)\b),?(?=\s+[a-z]|\s*$)"
+                             r"|,\s+(?:[JS]r\.|(?:II|III|IV)\b)(?=,)")
+_A_COMMA_BEFORE_A_GENERATION = re.compile(rf",\s+({_GENERATION}),?$")
+NAME = (rf"{_WORD}(?:{_BETWEEN_NAME_WORDS}{_WORD}){{1,3}}"
+        rf"(?:(?<=\b[JS]r)\.|\s+(?:II|III|IV)\b|{_GENERATION_AFTER_A_COMMA})?")
 _REPORT = (r"(?:said|says|say|told|noted|notes|note|added|explained|explains|warned|warns|asserted|"
            r"asserts|argued|argues|argue|suggested|suggests|suggest|claimed|claims|stated|wrote|writes|"
            r"believes|insisted|insists|denied|denies|accused|accuses|praised|praises|announced|"
@@ -482,7 +490,7 @@ def _name_and_role(name: str, surnames: frozenset[str] = frozenset(), headline: 
     a verb inside the run (`_after_a_headline_verb`); elsewhere a verb's form there is a
     name's word ("Daniel James Smith said …", "Ana Soares Silva, the mayor,": no one from a
     read on 2026-12-07 that cut at such a verb in any text until a second that day)."""
-    parts = name.split()
+    parts = _A_COMMA_BEFORE_A_GENERATION.sub(r" \1", name).split()
     if headline:
         parts = _after_a_headline_verb(parts) or []
     while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])
