@@ -48,3 +48,16 @@ def test_the_headline_s_person_joins_her_surname() -> None:
                        "Merkel said the talks went well."])
     assert [(p.name, p.role, p.quoted, p.mentions) for p in people] == [
         ("Angela Merkel", "German Chancellor", True, 2)]
+
+
+@pytest.mark.parametrize(("headline", "expected"), [
+    # the run is longer than a name's four words: the name read starts at the verb
+    ("Biden Meets Kim Jong Un, the North Korean Leader",
+     [("Kim Jong Un", "North Korean Leader", False)]),
+    ("Obama Greets Kim Jong Un, the North Korean Leader",
+     [("Kim Jong Un", "North Korean Leader", False)]),
+])
+def test_a_headline_verb_opening_the_name_read_is_no_word_of_it(
+        headline: str, expected: list[object]) -> None:
+    assert mentions(headline) == expected
+

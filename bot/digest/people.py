@@ -407,14 +407,16 @@ def _in_title_case(text: str) -> bool:
     return all(w[0].isupper() or w.lower() in STOPWORDS for w in _A_WRITTEN_WORD.findall(text))
 
 
-def _after_a_headline_verb(parts: list[str]) -> list[str] | None:
+def _after_a_headline_verb(parts: list[str], run_before: bool = False) -> list[str] | None:
     """A run of capitalised words past the last headline verb inside it (`_a_headline_verb`,
     neither the run's first word nor its last): the name after the verb, or None where fewer
     than two words are left ("Obama Hails Angela Merkel": "Angela Merkel"; "Tiger Woods Wins
     Masters": none); the run itself where it holds no such verb ("Ken Burns", "Garth
     Brooks"), a given name before a middle initial being none ("… Intelligence James R.
-    Clapper")."""
-    verbs = [i for i in range(1, len(parts) - 1)
+    Clapper"). The first of `parts` may be the verb where the run goes on before them
+    (`run_before`): a name's pattern reads four words at most, so in "Biden Meets Kim Jong Un,
+    the North Korean Leader" it read "Meets Kim Jong Un" (listed until a read on 2026-12-08)."""
+    verbs = [i for i in range(0 if run_before else 1, len(parts) - 1)
              if _a_headline_verb(parts[i]) and not _AN_INITIAL.fullmatch(parts[i + 1])]
     if not verbs:
         return parts
@@ -482,17 +484,18 @@ def _clean_name(name: str, surnames: frozenset[str] = frozenset(), headline: boo
     return _name_and_role(name, surnames, headline)[0]
 
 
-def _name_and_role(name: str, surnames: frozenset[str] = frozenset(), headline: bool = False
-                   ) -> tuple[str | None, str | None]:
+def _name_and_role(name: str, surnames: frozenset[str] = frozenset(), headline: bool = False,
+                   run_before: bool = False) -> tuple[str | None, str | None]:
     """The person's name in a run of capitalised words, and the role words opening it
     (`_leading_role`: "Actor Tom Hanks" -> "Tom Hanks", "Actor"), or (None, None); ending in
     one of the `surnames` (`_checked`) too. In a `headline` (`_in_title_case`), the name after
     a verb inside the run (`_after_a_headline_verb`); elsewhere a verb's form there is a
     name's word ("Daniel James Smith said …", "Ana Soares Silva, the mayor,": no one from a
-    read on 2026-12-07 that cut at such a verb in any text until a second that day)."""
+    read on 2026-12-07 that cut at such a verb in any text until a second that day); its
+    first word too where the headline's run goes on before it (`run_before`)."""
     parts = _A_COMMA_BEFORE_A_GENERATION.sub(r" \1", name).split()
     if headline:
-        parts = _after_a_headline_verb(parts) or []
+        parts = _after_a_headline_verb(parts, run_before) or []
     while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])
                      or _an_undotted_title(parts)):
         parts = parts[1:]
@@ -620,6 +623,17 @@ def _a_person_s_name(run: str) -> bool:
     return name is not None and (" " in name or _a_title(run.split()[0]))
 
 
+# A word of a capitalised run right before a position, no function word ("Biden " of "Biden
+# Meets Kim Jong Un"; not "The ").
+_A_RUN_S_WORD_BEFORE = re.compile(rf"(?<![\w’'-])(?P<word>[{_UP}][\w’'-]*)\s+$")
+
+
+def _a_run_goes_on_before(text: str, start: int) -> bool:
+    """A capitalised word other than a function word stands right before text[start]."""
+    before = _A_RUN_S_WORD_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and before.group("word").lower() not in STOPWORDS
+
+
 def mentions(text: str, surnames: frozenset[str] = frozenset()
              ) -> list[tuple[str, str | None, bool]]:
     """(name, role or None, quoted/attributed) for each person the sentence names: quoted when
@@ -631,8 +645,10 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
     quotes = not reports and ("“" in text or '"' in text)
     headline = _in_title_case(text)
 
-    def add(raw: str, role: str | None, quoted: bool, before: bool = False) -> None:
-        name, leading = _name_and_role(raw, surnames, headline)
+    def add(raw: str, start: int, role: str | None, quoted: bool, before: bool = False) -> None:
+        """The name `raw`, read at text[start], with its role."""
+        name, leading = _name_and_role(raw, surnames, headline,
+                                       headline and _a_run_goes_on_before(text, start))
         # A role right before the name reads on into the role words opening it: "Chief
         # Executive Officer Tim Cook" is "Chief Executive Officer" (it was "Chief").
         role = f"{role} {leading}" if before and role and leading else role or leading
@@ -648,14 +664,14 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
         org = m.group("role").strip()
         # A person has a given name and a surname; "Kim Il Sung Square" has no affiliation.
         if name and len(name.split()) >= 2 and (reports or quotes):
-            add(m.group("name"), _clean_role(org),
+            add(m.group("name"), m.start("name"), _clean_role(org),
                 quotes or _speaks(text, m.start(), m.end()) or _speaks(text, m.start(), m.end("name")))
     for m in _ROLE_BEFORE.finditer(text):
-        add(m.group("name"), _clean_role(m.group("role")), quotes or _speaks(text, m.start(), m.end()),
+        add(m.group("name"), m.start("name"), _clean_role(m.group("role")), quotes or _speaks(text, m.start(), m.end()),
             before=True)
     for m in _ROLE_AFTER.finditer(text):
         if _a_names_role(text, m):
-            add(m.group("name"), _role_after(m.group("role")),
+            add(m.group("name"), m.start("name"), _role_after(m.group("role")),
                 quotes or _speaks(text, m.start(), m.end("name")))
     for m in _TITLED_ROLE_AFTER.finditer(text):
         if _a_names_role(text, m) and _a_titled_surname(m.group("name"), True):
@@ -664,7 +680,7 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
     for m in _ACCORDING.finditer(text):
         role_words = m.group("role").split()
         if not any(w in _NOT_ROLE_WORD for w in role_words):
-            add(m.group("name"), " ".join(role_words) if _a_role(role_words) else None, True)
+            add(m.group("name"), m.start("name"), " ".join(role_words) if _a_role(role_words) else None, True)
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
             raw = m.group("name")
@@ -685,10 +701,10 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
             if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, m.end()):
                 # "said Jeff King was his favourite musher": King is spoken of, not speaking
                 if " " in raw:
-                    add(raw, None, False)
+                    add(raw, m.end("name") - len(raw), None, False)
                 continue
             if " " in raw:
-                add(raw, None, True)
+                add(raw, m.end("name") - len(raw), None, True)
             elif _a_titled_surname(raw, titled) or _a_lone_surname(text, m.start("name"), raw):
                 out.append((raw, role, True))  # a surname; joined to a full name later
     return out
