@@ -61,3 +61,9 @@ def test_a_headline_verb_opening_the_name_read_is_no_word_of_it(
         headline: str, expected: list[object]) -> None:
     assert mentions(headline) == expected
 
+
+
+def test_a_headline_verb_s_form_opening_the_run_is_a_name_s_word() -> None:
+    # after a function word "Brooks" opens the run: no verb (it was "Koepka Jones")
+    assert [n for n, _, _ in mentions("As Brooks Koepka Jones, the Team Leader, Rests")] == [
+        "Brooks Koepka Jones"]

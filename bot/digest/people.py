@@ -493,12 +493,13 @@ def _name_and_role(name: str, surnames: frozenset[str] = frozenset(), headline: 
     name's word ("Daniel James Smith said …", "Ana Soares Silva, the mayor,": no one from a
     read on 2026-12-07 that cut at such a verb in any text until a second that day); its
     first word too where the headline's run goes on before it (`run_before`)."""
-    parts = _A_COMMA_BEFORE_A_GENERATION.sub(r" \1", name).split()
+    parts = _without_words_opening_no_name(_A_COMMA_BEFORE_A_GENERATION.sub(r" \1", name).split())
     if headline:
-        parts = _after_a_headline_verb(parts, run_before) or []
-    while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])
-                     or _an_undotted_title(parts)):
-        parts = parts[1:]
+        # after the words opening no name, the run's first word is a name's ("As Brooks
+        # Koepka Jones, the Team Leader, Rests": "Koepka Jones", the cut reading "Brooks" as
+        # the run's second word and a verb, until a read on 2026-12-08)
+        parts = _without_words_opening_no_name(
+            _after_a_headline_verb(parts, run_before and len(parts) == len(name.split())) or [])
     k = _leading_role(parts)
     role = " ".join(parts[:k]) or None
     parts = parts[k:]
@@ -506,6 +507,15 @@ def _name_and_role(name: str, surnames: frozenset[str] = frozenset(), headline: 
         parts = parts[1:]  # an initial is a middle one: "The U.S. Treasury said" is no one
     cleaned = _checked(parts, surnames)
     return cleaned, role if cleaned else None
+
+
+def _without_words_opening_no_name(parts: list[str]) -> list[str]:
+    """`parts` without the words opening them that open no name: `NOT_NAME`'s ("The", "As"),
+    a title's ("President", "Mr")."""
+    while parts and (parts[0] in NOT_NAME or _TITLE_WORD.match(parts[0])
+                     or _an_undotted_title(parts)):
+        parts = parts[1:]
+    return parts
 
 
 def _a_month_surname(parts: list[str]) -> bool:
