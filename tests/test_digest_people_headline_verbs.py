@@ -67,3 +67,15 @@ def test_a_headline_verb_s_form_opening_the_run_is_a_name_s_word() -> None:
     # after a function word "Brooks" opens the run: no verb (it was "Koepka Jones")
     assert [n for n, _, _ in mentions("As Brooks Koepka Jones, the Team Leader, Rests")] == [
         "Brooks Koepka Jones"]
+
+
+@pytest.mark.parametrize(("headline", "expected"), [
+    # the role before the verb is the words before it's, not the name's after it
+    ("President Obama Hails Angela Merkel", [("Angela Merkel", None, False)]),
+    ("Obama Hails President Xi Jinping, the Chinese Leader", [("Xi Jinping", "President", False)]),
+    ("Pope Urges Italian Minister Emma Rossi to Act", [("Emma Rossi", "Italian Minister", False)]),
+    # no verb: the role is whole
+    ("Italian Minister Emma Rossi, the Envoy", [("Emma Rossi", "Italian Minister", False)]),
+])
+def test_a_role_before_a_headline_s_name_is_cut_at_its_verb(headline: str, expected: list[object]) -> None:
+    assert mentions(headline) == expected

@@ -424,6 +424,22 @@ def _after_a_headline_verb(parts: list[str], run_before: bool = False) -> list[s
     return rest if len(rest) >= 2 else None
 
 
+def _role_past_a_headline_verb(role: str, name: str) -> str | None:
+    """The words of a `role` right before a `name`, in a headline, that are the name's: the
+    role and the name are one run of capitalised words, cut at its last headline verb
+    (`_after_a_headline_verb`): "President" of "Obama Hails President" before "Xi Jinping",
+    none before "Angela Merkel" of "President Obama Hails Angela Merkel" (the role was the
+    words before the verb, Obama's, until a read on 2026-12-08); `role` where the run holds no
+    such verb."""
+    role_words, name_words = role.split(), name.split()
+    run = role_words + name_words
+    rest = _after_a_headline_verb(run)
+    if rest is run:
+        return role
+    left = len(rest or []) - len(name_words)  # the role's words after the verb
+    return " ".join(role_words[-left:]) if left > 0 else None
+
+
 def _an_undotted_title(parts: list[str]) -> bool:
     """The first of a name's words is a title's abbreviation without its full stop, as British
     papers write it ("Mr Putin", "Gen Mark Milley": "Gen Mark Milley" was a person)."""
@@ -659,6 +675,8 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
         """The name `raw`, read at text[start], with its role."""
         name, leading = _name_and_role(raw, surnames, headline,
                                        headline and _a_run_goes_on_before(text, start))
+        if before and headline and role:
+            role = _role_past_a_headline_verb(role, raw)
         # A role right before the name reads on into the role words opening it: "Chief
         # Executive Officer Tim Cook" is "Chief Executive Officer" (it was "Chief").
         role = f"{role} {leading}" if before and role and leading else role or leading
