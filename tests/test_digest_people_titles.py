@@ -51,6 +51,20 @@ def test_a_title_read_by_a_reporting_verb_is_no_second_person() -> None:
         ("Steve Mullin", "Delphi Police Chief"), ("Brian Frosh", "Maryland Attorney General")]
 
 
+@pytest.mark.parametrize(("sentence", "name", "role"), [
+    # the reporting verb read "State Hillary Clinton", the title "Secretary of State" before
+    # "Hillary Clinton": one person, "State Hillary Clinton" in who's who, two mentions
+    ("Secretary of State Hillary Clinton has said the talks failed.",
+     "Hillary Clinton", "Secretary of State"),
+    ("Secretary of Defense Leon Panetta said the war was nearly won.",
+     "Leon Panetta", "Secretary of Defense"),
+])
+def test_a_title_s_complement_read_with_the_name_is_no_word_of_it(sentence: str, name: str,
+                                                                   role: str) -> None:
+    assert mentions(sentence) == [(name, role, True)]
+    assert [(p.name, p.role, p.mentions) for p in whos_who([sentence])] == [(name, role, 1)]
+
+
 @pytest.mark.parametrize("sentence", [
     "Michael Kors Holdings said it had agreed to buy the shoe company.",
     "Northwind Logistics Ltd said on Monday that it would cut jobs.",

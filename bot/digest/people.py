@@ -660,6 +660,14 @@ def _a_run_goes_on_before(text: str, start: int) -> bool:
     return before is not None and before.group("word").lower() not in STOPWORDS
 
 
+def _one_name_in_another(name: str, other: str) -> bool:
+    """One of two names a sentence gives ends in the other, of two words or more: one name,
+    the longer read with words of a role before it ("State Hillary Clinton" of "Secretary of
+    State Hillary Clinton has said", whose role "Secretary of State" `_ROLE_BEFORE` reads with
+    "Hillary Clinton": who's who listed "State Hillary Clinton" until a read on 2026-12-08)."""
+    return name.endswith(" " + other) or other.endswith(" " + name)
+
+
 def mentions(text: str, surnames: frozenset[str] = frozenset()
              ) -> list[tuple[str, str | None, bool]]:
     """(name, role or None, quoted/attributed) for each person the sentence names: quoted when
@@ -682,8 +690,9 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
         role = f"{role} {leading}" if before and role and leading else role or leading
         if name and " " in name:
             for i, (n, r, q) in enumerate(out):
-                if n == name:
-                    out[i] = (n, r or role, q or quoted)
+                if n == name or _one_name_in_another(n, name):
+                    # the shorter read of one name, the other's words before it a role's
+                    out[i] = (min(n, name, key=len), r or role, q or quoted)
                     return
             out.append((name, role, quoted))
 
