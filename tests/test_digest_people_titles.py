@@ -65,6 +65,30 @@ def test_a_title_s_complement_read_with_the_name_is_no_word_of_it(sentence: str,
     assert [(p.name, p.role, p.mentions) for p in whos_who([sentence])] == [(name, role, 1)]
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a title before a run's last word: a surname, the words before it its role (each was a
+    # person "Defense Secretary Austin", "Hennepin County Chief Deputy")
+    ("Defense Secretary Austin said the talks went well.", [("Austin", "Defense Secretary", True)]),
+    ("Defense Secretary Austin, a former general, said so.", [("Austin", "former general", True)]),
+    # the name the pattern cut ("… Deputy| Mike Carlson") is the full name's alone
+    ("The officers were hurt, said Hennepin County Chief Deputy Mike Carlson.",
+     [("Mike Carlson", "Hennepin County Chief Deputy", True)]),
+    # no title: a name of three words ("Billie Jean King"); a generation's suffix is none
+    ("Billie Jean King said the match was won.", [("Billie Jean King", None, True)]),
+    ("Stephen King Jr. said the book was done.", [("Stephen King Jr.", None, True)]),
+])
+def test_a_title_before_a_run_s_last_word_makes_it_a_surname(
+        sentence: str, expected: list[tuple[str, str | None, bool]]) -> None:
+    assert mentions(sentence) == expected
+
+
+def test_a_surname_after_a_title_joins_the_full_name() -> None:
+    people = whos_who(["Lloyd Austin said the talks would start.",
+                       "Defense Secretary Austin said the talks went well."])
+    assert [(p.name, p.role, p.mentions) for p in people] == [
+        ("Lloyd Austin", "Defense Secretary", 2)]
+
+
 @pytest.mark.parametrize("sentence", [
     "Michael Kors Holdings said it had agreed to buy the shoe company.",
     "Northwind Logistics Ltd said on Monday that it would cut jobs.",

@@ -385,6 +385,11 @@ def _leading_role(parts: list[str]) -> int:
     # General Brian" of a name cut at four words is no "General Brian")
     while k and k < len(parts) and _TITLE_WORD.match(parts[k]):
         k += 1
+    # a title right before the last word, of three or more, makes that word a surname after a
+    # title ("Defense Secretary Austin said": a person "Defense Secretary Austin" until a read
+    # on 2026-12-08; not before a generation's suffix, "Stephen King Jr.")
+    if len(parts) >= 3 and _TITLE_WORD.match(parts[-2]) and not _A_GENERATION.fullmatch(parts[-1]):
+        k = len(parts) - 1
     return k
 
 
@@ -665,7 +670,7 @@ def _one_name_in_another(name: str, other: str) -> bool:
     the longer read with words of a role before it ("State Hillary Clinton" of "Secretary of
     State Hillary Clinton has said", whose role "Secretary of State" `_ROLE_BEFORE` reads with
     "Hillary Clinton": who's who listed "State Hillary Clinton" until a read on 2026-12-08)."""
-    return name.endswith(" " + other) or other.endswith(" " + name)
+    return " " in name and " " in other and (name.endswith(" " + other) or other.endswith(" " + name))
 
 
 def mentions(text: str, surnames: frozenset[str] = frozenset()
@@ -688,7 +693,10 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
         # A role right before the name reads on into the role words opening it: "Chief
         # Executive Officer Tim Cook" is "Chief Executive Officer" (it was "Chief").
         role = f"{role} {leading}" if before and role and leading else role or leading
-        if name and " " in name:
+        # a surname after a title is one too ("Defense Secretary Austin, a former general,"),
+        # but a given name the pattern cut ("said Senate Majority Leader Mitch| McConnell")
+        if name and (" " in name or leading is not None and _a_title(leading.split()[-1])
+                     and not _ANOTHER_NAME_WORD.match(text, start + len(raw))):
             for i, (n, r, q) in enumerate(out):
                 if n == name or _one_name_in_another(n, name):
                     # the shorter read of one name, the other's words before it a role's
