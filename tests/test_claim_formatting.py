@@ -42,6 +42,7 @@ PLAIN = "Norland's president visited Valdoria in June 2024"
     ("12) Putin visited North Korea", "Putin visited North Korea"),
     ("- Putin visited North Korea", "Putin visited North Korea"),
     ("• Putin visited North Korea", "Putin visited North Korea"),
+    ("► Putin visited North Korea", "Putin visited North Korea"),
     ("* A man killed a dog", "A man killed a dog"),
     ("# Putin visited", "Putin visited"),
     ("> Putin visited", "Putin visited"),
@@ -131,7 +132,7 @@ def answered(answer) -> tuple[str, list[tuple[str, str]]]:
 
 
 @pytest.mark.parametrize("typed", [
-    f"1. {PLAIN}", f"2) {PLAIN}", f"- {PLAIN}", f"* {PLAIN}", f"**{PLAIN}**", f"_{PLAIN}_",
+    f"1. {PLAIN}", f"2) {PLAIN}", f"- {PLAIN}", f"* {PLAIN}", f"► {PLAIN}", f"**{PLAIN}**", f"_{PLAIN}_",
     f"({PLAIN})", f"[{PLAIN}]", f"> {PLAIN}", f"<@U123ABC> {PLAIN}", f"<!here> {PLAIN}",
     f"{PLAIN} <:tada:123456789>", PLAIN.replace("2024", "२०२४"), f"> 1. {PLAIN}",
     f"**1. {PLAIN}**", f"(2. {PLAIN})", f'"3. {PLAIN}"', f"<https://x.co/a|{PLAIN}>",

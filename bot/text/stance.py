@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
+from bot.bullets import BULLETS
 from bot.text.aliases import CITY_PREFIX, CONCEPT_PREFIX, AliasTable, Analysis, Word
 from bot.text.hedges import (
     ACCUSATIONS,
@@ -537,7 +538,7 @@ def _unquoted(text: str, pairs: dict[str, str] = _QUOTE_PAIRS) -> str:
 # quantity ("1. Putin visited North Korea" `not-found`), and a mark moved what the sentence
 # models read ("*A man on a snowmobile killed a dog" `corroborated` by a sentence that does not
 # state it).
-_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*+•‣◦▪●–—]|#{1,6}|>)\s+(?=\S)")
+_LIST_MARKER = re.compile(rf"^\s*(?:\d{{1,3}}[.)]|[-*+{BULLETS}–—]|#{{1,6}}|>)\s+(?=\S)")
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
 # (not a single capital's star: "the A* algorithm", "an A* grade")
 _EDGE_MARK = re.compile(r"(?<!\w)[*_]+(?=\w)|(?<=\w)(?<!\b[A-Z])[*_]+(?!\w)")
