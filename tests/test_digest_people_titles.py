@@ -89,6 +89,22 @@ def test_a_surname_after_a_title_joins_the_full_name() -> None:
         ("Lloyd Austin", "Defense Secretary", 2)]
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a title's complement after "of" (a person "National Intelligence James R. Clapper")
+    ("Director of National Intelligence James R. Clapper said the report was done.",
+     [("James R. Clapper", "Director of National Intelligence", True)]),
+    ("Minister of Foreign Affairs Sergei Lavrov said the talks failed.",
+     [("Sergei Lavrov", "Minister of Foreign Affairs", True)]),
+    ("Chief of Naval Operations John Richardson said the ships were ready.",
+     [("John Richardson", "Chief of Naval Operations", True)]),
+    # no title before "of": the name is whole
+    ("Friends of John Smith said he was kind.", [("John Smith", None, True)]),
+])
+def test_a_title_s_complement_after_of_is_the_role_s(
+        sentence: str, expected: list[tuple[str, str | None, bool]]) -> None:
+    assert mentions(sentence) == expected
+
+
 @pytest.mark.parametrize("sentence", [
     "Michael Kors Holdings said it had agreed to buy the shoe company.",
     "Northwind Logistics Ltd said on Monday that it would cut jobs.",

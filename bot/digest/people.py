@@ -665,6 +665,33 @@ def _a_run_goes_on_before(text: str, start: int) -> bool:
     return before is not None and before.group("word").lower() not in STOPWORDS
 
 
+# A title and "of" right before a run of capitalised words: "Director of " of "Director of
+# National Intelligence James Clapper said".
+_A_TITLE_OF_BEFORE = re.compile(rf"\b(?P<title>{_TITLE_WORDS}) of\s+$")
+
+
+def _after_a_title_s_complement(text: str, start: int, run: str) -> tuple[str, str] | None:
+    """The name and the role in a `run` of capitalised words at text[start] after a title and
+    "of": the words opening it that are words of the language (WordNet's, `Lexicon.is_word`)
+    complement the title, at least two of the name's words left ("Director of National
+    Intelligence James R. Clapper said": ("James R. Clapper", "Director of National
+    Intelligence"); a person "National Intelligence James R. Clapper" until a read on
+    2026-12-08; "Minister of Foreign Affairs Sergei Lavrov", "Chief of Staff John Kelly");
+    None where no such word opens it or no title and "of" come before it."""
+    title = _A_TITLE_OF_BEFORE.search(text, max(0, start - 40), start)
+    if title is None:
+        return None
+    parts = run.split()
+    lexicon = load_lexicon()
+    k = 0
+    while not _AN_INITIAL.fullmatch(parts[k]) and lexicon.is_word(parts[k].lower()) \
+            and sum(not _AN_INITIAL.fullmatch(p) for p in parts[k + 1:]) >= 2:
+        k += 1
+    if k == 0:
+        return None
+    return " ".join(parts[k:]), " ".join([title.group("title"), "of", *parts[:k]])
+
+
 def _one_name_in_another(name: str, other: str) -> bool:
     """One of two names a sentence gives ends in the other, of two words or more: one name,
     the longer read with words of a role before it ("State Hillary Clinton" of "Secretary of
@@ -738,6 +765,10 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
                 # a surname after a title: "Mr Putin said", "South Korea's President Yoon said"
                 # (not a name the pattern cut: "said Senate Majority Leader Mitch| McConnell")
                 (raw, role), titled = titled_surname, True
+            elif (complemented := _after_a_title_s_complement(text, m.start("name"), raw)) \
+                    is not None:
+                # "Director of National Intelligence James Clapper said"
+                raw, role = complemented
             elif " " in raw and _clean_name(raw, surnames, headline) is None \
                     and len(owned := _without_owner(raw.split())[1]) > 1:
                 # an owner's possessive opens no name: "Russia's Vladimir Putin said" (but no
@@ -749,7 +780,7 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
                     add(raw, m.end("name") - len(raw), None, False)
                 continue
             if " " in raw:
-                add(raw, m.end("name") - len(raw), None, True)
+                add(raw, m.end("name") - len(raw), role, True)
             elif _a_titled_surname(raw, titled) or _a_lone_surname(text, m.start("name"), raw):
                 out.append((raw, role, True))  # a surname; joined to a full name later
     return out
