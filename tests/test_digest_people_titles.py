@@ -105,6 +105,20 @@ def test_a_title_s_complement_after_of_is_the_role_s(
     assert mentions(sentence) == expected
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # words and a title's abbreviation before the name: its role (each was a person "Iowa
+    # State Patrol Sgt", "Texas Gov")
+    ("The road was closed, said Iowa State Patrol Sgt. Scott Bright.",
+     [("Scott Bright", "Iowa State Patrol Sgt.", True)]),
+    ("The report said Texas Gov. Rick Perry was not vetted.", [("Rick Perry", "Texas Gov.", False)]),
+    # the abbreviation alone is no role, as before
+    ("It was cold, said Gov. Rick Perry.", [("Rick Perry", None, True)]),
+])
+def test_a_title_s_abbreviation_after_words_before_a_name_is_a_role(
+        sentence: str, expected: list[tuple[str, str | None, bool]]) -> None:
+    assert mentions(sentence) == expected
+
+
 @pytest.mark.parametrize("sentence", [
     "Michael Kors Holdings said it had agreed to buy the shoe company.",
     "Northwind Logistics Ltd said on Monday that it would cut jobs.",

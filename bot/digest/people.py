@@ -239,7 +239,13 @@ _TITLE_ABBREVIATION = _abbreviated(TITLE_ABBREVIATIONS)
 # "Louis, mayor said the curfew would end" until a second read on 2026-12-07).
 _TITLED_ROLE_AFTER = re.compile(rf"\b{_abbreviated(TITLE_ABBREVIATIONS - {'st'})}\s+"
                                 rf"(?P<name>{_WORD}){_A_ROLE_AFTER}")
-_SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+(?:{_TITLE_ABBREVIATION}\s+)?"
+# A title's abbreviation with its full stop after up to three capitalised words, a role before
+# a name: "said Iowa State Patrol Sgt. Scott Bright." (the name's pattern stopping at the full
+# stop, "Iowa State Patrol Sgt" was a person until a read on 2026-12-08).
+_A_ROLE_S_ABBREVIATION = (rf"(?P<abbreviated>(?:[{_UP}][\w’'-]*\s+){{1,3}}"
+                          rf"(?:{'|'.join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS))})\.)")
+_SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+"
+                          rf"(?:(?:{_A_ROLE_S_ABBREVIATION}|{_TITLE_ABBREVIATION})\s+)?"
                           rf"(?P<name>{NAME}|{_WORD})(?!\w)")
 
 # Capitalised words that do not start a person's name.
@@ -759,7 +765,7 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
             if m.groupdict().get("titled") and not after_title(text, m.start()):
                 continue  # "… talks. Lukin said": no title before it
             titled = after_title(text, m.start("name"), undotted=True)
-            role = None
+            role = m.groupdict().get("abbreviated")
             if " " in raw and not _ANOTHER_NAME_WORD.match(text, m.end("name")) \
                     and (titled_surname := _a_title_and_surname(raw)) is not None:
                 # a surname after a title: "Mr Putin said", "South Korea's President Yoon said"
@@ -777,7 +783,7 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
             if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, m.end()):
                 # "said Jeff King was his favourite musher": King is spoken of, not speaking
                 if " " in raw:
-                    add(raw, m.end("name") - len(raw), None, False)
+                    add(raw, m.end("name") - len(raw), role, False)
                 continue
             if " " in raw:
                 add(raw, m.end("name") - len(raw), role, True)
