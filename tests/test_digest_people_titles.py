@@ -119,6 +119,15 @@ def test_a_title_s_abbreviation_after_words_before_a_name_is_a_role(
     assert mentions(sentence) == expected
 
 
+def test_a_name_a_reporting_verb_s_pattern_cut_is_no_one() -> None:
+    # the pattern after "said" cut the run after four words: "Marshal Angus" and "Santa Clara
+    # County Public" were people
+    assert mentions("It is time, said Air Chief Marshal Angus Houston, who leads the search.") == [
+        ("Angus Houston", "Air Chief Marshal", True)]
+    assert "Santa Clara County Public" not in [
+        n for n, _, _ in mentions("The sentence is fair, said Santa Clara County Public Defender Molly O'Neal.")]
+
+
 @pytest.mark.parametrize("sentence", [
     "Michael Kors Holdings said it had agreed to buy the shoe company.",
     "Northwind Logistics Ltd said on Monday that it would cut jobs.",

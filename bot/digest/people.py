@@ -780,6 +780,11 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
                 # an owner's possessive opens no name: "Russia's Vladimir Putin said" (but no
                 # word alone after it: "the County Coroner's Office said")
                 raw = " ".join(owned)
+            if rx is _SAID_BEFORE and " " in raw and _ANOTHER_NAME_WORD.match(text, m.end("name")):
+                # a name the pattern cut after its four words ("said Air Chief Marshal Angus|
+                # Houston, who …" listed "Marshal Angus" until a read on 2026-12-08); the
+                # role before it reads it whole
+                continue
             if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, m.end()):
                 # "said Jeff King was his favourite musher": King is spoken of, not speaking
                 if " " in raw:
