@@ -79,3 +79,14 @@ def test_a_headline_verb_s_form_opening_the_run_is_a_name_s_word() -> None:
 ])
 def test_a_role_before_a_headline_s_name_is_cut_at_its_verb(headline: str, expected: list[object]) -> None:
     assert mentions(headline) == expected
+
+
+@pytest.mark.parametrize(("headline", "expected"), [
+    # after a title a name starts: "James" (a verb's form to WordNet) was read as the verb,
+    # the name with it, and the title's role lost
+    ("Senator James Inhofe, the Committee Chairman", [("James Inhofe", "Senator", False)]),
+    ("Senator Brooks Koepka Jones, the Team Leader", [("Brooks Koepka Jones", "Senator", False)]),
+])
+def test_a_name_after_a_title_in_a_headline_starts_at_its_first_word(
+        headline: str, expected: list[object]) -> None:
+    assert mentions(headline) == expected

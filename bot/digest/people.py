@@ -418,6 +418,13 @@ def _in_title_case(text: str) -> bool:
     return all(w[0].isupper() or w.lower() in STOPWORDS for w in _A_WRITTEN_WORD.findall(text))
 
 
+def _headline_verbs(parts: list[str], first: int) -> list[int]:
+    """The positions in `parts`, from `first`, of the words `_a_headline_verb` reads, neither
+    the last nor one before a middle initial ("… Intelligence James R. Clapper")."""
+    return [i for i in range(first, len(parts) - 1)
+            if _a_headline_verb(parts[i]) and not _AN_INITIAL.fullmatch(parts[i + 1])]
+
+
 def _after_a_headline_verb(parts: list[str], run_before: bool = False) -> list[str] | None:
     """A run of capitalised words past the last headline verb inside it (`_a_headline_verb`,
     neither the run's first word nor its last): the name after the verb, or None where fewer
@@ -427,8 +434,7 @@ def _after_a_headline_verb(parts: list[str], run_before: bool = False) -> list[s
     Clapper"). The first of `parts` may be the verb where the run goes on before them
     (`run_before`): a name's pattern reads four words at most, so in "Biden Meets Kim Jong Un,
     the North Korean Leader" it read "Meets Kim Jong Un" (listed until a read on 2026-12-08)."""
-    verbs = [i for i in range(0 if run_before else 1, len(parts) - 1)
-             if _a_headline_verb(parts[i]) and not _AN_INITIAL.fullmatch(parts[i + 1])]
+    verbs = _headline_verbs(parts, 0 if run_before else 1)
     if not verbs:
         return parts
     rest = parts[verbs[-1] + 1:]
@@ -443,12 +449,11 @@ def _role_past_a_headline_verb(role: str, name: str) -> str | None:
     words before the verb, Obama's, until a read on 2026-12-08); `role` where the run holds no
     such verb."""
     role_words, name_words = role.split(), name.split()
-    run = role_words + name_words
-    rest = _after_a_headline_verb(run)
-    if rest is run:
+    # the name's first word, after the role's title, is a name's ("Senator James Inhofe")
+    verbs = [i for i in _headline_verbs(role_words + name_words, 1) if i != len(role_words)]
+    if not verbs:
         return role
-    left = len(rest or []) - len(name_words)  # the role's words after the verb
-    return " ".join(role_words[-left:]) if left > 0 else None
+    return " ".join(role_words[verbs[-1] + 1:]) or None
 
 
 def _an_undotted_title(parts: list[str]) -> bool:
@@ -666,9 +671,13 @@ _A_RUN_S_WORD_BEFORE = re.compile(rf"(?<![\w’'-])(?P<word>[{_UP}][\w’'-]*)\s
 
 
 def _a_run_goes_on_before(text: str, start: int) -> bool:
-    """A capitalised word other than a function word stands right before text[start]."""
+    """A capitalised word stands right before text[start] that may be a name's: no function
+    word, none of `NOT_NAME` and no title, after which a name starts ("Senator James Inhofe,
+    the Committee Chairman": "James", a verb's form to WordNet, was read as the verb, and the
+    name's role lost, from a read on 2026-12-08 until a second that day)."""
     before = _A_RUN_S_WORD_BEFORE.search(text, max(0, start - 40), start)
-    return before is not None and before.group("word").lower() not in STOPWORDS
+    return before is not None and before.group("word").lower() not in STOPWORDS \
+        and before.group("word") not in NOT_NAME and not _a_title(before.group("word"))
 
 
 # A title and "of" right before a run of capitalised words: "Director of " of "Director of
