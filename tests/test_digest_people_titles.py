@@ -76,6 +76,11 @@ def test_a_title_s_complement_read_with_the_name_is_no_word_of_it(sentence: str,
     # no title: a name of three words ("Billie Jean King"); a generation's suffix is none
     ("Billie Jean King said the match was won.", [("Billie Jean King", None, True)]),
     ("Stephen King Jr. said the book was done.", [("Stephen King Jr.", None, True)]),
+    # a title's word last is none: the run is a title's alone, naming no one (each listed
+    # "General" or "Chief")
+    ("Deputy Secretary General said the talks went well.", []),
+    ("The talks went well, said Lieutenant Governor General.", []),
+    ("Interior Minister Chief said the talks went well.", []),
 ])
 def test_a_title_before_a_run_s_last_word_makes_it_a_surname(
         sentence: str, expected: list[tuple[str, str | None, bool]]) -> None:

@@ -393,8 +393,11 @@ def _leading_role(parts: list[str]) -> int:
         k += 1
     # a title right before the last word, of three or more, makes that word a surname after a
     # title ("Defense Secretary Austin said": a person "Defense Secretary Austin" until a read
-    # on 2026-12-08; not before a generation's suffix, "Stephen King Jr.")
-    if len(parts) >= 3 and _TITLE_WORD.match(parts[-2]) and not _A_GENERATION.fullmatch(parts[-1]):
+    # on 2026-12-08; not before a generation's suffix, "Stephen King Jr.", nor a title's word,
+    # the run naming no one: "Deputy Secretary General said" listed "General", from that read
+    # until a second that day)
+    if len(parts) >= 3 and _TITLE_WORD.match(parts[-2]) and not _A_GENERATION.fullmatch(parts[-1]) \
+            and not _a_title(parts[-1]):
         k = len(parts) - 1
     return k
 
