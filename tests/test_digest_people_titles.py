@@ -66,6 +66,19 @@ def test_a_title_s_complement_read_with_the_name_is_no_word_of_it(sentence: str,
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
+    # two people, one's name ending in the other's, read at two places: each was the shorter,
+    # the speaker "Mary Ann Smith" lost and "Ann Smith" quoted
+    ("Mary Ann Smith said Ann Smith had called her.",
+     [("Mary Ann Smith", None, True), ("Ann Smith", None, False)]),
+    ("Ann Smith said Mary Ann Smith had called her.",
+     [("Ann Smith", None, True), ("Mary Ann Smith", None, False)]),
+])
+def test_a_name_ending_in_another_read_elsewhere_is_another_person(
+        sentence: str, expected: list[tuple[str, str | None, bool]]) -> None:
+    assert mentions(sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
     # a title before a run's last word: a surname, the words before it its role (each was a
     # person "Defense Secretary Austin", "Hennepin County Chief Deputy")
     ("Defense Secretary Austin said the talks went well.", [("Austin", "Defense Secretary", True)]),

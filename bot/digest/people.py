@@ -711,10 +711,12 @@ def _after_a_title_s_complement(text: str, start: int, run: str) -> tuple[str, s
 
 
 def _one_name_in_another(name: str, other: str) -> bool:
-    """One of two names a sentence gives ends in the other, of two words or more: one name,
-    the longer read with words of a role before it ("State Hillary Clinton" of "Secretary of
-    State Hillary Clinton has said", whose role "Secretary of State" `_ROLE_BEFORE` reads with
-    "Hillary Clinton": who's who listed "State Hillary Clinton" until a read on 2026-12-08)."""
+    """One of two names a sentence gives, read ending at one place of it, ends in the other,
+    of two words or more: one name, the longer read with words of a role before it ("State
+    Hillary Clinton" of "Secretary of State Hillary Clinton has said", whose role "Secretary of
+    State" `_ROLE_BEFORE` reads with "Hillary Clinton": who's who listed "State Hillary
+    Clinton" until a read on 2026-12-08). Read ending elsewhere, they are two people ("Mark
+    Smith said John Mark Smith was there": `mentions` checks the place)."""
     return " " in name and " " in other and (name.endswith(" " + other) or other.endswith(" " + name))
 
 
@@ -728,9 +730,12 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
     reports = bool(re.search(rf"\b{_REPORT}\b", text))
     quotes = not reports and ("“" in text or '"' in text)
     headline = _in_title_case(text)
+    # where in `text` each name `add` put in `out` was read to end (its index in `out`)
+    ends: dict[int, set[int]] = {}
 
     def add(raw: str, start: int, role: str | None, quoted: bool, before: bool = False) -> None:
         """The name `raw`, read at text[start], with its role."""
+        end = start + len(raw)
         name, leading = _name_and_role(raw, surnames, headline,
                                        headline and _a_run_goes_on_before(text, start))
         if before and headline and role:
@@ -743,10 +748,12 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
         if name and (" " in name or leading is not None and _a_title(leading.split()[-1])
                      and not _ANOTHER_NAME_WORD.match(text, start + len(raw))):
             for i, (n, r, q) in enumerate(out):
-                if n == name or _one_name_in_another(n, name):
+                if n == name or end in ends.get(i, ()) and _one_name_in_another(n, name):
                     # the shorter read of one name, the other's words before it a role's
                     out[i] = (min(n, name, key=len), r or role, q or quoted)
+                    ends[i].add(end)
                     return
+            ends[len(out)] = {end}
             out.append((name, role, quoted))
 
     for m in _AFFILIATION.finditer(text):
