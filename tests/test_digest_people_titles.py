@@ -117,6 +117,12 @@ def test_a_surname_after_a_title_joins_the_full_name() -> None:
      [("John Richardson", "Chief of Naval Operations", True)]),
     # no title before "of": the name is whole
     ("Friends of John Smith said he was kind.", [("John Smith", None, True)]),
+    # a given name that is a word of the language ("john", "henry") after a complement the
+    # title's pattern reads is the name's (each was "Foster Dulles", "Lewis Stimson")
+    ("Secretary of State John Foster Dulles said the pact would hold.",
+     [("John Foster Dulles", "Secretary of State", True)]),
+    ("Secretary of War Henry Lewis Stimson said the bomb was ready.",
+     [("Henry Lewis Stimson", "Secretary of War", True)]),
 ])
 def test_a_title_s_complement_after_of_is_the_role_s(
         sentence: str, expected: list[tuple[str, str | None, bool]]) -> None:

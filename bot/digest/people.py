@@ -730,8 +730,10 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
     reports = bool(re.search(rf"\b{_REPORT}\b", text))
     quotes = not reports and ("“" in text or '"' in text)
     headline = _in_title_case(text)
-    # where in `text` each name `add` put in `out` was read to end (its index in `out`)
+    # where in `text` each name `add` put in `out` was read to end (its index in `out`), and
+    # the names a title's pattern read before them (`_ROLE_BEFORE`)
     ends: dict[int, set[int]] = {}
+    after_a_title: set[int] = set()
 
     def add(raw: str, start: int, role: str | None, quoted: bool, before: bool = False) -> None:
         """The name `raw`, read at text[start], with its role."""
@@ -749,11 +751,19 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
                      and not _ANOTHER_NAME_WORD.match(text, start + len(raw))):
             for i, (n, r, q) in enumerate(out):
                 if n == name or end in ends.get(i, ()) and _one_name_in_another(n, name):
-                    # the shorter read of one name, the other's words before it a role's
-                    out[i] = (min(n, name, key=len), r or role, q or quoted)
+                    # one name read twice: the title's pattern's read, or the shorter, the
+                    # other's words before it a role's ("State Hillary Clinton"); not a given
+                    # name a title's complement took ("Secretary of State John Foster Dulles
+                    # said": "Foster Dulles", from a read on 2026-12-08 until a second that day)
+                    kept = n if i in after_a_title else name if before else min(n, name, key=len)
+                    out[i] = (kept, r or role, q or quoted)
                     ends[i].add(end)
+                    if before:
+                        after_a_title.add(i)
                     return
             ends[len(out)] = {end}
+            if before:
+                after_a_title.add(len(out))
             out.append((name, role, quoted))
 
     for m in _AFFILIATION.finditer(text):
