@@ -137,6 +137,10 @@ def test_a_title_s_complement_after_of_is_the_role_s(
     ("The report said Texas Gov. Rick Perry was not vetted.", [("Rick Perry", "Texas Gov.", False)]),
     # the abbreviation alone is no role, as before
     ("It was cold, said Gov. Rick Perry.", [("Rick Perry", None, True)]),
+    # two abbreviations, with words before them or none (each was a person "Gov", "Col")
+    ("The road was closed, said Texas Lt. Gov. Dan Patrick.",
+     [("Dan Patrick", "Texas Lt. Gov.", True)]),
+    ("The road was closed, said Lt. Col. John Smith.", [("John Smith", None, True)]),
 ])
 def test_a_title_s_abbreviation_after_words_before_a_name_is_a_role(
         sentence: str, expected: list[tuple[str, str | None, bool]]) -> None:

@@ -239,13 +239,18 @@ _TITLE_ABBREVIATION = _abbreviated(TITLE_ABBREVIATIONS)
 # "Louis, mayor said the curfew would end" until a second read on 2026-12-07).
 _TITLED_ROLE_AFTER = re.compile(rf"\b{_abbreviated(TITLE_ABBREVIATIONS - {'st'})}\s+"
                                 rf"(?P<name>{_WORD}){_A_ROLE_AFTER}")
+# A title's abbreviation with its full stop; one may follow another before a name ("said
+# Texas Lt. Gov. Dan Patrick.", "said Lt. Col. John Smith.": "Gov" and "Col" were people, the
+# name's pattern stopping at the first's full stop, until a second read on 2026-12-08).
+_AN_ABBREVIATION_WITH_ITS_STOP = rf"(?:{'|'.join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS))})\."
 # A title's abbreviation with its full stop after up to three capitalised words, a role before
 # a name: "said Iowa State Patrol Sgt. Scott Bright." (the name's pattern stopping at the full
 # stop, "Iowa State Patrol Sgt" was a person until a read on 2026-12-08).
 _A_ROLE_S_ABBREVIATION = (rf"(?P<abbreviated>(?:[{_UP}][\w’'-]*\s+){{1,3}}"
-                          rf"(?:{'|'.join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS))})\.)")
+                          rf"(?:{_AN_ABBREVIATION_WITH_ITS_STOP}\s+)?{_AN_ABBREVIATION_WITH_ITS_STOP})")
 _SAID_BEFORE = re.compile(rf"\b(?:said|says|noted|added|explained|wrote)\s+"
-                          rf"(?:(?:{_A_ROLE_S_ABBREVIATION}|{_TITLE_ABBREVIATION})\s+)?"
+                          rf"(?:(?:{_A_ROLE_S_ABBREVIATION}|"
+                          rf"(?:{_AN_ABBREVIATION_WITH_ITS_STOP}\s+)?{_TITLE_ABBREVIATION})\s+)?"
                           rf"(?P<name>{NAME}|{_WORD})(?!\w)")
 
 # Capitalised words that do not start a person's name.
