@@ -489,6 +489,8 @@ def _without_owner(parts: list[str]) -> tuple[list[str], list[str]]:
 
 # A word of a name after the run a name's pattern read: it read four words at most.
 _ANOTHER_NAME_WORD = re.compile(rf"\s+[{_UP}]")
+# The words of a name after the four its pattern read.
+_A_NAME_S_REST = re.compile(rf"(?:{_BETWEEN_NAME_WORDS}{_WORD})*")
 
 
 def _a_title_and_surname(raw: str) -> tuple[str, str | None] | None:
@@ -795,12 +797,20 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
             add(m.group("name"), m.start("name"), " ".join(role_words) if _a_role(role_words) else None, True)
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
-            raw = m.group("name")
+            raw, name_end = m.group("name"), m.end("name")
             if m.groupdict().get("titled") and not after_title(text, m.start()):
                 continue  # "… talks. Lukin said": no title before it
+            if rx is _SAID_BEFORE and " " in raw \
+                    and (rest := _A_NAME_S_REST.match(text, name_end)) is not None:
+                # the run read whole where the name's pattern cut it after its four words
+                # ("said Air Chief Marshal Angus| Houston, who …" listed "Marshal Angus" until a
+                # read on 2026-12-08, and no one from it until a second that day, as "said Ana
+                # Maria Soares Silva| Costa."): "Angus Houston", role "Air Chief Marshal"
+                name_end = rest.end()
+                raw = text[m.start("name"):name_end]
             titled = after_title(text, m.start("name"), undotted=True)
             role = m.groupdict().get("abbreviated")
-            if " " in raw and not _ANOTHER_NAME_WORD.match(text, m.end("name")) \
+            if " " in raw and not _ANOTHER_NAME_WORD.match(text, name_end) \
                     and (titled_surname := _a_title_and_surname(raw)) is not None:
                 # a surname after a title: "Mr Putin said", "South Korea's President Yoon said"
                 # (not a name the pattern cut: "said Senate Majority Leader Mitch| McConnell")
@@ -814,18 +824,13 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
                 # an owner's possessive opens no name: "Russia's Vladimir Putin said" (but no
                 # word alone after it: "the County Coroner's Office said")
                 raw = " ".join(owned)
-            if rx is _SAID_BEFORE and " " in raw and _ANOTHER_NAME_WORD.match(text, m.end("name")):
-                # a name the pattern cut after its four words ("said Air Chief Marshal Angus|
-                # Houston, who …" listed "Marshal Angus" until a read on 2026-12-08); the
-                # role before it reads it whole
-                continue
-            if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, m.end()):
+            if rx is _SAID_BEFORE and not _SPEAKER_ENDS.match(text, name_end):
                 # "said Jeff King was his favourite musher": King is spoken of, not speaking
                 if " " in raw:
-                    add(raw, m.end("name") - len(raw), role, False)
+                    add(raw, name_end - len(raw), role, False)
                 continue
             if " " in raw:
-                add(raw, m.end("name") - len(raw), role, True)
+                add(raw, name_end - len(raw), role, True)
             elif _a_titled_surname(raw, titled) or _a_lone_surname(text, m.start("name"), raw):
                 out.append((raw, role, True))  # a surname; joined to a full name later
     return out
