@@ -130,6 +130,22 @@ def test_a_title_s_complement_after_of_is_the_role_s(
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
+    # after the reporting verb too (each listed a "Director", a "Secretary" beside John Kerry,
+    # a "Chief")
+    ("The report was done, said Director of National Intelligence James R. Clapper.",
+     [("James R. Clapper", "Director of National Intelligence", True)]),
+    ("The talks failed, said Secretary of State John Kerry.",
+     [("John Kerry", "Secretary of State", True)]),
+    ("He said Chief of Staff John Kelly had left.", [("John Kelly", "Chief of Staff", False)]),
+    # no name after the complement: as before
+    ("The dogs were hurt, said King of Denali.", [("King", None, True)]),
+])
+def test_a_title_s_complement_after_a_reporting_verb_is_the_role_s(
+        sentence: str, expected: list[tuple[str, str | None, bool]]) -> None:
+    assert mentions(sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
     # words and a title's abbreviation before the name: its role (each was a person "Iowa
     # State Patrol Sgt", "Texas Gov")
     ("The road was closed, said Iowa State Patrol Sgt. Scott Bright.",

@@ -491,6 +491,8 @@ def _without_owner(parts: list[str]) -> tuple[list[str], list[str]]:
 _ANOTHER_NAME_WORD = re.compile(rf"\s+[{_UP}]")
 # The words of a name after the four its pattern read.
 _A_NAME_S_REST = re.compile(rf"(?:{_BETWEEN_NAME_WORDS}{_WORD})*")
+# "of" and a run of capitalised words after a title: " of National Intelligence James Clapper".
+_OF_A_RUN = re.compile(rf"\s+of\s+(?P<run>{_WORD}{_A_NAME_S_REST.pattern})")
 
 
 def _a_title_and_surname(raw: str) -> tuple[str, str | None] | None:
@@ -709,9 +711,12 @@ def _after_a_title_s_complement(text: str, start: int, run: str) -> tuple[str, s
     parts = run.split()
     lexicon = load_lexicon()
     k = 0
-    while not _AN_INITIAL.fullmatch(parts[k]) and lexicon.is_word(parts[k].lower()) \
-            and sum(not _AN_INITIAL.fullmatch(p) for p in parts[k + 1:]) >= 2:
+    # the name's words from parts[k] (no initial), counted once: the run may be long
+    words_left = sum(not _AN_INITIAL.fullmatch(p) for p in parts)
+    while not _AN_INITIAL.fullmatch(parts[k]) and words_left - 1 >= 2 \
+            and lexicon.is_word(parts[k].lower()):
         k += 1
+        words_left -= 1
     if k == 0:
         return None
     return " ".join(parts[k:]), " ".join([title.group("title"), "of", *parts[:k]])
@@ -797,7 +802,7 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
             add(m.group("name"), m.start("name"), " ".join(role_words) if _a_role(role_words) else None, True)
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
-            raw, name_end = m.group("name"), m.end("name")
+            raw, name_end, role = m.group("name"), m.end("name"), m.groupdict().get("abbreviated")
             if m.groupdict().get("titled") and not after_title(text, m.start()):
                 continue  # "… talks. Lukin said": no title before it
             if rx is _SAID_BEFORE and " " in raw \
@@ -808,8 +813,15 @@ def mentions(text: str, surnames: frozenset[str] = frozenset()
                 # Maria Soares Silva| Costa."): "Angus Houston", role "Air Chief Marshal"
                 name_end = rest.end()
                 raw = text[m.start("name"):name_end]
+            elif rx is _SAID_BEFORE and _TITLE_WORD.match(raw) \
+                    and (of := _OF_A_RUN.match(text, name_end)) is not None \
+                    and (complemented := _after_a_title_s_complement(
+                        text, of.start("run"), of.group("run"))) is not None:
+                # a title, "of" and its complement before the name: "said Director of National
+                # Intelligence James Clapper." listed a "Director" until a second read on
+                # 2026-12-08 (as "said Secretary of State John Kerry." did beside John Kerry)
+                (raw, role), name_end = complemented, of.end("run")
             titled = after_title(text, m.start("name"), undotted=True)
-            role = m.groupdict().get("abbreviated")
             if " " in raw and not _ANOTHER_NAME_WORD.match(text, name_end) \
                     and (titled_surname := _a_title_and_surname(raw)) is not None:
                 # a surname after a title: "Mr Putin said", "South Korea's President Yoon said"
