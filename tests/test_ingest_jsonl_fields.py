@@ -121,7 +121,12 @@ def test_an_impossible_date_or_time_is_left_out_with_a_warning(tmp_path: Path,
     "Thu Jan 01 1970 09:00:00 GMT+0900 (Japan Standard Time)",
     "Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)",
     # its offset written with a colon, as some formatters write "GMT" and the offset (India)
-    "Thu Jan 01 1970 05:30:00 GMT+05:30", "Wed Dec 31 1969 20:30:00 UTC-03:30"])
+    "Thu Jan 01 1970 05:30:00 GMT+05:30", "Wed Dec 31 1969 20:30:00 UTC-03:30",
+    # with a space, its hours alone, or a zone's abbreviation in brackets: each was read as
+    # GMT (or no zone), 7 pm on 31 December 1969, and kept as the record's date
+    "Wed Dec 31 1969 19:00:00 GMT -0500", "Wed Dec 31 1969 19:00:00 GMT-5",
+    "Thu Jan 01 1970 05:30:00 UTC+5:30", "1970-01-01 05:30 UTC+5:30",
+    "Wed Dec 31 1969 19:00:00 (EST)"])
 def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path, placeholder: str) -> None:
     # "0001-01-01T00:00:00Z", Go's zero time or .NET's DateTime.MinValue, what an exporter
     # writes for a record without a date, was stored as the article's date over its
@@ -142,7 +147,10 @@ def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path, placeholder: str
     ("1969-12-31", "1969-12-31"), ("1970-01-02", "1970-01-02"),
     # midnight in Paris, an hour before the epoch: its printed day
     ("Thu Jan 01 1970 00:00:00 GMT+0100 (Central European Standard Time)", "1970-01-01"),
-    ("Thu Jan 01 1970 00:00:00 GMT+05:30", "1970-01-01")])
+    ("Thu Jan 01 1970 00:00:00 GMT+05:30", "1970-01-01"),
+    ("Thu Jan 01 1970 00:00:00 GMT+1", "1970-01-01"),
+    # midnight in New York, five hours after the epoch (it was read as UTC, the epoch)
+    ("Thu, 01 Jan 1970 00:00:00 (EST)", "1970-01-01")])
 def test_a_date_near_the_epoch_is_a_date(tmp_path: Path, corpus: Path, published: str,
                                          stored: str) -> None:
     # Another time of the epoch's day, or another instant than time 0, is written by no

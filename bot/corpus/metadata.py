@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -109,25 +109,52 @@ def is_no_date(text: str) -> bool:
     return (when if when.tzinfo else when.replace(tzinfo=UTC)) == UNIX_EPOCH
 
 
-# A zone written as JavaScript's `Date.toString()` writes it, "GMT-0500 (Eastern Standard
-# Time)": an offset from GMT, then the zone's name; or its offset with a colon, "GMT+05:30",
-# as other formatters write "GMT" and the offset.
-_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)([+-]\d{2}):?(\d{2})(?:\s*\([^()]*\))?\s*$")
+# A zone after the time as date formatters write it, besides RFC 2822's "-0500" and ISO's
+# "-05:00": an offset from GMT or UTC, as JavaScript's `Date.toString()` writes it
+# ("GMT-0500 (Eastern Standard Time)"), with a colon ("GMT+05:30", "UTC+5:30"), a space
+# ("GMT -0500") or its hours alone ("GMT-5"); then, or alone, a zone's name in brackets.
+_GMT_OFFSET = re.compile(r"\s*\b(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$")
+_ZONE_NAME = re.compile(r"\s*\(([^()]*)\)\s*$")
+# A zone's abbreviation the RFC 2822 reader knows ("EST", "PDT"): one word of letters.
+_ZONE_ABBREVIATION = re.compile(r"[A-Za-z]{1,5}")
 
 
 def _instant(text: str) -> datetime | None:
-    """The moment an ISO 8601 or RFC 2822 date and time gives, or None. A zone written
-    "GMT-0500", as JavaScript's `Date.toString()` writes it ("Wed Dec 31 1969 19:00:00
-    GMT-0500 (Eastern Standard Time)"), or with a colon ("GMT+05:30"), is read as its
-    offset: the RFC 2822 reader took it as GMT, so the epoch written in New York was 7 pm
-    on 31 December 1969 in London, and the placeholder was kept as the record's date (and
-    midnight of 1 January 1970 in Paris, "GMT+0100", was taken for the epoch)."""
+    """The moment an ISO 8601 or RFC 2822 date and time gives, or None. A zone written as an
+    offset from GMT or UTC (`_GMT_OFFSET`: "GMT-0500", "GMT -0500", "GMT-5", "UTC+5:30",
+    "GMT+0530") is read as that offset, and a zone's abbreviation in brackets after a time
+    without one ("19:00:00 (EST)") as that zone: the RFC 2822 reader took the first as GMT
+    and the second as no zone (UTC), so the epoch written in New York was 7 pm on 31 December
+    1969 in London, and the placeholder was kept as the record's date (and midnight of 1
+    January 1970 in Paris, "GMT+0100", was taken for the epoch). An offset of more than 14
+    hours, or 60 minutes and more, is no zone: None."""
+    name = _ZONE_NAME.search(text)
+    if name:
+        text = text[:name.start()]
+    offset = _GMT_OFFSET.search(text)
+    if offset:
+        hours, minutes = int(offset.group(2)), int(offset.group(3) or 0)
+        when = _written_instant(text[:offset.start()])
+        if when is None or when.tzinfo is not None or hours > 14 or minutes > 59:
+            return None
+        sign = -1 if offset.group(1) == "-" else 1
+        return when.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
+    when = _written_instant(text)
+    if when is not None and when.tzinfo is None and name:
+        abbreviation = name.group(1).strip()
+        if _ZONE_ABBREVIATION.fullmatch(abbreviation):
+            return _written_instant(f"{text} {abbreviation}") or when
+    return when
+
+
+def _written_instant(text: str) -> datetime | None:
+    """The moment an ISO 8601 or RFC 2822 date and time gives as written, or None."""
     try:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
     try:
-        return parsedate_to_datetime(_GMT_OFFSET.sub(r" \1\2", text))
+        return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
 
