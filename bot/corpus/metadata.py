@@ -43,6 +43,13 @@ class Metadata:
     outlets: list[str] = field(default_factory=list)
 
 
+def month_number(name: str) -> int:
+    """The number of a month `_MONTH_RE` matched ("Sept." 9). Casefolded: under `re.I` a long
+    s, "ſept", matches "sept", and its lower case, itself, was no key: the KeyError ended the
+    whole reload ("something went wrong"), a JSONL "published" or a dateline holding it."""
+    return MONTHS[name[:3].casefold()]
+
+
 def parse_date(text: str) -> str | None:
     """ISO date from "Dec 18, 2024", "18 December 2024", "2024-12-18", "2024-12-18T10:00Z",
     "2024/12/18", "2024.12.18" (year first, one separator). A year of more digits is no year
@@ -53,10 +60,10 @@ def parse_date(text: str) -> str | None:
         return _iso(int(m.group(1)), int(m.group(3)), int(m.group(4)))
     m = re.search(rf"({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", s, re.I)
     if m:
-        return _iso(int(m.group(3)), MONTHS[m.group(1)[:3].lower()], int(m.group(2)))
+        return _iso(int(m.group(3)), month_number(m.group(1)), int(m.group(2)))
     m = re.search(rf"(\d{{1,2}})\s+({_MONTH_RE}),?\s+(\d{{4}})", s, re.I)
     if m:
-        return _iso(int(m.group(3)), MONTHS[m.group(2)[:3].lower()], int(m.group(1)))
+        return _iso(int(m.group(3)), month_number(m.group(2)), int(m.group(1)))
     return None
 
 
@@ -231,7 +238,7 @@ def extract_metadata(
             meta.dateline = m.group(0).rstrip(" -–—:")
             meta.wire = catalog.canonical(m.group("wire"))
             if m.group("month"):
-                month = MONTHS[m.group("month")[:3].lower()]
+                month = month_number(m.group("month"))
                 day = int(m.group("day"))
                 if m.group("year"):
                     meta.dateline_date = _iso(int(m.group("year")), month, day)
