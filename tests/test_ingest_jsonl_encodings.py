@@ -80,3 +80,25 @@ def test_a_text_that_is_not_a_string_is_named_as_such(
         'types.jsonl:1: rejected — malformed record: "text" is a JSON array, not a string',
         'types.jsonl:2: rejected — malformed record: "text" is a JSON number, not a string',
         'types.jsonl:3: rejected — malformed record: missing or empty "text"']
+
+
+def test_a_latin1_jsonl_line_names_its_byte_and_the_file_how_to_convert(
+        settings: Settings, store: Store, corpus: Path) -> None:
+    """A JSONL file saved in Windows-1252 had each line rejected "undecodable: not UTF-8 at
+    offset 22": no byte named and nothing on what to do, where a .txt file is told its byte
+    and how to convert it. Each line now names its byte; the file's report line says, once,
+    how to convert it, and not to convert whole a file whose other lines are UTF-8."""
+    latin1 = [json.dumps(r, ensure_ascii=False).encode("cp1252") + b"\n" for r in RECORDS[:2]]
+    (corpus / "ansi.jsonl").write_bytes(b"".join(latin1))
+    (corpus / "mixed.jsonl").write_bytes(
+        latin1[1] + (json.dumps(RECORDS[2], ensure_ascii=False) + "\n").encode("utf-8"))
+    report = reload_corpus(store, settings, [corpus])
+    assert [o.summary().rsplit("/", 1)[1] for o in report.outcomes] == [
+        "ansi.jsonl: added (1 added, 1 rejected) — lines that are not UTF-8: save the file as UTF-8;"
+        " it reads as Windows-1252 (Western European, Windows' \"ANSI\"), e.g. `iconv -f"
+        " windows-1252 -t utf-8 FILE > NEW.jsonl`",
+        "ansi.jsonl:2: rejected — undecodable: not UTF-8 (byte 0xe9 at offset 52)",
+        "mixed.jsonl: added (1 added, 1 rejected) — lines that are not UTF-8, while its others"
+        " are: save those lines as UTF-8",
+        "mixed.jsonl:1: rejected — undecodable: not UTF-8 (byte 0xe9 at offset 52)"]
+    assert {d["id"] for d in store.documents()} == {"w1", "w3"}

@@ -173,6 +173,11 @@ class _Rejected(Exception):
     pass
 
 
+class _NotUtf8(_Rejected):
+    """A JSONL line rejected as not UTF-8 (`_read_record`): its file's report line says how
+    to convert the file (`_Shape`)."""
+
+
 def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -213,11 +218,10 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        # The decoder is given the data after its byte-order mark: its offsets start there.
-        at = exc.start + len(data) - len(exc.object)
+        at = _bad_byte_offset(data, exc)
         line = data.count(b"\n", 0, at) + 1
-        raise _Rejected(f"undecodable: not UTF-8 (byte 0x{data[at]:02x} at offset {at}), line "
-                        f"{line}: save it as UTF-8" + _legacy_hint(data)) from exc
+        raise _Rejected(f"{_not_utf8(data, at)}, line {line}: save it as UTF-8"
+                        + _legacy_hint(data)) from exc
     if not text.strip():
         raise _Rejected("empty file")
     return text
@@ -239,7 +243,18 @@ def _refuse_utf32(head: bytes) -> None:
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\W\d_]{3,}")
 
 
-def _legacy_hint(data: bytes) -> str:
+def _bad_byte_offset(data: bytes, exc: UnicodeDecodeError) -> int:
+    """The offset in `data` of the byte `data.decode("utf-8-sig")` failed at: the decoder is
+    given the data after its byte-order mark, its offsets start there."""
+    return exc.start + len(data) - len(exc.object)
+
+
+def _not_utf8(data: bytes, at: int) -> str:
+    """A rejection's words for bytes that are not UTF-8, naming the bad byte and its offset."""
+    return f"undecodable: not UTF-8 (byte 0x{data[at]:02x} at offset {at})"
+
+
+def _legacy_hint(data: bytes, suffix: str = ".txt") -> str:
     """How to convert a file in the 8-bit encoding Windows saves Western text in (Notepad's
     "ANSI", Excel's CSV), when the file reads as that: the most common file refused as not
     UTF-8, which was told only its bad byte's offset. Text whose non-ASCII letters come in
@@ -253,10 +268,10 @@ def _legacy_hint(data: bytes) -> str:
     in_runs = sum(len(m) for m in _NON_ASCII_RUN.findall(text))
     if non_ascii and in_runs > non_ascii / 2:
         return ("; it is in an 8-bit encoding of another script (Cyrillic, Greek, Hebrew…?): "
-                "convert it naming that encoding, e.g. `iconv -f windows-1251 -t utf-8 FILE > "
-                "NEW.txt`")
+                f"convert it naming that encoding, e.g. `iconv -f windows-1251 -t utf-8 FILE > "
+                f"NEW{suffix}`")
     return ("; it reads as Windows-1252 (Western European, Windows' \"ANSI\"), e.g. "
-            "`iconv -f windows-1252 -t utf-8 FILE > NEW.txt`")
+            f"`iconv -f windows-1252 -t utf-8 FILE > NEW{suffix}`")
 
 
 def _check_not_binary(head: bytes) -> None:
@@ -1169,11 +1184,12 @@ class _Loader:
                     if size > cap:
                         raise _Rejected(f"record over the size cap ({size:,} bytes > {cap:,})")
                     rec, text, doc_id, rec_hash = _read_record(raw, path, utf16)
+                    shape.read(raw)
                     if doc_id in seen_set:
                         raise _Rejected(f"duplicate id {doc_id!r} in this file")
                 except _Rejected as exc:
                     line_errors.append(Outcome(key, "rejected", str(exc), line=line_no))
-                    shape.rejected(raw, head)
+                    shape.rejected(raw, head, not_utf8=isinstance(exc, _NotUtf8))
                     given, known = _given_id(head)
                     if given is not None:
                         self._rejected_ids.add(given)
@@ -1379,28 +1395,38 @@ class _Shape:
     """Whether a JSONL file's rejected lines are those of JSON that is no JSON Lines: lines
     ended by CR alone, one array (`[{...}, {...}]`, on one line or pretty-printed) or objects
     spread over several lines (pretty-printed, `jq .`'s output), each line of which is
-    malformed on its own. Only the first non-blank line and three flags are kept, however
-    long the file."""
+    malformed on its own; or of a file in another encoding than UTF-8. Only the first byte
+    of the first non-blank line, 8 KB of the first line not UTF-8 and four flags are kept,
+    however long the file."""
 
     def __init__(self) -> None:
         self._first: bytes | None = None
         self._opened = False  # a rejected line opens an object it does not close
         self._closed = False  # a later rejected line closes an object it does not open
         self._cr_lines = False  # a rejected line holds a record, a CR, another record
+        self._not_utf8: bytes | None = None  # the first 8 KB of the first line not UTF-8
+        self._utf8_letters = False  # a line read holds UTF-8 beyond ASCII
 
     def first(self, raw: bytes) -> None:
         """`raw` is a non-blank line (each is passed here)."""
         if self._first is None:
             self._first = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
 
+    def read(self, raw: bytes) -> None:
+        """`raw` is a line read as UTF-8 (loaded, or rejected for what it holds)."""
+        if not self._utf8_letters and not raw.isascii():
+            self._utf8_letters = True
+
     @property
     def nonblank(self) -> bool:
         """Whether the file had a non-blank line (`first` was given one)."""
         return self._first is not None
 
-    def rejected(self, raw: bytes, head: bytes) -> None:
+    def rejected(self, raw: bytes, head: bytes, not_utf8: bool = False) -> None:
         """`raw` is a rejected line (b"" for one over the cap), `head` its first cap + 1
-        bytes."""
+        bytes; `not_utf8`, whether it was rejected as not UTF-8."""
+        if not_utf8 and self._not_utf8 is None:
+            self._not_utf8 = raw[:8192]
         if _RECORD_AFTER_CR.search(head):
             self._cr_lines = True
         text = raw.strip().removeprefix(b"\xef\xbb\xbf")
@@ -1423,6 +1449,14 @@ class _Shape:
             return ("the file looks like JSON objects spread over several lines "
                     "(pretty-printed), not JSON Lines: a .jsonl file holds each object on "
                     "one line (e.g. `jq -c . FILE > NEW.jsonl`)")
+        if self._not_utf8 is not None:
+            # (Once for the file: its lines' rejections name their bad bytes only. A file
+            # whose other lines are UTF-8 is not converted whole: theirs would be garbled.)
+            if self._utf8_letters:
+                return ("lines that are not UTF-8, while its others are: save those lines as "
+                        "UTF-8")
+            return ("lines that are not UTF-8: save the file as UTF-8"
+                    + _legacy_hint(self._not_utf8, ".jsonl"))
         return None
 
 
@@ -1589,7 +1623,7 @@ def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], s
     except UnicodeDecodeError as exc:
         if utf16:  # the line's UTF-16 held a lone surrogate (see _Utf16Lines)
             raise _Rejected("invalid Unicode: an unpaired UTF-16 surrogate") from exc
-        raise _Rejected(f"undecodable: not UTF-8 at offset {exc.start}") from exc
+        raise _NotUtf8(_not_utf8(raw, _bad_byte_offset(raw, exc))) from exc
     except json.JSONDecodeError as exc:
         cut = ""
         if not raw.endswith(b"\n") and (exc.pos >= len(exc.doc.rstrip())
