@@ -126,3 +126,20 @@ def test_a_cr_before_a_nested_object_gets_no_such_hint(tmp_path: Path, corpus: P
     o = outcomes(reload(tmp_path / "t.db", corpus))
     assert o["a.jsonl"] == "added (1 added, 2 rejected)", o
     assert o["a.jsonl:2"] == "rejected — duplicate id 'a' in this file", o
+
+
+def test_lines_that_are_arrays_are_not_one_array(tmp_path: Path, corpus: Path) -> None:
+    # A JSONL file whose lines are arrays, `["id", "text"]` rows as some exporters write
+    # them, was told "the file looks like one JSON array … `jq -c '.[]' FILE`", which would
+    # split each row into its cells; each line says it is no object, and the file no more.
+    # One array on a line alone is still one array (test_a_json_array_on_one_line_says_so).
+    db = tmp_path / "t.db"
+    rows = [["id", "text"], ["r1", TEXT], ["r2", TEXT]]
+    (corpus / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows),
+                                       encoding="utf-8")
+    res = reload(db, corpus)
+    assert res.exit_code == 1
+    o = outcomes(res)
+    assert o["rows.jsonl"] == "rejected (3 rejected)"
+    assert [o[f"rows.jsonl:{n}"] for n in (1, 2, 3)] == [
+        "rejected — malformed record: expected a JSON object"] * 3

@@ -178,6 +178,10 @@ class _NotUtf8(_Rejected):
     to convert the file (`_Shape`)."""
 
 
+class _NotAnObject(_Rejected):
+    """A JSONL line that is JSON whole, but no object (`_read_record`): `[1, 2]`, `"text"`."""
+
+
 def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -1189,7 +1193,7 @@ class _Loader:
                         raise _Rejected(f"duplicate id {doc_id!r} in this file")
                 except _Rejected as exc:
                     line_errors.append(Outcome(key, "rejected", str(exc), line=line_no))
-                    shape.rejected(raw, head, not_utf8=isinstance(exc, _NotUtf8))
+                    shape.rejected(raw, head, exc)
                     given, known = _given_id(head)
                     if given is not None:
                         self._rejected_ids.add(given)
@@ -1396,8 +1400,8 @@ class _Shape:
     ended by CR alone, one array (`[{...}, {...}]`, on one line or pretty-printed) or objects
     spread over several lines (pretty-printed, `jq .`'s output), each line of which is
     malformed on its own; or of a file in another encoding than UTF-8. Only the first byte
-    of the first non-blank line, 8 KB of the first line not UTF-8 and four flags are kept,
-    however long the file."""
+    of the first non-blank line, 8 KB of the first line not UTF-8, a count and five flags
+    are kept, however long the file."""
 
     def __init__(self) -> None:
         self._first: bytes | None = None
@@ -1405,10 +1409,13 @@ class _Shape:
         self._closed = False  # a later rejected line closes an object it does not open
         self._cr_lines = False  # a rejected line holds a record, a CR, another record
         self._not_utf8: bytes | None = None  # the first 8 KB of the first line not UTF-8
+        self._nonblank_lines = 0
+        self._first_whole = False  # the first non-blank line is JSON on its own (no object)
         self._utf8_letters = False  # a line read holds UTF-8 beyond ASCII
 
     def first(self, raw: bytes) -> None:
         """`raw` is a non-blank line (each is passed here)."""
+        self._nonblank_lines += 1
         if self._first is None:
             self._first = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
 
@@ -1422,11 +1429,13 @@ class _Shape:
         """Whether the file had a non-blank line (`first` was given one)."""
         return self._first is not None
 
-    def rejected(self, raw: bytes, head: bytes, not_utf8: bool = False) -> None:
+    def rejected(self, raw: bytes, head: bytes, reason: _Rejected | None = None) -> None:
         """`raw` is a rejected line (b"" for one over the cap), `head` its first cap + 1
-        bytes; `not_utf8`, whether it was rejected as not UTF-8."""
-        if not_utf8 and self._not_utf8 is None:
+        bytes, `reason` why it was rejected (None: for none of the reasons told apart)."""
+        if isinstance(reason, _NotUtf8) and self._not_utf8 is None:
             self._not_utf8 = raw[:8192]
+        if isinstance(reason, _NotAnObject) and self._nonblank_lines == 1:
+            self._first_whole = True
         if _RECORD_AFTER_CR.search(head):
             self._cr_lines = True
         text = raw.strip().removeprefix(b"\xef\xbb\xbf")
@@ -1441,7 +1450,9 @@ class _Shape:
                     ".jsonl file ends each line with a newline (LF or CR LF), else its "
                     "records run together as one line (e.g. `tr '\\r' '\\n' < FILE > "
                     "NEW.jsonl`)")
-        if self._first == b"[":
+        # (A first line that is an array whole, followed by more lines, is JSON Lines whose
+        # lines are arrays, `["id", "text"]` rows: each line says it is no object.)
+        if self._first == b"[" and not (self._first_whole and self._nonblank_lines > 1):
             return ("the file looks like one JSON array, not JSON Lines: a .jsonl file holds "
                     "one JSON object per line, without [ ] around them or commas between "
                     "them (e.g. `jq -c '.[]' FILE > NEW.jsonl`)")
@@ -1639,7 +1650,7 @@ def _read_record(raw: bytes, path: Path, utf16: bool) -> tuple[dict[str, Any], s
         why = str(exc).split(";")[0]  # not Python's own advice after it
         raise _Rejected(f"malformed record: {why}") from exc
     if not isinstance(rec, dict):
-        raise _Rejected("malformed record: expected a JSON object")
+        raise _NotAnObject("malformed record: expected a JSON object")
     try:
         rec_hash = _hash(json.dumps(rec, sort_keys=True, ensure_ascii=False,
                                     default=_number_json).encode())
