@@ -23,6 +23,10 @@ REASON = ("an HTML page, not an article's text: save the article's text as .txt 
     "\ufeff  <HTML><body><nav>Home | News</nav><footer>© 2026</footer></body></HTML>",
     '<?xml version="1.0" encoding="utf-8"?>\n<!-- saved -->\n<!DOCTYPE html PUBLIC '
     '"-//W3C//DTD XHTML 1.0 Strict//EN" "x.dtd">\n<html><body><p>Text.</p></body></html>',
+    # a page without its <html> tag, as HTML allows and a page's source is saved from
+    "<head><title>Bridge vote</title></head><body><p>The council voted on Monday. The vote"
+    " was close, officials said.</p></body>\n",
+    "<body>\n<p>The council voted on Monday. The vote was close, officials said.</p>\n</body>\n",
 ])
 @pytest.mark.parametrize("name", ["page.txt", "page.md"])
 def test_an_html_page_saved_as_text_is_rejected_with_the_reason(

@@ -496,13 +496,17 @@ class _Parsed:
     sentences: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-_HTML_START = re.compile(r"<(?:!doctype\s+html|html)(?![\w-])", re.I)
+# A page's start: its doctype, or the tag of one of its three document elements (HTML lets
+# a page leave out `<html>`, and a page's source is often saved from `<head>` or `<body>`).
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)(?![\w-])", re.I)
 
 
 def _html_page(text: str) -> bool:
     """Whether a .txt or .md file is a web page saved as it came (`curl URL > a.txt`): its
     markup would be its "sentences". It starts, after an XML declaration and comments, with
-    `<!DOCTYPE html` or `<html` (one linear scan of its first 8 KB)."""
+    `<!DOCTYPE html`, `<html`, `<head` or `<body` (one linear scan of its first 8 KB). (A
+    page from `<head>` on, its text on one line, was "no article text below its title
+    line", and one from `<body>` in a .md file was loaded, "(untitled)".)"""
     head = text[:8192].lstrip("\ufeff").lstrip()
     if head.startswith("<?xml"):
         end = head.find("?>")
