@@ -183,6 +183,11 @@ def our_side(error_id: str) -> str:
             "please try again later.")
 
 
+# What a Ctrl-C stopped says: a reload's index build (`ReloadReport.index_error`), a command
+# run with `--json` (its JSON error).
+INTERRUPTED = "interrupted (Ctrl-C)"
+
+
 def unexpected_error(what: str) -> str:
     """Log the exception being handled with its traceback under a new error id, and return
     the short message for the user of the command line."""

@@ -74,3 +74,19 @@ def test_ctrl_c_before_the_commit_is_still_aborted(monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(cli, ["--db", str(settings.db_path), "reload", str(corpus)])
     assert result.exit_code == 1 and "Aborted!" in result.output
     assert "added" not in result.output
+
+
+def test_ctrl_c_under_json_is_a_json_error(monkeypatch: pytest.MonkeyPatch,
+                                           settings: Settings, corpus: Path) -> None:
+    """Under `--json` the Ctrl-C is also a JSON error on stdout: `reload --json` stopped
+    while files were read printed nothing there, "Aborted!" on stderr alone."""
+    (corpus / "a.txt").write_text("Pact signed\nPutin and Kim signed a pact.\n",
+                                  encoding="utf-8")
+    import bot.corpus.reload
+
+    monkeypatch.setattr(bot.corpus.reload, "_hash", _interrupt)
+    result = CliRunner().invoke(cli, ["--db", str(settings.db_path), "reload", str(corpus),
+                                      "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"error": "interrupted (Ctrl-C)"}
+    assert "Aborted!" in result.stderr

@@ -37,6 +37,7 @@ from bot.corpus.reload import (
 )
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
 from bot.errors import (
+    INTERRUPTED,
     UserError,
     as_os_error,
     failure_reason,
@@ -94,6 +95,13 @@ class BriefbotGroup(click.Group):
             _write_bytes_out(exc)
             if ctx.meta.get(JSON_ERRORS) or _usage_error_under_json(exc, ctx):
                 _echo_json_error(exc)
+            raise
+        except KeyboardInterrupt:
+            # Ctrl-C: click's "Aborted!" on stderr, exit 1; under `--json` the error is JSON
+            # on stdout too (it printed nothing there: `reload --json` stopped while files
+            # were read gave a program an empty stdout to parse).
+            if ctx.meta.get(JSON_ERRORS):
+                click.echo(json_text({"error": INTERRUPTED}))
             raise
 
     def _invoke(self, ctx: click.Context) -> Any:

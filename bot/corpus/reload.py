@@ -40,7 +40,7 @@ from bot.corpus.frontmatter import split_front_matter
 from bot.corpus.json_numbers import DECODER, WrittenNumber, float_read_before
 from bot.corpus.metadata import OutletCatalog, is_no_date, parse_date_field
 from bot.corpus.storage import WEB_KINDS, FileState, Store
-from bot.errors import UserError, failure_reason
+from bot.errors import INTERRUPTED, UserError, failure_reason
 from bot.reply import counted, printable_line
 from bot.workers import ctrl_c_noted
 
@@ -1871,7 +1871,7 @@ def reload_corpus(
         try:
             after_commit(store)
         except KeyboardInterrupt as exc:  # Ctrl-C in the index build: committed all the same
-            report.index_error = "interrupted (Ctrl-C)"
+            report.index_error = INTERRUPTED
             _note_index_error(store, run_id, report.index_error)
             raise ReloadInterrupted(report) from exc
         except Exception as exc:  # the corpus is committed: report, don't lose the report
