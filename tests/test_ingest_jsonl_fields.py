@@ -126,7 +126,9 @@ def test_an_impossible_date_or_time_is_left_out_with_a_warning(tmp_path: Path,
     # GMT (or no zone), 7 pm on 31 December 1969, and kept as the record's date
     "Wed Dec 31 1969 19:00:00 GMT -0500", "Wed Dec 31 1969 19:00:00 GMT-5",
     "Thu Jan 01 1970 05:30:00 UTC+5:30", "1970-01-01 05:30 UTC+5:30",
-    "Wed Dec 31 1969 19:00:00 (EST)"])
+    "Wed Dec 31 1969 19:00:00 (EST)",
+    # the Unicode minus sign, as `Intl.DateTimeFormat` writes it in Swedish or Finnish
+    "Wed Dec 31 1969 19:00:00 GMT\u22125"])
 def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path, placeholder: str) -> None:
     # "0001-01-01T00:00:00Z", Go's zero time or .NET's DateTime.MinValue, what an exporter
     # writes for a record without a date, was stored as the article's date over its

@@ -119,8 +119,10 @@ def is_no_date(text: str) -> bool:
 # A zone after the time as date formatters write it, besides RFC 2822's "-0500" and ISO's
 # "-05:00": an offset from GMT or UTC, as JavaScript's `Date.toString()` writes it
 # ("GMT-0500 (Eastern Standard Time)"), with a colon ("GMT+05:30", "UTC+5:30"), a space
-# ("GMT -0500") or its hours alone ("GMT-5"); then, or alone, a zone's name in brackets.
-_GMT_OFFSET = re.compile(r"\s*\b(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$")
+# ("GMT -0500") or its hours alone ("GMT-5"), its minus sign also the Unicode one, U+2212,
+# as JavaScript's `Intl.DateTimeFormat` writes it in Swedish or Finnish ("GMT−5"); then, or
+# alone, a zone's name in brackets.
+_GMT_OFFSET = re.compile(r"\s*\b(?:GMT|UTC)\s*([+\-\u2212])(\d{1,2})(?::?(\d{2}))?\s*$")
 _ZONE_NAME = re.compile(r"\s*\(([^()]*)\)\s*$")
 # A zone's abbreviation the RFC 2822 reader knows ("EST", "PDT"): one word of letters.
 _ZONE_ABBREVIATION = re.compile(r"[A-Za-z]{1,5}")
@@ -144,7 +146,7 @@ def _instant(text: str) -> datetime | None:
         when = _written_instant(text[:offset.start()])
         if when is None or when.tzinfo is not None or hours > 14 or minutes > 59:
             return None
-        sign = -1 if offset.group(1) == "-" else 1
+        sign = 1 if offset.group(1) == "+" else -1
         return when.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
     when = _written_instant(text)
     if when is not None and when.tzinfo is None and name:
