@@ -143,3 +143,21 @@ def test_lines_that_are_arrays_are_not_one_array(tmp_path: Path, corpus: Path) -
     assert o["rows.jsonl"] == "rejected (3 rejected)"
     assert [o[f"rows.jsonl:{n}"] for n in (1, 2, 3)] == [
         "rejected — malformed record: expected a JSON object"] * 3
+
+
+def test_a_loaded_file_whose_every_line_is_now_rejected_is_rejected(
+        tmp_path: Path, corpus: Path) -> None:
+    # A JSONL file loaded before and saved again as one array on one line had no line read,
+    # its documents kept: its report line said "unchanged (1 rejected) — the file looks like
+    # one JSON array …", which `reload -q` leaves out as unchanged, hint and all. It is
+    # "rejected", as a text file no longer read is, and its documents are still kept.
+    db = tmp_path / "t.db"
+    path = corpus / "a.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in _records("one", "two")),
+                    encoding="utf-8")
+    assert reload(db, corpus).exit_code == 0
+    path.write_text(json.dumps(_records("one", "two")) + "\n", encoding="utf-8")
+    res = run(db, "reload", "-q", str(corpus))
+    assert res.exit_code == 1
+    assert outcomes(res)["a.jsonl"] == f"rejected (1 rejected) — {ARRAY_HINT}"
+    assert set(sources(db)) == {"one", "two"}

@@ -1233,9 +1233,11 @@ class _Loader:
             outcome = "added"
         elif counts["added"] or counts["updated"] or counts["removed"]:
             outcome = "updated"
-        elif good or not line_errors:
+        elif counts["unchanged"] or not line_errors:
             outcome = "unchanged"
         else:
+            # (No line read: its documents kept are those of its last read, as a rejected
+            # text file's. It was "unchanged", which `reload -q` leaves out, hint and all.)
             outcome = "rejected"
         summary = Outcome(key, outcome, shape.hint() if line_errors else None,
                           counts={k: counts[k] for k in
