@@ -122,8 +122,10 @@ def is_no_date(text: str) -> bool:
 # ("GMT -0500") or its hours alone ("GMT-5"), its minus sign also the Unicode one, U+2212,
 # as JavaScript's `Intl.DateTimeFormat` writes it in Swedish or Finnish ("GMT−5"); then, or
 # alone, a zone's name in brackets.
-_GMT_OFFSET = re.compile(r"\s*\b(?:GMT|UTC)\s*([+\-\u2212])(\d{1,2})(?::?(\d{2}))?\s*$")
-_ZONE_NAME = re.compile(r"\s*\(([^()]*)\)\s*$")
+# (Neither starts with white space: searched for, "\s*" first was tried at every position of
+# a run of spaces, quadratic in its length.)
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+\-\u2212])(\d{1,2})(?::?(\d{2}))?\s*$")
+_ZONE_NAME = re.compile(r"\(([^()]*)\)\s*$")
 # A zone's abbreviation the RFC 2822 reader knows ("EST", "PDT"): one word of letters.
 _ZONE_ABBREVIATION = re.compile(r"[A-Za-z]{1,5}")
 
@@ -139,11 +141,11 @@ def _instant(text: str) -> datetime | None:
     hours, or 60 minutes and more, is no zone: None."""
     name = _ZONE_NAME.search(text)
     if name:
-        text = text[:name.start()]
+        text = text[:name.start()].rstrip()
     offset = _GMT_OFFSET.search(text)
     if offset:
         hours, minutes = int(offset.group(2)), int(offset.group(3) or 0)
-        when = _written_instant(text[:offset.start()])
+        when = _written_instant(text[:offset.start()].rstrip())
         if when is None or when.tzinfo is not None or hours > 14 or minutes > 59:
             return None
         sign = 1 if offset.group(1) == "+" else -1
