@@ -102,3 +102,20 @@ def test_a_latin1_jsonl_line_names_its_byte_and_the_file_how_to_convert(
         " are: save those lines as UTF-8",
         "mixed.jsonl:1: rejected — undecodable: not UTF-8 (byte 0xe9 at offset 52)"]
     assert {d["id"] for d in store.documents()} == {"w1", "w3"}
+
+
+def test_binary_lines_are_not_told_to_be_converted(settings: Settings, store: Store,
+                                                   corpus: Path) -> None:
+    """A JSONL file with binary data after its records (a file overwritten, a disk error) was
+    told to convert it from an 8-bit encoding ("`iconv -f windows-1251 …`": a binary line
+    without the five bytes Windows-1252 has no character for reads as one); the file's report
+    line says they are binary data."""
+    # every byte but the newline and the five Windows-1252 has no character for
+    binary = bytes(b for b in range(256) if b not in b"\n\x81\x8d\x8f\x90\x9d") * 4 + b"\n"
+    records = [dict(RECORDS[0], id=f"w{n}") for n in range(100)]  # past the first 8 KB
+    (corpus / "tail.jsonl").write_bytes(_jsonl(records).encode("utf-8") + binary)
+    report = reload_corpus(store, settings, [corpus])
+    assert [o.summary().rsplit("/", 1)[1] for o in report.outcomes] == [
+        "tail.jsonl: added (100 added, 1 rejected) — lines of binary data (NUL or control "
+        "bytes), not text",
+        "tail.jsonl:101: rejected — undecodable: not UTF-8 (byte 0x80 at offset 127)"]

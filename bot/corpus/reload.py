@@ -296,6 +296,16 @@ def _check_not_binary(head: bytes) -> None:
         raise _Rejected("binary file (NUL bytes)" if nuls else "binary file (control bytes)")
 
 
+def _binary(head: bytes) -> bool:
+    """Whether bytes are binary data by `_check_not_binary`'s measure (UTF-16 without a
+    byte-order mark counted too)."""
+    try:
+        _check_not_binary(head)
+    except _Rejected:
+        return True
+    return False
+
+
 def _utf8_head(head: bytes) -> bool:
     """Whether a file's first bytes are UTF-8, the last character perhaps cut at their end."""
     try:
@@ -1405,9 +1415,9 @@ class _Shape:
     """Whether a JSONL file's rejected lines are those of JSON that is no JSON Lines: lines
     ended by CR alone, one array (`[{...}, {...}]`, on one line or pretty-printed) or objects
     spread over several lines (pretty-printed, `jq .`'s output), each line of which is
-    malformed on its own; or of a file in another encoding than UTF-8. Only the first byte
-    of the first non-blank line, 8 KB of the first line not UTF-8, a count and five flags
-    are kept, however long the file."""
+    malformed on its own; or of a file in another encoding than UTF-8, or binary. Only the
+    first byte of the first non-blank line, 8 KB of the first line not UTF-8, a count and six
+    flags are kept, however long the file."""
 
     def __init__(self) -> None:
         self._first: bytes | None = None
@@ -1415,6 +1425,7 @@ class _Shape:
         self._closed = False  # a later rejected line closes an object it does not open
         self._cr_lines = False  # a rejected line holds a record, a CR, another record
         self._not_utf8: bytes | None = None  # the first 8 KB of the first line not UTF-8
+        self._binary_lines = False  # a line not UTF-8 is binary data (`_binary`)
         self._nonblank_lines = 0
         self._first_whole = False  # the first non-blank line is JSON on its own (no object)
         self._utf8_letters = False  # a line read holds UTF-8 beyond ASCII
@@ -1438,8 +1449,11 @@ class _Shape:
     def rejected(self, raw: bytes, head: bytes, reason: _Rejected | None = None) -> None:
         """`raw` is a rejected line (b"" for one over the cap), `head` its first cap + 1
         bytes, `reason` why it was rejected (None: for none of the reasons told apart)."""
-        if isinstance(reason, _NotUtf8) and self._not_utf8 is None:
-            self._not_utf8 = raw[:8192]
+        if isinstance(reason, _NotUtf8):
+            if self._not_utf8 is None:
+                self._not_utf8 = raw[:8192]
+            if not self._binary_lines and _binary(raw[:8192]):
+                self._binary_lines = True
         if isinstance(reason, _NotAnObject) and self._nonblank_lines == 1:
             self._first_whole = True
         if _RECORD_AFTER_CR.search(head):
@@ -1469,6 +1483,8 @@ class _Shape:
         if self._not_utf8 is not None:
             # (Once for the file: its lines' rejections name their bad bytes only. A file
             # whose other lines are UTF-8 is not converted whole: theirs would be garbled.)
+            if self._binary_lines:  # (a binary tail: no encoding to convert from)
+                return "lines of binary data (NUL or control bytes), not text"
             if self._utf8_letters:
                 return ("lines that are not UTF-8, while its others are: save those lines as "
                         "UTF-8")
