@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 import bot.corpus.reload
 from bot.cli.main import _Progress, cli
 from bot.corpus.storage import Store
+from tests.conftest import GUARD_SECONDS
 
 SENTENCES = [
     "Officials in Seoul said on Tuesday that the agreement would be reviewed by parliament.",
@@ -407,7 +408,9 @@ def test_killed_reload_leaves_previous_corpus(db: Path, small: Path, tmp_path: P
         [sys.executable, "-m", "bot", "--config", str(cfg), "--db", str(db), "reload", str(big)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 8
+        # A bound, not a measure: the child starts writing some 4.5 s in on a shared machine
+        # (load 6 on 2 cores), where a deadline of 8 s failed the test once.
+        deadline = time.monotonic() + GUARD_SECONDS
         while time.monotonic() < deadline and proc.poll() is None:
             if wal.exists() and wal.stat().st_size > wal_before + 1_000_000:
                 break  # it is writing its transaction
@@ -422,7 +425,7 @@ def test_killed_reload_leaves_previous_corpus(db: Path, small: Path, tmp_path: P
             proc.wait()
     # A new process sees the previous corpus, whole.
     check = subprocess.run([sys.executable, "-m", "bot", "--db", str(db), "sources", "--json"],
-                           capture_output=True, text=True, timeout=30)
+                           capture_output=True, text=True, timeout=GUARD_SECONDS)
     assert check.returncode == 0, check.stderr
     assert {d["id"] for d in json.loads(check.stdout)} == {"a0", "a1", "a2"}
     assert db_content(db) == before
@@ -432,7 +435,7 @@ def test_killed_reload_leaves_previous_corpus(db: Path, small: Path, tmp_path: P
     # And a later reload works.
     (small / "a0.txt").write_text(article("Article Zero Revised After the Crash"))
     later = subprocess.run([sys.executable, "-m", "bot", "--db", str(db), "reload", str(small)],
-                           capture_output=True, text=True, timeout=30)
+                           capture_output=True, text=True, timeout=GUARD_SECONDS)
     assert later.returncode == 0, later.stdout + later.stderr
     assert "1 updated, 2 unchanged" in later.stdout
     assert sources(db)["a0"]["title"] == "Article Zero Revised After the Crash"
