@@ -127,6 +127,8 @@ def test_an_impossible_date_or_time_is_left_out_with_a_warning(tmp_path: Path,
     "Wed Dec 31 1969 19:00:00 GMT -0500", "Wed Dec 31 1969 19:00:00 GMT-5",
     "Thu Jan 01 1970 05:30:00 UTC+5:30", "1970-01-01 05:30 UTC+5:30",
     "Wed Dec 31 1969 19:00:00 (EST)",
+    # ... after an ISO date too (it was read as UTC there, 7 pm, and kept)
+    "1969-12-31T19:00:00 (EST)", "1969-12-31 16:00 (PST)",
     # the Unicode minus sign, as `Intl.DateTimeFormat` writes it in Swedish or Finnish
     "Wed Dec 31 1969 19:00:00 GMT\u22125"])
 def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path, placeholder: str) -> None:
@@ -152,7 +154,9 @@ def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path, placeholder: str
     ("Thu Jan 01 1970 00:00:00 GMT+05:30", "1970-01-01"),
     ("Thu Jan 01 1970 00:00:00 GMT+1", "1970-01-01"),
     # midnight in New York, five hours after the epoch (it was read as UTC, the epoch)
-    ("Thu, 01 Jan 1970 00:00:00 (EST)", "1970-01-01")])
+    ("Thu, 01 Jan 1970 00:00:00 (EST)", "1970-01-01"), ("1970-01-01T00:00:00 (EST)", "1970-01-01"),
+    # a zone the RFC 2822 reader does not know is none: the time read as UTC
+    ("Thu Jan 01 1970 01:00:00 (CET)", "1970-01-01")])
 def test_a_date_near_the_epoch_is_a_date(tmp_path: Path, corpus: Path, published: str,
                                          stored: str) -> None:
     # Another time of the epoch's day, or another instant than time 0, is written by no

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -152,10 +152,21 @@ def _instant(text: str) -> datetime | None:
         return when.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
     when = _written_instant(text)
     if when is not None and when.tzinfo is None and name:
-        abbreviation = name.group(1).strip()
-        if _ZONE_ABBREVIATION.fullmatch(abbreviation):
-            return _written_instant(f"{text} {abbreviation}") or when
+        zone = _named_zone(name.group(1).strip())
+        if zone is not None:
+            return when.replace(tzinfo=zone)
     return when
+
+
+def _named_zone(abbreviation: str) -> tzinfo | None:
+    """The zone a bracketed abbreviation names when the RFC 2822 reader knows it ("EST" is
+    UTC-5, "UT" UTC), whatever form the date before it has; None for one it does not know
+    ("CET"). It was appended to the date for that reader, which reads no ISO date: after one,
+    "1970-01-01T00:00:00 (EST)", midnight in New York, was read as UTC, the epoch."""
+    if not _ZONE_ABBREVIATION.fullmatch(abbreviation):
+        return None
+    when = _written_instant(f"01 Jan 1970 00:00:00 {abbreviation}")
+    return when.tzinfo if when is not None else None
 
 
 def _written_instant(text: str) -> datetime | None:
