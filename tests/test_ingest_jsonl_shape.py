@@ -161,3 +161,23 @@ def test_a_loaded_file_whose_every_line_is_now_rejected_is_rejected(
     assert res.exit_code == 1
     assert outcomes(res)["a.jsonl"] == f"rejected (1 rejected) — {ARRAY_HINT}"
     assert set(sources(db)) == {"one", "two"}
+
+
+def test_a_hint_on_an_unchanged_file_is_shown_when_quiet(tmp_path: Path, corpus: Path) -> None:
+    # A JSONL file with a line rejected is read again at every reload; from the second on it
+    # is "unchanged (1 unchanged, 1 rejected) — <hint>", and `reload -q` and `runs show -q`
+    # left it out as unchanged, its hint with it: only the rejected line was shown. An
+    # unchanged file without a hint is still left out.
+    db = tmp_path / "t.db"
+    one, two, three = (json.dumps(r) for r in _records("one", "two", "three"))
+    (corpus / "a.jsonl").write_bytes(f"{one}\n{two}\r{three}\n".encode())
+    (corpus / "b.jsonl").write_text(json.dumps(_records("four")[0]) + "\n", encoding="utf-8")
+    assert reload(db, corpus).exit_code == 1
+    res = run(db, "reload", "-q", str(corpus))
+    assert res.exit_code == 1
+    o = outcomes(res)
+    assert o["a.jsonl"] == f"unchanged (1 unchanged, 1 rejected) — {CR_HINT}"
+    assert "a.jsonl:2" in o and "b.jsonl" not in o
+    shown = outcomes(run(db, "runs", "show", "2", "-q"))
+    assert shown["a.jsonl"] == f"unchanged — {CR_HINT}"
+    assert "b.jsonl" not in shown

@@ -34,6 +34,7 @@ from bot.corpus.reload import (
     RELOAD_LOCK_WAIT_SECONDS,
     ReloadInterrupted,
     ReloadReport,
+    shown_when_quiet,
 )
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, is_read_only_error
 from bot.errors import (
@@ -394,7 +395,7 @@ class _Progress:
 
 def print_report(report: ReloadReport, verbose: bool = True) -> None:
     for o in report.outcomes:
-        if verbose or o.outcome != "unchanged":
+        if verbose or shown_when_quiet(o.outcome, o.reason):
             line = o.summary()
             if o.outcome in ("rejected", "warning"):
                 click.echo(line, err=True)

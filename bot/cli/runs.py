@@ -17,7 +17,7 @@ from bot.cli.context import (
     json_text,
     pass_app,
 )
-from bot.corpus.reload import FINISHED, Outcome, counts_text, run_counts
+from bot.corpus.reload import FINISHED, Outcome, counts_text, run_counts, shown_when_quiet
 from bot.reply import clip_meta, printable_line
 
 RUNS_JSON = "briefbot.runs_json"  # in the (shared) click context meta: `runs --json show`
@@ -73,7 +73,7 @@ def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
 
 @runs.command("show", cls=DashArgumentCommand)
 @click.argument("run_id", type=ROW_ID)
-@click.option("--quiet", "-q", is_flag=True, help="Leave out the unchanged files.")
+@click.option("--quiet", "-q", is_flag=True, help="Leave out the unchanged files (not one with a hint).")
 @click.option("--json", "as_json", is_flag=True, callback=json_errors,
               help='JSON: the run and its "outcomes": [{"path", "outcome", "reason", "line", '
                    '"doc_id"}].')
@@ -86,7 +86,7 @@ def show(app: AppContext, run_id: int, quiet: bool, as_json: bool) -> None:
     if run is None:
         raise click.ClickException(f"no reload #{run_id} — see `briefbot runs`")
     outcomes = [o for o in app.store.run_outcomes(run_id)
-                if not quiet or o["outcome"] != "unchanged"]
+                if not quiet or shown_when_quiet(o["outcome"], o["reason"])]
     if as_json:
         click.echo(json_text(run_json(run) | {"outcomes": outcomes}, indent=2))
         return

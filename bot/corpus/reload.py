@@ -93,6 +93,14 @@ class Outcome:
                               + (f" — {self.reason}" if self.reason else ""))
 
 
+def shown_when_quiet(outcome: str, reason: str | None) -> bool:
+    """Whether `reload -q` and `runs show -q`, which leave out the unchanged files, show an
+    outcome: an unchanged file's that says something is shown too, a JSONL file's hint on its
+    rejected lines ("lines that are not UTF-8: save the file as UTF-8 …"), which was left out
+    at every reload after the first, the lines it explains shown."""
+    return outcome != "unchanged" or bool(reason)
+
+
 def path_text(path: str) -> str:
     """A path as text that SQLite, a terminal and a chat can hold: the bytes of a name that
     are not UTF-8 (a Latin-1 name from an old archive; Python keeps them as surrogate
