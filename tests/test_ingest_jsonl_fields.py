@@ -129,6 +129,8 @@ def test_an_impossible_date_or_time_is_left_out_with_a_warning(tmp_path: Path,
     "Wed Dec 31 1969 19:00:00 (EST)",
     # ... after an ISO date too (it was read as UTC there, 7 pm, and kept)
     "1969-12-31T19:00:00 (EST)", "1969-12-31 16:00 (PST)",
+    # the epoch's day alone, a zone after it (read as that zone's midnight, kept as a date)
+    "1970-01-01 GMT-0500", "1970-01-01 (EST)",
     # the Unicode minus sign, as `Intl.DateTimeFormat` writes it in Swedish or Finnish
     "Wed Dec 31 1969 19:00:00 GMT\u22125"])
 def test_the_zero_date_is_no_date(tmp_path: Path, corpus: Path, placeholder: str) -> None:

@@ -138,24 +138,37 @@ def _instant(text: str) -> datetime | None:
     and the second as no zone (UTC), so the epoch written in New York was 7 pm on 31 December
     1969 in London, and the placeholder was kept as the record's date (and midnight of 1
     January 1970 in Paris, "GMT+0100", was taken for the epoch). An offset of more than 14
-    hours, or 60 minutes and more, is no zone: None."""
+    hours, or 60 minutes and more, is no zone: None. An ISO day alone is its midnight without
+    a zone, whatever zone follows it ("1970-01-01 GMT-0500", "1970-01-01 (EST)"): a zone
+    says which day an instant falls on, a day written alone is that day."""
     name = _ZONE_NAME.search(text)
     if name:
         text = text[:name.start()].rstrip()
     offset = _GMT_OFFSET.search(text)
+    written = text[:offset.start()].rstrip() if offset else text
+    when = _written_instant(written)
+    if when is None or _iso_day(written):
+        return when
     if offset:
         hours, minutes = int(offset.group(2)), int(offset.group(3) or 0)
-        when = _written_instant(text[:offset.start()].rstrip())
-        if when is None or when.tzinfo is not None or hours > 14 or minutes > 59:
+        if when.tzinfo is not None or hours > 14 or minutes > 59:
             return None
         sign = 1 if offset.group(1) == "+" else -1
         return when.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
-    when = _written_instant(text)
-    if when is not None and when.tzinfo is None and name:
+    if when.tzinfo is None and name:
         zone = _named_zone(name.group(1).strip())
         if zone is not None:
             return when.replace(tzinfo=zone)
     return when
+
+
+def _iso_day(text: str) -> bool:
+    """Whether `text` is an ISO 8601 date alone, without a time ("1970-01-01")."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _named_zone(abbreviation: str) -> tzinfo | None:
