@@ -181,3 +181,24 @@ def test_a_hint_on_an_unchanged_file_is_shown_when_quiet(tmp_path: Path, corpus:
     shown = outcomes(run(db, "runs", "show", "2", "-q"))
     assert shown["a.jsonl"] == f"unchanged — {CR_HINT}"
     assert "b.jsonl" not in shown
+
+
+def test_lines_that_are_arrays_of_objects_are_told_how_to_split(tmp_path: Path,
+                                                                corpus: Path) -> None:
+    # A JSONL file of batches, each line an array of records (a scraper writing a page of
+    # items per line): on main it was told to split "the one array" with `jq -c '.[]'`,
+    # which splits every line's array; 098d425 left it no hint at all (as rows are). Its
+    # lines are said to be arrays of objects, with that command. A file whose first line
+    # is such an array and whose other lines are records gets no hint (each line says it).
+    db = tmp_path / "t.db"
+    (corpus / "batches.jsonl").write_text(json.dumps(_records("b1", "b2")) + "\n\n"
+                                          + json.dumps(_records("b3")) + "\n", encoding="utf-8")
+    (corpus / "mixed.jsonl").write_text(json.dumps(_records("m1", "m2")) + "\n"
+                                        + json.dumps(_records("m3")[0]) + "\n",
+                                        encoding="utf-8")
+    o = outcomes(reload(db, corpus))
+    assert o["batches.jsonl"] == (
+        "rejected (2 rejected) — the file's lines are JSON arrays of objects, not objects: a "
+        ".jsonl file holds one JSON object per line, without [ ] around them (e.g. `jq -c "
+        "'.[]' FILE > NEW.jsonl`)")
+    assert o["mixed.jsonl"] == "added (1 added, 1 rejected)"

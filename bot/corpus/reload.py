@@ -1423,9 +1423,10 @@ class _Shape:
     """Whether a JSONL file's rejected lines are those of JSON that is no JSON Lines: lines
     ended by CR alone, one array (`[{...}, {...}]`, on one line or pretty-printed) or objects
     spread over several lines (pretty-printed, `jq .`'s output), each line of which is
-    malformed on its own; or of a file in another encoding than UTF-8, or binary. Only the
-    first byte of the first non-blank line, 8 KB of the first line not UTF-8, a count and six
-    flags are kept, however long the file."""
+    malformed on its own, or lines each an array of objects (a batch of records per line);
+    or of a file in another encoding than UTF-8, or binary. Only the first byte of the first
+    non-blank line, 8 KB of the first line not UTF-8, two counts and six flags are kept,
+    however long the file."""
 
     def __init__(self) -> None:
         self._first: bytes | None = None
@@ -1436,6 +1437,7 @@ class _Shape:
         self._binary_lines = False  # a line not UTF-8 is binary data (`_binary`)
         self._nonblank_lines = 0
         self._first_whole = False  # the first non-blank line is JSON on its own (no object)
+        self._object_arrays = 0  # lines rejected as no object that are arrays of objects
         self._utf8_letters = False  # a line read holds UTF-8 beyond ASCII
 
     def first(self, raw: bytes) -> None:
@@ -1462,11 +1464,14 @@ class _Shape:
                 self._not_utf8 = raw[:8192]
             if not self._binary_lines and _binary(raw[:8192]):
                 self._binary_lines = True
-        if isinstance(reason, _NotAnObject) and self._nonblank_lines == 1:
-            self._first_whole = True
+        text = raw.strip().removeprefix(b"\xef\xbb\xbf")
+        if isinstance(reason, _NotAnObject):
+            if self._nonblank_lines == 1:
+                self._first_whole = True
+            if text.startswith(b"[") and text[1:].lstrip().startswith(b"{"):
+                self._object_arrays += 1
         if _RECORD_AFTER_CR.search(head):
             self._cr_lines = True
-        text = raw.strip().removeprefix(b"\xef\xbb\xbf")
         if text.startswith(b"{") and not text.endswith(b"}"):
             self._opened = True
         elif self._opened and text.endswith((b"}", b"},")) and not text.startswith(b"{"):
@@ -1478,6 +1483,10 @@ class _Shape:
                     ".jsonl file ends each line with a newline (LF or CR LF), else its "
                     "records run together as one line (e.g. `tr '\\r' '\\n' < FILE > "
                     "NEW.jsonl`)")
+        if self._object_arrays == self._nonblank_lines > 1:
+            return ("the file's lines are JSON arrays of objects, not objects: a .jsonl file "
+                    "holds one JSON object per line, without [ ] around them (e.g. `jq -c "
+                    "'.[]' FILE > NEW.jsonl`)")
         # (A first line that is an array whole, followed by more lines, is JSON Lines whose
         # lines are arrays, `["id", "text"]` rows: each line says it is no object.)
         if self._first == b"[" and not (self._first_whole and self._nonblank_lines > 1):
