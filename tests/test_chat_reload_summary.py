@@ -53,3 +53,21 @@ def test_reload_reply_summarises_many_files(settings: Settings, corpus: Path) ->
     assert run is not None
     assert f"briefbot runs show {run['id']}" in text  # the full listing
     core.close()
+
+
+def test_a_hint_on_an_unchanged_file_is_shown_in_chat(settings: Settings, corpus: Path) -> None:
+    # A JSONL file with a line rejected is read again at every reload; from the second on its
+    # line is "unchanged (…) — <hint>". `reload -q` shows it (12bec9b); chat's reply left it
+    # out as unchanged, so the rejected line was named without what to do about it. An
+    # unchanged file without a hint is still left out.
+    (corpus / "a.jsonl").write_bytes(
+        b'{"id": "one", "text": "Port Elm approved a bridge on Monday, officials said."}\n'
+        b'{"id": "two", "text": "Port Elm approved a road."}\r'
+        b'{"id": "three", "text": "Port Elm approved a park on Monday, officials said."}\n')
+    (corpus / "b.txt").write_text("Item\n\nPort Elm approved a school on Monday, officials said.\n")
+    core = Core(settings)
+    reload_in_chat(core)
+    text = reload_in_chat(core).plain_text()
+    assert "a.jsonl: unchanged" in text and "tr '\\r' '\\n'" in text, text
+    assert "b.txt" not in text
+    core.close()

@@ -28,6 +28,7 @@ from bot import metrics
 from bot.config import MAX_POLL_MINUTES
 from bot.core import Core
 from bot.corpus.article import paragraphs
+from bot.corpus.reload import shown_when_quiet
 from bot.corpus.storage import DB_BUSY_MESSAGE, is_busy_error, parse_id
 from bot.cron import refuse_spaced_zone
 from bot.digest.definitions import unknown_digest
@@ -977,10 +978,11 @@ RELOAD_SHOWN = {"rejected": 10, "warning": 10, "added": 5, "updated": 5, "remove
 
 def _add_outcomes(reply: Reply, outcomes: list[Any], run_id: int) -> None:
     """A reload's changed files in chat: per kind (rejections and warnings first), the first
-    few, then "… and N more"."""
+    few, then "… and N more". An unchanged file is left out unless its line says something
+    (a JSONL file's hint on its rejected lines), as `reload -q` does."""
     by_kind: dict[str, list[Any]] = {}
     for o in outcomes:
-        if o.outcome != "unchanged":
+        if shown_when_quiet(o.outcome, o.reason):
             by_kind.setdefault(o.outcome, []).append(o)
     cut = False
     kinds = [k for k in RELOAD_SHOWN if k in by_kind] + [k for k in by_kind
