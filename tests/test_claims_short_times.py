@@ -166,6 +166,7 @@ def test_a_from_to_range_gives_its_first_end_the_half_of_the_day(
     ("before the 10 p.m. curfew", "at 9:30 p.m.", False),
     ("at 3 p.m.", "before the 6 p.m. deadline", False),
     ("before the 6 p.m. deadline", "at 11 p.m.", True),
+    ("at 3 p.m.", "ahead of the 6 p.m. deadline", False),  # was "18 rather than 15"
     ("at 9 a.m.", "after the 6 p.m. meeting", True),
 ])
 def test_a_bound_before_a_things_time_bounds_the_event(
@@ -178,6 +179,7 @@ def test_a_bound_before_a_things_time_bounds_the_event(
 def test_a_bound_before_an_article_bounds_a_time_one_told_roughly_does_not(settings: Settings) -> None:
     aliases = load_aliases(settings.aliases_path)
     for text, bound in (("before the 10 p.m. curfew", "<"), ("by an 8 a.m. deadline", "≤"),
+                        ("ahead of the 6 p.m. deadline", "<"), ("ahead of 6 p.m.", "<"),
                         ("about the 6 p.m. deadline", None)):
         plain, tags = clean_claim(CLAIM.format(when=text))
         claim = parse_claim(plain, aliases.analyze(plain), aliases, tags)

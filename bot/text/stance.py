@@ -960,7 +960,7 @@ class Features:
     time_ranges: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 62  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 63  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
@@ -1346,10 +1346,11 @@ _BOUND_AFTER = {**dict.fromkeys(["or more", "or higher", "or greater", "or above
                                 "≤")}
 
 
-# Words that bound a time of day rather than give it ("after 3 p.m.", "before 6 p.m.", "by
-# noon"), or tell it roughly ("around midnight", "at about 3 p.m.": `ROUGHLY`): times only, as
+# Words that bound a time of day rather than give it ("after 3 p.m.", "before 6 p.m.", "ahead
+# of the 6 p.m. deadline", "by noon"), or tell it roughly ("around midnight", "at about 3 p.m.": `ROUGHLY`): times only, as
 # "after 3 days" or "by 5 percent" bound nothing, and "about 350 people" is read as 350.
-_TIME_BOUND_BEFORE = {"not before": "≥", "not after": "≤", "after": ">", "before": "<", "by": "≤",
+_TIME_BOUND_BEFORE = {"not before": "≥", "not after": "≤", "after": ">", "before": "<",
+                      "ahead of": "<", "by": "≤",
                       **dict.fromkeys(["around", "about", "approximately", "roughly", "circa",
                                        "nearly", "almost", "close to"], ROUGHLY)}
 
