@@ -328,6 +328,8 @@ def test_a_time_within_the_bound_is_no_other_time_of_the_event(
     ("after 3 p.m. on", "at 9 a.m.", "9 rather than after 15"),
     ("by noon on", "at 5 p.m.", "17 rather than by 12"),
     ("at 8 p.m. on", "before 6 p.m.", "before 18 rather than 20"),
+    # the bound's midnight, which it does not write, is no end 11:30 p.m. is near (it was)
+    ("before 6 p.m. on", "at 11:30 p.m.", "23.30 rather than before 18"),
 ])
 def test_a_time_outside_the_bound_is_another(settings: Settings, store: Store, corpus: Path,
                                             claimed: str, told: str, reason: str) -> None:

@@ -89,6 +89,9 @@ def test_a_time_told_roughly_bounded_or_in_another_zone_is_no_other_time(
     ("after 11 p.m.", "at 10:15 p.m.", "22.15 rather than after 23"),
     ("between 3 and 5 p.m.", "at 5:45 p.m.", "17.45 rather than between 15 and 17"),
     ("before 6 p.m.", "at 11:30 p.m.", "23.30 rather than before 18"),  # no night's bound
+    # nor is the bound's midnight, which it does not write, an hour from 11 p.m. told roughly
+    ("before the 6 p.m. deadline", "around 11 p.m.", "23 rather than before 18"),
+    ("after 9 a.m.", "around 12:30 a.m.", "0.30 rather than after 9"),
 ])
 def test_another_time_still_contradicts(settings: Settings, store: Store, corpus: Path,
                                         claimed: str, told: str, reason: str) -> None:

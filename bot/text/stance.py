@@ -184,20 +184,28 @@ def _hours_apart(a: float, b: float) -> float:
     return min(apart, 24 - apart)
 
 
+# Midnight ending a bound's span where the text does not write it ("before 6 p.m." from it,
+# "after 9 a.m." to it: `_hours_allowed`), 24 where a midnight written is 0 ("around
+# midnight"): no time is near it (`_hours_outside`).
+_UNWRITTEN_MIDNIGHT = 24.0
+
+
 def _hours_allowed(t: float, bound: str | None) -> tuple[float, float]:
     """The times of day, in hours since midnight, from and to, that the time `t` given with its
     `bound` (`number_bound`) allows: "after 3 p.m." any from 3 p.m. to midnight, "before 6 p.m."
-    or "by 6 p.m." any from midnight to 6 p.m., "at 3 p.m." 3 p.m. alone (a span whose end is
-    the earlier runs past midnight). Midnight, no end the text writes, is passed by
-    `TIME_OF_DAY_LEEWAY` where the bound tells a night's time, after an evening's or before a
-    morning's: "after 11 p.m." allows 12:30 a.m., "before 6 a.m." 11:30 p.m., not "before 6
-    p.m." 11:30 p.m. (the end it writes is exact: "by noon" is not "at 12:45 p.m."). Midnight
-    (0) ending a bound is the day's end: "before midnight" or "by midnight" allows the whole
-    day."""
+    or "by 6 p.m." any from midnight to 6 p.m. (`_UNWRITTEN_MIDNIGHT`), "at 3 p.m." 3 p.m. alone
+    (a span whose end is the earlier runs past midnight). Midnight, no end the text writes, is
+    passed by `TIME_OF_DAY_LEEWAY` where the bound tells a night's time, after an evening's or
+    before a morning's: "after 11 p.m." allows 12:30 a.m., "before 6 a.m." 11:30 p.m., not
+    "before 6 p.m." 11:30 p.m. (the end it writes is exact: "by noon" is not "at 12:45 p.m.").
+    Midnight (0) ending a bound is the day's end: "before midnight" or "by midnight" allows the
+    whole day."""
     if bound in (">", "≥"):
-        return (t, TIME_OF_DAY_LEEWAY) if t >= 12.0 else (t, 24.0)
+        return (t, TIME_OF_DAY_LEEWAY) if t >= 12.0 else (t, _UNWRITTEN_MIDNIGHT)
     if bound in ("<", "≤"):
-        return (24.0 - TIME_OF_DAY_LEEWAY, t) if 0 < t < 12.0 else (0.0, t or 24.0)
+        if t == 0:
+            return 0.0, 24.0
+        return (24.0 - TIME_OF_DAY_LEEWAY, t) if t < 12.0 else (_UNWRITTEN_MIDNIGHT, t)
     return t, t
 
 
@@ -241,14 +249,17 @@ def _time_span(value: str, bound: str | None,
 
 def _hours_outside(mine: tuple[float, float], theirs: tuple[float, float]) -> float:
     """How far apart, in hours around the clock, two spans of times of day (`_time_span`)
-    are: 0 where they meet, else between their nearest ends (12:30 a.m. is half an hour past
-    "after 11 p.m."). A span may run past midnight ("between 10 p.m. and 2 a.m.": 22 to 2)."""
+    are: 0 where they meet, else between their nearest ends the texts write (12:30 a.m. is half
+    an hour past "after 11 p.m."; 11 p.m. is 5 hours past "before 6 p.m.", whose midnight,
+    `_UNWRITTEN_MIDNIGHT`, is no end a time is near). A span may run past midnight ("between
+    10 p.m. and 2 a.m.": 22 to 2)."""
     mine_to = mine[1] + 24 * (mine[1] < mine[0])
     theirs_to = theirs[1] + 24 * (theirs[1] < theirs[0])
     if any(mine[0] <= theirs_to + shift and theirs[0] + shift <= mine_to
            for shift in (-24, 0, 24)):
         return 0.0
-    return min(_hours_apart(a, b) for a in mine for b in theirs)
+    return min((_hours_apart(a, b) for a in mine for b in theirs
+                if _UNWRITTEN_MIDNIGHT not in (a, b)), default=math.inf)
 
 
 def other_times_of_day(u: Unit, own: Features, claim: Claim, rounded: bool) -> list[str]:
