@@ -129,6 +129,8 @@ def test_a_time_outside_a_range_contradicts(settings: Settings, store: Store, co
     ("between 3 and 5 p.m.", "at 10 a.m.", "10 rather than between 15 and 17"),
     ("at 9 p.m.", "between 3 and 5 p.m.", "between 15 and 17 rather than 21"),
     ("at 7 p.m.", "between 10 p.m. and 2 a.m.", "between 22 and 2 rather than 19"),
+    ("at 9 p.m.", "from 3 p.m. to 5 p.m.", "between 15 and 17 rather than 21"),
+    ("from 3 to 5 p.m.", "at 10 a.m.", "10 rather than between 15 and 17"),
 ])
 def test_the_reason_names_the_range(settings: Settings, store: Store, corpus: Path,
                                     claimed: str, told: str, reason: str) -> None:
@@ -143,6 +145,11 @@ def test_the_reason_names_the_range(settings: Settings, store: Store, corpus: Pa
     ("between 10 p.m. and 2 a.m.", "at 1 a.m."),
     ("at 11 p.m.", "between 10 p.m. and 2 a.m."),
     ("between 11 and 1 p.m.", "at noon"),  # 11 a.m. to 1 p.m.
+    # "from ... to ..." too (each was its two times: "15, 17 rather than 16")
+    ("at 4 p.m.", "from 3 p.m. to 5 p.m."),
+    ("at 4 p.m.", "from 3 to 5 p.m."),
+    ("from 3 p.m. to 5 p.m.", "at 4 p.m."),
+    ("at 1 a.m.", "from 10 p.m. to 5 a.m."),
 ])
 def test_a_time_within_a_range_is_no_other_time(settings: Settings, store: Store, corpus: Path,
                                                 claimed: str, told: str) -> None:

@@ -209,14 +209,27 @@ def _hours_allowed(t: float, bound: str | None) -> tuple[float, float]:
     return t, t
 
 
+# The words opening a range of times of day and joining its ends: "between 3 and 5 p.m.",
+# "from 3 p.m. to 5 p.m." (`time_ranges`).
+_RANGE_OF_TIMES = {"between": "and", "from": "to"}
+
+
+def _opens_range_of_times(words: Sequence[Word], i: int) -> bool:
+    """The time of day at `i` is a range's first end (`_RANGE_OF_TIMES`), as the analysis
+    writes it: "between 15 h and 17 h", "from 15 h to 17 h"."""
+    return 1 <= i < len(words) - 4 and words[i + 1].lower == TIME_OF_DAY \
+        and _RANGE_OF_TIMES.get(words[i - 1].lower) == words[i + 2].lower \
+        and _is_value(words[i + 3].lower) and words[i + 4].lower == TIME_OF_DAY
+
+
 def time_ranges(words: Sequence[Word]) -> dict[str, str]:
     """The ranges of times of day a text gives, each first end's value -> its second end's:
     "between 3 and 5 p.m.", as the analysis writes it, "between 15 h and 17 h" ("15" -> "17";
-    `number_bound` reads the first end as "≥" and the second as "≤")."""
+    `number_bound` reads the first end as "≥" and the second as "≤"), and "from 3 p.m. to 5
+    p.m." ("from 3 to 5 p.m." too): a time moved "from 3 p.m. to 5 p.m." is read so too, and
+    allows 4 p.m., as no dispute is sure there."""
     return {words[i].lower: words[i + 3].lower for i in range(1, len(words) - 4)
-            if words[i - 1].lower == "between" and words[i + 1].lower == TIME_OF_DAY
-            and words[i + 2].lower == "and" and _is_value(words[i + 3].lower)
-            and words[i + 4].lower == TIME_OF_DAY}
+            if _opens_range_of_times(words, i)}
 
 
 def _range_ends(value: str, bound: str | None, ranges: dict[str, str]) -> tuple[str, str] | None:
@@ -1381,6 +1394,11 @@ def _bound_words(words: Sequence[Word], i: int) -> tuple[str | None, range]:
     number need write; a "no" or "not" of "no more than" negates nothing)."""
     before = [w.lower for w in words[max(0, i - 3):i]]
     if i + 1 < len(words) and words[i + 1].lower == TIME_OF_DAY:
+        # A range of times from one to the other ("from 15 h to 17 h": `time_ranges`).
+        if _opens_range_of_times(words, i):
+            return "≥", range(i - 1, i)
+        if i >= 4 and _opens_range_of_times(words, i - 3):
+            return "≤", range(i - 1, i)
         for k in (2, 1):
             said = " ".join(before[-k:])
             if len(before) >= k and said in _TIME_BOUND_BEFORE:
