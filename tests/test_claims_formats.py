@@ -109,6 +109,15 @@ def test_the_hours_symbol_after_a_clocks_hour_is_a_time_where_no_duration_is_wri
         assert cased_words(text) == cased_words(text.replace(" h", " hours")), text
 
 
+def test_a_wires_clock_before_a_zone_in_brackets_is_a_time_of_day():
+    # "(1900 GMT)" was the year 1900, and a sentence telling the time in two zones gave one.
+    assert cased_words("at 10 p.m. Kyiv time (1900 GMT)") == cased_words(
+        "at 10 p.m. Kyiv time (7 p.m. GMT)")
+    assert cased_words("(0030 UTC)") == cased_words("(12:30 a.m. UTC)")
+    for text in ("2000 MT of steel", "the 1200 CT scans", "in 1900 GMT was set", "(2000 mt)"):
+        assert "h" not in [w for w, _ in cased_words(text)], text
+
+
 def test_a_range_of_hours_gives_its_first_end_the_half_of_the_day():
     # "between 3 and 5 p.m." was "between 3 and 17.00 h": a bare 3, the range read "by 5 p.m.".
     assert cased_words("between 3 and 5 p.m.") == cased_words("between 3 p.m. and 5 p.m.")

@@ -217,6 +217,12 @@ def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, stor
     ("at 3 p.m. Kyiv time", "at 10 p.m. Kyiv time", "contradicted"),
     ("at 9 a.m.", "at 6 p.m. Tea Time", "contradicted"),  # no place's: was `not-found`
     ("at 3 p.m. Kyiv time", "at 10 p.m. Friday Kyiv time", "contradicted"),  # "friday kyiv"
+    # the same moment in two zones, one of them the claim's (both were `not-found`)
+    ("at 3 p.m. Kyiv time", "at 10 p.m. Kyiv time (1900 GMT)", "contradicted"),
+    ("at 3 p.m. GMT", "at 10 p.m. Kyiv time (1900 GMT)", "contradicted"),
+    ("at 7 p.m. GMT", "at 10 p.m. Kyiv time (1900 GMT)", "single-source"),
+    ("at 3 p.m.", "at 10 p.m. Kyiv time (1900 GMT)", "not-found"),
+    ("at 10 p.m. GMT", "at 6 p.m. (2200 GMT)", "single-source"),  # was "18 rather than 22"
 ])
 def test_a_places_time_is_a_zone(settings: Settings, store: Store, corpus: Path, claimed: str,
                                  told: str, verdict: str) -> None:

@@ -46,6 +46,7 @@ from bot.text.words import (
     MONTH_NAMES,
     ORDINAL,
     STOPWORDS,
+    TIME_ZONES,
     YEARS,
     cased_words,
     fold,
@@ -111,19 +112,14 @@ TIME_OF_DAY_LEEWAY = 1.0
 ROUGHLY = "~"
 
 
-# Time zones' abbreviations: "12:00 GMT", "8 a.m. EDT". The same moment has another time in
-# each.
-TIME_ZONES = frozenset({
-    "gmt", "utc", "bst", "wet", "cet", "cest", "eet", "eest", "msk", "ist", "pkt", "hkt",
-    "sgt", "jst", "kst", "aest", "aedt", "acst", "awst", "nzst", "nzdt", "et", "est", "edt",
-    "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "akst", "akdt", "hst"})
 # The words before "time" that make it a zone's ("local time", "Pacific time"), as stems ("pacific"
 # is "pacif"), and those a zone's name may write between them ("Eastern Standard Time").
 _ZONE_BEFORE_TIME = frozenset(stem(w) for w in ("local", "eastern", "central", "mountain",
                                                 "pacific", "greenwich", "moscow"))
 _ZONE_BEFORE_TIME_MIDDLE = frozenset({"standard", "daylight", "mean", "summer"})
 # A time of day as wires write it before a zone, four digits of a 24-hour clock: "at 11 a.m.
-# (1500 GMT)", "1500 GMT".
+# (1500 GMT)", "1500 GMT" (a time of day where the zone is in capitals, `words.WIRE_TIME`; in a
+# text typed in lower case, "1500 gmt", four digits still).
 _WIRE_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 
 
@@ -280,13 +276,16 @@ def other_times_of_day(u: Unit, own: Features, claim: Claim, rounded: bool) -> l
     claim's time `u`, each with the times its bound or range allows (`_time_span`, the
     sentence's as each place writing it reads: `Features.bounds`), around the clock, in the
     time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or a
-    claim's "3 p.m." where it was written); else none. A time within `TIME_OF_DAY_LEEWAY` may
+    claim's "3 p.m." where it was written), or in those and others, the same moment told in
+    each ("at 10 p.m. Kyiv time (1900 GMT)" for "at 3 p.m. Kyiv time": none of its times may be
+    the claim's); else none. A time within `TIME_OF_DAY_LEEWAY` may
     be the claim's where a side tells it roughly (`ROUGHLY`), or any side where `rounded` (a
     long claim's times, `is_long`): "around midnight" is not disputed by "at 11:50 p.m.", "at
     3:25 a.m." is by "at 3:20 a.m.", and "by noon" by "at 12:45 p.m." (a bound is told as
     exactly as a time). A duration in hours ("held for 36 h") is no time of day."""
     claimed = _time_span(u.key, u.bound, claim.time_ranges)
-    if claimed is None or own.zones != claim.zones:
+    in_its_zones = own.zones == claim.zones or bool(claim.zones) and claim.zones < own.zones
+    if claimed is None or not in_its_zones:
         return []
     others = []
     for v in own.numbers.get(TIME_OF_DAY, ()):

@@ -489,6 +489,20 @@ _TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?![:\d])\s*([ap])\.?\s?m\b\.?"
 _TIME_WORD_BEFORE = re.compile(rf"\b{_TAKES_A_TIME}\s+$", re.I)
 
 
+# Time zones' abbreviations: "12:00 GMT", "8 a.m. EDT". The same moment has another time in
+# each (`stance.time_zones`).
+TIME_ZONES = frozenset({
+    "gmt", "utc", "bst", "wet", "cet", "cest", "eet", "eest", "msk", "ist", "pkt", "hkt",
+    "sgt", "jst", "kst", "aest", "aedt", "acst", "awst", "nzst", "nzdt", "et", "est", "edt",
+    "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "akst", "akdt", "hst"})
+# A time of day as wires write it, four digits of a 24-hour clock before a zone's abbreviation
+# in capitals, in brackets: "at 10 p.m. Kyiv time (1900 GMT)" is "19.00 h" too (it was the
+# year 1900, and the sentence's times were 10 p.m. alone). Not out of them: "2000 MT of steel"
+# weighs, "the 1200 CT scans" count.
+WIRE_TIME = re.compile(r"(?<=\()([01]\d|2[0-3])([0-5]\d)(?=\s+(?:"
+                       + "|".join(sorted(z.upper() for z in TIME_ZONES)) + r")\))")
+
+
 # A number right after "No."/"Nos."/"#"/"number" is a label ("No. 10", "No 10" as British
 # papers write it), not an hour: "No. 10 PM Rishi Sunak" is no 22.00 h. Lower-case "no" without
 # a point stays the word ("no 5 p.m. deadline").
@@ -590,10 +604,12 @@ def _scaled(m: re.Match[str]) -> str:
 def amounts_written_out(text: str) -> str:
     """Amounts written one way (thousands separators already gone): a scale word multiplied
     in ("2.5 million" -> "2500000"), a currency sign named after the amount ("$5 million"
-    -> "5000000 dollars") and a time of day in 24 hours ("3:25 a.m." -> "3.25 h"; the hour's
-    symbol the text writes after a number is no time: `_HOUR_SYMBOL`)."""
+    -> "5000000 dollars") and a time of day in 24 hours ("3:25 a.m." -> "3.25 h", "1900 GMT"
+    -> "19.00 h GMT": `WIRE_TIME`; the hour's symbol the text writes after a number is no time:
+    `_HOUR_SYMBOL`)."""
     text = _TIME.sub(_time, _RANGE_OF_HOURS.sub(_range_of_hours, _TIME_IN_WORDS.sub(
         _time_in_words, _SCALED.sub(_scaled, _HOUR_SYMBOL.sub(_hour_symbol, text)))))
+    text = WIRE_TIME.sub(lambda m: f"{int(m.group(1))}.{m.group(2)} h", text)
     return _CURRENCY.sub(_currency, text)
 
 
