@@ -105,7 +105,9 @@ def test_the_hours_symbol_after_a_clocks_hour_is_a_time_where_no_duration_is_wri
     assert cased_words("for 3 h 30 min") == cased_words("for 3 hours 30 min")
     # A duration where one may be written so: no "at", or no clock's two-digit hour.
     for text in ("for 3 h", "for 1.5 h", "for 2.25 h", "after 2 h of talks", "at 24 h",
-                 "at 1.5 h"):
+                 "at 1.5 h",
+                 # the hours from an event after "at" (were 6:00, noon and 2:00)
+                 "at 6 h after dosing", "at 12 h post-infection", "at 2 h into the flight"):
         assert cased_words(text) == cased_words(text.replace(" h", " hours")), text
 
 

@@ -203,6 +203,9 @@ def test_a_bound_before_an_article_bounds_a_time_one_told_roughly_does_not(setti
     ("at 3 p.m.", "15.30 h", "contradicted"),
     ("at 9:30 a.m.", "at 9 h 30", "single-source"),  # was "9 rather than 9.30"
     ("at 9:15 p.m.", "at 21 h 15", "single-source"),
+    # the hours from an event are no time ("6 rather than 9", "12 rather than 15")
+    ("at 9 a.m.", "at 6 h after dosing", "not-found"),
+    ("at 3 p.m.", "at 12 h post-infection", "not-found"),
 ])
 def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, store: Store,
                                                         corpus: Path, claimed: str, told: str,

@@ -574,10 +574,14 @@ def _time(m: re.Match[str]) -> str:
 # hour with the symbol where no duration is written so (`_CLOCK_BEFORE_SYMBOL`) is that time of
 # day, as European texts write it: "at 10 h", "à 10 h", "15:30 h", "15.30 h" (a two-digit hour
 # and its minutes; "2.25 h" may be two hours and a quarter, and stays a duration), its minutes
-# after the symbol too ("à 9 h 30", "at 21 h 15": they were dropped, 9:00 for 9:30).
+# after the symbol too ("à 9 h 30", "at 21 h 15": they were dropped, 9:00 for 9:30); not the
+# hours from an event after "at" (`_FROM_AN_EVENT`: "at 6 h after dosing").
 _HOUR_SYMBOL = re.compile(r"\b(\d+(?:[.:]\d+)?)(\s+|-)(?:(h)|H)\b(\s+([0-5]\d)\b(?![.,:]?\d))?")
 _CLOCK_BEFORE_SYMBOL = re.compile(r"([01]?\d|2[0-3])(?:([.:])([0-5]\d))?")
 _AT_BEFORE = re.compile(r"\b(?:at|à)\s+$", re.I)
+# After "at", the hours counted from an event, as a study's times are told ("at 6 h after
+# dosing", "at 12 h post-infection", "at 2 h into the flight"): no clock's.
+_FROM_AN_EVENT = re.compile(r"\s+(?:after|before|into|later|earlier|post|pre)\b", re.I)
 
 
 def _hour_symbol(m: re.Match[str]) -> str:
@@ -585,7 +589,8 @@ def _hour_symbol(m: re.Match[str]) -> str:
     clock = _CLOCK_BEFORE_SYMBOL.fullmatch(number)
     if lower and gap != "-" and clock is not None and (
             clock.group(2) == ":" or clock.group(2) == "." and len(clock.group(1)) == 2
-            or _AT_BEFORE.search(m.string[max(0, m.start() - 4):m.start()])):
+            or _AT_BEFORE.search(m.string[max(0, m.start() - 4):m.start()])
+            and not _FROM_AN_EVENT.match(m.string, m.end())):
         if clock.group(3) is None and after:
             return f"{int(clock.group(1))}.{m.group(5)} h"  # "at 9 h 30"
         return f"{int(clock.group(1))}.{clock.group(3) or '00'} h{after}"
