@@ -128,6 +128,10 @@ def test_a_range_of_hours_gives_its_first_end_the_half_of_the_day():
     assert cased_words("between 11 and 1 p.m.") == cased_words("between 11 a.m. and 1 p.m.")
     assert cased_words("between 10 and 2 a.m.") == cased_words("between 10 p.m. and 2 a.m.")
     assert cased_words("between 12 and 2 p.m.") == cased_words("between 12 p.m. and 2 p.m.")
+    # To 12, noon's or midnight's: from the morning to midnight (was 6 a.m. to noon).
+    assert cased_words("between 6 and 12 p.m.") == cased_words("between 6 a.m. and 12 a.m.")
+    assert cased_words("between 6 and 12 a.m.") == cased_words("between 6 a.m. and 12 a.m.")
+    assert cased_words("from 11 to 12:30 p.m.") == cased_words("from 11 a.m. to 12:30 a.m.")
     # "from ... to" alike (its first end was a bare 3: 3 a.m.).
     assert cased_words("from 3 to 5 p.m.") == cased_words("from 3 p.m. to 5 p.m.")
     assert cased_words("from 10 to 2 a.m.") == cased_words("from 10 p.m. to 2 a.m.")

@@ -117,6 +117,7 @@ def test_the_time_itself_still_states_it(settings: Settings, store: Store,
     ("at 9 p.m.", "between 3 and 5 p.m."),
     ("between 10 p.m. and 2 a.m.", "at 5 a.m."),
     ("at 7 p.m.", "between 10 p.m. and 2 a.m."),
+    ("at 3 a.m.", "between 6 and 12 p.m."),  # in neither reading
 ])
 def test_a_time_outside_a_range_contradicts(settings: Settings, store: Store, corpus: Path,
                                             claimed: str, told: str) -> None:
@@ -145,6 +146,12 @@ def test_the_reason_names_the_range(settings: Settings, store: Store, corpus: Pa
     ("between 10 p.m. and 2 a.m.", "at 1 a.m."),
     ("at 11 p.m.", "between 10 p.m. and 2 a.m."),
     ("between 11 and 1 p.m.", "at noon"),  # 11 a.m. to 1 p.m.
+    # to 12, noon's or midnight's ("between 6 and 12 p.m." was 6 a.m. to noon: "between 6 and
+    # 12 rather than 21")
+    ("at 9 p.m.", "between 6 and 12 p.m."),
+    ("between 6 and 12 p.m.", "at 9 p.m."),
+    ("at 9 a.m.", "between 6 and 12 p.m."),
+    ("at 9 p.m.", "between 6 and 12 a.m."),
     # "from ... to ..." too (each was its two times: "15, 17 rather than 16")
     ("at 4 p.m.", "from 3 p.m. to 5 p.m."),
     ("at 4 p.m.", "from 3 to 5 p.m."),
