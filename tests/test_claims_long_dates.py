@@ -14,7 +14,14 @@ from bot.claims.lookup import ClaimAnswer
 from bot.config import Settings
 from bot.corpus.storage import Store
 from bot.text.aliases import load_aliases
-from bot.text.stance import clean_claim, dates_the_event, is_long, parse_claim, time_zones
+from bot.text.stance import (
+    clean_claim,
+    dates_the_event,
+    is_long,
+    parse_claim,
+    place_spans,
+    time_zones,
+)
 from bot.text.words import stem
 from tests.conftest import ask_claim, build_claim_world
 
@@ -411,6 +418,20 @@ def test_a_zone_is_named_where_it_is_written_as_one(settings: Settings, text: st
                                                     zones: set[str]) -> None:
     aliases = load_aliases(settings.aliases_path)
     assert time_zones(aliases.analyze(text).words) == zones, text
+
+
+# A place the alias table names is a place before a capitalised "Time" too, though its name is
+# a word of the language ("paris", a genus): "at 10 p.m. Paris Time" named no zone.
+@pytest.mark.parametrize("text, zones", [
+    ("at 10 p.m. Paris Time", {stem("paris")}),
+    ("at 10 p.m. Paris time", {stem("paris")}),
+    ("Farrow Arrested At 6 P.M. Tea Time In Paris", set()),
+])
+def test_a_place_the_alias_table_names_is_a_zone(settings: Settings, text: str,
+                                                 zones: set[str]) -> None:
+    aliases = load_aliases(settings.aliases_path)
+    a = aliases.analyze(text)
+    assert time_zones(a.words, places=place_spans(a, aliases)) == zones, text
 
 
 # A claim typed all in lower case has no capitals to tell a zone's abbreviation or a place's

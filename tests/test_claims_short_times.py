@@ -226,6 +226,7 @@ def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, stor
     ("at 3 p.m.", "at 10 p.m. Kyiv time", "not-found"),
     ("at 3 p.m. Kyiv time", "at 10 p.m. Kyiv time", "contradicted"),
     ("at 9 a.m.", "at 6 p.m. Tea Time", "contradicted"),  # no place's: was `not-found`
+    ("at 3 p.m.", "at 10 p.m. Paris Time", "not-found"),  # a place's: was "22 rather than 15"
     ("at 3 p.m. Kyiv time", "at 10 p.m. Friday Kyiv time", "contradicted"),  # "friday kyiv"
     # the same moment in two zones, one of them the claim's (both were `not-found`)
     ("at 3 p.m. Kyiv time", "at 10 p.m. Kyiv time (1900 GMT)", "contradicted"),

@@ -132,7 +132,14 @@ def _after_times(words: Sequence[Word]) -> set[int]:
             or (len(w.lower) == 4 and _WIRE_CLOCK.fullmatch(w.lower))}
 
 
-def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str]:
+def place_spans(a: Analysis, aliases: AliasTable) -> frozenset[tuple[int, int]]:
+    """The (start, end) word spans of the places the alias table names in `a` ("Paris",
+    "Kyiv"): `time_zones` reads a place's time there."""
+    return frozenset((start, end) for start, end, name in a.concepts if aliases.is_place(name))
+
+
+def time_zones(words: Sequence[Word], lower_case: bool = False,
+               places: frozenset[tuple[int, int]] = frozenset()) -> frozenset[str]:
     """The time zones a text names where it writes one: an abbreviation of `TIME_ZONES` in
     capitals right after a time of day ("12:00 GMT", "8 a.m. EDT", "1500 GMT": `_after_times`),
     "local", "Pacific" ... right before "time" ("3 p.m. local time", "Eastern Standard
@@ -142,7 +149,8 @@ def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str
     the time"). A capitalised "Time" after the name, as a title in title case writes it or a
     name ("at 6 p.m. Tea Time", "Prime Time", "at 6 p.m. Saturday, Time reported"), where the
     capitals tell no place: only where a word of it is no word of the language
-    (`is_common_word`: "Beijing Time"). `lower_case`: a text typed all in lower case ("at 3
+    (`is_common_word`: "Beijing Time") or the alias table names it a place (`places`, from
+    `place_spans`: "Paris Time", "paris" being a genus too). `lower_case`: a text typed all in lower case ("at 3
     p.m. gmt", "at 6 p.m. kyiv time"), where no capital tells an abbreviation or a name: one
     right after a time of day, and a place's name that is no word of the language ("kyiv", not
     "new york"). A weekday between the time and the name is the day's ("at 10 p.m. on
@@ -167,7 +175,7 @@ def time_zones(words: Sequence[Word], lower_case: bool = False) -> frozenset[str
                     else not is_common_word(words[j].lower)):
                 j += 1
             if start < j < len(words) and words[j].lower == "time" and (
-                    words[j].orig == "time" or lower_case
+                    words[j].orig == "time" or lower_case or (start, j) in places
                     or not all(is_common_word(x.lower) for x in words[start:j])):
                 zones.add(" ".join(x.stem for x in words[start:j]))
     return frozenset(zones)
@@ -1331,7 +1339,7 @@ def features(a: Analysis, aliases: AliasTable, breaks: set[int] | None = None) -
     if placed:
         f.place_clauses = _place_clauses(a, placed)
     f.opening_place, f.opening_within = opening_place(a, aliases)
-    f.zones = set(time_zones(words))
+    f.zones = set(time_zones(words, places=place_spans(a, aliases)))
     f.time_ranges = time_ranges(words)
     f.bounds = {k: sorted(v) for k, v in readings.items() if v != {"="}}
     return f
@@ -1993,7 +2001,8 @@ def parse_claim(text: str, a: Analysis, aliases: AliasTable, tags: set[str],
                  frozenset(negated_terms(words, concept_at, negations, breaks)),
                  _said_apart(words, concept_at, negations, breaks),
                  *opening_place(a, aliases, _dateline_words(text)),
-                 zones=time_zones(words, lower_case=text == text.lower()),
+                 zones=time_zones(words, lower_case=text == text.lower(),
+                                  places=place_spans(a, aliases)),
                  whose=opening_possessive(words, units, breaks, persons),
                  time_ranges=time_ranges(words))
 
