@@ -234,6 +234,11 @@ def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, stor
     ("at 7 p.m. GMT", "at 10 p.m. Kyiv time (1900 GMT)", "single-source"),
     ("at 3 p.m.", "at 10 p.m. Kyiv time (1900 GMT)", "not-found"),
     ("at 10 p.m. GMT", "at 6 p.m. (2200 GMT)", "single-source"),  # was "18 rather than 22"
+    # a wire's clock out of brackets is no time the sentence gives: its zone is none of the
+    # claim's (were "22 rather than 19" and "18 rather than 22")
+    ("at 7 p.m. GMT", "at 10 p.m. Kyiv time, or 1900 GMT", "not-found"),
+    ("at 3 p.m. Kyiv time", "at 10 p.m. Kyiv time, or 1900 GMT", "contradicted"),
+    ("at 10 p.m. GMT", "at 6 p.m., 2200 GMT", "not-found"),
 ])
 def test_a_places_time_is_a_zone(settings: Settings, store: Store, corpus: Path, claimed: str,
                                  told: str, verdict: str) -> None:

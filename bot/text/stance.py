@@ -118,8 +118,9 @@ _ZONE_BEFORE_TIME = frozenset(stem(w) for w in ("local", "eastern", "central", "
                                                 "pacific", "greenwich", "moscow"))
 _ZONE_BEFORE_TIME_MIDDLE = frozenset({"standard", "daylight", "mean", "summer"})
 # A time of day as wires write it before a zone, four digits of a 24-hour clock: "at 11 a.m.
-# (1500 GMT)", "1500 GMT" (a time of day where the zone is in capitals, `words.WIRE_TIME`; in a
-# text typed in lower case, "1500 gmt", four digits still).
+# (1500 GMT)", "1500 GMT" (a time of day in brackets before a zone in capitals,
+# `words.WIRE_TIME`; out of them, or in a text typed in lower case, "1500 gmt", four digits
+# still: `_zone_after`).
 _WIRE_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 
 
@@ -138,10 +139,22 @@ def place_spans(a: Analysis, aliases: AliasTable) -> frozenset[tuple[int, int]]:
     return frozenset((start, end) for start, end, name in a.concepts if aliases.is_place(name))
 
 
+def _zone_after(before: str, zone: str) -> str:
+    """The name `time_zones` gives the abbreviation `zone` after the word `before` it: the
+    zone's, after a time of day the text gives ("12:00 GMT", a wire's "(1900 GMT)": the
+    analysis's "h"), or, after four digits of a wire's clock that are none of its times (out of
+    brackets, `words.WIRE_TIME`: "at 10 p.m. Kyiv time, or 1900 GMT"), the two ("1900 gmt"):
+    the text tells no time in that zone, so no claim naming it reads the text's other times as
+    told there (a claim's "at 7 p.m. GMT" was disputed by "22"), and the text still names a
+    zone, so a claim naming none reads none of its times (`FEATURES_VERSION` 55)."""
+    return f"{before} {zone}" if _WIRE_CLOCK.fullmatch(before) else zone
+
+
 def time_zones(words: Sequence[Word], lower_case: bool = False,
                places: frozenset[tuple[int, int]] = frozenset()) -> frozenset[str]:
     """The time zones a text names where it writes one: an abbreviation of `TIME_ZONES` in
-    capitals right after a time of day ("12:00 GMT", "8 a.m. EDT", "1500 GMT": `_after_times`),
+    capitals right after a time of day ("12:00 GMT", "8 a.m. EDT", "1500 GMT": `_after_times`,
+    `_zone_after`),
     "local", "Pacific" ... right before "time" ("3 p.m. local time", "Eastern Standard
     Time"), and a place's name between a time of day and "time" ("6 p.m. Kyiv time", "New York
     time": its words' stems). Not the words that write an abbreviation elsewhere ("in wet
@@ -159,7 +172,7 @@ def time_zones(words: Sequence[Word], lower_case: bool = False,
     after_times = _after_times(words)
     for i, w in enumerate(words):
         if w.lower in TIME_ZONES and (w.orig.isupper() or lower_case) and i in after_times:
-            zones.add(w.lower)
+            zones.add(_zone_after(words[i - 1].lower, w.lower))
         elif w.stem in _ZONE_BEFORE_TIME:
             after = [x.lower for x in words[i + 1:i + 3]]
             if after[:1] == ["time"] or (after[:1] and after[0] in _ZONE_BEFORE_TIME_MIDDLE
@@ -991,7 +1004,7 @@ class Features:
     time_ranges: dict[str, str] = field(default_factory=dict)
 
 
-FEATURES_VERSION = 63  # bump when `Features` or `features()` change: stored copies are ignored
+FEATURES_VERSION = 64  # bump when `Features` or `features()` change: stored copies are ignored
 
 # Stored copy: a 2-byte header (b"F", FEATURES_VERSION) and the fields in `Features` order as
 # one marshal tuple (version 4, readable by every Python 3 since 3.4). marshal rebuilds the
