@@ -131,7 +131,11 @@ def test_a_range_of_hours_gives_its_first_end_the_half_of_the_day():
     # To 12, noon's or midnight's: from the morning to midnight (was 6 a.m. to noon).
     assert cased_words("between 6 and 12 p.m.") == cased_words("between 6 a.m. and 12 a.m.")
     assert cased_words("between 6 and 12 a.m.") == cased_words("between 6 a.m. and 12 a.m.")
-    assert cased_words("from 11 to 12:30 p.m.") == cased_words("from 11 a.m. to 12:30 a.m.")
+    # Not a 12 with its minutes, nor noon or midnight, which tell their half of the day (were 11
+    # a.m. to 0:30, 9 a.m. to midnight and 9 a.m. to midnight).
+    assert cased_words("from 11 to 12:30 p.m.") == cased_words("from 11 a.m. to 12:30 p.m.")
+    assert cased_words("from 9 to 12 midnight") == cased_words("from 9 p.m. to midnight")
+    assert cased_words("from 9 to noon") == cased_words("from 9 a.m. to noon")
     # "from ... to" alike (its first end was a bare 3: 3 a.m.).
     assert cased_words("from 3 to 5 p.m.") == cased_words("from 3 p.m. to 5 p.m.")
     assert cased_words("from 10 to 2 a.m.") == cased_words("from 10 p.m. to 2 a.m.")

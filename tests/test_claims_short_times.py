@@ -118,6 +118,10 @@ def test_the_time_itself_still_states_it(settings: Settings, store: Store,
     ("between 10 p.m. and 2 a.m.", "at 5 a.m."),
     ("at 7 p.m.", "between 10 p.m. and 2 a.m."),
     ("at 3 a.m.", "between 6 and 12 p.m."),  # in neither reading
+    # a 12 with its minutes, or midnight, tells its half of the day (were from 11 a.m. to 0:30
+    # and from 9 a.m. to midnight)
+    ("at 6 p.m.", "from 11 to 12:30 p.m."),
+    ("at 10 a.m.", "from 9 to 12 midnight"),
 ])
 def test_a_time_outside_a_range_contradicts(settings: Settings, store: Store, corpus: Path,
                                             claimed: str, told: str) -> None:

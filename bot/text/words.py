@@ -537,21 +537,23 @@ def _time_in_words(m: re.Match[str]) -> str:
 # p.m." is "between 3 p.m. and 5 p.m." (its first end was a bare 3, and the range read "by 5
 # p.m."); the other half where the first hour is the later ("between 11 and 1 p.m.": 11 a.m.,
 # "between 10 and 2 a.m.": 10 p.m.). "from 3 to 5 p.m." alike (its bare 3 was 3 a.m.: it
-# disputed "at 3 p.m." and stated "at 3 a.m."). A range to 12 is noon's or midnight's, as
-# writers take "12 p.m." and "12 a.m." either way ("between 6 and 12 p.m." was 6 a.m. to noon,
-# and disputed "at 9 p.m."): it runs from the first hour's morning to midnight, which both
-# readings are within (group 8: its "12", written "12 a.m.").
+# disputed "at 3 p.m." and stated "at 3 a.m."). A range to a bare 12 is noon's or midnight's,
+# as writers take "12 p.m." and "12 a.m." either way ("between 6 and 12 p.m." was 6 a.m. to
+# noon, and disputed "at 9 p.m."): it runs from the first hour's morning to midnight, which
+# both readings are within (group 8: its "12", written "12 a.m."). Not a 12 with its minutes,
+# "12:30 p.m.", nor "noon" and "midnight" (`_time_in_words` writes "12:00"), which tell their
+# half of the day ("from 11 to 12:30 p.m." was 11 a.m. to 0:30, "from 9 to 12 midnight" 9 a.m.
+# to midnight).
 _RANGE_OF_HOURS = re.compile(r"\b((?:(between)|from)\s+)(1[0-2]|0?[1-9])(:[0-5]\d)?"
                              r"(\s+(?(2)and|to)\s+)"
                              r"(?=(1[0-2]|0?[1-9])(?::[0-5]\d)?\s*([ap])\.?\s?m\b)"
-                             r"(?:(12)(:[0-5]\d)?\s*[ap]\.?\s?m\b\.?)?", re.I)
+                             r"(?:(12)\s*[ap]\.?\s?m\b\.?)?", re.I)
 
 
 def _range_of_hours(m: re.Match[str]) -> str:
     first, second, half = int(m.group(3)) % 12, int(m.group(6)) % 12, m.group(7).lower()
     if m.group(8):  # to 12: from the morning to midnight
-        return f"{m.group(1)}{m.group(3)}{m.group(4) or ''} a.m.{m.group(5)}" \
-            f"12{m.group(9) or ''} a.m."
+        return f"{m.group(1)}{m.group(3)}{m.group(4) or ''} a.m.{m.group(5)}12 a.m."
     if first > second:
         half = "a" if half == "p" else "p"
     return f"{m.group(1)}{m.group(3)}{m.group(4) or ''} {half}.m.{m.group(5)}"
