@@ -122,6 +122,11 @@ def test_the_time_itself_still_states_it(settings: Settings, store: Store,
     # and from 9 a.m. to midnight)
     ("at 6 p.m.", "from 11 to 12:30 p.m."),
     ("at 10 a.m.", "from 9 to 12 midnight"),
+    # "from" a time to an earlier one of the afternoon tells a time moved earlier, no range of
+    # 22 hours (was `not-found`, and the claim's `single-source`: 11 p.m. was within)
+    ("at 11 p.m.", "moved from 5 p.m. to 3 p.m."),
+    ("moved from 5 p.m. to 3 p.m.", "at 11 p.m."),
+    ("at 8 a.m.", "moved from 11 p.m. to 9 p.m."),
 ])
 def test_a_time_outside_a_range_contradicts(settings: Settings, store: Store, corpus: Path,
                                             claimed: str, told: str) -> None:
@@ -161,6 +166,9 @@ def test_the_reason_names_the_range(settings: Settings, store: Store, corpus: Pa
     ("at 4 p.m.", "from 3 to 5 p.m."),
     ("from 3 p.m. to 5 p.m.", "at 4 p.m."),
     ("at 1 a.m.", "from 10 p.m. to 5 a.m."),
+    ("at 9 p.m.", "from 6 to 12 p.m."),  # to midnight, from the morning (to 12: either reading)
+    ("at 10 p.m.", "from 9 to 12 midnight"),
+    ("at 8 p.m.", "open from 11 a.m. to 2 a.m."),  # past midnight into the morning
 ])
 def test_a_time_within_a_range_is_no_other_time(settings: Settings, store: Store, corpus: Path,
                                                 claimed: str, told: str) -> None:

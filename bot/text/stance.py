@@ -233,10 +233,23 @@ _RANGE_OF_TIMES = {"between": "and", "from": "to"}
 
 def _opens_range_of_times(words: Sequence[Word], i: int) -> bool:
     """The time of day at `i` is a range's first end (`_RANGE_OF_TIMES`), as the analysis
-    writes it: "between 15 h and 17 h", "from 15 h to 17 h"."""
+    writes it: "between 15 h and 17 h", "from 15 h to 17 h"; not where the second end tells
+    a time moved earlier (`_moved_earlier`)."""
     return 1 <= i < len(words) - 4 and words[i + 1].lower == TIME_OF_DAY \
         and _RANGE_OF_TIMES.get(words[i - 1].lower) == words[i + 2].lower \
-        and _is_value(words[i + 3].lower) and words[i + 4].lower == TIME_OF_DAY
+        and _is_value(words[i + 3].lower) and words[i + 4].lower == TIME_OF_DAY \
+        and not _moved_earlier(words[i].lower, words[i + 3].lower)
+
+
+def _moved_earlier(first: str, second: str) -> bool:
+    """The time of day `second` is an earlier one of the afternoon or evening than `first`
+    ("from 5 p.m. to 3 p.m."): a time moved earlier, as no range of times runs from one past
+    midnight to an earlier one of the afternoon (22 hours: "at 11 p.m." was within it, and
+    stated a claim's "moved from 5 p.m. to 3 p.m."). Not an earlier time of the morning, as a
+    range past midnight ends in it ("from 10 p.m. to 5 a.m.", a bar's "from 11 a.m. to 2
+    a.m."; left: "moved from 11 a.m. to 9 a.m." is read so too)."""
+    start, end = clock_hours(first), clock_hours(second)
+    return start is not None and end is not None and 12 <= end < start
 
 
 def time_ranges(words: Sequence[Word]) -> dict[str, str]:
@@ -244,7 +257,7 @@ def time_ranges(words: Sequence[Word]) -> dict[str, str]:
     "between 3 and 5 p.m.", as the analysis writes it, "between 15 h and 17 h" ("15" -> "17";
     `number_bound` reads the first end as "≥" and the second as "≤"), and "from 3 p.m. to 5
     p.m." ("from 3 to 5 p.m." too): a time moved "from 3 p.m. to 5 p.m." is read so too, and
-    allows 4 p.m., as no dispute is sure there."""
+    allows 4 p.m., as no dispute is sure there (not one moved earlier: `_moved_earlier`)."""
     return {words[i].lower: words[i + 3].lower for i in range(1, len(words) - 4)
             if _opens_range_of_times(words, i)}
 
