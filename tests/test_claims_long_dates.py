@@ -395,6 +395,7 @@ def test_a_word_that_writes_a_zone_elsewhere_is_no_zone(settings: Settings, stor
     ("at 11 a.m. (1500 GMT) on Monday", {"gmt"}),
     # out of brackets, four digits are no time of the text's: named with the zone (was "gmt")
     ("at 11 a.m., 1500 GMT, on Monday", {"1500 gmt"}),
+    ("at 10 p.m. GMT (0100 Kyiv time)", {"gmt", f"0100 {stem('kyiv')}"}),
     ("the 2 PT sessions", set()),
     ("in wet weather at 3 p.m.", set()),
     ("at 3 p.m. wet snow fell", set()),

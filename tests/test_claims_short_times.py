@@ -251,6 +251,9 @@ def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, stor
     ("at 7 p.m. GMT", "at 10 p.m. Kyiv time, or 1900 GMT", "not-found"),
     ("at 3 p.m. Kyiv time", "at 10 p.m. Kyiv time, or 1900 GMT", "contradicted"),
     ("at 10 p.m. GMT", "at 6 p.m., 2200 GMT", "not-found"),
+    # so before a place's time (was "22 rather than 1": its 1 a.m. is the claim's)
+    ("at 1 a.m. Kyiv time", "at 10 p.m. GMT (0100 Kyiv time)", "not-found"),
+    ("at 9 p.m. GMT", "at 10 p.m. GMT (0100 Kyiv time)", "contradicted"),
 ])
 def test_a_places_time_is_a_zone(settings: Settings, store: Store, corpus: Path, claimed: str,
                                  told: str, verdict: str) -> None:

@@ -140,12 +140,14 @@ def place_spans(a: Analysis, aliases: AliasTable) -> frozenset[tuple[int, int]]:
 
 
 def _zone_after(before: str, zone: str) -> str:
-    """The name `time_zones` gives the abbreviation `zone` after the word `before` it: the
-    zone's, after a time of day the text gives ("12:00 GMT", a wire's "(1900 GMT)": the
-    analysis's "h"), or, after four digits of a wire's clock that are none of its times (out of
-    brackets, `words.WIRE_TIME`: "at 10 p.m. Kyiv time, or 1900 GMT"), the two ("1900 gmt"):
+    """The name `time_zones` gives the zone `zone` (an abbreviation, or a place's name before
+    "time") after the word `before` it: the zone's, after a time of day the text gives ("12:00
+    GMT", a wire's "(1900 GMT)": the analysis's "h"), or, after four digits of a wire's clock
+    that are none of its times (out of brackets, `words.WIRE_TIME`: "at 10 p.m. Kyiv time, or
+    1900 GMT"; before a place's time, "at 10 p.m. GMT (0100 Kyiv time)"), the two ("1900 gmt"):
     the text tells no time in that zone, so no claim naming it reads the text's other times as
-    told there (a claim's "at 7 p.m. GMT" was disputed by "22"), and the text still names a
+    told there (a claim's "at 7 p.m. GMT" was disputed by "22", and "at 1 a.m. Kyiv time" by
+    "22"), and the text still names a
     zone, so a claim naming none reads none of its times (`FEATURES_VERSION` 55)."""
     return f"{before} {zone}" if _WIRE_CLOCK.fullmatch(before) else zone
 
@@ -190,7 +192,8 @@ def time_zones(words: Sequence[Word], lower_case: bool = False,
             if start < j < len(words) and words[j].lower == "time" and (
                     words[j].orig == "time" or lower_case or (start, j) in places
                     or not all(is_common_word(x.lower) for x in words[start:j])):
-                zones.add(" ".join(x.stem for x in words[start:j]))
+                zones.add(_zone_after(words[i - 1].lower,
+                                      " ".join(x.stem for x in words[start:j])))
     return frozenset(zones)
 
 
