@@ -254,6 +254,8 @@ def test_a_time_written_with_the_hours_symbol_is_a_time(settings: Settings, stor
     # so before a place's time (was "22 rather than 1": its 1 a.m. is the claim's)
     ("at 1 a.m. Kyiv time", "at 10 p.m. GMT (0100 Kyiv time)", "not-found"),
     ("at 9 p.m. GMT", "at 10 p.m. GMT (0100 Kyiv time)", "contradicted"),
+    # a zone named with no time of its own (was "22 rather than 1")
+    ("at 1 a.m. local time", "at 10 p.m. GMT, in the early hours local time", "not-found"),
 ])
 def test_a_places_time_is_a_zone(settings: Settings, store: Store, corpus: Path, claimed: str,
                                  told: str, verdict: str) -> None:

@@ -152,6 +152,12 @@ def _zone_after(before: str, zone: str) -> str:
     return f"{before} {zone}" if _WIRE_CLOCK.fullmatch(before) else zone
 
 
+def _told_in(zone: str) -> bool:
+    """A zone of `time_zones` the text tells a time in: not one `_zone_after` names with a
+    wire's clock ("1900 gmt")."""
+    return not _WIRE_CLOCK.fullmatch(zone.split(" ", 1)[0])
+
+
 def time_zones(words: Sequence[Word], lower_case: bool = False,
                places: frozenset[tuple[int, int]] = frozenset()) -> frozenset[str]:
     """The time zones a text names where it writes one: an abbreviation of `TIME_ZONES` in
@@ -308,6 +314,15 @@ def _hours_outside(mine: tuple[float, float], theirs: tuple[float, float]) -> fl
                 if _UNWRITTEN_MIDNIGHT not in (a, b)), default=math.inf)
 
 
+def _a_time_for_each_zone(own: Features) -> bool:
+    """The sentence gives as many times of day as it names zones it tells a time in
+    (`_told_in`), as where it tells one moment in each ("at 10 p.m. Kyiv time (1900 GMT)"):
+    with fewer, a zone's time is untold, and may be a claim's ("at 10 p.m. GMT, in the early
+    hours local time" disputed "at 1 a.m. local time", "22 rather than 1")."""
+    times = sum(clock_hours(v) is not None for v in own.numbers.get(TIME_OF_DAY, ()))
+    return times >= sum(map(_told_in, own.zones))
+
+
 def other_times_of_day(u: Unit, own: Features, claim: Claim, rounded: bool) -> list[str]:
     """The sentence's times of day (`clock_hours`) where it gives one and none may be the
     claim's time `u`, each with the times its bound or range allows (`_time_span`, the
@@ -315,13 +330,15 @@ def other_times_of_day(u: Unit, own: Features, claim: Claim, rounded: bool) -> l
     time zones the claim names (`time_zones`: "12:00 GMT" may be "3 p.m. local time", or a
     claim's "3 p.m." where it was written), or in those and others, the same moment told in
     each ("at 10 p.m. Kyiv time (1900 GMT)" for "at 3 p.m. Kyiv time": none of its times may be
-    the claim's); else none. A time within `TIME_OF_DAY_LEEWAY` may
+    the claim's), where it gives a time for each (`_a_time_for_each_zone`); else none. A time
+    within `TIME_OF_DAY_LEEWAY` may
     be the claim's where a side tells it roughly (`ROUGHLY`), or any side where `rounded` (a
     long claim's times, `is_long`): "around midnight" is not disputed by "at 11:50 p.m.", "at
     3:25 a.m." is by "at 3:20 a.m.", and "by noon" by "at 12:45 p.m." (a bound is told as
     exactly as a time). A duration in hours ("held for 36 h") is no time of day."""
     claimed = _time_span(u.key, u.bound, claim.time_ranges)
-    in_its_zones = own.zones == claim.zones or bool(claim.zones) and claim.zones < own.zones
+    in_its_zones = own.zones == claim.zones or bool(claim.zones) and claim.zones < own.zones \
+        and _a_time_for_each_zone(own)
     if claimed is None or not in_its_zones:
         return []
     others = []
