@@ -47,6 +47,7 @@ from bot.text.words import (
     ORDINAL,
     STOPWORDS,
     TIME_ZONES,
+    WIRE_CLOCK,
     YEARS,
     cased_words,
     fold,
@@ -117,20 +118,17 @@ ROUGHLY = "~"
 _ZONE_BEFORE_TIME = frozenset(stem(w) for w in ("local", "eastern", "central", "mountain",
                                                 "pacific", "greenwich", "moscow"))
 _ZONE_BEFORE_TIME_MIDDLE = frozenset({"standard", "daylight", "mean", "summer"})
-# A time of day as wires write it before a zone, four digits of a 24-hour clock: "at 11 a.m.
-# (1500 GMT)", "1500 GMT" (a time of day in brackets before a zone in capitals,
-# `words.WIRE_TIME`; out of them, or in a text typed in lower case, "1500 gmt", four digits
-# still: `_zone_after`).
-_WIRE_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 
 
 def _after_times(words: Sequence[Word]) -> set[int]:
     """The positions of the words that follow a time of day: "12:00 GMT" (the analysis's "12 h
-    GMT"), or four digits of a wire's clock, "1500 GMT" (`_WIRE_CLOCK`). (One pass, read by
-    `time_zones` for each word: `features` reads each sentence's.)"""
+    GMT", a wire's "(1500 GMT)" too: `words.WIRE_TIME`), or four digits of a wire's clock that
+    are none, "1500 GMT" out of brackets or "1500 gmt" in a text typed in lower case
+    (`WIRE_CLOCK`, `_zone_after`). (One pass, read by `time_zones` for each word: `features`
+    reads each sentence's.)"""
     return {i + 1 for i, w in enumerate(words)
             if (w.lower == TIME_OF_DAY and i >= 1 and _is_value(words[i - 1].lower))
-            or (len(w.lower) == 4 and _WIRE_CLOCK.fullmatch(w.lower))}
+            or (len(w.lower) == 4 and WIRE_CLOCK.fullmatch(w.lower))}
 
 
 def place_spans(a: Analysis, aliases: AliasTable) -> frozenset[tuple[int, int]]:
@@ -149,13 +147,13 @@ def _zone_after(before: str, zone: str) -> str:
     told there (a claim's "at 7 p.m. GMT" was disputed by "22", and "at 1 a.m. Kyiv time" by
     "22"), and the text still names a
     zone, so a claim naming none reads none of its times (`FEATURES_VERSION` 55)."""
-    return f"{before} {zone}" if _WIRE_CLOCK.fullmatch(before) else zone
+    return f"{before} {zone}" if WIRE_CLOCK.fullmatch(before) else zone
 
 
 def _told_in(zone: str) -> bool:
     """A zone of `time_zones` the text tells a time in: not one `_zone_after` names with a
     wire's clock ("1900 gmt")."""
-    return not _WIRE_CLOCK.fullmatch(zone.split(" ", 1)[0])
+    return not WIRE_CLOCK.fullmatch(zone.split(" ", 1)[0])
 
 
 def time_zones(words: Sequence[Word], lower_case: bool = False,

@@ -495,11 +495,14 @@ TIME_ZONES = frozenset({
     "gmt", "utc", "bst", "wet", "cet", "cest", "eet", "eest", "msk", "ist", "pkt", "hkt",
     "sgt", "jst", "kst", "aest", "aedt", "acst", "awst", "nzst", "nzdt", "et", "est", "edt",
     "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "akst", "akdt", "hst"})
-# A time of day as wires write it, four digits of a 24-hour clock before a zone's abbreviation
-# in capitals, in brackets: "at 10 p.m. Kyiv time (1900 GMT)" is "19.00 h" too (it was the
-# year 1900, and the sentence's times were 10 p.m. alone). Not out of them: "2000 MT of steel"
-# weighs, "the 1200 CT scans" count.
-WIRE_TIME = re.compile(r"(?<=\()([01]\d|2[0-3])([0-5]\d)(?=\s+(?:"
+# Four digits of a 24-hour clock, as wires write a time of day before a zone ("1500 GMT"): its
+# hour and minutes (`stance.time_zones` reads the zone after them).
+WIRE_CLOCK = re.compile(r"([01]\d|2[0-3])([0-5]\d)")
+# A time of day as wires write it, a `WIRE_CLOCK` before a zone's abbreviation in capitals, in
+# brackets: "at 10 p.m. Kyiv time (1900 GMT)" is "19.00 h" too (it was the year 1900, and the
+# sentence's times were 10 p.m. alone). Not out of them: "2000 MT of steel" weighs, "the 1200
+# CT scans" count.
+WIRE_TIME = re.compile(r"(?<=\()" + WIRE_CLOCK.pattern + r"(?=\s+(?:"
                        + "|".join(sorted(z.upper() for z in TIME_ZONES)) + r")\))")
 
 
