@@ -62,8 +62,16 @@ _PIECE = rf"(?:[{_UP}][’'])?[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]+)*"
 # reading would end inside the word too): a capital inside a long word was a start to try,
 # and each of its shorter readings was tried and checked to its end (a 2,000-letter "AbAb…"
 # took 2 s, cubic in its length).
+# At most `_MAX_JOINS` hyphens or elisions join its pieces (the dev data's and Multi-News's
+# names hold three at most): each piece after a hyphen is a start of its own ("anti-Trump"
+# holds "Trump"), and each start read the word to its end, so one word "Aa-Aa-…" was read in
+# time quadratic in its length (10,000 characters took 2.5 s); now each start reads at most
+# `_MAX_JOINS` + 1 pieces, and a word of more holds a name only in its last pieces. What may
+# follow it is read up to its first character that is no hyphen or elision mark (it was read
+# to the word's end again, the same answer).
+_MAX_JOINS = 7
 _WORD = (rf"(?<!\w)(?>(?:(?:al|el|bin|ibn|abu)-)?{_PIECE}(?:-(?:{_PIECE}|[{_LOW}]+)|"
-         rf"[’'][{_LOW}]+)*)(?![\w’'-]*\w)")
+         rf"[’'][{_LOW}]+){{0,{_MAX_JOINS}}})(?![’'-]*\w)")
 # Particles between a given name and a surname, up to two ("Juan de la Cruz", "Ludwig van der
 # Rohe"); a capitalised one is a word of the name ("Maria De la Cruz").
 _PARTICLE = r"(?:de|da|di|du|des|del|della|der|den|van|von|bin|ibn|al|el|la|le|los|las|ter|ten)"
