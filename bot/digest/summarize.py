@@ -40,6 +40,7 @@ from bot.text.words import (
     fold,
     one_transliteration,
     stem,
+    through_last_closing_quote,
     tokens,
     undotted_abbreviations,
     word_written_as_name,
@@ -252,7 +253,8 @@ def attributed(text: str) -> bool:
 
 def is_personal(text: str) -> bool:
     """First or second person outside quotes, questions: commentary, not a development."""
-    unquoted = re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
+    quoted = through_last_closing_quote(text)
+    unquoted = re.sub(r"[“\"][^”\"]*[”\"]", " ", quoted) + text[len(quoted):]
     return text.rstrip().endswith("?") or bool(_PERSONAL_STRICT.search(unquoted)) or bool(
         re.search(r"\bthis (?:blog|post|article)\b", unquoted, re.I)
     )

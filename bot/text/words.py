@@ -312,6 +312,16 @@ def without_accents(text: str) -> str:
                    if not unicodedata.combining(c)).translate(_UNDECOMPOSED)
 
 
+def through_last_closing_quote(text: str) -> str:
+    """`text` up to its last closing quotation mark ('”' or '"'), included. A pattern reading a
+    quotation from its opening mark to the first closing one reads no further than that mark,
+    and past it none closes: read in this much of the text it finds the same quotations, and
+    it gives up at once on an opening mark none closes. Read in the whole text, each opening
+    mark after the last closing one was read to the text's end (a sentence of one 16,000-
+    character word of "“" took 2 s of CPU, quadratic)."""
+    return text[:max(text.rfind("”"), text.rfind('"')) + 1]
+
+
 def fold(text: str) -> str:
     """Lower case, ASCII quotes and dashes, accents removed, numbers normalised."""
     text = without_accents(join_formulas(text.translate(_QUOTES)).lower())
