@@ -52,6 +52,7 @@ from bot.text.words import (
     cased_words,
     fold,
     stem,
+    through_last_closing_quote,
 )
 
 SUPPORT = 0.62  # coverage a sentence needs to state the claim
@@ -526,8 +527,10 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 def is_hedged(sentence: str) -> bool:
     """The sentence hedges or attributes ("reportedly", "could", "X said", "according to")."""
-    return bool(_HEDGES.search(sentence)) or any(_is_quotation(sentence, m)
-                                                 for m in _QUOTE.finditer(sentence))
+    # (the quotations up to the last closing mark, past which none closes: `through_last_closing_quote`)
+    return bool(_HEDGES.search(sentence)) or any(
+        _is_quotation(sentence, m)
+        for m in _QUOTE.finditer(sentence, 0, len(through_last_closing_quote(sentence))))
 
 
 def _is_quotation(sentence: str, m: re.Match[str]) -> bool:
