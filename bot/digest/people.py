@@ -1016,7 +1016,10 @@ def whos_who(sentences: list[str], sources: Sequence[Hashable] | None = None) ->
     read = [mentions(text) for text in sentences]
     lone = _lone_surnames(read)
     if lone:  # read again where a name's word comes before one: "Jack White", "Jack W. White"
-        before = re.compile(rf"[{_UP}][\w’'-]*{_BETWEEN_NAME_WORDS}(?:{'|'.join(sorted(lone))})\b")
+        # (a word holding a capital, read from its start: read from each capital in it, to its
+        # end each time, "A-" × 32,000 took 15 s)
+        before = re.compile(rf"(?<![\w’'-])(?=[\w’'-]*?[{_UP}])[\w’'-]*+{_BETWEEN_NAME_WORDS}"
+                            rf"(?:{'|'.join(sorted(lone))})\b")
         read = [mentions(text, lone) if before.search(text) else found
                 for text, found in zip(sentences, read, strict=True)]
     for i, (text, found) in enumerate(zip(sentences, read, strict=True)):
