@@ -282,14 +282,14 @@ _INLINE_TAG = re.compile(r"<(?:" + "|".join(_INLINE_TAGS) + r")[\s/>]", re.I)
 MAX_PARAGRAPH_INLINE_TAGS = 5_000
 
 
-def _paragraph_inline_tags(root: Any) -> int:
-    """How many inline tags (`_INLINE_TAGS`) of a document tree stand in its paragraphs: in a
+def _paragraph_inline_tags(root: Any) -> list[Any]:
+    """The inline tags (`_INLINE_TAGS`) of a document tree that stand in its paragraphs: in a
     <p>, whatever stands between (a <q>, a <code>, a <del>: 16,000 bold words in a <q> in a
     <p> took 18.7 s, not counted), or in a <div> with no other element between but inline
     ones (a <div>'s list or quotation is read in linear time)."""
     from lxml import etree
 
-    count = 0
+    found: list[Any] = []
     # of each open element that is no inline one: whether it is a <p> or in one, and whether
     # an inline tag in it is in a paragraph
     in_p: list[bool] = []
@@ -297,35 +297,44 @@ def _paragraph_inline_tags(root: Any) -> int:
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if el.tag in _INLINE_TAGS:
             if event == "start" and in_paragraph and in_paragraph[-1]:
-                count += 1
+                found.append(el)
         elif event == "start":
             in_p.append(el.tag == "p" or bool(in_p and in_p[-1]))
             in_paragraph.append(in_p[-1] or el.tag == "div")
         else:
             in_p.pop()
             in_paragraph.pop()
-    return count
+    return found
+
+
+# The name the inline tags to take out are given, to be taken out at once (`etree.strip_tags`)
+_FLATTENED = "briefbot-flattened"
 
 
 def _inline_tags_flattened(html: str, url: str) -> str:
     """The page as it is, unless its paragraphs hold more than `MAX_PARAGRAPH_INLINE_TAGS`
-    inline tags (`_paragraph_inline_tags`): then the page with its inline tags taken out, their
-    text kept, which trafilatura reads in time linear in the page's length."""
+    inline tags (`_paragraph_inline_tags`): then the page with those tags taken out, their
+    text kept, which trafilatura reads in time linear in the page's length. The inline tags
+    outside paragraphs stay: a list of links ("See also", a site's categories) was read as
+    the article's text once its links were taken out (trafilatura drops a list of links
+    alone)."""
     if len(_INLINE_TAG.findall(html)) <= MAX_PARAGRAPH_INLINE_TAGS:
         return html
     root = _html_tree(html)
     if root is None:
         return html
-    count = _paragraph_inline_tags(root)
-    if count <= MAX_PARAGRAPH_INLINE_TAGS:
+    inline = _paragraph_inline_tags(root)
+    if len(inline) <= MAX_PARAGRAPH_INLINE_TAGS:
         return html
     import lxml.html
     from lxml import etree
 
     log.warning("the page %s holds %d inline tags in its paragraphs, more than an article's "
-                "%d: read with them taken out, their text kept", shown_url(url), count,
+                "%d: read with them taken out, their text kept", shown_url(url), len(inline),
                 MAX_PARAGRAPH_INLINE_TAGS)
-    etree.strip_tags(root, *_INLINE_TAGS)
+    for el in inline:
+        el.tag = _FLATTENED
+    etree.strip_tags(root, _FLATTENED)
     return str(lxml.html.tostring(root, encoding="unicode"))
 
 
