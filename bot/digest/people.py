@@ -234,10 +234,10 @@ _SAID_AFTER = re.compile(rf"(?P<name>{NAME}|(?<![.!?]\s)\b{_WORD}|(?<=\.\s)(?P<t
                          rf"\s+(?:has\s+|have\s+|had\s+)?{_REPORT}\b")
 
 
-def _abbreviated(titles: frozenset[str]) -> str:
+def _abbreviated(titles: frozenset[str], stop: str = r"\.?") -> str:
     """A pattern of the titles' abbreviations, with the full stop or without, as British papers
-    write them: "said Gen Milley."."""
-    return rf"(?:{'|'.join(sorted(t.capitalize() for t in titles))})\.?"
+    write them: "said Gen Milley."; with it alone where `stop` is the full stop's pattern."""
+    return rf"(?:{'|'.join(sorted(t.capitalize() for t in titles))}){stop}"
 
 
 _TITLE_ABBREVIATION = _abbreviated(TITLE_ABBREVIATIONS)
@@ -250,7 +250,7 @@ _TITLED_ROLE_AFTER = re.compile(rf"\b{_abbreviated(TITLE_ABBREVIATIONS - {'st'})
 # A title's abbreviation with its full stop; one may follow another before a name ("said
 # Texas Lt. Gov. Dan Patrick.", "said Lt. Col. John Smith.": "Gov" and "Col" were people, the
 # name's pattern stopping at the first's full stop, until a second read on 2026-12-08).
-_AN_ABBREVIATION_WITH_ITS_STOP = rf"(?:{'|'.join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS))})\."
+_AN_ABBREVIATION_WITH_ITS_STOP = _abbreviated(TITLE_ABBREVIATIONS, r"\.")
 # A title's abbreviation with its full stop after up to three capitalised words, a role before
 # a name: "said Iowa State Patrol Sgt. Scott Bright." (the name's pattern stopping at the full
 # stop, "Iowa State Patrol Sgt" was a person until a read on 2026-12-08).
